@@ -1,0 +1,8 @@
+//! The work graph: its model and its SQLite store.
+
+pub mod model;
+pub mod repo;
+pub mod store;
+
+pub use model::*;
+pub use store::Workspace;

@@ -1,0 +1,285 @@
+//! The vocabulary of the work graph: what an item, a transition and a link are.
+//!
+//! Enumerations are stored as TEXT in SQLite (their `snake_case` names) and cross IPC the same way.
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+/// Declares a TEXT-backed enumeration with `as_str`, `parse` and `ALL`.
+macro_rules! text_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Type)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $($(#[$vmeta])* $variant),+
+        }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stored (and wire) name.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            /// Parses a stored name; `None` for anything else.
+            pub fn parse(text: &str) -> Option<Self> {
+                match text { $($text => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+text_enum! {
+    /// The tool a source is.
+    SourceKind {
+        Github => "github",
+        Jira => "jira",
+        Gitlab => "gitlab",
+        Linear => "linear",
+        File => "file",
+    }
+}
+
+text_enum! {
+    /// What a work item is.
+    ItemKind {
+        Feature => "feature",
+        Defect => "defect",
+        Risk => "risk",
+        Debt => "debt",
+        Task => "task",
+        PullRequest => "pull_request",
+        Review => "review",
+        Approval => "approval",
+        Deployment => "deployment",
+        Incident => "incident",
+    }
+}
+
+text_enum! {
+    /// Where an item is in its flow, whatever the source calls the state.
+    FlowState {
+        /// Not yet committed to (backlog, triage).
+        New => "new",
+        /// Committed to but nobody is working on it: it waits (see [`WaitReason`]).
+        Waiting => "waiting",
+        /// Someone is working on it.
+        Active => "active",
+        /// Delivered.
+        Done => "done",
+        /// Dropped without delivery.
+        Canceled => "canceled",
+    }
+}
+
+text_enum! {
+    /// Why an item in a waiting state waits.
+    WaitReason {
+        Queue => "queue",
+        Review => "review",
+        Approval => "approval",
+        Security => "security",
+        Decision => "decision",
+        Dependency => "dependency",
+        Blocked => "blocked",
+    }
+}
+
+text_enum! {
+    /// Who made a work item.
+    Provenance {
+        Human => "human",
+        AiAgent => "ai_agent",
+        Automation => "automation",
+    }
+}
+
+text_enum! {
+    /// The type of an edge between two items (read "from <kind> to").
+    LinkKind {
+        Blocks => "blocks",
+        Duplicates => "duplicates",
+        Relates => "relates",
+        Parent => "parent",
+        Implements => "implements",
+        Deploys => "deploys",
+    }
+}
+
+text_enum! {
+    /// Where a link came from.
+    LinkOrigin {
+        Source => "source",
+        Inferred => "inferred",
+        Manual => "manual",
+    }
+}
+
+text_enum! {
+    /// What a transition records.
+    TransitionKind {
+        /// The item's state changed.
+        State => "state",
+        /// Someone reviewed a pull request (to_state is the verdict).
+        Review => "review",
+    }
+}
+
+text_enum! {
+    /// The level of an intent in the tree.
+    IntentKind {
+        Goal => "goal",
+        Initiative => "initiative",
+        Milestone => "milestone",
+    }
+}
+
+/// A source row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Source {
+    pub id: String,
+    pub kind: SourceKind,
+    pub name: String,
+    pub base_url: String,
+    /// JSON text.
+    pub scope: String,
+    pub secret_ref: Option<String>,
+    pub poll_interval_s: i64,
+    pub enabled: bool,
+    pub synthetic: bool,
+    pub created_at: i64,
+}
+
+/// A team.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Team {
+    pub id: String,
+    pub name: String,
+}
+
+/// A person (possibly a bot).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Person {
+    pub id: String,
+    pub display_name: String,
+    pub team_id: Option<String>,
+    pub is_bot: bool,
+}
+
+/// A person's login on one source.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Identity {
+    pub source_id: String,
+    pub login: String,
+    pub person_id: String,
+}
+
+/// A goal, initiative or milestone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Intent {
+    pub id: String,
+    pub parent_id: Option<String>,
+    pub kind: IntentKind,
+    pub title: String,
+    pub description: String,
+    pub owner_id: Option<String>,
+    pub target_at: Option<i64>,
+    pub created_at: i64,
+}
+
+/// A work item as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkItem {
+    pub id: String,
+    pub source_id: String,
+    pub external_id: String,
+    pub key: String,
+    pub url: String,
+    pub kind: ItemKind,
+    pub title: String,
+    pub team_id: Option<String>,
+    pub owner_id: Option<String>,
+    pub author_id: Option<String>,
+    pub provenance: Provenance,
+    pub provenance_agent: Option<String>,
+    pub provenance_confidence: f64,
+    pub raw_state: String,
+    pub flow_state: FlowState,
+    pub wait_reason: Option<WaitReason>,
+    pub intent_id: Option<String>,
+    pub priority: Option<String>,
+    pub created_at: i64,
+    pub started_at: Option<i64>,
+    pub done_at: Option<i64>,
+    pub updated_at: i64,
+}
+
+/// A state change or review action on an item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Transition {
+    pub item_id: String,
+    /// The source's id for the event; (item_id, event_id) is unique.
+    pub event_id: String,
+    pub kind: TransitionKind,
+    pub from_state: Option<String>,
+    pub to_state: String,
+    pub at: i64,
+    pub actor_id: Option<String>,
+}
+
+/// A typed edge between two items.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Link {
+    pub from_item_id: String,
+    pub to_item_id: String,
+    pub kind: LinkKind,
+    pub origin: LinkOrigin,
+    pub confidence: f64,
+    pub created_at: i64,
+    pub removed_at: Option<i64>,
+}
+
+/// One raw state's meaning on a source (and optionally one team).
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkflowMap {
+    pub source_id: String,
+    /// Empty for "every team".
+    pub team_id: String,
+    pub raw_state: String,
+    pub flow_state: FlowState,
+    pub wait_reason: Option<WaitReason>,
+    /// "inferred" or "user".
+    pub origin: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_enum_round_trips_through_its_stored_name() {
+        for kind in ItemKind::ALL {
+            assert_eq!(ItemKind::parse(kind.as_str()), Some(*kind));
+        }
+        for state in FlowState::ALL {
+            assert_eq!(FlowState::parse(state.as_str()), Some(*state));
+        }
+        assert_eq!(WaitReason::parse("security"), Some(WaitReason::Security));
+        assert_eq!(Provenance::parse("robot"), None, "unknown names are rejected, not defaulted");
+    }
+
+    #[test]
+    fn serde_names_match_stored_names() {
+        let json = serde_json::to_string(&ItemKind::PullRequest).unwrap_or_default();
+        assert_eq!(json, "\"pull_request\"");
+    }
+}

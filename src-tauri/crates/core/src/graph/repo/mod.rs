@@ -1,0 +1,47 @@
+//! One module per table: the only place that writes SQL against it.
+//!
+//! Single-row functions take `impl Executor` so they run on the pool or inside a transaction.
+//! Bulk writes take a connection (usually a transaction's) and send batched multi-row statements.
+
+pub mod decisions;
+pub mod identities;
+pub mod intents;
+pub mod items;
+pub mod links;
+pub mod people;
+pub mod raw_records;
+pub mod sources;
+pub mod sync_cursors;
+pub mod sync_runs;
+pub mod teams;
+pub mod transitions;
+pub mod workflow_maps;
+
+use sqlx::query_builder::Separated;
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+
+/// SQLite accepts at most 32,766 bound values in one statement.
+const MAX_BINDS: usize = 32_000;
+
+/// Inserts `rows` in statements of as many rows as the bind limit allows.
+///
+/// `head` is `INSERT INTO t (a, b, c) `; `tail` is appended after the values (e.g. an
+/// `ON CONFLICT` clause). Every full chunk has the same SQL text, so SQLite prepares it once.
+pub(crate) async fn insert_batched<'a, T>(
+    conn: &mut SqliteConnection,
+    head: &str,
+    columns: usize,
+    tail: &str,
+    rows: &'a [T],
+    bind: impl Fn(Separated<'_, 'a, Sqlite, &'static str>, &'a T) + Copy,
+) -> sqlx::Result<u64> {
+    let per_statement = (MAX_BINDS / columns).max(1);
+    let mut written = 0;
+    for chunk in rows.chunks(per_statement) {
+        let mut builder: QueryBuilder<'a, Sqlite> = QueryBuilder::new(head);
+        builder.push_values(chunk, |separated, row| bind(separated, row));
+        builder.push(tail);
+        written += builder.build().persistent(true).execute(&mut *conn).await?.rows_affected();
+    }
+    Ok(written)
+}

@@ -1,0 +1,50 @@
+//! `transitions`: every state change and review action, idempotent on the source's event id.
+
+use sqlx::{Executor, Sqlite, SqliteConnection};
+
+use crate::graph::model::{Transition, TransitionKind};
+
+/// Inserts transitions; one already stored (same item and event id) is skipped.
+/// Returns how many were new.
+pub async fn insert_many(conn: &mut SqliteConnection, transitions: &[Transition]) -> sqlx::Result<u64> {
+    super::insert_batched(
+        conn,
+        "INSERT INTO transitions (item_id, event_id, kind, from_state, to_state, at, actor_id) ",
+        7,
+        " ON CONFLICT (item_id, event_id) DO NOTHING",
+        transitions,
+        |mut b, t| {
+            b.push_bind(t.item_id.as_str())
+                .push_bind(t.event_id.as_str())
+                .push_bind(t.kind.as_str())
+                .push_bind(t.from_state.as_deref())
+                .push_bind(t.to_state.as_str())
+                .push_bind(t.at)
+                .push_bind(t.actor_id.as_deref());
+        },
+    )
+    .await
+}
+
+/// The transitions of one item, in time order (ties in insertion order).
+pub async fn for_item(exec: impl Executor<'_, Database = Sqlite>, item_id: &str) -> sqlx::Result<Vec<Transition>> {
+    let rows = sqlx::query!(
+        "SELECT item_id, event_id, kind, from_state, to_state, at, actor_id FROM transitions
+         WHERE item_id = ? ORDER BY at, id",
+        item_id
+    )
+    .fetch_all(exec)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Transition {
+            item_id: r.item_id,
+            event_id: r.event_id,
+            kind: TransitionKind::parse(&r.kind).unwrap_or(TransitionKind::State),
+            from_state: r.from_state,
+            to_state: r.to_state,
+            at: r.at,
+            actor_id: r.actor_id,
+        })
+        .collect())
+}

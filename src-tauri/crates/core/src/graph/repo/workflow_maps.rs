@@ -1,0 +1,48 @@
+//! `workflow_maps`: what each raw state means as a flow state and wait reason.
+
+use sqlx::{Executor, Sqlite, SqliteConnection};
+
+use crate::graph::model::{FlowState, WaitReason, WorkflowMap};
+
+/// Inserts mappings; a user's mapping is never replaced by an inferred one.
+pub async fn upsert_many(conn: &mut SqliteConnection, maps: &[WorkflowMap]) -> sqlx::Result<u64> {
+    super::insert_batched(
+        conn,
+        "INSERT INTO workflow_maps (source_id, team_id, raw_state, flow_state, wait_reason, origin) ",
+        6,
+        " ON CONFLICT (source_id, team_id, raw_state) DO UPDATE SET flow_state = excluded.flow_state,
+             wait_reason = excluded.wait_reason, origin = excluded.origin
+           WHERE workflow_maps.origin = 'inferred' OR excluded.origin = 'user'",
+        maps,
+        |mut b, m| {
+            b.push_bind(m.source_id.as_str())
+                .push_bind(m.team_id.as_str())
+                .push_bind(m.raw_state.as_str())
+                .push_bind(m.flow_state.as_str())
+                .push_bind(m.wait_reason.map(WaitReason::as_str))
+                .push_bind(m.origin.as_str());
+        },
+    )
+    .await
+}
+
+/// Every mapping of every source.
+pub async fn list(exec: impl Executor<'_, Database = Sqlite>) -> sqlx::Result<Vec<WorkflowMap>> {
+    let rows = sqlx::query!(
+        "SELECT source_id, team_id, raw_state, flow_state, wait_reason, origin FROM workflow_maps
+         ORDER BY source_id, team_id, raw_state"
+    )
+    .fetch_all(exec)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| WorkflowMap {
+            source_id: r.source_id,
+            team_id: r.team_id,
+            raw_state: r.raw_state,
+            flow_state: FlowState::parse(&r.flow_state).unwrap_or(FlowState::New),
+            wait_reason: r.wait_reason.as_deref().and_then(WaitReason::parse),
+            origin: r.origin,
+        })
+        .collect())
+}

@@ -1,0 +1,14 @@
+//! `baton-core`: every rule of Baton's domain, with no dependency on Tauri.
+//!
+//! - [`graph`]: the work graph (model, SQLite store, one repository module per table);
+//! - [`query`]: read models for the app and the CLI (workspace summary, item lists, item detail);
+//! - [`demo`]: the deterministic demo organisation;
+//! - [`time`]: conversions between stored milliseconds and RFC 3339.
+
+pub mod demo;
+pub mod error;
+pub mod graph;
+pub mod query;
+pub mod time;
+
+pub use error::{CoreError, CoreResult};

@@ -1,0 +1,194 @@
+//! Everything about one item: fields, transition timeline, links (the detail drawer).
+
+use serde::Serialize;
+use specta::Type;
+
+use crate::error::{CoreError, CoreResult};
+use crate::graph::model::{FlowState, IntentKind, ItemKind, LinkKind, LinkOrigin, TransitionKind, WaitReason};
+use crate::graph::Workspace;
+use crate::query::items::{rows_by_rowid, ItemRow};
+use crate::time::to_rfc3339;
+
+/// One entry of the timeline.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct TransitionEntry {
+    pub kind: TransitionKind,
+    pub from_state: Option<String>,
+    pub to_state: String,
+    /// The flow state `to_state` maps to (None for reviews and unmapped states).
+    pub to_flow_state: Option<FlowState>,
+    pub to_wait_reason: Option<WaitReason>,
+    pub at: String,
+    pub actor_name: Option<String>,
+    pub actor_is_bot: bool,
+}
+
+/// Which end of a link the item is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkDirection {
+    /// The item is the link's `from` end ("this blocks that").
+    Outgoing,
+    /// The item is the link's `to` end ("that blocks this").
+    Incoming,
+}
+
+/// A link as seen from the item, with the item at the other end.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct LinkedItem {
+    pub direction: LinkDirection,
+    pub kind: LinkKind,
+    pub origin: LinkOrigin,
+    pub confidence: f64,
+    /// False once the source removed the link.
+    pub open: bool,
+    pub created_at: String,
+    pub other_id: String,
+    pub other_key: String,
+    pub other_title: String,
+    pub other_flow_state: FlowState,
+    pub other_team_name: Option<String>,
+}
+
+/// The intent an item serves.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct IntentRef {
+    pub id: String,
+    pub kind: IntentKind,
+    pub title: String,
+}
+
+/// The detail drawer.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ItemDetail {
+    pub item: ItemRow,
+    pub external_id: String,
+    pub owner_name: Option<String>,
+    pub author_name: Option<String>,
+    pub author_is_bot: bool,
+    pub provenance_confidence: f64,
+    pub priority: Option<String>,
+    pub started_at: Option<String>,
+    pub intent: Option<IntentRef>,
+    /// For pull requests: whether a human other than the author took a review action.
+    pub human_reviewed: Option<bool>,
+    pub transitions: Vec<TransitionEntry>,
+    pub links: Vec<LinkedItem>,
+}
+
+/// Loads one item's detail.
+pub async fn item_detail(ws: &Workspace, id: &str) -> CoreResult<ItemDetail> {
+    let pool = ws.pool();
+    let head = sqlx::query!(
+        r#"SELECT i.rowid AS "rowid!: i64", i.external_id, i.author_id, o.display_name AS "owner_name?",
+                  a.display_name AS "author_name?", COALESCE(a.is_bot, 0) AS "author_is_bot!: bool",
+                  i.provenance_confidence, i.priority, i.started_at, i.kind, i.source_id, i.team_id,
+                  n.id AS "intent_id?", n.kind AS "intent_kind?", n.title AS "intent_title?"
+           FROM items i
+           LEFT JOIN people o ON o.id = i.owner_id
+           LEFT JOIN people a ON a.id = i.author_id
+           LEFT JOIN intents n ON n.id = i.intent_id
+           WHERE i.id = ?"#,
+        id
+    )
+    .fetch_optional(pool)
+    .await?
+    .ok_or_else(|| CoreError::NotFound(format!("item {id}")))?;
+
+    let item = rows_by_rowid(ws, &[head.rowid])
+        .await?
+        .pop()
+        .ok_or_else(|| CoreError::NotFound(format!("item {id}")))?;
+
+    let transitions = sqlx::query!(
+        r#"SELECT t.kind, t.from_state, t.to_state, t.at, t.actor_id, p.display_name AS "actor_name?",
+                  COALESCE(p.is_bot, 0) AS "actor_is_bot!: bool",
+                  COALESCE(mt.flow_state, ma.flow_state) AS "flow_state?: String",
+                  CASE WHEN mt.raw_state IS NOT NULL THEN mt.wait_reason ELSE ma.wait_reason END AS "wait_reason?: String"
+           FROM transitions t
+           LEFT JOIN people p ON p.id = t.actor_id
+           LEFT JOIN workflow_maps mt ON t.kind = 'state' AND mt.source_id = ?2 AND mt.team_id = ?3 AND mt.raw_state = t.to_state
+           LEFT JOIN workflow_maps ma ON t.kind = 'state' AND ma.source_id = ?2 AND ma.team_id = '' AND ma.raw_state = t.to_state
+           WHERE t.item_id = ?1 ORDER BY t.at, t.id"#,
+        id,
+        head.source_id,
+        head.team_id
+    )
+    .fetch_all(pool)
+    .await?;
+
+    let mut human_review = false;
+    let timeline = transitions
+        .into_iter()
+        .map(|t| {
+            let kind = TransitionKind::parse(&t.kind).unwrap_or(TransitionKind::State);
+            if kind == TransitionKind::Review && !t.actor_is_bot && t.actor_id.is_some() && t.actor_id != head.author_id {
+                human_review = true;
+            }
+            TransitionEntry {
+                kind,
+                from_state: t.from_state,
+                to_state: t.to_state,
+                to_flow_state: t.flow_state.as_deref().and_then(FlowState::parse),
+                to_wait_reason: t.wait_reason.as_deref().and_then(WaitReason::parse),
+                at: to_rfc3339(t.at),
+                actor_name: t.actor_name,
+                actor_is_bot: t.actor_is_bot,
+            }
+        })
+        .collect();
+
+    let links = sqlx::query!(
+        r#"SELECT l.from_item_id, l.to_item_id, l.kind, l.origin, l.confidence, l.created_at, l.removed_at,
+                  o.id AS "other_id!", o.key AS other_key, o.title AS other_title, o.flow_state AS other_flow_state,
+                  t.name AS "other_team?"
+           FROM links l
+           JOIN items o ON o.id = CASE WHEN l.from_item_id = ?1 THEN l.to_item_id ELSE l.from_item_id END
+           LEFT JOIN teams t ON t.id = o.team_id
+           WHERE l.from_item_id = ?1 OR l.to_item_id = ?1
+           ORDER BY l.kind, l.created_at"#,
+        id
+    )
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|l| LinkedItem {
+        direction: if l.from_item_id == id { LinkDirection::Outgoing } else { LinkDirection::Incoming },
+        kind: LinkKind::parse(&l.kind).unwrap_or(LinkKind::Relates),
+        origin: LinkOrigin::parse(&l.origin).unwrap_or(LinkOrigin::Source),
+        confidence: l.confidence,
+        open: l.removed_at.is_none(),
+        created_at: to_rfc3339(l.created_at),
+        other_id: l.other_id,
+        other_key: l.other_key,
+        other_title: l.other_title,
+        other_flow_state: FlowState::parse(&l.other_flow_state).unwrap_or(FlowState::New),
+        other_team_name: l.other_team,
+    })
+    .collect();
+
+    let is_pr = ItemKind::parse(&head.kind) == Some(ItemKind::PullRequest);
+    Ok(ItemDetail {
+        item,
+        external_id: head.external_id,
+        owner_name: head.owner_name,
+        author_name: head.author_name,
+        author_is_bot: head.author_is_bot,
+        provenance_confidence: head.provenance_confidence,
+        priority: head.priority,
+        started_at: head.started_at.map(to_rfc3339),
+        intent: match (head.intent_id, head.intent_kind, head.intent_title) {
+            (Some(id), Some(kind), Some(title)) => {
+                Some(IntentRef { id, kind: IntentKind::parse(&kind).unwrap_or(IntentKind::Initiative), title })
+            }
+            _ => None,
+        },
+        human_reviewed: is_pr.then_some(human_review),
+        transitions: timeline,
+        links,
+    })
+}

@@ -1,0 +1,12 @@
+//! Read models: what the app and the CLI show, computed in one place.
+//!
+//! Every type here crosses IPC (camelCase, no 64-bit integers, times as RFC 3339 strings) and is
+//! printed by the CLI's `--json`, so both show the same numbers.
+
+pub mod detail;
+pub mod items;
+pub mod summary;
+
+pub use detail::{item_detail, ItemDetail, LinkDirection, LinkedItem, TransitionEntry};
+pub use items::{items_list, ItemRow, ItemsPage, ItemsQuery, SortField, SortDirection};
+pub use summary::{workspace_summary, Count, DateRange, TeamStates, Totals, WorkspaceSummary};
