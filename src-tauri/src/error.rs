@@ -1,0 +1,35 @@
+//! The one error type that crosses IPC.
+
+use baton_core::CoreError;
+use serde::Serialize;
+use specta::Type;
+
+/// An error as the UI sees it: it branches on `code`, shows `message`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type, thiserror::Error)]
+#[serde(rename_all = "camelCase")]
+#[error("{message}")]
+pub struct IpcError {
+    /// Stable machine-readable kind: `workspace_not_baton`, `workspace_corrupt`,
+    /// `workspace_newer_schema`, `already_exists`, `not_found`, `invalid`, `no_workspace`, `io`,
+    /// `database`, `migration`, `internal`.
+    pub code: String,
+    /// A sentence for people.
+    pub message: String,
+}
+
+impl IpcError {
+    /// An error with a code and message.
+    pub fn new(code: &str, message: impl Into<String>) -> IpcError {
+        IpcError { code: code.to_owned(), message: message.into() }
+    }
+}
+
+impl From<CoreError> for IpcError {
+    fn from(err: CoreError) -> Self {
+        tracing::warn!(code = err.code(), error = %err, "command failed");
+        IpcError::new(err.code(), err.to_string())
+    }
+}
+
+/// Result of every command.
+pub type IpcResult<T> = Result<T, IpcError>;

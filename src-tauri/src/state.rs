@@ -1,0 +1,107 @@
+//! What the shell keeps while the app runs: the open workspace and the settings.
+
+use std::path::{Path, PathBuf};
+
+use baton_core::graph::Workspace;
+use serde::Serialize;
+use specta::Type;
+use tauri::{AppHandle, Manager, Runtime};
+use tauri_plugin_store::StoreExt;
+use tauri_specta::Event;
+
+use crate::error::{IpcError, IpcResult};
+use crate::events::{ChangeReason, WorkspaceChanged};
+use crate::settings::{Settings, STORE_FILE, STORE_KEY};
+
+/// The shell's state, managed by Tauri.
+pub struct AppState {
+    pub workspace: tokio::sync::RwLock<Option<Workspace>>,
+    pub settings: std::sync::Mutex<Settings>,
+    /// Set when the settings file was damaged at start.
+    pub settings_notice: Option<String>,
+    /// Why the workspace chosen at start could not be opened (cleared once one opens).
+    pub startup_error: std::sync::Mutex<Option<IpcError>>,
+    /// Whether the start-up open was attempted.
+    pub started: tokio::sync::Mutex<bool>,
+    /// A workspace named on the command line, opened at start instead of the last one.
+    pub cli_workspace: Option<PathBuf>,
+    pub data_dir: PathBuf,
+}
+
+/// The open workspace, as the UI sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkspaceInfo {
+    pub path: String,
+    pub name: String,
+    /// True for the generated demo organisation.
+    pub is_demo: bool,
+}
+
+impl AppState {
+    /// The demo workspace's file.
+    pub fn demo_path(&self) -> PathBuf {
+        self.data_dir.join("demo.baton")
+    }
+
+    /// Describes a workspace.
+    pub fn info(&self, ws: &Workspace) -> WorkspaceInfo {
+        WorkspaceInfo {
+            path: ws.path().display().to_string(),
+            name: if self.is_demo(ws.path()) { "Demo organisation".to_owned() } else { ws.name() },
+            is_demo: self.is_demo(ws.path()),
+        }
+    }
+
+    fn is_demo(&self, path: &Path) -> bool {
+        path == self.demo_path()
+    }
+
+    /// A clone of the open workspace (cheap: a pool handle).
+    pub async fn current(&self) -> IpcResult<Workspace> {
+        self.workspace.read().await.clone().ok_or_else(|| IpcError::from(baton_core::CoreError::NoWorkspace))
+    }
+
+    /// A copy of the settings.
+    pub fn settings_snapshot(&self) -> Settings {
+        self.settings.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+}
+
+/// Makes `ws` the open workspace: closes the previous one, remembers it, tells the UI.
+pub async fn install<R: Runtime>(app: &AppHandle<R>, state: &AppState, ws: Workspace) -> IpcResult<WorkspaceInfo> {
+    let info = state.info(&ws);
+    let previous = state.workspace.write().await.replace(ws.clone());
+    if let Some(previous) = previous.filter(|p| p.path() != ws.path()) {
+        previous.close().await;
+    }
+    if let Ok(mut error) = state.startup_error.lock() {
+        *error = None;
+    }
+    update_settings(app, state, |s| s.remember(ws.path(), baton_core::time::to_rfc3339(baton_core::time::now_ms())))?;
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.set_title(&format!("{} — Baton", info.name));
+    }
+    if let Err(err) = (WorkspaceChanged { reason: ChangeReason::Opened }).emit(app) {
+        tracing::warn!(%err, "could not emit workspace_changed");
+    }
+    Ok(info)
+}
+
+/// Changes the settings and saves them to the store.
+pub fn update_settings<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    change: impl FnOnce(&mut Settings),
+) -> IpcResult<()> {
+    let snapshot = {
+        let mut settings = state.settings.lock().map_err(|_| IpcError::new("internal", "settings lock poisoned"))?;
+        change(&mut settings);
+        settings.clone()
+    };
+    let store = app.store(STORE_FILE).map_err(|err| IpcError::new("io", format!("cannot open the settings store: {err}")))?;
+    let value = serde_json::to_value(&snapshot).map_err(|err| IpcError::new("internal", err.to_string()))?;
+    store.set(STORE_KEY, value);
+    store.save().map_err(|err| IpcError::new("io", format!("cannot save settings: {err}")))?;
+    Ok(())
+}
