@@ -1,1 +1,5 @@
-fn main(){}
+//! Cross-crate integration tests: one binary, one module per area.
+
+mod common;
+mod queries;
+mod workspace_files;

@@ -1,1 +1,228 @@
-fn main() {}
+//! `baton`: the headless command-line tool over the same core as the app.
+//!
+//! `baton demo` builds the demo organisation at any size, `baton stats` and `baton items` print
+//! what the Overview and the Work items table show, `baton bench` measures the work graph.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod bench;
+mod table;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use baton_core::demo::{self, DemoOptions};
+use baton_core::graph::model::{FlowState, ItemKind, Provenance};
+use baton_core::graph::Workspace;
+use baton_core::query::{self, ItemsQuery, SortDirection, SortField};
+use baton_core::CoreError;
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "baton",
+    version,
+    about = "Baton: flow, bottlenecks and cross-team dependencies from one local work graph"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Build the demo organisation into a new workspace file.
+    Demo {
+        /// The workspace file to create (must not exist).
+        #[arg(long)]
+        out: PathBuf,
+        /// About how many work items to generate.
+        #[arg(long, default_value_t = demo::DEFAULT_ITEMS)]
+        items: u32,
+        /// Generator seed: the same seed, size and end date give the same organisation.
+        #[arg(long, default_value_t = demo::DEFAULT_SEED)]
+        seed: u64,
+        /// Last day of the generated history (YYYY-MM-DD, UTC); default today.
+        #[arg(long)]
+        end: Option<String>,
+    },
+    /// Print the workspace summary (what the Overview shows).
+    Stats {
+        file: PathBuf,
+        /// Print JSON (the same structure the app receives).
+        #[arg(long)]
+        json: bool,
+    },
+    /// List work items with the Work items table's filters.
+    Items {
+        file: PathBuf,
+        /// Team id (repeatable); "" selects items without a team.
+        #[arg(long = "team")]
+        teams: Vec<String>,
+        /// Flow state (repeatable).
+        #[arg(long = "state")]
+        states: Vec<FlowStateArg>,
+        /// Kind (repeatable).
+        #[arg(long = "kind")]
+        kinds: Vec<KindArg>,
+        /// Source id (repeatable).
+        #[arg(long = "source")]
+        sources: Vec<String>,
+        /// Provenance (repeatable).
+        #[arg(long = "provenance")]
+        provenances: Vec<ProvenanceArg>,
+        /// Case-insensitive text in the key or title.
+        #[arg(long)]
+        text: Option<String>,
+        #[arg(long, value_enum, default_value_t = SortArg::Updated)]
+        sort: SortArg,
+        /// Sort ascending (default descending).
+        #[arg(long)]
+        asc: bool,
+        #[arg(long, default_value_t = 0)]
+        offset: u32,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Measure generation, insert throughput, open time and query latency.
+    Bench(bench::BenchArgs),
+}
+
+macro_rules! value_enum_for {
+    ($arg:ident => $core:ident { $($variant:ident),+ $(,)? }) => {
+        #[derive(Debug, Clone, Copy, ValueEnum)]
+        #[value(rename_all = "snake_case")]
+        enum $arg { $($variant),+ }
+        impl From<$arg> for $core {
+            fn from(value: $arg) -> $core {
+                match value { $($arg::$variant => $core::$variant),+ }
+            }
+        }
+    };
+}
+
+value_enum_for!(FlowStateArg => FlowState { New, Waiting, Active, Done, Canceled });
+value_enum_for!(KindArg => ItemKind { Feature, Defect, Risk, Debt, Task, PullRequest, Review, Approval, Deployment, Incident });
+value_enum_for!(ProvenanceArg => Provenance { Human, AiAgent, Automation });
+value_enum_for!(SortArg => SortField { Key, Title, Kind, Team, State, Source, Provenance, Created, Updated });
+
+fn main() -> ExitCode {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("BATON_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("error: cannot start: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn run(command: Command) -> Result<(), CoreError> {
+    match command {
+        Command::Demo {
+            out,
+            items,
+            seed,
+            end,
+        } => {
+            let end = match end {
+                Some(day) => parse_day(&day)?,
+                None => baton_core::time::now_ms(),
+            };
+            let ws = demo::build(&out, &DemoOptions { items, seed, end }).await?;
+            let summary = query::workspace_summary(&ws).await?;
+            ws.close().await;
+            println!(
+                "built {}: {} items, {} transitions, {} links, {} teams",
+                out.display(),
+                table::thousands(summary.totals.items),
+                table::thousands(summary.totals.transitions),
+                table::thousands(summary.totals.links),
+                summary.totals.teams
+            );
+        }
+        Command::Stats { file, json } => {
+            let ws = Workspace::open(&file).await?;
+            let summary = query::workspace_summary(&ws).await?;
+            ws.close().await;
+            if json {
+                print_json(&summary)?;
+            } else {
+                table::print_summary(&summary);
+            }
+        }
+        Command::Items {
+            file,
+            teams,
+            states,
+            kinds,
+            sources,
+            provenances,
+            text,
+            sort,
+            asc,
+            offset,
+            limit,
+            json,
+        } => {
+            let ws = Workspace::open(&file).await?;
+            let query = ItemsQuery {
+                teams,
+                states: states.into_iter().map(Into::into).collect(),
+                kinds: kinds.into_iter().map(Into::into).collect(),
+                sources,
+                provenances: provenances.into_iter().map(Into::into).collect(),
+                text,
+                sort: sort.into(),
+                direction: if asc {
+                    SortDirection::Asc
+                } else {
+                    SortDirection::Desc
+                },
+                offset,
+                limit,
+            };
+            let page = query::items_list(&ws, &query).await?;
+            ws.close().await;
+            if json {
+                print_json(&page)?;
+            } else {
+                table::print_items(&page);
+            }
+        }
+        Command::Bench(args) => bench::run(args).await?,
+    }
+    Ok(())
+}
+
+fn parse_day(day: &str) -> Result<i64, CoreError> {
+    chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(12, 0, 0))
+        .map(|t| t.and_utc().timestamp_millis())
+        .ok_or_else(|| CoreError::Invalid(format!("--end {day}: expected a date like 2026-11-23")))
+}
+
+fn print_json(value: &impl serde::Serialize) -> Result<(), CoreError> {
+    let text =
+        serde_json::to_string_pretty(value).map_err(|err| CoreError::Invalid(err.to_string()))?;
+    println!("{text}");
+    Ok(())
+}

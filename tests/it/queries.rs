@@ -1,0 +1,312 @@
+//! The summary, the item list and the item detail on a graph whose numbers are known by hand.
+
+use baton_core::demo;
+use baton_core::graph::model::*;
+use baton_core::query::{self, ItemsQuery, LinkDirection, SortDirection, SortField};
+
+use crate::common::{small_graph, small_workspace, DAY, T0};
+
+fn counts(list: &[baton_core::query::Count]) -> Vec<(&str, u32)> {
+    list.iter().map(|c| (c.label.as_str(), c.count)).collect()
+}
+
+#[tokio::test]
+async fn summary_matches_hand_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = small_workspace(dir.path()).await;
+    let s = query::workspace_summary(&ws).await.unwrap();
+    assert_eq!(s.totals.items, 6);
+    assert_eq!(s.totals.transitions, 6);
+    assert_eq!(s.totals.links, 3);
+    assert_eq!(
+        s.totals.open_blocking_links, 1,
+        "the blocks link removed at the source does not count"
+    );
+    assert_eq!(s.totals.teams, 2);
+    assert_eq!(s.totals.sources, 2);
+    assert_eq!(
+        counts(&s.by_team),
+        vec![("Payments", 3), ("Platform", 2), ("No team", 1)],
+        "largest team first; no-team items kept"
+    );
+    assert_eq!(
+        counts(&s.by_flow_state),
+        vec![
+            ("New", 1),
+            ("Waiting", 2),
+            ("Active", 1),
+            ("Done", 2),
+            ("Canceled", 0)
+        ],
+        "every flow state listed, in flow order, zeros kept"
+    );
+    assert_eq!(counts(&s.by_kind)[0], ("Pull request", 3));
+    assert_eq!(
+        s.by_kind.iter().map(|c| c.count).sum::<u32>(),
+        6,
+        "each item counted once by kind"
+    );
+    assert_eq!(
+        counts(&s.by_source),
+        vec![("GitHub acme", 3), ("Jira acme", 3)]
+    );
+    assert_eq!(
+        counts(&s.by_provenance),
+        vec![("Human", 3), ("AI agent", 2), ("Automation", 1)]
+    );
+    let payments = s
+        .team_states
+        .iter()
+        .find(|t| t.team_name == "Payments")
+        .unwrap();
+    assert_eq!(
+        payments.counts,
+        vec![0, 1, 0, 2, 0],
+        "Payments: one waiting PR, one merged PR, one done feature"
+    );
+    assert_eq!(s.ai_prs, 2);
+    assert_eq!(
+        s.ai_prs_without_human_review, 1,
+        "gh-2 was reviewed only by a bot; gh-1 by a human"
+    );
+    let range = s.date_range.unwrap();
+    assert_eq!(range.from, baton_core::time::to_rfc3339(T0));
+    assert_eq!(
+        range.to,
+        baton_core::time::to_rfc3339(T0 + 8 * DAY),
+        "latest update: jira-3 created T0+5d, updated 3 days later"
+    );
+}
+
+async fn keys(ws: &baton_core::graph::Workspace, q: ItemsQuery) -> (u32, Vec<String>) {
+    let page = query::items_list(ws, &q).await.unwrap();
+    (page.total, page.rows.into_iter().map(|r| r.key).collect())
+}
+
+#[tokio::test]
+async fn items_list_filters_sorts_and_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = small_workspace(dir.path()).await;
+    let by_key = ItemsQuery {
+        sort: SortField::Key,
+        direction: SortDirection::Asc,
+        ..Default::default()
+    };
+    let (total, all) = keys(&ws, by_key.clone()).await;
+    assert_eq!(total, 6);
+    assert_eq!(
+        all,
+        [
+            "PAY-1",
+            "PAY-3",
+            "PLAT-2",
+            "acme/pay#1",
+            "acme/pay#2",
+            "acme/plat#3"
+        ],
+        "binary key order"
+    );
+    let (total, page) = keys(
+        &ws,
+        ItemsQuery {
+            offset: 2,
+            limit: 2,
+            ..by_key.clone()
+        },
+    )
+    .await;
+    assert_eq!(
+        (total, page),
+        (6, vec!["PLAT-2".to_owned(), "acme/pay#1".to_owned()]),
+        "pages are windows of one order"
+    );
+    let (_, past_end) = keys(
+        &ws,
+        ItemsQuery {
+            offset: 50,
+            ..by_key.clone()
+        },
+    )
+    .await;
+    assert!(
+        past_end.is_empty(),
+        "a window past the end is empty, not an error"
+    );
+
+    let (total, hits) = keys(
+        &ws,
+        ItemsQuery {
+            text: Some("  IMG src ".into()),
+            ..by_key.clone()
+        },
+    )
+    .await;
+    assert_eq!(
+        (total, hits),
+        (1, vec!["PLAT-2".to_owned()]),
+        "text search is trimmed and case-insensitive"
+    );
+    let (_, hits) = keys(
+        &ws,
+        ItemsQuery {
+            text: Some("%".into()),
+            ..by_key.clone()
+        },
+    )
+    .await;
+    assert!(
+        hits.is_empty(),
+        "wildcards typed by the user are plain characters"
+    );
+    let (_, no_team) = keys(
+        &ws,
+        ItemsQuery {
+            teams: vec![String::new()],
+            ..by_key.clone()
+        },
+    )
+    .await;
+    assert_eq!(
+        no_team,
+        ["PAY-3"],
+        "the empty team id selects items without a team"
+    );
+    let (_, waiting) = keys(
+        &ws,
+        ItemsQuery {
+            states: vec![FlowState::Waiting],
+            ..by_key.clone()
+        },
+    )
+    .await;
+    assert_eq!(waiting, ["PLAT-2", "acme/pay#2"]);
+    let (_, combined) = keys(
+        &ws,
+        ItemsQuery {
+            teams: vec!["team-pay".into()],
+            kinds: vec![ItemKind::PullRequest],
+            provenances: vec![Provenance::AiAgent],
+            ..by_key.clone()
+        },
+    )
+    .await;
+    assert_eq!(
+        combined,
+        ["acme/pay#1", "acme/pay#2"],
+        "filters combine with AND"
+    );
+    let (_, newest) = keys(
+        &ws,
+        ItemsQuery {
+            sort: SortField::Created,
+            direction: SortDirection::Desc,
+            limit: 1,
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(newest, ["PAY-3"]);
+    let too_big = query::items_list(
+        &ws,
+        &ItemsQuery {
+            limit: 5_000,
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(too_big.unwrap_err().code(), "invalid");
+}
+
+#[tokio::test]
+async fn item_list_sees_new_rows_after_a_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = small_workspace(dir.path()).await;
+    let q = ItemsQuery::default();
+    assert_eq!(query::items_list(&ws, &q).await.unwrap().total, 6);
+    let mut graph = small_graph();
+    graph.items.truncate(1);
+    graph.items[0].id = "gh-9".into();
+    graph.items[0].external_id = "gh-9".into();
+    graph.transitions.clear();
+    graph.links.clear();
+    demo::write(&ws, &graph).await.unwrap();
+    assert_eq!(
+        query::items_list(&ws, &q).await.unwrap().total,
+        7,
+        "the cached order is dropped after a write"
+    );
+}
+
+#[tokio::test]
+async fn writing_the_same_events_twice_stores_them_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = small_workspace(dir.path()).await;
+    demo::write(&ws, &small_graph()).await.unwrap();
+    let s = query::workspace_summary(&ws).await.unwrap();
+    assert_eq!(
+        (s.totals.items, s.totals.transitions, s.totals.links),
+        (6, 6, 3),
+        "upserts are idempotent on source ids"
+    );
+}
+
+#[tokio::test]
+async fn item_detail_has_timeline_links_and_review_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = small_workspace(dir.path()).await;
+    let d = query::item_detail(&ws, "jira-2").await.unwrap();
+    assert_eq!(
+        d.item.title, "Sanitize <img src=x onerror=alert(1)> in PR descriptions",
+        "titles are stored verbatim"
+    );
+    assert_eq!(d.transitions.len(), 2);
+    assert_eq!(d.transitions[0].to_state, "In Progress");
+    assert_eq!(
+        d.transitions[0].to_flow_state, None,
+        "an unmapped raw state has no flow state"
+    );
+    assert_eq!(d.transitions[1].to_flow_state, Some(FlowState::Waiting));
+    assert_eq!(d.transitions[1].to_wait_reason, Some(WaitReason::Review));
+    assert_eq!(d.links.len(), 2);
+    let blocks = d
+        .links
+        .iter()
+        .find(|l| l.direction == LinkDirection::Outgoing)
+        .unwrap();
+    assert_eq!(
+        (blocks.kind, blocks.other_key.as_str(), blocks.open),
+        (LinkKind::Blocks, "PAY-1", true)
+    );
+    let blocked_by = d
+        .links
+        .iter()
+        .find(|l| l.direction == LinkDirection::Incoming)
+        .unwrap();
+    assert_eq!(
+        (blocked_by.other_key.as_str(), blocked_by.open),
+        ("acme/plat#3", false),
+        "removed links are shown as closed"
+    );
+    assert_eq!(
+        d.human_reviewed, None,
+        "only pull requests have a review status"
+    );
+
+    assert_eq!(
+        query::item_detail(&ws, "gh-1")
+            .await
+            .unwrap()
+            .human_reviewed,
+        Some(true)
+    );
+    assert_eq!(
+        query::item_detail(&ws, "gh-2")
+            .await
+            .unwrap()
+            .human_reviewed,
+        Some(false),
+        "a bot's review is not a human review"
+    );
+    let err = query::item_detail(&ws, "nope").await.unwrap_err();
+    assert_eq!(err.code(), "not_found");
+}
