@@ -20,7 +20,10 @@ pub struct IpcError {
 impl IpcError {
     /// An error with a code and message.
     pub fn new(code: &str, message: impl Into<String>) -> IpcError {
-        IpcError { code: code.to_owned(), message: message.into() }
+        IpcError {
+            code: code.to_owned(),
+            message: message.into(),
+        }
     }
 }
 

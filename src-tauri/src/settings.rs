@@ -55,7 +55,13 @@ impl Settings {
     pub fn remember(&mut self, path: &Path, opened_at: String) {
         let path = path.display().to_string();
         self.recent.retain(|entry| entry.path != path);
-        self.recent.insert(0, RecentEntry { path: path.clone(), opened_at });
+        self.recent.insert(
+            0,
+            RecentEntry {
+                path: path.clone(),
+                opened_at,
+            },
+        );
         self.recent.truncate(MAX_RECENT);
         self.last_workspace = Some(path);
     }
@@ -69,10 +75,17 @@ impl Settings {
 pub fn load(path: &Path, now_tag: &str) -> (Settings, Option<String>) {
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return (Settings::default(), None),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            return (Settings::default(), None)
+        }
         Err(err) => {
             tracing::warn!(%err, path = %path.display(), "settings unreadable");
-            return (Settings::default(), Some(format!("Baton could not read its settings ({err}) and started with default settings.")));
+            return (
+                Settings::default(),
+                Some(format!(
+                    "Baton could not read its settings ({err}) and started with default settings."
+                )),
+            );
         }
     };
     match parse(&bytes) {
@@ -97,12 +110,17 @@ fn parse(bytes: &[u8]) -> Result<Settings, String> {
         serde_json::from_slice(bytes).map_err(|err| format!("not valid JSON: {err}"))?;
     match store.get(STORE_KEY) {
         None => Ok(Settings::default()),
-        Some(value) => Settings::deserialize(value).map_err(|err| format!("unexpected content: {err}")),
+        Some(value) => {
+            Settings::deserialize(value).map_err(|err| format!("unexpected content: {err}"))
+        }
     }
 }
 
 fn backup_path(path: &Path, now_tag: &str) -> PathBuf {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| STORE_FILE.to_owned());
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| STORE_FILE.to_owned());
     path.with_file_name(format!("{name}.corrupt-{now_tag}"))
 }
 
@@ -125,7 +143,10 @@ mod tests {
         std::fs::write(&path, r#"{"settings":{"theme":"dark"}}"#).unwrap();
         let (settings, notice) = load(&path, "t");
         assert_eq!(settings.theme, Theme::Dark);
-        assert!(settings.recent.is_empty(), "absent fields take their defaults");
+        assert!(
+            settings.recent.is_empty(),
+            "absent fields take their defaults"
+        );
         assert!(notice.is_none());
     }
 
@@ -140,7 +161,11 @@ mod tests {
         assert!(notice.contains("default settings"), "{notice}");
         assert!(!path.exists(), "the damaged file is moved out of the way");
         let backup = dir.path().join("settings.json.corrupt-20260101T000000");
-        assert_eq!(std::fs::read(&backup).unwrap(), b"{\"settings\": {\"theme\": ", "the damaged bytes are kept as they were");
+        assert_eq!(
+            std::fs::read(&backup).unwrap(),
+            b"{\"settings\": {\"theme\": ",
+            "the damaged bytes are kept as they were"
+        );
     }
 
     #[test]
@@ -160,8 +185,18 @@ mod tests {
         }
         settings.remember(Path::new("/w/3.baton"), "again".into());
         assert_eq!(settings.recent.len(), MAX_RECENT);
-        assert_eq!(settings.recent[0].path, "/w/3.baton", "reopening moves it first");
-        assert_eq!(settings.recent.iter().filter(|e| e.path == "/w/3.baton").count(), 1);
+        assert_eq!(
+            settings.recent[0].path, "/w/3.baton",
+            "reopening moves it first"
+        );
+        assert_eq!(
+            settings
+                .recent
+                .iter()
+                .filter(|e| e.path == "/w/3.baton")
+                .count(),
+            1
+        );
         assert_eq!(settings.last_workspace.as_deref(), Some("/w/3.baton"));
     }
 }

@@ -48,7 +48,11 @@ impl AppState {
     pub fn info(&self, ws: &Workspace) -> WorkspaceInfo {
         WorkspaceInfo {
             path: ws.path().display().to_string(),
-            name: if self.is_demo(ws.path()) { "Demo organisation".to_owned() } else { ws.name() },
+            name: if self.is_demo(ws.path()) {
+                "Demo organisation".to_owned()
+            } else {
+                ws.name()
+            },
             is_demo: self.is_demo(ws.path()),
         }
     }
@@ -59,7 +63,11 @@ impl AppState {
 
     /// A clone of the open workspace (cheap: a pool handle).
     pub async fn current(&self) -> IpcResult<Workspace> {
-        self.workspace.read().await.clone().ok_or_else(|| IpcError::from(baton_core::CoreError::NoWorkspace))
+        self.workspace
+            .read()
+            .await
+            .clone()
+            .ok_or_else(|| IpcError::from(baton_core::CoreError::NoWorkspace))
     }
 
     /// A copy of the settings.
@@ -69,7 +77,11 @@ impl AppState {
 }
 
 /// Makes `ws` the open workspace: closes the previous one, remembers it, tells the UI.
-pub async fn install<R: Runtime>(app: &AppHandle<R>, state: &AppState, ws: Workspace) -> IpcResult<WorkspaceInfo> {
+pub async fn install<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    ws: Workspace,
+) -> IpcResult<WorkspaceInfo> {
     let info = state.info(&ws);
     let previous = state.workspace.write().await.replace(ws.clone());
     if let Some(previous) = previous.filter(|p| p.path() != ws.path()) {
@@ -78,11 +90,20 @@ pub async fn install<R: Runtime>(app: &AppHandle<R>, state: &AppState, ws: Works
     if let Ok(mut error) = state.startup_error.lock() {
         *error = None;
     }
-    update_settings(app, state, |s| s.remember(ws.path(), baton_core::time::to_rfc3339(baton_core::time::now_ms())))?;
+    update_settings(app, state, |s| {
+        s.remember(
+            ws.path(),
+            baton_core::time::to_rfc3339(baton_core::time::now_ms()),
+        )
+    })?;
     if let Some(window) = app.get_webview_window("main") {
         let _ = window.set_title(&format!("{} — Baton", info.name));
     }
-    if let Err(err) = (WorkspaceChanged { reason: ChangeReason::Opened }).emit(app) {
+    if let Err(err) = (WorkspaceChanged {
+        reason: ChangeReason::Opened,
+    })
+    .emit(app)
+    {
         tracing::warn!(%err, "could not emit workspace_changed");
     }
     Ok(info)
@@ -95,13 +116,21 @@ pub fn update_settings<R: Runtime>(
     change: impl FnOnce(&mut Settings),
 ) -> IpcResult<()> {
     let snapshot = {
-        let mut settings = state.settings.lock().map_err(|_| IpcError::new("internal", "settings lock poisoned"))?;
+        let mut settings = state
+            .settings
+            .lock()
+            .map_err(|_| IpcError::new("internal", "settings lock poisoned"))?;
         change(&mut settings);
         settings.clone()
     };
-    let store = app.store(STORE_FILE).map_err(|err| IpcError::new("io", format!("cannot open the settings store: {err}")))?;
-    let value = serde_json::to_value(&snapshot).map_err(|err| IpcError::new("internal", err.to_string()))?;
+    let store = app
+        .store(STORE_FILE)
+        .map_err(|err| IpcError::new("io", format!("cannot open the settings store: {err}")))?;
+    let value = serde_json::to_value(&snapshot)
+        .map_err(|err| IpcError::new("internal", err.to_string()))?;
     store.set(STORE_KEY, value);
-    store.save().map_err(|err| IpcError::new("io", format!("cannot save settings: {err}")))?;
+    store
+        .save()
+        .map_err(|err| IpcError::new("io", format!("cannot save settings: {err}")))?;
     Ok(())
 }

@@ -31,11 +31,15 @@ pub async fn app_startup(app: AppHandle, state: State<'_, AppState>) -> IpcResul
     let mut started = state.started.lock().await;
     if !*started {
         *started = true;
-        let chosen: Option<PathBuf> =
-            state.cli_workspace.clone().or_else(|| state.settings_snapshot().last_workspace.map(PathBuf::from));
+        let chosen: Option<PathBuf> = state
+            .cli_workspace
+            .clone()
+            .or_else(|| state.settings_snapshot().last_workspace.map(PathBuf::from));
         let opened = match chosen {
             Some(path) if path == state.demo_path() => open_demo(&state).await,
-            Some(path) => baton_core::graph::Workspace::open(&path).await.map_err(IpcError::from),
+            Some(path) => baton_core::graph::Workspace::open(&path)
+                .await
+                .map_err(IpcError::from),
             None => open_demo(&state).await,
         };
         match opened {
@@ -50,7 +54,12 @@ pub async fn app_startup(app: AppHandle, state: State<'_, AppState>) -> IpcResul
         }
     }
     drop(started);
-    let workspace = state.workspace.read().await.as_ref().map(|ws| state.info(ws));
+    let workspace = state
+        .workspace
+        .read()
+        .await
+        .as_ref()
+        .map(|ws| state.info(ws));
     Ok(StartupState {
         workspace,
         open_error: state.startup_error.lock().ok().and_then(|e| e.clone()),

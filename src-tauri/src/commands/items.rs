@@ -31,14 +31,21 @@ pub async fn item_detail(state: State<'_, AppState>, id: String) -> IpcResult<It
 #[tauri::command]
 #[specta::specta]
 #[tracing::instrument(skip_all, fields(id = %id))]
-pub async fn item_open_in_browser(app: AppHandle, state: State<'_, AppState>, id: String) -> IpcResult<()> {
+pub async fn item_open_in_browser(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: String,
+) -> IpcResult<()> {
     let ws = state.current().await?;
     let item = repo::items::get(ws.pool(), &id)
         .await
         .map_err(baton_core::CoreError::from)?
         .ok_or_else(|| IpcError::new("not_found", format!("item {id} was not found")))?;
     if !(item.url.starts_with("https://") || item.url.starts_with("http://")) {
-        return Err(IpcError::new("invalid", format!("{} has no web address to open", item.key)));
+        return Err(IpcError::new(
+            "invalid",
+            format!("{} has no web address to open", item.key),
+        ));
     }
     app.opener()
         .open_url(&item.url, None::<&str>)

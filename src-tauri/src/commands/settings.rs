@@ -48,7 +48,9 @@ pub async fn settings_get(state: State<'_, AppState>) -> IpcResult<SettingsView>
                 name: if path == demo {
                     "Demo organisation".to_owned()
                 } else {
-                    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+                    path.file_stem()
+                        .map(|s| s.to_string_lossy().into_owned())
+                        .unwrap_or_default()
                 },
                 opened_at: entry.opened_at.clone(),
                 exists: path.exists(),
@@ -66,6 +68,10 @@ pub async fn settings_get(state: State<'_, AppState>) -> IpcResult<SettingsView>
 /// Changes the theme.
 #[tauri::command]
 #[specta::specta]
-pub async fn settings_set_theme(app: AppHandle, state: State<'_, AppState>, theme: Theme) -> IpcResult<()> {
+pub async fn settings_set_theme(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    theme: Theme,
+) -> IpcResult<()> {
     update_settings(&app, &state, |s| s.theme = theme)
 }

@@ -35,7 +35,12 @@ fn checked_path(path: &str) -> IpcResult<PathBuf> {
 #[tauri::command]
 #[specta::specta]
 pub async fn workspace_current(state: State<'_, AppState>) -> IpcResult<Option<WorkspaceInfo>> {
-    Ok(state.workspace.read().await.as_ref().map(|ws| state.info(ws)))
+    Ok(state
+        .workspace
+        .read()
+        .await
+        .as_ref()
+        .map(|ws| state.info(ws)))
 }
 
 /// Opens an existing workspace file. A file that is not a workspace, is damaged or comes from
@@ -43,9 +48,17 @@ pub async fn workspace_current(state: State<'_, AppState>) -> IpcResult<Option<W
 #[tauri::command]
 #[specta::specta]
 #[tracing::instrument(skip_all, fields(path = %path))]
-pub async fn workspace_open(app: AppHandle, state: State<'_, AppState>, path: String) -> IpcResult<WorkspaceInfo> {
+pub async fn workspace_open(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    path: String,
+) -> IpcResult<WorkspaceInfo> {
     let path = checked_path(&path)?;
-    let ws = if path == state.demo_path() { open_demo(&state).await? } else { Workspace::open(&path).await? };
+    let ws = if path == state.demo_path() {
+        open_demo(&state).await?
+    } else {
+        Workspace::open(&path).await?
+    };
     install(&app, &state, ws).await
 }
 
@@ -53,7 +66,11 @@ pub async fn workspace_open(app: AppHandle, state: State<'_, AppState>, path: St
 #[tauri::command]
 #[specta::specta]
 #[tracing::instrument(skip_all, fields(path = %path))]
-pub async fn workspace_create(app: AppHandle, state: State<'_, AppState>, path: String) -> IpcResult<WorkspaceInfo> {
+pub async fn workspace_create(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    path: String,
+) -> IpcResult<WorkspaceInfo> {
     let mut path = checked_path(&path)?;
     if path.extension().is_none() {
         path.set_extension(baton_core::graph::store::EXTENSION);
@@ -66,7 +83,10 @@ pub async fn workspace_create(app: AppHandle, state: State<'_, AppState>, path: 
 #[tauri::command]
 #[specta::specta]
 #[tracing::instrument(skip_all)]
-pub async fn workspace_open_demo(app: AppHandle, state: State<'_, AppState>) -> IpcResult<WorkspaceInfo> {
+pub async fn workspace_open_demo(
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> IpcResult<WorkspaceInfo> {
     let ws = open_demo(&state).await?;
     install(&app, &state, ws).await
 }
@@ -75,7 +95,13 @@ pub async fn workspace_open_demo(app: AppHandle, state: State<'_, AppState>) -> 
 /// that cannot be generated again.
 pub async fn open_demo(state: &AppState) -> IpcResult<Workspace> {
     let path = state.demo_path();
-    if let Some(open) = state.workspace.read().await.as_ref().filter(|ws| ws.path() == path) {
+    if let Some(open) = state
+        .workspace
+        .read()
+        .await
+        .as_ref()
+        .filter(|ws| ws.path() == path)
+    {
         return Ok(open.clone());
     }
     if path.exists() {
@@ -86,7 +112,8 @@ pub async fn open_demo(state: &AppState) -> IpcResult<Workspace> {
                 for suffix in ["", "-wal", "-shm"] {
                     let file = PathBuf::from(format!("{}{suffix}", path.display()));
                     if file.exists() {
-                        std::fs::remove_file(&file).map_err(|e| IpcError::new("io", e.to_string()))?;
+                        std::fs::remove_file(&file)
+                            .map_err(|e| IpcError::new("io", e.to_string()))?;
                     }
                 }
             }
@@ -103,12 +130,23 @@ pub async fn open_demo(state: &AppState) -> IpcResult<Workspace> {
 /// Shows the system file dialog; returns the chosen path, or None when cancelled.
 #[tauri::command]
 #[specta::specta]
-pub async fn workspace_pick_file(app: AppHandle, purpose: PickPurpose) -> IpcResult<Option<String>> {
+pub async fn workspace_pick_file(
+    app: AppHandle,
+    purpose: PickPurpose,
+) -> IpcResult<Option<String>> {
     let picked = tauri::async_runtime::spawn_blocking(move || {
-        let dialog = app.dialog().file().add_filter("Baton workspace", &[baton_core::graph::store::EXTENSION]);
+        let dialog = app
+            .dialog()
+            .file()
+            .add_filter("Baton workspace", &[baton_core::graph::store::EXTENSION]);
         match purpose {
-            PickPurpose::Open => dialog.set_title("Open a Baton workspace").blocking_pick_file(),
-            PickPurpose::Create => dialog.set_title("Create a Baton workspace").set_file_name("workspace.baton").blocking_save_file(),
+            PickPurpose::Open => dialog
+                .set_title("Open a Baton workspace")
+                .blocking_pick_file(),
+            PickPurpose::Create => dialog
+                .set_title("Create a Baton workspace")
+                .set_file_name("workspace.baton")
+                .blocking_save_file(),
         }
     })
     .await

@@ -16,7 +16,11 @@ pub enum CoreError {
         "{} was written by a newer version of Baton (schema {found}); this version reads schema {supported} and older. Update Baton to open it.",
         path.display()
     )]
-    NewerSchema { path: PathBuf, found: i64, supported: i64 },
+    NewerSchema {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
     /// Creating a workspace where a file already exists.
     #[error("{} already exists; choose another name or open it instead", path.display())]
     AlreadyExists { path: PathBuf },
@@ -60,7 +64,10 @@ impl From<sqlx::Error> for CoreError {
         // SQLITE_CORRUPT (11) and SQLITE_NOTADB (26) mean the file is damaged, whatever query hit it.
         if let sqlx::Error::Database(db) = &err {
             if matches!(db.code().as_deref(), Some("11") | Some("26")) {
-                return CoreError::Corrupt { path: PathBuf::new(), detail: db.message().to_owned() };
+                return CoreError::Corrupt {
+                    path: PathBuf::new(),
+                    detail: db.message().to_owned(),
+                };
             }
         }
         CoreError::Db(err)

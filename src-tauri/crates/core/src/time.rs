@@ -11,7 +11,9 @@ pub fn to_rfc3339(ms: i64) -> String {
 
 /// Parses an RFC 3339 string (any offset) to milliseconds since the epoch.
 pub fn parse_rfc3339(text: &str) -> Option<i64> {
-    DateTime::parse_from_rfc3339(text).ok().map(|t| t.timestamp_millis())
+    DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|t| t.timestamp_millis())
 }
 
 /// Now, in milliseconds since the epoch.
@@ -30,7 +32,11 @@ mod tests {
     fn round_trips_and_normalises_offsets() {
         assert_eq!(to_rfc3339(0), "1970-01-01T00:00:00Z");
         let ms = parse_rfc3339("2026-03-01T10:30:00+01:00");
-        assert_eq!(ms.map(to_rfc3339).as_deref(), Some("2026-03-01T09:30:00Z"), "offsets become UTC");
+        assert_eq!(
+            ms.map(to_rfc3339).as_deref(),
+            Some("2026-03-01T09:30:00Z"),
+            "offsets become UTC"
+        );
         assert_eq!(parse_rfc3339("yesterday"), None);
     }
 }

@@ -274,7 +274,11 @@ mod tests {
             assert_eq!(FlowState::parse(state.as_str()), Some(*state));
         }
         assert_eq!(WaitReason::parse("security"), Some(WaitReason::Security));
-        assert_eq!(Provenance::parse("robot"), None, "unknown names are rejected, not defaulted");
+        assert_eq!(
+            Provenance::parse("robot"),
+            None,
+            "unknown names are rejected, not defaulted"
+        );
     }
 
     #[test]

@@ -10,7 +10,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use sqlx::ConnectOptions;
 
 use crate::error::{CoreError, CoreResult};
@@ -39,7 +41,9 @@ impl Workspace {
     /// Creates a new, empty workspace at `path`. Fails if anything exists there.
     pub async fn create(path: &Path) -> CoreResult<Workspace> {
         if path.exists() {
-            return Err(CoreError::AlreadyExists { path: path.to_owned() });
+            return Err(CoreError::AlreadyExists {
+                path: path.to_owned(),
+            });
         }
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent)?;
@@ -60,7 +64,12 @@ impl Workspace {
     }
 
     fn new(path: &Path, pool: SqlitePool) -> Workspace {
-        Workspace { path: path.to_owned(), pool, generation: Arc::default(), item_order: Arc::default() }
+        Workspace {
+            path: path.to_owned(),
+            pool,
+            generation: Arc::default(),
+            item_order: Arc::default(),
+        }
     }
 
     /// Tells the caches that rows changed; call it after every committed write.
@@ -84,7 +93,10 @@ impl Workspace {
 
     /// The display name: the file name without its extension.
     pub fn name(&self) -> String {
-        self.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+        self.path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
     }
 
     /// The connection pool.
@@ -94,7 +106,10 @@ impl Workspace {
 
     /// Checkpoints the WAL and closes every connection.
     pub async fn close(self) {
-        if let Err(err) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.pool).await {
+        if let Err(err) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.pool)
+            .await
+        {
             tracing::warn!(%err, "checkpoint on close failed");
         }
         self.pool.close().await;
@@ -112,7 +127,10 @@ async fn connect(path: &Path, create: bool) -> CoreResult<SqlitePool> {
         .pragma("cache_size", "-65536")
         .pragma("temp_store", "memory")
         .log_statements(tracing::log::LevelFilter::Trace);
-    let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+    let pool = SqlitePoolOptions::new()
+        .max_connections(4)
+        .connect_with(options)
+        .await?;
     Ok(pool)
 }
 
@@ -129,10 +147,11 @@ pub async fn check_file(path: &Path) -> CoreResult<()> {
         .immutable(true)
         .log_statements(tracing::log::LevelFilter::Trace);
     let mut conn = options.connect().await.map_err(|err| corrupt(path, &err))?;
-    let tables: Vec<(String,)> = sqlx::query_as("SELECT name FROM sqlite_master WHERE type = 'table'")
-        .fetch_all(&mut conn)
-        .await
-        .map_err(|err| corrupt(path, &err))?;
+    let tables: Vec<(String,)> =
+        sqlx::query_as("SELECT name FROM sqlite_master WHERE type = 'table'")
+            .fetch_all(&mut conn)
+            .await
+            .map_err(|err| corrupt(path, &err))?;
     let has = |name: &str| tables.iter().any(|(t,)| t == name);
     if !has("items") || !has("_sqlx_migrations") {
         return Err(CoreError::Corrupt {
@@ -146,7 +165,11 @@ pub async fn check_file(path: &Path) -> CoreResult<()> {
         .map_err(|err| corrupt(path, &err))?;
     let known = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
     if newest.unwrap_or(0) > known {
-        return Err(CoreError::NewerSchema { path: path.to_owned(), found: SCHEMA_VERSION + 1, supported: SCHEMA_VERSION });
+        return Err(CoreError::NewerSchema {
+            path: path.to_owned(),
+            found: SCHEMA_VERSION + 1,
+            supported: SCHEMA_VERSION,
+        });
     }
     drop(conn);
     Ok(())
@@ -168,25 +191,38 @@ async fn read_header(path: &Path) -> CoreResult<Vec<u8>> {
 }
 
 fn corrupt(path: &Path, err: &sqlx::Error) -> CoreError {
-    CoreError::Corrupt { path: path.to_owned(), detail: err.to_string() }
+    CoreError::Corrupt {
+        path: path.to_owned(),
+        detail: err.to_string(),
+    }
 }
 
 /// Checks magic bytes, application id and schema version in a file's first 100 bytes.
 fn check_header(path: &Path, bytes: &[u8]) -> CoreResult<()> {
-    let not_baton = |detail: &str| CoreError::NotAWorkspace { path: path.to_owned(), detail: detail.to_owned() };
+    let not_baton = |detail: &str| CoreError::NotAWorkspace {
+        path: path.to_owned(),
+        detail: detail.to_owned(),
+    };
     if bytes.is_empty() {
         return Err(not_baton("the file is empty"));
     }
     if bytes.len() < 100 || &bytes[..16] != b"SQLite format 3\0" {
         return Err(not_baton("it is not a SQLite database"));
     }
-    let word = |at: usize| u32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
+    let word =
+        |at: usize| u32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
     if word(68) != APPLICATION_ID {
-        return Err(not_baton("it is a SQLite database made by another application"));
+        return Err(not_baton(
+            "it is a SQLite database made by another application",
+        ));
     }
     let version = i64::from(word(60));
     if version > SCHEMA_VERSION {
-        return Err(CoreError::NewerSchema { path: path.to_owned(), found: version, supported: SCHEMA_VERSION });
+        return Err(CoreError::NewerSchema {
+            path: path.to_owned(),
+            found: version,
+            supported: SCHEMA_VERSION,
+        });
     }
     Ok(())
 }

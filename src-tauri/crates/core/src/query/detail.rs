@@ -4,7 +4,9 @@ use serde::Serialize;
 use specta::Type;
 
 use crate::error::{CoreError, CoreResult};
-use crate::graph::model::{FlowState, IntentKind, ItemKind, LinkKind, LinkOrigin, TransitionKind, WaitReason};
+use crate::graph::model::{
+    FlowState, IntentKind, ItemKind, LinkKind, LinkOrigin, TransitionKind, WaitReason,
+};
 use crate::graph::Workspace;
 use crate::query::items::{rows_by_rowid, ItemRow};
 use crate::time::to_rfc3339;
@@ -126,7 +128,11 @@ pub async fn item_detail(ws: &Workspace, id: &str) -> CoreResult<ItemDetail> {
         .into_iter()
         .map(|t| {
             let kind = TransitionKind::parse(&t.kind).unwrap_or(TransitionKind::State);
-            if kind == TransitionKind::Review && !t.actor_is_bot && t.actor_id.is_some() && t.actor_id != head.author_id {
+            if kind == TransitionKind::Review
+                && !t.actor_is_bot
+                && t.actor_id.is_some()
+                && t.actor_id != head.author_id
+            {
                 human_review = true;
             }
             TransitionEntry {
@@ -182,9 +188,11 @@ pub async fn item_detail(ws: &Workspace, id: &str) -> CoreResult<ItemDetail> {
         priority: head.priority,
         started_at: head.started_at.map(to_rfc3339),
         intent: match (head.intent_id, head.intent_kind, head.intent_title) {
-            (Some(id), Some(kind), Some(title)) => {
-                Some(IntentRef { id, kind: IntentKind::parse(&kind).unwrap_or(IntentKind::Initiative), title })
-            }
+            (Some(id), Some(kind), Some(title)) => Some(IntentRef {
+                id,
+                kind: IntentKind::parse(&kind).unwrap_or(IntentKind::Initiative),
+                title,
+            }),
             _ => None,
         },
         human_reviewed: is_pr.then_some(human_review),

@@ -105,7 +105,12 @@ pub(crate) struct CachedOrder {
 impl ItemsQuery {
     /// The same list without its window: the key of the order cache.
     fn list_key(&self) -> ItemsQuery {
-        ItemsQuery { offset: 0, limit: 0, text: self.text.as_ref().map(|t| t.trim().to_lowercase()), ..self.clone() }
+        ItemsQuery {
+            offset: 0,
+            limit: 0,
+            text: self.text.as_ref().map(|t| t.trim().to_lowercase()),
+            ..self.clone()
+        }
     }
 }
 
@@ -113,7 +118,11 @@ impl ItemsQuery {
 pub async fn items_list(ws: &Workspace, query: &ItemsQuery) -> CoreResult<ItemsPage> {
     let limit = match query.limit {
         0 => 100,
-        n if n > MAX_PAGE => return Err(CoreError::Invalid(format!("a page holds at most {MAX_PAGE} items"))),
+        n if n > MAX_PAGE => {
+            return Err(CoreError::Invalid(format!(
+                "a page holds at most {MAX_PAGE} items"
+            )))
+        }
         n => n,
     };
     let key = (query.list_key(), ws.generation());
@@ -129,11 +138,18 @@ pub async fn items_list(ws: &Workspace, query: &ItemsQuery) -> CoreResult<ItemsP
             let rowids = ordered_rowids(ws, &key.0).await?;
             total = rowids.len();
             window = slice(&rowids, query.offset, limit);
-            *ws.item_order().lock().await = CachedOrder { key: Some(key), rowids };
+            *ws.item_order().lock().await = CachedOrder {
+                key: Some(key),
+                rowids,
+            };
         }
     }
     let rows = rows_by_rowid(ws, &window).await?;
-    Ok(ItemsPage { total: u32::try_from(total).unwrap_or(u32::MAX), offset: query.offset, rows })
+    Ok(ItemsPage {
+        total: u32::try_from(total).unwrap_or(u32::MAX),
+        offset: query.offset,
+        rows,
+    })
 }
 
 fn slice(rowids: &[i64], offset: u32, limit: u32) -> Vec<i64> {
@@ -167,14 +183,30 @@ async fn ordered_rowids(ws: &Workspace, q: &ItemsQuery) -> CoreResult<Vec<i64>> 
         }
         sql.push(")");
     }
-    push_in(&mut sql, "i.flow_state", q.states.iter().map(|s| s.as_str()));
+    push_in(
+        &mut sql,
+        "i.flow_state",
+        q.states.iter().map(|s| s.as_str()),
+    );
     push_in(&mut sql, "i.kind", q.kinds.iter().map(|k| k.as_str()));
-    push_in(&mut sql, "i.source_id", q.sources.iter().map(String::as_str));
-    push_in(&mut sql, "i.provenance", q.provenances.iter().map(|p| p.as_str()));
+    push_in(
+        &mut sql,
+        "i.source_id",
+        q.sources.iter().map(String::as_str),
+    );
+    push_in(
+        &mut sql,
+        "i.provenance",
+        q.provenances.iter().map(|p| p.as_str()),
+    );
     if let Some(text) = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         // instr() rather than LIKE: no wildcard characters to escape in what the user typed.
-        sql.push(" AND (instr(lower(i.title), ").push_bind(text.to_lowercase()).push(") > 0");
-        sql.push(" OR instr(lower(i.key), ").push_bind(text.to_lowercase()).push(") > 0)");
+        sql.push(" AND (instr(lower(i.title), ")
+            .push_bind(text.to_lowercase())
+            .push(") > 0");
+        sql.push(" OR instr(lower(i.key), ")
+            .push_bind(text.to_lowercase())
+            .push(") > 0)");
     }
     let column = match q.sort {
         SortField::Key => "i.key",
@@ -192,12 +224,18 @@ async fn ordered_rowids(ws: &Workspace, q: &ItemsQuery) -> CoreResult<Vec<i64>> 
         SortDirection::Desc => "DESC",
     };
     // Ties break on the row id so pages never overlap or skip.
-    sql.push(format!(" ORDER BY {column} {direction}, i.rowid {direction}"));
+    sql.push(format!(
+        " ORDER BY {column} {direction}, i.rowid {direction}"
+    ));
     let rows = sql.build().fetch_all(ws.pool()).await?;
     Ok(rows.iter().map(|r| r.get::<i64, _>(0)).collect())
 }
 
-fn push_in<'a>(sql: &mut QueryBuilder<'a, Sqlite>, column: &str, values: impl Iterator<Item = &'a str>) {
+fn push_in<'a>(
+    sql: &mut QueryBuilder<'a, Sqlite>,
+    column: &str,
+    values: impl Iterator<Item = &'a str>,
+) {
     let values: Vec<&str> = values.collect();
     if values.is_empty() {
         return;

@@ -8,5 +8,5 @@ pub mod items;
 pub mod summary;
 
 pub use detail::{item_detail, ItemDetail, LinkDirection, LinkedItem, TransitionEntry};
-pub use items::{items_list, ItemRow, ItemsPage, ItemsQuery, SortField, SortDirection};
+pub use items::{items_list, ItemRow, ItemsPage, ItemsQuery, SortDirection, SortField};
 pub use summary::{workspace_summary, Count, DateRange, TeamStates, Totals, WorkspaceSummary};

@@ -110,36 +110,67 @@ pub async fn workspace_summary(ws: &Workspace) -> CoreResult<WorkspaceSummary> {
         );
         teams.entry(team_key).or_insert([0; 5])[state_index] += n;
         *states.entry(state).or_default() += n;
-        *kinds.entry(ItemKind::parse(&g.kind).unwrap_or(ItemKind::Task)).or_default() += n;
+        *kinds
+            .entry(ItemKind::parse(&g.kind).unwrap_or(ItemKind::Task))
+            .or_default() += n;
         *sources.entry((g.source_id, g.source_name)).or_default() += n;
-        *provenances.entry(Provenance::parse(&g.provenance).unwrap_or(Provenance::Human)).or_default() += n;
+        *provenances
+            .entry(Provenance::parse(&g.provenance).unwrap_or(Provenance::Human))
+            .or_default() += n;
     }
 
     let mut team_rows: Vec<((String, String), [u32; 5])> = teams.into_iter().collect();
-    team_rows.sort_by(|a, b| b.1.iter().sum::<u32>().cmp(&a.1.iter().sum::<u32>()).then(a.0 .1.cmp(&b.0 .1)));
+    team_rows.sort_by(|a, b| {
+        b.1.iter()
+            .sum::<u32>()
+            .cmp(&a.1.iter().sum::<u32>())
+            .then(a.0 .1.cmp(&b.0 .1))
+    });
     let by_team = team_rows
         .iter()
-        .map(|((id, name), counts)| Count { key: id.clone(), label: name.clone(), count: counts.iter().sum() })
+        .map(|((id, name), counts)| Count {
+            key: id.clone(),
+            label: name.clone(),
+            count: counts.iter().sum(),
+        })
         .collect();
     let team_states = team_rows
         .iter()
-        .map(|((id, name), counts)| TeamStates { team_id: id.clone(), team_name: name.clone(), counts: counts.to_vec() })
+        .map(|((id, name), counts)| TeamStates {
+            team_id: id.clone(),
+            team_name: name.clone(),
+            counts: counts.to_vec(),
+        })
         .collect();
     let by_flow_state = FlowState::ALL
         .iter()
-        .map(|s| Count { key: s.as_str().into(), label: flow_state_label(*s).into(), count: states.get(s).copied().unwrap_or(0) })
+        .map(|s| Count {
+            key: s.as_str().into(),
+            label: flow_state_label(*s).into(),
+            count: states.get(s).copied().unwrap_or(0),
+        })
         .collect();
     let mut by_kind: Vec<Count> = kinds
         .into_iter()
-        .map(|(k, count)| Count { key: k.as_str().into(), label: item_kind_label(k).into(), count })
+        .map(|(k, count)| Count {
+            key: k.as_str().into(),
+            label: item_kind_label(k).into(),
+            count,
+        })
         .collect();
     by_kind.sort_by(|a, b| b.count.cmp(&a.count));
-    let mut by_source: Vec<Count> =
-        sources.into_iter().map(|((key, label), count)| Count { key, label, count }).collect();
+    let mut by_source: Vec<Count> = sources
+        .into_iter()
+        .map(|((key, label), count)| Count { key, label, count })
+        .collect();
     by_source.sort_by(|a, b| b.count.cmp(&a.count).then(a.label.cmp(&b.label)));
     let by_provenance = Provenance::ALL
         .iter()
-        .map(|p| Count { key: p.as_str().into(), label: provenance_label(*p).into(), count: provenances.get(p).copied().unwrap_or(0) })
+        .map(|p| Count {
+            key: p.as_str().into(),
+            label: provenance_label(*p).into(),
+            count: provenances.get(p).copied().unwrap_or(0),
+        })
         .collect();
 
     let counts = sqlx::query!(
@@ -189,7 +220,10 @@ pub async fn workspace_summary(ws: &Workspace) -> CoreResult<WorkspaceSummary> {
         ai_prs_without_human_review: to_u32(ai.unreviewed),
         ai_prs: to_u32(ai.prs),
         date_range: match (counts.first, counts.last) {
-            (Some(first), Some(last)) => Some(DateRange { from: to_rfc3339(first), to: to_rfc3339(last) }),
+            (Some(first), Some(last)) => Some(DateRange {
+                from: to_rfc3339(first),
+                to: to_rfc3339(last),
+            }),
             _ => None,
         },
     })

@@ -16,7 +16,10 @@ pub struct Decision {
 }
 
 /// Records a decision.
-pub async fn insert(exec: impl Executor<'_, Database = Sqlite>, decision: &Decision) -> sqlx::Result<()> {
+pub async fn insert(
+    exec: impl Executor<'_, Database = Sqlite>,
+    decision: &Decision,
+) -> sqlx::Result<()> {
     sqlx::query!(
         "INSERT INTO decisions (id, item_id, kind, value, author, created_at) VALUES (?, ?, ?, ?, ?, ?)",
         decision.id,
@@ -32,7 +35,10 @@ pub async fn insert(exec: impl Executor<'_, Database = Sqlite>, decision: &Decis
 }
 
 /// Decisions about one item, oldest first.
-pub async fn for_item(exec: impl Executor<'_, Database = Sqlite>, item_id: &str) -> sqlx::Result<Vec<Decision>> {
+pub async fn for_item(
+    exec: impl Executor<'_, Database = Sqlite>,
+    item_id: &str,
+) -> sqlx::Result<Vec<Decision>> {
     let rows = sqlx::query!(
         r#"SELECT id AS "id!", item_id, kind, value, author, created_at FROM decisions WHERE item_id = ? ORDER BY created_at"#,
         item_id

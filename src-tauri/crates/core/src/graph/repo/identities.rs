@@ -5,7 +5,10 @@ use sqlx::{Executor, Sqlite, SqliteConnection};
 use crate::graph::model::Identity;
 
 /// Inserts identities; an existing login is re-pointed at the given person (identity merge).
-pub async fn upsert_many(conn: &mut SqliteConnection, identities: &[Identity]) -> sqlx::Result<u64> {
+pub async fn upsert_many(
+    conn: &mut SqliteConnection,
+    identities: &[Identity],
+) -> sqlx::Result<u64> {
     super::insert_batched(
         conn,
         "INSERT INTO identities (source_id, login, person_id) ",
@@ -13,7 +16,9 @@ pub async fn upsert_many(conn: &mut SqliteConnection, identities: &[Identity]) -
         " ON CONFLICT (source_id, login) DO UPDATE SET person_id = excluded.person_id",
         identities,
         |mut b, i| {
-            b.push_bind(i.source_id.as_str()).push_bind(i.login.as_str()).push_bind(i.person_id.as_str());
+            b.push_bind(i.source_id.as_str())
+                .push_bind(i.login.as_str())
+                .push_bind(i.person_id.as_str());
         },
     )
     .await
@@ -25,15 +30,25 @@ pub async fn person_for(
     source_id: &str,
     login: &str,
 ) -> sqlx::Result<Option<String>> {
-    sqlx::query_scalar!("SELECT person_id FROM identities WHERE source_id = ? AND login = ?", source_id, login)
-        .fetch_optional(exec)
-        .await
+    sqlx::query_scalar!(
+        "SELECT person_id FROM identities WHERE source_id = ? AND login = ?",
+        source_id,
+        login
+    )
+    .fetch_optional(exec)
+    .await
 }
 
 /// Logins of a person, as (source id, login).
-pub async fn logins_of(exec: impl Executor<'_, Database = Sqlite>, person_id: &str) -> sqlx::Result<Vec<(String, String)>> {
-    let rows = sqlx::query!("SELECT source_id, login FROM identities WHERE person_id = ? ORDER BY source_id", person_id)
-        .fetch_all(exec)
-        .await?;
+pub async fn logins_of(
+    exec: impl Executor<'_, Database = Sqlite>,
+    person_id: &str,
+) -> sqlx::Result<Vec<(String, String)>> {
+    let rows = sqlx::query!(
+        "SELECT source_id, login FROM identities WHERE person_id = ? ORDER BY source_id",
+        person_id
+    )
+    .fetch_all(exec)
+    .await?;
     Ok(rows.into_iter().map(|r| (r.source_id, r.login)).collect())
 }

@@ -49,7 +49,10 @@ pub async fn upsert_many(conn: &mut SqliteConnection, items: &[WorkItem]) -> sql
 }
 
 /// One item by id.
-pub async fn get(exec: impl Executor<'_, Database = Sqlite>, id: &str) -> sqlx::Result<Option<WorkItem>> {
+pub async fn get(
+    exec: impl Executor<'_, Database = Sqlite>,
+    id: &str,
+) -> sqlx::Result<Option<WorkItem>> {
     let row = sqlx::query!(
         r#"SELECT id AS "id!", source_id, external_id, key, url, kind, title, team_id, owner_id, author_id, provenance,
                   provenance_agent, provenance_confidence, raw_state, flow_state, wait_reason, intent_id, priority,
@@ -87,6 +90,8 @@ pub async fn get(exec: impl Executor<'_, Database = Sqlite>, id: &str) -> sqlx::
 
 /// Deletes an item (its transitions and links go with it).
 pub async fn delete(exec: impl Executor<'_, Database = Sqlite>, id: &str) -> sqlx::Result<bool> {
-    let done = sqlx::query!("DELETE FROM items WHERE id = ?", id).execute(exec).await?;
+    let done = sqlx::query!("DELETE FROM items WHERE id = ?", id)
+        .execute(exec)
+        .await?;
     Ok(done.rows_affected() > 0)
 }

@@ -27,7 +27,10 @@ pub async fn upsert_many(conn: &mut SqliteConnection, links: &[Link]) -> sqlx::R
 }
 
 /// Every link that starts or ends at an item.
-pub async fn touching(exec: impl Executor<'_, Database = Sqlite>, item_id: &str) -> sqlx::Result<Vec<Link>> {
+pub async fn touching(
+    exec: impl Executor<'_, Database = Sqlite>,
+    item_id: &str,
+) -> sqlx::Result<Vec<Link>> {
     let rows = sqlx::query!(
         "SELECT from_item_id, to_item_id, kind, origin, confidence, created_at, removed_at FROM links
          WHERE from_item_id = ?1 OR to_item_id = ?1 ORDER BY created_at",

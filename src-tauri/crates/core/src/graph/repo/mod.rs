@@ -41,7 +41,12 @@ pub(crate) async fn insert_batched<'a, T>(
         let mut builder: QueryBuilder<'a, Sqlite> = QueryBuilder::new(head);
         builder.push_values(chunk, |separated, row| bind(separated, row));
         builder.push(tail);
-        written += builder.build().persistent(true).execute(&mut *conn).await?.rows_affected();
+        written += builder
+            .build()
+            .persistent(true)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
     }
     Ok(written)
 }

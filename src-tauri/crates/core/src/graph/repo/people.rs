@@ -20,12 +20,20 @@ pub async fn upsert_many(conn: &mut SqliteConnection, people: &[Person]) -> sqlx
 }
 
 /// One person.
-pub async fn get(exec: impl Executor<'_, Database = Sqlite>, id: &str) -> sqlx::Result<Option<Person>> {
+pub async fn get(
+    exec: impl Executor<'_, Database = Sqlite>,
+    id: &str,
+) -> sqlx::Result<Option<Person>> {
     let row = sqlx::query!(
         r#"SELECT id AS "id!", display_name, team_id, is_bot AS "is_bot: bool" FROM people WHERE id = ?"#,
         id
     )
     .fetch_optional(exec)
     .await?;
-    Ok(row.map(|r| Person { id: r.id, display_name: r.display_name, team_id: r.team_id, is_bot: r.is_bot }))
+    Ok(row.map(|r| Person {
+        id: r.id,
+        display_name: r.display_name,
+        team_id: r.team_id,
+        is_bot: r.is_bot,
+    }))
 }

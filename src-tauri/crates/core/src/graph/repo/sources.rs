@@ -5,7 +5,10 @@ use sqlx::{Executor, Sqlite};
 use crate::graph::model::{Source, SourceKind};
 
 /// Inserts a source, or updates it when the id exists.
-pub async fn upsert(exec: impl Executor<'_, Database = Sqlite>, source: &Source) -> sqlx::Result<()> {
+pub async fn upsert(
+    exec: impl Executor<'_, Database = Sqlite>,
+    source: &Source,
+) -> sqlx::Result<()> {
     let kind = source.kind.as_str();
     sqlx::query!(
         "INSERT INTO sources (id, kind, name, base_url, scope, secret_ref, poll_interval_s, enabled, synthetic, created_at)
@@ -56,6 +59,8 @@ pub async fn list(exec: impl Executor<'_, Database = Sqlite>) -> sqlx::Result<Ve
 
 /// Removes a source and, by cascade, everything synced from it.
 pub async fn delete(exec: impl Executor<'_, Database = Sqlite>, id: &str) -> sqlx::Result<bool> {
-    let done = sqlx::query!("DELETE FROM sources WHERE id = ?", id).execute(exec).await?;
+    let done = sqlx::query!("DELETE FROM sources WHERE id = ?", id)
+        .execute(exec)
+        .await?;
     Ok(done.rows_affected() > 0)
 }

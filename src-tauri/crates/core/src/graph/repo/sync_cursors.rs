@@ -11,7 +11,11 @@ pub struct Cursor {
 }
 
 /// Reads a stream's cursor (default when never synced).
-pub async fn get(exec: impl Executor<'_, Database = Sqlite>, source_id: &str, stream: &str) -> sqlx::Result<Cursor> {
+pub async fn get(
+    exec: impl Executor<'_, Database = Sqlite>,
+    source_id: &str,
+    stream: &str,
+) -> sqlx::Result<Cursor> {
     let row = sqlx::query!(
         "SELECT watermark, etag, page_token FROM sync_cursors WHERE source_id = ? AND stream = ?",
         source_id,
@@ -20,7 +24,11 @@ pub async fn get(exec: impl Executor<'_, Database = Sqlite>, source_id: &str, st
     .fetch_optional(exec)
     .await?;
     Ok(row
-        .map(|r| Cursor { watermark: r.watermark, etag: r.etag, page_token: r.page_token })
+        .map(|r| Cursor {
+            watermark: r.watermark,
+            etag: r.etag,
+            page_token: r.page_token,
+        })
         .unwrap_or_default())
 }
 

@@ -43,7 +43,11 @@ pub async fn upsert(exec: impl Executor<'_, Database = Sqlite>, run: &SyncRun) -
 }
 
 /// The latest runs of a source, newest first.
-pub async fn recent(exec: impl Executor<'_, Database = Sqlite>, source_id: &str, limit: i64) -> sqlx::Result<Vec<SyncRun>> {
+pub async fn recent(
+    exec: impl Executor<'_, Database = Sqlite>,
+    source_id: &str,
+    limit: i64,
+) -> sqlx::Result<Vec<SyncRun>> {
     let rows = sqlx::query!(
         r#"SELECT id AS "id!", source_id, started_at, ended_at, status, pages, items, rate_limit_waits, rate_limit_wait_ms, error
            FROM sync_runs WHERE source_id = ? ORDER BY started_at DESC LIMIT ?"#,

@@ -21,6 +21,14 @@ pub async fn upsert_many(conn: &mut SqliteConnection, teams: &[Team]) -> sqlx::R
 
 /// Every team, by name.
 pub async fn list(exec: impl Executor<'_, Database = Sqlite>) -> sqlx::Result<Vec<Team>> {
-    let rows = sqlx::query!(r#"SELECT id AS "id!", name FROM teams ORDER BY name"#).fetch_all(exec).await?;
-    Ok(rows.into_iter().map(|r| Team { id: r.id, name: r.name }).collect())
+    let rows = sqlx::query!(r#"SELECT id AS "id!", name FROM teams ORDER BY name"#)
+        .fetch_all(exec)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Team {
+            id: r.id,
+            name: r.name,
+        })
+        .collect())
 }

@@ -6,7 +6,10 @@ use crate::graph::model::{Transition, TransitionKind};
 
 /// Inserts transitions; one already stored (same item and event id) is skipped.
 /// Returns how many were new.
-pub async fn insert_many(conn: &mut SqliteConnection, transitions: &[Transition]) -> sqlx::Result<u64> {
+pub async fn insert_many(
+    conn: &mut SqliteConnection,
+    transitions: &[Transition],
+) -> sqlx::Result<u64> {
     super::insert_batched(
         conn,
         "INSERT INTO transitions (item_id, event_id, kind, from_state, to_state, at, actor_id) ",
@@ -27,7 +30,10 @@ pub async fn insert_many(conn: &mut SqliteConnection, transitions: &[Transition]
 }
 
 /// The transitions of one item, in time order (ties in insertion order).
-pub async fn for_item(exec: impl Executor<'_, Database = Sqlite>, item_id: &str) -> sqlx::Result<Vec<Transition>> {
+pub async fn for_item(
+    exec: impl Executor<'_, Database = Sqlite>,
+    item_id: &str,
+) -> sqlx::Result<Vec<Transition>> {
     let rows = sqlx::query!(
         "SELECT item_id, event_id, kind, from_state, to_state, at, actor_id FROM transitions
          WHERE item_id = ? ORDER BY at, id",
