@@ -1,0 +1,233 @@
+//! The application: providers, startup, the frame (navigation, header, banners) and the views.
+
+import {
+  keepPreviousData,
+  QueryClient,
+  QueryClientProvider,
+  useQuery,
+  useQueryClient,
+} from "@tanstack/react-query";
+import { type ReactNode, useEffect, useState } from "react";
+import { onWorkspaceChanged } from "../lib/ipc";
+import { MetricPanelProvider } from "../metrics/MetricInfo";
+import { ThemeController } from "../settings/theme";
+import { ViewErrorBoundary } from "../shared/ErrorBoundary";
+import { Icon } from "../shared/Icon";
+import { useRoute, type ViewId } from "../shared/route";
+import { Banner, ErrorState, LoadingState } from "../shared/states";
+import { NoWorkspaceView } from "../views/NoWorkspaceView";
+import { OverviewView } from "../views/OverviewView";
+import { PlannedViewPanel } from "../views/PlannedViewPanel";
+import { SettingsView } from "../views/SettingsView";
+import { WorkItemsView } from "../views/WorkItemsView";
+import { failureTitle, useWorkspaceActions, WorkspaceActionsProvider } from "../workspace/actions";
+import { applyWorkspaceChange, workspaceQueries } from "../workspace/queries";
+import { WorkspaceMenu } from "../workspace/WorkspaceMenu";
+import { NAV_GROUPS, Nav } from "./Nav";
+
+export function createQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      queries: { retry: 1, refetchOnWindowFocus: false, staleTime: 15_000 },
+    },
+  });
+}
+
+const VIEW_NAMES: Record<ViewId, string> = Object.fromEntries(
+  NAV_GROUPS.flatMap((g) => g.entries.map((e) => [e.id, e.label])),
+) as Record<ViewId, string>;
+
+/** Views that read the workspace; without one open they show the "no workspace" screen. */
+const NEEDS_WORKSPACE: ReadonlySet<ViewId> = new Set(["overview", "items"]);
+
+function ViewFor({ view }: { view: ViewId }) {
+  switch (view) {
+    case "overview":
+      return <OverviewView />;
+    case "items":
+      return <WorkItemsView />;
+    case "settings":
+      return <SettingsView />;
+    default:
+      return <PlannedViewPanel view={view} />;
+  }
+}
+
+function Frame({
+  notice,
+  openError,
+}: {
+  notice: string | null;
+  openError: { code: string; message: string } | null;
+}) {
+  const client = useQueryClient();
+  const route = useRoute();
+  const actions = useWorkspaceActions();
+  const current = useQuery({ ...workspaceQueries.current(), placeholderData: keepPreviousData });
+  const [noticeDismissed, setNoticeDismissed] = useState(false);
+  const [openErrorDismissed, setOpenErrorDismissed] = useState(false);
+  const workspace = current.data ?? null;
+
+  useEffect(() => {
+    document.title = workspace ? `${workspace.name} — Baton` : "Baton";
+  }, [workspace]);
+
+  let main: ReactNode;
+  if (NEEDS_WORKSPACE.has(route.view) && current.isPending) {
+    main = <LoadingState label="Opening the workspace…" />;
+  } else if (NEEDS_WORKSPACE.has(route.view) && current.isError && !current.data) {
+    main = (
+      <ErrorState
+        title="Could not read the open workspace"
+        error={current.error}
+        onRetry={() => current.refetch()}
+      />
+    );
+  } else if (NEEDS_WORKSPACE.has(route.view) && workspace === null) {
+    main = <NoWorkspaceView />;
+  } else {
+    main = <ViewFor view={route.view} />;
+  }
+
+  return (
+    <div className="app">
+      <button type="button" className="skip-link" onClick={() => document.getElementById("content")?.focus()}>
+        Skip to content
+      </button>
+      <aside className="sidebar">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            B
+          </span>
+          <span className="brand-name">Baton</span>
+        </div>
+        <Nav current={route.view} />
+      </aside>
+      <div className="main">
+        <header className="topbar">
+          <WorkspaceMenu workspace={workspace} />
+          {workspace ? (
+            <span className="topbar-path mono" title={workspace.path}>
+              {workspace.path}
+            </span>
+          ) : null}
+        </header>
+        <div className="banners">
+          {notice && !noticeDismissed ? (
+            <Banner
+              tone="warning"
+              title="Your settings were reset"
+              onDismiss={() => setNoticeDismissed(true)}
+              testId="settings-notice"
+            >
+              {notice}
+            </Banner>
+          ) : null}
+          {openError && !openErrorDismissed ? (
+            <Banner
+              tone="error"
+              title="Could not reopen your last workspace"
+              onDismiss={() => setOpenErrorDismissed(true)}
+              testId="startup-open-error"
+              actions={
+                <>
+                  <button
+                    type="button"
+                    className="btn btn-small"
+                    onClick={() => actions.run({ kind: "pick-open" })}
+                  >
+                    Open another…
+                  </button>
+                  <button
+                    type="button"
+                    className="btn btn-small"
+                    onClick={() => actions.run({ kind: "demo" })}
+                  >
+                    Open the demo
+                  </button>
+                </>
+              }
+            >
+              <p className="banner-message">{openError.message}</p>
+            </Banner>
+          ) : null}
+          {actions.failure ? (
+            <Banner
+              tone="error"
+              title={failureTitle(actions.failure.request)}
+              onDismiss={actions.dismissFailure}
+              testId="workspace-error"
+              actions={
+                <button
+                  type="button"
+                  className="btn btn-small"
+                  onClick={() => actions.failure && actions.run(actions.failure.request)}
+                >
+                  Try again
+                </button>
+              }
+            >
+              <p className="banner-message">{actions.failure.error.message}</p>
+            </Banner>
+          ) : null}
+        </div>
+        <main id="content" className="content" tabIndex={-1}>
+          <ViewErrorBoundary
+            key={route.view}
+            name={VIEW_NAMES[route.view]}
+            onReload={() => void client.invalidateQueries({ predicate: (q) => q.queryKey[0] !== "startup" })}
+          >
+            {main}
+          </ViewErrorBoundary>
+        </main>
+      </div>
+    </div>
+  );
+}
+
+function Startup() {
+  const client = useQueryClient();
+  const startup = useQuery(workspaceQueries.startup(client));
+
+  useEffect(() => onWorkspaceChanged((change) => void applyWorkspaceChange(client, change)), [client]);
+
+  useEffect(() => {
+    window.__batonMounted = true;
+  }, []);
+
+  if (startup.isPending) {
+    return (
+      <div className="fullscreen">
+        <LoadingState label="Baton is opening your workspace…" />
+      </div>
+    );
+  }
+  if (startup.isError) {
+    return (
+      <div className="fullscreen">
+        <div className="card fullscreen-card">
+          <ErrorState title="Baton could not start" error={startup.error} onRetry={() => startup.refetch()} />
+          <p className="muted small">
+            <Icon name="info" size={12} /> The interface loaded, but the app's backend did not answer the
+            startup request.
+          </p>
+        </div>
+      </div>
+    );
+  }
+  return <Frame notice={startup.data.settingsNotice} openError={startup.data.openError} />;
+}
+
+export function App({ client }: { client: QueryClient }) {
+  return (
+    <QueryClientProvider client={client}>
+      <ThemeController>
+        <WorkspaceActionsProvider>
+          <MetricPanelProvider>
+            <Startup />
+          </MetricPanelProvider>
+        </WorkspaceActionsProvider>
+      </ThemeController>
+    </QueryClientProvider>
+  );
+}

@@ -1,0 +1,92 @@
+//! The left navigation.
+
+import { Icon, type IconName } from "../shared/Icon";
+import type { ViewId } from "../shared/route";
+
+type NavEntry = { id: ViewId; label: string; icon: IconName; planned?: boolean; hint: string };
+
+export const NAV_GROUPS: { label: string; entries: NavEntry[] }[] = [
+  {
+    label: "Workspace",
+    entries: [
+      { id: "overview", label: "Overview", icon: "overview", hint: "Headline numbers and how items split" },
+      { id: "items", label: "Work items", icon: "items", hint: "Every item, filterable and sortable" },
+    ],
+  },
+  {
+    label: "Analyse",
+    entries: [
+      { id: "flow", label: "Flow", icon: "flow", planned: true, hint: "Cycle time, throughput, aging work" },
+      {
+        id: "bottlenecks",
+        label: "Bottlenecks",
+        icon: "bottlenecks",
+        planned: true,
+        hint: "Where and why work waits",
+      },
+      {
+        id: "dependencies",
+        label: "Dependencies",
+        icon: "dependencies",
+        planned: true,
+        hint: "Who blocks whom",
+      },
+    ],
+  },
+  {
+    label: "Act",
+    entries: [
+      { id: "triage", label: "Triage", icon: "triage", planned: true, hint: "What needs a decision" },
+      {
+        id: "intents",
+        label: "Intents",
+        icon: "intents",
+        planned: true,
+        hint: "Goals and the work serving them",
+      },
+      { id: "plans", label: "Plans", icon: "plans", planned: true, hint: "Forecasts from delivery history" },
+    ],
+  },
+  {
+    label: "Setup",
+    entries: [
+      {
+        id: "sources",
+        label: "Sources",
+        icon: "sources",
+        planned: true,
+        hint: "Connected tools and sync health",
+      },
+      { id: "settings", label: "Settings", icon: "settings", hint: "Theme, workspaces, version" },
+    ],
+  },
+];
+
+export function Nav({ current }: { current: ViewId }) {
+  return (
+    <nav className="nav" aria-label="Views">
+      {NAV_GROUPS.map((group) => (
+        <div key={group.label} className="nav-group">
+          <p className="nav-group-label">{group.label}</p>
+          <ul>
+            {group.entries.map((e) => (
+              <li key={e.id}>
+                <a
+                  href={`#/${e.id}`}
+                  className={current === e.id ? "nav-link active" : "nav-link"}
+                  aria-current={current === e.id ? "page" : undefined}
+                  data-testid={`nav-${e.id}`}
+                  title={e.planned ? `${e.hint} (not built yet)` : e.hint}
+                >
+                  <Icon name={e.icon} />
+                  <span>{e.label}</span>
+                  {e.planned ? <span className="nav-planned">soon</span> : null}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ))}
+    </nav>
+  );
+}

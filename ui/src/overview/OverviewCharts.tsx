@@ -1,0 +1,150 @@
+//! The Overview's charts. Clicking a bar or a segment opens Work items filtered to it.
+
+import { useMemo } from "react";
+import { openItems } from "../items/filters";
+import type { FlowState, ItemKind, Provenance, WorkspaceSummary } from "../lib/ipc";
+import { formatCount } from "../shared/format";
+import { chartPalette, useResolvedTheme } from "../shared/theme";
+import { FLOW_STATES, flowStateColor, ITEM_KINDS, PROVENANCES } from "../workgraph/vocabulary";
+import { ChartCard } from "./ChartCard";
+import {
+  barChartHeight,
+  countBarsOption,
+  describeCounts,
+  donutOption,
+  teamStatesOption,
+} from "./chartOptions";
+
+const EMPTY_TEXT = (
+  <>
+    This workspace has no items yet. Connect a source in <a href="#/sources">Sources</a>, or open the demo
+    workspace from the workspace menu to explore Baton.
+  </>
+);
+
+function isOneOf<T extends string>(list: readonly T[], value: string): value is T {
+  return (list as readonly string[]).includes(value);
+}
+
+export function OverviewCharts({ summary }: { summary: WorkspaceSummary }) {
+  const theme = useResolvedTheme();
+  const palette = chartPalette(theme);
+  const empty = summary.totals.items === 0;
+
+  const options = useMemo(() => {
+    const provenanceColor = (key: string): string =>
+      (key === "ai_agent"
+        ? palette.series[6]
+        : key === "automation"
+          ? palette.series[4]
+          : palette.series[0]) ?? palette.muted;
+    const stateColors = summary.byFlowState.map((c) =>
+      isOneOf(FLOW_STATES, c.key) ? flowStateColor(c.key, theme) : palette.muted,
+    );
+    return {
+      team: teamStatesOption(summary.teamStates, palette, theme),
+      kind: countBarsOption(summary.byKind, palette, "Kind", "Items by kind", palette.series[0] ?? "#4f5bd5"),
+      source: countBarsOption(
+        summary.bySource,
+        palette,
+        "Source",
+        "Items by source",
+        palette.series[1] ?? "#0f9488",
+      ),
+      state: donutOption(summary.byFlowState, palette, stateColors, "Items by flow state"),
+      provenance: donutOption(
+        summary.byProvenance,
+        palette,
+        summary.byProvenance.map((c) => provenanceColor(c.key)),
+        "Items by provenance",
+      ),
+    };
+  }, [summary, palette, theme]);
+
+  const total = summary.totals.items;
+
+  return (
+    <div className="chart-grid">
+      <ChartCard
+        wide
+        testId="chart-by-team"
+        title="Items by team"
+        subtitle={`${summary.teamStates.length} ${summary.teamStates.length === 1 ? "team" : "teams"}, each bar split by current flow state. Click a segment to list those items.`}
+        metricId="summary-by-team"
+        option={options.team}
+        height={barChartHeight(summary.teamStates.length)}
+        label={describeCounts(
+          "Items by team",
+          summary.byTeam.map((c) => ({ label: c.label, count: c.count })),
+        )}
+        empty={empty || summary.teamStates.length === 0}
+        emptyText={EMPTY_TEXT}
+        onClick={({ seriesIndex, dataIndex }) => {
+          const team = summary.teamStates[dataIndex];
+          const state = FLOW_STATES[seriesIndex];
+          if (team && state) openItems({ teams: [team.teamId], states: [state] });
+        }}
+      />
+      <ChartCard
+        testId="chart-by-flow-state"
+        title="Items by flow state"
+        subtitle={`Where all ${formatCount(total)} items are now. Click a segment to list them.`}
+        metricId="summary-by-flow-state"
+        option={options.state}
+        height={240}
+        label={describeCounts("Items by flow state", summary.byFlowState)}
+        empty={empty}
+        emptyText={EMPTY_TEXT}
+        onClick={({ dataIndex }) => {
+          const key = summary.byFlowState[dataIndex]?.key;
+          if (key && isOneOf<FlowState>(FLOW_STATES, key)) openItems({ states: [key] });
+        }}
+      />
+      <ChartCard
+        testId="chart-by-provenance"
+        title="Items by provenance"
+        subtitle="Who made the items: people, AI coding agents or other automation. Click a segment to list them."
+        metricId="summary-by-provenance"
+        option={options.provenance}
+        height={240}
+        label={describeCounts("Items by provenance", summary.byProvenance)}
+        empty={empty}
+        emptyText={EMPTY_TEXT}
+        onClick={({ dataIndex }) => {
+          const key = summary.byProvenance[dataIndex]?.key;
+          if (key && isOneOf<Provenance>(PROVENANCES, key)) openItems({ provenances: [key] });
+        }}
+      />
+      <ChartCard
+        testId="chart-by-kind"
+        title="Items by kind"
+        subtitle="Features, defects, risks, debt, tasks and pull requests. Click a bar to list them."
+        metricId="summary-by-kind"
+        option={options.kind}
+        height={barChartHeight(summary.byKind.length)}
+        label={describeCounts("Items by kind", summary.byKind)}
+        empty={empty || summary.byKind.length === 0}
+        emptyText={EMPTY_TEXT}
+        onClick={({ dataIndex }) => {
+          const key = summary.byKind[dataIndex]?.key;
+          if (key && isOneOf<ItemKind>(ITEM_KINDS, key)) openItems({ kinds: [key] });
+        }}
+      />
+      <ChartCard
+        testId="chart-by-source"
+        title="Items by source"
+        subtitle="The GitHub organisations, Jira sites and Linear workspaces items were synced from. Click a bar to list them."
+        metricId="summary-by-source"
+        option={options.source}
+        height={barChartHeight(summary.bySource.length)}
+        label={describeCounts("Items by source", summary.bySource)}
+        empty={empty || summary.bySource.length === 0}
+        emptyText={EMPTY_TEXT}
+        onClick={({ dataIndex }) => {
+          const key = summary.bySource[dataIndex]?.key;
+          if (key !== undefined) openItems({ sources: [key] });
+        }}
+      />
+    </div>
+  );
+}

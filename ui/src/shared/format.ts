@@ -1,0 +1,78 @@
+//! Number and time formatting, in the user's locale and time zone.
+
+const integer = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
+const percent = new Intl.NumberFormat(undefined, { style: "percent", maximumFractionDigits: 0 });
+
+/** 200000 → "200,000" (thousands separators of the user's locale). */
+export function formatCount(n: number): string {
+  return integer.format(n);
+}
+
+/** 0.85 → "85%". */
+export function formatPercent(ratio: number): string {
+  return percent.format(ratio);
+}
+
+/** "1 item", "2,345 items". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
+}
+
+function parse(iso: string): Date | null {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
+const dateOnlyUtc = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeZone: "UTC" });
+const dateTimeUtc = new Intl.DateTimeFormat(undefined, {
+  dateStyle: "medium",
+  timeStyle: "short",
+  timeZone: "UTC",
+});
+
+/** Local date and time, e.g. "12 Mar 2025, 14:03". */
+export function formatDateTime(iso: string): string {
+  const d = parse(iso);
+  return d ? dateTime.format(d) : iso;
+}
+
+/** Local date, e.g. "12 Mar 2025". */
+export function formatDate(iso: string): string {
+  const d = parse(iso);
+  return d ? dateOnly.format(d) : iso;
+}
+
+/** UTC date (for metrics defined on UTC days). */
+export function formatDateUtc(iso: string): string {
+  const d = parse(iso);
+  return d ? dateOnlyUtc.format(d) : iso;
+}
+
+/** UTC date and time. */
+export function formatDateTimeUtc(iso: string): string {
+  const d = parse(iso);
+  return d ? `${dateTimeUtc.format(d)} UTC` : iso;
+}
+
+const relative = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
+const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ["year", 365 * 24 * 3600],
+  ["month", 30 * 24 * 3600],
+  ["week", 7 * 24 * 3600],
+  ["day", 24 * 3600],
+  ["hour", 3600],
+  ["minute", 60],
+];
+
+/** "3 days ago", "in 2 hours", "now". */
+export function formatRelative(iso: string, now: Date = new Date()): string {
+  const d = parse(iso);
+  if (!d) return "";
+  const seconds = (d.getTime() - now.getTime()) / 1000;
+  for (const [unit, size] of UNITS) {
+    if (Math.abs(seconds) >= size) return relative.format(Math.round(seconds / size), unit);
+  }
+  return "just now";
+}

@@ -1,0 +1,98 @@
+//! Designed loading, empty and error states: no blank area and no endless spinner anywhere.
+
+import type { ReactNode } from "react";
+import { Icon } from "./Icon";
+
+export function LoadingState({ label, compact = false }: { label: string; compact?: boolean }) {
+  return (
+    <div className={compact ? "state state-loading state-compact" : "state state-loading"} role="status">
+      <span className="spinner" aria-hidden="true" />
+      <span>{label}</span>
+    </div>
+  );
+}
+
+export function EmptyState({
+  title,
+  children,
+  action,
+  compact = false,
+}: {
+  title: string;
+  children?: ReactNode;
+  action?: ReactNode;
+  compact?: boolean;
+}) {
+  return (
+    <div className={compact ? "state state-empty state-compact" : "state state-empty"}>
+      <p className="state-title">{title}</p>
+      {children ? <div className="state-body">{children}</div> : null}
+      {action ? <div className="state-actions">{action}</div> : null}
+    </div>
+  );
+}
+
+export function ErrorState({
+  title,
+  error,
+  onRetry,
+  compact = false,
+}: {
+  title: string;
+  error: unknown;
+  onRetry?: () => void;
+  compact?: boolean;
+}) {
+  const message = error instanceof Error ? error.message : String(error);
+  return (
+    <div className={compact ? "state state-error state-compact" : "state state-error"} role="alert">
+      <p className="state-title">
+        <Icon name="alert" /> {title}
+      </p>
+      <p className="state-message">{message}</p>
+      {onRetry ? (
+        <div className="state-actions">
+          <button type="button" className="btn" onClick={onRetry}>
+            <Icon name="refresh" /> Try again
+          </button>
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+export function Banner({
+  tone,
+  title,
+  children,
+  actions,
+  onDismiss,
+  testId,
+}: {
+  tone: "info" | "warning" | "error";
+  title: string;
+  children?: ReactNode;
+  actions?: ReactNode;
+  onDismiss?: () => void;
+  testId?: string;
+}) {
+  return (
+    <div
+      className={`banner banner-${tone}`}
+      role={tone === "error" ? "alert" : "status"}
+      data-testid={testId}
+    >
+      <Icon name={tone === "info" ? "info" : "alert"} className="banner-icon" />
+      <div className="banner-text">
+        <p className="banner-title">{title}</p>
+        {children ? <div className="banner-body">{children}</div> : null}
+        {actions ? <div className="banner-actions">{actions}</div> : null}
+      </div>
+      {onDismiss ? (
+        <button type="button" className="icon-btn" aria-label="Dismiss" title="Dismiss" onClick={onDismiss}>
+          <Icon name="close" />
+        </button>
+      ) : null}
+    </div>
+  );
+}

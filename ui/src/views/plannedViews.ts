@@ -1,0 +1,131 @@
+//! What each view that is not built yet will show and let the user do. Shown as is in the view,
+//! so it says plainly what is coming (no sample numbers).
+
+import type { ViewId } from "../shared/route";
+
+export type PlannedView = {
+  title: string;
+  question: string;
+  summary: string;
+  shows: string[];
+  actions: string[];
+  needs: string;
+};
+
+export const PLANNED_VIEWS: Partial<Record<ViewId, PlannedView>> = {
+  flow: {
+    title: "Flow",
+    question: "How predictably does work move from commitment to delivery?",
+    summary:
+      "Flow metrics for any team, source or kind of work over a period you choose, computed from the recorded state transitions.",
+    shows: [
+      "Cumulative flow diagram: items per flow state per day, so widening bands show where work piles up.",
+      "Cycle-time scatter: one dot per delivered item, with the 50th, 85th and 95th percentile lines to quote delivery forecasts from.",
+      "Throughput: items delivered per week, with its spread.",
+      "Aging work in progress: every active and waiting item by its age so far, against the cycle-time percentiles, so items at risk stand out before they are late.",
+      "Flow efficiency: the share of elapsed time items spent being worked on rather than waiting.",
+    ],
+    actions: [
+      "Pick the period, teams, kinds and sources, and compare teams side by side.",
+      "Click a dot or a band to open the items behind it.",
+      "Read each metric's definition beside the chart.",
+    ],
+    needs: "The transitions the sources report for each item.",
+  },
+  bottlenecks: {
+    title: "Bottlenecks",
+    question: "Where does work wait, and why?",
+    summary:
+      "Time spent waiting, broken down by wait reason (queue, review, approval, security, decision, dependency, blocked) and by the workflow state it waited in.",
+    shows: [
+      "Waiting time by wait reason and by state, per team: which step of the workflow holds work longest.",
+      "The items waiting right now, longest first, with who or what they wait for.",
+      "Review and approval queues: how long pull requests wait for a first review, and how many wait for a human.",
+      "Trends over time, so you can see whether a change to the process helped.",
+    ],
+    actions: [
+      "Drill from a reason or a state into the items waiting there.",
+      "Sort the waiting items by age to pick what to unblock first.",
+    ],
+    needs: "Workflow maps that say which raw states mean waiting, and for what reason.",
+  },
+  dependencies: {
+    title: "Dependencies",
+    question: "Which teams wait on which, and what is blocked right now?",
+    summary: "The graph of blocking links between items and between teams, across every source.",
+    shows: [
+      "A team-to-team dependency map: who blocks whom, and how many open blocking links each edge carries.",
+      "Chains of blocked work: items blocked by items that are themselves blocked, with the root blocker at the head.",
+      "Cross-source links (a Jira epic implemented by GitHub pull requests), including links Baton inferred, marked with their confidence.",
+    ],
+    actions: [
+      "Select a team to see what it waits on and who waits on it.",
+      "Open any item in the chain, or in GitHub, Jira or Linear, to chase it.",
+      "Filter to links opened or removed in a period.",
+    ],
+    needs: "Blocking links from the sources (and inferred ones), kept with their history.",
+  },
+  triage: {
+    title: "Triage",
+    question: "What needs a decision from me today?",
+    summary: "A worklist of items whose data calls for attention, each with the reason it is listed.",
+    shows: [
+      "AI-authored pull requests that no human has reviewed yet.",
+      "Items blocked by work that is done or canceled (links that should be closed).",
+      "Items aging far beyond their team's 85th-percentile cycle time.",
+      "Items whose state is not in any workflow map, or with no team, so their numbers are not counted where they should be.",
+    ],
+    actions: [
+      "Work down the list, open each item at its source, and mark it as seen.",
+      "Filter by team or by reason.",
+    ],
+    needs: "The rules that list an item, each defined in the metric definitions.",
+  },
+  intents: {
+    title: "Intents",
+    question: "Which goals does the work serve, and how far along is each?",
+    summary: "The tree of goals, initiatives and milestones, and the items that serve each of them.",
+    shows: [
+      "Each goal, initiative and milestone with its items by flow state.",
+      "Work not linked to any intent, so unplanned work is visible.",
+      "How the mix of work (features, defects, debt, risks) differs per intent.",
+    ],
+    actions: [
+      "Expand an intent to see its items, and open them.",
+      "Link items to intents where the sources do not.",
+    ],
+    needs: "Intents imported from the sources (epics, projects, initiatives) or defined in Baton.",
+  },
+  plans: {
+    title: "Plans",
+    question: "When is this likely to be done, and how sure are we?",
+    summary: "Forecasts for a scope of work from the team's own delivery history, not from estimates.",
+    shows: [
+      "Monte Carlo forecasts from past throughput: the date by which the remaining items are done with 50%, 85% and 95% confidence.",
+      "How much of a scope can be done by a given date.",
+      "How the forecast moved as scope and throughput changed.",
+    ],
+    actions: [
+      "Pick a scope (an intent, a filter of items) and a target date.",
+      "Compare what-if scenarios, such as dropping part of the scope.",
+    ],
+    needs: "Enough delivered items per team to sample throughput from.",
+  },
+  sources: {
+    title: "Sources",
+    question: "Where does the data come from, and is it up to date?",
+    summary:
+      "The GitHub organisations, Jira sites and Linear workspaces this workspace syncs, and their health.",
+    shows: [
+      "Each source with its scope, when it last synced, how many items it brought, and any sync errors.",
+      "The workflow map of each source: which raw state means new, waiting (and why), active, done or canceled.",
+      "Rate-limit status and the next scheduled sync.",
+    ],
+    actions: [
+      "Connect a new source (tokens are kept in the system keychain, never in the workspace file).",
+      "Sync now, pause a source, or change its polling interval.",
+      "Edit the workflow map and see which states are not mapped yet.",
+    ],
+    needs: "The connectors for GitHub, Jira and Linear.",
+  },
+};

@@ -1,0 +1,147 @@
+//! How the work graph's enumerations are named and coloured in the interface.
+
+import type {
+  FlowState,
+  ItemKind,
+  LinkDirection,
+  LinkKind,
+  Provenance,
+  SourceKind,
+  WaitReason,
+} from "../lib/ipc";
+import type { ResolvedTheme } from "../shared/theme";
+
+/** In the order the summary's `teamStates.counts` uses. */
+export const FLOW_STATES: readonly FlowState[] = ["new", "waiting", "active", "done", "canceled"];
+
+export const FLOW_STATE_LABELS: Record<FlowState, string> = {
+  new: "New",
+  waiting: "Waiting",
+  active: "Active",
+  done: "Done",
+  canceled: "Canceled",
+};
+
+export const FLOW_STATE_HINTS: Record<FlowState, string> = {
+  new: "Not yet committed to (backlog, triage)",
+  waiting: "Committed to, but nobody is working on it (queue, review, approval, blocked…)",
+  active: "Someone is working on it",
+  done: "Delivered",
+  canceled: "Dropped without delivery",
+};
+
+const FLOW_COLORS: Record<ResolvedTheme, Record<FlowState, string>> = {
+  light: { new: "#8a94a6", waiting: "#d97706", active: "#2563eb", done: "#15803d", canceled: "#b4b8c2" },
+  dark: { new: "#8d97aa", waiting: "#f0a53c", active: "#5b8ff5", done: "#3fb96b", canceled: "#5d6170" },
+};
+
+export function flowStateColor(state: FlowState, theme: ResolvedTheme): string {
+  return FLOW_COLORS[theme][state];
+}
+
+export const WAIT_REASON_LABELS: Record<WaitReason, string> = {
+  queue: "In a queue",
+  review: "In review",
+  approval: "Awaiting approval",
+  security: "Security review",
+  decision: "Awaiting decision",
+  dependency: "Waiting on a dependency",
+  blocked: "Blocked",
+};
+
+export const ITEM_KINDS: readonly ItemKind[] = [
+  "feature",
+  "defect",
+  "risk",
+  "debt",
+  "task",
+  "pull_request",
+  "review",
+  "approval",
+  "deployment",
+  "incident",
+];
+
+export const ITEM_KIND_LABELS: Record<ItemKind, string> = {
+  feature: "Feature",
+  defect: "Defect",
+  risk: "Risk",
+  debt: "Debt",
+  task: "Task",
+  pull_request: "Pull request",
+  review: "Review",
+  approval: "Approval",
+  deployment: "Deployment",
+  incident: "Incident",
+};
+
+export const PROVENANCES: readonly Provenance[] = ["human", "ai_agent", "automation"];
+
+export const PROVENANCE_LABELS: Record<Provenance, string> = {
+  human: "Human",
+  ai_agent: "AI agent",
+  automation: "Automation",
+};
+
+export const PROVENANCE_HINTS: Record<Provenance, string> = {
+  human: "Made by a person",
+  ai_agent: "Authored by an AI coding agent (bot login, Co-authored-by trailer or label)",
+  automation: "Made by a bot that is not an AI agent, such as a dependency updater",
+};
+
+export const SOURCE_KIND_LABELS: Record<SourceKind, string> = {
+  github: "GitHub",
+  jira: "Jira",
+  gitlab: "GitLab",
+  linear: "Linear",
+  file: "File import",
+};
+
+/** Two-letter marks drawn in the source badge (no remote logos). */
+export const SOURCE_KIND_MARKS: Record<SourceKind, string> = {
+  github: "GH",
+  jira: "JI",
+  gitlab: "GL",
+  linear: "LI",
+  file: "FI",
+};
+
+/** How a link reads from the item's side: "Blocks" / "Blocked by". */
+export function linkLabel(kind: LinkKind, direction: LinkDirection): string {
+  const out = direction === "outgoing";
+  switch (kind) {
+    case "blocks":
+      return out ? "Blocks" : "Blocked by";
+    case "duplicates":
+      return out ? "Duplicates" : "Duplicated by";
+    case "relates":
+      return "Relates to";
+    case "parent":
+      return out ? "Parent of" : "Child of";
+    case "implements":
+      return out ? "Implements" : "Implemented by";
+    case "deploys":
+      return out ? "Deploys" : "Deployed by";
+  }
+}
+
+/** The order link groups are listed in (what matters for delivery first). */
+export const LINK_GROUP_ORDER: readonly string[] = [
+  "Blocked by",
+  "Blocks",
+  "Child of",
+  "Parent of",
+  "Implements",
+  "Implemented by",
+  "Deploys",
+  "Deployed by",
+  "Duplicates",
+  "Duplicated by",
+  "Relates to",
+];
+
+/** "approved" → "Approved", "changes_requested" → "Changes requested". */
+export function humanizeState(raw: string): string {
+  const text = raw.replace(/_/g, " ").trim();
+  return text ? text.charAt(0).toUpperCase() + text.slice(1) : raw;
+}
