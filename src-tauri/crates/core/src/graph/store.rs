@@ -57,7 +57,13 @@ impl Workspace {
     /// Opens an existing workspace after checking it, and applies pending (additive) migrations.
     pub async fn open(path: &Path) -> CoreResult<Workspace> {
         check_file(path).await?;
-        let pool = connect(path, false).await?;
+        let pool = connect(path, false).await.map_err(|err| match err {
+            CoreError::Corrupt { detail, .. } => CoreError::Corrupt { path: path.to_owned(), detail },
+            other => other,
+        })?;
+        let mut conn = pool.acquire().await?;
+        check_schema(path, &mut conn).await?;
+        drop(conn);
         MIGRATOR.run(&pool).await?;
         tracing::info!(path = %path.display(), "workspace opened");
         Ok(Workspace::new(path, pool))
@@ -139,6 +145,12 @@ async fn connect(path: &Path, create: bool) -> CoreResult<SqlitePool> {
 pub async fn check_file(path: &Path) -> CoreResult<()> {
     let bytes = read_header(path).await?;
     check_header(path, &bytes)?;
+    if sidecar(path, "-wal").exists() {
+        // The file was not closed cleanly, or another process has it open: its newest pages may
+        // live only in the write-ahead log, which an immutable connection would not see. The
+        // schema is checked on the real connection instead (`Workspace::open`).
+        return Ok(());
+    }
     // The header is right: make sure the schema itself can be read, through an immutable,
     // read-only connection that cannot write a byte (not even a -wal or -shm file).
     let options = SqliteConnectOptions::from_str("sqlite://")?
@@ -147,32 +159,35 @@ pub async fn check_file(path: &Path) -> CoreResult<()> {
         .immutable(true)
         .log_statements(tracing::log::LevelFilter::Trace);
     let mut conn = options.connect().await.map_err(|err| corrupt(path, &err))?;
-    let tables: Vec<(String,)> =
-        sqlx::query_as("SELECT name FROM sqlite_master WHERE type = 'table'")
-            .fetch_all(&mut conn)
-            .await
-            .map_err(|err| corrupt(path, &err))?;
+    check_schema(path, &mut conn).await
+}
+
+/// Checks that the work graph's tables are there and that no migration is newer than this build.
+async fn check_schema(path: &Path, conn: &mut sqlx::SqliteConnection) -> CoreResult<()> {
+    let tables: Vec<(String,)> = sqlx::query_as("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(|err| corrupt(path, &err))?;
     let has = |name: &str| tables.iter().any(|(t,)| t == name);
     if !has("items") || !has("_sqlx_migrations") {
-        return Err(CoreError::Corrupt {
-            path: path.to_owned(),
-            detail: "the work graph tables are missing".into(),
-        });
+        return Err(CoreError::Corrupt { path: path.to_owned(), detail: "the work graph tables are missing".into() });
     }
     let newest: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations")
-        .fetch_one(&mut conn)
+        .fetch_one(&mut *conn)
         .await
         .map_err(|err| corrupt(path, &err))?;
     let known = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
     if newest.unwrap_or(0) > known {
-        return Err(CoreError::NewerSchema {
-            path: path.to_owned(),
-            found: SCHEMA_VERSION + 1,
-            supported: SCHEMA_VERSION,
-        });
+        return Err(CoreError::NewerSchema { path: path.to_owned(), found: SCHEMA_VERSION + 1, supported: SCHEMA_VERSION });
     }
-    drop(conn);
     Ok(())
+}
+
+/// `file.baton-wal` and the like.
+fn sidecar(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
 }
 
 /// The first 100 bytes of a file (fewer if it is shorter).
