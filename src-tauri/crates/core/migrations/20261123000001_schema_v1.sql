@@ -128,13 +128,18 @@ CREATE INDEX items_intent ON items (intent_id);
 CREATE INDEX items_updated ON items (updated_at);
 CREATE INDEX items_created ON items (created_at);
 
--- Every state change (kind 'state') and review action (kind 'review') of an item.
--- Idempotent on the source's event id.
+-- Every change of an item over time, idempotent on the source's event id. kind is
+--   'state'    the workflow state changed (from_state -> to_state, raw names of the source);
+--   'review'   a review action on a pull request (to_state: approved, changes_requested, commented);
+--   'flag'     the item was flagged or unflagged as blocked (to_state: blocked, unblocked);
+--   'assignee' the assignee changed (to_state: the new assignee's login, '' when unassigned);
+--   'label'    a label was added (to_state) or removed (from_state).
+-- Readers skip kinds they do not know, so later kinds need no migration.
 CREATE TABLE transitions (
     id         INTEGER PRIMARY KEY,
     item_id    TEXT NOT NULL REFERENCES items (id) ON DELETE CASCADE,
     event_id   TEXT NOT NULL,
-    kind       TEXT NOT NULL DEFAULT 'state' CHECK (kind IN ('state', 'review')),
+    kind       TEXT NOT NULL DEFAULT 'state',
     from_state TEXT,
     to_state   TEXT NOT NULL,
     at         INTEGER NOT NULL,

@@ -131,6 +131,12 @@ text_enum! {
         State => "state",
         /// Someone reviewed a pull request (to_state is the verdict).
         Review => "review",
+        /// The item was flagged (to_state "blocked") or unflagged ("unblocked") as blocked.
+        Flag => "flag",
+        /// The assignee changed (to_state is the new login, empty when unassigned).
+        Assignee => "assignee",
+        /// A label was added (to_state) or removed (from_state).
+        Label => "label",
     }
 }
 

@@ -126,8 +126,9 @@ pub async fn item_detail(ws: &Workspace, id: &str) -> CoreResult<ItemDetail> {
     let mut human_review = false;
     let timeline = transitions
         .into_iter()
-        .map(|t| {
-            let kind = TransitionKind::parse(&t.kind).unwrap_or(TransitionKind::State);
+        .filter_map(|t| {
+            // Kinds this build does not know are left out of the timeline.
+            let kind = TransitionKind::parse(&t.kind)?;
             if kind == TransitionKind::Review
                 && !t.actor_is_bot
                 && t.actor_id.is_some()
@@ -135,7 +136,7 @@ pub async fn item_detail(ws: &Workspace, id: &str) -> CoreResult<ItemDetail> {
             {
                 human_review = true;
             }
-            TransitionEntry {
+            Some(TransitionEntry {
                 kind,
                 from_state: t.from_state,
                 to_state: t.to_state,
@@ -144,7 +145,7 @@ pub async fn item_detail(ws: &Workspace, id: &str) -> CoreResult<ItemDetail> {
                 at: to_rfc3339(t.at),
                 actor_name: t.actor_name,
                 actor_is_bot: t.actor_is_bot,
-            }
+            })
         })
         .collect();
 

@@ -41,16 +41,19 @@ pub async fn for_item(
     )
     .fetch_all(exec)
     .await?;
+    // Kinds this build does not know are skipped, not misread.
     Ok(rows
         .into_iter()
-        .map(|r| Transition {
-            item_id: r.item_id,
-            event_id: r.event_id,
-            kind: TransitionKind::parse(&r.kind).unwrap_or(TransitionKind::State),
-            from_state: r.from_state,
-            to_state: r.to_state,
-            at: r.at,
-            actor_id: r.actor_id,
+        .filter_map(|r| {
+            Some(Transition {
+                kind: TransitionKind::parse(&r.kind)?,
+                item_id: r.item_id,
+                event_id: r.event_id,
+                from_state: r.from_state,
+                to_state: r.to_state,
+                at: r.at,
+                actor_id: r.actor_id,
+            })
         })
         .collect())
 }
