@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import react from "@vitejs/plugin-react";
-import { defineConfig } from "vite";
+import { defineConfig, type Plugin } from "vite";
 
 const uiRoot = fileURLToPath(new URL(".", import.meta.url));
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
@@ -10,12 +10,39 @@ const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url),
   version: string;
 };
 
+/**
+ * Tauri's `freezePrototype` freezes `Object.prototype` before the page loads. ECharts' scheduler
+ * copies every enumerable name of a class prototype onto a plain object, `constructor` included
+ * (TypeScript's `__extends` makes it enumerable), and assigning `constructor` on a plain object
+ * whose prototype is frozen throws at load time. Skip that one name; fail the build if the code
+ * it patches ever changes, so the journey's frozen-prototype run is never silently wrong.
+ */
+function echartsFrozenPrototypeFix(): Plugin {
+  const needle = "target[name_1] = noop;";
+  return {
+    name: "baton-echarts-frozen-prototype",
+    enforce: "pre",
+    transform(code, id) {
+      if (!/[\\/]echarts[\\/]lib[\\/]core[\\/]Scheduler\.js$/.test(id)) return null;
+      if (!code.includes(needle)) {
+        throw new Error(
+          "echarts/lib/core/Scheduler.js changed: re-check the frozen-prototype fix in ui/vite.config.ts",
+        );
+      }
+      return {
+        code: code.replace(needle, 'if (name_1 !== "constructor") target[name_1] = noop;'),
+        map: null,
+      };
+    },
+  };
+}
+
 // The app runs inside Tauri's webview under a strict CSP: everything is bundled and loaded from
 // the app's own origin (relative base), with no remote assets, fonts or inline scripts.
 export default defineConfig({
   root: uiRoot,
   base: "./",
-  plugins: [react()],
+  plugins: [react(), echartsFrozenPrototypeFix()],
   clearScreen: false,
   define: {
     __UI_VERSION__: JSON.stringify(pkg.version),

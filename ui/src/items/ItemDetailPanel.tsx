@@ -67,7 +67,9 @@ function Fields({ detail }: { detail: ItemDetail }) {
       <Field label="Provenance" hint="Who made the item, and how sure Baton is">
         <ProvenanceBadge provenance={item.provenance} agent={item.provenanceAgent} />{" "}
         <span className="muted" title="How sure Baton is of the provenance">
-          {PROVENANCE_LABELS[item.provenance]}, {formatPercent(detail.provenanceConfidence)} confidence
+          {detail.provenanceConfidence === null
+            ? PROVENANCE_LABELS[item.provenance]
+            : `${PROVENANCE_LABELS[item.provenance]}, ${formatPercent(detail.provenanceConfidence)} confidence`}
         </span>
       </Field>
       {isPr ? (
@@ -203,7 +205,9 @@ function LinkGroups({ links, onOpenItem }: { links: LinkedItem[]; onOpenItem: (i
                           : "Added by hand in Baton"
                       }
                     >
-                      {link.origin === "inferred" ? `inferred, ${formatPercent(link.confidence)}` : "manual"}
+                      {link.origin === "inferred"
+                        ? `inferred${link.confidence === null ? "" : `, ${formatPercent(link.confidence)}`}`
+                        : "manual"}
                     </span>
                   ) : null}
                   {link.open ? null : (

@@ -1,15 +1,17 @@
 //! Query options for settings.
 
 import { queryOptions } from "@tanstack/react-query";
-import { ipc } from "../lib/ipc";
+import { ipc, type SettingsView } from "../lib/ipc";
 
 export const settingsQueries = {
   all: () => ["settings"] as const,
   view: () => queryOptions({ queryKey: ["settings", "view"], queryFn: ipc.settingsGet, staleTime: 60_000 }),
-  version: () =>
+  /** Recent workspaces come with the settings (most recent first). */
+  recent: () =>
     queryOptions({
-      queryKey: ["settings", "version"],
-      queryFn: ipc.appVersion,
-      staleTime: Number.POSITIVE_INFINITY,
+      queryKey: ["settings", "view"],
+      queryFn: ipc.settingsGet,
+      staleTime: 60_000,
+      select: (settings: SettingsView) => settings.recent,
     }),
 };

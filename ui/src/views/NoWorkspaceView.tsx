@@ -1,14 +1,14 @@
 //! What the main area shows when no workspace is open.
 
 import { useQuery } from "@tanstack/react-query";
+import { settingsQueries } from "../settings/queries";
 import { Icon } from "../shared/Icon";
 import { useWorkspaceActions } from "../workspace/actions";
-import { workspaceQueries } from "../workspace/queries";
 import { RecentList } from "../workspace/WorkspaceMenu";
 
 export function NoWorkspaceView() {
   const actions = useWorkspaceActions();
-  const recent = useQuery(workspaceQueries.recent());
+  const recent = useQuery(settingsQueries.recent());
   return (
     <div className="view">
       <section className="card welcome" aria-labelledby="welcome-title" data-testid="no-workspace">

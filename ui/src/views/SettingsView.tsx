@@ -4,7 +4,6 @@ import { useQuery } from "@tanstack/react-query";
 import type { Theme } from "../lib/ipc";
 import { settingsQueries } from "../settings/queries";
 import { useSetTheme } from "../settings/theme";
-import { formatCount } from "../shared/format";
 import { ErrorState, LoadingState } from "../shared/states";
 import { useWorkspaceActions } from "../workspace/actions";
 import { workspaceQueries } from "../workspace/queries";
@@ -20,7 +19,6 @@ const THEMES: { value: Theme; label: string; hint: string }[] = [
 export function SettingsView() {
   const settings = useQuery(settingsQueries.view());
   const current = useQuery(workspaceQueries.current());
-  const version = useQuery(settingsQueries.version());
   const setTheme = useSetTheme();
   const actions = useWorkspaceActions();
 
@@ -101,10 +99,6 @@ export function SettingsView() {
                 {current.data.path}
               </dd>
             </div>
-            <div className="field">
-              <dt>Items</dt>
-              <dd>{formatCount(current.data.items)}</dd>
-            </div>
           </dl>
         ) : null}
         <div className="button-row">
@@ -139,12 +133,16 @@ export function SettingsView() {
           <div className="field">
             <dt>Baton</dt>
             <dd data-testid="settings-version">
-              {version.data ?? (version.isPending ? "…" : "unknown (not running inside the app)")}
+              {settings.data?.version ?? (settings.isPending ? "…" : "unknown")}
             </dd>
           </div>
           <div className="field">
             <dt>Interface</dt>
             <dd>{__UI_VERSION__}</dd>
+          </div>
+          <div className="field">
+            <dt>Data folder</dt>
+            <dd className="mono path">{settings.data?.dataDir ?? "…"}</dd>
           </div>
         </dl>
       </section>

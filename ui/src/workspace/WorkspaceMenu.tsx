@@ -3,11 +3,11 @@
 
 import { useQuery } from "@tanstack/react-query";
 import type { RecentWorkspace, WorkspaceInfo } from "../lib/ipc";
+import { settingsQueries } from "../settings/queries";
 import { formatRelative } from "../shared/format";
 import { Icon } from "../shared/Icon";
 import { Popover } from "../shared/Popover";
 import { useWorkspaceActions } from "./actions";
-import { workspaceQueries } from "./queries";
 
 export function RecentList({
   recent,
@@ -53,7 +53,7 @@ export function RecentList({
 
 export function WorkspaceMenu({ workspace }: { workspace: WorkspaceInfo | null }) {
   const actions = useWorkspaceActions();
-  const recent = useQuery(workspaceQueries.recent());
+  const recent = useQuery(settingsQueries.recent());
   const busy = actions.pending !== null;
 
   return (

@@ -21,7 +21,6 @@ export const workspaceQueries = {
       retry: false,
     }),
   current: () => queryOptions({ queryKey: ["workspace", "current"], queryFn: ipc.workspaceCurrent }),
-  recent: () => queryOptions({ queryKey: ["workspace", "recent"], queryFn: ipc.workspaceRecent }),
 };
 
 const notStartup = { predicate: (q: { queryKey: readonly unknown[] }) => q.queryKey[0] !== STARTUP };

@@ -1,0 +1,504 @@
+// The headless journey: serves the built interface (ui/dist) on localhost, opens it in Debian's
+// Chromium through playwright-core with the IPC mocked (ui/e2e/mock-backend.js behind
+// @tauri-apps/api/mocks), and walks through what a delivery lead does first. Every check is
+// printed; any failure exits non-zero. Screenshots go to ui/e2e/.out/.
+//
+//   npm run ui:build && npm run ui:journey
+
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { extname, join, normalize, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import vm from "node:vm";
+import { chromium } from "playwright-core";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+const dist = resolve(here, "../dist");
+const out = resolve(here, ".out");
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+// ---------- expected numbers: the same mock backend, run in Node ----------
+
+const backendSource = readFileSync(join(here, "mock-backend.js"), "utf8");
+const sandbox = { globalThis: {} };
+sandbox.globalThis = sandbox;
+vm.runInNewContext(backendSource, sandbox);
+const fixture = sandbox.__batonMock;
+const expected = fixture.summary();
+
+// ---------- the init script injected before the app loads ----------
+
+const mocksPath = fileURLToPath(import.meta.resolve("@tauri-apps/api/mocks"));
+const mocksSource = readFileSync(mocksPath, "utf8").replace(/^export\s*\{[^}]*\};?\s*$/m, "");
+const initScript = `
+${backendSource}
+(() => {
+${mocksSource}
+  mockIPC((cmd, args) => globalThis.__batonMock.handle(cmd, args), { shouldMockEvents: true });
+})();
+// What Tauri's "freezePrototype": true does, so code that would break in the app breaks here.
+Object.freeze(Object.prototype);
+`;
+
+// ---------- a static server for ui/dist ----------
+
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".json": "application/json",
+};
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ipc: http://ipc.localhost; object-src 'none'; base-uri 'none'";
+
+function serve() {
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const rel = normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, "");
+    let file = join(dist, rel);
+    if (!file.startsWith(dist)) {
+      res.writeHead(403).end();
+      return;
+    }
+    try {
+      if (statSync(file).isDirectory()) file = join(file, "index.html");
+      const body = readFileSync(file);
+      res.writeHead(200, {
+        "content-type": TYPES[extname(file)] ?? "application/octet-stream",
+        "content-security-policy": CSP,
+      });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end("not found");
+    }
+  });
+  return new Promise((ok) => server.listen(0, "127.0.0.1", () => ok(server)));
+}
+
+// ---------- checks ----------
+
+let failures = 0;
+let passes = 0;
+function check(ok, what, detail = "") {
+  if (ok) {
+    passes++;
+    console.log(`  ✓ ${what}`);
+  } else {
+    failures++;
+    console.log(`  ✗ ${what}${detail ? ` — ${detail}` : ""}`);
+  }
+}
+function step(name) {
+  console.log(`\n${name}`);
+}
+
+async function attempt(what, fn) {
+  try {
+    await fn();
+  } catch (err) {
+    check(false, what, err instanceof Error ? err.message.split("\n")[0] : String(err));
+  }
+}
+
+const T = (id) => `[data-testid="${id}"]`;
+
+async function main() {
+  try {
+    statSync(join(dist, "index.html"));
+  } catch {
+    console.error("ui/dist/index.html is missing: run `npm run ui:build` first.");
+    process.exit(2);
+  }
+  mkdirSync(out, { recursive: true });
+  const server = await serve();
+  const { port } = server.address();
+  const base = `http://127.0.0.1:${port}/`;
+  const userDataDir = mkdtempSync(join(tmpdir(), "baton-journey-"));
+  let context;
+  try {
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+      ],
+      viewport: { width: 1440, height: 900 },
+      colorScheme: "light",
+      timeout: 30_000,
+    });
+    await journey(context, base);
+    await bootGuard(context, base);
+  } catch (err) {
+    check(false, "the journey ran to the end", err instanceof Error ? err.stack : String(err));
+  } finally {
+    await context?.close().catch(() => {});
+    server.close();
+    rmSync(userDataDir, { recursive: true, force: true });
+  }
+  console.log(`\n${passes} passed, ${failures} failed`);
+  process.exit(failures === 0 ? 0 : 1);
+}
+
+const pageErrors = [];
+const consoleErrors = [];
+const dialogs = [];
+
+async function journey(context, base) {
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(10_000);
+  try {
+    await walk(page, base);
+  } catch (err) {
+    await page.screenshot({ path: join(out, "failure.png") }).catch(() => {});
+    if (pageErrors.length) console.log(`  page errors: ${pageErrors.join("; ")}`);
+    if (consoleErrors.length) console.log(`  console errors: ${consoleErrors.slice(0, 5).join("; ")}`);
+    console.log("  (screenshot of the failure: ui/e2e/.out/failure.png)");
+    throw err;
+  } finally {
+    await page.close().catch(() => {});
+  }
+}
+
+async function walk(page, base) {
+  page.on("pageerror", (e) => pageErrors.push(e.message));
+  page.on("console", (m) => {
+    if (m.type() === "error") consoleErrors.push(m.text());
+  });
+  page.on("dialog", (d) => {
+    dialogs.push(d.message());
+    d.dismiss().catch(() => {});
+  });
+  await page.addInitScript({ content: initScript });
+
+  const calls = () =>
+    page.evaluate(() => globalThis.__batonMock.state.calls.map((c) => JSON.parse(JSON.stringify(c))));
+  const lastItemsQuery = async () => {
+    const list = (await calls()).filter((c) => c.cmd === "items_list");
+    return list[list.length - 1]?.args?.query;
+  };
+  const shot = async (name) => {
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await page.screenshot({ path: join(out, `${name}.png`) });
+  };
+  const dataValue = async (id) => Number(await page.locator(T(id)).getAttribute("data-value"));
+
+  step("Startup and overview");
+  await page.goto(base);
+  await page.locator(T("kpi-items")).waitFor();
+  check(await page.evaluate(() => window.__batonMounted === true), "the app reports it mounted");
+  check(
+    (await page.locator(T("workspace-name")).textContent()) === expected.name,
+    `header names the workspace "${expected.name}"`,
+  );
+  check(await page.locator(T("settings-notice")).isVisible(), "the settings-reset notice is shown");
+  await page.locator(`${T("settings-notice")} button[aria-label="Dismiss"]`).click();
+  check((await page.locator(T("settings-notice")).count()) === 0, "the notice can be dismissed");
+
+  const kpis = [
+    ["kpi-items", expected.totals.items],
+    ["kpi-transitions", expected.totals.transitions],
+    ["kpi-links", expected.totals.links],
+    ["kpi-open-blocking-links", expected.totals.openBlockingLinks],
+    ["kpi-ai-unreviewed", expected.aiPrsWithoutHumanReview],
+    ["kpi-teams", expected.totals.teams],
+  ];
+  for (const [id, value] of kpis) {
+    const got = await dataValue(id);
+    check(got === value, `${id} shows ${value}`, `got ${got}`);
+  }
+  const itemsText = await page.locator(`${T("kpi-items")} .kpi-value`).textContent();
+  check(
+    itemsText === expected.totals.items.toLocaleString("en-US"),
+    `item count is formatted (${itemsText})`,
+  );
+  const aiText = await page.locator(`${T("kpi-ai-unreviewed")} .kpi-value`).textContent();
+  check(
+    aiText?.replace(/\s+/g, " ").trim() === `${expected.aiPrsWithoutHumanReview} of ${expected.aiPrs}`,
+    `AI pull requests read "N of M" (${aiText})`,
+  );
+  for (const id of [
+    "chart-by-team",
+    "chart-by-flow-state",
+    "chart-by-kind",
+    "chart-by-source",
+    "chart-by-provenance",
+  ]) {
+    await attempt(`${id} draws`, async () => {
+      await page
+        .locator(`${T(`${id}-chart`)} svg`)
+        .first()
+        .waitFor();
+      check(true, `${id} draws an SVG chart`);
+    });
+  }
+  const teamLabels = await page.locator(`${T("chart-by-team-chart")} text`).allTextContents();
+  check(
+    expected.teamStates.every((t) => teamLabels.some((l) => l.startsWith(t.teamName.slice(0, 10)))),
+    "the team chart labels every team",
+  );
+
+  await page.locator(T("metric-info-summary-items")).first().click();
+  const definition = page.locator(T("metric-definition"));
+  await definition.waitFor();
+  const defText = (await definition.textContent()) ?? "";
+  check(
+    defText.includes("Work items") && defText.includes("The number of items stored in the workspace"),
+    "“How is this computed?” shows the metric's definition",
+  );
+  await shot("01-overview-definition-light");
+  await page.keyboard.press("Escape");
+  await definition.waitFor({ state: "detached" });
+  check(true, "Escape closes the definition");
+  await shot("02-overview-light");
+
+  step("Work items");
+  await page.locator(T("nav-items")).click();
+  await page.locator(T("items-row")).first().waitFor();
+  check(
+    (await dataValue("items-total")) === expected.totals.items,
+    `the count shows all ${expected.totals.items} items`,
+  );
+  const allOrdered = fixture.ordered({ sort: "updated", direction: "desc" });
+  const firstId = await page.locator(T("items-row")).first().getAttribute("data-id");
+  check(firstId === allOrdered[0].id, "rows come newest-updated first by default");
+  const rendered = await page.locator(T("items-row")).count();
+  check(rendered < 120, `only visible rows are rendered (${rendered} of ${expected.totals.items})`);
+
+  await page.locator(T("items-grid")).focus();
+  await page.keyboard.press("End");
+  const lastItem = allOrdered[allOrdered.length - 1];
+  await attempt("End scrolls to the last row, fetched by offset", async () => {
+    await page.locator(`${T("items-row")}[data-id="${lastItem.id}"]`).waitFor();
+    const offsets = (await calls()).filter((c) => c.cmd === "items_list").map((c) => c.args.query.offset);
+    check(
+      Math.max(...offsets) > 0,
+      `End reaches the last row; pages fetched at offsets ${[...new Set(offsets)].join(", ")}`,
+    );
+  });
+  await page.keyboard.press("Home");
+
+  // Search (debounced) for the hostile title.
+  await page.locator(T("items-search")).fill("sanitize");
+  const hostileMatches = fixture.ordered({ text: "sanitize", sort: "updated", direction: "desc" });
+  await attempt("search filters the list", async () => {
+    await page.waitForFunction(
+      (n) => document.querySelector('[data-testid="items-total"]')?.getAttribute("data-value") === String(n),
+      hostileMatches.length,
+    );
+    const q = await lastItemsQuery();
+    check(q?.text === "sanitize", `search sends text "sanitize" and shows ${hostileMatches.length} item(s)`);
+  });
+  const hostileRow = page.locator(`${T("items-row")}[data-id="${fixture.items[137].id}"]`);
+  await hostileRow.waitFor();
+  check(
+    (await hostileRow.locator(".cell-title").textContent()) === fixture.HOSTILE,
+    "the hostile title is shown literally in the table",
+  );
+  check((await page.locator("img").count()) === 0, "no <img> element was created from a title");
+  check(page.url().includes("q=sanitize"), "the search is kept in the URL");
+
+  await hostileRow.click();
+  const drawer = page.locator(T("item-detail"));
+  await drawer.waitFor();
+  await page.locator(T("detail-title")).waitFor();
+  check(
+    (await page.locator(T("detail-title")).textContent()) === fixture.HOSTILE,
+    "the detail drawer shows the hostile title literally",
+  );
+  check((await page.locator("img").count()) === 0, "still no <img> element in the page");
+  await shot("03-detail-hostile-light");
+  await page.keyboard.press("Escape");
+  await drawer.waitFor({ state: "detached" });
+
+  // Team filter through the multi-select.
+  await page.locator(T("filters-clear")).click();
+  await page.waitForFunction(
+    (n) => document.querySelector('[data-testid="items-total"]')?.getAttribute("data-value") === String(n),
+    expected.totals.items,
+  );
+  const team = expected.teamStates[0];
+  await page.locator(T("filter-team")).click();
+  await page.getByRole("checkbox", { name: team.teamName }).check();
+  await page.keyboard.press("Escape");
+  const teamTotal = team.counts.reduce((a, b) => a + b, 0);
+  await attempt("team filter", async () => {
+    await page.waitForFunction(
+      (n) => document.querySelector('[data-testid="items-total"]')?.getAttribute("data-value") === String(n),
+      teamTotal,
+    );
+    const q = await lastItemsQuery();
+    check(
+      JSON.stringify(q?.teams) === JSON.stringify([team.teamId]),
+      `filtering to ${team.teamName} asks for teams [${team.teamId}] and shows ${teamTotal} items`,
+    );
+  });
+
+  // Sort by title, then reverse.
+  await page.locator(T("sort-title")).click();
+  const byTitle = fixture.ordered({ teams: [team.teamId], sort: "title", direction: "asc" });
+  await attempt("sort by title", async () => {
+    await page.waitForFunction(
+      (id) => document.querySelector('[data-testid="items-row"]')?.getAttribute("data-id") === id,
+      byTitle[0].id,
+    );
+    const q = await lastItemsQuery();
+    const header = await page.locator('th[aria-sort="ascending"]').textContent();
+    check(
+      q?.sort === "title" && q?.direction === "asc" && header?.startsWith("Title"),
+      "clicking Title sorts A→Z (aria-sort ascending)",
+    );
+  });
+  await page.locator(T("sort-title")).click();
+  await attempt("reverse sort", async () => {
+    await page.waitForFunction(
+      (id) => document.querySelector('[data-testid="items-row"]')?.getAttribute("data-id") === id,
+      byTitle[byTitle.length - 1].id,
+    );
+    const q = await lastItemsQuery();
+    check(q?.direction === "desc", "clicking Title again sorts Z→A");
+  });
+
+  // Keyboard: second row, Enter opens it.
+  await page.locator(T("items-grid")).focus();
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("Enter");
+  await drawer.waitFor();
+  const secondTitle = [...byTitle].reverse()[1].title;
+  await attempt("keyboard opens the detail", async () => {
+    await page.waitForFunction(
+      (t) => document.querySelector('[data-testid="detail-title"]')?.textContent === t,
+      secondTitle,
+    );
+    check(true, "↓ ↓ Enter opens the second row's detail");
+  });
+  await page.keyboard.press("Escape");
+
+  // An item with links and a timeline.
+  const linked = fixture.items.find((i) => {
+    const d = fixture.itemDetail(i.id);
+    return d.links.some((l) => !l.open) && d.transitions.length > 1;
+  });
+  await page.locator(T("filters-clear")).click();
+  await page.locator(T("items-search")).fill(linked.key);
+  const linkedRow = page.locator(`${T("items-row")}[data-id="${linked.id}"]`);
+  await linkedRow.waitFor();
+  await linkedRow.click();
+  await page.locator(T("detail-title")).waitFor();
+  const detail = fixture.itemDetail(linked.id);
+  const entries = await page.locator(`${T("detail-timeline")} li`).count();
+  check(entries === detail.transitions.length, `the timeline lists ${detail.transitions.length} transitions`);
+  const linkButtons = page.locator(T("detail-link"));
+  check((await linkButtons.count()) === detail.links.length, `the drawer lists ${detail.links.length} links`);
+  check(
+    (await drawer.locator(".link-removed").count()) === detail.links.filter((l) => !l.open).length,
+    "removed links are marked",
+  );
+  const groups = await drawer.locator(".link-group-title").allTextContents();
+  check(
+    groups.some((g) => /Blocks|Blocked by/.test(g)),
+    `links are grouped (${groups.map((g) => g.replace(/\s*\(.*/, "")).join(", ")})`,
+  );
+  await page.locator(T("detail-open-browser")).click();
+  await attempt("open in browser", async () => {
+    await page.waitForFunction(
+      (id) =>
+        globalThis.__batonMock.state.calls.some((c) => c.cmd === "item_open_in_browser" && c.args.id === id),
+      linked.id,
+    );
+    check(true, `“${await page.locator(T("detail-open-browser")).textContent()}” asks Rust to open the item`);
+  });
+  await shot("04-items-detail-light");
+  const target = detail.links[0];
+  await linkButtons.first().click();
+  await attempt("following a link", async () => {
+    await page.waitForFunction(
+      (t) => document.querySelector('[data-testid="detail-title"]')?.textContent === t,
+      target.otherTitle,
+    );
+    check(true, `clicking a link opens ${target.otherKey}`);
+  });
+  await page.keyboard.press("Escape");
+
+  step("Workspace menu");
+  await page.locator(T("workspace-menu")).click();
+  await page.getByRole("menuitem", { name: "Open workspace…" }).click();
+  const error = page.locator(T("workspace-error"));
+  await error.waitFor();
+  const errorText = (await error.textContent()) ?? "";
+  check(
+    errorText.includes("notes.baton is not a Baton workspace: file is not a database"),
+    "a refused file shows Rust's message",
+  );
+  await shot("05-open-error-light");
+  await error.locator('button[aria-label="Dismiss"]').click();
+
+  step("Views to come");
+  await page.locator(T("nav-flow")).click();
+  const flowText = (await page.locator(T("planned-flow")).textContent()) ?? "";
+  check(
+    /Cumulative flow/.test(flowText) && /85th/.test(flowText),
+    "Flow says what it will show (cumulative flow, percentiles)",
+  );
+  await shot("06-flow-planned-light");
+
+  step("Theme");
+  await page.locator(T("nav-settings")).click();
+  await page.locator(T("theme-dark")).click();
+  await page.waitForFunction(() => document.documentElement.dataset.theme === "dark");
+  check(
+    (await calls()).some((c) => c.cmd === "settings_set_theme" && c.args.theme === "dark"),
+    "choosing Dark saves it with settings_set_theme and applies it",
+  );
+  await shot("07-settings-dark");
+  await page.locator(T("nav-overview")).click();
+  await page
+    .locator(`${T("chart-by-team-chart")} svg`)
+    .first()
+    .waitFor();
+  await shot("08-overview-dark");
+  await page.locator(T("nav-items")).click();
+  await page.locator(T("items-row")).first().click();
+  await page.locator(T("detail-title")).waitFor();
+  await shot("09-items-detail-dark");
+
+  step("No errors");
+  check(dialogs.length === 0, "no alert() or dialog ran", dialogs.join("; "));
+  check(pageErrors.length === 0, "no uncaught errors in the page", pageErrors.join("; "));
+  check(consoleErrors.length === 0, "no console errors", consoleErrors.slice(0, 3).join("; "));
+}
+
+/** If the interface cannot load, the window still explains why (never blank). */
+async function bootGuard(context, base) {
+  step("Boot guard");
+  const page = await context.newPage();
+  try {
+    await page.route("**/assets/*.js", (route) => route.abort());
+    await page.goto(base);
+    check(
+      ((await page.locator("#root").textContent()) ?? "").includes("Baton is starting"),
+      "the static page says Baton is starting",
+    );
+    await page.locator(T("boot-failure")).waitFor({ timeout: 12_000 });
+    const text = (await page.locator(T("boot-failure")).textContent()) ?? "";
+    check(
+      text.includes("could not load"),
+      "when the script cannot load, the page explains it instead of staying blank",
+    );
+    await page.screenshot({ path: join(out, "10-boot-failure.png") });
+  } finally {
+    await page.close();
+  }
+}
+
+await main();
