@@ -7,6 +7,7 @@
 
 pub mod demo;
 pub mod error;
+pub mod flow;
 pub mod graph;
 pub mod query;
 pub mod time;

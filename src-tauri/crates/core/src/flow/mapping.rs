@@ -1,0 +1,270 @@
+//! Workflow mapping: what each raw state of a source means as a flow state and wait reason.
+//!
+//! Defaults are inferred from the state's name and, when the source has one, its status
+//! category (Jira's `new`, `indeterminate`, `done`). The rules are data ([`NAME_RULES`]): the
+//! first rule whose every word appears in the normalised name wins. A name no rule recognises
+//! stays unmapped; the metrics leave out items that pass through it and say so.
+
+use crate::graph::model::{FlowState, WaitReason};
+
+/// A mapping's meaning: the flow state and, for waiting states, why it waits.
+pub type Meaning = (FlowState, Option<WaitReason>);
+
+/// Name rules, in priority order: (words that must all appear, flow state, wait reason).
+/// Words are matched against the lower-cased name with punctuation turned into spaces, as
+/// whole words or word prefixes ending in `*`.
+pub const NAME_RULES: &[(&[&str], FlowState, Option<WaitReason>)] = &[
+    // Dropped work first: "Closed (won't do)" is not done.
+    (&["won't"], FlowState::Canceled, None),
+    (&["wont"], FlowState::Canceled, None),
+    (&["cancel*"], FlowState::Canceled, None),
+    (&["not", "planned"], FlowState::Canceled, None),
+    (&["reject*"], FlowState::Canceled, None),
+    (&["declin*"], FlowState::Canceled, None),
+    (&["abandon*"], FlowState::Canceled, None),
+    (&["obsolete"], FlowState::Canceled, None),
+    (&["duplicate"], FlowState::Canceled, None),
+    (&["invalid"], FlowState::Canceled, None),
+    (&["closed", "unmerged"], FlowState::Canceled, None),
+    // Waiting, by reason. Checked before "done"/"in progress" so "Blocked (in progress)" waits.
+    (&["block*"], FlowState::Waiting, Some(WaitReason::Blocked)),
+    (&["impeded"], FlowState::Waiting, Some(WaitReason::Blocked)),
+    (
+        &["on", "hold"],
+        FlowState::Waiting,
+        Some(WaitReason::Blocked),
+    ),
+    (&["secur*"], FlowState::Waiting, Some(WaitReason::Security)),
+    (
+        &["pentest*"],
+        FlowState::Waiting,
+        Some(WaitReason::Security),
+    ),
+    (&["approv*"], FlowState::Waiting, Some(WaitReason::Approval)),
+    (
+        &["sign", "off"],
+        FlowState::Waiting,
+        Some(WaitReason::Approval),
+    ),
+    (&["signoff"], FlowState::Waiting, Some(WaitReason::Approval)),
+    (&["review*"], FlowState::Waiting, Some(WaitReason::Review)),
+    (
+        &["decision*"],
+        FlowState::Waiting,
+        Some(WaitReason::Decision),
+    ),
+    (&["decide*"], FlowState::Waiting, Some(WaitReason::Decision)),
+    (
+        &["dependenc*"],
+        FlowState::Waiting,
+        Some(WaitReason::Dependency),
+    ),
+    (
+        &["waiting", "on"],
+        FlowState::Waiting,
+        Some(WaitReason::Dependency),
+    ),
+    (
+        &["waiting", "for"],
+        FlowState::Waiting,
+        Some(WaitReason::Dependency),
+    ),
+    (
+        &["external"],
+        FlowState::Waiting,
+        Some(WaitReason::Dependency),
+    ),
+    (&["ready"], FlowState::Waiting, Some(WaitReason::Queue)),
+    (&["selected"], FlowState::Waiting, Some(WaitReason::Queue)),
+    (&["todo"], FlowState::Waiting, Some(WaitReason::Queue)),
+    (&["to", "do"], FlowState::Waiting, Some(WaitReason::Queue)),
+    (&["next", "up"], FlowState::Waiting, Some(WaitReason::Queue)),
+    (&["queue*"], FlowState::Waiting, Some(WaitReason::Queue)),
+    (&["pending"], FlowState::Waiting, Some(WaitReason::Queue)),
+    (&["awaiting"], FlowState::Waiting, Some(WaitReason::Queue)),
+    (&["waiting"], FlowState::Waiting, Some(WaitReason::Queue)),
+    (&["committed"], FlowState::Waiting, Some(WaitReason::Queue)),
+    // Delivered.
+    (&["done"], FlowState::Done, None),
+    (&["merged"], FlowState::Done, None),
+    (&["resolved"], FlowState::Done, None),
+    (&["complete*"], FlowState::Done, None),
+    (&["released"], FlowState::Done, None),
+    (&["shipped"], FlowState::Done, None),
+    (&["deployed"], FlowState::Done, None),
+    (&["fixed"], FlowState::Done, None),
+    (&["closed"], FlowState::Done, None),
+    (&["已完成"], FlowState::Done, None),
+    (&["完成"], FlowState::Done, None),
+    // Being worked on.
+    (&["progress"], FlowState::Active, None),
+    (&["doing"], FlowState::Active, None),
+    (&["develop*"], FlowState::Active, None),
+    (&["implement*"], FlowState::Active, None),
+    (&["coding"], FlowState::Active, None),
+    (&["wip"], FlowState::Active, None),
+    (&["draft"], FlowState::Active, None),
+    (&["testing"], FlowState::Active, None),
+    (&["qa"], FlowState::Active, None),
+    (&["started"], FlowState::Active, None),
+    (&["active"], FlowState::Active, None),
+    (&["working"], FlowState::Active, None),
+    (&["进行中"], FlowState::Active, None),
+    // Not committed to yet.
+    (&["backlog"], FlowState::New, None),
+    (&["new"], FlowState::New, None),
+    (&["triage*"], FlowState::New, None),
+    (&["icebox"], FlowState::New, None),
+    (&["idea*"], FlowState::New, None),
+    (&["open"], FlowState::New, None),
+    (&["opened"], FlowState::New, None),
+    (&["reopened"], FlowState::New, None),
+    (&["proposed"], FlowState::New, None),
+    (&["待办"], FlowState::New, None),
+];
+
+fn normalise(name: &str) -> Vec<String> {
+    name.to_lowercase()
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '\'' || !c.is_ascii() {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect::<String>()
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect()
+}
+
+fn word_matches(pattern: &str, word: &str) -> bool {
+    match pattern.strip_suffix('*') {
+        Some(prefix) => word.starts_with(prefix),
+        None => word == pattern,
+    }
+}
+
+/// Infers a raw state's meaning from its name and optional status category.
+///
+/// The name decides when a rule recognises it; otherwise the category does (`new` → New,
+/// `indeterminate` → Active, `done` → Done); otherwise the state is unmapped (`None`).
+pub fn infer(name: &str, category: Option<&str>) -> Option<Meaning> {
+    let words = normalise(name);
+    let joined = words.join(" ");
+    for (pattern, flow, reason) in NAME_RULES {
+        let all = pattern.iter().all(|p| {
+            if p.is_ascii() {
+                words.iter().any(|w| word_matches(p, w))
+            } else {
+                joined.contains(p)
+            }
+        });
+        if all {
+            return Some((*flow, *reason));
+        }
+    }
+    match category.map(str::to_lowercase).as_deref() {
+        Some("new") | Some("to do") | Some("todo") => Some((FlowState::New, None)),
+        Some("indeterminate") | Some("in progress") => Some((FlowState::Active, None)),
+        Some("done") => Some((FlowState::Done, None)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use FlowState::*;
+
+    fn meaning(name: &str) -> Option<Meaning> {
+        infer(name, None)
+    }
+
+    #[test]
+    fn common_state_names_map_as_the_issue_lists() {
+        assert_eq!(
+            meaning("In Review"),
+            Some((Waiting, Some(WaitReason::Review)))
+        );
+        assert_eq!(
+            meaning("Blocked"),
+            Some((Waiting, Some(WaitReason::Blocked)))
+        );
+        assert_eq!(
+            meaning("Awaiting approval"),
+            Some((Waiting, Some(WaitReason::Approval))),
+            "approval beats plain awaiting"
+        );
+        assert_eq!(
+            meaning("Security review"),
+            Some((Waiting, Some(WaitReason::Security))),
+            "security beats review"
+        );
+        assert_eq!(meaning("In Progress"), Some((Active, None)));
+        assert_eq!(
+            meaning("in_progress"),
+            Some((Active, None)),
+            "underscores are separators"
+        );
+        assert_eq!(meaning("Backlog"), Some((New, None)));
+        assert_eq!(
+            meaning("Selected for Development"),
+            Some((Waiting, Some(WaitReason::Queue)))
+        );
+        assert_eq!(meaning("To Do"), Some((Waiting, Some(WaitReason::Queue))));
+        assert_eq!(meaning("Done"), Some((Done, None)));
+        assert_eq!(meaning("merged"), Some((Done, None)));
+        assert_eq!(
+            meaning("Won't Do"),
+            Some((Canceled, None)),
+            "won't do is dropped, not done"
+        );
+        assert_eq!(meaning("closed (not planned)"), Some((Canceled, None)));
+        assert_eq!(
+            meaning("Needs product decision"),
+            Some((Waiting, Some(WaitReason::Decision)))
+        );
+        assert_eq!(
+            meaning("Waiting on vendor"),
+            Some((Waiting, Some(WaitReason::Dependency)))
+        );
+        assert_eq!(
+            meaning("已完成"),
+            Some((Done, None)),
+            "Jira sites in other languages"
+        );
+    }
+
+    #[test]
+    fn categories_decide_when_the_name_does_not() {
+        assert_eq!(infer("Estimation", Some("new")), Some((New, None)));
+        assert_eq!(
+            infer("Building", Some("indeterminate")),
+            Some((Active, None))
+        );
+        assert_eq!(infer("Gone live", Some("done")), Some((Done, None)));
+        assert_eq!(
+            infer("In Review", Some("indeterminate")),
+            Some((Waiting, Some(WaitReason::Review))),
+            "a recognised name beats the category"
+        );
+    }
+
+    #[test]
+    fn unknown_names_stay_unmapped() {
+        assert_eq!(meaning("Foo"), None);
+        assert_eq!(meaning(""), None);
+        assert_eq!(
+            meaning("Reviewing-ish"),
+            Some((Waiting, Some(WaitReason::Review))),
+            "word prefixes match"
+        );
+        assert_eq!(
+            meaning("Preview"),
+            None,
+            "words match from their start only"
+        );
+    }
+}
