@@ -186,9 +186,10 @@ async function walk(page, base) {
     const list = (await calls()).filter((c) => c.cmd === "items_list");
     return list[list.length - 1]?.args?.query;
   };
-  const shot = async (name) => {
+  const shot = async (name, fullPage = false) => {
+    await page.waitForTimeout(300); // let the panel's slide-in and the charts' animation finish
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-    await page.screenshot({ path: join(out, `${name}.png`) });
+    await page.screenshot({ path: join(out, `${name}.png`), fullPage });
   };
   const dataValue = async (id) => Number(await page.locator(T(id)).getAttribute("data-value"));
 
@@ -259,7 +260,7 @@ async function walk(page, base) {
   await page.keyboard.press("Escape");
   await definition.waitFor({ state: "detached" });
   check(true, "Escape closes the definition");
-  await shot("02-overview-light");
+  await shot("02-overview-light", true);
 
   step("Work items");
   await page.locator(T("nav-items")).click();
@@ -466,7 +467,7 @@ async function walk(page, base) {
     .locator(`${T("chart-by-team-chart")} svg`)
     .first()
     .waitFor();
-  await shot("08-overview-dark");
+  await shot("08-overview-dark", true);
   await page.locator(T("nav-items")).click();
   await page.locator(T("items-row")).first().click();
   await page.locator(T("detail-title")).waitFor();

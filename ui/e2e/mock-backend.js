@@ -4,8 +4,9 @@
 // injected into the page before the app loads, and also run in Node (vm) to know the expected
 // numbers. It sets `globalThis.__batonMock`.
 (() => {
-  const NOW = Date.parse("2026-03-02T12:00:00Z");
+  // Dates are relative to today (whole UTC days), so ages look real; counts do not depend on it.
   const DAY = 24 * 3600 * 1000;
+  const NOW = Math.floor(Date.now() / DAY) * DAY + 12 * 3600 * 1000;
 
   let seed = 20260302;
   function rand() {

@@ -14,7 +14,6 @@ import {
   ITEM_KIND_LABELS,
   LINK_GROUP_ORDER,
   linkLabel,
-  PROVENANCE_LABELS,
   SOURCE_KIND_LABELS,
   WAIT_REASON_LABELS,
 } from "../workgraph/vocabulary";
@@ -65,12 +64,13 @@ function Fields({ detail }: { detail: ItemDetail }) {
         )}
       </Field>
       <Field label="Provenance" hint="Who made the item, and how sure Baton is">
-        <ProvenanceBadge provenance={item.provenance} agent={item.provenanceAgent} />{" "}
-        <span className="muted" title="How sure Baton is of the provenance">
-          {detail.provenanceConfidence === null
-            ? PROVENANCE_LABELS[item.provenance]
-            : `${PROVENANCE_LABELS[item.provenance]}, ${formatPercent(detail.provenanceConfidence)} confidence`}
-        </span>
+        <ProvenanceBadge provenance={item.provenance} agent={item.provenanceAgent} />
+        {detail.provenanceConfidence === null ? null : (
+          <span className="muted" title="How sure Baton is of the provenance">
+            {" "}
+            · {formatPercent(detail.provenanceConfidence)} confidence
+          </span>
+        )}
       </Field>
       {isPr ? (
         <Field label="Human reviewed" hint="Whether a person other than the author took a review action">

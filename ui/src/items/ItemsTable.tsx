@@ -111,7 +111,7 @@ export function ItemsTable({
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new filter or sort starts again at the top
   useEffect(() => {
     setCursor(null);
-    scrollRef.current?.scrollTo({ top: 0 });
+    if (scrollRef.current) scrollRef.current.scrollTop = 0;
   }, [filterKey]);
 
   useEffect(() => {

@@ -7,6 +7,7 @@ import { formatCount, formatDateTimeUtc, formatDateUtc } from "../shared/format"
 
 function Kpi({
   label,
+  heading,
   value,
   rawValue,
   sub,
@@ -15,6 +16,8 @@ function Kpi({
   action,
 }: {
   label: string;
+  /** Shown instead of `label` when it needs markup (abbreviations). */
+  heading?: ReactNode;
   value: ReactNode;
   rawValue?: number;
   sub: ReactNode;
@@ -25,7 +28,7 @@ function Kpi({
   return (
     <div className="kpi card" data-testid={testId} data-value={rawValue}>
       <div className="kpi-head">
-        <h2 className="kpi-label">{label}</h2>
+        <h2 className="kpi-label">{heading ?? label}</h2>
         <MetricInfo id={metricId} label={label} />
       </div>
       <p className="kpi-value">{value}</p>
@@ -88,6 +91,11 @@ export function Kpis({
       />
       <Kpi
         label="AI pull requests without human review"
+        heading={
+          <>
+            AI <abbr title="pull requests">PRs</abbr> without human review
+          </>
+        }
         value={
           <>
             {formatCount(ai)} <span className="kpi-of">of {formatCount(summary.aiPrs)}</span>
@@ -97,11 +105,11 @@ export function Kpis({
         sub={
           summary.aiPrs === 0
             ? "no pull requests authored by an AI agent"
-            : "AI-authored pull requests no human (other than the author) reviewed"
+            : "of AI-authored pull requests, none reviewed by a person"
         }
         metricId="summary-ai-prs-without-human-review"
         testId="kpi-ai-unreviewed"
-        action={summary.aiPrs > 0 ? { label: "List AI pull requests", onClick: onShowAiPrs } : undefined}
+        action={summary.aiPrs > 0 ? { label: "List AI PRs", onClick: onShowAiPrs } : undefined}
       />
       <Kpi
         label="Teams"

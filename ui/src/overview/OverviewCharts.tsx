@@ -26,6 +26,12 @@ function isOneOf<T extends string>(list: readonly T[], value: string): value is 
   return (list as readonly string[]).includes(value);
 }
 
+function teamSubtitle(summary: WorkspaceSummary): string {
+  const teams = summary.teamStates.filter((t) => t.teamId !== "").length;
+  const noTeam = summary.teamStates.some((t) => t.teamId === "");
+  return `${formatCount(teams)} ${teams === 1 ? "team" : "teams"}${noTeam ? " and the items with no team" : ""}, each bar split by current flow state. Click a segment to list those items.`;
+}
+
 export function OverviewCharts({ summary }: { summary: WorkspaceSummary }) {
   const theme = useResolvedTheme();
   const palette = chartPalette(theme);
@@ -69,7 +75,7 @@ export function OverviewCharts({ summary }: { summary: WorkspaceSummary }) {
         wide
         testId="chart-by-team"
         title="Items by team"
-        subtitle={`${summary.teamStates.length} ${summary.teamStates.length === 1 ? "team" : "teams"}, each bar split by current flow state. Click a segment to list those items.`}
+        subtitle={teamSubtitle(summary)}
         metricId="summary-by-team"
         option={options.team}
         height={barChartHeight(summary.teamStates.length)}

@@ -69,7 +69,7 @@ function categoryAxis(p: ChartPalette, name: string, labels: string[]) {
 
 /** Height that gives each bar room to read. */
 export function barChartHeight(bars: number): number {
-  return Math.max(180, 90 + bars * 30);
+  return Math.max(200, 110 + bars * 30);
 }
 
 /** Items by team, one horizontal bar per team stacked by flow state. */
@@ -79,7 +79,7 @@ export function teamStatesOption(rows: TeamStates[], p: ChartPalette, theme: Res
     aria: { enabled: true },
     animationDuration: 300,
     textStyle: { fontFamily: FONT },
-    grid: { left: 8, right: 24, top: 40, bottom: 36, containLabel: true },
+    grid: { left: 8, right: 24, top: 64, bottom: 36, containLabel: true },
     legend: { ...legendBase(p), top: 0, left: 0, data: FLOW_STATES.map((s) => FLOW_STATE_LABELS[s]) },
     tooltip: {
       ...tooltipBase(p),
@@ -129,7 +129,7 @@ export function countBarsOption(
     aria: { enabled: true },
     animationDuration: 300,
     textStyle: { fontFamily: FONT },
-    grid: { left: 8, right: 56, top: 36, bottom: 36, containLabel: true },
+    grid: { left: 8, right: 56, top: 60, bottom: 36, containLabel: true },
     legend: { ...legendBase(p), top: 0, left: 0, data: [seriesName] },
     tooltip: {
       ...tooltipBase(p),

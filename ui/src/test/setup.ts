@@ -6,3 +6,21 @@ afterEach(() => {
   cleanup();
   window.location.hash = "";
 });
+
+// jsdom has no scrolling: make scrollTo move scrollTop and announce it, as a browser does.
+Element.prototype.scrollTo = function scrollTo(this: Element, arg?: ScrollToOptions | number, y?: number) {
+  const top = typeof arg === "object" ? arg.top : y;
+  if (typeof top === "number") this.scrollTop = top;
+  this.dispatchEvent(new Event("scroll"));
+};
+
+const scrollTops = new WeakMap<Element, number>();
+Object.defineProperty(Element.prototype, "scrollTop", {
+  configurable: true,
+  get(this: Element) {
+    return scrollTops.get(this) ?? 0;
+  },
+  set(this: Element, value: number) {
+    scrollTops.set(this, value);
+  },
+});

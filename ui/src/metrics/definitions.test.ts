@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { metricDefinition, parseMetricSections } from "./definitions";
+
+const DOC = `# Metric definitions
+
+Intro text that belongs to no metric.
+
+## Workspace summary
+
+<!-- metric: alpha -->
+### Alpha things
+First paragraph of **alpha**.
+
+- one
+- two
+
+<!-- metric: beta -->
+### Beta
+Beta body.
+
+## Flow
+
+Text under another heading, not part of beta.
+
+<!-- metric: gamma -->
+No heading here.
+`;
+
+describe("parseMetricSections", () => {
+  const sections = parseMetricSections(DOC);
+
+  it("finds every marked section by id", () => {
+    expect([...sections.keys()]).toEqual(["alpha", "beta", "gamma"]);
+  });
+
+  it("takes the ### heading as the title and keeps the rest as the body", () => {
+    const alpha = sections.get("alpha");
+    expect(alpha?.title).toBe("Alpha things");
+    expect(alpha?.body).toBe("First paragraph of **alpha**.\n\n- one\n- two");
+  });
+
+  it("stops a section at the next marker", () => {
+    expect(sections.get("alpha")?.body).not.toContain("Beta");
+  });
+
+  it("stops a section at the next ## heading", () => {
+    expect(sections.get("beta")?.body).toBe("Beta body.");
+  });
+
+  it("falls back to the id when a section has no heading", () => {
+    expect(sections.get("gamma")).toEqual({ id: "gamma", title: "gamma", body: "No heading here." });
+  });
+});
+
+describe("docs/metrics.md", () => {
+  it("defines every metric the Overview links to", () => {
+    const ids = [
+      "summary-items",
+      "summary-by-team",
+      "summary-by-flow-state",
+      "summary-by-kind",
+      "summary-by-source",
+      "summary-by-provenance",
+      "summary-ai-prs-without-human-review",
+      "summary-open-blocking-links",
+      "summary-date-range",
+      "summary-transitions",
+      "summary-links",
+    ];
+    for (const id of ids) {
+      const section = metricDefinition(id);
+      expect(section, `docs/metrics.md has a section for ${id}`).toBeDefined();
+      expect(section?.body.length, `${id} has a definition`).toBeGreaterThan(20);
+    }
+  });
+});

@@ -1,0 +1,40 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { render } from "@testing-library/react";
+import type { ReactElement } from "react";
+import { MetricPanelProvider } from "../metrics/MetricInfo";
+
+export function renderWithClient(ui: ReactElement) {
+  const client = new QueryClient({
+    defaultOptions: { queries: { retry: false }, mutations: { retry: false } },
+  });
+  const result = render(
+    <QueryClientProvider client={client}>
+      <MetricPanelProvider>{ui}</MetricPanelProvider>
+    </QueryClientProvider>,
+  );
+  return { ...result, client };
+}
+
+/** jsdom has no layout: give scroll containers a size so virtualised lists render rows. */
+export function fakeLayout(height = 800, width = 1200) {
+  for (const [prop, value] of [
+    ["offsetHeight", height],
+    ["offsetWidth", width],
+    ["clientHeight", height],
+    ["clientWidth", width],
+  ] as const) {
+    Object.defineProperty(HTMLElement.prototype, prop, { configurable: true, get: () => value });
+  }
+  HTMLElement.prototype.getBoundingClientRect = () =>
+    ({
+      x: 0,
+      y: 0,
+      top: 0,
+      left: 0,
+      bottom: height,
+      right: width,
+      width,
+      height,
+      toJSON: () => ({}),
+    }) as DOMRect;
+}
