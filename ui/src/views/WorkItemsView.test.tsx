@@ -112,7 +112,7 @@ describe("Work items", () => {
     mockBackend({
       items_list: () => makePage(rows, 2),
       workspace_summary: () => makeSummary(),
-      item_detail: (args) => makeDetail(rows.find((r) => r.id === args.id) ?? rows[0]!),
+      item_detail: (args) => makeDetail(rows.find((r) => r.id === args.id) ?? makeRow({ id: "missing" })),
     });
     renderWithClient(<WorkItemsView />);
     await screen.findAllByTestId("items-row");

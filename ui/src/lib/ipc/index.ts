@@ -50,6 +50,10 @@ export function onWorkspaceChanged(cb: (change: WorkspaceChanged) => void): () =
     });
   return () => {
     stopped = true;
-    unlisten?.();
+    try {
+      unlisten?.();
+    } catch {
+      // The event bus is already gone (window closing, tests tearing down): nothing to undo.
+    }
   };
 }

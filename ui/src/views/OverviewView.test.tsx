@@ -1,0 +1,123 @@
+import { fireEvent, screen, within } from "@testing-library/react";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { clearMocks, makeSummary, mockBackend } from "../lib/ipc/testing";
+import type { ChartClick } from "../shared/EChart";
+import { renderWithClient } from "../test/render";
+import { OverviewView } from "./OverviewView";
+
+// ECharts needs a real layout engine; here each chart is a stub that can be "clicked" at a
+// given series and data index, which is what ECharts reports.
+vi.mock("../shared/EChart", async (importOriginal) => {
+  const original = await importOriginal<typeof import("../shared/EChart")>();
+  return {
+    ...original,
+    EChart: ({
+      testId,
+      label,
+      onClick,
+    }: {
+      testId?: string;
+      label: string;
+      onClick?: (c: ChartClick) => void;
+    }) => (
+      <div data-testid={testId} aria-label={label}>
+        <button
+          type="button"
+          onClick={() => onClick?.({ seriesIndex: 1, dataIndex: 1, name: "", seriesName: "" })}
+        >
+          segment
+        </button>
+      </div>
+    ),
+  };
+});
+
+afterEach(() => clearMocks());
+
+describe("Overview", () => {
+  it("shows the KPI tiles with raw values and formatted numbers", async () => {
+    mockBackend({ workspace_summary: () => makeSummary() });
+    renderWithClient(<OverviewView />);
+    const items = await screen.findByTestId("kpi-items");
+    expect(items).toHaveAttribute("data-value", "12345");
+    expect(items).toHaveTextContent((12345).toLocaleString());
+    expect(screen.getByTestId("kpi-transitions")).toHaveAttribute("data-value", "67890");
+    expect(screen.getByTestId("kpi-links")).toHaveAttribute("data-value", "321");
+    expect(screen.getByTestId("kpi-open-blocking-links")).toHaveAttribute("data-value", "17");
+    expect(screen.getByTestId("kpi-teams")).toHaveAttribute("data-value", "2");
+    const ai = screen.getByTestId("kpi-ai-unreviewed");
+    expect(ai).toHaveAttribute("data-value", "37");
+    expect(ai.querySelector(".kpi-value")).toHaveTextContent(`37 of ${(2000).toLocaleString()}`);
+    for (const id of [
+      "summary-items",
+      "summary-transitions",
+      "summary-links",
+      "summary-ai-prs-without-human-review",
+    ]) {
+      expect(screen.getAllByTestId(`metric-info-${id}`).length).toBeGreaterThan(0);
+    }
+  });
+
+  it("has a titled chart with a definition link for each split, and clicking one opens Work items filtered", async () => {
+    mockBackend({ workspace_summary: () => makeSummary() });
+    renderWithClient(<OverviewView />);
+    const team = await screen.findByTestId("chart-by-team");
+    expect(within(team).getByRole("heading", { name: "Items by team" })).toBeInTheDocument();
+    expect(within(team).getByTestId("metric-info-summary-by-team")).toBeInTheDocument();
+    for (const id of ["by-flow-state", "by-kind", "by-source", "by-provenance"]) {
+      expect(screen.getByTestId(`chart-${id}`)).toBeInTheDocument();
+      expect(screen.getByTestId(`metric-info-summary-${id}`)).toBeInTheDocument();
+    }
+
+    // Series 1 is "Waiting", data index 1 is the second team (Platform).
+    fireEvent.click(within(team).getByRole("button", { name: "segment" }));
+    expect(window.location.hash).toBe("#/items?team=t2&state=waiting");
+
+    fireEvent.click(within(screen.getByTestId("chart-by-kind")).getByRole("button", { name: "segment" }));
+    expect(window.location.hash).toBe("#/items?kind=feature");
+    fireEvent.click(
+      within(screen.getByTestId("chart-by-provenance")).getByRole("button", { name: "segment" }),
+    );
+    expect(window.location.hash).toBe("#/items?prov=ai_agent");
+  });
+
+  it("shows empty states when the workspace has no items", async () => {
+    mockBackend({
+      workspace_summary: () =>
+        makeSummary({
+          totals: {
+            items: 0,
+            transitions: 0,
+            links: 0,
+            openBlockingLinks: 0,
+            teams: 0,
+            people: 0,
+            sources: 0,
+            intents: 0,
+          },
+          byTeam: [],
+          byKind: [],
+          bySource: [],
+          teamStates: [],
+          aiPrs: 0,
+          aiPrsWithoutHumanReview: 0,
+          dateRange: null,
+        }),
+    });
+    renderWithClient(<OverviewView />);
+    expect(await screen.findByTestId("kpi-items")).toHaveAttribute("data-value", "0");
+    expect(screen.getAllByText("Nothing to chart yet")).toHaveLength(5);
+    expect(screen.getByTestId("kpi-date-range")).toHaveTextContent("No items yet");
+  });
+
+  it("shows the error and a retry when the summary cannot be loaded", async () => {
+    mockBackend({
+      workspace_summary: () => {
+        throw { code: "database", message: "database error: disk I/O error" };
+      },
+    });
+    renderWithClient(<OverviewView />);
+    expect(await screen.findByText("Could not load the workspace summary")).toBeInTheDocument();
+    expect(screen.getByText("database error: disk I/O error")).toBeInTheDocument();
+  });
+});
