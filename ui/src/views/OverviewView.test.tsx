@@ -20,7 +20,7 @@ vi.mock("../shared/EChart", async (importOriginal) => {
       label: string;
       onClick?: (c: ChartClick) => void;
     }) => (
-      <div data-testid={testId} aria-label={label}>
+      <div data-testid={testId} role="img" aria-label={label}>
         <button
           type="button"
           onClick={() => onClick?.({ seriesIndex: 1, dataIndex: 1, name: "", seriesName: "" })}
