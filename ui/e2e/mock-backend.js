@@ -431,8 +431,44 @@
       "The settings file could not be read (expected value at line 1 column 1) and was reset to defaults.",
   };
 
+  // Big mode (set globalThis.__batonMockBig = N before this script): N synthetic items, made on
+  // demand for whatever window is asked, to measure scrolling a list of Rust's largest size.
+  function bigRow(i) {
+    const team = TEAMS[i % TEAMS.length];
+    const source = SOURCES[i % SOURCES.length];
+    const flow = FLOW[i % FLOW.length];
+    const [rawState, waitReason] = STATES[flow][i % STATES[flow].length];
+    return {
+      id: `big-${i}`,
+      key: `BIG-${i + 1}`,
+      title: `${VERBS[i % VERBS.length]} ${NOUNS[(i >> 3) % NOUNS.length]} (${i + 1})`,
+      url: `${source.base}${i + 1}`,
+      kind: i % 4 === 0 ? "pull_request" : "task",
+      teamId: team.id,
+      teamName: team.name,
+      flowState: flow,
+      rawState,
+      waitReason: waitReason ?? null,
+      provenance: i % 9 === 0 ? "ai_agent" : "human",
+      provenanceAgent: i % 9 === 0 ? AGENTS[i % AGENTS.length] : null,
+      sourceId: source.id,
+      sourceName: source.name,
+      sourceKind: source.kind,
+      createdAt: iso(NOW - (i % 300) * DAY),
+      updatedAt: iso(NOW - (i % 200) * DAY),
+      doneAt: null,
+    };
+  }
+  function bigPage(q) {
+    const total = globalThis.__batonMockBig;
+    const rows = [];
+    for (let i = q.offset; i < Math.min(total, q.offset + q.limit); i++) rows.push(bigRow(i));
+    return { total, offset: q.offset, rows };
+  }
+
   function handle(cmd, args) {
     state.calls.push({ cmd, args: args ?? null });
+    if (globalThis.__batonMockBig && cmd === "items_list") return bigPage(args.query);
     switch (cmd) {
       case "app_startup":
         return { workspace: state.workspace, openError: null, settingsNotice: state.notice };

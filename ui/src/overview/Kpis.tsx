@@ -7,28 +7,27 @@ import { formatCount, formatDateTimeUtc, formatDateUtc } from "../shared/format"
 
 function Kpi({
   label,
-  heading,
   value,
   rawValue,
   sub,
   metricId,
   testId,
   action,
+  wide = false,
 }: {
   label: string;
-  /** Shown instead of `label` when it needs markup (abbreviations). */
-  heading?: ReactNode;
   value: ReactNode;
   rawValue?: number;
   sub: ReactNode;
   metricId: string;
   testId: string;
   action?: { label: string; onClick: () => void };
+  wide?: boolean;
 }) {
   return (
-    <div className="kpi card" data-testid={testId} data-value={rawValue}>
+    <div className={wide ? "kpi kpi-wide card" : "kpi card"} data-testid={testId} data-value={rawValue}>
       <div className="kpi-head">
-        <h2 className="kpi-label">{heading ?? label}</h2>
+        <h2 className="kpi-label">{label}</h2>
         <MetricInfo id={metricId} label={label} />
       </div>
       <p className="kpi-value">{value}</p>
@@ -91,11 +90,6 @@ export function Kpis({
       />
       <Kpi
         label="AI pull requests without human review"
-        heading={
-          <>
-            AI <abbr title="pull requests">PRs</abbr> without human review
-          </>
-        }
         value={
           <>
             {formatCount(ai)} <span className="kpi-of">of {formatCount(summary.aiPrs)}</span>
@@ -105,11 +99,12 @@ export function Kpis({
         sub={
           summary.aiPrs === 0
             ? "no pull requests authored by an AI agent"
-            : "of AI-authored pull requests, none reviewed by a person"
+            : "AI-authored pull requests that no person other than the author has reviewed yet"
         }
         metricId="summary-ai-prs-without-human-review"
         testId="kpi-ai-unreviewed"
-        action={summary.aiPrs > 0 ? { label: "List AI PRs", onClick: onShowAiPrs } : undefined}
+        wide
+        action={summary.aiPrs > 0 ? { label: "List AI pull requests", onClick: onShowAiPrs } : undefined}
       />
       <Kpi
         label="Teams"
