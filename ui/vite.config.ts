@@ -55,7 +55,6 @@ export default defineConfig({
   server: {
     port: 1420,
     strictPort: true,
-    host: "127.0.0.1",
     fs: { allow: [repoRoot] },
     watch: { ignored: ["**/src-tauri/**", "**/target/**"] },
   },

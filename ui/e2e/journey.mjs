@@ -434,6 +434,12 @@ async function walk(page, base) {
 
   step("Workspace menu");
   await page.locator(T("workspace-menu")).click();
+  const recent = await page.locator(".workspace-menu .recent-item").allTextContents();
+  check(
+    recent.length === 2 && recent[1].includes("missing"),
+    "the menu lists recent workspaces and marks a missing one",
+  );
+  await shot("05a-workspace-menu-light");
   await page.getByRole("menuitem", { name: "Open workspace…" }).click();
   const error = page.locator(T("workspace-error"));
   await error.waitFor();

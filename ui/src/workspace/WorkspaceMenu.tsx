@@ -2,6 +2,7 @@
 //! the recent workspaces.
 
 import { useQuery } from "@tanstack/react-query";
+import type { KeyboardEvent } from "react";
 import type { RecentWorkspace, WorkspaceInfo } from "../lib/ipc";
 import { settingsQueries } from "../settings/queries";
 import { formatRelative } from "../shared/format";
@@ -28,6 +29,7 @@ export function RecentList({
           <li key={r.path}>
             <button
               type="button"
+              role="menuitem"
               className="menu-item recent-item"
               disabled={!r.exists || current}
               title={r.exists ? r.path : `${r.path} no longer exists`}
@@ -49,6 +51,22 @@ export function RecentList({
       })}
     </ul>
   );
+}
+
+/** Focuses the first entry when the menu opens. */
+function focusFirst(menu: HTMLDivElement | null) {
+  menu?.querySelector<HTMLButtonElement>("button:not(:disabled)")?.focus();
+}
+
+/** Up and down arrows move between the entries, as in any menu. */
+function moveFocus(event: KeyboardEvent<HTMLDivElement>) {
+  if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
+  event.preventDefault();
+  const entries = [...event.currentTarget.querySelectorAll<HTMLButtonElement>("button:not(:disabled)")];
+  const at = entries.indexOf(document.activeElement as HTMLButtonElement);
+  const next =
+    event.key === "ArrowDown" ? (at + 1) % entries.length : (at - 1 + entries.length) % entries.length;
+  entries[next]?.focus();
 }
 
 export function WorkspaceMenu({ workspace }: { workspace: WorkspaceInfo | null }) {
@@ -80,7 +98,7 @@ export function WorkspaceMenu({ workspace }: { workspace: WorkspaceInfo | null }
       }
     >
       {(close) => (
-        <div role="menu" aria-label="Workspace">
+        <div role="menu" aria-label="Workspace" tabIndex={-1} ref={focusFirst} onKeyDown={moveFocus}>
           <div className="menu-section">
             <button
               type="button"
