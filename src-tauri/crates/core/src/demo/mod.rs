@@ -4,6 +4,10 @@
 //! for byte. `build` writes it into a new workspace in one transaction.
 
 mod generate;
+mod names;
+mod org;
+mod rng;
+mod titles;
 
 use std::path::Path;
 use std::time::Instant;
@@ -11,7 +15,9 @@ use std::time::Instant;
 use serde::Serialize;
 
 use crate::error::CoreResult;
-use crate::graph::model::{Identity, Intent, Link, Person, Source, Team, Transition, WorkItem, WorkflowMap};
+use crate::graph::model::{
+    Identity, Intent, Link, Person, Source, Team, Transition, WorkItem, WorkflowMap,
+};
 use crate::graph::repo;
 use crate::graph::Workspace;
 
@@ -86,7 +92,10 @@ pub async fn write(ws: &Workspace, graph: &DemoGraph) -> CoreResult<WriteStats> 
     repo::links::upsert_many(&mut tx, &graph.links).await?;
     tx.commit().await?;
     ws.mark_changed();
-    Ok(WriteStats { rows: graph.row_count(), seconds: started.elapsed().as_secs_f64() })
+    Ok(WriteStats {
+        rows: graph.row_count(),
+        seconds: started.elapsed().as_secs_f64(),
+    })
 }
 
 /// Generates the organisation and writes it into a new workspace at `path`.
