@@ -385,6 +385,11 @@ async function walk(page, base) {
     check(true, "↓ ↓ Enter opens the second row's detail");
   });
   await page.keyboard.press("Escape");
+  await drawer.waitFor({ state: "detached" });
+  check(
+    await page.evaluate(() => document.activeElement?.getAttribute("data-testid") === "items-grid"),
+    "Escape closes the detail and gives the keyboard back to the list",
+  );
 
   // An item with links and a timeline.
   const linked = fixture.items.find((i) => {

@@ -102,6 +102,14 @@ export function ItemsTable({
   empty: ReactNode;
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
+  const tableRef = useRef<HTMLTableElement>(null);
+  const previousSelected = useRef(selectedId);
+  // When the detail closes, the keyboard goes back to the list, so ↑ ↓ Enter carry on.
+  useEffect(() => {
+    if (previousSelected.current !== null && selectedId === null)
+      tableRef.current?.focus({ preventScroll: true });
+    previousSelected.current = selectedId;
+  }, [selectedId]);
   const first = useQuery({ ...itemsQueries.page(filters, 0), placeholderData: keepPreviousData });
   const total = first.data?.total ?? 0;
   const stale = first.isPlaceholderData;
@@ -215,6 +223,7 @@ export function ItemsTable({
     <div ref={scrollRef} className={stale ? "items-scroll items-stale" : "items-scroll"}>
       {/* A table with the ARIA grid pattern: one tab stop, arrows move the selection, Enter opens. */}
       <table
+        ref={tableRef}
         className="items-table"
         // biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: the APG data-grid pattern on a table
         role="grid"
