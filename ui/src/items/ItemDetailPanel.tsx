@@ -243,7 +243,8 @@ function DetailBody({ detail, onOpenItem }: { detail: ItemDetail; onOpenItem: (i
           title={item.url || "This item has no address at its source"}
           onClick={() => open.mutate()}
         >
-          <Icon name="external" /> Open in {SOURCE_KIND_LABELS[item.sourceKind]}
+          <Icon name="external" />{" "}
+          {item.sourceKind === "file" ? "Open the source" : `Open in ${SOURCE_KIND_LABELS[item.sourceKind]}`}
         </button>
         {open.isError ? (
           <p className="error-text small" role="alert">

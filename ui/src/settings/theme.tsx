@@ -24,11 +24,33 @@ export function resolveTheme(theme: Theme, systemDark: boolean): ResolvedTheme {
   return theme;
 }
 
+const LAST_THEME = "baton.theme";
+
+/** The theme chosen last time, so the first paint does not flash the other one. */
+function lastTheme(): Theme {
+  try {
+    const value = window.localStorage.getItem(LAST_THEME);
+    return value === "light" || value === "dark" ? value : "system";
+  } catch {
+    return "system";
+  }
+}
+
 /** Provides the resolved theme and keeps `<html data-theme>` in step with it. */
 export function ThemeController({ children }: { children: ReactNode }) {
   const settings = useQuery(settingsQueries.view());
   const systemDark = useSyncExternalStore(subscribeSystem, systemPrefersDark, () => false);
-  const resolved = resolveTheme(settings.data?.theme ?? "system", systemDark);
+  const theme = settings.data?.theme ?? lastTheme();
+  const resolved = resolveTheme(theme, systemDark);
+
+  useEffect(() => {
+    if (!settings.data) return;
+    try {
+      window.localStorage.setItem(LAST_THEME, settings.data.theme);
+    } catch {
+      // Storage can be unavailable; the setting itself is saved by Rust.
+    }
+  }, [settings.data]);
 
   useEffect(() => {
     document.documentElement.dataset.theme = resolved;

@@ -1,0 +1,54 @@
+import { fireEvent, screen, waitFor } from "@testing-library/react";
+import { afterEach, describe, expect, it } from "vitest";
+import { clearMocks, mockBackend } from "../lib/ipc/testing";
+import { resolveTheme, ThemeController } from "../settings/theme";
+import { renderWithClient } from "../test/render";
+import { WorkspaceActionsProvider } from "../workspace/actions";
+import { SettingsView } from "./SettingsView";
+
+afterEach(() => clearMocks());
+
+describe("Settings", () => {
+  it("shows the workspace, recent workspaces and version, and saves the theme", async () => {
+    let theme = "system";
+    const calls = mockBackend({
+      settings_get: () => ({
+        theme,
+        recent: [
+          { path: "/w/acme.baton", name: "acme", openedAt: "2026-01-01T00:00:00.000Z", exists: true },
+          { path: "/w/old.baton", name: "old", openedAt: "2025-01-01T00:00:00.000Z", exists: false },
+        ],
+        dataDir: "/home/lead/.local/share/dev.baton.desktop",
+        version: "0.1.0",
+      }),
+      settings_set_theme: (args) => {
+        theme = String(args.theme);
+        return null;
+      },
+      workspace_current: () => ({ path: "/w/acme.baton", name: "acme", isDemo: false }),
+    });
+    renderWithClient(
+      <ThemeController>
+        <WorkspaceActionsProvider>
+          <SettingsView />
+        </WorkspaceActionsProvider>
+      </ThemeController>,
+    );
+    expect(await screen.findByTestId("settings-workspace-path")).toHaveTextContent("/w/acme.baton");
+    expect(screen.getByTestId("settings-version")).toHaveTextContent("0.1.0");
+    expect(screen.getByText("missing")).toBeInTheDocument();
+
+    fireEvent.click(screen.getByTestId("theme-dark"));
+    await waitFor(() => expect(document.documentElement.dataset.theme).toBe("dark"));
+    expect(calls.find((c) => c.cmd === "settings_set_theme")?.args).toEqual({ theme: "dark" });
+  });
+});
+
+describe("resolveTheme", () => {
+  it("follows the system only when asked to", () => {
+    expect(resolveTheme("system", true)).toBe("dark");
+    expect(resolveTheme("system", false)).toBe("light");
+    expect(resolveTheme("light", true)).toBe("light");
+    expect(resolveTheme("dark", false)).toBe("dark");
+  });
+});
