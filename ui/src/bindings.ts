@@ -418,7 +418,13 @@ export type TransitionKind =
 /**  The item's state changed. */
 "state" | 
 /**  Someone reviewed a pull request (to_state is the verdict). */
-"review";
+"review" | 
+/**  The item was flagged (to_state "blocked") or unflagged ("unblocked") as blocked. */
+"flag" | 
+/**  The assignee changed (to_state is the new login, empty when unassigned). */
+"assignee" | 
+/**  A label was added (to_state) or removed (from_state). */
+"label";
 
 /**  Why an item in a waiting state waits. */
 export type WaitReason = "queue" | "review" | "approval" | "security" | "decision" | "dependency" | "blocked";

@@ -91,6 +91,8 @@ CREATE TABLE intents (
     created_at  INTEGER NOT NULL
 );
 
+-- id is the source-qualified external id (e.g. "jira:PAY-123"), so (source, external_id) is
+-- unique by construction and needs no index of its own.
 CREATE TABLE items (
     id                    TEXT PRIMARY KEY NOT NULL,
     source_id             TEXT NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
@@ -118,15 +120,12 @@ CREATE TABLE items (
     created_at            INTEGER NOT NULL,
     started_at            INTEGER,
     done_at               INTEGER,
-    updated_at            INTEGER NOT NULL,
-    UNIQUE (source_id, external_id)
+    updated_at            INTEGER NOT NULL
 );
+-- Few indexes on purpose: lists, filters and metrics read the in-memory index built at open;
+-- these serve foreign keys and the per-team and per-intent lookups.
 CREATE INDEX items_team ON items (team_id);
-CREATE INDEX items_flow_state ON items (flow_state);
-CREATE INDEX items_kind ON items (kind);
 CREATE INDEX items_intent ON items (intent_id);
-CREATE INDEX items_updated ON items (updated_at);
-CREATE INDEX items_created ON items (created_at);
 
 -- Every change of an item over time, idempotent on the source's event id. kind is
 --   'state'    the workflow state changed (from_state -> to_state, raw names of the source);
@@ -136,21 +135,21 @@ CREATE INDEX items_created ON items (created_at);
 --   'label'    a label was added (to_state) or removed (from_state).
 -- Readers skip kinds they do not know, so later kinds need no migration.
 CREATE TABLE transitions (
-    id         INTEGER PRIMARY KEY,
     item_id    TEXT NOT NULL REFERENCES items (id) ON DELETE CASCADE,
     event_id   TEXT NOT NULL,
+    -- Orders changes recorded at the same instant (the source's order, e.g. changelog position).
+    seq        INTEGER NOT NULL DEFAULT 0,
     kind       TEXT NOT NULL DEFAULT 'state',
     from_state TEXT,
     to_state   TEXT NOT NULL,
     at         INTEGER NOT NULL,
     actor_id   TEXT REFERENCES people (id) ON DELETE SET NULL,
-    UNIQUE (item_id, event_id)
-);
+    PRIMARY KEY (item_id, event_id)
+) WITHOUT ROWID;
 
 -- Typed edges between items. from_item -> to_item reads "from blocks to", "from duplicates to",
 -- "from is the parent of to", "from implements to", "from deploys to", "from relates to to".
 CREATE TABLE links (
-    id           INTEGER PRIMARY KEY,
     from_item_id TEXT NOT NULL REFERENCES items (id) ON DELETE CASCADE,
     to_item_id   TEXT NOT NULL REFERENCES items (id) ON DELETE CASCADE,
     kind         TEXT NOT NULL CHECK (kind IN ('blocks', 'duplicates', 'relates', 'parent', 'implements', 'deploys')),
@@ -159,8 +158,8 @@ CREATE TABLE links (
     created_at   INTEGER NOT NULL,
     -- Set when the source no longer has the link; the row stays for history.
     removed_at   INTEGER,
-    UNIQUE (from_item_id, to_item_id, kind)
-);
+    PRIMARY KEY (from_item_id, to_item_id, kind)
+) WITHOUT ROWID;
 CREATE INDEX links_to ON links (to_item_id);
 
 -- Raw state -> flow state (and wait reason) per source, optionally per team ('' = every team).

@@ -87,20 +87,24 @@ impl Timeline {
     }
 }
 
+/// The item passes through a state the workflow map does not know: its time cannot be
+/// attributed, so metrics leave it out (and say so).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unmapped;
+
 /// Derives an item's timeline.
 ///
 /// `initial` is the meaning of the state the item was created in; `steps` are its changes in
 /// time order (`at`, step), ties in the order the source recorded them. Changes before `created`
-/// count from `created`; changes after `as_of` are ignored. Returns `Err(())` when the item
-/// passes through an unmapped state: its time cannot be attributed, so metrics leave it out.
+/// count from `created`; changes after `as_of` are ignored.
 pub fn derive(
     created: i64,
     initial: Option<Meaning>,
     steps: &[(i64, Step)],
     as_of: i64,
     rule: CycleRule,
-) -> Result<Timeline, ()> {
-    let mut underlying = initial.ok_or(())?;
+) -> Result<Timeline, Unmapped> {
+    let mut underlying = initial.ok_or(Unmapped)?;
     let mut flagged = false;
     let mut t = created;
     let mut segments: Vec<Segment> = Vec::with_capacity(steps.len() + 1);
@@ -142,7 +146,7 @@ pub fn derive(
         t = at;
         match step {
             Step::State(meaning) => {
-                let meaning = meaning.ok_or(())?;
+                let meaning = meaning.ok_or(Unmapped)?;
                 if meaning != underlying {
                     if meaning.0 != underlying.0 {
                         entries.push((at, meaning.0));

@@ -1,5 +1,6 @@
 //! The work graph: its model and its SQLite store.
 
+pub mod index;
 pub mod model;
 pub mod repo;
 pub mod store;

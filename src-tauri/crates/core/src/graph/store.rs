@@ -16,6 +16,7 @@ use sqlx::sqlite::{
 use sqlx::ConnectOptions;
 
 use crate::error::{CoreError, CoreResult};
+use crate::graph::index::{self, WorkIndex};
 use crate::query::items::CachedOrder;
 
 /// `PRAGMA application_id` of every Baton workspace: "BATN" in ASCII.
@@ -35,6 +36,7 @@ pub struct Workspace {
     /// Bumped by [`Workspace::mark_changed`]; caches keyed on an older value are stale.
     generation: Arc<AtomicU64>,
     item_order: Arc<tokio::sync::Mutex<CachedOrder>>,
+    index: Arc<tokio::sync::Mutex<Option<Arc<WorkIndex>>>>,
 }
 
 impl Workspace {
@@ -58,7 +60,10 @@ impl Workspace {
     pub async fn open(path: &Path) -> CoreResult<Workspace> {
         check_file(path).await?;
         let pool = connect(path, false).await.map_err(|err| match err {
-            CoreError::Corrupt { detail, .. } => CoreError::Corrupt { path: path.to_owned(), detail },
+            CoreError::Corrupt { detail, .. } => CoreError::Corrupt {
+                path: path.to_owned(),
+                detail,
+            },
             other => other,
         })?;
         let mut conn = pool.acquire().await?;
@@ -75,6 +80,7 @@ impl Workspace {
             pool,
             generation: Arc::default(),
             item_order: Arc::default(),
+            index: Arc::default(),
         }
     }
 
@@ -86,6 +92,24 @@ impl Workspace {
     /// The number of [`Workspace::mark_changed`] calls so far.
     pub fn generation(&self) -> u64 {
         self.generation.load(Ordering::Acquire)
+    }
+
+    /// The in-memory index, built on first use and again after each change.
+    pub async fn index(&self) -> CoreResult<Arc<WorkIndex>> {
+        let mut slot = self.index.lock().await;
+        let generation = self.generation();
+        if let Some(ix) = slot.as_ref().filter(|ix| ix.generation == generation) {
+            return Ok(ix.clone());
+        }
+        let started = std::time::Instant::now();
+        let ix = Arc::new(index::load(&self.pool, generation).await?);
+        tracing::info!(
+            items = ix.items.len(),
+            ms = started.elapsed().as_millis() as u64,
+            "work index built"
+        );
+        *slot = Some(ix.clone());
+        Ok(ix)
     }
 
     pub(crate) fn item_order(&self) -> &tokio::sync::Mutex<CachedOrder> {
@@ -164,13 +188,17 @@ pub async fn check_file(path: &Path) -> CoreResult<()> {
 
 /// Checks that the work graph's tables are there and that no migration is newer than this build.
 async fn check_schema(path: &Path, conn: &mut sqlx::SqliteConnection) -> CoreResult<()> {
-    let tables: Vec<(String,)> = sqlx::query_as("SELECT name FROM sqlite_master WHERE type = 'table'")
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(|err| corrupt(path, &err))?;
+    let tables: Vec<(String,)> =
+        sqlx::query_as("SELECT name FROM sqlite_master WHERE type = 'table'")
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(|err| corrupt(path, &err))?;
     let has = |name: &str| tables.iter().any(|(t,)| t == name);
     if !has("items") || !has("_sqlx_migrations") {
-        return Err(CoreError::Corrupt { path: path.to_owned(), detail: "the work graph tables are missing".into() });
+        return Err(CoreError::Corrupt {
+            path: path.to_owned(),
+            detail: "the work graph tables are missing".into(),
+        });
     }
     let newest: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations")
         .fetch_one(&mut *conn)
@@ -178,7 +206,11 @@ async fn check_schema(path: &Path, conn: &mut sqlx::SqliteConnection) -> CoreRes
         .map_err(|err| corrupt(path, &err))?;
     let known = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
     if newest.unwrap_or(0) > known {
-        return Err(CoreError::NewerSchema { path: path.to_owned(), found: SCHEMA_VERSION + 1, supported: SCHEMA_VERSION });
+        return Err(CoreError::NewerSchema {
+            path: path.to_owned(),
+            found: SCHEMA_VERSION + 1,
+            supported: SCHEMA_VERSION,
+        });
     }
     Ok(())
 }

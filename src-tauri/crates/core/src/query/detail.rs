@@ -115,7 +115,7 @@ pub async fn item_detail(ws: &Workspace, id: &str) -> CoreResult<ItemDetail> {
            LEFT JOIN people p ON p.id = t.actor_id
            LEFT JOIN workflow_maps mt ON t.kind = 'state' AND mt.source_id = ?2 AND mt.team_id = ?3 AND mt.raw_state = t.to_state
            LEFT JOIN workflow_maps ma ON t.kind = 'state' AND ma.source_id = ?2 AND ma.team_id = '' AND ma.raw_state = t.to_state
-           WHERE t.item_id = ?1 ORDER BY t.at, t.id"#,
+           WHERE t.item_id = ?1 ORDER BY t.at, t.seq"#,
         id,
         head.source_id,
         head.team_id

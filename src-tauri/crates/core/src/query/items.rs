@@ -6,9 +6,9 @@
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use sqlx::{QueryBuilder, Row, Sqlite};
 
 use crate::error::{CoreError, CoreResult};
+use crate::graph::index::{WorkIndex, NONE};
 use crate::graph::model::{FlowState, ItemKind, Provenance, SourceKind, WaitReason};
 use crate::graph::Workspace;
 use crate::time::to_rfc3339;
@@ -158,94 +158,110 @@ fn slice(rowids: &[i64], offset: u32, limit: u32) -> Vec<i64> {
     rowids[start..end].to_vec()
 }
 
-/// Runs the filter and the sort once, returning every matching row id in order.
+/// Runs the filter and the sort once over the in-memory index, returning every matching row id
+/// in order.
 async fn ordered_rowids(ws: &Workspace, q: &ItemsQuery) -> CoreResult<Vec<i64>> {
-    let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT i.rowid FROM items i");
-    let joins_team = q.sort == SortField::Team;
-    let joins_source = q.sort == SortField::Source;
-    if joins_team {
-        sql.push(" LEFT JOIN teams t ON t.id = i.team_id");
-    }
-    if joins_source {
-        sql.push(" JOIN sources s ON s.id = i.source_id");
-    }
-    sql.push(" WHERE 1 = 1");
-    if !q.teams.is_empty() {
-        let with_none = q.teams.iter().any(String::is_empty);
-        sql.push(" AND (i.team_id IN (");
-        let mut list = sql.separated(", ");
-        for team in &q.teams {
-            list.push_bind(team.clone());
-        }
-        sql.push(")");
-        if with_none {
-            sql.push(" OR i.team_id IS NULL");
-        }
-        sql.push(")");
-    }
-    push_in(
-        &mut sql,
-        "i.flow_state",
-        q.states.iter().map(|s| s.as_str()),
-    );
-    push_in(&mut sql, "i.kind", q.kinds.iter().map(|k| k.as_str()));
-    push_in(
-        &mut sql,
-        "i.source_id",
-        q.sources.iter().map(String::as_str),
-    );
-    push_in(
-        &mut sql,
-        "i.provenance",
-        q.provenances.iter().map(|p| p.as_str()),
-    );
-    if let Some(text) = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        // instr() rather than LIKE: no wildcard characters to escape in what the user typed.
-        sql.push(" AND (instr(lower(i.title), ")
-            .push_bind(text.to_lowercase())
-            .push(") > 0");
-        sql.push(" OR instr(lower(i.key), ")
-            .push_bind(text.to_lowercase())
-            .push(") > 0)");
-    }
-    let column = match q.sort {
-        SortField::Key => "i.key",
-        SortField::Title => "i.title COLLATE NOCASE",
-        SortField::Kind => "i.kind",
-        SortField::Team => "t.name",
-        SortField::State => "i.flow_state",
-        SortField::Source => "s.name",
-        SortField::Provenance => "i.provenance",
-        SortField::Created => "i.created_at",
-        SortField::Updated => "i.updated_at",
-    };
-    let direction = match q.direction {
-        SortDirection::Asc => "ASC",
-        SortDirection::Desc => "DESC",
-    };
-    // Ties break on the row id so pages never overlap or skip.
-    sql.push(format!(
-        " ORDER BY {column} {direction}, i.rowid {direction}"
-    ));
-    let rows = sql.build().fetch_all(ws.pool()).await?;
-    Ok(rows.iter().map(|r| r.get::<i64, _>(0)).collect())
+    let ix = ws.index().await?;
+    Ok(filter_and_sort(&ix, q))
 }
 
-fn push_in<'a>(
-    sql: &mut QueryBuilder<'a, Sqlite>,
-    column: &str,
-    values: impl Iterator<Item = &'a str>,
-) {
-    let values: Vec<&str> = values.collect();
-    if values.is_empty() {
-        return;
+/// The alphabetical rank of each name (by position), 1-based; 0 is kept for "none".
+fn name_ranks<'a>(names: impl Iterator<Item = &'a str>) -> Vec<u32> {
+    let names: Vec<&str> = names.collect();
+    let mut order: Vec<usize> = (0..names.len()).collect();
+    order.sort_by_key(|&i| names[i]);
+    let mut rank = vec![0; names.len()];
+    for (r, i) in order.into_iter().enumerate() {
+        rank[i] = r as u32 + 1;
     }
-    sql.push(format!(" AND {column} IN ("));
-    let mut list = sql.separated(", ");
-    for value in values {
-        list.push_bind(value);
+    rank
+}
+
+fn rank_of(rank: &[u32], at: u32) -> u32 {
+    rank.get(at as usize).copied().unwrap_or(0)
+}
+
+/// Whether `haystack` contains `needle` (already lower case), ignoring ASCII case.
+fn contains_ascii_folded(haystack: &str, needle: &str) -> bool {
+    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+}
+
+fn positions(wanted: &[String], names: impl Iterator<Item = String>) -> Vec<u32> {
+    let names: Vec<String> = names.collect();
+    wanted
+        .iter()
+        .map(|w| {
+            if w.is_empty() {
+                NONE
+            } else {
+                names
+                    .iter()
+                    .position(|n| n == w)
+                    .map_or(NONE - 1, |p| p as u32)
+            }
+        })
+        .collect()
+}
+
+fn filter_and_sort(ix: &WorkIndex, q: &ItemsQuery) -> Vec<i64> {
+    let teams = positions(&q.teams, ix.teams.iter().map(|t| t.id.clone()));
+    let sources = positions(&q.sources, ix.sources.iter().map(|s| s.id.clone()));
+    let text = q
+        .text
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_lowercase);
+    let mut hits: Vec<u32> = (0..ix.items.len() as u32)
+        .filter(|&i| {
+            let item = &ix.items[i as usize];
+            (teams.is_empty() || teams.contains(&item.team))
+                && (q.states.is_empty() || q.states.contains(&item.flow))
+                && (q.kinds.is_empty() || q.kinds.contains(&item.kind))
+                && (sources.is_empty() || sources.contains(&item.source))
+                && (q.provenances.is_empty() || q.provenances.contains(&item.provenance))
+                && text.as_deref().is_none_or(|t| {
+                    ix.item_titles_folded[i as usize].contains(t)
+                        || contains_ascii_folded(&ix.item_keys[i as usize], t)
+                })
+        })
+        .collect();
+    let rowid = |i: &u32| ix.items[*i as usize].rowid;
+    // Ties break on the row id so pages never overlap or skip.
+    match q.sort {
+        SortField::Key => hits.sort_by(|a, b| {
+            ix.item_keys[*a as usize]
+                .cmp(&ix.item_keys[*b as usize])
+                .then(rowid(a).cmp(&rowid(b)))
+        }),
+        SortField::Title => hits.sort_by(|a, b| {
+            ix.item_titles_folded[*a as usize]
+                .cmp(&ix.item_titles_folded[*b as usize])
+                .then(rowid(a).cmp(&rowid(b)))
+        }),
+        SortField::Kind => hits.sort_by_key(|i| (ix.items[*i as usize].kind.as_str(), rowid(i))),
+        SortField::Team => {
+            let rank = name_ranks(ix.teams.iter().map(|t| t.name.as_str()));
+            hits.sort_by_key(|i| (rank_of(&rank, ix.items[*i as usize].team), rowid(i)))
+        }
+        SortField::State => hits.sort_by_key(|i| (ix.items[*i as usize].flow, rowid(i))),
+        SortField::Source => {
+            let rank = name_ranks(ix.sources.iter().map(|s| s.name.as_str()));
+            hits.sort_by_key(|i| (rank_of(&rank, ix.items[*i as usize].source), rowid(i)))
+        }
+        SortField::Provenance => {
+            hits.sort_by_key(|i| (ix.items[*i as usize].provenance.as_str(), rowid(i)))
+        }
+        SortField::Created => hits.sort_by_key(|i| (ix.items[*i as usize].created, rowid(i))),
+        SortField::Updated => hits.sort_by_key(|i| (ix.items[*i as usize].updated, rowid(i))),
     }
-    sql.push(")");
+    if q.direction == SortDirection::Desc {
+        hits.reverse();
+    }
+    hits.into_iter()
+        .map(|i| ix.items[i as usize].rowid)
+        .collect()
 }
 
 /// Loads rows by row id, keeping the order of `rowids`.

@@ -2,12 +2,11 @@
 //!
 //! Definitions are in `docs/metrics.md` ("Workspace summary").
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 use specta::Type;
 
 use crate::error::CoreResult;
+use crate::graph::index::{EventKind, WorkIndex, NONE};
 use crate::graph::model::{FlowState, ItemKind, Provenance};
 use crate::graph::Workspace;
 use crate::time::to_rfc3339;
@@ -81,54 +80,81 @@ fn to_u32(n: i64) -> u32 {
     u32::try_from(n.max(0)).unwrap_or(u32::MAX)
 }
 
-/// Computes the summary in one scan of `items` plus a few counts.
+/// Computes the summary from the in-memory index in one pass over the items.
 pub async fn workspace_summary(ws: &Workspace) -> CoreResult<WorkspaceSummary> {
-    let pool = ws.pool();
-    let groups = sqlx::query!(
-        r#"SELECT i.team_id, t.name AS "team_name?", i.flow_state, i.kind, i.source_id, s.name AS source_name,
-                  i.provenance, COUNT(*) AS "n!: i64"
-           FROM items i JOIN sources s ON s.id = i.source_id LEFT JOIN teams t ON t.id = i.team_id
-           GROUP BY i.team_id, i.flow_state, i.kind, i.source_id, i.provenance"#
-    )
-    .fetch_all(pool)
-    .await?;
+    let ix = ws.index().await?;
+    Ok(summarise(&ix, ws))
+}
 
-    let mut teams: BTreeMap<(String, String), [u32; 5]> = BTreeMap::new();
-    let mut states: BTreeMap<FlowState, u32> = BTreeMap::new();
-    let mut kinds: BTreeMap<ItemKind, u32> = BTreeMap::new();
-    let mut sources: BTreeMap<(String, String), u32> = BTreeMap::new();
-    let mut provenances: BTreeMap<Provenance, u32> = BTreeMap::new();
-    let mut total_items = 0u32;
-    for g in groups {
-        let n = to_u32(g.n);
-        total_items += n;
-        let state = FlowState::parse(&g.flow_state).unwrap_or(FlowState::New);
-        let state_index = FlowState::ALL.iter().position(|s| *s == state).unwrap_or(0);
-        let team_key = (
-            g.team_id.unwrap_or_default(),
-            g.team_name.unwrap_or_else(|| "No team".to_owned()),
-        );
-        teams.entry(team_key).or_insert([0; 5])[state_index] += n;
-        *states.entry(state).or_default() += n;
-        *kinds
-            .entry(ItemKind::parse(&g.kind).unwrap_or(ItemKind::Task))
-            .or_default() += n;
-        *sources.entry((g.source_id, g.source_name)).or_default() += n;
-        *provenances
-            .entry(Provenance::parse(&g.provenance).unwrap_or(Provenance::Human))
-            .or_default() += n;
+fn summarise(ix: &WorkIndex, ws: &Workspace) -> WorkspaceSummary {
+    let team_slot = |t: u32| {
+        if t == NONE {
+            ix.teams.len()
+        } else {
+            t as usize
+        }
+    };
+    let mut team_counts = vec![[0u32; 5]; ix.teams.len() + 1];
+    let mut kinds = [0u32; ItemKind::ALL.len()];
+    let mut sources = vec![0u32; ix.sources.len()];
+    let mut provenances = [0u32; Provenance::ALL.len()];
+    let (mut first, mut last) = (i64::MAX, i64::MIN);
+    let (mut ai_prs, mut ai_unreviewed) = (0u32, 0u32);
+    for (i, item) in ix.items.iter().enumerate() {
+        let state = FlowState::ALL
+            .iter()
+            .position(|s| *s == item.flow)
+            .unwrap_or(0);
+        team_counts[team_slot(item.team)][state] += 1;
+        kinds[ItemKind::ALL
+            .iter()
+            .position(|k| *k == item.kind)
+            .unwrap_or(0)] += 1;
+        if let Some(n) = sources.get_mut(item.source as usize) {
+            *n += 1;
+        }
+        provenances[Provenance::ALL
+            .iter()
+            .position(|p| *p == item.provenance)
+            .unwrap_or(0)] += 1;
+        first = first.min(item.created);
+        last = last.max(item.updated);
+        if item.kind == ItemKind::PullRequest && item.provenance == Provenance::AiAgent {
+            ai_prs += 1;
+            let human_review = ix.events_of(i).iter().any(|e| {
+                e.kind == EventKind::Review
+                    && e.actor != NONE
+                    && e.actor != item.author
+                    && !ix
+                        .people_is_bot
+                        .get(e.actor as usize)
+                        .copied()
+                        .unwrap_or(true)
+            });
+            if !human_review {
+                ai_unreviewed += 1;
+            }
+        }
     }
 
-    let mut team_rows: Vec<((String, String), [u32; 5])> = teams.into_iter().collect();
+    let mut team_rows: Vec<(String, String, [u32; 5])> = team_counts
+        .into_iter()
+        .enumerate()
+        .filter(|(_, counts)| counts.iter().sum::<u32>() > 0)
+        .map(|(t, counts)| match ix.teams.get(t) {
+            Some(team) => (team.id.clone(), team.name.clone(), counts),
+            None => (String::new(), "No team".to_owned(), counts),
+        })
+        .collect();
     team_rows.sort_by(|a, b| {
-        b.1.iter()
+        b.2.iter()
             .sum::<u32>()
-            .cmp(&a.1.iter().sum::<u32>())
-            .then(a.0 .1.cmp(&b.0 .1))
+            .cmp(&a.2.iter().sum::<u32>())
+            .then(a.1.cmp(&b.1))
     });
     let by_team = team_rows
         .iter()
-        .map(|((id, name), counts)| Count {
+        .map(|(id, name, counts)| Count {
             key: id.clone(),
             label: name.clone(),
             count: counts.iter().sum(),
@@ -136,80 +162,71 @@ pub async fn workspace_summary(ws: &Workspace) -> CoreResult<WorkspaceSummary> {
         .collect();
     let team_states = team_rows
         .iter()
-        .map(|((id, name), counts)| TeamStates {
+        .map(|(id, name, counts)| TeamStates {
             team_id: id.clone(),
             team_name: name.clone(),
             counts: counts.to_vec(),
         })
         .collect();
+    let mut state_totals = [0u32; 5];
+    for (_, _, counts) in &team_rows {
+        for (total, n) in state_totals.iter_mut().zip(counts) {
+            *total += n;
+        }
+    }
     let by_flow_state = FlowState::ALL
         .iter()
-        .map(|s| Count {
+        .zip(state_totals)
+        .map(|(s, count)| Count {
             key: s.as_str().into(),
             label: flow_state_label(*s).into(),
-            count: states.get(s).copied().unwrap_or(0),
-        })
-        .collect();
-    let mut by_kind: Vec<Count> = kinds
-        .into_iter()
-        .map(|(k, count)| Count {
-            key: k.as_str().into(),
-            label: item_kind_label(k).into(),
             count,
         })
         .collect();
-    by_kind.sort_by(|a, b| b.count.cmp(&a.count));
-    let mut by_source: Vec<Count> = sources
-        .into_iter()
-        .map(|((key, label), count)| Count { key, label, count })
+    let mut by_kind: Vec<Count> = ItemKind::ALL
+        .iter()
+        .zip(kinds)
+        .filter(|(_, count)| *count > 0)
+        .map(|(k, count)| Count {
+            key: k.as_str().into(),
+            label: item_kind_label(*k).into(),
+            count,
+        })
+        .collect();
+    by_kind.sort_by_key(|c| std::cmp::Reverse(c.count));
+    let mut by_source: Vec<Count> = ix
+        .sources
+        .iter()
+        .zip(sources)
+        .map(|(s, count)| Count {
+            key: s.id.clone(),
+            label: s.name.clone(),
+            count,
+        })
         .collect();
     by_source.sort_by(|a, b| b.count.cmp(&a.count).then(a.label.cmp(&b.label)));
     let by_provenance = Provenance::ALL
         .iter()
-        .map(|p| Count {
+        .zip(provenances)
+        .map(|(p, count)| Count {
             key: p.as_str().into(),
             label: provenance_label(*p).into(),
-            count: provenances.get(p).copied().unwrap_or(0),
+            count,
         })
         .collect();
 
-    let counts = sqlx::query!(
-        r#"SELECT (SELECT COUNT(*) FROM transitions) AS "transitions!: i64",
-                  (SELECT COUNT(*) FROM links) AS "links!: i64",
-                  (SELECT COUNT(*) FROM links WHERE kind = 'blocks' AND removed_at IS NULL) AS "open_blocking!: i64",
-                  (SELECT COUNT(*) FROM teams) AS "teams!: i64",
-                  (SELECT COUNT(*) FROM people) AS "people!: i64",
-                  (SELECT COUNT(*) FROM sources) AS "sources!: i64",
-                  (SELECT COUNT(*) FROM intents) AS "intents!: i64",
-                  (SELECT MIN(created_at) FROM items) AS "first: i64",
-                  (SELECT MAX(updated_at) FROM items) AS "last: i64""#
-    )
-    .fetch_one(pool)
-    .await?;
-
-    let ai = sqlx::query!(
-        r#"SELECT COUNT(*) AS "prs!: i64",
-                  COALESCE(SUM(NOT EXISTS (
-                      SELECT 1 FROM transitions t JOIN people p ON p.id = t.actor_id
-                      WHERE t.item_id = i.id AND t.kind = 'review' AND p.is_bot = 0
-                        AND (i.author_id IS NULL OR t.actor_id <> i.author_id))), 0) AS "unreviewed!: i64"
-           FROM items i WHERE i.kind = 'pull_request' AND i.provenance = 'ai_agent'"#
-    )
-    .fetch_one(pool)
-    .await?;
-
-    Ok(WorkspaceSummary {
+    WorkspaceSummary {
         name: ws.name(),
         path: ws.path().display().to_string(),
         totals: Totals {
-            items: total_items,
-            transitions: to_u32(counts.transitions),
-            links: to_u32(counts.links),
-            open_blocking_links: to_u32(counts.open_blocking),
-            teams: to_u32(counts.teams),
-            people: to_u32(counts.people),
-            sources: to_u32(counts.sources),
-            intents: to_u32(counts.intents),
+            items: to_u32(ix.items.len() as i64),
+            transitions: to_u32(ix.transition_rows as i64),
+            links: to_u32(ix.link_rows as i64),
+            open_blocking_links: to_u32(ix.open_blocking_links as i64),
+            teams: to_u32(ix.teams.len() as i64),
+            people: to_u32(ix.people.len() as i64),
+            sources: to_u32(ix.sources.len() as i64),
+            intents: to_u32(ix.intents.len() as i64),
         },
         by_team,
         by_flow_state,
@@ -217,16 +234,13 @@ pub async fn workspace_summary(ws: &Workspace) -> CoreResult<WorkspaceSummary> {
         by_source,
         by_provenance,
         team_states,
-        ai_prs_without_human_review: to_u32(ai.unreviewed),
-        ai_prs: to_u32(ai.prs),
-        date_range: match (counts.first, counts.last) {
-            (Some(first), Some(last)) => Some(DateRange {
-                from: to_rfc3339(first),
-                to: to_rfc3339(last),
-            }),
-            _ => None,
-        },
-    })
+        ai_prs_without_human_review: ai_unreviewed,
+        ai_prs,
+        date_range: (first <= last).then(|| DateRange {
+            from: to_rfc3339(first),
+            to: to_rfc3339(last),
+        }),
+    }
 }
 
 /// How a flow state is shown.

@@ -39,7 +39,7 @@ pub(crate) async fn insert_batched<'a, T>(
     let mut written = 0;
     for chunk in rows.chunks(per_statement) {
         let mut builder: QueryBuilder<'a, Sqlite> = QueryBuilder::new(head);
-        builder.push_values(chunk, |separated, row| bind(separated, row));
+        builder.push_values(chunk, bind);
         builder.push(tail);
         written += builder
             .build()

@@ -5,20 +5,27 @@ use sqlx::{Executor, Sqlite, SqliteConnection};
 use crate::graph::model::{Transition, TransitionKind};
 
 /// Inserts transitions; one already stored (same item and event id) is skipped.
-/// Returns how many were new.
+/// Returns how many were new. The order of `transitions` is kept as the tie-break between
+/// changes of one item recorded at the same instant.
 pub async fn insert_many(
     conn: &mut SqliteConnection,
     transitions: &[Transition],
 ) -> sqlx::Result<u64> {
+    let numbered: Vec<(i64, &Transition)> = transitions
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (i as i64, t))
+        .collect();
     super::insert_batched(
         conn,
-        "INSERT INTO transitions (item_id, event_id, kind, from_state, to_state, at, actor_id) ",
-        7,
+        "INSERT INTO transitions (item_id, event_id, seq, kind, from_state, to_state, at, actor_id) ",
+        8,
         " ON CONFLICT (item_id, event_id) DO NOTHING",
-        transitions,
-        |mut b, t| {
+        &numbered,
+        |mut b, (seq, t)| {
             b.push_bind(t.item_id.as_str())
                 .push_bind(t.event_id.as_str())
+                .push_bind(*seq)
                 .push_bind(t.kind.as_str())
                 .push_bind(t.from_state.as_deref())
                 .push_bind(t.to_state.as_str())
@@ -36,7 +43,7 @@ pub async fn for_item(
 ) -> sqlx::Result<Vec<Transition>> {
     let rows = sqlx::query!(
         "SELECT item_id, event_id, kind, from_state, to_state, at, actor_id FROM transitions
-         WHERE item_id = ? ORDER BY at, id",
+         WHERE item_id = ? ORDER BY at, seq",
         item_id
     )
     .fetch_all(exec)
