@@ -3,7 +3,7 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { type ItemDetail, ipc, type LinkedItem, type TransitionEntry, toIpcError } from "../lib/ipc";
-import { formatDateTime, formatPercent, formatRelative } from "../shared/format";
+import { formatDateTime, formatPercent, formatRelative, plural } from "../shared/format";
 import { Icon } from "../shared/Icon";
 import { SidePanel } from "../shared/SidePanel";
 import { ErrorState, LoadingState } from "../shared/states";
@@ -257,7 +257,8 @@ function DetailBody({ detail, onOpenItem }: { detail: ItemDetail; onOpenItem: (i
         <h3 id="timeline-title" className="section-title">
           Timeline{" "}
           <span className="muted">
-            ({detail.transitions.length - reviews} state changes{reviews ? `, ${reviews} reviews` : ""})
+            ({plural(detail.transitions.length - reviews, "state change")}
+            {reviews ? `, ${plural(reviews, "review")}` : ""})
           </span>
         </h3>
         {detail.transitions.length === 0 ? (

@@ -1,7 +1,18 @@
 //! Number and time formatting, in the user's locale and time zone.
 
-const integer = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
-const percent = new Intl.NumberFormat(undefined, { style: "percent", maximumFractionDigits: 0 });
+/**
+ * The user's locale, unless it is the POSIX/C locale a bare system (or a CI machine) reports,
+ * which formats 1000000 without separators: then English, so large counts stay readable.
+ */
+export function displayLocale(
+  probe: (locale?: string) => string = (l) => new Intl.NumberFormat(l).format(1_000_000),
+): string | undefined {
+  return /\D/.test(probe(undefined)) ? undefined : "en-US";
+}
+
+const LOCALE = displayLocale();
+const integer = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 0 });
+const percent = new Intl.NumberFormat(LOCALE, { style: "percent", maximumFractionDigits: 0 });
 
 /** 200000 → "200,000" (thousands separators of the user's locale). */
 export function formatCount(n: number): string {
@@ -23,10 +34,10 @@ function parse(iso: string): Date | null {
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
-const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
-const dateOnlyUtc = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeZone: "UTC" });
-const dateTimeUtc = new Intl.DateTimeFormat(undefined, {
+const dateTime = new Intl.DateTimeFormat(LOCALE, { dateStyle: "medium", timeStyle: "short" });
+const dateOnly = new Intl.DateTimeFormat(LOCALE, { dateStyle: "medium" });
+const dateOnlyUtc = new Intl.DateTimeFormat(LOCALE, { dateStyle: "medium", timeZone: "UTC" });
+const dateTimeUtc = new Intl.DateTimeFormat(LOCALE, {
   dateStyle: "medium",
   timeStyle: "short",
   timeZone: "UTC",
@@ -56,7 +67,7 @@ export function formatDateTimeUtc(iso: string): string {
   return d ? `${dateTimeUtc.format(d)} UTC` : iso;
 }
 
-const relative = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
+const relative = new Intl.RelativeTimeFormat(LOCALE, { numeric: "auto" });
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ["year", 365 * 24 * 3600],
   ["month", 30 * 24 * 3600],

@@ -38,11 +38,7 @@ export function OverviewView() {
     <div className="view">
       <ViewHeader
         title="Overview"
-        description={
-          summary.data
-            ? `What the work graph of “${summary.data.name}” holds, by team, state, kind, source and provenance. Click any bar or segment to list its items.`
-            : "What the work graph holds, by team, state, kind, source and provenance."
-        }
+        description="What the workspace's work graph holds, by team, state, kind, source and provenance. Click any bar or segment to list its items."
       />
       {summary.isPending ? (
         <>
