@@ -83,6 +83,13 @@ pub async fn install<R: Runtime>(
     ws: Workspace,
 ) -> IpcResult<WorkspaceInfo> {
     let info = state.info(&ws);
+    // Build the in-memory index now, while the UI draws its frame; the first query awaits it.
+    let warm = ws.clone();
+    tauri::async_runtime::spawn(async move {
+        if let Err(err) = warm.index().await {
+            tracing::warn!(%err, "work index build failed");
+        }
+    });
     let previous = state.workspace.write().await.replace(ws.clone());
     if let Some(previous) = previous.filter(|p| p.path() != ws.path()) {
         previous.close().await;

@@ -6,6 +6,7 @@ use crate::graph::model::{FlowState, ItemKind, Provenance, WaitReason, WorkItem}
 
 /// Inserts items or, for an existing (id), replaces the synced fields.
 pub async fn upsert_many(conn: &mut SqliteConnection, items: &[WorkItem]) -> sqlx::Result<u64> {
+    let ordered = super::in_key_order(items, |i| &i.id);
     super::insert_batched(
         conn,
         "INSERT INTO items (id, source_id, external_id, key, url, kind, title, team_id, owner_id, author_id,
@@ -19,7 +20,7 @@ pub async fn upsert_many(conn: &mut SqliteConnection, items: &[WorkItem]) -> sql
              raw_state = excluded.raw_state, flow_state = excluded.flow_state, wait_reason = excluded.wait_reason,
              intent_id = excluded.intent_id, priority = excluded.priority, created_at = excluded.created_at,
              started_at = excluded.started_at, done_at = excluded.done_at, updated_at = excluded.updated_at",
-        items,
+        &ordered,
         |mut b, i| {
             b.push_bind(i.id.as_str())
                 .push_bind(i.source_id.as_str())

@@ -6,13 +6,14 @@ use crate::graph::model::{Link, LinkKind, LinkOrigin};
 
 /// Inserts links; an existing (from, to, kind) edge takes the new origin, confidence and removal.
 pub async fn upsert_many(conn: &mut SqliteConnection, links: &[Link]) -> sqlx::Result<u64> {
+    let ordered = super::in_key_order(links, |l| &l.from_item_id);
     super::insert_batched(
         conn,
         "INSERT INTO links (from_item_id, to_item_id, kind, origin, confidence, created_at, removed_at) ",
         7,
         " ON CONFLICT (from_item_id, to_item_id, kind) DO UPDATE SET origin = excluded.origin,
              confidence = excluded.confidence, removed_at = excluded.removed_at",
-        links,
+        &ordered,
         |mut b, l| {
             b.push_bind(l.from_item_id.as_str())
                 .push_bind(l.to_item_id.as_str())

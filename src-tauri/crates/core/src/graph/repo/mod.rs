@@ -23,6 +23,26 @@ use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 /// SQLite accepts at most 32,766 bound values in one statement.
 const MAX_BINDS: usize = 32_000;
 
+/// `rows` in the order of their key, keeping the input order among rows of one key.
+///
+/// Writing a table in key order appends to its B-tree instead of splitting pages all over it,
+/// which is most of the cost of a large write. Runs of equal keys (an item's transitions) are
+/// kept together, so only the runs are sorted.
+pub(crate) fn in_key_order<'a, T>(rows: &'a [T], key: impl Fn(&T) -> &str) -> Vec<&'a T> {
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let mut start = 0;
+    for i in 1..=rows.len() {
+        if i == rows.len() || key(&rows[i]) != key(&rows[start]) {
+            runs.push((start, i));
+            start = i;
+        }
+    }
+    runs.sort_by(|a, b| key(&rows[a.0]).cmp(key(&rows[b.0])));
+    runs.into_iter()
+        .flat_map(|(from, to)| rows[from..to].iter())
+        .collect()
+}
+
 /// Inserts `rows` in statements of as many rows as the bind limit allows.
 ///
 /// `head` is `INSERT INTO t (a, b, c) `; `tail` is appended after the values (e.g. an

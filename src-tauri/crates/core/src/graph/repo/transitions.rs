@@ -16,6 +16,10 @@ pub async fn insert_many(
         .enumerate()
         .map(|(i, t)| (i as i64, t))
         .collect();
+    let numbered: Vec<(i64, &Transition)> = super::in_key_order(&numbered, |(_, t)| &t.item_id)
+        .into_iter()
+        .copied()
+        .collect();
     super::insert_batched(
         conn,
         "INSERT INTO transitions (item_id, event_id, seq, kind, from_state, to_state, at, actor_id) ",
