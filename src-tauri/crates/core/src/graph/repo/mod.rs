@@ -28,7 +28,7 @@ const MAX_BINDS: usize = 32_000;
 /// Writing a table in key order appends to its B-tree instead of splitting pages all over it,
 /// which is most of the cost of a large write. Runs of equal keys (an item's transitions) are
 /// kept together, so only the runs are sorted.
-pub(crate) fn in_key_order<'a, T>(rows: &'a [T], key: impl Fn(&T) -> &str) -> Vec<&'a T> {
+pub(crate) fn in_key_order<T>(rows: &[T], key: impl Fn(&T) -> &str) -> Vec<&T> {
     let mut runs: Vec<(usize, usize)> = Vec::new();
     let mut start = 0;
     for i in 1..=rows.len() {
