@@ -22,7 +22,7 @@ export function FlowStateChip({ state, rawState }: { state: FlowState; rawState?
 
 export function WaitReasonTag({ reason }: { reason: WaitReason }) {
   return (
-    <span className="wait-tag" title="Why the item waits">
+    <span className="wait-tag" title={`Waits because: ${WAIT_REASON_LABELS[reason].toLowerCase()}`}>
       {WAIT_REASON_LABELS[reason]}
     </span>
   );
