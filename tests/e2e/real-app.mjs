@@ -104,7 +104,8 @@ try {
 
   // 1. The first launch opens the demo and the overview shows its numbers.
   const kpiItems = await driver.waitFor('[data-testid="kpi-items"][data-value]', 60_000);
-  const name = await driver.text(await driver.waitFor('[data-testid="workspace-name"]'));
+  await driver.waitFor('[data-testid="workspace-name"]');
+  const name = (await driver.textContent('[data-testid="workspace-name"]')) ?? "";
   check(/demo/i.test(name), `the first launch opens the demo workspace (header says "${name}")`);
   const shown = {};
   for (const id of ["items", "transitions", "links", "open-blocking-links", "teams"]) {
@@ -136,7 +137,8 @@ try {
   const row = await driver.waitFor('[data-testid="items-row"]');
   const rowId = await driver.attribute(row, "data-id");
   await driver.click(row);
-  const detailTitle = await driver.text(await driver.waitFor('[data-testid="item-detail"] [data-testid="detail-title"]'));
+  await driver.waitFor('[data-testid="item-detail"] [data-testid="detail-title"]');
+  const detailTitle = (await driver.textContent('[data-testid="item-detail"] [data-testid="detail-title"]')) ?? "";
   check(detailTitle.length > 0, `the detail of ${rowId} opens with its title "${detailTitle}"`);
   await driver.waitFor('[data-testid="item-detail"] [data-testid="detail-open-browser"]');
   check(true, "the detail offers to open the item at its source");
@@ -146,7 +148,8 @@ try {
   await driver.type(search, "onerror");
   const hostile = await driver.waitFor('[data-testid="items-row"]', 15_000);
   await new Promise((r) => setTimeout(r, 800));
-  const hostileText = await driver.text(hostile);
+  const hostileText = (await driver.textContent('[data-testid="items-row"]')) ?? "";
+  void hostile;
   const injected = await driver.execute('return document.querySelectorAll("main img[src=x], [data-testid=items-row] img").length');
   check(hostileText.includes("<img src=x onerror=alert(1)>"), "the hostile title is shown literally");
   check(injected === 0, "no element was created from the hostile title");

@@ -66,6 +66,11 @@ export class WebDriver {
     return this.call("GET", this.s(`/element/${element}/text`));
   }
 
+  /** The textContent of the first element matching `css` (what the DOM holds, visible or not). */
+  async textContent(css) {
+    return this.execute("const e = document.querySelector(arguments[0]); return e ? e.textContent : null;", [css]);
+  }
+
   async click(element) {
     return this.call("POST", this.s(`/element/${element}/click`), {});
   }

@@ -52,6 +52,11 @@ impl Workspace {
         }
         let pool = connect(path, true).await?;
         MIGRATOR.run(&pool).await?;
+        // Put the header (application id, schema version) into the main file right away, so
+        // other processes recognise the file before the log is checkpointed.
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&pool)
+            .await?;
         tracing::info!(path = %path.display(), "workspace created");
         Ok(Workspace::new(path, pool))
     }
@@ -168,13 +173,15 @@ async fn connect(path: &Path, create: bool) -> CoreResult<SqlitePool> {
 /// can open, without writing anything.
 pub async fn check_file(path: &Path) -> CoreResult<()> {
     let bytes = read_header(path).await?;
-    check_header(path, &bytes)?;
     if sidecar(path, "-wal").exists() {
-        // The file was not closed cleanly, or another process has it open: its newest pages may
-        // live only in the write-ahead log, which an immutable connection would not see. The
-        // schema is checked on the real connection instead (`Workspace::open`).
+        // The file was not closed cleanly, or another process has it open: its newest pages
+        // (even its header) may live only in the write-ahead log, which neither the bytes on
+        // disk nor an immutable connection show. Only the magic is checked here; the rest is
+        // checked on the real connection (`Workspace::open`).
+        check_magic(path, &bytes)?;
         return Ok(());
     }
+    check_header(path, &bytes)?;
     // The header is right: make sure the schema itself can be read, through an immutable,
     // read-only connection that cannot write a byte (not even a -wal or -shm file).
     let options = SqliteConnectOptions::from_str("sqlite://")?
@@ -188,6 +195,25 @@ pub async fn check_file(path: &Path) -> CoreResult<()> {
 
 /// Checks that the work graph's tables are there and that no migration is newer than this build.
 async fn check_schema(path: &Path, conn: &mut sqlx::SqliteConnection) -> CoreResult<()> {
+    let (application_id, version): (i64, i64) = sqlx::query_as(
+        "SELECT application_id, user_version FROM pragma_application_id, pragma_user_version",
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(|err| corrupt(path, &err))?;
+    if application_id != i64::from(APPLICATION_ID) {
+        return Err(CoreError::NotAWorkspace {
+            path: path.to_owned(),
+            detail: "it is a SQLite database made by another application".into(),
+        });
+    }
+    if version > SCHEMA_VERSION {
+        return Err(CoreError::NewerSchema {
+            path: path.to_owned(),
+            found: version,
+            supported: SCHEMA_VERSION,
+        });
+    }
     let tables: Vec<(String,)> =
         sqlx::query_as("SELECT name FROM sqlite_master WHERE type = 'table'")
             .fetch_all(&mut *conn)
@@ -244,8 +270,8 @@ fn corrupt(path: &Path, err: &sqlx::Error) -> CoreError {
     }
 }
 
-/// Checks magic bytes, application id and schema version in a file's first 100 bytes.
-fn check_header(path: &Path, bytes: &[u8]) -> CoreResult<()> {
+/// Checks that a file starts like a SQLite database.
+fn check_magic(path: &Path, bytes: &[u8]) -> CoreResult<()> {
     let not_baton = |detail: &str| CoreError::NotAWorkspace {
         path: path.to_owned(),
         detail: detail.to_owned(),
@@ -256,6 +282,16 @@ fn check_header(path: &Path, bytes: &[u8]) -> CoreResult<()> {
     if bytes.len() < 100 || &bytes[..16] != b"SQLite format 3\0" {
         return Err(not_baton("it is not a SQLite database"));
     }
+    Ok(())
+}
+
+/// Checks magic bytes, application id and schema version in a file's first 100 bytes.
+fn check_header(path: &Path, bytes: &[u8]) -> CoreResult<()> {
+    check_magic(path, bytes)?;
+    let not_baton = |detail: &str| CoreError::NotAWorkspace {
+        path: path.to_owned(),
+        detail: detail.to_owned(),
+    };
     let word =
         |at: usize| u32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
     if word(68) != APPLICATION_ID {
