@@ -9,7 +9,7 @@ import type { ItemRow, SortField } from "../lib/ipc";
 import { formatDateTime, formatRelative } from "../shared/format";
 import { ErrorState } from "../shared/states";
 import { FlowStateChip, ProvenanceBadge, SourceBadge, WaitReasonTag } from "../workgraph/badges";
-import { ITEM_KIND_LABELS } from "../workgraph/vocabulary";
+import { ITEM_KIND_LABELS, shortKey } from "../workgraph/vocabulary";
 import type { ItemFilters } from "./filters";
 import { itemsQueries, PAGE_SIZE } from "./queries";
 
@@ -48,7 +48,9 @@ export function defaultDirection(field: SortField): "asc" | "desc" {
 function Cells({ row }: { row: ItemRow }) {
   return (
     <>
-      <td className="cell cell-key">{row.key}</td>
+      <td className="cell cell-key" title={row.key}>
+        {shortKey(row.key)}
+      </td>
       <td className="cell cell-title" title={row.title}>
         {row.title}
       </td>

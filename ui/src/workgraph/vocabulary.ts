@@ -145,3 +145,14 @@ export function humanizeState(raw: string): string {
   const text = raw.replace(/_/g, " ").trim();
   return text ? text.charAt(0).toUpperCase() + text.slice(1) : raw;
 }
+
+/**
+ * A key that fits a narrow column without losing its distinctive end:
+ * "acme/payments-service#1671" → "acme/pay…#1671". Short keys are returned as they are.
+ */
+export function shortKey(key: string, max = 16): string {
+  if (key.length <= max) return key;
+  const cut = Math.max(key.lastIndexOf("#"), key.lastIndexOf("-"));
+  const tail = cut > 0 && key.length - cut < max - 3 ? key.slice(cut) : key.slice(-(max - 4));
+  return `${key.slice(0, max - tail.length - 1)}…${tail}`;
+}
