@@ -172,7 +172,9 @@ async fn a_workspace_open_in_another_process_can_be_read() {
         PathBuf::from(format!("{}-wal", writer.path().display())).exists(),
         "the writer keeps a write-ahead log, whose pages are not in the main file yet"
     );
-    let reader = Workspace::open(writer.path()).await.expect("a second reader opens it");
+    let reader = Workspace::open(writer.path())
+        .await
+        .expect("a second reader opens it");
     let summary = baton_core::query::workspace_summary(&reader).await.unwrap();
     assert_eq!(summary.totals.items, 6, "rows still in the log are visible");
 }
@@ -189,7 +191,10 @@ async fn another_applications_database_with_a_log_is_not_a_workspace() {
         .connect()
         .await
         .unwrap();
-    sqlx::query("CREATE TABLE items (id TEXT)").execute(&mut conn).await.unwrap();
+    sqlx::query("CREATE TABLE items (id TEXT)")
+        .execute(&mut conn)
+        .await
+        .unwrap();
     let err = Workspace::open(&path).await.expect_err("still refused");
     assert_eq!(err.code(), "workspace_not_baton", "{err}");
 }
