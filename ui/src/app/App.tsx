@@ -108,7 +108,7 @@ function Frame({
           <WorkspaceMenu workspace={workspace} />
           {workspace ? (
             <span className="topbar-path mono" title={workspace.path}>
-              {workspace.path}
+              <span>{workspace.path}</span>
             </span>
           ) : null}
         </header>

@@ -191,7 +191,9 @@ function LinkGroups({ links, onOpenItem }: { links: LinkedItem[]; onOpenItem: (i
                   data-testid="detail-link"
                 >
                   <span className="mono link-key">{link.otherKey}</span>
-                  <span className="link-title">{link.otherTitle}</span>
+                  <span className="link-title">
+                    <span>{link.otherTitle}</span>
+                  </span>
                   <FlowStateChip state={link.otherFlowState} />
                 </button>
                 <span className="link-meta">

@@ -50,7 +50,9 @@ export function MultiSelect({
       trigger={
         <>
           <span className="filter-label">{label}</span>
-          <span className="filter-value">{summary}</span>
+          <span className="filter-value">
+            <span>{summary}</span>
+          </span>
           <Icon name="chevron-down" size={14} />
         </>
       }
@@ -73,7 +75,9 @@ export function MultiSelect({
             {visible.map((o) => (
               <label key={o.value} className="multi-select-option" title={o.hint}>
                 <input type="checkbox" checked={chosen.has(o.value)} onChange={() => toggle(o.value)} />
-                <span className="multi-select-text">{o.label}</span>
+                <span className="multi-select-text">
+                  <span>{o.label}</span>
+                </span>
                 {o.count !== undefined ? (
                   <span className="multi-select-count">{formatCount(o.count)}</span>
                 ) : null}

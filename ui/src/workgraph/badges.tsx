@@ -15,7 +15,9 @@ export function FlowStateChip({ state, rawState }: { state: FlowState; rawState?
   return (
     <span className={`chip chip-${state}`} title={`${FLOW_STATE_LABELS[state]}: ${FLOW_STATE_HINTS[state]}`}>
       <span className="chip-dot" aria-hidden="true" />
-      {rawState ?? FLOW_STATE_LABELS[state]}
+      <span className="chip-text">
+        <span>{rawState ?? FLOW_STATE_LABELS[state]}</span>
+      </span>
     </span>
   );
 }
@@ -23,7 +25,7 @@ export function FlowStateChip({ state, rawState }: { state: FlowState; rawState?
 export function WaitReasonTag({ reason }: { reason: WaitReason }) {
   return (
     <span className="wait-tag" title={`Waits because: ${WAIT_REASON_LABELS[reason].toLowerCase()}`}>
-      {WAIT_REASON_LABELS[reason]}
+      <span>{WAIT_REASON_LABELS[reason]}</span>
     </span>
   );
 }
@@ -34,7 +36,9 @@ export function SourceBadge({ kind, name }: { kind: SourceKind; name?: string })
       <span className={`source-mark source-${kind}`} aria-hidden="true">
         {SOURCE_KIND_MARKS[kind]}
       </span>
-      <span className="source-name">{name ?? SOURCE_KIND_LABELS[kind]}</span>
+      <span className="source-name">
+        <span>{name ?? SOURCE_KIND_LABELS[kind]}</span>
+      </span>
     </span>
   );
 }
@@ -46,7 +50,9 @@ export function ProvenanceBadge({ provenance, agent }: { provenance: Provenance;
         <abbr className="ai-badge" title="Authored by an AI coding agent">
           AI
         </abbr>
-        <span className="prov-agent">{agent ?? "AI agent"}</span>
+        <span className="prov-agent">
+          <span>{agent ?? "AI agent"}</span>
+        </span>
       </span>
     );
   }

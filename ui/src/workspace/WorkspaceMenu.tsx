@@ -39,11 +39,13 @@ export function RecentList({
               }}
             >
               <span className="recent-name">
-                {r.name}
+                <span>{r.name}</span>
                 {current ? <span className="tag">open</span> : null}
                 {r.exists ? null : <span className="tag tag-warning">missing</span>}
               </span>
-              <span className="recent-path">{r.path}</span>
+              <span className="recent-path">
+                <span>{r.path}</span>
+              </span>
               <span className="recent-when">opened {formatRelative(r.openedAt)}</span>
             </button>
           </li>
@@ -84,8 +86,8 @@ export function WorkspaceMenu({ workspace }: { workspace: WorkspaceInfo | null }
       trigger={
         <>
           <Icon name="folder" />
-          <span className="workspace-name" data-testid="workspace-name" title={workspace?.path}>
-            {workspace?.name ?? "No workspace"}
+          <span className="workspace-name" title={workspace?.path}>
+            <span data-testid="workspace-name">{workspace?.name ?? "No workspace"}</span>
           </span>
           {workspace?.isDemo ? (
             <span className="tag tag-demo" title="Generated demonstration data, not from a real source">
