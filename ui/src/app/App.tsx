@@ -198,7 +198,14 @@ function Startup() {
   if (startup.isPending) {
     return (
       <div className="fullscreen">
-        <LoadingState label="Baton is opening your workspace…" />
+        <LoadingState
+          label="Baton is opening your workspace…"
+          slowAction={
+            <button type="button" className="btn" onClick={() => window.location.reload()}>
+              Reload the window
+            </button>
+          }
+        />
       </div>
     );
   }

@@ -1,13 +1,38 @@
 //! Designed loading, empty and error states: no blank area and no endless spinner anywhere.
 
-import type { ReactNode } from "react";
+import { type ReactNode, useEffect, useState } from "react";
 import { Icon } from "./Icon";
 
-export function LoadingState({ label, compact = false }: { label: string; compact?: boolean }) {
+/** After this long, a loading state says so, and offers what `slowAction` gives. */
+export const SLOW_MS = 10_000;
+
+export function LoadingState({
+  label,
+  compact = false,
+  slowAction,
+}: {
+  label: string;
+  compact?: boolean;
+  slowAction?: ReactNode;
+}) {
+  const [slow, setSlow] = useState(false);
+  useEffect(() => {
+    const timer = window.setTimeout(() => setSlow(true), SLOW_MS);
+    return () => window.clearTimeout(timer);
+  }, []);
   return (
     <div className={compact ? "state state-loading state-compact" : "state state-loading"} role="status">
-      <span className="spinner" aria-hidden="true" />
-      <span>{label}</span>
+      <p className="state-loading-line">
+        <span className="spinner" aria-hidden="true" />
+        <span>{label}</span>
+      </p>
+      {slow ? (
+        <p className="state-body small">
+          This is taking longer than usual. A large workspace or a busy disk can slow it down; Baton keeps
+          waiting.
+        </p>
+      ) : null}
+      {slow && slowAction ? <div className="state-actions">{slowAction}</div> : null}
     </div>
   );
 }
