@@ -2,5 +2,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_arguments)]
 
 mod common;
+mod flow;
 mod queries;
 mod workspace_files;

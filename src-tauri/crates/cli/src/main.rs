@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use baton_core::demo::{self, DemoOptions};
+use baton_core::flow::{self, CycleRule, FlowFilter};
 use baton_core::graph::model::{FlowState, ItemKind, Provenance};
 use baton_core::graph::Workspace;
 use baton_core::query::{self, ItemsQuery, SortDirection, SortField};
@@ -85,6 +86,42 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print the flow metrics (what the Flow page shows; with --bottlenecks, that page too).
+    Flow {
+        file: PathBuf,
+        /// First day (YYYY-MM-DD); default 89 days before --to.
+        #[arg(long)]
+        from: Option<String>,
+        /// Last day, included (YYYY-MM-DD); default the day of the latest change.
+        #[arg(long)]
+        to: Option<String>,
+        /// Team id or name (repeatable).
+        #[arg(long = "team")]
+        teams: Vec<String>,
+        /// Source id (repeatable).
+        #[arg(long = "source")]
+        sources: Vec<String>,
+        /// Kind (repeatable).
+        #[arg(long = "kind")]
+        kinds: Vec<KindArg>,
+        /// Provenance (repeatable).
+        #[arg(long = "provenance")]
+        provenances: Vec<ProvenanceArg>,
+        /// Intent id (repeatable; includes its descendants).
+        #[arg(long = "intent")]
+        intents: Vec<String>,
+        /// Cycle rule for reopened work.
+        #[arg(long, value_enum, default_value_t = RuleArg::LastEntry)]
+        rule: RuleArg,
+        /// Count days in this UTC offset, e.g. +02:00 or -05:00.
+        #[arg(long, default_value = "+00:00", allow_hyphen_values = true)]
+        utc_offset: String,
+        /// Also print the Bottlenecks page.
+        #[arg(long)]
+        bottlenecks: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// Measure generation, insert throughput, open time and query latency.
     Bench(bench::BenchArgs),
 }
@@ -105,6 +142,7 @@ macro_rules! value_enum_for {
 value_enum_for!(FlowStateArg => FlowState { New, Waiting, Active, Done, Canceled });
 value_enum_for!(KindArg => ItemKind { Feature, Defect, Risk, Debt, Task, PullRequest, Review, Approval, Deployment, Incident });
 value_enum_for!(ProvenanceArg => Provenance { Human, AiAgent, Automation });
+value_enum_for!(RuleArg => CycleRule { LastEntry, FirstEntry });
 value_enum_for!(SortArg => SortField { Key, Title, Kind, Team, State, Source, Provenance, Created, Updated });
 
 fn main() -> ExitCode {
@@ -207,6 +245,65 @@ async fn run(command: Command) -> Result<(), CoreError> {
                 table::print_items(&page);
             }
         }
+        Command::Flow {
+            file,
+            from,
+            to,
+            teams,
+            sources,
+            kinds,
+            provenances,
+            intents,
+            rule,
+            utc_offset,
+            bottlenecks,
+            json,
+        } => {
+            let ws = Workspace::open(&file).await?;
+            let ix = ws.index().await?;
+            // Teams may be given by id or by name.
+            let teams = teams
+                .into_iter()
+                .map(|t| {
+                    ix.teams
+                        .iter()
+                        .find(|x| x.name.eq_ignore_ascii_case(&t))
+                        .map_or(t, |x| x.id.clone())
+                })
+                .collect();
+            let filter = FlowFilter {
+                from,
+                to,
+                teams,
+                sources,
+                kinds: kinds.into_iter().map(Into::into).collect(),
+                provenances: provenances.into_iter().map(Into::into).collect(),
+                intents,
+                rule: rule.into(),
+                utc_offset_minutes: parse_offset(&utc_offset)?,
+            };
+            let now = baton_core::time::now_ms();
+            let report = flow::flow_report(&ws, &filter, now).await?;
+            let bottleneck = if bottlenecks {
+                Some(flow::bottleneck_report(&ws, &filter, now).await?)
+            } else {
+                None
+            };
+            ws.close().await;
+            if json {
+                match bottleneck {
+                    Some(b) => {
+                        print_json(&serde_json::json!({ "flow": report, "bottlenecks": b }))?
+                    }
+                    None => print_json(&report)?,
+                }
+            } else {
+                table::print_flow(&report);
+                if let Some(b) = bottleneck {
+                    table::print_bottlenecks(&b);
+                }
+            }
+        }
         Command::Bench(args) => bench::run(args).await?,
     }
     Ok(())
@@ -218,6 +315,19 @@ fn parse_day(day: &str) -> Result<i64, CoreError> {
         .and_then(|d| d.and_hms_opt(12, 0, 0))
         .map(|t| t.and_utc().timestamp_millis())
         .ok_or_else(|| CoreError::Invalid(format!("--end {day}: expected a date like 2026-11-23")))
+}
+
+fn parse_offset(text: &str) -> Result<i32, CoreError> {
+    let bad = || CoreError::Invalid(format!("--utc-offset {text}: expected +HH:MM or -HH:MM"));
+    let (sign, rest) = match text.chars().next() {
+        Some('+') => (1, &text[1..]),
+        Some('-') => (-1, &text[1..]),
+        _ => return Err(bad()),
+    };
+    let (h, m) = rest.split_once(':').ok_or_else(bad)?;
+    let h: i32 = h.parse().map_err(|_| bad())?;
+    let m: i32 = m.parse().map_err(|_| bad())?;
+    Ok(sign * (h * 60 + m))
 }
 
 fn print_json(value: &impl serde::Serialize) -> Result<(), CoreError> {

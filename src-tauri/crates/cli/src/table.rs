@@ -1,5 +1,6 @@
 //! Plain-text tables for the terminal.
 
+use baton_core::flow::{BottleneckReport, FlowReport, Percentiles};
 use baton_core::query::{Count, ItemsPage, WorkspaceSummary};
 
 /// 12345 -> "12,345".
@@ -77,6 +78,119 @@ pub fn print_items(page: &ItemsPage) {
             title,
             row.updated_at
         );
+    }
+}
+
+fn days(value: Option<f64>) -> String {
+    value.map_or("-".to_owned(), |d| format!("{d:.1}d"))
+}
+
+fn percentiles(name: &str, p: &Percentiles) {
+    println!(
+        "  {name:<14} n={:<7} p50 {:>7}  p85 {:>7}  p95 {:>7}  mean {:>7}",
+        thousands(p.count),
+        days(p.p50),
+        days(p.p85),
+        days(p.p95),
+        days(p.mean)
+    );
+}
+
+/// Prints the Flow page's numbers.
+pub fn print_flow(r: &FlowReport) {
+    println!(
+        "Flow {} .. {} (as of {}, rule {:?}): {} items, {} skipped",
+        r.range.from,
+        r.range.to,
+        r.range.as_of,
+        r.range.rule,
+        thousands(r.items),
+        thousands(r.skipped)
+    );
+    percentiles("cycle time", &r.cycle_time);
+    percentiles("lead time", &r.lead_time);
+    for t in &r.cycle_time_by_team {
+        percentiles(&t.team_name, &t.cycle_time);
+    }
+    let weeks: Vec<String> = r
+        .throughput_weekly
+        .iter()
+        .map(|w| w.count.to_string())
+        .collect();
+    println!(
+        "  throughput     {} finished; per week: {}",
+        thousands(r.throughput_total),
+        weeks.join(" ")
+    );
+    println!(
+        "  WIP            {} in progress now; average {:.1} (Little: {:.2}/day x {} = {})",
+        thousands(r.in_progress),
+        r.littles_law.average_wip,
+        r.littles_law.throughput_per_day,
+        days(r.littles_law.average_cycle_days),
+        r.littles_law
+            .predicted_wip
+            .map_or("-".into(), |w| format!("{w:.1}"))
+    );
+    println!(
+        "  efficiency     {} ({:.0} active / {:.0} waiting days over {} items)",
+        r.efficiency
+            .aggregate
+            .map_or("-".into(), |e| format!("{:.1}%", e * 100.0)),
+        r.efficiency.active_days,
+        r.efficiency.waiting_days,
+        r.efficiency.count
+    );
+    for k in &r.distribution {
+        println!(
+            "  {:<14} finished {:>7}  in progress {:>7}",
+            k.kind.as_str(),
+            thousands(k.finished),
+            thousands(k.in_progress)
+        );
+    }
+    for n in &r.notes {
+        println!("  note: {}", n.message);
+    }
+}
+
+/// Prints the Bottlenecks page's numbers.
+pub fn print_bottlenecks(r: &BottleneckReport) {
+    println!("\nWhere work waits ({} .. {})", r.range.from, r.range.to);
+    for w in &r.wait_reasons {
+        println!(
+            "  {:<12} {:>10.0} days  {:>5.1}%  {} items",
+            format!("{:?}", w.stage).to_lowercase(),
+            w.total_days,
+            w.share * 100.0,
+            thousands(w.items)
+        );
+    }
+    println!("\nMedian days in stage per team");
+    let header: Vec<String> = r
+        .stages
+        .iter()
+        .map(|s| format!("{:>10}", format!("{s:?}").to_lowercase()))
+        .collect();
+    println!("  {:<12}{}", "", header.join(""));
+    for t in &r.matrix {
+        let cells: Vec<String> = t
+            .cells
+            .iter()
+            .map(|c| format!("{:>10}", days(c.median_days)))
+            .collect();
+        println!("  {:<12}{}", t.team_name, cells.join(""));
+    }
+    println!("\nBlocked now, by blocking team");
+    for c in &r.blocker_clusters {
+        println!(
+            "  {:<12} {} items, {:.0} days waiting",
+            c.team_name, c.blocked_items, c.blocked_days
+        );
+    }
+    println!("\nPull requests merged: {}", thousands(r.pull_requests));
+    for s in &r.pr_segments {
+        percentiles(&s.segment, &s.days);
     }
 }
 

@@ -5,7 +5,10 @@
 //! first rule whose every word appears in the normalised name wins. A name no rule recognises
 //! stays unmapped; the metrics leave out items that pass through it and say so.
 
-use crate::graph::model::{FlowState, WaitReason};
+use std::collections::HashMap;
+
+use crate::graph::index::{WorkIndex, NONE};
+use crate::graph::model::{FlowState, WaitReason, WorkflowMap};
 
 /// A mapping's meaning: the flow state and, for waiting states, why it waits.
 pub type Meaning = (FlowState, Option<WaitReason>);
@@ -170,6 +173,110 @@ pub fn infer(name: &str, category: Option<&str>) -> Option<Meaning> {
         Some("indeterminate") | Some("in progress") => Some((FlowState::Active, None)),
         Some("done") => Some((FlowState::Done, None)),
         _ => None,
+    }
+}
+
+/// Where a state's meaning comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// A row of `workflow_maps` made by a person.
+    User,
+    /// A row of `workflow_maps` seeded by a connector or the demo (from names and categories).
+    Seeded,
+    /// No row: inferred from the name just now.
+    Inferred,
+    /// No row, and the name says nothing: unmapped.
+    Unmapped,
+}
+
+/// The meaning of every raw state of a workspace, per team where a team has its own.
+#[derive(Debug, Clone, Default)]
+pub struct Mapping {
+    /// By state (a [`crate::graph::index::StateKey`] index): the meaning for every team.
+    default: Vec<(Option<Meaning>, Origin)>,
+    /// (state, team) → meaning, where a team maps a state differently.
+    by_team: HashMap<(u32, u32), Option<Meaning>>,
+}
+
+impl Mapping {
+    /// Builds the mapping of the index's states from `workflow_maps` rows; states without a
+    /// row are inferred from their names.
+    pub fn build(ix: &WorkIndex, rows: &[WorkflowMap]) -> Mapping {
+        let source_of: HashMap<&str, u32> = ix
+            .sources
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.as_str(), i as u32))
+            .collect();
+        let team_of: HashMap<&str, u32> = ix
+            .teams
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.id.as_str(), i as u32))
+            .collect();
+        let state_of: HashMap<(u32, &str), u32> = ix
+            .states
+            .iter()
+            .enumerate()
+            .map(|(i, k)| ((k.source, k.raw.as_str()), i as u32))
+            .collect();
+        let mut default: Vec<(Option<Meaning>, Origin)> = ix
+            .states
+            .iter()
+            .map(|k| match infer(&k.raw, None) {
+                Some(meaning) => (Some(meaning), Origin::Inferred),
+                None => (None, Origin::Unmapped),
+            })
+            .collect();
+        let mut by_team = HashMap::new();
+        for row in rows {
+            let Some(&source) = source_of.get(row.source_id.as_str()) else {
+                continue;
+            };
+            let Some(&state) = state_of.get(&(source, row.raw_state.as_str())) else {
+                continue;
+            };
+            let meaning = Some((
+                row.flow_state,
+                if row.flow_state == FlowState::Waiting {
+                    row.wait_reason
+                } else {
+                    None
+                },
+            ));
+            let origin = if row.origin == "user" {
+                Origin::User
+            } else {
+                Origin::Seeded
+            };
+            if row.team_id.is_empty() {
+                default[state as usize] = (meaning, origin);
+            } else if let Some(&team) = team_of.get(row.team_id.as_str()) {
+                by_team.insert((state, team), meaning);
+            }
+        }
+        Mapping { default, by_team }
+    }
+
+    /// The meaning of `state` for an item of `team`. [`NONE`] (a state the source did not
+    /// name) means New.
+    pub fn resolve(&self, state: u32, team: u32) -> Option<Meaning> {
+        if state == NONE {
+            return Some((FlowState::New, None));
+        }
+        if !self.by_team.is_empty() {
+            if let Some(meaning) = self.by_team.get(&(state, team)) {
+                return *meaning;
+            }
+        }
+        self.default.get(state as usize).and_then(|(m, _)| *m)
+    }
+
+    /// Where the default meaning of `state` comes from.
+    pub fn origin(&self, state: u32) -> Origin {
+        self.default
+            .get(state as usize)
+            .map_or(Origin::Unmapped, |(_, o)| *o)
     }
 }
 

@@ -1,5 +1,538 @@
-//! Flow metrics: cycle and lead time, throughput, WIP, age, flow efficiency, cumulative flow,
-//! time in stage, pull-request segments. Definitions: `docs/metrics.md`.
+//! Flow metrics: cycle and lead time, throughput, WIP, age and pace, flow efficiency, flow
+//! distribution, cumulative flow, time in stage, wait reasons, blocker clusters, pull-request
+//! segments. Definitions: `docs/metrics.md`. Every number comes from one pass over the
+//! in-memory index ([`engine::run`]); nothing here runs SQL over transitions.
 
+pub mod engine;
+pub mod filter;
 pub mod mapping;
+pub mod percentile;
+pub mod report;
 pub mod timeline;
+
+use std::collections::HashMap;
+
+use chrono::Datelike;
+
+use crate::error::CoreResult;
+use crate::graph::index::{WorkIndex, NONE};
+use crate::graph::model::{FlowState, ItemKind, LinkKind};
+use crate::graph::repo;
+use crate::graph::Workspace;
+use crate::time::{to_rfc3339, DAY_MS};
+
+pub use filter::{FlowFilter, Scope};
+pub use mapping::Mapping;
+pub use report::*;
+pub use timeline::CycleRule;
+
+/// The most points the scatter sends (beyond them it sends an even sample).
+pub const MAX_SCATTER_POINTS: usize = 4_000;
+/// The most items the aging chart lists.
+pub const MAX_AGING_ITEMS: usize = 500;
+/// Examples per wait reason.
+pub const EXAMPLES: usize = 5;
+
+fn days(ms: i64) -> f64 {
+    ms as f64 / DAY_MS as f64
+}
+
+fn item_ref(ix: &WorkIndex, i: u32) -> ItemRef {
+    ItemRef {
+        id: ix.item_ids[i as usize].to_string(),
+        key: ix.item_keys[i as usize].to_string(),
+        title: String::new(),
+    }
+}
+
+fn team_name(ix: &WorkIndex, team: u32) -> Option<String> {
+    ix.teams.get(team as usize).map(|t| t.name.clone())
+}
+
+fn range_info(scope: &Scope) -> RangeInfo {
+    RangeInfo {
+        from: scope.date(0),
+        to: scope.date(scope.days - 1),
+        dates: (0..scope.days).map(|d| scope.date(d)).collect(),
+        as_of: to_rfc3339(scope.as_of),
+        utc_offset_minutes: (scope.offset_ms / 60_000) as i32,
+        rule: scope.rule,
+    }
+}
+
+fn notes(ix: &WorkIndex, pass: &engine::Pass) -> Vec<DataNote> {
+    let mut notes: Vec<DataNote> = pass
+        .unmapped
+        .iter()
+        .map(|(state, items)| {
+            let key = ix.states.get(*state as usize);
+            let source = key.and_then(|k| ix.sources.get(k.source as usize));
+            let raw = key.map(|k| k.raw.clone()).unwrap_or_default();
+            DataNote {
+                code: "unmapped_state".into(),
+                message: format!(
+                    "{items} item{} skipped: state \u{201c}{raw}\u{201d} of {} is not mapped to a flow state — map it in Settings → Workflow",
+                    if *items == 1 { "" } else { "s" },
+                    source.map_or("a source", |s| s.name.as_str())
+                ),
+                items: *items,
+                source_id: source.map(|s| s.id.clone()),
+                raw_state: Some(raw),
+            }
+        })
+        .collect();
+    if pass.out_of_order > 0 {
+        notes.push(DataNote {
+            code: "out_of_order".into(),
+            message: format!(
+                "{} item{} had changes recorded out of time order; they were put in time order",
+                pass.out_of_order,
+                if pass.out_of_order == 1 { "" } else { "s" }
+            ),
+            items: pass.out_of_order,
+            source_id: None,
+            raw_state: None,
+        });
+    }
+    if pass.before_creation > 0 {
+        notes.push(DataNote {
+            code: "before_creation".into(),
+            message: format!(
+                "{} item{} had changes dated before the item was created; they count from its creation",
+                pass.before_creation,
+                if pass.before_creation == 1 { "" } else { "s" }
+            ),
+            items: pass.before_creation,
+            source_id: None,
+            raw_state: None,
+        });
+    }
+    notes
+}
+
+fn sorted_cycles(pass: &engine::Pass) -> Vec<f64> {
+    let mut cycles: Vec<f64> = pass.finished.iter().filter_map(|f| f.cycle).collect();
+    cycles.sort_by(f64::total_cmp);
+    cycles
+}
+
+/// The Flow page from an index, a mapping and a scope (no I/O; titles left empty).
+pub fn compute_flow(ix: &WorkIndex, mapping: &Mapping, scope: &Scope) -> FlowReport {
+    let pass = engine::run(ix, mapping, scope);
+    flow_from_pass(ix, scope, pass)
+}
+
+fn flow_from_pass(ix: &WorkIndex, scope: &Scope, mut pass: engine::Pass) -> FlowReport {
+    let n = scope.days;
+    let cycles = sorted_cycles(&pass);
+    let mut leads: Vec<f64> = pass.finished.iter().map(|f| f.lead).collect();
+
+    // Per-team cycle-time percentiles.
+    let mut by_team: HashMap<u32, Vec<f64>> = HashMap::new();
+    for f in &pass.finished {
+        if let Some(c) = f.cycle {
+            by_team
+                .entry(ix.items[f.item as usize].team)
+                .or_default()
+                .push(c);
+        }
+    }
+    let mut cycle_time_by_team: Vec<TeamPercentiles> = by_team
+        .into_iter()
+        .map(|(team, mut values)| TeamPercentiles {
+            team_id: ix
+                .teams
+                .get(team as usize)
+                .map(|t| t.id.clone())
+                .unwrap_or_default(),
+            team_name: team_name(ix, team).unwrap_or_else(|| "No team".into()),
+            cycle_time: engine::percentiles(&mut values),
+        })
+        .collect();
+    cycle_time_by_team.sort_by(|a, b| a.team_name.cmp(&b.team_name));
+
+    // Scatter: every finished item with a cycle time, or an even sample plus the outliers.
+    pass.finished.sort_by_key(|f| (f.finish, f.item));
+    let with_cycle: Vec<&engine::Finished> =
+        pass.finished.iter().filter(|f| f.cycle.is_some()).collect();
+    let p95 = percentile::nearest_rank(&cycles, 95.0).unwrap_or(f64::MAX);
+    let sampled = with_cycle.len() > MAX_SCATTER_POINTS;
+    let stride = with_cycle.len().div_ceil(MAX_SCATTER_POINTS).max(1);
+    let points = with_cycle
+        .iter()
+        .enumerate()
+        .filter(|(k, f)| !sampled || k % stride == 0 || f.cycle.unwrap_or(0.0) > p95)
+        .map(|(_, f)| ScatterPoint {
+            id: ix.item_ids[f.item as usize].to_string(),
+            key: ix.item_keys[f.item as usize].to_string(),
+            finished: scope.date(scope.day_of(f.finish).clamp(0, n as i64 - 1) as usize),
+            days: f.cycle.unwrap_or(0.0),
+            kind: ix.items[f.item as usize].kind,
+        })
+        .collect();
+
+    // Weekly throughput (weeks start on Monday, in the filter's time zone).
+    let mut weeks: Vec<WeekCount> = Vec::new();
+    for (d, count) in pass.throughput.iter().enumerate() {
+        let date =
+            chrono::NaiveDate::parse_from_str(&scope.date(d), "%Y-%m-%d").unwrap_or_default();
+        let monday = date - chrono::Days::new(u64::from(date.weekday().num_days_from_monday()));
+        let week = monday.format("%Y-%m-%d").to_string();
+        match weeks.last_mut() {
+            Some(w) if w.week == week => {
+                w.count += count;
+                w.days_in_range += 1;
+            }
+            _ => weeks.push(WeekCount {
+                week,
+                count: *count,
+                days_in_range: 1,
+            }),
+        }
+    }
+
+    let cfd = FlowState::ALL
+        .iter()
+        .enumerate()
+        .map(|(k, state)| CfdBand {
+            state: *state,
+            counts: engine::running(&pass.cfd[k], n),
+        })
+        .collect();
+    let wip_daily = engine::running(&pass.wip, n);
+
+    // Aging work in progress, oldest first, with its pace against the range's cycle times.
+    let in_progress = pass.in_progress.len() as u32;
+    pass.in_progress
+        .sort_by(|a, b| b.age.total_cmp(&a.age).then(a.item.cmp(&b.item)));
+    let aging = pass
+        .in_progress
+        .iter()
+        .take(MAX_AGING_ITEMS)
+        .map(|w| AgingItem {
+            item: item_ref(ix, w.item),
+            team_name: team_name(ix, ix.items[w.item as usize].team),
+            stage: w.stage,
+            age_days: w.age,
+            pace: percentile::rank_of(&cycles, w.age),
+        })
+        .collect();
+
+    // Flow efficiency.
+    let (active, waiting) = pass
+        .efficiency
+        .iter()
+        .fold((0i64, 0i64), |(a, w), (x, y)| (a + x, w + y));
+    let mut histogram = vec![0u32; 10];
+    for (a, w) in &pass.efficiency {
+        if a + w > 0 {
+            let share = *a as f64 / (a + w) as f64;
+            histogram[((share * 10.0) as usize).min(9)] += 1;
+        }
+    }
+    let efficiency = Efficiency {
+        aggregate: (active + waiting > 0).then(|| active as f64 / (active + waiting) as f64),
+        active_days: days(active),
+        waiting_days: days(waiting),
+        histogram,
+        count: pass.efficiency.iter().filter(|(a, w)| a + w > 0).count() as u32,
+    };
+
+    let mut distribution: Vec<KindShare> = ItemKind::ALL
+        .iter()
+        .map(|kind| KindShare {
+            kind: *kind,
+            finished: pass.kinds_finished.get(kind).copied().unwrap_or(0),
+            in_progress: pass.kinds_in_progress.get(kind).copied().unwrap_or(0),
+        })
+        .filter(|k| k.finished + k.in_progress > 0)
+        .collect();
+    distribution.sort_by_key(|k| std::cmp::Reverse(k.finished));
+
+    let throughput_total: u32 = pass.throughput.iter().sum();
+    let elapsed_days = days(scope.as_of - scope.from).max(f64::MIN_POSITIVE);
+    let average_cycle =
+        (!cycles.is_empty()).then(|| cycles.iter().sum::<f64>() / cycles.len() as f64);
+    let average_wip = if wip_daily.is_empty() {
+        0.0
+    } else {
+        wip_daily.iter().map(|w| f64::from(*w)).sum::<f64>() / wip_daily.len() as f64
+    };
+    let throughput_per_day = f64::from(throughput_total) / elapsed_days;
+    let littles_law = LittlesLaw {
+        average_wip,
+        throughput_per_day,
+        average_cycle_days: average_cycle,
+        predicted_wip: average_cycle.map(|c| c * throughput_per_day),
+    };
+
+    let mut cycle_values = cycles.clone();
+    FlowReport {
+        range: range_info(scope),
+        items: pass.items,
+        skipped: pass.skipped,
+        cycle_time: engine::percentiles(&mut cycle_values),
+        lead_time: engine::percentiles(&mut leads),
+        cycle_time_by_team,
+        scatter: Scatter {
+            total: with_cycle.len() as u32,
+            points,
+            sampled,
+        },
+        throughput_daily: pass.throughput.clone(),
+        throughput_weekly: weeks,
+        throughput_total,
+        wip_daily,
+        cfd,
+        aging,
+        in_progress,
+        efficiency,
+        distribution,
+        littles_law,
+        notes: notes(ix, &pass),
+    }
+}
+
+/// The Bottlenecks page from an index, a mapping and a scope (no I/O; titles left empty).
+pub fn compute_bottlenecks(ix: &WorkIndex, mapping: &Mapping, scope: &Scope) -> BottleneckReport {
+    let mut pass = engine::run(ix, mapping, scope);
+    let n = scope.days;
+
+    let slots = ix.teams.len() + 1;
+    let mut matrix = Vec::new();
+    for slot in 0..slots {
+        if pass.stage_total[slot].iter().all(|ms| *ms == 0) {
+            continue;
+        }
+        let cells = Stage::ALL
+            .iter()
+            .enumerate()
+            .map(|(k, stage)| {
+                let values = &mut pass.stage_items[slot][k];
+                values.sort_by(f64::total_cmp);
+                StageCell {
+                    stage: *stage,
+                    total_days: days(pass.stage_total[slot][k]),
+                    median_days: percentile::nearest_rank(values, 50.0),
+                    items: values.len() as u32,
+                }
+            })
+            .collect();
+        let (team_id, name) = match ix.teams.get(slot) {
+            Some(t) => (t.id.clone(), t.name.clone()),
+            None => (String::new(), "No team".to_owned()),
+        };
+        matrix.push(TeamStages {
+            team_id,
+            team_name: name,
+            cells,
+        });
+    }
+
+    let waiting_total: i64 = (0..slots)
+        .map(|slot| {
+            Stage::ALL
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.is_waiting())
+                .map(|(k, _)| pass.stage_total[slot][k])
+                .sum::<i64>()
+        })
+        .sum();
+    let mut wait_reasons: Vec<WaitShare> = Stage::ALL
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.is_waiting())
+        .map(|(k, stage)| {
+            let total: i64 = (0..slots).map(|slot| pass.stage_total[slot][k]).sum();
+            let examples_of = &mut pass.stage_examples[k];
+            examples_of.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            WaitShare {
+                stage: *stage,
+                total_days: days(total),
+                share: if waiting_total > 0 {
+                    total as f64 / waiting_total as f64
+                } else {
+                    0.0
+                },
+                items: examples_of.len() as u32,
+                examples: examples_of
+                    .iter()
+                    .take(EXAMPLES)
+                    .map(|(i, ms)| WaitExample {
+                        item: item_ref(ix, *i),
+                        team_name: team_name(ix, ix.items[*i as usize].team),
+                        days: days(*ms),
+                    })
+                    .collect(),
+            }
+        })
+        .filter(|w| w.items > 0)
+        .collect();
+    wait_reasons.sort_by(|a, b| b.total_days.total_cmp(&a.total_days));
+
+    // Blocker clusters: items waiting now that an open item blocks, by the blocker's team.
+    let mut blockers_of: HashMap<u32, Vec<u32>> = HashMap::new();
+    for link in &ix.links {
+        if link.kind == LinkKind::Blocks
+            && link.removed.is_none_or(|r| r > scope.as_of)
+            && link.created <= scope.as_of
+        {
+            let blocker = &ix.items[link.from as usize];
+            if !matches!(blocker.flow, FlowState::Done | FlowState::Canceled) {
+                blockers_of.entry(link.to).or_default().push(link.from);
+            }
+        }
+    }
+    let mut clusters: HashMap<u32, (u32, f64, HashMap<u32, u32>)> = HashMap::new();
+    for (item, since) in &pass.waiting_now {
+        let Some(blockers) = blockers_of.get(item) else {
+            continue;
+        };
+        let mut teams_seen: Vec<u32> = Vec::new();
+        for b in blockers {
+            let team = ix.items[*b as usize].team;
+            let entry = clusters.entry(team).or_default();
+            *entry.2.entry(*b).or_default() += 1;
+            if !teams_seen.contains(&team) {
+                teams_seen.push(team);
+                entry.0 += 1;
+                entry.1 += days(scope.as_of - since);
+            }
+        }
+    }
+    let mut blocker_clusters: Vec<BlockerCluster> = clusters
+        .into_iter()
+        .map(|(team, (blocked_items, blocked_days, items))| {
+            let mut items: Vec<(u32, u32)> = items.into_iter().collect();
+            items.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            BlockerCluster {
+                team_id: ix
+                    .teams
+                    .get(team as usize)
+                    .map(|t| t.id.clone())
+                    .unwrap_or_default(),
+                team_name: if team == NONE {
+                    "No team".into()
+                } else {
+                    team_name(ix, team).unwrap_or_default()
+                },
+                blocked_items,
+                blocked_days,
+                blockers: items
+                    .into_iter()
+                    .take(EXAMPLES)
+                    .map(|(i, blocks)| BlockerItem {
+                        item: item_ref(ix, i),
+                        blocks,
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    blocker_clusters.sort_by(|a, b| {
+        b.blocked_days
+            .total_cmp(&a.blocked_days)
+            .then(a.team_name.cmp(&b.team_name))
+    });
+
+    let queues = Stage::ALL
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.is_waiting())
+        .map(|(k, stage)| QueueSeries {
+            stage: *stage,
+            counts: engine::running(&pass.queues[k], n),
+        })
+        .filter(|q| q.counts.iter().any(|c| *c > 0))
+        .collect();
+
+    let segment = |name: &str, pick: fn(&engine::PrTimes) -> Option<f64>| {
+        let mut values: Vec<f64> = pass.pull_requests.iter().filter_map(pick).collect();
+        PrSegment {
+            segment: name.into(),
+            days: engine::percentiles(&mut values),
+        }
+    };
+    let pr_segments = vec![
+        segment("coding", |p| p.coding),
+        segment("pickup", |p| p.pickup),
+        segment("review", |p| p.review),
+        segment("merge", |p| p.merge),
+    ];
+
+    BottleneckReport {
+        range: range_info(scope),
+        items: pass.items,
+        skipped: pass.skipped,
+        stages: Stage::ALL.to_vec(),
+        matrix,
+        wait_reasons,
+        blocker_clusters,
+        queues,
+        pull_requests: pass.pull_requests.len() as u32,
+        pr_segments,
+        notes: notes(ix, &pass),
+    }
+}
+
+/// The index, the mapping and the scope of a filter on a workspace.
+pub async fn prepare(
+    ws: &Workspace,
+    filter: &FlowFilter,
+    now: i64,
+) -> CoreResult<(std::sync::Arc<WorkIndex>, Mapping, Scope)> {
+    let ix = ws.index().await?;
+    let rows = repo::workflow_maps::list(ws.pool()).await?;
+    let mapping = Mapping::build(&ix, &rows);
+    let scope = Scope::resolve(&ix, filter, now, &ix.intent_parents)?;
+    Ok((ix, mapping, scope))
+}
+
+/// Fills in the titles of item references (the index keeps only folded titles).
+async fn titles(ws: &Workspace, refs: Vec<&mut ItemRef>) -> CoreResult<()> {
+    if refs.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<&str> = refs.iter().map(|r| r.id.as_str()).collect();
+    let json = serde_json::to_string(&ids).map_err(|e| crate::CoreError::Invalid(e.to_string()))?;
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT i.id, i.title FROM json_each(?1) j JOIN items i ON i.id = j.value")
+            .bind(json)
+            .fetch_all(ws.pool())
+            .await?;
+    let by_id: HashMap<String, String> = rows.into_iter().collect();
+    for r in refs {
+        if let Some(title) = by_id.get(&r.id) {
+            r.title = title.clone();
+        }
+    }
+    Ok(())
+}
+
+/// The Flow page of a workspace, measured at `now` at the latest.
+pub async fn flow_report(ws: &Workspace, filter: &FlowFilter, now: i64) -> CoreResult<FlowReport> {
+    let (ix, mapping, scope) = prepare(ws, filter, now).await?;
+    let mut report = compute_flow(&ix, &mapping, &scope);
+    titles(ws, report.aging.iter_mut().map(|a| &mut a.item).collect()).await?;
+    Ok(report)
+}
+
+/// The Bottlenecks page of a workspace, measured at `now` at the latest.
+pub async fn bottleneck_report(
+    ws: &Workspace,
+    filter: &FlowFilter,
+    now: i64,
+) -> CoreResult<BottleneckReport> {
+    let (ix, mapping, scope) = prepare(ws, filter, now).await?;
+    let mut report = compute_bottlenecks(&ix, &mapping, &scope);
+    let mut refs: Vec<&mut ItemRef> = Vec::new();
+    for w in report.wait_reasons.iter_mut() {
+        refs.extend(w.examples.iter_mut().map(|e| &mut e.item));
+    }
+    for c in report.blocker_clusters.iter_mut() {
+        refs.extend(c.blockers.iter_mut().map(|b| &mut b.item));
+    }
+    titles(ws, refs).await?;
+    Ok(report)
+}

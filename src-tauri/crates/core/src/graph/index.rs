@@ -12,7 +12,7 @@ use std::borrow::Cow;
 use sqlx::Row;
 
 use crate::error::{CoreError, CoreResult};
-use crate::graph::model::{FlowState, ItemKind, Provenance, SourceKind, TransitionKind};
+use crate::graph::model::{FlowState, ItemKind, LinkKind, Provenance, SourceKind, TransitionKind};
 
 /// "No value" in a `u32` index column.
 pub const NONE: u32 = u32::MAX;
@@ -60,6 +60,8 @@ pub struct IndexedItem {
     /// Its changes: `events[first_event .. first_event + event_count]`, in time order.
     pub first_event: u32,
     pub event_count: u32,
+    /// The source recorded some of its changes out of time order (they are kept in time order).
+    pub out_of_order: bool,
 }
 
 /// What an [`Event`] records.
@@ -96,6 +98,8 @@ pub struct WorkIndex {
     pub teams: Vec<Named>,
     pub sources: Vec<IndexedSource>,
     pub intents: Vec<Named>,
+    /// The parent of each intent (a position in `intents`).
+    pub intent_parents: Vec<Option<u32>>,
     pub people: Vec<Named>,
     pub people_is_bot: Vec<bool>,
     pub states: Vec<StateKey>,
@@ -108,6 +112,19 @@ pub struct WorkIndex {
     pub transition_rows: u64,
     pub link_rows: u64,
     pub open_blocking_links: u64,
+    /// Every link between two indexed items.
+    pub links: Vec<IndexedLink>,
+}
+
+/// A typed edge between two items (positions in [`WorkIndex::items`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct IndexedLink {
+    pub from: u32,
+    pub to: u32,
+    pub kind: LinkKind,
+    pub created: i64,
+    /// When the source removed it (None while it stands).
+    pub removed: Option<i64>,
 }
 
 impl WorkIndex {
@@ -128,6 +145,7 @@ impl WorkIndex {
             .map(|s| s.len() + 16)
             .sum();
         self.items.capacity() * std::mem::size_of::<IndexedItem>()
+            + self.links.capacity() * std::mem::size_of::<IndexedLink>()
             + self.events.capacity() * std::mem::size_of::<Event>()
             + strings
     }
@@ -218,6 +236,19 @@ struct TransitionTuple<'a> {
     actor_id: Option<Cow<'a, str>>,
 }
 
+/// A `links` row as the loader reads it.
+#[derive(serde::Deserialize)]
+struct LinkTuple<'a> {
+    #[serde(borrow)]
+    from: Cow<'a, str>,
+    #[serde(borrow)]
+    to: Cow<'a, str>,
+    #[serde(borrow)]
+    kind: Cow<'a, str>,
+    created_at: i64,
+    removed_at: Option<i64>,
+}
+
 fn damaged(table: &str, err: &serde_json::Error) -> CoreError {
     CoreError::Corrupt {
         path: std::path::PathBuf::new(),
@@ -257,7 +288,8 @@ pub async fn load(pool: &sqlx::SqlitePool, generation: u64) -> CoreResult<WorkIn
         });
     }
     let mut intent_of = HashMap::new();
-    for row in sqlx::query("SELECT id, title FROM intents ORDER BY created_at, id")
+    let mut parents: Vec<Option<String>> = Vec::new();
+    for row in sqlx::query("SELECT id, title, parent_id FROM intents ORDER BY created_at, id")
         .fetch_all(pool)
         .await?
     {
@@ -266,7 +298,12 @@ pub async fn load(pool: &sqlx::SqlitePool, generation: u64) -> CoreResult<WorkIn
             id: row.get(0),
             name: row.get(1),
         });
+        parents.push(row.get(2));
     }
+    ix.intent_parents = parents
+        .iter()
+        .map(|p| p.as_deref().and_then(|p| intent_of.get(p).copied()))
+        .collect();
     let mut person_of = HashMap::new();
     for row in sqlx::query("SELECT id, display_name, is_bot FROM people")
         .fetch_all(pool)
@@ -329,6 +366,7 @@ pub async fn load(pool: &sqlx::SqlitePool, generation: u64) -> CoreResult<WorkIn
                 current_state,
                 first_event: 0,
                 event_count: 0,
+                out_of_order: false,
             });
         }
     }
@@ -422,6 +460,8 @@ pub async fn load(pool: &sqlx::SqlitePool, generation: u64) -> CoreResult<WorkIn
         let rec = &mut ix.items[item as usize];
         rec.first_event = ix.events.len() as u32;
         rec.event_count = (end - start) as u32;
+        // In time order the source's recording order (seq) should also increase.
+        rec.out_of_order = staged[start..end].windows(2).any(|w| w[1].2 < w[0].2);
         ix.events.extend(staged[start..end].iter().map(|s| s.3));
         start = end;
     }
@@ -441,13 +481,33 @@ pub async fn load(pool: &sqlx::SqlitePool, generation: u64) -> CoreResult<WorkIn
         }
     }
 
-    let (links, open_blocking): (i64, i64) = sqlx::query_as(
-        "SELECT COUNT(*), COALESCE(SUM(kind = 'blocks' AND removed_at IS NULL), 0) FROM links",
+    let json: String = sqlx::query_scalar(
+        "SELECT json_group_array(json_array(from_item_id, to_item_id, kind, created_at, removed_at)) FROM links",
     )
     .fetch_one(pool)
     .await?;
-    ix.link_rows = links as u64;
-    ix.open_blocking_links = open_blocking as u64;
+    let rows: Vec<LinkTuple<'_>> =
+        serde_json::from_str(&json).map_err(|err| damaged("links", &err))?;
+    ix.link_rows = rows.len() as u64;
+    for row in rows {
+        let (Some(&from), Some(&to), Some(kind)) = (
+            item_of.get(row.from.as_ref()),
+            item_of.get(row.to.as_ref()),
+            LinkKind::parse(&row.kind),
+        ) else {
+            continue;
+        };
+        if kind == LinkKind::Blocks && row.removed_at.is_none() {
+            ix.open_blocking_links += 1;
+        }
+        ix.links.push(IndexedLink {
+            from,
+            to,
+            kind,
+            created: row.created_at,
+            removed: row.removed_at,
+        });
+    }
     tracing::debug!(
         items = ix.items.len(),
         events = ix.events.len(),

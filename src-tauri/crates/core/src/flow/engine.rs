@@ -1,0 +1,332 @@
+//! The single pass over the in-memory index that every flow number comes from.
+//!
+//! For each item in the slice: resolve its changes through the workflow mapping, derive its
+//! timeline, and add it to every accumulator (cumulative flow, WIP, throughput, cycle times,
+//! efficiency, stage times, queues). Nothing here touches SQLite.
+
+use std::collections::HashMap;
+
+use crate::graph::index::{EventKind, WorkIndex, NONE, VERDICT_APPROVED};
+use crate::graph::model::{FlowState, ItemKind};
+use crate::time::DAY_MS;
+
+use super::filter::Scope;
+use super::mapping::Mapping;
+use super::percentile;
+use super::report::Stage;
+use super::timeline::{derive, Segment, Step, Timeline};
+
+const STATES: usize = 5;
+const STAGES: usize = Stage::ALL.len();
+
+/// A finished item.
+#[derive(Debug, Clone, Copy)]
+pub struct Finished {
+    pub item: u32,
+    pub finish: i64,
+    /// Cycle time in days (None when the item never left New before finishing).
+    pub cycle: Option<f64>,
+    pub lead: f64,
+}
+
+/// An item in progress at `as_of`.
+#[derive(Debug, Clone, Copy)]
+pub struct InProgress {
+    pub item: u32,
+    pub stage: Stage,
+    pub age: f64,
+    /// When its current effective state began (for "waiting since").
+    pub since: i64,
+}
+
+/// A pull request merged in the range: its segments in days (None when a point is missing).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PrTimes {
+    pub coding: Option<f64>,
+    pub pickup: Option<f64>,
+    pub review: Option<f64>,
+    pub merge: Option<f64>,
+}
+
+/// Everything accumulated by one pass.
+#[derive(Debug, Default)]
+pub struct Pass {
+    pub items: u32,
+    pub skipped: u32,
+    /// (state, items) for unmapped states met, in first-met order.
+    pub unmapped: Vec<(u32, u32)>,
+    pub out_of_order: u32,
+    pub before_creation: u32,
+    pub cfd: Vec<Vec<i64>>,
+    pub wip: Vec<i64>,
+    pub queues: Vec<Vec<i64>>,
+    pub throughput: Vec<u32>,
+    pub finished: Vec<Finished>,
+    pub in_progress: Vec<InProgress>,
+    /// Items waiting at `as_of` (started or not): (item, since when).
+    pub waiting_now: Vec<(u32, i64)>,
+    pub efficiency: Vec<(i64, i64)>,
+    /// Per team slot (teams, then "no team"), per stage: Σ ms and per-item ms.
+    pub stage_total: Vec<[i64; STAGES]>,
+    pub stage_items: Vec<Vec<Vec<f64>>>,
+    /// Per stage: (item, ms) of every item that spent time there, for examples.
+    pub stage_examples: Vec<Vec<(u32, i64)>>,
+    pub kinds_finished: HashMap<ItemKind, u32>,
+    pub kinds_in_progress: HashMap<ItemKind, u32>,
+    pub pull_requests: Vec<PrTimes>,
+}
+
+fn days(ms: i64) -> f64 {
+    ms as f64 / DAY_MS as f64
+}
+
+/// Adds +1 from day `from` (inclusive) to `to` (exclusive) into a difference array.
+fn add_days(diff: &mut [i64], from: i64, to: i64) {
+    let n = diff.len() as i64 - 1;
+    let (from, to) = (from.clamp(0, n), to.clamp(0, n));
+    if from < to {
+        diff[from as usize] += 1;
+        diff[to as usize] -= 1;
+    }
+}
+
+/// Turns a difference array into running counts.
+pub fn running(diff: &[i64], days: usize) -> Vec<u32> {
+    let mut total = 0i64;
+    diff[..days]
+        .iter()
+        .map(|d| {
+            total += d;
+            total.max(0) as u32
+        })
+        .collect()
+}
+
+fn team_slot(ix: &WorkIndex, team: u32) -> usize {
+    if team == NONE {
+        ix.teams.len()
+    } else {
+        team as usize
+    }
+}
+
+/// Runs the pass. `keep` restricts it further (drill-downs); the scope's slice always applies.
+pub fn run(ix: &WorkIndex, mapping: &Mapping, scope: &Scope) -> Pass {
+    let days = scope.days;
+    let slots = ix.teams.len() + 1;
+    let mut pass = Pass {
+        cfd: vec![vec![0; days + 1]; STATES],
+        wip: vec![0; days + 1],
+        queues: vec![vec![0; days + 1]; STAGES],
+        throughput: vec![0; days],
+        stage_total: vec![[0; STAGES]; slots],
+        stage_items: vec![vec![Vec::new(); STAGES]; slots],
+        stage_examples: vec![Vec::new(); STAGES],
+        ..Pass::default()
+    };
+    let mut steps: Vec<(i64, Step)> = Vec::with_capacity(64);
+    let mut unmapped_at: HashMap<u32, usize> = HashMap::new();
+    let range_start = scope.from;
+    let range_end = scope.as_of;
+
+    for i in 0..ix.items.len() {
+        if !scope.keeps(ix, i) {
+            continue;
+        }
+        let item = &ix.items[i];
+        if item.created > scope.as_of {
+            continue;
+        }
+        pass.items += 1;
+        let events = ix.events_of(i);
+        steps.clear();
+        let mut unmapped = None;
+        for e in events {
+            match e.kind {
+                EventKind::State => {
+                    let meaning = mapping.resolve(e.code, item.team);
+                    if meaning.is_none() && e.at <= scope.as_of && unmapped.is_none() {
+                        unmapped = Some(e.code);
+                    }
+                    steps.push((e.at, Step::State(meaning)));
+                }
+                EventKind::Flag => steps.push((e.at, Step::Flag(e.code == 1))),
+                EventKind::Review => {}
+            }
+        }
+        let initial = mapping.resolve(item.initial_state, item.team);
+        if initial.is_none() {
+            unmapped = unmapped.or(Some(item.initial_state));
+        }
+        let timeline = match derive(item.created, initial, &steps, scope.as_of, scope.rule) {
+            Ok(t) => t,
+            Err(_) => {
+                pass.skipped += 1;
+                pass.items -= 1;
+                if let Some(state) = unmapped {
+                    match unmapped_at.get(&state) {
+                        Some(&at) => pass.unmapped[at].1 += 1,
+                        None => {
+                            unmapped_at.insert(state, pass.unmapped.len());
+                            pass.unmapped.push((state, 1));
+                        }
+                    }
+                }
+                continue;
+            }
+        };
+        if item.out_of_order {
+            pass.out_of_order += 1;
+        }
+        if events.first().is_some_and(|e| e.at < item.created) {
+            pass.before_creation += 1;
+        }
+        add_item(ix, scope, &mut pass, i, &timeline, range_start, range_end);
+    }
+    pass
+}
+
+fn state_index(flow: FlowState) -> usize {
+    FlowState::ALL.iter().position(|s| *s == flow).unwrap_or(0)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn add_item(
+    ix: &WorkIndex,
+    scope: &Scope,
+    pass: &mut Pass,
+    i: usize,
+    t: &Timeline,
+    range_start: i64,
+    range_end: i64,
+) {
+    let item = &ix.items[i];
+    let last = t.segments.len().saturating_sub(1);
+    // Cumulative flow and queues: the state at the end of each day. The last segment lasts.
+    for (n, s) in t.segments.iter().enumerate() {
+        let from = scope.first_day_ending_at_or_after(s.start);
+        let to = if n == last {
+            i64::MAX / 4
+        } else {
+            scope.first_day_ending_at_or_after(s.end)
+        };
+        add_days(&mut pass.cfd[state_index(s.flow)], from, to);
+        if let Some(stage) = Stage::of(s.flow, s.reason).filter(|st| st.is_waiting()) {
+            add_days(&mut pass.queues[stage.index()], from, to);
+        }
+    }
+    // WIP: from the start of the cycle until it finishes (or is canceled).
+    if let Some(start) = t.start {
+        let end = t
+            .finish
+            .or(t.canceled)
+            .map_or(i64::MAX / 4, |e| scope.first_day_ending_at_or_after(e));
+        add_days(
+            &mut pass.wip,
+            scope.first_day_ending_at_or_after(start),
+            end,
+        );
+    }
+    // Finished in the range.
+    if let Some(finish) = t.finish.filter(|f| *f >= range_start && *f <= range_end) {
+        let day = scope.day_of(finish);
+        if day >= 0 && (day as usize) < pass.throughput.len() {
+            pass.throughput[day as usize] += 1;
+        }
+        pass.finished.push(Finished {
+            item: i as u32,
+            finish,
+            cycle: t.start.map(|s| days(finish - s)),
+            lead: days(finish - item.created),
+        });
+        *pass.kinds_finished.entry(item.kind).or_default() += 1;
+        if let Some(split) = t.cycle_split() {
+            pass.efficiency.push(split);
+        }
+        if item.kind == ItemKind::PullRequest {
+            pass.pull_requests.push(pr_times(ix, i, t, finish));
+        }
+    }
+    if let Some(s) = t.segments.last().filter(|s| s.flow == FlowState::Waiting) {
+        pass.waiting_now.push((i as u32, s.start));
+    }
+    // In progress at the end of the range.
+    if let (Some(start), None, None) = (t.start, t.finish, t.canceled) {
+        if let Some(s) = t.segments.last() {
+            if let Some(stage) = Stage::of(s.flow, s.reason) {
+                pass.in_progress.push(InProgress {
+                    item: i as u32,
+                    stage,
+                    age: days(scope.as_of - start),
+                    since: s.start,
+                });
+                *pass.kinds_in_progress.entry(item.kind).or_default() += 1;
+            }
+        }
+    }
+    // Time in each stage inside the range.
+    let slot = team_slot(ix, item.team);
+    let mut per_stage = [0i64; STAGES];
+    for s in &t.segments {
+        let overlap = s.end.min(range_end) - s.start.max(range_start);
+        if overlap <= 0 {
+            continue;
+        }
+        if let Some(stage) = Stage::of(s.flow, s.reason) {
+            per_stage[stage.index()] += overlap;
+        }
+    }
+    for (k, ms) in per_stage.iter().enumerate() {
+        if *ms > 0 {
+            pass.stage_total[slot][k] += ms;
+            pass.stage_items[slot][k].push(days(*ms));
+            pass.stage_examples[k].push((i as u32, *ms));
+        }
+    }
+}
+
+/// Coding → pickup → review → merge of a merged pull request.
+fn pr_times(ix: &WorkIndex, i: usize, t: &Timeline, finish: i64) -> PrTimes {
+    let item = &ix.items[i];
+    let ready = t
+        .segments
+        .iter()
+        .find(|s: &&Segment| s.flow == FlowState::Waiting || s.flow == FlowState::Done)
+        .map(|s| s.start)
+        .unwrap_or(finish);
+    let reviews: Vec<(i64, u32)> = ix
+        .events_of(i)
+        .iter()
+        .filter(|e| e.kind == EventKind::Review && e.actor != item.author && e.at <= finish)
+        .map(|e| (e.at, e.code))
+        .collect();
+    let first_review = reviews.first().map(|r| r.0.max(ready));
+    let last_approval = reviews
+        .iter()
+        .rev()
+        .find(|r| r.1 == VERDICT_APPROVED)
+        .map(|r| r.0.max(ready));
+    let review_end = last_approval.or(first_review.map(|_| finish));
+    PrTimes {
+        coding: Some(days(ready - item.created)),
+        pickup: first_review.map(|r| days(r - ready)),
+        review: match (first_review, review_end) {
+            (Some(a), Some(b)) => Some(days(b.max(a) - a)),
+            _ => None,
+        },
+        merge: last_approval.map(|a| days(finish - a)),
+    }
+}
+
+/// Nearest-rank percentiles and the mean of a list of day counts (sorted in place).
+pub fn percentiles(values: &mut [f64]) -> super::report::Percentiles {
+    values.sort_by(f64::total_cmp);
+    let count = values.len() as u32;
+    super::report::Percentiles {
+        count,
+        p50: percentile::nearest_rank(values, 50.0),
+        p85: percentile::nearest_rank(values, 85.0),
+        p95: percentile::nearest_rank(values, 95.0),
+        mean: (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64),
+    }
+}

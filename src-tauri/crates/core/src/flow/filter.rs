@@ -1,0 +1,206 @@
+//! What a flow question covers: a date range, a slice of the work, a cycle rule, a time zone.
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+use crate::error::{CoreError, CoreResult};
+use crate::graph::index::{WorkIndex, NONE};
+use crate::graph::model::{ItemKind, Provenance};
+use crate::time::DAY_MS;
+
+use super::timeline::CycleRule;
+
+/// The filters of the Flow and Bottlenecks pages (and `baton flow`). Empty lists mean "all".
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase", default)]
+pub struct FlowFilter {
+    /// First day of the range (`YYYY-MM-DD`, in the filter's time zone). Default: 89 days
+    /// before `to` (a 90-day range).
+    pub from: Option<String>,
+    /// Last day of the range, included. Default: the day of the latest change in the workspace.
+    pub to: Option<String>,
+    /// Team ids ("" selects items without a team).
+    pub teams: Vec<String>,
+    /// Source ids.
+    pub sources: Vec<String>,
+    pub kinds: Vec<ItemKind>,
+    pub provenances: Vec<Provenance>,
+    /// Intent ids: items linked to the intent or to one of its descendants.
+    pub intents: Vec<String>,
+    pub rule: CycleRule,
+    /// Minutes east of UTC in which calendar days are counted (UTC+2 is 120). Default 0.
+    pub utc_offset_minutes: i32,
+}
+
+/// A filter resolved against one index: positions instead of ids, milliseconds instead of days.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    /// Start of the first day (UTC ms).
+    pub from: i64,
+    /// Number of days in the range (the last may be cut short by `as_of`).
+    pub days: usize,
+    /// The instant everything is measured at: the end of the last day, or now if earlier.
+    pub as_of: i64,
+    pub offset_ms: i64,
+    pub rule: CycleRule,
+    /// Keep items of these teams (positions; [`NONE`] for no team); None = all.
+    teams: Option<Vec<u32>>,
+    sources: Option<Vec<u32>>,
+    kinds: Vec<ItemKind>,
+    provenances: Vec<Provenance>,
+    /// Intent positions that count (the chosen ones and their descendants); None = all.
+    intents: Option<Vec<bool>>,
+}
+
+/// The most days a range may span (ten years).
+pub const MAX_DAYS: i64 = 3_660;
+
+fn parse_day(text: &str, what: &str) -> CoreResult<i64> {
+    let date = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+        CoreError::Invalid(format!(
+            "{what} must be a date like 2026-03-01, not \"{text}\""
+        ))
+    })?;
+    Ok(date
+        .and_hms_opt(0, 0, 0)
+        .map(|t| t.and_utc().timestamp_millis())
+        .unwrap_or(0))
+}
+
+impl Scope {
+    /// Resolves `filter` against `ix`, measuring at `now` (ms) at the latest.
+    pub fn resolve(
+        ix: &WorkIndex,
+        filter: &FlowFilter,
+        now: i64,
+        intent_parents: &[Option<u32>],
+    ) -> CoreResult<Scope> {
+        if filter.utc_offset_minutes.abs() > 14 * 60 {
+            return Err(CoreError::Invalid(
+                "the UTC offset must be within ±14 hours".into(),
+            ));
+        }
+        let offset_ms = i64::from(filter.utc_offset_minutes) * 60_000;
+        let latest = ix
+            .items
+            .iter()
+            .map(|i| i.updated)
+            .max()
+            .unwrap_or(now)
+            .min(now);
+        // Local midnight of a UTC instant's local day.
+        let local_day_start = |t: i64| (t + offset_ms).div_euclid(DAY_MS) * DAY_MS - offset_ms;
+        let to_start = match &filter.to {
+            Some(day) => parse_day(day, "the end of the range")? - offset_ms,
+            None => local_day_start(latest),
+        };
+        let from = match &filter.from {
+            Some(day) => parse_day(day, "the start of the range")? - offset_ms,
+            None => to_start - 89 * DAY_MS,
+        };
+        if from > to_start {
+            return Err(CoreError::Invalid("the range starts after it ends".into()));
+        }
+        let days = (to_start - from) / DAY_MS + 1;
+        if days > MAX_DAYS {
+            return Err(CoreError::Invalid(format!(
+                "a range spans at most {MAX_DAYS} days"
+            )));
+        }
+        let as_of = (to_start + DAY_MS).min(now);
+
+        let positions =
+            |wanted: &[String], ids: &mut dyn Iterator<Item = &str>| -> Option<Vec<u32>> {
+                if wanted.is_empty() {
+                    return None;
+                }
+                let ids: Vec<&str> = ids.collect();
+                Some(
+                    wanted
+                        .iter()
+                        .filter_map(|w| {
+                            if w.is_empty() {
+                                Some(NONE)
+                            } else {
+                                ids.iter().position(|id| id == w).map(|p| p as u32)
+                            }
+                        })
+                        .collect(),
+                )
+            };
+        let teams = positions(&filter.teams, &mut ix.teams.iter().map(|t| t.id.as_str()));
+        let sources = positions(
+            &filter.sources,
+            &mut ix.sources.iter().map(|s| s.id.as_str()),
+        );
+        let intents = positions(
+            &filter.intents,
+            &mut ix.intents.iter().map(|n| n.id.as_str()),
+        )
+        .map(|chosen| {
+            // An intent counts if it or one of its ancestors was chosen.
+            (0..ix.intents.len())
+                .map(|mut at| {
+                    for _ in 0..64 {
+                        if chosen.contains(&(at as u32)) {
+                            return true;
+                        }
+                        match intent_parents.get(at).copied().flatten() {
+                            Some(parent) => at = parent as usize,
+                            None => return false,
+                        }
+                    }
+                    false
+                })
+                .collect()
+        });
+        Ok(Scope {
+            from,
+            days: days as usize,
+            as_of,
+            offset_ms,
+            rule: filter.rule,
+            teams,
+            sources,
+            kinds: filter.kinds.clone(),
+            provenances: filter.provenances.clone(),
+            intents,
+        })
+    }
+
+    /// Whether item `i` is in the slice.
+    pub fn keeps(&self, ix: &WorkIndex, i: usize) -> bool {
+        let item = &ix.items[i];
+        self.teams.as_ref().is_none_or(|t| t.contains(&item.team))
+            && self
+                .sources
+                .as_ref()
+                .is_none_or(|s| s.contains(&item.source))
+            && (self.kinds.is_empty() || self.kinds.contains(&item.kind))
+            && (self.provenances.is_empty() || self.provenances.contains(&item.provenance))
+            && self
+                .intents
+                .as_ref()
+                .is_none_or(|ok| ok.get(item.intent as usize).copied().unwrap_or(false))
+    }
+
+    /// The day (0-based) instant `t` falls in; may be outside `0..days`.
+    pub fn day_of(&self, t: i64) -> i64 {
+        (t - self.from).div_euclid(DAY_MS)
+    }
+
+    /// The first day whose end is at or after `t` (the first day a state entered at `t` is
+    /// counted at the end of).
+    pub fn first_day_ending_at_or_after(&self, t: i64) -> i64 {
+        // End of day d = from + (d + 1) * DAY.
+        (t - self.from + DAY_MS - 1).div_euclid(DAY_MS) - 1
+    }
+
+    /// The calendar date (`YYYY-MM-DD`) of day `d`.
+    pub fn date(&self, d: usize) -> String {
+        let local = self.from + self.offset_ms + d as i64 * DAY_MS;
+        chrono::DateTime::<chrono::Utc>::from_timestamp_millis(local)
+            .map(|t| t.format("%Y-%m-%d").to_string())
+            .unwrap_or_default()
+    }
+}

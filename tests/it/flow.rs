@@ -1,0 +1,465 @@
+//! Flow metrics on a hand-built history whose every number was worked out by hand
+//! (the derivations are in the comments), plus properties on generated data.
+
+use baton_core::demo::{self, DemoGraph, DemoOptions};
+use baton_core::flow::{self, CycleRule, FlowFilter, Stage};
+use baton_core::graph::model::*;
+use baton_core::graph::Workspace;
+
+/// Monday 2026-03-02T00:00:00Z.
+const T0: i64 = 1_772_409_600_000;
+const H: i64 = 3_600_000;
+const D: i64 = 24 * H;
+
+fn item(id: &str, team: &str, kind: ItemKind, created: i64, state: &str) -> WorkItem {
+    WorkItem {
+        id: id.into(),
+        source_id: "jira".into(),
+        external_id: id.into(),
+        key: id.to_uppercase(),
+        url: format!("https://acme.atlassian.net/browse/{id}"),
+        kind,
+        title: format!("Item {id}"),
+        team_id: Some(team.into()),
+        owner_id: None,
+        author_id: None,
+        provenance: Provenance::Human,
+        provenance_agent: None,
+        provenance_confidence: 1.0,
+        raw_state: state.into(),
+        flow_state: FlowState::New,
+        wait_reason: None,
+        intent_id: None,
+        priority: None,
+        created_at: created,
+        started_at: None,
+        done_at: None,
+        updated_at: created,
+    }
+}
+
+/// (item, at, kind, to) changes; event ids are their positions.
+fn changes(list: &[(&str, i64, TransitionKind, &str)]) -> Vec<Transition> {
+    list.iter()
+        .enumerate()
+        .map(|(n, (item, at, kind, to))| Transition {
+            item_id: (*item).into(),
+            event_id: format!("h{n}"),
+            kind: *kind,
+            from_state: None,
+            to_state: (*to).into(),
+            at: *at,
+            actor_id: None,
+        })
+        .collect()
+}
+
+/// Team A: a1 (rework), a2 (reopened), a3 (blocked inside active work), a4 (never started),
+/// a5 (canceled), a6 (in progress at the end). Team B: b1 (same-day), b2 (unmapped state).
+fn history() -> DemoGraph {
+    use TransitionKind::{Flag, State};
+    let maps = [
+        ("Backlog", FlowState::New, None),
+        ("Ready", FlowState::Waiting, Some(WaitReason::Queue)),
+        ("In Progress", FlowState::Active, None),
+        ("In Review", FlowState::Waiting, Some(WaitReason::Review)),
+        ("Done", FlowState::Done, None),
+        ("Won't Do", FlowState::Canceled, None),
+    ];
+    DemoGraph {
+        sources: vec![Source {
+            id: "jira".into(),
+            kind: SourceKind::Jira,
+            name: "Jira".into(),
+            base_url: "https://acme.atlassian.net".into(),
+            scope: "{}".into(),
+            secret_ref: None,
+            poll_interval_s: 600,
+            enabled: true,
+            synthetic: true,
+            created_at: T0,
+        }],
+        teams: vec![
+            Team {
+                id: "a".into(),
+                name: "Alpha".into(),
+            },
+            Team {
+                id: "b".into(),
+                name: "Beta".into(),
+            },
+        ],
+        workflow_maps: maps
+            .iter()
+            .map(|(raw, flow, reason)| WorkflowMap {
+                source_id: "jira".into(),
+                team_id: String::new(),
+                raw_state: (*raw).into(),
+                flow_state: *flow,
+                wait_reason: *reason,
+                origin: "inferred".into(),
+            })
+            .collect(),
+        items: vec![
+            item("a1", "a", ItemKind::Feature, T0, "Done"),
+            item("a2", "a", ItemKind::Defect, T0, "Done"),
+            item("a3", "a", ItemKind::Feature, T0 + D, "Done"),
+            item("a4", "a", ItemKind::Task, T0, "Ready"),
+            item("a5", "a", ItemKind::Task, T0, "Won't Do"),
+            item("a6", "a", ItemKind::Feature, T0 + 2 * D, "In Review"),
+            item("b1", "b", ItemKind::Task, T0 + 3 * D + 10 * H, "Done"),
+            item("b2", "b", ItemKind::Task, T0, "Done"),
+        ],
+        transitions: changes(&[
+            ("a1", T0 + D, State, "Ready"),
+            ("a1", T0 + 2 * D, State, "In Progress"),
+            ("a1", T0 + 4 * D, State, "In Review"),
+            ("a1", T0 + 5 * D, State, "In Progress"),
+            ("a1", T0 + 6 * D, State, "Done"),
+            ("a2", T0 + D, State, "In Progress"),
+            ("a2", T0 + 3 * D, State, "Done"),
+            ("a2", T0 + 5 * D, State, "In Progress"),
+            ("a2", T0 + 8 * D, State, "Done"),
+            ("a3", T0 + 2 * D, State, "Ready"),
+            ("a3", T0 + 3 * D, State, "In Progress"),
+            ("a3", T0 + 4 * D, Flag, "blocked"),
+            ("a3", T0 + 6 * D, Flag, "unblocked"),
+            ("a3", T0 + 7 * D, State, "Done"),
+            ("a4", T0 + 2 * D, State, "Ready"),
+            ("a5", T0 + D, State, "In Progress"),
+            ("a5", T0 + 3 * D, State, "Won't Do"),
+            ("a6", T0 + 3 * D, State, "In Progress"),
+            ("a6", T0 + 9 * D, State, "In Review"),
+            ("b1", T0 + 3 * D + 10 * H, State, "In Progress"),
+            ("b1", T0 + 3 * D + 15 * H, State, "Done"),
+            ("b2", T0 + D, State, "Foo"),
+            ("b2", T0 + 2 * D, State, "Done"),
+        ]),
+        ..DemoGraph::default()
+    }
+}
+
+async fn workspace(dir: &std::path::Path) -> Workspace {
+    let ws = Workspace::create(&dir.join("flow.baton")).await.unwrap();
+    demo::write(&ws, &history()).await.unwrap();
+    ws
+}
+
+/// The ten days 2026-03-02 ..= 2026-03-11, measured at their end.
+fn ten_days() -> FlowFilter {
+    FlowFilter {
+        from: Some("2026-03-02".into()),
+        to: Some("2026-03-11".into()),
+        ..FlowFilter::default()
+    }
+}
+
+const NOW: i64 = T0 + 10 * D;
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-9
+}
+
+#[tokio::test]
+async fn cycle_lead_throughput_and_percentiles_by_hand() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path()).await;
+    let r = flow::flow_report(&ws, &ten_days(), NOW).await.unwrap();
+    assert_eq!(r.range.dates.len(), 10);
+    assert_eq!(
+        (r.items, r.skipped),
+        (7, 1),
+        "b2 passes through the unmapped state Foo and is left out"
+    );
+    // Finished in the range: a1 day 6, a2 day 8 (last entry into done), a3 day 7, b1 day 3.
+    assert_eq!(r.throughput_daily, vec![0, 0, 0, 1, 0, 0, 1, 1, 1, 0]);
+    assert_eq!(r.throughput_total, 4);
+    // Cycle times: a1 2d→6d = 4, a2 1d→8d = 7, a3 3d→7d = 4, b1 5 hours.
+    // Sorted [0.208, 4, 4, 7]: p50 rank ceil(2) = 4; p85 rank ceil(3.4) = 7; p95 = 7.
+    assert_eq!(r.cycle_time.count, 4);
+    assert_eq!(
+        (r.cycle_time.p50, r.cycle_time.p85, r.cycle_time.p95),
+        (Some(4.0), Some(7.0), Some(7.0))
+    );
+    assert!(close(r.cycle_time.mean.unwrap(), (5.0 / 24.0 + 15.0) / 4.0));
+    // Lead times: a1 6, a2 8, a3 6 (created day 1), b1 5 hours → p50 rank 2 = 6.
+    assert_eq!(r.lead_time.p50, Some(6.0));
+    let weeks: Vec<(String, u32)> = r
+        .throughput_weekly
+        .iter()
+        .map(|w| (w.week.clone(), w.count))
+        .collect();
+    assert_eq!(
+        weeks,
+        vec![("2026-03-02".to_owned(), 2), ("2026-03-09".to_owned(), 2)],
+        "weeks start on Monday: days 0-6, then 7-9"
+    );
+    let alpha = r
+        .cycle_time_by_team
+        .iter()
+        .find(|t| t.team_name == "Alpha")
+        .unwrap();
+    assert_eq!(
+        (alpha.cycle_time.count, alpha.cycle_time.p50),
+        (3, Some(4.0))
+    );
+}
+
+#[tokio::test]
+async fn first_entry_rule_finishes_reopened_work_at_its_first_done() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path()).await;
+    let filter = FlowFilter {
+        rule: CycleRule::FirstEntry,
+        ..ten_days()
+    };
+    let r = flow::flow_report(&ws, &filter, NOW).await.unwrap();
+    assert_eq!(
+        r.throughput_daily,
+        vec![0, 0, 0, 2, 0, 0, 1, 1, 0, 0],
+        "a2 now finishes on day 3, with b1"
+    );
+    assert_eq!(
+        r.cycle_time.p85,
+        Some(4.0),
+        "a2's cycle is 2 days: sorted [0.208, 2, 4, 4]"
+    );
+}
+
+#[tokio::test]
+async fn wip_and_cumulative_flow_at_the_end_of_each_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path()).await;
+    let r = flow::flow_report(&ws, &ten_days(), NOW).await.unwrap();
+    // In the cycle at the end of day d: a1 [2,6) a2 [1,8) a3 [3,7) a5 [1,3) a6 [3,∞);
+    // b1's 5-hour cycle never spans a day's end.
+    assert_eq!(r.wip_daily, vec![2, 3, 4, 4, 4, 3, 2, 1, 1, 1]);
+    let band = |state: FlowState| {
+        r.cfd
+            .iter()
+            .find(|b| b.state == state)
+            .unwrap()
+            .counts
+            .clone()
+    };
+    assert_eq!(
+        band(FlowState::Done),
+        vec![0, 0, 1, 2, 1, 2, 3, 4, 4, 4],
+        "a2 leaves done when reopened on day 5"
+    );
+    assert_eq!(
+        band(FlowState::Canceled),
+        vec![0, 0, 1, 1, 1, 1, 1, 1, 1, 1]
+    );
+    assert_eq!(
+        band(FlowState::Waiting),
+        vec![1, 2, 1, 3, 2, 1, 1, 1, 2, 2],
+        "the blocked flag makes a3 wait on days 4-5"
+    );
+    assert_eq!(band(FlowState::Active), vec![2, 3, 3, 1, 3, 3, 2, 1, 0, 0]);
+    assert_eq!(band(FlowState::New), vec![2, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
+    let existing = [5, 6, 6, 7, 7, 7, 7, 7, 7, 7];
+    for (d, expected) in existing.iter().enumerate() {
+        let sum: u32 = r.cfd.iter().map(|b| b.counts[d]).sum();
+        assert_eq!(
+            sum, *expected,
+            "bands sum to the items that exist at the end of day {d}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn efficiency_aging_distribution_and_notes() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path()).await;
+    let r = flow::flow_report(&ws, &ten_days(), NOW).await.unwrap();
+    // Active / waiting inside each cycle: a1 3/1, a2 5/2 (its 2 done days count as waiting),
+    // a3 2/2 (the blocked days inside active work count once, as waiting), b1 5h/0.
+    let active = 10.0 + 5.0 / 24.0;
+    assert!(close(r.efficiency.active_days, active));
+    assert!(close(r.efficiency.waiting_days, 5.0));
+    assert!(close(
+        r.efficiency.aggregate.unwrap(),
+        active / (active + 5.0)
+    ));
+    assert_eq!(
+        r.efficiency.histogram,
+        vec![0, 0, 0, 0, 0, 1, 0, 2, 0, 1],
+        "0.5, 0.71, 0.75, 1.0"
+    );
+    // a6 started on day 3 and is in review at the end: 7 days old, older than or equal to
+    // every finished cycle.
+    assert_eq!(r.in_progress, 1);
+    let a6 = &r.aging[0];
+    assert_eq!(
+        (a6.item.id.as_str(), a6.stage, a6.age_days, a6.pace),
+        ("a6", Stage::Review, 7.0, Some(100.0))
+    );
+    assert_eq!(a6.item.title, "Item a6", "titles are filled in");
+    let feature = r
+        .distribution
+        .iter()
+        .find(|k| k.kind == ItemKind::Feature)
+        .unwrap();
+    assert_eq!((feature.finished, feature.in_progress), (2, 1));
+    let note = r
+        .notes
+        .iter()
+        .find(|n| n.code == "unmapped_state")
+        .expect("the unmapped state is reported");
+    assert_eq!((note.items, note.raw_state.as_deref()), (1, Some("Foo")));
+    assert!(note.message.contains("1 item skipped"), "{}", note.message);
+}
+
+#[tokio::test]
+async fn days_follow_the_chosen_time_zone() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path()).await;
+    // b1 finished at 15:00 UTC on day 3: 01:00 the next day in UTC+10.
+    let utc = flow::flow_report(&ws, &ten_days(), NOW).await.unwrap();
+    let sydney = flow::flow_report(
+        &ws,
+        &FlowFilter {
+            utc_offset_minutes: 600,
+            ..ten_days()
+        },
+        NOW,
+    )
+    .await
+    .unwrap();
+    assert_eq!(utc.throughput_daily[3], 1);
+    assert_eq!(sydney.throughput_daily[3], 0);
+    assert_eq!(
+        sydney.throughput_daily[4], 1,
+        "the same finish falls on the next local day"
+    );
+    assert_eq!(sydney.throughput_total, 4);
+}
+
+#[tokio::test]
+async fn mapping_a_state_brings_its_items_back_without_a_resync() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path()).await;
+    let mut conn = ws.pool().acquire().await.unwrap();
+    baton_core::graph::repo::workflow_maps::upsert_many(
+        &mut conn,
+        &[WorkflowMap {
+            source_id: "jira".into(),
+            team_id: String::new(),
+            raw_state: "Foo".into(),
+            flow_state: FlowState::Active,
+            wait_reason: None,
+            origin: "user".into(),
+        }],
+    )
+    .await
+    .unwrap();
+    drop(conn);
+    let r = flow::flow_report(&ws, &ten_days(), NOW).await.unwrap();
+    assert_eq!((r.items, r.skipped), (8, 0));
+    assert!(r.notes.iter().all(|n| n.code != "unmapped_state"));
+    // b2: Foo (active) from day 1, done day 2 → a 1-day cycle, finished on day 2.
+    assert_eq!(r.throughput_daily[2], 1);
+}
+
+#[tokio::test]
+async fn bottlenecks_by_hand() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path()).await;
+    let r = flow::bottleneck_report(&ws, &ten_days(), NOW)
+        .await
+        .unwrap();
+    let alpha = r.matrix.iter().find(|t| t.team_name == "Alpha").unwrap();
+    let cell = |stage: Stage| alpha.cells.iter().find(|c| c.stage == stage).unwrap();
+    // Queue: a1 1d, a3 1d, a4 8d (Ready from day 2 to the end) → total 10, median rank 2 of [1,1,8] = 1.
+    assert_eq!(
+        (
+            cell(Stage::Queue).total_days,
+            cell(Stage::Queue).median_days,
+            cell(Stage::Queue).items
+        ),
+        (10.0, Some(1.0), 3)
+    );
+    // Active: a1 3, a2 5, a3 2, a5 2, a6 6 → 18.
+    assert_eq!(cell(Stage::Active).total_days, 18.0);
+    assert_eq!(cell(Stage::Blocked).total_days, 2.0, "a3's flagged days");
+    assert_eq!(
+        cell(Stage::Review).total_days,
+        2.0,
+        "a1 one day, a6 its last day"
+    );
+    let top = &r.wait_reasons[0];
+    assert_eq!(top.stage, Stage::Queue, "most waiting is in the queue");
+    assert!(close(top.share, 10.0 / 14.0));
+    assert_eq!(top.examples[0].item.id, "a4");
+    assert_eq!(top.examples[0].item.title, "Item a4");
+}
+
+#[tokio::test]
+async fn generated_data_keeps_the_flow_invariants() {
+    let dir = tempfile::tempdir().unwrap();
+    let end = T0 + 200 * D;
+    let ws = demo::build(
+        &dir.path().join("demo.baton"),
+        &DemoOptions {
+            items: 3_000,
+            seed: 7,
+            end,
+        },
+    )
+    .await
+    .unwrap();
+    let filter = FlowFilter {
+        from: Some("2025-06-01".into()),
+        to: Some("2026-09-30".into()),
+        ..FlowFilter::default()
+    };
+    let r = flow::flow_report(&ws, &filter, end).await.unwrap();
+    let ix = ws.index().await.unwrap();
+    for (d, date) in r.range.dates.iter().enumerate() {
+        let day_end = baton_core::time::parse_rfc3339(&format!("{date}T00:00:00Z")).unwrap() + D;
+        let existing = ix
+            .items
+            .iter()
+            .filter(|i| i.created < day_end.min(end))
+            .count() as u32;
+        let sum: u32 = r.cfd.iter().map(|b| b.counts[d]).sum();
+        assert_eq!(
+            sum,
+            existing - r.skipped.min(existing),
+            "CFD bands sum to the items that exist on {date}"
+        );
+    }
+    assert_eq!(r.throughput_daily.iter().sum::<u32>(), r.throughput_total);
+    assert_eq!(
+        r.throughput_total as usize,
+        ix.items
+            .iter()
+            .filter(|i| i.flow == FlowState::Done)
+            .count(),
+        "over the whole history, every done item finished once (last-entry rule)"
+    );
+    assert_eq!(
+        r.throughput_weekly.iter().map(|w| w.count).sum::<u32>(),
+        r.throughput_total,
+        "weeks add up to days"
+    );
+    // Little's law over a window in the middle of the history: average WIP ≈ throughput ×
+    // average cycle time, within 15% (edges, cancellations and daily sampling).
+    let mid = FlowFilter {
+        from: Some("2026-05-01".into()),
+        to: Some("2026-07-31".into()),
+        ..FlowFilter::default()
+    };
+    let m = flow::flow_report(&ws, &mid, end).await.unwrap();
+    let law = &m.littles_law;
+    let predicted = law.predicted_wip.unwrap();
+    assert!(
+        (law.average_wip - predicted).abs() / predicted < 0.15,
+        "Little's law: average WIP {:.1} vs throughput {:.2}/day x cycle {:.1}d = {:.1}",
+        law.average_wip,
+        law.throughput_per_day,
+        law.average_cycle_days.unwrap(),
+        predicted
+    );
+}
