@@ -3,7 +3,14 @@
 import { Component, type ErrorInfo, Fragment, type ReactNode } from "react";
 import { Icon } from "./Icon";
 
-type Props = { name: string; children: ReactNode; onReload?: () => void };
+type Props = {
+  /** What failed, as the user knows it ("Overview"). */
+  name: string;
+  children: ReactNode;
+  onReload?: () => void;
+  /** The whole window rather than one view: reloading reloads the page. */
+  whole?: boolean;
+};
 type State = { error: Error | null; attempt: number };
 
 export class ViewErrorBoundary extends Component<Props, State> {
@@ -11,6 +18,11 @@ export class ViewErrorBoundary extends Component<Props, State> {
 
   static getDerivedStateFromError(error: unknown): Partial<State> {
     return { error: error instanceof Error ? error : new Error(String(error)) };
+  }
+
+  override componentDidMount() {
+    // React is running (the fallback counts): the boot guard must not replace the page.
+    if (this.props.whole) window.__batonMounted = true;
   }
 
   override componentDidCatch(error: Error, info: ErrorInfo) {
@@ -28,16 +40,27 @@ export class ViewErrorBoundary extends Component<Props, State> {
       return (
         <div className="state state-error view-crash" role="alert" data-testid="view-error">
           <p className="state-title">
-            <Icon name="alert" /> The {this.props.name} view stopped working
+            <Icon name="alert" />{" "}
+            {this.props.whole
+              ? "Baton's interface stopped working"
+              : `The ${this.props.name} view stopped working`}
           </p>
           <p className="state-message">{error.message || error.name}</p>
           <p className="state-body">
-            The rest of Baton still works. Reloading the view asks the workspace for fresh data.
+            {this.props.whole
+              ? "Your workspace is safe: nothing was written. Reloading the window starts the interface again."
+              : "The rest of Baton still works. Reloading the view asks the workspace for fresh data."}
           </p>
           <div className="state-actions">
-            <button type="button" className="btn btn-primary" onClick={this.reload}>
-              <Icon name="refresh" /> Reload view
-            </button>
+            {this.props.whole ? (
+              <button type="button" className="btn btn-primary" onClick={() => window.location.reload()}>
+                <Icon name="refresh" /> Reload the window
+              </button>
+            ) : (
+              <button type="button" className="btn btn-primary" onClick={this.reload}>
+                <Icon name="refresh" /> Reload view
+              </button>
+            )}
           </div>
         </div>
       );
