@@ -162,7 +162,29 @@ try {
   }
 } finally {
   await driver.stop();
-  for (const child of children.reverse()) child.kill("SIGTERM");
-  rmSync(home, { recursive: true, force: true });
+  // Stop everything and wait for it to exit before removing its folders (the app may still be
+  // writing caches while it shuts down).
+  await Promise.all(
+    children.reverse().map(
+      (child) =>
+        new Promise((done) => {
+          if (child.exitCode !== null || child.signalCode !== null) return done();
+          const timer = setTimeout(() => {
+            child.kill("SIGKILL");
+            done();
+          }, 5_000);
+          child.once("exit", () => {
+            clearTimeout(timer);
+            done();
+          });
+          child.kill("SIGTERM");
+        }),
+    ),
+  );
+  try {
+    rmSync(home, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+  } catch (err) {
+    console.error(`[e2e] could not remove ${home}: ${err.message}`);
+  }
 }
 process.exit(failed ? 1 : 0);

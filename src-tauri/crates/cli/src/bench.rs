@@ -53,6 +53,15 @@ struct Report {
     figures: Vec<Figure>,
 }
 
+fn leak_unit(unit: &str) -> &'static str {
+    match unit {
+        "ms" => "ms",
+        "MiB" => "MiB",
+        "x" => "x",
+        _ => "",
+    }
+}
+
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1_000.0
 }
@@ -257,6 +266,28 @@ pub async fn run(args: BenchArgs) -> Result<(), CoreError> {
         None,
     );
     ws.close().await;
+
+    // The flow figures, measured by a fresh process that only opens the file (so its memory is
+    // a backend's, not the generator's).
+    let exe = std::env::current_exe()?;
+    let child = std::process::Command::new(exe)
+        .arg("bench-flow")
+        .arg(&path)
+        .arg("--runs")
+        .arg(args.runs.to_string())
+        .output()?;
+    if !child.status.success() {
+        return Err(CoreError::Invalid(format!(
+            "the flow benchmark failed: {}",
+            String::from_utf8_lossy(&child.stderr)
+        )));
+    }
+    let flow_figures: Vec<crate::bench_flow::Figure> = serde_json::from_slice(&child.stdout)
+        .map_err(|e| CoreError::Invalid(format!("flow benchmark output: {e}")))?;
+    for f in flow_figures {
+        push(&f.name, f.value, leak_unit(&f.unit), f.budget);
+    }
+
     if !args.keep {
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));

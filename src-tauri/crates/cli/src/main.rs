@@ -4,7 +4,13 @@
 //! what the Overview and the Work items table show, `baton bench` measures the work graph.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+/// mimalloc hands memory back to the system after the index load's large, short-lived buffers,
+/// which glibc's allocator tends to keep (see docs/architecture.md, "Memory").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod bench;
+mod bench_flow;
 mod table;
 
 use std::path::PathBuf;
@@ -124,6 +130,13 @@ enum Command {
     },
     /// Measure generation, insert throughput, open time and query latency.
     Bench(bench::BenchArgs),
+    /// (Used by `baton bench`.) Measure the flow figures on an existing file, as JSON.
+    #[command(hide = true)]
+    BenchFlow {
+        file: PathBuf,
+        #[arg(long, default_value_t = 5)]
+        runs: u32,
+    },
 }
 
 macro_rules! value_enum_for {
@@ -305,6 +318,7 @@ async fn run(command: Command) -> Result<(), CoreError> {
             }
         }
         Command::Bench(args) => bench::run(args).await?,
+        Command::BenchFlow { file, runs } => print_json(&bench_flow::run(&file, runs).await?)?,
     }
     Ok(())
 }

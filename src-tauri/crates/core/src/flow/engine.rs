@@ -142,15 +142,15 @@ pub fn run(ix: &WorkIndex, mapping: &Mapping, scope: &Scope) -> Pass {
         steps.clear();
         let mut unmapped = None;
         for e in events {
-            match e.kind {
+            match e.kind() {
                 EventKind::State => {
-                    let meaning = mapping.resolve(e.code, item.team);
+                    let meaning = mapping.resolve(e.code(), item.team);
                     if meaning.is_none() && e.at <= scope.as_of && unmapped.is_none() {
-                        unmapped = Some(e.code);
+                        unmapped = Some(e.code());
                     }
                     steps.push((e.at, Step::State(meaning)));
                 }
-                EventKind::Flag => steps.push((e.at, Step::Flag(e.code == 1))),
+                EventKind::Flag => steps.push((e.at, Step::Flag(e.code() == 1))),
                 EventKind::Review => {}
             }
         }
@@ -297,8 +297,8 @@ fn pr_times(ix: &WorkIndex, i: usize, t: &Timeline, finish: i64) -> PrTimes {
     let reviews: Vec<(i64, u32)> = ix
         .events_of(i)
         .iter()
-        .filter(|e| e.kind == EventKind::Review && e.actor != item.author && e.at <= finish)
-        .map(|e| (e.at, e.code))
+        .filter(|e| e.kind() == EventKind::Review && e.actor != item.author && e.at <= finish)
+        .map(|e| (e.at, e.code()))
         .collect();
     let first_review = reviews.first().map(|r| r.0.max(ready));
     let last_approval = reviews

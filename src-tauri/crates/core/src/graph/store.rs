@@ -159,9 +159,10 @@ async fn connect(path: &Path, create: bool) -> CoreResult<SqlitePool> {
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(5))
-        .pragma("cache_size", "-65536")
+        .pragma("cache_size", "-4096")
         .pragma("temp_store", "memory")
-        .log_statements(tracing::log::LevelFilter::Trace);
+        .log_statements(tracing::log::LevelFilter::Trace)
+        .log_slow_statements(tracing::log::LevelFilter::Info, Duration::from_secs(2));
     let pool = SqlitePoolOptions::new()
         .max_connections(4)
         .connect_with(options)

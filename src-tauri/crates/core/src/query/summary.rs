@@ -122,7 +122,7 @@ fn summarise(ix: &WorkIndex, ws: &Workspace) -> WorkspaceSummary {
         if item.kind == ItemKind::PullRequest && item.provenance == Provenance::AiAgent {
             ai_prs += 1;
             let human_review = ix.events_of(i).iter().any(|e| {
-                e.kind == EventKind::Review
+                e.kind() == EventKind::Review
                     && e.actor != NONE
                     && e.actor != item.author
                     && !ix

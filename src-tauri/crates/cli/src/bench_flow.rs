@@ -1,0 +1,254 @@
+//! The flow half of `baton bench`, run in a fresh process on an existing workspace so its
+//! memory figures are those of a backend that opened the file, not of the generator.
+//!
+//! Also runs the same computations as plain SQL over the same file, for the ratio.
+
+use std::path::Path;
+use std::time::Instant;
+
+use baton_core::flow::{self, FlowFilter, Mapping, Scope};
+use baton_core::graph::model::{ItemKind, Provenance};
+use baton_core::graph::{repo, Workspace};
+use baton_core::CoreError;
+use serde::{Deserialize, Serialize};
+
+/// One measured figure.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Figure {
+    pub name: String,
+    pub value: f64,
+    pub unit: String,
+    /// (limit, true when the value must be at least the limit).
+    pub budget: Option<(f64, bool)>,
+}
+
+fn figure(name: &str, value: f64, unit: &str, budget: Option<(f64, bool)>) -> Figure {
+    Figure {
+        name: name.to_owned(),
+        value,
+        unit: unit.to_owned(),
+        budget,
+    }
+}
+
+fn ms_since(started: Instant) -> f64 {
+    started.elapsed().as_secs_f64() * 1_000.0
+}
+
+fn median(mut samples: Vec<f64>) -> f64 {
+    samples.sort_by(f64::total_cmp);
+    samples.get(samples.len() / 2).copied().unwrap_or(0.0)
+}
+
+/// Resident and peak memory of this process, in MiB (Linux).
+fn memory_mib() -> (f64, f64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|kb| kb.parse::<f64>().ok())
+            .map_or(0.0, |kb| kb / 1024.0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+const SQL_TIME_IN_STATE: &str = "
+WITH seg AS (
+  SELECT t.item_id, t.at, t.to_state,
+         LEAD(t.at) OVER (PARTITION BY t.item_id ORDER BY t.at, t.seq) AS next_at
+  FROM transitions t WHERE t.kind = 'state')
+SELECT i.team_id, m.flow_state, m.wait_reason,
+       SUM(MIN(COALESCE(seg.next_at, ?2), ?2) - MAX(seg.at, ?1)) AS ms
+FROM seg JOIN items i ON i.id = seg.item_id
+JOIN workflow_maps m ON m.source_id = i.source_id AND m.team_id = '' AND m.raw_state = seg.to_state
+WHERE seg.at < ?2 AND COALESCE(seg.next_at, ?2) > ?1
+GROUP BY i.team_id, m.flow_state, m.wait_reason";
+
+const SQL_CYCLE_PERCENTILES: &str = "
+WITH st AS (
+  SELECT t.item_id, t.at, m.flow_state FROM transitions t
+  JOIN items i ON i.id = t.item_id
+  JOIN workflow_maps m ON m.source_id = i.source_id AND m.team_id = '' AND m.raw_state = t.to_state
+  WHERE t.kind = 'state'),
+cyc AS (
+  SELECT item_id, MIN(CASE WHEN flow_state = 'active' THEN at END) AS start,
+         MAX(CASE WHEN flow_state = 'done' THEN at END) AS finish
+  FROM st GROUP BY item_id),
+ct AS (
+  SELECT i.team_id, (c.finish - c.start) / 86400000.0 AS days FROM cyc c JOIN items i ON i.id = c.item_id
+  WHERE i.flow_state = 'done' AND c.start IS NOT NULL AND c.finish >= ?1 AND c.finish < ?2),
+ranked AS (
+  SELECT team_id, days, ROW_NUMBER() OVER (PARTITION BY team_id ORDER BY days) AS rn,
+         COUNT(*) OVER (PARTITION BY team_id) AS n FROM ct)
+SELECT team_id,
+       MIN(CASE WHEN rn >= CAST(0.50 * n + 0.999999 AS INTEGER) THEN days END) AS p50,
+       MIN(CASE WHEN rn >= CAST(0.85 * n + 0.999999 AS INTEGER) THEN days END) AS p85,
+       MIN(CASE WHEN rn >= CAST(0.95 * n + 0.999999 AS INTEGER) THEN days END) AS p95
+FROM ranked GROUP BY team_id";
+
+const SQL_CFD: &str = "
+WITH seg AS (
+  SELECT t.at AS start, LEAD(t.at) OVER (PARTITION BY t.item_id ORDER BY t.at, t.seq) AS fin, m.flow_state
+  FROM transitions t JOIN items i ON i.id = t.item_id
+  JOIN workflow_maps m ON m.source_id = i.source_id AND m.team_id = '' AND m.raw_state = t.to_state
+  WHERE t.kind = 'state'),
+deltas AS (
+  SELECT flow_state, MAX((start - ?1) / 86400000, 0) AS d, 1 AS n FROM seg
+  UNION ALL
+  SELECT flow_state, MAX((fin - ?1) / 86400000, 0), -1 FROM seg WHERE fin IS NOT NULL)
+SELECT flow_state, d, SUM(SUM(n)) OVER (PARTITION BY flow_state ORDER BY d) AS items
+FROM deltas WHERE d < 365 GROUP BY flow_state, d";
+
+/// Measures the flow figures on `path`.
+pub async fn run(path: &Path, runs: u32) -> Result<Vec<Figure>, CoreError> {
+    let mut out = Vec::new();
+    let started = Instant::now();
+    let ws = Workspace::open(path).await?;
+    let ix = ws.index().await?;
+    out.push(figure(
+        "flow: workspace open to index ready (fresh process)",
+        ms_since(started),
+        "ms",
+        Some((2_000.0, false)),
+    ));
+
+    let now = baton_core::time::now_ms();
+    let team = ix.teams.first().map(|t| t.id.clone()).unwrap_or_default();
+    let intent = ix.intents.first().map(|t| t.id.clone()).unwrap_or_default();
+    let filters = [
+        FlowFilter::default(),
+        FlowFilter {
+            teams: vec![team.clone()],
+            ..FlowFilter::default()
+        },
+        FlowFilter {
+            kinds: vec![ItemKind::Feature, ItemKind::Defect],
+            ..FlowFilter::default()
+        },
+        FlowFilter {
+            provenances: vec![Provenance::AiAgent],
+            ..FlowFilter::default()
+        },
+        FlowFilter {
+            intents: vec![intent],
+            ..FlowFilter::default()
+        },
+        FlowFilter {
+            utc_offset_minutes: 120,
+            rule: flow::CycleRule::FirstEntry,
+            ..FlowFilter::default()
+        },
+    ];
+    let mut flow_samples = Vec::new();
+    let mut bottleneck_samples = Vec::new();
+    for round in 0..runs.max(1) {
+        for filter in &filters {
+            let started = Instant::now();
+            let report = flow::flow_report(&ws, filter, now - i64::from(round) * 60_000).await?;
+            flow_samples.push(ms_since(started));
+            std::hint::black_box(report);
+            let started = Instant::now();
+            let report =
+                flow::bottleneck_report(&ws, filter, now - i64::from(round) * 60_000).await?;
+            bottleneck_samples.push(ms_since(started));
+            std::hint::black_box(report);
+        }
+    }
+    out.push(figure(
+        "flow: whole Flow page after a filter change (median of 6 filters x runs)",
+        median(flow_samples),
+        "ms",
+        Some((50.0, false)),
+    ));
+    out.push(figure(
+        "flow: whole Bottlenecks page after a filter change (median)",
+        median(bottleneck_samples),
+        "ms",
+        Some((50.0, false)),
+    ));
+
+    // Memory now, before the SQL comparison (whose temporary B-trees are not part of the app).
+    let (rss, peak) = memory_mib();
+    out.push(figure(
+        "flow: backend resident memory after open + both pages",
+        rss,
+        "MiB",
+        Some((200.0, false)),
+    ));
+    out.push(figure(
+        "flow: backend peak memory (includes the index load)",
+        peak,
+        "MiB",
+        None,
+    ));
+    out.push(figure(
+        "flow: work index heap",
+        ix.heap_bytes() as f64 / 1_048_576.0,
+        "MiB",
+        None,
+    ));
+
+    // The same questions over 365 days, in memory and as plain SQL on the same file.
+    let latest = ix.items.iter().map(|i| i.updated).max().unwrap_or(now);
+    let last_day = chrono::DateTime::<chrono::Utc>::from_timestamp_millis(latest)
+        .unwrap_or_default()
+        .date_naive();
+    let first_day = last_day - chrono::Days::new(364);
+    let year = FlowFilter {
+        from: Some(first_day.to_string()),
+        to: Some(last_day.to_string()),
+        ..FlowFilter::default()
+    };
+    let rows = repo::workflow_maps::list(ws.pool()).await?;
+    let mapping = Mapping::build(&ix, &rows);
+    let scope = Scope::resolve(&ix, &year, now, &ix.intent_parents)?;
+    let mut memory_ms = Vec::new();
+    for _ in 0..runs.max(1) {
+        let started = Instant::now();
+        std::hint::black_box(flow::compute_flow(&ix, &mapping, &scope));
+        std::hint::black_box(flow::compute_bottlenecks(&ix, &mapping, &scope));
+        memory_ms.push(ms_since(started));
+    }
+    let memory_ms = median(memory_ms);
+    out.push(figure(
+        "flow: in memory, 365 days: time in stage per team x stage + cycle percentiles per team + CFD (with everything else on both pages)",
+        memory_ms,
+        "ms",
+        None,
+    ));
+    let (from, to) = (scope.from, scope.as_of);
+    let mut sql_total = 0.0;
+    for (name, sql) in [
+        (
+            "flow: SQL, 365 days: time in state per team x state",
+            SQL_TIME_IN_STATE,
+        ),
+        (
+            "flow: SQL, 365 days: cycle-time percentiles per team",
+            SQL_CYCLE_PERCENTILES,
+        ),
+        ("flow: SQL, 365 days: cumulative flow", SQL_CFD),
+    ] {
+        let started = Instant::now();
+        let rows = sqlx::query(sql)
+            .bind(from)
+            .bind(to)
+            .fetch_all(ws.pool())
+            .await?;
+        let took = ms_since(started);
+        std::hint::black_box(rows);
+        sql_total += took;
+        out.push(figure(name, took, "ms", None));
+    }
+    out.push(figure(
+        "flow: SQL total / in-memory total (how many times faster the index is)",
+        sql_total / memory_ms.max(f64::MIN_POSITIVE),
+        "x",
+        None,
+    ));
+
+    ws.close().await;
+    Ok(out)
+}
