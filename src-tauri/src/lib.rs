@@ -33,6 +33,13 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::items::item_open_in_browser,
             commands::settings::settings_get,
             commands::settings::settings_set_theme,
+            commands::flow::flow_report,
+            commands::flow::flow_bottlenecks,
+            commands::flow::flow_items,
+            commands::flow::flow_filter_get,
+            commands::flow::flow_filter_set,
+            commands::workflow::workflow_list,
+            commands::workflow::workflow_set,
         ])
         .events(collect_events![events::WorkspaceChanged])
 }

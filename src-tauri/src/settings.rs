@@ -48,6 +48,9 @@ pub struct Settings {
     /// Reopened on start.
     #[serde(default)]
     pub last_workspace: Option<String>,
+    /// The Flow and Bottlenecks filters last used, per workspace path.
+    #[serde(default)]
+    pub flow_filters: std::collections::BTreeMap<String, baton_core::flow::FlowFilter>,
 }
 
 impl Settings {

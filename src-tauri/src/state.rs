@@ -82,6 +82,17 @@ pub async fn install<R: Runtime>(
     state: &AppState,
     ws: Workspace,
 ) -> IpcResult<WorkspaceInfo> {
+    install_with(app, state, ws, true).await
+}
+
+/// [`install`], choosing whether to emit the change event (not when the UI asked for the
+/// workspace itself and waits for the answer, as at start-up).
+pub async fn install_with<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    ws: Workspace,
+    notify: bool,
+) -> IpcResult<WorkspaceInfo> {
     let info = state.info(&ws);
     // Build the in-memory index now, while the UI draws its frame; the first query awaits it.
     let warm = ws.clone();
@@ -105,6 +116,9 @@ pub async fn install<R: Runtime>(
     })?;
     if let Some(window) = app.get_webview_window("main") {
         let _ = window.set_title(&format!("{} — Baton", info.name));
+    }
+    if !notify {
+        return Ok(info);
     }
     if let Err(err) = (WorkspaceChanged {
         reason: ChangeReason::Opened,

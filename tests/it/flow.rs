@@ -463,3 +463,262 @@ async fn generated_data_keeps_the_flow_invariants() {
         predicted
     );
 }
+
+async fn drill_ids(ws: &Workspace, selection: flow::FlowSelection) -> Vec<String> {
+    let items = flow::flow_items(ws, &ten_days(), &selection, NOW)
+        .await
+        .unwrap();
+    assert_eq!(items.total as usize, items.items.len());
+    let mut ids: Vec<String> = items.items.into_iter().map(|i| i.item.id).collect();
+    ids.sort();
+    ids
+}
+
+#[tokio::test]
+async fn a_click_lists_exactly_the_items_behind_the_number() {
+    use flow::FlowSelection as S;
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path()).await;
+    assert_eq!(
+        drill_ids(
+            &ws,
+            S::FinishedOn {
+                day: "2026-03-05".into()
+            }
+        )
+        .await,
+        ["b1"]
+    );
+    assert_eq!(drill_ids(&ws, S::Finished).await, ["a1", "a2", "a3", "b1"]);
+    assert_eq!(
+        drill_ids(
+            &ws,
+            S::FinishedInWeek {
+                week: "2026-03-09".into()
+            }
+        )
+        .await,
+        ["a2", "a3"]
+    );
+    assert_eq!(
+        drill_ids(
+            &ws,
+            S::InStateAt {
+                day: "2026-03-05".into(),
+                state: FlowState::Waiting
+            }
+        )
+        .await,
+        ["a1", "a3", "a4"],
+        "the Waiting band of day 3 counts 3"
+    );
+    assert_eq!(
+        drill_ids(
+            &ws,
+            S::InProgressAt {
+                day: "2026-03-04".into()
+            }
+        )
+        .await,
+        ["a1", "a2", "a3", "a6"],
+        "WIP of day 2 is 4"
+    );
+    assert_eq!(
+        drill_ids(
+            &ws,
+            S::InProgressInStage {
+                stage: Stage::Review
+            }
+        )
+        .await,
+        ["a6"]
+    );
+    assert_eq!(
+        drill_ids(
+            &ws,
+            S::TimeInStage {
+                team_id: "a".into(),
+                stage: Stage::Queue
+            }
+        )
+        .await,
+        ["a1", "a3", "a4"]
+    );
+    assert_eq!(
+        drill_ids(
+            &ws,
+            S::WaitingIn {
+                stage: Stage::Blocked
+            }
+        )
+        .await,
+        ["a3"]
+    );
+    assert_eq!(
+        drill_ids(&ws, S::EfficiencyBand { band: 7 }).await,
+        ["a1", "a2"]
+    );
+    assert_eq!(
+        drill_ids(
+            &ws,
+            S::FinishedKind {
+                kind: ItemKind::Feature
+            }
+        )
+        .await,
+        ["a1", "a3"]
+    );
+    let top = flow::flow_items(&ws, &ten_days(), &S::Finished, NOW)
+        .await
+        .unwrap();
+    assert_eq!(
+        (top.items[0].item.id.as_str(), top.items[0].days),
+        ("a2", 7.0),
+        "longest first"
+    );
+    assert_eq!(top.items[0].item.title, "Item a2");
+}
+
+#[tokio::test]
+async fn drill_downs_agree_with_the_charts_on_generated_data() {
+    use flow::FlowSelection as S;
+    let dir = tempfile::tempdir().unwrap();
+    let end = T0 + 200 * D;
+    let ws = demo::build(
+        &dir.path().join("demo.baton"),
+        &DemoOptions {
+            items: 800,
+            seed: 11,
+            end,
+        },
+    )
+    .await
+    .unwrap();
+    let filter = FlowFilter {
+        from: Some("2026-06-01".into()),
+        to: Some("2026-06-30".into()),
+        ..FlowFilter::default()
+    };
+    let r = flow::flow_report(&ws, &filter, end).await.unwrap();
+    for (d, date) in r.range.dates.iter().enumerate().step_by(7) {
+        let done = flow::flow_items(&ws, &filter, &S::FinishedOn { day: date.clone() }, end)
+            .await
+            .unwrap();
+        assert_eq!(done.total, r.throughput_daily[d], "throughput of {date}");
+        let wip = flow::flow_items(&ws, &filter, &S::InProgressAt { day: date.clone() }, end)
+            .await
+            .unwrap();
+        assert_eq!(wip.total, r.wip_daily[d], "WIP of {date}");
+        for band in &r.cfd {
+            let cell = flow::flow_items(
+                &ws,
+                &filter,
+                &S::InStateAt {
+                    day: date.clone(),
+                    state: band.state,
+                },
+                end,
+            )
+            .await
+            .unwrap();
+            assert_eq!(
+                cell.total, band.counts[d],
+                "{:?} band of {date}",
+                band.state
+            );
+        }
+    }
+    let b = flow::bottleneck_report(&ws, &filter, end).await.unwrap();
+    for team in &b.matrix {
+        for cell in &team.cells {
+            let items = flow::flow_items(
+                &ws,
+                &filter,
+                &S::TimeInStage {
+                    team_id: team.team_id.clone(),
+                    stage: cell.stage,
+                },
+                end,
+            )
+            .await
+            .unwrap();
+            assert_eq!(
+                items.total, cell.items,
+                "{} / {:?}",
+                team.team_name, cell.stage
+            );
+        }
+    }
+    for cluster in &b.blocker_clusters {
+        let items = flow::flow_items(
+            &ws,
+            &filter,
+            &S::BlockedBy {
+                team_id: cluster.team_id.clone(),
+            },
+            end,
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            items.total, cluster.blocked_items,
+            "blocked by {}",
+            cluster.team_name
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_workflow_screen_lists_and_changes_mappings() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path()).await;
+    let rows = flow::workflow_list(&ws).await.unwrap();
+    let foo = rows.iter().find(|r| r.raw_state == "Foo").unwrap();
+    assert_eq!(
+        (foo.origin, foo.flow_state, foo.transitions),
+        (flow::MappingOrigin::Unmapped, None, 1)
+    );
+    let review = rows.iter().find(|r| r.raw_state == "In Review").unwrap();
+    assert_eq!(
+        (review.origin, review.items_now),
+        (flow::MappingOrigin::Seeded, 1)
+    );
+    // Team b treats "In Review" as active work (pairing reviews).
+    let change = flow::WorkflowChange {
+        source_id: "jira".into(),
+        team_id: "b".into(),
+        raw_state: "In Review".into(),
+        flow_state: Some(FlowState::Active),
+        wait_reason: None,
+    };
+    flow::workflow_set(&ws, &change).await.unwrap();
+    let rows = flow::workflow_list(&ws).await.unwrap();
+    assert!(rows.iter().any(|r| r.raw_state == "In Review"
+        && r.team_id == "b"
+        && r.origin == flow::MappingOrigin::User));
+    let bad = flow::WorkflowChange {
+        wait_reason: Some(WaitReason::Review),
+        ..change.clone()
+    };
+    assert_eq!(
+        flow::workflow_set(&ws, &bad).await.unwrap_err().code(),
+        "invalid",
+        "a wait reason needs a waiting state"
+    );
+    // Mapping "In Review" to active for everyone re-derives a6's current state without a resync.
+    let everyone = flow::WorkflowChange {
+        team_id: String::new(),
+        ..change
+    };
+    flow::workflow_set(&ws, &everyone).await.unwrap();
+    let s = baton_core::query::workspace_summary(&ws).await.unwrap();
+    let active = s
+        .by_flow_state
+        .iter()
+        .find(|c| c.key == "active")
+        .unwrap()
+        .count;
+    assert_eq!(active, 1, "a6's stored state follows the new mapping");
+    let r = flow::flow_report(&ws, &ten_days(), NOW).await.unwrap();
+    assert_eq!(r.aging[0].stage, Stage::Active, "and so does the flow");
+}

@@ -40,6 +40,20 @@ export const commands = {
 	settingsGet: () => typedError<SettingsView, IpcError>(__TAURI_INVOKE("settings_get")),
 	/**  Changes the theme. */
 	settingsSetTheme: (theme: Theme) => typedError<null, IpcError>(__TAURI_INVOKE("settings_set_theme", { theme })),
+	/**  The Flow page for a filter. */
+	flowReport: (filter: FlowFilter_Deserialize) => typedError<FlowReport_Serialize, IpcError>(__TAURI_INVOKE("flow_report", { filter })),
+	/**  The Bottlenecks page for a filter. */
+	flowBottlenecks: (filter: FlowFilter_Deserialize) => typedError<BottleneckReport_Serialize, IpcError>(__TAURI_INVOKE("flow_bottlenecks", { filter })),
+	/**  The items behind a clicked point or cell. */
+	flowItems: (filter: FlowFilter_Deserialize, selection: FlowSelection) => typedError<FlowItems_Serialize, IpcError>(__TAURI_INVOKE("flow_items", { filter, selection })),
+	/**  The filters last used on the open workspace (defaults when none were saved). */
+	flowFilterGet: () => typedError<FlowFilter_Serialize, IpcError>(__TAURI_INVOKE("flow_filter_get")),
+	/**  Remembers the filters of the open workspace. */
+	flowFilterSet: (filter: FlowFilter_Deserialize) => typedError<null, IpcError>(__TAURI_INVOKE("flow_filter_set", { filter })),
+	/**  Every raw state of every source with its meaning. */
+	workflowList: () => typedError<WorkflowRow_Serialize[], IpcError>(__TAURI_INVOKE("workflow_list")),
+	/**  Changes what a raw state means; every metric follows, with no resync. */
+	workflowSet: (change: WorkflowChange_Deserialize) => typedError<null, IpcError>(__TAURI_INVOKE("workflow_set", { change })),
 };
 
 /** Events */
@@ -48,6 +62,89 @@ export const events = {
 };
 
 /* Types */
+/**  A work item in progress, for the aging chart. */
+export type AgingItem = AgingItem_Serialize | AgingItem_Deserialize;
+
+/**  A work item in progress, for the aging chart. */
+export type AgingItem_Deserialize = {
+	item: ItemRef,
+	teamName?: string | null,
+	stage: Stage,
+	ageDays: number | null,
+	/**  Share (0–100) of the range's finished items whose cycle time was ≤ this age. */
+	pace?: number | null,
+};
+
+/**  A work item in progress, for the aging chart. */
+export type AgingItem_Serialize = {
+	item: ItemRef,
+	teamName: string | null,
+	stage: Stage,
+	ageDays: number | null,
+	/**  Share (0–100) of the range's finished items whose cycle time was ≤ this age. */
+	pace: number | null,
+};
+
+/**  Items blocked now, grouped by the team whose open items block them. */
+export type BlockerCluster = {
+	teamId: string,
+	teamName: string,
+	/**  Items waiting now (any waiting stage) that an open item of this team blocks. */
+	blockedItems: number,
+	/**  Σ how long each of them has been waiting in its current waiting stretch, in days. */
+	blockedDays: number | null,
+	/**  The team's items that block the most. */
+	blockers: BlockerItem[],
+};
+
+/**  One blocking item. */
+export type BlockerItem = {
+	item: ItemRef,
+	blocks: number,
+};
+
+/**  The Bottlenecks page. */
+export type BottleneckReport = BottleneckReport_Serialize | BottleneckReport_Deserialize;
+
+/**  The Bottlenecks page. */
+export type BottleneckReport_Deserialize = {
+	range: RangeInfo,
+	items: number,
+	skipped: number,
+	stages: Stage[],
+	matrix: TeamStages_Deserialize[],
+	waitReasons: WaitShare_Deserialize[],
+	blockerClusters: BlockerCluster[],
+	queues: QueueSeries[],
+	/**  Pull requests merged in the range. */
+	pullRequests: number,
+	prSegments: PrSegment_Deserialize[],
+	notes: DataNote_Deserialize[],
+};
+
+/**  The Bottlenecks page. */
+export type BottleneckReport_Serialize = {
+	range: RangeInfo,
+	items: number,
+	skipped: number,
+	stages: Stage[],
+	matrix: TeamStages_Serialize[],
+	waitReasons: WaitShare_Serialize[],
+	blockerClusters: BlockerCluster[],
+	queues: QueueSeries[],
+	/**  Pull requests merged in the range. */
+	pullRequests: number,
+	prSegments: PrSegment_Serialize[],
+	notes: DataNote_Serialize[],
+};
+
+/**  One band of the cumulative flow diagram. */
+export type CfdBand = {
+	state: FlowState,
+	/**  Items in this state at the end of each day. */
+	counts: number[],
+};
+
 /**  Why the UI should refetch. */
 export type ChangeReason = 
 /**  Another workspace was opened (or created): everything shown is stale. */
@@ -63,6 +160,41 @@ export type Count = {
 	count: number,
 };
 
+/**  How backward moves decide a cycle's start and finish (see `docs/metrics.md`). */
+export type CycleRule = 
+/**
+ *  Finish = the last entry into done, and only if the item is still done; a return to New
+ *  restarts the clock. A reopened item is unfinished work again.
+ */
+"last_entry" | 
+/**  Finish = the first entry into done, whatever happened later; start = the first start. */
+"first_entry";
+
+/**  Something about the data that changed what the numbers include. */
+export type DataNote = DataNote_Serialize | DataNote_Deserialize;
+
+/**  Something about the data that changed what the numbers include. */
+export type DataNote_Deserialize = {
+	/**  `unmapped_state`, `out_of_order`, `before_creation`. */
+	code: string,
+	message: string,
+	items: number,
+	/**  For unmapped states: which source and state to map. */
+	sourceId?: string | null,
+	rawState?: string | null,
+};
+
+/**  Something about the data that changed what the numbers include. */
+export type DataNote_Serialize = {
+	/**  `unmapped_state`, `out_of_order`, `before_creation`. */
+	code: string,
+	message: string,
+	items: number,
+	/**  For unmapped states: which source and state to map. */
+	sourceId: string | null,
+	rawState: string | null,
+};
+
 /**  The span of time the workspace covers. */
 export type DateRange = {
 	/**  The earliest item creation. */
@@ -70,6 +202,198 @@ export type DateRange = {
 	/**  The latest item update. */
 	to: string,
 };
+
+/**  Flow efficiency of the items finished in the range. */
+export type Efficiency = Efficiency_Serialize | Efficiency_Deserialize;
+
+/**  Flow efficiency of the items finished in the range. */
+export type Efficiency_Deserialize = {
+	/**  Σ active / Σ (active + waiting), 0–1; None without finished items. */
+	aggregate?: number | null,
+	activeDays: number | null,
+	waitingDays: number | null,
+	/**  Items per efficiency bucket: [0,10%), [10,20%), ..., [90,100%]. */
+	histogram: number[],
+	count: number,
+};
+
+/**  Flow efficiency of the items finished in the range. */
+export type Efficiency_Serialize = {
+	/**  Σ active / Σ (active + waiting), 0–1; None without finished items. */
+	aggregate: number | null,
+	activeDays: number | null,
+	waitingDays: number | null,
+	/**  Items per efficiency bucket: [0,10%), [10,20%), ..., [90,100%]. */
+	histogram: number[],
+	count: number,
+};
+
+/**  The filters of the Flow and Bottlenecks pages (and `baton flow`). Empty lists mean "all". */
+export type FlowFilter = FlowFilter_Serialize | FlowFilter_Deserialize;
+
+/**  The filters of the Flow and Bottlenecks pages (and `baton flow`). Empty lists mean "all". */
+export type FlowFilter_Deserialize = {
+	/**
+	 *  First day of the range (`YYYY-MM-DD`, in the filter's time zone). Default: 89 days
+	 *  before `to` (a 90-day range).
+	 */
+	from?: string | null,
+	/**  Last day of the range, included. Default: the day of the latest change in the workspace. */
+	to?: string | null,
+	/**  Team ids ("" selects items without a team). */
+	teams?: string[],
+	/**  Source ids. */
+	sources?: string[],
+	kinds?: ItemKind[],
+	provenances?: Provenance[],
+	/**  Intent ids: items linked to the intent or to one of its descendants. */
+	intents?: string[],
+	rule?: CycleRule,
+	/**  Minutes east of UTC in which calendar days are counted (UTC+2 is 120). Default 0. */
+	utcOffsetMinutes?: number,
+};
+
+/**  The filters of the Flow and Bottlenecks pages (and `baton flow`). Empty lists mean "all". */
+export type FlowFilter_Serialize = {
+	/**
+	 *  First day of the range (`YYYY-MM-DD`, in the filter's time zone). Default: 89 days
+	 *  before `to` (a 90-day range).
+	 */
+	from: string | null,
+	/**  Last day of the range, included. Default: the day of the latest change in the workspace. */
+	to: string | null,
+	/**  Team ids ("" selects items without a team). */
+	teams: string[],
+	/**  Source ids. */
+	sources: string[],
+	kinds: ItemKind[],
+	provenances: Provenance[],
+	/**  Intent ids: items linked to the intent or to one of its descendants. */
+	intents: string[],
+	rule: CycleRule,
+	/**  Minutes east of UTC in which calendar days are counted (UTC+2 is 120). Default 0. */
+	utcOffsetMinutes: number,
+};
+
+/**  One item of a drill-down, with the value that put it there. */
+export type FlowItem = FlowItem_Serialize | FlowItem_Deserialize;
+
+/**  One item of a drill-down, with the value that put it there. */
+export type FlowItem_Deserialize = {
+	item: ItemRef,
+	teamName?: string | null,
+	/**  Days: cycle time, age, time in stage or time waiting, depending on the selection. */
+	days: number | null,
+};
+
+/**  One item of a drill-down, with the value that put it there. */
+export type FlowItem_Serialize = {
+	item: ItemRef,
+	teamName: string | null,
+	/**  Days: cycle time, age, time in stage or time waiting, depending on the selection. */
+	days: number | null,
+};
+
+/**  The items behind a number, longest first. */
+export type FlowItems = FlowItems_Serialize | FlowItems_Deserialize;
+
+/**  The items behind a number, longest first. */
+export type FlowItems_Deserialize = {
+	total: number,
+	/**  What `days` is for these items. */
+	measure: string,
+	items: FlowItem_Deserialize[],
+};
+
+/**  The items behind a number, longest first. */
+export type FlowItems_Serialize = {
+	total: number,
+	/**  What `days` is for these items. */
+	measure: string,
+	items: FlowItem_Serialize[],
+};
+
+/**  The Flow page. */
+export type FlowReport = FlowReport_Serialize | FlowReport_Deserialize;
+
+/**  The Flow page. */
+export type FlowReport_Deserialize = {
+	range: RangeInfo,
+	/**  Items in the slice (whatever their dates). */
+	items: number,
+	/**  Items left out because a state they passed through is unmapped. */
+	skipped: number,
+	cycleTime: Percentiles_Deserialize,
+	leadTime: Percentiles_Deserialize,
+	cycleTimeByTeam: TeamPercentiles_Deserialize[],
+	scatter: Scatter,
+	throughputDaily: number[],
+	throughputWeekly: WeekCount[],
+	throughputTotal: number,
+	wipDaily: number[],
+	cfd: CfdBand[],
+	aging: AgingItem_Deserialize[],
+	/**  In progress at the end of the range (all of them; `aging` lists at most 500, oldest first). */
+	inProgress: number,
+	efficiency: Efficiency_Deserialize,
+	distribution: KindShare[],
+	littlesLaw: LittlesLaw_Deserialize,
+	notes: DataNote_Deserialize[],
+};
+
+/**  The Flow page. */
+export type FlowReport_Serialize = {
+	range: RangeInfo,
+	/**  Items in the slice (whatever their dates). */
+	items: number,
+	/**  Items left out because a state they passed through is unmapped. */
+	skipped: number,
+	cycleTime: Percentiles_Serialize,
+	leadTime: Percentiles_Serialize,
+	cycleTimeByTeam: TeamPercentiles_Serialize[],
+	scatter: Scatter,
+	throughputDaily: number[],
+	throughputWeekly: WeekCount[],
+	throughputTotal: number,
+	wipDaily: number[],
+	cfd: CfdBand[],
+	aging: AgingItem_Serialize[],
+	/**  In progress at the end of the range (all of them; `aging` lists at most 500, oldest first). */
+	inProgress: number,
+	efficiency: Efficiency_Serialize,
+	distribution: KindShare[],
+	littlesLaw: LittlesLaw_Serialize,
+	notes: DataNote_Serialize[],
+};
+
+/**  What was clicked. Days are `YYYY-MM-DD` in the filter's time zone. */
+export type FlowSelection = 
+/**  Every item finished in the range (the scatter, the percentiles). */
+{ type: "finished" } | 
+/**  Items finished on a day (throughput, the scatter's column). */
+{ type: "finished_on"; day: string } | 
+/**  Items finished in the week starting on a Monday. */
+{ type: "finished_in_week"; week: string } | 
+/**  Items in a flow state at the end of a day (a cumulative-flow band). */
+{ type: "in_state_at"; day: string; state: FlowState } | 
+/**  Items in progress at the end of a day (WIP). */
+{ type: "in_progress_at"; day: string } | 
+/**  Items in progress at the end of the range, in a stage (aging). */
+{ type: "in_progress_in_stage"; stage: Stage } | 
+/**  Finished items whose flow efficiency is in a 10% band (0 = [0,10%), 9 = [90,100%]). */
+{ type: "efficiency_band"; band: number } | 
+/**  Items of a kind finished in the range. */
+{ type: "finished_kind"; kind: ItemKind } | 
+/**  Items of a kind in progress at the end of the range. */
+{ type: "in_progress_kind"; kind: ItemKind } | 
+/**  A team's items that spent time in a stage in the range ("" = items without a team). */
+{ type: "time_in_stage"; team_id: string; stage: Stage } | 
+/**  Items that waited in a stage in the range (all teams). */
+{ type: "waiting_in"; stage: Stage } | 
+/**  Items waiting in a stage at the end of a day (queue growth). */
+{ type: "waiting_at"; day: string; stage: Stage } | 
+/**  Items waiting now that an open item of a team blocks ("" = items without a team). */
+{ type: "blocked_by"; team_id: string };
 
 /**  Where an item is in its flow, whatever the source calls the state. */
 export type FlowState = 
@@ -145,6 +469,13 @@ export type ItemDetail_Serialize = {
 
 /**  What a work item is. */
 export type ItemKind = "feature" | "defect" | "risk" | "debt" | "task" | "pull_request" | "review" | "approval" | "deployment" | "incident";
+
+/**  A reference to an item, enough to show and open it. */
+export type ItemRef = {
+	id: string,
+	key: string,
+	title: string,
+};
 
 /**  One row of the table. */
 export type ItemRow = ItemRow_Serialize | ItemRow_Deserialize;
@@ -251,6 +582,15 @@ export type ItemsQuery_Serialize = {
 	limit: number,
 };
 
+/**  One kind's share of the flow. */
+export type KindShare = {
+	kind: ItemKind,
+	/**  Finished in the range. */
+	finished: number,
+	/**  In progress at the end of the range. */
+	inProgress: number,
+};
+
 /**  Which end of a link the item is. */
 export type LinkDirection = 
 /**  The item is the link's `from` end ("this blocks that"). */
@@ -299,6 +639,59 @@ export type LinkedItem_Serialize = {
 	otherTeamName: string | null,
 };
 
+/**  Little's law on the range, as a consistency check shown beside the numbers. */
+export type LittlesLaw = LittlesLaw_Serialize | LittlesLaw_Deserialize;
+
+/**  Little's law on the range, as a consistency check shown beside the numbers. */
+export type LittlesLaw_Deserialize = {
+	averageWip: number | null,
+	throughputPerDay: number | null,
+	averageCycleDays?: number | null,
+	/**  throughput × average cycle time. */
+	predictedWip?: number | null,
+};
+
+/**  Little's law on the range, as a consistency check shown beside the numbers. */
+export type LittlesLaw_Serialize = {
+	averageWip: number | null,
+	throughputPerDay: number | null,
+	averageCycleDays: number | null,
+	/**  throughput × average cycle time. */
+	predictedWip: number | null,
+};
+
+/**  Where a mapping comes from, as the screen labels it. */
+export type MappingOrigin = 
+/**  Set by a person. */
+"user" | 
+/**  Seeded by the connector (from the source's status categories) or the demo. */
+"seeded" | 
+/**  Inferred from the state's name. */
+"inferred" | 
+/**  Not mapped: items passing through it are left out of the flow metrics. */
+"unmapped";
+
+/**  Percentiles of a duration, in days (nearest-rank). */
+export type Percentiles = Percentiles_Serialize | Percentiles_Deserialize;
+
+/**  Percentiles of a duration, in days (nearest-rank). */
+export type Percentiles_Deserialize = {
+	count: number,
+	p50?: number | null,
+	p85?: number | null,
+	p95?: number | null,
+	mean?: number | null,
+};
+
+/**  Percentiles of a duration, in days (nearest-rank). */
+export type Percentiles_Serialize = {
+	count: number,
+	p50: number | null,
+	p85: number | null,
+	p95: number | null,
+	mean: number | null,
+};
+
 /**  What a file dialog is for. */
 export type PickPurpose = 
 /**  Choose an existing workspace. */
@@ -306,8 +699,45 @@ export type PickPurpose =
 /**  Choose where to create a new one. */
 "create";
 
+/**  One pull-request segment. */
+export type PrSegment = PrSegment_Serialize | PrSegment_Deserialize;
+
+/**  One pull-request segment. */
+export type PrSegment_Deserialize = {
+	/**  coding, pickup, review or merge. */
+	segment: string,
+	days: Percentiles_Deserialize,
+};
+
+/**  One pull-request segment. */
+export type PrSegment_Serialize = {
+	/**  coding, pickup, review or merge. */
+	segment: string,
+	days: Percentiles_Serialize,
+};
+
 /**  Who made a work item. */
 export type Provenance = "human" | "ai_agent" | "automation";
+
+/**  Items waiting for one reason at the end of each day. */
+export type QueueSeries = {
+	stage: Stage,
+	counts: number[],
+};
+
+/**  The range a report covers. */
+export type RangeInfo = {
+	/**  First day (`YYYY-MM-DD`). */
+	from: string,
+	/**  Last day, included. */
+	to: string,
+	/**  One date per day of the daily series. */
+	dates: string[],
+	/**  The instant ages and current states are measured at (RFC 3339). */
+	asOf: string,
+	utcOffsetMinutes: number,
+	rule: CycleRule,
+};
 
 /**  A workspace opened before. */
 export type RecentWorkspace = {
@@ -316,6 +746,25 @@ export type RecentWorkspace = {
 	openedAt: string,
 	/**  False when the file is gone. */
 	exists: boolean,
+};
+
+/**  The cycle-time scatter (all points, or an even sample of them when there are many). */
+export type Scatter = {
+	/**  Finished items in the range. */
+	total: number,
+	points: ScatterPoint[],
+	/**  True when `points` is a sample (every k-th by finish time, plus every point above the 95th percentile). */
+	sampled: boolean,
+};
+
+/**  One finished item in the cycle-time scatter. */
+export type ScatterPoint = {
+	id: string,
+	key: string,
+	/**  Day of the finish (`YYYY-MM-DD`). */
+	finished: string,
+	days: number | null,
+	kind: ItemKind,
 };
 
 /**  The settings as the UI shows them. */
@@ -335,6 +784,34 @@ export type SortField = "key" | "title" | "kind" | "team" | "state" | "source" |
 
 /**  The tool a source is. */
 export type SourceKind = "github" | "jira" | "gitlab" | "linear" | "file";
+
+/**  Where work is, as one column of the bottleneck matrix: active, or waiting for a reason. */
+export type Stage = "queue" | "active" | "review" | "security" | "approval" | "decision" | "dependency" | "blocked" | 
+/**  Waiting with no reason recorded. */
+"waiting";
+
+/**  One cell of the bottleneck matrix. */
+export type StageCell = StageCell_Serialize | StageCell_Deserialize;
+
+/**  One cell of the bottleneck matrix. */
+export type StageCell_Deserialize = {
+	stage: Stage,
+	/**  Σ time all items spent in the stage inside the range, in days. */
+	totalDays: number | null,
+	/**  Median, over the items that spent time in the stage, of each item's time in it. */
+	medianDays?: number | null,
+	items: number,
+};
+
+/**  One cell of the bottleneck matrix. */
+export type StageCell_Serialize = {
+	stage: Stage,
+	/**  Σ time all items spent in the stage inside the range, in days. */
+	totalDays: number | null,
+	/**  Median, over the items that spent time in the stage, of each item's time in it. */
+	medianDays: number | null,
+	items: number,
+};
 
 /**  What the UI needs to draw its first screen. */
 export type StartupState = StartupState_Serialize | StartupState_Deserialize;
@@ -357,6 +834,40 @@ export type StartupState_Serialize = {
 	openError: IpcError | null,
 	/**  Set when the settings file was damaged and the app started on defaults. */
 	settingsNotice: string | null,
+};
+
+/**  Cycle-time percentiles of one team. */
+export type TeamPercentiles = TeamPercentiles_Serialize | TeamPercentiles_Deserialize;
+
+/**  Cycle-time percentiles of one team. */
+export type TeamPercentiles_Deserialize = {
+	teamId: string,
+	teamName: string,
+	cycleTime: Percentiles_Deserialize,
+};
+
+/**  Cycle-time percentiles of one team. */
+export type TeamPercentiles_Serialize = {
+	teamId: string,
+	teamName: string,
+	cycleTime: Percentiles_Serialize,
+};
+
+/**  One team's row of the matrix. */
+export type TeamStages = TeamStages_Serialize | TeamStages_Deserialize;
+
+/**  One team's row of the matrix. */
+export type TeamStages_Deserialize = {
+	teamId: string,
+	teamName: string,
+	cells: StageCell_Deserialize[],
+};
+
+/**  One team's row of the matrix. */
+export type TeamStages_Serialize = {
+	teamId: string,
+	teamName: string,
+	cells: StageCell_Serialize[],
 };
 
 /**  One team's items by flow state (for the stacked chart). */
@@ -426,8 +937,123 @@ export type TransitionKind =
 /**  A label was added (to_state) or removed (from_state). */
 "label";
 
+/**  An item that waited. */
+export type WaitExample = WaitExample_Serialize | WaitExample_Deserialize;
+
+/**  An item that waited. */
+export type WaitExample_Deserialize = {
+	item: ItemRef,
+	teamName?: string | null,
+	days: number | null,
+};
+
+/**  An item that waited. */
+export type WaitExample_Serialize = {
+	item: ItemRef,
+	teamName: string | null,
+	days: number | null,
+};
+
 /**  Why an item in a waiting state waits. */
 export type WaitReason = "queue" | "review" | "approval" | "security" | "decision" | "dependency" | "blocked";
+
+/**  Where work waits, for one reason. */
+export type WaitShare = WaitShare_Serialize | WaitShare_Deserialize;
+
+/**  Where work waits, for one reason. */
+export type WaitShare_Deserialize = {
+	stage: Stage,
+	totalDays: number | null,
+	/**  Share (0–1) of all waiting time in the range. */
+	share: number | null,
+	items: number,
+	/**  The items that waited longest here. */
+	examples: WaitExample_Deserialize[],
+};
+
+/**  Where work waits, for one reason. */
+export type WaitShare_Serialize = {
+	stage: Stage,
+	totalDays: number | null,
+	/**  Share (0–1) of all waiting time in the range. */
+	share: number | null,
+	items: number,
+	/**  The items that waited longest here. */
+	examples: WaitExample_Serialize[],
+};
+
+/**  Items finished per week (weeks start on Monday). */
+export type WeekCount = {
+	/**  The Monday (`YYYY-MM-DD`). */
+	week: string,
+	count: number,
+	/**  Days of this week inside the range (a partial week has fewer than 7). */
+	daysInRange: number,
+};
+
+/**  A change to the workflow map. */
+export type WorkflowChange = WorkflowChange_Serialize | WorkflowChange_Deserialize;
+
+/**  A change to the workflow map. */
+export type WorkflowChange_Deserialize = {
+	sourceId: string,
+	/**  Empty to change the mapping of every team; a team id for that team's own mapping. */
+	teamId: string,
+	rawState: string,
+	/**  None removes a team's own mapping (the team falls back to the shared one). */
+	flowState?: FlowState | null,
+	/**  Only for waiting states. */
+	waitReason?: WaitReason | null,
+};
+
+/**  A change to the workflow map. */
+export type WorkflowChange_Serialize = {
+	sourceId: string,
+	/**  Empty to change the mapping of every team; a team id for that team's own mapping. */
+	teamId: string,
+	rawState: string,
+	/**  None removes a team's own mapping (the team falls back to the shared one). */
+	flowState: FlowState | null,
+	/**  Only for waiting states. */
+	waitReason: WaitReason | null,
+};
+
+/**  One raw state of one source (or its override for one team). */
+export type WorkflowRow = WorkflowRow_Serialize | WorkflowRow_Deserialize;
+
+/**  One raw state of one source (or its override for one team). */
+export type WorkflowRow_Deserialize = {
+	sourceId: string,
+	sourceName: string,
+	/**  Empty for the mapping every team uses; a team id for a team's own mapping. */
+	teamId: string,
+	teamName?: string | null,
+	rawState: string,
+	flowState?: FlowState | null,
+	waitReason?: WaitReason | null,
+	origin: MappingOrigin,
+	/**  Items whose current state this is. */
+	itemsNow: number,
+	/**  Recorded changes into this state. */
+	transitions: number,
+};
+
+/**  One raw state of one source (or its override for one team). */
+export type WorkflowRow_Serialize = {
+	sourceId: string,
+	sourceName: string,
+	/**  Empty for the mapping every team uses; a team id for a team's own mapping. */
+	teamId: string,
+	teamName: string | null,
+	rawState: string,
+	flowState: FlowState | null,
+	waitReason: WaitReason | null,
+	origin: MappingOrigin,
+	/**  Items whose current state this is. */
+	itemsNow: number,
+	/**  Recorded changes into this state. */
+	transitions: number,
+};
 
 /**  Emitted after every change the UI shows; the UI invalidates its queries. */
 export type WorkspaceChanged = {

@@ -8,7 +8,7 @@ use tauri::{AppHandle, State};
 
 use crate::commands::workspace::open_demo;
 use crate::error::{IpcError, IpcResult};
-use crate::state::{install, AppState, WorkspaceInfo};
+use crate::state::{install_with, AppState, WorkspaceInfo};
 
 /// What the UI needs to draw its first screen.
 #[derive(Debug, Clone, Serialize, Type)]
@@ -44,7 +44,8 @@ pub async fn app_startup(app: AppHandle, state: State<'_, AppState>) -> IpcResul
         };
         match opened {
             Ok(ws) => {
-                install(&app, &state, ws).await?;
+                // The UI asked and is waiting for the answer: no change event needed.
+                install_with(&app, &state, ws, false).await?;
             }
             Err(err) => {
                 if let Ok(mut slot) = state.startup_error.lock() {

@@ -1,6 +1,8 @@
 //! Thin typed commands, one file per domain: validate, call core, return a DTO.
 
 pub mod app;
+pub mod flow;
 pub mod items;
 pub mod settings;
+pub mod workflow;
 pub mod workspace;

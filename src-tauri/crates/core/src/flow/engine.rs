@@ -124,11 +124,46 @@ pub fn run(ix: &WorkIndex, mapping: &Mapping, scope: &Scope) -> Pass {
         stage_examples: vec![Vec::new(); STAGES],
         ..Pass::default()
     };
-    let mut steps: Vec<(i64, Step)> = Vec::with_capacity(64);
     let mut unmapped_at: HashMap<u32, usize> = HashMap::new();
     let range_start = scope.from;
     let range_end = scope.as_of;
+    each_timeline(ix, mapping, scope, |i, timeline| match timeline {
+        Ok(timeline) => {
+            pass.items += 1;
+            let item = &ix.items[i];
+            if item.out_of_order {
+                pass.out_of_order += 1;
+            }
+            if ix.events_of(i).first().is_some_and(|e| e.at < item.created) {
+                pass.before_creation += 1;
+            }
+            add_item(ix, scope, &mut pass, i, timeline, range_start, range_end);
+        }
+        Err(unmapped) => {
+            pass.skipped += 1;
+            if let Some(state) = unmapped {
+                match unmapped_at.get(&state) {
+                    Some(&at) => pass.unmapped[at].1 += 1,
+                    None => {
+                        unmapped_at.insert(state, pass.unmapped.len());
+                        pass.unmapped.push((state, 1));
+                    }
+                }
+            }
+        }
+    });
+    pass
+}
 
+/// Calls `visit` with the timeline of every item in the scope's slice that exists at `as_of`,
+/// or, for an item passing through an unmapped state, `Err` with that state.
+pub fn each_timeline(
+    ix: &WorkIndex,
+    mapping: &Mapping,
+    scope: &Scope,
+    mut visit: impl FnMut(usize, Result<&Timeline, Option<u32>>),
+) {
+    let mut steps: Vec<(i64, Step)> = Vec::with_capacity(64);
     for i in 0..ix.items.len() {
         if !scope.keeps(ix, i) {
             continue;
@@ -137,11 +172,9 @@ pub fn run(ix: &WorkIndex, mapping: &Mapping, scope: &Scope) -> Pass {
         if item.created > scope.as_of {
             continue;
         }
-        pass.items += 1;
-        let events = ix.events_of(i);
         steps.clear();
         let mut unmapped = None;
-        for e in events {
+        for e in ix.events_of(i) {
             match e.kind() {
                 EventKind::State => {
                     let meaning = mapping.resolve(e.code(), item.team);
@@ -158,32 +191,11 @@ pub fn run(ix: &WorkIndex, mapping: &Mapping, scope: &Scope) -> Pass {
         if initial.is_none() {
             unmapped = unmapped.or(Some(item.initial_state));
         }
-        let timeline = match derive(item.created, initial, &steps, scope.as_of, scope.rule) {
-            Ok(t) => t,
-            Err(_) => {
-                pass.skipped += 1;
-                pass.items -= 1;
-                if let Some(state) = unmapped {
-                    match unmapped_at.get(&state) {
-                        Some(&at) => pass.unmapped[at].1 += 1,
-                        None => {
-                            unmapped_at.insert(state, pass.unmapped.len());
-                            pass.unmapped.push((state, 1));
-                        }
-                    }
-                }
-                continue;
-            }
-        };
-        if item.out_of_order {
-            pass.out_of_order += 1;
+        match derive(item.created, initial, &steps, scope.as_of, scope.rule) {
+            Ok(timeline) => visit(i, Ok(&timeline)),
+            Err(_) => visit(i, Err(unmapped)),
         }
-        if events.first().is_some_and(|e| e.at < item.created) {
-            pass.before_creation += 1;
-        }
-        add_item(ix, scope, &mut pass, i, &timeline, range_start, range_end);
     }
-    pass
 }
 
 fn state_index(flow: FlowState) -> usize {

@@ -272,6 +272,11 @@ impl Mapping {
         self.default.get(state as usize).and_then(|(m, _)| *m)
     }
 
+    /// The meaning of `state` shared by every team (without team overrides).
+    pub fn shared(&self, state: u32) -> Option<Meaning> {
+        self.default.get(state as usize).and_then(|(m, _)| *m)
+    }
+
     /// Where the default meaning of `state` comes from.
     pub fn origin(&self, state: u32) -> Origin {
         self.default

@@ -3,12 +3,14 @@
 //! segments. Definitions: `docs/metrics.md`. Every number comes from one pass over the
 //! in-memory index ([`engine::run`]); nothing here runs SQL over transitions.
 
+pub mod drill;
 pub mod engine;
 pub mod filter;
 pub mod mapping;
 pub mod percentile;
 pub mod report;
 pub mod timeline;
+pub mod workflow;
 
 use std::collections::HashMap;
 
@@ -21,10 +23,12 @@ use crate::graph::repo;
 use crate::graph::Workspace;
 use crate::time::{to_rfc3339, DAY_MS};
 
+pub use drill::{FlowItem, FlowItems, FlowSelection};
 pub use filter::{FlowFilter, Scope};
 pub use mapping::Mapping;
 pub use report::*;
 pub use timeline::CycleRule;
+pub use workflow::{workflow_list, workflow_set, MappingOrigin, WorkflowChange, WorkflowRow};
 
 /// The most points the scatter sends (beyond them it sends an even sample).
 pub const MAX_SCATTER_POINTS: usize = 4_000;
@@ -535,4 +539,17 @@ pub async fn bottleneck_report(
     }
     titles(ws, refs).await?;
     Ok(report)
+}
+
+/// The items behind a number of either page.
+pub async fn flow_items(
+    ws: &Workspace,
+    filter: &FlowFilter,
+    selection: &FlowSelection,
+    now: i64,
+) -> CoreResult<FlowItems> {
+    let (ix, mapping, scope) = prepare(ws, filter, now).await?;
+    let mut items = drill::drill(&ix, &mapping, &scope, selection);
+    titles(ws, items.items.iter_mut().map(|i| &mut i.item).collect()).await?;
+    Ok(items)
 }

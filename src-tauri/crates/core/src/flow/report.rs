@@ -1,6 +1,6 @@
 //! What the Flow and Bottlenecks pages receive (and `baton flow --json` prints).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use crate::graph::model::{FlowState, ItemKind, WaitReason};
@@ -8,7 +8,9 @@ use crate::graph::model::{FlowState, ItemKind, WaitReason};
 use super::timeline::CycleRule;
 
 /// Where work is, as one column of the bottleneck matrix: active, or waiting for a reason.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Type)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Type,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
     Queue,

@@ -96,3 +96,37 @@ pub async fn delete(exec: impl Executor<'_, Database = Sqlite>, id: &str) -> sql
         .await?;
     Ok(done.rows_affected() > 0)
 }
+
+/// Re-derives the stored current flow state and wait reason of the items of a source that are
+/// in `raw_state`, from the workflow map (the team's own mapping first, then the shared one).
+pub async fn remap_current_state(
+    conn: &mut SqliteConnection,
+    source_id: &str,
+    raw_state: &str,
+) -> sqlx::Result<u64> {
+    let done = sqlx::query!(
+        r#"UPDATE items SET
+             flow_state = COALESCE(
+                 (SELECT m.flow_state FROM workflow_maps m
+                  WHERE m.source_id = items.source_id AND m.team_id = items.team_id AND m.raw_state = items.raw_state),
+                 (SELECT m.flow_state FROM workflow_maps m
+                  WHERE m.source_id = items.source_id AND m.team_id = '' AND m.raw_state = items.raw_state),
+                 items.flow_state),
+             wait_reason = CASE
+                 WHEN EXISTS (SELECT 1 FROM workflow_maps m
+                              WHERE m.source_id = items.source_id AND m.team_id = items.team_id AND m.raw_state = items.raw_state)
+                 THEN (SELECT m.wait_reason FROM workflow_maps m
+                       WHERE m.source_id = items.source_id AND m.team_id = items.team_id AND m.raw_state = items.raw_state)
+                 WHEN EXISTS (SELECT 1 FROM workflow_maps m
+                              WHERE m.source_id = items.source_id AND m.team_id = '' AND m.raw_state = items.raw_state)
+                 THEN (SELECT m.wait_reason FROM workflow_maps m
+                       WHERE m.source_id = items.source_id AND m.team_id = '' AND m.raw_state = items.raw_state)
+                 ELSE items.wait_reason END
+           WHERE source_id = ?1 AND raw_state = ?2"#,
+        source_id,
+        raw_state
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected())
+}

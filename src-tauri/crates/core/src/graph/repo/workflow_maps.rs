@@ -46,3 +46,21 @@ pub async fn list(exec: impl Executor<'_, Database = Sqlite>) -> sqlx::Result<Ve
         })
         .collect())
 }
+
+/// Removes one mapping row (a team's own mapping, typically).
+pub async fn delete(
+    exec: impl Executor<'_, Database = Sqlite>,
+    source_id: &str,
+    team_id: &str,
+    raw_state: &str,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query!(
+        "DELETE FROM workflow_maps WHERE source_id = ? AND team_id = ? AND raw_state = ?",
+        source_id,
+        team_id,
+        raw_state
+    )
+    .execute(exec)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}

@@ -1,0 +1,188 @@
+//! The workflow map as the Settings → Workflow screen shows and edits it.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+use crate::error::{CoreError, CoreResult};
+use crate::graph::index::EventKind;
+use crate::graph::model::{FlowState, WaitReason, WorkflowMap};
+use crate::graph::repo;
+use crate::graph::Workspace;
+
+use super::mapping::{Mapping, Origin};
+
+/// Where a mapping comes from, as the screen labels it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum MappingOrigin {
+    /// Set by a person.
+    User,
+    /// Seeded by the connector (from the source's status categories) or the demo.
+    Seeded,
+    /// Inferred from the state's name.
+    Inferred,
+    /// Not mapped: items passing through it are left out of the flow metrics.
+    Unmapped,
+}
+
+/// One raw state of one source (or its override for one team).
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkflowRow {
+    pub source_id: String,
+    pub source_name: String,
+    /// Empty for the mapping every team uses; a team id for a team's own mapping.
+    pub team_id: String,
+    pub team_name: Option<String>,
+    pub raw_state: String,
+    pub flow_state: Option<FlowState>,
+    pub wait_reason: Option<WaitReason>,
+    pub origin: MappingOrigin,
+    /// Items whose current state this is.
+    pub items_now: u32,
+    /// Recorded changes into this state.
+    pub transitions: u32,
+}
+
+/// Every raw state of every source with its meaning, by source then state name.
+pub async fn workflow_list(ws: &Workspace) -> CoreResult<Vec<WorkflowRow>> {
+    let ix = ws.index().await?;
+    let rows = repo::workflow_maps::list(ws.pool()).await?;
+    let mapping = Mapping::build(&ix, &rows);
+    let mut now = vec![0u32; ix.states.len()];
+    for item in &ix.items {
+        if let Some(n) = now.get_mut(item.current_state as usize) {
+            *n += 1;
+        }
+    }
+    let mut into = vec![0u32; ix.states.len()];
+    for e in &ix.events {
+        if e.kind() == EventKind::State {
+            if let Some(n) = into.get_mut(e.code() as usize) {
+                *n += 1;
+            }
+        }
+    }
+    let mut out: Vec<WorkflowRow> = ix
+        .states
+        .iter()
+        .enumerate()
+        .map(|(k, key)| {
+            let source = ix.sources.get(key.source as usize);
+            let meaning = mapping.shared(k as u32);
+            WorkflowRow {
+                source_id: source.map(|s| s.id.clone()).unwrap_or_default(),
+                source_name: source.map(|s| s.name.clone()).unwrap_or_default(),
+                team_id: String::new(),
+                team_name: None,
+                raw_state: key.raw.clone(),
+                flow_state: meaning.map(|m| m.0),
+                wait_reason: meaning.and_then(|m| m.1),
+                origin: match mapping.origin(k as u32) {
+                    Origin::User => MappingOrigin::User,
+                    Origin::Seeded => MappingOrigin::Seeded,
+                    Origin::Inferred => MappingOrigin::Inferred,
+                    Origin::Unmapped => MappingOrigin::Unmapped,
+                },
+                items_now: now[k],
+                transitions: into[k],
+            }
+        })
+        .collect();
+    let team_names: HashMap<&str, &str> = ix
+        .teams
+        .iter()
+        .map(|t| (t.id.as_str(), t.name.as_str()))
+        .collect();
+    let source_names: HashMap<&str, &str> = ix
+        .sources
+        .iter()
+        .map(|s| (s.id.as_str(), s.name.as_str()))
+        .collect();
+    for row in rows.iter().filter(|r| !r.team_id.is_empty()) {
+        out.push(WorkflowRow {
+            source_id: row.source_id.clone(),
+            source_name: source_names
+                .get(row.source_id.as_str())
+                .map(|s| s.to_string())
+                .unwrap_or_default(),
+            team_id: row.team_id.clone(),
+            team_name: team_names.get(row.team_id.as_str()).map(|s| s.to_string()),
+            raw_state: row.raw_state.clone(),
+            flow_state: Some(row.flow_state),
+            wait_reason: row.wait_reason,
+            origin: if row.origin == "user" {
+                MappingOrigin::User
+            } else {
+                MappingOrigin::Seeded
+            },
+            items_now: 0,
+            transitions: 0,
+        });
+    }
+    out.sort_by(|a, b| {
+        (&a.source_name, &a.raw_state, &a.team_id).cmp(&(&b.source_name, &b.raw_state, &b.team_id))
+    });
+    Ok(out)
+}
+
+/// A change to the workflow map.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkflowChange {
+    pub source_id: String,
+    /// Empty to change the mapping of every team; a team id for that team's own mapping.
+    pub team_id: String,
+    pub raw_state: String,
+    /// None removes a team's own mapping (the team falls back to the shared one).
+    pub flow_state: Option<FlowState>,
+    /// Only for waiting states.
+    pub wait_reason: Option<WaitReason>,
+}
+
+/// Applies a change made by a person, and brings the items' stored current state in line. The
+/// metrics re-derive from the stored transitions on the next question; nothing is refetched.
+pub async fn workflow_set(ws: &Workspace, change: &WorkflowChange) -> CoreResult<()> {
+    if change.flow_state.is_none() && change.team_id.is_empty() {
+        return Err(CoreError::Invalid(
+            "choose a flow state (only a team's own mapping can be removed)".into(),
+        ));
+    }
+    if change.wait_reason.is_some() && change.flow_state != Some(FlowState::Waiting) {
+        return Err(CoreError::Invalid(
+            "a wait reason applies to waiting states only".into(),
+        ));
+    }
+    let mut tx = ws.pool().begin().await?;
+    match change.flow_state {
+        Some(flow) => {
+            repo::workflow_maps::upsert_many(
+                &mut tx,
+                &[WorkflowMap {
+                    source_id: change.source_id.clone(),
+                    team_id: change.team_id.clone(),
+                    raw_state: change.raw_state.clone(),
+                    flow_state: flow,
+                    wait_reason: change.wait_reason,
+                    origin: "user".into(),
+                }],
+            )
+            .await?;
+        }
+        None => {
+            repo::workflow_maps::delete(
+                &mut *tx,
+                &change.source_id,
+                &change.team_id,
+                &change.raw_state,
+            )
+            .await?;
+        }
+    }
+    repo::items::remap_current_state(&mut tx, &change.source_id, &change.raw_state).await?;
+    tx.commit().await?;
+    ws.mark_changed();
+    Ok(())
+}
