@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_arguments)]
 
 mod common;
+mod deps;
 mod flow;
 mod queries;
 mod workspace_files;

@@ -50,6 +50,12 @@ export const commands = {
 	flowFilterGet: () => typedError<FlowFilter_Serialize, IpcError>(__TAURI_INVOKE("flow_filter_get")),
 	/**  Remembers the filters of the open workspace. */
 	flowFilterSet: (filter: FlowFilter_Deserialize) => typedError<null, IpcError>(__TAURI_INVOKE("flow_filter_set", { filter })),
+	/**  Every dependency analysis. */
+	depsReport: (filter: DepsFilter_Deserialize) => typedError<DepsReport_Serialize, IpcError>(__TAURI_INVOKE("deps_report", { filter })),
+	/**  The item graph to draw (a neighbourhood, or the open blocking graph). */
+	depsGraph: (request: GraphRequest_Deserialize) => typedError<GraphView_Serialize, IpcError>(__TAURI_INVOKE("deps_graph", { request })),
+	/**  The critical path to an item or intent, with P50 and P85 finish dates. */
+	depsCriticalPath: (target: Target) => typedError<CriticalPath_Serialize, IpcError>(__TAURI_INVOKE("deps_critical_path", { target })),
 	/**  Every raw state of every source with its meaning. */
 	workflowList: () => typedError<WorkflowRow_Serialize[], IpcError>(__TAURI_INVOKE("workflow_list")),
 	/**  Changes what a raw state means; every metric follows, with no resync. */
@@ -83,6 +89,35 @@ export type AgingItem_Serialize = {
 	ageDays: number | null,
 	/**  Share (0–100) of the range's finished items whose cycle time was ≤ this age. */
 	pace: number | null,
+};
+
+/**  An open item with an open upstream blocker older than its team's usual cycle time. */
+export type AtRisk = AtRisk_Serialize | AtRisk_Deserialize;
+
+/**  An open item with an open upstream blocker older than its team's usual cycle time. */
+export type AtRisk_Deserialize = {
+	item: DepItem_Deserialize,
+	blocker: DepItem_Deserialize,
+	/**  How many links upstream the blocker is (1 = it blocks the item directly). */
+	distance: number,
+	blockerAgeDays: number | null,
+	/**  The blocker team's 85th-percentile cycle time, in days. */
+	thresholdDays: number | null,
+	/**  True when the threshold is the documented default (the team has no finished work). */
+	defaultThreshold: boolean,
+};
+
+/**  An open item with an open upstream blocker older than its team's usual cycle time. */
+export type AtRisk_Serialize = {
+	item: DepItem_Serialize,
+	blocker: DepItem_Serialize,
+	/**  How many links upstream the blocker is (1 = it blocks the item directly). */
+	distance: number,
+	blockerAgeDays: number | null,
+	/**  The blocker team's 85th-percentile cycle time, in days. */
+	thresholdDays: number | null,
+	/**  True when the threshold is the documented default (the team has no finished work). */
+	defaultThreshold: boolean,
 };
 
 /**  Items blocked now, grouped by the team whose open items block them. */
@@ -145,6 +180,27 @@ export type CfdBand = {
 	counts: number[],
 };
 
+/**  A chain of open blockers, the first item blocking the second, and so on. */
+export type Chain = Chain_Serialize | Chain_Deserialize;
+
+/**  A chain of open blockers, the first item blocking the second, and so on. */
+export type Chain_Deserialize = {
+	items: DepItem_Deserialize[],
+	/**  Σ over the chain's links of how long each has been blocking, in days. */
+	waitingDays: number | null,
+	/**  Teams the chain crosses. */
+	teams: number,
+};
+
+/**  A chain of open blockers, the first item blocking the second, and so on. */
+export type Chain_Serialize = {
+	items: DepItem_Serialize[],
+	/**  Σ over the chain's links of how long each has been blocking, in days. */
+	waitingDays: number | null,
+	/**  Teams the chain crosses. */
+	teams: number,
+};
+
 /**  Why the UI should refetch. */
 export type ChangeReason = 
 /**  Another workspace was opened (or created): everything shown is stale. */
@@ -160,6 +216,85 @@ export type Count = {
 	count: number,
 };
 
+/**  The critical path and the forecast it gives. */
+export type CriticalPath = CriticalPath_Serialize | CriticalPath_Deserialize;
+
+/**  The critical path and the forecast it gives. */
+export type CriticalPath_Deserialize = {
+	targetLabel: string,
+	/**  From the furthest upstream item to the target (P85 path). */
+	steps: CriticalStep_Deserialize[],
+	/**  Items the target depends on, directly or not (open and closed). */
+	upstreamItems: number,
+	/**  Of which still open. */
+	openUpstreamItems: number,
+	finishP50: string,
+	finishP85: string,
+	/**  Already delivered: nothing left. */
+	done: boolean,
+	/**
+	 *  Items upstream that depend on each other in a cycle (their order is unknown; each counts
+	 *  once and links inside the cycle are ignored).
+	 */
+	itemsInCycles: number,
+};
+
+/**  The critical path and the forecast it gives. */
+export type CriticalPath_Serialize = {
+	targetLabel: string,
+	/**  From the furthest upstream item to the target (P85 path). */
+	steps: CriticalStep_Serialize[],
+	/**  Items the target depends on, directly or not (open and closed). */
+	upstreamItems: number,
+	/**  Of which still open. */
+	openUpstreamItems: number,
+	finishP50: string,
+	finishP85: string,
+	/**  Already delivered: nothing left. */
+	done: boolean,
+	/**
+	 *  Items upstream that depend on each other in a cycle (their order is unknown; each counts
+	 *  once and links inside the cycle are ignored).
+	 */
+	itemsInCycles: number,
+};
+
+/**  One item on the path. */
+export type CriticalStep = CriticalStep_Serialize | CriticalStep_Deserialize;
+
+/**  One item on the path. */
+export type CriticalStep_Deserialize = {
+	item: DepItem_Deserialize,
+	/**  Days since its cycle started (or since creation if not started). */
+	ageDays: number | null,
+	/**  Expected days of work left, at the team's 50th and 85th percentile cycle times. */
+	remainingP50Days: number | null,
+	remainingP85Days: number | null,
+	/**  Expected finish (RFC 3339), with everything upstream of it. */
+	finishP50: string,
+	finishP85: string,
+	/**  True when the team's percentiles are the documented defaults. */
+	defaultPercentiles: boolean,
+};
+
+/**  One item on the path. */
+export type CriticalStep_Serialize = {
+	item: DepItem_Serialize,
+	/**  Days since its cycle started (or since creation if not started). */
+	ageDays: number | null,
+	/**  Expected days of work left, at the team's 50th and 85th percentile cycle times. */
+	remainingP50Days: number | null,
+	remainingP85Days: number | null,
+	/**  Expected finish (RFC 3339), with everything upstream of it. */
+	finishP50: string,
+	finishP85: string,
+	/**  True when the team's percentiles are the documented defaults. */
+	defaultPercentiles: boolean,
+};
+
+/**  Items that (transitively) depend on each other. */
+export type Cycle = Cycle_Serialize | Cycle_Deserialize;
+
 /**  How backward moves decide a cycle's start and finish (see `docs/metrics.md`). */
 export type CycleRule = 
 /**
@@ -169,6 +304,20 @@ export type CycleRule =
 "last_entry" | 
 /**  Finish = the first entry into done, whatever happened later; start = the first start. */
 "first_entry";
+
+/**  Items that (transitively) depend on each other. */
+export type Cycle_Deserialize = {
+	items: DepItem_Deserialize[],
+	/**  True for one item linked to itself. */
+	selfLink: boolean,
+};
+
+/**  Items that (transitively) depend on each other. */
+export type Cycle_Serialize = {
+	items: DepItem_Serialize[],
+	/**  True for one item linked to itself. */
+	selfLink: boolean,
+};
 
 /**  Something about the data that changed what the numbers include. */
 export type DataNote = DataNote_Serialize | DataNote_Deserialize;
@@ -201,6 +350,88 @@ export type DateRange = {
 	from: string,
 	/**  The latest item update. */
 	to: string,
+};
+
+/**  An item in a dependency row. */
+export type DepItem = DepItem_Serialize | DepItem_Deserialize;
+
+/**  An item in a dependency row. */
+export type DepItem_Deserialize = {
+	item: ItemRef,
+	teamId?: string | null,
+	teamName?: string | null,
+	flowState: FlowState,
+	stage?: Stage | null,
+};
+
+/**  An item in a dependency row. */
+export type DepItem_Serialize = {
+	item: ItemRef,
+	teamId: string | null,
+	teamName: string | null,
+	flowState: FlowState,
+	stage: Stage | null,
+};
+
+/**
+ *  Which part of the graph to show. Analyses run on the whole graph; rows are kept when an
+ *  item of a chosen team (or intent) is involved. Empty lists mean "all".
+ */
+export type DepsFilter = DepsFilter_Serialize | DepsFilter_Deserialize;
+
+/**
+ *  Which part of the graph to show. Analyses run on the whole graph; rows are kept when an
+ *  item of a chosen team (or intent) is involved. Empty lists mean "all".
+ */
+export type DepsFilter_Deserialize = {
+	/**  Team ids ("" = items without a team). */
+	teams?: string[],
+	/**  Intent ids (with their descendants). */
+	intents?: string[],
+};
+
+/**
+ *  Which part of the graph to show. Analyses run on the whole graph; rows are kept when an
+ *  item of a chosen team (or intent) is involved. Empty lists mean "all".
+ */
+export type DepsFilter_Serialize = {
+	/**  Team ids ("" = items without a team). */
+	teams: string[],
+	/**  Intent ids (with their descendants). */
+	intents: string[],
+};
+
+/**  Every dependency analysis. */
+export type DepsReport = DepsReport_Serialize | DepsReport_Deserialize;
+
+/**  Every dependency analysis. */
+export type DepsReport_Deserialize = {
+	asOf: string,
+	teams: TeamNode[],
+	/**  Open blocking links between teams (a team blocking itself included). */
+	matrix: TeamDependency[],
+	openBlockingLinks: number,
+	chains: Chain_Deserialize[],
+	cycles: Cycle_Deserialize[],
+	atRisk: AtRisk_Deserialize[],
+	atRiskTotal: number,
+	handoffs: Handoff_Deserialize[],
+	handoffsTotal: number,
+};
+
+/**  Every dependency analysis. */
+export type DepsReport_Serialize = {
+	asOf: string,
+	teams: TeamNode[],
+	/**  Open blocking links between teams (a team blocking itself included). */
+	matrix: TeamDependency[],
+	openBlockingLinks: number,
+	chains: Chain_Serialize[],
+	cycles: Cycle_Serialize[],
+	atRisk: AtRisk_Serialize[],
+	atRiskTotal: number,
+	handoffs: Handoff_Serialize[],
+	handoffsTotal: number,
 };
 
 /**  Flow efficiency of the items finished in the range. */
@@ -407,6 +638,121 @@ export type FlowState =
 "done" | 
 /**  Dropped without delivery. */
 "canceled";
+
+/**  One dependency, drawn from `from` to `to` as the link reads ("from blocks to"). */
+export type GraphEdge = {
+	from: string,
+	to: string,
+	kind: LinkKind,
+	/**  Both ends still open (for blocks: still blocking). */
+	open: boolean,
+	ageDays: number | null,
+	critical: boolean,
+};
+
+/**  One item. */
+export type GraphNode = GraphNode_Serialize | GraphNode_Deserialize;
+
+/**  One item. */
+export type GraphNode_Deserialize = {
+	item: ItemRef,
+	teamId?: string | null,
+	teamName?: string | null,
+	flowState: FlowState,
+	stage?: Stage | null,
+	ageDays: number | null,
+	focus: boolean,
+	critical: boolean,
+};
+
+/**  One item. */
+export type GraphNode_Serialize = {
+	item: ItemRef,
+	teamId: string | null,
+	teamName: string | null,
+	flowState: FlowState,
+	stage: Stage | null,
+	ageDays: number | null,
+	focus: boolean,
+	critical: boolean,
+};
+
+/**  What part of the graph to draw. */
+export type GraphRequest = GraphRequest_Serialize | GraphRequest_Deserialize;
+
+/**  What part of the graph to draw. */
+export type GraphRequest_Deserialize = {
+	/**
+	 *  Draw this item's neighbourhood (all link kinds, both directions); None draws the open
+	 *  blocking graph.
+	 */
+	focus?: string | null,
+	/**  How many links away from the focus (1–6). */
+	hops?: number,
+	filter?: DepsFilter_Deserialize,
+	/**  Highlight the critical path to this target (its items are always drawn). */
+	critical?: Target | null,
+	/**  At most this many nodes (default and maximum 2,000). */
+	maxNodes?: number,
+};
+
+/**  What part of the graph to draw. */
+export type GraphRequest_Serialize = {
+	/**
+	 *  Draw this item's neighbourhood (all link kinds, both directions); None draws the open
+	 *  blocking graph.
+	 */
+	focus: string | null,
+	/**  How many links away from the focus (1–6). */
+	hops: number,
+	filter: DepsFilter_Serialize,
+	/**  Highlight the critical path to this target (its items are always drawn). */
+	critical: Target | null,
+	/**  At most this many nodes (default and maximum 2,000). */
+	maxNodes: number,
+};
+
+/**  What the view draws. */
+export type GraphView = GraphView_Serialize | GraphView_Deserialize;
+
+/**  What the view draws. */
+export type GraphView_Deserialize = {
+	nodes: GraphNode_Deserialize[],
+	edges: GraphEdge[],
+	/**  Nodes that qualified; more than drawn when `truncated`. */
+	totalNodes: number,
+	truncated: boolean,
+};
+
+/**  What the view draws. */
+export type GraphView_Serialize = {
+	nodes: GraphNode_Serialize[],
+	edges: GraphEdge[],
+	/**  Nodes that qualified; more than drawn when `truncated`. */
+	totalNodes: number,
+	truncated: boolean,
+};
+
+/**  An upstream item delivered while the item it blocks still waits on it. */
+export type Handoff = Handoff_Serialize | Handoff_Deserialize;
+
+/**  An upstream item delivered while the item it blocks still waits on it. */
+export type Handoff_Deserialize = {
+	upstream: DepItem_Deserialize,
+	downstream: DepItem_Deserialize,
+	/**  When the upstream item was delivered (RFC 3339). */
+	deliveredAt: string,
+	daysWaiting: number | null,
+};
+
+/**  An upstream item delivered while the item it blocks still waits on it. */
+export type Handoff_Serialize = {
+	upstream: DepItem_Serialize,
+	downstream: DepItem_Serialize,
+	/**  When the upstream item was delivered (RFC 3339). */
+	deliveredAt: string,
+	daysWaiting: number | null,
+};
 
 /**  The level of an intent in the tree. */
 export type IntentKind = "goal" | "initiative" | "milestone";
@@ -834,6 +1180,38 @@ export type StartupState_Serialize = {
 	openError: IpcError | null,
 	/**  Set when the settings file was damaged and the app started on defaults. */
 	settingsNotice: string | null,
+};
+
+/**  What to compute the critical path to. */
+export type Target = { type: "item"; id: string } | 
+/**  Every item of the intent and of its descendants. */
+{ type: "intent"; id: string };
+
+/**  Open blocking links from one team's items to another team's. */
+export type TeamDependency = {
+	blockerTeamId: string,
+	blockerTeam: string,
+	blockedTeamId: string,
+	blockedTeam: string,
+	openLinks: number,
+	/**  Σ days each link has been blocking. */
+	totalDays: number | null,
+	oldestDays: number | null,
+	/**  Median age of the links, in days. */
+	medianDays: number | null,
+};
+
+/**  A team's place in the dependency map. */
+export type TeamNode = {
+	teamId: string,
+	teamName: string,
+	/**  Open blocking links from this team's items to other teams'. */
+	blocking: number,
+	/**  Open blocking links from other teams' items to this team's. */
+	blocked: number,
+	cycleP50Days: number | null,
+	cycleP85Days: number | null,
+	defaultPercentiles: boolean,
 };
 
 /**  Cycle-time percentiles of one team. */

@@ -169,6 +169,38 @@ pub async fn run(path: &Path, runs: u32) -> Result<Vec<Figure>, CoreError> {
         Some((50.0, false)),
     ));
 
+    // Dependency analyses: per-item facts (with team cycle percentiles), matrix, chains,
+    // cycles, risks, handoffs, a critical path to the end of the longest chain, and the graph
+    // view of up to 2,000 nodes.
+    let mut deps_samples = Vec::new();
+    let mut deps_links = 0;
+    for round in 0..runs.max(1) {
+        let started = Instant::now();
+        let cx = baton_core::deps::context(&ws, now - i64::from(round) * 60_000).await?;
+        let report =
+            baton_core::deps::analyse(&cx.ix, &cx.facts, &baton_core::deps::DepsFilter::default());
+        if let Some(end) = report.chains.first().and_then(|c| c.items.last()) {
+            let target = baton_core::deps::Target::Item {
+                id: end.item.id.clone(),
+            };
+            std::hint::black_box(baton_core::deps::critical_path(&cx.ix, &cx.facts, &target)?);
+        }
+        std::hint::black_box(baton_core::deps::graph_view(
+            &cx.ix,
+            &cx.facts,
+            &baton_core::deps::GraphRequest::default(),
+        )?);
+        deps_samples.push(ms_since(started));
+        deps_links = report.open_blocking_links;
+        std::hint::black_box(report);
+    }
+    out.push(figure(
+        &format!("deps: all analyses + critical path + 2,000-node graph ({deps_links} open blocking links, median)"),
+        median(deps_samples),
+        "ms",
+        Some((100.0, false)),
+    ));
+
     // Memory now, before the SQL comparison (whose temporary B-trees are not part of the app).
     let (rss, peak) = memory_mib();
     out.push(figure(

@@ -128,6 +128,24 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print the dependency analyses (what the Dependencies page shows).
+    Deps {
+        file: PathBuf,
+        /// Team id or name (repeatable): keep rows involving its items.
+        #[arg(long = "team")]
+        teams: Vec<String>,
+        /// Intent id (repeatable).
+        #[arg(long = "intent")]
+        intents: Vec<String>,
+        /// Also print the critical path to this item id.
+        #[arg(long)]
+        critical_item: Option<String>,
+        /// Also print the critical path to this intent id.
+        #[arg(long)]
+        critical_intent: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Measure generation, insert throughput, open time and query latency.
     Bench(bench::BenchArgs),
     /// (Used by `baton bench`.) Measure the flow figures on an existing file, as JSON.
@@ -314,6 +332,51 @@ async fn run(command: Command) -> Result<(), CoreError> {
                 table::print_flow(&report);
                 if let Some(b) = bottleneck {
                     table::print_bottlenecks(&b);
+                }
+            }
+        }
+        Command::Deps {
+            file,
+            teams,
+            intents,
+            critical_item,
+            critical_intent,
+            json,
+        } => {
+            let ws = Workspace::open(&file).await?;
+            let ix = ws.index().await?;
+            let teams = teams
+                .into_iter()
+                .map(|t| {
+                    ix.teams
+                        .iter()
+                        .find(|x| x.name.eq_ignore_ascii_case(&t))
+                        .map_or(t, |x| x.id.clone())
+                })
+                .collect();
+            let now = baton_core::time::now_ms();
+            let report = baton_core::deps::deps_report(
+                &ws,
+                &baton_core::deps::DepsFilter { teams, intents },
+                now,
+            )
+            .await?;
+            let target = match (critical_item, critical_intent) {
+                (Some(id), _) => Some(baton_core::deps::Target::Item { id }),
+                (None, Some(id)) => Some(baton_core::deps::Target::Intent { id }),
+                (None, None) => None,
+            };
+            let path = match &target {
+                Some(t) => Some(baton_core::deps::deps_critical_path(&ws, t, now).await?),
+                None => None,
+            };
+            ws.close().await;
+            if json {
+                print_json(&serde_json::json!({ "report": report, "criticalPath": path }))?;
+            } else {
+                table::print_deps(&report);
+                if let Some(p) = path {
+                    table::print_critical_path(&p);
                 }
             }
         }

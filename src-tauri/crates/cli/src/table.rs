@@ -194,6 +194,90 @@ pub fn print_bottlenecks(r: &BottleneckReport) {
     }
 }
 
+fn dep(d: &baton_core::deps::DepItem) -> String {
+    format!(
+        "{} ({})",
+        d.item.key,
+        d.team_name.as_deref().unwrap_or("no team")
+    )
+}
+
+/// Prints the dependency analyses.
+pub fn print_deps(r: &baton_core::deps::DepsReport) {
+    println!(
+        "Dependencies as of {}: {} open blocking links",
+        r.as_of,
+        thousands(r.open_blocking_links)
+    );
+    println!("\nWho blocks whom (open links, oldest days)");
+    for c in r.matrix.iter().take(30) {
+        println!(
+            "  {:<12} -> {:<12} {:>6} links  oldest {:>6.1}d  median {:>6.1}d",
+            c.blocker_team, c.blocked_team, c.open_links, c.oldest_days, c.median_days
+        );
+    }
+    println!("\nLongest blocked chains");
+    for c in r.chains.iter().take(10) {
+        let keys: Vec<String> = c.items.iter().map(dep).collect();
+        println!(
+            "  {} items, {:.0} days waiting: {}",
+            c.items.len(),
+            c.waiting_days,
+            keys.join(" -> ")
+        );
+    }
+    println!("\nCycles");
+    for c in &r.cycles {
+        let keys: Vec<String> = c.items.iter().map(dep).collect();
+        println!(
+            "  {}{}",
+            keys.join(" -> "),
+            if c.self_link { " (blocks itself)" } else { "" }
+        );
+    }
+    println!("\nAt risk ({} items; first 10)", r.at_risk_total);
+    for a in r.at_risk.iter().take(10) {
+        println!(
+            "  {} waits on {} ({} links up): {:.1}d old, team P85 {:.1}d",
+            dep(&a.item),
+            dep(&a.blocker),
+            a.distance,
+            a.blocker_age_days,
+            a.threshold_days
+        );
+    }
+    println!(
+        "\nHandoffs that never arrived ({}; first 10)",
+        r.handoffs_total
+    );
+    for h in r.handoffs.iter().take(10) {
+        println!(
+            "  {} delivered {:.1}d ago, {} still waits",
+            dep(&h.upstream),
+            h.days_waiting,
+            dep(&h.downstream)
+        );
+    }
+}
+
+/// Prints a critical path.
+pub fn print_critical_path(p: &baton_core::deps::CriticalPath) {
+    println!(
+        "\nCritical path to {}: P50 {}  P85 {} ({} items upstream, {} open)",
+        p.target_label, p.finish_p50, p.finish_p85, p.upstream_items, p.open_upstream_items
+    );
+    for s in &p.steps {
+        println!(
+            "  {:<32} age {:>6.1}d  left P50 {:>5.1}d P85 {:>5.1}d  finish P85 {}",
+            dep(&s.item),
+            s.age_days,
+            s.remaining_p50_days,
+            s.remaining_p85_days,
+            s.finish_p85
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

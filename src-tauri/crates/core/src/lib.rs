@@ -6,6 +6,7 @@
 //! - [`time`]: conversions between stored milliseconds and RFC 3339.
 
 pub mod demo;
+pub mod deps;
 pub mod error;
 pub mod flow;
 pub mod graph;

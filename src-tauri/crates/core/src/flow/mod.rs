@@ -494,7 +494,7 @@ pub async fn prepare(
 }
 
 /// Fills in the titles of item references (the index keeps only folded titles).
-async fn titles(ws: &Workspace, refs: Vec<&mut ItemRef>) -> CoreResult<()> {
+pub(crate) async fn titles(ws: &Workspace, refs: Vec<&mut ItemRef>) -> CoreResult<()> {
     if refs.is_empty() {
         return Ok(());
     }

@@ -1,0 +1,398 @@
+//! Dependency analyses on hand-built graphs: chains, a diamond, a cycle, a self-link, links
+//! across sources, the same dependency seen twice, removed links and deleted items.
+
+use baton_core::demo::{self, DemoGraph};
+use baton_core::deps::{self, DepsFilter, GraphRequest, Target};
+use baton_core::graph::model::*;
+use baton_core::graph::{repo, Workspace};
+
+/// Monday 2026-03-02T00:00:00Z.
+const T0: i64 = 1_772_409_600_000;
+const D: i64 = 86_400_000;
+const NOW: i64 = T0 + 10 * D;
+
+fn item(id: &str, team: &str, state: &str, flow: FlowState) -> WorkItem {
+    WorkItem {
+        id: id.into(),
+        source_id: if id.starts_with('g') {
+            "gh".into()
+        } else {
+            "jira".into()
+        },
+        external_id: id.into(),
+        key: id.to_uppercase(),
+        url: format!("https://example.test/{id}"),
+        kind: ItemKind::Task,
+        title: format!("Item {id}"),
+        team_id: Some(team.into()),
+        owner_id: None,
+        author_id: None,
+        provenance: Provenance::Human,
+        provenance_agent: None,
+        provenance_confidence: 1.0,
+        raw_state: state.into(),
+        flow_state: flow,
+        wait_reason: None,
+        intent_id: None,
+        priority: None,
+        created_at: T0,
+        started_at: None,
+        done_at: None,
+        updated_at: T0,
+    }
+}
+
+fn link(from: &str, to: &str, kind: LinkKind, removed: bool) -> Link {
+    Link {
+        from_item_id: from.into(),
+        to_item_id: to.into(),
+        kind,
+        origin: LinkOrigin::Source,
+        confidence: 1.0,
+        created_at: T0 + D,
+        removed_at: removed.then_some(T0 + 2 * D),
+    }
+}
+
+fn change(item: &str, n: u32, at: i64, to: &str) -> Transition {
+    Transition {
+        item_id: item.into(),
+        event_id: format!("c{n}"),
+        kind: TransitionKind::State,
+        from_state: Some("Backlog".into()),
+        to_state: to.into(),
+        at,
+        actor_id: None,
+    }
+}
+
+/// Platform: gp1 (GitHub, in progress since day 1), gp2 (done on day 2 after 1.5 days).
+/// Mobile: m1 (blocked), m2 (ready, untouched since day 0), m3, c1..c3 (a cycle).
+/// Security: s1, s2, a, b, c (a diamond s2 → a, b → c), x (blocks itself), r1, r2.
+fn graph() -> DemoGraph {
+    use FlowState::*;
+    let maps = [
+        ("Backlog", New, None),
+        ("Ready", Waiting, Some(WaitReason::Queue)),
+        ("Blocked", Waiting, Some(WaitReason::Blocked)),
+        ("In Progress", Active, None),
+        ("Done", Done, None),
+    ];
+    let source = |id: &str, kind: SourceKind| Source {
+        id: id.into(),
+        kind,
+        name: id.into(),
+        base_url: "https://example.test".into(),
+        scope: "{}".into(),
+        secret_ref: None,
+        poll_interval_s: 600,
+        enabled: true,
+        synthetic: true,
+        created_at: T0,
+    };
+    let mut items = vec![
+        item("gp1", "plat", "In Progress", Active),
+        item("gp2", "plat", "Done", Done),
+        item("m1", "mob", "Blocked", Waiting),
+        item("m2", "mob", "Ready", Waiting),
+        item("m3", "mob", "Backlog", New),
+        item("c1", "mob", "Backlog", New),
+        item("c2", "mob", "Backlog", New),
+        item("c3", "mob", "Backlog", New),
+        item("s1", "sec", "Backlog", New),
+        item("s2", "sec", "Backlog", New),
+        item("a", "sec", "Backlog", New),
+        item("b", "sec", "Backlog", New),
+        item("c", "sec", "Backlog", New),
+        item("x", "sec", "Backlog", New),
+        item("r1", "sec", "Backlog", New),
+        item("r2", "sec", "Backlog", New),
+    ];
+    items.iter_mut().for_each(|i| i.updated_at = T0 + 2 * D);
+    DemoGraph {
+        sources: vec![
+            source("jira", SourceKind::Jira),
+            source("gh", SourceKind::Github),
+        ],
+        teams: ["plat", "mob", "sec"]
+            .iter()
+            .map(|t| Team {
+                id: (*t).into(),
+                name: t.to_uppercase(),
+            })
+            .collect(),
+        workflow_maps: ["jira", "gh"]
+            .iter()
+            .flat_map(|s| {
+                maps.iter().map(|(raw, flow, reason)| WorkflowMap {
+                    source_id: (*s).into(),
+                    team_id: String::new(),
+                    raw_state: (*raw).into(),
+                    flow_state: *flow,
+                    wait_reason: *reason,
+                    origin: "inferred".into(),
+                })
+            })
+            .collect(),
+        items,
+        transitions: vec![
+            change("gp1", 1, T0 + D, "In Progress"),
+            change("gp2", 1, T0 + D / 2, "In Progress"),
+            change("gp2", 2, T0 + 2 * D, "Done"),
+            change("m1", 1, T0, "Blocked"),
+            change("m2", 1, T0, "Ready"),
+        ],
+        links: vec![
+            link("s1", "gp1", LinkKind::Blocks, false),
+            link("gp1", "m1", LinkKind::Blocks, false),
+            link("m1", "gp1", LinkKind::Parent, false),
+            link("m1", "m3", LinkKind::Blocks, false),
+            link("gp2", "m2", LinkKind::Blocks, false),
+            link("s2", "a", LinkKind::Blocks, false),
+            link("s2", "b", LinkKind::Blocks, false),
+            link("a", "c", LinkKind::Blocks, false),
+            link("b", "c", LinkKind::Blocks, false),
+            link("c1", "c2", LinkKind::Blocks, false),
+            link("c2", "c3", LinkKind::Blocks, false),
+            link("c3", "c1", LinkKind::Blocks, false),
+            link("x", "x", LinkKind::Blocks, false),
+            link("r1", "r2", LinkKind::Blocks, true),
+        ],
+        ..DemoGraph::default()
+    }
+}
+
+async fn workspace(dir: &std::path::Path) -> Workspace {
+    let ws = Workspace::create(&dir.join("deps.baton")).await.unwrap();
+    demo::write(&ws, &graph()).await.unwrap();
+    ws
+}
+
+fn keys(items: &[deps::DepItem]) -> Vec<&str> {
+    items.iter().map(|i| i.item.key.as_str()).collect()
+}
+
+#[tokio::test]
+async fn team_matrix_counts_open_blocking_links_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path()).await;
+    let r = deps::deps_report(&ws, &DepsFilter::default(), NOW)
+        .await
+        .unwrap();
+    // Open: s1→gp1, gp1→m1 (also seen as a parent link: one dependency), m1→m3, s2→a, s2→b,
+    // a→c, b→c, c1→c2, c2→c3, c3→c1. Not: gp2→m2 (gp2 is done), r1→r2 (removed), x→x (self).
+    assert_eq!(r.open_blocking_links, 10);
+    let cell = |from: &str, to: &str| {
+        r.matrix
+            .iter()
+            .find(|c| c.blocker_team == from && c.blocked_team == to)
+            .map(|c| c.open_links)
+    };
+    assert_eq!(cell("SEC", "PLAT"), Some(1));
+    assert_eq!(
+        cell("PLAT", "MOB"),
+        Some(1),
+        "a GitHub item blocking a Jira item counts"
+    );
+    assert_eq!(cell("MOB", "MOB"), Some(4));
+    assert_eq!(cell("SEC", "SEC"), Some(4));
+    assert_eq!(cell("PLAT", "PLAT"), None);
+    let plat = r.teams.iter().find(|t| t.team_name == "PLAT").unwrap();
+    assert_eq!(
+        (plat.blocking, plat.blocked),
+        (1, 1),
+        "links within a team are not counted between teams"
+    );
+    let oldest = r.matrix.iter().map(|c| c.oldest_days).fold(0.0, f64::max);
+    assert_eq!(oldest, 9.0, "links made on day 1, measured on day 10");
+}
+
+#[tokio::test]
+async fn chains_cycles_and_self_links() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path()).await;
+    let r = deps::deps_report(&ws, &DepsFilter::default(), NOW)
+        .await
+        .unwrap();
+    let longest = &r.chains[0];
+    assert_eq!(
+        keys(&longest.items),
+        ["S1", "GP1", "M1", "M3"],
+        "the longest chain of open blockers"
+    );
+    assert_eq!(longest.waiting_days, 27.0, "three links of 9 days");
+    assert_eq!(longest.teams, 3);
+    let diamond: Vec<Vec<&str>> = r
+        .chains
+        .iter()
+        .map(|c| keys(&c.items))
+        .filter(|k| k.contains(&"C"))
+        .collect();
+    assert_eq!(diamond.len(), 1, "a diamond gives one chain to its end");
+    assert_eq!(diamond[0].len(), 3);
+    assert!(
+        r.chains.iter().all(|c| !keys(&c.items).contains(&"C1")),
+        "links inside a cycle form no chain"
+    );
+    let cycle = r.cycles.iter().find(|c| !c.self_link).unwrap();
+    assert_eq!(keys(&cycle.items), ["C1", "C2", "C3"]);
+    let own = r.cycles.iter().find(|c| c.self_link).unwrap();
+    assert_eq!(
+        keys(&own.items),
+        ["X"],
+        "an item blocking itself is reported as a cycle of one"
+    );
+}
+
+#[tokio::test]
+async fn at_risk_and_undelivered_handoffs() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path()).await;
+    let r = deps::deps_report(&ws, &DepsFilter::default(), NOW)
+        .await
+        .unwrap();
+    // PLAT's 85th percentile cycle time is 1.5 days (gp2); gp1 has been in progress for 9.
+    let m1 = r.at_risk.iter().find(|a| a.item.item.key == "M1").unwrap();
+    assert_eq!(
+        (
+            m1.blocker.item.key.as_str(),
+            m1.distance,
+            m1.blocker_age_days,
+            m1.threshold_days
+        ),
+        ("GP1", 1, 9.0, 1.5)
+    );
+    let m3 = r.at_risk.iter().find(|a| a.item.item.key == "M3").unwrap();
+    assert_eq!(
+        (m3.blocker.item.key.as_str(), m3.distance),
+        ("GP1", 2),
+        "m1 (10 days, under MOB's default 12) is not old; gp1 further up is"
+    );
+    assert!(!m3.default_threshold);
+    assert!(
+        r.at_risk.iter().all(|a| a.item.item.key != "GP1"),
+        "s1 (10 days old, SEC default 12) is not old"
+    );
+    assert_eq!(r.handoffs.len(), 1);
+    let h = &r.handoffs[0];
+    assert_eq!(
+        (
+            h.upstream.item.key.as_str(),
+            h.downstream.item.key.as_str(),
+            h.days_waiting
+        ),
+        ("GP2", "M2", 8.0)
+    );
+    assert_eq!(h.upstream.item.title, "Item gp2");
+}
+
+#[tokio::test]
+async fn critical_path_uses_team_percentiles() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path()).await;
+    let path = deps::deps_critical_path(&ws, &Target::Item { id: "m3".into() }, NOW)
+        .await
+        .unwrap();
+    let steps: Vec<&str> = path
+        .steps
+        .iter()
+        .map(|s| s.item.item.key.as_str())
+        .collect();
+    assert_eq!(steps, ["S1", "GP1", "M1", "M3"]);
+    // P85: s1 12 (SEC default, not started) + gp1 max(1.5 - 9, 0) = 0 + m1 12 (MOB default,
+    // never started) + m3 12 = 36 days from day 10.
+    assert_eq!(path.finish_p85, baton_core::time::to_rfc3339(NOW + 36 * D));
+    assert_eq!(
+        path.finish_p50,
+        baton_core::time::to_rfc3339(NOW + 15 * D),
+        "5 + 0 + 5 + 5 with the P50 defaults"
+    );
+    assert_eq!(path.open_upstream_items, 3);
+    let cyc = deps::deps_critical_path(&ws, &Target::Item { id: "c3".into() }, NOW)
+        .await
+        .unwrap();
+    assert_eq!(
+        cyc.items_in_cycles, 2,
+        "the cycle is broken where it closes, and reported"
+    );
+    let err = deps::deps_critical_path(&ws, &Target::Item { id: "nope".into() }, NOW)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "not_found");
+}
+
+#[tokio::test]
+async fn graph_view_focuses_and_highlights_the_critical_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path()).await;
+    let focused = deps::deps_graph(
+        &ws,
+        &GraphRequest {
+            focus: Some("m1".into()),
+            hops: 1,
+            ..GraphRequest::default()
+        },
+        NOW,
+    )
+    .await
+    .unwrap();
+    let mut ids: Vec<&str> = focused.nodes.iter().map(|n| n.item.id.as_str()).collect();
+    ids.sort();
+    assert_eq!(ids, ["gp1", "m1", "m3"]);
+    assert_eq!(
+        focused.edges.len(),
+        2,
+        "gp1–m1 drawn once though also a parent link, m1→m3"
+    );
+    let whole = deps::deps_graph(
+        &ws,
+        &GraphRequest {
+            critical: Some(Target::Item { id: "m3".into() }),
+            max_nodes: 3,
+            ..GraphRequest::default()
+        },
+        NOW,
+    )
+    .await
+    .unwrap();
+    assert!(whole.truncated);
+    assert_eq!(whole.nodes.len(), 3);
+    assert!(
+        whole.nodes.iter().all(|n| n.critical),
+        "the critical path is drawn first"
+    );
+}
+
+#[tokio::test]
+async fn items_deleted_at_the_source_leave_the_analyses() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path()).await;
+    assert!(repo::items::delete(ws.pool(), "gp1").await.unwrap());
+    ws.mark_changed();
+    let r = deps::deps_report(&ws, &DepsFilter::default(), NOW)
+        .await
+        .unwrap();
+    assert_eq!(r.open_blocking_links, 8, "its links went with it");
+    assert_eq!(
+        keys(&r.chains[0].items).len(),
+        3,
+        "the longest chain is now a diamond branch or m1→m3"
+    );
+    assert!(r.at_risk.is_empty());
+    let filtered = deps::deps_report(
+        &ws,
+        &DepsFilter {
+            teams: vec!["plat".into()],
+            ..DepsFilter::default()
+        },
+        NOW,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        filtered.handoffs.len(),
+        1,
+        "rows touching a chosen team are kept"
+    );
+    assert!(filtered.cycles.is_empty());
+}
