@@ -235,7 +235,7 @@ pub async fn run(path: &Path, runs: u32) -> Result<Vec<Figure>, CoreError> {
     };
     let rows = repo::workflow_maps::list(ws.pool()).await?;
     let mapping = Mapping::build(&ix, &rows);
-    let scope = Scope::resolve(&ix, &year, now, &ix.intent_parents)?;
+    let scope = Scope::resolve(&ix, &year, now)?;
     let mut memory_ms = Vec::new();
     for _ in 0..runs.max(1) {
         let started = Instant::now();

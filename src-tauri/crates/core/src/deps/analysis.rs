@@ -155,25 +155,17 @@ impl Keep {
                 .collect()
         });
         let intents = (!filter.intents.is_empty()).then(|| {
-            let chosen: Vec<usize> = filter
+            let chosen: Vec<u32> = filter
                 .intents
                 .iter()
-                .filter_map(|id| ix.intents.iter().position(|n| &n.id == id))
-                .collect();
-            (0..ix.intents.len())
-                .map(|mut at| {
-                    for _ in 0..64 {
-                        if chosen.contains(&at) {
-                            return true;
-                        }
-                        match ix.intent_parents.get(at).copied().flatten() {
-                            Some(p) => at = p as usize,
-                            None => return false,
-                        }
-                    }
-                    false
+                .filter_map(|id| {
+                    ix.intents
+                        .iter()
+                        .position(|n| &n.id == id)
+                        .map(|p| p as u32)
                 })
-                .collect()
+                .collect();
+            ix.intents_under(&chosen)
         });
         Keep { teams, intents }
     }

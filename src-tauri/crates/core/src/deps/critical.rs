@@ -96,22 +96,13 @@ pub fn critical_path(ix: &WorkIndex, facts: &Facts, target: &Target) -> CoreResu
                 .iter()
                 .position(|n| &n.id == id)
                 .ok_or_else(|| CoreError::NotFound(format!("intent {id}")))?;
-            let within = |mut n: usize| {
-                for _ in 0..64 {
-                    if n == at {
-                        return true;
-                    }
-                    match ix.intent_parents.get(n).copied().flatten() {
-                        Some(p) => n = p as usize,
-                        None => return false,
-                    }
-                }
-                false
-            };
+            let within = ix.intents_under(&[at as u32]);
             let items: Vec<u32> = (0..ix.items.len() as u32)
                 .filter(|i| {
-                    let intent = ix.items[*i as usize].intent as usize;
-                    intent < ix.intents.len() && within(intent)
+                    within
+                        .get(ix.items[*i as usize].intent as usize)
+                        .copied()
+                        .unwrap_or(false)
                 })
                 .collect();
             (items, ix.intents[at].name.clone())

@@ -53,7 +53,7 @@ pub async fn context(ws: &Workspace, now: i64) -> CoreResult<Context> {
         to: Some(to.to_string()),
         ..FlowFilter::default()
     };
-    let scope = Scope::resolve(&ix, &filter, now, &ix.intent_parents)?;
+    let scope = Scope::resolve(&ix, &filter, now)?;
     let mut facts = graph::Facts::gather(&ix, &mapping, &scope);
     // Ages and waits are measured now; the states are those at the end of the data.
     facts.as_of = now.max(facts.as_of);

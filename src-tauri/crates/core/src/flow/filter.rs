@@ -69,12 +69,7 @@ fn parse_day(text: &str, what: &str) -> CoreResult<i64> {
 
 impl Scope {
     /// Resolves `filter` against `ix`, measuring at `now` (ms) at the latest.
-    pub fn resolve(
-        ix: &WorkIndex,
-        filter: &FlowFilter,
-        now: i64,
-        intent_parents: &[Option<u32>],
-    ) -> CoreResult<Scope> {
+    pub fn resolve(ix: &WorkIndex, filter: &FlowFilter, now: i64) -> CoreResult<Scope> {
         if filter.utc_offset_minutes.abs() > 14 * 60 {
             return Err(CoreError::Invalid(
                 "the UTC offset must be within ±14 hours".into(),
@@ -137,23 +132,7 @@ impl Scope {
             &filter.intents,
             &mut ix.intents.iter().map(|n| n.id.as_str()),
         )
-        .map(|chosen| {
-            // An intent counts if it or one of its ancestors was chosen.
-            (0..ix.intents.len())
-                .map(|mut at| {
-                    for _ in 0..64 {
-                        if chosen.contains(&(at as u32)) {
-                            return true;
-                        }
-                        match intent_parents.get(at).copied().flatten() {
-                            Some(parent) => at = parent as usize,
-                            None => return false,
-                        }
-                    }
-                    false
-                })
-                .collect()
-        });
+        .map(|chosen| ix.intents_under(&chosen));
         Ok(Scope {
             from,
             days: days as usize,

@@ -489,7 +489,7 @@ pub async fn prepare(
     let ix = ws.index().await?;
     let rows = repo::workflow_maps::list(ws.pool()).await?;
     let mapping = Mapping::build(&ix, &rows);
-    let scope = Scope::resolve(&ix, filter, now, &ix.intent_parents)?;
+    let scope = Scope::resolve(&ix, filter, now)?;
     Ok((ix, mapping, scope))
 }
 

@@ -167,6 +167,26 @@ impl WorkIndex {
         &self.events[start..start + item.event_count as usize]
     }
 
+    /// For each intent, whether it or one of its ancestors is among `chosen` (intent
+    /// positions).
+    pub fn intents_under(&self, chosen: &[u32]) -> Vec<bool> {
+        (0..self.intents.len())
+            .map(|mut at| {
+                // The tree is shallow; the bound only guards against a parent loop in bad data.
+                for _ in 0..64 {
+                    if chosen.contains(&(at as u32)) {
+                        return true;
+                    }
+                    match self.intent_parents.get(at).copied().flatten() {
+                        Some(parent) => at = parent as usize,
+                        None => return false,
+                    }
+                }
+                false
+            })
+            .collect()
+    }
+
     /// Approximate heap bytes held.
     pub fn heap_bytes(&self) -> usize {
         let strings: usize = self
