@@ -722,3 +722,45 @@ async fn the_workflow_screen_lists_and_changes_mappings() {
     let r = flow::flow_report(&ws, &ten_days(), NOW).await.unwrap();
     assert_eq!(r.aging[0].stage, Stage::Active, "and so does the flow");
 }
+
+#[tokio::test]
+async fn an_intent_filter_takes_the_items_of_its_descendants() {
+    let dir = tempfile::tempdir().unwrap();
+    let end = T0 + 200 * D;
+    let ws = demo::build(
+        &dir.path().join("demo.baton"),
+        &DemoOptions {
+            items: 1_000,
+            seed: 3,
+            end,
+        },
+    )
+    .await
+    .unwrap();
+    let ix = ws.index().await.unwrap();
+    let goal = ix
+        .intent_parents
+        .iter()
+        .position(|p| p.is_none())
+        .expect("a goal") as u32;
+    let initiatives: Vec<u32> = (0..ix.intents.len() as u32)
+        .filter(|i| ix.intent_parents[*i as usize] == Some(goal))
+        .collect();
+    assert!(!initiatives.is_empty(), "the demo's goals have initiatives");
+    let expected = ix
+        .items
+        .iter()
+        .filter(|i| i.created <= end && (i.intent == goal || initiatives.contains(&i.intent)))
+        .count() as u32;
+    let filter = FlowFilter {
+        intents: vec![ix.intents[goal as usize].id.clone()],
+        ..FlowFilter::default()
+    };
+    let r = flow::flow_report(&ws, &filter, end).await.unwrap();
+    assert_eq!(
+        r.items + r.skipped,
+        expected,
+        "a goal's filter takes the items of its initiatives"
+    );
+    assert!(expected > 0);
+}
