@@ -28,6 +28,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::workspace::workspace_open_demo,
             commands::workspace::workspace_pick_file,
             commands::workspace::workspace_summary,
+            commands::workspace::intents_list,
             commands::items::items_list,
             commands::items::item_detail,
             commands::items::item_open_in_browser,

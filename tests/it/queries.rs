@@ -310,3 +310,38 @@ async fn item_detail_has_timeline_links_and_review_status() {
     let err = query::item_detail(&ws, "nope").await.unwrap_err();
     assert_eq!(err.code(), "not_found");
 }
+
+#[tokio::test]
+async fn intents_list_counts_items_with_descendants() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = baton_core::demo::build(
+        &dir.path().join("demo.baton"),
+        &baton_core::demo::DemoOptions {
+            items: 600,
+            seed: 5,
+            end: T0 + 200 * DAY,
+        },
+    )
+    .await
+    .unwrap();
+    let intents = query::intents_list(&ws).await.unwrap();
+    assert_eq!(
+        intents
+            .iter()
+            .filter(|i| i.kind == IntentKind::Goal)
+            .count(),
+        3
+    );
+    for goal in intents.iter().filter(|i| i.parent_id.is_none()) {
+        let children: u32 = intents
+            .iter()
+            .filter(|c| c.parent_id.as_ref() == Some(&goal.id))
+            .map(|c| c.items_with_descendants)
+            .sum();
+        assert_eq!(
+            goal.items_with_descendants,
+            goal.items + children,
+            "a goal covers its own items and its initiatives'"
+        );
+    }
+}

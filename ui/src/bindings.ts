@@ -27,6 +27,8 @@ export const commands = {
 	workspacePickFile: (purpose: PickPurpose) => typedError<string | null, IpcError>(__TAURI_INVOKE("workspace_pick_file", { purpose })),
 	/**  The summary the Overview shows. */
 	workspaceSummary: () => typedError<WorkspaceSummary_Serialize, IpcError>(__TAURI_INVOKE("workspace_summary")),
+	/**  Every goal, initiative and milestone, with how many items each covers. */
+	intentsList: () => typedError<IntentInfo_Serialize[], IpcError>(__TAURI_INVOKE("intents_list")),
 	/**  One page of items. */
 	itemsList: (query: ItemsQuery_Deserialize) => typedError<ItemsPage_Serialize, IpcError>(__TAURI_INVOKE("items_list", { query })),
 	/**  One item's fields, transitions and links. */
@@ -752,6 +754,33 @@ export type Handoff_Serialize = {
 	/**  When the upstream item was delivered (RFC 3339). */
 	deliveredAt: string,
 	daysWaiting: number | null,
+};
+
+/**  One intent. */
+export type IntentInfo = IntentInfo_Serialize | IntentInfo_Deserialize;
+
+/**  One intent. */
+export type IntentInfo_Deserialize = {
+	id: string,
+	parentId?: string | null,
+	kind: IntentKind,
+	title: string,
+	/**  Items linked to it directly. */
+	items: number,
+	/**  Items linked to it or to one of its descendants. */
+	itemsWithDescendants: number,
+};
+
+/**  One intent. */
+export type IntentInfo_Serialize = {
+	id: string,
+	parentId: string | null,
+	kind: IntentKind,
+	title: string,
+	/**  Items linked to it directly. */
+	items: number,
+	/**  Items linked to it or to one of its descendants. */
+	itemsWithDescendants: number,
 };
 
 /**  The level of an intent in the tree. */

@@ -162,3 +162,11 @@ pub async fn workspace_summary(state: State<'_, AppState>) -> IpcResult<Workspac
     let ws = state.current().await?;
     Ok(query::workspace_summary(&ws).await?)
 }
+
+/// Every goal, initiative and milestone, with how many items each covers.
+#[tauri::command]
+#[specta::specta]
+pub async fn intents_list(state: State<'_, AppState>) -> IpcResult<Vec<query::IntentInfo>> {
+    let ws = state.current().await?;
+    Ok(query::intents_list(&ws).await?)
+}

@@ -4,9 +4,11 @@
 //! printed by the CLI's `--json`, so both show the same numbers.
 
 pub mod detail;
+pub mod intents;
 pub mod items;
 pub mod summary;
 
 pub use detail::{item_detail, ItemDetail, LinkDirection, LinkedItem, TransitionEntry};
+pub use intents::{intents_list, IntentInfo};
 pub use items::{items_list, ItemRow, ItemsPage, ItemsQuery, SortDirection, SortField};
 pub use summary::{workspace_summary, Count, DateRange, TeamStates, Totals, WorkspaceSummary};
