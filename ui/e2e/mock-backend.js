@@ -191,9 +191,15 @@
               ];
     path.push([item.rawState, item.flowState, item.waitReason]);
     let from = "Backlog";
-    const steps = path.length;
+    // Uneven steps (from the item's number, so the random sequence above is untouched): some
+    // items wait long and work briefly, others the reverse, as real histories do.
+    const n = Number(item.id.slice(-4));
+    const weights = path.map((_, idx) => 0.15 + ((n * 7919 + idx * 104729) % 97) / 97);
+    const whole = weights.reduce((a, b) => a + b, 0) + 0.6;
+    let acc = 0.3;
     path.forEach(([to, flow, wait], idx) => {
-      const at = item._created + ((item._updated - item._created) * (idx + 1)) / (steps + 1);
+      acc += weights[idx];
+      const at = item._created + ((item._updated - item._created) * acc) / whole;
       list.push({
         kind: "state",
         fromState: from,
@@ -423,10 +429,837 @@
     };
   }
 
+  // ---------- flow: a workflow map, and a small engine over the items' transitions ----------
+  // Simplified from Rust's (no blocked flags, no restart on a return to New), but self-consistent:
+  // every count a report shows is the number of items the matching drill-down lists.
+
+  const SOURCE_NAMES = Object.fromEntries(SOURCES.map((s) => [s.id, s.name]));
+  const MEANING = {};
+  for (const [flow, list] of Object.entries(STATES)) {
+    for (const [raw, reason] of list) MEANING[raw] = [flow, reason ?? null];
+  }
+  const UNMAPPED_STATE = "Needs QA";
+  const HOSTILE_STATE = '<img src=x onerror=alert(2)> "QA" & Co';
+  MEANING[HOSTILE_STATE] = ["waiting", "review"];
+
+  // A few Jira items pass through a state nobody mapped; a few Linear items through a hostile name.
+  items.forEach((item, i) => {
+    const list = transitions.get(item.id);
+    const states = list.filter((t) => t.kind === "state");
+    const last = states[states.length - 1];
+    const jira = item.sourceId === "s-jira" && item.flowState === "done" && i % 9 === 2;
+    const linear = item.sourceId === "s-linear" && item.flowState !== "new" && i % 11 === 4;
+    if (!last || !(jira || linear)) return;
+    const raw = jira ? UNMAPPED_STATE : HOSTILE_STATE;
+    const prev = states[states.length - 2];
+    const at = iso((Date.parse(last.at) + Date.parse(prev ? prev.at : item.createdAt)) / 2);
+    const entry = {
+      kind: "state",
+      fromState: last.fromState,
+      toState: raw,
+      toFlowState: jira ? null : "waiting",
+      toWaitReason: jira ? null : "review",
+      at,
+      actorName: last.actorName,
+      actorIsBot: false,
+    };
+    last.fromState = raw;
+    list.splice(list.indexOf(last), 0, entry);
+    transitionCount += 1;
+  });
+
+  // The workflow map: one row per raw state each source uses, plus one team's own mapping.
+  const workflow = [];
+  function findRow(sourceId, teamId, raw) {
+    return workflow.find((r) => r.sourceId === sourceId && r.teamId === teamId && r.rawState === raw);
+  }
+  for (const item of items) {
+    for (const t of transitions.get(item.id)) {
+      if (t.kind !== "state") continue;
+      for (const raw of [t.fromState, t.toState]) {
+        if (raw && !findRow(item.sourceId, "", raw)) {
+          const meaning = raw === UNMAPPED_STATE ? null : MEANING[raw];
+          workflow.push({
+            sourceId: item.sourceId,
+            teamId: "",
+            rawState: raw,
+            flowState: meaning ? meaning[0] : null,
+            waitReason: meaning ? meaning[1] : null,
+            origin: !meaning
+              ? "unmapped"
+              : raw === HOSTILE_STATE || item.sourceId === "s-linear"
+                ? "inferred"
+                : raw === "Blocked"
+                  ? "user"
+                  : "seeded",
+          });
+        }
+      }
+    }
+    if (!findRow(item.sourceId, "", item.rawState)) {
+      const m = MEANING[item.rawState];
+      workflow.push({
+        sourceId: item.sourceId,
+        teamId: "",
+        rawState: item.rawState,
+        flowState: m[0],
+        waitReason: m[1],
+        origin: "seeded",
+      });
+    }
+  }
+  workflow.push({
+    sourceId: "s-jira",
+    teamId: "t-payments",
+    rawState: "In Review",
+    flowState: "waiting",
+    waitReason: "approval",
+    origin: "user",
+  });
+
+  /** What a raw state means for an item (its team's own mapping first); null when unmapped. */
+  function meaningOf(item, raw) {
+    const row = findRow(item.sourceId, item.teamId ?? "", raw) ?? findRow(item.sourceId, "", raw);
+    return row?.flowState ? [row.flowState, row.waitReason ?? null] : null;
+  }
+
+  function workflowList() {
+    const now = new Map();
+    const into = new Map();
+    for (const item of items) {
+      const k = `${item.sourceId}\u0000${item.rawState}`;
+      now.set(k, (now.get(k) ?? 0) + 1);
+      for (const t of transitions.get(item.id)) {
+        if (t.kind !== "state") continue;
+        const key = `${item.sourceId}\u0000${t.toState}`;
+        into.set(key, (into.get(key) ?? 0) + 1);
+      }
+    }
+    const teamName = (id) => TEAMS.find((t) => t.id === id)?.name ?? null;
+    return workflow
+      .map((r) => ({
+        sourceId: r.sourceId,
+        sourceName: SOURCE_NAMES[r.sourceId],
+        teamId: r.teamId,
+        teamName: r.teamId ? teamName(r.teamId) : null,
+        rawState: r.rawState,
+        flowState: r.flowState,
+        waitReason: r.waitReason,
+        origin: r.origin,
+        itemsNow: r.teamId ? 0 : (now.get(`${r.sourceId}\u0000${r.rawState}`) ?? 0),
+        transitions: r.teamId ? 0 : (into.get(`${r.sourceId}\u0000${r.rawState}`) ?? 0),
+      }))
+      .sort(
+        (a, b) =>
+          a.sourceName.localeCompare(b.sourceName) ||
+          (a.rawState < b.rawState ? -1 : a.rawState > b.rawState ? 1 : 0) ||
+          a.teamId.localeCompare(b.teamId),
+      );
+  }
+
+  function workflowSet(change) {
+    if (!change.flowState && !change.teamId) {
+      throw { code: "invalid", message: "choose a flow state (only a team's own mapping can be removed)" };
+    }
+    if (change.waitReason && change.flowState !== "waiting") {
+      throw { code: "invalid", message: "a wait reason applies to waiting states only" };
+    }
+    if (change.rawState === "Won't do" && change.flowState === "active") {
+      // A refusal to exercise the error path: Rust reports it, the screen shows it inline.
+      throw { code: "invalid", message: "“Won't do” is final at its source: it cannot be mapped to Active" };
+    }
+    const row = findRow(change.sourceId, change.teamId, change.rawState);
+    if (!change.flowState) {
+      if (row) workflow.splice(workflow.indexOf(row), 1);
+      return null;
+    }
+    if (row) {
+      row.flowState = change.flowState;
+      row.waitReason = change.waitReason ?? null;
+      row.origin = "user";
+    } else {
+      workflow.push({
+        sourceId: change.sourceId,
+        teamId: change.teamId,
+        rawState: change.rawState,
+        flowState: change.flowState,
+        waitReason: change.waitReason ?? null,
+        origin: "user",
+      });
+    }
+    return null;
+  }
+
+  const DEFAULT_FILTER = {
+    from: null,
+    to: null,
+    teams: [],
+    sources: [],
+    kinds: [],
+    provenances: [],
+    intents: [],
+    rule: "last_entry",
+    utcOffsetMinutes: 0,
+  };
+
+  function dayString(ms) {
+    return new Date(ms).toISOString().slice(0, 10);
+  }
+  function parseDay(text, what) {
+    const ms = Date.parse(`${text}T00:00:00Z`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(ms)) {
+      throw { code: "invalid", message: `${what} must be a date like 2026-03-01, not "${text}"` };
+    }
+    return ms;
+  }
+
+  function scopeOf(filter) {
+    const f = { ...DEFAULT_FILTER, ...filter };
+    const offset = (f.utcOffsetMinutes ?? 0) * 60_000;
+    const realNow = Date.now();
+    const latest = Math.min(realNow, Math.max(...items.map((i) => i._updated)));
+    const localDayStart = (t) => Math.floor((t + offset) / DAY) * DAY - offset;
+    const toStart = f.to ? parseDay(f.to, "the end of the range") - offset : localDayStart(latest);
+    const from = f.from ? parseDay(f.from, "the start of the range") - offset : toStart - 89 * DAY;
+    if (from > toStart) throw { code: "invalid", message: "the range starts after it ends" };
+    const days = Math.round((toStart - from) / DAY) + 1;
+    if (days > 3660) throw { code: "invalid", message: "a range spans at most 3660 days" };
+    const asOf = Math.min(toStart + DAY, realNow);
+    const dates = [];
+    for (let d = 0; d < days; d++) dates.push(dayString(from + offset + d * DAY));
+    return { f, from, days, asOf, offset, dates, rule: f.rule };
+  }
+
+  function keeps(item, f) {
+    return (
+      (!f.teams.length || f.teams.includes(item.teamId ?? "")) &&
+      (!f.sources.length || f.sources.includes(item.sourceId)) &&
+      (!f.kinds.length || f.kinds.includes(item.kind)) &&
+      (!f.provenances.length || f.provenances.includes(item.provenance))
+    );
+  }
+
+  /** An item's history as segments up to `asOf`, its cycle's start and finish; or why not. */
+  function timelineOf(item, sc) {
+    const events = transitions.get(item.id).filter((t) => t.kind === "state" && Date.parse(t.at) <= sc.asOf);
+    const firstRaw = events.length ? events[0].fromState : item.rawState;
+    let m = meaningOf(item, firstRaw);
+    if (!m) return { unmapped: firstRaw };
+    let cur = { start: item._created, flow: m[0], reason: m[1] };
+    const segments = [];
+    for (const e of events) {
+      m = meaningOf(item, e.toState);
+      if (!m) return { unmapped: e.toState };
+      const at = Math.max(Date.parse(e.at), item._created);
+      if (m[0] === cur.flow && m[1] === cur.reason) continue;
+      if (at > cur.start) segments.push({ start: cur.start, end: at, flow: cur.flow, reason: cur.reason });
+      cur = { start: at, flow: m[0], reason: m[1] };
+    }
+    segments.push({
+      start: cur.start,
+      end: Math.max(sc.asOf, cur.start),
+      flow: cur.flow,
+      reason: cur.reason,
+    });
+    let start = null;
+    let leftNew = null;
+    let firstDone = null;
+    for (const s of segments) {
+      if (s.flow === "active" && start === null) start = s.start;
+      if (s.flow !== "new" && leftNew === null) leftNew = s.start;
+      if (s.flow === "done" && firstDone === null) firstDone = s.start;
+    }
+    const last = segments[segments.length - 1];
+    const finish = sc.rule === "first_entry" ? firstDone : last.flow === "done" ? last.start : null;
+    if (finish !== null && (start === null || start > finish)) start = leftNew ?? finish;
+    const canceled = last.flow === "canceled" ? last.start : null;
+    return { segments, start, finish, canceled };
+  }
+
+  function stageOf(flow, reason) {
+    if (flow === "active") return "active";
+    if (flow === "waiting") return reason ?? "waiting";
+    return null;
+  }
+  const STAGE_ORDER = [
+    "queue",
+    "active",
+    "review",
+    "security",
+    "approval",
+    "decision",
+    "dependency",
+    "blocked",
+    "waiting",
+  ];
+
+  function stateAt(tl, t) {
+    return tl.segments.find((s) => s.start <= t && t < s.end) ?? null;
+  }
+  function dayEnd(sc, d) {
+    return Math.min(sc.from + (d + 1) * DAY, sc.asOf);
+  }
+  function probe(sc, d) {
+    const at = dayEnd(sc, d);
+    return at === sc.asOf ? at - 1 : at;
+  }
+  function dayIndex(sc, day) {
+    return sc.dates.indexOf(day);
+  }
+  function finishedInRange(tl, sc) {
+    return tl.finish !== null && tl.finish >= sc.from && tl.finish <= sc.asOf;
+  }
+  function inProgressAtEnd(tl) {
+    return tl.start !== null && tl.finish === null && tl.canceled === null;
+  }
+  function timeIn(tl, stage, from, to) {
+    let ms = 0;
+    for (const s of tl.segments) {
+      if (stageOf(s.flow, s.reason) === stage)
+        ms += Math.max(0, Math.min(s.end, to) - Math.max(s.start, from));
+    }
+    return ms;
+  }
+  function daysOf(ms) {
+    return ms / DAY;
+  }
+  function percentiles(values) {
+    const v = [...values].sort((a, b) => a - b);
+    const at = (p) => (v.length ? v[Math.ceil((p / 100) * v.length) - 1] : null);
+    return {
+      count: v.length,
+      p50: at(50),
+      p85: at(85),
+      p95: at(95),
+      mean: v.length ? v.reduce((a, b) => a + b, 0) / v.length : null,
+    };
+  }
+  function mondayOf(day) {
+    const d = new Date(`${day}T00:00:00Z`);
+    const back = (d.getUTCDay() + 6) % 7;
+    return dayString(d.getTime() - back * DAY);
+  }
+
+  /** The items of the slice with their timelines, and the notes about those left out. */
+  function slice(filter) {
+    const sc = scopeOf(filter);
+    const rows = [];
+    const unmapped = new Map();
+    let inSlice = 0;
+    let skipped = 0;
+    for (const item of items) {
+      if (!keeps(item, sc.f)) continue;
+      inSlice++;
+      if (item._created > sc.asOf) continue;
+      const tl = timelineOf(item, sc);
+      if (tl.unmapped) {
+        skipped++;
+        const key = `${item.sourceId}\u0000${tl.unmapped}`;
+        unmapped.set(key, (unmapped.get(key) ?? 0) + 1);
+        continue;
+      }
+      rows.push({ item, tl });
+    }
+    const notes = [...unmapped.entries()].map(([key, n]) => {
+      const [sourceId, raw] = key.split("\u0000");
+      return {
+        code: "unmapped_state",
+        message: `${n} item${n === 1 ? "" : "s"} skipped: state \u201c${raw}\u201d of ${SOURCE_NAMES[sourceId]} is not mapped to a flow state — map it in Settings → Workflow`,
+        items: n,
+        sourceId,
+        rawState: raw,
+      };
+    });
+    const range = {
+      from: sc.dates[0],
+      to: sc.dates[sc.dates.length - 1],
+      dates: sc.dates,
+      asOf: new Date(sc.asOf).toISOString(),
+      utcOffsetMinutes: sc.offset / 60_000,
+      rule: sc.rule,
+    };
+    return { sc, rows, inSlice, skipped, notes, range };
+  }
+
+  function ref(item) {
+    return { id: item.id, key: item.key, title: item.title };
+  }
+
+  function flowReport(filter) {
+    if (globalThis.__batonMockBig) return bigFlowReport(filter);
+    const { sc, rows, inSlice, skipped, notes, range } = slice(filter);
+    const n = sc.days;
+    const finished = rows.filter((r) => finishedInRange(r.tl, sc));
+    const cycles = finished.map((r) => daysOf(r.tl.finish - r.tl.start));
+    const leads = finished.map((r) => daysOf(r.tl.finish - r.item._created));
+    const throughput = new Array(n).fill(0);
+    for (const r of finished) throughput[Math.min(n - 1, Math.floor((r.tl.finish - sc.from) / DAY))] += 1;
+    const cfd = FLOW.map((state) => ({ state, counts: new Array(n).fill(0) }));
+    const wip = new Array(n).fill(0);
+    for (let d = 0; d < n; d++) {
+      const at = dayEnd(sc, d);
+      const p = probe(sc, d);
+      for (const r of rows) {
+        if (r.item._created > at) continue;
+        const s = stateAt(r.tl, Math.max(p, r.item._created));
+        if (s) cfd[FLOW.indexOf(s.flow)].counts[d] += 1;
+        const started = r.tl.start !== null && r.tl.start <= at;
+        const ended = [r.tl.finish, r.tl.canceled].some((e) => e !== null && e <= at);
+        if (started && !ended) wip[d] += 1;
+      }
+    }
+    const weeks = [];
+    sc.dates.forEach((day, d) => {
+      const week = mondayOf(day);
+      const last = weeks[weeks.length - 1];
+      if (last && last.week === week) {
+        last.count += throughput[d];
+        last.daysInRange += 1;
+      } else weeks.push({ week, count: throughput[d], daysInRange: 1 });
+    });
+    const byTeam = new Map();
+    for (const r of finished) {
+      const k = r.item.teamId ?? "";
+      if (!byTeam.has(k)) byTeam.set(k, { teamId: k, teamName: r.item.teamName ?? "No team", values: [] });
+      byTeam.get(k).values.push(daysOf(r.tl.finish - r.tl.start));
+    }
+    const sortedCycles = [...cycles].sort((a, b) => a - b);
+    const inProgress = rows.filter((r) => inProgressAtEnd(r.tl));
+    const aging = inProgress
+      .map((r) => {
+        const age = daysOf(sc.asOf - r.tl.start);
+        const last = r.tl.segments[r.tl.segments.length - 1];
+        const le = sortedCycles.filter((c) => c <= age).length;
+        return {
+          item: ref(r.item),
+          teamName: r.item.teamName,
+          stage: stageOf(last.flow, last.reason) ?? "waiting",
+          ageDays: age,
+          pace: sortedCycles.length ? (le / sortedCycles.length) * 100 : null,
+        };
+      })
+      .sort((a, b) => b.ageDays - a.ageDays || a.item.id.localeCompare(b.item.id))
+      .slice(0, 500);
+    let active = 0;
+    let waiting = 0;
+    const histogram = new Array(10).fill(0);
+    let effCount = 0;
+    for (const r of finished) {
+      const a = timeIn(r.tl, "active", r.tl.start, r.tl.finish);
+      const total = r.tl.finish - r.tl.start;
+      if (total <= 0) continue;
+      active += a;
+      waiting += total - a;
+      histogram[Math.min(9, Math.floor((a / total) * 10))] += 1;
+      effCount += 1;
+    }
+    const kinds = new Map();
+    for (const r of finished) {
+      const k = kinds.get(r.item.kind) ?? { kind: r.item.kind, finished: 0, inProgress: 0 };
+      k.finished += 1;
+      kinds.set(r.item.kind, k);
+    }
+    for (const r of inProgress) {
+      const k = kinds.get(r.item.kind) ?? { kind: r.item.kind, finished: 0, inProgress: 0 };
+      k.inProgress += 1;
+      kinds.set(r.item.kind, k);
+    }
+    const total = throughput.reduce((a, b) => a + b, 0);
+    const elapsed = Math.max(daysOf(sc.asOf - sc.from), 1e-9);
+    const avgCycle = cycles.length ? cycles.reduce((a, b) => a + b, 0) / cycles.length : null;
+    const perDay = total / elapsed;
+    const pts = [...finished]
+      .sort((a, b) => a.tl.finish - b.tl.finish)
+      .map((r) => ({
+        id: r.item.id,
+        key: r.item.key,
+        finished: sc.dates[Math.min(n - 1, Math.floor((r.tl.finish - sc.from) / DAY))],
+        days: daysOf(r.tl.finish - r.tl.start),
+        kind: r.item.kind,
+      }));
+    return {
+      range,
+      items: inSlice,
+      skipped,
+      cycleTime: percentiles(cycles),
+      leadTime: percentiles(leads),
+      cycleTimeByTeam: [...byTeam.values()]
+        .map((t) => ({ teamId: t.teamId, teamName: t.teamName, cycleTime: percentiles(t.values) }))
+        .sort((a, b) => a.teamName.localeCompare(b.teamName)),
+      scatter: { total: pts.length, points: pts, sampled: false },
+      throughputDaily: throughput,
+      throughputWeekly: weeks,
+      throughputTotal: total,
+      wipDaily: wip,
+      cfd,
+      aging,
+      inProgress: inProgress.length,
+      efficiency: {
+        aggregate: active + waiting > 0 ? active / (active + waiting) : null,
+        activeDays: daysOf(active),
+        waitingDays: daysOf(waiting),
+        histogram,
+        count: effCount,
+      },
+      distribution: [...kinds.values()].sort((a, b) => b.finished - a.finished),
+      littlesLaw: {
+        averageWip: wip.reduce((a, b) => a + b, 0) / n,
+        throughputPerDay: perDay,
+        averageCycleDays: avgCycle,
+        predictedWip: avgCycle === null ? null : avgCycle * perDay,
+      },
+      notes,
+    };
+  }
+
+  function blockedByTeam() {
+    const out = new Map();
+    for (const l of links) {
+      if (l.kind !== "blocks" || l.removed) continue;
+      const blocker = items.find((i) => i.id === l.from);
+      if (blocker.flowState === "done" || blocker.flowState === "canceled") continue;
+      const list = out.get(l.to) ?? [];
+      list.push(blocker);
+      out.set(l.to, list);
+    }
+    return out;
+  }
+
+  function bottlenecks(filter) {
+    const { sc, rows, inSlice, skipped, notes, range } = slice(filter);
+    const teamSlots = new Map();
+    for (const r of rows) {
+      const k = r.item.teamId ?? "";
+      if (!teamSlots.has(k))
+        teamSlots.set(k, { teamId: k, teamName: r.item.teamName ?? "No team", rows: [] });
+      teamSlots.get(k).rows.push(r);
+    }
+    const order = [...TEAMS.map((t) => t.id), ""];
+    const matrix = [];
+    for (const id of order) {
+      const slot = teamSlots.get(id);
+      if (!slot) continue;
+      const cells = STAGE_ORDER.map((stage) => {
+        const values = slot.rows.map((r) => timeIn(r.tl, stage, sc.from, sc.asOf)).filter((ms) => ms > 0);
+        const totalMs = values.reduce((a, b) => a + b, 0);
+        return {
+          stage,
+          totalDays: daysOf(totalMs),
+          medianDays: percentiles(values.map(daysOf)).p50,
+          items: values.length,
+        };
+      });
+      if (cells.every((c) => c.items === 0)) continue;
+      matrix.push({ teamId: slot.teamId, teamName: slot.teamName, cells });
+    }
+    const waitingStages = STAGE_ORDER.filter((s) => s !== "active");
+    const perStage = waitingStages.map((stage) => {
+      const hits = rows
+        .map((r) => ({ item: r.item, ms: timeIn(r.tl, stage, sc.from, sc.asOf) }))
+        .filter((h) => h.ms > 0)
+        .sort((a, b) => b.ms - a.ms || a.item.id.localeCompare(b.item.id));
+      return { stage, hits, total: hits.reduce((a, h) => a + h.ms, 0) };
+    });
+    const allWaiting = perStage.reduce((a, s) => a + s.total, 0);
+    const waitReasons = perStage
+      .filter((s) => s.hits.length > 0)
+      .map((s) => ({
+        stage: s.stage,
+        totalDays: daysOf(s.total),
+        share: allWaiting > 0 ? s.total / allWaiting : 0,
+        items: s.hits.length,
+        examples: s.hits
+          .slice(0, 5)
+          .map((h) => ({ item: ref(h.item), teamName: h.item.teamName, days: daysOf(h.ms) })),
+      }))
+      .sort((a, b) => b.totalDays - a.totalDays);
+    const blockers = blockedByTeam();
+    const clusters = new Map();
+    for (const r of rows) {
+      const last = r.tl.segments[r.tl.segments.length - 1];
+      if (last.flow !== "waiting") continue;
+      const by = blockers.get(r.item.id);
+      if (!by) continue;
+      const seen = new Set();
+      for (const b of by) {
+        const k = b.teamId ?? "";
+        const c = clusters.get(k) ?? {
+          teamId: k,
+          teamName: b.teamName ?? "No team",
+          blockedItems: 0,
+          blockedDays: 0,
+          items: new Map(),
+        };
+        c.items.set(b.id, (c.items.get(b.id) ?? 0) + 1);
+        if (!seen.has(k)) {
+          seen.add(k);
+          c.blockedItems += 1;
+          c.blockedDays += daysOf(sc.asOf - last.start);
+        }
+        clusters.set(k, c);
+      }
+    }
+    const blockerClusters = [...clusters.values()]
+      .map((c) => ({
+        teamId: c.teamId,
+        teamName: c.teamName,
+        blockedItems: c.blockedItems,
+        blockedDays: c.blockedDays,
+        blockers: [...c.items.entries()]
+          .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+          .slice(0, 5)
+          .map(([id, blocks]) => ({ item: ref(items.find((i) => i.id === id)), blocks })),
+      }))
+      .sort((a, b) => b.blockedDays - a.blockedDays || a.teamName.localeCompare(b.teamName));
+    const queues = waitingStages
+      .map((stage) => ({
+        stage,
+        counts: sc.dates.map((_, d) => {
+          const p = probe(sc, d);
+          return rows.filter((r) => {
+            const s = stateAt(r.tl, p);
+            return s && stageOf(s.flow, s.reason) === stage;
+          }).length;
+        }),
+      }))
+      .filter((q) => q.counts.some((c) => c > 0));
+    const prs = rows.filter((r) => r.item.kind === "pull_request" && finishedInRange(r.tl, sc));
+    // The mock records few review actions, so the segments split the time from ready to merge
+    // in fixed shares that vary per pull request (Rust reads them from review transitions).
+    const times = (r) => {
+      const ready = r.tl.segments.find((s) => s.flow === "waiting")?.start ?? r.item._created;
+      const rest = Math.max(0, r.tl.finish - ready);
+      const n = Number(r.item.id.slice(-4));
+      const pickup = 0.15 + (n % 7) / 14;
+      const review = 0.2 + (n % 5) / 10;
+      return {
+        coding: daysOf(Math.max(0, ready - r.item._created)),
+        pickup: daysOf(rest * pickup),
+        review: daysOf(rest * review),
+        merge: n % 6 === 0 ? null : daysOf(rest * Math.max(0.05, 1 - pickup - review)),
+      };
+    };
+    const all = prs.map(times);
+    const prSegments = ["coding", "pickup", "review", "merge"].map((segment) => ({
+      segment,
+      days: percentiles(all.map((t) => t[segment]).filter((v) => v !== null)),
+    }));
+    return {
+      range,
+      items: inSlice,
+      skipped,
+      stages: STAGE_ORDER,
+      matrix,
+      waitReasons,
+      blockerClusters,
+      queues,
+      pullRequests: prs.length,
+      prSegments,
+      notes,
+    };
+  }
+
+  function flowItems(filter, selection) {
+    const { sc, rows } = slice(filter);
+    const hits = [];
+    const blockers = selection.type === "blocked_by" ? blockedByTeam() : null;
+    for (const { item, tl } of rows) {
+      let v = null;
+      const cycle = () => daysOf(tl.finish - (tl.start ?? tl.finish));
+      const fin = finishedInRange(tl, sc);
+      const finDay = fin ? Math.min(sc.days - 1, Math.floor((tl.finish - sc.from) / DAY)) : -1;
+      switch (selection.type) {
+        case "finished":
+          if (fin) v = cycle();
+          break;
+        case "finished_on":
+          if (fin && finDay === dayIndex(sc, selection.day)) v = cycle();
+          break;
+        case "finished_in_week":
+          if (fin && mondayOf(sc.dates[finDay]) === selection.week) v = cycle();
+          break;
+        case "in_state_at": {
+          const d = dayIndex(sc, selection.day);
+          const at = dayEnd(sc, d);
+          if (d >= 0 && item._created <= at) {
+            const s = stateAt(tl, Math.max(probe(sc, d), item._created));
+            if (s && s.flow === selection.state) v = daysOf(at - item._created);
+          }
+          break;
+        }
+        case "in_progress_at": {
+          const d = dayIndex(sc, selection.day);
+          const at = dayEnd(sc, d);
+          const ended = [tl.finish, tl.canceled].some((e) => e !== null && e <= at);
+          if (d >= 0 && tl.start !== null && tl.start <= at && !ended) v = daysOf(at - tl.start);
+          break;
+        }
+        case "in_progress_in_stage": {
+          const last = tl.segments[tl.segments.length - 1];
+          if (inProgressAtEnd(tl) && (stageOf(last.flow, last.reason) ?? "waiting") === selection.stage) {
+            v = daysOf(sc.asOf - tl.start);
+          }
+          break;
+        }
+        case "efficiency_band":
+          if (fin && tl.finish > tl.start) {
+            const a = timeIn(tl, "active", tl.start, tl.finish);
+            if (Math.min(9, Math.floor((a / (tl.finish - tl.start)) * 10)) === selection.band) {
+              v = daysOf(tl.finish - tl.start);
+            }
+          }
+          break;
+        case "finished_kind":
+          if (fin && item.kind === selection.kind) v = cycle();
+          break;
+        case "in_progress_kind":
+          if (inProgressAtEnd(tl) && item.kind === selection.kind) v = daysOf(sc.asOf - tl.start);
+          break;
+        case "time_in_stage":
+          if ((item.teamId ?? "") === selection.team_id) {
+            const ms = timeIn(tl, selection.stage, sc.from, sc.asOf);
+            if (ms > 0) v = daysOf(ms);
+          }
+          break;
+        case "waiting_in": {
+          const ms = timeIn(tl, selection.stage, sc.from, sc.asOf);
+          if (ms > 0) v = daysOf(ms);
+          break;
+        }
+        case "waiting_at": {
+          const d = dayIndex(sc, selection.day);
+          const s = d >= 0 ? stateAt(tl, probe(sc, d)) : null;
+          if (s && stageOf(s.flow, s.reason) === selection.stage) v = daysOf(dayEnd(sc, d) - s.start);
+          break;
+        }
+        case "blocked_by": {
+          const last = tl.segments[tl.segments.length - 1];
+          const by = blockers.get(item.id) ?? [];
+          if (last.flow === "waiting" && by.some((b) => (b.teamId ?? "") === selection.team_id)) {
+            v = daysOf(sc.asOf - last.start);
+          }
+          break;
+        }
+        default:
+          throw { code: "invalid", message: `unknown selection ${selection.type}` };
+      }
+      if (v !== null) hits.push({ item, v });
+    }
+    hits.sort((a, b) => b.v - a.v || a.item.id.localeCompare(b.item.id));
+    const measure = {
+      finished: "cycle time",
+      finished_on: "cycle time",
+      finished_in_week: "cycle time",
+      finished_kind: "cycle time",
+      efficiency_band: "cycle time",
+      in_state_at: "age at that day",
+      in_progress_at: "days in progress at that day",
+      in_progress_in_stage: "age",
+      in_progress_kind: "age",
+      time_in_stage: "time in the stage in the range",
+      waiting_in: "time in the stage in the range",
+      waiting_at: "waiting for",
+      blocked_by: "waiting for",
+    }[selection.type];
+    return {
+      total: hits.length,
+      measure,
+      items: hits.slice(0, 500).map((h) => ({ item: ref(h.item), teamName: h.item.teamName, days: h.v })),
+    };
+  }
+
+  /** Big mode: a report of Rust's largest shape (365 days, 4,000 scatter points, 500 aging items). */
+  function bigFlowReport(filter) {
+    const sc = scopeOf({ ...filter, from: null, to: null });
+    const n = 365;
+    const end = Date.parse(`${sc.dates[sc.dates.length - 1]}T00:00:00Z`);
+    const dates = Array.from({ length: n }, (_, d) => dayString(end - (n - 1 - d) * DAY));
+    const wave = (d, k) => Math.round(k * (1 + 0.3 * Math.sin(d / 9)));
+    const throughput = dates.map((_, d) => wave(d, 160));
+    const total = throughput.reduce((a, b) => a + b, 0);
+    let done = 20_000;
+    const cfd = FLOW.map((state) => ({ state, counts: [] }));
+    dates.forEach((_, d) => {
+      done += throughput[d];
+      const counts = [wave(d, 30_000), wave(d, 9_000), wave(d, 7_000), done, 3_000 + d * 10];
+      counts.forEach((c, k) => {
+        cfd[k].counts.push(c);
+      });
+    });
+    const weeks = [];
+    dates.forEach((day, d) => {
+      const week = mondayOf(day);
+      const last = weeks[weeks.length - 1];
+      if (last && last.week === week) {
+        last.count += throughput[d];
+        last.daysInRange += 1;
+      } else weeks.push({ week, count: throughput[d], daysInRange: 1 });
+    });
+    const points = Array.from({ length: 4000 }, (_, i) => ({
+      id: `big-${i}`,
+      key: `BIG-${i + 1}`,
+      finished: dates[Math.floor((i / 4000) * n)],
+      days: ((i * 7919) % 600) / 10 + ((i * 31) % 7),
+      kind: i % 4 === 0 ? "pull_request" : "task",
+    }));
+    const stages = ["queue", "active", "review", "approval", "blocked"];
+    const aging = Array.from({ length: 500 }, (_, i) => ({
+      item: { id: `big-${i}`, key: `BIG-${i + 1}`, title: `Synthetic item ${i + 1}` },
+      teamName: TEAMS[i % TEAMS.length].name,
+      stage: stages[i % stages.length],
+      ageDays: 120 - i * 0.2,
+      pace: Math.max(0, 100 - i / 5),
+    }));
+    const cyc = { count: total, p50: 6.2, p85: 18.5, p95: 33.1, mean: 9.4 };
+    return {
+      range: {
+        ...sc,
+        from: dates[0],
+        to: dates[n - 1],
+        dates,
+        asOf: new Date(sc.asOf).toISOString(),
+        utcOffsetMinutes: 0,
+        rule: "last_entry",
+      },
+      items: 200_000,
+      skipped: 0,
+      cycleTime: cyc,
+      leadTime: { count: total, p50: 12.5, p85: 40.2, p95: 71.9, mean: 20.1 },
+      cycleTimeByTeam: TEAMS.map((t) => ({ teamId: t.id, teamName: t.name, cycleTime: cyc })),
+      scatter: { total, points, sampled: true },
+      throughputDaily: throughput,
+      throughputWeekly: weeks,
+      throughputTotal: total,
+      wipDaily: dates.map((_, d) => wave(d, 16_000)),
+      cfd,
+      aging,
+      inProgress: 16_000,
+      efficiency: {
+        aggregate: 0.31,
+        activeDays: 120_000,
+        waitingDays: 267_000,
+        histogram: [900, 4000, 9000, 12000, 9000, 6000, 4000, 2000, 800, 300],
+        count: 48_000,
+      },
+      distribution: [
+        { kind: "pull_request", finished: 30_000, inProgress: 6_000 },
+        { kind: "task", finished: total - 30_000, inProgress: 10_000 },
+      ],
+      littlesLaw: {
+        averageWip: 16_000,
+        throughputPerDay: total / n,
+        averageCycleDays: 9.4,
+        predictedWip: (total / n) * 9.4,
+      },
+      notes: [],
+    };
+  }
+
   const state = {
     theme: "system",
     calls: [],
     workspace: { path: "/home/lead/Baton/acme-demo.baton", name: "Acme demo", isDemo: true },
+    flowFilter: null,
     notice:
       "The settings file could not be read (expected value at line 1 column 1) and was reset to defaults.",
   };
@@ -514,10 +1347,39 @@
         };
       case "workspace_open_demo":
         return state.workspace;
+      case "flow_filter_get":
+        return { ...DEFAULT_FILTER, ...(state.flowFilter ?? {}) };
+      case "flow_filter_set":
+        state.flowFilter = args.filter;
+        return null;
+      case "flow_report":
+        return flowReport(args.filter);
+      case "flow_bottlenecks":
+        return bottlenecks(args.filter);
+      case "flow_items":
+        return flowItems(args.filter, args.selection);
+      case "workflow_list":
+        return workflowList();
+      case "workflow_set":
+        return workflowSet(args.change);
       default:
         throw { code: "internal", message: `The mock backend has no command ${cmd}` };
     }
   }
 
-  globalThis.__batonMock = { handle, state, summary, ordered, itemDetail, items, HOSTILE };
+  globalThis.__batonMock = {
+    handle,
+    state,
+    summary,
+    ordered,
+    itemDetail,
+    items,
+    HOSTILE,
+    HOSTILE_STATE,
+    UNMAPPED_STATE,
+    flowReport,
+    bottlenecks,
+    flowItems,
+    workflowList,
+  };
 })();

@@ -97,8 +97,8 @@ describe("App", () => {
     ]) {
       expect(screen.getByTestId(`nav-${view}`)).toBeInTheDocument();
     }
-    window.location.hash = "#/bottlenecks";
+    window.location.hash = "#/dependencies";
     window.dispatchEvent(new HashChangeEvent("hashchange"));
-    expect(await screen.findByTestId("planned-bottlenecks")).toHaveTextContent("wait reason");
+    expect(await screen.findByTestId("planned-dependencies")).toHaveTextContent("blocks whom");
   });
 });

@@ -15,6 +15,8 @@ import { ViewErrorBoundary } from "../shared/ErrorBoundary";
 import { Icon } from "../shared/Icon";
 import { useRoute, type ViewId } from "../shared/route";
 import { Banner, ErrorState, LoadingState } from "../shared/states";
+import { BottlenecksView } from "../views/BottlenecksView";
+import { FlowView } from "../views/FlowView";
 import { NoWorkspaceView } from "../views/NoWorkspaceView";
 import { OverviewView } from "../views/OverviewView";
 import { PlannedViewPanel } from "../views/PlannedViewPanel";
@@ -38,7 +40,7 @@ const VIEW_NAMES: Record<ViewId, string> = Object.fromEntries(
 ) as Record<ViewId, string>;
 
 /** Views that read the workspace; without one open they show the "no workspace" screen. */
-const NEEDS_WORKSPACE: ReadonlySet<ViewId> = new Set(["overview", "items"]);
+const NEEDS_WORKSPACE: ReadonlySet<ViewId> = new Set(["overview", "items", "flow", "bottlenecks"]);
 
 function ViewFor({ view }: { view: ViewId }) {
   switch (view) {
@@ -46,6 +48,10 @@ function ViewFor({ view }: { view: ViewId }) {
       return <OverviewView />;
     case "items":
       return <WorkItemsView />;
+    case "flow":
+      return <FlowView />;
+    case "bottlenecks":
+      return <BottlenecksView />;
     case "settings":
       return <SettingsView />;
     default:

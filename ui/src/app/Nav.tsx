@@ -16,12 +16,11 @@ export const NAV_GROUPS: { label: string; entries: NavEntry[] }[] = [
   {
     label: "Analyse",
     entries: [
-      { id: "flow", label: "Flow", icon: "flow", planned: true, hint: "Cycle time, throughput, aging work" },
+      { id: "flow", label: "Flow", icon: "flow", hint: "Cycle time, throughput, aging work" },
       {
         id: "bottlenecks",
         label: "Bottlenecks",
         icon: "bottlenecks",
-        planned: true,
         hint: "Where and why work waits",
       },
       {
@@ -57,7 +56,7 @@ export const NAV_GROUPS: { label: string; entries: NavEntry[] }[] = [
         planned: true,
         hint: "Connected tools and sync health",
       },
-      { id: "settings", label: "Settings", icon: "settings", hint: "Theme, workspaces, version" },
+      { id: "settings", label: "Settings", icon: "settings", hint: "Theme, workspaces, workflow, version" },
     ],
   },
 ];

@@ -2,35 +2,17 @@
 //! Nothing is recomputed here: the functions only lay the given counts out.
 
 import type { Count, TeamStates } from "../lib/ipc";
+import { CHART_FONT, legendBase, tooltipBase } from "../shared/chartStyle";
 import type { ChartOption } from "../shared/EChart";
 import { escapeHtml } from "../shared/EChart";
 import { formatCount, formatPercent } from "../shared/format";
 import type { ChartPalette, ResolvedTheme } from "../shared/theme";
 import { FLOW_STATE_LABELS, FLOW_STATES, flowStateColor } from "../workgraph/vocabulary";
 
-const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Ubuntu, Cantarell, 'Noto Sans', sans-serif";
+const FONT = CHART_FONT;
 
 function share(n: number, total: number): string {
   return total > 0 ? formatPercent(n / total) : "–";
-}
-
-function tooltipBase(p: ChartPalette) {
-  return {
-    backgroundColor: p.tooltipBg,
-    borderColor: p.tooltipBorder,
-    textStyle: { color: p.text, fontFamily: FONT, fontSize: 12 },
-    extraCssText: "box-shadow: 0 4px 14px rgba(0,0,0,0.15); border-radius: 6px;",
-    confine: true,
-  };
-}
-
-function legendBase(p: ChartPalette) {
-  return {
-    textStyle: { color: p.muted, fontFamily: FONT, fontSize: 12 },
-    itemWidth: 12,
-    itemHeight: 12,
-    icon: "roundRect",
-  };
 }
 
 function valueAxis(p: ChartPalette, name: string) {

@@ -27,3 +27,28 @@ describe("formatRelative", () => {
     expect(formatRelative("not a date", now)).toBe("");
   });
 });
+
+describe("days and dates", () => {
+  it("formats durations in days with one decimal below ten", async () => {
+    const { formatDays } = await import("./format");
+    expect(formatDays(3.456)).toMatch(/^3\D5 days$/);
+    expect(formatDays(1)).toMatch(/^1\D0 day$/);
+    expect(formatDays(42.4)).toBe("42 days");
+    expect(formatDays(null)).toBe("—");
+    expect(formatDays(2.25, false)).toMatch(/^2\D3$/);
+  });
+
+  it("names UTC offsets as the filter bar shows them", async () => {
+    const { formatUtcOffset } = await import("./format");
+    expect(formatUtcOffset(120)).toBe("UTC+02:00");
+    expect(formatUtcOffset(-330)).toBe("UTC−05:30");
+    expect(formatUtcOffset(0)).toBe("UTC");
+  });
+
+  it("shows calendar days without shifting them by the local time zone", async () => {
+    const { formatDay } = await import("./format");
+    expect(formatDay("2026-03-01")).toMatch(/2026/);
+    expect(formatDay("2026-03-01")).toMatch(/1/);
+    expect(formatDay("garbage")).toBe("garbage");
+  });
+});

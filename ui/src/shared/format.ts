@@ -87,3 +87,52 @@ export function formatRelative(iso: string, now: Date = new Date()): string {
   }
   return "just now";
 }
+
+const oneDecimal = new Intl.NumberFormat(LOCALE, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+
+/** 3.456 → "3.5" (one decimal, thousands separators). */
+export function formatDecimal(n: number): string {
+  return oneDecimal.format(n);
+}
+
+/**
+ * A duration in days as people quote it: one decimal under 10 days ("3.5 days"), whole days
+ * above ("42 days"); "—" when there is none.
+ */
+export function formatDays(days: number | null | undefined, unit = true): string {
+  if (days === null || days === undefined || !Number.isFinite(days)) return "—";
+  const small = Math.abs(days) < 10;
+  const text = small ? formatDecimal(days) : formatCount(days);
+  if (!unit) return text;
+  const rounded = small ? Math.round(days * 10) / 10 : Math.round(days);
+  return `${text} ${rounded === 1 ? "day" : "days"}`;
+}
+
+const dayLong = new Intl.DateTimeFormat(LOCALE, { dateStyle: "medium", timeZone: "UTC" });
+const dayShort = new Intl.DateTimeFormat(LOCALE, { day: "numeric", month: "short", timeZone: "UTC" });
+
+function parseDay(day: string): Date | null {
+  return /^\d{4}-\d{2}-\d{2}$/.test(day) ? parse(`${day}T00:00:00Z`) : null;
+}
+
+/** A calendar day (`YYYY-MM-DD`, already in the chosen time zone) → "12 Mar 2026". */
+export function formatDay(day: string): string {
+  const d = parseDay(day);
+  return d ? dayLong.format(d) : day;
+}
+
+/** A calendar day → "12 Mar". */
+export function formatDayShort(day: string): string {
+  const d = parseDay(day);
+  return d ? dayShort.format(d) : day;
+}
+
+/** Minutes east of UTC → "UTC+02:00", "UTC−05:30", "UTC". */
+export function formatUtcOffset(minutes: number): string {
+  if (minutes === 0) return "UTC";
+  const sign = minutes > 0 ? "+" : "−";
+  const abs = Math.abs(minutes);
+  const hh = String(Math.floor(abs / 60)).padStart(2, "0");
+  const mm = String(abs % 60).padStart(2, "0");
+  return `UTC${sign}${hh}:${mm}`;
+}

@@ -4,7 +4,10 @@ import { useQuery } from "@tanstack/react-query";
 import type { Theme } from "../lib/ipc";
 import { settingsQueries } from "../settings/queries";
 import { useSetTheme } from "../settings/theme";
+import { navigate, useRoute } from "../shared/route";
 import { ErrorState, LoadingState } from "../shared/states";
+import { WORKFLOW_TAB } from "../workflow/route";
+import { WorkflowSettings } from "../workflow/WorkflowSettings";
 import { useWorkspaceActions } from "../workspace/actions";
 import { workspaceQueries } from "../workspace/queries";
 import { RecentList } from "../workspace/WorkspaceMenu";
@@ -16,7 +19,73 @@ const THEMES: { value: Theme; label: string; hint: string }[] = [
   { value: "dark", label: "Dark", hint: "Always dark" },
 ];
 
+type Tab = "general" | typeof WORKFLOW_TAB;
+
+function SettingsTabs({ tab }: { tab: Tab }) {
+  const tabs: { id: Tab; label: string }[] = [
+    { id: "general", label: "General" },
+    { id: WORKFLOW_TAB, label: "Workflow" },
+  ];
+  return (
+    <div className="tabs" role="tablist" aria-label="Settings sections">
+      {tabs.map((t) => (
+        <button
+          key={t.id}
+          type="button"
+          role="tab"
+          id={`settings-tab-${t.id}`}
+          aria-selected={tab === t.id}
+          aria-controls={`settings-panel-${t.id}`}
+          className={tab === t.id ? "tab active" : "tab"}
+          data-testid={`settings-tab-${t.id}`}
+          onClick={() =>
+            navigate("settings", t.id === "general" ? undefined : new URLSearchParams({ tab: t.id }))
+          }
+        >
+          {t.label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
 export function SettingsView() {
+  const route = useRoute();
+  const tab: Tab = route.params.get("tab") === WORKFLOW_TAB ? WORKFLOW_TAB : "general";
+  if (tab === WORKFLOW_TAB) {
+    return (
+      <div className="view view-settings view-workflow">
+        <ViewHeader
+          title="Settings"
+          description="What each state of each source means for flow metrics. Changes are saved at once, and every flow and bottleneck number follows them without a resync."
+        />
+        <SettingsTabs tab={tab} />
+        <section
+          className="card settings-section"
+          id={`settings-panel-${tab}`}
+          role="tabpanel"
+          aria-labelledby={`settings-tab-${tab}`}
+        >
+          <h2 className="card-title">Workflow</h2>
+          <p className="muted small workflow-intro">
+            Each raw state maps to a flow state — New, Waiting (with a reason), Active, Done or Canceled. A
+            team can have its own meaning for a state. Items that pass through an unmapped state are left out
+            of the flow numbers until it is mapped.
+          </p>
+          <WorkflowSettings
+            // Arriving from a data note re-focuses the screen on that state.
+            key={`${route.params.get("source")}-${route.params.get("state")}`}
+            focusSource={route.params.get("source")}
+            focusState={route.params.get("state")}
+          />
+        </section>
+      </div>
+    );
+  }
+  return <GeneralSettings />;
+}
+
+function GeneralSettings() {
   const settings = useQuery(settingsQueries.view());
   const current = useQuery(workspaceQueries.current());
   const setTheme = useSetTheme();
@@ -28,6 +97,7 @@ export function SettingsView() {
         title="Settings"
         description="Appearance, workspaces and version. Changes are saved at once."
       />
+      <SettingsTabs tab="general" />
 
       <section className="card settings-section" aria-labelledby="settings-theme">
         <h2 id="settings-theme" className="card-title">

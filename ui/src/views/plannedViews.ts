@@ -13,42 +13,6 @@ export type PlannedView = {
 };
 
 export const PLANNED_VIEWS: Partial<Record<ViewId, PlannedView>> = {
-  flow: {
-    title: "Flow",
-    question: "How predictably does work move from commitment to delivery?",
-    summary:
-      "Flow metrics for any team, source or kind of work over a period you choose, computed from the recorded state transitions.",
-    shows: [
-      "Cumulative flow diagram: items per flow state per day, so widening bands show where work piles up.",
-      "Cycle-time scatter: one dot per delivered item, with the 50th, 85th and 95th percentile lines to quote delivery forecasts from.",
-      "Throughput: items delivered per week, with its spread.",
-      "Aging work in progress: every active and waiting item by its age so far, against the cycle-time percentiles, so items at risk stand out before they are late.",
-      "Flow efficiency: the share of elapsed time items spent being worked on rather than waiting.",
-    ],
-    actions: [
-      "Pick the period, teams, kinds and sources, and compare teams side by side.",
-      "Click a dot or a band to open the items behind it.",
-      "Read each metric's definition beside the chart.",
-    ],
-    needs: "The transitions the sources report for each item.",
-  },
-  bottlenecks: {
-    title: "Bottlenecks",
-    question: "Where does work wait, and why?",
-    summary:
-      "Time spent waiting, broken down by wait reason (queue, review, approval, security, decision, dependency, blocked) and by the workflow state it waited in.",
-    shows: [
-      "Waiting time by wait reason and by state, per team: which step of the workflow holds work longest.",
-      "The items waiting right now, longest first, with who or what they wait for.",
-      "Review and approval queues: how long pull requests wait for a first review, and how many wait for a human.",
-      "Trends over time, so you can see whether a change to the process helped.",
-    ],
-    actions: [
-      "Drill from a reason or a state into the items waiting there.",
-      "Sort the waiting items by age to pick what to unblock first.",
-    ],
-    needs: "Workflow maps that say which raw states mean waiting, and for what reason.",
-  },
   dependencies: {
     title: "Dependencies",
     question: "Which teams wait on which, and what is blocked right now?",

@@ -1,12 +1,14 @@
 //! How the work graph's enumerations are named and coloured in the interface.
 
 import type {
+  CycleRule,
   FlowState,
   ItemKind,
   LinkDirection,
   LinkKind,
   Provenance,
   SourceKind,
+  Stage,
   WaitReason,
 } from "../lib/ipc";
 import type { ResolvedTheme } from "../shared/theme";
@@ -47,6 +49,61 @@ export const WAIT_REASON_LABELS: Record<WaitReason, string> = {
   decision: "Awaiting decision",
   dependency: "Waiting on a dependency",
   blocked: "Blocked",
+};
+
+export const WAIT_REASONS: readonly WaitReason[] = [
+  "queue",
+  "review",
+  "approval",
+  "security",
+  "decision",
+  "dependency",
+  "blocked",
+];
+
+/** The columns of the bottleneck matrix, in flow order (as Rust's `Stage::ALL`). */
+export const STAGES: readonly Stage[] = [
+  "queue",
+  "active",
+  "review",
+  "security",
+  "approval",
+  "decision",
+  "dependency",
+  "blocked",
+  "waiting",
+];
+
+export const STAGE_LABELS: Record<Stage, string> = {
+  queue: "Queue",
+  active: "Active",
+  review: "Review",
+  security: "Security",
+  approval: "Approval",
+  decision: "Decision",
+  dependency: "Dependency",
+  blocked: "Blocked",
+  waiting: "Waiting (no reason)",
+};
+
+export const CYCLE_RULE_LABELS: Record<CycleRule, string> = {
+  last_entry: "Last entry",
+  first_entry: "First entry",
+};
+
+export const CYCLE_RULE_HINTS: Record<CycleRule, string> = {
+  last_entry:
+    "An item finishes at its last entry into Done, and only if it is still Done: a reopened item is unfinished work again, and a return to the backlog restarts its clock.",
+  first_entry:
+    "An item finishes at its first entry into Done, whatever happened later; its cycle starts at its first start.",
+};
+
+/** Pull-request segments as Rust names them, in order. */
+export const PR_SEGMENT_LABELS: Record<string, string> = {
+  coding: "Coding",
+  pickup: "Pickup",
+  review: "Review",
+  merge: "Merge",
 };
 
 export const ITEM_KINDS: readonly ItemKind[] = [

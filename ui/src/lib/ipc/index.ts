@@ -6,12 +6,19 @@
 import { commands, events } from "../../bindings";
 import { call } from "./error";
 import type {
+  BottleneckReport,
+  FlowFilter,
+  FlowItems,
+  FlowReport,
+  FlowSelection,
   ItemDetail,
   ItemsPage,
   ItemsQuery,
   PickPurpose,
   StartupState,
   Theme,
+  WorkflowChange,
+  WorkflowRow,
   WorkspaceChanged,
   WorkspaceSummary,
 } from "./types";
@@ -33,6 +40,14 @@ export const ipc = {
   itemOpenInBrowser: (id: string) => call(commands.itemOpenInBrowser(id)),
   settingsGet: () => call(commands.settingsGet()),
   settingsSetTheme: (theme: Theme) => call(commands.settingsSetTheme(theme)),
+  flowReport: (filter: FlowFilter): Promise<FlowReport> => call(commands.flowReport(filter)),
+  flowBottlenecks: (filter: FlowFilter): Promise<BottleneckReport> => call(commands.flowBottlenecks(filter)),
+  flowItems: (filter: FlowFilter, selection: FlowSelection): Promise<FlowItems> =>
+    call(commands.flowItems(filter, selection)),
+  flowFilterGet: (): Promise<FlowFilter> => call(commands.flowFilterGet()),
+  flowFilterSet: (filter: FlowFilter) => call(commands.flowFilterSet(filter)),
+  workflowList: (): Promise<WorkflowRow[]> => call(commands.workflowList()),
+  workflowSet: (change: WorkflowChange) => call(commands.workflowSet(change)),
 };
 
 /** Calls `cb` whenever the workspace changes (opened, or its data was written). */

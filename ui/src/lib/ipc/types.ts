@@ -5,32 +5,64 @@
 //! accepts), the UI uses the side it sees.
 
 import type {
+  AgingItem_Serialize,
+  BlockerCluster,
+  BlockerItem,
+  BottleneckReport_Serialize,
+  CfdBand,
+  CycleRule,
+  DataNote_Serialize,
   DateRange,
+  Efficiency_Serialize,
+  FlowFilter_Serialize,
+  FlowItem_Serialize,
+  FlowItems_Serialize,
+  FlowReport_Serialize,
+  FlowSelection,
   IntentKind,
   IntentRef,
   ItemDetail_Serialize,
   ItemKind,
+  ItemRef,
   ItemRow_Serialize,
   ItemsPage_Serialize,
   ItemsQuery_Serialize,
+  KindShare,
   LinkDirection,
   LinkedItem_Serialize,
   LinkKind,
   LinkOrigin,
+  LittlesLaw_Serialize,
+  MappingOrigin,
+  Percentiles_Serialize,
   PickPurpose,
   Provenance,
+  PrSegment_Serialize,
+  QueueSeries,
+  RangeInfo,
   RecentWorkspace,
+  Scatter,
+  ScatterPoint,
   SettingsView,
   SortDirection,
   SortField,
   SourceKind,
+  Stage,
+  StageCell_Serialize,
   StartupState_Serialize,
+  TeamPercentiles_Serialize,
+  TeamStages_Serialize,
   TeamStates,
   Theme,
   Totals,
   TransitionEntry_Serialize,
   TransitionKind,
+  WaitExample_Serialize,
   WaitReason,
+  WaitShare_Serialize,
+  WeekCount,
+  WorkflowChange_Serialize,
+  WorkflowRow_Serialize,
   WorkspaceChanged,
   WorkspaceInfo,
   WorkspaceSummary_Serialize,
@@ -42,25 +74,39 @@ export type {
   IpcError as IpcErrorPayload,
 } from "../../bindings";
 export type {
+  BlockerCluster,
+  BlockerItem,
+  CfdBand,
+  CycleRule,
   DateRange,
+  FlowSelection,
   IntentKind,
   IntentRef,
   ItemKind,
+  ItemRef,
+  KindShare,
   LinkDirection,
   LinkKind,
   LinkOrigin,
+  MappingOrigin,
   PickPurpose,
   Provenance,
+  QueueSeries,
+  RangeInfo,
   RecentWorkspace,
+  Scatter,
+  ScatterPoint,
   SettingsView,
   SortDirection,
   SortField,
   SourceKind,
+  Stage,
   TeamStates,
   Theme,
   Totals,
   TransitionKind,
   WaitReason,
+  WeekCount,
   WorkspaceChanged,
   WorkspaceInfo,
 };
@@ -73,3 +119,22 @@ export type ItemsPage = ItemsPage_Serialize;
 export type TransitionEntry = TransitionEntry_Serialize;
 export type LinkedItem = LinkedItem_Serialize;
 export type ItemDetail = ItemDetail_Serialize;
+
+export type FlowFilter = FlowFilter_Serialize;
+export type Percentiles = Percentiles_Serialize;
+export type TeamPercentiles = TeamPercentiles_Serialize;
+export type AgingItem = AgingItem_Serialize;
+export type Efficiency = Efficiency_Serialize;
+export type LittlesLaw = LittlesLaw_Serialize;
+export type DataNote = DataNote_Serialize;
+export type FlowReport = FlowReport_Serialize;
+export type StageCell = StageCell_Serialize;
+export type TeamStages = TeamStages_Serialize;
+export type WaitExample = WaitExample_Serialize;
+export type WaitShare = WaitShare_Serialize;
+export type PrSegment = PrSegment_Serialize;
+export type BottleneckReport = BottleneckReport_Serialize;
+export type FlowItem = FlowItem_Serialize;
+export type FlowItems = FlowItems_Serialize;
+export type WorkflowRow = WorkflowRow_Serialize;
+export type WorkflowChange = WorkflowChange_Serialize;

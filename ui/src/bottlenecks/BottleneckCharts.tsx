@@ -1,0 +1,291 @@
+//! The Bottlenecks page's heat map, rankings and charts.
+
+import { memo, useMemo, useState } from "react";
+import { ChartPanel, type EmptySpec } from "../flow/ChartPanel";
+import { blockerRows, matrixRows, prSegmentRows, queueRows, waitReasonRows } from "../flow/csvData";
+import type { OpenDrill } from "../flow/FlowCharts";
+import { describeSelection, matrixSelection, queueSelection } from "../flow/selections";
+import type { BottleneckReport, FlowSelection } from "../lib/ipc";
+import { formatCount, formatDay, formatDays, formatPercent } from "../shared/format";
+import { chartPalette, useResolvedTheme } from "../shared/theme";
+import { STAGE_LABELS, shortKey } from "../workgraph/vocabulary";
+import { type MatrixMeasure, matrixOption, prSegmentsOption, queuesOption, stageColor } from "./options";
+
+function empty(when: boolean, title: string, body: string): EmptySpec | null {
+  return when ? { title, body } : null;
+}
+
+function MeasureToggle({ value, onChange }: { value: MatrixMeasure; onChange: (m: MatrixMeasure) => void }) {
+  const choices: { value: MatrixMeasure; label: string; hint: string }[] = [
+    { value: "median", label: "Median", hint: "Median time per item that spent time in the stage" },
+    { value: "total", label: "Total", hint: "All the time items spent in the stage, added up" },
+  ];
+  return (
+    <fieldset className="segmented segmented-small" aria-label="Cell value" data-testid="matrix-measure">
+      <legend className="visually-hidden">Cell value</legend>
+      {choices.map((c) => (
+        <label key={c.value} className={value === c.value ? "segment active" : "segment"} title={c.hint}>
+          <input
+            type="radio"
+            name="matrix-measure"
+            value={c.value}
+            checked={value === c.value}
+            onChange={() => onChange(c.value)}
+            data-testid={`matrix-measure-${c.value}`}
+          />
+          {c.label}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+function ItemLink({
+  id,
+  itemKey,
+  title,
+  onOpen,
+}: {
+  id: string;
+  itemKey: string;
+  title: string;
+  onOpen: (id: string) => void;
+}) {
+  return (
+    <button
+      type="button"
+      className="link-btn item-link"
+      title={`${itemKey} ${title}`}
+      onClick={() => onOpen(id)}
+      data-testid="item-link"
+    >
+      <span className="mono">{shortKey(itemKey)}</span> <span className="item-link-title">{title}</span>
+    </button>
+  );
+}
+
+function WaitReasons({
+  report,
+  onDrill,
+  onOpenItem,
+}: {
+  report: BottleneckReport;
+  onDrill: OpenDrill;
+  onOpenItem: (id: string) => void;
+}) {
+  const theme = useResolvedTheme();
+  const colors = { p: chartPalette(theme), theme };
+  return (
+    <ol className="wait-list" data-testid="wait-reasons-list">
+      {report.waitReasons.map((w, rank) => {
+        const selection: FlowSelection = { type: "waiting_in", stage: w.stage };
+        return (
+          <li key={w.stage} className="wait-row" data-testid="wait-reason">
+            <div className="wait-head">
+              <span className="wait-rank">{rank + 1}</span>
+              <button
+                type="button"
+                className="link-btn wait-stage"
+                onClick={() => onDrill(selection, describeSelection(selection))}
+              >
+                {STAGE_LABELS[w.stage]}
+              </button>
+              <span className="wait-total">{formatDays(w.totalDays)}</span>
+              <span className="muted small">
+                {formatCount(w.items)} {w.items === 1 ? "item" : "items"}
+              </span>
+            </div>
+            <div className="share-bar" title={`${STAGE_LABELS[w.stage]}: share of all waiting time`}>
+              <span
+                className="share-fill"
+                style={{ width: `${(w.share ?? 0) * 100}%`, background: stageColor(w.stage, colors) }}
+              />
+              <span className="share-text">
+                {w.share === null ? "—" : formatPercent(w.share)}
+                <span className="visually-hidden"> of all waiting time</span>
+              </span>
+            </div>
+            {w.examples.length ? (
+              <p className="wait-examples small">
+                <span className="muted">Longest: </span>
+                {w.examples.map((e) => (
+                  <span key={e.item.id} className="wait-example">
+                    <ItemLink id={e.item.id} itemKey={e.item.key} title={e.item.title} onOpen={onOpenItem} />
+                    <span className="muted"> {formatDays(e.days)}</span>
+                  </span>
+                ))}
+              </p>
+            ) : null}
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+function Blockers({
+  report,
+  onDrill,
+  onOpenItem,
+}: {
+  report: BottleneckReport;
+  onDrill: OpenDrill;
+  onOpenItem: (id: string) => void;
+}) {
+  return (
+    <table className="data-table blockers-table" data-testid="blockers-table">
+      <thead>
+        <tr>
+          <th scope="col">Blocking team</th>
+          <th scope="col" className="num">
+            Items blocked now
+          </th>
+          <th scope="col" className="num">
+            Days waiting
+          </th>
+          <th scope="col">Top blocking items</th>
+        </tr>
+      </thead>
+      <tbody>
+        {report.blockerClusters.map((c) => {
+          const selection: FlowSelection = { type: "blocked_by", team_id: c.teamId };
+          return (
+            <tr key={c.teamId || "none"} data-testid="blocker-cluster">
+              <th scope="row">
+                <button
+                  type="button"
+                  className="link-btn"
+                  onClick={() => onDrill(selection, describeSelection(selection, c.teamName))}
+                  title="List the items this team's open work blocks"
+                >
+                  {c.teamName}
+                </button>
+              </th>
+              <td className="num strong">{formatCount(c.blockedItems)}</td>
+              <td className="num">{formatDays(c.blockedDays, false)}</td>
+              <td>
+                <ul className="blocker-items">
+                  {c.blockers.map((b) => (
+                    <li key={b.item.id}>
+                      <ItemLink
+                        id={b.item.id}
+                        itemKey={b.item.key}
+                        title={b.item.title}
+                        onOpen={onOpenItem}
+                      />{" "}
+                      <span className="muted small">blocks {formatCount(b.blocks)}</span>
+                    </li>
+                  ))}
+                </ul>
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+export const BottleneckCharts = memo(function BottleneckCharts({
+  report,
+  onDrill,
+  onOpenItem,
+}: {
+  report: BottleneckReport;
+  onDrill: OpenDrill;
+  onOpenItem: (id: string) => void;
+}) {
+  const theme = useResolvedTheme();
+  const colors = useMemo(() => ({ p: chartPalette(theme), theme }), [theme]);
+  const [measure, setMeasure] = useState<MatrixMeasure>("median");
+  const matrix = useMemo(() => matrixOption(report, measure, colors), [report, measure, colors]);
+  const queues = useMemo(() => queuesOption(report, colors), [report, colors]);
+  const pr = useMemo(() => prSegmentsOption(report, colors), [report, colors]);
+  const span = `between ${formatDay(report.range.from)} and ${formatDay(report.range.to)}`;
+  const drill = (selection: FlowSelection | null, teamName?: string) => {
+    if (selection) onDrill(selection, describeSelection(selection, teamName));
+  };
+  const prMeasured = report.prSegments.some((s) => s.days.count > 0);
+
+  return (
+    <div className="chart-grid">
+      <ChartPanel
+        wide
+        testId="bn-matrix"
+        title="Time in stage by team"
+        metricId="bottleneck-matrix"
+        subtitle={`Each cell is the ${measure === "median" ? "median time an item spent" : "total time all items spent"} in a stage ${span}; darker is longer, a dash is no time there. Click a cell to list its items.`}
+        csv={() => matrixRows(report)}
+        headerExtra={<MeasureToggle value={measure} onChange={setMeasure} />}
+        empty={empty(
+          report.matrix.length === 0,
+          "No time in any stage",
+          `No items were active or waiting ${span}.`,
+        )}
+        chart={{
+          option: matrix,
+          height: Math.max(220, 110 + report.matrix.length * 40),
+          label: `Time in stage by team, ${report.matrix.length} teams by ${report.stages.length} stages`,
+          onClick: ({ dataIndex }) => {
+            const selection = matrixSelection(report, dataIndex);
+            const team = report.matrix[Math.floor(dataIndex / Math.max(1, report.stages.length))];
+            drill(selection, team?.teamName);
+          },
+        }}
+      />
+      <ChartPanel
+        testId="bn-wait-reasons"
+        title="Where work waits"
+        metricId="bottleneck-wait-reasons"
+        subtitle="Waiting time in the range by reason, largest first, with its share of all waiting time. Click a reason to list the items that waited there."
+        csv={() => waitReasonRows(report)}
+        empty={empty(report.waitReasons.length === 0, "No waiting time", `No items waited ${span}.`)}
+      >
+        <WaitReasons report={report} onDrill={onDrill} onOpenItem={onOpenItem} />
+      </ChartPanel>
+      <ChartPanel
+        testId="bn-blockers"
+        title="Blocker clusters"
+        metricId="bottleneck-blockers"
+        subtitle={`Items waiting at the end of ${formatDay(report.range.to)} that open items block, grouped by the blocking team. Click a team to list what it blocks.`}
+        csv={() => blockerRows(report)}
+        empty={empty(
+          report.blockerClusters.length === 0,
+          "Nothing blocked",
+          `No waiting item was blocked by open work at the end of ${formatDay(report.range.to)}.`,
+        )}
+      >
+        <Blockers report={report} onDrill={onDrill} onOpenItem={onOpenItem} />
+      </ChartPanel>
+      <ChartPanel
+        wide
+        testId="bn-queues"
+        title="Queue growth"
+        metricId="bottleneck-queues"
+        subtitle="Items waiting at the end of each day, one line per reason. A rising line is a queue filling faster than it empties. Click near a line to list its items on that day."
+        csv={() => queueRows(report)}
+        empty={empty(report.queues.length === 0, "No queues", `No items were waiting ${span}.`)}
+        chart={{
+          option: queues,
+          height: 300,
+          label: `Queue growth, ${formatDay(report.range.from)} to ${formatDay(report.range.to)}`,
+          onGridClick: ({ x, y }) => drill(queueSelection(report, x, y)),
+        }}
+      />
+      <ChartPanel
+        wide
+        testId="bn-pr-segments"
+        title="Pull-request segments"
+        metricId="bottleneck-pr-segments"
+        subtitle={`Median days of each step of the ${formatCount(report.pullRequests)} pull requests merged in the range: coding, waiting for pickup, review, and merge. The tooltip gives the 85th percentile.`}
+        csv={() => prSegmentRows(report)}
+        empty={empty(!prMeasured, "No merged pull requests", `No pull requests were merged ${span}.`)}
+        chart={{
+          option: pr,
+          height: 170,
+          label: `Pull-request segments of ${report.pullRequests} merged pull requests`,
+        }}
+      />
+    </div>
+  );
+});

@@ -1,0 +1,159 @@
+//! A card around one chart or table of the Flow and Bottlenecks pages: title, what it shows,
+//! the "How is this computed?" link, an Export menu (PNG of the chart, CSV of its data), and
+//! an empty state that says what is missing.
+
+import { memo, type ReactNode, useRef } from "react";
+import { MetricInfo } from "../metrics/MetricInfo";
+import { type CsvCell, downloadCsv, downloadUrl, fileStem, toCsv } from "../shared/csv";
+import { type ChartApi, type ChartClick, type ChartOption, EChart, type GridClick } from "../shared/EChart";
+import { Icon } from "../shared/Icon";
+import { Popover } from "../shared/Popover";
+import { EmptyState } from "../shared/states";
+import { chartPalette, useResolvedTheme } from "../shared/theme";
+
+export type ChartSpec = {
+  option: ChartOption;
+  height: number;
+  /** What the chart shows, for screen readers. */
+  label: string;
+  onClick?: (click: ChartClick) => void;
+  onGridClick?: (click: GridClick) => void;
+};
+
+export type EmptySpec = { title: string; body: ReactNode };
+
+function ExportMenu({
+  title,
+  testId,
+  csv,
+  png,
+}: {
+  title: string;
+  testId: string;
+  csv: () => CsvCell[][];
+  png: (() => string | null) | null;
+}) {
+  return (
+    <Popover
+      align="end"
+      testId={`${testId}-export`}
+      triggerClassName="btn btn-small btn-ghost"
+      triggerLabel={`Export “${title}”`}
+      trigger={
+        <>
+          Export <Icon name="chevron-down" size={12} />
+        </>
+      }
+    >
+      {(close) => (
+        <div className="menu" role="menu" aria-label={`Export ${title}`}>
+          <button
+            type="button"
+            role="menuitem"
+            className="menu-item"
+            disabled={!png}
+            title={png ? undefined : "There is no chart to save"}
+            data-testid={`${testId}-export-png`}
+            onClick={() => {
+              const url = png?.();
+              if (url) downloadUrl(url, `${fileStem(title)}.png`);
+              close();
+            }}
+          >
+            Image (PNG)
+          </button>
+          <button
+            type="button"
+            role="menuitem"
+            className="menu-item"
+            data-testid={`${testId}-export-csv`}
+            onClick={() => {
+              downloadCsv(toCsv(csv()), `${fileStem(title)}.csv`);
+              close();
+            }}
+          >
+            Data (CSV)
+          </button>
+        </div>
+      )}
+    </Popover>
+  );
+}
+
+export const ChartPanel = memo(function ChartPanel({
+  title,
+  subtitle,
+  metricId,
+  testId,
+  csv,
+  chart,
+  empty,
+  children,
+  footer,
+  wide = false,
+  headerExtra,
+}: {
+  title: string;
+  subtitle: ReactNode;
+  metricId: string;
+  testId: string;
+  csv: () => CsvCell[][];
+  /** The chart to draw; omit for a table (`children`). */
+  chart?: ChartSpec;
+  /** Set when there is nothing to show: replaces the chart or table. */
+  empty?: EmptySpec | null;
+  children?: ReactNode;
+  footer?: ReactNode;
+  wide?: boolean;
+  headerExtra?: ReactNode;
+}) {
+  const api = useRef<ChartApi | null>(null);
+  const theme = useResolvedTheme();
+  const palette = chartPalette(theme);
+  const headingId = `${testId}-title`;
+  const png =
+    chart && !empty
+      ? () => api.current?.toPng(title, { background: palette.surface, text: palette.text }) ?? null
+      : null;
+  return (
+    <section
+      className={wide ? "card chart-card chart-wide" : "card chart-card"}
+      aria-labelledby={headingId}
+      data-testid={testId}
+    >
+      <header className="card-header">
+        <div className="card-heading">
+          <h2 className="card-title" id={headingId}>
+            {title}
+          </h2>
+          <p className="card-subtitle">{subtitle}</p>
+        </div>
+        <div className="card-tools">
+          {headerExtra}
+          <MetricInfo id={metricId} label={title} text="How is this computed?" />
+          <ExportMenu title={title} testId={testId} csv={csv} png={png} />
+        </div>
+      </header>
+      {empty ? (
+        <div data-testid={`${testId}-empty`}>
+          <EmptyState compact title={empty.title}>
+            {empty.body}
+          </EmptyState>
+        </div>
+      ) : chart ? (
+        <EChart
+          option={chart.option}
+          height={chart.height}
+          label={chart.label}
+          onClick={chart.onClick}
+          onGridClick={chart.onGridClick}
+          apiRef={api}
+          testId={`${testId}-chart`}
+        />
+      ) : (
+        children
+      )}
+      {footer && !empty ? <div className="chart-footer">{footer}</div> : null}
+    </section>
+  );
+});

@@ -1,0 +1,283 @@
+//! The filter bar of the Flow and Bottlenecks pages: date range, teams, sources, kinds,
+//! provenance, cycle rule, and the time zone days are counted in.
+
+import { type FormEvent, useState } from "react";
+import type { CycleRule, FlowFilter, RangeInfo, WorkspaceSummary } from "../lib/ipc";
+import { formatDay, formatUtcOffset } from "../shared/format";
+import { Hint } from "../shared/Hint";
+import { Icon } from "../shared/Icon";
+import { MultiSelect, type Option } from "../shared/MultiSelect";
+import { Popover } from "../shared/Popover";
+import {
+  CYCLE_RULE_HINTS,
+  CYCLE_RULE_LABELS,
+  ITEM_KIND_LABELS,
+  ITEM_KINDS,
+  PROVENANCE_HINTS,
+  PROVENANCE_LABELS,
+  PROVENANCES,
+} from "../workgraph/vocabulary";
+import {
+  activePreset,
+  DEFAULT_FLOW_FILTER,
+  localToday,
+  narrowsWork,
+  presetRange,
+  RANGE_PRESETS,
+  rangeProblem,
+} from "./filter";
+
+const RULES: CycleRule[] = ["last_entry", "first_entry"];
+
+function rangeLabel(filter: FlowFilter, today: string): string {
+  if (filter.from === null && filter.to === null) return "Last 90 days of activity";
+  const preset = activePreset(filter, today);
+  if (preset) return `Last ${preset} days`;
+  return `${filter.from ? formatDay(filter.from) : "…"} – ${filter.to ? formatDay(filter.to) : "latest activity"}`;
+}
+
+function DateRangePicker({
+  filter,
+  range,
+  onChange,
+}: {
+  filter: FlowFilter;
+  range: RangeInfo | undefined;
+  onChange: (next: Pick<FlowFilter, "from" | "to">) => void;
+}) {
+  const today = localToday();
+  const preset = activePreset(filter, today);
+  const isDefault = filter.from === null && filter.to === null;
+  const [from, setFrom] = useState(filter.from ?? range?.from ?? "");
+  const [to, setTo] = useState(filter.to ?? range?.to ?? today);
+  const [problem, setProblem] = useState<string | null>(null);
+
+  return (
+    <Popover
+      testId="flow-filter-range"
+      triggerClassName={isDefault ? "btn filter-btn" : "btn filter-btn filter-active"}
+      triggerLabel={`Date range: ${rangeLabel(filter, today)}`}
+      trigger={
+        <>
+          <Icon name="clock" size={14} />
+          <span className="filter-label">Dates</span>
+          <span className="filter-value">
+            <span>{rangeLabel(filter, today)}</span>
+          </span>
+          <Icon name="chevron-down" size={14} />
+        </>
+      }
+    >
+      {(close) => (
+        <div className="range-picker">
+          <fieldset className="range-presets">
+            <legend className="visually-hidden">Preset ranges ending today</legend>
+            {RANGE_PRESETS.map((days) => (
+              <button
+                key={days}
+                type="button"
+                className={
+                  preset === days ? "btn btn-small range-preset active" : "btn btn-small range-preset"
+                }
+                aria-pressed={preset === days}
+                data-testid={`flow-filter-preset-${days}`}
+                onClick={() => {
+                  onChange(presetRange(days, today));
+                  close();
+                }}
+              >
+                {days} days
+              </button>
+            ))}
+          </fieldset>
+          <button
+            type="button"
+            className={isDefault ? "btn btn-small range-default active" : "btn btn-small range-default"}
+            aria-pressed={isDefault}
+            onClick={() => {
+              onChange({ from: null, to: null });
+              close();
+            }}
+          >
+            90 days to the latest activity
+          </button>
+          <form
+            className="range-custom"
+            onSubmit={(e: FormEvent) => {
+              e.preventDefault();
+              const why = rangeProblem(from, to);
+              setProblem(why);
+              if (!why) {
+                onChange({ from, to });
+                close();
+              }
+            }}
+          >
+            <p className="menu-heading">Custom range</p>
+            <label className="range-field">
+              <span>From</span>
+              <input
+                className="input"
+                type="date"
+                value={from}
+                max={to || undefined}
+                onChange={(e) => setFrom(e.target.value)}
+                data-testid="flow-filter-from"
+              />
+            </label>
+            <label className="range-field">
+              <span>To</span>
+              <input
+                className="input"
+                type="date"
+                value={to}
+                min={from || undefined}
+                onChange={(e) => setTo(e.target.value)}
+                data-testid="flow-filter-to"
+              />
+            </label>
+            {problem ? (
+              <p className="error-text small" role="alert">
+                {problem}
+              </p>
+            ) : null}
+            <button type="submit" className="btn btn-small btn-primary" data-testid="flow-filter-apply">
+              Apply
+            </button>
+          </form>
+        </div>
+      )}
+    </Popover>
+  );
+}
+
+function options(counts: { key: string; label: string; count: number }[] | undefined): Option[] {
+  return (counts ?? []).map((c) => ({ value: c.key, label: c.label, count: c.count }));
+}
+
+export function FlowFilterBar({
+  filter,
+  onChange,
+  summary,
+  range,
+  updating,
+}: {
+  filter: FlowFilter;
+  onChange: (next: FlowFilter) => void;
+  summary: WorkspaceSummary | undefined;
+  /** The range the shown report covers (what "90 days to the latest activity" resolved to). */
+  range: RangeInfo | undefined;
+  updating: boolean;
+}) {
+  const kindCounts = new Map(summary?.byKind.map((c) => [c.key, c.count]));
+  const provCounts = new Map(summary?.byProvenance.map((c) => [c.key, c.count]));
+  const kinds: Option[] = ITEM_KINDS.filter(
+    (k) => !summary || kindCounts.has(k) || filter.kinds.includes(k),
+  ).map((k) => ({ value: k, label: ITEM_KIND_LABELS[k], count: kindCounts.get(k) }));
+  const provenances: Option[] = PROVENANCES.map((p) => ({
+    value: p,
+    label: PROVENANCE_LABELS[p],
+    hint: PROVENANCE_HINTS[p],
+    count: provCounts.get(p),
+  }));
+  const offset = filter.utcOffsetMinutes;
+  const clearable =
+    narrowsWork(filter) || filter.from !== null || filter.to !== null || filter.rule !== "last_entry";
+
+  return (
+    <div className="flow-filter-bar" role="toolbar" aria-label="Filters" data-testid="flow-filter-bar">
+      <div className="filter-row">
+        <DateRangePicker
+          // A new range from outside (reset, another page) re-seeds the custom fields.
+          key={`${filter.from}-${filter.to}-${range?.from}-${range?.to}`}
+          filter={filter}
+          range={range}
+          onChange={(r) => onChange({ ...filter, ...r })}
+        />
+        <MultiSelect
+          label="Teams"
+          testId="flow-filter-team"
+          options={options(summary?.byTeam)}
+          selected={filter.teams}
+          onChange={(teams) => onChange({ ...filter, teams })}
+        />
+        <MultiSelect
+          label="Sources"
+          testId="flow-filter-source"
+          options={options(summary?.bySource)}
+          selected={filter.sources}
+          onChange={(sources) => onChange({ ...filter, sources })}
+        />
+        <MultiSelect
+          label="Kinds"
+          testId="flow-filter-kind"
+          options={kinds}
+          selected={filter.kinds}
+          onChange={(values) => onChange({ ...filter, kinds: ITEM_KINDS.filter((k) => values.includes(k)) })}
+        />
+        <MultiSelect
+          label="Provenance"
+          testId="flow-filter-provenance"
+          options={provenances}
+          selected={filter.provenances}
+          onChange={(values) =>
+            onChange({ ...filter, provenances: PROVENANCES.filter((p) => values.includes(p)) })
+          }
+        />
+      </div>
+      <div className="filter-row">
+        <fieldset
+          className="segmented segmented-small"
+          aria-label="Cycle rule"
+          data-testid="flow-filter-rule"
+        >
+          <legend className="visually-hidden">Cycle rule</legend>
+          {RULES.map((rule) => (
+            <label
+              key={rule}
+              className={filter.rule === rule ? "segment active" : "segment"}
+              title={CYCLE_RULE_HINTS[rule]}
+            >
+              <input
+                type="radio"
+                name="flow-cycle-rule"
+                value={rule}
+                checked={filter.rule === rule}
+                onChange={() => onChange({ ...filter, rule })}
+                data-testid={`flow-filter-rule-${rule}`}
+              />
+              {CYCLE_RULE_LABELS[rule]}
+            </label>
+          ))}
+        </fieldset>
+        <Hint
+          label="What the cycle rule does"
+          testId="flow-filter-rule-hint"
+          text={`How items that moved backwards are counted. Last entry: ${CYCLE_RULE_HINTS.last_entry} First entry: ${CYCLE_RULE_HINTS.first_entry}`}
+        />
+        <span
+          className="zone-note"
+          data-testid="flow-filter-zone"
+          title="Calendar days (the range, daily counts, weeks) are counted in this computer's time zone."
+        >
+          Days in {formatUtcOffset(offset)}
+        </span>
+        {clearable ? (
+          <button
+            type="button"
+            className="btn btn-small btn-ghost"
+            data-testid="flow-filter-clear"
+            onClick={() => onChange({ ...DEFAULT_FLOW_FILTER, utcOffsetMinutes: offset })}
+          >
+            Reset filters
+          </button>
+        ) : null}
+        {updating ? (
+          <span className="updating" role="status">
+            <span className="spinner spinner-small" aria-hidden="true" /> Updating…
+          </span>
+        ) : null}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,86 @@
+//! The Flow and Bottlenecks filters: defaults, date-range presets, and the user's time zone.
+//! The filter itself is remembered per workspace by the Rust side (`flowFilterGet/Set`).
+
+import type { FlowFilter } from "../lib/ipc";
+
+/** The presets of the date-range picker, in days (each range ends today). */
+export const RANGE_PRESETS = [30, 90, 180, 365] as const;
+
+/** The longest range Rust accepts (`MAX_DAYS`). */
+export const MAX_RANGE_DAYS = 3660;
+
+export const DEFAULT_FLOW_FILTER: FlowFilter = {
+  from: null,
+  to: null,
+  teams: [],
+  sources: [],
+  kinds: [],
+  provenances: [],
+  intents: [],
+  rule: "last_entry",
+  utcOffsetMinutes: 0,
+};
+
+/** Minutes east of UTC on this computer now (UTC+2 is 120). */
+export function localUtcOffsetMinutes(now: Date = new Date()): number {
+  // `getTimezoneOffset` is minutes *west* of UTC; `|| 0` turns -0 into 0.
+  return -now.getTimezoneOffset() || 0;
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, "0");
+}
+
+/** Today on this computer's calendar, `YYYY-MM-DD`. */
+export function localToday(now: Date = new Date()): string {
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+export function isDay(text: string | null | undefined): text is string {
+  return typeof text === "string" && /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(text));
+}
+
+/** `day` moved by `n` calendar days. */
+export function addDays(day: string, n: number): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Days from `from` to `to`, both included. */
+export function spanDays(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
+}
+
+/** The last `days` days, today included. */
+export function presetRange(days: number, today: string): { from: string; to: string } {
+  return { from: addDays(today, -(days - 1)), to: today };
+}
+
+/** Which preset the filter's range is, if any. */
+export function activePreset(filter: Pick<FlowFilter, "from" | "to">, today: string): number | null {
+  if (!filter.from || filter.to !== today) return null;
+  const span = spanDays(filter.from, filter.to);
+  return (RANGE_PRESETS as readonly number[]).includes(span) ? span : null;
+}
+
+/** Why a custom range cannot be used, or null when it can. */
+export function rangeProblem(from: string, to: string): string | null {
+  if (!isDay(from) || !isDay(to)) return "Choose a first and a last day.";
+  if (from > to) return "The range starts after it ends.";
+  if (spanDays(from, to) > MAX_RANGE_DAYS) return "A range spans at most ten years.";
+  return null;
+}
+
+/**
+ * A saved filter made whole (an older app may have saved fewer fields), with days counted in
+ * this computer's time zone: the page always says "Days in UTC+02:00" for the user's own zone.
+ */
+export function withLocalZone(saved: Partial<FlowFilter> | null | undefined, offset: number): FlowFilter {
+  return { ...DEFAULT_FLOW_FILTER, ...(saved ?? {}), intents: [], utcOffsetMinutes: offset };
+}
+
+/** True when the filter narrows the work (teams, sources, kinds, provenance). */
+export function narrowsWork(f: FlowFilter): boolean {
+  return f.teams.length + f.sources.length + f.kinds.length + f.provenances.length > 0;
+}

@@ -1,0 +1,62 @@
+//! The filter of the Flow and Bottlenecks pages: loaded from the workspace when a page opens,
+//! changed at once on screen, and saved (debounced) so the next visit starts where this one left.
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useCallback, useEffect, useMemo, useRef } from "react";
+import { type FlowFilter, ipc } from "../lib/ipc";
+import { DEFAULT_FLOW_FILTER, localUtcOffsetMinutes, withLocalZone } from "./filter";
+import { flowQueries } from "./queries";
+
+/** How long the filter must stay unchanged before it is saved. */
+export const FILTER_SAVE_DELAY_MS = 400;
+
+export type FlowFilterState = {
+  /** The filter to ask with; null until the saved one has loaded. */
+  filter: FlowFilter | null;
+  setFilter: (next: FlowFilter) => void;
+  /** The saved filter could not be read (the page then uses the defaults). */
+  loadError: Error | null;
+  /** The last save failed. */
+  saveError: Error | null;
+};
+
+export function useFlowFilter(): FlowFilterState {
+  const client = useQueryClient();
+  const saved = useQuery(flowQueries.filter());
+  const offset = useMemo(() => localUtcOffsetMinutes(), []);
+  const save = useMutation({ mutationFn: (f: FlowFilter) => ipc.flowFilterSet(f) });
+  const saveRef = useRef(save.mutate);
+  saveRef.current = save.mutate;
+
+  const pending = useRef<FlowFilter | null>(null);
+  const timer = useRef<number | null>(null);
+
+  const flush = useCallback(() => {
+    if (timer.current !== null) window.clearTimeout(timer.current);
+    timer.current = null;
+    const next = pending.current;
+    pending.current = null;
+    if (next) saveRef.current(next);
+  }, []);
+
+  // Leaving the page saves what was chosen last, even inside the debounce window.
+  useEffect(() => flush, [flush]);
+
+  const setFilter = useCallback(
+    (next: FlowFilter) => {
+      client.setQueryData(flowQueries.filter().queryKey, next);
+      pending.current = next;
+      if (timer.current !== null) window.clearTimeout(timer.current);
+      timer.current = window.setTimeout(flush, FILTER_SAVE_DELAY_MS);
+    },
+    [client, flush],
+  );
+
+  const filter = useMemo(() => {
+    if (saved.data) return withLocalZone(saved.data, offset);
+    if (saved.isError) return withLocalZone(DEFAULT_FLOW_FILTER, offset);
+    return null;
+  }, [saved.data, saved.isError, offset]);
+
+  return { filter, setFilter, loadError: saved.error, saveError: save.error };
+}

@@ -1,0 +1,414 @@
+//! Settings → Workflow: what each raw state of each source means (flow state, and why it waits),
+//! with per-team overrides. Every change is saved at once and every flow number follows it.
+
+import { useQuery } from "@tanstack/react-query";
+import { useEffect, useMemo, useRef, useState } from "react";
+import type { FlowState, MappingOrigin, WaitReason, WorkflowRow } from "../lib/ipc";
+import { formatCount, plural } from "../shared/format";
+import { Icon } from "../shared/Icon";
+import { Popover } from "../shared/Popover";
+import { EmptyState, ErrorState, LoadingState } from "../shared/states";
+import {
+  FLOW_STATE_HINTS,
+  FLOW_STATE_LABELS,
+  FLOW_STATES,
+  WAIT_REASON_LABELS,
+  WAIT_REASONS,
+} from "../workgraph/vocabulary";
+import { summaryQuery } from "../workspace/queries";
+import { useWorkflowSet, workflowQueries } from "./queries";
+
+const ORIGIN_LABELS: Record<MappingOrigin, { label: string; hint: string }> = {
+  user: { label: "set by you", hint: "Set by a person in Baton" },
+  seeded: { label: "seeded", hint: "Seeded by the connector from the source's own status categories" },
+  inferred: { label: "inferred", hint: "Inferred by Baton from the state's name: check it" },
+  unmapped: {
+    label: "unmapped",
+    hint: "Not mapped: items that pass through this state are left out of every flow number",
+  },
+};
+
+const NO_REASON = "";
+
+type Team = { id: string; name: string };
+
+function OriginBadge({ origin }: { origin: MappingOrigin }) {
+  const o = ORIGIN_LABELS[origin];
+  return (
+    <span className={`tag origin origin-${origin}`} title={o.hint} data-testid="workflow-origin">
+      {o.label}
+    </span>
+  );
+}
+
+function rowKey(r: Pick<WorkflowRow, "sourceId" | "teamId" | "rawState">): string {
+  return `${r.sourceId}\u0000${r.teamId}\u0000${r.rawState}`;
+}
+
+/** One mapping (shared, or a team's own) with its two selects, saved on change. */
+function MappingRow({
+  row,
+  teams,
+  overrides,
+  focused,
+}: {
+  row: WorkflowRow;
+  teams: Team[];
+  overrides: WorkflowRow[];
+  focused: boolean;
+}) {
+  const save = useWorkflowSet();
+  const [draft, setDraft] = useState<{ flow: FlowState | null; reason: WaitReason | null }>({
+    flow: row.flowState,
+    reason: row.waitReason,
+  });
+  // The list refetched after a save (or another change): show what is stored.
+  useEffect(() => setDraft({ flow: row.flowState, reason: row.waitReason }), [row.flowState, row.waitReason]);
+  const ref = useRef<HTMLTableRowElement>(null);
+  useEffect(() => {
+    if (focused) ref.current?.scrollIntoView?.({ block: "center" });
+  }, [focused]);
+
+  const isOverride = row.teamId !== "";
+  const unmapped = row.origin === "unmapped" && draft.flow === null;
+  const label = isOverride ? `${row.rawState} for ${row.teamName ?? row.teamId}` : row.rawState;
+
+  function commit(flow: FlowState | null, reason: WaitReason | null) {
+    const before = draft;
+    setDraft({ flow, reason });
+    save.mutate(
+      {
+        sourceId: row.sourceId,
+        teamId: row.teamId,
+        rawState: row.rawState,
+        flowState: flow,
+        waitReason: reason,
+      },
+      { onError: () => setDraft(before) },
+    );
+  }
+
+  const overridden = new Set(overrides.map((o) => o.teamId));
+  const addable = teams.filter((t) => t.id !== "" && !overridden.has(t.id));
+
+  return (
+    <>
+      <tr
+        ref={ref}
+        className={[
+          "workflow-row",
+          isOverride ? "workflow-override" : "",
+          unmapped ? "workflow-unmapped" : "",
+          focused ? "workflow-focused" : "",
+        ].join(" ")}
+        data-testid={isOverride ? "workflow-override" : "workflow-row"}
+        data-state={row.rawState}
+        data-source={row.sourceId}
+        data-team={row.teamId}
+      >
+        <th scope="row" className="workflow-state">
+          {isOverride ? (
+            <span className="workflow-team">
+              <span aria-hidden="true">↳ </span>
+              {row.teamName ?? row.teamId} <span className="muted">only</span>
+            </span>
+          ) : (
+            <span className="workflow-raw" data-testid="workflow-raw-state">
+              {row.rawState}
+            </span>
+          )}
+        </th>
+        <td className="num">{isOverride ? "" : formatCount(row.itemsNow)}</td>
+        <td className="num">{isOverride ? "" : formatCount(row.transitions)}</td>
+        <td>
+          <select
+            className="input workflow-select"
+            aria-label={`Flow state of ${label}`}
+            value={draft.flow ?? ""}
+            disabled={save.isPending}
+            data-testid="workflow-flow"
+            onChange={(e) => {
+              const flow = e.target.value as FlowState;
+              commit(flow, flow === "waiting" ? draft.reason : null);
+            }}
+          >
+            {draft.flow === null ? (
+              <option value="" disabled>
+                Not mapped — choose…
+              </option>
+            ) : null}
+            {FLOW_STATES.map((s) => (
+              <option key={s} value={s} title={FLOW_STATE_HINTS[s]}>
+                {FLOW_STATE_LABELS[s]}
+              </option>
+            ))}
+          </select>
+        </td>
+        <td>
+          <select
+            className="input workflow-select"
+            aria-label={`Wait reason of ${label}`}
+            value={draft.reason ?? NO_REASON}
+            disabled={draft.flow !== "waiting" || save.isPending}
+            title={draft.flow === "waiting" ? undefined : "Only waiting states have a reason"}
+            data-testid="workflow-reason"
+            onChange={(e) => commit("waiting", (e.target.value || null) as WaitReason | null)}
+          >
+            <option value={NO_REASON}>{draft.flow === "waiting" ? "No reason" : "—"}</option>
+            {WAIT_REASONS.map((r) => (
+              <option key={r} value={r}>
+                {WAIT_REASON_LABELS[r]}
+              </option>
+            ))}
+          </select>
+        </td>
+        <td>
+          <OriginBadge origin={row.origin} />
+          {save.isPending ? (
+            <span className="workflow-saving" role="status">
+              <span className="spinner spinner-small" aria-hidden="true" />
+              <span className="visually-hidden">Saving…</span>
+            </span>
+          ) : null}
+        </td>
+        <td className="workflow-actions">
+          {isOverride ? (
+            <button
+              type="button"
+              className="btn btn-small btn-ghost"
+              data-testid="workflow-remove-override"
+              disabled={save.isPending}
+              onClick={() => commit(null, null)}
+              title="Remove this team's own mapping: the team uses the shared one again"
+            >
+              Remove
+            </button>
+          ) : (
+            <AddOverride row={row} teams={addable} disabled={row.flowState === null} />
+          )}
+        </td>
+      </tr>
+      {save.isError ? (
+        <tr className="workflow-error-row">
+          <td colSpan={7}>
+            <p className="error-text small" role="alert" data-testid="workflow-error">
+              <Icon name="alert" size={14} /> Could not save “{label}”: {save.error.message}
+            </p>
+          </td>
+        </tr>
+      ) : null}
+    </>
+  );
+}
+
+function AddOverride({ row, teams, disabled }: { row: WorkflowRow; teams: Team[]; disabled: boolean }) {
+  const save = useWorkflowSet();
+  if (teams.length === 0) return null;
+  return (
+    <Popover
+      align="end"
+      triggerClassName="btn btn-small btn-ghost"
+      triggerLabel={`Add a team override for ${row.rawState}`}
+      testId="workflow-add-override"
+      trigger={
+        <span title={disabled ? "Map the state first" : "Give one team its own meaning for this state"}>
+          <Icon name="plus" size={12} /> Team override
+        </span>
+      }
+    >
+      {(close) => (
+        <div className="menu" role="menu" aria-label="Teams">
+          <p className="menu-heading">Override for team</p>
+          {disabled ? <p className="menu-note muted small">Map the state for every team first.</p> : null}
+          {teams.map((t) => (
+            <button
+              key={t.id}
+              type="button"
+              role="menuitem"
+              className="menu-item"
+              disabled={disabled || save.isPending}
+              onClick={() => {
+                save.mutate({
+                  sourceId: row.sourceId,
+                  teamId: t.id,
+                  rawState: row.rawState,
+                  flowState: row.flowState,
+                  waitReason: row.waitReason,
+                });
+                close();
+              }}
+            >
+              {t.name}
+            </button>
+          ))}
+          {save.isError ? (
+            <p className="error-text small" role="alert">
+              {save.error.message}
+            </p>
+          ) : null}
+        </div>
+      )}
+    </Popover>
+  );
+}
+
+type SourceGroup = {
+  sourceId: string;
+  sourceName: string;
+  rows: WorkflowRow[];
+  overrides: Map<string, WorkflowRow[]>;
+};
+
+function group(rows: WorkflowRow[]): SourceGroup[] {
+  const groups = new Map<string, SourceGroup>();
+  for (const r of rows) {
+    let g = groups.get(r.sourceId);
+    if (!g) {
+      g = { sourceId: r.sourceId, sourceName: r.sourceName, rows: [], overrides: new Map() };
+      groups.set(r.sourceId, g);
+    }
+    if (r.teamId === "") g.rows.push(r);
+    else g.overrides.set(r.rawState, [...(g.overrides.get(r.rawState) ?? []), r]);
+  }
+  // A team's mapping of a state no item is in now has no shared row: list it on its own.
+  for (const g of groups.values()) {
+    for (const [raw, list] of g.overrides) {
+      if (!g.rows.some((r) => r.rawState === raw) && list[0]) {
+        g.rows.push({
+          ...list[0],
+          teamId: "",
+          teamName: null,
+          origin: "unmapped",
+          flowState: null,
+          waitReason: null,
+        });
+      }
+    }
+  }
+  return [...groups.values()];
+}
+
+export function WorkflowSettings({
+  focusSource,
+  focusState,
+}: {
+  focusSource: string | null;
+  focusState: string | null;
+}) {
+  const list = useQuery(workflowQueries.list());
+  const summary = useQuery(summaryQuery());
+  const [text, setText] = useState(focusState ?? "");
+  const [onlyUnmapped, setOnlyUnmapped] = useState(false);
+  const teams: Team[] = useMemo(
+    () => (summary.data?.byTeam ?? []).filter((t) => t.key !== "").map((t) => ({ id: t.key, name: t.label })),
+    [summary.data],
+  );
+  const groups = useMemo(() => group(list.data ?? []), [list.data]);
+  const unmappedCount = (list.data ?? []).filter((r) => r.origin === "unmapped" && r.teamId === "").length;
+  const needle = text.trim().toLowerCase();
+
+  if (list.isPending) return <LoadingState compact label="Loading the workflow map…" />;
+  if (list.isError) {
+    return (
+      <ErrorState
+        compact
+        title="Could not load the workflow map"
+        error={list.error}
+        onRetry={() => list.refetch()}
+      />
+    );
+  }
+  if (groups.length === 0) {
+    return (
+      <EmptyState compact title="No states yet">
+        The workflow map lists the states your sources use once items are synced. Connect a source in{" "}
+        <a href="#/sources">Sources</a>, or open the demo workspace.
+      </EmptyState>
+    );
+  }
+
+  return (
+    <div className="workflow" data-testid="workflow-settings">
+      <div className="workflow-toolbar">
+        <div className="search-box">
+          <Icon name="search" className="search-icon" />
+          <input
+            className="input"
+            type="search"
+            placeholder="Find a state…"
+            aria-label="Find a state"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            data-testid="workflow-search"
+          />
+        </div>
+        <label className="checkbox-label">
+          <input
+            type="checkbox"
+            checked={onlyUnmapped}
+            onChange={(e) => setOnlyUnmapped(e.target.checked)}
+            data-testid="workflow-only-unmapped"
+          />
+          Only unmapped
+        </label>
+        <span
+          className={unmappedCount ? "workflow-count warn" : "workflow-count"}
+          data-testid="workflow-unmapped-count"
+        >
+          {unmappedCount ? `${plural(unmappedCount, "state")} not mapped` : "Every state is mapped"}
+        </span>
+      </div>
+      {groups.map((g) => {
+        const rows = g.rows.filter(
+          (r) =>
+            (!needle || r.rawState.toLowerCase().includes(needle)) &&
+            (!onlyUnmapped || r.origin === "unmapped"),
+        );
+        if (rows.length === 0) return null;
+        return (
+          <section key={g.sourceId} className="workflow-source" aria-label={`States of ${g.sourceName}`}>
+            <h3 className="section-title">
+              {g.sourceName} <span className="muted">({plural(g.rows.length, "state")})</span>
+            </h3>
+            <table className="data-table workflow-table">
+              <thead>
+                <tr>
+                  <th scope="col">State at the source</th>
+                  <th scope="col" className="num" title="Items whose current state this is">
+                    Items now
+                  </th>
+                  <th scope="col" className="num" title="Recorded changes into this state">
+                    Transitions
+                  </th>
+                  <th scope="col">Flow state</th>
+                  <th scope="col">Wait reason</th>
+                  <th scope="col">Origin</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Team overrides</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((r) => {
+                  const overrides = g.overrides.get(r.rawState) ?? [];
+                  return [
+                    <MappingRow
+                      key={rowKey(r)}
+                      row={r}
+                      teams={teams}
+                      overrides={overrides}
+                      focused={r.sourceId === focusSource && r.rawState === focusState}
+                    />,
+                    ...overrides.map((o) => (
+                      <MappingRow key={rowKey(o)} row={o} teams={teams} overrides={[]} focused={false} />
+                    )),
+                  ];
+                })}
+              </tbody>
+            </table>
+          </section>
+        );
+      })}
+    </div>
+  );
+}
