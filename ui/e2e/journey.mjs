@@ -456,14 +456,7 @@ async function walk(page, base) {
   await shot("05-open-error-light");
   await error.locator('button[aria-label="Dismiss"]').click();
 
-  step("Views to come");
-  await page.locator(T("nav-flow")).click();
-  const flowText = (await page.locator(T("planned-flow")).textContent()) ?? "";
-  check(
-    /Cumulative flow/.test(flowText) && /85th/.test(flowText),
-    "Flow says what it will show (cumulative flow, percentiles)",
-  );
-  await shot("06-flow-planned-light");
+  await flowSteps(page, calls, shot);
 
   step("Theme");
   await page.locator(T("nav-settings")).click();
@@ -484,11 +477,346 @@ async function walk(page, base) {
   await page.locator(T("items-row")).first().click();
   await page.locator(T("detail-title")).waitFor();
   await shot("09-items-detail-dark");
+  await page.keyboard.press("Escape");
+  await page.locator(T("nav-flow")).click();
+  await page
+    .locator(`${T("flow-cfd-chart")} svg`)
+    .first()
+    .waitFor();
+  await shot("09a-flow-dark", true);
+  await page.locator(T("nav-bottlenecks")).click();
+  await page
+    .locator(`${T("bn-matrix-chart")} svg`)
+    .first()
+    .waitFor();
+  await shot("09b-bottlenecks-dark", true);
 
   step("No errors");
   check(dialogs.length === 0, "no alert() or dialog ran", dialogs.join("; "));
   check(pageErrors.length === 0, "no uncaught errors in the page", pageErrors.join("; "));
   check(consoleErrors.length === 0, "no console errors", consoleErrors.slice(0, 3).join("; "));
+}
+
+/** Local `YYYY-MM-DD` of the page (its time zone decides the calendar days). */
+async function pageToday(page) {
+  return page.evaluate(() => {
+    const d = new Date();
+    const p = (n) => String(n).padStart(2, "0");
+    return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+  });
+}
+
+function addDays(day, n) {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Scrolls a chart to the middle of the window (a click must land inside the viewport). */
+async function centre(page, testId) {
+  await page.evaluate((id) => {
+    document.querySelector(`[data-testid="${id}"]`)?.scrollIntoView({ block: "center" });
+  }, testId);
+  await page.waitForTimeout(100);
+}
+
+/** The centre of the tallest bar of a colour in a chart (ECharts draws bars as SVG paths). */
+async function tallestBar(page, chartId, fill) {
+  await centre(page, chartId);
+  return page.evaluate(
+    ({ chartId, fill }) => {
+      const paths = [...document.querySelectorAll(`[data-testid="${chartId}"] svg path`)];
+      let best = null;
+      for (const el of paths) {
+        if ((el.getAttribute("fill") ?? "").toLowerCase() !== fill) continue;
+        const r = el.getBoundingClientRect();
+        if (r.height < 14 || r.width > 40) continue; // legend icons are small, the plot area wide
+        if (!best || r.height > best.h) best = { x: r.x + r.width / 2, y: r.y + r.height / 2, h: r.height };
+      }
+      return best;
+    },
+    { chartId, fill },
+  );
+}
+
+async function flowSteps(page, calls, shot) {
+  const lastCall = async (cmd) => {
+    const list = (await calls()).filter((c) => c.cmd === cmd);
+    return list[list.length - 1]?.args;
+  };
+
+  step("Flow");
+  await page.locator(T("nav-flow")).click();
+  await page.locator(T("flow-tile-cycle")).waitFor();
+  const first = await calls();
+  check(
+    first.some((c) => c.cmd === "flow_filter_get"),
+    "opening Flow reads the filters saved for the workspace",
+  );
+  const offset = await page.evaluate(() => -new Date().getTimezoneOffset() || 0);
+  const asked = (await lastCall("flow_report")).filter;
+  check(
+    asked.utcOffsetMinutes === offset,
+    `days are counted in the computer's time zone (utcOffsetMinutes ${asked.utcOffsetMinutes})`,
+  );
+  const zone = (await page.locator(T("flow-filter-zone")).textContent()) ?? "";
+  check(/^Days in UTC/.test(zone), `the bar says "${zone}"`);
+  const report = fixture.flowReport(asked);
+  const p85 = Number(await page.locator(T("flow-tile-cycle")).getAttribute("data-value"));
+  check(
+    Math.abs(p85 - report.cycleTime.p85) < 1e-9,
+    `the cycle-time tile shows Rust's 85th percentile (${report.cycleTime.p85.toFixed(2)} days)`,
+  );
+  const sle = (await page.locator(T("flow-sle")).textContent()) ?? "";
+  check(/85% of items finish within \d+/.test(sle), `the 85th percentile reads as the SLE: "${sle.trim()}"`);
+  check(
+    Number(await page.locator(T("flow-tile-throughput")).getAttribute("data-value")) ===
+      report.throughputTotal,
+    `throughput shows ${report.throughputTotal} items`,
+  );
+  const note = (await page.locator(T("data-note")).first().textContent()) ?? "";
+  check(
+    note.includes(fixture.UNMAPPED_STATE) && note.includes("not mapped"),
+    "the data note names the unmapped state",
+  );
+  for (const id of [
+    "flow-cfd",
+    "flow-scatter",
+    "flow-throughput",
+    "flow-wip",
+    "flow-aging",
+    "flow-efficiency",
+    "flow-distribution",
+  ]) {
+    await attempt(`${id} draws`, async () => {
+      await page
+        .locator(`${T(`${id}-chart`)} svg`)
+        .first()
+        .waitFor();
+      const how = await page.locator(`${T(id)} .metric-info-text`).count();
+      const exportMenu = await page.locator(T(`${id}-export`)).count();
+      check(how === 1 && exportMenu === 1, `${id} draws, with "How is this computed?" and Export`);
+    });
+  }
+  await shot("06-flow-light", true);
+
+  // A filter change shows at once, asks Rust again, and is remembered (debounced).
+  const today = await pageToday(page);
+  await page.locator(T("flow-filter-range")).click();
+  await page.locator(T("flow-filter-preset-30")).click();
+  await attempt("the 30-day preset", async () => {
+    await page.waitForFunction(
+      () => globalThis.__batonMock.state.calls.some((c) => c.cmd === "flow_filter_set"),
+      null,
+      { timeout: 3000 },
+    );
+    const saved = (await lastCall("flow_filter_set")).filter;
+    check(
+      saved.from === addDays(today, -29) && saved.to === today,
+      `choosing "30 days" saves the filter with flowFilterSet (${saved.from} – ${saved.to})`,
+    );
+    const sets = (await calls()).filter((c) => c.cmd === "flow_filter_set").length;
+    check(sets === 1, `the save is debounced (${sets} call)`);
+    const r = (await lastCall("flow_report")).filter;
+    check(r.from === saved.from, "the report is asked again for the new range");
+  });
+  await page.waitForFunction(() => !document.querySelector(".flow-body.is-stale"));
+  const filter30 = (await lastCall("flow_report")).filter;
+  const report30 = fixture.flowReport(filter30);
+
+  // Click the tallest throughput bar: the items panel lists what finished that day.
+  await page
+    .locator(`${T("flow-throughput-chart")} svg`)
+    .first()
+    .waitFor();
+  await page.waitForTimeout(400); // the bars' entry animation
+  const bar = await tallestBar(page, "flow-throughput-chart", "#15803d");
+  check(Boolean(bar), "a throughput bar can be found to click");
+  if (bar) {
+    await page.mouse.click(bar.x, bar.y);
+    await attempt("clicking a throughput bar", async () => {
+      await page.locator(T("flow-items-row")).first().waitFor();
+      const sel = (await lastCall("flow_items")).selection;
+      const dayIndex = report30.range.dates.indexOf(sel.day);
+      const expectedCount = report30.throughputDaily[dayIndex];
+      const rows = await page.locator(T("flow-items-row")).count();
+      check(
+        sel.type === "finished_on" &&
+          rows === expectedCount &&
+          expectedCount === Math.max(...report30.throughputDaily),
+        `the tallest bar lists the ${expectedCount} items finished on ${sel.day} (finished_on)`,
+      );
+      const title = (await page.locator(T("flow-items-title")).textContent()) ?? "";
+      check(title.startsWith("Finished on"), `the panel says what it lists: "${title}"`);
+    });
+    await shot("06a-flow-items-light");
+    const firstTitle =
+      (await page
+        .locator(`${T("flow-items-row")} .drill-title-btn`)
+        .first()
+        .textContent()) ?? "";
+    await page
+      .locator(`${T("flow-items-row")} .drill-title-btn`)
+      .first()
+      .click();
+    await attempt("an item from the panel", async () => {
+      await page.waitForFunction(
+        (t) => document.querySelector('[data-testid="detail-title"]')?.textContent === t,
+        firstTitle,
+      );
+      check(true, "a listed item opens the item drawer");
+    });
+    await page.keyboard.press("Escape");
+    await page.locator(T("flow-items")).waitFor();
+    check(true, "closing the drawer returns to the list");
+    await page.keyboard.press("Escape");
+    await page.locator(T("flow-items")).waitFor({ state: "detached" });
+  }
+
+  // Export: the chart's data as CSV, the chart as PNG.
+  await attempt("CSV export", async () => {
+    await page.locator(T("flow-throughput-export")).click();
+    const [download] = await Promise.all([
+      page.waitForEvent("download", { timeout: 5000 }),
+      page.locator(T("flow-throughput-export-csv")).click(),
+    ]);
+    const text = readFileSync(await download.path(), "utf8");
+    check(
+      download.suggestedFilename() === "baton-throughput.csv" &&
+        text
+          .replace(/^\uFEFF/, "")
+          .startsWith("date,finished,week,finished_in_week,week_days_in_range\r\n") &&
+        text.trim().split("\r\n").length === report30.range.dates.length + 1,
+      `Export → CSV saves ${download.suggestedFilename()} with one row per day`,
+    );
+  });
+  await attempt("PNG export", async () => {
+    await page.locator(T("flow-cfd-export")).click();
+    const [download] = await Promise.all([
+      page.waitForEvent("download", { timeout: 5000 }),
+      page.locator(T("flow-cfd-export-png")).click(),
+    ]);
+    const bytes = readFileSync(await download.path());
+    check(
+      download.suggestedFilename() === "baton-cumulative-flow.png" &&
+        bytes.subarray(1, 4).toString() === "PNG" &&
+        bytes.length > 5000,
+      `Export → PNG saves a ${Math.round(bytes.length / 1024)} kB image`,
+    );
+  });
+
+  step("Bottlenecks");
+  await page.locator(T("nav-bottlenecks")).click();
+  await page
+    .locator(`${T("bn-matrix-chart")} svg`)
+    .first()
+    .waitFor();
+  const bnFilter = (await lastCall("flow_bottlenecks")).filter;
+  check(bnFilter.from === filter30.from, "Bottlenecks uses the same remembered filters as Flow");
+  const bn = fixture.bottlenecks(bnFilter);
+  check(
+    (await page.locator(T("wait-reason")).count()) === bn.waitReasons.length,
+    `"Where work waits" ranks ${bn.waitReasons.length} reasons`,
+  );
+  check(
+    (await page.locator(T("blocker-cluster")).count()) === bn.blockerClusters.length,
+    `${bn.blockerClusters.length} blocker clusters`,
+  );
+  await page.waitForTimeout(400);
+  await centre(page, "bn-matrix-chart");
+  const cell = await page.evaluate(() => {
+    const texts = [...document.querySelectorAll('[data-testid="bn-matrix-chart"] svg text')];
+    const el = texts.find((t) => /^\d+(\.\d)?$/.test((t.textContent ?? "").trim()));
+    if (!el) return null;
+    const r = el.getBoundingClientRect();
+    return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+  });
+  check(Boolean(cell), "a heat-map cell can be found to click");
+  if (cell) {
+    await page.mouse.click(cell.x, cell.y);
+    await attempt("clicking a heat-map cell", async () => {
+      await page.locator(T("flow-items-row")).first().waitFor();
+      const sel = (await lastCall("flow_items")).selection;
+      const team = bn.matrix.find((t) => t.teamId === sel.team_id);
+      const expected = team?.cells.find((c) => c.stage === sel.stage)?.items;
+      const count = Number(await page.locator(T("flow-items-count")).getAttribute("data-value"));
+      check(
+        sel.type === "time_in_stage" && count === expected,
+        `the cell ${team?.teamName} × ${sel.stage} lists its ${expected} items (time_in_stage)`,
+      );
+    });
+    await page.keyboard.press("Escape");
+  }
+  await shot("06b-bottlenecks-light", true);
+
+  step("Settings → Workflow");
+  await page.locator(T("data-note-map")).first().click();
+  await page.locator(T("workflow-settings")).waitFor();
+  check(
+    page.url().includes("tab=workflow") && page.url().includes("source=s-jira"),
+    "the data note opens Settings → Workflow at the state",
+  );
+  const row = page.locator(`${T("workflow-row")}[data-state="${fixture.UNMAPPED_STATE}"]`);
+  await row.waitFor();
+  check(
+    (await row.locator(T("workflow-origin")).textContent()) === "unmapped",
+    "the state is marked unmapped",
+  );
+  check(
+    await row.locator(T("workflow-reason")).isDisabled(),
+    "its wait reason is disabled until it is Waiting",
+  );
+  await shot("06c-workflow-light");
+  await row.locator(T("workflow-flow")).selectOption("waiting");
+  await attempt("mapping the state", async () => {
+    await page.waitForFunction(() =>
+      globalThis.__batonMock.state.calls.some((c) => c.cmd === "workflow_set"),
+    );
+    await page.waitForFunction(
+      (s) =>
+        !document
+          .querySelector(`[data-testid="workflow-row"][data-state="${s}"] [data-testid="workflow-reason"]`)
+          ?.hasAttribute("disabled"),
+      fixture.UNMAPPED_STATE,
+    );
+    await row.locator(T("workflow-reason")).selectOption("review");
+    await page.waitForFunction(
+      () => globalThis.__batonMock.state.calls.filter((c) => c.cmd === "workflow_set").length === 2,
+    );
+    const change = (await lastCall("workflow_set")).change;
+    check(
+      change.sourceId === "s-jira" &&
+        change.rawState === fixture.UNMAPPED_STATE &&
+        change.flowState === "waiting" &&
+        change.waitReason === "review" &&
+        change.teamId === "",
+      "choosing Waiting, then “In review”, saves the mapping with workflowSet",
+    );
+    await page.waitForFunction(
+      (s) =>
+        document.querySelector(
+          `[data-testid="workflow-row"][data-state="${s}"] [data-testid="workflow-origin"]`,
+        )?.textContent === "set by you",
+      fixture.UNMAPPED_STATE,
+    );
+    check(true, "the row then says the mapping was set by you");
+  });
+  await page.locator(T("workflow-search")).fill("");
+  const hostile = page.locator(`${T("workflow-raw-state")}`).filter({ hasText: "onerror" });
+  check(
+    (await hostile.first().textContent()) === fixture.HOSTILE_STATE,
+    "a hostile state name is shown literally",
+  );
+  check((await page.locator("img").count()) === 0, "no <img> element was created from a state name");
+
+  await page.locator(T("nav-flow")).click();
+  await page.locator(T("flow-tile-cycle")).waitFor();
+  await attempt("the mapping changes the numbers", async () => {
+    await page.waitForFunction(() => !document.querySelector('[data-testid="data-notes"]'), null, {
+      timeout: 5000,
+    });
+    check(true, "once the state is mapped, the data note is gone from Flow");
+  });
 }
 
 /** 200,000 rows (the most a workspace list returns): scrolling fetches only the pages in view. */
@@ -540,6 +868,41 @@ async function bigList(context, base) {
       errors.join("; "),
     );
     await page.screenshot({ path: join(out, "11-items-200k.png") });
+
+    step("Flow with Rust's largest report");
+    await page.evaluate(() => {
+      globalThis.__longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) globalThis.__longTasks.push(e.duration);
+      }).observe({ type: "longtask", buffered: false });
+    });
+    const flowStarted = Date.now();
+    await page.evaluate(() => {
+      window.location.hash = "#/flow";
+    });
+    await page
+      .locator(`${T("flow-scatter-chart")} svg`)
+      .first()
+      .waitFor();
+    await page
+      .locator(`${T("flow-aging-chart")} svg`)
+      .first()
+      .waitFor();
+    const ms = Date.now() - flowStarted;
+    check(ms < 4000, `365 days of bands, 4,000 scatter points and 500 aging items draw in ${ms} ms`);
+    const sampled = (await page.locator(T("flow-scatter-sampled")).textContent()) ?? "";
+    check(/4,000/.test(sampled), `the scatter says it shows a sample (“${sampled}”)`);
+    // Toggling a filter keeps the report on screen and does not redraw unchanged charts.
+    await page.locator(T("flow-filter-rule-first_entry")).check();
+    await page.waitForFunction(() => !document.querySelector(".flow-body.is-stale"));
+    await page.waitForTimeout(300);
+    const longest = await page.evaluate(() => Math.max(0, ...globalThis.__longTasks));
+    check(
+      longest < 1500,
+      `the longest main-thread task while drawing and refiltering took ${Math.round(longest)} ms`,
+    );
+    check(errors.length === 0, "no errors drawing the largest report", errors.join("; "));
+    await page.screenshot({ path: join(out, "12-flow-200k.png"), fullPage: true });
   } finally {
     await page.close();
   }
