@@ -21,6 +21,8 @@ const args = Object.fromEntries(
 const app = resolve(args.app ?? "target/debug/baton-app");
 const cli = resolve(args.cli ?? "target/debug/baton");
 const screenshot = args.screenshot ? resolve(args.screenshot) : null;
+// With --shots DIR: also a picture of each analysis page (for notes and docs).
+const shots = args.shots ? resolve(args.shots) : null;
 const IDENTIFIER = "dev.baton.desktop";
 
 const children = [];
@@ -153,6 +155,20 @@ try {
   const injected = await driver.execute('return document.querySelectorAll("main img[src=x], [data-testid=items-row] img").length');
   check(hostileText.includes("<img src=x onerror=alert(1)>"), "the hostile title is shown literally");
   check(injected === 0, "no element was created from the hostile title");
+  if (shots) {
+    mkdirSync(shots, { recursive: true });
+    for (const [view, ready] of [
+      ["flow", '[data-testid="flow-cfd"]'],
+      ["bottlenecks", '[data-testid="bn-matrix"]'],
+      ["dependencies", '[data-testid="view-dependencies"], [data-testid="planned-dependencies"]'],
+    ]) {
+      await driver.click(await driver.waitFor(`[data-testid="nav-${view}"]`));
+      await driver.waitFor(ready, 30_000);
+      await driver.execute("return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 2500))))");
+      execFileSync("import", ["-window", "root", join(shots, `${view}.png`)], { env });
+      log(`screenshot of ${view} written`);
+    }
+  }
 } catch (err) {
   failed = true;
   console.error(`[e2e] FAILED: ${err.stack ?? err}`);
