@@ -190,7 +190,21 @@ async function walk(page, base) {
   const shot = async (name, fullPage = false) => {
     await page.waitForTimeout(300); // let the panel's slide-in and the charts' animation finish
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-    await page.screenshot({ path: join(out, `${name}.png`), fullPage });
+    // The content area scrolls inside the window (the top bar stays): for a whole-page picture,
+    // make the window as tall as the content for a moment.
+    const viewport = page.viewportSize();
+    const tall = fullPage
+      ? await page.evaluate(() => {
+          const c = document.querySelector(".content");
+          return c ? Math.ceil(c.getBoundingClientRect().top + c.scrollHeight) : 0;
+        })
+      : 0;
+    if (viewport && tall > viewport.height) {
+      await page.setViewportSize({ width: viewport.width, height: tall });
+      await page.waitForTimeout(300);
+    }
+    await page.screenshot({ path: join(out, `${name}.png`) });
+    if (viewport && tall > viewport.height) await page.setViewportSize(viewport);
   };
   const dataValue = async (id) => Number(await page.locator(T(id)).getAttribute("data-value"));
 
@@ -893,7 +907,10 @@ async function bigList(context, base) {
     const sampled = (await page.locator(T("flow-scatter-sampled")).textContent()) ?? "";
     check(/4,000/.test(sampled), `the scatter says it shows a sample (“${sampled}”)`);
     // Toggling a filter keeps the report on screen and does not redraw unchanged charts.
-    await page.locator(T("flow-filter-rule-first_entry")).check();
+    await page.locator(T("flow-filter-rule-first_entry")).click({ force: true });
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="flow-filter-rule-first_entry"]')?.checked === true,
+    );
     await page.waitForFunction(() => !document.querySelector(".flow-body.is-stale"));
     await page.waitForTimeout(300);
     const longest = await page.evaluate(() => Math.max(0, ...globalThis.__longTasks));
@@ -902,7 +919,7 @@ async function bigList(context, base) {
       `the longest main-thread task while drawing and refiltering took ${Math.round(longest)} ms`,
     );
     check(errors.length === 0, "no errors drawing the largest report", errors.join("; "));
-    await page.screenshot({ path: join(out, "12-flow-200k.png"), fullPage: true });
+    await page.screenshot({ path: join(out, "12-flow-200k.png") });
   } finally {
     await page.close();
   }

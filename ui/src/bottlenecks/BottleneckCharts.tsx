@@ -137,10 +137,10 @@ function Blockers({
       <thead>
         <tr>
           <th scope="col">Blocking team</th>
-          <th scope="col" className="num">
-            Items blocked now
+          <th scope="col" className="num" title="Items waiting now that this team's open items block">
+            Blocked now
           </th>
-          <th scope="col" className="num">
+          <th scope="col" className="num" title="How long those items have waited, added up">
             Days waiting
           </th>
           <th scope="col">Top blocking items</th>

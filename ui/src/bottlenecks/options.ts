@@ -61,20 +61,24 @@ export function matrixOption(report: BottleneckReport, measure: MatrixMeasure, c
   const { p, theme } = c;
   const stages = report.stages;
   const teams = report.matrix;
-  const data: { value: [number, number, number] }[] = [];
-  let max = 0;
-  teams.forEach((team, t) => {
-    stages.forEach((stage, s) => {
-      const v = cellValue(
+  const values = teams.map((team) =>
+    stages.map((stage) =>
+      cellValue(
         team.cells.find((cell) => cell.stage === stage),
         measure,
-      );
-      if (v !== null && v > max) max = v;
-      // -1 marks a cell with no time in the stage: drawn in the "out of range" grey with a dash.
-      data.push({ value: [s, t, v ?? -1] });
-    });
-  });
+      ),
+    ),
+  );
+  const max = Math.max(0, ...values.flat().map((v) => v ?? 0));
   const dark = theme === "dark";
+  // -1 marks a cell with no time in the stage: drawn in the "out of range" grey with a dash.
+  // Text on the darkest third of the scale is light (light theme) or dark (dark theme) to stay legible.
+  const data = values.flatMap((row, t) =>
+    row.map((v, s) => ({
+      value: [s, t, v ?? -1] as [number, number, number],
+      label: { color: v !== null && max > 0 && v / max > 0.6 ? (dark ? "#14151a" : "#ffffff") : p.text },
+    })),
+  );
   return {
     ...base(p),
     grid: { left: 16, right: 16, top: 36, bottom: 64, ...CONTAIN_ALL },

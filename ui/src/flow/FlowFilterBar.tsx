@@ -163,7 +163,8 @@ export function FlowFilterBar({
   updating,
 }: {
   filter: FlowFilter;
-  onChange: (next: FlowFilter) => void;
+  /** Changes some fields of the filter. */
+  onChange: (patch: Partial<FlowFilter>) => void;
   summary: WorkspaceSummary | undefined;
   /** The range the shown report covers (what "90 days to the latest activity" resolved to). */
   range: RangeInfo | undefined;
@@ -192,37 +193,35 @@ export function FlowFilterBar({
           key={`${filter.from}-${filter.to}-${range?.from}-${range?.to}`}
           filter={filter}
           range={range}
-          onChange={(r) => onChange({ ...filter, ...r })}
+          onChange={onChange}
         />
         <MultiSelect
           label="Teams"
           testId="flow-filter-team"
           options={options(summary?.byTeam)}
           selected={filter.teams}
-          onChange={(teams) => onChange({ ...filter, teams })}
+          onChange={(teams) => onChange({ teams })}
         />
         <MultiSelect
           label="Sources"
           testId="flow-filter-source"
           options={options(summary?.bySource)}
           selected={filter.sources}
-          onChange={(sources) => onChange({ ...filter, sources })}
+          onChange={(sources) => onChange({ sources })}
         />
         <MultiSelect
           label="Kinds"
           testId="flow-filter-kind"
           options={kinds}
           selected={filter.kinds}
-          onChange={(values) => onChange({ ...filter, kinds: ITEM_KINDS.filter((k) => values.includes(k)) })}
+          onChange={(values) => onChange({ kinds: ITEM_KINDS.filter((k) => values.includes(k)) })}
         />
         <MultiSelect
           label="Provenance"
           testId="flow-filter-provenance"
           options={provenances}
           selected={filter.provenances}
-          onChange={(values) =>
-            onChange({ ...filter, provenances: PROVENANCES.filter((p) => values.includes(p)) })
-          }
+          onChange={(values) => onChange({ provenances: PROVENANCES.filter((p) => values.includes(p)) })}
         />
       </div>
       <div className="filter-row">
@@ -243,7 +242,7 @@ export function FlowFilterBar({
                 name="flow-cycle-rule"
                 value={rule}
                 checked={filter.rule === rule}
-                onChange={() => onChange({ ...filter, rule })}
+                onChange={() => onChange({ rule })}
                 data-testid={`flow-filter-rule-${rule}`}
               />
               {CYCLE_RULE_LABELS[rule]}
@@ -267,7 +266,7 @@ export function FlowFilterBar({
             type="button"
             className="btn btn-small btn-ghost"
             data-testid="flow-filter-clear"
-            onClick={() => onChange({ ...DEFAULT_FLOW_FILTER, utcOffsetMinutes: offset })}
+            onClick={() => onChange(DEFAULT_FLOW_FILTER)}
           >
             Reset filters
           </button>

@@ -85,7 +85,13 @@ function dayAxis(p: ChartPalette, dates: string[], name: string, boundaryGap = t
  * A series that draws only a horizontal line at `value` (a percentile), so the legend can show
  * and toggle it like any series.
  */
-function levelLine(name: string, value: number | null, color: string, label: string) {
+function levelLine(
+  name: string,
+  value: number | null,
+  color: string,
+  label: string,
+  position: "insideStartTop" | "insideEndTop" = "insideEndTop",
+) {
   return {
     type: "line" as const,
     name,
@@ -105,7 +111,7 @@ function levelLine(name: string, value: number | null, color: string, label: str
               color,
               fontFamily: CHART_FONT,
               fontSize: 11,
-              position: "insideEndTop" as const,
+              position,
               formatter: label,
             },
             data: [{ yAxis: value }],
@@ -192,7 +198,7 @@ export function scatterOption(report: FlowReport, c: Colors): ChartOption {
         emphasis: { scale: 1.6 },
         data: points.map((pt) => [pt.finished, pt.days ?? 0]),
       },
-      levelLine("50th percentile", ct.p50, pc.p50, `50%: ${formatDays(ct.p50)}`),
+      levelLine("50th percentile", ct.p50, pc.p50, `50%: ${formatDays(ct.p50)}`, "insideStartTop"),
       levelLine("85th percentile (SLE)", ct.p85, pc.p85, `85%: ${formatDays(ct.p85)}`),
       levelLine("95th percentile", ct.p95, pc.p95, `95%: ${formatDays(ct.p95)}`),
     ],
@@ -365,7 +371,7 @@ export function agingLayout(report: FlowReport, c: Colors): AgingLayout {
   const large = report.aging.length > LARGE_THRESHOLD;
   const option: ChartOption = {
     ...base(p),
-    grid: { left: 16, right: 28, top: 64, bottom: 44, ...CONTAIN_ALL },
+    grid: { left: 16, right: 28, top: 64, bottom: 12, ...CONTAIN_ALL },
     legend: { ...legendBase(p), top: 0, left: 0, type: "plain" },
     tooltip: {
       ...tooltipBase(p),
@@ -404,7 +410,7 @@ export function agingLayout(report: FlowReport, c: Colors): AgingLayout {
           a.ageDays ?? 0,
         ]),
       })),
-      levelLine("50th percentile cycle time", ct.p50, pc.p50, `50%: ${formatDays(ct.p50)}`),
+      levelLine("50th percentile cycle time", ct.p50, pc.p50, `50%: ${formatDays(ct.p50)}`, "insideStartTop"),
       levelLine("85th percentile cycle time", ct.p85, pc.p85, `85%: ${formatDays(ct.p85)}`),
     ],
   };

@@ -13,7 +13,8 @@ export const FILTER_SAVE_DELAY_MS = 400;
 export type FlowFilterState = {
   /** The filter to ask with; null until the saved one has loaded. */
   filter: FlowFilter | null;
-  setFilter: (next: FlowFilter) => void;
+  /** Changes some fields; applied to the latest filter, so quick successive changes all count. */
+  changeFilter: (patch: Partial<FlowFilter>) => void;
   /** The saved filter could not be read (the page then uses the defaults). */
   loadError: Error | null;
   /** The last save failed. */
@@ -42,14 +43,18 @@ export function useFlowFilter(): FlowFilterState {
   // Leaving the page saves what was chosen last, even inside the debounce window.
   useEffect(() => flush, [flush]);
 
-  const setFilter = useCallback(
-    (next: FlowFilter) => {
+  const filterRef = useRef<FlowFilter | null>(null);
+
+  const changeFilter = useCallback(
+    (patch: Partial<FlowFilter>) => {
+      const next = withLocalZone({ ...(filterRef.current ?? DEFAULT_FLOW_FILTER), ...patch }, offset);
+      filterRef.current = next;
       client.setQueryData(flowQueries.filter().queryKey, next);
       pending.current = next;
       if (timer.current !== null) window.clearTimeout(timer.current);
       timer.current = window.setTimeout(flush, FILTER_SAVE_DELAY_MS);
     },
-    [client, flush],
+    [client, flush, offset],
   );
 
   const filter = useMemo(() => {
@@ -58,5 +63,7 @@ export function useFlowFilter(): FlowFilterState {
     return null;
   }, [saved.data, saved.isError, offset]);
 
-  return { filter, setFilter, loadError: saved.error, saveError: save.error };
+  filterRef.current = filter;
+
+  return { filter, changeFilter, loadError: saved.error, saveError: save.error };
 }

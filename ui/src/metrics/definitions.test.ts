@@ -73,4 +73,29 @@ describe("docs/metrics.md", () => {
       expect(section?.body.length, `${id} has a definition`).toBeGreaterThan(20);
     }
   });
+
+  it("defines every metric the Flow and Bottlenecks pages link to", () => {
+    const ids = [
+      "flow-timelines",
+      "flow-cycle-time",
+      "flow-lead-time",
+      "flow-percentiles",
+      "flow-throughput",
+      "flow-wip",
+      "flow-littles-law",
+      "flow-age",
+      "flow-efficiency",
+      "flow-distribution",
+      "flow-cfd",
+      "flow-scatter",
+      "bottleneck-matrix",
+      "bottleneck-wait-reasons",
+      "bottleneck-blockers",
+      "bottleneck-queues",
+      "bottleneck-pr-segments",
+    ];
+    for (const id of ids) {
+      expect(metricDefinition(id)?.body.length, `${id} has a definition`).toBeGreaterThan(20);
+    }
+  });
 });

@@ -17,7 +17,7 @@ import { FlowSkeleton, NoItemsYet } from "./flowStates";
 import { ViewHeader } from "./ViewHeader";
 
 export function BottlenecksView() {
-  const { filter, setFilter, loadError, saveError } = useFlowFilter();
+  const { filter, changeFilter, loadError, saveError } = useFlowFilter();
   const summary = useQuery(summaryQuery());
   const report = useQuery(flowQueries.bottlenecks(filter));
   const drill = useDrill();
@@ -91,7 +91,7 @@ export function BottlenecksView() {
       {filter ? (
         <FlowFilterBar
           filter={filter}
-          onChange={setFilter}
+          onChange={changeFilter}
           summary={summary.data}
           range={range}
           updating={report.isFetching && Boolean(answer)}

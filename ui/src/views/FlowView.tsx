@@ -19,7 +19,7 @@ import { FlowSkeleton, NoItemsYet } from "./flowStates";
 import { ViewHeader } from "./ViewHeader";
 
 export function FlowView() {
-  const { filter, setFilter, loadError, saveError } = useFlowFilter();
+  const { filter, changeFilter, loadError, saveError } = useFlowFilter();
   const summary = useQuery(summaryQuery());
   const report = useQuery(flowQueries.report(filter));
   const drill = useDrill();
@@ -100,7 +100,7 @@ export function FlowView() {
       {filter ? (
         <FlowFilterBar
           filter={filter}
-          onChange={setFilter}
+          onChange={changeFilter}
           summary={summary.data}
           range={range}
           updating={report.isFetching && Boolean(answer)}

@@ -2,7 +2,16 @@
 //! factories for wire values. Only tests import this file.
 
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
-import type { ItemDetail, ItemRow, ItemsPage, WorkspaceSummary } from "./types";
+import type {
+  BottleneckReport,
+  FlowFilter,
+  FlowReport,
+  ItemDetail,
+  ItemRow,
+  ItemsPage,
+  WorkflowRow,
+  WorkspaceSummary,
+} from "./types";
 
 export type Call = { cmd: string; args: Record<string, unknown> };
 export type Handler = (args: Record<string, unknown>) => unknown;
@@ -119,6 +128,227 @@ export function makeSummary(partial: Partial<WorkspaceSummary> = {}): WorkspaceS
     aiPrsWithoutHumanReview: 37,
     aiPrs: 2000,
     dateRange: { from: "2025-01-01T00:00:00.000Z", to: "2026-02-01T00:00:00.000Z" },
+    ...partial,
+  };
+}
+
+export const DATES = ["2026-03-01", "2026-03-02", "2026-03-03"];
+
+export function makeFilter(partial: Partial<FlowFilter> = {}): FlowFilter {
+  return {
+    from: null,
+    to: null,
+    teams: [],
+    sources: [],
+    kinds: [],
+    provenances: [],
+    intents: [],
+    rule: "last_entry",
+    utcOffsetMinutes: 0,
+    ...partial,
+  };
+}
+
+const RANGE = {
+  from: DATES[0] as string,
+  to: DATES[2] as string,
+  dates: DATES,
+  asOf: "2026-03-04T00:00:00.000Z",
+  utcOffsetMinutes: 0,
+  rule: "last_entry" as const,
+};
+
+/** A small Flow report: 3 days, 2 teams, 4 finished items, 3 in progress. */
+export function makeFlowReport(partial: Partial<FlowReport> = {}): FlowReport {
+  return {
+    range: RANGE,
+    items: 12,
+    skipped: 0,
+    cycleTime: { count: 4, p50: 2, p85: 6.5, p95: 9, mean: 4.1 },
+    leadTime: { count: 4, p50: 5, p85: 12, p95: 15, mean: 7 },
+    cycleTimeByTeam: [
+      { teamId: "t1", teamName: "Payments", cycleTime: { count: 3, p50: 2, p85: 6.5, p95: 6.5, mean: 3.5 } },
+      { teamId: "", teamName: "No team", cycleTime: { count: 1, p50: 9, p85: 9, p95: 9, mean: 9 } },
+    ],
+    scatter: {
+      total: 4,
+      sampled: false,
+      points: [
+        { id: "i1", key: "PAY-1", finished: "2026-03-01", days: 2, kind: "feature" },
+        { id: "i2", key: "PAY-2", finished: "2026-03-02", days: 1, kind: "defect" },
+        { id: "i3", key: "PAY-3", finished: "2026-03-02", days: 6.5, kind: "feature" },
+        { id: "i4", key: "PAY-4", finished: "2026-03-03", days: 9, kind: "task" },
+      ],
+    },
+    throughputDaily: [1, 2, 1],
+    throughputWeekly: [
+      { week: "2026-02-23", count: 1, daysInRange: 1 },
+      { week: "2026-03-02", count: 3, daysInRange: 2 },
+    ],
+    throughputTotal: 4,
+    wipDaily: [3, 4, 3],
+    cfd: [
+      { state: "new", counts: [2, 2, 2] },
+      { state: "waiting", counts: [1, 2, 1] },
+      { state: "active", counts: [2, 2, 2] },
+      { state: "done", counts: [1, 3, 4] },
+      { state: "canceled", counts: [0, 0, 1] },
+    ],
+    aging: [
+      {
+        item: { id: "a1", key: "PAY-9", title: "Old one" },
+        teamName: "Payments",
+        stage: "review",
+        ageDays: 12,
+        pace: 100,
+      },
+      {
+        item: { id: "a2", key: "PAY-10", title: "Mid" },
+        teamName: "Payments",
+        stage: "active",
+        ageDays: 4,
+        pace: 75,
+      },
+      {
+        item: { id: "a3", key: "PAY-11", title: "Young" },
+        teamName: null,
+        stage: "active",
+        ageDays: 1,
+        pace: 25,
+      },
+    ],
+    inProgress: 3,
+    efficiency: {
+      aggregate: 0.42,
+      activeDays: 7,
+      waitingDays: 9.6,
+      histogram: [0, 1, 0, 1, 1, 0, 0, 1, 0, 0],
+      count: 4,
+    },
+    distribution: [
+      { kind: "feature", finished: 2, inProgress: 2 },
+      { kind: "defect", finished: 1, inProgress: 1 },
+    ],
+    littlesLaw: { averageWip: 3.3, throughputPerDay: 1.33, averageCycleDays: 4.1, predictedWip: 5.5 },
+    notes: [],
+    ...partial,
+  };
+}
+
+/** The same report with nothing finished, nothing in progress and nothing in the range. */
+export function makeEmptyFlowReport(): FlowReport {
+  return makeFlowReport({
+    items: 5,
+    cycleTime: { count: 0, p50: null, p85: null, p95: null, mean: null },
+    leadTime: { count: 0, p50: null, p85: null, p95: null, mean: null },
+    cycleTimeByTeam: [],
+    scatter: { total: 0, sampled: false, points: [] },
+    throughputDaily: [0, 0, 0],
+    throughputWeekly: [
+      { week: "2026-02-23", count: 0, daysInRange: 1 },
+      { week: "2026-03-02", count: 0, daysInRange: 2 },
+    ],
+    throughputTotal: 0,
+    wipDaily: [0, 0, 0],
+    cfd: [
+      { state: "new", counts: [0, 0, 0] },
+      { state: "waiting", counts: [0, 0, 0] },
+      { state: "active", counts: [0, 0, 0] },
+      { state: "done", counts: [0, 0, 0] },
+      { state: "canceled", counts: [0, 0, 0] },
+    ],
+    aging: [],
+    inProgress: 0,
+    efficiency: {
+      aggregate: null,
+      activeDays: 0,
+      waitingDays: 0,
+      histogram: new Array(10).fill(0),
+      count: 0,
+    },
+    distribution: [],
+    littlesLaw: { averageWip: 0, throughputPerDay: 0, averageCycleDays: null, predictedWip: null },
+  });
+}
+
+const STAGES = [
+  "queue",
+  "active",
+  "review",
+  "security",
+  "approval",
+  "decision",
+  "dependency",
+  "blocked",
+  "waiting",
+] as const;
+
+/** A small Bottlenecks report: 2 teams × 9 stages. */
+export function makeBottlenecks(partial: Partial<BottleneckReport> = {}): BottleneckReport {
+  const cells = (scale: number) =>
+    STAGES.map((stage, i) => ({
+      stage,
+      totalDays: i < 3 ? (i + 1) * 10 * scale : 0,
+      medianDays: i < 3 ? (i + 1) * scale : null,
+      items: i < 3 ? 4 : 0,
+    }));
+  return {
+    range: RANGE,
+    items: 12,
+    skipped: 0,
+    stages: [...STAGES],
+    matrix: [
+      { teamId: "t1", teamName: "Payments", cells: cells(1) },
+      { teamId: "", teamName: "No team", cells: cells(2) },
+    ],
+    waitReasons: [
+      {
+        stage: "review",
+        totalDays: 90,
+        share: 0.6,
+        items: 8,
+        examples: [
+          { item: { id: "w1", key: "PAY-5", title: "Waits in review" }, teamName: "Payments", days: 20 },
+        ],
+      },
+      { stage: "queue", totalDays: 60, share: 0.4, items: 8, examples: [] },
+    ],
+    blockerClusters: [
+      {
+        teamId: "t2",
+        teamName: "Platform",
+        blockedItems: 2,
+        blockedDays: 14,
+        blockers: [{ item: { id: "b1", key: "PLT-7", title: "Upgrade the gateway" }, blocks: 2 }],
+      },
+    ],
+    queues: [
+      { stage: "queue", counts: [1, 2, 3] },
+      { stage: "review", counts: [5, 5, 6] },
+    ],
+    pullRequests: 3,
+    prSegments: [
+      { segment: "coding", days: { count: 3, p50: 2, p85: 4, p95: 5, mean: 2.5 } },
+      { segment: "pickup", days: { count: 3, p50: 1, p85: 2, p95: 2, mean: 1.2 } },
+      { segment: "review", days: { count: 2, p50: 0.5, p85: 1, p95: 1, mean: 0.7 } },
+      { segment: "merge", days: { count: 2, p50: 0.1, p85: 0.2, p95: 0.2, mean: 0.1 } },
+    ],
+    notes: [],
+    ...partial,
+  };
+}
+
+export function makeWorkflowRow(partial: Partial<WorkflowRow> & { rawState: string }): WorkflowRow {
+  return {
+    sourceId: "s1",
+    sourceName: "acme.atlassian.net",
+    teamId: "",
+    teamName: null,
+    flowState: "active",
+    waitReason: null,
+    origin: "seeded",
+    itemsNow: 3,
+    transitions: 10,
     ...partial,
   };
 }

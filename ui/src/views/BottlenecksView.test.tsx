@@ -1,0 +1,144 @@
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { BottleneckReport } from "../lib/ipc";
+import { clearMocks, makeBottlenecks, makeFilter, makeSummary, mockBackend } from "../lib/ipc/testing";
+import { renderWithClient } from "../test/render";
+import { WorkspaceActionsProvider } from "../workspace/actions";
+import { BottlenecksView } from "./BottlenecksView";
+
+vi.mock("../shared/EChart", async (importOriginal) => {
+  const original = await importOriginal<typeof import("../shared/EChart")>();
+  const { EChartStub } = await import("../test/echartStub");
+  return { ...original, EChart: EChartStub };
+});
+
+afterEach(() => clearMocks());
+
+function backend(report: BottleneckReport = makeBottlenecks()) {
+  return mockBackend({
+    flow_filter_get: () => makeFilter({ from: "2026-03-01", to: "2026-03-03" }),
+    flow_filter_set: () => null,
+    flow_bottlenecks: () => report,
+    workspace_summary: () => makeSummary(),
+    flow_items: () => ({ total: 0, measure: "time in the stage in the range", items: [] }),
+  });
+}
+
+function renderPage() {
+  return renderWithClient(
+    <WorkspaceActionsProvider>
+      <BottlenecksView />
+    </WorkspaceActionsProvider>,
+  );
+}
+
+describe("Bottlenecks", () => {
+  it("asks with the remembered filters and maps clicks to selections", async () => {
+    const calls = backend();
+    renderPage();
+    const matrix = await screen.findByTestId("bn-matrix");
+    const asked = calls.find((c) => c.cmd === "flow_bottlenecks")?.args.filter as { from: string };
+    expect(asked.from).toBe("2026-03-01");
+    const last = () => calls.filter((c) => c.cmd === "flow_items").at(-1)?.args.selection;
+    const close = () =>
+      fireEvent.click(screen.getByRole("button", { name: "Close Items behind the selection" }));
+
+    // Cell 1 is the first team (Payments) × the second stage (active).
+    fireEvent.click(within(matrix).getByRole("button", { name: "point" }));
+    await waitFor(() => expect(last()).toEqual({ type: "time_in_stage", team_id: "t1", stage: "active" }));
+    expect(screen.getByTestId("flow-items-title")).toHaveTextContent("Payments: time in Active");
+    expect(await screen.findByText("No items here")).toBeInTheDocument();
+    close();
+
+    fireEvent.click(within(screen.getByTestId("bn-queues")).getByRole("button", { name: "background" }));
+    await waitFor(() => expect(last()).toEqual({ type: "waiting_at", day: "2026-03-02", stage: "review" }));
+    close();
+
+    fireEvent.click(within(screen.getByTestId("bn-wait-reasons")).getByRole("button", { name: "Review" }));
+    await waitFor(() => expect(last()).toEqual({ type: "waiting_in", stage: "review" }));
+    close();
+
+    fireEvent.click(within(screen.getByTestId("bn-blockers")).getByRole("button", { name: "Platform" }));
+    await waitFor(() => expect(last()).toEqual({ type: "blocked_by", team_id: "t2" }));
+  });
+
+  it("toggles the heat map between median and total", async () => {
+    backend();
+    renderPage();
+    const matrix = await screen.findByTestId("bn-matrix");
+    expect(matrix).toHaveTextContent("median time an item spent");
+    fireEvent.click(screen.getByTestId("matrix-measure-total"));
+    expect(matrix).toHaveTextContent("total time all items spent");
+  });
+
+  it("shows examples and blockers as links with their titles as text", async () => {
+    const report = makeBottlenecks();
+    const hostile = '<script>alert("x")</script> & co';
+    backend({
+      ...report,
+      blockerClusters: [
+        {
+          ...(report.blockerClusters[0] as BottleneckReport["blockerClusters"][number]),
+          blockers: [{ item: { id: "b1", key: "=cmd|' /C calc'!A0", title: hostile }, blocks: 2 }],
+        },
+      ],
+    });
+    renderPage();
+    const blockers = await screen.findByTestId("bn-blockers");
+    expect(within(blockers).getByText(hostile)).toBeInTheDocument();
+    expect(blockers.querySelector("script")).toBeNull();
+    expect(within(screen.getByTestId("bn-wait-reasons")).getByText("Waits in review")).toBeInTheDocument();
+  });
+
+  it("gives every chart an empty state with its definition link", async () => {
+    backend(
+      makeBottlenecks({
+        matrix: [],
+        waitReasons: [],
+        blockerClusters: [],
+        queues: [],
+        pullRequests: 0,
+        prSegments: ["coding", "pickup", "review", "merge"].map((segment) => ({
+          segment,
+          days: { count: 0, p50: null, p85: null, p95: null, mean: null },
+        })),
+      }),
+    );
+    renderPage();
+    await screen.findByTestId("bn-matrix");
+    const charts = {
+      "bn-matrix": "bottleneck-matrix",
+      "bn-wait-reasons": "bottleneck-wait-reasons",
+      "bn-blockers": "bottleneck-blockers",
+      "bn-queues": "bottleneck-queues",
+      "bn-pr-segments": "bottleneck-pr-segments",
+    };
+    for (const [id, metric] of Object.entries(charts)) {
+      const card = screen.getByTestId(id);
+      expect(within(card).getByTestId(`${id}-empty`), id).toBeInTheDocument();
+      expect(within(card).getByTestId(`metric-info-${metric}`), id).toBeInTheDocument();
+      expect(within(card).getByTestId(`${id}-export`), id).toBeInTheDocument();
+    }
+    expect(screen.getByTestId("bn-pr-segments")).toHaveTextContent("No pull requests were merged between");
+  });
+
+  it("shows the data notes with a way to map the state", async () => {
+    backend(
+      makeBottlenecks({
+        skipped: 3,
+        notes: [
+          {
+            code: "unmapped_state",
+            message: "3 items skipped: state “Needs QA” of Jira is not mapped",
+            items: 3,
+            sourceId: "s2",
+            rawState: "Needs QA",
+          },
+        ],
+      }),
+    );
+    renderPage();
+    fireEvent.click(await screen.findByTestId("data-note-map"));
+    expect(window.location.hash).toBe("#/settings?tab=workflow&source=s2&state=Needs+QA");
+  });
+});

@@ -1,0 +1,257 @@
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { FILTER_SAVE_DELAY_MS } from "../flow/useFlowFilter";
+import type { FlowReport } from "../lib/ipc";
+import {
+  clearMocks,
+  makeEmptyFlowReport,
+  makeFilter,
+  makeFlowReport,
+  makeSummary,
+  mockBackend,
+} from "../lib/ipc/testing";
+import { renderWithClient } from "../test/render";
+import { WorkspaceActionsProvider } from "../workspace/actions";
+import { FlowView } from "./FlowView";
+
+vi.mock("../shared/EChart", async (importOriginal) => {
+  const original = await importOriginal<typeof import("../shared/EChart")>();
+  const { EChartStub } = await import("../test/echartStub");
+  return { ...original, EChart: EChartStub };
+});
+
+afterEach(() => clearMocks());
+
+const HOSTILE = 'Sanitize <img src=x onerror=alert(1)> & "quotes"';
+const OFFSET = -new Date().getTimezoneOffset() || 0;
+
+function backend(report: FlowReport = makeFlowReport(), saved = makeFilter({ utcOffsetMinutes: 0 })) {
+  return mockBackend({
+    flow_filter_get: () => saved,
+    flow_filter_set: () => null,
+    flow_report: () => report,
+    workspace_summary: () => makeSummary(),
+    flow_items: () => ({
+      total: 2,
+      measure: "cycle time",
+      items: [
+        { item: { id: "i3", key: "PAY-3", title: HOSTILE }, teamName: "Payments", days: 6.5 },
+        { item: { id: "i2", key: "PAY-2", title: "Fix refunds" }, teamName: null, days: 1 },
+      ],
+    }),
+    item_detail: () => {
+      throw { code: "not_found", message: "item i3 was not found" };
+    },
+  });
+}
+
+function renderFlow() {
+  return renderWithClient(
+    <WorkspaceActionsProvider>
+      <FlowView />
+    </WorkspaceActionsProvider>,
+  );
+}
+
+describe("Flow", () => {
+  it("reads the saved filters on open and asks for the report in the local time zone", async () => {
+    const calls = backend(makeFlowReport(), makeFilter({ teams: ["t1"], utcOffsetMinutes: 600 }));
+    renderFlow();
+    expect(await screen.findByTestId("flow-tile-cycle")).toHaveAttribute("data-value", "6.5");
+    expect(calls[0]?.cmd).toBe("flow_filter_get");
+    const asked = calls.find((c) => c.cmd === "flow_report")?.args.filter as Record<string, unknown>;
+    expect(asked.teams).toEqual(["t1"]);
+    expect(asked.utcOffsetMinutes).toBe(OFFSET);
+    expect(screen.getByTestId("flow-filter-zone")).toHaveTextContent(/^Days in UTC/);
+    expect(screen.getByTestId("flow-sle")).toHaveTextContent("85% of items finish within 6.5 days");
+    expect(calls.some((c) => c.cmd === "flow_filter_set")).toBe(false);
+  });
+
+  it("saves a changed filter once, after a pause, and asks for the new report at once", async () => {
+    const calls = backend();
+    renderFlow();
+    await screen.findByTestId("flow-tile-cycle");
+    fireEvent.click(screen.getByTestId("flow-filter-rule-first_entry"));
+    fireEvent.click(screen.getByTestId("flow-filter-range"));
+    fireEvent.click(screen.getByTestId("flow-filter-preset-30"));
+    await waitFor(() =>
+      expect(
+        calls.filter((c) => c.cmd === "flow_report").some((c) => (c.args.filter as { from: unknown }).from),
+      ).toBe(true),
+    );
+    expect(calls.filter((c) => c.cmd === "flow_filter_set")).toHaveLength(0);
+    await waitFor(() => expect(calls.filter((c) => c.cmd === "flow_filter_set")).toHaveLength(1), {
+      timeout: FILTER_SAVE_DELAY_MS + 1000,
+    });
+    const saved = calls.find((c) => c.cmd === "flow_filter_set")?.args.filter as Record<string, unknown>;
+    expect(saved.rule).toBe("first_entry");
+    expect(saved.from).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(saved.utcOffsetMinutes).toBe(OFFSET);
+  });
+
+  it("lists the items behind a throughput bar, titles as text, each opening the item", async () => {
+    const calls = backend();
+    renderFlow();
+    const chart = await screen.findByTestId("flow-throughput");
+    fireEvent.click(within(chart).getByRole("button", { name: "point" }));
+    const panel = await screen.findByTestId("flow-items");
+    expect(within(panel).getByTestId("flow-items-title")).toHaveTextContent("Finished on");
+    const call = calls.find((c) => c.cmd === "flow_items");
+    expect(call?.args.selection).toEqual({ type: "finished_on", day: "2026-03-02" });
+    expect(await within(panel).findByText(HOSTILE)).toBeInTheDocument();
+    expect(panel.querySelector("img")).toBeNull();
+    expect(within(panel).getByText("Cycle time (days)")).toBeInTheDocument();
+
+    fireEvent.click(within(panel).getByText(HOSTILE));
+    await screen.findByTestId("item-detail");
+    expect(await screen.findByText("This item no longer exists")).toBeInTheDocument();
+    fireEvent.click(screen.getByRole("button", { name: "Close Item details" }));
+    expect(await screen.findByTestId("flow-items")).toBeInTheDocument();
+  });
+
+  it("maps clicks on the other charts to their selections", async () => {
+    const calls = backend();
+    renderFlow();
+    await screen.findByTestId("flow-cfd");
+    const lastSelection = () => calls.filter((c) => c.cmd === "flow_items").at(-1)?.args.selection;
+    const click = async (chart: string, button: string, expected: unknown) => {
+      fireEvent.click(within(screen.getByTestId(chart)).getByRole("button", { name: button }));
+      await waitFor(() => expect(lastSelection()).toEqual(expected));
+      fireEvent.click(screen.getByRole("button", { name: "Close Items behind the selection" }));
+    };
+    await click("flow-throughput", "second series", { type: "finished_in_week", week: "2026-03-02" });
+    await click("flow-cfd", "background", { type: "in_state_at", day: "2026-03-02", state: "active" });
+    await click("flow-wip", "background", { type: "in_progress_at", day: "2026-03-02" });
+    await click("flow-efficiency", "point", { type: "efficiency_band", band: 1 });
+    await click("flow-distribution", "second series", { type: "in_progress_kind", kind: "defect" });
+    await click("flow-aging", "background", { type: "in_progress_in_stage", stage: "review" });
+    fireEvent.click(within(screen.getByTestId("flow-percentiles")).getByRole("button", { name: "Payments" }));
+    await waitFor(() => expect(lastSelection()).toEqual({ type: "finished" }));
+    const teamCall = calls.filter((c) => c.cmd === "flow_items").at(-1);
+    expect(teamCall?.args.filter).toMatchObject({ teams: ["t1"] });
+  });
+
+  it("exports a chart's data as CSV built from the report", async () => {
+    backend();
+    const blobs: Blob[] = [];
+    const create = vi.spyOn(URL, "createObjectURL").mockImplementation((b) => {
+      blobs.push(b as Blob);
+      return "blob:csv";
+    });
+    const click = vi.spyOn(HTMLAnchorElement.prototype, "click").mockImplementation(function (
+      this: HTMLAnchorElement,
+    ) {
+      expect(this.download).toBe("baton-cycle-time-by-team.csv");
+    });
+    renderFlow();
+    const card = await screen.findByTestId("flow-percentiles");
+    fireEvent.click(within(card).getByTestId("flow-percentiles-export"));
+    expect(screen.getByTestId("flow-percentiles-export-png")).toBeDisabled();
+    fireEvent.click(screen.getByTestId("flow-percentiles-export-csv"));
+    expect(click).toHaveBeenCalledTimes(1);
+    const text = await (blobs[0] as Blob).text();
+    expect(text.replace(/^\uFEFF/, "")).toBe(
+      "team,finished_items,p50_days,p85_days,p95_days,mean_days\r\nAll teams,4,2,6.5,9,4.1\r\nPayments,3,2,6.5,6.5,3.5\r\nNo team,1,9,9,9,9\r\n",
+    );
+    create.mockRestore();
+    click.mockRestore();
+  });
+
+  it("opens a scatter point's item directly", async () => {
+    const calls = backend();
+    renderFlow();
+    fireEvent.click(within(await screen.findByTestId("flow-scatter")).getByRole("button", { name: "point" }));
+    await screen.findByTestId("item-detail");
+    expect(calls.find((c) => c.cmd === "item_detail")?.args).toEqual({ id: "i2" });
+    expect(calls.some((c) => c.cmd === "flow_items")).toBe(false);
+  });
+
+  it("gives every chart an empty state, a definition link and an export menu", async () => {
+    backend(makeEmptyFlowReport());
+    renderFlow();
+    await screen.findByTestId("flow-tile-cycle");
+    const charts = {
+      "flow-cfd": "flow-cfd",
+      "flow-scatter": "flow-scatter",
+      "flow-throughput": "flow-throughput",
+      "flow-wip": "flow-wip",
+      "flow-aging": "flow-age",
+      "flow-efficiency": "flow-efficiency",
+      "flow-distribution": "flow-distribution",
+      "flow-percentiles": "flow-percentiles",
+      "flow-littles-law": "flow-littles-law",
+    };
+    for (const [id, metric] of Object.entries(charts)) {
+      const card = screen.getByTestId(id);
+      expect(within(card).getByTestId(`${id}-empty`), id).toBeInTheDocument();
+      expect(within(card).getByTestId(`metric-info-${metric}`), id).toBeInTheDocument();
+      expect(within(card).getByTestId(`${id}-export`), id).toBeInTheDocument();
+      expect(within(card).queryByRole("img"), id).toBeNull();
+    }
+    expect(screen.getByTestId("flow-scatter")).toHaveTextContent("No items finished between Mar 1, 2026 and");
+    expect(screen.getByTestId("flow-aging")).toHaveTextContent("No items were in progress at the end of");
+  });
+
+  it("says when the sample of the scatter is not every point", async () => {
+    const report = makeFlowReport();
+    backend({ ...report, scatter: { ...report.scatter, total: 61234, sampled: true } });
+    renderFlow();
+    expect(await screen.findByTestId("flow-scatter-sampled")).toHaveTextContent(/sample of 4 of 61.234/);
+    expect(screen.getByTestId("flow-scatter")).toHaveTextContent(/Showing a sample of 4 of 61.234 items/);
+  });
+
+  it("shows the data notes and opens Settings → Workflow at the unmapped state", async () => {
+    backend(
+      makeFlowReport({
+        skipped: 12,
+        notes: [
+          {
+            code: "unmapped_state",
+            message: "12 items skipped: state “Foo <b>” of Jira is not mapped to a flow state",
+            items: 12,
+            sourceId: "s-jira",
+            rawState: "Foo <b>",
+          },
+          {
+            code: "out_of_order",
+            message: "2 items had changes recorded out of time order",
+            items: 2,
+            sourceId: null,
+            rawState: null,
+          },
+        ],
+      }),
+    );
+    renderFlow();
+    const notes = await screen.findByTestId("data-notes");
+    expect(notes).toHaveTextContent("12 items are left out of these numbers");
+    expect(within(notes).getAllByTestId("data-note")).toHaveLength(2);
+    expect(notes.querySelector("b")).toBeNull();
+    fireEvent.click(within(notes).getByTestId("data-note-map"));
+    expect(window.location.hash).toBe("#/settings?tab=workflow&source=s-jira&state=Foo+%3Cb%3E");
+  });
+
+  it("says a new workspace has no items yet, and offers the demo", async () => {
+    backend(makeFlowReport({ ...makeEmptyFlowReport(), items: 0 }));
+    renderFlow();
+    expect(await screen.findByTestId("flow-no-items")).toHaveTextContent("no work items yet");
+    expect(screen.getByRole("button", { name: "Open the demo workspace" })).toBeInTheDocument();
+  });
+
+  it("shows Rust's message and a retry when the report fails", async () => {
+    let fail = true;
+    mockBackend({
+      flow_filter_get: () => makeFilter(),
+      workspace_summary: () => makeSummary(),
+      flow_report: () => {
+        if (fail) throw { code: "invalid", message: "the range starts after it ends" };
+        return makeFlowReport();
+      },
+    });
+    renderFlow();
+    expect(await screen.findByText("the range starts after it ends")).toBeInTheDocument();
+    fail = false;
+    fireEvent.click(screen.getByRole("button", { name: "Try again" }));
+    expect(await screen.findByTestId("flow-tile-cycle")).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,163 @@
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { afterEach, describe, expect, it } from "vitest";
+import type { WorkflowChange, WorkflowRow } from "../lib/ipc";
+import { clearMocks, makeSummary, makeWorkflowRow, mockBackend } from "../lib/ipc/testing";
+import { renderWithClient } from "../test/render";
+import { WorkflowSettings } from "./WorkflowSettings";
+
+afterEach(() => clearMocks());
+
+const HOSTILE = '<img src=x onerror=alert(1)> "QA" & Co';
+
+function backend(rows: WorkflowRow[], fail?: (c: WorkflowChange) => string | null) {
+  let list = rows;
+  const calls = mockBackend({
+    workflow_list: () => list,
+    workspace_summary: () => makeSummary(),
+    workflow_set: (args) => {
+      const change = args.change as WorkflowChange;
+      const why = fail?.(change);
+      if (why) throw { code: "invalid", message: why };
+      const key = (r: WorkflowRow) => `${r.sourceId}/${r.teamId}/${r.rawState}`;
+      const target = `${change.sourceId}/${change.teamId}/${change.rawState}`;
+      if (change.flowState === null) list = list.filter((r) => key(r) !== target);
+      else if (list.some((r) => key(r) === target)) {
+        list = list.map((r) =>
+          key(r) === target
+            ? { ...r, flowState: change.flowState, waitReason: change.waitReason, origin: "user" as const }
+            : r,
+        );
+      } else {
+        list = [
+          ...list,
+          makeWorkflowRow({
+            ...change,
+            flowState: change.flowState,
+            waitReason: change.waitReason,
+            teamName: "Payments",
+            origin: "user",
+          }),
+        ];
+      }
+      return null;
+    },
+  });
+  return calls;
+}
+
+const ROWS = [
+  makeWorkflowRow({ rawState: "In Progress", flowState: "active" }),
+  makeWorkflowRow({ rawState: "In Review", flowState: "waiting", waitReason: "review" }),
+  makeWorkflowRow({ rawState: "Needs QA", flowState: null, origin: "unmapped", itemsNow: 0, transitions: 4 }),
+  makeWorkflowRow({
+    rawState: HOSTILE,
+    flowState: "waiting",
+    origin: "inferred",
+    sourceId: "s3",
+    sourceName: "Acme Linear",
+  }),
+];
+
+function row(state: string) {
+  const el = screen.getAllByTestId("workflow-row").find((r) => r.getAttribute("data-state") === state);
+  if (!el) throw new Error(`no row ${state}`);
+  return el;
+}
+
+describe("Settings → Workflow", () => {
+  it("lists states per source, as text, with their origin, and highlights unmapped ones", async () => {
+    backend(ROWS);
+    renderWithClient(<WorkflowSettings focusSource={null} focusState={null} />);
+    await screen.findByTestId("workflow-settings");
+    expect(screen.getByRole("region", { name: "States of acme.atlassian.net" })).toBeInTheDocument();
+    expect(screen.getByRole("region", { name: "States of Acme Linear" })).toBeInTheDocument();
+    const hostile = row(HOSTILE);
+    expect(within(hostile).getByTestId("workflow-raw-state").textContent).toBe(HOSTILE);
+    expect(document.querySelector("img")).toBeNull();
+    expect(within(row("Needs QA")).getByTestId("workflow-origin")).toHaveTextContent("unmapped");
+    expect(row("Needs QA")).toHaveClass("workflow-unmapped");
+    expect(screen.getByTestId("workflow-unmapped-count")).toHaveTextContent("1 state not mapped");
+  });
+
+  it("enables the wait reason only for Waiting, and saves each change", async () => {
+    const calls = backend(ROWS);
+    renderWithClient(<WorkflowSettings focusSource="s1" focusState="Needs QA" />);
+    await screen.findByTestId("workflow-settings");
+    // Arriving from a data note filters the screen to that state.
+    expect(screen.getAllByTestId("workflow-row")).toHaveLength(1);
+    const needsQa = row("Needs QA");
+    expect(needsQa).toHaveClass("workflow-focused");
+    expect(within(needsQa).getByTestId("workflow-reason")).toBeDisabled();
+
+    fireEvent.change(within(needsQa).getByTestId("workflow-flow"), { target: { value: "waiting" } });
+    await waitFor(() => expect(within(row("Needs QA")).getByTestId("workflow-reason")).toBeEnabled());
+    expect(calls.find((c) => c.cmd === "workflow_set")?.args.change).toEqual({
+      sourceId: "s1",
+      teamId: "",
+      rawState: "Needs QA",
+      flowState: "waiting",
+      waitReason: null,
+    });
+    await waitFor(() =>
+      expect(within(row("Needs QA")).getByTestId("workflow-origin")).toHaveTextContent("set by you"),
+    );
+
+    fireEvent.change(within(row("Needs QA")).getByTestId("workflow-reason"), {
+      target: { value: "security" },
+    });
+    await waitFor(() =>
+      expect(calls.filter((c) => c.cmd === "workflow_set").at(-1)?.args.change).toMatchObject({
+        flowState: "waiting",
+        waitReason: "security",
+      }),
+    );
+
+    fireEvent.change(within(row("Needs QA")).getByTestId("workflow-flow"), { target: { value: "active" } });
+    await waitFor(() =>
+      expect(calls.filter((c) => c.cmd === "workflow_set").at(-1)?.args.change).toMatchObject({
+        flowState: "active",
+        waitReason: null,
+      }),
+    );
+    await waitFor(() => expect(within(row("Needs QA")).getByTestId("workflow-reason")).toBeDisabled());
+  });
+
+  it("shows Rust's refusal inline and keeps the stored meaning", async () => {
+    backend(ROWS, (c) => (c.flowState === "done" ? "“In Progress” cannot be Done for this source" : null));
+    renderWithClient(<WorkflowSettings focusSource={null} focusState={null} />);
+    await screen.findByTestId("workflow-settings");
+    fireEvent.change(within(row("In Progress")).getByTestId("workflow-flow"), { target: { value: "done" } });
+    expect(await screen.findByTestId("workflow-error")).toHaveTextContent(
+      "Could not save “In Progress”: “In Progress” cannot be Done for this source",
+    );
+    expect(within(row("In Progress")).getByTestId("workflow-flow")).toHaveValue("active");
+  });
+
+  it("adds a team's own mapping and removes it", async () => {
+    const calls = backend(ROWS);
+    renderWithClient(<WorkflowSettings focusSource={null} focusState={null} />);
+    await screen.findByTestId("workflow-settings");
+    const review = row("In Review");
+    fireEvent.click(within(review).getByTestId("workflow-add-override"));
+    fireEvent.click(await screen.findByRole("menuitem", { name: "Payments" }));
+    await waitFor(() =>
+      expect(calls.find((c) => c.cmd === "workflow_set")?.args.change).toEqual({
+        sourceId: "s1",
+        teamId: "t1",
+        rawState: "In Review",
+        flowState: "waiting",
+        waitReason: "review",
+      }),
+    );
+    const override = await screen.findByTestId("workflow-override");
+    expect(override).toHaveTextContent("Payments only");
+    fireEvent.click(within(override).getByTestId("workflow-remove-override"));
+    await waitFor(() =>
+      expect(calls.filter((c) => c.cmd === "workflow_set").at(-1)?.args.change).toMatchObject({
+        teamId: "t1",
+        flowState: null,
+      }),
+    );
+    await waitFor(() => expect(screen.queryByTestId("workflow-override")).toBeNull());
+  });
+});
