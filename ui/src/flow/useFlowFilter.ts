@@ -4,6 +4,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef } from "react";
 import { type FlowFilter, ipc } from "../lib/ipc";
+import { workspaceQueries } from "../workspace/queries";
 import { DEFAULT_FLOW_FILTER, localUtcOffsetMinutes, withLocalZone } from "./filter";
 import { flowQueries } from "./queries";
 
@@ -29,7 +30,12 @@ export function useFlowFilter(): FlowFilterState {
   const saveRef = useRef(save.mutate);
   saveRef.current = save.mutate;
 
-  const pending = useRef<FlowFilter | null>(null);
+  // Rust saves for the workspace open when the save arrives: a change made in another workspace
+  // (one opened inside the debounce window) is dropped rather than saved to the wrong one.
+  const workspace = useQuery(workspaceQueries.current()).data?.path ?? null;
+  const workspaceRef = useRef(workspace);
+  workspaceRef.current = workspace;
+  const pending = useRef<{ filter: FlowFilter; workspace: string | null } | null>(null);
   const timer = useRef<number | null>(null);
 
   const flush = useCallback(() => {
@@ -37,7 +43,7 @@ export function useFlowFilter(): FlowFilterState {
     timer.current = null;
     const next = pending.current;
     pending.current = null;
-    if (next) saveRef.current(next);
+    if (next && next.workspace === workspaceRef.current) saveRef.current(next.filter);
   }, []);
 
   // Leaving the page saves what was chosen last, even inside the debounce window.
@@ -50,7 +56,7 @@ export function useFlowFilter(): FlowFilterState {
       const next = withLocalZone({ ...(filterRef.current ?? DEFAULT_FLOW_FILTER), ...patch }, offset);
       filterRef.current = next;
       client.setQueryData(flowQueries.filter().queryKey, next);
-      pending.current = next;
+      pending.current = { filter: next, workspace: workspaceRef.current };
       if (timer.current !== null) window.clearTimeout(timer.current);
       timer.current = window.setTimeout(flush, FILTER_SAVE_DELAY_MS);
     },
