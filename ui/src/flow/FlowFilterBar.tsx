@@ -36,6 +36,65 @@ function rangeLabel(filter: FlowFilter, today: string): string {
   return `${filter.from ? formatDay(filter.from) : "…"} – ${filter.to ? formatDay(filter.to) : "latest activity"}`;
 }
 
+/** The custom range fields, seeded from the shown range each time the picker opens. */
+function CustomRange({
+  initialFrom,
+  initialTo,
+  onApply,
+}: {
+  initialFrom: string;
+  initialTo: string;
+  onApply: (range: { from: string; to: string }) => void;
+}) {
+  const [from, setFrom] = useState(initialFrom);
+  const [to, setTo] = useState(initialTo);
+  const [problem, setProblem] = useState<string | null>(null);
+  return (
+    <form
+      className="range-custom"
+      noValidate
+      onSubmit={(e: FormEvent) => {
+        e.preventDefault();
+        const why = rangeProblem(from, to);
+        setProblem(why);
+        if (!why) {
+          onApply({ from, to });
+        }
+      }}
+    >
+      <p className="menu-heading">Custom range</p>
+      <label className="range-field">
+        <span>From</span>
+        <input
+          className="input"
+          type="date"
+          value={from}
+          onChange={(e) => setFrom(e.target.value)}
+          data-testid="flow-filter-from"
+        />
+      </label>
+      <label className="range-field">
+        <span>To</span>
+        <input
+          className="input"
+          type="date"
+          value={to}
+          onChange={(e) => setTo(e.target.value)}
+          data-testid="flow-filter-to"
+        />
+      </label>
+      {problem ? (
+        <p className="error-text small" role="alert">
+          {problem}
+        </p>
+      ) : null}
+      <button type="submit" className="btn btn-small btn-primary" data-testid="flow-filter-apply">
+        Apply
+      </button>
+    </form>
+  );
+}
+
 function DateRangePicker({
   filter,
   range,
@@ -48,10 +107,6 @@ function DateRangePicker({
   const today = localToday();
   const preset = activePreset(filter, today);
   const isDefault = filter.from === null && filter.to === null;
-  const [from, setFrom] = useState(filter.from ?? range?.from ?? "");
-  const [to, setTo] = useState(filter.to ?? range?.to ?? today);
-  const [problem, setProblem] = useState<string | null>(null);
-
   return (
     <Popover
       testId="flow-filter-range"
@@ -101,50 +156,14 @@ function DateRangePicker({
           >
             90 days to the latest activity
           </button>
-          <form
-            className="range-custom"
-            onSubmit={(e: FormEvent) => {
-              e.preventDefault();
-              const why = rangeProblem(from, to);
-              setProblem(why);
-              if (!why) {
-                onChange({ from, to });
-                close();
-              }
+          <CustomRange
+            initialFrom={filter.from ?? range?.from ?? ""}
+            initialTo={filter.to ?? range?.to ?? today}
+            onApply={(r) => {
+              onChange(r);
+              close();
             }}
-          >
-            <p className="menu-heading">Custom range</p>
-            <label className="range-field">
-              <span>From</span>
-              <input
-                className="input"
-                type="date"
-                value={from}
-                max={to || undefined}
-                onChange={(e) => setFrom(e.target.value)}
-                data-testid="flow-filter-from"
-              />
-            </label>
-            <label className="range-field">
-              <span>To</span>
-              <input
-                className="input"
-                type="date"
-                value={to}
-                min={from || undefined}
-                onChange={(e) => setTo(e.target.value)}
-                data-testid="flow-filter-to"
-              />
-            </label>
-            {problem ? (
-              <p className="error-text small" role="alert">
-                {problem}
-              </p>
-            ) : null}
-            <button type="submit" className="btn btn-small btn-primary" data-testid="flow-filter-apply">
-              Apply
-            </button>
-          </form>
+          />
         </div>
       )}
     </Popover>
@@ -188,13 +207,7 @@ export function FlowFilterBar({
   return (
     <div className="flow-filter-bar" role="toolbar" aria-label="Filters" data-testid="flow-filter-bar">
       <div className="filter-row">
-        <DateRangePicker
-          // A new range from outside (reset, another page) re-seeds the custom fields.
-          key={`${filter.from}-${filter.to}-${range?.from}-${range?.to}`}
-          filter={filter}
-          range={range}
-          onChange={onChange}
-        />
+        <DateRangePicker filter={filter} range={range} onChange={onChange} />
         <MultiSelect
           label="Teams"
           testId="flow-filter-team"

@@ -89,6 +89,28 @@ describe("Flow", () => {
     expect(saved.utcOffsetMinutes).toBe(OFFSET);
   });
 
+  it("takes a custom range, refusing one that ends before it starts", async () => {
+    const calls = backend();
+    renderFlow();
+    await screen.findByTestId("flow-tile-cycle");
+    fireEvent.click(screen.getByTestId("flow-filter-range"));
+    // The fields start at the range the report covers.
+    expect(screen.getByTestId("flow-filter-from")).toHaveValue("2026-03-01");
+    fireEvent.change(screen.getByTestId("flow-filter-from"), { target: { value: "2026-03-09" } });
+    fireEvent.change(screen.getByTestId("flow-filter-to"), { target: { value: "2026-03-02" } });
+    fireEvent.click(screen.getByTestId("flow-filter-apply"));
+    expect(screen.getByRole("alert")).toHaveTextContent("The range starts after it ends.");
+    fireEvent.change(screen.getByTestId("flow-filter-from"), { target: { value: "2026-02-01" } });
+    fireEvent.click(screen.getByTestId("flow-filter-apply"));
+    await waitFor(() =>
+      expect(calls.filter((c) => c.cmd === "flow_report").at(-1)?.args.filter).toMatchObject({
+        from: "2026-02-01",
+        to: "2026-03-02",
+      }),
+    );
+    expect(screen.getByTestId("flow-filter-range")).toHaveTextContent("Feb 1, 2026 – Mar 2, 2026");
+  });
+
   it("lists the items behind a throughput bar, titles as text, each opening the item", async () => {
     const calls = backend();
     renderFlow();

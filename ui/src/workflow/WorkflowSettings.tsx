@@ -134,7 +134,7 @@ function MappingRow({
           >
             {draft.flow === null ? (
               <option value="" disabled>
-                Not mapped — choose…
+                Not mapped
               </option>
             ) : null}
             {FLOW_STATES.map((s) => (

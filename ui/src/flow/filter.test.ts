@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { makeFilter } from "../lib/ipc/testing";
+import {
+  activePreset,
+  addDays,
+  localUtcOffsetMinutes,
+  presetRange,
+  rangeProblem,
+  spanDays,
+  withLocalZone,
+} from "./filter";
+
+describe("flow filter helpers", () => {
+  it("counts days in the computer's zone, east positive", () => {
+    expect(localUtcOffsetMinutes({ getTimezoneOffset: () => -120 } as Date)).toBe(120);
+    expect(localUtcOffsetMinutes({ getTimezoneOffset: () => 300 } as Date)).toBe(-300);
+    expect(Object.is(localUtcOffsetMinutes({ getTimezoneOffset: () => 0 } as Date), 0)).toBe(true);
+  });
+
+  it("makes presets that end today and recognises them", () => {
+    expect(presetRange(30, "2026-03-31")).toEqual({ from: "2026-03-02", to: "2026-03-31" });
+    expect(spanDays("2026-03-02", "2026-03-31")).toBe(30);
+    expect(activePreset({ from: "2026-03-02", to: "2026-03-31" }, "2026-03-31")).toBe(30);
+    expect(activePreset({ from: "2026-03-02", to: "2026-03-31" }, "2026-04-01")).toBeNull();
+    expect(activePreset({ from: null, to: null }, "2026-03-31")).toBeNull();
+    expect(addDays("2024-02-28", 1)).toBe("2024-02-29");
+  });
+
+  it("explains a custom range that cannot be used", () => {
+    expect(rangeProblem("2026-03-05", "2026-03-01")).toBe("The range starts after it ends.");
+    expect(rangeProblem("", "2026-03-01")).toBe("Choose a first and a last day.");
+    expect(rangeProblem("2000-01-01", "2026-03-01")).toBe("A range spans at most ten years.");
+    expect(rangeProblem("2026-03-01", "2026-03-01")).toBeNull();
+  });
+
+  it("completes an older saved filter and replaces its zone with the local one", () => {
+    const f = withLocalZone({ teams: ["t1"], utcOffsetMinutes: 600, intents: ["goal-1"] }, 120);
+    expect(f).toEqual(makeFilter({ teams: ["t1"], utcOffsetMinutes: 120 }));
+  });
+});
