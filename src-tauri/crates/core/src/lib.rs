@@ -14,6 +14,7 @@ pub mod error;
 pub mod flow;
 pub mod graph;
 pub mod query;
+pub mod replay;
 pub mod secrets;
 pub mod sync;
 pub mod time;

@@ -205,15 +205,6 @@ pub fn next_watermark(high: Option<i64>, previous: Option<i64>, run_started: i64
     }
 }
 
-/// A JSON value's string at a path of keys.
-pub(crate) fn text_at<'v>(value: &'v serde_json::Value, path: &[&str]) -> Option<&'v str> {
-    let mut at = value;
-    for key in path {
-        at = at.get(key)?;
-    }
-    at.as_str()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
