@@ -5,4 +5,6 @@ mod common;
 mod deps;
 mod flow;
 mod queries;
+mod sync_github;
+mod sync_support;
 mod workspace_files;

@@ -11,6 +11,7 @@ pub mod error;
 pub mod progress;
 pub mod rules;
 pub mod runtime;
+pub mod sources;
 pub mod write;
 
 use std::sync::atomic::{AtomicU64, Ordering};
