@@ -6,5 +6,6 @@ mod deps;
 mod flow;
 mod queries;
 mod sync_github;
+mod sync_jira;
 mod sync_support;
 mod workspace_files;
