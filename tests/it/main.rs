@@ -7,5 +7,6 @@ mod flow;
 mod queries;
 mod sync_github;
 mod sync_jira;
+mod sync_runtime;
 mod sync_support;
 mod workspace_files;

@@ -270,7 +270,10 @@ async fn a_hung_response_times_out_and_is_retried() {
     let gh = fake().await;
     gh.fault("ants/pulls", vec![Reply::hang()]);
     let server = gh.serve().await.unwrap();
-    let h = Harness::new().await;
+    // A short timeout: the only real wait of the suite (the hung request), 300 ms.
+    let mut options = options();
+    options.http.timeout = Duration::from_millis(300);
+    let h = Harness::with_options(options).await;
     let source = h.add_github(&server.url(), GH_TOKEN).await;
     let report = h.sync(&source).await;
     assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);

@@ -25,11 +25,11 @@ pub fn fixtures() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures")
 }
 
-/// Options for tests: small pages, quick timeouts (used only by the hang test).
+/// Options for tests: small pages; timeouts generous enough for a loaded CI machine.
 pub fn options() -> SyncOptions {
     let mut options = SyncOptions { page_size: 10, ..SyncOptions::default() };
-    options.http.timeout = Duration::from_millis(400);
-    options.http.connect_timeout = Duration::from_millis(400);
+    options.http.timeout = Duration::from_secs(10);
+    options.http.connect_timeout = Duration::from_secs(10);
     options
 }
 
@@ -113,6 +113,22 @@ impl Harness {
         ] {
             rows.extend(self.strings(sql).await);
         }
-        rows
+        // Source ids are generated per workspace: compare without them.
+        let ids = self.strings("SELECT id FROM sources").await;
+        rows.into_iter()
+            .map(|row| ids.iter().fold(row, |row, id| row.replace(id.as_str(), "<source>")))
+            .collect()
     }
+}
+
+/// Asserts two fingerprints are equal, showing only the rows that differ.
+pub fn assert_same(left: &[String], right: &[String], why: &str) {
+    let only_left: Vec<&String> = left.iter().filter(|r| !right.contains(r)).take(5).collect();
+    let only_right: Vec<&String> = right.iter().filter(|r| !left.contains(r)).take(5).collect();
+    assert!(
+        left.len() == right.len() && only_left.is_empty() && only_right.is_empty(),
+        "{why}\n{} vs {} rows\nonly in the first: {only_left:#?}\nonly in the second: {only_right:#?}",
+        left.len(),
+        right.len()
+    );
 }

@@ -112,6 +112,13 @@ impl FakeGithub {
         }
     }
 
+    /// Sets the server address next links point at (when serving through another handler).
+    pub fn set_base(&self, url: &str) {
+        if let Ok(mut base) = self.base.lock() {
+            *base = url.to_owned();
+        }
+    }
+
     /// Starts a loopback server answering as this fake.
     pub async fn serve(self: &Arc<Self>) -> std::io::Result<ReplayServer> {
         let fake = self.clone();
