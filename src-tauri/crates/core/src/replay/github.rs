@@ -65,6 +65,8 @@ pub struct FakeGithub {
     data: Mutex<GithubData>,
     faults: Mutex<Vec<(String, VecDeque<Reply>)>>,
     base: Mutex<String>,
+    /// Sorted orders of list endpoints, by (endpoint, since, descending), until the data changes.
+    orders: Mutex<HashMap<(String, Option<i64>, bool), Arc<Vec<usize>>>>,
 }
 
 impl FakeGithub {
@@ -77,7 +79,15 @@ impl FakeGithub {
             data: Mutex::default(),
             faults: Mutex::default(),
             base: Mutex::default(),
+            orders: Mutex::default(),
         }
+    }
+
+    /// A fake serving `data` (e.g. the benchmark corpus).
+    pub fn with_data(token: &str, repo: &str, data: GithubData) -> FakeGithub {
+        let fake = FakeGithub::new(token, repo);
+        *fake.data() = data;
+        fake
     }
 
     /// The repository recorded in DevLake's raw tables under `dir` (`github/devlake/*.csv`).
@@ -102,6 +112,9 @@ impl FakeGithub {
 
     /// The data, to change between polls.
     pub fn data(&self) -> MutexGuard<'_, GithubData> {
+        if let Ok(mut orders) = self.orders.lock() {
+            orders.clear();
+        }
         self.data.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
@@ -143,28 +156,38 @@ impl FakeGithub {
             }
         }
         let path = self.local_path(&request.path);
-        let data = self.data().clone();
+        let data = self.data.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let reply = match path.as_str() {
             "user" => Reply::json(200, r#"{"login":"baton-test","id":1,"type":"User"}"#).header("x-oauth-scopes", "repo, read:org"),
             "__org_repos" => Reply::json(200, format!(r#"[{{"full_name":"{}","archived":false}}]"#, self.repo)),
-            "issues" => self.page(request, &path, filter_sort(&data.issues, request, true)),
-            "pulls" => self.page(request, &path, filter_sort(&data.pulls, request, false)),
+            "issues" => {
+                let order = self.order("issues", &data.issues, request, true);
+                self.page(request, &path, order.iter().map(|&i| data.issues[i].json.as_str()).collect())
+            }
+            "pulls" => {
+                let order = self.order("pulls", &data.pulls, request, false);
+                self.page(request, &path, order.iter().map(|&i| data.pulls[i].json.as_str()).collect())
+            }
             "issues/events" => {
-                let mut events = data.events.clone();
+                let mut events: Vec<&Record> = data.events.iter().collect();
                 events.sort_by(|a, b| b.id.cmp(&a.id));
-                self.page(request, &path, events.into_iter().map(|r| r.json).collect())
+                self.page(request, &path, events.into_iter().map(|r| r.json.as_str()).collect())
             }
             other => {
                 let parts: Vec<&str> = other.split('/').collect();
                 let number = |i: usize| parts.get(i).and_then(|n| n.parse::<i64>().ok()).unwrap_or(0);
-                let list = |map: &HashMap<i64, Vec<String>>, n: i64| map.get(&n).cloned().unwrap_or_default();
-                match parts.as_slice() {
-                    ["pulls", _, "reviews"] => self.page(request, &path, list(&data.reviews, number(1))),
-                    ["issues", _, "dependencies", "blocked_by"] => self.page(request, &path, list(&data.blocked_by, number(1))),
-                    ["issues", _, "dependencies", "blocking"] => self.page(request, &path, list(&data.blocking, number(1))),
-                    ["issues", _, "sub_issues"] => self.page(request, &path, list(&data.sub_issues, number(1))),
-                    [""] => Reply::json(200, format!(r#"{{"full_name":"{}","id":{}}}"#, self.repo, self.repo_id)),
-                    _ => Reply::json(404, r#"{"message":"Not Found"}"#),
+                let list = |map: &'_ HashMap<i64, Vec<String>>, n: i64| -> Vec<String> { map.get(&n).cloned().unwrap_or_default() };
+                let owned = match parts.as_slice() {
+                    ["pulls", _, "reviews"] => Some(list(&data.reviews, number(1))),
+                    ["issues", _, "dependencies", "blocked_by"] => Some(list(&data.blocked_by, number(1))),
+                    ["issues", _, "dependencies", "blocking"] => Some(list(&data.blocking, number(1))),
+                    ["issues", _, "sub_issues"] => Some(list(&data.sub_issues, number(1))),
+                    _ => None,
+                };
+                match (owned, parts.as_slice()) {
+                    (Some(items), _) => self.page(request, &path, items.iter().map(String::as_str).collect()),
+                    (None, [""]) => Reply::json(200, format!(r#"{{"full_name":"{}","id":{}}}"#, self.repo, self.repo_id)),
+                    (None, _) => Reply::json(404, r#"{"message":"Not Found"}"#),
                 }
             }
         };
@@ -195,12 +218,34 @@ impl FakeGithub {
         format!("__unknown/{path}")
     }
 
+    /// The order a list request sees its records in (filtered by `since` for issues).
+    fn order(&self, endpoint: &str, records: &[Record], request: &Request, issues: bool) -> Arc<Vec<usize>> {
+        let since = if issues { request.param("since").and_then(parse_time) } else { None };
+        let by_updated = request.param("sort") == Some("updated");
+        let desc = request.param("direction").map_or(!issues, |d| d == "desc");
+        let key = (format!("{endpoint}:{by_updated}"), since, desc);
+        if let Some(order) = self.orders.lock().ok().and_then(|o| o.get(&key).cloned()) {
+            return order;
+        }
+        let mut order: Vec<usize> = (0..records.len()).filter(|&i| since.is_none_or(|s| records[i].updated >= s)).collect();
+        order.sort_by(|&a, &b| {
+            let k = |r: &Record| if by_updated { (r.updated, r.id) } else { (r.created, r.id) };
+            let (a, b) = (k(&records[a]), k(&records[b]));
+            if desc { b.cmp(&a) } else { a.cmp(&b) }
+        });
+        let order = Arc::new(order);
+        if let Ok(mut orders) = self.orders.lock() {
+            orders.insert(key, order.clone());
+        }
+        order
+    }
+
     /// One page of `items` with `Link` and `ETag` headers.
-    fn page(&self, request: &Request, local: &str, items: Vec<String>) -> Reply {
+    fn page(&self, request: &Request, local: &str, items: Vec<&str>) -> Reply {
         let per_page: usize = request.param("per_page").and_then(|p| p.parse().ok()).unwrap_or(30).clamp(1, 100);
         let page: usize = request.param("page").and_then(|p| p.parse().ok()).unwrap_or(1).max(1);
         let start = (page - 1) * per_page;
-        let slice: Vec<&String> = items.iter().skip(start).take(per_page).collect();
+        let slice: Vec<&str> = items.iter().skip(start).take(per_page).copied().collect();
         let mut body = String::with_capacity(slice.iter().map(|s| s.len() + 1).sum::<usize>() + 2);
         body.push('[');
         for (i, item) in slice.iter().enumerate() {
@@ -234,21 +279,6 @@ impl FakeGithub {
         }
         reply
     }
-}
-
-fn filter_sort(records: &[Record], request: &Request, issues: bool) -> Vec<String> {
-    let since = request.param("since").and_then(parse_time);
-    let mut chosen: Vec<&Record> = records
-        .iter()
-        .filter(|r| !issues || since.is_none_or(|s| r.updated >= s))
-        .collect();
-    let by_updated = request.param("sort") == Some("updated");
-    let desc = request.param("direction").map_or(!issues, |d| d == "desc");
-    chosen.sort_by(|a, b| {
-        let key = |r: &Record| if by_updated { (r.updated, r.id) } else { (r.created, r.id) };
-        if desc { key(b).cmp(&key(a)) } else { key(a).cmp(&key(b)) }
-    });
-    chosen.into_iter().map(|r| r.json.clone()).collect()
 }
 
 /// FNV-1a: a stable hash for ETags.
