@@ -59,7 +59,10 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::workflow::workflow_list,
             commands::workflow::workflow_set,
         ])
-        .events(collect_events![events::WorkspaceChanged, events::SyncProgressEvent])
+        .events(collect_events![
+            events::WorkspaceChanged,
+            events::SyncProgressEvent
+        ])
 }
 
 /// Writes the TypeScript bindings.

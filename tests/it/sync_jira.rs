@@ -25,24 +25,56 @@ async fn a_first_sync_pages_by_token_and_maps_issues_changelogs_and_statuses() {
     let source = h.add_jira(&server.url(), JIRA_TOKEN, PROJECTS).await;
     let report = h.sync(&source).await;
     assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
-    assert_eq!(h.count("SELECT COUNT(*) FROM items").await, total, "every recorded issue");
-    let searches: Vec<_> = server.requests().into_iter().filter(|r| r.path.ends_with("/search/jql")).collect();
-    assert_eq!(searches.len() as i64, (total + 9) / 10, "pages of 10 until the token runs out");
-    assert!(searches[1].param("nextPageToken").is_some(), "later pages send the token");
+    assert_eq!(
+        h.count("SELECT COUNT(*) FROM items").await,
+        total,
+        "every recorded issue"
+    );
+    let searches: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/search/jql"))
+        .collect();
+    assert_eq!(
+        searches.len() as i64,
+        (total + 9) / 10,
+        "pages of 10 until the token runs out"
+    );
     assert!(
-        searches[0].param("jql").unwrap().starts_with("project in (\"EE\", \"K5\", \"DZFNK0168\") ORDER BY created ASC"),
+        searches[1].param("nextPageToken").is_some(),
+        "later pages send the token"
+    );
+    assert!(
+        searches[0]
+            .param("jql")
+            .unwrap()
+            .starts_with("project in (\"EE\", \"K5\", \"DZFNK0168\") ORDER BY created ASC"),
         "a first sync has no lower bound: {:?}",
         searches[0].param("jql")
     );
     let auth = searches[0].header("authorization").unwrap();
-    assert!(auth.starts_with("Basic "), "Jira gets Basic authentication (e-mail and API token)");
-    let states = h.count("SELECT COUNT(*) FROM transitions WHERE kind = 'state' AND item_id LIKE 'jira:EE-%'").await;
+    assert!(
+        auth.starts_with("Basic "),
+        "Jira gets Basic authentication (e-mail and API token)"
+    );
+    let states = h
+        .count("SELECT COUNT(*) FROM transitions WHERE kind = 'state' AND item_id LIKE 'jira:EE-%'")
+        .await;
     assert!(states > 30, "status changes from the changelogs: {states}");
-    let maps = h.strings("SELECT raw_state || '=' || flow_state FROM workflow_maps ORDER BY 1").await;
-    assert!(maps.contains(&"In Progress=active".to_owned()), "statuses seed the mapping: {maps:?}");
+    let maps = h
+        .strings("SELECT raw_state || '=' || flow_state FROM workflow_maps ORDER BY 1")
+        .await;
+    assert!(
+        maps.contains(&"In Progress=active".to_owned()),
+        "statuses seed the mapping: {maps:?}"
+    );
     assert!(maps.contains(&"已完成=done".to_owned()), "{maps:?}");
     let item = h.strings("SELECT kind || '|' || raw_state || '|' || flow_state || '|' || url FROM items WHERE id = 'jira:EE-23'").await;
-    assert_eq!(item[0], format!("defect|已完成|done|{}/browse/EE-23", server.url()), "缺陷 is a defect");
+    assert_eq!(
+        item[0],
+        format!("defect|已完成|done|{}/browse/EE-23", server.url()),
+        "缺陷 is a defect"
+    );
     assert_eq!(h.clock.total_slept(), Duration::ZERO);
 }
 
@@ -61,19 +93,29 @@ async fn an_incremental_poll_bounds_the_jql_in_the_users_time_zone() {
         let record = data.issues.iter_mut().find(|r| r.key == "EE-2").unwrap();
         record.issue["fields"]["summary"] = "changed after the first poll".into();
         record.issue["fields"]["updated"] = "2026-03-01T18:00:00.000+0800".into();
-        record.updated = baton_core::connectors::parse_time("2026-03-01T18:00:00.000+0800").unwrap();
+        record.updated =
+            baton_core::connectors::parse_time("2026-03-01T18:00:00.000+0800").unwrap();
     }
     h.clock.advance(Duration::from_secs(600));
     let report = h.sync(&source).await;
     assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
-    let search = server.requests().into_iter().find(|r| r.path.ends_with("/search/jql")).unwrap();
+    let search = server
+        .requests()
+        .into_iter()
+        .find(|r| r.path.ends_with("/search/jql"))
+        .unwrap();
     let expected = baton_core::connectors::jira::jql_time(newest - 300_000, Some("Asia/Shanghai"));
     assert!(
-        search.param("jql").unwrap().contains(&format!("updated >= '{expected}'")),
+        search
+            .param("jql")
+            .unwrap()
+            .contains(&format!("updated >= '{expected}'")),
         "watermark minus the overlap, floored to the minute, in the user's zone: {:?}",
         search.param("jql")
     );
-    let titles = h.strings("SELECT title FROM items WHERE id = 'jira:EE-2'").await;
+    let titles = h
+        .strings("SELECT title FROM items WHERE id = 'jira:EE-2'")
+        .await;
     assert_eq!(titles, vec!["changed after the first poll".to_owned()]);
     let total = h.count("SELECT COUNT(*) FROM items").await;
     assert!(
@@ -88,14 +130,25 @@ async fn an_empty_page_with_a_token_ends_the_walk() {
     let jira = fake();
     jira.fault(
         "search/jql",
-        vec![Reply::json(200, r#"{"issues":[],"nextPageToken":"tok-5","isLast":false}"#)],
+        vec![Reply::json(
+            200,
+            r#"{"issues":[],"nextPageToken":"tok-5","isLast":false}"#,
+        )],
     );
     let server = jira.serve().await.unwrap();
     let h = Harness::new().await;
     let source = h.add_jira(&server.url(), JIRA_TOKEN, PROJECTS).await;
     let report = h.sync(&source).await;
     assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
-    assert_eq!(server.requests().iter().filter(|r| r.path.ends_with("/search/jql")).count(), 1, "no endless walk on a token that leads nowhere");
+    assert_eq!(
+        server
+            .requests()
+            .iter()
+            .filter(|r| r.path.ends_with("/search/jql"))
+            .count(),
+        1,
+        "no endless walk on a token that leads nowhere"
+    );
 }
 
 #[tokio::test]
@@ -107,7 +160,8 @@ async fn rate_limits_honour_retry_after_then_the_reset_time() {
             Reply::json(429, r#"{"errorMessages":["Rate limit exceeded."]}"#)
                 .header("retry-after", "7")
                 .header("x-ratelimit-reset", "2026-03-02T01:00Z"),
-            Reply::json(429, r#"{"errorMessages":["Rate limit exceeded."]}"#).header("x-ratelimit-reset", "2026-03-02T00:02Z"),
+            Reply::json(429, r#"{"errorMessages":["Rate limit exceeded."]}"#)
+                .header("x-ratelimit-reset", "2026-03-02T00:02Z"),
             Reply::json(503, "<html>Service Unavailable</html>").header("retry-after", "3"),
         ],
     );
@@ -118,24 +172,41 @@ async fn rate_limits_honour_retry_after_then_the_reset_time() {
     assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
     assert_eq!(
         h.clock.sleeps(),
-        vec![Duration::from_secs(7), Duration::from_millis(120_000 - 7_000 + 1_000), Duration::from_secs(3)],
+        vec![
+            Duration::from_secs(7),
+            Duration::from_millis(120_000 - 7_000 + 1_000),
+            Duration::from_secs(3)
+        ],
         "Retry-After first, else X-RateLimit-Reset (ISO); a 503's Retry-After is obeyed too"
     );
-    assert_eq!(h.count("SELECT rate_limit_waits FROM sync_runs").await, 2, "the 503 is a retry, not a rate limit");
+    assert_eq!(
+        h.count("SELECT rate_limit_waits FROM sync_runs").await,
+        2,
+        "the 503 is a retry, not a rate limit"
+    );
 }
 
 #[tokio::test]
 async fn a_429_without_headers_backs_off_exponentially() {
     let jira = fake();
-    jira.fault("search/jql", vec![Reply::json(429, "{}"), Reply::json(429, "{}")]);
+    jira.fault(
+        "search/jql",
+        vec![Reply::json(429, "{}"), Reply::json(429, "{}")],
+    );
     let server = jira.serve().await.unwrap();
     let h = Harness::new().await;
     let source = h.add_jira(&server.url(), JIRA_TOKEN, PROJECTS).await;
     h.sync(&source).await;
     let sleeps = h.clock.sleeps();
     assert_eq!(sleeps.len(), 2);
-    assert!(sleeps[0] >= Duration::from_millis(2_500) && sleeps[0] <= Duration::from_secs(5), "jittered first step: {sleeps:?}");
-    assert!(sleeps[1] >= Duration::from_secs(5) && sleeps[1] <= Duration::from_secs(10), "then doubled: {sleeps:?}");
+    assert!(
+        sleeps[0] >= Duration::from_millis(2_500) && sleeps[0] <= Duration::from_secs(5),
+        "jittered first step: {sleeps:?}"
+    );
+    assert!(
+        sleeps[1] >= Duration::from_secs(5) && sleeps[1] <= Duration::from_secs(10),
+        "then doubled: {sleeps:?}"
+    );
 }
 
 #[tokio::test]
@@ -170,17 +241,38 @@ async fn an_overflowing_changelog_is_read_in_full() {
         .issues
         .iter()
         .find(|r| r.key == "EE-17")
-        .map(|r| r.histories.iter().map(|h| h["items"].as_array().unwrap().iter().filter(|i| i["field"] == "status").count()).sum())
+        .map(|r| {
+            r.histories
+                .iter()
+                .map(|h| {
+                    h["items"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .filter(|i| i["field"] == "status")
+                        .count()
+                })
+                .sum()
+        })
         .unwrap();
     let server = jira.serve().await.unwrap();
     let h = Harness::new().await;
     let source = h.add_jira(&server.url(), JIRA_TOKEN, PROJECTS).await;
     let report = h.sync(&source).await;
     assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
-    let pages = server.requests().iter().filter(|r| r.path == "/rest/api/3/issue/EE-17/changelog").count();
+    let pages = server
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/rest/api/3/issue/EE-17/changelog")
+        .count();
     assert_eq!(pages, 4, "31 entries read 10 at a time");
-    let stored = h.count("SELECT COUNT(*) FROM transitions WHERE item_id = 'jira:EE-17' AND kind = 'state'").await;
-    assert_eq!(stored as usize, full, "every status change, not only the embedded newest five");
+    let stored = h
+        .count("SELECT COUNT(*) FROM transitions WHERE item_id = 'jira:EE-17' AND kind = 'state'")
+        .await;
+    assert_eq!(
+        stored as usize, full,
+        "every status change, not only the embedded newest five"
+    );
     // Same again: nothing new (transitions are keyed by the history id).
     h.clock.advance(Duration::from_secs(600));
     let before = h.count("SELECT COUNT(*) FROM transitions").await;
@@ -188,10 +280,15 @@ async fn an_overflowing_changelog_is_read_in_full() {
         let mut data = jira.data();
         let record = data.issues.iter_mut().find(|r| r.key == "EE-17").unwrap();
         record.issue["fields"]["updated"] = "2026-03-01T18:00:00.000+0800".into();
-        record.updated = baton_core::connectors::parse_time("2026-03-01T18:00:00.000+0800").unwrap();
+        record.updated =
+            baton_core::connectors::parse_time("2026-03-01T18:00:00.000+0800").unwrap();
     }
     h.sync(&source).await;
-    assert_eq!(h.count("SELECT COUNT(*) FROM transitions").await, before, "re-reading a changelog duplicates nothing");
+    assert_eq!(
+        h.count("SELECT COUNT(*) FROM transitions").await,
+        before,
+        "re-reading a changelog duplicates nothing"
+    );
 }
 
 #[tokio::test]
@@ -201,16 +298,26 @@ async fn a_link_seen_from_both_issues_is_one_edge() {
     let h = Harness::new().await;
     let source = h.add_jira(&server.url(), JIRA_TOKEN, PROJECTS).await;
     h.sync(&source).await;
-    let edges = h.strings("SELECT from_item_id || ' ' || kind || ' ' || to_item_id FROM links ORDER BY 1").await;
+    let edges = h
+        .strings("SELECT from_item_id || ' ' || kind || ' ' || to_item_id FROM links ORDER BY 1")
+        .await;
     for expected in [
         "jira:DZFNK0168-5 blocks jira:DZFNK0168-1",
         "jira:DZFNK0168-2 blocks jira:DZFNK0168-22",
         "jira:DZFNK0168-11 duplicates jira:DZFNK0168-5",
         "jira:DZFNK0168-19 relates jira:DZFNK0168-21",
     ] {
-        assert_eq!(edges.iter().filter(|e| *e == expected).count(), 1, "{expected} once, though both issues list it: {edges:?}");
+        assert_eq!(
+            edges.iter().filter(|e| *e == expected).count(),
+            1,
+            "{expected} once, though both issues list it: {edges:?}"
+        );
     }
-    let pending = h.strings("SELECT from_item_id || ' ' || kind || ' ' || to_item_id FROM pending_links ORDER BY 1").await;
+    let pending = h
+        .strings(
+            "SELECT from_item_id || ' ' || kind || ' ' || to_item_id FROM pending_links ORDER BY 1",
+        )
+        .await;
     assert!(
         pending.contains(&"jira:IP8CUD168-35305 duplicates jira:DZFNK0168-11".to_owned()),
         "links to issues outside the synced projects wait for them: {pending:?}"
@@ -237,13 +344,20 @@ async fn a_removed_link_is_marked_removed() {
                 .collect();
             record.issue["fields"]["issuelinks"] = links.into();
             record.issue["fields"]["updated"] = "2026-03-01T18:00:00.000+0800".into();
-            record.updated = baton_core::connectors::parse_time("2026-03-01T18:00:00.000+0800").unwrap();
+            record.updated =
+                baton_core::connectors::parse_time("2026-03-01T18:00:00.000+0800").unwrap();
         }
     }
     h.clock.advance(Duration::from_secs(600));
     h.sync(&source).await;
-    let removed = h.strings("SELECT from_item_id || '>' || to_item_id FROM links WHERE removed_at IS NOT NULL").await;
-    assert_eq!(removed, vec!["jira:DZFNK0168-5>jira:DZFNK0168-1".to_owned()], "only the removed link is retired, and kept");
+    let removed = h
+        .strings("SELECT from_item_id || '>' || to_item_id FROM links WHERE removed_at IS NOT NULL")
+        .await;
+    assert_eq!(
+        removed,
+        vec!["jira:DZFNK0168-5>jira:DZFNK0168-1".to_owned()],
+        "only the removed link is retired, and kept"
+    );
 }
 
 #[tokio::test]
@@ -256,5 +370,8 @@ async fn a_wrong_token_is_refused_clearly() {
     let report = h.sync(&source).await;
     let (code, message) = report.error.unwrap();
     assert_eq!(code, "auth_bad_token");
-    assert!(!message.contains(wrong), "no token in the message: {message}");
+    assert!(
+        !message.contains(wrong),
+        "no token in the message: {message}"
+    );
 }

@@ -27,7 +27,10 @@ pub fn fixtures() -> PathBuf {
 
 /// Options for tests: small pages; timeouts generous enough for a loaded CI machine.
 pub fn options() -> SyncOptions {
-    let mut options = SyncOptions { page_size: 10, ..SyncOptions::default() };
+    let mut options = SyncOptions {
+        page_size: 10,
+        ..SyncOptions::default()
+    };
     options.http.timeout = Duration::from_secs(10);
     options.http.connect_timeout = Duration::from_secs(10);
     options
@@ -49,7 +52,9 @@ impl Harness {
 
     pub async fn with_options(options: SyncOptions) -> Harness {
         let dir = tempfile::tempdir().unwrap();
-        let ws = Workspace::create(&dir.path().join("sync.baton")).await.unwrap();
+        let ws = Workspace::create(&dir.path().join("sync.baton"))
+            .await
+            .unwrap();
         let clock = Arc::new(FakeClock::new(NOW));
         let secrets = Arc::new(MemorySecretStore::new());
         let events: Arc<Mutex<Vec<SyncProgress>>> = Arc::default();
@@ -61,7 +66,14 @@ impl Harness {
             progress: Arc::new(move |p| sink_events.lock().unwrap().push(p)),
             options,
         };
-        Harness { _dir: dir, ws, clock, secrets, events, ctx }
+        Harness {
+            _dir: dir,
+            ws,
+            clock,
+            secrets,
+            events,
+            ctx,
+        }
     }
 
     pub async fn add_github(&self, base_url: &str, token: &str) -> String {
@@ -72,7 +84,16 @@ impl Harness {
             scope: r#"{"repos":["panjf2000/ants"]}"#.into(),
             poll_interval_s: 600,
         };
-        sources::add(&self.ws, self.secrets.as_ref(), &spec, &Secret::new(token), NOW).await.unwrap().id
+        sources::add(
+            &self.ws,
+            self.secrets.as_ref(),
+            &spec,
+            &Secret::new(token),
+            NOW,
+        )
+        .await
+        .unwrap()
+        .id
     }
 
     pub async fn add_jira(&self, base_url: &str, token: &str, projects: &[&str]) -> String {
@@ -83,19 +104,36 @@ impl Harness {
             scope: serde_json::json!({"email": JIRA_EMAIL, "projects": projects}).to_string(),
             poll_interval_s: 600,
         };
-        sources::add(&self.ws, self.secrets.as_ref(), &spec, &Secret::new(token), NOW).await.unwrap().id
+        sources::add(
+            &self.ws,
+            self.secrets.as_ref(),
+            &spec,
+            &Secret::new(token),
+            NOW,
+        )
+        .await
+        .unwrap()
+        .id
     }
 
     pub async fn sync(&self, source_id: &str) -> RunReport {
-        run_source(&self.ctx, source_id, CancellationToken::new()).await.unwrap()
+        run_source(&self.ctx, source_id, CancellationToken::new())
+            .await
+            .unwrap()
     }
 
     pub async fn count(&self, sql: &str) -> i64 {
-        sqlx::query_scalar(sql).fetch_one(self.ws.pool()).await.unwrap()
+        sqlx::query_scalar(sql)
+            .fetch_one(self.ws.pool())
+            .await
+            .unwrap()
     }
 
     pub async fn strings(&self, sql: &str) -> Vec<String> {
-        sqlx::query_scalar(sql).fetch_all(self.ws.pool()).await.unwrap()
+        sqlx::query_scalar(sql)
+            .fetch_all(self.ws.pool())
+            .await
+            .unwrap()
     }
 
     /// A fingerprint of everything a sync writes (but run bookkeeping), for comparing runs.
@@ -116,7 +154,10 @@ impl Harness {
         // Source ids are generated per workspace: compare without them.
         let ids = self.strings("SELECT id FROM sources").await;
         rows.into_iter()
-            .map(|row| ids.iter().fold(row, |row, id| row.replace(id.as_str(), "<source>")))
+            .map(|row| {
+                ids.iter()
+                    .fold(row, |row, id| row.replace(id.as_str(), "<source>"))
+            })
             .collect()
     }
 }

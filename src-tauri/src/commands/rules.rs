@@ -72,11 +72,26 @@ pub async fn rules_list(state: State<'_, AppState>) -> IpcResult<RulesDto> {
     Ok(RulesDto {
         team: team
             .into_iter()
-            .map(|r| TeamRuleDto { id: r.id, source_id: r.source_id, field: r.field, pattern: r.pattern, team_id: r.team_id, priority: r.priority as i32 })
+            .map(|r| TeamRuleDto {
+                id: r.id,
+                source_id: r.source_id,
+                field: r.field,
+                pattern: r.pattern,
+                team_id: r.team_id,
+                priority: r.priority as i32,
+            })
             .collect(),
         provenance: provenance
             .into_iter()
-            .map(|r| ProvenanceRuleDto { id: r.id, signal: r.signal, pattern: r.pattern, provenance: r.provenance, agent: r.agent, confidence: r.confidence, builtin: r.builtin })
+            .map(|r| ProvenanceRuleDto {
+                id: r.id,
+                signal: r.signal,
+                pattern: r.pattern,
+                provenance: r.provenance,
+                agent: r.agent,
+                confidence: r.confidence,
+                builtin: r.builtin,
+            })
             .collect(),
     })
 }
@@ -85,17 +100,39 @@ pub async fn rules_list(state: State<'_, AppState>) -> IpcResult<RulesDto> {
 #[tauri::command]
 #[specta::specta]
 #[tracing::instrument(skip_all)]
-pub async fn rules_save_team_rule(state: State<'_, AppState>, rule: TeamRuleDto) -> IpcResult<String> {
-    if !matches!(rule.field.as_str(), "repo" | "project" | "component" | "label") {
-        return Err(IpcError::new("invalid", "a team rule matches a repo, project, component or label"));
+pub async fn rules_save_team_rule(
+    state: State<'_, AppState>,
+    rule: TeamRuleDto,
+) -> IpcResult<String> {
+    if !matches!(
+        rule.field.as_str(),
+        "repo" | "project" | "component" | "label"
+    ) {
+        return Err(IpcError::new(
+            "invalid",
+            "a team rule matches a repo, project, component or label",
+        ));
     }
     if rule.pattern.trim().is_empty() {
         return Err(IpcError::new("invalid", "a team rule needs a pattern"));
     }
     let ws = state.current().await?;
-    let id = if rule.id.is_empty() { new_id("team-rule") } else { rule.id.clone() };
-    let row = TeamRule { id: id.clone(), source_id: rule.source_id, field: rule.field, pattern: rule.pattern.trim().to_owned(), team_id: rule.team_id, priority: i64::from(rule.priority) };
-    repo::team_rules::upsert(ws.pool(), &row).await.map_err(db)?;
+    let id = if rule.id.is_empty() {
+        new_id("team-rule")
+    } else {
+        rule.id.clone()
+    };
+    let row = TeamRule {
+        id: id.clone(),
+        source_id: rule.source_id,
+        field: rule.field,
+        pattern: rule.pattern.trim().to_owned(),
+        team_id: rule.team_id,
+        priority: i64::from(rule.priority),
+    };
+    repo::team_rules::upsert(ws.pool(), &row)
+        .await
+        .map_err(db)?;
     ws.mark_changed();
     Ok(id)
 }
@@ -115,17 +152,40 @@ pub async fn rules_delete_team_rule(state: State<'_, AppState>, id: String) -> I
 #[tauri::command]
 #[specta::specta]
 #[tracing::instrument(skip_all)]
-pub async fn rules_save_provenance_rule(state: State<'_, AppState>, rule: ProvenanceRuleDto) -> IpcResult<String> {
+pub async fn rules_save_provenance_rule(
+    state: State<'_, AppState>,
+    rule: ProvenanceRuleDto,
+) -> IpcResult<String> {
     if !matches!(rule.signal.as_str(), "bot_login" | "co_author" | "label") {
-        return Err(IpcError::new("invalid", "a provenance rule reads a bot login, a co-author trailer or a label"));
+        return Err(IpcError::new(
+            "invalid",
+            "a provenance rule reads a bot login, a co-author trailer or a label",
+        ));
     }
     if !(0.0..=1.0).contains(&rule.confidence) || rule.pattern.trim().is_empty() {
-        return Err(IpcError::new("invalid", "a provenance rule needs a pattern and a confidence between 0 and 1"));
+        return Err(IpcError::new(
+            "invalid",
+            "a provenance rule needs a pattern and a confidence between 0 and 1",
+        ));
     }
     let ws = state.current().await?;
-    let id = if rule.id.is_empty() { new_id("provenance-rule") } else { rule.id.clone() };
-    let row = ProvenanceRule { id: id.clone(), signal: rule.signal, pattern: rule.pattern.trim().to_owned(), provenance: rule.provenance, agent: rule.agent, confidence: rule.confidence, builtin: rule.builtin };
-    repo::provenance_rules::upsert(ws.pool(), &row).await.map_err(db)?;
+    let id = if rule.id.is_empty() {
+        new_id("provenance-rule")
+    } else {
+        rule.id.clone()
+    };
+    let row = ProvenanceRule {
+        id: id.clone(),
+        signal: rule.signal,
+        pattern: rule.pattern.trim().to_owned(),
+        provenance: rule.provenance,
+        agent: rule.agent,
+        confidence: rule.confidence,
+        builtin: rule.builtin,
+    };
+    repo::provenance_rules::upsert(ws.pool(), &row)
+        .await
+        .map_err(db)?;
     ws.mark_changed();
     Ok(id)
 }
@@ -136,7 +196,9 @@ pub async fn rules_save_provenance_rule(state: State<'_, AppState>, rule: Proven
 #[tracing::instrument(skip_all)]
 pub async fn rules_delete_provenance_rule(state: State<'_, AppState>, id: String) -> IpcResult<()> {
     let ws = state.current().await?;
-    repo::provenance_rules::delete(ws.pool(), &id).await.map_err(db)?;
+    repo::provenance_rules::delete(ws.pool(), &id)
+        .await
+        .map_err(db)?;
     ws.mark_changed();
     Ok(())
 }

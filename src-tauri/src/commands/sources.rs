@@ -123,7 +123,12 @@ pub struct ConnectionTestDto {
 }
 
 fn spec_of(input: &SourceInput) -> SourceSpec {
-    let clean = |v: &[String]| -> Vec<String> { v.iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect() };
+    let clean = |v: &[String]| -> Vec<String> {
+        v.iter()
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+            .collect()
+    };
     let scope = match input.kind {
         SourceKind::Jira => serde_json::json!({
             "email": input.email.clone().unwrap_or_default().trim(),
@@ -145,7 +150,11 @@ fn spec_of(input: &SourceInput) -> SourceSpec {
 }
 
 fn token_of(input: &SourceInput) -> Option<Secret> {
-    input.token.as_deref().map(Secret::new).filter(|t| !t.is_empty())
+    input
+        .token
+        .as_deref()
+        .map(Secret::new)
+        .filter(|t| !t.is_empty())
 }
 
 async fn dto(ws: &Workspace, source: Source, syncing: &[String]) -> IpcResult<SourceDto> {
@@ -157,7 +166,15 @@ async fn dto(ws: &Workspace, source: Source, syncing: &[String]) -> IpcResult<So
         .map(SyncRunDto::from);
     let scope: serde_json::Value = serde_json::from_str(&source.scope).unwrap_or_default();
     let strings = |key: &str| -> Vec<String> {
-        scope.get(key).and_then(|v| v.as_array()).map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_owned)).collect()).unwrap_or_default()
+        scope
+            .get(key)
+            .and_then(|v| v.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|s| s.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
     };
     let text = |key: &str| scope.get(key).and_then(|v| v.as_str()).map(str::to_owned);
     Ok(SourceDto {
@@ -179,7 +196,13 @@ async fn dto(ws: &Workspace, source: Source, syncing: &[String]) -> IpcResult<So
 }
 
 async fn running(state: &AppState) -> Vec<String> {
-    state.pollers.lock().await.as_ref().map(Pollers::running).unwrap_or_default()
+    state
+        .pollers
+        .lock()
+        .await
+        .as_ref()
+        .map(Pollers::running)
+        .unwrap_or_default()
 }
 
 async fn reload(state: &AppState) {
@@ -209,7 +232,10 @@ pub async fn restart_pollers<R: Runtime>(app: &AppHandle<R>, state: &AppState, w
                 tracing::warn!(%err, "could not emit sync progress");
             }
             if wrote {
-                let _ = (WorkspaceChanged { reason: ChangeReason::Data }).emit(&handle);
+                let _ = (WorkspaceChanged {
+                    reason: ChangeReason::Data,
+                })
+                .emit(&handle);
             }
         }),
         options: SyncOptions::default(),
@@ -229,7 +255,10 @@ pub async fn sources_list(state: State<'_, AppState>) -> IpcResult<Vec<SourceDto
     let ws = state.current().await?;
     let syncing = running(&state).await;
     let mut out = Vec::new();
-    for source in repo::sources::list(ws.pool()).await.map_err(baton_core::CoreError::from)? {
+    for source in repo::sources::list(ws.pool())
+        .await
+        .map_err(baton_core::CoreError::from)?
+    {
         out.push(dto(&ws, source, &syncing).await?);
     }
     Ok(out)
@@ -239,12 +268,27 @@ pub async fn sources_list(state: State<'_, AppState>) -> IpcResult<Vec<SourceDto
 #[tauri::command]
 #[specta::specta]
 #[tracing::instrument(skip_all, fields(kind = %input.kind))]
-pub async fn sources_add(app: AppHandle, state: State<'_, AppState>, input: SourceInput) -> IpcResult<SourceDto> {
+pub async fn sources_add(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    input: SourceInput,
+) -> IpcResult<SourceDto> {
     let ws = state.current().await?;
-    let token = token_of(&input).ok_or_else(|| IpcError::new("invalid_source", "a source needs a token"))?;
-    let source = sources::add(&ws, state.secrets.as_ref(), &spec_of(&input), &token, baton_core::time::now_ms()).await?;
+    let token = token_of(&input)
+        .ok_or_else(|| IpcError::new("invalid_source", "a source needs a token"))?;
+    let source = sources::add(
+        &ws,
+        state.secrets.as_ref(),
+        &spec_of(&input),
+        &token,
+        baton_core::time::now_ms(),
+    )
+    .await?;
     reload(&state).await;
-    let _ = (WorkspaceChanged { reason: ChangeReason::Data }).emit(&app);
+    let _ = (WorkspaceChanged {
+        reason: ChangeReason::Data,
+    })
+    .emit(&app);
     dto(&ws, source, &[]).await
 }
 
@@ -252,10 +296,21 @@ pub async fn sources_add(app: AppHandle, state: State<'_, AppState>, input: Sour
 #[tauri::command]
 #[specta::specta]
 #[tracing::instrument(skip_all, fields(id = %id))]
-pub async fn sources_edit(state: State<'_, AppState>, id: String, input: SourceInput) -> IpcResult<SourceDto> {
+pub async fn sources_edit(
+    state: State<'_, AppState>,
+    id: String,
+    input: SourceInput,
+) -> IpcResult<SourceDto> {
     let ws = state.current().await?;
     let token = token_of(&input);
-    let source = sources::edit(&ws, state.secrets.as_ref(), &id, &spec_of(&input), token.as_ref()).await?;
+    let source = sources::edit(
+        &ws,
+        state.secrets.as_ref(),
+        &id,
+        &spec_of(&input),
+        token.as_ref(),
+    )
+    .await?;
     reload(&state).await;
     let syncing = running(&state).await;
     dto(&ws, source, &syncing).await
@@ -265,7 +320,11 @@ pub async fn sources_edit(state: State<'_, AppState>, id: String, input: SourceI
 #[tauri::command]
 #[specta::specta]
 #[tracing::instrument(skip_all, fields(id = %id, enabled))]
-pub async fn sources_set_enabled(state: State<'_, AppState>, id: String, enabled: bool) -> IpcResult<SourceDto> {
+pub async fn sources_set_enabled(
+    state: State<'_, AppState>,
+    id: String,
+    enabled: bool,
+) -> IpcResult<SourceDto> {
     let ws = state.current().await?;
     sources::set_enabled(&ws, &id, enabled).await?;
     reload(&state).await;
@@ -278,14 +337,21 @@ pub async fn sources_set_enabled(state: State<'_, AppState>, id: String, enabled
 #[tauri::command]
 #[specta::specta]
 #[tracing::instrument(skip_all, fields(id = %id))]
-pub async fn sources_remove(app: AppHandle, state: State<'_, AppState>, id: String) -> IpcResult<()> {
+pub async fn sources_remove(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: String,
+) -> IpcResult<()> {
     let ws = state.current().await?;
     if let Some(pollers) = state.pollers.lock().await.as_ref() {
         pollers.cancel(&id);
     }
     sources::remove(&ws, state.secrets.as_ref(), &id).await?;
     reload(&state).await;
-    let _ = (WorkspaceChanged { reason: ChangeReason::Data }).emit(&app);
+    let _ = (WorkspaceChanged {
+        reason: ChangeReason::Data,
+    })
+    .emit(&app);
     Ok(())
 }
 
@@ -294,21 +360,45 @@ pub async fn sources_remove(app: AppHandle, state: State<'_, AppState>, id: Stri
 #[tauri::command]
 #[specta::specta]
 #[tracing::instrument(skip_all, fields(kind = %input.kind))]
-pub async fn sources_test_connection(state: State<'_, AppState>, input: SourceInput, id: Option<String>) -> IpcResult<ConnectionTestDto> {
+pub async fn sources_test_connection(
+    state: State<'_, AppState>,
+    input: SourceInput,
+    id: Option<String>,
+) -> IpcResult<ConnectionTestDto> {
     let token = match (token_of(&input), id) {
         (Some(token), _) => token,
         (None, Some(id)) => {
             let ws = state.current().await?;
             let source = sources::get(&ws, &id).await?;
-            let reference = source.secret_ref.unwrap_or_else(|| baton_core::secrets::reference_for(&id));
-            state.secrets.get(&reference).map_err(SyncError::from)?.ok_or(SyncError::SecretMissing(source.name))?
+            let reference = source
+                .secret_ref
+                .unwrap_or_else(|| baton_core::secrets::reference_for(&id));
+            state
+                .secrets
+                .get(&reference)
+                .map_err(SyncError::from)?
+                .ok_or(SyncError::SecretMissing(source.name))?
         }
         (None, None) => return Err(IpcError::new("invalid_source", "enter the token to test")),
     };
-    let outcome = sources::test_connection(&spec_of(&input), &token, &SyncOptions::default(), Arc::new(SystemClock)).await;
+    let outcome = sources::test_connection(
+        &spec_of(&input),
+        &token,
+        &SyncOptions::default(),
+        Arc::new(SystemClock),
+    )
+    .await;
     Ok(match outcome {
-        Ok(message) => ConnectionTestDto { ok: true, code: None, message },
-        Err(err) => ConnectionTestDto { ok: false, code: Some(err.code().to_owned()), message: err.to_string() },
+        Ok(message) => ConnectionTestDto {
+            ok: true,
+            code: None,
+            message,
+        },
+        Err(err) => ConnectionTestDto {
+            ok: false,
+            code: Some(err.code().to_owned()),
+            message: err.to_string(),
+        },
     })
 }
 
@@ -319,7 +409,9 @@ pub async fn sources_test_connection(state: State<'_, AppState>, input: SourceIn
 pub async fn sources_sync_now(state: State<'_, AppState>, id: String) -> IpcResult<()> {
     state.current().await?;
     let slot = state.pollers.lock().await;
-    let pollers = slot.as_ref().ok_or_else(|| IpcError::new("no_workspace", "no workspace is open"))?;
+    let pollers = slot
+        .as_ref()
+        .ok_or_else(|| IpcError::new("no_workspace", "no workspace is open"))?;
     pollers.sync_now(&id).await?;
     Ok(())
 }
@@ -329,14 +421,23 @@ pub async fn sources_sync_now(state: State<'_, AppState>, id: String) -> IpcResu
 #[specta::specta]
 #[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn sources_cancel(state: State<'_, AppState>, id: String) -> IpcResult<bool> {
-    Ok(state.pollers.lock().await.as_ref().is_some_and(|p| p.cancel(&id)))
+    Ok(state
+        .pollers
+        .lock()
+        .await
+        .as_ref()
+        .is_some_and(|p| p.cancel(&id)))
 }
 
 /// The source's latest runs, newest first.
 #[tauri::command]
 #[specta::specta]
 #[tracing::instrument(skip_all, fields(id = %id))]
-pub async fn sources_history(state: State<'_, AppState>, id: String, limit: u32) -> IpcResult<Vec<SyncRunDto>> {
+pub async fn sources_history(
+    state: State<'_, AppState>,
+    id: String,
+    limit: u32,
+) -> IpcResult<Vec<SyncRunDto>> {
     let ws = state.current().await?;
     let runs = repo::sync_runs::recent(ws.pool(), &id, i64::from(limit.clamp(1, 500)))
         .await

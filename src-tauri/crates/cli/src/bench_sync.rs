@@ -37,12 +37,21 @@ pub struct BenchSyncArgs {
 
 /// Runs the benchmark and prints the figure.
 pub async fn run(args: BenchSyncArgs) -> Result<(), CoreError> {
-    let options = CorpusOptions { items: args.items, seed: args.seed, ..CorpusOptions::default() };
+    let options = CorpusOptions {
+        items: args.items,
+        seed: args.seed,
+        ..CorpusOptions::default()
+    };
     let started = Instant::now();
     let data = corpus::github(&args.fixtures, &options).map_err(|err| {
         CoreError::Invalid(format!("cannot read the fixtures in {}: {err} (run from the repository root or pass --fixtures)", args.fixtures.display()))
     })?;
-    let bytes: usize = data.issues.iter().chain(&data.pulls).map(|r| r.json.len()).sum();
+    let bytes: usize = data
+        .issues
+        .iter()
+        .chain(&data.pulls)
+        .map(|r| r.json.len())
+        .sum();
     let generated = started.elapsed().as_secs_f64();
     let token = "bench-token";
     let fake = Arc::new(FakeGithub::with_data(token, "panjf2000/ants", data));
@@ -60,9 +69,15 @@ pub async fn run(args: BenchSyncArgs) -> Result<(), CoreError> {
         scope: r#"{"repos":["panjf2000/ants"]}"#.into(),
         poll_interval_s: 600,
     };
-    let source = sources::add(&ws, secrets.as_ref(), &spec, &Secret::new(token), baton_core::time::now_ms())
-        .await
-        .map_err(|e| CoreError::Invalid(e.to_string()))?;
+    let source = sources::add(
+        &ws,
+        secrets.as_ref(),
+        &spec,
+        &Secret::new(token),
+        baton_core::time::now_ms(),
+    )
+    .await
+    .map_err(|e| CoreError::Invalid(e.to_string()))?;
     let ctx = SyncContext {
         ws: ws.clone(),
         secrets,
@@ -71,10 +86,15 @@ pub async fn run(args: BenchSyncArgs) -> Result<(), CoreError> {
         options: SyncOptions::default(),
     };
     let timer = Instant::now();
-    let report = run_source(&ctx, &source.id, CancellationToken::new()).await.map_err(|e| CoreError::Invalid(e.to_string()))?;
+    let report = run_source(&ctx, &source.id, CancellationToken::new())
+        .await
+        .map_err(|e| CoreError::Invalid(e.to_string()))?;
     let seconds = timer.elapsed().as_secs_f64();
     if report.status != RunStatus::Succeeded {
-        return Err(CoreError::Invalid(format!("the benchmark sync failed: {:?}", report.error)));
+        return Err(CoreError::Invalid(format!(
+            "the benchmark sync failed: {:?}",
+            report.error
+        )));
     }
     let items = report.figures.items;
     let rate = items as f64 / seconds;

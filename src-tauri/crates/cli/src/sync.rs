@@ -114,7 +114,9 @@ fn sync_failed(err: SyncError) -> CoreError {
 
 fn read_token(token_env: Option<&str>, token_stdin: bool) -> Result<Secret, CoreError> {
     if let Some(var) = token_env {
-        let value = std::env::var(var).map_err(|_| CoreError::Invalid(format!("the environment variable {var} is not set")))?;
+        let value = std::env::var(var).map_err(|_| {
+            CoreError::Invalid(format!("the environment variable {var} is not set"))
+        })?;
         return Ok(Secret::new(value));
     }
     if token_stdin {
@@ -122,7 +124,9 @@ fn read_token(token_env: Option<&str>, token_stdin: bool) -> Result<Secret, Core
         std::io::stdin().read_to_string(&mut text)?;
         return Ok(Secret::new(text));
     }
-    Err(CoreError::Invalid("give the token with --token-env VAR or --token-stdin (never on the command line)".into()))
+    Err(CoreError::Invalid(
+        "give the token with --token-env VAR or --token-stdin (never on the command line)".into(),
+    ))
 }
 
 /// Runs `baton source …`.
@@ -151,7 +155,10 @@ pub async fn source(command: SourceCommand) -> Result<(), CoreError> {
                 read_token(token_env.as_deref(), token_stdin)?
             };
             let (kind, scope) = match kind {
-                KindArg::Github => (SourceKind::Github, serde_json::json!({"org": org, "repos": repos})),
+                KindArg::Github => (
+                    SourceKind::Github,
+                    serde_json::json!({"org": org, "repos": repos}),
+                ),
                 KindArg::Jira => (
                     SourceKind::Jira,
                     serde_json::json!({"email": email.unwrap_or_default(), "projects": projects, "jql": jql}),
@@ -165,9 +172,14 @@ pub async fn source(command: SourceCommand) -> Result<(), CoreError> {
                 poll_interval_s: interval_minutes * 60,
             };
             if !no_test {
-                let said = sources::test_connection(&spec, &token, &SyncOptions::default(), Arc::new(SystemClock))
-                    .await
-                    .map_err(sync_failed)?;
+                let said = sources::test_connection(
+                    &spec,
+                    &token,
+                    &SyncOptions::default(),
+                    Arc::new(SystemClock),
+                )
+                .await
+                .map_err(sync_failed)?;
                 println!("connection OK: {said}");
             }
             let ws = open_or_create(&file).await?;
@@ -184,7 +196,10 @@ pub async fn source(command: SourceCommand) -> Result<(), CoreError> {
             if no_keychain {
                 println!("added {} ({}); no token stored: sync it with `baton sync FILE --source {:?} --token-env VAR`", source.name, source.id, source.name);
             } else {
-                println!("added {} ({}), token stored in the system keychain", source.name, source.id);
+                println!(
+                    "added {} ({}), token stored in the system keychain",
+                    source.name, source.id
+                );
             }
         }
         SourceCommand::List { file } => {
@@ -193,13 +208,29 @@ pub async fn source(command: SourceCommand) -> Result<(), CoreError> {
                 let last = repo::sync_runs::recent(ws.pool(), &source.id, 1).await?;
                 let last = last
                     .first()
-                    .map(|r| format!("last sync {} {}: {} pages, {} items{}", baton_core::time::to_rfc3339(r.started_at), r.status, r.pages, r.items, r.error.as_deref().map(|e| format!(" — {e}")).unwrap_or_default()))
+                    .map(|r| {
+                        format!(
+                            "last sync {} {}: {} pages, {} items{}",
+                            baton_core::time::to_rfc3339(r.started_at),
+                            r.status,
+                            r.pages,
+                            r.items,
+                            r.error
+                                .as_deref()
+                                .map(|e| format!(" — {e}"))
+                                .unwrap_or_default()
+                        )
+                    })
                     .unwrap_or_else(|| "never synced".into());
                 println!(
                     "{:<24} {:<7} {:<8} {}  {}  [{}]",
                     source.name,
                     source.kind,
-                    if source.enabled { "enabled" } else { "disabled" },
+                    if source.enabled {
+                        "enabled"
+                    } else {
+                        "disabled"
+                    },
                     source.base_url,
                     source.scope,
                     last
@@ -210,7 +241,9 @@ pub async fn source(command: SourceCommand) -> Result<(), CoreError> {
         SourceCommand::Remove { file, name } => {
             let ws = Workspace::open(&file).await?;
             let source = sources::find(&ws, &name).await.map_err(sync_failed)?;
-            sources::remove(&ws, &keychain, &source.id).await.map_err(sync_failed)?;
+            sources::remove(&ws, &keychain, &source.id)
+                .await
+                .map_err(sync_failed)?;
             ws.close().await;
             println!("removed {}", source.name);
         }
@@ -230,7 +263,14 @@ pub async fn source(command: SourceCommand) -> Result<(), CoreError> {
                 scope: source.scope.clone(),
                 poll_interval_s: source.poll_interval_s,
             };
-            let said = sources::test_connection(&spec, &token, &SyncOptions::default(), Arc::new(SystemClock)).await.map_err(sync_failed)?;
+            let said = sources::test_connection(
+                &spec,
+                &token,
+                &SyncOptions::default(),
+                Arc::new(SystemClock),
+            )
+            .await
+            .map_err(sync_failed)?;
             println!("connection OK: {said}");
         }
         SourceCommand::History { file, name, limit } => {
@@ -276,18 +316,43 @@ impl ProgressLine {
         if !self.terminal {
             return;
         }
-        let name = |id: &str| self.names.iter().find(|(i, _)| i == id).map(|(_, n)| n.clone()).unwrap_or_else(|| id.to_owned());
+        let name = |id: &str| {
+            self.names
+                .iter()
+                .find(|(i, _)| i == id)
+                .map(|(_, n)| n.clone())
+                .unwrap_or_else(|| id.to_owned())
+        };
         let text = match progress {
             SyncProgress::Started { source_id, .. } => format!("{}: starting", name(source_id)),
-            SyncProgress::Progress { source_id, stream, pages, items, .. } => {
+            SyncProgress::Progress {
+                source_id,
+                stream,
+                pages,
+                items,
+                ..
+            } => {
                 let spin = ["|", "/", "-", "\\"][*pages as usize % 4];
-                format!("{} {spin} {stream}: {pages} pages, {items} items", name(source_id))
+                format!(
+                    "{} {spin} {stream}: {pages} pages, {items} items",
+                    name(source_id)
+                )
             }
-            SyncProgress::Waiting { source_id, rate_limit, seconds, reason, .. } => format!(
+            SyncProgress::Waiting {
+                source_id,
+                rate_limit,
+                seconds,
+                reason,
+                ..
+            } => format!(
                 "{}: waiting {:.0} s ({}{})",
                 name(source_id),
                 seconds,
-                if *rate_limit { "rate limit: " } else { "retry: " },
+                if *rate_limit {
+                    "rate limit: "
+                } else {
+                    "retry: "
+                },
                 reason.chars().take(60).collect::<String>()
             ),
             SyncProgress::Finished { .. } => String::new(),
@@ -309,7 +374,12 @@ pub async fn sync(args: SyncArgs) -> Result<(), CoreError> {
     let all = repo::sources::list(ws.pool()).await?;
     let chosen: Vec<_> = match &args.source {
         Some(name) => vec![sources::find(&ws, name).await.map_err(sync_failed)?],
-        None => all.into_iter().filter(|s| s.enabled && !s.synthetic && matches!(s.kind, SourceKind::Github | SourceKind::Jira)).collect(),
+        None => all
+            .into_iter()
+            .filter(|s| {
+                s.enabled && !s.synthetic && matches!(s.kind, SourceKind::Github | SourceKind::Jira)
+            })
+            .collect(),
     };
     if chosen.is_empty() {
         println!("no source to sync: add one with `baton source add`");
@@ -321,7 +391,9 @@ pub async fn sync(args: SyncArgs) -> Result<(), CoreError> {
             let memory = MemorySecretStore::new();
             let token = read_token(Some(var), false)?;
             for source in &chosen {
-                memory.set(source.secret_ref.as_deref().unwrap_or_default(), &token).map_err(|e| sync_failed(e.into()))?;
+                memory
+                    .set(source.secret_ref.as_deref().unwrap_or_default(), &token)
+                    .map_err(|e| sync_failed(e.into()))?;
             }
             Arc::new(memory)
         }
@@ -329,7 +401,10 @@ pub async fn sync(args: SyncArgs) -> Result<(), CoreError> {
     };
     let line = Arc::new(ProgressLine {
         terminal: std::io::stderr().is_terminal(),
-        names: chosen.iter().map(|s| (s.id.clone(), s.name.clone())).collect(),
+        names: chosen
+            .iter()
+            .map(|s| (s.id.clone(), s.name.clone()))
+            .collect(),
         width: Mutex::new(0),
     });
     let sink_line = line.clone();
@@ -338,7 +413,10 @@ pub async fn sync(args: SyncArgs) -> Result<(), CoreError> {
         secrets,
         clock: Arc::new(SystemClock),
         progress: Arc::new(move |p| sink_line.show(&p)),
-        options: SyncOptions { page_size: args.page_size, ..SyncOptions::default() },
+        options: SyncOptions {
+            page_size: args.page_size,
+            ..SyncOptions::default()
+        },
     };
     let cancel = CancellationToken::new();
     let ctrl_c = cancel.clone();
@@ -349,7 +427,9 @@ pub async fn sync(args: SyncArgs) -> Result<(), CoreError> {
     });
     let mut failed = Vec::new();
     for source in &chosen {
-        let report = run_source(&ctx, &source.id, cancel.child_token()).await.map_err(sync_failed)?;
+        let report = run_source(&ctx, &source.id, cancel.child_token())
+            .await
+            .map_err(sync_failed)?;
         line.show(&SyncProgress::Finished {
             source_id: source.id.clone(),
             run_id: report.run_id.clone(),
@@ -380,6 +460,9 @@ pub async fn sync(args: SyncArgs) -> Result<(), CoreError> {
     if failed.is_empty() {
         Ok(())
     } else {
-        Err(CoreError::Invalid(format!("the sync of {} did not succeed", failed.join(", "))))
+        Err(CoreError::Invalid(format!(
+            "the sync of {} did not succeed",
+            failed.join(", ")
+        )))
     }
 }

@@ -19,13 +19,20 @@ fn fixtures() -> PathBuf {
 
 fn baton(args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_baton"));
-    command.args(args).env("BATON_TEST_TOKEN", TOKEN).env("BATON_LOG", "error");
+    command
+        .args(args)
+        .env("BATON_TEST_TOKEN", TOKEN)
+        .env("BATON_LOG", "error");
     command
 }
 
 async fn fingerprint(path: &Path) -> Vec<String> {
     use sqlx::ConnectOptions;
-    let mut conn = sqlx::sqlite::SqliteConnectOptions::new().filename(path).connect().await.unwrap();
+    let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(path)
+        .connect()
+        .await
+        .unwrap();
     let mut rows = Vec::new();
     for sql in [
         "SELECT json_array(id, title, raw_state, flow_state, author_id, updated_at) FROM items ORDER BY id",
@@ -37,8 +44,16 @@ async fn fingerprint(path: &Path) -> Vec<String> {
         let found: Vec<String> = sqlx::query_scalar(sql).fetch_all(&mut conn).await.unwrap();
         rows.extend(found);
     }
-    let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM sources").fetch_all(&mut conn).await.unwrap();
-    rows.into_iter().map(|r| ids.iter().fold(r, |r, id| r.replace(id.as_str(), "<source>"))).collect()
+    let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM sources")
+        .fetch_all(&mut conn)
+        .await
+        .unwrap();
+    rows.into_iter()
+        .map(|r| {
+            ids.iter()
+                .fold(r, |r, id| r.replace(id.as_str(), "<source>"))
+        })
+        .collect()
 }
 
 async fn server(delay: Duration) -> (ReplayServer, Arc<FakeGithub>) {
@@ -52,8 +67,19 @@ async fn server(delay: Duration) -> (ReplayServer, Arc<FakeGithub>) {
 
 fn add_source(file: &Path, url: &str) {
     let status = baton(&[
-        "source", "add", file.to_str().unwrap(), "--kind", "github", "--name", "ants", "--url", url,
-        "--repo", "panjf2000/ants", "--no-test", "--no-keychain",
+        "source",
+        "add",
+        file.to_str().unwrap(),
+        "--kind",
+        "github",
+        "--name",
+        "ants",
+        "--url",
+        url,
+        "--repo",
+        "panjf2000/ants",
+        "--no-test",
+        "--no-keychain",
     ])
     .status()
     .unwrap();
@@ -61,10 +87,19 @@ fn add_source(file: &Path, url: &str) {
 }
 
 fn sync_args(file: &Path) -> Vec<String> {
-    ["sync", file.to_str().unwrap(), "--source", "ants", "--token-env", "BATON_TEST_TOKEN", "--page-size", "10"]
-        .iter()
-        .map(|s| (*s).to_owned())
-        .collect()
+    [
+        "sync",
+        file.to_str().unwrap(),
+        "--source",
+        "ants",
+        "--token-env",
+        "BATON_TEST_TOKEN",
+        "--page-size",
+        "10",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -76,12 +111,23 @@ async fn a_killed_baton_sync_resumes_without_loss_or_duplicates() {
     let reference = dir.path().join("reference.baton");
     add_source(&reference, &reference_server.url());
     let args = sync_args(&reference);
-    let out = tokio::task::spawn_blocking(move || baton(&args.iter().map(String::as_str).collect::<Vec<_>>()).output().unwrap())
-        .await
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = tokio::task::spawn_blocking(move || {
+        baton(&args.iter().map(String::as_str).collect::<Vec<_>>())
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let expected = fingerprint(&reference).await;
-    assert!(expected.len() > 200, "the reference sync wrote the repository");
+    assert!(
+        expected.len() > 200,
+        "the reference sync wrote the repository"
+    );
 
     // The same, killed at random moments. Each response takes 15 ms, so a run lasts about two
     // seconds and the kills land on every kind of step.
@@ -97,7 +143,10 @@ async fn a_killed_baton_sync_resumes_without_loss_or_duplicates() {
         seed ^= seed << 17;
         let after = Duration::from_millis(100 + seed % 700);
         let args = sync_args(&file);
-        let mut child = baton(&args.iter().map(String::as_str).collect::<Vec<_>>()).stdout(std::process::Stdio::null()).spawn().unwrap();
+        let mut child = baton(&args.iter().map(String::as_str).collect::<Vec<_>>())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
         tokio::time::sleep(after).await;
         match child.try_wait().unwrap() {
             Some(status) => {
@@ -114,10 +163,18 @@ async fn a_killed_baton_sync_resumes_without_loss_or_duplicates() {
         if kills >= 6 {
             // Enough interruptions: let the last run finish.
             let args = sync_args(&file);
-            let out = tokio::task::spawn_blocking(move || baton(&args.iter().map(String::as_str).collect::<Vec<_>>()).output().unwrap())
-                .await
-                .unwrap();
-            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            let out = tokio::task::spawn_blocking(move || {
+                baton(&args.iter().map(String::as_str).collect::<Vec<_>>())
+                    .output()
+                    .unwrap()
+            })
+            .await
+            .unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             completed = true;
             break;
         }
@@ -125,17 +182,40 @@ async fn a_killed_baton_sync_resumes_without_loss_or_duplicates() {
     assert!(completed, "the sync completed in the end");
     assert!(kills >= 3, "the process was killed several times ({kills})");
     let got = fingerprint(&file).await;
-    let missing: Vec<&String> = expected.iter().filter(|r| !got.contains(r)).take(5).collect();
-    let extra: Vec<&String> = got.iter().filter(|r| !expected.contains(r)).take(5).collect();
+    let missing: Vec<&String> = expected
+        .iter()
+        .filter(|r| !got.contains(r))
+        .take(5)
+        .collect();
+    let extra: Vec<&String> = got
+        .iter()
+        .filter(|r| !expected.contains(r))
+        .take(5)
+        .collect();
     assert!(
         missing.is_empty() && extra.is_empty() && got.len() == expected.len(),
         "after {kills} kills the workspace equals one uninterrupted sync: missing {missing:#?}, extra {extra:#?}"
     );
     // The killed runs are on record as interrupted, not left "running".
     use sqlx::ConnectOptions;
-    let mut conn = sqlx::sqlite::SqliteConnectOptions::new().filename(&file).connect().await.unwrap();
-    let running: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sync_runs WHERE status = 'running'").fetch_one(&mut conn).await.unwrap();
+    let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&file)
+        .connect()
+        .await
+        .unwrap();
+    let running: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM sync_runs WHERE status = 'running'")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
     assert_eq!(running, 0, "no run is left running");
-    let interrupted: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sync_runs WHERE error_code = 'interrupted'").fetch_one(&mut conn).await.unwrap();
-    assert!(interrupted >= 1, "killed runs are recorded as interrupted ({interrupted})");
+    let interrupted: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM sync_runs WHERE error_code = 'interrupted'")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+    assert!(
+        interrupted >= 1,
+        "killed runs are recorded as interrupted ({interrupted})"
+    );
 }

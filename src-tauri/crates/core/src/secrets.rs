@@ -147,8 +147,15 @@ mod tests {
     #[test]
     fn a_secret_never_prints_its_value() {
         let secret = Secret::new("ghp_supersecret\n");
-        assert_eq!(secret.expose(), "ghp_supersecret", "stdin newlines are trimmed");
-        assert!(!format!("{secret:?} {secret}").contains("supersecret"), "Debug and Display hide the token");
+        assert_eq!(
+            secret.expose(),
+            "ghp_supersecret",
+            "stdin newlines are trimmed"
+        );
+        assert!(
+            !format!("{secret:?} {secret}").contains("supersecret"),
+            "Debug and Display hide the token"
+        );
     }
 
     #[test]
@@ -160,6 +167,9 @@ mod tests {
         store.delete("baton/a").unwrap_or_default();
         assert_eq!(store.get("baton/a"), Ok(None));
         let none = MemorySecretStore::unavailable();
-        assert_eq!(none.get("x").map_err(|e| e.code()), Err("keychain_unavailable"));
+        assert_eq!(
+            none.get("x").map_err(|e| e.code()),
+            Err("keychain_unavailable")
+        );
     }
 }

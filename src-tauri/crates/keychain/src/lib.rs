@@ -38,7 +38,9 @@ impl SecretStore for Keychain {
     }
 
     fn set(&self, reference: &str, secret: &Secret) -> Result<(), SecretError> {
-        entry(reference)?.set_password(secret.expose()).map_err(convert)?;
+        entry(reference)?
+            .set_password(secret.expose())
+            .map_err(convert)?;
         tracing::info!(%reference, "token stored in the system keychain");
         Ok(())
     }

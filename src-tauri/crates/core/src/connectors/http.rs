@@ -66,7 +66,10 @@ impl Default for HttpOptions {
             backoff_cap: Duration::from_secs(60),
             max_rate_limit_waits: 8,
             max_rate_limit_wait: Duration::from_secs(65 * 60),
-            user_agent: format!("Baton/{} (+https://github.com/baton)", env!("CARGO_PKG_VERSION")),
+            user_agent: format!(
+                "Baton/{} (+https://github.com/baton)",
+                env!("CARGO_PKG_VERSION")
+            ),
         }
     }
 }
@@ -135,7 +138,7 @@ impl Response {
 #[derive(Debug)]
 pub enum Fetched<T> {
     /// 2xx: the parsed body and the response it came from.
-    Fresh(T, Response),
+    Fresh(T, Box<Response>),
     /// 304 for a conditional request.
     NotModified,
 }
@@ -229,7 +232,7 @@ impl Http {
         url: &Url,
     ) -> Result<(T, Response), SyncError> {
         match self.get(url, None, parse_json::<T>).await? {
-            Fetched::Fresh(value, response) => Ok((value, response)),
+            Fetched::Fresh(value, response) => Ok((value, *response)),
             Fetched::NotModified => Err(SyncError::Malformed(format!(
                 "{}: 304 without a conditional request",
                 safe_url(url)
@@ -261,7 +264,7 @@ impl Http {
                     }
                     if (200..300).contains(&status) {
                         match parse(&response) {
-                            Ok(value) => return Ok(Fetched::Fresh(value, response)),
+                            Ok(value) => return Ok(Fetched::Fresh(value, Box::new(response))),
                             Err(detail) => (
                                 None,
                                 SyncError::Malformed(format!("{}: {detail}", safe_url(url))),
@@ -339,7 +342,10 @@ impl Http {
         };
         let body = body.map_err(|err| {
             if err.is_timeout() {
-                SyncError::Timeout(format!("{}: the body did not arrive in time", safe_url(url)))
+                SyncError::Timeout(format!(
+                    "{}: the body did not arrive in time",
+                    safe_url(url)
+                ))
             } else {
                 SyncError::Malformed(format!(
                     "{}: the body was cut off ({})",
@@ -364,11 +370,13 @@ impl Http {
         let remaining = response
             .header("x-ratelimit-remaining")
             .and_then(|v| v.trim().parse::<u64>().ok());
-        let reset = response.header("x-ratelimit-reset").and_then(|v| reset_at(v));
+        let reset = response.header("x-ratelimit-reset").and_then(reset_at);
         let escalating = || {
             let floor = self.style.minimum_wait();
             let factor = 1u32 << waits_so_far.min(5);
-            floor.saturating_mul(factor).min(Duration::from_secs(15 * 60))
+            floor
+                .saturating_mul(factor)
+                .min(Duration::from_secs(15 * 60))
         };
         match self.style {
             RateLimitStyle::Github => {
@@ -436,7 +444,12 @@ impl Http {
         Duration::from_millis(half + state % (ms - half + 1))
     }
 
-    async fn wait(&self, duration: Duration, rate_limit: bool, reason: String) -> Result<(), SyncError> {
+    async fn wait(
+        &self,
+        duration: Duration,
+        rate_limit: bool,
+        reason: String,
+    ) -> Result<(), SyncError> {
         if rate_limit {
             self.stats.rate_limit_waits.fetch_add(1, Ordering::Relaxed);
             self.stats
@@ -514,7 +527,9 @@ impl WithoutUrl for reqwest::Error {
     fn without_url_ref(&self) -> String {
         let mut text = self.to_string();
         if let Some(url) = self.url() {
-            text = text.replace(&format!(" ({url})"), "").replace(url.as_str(), "");
+            text = text
+                .replace(&format!(" ({url})"), "")
+                .replace(url.as_str(), "");
         }
         text
     }
@@ -548,7 +563,11 @@ fn retry_after_header(response: &Response, now_ms: i64) -> Option<Duration> {
 fn reset_at(value: &str) -> Option<i64> {
     let value = value.trim();
     if let Ok(number) = value.parse::<i64>() {
-        return Some(if number > 100_000_000_000 { number } else { number * 1_000 });
+        return Some(if number > 100_000_000_000 {
+            number
+        } else {
+            number * 1_000
+        });
     }
     crate::connectors::parse_time(value).or_else(|| {
         chrono::NaiveDateTime::parse_from_str(value.trim_end_matches('Z'), "%Y-%m-%dT%H:%M")
@@ -589,7 +608,9 @@ fn classify_refusal(url: &Url, response: &Response) -> SyncError {
             if lower.contains("not accessible")
                 || lower.contains("scope")
                 || lower.contains("permission")
-                || response.header("x-accepted-oauth-scopes").is_some_and(|s| !s.is_empty())
+                || response
+                    .header("x-accepted-oauth-scopes")
+                    .is_some_and(|s| !s.is_empty())
             {
                 SyncError::MissingScope(format!("{shown}: {message}"))
             } else {
@@ -613,7 +634,8 @@ mod tests {
         let mut map = HeaderMap::new();
         for (name, value) in headers {
             map.insert(
-                reqwest::header::HeaderName::from_bytes(name.as_bytes()).unwrap_or(reqwest::header::ACCEPT),
+                reqwest::header::HeaderName::from_bytes(name.as_bytes())
+                    .unwrap_or(reqwest::header::ACCEPT),
                 HeaderValue::from_str(value).unwrap_or(HeaderValue::from_static("")),
             );
         }
@@ -655,7 +677,8 @@ mod tests {
 
     #[test]
     fn urls_in_messages_lose_their_query() {
-        let url = Url::parse("http://127.0.0.1:9/repos/a/b/issues?since=x&access_token=nope").unwrap_or_else(|_| unreachable!());
+        let url = Url::parse("http://127.0.0.1:9/repos/a/b/issues?since=x&access_token=nope")
+            .unwrap_or_else(|_| unreachable!());
         assert_eq!(safe_url(&url), "http://127.0.0.1:9/repos/a/b/issues");
     }
 }

@@ -91,7 +91,8 @@ impl StateMeanings {
 
     /// The flow state of `raw` (New when unmapped).
     pub fn flow(&mut self, raw: &str, category: Option<&str>) -> Meaning {
-        self.resolve(raw, category).unwrap_or((FlowState::New, None))
+        self.resolve(raw, category)
+            .unwrap_or((FlowState::New, None))
     }
 
     /// Mappings inferred since the last call, for the next page to write.
@@ -132,7 +133,15 @@ impl Run<'_> {
         self.figures.rate_limit_waits = stats.rate_limit_waits.load(Relaxed) as i64;
         self.figures.rate_limit_wait_ms = stats.rate_limit_wait_ms.load(Relaxed) as i64;
         let now = self.clock.now_ms();
-        commit_page(self.ws, &self.source.id, &self.run_id, self.figures, &page, now).await?;
+        commit_page(
+            self.ws,
+            &self.source.id,
+            &self.run_id,
+            self.figures,
+            &page,
+            now,
+        )
+        .await?;
         self.progress.page(&page.stream, &self.figures);
         Ok(())
     }
@@ -211,7 +220,10 @@ mod tests {
 
     #[test]
     fn both_time_formats_parse() {
-        assert_eq!(parse_time("2021-03-28T08:06:08.713Z"), Some(1_616_918_768_713));
+        assert_eq!(
+            parse_time("2021-03-28T08:06:08.713Z"),
+            Some(1_616_918_768_713)
+        );
         assert_eq!(
             parse_time("2021-03-28T16:06:08.713+0800"),
             Some(1_616_918_768_713),
@@ -222,9 +234,21 @@ mod tests {
 
     #[test]
     fn the_watermark_never_passes_the_run_start() {
-        assert_eq!(next_watermark(Some(500), Some(100), 400), Some(400), "changes during the walk are fetched again");
+        assert_eq!(
+            next_watermark(Some(500), Some(100), 400),
+            Some(400),
+            "changes during the walk are fetched again"
+        );
         assert_eq!(next_watermark(Some(300), Some(100), 400), Some(300));
-        assert_eq!(next_watermark(None, Some(100), 400), Some(100), "an empty walk keeps the old watermark");
-        assert_eq!(next_watermark(Some(50), Some(100), 400), Some(100), "never moves backwards");
+        assert_eq!(
+            next_watermark(None, Some(100), 400),
+            Some(100),
+            "an empty walk keeps the old watermark"
+        );
+        assert_eq!(
+            next_watermark(Some(50), Some(100), 400),
+            Some(100),
+            "never moves backwards"
+        );
     }
 }

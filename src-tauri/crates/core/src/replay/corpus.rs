@@ -54,11 +54,14 @@ const START: i64 = 1_704_067_200_000;
 pub fn github(fixtures: &Path, options: &CorpusOptions) -> std::io::Result<GithubData> {
     let read = |name: &str| super::devlake::read(&fixtures.join("github/devlake").join(name));
     let parse = |rows: Vec<super::devlake::Row>| -> Vec<Value> {
-        rows.iter().filter_map(|r| serde_json::from_str(&r.data).ok()).collect()
+        rows.iter()
+            .filter_map(|r| serde_json::from_str(&r.data).ok())
+            .collect()
     };
     let issue_rows = parse(read("_raw_github_api_issues.csv")?);
-    let (pr_issues, plain_issues): (Vec<Value>, Vec<Value>) =
-        issue_rows.into_iter().partition(|v| v.get("pull_request").is_some());
+    let (pr_issues, plain_issues): (Vec<Value>, Vec<Value>) = issue_rows
+        .into_iter()
+        .partition(|v| v.get("pull_request").is_some());
     let pulls = parse(read("_raw_github_api_pull_requests.csv")?);
     let mut reviews_by_number: std::collections::HashMap<i64, Vec<Value>> = Default::default();
     for row in read("_raw_github_api_pull_request_reviews.csv")? {
@@ -71,7 +74,9 @@ pub fn github(fixtures: &Path, options: &CorpusOptions) -> std::io::Result<Githu
         }
     }
     if plain_issues.is_empty() || pulls.is_empty() || pr_issues.is_empty() {
-        return Err(std::io::Error::other("the GitHub fixtures are missing rows"));
+        return Err(std::io::Error::other(
+            "the GitHub fixtures are missing rows",
+        ));
     }
     let mut rng = Rng(options.seed | 1);
     let mut data = GithubData::default();
@@ -119,7 +124,8 @@ pub fn github(fixtures: &Path, options: &CorpusOptions) -> std::io::Result<Githu
             let mut as_issue = pr_issues[rng.below(pr_issues.len() as u64) as usize].clone();
             as_issue["number"] = number.into();
             as_issue["id"] = (700_000_000 + i as i64).into();
-            as_issue["html_url"] = format!("https://github.com/panjf2000/ants/pull/{number}").into();
+            as_issue["html_url"] =
+                format!("https://github.com/panjf2000/ants/pull/{number}").into();
             times(&mut as_issue, "closed_at");
             if let Some(record) = Record::from_json(&as_issue.to_string()) {
                 data.issues.push(record);

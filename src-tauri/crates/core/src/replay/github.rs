@@ -56,6 +56,9 @@ pub struct GithubData {
     pub sub_issues: HashMap<i64, Vec<String>>,
 }
 
+/// (endpoint and sort, `since`, descending).
+type OrderKey = (String, Option<i64>, bool);
+
 /// The fake API.
 pub struct FakeGithub {
     pub token: String,
@@ -66,7 +69,7 @@ pub struct FakeGithub {
     faults: Mutex<Vec<(String, VecDeque<Reply>)>>,
     base: Mutex<String>,
     /// Sorted orders of list endpoints, by (endpoint, since, descending), until the data changes.
-    orders: Mutex<HashMap<(String, Option<i64>, bool), Arc<Vec<usize>>>>,
+    orders: Mutex<HashMap<OrderKey, Arc<Vec<usize>>>>,
 }
 
 impl FakeGithub {
@@ -96,9 +99,18 @@ impl FakeGithub {
         {
             let mut data = fake.data();
             let read = |name: &str| super::devlake::read(&dir.join("github/devlake").join(name));
-            data.issues = read("_raw_github_api_issues.csv")?.iter().filter_map(|r| Record::from_json(&r.data)).collect();
-            data.pulls = read("_raw_github_api_pull_requests.csv")?.iter().filter_map(|r| Record::from_json(&r.data)).collect();
-            data.events = read("_raw_github_api_events.csv")?.iter().filter_map(|r| Record::from_json(&r.data)).collect();
+            data.issues = read("_raw_github_api_issues.csv")?
+                .iter()
+                .filter_map(|r| Record::from_json(&r.data))
+                .collect();
+            data.pulls = read("_raw_github_api_pull_requests.csv")?
+                .iter()
+                .filter_map(|r| Record::from_json(&r.data))
+                .collect();
+            data.events = read("_raw_github_api_events.csv")?
+                .iter()
+                .filter_map(|r| Record::from_json(&r.data))
+                .collect();
             for row in read("_raw_github_api_pull_request_reviews.csv")? {
                 let number = serde_json::from_str::<Value>(&row.input)
                     .ok()
@@ -115,7 +127,9 @@ impl FakeGithub {
         if let Ok(mut orders) = self.orders.lock() {
             orders.clear();
         }
-        self.data.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.data
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Replies served, in order, to the next requests whose path contains `path_part`.
@@ -146,47 +160,91 @@ impl FakeGithub {
     /// Answers one request.
     pub fn answer(&self, request: &Request) -> Reply {
         if request.header("authorization") != Some(&format!("Bearer {}", self.token)) {
-            return Reply::json(401, r#"{"message":"Bad credentials","documentation_url":"https://docs.github.com/rest"}"#);
+            return Reply::json(
+                401,
+                r#"{"message":"Bad credentials","documentation_url":"https://docs.github.com/rest"}"#,
+            );
         }
         if let Ok(mut faults) = self.faults.lock() {
-            if let Some((_, queue)) = faults.iter_mut().find(|(part, q)| request.path.contains(part.as_str()) && !q.is_empty()) {
+            if let Some((_, queue)) = faults
+                .iter_mut()
+                .find(|(part, q)| request.path.contains(part.as_str()) && !q.is_empty())
+            {
                 if let Some(reply) = queue.pop_front() {
                     return reply;
                 }
             }
         }
         let path = self.local_path(&request.path);
-        let data = self.data.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let data = self
+            .data
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         let reply = match path.as_str() {
-            "user" => Reply::json(200, r#"{"login":"baton-test","id":1,"type":"User"}"#).header("x-oauth-scopes", "repo, read:org"),
-            "__org_repos" => Reply::json(200, format!(r#"[{{"full_name":"{}","archived":false}}]"#, self.repo)),
+            "user" => Reply::json(200, r#"{"login":"baton-test","id":1,"type":"User"}"#)
+                .header("x-oauth-scopes", "repo, read:org"),
+            "__org_repos" => Reply::json(
+                200,
+                format!(r#"[{{"full_name":"{}","archived":false}}]"#, self.repo),
+            ),
             "issues" => {
                 let order = self.order("issues", &data.issues, request, true);
-                self.page(request, &path, order.iter().map(|&i| data.issues[i].json.as_str()).collect())
+                self.page(
+                    request,
+                    &path,
+                    order
+                        .iter()
+                        .map(|&i| data.issues[i].json.as_str())
+                        .collect(),
+                )
             }
             "pulls" => {
                 let order = self.order("pulls", &data.pulls, request, false);
-                self.page(request, &path, order.iter().map(|&i| data.pulls[i].json.as_str()).collect())
+                self.page(
+                    request,
+                    &path,
+                    order.iter().map(|&i| data.pulls[i].json.as_str()).collect(),
+                )
             }
             "issues/events" => {
                 let mut events: Vec<&Record> = data.events.iter().collect();
-                events.sort_by(|a, b| b.id.cmp(&a.id));
-                self.page(request, &path, events.into_iter().map(|r| r.json.as_str()).collect())
+                events.sort_by_key(|r| std::cmp::Reverse(r.id));
+                self.page(
+                    request,
+                    &path,
+                    events.into_iter().map(|r| r.json.as_str()).collect(),
+                )
             }
             other => {
                 let parts: Vec<&str> = other.split('/').collect();
-                let number = |i: usize| parts.get(i).and_then(|n| n.parse::<i64>().ok()).unwrap_or(0);
-                let list = |map: &'_ HashMap<i64, Vec<String>>, n: i64| -> Vec<String> { map.get(&n).cloned().unwrap_or_default() };
+                let number = |i: usize| {
+                    parts
+                        .get(i)
+                        .and_then(|n| n.parse::<i64>().ok())
+                        .unwrap_or(0)
+                };
+                let list = |map: &'_ HashMap<i64, Vec<String>>, n: i64| -> Vec<String> {
+                    map.get(&n).cloned().unwrap_or_default()
+                };
                 let owned = match parts.as_slice() {
                     ["pulls", _, "reviews"] => Some(list(&data.reviews, number(1))),
-                    ["issues", _, "dependencies", "blocked_by"] => Some(list(&data.blocked_by, number(1))),
-                    ["issues", _, "dependencies", "blocking"] => Some(list(&data.blocking, number(1))),
+                    ["issues", _, "dependencies", "blocked_by"] => {
+                        Some(list(&data.blocked_by, number(1)))
+                    }
+                    ["issues", _, "dependencies", "blocking"] => {
+                        Some(list(&data.blocking, number(1)))
+                    }
                     ["issues", _, "sub_issues"] => Some(list(&data.sub_issues, number(1))),
                     _ => None,
                 };
                 match (owned, parts.as_slice()) {
-                    (Some(items), _) => self.page(request, &path, items.iter().map(String::as_str).collect()),
-                    (None, [""]) => Reply::json(200, format!(r#"{{"full_name":"{}","id":{}}}"#, self.repo, self.repo_id)),
+                    (Some(items), _) => {
+                        self.page(request, &path, items.iter().map(String::as_str).collect())
+                    }
+                    (None, [""]) => Reply::json(
+                        200,
+                        format!(r#"{{"full_name":"{}","id":{}}}"#, self.repo, self.repo_id),
+                    ),
                     (None, _) => Reply::json(404, r#"{"message":"Not Found"}"#),
                 }
             }
@@ -207,7 +265,10 @@ impl FakeGithub {
                 return rest.trim_start_matches('/').to_owned();
             }
         }
-        if let Some(org) = path.strip_prefix("orgs/").and_then(|p| p.strip_suffix("/repos")) {
+        if let Some(org) = path
+            .strip_prefix("orgs/")
+            .and_then(|p| p.strip_suffix("/repos"))
+        {
             if self.repo.starts_with(&format!("{org}/")) {
                 return "__org_repos".into();
             }
@@ -219,19 +280,41 @@ impl FakeGithub {
     }
 
     /// The order a list request sees its records in (filtered by `since` for issues).
-    fn order(&self, endpoint: &str, records: &[Record], request: &Request, issues: bool) -> Arc<Vec<usize>> {
-        let since = if issues { request.param("since").and_then(parse_time) } else { None };
+    fn order(
+        &self,
+        endpoint: &str,
+        records: &[Record],
+        request: &Request,
+        issues: bool,
+    ) -> Arc<Vec<usize>> {
+        let since = if issues {
+            request.param("since").and_then(parse_time)
+        } else {
+            None
+        };
         let by_updated = request.param("sort") == Some("updated");
         let desc = request.param("direction").map_or(!issues, |d| d == "desc");
         let key = (format!("{endpoint}:{by_updated}"), since, desc);
         if let Some(order) = self.orders.lock().ok().and_then(|o| o.get(&key).cloned()) {
             return order;
         }
-        let mut order: Vec<usize> = (0..records.len()).filter(|&i| since.is_none_or(|s| records[i].updated >= s)).collect();
+        let mut order: Vec<usize> = (0..records.len())
+            .filter(|&i| since.is_none_or(|s| records[i].updated >= s))
+            .collect();
         order.sort_by(|&a, &b| {
-            let k = |r: &Record| if by_updated { (r.updated, r.id) } else { (r.created, r.id) };
+            let k = |r: &Record| {
+                if by_updated {
+                    (r.updated, r.id)
+                } else {
+                    (r.created, r.id)
+                }
+            };
             let (a, b) = (k(&records[a]), k(&records[b]));
-            if desc { b.cmp(&a) } else { a.cmp(&b) }
+            if desc {
+                b.cmp(&a)
+            } else {
+                a.cmp(&b)
+            }
         });
         let order = Arc::new(order);
         if let Ok(mut orders) = self.orders.lock() {
@@ -242,8 +325,16 @@ impl FakeGithub {
 
     /// One page of `items` with `Link` and `ETag` headers.
     fn page(&self, request: &Request, local: &str, items: Vec<&str>) -> Reply {
-        let per_page: usize = request.param("per_page").and_then(|p| p.parse().ok()).unwrap_or(30).clamp(1, 100);
-        let page: usize = request.param("page").and_then(|p| p.parse().ok()).unwrap_or(1).max(1);
+        let per_page: usize = request
+            .param("per_page")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(30)
+            .clamp(1, 100);
+        let page: usize = request
+            .param("page")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(1)
+            .max(1);
         let start = (page - 1) * per_page;
         let slice: Vec<&str> = items.iter().skip(start).take(per_page).copied().collect();
         let mut body = String::with_capacity(slice.iter().map(|s| s.len() + 1).sum::<usize>() + 2);
@@ -263,12 +354,26 @@ impl FakeGithub {
         let last = items.len().div_ceil(per_page).max(1);
         if page < last {
             let base = self.base.lock().map(|b| b.clone()).unwrap_or_default();
-            let mut query: Vec<(String, String)> = request.query.iter().filter(|(k, _)| k != "page").cloned().collect();
+            let mut query: Vec<(String, String)> = request
+                .query
+                .iter()
+                .filter(|(k, _)| k != "page")
+                .cloned()
+                .collect();
             query.push(("page".into(), (page + 1).to_string()));
-            let encoded: String = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(query).finish();
-            let mut last_query: Vec<(String, String)> = request.query.iter().filter(|(k, _)| k != "page").cloned().collect();
+            let encoded: String = url::form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(query)
+                .finish();
+            let mut last_query: Vec<(String, String)> = request
+                .query
+                .iter()
+                .filter(|(k, _)| k != "page")
+                .cloned()
+                .collect();
             last_query.push(("page".into(), last.to_string()));
-            let last_encoded: String = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(last_query).finish();
+            let last_encoded: String = url::form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(last_query)
+                .finish();
             reply = reply.header(
                 "link",
                 format!(

@@ -29,7 +29,11 @@ impl JiraRecord {
     /// From an issue's JSON (with or without an embedded changelog).
     pub fn from_json(text: &str) -> Option<JiraRecord> {
         let mut issue: Value = serde_json::from_str(text).ok()?;
-        let time = |v: &Value, key: &str| v.pointer(&format!("/fields/{key}")).and_then(Value::as_str).and_then(parse_time);
+        let time = |v: &Value, key: &str| {
+            v.pointer(&format!("/fields/{key}"))
+                .and_then(Value::as_str)
+                .and_then(parse_time)
+        };
         let created = time(&issue, "created")?;
         let updated = time(&issue, "updated").unwrap_or(created);
         let mut histories: Vec<Value> = issue
@@ -39,8 +43,14 @@ impl JiraRecord {
             .unwrap_or_default();
         histories.sort_by_key(|h| {
             (
-                h.get("created").and_then(Value::as_str).and_then(parse_time).unwrap_or(0),
-                h.get("id").and_then(Value::as_str).and_then(|i| i.parse::<i64>().ok()).unwrap_or(0),
+                h.get("created")
+                    .and_then(Value::as_str)
+                    .and_then(parse_time)
+                    .unwrap_or(0),
+                h.get("id")
+                    .and_then(Value::as_str)
+                    .and_then(|i| i.parse::<i64>().ok())
+                    .unwrap_or(0),
             )
         });
         if let Some(object) = issue.as_object_mut() {
@@ -106,17 +116,29 @@ impl FakeJira {
         {
             let mut data = fake.data();
             let read = |name: &str| super::devlake::read(&dir.join("jira/devlake").join(name));
-            for file in ["_raw_jira_api_issues.csv", "_raw_jira_api_issue_relationships.csv"] {
-                data.issues.extend(read(file)?.iter().filter_map(|r| JiraRecord::from_json(&r.data)));
+            for file in [
+                "_raw_jira_api_issues.csv",
+                "_raw_jira_api_issue_relationships.csv",
+            ] {
+                data.issues.extend(
+                    read(file)?
+                        .iter()
+                        .filter_map(|r| JiraRecord::from_json(&r.data)),
+                );
             }
-            data.statuses = read("_raw_jira_api_status.csv")?.into_iter().map(|r| r.data).collect();
+            data.statuses = read("_raw_jira_api_status.csv")?
+                .into_iter()
+                .map(|r| r.data)
+                .collect();
         }
         Ok(fake)
     }
 
     /// The data, to change between polls.
     pub fn data(&self) -> MutexGuard<'_, JiraData> {
-        self.data.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.data
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Replies served, in order, to the next requests whose path contains `path_part`.
@@ -135,12 +157,21 @@ impl FakeJira {
 
     /// Answers one request.
     pub fn answer(&self, request: &Request) -> Reply {
-        let expected = format!("Basic {}", base64(format!("{}:{}", self.email, self.token).as_bytes()));
+        let expected = format!(
+            "Basic {}",
+            base64(format!("{}:{}", self.email, self.token).as_bytes())
+        );
         if request.header("authorization") != Some(expected.as_str()) {
-            return Reply::json(401, r#"{"errorMessages":["You are not authenticated. Authentication required to perform this operation."]}"#);
+            return Reply::json(
+                401,
+                r#"{"errorMessages":["You are not authenticated. Authentication required to perform this operation."]}"#,
+            );
         }
         if let Ok(mut faults) = self.faults.lock() {
-            if let Some((_, queue)) = faults.iter_mut().find(|(part, q)| request.path.contains(part.as_str()) && !q.is_empty()) {
+            if let Some((_, queue)) = faults
+                .iter_mut()
+                .find(|(part, q)| request.path.contains(part.as_str()) && !q.is_empty())
+            {
                 if let Some(reply) = queue.pop_front() {
                     return reply;
                 }
@@ -149,19 +180,32 @@ impl FakeJira {
         let data = self.data().clone();
         let path = request.path.trim_start_matches('/');
         match path {
-            "rest/api/3/myself" => Reply::json(200, json!({"displayName": "Baton Test", "timeZone": self.time_zone}).to_string()),
+            "rest/api/3/myself" => Reply::json(
+                200,
+                json!({"displayName": "Baton Test", "timeZone": self.time_zone}).to_string(),
+            ),
             "rest/api/3/status" => Reply::json(200, format!("[{}]", data.statuses.join(","))),
             "rest/api/3/search/jql" => self.search(request, &data),
-            "rest/api/3/search" => Reply::json(410, r#"{"errorMessages":["The requested API has been removed. Please migrate to the /rest/api/3/search/jql API."]}"#),
+            "rest/api/3/search" => Reply::json(
+                410,
+                r#"{"errorMessages":["The requested API has been removed. Please migrate to the /rest/api/3/search/jql API."]}"#,
+            ),
             _ => {
                 if let Some(project) = path.strip_prefix("rest/api/3/project/") {
-                    return if data.issues.iter().any(|i| i.key.starts_with(&format!("{project}-"))) {
+                    return if data
+                        .issues
+                        .iter()
+                        .any(|i| i.key.starts_with(&format!("{project}-")))
+                    {
                         Reply::json(200, json!({"key": project}).to_string())
                     } else {
                         Reply::json(404, json!({"errorMessages": [format!("No project could be found with key '{project}'.")]}).to_string())
                     };
                 }
-                if let Some(key) = path.strip_prefix("rest/api/3/issue/").and_then(|p| p.strip_suffix("/changelog")) {
+                if let Some(key) = path
+                    .strip_prefix("rest/api/3/issue/")
+                    .and_then(|p| p.strip_suffix("/changelog"))
+                {
                     return self.changelog(request, &data, key);
                 }
                 Reply::json(404, r#"{"errorMessages":["Not found"]}"#)
@@ -177,15 +221,29 @@ impl FakeJira {
             .issues
             .iter()
             .filter(|r| since.is_none_or(|s| r.updated >= s))
-            .filter(|r| projects.is_empty() || projects.iter().any(|p| r.key.starts_with(&format!("{p}-"))))
+            .filter(|r| {
+                projects.is_empty() || projects.iter().any(|p| r.key.starts_with(&format!("{p}-")))
+            })
             .collect();
         chosen.sort_by(|a, b| (a.created, &a.key).cmp(&(b.created, &b.key)));
-        let max: usize = request.param("maxResults").and_then(|m| m.parse().ok()).unwrap_or(50).clamp(1, 100);
+        let max: usize = request
+            .param("maxResults")
+            .and_then(|m| m.parse().ok())
+            .unwrap_or(50)
+            .clamp(1, 100);
         let start = match request.param("nextPageToken") {
             None => 0,
-            Some(token) => match token.strip_prefix("tok-").and_then(|t| t.parse::<usize>().ok()) {
+            Some(token) => match token
+                .strip_prefix("tok-")
+                .and_then(|t| t.parse::<usize>().ok())
+            {
                 Some(offset) => offset,
-                None => return Reply::json(400, r#"{"errorMessages":["The provided next page token is invalid or expired."]}"#),
+                None => {
+                    return Reply::json(
+                        400,
+                        r#"{"errorMessages":["The provided next page token is invalid or expired."]}"#,
+                    )
+                }
             },
         };
         let page: Vec<Value> = chosen
@@ -194,7 +252,13 @@ impl FakeJira {
             .take(max)
             .map(|r| {
                 let mut issue = r.issue.clone();
-                let embedded: Vec<Value> = r.histories.iter().rev().take(data.embed_limit).cloned().collect();
+                let embedded: Vec<Value> = r
+                    .histories
+                    .iter()
+                    .rev()
+                    .take(data.embed_limit)
+                    .cloned()
+                    .collect();
                 issue["changelog"] = json!({
                     "startAt": 0,
                     "maxResults": embedded.len(),
@@ -214,16 +278,28 @@ impl FakeJira {
 
     fn changelog(&self, request: &Request, data: &JiraData, key: &str) -> Reply {
         let Some(record) = data.issues.iter().find(|r| r.key == key) else {
-            return Reply::json(404, r#"{"errorMessages":["Issue does not exist or you do not have permission to see it."]}"#);
+            return Reply::json(
+                404,
+                r#"{"errorMessages":["Issue does not exist or you do not have permission to see it."]}"#,
+            );
         };
-        let start: usize = request.param("startAt").and_then(|s| s.parse().ok()).unwrap_or(0);
+        let start: usize = request
+            .param("startAt")
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
         let max: usize = request
             .param("maxResults")
             .and_then(|m| m.parse().ok())
             .unwrap_or(100)
             .min(data.changelog_page)
             .max(1);
-        let values: Vec<Value> = record.histories.iter().skip(start).take(max).cloned().collect();
+        let values: Vec<Value> = record
+            .histories
+            .iter()
+            .skip(start)
+            .take(max)
+            .cloned()
+            .collect();
         let is_last = start + values.len() >= record.histories.len();
         Reply::json(
             200,
@@ -238,15 +314,22 @@ fn jql_since(jql: &str, zone: &str) -> Option<i64> {
     let text = jql.get(at..at + 16)?;
     let naive = NaiveDateTime::parse_from_str(text, "%Y/%m/%d %H:%M").ok()?;
     let tz: chrono_tz::Tz = zone.parse().ok()?;
-    tz.from_local_datetime(&naive).earliest().map(|t| t.timestamp_millis())
+    tz.from_local_datetime(&naive)
+        .earliest()
+        .map(|t| t.timestamp_millis())
 }
 
 /// The keys of `project in ("A", "B")`.
 fn jql_projects(jql: &str) -> Vec<String> {
-    let Some(at) = jql.find("project in (") else { return Vec::new() };
+    let Some(at) = jql.find("project in (") else {
+        return Vec::new();
+    };
     let rest = &jql[at + "project in (".len()..];
     let list = rest.split(')').next().unwrap_or("");
-    list.split(',').map(|p| p.trim().trim_matches('"').to_owned()).filter(|p| !p.is_empty()).collect()
+    list.split(',')
+        .map(|p| p.trim().trim_matches('"').to_owned())
+        .filter(|p| !p.is_empty())
+        .collect()
 }
 
 /// Standard base64 (for the Basic credentials the fake expects).
@@ -254,7 +337,11 @@ pub fn base64(bytes: &[u8]) -> String {
     const TABLE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -279,8 +366,14 @@ mod tests {
 
     #[test]
     fn jql_bounds_are_read_in_the_users_zone() {
-        let since = jql_since("project in (\"EE\") AND updated >= '2021/03/28 16:06' ORDER BY created ASC", "Asia/Shanghai");
+        let since = jql_since(
+            "project in (\"EE\") AND updated >= '2021/03/28 16:06' ORDER BY created ASC",
+            "Asia/Shanghai",
+        );
         assert_eq!(since, Some(1_616_918_760_000));
-        assert_eq!(jql_projects("project in (\"EE\", \"K5\") AND x"), vec!["EE", "K5"]);
+        assert_eq!(
+            jql_projects("project in (\"EE\", \"K5\") AND x"),
+            vec!["EE", "K5"]
+        );
     }
 }

@@ -33,7 +33,10 @@ impl Request {
 
     /// A query parameter's value.
     pub fn param(&self, name: &str) -> Option<&str> {
-        self.query.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.query
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -64,7 +67,10 @@ impl Reply {
     pub fn json(status: u16, body: impl Into<Vec<u8>>) -> Reply {
         Reply {
             status,
-            headers: vec![("content-type".into(), "application/json; charset=utf-8".into())],
+            headers: vec![(
+                "content-type".into(),
+                "application/json; charset=utf-8".into(),
+            )],
             body: body.into(),
             mode: BodyMode::Whole,
         }
@@ -186,7 +192,9 @@ async fn serve(mut stream: TcpStream, handler: Handler, log: Arc<Mutex<Vec<Reque
         };
         let head = String::from_utf8_lossy(&buffer[..head_end]).into_owned();
         let mut consumed = head_end + 4;
-        let Some(request) = parse_head(&head) else { return };
+        let Some(request) = parse_head(&head) else {
+            return;
+        };
         let length: usize = request
             .header("content-length")
             .and_then(|v| v.trim().parse().ok())

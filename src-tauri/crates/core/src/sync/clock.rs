@@ -90,7 +90,11 @@ mod tests {
     async fn the_fake_clock_moves_only_when_asked() {
         let clock = FakeClock::new(1_000);
         clock.sleep(Duration::from_secs(60)).await;
-        assert_eq!(clock.now_ms(), 61_000, "a sleep moves the fake time by its length");
+        assert_eq!(
+            clock.now_ms(),
+            61_000,
+            "a sleep moves the fake time by its length"
+        );
         assert_eq!(clock.sleeps(), vec![Duration::from_secs(60)]);
     }
 }

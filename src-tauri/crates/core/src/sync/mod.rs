@@ -118,7 +118,10 @@ pub fn auth_for(source: &Source, secrets: &dyn SecretStore) -> Result<Auth, Sync
     Ok(match source.kind {
         SourceKind::Jira => {
             let scope = connectors::jira::JiraScope::parse(&source.scope)?;
-            Auth::Basic { user: scope.email, token }
+            Auth::Basic {
+                user: scope.email,
+                token,
+            }
         }
         _ => Auth::Bearer(token),
     })
@@ -128,7 +131,11 @@ pub fn auth_for(source: &Source, secrets: &dyn SecretStore) -> Result<Auth, Sync
 /// in the report (and recorded), not as an `Err`: `Err` is only for a source that does not
 /// exist or a workspace that cannot record the run at all.
 #[tracing::instrument(skip_all, fields(source = %source_id))]
-pub async fn run_source(ctx: &SyncContext, source_id: &str, cancel: CancellationToken) -> Result<RunReport, SyncError> {
+pub async fn run_source(
+    ctx: &SyncContext,
+    source_id: &str,
+    cancel: CancellationToken,
+) -> Result<RunReport, SyncError> {
     let ws = &ctx.ws;
     let source = repo::sources::get(ws.pool(), source_id)
         .await?
@@ -136,7 +143,10 @@ pub async fn run_source(ctx: &SyncContext, source_id: &str, cancel: Cancellation
     let started_at = ctx.clock.now_ms();
     let interrupted = repo::sync_runs::close_interrupted(ws.pool(), &source.id, started_at).await?;
     if interrupted > 0 {
-        tracing::warn!(interrupted, "earlier runs were interrupted; resuming from their last page");
+        tracing::warn!(
+            interrupted,
+            "earlier runs were interrupted; resuming from their last page"
+        );
     }
     let run_id = new_id("run", started_at);
     let mut row = SyncRun {
@@ -156,17 +166,37 @@ pub async fn run_source(ctx: &SyncContext, source_id: &str, cancel: Cancellation
     };
     repo::sync_runs::upsert(ws.pool(), &row).await?;
     ws.mark_changed();
-    let emitter = Arc::new(ProgressEmitter::new(ctx.progress.clone(), ctx.clock.clone(), &source.id, &run_id));
+    let emitter = Arc::new(ProgressEmitter::new(
+        ctx.progress.clone(),
+        ctx.clock.clone(),
+        &source.id,
+        &run_id,
+    ));
     emitter.started();
     tracing::info!(run = %run_id, name = %source.name, "sync started");
 
     let mut figures = RunFigures::default();
-    let outcome = walk_source(ctx, &source, &run_id, started_at, &emitter, cancel, &mut figures).await;
+    let outcome = walk_source(
+        ctx,
+        &source,
+        &run_id,
+        started_at,
+        &emitter,
+        cancel,
+        &mut figures,
+    )
+    .await;
 
     let (status, error) = match &outcome {
         Ok(()) => (RunStatus::Succeeded, None),
-        Err(SyncError::Canceled) => (RunStatus::Canceled, Some(("canceled".to_owned(), "the sync was canceled".to_owned()))),
-        Err(err) => (RunStatus::Failed, Some((err.code().to_owned(), err.to_string()))),
+        Err(SyncError::Canceled) => (
+            RunStatus::Canceled,
+            Some(("canceled".to_owned(), "the sync was canceled".to_owned())),
+        ),
+        Err(err) => (
+            RunStatus::Failed,
+            Some((err.code().to_owned(), err.to_string())),
+        ),
     };
     row.ended_at = Some(ctx.clock.now_ms());
     row.status = status.as_str().into();
@@ -181,11 +211,24 @@ pub async fn run_source(ctx: &SyncContext, source_id: &str, cancel: Cancellation
     repo::sync_runs::upsert(ws.pool(), &row).await?;
     ws.mark_changed();
     match &error {
-        None => tracing::info!(run = %run_id, pages = figures.pages, items = figures.items, "sync succeeded"),
-        Some((code, message)) => tracing::warn!(run = %run_id, %code, %message, "sync did not succeed"),
+        None => {
+            tracing::info!(run = %run_id, pages = figures.pages, items = figures.items, "sync succeeded")
+        }
+        Some((code, message)) => {
+            tracing::warn!(run = %run_id, %code, %message, "sync did not succeed")
+        }
     }
-    emitter.finished(status, &figures, error.as_ref().map(|(c, m)| (c.as_str(), m.clone())));
-    Ok(RunReport { run_id, status, figures, error })
+    emitter.finished(
+        status,
+        &figures,
+        error.as_ref().map(|(c, m)| (c.as_str(), m.clone())),
+    );
+    Ok(RunReport {
+        run_id,
+        status,
+        figures,
+        error,
+    })
 }
 
 async fn walk_source(
@@ -198,17 +241,36 @@ async fn walk_source(
     figures: &mut RunFigures,
 ) -> Result<(), SyncError> {
     if source.synthetic {
-        return Err(SyncError::Config(format!("{} is generated demo data and is never synced", source.name)));
+        return Err(SyncError::Config(format!(
+            "{} is generated demo data and is never synced",
+            source.name
+        )));
     }
     let style = match source.kind {
         SourceKind::Github => RateLimitStyle::Github,
         SourceKind::Jira => RateLimitStyle::Jira,
-        other => return Err(SyncError::Config(format!("{other} sources cannot be synced by this version of Baton"))),
+        other => {
+            return Err(SyncError::Config(format!(
+                "{other} sources cannot be synced by this version of Baton"
+            )))
+        }
     };
     let auth = auth_for(source, ctx.secrets.as_ref())?;
     let observer_emitter = emitter.clone();
-    let http = Http::new(auth, ctx.options.http.clone(), style, ctx.clock.clone(), cancel)?.with_observer(Arc::new(move |notice| {
-        observer_emitter.waiting(notice.rate_limit, notice.duration.as_secs_f64(), notice.until_ms, &notice.reason);
+    let http = Http::new(
+        auth,
+        ctx.options.http.clone(),
+        style,
+        ctx.clock.clone(),
+        cancel,
+    )?
+    .with_observer(Arc::new(move |notice| {
+        observer_emitter.waiting(
+            notice.rate_limit,
+            notice.duration.as_secs_f64(),
+            notice.until_ms,
+            &notice.reason,
+        );
     }));
     let mut run = Run {
         ws: &ctx.ws,

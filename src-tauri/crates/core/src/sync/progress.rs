@@ -52,10 +52,7 @@ impl RunStatus {
 pub enum SyncProgress {
     /// A run began.
     #[serde(rename_all = "camelCase")]
-    Started {
-        source_id: String,
-        run_id: String,
-    },
+    Started { source_id: String, run_id: String },
     /// Pages were written.
     #[serde(rename_all = "camelCase")]
     Progress {
@@ -109,7 +106,12 @@ pub struct ProgressEmitter {
 
 impl ProgressEmitter {
     /// An emitter for one run.
-    pub fn new(sink: ProgressSink, clock: Arc<dyn Clock>, source_id: &str, run_id: &str) -> ProgressEmitter {
+    pub fn new(
+        sink: ProgressSink,
+        clock: Arc<dyn Clock>,
+        source_id: &str,
+        run_id: &str,
+    ) -> ProgressEmitter {
         ProgressEmitter {
             sink,
             clock,
@@ -196,6 +198,9 @@ mod tests {
         emitter.page("issues", &figures);
         emitter.finished(RunStatus::Succeeded, &figures, None);
         let count = seen.lock().map(|s| s.len()).unwrap_or(0);
-        assert_eq!(count, 3, "ten pages in one instant make one event; the end always shows");
+        assert_eq!(
+            count, 3,
+            "ten pages in one instant make one event; the end always shows"
+        );
     }
 }

@@ -142,7 +142,13 @@ impl Rules {
 mod tests {
     use super::*;
 
-    fn rule(signal: &str, pattern: &str, provenance: Provenance, agent: &str, confidence: f64) -> ProvenanceRule {
+    fn rule(
+        signal: &str,
+        pattern: &str,
+        provenance: Provenance,
+        agent: &str,
+        confidence: f64,
+    ) -> ProvenanceRule {
         ProvenanceRule {
             id: pattern.into(),
             signal: signal.into(),
@@ -161,7 +167,10 @@ mod tests {
         assert!(glob_match("acme/pay*", "acme/payments"));
         assert!(!glob_match("acme/pay*", "acme/platform"));
         assert!(glob_match("*claude*", "Claude <noreply@anthropic.com>"));
-        assert!(!glob_match("ai-generated", "not-ai-generated"), "no implicit wildcards");
+        assert!(
+            !glob_match("ai-generated", "not-ai-generated"),
+            "no implicit wildcards"
+        );
     }
 
     #[test]
@@ -170,8 +179,20 @@ mod tests {
             team: vec![],
             provenance: vec![
                 rule("bot_login", "*[bot]", Provenance::Automation, "bot", 0.6),
-                rule("bot_login", "claude*[bot]", Provenance::AiAgent, "Claude", 0.95),
-                rule("co_author", "*copilot*", Provenance::AiAgent, "Copilot", 0.8),
+                rule(
+                    "bot_login",
+                    "claude*[bot]",
+                    Provenance::AiAgent,
+                    "Claude",
+                    0.95,
+                ),
+                rule(
+                    "co_author",
+                    "*copilot*",
+                    Provenance::AiAgent,
+                    "Copilot",
+                    0.8,
+                ),
                 rule("label", "ai-generated", Provenance::AiAgent, "any", 0.7),
             ],
         };
@@ -182,14 +203,24 @@ mod tests {
             body: None,
             labels: &labels,
         });
-        assert_eq!(verdict.agent.as_deref(), Some("Claude"), "the specific bot rule beats the generic one");
+        assert_eq!(
+            verdict.agent.as_deref(),
+            Some("Claude"),
+            "the specific bot rule beats the generic one"
+        );
         let verdict = rules.provenance(&ProvenanceFacts {
             author: Some("ann"),
             author_is_bot: false,
-            body: Some("Fix\n\nCo-authored-by: Copilot <175728472+Copilot@users.noreply.github.com>"),
+            body: Some(
+                "Fix\n\nCo-authored-by: Copilot <175728472+Copilot@users.noreply.github.com>",
+            ),
             labels: &labels,
         });
-        assert_eq!(verdict.provenance, Provenance::AiAgent, "a co-author trailer marks agent work");
+        assert_eq!(
+            verdict.provenance,
+            Provenance::AiAgent,
+            "a co-author trailer marks agent work"
+        );
         assert!((verdict.confidence - 0.8).abs() < 1e-9);
         let verdict = rules.provenance(&ProvenanceFacts {
             author: Some("ann"),

@@ -44,7 +44,9 @@ pub struct Pollers {
 
 impl std::fmt::Debug for Pollers {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Pollers").field("running", &self.running()).finish_non_exhaustive()
+        f.debug_struct("Pollers")
+            .field("running", &self.running())
+            .finish_non_exhaustive()
     }
 }
 
@@ -71,18 +73,22 @@ impl Pollers {
             .filter(|s| s.enabled && !s.synthetic && syncable(s.kind))
             .map(|s| s.id.clone())
             .collect();
-        let mut tasks = self.tasks.lock().map_err(|_| SyncError::Config("poller lock poisoned".into()))?;
+        let mut tasks = self
+            .tasks
+            .lock()
+            .map_err(|_| SyncError::Config("poller lock poisoned".into()))?;
         tasks.retain(|id, poller| {
-            let keep = wanted.contains(id) || poller.current.lock().map(|c| c.is_some()).unwrap_or(false);
+            let keep =
+                wanted.contains(id) || poller.current.lock().map(|c| c.is_some()).unwrap_or(false);
             if !keep {
                 poller.stop.cancel();
             }
             keep && !poller.task.is_finished()
         });
         for id in wanted {
-            if !tasks.contains_key(&id) {
-                let poller = self.spawn(&id, true);
-                tasks.insert(id, poller);
+            if let std::collections::hash_map::Entry::Vacant(slot) = tasks.entry(id) {
+                let poller = self.spawn(slot.key(), true);
+                slot.insert(poller);
             }
         }
         Ok(())
@@ -92,12 +98,18 @@ impl Pollers {
         let (commands, mut inbox) = mpsc::unbounded_channel();
         let current: Arc<Mutex<Option<CancellationToken>>> = Arc::default();
         let stop = self.stop.child_token();
-        let (ctx, id, task_current, task_stop) = (self.ctx.clone(), source_id.to_owned(), current.clone(), stop.clone());
+        let (ctx, id, task_current, task_stop) = (
+            self.ctx.clone(),
+            source_id.to_owned(),
+            current.clone(),
+            stop.clone(),
+        );
         let task = tokio::spawn(async move {
             let mut wait = FIRST_SYNC_DELAY;
             loop {
                 let interval = match repo::sources::get(ctx.ws.pool(), &id).await {
-                    Ok(Some(source)) => (scheduled && source.enabled).then(|| Duration::from_secs(source.poll_interval_s.max(60) as u64)),
+                    Ok(Some(source)) => (scheduled && source.enabled)
+                        .then(|| Duration::from_secs(source.poll_interval_s.max(60) as u64)),
                     Ok(None) => return,
                     Err(err) => {
                         tracing::warn!(source = %id, %err, "cannot read the source; poller stops");
@@ -128,7 +140,12 @@ impl Pollers {
                 wait = interval.unwrap_or(Duration::from_secs(600));
             }
         });
-        Poller { commands, current, stop, task }
+        Poller {
+            commands,
+            current,
+            stop,
+            task,
+        }
     }
 
     /// Syncs a source now (once, even when it is disabled); a run already going satisfies it.
@@ -137,9 +154,15 @@ impl Pollers {
             .await?
             .ok_or_else(|| SyncError::Config(format!("there is no source {source_id}")))?;
         if source.synthetic || !syncable(source.kind) {
-            return Err(SyncError::Config(format!("{} cannot be synced", source.name)));
+            return Err(SyncError::Config(format!(
+                "{} cannot be synced",
+                source.name
+            )));
         }
-        let mut tasks = self.tasks.lock().map_err(|_| SyncError::Config("poller lock poisoned".into()))?;
+        let mut tasks = self
+            .tasks
+            .lock()
+            .map_err(|_| SyncError::Config("poller lock poisoned".into()))?;
         if tasks.get(source_id).is_none_or(|p| p.task.is_finished()) {
             let poller = self.spawn(source_id, source.enabled);
             tasks.insert(source_id.to_owned(), poller);
@@ -152,9 +175,15 @@ impl Pollers {
 
     /// Cancels the run in progress of a source; false when none runs.
     pub fn cancel(&self, source_id: &str) -> bool {
-        let Ok(tasks) = self.tasks.lock() else { return false };
-        let Some(poller) = tasks.get(source_id) else { return false };
-        let Ok(current) = poller.current.lock() else { return false };
+        let Ok(tasks) = self.tasks.lock() else {
+            return false;
+        };
+        let Some(poller) = tasks.get(source_id) else {
+            return false;
+        };
+        let Ok(current) = poller.current.lock() else {
+            return false;
+        };
         match current.as_ref() {
             Some(token) => {
                 token.cancel();
@@ -166,7 +195,9 @@ impl Pollers {
 
     /// Ids of the sources with a sync in progress.
     pub fn running(&self) -> Vec<String> {
-        let Ok(tasks) = self.tasks.lock() else { return Vec::new() };
+        let Ok(tasks) = self.tasks.lock() else {
+            return Vec::new();
+        };
         tasks
             .iter()
             .filter(|(_, p)| p.current.lock().map(|c| c.is_some()).unwrap_or(false))

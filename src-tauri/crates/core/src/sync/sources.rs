@@ -42,17 +42,33 @@ impl SourceSpec {
         let base_url = match self.kind {
             SourceKind::Github => {
                 GithubScope::parse(&self.scope)?;
-                let base = if self.base_url.trim().is_empty() { github::DEFAULT_API } else { self.base_url.trim() };
-                github::api_root(base)?.to_string().trim_end_matches('/').to_owned()
+                let base = if self.base_url.trim().is_empty() {
+                    github::DEFAULT_API
+                } else {
+                    self.base_url.trim()
+                };
+                github::api_root(base)?
+                    .to_string()
+                    .trim_end_matches('/')
+                    .to_owned()
             }
             SourceKind::Jira => {
                 JiraScope::parse(&self.scope)?;
                 if self.base_url.trim().is_empty() {
-                    return Err(SyncError::Config("a Jira source needs its site URL (https://YOUR-SITE.atlassian.net)".into()));
+                    return Err(SyncError::Config(
+                        "a Jira source needs its site URL (https://YOUR-SITE.atlassian.net)".into(),
+                    ));
                 }
-                jira::site_root(&self.base_url)?.to_string().trim_end_matches('/').to_owned()
+                jira::site_root(&self.base_url)?
+                    .to_string()
+                    .trim_end_matches('/')
+                    .to_owned()
             }
-            other => return Err(SyncError::Config(format!("{other} sources cannot be added in this version"))),
+            other => {
+                return Err(SyncError::Config(format!(
+                    "{other} sources cannot be added in this version"
+                )))
+            }
         };
         if self.poll_interval_s < 60 {
             return Err(SyncError::Config("poll at most once a minute".into()));
@@ -66,13 +82,26 @@ impl SourceSpec {
 }
 
 /// Adds a source and stores its token.
-pub async fn add(ws: &Workspace, secrets: &dyn SecretStore, spec: &SourceSpec, token: &Secret, now: i64) -> Result<Source, SyncError> {
+pub async fn add(
+    ws: &Workspace,
+    secrets: &dyn SecretStore,
+    spec: &SourceSpec,
+    token: &Secret,
+    now: i64,
+) -> Result<Source, SyncError> {
     let spec = spec.validate()?;
     if token.is_empty() {
         return Err(SyncError::Config("a source needs a token".into()));
     }
-    if repo::sources::list(ws.pool()).await?.iter().any(|s| s.name == spec.name) {
-        return Err(SyncError::Config(format!("a source named {:?} already exists", spec.name)));
+    if repo::sources::list(ws.pool())
+        .await?
+        .iter()
+        .any(|s| s.name == spec.name)
+    {
+        return Err(SyncError::Config(format!(
+            "a source named {:?} already exists",
+            spec.name
+        )));
     }
     let id = new_id("src", now);
     let reference = reference_for(&id);
@@ -96,16 +125,34 @@ pub async fn add(ws: &Workspace, secrets: &dyn SecretStore, spec: &SourceSpec, t
 }
 
 /// Changes a source's settings; a new token (when given) replaces the stored one.
-pub async fn edit(ws: &Workspace, secrets: &dyn SecretStore, id: &str, spec: &SourceSpec, token: Option<&Secret>) -> Result<Source, SyncError> {
+pub async fn edit(
+    ws: &Workspace,
+    secrets: &dyn SecretStore,
+    id: &str,
+    spec: &SourceSpec,
+    token: Option<&Secret>,
+) -> Result<Source, SyncError> {
     let spec = spec.validate()?;
     let existing = get(ws, id).await?;
     if existing.kind != spec.kind {
-        return Err(SyncError::Config("a source's kind cannot change; add a new source instead".into()));
+        return Err(SyncError::Config(
+            "a source's kind cannot change; add a new source instead".into(),
+        ));
     }
-    if repo::sources::list(ws.pool()).await?.iter().any(|s| s.name == spec.name && s.id != id) {
-        return Err(SyncError::Config(format!("a source named {:?} already exists", spec.name)));
+    if repo::sources::list(ws.pool())
+        .await?
+        .iter()
+        .any(|s| s.name == spec.name && s.id != id)
+    {
+        return Err(SyncError::Config(format!(
+            "a source named {:?} already exists",
+            spec.name
+        )));
     }
-    let reference = existing.secret_ref.clone().unwrap_or_else(|| reference_for(id));
+    let reference = existing
+        .secret_ref
+        .clone()
+        .unwrap_or_else(|| reference_for(id));
     if let Some(token) = token.filter(|t| !t.is_empty()) {
         secrets.set(&reference, token)?;
     }
@@ -163,7 +210,12 @@ pub async fn find(ws: &Workspace, name_or_id: &str) -> Result<Source, SyncError>
 /// Tries a spec and token against the source without writing anything: a sentence naming the
 /// account on success, a coded error (bad token, missing scope, no access, wrong URL, offline)
 /// otherwise.
-pub async fn test_connection(spec: &SourceSpec, token: &Secret, options: &SyncOptions, clock: Arc<dyn Clock>) -> Result<String, SyncError> {
+pub async fn test_connection(
+    spec: &SourceSpec,
+    token: &Secret,
+    options: &SyncOptions,
+    clock: Arc<dyn Clock>,
+) -> Result<String, SyncError> {
     let spec = spec.validate()?;
     // A connection test should answer quickly: fewer retries and no long rate-limit waits.
     let mut http_options = options.http.clone();
@@ -172,15 +224,32 @@ pub async fn test_connection(spec: &SourceSpec, token: &Secret, options: &SyncOp
     match spec.kind {
         SourceKind::Github => {
             let scope = GithubScope::parse(&spec.scope)?;
-            let http = Http::new(Auth::Bearer(token.clone()), http_options, RateLimitStyle::Github, clock, CancellationToken::new())?;
+            let http = Http::new(
+                Auth::Bearer(token.clone()),
+                http_options,
+                RateLimitStyle::Github,
+                clock,
+                CancellationToken::new(),
+            )?;
             github::test_connection(&http, &spec.base_url, &scope).await
         }
         SourceKind::Jira => {
             let scope = JiraScope::parse(&spec.scope)?;
-            let auth = Auth::Basic { user: scope.email.clone(), token: token.clone() };
-            let http = Http::new(auth, http_options, RateLimitStyle::Jira, clock, CancellationToken::new())?;
+            let auth = Auth::Basic {
+                user: scope.email.clone(),
+                token: token.clone(),
+            };
+            let http = Http::new(
+                auth,
+                http_options,
+                RateLimitStyle::Jira,
+                clock,
+                CancellationToken::new(),
+            )?;
             jira::test_connection(&http, &spec.base_url, &scope).await
         }
-        other => Err(SyncError::Config(format!("{other} sources cannot be tested in this version"))),
+        other => Err(SyncError::Config(format!(
+            "{other} sources cannot be tested in this version"
+        ))),
     }
 }

@@ -131,7 +131,8 @@ pub async fn commit_page(
         repo::identities::insert_missing(&mut tx, &identities).await?;
     }
     let person = |id: &Option<String>| -> Option<String> {
-        id.as_ref().map(|id| rename.get(id).cloned().unwrap_or_else(|| id.clone()))
+        id.as_ref()
+            .map(|id| rename.get(id).cloned().unwrap_or_else(|| id.clone()))
     };
 
     repo::workflow_maps::upsert_many(&mut tx, &page.workflow_maps).await?;
@@ -162,7 +163,10 @@ pub async fn commit_page(
         HashSet::new()
     } else {
         let json = serde_json::to_string(&elsewhere).unwrap_or_else(|_| "[]".into());
-        repo::items::existing(&mut *tx, &json).await?.into_iter().collect()
+        repo::items::existing(&mut *tx, &json)
+            .await?
+            .into_iter()
+            .collect()
     };
     let transitions: Vec<Transition> = page
         .transitions

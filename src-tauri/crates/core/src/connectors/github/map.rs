@@ -171,13 +171,22 @@ fn item(page: &mut PageWrite, ctx: &mut MapCtx<'_>, c: Common<'_>) -> Option<Wor
         priority: None,
         created_at: created,
         started_at: c.started_at,
-        done_at: if done { c.closed_at.and_then(parse_time) } else { None },
+        done_at: if done {
+            c.closed_at.and_then(parse_time)
+        } else {
+            None
+        },
         updated_at: updated,
     })
 }
 
 /// Maps an issue (not a pull request) to an item.
-pub fn map_issue(page: &mut PageWrite, ctx: &mut MapCtx<'_>, issue: &Issue, repo: &str) -> Option<WorkItem> {
+pub fn map_issue(
+    page: &mut PageWrite,
+    ctx: &mut MapCtx<'_>,
+    issue: &Issue,
+    repo: &str,
+) -> Option<WorkItem> {
     let key = key_for(&issue.html_url, repo, issue.number);
     item(
         page,
@@ -185,7 +194,10 @@ pub fn map_issue(page: &mut PageWrite, ctx: &mut MapCtx<'_>, issue: &Issue, repo
         Common {
             key,
             id: issue.id,
-            kind: kind_for(&issue.labels, issue.issue_type.as_ref().map(|t| t.name.as_str())),
+            kind: kind_for(
+                &issue.labels,
+                issue.issue_type.as_ref().map(|t| t.name.as_str()),
+            ),
             title: &issue.title,
             raw_state: issue_state(issue),
             html_url: &issue.html_url,
@@ -202,7 +214,12 @@ pub fn map_issue(page: &mut PageWrite, ctx: &mut MapCtx<'_>, issue: &Issue, repo
 }
 
 /// Maps a pull request to an item, and its closing keywords to `implements` links.
-pub fn map_pull(page: &mut PageWrite, ctx: &mut MapCtx<'_>, pull: &Pull, repo: &str) -> Option<WorkItem> {
+pub fn map_pull(
+    page: &mut PageWrite,
+    ctx: &mut MapCtx<'_>,
+    pull: &Pull,
+    repo: &str,
+) -> Option<WorkItem> {
     let key = key_for(&pull.html_url, repo, pull.number);
     let item = item(
         page,
@@ -239,7 +256,12 @@ pub fn map_pull(page: &mut PageWrite, ctx: &mut MapCtx<'_>, pull: &Pull, repo: &
 }
 
 /// A review as a transition of kind `review`; pending reviews (not submitted) are skipped.
-pub fn map_review(page: &mut PageWrite, source_id: &str, item_id: &str, review: &Review) -> Option<Transition> {
+pub fn map_review(
+    page: &mut PageWrite,
+    source_id: &str,
+    item_id: &str,
+    review: &Review,
+) -> Option<Transition> {
     let at = parse_time(review.submitted_at.as_deref()?)?;
     let verdict = review.state.to_lowercase();
     if verdict == "pending" || verdict.is_empty() {
@@ -258,7 +280,12 @@ pub fn map_review(page: &mut PageWrite, source_id: &str, item_id: &str, review: 
 
 /// Maps a page of issue events to transitions. A pull request's `closed` event that comes with
 /// a `merged` event at the same instant is not a separate state change.
-pub fn map_events(page: &mut PageWrite, source_id: &str, events: &[Event], repo: &str) -> Vec<Transition> {
+pub fn map_events(
+    page: &mut PageWrite,
+    source_id: &str,
+    events: &[Event],
+    repo: &str,
+) -> Vec<Transition> {
     let merged: std::collections::HashSet<(i64, &str)> = events
         .iter()
         .filter(|e| e.event == "merged")
@@ -267,14 +294,20 @@ pub fn map_events(page: &mut PageWrite, source_id: &str, events: &[Event], repo:
     let mut out = Vec::new();
     for event in events {
         let Some(issue) = &event.issue else { continue };
-        let Some(at) = parse_time(&event.created_at) else { continue };
+        let Some(at) = parse_time(&event.created_at) else {
+            continue;
+        };
         let is_pull = issue.pull_request.is_some();
         let (kind, from, to) = match event.event.as_str() {
             "closed" if is_pull => {
                 if merged.contains(&(issue.number, event.created_at.as_str())) {
                     continue;
                 }
-                (TransitionKind::State, Some("open"), "closed (unmerged)".to_owned())
+                (
+                    TransitionKind::State,
+                    Some("open"),
+                    "closed (unmerged)".to_owned(),
+                )
             }
             "closed" => {
                 let to = match event.state_reason.as_deref() {
@@ -391,9 +424,19 @@ mod tests {
 
     #[test]
     fn keys_come_from_the_html_url() {
-        assert_eq!(key_for("https://github.com/panjf2000/ants/pull/4", "x/y", 9), "panjf2000/ants#4");
-        assert_eq!(key_for("https://ghe.acme.com/team/api/issues/12", "x/y", 9), "team/api#12");
-        assert_eq!(key_for("", "acme/pay", 9), "acme/pay#9", "the synced repo is the fallback");
+        assert_eq!(
+            key_for("https://github.com/panjf2000/ants/pull/4", "x/y", 9),
+            "panjf2000/ants#4"
+        );
+        assert_eq!(
+            key_for("https://ghe.acme.com/team/api/issues/12", "x/y", 9),
+            "team/api#12"
+        );
+        assert_eq!(
+            key_for("", "acme/pay", 9),
+            "acme/pay#9",
+            "the synced repo is the fallback"
+        );
     }
 
     #[test]

@@ -73,7 +73,11 @@ impl GithubScope {
 /// The API root (`https://api.github.com/`, `https://ghe.example.com/api/v3/`), with a trailing
 /// slash so endpoints join under it.
 pub fn api_root(base_url: &str) -> Result<Url, SyncError> {
-    let base = if base_url.trim().is_empty() { DEFAULT_API } else { base_url.trim() };
+    let base = if base_url.trim().is_empty() {
+        DEFAULT_API
+    } else {
+        base_url.trim()
+    };
     let mut url = Url::parse(base)
         .map_err(|err| SyncError::Config(format!("{base:?} is not a URL: {err}")))?;
     if !url.path().ends_with('/') {
@@ -101,7 +105,10 @@ fn parse_page(response: &crate::connectors::http::Response) -> Result<Vec<Box<Ra
 }
 
 /// Every page of a list endpoint, parsed.
-async fn fetch_all<T: serde::de::DeserializeOwned>(http: &Http, first: Url) -> Result<Vec<T>, SyncError> {
+async fn fetch_all<T: serde::de::DeserializeOwned>(
+    http: &Http,
+    first: Url,
+) -> Result<Vec<T>, SyncError> {
     let mut out = Vec::new();
     let mut url = Some(first);
     let mut pages = 0;
@@ -137,13 +144,18 @@ pub async fn sync(run: &mut Run<'_>) -> Result<(), SyncError> {
 /// The repositories of an organisation (or of a user, when the name is not an organisation).
 async fn list_org_repos(http: &Http, root: &Url, org: &str) -> Result<Vec<String>, SyncError> {
     let query = [("per_page", "100".to_owned()), ("type", "all".to_owned())];
-    let repos: Vec<Repo> = match fetch_all(http, endpoint(root, &format!("orgs/{org}/repos"), &query)?).await {
-        Err(SyncError::NoAccess(_)) => {
-            fetch_all(http, endpoint(root, &format!("users/{org}/repos"), &query)?).await?
-        }
-        other => other?,
-    };
-    Ok(repos.into_iter().filter(|r| !r.archived).map(|r| r.full_name).collect())
+    let repos: Vec<Repo> =
+        match fetch_all(http, endpoint(root, &format!("orgs/{org}/repos"), &query)?).await {
+            Err(SyncError::NoAccess(_)) => {
+                fetch_all(http, endpoint(root, &format!("users/{org}/repos"), &query)?).await?
+            }
+            other => other?,
+        };
+    Ok(repos
+        .into_iter()
+        .filter(|r| !r.archived)
+        .map(|r| r.full_name)
+        .collect())
 }
 
 /// Where a walk starts or resumes.
@@ -155,18 +167,30 @@ struct WalkStart {
     memo: Option<EtagMemo>,
 }
 
-fn start_walk(cursor: &Cursor, fresh: impl FnOnce(Option<i64>) -> Result<(Url, Option<i64>), SyncError>) -> Result<WalkStart, SyncError> {
+fn start_walk(
+    cursor: &Cursor,
+    fresh: impl FnOnce(Option<i64>) -> Result<(Url, Option<i64>), SyncError>,
+) -> Result<WalkStart, SyncError> {
     let watermark = cursor.watermark.as_deref().and_then(parse_time);
     let memo = EtagMemo::parse(cursor.etag.as_deref());
     if let Some(walk) = WalkState::parse(cursor.page_token.as_deref()) {
         if let Ok(url) = Url::parse(&walk.next) {
-            return Ok(WalkStart { url, walk, resumed: true, watermark, memo });
+            return Ok(WalkStart {
+                url,
+                walk,
+                resumed: true,
+                watermark,
+                memo,
+            });
         }
     }
     let (url, since) = fresh(watermark)?;
     Ok(WalkStart {
         url,
-        walk: WalkState { since, ..WalkState::default() },
+        walk: WalkState {
+            since,
+            ..WalkState::default()
+        },
         resumed: false,
         watermark,
         memo,
@@ -175,23 +199,44 @@ fn start_walk(cursor: &Cursor, fresh: impl FnOnce(Option<i64>) -> Result<(Url, O
 
 /// The cursor after a page: mid-walk, the next URL; at the end, the new watermark and the first
 /// page's validator.
-fn cursor_after(previous: &Cursor, walk: &WalkState, next: Option<&Url>, watermark: Option<i64>, run_started: i64) -> Cursor {
+fn cursor_after(
+    previous: &Cursor,
+    walk: &WalkState,
+    next: Option<&Url>,
+    watermark: Option<i64>,
+    run_started: i64,
+) -> Cursor {
     match next {
         Some(next) => Cursor {
             watermark: previous.watermark.clone(),
             etag: previous.etag.clone(),
-            page_token: Some(WalkState { next: next.to_string(), ..walk.clone() }.to_text()),
+            page_token: Some(
+                WalkState {
+                    next: next.to_string(),
+                    ..walk.clone()
+                }
+                .to_text(),
+            ),
         },
         None => Cursor {
             watermark: next_watermark(walk.high, watermark, run_started).map(iso),
-            etag: walk.first.as_ref().map(EtagMemo::to_text).or_else(|| previous.etag.clone()),
+            etag: walk
+                .first
+                .as_ref()
+                .map(EtagMemo::to_text)
+                .or_else(|| previous.etag.clone()),
             page_token: None,
         },
     }
 }
 
 /// Fetches one page of a walk: conditional on the first page of a fresh walk. `None` on 304.
-async fn fetch_page(run: &Run<'_>, start: &WalkStart, url: &Url, first: bool) -> Result<Option<(Vec<Box<RawValue>>, crate::connectors::http::Response)>, SyncError> {
+async fn fetch_page(
+    run: &Run<'_>,
+    start: &WalkStart,
+    url: &Url,
+    first: bool,
+) -> Result<Option<(Vec<Box<RawValue>>, crate::connectors::http::Response)>, SyncError> {
     let etag = start
         .memo
         .as_ref()
@@ -199,7 +244,7 @@ async fn fetch_page(run: &Run<'_>, start: &WalkStart, url: &Url, first: bool) ->
         .map(|m| m.etag.clone());
     match run.http.get(url, etag.as_deref(), parse_page).await? {
         Fetched::NotModified => Ok(None),
-        Fetched::Fresh(values, response) => Ok(Some((values, response))),
+        Fetched::Fresh(values, response) => Ok(Some((values, *response))),
     }
 }
 
@@ -238,7 +283,10 @@ async fn sync_issues(run: &mut Run<'_>, root: &Url, repo: &str) -> Result<(), Sy
         if let Some(since) = since {
             query.push(("since", iso(since)));
         }
-        Ok((endpoint(root, &format!("repos/{repo}/issues"), &query)?, since))
+        Ok((
+            endpoint(root, &format!("repos/{repo}/issues"), &query)?,
+            since,
+        ))
     })?;
     let mut url = start.url.clone();
     let mut first = true;
@@ -270,12 +318,24 @@ async fn sync_issues(run: &mut Run<'_>, root: &Url, repo: &str) -> Result<(), Sy
             if issue.pull_request.is_some() {
                 continue;
             }
-            let mut ctx = MapCtx { source_id: &run.source.id, rules: &run.rules, states: &mut run.states };
-            let Some(item) = map::map_issue(&mut page, &mut ctx, &issue, repo) else { continue };
+            let mut ctx = MapCtx {
+                source_id: &run.source.id,
+                rules: &run.rules,
+                states: &mut run.states,
+            };
+            let Some(item) = map::map_issue(&mut page, &mut ctx, &issue, repo) else {
+                continue;
+            };
             issue_edges(run, root, &issue, &item, &mut page).await?;
             page.items.push(item);
         }
-        page.cursor = Some(cursor_after(&cursor, &start.walk, next.as_ref(), start.watermark, run.started_at));
+        page.cursor = Some(cursor_after(
+            &cursor,
+            &start.walk,
+            next.as_ref(),
+            start.watermark,
+            run.started_at,
+        ));
         run.commit(page).await?;
         match next {
             Some(next) => url = next,
@@ -286,7 +346,13 @@ async fn sync_issues(run: &mut Run<'_>, root: &Url, repo: &str) -> Result<(), Sy
 
 /// Dependencies and sub-issues of an issue whose summaries say it has some; the summaries also
 /// say when it has none left, which retires stored edges.
-async fn issue_edges(run: &Run<'_>, root: &Url, issue: &Issue, item: &WorkItem, page: &mut PageWrite) -> Result<(), SyncError> {
+async fn issue_edges(
+    run: &Run<'_>,
+    root: &Url,
+    issue: &Issue,
+    item: &WorkItem,
+    page: &mut PageWrite,
+) -> Result<(), SyncError> {
     let repo = item.key.split_once('#').map(|(r, _)| r).unwrap_or("");
     let base = format!("repos/{repo}/issues/{}", issue.number);
     let per_page = [("per_page", "100".to_owned())];
@@ -302,11 +368,19 @@ async fn issue_edges(run: &Run<'_>, root: &Url, issue: &Issue, item: &WorkItem, 
     let other = |r: &IssueRef| item_id(&key_for(&r.html_url, repo, r.number));
     if let Some(summary) = issue.issue_dependencies_summary {
         for (side, total, path) in [
-            (Side::To, summary.total_blocked_by, "dependencies/blocked_by"),
+            (
+                Side::To,
+                summary.total_blocked_by,
+                "dependencies/blocked_by",
+            ),
             (Side::From, summary.total_blocking, "dependencies/blocking"),
         ] {
             let refs: Vec<IssueRef> = if total > 0 {
-                fetch_all(&run.http, endpoint(root, &format!("{base}/{path}"), &per_page)?).await?
+                fetch_all(
+                    &run.http,
+                    endpoint(root, &format!("{base}/{path}"), &per_page)?,
+                )
+                .await?
             } else {
                 Vec::new()
             };
@@ -322,24 +396,37 @@ async fn issue_edges(run: &Run<'_>, root: &Url, issue: &Issue, item: &WorkItem, 
                 kinds: vec![LinkKind::Blocks],
                 side,
                 other_prefix: "gh:".into(),
-                keep: links.iter().map(|l| (l.from_item_id.clone(), l.to_item_id.clone(), l.kind)).collect(),
+                keep: links
+                    .iter()
+                    .map(|l| (l.from_item_id.clone(), l.to_item_id.clone(), l.kind))
+                    .collect(),
             });
             page.links.extend(links);
         }
     }
     if let Some(summary) = issue.sub_issues_summary {
         let refs: Vec<IssueRef> = if summary.total > 0 {
-            fetch_all(&run.http, endpoint(root, &format!("{base}/sub_issues"), &per_page)?).await?
+            fetch_all(
+                &run.http,
+                endpoint(root, &format!("{base}/sub_issues"), &per_page)?,
+            )
+            .await?
         } else {
             Vec::new()
         };
-        let links: Vec<Link> = refs.iter().map(|r| link(item.id.clone(), other(r), LinkKind::Parent)).collect();
+        let links: Vec<Link> = refs
+            .iter()
+            .map(|r| link(item.id.clone(), other(r), LinkKind::Parent))
+            .collect();
         page.link_sets.push(LinkSet {
             item_id: item.id.clone(),
             kinds: vec![LinkKind::Parent],
             side: Side::From,
             other_prefix: "gh:".into(),
-            keep: links.iter().map(|l| (l.from_item_id.clone(), l.to_item_id.clone(), l.kind)).collect(),
+            keep: links
+                .iter()
+                .map(|l| (l.from_item_id.clone(), l.to_item_id.clone(), l.kind))
+                .collect(),
         });
         page.links.extend(links);
     }
@@ -358,7 +445,10 @@ async fn sync_pulls(run: &mut Run<'_>, root: &Url, repo: &str) -> Result<(), Syn
             ("direction", "desc".to_owned()),
             ("per_page", per_page.clone()),
         ];
-        Ok((endpoint(root, &format!("repos/{repo}/pulls"), &query)?, watermark.map(|w| w - overlap)))
+        Ok((
+            endpoint(root, &format!("repos/{repo}/pulls"), &query)?,
+            watermark.map(|w| w - overlap),
+        ))
     })?;
     let stop_at = start.walk.since;
     let mut url = start.url.clone();
@@ -397,7 +487,11 @@ async fn sync_pulls(run: &mut Run<'_>, root: &Url, repo: &str) -> Result<(), Syn
                 start.walk.high = Some(start.walk.high.map_or(updated, |h| h.max(updated)));
             }
             page.raw.push(raw(run, "pulls", pull.id, &value, now));
-            let mut ctx = MapCtx { source_id: &run.source.id, rules: &run.rules, states: &mut run.states };
+            let mut ctx = MapCtx {
+                source_id: &run.source.id,
+                rules: &run.rules,
+                states: &mut run.states,
+            };
             if let Some(item) = map::map_pull(&mut page, &mut ctx, &pull, repo) {
                 pulls.push(item);
             }
@@ -412,7 +506,13 @@ async fn sync_pulls(run: &mut Run<'_>, root: &Url, repo: &str) -> Result<(), Syn
             }
         }
         page.items = pulls;
-        page.cursor = Some(cursor_after(&cursor, &start.walk, next.as_ref(), start.watermark, run.started_at));
+        page.cursor = Some(cursor_after(
+            &cursor,
+            &start.walk,
+            next.as_ref(),
+            start.watermark,
+            run.started_at,
+        ));
         run.commit(page).await?;
         match next {
             Some(next) => url = next,
@@ -424,7 +524,11 @@ async fn sync_pulls(run: &mut Run<'_>, root: &Url, repo: &str) -> Result<(), Syn
 type ReviewList = Vec<(Review, Box<RawValue>)>;
 
 /// The reviews of each pull request, a few requests at a time (`review_concurrency`).
-async fn fetch_reviews(run: &Run<'_>, root: &Url, pulls: &[WorkItem]) -> Result<Vec<(String, ReviewList)>, SyncError> {
+async fn fetch_reviews(
+    run: &Run<'_>,
+    root: &Url,
+    pulls: &[WorkItem],
+) -> Result<Vec<(String, ReviewList)>, SyncError> {
     let mut out = Vec::with_capacity(pulls.len());
     let mut pending = pulls.iter().enumerate();
     let mut set: JoinSet<(usize, Result<ReviewList, SyncError>)> = JoinSet::new();
@@ -432,14 +536,23 @@ async fn fetch_reviews(run: &Run<'_>, root: &Url, pulls: &[WorkItem]) -> Result<
     let mut results: Vec<Option<ReviewList>> = vec![None; pulls.len()];
     loop {
         while set.len() < limit {
-            let Some((i, item)) = pending.next() else { break };
+            let Some((i, item)) = pending.next() else {
+                break;
+            };
             let (repo, number) = item.key.split_once('#').unwrap_or(("", ""));
-            let url = endpoint(root, &format!("repos/{repo}/pulls/{number}/reviews"), &[("per_page", "100".to_owned())])?;
+            let url = endpoint(
+                root,
+                &format!("repos/{repo}/pulls/{number}/reviews"),
+                &[("per_page", "100".to_owned())],
+            )?;
             let http = run.http.clone();
             set.spawn(async move { (i, reviews_of(&http, url).await) });
         }
-        let Some(joined) = set.join_next().await else { break };
-        let (i, result) = joined.map_err(|err| SyncError::Config(format!("a review fetch stopped: {err}")))?;
+        let Some(joined) = set.join_next().await else {
+            break;
+        };
+        let (i, result) =
+            joined.map_err(|err| SyncError::Config(format!("a review fetch stopped: {err}")))?;
         results[i] = Some(result?);
     }
     for (item, list) in pulls.iter().zip(results) {
@@ -471,7 +584,10 @@ async fn sync_events(run: &mut Run<'_>, root: &Url, repo: &str) -> Result<(), Sy
     let per_page = run.options.page_size.to_string();
     let mut start = start_walk(&cursor, |watermark| {
         let query = vec![("per_page", per_page.clone())];
-        Ok((endpoint(root, &format!("repos/{repo}/issues/events"), &query)?, watermark.map(|w| w - overlap)))
+        Ok((
+            endpoint(root, &format!("repos/{repo}/issues/events"), &query)?,
+            watermark.map(|w| w - overlap),
+        ))
     })?;
     let stop_at = start.walk.since;
     let mut url = start.url.clone();
@@ -511,9 +627,16 @@ async fn sync_events(run: &mut Run<'_>, root: &Url, repo: &str) -> Result<(), Sy
             page.raw.push(raw(run, "events", event.id, &value, now));
             events.push(event);
         }
-        let transitions: Vec<Transition> = map::map_events(&mut page, &run.source.id, &events, repo);
+        let transitions: Vec<Transition> =
+            map::map_events(&mut page, &run.source.id, &events, repo);
         page.transitions = transitions;
-        page.cursor = Some(cursor_after(&cursor, &start.walk, next.as_ref(), start.watermark, run.started_at));
+        page.cursor = Some(cursor_after(
+            &cursor,
+            &start.walk,
+            next.as_ref(),
+            start.watermark,
+            run.started_at,
+        ));
         run.commit(page).await?;
         match next {
             Some(next) => url = next,
@@ -524,7 +647,11 @@ async fn sync_events(run: &mut Run<'_>, root: &Url, repo: &str) -> Result<(), Sy
 
 /// Checks a token and a scope without writing anything: who the token is, whether it may read
 /// the repositories. Returns a sentence naming the account.
-pub async fn test_connection(http: &Http, base_url: &str, scope: &GithubScope) -> Result<String, SyncError> {
+pub async fn test_connection(
+    http: &Http,
+    base_url: &str,
+    scope: &GithubScope,
+) -> Result<String, SyncError> {
     let root = api_root(base_url)?;
     let user_url = endpoint(&root, "user", &[])?;
     let (user, response) = match http.get_json::<model::User>(&user_url).await {
@@ -548,13 +675,18 @@ pub async fn test_connection(http: &Http, base_url: &str, scope: &GithubScope) -
     let repos: Vec<String> = if scope.repos.is_empty() {
         let org = scope.org.clone().unwrap_or_default();
         let query = [("per_page", "5".to_owned())];
-        let listed: Vec<Repo> = match http.get_json::<Vec<Repo>>(&endpoint(&root, &format!("orgs/{org}/repos"), &query)?).await {
+        let listed: Vec<Repo> = match http
+            .get_json::<Vec<Repo>>(&endpoint(&root, &format!("orgs/{org}/repos"), &query)?)
+            .await
+        {
             Ok((repos, _)) => repos,
             Err(SyncError::NoAccess(_)) => {
                 http.get_json::<Vec<Repo>>(&endpoint(&root, &format!("users/{org}/repos"), &query)?)
                     .await
                     .map_err(|err| match err {
-                        SyncError::NoAccess(_) => SyncError::NoAccess(format!("the organisation {org} was not found, or the token cannot see it")),
+                        SyncError::NoAccess(_) => SyncError::NoAccess(format!(
+                            "the organisation {org} was not found, or the token cannot see it"
+                        )),
                         other => other,
                     })?
                     .0
@@ -566,12 +698,20 @@ pub async fn test_connection(http: &Http, base_url: &str, scope: &GithubScope) -
         scope.repos.iter().take(5).cloned().collect()
     };
     for repo in &repos {
-        let url = endpoint(&root, &format!("repos/{repo}/issues"), &[("per_page", "1".to_owned()), ("state", "all".to_owned())])?;
+        let url = endpoint(
+            &root,
+            &format!("repos/{repo}/issues"),
+            &[("per_page", "1".to_owned()), ("state", "all".to_owned())],
+        )?;
         http.get_json::<serde_json::Value>(&url).await.map_err(|err| match err {
             SyncError::NoAccess(_) => SyncError::NoAccess(format!("the repository {repo} was not found, or the token cannot see it")),
             SyncError::MissingScope(detail) => SyncError::MissingScope(format!("{repo}: the token may not read issues ({detail}); grant Issues and Pull requests: read")),
             other => other,
         })?;
     }
-    Ok(format!("signed in as {} ({} repositories checked)", user.login, repos.len()))
+    Ok(format!(
+        "signed in as {} ({} repositories checked)",
+        user.login,
+        repos.len()
+    ))
 }

@@ -38,7 +38,13 @@ pub fn kind_for(issue_type: &str) -> ItemKind {
         ItemKind::Risk
     } else if has("debt") || has("refactor") {
         ItemKind::Debt
-    } else if has("story") || has("feature") || has("epic") || has("故事") || has("需求") || has("improvement") {
+    } else if has("story")
+        || has("feature")
+        || has("epic")
+        || has("故事")
+        || has("需求")
+        || has("improvement")
+    {
         ItemKind::Feature
     } else {
         ItemKind::Task
@@ -57,25 +63,41 @@ pub struct MapCtx<'a> {
 
 fn person(page: &mut PageWrite, source_id: &str, user: &User) -> Option<String> {
     let login = user.login()?.to_owned();
-    Some(page.person(
-        source_id,
-        SeenPerson {
-            display_name: user.display_name.clone().filter(|n| !n.is_empty()).unwrap_or_else(|| login.clone()),
-            login,
-            is_bot: user.is_bot(),
-        },
-    ))
+    Some(
+        page.person(
+            source_id,
+            SeenPerson {
+                display_name: user
+                    .display_name
+                    .clone()
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or_else(|| login.clone()),
+                login,
+                is_bot: user.is_bot(),
+            },
+        ),
+    )
 }
 
 /// Histories in time order (ties by numeric id), the order their transitions are stored in.
 pub fn ordered(mut histories: Vec<History>) -> Vec<History> {
-    histories.sort_by_key(|h| (parse_time(&h.created).unwrap_or(0), h.id.parse::<i64>().unwrap_or(0)));
+    histories.sort_by_key(|h| {
+        (
+            parse_time(&h.created).unwrap_or(0),
+            h.id.parse::<i64>().unwrap_or(0),
+        )
+    });
     histories.dedup_by(|a, b| a.id == b.id);
     histories
 }
 
 /// Maps an issue with its full changelog.
-pub fn map_issue(page: &mut PageWrite, ctx: &mut MapCtx<'_>, issue: &Issue, histories: &[History]) -> Option<WorkItem> {
+pub fn map_issue(
+    page: &mut PageWrite,
+    ctx: &mut MapCtx<'_>,
+    issue: &Issue,
+    histories: &[History],
+) -> Option<WorkItem> {
     let f = &issue.fields;
     let id = item_id(&issue.key);
     let created = parse_time(f.created.as_deref()?)?;
@@ -92,8 +114,13 @@ pub fn map_issue(page: &mut PageWrite, ctx: &mut MapCtx<'_>, issue: &Issue, hist
     let mut last_done = None;
     let mut link_times: HashMap<String, i64> = HashMap::new();
     for history in histories {
-        let Some(at) = parse_time(&history.created) else { continue };
-        let actor = history.author.as_ref().and_then(|u| person(page, ctx.source_id, u));
+        let Some(at) = parse_time(&history.created) else {
+            continue;
+        };
+        let actor = history
+            .author
+            .as_ref()
+            .and_then(|u| person(page, ctx.source_id, u));
         for (n, change) in history.items.iter().enumerate() {
             let event_id = format!("{}:{n}", history.id);
             let field = change.field.to_lowercase();
@@ -122,25 +149,67 @@ pub fn map_issue(page: &mut PageWrite, ctx: &mut MapCtx<'_>, issue: &Issue, hist
                         Some(FlowState::Done) | Some(FlowState::Canceled) => last_done = Some(at),
                         _ => {}
                     }
-                    push(TransitionKind::State, change.from_string.clone(), to, event_id);
+                    push(
+                        TransitionKind::State,
+                        change.from_string.clone(),
+                        to,
+                        event_id,
+                    );
                 }
                 "assignee" => {
-                    let to = change.to.clone().or_else(|| change.to_string.clone()).unwrap_or_default();
-                    push(TransitionKind::Assignee, change.from.clone().or_else(|| change.from_string.clone()), to, event_id);
+                    let to = change
+                        .to
+                        .clone()
+                        .or_else(|| change.to_string.clone())
+                        .unwrap_or_default();
+                    push(
+                        TransitionKind::Assignee,
+                        change.from.clone().or_else(|| change.from_string.clone()),
+                        to,
+                        event_id,
+                    );
                 }
                 "labels" => {
-                    let before: Vec<&str> = change.from_string.as_deref().unwrap_or("").split_whitespace().collect();
-                    let after: Vec<&str> = change.to_string.as_deref().unwrap_or("").split_whitespace().collect();
+                    let before: Vec<&str> = change
+                        .from_string
+                        .as_deref()
+                        .unwrap_or("")
+                        .split_whitespace()
+                        .collect();
+                    let after: Vec<&str> = change
+                        .to_string
+                        .as_deref()
+                        .unwrap_or("")
+                        .split_whitespace()
+                        .collect();
                     for added in after.iter().filter(|l| !before.contains(l)) {
-                        push(TransitionKind::Label, None, (*added).to_owned(), format!("{event_id}:+{added}"));
+                        push(
+                            TransitionKind::Label,
+                            None,
+                            (*added).to_owned(),
+                            format!("{event_id}:+{added}"),
+                        );
                     }
                     for removed in before.iter().filter(|l| !after.contains(l)) {
-                        push(TransitionKind::Label, Some((*removed).to_owned()), String::new(), format!("{event_id}:-{removed}"));
+                        push(
+                            TransitionKind::Label,
+                            Some((*removed).to_owned()),
+                            String::new(),
+                            format!("{event_id}:-{removed}"),
+                        );
                     }
                 }
                 "flagged" => {
-                    let flagged = change.to_string.as_deref().is_some_and(|t| !t.trim().is_empty());
-                    push(TransitionKind::Flag, None, if flagged { "blocked" } else { "unblocked" }.to_owned(), event_id);
+                    let flagged = change
+                        .to_string
+                        .as_deref()
+                        .is_some_and(|t| !t.trim().is_empty());
+                    push(
+                        TransitionKind::Flag,
+                        None,
+                        if flagged { "blocked" } else { "unblocked" }.to_owned(),
+                        event_id,
+                    );
                 }
                 "link" => {
                     if let Some(text) = &change.to_string {
@@ -156,7 +225,10 @@ pub fn map_issue(page: &mut PageWrite, ctx: &mut MapCtx<'_>, issue: &Issue, hist
 
     let author = f.reporter.as_ref().or(f.creator.as_ref());
     let author_id = author.and_then(|u| person(page, ctx.source_id, u));
-    let owner_id = f.assignee.as_ref().and_then(|u| person(page, ctx.source_id, u));
+    let owner_id = f
+        .assignee
+        .as_ref()
+        .and_then(|u| person(page, ctx.source_id, u));
     let verdict = ctx.rules.provenance(&ProvenanceFacts {
         author: author.and_then(|u| u.display_name.as_deref().or(u.login())),
         author_is_bot: author.is_some_and(User::is_bot),
@@ -193,10 +265,21 @@ pub fn map_issue(page: &mut PageWrite, ctx: &mut MapCtx<'_>, issue: &Issue, hist
         flow_state: flow,
         wait_reason: reason,
         intent_id: None,
-        priority: f.priority.as_ref().map(|p| p.name.clone()).filter(|p| !p.is_empty()),
+        priority: f
+            .priority
+            .as_ref()
+            .map(|p| p.name.clone())
+            .filter(|p| !p.is_empty()),
         created_at: created,
         started_at: started,
-        done_at: if finished { f.resolutiondate.as_deref().and_then(parse_time).or(last_done) } else { None },
+        done_at: if finished {
+            f.resolutiondate
+                .as_deref()
+                .and_then(parse_time)
+                .or(last_done)
+        } else {
+            None
+        },
         updated_at: updated,
     })
 }
@@ -219,7 +302,7 @@ pub fn edge(this: &str, link: &IssueLink) -> Option<(String, String, LinkKind)> 
     Some(match kind {
         LinkKind::Relates => {
             // No direction: one row in key order, whichever end lists it.
-            if this.to_owned() <= other {
+            if *this <= *other.as_str() {
                 (this.to_owned(), other, kind)
             } else {
                 (other, this.to_owned(), kind)
@@ -230,16 +313,29 @@ pub fn edge(this: &str, link: &IssueLink) -> Option<(String, String, LinkKind)> 
     })
 }
 
-fn links(page: &mut PageWrite, id: &str, issue: &Issue, link_times: &HashMap<String, i64>, created: i64) {
+fn links(
+    page: &mut PageWrite,
+    id: &str,
+    issue: &Issue,
+    link_times: &HashMap<String, i64>,
+    created: i64,
+) {
     let f = &issue.fields;
     let mut keep = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    let mut add = |page: &mut PageWrite, from: String, to: String, kind: LinkKind, keep: &mut Vec<(String, String, LinkKind)>| {
+    let mut add = |page: &mut PageWrite,
+                   from: String,
+                   to: String,
+                   kind: LinkKind,
+                   keep: &mut Vec<(String, String, LinkKind)>| {
         if !seen.insert((from.clone(), to.clone(), kind)) {
             return;
         }
         let other = if from == id { &to } else { &from };
-        let at = link_times.get(other.trim_start_matches("jira:")).copied().unwrap_or(created);
+        let at = link_times
+            .get(other.trim_start_matches("jira:"))
+            .copied()
+            .unwrap_or(created);
         keep.push((from.clone(), to.clone(), kind));
         page.links.push(Link {
             from_item_id: from,
@@ -265,7 +361,13 @@ fn links(page: &mut PageWrite, id: &str, issue: &Issue, link_times: &HashMap<Str
     });
     let mut parents = Vec::new();
     if let Some(parent) = f.parent.as_ref().filter(|p| !p.key.is_empty()) {
-        add(page, item_id(&parent.key), id.to_owned(), LinkKind::Parent, &mut parents);
+        add(
+            page,
+            item_id(&parent.key),
+            id.to_owned(),
+            LinkKind::Parent,
+            &mut parents,
+        );
     }
     page.link_sets.push(LinkSet {
         item_id: id.to_owned(),
@@ -276,7 +378,13 @@ fn links(page: &mut PageWrite, id: &str, issue: &Issue, link_times: &HashMap<Str
     });
     let mut children = Vec::new();
     for sub in f.subtasks.iter().filter(|s| !s.key.is_empty()) {
-        add(page, id.to_owned(), item_id(&sub.key), LinkKind::Parent, &mut children);
+        add(
+            page,
+            id.to_owned(),
+            item_id(&sub.key),
+            LinkKind::Parent,
+            &mut children,
+        );
     }
     page.link_sets.push(LinkSet {
         item_id: id.to_owned(),
@@ -289,13 +397,17 @@ fn links(page: &mut PageWrite, id: &str, issue: &Issue, link_times: &HashMap<Str
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use super::super::model::{Keyed, LinkType};
+    use super::*;
 
     fn link(name: &str, inward: Option<&str>, outward: Option<&str>) -> IssueLink {
         IssueLink {
             id: "1".into(),
-            link_type: LinkType { name: name.into(), inward: None, outward: None },
+            link_type: LinkType {
+                name: name.into(),
+                inward: None,
+                outward: None,
+            },
             inward_issue: inward.map(|k| Keyed { key: k.into() }),
             outward_issue: outward.map(|k| Keyed { key: k.into() }),
         }
@@ -306,11 +418,18 @@ mod tests {
         // A lists "is blocked by B" (inward B); B lists "blocks A" (outward A).
         let from_a = edge("jira:A-1", &link("Blocks", Some("B-1"), None));
         let from_b = edge("jira:B-1", &link("Blocks", None, Some("A-1")));
-        assert_eq!(from_a, Some(("jira:B-1".into(), "jira:A-1".into(), LinkKind::Blocks)), "inward issue blocks this one");
+        assert_eq!(
+            from_a,
+            Some(("jira:B-1".into(), "jira:A-1".into(), LinkKind::Blocks)),
+            "inward issue blocks this one"
+        );
         assert_eq!(from_a, from_b, "both ends describe one edge");
         let relates_a = edge("jira:A-1", &link("Relates", None, Some("B-1")));
         let relates_b = edge("jira:B-1", &link("Relates", Some("A-1"), None));
-        assert_eq!(relates_a, relates_b, "undirected links are stored once, in key order");
+        assert_eq!(
+            relates_a, relates_b,
+            "undirected links are stored once, in key order"
+        );
     }
 
     #[test]

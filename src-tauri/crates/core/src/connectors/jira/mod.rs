@@ -57,14 +57,24 @@ impl JiraScope {
         let scope: JiraScope = serde_json::from_str(text)
             .map_err(|err| SyncError::Config(format!("the Jira scope is unreadable: {err}")))?;
         if scope.email.trim().is_empty() {
-            return Err(SyncError::Config("a Jira source needs the account's e-mail".into()));
+            return Err(SyncError::Config(
+                "a Jira source needs the account's e-mail".into(),
+            ));
         }
         if scope.projects.is_empty() && scope.jql.as_deref().unwrap_or("").trim().is_empty() {
-            return Err(SyncError::Config("a Jira source needs projects or a JQL filter".into()));
+            return Err(SyncError::Config(
+                "a Jira source needs projects or a JQL filter".into(),
+            ));
         }
         for project in &scope.projects {
-            if project.is_empty() || !project.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-                return Err(SyncError::Config(format!("{project:?} is not a Jira project key")));
+            if project.is_empty()
+                || !project
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_')
+            {
+                return Err(SyncError::Config(format!(
+                    "{project:?} is not a Jira project key"
+                )));
             }
         }
         Ok(scope)
@@ -77,7 +87,12 @@ impl JiraScope {
             let keys: Vec<String> = self.projects.iter().map(|p| format!("\"{p}\"")).collect();
             parts.push(format!("project in ({})", keys.join(", ")));
         }
-        if let Some(filter) = self.jql.as_deref().map(strip_order_by).filter(|f| !f.trim().is_empty()) {
+        if let Some(filter) = self
+            .jql
+            .as_deref()
+            .map(strip_order_by)
+            .filter(|f| !f.trim().is_empty())
+        {
             parts.push(format!("({})", filter.trim()));
         }
         if let Some(since) = since {
@@ -99,8 +114,13 @@ fn strip_order_by(jql: &str) -> &str {
 pub fn jql_time(ms: i64, zone: Option<&str>) -> String {
     let utc = DateTime::<Utc>::from_timestamp_millis(ms).unwrap_or_default();
     match zone.and_then(|z| z.parse::<chrono_tz::Tz>().ok()) {
-        Some(tz) => tz.from_utc_datetime(&utc.naive_utc()).format("%Y/%m/%d %H:%M").to_string(),
-        None => (utc - chrono::Duration::days(1)).format("%Y/%m/%d %H:%M").to_string(),
+        Some(tz) => tz
+            .from_utc_datetime(&utc.naive_utc())
+            .format("%Y/%m/%d %H:%M")
+            .to_string(),
+        None => (utc - chrono::Duration::days(1))
+            .format("%Y/%m/%d %H:%M")
+            .to_string(),
     }
 }
 
@@ -142,16 +162,25 @@ pub async fn sync(run: &mut Run<'_>) -> Result<(), SyncError> {
 
 /// Reads every status and seeds the workflow mapping from names and categories. Returns the
 /// category of each status name.
-async fn sync_statuses(run: &mut Run<'_>, root: &Url) -> Result<HashMap<String, String>, SyncError> {
+async fn sync_statuses(
+    run: &mut Run<'_>,
+    root: &Url,
+) -> Result<HashMap<String, String>, SyncError> {
     let (values, _) = run
         .http
-        .get_json::<Vec<Box<serde_json::value::RawValue>>>(&endpoint(root, "rest/api/3/status", &[])?)
+        .get_json::<Vec<Box<serde_json::value::RawValue>>>(&endpoint(
+            root,
+            "rest/api/3/status",
+            &[],
+        )?)
         .await?;
     let now = run.clock.now_ms();
     let mut page = PageWrite::new("statuses");
     let mut categories = HashMap::new();
     for value in values {
-        let Ok(status) = serde_json::from_str::<Status>(value.get()) else { continue };
+        let Ok(status) = serde_json::from_str::<Status>(value.get()) else {
+            continue;
+        };
         let category = status.status_category.as_ref().and_then(|c| c.key.clone());
         run.states.resolve(&status.name, category.as_deref());
         if let Some(category) = category {
@@ -181,7 +210,13 @@ async fn sync_issues(
     let overlap = run.options.overlap_ms();
     let (mut walk, mut resumed) = match WalkState::parse(cursor.page_token.as_deref()) {
         Some(walk) => (walk, true),
-        None => (WalkState { since: watermark.map(|w| w - overlap), ..WalkState::default() }, false),
+        None => (
+            WalkState {
+                since: watermark.map(|w| w - overlap),
+                ..WalkState::default()
+            },
+            false,
+        ),
     };
     let mut pages = 0u32;
     loop {
@@ -202,7 +237,10 @@ async fn sync_issues(
             Err(SyncError::Refused { status: 400, .. }) if resumed && pages == 0 => {
                 // A saved page token expired: walk again from the watermark.
                 tracing::info!("saved Jira page token refused; restarting the walk");
-                walk = WalkState { since: watermark.map(|w| w - overlap), ..WalkState::default() };
+                walk = WalkState {
+                    since: watermark.map(|w| w - overlap),
+                    ..WalkState::default()
+                };
                 resumed = false;
                 continue;
             }
@@ -250,7 +288,13 @@ async fn sync_issues(
             Some(token) => Cursor {
                 watermark: cursor.watermark.clone(),
                 etag: None,
-                page_token: Some(WalkState { next: token.clone(), ..walk.clone() }.to_text()),
+                page_token: Some(
+                    WalkState {
+                        next: token.clone(),
+                        ..walk.clone()
+                    }
+                    .to_text(),
+                ),
             },
             None => Cursor {
                 watermark: next_watermark(walk.high, watermark, run.started_at).map(iso),
@@ -280,13 +324,17 @@ async fn full_changelog(http: &Http, root: &Url, issue: &Issue) -> Result<Vec<Hi
         let url = endpoint(
             root,
             &format!("rest/api/3/issue/{}/changelog", issue.key),
-            &[("startAt", start_at.to_string()), ("maxResults", "100".to_owned())],
+            &[
+                ("startAt", start_at.to_string()),
+                ("maxResults", "100".to_owned()),
+            ],
         )?;
         let (page, _) = http.get_json::<ChangelogPage>(&url).await?;
         let got = page.values.len() as u64;
         all.extend(page.values);
         start_at += got;
-        let done = page.is_last == Some(true) || got == 0 || page.total.is_some_and(|t| start_at >= t);
+        let done =
+            page.is_last == Some(true) || got == 0 || page.total.is_some_and(|t| start_at >= t);
         if done {
             break;
         }
@@ -296,35 +344,59 @@ async fn full_changelog(http: &Http, root: &Url, issue: &Issue) -> Result<Vec<Hi
 }
 
 /// Checks the site, the credentials and the scope without writing anything.
-pub async fn test_connection(http: &Http, base_url: &str, scope: &JiraScope) -> Result<String, SyncError> {
+pub async fn test_connection(
+    http: &Http,
+    base_url: &str,
+    scope: &JiraScope,
+) -> Result<String, SyncError> {
     let root = site_root(base_url)?;
-    let me = match http.get_json::<Myself>(&endpoint(&root, "rest/api/3/myself", &[])?).await {
+    let me = match http
+        .get_json::<Myself>(&endpoint(&root, "rest/api/3/myself", &[])?)
+        .await
+    {
         Ok((me, _)) => me,
-        Err(SyncError::NoAccess(_)) | Err(SyncError::Malformed(_)) | Err(SyncError::WrongUrl(_)) => {
+        Err(SyncError::NoAccess(_))
+        | Err(SyncError::Malformed(_))
+        | Err(SyncError::WrongUrl(_)) => {
             return Err(SyncError::WrongUrl(format!(
-                "{} does not answer like a Jira Cloud site (expected https://YOUR-SITE.atlassian.net)",
-                crate::connectors::http::safe_url(&root)
-            )))
+            "{} does not answer like a Jira Cloud site (expected https://YOUR-SITE.atlassian.net)",
+            crate::connectors::http::safe_url(&root)
+        )))
         }
         Err(err) => return Err(err),
     };
     for project in &scope.projects {
-        http.get_json::<serde_json::Value>(&endpoint(&root, &format!("rest/api/3/project/{project}"), &[])?)
-            .await
-            .map_err(|err| match err {
-                SyncError::NoAccess(_) => SyncError::NoAccess(format!("the project {project} was not found, or this account cannot browse it")),
-                other => other,
-            })?;
+        http.get_json::<serde_json::Value>(&endpoint(
+            &root,
+            &format!("rest/api/3/project/{project}"),
+            &[],
+        )?)
+        .await
+        .map_err(|err| match err {
+            SyncError::NoAccess(_) => SyncError::NoAccess(format!(
+                "the project {project} was not found, or this account cannot browse it"
+            )),
+            other => other,
+        })?;
     }
     let url = endpoint(
         &root,
         "rest/api/3/search/jql",
-        &[("jql", scope.jql(None)), ("maxResults", "1".to_owned()), ("fields", "summary".to_owned())],
+        &[
+            ("jql", scope.jql(None)),
+            ("maxResults", "1".to_owned()),
+            ("fields", "summary".to_owned()),
+        ],
     )?;
-    http.get_json::<serde_json::Value>(&url).await.map_err(|err| match err {
-        SyncError::Refused { status: 400, detail } => SyncError::Config(format!("the JQL filter is not valid: {detail}")),
-        other => other,
-    })?;
+    http.get_json::<serde_json::Value>(&url)
+        .await
+        .map_err(|err| match err {
+            SyncError::Refused {
+                status: 400,
+                detail,
+            } => SyncError::Config(format!("the JQL filter is not valid: {detail}")),
+            other => other,
+        })?;
     Ok(format!(
         "signed in as {} (time zone {})",
         me.display_name.unwrap_or_else(|| scope.email.clone()),
@@ -339,8 +411,15 @@ mod tests {
     #[test]
     fn jql_dates_are_minutes_in_the_users_zone() {
         // 2021-03-28T08:06:08Z is 16:06 in Shanghai.
-        assert_eq!(jql_time(1_616_918_768_713, Some("Asia/Shanghai")), "2021/03/28 16:06");
-        assert_eq!(jql_time(1_616_918_768_713, Some("Nowhere/Else")), "2021/03/27 08:06", "unknown zones fall back a day");
+        assert_eq!(
+            jql_time(1_616_918_768_713, Some("Asia/Shanghai")),
+            "2021/03/28 16:06"
+        );
+        assert_eq!(
+            jql_time(1_616_918_768_713, Some("Nowhere/Else")),
+            "2021/03/27 08:06",
+            "unknown zones fall back a day"
+        );
     }
 
     #[test]

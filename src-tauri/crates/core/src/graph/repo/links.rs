@@ -108,10 +108,7 @@ pub async fn stage_pending(
 
 /// Moves pending links that touch any of `ids` (a JSON array) and whose two ends now exist into
 /// `links` (a manual link is never overwritten). Returns how many moved.
-pub async fn promote_pending(
-    conn: &mut SqliteConnection,
-    ids_json: &str,
-) -> sqlx::Result<u64> {
+pub async fn promote_pending(conn: &mut SqliteConnection, ids_json: &str) -> sqlx::Result<u64> {
     let moved = sqlx::query!(
         r#"INSERT INTO links (from_item_id, to_item_id, kind, origin, confidence, created_at, removed_at)
            SELECT p.from_item_id, p.to_item_id, p.kind, p.origin, p.confidence, p.created_at, p.removed_at
@@ -168,7 +165,8 @@ pub async fn retire_missing(
         let prefix = format!("{}%", set.other_prefix.replace('%', ""));
         match set.side {
             Side::From => {
-                q.push(" AND from_item_id = ").push_bind(set.item_id.as_str());
+                q.push(" AND from_item_id = ")
+                    .push_bind(set.item_id.as_str());
                 q.push(" AND to_item_id LIKE ").push_bind(prefix.clone());
             }
             Side::To => {
@@ -176,9 +174,11 @@ pub async fn retire_missing(
                 q.push(" AND from_item_id LIKE ").push_bind(prefix.clone());
             }
             Side::Either => {
-                q.push(" AND ((from_item_id = ").push_bind(set.item_id.as_str());
+                q.push(" AND ((from_item_id = ")
+                    .push_bind(set.item_id.as_str());
                 q.push(" AND to_item_id LIKE ").push_bind(prefix.clone());
-                q.push(") OR (to_item_id = ").push_bind(set.item_id.as_str());
+                q.push(") OR (to_item_id = ")
+                    .push_bind(set.item_id.as_str());
                 q.push(" AND from_item_id LIKE ").push_bind(prefix.clone());
                 q.push("))");
             }

@@ -66,7 +66,10 @@ pub async fn delete(exec: impl Executor<'_, Database = Sqlite>, id: &str) -> sql
 }
 
 /// One source by id.
-pub async fn get(exec: impl Executor<'_, Database = Sqlite>, id: &str) -> sqlx::Result<Option<Source>> {
+pub async fn get(
+    exec: impl Executor<'_, Database = Sqlite>,
+    id: &str,
+) -> sqlx::Result<Option<Source>> {
     let row = sqlx::query!(
         r#"SELECT id AS "id!", kind, name, base_url, scope, secret_ref, poll_interval_s, enabled AS "enabled: bool",
                   synthetic AS "synthetic: bool", created_at FROM sources WHERE id = ?"#,

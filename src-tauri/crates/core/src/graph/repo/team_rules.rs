@@ -36,7 +36,10 @@ pub async fn list(exec: impl Executor<'_, Database = Sqlite>) -> sqlx::Result<Ve
 }
 
 /// Inserts or replaces a rule.
-pub async fn upsert(exec: impl Executor<'_, Database = Sqlite>, rule: &TeamRule) -> sqlx::Result<()> {
+pub async fn upsert(
+    exec: impl Executor<'_, Database = Sqlite>,
+    rule: &TeamRule,
+) -> sqlx::Result<()> {
     sqlx::query!(
         "INSERT INTO team_rules (id, source_id, field, pattern, team_id, priority) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET source_id = excluded.source_id, field = excluded.field,
