@@ -33,6 +33,9 @@ pub struct BenchSyncArgs {
     /// Print JSON.
     #[arg(long)]
     json: bool,
+    /// Keep the synced workspace here (default: a temporary file, deleted).
+    #[arg(long)]
+    keep: Option<PathBuf>,
 }
 
 /// Runs the benchmark and prints the figure.
@@ -100,6 +103,9 @@ pub async fn run(args: BenchSyncArgs) -> Result<(), CoreError> {
     let rate = items as f64 / seconds;
     let file_mib = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0) as f64 / 1_048_576.0;
     ws.close().await;
+    if let Some(keep) = &args.keep {
+        std::fs::rename(&path, keep)?;
+    }
     let _ = std::fs::remove_dir_all(&dir);
     if args.json {
         println!(

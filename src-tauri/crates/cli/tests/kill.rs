@@ -129,9 +129,9 @@ async fn a_killed_baton_sync_resumes_without_loss_or_duplicates() {
         "the reference sync wrote the repository"
     );
 
-    // The same, killed at random moments. Each response takes 15 ms, so a run lasts about two
+    // The same, killed at random moments. Each response takes 30 ms, so a run lasts a few
     // seconds and the kills land on every kind of step.
-    let (slow, _keep) = server(Duration::from_millis(15)).await;
+    let (slow, _keep) = server(Duration::from_millis(30)).await;
     let file = dir.path().join("killed.baton");
     add_source(&file, &slow.url());
     let mut seed: u64 = 0x0B47_0C11;
@@ -141,7 +141,7 @@ async fn a_killed_baton_sync_resumes_without_loss_or_duplicates() {
         seed ^= seed << 13;
         seed ^= seed >> 7;
         seed ^= seed << 17;
-        let after = Duration::from_millis(100 + seed % 700);
+        let after = Duration::from_millis(50 + seed % 400);
         let args = sync_args(&file);
         let mut child = baton(&args.iter().map(String::as_str).collect::<Vec<_>>())
             .stdout(std::process::Stdio::null())

@@ -101,7 +101,14 @@ impl StateMeanings {
     }
 }
 
+/// A page being written while the next one is fetched.
+type PendingCommit = (String, tokio::task::JoinHandle<Result<(), SyncError>>);
+
 /// One sync run of one source, as the connectors see it.
+///
+/// Pages are written one at a time, in order, each in its own transaction; the write of a page
+/// overlaps the fetching and mapping of the next. Dropping the run (an aborted task) aborts the
+/// write in flight, which then rolls back as a whole.
 pub struct Run<'a> {
     pub ws: &'a Workspace,
     pub source: &'a Source,
@@ -115,11 +122,52 @@ pub struct Run<'a> {
     pub progress: &'a ProgressEmitter,
     /// When the run started (ms, on the run's clock).
     pub started_at: i64,
+    pending: Option<PendingCommit>,
 }
 
-impl Run<'_> {
-    /// Writes a page (see [`commit_page`]) with the run's figures, then reports progress.
+impl Drop for Run<'_> {
+    fn drop(&mut self) {
+        if let Some((_, handle)) = self.pending.take() {
+            handle.abort();
+        }
+    }
+}
+
+impl<'a> Run<'a> {
+    /// A run with nothing written yet.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        ws: &'a Workspace,
+        source: &'a Source,
+        run_id: String,
+        http: Http,
+        clock: Arc<dyn Clock>,
+        rules: Rules,
+        states: StateMeanings,
+        options: &'a SyncOptions,
+        progress: &'a ProgressEmitter,
+        started_at: i64,
+    ) -> Run<'a> {
+        Run {
+            ws,
+            source,
+            run_id,
+            http,
+            clock,
+            rules,
+            states,
+            options,
+            figures: RunFigures::default(),
+            progress,
+            started_at,
+            pending: None,
+        }
+    }
+
+    /// Starts writing a page (see [`commit_page`]) with the run's figures, once the previous
+    /// page is written; reports progress when it is.
     pub async fn commit(&mut self, mut page: PageWrite) -> Result<(), SyncError> {
+        self.flush().await?;
         if self.http.cancel_token().is_cancelled() {
             return Err(SyncError::Canceled);
         }
@@ -133,21 +181,36 @@ impl Run<'_> {
         self.figures.rate_limit_waits = stats.rate_limit_waits.load(Relaxed) as i64;
         self.figures.rate_limit_wait_ms = stats.rate_limit_wait_ms.load(Relaxed) as i64;
         let now = self.clock.now_ms();
-        commit_page(
-            self.ws,
-            &self.source.id,
-            &self.run_id,
+        let (ws, source_id, run_id, figures) = (
+            self.ws.clone(),
+            self.source.id.clone(),
+            self.run_id.clone(),
             self.figures,
-            &page,
-            now,
-        )
-        .await?;
-        self.progress.page(&page.stream, &self.figures);
+        );
+        let stream = page.stream.clone();
+        let handle = tokio::spawn(async move {
+            commit_page(&ws, &source_id, &run_id, figures, &page, now)
+                .await
+                .map(|_| ())
+        });
+        self.pending = Some((stream, handle));
         Ok(())
     }
 
-    /// The source's cursor for `stream`.
-    pub async fn cursor(&self, stream: &str) -> Result<repo::sync_cursors::Cursor, SyncError> {
+    /// Waits until every page handed to [`Run::commit`] is written.
+    pub async fn flush(&mut self) -> Result<(), SyncError> {
+        if let Some((stream, handle)) = self.pending.take() {
+            handle
+                .await
+                .map_err(|err| SyncError::Config(format!("a page write stopped: {err}")))??;
+            self.progress.page(&stream, &self.figures);
+        }
+        Ok(())
+    }
+
+    /// The source's cursor for `stream` (after every pending page is written).
+    pub async fn cursor(&mut self, stream: &str) -> Result<repo::sync_cursors::Cursor, SyncError> {
+        self.flush().await?;
         Ok(repo::sync_cursors::get(self.ws.pool(), &self.source.id, stream).await?)
     }
 

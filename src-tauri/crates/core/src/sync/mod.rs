@@ -272,22 +272,27 @@ async fn walk_source(
             &notice.reason,
         );
     }));
-    let mut run = Run {
-        ws: &ctx.ws,
+    let mut run = Run::new(
+        &ctx.ws,
         source,
-        run_id: run_id.to_owned(),
+        run_id.to_owned(),
         http,
-        clock: ctx.clock.clone(),
-        rules: Rules::load(&ctx.ws, &source.id).await?,
-        states: StateMeanings::load(&ctx.ws, &source.id).await?,
-        options: &ctx.options,
-        figures: RunFigures::default(),
-        progress: emitter,
+        ctx.clock.clone(),
+        Rules::load(&ctx.ws, &source.id).await?,
+        StateMeanings::load(&ctx.ws, &source.id).await?,
+        &ctx.options,
+        emitter,
         started_at,
-    };
+    );
     let result = match source.kind {
         SourceKind::Github => connectors::github::sync(&mut run).await,
         _ => connectors::jira::sync(&mut run).await,
+    };
+    // The last page's write finishes even when a later step failed: it is good data.
+    let flushed = run.flush().await;
+    let result = match (result, flushed) {
+        (Ok(()), flushed) => flushed,
+        (Err(err), _) => Err(err),
     };
     // Figures include the requests of a failed last page.
     let stats = run.http.stats();

@@ -311,13 +311,14 @@ async fn sync_issues(run: &mut Run<'_>, root: &Url, repo: &str) -> Result<(), Sy
                     continue;
                 }
             };
-            page.raw.push(raw(run, "issues", issue.id, &value, now));
             if let Some(updated) = parse_time(&issue.updated_at) {
                 start.walk.high = Some(start.walk.high.map_or(updated, |h| h.max(updated)));
             }
             if issue.pull_request.is_some() {
+                // The pulls stream keeps the pull request's own (fuller) record.
                 continue;
             }
+            page.raw.push(raw(run, "issues", issue.id, &value, now));
             let mut ctx = MapCtx {
                 source_id: &run.source.id,
                 rules: &run.rules,
