@@ -11,7 +11,10 @@ use specta::Type;
 pub struct IpcError {
     /// Stable machine-readable kind: `workspace_not_baton`, `workspace_corrupt`,
     /// `workspace_newer_schema`, `already_exists`, `not_found`, `invalid`, `no_workspace`, `io`,
-    /// `database`, `migration`, `internal`.
+    /// `database`, `migration`, `internal`; for sources: `auth_bad_token`, `auth_missing_scope`,
+    /// `no_access`, `wrong_url`, `offline`, `timeout`, `rate_limited`, `server_error`, `refused`,
+    /// `malformed_response`, `canceled`, `keychain_unavailable`, `keychain_failed`,
+    /// `secret_missing`, `invalid_source`.
     pub code: String,
     /// A sentence for people.
     pub message: String,
@@ -29,6 +32,13 @@ impl IpcError {
 
 impl From<CoreError> for IpcError {
     fn from(err: CoreError) -> Self {
+        tracing::warn!(code = err.code(), error = %err, "command failed");
+        IpcError::new(err.code(), err.to_string())
+    }
+}
+
+impl From<baton_core::sync::error::SyncError> for IpcError {
+    fn from(err: baton_core::sync::error::SyncError) -> Self {
         tracing::warn!(code = err.code(), error = %err, "command failed");
         IpcError::new(err.code(), err.to_string())
     }

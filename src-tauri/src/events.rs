@@ -20,3 +20,11 @@ pub enum ChangeReason {
 pub struct WorkspaceChanged {
     pub reason: ChangeReason,
 }
+
+/// Progress of a source's sync (started, pages written, waiting on a rate limit, finished),
+/// throttled by the core to about two events a second per run.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncProgressEvent {
+    pub progress: baton_core::sync::progress::SyncProgress,
+}

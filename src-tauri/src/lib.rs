@@ -32,6 +32,20 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::items::items_list,
             commands::items::item_detail,
             commands::items::item_open_in_browser,
+            commands::sources::sources_list,
+            commands::sources::sources_add,
+            commands::sources::sources_edit,
+            commands::sources::sources_set_enabled,
+            commands::sources::sources_remove,
+            commands::sources::sources_test_connection,
+            commands::sources::sources_sync_now,
+            commands::sources::sources_cancel,
+            commands::sources::sources_history,
+            commands::rules::rules_list,
+            commands::rules::rules_save_team_rule,
+            commands::rules::rules_delete_team_rule,
+            commands::rules::rules_save_provenance_rule,
+            commands::rules::rules_delete_provenance_rule,
             commands::settings::settings_get,
             commands::settings::settings_set_theme,
             commands::flow::flow_report,
@@ -45,7 +59,10 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::workflow::workflow_list,
             commands::workflow::workflow_set,
         ])
-        .events(collect_events![events::WorkspaceChanged])
+        .events(collect_events![
+            events::WorkspaceChanged,
+            events::SyncProgressEvent
+        ])
 }
 
 /// Writes the TypeScript bindings.
@@ -118,6 +135,8 @@ pub fn run() {
                 started: tokio::sync::Mutex::new(false),
                 cli_workspace,
                 data_dir,
+                secrets: std::sync::Arc::new(baton_keychain::Keychain),
+                pollers: tokio::sync::Mutex::new(None),
             });
             Ok(())
         })

@@ -26,6 +26,10 @@ pub struct AppState {
     /// A workspace named on the command line, opened at start instead of the last one.
     pub cli_workspace: Option<PathBuf>,
     pub data_dir: PathBuf,
+    /// Where source tokens live (the OS keychain).
+    pub secrets: std::sync::Arc<dyn baton_core::secrets::SecretStore>,
+    /// The pollers of the open workspace (one task per source).
+    pub pollers: tokio::sync::Mutex<Option<baton_core::sync::runtime::Pollers>>,
 }
 
 /// The open workspace, as the UI sees it.
@@ -102,6 +106,7 @@ pub async fn install_with<R: Runtime>(
         }
     });
     let previous = state.workspace.write().await.replace(ws.clone());
+    crate::commands::sources::restart_pollers(app, state, &ws).await;
     if let Some(previous) = previous.filter(|p| p.path() != ws.path()) {
         previous.close().await;
     }

@@ -38,6 +38,37 @@ export const commands = {
 	 *  item are opened; the web view never names a URL itself.
 	 */
 	itemOpenInBrowser: (id: string) => typedError<null, IpcError>(__TAURI_INVOKE("item_open_in_browser", { id })),
+	/**  Every source with its last run. */
+	sourcesList: () => typedError<SourceDto_Serialize[], IpcError>(__TAURI_INVOKE("sources_list")),
+	/**  Adds a source; its token goes to the keychain. Nothing is saved when the keychain refuses. */
+	sourcesAdd: (input: SourceInput_Deserialize) => typedError<SourceDto_Serialize, IpcError>(__TAURI_INVOKE("sources_add", { input })),
+	/**  Changes a source's settings (and its token when one is given). */
+	sourcesEdit: (id: string, input: SourceInput_Deserialize) => typedError<SourceDto_Serialize, IpcError>(__TAURI_INVOKE("sources_edit", { id, input })),
+	/**  Enables or disables a source's schedule ("sync now" still works when disabled). */
+	sourcesSetEnabled: (id: string, enabled: boolean) => typedError<SourceDto_Serialize, IpcError>(__TAURI_INVOKE("sources_set_enabled", { id, enabled })),
+	/**  Removes a source, everything synced from it, and its token. */
+	sourcesRemove: (id: string) => typedError<null, IpcError>(__TAURI_INVOKE("sources_remove", { id })),
+	/**
+	 *  Tries the form's settings against the source without saving anything. With no token in the
+	 *  form, the stored token of source `id` is used.
+	 */
+	sourcesTestConnection: (input: SourceInput_Deserialize, id: string | null) => typedError<ConnectionTestDto_Serialize, IpcError>(__TAURI_INVOKE("sources_test_connection", { input, id })),
+	/**  Starts a sync of the source now (a sync already running counts). */
+	sourcesSyncNow: (id: string) => typedError<null, IpcError>(__TAURI_INVOKE("sources_sync_now", { id })),
+	/**  Cancels the source's running sync; false when none was running. */
+	sourcesCancel: (id: string) => typedError<boolean, IpcError>(__TAURI_INVOKE("sources_cancel", { id })),
+	/**  The source's latest runs, newest first. */
+	sourcesHistory: (id: string, limit: number) => typedError<SyncRunDto_Serialize[], IpcError>(__TAURI_INVOKE("sources_history", { id, limit })),
+	/**  Every rule. */
+	rulesList: () => typedError<RulesDto_Serialize, IpcError>(__TAURI_INVOKE("rules_list")),
+	/**  Adds or changes a team rule; returns its id. */
+	rulesSaveTeamRule: (rule: TeamRuleDto_Deserialize) => typedError<string, IpcError>(__TAURI_INVOKE("rules_save_team_rule", { rule })),
+	/**  Deletes a team rule. */
+	rulesDeleteTeamRule: (id: string) => typedError<null, IpcError>(__TAURI_INVOKE("rules_delete_team_rule", { id })),
+	/**  Adds or changes a provenance rule; returns its id. */
+	rulesSaveProvenanceRule: (rule: ProvenanceRuleDto_Deserialize) => typedError<string, IpcError>(__TAURI_INVOKE("rules_save_provenance_rule", { rule })),
+	/**  Deletes a provenance rule. */
+	rulesDeleteProvenanceRule: (id: string) => typedError<null, IpcError>(__TAURI_INVOKE("rules_delete_provenance_rule", { id })),
 	/**  The current settings. */
 	settingsGet: () => typedError<SettingsView, IpcError>(__TAURI_INVOKE("settings_get")),
 	/**  Changes the theme. */
@@ -66,6 +97,7 @@ export const commands = {
 
 /** Events */
 export const events = {
+	syncProgressEvent: makeEvent<SyncProgressEvent_Serialize, SyncProgressEvent_Deserialize>("sync-progress-event"),
 	workspaceChanged: makeEvent<WorkspaceChanged, WorkspaceChanged>("workspace-changed"),
 };
 
@@ -209,6 +241,33 @@ export type ChangeReason =
 "opened" | 
 /**  Rows of the open workspace changed. */
 "data";
+
+/**  The outcome of "test connection". */
+export type ConnectionTestDto = ConnectionTestDto_Serialize | ConnectionTestDto_Deserialize;
+
+/**  The outcome of "test connection". */
+export type ConnectionTestDto_Deserialize = {
+	ok: boolean,
+	/**
+	 *  Why it failed: `auth_bad_token`, `auth_missing_scope`, `no_access`, `wrong_url`,
+	 *  `offline`, `timeout`, `invalid_source`, ...
+	 */
+	code?: string | null,
+	/**  A sentence for the person (the account on success). */
+	message: string,
+};
+
+/**  The outcome of "test connection". */
+export type ConnectionTestDto_Serialize = {
+	ok: boolean,
+	/**
+	 *  Why it failed: `auth_bad_token`, `auth_missing_scope`, `no_access`, `wrong_url`,
+	 *  `offline`, `timeout`, `invalid_source`, ...
+	 */
+	code: string | null,
+	/**  A sentence for the person (the account on success). */
+	message: string,
+};
 
 /**  A count under a key, with the label to show. */
 export type Count = {
@@ -798,7 +857,10 @@ export type IpcError = {
 	/**
 	 *  Stable machine-readable kind: `workspace_not_baton`, `workspace_corrupt`,
 	 *  `workspace_newer_schema`, `already_exists`, `not_found`, `invalid`, `no_workspace`, `io`,
-	 *  `database`, `migration`, `internal`.
+	 *  `database`, `migration`, `internal`; for sources: `auth_bad_token`, `auth_missing_scope`,
+	 *  `no_access`, `wrong_url`, `offline`, `timeout`, `rate_limited`, `server_error`, `refused`,
+	 *  `malformed_response`, `canceled`, `keychain_unavailable`, `keychain_failed`,
+	 *  `secret_missing`, `invalid_source`.
 	 */
 	code: string,
 	/**  A sentence for people. */
@@ -1094,6 +1156,39 @@ export type PrSegment_Serialize = {
 /**  Who made a work item. */
 export type Provenance = "human" | "ai_agent" | "automation";
 
+/**  A provenance rule. */
+export type ProvenanceRuleDto = ProvenanceRuleDto_Serialize | ProvenanceRuleDto_Deserialize;
+
+/**  A provenance rule. */
+export type ProvenanceRuleDto_Deserialize = {
+	/**  Empty when saving a new rule. */
+	id: string,
+	/**  `bot_login`, `co_author` or `label`. */
+	signal: string,
+	pattern: string,
+	provenance: Provenance,
+	agent?: string | null,
+	/**  0..1. */
+	confidence: number | null,
+	/**  Shipped with Baton (editable all the same). */
+	builtin: boolean,
+};
+
+/**  A provenance rule. */
+export type ProvenanceRuleDto_Serialize = {
+	/**  Empty when saving a new rule. */
+	id: string,
+	/**  `bot_login`, `co_author` or `label`. */
+	signal: string,
+	pattern: string,
+	provenance: Provenance,
+	agent: string | null,
+	/**  0..1. */
+	confidence: number | null,
+	/**  Shipped with Baton (editable all the same). */
+	builtin: boolean,
+};
+
 /**  Items waiting for one reason at the end of each day. */
 export type QueueSeries = {
 	stage: Stage,
@@ -1122,6 +1217,24 @@ export type RecentWorkspace = {
 	/**  False when the file is gone. */
 	exists: boolean,
 };
+
+/**  Both rule lists. */
+export type RulesDto = RulesDto_Serialize | RulesDto_Deserialize;
+
+/**  Both rule lists. */
+export type RulesDto_Deserialize = {
+	team: TeamRuleDto_Deserialize[],
+	provenance: ProvenanceRuleDto_Deserialize[],
+};
+
+/**  Both rule lists. */
+export type RulesDto_Serialize = {
+	team: TeamRuleDto_Serialize[],
+	provenance: ProvenanceRuleDto_Serialize[],
+};
+
+/**  How a run ended (or that it still runs). */
+export type RunStatus = "running" | "succeeded" | "failed" | "canceled";
 
 /**  The cycle-time scatter (all points, or an even sample of them when there are many). */
 export type Scatter = {
@@ -1156,6 +1269,88 @@ export type SortDirection = "asc" | "desc";
 
 /**  Which column to sort by. */
 export type SortField = "key" | "title" | "kind" | "team" | "state" | "source" | "provenance" | "created" | "updated";
+
+/**  A source as the Sources screen shows it (never its token). */
+export type SourceDto = SourceDto_Serialize | SourceDto_Deserialize;
+
+/**  A source as the Sources screen shows it (never its token). */
+export type SourceDto_Deserialize = {
+	id: string,
+	kind: SourceKind,
+	name: string,
+	baseUrl: string,
+	/**  GitHub: repositories (`owner/name`) or an organisation. */
+	repos: string[],
+	org?: string | null,
+	/**  Jira: the account's e-mail, project keys and/or a JQL filter. */
+	email?: string | null,
+	projects: string[],
+	jql?: string | null,
+	pollIntervalMinutes: number,
+	enabled: boolean,
+	/**  Generated demo data: never synced. */
+	synthetic: boolean,
+	/**  A sync is running now. */
+	syncing: boolean,
+	lastRun?: SyncRunDto_Deserialize | null,
+};
+
+/**  A source as the Sources screen shows it (never its token). */
+export type SourceDto_Serialize = {
+	id: string,
+	kind: SourceKind,
+	name: string,
+	baseUrl: string,
+	/**  GitHub: repositories (`owner/name`) or an organisation. */
+	repos: string[],
+	org: string | null,
+	/**  Jira: the account's e-mail, project keys and/or a JQL filter. */
+	email: string | null,
+	projects: string[],
+	jql: string | null,
+	pollIntervalMinutes: number,
+	enabled: boolean,
+	/**  Generated demo data: never synced. */
+	synthetic: boolean,
+	/**  A sync is running now. */
+	syncing: boolean,
+	lastRun: SyncRunDto_Serialize | null,
+};
+
+/**  What the add and edit forms send. */
+export type SourceInput = SourceInput_Serialize | SourceInput_Deserialize;
+
+/**  What the add and edit forms send. */
+export type SourceInput_Deserialize = {
+	kind: SourceKind,
+	name: string,
+	/**  GitHub: empty for github.com, else `https://HOST/api/v3`. Jira: the site URL. */
+	baseUrl: string,
+	repos?: string[],
+	org?: string | null,
+	email?: string | null,
+	projects?: string[],
+	jql?: string | null,
+	pollIntervalMinutes: number,
+	/**  Required when adding; when editing, empty keeps the stored token. */
+	token?: string | null,
+};
+
+/**  What the add and edit forms send. */
+export type SourceInput_Serialize = {
+	kind: SourceKind,
+	name: string,
+	/**  GitHub: empty for github.com, else `https://HOST/api/v3`. Jira: the site URL. */
+	baseUrl: string,
+	repos: string[],
+	org: string | null,
+	email: string | null,
+	projects: string[],
+	jql: string | null,
+	pollIntervalMinutes: number,
+	/**  Required when adding; when editing, empty keeps the stored token. */
+	token: string | null,
+};
 
 /**  The tool a source is. */
 export type SourceKind = "github" | "jira" | "gitlab" | "linear" | "file";
@@ -1211,6 +1406,100 @@ export type StartupState_Serialize = {
 	settingsNotice: string | null,
 };
 
+/**  One step of a sync run. */
+export type SyncProgress = SyncProgress_Serialize | SyncProgress_Deserialize;
+
+/**
+ *  Progress of a source's sync (started, pages written, waiting on a rate limit, finished),
+ *  throttled by the core to about two events a second per run.
+ */
+export type SyncProgressEvent = SyncProgressEvent_Serialize | SyncProgressEvent_Deserialize;
+
+/**
+ *  Progress of a source's sync (started, pages written, waiting on a rate limit, finished),
+ *  throttled by the core to about two events a second per run.
+ */
+export type SyncProgressEvent_Deserialize = {
+	progress: SyncProgress_Deserialize,
+};
+
+/**
+ *  Progress of a source's sync (started, pages written, waiting on a rate limit, finished),
+ *  throttled by the core to about two events a second per run.
+ */
+export type SyncProgressEvent_Serialize = {
+	progress: SyncProgress_Serialize,
+};
+
+/**  One step of a sync run. */
+export type SyncProgress_Deserialize = 
+/**  A run began. */
+{ type: "started"; sourceId: string; runId: string } | 
+/**  Pages were written. */
+{ type: "progress"; sourceId: string; runId: string; 
+/**  The stream being walked (`issues:acme/pay`, `pulls:acme/pay`, `issues`...). */
+stream: string; pages: number; items: number } | 
+/**  The run waits: a rate limit, or a backoff before a retry. */
+{ type: "waiting"; sourceId: string; runId: string; rateLimit: boolean; seconds: number | null; 
+/**  When the wait ends (RFC 3339). */
+until: string; reason: string } | 
+/**  A run ended. */
+{ type: "finished"; sourceId: string; runId: string; status: RunStatus; pages: number; items: number; errorCode?: string | null; error?: string | null };
+
+/**  One step of a sync run. */
+export type SyncProgress_Serialize = 
+/**  A run began. */
+{ type: "started"; sourceId: string; runId: string } | 
+/**  Pages were written. */
+{ type: "progress"; sourceId: string; runId: string; 
+/**  The stream being walked (`issues:acme/pay`, `pulls:acme/pay`, `issues`...). */
+stream: string; pages: number; items: number } | 
+/**  The run waits: a rate limit, or a backoff before a retry. */
+{ type: "waiting"; sourceId: string; runId: string; rateLimit: boolean; seconds: number | null; 
+/**  When the wait ends (RFC 3339). */
+until: string; reason: string } | 
+/**  A run ended. */
+{ type: "finished"; sourceId: string; runId: string; status: RunStatus; pages: number; items: number; errorCode: string | null; error: string | null };
+
+/**  A sync run as the history shows it. */
+export type SyncRunDto = SyncRunDto_Serialize | SyncRunDto_Deserialize;
+
+/**  A sync run as the history shows it. */
+export type SyncRunDto_Deserialize = {
+	id: string,
+	/**  RFC 3339. */
+	startedAt: string,
+	endedAt?: string | null,
+	status: RunStatus,
+	pages: number,
+	items: number,
+	requests: number,
+	retries: number,
+	rateLimitWaits: number,
+	rateLimitWaitSeconds: number | null,
+	/**  Machine-readable kind of failure (`auth_bad_token`, `rate_limited`, `interrupted`, ...). */
+	errorCode?: string | null,
+	error?: string | null,
+};
+
+/**  A sync run as the history shows it. */
+export type SyncRunDto_Serialize = {
+	id: string,
+	/**  RFC 3339. */
+	startedAt: string,
+	endedAt: string | null,
+	status: RunStatus,
+	pages: number,
+	items: number,
+	requests: number,
+	retries: number,
+	rateLimitWaits: number,
+	rateLimitWaitSeconds: number | null,
+	/**  Machine-readable kind of failure (`auth_bad_token`, `rate_limited`, `interrupted`, ...). */
+	errorCode: string | null,
+	error: string | null,
+};
+
 /**  What to compute the critical path to. */
 export type Target = { type: "item"; id: string } | 
 /**  Every item of the intent and of its descendants. */
@@ -1258,6 +1547,39 @@ export type TeamPercentiles_Serialize = {
 	teamId: string,
 	teamName: string,
 	cycleTime: Percentiles_Serialize,
+};
+
+/**  A team rule. */
+export type TeamRuleDto = TeamRuleDto_Serialize | TeamRuleDto_Deserialize;
+
+/**  A team rule. */
+export type TeamRuleDto_Deserialize = {
+	/**  Empty when saving a new rule. */
+	id: string,
+	/**  None: every source. */
+	sourceId?: string | null,
+	/**  `repo`, `project`, `component` or `label`. */
+	field: string,
+	/**  Case-insensitive; `*` matches anything (`acme/pay*`). */
+	pattern: string,
+	teamId: string,
+	/**  Lower runs first. */
+	priority: number,
+};
+
+/**  A team rule. */
+export type TeamRuleDto_Serialize = {
+	/**  Empty when saving a new rule. */
+	id: string,
+	/**  None: every source. */
+	sourceId: string | null,
+	/**  `repo`, `project`, `component` or `label`. */
+	field: string,
+	/**  Case-insensitive; `*` matches anything (`acme/pay*`). */
+	pattern: string,
+	teamId: string,
+	/**  Lower runs first. */
+	priority: number,
 };
 
 /**  One team's row of the matrix. */

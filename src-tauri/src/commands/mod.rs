@@ -4,6 +4,8 @@ pub mod app;
 pub mod deps;
 pub mod flow;
 pub mod items;
+pub mod rules;
 pub mod settings;
+pub mod sources;
 pub mod workflow;
 pub mod workspace;

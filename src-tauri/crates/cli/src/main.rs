@@ -1,7 +1,9 @@
 //! `baton`: the headless command-line tool over the same core as the app.
 //!
 //! `baton demo` builds the demo organisation at any size, `baton stats` and `baton items` print
-//! what the Overview and the Work items table show, `baton bench` measures the work graph.
+//! what the Overview and the Work items table show, `baton bench` measures the work graph,
+//! `baton sync` and `baton source` sync GitHub and Jira headless, `baton bench-sync` measures
+//! the sync path.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 /// mimalloc hands memory back to the system after the index load's large, short-lived buffers,
@@ -11,6 +13,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod bench;
 mod bench_flow;
+mod bench_sync;
+mod sync;
 mod table;
 
 use std::path::PathBuf;
@@ -155,6 +159,13 @@ enum Command {
         #[arg(long, default_value_t = 5)]
         runs: u32,
     },
+    /// Sync sources (every enabled one, or --source NAME) with the app's sync code.
+    Sync(sync::SyncArgs),
+    /// Configure sources: add, list, remove, test, history.
+    #[command(subcommand)]
+    Source(sync::SourceCommand),
+    /// Measure the sync path (HTTP → parse → map → write) over a scaled corpus.
+    BenchSync(bench_sync::BenchSyncArgs),
 }
 
 macro_rules! value_enum_for {
@@ -382,6 +393,9 @@ async fn run(command: Command) -> Result<(), CoreError> {
         }
         Command::Bench(args) => bench::run(args).await?,
         Command::BenchFlow { file, runs } => print_json(&bench_flow::run(&file, runs).await?)?,
+        Command::Sync(args) => sync::sync(args).await?,
+        Command::Source(command) => sync::source(command).await?,
+        Command::BenchSync(args) => bench_sync::run(args).await?,
     }
     Ok(())
 }

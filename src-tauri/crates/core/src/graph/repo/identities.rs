@@ -52,3 +52,42 @@ pub async fn logins_of(
     .await?;
     Ok(rows.into_iter().map(|r| (r.source_id, r.login)).collect())
 }
+
+/// Inserts identities that do not exist yet; an existing login keeps its (possibly merged)
+/// person.
+pub async fn insert_missing(
+    conn: &mut SqliteConnection,
+    identities: &[Identity],
+) -> sqlx::Result<u64> {
+    super::insert_batched(
+        conn,
+        "INSERT INTO identities (source_id, login, person_id) ",
+        3,
+        " ON CONFLICT (source_id, login) DO NOTHING",
+        identities,
+        |mut b, i| {
+            b.push_bind(i.source_id.as_str())
+                .push_bind(i.login.as_str())
+                .push_bind(i.person_id.as_str());
+        },
+    )
+    .await
+}
+
+/// The person of each of `logins` (a JSON array of strings) that has an identity on the source,
+/// as (login, person id).
+pub async fn resolve(
+    exec: impl Executor<'_, Database = Sqlite>,
+    source_id: &str,
+    logins_json: &str,
+) -> sqlx::Result<Vec<(String, String)>> {
+    let rows = sqlx::query!(
+        r#"SELECT login AS "login!", person_id AS "person_id!" FROM identities
+           WHERE source_id = ?1 AND login IN (SELECT value FROM json_each(?2))"#,
+        source_id,
+        logins_json
+    )
+    .fetch_all(exec)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.login, r.person_id)).collect())
+}

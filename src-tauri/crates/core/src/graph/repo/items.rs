@@ -130,3 +130,26 @@ pub async fn remap_current_state(
     .await?;
     Ok(done.rows_affected())
 }
+
+/// Which of `ids` (a JSON array of strings) are stored items.
+pub async fn existing(
+    exec: impl Executor<'_, Database = Sqlite>,
+    ids_json: &str,
+) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar!(
+        r#"SELECT id AS "id!" FROM items WHERE id IN (SELECT value FROM json_each(?1))"#,
+        ids_json
+    )
+    .fetch_all(exec)
+    .await
+}
+
+/// How many items a source has.
+pub async fn count_for_source(
+    exec: impl Executor<'_, Database = Sqlite>,
+    source_id: &str,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar!("SELECT COUNT(*) FROM items WHERE source_id = ?", source_id)
+        .fetch_one(exec)
+        .await
+}

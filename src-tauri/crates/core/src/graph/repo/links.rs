@@ -52,3 +52,147 @@ pub async fn touching(
         })
         .collect())
 }
+
+/// Which side of an item a [`LinkSet`] covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// Links from the item.
+    From,
+    /// Links to the item.
+    To,
+    /// Both.
+    Either,
+}
+
+/// The complete set of one item's links of some kinds, as the source lists them now: stored
+/// source links of those kinds on that side that are not in `keep` are marked removed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkSet {
+    pub item_id: String,
+    pub kinds: Vec<LinkKind>,
+    pub side: Side,
+    /// Only links whose other end starts with this are covered (e.g. "jira:"), so a source
+    /// never retires another source's links.
+    pub other_prefix: String,
+    /// (from, to, kind) of the links that exist now.
+    pub keep: Vec<(String, String, LinkKind)>,
+}
+
+/// Stages links of a source; they reach `links` through [`promote_pending`] once both ends exist.
+pub async fn stage_pending(
+    conn: &mut SqliteConnection,
+    source_id: &str,
+    links: &[Link],
+) -> sqlx::Result<u64> {
+    super::insert_batched(
+        conn,
+        "INSERT INTO pending_links (source_id, from_item_id, to_item_id, kind, origin, confidence, created_at, removed_at) ",
+        8,
+        " ON CONFLICT (from_item_id, to_item_id, kind) DO UPDATE SET origin = excluded.origin,
+             confidence = excluded.confidence, removed_at = excluded.removed_at,
+             created_at = MIN(pending_links.created_at, excluded.created_at)",
+        links,
+        |mut b, l| {
+            b.push_bind(source_id)
+                .push_bind(l.from_item_id.as_str())
+                .push_bind(l.to_item_id.as_str())
+                .push_bind(l.kind.as_str())
+                .push_bind(l.origin.as_str())
+                .push_bind(l.confidence)
+                .push_bind(l.created_at)
+                .push_bind(l.removed_at);
+        },
+    )
+    .await
+}
+
+/// Moves pending links that touch any of `ids` (a JSON array) and whose two ends now exist into
+/// `links` (a manual link is never overwritten). Returns how many moved.
+pub async fn promote_pending(conn: &mut SqliteConnection, ids_json: &str) -> sqlx::Result<u64> {
+    let moved = sqlx::query!(
+        r#"INSERT INTO links (from_item_id, to_item_id, kind, origin, confidence, created_at, removed_at)
+           SELECT p.from_item_id, p.to_item_id, p.kind, p.origin, p.confidence, p.created_at, p.removed_at
+           FROM pending_links p
+           WHERE (p.from_item_id IN (SELECT value FROM json_each(?1)) OR p.to_item_id IN (SELECT value FROM json_each(?1)))
+             AND EXISTS (SELECT 1 FROM items WHERE id = p.from_item_id)
+             AND EXISTS (SELECT 1 FROM items WHERE id = p.to_item_id)
+           ON CONFLICT (from_item_id, to_item_id, kind) DO UPDATE SET origin = excluded.origin,
+               confidence = excluded.confidence, removed_at = excluded.removed_at
+           WHERE links.origin <> 'manual'"#,
+        ids_json
+    )
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    sqlx::query!(
+        r#"DELETE FROM pending_links
+           WHERE (from_item_id IN (SELECT value FROM json_each(?1)) OR to_item_id IN (SELECT value FROM json_each(?1)))
+             AND EXISTS (SELECT 1 FROM items WHERE id = pending_links.from_item_id)
+             AND EXISTS (SELECT 1 FROM items WHERE id = pending_links.to_item_id)"#,
+        ids_json
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(moved)
+}
+
+/// Applies a [`LinkSet`]: stored source links it covers but no longer lists get `removed_at`
+/// (links) or are dropped (pending links). Returns how many links were retired.
+pub async fn retire_missing(
+    conn: &mut SqliteConnection,
+    set: &LinkSet,
+    now: i64,
+) -> sqlx::Result<u64> {
+    let mut retired = 0;
+    for table in ["links", "pending_links"] {
+        let mut q: sqlx::QueryBuilder<'_, Sqlite> = if table == "links" {
+            sqlx::QueryBuilder::new("UPDATE links SET removed_at = ")
+        } else {
+            sqlx::QueryBuilder::new("DELETE FROM pending_links")
+        };
+        if table == "links" {
+            q.push_bind(now);
+        }
+        q.push(" WHERE origin = 'source' AND kind IN (");
+        let mut kinds = q.separated(", ");
+        for kind in &set.kinds {
+            kinds.push_bind(kind.as_str());
+        }
+        q.push(")");
+        if table == "links" {
+            q.push(" AND removed_at IS NULL");
+        }
+        let prefix = format!("{}%", set.other_prefix.replace('%', ""));
+        match set.side {
+            Side::From => {
+                q.push(" AND from_item_id = ")
+                    .push_bind(set.item_id.as_str());
+                q.push(" AND to_item_id LIKE ").push_bind(prefix.clone());
+            }
+            Side::To => {
+                q.push(" AND to_item_id = ").push_bind(set.item_id.as_str());
+                q.push(" AND from_item_id LIKE ").push_bind(prefix.clone());
+            }
+            Side::Either => {
+                q.push(" AND ((from_item_id = ")
+                    .push_bind(set.item_id.as_str());
+                q.push(" AND to_item_id LIKE ").push_bind(prefix.clone());
+                q.push(") OR (to_item_id = ")
+                    .push_bind(set.item_id.as_str());
+                q.push(" AND from_item_id LIKE ").push_bind(prefix.clone());
+                q.push("))");
+            }
+        }
+        for (from, to, kind) in &set.keep {
+            q.push(" AND NOT (from_item_id = ").push_bind(from.as_str());
+            q.push(" AND to_item_id = ").push_bind(to.as_str());
+            q.push(" AND kind = ").push_bind(kind.as_str());
+            q.push(")");
+        }
+        let done = q.build().execute(&mut *conn).await?.rows_affected();
+        if table == "links" {
+            retired += done;
+        }
+    }
+    Ok(retired)
+}

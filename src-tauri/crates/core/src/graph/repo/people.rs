@@ -37,3 +37,19 @@ pub async fn get(
         is_bot: r.is_bot,
     }))
 }
+
+/// Inserts people met while syncing; an existing person keeps its team and merged identity,
+/// only their display name and bot flag follow the source.
+pub async fn upsert_synced(conn: &mut SqliteConnection, people: &[Person]) -> sqlx::Result<u64> {
+    super::insert_batched(
+        conn,
+        "INSERT INTO people (id, display_name, team_id, is_bot) ",
+        4,
+        " ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name, is_bot = excluded.is_bot",
+        people,
+        |mut b, p| {
+            b.push_bind(p.id.as_str()).push_bind(p.display_name.as_str()).push_bind(p.team_id.as_deref()).push_bind(p.is_bot);
+        },
+    )
+    .await
+}

@@ -64,3 +64,41 @@ pub async fn delete(exec: impl Executor<'_, Database = Sqlite>, id: &str) -> sql
         .await?;
     Ok(done.rows_affected() > 0)
 }
+
+/// One source by id.
+pub async fn get(
+    exec: impl Executor<'_, Database = Sqlite>,
+    id: &str,
+) -> sqlx::Result<Option<Source>> {
+    let row = sqlx::query!(
+        r#"SELECT id AS "id!", kind, name, base_url, scope, secret_ref, poll_interval_s, enabled AS "enabled: bool",
+                  synthetic AS "synthetic: bool", created_at FROM sources WHERE id = ?"#,
+        id
+    )
+    .fetch_optional(exec)
+    .await?;
+    Ok(row.map(|r| Source {
+        id: r.id,
+        kind: SourceKind::parse(&r.kind).unwrap_or(SourceKind::File),
+        name: r.name,
+        base_url: r.base_url,
+        scope: r.scope,
+        secret_ref: r.secret_ref,
+        poll_interval_s: r.poll_interval_s,
+        enabled: r.enabled,
+        synthetic: r.synthetic,
+        created_at: r.created_at,
+    }))
+}
+
+/// Turns polling of a source on or off.
+pub async fn set_enabled(
+    exec: impl Executor<'_, Database = Sqlite>,
+    id: &str,
+    enabled: bool,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query!("UPDATE sources SET enabled = ? WHERE id = ?", enabled, id)
+        .execute(exec)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}

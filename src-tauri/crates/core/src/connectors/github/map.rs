@@ -1,0 +1,460 @@
+//! GitHub records → work graph rows. Pure functions: no I/O.
+//!
+//! - Issue → item `gh:owner/repo#N` (kind from the issue type or labels: bug → defect, ...);
+//!   raw state `open`, `closed` or `closed (not planned)`.
+//! - Pull request → item of kind `pull_request`; raw state `draft`, `open`, `merged` or
+//!   `closed (unmerged)`; "closes #N" (and the other closing keywords) in its description → an
+//!   `implements` link to the issue (origin inferred, confidence 0.9).
+//! - Review → transition of kind `review` (`review:<id>`), verdict lower-cased.
+//! - Issue event → transition (`ev:<id>`): closed/reopened/merged/ready_for_review/
+//!   convert_to_draft are state changes, labeled/unlabeled label changes, assigned/unassigned
+//!   assignee changes; other event types are kept only as raw records.
+
+use crate::connectors::{parse_time, StateMeanings};
+use crate::graph::model::{
+    ItemKind, Link, LinkKind, LinkOrigin, Transition, TransitionKind, WorkItem,
+};
+use crate::sync::rules::{ProvenanceFacts, Rules};
+use crate::sync::write::{PageWrite, SeenPerson};
+
+use super::model::{Event, Issue, Label, Pull, Review, User};
+
+/// What mapping needs besides the record.
+pub struct MapCtx<'a> {
+    pub source_id: &'a str,
+    pub rules: &'a Rules,
+    pub states: &'a mut StateMeanings,
+}
+
+/// `owner/repo#N` from an `html_url` (`https://host/owner/repo/issues/N` or `/pull/N`), or from
+/// the repository being synced when the URL says nothing usable.
+pub fn key_for(html_url: &str, repo: &str, number: i64) -> String {
+    let path = html_url
+        .split_once("://")
+        .map(|(_, rest)| rest.split_once('/').map(|(_, p)| p).unwrap_or(""))
+        .unwrap_or("");
+    let parts: Vec<&str> = path.split('/').collect();
+    if parts.len() >= 4 && matches!(parts[2], "issues" | "pull" | "pulls") {
+        return format!("{}/{}#{}", parts[0], parts[1], parts[3]);
+    }
+    format!("{repo}#{number}")
+}
+
+/// The item id of a key.
+pub fn item_id(key: &str) -> String {
+    format!("gh:{key}")
+}
+
+/// The raw state of an issue.
+pub fn issue_state(issue: &Issue) -> String {
+    match (issue.state.as_str(), issue.state_reason.as_deref()) {
+        ("closed", Some("not_planned")) => "closed (not planned)".into(),
+        ("closed", Some("duplicate")) => "closed (duplicate)".into(),
+        (state, _) => state.to_owned(),
+    }
+}
+
+/// The raw state of a pull request.
+pub fn pull_state(pull: &Pull) -> String {
+    if pull.merged_at.is_some() {
+        "merged".into()
+    } else if pull.state == "closed" {
+        "closed (unmerged)".into()
+    } else if pull.draft == Some(true) && pull.state == "open" {
+        "draft".into()
+    } else {
+        pull.state.clone()
+    }
+}
+
+/// The kind of an issue, from its issue type, else its labels.
+pub fn kind_for(labels: &[Label], issue_type: Option<&str>) -> ItemKind {
+    let mut names: Vec<String> = labels.iter().map(|l| l.name().to_lowercase()).collect();
+    if let Some(t) = issue_type {
+        names.insert(0, t.to_lowercase());
+    }
+    for name in &names {
+        let has = |w: &str| name.contains(w);
+        if has("bug") || has("defect") || has("regression") {
+            return ItemKind::Defect;
+        }
+        if has("incident") || has("outage") {
+            return ItemKind::Incident;
+        }
+        if has("security") || has("risk") || has("vulnerab") {
+            return ItemKind::Risk;
+        }
+        if has("debt") || has("refactor") || has("chore") {
+            return ItemKind::Debt;
+        }
+        if has("feature") || has("enhancement") || has("story") {
+            return ItemKind::Feature;
+        }
+        if has("task") {
+            return ItemKind::Task;
+        }
+    }
+    ItemKind::Task
+}
+
+fn person(page: &mut PageWrite, source_id: &str, user: &User) -> String {
+    page.person(
+        source_id,
+        SeenPerson {
+            login: user.login.clone(),
+            display_name: user.login.clone(),
+            is_bot: user.is_bot(),
+        },
+    )
+}
+
+fn repo_of(key: &str) -> &str {
+    key.split_once('#').map(|(r, _)| r).unwrap_or(key)
+}
+
+/// Common fields of issues and pull requests.
+struct Common<'a> {
+    key: String,
+    id: i64,
+    kind: ItemKind,
+    title: &'a str,
+    raw_state: String,
+    html_url: &'a str,
+    user: Option<&'a User>,
+    assignee: Option<&'a User>,
+    labels: &'a [Label],
+    body: Option<&'a str>,
+    created_at: &'a str,
+    updated_at: &'a str,
+    closed_at: Option<&'a str>,
+    started_at: Option<i64>,
+}
+
+fn item(page: &mut PageWrite, ctx: &mut MapCtx<'_>, c: Common<'_>) -> Option<WorkItem> {
+    let created = parse_time(c.created_at)?;
+    let updated = parse_time(c.updated_at).unwrap_or(created);
+    let (flow, reason) = ctx.states.flow(&c.raw_state, None);
+    let author_id = c.user.map(|u| person(page, ctx.source_id, u));
+    let owner_id = c.assignee.map(|u| person(page, ctx.source_id, u));
+    let label_names: Vec<String> = c.labels.iter().map(|l| l.name().to_owned()).collect();
+    let verdict = ctx.rules.provenance(&ProvenanceFacts {
+        author: c.user.map(|u| u.login.as_str()),
+        author_is_bot: c.user.is_some_and(User::is_bot),
+        body: c.body,
+        labels: &label_names,
+    });
+    let repo = repo_of(&c.key);
+    let mut facts: Vec<(&str, &str)> = vec![("repo", repo)];
+    facts.extend(label_names.iter().map(|l| ("label", l.as_str())));
+    let done = matches!(
+        flow,
+        crate::graph::model::FlowState::Done | crate::graph::model::FlowState::Canceled
+    );
+    Some(WorkItem {
+        id: item_id(&c.key),
+        source_id: ctx.source_id.to_owned(),
+        external_id: c.id.to_string(),
+        key: c.key.clone(),
+        url: c.html_url.to_owned(),
+        kind: c.kind,
+        title: c.title.to_owned(),
+        team_id: ctx.rules.team_for(&facts),
+        owner_id,
+        author_id,
+        provenance: verdict.provenance,
+        provenance_agent: verdict.agent,
+        provenance_confidence: verdict.confidence,
+        raw_state: c.raw_state,
+        flow_state: flow,
+        wait_reason: reason,
+        intent_id: None,
+        priority: None,
+        created_at: created,
+        started_at: c.started_at,
+        done_at: if done {
+            c.closed_at.and_then(parse_time)
+        } else {
+            None
+        },
+        updated_at: updated,
+    })
+}
+
+/// Maps an issue (not a pull request) to an item.
+pub fn map_issue(
+    page: &mut PageWrite,
+    ctx: &mut MapCtx<'_>,
+    issue: &Issue,
+    repo: &str,
+) -> Option<WorkItem> {
+    let key = key_for(&issue.html_url, repo, issue.number);
+    item(
+        page,
+        ctx,
+        Common {
+            key,
+            id: issue.id,
+            kind: kind_for(
+                &issue.labels,
+                issue.issue_type.as_ref().map(|t| t.name.as_str()),
+            ),
+            title: &issue.title,
+            raw_state: issue_state(issue),
+            html_url: &issue.html_url,
+            user: issue.user.as_ref(),
+            assignee: issue.assignee.as_ref(),
+            labels: &issue.labels,
+            body: issue.body.as_deref(),
+            created_at: &issue.created_at,
+            updated_at: &issue.updated_at,
+            closed_at: issue.closed_at.as_deref(),
+            started_at: None,
+        },
+    )
+}
+
+/// Maps a pull request to an item, and its closing keywords to `implements` links.
+pub fn map_pull(
+    page: &mut PageWrite,
+    ctx: &mut MapCtx<'_>,
+    pull: &Pull,
+    repo: &str,
+) -> Option<WorkItem> {
+    let key = key_for(&pull.html_url, repo, pull.number);
+    let item = item(
+        page,
+        ctx,
+        Common {
+            key: key.clone(),
+            id: pull.id,
+            kind: ItemKind::PullRequest,
+            title: &pull.title,
+            raw_state: pull_state(pull),
+            html_url: &pull.html_url,
+            user: pull.user.as_ref(),
+            assignee: pull.assignee.as_ref(),
+            labels: &pull.labels,
+            body: pull.body.as_deref(),
+            created_at: &pull.created_at,
+            updated_at: &pull.updated_at,
+            closed_at: pull.merged_at.as_deref().or(pull.closed_at.as_deref()),
+            started_at: parse_time(&pull.created_at),
+        },
+    )?;
+    for target in closing_refs(pull.body.as_deref().unwrap_or(""), repo_of(&key)) {
+        page.links.push(Link {
+            from_item_id: item.id.clone(),
+            to_item_id: item_id(&target),
+            kind: LinkKind::Implements,
+            origin: LinkOrigin::Inferred,
+            confidence: 0.9,
+            created_at: item.created_at,
+            removed_at: None,
+        });
+    }
+    Some(item)
+}
+
+/// A review as a transition of kind `review`; pending reviews (not submitted) are skipped.
+pub fn map_review(
+    page: &mut PageWrite,
+    source_id: &str,
+    item_id: &str,
+    review: &Review,
+) -> Option<Transition> {
+    let at = parse_time(review.submitted_at.as_deref()?)?;
+    let verdict = review.state.to_lowercase();
+    if verdict == "pending" || verdict.is_empty() {
+        return None;
+    }
+    Some(Transition {
+        item_id: item_id.to_owned(),
+        event_id: format!("review:{}", review.id),
+        kind: TransitionKind::Review,
+        from_state: None,
+        to_state: verdict,
+        at,
+        actor_id: review.user.as_ref().map(|u| person(page, source_id, u)),
+    })
+}
+
+/// Maps a page of issue events to transitions. A pull request's `closed` event that comes with
+/// a `merged` event at the same instant is not a separate state change.
+pub fn map_events(
+    page: &mut PageWrite,
+    source_id: &str,
+    events: &[Event],
+    repo: &str,
+) -> Vec<Transition> {
+    let merged: std::collections::HashSet<(i64, &str)> = events
+        .iter()
+        .filter(|e| e.event == "merged")
+        .filter_map(|e| Some((e.issue.as_ref()?.number, e.created_at.as_str())))
+        .collect();
+    let mut out = Vec::new();
+    for event in events {
+        let Some(issue) = &event.issue else { continue };
+        let Some(at) = parse_time(&event.created_at) else {
+            continue;
+        };
+        let is_pull = issue.pull_request.is_some();
+        let (kind, from, to) = match event.event.as_str() {
+            "closed" if is_pull => {
+                if merged.contains(&(issue.number, event.created_at.as_str())) {
+                    continue;
+                }
+                (
+                    TransitionKind::State,
+                    Some("open"),
+                    "closed (unmerged)".to_owned(),
+                )
+            }
+            "closed" => {
+                let to = match event.state_reason.as_deref() {
+                    Some("not_planned") => "closed (not planned)",
+                    Some("duplicate") => "closed (duplicate)",
+                    _ => "closed",
+                };
+                (TransitionKind::State, Some("open"), to.to_owned())
+            }
+            "reopened" => (TransitionKind::State, Some("closed"), "open".to_owned()),
+            "merged" => (TransitionKind::State, Some("open"), "merged".to_owned()),
+            "ready_for_review" => (TransitionKind::State, Some("draft"), "open".to_owned()),
+            "convert_to_draft" => (TransitionKind::State, Some("open"), "draft".to_owned()),
+            "labeled" => match &event.label {
+                Some(label) => (TransitionKind::Label, None, label.name().to_owned()),
+                None => continue,
+            },
+            "unlabeled" => match &event.label {
+                Some(label) => {
+                    out.push(Transition {
+                        item_id: item_id(&key_for(&issue.html_url, repo, issue.number)),
+                        event_id: format!("ev:{}", event.id),
+                        kind: TransitionKind::Label,
+                        from_state: Some(label.name().to_owned()),
+                        to_state: String::new(),
+                        at,
+                        actor_id: event.actor.as_ref().map(|u| person(page, source_id, u)),
+                    });
+                    continue;
+                }
+                None => continue,
+            },
+            "assigned" => match &event.assignee {
+                Some(user) => (TransitionKind::Assignee, None, user.login.clone()),
+                None => continue,
+            },
+            "unassigned" => (TransitionKind::Assignee, None, String::new()),
+            // Mentions, subscriptions, renames, pushes... and event types GitHub adds later.
+            _ => continue,
+        };
+        out.push(Transition {
+            item_id: item_id(&key_for(&issue.html_url, repo, issue.number)),
+            event_id: format!("ev:{}", event.id),
+            kind,
+            from_state: from.map(str::to_owned),
+            to_state: to,
+            at,
+            actor_id: event.actor.as_ref().map(|u| person(page, source_id, u)),
+        });
+    }
+    out
+}
+
+/// Issues a description closes with GitHub's keywords ("closes #12", "Fixes: acme/api#3",
+/// "resolves https://github.com/acme/api/issues/4"), as `owner/repo#N` keys.
+pub fn closing_refs(body: &str, repo: &str) -> Vec<String> {
+    const KEYWORDS: &[&str] = &[
+        "close", "closes", "closed", "fix", "fixes", "fixed", "resolve", "resolves", "resolved",
+    ];
+    let lower = body.to_lowercase();
+    let bytes = lower.as_bytes();
+    let mut found = Vec::new();
+    let mut word_start = None;
+    let mut i = 0;
+    while i <= bytes.len() {
+        let c = bytes.get(i).copied().unwrap_or(b' ');
+        if c.is_ascii_alphabetic() {
+            word_start.get_or_insert(i);
+        } else if let Some(start) = word_start.take() {
+            let word = &lower[start..i];
+            if KEYWORDS.contains(&word) {
+                let rest = lower[i..].trim_start_matches(':').trim_start();
+                let rest = rest.strip_prefix(':').unwrap_or(rest).trim_start();
+                let token: String = rest
+                    .chars()
+                    .take_while(|c| !c.is_whitespace() && *c != ',' && *c != ')' && *c != ';')
+                    .collect();
+                let token = token.trim_end_matches('.');
+                if let Some(key) = reference(token, repo) {
+                    if !found.contains(&key) {
+                        found.push(key);
+                    }
+                }
+            }
+        }
+        i += 1;
+    }
+    found
+}
+
+fn reference(token: &str, repo: &str) -> Option<String> {
+    if let Some(number) = token.strip_prefix('#') {
+        let n: u64 = number.parse().ok()?;
+        return Some(format!("{repo}#{n}"));
+    }
+    if let Some((other, number)) = token.split_once('#') {
+        let n: u64 = number.parse().ok()?;
+        if other.split('/').count() == 2 && !other.contains(':') {
+            return Some(format!("{other}#{n}"));
+        }
+        return None;
+    }
+    if token.starts_with("http") {
+        let key = key_for(token, repo, 0);
+        let (_, n) = key.split_once('#')?;
+        return (n != "0" && n.parse::<u64>().is_ok()).then_some(key);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_come_from_the_html_url() {
+        assert_eq!(
+            key_for("https://github.com/panjf2000/ants/pull/4", "x/y", 9),
+            "panjf2000/ants#4"
+        );
+        assert_eq!(
+            key_for("https://ghe.acme.com/team/api/issues/12", "x/y", 9),
+            "team/api#12"
+        );
+        assert_eq!(
+            key_for("", "acme/pay", 9),
+            "acme/pay#9",
+            "the synced repo is the fallback"
+        );
+    }
+
+    #[test]
+    fn closing_keywords_in_every_form() {
+        let body = "Closes #12, fixes: acme/api#3 and resolves https://github.com/acme/web/issues/4.\nRefs #99. FIXED #12";
+        assert_eq!(
+            closing_refs(body, "acme/pay"),
+            vec!["acme/pay#12", "acme/api#3", "acme/web#4"],
+            "plain mentions (Refs #99) are not closing references, repeats count once"
+        );
+        assert!(closing_refs("prefix#12 closes nothing", "a/b").is_empty());
+    }
+
+    #[test]
+    fn labels_and_types_decide_kinds() {
+        let labels = vec![Label::Name("Type: Bug".into())];
+        assert_eq!(kind_for(&labels, None), ItemKind::Defect);
+        assert_eq!(kind_for(&[], Some("Feature")), ItemKind::Feature);
+        assert_eq!(kind_for(&[], None), ItemKind::Task);
+    }
+}

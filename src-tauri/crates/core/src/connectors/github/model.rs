@@ -1,0 +1,180 @@
+//! The parts of GitHub's REST records that Baton reads. Every field the mapping does not need is
+//! ignored, every optional one defaults, and unknown state or event names are kept as text, so a
+//! new GitHub value never stops a sync.
+
+use serde::Deserialize;
+
+/// A user or bot.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct User {
+    pub login: String,
+    /// "User", "Bot", "Organization".
+    #[serde(rename = "type", default)]
+    pub kind: Option<String>,
+}
+
+impl User {
+    /// True for bot accounts (`type: Bot`, or a `[bot]` login).
+    pub fn is_bot(&self) -> bool {
+        self.kind.as_deref() == Some("Bot") || self.login.ends_with("[bot]")
+    }
+}
+
+/// A label (REST gives objects; a bare string is accepted too).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum Label {
+    Object { name: String },
+    Name(String),
+}
+
+impl Label {
+    pub fn name(&self) -> &str {
+        match self {
+            Label::Object { name } | Label::Name(name) => name,
+        }
+    }
+}
+
+/// `issue_dependencies_summary`.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Default)]
+pub struct DependencySummary {
+    #[serde(default)]
+    pub total_blocked_by: u64,
+    #[serde(default)]
+    pub total_blocking: u64,
+}
+
+/// `sub_issues_summary`.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Default)]
+pub struct SubIssueSummary {
+    #[serde(default)]
+    pub total: u64,
+}
+
+/// An issue type (`type` on issues of organisations that use them).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct IssueType {
+    pub name: String,
+}
+
+/// An issue from `/repos/{o}/{r}/issues` (pull requests carry `pull_request`).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct Issue {
+    pub id: i64,
+    pub number: i64,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub state: String,
+    #[serde(default)]
+    pub state_reason: Option<String>,
+    #[serde(default)]
+    pub html_url: String,
+    #[serde(default)]
+    pub user: Option<User>,
+    #[serde(default)]
+    pub labels: Vec<Label>,
+    #[serde(default)]
+    pub assignee: Option<User>,
+    pub created_at: String,
+    pub updated_at: String,
+    #[serde(default)]
+    pub closed_at: Option<String>,
+    #[serde(default)]
+    pub body: Option<String>,
+    #[serde(default)]
+    pub pull_request: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    pub issue_dependencies_summary: Option<DependencySummary>,
+    #[serde(default)]
+    pub sub_issues_summary: Option<SubIssueSummary>,
+    #[serde(rename = "type", default)]
+    pub issue_type: Option<IssueType>,
+}
+
+/// A pull request from `/repos/{o}/{r}/pulls`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct Pull {
+    pub id: i64,
+    pub number: i64,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub state: String,
+    #[serde(default)]
+    pub html_url: String,
+    #[serde(default)]
+    pub user: Option<User>,
+    #[serde(default)]
+    pub labels: Vec<Label>,
+    #[serde(default)]
+    pub assignee: Option<User>,
+    pub created_at: String,
+    pub updated_at: String,
+    #[serde(default)]
+    pub closed_at: Option<String>,
+    #[serde(default)]
+    pub merged_at: Option<String>,
+    #[serde(default)]
+    pub draft: Option<bool>,
+    #[serde(default)]
+    pub body: Option<String>,
+}
+
+/// A review from `/pulls/{n}/reviews`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct Review {
+    pub id: i64,
+    #[serde(default)]
+    pub user: Option<User>,
+    #[serde(default)]
+    pub state: String,
+    #[serde(default)]
+    pub submitted_at: Option<String>,
+}
+
+/// The issue an event belongs to.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct EventIssue {
+    pub number: i64,
+    #[serde(default)]
+    pub html_url: String,
+    #[serde(default)]
+    pub pull_request: Option<serde::de::IgnoredAny>,
+}
+
+/// An event from `/repos/{o}/{r}/issues/events`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct Event {
+    pub id: i64,
+    #[serde(default)]
+    pub event: String,
+    #[serde(default)]
+    pub actor: Option<User>,
+    pub created_at: String,
+    #[serde(default)]
+    pub state_reason: Option<String>,
+    #[serde(default)]
+    pub label: Option<Label>,
+    #[serde(default)]
+    pub assignee: Option<User>,
+    #[serde(default)]
+    pub issue: Option<EventIssue>,
+}
+
+/// An issue as the dependency and sub-issue endpoints list it.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct IssueRef {
+    pub number: i64,
+    #[serde(default)]
+    pub html_url: String,
+}
+
+/// A repository from `/orgs/{org}/repos`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct Repo {
+    pub full_name: String,
+    #[serde(default)]
+    pub archived: bool,
+}

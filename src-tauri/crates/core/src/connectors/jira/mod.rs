@@ -1,0 +1,438 @@
+//! Jira Cloud: statuses (seeding the workflow mapping) and issues with their full changelogs
+//! and links, through `/rest/api/3/search/jql`.
+//!
+//! - `GET /rest/api/3/myself` gives the user's time zone: JQL dates have minute precision and
+//!   are read in that zone.
+//! - `GET /rest/api/3/status` gives every status with its category (`new`, `indeterminate`,
+//!   `done`), from which the workflow mapping is seeded.
+//! - `GET /rest/api/3/search/jql?jql=…&nextPageToken=…&expand=changelog` pages through issues
+//!   matching `(project in (…)) AND (user JQL) AND updated >= 'yyyy/MM/dd HH:mm'`, ordered by
+//!   creation so pages do not shift while issues change. The lower bound is the watermark minus
+//!   the overlap window, floored to the minute, in the user's zone. Paging stops when the token
+//!   is missing, `isLast` is true, or a page is empty.
+//! - When an issue's embedded changelog holds fewer entries than `changelog.total`, the whole
+//!   history is read from `GET /rest/api/3/issue/{key}/changelog` (paged by `startAt`).
+
+pub mod map;
+pub mod model;
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, TimeZone, Utc};
+use reqwest::Url;
+use serde::{Deserialize, Serialize};
+
+use crate::connectors::http::Http;
+use crate::connectors::{iso, next_watermark, parse_time, Run, WalkState};
+use crate::graph::repo::raw_records::RawRecord;
+use crate::graph::repo::sync_cursors::Cursor;
+use crate::sync::error::SyncError;
+use crate::sync::write::PageWrite;
+
+use self::map::MapCtx;
+use self::model::{ChangelogPage, History, Issue, Myself, SearchPage, Status};
+
+/// The issue fields asked for.
+pub const FIELDS: &str = "summary,status,issuetype,priority,assignee,reporter,creator,created,updated,resolutiondate,labels,components,issuelinks,parent,subtasks,project";
+
+/// The name of the issues stream.
+pub const ISSUES_STREAM: &str = "issues";
+
+/// What a Jira source covers (the `scope` JSON of its row).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct JiraScope {
+    /// The account's e-mail (the user half of Basic authentication; not a secret).
+    pub email: String,
+    /// Project keys...
+    #[serde(default)]
+    pub projects: Vec<String>,
+    /// ...and/or a JQL filter.
+    #[serde(default)]
+    pub jql: Option<String>,
+}
+
+impl JiraScope {
+    /// Reads a scope, checking that it says whose account and which issues.
+    pub fn parse(text: &str) -> Result<JiraScope, SyncError> {
+        let scope: JiraScope = serde_json::from_str(text)
+            .map_err(|err| SyncError::Config(format!("the Jira scope is unreadable: {err}")))?;
+        if scope.email.trim().is_empty() {
+            return Err(SyncError::Config(
+                "a Jira source needs the account's e-mail".into(),
+            ));
+        }
+        if scope.projects.is_empty() && scope.jql.as_deref().unwrap_or("").trim().is_empty() {
+            return Err(SyncError::Config(
+                "a Jira source needs projects or a JQL filter".into(),
+            ));
+        }
+        for project in &scope.projects {
+            if project.is_empty()
+                || !project
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_')
+            {
+                return Err(SyncError::Config(format!(
+                    "{project:?} is not a Jira project key"
+                )));
+            }
+        }
+        Ok(scope)
+    }
+
+    /// The JQL of an incremental walk: scope, filter and lower bound (already formatted).
+    pub fn jql(&self, since: Option<&str>) -> String {
+        let mut parts = Vec::new();
+        if !self.projects.is_empty() {
+            let keys: Vec<String> = self.projects.iter().map(|p| format!("\"{p}\"")).collect();
+            parts.push(format!("project in ({})", keys.join(", ")));
+        }
+        if let Some(filter) = self
+            .jql
+            .as_deref()
+            .map(strip_order_by)
+            .filter(|f| !f.trim().is_empty())
+        {
+            parts.push(format!("({})", filter.trim()));
+        }
+        if let Some(since) = since {
+            parts.push(format!("updated >= '{since}'"));
+        }
+        format!("{} ORDER BY created ASC, key ASC", parts.join(" AND "))
+    }
+}
+
+fn strip_order_by(jql: &str) -> &str {
+    match jql.to_lowercase().find("order by") {
+        Some(at) => &jql[..at],
+        None => jql,
+    }
+}
+
+/// A time as JQL wants it: `yyyy/MM/dd HH:mm` in the user's zone, floored to the minute. An
+/// unknown zone is read as UTC minus a day, so nothing is missed (re-fetches are idempotent).
+pub fn jql_time(ms: i64, zone: Option<&str>) -> String {
+    let utc = DateTime::<Utc>::from_timestamp_millis(ms).unwrap_or_default();
+    match zone.and_then(|z| z.parse::<chrono_tz::Tz>().ok()) {
+        Some(tz) => tz
+            .from_utc_datetime(&utc.naive_utc())
+            .format("%Y/%m/%d %H:%M")
+            .to_string(),
+        None => (utc - chrono::Duration::days(1))
+            .format("%Y/%m/%d %H:%M")
+            .to_string(),
+    }
+}
+
+/// The site root (`https://acme.atlassian.net/`).
+pub fn site_root(base_url: &str) -> Result<Url, SyncError> {
+    let mut url = Url::parse(base_url.trim())
+        .map_err(|err| SyncError::Config(format!("{base_url:?} is not a URL: {err}")))?;
+    if !url.path().ends_with('/') {
+        let path = format!("{}/", url.path());
+        url.set_path(&path);
+    }
+    Ok(url)
+}
+
+fn endpoint(root: &Url, path: &str, query: &[(&str, String)]) -> Result<Url, SyncError> {
+    let mut url = root
+        .join(path.trim_start_matches('/'))
+        .map_err(|err| SyncError::Config(format!("bad endpoint {path}: {err}")))?;
+    if !query.is_empty() {
+        let mut pairs = url.query_pairs_mut();
+        for (k, v) in query {
+            pairs.append_pair(k, v);
+        }
+    }
+    Ok(url)
+}
+
+/// Syncs the source: statuses, then issues.
+pub async fn sync(run: &mut Run<'_>) -> Result<(), SyncError> {
+    let scope = JiraScope::parse(&run.source.scope)?;
+    let root = site_root(&run.source.base_url)?;
+    let (myself, _) = run
+        .http
+        .get_json::<Myself>(&endpoint(&root, "rest/api/3/myself", &[])?)
+        .await?;
+    let categories = sync_statuses(run, &root).await?;
+    sync_issues(run, &root, &scope, myself.time_zone.as_deref(), &categories).await
+}
+
+/// Reads every status and seeds the workflow mapping from names and categories. Returns the
+/// category of each status name.
+async fn sync_statuses(
+    run: &mut Run<'_>,
+    root: &Url,
+) -> Result<HashMap<String, String>, SyncError> {
+    let (values, _) = run
+        .http
+        .get_json::<Vec<Box<serde_json::value::RawValue>>>(&endpoint(
+            root,
+            "rest/api/3/status",
+            &[],
+        )?)
+        .await?;
+    let now = run.clock.now_ms();
+    let mut page = PageWrite::new("statuses");
+    let mut categories = HashMap::new();
+    for value in values {
+        let Ok(status) = serde_json::from_str::<Status>(value.get()) else {
+            continue;
+        };
+        let category = status.status_category.as_ref().and_then(|c| c.key.clone());
+        run.states.resolve(&status.name, category.as_deref());
+        if let Some(category) = category {
+            categories.insert(status.name.clone(), category);
+        }
+        page.raw.push(RawRecord {
+            source_id: run.source.id.clone(),
+            stream: "statuses".into(),
+            external_id: status.id.clone().unwrap_or_else(|| status.name.clone()),
+            payload: value.get().to_owned(),
+            fetched_at: now,
+        });
+    }
+    run.commit(page).await?;
+    Ok(categories)
+}
+
+async fn sync_issues(
+    run: &mut Run<'_>,
+    root: &Url,
+    scope: &JiraScope,
+    zone: Option<&str>,
+    categories: &HashMap<String, String>,
+) -> Result<(), SyncError> {
+    let cursor = run.cursor(ISSUES_STREAM).await?;
+    let watermark = cursor.watermark.as_deref().and_then(parse_time);
+    let overlap = run.options.overlap_ms();
+    let (mut walk, mut resumed) = match WalkState::parse(cursor.page_token.as_deref()) {
+        Some(walk) => (walk, true),
+        None => (
+            WalkState {
+                since: watermark.map(|w| w - overlap),
+                ..WalkState::default()
+            },
+            false,
+        ),
+    };
+    let mut pages = 0u32;
+    loop {
+        run.check_cancel()?;
+        let jql = scope.jql(walk.since.map(|s| jql_time(s, zone)).as_deref());
+        let mut query = vec![
+            ("jql", jql),
+            ("maxResults", run.options.page_size.to_string()),
+            ("fields", FIELDS.to_owned()),
+            ("expand", "changelog".to_owned()),
+        ];
+        if resumed || pages > 0 {
+            query.push(("nextPageToken", walk.next.clone()));
+        }
+        let url = endpoint(root, "rest/api/3/search/jql", &query)?;
+        let page_result = run.http.get_json::<SearchPage>(&url).await;
+        let (search, _) = match page_result {
+            Err(SyncError::Refused { status: 400, .. }) if resumed && pages == 0 => {
+                // A saved page token expired: walk again from the watermark.
+                tracing::info!("saved Jira page token refused; restarting the walk");
+                walk = WalkState {
+                    since: watermark.map(|w| w - overlap),
+                    ..WalkState::default()
+                };
+                resumed = false;
+                continue;
+            }
+            other => other?,
+        };
+        pages += 1;
+        let now = run.clock.now_ms();
+        let mut page = PageWrite::new(ISSUES_STREAM);
+        let empty = search.issues.is_empty();
+        for value in &search.issues {
+            let issue: Issue = match serde_json::from_str(value.get()) {
+                Ok(issue) => issue,
+                Err(err) => {
+                    tracing::warn!(%err, "skipping an issue that does not read as one");
+                    continue;
+                }
+            };
+            page.raw.push(RawRecord {
+                source_id: run.source.id.clone(),
+                stream: ISSUES_STREAM.into(),
+                external_id: issue.id.clone(),
+                payload: value.get().to_owned(),
+                fetched_at: now,
+            });
+            if let Some(updated) = issue.fields.updated.as_deref().and_then(parse_time) {
+                walk.high = Some(walk.high.map_or(updated, |h| h.max(updated)));
+            }
+            let histories = full_changelog(&run.http, root, &issue).await?;
+            let mut ctx = MapCtx {
+                source_id: &run.source.id,
+                site: root.as_str(),
+                rules: &run.rules,
+                states: &mut run.states,
+                categories,
+            };
+            if let Some(item) = map::map_issue(&mut page, &mut ctx, &issue, &histories) {
+                page.items.push(item);
+            }
+        }
+        let next = search
+            .next_page_token
+            .clone()
+            .filter(|t| !t.is_empty() && search.is_last != Some(true) && !empty && pages < 100_000);
+        page.cursor = Some(match &next {
+            Some(token) => Cursor {
+                watermark: cursor.watermark.clone(),
+                etag: None,
+                page_token: Some(
+                    WalkState {
+                        next: token.clone(),
+                        ..walk.clone()
+                    }
+                    .to_text(),
+                ),
+            },
+            None => Cursor {
+                watermark: next_watermark(walk.high, watermark, run.started_at).map(iso),
+                etag: None,
+                page_token: None,
+            },
+        });
+        run.commit(page).await?;
+        match next {
+            Some(token) => walk.next = token,
+            None => return Ok(()),
+        }
+    }
+}
+
+/// An issue's whole history: the embedded changelog when it is complete, else every page of
+/// `/issue/{key}/changelog`.
+async fn full_changelog(http: &Http, root: &Url, issue: &Issue) -> Result<Vec<History>, SyncError> {
+    let embedded = issue.changelog.clone().unwrap_or_default();
+    let total = embedded.total.unwrap_or(embedded.histories.len() as u64);
+    if total <= embedded.histories.len() as u64 {
+        return Ok(map::ordered(embedded.histories));
+    }
+    let mut all = Vec::with_capacity(total as usize);
+    let mut start_at = 0u64;
+    loop {
+        let url = endpoint(
+            root,
+            &format!("rest/api/3/issue/{}/changelog", issue.key),
+            &[
+                ("startAt", start_at.to_string()),
+                ("maxResults", "100".to_owned()),
+            ],
+        )?;
+        let (page, _) = http.get_json::<ChangelogPage>(&url).await?;
+        let got = page.values.len() as u64;
+        all.extend(page.values);
+        start_at += got;
+        let done =
+            page.is_last == Some(true) || got == 0 || page.total.is_some_and(|t| start_at >= t);
+        if done {
+            break;
+        }
+    }
+    all.extend(embedded.histories);
+    Ok(map::ordered(all))
+}
+
+/// Checks the site, the credentials and the scope without writing anything.
+pub async fn test_connection(
+    http: &Http,
+    base_url: &str,
+    scope: &JiraScope,
+) -> Result<String, SyncError> {
+    let root = site_root(base_url)?;
+    let me = match http
+        .get_json::<Myself>(&endpoint(&root, "rest/api/3/myself", &[])?)
+        .await
+    {
+        Ok((me, _)) => me,
+        Err(SyncError::NoAccess(_))
+        | Err(SyncError::Malformed(_))
+        | Err(SyncError::WrongUrl(_)) => {
+            return Err(SyncError::WrongUrl(format!(
+            "{} does not answer like a Jira Cloud site (expected https://YOUR-SITE.atlassian.net)",
+            crate::connectors::http::safe_url(&root)
+        )))
+        }
+        Err(err) => return Err(err),
+    };
+    for project in &scope.projects {
+        http.get_json::<serde_json::Value>(&endpoint(
+            &root,
+            &format!("rest/api/3/project/{project}"),
+            &[],
+        )?)
+        .await
+        .map_err(|err| match err {
+            SyncError::NoAccess(_) => SyncError::NoAccess(format!(
+                "the project {project} was not found, or this account cannot browse it"
+            )),
+            other => other,
+        })?;
+    }
+    let url = endpoint(
+        &root,
+        "rest/api/3/search/jql",
+        &[
+            ("jql", scope.jql(None)),
+            ("maxResults", "1".to_owned()),
+            ("fields", "summary".to_owned()),
+        ],
+    )?;
+    http.get_json::<serde_json::Value>(&url)
+        .await
+        .map_err(|err| match err {
+            SyncError::Refused {
+                status: 400,
+                detail,
+            } => SyncError::Config(format!("the JQL filter is not valid: {detail}")),
+            other => other,
+        })?;
+    Ok(format!(
+        "signed in as {} (time zone {})",
+        me.display_name.unwrap_or_else(|| scope.email.clone()),
+        me.time_zone.unwrap_or_else(|| "unknown".into())
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jql_dates_are_minutes_in_the_users_zone() {
+        // 2021-03-28T08:06:08Z is 16:06 in Shanghai.
+        assert_eq!(
+            jql_time(1_616_918_768_713, Some("Asia/Shanghai")),
+            "2021/03/28 16:06"
+        );
+        assert_eq!(
+            jql_time(1_616_918_768_713, Some("Nowhere/Else")),
+            "2021/03/27 08:06",
+            "unknown zones fall back a day"
+        );
+    }
+
+    #[test]
+    fn the_scope_becomes_one_jql() {
+        let scope = JiraScope {
+            email: "a@b.c".into(),
+            projects: vec!["PAY".into(), "OPS".into()],
+            jql: Some("labels = x ORDER BY rank".into()),
+        };
+        assert_eq!(
+            scope.jql(Some("2021/03/28 16:06")),
+            "project in (\"PAY\", \"OPS\") AND (labels = x) AND updated >= '2021/03/28 16:06' ORDER BY created ASC, key ASC",
+            "the user's ORDER BY is replaced by a stable order"
+        );
+    }
+}

@@ -1,0 +1,214 @@
+//! The parts of Jira Cloud's REST records that Baton reads; everything else is ignored and every
+//! field is optional, so a new status, link type or changelog field never stops a sync.
+
+use serde::Deserialize;
+
+/// A user (Cloud has `accountId`; Server data has `name`/`key`).
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct User {
+    #[serde(default)]
+    pub account_id: Option<String>,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub account_type: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub key: Option<String>,
+}
+
+impl User {
+    /// The most stable identifier the record has.
+    pub fn login(&self) -> Option<&str> {
+        [&self.account_id, &self.name, &self.key, &self.display_name]
+            .into_iter()
+            .filter_map(|v| v.as_deref())
+            .find(|v| !v.trim().is_empty())
+    }
+
+    /// True for app (bot) accounts.
+    pub fn is_bot(&self) -> bool {
+        self.account_type.as_deref() == Some("app")
+    }
+}
+
+/// A status category.
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+pub struct Category {
+    #[serde(default)]
+    pub key: Option<String>,
+}
+
+/// A status as issues and `/status` show it.
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct Status {
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub status_category: Option<Category>,
+}
+
+/// Something with a name (issue type, priority, component).
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+pub struct Named {
+    #[serde(default)]
+    pub name: String,
+}
+
+/// Something with a key (project, parent, sub-task, linked issue).
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+pub struct Keyed {
+    #[serde(default)]
+    pub key: String,
+}
+
+/// A link type.
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+pub struct LinkType {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub inward: Option<String>,
+    #[serde(default)]
+    pub outward: Option<String>,
+}
+
+/// One of an issue's links.
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct IssueLink {
+    #[serde(default)]
+    pub id: String,
+    #[serde(rename = "type", default)]
+    pub link_type: LinkType,
+    #[serde(default)]
+    pub inward_issue: Option<Keyed>,
+    #[serde(default)]
+    pub outward_issue: Option<Keyed>,
+}
+
+/// The fields Baton reads.
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+pub struct Fields {
+    #[serde(default)]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub status: Option<Status>,
+    #[serde(default)]
+    pub issuetype: Option<Named>,
+    #[serde(default)]
+    pub priority: Option<Named>,
+    #[serde(default)]
+    pub assignee: Option<User>,
+    #[serde(default)]
+    pub reporter: Option<User>,
+    #[serde(default)]
+    pub creator: Option<User>,
+    #[serde(default)]
+    pub created: Option<String>,
+    #[serde(default)]
+    pub updated: Option<String>,
+    #[serde(default)]
+    pub resolutiondate: Option<String>,
+    #[serde(default)]
+    pub labels: Vec<String>,
+    #[serde(default)]
+    pub components: Vec<Named>,
+    #[serde(default)]
+    pub issuelinks: Vec<IssueLink>,
+    #[serde(default)]
+    pub parent: Option<Keyed>,
+    #[serde(default)]
+    pub subtasks: Vec<Keyed>,
+    #[serde(default)]
+    pub project: Option<Keyed>,
+}
+
+/// One changed field in a history entry.
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryItem {
+    #[serde(default)]
+    pub field: String,
+    #[serde(default)]
+    pub from: Option<String>,
+    #[serde(default)]
+    pub from_string: Option<String>,
+    #[serde(default)]
+    pub to: Option<String>,
+    #[serde(default)]
+    pub to_string: Option<String>,
+}
+
+/// A changelog entry: one author's changes at one time.
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+pub struct History {
+    pub id: String,
+    #[serde(default)]
+    pub author: Option<User>,
+    #[serde(default)]
+    pub created: String,
+    #[serde(default)]
+    pub items: Vec<HistoryItem>,
+}
+
+/// The changelog embedded by `expand=changelog` (possibly only the newest entries).
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct Changelog {
+    #[serde(default)]
+    pub total: Option<u64>,
+    #[serde(default)]
+    pub histories: Vec<History>,
+}
+
+/// An issue from `/search/jql`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct Issue {
+    pub id: String,
+    pub key: String,
+    #[serde(default)]
+    pub fields: Fields,
+    #[serde(default)]
+    pub changelog: Option<Changelog>,
+}
+
+/// A page of `/search/jql`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchPage {
+    pub issues: Vec<Box<serde_json::value::RawValue>>,
+    #[serde(default)]
+    pub next_page_token: Option<String>,
+    #[serde(default)]
+    pub is_last: Option<bool>,
+}
+
+/// A page of `/issue/{key}/changelog`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangelogPage {
+    #[serde(default)]
+    pub start_at: u64,
+    #[serde(default)]
+    pub total: Option<u64>,
+    #[serde(default)]
+    pub is_last: Option<bool>,
+    #[serde(default)]
+    pub values: Vec<History>,
+}
+
+/// `/myself`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Myself {
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub time_zone: Option<String>,
+}

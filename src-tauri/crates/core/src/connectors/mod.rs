@@ -1,0 +1,317 @@
+//! Connectors: one module per source kind, each a client plus the mapping of the source's
+//! records to the work graph. They share [`Run`] (the run's HTTP client, rules, state meanings
+//! and page writer) and the helpers here.
+
+pub mod github;
+pub mod http;
+pub mod jira;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+
+use crate::flow::mapping::{self, Meaning};
+use crate::graph::model::{FlowState, Source, WorkflowMap};
+use crate::graph::repo;
+use crate::graph::Workspace;
+use crate::sync::clock::Clock;
+use crate::sync::error::SyncError;
+use crate::sync::progress::ProgressEmitter;
+use crate::sync::rules::Rules;
+use crate::sync::write::{commit_page, PageWrite, RunFigures};
+use crate::sync::SyncOptions;
+
+use self::http::Http;
+
+/// Parses the times sources send: RFC 3339 (`2021-03-28T08:08:12Z`) and Jira's
+/// `2021-03-28T16:06:08.713+0800`. Milliseconds since the epoch.
+pub fn parse_time(text: &str) -> Option<i64> {
+    let text = text.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Some(t.timestamp_millis());
+    }
+    DateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f%z")
+        .ok()
+        .map(|t| t.timestamp_millis())
+}
+
+/// Milliseconds as `2026-03-02T10:15:00Z` (what GitHub's `since` takes).
+pub fn iso(ms: i64) -> String {
+    DateTime::<Utc>::from_timestamp_millis(ms)
+        .unwrap_or_default()
+        .to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// What each raw state of the source means, from `workflow_maps`, inferred (and recorded for
+/// the page writer) the first time a state is met.
+#[derive(Debug, Clone, Default)]
+pub struct StateMeanings {
+    source_id: String,
+    known: HashMap<String, Option<Meaning>>,
+    fresh: Vec<WorkflowMap>,
+}
+
+impl StateMeanings {
+    /// Loads the source's mappings that apply to every team.
+    pub async fn load(ws: &Workspace, source_id: &str) -> Result<StateMeanings, SyncError> {
+        let known = repo::workflow_maps::list(ws.pool())
+            .await?
+            .into_iter()
+            .filter(|m| m.source_id == source_id && m.team_id.is_empty())
+            .map(|m| (m.raw_state, Some((m.flow_state, m.wait_reason))))
+            .collect();
+        Ok(StateMeanings {
+            source_id: source_id.to_owned(),
+            known,
+            fresh: Vec::new(),
+        })
+    }
+
+    /// The meaning of `raw` (category: Jira's status category key), inferring and recording it
+    /// when new; `None` when nothing recognises it (the state stays unmapped).
+    pub fn resolve(&mut self, raw: &str, category: Option<&str>) -> Option<Meaning> {
+        if let Some(known) = self.known.get(raw) {
+            return *known;
+        }
+        let inferred = mapping::infer(raw, category);
+        if let Some((flow, reason)) = inferred {
+            self.fresh.push(WorkflowMap {
+                source_id: self.source_id.clone(),
+                team_id: String::new(),
+                raw_state: raw.to_owned(),
+                flow_state: flow,
+                wait_reason: reason,
+                origin: "inferred".into(),
+            });
+        }
+        self.known.insert(raw.to_owned(), inferred);
+        inferred
+    }
+
+    /// The flow state of `raw` (New when unmapped).
+    pub fn flow(&mut self, raw: &str, category: Option<&str>) -> Meaning {
+        self.resolve(raw, category)
+            .unwrap_or((FlowState::New, None))
+    }
+
+    /// Mappings inferred since the last call, for the next page to write.
+    pub fn take_fresh(&mut self) -> Vec<WorkflowMap> {
+        std::mem::take(&mut self.fresh)
+    }
+}
+
+/// A page being written while the next one is fetched.
+type PendingCommit = (String, tokio::task::JoinHandle<Result<(), SyncError>>);
+
+/// One sync run of one source, as the connectors see it.
+///
+/// Pages are written one at a time, in order, each in its own transaction; the write of a page
+/// overlaps the fetching and mapping of the next. Dropping the run (an aborted task) aborts the
+/// write in flight, which then rolls back as a whole.
+pub struct Run<'a> {
+    pub ws: &'a Workspace,
+    pub source: &'a Source,
+    pub run_id: String,
+    pub http: Http,
+    pub clock: Arc<dyn Clock>,
+    pub rules: Rules,
+    pub states: StateMeanings,
+    pub options: &'a SyncOptions,
+    pub figures: RunFigures,
+    pub progress: &'a ProgressEmitter,
+    /// When the run started (ms, on the run's clock).
+    pub started_at: i64,
+    pending: Option<PendingCommit>,
+}
+
+impl Drop for Run<'_> {
+    fn drop(&mut self) {
+        if let Some((_, handle)) = self.pending.take() {
+            handle.abort();
+        }
+    }
+}
+
+impl<'a> Run<'a> {
+    /// A run with nothing written yet.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        ws: &'a Workspace,
+        source: &'a Source,
+        run_id: String,
+        http: Http,
+        clock: Arc<dyn Clock>,
+        rules: Rules,
+        states: StateMeanings,
+        options: &'a SyncOptions,
+        progress: &'a ProgressEmitter,
+        started_at: i64,
+    ) -> Run<'a> {
+        Run {
+            ws,
+            source,
+            run_id,
+            http,
+            clock,
+            rules,
+            states,
+            options,
+            figures: RunFigures::default(),
+            progress,
+            started_at,
+            pending: None,
+        }
+    }
+
+    /// Starts writing a page (see [`commit_page`]) with the run's figures, once the previous
+    /// page is written; reports progress when it is.
+    pub async fn commit(&mut self, mut page: PageWrite) -> Result<(), SyncError> {
+        self.flush().await?;
+        if self.http.cancel_token().is_cancelled() {
+            return Err(SyncError::Canceled);
+        }
+        page.workflow_maps.extend(self.states.take_fresh());
+        let stats = self.http.stats();
+        use std::sync::atomic::Ordering::Relaxed;
+        self.figures.pages += 1;
+        self.figures.items += page.items.len() as i64;
+        self.figures.requests = stats.requests.load(Relaxed) as i64;
+        self.figures.retries = stats.retries.load(Relaxed) as i64;
+        self.figures.rate_limit_waits = stats.rate_limit_waits.load(Relaxed) as i64;
+        self.figures.rate_limit_wait_ms = stats.rate_limit_wait_ms.load(Relaxed) as i64;
+        let now = self.clock.now_ms();
+        let (ws, source_id, run_id, figures) = (
+            self.ws.clone(),
+            self.source.id.clone(),
+            self.run_id.clone(),
+            self.figures,
+        );
+        let stream = page.stream.clone();
+        let handle = tokio::spawn(async move {
+            commit_page(&ws, &source_id, &run_id, figures, &page, now)
+                .await
+                .map(|_| ())
+        });
+        self.pending = Some((stream, handle));
+        Ok(())
+    }
+
+    /// Waits until every page handed to [`Run::commit`] is written.
+    pub async fn flush(&mut self) -> Result<(), SyncError> {
+        if let Some((stream, handle)) = self.pending.take() {
+            handle
+                .await
+                .map_err(|err| SyncError::Config(format!("a page write stopped: {err}")))??;
+            self.progress.page(&stream, &self.figures);
+        }
+        Ok(())
+    }
+
+    /// The source's cursor for `stream` (after every pending page is written).
+    pub async fn cursor(&mut self, stream: &str) -> Result<repo::sync_cursors::Cursor, SyncError> {
+        self.flush().await?;
+        Ok(repo::sync_cursors::get(self.ws.pool(), &self.source.id, stream).await?)
+    }
+
+    /// Fails with `Canceled` once the run is canceled.
+    pub fn check_cancel(&self) -> Result<(), SyncError> {
+        if self.http.cancel_token().is_cancelled() {
+            return Err(SyncError::Canceled);
+        }
+        Ok(())
+    }
+}
+
+/// A walk through a paged stream that was interrupted: where to go on, and what it had seen.
+/// Saved as JSON in `sync_cursors.page_token` after every page of an unfinished walk.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct WalkState {
+    /// The next page: a URL (GitHub) or a page token (Jira).
+    pub next: String,
+    /// The newest `updated` time seen so far in this walk (ms).
+    pub high: Option<i64>,
+    /// The lower bound the walk started from (ms), kept so a resumed walk uses the same one.
+    pub since: Option<i64>,
+    /// The first page's validator, stored with the watermark once the walk completes.
+    pub first: Option<EtagMemo>,
+}
+
+/// A validator for one URL: sent as `If-None-Match` when the same URL is fetched again.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EtagMemo {
+    pub url: String,
+    pub etag: String,
+}
+
+impl WalkState {
+    /// Reads a saved walk.
+    pub fn parse(text: Option<&str>) -> Option<WalkState> {
+        serde_json::from_str(text?).ok()
+    }
+
+    /// As saved.
+    pub fn to_text(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+impl EtagMemo {
+    /// Reads a saved validator.
+    pub fn parse(text: Option<&str>) -> Option<EtagMemo> {
+        serde_json::from_str(text?).ok()
+    }
+
+    /// As saved.
+    pub fn to_text(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// The watermark a completed walk leaves: the newest update it saw, but never later than the
+/// run's start, so that anything changed while the walk ran is fetched again next time.
+pub fn next_watermark(high: Option<i64>, previous: Option<i64>, run_started: i64) -> Option<i64> {
+    match high {
+        Some(high) => Some(high.min(run_started).max(previous.unwrap_or(i64::MIN))),
+        None => previous,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_time_formats_parse() {
+        assert_eq!(
+            parse_time("2021-03-28T08:06:08.713Z"),
+            Some(1_616_918_768_713)
+        );
+        assert_eq!(
+            parse_time("2021-03-28T16:06:08.713+0800"),
+            Some(1_616_918_768_713),
+            "Jira's offset without a colon"
+        );
+        assert_eq!(parse_time("soon"), None);
+    }
+
+    #[test]
+    fn the_watermark_never_passes_the_run_start() {
+        assert_eq!(
+            next_watermark(Some(500), Some(100), 400),
+            Some(400),
+            "changes during the walk are fetched again"
+        );
+        assert_eq!(next_watermark(Some(300), Some(100), 400), Some(300));
+        assert_eq!(
+            next_watermark(None, Some(100), 400),
+            Some(100),
+            "an empty walk keeps the old watermark"
+        );
+        assert_eq!(
+            next_watermark(Some(50), Some(100), 400),
+            Some(100),
+            "never moves backwards"
+        );
+    }
+}

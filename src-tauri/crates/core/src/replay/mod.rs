@@ -1,0 +1,13 @@
+//! Replaying real recorded API data from a loopback server, for the connector tests and the
+//! sync benchmark: the [`server`], readers of Apache DevLake's raw tables ([`devlake`]), fake
+//! [`github`] and [`jira`] APIs that serve those records the way the real APIs page and filter
+//! them, and the scaled benchmark [`corpus`]. Nothing here talks to the network beyond
+//! `127.0.0.1`.
+
+pub mod corpus;
+pub mod devlake;
+pub mod github;
+pub mod jira;
+pub mod server;
+
+pub use server::{BodyMode, Handler, ReplayServer, Reply, Request};

@@ -1,0 +1,90 @@
+//! What can stop a sync or a connection test, each with a stable code the UI and CLI branch on.
+//!
+//! Messages never contain a token: errors are built from statuses, URLs (which never carry a
+//! token) and the source's own error text.
+
+use crate::error::CoreError;
+use crate::secrets::SecretError;
+
+/// Anything that can go wrong talking to a source.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    /// The source refused the credentials (HTTP 401).
+    #[error("the token was refused: {0}")]
+    BadToken(String),
+    /// The token is valid but lacks a permission the call needs.
+    #[error("the token lacks a permission: {0}")]
+    MissingScope(String),
+    /// The token is valid but cannot see this repository, organisation or project.
+    #[error("no access: {0}")]
+    NoAccess(String),
+    /// The address answers, but not as the source's API.
+    #[error("this address is not the expected API: {0}")]
+    WrongUrl(String),
+    /// The source could not be reached at all.
+    #[error("cannot reach the source (offline?): {0}")]
+    Offline(String),
+    /// The source did not answer in time, even after retries.
+    #[error("the source did not answer in time: {0}")]
+    Timeout(String),
+    /// The source kept refusing for rate limits beyond what a sync waits.
+    #[error("rate limited: {0}")]
+    RateLimited(String),
+    /// The source kept failing (HTTP 5xx) after retries.
+    #[error("the source failed (HTTP {status}): {detail}")]
+    Server { status: u16, detail: String },
+    /// Any other refusal (HTTP 4xx).
+    #[error("the source refused the request (HTTP {status}): {detail}")]
+    Refused { status: u16, detail: String },
+    /// A response could not be read (HTML instead of JSON, truncated, wrong shape), even after
+    /// retries.
+    #[error("unreadable response: {0}")]
+    Malformed(String),
+    /// The sync was canceled.
+    #[error("canceled")]
+    Canceled,
+    /// The token could not be read from the keychain.
+    #[error(transparent)]
+    Secret(#[from] SecretError),
+    /// The source has no token stored.
+    #[error("no token is stored for source {0}; add it again or set its token")]
+    SecretMissing(String),
+    /// The source's settings are incomplete or wrong.
+    #[error("{0}")]
+    Config(String),
+    /// Writing the workspace failed.
+    #[error(transparent)]
+    Core(#[from] CoreError),
+}
+
+impl From<sqlx::Error> for SyncError {
+    fn from(err: sqlx::Error) -> Self {
+        SyncError::Core(CoreError::from(err))
+    }
+}
+
+impl SyncError {
+    /// A stable code: `auth_bad_token`, `auth_missing_scope`, `no_access`, `wrong_url`,
+    /// `offline`, `timeout`, `rate_limited`, `server_error`, `refused`, `malformed_response`,
+    /// `canceled`, `keychain_unavailable`, `keychain_failed`, `secret_missing`, `invalid_source`,
+    /// or a [`CoreError`] code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            SyncError::BadToken(_) => "auth_bad_token",
+            SyncError::MissingScope(_) => "auth_missing_scope",
+            SyncError::NoAccess(_) => "no_access",
+            SyncError::WrongUrl(_) => "wrong_url",
+            SyncError::Offline(_) => "offline",
+            SyncError::Timeout(_) => "timeout",
+            SyncError::RateLimited(_) => "rate_limited",
+            SyncError::Server { .. } => "server_error",
+            SyncError::Refused { .. } => "refused",
+            SyncError::Malformed(_) => "malformed_response",
+            SyncError::Canceled => "canceled",
+            SyncError::Secret(err) => err.code(),
+            SyncError::SecretMissing(_) => "secret_missing",
+            SyncError::Config(_) => "invalid_source",
+            SyncError::Core(err) => err.code(),
+        }
+    }
+}

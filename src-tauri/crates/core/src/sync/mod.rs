@@ -1,0 +1,305 @@
+//! The sync runtime: runs a source's connector, records the run, reports progress, and keeps
+//! one cancellable poller task per source on a schedule (see [`runtime`]).
+//!
+//! A run: close runs left "running" by a stopped process; insert the run row; read the token
+//! from the [`SecretStore`]; walk the source's streams, committing each page with its cursor
+//! ([`write`]); end the row as succeeded, failed (with the error's code and text) or canceled.
+//! Nothing fails silently: every failure ends up in `sync_runs` and in a `Finished` event.
+
+pub mod clock;
+pub mod error;
+pub mod progress;
+pub mod rules;
+pub mod runtime;
+pub mod sources;
+pub mod write;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
+
+use crate::connectors::http::{Auth, Http, HttpOptions, RateLimitStyle};
+use crate::connectors::{self, Run, StateMeanings};
+use crate::graph::model::{Source, SourceKind};
+use crate::graph::repo::{self, sync_runs::SyncRun};
+use crate::graph::Workspace;
+use crate::secrets::SecretStore;
+
+use self::clock::Clock;
+use self::error::SyncError;
+use self::progress::{ProgressEmitter, ProgressSink, RunStatus};
+use self::rules::Rules;
+use self::write::RunFigures;
+
+/// Tunables of a sync.
+#[derive(Debug, Clone)]
+pub struct SyncOptions {
+    pub http: HttpOptions,
+    /// Items asked per page (`per_page`, `maxResults`).
+    pub page_size: u32,
+    /// How far before the watermark an incremental walk starts again, so that nothing changed
+    /// around it (clock skew, minute-precision JQL) is missed. Re-fetched items are idempotent.
+    pub overlap: Duration,
+    /// Review lists fetched at once for a page of pull requests.
+    pub review_concurrency: usize,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        SyncOptions {
+            http: HttpOptions::default(),
+            page_size: 100,
+            overlap: Duration::from_secs(5 * 60),
+            review_concurrency: 4,
+        }
+    }
+}
+
+impl SyncOptions {
+    /// The overlap in milliseconds.
+    pub fn overlap_ms(&self) -> i64 {
+        self.overlap.as_millis() as i64
+    }
+}
+
+/// What every run needs: the workspace, where tokens are, the clock, where progress goes.
+#[derive(Clone)]
+pub struct SyncContext {
+    pub ws: Workspace,
+    pub secrets: Arc<dyn SecretStore>,
+    pub clock: Arc<dyn Clock>,
+    pub progress: ProgressSink,
+    pub options: SyncOptions,
+}
+
+impl std::fmt::Debug for SyncContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SyncContext")
+            .field("workspace", &self.ws.path())
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunReport {
+    pub run_id: String,
+    pub status: RunStatus,
+    pub figures: RunFigures,
+    /// (code, message) when it failed or was canceled.
+    pub error: Option<(String, String)>,
+}
+
+static RUN_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// A fresh id: `prefix-<time>-<counter>`, unique within a process and across restarts.
+pub fn new_id(prefix: &str, now_ms: i64) -> String {
+    let n = RUN_COUNTER.fetch_add(1, Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!("{prefix}-{now_ms:x}-{:x}{n:x}", nanos & 0xfff)
+}
+
+/// The credentials of a source, from the secret store.
+pub fn auth_for(source: &Source, secrets: &dyn SecretStore) -> Result<Auth, SyncError> {
+    let reference = source
+        .secret_ref
+        .clone()
+        .unwrap_or_else(|| crate::secrets::reference_for(&source.id));
+    let token = secrets
+        .get(&reference)?
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| SyncError::SecretMissing(source.name.clone()))?;
+    Ok(match source.kind {
+        SourceKind::Jira => {
+            let scope = connectors::jira::JiraScope::parse(&source.scope)?;
+            Auth::Basic {
+                user: scope.email,
+                token,
+            }
+        }
+        _ => Auth::Bearer(token),
+    })
+}
+
+/// Runs one sync of one source to its end, recording it in `sync_runs`. A failure is returned
+/// in the report (and recorded), not as an `Err`: `Err` is only for a source that does not
+/// exist or a workspace that cannot record the run at all.
+#[tracing::instrument(skip_all, fields(source = %source_id))]
+pub async fn run_source(
+    ctx: &SyncContext,
+    source_id: &str,
+    cancel: CancellationToken,
+) -> Result<RunReport, SyncError> {
+    let ws = &ctx.ws;
+    let source = repo::sources::get(ws.pool(), source_id)
+        .await?
+        .ok_or_else(|| SyncError::Config(format!("there is no source {source_id}")))?;
+    let started_at = ctx.clock.now_ms();
+    let interrupted = repo::sync_runs::close_interrupted(ws.pool(), &source.id, started_at).await?;
+    if interrupted > 0 {
+        tracing::warn!(
+            interrupted,
+            "earlier runs were interrupted; resuming from their last page"
+        );
+    }
+    let run_id = new_id("run", started_at);
+    let mut row = SyncRun {
+        id: run_id.clone(),
+        source_id: source.id.clone(),
+        started_at,
+        ended_at: None,
+        status: RunStatus::Running.as_str().into(),
+        pages: 0,
+        items: 0,
+        rate_limit_waits: 0,
+        rate_limit_wait_ms: 0,
+        requests: 0,
+        retries: 0,
+        error_code: None,
+        error: None,
+    };
+    repo::sync_runs::upsert(ws.pool(), &row).await?;
+    ws.mark_changed();
+    let emitter = Arc::new(ProgressEmitter::new(
+        ctx.progress.clone(),
+        ctx.clock.clone(),
+        &source.id,
+        &run_id,
+    ));
+    emitter.started();
+    tracing::info!(run = %run_id, name = %source.name, "sync started");
+
+    let mut figures = RunFigures::default();
+    let outcome = walk_source(
+        ctx,
+        &source,
+        &run_id,
+        started_at,
+        &emitter,
+        cancel,
+        &mut figures,
+    )
+    .await;
+
+    let (status, error) = match &outcome {
+        Ok(()) => (RunStatus::Succeeded, None),
+        Err(SyncError::Canceled) => (
+            RunStatus::Canceled,
+            Some(("canceled".to_owned(), "the sync was canceled".to_owned())),
+        ),
+        Err(err) => (
+            RunStatus::Failed,
+            Some((err.code().to_owned(), err.to_string())),
+        ),
+    };
+    row.ended_at = Some(ctx.clock.now_ms());
+    row.status = status.as_str().into();
+    row.pages = figures.pages;
+    row.items = figures.items;
+    row.requests = figures.requests;
+    row.retries = figures.retries;
+    row.rate_limit_waits = figures.rate_limit_waits;
+    row.rate_limit_wait_ms = figures.rate_limit_wait_ms;
+    row.error_code = error.as_ref().map(|(code, _)| code.clone());
+    row.error = error.as_ref().map(|(_, message)| message.clone());
+    repo::sync_runs::upsert(ws.pool(), &row).await?;
+    ws.mark_changed();
+    match &error {
+        None => {
+            tracing::info!(run = %run_id, pages = figures.pages, items = figures.items, "sync succeeded")
+        }
+        Some((code, message)) => {
+            tracing::warn!(run = %run_id, %code, %message, "sync did not succeed")
+        }
+    }
+    emitter.finished(
+        status,
+        &figures,
+        error.as_ref().map(|(c, m)| (c.as_str(), m.clone())),
+    );
+    Ok(RunReport {
+        run_id,
+        status,
+        figures,
+        error,
+    })
+}
+
+async fn walk_source(
+    ctx: &SyncContext,
+    source: &Source,
+    run_id: &str,
+    started_at: i64,
+    emitter: &Arc<ProgressEmitter>,
+    cancel: CancellationToken,
+    figures: &mut RunFigures,
+) -> Result<(), SyncError> {
+    if source.synthetic {
+        return Err(SyncError::Config(format!(
+            "{} is generated demo data and is never synced",
+            source.name
+        )));
+    }
+    let style = match source.kind {
+        SourceKind::Github => RateLimitStyle::Github,
+        SourceKind::Jira => RateLimitStyle::Jira,
+        other => {
+            return Err(SyncError::Config(format!(
+                "{other} sources cannot be synced by this version of Baton"
+            )))
+        }
+    };
+    let auth = auth_for(source, ctx.secrets.as_ref())?;
+    let observer_emitter = emitter.clone();
+    let http = Http::new(
+        auth,
+        ctx.options.http.clone(),
+        style,
+        ctx.clock.clone(),
+        cancel,
+    )?
+    .with_observer(Arc::new(move |notice| {
+        observer_emitter.waiting(
+            notice.rate_limit,
+            notice.duration.as_secs_f64(),
+            notice.until_ms,
+            &notice.reason,
+        );
+    }));
+    let mut run = Run::new(
+        &ctx.ws,
+        source,
+        run_id.to_owned(),
+        http,
+        ctx.clock.clone(),
+        Rules::load(&ctx.ws, &source.id).await?,
+        StateMeanings::load(&ctx.ws, &source.id).await?,
+        &ctx.options,
+        emitter,
+        started_at,
+    );
+    let result = match source.kind {
+        SourceKind::Github => connectors::github::sync(&mut run).await,
+        _ => connectors::jira::sync(&mut run).await,
+    };
+    // The last page's write finishes even when a later step failed: it is good data.
+    let flushed = run.flush().await;
+    let result = match (result, flushed) {
+        (Ok(()), flushed) => flushed,
+        (Err(err), _) => Err(err),
+    };
+    // Figures include the requests of a failed last page.
+    let stats = run.http.stats();
+    run.figures.requests = stats.requests.load(Ordering::Relaxed) as i64;
+    run.figures.retries = stats.retries.load(Ordering::Relaxed) as i64;
+    run.figures.rate_limit_waits = stats.rate_limit_waits.load(Ordering::Relaxed) as i64;
+    run.figures.rate_limit_wait_ms = stats.rate_limit_wait_ms.load(Ordering::Relaxed) as i64;
+    *figures = run.figures;
+    result
+}

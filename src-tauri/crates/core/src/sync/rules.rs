@@ -1,0 +1,233 @@
+//! Rules applied while mapping: which team an item belongs to, who (or what) made it.
+//!
+//! Both are rows (`team_rules`, `provenance_rules`), loaded once per sync run, so the lead can
+//! edit them in the app and a new AI agent is one row away.
+
+use crate::graph::model::Provenance;
+use crate::graph::repo::{self, provenance_rules::ProvenanceRule, team_rules::TeamRule};
+use crate::graph::Workspace;
+use crate::sync::error::SyncError;
+
+/// Case-insensitive match where `*` stands for any run of characters.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    let pattern: Vec<char> = pattern.to_lowercase().chars().collect();
+    let text: Vec<char> = text.to_lowercase().chars().collect();
+    let (mut p, mut t) = (0usize, 0usize);
+    let (mut star, mut mark) = (None::<usize>, 0usize);
+    while t < text.len() {
+        if p < pattern.len() && pattern[p] != '*' && pattern[p] == text[t] {
+            p += 1;
+            t += 1;
+        } else if p < pattern.len() && pattern[p] == '*' {
+            star = Some(p);
+            mark = t;
+            p += 1;
+        } else if let Some(s) = star {
+            p = s + 1;
+            mark += 1;
+            t = mark;
+        } else {
+            return false;
+        }
+    }
+    while p < pattern.len() && pattern[p] == '*' {
+        p += 1;
+    }
+    p == pattern.len()
+}
+
+/// The `Co-authored-by:` trailers of a text, as "Name <email>".
+pub fn co_authors(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|line| {
+            let line = line.trim();
+            let (key, value) = line.split_once(':')?;
+            key.trim()
+                .eq_ignore_ascii_case("co-authored-by")
+                .then(|| value.trim().to_owned())
+        })
+        .filter(|v| !v.is_empty())
+        .collect()
+}
+
+/// What a provenance decision rests on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ProvenanceFacts<'a> {
+    /// The author's login (GitHub) or display name (Jira).
+    pub author: Option<&'a str>,
+    /// The source marks the author as a bot or app account.
+    pub author_is_bot: bool,
+    /// The description, searched for `Co-authored-by:` trailers.
+    pub body: Option<&'a str>,
+    pub labels: &'a [String],
+}
+
+/// A provenance decision.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProvenanceVerdict {
+    pub provenance: Provenance,
+    pub agent: Option<String>,
+    pub confidence: f64,
+}
+
+/// The rules of one run.
+#[derive(Debug, Clone, Default)]
+pub struct Rules {
+    pub team: Vec<TeamRule>,
+    pub provenance: Vec<ProvenanceRule>,
+}
+
+impl Rules {
+    /// Loads every rule that applies to `source_id`.
+    pub async fn load(ws: &Workspace, source_id: &str) -> Result<Rules, SyncError> {
+        let team = repo::team_rules::list(ws.pool())
+            .await?
+            .into_iter()
+            .filter(|r| r.source_id.as_deref().is_none_or(|s| s == source_id))
+            .collect();
+        let provenance = repo::provenance_rules::list(ws.pool()).await?;
+        Ok(Rules { team, provenance })
+    }
+
+    /// The team of an item, from (field, value) facts such as ("repo", "acme/pay"),
+    /// ("label", "payments"): the first rule (by priority) that matches any fact.
+    pub fn team_for(&self, facts: &[(&str, &str)]) -> Option<String> {
+        self.team
+            .iter()
+            .find(|rule| {
+                facts
+                    .iter()
+                    .any(|(field, value)| *field == rule.field && glob_match(&rule.pattern, value))
+            })
+            .map(|rule| rule.team_id.clone())
+    }
+
+    /// Who made an item: the matching rule with the highest confidence; human when none
+    /// matches (a bot account no rule names counts as automation, 0.5).
+    pub fn provenance(&self, facts: &ProvenanceFacts<'_>) -> ProvenanceVerdict {
+        let trailers = facts.body.map(co_authors).unwrap_or_default();
+        let mut best: Option<&ProvenanceRule> = None;
+        for rule in &self.provenance {
+            let hit = match rule.signal.as_str() {
+                "bot_login" => facts.author.is_some_and(|a| glob_match(&rule.pattern, a)),
+                "co_author" => trailers.iter().any(|t| glob_match(&rule.pattern, t)),
+                "label" => facts.labels.iter().any(|l| glob_match(&rule.pattern, l)),
+                _ => false,
+            };
+            if hit && best.is_none_or(|b| rule.confidence > b.confidence) {
+                best = Some(rule);
+            }
+        }
+        match best {
+            Some(rule) => ProvenanceVerdict {
+                provenance: rule.provenance,
+                agent: rule.agent.clone(),
+                confidence: rule.confidence,
+            },
+            None if facts.author_is_bot => ProvenanceVerdict {
+                provenance: Provenance::Automation,
+                agent: facts.author.map(str::to_owned),
+                confidence: 0.5,
+            },
+            None => ProvenanceVerdict {
+                provenance: Provenance::Human,
+                agent: None,
+                confidence: 1.0,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(
+        signal: &str,
+        pattern: &str,
+        provenance: Provenance,
+        agent: &str,
+        confidence: f64,
+    ) -> ProvenanceRule {
+        ProvenanceRule {
+            id: pattern.into(),
+            signal: signal.into(),
+            pattern: pattern.into(),
+            provenance,
+            agent: Some(agent.into()),
+            confidence,
+            builtin: true,
+        }
+    }
+
+    #[test]
+    fn globs_are_case_insensitive_with_stars_anywhere() {
+        assert!(glob_match("copilot*[bot]", "Copilot-SWE-Agent[bot]"));
+        assert!(glob_match("*[bot]", "dependabot[bot]"));
+        assert!(glob_match("acme/pay*", "acme/payments"));
+        assert!(!glob_match("acme/pay*", "acme/platform"));
+        assert!(glob_match("*claude*", "Claude <noreply@anthropic.com>"));
+        assert!(
+            !glob_match("ai-generated", "not-ai-generated"),
+            "no implicit wildcards"
+        );
+    }
+
+    #[test]
+    fn the_most_confident_signal_wins() {
+        let rules = Rules {
+            team: vec![],
+            provenance: vec![
+                rule("bot_login", "*[bot]", Provenance::Automation, "bot", 0.6),
+                rule(
+                    "bot_login",
+                    "claude*[bot]",
+                    Provenance::AiAgent,
+                    "Claude",
+                    0.95,
+                ),
+                rule(
+                    "co_author",
+                    "*copilot*",
+                    Provenance::AiAgent,
+                    "Copilot",
+                    0.8,
+                ),
+                rule("label", "ai-generated", Provenance::AiAgent, "any", 0.7),
+            ],
+        };
+        let labels = vec!["bug".to_owned()];
+        let verdict = rules.provenance(&ProvenanceFacts {
+            author: Some("claude[bot]"),
+            author_is_bot: true,
+            body: None,
+            labels: &labels,
+        });
+        assert_eq!(
+            verdict.agent.as_deref(),
+            Some("Claude"),
+            "the specific bot rule beats the generic one"
+        );
+        let verdict = rules.provenance(&ProvenanceFacts {
+            author: Some("ann"),
+            author_is_bot: false,
+            body: Some(
+                "Fix\n\nCo-authored-by: Copilot <175728472+Copilot@users.noreply.github.com>",
+            ),
+            labels: &labels,
+        });
+        assert_eq!(
+            verdict.provenance,
+            Provenance::AiAgent,
+            "a co-author trailer marks agent work"
+        );
+        assert!((verdict.confidence - 0.8).abs() < 1e-9);
+        let verdict = rules.provenance(&ProvenanceFacts {
+            author: Some("ann"),
+            author_is_bot: false,
+            body: Some("plain"),
+            labels: &labels,
+        });
+        assert_eq!(verdict.provenance, Provenance::Human);
+    }
+}

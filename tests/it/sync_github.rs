@@ -1,0 +1,665 @@
+//! The GitHub poller against a fake GitHub serving real recorded records (DevLake's
+//! panjf2000/ants rows): the scenario matrix of API-NOTES §4 for GitHub.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use baton_core::replay::github::FakeGithub;
+use baton_core::replay::Reply;
+use baton_core::sync::progress::RunStatus;
+
+use crate::sync_support::*;
+
+async fn fake() -> Arc<FakeGithub> {
+    Arc::new(FakeGithub::from_devlake(&fixtures(), GH_TOKEN).unwrap())
+}
+
+#[tokio::test]
+async fn a_first_sync_walks_every_page_and_maps_everything() {
+    let gh = fake().await;
+    let server = gh.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = h.add_github(&server.url(), GH_TOKEN).await;
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    let issues = h
+        .count("SELECT COUNT(*) FROM items WHERE kind <> 'pull_request'")
+        .await;
+    let pulls = h
+        .count("SELECT COUNT(*) FROM items WHERE kind = 'pull_request'")
+        .await;
+    assert_eq!(
+        issues, 26,
+        "every real issue (pull requests in /issues are left to /pulls)"
+    );
+    assert_eq!(
+        pulls, 49,
+        "every real pull request (the recording lists #4 twice: stored once)"
+    );
+    let requests = server.requests();
+    assert!(
+        requests
+            .iter()
+            .any(|r| r.path.starts_with("/repositories/1300192/issues")),
+        "the server's next link (/repositories/{{id}}/…) is followed as given"
+    );
+    let reviews = h
+        .count("SELECT COUNT(*) FROM transitions WHERE kind = 'review'")
+        .await;
+    assert!(reviews > 0, "reviews become review transitions");
+    let states = h
+        .count("SELECT COUNT(*) FROM transitions WHERE kind = 'state'")
+        .await;
+    assert!(
+        states > 0,
+        "closed/merged/ready_for_review events become state transitions"
+    );
+    let raw = h.count("SELECT COUNT(*) FROM raw_records").await;
+    assert!(
+        raw >= 26 + 49 + 50,
+        "raw JSON of every issue, pull request and event is kept: {raw}"
+    );
+    let stored =
+        baton_core::graph::repo::raw_records::get(h.ws.pool(), &source, "issues", "484311063")
+            .await
+            .unwrap()
+            .unwrap();
+    let issue: serde_json::Value = serde_json::from_str(&stored).unwrap();
+    assert_eq!(
+        issue["number"], 44,
+        "a raw record reads back as the JSON the API sent"
+    );
+    let runs = h
+        .strings("SELECT status || ':' || pages || ':' || items FROM sync_runs")
+        .await;
+    assert_eq!(runs.len(), 1);
+    assert!(runs[0].starts_with("succeeded:"), "{runs:?}");
+    let maps = h
+        .strings("SELECT raw_state || '=' || flow_state FROM workflow_maps ORDER BY 1")
+        .await;
+    assert!(
+        maps.contains(&"merged=done".to_owned()),
+        "GitHub states seed the workflow mapping: {maps:?}"
+    );
+    assert!(
+        maps.contains(&"closed (unmerged)=canceled".to_owned()),
+        "{maps:?}"
+    );
+    assert_eq!(h.clock.total_slept(), Duration::ZERO, "nothing waited");
+}
+
+/// Changes a recorded issue (or pull request) of the fake: `change` edits its JSON.
+fn edit(
+    records: &mut [baton_core::replay::github::Record],
+    number: i64,
+    change: impl Fn(&mut serde_json::Value),
+) {
+    let record = records
+        .iter_mut()
+        .find(|r| r.number == number)
+        .expect("record exists");
+    let mut value: serde_json::Value = serde_json::from_str(&record.json).unwrap();
+    change(&mut value);
+    *record = baton_core::replay::github::Record::from_json(&value.to_string()).unwrap();
+}
+
+#[tokio::test]
+async fn an_incremental_poll_asks_since_the_watermark_and_picks_up_changes() {
+    let gh = fake().await;
+    let server = gh.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = h.add_github(&server.url(), GH_TOKEN).await;
+    h.sync(&source).await;
+    let watermark = h
+        .strings("SELECT watermark FROM sync_cursors WHERE stream = 'issues:panjf2000/ants'")
+        .await;
+    let newest = h
+        .count("SELECT MAX(updated_at) FROM items WHERE kind <> 'pull_request'")
+        .await;
+    assert_eq!(
+        watermark,
+        vec![baton_core::time::to_rfc3339(newest)],
+        "the watermark is the newest update seen"
+    );
+    // Issue #44 is edited and closed as not planned after the first poll.
+    edit(&mut gh.data().issues, 44, |v| {
+        v["title"] = "renamed after the first poll".into();
+        v["state_reason"] = "not_planned".into();
+        v["updated_at"] = "2026-03-01T10:00:00Z".into();
+    });
+    server.clear_requests();
+    h.clock.advance(Duration::from_secs(600));
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    let first = server
+        .requests()
+        .into_iter()
+        .find(|r| r.path.ends_with("/issues"))
+        .unwrap();
+    assert_eq!(
+        first.param("since"),
+        Some(baton_core::time::to_rfc3339(newest - 300_000).as_str()),
+        "since = watermark minus the 5-minute overlap window"
+    );
+    let item = h.strings("SELECT title || '|' || raw_state || '|' || flow_state FROM items WHERE id = 'gh:panjf2000/ants#44'").await;
+    assert_eq!(
+        item,
+        vec!["renamed after the first poll|closed (not planned)|canceled".to_owned()]
+    );
+    let pulls_pages = server
+        .requests()
+        .iter()
+        .filter(|r| r.path.contains("/pulls") && !r.path.contains("reviews"))
+        .count();
+    assert_eq!(
+        pulls_pages, 1,
+        "the pulls walk stops at the first pull request older than the watermark"
+    );
+    assert_eq!(
+        h.count("SELECT COUNT(*) FROM items").await,
+        75,
+        "re-fetched records update rows, never duplicate them"
+    );
+}
+
+#[tokio::test]
+async fn an_unchanged_repository_answers_304_and_nothing_is_written() {
+    let gh = fake().await;
+    let server = gh.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = h.add_github(&server.url(), GH_TOKEN).await;
+    h.sync(&source).await;
+    // The first poll had no watermark; the second asks `since` it and keeps that page's ETag.
+    h.clock.advance(Duration::from_secs(600));
+    h.sync(&source).await;
+    let before = h.fingerprint().await;
+    let cursors = h.strings("SELECT json_array(stream, watermark, etag, page_token, updated_at) FROM sync_cursors ORDER BY 1").await;
+    let fetched = h
+        .count("SELECT COUNT(DISTINCT fetched_at) FROM raw_records")
+        .await;
+    server.clear_requests();
+    h.clock.advance(Duration::from_secs(600));
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded);
+    let requests = server.requests();
+    let conditional = requests
+        .iter()
+        .filter(|r| r.header("if-none-match").is_some())
+        .count();
+    assert_eq!(
+        conditional, 3,
+        "the first page of issues, pulls and events is conditional"
+    );
+    assert_eq!(
+        requests.len(),
+        3,
+        "a 304 ends each stream: no further pages, no reviews"
+    );
+    assert_eq!(h.fingerprint().await, before, "a 304 writes nothing");
+    assert_eq!(
+        h.strings("SELECT json_array(stream, watermark, etag, page_token, updated_at) FROM sync_cursors ORDER BY 1").await,
+        cursors,
+        "cursors are untouched"
+    );
+    assert_eq!(
+        h.count("SELECT COUNT(DISTINCT fetched_at) FROM raw_records")
+            .await,
+        fetched,
+        "no raw record was re-written"
+    );
+    assert_eq!(report.figures.pages, 0, "no page was committed");
+}
+
+#[tokio::test]
+async fn primary_rate_limits_wait_until_the_reset_on_the_injected_clock() {
+    let gh = fake().await;
+    let reset = NOW / 1000 + 120;
+    gh.fault(
+        "ants/issues",
+        vec![
+            Reply::json(
+                403,
+                r#"{"message":"API rate limit exceeded for user ID 1."}"#,
+            )
+            .header("x-ratelimit-remaining", "0")
+            .header("x-ratelimit-reset", reset.to_string()),
+            Reply::json(429, r#"{"message":"API rate limit exceeded"}"#)
+                .header("x-ratelimit-remaining", "0")
+                .header("x-ratelimit-reset", (reset + 3600).to_string()),
+        ],
+    );
+    let server = gh.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = h.add_github(&server.url(), GH_TOKEN).await;
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    let sleeps = h.clock.sleeps();
+    assert_eq!(sleeps.len(), 2, "one wait per refusal: {sleeps:?}");
+    assert_eq!(
+        sleeps[0],
+        Duration::from_secs(121),
+        "403 + remaining 0: wait until x-ratelimit-reset (+1 s)"
+    );
+    assert_eq!(
+        sleeps[1],
+        Duration::from_secs(3600),
+        "429 + remaining 0: the same rule, read on the clock that moved 121 s"
+    );
+    let waits = h
+        .strings("SELECT rate_limit_waits || ':' || rate_limit_wait_ms FROM sync_runs")
+        .await;
+    assert_eq!(
+        waits,
+        vec!["2:3721000".to_owned()],
+        "the run's history counts its rate-limit waits"
+    );
+    assert!(
+        h.events.lock().unwrap().iter().any(|e| matches!(
+            e,
+            baton_core::sync::progress::SyncProgress::Waiting {
+                rate_limit: true,
+                ..
+            }
+        )),
+        "the wait is reported as progress"
+    );
+}
+
+#[tokio::test]
+async fn secondary_rate_limits_honour_retry_after_or_wait_at_least_a_minute() {
+    let gh = fake().await;
+    gh.fault(
+        "ants/issues",
+        vec![
+            Reply::json(403, r#"{"message":"You have triggered an abuse detection mechanism. Please wait a few minutes before you try again."}"#)
+                .header("retry-after", "60")
+                .header("x-ratelimit-remaining", "4000"),
+            Reply::json(403, r#"{"message":"You have exceeded a secondary rate limit. Please wait a few minutes before you try again."}"#)
+                .header("x-ratelimit-remaining", "3999"),
+            Reply::json(403, r#"{"message":"You have exceeded a secondary rate limit."}"#),
+        ],
+    );
+    let server = gh.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = h.add_github(&server.url(), GH_TOKEN).await;
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    assert_eq!(
+        h.clock.sleeps(),
+        vec![
+            Duration::from_secs(60),
+            Duration::from_secs(120),
+            Duration::from_secs(240)
+        ],
+        "retry-after first; without it at least 60 s, doubling, even when remaining is not 0"
+    );
+}
+
+#[tokio::test]
+async fn server_errors_are_retried_with_capped_jittered_backoff() {
+    let gh = fake().await;
+    gh.fault(
+        "ants/issues",
+        vec![
+            Reply::json(502, "{}"),
+            Reply::json(502, "{}"),
+            Reply::json(502, "{}"),
+        ],
+    );
+    gh.fault(
+        "ants/pulls",
+        vec![Reply::json(500, r#"{"message":"Server Error"}"#)],
+    );
+    let server = gh.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = h.add_github(&server.url(), GH_TOKEN).await;
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    let sleeps = h.clock.sleeps();
+    assert_eq!(
+        sleeps.len(),
+        4,
+        "three retries of the issues page, one of the pulls page: {sleeps:?}"
+    );
+    for (n, (sleep, ceiling)) in sleeps.iter().zip([1u64, 2, 4, 1]).enumerate() {
+        let ceiling = Duration::from_secs(ceiling);
+        assert!(
+            *sleep <= ceiling && *sleep >= ceiling / 2,
+            "retry {n}: {sleep:?} is within the jittered exponential step {ceiling:?}"
+        );
+    }
+    assert_eq!(
+        h.count("SELECT retries FROM sync_runs").await,
+        4,
+        "retries are counted in the run's history"
+    );
+}
+
+#[tokio::test]
+async fn a_source_that_keeps_failing_gives_up_keeps_its_cursor_and_resumes_next_time() {
+    let gh = fake().await;
+    // The second page of issues fails more times than the retry budget.
+    gh.fault(
+        "repositories/1300192/issues",
+        (0..6)
+            .map(|_| Reply::json(503, "<html>Service Unavailable</html>"))
+            .collect(),
+    );
+    let server = gh.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = h.add_github(&server.url(), GH_TOKEN).await;
+    let report = h.sync(&source).await;
+    assert_eq!(
+        report.status,
+        RunStatus::Failed,
+        "a failure is a failed run, not silence"
+    );
+    let error = report.error.clone().unwrap();
+    assert_eq!(error.0, "server_error");
+    let row = h
+        .strings("SELECT status || '|' || error_code || '|' || error FROM sync_runs")
+        .await;
+    assert!(
+        row[0].starts_with("failed|server_error|the source failed (HTTP 503)"),
+        "{row:?}"
+    );
+    let cursor = h
+        .strings("SELECT page_token FROM sync_cursors WHERE stream = 'issues:panjf2000/ants'")
+        .await;
+    assert!(
+        cursor[0].contains("repositories/1300192/issues"),
+        "the committed first page left the next URL to resume from: {cursor:?}"
+    );
+    let kept = h
+        .count("SELECT COUNT(*) FROM raw_records WHERE stream = 'issues'")
+        .await;
+    assert!(
+        (1..=10).contains(&kept),
+        "the committed first page's issues are kept: {kept}"
+    );
+    assert!(
+        h.count("SELECT COUNT(*) FROM items").await > 0,
+        "with its mapped items"
+    );
+    // The next run resumes from page 2 and completes.
+    server.clear_requests();
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    assert!(
+        server.requests()[0]
+            .path
+            .starts_with("/repositories/1300192/issues")
+            && server.requests()[0].param("page") == Some("2"),
+        "the next run starts where the failed one stopped"
+    );
+    assert_eq!(h.count("SELECT COUNT(*) FROM items").await, 75);
+    let statuses = h
+        .strings("SELECT status FROM sync_runs ORDER BY started_at, rowid")
+        .await;
+    assert_eq!(statuses, vec!["failed", "succeeded"]);
+}
+
+#[tokio::test]
+async fn malformed_truncated_html_and_empty_bodies_are_retried() {
+    let gh = fake().await;
+    let good_page_len = 2_000;
+    gh.fault(
+        "ants/issues",
+        vec![
+            Reply::json(503, "<html><body>Service Unavailable</body></html>"),
+            Reply::json(200, "<!DOCTYPE html><html>maintenance</html>"),
+            Reply::json(200, format!("[{}", "{\"id\":1,".repeat(good_page_len / 8))).cut_after(100),
+            Reply::json(200, ""),
+            Reply::json(200, "[{\"id\": 5, \"number\": "),
+        ],
+    );
+    let server = gh.serve().await.unwrap();
+    let mut options = options();
+    options.http.max_retries = 6;
+    let h = Harness::with_options(options).await;
+    let source = h.add_github(&server.url(), GH_TOKEN).await;
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    assert_eq!(h.clock.sleeps().len(), 5, "each bad body costs one retry");
+    assert_eq!(
+        h.count("SELECT COUNT(*) FROM items").await,
+        75,
+        "then the real pages are read in full"
+    );
+}
+
+#[tokio::test]
+async fn malformed_bodies_beyond_the_retry_budget_fail_clearly() {
+    let gh = fake().await;
+    gh.fault(
+        "ants/issues",
+        (0..6)
+            .map(|_| Reply::json(200, "<html>login page</html>"))
+            .collect(),
+    );
+    let server = gh.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = h.add_github(&server.url(), GH_TOKEN).await;
+    let report = h.sync(&source).await;
+    let (code, message) = report.error.unwrap();
+    assert_eq!(code, "malformed_response");
+    assert!(
+        message.contains("HTML"),
+        "the message says what was wrong: {message}"
+    );
+}
+
+#[tokio::test]
+async fn a_hung_response_times_out_and_is_retried() {
+    let gh = fake().await;
+    gh.fault("ants/pulls", vec![Reply::hang()]);
+    let server = gh.serve().await.unwrap();
+    // A short timeout: the only real wait of the suite (the hung request), 300 ms.
+    let mut options = options();
+    options.http.timeout = Duration::from_millis(300);
+    let h = Harness::with_options(options).await;
+    let source = h.add_github(&server.url(), GH_TOKEN).await;
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    assert_eq!(
+        h.count("SELECT retries FROM sync_runs").await,
+        1,
+        "the timeout was retried once"
+    );
+}
+
+#[tokio::test]
+async fn unknown_states_and_event_types_do_not_stop_a_sync() {
+    let gh = fake().await;
+    edit(&mut gh.data().issues, 44, |v| v["state"] = "frozen".into());
+    {
+        let mut data = gh.data();
+        let mut event: serde_json::Value = serde_json::from_str(&data.events[0].json).unwrap();
+        event["id"] = 1.into();
+        event["event"] = "teleported_to_another_dimension".into();
+        data.events
+            .push(baton_core::replay::github::Record::from_json(&event.to_string()).unwrap());
+    }
+    let server = gh.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = h.add_github(&server.url(), GH_TOKEN).await;
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    let item = h
+        .strings(
+            "SELECT raw_state || '|' || flow_state FROM items WHERE id = 'gh:panjf2000/ants#44'",
+        )
+        .await;
+    assert_eq!(
+        item,
+        vec!["frozen|new".to_owned()],
+        "an unknown state is kept raw and left unmapped"
+    );
+    assert_eq!(
+        h.count("SELECT COUNT(*) FROM workflow_maps WHERE raw_state = 'frozen'")
+            .await,
+        0,
+        "no mapping is invented for it"
+    );
+    assert_eq!(
+        h.count("SELECT COUNT(*) FROM raw_records WHERE stream = 'events' AND external_id = '1'")
+            .await,
+        1,
+        "the unknown event is kept raw"
+    );
+    assert_eq!(
+        h.count("SELECT COUNT(*) FROM transitions WHERE event_id = 'ev:1'")
+            .await,
+        0,
+        "but maps to nothing"
+    );
+}
+
+#[tokio::test]
+async fn dependencies_from_both_ends_make_one_edge_and_removal_is_recorded() {
+    let gh = fake().await;
+    let issue_ref = |n: i64| {
+        format!(r#"{{"number":{n},"html_url":"https://github.com/panjf2000/ants/issues/{n}"}}"#)
+    };
+    edit(&mut gh.data().issues, 44, |v| {
+        v["issue_dependencies_summary"] = serde_json::json!({"blocked_by": 1, "total_blocked_by": 1, "blocking": 0, "total_blocking": 0})
+    });
+    edit(&mut gh.data().issues, 43, |v| {
+        v["issue_dependencies_summary"] = serde_json::json!({"blocked_by": 0, "total_blocked_by": 0, "blocking": 1, "total_blocking": 1});
+        v["sub_issues_summary"] =
+            serde_json::json!({"total": 1, "completed": 0, "percent_completed": 0});
+    });
+    {
+        let mut data = gh.data();
+        data.blocked_by.insert(44, vec![issue_ref(43)]);
+        data.blocking.insert(43, vec![issue_ref(44)]);
+        data.sub_issues
+            .insert(43, vec![issue_ref(42), issue_ref(9999)]);
+    }
+    let server = gh.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = h.add_github(&server.url(), GH_TOKEN).await;
+    h.sync(&source).await;
+    let blocks = h
+        .strings("SELECT from_item_id || ' blocks ' || to_item_id FROM links WHERE kind = 'blocks'")
+        .await;
+    assert_eq!(
+        blocks,
+        vec!["gh:panjf2000/ants#43 blocks gh:panjf2000/ants#44".to_owned()],
+        "blocked_by and blocking describe one edge"
+    );
+    assert_eq!(h.count("SELECT COUNT(*) FROM links WHERE kind = 'parent' AND from_item_id = 'gh:panjf2000/ants#43'").await, 1, "a sub-issue is a parent link");
+    assert_eq!(
+        h.count("SELECT COUNT(*) FROM pending_links WHERE to_item_id = 'gh:panjf2000/ants#9999'")
+            .await,
+        1,
+        "a link to an item not synced waits"
+    );
+    // The dependency is removed on GitHub.
+    edit(&mut gh.data().issues, 44, |v| {
+        v["issue_dependencies_summary"] = serde_json::json!({"blocked_by": 0, "total_blocked_by": 0, "blocking": 0, "total_blocking": 0});
+        v["updated_at"] = "2026-03-01T00:00:00Z".into();
+    });
+    edit(&mut gh.data().issues, 43, |v| {
+        v["issue_dependencies_summary"] = serde_json::json!({"blocked_by": 0, "total_blocked_by": 0, "blocking": 0, "total_blocking": 0});
+        v["updated_at"] = "2026-03-01T00:00:00Z".into();
+    });
+    h.clock.advance(Duration::from_secs(600));
+    h.sync(&source).await;
+    let removed = h
+        .count("SELECT COUNT(*) FROM links WHERE kind = 'blocks' AND removed_at IS NOT NULL")
+        .await;
+    assert_eq!(removed, 1, "the edge stays for history, marked removed");
+}
+
+#[tokio::test]
+async fn closing_keywords_link_a_pull_request_to_its_issue() {
+    let gh = fake().await;
+    let pull = gh
+        .data()
+        .pulls
+        .iter()
+        .find(|p| p.number == 41)
+        .map(|p| p.number)
+        .unwrap();
+    {
+        let mut data = gh.data();
+        let record = data.pulls.iter_mut().find(|r| r.number == pull).unwrap();
+        let mut value: serde_json::Value = serde_json::from_str(&record.json).unwrap();
+        value["body"] =
+            "Pool tuning.\n\nCloses #44\n\nCo-authored-by: Claude <noreply@anthropic.com>".into();
+        *record = baton_core::replay::github::Record::from_json(&value.to_string()).unwrap();
+    }
+    let server = gh.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = h.add_github(&server.url(), GH_TOKEN).await;
+    h.sync(&source).await;
+    let links = h.strings("SELECT from_item_id || ' ' || kind || ' ' || to_item_id || ' ' || origin FROM links WHERE kind = 'implements'").await;
+    assert!(
+        links.contains(&"gh:panjf2000/ants#41 implements gh:panjf2000/ants#44 inferred".to_owned()),
+        "{links:?}"
+    );
+    let provenance = h.strings("SELECT provenance || '|' || provenance_agent || '|' || provenance_confidence FROM items WHERE id = 'gh:panjf2000/ants#41'").await;
+    assert_eq!(
+        provenance,
+        vec!["ai_agent|Claude|0.8".to_owned()],
+        "a Co-authored-by trailer marks agent work, with the rule's confidence"
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_token_fails_clearly_and_never_shows_the_token() {
+    use std::io::Write;
+    #[derive(Clone, Default)]
+    struct Buffer(Arc<std::sync::Mutex<Vec<u8>>>);
+    impl Write for Buffer {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let logs = Buffer::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let gh = fake().await;
+    let server = gh.serve().await.unwrap();
+    let h = Harness::new().await;
+    let wrong = "ghp_WRONGwrongWRONG0000000000secret";
+    let source = h.add_github(&server.url(), wrong).await;
+    let report = h.sync(&source).await;
+    let (code, message) = report.error.unwrap();
+    assert_eq!(
+        code, "auth_bad_token",
+        "a 401 is a refused token: {message}"
+    );
+    assert!(
+        message.contains("Bad credentials"),
+        "the source's own words are kept: {message}"
+    );
+    let stored = h.strings("SELECT COALESCE(error, '') || (SELECT group_concat(scope || base_url || COALESCE(secret_ref, '')) FROM sources) FROM sync_runs").await.join("");
+    let logged = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        logged.contains("sync did not succeed"),
+        "the failure is logged"
+    );
+    for text in [&message, &stored, &logged] {
+        assert!(
+            !text.contains(wrong),
+            "the token appears in no error, row or log"
+        );
+        assert!(!text.contains("WRONGwrong"), "not even partly");
+    }
+    let requests = server.requests();
+    assert_eq!(
+        requests[0].header("authorization"),
+        Some(format!("Bearer {wrong}").as_str()),
+        "GitHub gets a Bearer header"
+    );
+}

@@ -1,0 +1,377 @@
+//! The Jira Cloud poller against a fake Jira serving real recorded issues (DevLake's
+//! merico.atlassian.net and link-test rows): the scenario matrix of API-NOTES §4 for Jira.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use baton_core::replay::jira::FakeJira;
+use baton_core::replay::Reply;
+use baton_core::sync::progress::RunStatus;
+
+use crate::sync_support::*;
+
+const PROJECTS: &[&str] = &["EE", "K5", "DZFNK0168"];
+
+fn fake() -> Arc<FakeJira> {
+    Arc::new(FakeJira::from_devlake(&fixtures(), JIRA_EMAIL, JIRA_TOKEN).unwrap())
+}
+
+#[tokio::test]
+async fn a_first_sync_pages_by_token_and_maps_issues_changelogs_and_statuses() {
+    let jira = fake();
+    let total = jira.data().issues.len() as i64;
+    let server = jira.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = h.add_jira(&server.url(), JIRA_TOKEN, PROJECTS).await;
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    assert_eq!(
+        h.count("SELECT COUNT(*) FROM items").await,
+        total,
+        "every recorded issue"
+    );
+    let searches: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/search/jql"))
+        .collect();
+    assert_eq!(
+        searches.len() as i64,
+        (total + 9) / 10,
+        "pages of 10 until the token runs out"
+    );
+    assert!(
+        searches[1].param("nextPageToken").is_some(),
+        "later pages send the token"
+    );
+    assert!(
+        searches[0]
+            .param("jql")
+            .unwrap()
+            .starts_with("project in (\"EE\", \"K5\", \"DZFNK0168\") ORDER BY created ASC"),
+        "a first sync has no lower bound: {:?}",
+        searches[0].param("jql")
+    );
+    let auth = searches[0].header("authorization").unwrap();
+    assert!(
+        auth.starts_with("Basic "),
+        "Jira gets Basic authentication (e-mail and API token)"
+    );
+    let states = h
+        .count("SELECT COUNT(*) FROM transitions WHERE kind = 'state' AND item_id LIKE 'jira:EE-%'")
+        .await;
+    assert!(states > 30, "status changes from the changelogs: {states}");
+    let maps = h
+        .strings("SELECT raw_state || '=' || flow_state FROM workflow_maps ORDER BY 1")
+        .await;
+    assert!(
+        maps.contains(&"In Progress=active".to_owned()),
+        "statuses seed the mapping: {maps:?}"
+    );
+    assert!(maps.contains(&"已完成=done".to_owned()), "{maps:?}");
+    let item = h.strings("SELECT kind || '|' || raw_state || '|' || flow_state || '|' || url FROM items WHERE id = 'jira:EE-23'").await;
+    assert_eq!(
+        item[0],
+        format!("defect|已完成|done|{}/browse/EE-23", server.url()),
+        "缺陷 is a defect"
+    );
+    assert_eq!(h.clock.total_slept(), Duration::ZERO);
+}
+
+#[tokio::test]
+async fn an_incremental_poll_bounds_the_jql_in_the_users_time_zone() {
+    let jira = fake();
+    let server = jira.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = h.add_jira(&server.url(), JIRA_TOKEN, PROJECTS).await;
+    h.sync(&source).await;
+    let newest = h.count("SELECT MAX(updated_at) FROM items").await;
+    server.clear_requests();
+    // EE-2 moves on after the first poll.
+    {
+        let mut data = jira.data();
+        let record = data.issues.iter_mut().find(|r| r.key == "EE-2").unwrap();
+        record.issue["fields"]["summary"] = "changed after the first poll".into();
+        record.issue["fields"]["updated"] = "2026-03-01T18:00:00.000+0800".into();
+        record.updated =
+            baton_core::connectors::parse_time("2026-03-01T18:00:00.000+0800").unwrap();
+    }
+    h.clock.advance(Duration::from_secs(600));
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    let search = server
+        .requests()
+        .into_iter()
+        .find(|r| r.path.ends_with("/search/jql"))
+        .unwrap();
+    let expected = baton_core::connectors::jira::jql_time(newest - 300_000, Some("Asia/Shanghai"));
+    assert!(
+        search
+            .param("jql")
+            .unwrap()
+            .contains(&format!("updated >= '{expected}'")),
+        "watermark minus the overlap, floored to the minute, in the user's zone: {:?}",
+        search.param("jql")
+    );
+    let titles = h
+        .strings("SELECT title FROM items WHERE id = 'jira:EE-2'")
+        .await;
+    assert_eq!(titles, vec!["changed after the first poll".to_owned()]);
+    let total = h.count("SELECT COUNT(*) FROM items").await;
+    assert!(
+        report.figures.items > 1 && report.figures.items < total / 2,
+        "only issues updated in the overlap window or since come back: {} of {total}",
+        report.figures.items
+    );
+}
+
+#[tokio::test]
+async fn an_empty_page_with_a_token_ends_the_walk() {
+    let jira = fake();
+    jira.fault(
+        "search/jql",
+        vec![Reply::json(
+            200,
+            r#"{"issues":[],"nextPageToken":"tok-5","isLast":false}"#,
+        )],
+    );
+    let server = jira.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = h.add_jira(&server.url(), JIRA_TOKEN, PROJECTS).await;
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    assert_eq!(
+        server
+            .requests()
+            .iter()
+            .filter(|r| r.path.ends_with("/search/jql"))
+            .count(),
+        1,
+        "no endless walk on a token that leads nowhere"
+    );
+}
+
+#[tokio::test]
+async fn rate_limits_honour_retry_after_then_the_reset_time() {
+    let jira = fake();
+    jira.fault(
+        "search/jql",
+        vec![
+            Reply::json(429, r#"{"errorMessages":["Rate limit exceeded."]}"#)
+                .header("retry-after", "7")
+                .header("x-ratelimit-reset", "2026-03-02T01:00Z"),
+            Reply::json(429, r#"{"errorMessages":["Rate limit exceeded."]}"#)
+                .header("x-ratelimit-reset", "2026-03-02T00:02Z"),
+            Reply::json(503, "<html>Service Unavailable</html>").header("retry-after", "3"),
+        ],
+    );
+    let server = jira.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = h.add_jira(&server.url(), JIRA_TOKEN, PROJECTS).await;
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    assert_eq!(
+        h.clock.sleeps(),
+        vec![
+            Duration::from_secs(7),
+            Duration::from_millis(120_000 - 7_000 + 1_000),
+            Duration::from_secs(3)
+        ],
+        "Retry-After first, else X-RateLimit-Reset (ISO); a 503's Retry-After is obeyed too"
+    );
+    assert_eq!(
+        h.count("SELECT rate_limit_waits FROM sync_runs").await,
+        2,
+        "the 503 is a retry, not a rate limit"
+    );
+}
+
+#[tokio::test]
+async fn a_429_without_headers_backs_off_exponentially() {
+    let jira = fake();
+    jira.fault(
+        "search/jql",
+        vec![Reply::json(429, "{}"), Reply::json(429, "{}")],
+    );
+    let server = jira.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = h.add_jira(&server.url(), JIRA_TOKEN, PROJECTS).await;
+    h.sync(&source).await;
+    let sleeps = h.clock.sleeps();
+    assert_eq!(sleeps.len(), 2);
+    assert!(
+        sleeps[0] >= Duration::from_millis(2_500) && sleeps[0] <= Duration::from_secs(5),
+        "jittered first step: {sleeps:?}"
+    );
+    assert!(
+        sleeps[1] >= Duration::from_secs(5) && sleeps[1] <= Duration::from_secs(10),
+        "then doubled: {sleeps:?}"
+    );
+}
+
+#[tokio::test]
+async fn server_errors_and_broken_bodies_are_retried() {
+    let jira = fake();
+    jira.fault(
+        "search/jql",
+        vec![
+            Reply::json(500, "{}"),
+            Reply::json(200, "{\"issues\": [{\"id\": \"1\"").cut_after(10),
+            Reply::json(200, "<html>proxy error</html>"),
+        ],
+    );
+    let server = jira.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = h.add_jira(&server.url(), JIRA_TOKEN, PROJECTS).await;
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    assert_eq!(h.count("SELECT retries FROM sync_runs").await, 3);
+}
+
+#[tokio::test]
+async fn an_overflowing_changelog_is_read_in_full() {
+    let jira = fake();
+    {
+        let mut data = jira.data();
+        data.embed_limit = 5;
+        data.changelog_page = 10;
+    }
+    let full: usize = jira
+        .data()
+        .issues
+        .iter()
+        .find(|r| r.key == "EE-17")
+        .map(|r| {
+            r.histories
+                .iter()
+                .map(|h| {
+                    h["items"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .filter(|i| i["field"] == "status")
+                        .count()
+                })
+                .sum()
+        })
+        .unwrap();
+    let server = jira.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = h.add_jira(&server.url(), JIRA_TOKEN, PROJECTS).await;
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    let pages = server
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/rest/api/3/issue/EE-17/changelog")
+        .count();
+    assert_eq!(pages, 4, "31 entries read 10 at a time");
+    let stored = h
+        .count("SELECT COUNT(*) FROM transitions WHERE item_id = 'jira:EE-17' AND kind = 'state'")
+        .await;
+    assert_eq!(
+        stored as usize, full,
+        "every status change, not only the embedded newest five"
+    );
+    // Same again: nothing new (transitions are keyed by the history id).
+    h.clock.advance(Duration::from_secs(600));
+    let before = h.count("SELECT COUNT(*) FROM transitions").await;
+    {
+        let mut data = jira.data();
+        let record = data.issues.iter_mut().find(|r| r.key == "EE-17").unwrap();
+        record.issue["fields"]["updated"] = "2026-03-01T18:00:00.000+0800".into();
+        record.updated =
+            baton_core::connectors::parse_time("2026-03-01T18:00:00.000+0800").unwrap();
+    }
+    h.sync(&source).await;
+    assert_eq!(
+        h.count("SELECT COUNT(*) FROM transitions").await,
+        before,
+        "re-reading a changelog duplicates nothing"
+    );
+}
+
+#[tokio::test]
+async fn a_link_seen_from_both_issues_is_one_edge() {
+    let jira = fake();
+    let server = jira.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = h.add_jira(&server.url(), JIRA_TOKEN, PROJECTS).await;
+    h.sync(&source).await;
+    let edges = h
+        .strings("SELECT from_item_id || ' ' || kind || ' ' || to_item_id FROM links ORDER BY 1")
+        .await;
+    for expected in [
+        "jira:DZFNK0168-5 blocks jira:DZFNK0168-1",
+        "jira:DZFNK0168-2 blocks jira:DZFNK0168-22",
+        "jira:DZFNK0168-11 duplicates jira:DZFNK0168-5",
+        "jira:DZFNK0168-19 relates jira:DZFNK0168-21",
+    ] {
+        assert_eq!(
+            edges.iter().filter(|e| *e == expected).count(),
+            1,
+            "{expected} once, though both issues list it: {edges:?}"
+        );
+    }
+    let pending = h
+        .strings(
+            "SELECT from_item_id || ' ' || kind || ' ' || to_item_id FROM pending_links ORDER BY 1",
+        )
+        .await;
+    assert!(
+        pending.contains(&"jira:IP8CUD168-35305 duplicates jira:DZFNK0168-11".to_owned()),
+        "links to issues outside the synced projects wait for them: {pending:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_removed_link_is_marked_removed() {
+    let jira = fake();
+    let server = jira.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = h.add_jira(&server.url(), JIRA_TOKEN, PROJECTS).await;
+    h.sync(&source).await;
+    {
+        let mut data = jira.data();
+        for key in ["DZFNK0168-1", "DZFNK0168-5"] {
+            let record = data.issues.iter_mut().find(|r| r.key == key).unwrap();
+            let links: Vec<serde_json::Value> = record.issue["fields"]["issuelinks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|l| l["type"]["name"] != "Blocks")
+                .cloned()
+                .collect();
+            record.issue["fields"]["issuelinks"] = links.into();
+            record.issue["fields"]["updated"] = "2026-03-01T18:00:00.000+0800".into();
+            record.updated =
+                baton_core::connectors::parse_time("2026-03-01T18:00:00.000+0800").unwrap();
+        }
+    }
+    h.clock.advance(Duration::from_secs(600));
+    h.sync(&source).await;
+    let removed = h
+        .strings("SELECT from_item_id || '>' || to_item_id FROM links WHERE removed_at IS NOT NULL")
+        .await;
+    assert_eq!(
+        removed,
+        vec!["jira:DZFNK0168-5>jira:DZFNK0168-1".to_owned()],
+        "only the removed link is retired, and kept"
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_token_is_refused_clearly() {
+    let jira = fake();
+    let server = jira.serve().await.unwrap();
+    let h = Harness::new().await;
+    let wrong = "ATATTwrongWRONGwrong999";
+    let source = h.add_jira(&server.url(), wrong, PROJECTS).await;
+    let report = h.sync(&source).await;
+    let (code, message) = report.error.unwrap();
+    assert_eq!(code, "auth_bad_token");
+    assert!(
+        !message.contains(wrong),
+        "no token in the message: {message}"
+    );
+}

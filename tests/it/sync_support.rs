@@ -1,0 +1,175 @@
+//! Shared set-up of the sync tests: a fresh workspace, a fake clock, an in-memory secret store,
+//! a progress recorder, and the real recorded fixtures (copied into `tests/fixtures`).
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use baton_core::graph::model::SourceKind;
+use baton_core::graph::Workspace;
+use baton_core::secrets::{MemorySecretStore, Secret};
+use baton_core::sync::clock::FakeClock;
+use baton_core::sync::progress::SyncProgress;
+use baton_core::sync::sources::{self, SourceSpec};
+use baton_core::sync::{run_source, RunReport, SyncContext, SyncOptions};
+use tokio_util::sync::CancellationToken;
+
+/// 2026-03-02T00:00:00Z: "now" for every sync test (after every fixture's times).
+pub const NOW: i64 = 1_772_409_600_000;
+pub const GH_TOKEN: &str = "ghp_TESTTOKEN0123456789abcdefXYZ";
+pub const JIRA_EMAIL: &str = "lead@example.com";
+pub const JIRA_TOKEN: &str = "ATATT3xTESTTOKENjira0123456789";
+
+/// The fixtures folder.
+pub fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+/// Options for tests: small pages; timeouts generous enough for a loaded CI machine.
+pub fn options() -> SyncOptions {
+    let mut options = SyncOptions {
+        page_size: 10,
+        ..SyncOptions::default()
+    };
+    options.http.timeout = Duration::from_secs(10);
+    options.http.connect_timeout = Duration::from_secs(10);
+    options
+}
+
+pub struct Harness {
+    pub _dir: tempfile::TempDir,
+    pub ws: Workspace,
+    pub clock: Arc<FakeClock>,
+    pub secrets: Arc<MemorySecretStore>,
+    pub events: Arc<Mutex<Vec<SyncProgress>>>,
+    pub ctx: SyncContext,
+}
+
+impl Harness {
+    pub async fn new() -> Harness {
+        Harness::with_options(options()).await
+    }
+
+    pub async fn with_options(options: SyncOptions) -> Harness {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::create(&dir.path().join("sync.baton"))
+            .await
+            .unwrap();
+        let clock = Arc::new(FakeClock::new(NOW));
+        let secrets = Arc::new(MemorySecretStore::new());
+        let events: Arc<Mutex<Vec<SyncProgress>>> = Arc::default();
+        let sink_events = events.clone();
+        let ctx = SyncContext {
+            ws: ws.clone(),
+            secrets: secrets.clone(),
+            clock: clock.clone(),
+            progress: Arc::new(move |p| sink_events.lock().unwrap().push(p)),
+            options,
+        };
+        Harness {
+            _dir: dir,
+            ws,
+            clock,
+            secrets,
+            events,
+            ctx,
+        }
+    }
+
+    pub async fn add_github(&self, base_url: &str, token: &str) -> String {
+        let spec = SourceSpec {
+            kind: SourceKind::Github,
+            name: "GitHub ants".into(),
+            base_url: base_url.into(),
+            scope: r#"{"repos":["panjf2000/ants"]}"#.into(),
+            poll_interval_s: 600,
+        };
+        sources::add(
+            &self.ws,
+            self.secrets.as_ref(),
+            &spec,
+            &Secret::new(token),
+            NOW,
+        )
+        .await
+        .unwrap()
+        .id
+    }
+
+    pub async fn add_jira(&self, base_url: &str, token: &str, projects: &[&str]) -> String {
+        let spec = SourceSpec {
+            kind: SourceKind::Jira,
+            name: "Jira merico".into(),
+            base_url: base_url.into(),
+            scope: serde_json::json!({"email": JIRA_EMAIL, "projects": projects}).to_string(),
+            poll_interval_s: 600,
+        };
+        sources::add(
+            &self.ws,
+            self.secrets.as_ref(),
+            &spec,
+            &Secret::new(token),
+            NOW,
+        )
+        .await
+        .unwrap()
+        .id
+    }
+
+    pub async fn sync(&self, source_id: &str) -> RunReport {
+        run_source(&self.ctx, source_id, CancellationToken::new())
+            .await
+            .unwrap()
+    }
+
+    pub async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sql)
+            .fetch_one(self.ws.pool())
+            .await
+            .unwrap()
+    }
+
+    pub async fn strings(&self, sql: &str) -> Vec<String> {
+        sqlx::query_scalar(sql)
+            .fetch_all(self.ws.pool())
+            .await
+            .unwrap()
+    }
+
+    /// A fingerprint of everything a sync writes (but run bookkeeping), for comparing runs.
+    pub async fn fingerprint(&self) -> Vec<String> {
+        let mut rows = Vec::new();
+        for sql in [
+            "SELECT json_array(id, key, kind, title, team_id, owner_id, author_id, provenance, provenance_agent, raw_state, flow_state, wait_reason, created_at, started_at, done_at, updated_at) FROM items ORDER BY id",
+            "SELECT json_array(item_id, event_id, kind, from_state, to_state, at, actor_id) FROM transitions ORDER BY item_id, event_id",
+            "SELECT json_array(from_item_id, to_item_id, kind, origin, removed_at) FROM links ORDER BY 1",
+            "SELECT json_array(from_item_id, to_item_id, kind) FROM pending_links ORDER BY 1",
+            "SELECT json_array(id, display_name, is_bot) FROM people ORDER BY id",
+            "SELECT json_array(source_id, login, person_id) FROM identities ORDER BY 1",
+            "SELECT json_array(source_id, stream, external_id, length(payload)) FROM raw_records ORDER BY 1",
+            "SELECT json_array(source_id, raw_state, flow_state, wait_reason) FROM workflow_maps ORDER BY 1",
+        ] {
+            rows.extend(self.strings(sql).await);
+        }
+        // Source ids are generated per workspace: compare without them.
+        let ids = self.strings("SELECT id FROM sources").await;
+        rows.into_iter()
+            .map(|row| {
+                ids.iter()
+                    .fold(row, |row, id| row.replace(id.as_str(), "<source>"))
+            })
+            .collect()
+    }
+}
+
+/// Asserts two fingerprints are equal, showing only the rows that differ.
+pub fn assert_same(left: &[String], right: &[String], why: &str) {
+    let only_left: Vec<&String> = left.iter().filter(|r| !right.contains(r)).take(5).collect();
+    let only_right: Vec<&String> = right.iter().filter(|r| !left.contains(r)).take(5).collect();
+    assert!(
+        left.len() == right.len() && only_left.is_empty() && only_right.is_empty(),
+        "{why}\n{} vs {} rows\nonly in the first: {only_left:#?}\nonly in the second: {only_right:#?}",
+        left.len(),
+        right.len()
+    );
+}
