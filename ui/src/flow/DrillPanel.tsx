@@ -5,6 +5,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useCallback, useMemo, useState } from "react";
 import { ItemDetailPanel } from "../items/ItemDetailPanel";
 import type { FlowFilter, FlowSelection } from "../lib/ipc";
+import { downloadCsv, fileStem, toCsv } from "../shared/csv";
 import { formatCount, formatDays } from "../shared/format";
 import { SidePanel } from "../shared/SidePanel";
 import { EmptyState, ErrorState, LoadingState } from "../shared/states";
@@ -60,6 +61,27 @@ export function DrillPanel({
       testId="flow-items"
       width={560}
       onClose={onClose}
+      headerExtra={
+        data && data.items.length > 0 ? (
+          <button
+            type="button"
+            className="btn btn-small btn-ghost"
+            data-testid="flow-items-export"
+            title="Save the listed items as CSV"
+            onClick={() =>
+              downloadCsv(
+                toCsv([
+                  ["item_id", "key", "title", "team", `${data.measure.replace(/\s+/g, "_")}_days`],
+                  ...data.items.map((r) => [r.item.id, r.item.key, r.item.title, r.teamName, r.days]),
+                ]),
+                `${fileStem(drill.title)}.csv`,
+              )
+            }
+          >
+            CSV
+          </button>
+        ) : null
+      }
       title={
         <div>
           <p className="eyebrow">Items</p>

@@ -124,6 +124,19 @@ describe("Flow", () => {
     expect(panel.querySelector("img")).toBeNull();
     expect(within(panel).getByText("Cycle time (days)")).toBeInTheDocument();
 
+    const blobs: Blob[] = [];
+    const create = vi.spyOn(URL, "createObjectURL").mockImplementation((b) => {
+      blobs.push(b as Blob);
+      return "blob:csv";
+    });
+    const click = vi.spyOn(HTMLAnchorElement.prototype, "click").mockImplementation(() => {});
+    fireEvent.click(within(panel).getByTestId("flow-items-export"));
+    const csv = (await (blobs[0] as Blob).text()).replace(/^\uFEFF/, "");
+    expect(csv.split("\r\n")[0]).toBe("item_id,key,title,team,cycle_time_days");
+    expect(csv).toContain('i3,PAY-3,"Sanitize <img src=x onerror=alert(1)> & ""quotes""",Payments,6.5');
+    create.mockRestore();
+    click.mockRestore();
+
     fireEvent.click(within(panel).getByText(HOSTILE));
     await screen.findByTestId("item-detail");
     expect(await screen.findByText("This item no longer exists")).toBeInTheDocument();
