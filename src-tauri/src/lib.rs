@@ -53,6 +53,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::flow::flow_items,
             commands::flow::flow_filter_get,
             commands::flow::flow_filter_set,
+            commands::export::export_save,
             commands::deps::deps_report,
             commands::deps::deps_graph,
             commands::deps::deps_critical_path,

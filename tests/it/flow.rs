@@ -764,3 +764,25 @@ async fn an_intent_filter_takes_the_items_of_its_descendants() {
     );
     assert!(expected > 0);
 }
+
+#[tokio::test]
+async fn last_days_rolls_forward_with_the_calendar() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path()).await;
+    let filter = FlowFilter {
+        last_days: Some(10),
+        from: Some("2020-01-01".into()),
+        ..FlowFilter::default()
+    };
+    let r = flow::flow_report(&ws, &filter, NOW + 5 * H).await.unwrap();
+    assert_eq!(
+        (r.range.from.as_str(), r.range.to.as_str()),
+        ("2026-03-03", "2026-03-12"),
+        "the ten days up to today; from/to are ignored"
+    );
+    let later = flow::flow_report(&ws, &filter, NOW + 3 * D).await.unwrap();
+    assert_eq!(
+        later.range.to, "2026-03-15",
+        "three days later the range has moved with the calendar"
+    );
+}

@@ -83,6 +83,8 @@ export const commands = {
 	flowFilterGet: () => typedError<FlowFilter_Serialize, IpcError>(__TAURI_INVOKE("flow_filter_get")),
 	/**  Remembers the filters of the open workspace. */
 	flowFilterSet: (filter: FlowFilter_Deserialize) => typedError<null, IpcError>(__TAURI_INVOKE("flow_filter_set", { filter })),
+	/**  Asks where to save, then writes the file. Returns the path, or None when the user cancels. */
+	exportSave: (suggestedName: string, contents: string, encoding: ExportEncoding) => typedError<string | null, IpcError>(__TAURI_INVOKE("export_save", { suggestedName, contents, encoding })),
 	/**  Every dependency analysis. */
 	depsReport: (filter: DepsFilter_Deserialize) => typedError<DepsReport_Serialize, IpcError>(__TAURI_INVOKE("deps_report", { filter })),
 	/**  The item graph to draw (a neighbourhood, or the open blocking graph). */
@@ -520,6 +522,13 @@ export type Efficiency_Serialize = {
 	count: number,
 };
 
+/**  How `contents` is encoded. */
+export type ExportEncoding = 
+/**  Text, written as UTF-8 (CSV). */
+"utf8" | 
+/**  Base64, optionally as a `data:` URL (PNG). */
+"base64";
+
 /**  The filters of the Flow and Bottlenecks pages (and `baton flow`). Empty lists mean "all". */
 export type FlowFilter = FlowFilter_Serialize | FlowFilter_Deserialize;
 
@@ -532,6 +541,11 @@ export type FlowFilter_Deserialize = {
 	from?: string | null,
 	/**  Last day of the range, included. Default: the day of the latest change in the workspace. */
 	to?: string | null,
+	/**
+	 *  "The last N days up to today": when set, `from` and `to` are ignored and the range rolls
+	 *  forward with the calendar.
+	 */
+	lastDays?: number | null,
 	/**  Team ids ("" selects items without a team). */
 	teams?: string[],
 	/**  Source ids. */
@@ -554,6 +568,11 @@ export type FlowFilter_Serialize = {
 	from: string | null,
 	/**  Last day of the range, included. Default: the day of the latest change in the workspace. */
 	to: string | null,
+	/**
+	 *  "The last N days up to today": when set, `from` and `to` are ignored and the range rolls
+	 *  forward with the calendar.
+	 */
+	lastDays: number | null,
 	/**  Team ids ("" selects items without a team). */
 	teams: string[],
 	/**  Source ids. */
@@ -1754,6 +1773,7 @@ export type WorkflowRow = WorkflowRow_Serialize | WorkflowRow_Deserialize;
 export type WorkflowRow_Deserialize = {
 	sourceId: string,
 	sourceName: string,
+	sourceKind: SourceKind,
 	/**  Empty for the mapping every team uses; a team id for a team's own mapping. */
 	teamId: string,
 	teamName?: string | null,
@@ -1771,6 +1791,7 @@ export type WorkflowRow_Deserialize = {
 export type WorkflowRow_Serialize = {
 	sourceId: string,
 	sourceName: string,
+	sourceKind: SourceKind,
 	/**  Empty for the mapping every team uses; a team id for a team's own mapping. */
 	teamId: string,
 	teamName: string | null,

@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod deps;
+pub mod export;
 pub mod flow;
 pub mod items;
 pub mod rules;

@@ -105,6 +105,9 @@ enum Command {
         /// Last day, included (YYYY-MM-DD); default the day of the latest change.
         #[arg(long)]
         to: Option<String>,
+        /// The last N days up to today (instead of --from/--to).
+        #[arg(long)]
+        last_days: Option<u32>,
         /// Team id or name (repeatable).
         #[arg(long = "team")]
         teams: Vec<String>,
@@ -291,6 +294,7 @@ async fn run(command: Command) -> Result<(), CoreError> {
             file,
             from,
             to,
+            last_days,
             teams,
             sources,
             kinds,
@@ -316,6 +320,7 @@ async fn run(command: Command) -> Result<(), CoreError> {
             let filter = FlowFilter {
                 from,
                 to,
+                last_days,
                 teams,
                 sources,
                 kinds: kinds.into_iter().map(Into::into).collect(),

@@ -19,6 +19,9 @@ pub struct FlowFilter {
     pub from: Option<String>,
     /// Last day of the range, included. Default: the day of the latest change in the workspace.
     pub to: Option<String>,
+    /// "The last N days up to today": when set, `from` and `to` are ignored and the range rolls
+    /// forward with the calendar.
+    pub last_days: Option<u32>,
     /// Team ids ("" selects items without a team).
     pub teams: Vec<String>,
     /// Source ids.
@@ -85,13 +88,23 @@ impl Scope {
             .min(now);
         // Local midnight of a UTC instant's local day.
         let local_day_start = |t: i64| (t + offset_ms).div_euclid(DAY_MS) * DAY_MS - offset_ms;
-        let to_start = match &filter.to {
-            Some(day) => parse_day(day, "the end of the range")? - offset_ms,
-            None => local_day_start(latest),
-        };
-        let from = match &filter.from {
-            Some(day) => parse_day(day, "the start of the range")? - offset_ms,
-            None => to_start - 89 * DAY_MS,
+        let (to_start, from) = match filter.last_days {
+            Some(n) => {
+                let n = i64::from(n.max(1));
+                let today = local_day_start(now);
+                (today, today - (n - 1) * DAY_MS)
+            }
+            None => {
+                let to_start = match &filter.to {
+                    Some(day) => parse_day(day, "the end of the range")? - offset_ms,
+                    None => local_day_start(latest),
+                };
+                let from = match &filter.from {
+                    Some(day) => parse_day(day, "the start of the range")? - offset_ms,
+                    None => to_start - 89 * DAY_MS,
+                };
+                (to_start, from)
+            }
         };
         if from > to_start {
             return Err(CoreError::Invalid("the range starts after it ends".into()));

@@ -7,7 +7,7 @@ use specta::Type;
 
 use crate::error::{CoreError, CoreResult};
 use crate::graph::index::EventKind;
-use crate::graph::model::{FlowState, WaitReason, WorkflowMap};
+use crate::graph::model::{FlowState, SourceKind, WaitReason, WorkflowMap};
 use crate::graph::repo;
 use crate::graph::Workspace;
 
@@ -33,6 +33,7 @@ pub enum MappingOrigin {
 pub struct WorkflowRow {
     pub source_id: String,
     pub source_name: String,
+    pub source_kind: SourceKind,
     /// Empty for the mapping every team uses; a team id for a team's own mapping.
     pub team_id: String,
     pub team_name: Option<String>,
@@ -75,6 +76,7 @@ pub async fn workflow_list(ws: &Workspace) -> CoreResult<Vec<WorkflowRow>> {
             WorkflowRow {
                 source_id: source.map(|s| s.id.clone()).unwrap_or_default(),
                 source_name: source.map(|s| s.name.clone()).unwrap_or_default(),
+                source_kind: source.map_or(SourceKind::File, |s| s.kind),
                 team_id: String::new(),
                 team_name: None,
                 raw_state: key.raw.clone(),
@@ -96,18 +98,47 @@ pub async fn workflow_list(ws: &Workspace) -> CoreResult<Vec<WorkflowRow>> {
         .iter()
         .map(|t| (t.id.as_str(), t.name.as_str()))
         .collect();
-    let source_names: HashMap<&str, &str> = ix
-        .sources
+    let state_of: HashMap<(&str, &str), u32> = ix
+        .states
         .iter()
-        .map(|s| (s.id.as_str(), s.name.as_str()))
+        .enumerate()
+        .filter_map(|(k, key)| {
+            ix.sources
+                .get(key.source as usize)
+                .map(|s| ((s.id.as_str(), key.raw.as_str()), k as u32))
+        })
         .collect();
     for row in rows.iter().filter(|r| !r.team_id.is_empty()) {
+        let source = ix.sources.iter().find(|s| s.id == row.source_id);
+        let team = ix
+            .teams
+            .iter()
+            .position(|t| t.id == row.team_id)
+            .map(|t| t as u32);
+        let state = state_of
+            .get(&(row.source_id.as_str(), row.raw_state.as_str()))
+            .copied();
+        // The team's own counts: its items now in the state, and its changes into it.
+        let (mut items_now, mut transitions) = (0u32, 0u32);
+        if let (Some(team), Some(state)) = (team, state) {
+            for (i, item) in ix
+                .items
+                .iter()
+                .enumerate()
+                .filter(|(_, it)| it.team == team)
+            {
+                items_now += u32::from(item.current_state == state);
+                transitions += ix
+                    .events_of(i)
+                    .iter()
+                    .filter(|e| e.kind() == EventKind::State && e.code() == state)
+                    .count() as u32;
+            }
+        }
         out.push(WorkflowRow {
             source_id: row.source_id.clone(),
-            source_name: source_names
-                .get(row.source_id.as_str())
-                .map(|s| s.to_string())
-                .unwrap_or_default(),
+            source_name: source.map(|s| s.name.clone()).unwrap_or_default(),
+            source_kind: source.map_or(SourceKind::File, |s| s.kind),
             team_id: row.team_id.clone(),
             team_name: team_names.get(row.team_id.as_str()).map(|s| s.to_string()),
             raw_state: row.raw_state.clone(),
@@ -118,8 +149,8 @@ pub async fn workflow_list(ws: &Workspace) -> CoreResult<Vec<WorkflowRow>> {
             } else {
                 MappingOrigin::Seeded
             },
-            items_now: 0,
-            transitions: 0,
+            items_now,
+            transitions,
         });
     }
     out.sort_by(|a, b| {
