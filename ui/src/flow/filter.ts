@@ -12,6 +12,7 @@ export const MAX_RANGE_DAYS = 3660;
 export const DEFAULT_FLOW_FILTER: FlowFilter = {
   from: null,
   to: null,
+  lastDays: null,
   teams: [],
   sources: [],
   kinds: [],

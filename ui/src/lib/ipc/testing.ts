@@ -138,6 +138,7 @@ export function makeFilter(partial: Partial<FlowFilter> = {}): FlowFilter {
   return {
     from: null,
     to: null,
+    lastDays: null,
     teams: [],
     sources: [],
     kinds: [],
@@ -342,6 +343,7 @@ export function makeWorkflowRow(partial: Partial<WorkflowRow> & { rawState: stri
   return {
     sourceId: "s1",
     sourceName: "acme.atlassian.net",
+    sourceKind: "jira",
     teamId: "",
     teamName: null,
     flowState: "active",
