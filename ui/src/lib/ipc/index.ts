@@ -7,15 +7,22 @@ import { commands, events } from "../../bindings";
 import { call } from "./error";
 import type {
   BottleneckReport,
+  CriticalPath,
+  DepsFilter,
+  DepsReport,
   FlowFilter,
   FlowItems,
   FlowReport,
   FlowSelection,
+  GraphRequest,
+  GraphView,
+  IntentInfo,
   ItemDetail,
   ItemsPage,
   ItemsQuery,
   PickPurpose,
   StartupState,
+  Target,
   Theme,
   WorkflowChange,
   WorkflowRow,
@@ -48,6 +55,10 @@ export const ipc = {
   flowFilterSet: (filter: FlowFilter) => call(commands.flowFilterSet(filter)),
   workflowList: (): Promise<WorkflowRow[]> => call(commands.workflowList()),
   workflowSet: (change: WorkflowChange) => call(commands.workflowSet(change)),
+  intentsList: (): Promise<IntentInfo[]> => call(commands.intentsList()),
+  depsReport: (filter: DepsFilter): Promise<DepsReport> => call(commands.depsReport(filter)),
+  depsGraph: (request: GraphRequest): Promise<GraphView> => call(commands.depsGraph(request)),
+  depsCriticalPath: (target: Target): Promise<CriticalPath> => call(commands.depsCriticalPath(target)),
 };
 
 /** Calls `cb` whenever the workspace changes (opened, or its data was written). */

@@ -6,19 +6,33 @@
 
 import type {
   AgingItem_Serialize,
+  AtRisk_Serialize,
   BlockerCluster,
   BlockerItem,
   BottleneckReport_Serialize,
   CfdBand,
+  Chain_Serialize,
+  CriticalPath_Serialize,
+  CriticalStep_Serialize,
+  Cycle_Serialize,
   CycleRule,
   DataNote_Serialize,
   DateRange,
+  DepItem_Serialize,
+  DepsFilter_Serialize,
+  DepsReport_Serialize,
   Efficiency_Serialize,
   FlowFilter_Serialize,
   FlowItem_Serialize,
   FlowItems_Serialize,
   FlowReport_Serialize,
   FlowSelection,
+  GraphEdge,
+  GraphNode_Serialize,
+  GraphRequest_Serialize,
+  GraphView_Serialize,
+  Handoff_Serialize,
+  IntentInfo_Serialize,
   IntentKind,
   IntentRef,
   ItemDetail_Serialize,
@@ -50,6 +64,9 @@ import type {
   Stage,
   StageCell_Serialize,
   StartupState_Serialize,
+  Target,
+  TeamDependency,
+  TeamNode,
   TeamPercentiles_Serialize,
   TeamStages_Serialize,
   TeamStates,
@@ -80,6 +97,7 @@ export type {
   CycleRule,
   DateRange,
   FlowSelection,
+  GraphEdge,
   IntentKind,
   IntentRef,
   ItemKind,
@@ -101,6 +119,9 @@ export type {
   SortField,
   SourceKind,
   Stage,
+  Target,
+  TeamDependency,
+  TeamNode,
   TeamStates,
   Theme,
   Totals,
@@ -138,3 +159,17 @@ export type FlowItem = FlowItem_Serialize;
 export type FlowItems = FlowItems_Serialize;
 export type WorkflowRow = WorkflowRow_Serialize;
 export type WorkflowChange = WorkflowChange_Serialize;
+
+export type IntentInfo = IntentInfo_Serialize;
+export type DepsFilter = DepsFilter_Serialize;
+export type DepItem = DepItem_Serialize;
+export type Chain = Chain_Serialize;
+export type Cycle = Cycle_Serialize;
+export type AtRisk = AtRisk_Serialize;
+export type Handoff = Handoff_Serialize;
+export type DepsReport = DepsReport_Serialize;
+export type GraphNode = GraphNode_Serialize;
+export type GraphRequest = GraphRequest_Serialize;
+export type GraphView = GraphView_Serialize;
+export type CriticalStep = CriticalStep_Serialize;
+export type CriticalPath = CriticalPath_Serialize;
