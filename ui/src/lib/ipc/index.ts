@@ -7,9 +7,11 @@ import { commands, events } from "../../bindings";
 import { call } from "./error";
 import type {
   BottleneckReport,
+  ConnectionTest,
   CriticalPath,
   DepsFilter,
   DepsReport,
+  ExportEncoding,
   FlowFilter,
   FlowItems,
   FlowReport,
@@ -21,8 +23,15 @@ import type {
   ItemsPage,
   ItemsQuery,
   PickPurpose,
+  ProvenanceRule,
+  Rules,
+  SourceDto,
+  SourceInput,
   StartupState,
+  SyncProgress,
+  SyncRun,
   Target,
+  TeamRule,
   Theme,
   WorkflowChange,
   WorkflowRow,
@@ -59,7 +68,60 @@ export const ipc = {
   depsReport: (filter: DepsFilter): Promise<DepsReport> => call(commands.depsReport(filter)),
   depsGraph: (request: GraphRequest): Promise<GraphView> => call(commands.depsGraph(request)),
   depsCriticalPath: (target: Target): Promise<CriticalPath> => call(commands.depsCriticalPath(target)),
+  sourcesList: (): Promise<SourceDto[]> => call(commands.sourcesList()),
+  sourcesAdd: (input: SourceInput): Promise<SourceDto> => call(commands.sourcesAdd(input)),
+  sourcesEdit: (id: string, input: SourceInput): Promise<SourceDto> => call(commands.sourcesEdit(id, input)),
+  sourcesSetEnabled: (id: string, enabled: boolean): Promise<SourceDto> =>
+    call(commands.sourcesSetEnabled(id, enabled)),
+  sourcesRemove: (id: string) => call(commands.sourcesRemove(id)),
+  sourcesTestConnection: (input: SourceInput, id: string | null): Promise<ConnectionTest> =>
+    call(commands.sourcesTestConnection(input, id)),
+  sourcesSyncNow: (id: string) => call(commands.sourcesSyncNow(id)),
+  sourcesCancel: (id: string): Promise<boolean> => call(commands.sourcesCancel(id)),
+  sourcesHistory: (id: string, limit: number): Promise<SyncRun[]> => call(commands.sourcesHistory(id, limit)),
+  rulesList: (): Promise<Rules> => call(commands.rulesList()),
+  rulesSaveTeamRule: (rule: TeamRule): Promise<string> => call(commands.rulesSaveTeamRule(rule)),
+  rulesDeleteTeamRule: (id: string) => call(commands.rulesDeleteTeamRule(id)),
+  rulesSaveProvenanceRule: (rule: ProvenanceRule): Promise<string> =>
+    call(commands.rulesSaveProvenanceRule(rule)),
+  rulesDeleteProvenanceRule: (id: string) => call(commands.rulesDeleteProvenanceRule(id)),
+  /** Asks where to save (system dialog), then writes; the saved path, or null when cancelled. */
+  exportSave: (suggestedName: string, contents: string, encoding: ExportEncoding): Promise<string | null> =>
+    call(commands.exportSave(suggestedName, contents, encoding)),
 };
+
+/**
+ * True inside the desktop app. Tauri injects `__TAURI_INTERNALS__` with the window's metadata;
+ * the IPC mocks of the tests and the headless journey inject `__TAURI_INTERNALS__` without it,
+ * so they count as a plain browser (where a download link saves files).
+ */
+export function insideDesktopApp(): boolean {
+  const internals = (window as { __TAURI_INTERNALS__?: { metadata?: unknown } }).__TAURI_INTERNALS__;
+  return typeof internals === "object" && internals !== null && internals.metadata !== undefined;
+}
+
+/** Calls `cb` with each step of every source's sync (started, pages, waiting, finished). */
+export function onSyncProgress(cb: (progress: SyncProgress) => void): () => void {
+  let unlisten: (() => void) | null = null;
+  let stopped = false;
+  events.syncProgressEvent
+    .listen((event) => cb(event.payload.progress))
+    .then((fn) => {
+      if (stopped) fn();
+      else unlisten = fn;
+    })
+    .catch(() => {
+      // Outside the app there is no event bus: no sync runs to follow.
+    });
+  return () => {
+    stopped = true;
+    try {
+      unlisten?.();
+    } catch {
+      // The event bus is already gone: nothing to undo.
+    }
+  };
+}
 
 /** Calls `cb` whenever the workspace changes (opened, or its data was written). */
 export function onWorkspaceChanged(cb: (change: WorkspaceChanged) => void): () => void {

@@ -1,7 +1,8 @@
 //! Test helpers: a fake Rust side behind the real IPC path (bindings → invoke → mockIPC), and
 //! factories for wire values. Only tests import this file.
 
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { clearMocks, mockIPC, mockWindows } from "@tauri-apps/api/mocks";
+import { events } from "../../bindings";
 import type {
   BottleneckReport,
   FlowFilter,
@@ -9,6 +10,9 @@ import type {
   ItemDetail,
   ItemRow,
   ItemsPage,
+  SourceDto,
+  SyncProgress,
+  SyncRun,
   WorkflowRow,
   WorkspaceSummary,
 } from "./types";
@@ -351,6 +355,53 @@ export function makeWorkflowRow(partial: Partial<WorkflowRow> & { rawState: stri
     origin: "seeded",
     itemsNow: 3,
     transitions: 10,
+    ...partial,
+  };
+}
+
+/** Makes the page look like the desktop app (Tauri's window metadata); call after `mockBackend`. */
+export function mockDesktopApp(): void {
+  mockWindows("main");
+}
+
+/** Sends one `syncProgressEvent`, as the Rust side does during a sync (after `mockBackend`). */
+export function emitSyncProgress(progress: SyncProgress): Promise<void> {
+  return events.syncProgressEvent.emit({ progress });
+}
+
+export function makeRun(partial: Partial<SyncRun> = {}): SyncRun {
+  return {
+    id: "run-1",
+    startedAt: "2026-03-01T10:00:00.000Z",
+    endedAt: "2026-03-01T10:02:30.000Z",
+    status: "succeeded",
+    pages: 12,
+    items: 340,
+    requests: 15,
+    retries: 0,
+    rateLimitWaits: 0,
+    rateLimitWaitSeconds: 0,
+    errorCode: null,
+    error: null,
+    ...partial,
+  };
+}
+
+export function makeSource(partial: Partial<SourceDto> & { id: string }): SourceDto {
+  return {
+    kind: "github",
+    name: `source ${partial.id}`,
+    baseUrl: "https://api.github.com",
+    repos: [],
+    org: "acme",
+    email: null,
+    projects: [],
+    jql: null,
+    pollIntervalMinutes: 10,
+    enabled: true,
+    synthetic: false,
+    syncing: false,
+    lastRun: makeRun(),
     ...partial,
   };
 }

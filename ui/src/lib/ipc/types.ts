@@ -12,6 +12,7 @@ import type {
   BottleneckReport_Serialize,
   CfdBand,
   Chain_Serialize,
+  ConnectionTestDto_Serialize,
   CriticalPath_Serialize,
   CriticalStep_Serialize,
   Cycle_Serialize,
@@ -22,6 +23,7 @@ import type {
   DepsFilter_Serialize,
   DepsReport_Serialize,
   Efficiency_Serialize,
+  ExportEncoding,
   FlowFilter_Serialize,
   FlowItem_Serialize,
   FlowItems_Serialize,
@@ -51,23 +53,31 @@ import type {
   Percentiles_Serialize,
   PickPurpose,
   Provenance,
+  ProvenanceRuleDto_Serialize,
   PrSegment_Serialize,
   QueueSeries,
   RangeInfo,
   RecentWorkspace,
+  RulesDto_Serialize,
+  RunStatus,
   Scatter,
   ScatterPoint,
   SettingsView,
   SortDirection,
   SortField,
+  SourceDto_Serialize,
+  SourceInput_Serialize,
   SourceKind,
   Stage,
   StageCell_Serialize,
   StartupState_Serialize,
+  SyncProgress_Serialize,
+  SyncRunDto_Serialize,
   Target,
   TeamDependency,
   TeamNode,
   TeamPercentiles_Serialize,
+  TeamRuleDto_Serialize,
   TeamStages_Serialize,
   TeamStates,
   Theme,
@@ -96,6 +106,7 @@ export type {
   CfdBand,
   CycleRule,
   DateRange,
+  ExportEncoding,
   FlowSelection,
   GraphEdge,
   IntentKind,
@@ -112,6 +123,7 @@ export type {
   QueueSeries,
   RangeInfo,
   RecentWorkspace,
+  RunStatus,
   Scatter,
   ScatterPoint,
   SettingsView,
@@ -173,3 +185,12 @@ export type GraphRequest = GraphRequest_Serialize;
 export type GraphView = GraphView_Serialize;
 export type CriticalStep = CriticalStep_Serialize;
 export type CriticalPath = CriticalPath_Serialize;
+
+export type SourceDto = SourceDto_Serialize;
+export type SourceInput = SourceInput_Serialize;
+export type ConnectionTest = ConnectionTestDto_Serialize;
+export type SyncRun = SyncRunDto_Serialize;
+export type SyncProgress = SyncProgress_Serialize;
+export type TeamRule = TeamRuleDto_Serialize;
+export type ProvenanceRule = ProvenanceRuleDto_Serialize;
+export type Rules = RulesDto_Serialize;
