@@ -1,5 +1,5 @@
 //! The filter bar of the Flow and Bottlenecks pages: date range, teams, sources, kinds,
-//! provenance, cycle rule, and the time zone days are counted in.
+//! provenance, intents, cycle rule, and the time zone days are counted in.
 
 import { type FormEvent, useState } from "react";
 import type { CycleRule, FlowFilter, RangeInfo, WorkspaceSummary } from "../lib/ipc";
@@ -20,19 +20,23 @@ import {
 import {
   activePreset,
   DEFAULT_FLOW_FILTER,
+  DEFAULT_RANGE,
+  fixedRange,
+  isDefaultRange,
   localToday,
   narrowsWork,
   presetRange,
   RANGE_PRESETS,
   rangeProblem,
 } from "./filter";
+import { IntentFilter } from "./IntentFilter";
 
 const RULES: CycleRule[] = ["last_entry", "first_entry"];
 
-function rangeLabel(filter: FlowFilter, today: string): string {
-  if (filter.from === null && filter.to === null) return "Last 90 days of activity";
-  const preset = activePreset(filter, today);
+function rangeLabel(filter: FlowFilter): string {
+  const preset = activePreset(filter);
   if (preset) return `Last ${preset} days`;
+  if (filter.from === null && filter.to === null) return "Last 90 days of activity";
   return `${filter.from ? formatDay(filter.from) : "…"} – ${filter.to ? formatDay(filter.to) : "latest activity"}`;
 }
 
@@ -102,22 +106,22 @@ function DateRangePicker({
 }: {
   filter: FlowFilter;
   range: RangeInfo | undefined;
-  onChange: (next: Pick<FlowFilter, "from" | "to">) => void;
+  onChange: (next: Pick<FlowFilter, "from" | "to" | "lastDays">) => void;
 }) {
   const today = localToday();
-  const preset = activePreset(filter, today);
-  const isDefault = filter.from === null && filter.to === null;
+  const preset = activePreset(filter);
+  const isDefault = isDefaultRange(filter);
   return (
     <Popover
       testId="flow-filter-range"
       triggerClassName={isDefault ? "btn filter-btn" : "btn filter-btn filter-active"}
-      triggerLabel={`Date range: ${rangeLabel(filter, today)}`}
+      triggerLabel={`Date range: ${rangeLabel(filter)}`}
       trigger={
         <>
           <Icon name="clock" size={14} />
           <span className="filter-label">Dates</span>
           <span className="filter-value">
-            <span>{rangeLabel(filter, today)}</span>
+            <span>{rangeLabel(filter)}</span>
           </span>
           <Icon name="chevron-down" size={14} />
         </>
@@ -126,7 +130,7 @@ function DateRangePicker({
       {(close) => (
         <div className="range-picker">
           <fieldset className="range-presets">
-            <legend className="visually-hidden">Preset ranges ending today</legend>
+            <legend className="visually-hidden">The last days up to today (moves with the calendar)</legend>
             {RANGE_PRESETS.map((days) => (
               <button
                 key={days}
@@ -136,8 +140,9 @@ function DateRangePicker({
                 }
                 aria-pressed={preset === days}
                 data-testid={`flow-filter-preset-${days}`}
+                title={`The last ${days} days up to today; the range moves forward each day`}
                 onClick={() => {
-                  onChange(presetRange(days, today));
+                  onChange(presetRange(days));
                   close();
                 }}
               >
@@ -150,7 +155,7 @@ function DateRangePicker({
             className={isDefault ? "btn btn-small range-default active" : "btn btn-small range-default"}
             aria-pressed={isDefault}
             onClick={() => {
-              onChange({ from: null, to: null });
+              onChange(DEFAULT_RANGE);
               close();
             }}
           >
@@ -160,7 +165,7 @@ function DateRangePicker({
             initialFrom={filter.from ?? range?.from ?? ""}
             initialTo={filter.to ?? range?.to ?? today}
             onApply={(r) => {
-              onChange(r);
+              onChange(fixedRange(r.from, r.to));
               close();
             }}
           />
@@ -201,8 +206,7 @@ export function FlowFilterBar({
     count: provCounts.get(p),
   }));
   const offset = filter.utcOffsetMinutes;
-  const clearable =
-    narrowsWork(filter) || filter.from !== null || filter.to !== null || filter.rule !== "last_entry";
+  const clearable = narrowsWork(filter) || !isDefaultRange(filter) || filter.rule !== "last_entry";
 
   return (
     <div className="flow-filter-bar" role="toolbar" aria-label="Filters" data-testid="flow-filter-bar">
@@ -236,6 +240,7 @@ export function FlowFilterBar({
           selected={filter.provenances}
           onChange={(values) => onChange({ provenances: PROVENANCES.filter((p) => values.includes(p)) })}
         />
+        <IntentFilter selected={filter.intents} onChange={(intents) => onChange({ intents })} />
       </div>
       <div className="filter-row">
         <fieldset

@@ -3,7 +3,10 @@ import { makeFilter } from "../lib/ipc/testing";
 import {
   activePreset,
   addDays,
+  fixedRange,
+  isDefaultRange,
   localUtcOffsetMinutes,
+  narrowsWork,
   presetRange,
   rangeProblem,
   spanDays,
@@ -17,12 +20,20 @@ describe("flow filter helpers", () => {
     expect(Object.is(localUtcOffsetMinutes({ getTimezoneOffset: () => 0 } as Date), 0)).toBe(true);
   });
 
-  it("makes presets that end today and recognises them", () => {
-    expect(presetRange(30, "2026-03-31")).toEqual({ from: "2026-03-02", to: "2026-03-31" });
+  it("makes presets that roll forward with the calendar (lastDays), and custom ranges that stay fixed", () => {
+    expect(presetRange(30)).toEqual({ from: null, to: null, lastDays: 30 });
+    expect(activePreset({ lastDays: 30 })).toBe(30);
+    expect(activePreset({ lastDays: null })).toBeNull();
+    expect(fixedRange("2026-03-02", "2026-03-31")).toEqual({
+      from: "2026-03-02",
+      to: "2026-03-31",
+      lastDays: null,
+    });
+    // A custom range that happens to end today is still fixed dates, not a rolling preset.
+    expect(activePreset(fixedRange("2026-03-02", "2026-03-31"))).toBeNull();
+    expect(isDefaultRange({ from: null, to: null, lastDays: null })).toBe(true);
+    expect(isDefaultRange(presetRange(90))).toBe(false);
     expect(spanDays("2026-03-02", "2026-03-31")).toBe(30);
-    expect(activePreset({ from: "2026-03-02", to: "2026-03-31" }, "2026-03-31")).toBe(30);
-    expect(activePreset({ from: "2026-03-02", to: "2026-03-31" }, "2026-04-01")).toBeNull();
-    expect(activePreset({ from: null, to: null }, "2026-03-31")).toBeNull();
     expect(addDays("2024-02-28", 1)).toBe("2024-02-29");
   });
 
@@ -35,6 +46,7 @@ describe("flow filter helpers", () => {
 
   it("completes an older saved filter and replaces its zone with the local one", () => {
     const f = withLocalZone({ teams: ["t1"], utcOffsetMinutes: 600, intents: ["goal-1"] }, 120);
-    expect(f).toEqual(makeFilter({ teams: ["t1"], utcOffsetMinutes: 120 }));
+    expect(f).toEqual(makeFilter({ teams: ["t1"], utcOffsetMinutes: 120, intents: ["goal-1"] }));
+    expect(narrowsWork(f)).toBe(true);
   });
 });

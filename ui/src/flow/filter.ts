@@ -3,7 +3,7 @@
 
 import type { FlowFilter } from "../lib/ipc";
 
-/** The presets of the date-range picker, in days (each range ends today). */
+/** The presets of the date-range picker, in days (each rolls forward with the calendar). */
 export const RANGE_PRESETS = [30, 90, 180, 365] as const;
 
 /** The longest range Rust accepts (`MAX_DAYS`). */
@@ -53,16 +53,32 @@ export function spanDays(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
 }
 
-/** The last `days` days, today included. */
-export function presetRange(days: number, today: string): { from: string; to: string } {
-  return { from: addDays(today, -(days - 1)), to: today };
+type RangeFields = Pick<FlowFilter, "from" | "to" | "lastDays">;
+
+/**
+ * "The last `days` days up to today": Rust resolves it on every request, so a saved preset
+ * still means the last 30 days next week (fixed dates would not move).
+ */
+export function presetRange(days: number): RangeFields {
+  return { from: null, to: null, lastDays: days };
 }
 
-/** Which preset the filter's range is, if any. */
-export function activePreset(filter: Pick<FlowFilter, "from" | "to">, today: string): number | null {
-  if (!filter.from || filter.to !== today) return null;
-  const span = spanDays(filter.from, filter.to);
-  return (RANGE_PRESETS as readonly number[]).includes(span) ? span : null;
+/** A custom range: fixed dates, shown and kept as they are. */
+export function fixedRange(from: string, to: string): RangeFields {
+  return { from, to, lastDays: null };
+}
+
+/** The default: 90 days up to the latest activity in the workspace. */
+export const DEFAULT_RANGE: RangeFields = { from: null, to: null, lastDays: null };
+
+/** Which rolling range the filter asks for, if any. */
+export function activePreset(filter: Pick<FlowFilter, "lastDays">): number | null {
+  return typeof filter.lastDays === "number" && filter.lastDays > 0 ? filter.lastDays : null;
+}
+
+/** True when the range is the default one. */
+export function isDefaultRange(filter: RangeFields): boolean {
+  return activePreset(filter) === null && filter.from === null && filter.to === null;
 }
 
 /** Why a custom range cannot be used, or null when it can. */
@@ -78,10 +94,10 @@ export function rangeProblem(from: string, to: string): string | null {
  * this computer's time zone: the page always says "Days in UTC+02:00" for the user's own zone.
  */
 export function withLocalZone(saved: Partial<FlowFilter> | null | undefined, offset: number): FlowFilter {
-  return { ...DEFAULT_FLOW_FILTER, ...(saved ?? {}), intents: [], utcOffsetMinutes: offset };
+  return { ...DEFAULT_FLOW_FILTER, ...(saved ?? {}), utcOffsetMinutes: offset };
 }
 
-/** True when the filter narrows the work (teams, sources, kinds, provenance). */
+/** True when the filter narrows the work (teams, sources, kinds, provenance, intents). */
 export function narrowsWork(f: FlowFilter): boolean {
-  return f.teams.length + f.sources.length + f.kinds.length + f.provenances.length > 0;
+  return f.teams.length + f.sources.length + f.kinds.length + f.provenances.length + f.intents.length > 0;
 }

@@ -76,7 +76,9 @@ describe("Flow", () => {
     fireEvent.click(screen.getByTestId("flow-filter-preset-30"));
     await waitFor(() =>
       expect(
-        calls.filter((c) => c.cmd === "flow_report").some((c) => (c.args.filter as { from: unknown }).from),
+        calls
+          .filter((c) => c.cmd === "flow_report")
+          .some((c) => (c.args.filter as { lastDays: unknown }).lastDays),
       ).toBe(true),
     );
     expect(calls.filter((c) => c.cmd === "flow_filter_set")).toHaveLength(0);
@@ -85,7 +87,7 @@ describe("Flow", () => {
     });
     const saved = calls.find((c) => c.cmd === "flow_filter_set")?.args.filter as Record<string, unknown>;
     expect(saved.rule).toBe("first_entry");
-    expect(saved.from).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(saved.lastDays).toBe(30);
     expect(saved.utcOffsetMinutes).toBe(OFFSET);
   });
 

@@ -1,0 +1,169 @@
+//! The "Intents" picker of the Flow and Bottlenecks filter bar: goals with their initiatives (and
+//! milestones) indented, each with the items it covers. Choosing an intent keeps the items linked
+//! to it or to any intent under it (`FlowFilter.intents`), so an initiative under a chosen goal
+//! is shown as already included.
+
+import { useQuery } from "@tanstack/react-query";
+import { useMemo, useState } from "react";
+import { formatCount, plural } from "../shared/format";
+import { Icon } from "../shared/Icon";
+import { Popover } from "../shared/Popover";
+import { intentQueries, intentTree } from "./intents";
+
+const KIND_LABELS = { goal: "Goal", initiative: "Initiative", milestone: "Milestone" } as const;
+
+export function IntentFilter({
+  selected,
+  onChange,
+}: {
+  selected: string[];
+  onChange: (intents: string[]) => void;
+}) {
+  const intents = useQuery(intentQueries.list());
+  const lines = useMemo(() => intentTree(intents.data ?? []), [intents.data]);
+  const [find, setFind] = useState("");
+  const chosen = useMemo(() => new Set(selected), [selected]);
+  const byId = useMemo(() => new Map(lines.map((l) => [l.intent.id, l.intent])), [lines]);
+  const unknown = selected.filter((id) => intents.data && !byId.has(id));
+
+  const visible = useMemo(() => {
+    const f = find.trim().toLowerCase();
+    if (!f) return lines;
+    // Keep a match's ancestors so it still reads in its place in the tree.
+    const keep = new Set<string>();
+    for (const l of lines) {
+      if (l.intent.title.toLowerCase().includes(f)) {
+        keep.add(l.intent.id);
+        for (const a of l.ancestors) keep.add(a);
+      }
+    }
+    return lines.filter((l) => keep.has(l.intent.id));
+  }, [find, lines]);
+
+  const summary =
+    selected.length === 0
+      ? "Any"
+      : selected.length === 1
+        ? (byId.get(selected[0] ?? "")?.title ?? "1 selected")
+        : `${selected.length} selected`;
+
+  function toggle(id: string) {
+    const next = new Set(chosen);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    // Tree order keeps the saved filter (and the query key) stable; unknown ids stay until cleared.
+    onChange([
+      ...lines.map((l) => l.intent.id).filter((v) => next.has(v)),
+      ...unknown.filter((v) => next.has(v)),
+    ]);
+  }
+
+  return (
+    <Popover
+      testId="flow-filter-intent"
+      triggerClassName={selected.length ? "btn filter-btn filter-active" : "btn filter-btn"}
+      triggerLabel={`Intents filter: ${summary}`}
+      trigger={
+        <>
+          <span className="filter-label">Intents</span>
+          <span className="filter-value">
+            <span>{summary}</span>
+          </span>
+          <Icon name="chevron-down" size={14} />
+        </>
+      }
+    >
+      {() => (
+        <fieldset
+          className="multi-select intent-select"
+          style={{ minWidth: 320, maxWidth: 440 }}
+          data-testid="flow-filter-intent-list"
+        >
+          <legend className="visually-hidden">Intents</legend>
+          {intents.isPending ? <p className="muted small">Loading intents…</p> : null}
+          {intents.isError ? (
+            <p className="error-text small" role="alert">
+              Could not load the intents: {intents.error.message}
+            </p>
+          ) : null}
+          {intents.data && lines.length === 0 ? (
+            <p className="muted small">
+              This workspace has no goals or initiatives yet. They come from the sources (epics, projects).
+            </p>
+          ) : null}
+          {lines.length > 8 ? (
+            <input
+              className="input multi-select-search"
+              type="search"
+              placeholder="Find intents…"
+              aria-label="Find intents"
+              value={find}
+              onChange={(e) => setFind(e.target.value)}
+            />
+          ) : null}
+          <div className="multi-select-list">
+            {find && visible.length === 0 ? <p className="muted small">No match.</p> : null}
+            {visible.map(({ intent, depth, ancestors }) => {
+              const coveredBy = ancestors.find((a) => chosen.has(a));
+              const covered = coveredBy !== undefined && !chosen.has(intent.id);
+              return (
+                <label
+                  key={intent.id}
+                  className="multi-select-option"
+                  style={{ paddingLeft: 6 + depth * 18 }}
+                  data-testid="flow-filter-intent-option"
+                  data-id={intent.id}
+                  data-depth={depth}
+                  title={
+                    covered
+                      ? `Included with “${byId.get(coveredBy)?.title ?? ""}”`
+                      : `${KIND_LABELS[intent.kind]}: ${plural(intent.itemsWithDescendants, "item")}, ${formatCount(intent.items)} linked directly`
+                  }
+                >
+                  <input
+                    type="checkbox"
+                    checked={chosen.has(intent.id) || covered}
+                    disabled={covered}
+                    onChange={() => toggle(intent.id)}
+                  />
+                  <span className="multi-select-text">
+                    {depth > 0 ? (
+                      <span className="muted" aria-hidden="true">
+                        ↳{" "}
+                      </span>
+                    ) : null}
+                    <span>{intent.title}</span>
+                    <span className="muted small"> · {KIND_LABELS[intent.kind].toLowerCase()}</span>
+                  </span>
+                  <span className="multi-select-count">{formatCount(intent.itemsWithDescendants)}</span>
+                </label>
+              );
+            })}
+            {unknown.map((id) => (
+              <label
+                key={id}
+                className="multi-select-option"
+                title="This intent is no longer in the workspace"
+              >
+                <input type="checkbox" checked onChange={() => toggle(id)} />
+                <span className="multi-select-text">
+                  <span className="muted">Removed intent ({id})</span>
+                </span>
+              </label>
+            ))}
+          </div>
+          <div className="multi-select-footer">
+            <button
+              type="button"
+              className="btn btn-small"
+              disabled={!selected.length}
+              onClick={() => onChange([])}
+            >
+              Clear
+            </button>
+          </div>
+        </fieldset>
+      )}
+    </Popover>
+  );
+}
