@@ -309,7 +309,7 @@
         teams: TEAMS.length,
         people: PEOPLE.length + 2,
         sources: SOURCES.length,
-        intents: 0,
+        intents: INTENTS.length,
       },
       byTeam: teamStates.map((t) => ({
         key: t.teamId,
@@ -1255,6 +1255,638 @@
     };
   }
 
+  // ---------- dependencies: extra links, intents, and an engine like Rust's deps module ----------
+  // Simplified from Rust's (ages from creation and first start; percentiles nearest-rank), but
+  // self-consistent: the matrix, the team map, the lists and the graph count the same links.
+
+  const openState = (i) => i.flowState !== "done" && i.flowState !== "canceled";
+  const linked = new Set(links.flatMap((l) => [l.from, l.to]));
+  const spare = items.filter((i) => openState(i) && i.teamId && !linked.has(i.id));
+  /** The next spare open item of a team other than `avoid`'s (so chains cross teams). */
+  function takeSpare(avoid) {
+    const at = spare.findIndex((i) => !avoid || i.teamId !== avoid.teamId);
+    const [item] = spare.splice(Math.max(at, 0), 1);
+    return item;
+  }
+  const depLink = (from, to, kind = "blocks") => {
+    links.push({ from: from.id, to: to.id, kind, origin: "source", confidence: null, removed: false });
+  };
+  // A chain of five items across teams.
+  const CHAIN = [];
+  for (let k = 0; k < 5; k++) CHAIN.push(takeSpare(CHAIN[k - 1]));
+  for (let k = 0; k + 1 < CHAIN.length; k++) depLink(CHAIN[k], CHAIN[k + 1]);
+  // A cycle of three, and an item that blocks itself.
+  const CYCLE = [takeSpare(), null, null];
+  CYCLE[1] = takeSpare(CYCLE[0]);
+  CYCLE[2] = takeSpare(CYCLE[1]);
+  depLink(CYCLE[0], CYCLE[1]);
+  depLink(CYCLE[1], CYCLE[2]);
+  depLink(CYCLE[2], CYCLE[0]);
+  const SELF = takeSpare();
+  depLink(SELF, SELF);
+  // An epic, parent of the chain's last three items.
+  const EPIC = spare.splice(
+    spare.findIndex((i) => i.kind === "feature"),
+    1,
+  )[0];
+  // A delivered blocker whose downstream item still waits: a handoff that never arrived.
+  const delivered = items.find(
+    (i) => i.flowState === "done" && !linked.has(i.id) && NOW - i._updated > 5 * DAY,
+  );
+  const waiter = spare.find((i) => i.flowState === "waiting");
+  spare.splice(spare.indexOf(waiter), 1);
+  depLink(delivered, waiter);
+  // Cross-team blocking links, so the team map has edges of several widths and ages.
+  for (let k = 0; k < 26 && spare.length > 1; k++) {
+    const a = spare.shift();
+    const b = spare.find((x) => x.teamId !== a.teamId && (k % 3 === 0 ? x.teamId === "t-platform" : true));
+    if (!b) break;
+    depLink(a, b);
+    if (k % 4 === 1) {
+      // Fan-out: the same blocker holds a second item.
+      const c = spare.find((x) => x !== b && x.teamId !== a.teamId);
+      if (c) depLink(a, c);
+    }
+    if (k % 2 === 0) spare.splice(spare.indexOf(b), 1);
+  }
+  // The epic's children, and a pull request implementing one of the chain's items.
+  for (const child of CHAIN.slice(2)) depLink(EPIC, child, "parent");
+  const PR = items.find(
+    (i) => i.kind === "pull_request" && !links.some((l) => l.from === i.id || l.to === i.id),
+  );
+  depLink(PR, CHAIN[3], "implements");
+
+  const INTENTS = [
+    { id: "g-revenue", parentId: null, kind: "goal", title: "Grow revenue in the EU" },
+    { id: "i-refunds", parentId: "g-revenue", kind: "initiative", title: "Instant refunds" },
+    { id: "m-refunds-beta", parentId: "i-refunds", kind: "milestone", title: "Refunds beta" },
+    { id: "g-platform", parentId: null, kind: "goal", title: "A platform nobody notices" },
+    {
+      id: "i-zero-downtime",
+      parentId: "g-platform",
+      kind: "initiative",
+      title: '<img src=x onerror=alert(3)> "Zero" downtime & co',
+    },
+  ];
+  for (const i of CHAIN) i._intent = "m-refunds-beta";
+  EPIC._intent = "i-refunds";
+  for (const i of CYCLE) i._intent = "i-zero-downtime";
+  items.forEach((i, n) => {
+    if (!i._intent && n % 17 === 3) i._intent = n % 2 ? "g-revenue" : "g-platform";
+  });
+  function intentsUnder(ids) {
+    const out = new Set(ids);
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const n of INTENTS) {
+        if (n.parentId && out.has(n.parentId) && !out.has(n.id)) {
+          out.add(n.id);
+          grew = true;
+        }
+      }
+    }
+    return out;
+  }
+  function intentsList() {
+    return INTENTS.map((n) => {
+      const under = intentsUnder([n.id]);
+      return {
+        ...n,
+        items: items.filter((i) => i._intent === n.id).length,
+        itemsWithDescendants: items.filter((i) => under.has(i._intent)).length,
+      };
+    });
+  }
+
+  const itemById = new Map(items.map((i) => [i.id, i]));
+  const teamName = (id) => TEAMS.find((t) => t.id === id)?.name ?? "No team";
+  function startOf(item) {
+    const t = transitions
+      .get(item.id)
+      .find((x) => x.kind === "state" && x.toFlowState && x.toFlowState !== "new");
+    return t ? Date.parse(t.at) : null;
+  }
+  /** Days since the item's cycle started, or since it was created if it has not started. */
+  function ageOf(item) {
+    return daysOf(NOW - (startOf(item) ?? item._created));
+  }
+  const teamCycle = new Map();
+  for (const team of [...TEAMS.map((t) => t.id), ""]) {
+    const done = items
+      .filter((i) => (i.teamId ?? "") === team && i.flowState === "done")
+      .map((i) => daysOf(i._updated - (startOf(i) ?? i._created)));
+    const p = percentiles(done);
+    teamCycle.set(
+      team,
+      p.count ? { p50: p.p50, p85: p.p85, default: false } : { p50: 5, p85: 12, default: true },
+    );
+  }
+  function depItem(item) {
+    return {
+      item: ref(item),
+      teamId: item.teamId,
+      teamName: item.teamName,
+      flowState: item.flowState,
+      stage: stageOf(item.flowState, item.waitReason),
+    };
+  }
+  /** Dependencies (not removed, not to itself, once per pair): `before` must finish first. */
+  function dependencies(kinds) {
+    const seen = new Set();
+    const out = [];
+    for (const l of links) {
+      if (l.removed || !kinds.includes(l.kind) || l.from === l.to) continue;
+      const a = itemById.get(l.from);
+      const b = itemById.get(l.to);
+      // A parent link reads "parent → child": the child comes first.
+      const [before, after] = l.kind === "parent" ? [b, a] : [a, b];
+      const key = `${before.id}>${after.id}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({
+        before,
+        after,
+        kind: l.kind,
+        created: Math.min(NOW, Math.max(a._created, b._created) + DAY),
+      });
+    }
+    return out;
+  }
+  const openBlocking = () =>
+    dependencies(["blocks"]).filter((d) => openState(d.before) && openState(d.after));
+
+  function keeper(filter) {
+    const teams = filter?.teams ?? [];
+    const intents = filter?.intents?.length ? intentsUnder(filter.intents) : null;
+    const item = (i) =>
+      (!teams.length || teams.includes(i.teamId ?? "")) &&
+      (!intents || (i._intent && intents.has(i._intent)));
+    return { item, any: (list) => list.some(item) };
+  }
+
+  /** Strongly connected components of the open blocking graph (Tarjan). */
+  function components(open) {
+    const out = new Map();
+    for (const d of open) {
+      if (!out.has(d.before.id)) out.set(d.before.id, []);
+      if (!out.has(d.after.id)) out.set(d.after.id, []);
+      out.get(d.before.id).push(d.after.id);
+    }
+    let index = 0;
+    const idx = new Map();
+    const low = new Map();
+    const stack = [];
+    const on = new Set();
+    const sccs = [];
+    const visit = (v) => {
+      idx.set(v, index);
+      low.set(v, index++);
+      stack.push(v);
+      on.add(v);
+      for (const w of out.get(v)) {
+        if (!idx.has(w)) {
+          visit(w);
+          low.set(v, Math.min(low.get(v), low.get(w)));
+        } else if (on.has(w)) low.set(v, Math.min(low.get(v), idx.get(w)));
+      }
+      if (low.get(v) === idx.get(v)) {
+        const comp = [];
+        let w;
+        do {
+          w = stack.pop();
+          on.delete(w);
+          comp.push(w);
+        } while (w !== v);
+        sccs.push(comp);
+      }
+    };
+    for (const v of out.keys()) if (!idx.has(v)) visit(v);
+    const of = new Map();
+    sccs.forEach((c, n) => {
+      for (const v of c) of.set(v, n);
+    });
+    return { sccs, of };
+  }
+
+  function depsReport(filter) {
+    const keep = keeper(filter);
+    const open = openBlocking();
+    const age = (d) => daysOf(NOW - d.created);
+    const cells = new Map();
+    for (const d of open) {
+      if (!keep.any([d.before, d.after])) continue;
+      const k = `${d.before.teamId ?? ""}\u0000${d.after.teamId ?? ""}`;
+      if (!cells.has(k)) cells.set(k, []);
+      cells.get(k).push(age(d));
+    }
+    const matrix = [...cells.entries()]
+      .map(([k, ages]) => {
+        const [from, to] = k.split("\u0000");
+        ages.sort((a, b) => a - b);
+        return {
+          blockerTeamId: from,
+          blockerTeam: teamName(from),
+          blockedTeamId: to,
+          blockedTeam: teamName(to),
+          openLinks: ages.length,
+          totalDays: ages.reduce((a, b) => a + b, 0),
+          oldestDays: ages[ages.length - 1],
+          medianDays: percentiles(ages).p50,
+        };
+      })
+      .sort(
+        (a, b) =>
+          b.openLinks - a.openLinks ||
+          a.blockerTeam.localeCompare(b.blockerTeam) ||
+          a.blockedTeam.localeCompare(b.blockedTeam),
+      );
+    const blocking = new Map();
+    const blocked = new Map();
+    for (const d of open) {
+      const [from, to] = [d.before.teamId ?? "", d.after.teamId ?? ""];
+      if (from === to) continue;
+      blocking.set(from, (blocking.get(from) ?? 0) + 1);
+      blocked.set(to, (blocked.get(to) ?? 0) + 1);
+    }
+    const teams = [...TEAMS.map((t) => t.id), ""]
+      .filter((id) => id !== "" || blocking.has("") || blocked.has(""))
+      .map((id) => {
+        const c = teamCycle.get(id);
+        return {
+          teamId: id,
+          teamName: teamName(id),
+          blocking: blocking.get(id) ?? 0,
+          blocked: blocked.get(id) ?? 0,
+          cycleP50Days: c.p50,
+          cycleP85Days: c.p85,
+          defaultPercentiles: c.default,
+        };
+      });
+
+    const { sccs, of } = components(open);
+    const cycles = sccs
+      .filter((c) => c.length > 1)
+      .map((c) => c.map((id) => itemById.get(id)).sort((a, b) => a.id.localeCompare(b.id)))
+      .filter((list) => keep.any(list))
+      .map((list) => ({ items: list.map(depItem), selfLink: false }));
+    for (const l of links) {
+      const i = itemById.get(l.from);
+      if (l.kind === "blocks" && !l.removed && l.from === l.to && openState(i) && keep.item(i)) {
+        cycles.push({ items: [depItem(i)], selfLink: true });
+      }
+    }
+    cycles.sort(
+      (a, b) => b.items.length - a.items.length || a.items[0].item.key.localeCompare(b.items[0].item.key),
+    );
+
+    // Longest chain ending at each item (links inside a cycle left out), in topological order.
+    const incoming = new Map();
+    for (const d of open) {
+      if (of.get(d.before.id) === of.get(d.after.id)) continue;
+      if (!incoming.has(d.after.id)) incoming.set(d.after.id, []);
+      incoming.get(d.after.id).push(d);
+    }
+    const best = new Map();
+    const bestOf = (id) => {
+      if (best.has(id)) return best.get(id);
+      best.set(id, { len: 0, wait: 0, prev: null });
+      let b = { len: 0, wait: 0, prev: null };
+      for (const d of incoming.get(id) ?? []) {
+        const p = bestOf(d.before.id);
+        const cand = { len: p.len + 1, wait: p.wait + age(d), prev: d.before.id };
+        if (cand.len > b.len || (cand.len === b.len && cand.wait > b.wait)) b = cand;
+      }
+      best.set(id, b);
+      return b;
+    };
+    const nodes = [...new Set(open.flatMap((d) => [d.before.id, d.after.id]))];
+    for (const id of nodes) bestOf(id);
+    const ends = nodes
+      .filter((id) => best.get(id).len >= 2)
+      .filter((id) => !open.some((d) => d.before.id === id && best.get(d.after.id).prev === id))
+      .sort(
+        (a, b) =>
+          best.get(b).len - best.get(a).len || best.get(b).wait - best.get(a).wait || a.localeCompare(b),
+      );
+    const chains = [];
+    for (const end of ends) {
+      const path = [end];
+      let at = end;
+      while (best.get(at).prev) {
+        at = best.get(at).prev;
+        path.push(at);
+      }
+      path.reverse();
+      const list = path.map((id) => itemById.get(id));
+      if (!keep.any(list)) continue;
+      chains.push({
+        items: list.map(depItem),
+        waitingDays: best.get(end).wait,
+        teams: new Set(list.map((i) => i.teamId ?? "")).size,
+      });
+    }
+
+    const blockersOf = new Map();
+    for (const d of open) {
+      if (!blockersOf.has(d.after.id)) blockersOf.set(d.after.id, []);
+      blockersOf.get(d.after.id).push(d.before);
+    }
+    const old = (b) => ageOf(b) > teamCycle.get(b.teamId ?? "").p85;
+    const atRiskAll = [];
+    for (const id of [...blockersOf.keys()].sort()) {
+      const seen = new Set([id]);
+      let frontier = [id];
+      let found = null;
+      let distance = 0;
+      while (!found && frontier.length && distance < 32) {
+        distance++;
+        const next = [];
+        for (const f of frontier) {
+          for (const b of blockersOf.get(f) ?? []) {
+            if (seen.has(b.id)) continue;
+            seen.add(b.id);
+            if (!found && old(b)) found = b;
+            next.push(b.id);
+          }
+        }
+        frontier = next;
+      }
+      const item = itemById.get(id);
+      if (!found || !keep.any([item, found])) continue;
+      const c = teamCycle.get(found.teamId ?? "");
+      atRiskAll.push({
+        item: depItem(item),
+        blocker: depItem(found),
+        distance,
+        blockerAgeDays: ageOf(found),
+        thresholdDays: c.p85,
+        defaultThreshold: c.default,
+      });
+    }
+    atRiskAll.sort((a, b) => b.blockerAgeDays - b.thresholdDays - (a.blockerAgeDays - a.thresholdDays));
+
+    const handoffsAll = [];
+    for (const d of dependencies(["blocks"])) {
+      const up = d.before;
+      const down = d.after;
+      if (up.flowState !== "done" || !openState(down)) continue;
+      const deliveredAt = up._updated;
+      if (NOW - deliveredAt <= DAY) continue;
+      if (!(down.flowState === "waiting" || down._updated <= deliveredAt)) continue;
+      if (!keep.any([up, down])) continue;
+      handoffsAll.push({
+        upstream: depItem(up),
+        downstream: depItem(down),
+        deliveredAt: iso(deliveredAt),
+        daysWaiting: daysOf(NOW - deliveredAt),
+      });
+    }
+    handoffsAll.sort((a, b) => b.daysWaiting - a.daysWaiting);
+
+    const cap = globalThis.__batonMockDepsCap ?? 200;
+    return {
+      asOf: iso(NOW),
+      teams,
+      matrix,
+      openBlockingLinks: open.length,
+      chains: chains.slice(0, cap),
+      cycles: cycles.slice(0, cap),
+      atRisk: atRiskAll.slice(0, cap),
+      atRiskTotal: atRiskAll.length,
+      handoffs: handoffsAll.slice(0, cap),
+      handoffsTotal: handoffsAll.length,
+    };
+  }
+
+  /** Expected finish (days from now) of every item `target` depends on, and the critical path. */
+  function criticalPath(target) {
+    const deps = dependencies(["blocks", "parent", "implements"]);
+    const before = new Map();
+    for (const d of deps) {
+      if (!before.has(d.after.id)) before.set(d.after.id, []);
+      before.get(d.after.id).push(d.before.id);
+    }
+    let roots;
+    let label;
+    if (target.type === "item") {
+      const item = itemById.get(target.id);
+      if (!item) throw { code: "not_found", message: `item ${target.id} was not found` };
+      roots = [item.id];
+      label = `${item.key} ${item.title}`;
+    } else {
+      const intent = INTENTS.find((n) => n.id === target.id);
+      if (!intent) throw { code: "not_found", message: `intent ${target.id} was not found` };
+      const under = intentsUnder([intent.id]);
+      roots = items.filter((i) => under.has(i._intent)).map((i) => i.id);
+      label = intent.title;
+    }
+    const remaining = (item, p85) => {
+      if (!openState(item)) return 0;
+      const c = teamCycle.get(item.teamId ?? "");
+      const expected = p85 ? c.p85 : c.p50;
+      return startOf(item) === null ? expected : Math.max(0, expected - ageOf(item));
+    };
+    const finish = new Map();
+    const state = new Map();
+    const inCycles = new Set();
+    const visit = (id) => {
+      if (state.get(id) === 2) return finish.get(id);
+      state.set(id, 1);
+      let latest = { p50: 0, p85: 0, via: null };
+      for (const b of before.get(id) ?? []) {
+        if (state.get(b) === 1) {
+          // The link that closes a cycle is ignored.
+          inCycles.add(b);
+          inCycles.add(id);
+          continue;
+        }
+        const f = visit(b);
+        if (f.p85 > latest.p85 || (f.p85 === latest.p85 && latest.via === null))
+          latest = { ...latest, p85: f.p85, via: b };
+        latest.p50 = Math.max(latest.p50, f.p50);
+      }
+      const item = itemById.get(id);
+      const f = {
+        p50: latest.p50 + remaining(item, false),
+        p85: latest.p85 + remaining(item, true),
+        via: latest.via,
+      };
+      state.set(id, 2);
+      finish.set(id, f);
+      return f;
+    };
+    let end = null;
+    for (const r of roots) {
+      const f = visit(r);
+      if (!end || f.p85 > finish.get(end).p85) end = r;
+    }
+    const upstream = [...finish.keys()].filter((id) => !roots.includes(id) || target.type === "intent");
+    const steps = [];
+    for (let at = end; at; at = finish.get(at).via) {
+      const item = itemById.get(at);
+      const f = finish.get(at);
+      const c = teamCycle.get(item.teamId ?? "");
+      steps.push({
+        item: depItem(item),
+        ageDays: ageOf(item),
+        remainingP50Days: remaining(item, false),
+        remainingP85Days: remaining(item, true),
+        finishP50: iso(NOW + f.p50 * DAY),
+        finishP85: iso(NOW + f.p85 * DAY),
+        defaultPercentiles: c.default,
+      });
+    }
+    steps.reverse();
+    const last = end ? finish.get(end) : { p50: 0, p85: 0 };
+    return {
+      targetLabel: label,
+      steps,
+      upstreamItems: upstream.length,
+      openUpstreamItems: upstream.filter((id) => openState(itemById.get(id))).length,
+      finishP50: iso(NOW + last.p50 * DAY),
+      finishP85: iso(NOW + last.p85 * DAY),
+      done: roots.every((id) => !openState(itemById.get(id))),
+      itemsInCycles: inCycles.size,
+    };
+  }
+
+  function graphNode(item, focus, critical) {
+    return {
+      item: ref(item),
+      teamId: item.teamId,
+      teamName: item.teamName,
+      flowState: item.flowState,
+      stage: stageOf(item.flowState, item.waitReason),
+      ageDays: ageOf(item),
+      focus,
+      critical,
+    };
+  }
+
+  function depsGraph(request) {
+    if (globalThis.__batonMockDepsBig) return bigDepsGraph();
+    const max = Math.min(2000, request.maxNodes || 2000);
+    const deps = dependencies(["blocks", "parent", "implements"]);
+    const keep = keeper(request.filter);
+    const critical = request.critical ? criticalPath(request.critical).steps.map((s) => s.item.item.id) : [];
+    let chosen = [];
+    if (request.focus) {
+      if (!itemById.has(request.focus))
+        throw { code: "not_found", message: `item ${request.focus} was not found` };
+      const hops = Math.min(6, Math.max(1, request.hops));
+      const near = new Map();
+      for (const d of deps) {
+        for (const [a, b] of [
+          [d.before.id, d.after.id],
+          [d.after.id, d.before.id],
+        ]) {
+          if (!near.has(a)) near.set(a, []);
+          near.get(a).push(b);
+        }
+      }
+      const depth = new Map([[request.focus, 0]]);
+      const queue = [request.focus];
+      while (queue.length) {
+        const id = queue.shift();
+        chosen.push(id);
+        if (depth.get(id) === hops) continue;
+        for (const n of [...(near.get(id) ?? [])].sort()) {
+          if (!depth.has(n)) {
+            depth.set(n, depth.get(id) + 1);
+            queue.push(n);
+          }
+        }
+      }
+    } else {
+      const degree = new Map();
+      for (const d of openBlocking()) {
+        for (const i of [d.before, d.after]) if (keep.item(i)) degree.set(i.id, (degree.get(i.id) ?? 0) + 1);
+      }
+      chosen = [...degree.entries()]
+        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+        .map(([id]) => id);
+    }
+    const total = chosen.length;
+    const order = [...critical, ...chosen.filter((id) => !critical.includes(id))];
+    const drawn = order.slice(0, max);
+    const set = new Set(drawn);
+    const onPath = new Set(critical.slice(1).map((id, k) => `${critical[k]}>${id}`));
+    return {
+      nodes: drawn.map((id) => graphNode(itemById.get(id), id === request.focus, critical.includes(id))),
+      edges: deps
+        .filter((d) => set.has(d.before.id) && set.has(d.after.id))
+        .map((d) => {
+          // Drawn as the link reads: a parent link from the parent to its child.
+          const [from, to] = d.kind === "parent" ? [d.after, d.before] : [d.before, d.after];
+          return {
+            from: from.id,
+            to: to.id,
+            kind: d.kind,
+            open: openState(d.before) && openState(d.after),
+            ageDays: daysOf(NOW - d.created),
+            critical: onPath.has(`${d.before.id}>${d.after.id}`),
+          };
+        }),
+      totalNodes: Math.max(total, drawn.length),
+      truncated: order.length > max,
+    };
+  }
+
+  /** Big mode (globalThis.__batonMockDepsBig): Rust's largest graph, 2,000 of 2,600 items drawn. */
+  function bigDepsGraph() {
+    const N = 2000;
+    const flows = ["waiting", "active", "active", "new", "waiting"];
+    const nodes = [];
+    for (let i = 0; i < N; i++) {
+      const team = TEAMS[(i * 7 + Math.floor(i / 50)) % TEAMS.length];
+      nodes.push({
+        item: {
+          id: `dep-${i}`,
+          key: `DEP-${i + 1}`,
+          title: `${VERBS[i % VERBS.length]} ${NOUNS[(i >> 2) % NOUNS.length]}`,
+        },
+        teamId: team.id,
+        teamName: team.name,
+        flowState: flows[i % flows.length],
+        stage:
+          flows[i % flows.length] === "waiting"
+            ? "blocked"
+            : flows[i % flows.length] === "active"
+              ? "active"
+              : null,
+        ageDays: (i * 37) % 120,
+        focus: false,
+        critical: false,
+      });
+    }
+    const edges = [];
+    // Trees and chains of a few dozen items each, with some links between them.
+    for (let i = 1; i < N; i++) {
+      if (i % 40 === 0) continue;
+      const parent = i - 1 - ((i * 13) % Math.min(i, 6));
+      edges.push({
+        from: `dep-${parent}`,
+        to: `dep-${i}`,
+        kind: "blocks",
+        open: true,
+        ageDays: (i * 11) % 90,
+        critical: false,
+      });
+      if (i % 9 === 0 && i > 80) {
+        edges.push({
+          from: `dep-${i - 80}`,
+          to: `dep-${i}`,
+          kind: "blocks",
+          open: true,
+          ageDays: 3,
+          critical: false,
+        });
+      }
+    }
+    return { nodes, edges, totalNodes: 2600, truncated: true };
+  }
+
   const state = {
     theme: "system",
     calls: [],
@@ -1362,6 +1994,14 @@
         return workflowList();
       case "workflow_set":
         return workflowSet(args.change);
+      case "intents_list":
+        return intentsList();
+      case "deps_report":
+        return depsReport(args.filter);
+      case "deps_graph":
+        return depsGraph(args.request);
+      case "deps_critical_path":
+        return criticalPath(args.target);
       default:
         throw { code: "internal", message: `The mock backend has no command ${cmd}` };
     }
@@ -1381,5 +2021,10 @@
     bottlenecks,
     flowItems,
     workflowList,
+    intentsList,
+    depsReport,
+    depsGraph,
+    criticalPath,
+    DEPS: { CHAIN, CYCLE, SELF, EPIC, PR },
   };
 })();
