@@ -14,6 +14,7 @@ import { ThemeController } from "../settings/theme";
 import { ViewErrorBoundary } from "../shared/ErrorBoundary";
 import { Icon } from "../shared/Icon";
 import { useRoute, type ViewId } from "../shared/route";
+import { SaveNotices } from "../shared/SaveNotices";
 import { Banner, ErrorState, LoadingState } from "../shared/states";
 import { BottlenecksView } from "../views/BottlenecksView";
 import { FlowView } from "../views/FlowView";
@@ -187,6 +188,7 @@ function Frame({
           </ViewErrorBoundary>
         </main>
       </div>
+      <SaveNotices />
     </div>
   );
 }

@@ -4,7 +4,7 @@
 
 import { memo, type ReactNode, useRef } from "react";
 import { MetricInfo } from "../metrics/MetricInfo";
-import { type CsvCell, downloadCsv, downloadUrl, fileStem, toCsv } from "../shared/csv";
+import { type CsvCell, fileStem, saveCsv, saveImage, toCsv } from "../shared/csv";
 import { type ChartApi, type ChartClick, type ChartOption, EChart, type GridClick } from "../shared/EChart";
 import { Icon } from "../shared/Icon";
 import { Popover } from "../shared/Popover";
@@ -56,7 +56,7 @@ function ExportMenu({
             data-testid={`${testId}-export-png`}
             onClick={() => {
               const url = png?.();
-              if (url) downloadUrl(url, `${fileStem(title)}.png`);
+              if (url) void saveImage(url, `${fileStem(title)}.png`);
               close();
             }}
           >
@@ -68,7 +68,7 @@ function ExportMenu({
             className="menu-item"
             data-testid={`${testId}-export-csv`}
             onClick={() => {
-              downloadCsv(toCsv(csv()), `${fileStem(title)}.csv`);
+              void saveCsv(toCsv(csv()), `${fileStem(title)}.csv`);
               close();
             }}
           >

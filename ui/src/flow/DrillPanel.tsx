@@ -5,7 +5,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useCallback, useMemo, useState } from "react";
 import { ItemDetailPanel } from "../items/ItemDetailPanel";
 import type { FlowFilter, FlowSelection } from "../lib/ipc";
-import { downloadCsv, fileStem, toCsv } from "../shared/csv";
+import { fileStem, saveCsv, toCsv } from "../shared/csv";
 import { formatCount, formatDays } from "../shared/format";
 import { SidePanel } from "../shared/SidePanel";
 import { EmptyState, ErrorState, LoadingState } from "../shared/states";
@@ -69,7 +69,7 @@ export function DrillPanel({
             data-testid="flow-items-export"
             title="Save the listed items as CSV"
             onClick={() =>
-              downloadCsv(
+              void saveCsv(
                 toCsv([
                   ["item_id", "key", "title", "team", `${data.measure.replace(/\s+/g, "_")}_days`],
                   ...data.items.map((r) => [r.item.id, r.item.key, r.item.title, r.teamName, r.days]),

@@ -1,8 +1,13 @@
-//! CSV export of a chart's data, and saving a file from the interface.
+//! CSV export of a chart's data, and saving a file from the interface: in the desktop app
+//! through the system "Save as" dialog (`exportSave`; a web view's download link does not save
+//! reliably there), in a plain browser through a download link.
 //!
 //! Cells are quoted per RFC 4180. Text that a spreadsheet would run as a formula (it starts
 //! with `=`, `+`, `-`, `@`, a tab or a carriage return) is prefixed with `'` so that titles
 //! and state names from the sources stay text when the file is opened (CSV injection).
+
+import { type ExportEncoding, type IpcError, insideDesktopApp, ipc, toIpcError } from "../lib/ipc";
+import { announceSave } from "./SaveNotices";
 
 export type CsvCell = string | number | boolean | null | undefined;
 
@@ -50,4 +55,45 @@ export function downloadCsv(csv: string, filename: string): void {
   const url = URL.createObjectURL(blob);
   downloadUrl(url, filename);
   window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** How a save ended. */
+export type SaveOutcome =
+  | { kind: "saved"; path: string }
+  | { kind: "downloaded"; filename: string }
+  | { kind: "canceled" }
+  | { kind: "failed"; error: IpcError };
+
+async function saveThroughDialog(
+  filename: string,
+  contents: string,
+  encoding: ExportEncoding,
+): Promise<SaveOutcome> {
+  try {
+    const path = await ipc.exportSave(filename, contents, encoding);
+    if (path === null) return { kind: "canceled" };
+    announceSave({ tone: "success", title: "Saved", detail: `Saved to ${path}` });
+    return { kind: "saved", path };
+  } catch (err) {
+    const error = toIpcError(err);
+    announceSave({ tone: "error", title: `Could not save ${filename}`, detail: error.message });
+    return { kind: "failed", error };
+  }
+}
+
+/**
+ * Saves CSV text: in the desktop app where the user chooses (with a byte-order mark so
+ * spreadsheets read it as UTF-8), in a browser as a download. Says "Saved to …" or the error.
+ */
+export function saveCsv(csv: string, filename: string): Promise<SaveOutcome> {
+  if (insideDesktopApp()) return saveThroughDialog(filename, `\uFEFF${csv}`, "utf8");
+  downloadCsv(csv, filename);
+  return Promise.resolve({ kind: "downloaded", filename });
+}
+
+/** Saves an image given as a `data:…;base64,` URL (a chart's PNG), like `saveCsv`. */
+export function saveImage(dataUrl: string, filename: string): Promise<SaveOutcome> {
+  if (insideDesktopApp()) return saveThroughDialog(filename, dataUrl, "base64");
+  downloadUrl(dataUrl, filename);
+  return Promise.resolve({ kind: "downloaded", filename });
 }
