@@ -4,6 +4,7 @@
 mod common;
 mod deps;
 mod flow;
+mod index_refresh;
 mod queries;
 mod sync_github;
 mod sync_jira;

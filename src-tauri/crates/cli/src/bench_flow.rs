@@ -114,6 +114,30 @@ pub async fn run(path: &Path, runs: u32) -> Result<Vec<Figure>, CoreError> {
         Some((2_000.0, false)),
     ));
 
+    // A sync page of 100 items written: the index follows them without a rebuild.
+    let page: Vec<String> = ix
+        .item_ids
+        .iter()
+        .step_by((ix.item_ids.len() / 100).max(1))
+        .take(100)
+        .map(|id| id.to_string())
+        .collect();
+    drop(ix);
+    let mut refresh = Vec::new();
+    for _ in 0..runs.max(1) {
+        ws.mark_items_changed(page.iter().cloned());
+        let started = Instant::now();
+        std::hint::black_box(ws.index().await?);
+        refresh.push(ms_since(started));
+    }
+    out.push(figure(
+        "flow: index refresh after a 100-item sync page (incremental, median)",
+        median(refresh),
+        "ms",
+        None,
+    ));
+    let ix = ws.index().await?;
+
     let now = baton_core::time::now_ms();
     let team = ix.teams.first().map(|t| t.id.clone()).unwrap_or_default();
     let intent = ix.intents.first().map(|t| t.id.clone()).unwrap_or_default();

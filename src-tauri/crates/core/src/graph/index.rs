@@ -60,6 +60,8 @@ pub struct IndexedItem {
     /// Its changes: `events[first_event .. first_event + event_count]`, in time order.
     pub first_event: u32,
     pub event_count: u32,
+    /// Its rows in `transitions` (all kinds, known or not).
+    pub transition_rows: u32,
     /// The source recorded some of its changes out of time order (they are kept in time order).
     pub out_of_order: bool,
 }
@@ -146,6 +148,19 @@ pub struct WorkIndex {
     pub open_blocking_links: u64,
     /// Every link between two indexed items.
     pub links: Vec<IndexedLink>,
+    /// Events no item points to any more (left by incremental refreshes until compacted).
+    pub stale_events: usize,
+    pub(crate) dictionaries: Dictionaries,
+    pub(crate) interner: StateInterner,
+}
+
+/// Positions of the small tables' ids.
+#[derive(Debug, Default)]
+pub(crate) struct Dictionaries {
+    team_of: HashMap<String, u32>,
+    source_of: HashMap<String, u32>,
+    intent_of: HashMap<String, u32>,
+    person_of: HashMap<String, u32>,
 }
 
 /// A typed edge between two items (positions in [`WorkIndex::items`]).
@@ -208,8 +223,8 @@ fn position(list: &HashMap<String, u32>, key: Option<&str>) -> u32 {
 }
 
 /// Interns raw state names per source, allocating only for names not seen before.
-#[derive(Default)]
-struct StateInterner {
+#[derive(Debug, Default)]
+pub(crate) struct StateInterner {
     by_source: HashMap<u32, HashMap<String, u32>>,
 }
 
@@ -329,30 +344,189 @@ fn damaged(table: &str, err: &serde_json::Error) -> CoreError {
     }
 }
 
-/// Reads the whole index from the workspace's database.
-pub async fn load(pool: &sqlx::SqlitePool, generation: u64) -> CoreResult<WorkIndex> {
-    let mut ix = WorkIndex {
-        generation,
-        ..WorkIndex::default()
-    };
+/// The item rows of a JSON array query, ingested into `ix` (updated in place when `item_of`
+/// knows the id, appended otherwise).
+fn ingest_items(
+    ix: &mut WorkIndex,
+    json: &str,
+    item_of: Option<&HashMap<String, u32>>,
+) -> CoreResult<Vec<u32>> {
+    let rows: Vec<ItemTuple<'_>> =
+        serde_json::from_str(json).map_err(|err| damaged("items", &err))?;
+    let mut touched = Vec::with_capacity(rows.len());
+    ix.items.reserve(rows.len());
+    for row in rows {
+        let source = position(&ix.dictionaries.source_of, Some(&row.source_id));
+        let current_state = ix.interner.intern(&mut ix.states, source, &row.raw_state);
+        let item = IndexedItem {
+            rowid: row.rowid,
+            created: row.created_at,
+            updated: row.updated_at,
+            team: position(&ix.dictionaries.team_of, row.team_id.as_deref()),
+            source,
+            intent: position(&ix.dictionaries.intent_of, row.intent_id.as_deref()),
+            author: position(&ix.dictionaries.person_of, row.author_id.as_deref()),
+            kind: ItemKind::parse(&row.kind).unwrap_or(ItemKind::Task),
+            provenance: Provenance::parse(&row.provenance).unwrap_or(Provenance::Human),
+            flow: FlowState::parse(&row.flow_state).unwrap_or(FlowState::New),
+            initial_state: current_state,
+            current_state,
+            first_event: 0,
+            event_count: 0,
+            transition_rows: 0,
+            out_of_order: false,
+        };
+        match item_of.and_then(|m| m.get(row.id.as_ref())) {
+            Some(&at) => {
+                let old = &ix.items[at as usize];
+                // The changes are reloaded separately; keep them until then.
+                let kept = (
+                    old.first_event,
+                    old.event_count,
+                    old.transition_rows,
+                    old.initial_state,
+                    old.out_of_order,
+                );
+                ix.items[at as usize] = IndexedItem {
+                    first_event: kept.0,
+                    event_count: kept.1,
+                    transition_rows: kept.2,
+                    initial_state: kept.3,
+                    out_of_order: kept.4,
+                    ..item
+                };
+                ix.item_keys[at as usize] = row.key.as_ref().into();
+                ix.item_titles_folded[at as usize] = row.title.to_lowercase().into();
+                touched.push(at);
+            }
+            None => {
+                touched.push(ix.items.len() as u32);
+                ix.item_ids.push(row.id.as_ref().into());
+                ix.item_keys.push(row.key.as_ref().into());
+                ix.item_titles_folded.push(row.title.to_lowercase().into());
+                ix.items.push(item);
+            }
+        }
+    }
+    Ok(touched)
+}
 
-    let mut team_of = HashMap::new();
+/// One item's changes (a JSON array of change rows) appended to `ix.events` as its new range.
+/// `grow_gently` (for refreshes) grows the array by a little at a time instead of doubling it.
+fn ingest_changes(
+    ix: &mut WorkIndex,
+    item: u32,
+    json: &str,
+    staged: &mut Vec<(i64, i64, Event, u32)>,
+    grow_gently: bool,
+) -> CoreResult<()> {
+    staged.clear();
+    let source = ix.items[item as usize].source;
+    let mut rows = 0u32;
+    let (interner, states, person_of) =
+        (&mut ix.interner, &mut ix.states, &ix.dictionaries.person_of);
+    for_each_row(json, |change: ChangeTuple<'_>| {
+        rows += 1;
+        let Some(kind) = TransitionKind::parse(&change.kind) else {
+            return;
+        };
+        let actor = position(person_of, change.actor_id.as_deref());
+        let mut left = NONE;
+        let (kind, code) = match kind {
+            TransitionKind::State => {
+                if let Some(from) = change.from_state.as_deref() {
+                    left = interner.intern(states, source, from);
+                }
+                (
+                    EventKind::State,
+                    interner.intern(states, source, &change.to_state),
+                )
+            }
+            TransitionKind::Review => (EventKind::Review, verdict(&change.to_state)),
+            TransitionKind::Flag => (EventKind::Flag, u32::from(change.to_state == "blocked")),
+            TransitionKind::Assignee | TransitionKind::Label => return,
+        };
+        staged.push((
+            change.at,
+            change.seq,
+            Event::new(change.at, kind, code, actor),
+            left,
+        ));
+    })
+    .map_err(|err| damaged("transitions", &err))?;
+    staged.sort_unstable_by_key(|s| (s.0, s.1));
+    if grow_gently && ix.events.capacity() - ix.events.len() < staged.len() {
+        // Grow by a little at a time: doubling a 24 MiB array for a sync page would waste most of it.
+        let headroom = (ix.events.len() / 16).max(staged.len());
+        ix.events.reserve_exact(headroom);
+    }
+    let first_event = ix.events.len() as u32;
+    let rec = &mut ix.items[item as usize];
+    ix.transition_rows = ix.transition_rows - u64::from(rec.transition_rows) + u64::from(rows);
+    ix.stale_events += rec.event_count as usize;
+    rec.transition_rows = rows;
+    rec.first_event = first_event;
+    rec.event_count = staged.len() as u32;
+    // In time order the source's recording order (seq) should also increase.
+    rec.out_of_order = staged.windows(2).any(|w| w[1].1 < w[0].1);
+    // Created in the state its earliest state change left (New when the source did not say);
+    // an item that never changed state was created in its current state.
+    rec.initial_state = staged
+        .iter()
+        .find(|s| s.2.kind() == EventKind::State)
+        .map_or(rec.current_state, |first| first.3);
+    ix.events.extend(staged.iter().map(|s| s.2));
+    Ok(())
+}
+
+/// Link rows (a JSON array) appended to `ix.links`; links whose ends are not indexed are left out.
+fn ingest_links(ix: &mut WorkIndex, json: &str, item_of: &HashMap<String, u32>) -> CoreResult<()> {
+    let rows: Vec<LinkTuple<'_>> =
+        serde_json::from_str(json).map_err(|err| damaged("links", &err))?;
+    for row in rows {
+        let (Some(&from), Some(&to), Some(kind)) = (
+            item_of.get(row.from.as_ref()),
+            item_of.get(row.to.as_ref()),
+            LinkKind::parse(&row.kind),
+        ) else {
+            continue;
+        };
+        ix.links.push(IndexedLink {
+            from,
+            to,
+            kind,
+            created: row.created_at,
+            removed: row.removed_at,
+        });
+    }
+    ix.open_blocking_links = ix
+        .links
+        .iter()
+        .filter(|l| l.kind == LinkKind::Blocks && l.removed.is_none())
+        .count() as u64;
+    Ok(())
+}
+
+/// The small tables, and their sizes (to tell whether they changed).
+async fn load_dictionaries(pool: &sqlx::SqlitePool, ix: &mut WorkIndex) -> CoreResult<()> {
+    let d = &mut ix.dictionaries;
     for row in sqlx::query("SELECT id, name FROM teams ORDER BY name")
         .fetch_all(pool)
         .await?
     {
-        team_of.insert(row.get::<String, _>(0), ix.teams.len() as u32);
+        d.team_of
+            .insert(row.get::<String, _>(0), ix.teams.len() as u32);
         ix.teams.push(Named {
             id: row.get(0),
             name: row.get(1),
         });
     }
-    let mut source_of = HashMap::new();
     for row in sqlx::query("SELECT id, name, kind FROM sources ORDER BY name")
         .fetch_all(pool)
         .await?
     {
-        source_of.insert(row.get::<String, _>(0), ix.sources.len() as u32);
+        d.source_of
+            .insert(row.get::<String, _>(0), ix.sources.len() as u32);
         let kind = SourceKind::parse(row.get::<&str, _>(2)).unwrap_or(SourceKind::File);
         ix.sources.push(IndexedSource {
             id: row.get(0),
@@ -360,13 +534,13 @@ pub async fn load(pool: &sqlx::SqlitePool, generation: u64) -> CoreResult<WorkIn
             kind,
         });
     }
-    let mut intent_of = HashMap::new();
     let mut parents: Vec<Option<String>> = Vec::new();
     for row in sqlx::query("SELECT id, title, parent_id FROM intents ORDER BY created_at, id")
         .fetch_all(pool)
         .await?
     {
-        intent_of.insert(row.get::<String, _>(0), ix.intents.len() as u32);
+        d.intent_of
+            .insert(row.get::<String, _>(0), ix.intents.len() as u32);
         ix.intents.push(Named {
             id: row.get(0),
             name: row.get(1),
@@ -375,22 +549,48 @@ pub async fn load(pool: &sqlx::SqlitePool, generation: u64) -> CoreResult<WorkIn
     }
     ix.intent_parents = parents
         .iter()
-        .map(|p| p.as_deref().and_then(|p| intent_of.get(p).copied()))
+        .map(|p| p.as_deref().and_then(|p| d.intent_of.get(p).copied()))
         .collect();
-    let mut person_of = HashMap::new();
     for row in sqlx::query("SELECT id, display_name, is_bot FROM people")
         .fetch_all(pool)
         .await?
     {
-        person_of.insert(row.get::<String, _>(0), ix.people.len() as u32);
+        d.person_of
+            .insert(row.get::<String, _>(0), ix.people.len() as u32);
         ix.people.push(Named {
             id: row.get(0),
             name: row.get(1),
         });
         ix.people_is_bot.push(row.get::<bool, _>(2));
     }
+    Ok(())
+}
 
-    let mut interner = StateInterner::default();
+/// How many rows the small tables hold: (teams, sources, intents, people).
+async fn dictionary_sizes(pool: &sqlx::SqlitePool) -> CoreResult<(i64, i64, i64, i64)> {
+    Ok(sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM teams), (SELECT COUNT(*) FROM sources), (SELECT COUNT(*) FROM intents),
+                (SELECT COUNT(*) FROM people)",
+    )
+    .fetch_one(pool)
+    .await?)
+}
+
+const ITEM_COLUMNS: &str =
+    "json_array(rowid, id, key, title, source_id, team_id, intent_id, author_id, kind,
+    provenance, flow_state, raw_state, created_at, updated_at)";
+const CHANGE_COLUMNS: &str =
+    "json_group_array(json_array(at, seq, kind, from_state, to_state, actor_id))";
+const LINK_COLUMNS: &str =
+    "json_group_array(json_array(from_item_id, to_item_id, kind, created_at, removed_at))";
+
+/// Reads the whole index from the workspace's database.
+pub async fn load(pool: &sqlx::SqlitePool, generation: u64) -> CoreResult<WorkIndex> {
+    let mut ix = WorkIndex {
+        generation,
+        ..WorkIndex::default()
+    };
+    load_dictionaries(pool, &mut ix).await?;
 
     // Rows are read as JSON arrays built by SQLite, a chunk at a time: one value per chunk
     // instead of one per column and row, which is several times faster through sqlx.
@@ -400,148 +600,48 @@ pub async fn load(pool: &sqlx::SqlitePool, generation: u64) -> CoreResult<WorkIn
             .await?;
     let (min_rowid, max_rowid) = (min_rowid.unwrap_or(0), max_rowid.unwrap_or(-1));
     let mut low = min_rowid;
+    let items_sql = format!(
+        "SELECT json_group_array({ITEM_COLUMNS}) FROM items WHERE rowid >= ?1 AND rowid < ?2"
+    );
     while low <= max_rowid {
         let high = low.saturating_add(CHUNK_ITEMS);
-        let json: String = sqlx::query_scalar(
-            "SELECT json_group_array(json_array(rowid, id, key, title, source_id, team_id, intent_id, author_id,
-                    kind, provenance, flow_state, raw_state, created_at, updated_at))
-             FROM items WHERE rowid >= ?1 AND rowid < ?2",
-        )
-        .bind(low)
-        .bind(high)
-        .fetch_one(pool)
-        .await?;
+        let json: String = sqlx::query_scalar(&items_sql)
+            .bind(low)
+            .bind(high)
+            .fetch_one(pool)
+            .await?;
         low = high;
-        let rows: Vec<ItemTuple<'_>> =
-            serde_json::from_str(&json).map_err(|err| damaged("items", &err))?;
-        ix.items.reserve(rows.len());
-        for row in rows {
-            let source = position(&source_of, Some(&row.source_id));
-            let current_state = interner.intern(&mut ix.states, source, &row.raw_state);
-            ix.item_ids.push(row.id.as_ref().into());
-            ix.item_keys.push(row.key.as_ref().into());
-            ix.item_titles_folded.push(row.title.to_lowercase().into());
-            ix.items.push(IndexedItem {
-                rowid: row.rowid,
-                created: row.created_at,
-                updated: row.updated_at,
-                team: position(&team_of, row.team_id.as_deref()),
-                source,
-                intent: position(&intent_of, row.intent_id.as_deref()),
-                author: position(&person_of, row.author_id.as_deref()),
-                kind: ItemKind::parse(&row.kind).unwrap_or(ItemKind::Task),
-                provenance: Provenance::parse(&row.provenance).unwrap_or(Provenance::Human),
-                flow: FlowState::parse(&row.flow_state).unwrap_or(FlowState::New),
-                initial_state: NONE,
-                current_state,
-                first_event: 0,
-                event_count: 0,
-                out_of_order: false,
-            });
-        }
+        ingest_items(&mut ix, &json, None)?;
     }
-
-    // Item ids borrowed from the index itself: no second copy of 200,000 strings.
-    let item_of: HashMap<&str, u32> = ix
+    let item_of: HashMap<String, u32> = ix
         .item_ids
         .iter()
         .enumerate()
-        .map(|(i, id)| (id.as_ref(), i as u32))
+        .map(|(i, id)| (id.to_string(), i as u32))
         .collect();
 
     // Changes: one row per item, its changes as a small JSON array built by SQLite. Rows stream
     // from SQLite's thread while this one parses them, and no buffer is ever large (which
     // keeps the memory the allocators hold on to after the load small).
-    for item in ix.items.iter_mut() {
-        item.initial_state = item.current_state;
-    }
-    // (at, seq, event, the state a state change left) of one item.
     let mut staged: Vec<(i64, i64, Event, u32)> = Vec::with_capacity(64);
-    let mut rows = sqlx::query(
-        "SELECT item_id, json_group_array(json_array(at, seq, kind, from_state, to_state, actor_id))
-         FROM transitions GROUP BY item_id",
-    )
-    .fetch(pool);
+    let changes_sql = format!("SELECT item_id, {CHANGE_COLUMNS} FROM transitions GROUP BY item_id");
+    let mut rows = sqlx::query(&changes_sql).fetch(pool);
     while let Some(row) = futures_util::TryStreamExt::try_next(&mut rows).await? {
         let Some(&item) = item_of.get(row.try_get::<&str, _>(0)?) else {
             continue;
         };
-        let json: &str = row.try_get(1)?;
-        staged.clear();
-        let source = ix.items[item as usize].source;
-        for_each_row(json, |change: ChangeTuple<'_>| {
-            ix.transition_rows += 1;
-            let Some(kind) = TransitionKind::parse(&change.kind) else {
-                return;
-            };
-            let actor = position(&person_of, change.actor_id.as_deref());
-            let mut left = NONE;
-            let (kind, code) = match kind {
-                TransitionKind::State => {
-                    if let Some(from) = change.from_state.as_deref() {
-                        left = interner.intern(&mut ix.states, source, from);
-                    }
-                    (
-                        EventKind::State,
-                        interner.intern(&mut ix.states, source, &change.to_state),
-                    )
-                }
-                TransitionKind::Review => (EventKind::Review, verdict(&change.to_state)),
-                TransitionKind::Flag => (EventKind::Flag, u32::from(change.to_state == "blocked")),
-                TransitionKind::Assignee | TransitionKind::Label => return,
-            };
-            staged.push((
-                change.at,
-                change.seq,
-                Event::new(change.at, kind, code, actor),
-                left,
-            ));
-        })
-        .map_err(|err| damaged("transitions", &err))?;
-        staged.sort_unstable_by_key(|s| (s.0, s.1));
-        let rec = &mut ix.items[item as usize];
-        rec.first_event = ix.events.len() as u32;
-        rec.event_count = staged.len() as u32;
-        // In time order the source's recording order (seq) should also increase.
-        rec.out_of_order = staged.windows(2).any(|w| w[1].1 < w[0].1);
-        // Created in the state its earliest state change left (New when the source did not
-        // say); an item that never changed state was created in its current state.
-        if let Some(first) = staged.iter().find(|s| s.2.kind() == EventKind::State) {
-            rec.initial_state = first.3;
-        }
-        ix.events.extend(staged.iter().map(|s| s.2));
+        ingest_changes(&mut ix, item, row.try_get(1)?, &mut staged, false)?;
     }
     drop(rows);
-    drop(staged);
     ix.events.shrink_to_fit();
 
-    let json: String = sqlx::query_scalar(
-        "SELECT json_group_array(json_array(from_item_id, to_item_id, kind, created_at, removed_at)) FROM links",
-    )
-    .fetch_one(pool)
-    .await?;
-    let rows: Vec<LinkTuple<'_>> =
-        serde_json::from_str(&json).map_err(|err| damaged("links", &err))?;
-    ix.link_rows = rows.len() as u64;
-    for row in rows {
-        let (Some(&from), Some(&to), Some(kind)) = (
-            item_of.get(row.from.as_ref()),
-            item_of.get(row.to.as_ref()),
-            LinkKind::parse(&row.kind),
-        ) else {
-            continue;
-        };
-        if kind == LinkKind::Blocks && row.removed_at.is_none() {
-            ix.open_blocking_links += 1;
-        }
-        ix.links.push(IndexedLink {
-            from,
-            to,
-            kind,
-            created: row.created_at,
-            removed: row.removed_at,
-        });
-    }
+    let json: String = sqlx::query_scalar(&format!("SELECT {LINK_COLUMNS} FROM links"))
+        .fetch_one(pool)
+        .await?;
+    ingest_links(&mut ix, &json, &item_of)?;
+    ix.link_rows = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM links")
+        .fetch_one(pool)
+        .await? as u64;
     tracing::debug!(
         items = ix.items.len(),
         events = ix.events.len(),
@@ -549,6 +649,117 @@ pub async fn load(pool: &sqlx::SqlitePool, generation: u64) -> CoreResult<WorkIn
         "index loaded"
     );
     Ok(ix)
+}
+
+/// Brings `ix` up to date for the items `ids` (written since it was built): their rows, their
+/// changes and the links touching them are read again; nothing else is. Returns false when the
+/// change cannot be applied incrementally (an item was deleted, a team, source, intent or person
+/// was added or removed): the caller rebuilds the whole index.
+pub async fn refresh(
+    pool: &sqlx::SqlitePool,
+    ix: &mut WorkIndex,
+    ids: &[String],
+    generation: u64,
+) -> CoreResult<bool> {
+    let (teams, sources, intents, people) = dictionary_sizes(pool).await?;
+    if (teams, sources, intents, people)
+        != (
+            ix.teams.len() as i64,
+            ix.sources.len() as i64,
+            ix.intents.len() as i64,
+            ix.people.len() as i64,
+        )
+    {
+        return Ok(false);
+    }
+    let ids_json = serde_json::to_string(ids).map_err(|err| CoreError::Invalid(err.to_string()))?;
+    let json: String = sqlx::query_scalar(&format!(
+        "SELECT json_group_array({ITEM_COLUMNS}) FROM items WHERE id IN (SELECT value FROM json_each(?1))"
+    ))
+    .bind(&ids_json)
+    .fetch_one(pool)
+    .await?;
+    let links_json: String = sqlx::query_scalar(&format!(
+        "SELECT {LINK_COLUMNS} FROM links
+         WHERE from_item_id IN (SELECT value FROM json_each(?1)) OR to_item_id IN (SELECT value FROM json_each(?1))"
+    ))
+    .bind(&ids_json)
+    .fetch_one(pool)
+    .await?;
+    // Positions of the ids involved (the items and the far ends of their links), in one pass
+    // over the index's ids rather than a map of all of them.
+    let mut wanted: std::collections::HashSet<String> = ids.iter().cloned().collect();
+    let link_rows: Vec<LinkTuple<'_>> =
+        serde_json::from_str(&links_json).map_err(|err| damaged("links", &err))?;
+    for row in &link_rows {
+        wanted.insert(row.from.to_string());
+        wanted.insert(row.to.to_string());
+    }
+    drop(link_rows);
+    let mut item_of: HashMap<String, u32> = ix
+        .item_ids
+        .iter()
+        .enumerate()
+        .filter(|(_, id)| wanted.contains(id.as_ref()))
+        .map(|(i, id)| (id.to_string(), i as u32))
+        .collect();
+    let touched = ingest_items(ix, &json, Some(&item_of))?;
+    if touched.len() != ids.len() {
+        // Some of them are gone at the source.
+        return Ok(false);
+    }
+    for &i in &touched {
+        item_of
+            .entry(ix.item_ids[i as usize].to_string())
+            .or_insert(i);
+    }
+    let mut staged = Vec::with_capacity(64);
+    let rows = sqlx::query(&format!(
+        "SELECT item_id, {CHANGE_COLUMNS} FROM transitions WHERE item_id IN (SELECT value FROM json_each(?1)) GROUP BY item_id"
+    ))
+    .bind(&ids_json)
+    .fetch_all(pool)
+    .await?;
+    let mut with_changes = std::collections::HashSet::new();
+    for row in &rows {
+        let Some(&item) = item_of.get(row.try_get::<&str, _>(0)?) else {
+            continue;
+        };
+        ingest_changes(ix, item, row.try_get(1)?, &mut staged, true)?;
+        with_changes.insert(item);
+    }
+    for &i in &touched {
+        if !with_changes.contains(&i) {
+            ingest_changes(ix, i, "[]", &mut staged, true)?;
+        }
+    }
+    // Links touching the items: dropped, then read again.
+    let touched_set: std::collections::HashSet<u32> = touched.iter().copied().collect();
+    ix.links
+        .retain(|l| !touched_set.contains(&l.from) && !touched_set.contains(&l.to));
+    ingest_links(ix, &links_json, &item_of)?;
+    ix.link_rows = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM links")
+        .fetch_one(pool)
+        .await? as u64;
+    // Old ranges of changes are garbage; compact once they are half the array.
+    if ix.stale_events * 2 > ix.events.len() {
+        compact(ix);
+    }
+    ix.generation = generation;
+    Ok(true)
+}
+
+/// Rewrites `events` without the ranges no item points to any more.
+fn compact(ix: &mut WorkIndex) {
+    let mut events = Vec::with_capacity(ix.events.len() - ix.stale_events);
+    for item in ix.items.iter_mut() {
+        let start = item.first_event as usize;
+        let range = start..start + item.event_count as usize;
+        item.first_event = events.len() as u32;
+        events.extend_from_slice(&ix.events[range]);
+    }
+    ix.events = events;
+    ix.stale_events = 0;
 }
 
 /// Shared handle to an index.

@@ -37,6 +37,17 @@ pub struct Workspace {
     generation: Arc<AtomicU64>,
     item_order: Arc<tokio::sync::Mutex<CachedOrder>>,
     index: Arc<tokio::sync::Mutex<Option<Arc<WorkIndex>>>>,
+    /// What changed since the index was built.
+    pending: Arc<std::sync::Mutex<Pending>>,
+}
+
+/// Changes the index has not seen yet.
+#[derive(Debug, Default)]
+struct Pending {
+    /// Something the index cannot follow item by item changed: rebuild it.
+    full: bool,
+    /// Items written (their rows, changes or links).
+    items: std::collections::BTreeSet<String>,
 }
 
 impl Workspace {
@@ -86,11 +97,26 @@ impl Workspace {
             generation: Arc::default(),
             item_order: Arc::default(),
             index: Arc::default(),
+            pending: Arc::default(),
         }
     }
 
-    /// Tells the caches that rows changed; call it after every committed write.
+    /// Tells the caches that rows changed, in a way that needs the index rebuilt; call it after
+    /// every committed write that is not only items (see [`Workspace::mark_items_changed`]).
     pub fn mark_changed(&self) {
+        if let Ok(mut pending) = self.pending.lock() {
+            pending.full = true;
+        }
+        self.generation.fetch_add(1, Ordering::Release);
+    }
+
+    /// Tells the caches that these items (their rows, changes or links) were written; the index
+    /// follows them without a rebuild. Pass no ids for writes that touch nothing it holds
+    /// (sync history, cursors).
+    pub fn mark_items_changed<S: Into<String>>(&self, ids: impl IntoIterator<Item = S>) {
+        if let Ok(mut pending) = self.pending.lock() {
+            pending.items.extend(ids.into_iter().map(Into::into));
+        }
         self.generation.fetch_add(1, Ordering::Release);
     }
 
@@ -99,14 +125,41 @@ impl Workspace {
         self.generation.load(Ordering::Acquire)
     }
 
-    /// The in-memory index, built on first use and again after each change.
+    /// The in-memory index: built on first use, then brought up to date after each change —
+    /// item by item when only items changed (and no other reader holds it), or rebuilt.
     pub async fn index(&self) -> CoreResult<Arc<WorkIndex>> {
         let mut slot = self.index.lock().await;
         let generation = self.generation();
         if let Some(ix) = slot.as_ref().filter(|ix| ix.generation == generation) {
             return Ok(ix.clone());
         }
+        let pending = self
+            .pending
+            .lock()
+            .map(|mut p| std::mem::take(&mut *p))
+            .unwrap_or_default();
         let started = std::time::Instant::now();
+        if let Some(current) = slot.take() {
+            let small = pending.items.len() <= (current.items.len() / 5).max(1_000);
+            if !pending.full && small {
+                if let Ok(mut ix) = Arc::try_unwrap(current) {
+                    let ids: Vec<String> = pending.items.iter().cloned().collect();
+                    let applied = ids.is_empty()
+                        || index::refresh(&self.pool, &mut ix, &ids, generation).await?;
+                    if applied {
+                        ix.generation = generation;
+                        tracing::debug!(
+                            items = ids.len(),
+                            ms = started.elapsed().as_millis() as u64,
+                            "work index refreshed"
+                        );
+                        let ix = Arc::new(ix);
+                        *slot = Some(ix.clone());
+                        return Ok(ix);
+                    }
+                }
+            }
+        }
         let ix = Arc::new(index::load(&self.pool, generation).await?);
         tracing::info!(
             items = ix.items.len(),

@@ -165,7 +165,8 @@ pub async fn run_source(
         error: None,
     };
     repo::sync_runs::upsert(ws.pool(), &row).await?;
-    ws.mark_changed();
+    // Only the run history changed: nothing the index holds.
+    ws.mark_items_changed(std::iter::empty::<String>());
     let emitter = Arc::new(ProgressEmitter::new(
         ctx.progress.clone(),
         ctx.clock.clone(),
@@ -209,7 +210,8 @@ pub async fn run_source(
     row.error_code = error.as_ref().map(|(code, _)| code.clone());
     row.error = error.as_ref().map(|(_, message)| message.clone());
     repo::sync_runs::upsert(ws.pool(), &row).await?;
-    ws.mark_changed();
+    // Only the run history changed: nothing the index holds.
+    ws.mark_items_changed(std::iter::empty::<String>());
     match &error {
         None => {
             tracing::info!(run = %run_id, pages = figures.pages, items = figures.items, "sync succeeded")

@@ -201,7 +201,14 @@ pub async fn commit_page(
         repo::sync_cursors::put(&mut *tx, source_id, &page.stream, cursor, now).await?;
     }
     repo::sync_runs::record_progress(&mut *tx, run_id, &figures).await?;
+    // What the in-memory index must read again: the page's items, the stored items it added
+    // changes to, and both ends of its links.
+    let changed: Vec<String> = touched
+        .iter()
+        .map(|id| (*id).to_owned())
+        .chain(stored.iter().cloned())
+        .collect();
     tx.commit().await?;
-    ws.mark_changed();
+    ws.mark_items_changed(changed);
     Ok(outcome)
 }
