@@ -22,6 +22,7 @@ import { NoWorkspaceView } from "../views/NoWorkspaceView";
 import { OverviewView } from "../views/OverviewView";
 import { PlannedViewPanel } from "../views/PlannedViewPanel";
 import { SettingsView } from "../views/SettingsView";
+import { SourcesView } from "../views/SourcesView";
 import { WorkItemsView } from "../views/WorkItemsView";
 import { failureTitle, useWorkspaceActions, WorkspaceActionsProvider } from "../workspace/actions";
 import { applyWorkspaceChange, workspaceQueries } from "../workspace/queries";
@@ -41,7 +42,13 @@ const VIEW_NAMES: Record<ViewId, string> = Object.fromEntries(
 ) as Record<ViewId, string>;
 
 /** Views that read the workspace; without one open they show the "no workspace" screen. */
-const NEEDS_WORKSPACE: ReadonlySet<ViewId> = new Set(["overview", "items", "flow", "bottlenecks"]);
+const NEEDS_WORKSPACE: ReadonlySet<ViewId> = new Set([
+  "overview",
+  "items",
+  "flow",
+  "bottlenecks",
+  "sources",
+]);
 
 function ViewFor({ view }: { view: ViewId }) {
   switch (view) {
@@ -53,6 +60,8 @@ function ViewFor({ view }: { view: ViewId }) {
       return <FlowView />;
     case "bottlenecks":
       return <BottlenecksView />;
+    case "sources":
+      return <SourcesView />;
     case "settings":
       return <SettingsView />;
     default:

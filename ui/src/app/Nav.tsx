@@ -53,7 +53,6 @@ export const NAV_GROUPS: { label: string; entries: NavEntry[] }[] = [
         id: "sources",
         label: "Sources",
         icon: "sources",
-        planned: true,
         hint: "Connected tools and sync health",
       },
       { id: "settings", label: "Settings", icon: "settings", hint: "Theme, workspaces, workflow, version" },

@@ -1,0 +1,442 @@
+//! Add or edit a GitHub or Jira Cloud source: its settings, a token typed into a password field
+//! (sent to Rust once, kept in the system keychain, never shown again), and "Test connection",
+//! which tries the settings without saving anything.
+
+import { type FormEvent, type ReactNode, useId, useState } from "react";
+import { type ConnectionTest, type SourceDto, toIpcError } from "../lib/ipc";
+import { Icon } from "../shared/Icon";
+import { SidePanel } from "../shared/SidePanel";
+import {
+  checkDraft,
+  type Draft,
+  type DraftField,
+  draftOf,
+  emptyDraft,
+  enterpriseUrlHint,
+  type FormKind,
+  inputOf,
+  type Problems,
+} from "./draft";
+import { TOKEN_SCOPES } from "./messages";
+import { ProblemNote } from "./ProblemNote";
+import { useAddSource, useEditSource, useTestConnection } from "./queries";
+
+type TestOutcome = { ok: true; message: string } | { ok: false; code: string | null; message: string };
+
+function Field({
+  id,
+  label,
+  problem,
+  help,
+  optional = false,
+  children,
+}: {
+  id: string;
+  label: string;
+  problem: string | undefined;
+  help?: ReactNode;
+  optional?: boolean;
+  children: ReactNode;
+}) {
+  return (
+    <div className={problem ? "form-field form-field-invalid" : "form-field"}>
+      <label htmlFor={id} className="form-label">
+        {label}
+        {optional ? <span className="muted"> (optional)</span> : null}
+      </label>
+      {children}
+      {problem ? (
+        <p className="form-problem" id={`${id}-problem`} data-testid={`${id}-problem`}>
+          {problem}
+        </p>
+      ) : null}
+      {help ? (
+        <div className="form-help" id={`${id}-help`}>
+          {help}
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+/** Props that tie an input to its label, error and help. */
+function described(id: string, problem: string | undefined, help = false) {
+  const ids = [problem ? `${id}-problem` : null, help ? `${id}-help` : null].filter(Boolean).join(" ");
+  return {
+    id,
+    "aria-invalid": problem ? true : undefined,
+    "aria-describedby": ids || undefined,
+  } as const;
+}
+
+export function SourceForm({
+  source,
+  otherNames,
+  onClose,
+  onSaved,
+}: {
+  /** The source to edit; null to add one. */
+  source: SourceDto | null;
+  otherNames: string[];
+  onClose: () => void;
+  onSaved: (source: SourceDto) => void;
+}) {
+  const editing = source !== null;
+  const [draft, setDraft] = useState<Draft>(() => (source ? draftOf(source) : emptyDraft("github")));
+  const [problems, setProblems] = useState<Problems>({});
+  const [tested, setTested] = useState<TestOutcome | null>(null);
+  const add = useAddSource();
+  const edit = useEditSource();
+  const test = useTestConnection();
+  const save = editing ? edit : add;
+  const base = useId();
+  const fid = (field: DraftField) => `${base}-${field}`;
+
+  function set<K extends keyof Draft>(key: K, value: Draft[K]) {
+    setDraft((d) => ({ ...d, [key]: value }));
+    // A changed setting makes the last test's answer stale.
+    setTested(null);
+    if (key in problems) setProblems((p) => ({ ...p, [key]: undefined }));
+  }
+
+  function chooseKind(kind: FormKind) {
+    if (editing || kind === draft.kind) return;
+    setDraft((d) => ({ ...emptyDraft(kind), name: d.name, pollMinutes: d.pollMinutes }));
+    setProblems({});
+    setTested(null);
+  }
+
+  function runTest() {
+    const found = checkDraft(draft, { editing, otherNames, forTest: true });
+    setProblems(found);
+    if (Object.values(found).some(Boolean)) {
+      setTested(null);
+      return;
+    }
+    const input = inputOf(draft);
+    // Rust checks the settings as a whole, name included; the name does not matter to the test.
+    if (!input.name) input.name = "connection test";
+    setTested(null);
+    test.mutate(
+      { input, id: editing ? source.id : null },
+      {
+        onSuccess: (result: ConnectionTest) =>
+          setTested(
+            result.ok
+              ? { ok: true, message: result.message }
+              : { ok: false, code: result.code, message: result.message },
+          ),
+        onError: (err) => {
+          const e = toIpcError(err);
+          setTested({ ok: false, code: e.code, message: e.message });
+        },
+      },
+    );
+  }
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const found = checkDraft(draft, { editing, otherNames });
+    setProblems(found);
+    const first = (Object.keys(found) as DraftField[]).find((k) => found[k]);
+    if (first) {
+      document.getElementById(fid(first))?.focus();
+      return;
+    }
+    const input = inputOf(draft);
+    const done = {
+      onSuccess: (saved: SourceDto) => {
+        // The token leaves the page's memory with the form.
+        setDraft((d) => ({ ...d, token: "" }));
+        onSaved(saved);
+      },
+    };
+    if (editing) edit.mutate({ id: source.id, input }, done);
+    else add.mutate(input, done);
+  }
+
+  const kind = draft.kind;
+  const scopes = TOKEN_SCOPES[kind];
+  const saveError = save.isError ? toIpcError(save.error) : null;
+  const urlHint = kind === "github" ? enterpriseUrlHint(draft.enterpriseUrl) : null;
+
+  return (
+    <SidePanel
+      label={editing ? `Edit source ${source.name}` : "Add a source"}
+      title={<h2 className="panel-heading">{editing ? `Edit “${source.name}”` : "Add a source"}</h2>}
+      onClose={onClose}
+      width={540}
+      testId="source-form"
+    >
+      <form className="source-form" noValidate onSubmit={submit} autoComplete="off">
+        {editing ? null : (
+          <fieldset className="segmented source-kind-choice" aria-label="Kind of source">
+            <legend className="visually-hidden">Kind of source</legend>
+            {(["github", "jira"] as const).map((k) => (
+              <label key={k} className={kind === k ? "segment active" : "segment"}>
+                <input
+                  type="radio"
+                  name={`${base}-kind`}
+                  value={k}
+                  checked={kind === k}
+                  onChange={() => chooseKind(k)}
+                  data-testid={`source-kind-${k}`}
+                />
+                {k === "github" ? "GitHub" : "Jira Cloud"}
+              </label>
+            ))}
+          </fieldset>
+        )}
+
+        <Field id={fid("name")} label="Name" problem={problems.name}>
+          <input
+            className="input"
+            type="text"
+            value={draft.name}
+            placeholder={kind === "github" ? "acme-corp" : "acme.atlassian.net"}
+            onChange={(e) => set("name", e.target.value)}
+            data-testid="source-name"
+            {...described(fid("name"), problems.name)}
+          />
+        </Field>
+
+        {kind === "github" ? (
+          <>
+            <fieldset className="form-field source-scope">
+              <legend className="form-label">What to sync</legend>
+              <div className="segmented segmented-small">
+                {(["org", "repos"] as const).map((m) => (
+                  <label key={m} className={draft.scopeMode === m ? "segment active" : "segment"}>
+                    <input
+                      type="radio"
+                      name={`${base}-scope`}
+                      value={m}
+                      checked={draft.scopeMode === m}
+                      onChange={() => set("scopeMode", m)}
+                      data-testid={`source-scope-${m}`}
+                    />
+                    {m === "org" ? "An organisation" : "A list of repositories"}
+                  </label>
+                ))}
+              </div>
+            </fieldset>
+            {draft.scopeMode === "org" ? (
+              <Field
+                id={fid("org")}
+                label="Organisation"
+                problem={problems.org}
+                help="Every repository that is not archived, listed again at each sync."
+              >
+                <input
+                  className="input"
+                  type="text"
+                  value={draft.org}
+                  placeholder="acme"
+                  spellCheck={false}
+                  onChange={(e) => set("org", e.target.value)}
+                  data-testid="source-org"
+                  {...described(fid("org"), problems.org, true)}
+                />
+              </Field>
+            ) : (
+              <Field
+                id={fid("repos")}
+                label="Repositories"
+                problem={problems.repos}
+                help="One per line, as owner/name (a pasted github.com address works too)."
+              >
+                <textarea
+                  className="input source-textarea"
+                  rows={4}
+                  value={draft.repos}
+                  placeholder={"acme/web\nacme/api"}
+                  spellCheck={false}
+                  onChange={(e) => set("repos", e.target.value)}
+                  data-testid="source-repos"
+                  {...described(fid("repos"), problems.repos, true)}
+                />
+              </Field>
+            )}
+            <Field
+              id={fid("enterpriseUrl")}
+              label="GitHub Enterprise Server API URL"
+              optional
+              problem={problems.enterpriseUrl}
+              help={
+                urlHint ?? "Leave empty for github.com. For GitHub Enterprise Server: https://HOST/api/v3."
+              }
+            >
+              <input
+                className="input"
+                type="url"
+                value={draft.enterpriseUrl}
+                placeholder="https://github.example.com/api/v3"
+                spellCheck={false}
+                onChange={(e) => set("enterpriseUrl", e.target.value)}
+                data-testid="source-enterprise-url"
+                {...described(fid("enterpriseUrl"), problems.enterpriseUrl, true)}
+              />
+            </Field>
+          </>
+        ) : (
+          <>
+            <Field id={fid("siteUrl")} label="Site URL" problem={problems.siteUrl}>
+              <input
+                className="input"
+                type="url"
+                value={draft.siteUrl}
+                placeholder="https://your-site.atlassian.net"
+                spellCheck={false}
+                onChange={(e) => set("siteUrl", e.target.value)}
+                data-testid="source-site-url"
+                {...described(fid("siteUrl"), problems.siteUrl)}
+              />
+            </Field>
+            <Field id={fid("email")} label="Account e-mail" problem={problems.email}>
+              <input
+                className="input"
+                type="email"
+                value={draft.email}
+                placeholder="lead@acme.com"
+                spellCheck={false}
+                onChange={(e) => set("email", e.target.value)}
+                data-testid="source-email"
+                {...described(fid("email"), problems.email)}
+              />
+            </Field>
+            <Field
+              id={fid("projects")}
+              label="Projects"
+              problem={problems.projects}
+              help="Project keys, separated by commas (PAY, OPS). Give projects, a JQL filter, or both."
+            >
+              <input
+                className="input"
+                type="text"
+                value={draft.projects}
+                placeholder="PAY, OPS"
+                spellCheck={false}
+                onChange={(e) => set("projects", e.target.value)}
+                data-testid="source-projects"
+                {...described(fid("projects"), problems.projects, true)}
+              />
+            </Field>
+            <Field
+              id={fid("jql")}
+              label="JQL filter"
+              optional
+              problem={problems.jql}
+              help="Narrows the issues, e.g. component = Payments. An ORDER BY is replaced."
+            >
+              <textarea
+                className="input source-textarea mono"
+                rows={2}
+                value={draft.jql}
+                placeholder="labels = platform"
+                spellCheck={false}
+                onChange={(e) => set("jql", e.target.value)}
+                data-testid="source-jql"
+                {...described(fid("jql"), problems.jql, true)}
+              />
+            </Field>
+          </>
+        )}
+
+        <Field
+          id={fid("token")}
+          label={kind === "github" ? "Personal access token" : "API token"}
+          problem={problems.token}
+          help={
+            <>
+              <p className="keychain-note" data-testid="source-token-keychain">
+                <Icon name="info" size={13} /> The token is stored in your system keychain, never in the
+                workspace file, and is never shown again.
+                {editing ? " Leave this empty to keep the stored token." : null}
+              </p>
+              <p>Scopes needed:</p>
+              <ul className="form-help-list" data-testid="source-token-scopes">
+                {scopes.details.map((d) => (
+                  <li key={d}>{d}</li>
+                ))}
+              </ul>
+            </>
+          }
+        >
+          <input
+            className="input mono"
+            type="password"
+            value={draft.token}
+            autoComplete="new-password"
+            spellCheck={false}
+            placeholder={editing ? "Stored in the keychain — type to replace" : ""}
+            onChange={(e) => set("token", e.target.value)}
+            data-testid="source-token"
+            {...described(fid("token"), problems.token, true)}
+          />
+        </Field>
+
+        <Field id={fid("pollMinutes")} label="Sync every" problem={problems.pollMinutes}>
+          <span className="form-inline">
+            <input
+              className="input source-minutes"
+              type="number"
+              min={1}
+              max={1440}
+              step={1}
+              value={draft.pollMinutes}
+              onChange={(e) => set("pollMinutes", e.target.value)}
+              data-testid="source-poll"
+              {...described(fid("pollMinutes"), problems.pollMinutes)}
+            />
+            <span className="muted">minutes, while Baton is open</span>
+          </span>
+        </Field>
+
+        <div className="source-test" aria-live="polite">
+          <button
+            type="button"
+            className="btn"
+            onClick={runTest}
+            disabled={test.isPending}
+            data-testid="source-test"
+          >
+            {test.isPending ? <span className="spinner spinner-small" aria-hidden="true" /> : null}
+            {test.isPending ? "Testing…" : "Test connection"}
+          </button>
+          <span className="muted small">Tries these settings without saving anything.</span>
+        </div>
+        {tested?.ok ? (
+          <p className="test-ok" role="status" data-testid="source-test-ok">
+            <Icon name="sparkle" size={14} /> Connected: {tested.message}
+          </p>
+        ) : null}
+        {tested && !tested.ok ? (
+          <ProblemNote code={tested.code} message={tested.message} kind={kind} testId="source-test-problem" />
+        ) : null}
+
+        {saveError ? (
+          <ProblemNote
+            code={saveError.code}
+            message={saveError.message}
+            kind={kind}
+            testId="source-save-problem"
+          />
+        ) : null}
+
+        <div className="button-row form-actions">
+          <button
+            type="submit"
+            className="btn btn-primary"
+            disabled={save.isPending}
+            data-testid="source-save"
+          >
+            {save.isPending ? "Saving…" : editing ? "Save changes" : "Add source"}
+          </button>
+          <button type="button" className="btn" onClick={onClose}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </SidePanel>
+  );
+}

@@ -1,0 +1,201 @@
+//! The add/edit form's values, their checks, and the `SourceInput` they become. Checked here so
+//! the form can say what is wrong field by field before anything reaches Rust (which checks
+//! again).
+
+import type { SourceDto, SourceInput } from "../lib/ipc";
+import { GITHUB_API, isGithubCom } from "./messages";
+
+export type FormKind = "github" | "jira";
+
+export type Draft = {
+  kind: FormKind;
+  name: string;
+  /** Typed by the person; never filled from a stored source. */
+  token: string;
+  scopeMode: "org" | "repos";
+  org: string;
+  /** One repository per line (or separated by commas or spaces). */
+  repos: string;
+  enterpriseUrl: string;
+  siteUrl: string;
+  email: string;
+  /** Project keys separated by commas or spaces. */
+  projects: string;
+  jql: string;
+  pollMinutes: string;
+};
+
+export type DraftField = Exclude<keyof Draft, "kind" | "scopeMode">;
+export type Problems = Partial<Record<DraftField, string>>;
+
+export const DEFAULT_POLL_MINUTES = 10;
+
+export function emptyDraft(kind: FormKind): Draft {
+  return {
+    kind,
+    name: "",
+    token: "",
+    scopeMode: "org",
+    org: "",
+    repos: "",
+    enterpriseUrl: "",
+    siteUrl: "",
+    email: "",
+    projects: "",
+    jql: "",
+    pollMinutes: String(DEFAULT_POLL_MINUTES),
+  };
+}
+
+/** The form for an existing source. The token stays empty: the stored one is never read back. */
+export function draftOf(source: SourceDto): Draft {
+  const kind: FormKind = source.kind === "jira" ? "jira" : "github";
+  return {
+    ...emptyDraft(kind),
+    name: source.name,
+    scopeMode: source.repos.length > 0 ? "repos" : "org",
+    org: source.org ?? "",
+    repos: source.repos.join("\n"),
+    enterpriseUrl: kind === "github" && !isGithubCom(source.baseUrl) ? source.baseUrl : "",
+    siteUrl: kind === "jira" ? source.baseUrl : "",
+    email: source.email ?? "",
+    projects: source.projects.join(", "),
+    jql: source.jql ?? "",
+    pollMinutes: String(source.pollIntervalMinutes || DEFAULT_POLL_MINUTES),
+  };
+}
+
+function words(text: string): string[] {
+  return text
+    .split(/[\s,;]+/)
+    .map((w) => w.trim())
+    .filter(Boolean);
+}
+
+/** `owner/name` from what people paste: a name, a github.com URL, a clone URL. */
+export function repoName(text: string): string {
+  return text
+    .trim()
+    .replace(/^https?:\/\/[^/]+\//i, "")
+    .replace(/^git@[^:]+:/i, "")
+    .replace(/\.git$/i, "")
+    .replace(/\/+$/, "");
+}
+
+export function parseRepos(text: string): string[] {
+  return [...new Set(words(text).map(repoName))];
+}
+
+export function parseProjects(text: string): string[] {
+  return [...new Set(words(text).map((p) => p.toUpperCase()))];
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text.trim());
+    return (url.protocol === "https:" || url.protocol === "http:") && url.host !== "";
+  } catch {
+    return false;
+  }
+}
+
+const REPO = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
+const PROJECT = /^[A-Z0-9_]+$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * What is wrong with the form, field by field (empty when nothing is). `editing`: the token may
+ * stay empty (the stored one is kept). `otherNames`: names of the other sources.
+ */
+export function checkDraft(
+  d: Draft,
+  { editing, otherNames, forTest = false }: { editing: boolean; otherNames: string[]; forTest?: boolean },
+): Problems {
+  const p: Problems = {};
+  const name = d.name.trim();
+  if (!forTest) {
+    if (!name) p.name = "Give the source a name, such as the organisation or the site.";
+    else if (otherNames.includes(name)) p.name = `Another source is already called “${name}”.`;
+  }
+  if (!editing && !d.token.trim()) {
+    p.token = d.kind === "github" ? "Paste a GitHub token." : "Paste an Atlassian API token.";
+  } else if (/\s/.test(d.token.trim())) {
+    p.token = "A token has no spaces: check what was pasted.";
+  }
+  if (d.kind === "github") {
+    if (d.scopeMode === "org") {
+      const org = d.org.trim();
+      if (!org) p.org = "Name the organisation (or user) whose repositories to sync.";
+      else if (!LOGIN.test(org))
+        p.org = `“${org}” is not an organisation name (letters, digits and hyphens).`;
+    } else {
+      const repos = parseRepos(d.repos);
+      const bad = repos.filter((r) => !REPO.test(r));
+      if (repos.length === 0) p.repos = "List at least one repository, as owner/name.";
+      else if (bad.length) p.repos = `Not a repository name like owner/name: ${bad.slice(0, 3).join(", ")}`;
+    }
+    const url = d.enterpriseUrl.trim();
+    if (url && !isHttpUrl(url))
+      p.enterpriseUrl = "Enter a full address, like https://github.example.com/api/v3.";
+  } else {
+    const site = d.siteUrl.trim();
+    if (!site) p.siteUrl = "Enter the site's address, like https://your-site.atlassian.net.";
+    else if (!isHttpUrl(site)) p.siteUrl = "Enter a full address starting with https://.";
+    const email = d.email.trim();
+    if (!email) p.email = "Enter the e-mail of the account the token belongs to.";
+    else if (!EMAIL.test(email)) p.email = `“${email}” is not an e-mail address.`;
+    const projects = parseProjects(d.projects);
+    const bad = projects.filter((k) => !PROJECT.test(k));
+    if (bad.length) p.projects = `Not a project key (letters, digits, _): ${bad.slice(0, 3).join(", ")}`;
+    else if (projects.length === 0 && !d.jql.trim()) p.projects = "Give project keys, a JQL filter, or both.";
+  }
+  const minutes = Number(d.pollMinutes);
+  if (!Number.isInteger(minutes) || minutes < 1 || minutes > 1440) {
+    p.pollMinutes = "Sync every 1 to 1,440 minutes (whole minutes).";
+  }
+  return p;
+}
+
+/** A hint (not an error) for an Enterprise URL that does not look like an API root. */
+export function enterpriseUrlHint(url: string): string | null {
+  const trimmed = url.trim();
+  if (!trimmed || !isHttpUrl(trimmed)) return null;
+  if (isGithubCom(trimmed)) return null;
+  return /\/api\/v3\/?$/.test(trimmed)
+    ? null
+    : "GitHub Enterprise Server's API is usually at https://HOST/api/v3.";
+}
+
+/** What the form sends to Rust. An empty token means "keep the stored one" when editing. */
+export function inputOf(d: Draft): SourceInput {
+  const token = d.token.trim() || null;
+  const pollIntervalMinutes = Number(d.pollMinutes) || DEFAULT_POLL_MINUTES;
+  if (d.kind === "github") {
+    const enterprise = d.enterpriseUrl.trim().replace(/\/+$/, "");
+    return {
+      kind: "github",
+      name: d.name.trim(),
+      baseUrl: enterprise && enterprise !== GITHUB_API ? enterprise : "",
+      repos: d.scopeMode === "repos" ? parseRepos(d.repos) : [],
+      org: d.scopeMode === "org" ? d.org.trim() : null,
+      email: null,
+      projects: [],
+      jql: null,
+      pollIntervalMinutes,
+      token,
+    };
+  }
+  return {
+    kind: "jira",
+    name: d.name.trim(),
+    baseUrl: d.siteUrl.trim().replace(/\/+$/, ""),
+    repos: [],
+    org: null,
+    email: d.email.trim(),
+    projects: parseProjects(d.projects),
+    jql: d.jql.trim() || null,
+    pollIntervalMinutes,
+    token,
+  };
+}

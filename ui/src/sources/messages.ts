@@ -1,0 +1,233 @@
+//! What the Sources screen says about a source: its scope in a line, what a failure code means
+//! and what to do about it, run statuses, durations. The UI branches on codes, never on message
+//! text; Rust's message is always shown as well (it names the repository, URL or scope).
+
+import type { RunStatus, SourceDto, SourceKind } from "../lib/ipc";
+import { plural } from "../shared/format";
+
+/** The API root of github.com (an empty base URL means the same). */
+export const GITHUB_API = "https://api.github.com";
+
+/** A failure explained: a headline, what to do, and (for the person who wants it) the code. */
+export type Explained = { title: string; hint: string };
+
+/** Token scopes each source needs, as the forms and the missing-scope message list them. */
+export const TOKEN_SCOPES: Record<"github" | "jira", { summary: string; details: string[] }> = {
+  github: {
+    summary: "Issues: read, Pull requests: read and Metadata: read",
+    details: [
+      "Fine-grained token (recommended): access to the repositories (or all of the organisation's) with Issues: read, Pull requests: read and Metadata: read.",
+      "Classic token: repo (private repositories) or public_repo (public only); add read:org to list an organisation's repositories.",
+    ],
+  },
+  jira: {
+    summary: "an account that can browse the projects",
+    details: [
+      "An Atlassian API token (id.atlassian.com → Security → API tokens) of an account that can browse the projects; it is sent with the e-mail.",
+      "Scoped API tokens need read:jira-work and read:jira-user.",
+    ],
+  },
+};
+
+const KNOWN_SCOPES = [
+  "read:jira-work",
+  "read:jira-user",
+  "public_repo",
+  "read:org",
+  "Issues: read",
+  "Pull requests: read",
+  "Metadata: read",
+  "repo",
+];
+
+/**
+ * The permission a missing-scope message names, if it names one: a `quoted` scope, a
+ * "grant …" phrase, or a scope name Baton knows. Null when the message does not say.
+ */
+export function missingScopeName(message: string | null | undefined): string | null {
+  if (!message) return null;
+  // "the token has the scopes [read:user]; it needs `repo` (or `public_repo` …)": the scopes it
+  // has are not the missing ones, so read only after "needs" when the message says so.
+  const needs = message.split(/\bneeds?\b/i);
+  const relevant = needs.length > 1 ? needs.slice(1).join(" ") : message;
+  const quoted = [...relevant.matchAll(/`([^`]+)`/g)].map((m) => m[1]).filter(Boolean) as string[];
+  if (quoted.length) return quoted.join(" or ");
+  const grant = /\bgrant ([^;.)]+?)(?:[;.)]|$)/i.exec(relevant);
+  if (grant?.[1]) return grant[1].trim();
+  const known = KNOWN_SCOPES.find((s) =>
+    new RegExp(`(^|[^\\w:-])${s.replace(/[:.]/g, "\\$&")}($|[^\\w:-])`).test(relevant),
+  );
+  return known ?? null;
+}
+
+function kindName(kind: SourceKind | null | undefined): string {
+  return kind === "jira" ? "Jira" : kind === "github" ? "GitHub" : "the source";
+}
+
+/**
+ * What a failure code means for the person, with what to do. `kind` adapts the advice to
+ * GitHub or Jira; `message` is Rust's sentence (used only to name a missing scope).
+ */
+export function explain(
+  code: string | null | undefined,
+  message?: string | null,
+  kind?: SourceKind | null,
+): Explained {
+  const source = kindName(kind);
+  switch (code) {
+    case "auth_bad_token":
+      return {
+        title: `${source} refused the token`,
+        hint: "It may be mistyped, expired or revoked. Paste it again, or create a new one.",
+      };
+    case "auth_missing_scope": {
+      const scope = missingScopeName(message);
+      return {
+        title: scope ? `The token is missing a permission: ${scope}` : "The token is missing a permission",
+        hint:
+          kind === "jira"
+            ? `It needs ${TOKEN_SCOPES.jira.summary} (scoped tokens: read:jira-work and read:jira-user).`
+            : `It needs ${TOKEN_SCOPES.github.summary} (classic tokens: repo, and read:org for an organisation).`,
+      };
+    }
+    case "no_access":
+      return {
+        title:
+          kind === "jira"
+            ? "The account cannot see this project"
+            : "The token cannot see this repository or organisation",
+        hint:
+          kind === "jira"
+            ? "Check the project keys, and that the account may browse them."
+            : "Check the names (owner/name), and that the token has access to them (a fine-grained token lists its repositories).",
+      };
+    case "wrong_url":
+      return {
+        title: kind === "jira" ? "This address is not a Jira Cloud site" : "This address is not a GitHub API",
+        hint:
+          kind === "jira"
+            ? "Use the site's address, like https://your-site.atlassian.net."
+            : "Leave the Enterprise URL empty for github.com; for GitHub Enterprise Server use https://HOST/api/v3.",
+      };
+    case "offline":
+      return {
+        title: `Cannot reach ${source}`,
+        hint: "Check the network connection, a VPN or a proxy, and the address.",
+      };
+    case "timeout":
+      return {
+        title: `${source} did not answer in time`,
+        hint: "It may be slow or busy. Try again in a minute; a sync resumes where it stopped.",
+      };
+    case "rate_limited":
+      return {
+        title: `${source} rate-limited the sync for too long`,
+        hint: "Baton stopped waiting. The next sync resumes where this one stopped; nothing is lost.",
+      };
+    case "server_error":
+      return {
+        title: `${source} failed (server error)`,
+        hint: "This is on the source's side. The next sync retries from where this one stopped.",
+      };
+    case "refused":
+      return {
+        title: `${source} refused the request`,
+        hint: "The details below say why. Check the source's settings.",
+      };
+    case "malformed_response":
+      return {
+        title: `${source} sent an answer Baton cannot read`,
+        hint: "A proxy or a sign-in page may be answering instead of the API. Check the address.",
+      };
+    case "canceled":
+      return { title: "Canceled", hint: "The sync stopped; the next one resumes where it stopped." };
+    case "interrupted":
+      return {
+        title: "The sync was interrupted",
+        hint: "Baton closed or stopped during the run. The next sync resumes where it stopped.",
+      };
+    case "keychain_unavailable":
+      return {
+        title: "No system keychain is available",
+        hint: "Baton keeps tokens only in the operating system's keychain (Keychain on macOS, Credential Manager on Windows, a Secret Service such as GNOME Keyring or KWallet on Linux), never in the workspace file. Start or install one, then try again. Until then, the command line can sync with a token from an environment variable: baton sync FILE --source NAME --token-env VAR.",
+      };
+    case "keychain_failed":
+      return {
+        title: "The system keychain refused the token",
+        hint: "The keychain may be locked. Unlock it (it may ask for your login password) and try again.",
+      };
+    case "secret_missing":
+      return {
+        title: "No token is stored for this source",
+        hint: "Edit the source and enter its token again.",
+      };
+    case "invalid_source":
+      return { title: "The source's settings are incomplete", hint: "The details below say what to change." };
+    default:
+      return { title: "It did not work", hint: "The details below say what went wrong." };
+  }
+}
+
+export const RUN_STATUS_LABELS: Record<RunStatus, string> = {
+  running: "Running",
+  succeeded: "Succeeded",
+  failed: "Failed",
+  canceled: "Canceled",
+};
+
+function host(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+/** True for github.com's API (no Enterprise URL). */
+export function isGithubCom(baseUrl: string): boolean {
+  const trimmed = baseUrl.trim().replace(/\/+$/, "");
+  return trimmed === "" || trimmed === GITHUB_API;
+}
+
+/** What a source syncs, in one line ("Organisation acme", "3 repositories: …", "PAY, OPS"). */
+export function scopeSummary(source: SourceDto): string {
+  if (source.kind === "jira") {
+    const parts = [host(source.baseUrl)];
+    if (source.projects.length)
+      parts.push(`${source.projects.length === 1 ? "project" : "projects"} ${source.projects.join(", ")}`);
+    if (source.jql) parts.push(`JQL: ${source.jql}`);
+    return parts.join(" · ");
+  }
+  if (source.kind === "github") {
+    const where = isGithubCom(source.baseUrl) ? "" : ` on ${host(source.baseUrl)}`;
+    if (source.repos.length) {
+      const shown = source.repos.slice(0, 3).join(", ");
+      const more = source.repos.length > 3 ? ` and ${source.repos.length - 3} more` : "";
+      return `${plural(source.repos.length, "repository", "repositories")}${where}: ${shown}${more}`;
+    }
+    if (source.org) return `Organisation ${source.org}${where}`;
+  }
+  return source.baseUrl || "";
+}
+
+/** 0 s, 42 s, 3 min 5 s, 2 h 4 min. */
+export function formatDuration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return "—";
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return s % 60 ? `${m} min ${s % 60} s` : `${m} min`;
+  const h = Math.floor(m / 60);
+  return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
+}
+
+/** Seconds between two RFC 3339 instants (null when either is missing or unreadable). */
+export function secondsBetween(
+  from: string | null | undefined,
+  to: string | null | undefined,
+): number | null {
+  if (!from || !to) return null;
+  const a = Date.parse(from);
+  const b = Date.parse(to);
+  return Number.isNaN(a) || Number.isNaN(b) ? null : (b - a) / 1000;
+}

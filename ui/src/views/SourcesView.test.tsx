@@ -1,0 +1,489 @@
+import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { afterEach, describe, expect, it } from "vitest";
+import type { ProvenanceRule, Rules, SourceDto, SyncRun, TeamRule } from "../lib/ipc";
+import {
+  type Call,
+  clearMocks,
+  emitSyncProgress,
+  type Handler,
+  makeRun,
+  makeSource,
+  makeSummary,
+  mockBackend,
+} from "../lib/ipc/testing";
+import { renderWithClient } from "../test/render";
+import { SourcesView } from "./SourcesView";
+
+afterEach(() => clearMocks());
+
+const GH = makeSource({ id: "s1", name: "acme-corp", org: "acme" });
+const JIRA = makeSource({
+  id: "s2",
+  kind: "jira",
+  name: "acme.atlassian.net",
+  org: null,
+  baseUrl: "https://acme.atlassian.net",
+  email: "lead@acme.com",
+  projects: ["PAY"],
+  lastRun: makeRun({
+    id: "run-9",
+    status: "failed",
+    errorCode: "auth_bad_token",
+    error: "the token was refused: https://acme.atlassian.net/rest/api/3/myself: Unauthorized",
+  }),
+});
+const DEMO = makeSource({ id: "s3", name: "Demo GitHub", synthetic: true, lastRun: null });
+
+const TEAM_RULE: TeamRule = {
+  id: "tr1",
+  sourceId: null,
+  field: "repo",
+  pattern: "acme/pay*",
+  teamId: "t1",
+  priority: 10,
+};
+const PROV_RULE: ProvenanceRule = {
+  id: "builtin-login-claude",
+  signal: "bot_login",
+  pattern: "claude*[bot]",
+  provenance: "ai_agent",
+  agent: "Claude",
+  confidence: 0.95,
+  builtin: true,
+};
+
+function backend(overrides: Record<string, Handler> = {}, sources: SourceDto[] = [GH, JIRA, DEMO]) {
+  const rules: Rules = { team: [TEAM_RULE], provenance: [PROV_RULE] };
+  return mockBackend({
+    sources_list: () => sources,
+    workspace_summary: () =>
+      makeSummary({
+        bySource: [
+          { key: "s1", label: "acme-corp", count: 8000 },
+          { key: "s2", label: "acme.atlassian.net", count: 4345 },
+        ],
+      }),
+    rules_list: () => rules,
+    sources_history: () => [] as SyncRun[],
+    ...overrides,
+  });
+}
+
+function card(id: string): HTMLElement {
+  const found = screen.getAllByTestId("source-card").find((el) => el.getAttribute("data-id") === id) as
+    | HTMLElement
+    | undefined;
+  if (!found) throw new Error(`no card ${id}`);
+  return found;
+}
+
+async function openAddForm() {
+  renderWithClient(<SourcesView />);
+  await screen.findAllByTestId("source-card");
+  fireEvent.click(screen.getByTestId("source-add"));
+  return screen.getByTestId("source-form");
+}
+
+const last = (calls: Call[], cmd: string) => calls.filter((c) => c.cmd === cmd).at(-1);
+
+describe("Sources", () => {
+  it("lists sources with their scope, last sync and schedule; demo sources have no sync controls", async () => {
+    backend();
+    renderWithClient(<SourcesView />);
+    await screen.findAllByTestId("source-card");
+    const gh = card("s1");
+    expect(within(gh).getByTestId("source-scope")).toHaveTextContent("Organisation acme");
+    expect(within(gh).getByTestId("source-last-sync")).toHaveAttribute("data-status", "succeeded");
+    expect(within(gh).getByTestId("source-next-sync")).toHaveTextContent("every 10 minutes");
+    expect(within(gh).getByTestId("source-sync-now")).toBeEnabled();
+    expect(within(gh).getByTestId("source-enabled")).toBeChecked();
+
+    // A failed last sync is highlighted with its explained error, never hidden.
+    const jira = card("s2");
+    expect(jira).toHaveClass("source-card-failed");
+    const problem = within(jira).getByTestId("source-last-error");
+    expect(problem).toHaveAttribute("data-code", "auth_bad_token");
+    expect(problem).toHaveTextContent("Jira refused the token");
+    expect(problem).toHaveTextContent("Unauthorized");
+
+    const demo = card("s3");
+    expect(within(demo).getByTestId("source-demo")).toHaveTextContent("Demo data — not synced");
+    expect(within(demo).queryByTestId("source-sync-now")).toBeNull();
+    expect(within(demo).queryByTestId("source-enabled")).toBeNull();
+    expect(within(demo).queryByTestId("source-edit")).toBeNull();
+  });
+
+  it("validates the add form, then sends the token once and never shows it again", async () => {
+    const added = makeSource({ id: "s9", name: "web", org: null, repos: ["acme/web"] });
+    const calls = backend({ sources_add: () => added });
+    const form = await openAddForm();
+    const token = within(form).getByTestId("source-token");
+    expect(token).toHaveAttribute("type", "password");
+    expect(within(form).getByTestId("source-token-keychain")).toHaveTextContent(
+      "stored in your system keychain",
+    );
+    expect(within(form).getByTestId("source-token-scopes")).toHaveTextContent("Pull requests: read");
+
+    fireEvent.click(within(form).getByTestId("source-save"));
+    expect(await within(form).findByText(/Give the source a name/)).toBeInTheDocument();
+    expect(within(form).getByText(/Paste a GitHub token/)).toBeInTheDocument();
+    expect(within(form).getByText(/Name the organisation/)).toBeInTheDocument();
+    expect(calls.some((c) => c.cmd === "sources_add")).toBe(false);
+
+    fireEvent.change(within(form).getByTestId("source-name"), { target: { value: "acme-corp" } });
+    fireEvent.click(within(form).getByTestId("source-scope-repos"));
+    fireEvent.change(within(form).getByTestId("source-repos"), { target: { value: "acme/web\nweb" } });
+    fireEvent.change(token, { target: { value: "ghp_SECRET123" } });
+    fireEvent.click(within(form).getByTestId("source-save"));
+    expect(await within(form).findByText(/Another source is already called “acme-corp”/)).toBeInTheDocument();
+    expect(within(form).getByText(/Not a repository name like owner\/name: web/)).toBeInTheDocument();
+
+    fireEvent.change(within(form).getByTestId("source-name"), { target: { value: "web" } });
+    fireEvent.change(within(form).getByTestId("source-repos"), { target: { value: "acme/web" } });
+    fireEvent.click(within(form).getByTestId("source-save"));
+    await waitFor(() => expect(screen.queryByTestId("source-form")).toBeNull());
+    expect(last(calls, "sources_add")?.args.input).toMatchObject({
+      kind: "github",
+      name: "web",
+      baseUrl: "",
+      repos: ["acme/web"],
+      org: null,
+      token: "ghp_SECRET123",
+    });
+    expect(document.body.textContent).not.toContain("ghp_SECRET123");
+    for (const input of document.querySelectorAll("input"))
+      expect(input.value).not.toContain("ghp_SECRET123");
+  });
+
+  it("edits a source with an empty token field, keeping the stored token", async () => {
+    const calls = backend({ sources_edit: (args) => ({ ...JIRA, name: (args.input as SourceDto).name }) });
+    renderWithClient(<SourcesView />);
+    await screen.findAllByTestId("source-card");
+    fireEvent.click(within(card("s2")).getByTestId("source-edit"));
+    const form = screen.getByTestId("source-form");
+    expect(within(form).getByTestId("source-token")).toHaveValue("");
+    expect(within(form).getByTestId("source-site-url")).toHaveValue("https://acme.atlassian.net");
+    expect(within(form).getByTestId("source-email")).toHaveValue("lead@acme.com");
+    expect(within(form).getByTestId("source-projects")).toHaveValue("PAY");
+    expect(within(form).getByTestId("source-token-keychain")).toHaveTextContent("Leave this empty");
+    fireEvent.change(within(form).getByTestId("source-projects"), { target: { value: "pay, ops" } });
+    fireEvent.click(within(form).getByTestId("source-save"));
+    await waitFor(() => expect(calls.some((c) => c.cmd === "sources_edit")).toBe(true));
+    expect(last(calls, "sources_edit")?.args).toMatchObject({
+      id: "s2",
+      input: { kind: "jira", projects: ["PAY", "OPS"], token: null, email: "lead@acme.com" },
+    });
+  });
+
+  const CASES: [string, string, RegExp][] = [
+    [
+      "auth_bad_token",
+      "the token was refused: https://api.github.com/user: Bad credentials",
+      /GitHub refused the token/,
+    ],
+    [
+      "auth_missing_scope",
+      "the token lacks a permission: the token has the scopes [gist]; it needs `repo` (or `public_repo` for public repositories only)",
+      /missing a permission: repo or public_repo/,
+    ],
+    [
+      "no_access",
+      "no access: the organisation acme was not found, or the token cannot see it",
+      /cannot see this repository or organisation/,
+    ],
+    ["wrong_url", "this address is not the expected API: https://example.com/", /not a GitHub API/],
+    ["offline", "cannot reach the source (offline?): dns error", /Cannot reach GitHub/],
+    ["timeout", "the source did not answer in time: https://api.github.com/user", /did not answer in time/],
+    ["rate_limited", "rate limited: secondary limit", /rate-limited the sync/],
+    ["server_error", "the source failed (HTTP 502): bad gateway", /failed \(server error\)/],
+    ["malformed_response", "unreadable response: HTML instead of JSON", /cannot read/],
+    ["invalid_source", '"acme/" is not a repository name like owner/name', /settings are incomplete/],
+  ];
+
+  it.each(CASES)("Test connection explains %s", async (code, message, expected) => {
+    const calls = backend({ sources_test_connection: () => ({ ok: false, code, message }) });
+    const form = await openAddForm();
+    fireEvent.change(within(form).getByTestId("source-org"), { target: { value: "acme" } });
+    fireEvent.change(within(form).getByTestId("source-token"), { target: { value: "ghp_x" } });
+    fireEvent.click(within(form).getByTestId("source-test"));
+    const problem = await within(form).findByTestId("source-test-problem");
+    expect(problem).toHaveAttribute("data-code", code);
+    expect(within(problem).getByTestId("source-test-problem-title")).toHaveTextContent(expected);
+    expect(problem).toHaveTextContent(message);
+    expect(last(calls, "sources_test_connection")?.args).toMatchObject({
+      id: null,
+      input: { org: "acme", token: "ghp_x", name: "connection test" },
+    });
+  });
+
+  it("says plainly when there is no keychain, and reports a successful test", async () => {
+    let answer: () => unknown = () => {
+      throw {
+        code: "keychain_unavailable",
+        message: "no keychain: org.freedesktop.secrets was not provided",
+      };
+    };
+    backend({ sources_add: () => answer(), sources_test_connection: () => answer() });
+    const form = await openAddForm();
+    fireEvent.change(within(form).getByTestId("source-name"), { target: { value: "new" } });
+    fireEvent.change(within(form).getByTestId("source-org"), { target: { value: "acme" } });
+    fireEvent.change(within(form).getByTestId("source-token"), { target: { value: "ghp_x" } });
+    fireEvent.click(within(form).getByTestId("source-save"));
+    const problem = await within(form).findByTestId("source-save-problem");
+    expect(problem).toHaveTextContent("No system keychain is available");
+    expect(problem).toHaveTextContent("never in the workspace file");
+    expect(problem).toHaveTextContent("--token-env");
+    answer = () => ({ ok: true, code: null, message: "signed in as lead (3 repositories checked)" });
+    fireEvent.click(within(form).getByTestId("source-test"));
+    expect(await within(form).findByTestId("source-test-ok")).toHaveTextContent(
+      "Connected: signed in as lead (3 repositories checked)",
+    );
+  });
+
+  it("follows a sync's progress events: pages, a rate-limit wait with its resume time, then the end", async () => {
+    const calls = backend({ sources_sync_now: () => null });
+    renderWithClient(<SourcesView />);
+    await screen.findAllByTestId("source-card");
+    fireEvent.click(within(card("s1")).getByTestId("source-sync-now"));
+    await waitFor(() => expect(last(calls, "sources_sync_now")?.args).toEqual({ id: "s1" }));
+    const bar = () => within(card("s1")).getByTestId("sync-progress");
+    expect(bar()).toHaveAttribute("data-state", "starting");
+    expect(within(card("s1")).getByTestId("source-cancel")).toBeInTheDocument();
+
+    const ids = { sourceId: "s1", runId: "r1" };
+    await act(() => emitSyncProgress({ type: "started", ...ids }));
+    expect(bar()).toHaveAttribute("data-state", "running");
+    await act(() =>
+      emitSyncProgress({ type: "progress", ...ids, stream: "issues:acme/pay", pages: 3, items: 250 }),
+    );
+    expect(bar()).toHaveAttribute("data-pages", "3");
+    expect(within(bar()).getByTestId("sync-progress-text")).toHaveTextContent("3 pages, 250 items so far");
+    expect(within(bar()).getByTestId("sync-progress-detail")).toHaveTextContent("Reading issues of acme/pay");
+
+    const until = new Date(Date.now() + 90_000).toISOString();
+    await act(() =>
+      emitSyncProgress({
+        type: "waiting",
+        ...ids,
+        rateLimit: true,
+        seconds: 90,
+        until,
+        reason: "x-ratelimit-remaining is 0",
+      }),
+    );
+    expect(bar()).toHaveAttribute("data-state", "waiting");
+    const waitText = within(bar()).getByTestId("sync-progress-text").textContent ?? "";
+    expect(waitText).toMatch(/Waiting for GitHub's rate limit — resumes at \d/);
+    expect(waitText).toMatch(/in 1 min 30 s|in 1 min 29 s/);
+    expect(within(bar()).getByTestId("sync-progress-detail")).toHaveTextContent("x-ratelimit-remaining is 0");
+    expect(within(bar()).getByRole("progressbar")).toHaveAttribute("aria-valuenow");
+
+    await act(() =>
+      emitSyncProgress({ type: "progress", ...ids, stream: "pulls:acme/pay", pages: 7, items: 610 }),
+    );
+    expect(bar()).toHaveAttribute("data-state", "running");
+    expect(within(bar()).getByTestId("sync-progress-text")).toHaveTextContent("7 pages, 610 items so far");
+    expect(within(bar()).getByTestId("sync-progress-text")).toHaveTextContent("1 rate-limit wait");
+
+    await act(() =>
+      emitSyncProgress({
+        type: "finished",
+        ...ids,
+        status: "succeeded",
+        pages: 9,
+        items: 700,
+        errorCode: null,
+        error: null,
+      }),
+    );
+    expect(bar()).toHaveAttribute("data-state", "succeeded");
+    expect(within(bar()).getByTestId("sync-progress-text")).toHaveTextContent("Finished: 9 pages, 700 items");
+    // A late event of the finished run changes nothing.
+    await act(() =>
+      emitSyncProgress({ type: "progress", ...ids, stream: "events:acme/pay", pages: 8, items: 650 }),
+    );
+    expect(bar()).toHaveAttribute("data-state", "succeeded");
+    expect(within(card("s1")).getByTestId("source-sync-now")).toBeInTheDocument();
+  });
+
+  it("shows a failed sync's error when it ends, and cancels a running one", async () => {
+    const calls = backend({ sources_cancel: () => true }, [{ ...GH, syncing: true }]);
+    renderWithClient(<SourcesView />);
+    await screen.findAllByTestId("source-card");
+    expect(within(card("s1")).getByTestId("sync-progress")).toHaveAttribute("data-state", "syncing");
+    fireEvent.click(within(card("s1")).getByTestId("source-cancel"));
+    await waitFor(() => expect(last(calls, "sources_cancel")?.args).toEqual({ id: "s1" }));
+    await act(() =>
+      emitSyncProgress({
+        type: "finished",
+        sourceId: "s1",
+        runId: "r2",
+        status: "failed",
+        pages: 1,
+        items: 40,
+        errorCode: "auth_bad_token",
+        error: "the token was refused: https://api.github.com/user: Bad credentials",
+      }),
+    );
+    const c = card("s1");
+    expect(within(c).getByTestId("sync-progress")).toHaveAttribute("data-state", "failed");
+    expect(within(c).getByTestId("source-last-error")).toHaveTextContent("GitHub refused the token");
+    expect(within(c).getByTestId("source-last-error")).toHaveTextContent("Bad credentials");
+  });
+
+  it("shows the history with a failed run highlighted and its error", async () => {
+    const runs: SyncRun[] = [
+      makeRun({
+        id: "r3",
+        status: "failed",
+        startedAt: "2026-03-02T10:00:00.000Z",
+        endedAt: "2026-03-02T10:00:04.000Z",
+        pages: 0,
+        items: 0,
+        requests: 1,
+        errorCode: "auth_bad_token",
+        error: "the token was refused: https://api.github.com/user: Bad credentials",
+      }),
+      makeRun({ id: "r2", rateLimitWaits: 2, rateLimitWaitSeconds: 125, retries: 3 }),
+    ];
+    const calls = backend({ sources_history: () => runs });
+    renderWithClient(<SourcesView />);
+    await screen.findAllByTestId("source-card");
+    fireEvent.click(within(card("s1")).getByTestId("source-history-toggle"));
+    const rows = await within(card("s1")).findAllByTestId("history-row");
+    expect(last(calls, "sources_history")?.args).toEqual({ id: "s1", limit: 20 });
+    expect(rows).toHaveLength(2);
+    const failed = rows[0] as HTMLElement;
+    expect(failed).toHaveAttribute("data-status", "failed");
+    expect(failed).toHaveClass("history-failed");
+    expect(within(failed).getByTestId("history-error")).toHaveTextContent("GitHub refused the token");
+    expect(within(failed).getByTestId("history-error")).toHaveTextContent("Bad credentials");
+    expect(within(failed).getByTestId("history-error")).toHaveTextContent("auth_bad_token");
+    expect(failed).toHaveTextContent("4 s");
+    const ok = rows[1] as HTMLElement;
+    expect(ok).toHaveTextContent("2 min 30 s");
+    expect(ok).toHaveTextContent("2 (2 min 5 s)");
+  });
+
+  it("asks before removing, saying what is deleted", async () => {
+    const calls = backend({ sources_remove: () => null });
+    renderWithClient(<SourcesView />);
+    await screen.findAllByTestId("source-card");
+    fireEvent.click(within(card("s1")).getByTestId("source-remove"));
+    const confirm = within(card("s1")).getByTestId("source-remove-confirm");
+    await waitFor(() => expect(confirm).toHaveTextContent("8,000 items"));
+    expect(confirm).toHaveTextContent("its token in the system keychain");
+    expect(confirm).toHaveTextContent("cannot be undone");
+    expect(calls.some((c) => c.cmd === "sources_remove")).toBe(false);
+    fireEvent.click(within(confirm).getByTestId("source-remove-confirm-yes"));
+    await waitFor(() => expect(last(calls, "sources_remove")?.args).toEqual({ id: "s1" }));
+  });
+
+  it("pauses and resumes a source's schedule", async () => {
+    const calls = backend({ sources_set_enabled: (args) => ({ ...GH, enabled: args.enabled as boolean }) });
+    renderWithClient(<SourcesView />);
+    await screen.findAllByTestId("source-card");
+    fireEvent.click(within(card("s1")).getByTestId("source-enabled"));
+    await waitFor(() =>
+      expect(last(calls, "sources_set_enabled")?.args).toEqual({ id: "s1", enabled: false }),
+    );
+  });
+
+  it("adds, edits and deletes rules with the rule commands", async () => {
+    const calls = backend({
+      rules_save_team_rule: () => "tr-new",
+      rules_delete_team_rule: () => null,
+      rules_save_provenance_rule: () => "pr-new",
+      rules_delete_provenance_rule: () => null,
+    });
+    renderWithClient(<SourcesView />);
+    const team = await screen.findByTestId("team-rules");
+    const row = await within(team).findByTestId("team-rule");
+    expect(row).toHaveTextContent("acme/pay*");
+    expect(row).toHaveTextContent("Payments");
+
+    // Edit: the pattern and team change.
+    fireEvent.click(within(row).getByTestId("rule-edit"));
+    const editor = within(team).getByTestId("team-rule-editor");
+    fireEvent.change(within(editor).getByTestId("team-rule-pattern"), {
+      target: { value: "acme/payments-*" },
+    });
+    fireEvent.change(within(editor).getByTestId("team-rule-team"), { target: { value: "t2" } });
+    fireEvent.click(within(editor).getByTestId("rule-save"));
+    await waitFor(() =>
+      expect(last(calls, "rules_save_team_rule")?.args.rule).toEqual({
+        id: "tr1",
+        field: "repo",
+        pattern: "acme/payments-*",
+        teamId: "t2",
+        sourceId: null,
+        priority: 10,
+      }),
+    );
+
+    // Add: a Jira project rule for one source; a missing team is refused first.
+    fireEvent.click(within(team).getByTestId("team-rule-add"));
+    const adder = within(team).getByTestId("team-rule-editor");
+    fireEvent.change(within(adder).getByTestId("team-rule-field"), { target: { value: "project" } });
+    fireEvent.change(within(adder).getByTestId("team-rule-pattern"), { target: { value: "PAY" } });
+    fireEvent.change(within(adder).getByTestId("team-rule-source"), { target: { value: "s2" } });
+    fireEvent.click(within(adder).getByTestId("rule-save"));
+    expect(within(adder).getByTestId("rule-problem")).toHaveTextContent("Choose the team");
+    fireEvent.change(within(adder).getByTestId("team-rule-team"), { target: { value: "t1" } });
+    fireEvent.click(within(adder).getByTestId("rule-save"));
+    await waitFor(() =>
+      expect(last(calls, "rules_save_team_rule")?.args.rule).toEqual({
+        id: "",
+        field: "project",
+        pattern: "PAY",
+        teamId: "t1",
+        sourceId: "s2",
+        priority: 100,
+      }),
+    );
+
+    // Delete asks once more.
+    await waitFor(() => expect(within(team).queryByTestId("team-rule-editor")).toBeNull());
+    fireEvent.click(within(within(team).getByTestId("team-rule")).getByTestId("rule-delete"));
+    fireEvent.click(within(team).getByTestId("rule-delete-confirm"));
+    await waitFor(() => expect(last(calls, "rules_delete_team_rule")?.args).toEqual({ id: "tr1" }));
+
+    // Provenance: edit the confidence of a built-in rule, add one, delete one.
+    const prov = screen.getByTestId("provenance-rules");
+    const builtin = within(prov).getByTestId("provenance-rule");
+    expect(builtin).toHaveTextContent("built in");
+    expect(builtin).toHaveTextContent("95%");
+    fireEvent.click(within(builtin).getByTestId("rule-edit"));
+    const pe = within(prov).getByTestId("provenance-rule-editor");
+    fireEvent.change(within(pe).getByTestId("provenance-rule-confidence"), { target: { value: "90" } });
+    fireEvent.click(within(pe).getByTestId("rule-save"));
+    await waitFor(() =>
+      expect(last(calls, "rules_save_provenance_rule")?.args.rule).toEqual({ ...PROV_RULE, confidence: 0.9 }),
+    );
+    await waitFor(() => expect(within(prov).queryByTestId("provenance-rule-editor")).toBeNull());
+    fireEvent.click(within(prov).getByTestId("provenance-rule-add"));
+    const pa = within(prov).getByTestId("provenance-rule-editor");
+    fireEvent.change(within(pa).getByTestId("provenance-rule-signal"), { target: { value: "co_author" } });
+    fireEvent.change(within(pa).getByTestId("provenance-rule-pattern"), { target: { value: "*gemini*" } });
+    fireEvent.change(within(pa).getByTestId("provenance-rule-agent"), { target: { value: "Gemini" } });
+    fireEvent.change(within(pa).getByTestId("provenance-rule-confidence"), { target: { value: "80" } });
+    fireEvent.click(within(pa).getByTestId("rule-save"));
+    await waitFor(() =>
+      expect(last(calls, "rules_save_provenance_rule")?.args.rule).toEqual({
+        id: "",
+        signal: "co_author",
+        pattern: "*gemini*",
+        provenance: "ai_agent",
+        agent: "Gemini",
+        confidence: 0.8,
+        builtin: false,
+      }),
+    );
+    await waitFor(() => expect(within(prov).queryByTestId("provenance-rule-editor")).toBeNull());
+    fireEvent.click(within(within(prov).getByTestId("provenance-rule")).getByTestId("rule-delete"));
+    fireEvent.click(within(prov).getByTestId("rule-delete-confirm"));
+    await waitFor(() =>
+      expect(last(calls, "rules_delete_provenance_rule")?.args).toEqual({ id: "builtin-login-claude" }),
+    );
+  });
+});
