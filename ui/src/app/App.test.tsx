@@ -97,8 +97,8 @@ describe("App", () => {
     ]) {
       expect(screen.getByTestId(`nav-${view}`)).toBeInTheDocument();
     }
-    window.location.hash = "#/dependencies";
+    window.location.hash = "#/triage";
     window.dispatchEvent(new HashChangeEvent("hashchange"));
-    expect(await screen.findByTestId("planned-dependencies")).toHaveTextContent("blocks whom");
+    expect(await screen.findByTestId("planned-triage")).toHaveTextContent("needs a decision");
   });
 });

@@ -17,6 +17,7 @@ import { useRoute, type ViewId } from "../shared/route";
 import { SaveNotices } from "../shared/SaveNotices";
 import { Banner, ErrorState, LoadingState } from "../shared/states";
 import { BottlenecksView } from "../views/BottlenecksView";
+import { DependenciesView } from "../views/DependenciesView";
 import { FlowView } from "../views/FlowView";
 import { NoWorkspaceView } from "../views/NoWorkspaceView";
 import { OverviewView } from "../views/OverviewView";
@@ -47,6 +48,7 @@ const NEEDS_WORKSPACE: ReadonlySet<ViewId> = new Set([
   "items",
   "flow",
   "bottlenecks",
+  "dependencies",
   "sources",
 ]);
 
@@ -60,6 +62,8 @@ function ViewFor({ view }: { view: ViewId }) {
       return <FlowView />;
     case "bottlenecks":
       return <BottlenecksView />;
+    case "dependencies":
+      return <DependenciesView />;
     case "sources":
       return <SourcesView />;
     case "settings":

@@ -27,7 +27,6 @@ export const NAV_GROUPS: { label: string; entries: NavEntry[] }[] = [
         id: "dependencies",
         label: "Dependencies",
         icon: "dependencies",
-        planned: true,
         hint: "Who blocks whom",
       },
     ],

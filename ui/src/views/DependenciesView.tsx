@@ -1,0 +1,151 @@
+//! Dependencies: who blocks whom across teams and sources, the item graph with its critical
+//! path, and the lists that need a decision (chains, cycles, at-risk items, lost handoffs).
+
+import { useQuery } from "@tanstack/react-query";
+import { useCallback, useMemo, useState } from "react";
+import { CellPanel } from "../deps/CellPanel";
+import { DepsFilterBar } from "../deps/DepsFilterBar";
+import { DepsLists, type RowActions, Section, type SectionState } from "../deps/DepsLists";
+import { ItemGraph } from "../deps/ItemGraph";
+import { hasFilter, useDepsLocation } from "../deps/location";
+import { teamColors } from "../deps/palette";
+import { depsQueries } from "../deps/queries";
+import { MatrixTable, TeamMap } from "../deps/TeamMap";
+import "../deps/deps.css";
+import { ItemDetailPanel } from "../items/ItemDetailPanel";
+import type { DepsFilter, TeamDependency } from "../lib/ipc";
+import { formatCount, formatDateTime } from "../shared/format";
+import { useResolvedTheme } from "../shared/theme";
+import { ViewHeader } from "./ViewHeader";
+
+function scrollToGraph() {
+  const el = document.querySelector('[data-testid="deps-graph"]');
+  if (el && "scrollIntoView" in el && typeof el.scrollIntoView === "function") {
+    el.scrollIntoView({ block: "start", behavior: "smooth" });
+  }
+}
+
+export function DependenciesView() {
+  const [loc, change] = useDepsLocation();
+  const theme = useResolvedTheme();
+  const report = useQuery(depsQueries.report(loc.filter));
+  const r = report.data;
+  const [cell, setCell] = useState<TeamDependency | null>(null);
+  const [itemId, setItemId] = useState<string | null>(null);
+
+  const teamsKey = JSON.stringify(r?.teams.map((t) => [t.teamId, t.teamName]) ?? []);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: teamsKey stands for the teams' ids and names
+  const colors = useMemo(() => teamColors(r?.teams ?? [], theme), [teamsKey, theme]);
+
+  const setFilter = useCallback((filter: DepsFilter) => change({ filter }), [change]);
+  const onTeam = useCallback(
+    (teamId: string) => {
+      const only = loc.filter.teams.length === 1 && loc.filter.teams[0] === teamId;
+      change({ filter: { ...loc.filter, teams: only ? [] : [teamId] } });
+    },
+    [change, loc.filter],
+  );
+  const actions: RowActions = useMemo(
+    () => ({
+      onOpen: (id: string) => {
+        setCell(null);
+        setItemId(id);
+      },
+      onFocus: (id: string, hops?: number) => {
+        change(hops ? { focus: id, hops: Math.max(1, hops) } : { focus: id });
+        scrollToGraph();
+      },
+    }),
+    [change],
+  );
+
+  const state: SectionState = {
+    report: r,
+    loading: report.isPending,
+    error: report.isError ? report.error : null,
+    retry: () => void report.refetch(),
+  };
+
+  return (
+    <div className="view view-flow view-deps" data-testid="view-dependencies">
+      <ViewHeader
+        title="Dependencies"
+        description={
+          r ? (
+            <>
+              Who blocks whom: {formatCount(r.openBlockingLinks)} open blocking{" "}
+              {r.openBlockingLinks === 1 ? "link" : "links"} across teams and sources
+              <span className="muted" data-testid="deps-as-of">
+                {" "}
+                · measured as of <time dateTime={r.asOf}>{formatDateTime(r.asOf)}</time>
+              </span>
+            </>
+          ) : (
+            "Which teams wait on which, and what is blocked right now?"
+          )
+        }
+      />
+      <DepsFilterBar
+        filter={loc.filter}
+        teams={r?.teams ?? []}
+        onChange={setFilter}
+        updating={report.isFetching && Boolean(r)}
+      />
+      {report.isError && r ? (
+        <p className="error-text small" role="alert">
+          Could not update for these filters ({report.error.message}); showing the previous answer.
+        </p>
+      ) : null}
+      <div
+        className={report.isPlaceholderData ? "chart-grid flow-body is-stale" : "chart-grid flow-body"}
+        aria-busy={report.isFetching}
+      >
+        {r ? (
+          <TeamMap
+            report={r}
+            chosen={loc.filter.teams}
+            colors={colors}
+            onTeam={onTeam}
+            onLink={(link) => {
+              setItemId(null);
+              setCell(link);
+            }}
+          />
+        ) : (
+          <Section
+            title="Team map"
+            metricId="deps-matrix"
+            testId="deps-team-map"
+            subtitle="Which teams' open items block which teams' items."
+            state={state}
+            csv={() => []}
+            empty={() => null}
+          >
+            {() => null}
+          </Section>
+        )}
+        {r ? (
+          <MatrixTable
+            report={r}
+            onCell={(link) => {
+              setItemId(null);
+              setCell(link);
+            }}
+          />
+        ) : null}
+        <ItemGraph loc={loc} change={change} teams={colors} onOpen={actions.onOpen} />
+        <DepsLists state={state} actions={actions} filtered={hasFilter(loc.filter)} />
+      </div>
+      {itemId ? (
+        <ItemDetailPanel
+          key={itemId}
+          id={itemId}
+          onClose={() => setItemId(null)}
+          onOpenItem={(id) => setItemId(id)}
+        />
+      ) : cell ? (
+        <CellPanel cell={cell} onClose={() => setCell(null)} onOpenItem={setItemId} />
+      ) : null}
+    </div>
+  );
+}
