@@ -193,7 +193,9 @@ export function EChart({
   }, []);
 
   useEffect(() => {
-    chartRef.current?.setOption(option, { notMerge: true, lazyUpdate: true });
+    // No entrance animation: in WebKitGTK (the desktop app's web view on Linux) the SVG clip
+    // that line and area series grow through is never repainted, so they stayed invisible.
+    chartRef.current?.setOption({ ...option, animation: false }, { notMerge: true, lazyUpdate: true });
   }, [option]);
 
   useEffect(() => {
