@@ -1861,28 +1861,36 @@
       });
     }
     const edges = [];
-    // Trees and chains of a few dozen items each, with some links between them.
-    for (let i = 1; i < N; i++) {
-      if (i % 40 === 0) continue;
-      const parent = i - 1 - ((i * 13) % Math.min(i, 6));
-      edges.push({
-        from: `dep-${parent}`,
-        to: `dep-${i}`,
-        kind: "blocks",
-        open: true,
-        ageDays: (i * 11) % 90,
-        critical: false,
-      });
-      if (i % 9 === 0 && i > 80) {
+    // Groups of 4 to 40 items (chains, fan-outs, trees), as blocking graphs are: many small
+    // components, a few larger ones, a handful of links between groups.
+    let start = 0;
+    let g = 0;
+    while (start < N) {
+      const size = Math.min(N - start, [4, 6, 9, 5, 14, 7, 24, 5, 40, 8][g % 10]);
+      for (let k = 1; k < size; k++) {
+        const i = start + k;
+        const parent = start + Math.max(0, k - 1 - ((i * 13) % Math.min(k, 4)));
         edges.push({
-          from: `dep-${i - 80}`,
+          from: `dep-${parent}`,
           to: `dep-${i}`,
+          kind: "blocks",
+          open: true,
+          ageDays: (i * 11) % 90,
+          critical: false,
+        });
+      }
+      if (g % 7 === 3 && start > 0) {
+        edges.push({
+          from: `dep-${start - 2}`,
+          to: `dep-${start + 1}`,
           kind: "blocks",
           open: true,
           ageDays: 3,
           critical: false,
         });
       }
+      start += size;
+      g++;
     }
     return { nodes, edges, totalNodes: 2600, truncated: true };
   }

@@ -42,10 +42,6 @@ export function intentTree(intents: IntentInfo[]): { intent: IntentInfo; depth: 
   return out;
 }
 
-export function intentLabel(i: IntentInfo, depth = 0): string {
-  return `${"  ".repeat(depth)}${INTENT_KIND_LABELS[i.kind]}: ${i.title}`;
-}
-
 export function TargetPicker({
   target,
   focus,

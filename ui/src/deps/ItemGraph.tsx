@@ -195,7 +195,9 @@ function ExportMenu({ onPng, onCsv }: { onPng: (() => void) | null; onCsv: (() =
 
 /** A structural fingerprint: the layout is reused while the items and links stay the same. */
 function shapeOf(view: GraphView): string {
-  return `${view.nodes.map((n) => n.item.id).join(",")}|${view.edges.map((e) => `${e.from}>${e.to}`).join(",")}`;
+  const nodes = view.nodes.map((n) => n.item.id).sort();
+  const edges = view.edges.map((e) => `${e.from}>${e.to}`).sort();
+  return `${nodes.join(",")}|${edges.join(",")}`;
 }
 
 export function ItemGraph({

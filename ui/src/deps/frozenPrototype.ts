@@ -10,7 +10,7 @@
 
 type Assign = typeof Object.assign;
 
-function tolerantAssign(target: object, ...sources: unknown[]): object {
+export function tolerantAssign(target: object, ...sources: unknown[]): object {
   const to = Object(target) as Record<PropertyKey, unknown>;
   for (const source of sources) {
     if (source === null || source === undefined) continue;

@@ -281,10 +281,13 @@ export class GraphCanvas {
     } else if (data.nodes.length === 0) {
       positions = new Map();
     } else {
+      this.cy.resize();
+      const aspect = this.cy.width() / Math.max(1, this.cy.height());
       positions = await layoutInWorker(
         elkGraph(
           data.nodes.map((n) => n.id),
           data.edges,
+          Number.isFinite(aspect) && aspect > 0 ? Math.min(3, Math.max(0.5, aspect)) : 1.8,
         ),
       );
     }

@@ -30,6 +30,8 @@ export type Point = { x: number; y: number };
 export function elkGraph(
   nodeIds: readonly string[],
   edges: readonly { from: string; to: string }[],
+  /** Width ÷ height of the drawing area: components are packed to fill it. */
+  aspectRatio = 1.8,
 ): ElkNode {
   const known = new Set(nodeIds);
   const seen = new Set<string>();
@@ -43,7 +45,7 @@ export function elkGraph(
   }
   return {
     id: "root",
-    layoutOptions: ELK_OPTIONS,
+    layoutOptions: { ...ELK_OPTIONS, "elk.aspectRatio": aspectRatio.toFixed(2) },
     children: nodeIds.map((id) => ({ id, width: NODE_BOX.width, height: NODE_BOX.height })),
     edges: elkEdges,
   };

@@ -1,0 +1,200 @@
+import { describe, expect, it } from "vitest";
+import { chartPalette } from "../shared/theme";
+import { cellLinks } from "./CellPanel";
+import { intentTree } from "./CriticalPathPanel";
+import { atRiskRows, chainRows, criticalRows, cycleRows, handoffRows, matrixRows } from "./csvData";
+import { tolerantAssign } from "./frozenPrototype";
+import { toCanvasData } from "./graphData";
+import { canvasColors, graphStatus } from "./ItemGraph";
+import { centres, elkGraph, NODE_BOX, NODE_RADIUS } from "./layout";
+import { ageBin, ageLegend, teamColors } from "./palette";
+import { crossTeamLinks, mapHit, mapTeams, teamMapOption } from "./teamMap";
+import { cell, makeCriticalPath, makeDepsReport, makeGraph, makeIntents } from "./testing";
+
+describe("the team map", () => {
+  const report = makeDepsReport();
+  const colors = teamColors(report.teams, "light");
+
+  it("draws links between teams only; a team's own links stay in the matrix", () => {
+    expect(crossTeamLinks(report).map((c) => `${c.blockerTeamId}>${c.blockedTeamId}`)).toEqual([
+      "t1>t2",
+      "t2>t1",
+      "t1>t3",
+    ]);
+    expect(mapTeams(report, []).map((t) => t.teamId)).toEqual(["t1", "t2", "t3"]);
+  });
+
+  it("names nodes and links so a click says what was hit", () => {
+    expect(mapHit(report, "team:t2")).toEqual({ type: "team", teamId: "t2" });
+    expect(mapHit(report, "team:")).toEqual({ type: "team", teamId: "" });
+    const hit = mapHit(report, "link:2");
+    expect(hit?.type === "link" && hit.link.blockedTeamId).toBe("t3");
+    expect(mapHit(report, "link:9")).toBeNull();
+    expect(mapHit(report, "t1 > t2")).toBeNull();
+  });
+
+  it("makes arrows wider with more links and darker with age", () => {
+    const option = teamMapOption(
+      report,
+      ["t2"],
+      "median",
+      colors,
+      chartPalette("light"),
+      "light",
+    ) as unknown as {
+      series: {
+        data: { name: string; itemStyle: { borderWidth: number } }[];
+        links: { id: string; source: string; target: string; lineStyle: { width: number; color: string } }[];
+      }[];
+    };
+    const series = option.series[0];
+    expect(series?.links.map((l) => l.id)).toEqual(["link:0", "link:1", "link:2"]);
+    const [three, two, one] = series?.links ?? [];
+    expect(three?.source).toBe("team:t1");
+    expect(three?.target).toBe("team:t2");
+    expect(three?.lineStyle.width).toBeGreaterThan(two?.lineStyle.width ?? 0);
+    expect(two?.lineStyle.width).toBeGreaterThan(one?.lineStyle.width ?? 0);
+    // 70 days is in the oldest bin, 3 days in the youngest.
+    expect(one?.lineStyle.color).toBe(ageLegend("light")[4]?.color);
+    expect(two?.lineStyle.color).toBe(ageLegend("light")[0]?.color);
+    const chosen = series?.data.find((d) => d.name === "team:t2");
+    expect(chosen?.itemStyle.borderWidth).toBe(3);
+  });
+});
+
+describe("colours", () => {
+  it("gives teams stable colours by name, and grey to items without a team", () => {
+    const a = teamColors(
+      [
+        { teamId: "t2", teamName: "Platform" },
+        { teamId: "t1", teamName: "Payments" },
+        { teamId: "", teamName: "No team" },
+      ],
+      "light",
+    );
+    const b = teamColors(
+      [
+        { teamId: "t1", teamName: "Payments" },
+        { teamId: "t2", teamName: "Platform" },
+      ],
+      "light",
+    );
+    expect(a.of("t1")).toBe(b.of("t1"));
+    expect(a.of("t1")).not.toBe(a.of("t2"));
+    expect(a.of(null)).toBe(a.of(""));
+    expect(a.list.map((t) => t.teamName)).toEqual(["No team", "Payments", "Platform"]);
+  });
+
+  it("bins ages: under a week, 1–2 weeks, 2–4 weeks, 1–2 months, older", () => {
+    expect([0, 6.9, 7, 13, 14, 29, 30, 59, 60, 400, null].map(ageBin)).toEqual([
+      0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 0,
+    ]);
+    expect(ageLegend("dark").map((b) => b.label)).toEqual([
+      "< 7 days",
+      "7–14 days",
+      "14–30 days",
+      "30–60 days",
+      "60+ days",
+    ]);
+  });
+});
+
+describe("a matrix cell's links", () => {
+  it("keeps the open blocking links from the blocker team to the blocked team", () => {
+    const links = cellLinks(makeGraph(), cell({ blockerTeamId: "t1", blockedTeamId: "t2", openLinks: 3 }));
+    expect(links.map((l) => `${l.from.item.id}>${l.to.item.id}`)).toEqual(["p1>q1", "p3>q2", "p2>q1"]);
+    expect(cellLinks(makeGraph(), cell({ blockerTeamId: "t2", blockedTeamId: "t1" })).length).toBe(1);
+  });
+});
+
+describe("the item graph's drawing", () => {
+  it("colours items by team, keeps flags, and writes hover text as plain lines", () => {
+    const report = makeDepsReport();
+    const data = toCanvasData(makeGraph(), teamColors(report.teams, "light"), canvasColors("light"));
+    expect(data.nodes).toHaveLength(5);
+    expect(data.nodes[4]).toMatchObject({ id: "q2", label: "Q2", critical: true });
+    expect(data.nodes[0]?.tooltip).toEqual(["P1", "Payments · Blocked", "5.0 days old", "Click to open"]);
+    expect(data.edges[0]?.tooltip[0]).toBe("P1 blocks Q1");
+    expect(data.edges[6]?.tooltip[0]).toBe("P3 is the parent of Q2");
+    expect(data.edges[5]?.open).toBe(false);
+  });
+
+  it("gives ELK one box per item and each link once, and centres nodes in their boxes", () => {
+    const graph = elkGraph(
+      ["a", "b"],
+      [
+        { from: "a", to: "b" },
+        { from: "a", to: "b" },
+        { from: "a", to: "zz" },
+      ],
+      1.5,
+    );
+    expect(graph.children).toHaveLength(2);
+    expect(graph.edges).toEqual([{ id: "e0", sources: ["a"], targets: ["b"] }]);
+    expect(graph.layoutOptions?.["elk.algorithm"]).toBe("layered");
+    expect(graph.layoutOptions?.["elk.aspectRatio"]).toBe("1.50");
+    const at = centres(["a", "b"], [0, 0, 100, 50]);
+    expect(at.get("b")).toEqual({ x: 100 + NODE_BOX.width / 2, y: 50 + NODE_RADIUS });
+  });
+
+  it("says how much of the graph is drawn", () => {
+    expect(graphStatus(makeGraph(), false)).toBe("5 items with open blocking links, 7 links.");
+    expect(graphStatus(makeGraph(), true)).toBe("5 items and 7 links within reach.");
+    expect(graphStatus(makeGraph({ truncated: true, totalNodes: 2600 }), false)).toMatch(
+      /^Showing 5 of 2,600 items/,
+    );
+  });
+});
+
+describe("loading code under a frozen Object.prototype", () => {
+  it("defines a method that plain assignment refuses because of an inherited read-only one", () => {
+    const proto = Object.create(null) as object;
+    Object.defineProperty(proto, "toString", { value: () => "frozen", writable: false });
+    const target = Object.create(proto) as { toString: () => string; size?: number };
+    const methods = { toString: () => "mine", size: 3 };
+    expect(() => Object.assign(target, methods)).toThrow(TypeError);
+    tolerantAssign(target, methods);
+    expect(target.toString()).toBe("mine");
+    expect(target.size).toBe(3);
+    expect(Object.keys(target)).toEqual(["toString", "size"]);
+  });
+
+  it("still throws what plain assignment throws on the object itself", () => {
+    const frozen = Object.freeze({ a: 1 });
+    expect(() => tolerantAssign(frozen, { a: 2 })).toThrow(TypeError);
+  });
+});
+
+describe("CSV of each section", () => {
+  const r = makeDepsReport();
+  it("has a header and one row per entry, straight from the report", () => {
+    expect(matrixRows(r)[1]).toEqual(["Payments", "Platform", 3, 42, 8, 30]);
+    expect(chainRows(r)[1]).toEqual([1, 3, "A1 → A2 → A3", 21.5, 3, "a1", "a3"]);
+    expect(cycleRows(r)[2]).toEqual([2, 1, "S1", true, "Payments"]);
+    expect(atRiskRows(r)[1]).toEqual([
+      "r1",
+      "R1",
+      "Title of r1",
+      "Platform",
+      "r0",
+      "R0",
+      "Payments",
+      2,
+      40,
+      12,
+      true,
+    ]);
+    expect(handoffRows(r)[1]?.slice(0, 4)).toEqual(["h0", "H0", "Payments", "2026-02-20T10:00:00.000Z"]);
+    expect(criticalRows(makeCriticalPath())).toHaveLength(3);
+  });
+});
+
+describe("the intent picker", () => {
+  it("lists intents depth first under their parents", () => {
+    const tree = intentTree([
+      ...makeIntents(),
+      { id: "o", parentId: "missing", kind: "milestone", title: "Orphan", items: 1, itemsWithDescendants: 1 },
+    ]);
+    expect(tree.map((t) => `${t.depth}:${t.intent.id}`)).toEqual(["0:g1", "1:i1", "0:o"]);
+  });
+});

@@ -1,0 +1,361 @@
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import {
+  makeCriticalPath,
+  makeDepsReport,
+  makeEmptyDepsReport,
+  makeGraph,
+  makeIntents,
+} from "../deps/testing";
+import type { CriticalPath, DepsReport, GraphView } from "../lib/ipc";
+import { clearMocks, makeDetail, makePage, makeRow, mockBackend } from "../lib/ipc/testing";
+import { renderWithClient } from "../test/render";
+import { DependenciesView } from "./DependenciesView";
+
+vi.mock("../shared/EChart", async (importOriginal) => {
+  const original = await importOriginal<typeof import("../shared/EChart")>();
+  const { EChartStub } = await import("../test/echartStub");
+  return { ...original, EChart: EChartStub };
+});
+
+// Cytoscape needs a real canvas: a stand-in records what would be drawn and lets a test "click".
+const drawn = vi.hoisted(() => ({
+  canvases: [] as { draws: { nodes: { id: string; critical: boolean }[] }[]; open: (id: string) => void }[],
+}));
+vi.mock("../deps/graphCanvas", () => {
+  class GraphCanvas {
+    draws: unknown[] = [];
+    open: (id: string) => void;
+    constructor(_host: HTMLElement, _colors: unknown, handlers: { onOpen: (id: string) => void }) {
+      this.open = handlers.onOpen;
+      drawn.canvases.push(this as never);
+    }
+    async draw(data: unknown) {
+      this.draws.push(data);
+      return { layoutMs: 12, renderMs: 3, engine: "worker" };
+    }
+    setColors() {}
+    fit() {}
+    zoomBy() {}
+    resize() {}
+    destroy() {}
+    png() {
+      return "data:image/png;base64,";
+    }
+    renderedPositionOf() {
+      return null;
+    }
+  }
+  return { GraphCanvas };
+});
+
+beforeEach(() => {
+  drawn.canvases.length = 0;
+});
+afterEach(() => clearMocks());
+
+function backend({
+  report = makeDepsReport(),
+  graph = makeGraph(),
+  critical = makeCriticalPath(),
+}: {
+  report?: DepsReport;
+  graph?: GraphView;
+  critical?: CriticalPath;
+} = {}) {
+  return mockBackend({
+    deps_report: () => report,
+    deps_graph: () => graph,
+    deps_critical_path: () => critical,
+    intents_list: () => makeIntents(),
+    items_list: () => makePage([makeRow({ id: "a3", key: "A3", title: "Ship the thing" })]),
+    item_detail: (args) =>
+      makeDetail(makeRow({ id: String(args.id), title: `Detail of ${String(args.id)}` })),
+  });
+}
+
+function renderPage(hash = "#/dependencies") {
+  window.location.hash = hash;
+  return renderWithClient(<DependenciesView />);
+}
+
+const last = (calls: { cmd: string; args: Record<string, unknown> }[], cmd: string) =>
+  calls.filter((c) => c.cmd === cmd).at(-1)?.args;
+
+describe("Dependencies", () => {
+  it("asks with the filters in the URL and shows when it was measured", async () => {
+    const calls = backend();
+    renderPage("#/dependencies?team=t2&intent=g1");
+    expect(await screen.findByTestId("deps-as-of")).toHaveTextContent("measured as of");
+    expect(last(calls, "deps_report")?.filter).toEqual({ teams: ["t2"], intents: ["g1"] });
+    await waitFor(() =>
+      expect(last(calls, "deps_graph")?.request).toEqual({
+        focus: null,
+        hops: 2,
+        filter: { teams: ["t2"], intents: ["g1"] },
+        critical: null,
+        maxNodes: 2000,
+      }),
+    );
+    expect(screen.getByTestId("deps-filter-team")).toHaveTextContent("Platform");
+  });
+
+  it("shows the matrix with the report's numbers, blockers as rows", async () => {
+    backend();
+    renderPage();
+    const table = await screen.findByTestId("deps-matrix-table");
+    const cellOf = (from: string, to: string) =>
+      table.querySelector(`[data-testid="deps-matrix-cell"][data-from="${from}"][data-to="${to}"]`);
+    expect(cellOf("t1", "t2")).toHaveAttribute("data-value", "3");
+    expect(cellOf("t1", "t2")).toHaveTextContent("3");
+    expect(cellOf("t1", "t2")).toHaveTextContent("8.0 days");
+    expect(cellOf("t2", "t1")).toHaveAttribute("data-value", "2");
+    expect(cellOf("t1", "t1")).toHaveAttribute("data-value", "5");
+    expect(cellOf("t2", "t2")).toHaveAttribute("data-value", "0");
+    const rows = within(table).getAllByTestId("deps-matrix-row");
+    expect(rows.map((r) => r.querySelector("th")?.textContent)).toEqual(["Payments", "Platform"]);
+    // Payments blocks 3 + 1 items of other teams; its own 5 are on the diagonal, not in the total.
+    expect(within(rows[0] as HTMLElement).getByTestId("deps-matrix-row-total")).toHaveTextContent("4");
+    const columns = within(table)
+      .getAllByRole("columnheader")
+      .map((h) => h.textContent);
+    expect(columns).toEqual(["Blocking ↓ · Blocked →", "Mobile", "Payments", "Platform", "Blocks others"]);
+    const colTotals = within(table).getAllByTestId("deps-matrix-col-total");
+    expect(colTotals.map((c) => c.textContent)).toEqual(["1", "2", "3"]);
+    fireEvent.click(screen.getByTestId("matrix-age-oldest"));
+    expect(cellOf("t1", "t2")).toHaveTextContent("30 days");
+  });
+
+  it("lists a matrix cell's blocking links from the two teams' graph and opens them", async () => {
+    const calls = backend();
+    renderPage();
+    const table = await screen.findByTestId("deps-matrix-table");
+    const button = table.querySelector('[data-from="t1"][data-to="t2"] button') as HTMLElement;
+    fireEvent.click(button);
+    const panel = await screen.findByTestId("deps-cell");
+    expect(screen.getByTestId("deps-cell-title")).toHaveTextContent("Payments blocks Platform");
+    await waitFor(() => expect(within(panel).getAllByTestId("deps-cell-row")).toHaveLength(3));
+    const cellRequest = calls.filter((c) => c.cmd === "deps_graph").at(-1)?.args.request as {
+      filter: { teams: string[] };
+    };
+    expect(cellRequest.filter.teams).toEqual(["t1", "t2"]);
+    // The closed link, the link back and the link inside a team are not listed.
+    expect(screen.getByTestId("deps-cell-count")).toHaveTextContent("3 open blocking links");
+    const rows = within(panel).getAllByTestId("deps-cell-row");
+    expect(rows[0]).toHaveTextContent("P1");
+    fireEvent.click(within(rows[0] as HTMLElement).getAllByTestId("dep-item")[0] as HTMLElement);
+    expect(await screen.findByTestId("detail-title")).toHaveTextContent("Detail of p1");
+  });
+
+  it("says when fewer links are listed than the matrix counts", async () => {
+    backend({ graph: makeGraph({ truncated: true, totalNodes: 2400 }) });
+    renderPage();
+    const table = await screen.findByTestId("deps-matrix-table");
+    fireEvent.click(table.querySelector('[data-from="t2"][data-to="t1"] button') as HTMLElement);
+    expect(await screen.findByTestId("deps-cell-count")).toHaveTextContent(
+      "1 of the 2 open blocking links the matrix counts are listed: the item graph of the two teams was cut at 5 of 2,400 items",
+    );
+  });
+
+  it("lists chains, cycles, risks and handoffs, each opening its items", async () => {
+    const calls = backend();
+    renderPage();
+    const chain = await screen.findByTestId("chain-row");
+    expect(
+      within(chain)
+        .getAllByTestId("dep-item")
+        .map((b) => b.textContent),
+    ).toEqual(["A1", "A2", "A3"]);
+    expect(chain).toHaveTextContent("22 days waiting");
+    expect(chain).toHaveTextContent("crosses 3 teams");
+    fireEvent.click(within(chain).getAllByTestId("dep-item")[1] as HTMLElement);
+    expect(await screen.findByTestId("detail-title")).toHaveTextContent("Detail of a2");
+    expect(last(calls, "item_detail")?.id).toBe("a2");
+    fireEvent.click(screen.getByRole("button", { name: "Close Item details" }));
+
+    const cycles = screen.getAllByTestId("cycle-row");
+    expect(cycles).toHaveLength(2);
+    expect(within(cycles[1] as HTMLElement).getByTestId("cycle-self-link")).toHaveTextContent(
+      "blocks itself",
+    );
+    expect(within(cycles[0] as HTMLElement).queryByTestId("cycle-self-link")).toBeNull();
+
+    const risk = screen.getByTestId("at-risk-row");
+    expect(risk).toHaveTextContent("2 links");
+    expect(risk).toHaveTextContent("40 days");
+    expect(risk).toHaveTextContent("default threshold");
+    expect(within(screen.getByTestId("deps-at-risk")).getByTestId("dep-capped")).toHaveTextContent(
+      "Showing 1 of 7 at-risk items",
+    );
+    expect(within(screen.getByTestId("deps-handoffs")).queryByTestId("dep-capped")).toBeNull();
+    const handoff = screen.getByTestId("handoff-row");
+    expect(handoff).toHaveTextContent("H0");
+    expect(handoff).toHaveTextContent("12 days");
+  });
+
+  it("focuses the graph on a row's item with enough reach for the row", async () => {
+    const calls = backend();
+    renderPage();
+    const chain = await screen.findByTestId("chain-row");
+    fireEvent.click(within(chain).getByTestId("dep-focus"));
+    await waitFor(() => expect(last(calls, "deps_graph")?.request).toMatchObject({ focus: "a3", hops: 2 }));
+    expect(window.location.hash).toContain("focus=a3");
+    expect(await screen.findByTestId("deps-graph-hops")).toHaveValue("2");
+    fireEvent.change(screen.getByTestId("deps-graph-hops"), { target: { value: "4" } });
+    await waitFor(() => expect(last(calls, "deps_graph")?.request).toMatchObject({ focus: "a3", hops: 4 }));
+    fireEvent.click(screen.getByTestId("deps-graph-unfocus"));
+    await waitFor(() => expect(last(calls, "deps_graph")?.request).toMatchObject({ focus: null }));
+  });
+
+  it("draws the graph once per answer and opens a clicked item", async () => {
+    backend();
+    renderPage();
+    await waitFor(() => expect(drawn.canvases[0]?.draws.length).toBe(1));
+    const canvas = await screen.findByTestId("deps-graph-canvas");
+    await waitFor(() => expect(canvas).toHaveAttribute("data-state", "ready"));
+    expect(canvas).toHaveAttribute("data-nodes", "5");
+    expect(canvas).toHaveAttribute("data-critical", "1");
+    expect(screen.getByTestId("deps-graph-status")).toHaveTextContent(
+      "5 items with open blocking links, 7 links.",
+    );
+    drawn.canvases[0]?.open("q1");
+    expect(await screen.findByTestId("detail-title")).toHaveTextContent("Detail of q1");
+  });
+
+  it("says how much of a truncated graph is shown", async () => {
+    backend({ graph: makeGraph({ truncated: true, totalNodes: 2600 }) });
+    renderPage();
+    expect(await screen.findByTestId("deps-graph-status")).toHaveTextContent(
+      "Showing 5 of 2,600 items (the most linked first)",
+    );
+  });
+
+  it("builds an intent target, and shows the finish dates and the steps", async () => {
+    const calls = backend();
+    renderPage();
+    expect(await screen.findByTestId("critical-none")).toBeInTheDocument();
+    fireEvent.click(screen.getByTestId("target-kind-intent"));
+    const select = await screen.findByTestId("target-intent");
+    await waitFor(() => expect(within(select).getAllByRole("option")).toHaveLength(3));
+    fireEvent.change(select, { target: { value: "i1" } });
+    await waitFor(() =>
+      expect(last(calls, "deps_critical_path")?.target).toEqual({ type: "intent", id: "i1" }),
+    );
+    expect(window.location.hash).toContain("target=intent%3Ai1");
+    await waitFor(() =>
+      expect(last(calls, "deps_graph")?.request).toMatchObject({ critical: { type: "intent", id: "i1" } }),
+    );
+    const path = await screen.findByTestId("critical-path");
+    expect(path).toHaveTextContent("P50 finish");
+    expect(path).toHaveTextContent(/Mar 9, 2026|9 Mar 2026/);
+    expect(path).toHaveTextContent(/Mar 23, 2026|23 Mar 2026/);
+    expect(screen.getByTestId("critical-upstream")).toHaveTextContent("Depends on 4 items, 2 still open.");
+    const steps = within(path).getAllByTestId("critical-step");
+    expect(steps).toHaveLength(2);
+    expect(steps[0]).toHaveTextContent("1.0 / 8.0 days left");
+    expect(steps[1]).toHaveTextContent("default percentiles");
+    expect(steps[0]).not.toHaveTextContent("default percentiles");
+    fireEvent.click(screen.getByTestId("target-clear"));
+    await waitFor(() => expect(window.location.hash).not.toContain("target="));
+  });
+
+  it("builds an item target from the search", async () => {
+    const calls = backend();
+    renderPage();
+    const search = await screen.findByTestId("target-item-search");
+    fireEvent.change(search, { target: { value: "a3" } });
+    const option = await screen.findByTestId("target-item-search-option", {}, { timeout: 2000 });
+    expect(last(calls, "items_list")?.query).toMatchObject({ text: "a3", limit: 8 });
+    fireEvent.click(option);
+    await waitFor(() =>
+      expect(last(calls, "deps_critical_path")?.target).toEqual({ type: "item", id: "a3" }),
+    );
+  });
+
+  it("says when the target is already delivered and when items upstream are in cycles", async () => {
+    backend({ critical: makeCriticalPath({ done: true, steps: [], itemsInCycles: 3 }) });
+    renderPage("#/dependencies?target=item:a3");
+    expect(await screen.findByTestId("critical-done")).toHaveTextContent("Already delivered");
+    expect(screen.getByTestId("critical-cycles")).toHaveTextContent("3 items upstream block each other");
+  });
+
+  it("gives every section an empty state with its definition and export", async () => {
+    backend({ report: makeEmptyDepsReport(), graph: makeGraph({ nodes: [], edges: [], totalNodes: 0 }) });
+    renderPage();
+    expect(await screen.findByText("No cycles — good.")).toBeInTheDocument();
+    const sections = {
+      "deps-team-map": "deps-matrix",
+      "deps-matrix": "deps-matrix",
+      "deps-chains": "deps-chains",
+      "deps-cycles": "deps-cycles",
+      "deps-at-risk": "deps-at-risk",
+      "deps-handoffs": "deps-handoffs",
+    };
+    for (const [id, metric] of Object.entries(sections)) {
+      const card = screen.getByTestId(id);
+      expect(within(card).getByTestId(`${id}-empty`), id).toBeInTheDocument();
+      expect(within(card).getByTestId(`metric-info-${metric}`), id).toBeInTheDocument();
+      expect(within(card).getByTestId(`${id}-export`), id).toBeInTheDocument();
+    }
+    const graph = screen.getByTestId("deps-graph");
+    expect(await within(graph).findByText("No open blocking links")).toBeInTheDocument();
+    expect(within(graph).getByTestId("metric-info-deps-dependencies")).toBeInTheDocument();
+  });
+
+  it("shows an error with a retry in every section when the report fails", async () => {
+    mockBackend({
+      deps_report: () => {
+        throw { code: "database", message: "disk I/O error" };
+      },
+      deps_graph: () => makeGraph(),
+      intents_list: () => [],
+    });
+    renderPage();
+    const errors = await screen.findAllByText("disk I/O error");
+    expect(errors.length).toBeGreaterThanOrEqual(5);
+    expect(screen.getByText("Could not compute dependency cycles")).toBeInTheDocument();
+  });
+
+  it("renders titles, keys and team names from sources as text", async () => {
+    const hostile = '<img src=x onerror=alert(1)> "quoted" & co';
+    const report = makeDepsReport();
+    const evil = {
+      item: { id: "x1", key: "<b>KEY-1</b>", title: hostile },
+      teamId: "t9",
+      teamName: "<script>alert(2)</script>",
+      flowState: "waiting" as const,
+      stage: "blocked" as const,
+    };
+    backend({
+      report: {
+        ...report,
+        chains: [{ items: [evil, ...(report.chains[0]?.items ?? [])], waitingDays: 3, teams: 2 }],
+        cycles: [{ items: [evil], selfLink: true }],
+        matrix: [
+          {
+            blockerTeamId: "t9",
+            blockerTeam: "<script>alert(2)</script>",
+            blockedTeamId: "t1",
+            blockedTeam: "Payments",
+            openLinks: 2,
+            totalDays: 3,
+            oldestDays: 2,
+            medianDays: 1,
+          },
+        ],
+      },
+      critical: makeCriticalPath({ targetLabel: hostile }),
+    });
+    renderPage("#/dependencies?target=item:x1");
+    const cycles = await screen.findByTestId("deps-cycles");
+    expect(await within(cycles).findByText(hostile)).toBeInTheDocument();
+    expect(within(screen.getByTestId("deps-chains")).getByText("<b>KEY-1</b>")).toBeInTheDocument();
+    expect(
+      within(screen.getByTestId("deps-matrix-table")).getAllByText("<script>alert(2)</script>").length,
+    ).toBe(1);
+    expect(await screen.findByTestId("critical-target")).toHaveTextContent(hostile);
+    expect(document.querySelector("img")).toBeNull();
+    expect(document.querySelector("script")).toBeNull();
+    expect(document.querySelector("b")).toBeNull();
+  });
+});
