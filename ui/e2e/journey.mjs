@@ -138,6 +138,7 @@ async function main() {
     });
     await journey(context, base);
     await bigList(context, base);
+    await bigGraph(context, base);
     await bootGuard(context, base);
   } catch (err) {
     check(false, "the journey ran to the end", err instanceof Error ? err.stack : String(err));
@@ -471,6 +472,7 @@ async function walk(page, base) {
   await error.locator('button[aria-label="Dismiss"]').click();
 
   await flowSteps(page, calls, shot);
+  await dependencySteps(page, calls, shot);
 
   step("Theme");
   await page.locator(T("nav-settings")).click();
@@ -504,6 +506,13 @@ async function walk(page, base) {
     .first()
     .waitFor();
   await shot("09b-bottlenecks-dark", true);
+  await page.locator(T("nav-dependencies")).click();
+  await page.locator(`${T("deps-graph-canvas")}[data-state="ready"]`).waitFor({ timeout: 20_000 });
+  await page
+    .locator(`${T("deps-team-map-chart")} svg`)
+    .first()
+    .waitFor();
+  await shot("09c-dependencies-dark", true);
 
   step("No errors");
   check(dialogs.length === 0, "no alert() or dialog ran", dialogs.join("; "));
@@ -920,6 +929,269 @@ async function bigList(context, base) {
     );
     check(errors.length === 0, "no errors drawing the largest report", errors.join("; "));
     await page.screenshot({ path: join(out, "12-flow-200k.png") });
+  } finally {
+    await page.close();
+  }
+}
+
+/** The centre of an item drawn in the dependency graph, in page coordinates. */
+async function graphNodeAt(page, id) {
+  return page.evaluate((nodeId) => {
+    const host = document.querySelector('[data-testid="deps-graph-canvas"]');
+    const at = host?.batonGraph?.positionOf(nodeId);
+    if (!host || !at) return null;
+    const r = host.getBoundingClientRect();
+    return { x: r.x + at.x, y: r.y + at.y };
+  }, id);
+}
+
+async function graphReady(page) {
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="deps-graph-canvas"]')?.dataset.state === "ready",
+    null,
+    { timeout: 20_000 },
+  );
+  return page.evaluate(() => ({ ...document.querySelector('[data-testid="deps-graph-canvas"]').dataset }));
+}
+
+/** Dependencies: team map, matrix, lists, the item graph focused, a critical path, the drawer. */
+async function dependencySteps(page, calls, shot) {
+  step("Dependencies");
+  const report = fixture.depsReport({ teams: [], intents: [] });
+  await page.locator(T("nav-dependencies")).click();
+  await page.locator(T("deps-matrix-table")).waitFor();
+  check(
+    (await page.locator(`${T("nav-dependencies")} .nav-planned`).count()) === 0,
+    "Dependencies is built: no “soon” tag in the navigation",
+  );
+  check(
+    /measured as of/.test((await page.locator(T("deps-as-of")).textContent()) ?? ""),
+    "the header says when the dependencies were measured",
+  );
+  await page
+    .locator(`${T("deps-team-map-chart")} svg`)
+    .first()
+    .waitFor();
+  const mapText = (await page.locator(`${T("deps-team-map-chart")} svg text`).allTextContents()).join(" | ");
+  const busiest = [...report.teams].sort((a, b) => b.blocking + b.blocked - (a.blocking + a.blocked))[0];
+  check(
+    mapText.includes(busiest.teamName) &&
+      mapText.includes(`blocks ${busiest.blocking} / blocked by ${busiest.blocked}`),
+    `the team map labels ${busiest.teamName} “blocks ${busiest.blocking} / blocked by ${busiest.blocked}”`,
+  );
+  let matrixOk = true;
+  for (const c of report.matrix) {
+    const v = await page
+      .locator(`${T("deps-matrix-cell")}[data-from="${c.blockerTeamId}"][data-to="${c.blockedTeamId}"]`)
+      .getAttribute("data-value");
+    if (Number(v) !== c.openLinks) matrixOk = false;
+  }
+  check(matrixOk, `the matrix shows the open links of all ${report.matrix.length} team pairs`);
+
+  // A cell of the matrix lists its links.
+  const pair = report.matrix.find((c) => c.blockerTeamId !== c.blockedTeamId);
+  await page
+    .locator(
+      `${T("deps-matrix-cell")}[data-from="${pair.blockerTeamId}"][data-to="${pair.blockedTeamId}"] button`,
+    )
+    .click();
+  await page.locator(T("deps-cell-row")).first().waitFor();
+  const listed = await page.locator(T("deps-cell-row")).count();
+  check(
+    listed === pair.openLinks,
+    `${pair.blockerTeam} → ${pair.blockedTeam} lists its ${pair.openLinks} blocking links`,
+    `listed ${listed}`,
+  );
+  await shot("13a-dependencies-cell-light");
+  await page.keyboard.press("Escape");
+  await page.locator(T("deps-cell")).waitFor({ state: "detached" });
+
+  // Lists.
+  check(
+    (await page.locator(T("chain-row")).count()) === report.chains.length,
+    `${report.chains.length} blocked chains`,
+  );
+  const firstChain = page.locator(T("chain-row")).first();
+  const chainKeys = await firstChain.locator(T("dep-item")).count();
+  check(chainKeys === 5, `the longest chain joins ${chainKeys} items`);
+  check(
+    (await page.locator(T("cycle-self-link")).count()) === 1 &&
+      (await page.locator(T("cycle-row")).count()) === report.cycles.length,
+    `${report.cycles.length} cycles, one item flagged “blocks itself”`,
+  );
+  check(
+    (await page.locator(T("at-risk-row")).count()) === report.atRisk.length &&
+      (await page.locator(T("handoff-row")).count()) === report.handoffs.length,
+    `${report.atRisk.length} at-risk items and ${report.handoffs.length} handoffs listed`,
+  );
+
+  // The open blocking graph.
+  let graph = await graphReady(page);
+  const full = fixture.depsGraph({
+    focus: null,
+    hops: 2,
+    filter: { teams: [], intents: [] },
+    critical: null,
+  });
+  check(
+    Number(graph.nodes) === full.nodes.length && Number(graph.edges) === full.edges.length,
+    `the item graph draws ${full.nodes.length} items and ${full.edges.length} links (ELK in ${graph.engine})`,
+  );
+  await shot("13-dependencies-light", true);
+
+  // Focus on the chain's last item, then trace its critical path.
+  const chain = fixture.DEPS.CHAIN;
+  const end = chain[chain.length - 1];
+  await firstChain.locator(T("dep-focus")).click();
+  await page.waitForFunction(() => window.location.hash.includes("focus="));
+  graph = await graphReady(page);
+  const around = fixture.depsGraph({
+    focus: end.id,
+    hops: 4,
+    filter: { teams: [], intents: [] },
+    critical: null,
+  });
+  check(
+    page.url().includes(`focus=${end.id}`) && Number(graph.nodes) === around.nodes.length,
+    `“Focus in graph” shows the ${around.nodes.length} items within 4 links of ${end.key}`,
+    `drew ${graph.nodes}`,
+  );
+  await page.locator(T("target-use-focus")).click();
+  await page.locator(T("critical-step")).first().waitFor();
+  const path = fixture.criticalPath({ type: "item", id: end.id });
+  await page.waitForFunction(
+    (n) => document.querySelector('[data-testid="deps-graph-canvas"]')?.dataset.critical === String(n),
+    path.steps.length,
+  );
+  graph = await graphReady(page);
+  check(
+    (await page.locator(T("critical-step")).count()) === path.steps.length,
+    `the critical path to ${end.key} lists ${path.steps.length} steps and highlights them in the graph`,
+  );
+  const finishText = (await page.locator(T("critical-path")).textContent()) ?? "";
+  check(
+    /P50 finish/.test(finishText) && /P85 finish/.test(finishText),
+    "the critical path gives P50 and P85 finish dates",
+  );
+  const lastCp = (await calls()).filter((c) => c.cmd === "deps_critical_path").at(-1);
+  check(
+    lastCp?.args.target.type === "item" && lastCp.args.target.id === end.id,
+    "the target is sent as { type: item, id }",
+  );
+  await shot("13b-dependencies-critical-light");
+
+  // Click an item drawn on the canvas: its detail opens.
+  await page.evaluate(() =>
+    document.querySelector('[data-testid="deps-graph-canvas"]')?.scrollIntoView({ block: "center" }),
+  );
+  await page.waitForTimeout(200);
+  const at = await graphNodeAt(page, chain[0].id);
+  if (at) {
+    await page.mouse.click(at.x, at.y);
+    await page.locator(T("detail-title")).waitFor();
+    check(
+      (await page.locator(T("detail-title")).textContent()) === chain[0].title,
+      `clicking ${chain[0].key} in the graph opens its detail`,
+    );
+    await page.keyboard.press("Escape");
+    await page.locator(T("item-detail")).waitFor({ state: "detached" });
+  } else {
+    check(false, "the chain's first item is drawn in the graph");
+  }
+
+  // An intent as the target; its hostile title stays text.
+  await page.locator(T("target-kind-intent")).click({ force: true });
+  const options = await page.locator(`${T("target-intent")} option`).allTextContents();
+  check(
+    options.some((o) => o.includes('<img src=x onerror=alert(3)> "Zero" downtime & co')),
+    "intent titles are listed literally",
+  );
+  await page.locator(T("target-intent")).selectOption("g-revenue");
+  const intentPath = fixture.criticalPath({ type: "intent", id: "g-revenue" });
+  await page.waitForFunction(
+    (label) => document.querySelector('[data-testid="critical-target"]')?.textContent === label,
+    intentPath.targetLabel,
+  );
+  check(
+    (await page.locator(T("critical-step")).count()) === intentPath.steps.length,
+    `the critical path to the goal “${intentPath.targetLabel}” has ${intentPath.steps.length} steps`,
+  );
+
+  // Open an item from a list.
+  const cycleItem = fixture.DEPS.CYCLE[0];
+  await page.locator(`${T("cycle-row")} ${T("dep-item")}[data-id="${cycleItem.id}"]`).click();
+  await page.locator(T("detail-title")).waitFor();
+  check(
+    (await page.locator(T("detail-title")).textContent()) === cycleItem.title,
+    `a cycle's key opens ${cycleItem.key} in the detail drawer`,
+  );
+  await page.keyboard.press("Escape");
+  check((await page.locator("img").count()) === 0, "no <img> element was created from a title");
+}
+
+/** Rust's largest graph: 2,000 items laid out by ELK (in a worker) and drawn by Cytoscape. */
+async function bigGraph(context, base) {
+  step("Dependencies with 2,000 items in the graph");
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
+  try {
+    await page.addInitScript({ content: `globalThis.__batonMockDepsBig = true;\n${initScript}` });
+    await page.addInitScript(() => {
+      globalThis.__longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) globalThis.__longTasks.push(e.duration);
+      }).observe({ type: "longtask", buffered: true });
+    });
+    const started = Date.now();
+    await page.goto(`${base}#/dependencies`);
+    await page.waitForFunction(
+      () => {
+        const d = document.querySelector('[data-testid="deps-graph-canvas"]')?.dataset;
+        return d?.state === "ready" && d.layoutMs !== undefined;
+      },
+      null,
+      { timeout: 60_000 },
+    );
+    const wall = Date.now() - started;
+    const d = await page.evaluate(() => ({
+      ...document.querySelector('[data-testid="deps-graph-canvas"]').dataset,
+    }));
+    const status = (await page.locator(T("deps-graph-status")).textContent()) ?? "";
+    check(
+      Number(d.nodes) === 2000 && /Showing 2,000 of 2,600 items/.test(status),
+      `2,000 items drawn, and the page says “showing 2,000 of 2,600”`,
+    );
+    const layout = Number(d.layoutMs);
+    const render = Number(d.renderMs);
+    console.log(
+      `    2,000 items, ${d.edges} links: ELK layout ${layout} ms (${d.engine}), Cytoscape render ${render} ms, page open to drawn ${wall} ms`,
+    );
+    check(d.engine === "worker", "ELK ran in its bundled worker under the app's CSP");
+    check(layout + render < 8000, `laid out and drawn in ${layout + render} ms`);
+    const longest = await page.evaluate(() => Math.max(0, ...globalThis.__longTasks));
+    check(
+      longest < 1500,
+      `the longest main-thread task while loading and drawing took ${Math.round(longest)} ms`,
+    );
+    // Zoom and pan: the viewport moves a texture, labels appear once they are readable.
+    const box = await page.locator(T("deps-graph-canvas")).boundingBox();
+    const zoomStarted = Date.now();
+    for (let i = 0; i < 12; i++) {
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await page.mouse.wheel(0, -240);
+    }
+    await page.mouse.move(box.x + 40, box.y + 40);
+    await page.waitForTimeout(300);
+    check(
+      errors.length === 0,
+      `12 wheel zooms in ${Date.now() - zoomStarted} ms without errors`,
+      errors.join("; "),
+    );
+    await page.screenshot({ path: join(out, "14-dependencies-2000.png") });
   } finally {
     await page.close();
   }
