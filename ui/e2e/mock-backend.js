@@ -593,6 +593,7 @@
   const DEFAULT_FILTER = {
     from: null,
     to: null,
+    lastDays: null,
     teams: [],
     sources: [],
     kinds: [],
@@ -619,8 +620,20 @@
     const realNow = Date.now();
     const latest = Math.min(realNow, Math.max(...items.map((i) => i._updated)));
     const localDayStart = (t) => Math.floor((t + offset) / DAY) * DAY - offset;
-    const toStart = f.to ? parseDay(f.to, "the end of the range") - offset : localDayStart(latest);
-    const from = f.from ? parseDay(f.from, "the start of the range") - offset : toStart - 89 * DAY;
+    // "The last N days up to today" wins over fixed dates, as in Rust.
+    if (f.lastDays !== null && f.lastDays !== undefined && !(f.lastDays >= 1 && f.lastDays <= 3660)) {
+      throw { code: "invalid", message: "lastDays must be between 1 and 3660" };
+    }
+    const toStart = f.lastDays
+      ? localDayStart(realNow)
+      : f.to
+        ? parseDay(f.to, "the end of the range") - offset
+        : localDayStart(latest);
+    const from = f.lastDays
+      ? toStart - (f.lastDays - 1) * DAY
+      : f.from
+        ? parseDay(f.from, "the start of the range") - offset
+        : toStart - 89 * DAY;
     if (from > toStart) throw { code: "invalid", message: "the range starts after it ends" };
     const days = Math.round((toStart - from) / DAY) + 1;
     if (days > 3660) throw { code: "invalid", message: "a range spans at most 3660 days" };
@@ -630,8 +643,13 @@
     return { f, from, days, asOf, offset, dates, rule: f.rule };
   }
 
+  const intentScopes = new WeakMap();
   function keeps(item, f) {
+    // Intents: items linked to a chosen intent or to one under it.
+    if (f.intents?.length && !intentScopes.has(f)) intentScopes.set(f, intentsUnder(f.intents));
+    const under = f.intents?.length ? intentScopes.get(f) : null;
     return (
+      (!under || (item._intent !== undefined && under.has(item._intent))) &&
       (!f.teams.length || f.teams.includes(item.teamId ?? "")) &&
       (!f.sources.length || f.sources.includes(item.sourceId)) &&
       (!f.kinds.length || f.kinds.includes(item.kind)) &&
@@ -1895,9 +1913,451 @@
     return { nodes, edges, totalNodes: 2600, truncated: true };
   }
 
+  // ---------- sources: connections, sync runs that send progress events, history, rules ----------
+  // Tokens are kept here as the keychain would keep them, and never returned. A token containing
+  // "bad" (or the Jira source's expired one) is refused with auth_bad_token. Syncs step on a timer
+  // (state.syncStepMs), or one event per `syncStep(id)` when state.syncManual is set.
+
+  const REAL_NOW = Date.now();
+  const MINUTE = 60 * 1000;
+  function pastRun(id, agoMin, seconds, status, figures = {}, errorCode = null, error = null) {
+    const started = REAL_NOW - agoMin * MINUTE;
+    return {
+      id,
+      startedAt: iso(started),
+      endedAt: iso(started + seconds * 1000),
+      status,
+      pages: 0,
+      items: 0,
+      requests: 0,
+      retries: 0,
+      rateLimitWaits: 0,
+      rateLimitWaitSeconds: 0,
+      errorCode,
+      error,
+      ...figures,
+    };
+  }
+  const JIRA_REFUSED =
+    "the token was refused: https://acme.atlassian.net/rest/api/3/myself: Client must be authenticated to access this resource.";
+  const sourceRows = [
+    {
+      id: "s-gh",
+      kind: "github",
+      name: "acme-corp",
+      baseUrl: "https://api.github.com",
+      repos: [],
+      org: "acme-corp",
+      email: null,
+      projects: [],
+      jql: null,
+      pollIntervalMinutes: 10,
+      enabled: true,
+      synthetic: false,
+      token: "ghp_good_acme",
+    },
+    {
+      id: "s-jira",
+      kind: "jira",
+      name: "acme.atlassian.net",
+      baseUrl: "https://acme.atlassian.net",
+      repos: [],
+      org: null,
+      email: "lead@acme.com",
+      projects: ["PAY", "OPS"],
+      jql: null,
+      pollIntervalMinutes: 15,
+      enabled: true,
+      synthetic: false,
+      token: "expired-bad",
+    },
+    {
+      id: "s-linear",
+      kind: "linear",
+      name: "Acme Linear",
+      baseUrl: "https://linear.app/acme",
+      repos: [],
+      org: null,
+      email: null,
+      projects: [],
+      jql: null,
+      pollIntervalMinutes: 10,
+      enabled: false,
+      synthetic: true,
+      token: null,
+    },
+  ];
+  const runsBySource = new Map([
+    [
+      "s-gh",
+      [
+        pastRun("run-gh-5", 4, 96, "succeeded", { pages: 6, items: 212, requests: 9 }),
+        pastRun("run-gh-4", 14, 131, "succeeded", {
+          pages: 11,
+          items: 804,
+          requests: 17,
+          retries: 1,
+          rateLimitWaits: 2,
+          rateLimitWaitSeconds: 312,
+        }),
+        pastRun(
+          "run-gh-3",
+          24,
+          38,
+          "failed",
+          { pages: 2, items: 150, requests: 8, retries: 4 },
+          "server_error",
+          "the source failed (HTTP 502): https://api.github.com/repos/acme-corp/web/issues: Bad Gateway",
+        ),
+        pastRun("run-gh-2", 34, 3, "canceled", { pages: 0, items: 0, requests: 1 }, "canceled", "canceled"),
+        pastRun("run-gh-1", 60 * 26, 1980, "succeeded", {
+          pages: 96,
+          items: 9412,
+          requests: 131,
+          retries: 2,
+        }),
+      ],
+    ],
+    [
+      "s-jira",
+      [
+        pastRun("run-jira-3", 7, 2, "failed", { requests: 1 }, "auth_bad_token", JIRA_REFUSED),
+        pastRun("run-jira-2", 22, 2, "failed", { requests: 1 }, "auth_bad_token", JIRA_REFUSED),
+        pastRun("run-jira-1", 60 * 27, 544, "succeeded", { pages: 41, items: 4020, requests: 47 }),
+      ],
+    ],
+  ]);
+  const syncs = new Map(); // source id → { run, steps, timer }
+  let runSeq = 0;
+  let sourceSeq = 0;
+
+  function sourceDto(row) {
+    const { token: _secret, ...shown } = row;
+    const last = (runsBySource.get(row.id) ?? [])[0];
+    return { ...shown, syncing: syncs.has(row.id), lastRun: last ? { ...last } : null };
+  }
+  function sourcesList() {
+    return sourceRows.map(sourceDto);
+  }
+  function findSource(id) {
+    const row = sourceRows.find((s) => s.id === id);
+    if (!row) throw { code: "invalid_source", message: `there is no source ${id}` };
+    return row;
+  }
+  function scopeProblem(input) {
+    if (!input.name?.trim()) return "a source needs a name";
+    if (input.kind === "github") {
+      if (!input.org && !(input.repos ?? []).length) {
+        return "a GitHub source needs an organisation or a list of repositories";
+      }
+      const bad = (input.repos ?? []).find((r) => !/^[^/\s]+\/[^/\s]+$/.test(r));
+      if (bad) return `"${bad}" is not a repository name like owner/name`;
+    } else if (input.kind === "jira") {
+      if (!input.baseUrl) return "a Jira source needs its site URL (https://YOUR-SITE.atlassian.net)";
+      if (!input.email) return "a Jira source needs the account's e-mail";
+      if (!(input.projects ?? []).length && !input.jql) return "a Jira source needs projects or a JQL filter";
+    } else {
+      return `${input.kind} sources cannot be added in this version`;
+    }
+    return null;
+  }
+  function fields(input) {
+    return {
+      kind: input.kind,
+      name: input.name.trim(),
+      baseUrl:
+        input.kind === "github"
+          ? (input.baseUrl || "https://api.github.com").replace(/\/+$/, "")
+          : input.baseUrl.replace(/\/+$/, ""),
+      repos: input.repos ?? [],
+      org: input.org ?? null,
+      email: input.email ?? null,
+      projects: input.projects ?? [],
+      jql: input.jql ?? null,
+      pollIntervalMinutes: input.pollIntervalMinutes,
+    };
+  }
+  function sourcesAdd(input) {
+    const problem = scopeProblem(input);
+    if (problem) throw { code: "invalid_source", message: problem };
+    if (!input.token) throw { code: "invalid_source", message: "a source needs a token" };
+    if (sourceRows.some((s) => s.name === input.name.trim())) {
+      throw { code: "invalid_source", message: `a source named "${input.name.trim()}" already exists` };
+    }
+    const row = {
+      id: `src-new-${++sourceSeq}`,
+      ...fields(input),
+      enabled: true,
+      synthetic: false,
+      token: input.token,
+    };
+    sourceRows.push(row);
+    return sourceDto(row);
+  }
+  function sourcesEdit(id, input) {
+    const row = findSource(id);
+    const problem = scopeProblem(input);
+    if (problem) throw { code: "invalid_source", message: problem };
+    Object.assign(row, fields(input));
+    if (input.token) row.token = input.token;
+    return sourceDto(row);
+  }
+  function sourcesSetEnabled(id, enabled) {
+    const row = findSource(id);
+    row.enabled = enabled;
+    return sourceDto(row);
+  }
+  function sourcesRemove(id) {
+    const at = sourceRows.findIndex((s) => s.id === id);
+    if (at < 0) throw { code: "invalid_source", message: `there is no source ${id}` };
+    sourcesCancel(id);
+    sourceRows.splice(at, 1);
+    runsBySource.delete(id);
+    return null;
+  }
+  function refusal(kind, base) {
+    return kind === "jira"
+      ? `the token was refused: ${base}/rest/api/3/myself: Client must be authenticated to access this resource.`
+      : `the token was refused: ${base}/user: Bad credentials`;
+  }
+  function sourcesTest(input, id) {
+    const token = input.token || (id ? findSource(id).token : null);
+    if (!token) throw { code: "invalid_source", message: "enter the token to test" };
+    const problem = scopeProblem(input);
+    if (problem) return { ok: false, code: "invalid_source", message: problem };
+    const base = fields(input).baseUrl;
+    if (token.includes("bad"))
+      return { ok: false, code: "auth_bad_token", message: refusal(input.kind, base) };
+    if (input.kind === "github") {
+      const hidden = (input.repos ?? []).find((r) => r.includes("secret"));
+      if (hidden) {
+        return {
+          ok: false,
+          code: "no_access",
+          message: `no access: the repository ${hidden} was not found, or the token cannot see it`,
+        };
+      }
+      const checked = Math.min(5, (input.repos ?? []).length || 3);
+      return { ok: true, code: null, message: `signed in as lead-dev (${checked} repositories checked)` };
+    }
+    return { ok: true, code: null, message: `signed in as ${input.email} (time zone Europe/Berlin)` };
+  }
+
+  function emitEvent(event, payload) {
+    const internals = globalThis.__TAURI_INTERNALS__;
+    if (internals && typeof internals.invoke === "function") {
+      Promise.resolve(internals.invoke("plugin:event|emit", { event, payload })).catch(() => {});
+    }
+  }
+  function syncScript(row, run) {
+    const ids = { sourceId: row.id, runId: run.id };
+    const repo = row.repos[0] ?? `${row.org ?? "acme"}/web`;
+    const stream = (what) => (row.kind === "jira" ? what : `${what}:${repo}`);
+    if (row.token?.includes("bad")) {
+      return [
+        { type: "started", ...ids },
+        {
+          type: "finished",
+          ...ids,
+          status: "failed",
+          pages: 0,
+          items: 0,
+          errorCode: "auth_bad_token",
+          error: refusal(row.kind, row.baseUrl),
+          _requests: 1,
+        },
+      ];
+    }
+    const waitUntil = () => new Date(Date.now() + 47 * 1000).toISOString();
+    return [
+      { type: "started", ...ids },
+      { type: "progress", ...ids, stream: stream("issues"), pages: 1, items: 100 },
+      { type: "progress", ...ids, stream: stream("issues"), pages: 4, items: 382 },
+      {
+        type: "waiting",
+        ...ids,
+        rateLimit: true,
+        seconds: 47,
+        get until() {
+          return waitUntil();
+        },
+        reason: "GitHub's rate limit is used up (x-ratelimit-remaining: 0)",
+      },
+      { type: "progress", ...ids, stream: stream("pulls"), pages: 6, items: 517 },
+      { type: "progress", ...ids, stream: stream("events"), pages: 8, items: 644 },
+      { type: "finished", ...ids, status: "succeeded", pages: 8, items: 644, errorCode: null, error: null },
+    ];
+  }
+  function finishRun(row, run, ev) {
+    run.status = ev.status;
+    run.endedAt = iso(Date.now());
+    run.pages = ev.pages;
+    run.items = ev.items;
+    run.errorCode = ev.errorCode;
+    run.error = ev.error;
+    syncs.delete(row.id);
+  }
+  /** Sends the next event of the source's running sync; returns how many remain. */
+  function syncStep(id) {
+    const sync = syncs.get(id);
+    if (!sync) return 0;
+    const raw = sync.steps.shift();
+    const ev = { ...raw };
+    delete ev._requests;
+    if (raw.type === "waiting") ev.until = raw.until;
+    const run = sync.run;
+    run.requests += raw._requests ?? 2;
+    if (ev.type === "progress") {
+      run.pages = ev.pages;
+      run.items = ev.items;
+    } else if (ev.type === "waiting") {
+      run.rateLimitWaits += 1;
+      run.rateLimitWaitSeconds += ev.seconds;
+    } else if (ev.type === "finished") {
+      finishRun(sync.row, run, ev);
+    }
+    emitEvent("sync-progress-event", { progress: ev });
+    if (ev.type === "finished" && ev.pages > 0) emitEvent("workspace-changed", { reason: "data" });
+    return sync.steps.length;
+  }
+  function schedule(id) {
+    const sync = syncs.get(id);
+    if (!sync || state.syncManual) return;
+    sync.timer = setTimeout(() => {
+      if (syncStep(id) > 0) schedule(id);
+    }, state.syncStepMs);
+  }
+  function sourcesSyncNow(id) {
+    const row = findSource(id);
+    if (row.synthetic || row.kind === "linear") {
+      throw { code: "invalid_source", message: `${row.name} cannot be synced` };
+    }
+    if (syncs.has(id)) return null;
+    const run = {
+      id: `run-${row.id}-${++runSeq}`,
+      startedAt: iso(Date.now()),
+      endedAt: null,
+      status: "running",
+      pages: 0,
+      items: 0,
+      requests: 0,
+      retries: 0,
+      rateLimitWaits: 0,
+      rateLimitWaitSeconds: 0,
+      errorCode: null,
+      error: null,
+    };
+    runsBySource.set(id, [run, ...(runsBySource.get(id) ?? [])]);
+    syncs.set(id, { row, run, steps: syncScript(row, run), timer: null });
+    schedule(id);
+    return null;
+  }
+  function sourcesCancel(id) {
+    const sync = syncs.get(id);
+    if (!sync) return false;
+    if (sync.timer) clearTimeout(sync.timer);
+    const ev = {
+      type: "finished",
+      sourceId: id,
+      runId: sync.run.id,
+      status: "canceled",
+      pages: sync.run.pages,
+      items: sync.run.items,
+      errorCode: "canceled",
+      error: "canceled",
+    };
+    finishRun(sync.row, sync.run, ev);
+    emitEvent("sync-progress-event", { progress: ev });
+    return true;
+  }
+
+  const rules = {
+    team: [
+      {
+        id: "tr-pay",
+        sourceId: null,
+        field: "repo",
+        pattern: "acme-corp/pay*",
+        teamId: "t-payments",
+        priority: 10,
+      },
+      {
+        id: "tr-mobile",
+        sourceId: "s-gh",
+        field: "label",
+        pattern: "team:mobile",
+        teamId: "t-mobile",
+        priority: 20,
+      },
+      {
+        id: "tr-ops",
+        sourceId: "s-jira",
+        field: "project",
+        pattern: "OPS",
+        teamId: "t-platform",
+        priority: 30,
+      },
+    ],
+    provenance: [
+      ["builtin-login-copilot", "bot_login", "copilot*[bot]", "ai_agent", "GitHub Copilot", 0.95],
+      ["builtin-login-claude", "bot_login", "claude*[bot]", "ai_agent", "Claude", 0.95],
+      ["builtin-login-dependabot", "bot_login", "dependabot*", "automation", "Dependabot", 1],
+      ["builtin-login-renovate", "bot_login", "renovate*", "automation", "Renovate", 1],
+      ["builtin-coauthor-claude", "co_author", "*claude*", "ai_agent", "Claude", 0.8],
+      ["builtin-label-ai", "label", "ai-generated", "ai_agent", null, 0.7],
+    ].map(([id, signal, pattern, provenance, agent, confidence]) => ({
+      id,
+      signal,
+      pattern,
+      provenance,
+      agent,
+      confidence,
+      builtin: true,
+    })),
+  };
+  let ruleSeq = 0;
+  function saveTeamRule(rule) {
+    if (!["repo", "project", "component", "label"].includes(rule.field)) {
+      throw { code: "invalid", message: "a team rule matches a repo, project, component or label" };
+    }
+    if (!rule.pattern.trim()) throw { code: "invalid", message: "a team rule needs a pattern" };
+    if (!TEAMS.some((t) => t.id === rule.teamId)) {
+      throw { code: "database", message: "FOREIGN KEY constraint failed" };
+    }
+    const id = rule.id || `team-rule-${++ruleSeq}`;
+    const row = { ...rule, id, pattern: rule.pattern.trim() };
+    const at = rules.team.findIndex((r) => r.id === id);
+    if (at >= 0) rules.team[at] = row;
+    else rules.team.push(row);
+    return id;
+  }
+  function saveProvenanceRule(rule) {
+    if (!["bot_login", "co_author", "label"].includes(rule.signal)) {
+      throw {
+        code: "invalid",
+        message: "a provenance rule reads a bot login, a co-author trailer or a label",
+      };
+    }
+    if (!(rule.confidence >= 0 && rule.confidence <= 1) || !rule.pattern.trim()) {
+      throw {
+        code: "invalid",
+        message: "a provenance rule needs a pattern and a confidence between 0 and 1",
+      };
+    }
+    const id = rule.id || `provenance-rule-${++ruleSeq}`;
+    const row = { ...rule, id, pattern: rule.pattern.trim() };
+    const at = rules.provenance.findIndex((r) => r.id === id);
+    if (at >= 0) rules.provenance[at] = row;
+    else rules.provenance.push(row);
+    return id;
+  }
+
   const state = {
     theme: "system",
     calls: [],
+    /** Syncs send one event per `syncStep(id)` instead of on a timer. */
+    syncManual: false,
+    syncStepMs: 900,
     workspace: { path: "/home/lead/Baton/acme-demo.baton", name: "Acme demo", isDemo: true },
     flowFilter: null,
     notice:
@@ -2004,6 +2464,41 @@
         return workflowSet(args.change);
       case "intents_list":
         return intentsList();
+      case "sources_list":
+        return sourcesList();
+      case "sources_add":
+        return sourcesAdd(args.input);
+      case "sources_edit":
+        return sourcesEdit(args.id, args.input);
+      case "sources_set_enabled":
+        return sourcesSetEnabled(args.id, args.enabled);
+      case "sources_remove":
+        return sourcesRemove(args.id);
+      case "sources_test_connection":
+        return sourcesTest(args.input, args.id);
+      case "sources_sync_now":
+        return sourcesSyncNow(args.id);
+      case "sources_cancel":
+        return sourcesCancel(args.id);
+      case "sources_history":
+        return (runsBySource.get(args.id) ?? []).slice(0, args.limit).map((r) => ({ ...r }));
+      case "rules_list":
+        return {
+          team: rules.team.map((r) => ({ ...r })),
+          provenance: rules.provenance.map((r) => ({ ...r })),
+        };
+      case "rules_save_team_rule":
+        return saveTeamRule(args.rule);
+      case "rules_delete_team_rule":
+        rules.team = rules.team.filter((r) => r.id !== args.id);
+        return null;
+      case "rules_save_provenance_rule":
+        return saveProvenanceRule(args.rule);
+      case "rules_delete_provenance_rule":
+        rules.provenance = rules.provenance.filter((r) => r.id !== args.id);
+        return null;
+      case "export_save":
+        return `/home/lead/Downloads/${String(args.suggestedName).split(/[\\/]/).pop()}`;
       case "deps_report":
         return depsReport(args.filter);
       case "deps_graph":
@@ -2030,6 +2525,9 @@
     flowItems,
     workflowList,
     intentsList,
+    sourcesList,
+    syncStep,
+    rules,
     depsReport,
     depsGraph,
     criticalPath,

@@ -4,7 +4,7 @@
 //! is shown as already included.
 
 import { useQuery } from "@tanstack/react-query";
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { formatCount, plural } from "../shared/format";
 import { Icon } from "../shared/Icon";
 import { Popover } from "../shared/Popover";
@@ -13,12 +13,16 @@ import { intentQueries, intentTree } from "./intents";
 const KIND_LABELS = { goal: "Goal", initiative: "Initiative", milestone: "Milestone" } as const;
 
 export function IntentFilter({
-  selected,
+  selected: saved,
   onChange,
 }: {
   selected: string[];
   onChange: (intents: string[]) => void;
 }) {
+  // The filter reaches the page a moment after a change: show the choice at once meanwhile, so
+  // a checkbox never flips back.
+  const [selected, setSelected] = useState(saved);
+  useEffect(() => setSelected(saved), [saved]);
   const intents = useQuery(intentQueries.list());
   const lines = useMemo(() => intentTree(intents.data ?? []), [intents.data]);
   const [find, setFind] = useState("");
@@ -47,12 +51,17 @@ export function IntentFilter({
         ? (byId.get(selected[0] ?? "")?.title ?? "1 selected")
         : `${selected.length} selected`;
 
+  function choose(intents: string[]) {
+    setSelected(intents);
+    onChange(intents);
+  }
+
   function toggle(id: string) {
     const next = new Set(chosen);
     if (next.has(id)) next.delete(id);
     else next.add(id);
     // Tree order keeps the saved filter (and the query key) stable; unknown ids stay until cleared.
-    onChange([
+    choose([
       ...lines.map((l) => l.intent.id).filter((v) => next.has(v)),
       ...unknown.filter((v) => next.has(v)),
     ]);
@@ -157,7 +166,7 @@ export function IntentFilter({
               type="button"
               className="btn btn-small"
               disabled={!selected.length}
-              onClick={() => onChange([])}
+              onClick={() => choose([])}
             >
               Clear
             </button>

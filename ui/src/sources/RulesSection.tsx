@@ -255,8 +255,8 @@ function TeamRules({ rules, teams, sources }: { rules: TeamRule[]; teams: Team[]
               <th scope="col" className="num">
                 Priority
               </th>
-              <th scope="col">When the</th>
-              <th scope="col">matches</th>
+              <th scope="col">Matches on</th>
+              <th scope="col">Pattern</th>
               <th scope="col">Source</th>
               <th scope="col">Team</th>
               <th scope="col">
@@ -484,9 +484,9 @@ function ProvenanceRules({ rules }: { rules: ProvenanceRule[] }) {
         <table className="data-table rules-table">
           <thead>
             <tr>
-              <th scope="col">When the</th>
-              <th scope="col">matches</th>
-              <th scope="col">The item is by</th>
+              <th scope="col">Signal</th>
+              <th scope="col">Pattern</th>
+              <th scope="col">Means</th>
               <th scope="col" className="num">
                 Confidence
               </th>

@@ -8,7 +8,7 @@ import { formatDateTime, formatRelative, plural } from "../shared/format";
 import { Icon } from "../shared/Icon";
 import { SourceBadge } from "../workgraph/badges";
 import { SOURCE_KIND_LABELS } from "../workgraph/vocabulary";
-import { explain, RUN_STATUS_LABELS, scopeSummary } from "./messages";
+import { clockTime, explain, RUN_STATUS_LABELS, scopeSummary } from "./messages";
 import { ProblemNote } from "./ProblemNote";
 import type { LiveRun } from "./progress";
 import { useCancelSync, useRemoveSource, useSetEnabled, useSyncNow } from "./queries";
@@ -24,19 +24,29 @@ export function isEditableKind(kind: SourceDto["kind"]): boolean {
 export function nextSyncText(source: SourceDto, running: boolean, now: Date = new Date()): string {
   if (!source.enabled) return "Paused: syncs only when you press “Sync now”";
   const every = `every ${plural(source.pollIntervalMinutes, "minute")}`;
-  if (running) return `After this run (${every})`;
+  if (running) return `After this run · ${every}`;
   const last = source.lastRun;
   const base = last ? Date.parse(last.endedAt ?? last.startedAt) : Number.NaN;
   if (Number.isNaN(base)) return `A few seconds after Baton opens, then ${every}`;
   const next = base + source.pollIntervalMinutes * 60_000;
-  if (next <= now.getTime()) return `Due now (${every})`;
-  return `${formatRelative(new Date(next).toISOString(), now)}, about ${formatDateTime(new Date(next).toISOString())} (${every})`;
+  if (next <= now.getTime()) return `Due now · ${every}`;
+  const at = new Date(next).toISOString();
+  return `${formatRelative(at, now)} (about ${clockTime(at, now)}) · ${every}`;
 }
 
 function LastSync({ source }: { source: SourceDto }) {
   const run = source.lastRun;
   if (!run) return <span className="muted">Never synced</span>;
   const when = run.endedAt ?? run.startedAt;
+  if (run.status === "running") {
+    // The run's figures move with every page: the progress bar shows them.
+    return (
+      <span className="last-sync last-sync-running" data-testid="source-last-sync" data-status="running">
+        <span className="run-status run-status-running">Running</span>{" "}
+        <span title={formatDateTime(run.startedAt)}>started {formatRelative(run.startedAt)}</span>
+      </span>
+    );
+  }
   return (
     <span
       className={`last-sync last-sync-${run.status}`}

@@ -2,7 +2,7 @@
 //! (sent to Rust once, kept in the system keychain, never shown again), and "Test connection",
 //! which tries the settings without saving anything.
 
-import { type FormEvent, type ReactNode, useId, useState } from "react";
+import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from "react";
 import { type ConnectionTest, type SourceDto, toIpcError } from "../lib/ipc";
 import { Icon } from "../shared/Icon";
 import { SidePanel } from "../shared/SidePanel";
@@ -91,6 +91,13 @@ export function SourceForm({
   const save = editing ? edit : add;
   const base = useId();
   const fid = (field: DraftField) => `${base}-${field}`;
+  const outcomeRef = useRef<HTMLDivElement>(null);
+  const saveFailed = save.isError;
+
+  // The answer of a test (or a failed save) appears below the fold of a long form: bring it in.
+  useEffect(() => {
+    if (tested || saveFailed) outcomeRef.current?.scrollIntoView?.({ block: "nearest", behavior: "smooth" });
+  }, [tested, saveFailed]);
 
   function set<K extends keyof Draft>(key: K, value: Draft[K]) {
     setDraft((d) => ({ ...d, [key]: value }));
@@ -405,23 +412,30 @@ export function SourceForm({
           </button>
           <span className="muted small">Tries these settings without saving anything.</span>
         </div>
-        {tested?.ok ? (
-          <p className="test-ok" role="status" data-testid="source-test-ok">
-            <Icon name="sparkle" size={14} /> Connected: {tested.message}
-          </p>
-        ) : null}
-        {tested && !tested.ok ? (
-          <ProblemNote code={tested.code} message={tested.message} kind={kind} testId="source-test-problem" />
-        ) : null}
+        <div ref={outcomeRef} className="source-outcome">
+          {tested?.ok ? (
+            <p className="test-ok" role="status" data-testid="source-test-ok">
+              <Icon name="sparkle" size={14} /> Connected: {tested.message}
+            </p>
+          ) : null}
+          {tested && !tested.ok ? (
+            <ProblemNote
+              code={tested.code}
+              message={tested.message}
+              kind={kind}
+              testId="source-test-problem"
+            />
+          ) : null}
 
-        {saveError ? (
-          <ProblemNote
-            code={saveError.code}
-            message={saveError.message}
-            kind={kind}
-            testId="source-save-problem"
-          />
-        ) : null}
+          {saveError ? (
+            <ProblemNote
+              code={saveError.code}
+              message={saveError.message}
+              kind={kind}
+              testId="source-save-problem"
+            />
+          ) : null}
+        </div>
 
         <div className="button-row form-actions">
           <button

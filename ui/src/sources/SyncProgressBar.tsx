@@ -4,8 +4,8 @@
 
 import { useEffect, useState } from "react";
 import type { SourceKind } from "../lib/ipc";
-import { formatDateTime, plural } from "../shared/format";
-import { explain, formatDuration } from "./messages";
+import { plural } from "../shared/format";
+import { clockTime, formatDuration } from "./messages";
 import type { LiveRun } from "./progress";
 
 /** This computer's clock, ticking every `ms` while `active`. */
@@ -20,17 +20,9 @@ function useNow(active: boolean, ms = 1000): number {
   return now;
 }
 
-const timeOnly = new Intl.DateTimeFormat(undefined, {
-  hour: "2-digit",
-  minute: "2-digit",
-  second: "2-digit",
-});
-
-/** "14:05:30", or the date too when it is not today. */
+/** "1:34:31 PM", or the date too when it is not today. */
 function resumeTime(iso: string, now: number): string {
-  const at = new Date(iso);
-  if (Number.isNaN(at.getTime())) return iso;
-  return new Date(now).toDateString() === at.toDateString() ? timeOnly.format(at) : formatDateTime(iso);
+  return clockTime(iso, new Date(now), true);
 }
 
 function streamLabel(stream: string | null): string | null {
@@ -94,8 +86,8 @@ export function SyncProgressBar({
       text = `Canceled after ${plural(run.pages, "page")}, ${plural(run.items, "item")} (kept; the next sync resumes)`;
     } else {
       tone = "failed";
-      text = `Failed: ${explain(end?.errorCode, end?.error, kind).title}`;
-      detail = `${plural(run.pages, "page")}, ${plural(run.items, "item")} written before it stopped.`;
+      // The explanation follows under the bar (ProblemNote); the bar says what was kept.
+      text = `Sync failed after ${plural(run.pages, "page")}, ${plural(run.items, "item")} (kept; the next sync resumes from there)`;
     }
   }
 

@@ -3,7 +3,7 @@
 //! text; Rust's message is always shown as well (it names the repository, URL or scope).
 
 import type { RunStatus, SourceDto, SourceKind } from "../lib/ipc";
-import { plural } from "../shared/format";
+import { displayLocale, formatDateTime, plural } from "../shared/format";
 
 /** The API root of github.com (an empty base URL means the same). */
 export const GITHUB_API = "https://api.github.com";
@@ -208,6 +208,21 @@ export function scopeSummary(source: SourceDto): string {
     if (source.org) return `Organisation ${source.org}${where}`;
   }
   return source.baseUrl || "";
+}
+
+const hourMinute = new Intl.DateTimeFormat(displayLocale(), { hour: "numeric", minute: "2-digit" });
+const hourMinuteSecond = new Intl.DateTimeFormat(displayLocale(), {
+  hour: "numeric",
+  minute: "2-digit",
+  second: "2-digit",
+});
+
+/** A time of day ("1:41 PM"), with the date when it is not today. */
+export function clockTime(iso: string, now: Date = new Date(), seconds = false): string {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return iso;
+  if (at.toDateString() !== now.toDateString()) return formatDateTime(iso);
+  return (seconds ? hourMinuteSecond : hourMinute).format(at);
 }
 
 /** 0 s, 42 s, 3 min 5 s, 2 h 4 min. */
