@@ -131,12 +131,12 @@ export function CellPanel({
               {list.map((l) => (
                 <tr key={`${l.from.item.id}>${l.to.item.id}`} data-testid="deps-cell-row">
                   <td>
-                    <ItemChip item={asDepItem(l.from)} onOpen={onOpenItem} withTitle />{" "}
-                    <span className="muted small">{stateLabel(l.from)}</span>
+                    <ItemChip item={asDepItem(l.from)} onOpen={onOpenItem} withTitle />
+                    <span className="muted small dep-cell-state">{stateLabel(l.from)}</span>
                   </td>
                   <td>
-                    <ItemChip item={asDepItem(l.to)} onOpen={onOpenItem} withTitle />{" "}
-                    <span className="muted small">{stateLabel(l.to)}</span>
+                    <ItemChip item={asDepItem(l.to)} onOpen={onOpenItem} withTitle />
+                    <span className="muted small dep-cell-state">{stateLabel(l.to)}</span>
                   </td>
                   <td className="num">{formatDays(l.ageDays)}</td>
                 </tr>

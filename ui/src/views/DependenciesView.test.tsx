@@ -225,8 +225,10 @@ describe("Dependencies", () => {
   it("says how much of a truncated graph is shown", async () => {
     backend({ graph: makeGraph({ truncated: true, totalNodes: 2600 }) });
     renderPage();
-    expect(await screen.findByTestId("deps-graph-status")).toHaveTextContent(
-      "Showing 5 of 2,600 items (the most linked first)",
+    await waitFor(() =>
+      expect(screen.getByTestId("deps-graph-status")).toHaveTextContent(
+        "Showing 5 of 2,600 items (the most linked first)",
+      ),
     );
   });
 
