@@ -473,6 +473,7 @@ async function walk(page, base) {
 
   await flowSteps(page, calls, shot);
   await dependencySteps(page, calls, shot);
+  await sourcesSteps(page, calls, shot);
 
   step("Theme");
   await page.locator(T("nav-settings")).click();
@@ -513,11 +514,275 @@ async function walk(page, base) {
     .first()
     .waitFor();
   await shot("09c-dependencies-dark", true);
+  await sourcesDark(page, shot);
 
   step("No errors");
   check(dialogs.length === 0, "no alert() or dialog ran", dialogs.join("; "));
   check(pageErrors.length === 0, "no uncaught errors in the page", pageErrors.join("; "));
   check(consoleErrors.length === 0, "no console errors", consoleErrors.slice(0, 3).join("; "));
+}
+
+const card = (id) => `${T("source-card")}[data-id="${id}"]`;
+
+/** Steps the mock's sync of `id` by `n` progress events. */
+async function syncSteps(page, id, n) {
+  for (let i = 0; i < n; i++) await page.evaluate((sid) => globalThis.__batonMock.syncStep(sid), id);
+}
+
+async function sourcesSteps(page, calls, shot) {
+  const lastCall = async (cmd) => {
+    const list = (await calls()).filter((c) => c.cmd === cmd);
+    return list[list.length - 1]?.args;
+  };
+  step("Sources");
+  check(
+    (await page.locator(`${T("nav-sources")} .nav-planned`).count()) === 0,
+    "Sources is no longer marked “soon”",
+  );
+  await page.locator(T("nav-sources")).click();
+  await page.locator(T("source-card")).first().waitFor();
+  check((await page.locator(T("source-card")).count()) === 3, "the three sources are listed");
+  const jiraError = page.locator(`${card("s-jira")} ${T("source-last-error")}`);
+  check(
+    (await jiraError.getAttribute("data-code")) === "auth_bad_token" &&
+      ((await jiraError.textContent()) ?? "").includes("Jira refused the token"),
+    "the Jira source's failed last sync is shown with its explained error",
+  );
+  check(
+    ((await page.locator(`${card("s-linear")} ${T("source-demo")}`).textContent()) ?? "") ===
+      "Demo data — not synced" &&
+      (await page.locator(`${card("s-linear")} ${T("source-sync-now")}`).count()) === 0,
+    "the demo source says “Demo data — not synced” and has no sync controls",
+  );
+
+  // Add a GitHub source; a bad token is explained by Test connection.
+  await page.locator(T("source-add")).click();
+  const form = page.locator(T("source-form"));
+  await form.waitFor();
+  await form.locator(T("source-save")).click();
+  check(
+    (await form.locator('[aria-invalid="true"]').count()) >= 3,
+    "saving an empty form marks the name, organisation and token",
+  );
+  await form.locator(T("source-name")).fill("acme-web");
+  await form.locator(T("source-scope-repos")).check();
+  await form.locator(T("source-repos")).fill("acme-corp/web\nhttps://github.com/acme-corp/api");
+  await form.locator(T("source-token")).fill("ghp_bad_0000");
+  check(
+    (await form.locator(T("source-token")).getAttribute("type")) === "password",
+    "the token field hides it",
+  );
+  await form.locator(T("source-test")).click();
+  await attempt("testing a bad token", async () => {
+    const problem = form.locator(T("source-test-problem"));
+    await problem.waitFor();
+    check(
+      (await problem.getAttribute("data-code")) === "auth_bad_token" &&
+        ((await problem.textContent()) ?? "").includes("GitHub refused the token"),
+      "Test connection with a bad token says GitHub refused the token",
+    );
+  });
+  await shot("13a-sources-test-bad-token-light");
+  await form.locator(T("source-token")).fill("ghp_good_1234");
+  await form.locator(T("source-test")).click();
+  await attempt("testing a good token", async () => {
+    await form.locator(T("source-test-ok")).waitFor();
+    check(
+      true,
+      `then a good token connects: “${(await form.locator(T("source-test-ok")).textContent())?.trim()}”`,
+    );
+  });
+  await form.locator(T("source-save")).click();
+  await form.waitFor({ state: "detached" });
+  const added = (await lastCall("sources_add"))?.input;
+  check(
+    added?.kind === "github" &&
+      JSON.stringify(added.repos) === JSON.stringify(["acme-corp/web", "acme-corp/api"]) &&
+      added.token === "ghp_good_1234",
+    "the source is added with its repositories and the token (sent once)",
+  );
+  const newId = await page.evaluate(() => globalThis.__batonMock.sourcesList().at(-1).id);
+  await page.locator(card(newId)).waitFor();
+  const shown = await page.evaluate(
+    () =>
+      document.body.textContent +
+      [...document.querySelectorAll("input, textarea")].map((e) => e.value).join(" "),
+  );
+  check(
+    !shown.includes("ghp_good_1234") && !shown.includes("ghp_bad"),
+    "the token is shown nowhere afterwards",
+  );
+
+  // Sync now: the progress bars follow the events (stepped one by one here).
+  await page.evaluate(() => {
+    globalThis.__batonMock.state.syncManual = true;
+  });
+  await page.locator(`${card(newId)} ${T("source-sync-now")}`).click();
+  await page.locator(`${card("s-gh")} ${T("source-sync-now")}`).click();
+  await page.waitForFunction(
+    () => globalThis.__batonMock.state.calls.filter((c) => c.cmd === "sources_sync_now").length === 2,
+  );
+  await syncSteps(page, newId, 3);
+  await syncSteps(page, "s-gh", 4);
+  const bar = (id) => page.locator(`${card(id)} ${T("sync-progress")}`);
+  await attempt("progress bars", async () => {
+    await page.waitForFunction(
+      (id) =>
+        document.querySelector(`[data-testid="source-card"][data-id="${id}"] [data-testid="sync-progress"]`)
+          ?.dataset.pages === "4",
+      newId,
+    );
+    check(
+      ((await bar(newId).textContent()) ?? "").includes("4 pages, 382 items so far"),
+      "the new source's bar shows pages and items as they are written",
+    );
+    await page.waitForFunction(
+      () =>
+        document.querySelector('[data-testid="source-card"][data-id="s-gh"] [data-testid="sync-progress"]')
+          ?.dataset.state === "waiting",
+    );
+    const waitText = (await bar("s-gh").locator(T("sync-progress-text")).textContent()) ?? "";
+    check(
+      /Waiting for GitHub's rate limit — resumes at \d/.test(waitText),
+      `a rate-limit wait says why and when it resumes (“${waitText.trim()}”)`,
+    );
+    check(
+      (await page.locator(`${card("s-gh")} ${T("source-cancel")}`).count()) === 1,
+      "a running sync can be canceled",
+    );
+  });
+  await shot("13-sources-mid-sync-light", true);
+  await syncSteps(page, newId, 4);
+  await syncSteps(page, "s-gh", 3);
+  await attempt("a finished sync", async () => {
+    await page.waitForFunction(
+      (id) =>
+        document.querySelector(`[data-testid="source-card"][data-id="${id}"] [data-testid="sync-progress"]`)
+          ?.dataset.state === "succeeded",
+      newId,
+    );
+    check(
+      ((await bar(newId).textContent()) ?? "").includes("Finished: 8 pages, 644 items"),
+      "the bar ends with what the run wrote",
+    );
+    await page.locator(`${card(newId)} ${T("source-last-sync")}[data-status="succeeded"]`).waitFor();
+    check(true, "the list then shows the new last sync");
+  });
+
+  // A failing sync: the error is shown on the source and in its history.
+  await page.locator(`${card("s-jira")} ${T("source-sync-now")}`).click();
+  await page.waitForFunction(() =>
+    globalThis.__batonMock.state.calls.some((c) => c.cmd === "sources_sync_now" && c.args.id === "s-jira"),
+  );
+  await syncSteps(page, "s-jira", 2);
+  await attempt("a failed sync", async () => {
+    await page.waitForFunction(
+      () =>
+        document.querySelector('[data-testid="source-card"][data-id="s-jira"] [data-testid="sync-progress"]')
+          ?.dataset.state === "failed",
+    );
+    check(
+      ((await page.locator(`${card("s-jira")} ${T("source-last-error")}`).textContent()) ?? "").includes(
+        "Client must be authenticated",
+      ),
+      "the failed sync shows Rust's message with the explanation",
+    );
+  });
+  await page.locator(`${card("s-jira")} ${T("source-history-toggle")}`).click();
+  await attempt("the history", async () => {
+    const rows = page.locator(`${card("s-jira")} ${T("history-row")}`);
+    await rows.first().waitFor();
+    const first = rows.first();
+    check(
+      (await first.getAttribute("data-status")) === "failed" &&
+        ((await first.locator(T("history-error")).textContent()) ?? "").includes("auth_bad_token"),
+      "the history's newest run is the failure, with its code and message",
+    );
+    check((await rows.count()) === 4, `the history lists every run (${await rows.count()})`);
+  });
+  await shot("14-sources-failed-light", true);
+
+  // Edit a team rule.
+  const rule = page.locator(`${T("team-rule")}[data-id="tr-mobile"]`);
+  await rule.scrollIntoViewIfNeeded();
+  await rule.locator(T("rule-edit")).click();
+  const editor = page.locator(T("team-rule-editor"));
+  await editor.locator(T("team-rule-pattern")).fill("team:mobile-*");
+  await editor.locator(T("team-rule-team")).selectOption("t-growth");
+  await editor.locator(T("rule-save")).click();
+  await attempt("editing a team rule", async () => {
+    await editor.waitFor({ state: "detached" });
+    const saved = (await lastCall("rules_save_team_rule"))?.rule;
+    check(
+      saved?.id === "tr-mobile" && saved.pattern === "team:mobile-*" && saved.teamId === "t-growth",
+      "editing a team rule saves it with rulesSaveTeamRule",
+    );
+    await page.waitForFunction(() =>
+      document
+        .querySelector('[data-testid="team-rule"][data-id="tr-mobile"]')
+        ?.textContent?.includes("Growth"),
+    );
+    check(true, "the rule then names its new team");
+  });
+  await shot("14a-sources-rules-light", true);
+  await page.evaluate(() => {
+    globalThis.__batonMock.state.syncManual = false;
+  });
+}
+
+/** The Sources screen mid-sync and after a failure, in the dark theme. */
+async function sourcesDark(page, shot) {
+  step("Sources (dark)");
+  await page.locator(T("nav-sources")).click();
+  await page.locator(card("s-gh")).waitFor();
+  await page.evaluate(() => {
+    globalThis.__batonMock.state.syncManual = true;
+  });
+  await page.locator(`${card("s-gh")} ${T("source-sync-now")}`).click();
+  await page.waitForFunction(
+    () =>
+      globalThis.__batonMock.state.calls.filter((c) => c.cmd === "sources_sync_now" && c.args.id === "s-gh")
+        .length === 2,
+  );
+  await syncSteps(page, "s-gh", 4);
+  await page.locator(`${card("s-jira")} ${T("source-sync-now")}`).click();
+  await page.waitForFunction(
+    () =>
+      globalThis.__batonMock.state.calls.filter((c) => c.cmd === "sources_sync_now" && c.args.id === "s-jira")
+        .length === 2,
+  );
+  await syncSteps(page, "s-jira", 2);
+  const webId = await page.evaluate(() => globalThis.__batonMock.sourcesList().at(-1).id);
+  await page.locator(`${card(webId)} ${T("source-sync-now")}`).click();
+  await page.waitForFunction(
+    (id) =>
+      globalThis.__batonMock.state.calls.filter((c) => c.cmd === "sources_sync_now" && c.args.id === id)
+        .length === 2,
+    webId,
+  );
+  await syncSteps(page, webId, 2);
+  await attempt("dark mid-sync", async () => {
+    await page.waitForFunction(
+      () =>
+        document.querySelector('[data-testid="source-card"][data-id="s-gh"] [data-testid="sync-progress"]')
+          ?.dataset.state === "waiting" &&
+        document.querySelector('[data-testid="source-card"][data-id="s-jira"] [data-testid="sync-progress"]')
+          ?.dataset.state === "failed",
+    );
+    check(true, "in the dark theme, a waiting sync and a failed one are shown");
+  });
+  await shot("15-sources-mid-sync-dark", true);
+  await page.locator(`${card("s-jira")} ${T("source-history-toggle")}`).click();
+  await page
+    .locator(`${card("s-jira")} ${T("history-row")}`)
+    .first()
+    .waitFor();
+  await shot("16-sources-failed-dark", true);
+  await syncSteps(page, "s-gh", 3);
+  await syncSteps(page, webId, 5);
+  await page.evaluate(() => {
+    globalThis.__batonMock.state.syncManual = false;
+  });
 }
 
 /** Local `YYYY-MM-DD` of the page (its time zone decides the calendar days). */
@@ -635,13 +900,18 @@ async function flowSteps(page, calls, shot) {
     );
     const saved = (await lastCall("flow_filter_set")).filter;
     check(
-      saved.from === addDays(today, -29) && saved.to === today,
-      `choosing "30 days" saves the filter with flowFilterSet (${saved.from} – ${saved.to})`,
+      saved.lastDays === 30 && saved.from === null && saved.to === null,
+      `choosing "30 days" saves a rolling range with flowFilterSet (lastDays ${saved.lastDays})`,
     );
     const sets = (await calls()).filter((c) => c.cmd === "flow_filter_set").length;
     check(sets === 1, `the save is debounced (${sets} call)`);
     const r = (await lastCall("flow_report")).filter;
-    check(r.from === saved.from, "the report is asked again for the new range");
+    check(r.lastDays === 30, "the report is asked again for the new range");
+    const range = fixture.flowReport(r).range;
+    check(
+      range.to === today && range.from === addDays(today, -29),
+      `the last 30 days end today (${range.from} – ${range.to})`,
+    );
   });
   await page.waitForFunction(() => !document.querySelector(".flow-body.is-stale"));
   const filter30 = (await lastCall("flow_report")).filter;
@@ -728,6 +998,66 @@ async function flowSteps(page, calls, shot) {
     );
   });
 
+  step("Flow: intents");
+  await attempt("picking an intent", async () => {
+    const before = (await lastCall("flow_report")).filter;
+    await page.locator(T("flow-filter-intent")).click();
+    const options = page.locator(T("flow-filter-intent-option"));
+    await options.first().waitFor();
+    const rows = await options.evaluateAll((els) =>
+      els.map((e) => ({ id: e.dataset.id, depth: Number(e.dataset.depth), text: e.textContent })),
+    );
+    const expectedIntents = fixture.intentsList();
+    check(
+      rows.length === expectedIntents.length &&
+        rows[0].depth === 0 &&
+        rows.some((r) => r.depth === 1) &&
+        rows.some((r) => r.depth === 2),
+      `the Intents picker lists ${rows.length} goals, initiatives (indented) and milestones`,
+    );
+    check(
+      rows.some((r) => r.text.includes("<img src=x onerror=alert(3)>")) &&
+        (await page.locator("img").count()) === 0,
+      "an intent's hostile title is shown as text",
+    );
+    await page.locator(`${T("flow-filter-intent-option")}[data-id="i-refunds"] input`).check();
+    await page.waitForFunction(
+      () =>
+        globalThis.__batonMock.state.calls.some(
+          (c) => c.cmd === "flow_report" && (c.args.filter.intents ?? []).includes("i-refunds"),
+        ),
+      null,
+      { timeout: 3000 },
+    );
+    const asked = (await lastCall("flow_report")).filter;
+    check(
+      JSON.stringify(asked.intents) === JSON.stringify(["i-refunds"]) && asked.lastDays === before.lastDays,
+      "choosing “Instant refunds” asks for the report with intents [i-refunds]",
+    );
+    const withIntent = fixture.flowReport(asked);
+    const all = fixture.flowReport(before);
+    check(
+      withIntent.items < all.items,
+      `the intent narrows the work (${withIntent.items} of ${all.items} items)`,
+    );
+    await page.waitForFunction(
+      () => (globalThis.__batonMock.state.flowFilter?.intents ?? []).includes("i-refunds"),
+      null,
+      { timeout: 3000 },
+    );
+    check(true, "the chosen intent is remembered with the filter");
+    await shot("06d-flow-intent-light");
+    await page.getByRole("button", { name: "Clear" }).click();
+    await page.keyboard.press("Escape");
+    await page.waitForFunction(
+      () => (globalThis.__batonMock.state.flowFilter?.intents ?? []).length === 0,
+      null,
+      {
+        timeout: 3000,
+      },
+    );
+  });
+
   step("Bottlenecks");
   await page.locator(T("nav-bottlenecks")).click();
   await page
@@ -735,7 +1065,10 @@ async function flowSteps(page, calls, shot) {
     .first()
     .waitFor();
   const bnFilter = (await lastCall("flow_bottlenecks")).filter;
-  check(bnFilter.from === filter30.from, "Bottlenecks uses the same remembered filters as Flow");
+  check(
+    bnFilter.lastDays === filter30.lastDays && bnFilter.lastDays === 30,
+    "Bottlenecks uses the same remembered filters as Flow",
+  );
   const bn = fixture.bottlenecks(bnFilter);
   check(
     (await page.locator(T("wait-reason")).count()) === bn.waitReasons.length,
