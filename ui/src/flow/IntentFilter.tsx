@@ -69,6 +69,8 @@ export function IntentFilter({
 
   return (
     <Popover
+      // The last picker of the row: open towards the left so the list stays inside the window.
+      align="end"
       testId="flow-filter-intent"
       triggerClassName={selected.length ? "btn filter-btn filter-active" : "btn filter-btn"}
       triggerLabel={`Intents filter: ${summary}`}

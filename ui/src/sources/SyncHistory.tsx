@@ -7,7 +7,7 @@ import { useState } from "react";
 import type { SourceKind, SyncRun } from "../lib/ipc";
 import { formatCount, formatDateTime } from "../shared/format";
 import { EmptyState, ErrorState, LoadingState } from "../shared/states";
-import { explain, formatDuration, RUN_STATUS_LABELS, secondsBetween } from "./messages";
+import { explain, formatDuration, RUN_STATUS_LABELS, runTime, secondsBetween } from "./messages";
 import { HISTORY_MORE, HISTORY_PAGE, sourceQueries } from "./queries";
 
 function RunRow({ run, kind }: { run: SyncRun; kind: SourceKind }) {
@@ -20,8 +20,12 @@ function RunRow({ run, kind }: { run: SyncRun; kind: SourceKind }) {
       data-status={run.status}
       data-id={run.id}
     >
-      <td className="history-when">{formatDateTime(run.startedAt)}</td>
-      <td className="history-when">{run.endedAt ? formatDateTime(run.endedAt) : "—"}</td>
+      <td className="history-when" title={formatDateTime(run.startedAt)}>
+        {runTime(run.startedAt)}
+      </td>
+      <td className="history-when" title={run.endedAt ? formatDateTime(run.endedAt) : undefined}>
+        {run.endedAt ? runTime(run.endedAt, run.startedAt) : "—"}
+      </td>
       <td className="num">{run.status === "running" ? "running" : formatDuration(duration)}</td>
       <td>
         <span className={`run-status run-status-${run.status}`}>{RUN_STATUS_LABELS[run.status]}</span>

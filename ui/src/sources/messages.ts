@@ -225,6 +225,29 @@ export function clockTime(iso: string, now: Date = new Date(), seconds = false):
   return (seconds ? hourMinuteSecond : hourMinute).format(at);
 }
 
+const monthDayTime = new Intl.DateTimeFormat(displayLocale(), {
+  month: "short",
+  day: "numeric",
+  hour: "numeric",
+  minute: "2-digit",
+});
+
+/**
+ * A run's start or end, short: "Nov 23, 1:40 PM" this year (the year otherwise); only the time
+ * when `sameDayAs` falls on the same day (a run's end after its start).
+ */
+export function runTime(iso: string, sameDayAs?: string | null, now: Date = new Date()): string {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return iso;
+  if (sameDayAs) {
+    const other = new Date(sameDayAs);
+    if (!Number.isNaN(other.getTime()) && other.toDateString() === at.toDateString()) {
+      return hourMinute.format(at);
+    }
+  }
+  return at.getFullYear() === now.getFullYear() ? monthDayTime.format(at) : formatDateTime(iso);
+}
+
 /** 0 s, 42 s, 3 min 5 s, 2 h 4 min. */
 export function formatDuration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return "—";
