@@ -2,7 +2,7 @@
 //! sync went and when the next is due, its controls (sync now, cancel, history, edit, remove),
 //! its live progress bar, and its history.
 
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { type SourceDto, toIpcError } from "../lib/ipc";
 import { formatDateTime, formatRelative, plural } from "../shared/format";
 import { Icon } from "../shared/Icon";
@@ -87,6 +87,11 @@ export function SourceCard({
   const syncNow = useSyncNow();
   const cancel = useCancelSync();
   const remove = useRemoveSource();
+  const keepRef = useRef<HTMLButtonElement>(null);
+  // The confirmation takes the focus (on the safe answer), so the keyboard lands where it asks.
+  useEffect(() => {
+    if (confirmRemove) keepRef.current?.focus();
+  }, [confirmRemove]);
 
   const liveRunning = live !== undefined && live.phase !== "finished";
   const running = liveRunning || (source.syncing && live?.phase !== "finished");
@@ -268,7 +273,7 @@ export function SourceCard({
             >
               {remove.isPending ? "Removing…" : "Remove the source and its data"}
             </button>
-            <button type="button" className="btn" onClick={() => setConfirmRemove(false)}>
+            <button type="button" className="btn" ref={keepRef} onClick={() => setConfirmRemove(false)}>
               Keep it
             </button>
           </div>
