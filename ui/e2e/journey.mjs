@@ -1267,6 +1267,13 @@ async function bigList(context, base) {
   }
 }
 
+/** The team pair with the most open blocking links between two different teams. */
+function crossTeamMax(report) {
+  return report.matrix
+    .filter((c) => c.blockerTeamId !== c.blockedTeamId)
+    .reduce((a, b) => (b.openLinks > a.openLinks ? b : a));
+}
+
 /** The centre of an item drawn in the dependency graph, in page coordinates. */
 async function graphNodeAt(page, id) {
   return page.evaluate((nodeId) => {
@@ -1338,6 +1345,66 @@ async function dependencySteps(page, calls, shot) {
   await shot("13a-dependencies-cell-light");
   await page.keyboard.press("Escape");
   await page.locator(T("deps-cell")).waitFor({ state: "detached" });
+
+  // The team map: an arrow lists its links, a team filters the page to its dependencies.
+  await centre(page, "deps-team-map-chart");
+  const biggest = crossTeamMax(report);
+  const label = await page.evaluate((n) => {
+    const texts = [...document.querySelectorAll('[data-testid="deps-team-map-chart"] svg text')];
+    const t = texts.find((x) => x.textContent.trim() === String(n));
+    if (!t) return null;
+    const r = t.getBoundingClientRect();
+    return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+  }, biggest.openLinks);
+  if (label) {
+    await page.mouse.click(label.x, label.y);
+    await page.locator(T("deps-cell-title")).waitFor();
+    const title = (await page.locator(T("deps-cell-title")).textContent()) ?? "";
+    check(
+      / blocks /.test(title) && (await page.locator(T("deps-cell-row")).count()) === biggest.openLinks,
+      `clicking an arrow labelled ${biggest.openLinks} lists its links (“${title}”)`,
+    );
+    await page.keyboard.press("Escape");
+    await page.locator(T("deps-cell")).waitFor({ state: "detached" });
+  } else {
+    check(false, `the team map labels an arrow with ${biggest.openLinks} links`);
+  }
+  const teamNode = await page.evaluate(() => {
+    let best = null;
+    for (const p of document.querySelectorAll('[data-testid="deps-team-map-chart"] svg path')) {
+      const r = p.getBoundingClientRect();
+      if (Math.abs(r.width - r.height) < 2 && r.width > 20 && (!best || r.width > best.w)) {
+        best = { x: r.x + r.width / 2, y: r.y + r.height / 2, w: r.width };
+      }
+    }
+    return best;
+  });
+  await page.mouse.click(teamNode.x, teamNode.y);
+  await page.waitForFunction(() => window.location.hash.includes("team="));
+  const teamId = new URLSearchParams(page.url().split("?")[1]).get("team");
+  await page.waitForFunction(
+    (id) =>
+      globalThis.__batonMock.state.calls.some(
+        (c) => c.cmd === "deps_report" && c.args.filter.teams.length === 1 && c.args.filter.teams[0] === id,
+      ),
+    teamId,
+  );
+  const filtered = fixture.depsReport({ teams: [teamId], intents: [] });
+  await page.waitForFunction(
+    (n) =>
+      document.querySelectorAll('[data-testid="chain-row"]').length === n &&
+      !document.querySelector(".is-stale"),
+    filtered.chains.length,
+  );
+  check(
+    (await page.locator(T("at-risk-row")).count()) === filtered.atRisk.length,
+    `clicking the busiest team filters the lists to it (${filtered.chains.length} chains, ${filtered.atRisk.length} at risk)`,
+  );
+  await page.locator(T("deps-filters-clear")).click();
+  await page.waitForFunction(
+    (n) => document.querySelectorAll('[data-testid="chain-row"]').length === n,
+    report.chains.length,
+  );
 
   // Lists.
   check(

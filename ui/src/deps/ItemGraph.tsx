@@ -19,7 +19,7 @@ import type { CanvasColors, DrawTiming, GraphCanvas } from "./graphCanvas";
 import { toCanvasData } from "./graphData";
 import { ItemSearch } from "./ItemSearch";
 import { prewarmLayout } from "./layout";
-import { type DepsLocation, graphRequest, MAX_HOPS, MIN_HOPS } from "./location";
+import { type DepsLocation, graphRequest, hasFilter, MAX_HOPS, MIN_HOPS } from "./location";
 import { criticalColor, STATE_SHAPES, type TeamColors } from "./palette";
 import { depsQueries } from "./queries";
 
@@ -323,7 +323,9 @@ export function ItemGraph({
 
   const subtitle = focused
     ? `Every item within ${loc.hops} ${loc.hops === 1 ? "link" : "links"} of ${focusNode?.item.key ?? "the focused item"}, through blocks, parent and implements links, open or closed.`
-    : "Items with open blocking links, arrows from the blocker to the item it blocks. Hover for details, click an item to open it.";
+    : hasFilter(loc.filter)
+      ? "Items of the chosen teams or intents with open blocking links, arrows from the blocker to the item it blocks; links to items outside the filter are not drawn (the lists and the matrix have them)."
+      : "Items with open blocking links, arrows from the blocker to the item it blocks. Hover for details, click an item to open it.";
 
   return (
     <section
