@@ -404,10 +404,15 @@ export function ItemGraph({
         <div className="graph-stage">
           <p className="muted small graph-status" data-testid="deps-graph-status" aria-live="polite">
             {view ? graphStatus(view, focused) : " "}
-            {timing && timing.engine !== "none" ? (
+            {timing && timing.engine !== "none" && timing.engine !== "kept" ? (
               <span className="graph-timing" title="Time to lay out the graph and draw it">
                 {" "}
-                Laid out in {formatCount(timing.layoutMs)} ms, drawn in {formatCount(timing.renderMs)} ms.
+                {timing.engine === "fallback"
+                  ? "ELK could not run here; laid out by depth"
+                  : timing.engine === "main-thread"
+                    ? "Laid out on the main thread"
+                    : "Laid out"}{" "}
+                in {formatCount(timing.layoutMs)} ms, drawn in {formatCount(timing.renderMs)} ms.
               </span>
             ) : null}
           </p>

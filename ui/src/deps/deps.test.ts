@@ -6,7 +6,7 @@ import { atRiskRows, chainRows, criticalRows, cycleRows, handoffRows, matrixRows
 import { tolerantAssign } from "./frozenPrototype";
 import { toCanvasData } from "./graphData";
 import { canvasColors, graphStatus } from "./ItemGraph";
-import { centres, elkGraph, NODE_BOX, NODE_RADIUS } from "./layout";
+import { centres, elkGraph, fallbackLayout, NODE_BOX, NODE_RADIUS } from "./layout";
 import { ageBin, ageLegend, teamColors } from "./palette";
 import { crossTeamLinks, mapHit, mapTeams, teamMapOption } from "./teamMap";
 import { cell, makeCriticalPath, makeDepsReport, makeGraph, makeIntents } from "./testing";
@@ -135,6 +135,26 @@ describe("the item graph's drawing", () => {
     expect(graph.layoutOptions?.["elk.aspectRatio"]).toBe("1.50");
     const at = centres(["a", "b"], [0, 0, 100, 50]);
     expect(at.get("b")).toEqual({ x: 100 + NODE_BOX.width / 2, y: 50 + NODE_RADIUS });
+  });
+
+  it("falls back to a layout by depth that ends on cycles and keeps groups apart", () => {
+    const at = fallbackLayout(
+      ["a", "b", "c", "x", "y", "z"],
+      [
+        { from: "a", to: "b" },
+        { from: "b", to: "c" },
+        { from: "a", to: "c" },
+        { from: "x", to: "y" },
+        { from: "y", to: "x" },
+        { from: "z", to: "z" },
+      ],
+    );
+    expect(at.size).toBe(6);
+    const x = (id: string) => at.get(id)?.x ?? Number.NaN;
+    expect(x("a")).toBeLessThan(x("b"));
+    expect(x("b"), "c comes after the longest chain to it").toBeLessThan(x("c"));
+    const spots = new Set([...at.values()].map((p) => `${p.x},${p.y}`));
+    expect(spots.size, "no two items on the same spot").toBe(6);
   });
 
   it("says how much of the graph is drawn", () => {

@@ -11,8 +11,7 @@ import cytoscape, {
   type StylesheetJson,
 } from "cytoscape";
 import type { FlowState, LinkKind } from "../lib/ipc";
-import { importUnderFrozenPrototype } from "./frozenPrototype";
-import { ELK_OPTIONS, elkGraph, layoutInWorker, type Point } from "./layout";
+import { ELK_OPTIONS, elkGraph, fallbackLayout, layoutInWorker, type Point } from "./layout";
 import { STATE_SHAPES } from "./palette";
 
 export type CanvasNode = {
@@ -54,7 +53,11 @@ export type DrawTiming = {
   layoutMs: number;
   /** Milliseconds from having positions to the first frame drawn with them. */
   renderMs: number;
-  engine: "worker" | "main-thread" | "none";
+  /**
+   * Who placed the items: ELK in its worker (the normal case), ELK on the main thread, Baton's
+   * plain layered layout (when ELK cannot run), or nobody (the positions were kept, or no items).
+   */
+  engine: "worker" | "main-thread" | "fallback" | "kept" | "none";
 };
 
 /** Labels are not drawn once they would be smaller than this on screen (pixels). */
@@ -189,7 +192,7 @@ let mainThreadElk: Promise<void> | null = null;
 
 /** Registers cytoscape-elk (ELK on the main thread) the first time the worker cannot be used. */
 function loadMainThreadElk(): Promise<void> {
-  mainThreadElk ??= importUnderFrozenPrototype(() => import("cytoscape-elk")).then((m) => {
+  mainThreadElk ??= import("cytoscape-elk").then((m) => {
     cytoscape.use(m.default);
   });
   return mainThreadElk;
@@ -265,6 +268,13 @@ export class GraphCanvas {
     this.cy.style(style(colors, this.manyEdges));
   }
 
+  /** Width ÷ height of the drawing area, for packing the graph's groups into it. */
+  private aspect(): number {
+    this.cy.resize();
+    const aspect = this.cy.width() / Math.max(1, this.cy.height());
+    return Number.isFinite(aspect) && aspect > 0 ? Math.min(3, Math.max(0.5, aspect)) : 1.8;
+  }
+
   /**
    * Replaces the graph: lays it out once, adds every element in one batch, fits it. With
    * `relayout: false` (same items and links, new colours or highlights) the positions and the
@@ -281,20 +291,17 @@ export class GraphCanvas {
     } else if (data.nodes.length === 0) {
       positions = new Map();
     } else {
-      this.cy.resize();
-      const aspect = this.cy.width() / Math.max(1, this.cy.height());
       positions = await layoutInWorker(
         elkGraph(
           data.nodes.map((n) => n.id),
           data.edges,
-          Number.isFinite(aspect) && aspect > 0 ? Math.min(3, Math.max(0.5, aspect)) : 1.8,
+          this.aspect(),
         ),
       );
     }
     // A newer draw started while this one waited for its layout: let it win.
     if (generation !== this.generation) return null;
-    let engine: DrawTiming["engine"] =
-      keep || data.nodes.length === 0 ? "none" : positions ? "worker" : "main-thread";
+    let engine: DrawTiming["engine"] = keep ? "kept" : data.nodes.length === 0 ? "none" : "worker";
     let layoutMs = keep ? 0 : performance.now() - started;
 
     const drawStarted = performance.now();
@@ -312,22 +319,7 @@ export class GraphCanvas {
     });
     if (!positions && data.nodes.length > 0) {
       const mainStarted = performance.now();
-      try {
-        await loadMainThreadElk();
-        await new Promise<void>((resolve) => {
-          const layout = this.cy.layout({
-            name: "elk",
-            nodeDimensionsIncludeLabels: true,
-            fit: false,
-            elk: ELK_OPTIONS,
-          } as cytoscape.LayoutOptions);
-          layout.one("layoutstop", () => resolve());
-          layout.run();
-        });
-      } catch {
-        engine = "none";
-        this.cy.layout({ name: "grid", fit: false }).run();
-      }
+      engine = await this.layoutOnMainThread(data, this.aspect());
       layoutMs += performance.now() - mainStarted;
     }
     if (!keep) {
@@ -342,6 +334,45 @@ export class GraphCanvas {
     await nextFrame();
     await nextFrame();
     return { layoutMs, renderMs: performance.now() - drawStarted, engine };
+  }
+
+  /**
+   * Without the worker: ELK on this thread when it can run here, else Baton's plain layered
+   * layout. The elements are already in the graph (at the origin).
+   */
+  private async layoutOnMainThread(data: CanvasData, aspect: number): Promise<DrawTiming["engine"]> {
+    // ELK's compiled code assigns over Object.prototype's names (toString): where the app freezes
+    // them (Tauri's freezePrototype) it cannot run outside its worker.
+    if (!Object.isFrozen(Object.prototype)) {
+      try {
+        await loadMainThreadElk();
+        await new Promise<void>((resolve) => {
+          const layout = this.cy.layout({
+            name: "elk",
+            nodeDimensionsIncludeLabels: true,
+            fit: false,
+            elk: { ...ELK_OPTIONS, "elk.aspectRatio": aspect.toFixed(2) },
+          } as cytoscape.LayoutOptions);
+          layout.one("layoutstop", () => resolve());
+          layout.run();
+        });
+        return "main-thread";
+      } catch {
+        // Fall through to the plain layout.
+      }
+    }
+    const at = fallbackLayout(
+      data.nodes.map((n) => n.id),
+      data.edges,
+      aspect,
+    );
+    this.cy.batch(() => {
+      for (const node of this.cy.nodes()) {
+        const p = at.get(node.id());
+        if (p) node.position(p);
+      }
+    });
+    return "fallback";
   }
 
   fit() {

@@ -115,3 +115,101 @@ export async function layoutInWorker(graph: ElkNode): Promise<Map<string, Point>
   if ("error" in reply) return null;
   return centres(reply.ids, reply.xy);
 }
+
+/**
+ * A plain layered layout for when ELK cannot run: each connected group of items left to right
+ * by depth (longest chain of links before it; links that close a cycle are ignored), groups
+ * packed in rows to fill the drawing area. Deterministic, linear in the graph's size.
+ */
+export function fallbackLayout(
+  nodeIds: readonly string[],
+  edges: readonly { from: string; to: string }[],
+  aspectRatio = 1.8,
+): Map<string, Point> {
+  const index = new Map(nodeIds.map((id, i) => [id, i]));
+  const n = nodeIds.length;
+  const parent = nodeIds.map((_, i) => i);
+  const find = (i: number): number => {
+    let r = i;
+    while (parent[r] !== r) r = parent[r] ?? r;
+    let c = i;
+    while (parent[c] !== r) {
+      const next = parent[c] ?? r;
+      parent[c] = r;
+      c = next;
+    }
+    return r;
+  };
+  const out: number[][] = nodeIds.map(() => []);
+  const indegree = new Array<number>(n).fill(0);
+  for (const e of edges) {
+    const a = index.get(e.from);
+    const b = index.get(e.to);
+    if (a === undefined || b === undefined || a === b) continue;
+    out[a]?.push(b);
+    indegree[b] = (indegree[b] ?? 0) + 1;
+    parent[find(a)] = find(b);
+  }
+  // Depths by Kahn's order; what a cycle leaves unvisited starts where it is reached.
+  const depth = new Array<number>(n).fill(0);
+  const queue: number[] = [];
+  for (let i = 0; i < n; i++) if (indegree[i] === 0) queue.push(i);
+  const seen = new Array<boolean>(n).fill(false);
+  for (let k = 0; k < n; k++) {
+    if (k >= queue.length) {
+      const next = seen.findIndex((s) => !s);
+      if (next < 0) break;
+      queue.push(next);
+    }
+    const i = queue[k] ?? 0;
+    if (seen[i]) continue;
+    seen[i] = true;
+    for (const j of out[i] ?? []) {
+      if (seen[j]) continue;
+      depth[j] = Math.max(depth[j] ?? 0, (depth[i] ?? 0) + 1);
+      indegree[j] = (indegree[j] ?? 1) - 1;
+      if (indegree[j] === 0) queue.push(j);
+    }
+  }
+  const groups = new Map<number, number[]>();
+  for (let i = 0; i < n; i++) {
+    const g = find(i);
+    groups.set(g, [...(groups.get(g) ?? []), i]);
+  }
+  const colW = NODE_BOX.width + 36;
+  const rowH = NODE_BOX.height + 14;
+  const boxes = [...groups.values()]
+    .map((members) => {
+      const rows = new Map<number, number>();
+      const place = new Map<number, Point>();
+      for (const i of members) {
+        const d = depth[i] ?? 0;
+        const r = rows.get(d) ?? 0;
+        rows.set(d, r + 1);
+        place.set(i, { x: d * colW, y: r * rowH });
+      }
+      const w = (Math.max(...rows.keys()) + 1) * colW;
+      const h = Math.max(...rows.values()) * rowH;
+      return { place, w, h };
+    })
+    .sort((a, b) => b.h * b.w - a.h * a.w);
+  const area = boxes.reduce((s, b) => s + (b.w + 28) * (b.h + 28), 0);
+  const shelf = Math.max(Math.sqrt(area * aspectRatio), ...boxes.map((b) => b.w));
+  const result = new Map<string, Point>();
+  let x = 0;
+  let y = 0;
+  let rowHeight = 0;
+  for (const b of boxes) {
+    if (x > 0 && x + b.w > shelf) {
+      x = 0;
+      y += rowHeight + 28;
+      rowHeight = 0;
+    }
+    for (const [i, p] of b.place) {
+      result.set(nodeIds[i] ?? "", { x: x + p.x + NODE_BOX.width / 2, y: y + p.y + NODE_RADIUS });
+    }
+    x += b.w + 28;
+    rowHeight = Math.max(rowHeight, b.h);
+  }
+  return result;
+}
