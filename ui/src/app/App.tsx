@@ -7,7 +7,7 @@ import {
   useQuery,
   useQueryClient,
 } from "@tanstack/react-query";
-import { type ReactNode, useEffect, useState } from "react";
+import { lazy, type ReactNode, Suspense, useEffect, useState } from "react";
 import { onWorkspaceChanged } from "../lib/ipc";
 import { MetricPanelProvider } from "../metrics/MetricInfo";
 import { ThemeController } from "../settings/theme";
@@ -17,7 +17,6 @@ import { useRoute, type ViewId } from "../shared/route";
 import { SaveNotices } from "../shared/SaveNotices";
 import { Banner, ErrorState, LoadingState } from "../shared/states";
 import { BottlenecksView } from "../views/BottlenecksView";
-import { DependenciesView } from "../views/DependenciesView";
 import { FlowView } from "../views/FlowView";
 import { NoWorkspaceView } from "../views/NoWorkspaceView";
 import { OverviewView } from "../views/OverviewView";
@@ -52,6 +51,11 @@ const NEEDS_WORKSPACE: ReadonlySet<ViewId> = new Set([
   "sources",
 ]);
 
+/** Loaded on first visit: its graph libraries (Cytoscape.js, ECharts' graph) stay out of startup. */
+const DependenciesView = lazy(() =>
+  import("../views/DependenciesView").then((m) => ({ default: m.DependenciesView })),
+);
+
 function ViewFor({ view }: { view: ViewId }) {
   switch (view) {
     case "overview":
@@ -63,7 +67,11 @@ function ViewFor({ view }: { view: ViewId }) {
     case "bottlenecks":
       return <BottlenecksView />;
     case "dependencies":
-      return <DependenciesView />;
+      return (
+        <Suspense fallback={<LoadingState label="Opening Dependencies…" />}>
+          <DependenciesView />
+        </Suspense>
+      );
     case "sources":
       return <SourcesView />;
     case "settings":
