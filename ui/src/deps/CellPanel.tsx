@@ -4,7 +4,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import type { GraphNode, GraphView, TeamDependency } from "../lib/ipc";
-import { downloadCsv, fileStem, toCsv } from "../shared/csv";
+import { fileStem, saveCsv, toCsv } from "../shared/csv";
 import { formatCount, formatDays } from "../shared/format";
 import { SidePanel } from "../shared/SidePanel";
 import { EmptyState, ErrorState, LoadingState } from "../shared/states";
@@ -61,7 +61,7 @@ export function CellPanel({
             data-testid="deps-cell-export"
             title="Save the listed links as CSV"
             onClick={() =>
-              downloadCsv(
+              void saveCsv(
                 toCsv([
                   [
                     "blocker_id",

@@ -5,7 +5,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import type { CriticalPath, IntentInfo, Target } from "../lib/ipc";
 import { MetricInfo } from "../metrics/MetricInfo";
-import { downloadCsv, fileStem, toCsv } from "../shared/csv";
+import { fileStem, saveCsv, toCsv } from "../shared/csv";
 import { formatCount, formatDate, formatDays, formatRelative, plural } from "../shared/format";
 import { ErrorState, LoadingState } from "../shared/states";
 import { criticalRows } from "./csvData";
@@ -263,7 +263,7 @@ export function CriticalPathPanel({
             title="Save the path's steps as CSV"
             onClick={() =>
               path.data &&
-              downloadCsv(
+              void saveCsv(
                 toCsv(criticalRows(path.data)),
                 `${fileStem(`critical path ${path.data.targetLabel}`)}.csv`,
               )

@@ -5,7 +5,7 @@ import { useQuery } from "@tanstack/react-query";
 import { type ReactNode, useEffect, useMemo, useRef, useState } from "react";
 import type { FlowState, GraphView, Target } from "../lib/ipc";
 import { MetricInfo } from "../metrics/MetricInfo";
-import { downloadCsv, downloadUrl, fileStem, toCsv } from "../shared/csv";
+import { fileStem, saveCsv, saveImage, toCsv } from "../shared/csv";
 import { formatCount } from "../shared/format";
 import { Icon } from "../shared/Icon";
 import { Popover } from "../shared/Popover";
@@ -347,12 +347,12 @@ export function ItemGraph({
               canvasReady && view?.nodes.length
                 ? () => {
                     const url = canvasRef.current?.png(colors.surface);
-                    if (url) downloadUrl(url, `${fileStem("Item graph")}.png`);
+                    if (url) void saveImage(url, `${fileStem("Item graph")}.png`);
                   }
                 : null
             }
             onCsv={
-              view ? () => downloadCsv(toCsv(graphRows(view)), `${fileStem("Item graph links")}.csv`) : null
+              view ? () => void saveCsv(toCsv(graphRows(view)), `${fileStem("Item graph links")}.csv`) : null
             }
           />
         </div>

@@ -154,8 +154,33 @@ export function criticalRows(p: CriticalPath): Rows {
 }
 
 export function graphRows(g: GraphView): Rows {
+  const nodes = new Map(g.nodes.map((n) => [n.item.id, n]));
+  const key = (id: string) => nodes.get(id)?.item.key;
+  const teamOf = (id: string) => nodes.get(id)?.teamName ?? "No team";
   return [
-    ["from_id", "to_id", "kind", "open", "age_days", "critical"],
-    ...g.edges.map((e) => [e.from, e.to, e.kind, e.open, e.ageDays, e.critical]),
+    [
+      "from_id",
+      "from_key",
+      "from_team",
+      "kind",
+      "to_id",
+      "to_key",
+      "to_team",
+      "open",
+      "age_days",
+      "critical",
+    ],
+    ...g.edges.map((e) => [
+      e.from,
+      key(e.from),
+      teamOf(e.from),
+      e.kind,
+      e.to,
+      key(e.to),
+      teamOf(e.to),
+      e.open,
+      e.ageDays,
+      e.critical,
+    ]),
   ];
 }

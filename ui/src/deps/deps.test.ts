@@ -2,7 +2,15 @@ import { describe, expect, it } from "vitest";
 import { chartPalette } from "../shared/theme";
 import { cellLinks } from "./CellPanel";
 import { intentTree } from "./CriticalPathPanel";
-import { atRiskRows, chainRows, criticalRows, cycleRows, handoffRows, matrixRows } from "./csvData";
+import {
+  atRiskRows,
+  chainRows,
+  criticalRows,
+  cycleRows,
+  graphRows,
+  handoffRows,
+  matrixRows,
+} from "./csvData";
 import { tolerantAssign } from "./frozenPrototype";
 import { toCanvasData } from "./graphData";
 import { canvasColors, graphStatus } from "./ItemGraph";
@@ -206,6 +214,18 @@ describe("CSV of each section", () => {
     ]);
     expect(handoffRows(r)[1]?.slice(0, 4)).toEqual(["h0", "H0", "Payments", "2026-02-20T10:00:00.000Z"]);
     expect(criticalRows(makeCriticalPath())).toHaveLength(3);
+    expect(graphRows(makeGraph())[1]).toEqual([
+      "p1",
+      "P1",
+      "Payments",
+      "blocks",
+      "q1",
+      "Q1",
+      "Platform",
+      true,
+      30,
+      false,
+    ]);
   });
 });
 
