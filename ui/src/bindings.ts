@@ -475,7 +475,10 @@ export type DepsReport_Deserialize = {
 	matrix: TeamDependency[],
 	openBlockingLinks: number,
 	chains: Chain_Deserialize[],
+	/**  Chains found (the longest [`MAX_ROWS`] are listed). */
+	chainsTotal: number,
 	cycles: Cycle_Deserialize[],
+	cyclesTotal: number,
 	atRisk: AtRisk_Deserialize[],
 	atRiskTotal: number,
 	handoffs: Handoff_Deserialize[],
@@ -490,7 +493,10 @@ export type DepsReport_Serialize = {
 	matrix: TeamDependency[],
 	openBlockingLinks: number,
 	chains: Chain_Serialize[],
+	/**  Chains found (the longest [`MAX_ROWS`] are listed). */
+	chainsTotal: number,
 	cycles: Cycle_Serialize[],
+	cyclesTotal: number,
 	atRisk: AtRisk_Serialize[],
 	atRiskTotal: number,
 	handoffs: Handoff_Serialize[],

@@ -339,9 +339,9 @@ export function DepsLists({
             : null
         }
         footer={(r) =>
-          r.chains.length >= MAX_ROWS ? (
+          r.chains.length < r.chainsTotal ? (
             <p className="muted small dep-capped" data-testid="dep-capped">
-              The {formatCount(MAX_ROWS)} longest chains are listed.
+              The {formatCount(r.chains.length)} longest of {formatCount(r.chainsTotal)} chains are listed.
             </p>
           ) : null
         }

@@ -115,10 +115,12 @@ export function makeDepsReport(partial: Partial<DepsReport> = {}): DepsReport {
         teams: 3,
       },
     ],
+    chainsTotal: 1,
     cycles: [
       { items: [depItem("c1"), depItem("c2", "t2", "Platform")], selfLink: false },
       { items: [depItem("s1")], selfLink: true },
     ],
+    cyclesTotal: 2,
     atRisk: [
       {
         item: depItem("r1", "t2", "Platform"),
@@ -149,7 +151,9 @@ export function makeEmptyDepsReport(): DepsReport {
     matrix: [],
     openBlockingLinks: 0,
     chains: [],
+    chainsTotal: 0,
     cycles: [],
+    cyclesTotal: 0,
     atRisk: [],
     atRiskTotal: 0,
     handoffs: [],

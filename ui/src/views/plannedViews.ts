@@ -13,22 +13,6 @@ export type PlannedView = {
 };
 
 export const PLANNED_VIEWS: Partial<Record<ViewId, PlannedView>> = {
-  dependencies: {
-    title: "Dependencies",
-    question: "Which teams wait on which, and what is blocked right now?",
-    summary: "The graph of blocking links between items and between teams, across every source.",
-    shows: [
-      "A team-to-team dependency map: who blocks whom, and how many open blocking links each edge carries.",
-      "Chains of blocked work: items blocked by items that are themselves blocked, with the root blocker at the head.",
-      "Cross-source links (a Jira epic implemented by GitHub pull requests), including links Baton inferred, marked with their confidence.",
-    ],
-    actions: [
-      "Select a team to see what it waits on and who waits on it.",
-      "Open any item in the chain, or in GitHub, Jira or Linear, to chase it.",
-      "Filter to links opened or removed in a period.",
-    ],
-    needs: "Blocking links from the sources (and inferred ones), kept with their history.",
-  },
   triage: {
     title: "Triage",
     question: "What needs a decision from me today?",

@@ -100,37 +100,26 @@ export function insideDesktopApp(): boolean {
   return typeof internals === "object" && internals !== null && internals.metadata !== undefined;
 }
 
-/** Calls `cb` with each step of every source's sync (started, pages, waiting, finished). */
-export function onSyncProgress(cb: (progress: SyncProgress) => void): () => void {
-  let unlisten: (() => void) | null = null;
-  let stopped = false;
-  events.syncProgressEvent
-    .listen((event) => cb(event.payload.progress))
-    .then((fn) => {
-      if (stopped) fn();
-      else unlisten = fn;
-    })
-    .catch(() => {
-      // Outside the app there is no event bus: no sync runs to follow.
-    });
-  return () => {
-    stopped = true;
-    try {
-      unlisten?.();
-    } catch {
-      // The event bus is already gone: nothing to undo.
-    }
-  };
+/** Undoes a listener, whether the event bus answers, throws, or rejects (it is gone). */
+function unlistenQuietly(fn: (() => unknown) | null): void {
+  try {
+    const result = fn?.();
+    if (result instanceof Promise) result.catch(() => {});
+  } catch {
+    // The event bus is already gone (window closing, tests tearing down): nothing to undo.
+  }
 }
 
-/** Calls `cb` whenever the workspace changes (opened, or its data was written). */
-export function onWorkspaceChanged(cb: (change: WorkspaceChanged) => void): () => void {
-  let unlisten: (() => void) | null = null;
+/** Listens to a typed event until the returned function is called. */
+function subscribe<T>(
+  listen: (handler: (event: { payload: T }) => void) => Promise<() => unknown>,
+  cb: (payload: T) => void,
+): () => void {
+  let unlisten: (() => unknown) | null = null;
   let stopped = false;
-  events.workspaceChanged
-    .listen((event) => cb(event.payload))
+  listen((event) => cb(event.payload))
     .then((fn) => {
-      if (stopped) fn();
+      if (stopped) unlistenQuietly(fn);
       else unlisten = fn;
     })
     .catch(() => {
@@ -138,10 +127,19 @@ export function onWorkspaceChanged(cb: (change: WorkspaceChanged) => void): () =
     });
   return () => {
     stopped = true;
-    try {
-      unlisten?.();
-    } catch {
-      // The event bus is already gone (window closing, tests tearing down): nothing to undo.
-    }
+    unlistenQuietly(unlisten);
   };
+}
+
+/** Calls `cb` with each step of every source's sync (started, pages, waiting, finished). */
+export function onSyncProgress(cb: (progress: SyncProgress) => void): () => void {
+  return subscribe<{ progress: SyncProgress }>(
+    (handler) => events.syncProgressEvent.listen(handler),
+    (payload) => cb(payload.progress),
+  );
+}
+
+/** Calls `cb` whenever the workspace changes (opened, or its data was written). */
+export function onWorkspaceChanged(cb: (change: WorkspaceChanged) => void): () => void {
+  return subscribe((handler) => events.workspaceChanged.listen(handler), cb);
 }

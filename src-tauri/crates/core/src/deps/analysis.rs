@@ -126,7 +126,10 @@ pub struct DepsReport {
     pub matrix: Vec<TeamDependency>,
     pub open_blocking_links: u32,
     pub chains: Vec<Chain>,
+    /// Chains found (the longest [`MAX_ROWS`] are listed).
+    pub chains_total: u32,
     pub cycles: Vec<Cycle>,
+    pub cycles_total: u32,
     pub at_risk: Vec<AtRisk>,
     pub at_risk_total: u32,
     pub handoffs: Vec<Handoff>,
@@ -380,6 +383,7 @@ pub fn analyse(ix: &WorkIndex, facts: &Facts, filter: &DepsFilter) -> DepsReport
             .then(graph[*a].cmp(&graph[*b]))
     });
     let mut chains = Vec::new();
+    let mut chains_found = 0u32;
     for end in ends {
         let mut path = vec![graph[end]];
         let mut at = end;
@@ -391,6 +395,10 @@ pub fn analyse(ix: &WorkIndex, facts: &Facts, filter: &DepsFilter) -> DepsReport
         if !keep.any(ix, path.iter().copied()) {
             continue;
         }
+        chains_found += 1;
+        if chains.len() >= MAX_ROWS {
+            continue;
+        }
         let mut team_set: Vec<u32> = path.iter().map(|i| ix.items[*i as usize].team).collect();
         team_set.sort_unstable();
         team_set.dedup();
@@ -399,9 +407,6 @@ pub fn analyse(ix: &WorkIndex, facts: &Facts, filter: &DepsFilter) -> DepsReport
             waiting_days: best[end.index()].1,
             teams: team_set.len() as u32,
         });
-        if chains.len() >= MAX_ROWS {
-            break;
-        }
     }
 
     // At risk: an open item with an open upstream blocker (direct or further up the chain)
@@ -491,13 +496,18 @@ pub fn analyse(ix: &WorkIndex, facts: &Facts, filter: &DepsFilter) -> DepsReport
     let handoffs_total = handoffs.len() as u32;
     handoffs.truncate(MAX_ROWS);
 
+    let chains_total = chains_found;
+    let cycles_total = cycles.len() as u32;
+    cycles.truncate(MAX_ROWS);
     DepsReport {
         as_of: to_rfc3339(as_of),
         teams,
         matrix,
         open_blocking_links: open.len() as u32,
         chains,
+        chains_total,
         cycles,
+        cycles_total,
         at_risk,
         at_risk_total,
         handoffs,

@@ -153,12 +153,31 @@ pub fn graph_view(ix: &WorkIndex, facts: &Facts, request: &GraphRequest) -> Core
                 }
             }
             let mut candidates: Vec<(u32, u32)> = degree
-                .into_iter()
+                .iter()
+                .map(|(i, d)| (*i, *d))
                 .filter(|(i, _)| keep_team(*i) && keep_intent(*i))
                 .collect();
             candidates.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
             total = candidates.len();
             chosen = candidates.into_iter().map(|(i, _)| i).collect();
+            // With a filter, the items at the other end of the kept items' open blocking links
+            // are drawn too (after them), so a team's links to other teams stay visible.
+            if !request.filter.teams.is_empty() || !request.filter.intents.is_empty() {
+                let kept: HashSet<u32> = chosen.iter().copied().collect();
+                let mut others: Vec<u32> = open_blocking(ix, facts)
+                    .iter()
+                    .filter_map(
+                        |d| match (kept.contains(&d.before), kept.contains(&d.after)) {
+                            (true, false) => Some(d.after),
+                            (false, true) => Some(d.before),
+                            _ => None,
+                        },
+                    )
+                    .collect();
+                others.sort_unstable();
+                others.dedup();
+                chosen.extend(others);
+            }
         }
     }
     // The critical path first, then the rest up to the limit.
