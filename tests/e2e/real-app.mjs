@@ -160,7 +160,7 @@ try {
     for (const [view, ready] of [
       ["flow", '[data-testid="flow-cfd"]'],
       ["bottlenecks", '[data-testid="bn-matrix"]'],
-      ["dependencies", '[data-testid="view-dependencies"], [data-testid="planned-dependencies"]'],
+      ["dependencies", '[data-testid="deps-team-map"]'],
     ]) {
       await driver.click(await driver.waitFor(`[data-testid="nav-${view}"]`));
       await driver.waitFor(ready, 30_000);
@@ -168,6 +168,14 @@ try {
       execFileSync("import", ["-window", "root", join(shots, `${view}.png`)], { env });
       log(`screenshot of ${view} written`);
     }
+    // The item graph focused on the end of the longest blocked chain, with its critical path.
+    await driver.click(await driver.waitFor('[data-testid="chain-row"] [data-testid="dep-focus"]'));
+    await driver.click(await driver.waitFor('[data-testid="target-use-focus"]'));
+    await driver.waitFor('[data-testid="critical-step"]', 30_000);
+    await driver.execute('document.querySelector(\'[data-testid="deps-graph"]\')?.scrollIntoView({ block: "start" })');
+    await driver.execute("return new Promise(r => setTimeout(r, 4000))");
+    execFileSync("import", ["-window", "root", join(shots, "dependencies-critical-path.png")], { env });
+    log("screenshot of the critical path written");
   }
 } catch (err) {
   failed = true;

@@ -401,12 +401,34 @@ async fn items_deleted_at_the_source_leave_the_analyses() {
 async fn a_team_filtered_graph_keeps_the_other_ends_of_its_links() {
     let dir = tempfile::tempdir().unwrap();
     let ws = workspace(dir.path()).await;
-    let request = GraphRequest { filter: DepsFilter { teams: vec!["plat".into()], ..DepsFilter::default() }, ..GraphRequest::default() };
+    let request = GraphRequest {
+        filter: DepsFilter {
+            teams: vec!["plat".into()],
+            ..DepsFilter::default()
+        },
+        ..GraphRequest::default()
+    };
     let view = deps::deps_graph(&ws, &request, NOW).await.unwrap();
     let mut ids: Vec<&str> = view.nodes.iter().map(|n| n.item.id.as_str()).collect();
     ids.sort();
-    assert_eq!(ids, ["gp1", "m1", "s1"], "gp1 (PLAT) and the items it blocks or is blocked by");
-    assert_eq!(view.edges.iter().filter(|e| e.kind == LinkKind::Blocks).count(), 2);
-    let r = deps::deps_report(&ws, &DepsFilter::default(), NOW).await.unwrap();
-    assert_eq!((r.cycles_total, r.chains_total as usize), (2, r.chains.len()), "totals count what the lists cap");
+    assert_eq!(
+        ids,
+        ["gp1", "m1", "s1"],
+        "gp1 (PLAT) and the items it blocks or is blocked by"
+    );
+    assert_eq!(
+        view.edges
+            .iter()
+            .filter(|e| e.kind == LinkKind::Blocks)
+            .count(),
+        2
+    );
+    let r = deps::deps_report(&ws, &DepsFilter::default(), NOW)
+        .await
+        .unwrap();
+    assert_eq!(
+        (r.cycles_total, r.chains_total as usize),
+        (2, r.chains.len()),
+        "totals count what the lists cap"
+    );
 }
