@@ -174,6 +174,8 @@ try {
     await driver.waitFor('[data-testid="critical-step"]', 30_000);
     await driver.execute('document.querySelector(\'[data-testid="deps-graph"]\')?.scrollIntoView({ block: "start" })');
     await driver.execute("return new Promise(r => setTimeout(r, 4000))");
+    execFileSync("xdotool", ["mousemove", "1", "1"], { env });
+    await driver.execute("return new Promise(r => setTimeout(r, 500))");
     execFileSync("import", ["-window", "root", join(shots, "dependencies-critical-path.png")], { env });
     log("screenshot of the critical path written");
   }
