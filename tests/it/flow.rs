@@ -786,3 +786,88 @@ async fn last_days_rolls_forward_with_the_calendar() {
         "three days later the range has moved with the calendar"
     );
 }
+
+#[tokio::test]
+async fn odd_histories_get_a_defined_treatment_and_a_note() {
+    use TransitionKind::State;
+    let dir = tempfile::tempdir().unwrap();
+    let mut g = history();
+    // o1: recorded out of order (the later change first), o2: a change dated before the item's
+    // creation, o3: the same state twice under two event ids.
+    g.items.push(item("o1", "a", ItemKind::Task, T0, "Done"));
+    g.items
+        .push(item("o2", "a", ItemKind::Task, T0 + 2 * D, "Done"));
+    g.items.push(item("o3", "a", ItemKind::Task, T0, "Done"));
+    let odd = |id: &str, event: &str, at: i64, to: &str| Transition {
+        item_id: id.into(),
+        event_id: event.into(),
+        kind: State,
+        from_state: None,
+        to_state: to.into(),
+        at,
+        actor_id: None,
+    };
+    g.transitions.extend([
+        odd("o1", "x2", T0 + 3 * D, "Done"),
+        odd("o1", "x1", T0 + D, "In Progress"),
+        odd("o2", "y1", T0 + D, "In Progress"),
+        odd("o2", "y2", T0 + 4 * D, "Done"),
+        odd("o3", "z1", T0 + D, "In Progress"),
+        odd("o3", "z2", T0 + 2 * D, "In Progress"),
+        odd("o3", "z3", T0 + 3 * D, "Done"),
+        // The same event delivered twice (a re-sync) is stored once.
+        odd("o3", "z3", T0 + 3 * D, "Done"),
+    ]);
+    let ws = Workspace::create(&dir.path().join("odd.baton"))
+        .await
+        .unwrap();
+    demo::write(&ws, &g).await.unwrap();
+    let r = flow::flow_report(&ws, &ten_days(), NOW).await.unwrap();
+    let note = |code: &str| r.notes.iter().find(|n| n.code == code).map(|n| n.items);
+    assert_eq!(
+        note("out_of_order"),
+        Some(1),
+        "o1's changes are put in time order"
+    );
+    assert_eq!(
+        note("before_creation"),
+        Some(1),
+        "o2's first change counts from its creation"
+    );
+    assert_eq!(
+        note("repeated_state"),
+        Some(1),
+        "o3's second 'In Progress' changes nothing"
+    );
+    let finished = flow::flow_items(&ws, &ten_days(), &flow::FlowSelection::Finished, NOW)
+        .await
+        .unwrap();
+    let cycle = |id: &str| {
+        finished
+            .items
+            .iter()
+            .find(|i| i.item.id == id)
+            .map(|i| i.days)
+    };
+    assert_eq!(
+        cycle("o1"),
+        Some(2.0),
+        "in time order: started day 1, done day 3"
+    );
+    assert_eq!(
+        cycle("o2"),
+        Some(2.0),
+        "started at creation (day 2), done day 4"
+    );
+    assert_eq!(
+        cycle("o3"),
+        Some(2.0),
+        "the repeated state does not restart the cycle"
+    );
+    let s = baton_core::query::workspace_summary(&ws).await.unwrap();
+    assert_eq!(
+        s.totals.transitions,
+        23 + 7,
+        "the duplicated event is stored once"
+    );
+}

@@ -387,7 +387,7 @@ export type DataNote = DataNote_Serialize | DataNote_Deserialize;
 
 /**  Something about the data that changed what the numbers include. */
 export type DataNote_Deserialize = {
-	/**  `unmapped_state`, `out_of_order`, `before_creation`. */
+	/**  `unmapped_state`, `out_of_order`, `before_creation`, `repeated_state`. */
 	code: string,
 	message: string,
 	items: number,
@@ -398,7 +398,7 @@ export type DataNote_Deserialize = {
 
 /**  Something about the data that changed what the numbers include. */
 export type DataNote_Serialize = {
-	/**  `unmapped_state`, `out_of_order`, `before_creation`. */
+	/**  `unmapped_state`, `out_of_order`, `before_creation`, `repeated_state`. */
 	code: string,
 	message: string,
 	items: number,

@@ -57,6 +57,8 @@ pub struct Pass {
     pub unmapped: Vec<(u32, u32)>,
     pub out_of_order: u32,
     pub before_creation: u32,
+    /// Items with a change into the raw state they were already in (ignored).
+    pub repeated: u32,
     pub cfd: Vec<Vec<i64>>,
     pub wip: Vec<i64>,
     pub queues: Vec<Vec<i64>>,
@@ -136,6 +138,19 @@ pub fn run(ix: &WorkIndex, mapping: &Mapping, scope: &Scope) -> Pass {
             }
             if ix.events_of(i).first().is_some_and(|e| e.at < item.created) {
                 pass.before_creation += 1;
+            }
+            let mut previous = item.initial_state;
+            let mut repeated = false;
+            for e in ix
+                .events_of(i)
+                .iter()
+                .filter(|e| e.kind() == EventKind::State)
+            {
+                repeated |= e.code() == previous;
+                previous = e.code();
+            }
+            if repeated {
+                pass.repeated += 1;
             }
             add_item(ix, scope, &mut pass, i, timeline, range_start, range_end);
         }

@@ -98,6 +98,19 @@ fn notes(ix: &WorkIndex, pass: &engine::Pass) -> Vec<DataNote> {
             raw_state: None,
         });
     }
+    if pass.repeated > 0 {
+        notes.push(DataNote {
+            code: "repeated_state".into(),
+            message: format!(
+                "{} item{} recorded a change into the state they were already in; it changed nothing",
+                pass.repeated,
+                if pass.repeated == 1 { "" } else { "s" }
+            ),
+            items: pass.repeated,
+            source_id: None,
+            raw_state: None,
+        });
+    }
     if pass.before_creation > 0 {
         notes.push(DataNote {
             code: "before_creation".into(),

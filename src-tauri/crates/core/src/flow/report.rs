@@ -205,7 +205,7 @@ pub struct LittlesLaw {
 #[derive(Debug, Clone, PartialEq, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct DataNote {
-    /// `unmapped_state`, `out_of_order`, `before_creation`.
+    /// `unmapped_state`, `out_of_order`, `before_creation`, `repeated_state`.
     pub code: String,
     pub message: String,
     pub items: u32,
