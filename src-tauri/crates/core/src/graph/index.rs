@@ -5,7 +5,6 @@
 //! millions of rows per question. About 80 bytes per item plus 24 per change.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use std::borrow::Cow;
 
@@ -761,6 +760,3 @@ fn compact(ix: &mut WorkIndex) {
     ix.events = events;
     ix.stale_events = 0;
 }
-
-/// Shared handle to an index.
-pub type SharedIndex = Arc<WorkIndex>;
