@@ -42,6 +42,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::sources::sources_cancel,
             commands::sources::sources_history,
             commands::rules::rules_list,
+            commands::rules::teams_list,
+            commands::rules::teams_create,
             commands::rules::rules_save_team_rule,
             commands::rules::rules_delete_team_rule,
             commands::rules::rules_save_provenance_rule,

@@ -345,3 +345,40 @@ async fn intents_list_counts_items_with_descendants() {
         );
     }
 }
+
+#[tokio::test]
+async fn teams_can_be_listed_and_created_for_team_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = small_workspace(dir.path()).await;
+    let teams = query::teams_list(&ws).await.unwrap();
+    assert_eq!(
+        teams
+            .iter()
+            .map(|t| (t.name.as_str(), t.items))
+            .collect::<Vec<_>>(),
+        [("Payments", 3), ("Platform", 2)]
+    );
+    let made = query::teams_create(&ws, "  Data Platform ").await.unwrap();
+    assert_eq!(
+        (made.id.as_str(), made.name.as_str(), made.items),
+        ("team-data-platform", "Data Platform", 0)
+    );
+    assert!(query::team_exists(&ws, "team-data-platform").await.unwrap());
+    assert_eq!(
+        query::teams_list(&ws).await.unwrap().len(),
+        3,
+        "a team without items is listed"
+    );
+    assert_eq!(
+        query::teams_create(&ws, "payments")
+            .await
+            .unwrap_err()
+            .code(),
+        "invalid",
+        "names are unique, ignoring case"
+    );
+    assert_eq!(
+        query::teams_create(&ws, "   ").await.unwrap_err().code(),
+        "invalid"
+    );
+}

@@ -2491,6 +2491,19 @@
         };
       case "rules_save_team_rule":
         return saveTeamRule(args.rule);
+      case "teams_list":
+        return TEAMS.map((t) => ({
+          id: t.id,
+          name: t.name,
+          items: items.filter((i) => i.teamId === t.id).length,
+        }));
+      case "teams_create": {
+        const name = String(args.name).trim();
+        if (!name) throw { code: "invalid", message: "a team needs a name" };
+        const team = { id: `team-${name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`, name, weight: 0 };
+        TEAMS.push(team);
+        return { id: team.id, name: team.name, items: 0 };
+      }
       case "rules_delete_team_rule":
         rules.team = rules.team.filter((r) => r.id !== args.id);
         return null;

@@ -61,6 +61,10 @@ export const commands = {
 	sourcesHistory: (id: string, limit: number) => typedError<SyncRunDto_Serialize[], IpcError>(__TAURI_INVOKE("sources_history", { id, limit })),
 	/**  Every rule. */
 	rulesList: () => typedError<RulesDto_Serialize, IpcError>(__TAURI_INVOKE("rules_list")),
+	/**  Every team (with its item count), including teams without items yet. */
+	teamsList: () => typedError<TeamInfo[], IpcError>(__TAURI_INVOKE("teams_list")),
+	/**  Creates a team, for team rules to assign items to. */
+	teamsCreate: (name: string) => typedError<TeamInfo, IpcError>(__TAURI_INVOKE("teams_create", { name })),
 	/**  Adds or changes a team rule; returns its id. */
 	rulesSaveTeamRule: (rule: TeamRuleDto_Deserialize) => typedError<string, IpcError>(__TAURI_INVOKE("rules_save_team_rule", { rule })),
 	/**  Deletes a team rule. */
@@ -1542,6 +1546,14 @@ export type TeamDependency = {
 	oldestDays: number | null,
 	/**  Median age of the links, in days. */
 	medianDays: number | null,
+};
+
+/**  A team with its size. */
+export type TeamInfo = {
+	id: string,
+	name: string,
+	/**  Items assigned to it now. */
+	items: number,
 };
 
 /**  A team's place in the dependency map. */

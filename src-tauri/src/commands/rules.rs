@@ -117,6 +117,12 @@ pub async fn rules_save_team_rule(
         return Err(IpcError::new("invalid", "a team rule needs a pattern"));
     }
     let ws = state.current().await?;
+    if !baton_core::query::team_exists(&ws, &rule.team_id).await? {
+        return Err(IpcError::new(
+            "invalid",
+            format!("there is no team {}; create it first", rule.team_id),
+        ));
+    }
     let id = if rule.id.is_empty() {
         new_id("team-rule")
     } else {
@@ -201,4 +207,24 @@ pub async fn rules_delete_provenance_rule(state: State<'_, AppState>, id: String
         .map_err(db)?;
     ws.mark_changed();
     Ok(())
+}
+
+/// Every team (with its item count), including teams without items yet.
+#[tauri::command]
+#[specta::specta]
+pub async fn teams_list(state: State<'_, AppState>) -> IpcResult<Vec<baton_core::query::TeamInfo>> {
+    let ws = state.current().await?;
+    Ok(baton_core::query::teams_list(&ws).await?)
+}
+
+/// Creates a team, for team rules to assign items to.
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip_all)]
+pub async fn teams_create(
+    state: State<'_, AppState>,
+    name: String,
+) -> IpcResult<baton_core::query::TeamInfo> {
+    let ws = state.current().await?;
+    Ok(baton_core::query::teams_create(&ws, &name).await?)
 }

@@ -10,9 +10,9 @@ import { formatPercent } from "../shared/format";
 import { Icon } from "../shared/Icon";
 import { ErrorState, LoadingState } from "../shared/states";
 import { PROVENANCE_LABELS, PROVENANCES } from "../workgraph/vocabulary";
-import { summaryQuery } from "../workspace/queries";
 import {
   ruleQueries,
+  useCreateTeam,
   useDeleteProvenanceRule,
   useDeleteTeamRule,
   useSaveProvenanceRule,
@@ -20,6 +20,9 @@ import {
 } from "./queries";
 
 type Team = { id: string; name: string };
+
+/** The team select's choice for "create a team". */
+const NEW_TEAM = "\u0000new";
 
 export const TEAM_FIELDS = ["repo", "project", "component", "label"] as const;
 export const TEAM_FIELD_LABELS: Record<string, { label: string; example: string }> = {
@@ -91,7 +94,9 @@ function TeamRuleEditor({
   onDone: () => void;
 }) {
   const save = useSaveTeamRule();
+  const createTeam = useCreateTeam();
   const base = useId();
+  const [newTeam, setNewTeam] = useState("");
   const [field, setField] = useState(rule?.field ?? "repo");
   const [pattern, setPattern] = useState(rule?.pattern ?? "");
   const [teamId, setTeamId] = useState(rule?.teamId ?? "");
@@ -104,13 +109,33 @@ function TeamRuleEditor({
     const p = Number(priority);
     if (!pattern.trim()) return setProblem("Give a pattern to match, such as acme/pay* or PAY.");
     if (!teamId) return setProblem("Choose the team the matching items belong to.");
+    if (teamId === NEW_TEAM && !newTeam.trim()) return setProblem("Name the new team.");
     if (!Number.isInteger(p) || p < 0 || p > 100000)
       return setProblem("The priority is a whole number (lower runs first).");
     setProblem(null);
-    save.mutate(
-      { id: rule?.id ?? "", field, pattern: pattern.trim(), teamId, sourceId: sourceId || null, priority: p },
-      { onSuccess: onDone },
-    );
+    const saveFor = (team: string) =>
+      save.mutate(
+        {
+          id: rule?.id ?? "",
+          field,
+          pattern: pattern.trim(),
+          teamId: team,
+          sourceId: sourceId || null,
+          priority: p,
+        },
+        { onSuccess: onDone },
+      );
+    if (teamId === NEW_TEAM) {
+      createTeam.mutate(newTeam.trim(), {
+        onSuccess: (team) => {
+          setTeamId(team.id);
+          saveFor(team.id);
+        },
+        onError: (err) => setProblem(err.message),
+      });
+    } else {
+      saveFor(teamId);
+    }
   }
 
   const example = TEAM_FIELD_LABELS[field]?.example ?? "";
@@ -175,8 +200,22 @@ function TeamRuleEditor({
               {t.name}
             </option>
           ))}
+          <option value={NEW_TEAM}>New team…</option>
         </select>
       </label>
+      {teamId === NEW_TEAM ? (
+        <label className="rule-field">
+          <span>New team's name</span>
+          <input
+            className="input"
+            value={newTeam}
+            maxLength={80}
+            onChange={(e) => setNewTeam(e.target.value)}
+            placeholder="Payments"
+            data-testid="team-rule-new-team"
+          />
+        </label>
+      ) : null}
       <label className="rule-field rule-field-narrow">
         <span>Priority</span>
         <input
@@ -229,8 +268,7 @@ function TeamRules({ rules, teams, sources }: { rules: TeamRule[]; teams: Team[]
           type="button"
           className="btn btn-small"
           onClick={() => setEditing("new")}
-          disabled={editing === "new" || teams.length === 0}
-          title={teams.length === 0 ? "The workspace has no teams yet" : undefined}
+          disabled={editing === "new"}
           data-testid="team-rule-add"
         >
           <Icon name="plus" size={12} /> Add a team rule
@@ -241,7 +279,7 @@ function TeamRules({ rules, teams, sources }: { rules: TeamRule[]; teams: Team[]
         number; the first match sets the team.
       </p>
       {teams.length === 0 ? (
-        <p className="muted small">This workspace has no teams yet, so there is no team to assign.</p>
+        <p className="muted small">This workspace has no teams yet: name one while adding a rule.</p>
       ) : null}
       {sorted.length === 0 && editing !== "new" ? (
         <p className="muted small rules-empty">
@@ -548,11 +586,8 @@ function ProvenanceRules({ rules }: { rules: ProvenanceRule[] }) {
 
 export function RulesSection({ sources }: { sources: SourceDto[] }) {
   const rules = useQuery(ruleQueries.list());
-  const summary = useQuery(summaryQuery());
-  const teams: Team[] = (summary.data?.byTeam ?? [])
-    .filter((t) => t.key !== "")
-    .map((t) => ({ id: t.key, name: t.label }))
-    .sort((a, b) => a.name.localeCompare(b.name));
+  const teamList = useQuery(ruleQueries.teams());
+  const teams: Team[] = (teamList.data ?? []).map((t) => ({ id: t.id, name: t.name }));
   return (
     <section className="card rules-section" aria-labelledby="rules-title" data-testid="rules-section">
       <h2 className="card-title" id="rules-title">

@@ -20,6 +20,8 @@ export const sourceQueries = {
 
 export const ruleQueries = {
   list: () => queryOptions({ queryKey: ["rules", "list"], queryFn: ipc.rulesList, staleTime: 30_000 }),
+  /** Every team, including teams without items yet (the targets of team rules). */
+  teams: () => queryOptions({ queryKey: ["rules", "teams"], queryFn: ipc.teamsList, staleTime: 30_000 }),
 };
 
 function refreshSources(client: QueryClient) {
@@ -92,6 +94,15 @@ export function useSaveTeamRule() {
   return useMutation({
     mutationFn: (rule: TeamRule) => ipc.rulesSaveTeamRule(rule),
     onSuccess: () => client.invalidateQueries({ queryKey: ["rules"] }),
+  });
+}
+
+/** Creates a team (for a rule to assign items to); every view that lists teams refetches. */
+export function useCreateTeam() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (name: string) => ipc.teamsCreate(name),
+    onSuccess: () => refreshEverything(client),
   });
 }
 

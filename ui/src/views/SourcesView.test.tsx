@@ -64,6 +64,10 @@ function backend(overrides: Record<string, Handler> = {}, sources: SourceDto[] =
         ],
       }),
     rules_list: () => rules,
+    teams_list: () => [
+      { id: "t1", name: "Payments", items: 8000 },
+      { id: "t2", name: "Platform", items: 4345 },
+    ],
     sources_history: () => [] as SyncRun[],
     ...overrides,
   });
@@ -387,6 +391,29 @@ describe("Sources", () => {
     await waitFor(() =>
       expect(last(calls, "sources_set_enabled")?.args).toEqual({ id: "s1", enabled: false }),
     );
+  });
+
+  it("creates a team while adding a rule, for a workspace that has none", async () => {
+    const calls = backend({
+      teams_list: () => [],
+      teams_create: (args) => ({ id: "team-data", name: String(args.name), items: 0 }),
+      rules_save_team_rule: () => "tr-new",
+    });
+    renderWithClient(<SourcesView />);
+    const team = await screen.findByTestId("team-rules");
+    expect(team).toHaveTextContent("name one while adding a rule");
+    fireEvent.click(within(team).getByTestId("team-rule-add"));
+    const adder = within(team).getByTestId("team-rule-editor");
+    fireEvent.change(within(adder).getByTestId("team-rule-pattern"), { target: { value: "acme/data-*" } });
+    fireEvent.change(within(adder).getByTestId("team-rule-team"), { target: { value: "\u0000new" } });
+    fireEvent.click(within(adder).getByTestId("rule-save"));
+    expect(within(adder).getByTestId("rule-problem")).toHaveTextContent("Name the new team");
+    fireEvent.change(within(adder).getByTestId("team-rule-new-team"), { target: { value: "  Data  " } });
+    fireEvent.click(within(adder).getByTestId("rule-save"));
+    await waitFor(() =>
+      expect(last(calls, "rules_save_team_rule")?.args.rule).toMatchObject({ teamId: "team-data" }),
+    );
+    expect(last(calls, "teams_create")?.args).toEqual({ name: "Data" });
   });
 
   it("adds, edits and deletes rules with the rule commands", async () => {

@@ -31,6 +31,7 @@ import type {
   SyncProgress,
   SyncRun,
   Target,
+  TeamInfo,
   TeamRule,
   Theme,
   WorkflowChange,
@@ -85,6 +86,8 @@ export const ipc = {
   rulesSaveProvenanceRule: (rule: ProvenanceRule): Promise<string> =>
     call(commands.rulesSaveProvenanceRule(rule)),
   rulesDeleteProvenanceRule: (id: string) => call(commands.rulesDeleteProvenanceRule(id)),
+  teamsList: (): Promise<TeamInfo[]> => call(commands.teamsList()),
+  teamsCreate: (name: string): Promise<TeamInfo> => call(commands.teamsCreate(name)),
   /** Asks where to save (system dialog), then writes; the saved path, or null when cancelled. */
   exportSave: (suggestedName: string, contents: string, encoding: ExportEncoding): Promise<string | null> =>
     call(commands.exportSave(suggestedName, contents, encoding)),

@@ -7,8 +7,10 @@ pub mod detail;
 pub mod intents;
 pub mod items;
 pub mod summary;
+pub mod teams;
 
 pub use detail::{item_detail, ItemDetail, LinkDirection, LinkedItem, TransitionEntry};
 pub use intents::{intents_list, IntentInfo};
 pub use items::{items_list, ItemRow, ItemsPage, ItemsQuery, SortDirection, SortField};
 pub use summary::{workspace_summary, Count, DateRange, TeamStates, Totals, WorkspaceSummary};
+pub use teams::{team_exists, teams_create, teams_list, TeamInfo};
