@@ -7,6 +7,7 @@
 pub mod commands;
 pub mod error;
 pub mod events;
+pub mod pollers;
 pub mod settings;
 pub mod state;
 
@@ -140,6 +141,7 @@ pub fn run() {
                 data_dir,
                 secrets: std::sync::Arc::new(baton_keychain::Keychain),
                 pollers: tokio::sync::Mutex::new(None),
+                change_forwarder: std::sync::Mutex::new(None),
             });
             Ok(())
         })

@@ -12,3 +12,4 @@ mod sync_runtime;
 mod sync_sources;
 mod sync_support;
 mod workspace_files;
+mod write_layer;

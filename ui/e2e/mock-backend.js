@@ -2219,7 +2219,7 @@
       finishRun(sync.row, run, ev);
     }
     emitEvent("sync-progress-event", { progress: ev });
-    if (ev.type === "finished" && ev.pages > 0) emitEvent("workspace-changed", { reason: "data" });
+    if (ev.type === "finished" && ev.pages > 0) emitChanges(["items", "people", "sync_runs"]);
     return sync.steps.length;
   }
   function schedule(id) {
@@ -2401,7 +2401,7 @@
     return { total, offset: q.offset, rows };
   }
 
-  function handle(cmd, args) {
+  function handleCommand(cmd, args) {
     state.calls.push({ cmd, args: args ?? null });
     if (globalThis.__batonMockBig && cmd === "items_list") return bigPage(args.query);
     switch (cmd) {
@@ -2523,6 +2523,33 @@
       default:
         throw { code: "internal", message: `The mock backend has no command ${cmd}` };
     }
+  }
+
+  // What each writing command changes, as Rust's write layer publishes it: after a write the
+  // app refetches from the `workspace-changed` event, not from the command's answer.
+  const WRITES = {
+    workflow_set: ["items", "workflow"],
+    sources_add: ["sources"],
+    sources_edit: ["sources"],
+    sources_set_enabled: ["sources"],
+    sources_remove: ["items", "people", "sources", "sync_runs"],
+    rules_save_team_rule: ["rules"],
+    rules_delete_team_rule: ["rules"],
+    rules_save_provenance_rule: ["rules"],
+    rules_delete_provenance_rule: ["rules"],
+    teams_create: ["teams"],
+  };
+  function emitChanges(kinds) {
+    const allItems = kinds.includes("items");
+    setTimeout(
+      () => emitEvent("workspace-changed", { reason: "data", changes: { kinds, itemIds: [], allItems } }),
+      0,
+    );
+  }
+  function handle(cmd, args) {
+    const answer = handleCommand(cmd, args);
+    if (WRITES[cmd]) emitChanges(WRITES[cmd]);
+    return answer;
   }
 
   globalThis.__batonMock = {

@@ -4,6 +4,8 @@ pub mod index;
 pub mod model;
 pub mod repo;
 pub mod store;
+pub mod write;
 
 pub use model::*;
 pub use store::Workspace;
+pub use write::{ChangeKind, Changes, WriteOp, Writer};
