@@ -514,3 +514,52 @@ pub async fn sync(args: SyncArgs) -> Result<(), CoreError> {
         )))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_progress_line_shows_source_text_escaped_and_bounded() {
+        let line = ProgressLine::new(vec![("s1".into(), "acme\u{1b}]0;x\u{7}".into())]);
+        let progress = line
+            .message(&SyncProgress::Progress {
+                source_id: "s1".into(),
+                run_id: "r".into(),
+                stream: "issues:\u{202E}evil\r".into(),
+                pages: 3,
+                items: 250,
+            })
+            .expect("a line");
+        assert_eq!(
+            progress,
+            "acme\\e]0;x\\a issues:\\u{202E}evil\\r: 3 pages, 250 items"
+        );
+        let waiting = line
+            .message(&SyncProgress::Waiting {
+                source_id: "s1".into(),
+                run_id: "r".into(),
+                rate_limit: true,
+                seconds: 61.0,
+                until: String::new(),
+                reason: format!("\u{9b}2J{}", "x".repeat(10_000)),
+            })
+            .expect("a line");
+        assert!(
+            waiting.starts_with("acme\\e]0;x\\a: waiting 61 s (rate limit: \\u{9B}2Jxxx"),
+            "{waiting}"
+        );
+        assert!(waiting.ends_with("…)") && waiting.chars().count() < 120, "{waiting}");
+        assert!(!waiting.chars().any(crate::term::is_hostile));
+        let finished = SyncProgress::Finished {
+            source_id: "s1".into(),
+            run_id: "r".into(),
+            status: RunStatus::Succeeded,
+            pages: 0,
+            items: 0,
+            error_code: None,
+            error: None,
+        };
+        assert_eq!(line.message(&finished), None, "the line goes at the end");
+    }
+}
