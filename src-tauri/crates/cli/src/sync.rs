@@ -405,12 +405,14 @@ impl ProgressLine {
                         line.set_style(style.tick_chars("|/-\\ "));
                     }
                     line.enable_steady_tick(Duration::from_millis(120));
+                    crate::term::set_progress(Some(line.clone()));
                     line
                 });
                 line.set_message(text);
             }
             None => {
                 if let Some(line) = bar.take() {
+                    crate::term::set_progress(None);
                     line.finish_and_clear();
                 }
             }
@@ -549,7 +551,10 @@ mod tests {
             waiting.starts_with("acme\\e]0;x\\a: waiting 61 s (rate limit: \\u{9B}2Jxxx"),
             "{waiting}"
         );
-        assert!(waiting.ends_with("…)") && waiting.chars().count() < 120, "{waiting}");
+        assert!(
+            waiting.ends_with("…)") && waiting.chars().count() < 120,
+            "{waiting}"
+        );
         assert!(!waiting.chars().any(crate::term::is_hostile));
         let finished = SyncProgress::Finished {
             source_id: "s1".into(),

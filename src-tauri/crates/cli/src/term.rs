@@ -275,6 +275,32 @@ pub fn err_line(text: &str) {
     let _ = io::stderr().lock().write_all(line.as_bytes());
 }
 
+/// The progress line on screen, if any: log lines are written above it, not through it.
+static PROGRESS: Mutex<Option<indicatif::ProgressBar>> = Mutex::new(None);
+
+/// Registers the progress line on screen (None when it is gone).
+pub fn set_progress(line: Option<indicatif::ProgressBar>) {
+    *PROGRESS.lock().unwrap_or_else(|p| p.into_inner()) = line;
+}
+
+/// Where log lines go: stderr, with the progress line (if any) taken off the screen while one
+/// is written, so that no stale progress line is left between them.
+pub struct LogWriter;
+
+impl Write for LogWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let line = PROGRESS.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        match line {
+            Some(line) => line.suspend(|| io::stderr().lock().write(buf)),
+            None => io::stderr().lock().write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        io::stderr().flush()
+    }
+}
+
 /// Flushes stdout at the end. A reader that went away is not an error; any other failure to
 /// write is returned as a sentence.
 pub fn finish() -> Result<(), String> {
