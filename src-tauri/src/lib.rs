@@ -10,6 +10,8 @@ pub mod events;
 pub mod pollers;
 pub mod settings;
 pub mod state;
+#[cfg(test)]
+mod ui_recording;
 
 use std::path::PathBuf;
 
