@@ -216,7 +216,7 @@ function recordingChecks(complete) {
   if (missing.length) {
     console.log(
       "  Add these requests to ui/e2e/recorded/requests.json, in the group with the same `after`,\n" +
-        "  then run `cargo test -p baton --features baton/custom-protocol --lib record_ui_answers`:",
+        "  then run `cargo test -p baton --lib record_ui_answers`:",
     );
     for (const m of missing)
       console.log(`    after ${JSON.stringify(m.after)}:\n      ${JSON.stringify(m.request)}`);
