@@ -189,4 +189,3 @@ mod tests {
         assert_eq!(names.len(), before, "no two codes share a name");
     }
 }
-
