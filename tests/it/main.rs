@@ -9,6 +9,7 @@ mod queries;
 mod sync_github;
 mod sync_jira;
 mod sync_runtime;
+mod sync_servers;
 mod sync_sources;
 mod sync_support;
 mod workspace_files;

@@ -624,7 +624,14 @@ export type ErrorCode =
 /**  No token is stored for the source. */
 "secret_missing" | 
 /**  The source's settings are incomplete or wrong. */
-"invalid_source";
+"invalid_source" | 
+/**
+ *  A next-page link or a redirect pointed away from the source's own address (scheme, host,
+ *  port); it was not followed, so the token never went there.
+ */
+"foreign_origin" | 
+/**  Another process (or another run in this one) is syncing the same source right now. */
+"sync_in_progress";
 
 /**  How `contents` is encoded. */
 export type ExportEncoding = 

@@ -34,6 +34,14 @@ describe("failure messages", () => {
     expect(explain("keychain_unavailable").hint).toContain("never in the workspace file");
     expect(explain("something_new").title).toBe("It did not work");
   });
+
+  it("explains a foreign address, a sync already going, and a capped rate-limit wait", () => {
+    expect(explain("foreign_origin", null, "github").title).toBe("GitHub pointed Baton to another address");
+    expect(explain("foreign_origin", null, "jira").hint).toContain("rather than send the token there");
+    expect(explain("sync_in_progress").title).toBe("This source is already being synced");
+    expect(explain("sync_in_progress").hint).toContain("name the process");
+    expect(explain("rate_limited", null, "jira").hint).toContain("at most 15 minutes");
+  });
 });
 
 describe("source summaries", () => {

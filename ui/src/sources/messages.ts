@@ -122,7 +122,7 @@ export function explain(
     case "rate_limited":
       return {
         title: `${source} rate-limited the sync for too long`,
-        hint: "Baton stopped waiting. The next sync resumes where this one stopped; nothing is lost.",
+        hint: "Baton waits at most 15 minutes for a rate limit; the details below say when it resets. The next sync resumes where this one stopped; nothing is lost.",
       };
     case "server_error":
       return {
@@ -138,6 +138,16 @@ export function explain(
       return {
         title: `${source} sent an answer Baton cannot read`,
         hint: "A proxy or a sign-in page may be answering instead of the API. Check the address.",
+      };
+    case "foreign_origin":
+      return {
+        title: `${source} pointed Baton to another address`,
+        hint: "A next-page link or a redirect led away from the source's own address, so Baton stopped rather than send the token there. Use the API's own address (not one that redirects elsewhere), or check a proxy that rewrites links.",
+      };
+    case "sync_in_progress":
+      return {
+        title: "This source is already being synced",
+        hint: "Another sync of it is running, in Baton's command line or another Baton window; the details below name the process. Try again when it has ended.",
       };
     case "canceled":
       return { title: "Canceled", hint: "The sync stopped; the next one resumes where it stopped." };

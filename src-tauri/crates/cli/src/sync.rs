@@ -477,9 +477,22 @@ pub async fn sync(args: SyncArgs) -> Result<(), CoreError> {
     });
     let mut failed = Vec::new();
     for source in &chosen {
-        let report = run_source(&ctx, &source.id, cancel.child_token())
-            .await
-            .map_err(sync_failed)?;
+        let report = match run_source(&ctx, &source.id, cancel.child_token()).await {
+            Ok(report) => report,
+            // Another process (the app, another `baton sync`) syncs this source right now:
+            // say so, and go on with the other sources.
+            Err(err @ SyncError::InProgress(_)) => {
+                outln!(
+                    "{}: not synced — {} [{}]",
+                    cell(&source.name),
+                    crate::term::escape(&err.to_string()),
+                    err.code()
+                );
+                failed.push(source.name.clone());
+                continue;
+            }
+            Err(err) => return Err(sync_failed(err)),
+        };
         line.show(&SyncProgress::Finished {
             source_id: source.id.clone(),
             run_id: report.run_id.clone(),

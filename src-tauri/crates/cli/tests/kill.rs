@@ -1,6 +1,7 @@
 //! Crash safety of the headless command: `baton sync` is killed (SIGKILL) at random moments
 //! while it syncs from a fake GitHub, then run again until it completes; the workspace must
-//! then hold exactly what one uninterrupted sync writes.
+//! then hold exactly what one uninterrupted sync writes. And two `baton sync` processes of one
+//! source at once: the second is refused while the first runs.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
@@ -26,13 +27,28 @@ fn baton(args: &[&str]) -> Command {
     command
 }
 
-async fn fingerprint(path: &Path) -> Vec<String> {
+/// Runs `baton` with `args` to its end, off the runtime's threads.
+async fn run_to_end(args: Vec<String>) -> std::process::Output {
+    tokio::task::spawn_blocking(move || {
+        baton(&args.iter().map(String::as_str).collect::<Vec<_>>())
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+async fn connect(path: &Path) -> sqlx::SqliteConnection {
     use sqlx::ConnectOptions;
-    let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
+    sqlx::sqlite::SqliteConnectOptions::new()
         .filename(path)
         .connect()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+async fn fingerprint(path: &Path) -> Vec<String> {
+    let mut conn = connect(path).await;
     let mut rows = Vec::new();
     for sql in [
         "SELECT json_array(id, title, raw_state, flow_state, author_id, updated_at) FROM items ORDER BY id",
@@ -110,14 +126,7 @@ async fn a_killed_baton_sync_resumes_without_loss_or_duplicates() {
     let (reference_server, _keep) = server(Duration::ZERO).await;
     let reference = dir.path().join("reference.baton");
     add_source(&reference, &reference_server.url());
-    let args = sync_args(&reference);
-    let out = tokio::task::spawn_blocking(move || {
-        baton(&args.iter().map(String::as_str).collect::<Vec<_>>())
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
+    let out = run_to_end(sync_args(&reference)).await;
     assert!(
         out.status.success(),
         "{}",
@@ -162,14 +171,7 @@ async fn a_killed_baton_sync_resumes_without_loss_or_duplicates() {
         }
         if kills >= 6 {
             // Enough interruptions: let the last run finish.
-            let args = sync_args(&file);
-            let out = tokio::task::spawn_blocking(move || {
-                baton(&args.iter().map(String::as_str).collect::<Vec<_>>())
-                    .output()
-                    .unwrap()
-            })
-            .await
-            .unwrap();
+            let out = run_to_end(sync_args(&file)).await;
             assert!(
                 out.status.success(),
                 "{}",
@@ -197,12 +199,7 @@ async fn a_killed_baton_sync_resumes_without_loss_or_duplicates() {
         "after {kills} kills the workspace equals one uninterrupted sync: missing {missing:#?}, extra {extra:#?}"
     );
     // The killed runs are on record as interrupted, not left "running".
-    use sqlx::ConnectOptions;
-    let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(&file)
-        .connect()
-        .await
-        .unwrap();
+    let mut conn = connect(&file).await;
     let running: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM sync_runs WHERE status = 'running'")
             .fetch_one(&mut conn)
@@ -217,5 +214,81 @@ async fn a_killed_baton_sync_resumes_without_loss_or_duplicates() {
     assert!(
         interrupted >= 1,
         "killed runs are recorded as interrupted ({interrupted})"
+    );
+}
+
+/// The pid holding `source`'s sync lock in `path`, once one does (waits up to 30 s).
+async fn lock_holder(path: &Path) -> i64 {
+    let mut conn = connect(path).await;
+    for _ in 0..600 {
+        let holder: Option<i64> = sqlx::query_scalar("SELECT owner_pid FROM sync_locks")
+            .fetch_optional(&mut conn)
+            .await
+            .unwrap();
+        if let Some(pid) = holder {
+            return pid;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("no sync took the lock");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_baton_sync_of_a_source_is_refused_while_the_first_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let (reference_server, _keep) = server(Duration::ZERO).await;
+    let reference = dir.path().join("reference.baton");
+    add_source(&reference, &reference_server.url());
+    let out = run_to_end(sync_args(&reference)).await;
+    assert!(out.status.success());
+    let one_run = reference_server.requests().len();
+
+    let (slow, _keep) = server(Duration::from_millis(40)).await;
+    let file = dir.path().join("twice.baton");
+    add_source(&file, &slow.url());
+    let args = sync_args(&file);
+    let first = baton(&args.iter().map(String::as_str).collect::<Vec<_>>())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let first_pid = i64::from(first.id());
+    assert_eq!(
+        lock_holder(&file).await,
+        first_pid,
+        "the first sync holds the lock"
+    );
+    let second = run_to_end(sync_args(&file)).await;
+    let said = String::from_utf8_lossy(&second.stdout);
+    assert!(!second.status.success(), "the second sync fails: {said}");
+    assert!(
+        said.contains("ants: not synced — ants is already being synced by another process")
+            && said.contains(&format!("(pid {first_pid})"))
+            && said.trim_end().ends_with("[sync_in_progress]"),
+        "the refusal names the process that syncs: {said}"
+    );
+    let first = tokio::task::spawn_blocking(move || first.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    assert!(
+        first.status.success(),
+        "the first sync ends well: {}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert_eq!(
+        slow.requests().len(),
+        one_run,
+        "the API was walked once, not twice"
+    );
+    let mut conn = connect(&file).await;
+    let runs: Vec<String> =
+        sqlx::query_scalar("SELECT status || ':' || COALESCE(error_code, '') FROM sync_runs")
+            .fetch_all(&mut conn)
+            .await
+            .unwrap();
+    assert_eq!(
+        runs,
+        vec!["succeeded:".to_owned()],
+        "one run, not marked interrupted by the refused one"
     );
 }

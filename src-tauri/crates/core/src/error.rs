@@ -84,6 +84,11 @@ error_codes! {
     SecretMissing => "secret_missing",
     /// The source's settings are incomplete or wrong.
     InvalidSource => "invalid_source",
+    /// A next-page link or a redirect pointed away from the source's own address (scheme, host,
+    /// port); it was not followed, so the token never went there.
+    ForeignOrigin => "foreign_origin",
+    /// Another process (or another run in this one) is syncing the same source right now.
+    SyncInProgress => "sync_in_progress",
 }
 
 impl std::fmt::Display for ErrorCode {

@@ -11,16 +11,32 @@
 //!   is 0 or the header is an ISO time, else at least the policy's minimum wait, doubling per try;
 //! - 5xx, timeouts, broken connections: retried with exponential backoff (capped, full jitter),
 //!   honouring `retry-after` when a 503 carries one; then given up with a clear error.
+//! - Any wait a server asks for beyond [`HttpOptions::MAX_SERVER_WAIT`] is not waited: the run
+//!   stops with `rate_limited`, saying when the limit resets; the next sync resumes from the
+//!   last saved page.
+//!
+//! The token goes only to the origin (scheme, host, port) of the source's base URL
+//! ([`Http::bind_origin`]): a request, a next-page link ([`Http::next_page`]) or a redirect to
+//! any other origin is refused with `foreign_origin`, never followed. Redirects within the
+//! origin are followed. A base URL must be https, or plain http on this computer
+//! ([`check_base_url`]).
+//!
+//! Numbers servers send (waits, reset times, counts, lengths) are read with checked or
+//! saturating arithmetic: a hostile value gives a long wait (then the cap) or is ignored, never an
+//! overflow.
 //!
 //! All waiting goes through the injected [`Clock`], so tests never sleep.
 
+use std::net::IpAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, Once};
+use std::sync::{Arc, Mutex, Once, OnceLock};
 use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::Url;
+use serde::Deserialize;
 use tokio_util::sync::CancellationToken;
+use url::{Host, Origin};
 
 use crate::secrets::Secret;
 use crate::sync::clock::Clock;
@@ -50,10 +66,22 @@ pub struct HttpOptions {
     pub backoff_cap: Duration,
     /// Rate-limit refusals accepted in a row before giving up.
     pub max_rate_limit_waits: u32,
-    /// A single rate-limit wait longer than this gives up instead (the next scheduled sync
-    /// starts again from the saved cursor).
+    /// The longest single wait a server may ask for (`Retry-After` on 429/503, a rate-limit
+    /// reset): a longer one stops the run with `rate_limited` instead, and the next sync starts
+    /// again from the saved cursor. [`HttpOptions::MAX_SERVER_WAIT`] unless a test lowers it.
     pub max_rate_limit_wait: Duration,
+    /// The largest response body read; a larger one is refused as malformed (a hostile or broken
+    /// server cannot make Baton buffer without end).
+    pub max_body_bytes: u64,
     pub user_agent: String,
+}
+
+impl HttpOptions {
+    /// 15 minutes: no sync waits longer than this for a server, whatever it asks.
+    pub const MAX_SERVER_WAIT: Duration = Duration::from_secs(15 * 60);
+    /// 256 MiB: far above any page of the APIs Baton reads (a page of 100 pull requests is about
+    /// 1 MiB).
+    pub const MAX_BODY_BYTES: u64 = 256 * 1024 * 1024;
 }
 
 impl Default for HttpOptions {
@@ -65,7 +93,8 @@ impl Default for HttpOptions {
             backoff_base: Duration::from_secs(1),
             backoff_cap: Duration::from_secs(60),
             max_rate_limit_waits: 8,
-            max_rate_limit_wait: Duration::from_secs(65 * 60),
+            max_rate_limit_wait: HttpOptions::MAX_SERVER_WAIT,
+            max_body_bytes: HttpOptions::MAX_BODY_BYTES,
             user_agent: format!(
                 "Baton/{} (+https://github.com/baton)",
                 env!("CARGO_PKG_VERSION")
@@ -155,6 +184,9 @@ pub struct Http {
     stats: Arc<HttpStats>,
     observer: Option<WaitObserver>,
     jitter: Arc<Mutex<u64>>,
+    /// The only origin requests (and the token) may go to; set by [`Http::bind_origin`], or by
+    /// the first request.
+    origin: Arc<OnceLock<Origin>>,
 }
 
 impl std::fmt::Debug for Http {
@@ -189,6 +221,7 @@ impl Http {
             .user_agent(options.user_agent.clone())
             .timeout(options.timeout)
             .connect_timeout(options.connect_timeout)
+            .redirect(same_origin_redirects())
             .build()
             .map_err(|err| SyncError::Config(format!("cannot set up HTTP: {err}")))?;
         let seed = (clock.now_ms() as u64) ^ 0x9E37_79B9_7F4A_7C15;
@@ -202,7 +235,55 @@ impl Http {
             stats: Arc::default(),
             observer: None,
             jitter: Arc::new(Mutex::new(seed | 1)),
+            origin: Arc::default(),
         })
+    }
+
+    /// Binds the client (and its clones) to the origin of the source's base URL, after checking
+    /// that URL with [`check_base_url`]: from now on requests go only there. Binding again to
+    /// the same origin is a no-op; to another one, an error.
+    pub fn bind_origin(&self, base: &Url) -> Result<(), SyncError> {
+        let base = check_base_url(base.as_str())?;
+        let origin = base.origin();
+        let bound = self.origin.get_or_init(|| origin.clone());
+        if *bound != origin {
+            return Err(SyncError::Config(format!(
+                "this connection is for {}, not {}",
+                bound.ascii_serialization(),
+                origin.ascii_serialization()
+            )));
+        }
+        Ok(())
+    }
+
+    /// Refuses `url` unless it is on the bound origin (binding the first URL's origin when none
+    /// is bound yet). `what` says where the URL came from, for the message.
+    fn check_origin(&self, url: &Url, what: &str, from: &Url) -> Result<(), SyncError> {
+        if self.origin.get().is_none() {
+            self.bind_origin(url)?;
+        }
+        match self.origin.get() {
+            Some(bound) if *bound == url.origin() => Ok(()),
+            Some(bound) => Err(foreign(url, what, from, bound)),
+            None => Err(SyncError::Config("no origin is bound".into())),
+        }
+    }
+
+    /// The `Link: <…>; rel="next"` target of a page, refused (with `foreign_origin`) when it
+    /// leaves the source's origin, so that it is neither followed nor saved in a cursor.
+    pub fn next_page(&self, response: &Response) -> Result<Option<Url>, SyncError> {
+        match next_link(response) {
+            Some(next) => {
+                self.check_origin(&next, "its next-page link", &response.url)?;
+                Ok(Some(next))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// Whether `url` is on the bound origin (true when nothing is bound yet).
+    pub fn is_own(&self, url: &Url) -> bool {
+        self.origin.get().is_none_or(|bound| *bound == url.origin())
     }
 
     /// Reports every wait to `observer`.
@@ -248,6 +329,7 @@ impl Http {
         etag: Option<&str>,
         parse: impl Fn(&Response) -> Result<T, String>,
     ) -> Result<Fetched<T>, SyncError> {
+        self.check_origin(url, "the request", url)?;
         let mut retries = 0u32;
         let mut rate_waits = 0u32;
         loop {
@@ -270,16 +352,20 @@ impl Http {
                                 SyncError::Malformed(format!("{}: {detail}", safe_url(url))),
                             ),
                         }
+                    } else if (300..400).contains(&status) {
+                        // Redirects within the origin were followed by the client; this one
+                        // leaves it (or is no redirect at all).
+                        return Err(self.redirect_refusal(url, &response));
                     } else if let Some(wait) = self.rate_limit_wait(&response, rate_waits) {
-                        rate_waits += 1;
-                        if rate_waits > self.options.max_rate_limit_waits
-                            || wait > self.options.max_rate_limit_wait
-                        {
+                        rate_waits = rate_waits.saturating_add(1);
+                        if wait > self.options.max_rate_limit_wait {
+                            return Err(self.too_long(url, status, wait));
+                        }
+                        if rate_waits > self.options.max_rate_limit_waits {
                             return Err(SyncError::RateLimited(format!(
-                                "{} still refused after {} waits (next wait would be {} s); the next sync resumes from here",
+                                "{} still refused after {} rate-limit waits (HTTP {status}); this sync stops here and the next one resumes from the last saved page",
                                 safe_url(url),
                                 rate_waits - 1,
-                                wait.as_secs()
                             )));
                         }
                         self.wait(wait, true, format!("rate limit (HTTP {status})"))
@@ -299,13 +385,18 @@ impl Http {
                 }
                 Err(err) => (None, err),
             };
+            if let (Some(wait), SyncError::Server { status, .. }) = (retry_after, &failure) {
+                if wait > self.options.max_rate_limit_wait {
+                    return Err(self.too_long(url, *status, wait));
+                }
+            }
             if retries >= self.options.max_retries {
                 return Err(failure);
             }
             retries += 1;
             self.stats.retries.fetch_add(1, Ordering::Relaxed);
             let wait = retry_after.unwrap_or_else(|| self.backoff(retries));
-            tracing::debug!(url = %safe_url(url), retries, wait_ms = wait.as_millis() as u64, error = %failure, "retrying");
+            tracing::debug!(url = %safe_url(url), retries, wait_ms = millis(wait), error = %failure, "retrying");
             self.wait(wait, false, failure.to_string()).await?;
         }
     }
@@ -337,29 +428,97 @@ impl Http {
         let headers = response.headers().clone();
         let final_url = response.url().clone();
         let body = tokio::select! {
-            body = response.bytes() => body,
+            body = self.read_body(url, response) => body?,
             _ = self.cancel.cancelled() => return Err(SyncError::Canceled),
         };
-        let body = body.map_err(|err| {
-            if err.is_timeout() {
-                SyncError::Timeout(format!(
-                    "{}: the body did not arrive in time",
-                    safe_url(url)
-                ))
-            } else {
-                SyncError::Malformed(format!(
-                    "{}: the body was cut off ({})",
-                    safe_url(url),
-                    plain(&err)
-                ))
-            }
-        })?;
         Ok(Response {
             url: final_url,
             status,
             headers,
             body,
         })
+    }
+
+    /// Reads a body, refusing one longer than `max_body_bytes` (declared or sent).
+    async fn read_body(
+        &self,
+        url: &Url,
+        mut response: reqwest::Response,
+    ) -> Result<bytes::Bytes, SyncError> {
+        let limit = self.options.max_body_bytes;
+        let too_large = |size: u64| {
+            SyncError::Malformed(format!(
+                "{}: the body is {size} bytes or more, above the {limit} Baton reads",
+                safe_url(url)
+            ))
+        };
+        let declared = response.content_length().unwrap_or(0);
+        if declared > limit {
+            return Err(too_large(declared));
+        }
+        // Trust a declared length only as far as a few MiB of allocation up front.
+        let mut body = bytes::BytesMut::with_capacity(
+            usize::try_from(declared.min(4 * 1024 * 1024)).unwrap_or(0),
+        );
+        loop {
+            let chunk = response.chunk().await.map_err(|err| {
+                if err.is_timeout() {
+                    SyncError::Timeout(format!(
+                        "{}: the body did not arrive in time",
+                        safe_url(url)
+                    ))
+                } else {
+                    SyncError::Malformed(format!(
+                        "{}: the body was cut off ({})",
+                        safe_url(url),
+                        plain(&err)
+                    ))
+                }
+            })?;
+            let Some(chunk) = chunk else {
+                return Ok(body.freeze());
+            };
+            let size = (body.len() as u64).saturating_add(chunk.len() as u64);
+            if size > limit {
+                return Err(too_large(size));
+            }
+            body.extend_from_slice(&chunk);
+        }
+    }
+
+    /// The error for a redirect that was not followed: to another origin, `foreign_origin`;
+    /// a 3xx that is no redirect, a refusal.
+    fn redirect_refusal(&self, url: &Url, response: &Response) -> SyncError {
+        let target = response
+            .header("location")
+            .and_then(|location| response.url.join(location.trim()).ok());
+        match target {
+            Some(target) if !self.is_own(&target) => match self.origin.get() {
+                Some(bound) => foreign(&target, "a redirect", &response.url, bound),
+                None => SyncError::Config("no origin is bound".into()),
+            },
+            _ => SyncError::Refused {
+                status: response.status,
+                detail: format!("{}: a redirect Baton did not follow", safe_url(url)),
+            },
+        }
+    }
+
+    /// The error for a server-requested wait beyond the cap.
+    fn too_long(&self, url: &Url, status: u16, wait: Duration) -> SyncError {
+        let now = self.clock.now_ms();
+        let resets = i64::try_from(wait.as_millis())
+            .ok()
+            .and_then(|ms| now.checked_add(ms))
+            .and_then(chrono::DateTime::<chrono::Utc>::from_timestamp_millis)
+            .map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+            .unwrap_or_else(|| "a time too far ahead to show".into());
+        SyncError::RateLimited(format!(
+            "{} (HTTP {status}) asks to wait {} (the limit resets at {resets}); Baton waits at most {}, so this sync stops here and the next one resumes from the last saved page",
+            safe_url(url),
+            describe_wait(wait),
+            describe_wait(self.options.max_rate_limit_wait),
+        ))
     }
 
     /// How long to wait when `response` is a rate-limit refusal; `None` when it is not one.
@@ -389,7 +548,7 @@ impl Http {
                 if remaining == Some(0) {
                     // Primary limit: wait until the budget resets (plus a second of margin).
                     return Some(match reset {
-                        Some(at) => Duration::from_millis((at - now).max(0) as u64 + 1_000),
+                        Some(at) => wait_until(at, now),
                         None => escalating(),
                     });
                 }
@@ -415,9 +574,9 @@ impl Http {
                     return Some(wait);
                 }
                 if let Some(at) = reset {
-                    return Some(Duration::from_millis((at - now).max(0) as u64 + 1_000));
+                    return Some(wait_until(at, now));
                 }
-                Some(self.backoff_from(self.style.minimum_wait(), waits_so_far + 1))
+                Some(self.backoff_from(self.style.minimum_wait(), waits_so_far.saturating_add(1)))
             }
         }
     }
@@ -432,7 +591,7 @@ impl Http {
         let ceiling = base
             .saturating_mul(1u32 << retry.saturating_sub(1).min(16))
             .min(self.options.backoff_cap.max(base));
-        let ms = ceiling.as_millis() as u64;
+        let ms = millis(ceiling);
         let mut state = self.jitter.lock().map(|s| *s).unwrap_or(1);
         state ^= state << 13;
         state ^= state >> 7;
@@ -454,14 +613,18 @@ impl Http {
             self.stats.rate_limit_waits.fetch_add(1, Ordering::Relaxed);
             self.stats
                 .rate_limit_wait_ms
-                .fetch_add(duration.as_millis() as u64, Ordering::Relaxed);
+                .fetch_add(millis(duration), Ordering::Relaxed);
             tracing::info!(wait_s = duration.as_secs(), %reason, "waiting for a rate limit");
         }
         if let Some(observer) = &self.observer {
+            let until_ms = self
+                .clock
+                .now_ms()
+                .saturating_add(i64::try_from(duration.as_millis()).unwrap_or(i64::MAX));
             observer(WaitNotice {
                 rate_limit,
                 duration,
-                until_ms: self.clock.now_ms() + duration.as_millis() as i64,
+                until_ms,
                 reason,
             });
         }
@@ -484,7 +647,8 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(response: &Response) -> Result
     serde_json::from_slice(body).map_err(|err| format!("not the expected JSON ({err})"))
 }
 
-/// The `Link: <url>; rel="next"` target, if any.
+/// The `Link: <url>; rel="next"` target, if any (relative targets are read against the
+/// response's URL). It is not checked against the source's origin: see [`Http::next_page`].
 pub fn next_link(response: &Response) -> Option<Url> {
     let header = response.header("link")?;
     header.split(',').find_map(|part| {
@@ -496,8 +660,120 @@ pub fn next_link(response: &Response) -> Option<Url> {
             return None;
         }
         let target = target.trim().trim_start_matches('<').trim_end_matches('>');
-        Url::parse(target).ok()
+        response.url.join(target).ok()
     })
+}
+
+/// A base URL with a trailing slash, so that endpoints join under it
+/// (`https://ghe.example.com/api/v3/`).
+pub fn root_of(base: &str) -> Result<Url, SyncError> {
+    let mut url = Url::parse(base.trim())
+        .map_err(|err| SyncError::Config(format!("{base:?} is not a URL: {err}")))?;
+    if !url.path().ends_with('/') {
+        let path = format!("{}/", url.path());
+        url.set_path(&path);
+    }
+    Ok(url)
+}
+
+/// `path` under `root`, with `query` appended.
+pub fn endpoint(root: &Url, path: &str, query: &[(&str, String)]) -> Result<Url, SyncError> {
+    let mut url = root
+        .join(path.trim_start_matches('/'))
+        .map_err(|err| SyncError::Config(format!("bad endpoint {path}: {err}")))?;
+    if !query.is_empty() {
+        let mut pairs = url.query_pairs_mut();
+        for (k, v) in query {
+            pairs.append_pair(k, v);
+        }
+    }
+    Ok(url)
+}
+
+/// Checks that a source's base URL may receive a token: `https`, or plain `http` only to this
+/// computer (`localhost`, 127.0.0.0/8, `::1`), where nothing travels over a network. Returns
+/// the parsed URL.
+pub fn check_base_url(text: &str) -> Result<Url, SyncError> {
+    let text = text.trim();
+    let url = Url::parse(text)
+        .map_err(|err| SyncError::Config(format!("{text:?} is not a URL: {err}")))?;
+    let shown = safe_url(&url);
+    let loopback = match url.host() {
+        Some(Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(Host::Ipv6(ip)) => {
+            ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
+        None => false,
+    };
+    match url.scheme() {
+        "https" if url.host().is_some() => Ok(url),
+        "http" if loopback => Ok(url),
+        "http" => Err(SyncError::Config(format!(
+            "{shown} uses plain http, which would send the token unencrypted; use https (plain http is accepted only for this computer: localhost, 127.0.0.1, ::1)"
+        ))),
+        _ => Err(SyncError::Config(format!(
+            "{shown} is not a web address Baton can sync from; use https://"
+        ))),
+    }
+}
+
+/// A redirect policy that follows redirects only within one origin (scheme, host, port), at
+/// most 10 in a row; a redirect elsewhere is handed back as the 3xx response, so that
+/// [`Http::get`] refuses it by name. reqwest would drop the `Authorization` header on a
+/// cross-origin hop, but it would still follow it (and read the other server's answer as the
+/// source's).
+fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let same = attempt
+            .previous()
+            .last()
+            .is_some_and(|previous| previous.origin() == attempt.url().origin());
+        if !same {
+            attempt.stop()
+        } else if attempt.previous().len() > 10 {
+            attempt.error("more than 10 redirects")
+        } else {
+            attempt.follow()
+        }
+    })
+}
+
+/// The `foreign_origin` error for `url`, reached through `what` from `from` (or asked for
+/// directly when `from` is `url`).
+fn foreign(url: &Url, what: &str, from: &Url, bound: &Origin) -> SyncError {
+    let other = url.origin().ascii_serialization();
+    let own = bound.ascii_serialization();
+    SyncError::ForeignOrigin(if from == url {
+        format!(
+            "{} is on {other}, outside the source's address {own}; Baton did not send the token there",
+            safe_url(url)
+        )
+    } else {
+        format!(
+            "{} sent {what} to {other}, outside the source's address {own}; Baton did not follow it and sent the token nowhere else",
+            safe_url(from)
+        )
+    })
+}
+
+/// A duration in whole milliseconds, saturating.
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// A wait as people read it: 45 s, 15 min, 24 h, 3 days.
+fn describe_wait(wait: Duration) -> String {
+    let s = wait.as_secs();
+    if s >= 2 * 86_400 {
+        format!("{} days", s / 86_400)
+    } else if s >= 2 * 3_600 {
+        format!("{} h", s / 3_600)
+    } else if s >= 120 {
+        format!("{} min", s / 60)
+    } else {
+        format!("{s} s")
+    }
 }
 
 /// A URL as it may appear in messages and logs: scheme, host, port, path (no query, no user).
@@ -547,26 +823,56 @@ fn transport_error(url: &Url, err: &reqwest::Error) -> SyncError {
     }
 }
 
-/// `Retry-After` as seconds or an HTTP date.
+/// `Retry-After` of a response (see [`retry_after`]).
 fn retry_after_header(response: &Response, now_ms: i64) -> Option<Duration> {
-    let value = response.header("retry-after")?.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
+    retry_after(response.header("retry-after")?, now_ms)
+}
+
+/// `Retry-After` as seconds or an HTTP date. A number too large for 64 bits means "longer than
+/// anything" (the cap then stops the run); a date in the past means now; anything else
+/// (negative, fractional, `NaN`) is no instruction.
+fn retry_after(value: &str, now_ms: i64) -> Option<Duration> {
+    let value = value.trim();
+    if let Some(seconds) = whole_number(value) {
         return Some(Duration::from_secs(seconds));
     }
-    chrono::DateTime::parse_from_rfc2822(value)
-        .ok()
-        .map(|at| Duration::from_millis((at.timestamp_millis() - now_ms).max(0) as u64))
+    chrono::DateTime::parse_from_rfc2822(value).ok().map(|at| {
+        let ms = at.timestamp_millis().saturating_sub(now_ms).max(0);
+        Duration::from_millis(u64::try_from(ms).unwrap_or(0))
+    })
+}
+
+/// A string of ASCII digits as a number, saturating at `u64::MAX`; `None` for anything else.
+fn whole_number(value: &str) -> Option<u64> {
+    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(value.parse::<u64>().unwrap_or(u64::MAX))
+}
+
+/// The wait until `at_ms` (plus a second of margin), zero when it is past.
+fn wait_until(at_ms: i64, now_ms: i64) -> Duration {
+    let ms = at_ms.saturating_sub(now_ms).max(0);
+    Duration::from_millis(u64::try_from(ms).unwrap_or(0).saturating_add(1_000))
 }
 
 /// `x-ratelimit-reset` as ms since the epoch: epoch seconds (GitHub), epoch milliseconds, or an
-/// ISO time (Jira, `yyyy-MM-ddTHH:mmZ`).
+/// ISO time (Jira, `yyyy-MM-ddTHH:mmZ`). Digits beyond 64 bits saturate (a reset at the end of
+/// time); negative numbers are a time in the past; other text is no instruction.
 fn reset_at(value: &str) -> Option<i64> {
     let value = value.trim();
-    if let Ok(number) = value.parse::<i64>() {
+    let digits = value.strip_prefix('-').unwrap_or(value);
+    if let Some(magnitude) = whole_number(digits) {
+        let number = i64::try_from(magnitude).unwrap_or(i64::MAX);
+        let number = if value.starts_with('-') {
+            -number
+        } else {
+            number
+        };
         return Some(if number > 100_000_000_000 {
             number
         } else {
-            number * 1_000
+            number.saturating_mul(1_000)
         });
     }
     crate::connectors::parse_time(value).or_else(|| {
@@ -574,6 +880,31 @@ fn reset_at(value: &str) -> Option<i64> {
             .ok()
             .map(|t| t.and_utc().timestamp_millis())
     })
+}
+
+/// Reads a count a server sent (a total, a start index) without trusting it, for
+/// `#[serde(deserialize_with = "lenient_count")]`: any JSON number is clamped to `0..=u64::MAX`
+/// (fractions dropped), anything else (a string, `null`, an object) is `None`. A strange count
+/// never makes the record it sits in unreadable.
+pub fn lenient_count<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<u64>, D::Error> {
+    let value = serde_json::Value::deserialize(deserializer)?;
+    Ok(match value {
+        serde_json::Value::Number(number) => number
+            .as_u64()
+            .or_else(|| number.as_i64().map(|_| 0))
+            // Float to integer `as` saturates (and maps NaN to 0): never an overflow.
+            .or_else(|| number.as_f64().map(|f| f.max(0.0) as u64)),
+        _ => None,
+    })
+}
+
+/// [`lenient_count`] with 0 for anything that is not a number.
+pub fn lenient_count_or_zero<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<u64, D::Error> {
+    lenient_count(deserializer).map(Option::unwrap_or_default)
 }
 
 /// The `message` of a JSON error body (GitHub, Jira `errorMessages`), or the start of the body.
@@ -673,6 +1004,269 @@ mod tests {
         assert_eq!(reset_at("1507651200"), Some(1_507_651_200_000));
         assert_eq!(reset_at("1507651200000"), Some(1_507_651_200_000));
         assert_eq!(reset_at("2026-03-02T10:15Z"), Some(1_772_446_500_000));
+    }
+
+    /// Values a hostile or broken server may send where a number is expected.
+    const HOSTILE: &[&str] = &[
+        "18446744073709551615",
+        "18446744073709551616",
+        "9999999999999999999999",
+        "9223372036854775807",
+        "-9223372036854775808",
+        "-9223372036854775809",
+        "-5",
+        "-0",
+        "NaN",
+        "inf",
+        "1e30",
+        "1.5",
+        "0x10",
+        "",
+        " ",
+        "٣",
+    ];
+
+    #[test]
+    fn retry_after_survives_hostile_values() {
+        let now = 1_772_409_600_000;
+        for value in HOSTILE {
+            // Anything it returns is a Duration: reading it cannot overflow.
+            let _ = retry_after(value, now);
+            let _ = retry_after(value, i64::MIN);
+            let _ = retry_after(value, i64::MAX);
+        }
+        assert_eq!(retry_after("120", now), Some(Duration::from_secs(120)));
+        assert_eq!(
+            retry_after("18446744073709551616", now),
+            Some(Duration::from_secs(u64::MAX)),
+            "more digits than 64 bits hold: longer than anything, so the cap stops the run"
+        );
+        assert_eq!(
+            retry_after("-5", now),
+            None,
+            "a negative wait is no instruction"
+        );
+        assert_eq!(retry_after("NaN", now), None);
+        assert_eq!(retry_after("1e30", now), None);
+        assert_eq!(
+            retry_after("Thu, 01 Jan 1970 00:00:00 GMT", now),
+            Some(Duration::ZERO),
+            "a date in the past means now"
+        );
+        assert_eq!(
+            retry_after("Mon, 02 Mar 2026 00:01:00 GMT", now),
+            Some(Duration::from_secs(60))
+        );
+        let far = retry_after("Fri, 31 Dec 9999 23:59:59 GMT", i64::MIN);
+        assert!(far.is_some_and(|d| d > HttpOptions::MAX_SERVER_WAIT));
+        assert_eq!(
+            retry_after("Fri, 31 Dec 9999 23:59:59 GMT", i64::MAX),
+            Some(Duration::ZERO)
+        );
+    }
+
+    #[test]
+    fn reset_times_survive_hostile_values() {
+        for value in HOSTILE {
+            if let Some(at) = reset_at(value) {
+                for now in [0, 1_772_409_600_000, i64::MIN, i64::MAX] {
+                    let _ = wait_until(at, now);
+                }
+            }
+        }
+        assert_eq!(
+            reset_at("9999999999999999999999"),
+            Some(i64::MAX),
+            "a reset beyond 64 bits is the end of time (the cap stops the run)"
+        );
+        assert_eq!(reset_at("-5"), Some(-5_000), "a reset in the past");
+        assert_eq!(reset_at("-9223372036854775809"), Some(i64::MIN));
+        assert_eq!(reset_at("NaN"), None);
+        assert_eq!(reset_at("1e30"), None);
+        assert_eq!(reset_at(""), None);
+        assert_eq!(reset_at("+275760-09-13T00:00Z"), None);
+        assert_eq!(wait_until(i64::MIN, i64::MAX), Duration::from_secs(1));
+        assert_eq!(
+            wait_until(i64::MAX, i64::MIN),
+            Duration::from_millis(i64::MAX as u64 + 1_000)
+        );
+        assert_eq!(
+            wait_until(1_000_000, 999_000),
+            Duration::from_secs(2),
+            "until the reset, plus a second"
+        );
+    }
+
+    #[test]
+    fn counts_from_servers_are_clamped_not_trusted() {
+        #[derive(serde::Deserialize)]
+        struct Page {
+            #[serde(default, deserialize_with = "lenient_count")]
+            total: Option<u64>,
+            #[serde(default, deserialize_with = "lenient_count_or_zero")]
+            start: u64,
+        }
+        for (json, total, start) in [
+            (
+                r#"{"total": 18446744073709551615, "start": 3}"#,
+                Some(u64::MAX),
+                3,
+            ),
+            (
+                r#"{"total": 18446744073709551616, "start": 1e300}"#,
+                Some(u64::MAX),
+                u64::MAX,
+            ),
+            (
+                r#"{"total": -5, "start": -9223372036854775808}"#,
+                Some(0),
+                0,
+            ),
+            (r#"{"total": 2.9, "start": -0.5}"#, Some(2), 0),
+            (r#"{"total": "NaN", "start": "12"}"#, None, 0),
+            (r#"{"total": null, "start": {}}"#, None, 0),
+            (r#"{}"#, None, 0),
+        ] {
+            let page: Page =
+                serde_json::from_str(json).unwrap_or_else(|err| panic!("{json}: {err}"));
+            assert_eq!((page.total, page.start), (total, start), "{json}");
+        }
+    }
+
+    #[test]
+    fn waits_are_described_without_overflow() {
+        assert_eq!(describe_wait(Duration::from_secs(45)), "45 s");
+        assert_eq!(describe_wait(HttpOptions::MAX_SERVER_WAIT), "15 min");
+        assert_eq!(describe_wait(Duration::from_secs(86_400)), "24 h");
+        assert_eq!(describe_wait(Duration::from_secs(3 * 86_400)), "3 days");
+        assert_eq!(describe_wait(Duration::MAX), "213503982334601 days");
+        assert_eq!(millis(Duration::MAX), u64::MAX);
+    }
+
+    #[test]
+    fn base_urls_must_be_https_or_this_computer() {
+        for ok in [
+            "https://api.github.com",
+            "https://ghe.example.com:8443/api/v3",
+            "http://127.0.0.1:9",
+            "http://127.255.0.1",
+            "http://localhost",
+            "http://LocalHost:80/jira",
+            "http://[::1]:3000",
+            "http://[::ffff:127.0.0.1]:3000",
+        ] {
+            assert!(check_base_url(ok).is_ok(), "{ok}");
+        }
+        for refused in [
+            "http://api.github.com",
+            "http://192.168.1.10",
+            "http://[::2]",
+            "http://localhost.evil.example",
+            "http://127.0.0.1.nip.io",
+            "ftp://127.0.0.1",
+            "file:///tmp/x",
+            "data:text/plain,x",
+            "https://",
+            "api.github.com",
+        ] {
+            let err = check_base_url(refused).expect_err(refused);
+            assert_eq!(err.code(), "invalid_source", "{refused}");
+        }
+        let err = check_base_url("http://user:secret@ghe.example.com/api/v3?token=x")
+            .expect_err("plain http");
+        assert!(
+            err.to_string().contains("http://ghe.example.com/api/v3")
+                && !err.to_string().contains("secret")
+                && !err.to_string().contains("token=x"),
+            "the message names the URL without its credentials or query: {err}"
+        );
+    }
+
+    fn client() -> Http {
+        let clock = Arc::new(crate::sync::clock::FakeClock::new(1_772_409_600_000));
+        Http::new(
+            Auth::None,
+            HttpOptions::default(),
+            RateLimitStyle::Github,
+            clock,
+            CancellationToken::new(),
+        )
+        .unwrap_or_else(|_| unreachable!())
+    }
+
+    #[test]
+    fn next_pages_stay_on_the_sources_origin() {
+        let http = client();
+        let root = Url::parse("https://ghe.example.com/api/v3/").unwrap_or_else(|_| unreachable!());
+        assert!(http.bind_origin(&root).is_ok());
+        let page = |link: &str| {
+            let mut r = response(&[("link", link)], "[]");
+            r.url = Url::parse("https://ghe.example.com/api/v3/repos/a/b/issues")
+                .unwrap_or_else(|_| unreachable!());
+            r
+        };
+        let own = http
+            .next_page(&page(
+                "<https://ghe.example.com:443/api/v3/repositories/1/issues?page=2>; rel=\"next\"",
+            ))
+            .ok()
+            .flatten();
+        assert_eq!(
+            own.map(|u| u.to_string()).as_deref(),
+            Some("https://ghe.example.com/api/v3/repositories/1/issues?page=2"),
+            "the default port is the same origin"
+        );
+        let relative = http.next_page(&page(
+            "</api/v3/repositories/1/issues?page=3>; rel=\"next\"",
+        ));
+        assert!(
+            matches!(relative, Ok(Some(ref u)) if u.as_str() == "https://ghe.example.com/api/v3/repositories/1/issues?page=3"),
+            "a relative link is read against the page's URL: {relative:?}"
+        );
+        for foreign in [
+            "http://ghe.example.com/api/v3/x",
+            "https://ghe.example.com:8443/api/v3/x",
+            "https://evil.example/api/v3/x",
+            "https://ghe.example.com.evil.example/x",
+        ] {
+            let refused = http.next_page(&page(&format!("<{foreign}>; rel=\"next\"")));
+            match refused {
+                Err(err @ SyncError::ForeignOrigin(_)) => {
+                    let origin = Url::parse(foreign)
+                        .map(|u| u.origin().ascii_serialization())
+                        .unwrap_or_default();
+                    assert!(err.to_string().contains(&origin), "{err}");
+                    assert_eq!(err.code(), "foreign_origin");
+                }
+                other => panic!("{foreign} must be refused: {other:?}"),
+            }
+        }
+        assert!(
+            http.bind_origin(
+                &Url::parse("https://other.example/").unwrap_or_else(|_| unreachable!())
+            )
+            .is_err(),
+            "a client serves one origin"
+        );
+    }
+
+    #[test]
+    fn a_wait_past_the_cap_says_when_the_limit_resets() {
+        let http = client();
+        let url = Url::parse("https://api.github.com/repos/a/b/issues?x=1")
+            .unwrap_or_else(|_| unreachable!());
+        let text = http
+            .too_long(&url, 429, Duration::from_secs(86_400))
+            .to_string();
+        assert_eq!(
+            text,
+            "rate limited: https://api.github.com/repos/a/b/issues (HTTP 429) asks to wait 24 h (the limit resets at 2026-03-03T00:00:00Z); Baton waits at most 15 min, so this sync stops here and the next one resumes from the last saved page"
+        );
+        let text = http.too_long(&url, 503, Duration::MAX).to_string();
+        assert!(
+            text.contains("the limit resets at a time too far ahead to show"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -335,7 +335,7 @@ impl FakeGithub {
             .and_then(|p| p.parse().ok())
             .unwrap_or(1)
             .max(1);
-        let start = (page - 1) * per_page;
+        let start = (page - 1).saturating_mul(per_page);
         let slice: Vec<&str> = items.iter().skip(start).take(per_page).copied().collect();
         let mut body = String::with_capacity(slice.iter().map(|s| s.len() + 1).sum::<usize>() + 2);
         body.push('[');

@@ -268,7 +268,7 @@ impl FakeJira {
                 issue
             })
             .collect();
-        let end = start + page.len();
+        let end = start.saturating_add(page.len());
         let mut body = json!({"issues": page, "isLast": end >= chosen.len()});
         if end < chosen.len() {
             body["nextPageToken"] = json!(format!("tok-{end}"));
@@ -300,7 +300,7 @@ impl FakeJira {
             .take(max)
             .cloned()
             .collect();
-        let is_last = start + values.len() >= record.histories.len();
+        let is_last = start.saturating_add(values.len()) >= record.histories.len();
         Reply::json(
             200,
             json!({"startAt": start, "maxResults": max, "total": record.histories.len(), "isLast": is_last, "values": values}).to_string(),

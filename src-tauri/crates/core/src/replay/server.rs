@@ -3,6 +3,7 @@
 //! It listens on `127.0.0.1` only and stops when dropped.
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -120,6 +121,7 @@ pub type Handler = Arc<dyn Fn(&Request) -> Reply + Send + Sync>;
 pub struct ReplayServer {
     addr: SocketAddr,
     log: Arc<Mutex<Vec<Request>>>,
+    connections: Arc<AtomicUsize>,
     stop: CancellationToken,
 }
 
@@ -129,8 +131,10 @@ impl ReplayServer {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
         let log: Arc<Mutex<Vec<Request>>> = Arc::default();
+        let connections: Arc<AtomicUsize> = Arc::default();
         let stop = CancellationToken::new();
-        let (task_log, task_stop) = (log.clone(), stop.clone());
+        let (task_log, task_stop, task_connections) =
+            (log.clone(), stop.clone(), connections.clone());
         tokio::spawn(async move {
             loop {
                 let accepted = tokio::select! {
@@ -138,6 +142,7 @@ impl ReplayServer {
                     _ = task_stop.cancelled() => return,
                 };
                 let Ok((stream, _)) = accepted else { continue };
+                task_connections.fetch_add(1, Ordering::SeqCst);
                 let (handler, log, stop) = (handler.clone(), task_log.clone(), task_stop.clone());
                 tokio::spawn(async move {
                     tokio::select! {
@@ -147,7 +152,12 @@ impl ReplayServer {
                 });
             }
         });
-        Ok(ReplayServer { addr, log, stop })
+        Ok(ReplayServer {
+            addr,
+            log,
+            connections,
+            stop,
+        })
     }
 
     /// `http://127.0.0.1:PORT` (no trailing slash).
@@ -158,6 +168,12 @@ impl ReplayServer {
     /// Every request so far.
     pub fn requests(&self) -> Vec<Request> {
         self.log.lock().map(|l| l.clone()).unwrap_or_default()
+    }
+
+    /// How many connections were accepted so far, whether or not a request could be read from
+    /// them (a TLS handshake sent to this plain-HTTP server counts).
+    pub fn connections(&self) -> usize {
+        self.connections.load(Ordering::SeqCst)
     }
 
     /// Forgets the requests so far.
@@ -216,7 +232,15 @@ async fn serve(mut stream: TcpStream, handler: Handler, log: Arc<Mutex<Vec<Reque
         for (name, value) in &reply.headers {
             out.push_str(&format!("{name}: {value}\r\n"));
         }
-        out.push_str(&format!("content-length: {}\r\n\r\n", reply.body.len()));
+        // A reply may declare its own (even a false) length, to test what clients make of it.
+        if !reply
+            .headers
+            .iter()
+            .any(|(name, _)| name == "content-length")
+        {
+            out.push_str(&format!("content-length: {}\r\n", reply.body.len()));
+        }
+        out.push_str("\r\n");
         match reply.mode {
             BodyMode::Hang => {
                 std::future::pending::<()>().await;
@@ -271,7 +295,10 @@ fn parse_head(head: &str) -> Option<Request> {
 fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
+        301 => "Moved Permanently",
+        302 => "Found",
         304 => "Not Modified",
+        307 => "Temporary Redirect",
         400 => "Bad Request",
         401 => "Unauthorized",
         403 => "Forbidden",

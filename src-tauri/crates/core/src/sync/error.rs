@@ -40,6 +40,12 @@ pub enum SyncError {
     /// retries.
     #[error("unreadable response: {0}")]
     Malformed(String),
+    /// A next-page link or a redirect led to another origin than the source's; not followed.
+    #[error("refused to leave the source's address: {0}")]
+    ForeignOrigin(String),
+    /// Another sync of the same source holds its lock (see `sync::lock`).
+    #[error("{0}")]
+    InProgress(String),
     /// The sync was canceled.
     #[error("canceled")]
     Canceled,
@@ -66,8 +72,8 @@ impl From<sqlx::Error> for SyncError {
 impl SyncError {
     /// A stable code: `auth_bad_token`, `auth_missing_scope`, `no_access`, `wrong_url`,
     /// `offline`, `timeout`, `rate_limited`, `server_error`, `refused`, `malformed_response`,
-    /// `canceled`, `keychain_unavailable`, `keychain_failed`, `secret_missing`, `invalid_source`,
-    /// or a [`CoreError`] code.
+    /// `foreign_origin`, `sync_in_progress`, `canceled`, `keychain_unavailable`,
+    /// `keychain_failed`, `secret_missing`, `invalid_source`, or a [`CoreError`] code.
     pub fn code(&self) -> &'static str {
         self.kind().as_str()
     }
@@ -85,6 +91,8 @@ impl SyncError {
             SyncError::Server { .. } => ErrorCode::ServerError,
             SyncError::Refused { .. } => ErrorCode::Refused,
             SyncError::Malformed(_) => ErrorCode::MalformedResponse,
+            SyncError::ForeignOrigin(_) => ErrorCode::ForeignOrigin,
+            SyncError::InProgress(_) => ErrorCode::SyncInProgress,
             SyncError::Canceled => ErrorCode::Canceled,
             SyncError::Secret(err) => err.kind(),
             SyncError::SecretMissing(_) => ErrorCode::SecretMissing,

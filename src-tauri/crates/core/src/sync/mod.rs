@@ -1,13 +1,17 @@
 //! The sync runtime: runs a source's connector, records the run, reports progress, and keeps
 //! one cancellable poller task per source on a schedule (see [`runtime`]).
 //!
-//! A run: close runs left "running" by a stopped process; insert the run row; read the token
-//! from the [`SecretStore`]; walk the source's streams, committing each page with its cursor
-//! ([`write`]); end the row as succeeded, failed (with the error's code and text) or canceled.
-//! Nothing fails silently: every failure ends up in `sync_runs` and in a `Finished` event.
+//! A run: take the source's [`lock`] and insert the run row (closing runs left "running" by a
+//! stopped process, once its lock is known stale); read the token from the [`SecretStore`]; walk
+//! the source's streams, committing each page with its cursor ([`write`]); end the row as
+//! succeeded, failed (with the error's code and text) or canceled, and give the lock up.
+//! Nothing fails silently: every failure ends up in `sync_runs` and in a `Finished` event; a
+//! sync refused because another one of the source is going gets a `Finished` event only (the
+//! going run is the history).
 
 pub mod clock;
 pub mod error;
+pub mod lock;
 pub mod progress;
 pub mod runtime;
 pub mod sources;
@@ -23,7 +27,7 @@ use crate::connectors::http::{Auth, Http, HttpOptions, RateLimitStyle};
 use crate::connectors::{self, Run, StateMeanings};
 use crate::graph::model::{Source, SourceKind};
 use crate::graph::repo::{self, sync_runs::SyncRun};
-use crate::graph::{ChangeKind, Workspace, WriteOp, Writer};
+use crate::graph::Workspace;
 use crate::secrets::SecretStore;
 
 use self::clock::Clock;
@@ -128,7 +132,9 @@ pub fn auth_for(source: &Source, secrets: &dyn SecretStore) -> Result<Auth, Sync
 
 /// Runs one sync of one source to its end, recording it in `sync_runs`. A failure is returned
 /// in the report (and recorded), not as an `Err`: `Err` is only for a source that does not
-/// exist or a workspace that cannot record the run at all.
+/// exist, a workspace that cannot record the run at all, or a sync of the source already going
+/// (here or in another process: [`SyncError::InProgress`], code `sync_in_progress`, nothing
+/// recorded).
 #[tracing::instrument(skip_all, fields(source = %source_id))]
 pub async fn run_source(
     ctx: &SyncContext,
@@ -156,24 +162,29 @@ pub async fn run_source(
         error_code: None,
         error: None,
     };
-    let (interrupted, _) = ws
-        .write(RecordRun {
-            row: &row,
-            starting: true,
-        })
-        .await?;
-    if interrupted > 0 {
-        tracing::warn!(
-            interrupted,
-            "earlier runs were interrupted; resuming from their last page"
-        );
-    }
     let emitter = Arc::new(ProgressEmitter::new(
         ctx.progress.clone(),
         ctx.clock.clone(),
         &source.id,
         &run_id,
     ));
+    let lock = match lock::start_run(ws, &source.name, &row, &cancel).await {
+        Ok(lock) => lock,
+        Err(err) => {
+            if let SyncError::InProgress(message) = &err {
+                tracing::info!(%message, "sync refused: another sync of this source is going");
+                let error = Some((err.code(), message.clone()));
+                emitter.finished(RunStatus::Failed, &RunFigures::default(), error);
+            }
+            return Err(err);
+        }
+    };
+    if lock.interrupted() > 0 {
+        tracing::warn!(
+            interrupted = lock.interrupted(),
+            "earlier runs were interrupted; resuming from their last page"
+        );
+    }
     emitter.started();
     tracing::info!(run = %run_id, name = %source.name, "sync started");
 
@@ -184,10 +195,11 @@ pub async fn run_source(
         &run_id,
         started_at,
         &emitter,
-        cancel,
+        lock.cancel_token(),
         &mut figures,
     )
     .await;
+    let outcome = lock.outcome(outcome);
 
     let (status, error) = match &outcome {
         Ok(()) => (RunStatus::Succeeded, None),
@@ -210,11 +222,7 @@ pub async fn run_source(
     row.rate_limit_wait_ms = figures.rate_limit_wait_ms;
     row.error_code = error.as_ref().map(|(code, _)| code.clone());
     row.error = error.as_ref().map(|(_, message)| message.clone());
-    ws.write(RecordRun {
-        row: &row,
-        starting: false,
-    })
-    .await?;
+    lock.finish(ws, &row).await?;
     match &error {
         None => {
             tracing::info!(run = %run_id, pages = figures.pages, items = figures.items, "sync succeeded")
@@ -234,30 +242,6 @@ pub async fn run_source(
         figures,
         error,
     })
-}
-
-/// Records a run in the history: when it starts (after closing the runs a stopped process left
-/// "running", whose count it returns) and when it ends.
-struct RecordRun<'a> {
-    row: &'a SyncRun,
-    starting: bool,
-}
-
-impl WriteOp for RecordRun<'_> {
-    type Output = u64;
-    type Error = SyncError;
-
-    async fn apply(self, w: &mut Writer<'_>) -> Result<u64, SyncError> {
-        let interrupted = if self.starting {
-            repo::sync_runs::close_interrupted(w.conn(), &self.row.source_id, self.row.started_at)
-                .await?
-        } else {
-            0
-        };
-        repo::sync_runs::upsert(w.conn(), self.row).await?;
-        w.changed(ChangeKind::SyncRuns);
-        Ok(interrupted)
-    }
 }
 
 async fn walk_source(

@@ -4,7 +4,9 @@
 //! Each task is a `select!` over the schedule (on the injected clock), its command channel and a
 //! stop token. A run in progress has its own child token: [`Pollers::cancel`] cancels the run,
 //! [`Pollers::shutdown`] stops everything. Sources that are disabled get no schedule, but "sync
-//! now" still runs them once. A run never overlaps another run of the same source.
+//! now" still runs them once. A run never overlaps another run of the same source: here because
+//! a poller runs one at a time, across processes through the source's [`crate::sync::lock`] (a
+//! run refused because another process syncs the source is skipped until the next tick).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -129,8 +131,13 @@ impl Pollers {
                 if let Ok(mut slot) = task_current.lock() {
                     *slot = Some(token.clone());
                 }
-                if let Err(err) = run_source(&ctx, &id, token).await {
-                    tracing::error!(source = %id, code = err.code(), %err, "a sync could not be recorded");
+                match run_source(&ctx, &id, token).await {
+                    Ok(_) => {}
+                    // Another process syncs this source now; the next tick tries again.
+                    Err(SyncError::InProgress(_)) => {}
+                    Err(err) => {
+                        tracing::error!(source = %id, code = err.code(), %err, "a sync could not be recorded");
+                    }
                 }
                 if let Ok(mut slot) = task_current.lock() {
                     *slot = None;

@@ -70,6 +70,7 @@ impl SourceSpec {
                 )))
             }
         };
+        crate::connectors::http::check_base_url(&base_url)?;
         if self.poll_interval_s < 60 {
             return Err(SyncError::Config("poll at most once a minute".into()));
         }

@@ -13,6 +13,10 @@
 //! The first page of a walk is a conditional request when its URL is the one whose `ETag` was
 //! saved: a 304 ends the stream without writing anything. A walk's watermark advances only when
 //! its last page is committed; in between, the next URL is saved so a crash resumes mid-walk.
+//!
+//! Requests go only to the API root's origin: a next link elsewhere stops the run with
+//! `foreign_origin` before the page is committed (so it is never saved in a cursor), and a
+//! saved next URL elsewhere (written by an older version) starts the walk afresh.
 
 pub mod map;
 pub mod model;
@@ -22,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use tokio::task::JoinSet;
 
-use crate::connectors::http::{next_link, parse_json, Fetched, Http};
+use crate::connectors::http::{endpoint, parse_json, root_of, Fetched, Http};
 use crate::connectors::{iso, next_watermark, parse_time, EtagMemo, Run, WalkState};
 use crate::graph::model::{Link, LinkKind, LinkOrigin, Transition, WorkItem};
 use crate::graph::repo::links::{LinkSet, Side};
@@ -78,31 +82,16 @@ pub fn api_root(base_url: &str) -> Result<Url, SyncError> {
     } else {
         base_url.trim()
     };
-    let mut url = Url::parse(base)
-        .map_err(|err| SyncError::Config(format!("{base:?} is not a URL: {err}")))?;
-    if !url.path().ends_with('/') {
-        let path = format!("{}/", url.path());
-        url.set_path(&path);
-    }
-    Ok(url)
-}
-
-fn endpoint(root: &Url, path: &str, query: &[(&str, String)]) -> Result<Url, SyncError> {
-    let mut url = root
-        .join(path.trim_start_matches('/'))
-        .map_err(|err| SyncError::Config(format!("bad endpoint {path}: {err}")))?;
-    if !query.is_empty() {
-        let mut pairs = url.query_pairs_mut();
-        for (k, v) in query {
-            pairs.append_pair(k, v);
-        }
-    }
-    Ok(url)
+    root_of(base)
 }
 
 fn parse_page(response: &crate::connectors::http::Response) -> Result<Vec<Box<RawValue>>, String> {
     parse_json::<Vec<Box<RawValue>>>(response)
 }
+
+/// The most pages read of one small list (dependencies, sub-issues, reviews, repositories):
+/// a server whose next links never end cannot keep a sync going forever.
+const MAX_LIST_PAGES: u32 = 1_000;
 
 /// Every page of a list endpoint, parsed.
 async fn fetch_all<T: serde::de::DeserializeOwned>(
@@ -116,8 +105,10 @@ async fn fetch_all<T: serde::de::DeserializeOwned>(
         let (items, response) = http.get_json::<Vec<T>>(&at).await?;
         out.extend(items);
         pages += 1;
-        if pages < 1_000 {
-            url = next_link(&response);
+        url = http.next_page(&response)?;
+        if pages >= MAX_LIST_PAGES && url.is_some() {
+            tracing::warn!(url = %crate::connectors::http::safe_url(&at), "a list kept going; read its first {MAX_LIST_PAGES} pages");
+            url = None;
         }
     }
     Ok(out)
@@ -127,6 +118,7 @@ async fn fetch_all<T: serde::de::DeserializeOwned>(
 pub async fn sync(run: &mut Run<'_>) -> Result<(), SyncError> {
     let scope = GithubScope::parse(&run.source.scope)?;
     let root = api_root(&run.source.base_url)?;
+    run.http.bind_origin(&root)?;
     let repos = if scope.repos.is_empty() {
         list_org_repos(&run.http, &root, scope.org.as_deref().unwrap_or("")).await?
     } else {
@@ -134,9 +126,9 @@ pub async fn sync(run: &mut Run<'_>) -> Result<(), SyncError> {
     };
     for repo in &repos {
         run.check_cancel()?;
-        sync_issues(run, &root, repo).await?;
-        sync_pulls(run, &root, repo).await?;
-        sync_events(run, &root, repo).await?;
+        for kind in Stream::ALL {
+            sync_stream(run, &root, repo, kind).await?;
+        }
     }
     Ok(())
 }
@@ -168,13 +160,15 @@ struct WalkStart {
 }
 
 fn start_walk(
+    http: &Http,
     cursor: &Cursor,
     fresh: impl FnOnce(Option<i64>) -> Result<(Url, Option<i64>), SyncError>,
 ) -> Result<WalkStart, SyncError> {
     let watermark = cursor.watermark.as_deref().and_then(parse_time);
     let memo = EtagMemo::parse(cursor.etag.as_deref());
     if let Some(walk) = WalkState::parse(cursor.page_token.as_deref()) {
-        if let Ok(url) = Url::parse(&walk.next) {
+        let saved = Url::parse(&walk.next).ok();
+        if let Some(url) = saved.filter(|url| http.is_own(url)) {
             return Ok(WalkStart {
                 url,
                 walk,
@@ -267,27 +261,84 @@ fn raw(run: &Run<'_>, stream: &str, id: i64, payload: &RawValue, now: i64) -> Ra
     }
 }
 
-async fn sync_issues(run: &mut Run<'_>, root: &Url, repo: &str) -> Result<(), SyncError> {
-    let stream = format!("issues:{repo}");
+/// The three streams of a repository.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stream {
+    /// `/issues`, oldest update first, from `since` (pull requests in it are skipped).
+    Issues,
+    /// `/pulls`, newest update first, until the watermark.
+    Pulls,
+    /// `/issues/events`, newest first, until the watermark.
+    Events,
+}
+
+impl Stream {
+    const ALL: [Stream; 3] = [Stream::Issues, Stream::Pulls, Stream::Events];
+
+    fn name(self) -> &'static str {
+        match self {
+            Stream::Issues => "issues",
+            Stream::Pulls => "pulls",
+            Stream::Events => "events",
+        }
+    }
+
+    /// The first page of a fresh walk that starts at `since`.
+    fn first_page(
+        self,
+        root: &Url,
+        repo: &str,
+        per_page: &str,
+        since: Option<i64>,
+    ) -> Result<Url, SyncError> {
+        let per_page = ("per_page", per_page.to_owned());
+        let listed = |direction: &str| {
+            vec![
+                ("state", "all".to_owned()),
+                ("sort", "updated".to_owned()),
+                ("direction", direction.to_owned()),
+                per_page.clone(),
+            ]
+        };
+        match self {
+            Stream::Issues => {
+                let mut query = listed("asc");
+                if let Some(since) = since {
+                    query.push(("since", iso(since)));
+                }
+                endpoint(root, &format!("repos/{repo}/issues"), &query)
+            }
+            Stream::Pulls => endpoint(root, &format!("repos/{repo}/pulls"), &listed("desc")),
+            Stream::Events => endpoint(
+                root,
+                &format!("repos/{repo}/issues/events"),
+                std::slice::from_ref(&per_page),
+            ),
+        }
+    }
+}
+
+/// Walks one stream of a repository from its cursor: each page is fetched (the first one
+/// conditionally), mapped, and committed with the cursor, until the last page, a 304, or (for
+/// the newest-first streams) the first record older than where the walk started.
+async fn sync_stream(
+    run: &mut Run<'_>,
+    root: &Url,
+    repo: &str,
+    kind: Stream,
+) -> Result<(), SyncError> {
+    let stream = format!("{}:{repo}", kind.name());
     let cursor = run.cursor(&stream).await?;
     let overlap = run.options.overlap_ms();
     let per_page = run.options.page_size.to_string();
-    let mut start = start_walk(&cursor, |watermark| {
+    let mut start = start_walk(&run.http, &cursor, |watermark| {
         let since = watermark.map(|w| w - overlap);
-        let mut query = vec![
-            ("state", "all".to_owned()),
-            ("sort", "updated".to_owned()),
-            ("direction", "asc".to_owned()),
-            ("per_page", per_page.clone()),
-        ];
-        if let Some(since) = since {
-            query.push(("since", iso(since)));
-        }
-        Ok((
-            endpoint(root, &format!("repos/{repo}/issues"), &query)?,
-            since,
-        ))
+        Ok((kind.first_page(root, repo, &per_page, since)?, since))
     })?;
+    let stop_at = match kind {
+        Stream::Issues => None,
+        Stream::Pulls | Stream::Events => start.walk.since,
+    };
     let mut url = start.url.clone();
     let mut first = true;
     loop {
@@ -301,34 +352,18 @@ async fn sync_issues(run: &mut Run<'_>, root: &Url, repo: &str) -> Result<(), Sy
         }
         first = false;
         let now = run.clock.now_ms();
-        let next = next_link(&response);
+        let mut next = run.http.next_page(&response)?;
         let mut page = PageWrite::new(&stream);
-        for value in values {
-            let issue: Issue = match serde_json::from_str(value.get()) {
-                Ok(issue) => issue,
-                Err(err) => {
-                    tracing::warn!(%stream, %err, "skipping an issue that does not read as one");
-                    continue;
-                }
-            };
-            if let Some(updated) = parse_time(&issue.updated_at) {
-                start.walk.high = Some(start.walk.high.map_or(updated, |h| h.max(updated)));
+        let walk = &mut start.walk;
+        let reached_watermark = match kind {
+            Stream::Issues => issues_page(run, root, repo, values, now, walk, &mut page).await?,
+            Stream::Pulls => {
+                pulls_page(run, root, repo, values, now, (walk, stop_at), &mut page).await?
             }
-            if issue.pull_request.is_some() {
-                // The pulls stream keeps the pull request's own (fuller) record.
-                continue;
-            }
-            page.raw.push(raw(run, "issues", issue.id, &value, now));
-            let mut ctx = MapCtx {
-                source_id: &run.source.id,
-                rules: &run.rules,
-                states: &mut run.states,
-            };
-            let Some(item) = map::map_issue(&mut page, &mut ctx, &issue, repo) else {
-                continue;
-            };
-            issue_edges(run, root, &issue, &item, &mut page).await?;
-            page.items.push(item);
+            Stream::Events => events_page(run, repo, values, now, (walk, stop_at), &mut page),
+        };
+        if reached_watermark {
+            next = None;
         }
         page.cursor = Some(cursor_after(
             &cursor,
@@ -343,6 +378,85 @@ async fn sync_issues(run: &mut Run<'_>, root: &Url, repo: &str) -> Result<(), Sy
             None => return Ok(()),
         }
     }
+}
+
+/// A record of a page, or `None` (logged) when it does not read as one.
+fn read<T: serde::de::DeserializeOwned>(stream: &str, what: &str, value: &RawValue) -> Option<T> {
+    serde_json::from_str(value.get())
+        .map_err(|err| tracing::warn!(%stream, %err, "skipping {what} that does not read as one"))
+        .ok()
+}
+
+/// Notes a record's time in the walk; false when it is older than `stop_at` (a newest-first
+/// walk has then reached its watermark: everything after it is older still).
+fn note(walk: &mut WalkState, stop_at: Option<i64>, at: Option<i64>) -> bool {
+    if let (Some(stop), Some(at)) = (stop_at, at) {
+        if at < stop {
+            return false;
+        }
+    }
+    if let Some(at) = at {
+        walk.high = Some(walk.high.map_or(at, |h| h.max(at)));
+    }
+    true
+}
+
+/// The records of a page of a newest-first stream that are not older than the walk's stop, with
+/// their JSON, noted in the walk; and whether the page reached the stop.
+fn down_to_watermark<T: serde::de::DeserializeOwned>(
+    stream: &str,
+    what: &str,
+    values: Vec<Box<RawValue>>,
+    (walk, stop_at): (&mut WalkState, Option<i64>),
+    time: impl Fn(&T) -> &str,
+) -> (Vec<(T, Box<RawValue>)>, bool) {
+    let mut reached = false;
+    let mut records = Vec::with_capacity(values.len());
+    for value in values {
+        let Some(record) = read::<T>(stream, what, &value) else {
+            continue;
+        };
+        if note(walk, stop_at, parse_time(time(&record))) {
+            records.push((record, value));
+        } else {
+            reached = true;
+        }
+    }
+    (records, reached)
+}
+
+/// Maps a page of `/issues` (but its pull requests, which the pulls stream keeps in their
+/// fuller form), with each issue's dependencies and sub-issues.
+async fn issues_page(
+    run: &mut Run<'_>,
+    root: &Url,
+    repo: &str,
+    values: Vec<Box<RawValue>>,
+    now: i64,
+    walk: &mut WalkState,
+    page: &mut PageWrite,
+) -> Result<bool, SyncError> {
+    for value in values {
+        let Some(issue) = read::<Issue>(&page.stream, "an issue", &value) else {
+            continue;
+        };
+        note(walk, None, parse_time(&issue.updated_at));
+        if issue.pull_request.is_some() {
+            continue;
+        }
+        page.raw.push(raw(run, "issues", issue.id, &value, now));
+        let mut ctx = MapCtx {
+            source_id: &run.source.id,
+            rules: &run.rules,
+            states: &mut run.states,
+        };
+        let Some(item) = map::map_issue(page, &mut ctx, &issue, repo) else {
+            continue;
+        };
+        issue_edges(run, root, &issue, &item, page).await?;
+        page.items.push(item);
+    }
+    Ok(false)
 }
 
 /// Dependencies and sub-issues of an issue whose summaries say it has some; the summaries also
@@ -434,92 +548,47 @@ async fn issue_edges(
     Ok(())
 }
 
-async fn sync_pulls(run: &mut Run<'_>, root: &Url, repo: &str) -> Result<(), SyncError> {
-    let stream = format!("pulls:{repo}");
-    let cursor = run.cursor(&stream).await?;
-    let overlap = run.options.overlap_ms();
-    let per_page = run.options.page_size.to_string();
-    let mut start = start_walk(&cursor, |watermark| {
-        let query = vec![
-            ("state", "all".to_owned()),
-            ("sort", "updated".to_owned()),
-            ("direction", "desc".to_owned()),
-            ("per_page", per_page.clone()),
-        ];
-        Ok((
-            endpoint(root, &format!("repos/{repo}/pulls"), &query)?,
-            watermark.map(|w| w - overlap),
-        ))
-    })?;
-    let stop_at = start.walk.since;
-    let mut url = start.url.clone();
-    let mut first = true;
-    loop {
-        run.check_cancel()?;
-        let Some((values, response)) = fetch_page(run, &start, &url, first).await? else {
-            tracing::debug!(%stream, "not modified");
-            return Ok(());
+/// Maps a page of `/pulls` with each pull request's reviews; true once it reached the
+/// watermark.
+async fn pulls_page(
+    run: &mut Run<'_>,
+    root: &Url,
+    repo: &str,
+    values: Vec<Box<RawValue>>,
+    now: i64,
+    (walk, stop_at): (&mut WalkState, Option<i64>),
+    page: &mut PageWrite,
+) -> Result<bool, SyncError> {
+    let (records, reached) = down_to_watermark::<Pull>(
+        &page.stream,
+        "a pull request",
+        values,
+        (walk, stop_at),
+        |pull| &pull.updated_at,
+    );
+    let mut pulls = Vec::new();
+    for (pull, value) in records {
+        page.raw.push(raw(run, "pulls", pull.id, &value, now));
+        let mut ctx = MapCtx {
+            source_id: &run.source.id,
+            rules: &run.rules,
+            states: &mut run.states,
         };
-        if first && !start.resumed {
-            remember_first(&mut start.walk, &url, &response);
-        }
-        first = false;
-        let now = run.clock.now_ms();
-        let mut next = next_link(&response);
-        let mut page = PageWrite::new(&stream);
-        let mut pulls = Vec::new();
-        for value in values {
-            let pull: Pull = match serde_json::from_str(value.get()) {
-                Ok(pull) => pull,
-                Err(err) => {
-                    tracing::warn!(%stream, %err, "skipping a pull request that does not read as one");
-                    continue;
-                }
-            };
-            let updated = parse_time(&pull.updated_at);
-            if let (Some(stop), Some(updated)) = (stop_at, updated) {
-                if updated < stop {
-                    // Sorted newest first: everything after this is older than the watermark.
-                    next = None;
-                    continue;
-                }
-            }
-            if let Some(updated) = updated {
-                start.walk.high = Some(start.walk.high.map_or(updated, |h| h.max(updated)));
-            }
-            page.raw.push(raw(run, "pulls", pull.id, &value, now));
-            let mut ctx = MapCtx {
-                source_id: &run.source.id,
-                rules: &run.rules,
-                states: &mut run.states,
-            };
-            if let Some(item) = map::map_pull(&mut page, &mut ctx, &pull, repo) {
-                pulls.push(item);
-            }
-        }
-        let reviews = fetch_reviews(run, root, &pulls).await?;
-        for (item_id, list) in reviews {
-            for (review, value) in list {
-                page.raw.push(raw(run, "reviews", review.id, &value, now));
-                if let Some(t) = map::map_review(&mut page, &run.source.id, &item_id, &review) {
-                    page.transitions.push(t);
-                }
-            }
-        }
-        page.items = pulls;
-        page.cursor = Some(cursor_after(
-            &cursor,
-            &start.walk,
-            next.as_ref(),
-            start.watermark,
-            run.started_at,
-        ));
-        run.commit(page).await?;
-        match next {
-            Some(next) => url = next,
-            None => return Ok(()),
+        if let Some(item) = map::map_pull(page, &mut ctx, &pull, repo) {
+            pulls.push(item);
         }
     }
+    let reviews = fetch_reviews(run, root, &pulls).await?;
+    for (item_id, list) in reviews {
+        for (review, value) in list {
+            page.raw.push(raw(run, "reviews", review.id, &value, now));
+            if let Some(t) = map::map_review(page, &run.source.id, &item_id, &review) {
+                page.transitions.push(t);
+            }
+        }
+    }
+    page.items = pulls;
+    Ok(reached)
 }
 
 type ReviewList = Vec<(Review, Box<RawValue>)>;
@@ -563,87 +632,40 @@ async fn fetch_reviews(
 }
 
 async fn reviews_of(http: &Http, first: Url) -> Result<ReviewList, SyncError> {
-    let mut out = Vec::new();
-    let mut url = Some(first);
-    while let Some(at) = url.take() {
-        let (values, response) = http.get_json::<Vec<Box<RawValue>>>(&at).await?;
-        for value in values {
-            match serde_json::from_str::<Review>(value.get()) {
-                Ok(review) => out.push((review, value)),
-                Err(err) => tracing::warn!(%err, "skipping a review that does not read as one"),
+    let values: Vec<Box<RawValue>> = fetch_all(http, first).await?;
+    Ok(values
+        .into_iter()
+        .filter_map(|value| match serde_json::from_str::<Review>(value.get()) {
+            Ok(review) => Some((review, value)),
+            Err(err) => {
+                tracing::warn!(%err, "skipping a review that does not read as one");
+                None
             }
-        }
-        url = next_link(&response);
-    }
-    Ok(out)
+        })
+        .collect())
 }
 
-async fn sync_events(run: &mut Run<'_>, root: &Url, repo: &str) -> Result<(), SyncError> {
-    let stream = format!("events:{repo}");
-    let cursor = run.cursor(&stream).await?;
-    let overlap = run.options.overlap_ms();
-    let per_page = run.options.page_size.to_string();
-    let mut start = start_walk(&cursor, |watermark| {
-        let query = vec![("per_page", per_page.clone())];
-        Ok((
-            endpoint(root, &format!("repos/{repo}/issues/events"), &query)?,
-            watermark.map(|w| w - overlap),
-        ))
-    })?;
-    let stop_at = start.walk.since;
-    let mut url = start.url.clone();
-    let mut first = true;
-    loop {
-        run.check_cancel()?;
-        let Some((values, response)) = fetch_page(run, &start, &url, first).await? else {
-            tracing::debug!(%stream, "not modified");
-            return Ok(());
-        };
-        if first && !start.resumed {
-            remember_first(&mut start.walk, &url, &response);
-        }
-        first = false;
-        let now = run.clock.now_ms();
-        let mut next = next_link(&response);
-        let mut page = PageWrite::new(&stream);
-        let mut events = Vec::new();
-        for value in values {
-            let event: Event = match serde_json::from_str(value.get()) {
-                Ok(event) => event,
-                Err(err) => {
-                    tracing::warn!(%stream, %err, "skipping an event that does not read as one");
-                    continue;
-                }
-            };
-            let at = parse_time(&event.created_at);
-            if let (Some(stop), Some(at)) = (stop_at, at) {
-                if at < stop {
-                    next = None;
-                    continue;
-                }
-            }
-            if let Some(at) = at {
-                start.walk.high = Some(start.walk.high.map_or(at, |h| h.max(at)));
-            }
-            page.raw.push(raw(run, "events", event.id, &value, now));
-            events.push(event);
-        }
-        let transitions: Vec<Transition> =
-            map::map_events(&mut page, &run.source.id, &events, repo);
-        page.transitions = transitions;
-        page.cursor = Some(cursor_after(
-            &cursor,
-            &start.walk,
-            next.as_ref(),
-            start.watermark,
-            run.started_at,
-        ));
-        run.commit(page).await?;
-        match next {
-            Some(next) => url = next,
-            None => return Ok(()),
-        }
+/// Maps a page of `/issues/events`; true once it reached the watermark.
+fn events_page(
+    run: &Run<'_>,
+    repo: &str,
+    values: Vec<Box<RawValue>>,
+    now: i64,
+    (walk, stop_at): (&mut WalkState, Option<i64>),
+    page: &mut PageWrite,
+) -> bool {
+    let (records, reached) =
+        down_to_watermark::<Event>(&page.stream, "an event", values, (walk, stop_at), |event| {
+            &event.created_at
+        });
+    let mut events = Vec::new();
+    for (event, value) in records {
+        page.raw.push(raw(run, "events", event.id, &value, now));
+        events.push(event);
     }
+    let transitions: Vec<Transition> = map::map_events(page, &run.source.id, &events, repo);
+    page.transitions = transitions;
+    reached
 }
 
 /// Checks a token and a scope without writing anything: who the token is, whether it may read
@@ -654,6 +676,7 @@ pub async fn test_connection(
     scope: &GithubScope,
 ) -> Result<String, SyncError> {
     let root = api_root(base_url)?;
+    http.bind_origin(&root)?;
     let user_url = endpoint(&root, "user", &[])?;
     let (user, response) = match http.get_json::<model::User>(&user_url).await {
         Ok(found) => found,

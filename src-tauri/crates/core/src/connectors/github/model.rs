@@ -4,6 +4,8 @@
 
 use serde::Deserialize;
 
+use crate::connectors::http::lenient_count_or_zero;
+
 /// A user or bot.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 pub struct User {
@@ -39,16 +41,16 @@ impl Label {
 /// `issue_dependencies_summary`.
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Default)]
 pub struct DependencySummary {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_count_or_zero")]
     pub total_blocked_by: u64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_count_or_zero")]
     pub total_blocking: u64,
 }
 
 /// `sub_issues_summary`.
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Default)]
 pub struct SubIssueSummary {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_count_or_zero")]
     pub total: u64,
 }
 

@@ -22,7 +22,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use reqwest::Url;
 use serde::{Deserialize, Serialize};
 
-use crate::connectors::http::Http;
+use crate::connectors::http::{endpoint, root_of, Http};
 use crate::connectors::{iso, next_watermark, parse_time, Run, WalkState};
 use crate::graph::repo::raw_records::RawRecord;
 use crate::graph::repo::sync_cursors::Cursor;
@@ -126,32 +126,14 @@ pub fn jql_time(ms: i64, zone: Option<&str>) -> String {
 
 /// The site root (`https://acme.atlassian.net/`).
 pub fn site_root(base_url: &str) -> Result<Url, SyncError> {
-    let mut url = Url::parse(base_url.trim())
-        .map_err(|err| SyncError::Config(format!("{base_url:?} is not a URL: {err}")))?;
-    if !url.path().ends_with('/') {
-        let path = format!("{}/", url.path());
-        url.set_path(&path);
-    }
-    Ok(url)
-}
-
-fn endpoint(root: &Url, path: &str, query: &[(&str, String)]) -> Result<Url, SyncError> {
-    let mut url = root
-        .join(path.trim_start_matches('/'))
-        .map_err(|err| SyncError::Config(format!("bad endpoint {path}: {err}")))?;
-    if !query.is_empty() {
-        let mut pairs = url.query_pairs_mut();
-        for (k, v) in query {
-            pairs.append_pair(k, v);
-        }
-    }
-    Ok(url)
+    root_of(base_url)
 }
 
 /// Syncs the source: statuses, then issues.
 pub async fn sync(run: &mut Run<'_>) -> Result<(), SyncError> {
     let scope = JiraScope::parse(&run.source.scope)?;
     let root = site_root(&run.source.base_url)?;
+    run.http.bind_origin(&root)?;
     let (myself, _) = run
         .http
         .get_json::<Myself>(&endpoint(&root, "rest/api/3/myself", &[])?)
@@ -310,16 +292,23 @@ async fn sync_issues(
     }
 }
 
+/// The most pages of one issue's changelog read (100 entries each): a `total` that never comes
+/// cannot keep a sync going forever.
+const MAX_CHANGELOG_PAGES: u32 = 1_000;
+
 /// An issue's whole history: the embedded changelog when it is complete, else every page of
-/// `/issue/{key}/changelog`.
+/// `/issue/{key}/changelog`. The server's `total` only says whether to look further; it sizes
+/// nothing and bounds nothing beyond [`MAX_CHANGELOG_PAGES`].
 async fn full_changelog(http: &Http, root: &Url, issue: &Issue) -> Result<Vec<History>, SyncError> {
     let embedded = issue.changelog.clone().unwrap_or_default();
-    let total = embedded.total.unwrap_or(embedded.histories.len() as u64);
-    if total <= embedded.histories.len() as u64 {
+    let held = embedded.histories.len() as u64;
+    let total = embedded.total.unwrap_or(held);
+    if total <= held {
         return Ok(map::ordered(embedded.histories));
     }
-    let mut all = Vec::with_capacity(total as usize);
+    let mut all = Vec::new();
     let mut start_at = 0u64;
+    let mut pages = 0u32;
     loop {
         let url = endpoint(
             root,
@@ -332,10 +321,15 @@ async fn full_changelog(http: &Http, root: &Url, issue: &Issue) -> Result<Vec<Hi
         let (page, _) = http.get_json::<ChangelogPage>(&url).await?;
         let got = page.values.len() as u64;
         all.extend(page.values);
-        start_at += got;
+        start_at = start_at.saturating_add(got);
+        pages += 1;
         let done =
             page.is_last == Some(true) || got == 0 || page.total.is_some_and(|t| start_at >= t);
         if done {
+            break;
+        }
+        if pages >= MAX_CHANGELOG_PAGES {
+            tracing::warn!(issue = %issue.key, "a changelog kept going; read its first {MAX_CHANGELOG_PAGES} pages");
             break;
         }
     }
@@ -350,6 +344,7 @@ pub async fn test_connection(
     scope: &JiraScope,
 ) -> Result<String, SyncError> {
     let root = site_root(base_url)?;
+    http.bind_origin(&root)?;
     let me = match http
         .get_json::<Myself>(&endpoint(&root, "rest/api/3/myself", &[])?)
         .await

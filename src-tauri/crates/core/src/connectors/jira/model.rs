@@ -3,6 +3,8 @@
 
 use serde::Deserialize;
 
+use crate::connectors::http::{lenient_count, lenient_count_or_zero};
+
 /// A user (Cloud has `accountId`; Server data has `name`/`key`).
 #[derive(Debug, Clone, Deserialize, PartialEq, Default)]
 #[serde(rename_all = "camelCase")]
@@ -161,7 +163,7 @@ pub struct History {
 #[derive(Debug, Clone, Deserialize, PartialEq, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct Changelog {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_count")]
     pub total: Option<u64>,
     #[serde(default)]
     pub histories: Vec<History>,
@@ -193,9 +195,9 @@ pub struct SearchPage {
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct ChangelogPage {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_count_or_zero")]
     pub start_at: u64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_count")]
     pub total: Option<u64>,
     #[serde(default)]
     pub is_last: Option<bool>,

@@ -13,6 +13,7 @@ pub mod provenance_rules;
 pub mod raw_records;
 pub mod sources;
 pub mod sync_cursors;
+pub mod sync_locks;
 pub mod sync_runs;
 pub mod team_rules;
 pub mod teams;
