@@ -11,4 +11,5 @@ mod sync_jira;
 mod sync_runtime;
 mod sync_sources;
 mod sync_support;
+mod text_repair;
 mod workspace_files;
