@@ -11,7 +11,7 @@ use baton_core::sync::progress::RunStatus;
 
 use crate::common::small_workspace;
 use crate::sync_support::*;
-use crate::workspace_files::close_and_settle;
+use crate::workspace_files::closed_copy;
 
 /// Stores `bytes` as the TEXT of one column of one row, as another tool (or damage) could.
 async fn write_bad_text(path: &Path, table: &str, column: &str, id: &str, bytes: &str) {
@@ -48,9 +48,8 @@ async fn write_bad_text(path: &Path, table: &str, column: &str, id: &str, bytes:
 #[tokio::test]
 async fn text_that_is_not_utf8_is_read_with_replacement_characters_everywhere() {
     let dir = tempfile::tempdir().unwrap();
-    let ws = small_workspace(dir.path()).await;
-    let path = ws.path().to_owned();
-    close_and_settle(ws).await;
+    let ws = small_workspace(&dir.path().join("built")).await;
+    let path = closed_copy(ws, &dir.path().join("small.baton")).await;
     // "Broken \xff\xfe title" and "Plat\xc3" (a cut-off two-byte sequence).
     write_bad_text(
         &path,
@@ -116,7 +115,7 @@ async fn text_that_is_not_utf8_is_read_with_replacement_characters_everywhere() 
     baton_core::deps::deps_report(&ws, &Default::default(), now)
         .await
         .expect("the dependencies read");
-    close_and_settle(ws).await;
+    ws.close().await;
 
     let ro = Workspace::open_read_only(&path).await.unwrap();
     let ix = ro.index().await.unwrap();

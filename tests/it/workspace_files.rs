@@ -67,27 +67,19 @@ async fn another_applications_database_is_not_a_workspace() {
 }
 
 async fn closed_workspace(dir: &Path) -> PathBuf {
-    let ws = small_workspace(dir).await;
-    let path = ws.path().to_owned();
-    close_and_settle(ws).await;
-    path
+    let ws = small_workspace(&dir.join("built")).await;
+    closed_copy(ws, &dir.join("small.baton")).await
 }
 
-/// Closes a workspace and waits until SQLite has removed its log and index: the pool's last
-/// connection can finish closing a moment after `close` returns.
-pub(crate) async fn close_and_settle(ws: Workspace) {
+/// Closes `ws` (which checkpoints its log into the file) and copies the file to `to`: a
+/// workspace file no connection of this process has open. (The pool's last connection can
+/// finish closing — and remove the log — a moment after `close` returns, or, on a loaded
+/// machine running many tests, much later; a copy does not wait for that.)
+pub(crate) async fn closed_copy(ws: Workspace, to: &Path) -> PathBuf {
     let path = ws.path().to_owned();
     ws.close().await;
-    for _ in 0..200 {
-        if with_sidecars(&path)[1..]
-            .iter()
-            .all(|(_, seen)| seen.is_none())
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    panic!("SQLite left its log beside {}", path.display());
+    std::fs::copy(&path, to).unwrap();
+    to.to_owned()
 }
 
 async fn raw_sql(path: &Path, sql: &str) {
@@ -170,7 +162,7 @@ async fn a_workspace_reopens_with_its_data() {
     let ws = Workspace::open(&path).await.unwrap();
     let summary = baton_core::query::workspace_summary(&ws).await.unwrap();
     assert_eq!(summary.totals.items, 6);
-    close_and_settle(ws).await;
+    ws.close().await;
     let again = Workspace::open(&path).await.unwrap();
     assert_eq!(
         baton_core::query::workspace_summary(&again)
@@ -223,7 +215,7 @@ async fn another_applications_database_with_a_log_is_not_a_workspace() {
 
 /// The length and a hash of the bytes of a file and of each file SQLite may keep beside it
 /// (None: absent).
-pub(crate) fn with_sidecars(path: &Path) -> Vec<(String, Option<(usize, u64)>)> {
+fn with_sidecars(path: &Path) -> Vec<(String, Option<(usize, u64)>)> {
     use std::hash::{Hash, Hasher};
     ["", "-wal", "-shm", "-journal"]
         .iter()
@@ -391,7 +383,7 @@ async fn leftovers(dir: &Path, name: &str, keep_index: bool) -> PathBuf {
         )
         .unwrap();
     }
-    close_and_settle(ws).await;
+    ws.close().await;
     assert!(with_sidecars(&copy)[1].1.is_some(), "the log is left");
     copy
 }
@@ -563,9 +555,8 @@ async fn read_everything(path: &Path) -> CoreResult<()> {
 }
 
 async fn demo_file(dir: &Path) -> PathBuf {
-    let path = dir.join("demo.baton");
     let ws = baton_core::demo::build(
-        &path,
+        &dir.join("built.baton"),
         &baton_core::demo::DemoOptions {
             items: 400,
             seed: 7,
@@ -574,8 +565,7 @@ async fn demo_file(dir: &Path) -> PathBuf {
     )
     .await
     .unwrap();
-    close_and_settle(ws).await;
-    path
+    closed_copy(ws, &dir.join("demo.baton")).await
 }
 
 #[tokio::test]
@@ -587,7 +577,7 @@ async fn a_truncated_workspace_names_its_file() {
         .write(true)
         .open(&path)
         .unwrap()
-        .set_len(len / 2)
+        .set_len((len * 3 / 4) / 4096 * 4096)
         .unwrap();
     let err = read_everything(&path).await.expect_err("damaged");
     assert_eq!(err.code(), "workspace_corrupt", "{err}");
