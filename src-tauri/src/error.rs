@@ -9,8 +9,10 @@ use specta::Type;
 #[serde(rename_all = "camelCase")]
 #[error("{message}")]
 pub struct IpcError {
-    /// Stable machine-readable kind: `workspace_not_baton`, `workspace_corrupt`,
-    /// `workspace_newer_schema`, `already_exists`, `not_found`, `invalid`, `no_workspace`, `io`,
+    /// Stable machine-readable kind: `workspace_not_baton`, `workspace_not_a_file`,
+    /// `workspace_being_created`, `workspace_corrupt`, `workspace_newer_schema`,
+    /// `workspace_read_only`, `workspace_needs_upgrade`, `already_exists`, `not_found`,
+    /// `invalid`, `no_workspace`, `io`,
     /// `database`, `migration`, `internal`; for sources: `auth_bad_token`, `auth_missing_scope`,
     /// `no_access`, `wrong_url`, `offline`, `timeout`, `rate_limited`, `server_error`, `refused`,
     /// `malformed_response`, `canceled`, `keychain_unavailable`, `keychain_failed`,

@@ -40,6 +40,9 @@ pub struct WorkspaceInfo {
     pub name: String,
     /// True for the generated demo organisation.
     pub is_demo: bool,
+    /// The file (or its folder) cannot be written, so it was opened read-only: everything can
+    /// be read, nothing synced or changed (writes fail with `workspace_read_only`).
+    pub read_only: bool,
 }
 
 impl AppState {
@@ -58,6 +61,7 @@ impl AppState {
                 ws.name()
             },
             is_demo: self.is_demo(ws.path()),
+            read_only: ws.is_read_only(),
         }
     }
 
@@ -106,7 +110,14 @@ pub async fn install_with<R: Runtime>(
         }
     });
     let previous = state.workspace.write().await.replace(ws.clone());
-    crate::commands::sources::restart_pollers(app, state, &ws).await;
+    if ws.is_read_only() {
+        // Nothing can be synced into a file that cannot be written: no pollers.
+        if let Some(pollers) = state.pollers.lock().await.take() {
+            pollers.shutdown().await;
+        }
+    } else {
+        crate::commands::sources::restart_pollers(app, state, &ws).await;
+    }
     if let Some(previous) = previous.filter(|p| p.path() != ws.path()) {
         previous.close().await;
     }

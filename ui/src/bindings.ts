@@ -884,8 +884,10 @@ export type IntentRef = {
 /**  An error as the UI sees it: it branches on `code`, shows `message`. */
 export type IpcError = {
 	/**
-	 *  Stable machine-readable kind: `workspace_not_baton`, `workspace_corrupt`,
-	 *  `workspace_newer_schema`, `already_exists`, `not_found`, `invalid`, `no_workspace`, `io`,
+	 *  Stable machine-readable kind: `workspace_not_baton`, `workspace_not_a_file`,
+	 *  `workspace_being_created`, `workspace_corrupt`, `workspace_newer_schema`,
+	 *  `workspace_read_only`, `workspace_needs_upgrade`, `already_exists`, `not_found`,
+	 *  `invalid`, `no_workspace`, `io`,
 	 *  `database`, `migration`, `internal`; for sources: `auth_bad_token`, `auth_missing_scope`,
 	 *  `no_access`, `wrong_url`, `offline`, `timeout`, `rate_limited`, `server_error`, `refused`,
 	 *  `malformed_response`, `canceled`, `keychain_unavailable`, `keychain_failed`,
@@ -1245,6 +1247,16 @@ export type RecentWorkspace = {
 	openedAt: string,
 	/**  False when the file is gone. */
 	exists: boolean,
+};
+
+/**  A value whose text was not valid UTF-8 and is shown with replacement characters. */
+export type RepairedText = {
+	/**  The table (`items`, `teams`, ...). */
+	table: string,
+	/**  The row: its id (itself repaired when it was the bad value). */
+	row: string,
+	/**  The column whose text was repaired. */
+	column: string,
 };
 
 /**  Both rule lists. */
@@ -1834,6 +1846,11 @@ export type WorkspaceInfo = {
 	name: string,
 	/**  True for the generated demo organisation. */
 	isDemo: boolean,
+	/**
+	 *  The file (or its folder) cannot be written, so it was opened read-only: everything can
+	 *  be read, nothing synced or changed (writes fail with `workspace_read_only`).
+	 */
+	readOnly: boolean,
 };
 
 /**  Everything the Overview shows. */
@@ -1856,6 +1873,11 @@ export type WorkspaceSummary_Deserialize = {
 	/**  Pull requests authored by an AI agent. */
 	aiPrs: number,
 	dateRange?: DateRange | null,
+	/**
+	 *  Values whose text was not valid UTF-8 and shows with replacement characters (the first
+	 *  [`REPAIRED_LISTED`]); absent when there are none.
+	 */
+	repairedText?: RepairedText[],
 };
 
 /**  Everything the Overview shows. */
@@ -1875,6 +1897,11 @@ export type WorkspaceSummary_Serialize = {
 	/**  Pull requests authored by an AI agent. */
 	aiPrs: number,
 	dateRange: DateRange | null,
+	/**
+	 *  Values whose text was not valid UTF-8 and shows with replacement characters (the first
+	 *  [`REPAIRED_LISTED`]); absent when there are none.
+	 */
+	repairedText?: RepairedText[],
 };
 
 /* Tauri Specta runtime */
