@@ -47,7 +47,11 @@ fn workspace(dir: &Path) -> PathBuf {
     demo.args(["demo", "--items", "300", "--end", "2026-03-01", "--out"])
         .arg(&built);
     let out = run(demo);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let path = dir.join("acme.baton");
     std::fs::copy(&built, &path).unwrap();
     path
