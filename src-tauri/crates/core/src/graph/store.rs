@@ -87,15 +87,17 @@ impl Workspace {
     /// keeps its log and index beside the file), opens read-only instead:
     /// [`Workspace::is_read_only`] says so and writes fail with `workspace_read_only`.
     pub async fn open(path: &Path) -> CoreResult<Workspace> {
-        let checked = check(path).await?;
         if !can_write(path) {
             tracing::info!(
                 path = %path.display(),
                 "the file or its folder cannot be written: opening it read-only"
             );
-            return Workspace::read_only(path, checked).await;
+            return Workspace::open_read_only(path).await;
         }
-        checked.pool.close().await;
+        // The checking connection is closed (and SQLite done with the file) before the
+        // writing pool opens: SQLite shares one index mapping per file in a process, and a
+        // read-only one would make the writers read-only.
+        check(path).await?;
         let pool = connect(path, false)
             .await
             .map_err(|err| err.in_file(path))?;
@@ -112,8 +114,33 @@ impl Workspace {
     /// shared-memory index, no migration (a file that needs one is refused with
     /// `workspace_needs_upgrade`). Writes fail with `workspace_read_only`.
     pub async fn open_read_only(path: &Path) -> CoreResult<Workspace> {
-        let checked = check(path).await?;
-        Workspace::read_only(path, checked).await
+        const ATTEMPTS: u32 = 4;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let checked = check(path).await?;
+            if checked.pending_migrations {
+                return Err(CoreError::NeedsUpgrade {
+                    path: path.to_owned(),
+                });
+            }
+            match read_only_pool(path, &checked).await {
+                Ok(pool) => {
+                    tracing::info!(
+                        path = %path.display(),
+                        read = ?checked.how,
+                        "workspace opened read-only"
+                    );
+                    return Ok(Workspace::new(path, pool, true, checked.copy.map(Arc::new)));
+                }
+                // The log or its index vanished between the check and the pool (the program
+                // that had the file open closed it): check again with what is there now.
+                Err(err) if attempt < ATTEMPTS && beside_changed(path, &checked.on_disk).await => {
+                    tracing::debug!(%err, "the files beside the workspace changed; opening again");
+                }
+                Err(err) => return Err(err),
+            }
+        }
     }
 
     /// Opens a workspace to read it: read-only, unless the file was written by an older Baton
@@ -124,27 +151,6 @@ impl Workspace {
             Err(CoreError::NeedsUpgrade { .. }) if can_write(path) => Workspace::open(path).await,
             other => other,
         }
-    }
-
-    /// The workspace on the pool its checks read through.
-    async fn read_only(path: &Path, checked: Checked) -> CoreResult<Workspace> {
-        if checked.pending_migrations {
-            checked.pool.close().await;
-            return Err(CoreError::NeedsUpgrade {
-                path: path.to_owned(),
-            });
-        }
-        tracing::info!(
-            path = %path.display(),
-            read = ?checked.how,
-            "workspace opened read-only"
-        );
-        Ok(Workspace::new(
-            path,
-            checked.pool,
-            true,
-            checked.copy.map(Arc::new),
-        ))
     }
 
     fn new(
@@ -365,12 +371,14 @@ struct OnDisk {
     journal: bool,
 }
 
-/// A file that passed the checks, with the read-only pool they read it through.
+/// A file that passed the checks, and how they read it.
 #[derive(Debug)]
 struct Checked {
-    pool: SqlitePool,
+    on_disk: OnDisk,
     how: ReadPath,
-    /// The private copy the pool reads ([`ReadPath::Copy`]).
+    /// The file or its private copy ([`ReadPath::Copy`]).
+    target: PathBuf,
+    /// The folder of the private copy, deleted when dropped.
     copy: Option<tempfile::TempDir>,
     /// Migrations this build knows that the file has not had yet.
     pending_migrations: bool,
@@ -481,11 +489,11 @@ fn kind_of(file_type: &std::fs::FileType) -> &'static str {
 /// Judges whether `path` is a Baton workspace this build can open, without writing anything
 /// to it or beside it.
 pub async fn check_file(path: &Path) -> CoreResult<()> {
-    check(path).await?.pool.close().await;
-    Ok(())
+    check(path).await.map(|_| ())
 }
 
-/// Checks `path` through a read-only pool (see [`ReadPath`]). When the files beside it
+/// Checks `path` through a connection that cannot write (see [`ReadPath`]), closed before
+/// this returns. When the files beside it
 /// appear or vanish meanwhile — another program opening or closing it — the check starts
 /// again with what is there now.
 async fn check(path: &Path) -> CoreResult<Checked> {
@@ -508,8 +516,9 @@ async fn check(path: &Path) -> CoreResult<Checked> {
             // Without a log the header in the file is the current one.
             check_header(path, &on_disk.header, on_disk.len)?;
         }
-        match check_schema_through(path, &on_disk).await {
-            Err(err) if attempt < ATTEMPTS && beside_changed(path, &on_disk).await => {
+        let seen = (on_disk.wal.is_some(), on_disk.shm, on_disk.journal);
+        match check_schema_through(path, on_disk).await {
+            Err(err) if attempt < ATTEMPTS && beside_changed_from(path, seen).await => {
                 tracing::debug!(%err, "the files beside the workspace changed while it was checked");
                 tokio::time::sleep(Duration::from_millis(25 * u64::from(attempt))).await;
             }
@@ -520,17 +529,18 @@ async fn check(path: &Path) -> CoreResult<Checked> {
 
 /// Whether the log, index or journal beside `path` appeared or vanished since `seen`.
 async fn beside_changed(path: &Path, seen: &OnDisk) -> bool {
+    beside_changed_from(path, (seen.wal.is_some(), seen.shm, seen.journal)).await
+}
+
+async fn beside_changed_from(path: &Path, seen: (bool, bool, bool)) -> bool {
     match on_disk(path).await {
-        Ok(now) => {
-            (now.wal.is_some(), now.shm, now.journal)
-                != (seen.wal.is_some(), seen.shm, seen.journal)
-        }
+        Ok(now) => (now.wal.is_some(), now.shm, now.journal) != seen,
         Err(_) => false,
     }
 }
 
-async fn check_schema_through(path: &Path, on_disk: &OnDisk) -> CoreResult<Checked> {
-    let how = ReadPath::for_file(on_disk);
+async fn check_schema_through(path: &Path, on_disk: OnDisk) -> CoreResult<Checked> {
+    let how = ReadPath::for_file(&on_disk);
     let (target, copy) = match how {
         ReadPath::Copy => {
             let (dir, copy) = copy_with_log(path).await?;
@@ -538,8 +548,29 @@ async fn check_schema_through(path: &Path, on_disk: &OnDisk) -> CoreResult<Check
         }
         _ => (path.to_owned(), None),
     };
-    let options = read_only_options(path, &target, how)?;
-    let pool = match how {
+    let mut conn = read_only_options(path, &target, how)?
+        .connect()
+        .await
+        .map_err(|err| reading_failed(path, err))?;
+    let beside = on_disk.wal.is_some() || on_disk.journal;
+    let checked = check_schema(path, &mut conn, beside).await;
+    // Closing a connection (not a pool) waits until SQLite has closed the file.
+    if let Err(err) = sqlx::Connection::close(conn).await {
+        tracing::debug!(%err, "closing the checking connection failed");
+    }
+    Ok(Checked {
+        on_disk,
+        how,
+        target,
+        copy,
+        pending_migrations: checked?,
+    })
+}
+
+/// The pool a read-only workspace reads through, as the checks read it.
+async fn read_only_pool(path: &Path, checked: &Checked) -> CoreResult<SqlitePool> {
+    let options = read_only_options(path, &checked.target, checked.how)?;
+    let pool = match checked.how {
         // One connection, kept open as long as the workspace: while it reads, the program that
         // has the log cannot delete it or its index (that takes an exclusive lock), so they
         // stay there for every later read. A new connection could find them gone.
@@ -553,23 +584,15 @@ async fn check_schema_through(path: &Path, on_disk: &OnDisk) -> CoreResult<Check
     .connect_with(options)
     .await
     .map_err(|err| reading_failed(path, err))?;
-    let beside = on_disk.wal.is_some() || on_disk.journal;
-    let checked = match pool.acquire().await {
-        Ok(mut conn) => check_schema(path, &mut conn, beside).await,
-        Err(err) => Err(reading_failed(path, err)),
-    };
-    match checked {
-        Ok(pending_migrations) => Ok(Checked {
-            pool,
-            how,
-            copy,
-            pending_migrations,
-        }),
-        Err(err) => {
-            pool.close().await;
-            Err(err)
-        }
+    // A first read takes the connection's shared lock on the file.
+    if let Err(err) = sqlx::query("SELECT COUNT(*) FROM sqlite_master")
+        .fetch_one(&pool)
+        .await
+    {
+        pool.close().await;
+        return Err(reading_failed(path, err));
     }
+    Ok(pool)
 }
 
 /// Options of a connection that reads `target` (the file, or its private copy) and cannot
