@@ -729,3 +729,26 @@ async fn a_file_that_cannot_be_written_opens_read_only() {
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     assert_eq!(with_sidecars(&path)[1].1, None, "no log left behind");
 }
+
+#[tokio::test]
+async fn a_workspace_left_by_a_crash_opens_for_writing() {
+    // What `kill -9` leaves: the file, its log and (or not) the log's index, nobody holding
+    // them. The checks read them read-only; the writing pool that follows must still write.
+    for keep_index in [true, false] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = leftovers(dir.path(), "crashed.baton", keep_index).await;
+        let ws = Workspace::open(&path).await.unwrap();
+        assert!(!ws.is_read_only());
+        baton_core::query::teams_create(&ws, "Billing")
+            .await
+            .unwrap_or_else(|err| panic!("writes (index kept: {keep_index}): {err}"));
+        let page = baton_core::query::items_list(&ws, &Default::default())
+            .await
+            .unwrap();
+        assert!(page
+            .rows
+            .iter()
+            .all(|r| r.title == "written after the last checkpoint"));
+        ws.close().await;
+    }
+}
