@@ -1,32 +1,26 @@
 //! The one error type that crosses IPC.
 
-use baton_core::CoreError;
+use baton_core::{CoreError, ErrorCode};
 use serde::Serialize;
 use specta::Type;
 
-/// An error as the UI sees it: it branches on `code`, shows `message`.
+/// An error as the UI sees it: it branches on `code` (a typed enum, so its `switch` is checked
+/// by the compiler), shows `message`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type, thiserror::Error)]
 #[serde(rename_all = "camelCase")]
 #[error("{message}")]
 pub struct IpcError {
-    /// Stable machine-readable kind: `workspace_not_baton`, `workspace_not_a_file`,
-    /// `workspace_being_created`, `workspace_corrupt`, `workspace_newer_schema`,
-    /// `workspace_read_only`, `workspace_needs_upgrade`, `already_exists`, `not_found`,
-    /// `invalid`, `no_workspace`, `io`,
-    /// `database`, `migration`, `internal`; for sources: `auth_bad_token`, `auth_missing_scope`,
-    /// `no_access`, `wrong_url`, `offline`, `timeout`, `rate_limited`, `server_error`, `refused`,
-    /// `malformed_response`, `canceled`, `keychain_unavailable`, `keychain_failed`,
-    /// `secret_missing`, `invalid_source`.
-    pub code: String,
+    /// Stable machine-readable kind.
+    pub code: ErrorCode,
     /// A sentence for people.
     pub message: String,
 }
 
 impl IpcError {
     /// An error with a code and message.
-    pub fn new(code: &str, message: impl Into<String>) -> IpcError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> IpcError {
         IpcError {
-            code: code.to_owned(),
+            code,
             message: message.into(),
         }
     }
@@ -35,14 +29,14 @@ impl IpcError {
 impl From<CoreError> for IpcError {
     fn from(err: CoreError) -> Self {
         tracing::warn!(code = err.code(), error = %err, "command failed");
-        IpcError::new(err.code(), err.to_string())
+        IpcError::new(err.kind(), err.to_string())
     }
 }
 
 impl From<baton_core::sync::error::SyncError> for IpcError {
     fn from(err: baton_core::sync::error::SyncError) -> Self {
         tracing::warn!(code = err.code(), error = %err, "command failed");
-        IpcError::new(err.code(), err.to_string())
+        IpcError::new(err.kind(), err.to_string())
     }
 }
 

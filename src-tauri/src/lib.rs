@@ -7,8 +7,11 @@
 pub mod commands;
 pub mod error;
 pub mod events;
+pub mod pollers;
 pub mod settings;
 pub mod state;
+#[cfg(test)]
+mod ui_recording;
 
 use std::path::PathBuf;
 
@@ -140,6 +143,7 @@ pub fn run() {
                 data_dir,
                 secrets: std::sync::Arc::new(baton_keychain::Keychain),
                 pollers: tokio::sync::Mutex::new(None),
+                change_forwarder: std::sync::Mutex::new(None),
             });
             Ok(())
         })

@@ -1,5 +1,6 @@
 //! What the shell keeps while the app runs: the open workspace and the settings.
 
+use baton_core::ErrorCode;
 use std::path::{Path, PathBuf};
 
 use baton_core::graph::Workspace;
@@ -10,7 +11,7 @@ use tauri_plugin_store::StoreExt;
 use tauri_specta::Event;
 
 use crate::error::{IpcError, IpcResult};
-use crate::events::{ChangeReason, WorkspaceChanged};
+use crate::events::WorkspaceChanged;
 use crate::settings::{Settings, STORE_FILE, STORE_KEY};
 
 /// The shell's state, managed by Tauri.
@@ -30,6 +31,8 @@ pub struct AppState {
     pub secrets: std::sync::Arc<dyn baton_core::secrets::SecretStore>,
     /// The pollers of the open workspace (one task per source).
     pub pollers: tokio::sync::Mutex<Option<baton_core::sync::runtime::Pollers>>,
+    /// The task that turns the open workspace's writes into `WorkspaceChanged` events.
+    pub change_forwarder: std::sync::Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
 }
 
 /// The open workspace, as the UI sees it.
@@ -110,13 +113,34 @@ pub async fn install_with<R: Runtime>(
         }
     });
     let previous = state.workspace.write().await.replace(ws.clone());
-    if ws.is_read_only() {
-        // Nothing can be synced into a file that cannot be written: no pollers.
-        if let Some(pollers) = state.pollers.lock().await.take() {
-            pollers.shutdown().await;
+    // Every committed write of this workspace reaches the UI as one batched event.
+    let handle = app.clone();
+    let forwarder = tauri::async_runtime::spawn(crate::events::forward_changes(
+        ws.subscribe(),
+        move |event| {
+            if let Err(err) = event.emit(&handle) {
+                tracing::warn!(%err, "could not emit workspace_changed");
+            }
+        },
+    ));
+    if let Ok(mut slot) = state.change_forwarder.lock() {
+        if let Some(previous) = slot.replace(forwarder) {
+            previous.abort();
         }
-    } else {
-        crate::commands::sources::restart_pollers(app, state, &ws).await;
+    }
+    {
+        let mut slot = state.pollers.lock().await;
+        if let Some(previous) = slot.take() {
+            previous.shutdown().await;
+        }
+        // Nothing can be synced into a file that cannot be written: no pollers for it.
+        if !ws.is_read_only() {
+            let pollers = crate::pollers::pollers_for(app, &ws, state.secrets.clone());
+            if let Err(err) = pollers.reload().await {
+                tracing::warn!(code = err.code(), %err, "could not start the pollers");
+            }
+            *slot = Some(pollers);
+        }
     }
     if let Some(previous) = previous.filter(|p| p.path() != ws.path()) {
         previous.close().await;
@@ -136,11 +160,7 @@ pub async fn install_with<R: Runtime>(
     if !notify {
         return Ok(info);
     }
-    if let Err(err) = (WorkspaceChanged {
-        reason: ChangeReason::Opened,
-    })
-    .emit(app)
-    {
+    if let Err(err) = WorkspaceChanged::opened().emit(app) {
         tracing::warn!(%err, "could not emit workspace_changed");
     }
     Ok(info)
@@ -156,18 +176,21 @@ pub fn update_settings<R: Runtime>(
         let mut settings = state
             .settings
             .lock()
-            .map_err(|_| IpcError::new("internal", "settings lock poisoned"))?;
+            .map_err(|_| IpcError::new(ErrorCode::Internal, "settings lock poisoned"))?;
         change(&mut settings);
         settings.clone()
     };
-    let store = app
-        .store(STORE_FILE)
-        .map_err(|err| IpcError::new("io", format!("cannot open the settings store: {err}")))?;
+    let store = app.store(STORE_FILE).map_err(|err| {
+        IpcError::new(
+            ErrorCode::Io,
+            format!("cannot open the settings store: {err}"),
+        )
+    })?;
     let value = serde_json::to_value(&snapshot)
-        .map_err(|err| IpcError::new("internal", err.to_string()))?;
+        .map_err(|err| IpcError::new(ErrorCode::Internal, err.to_string()))?;
     store.set(STORE_KEY, value);
     store
         .save()
-        .map_err(|err| IpcError::new("io", format!("cannot save settings: {err}")))?;
+        .map_err(|err| IpcError::new(ErrorCode::Io, format!("cannot save settings: {err}")))?;
     Ok(())
 }

@@ -292,3 +292,24 @@ pub async fn small_workspace(dir: &std::path::Path) -> Workspace {
     demo::write(&ws, &small_graph()).await.expect("write");
     ws
 }
+
+/// Deletes an item (as a source removal would), through the write layer: the index cannot
+/// follow a deletion item by item and rebuilds.
+pub struct DeleteItem<'a>(pub &'a str);
+
+impl baton_core::graph::WriteOp for DeleteItem<'_> {
+    type Output = ();
+    type Error = baton_core::CoreError;
+
+    async fn apply(
+        self,
+        w: &mut baton_core::graph::Writer<'_>,
+    ) -> Result<(), baton_core::CoreError> {
+        assert!(
+            baton_core::graph::repo::items::delete(w.conn(), self.0).await?,
+            "the item existed"
+        );
+        w.items_changed([self.0]);
+        Ok(())
+    }
+}

@@ -4,7 +4,7 @@
 use baton_core::demo::{self, DemoGraph};
 use baton_core::deps::{self, DepsFilter, GraphRequest, Target};
 use baton_core::graph::model::*;
-use baton_core::graph::{repo, Workspace};
+use baton_core::graph::Workspace;
 
 /// Monday 2026-03-02T00:00:00Z.
 const T0: i64 = 1_772_409_600_000;
@@ -367,8 +367,7 @@ async fn graph_view_focuses_and_highlights_the_critical_path() {
 async fn items_deleted_at_the_source_leave_the_analyses() {
     let dir = tempfile::tempdir().unwrap();
     let ws = workspace(dir.path()).await;
-    assert!(repo::items::delete(ws.pool(), "gp1").await.unwrap());
-    ws.mark_changed();
+    ws.write(crate::common::DeleteItem("gp1")).await.unwrap();
     let r = deps::deps_report(&ws, &DepsFilter::default(), NOW)
         .await
         .unwrap();

@@ -3,7 +3,7 @@
 use baton_core::demo::{self, DemoOptions};
 use baton_core::flow::{self, FlowFilter};
 use baton_core::graph::model::*;
-use baton_core::graph::{repo, Workspace};
+use baton_core::graph::{repo, Workspace, WriteOp, Writer};
 use baton_core::query;
 
 const T0: i64 = 1_772_409_600_000;
@@ -136,24 +136,28 @@ async fn a_refreshed_index_equals_a_rebuilt_one() {
         .unwrap();
     retired.removed_at = Some(end - D);
 
-    let mut tx = ws.pool().begin().await.unwrap();
     edited.push(added.clone());
-    repo::items::upsert_many(&mut tx, &edited).await.unwrap();
-    repo::transitions::insert_many(&mut tx, &changes)
-        .await
-        .unwrap();
-    repo::links::upsert_many(&mut tx, &[link, retired.clone()])
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-    let touched = [
+    let touched = vec![
         graph.items[0].id.clone(),
         graph.items[1].id.clone(),
         added.id.clone(),
         retired.from_item_id.clone(),
         retired.to_item_id.clone(),
     ];
-    ws.mark_items_changed(touched);
+    let (_, written) = ws
+        .write(WritePage {
+            items: &edited,
+            changes: &changes,
+            links: &[link, retired.clone()],
+            touched: &touched,
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        written.index_effect(),
+        baton_core::graph::write::IndexEffect::Items,
+        "a page of items is followed item by item"
+    );
 
     let refreshed = ws.index().await.unwrap();
     assert!(
@@ -182,9 +186,31 @@ async fn a_refreshed_index_equals_a_rebuilt_one() {
     assert_eq!((s1.totals, s1.by_flow_state), (s2.totals, s2.by_flow_state));
 
     // Writes the index cannot follow item by item (a deleted item) rebuild it.
-    repo::items::delete(ws.pool(), &added.id).await.unwrap();
-    ws.mark_items_changed([added.id.clone()]);
+    ws.write(crate::common::DeleteItem(&added.id))
+        .await
+        .unwrap();
     let after = ws.index().await.unwrap();
     assert_eq!(after.stale_events, 0, "rebuilt");
     assert!(after.item_ids.iter().all(|id| id.as_ref() != added.id));
+}
+
+/// Items, their changes and links written as a sync page would be, naming the items touched.
+struct WritePage<'a> {
+    items: &'a [WorkItem],
+    changes: &'a [Transition],
+    links: &'a [Link],
+    touched: &'a [String],
+}
+
+impl WriteOp for WritePage<'_> {
+    type Output = ();
+    type Error = baton_core::CoreError;
+
+    async fn apply(self, w: &mut Writer<'_>) -> Result<(), baton_core::CoreError> {
+        repo::items::upsert_many(w.conn(), self.items).await?;
+        repo::transitions::insert_many(w.conn(), self.changes).await?;
+        repo::links::upsert_many(w.conn(), self.links).await?;
+        w.items_changed(self.touched.iter().cloned());
+        Ok(())
+    }
 }

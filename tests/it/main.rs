@@ -13,3 +13,4 @@ mod sync_sources;
 mod sync_support;
 mod text_repair;
 mod workspace_files;
+mod write_layer;

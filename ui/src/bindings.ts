@@ -60,17 +60,17 @@ export const commands = {
 	/**  The source's latest runs, newest first. */
 	sourcesHistory: (id: string, limit: number) => typedError<SyncRunDto_Serialize[], IpcError>(__TAURI_INVOKE("sources_history", { id, limit })),
 	/**  Every rule. */
-	rulesList: () => typedError<RulesDto_Serialize, IpcError>(__TAURI_INVOKE("rules_list")),
+	rulesList: () => typedError<RulesView_Serialize, IpcError>(__TAURI_INVOKE("rules_list")),
 	/**  Every team (with its item count), including teams without items yet. */
 	teamsList: () => typedError<TeamInfo[], IpcError>(__TAURI_INVOKE("teams_list")),
 	/**  Creates a team, for team rules to assign items to. */
 	teamsCreate: (name: string) => typedError<TeamInfo, IpcError>(__TAURI_INVOKE("teams_create", { name })),
 	/**  Adds or changes a team rule; returns its id. */
-	rulesSaveTeamRule: (rule: TeamRuleDto_Deserialize) => typedError<string, IpcError>(__TAURI_INVOKE("rules_save_team_rule", { rule })),
+	rulesSaveTeamRule: (rule: TeamRuleView_Deserialize) => typedError<string, IpcError>(__TAURI_INVOKE("rules_save_team_rule", { rule })),
 	/**  Deletes a team rule. */
 	rulesDeleteTeamRule: (id: string) => typedError<null, IpcError>(__TAURI_INVOKE("rules_delete_team_rule", { id })),
 	/**  Adds or changes a provenance rule; returns its id. */
-	rulesSaveProvenanceRule: (rule: ProvenanceRuleDto_Deserialize) => typedError<string, IpcError>(__TAURI_INVOKE("rules_save_provenance_rule", { rule })),
+	rulesSaveProvenanceRule: (rule: ProvenanceRuleView_Deserialize) => typedError<string, IpcError>(__TAURI_INVOKE("rules_save_provenance_rule", { rule })),
 	/**  Deletes a provenance rule. */
 	rulesDeleteProvenanceRule: (id: string) => typedError<null, IpcError>(__TAURI_INVOKE("rules_delete_provenance_rule", { id })),
 	/**  The current settings. */
@@ -241,12 +241,46 @@ export type Chain_Serialize = {
 	teams: number,
 };
 
+/**  What kind of rows a write changed. The UI maps each kind to the queries it refetches. */
+export type ChangeKind = 
+/**  Work items, their changes (transitions) or their links. */
+"items" | 
+/**  People and their identities on sources. */
+"people" | 
+/**  Teams. */
+"teams" | 
+/**  Sources: added, edited, enabled or disabled, removed (with what was synced from them). */
+"sources" | 
+/**  Sync history and cursors: runs started, pages recorded, runs ended. */
+"sync_runs" | 
+/**  Team and provenance rules. */
+"rules" | 
+/**  The workflow map (raw state → flow state, wait reason) and the states it re-derives. */
+"workflow" | 
+/**  Goals, initiatives, milestones and the links of work to them. */
+"intents" | 
+/**  Decisions people took (owners, triage outcomes, confirmed duplicates, notes). */
+"decisions";
+
 /**  Why the UI should refetch. */
 export type ChangeReason = 
 /**  Another workspace was opened (or created): everything shown is stale. */
 "opened" | 
-/**  Rows of the open workspace changed. */
+/**  Rows of the open workspace changed: `changes` says which kinds. */
 "data";
+
+/**  What a write changed: the kinds of rows and, for items, which ones. */
+export type Changes = {
+	/**  The kinds of rows changed, each once, in a fixed order. */
+	kinds: ChangeKind[],
+	/**
+	 *  The items written (rows, changes or links), when they are few enough to list; empty when
+	 *  no item changed or when `allItems` is set.
+	 */
+	itemIds: string[],
+	/**  Items changed that are not (or not all) listed: treat every item as changed. */
+	allItems: boolean,
+};
 
 /**  The outcome of "test connection". */
 export type ConnectionTestDto = ConnectionTestDto_Serialize | ConnectionTestDto_Deserialize;
@@ -531,6 +565,74 @@ export type Efficiency_Serialize = {
 	histogram: number[],
 	count: number,
 };
+
+/**
+ *  Every kind of failure the app, the CLI and the UI can branch on. Crosses IPC as its
+ *  snake_case name; the UI's `switch` over it is checked by the compiler.
+ */
+export type ErrorCode = 
+/**  The file is not a Baton workspace (not SQLite, or another application's database). */
+"workspace_not_baton" | 
+/**  The path is not a regular file (a folder, a named pipe, a device). */
+"workspace_not_a_file" | 
+/**  Another program is still creating the file. */
+"workspace_being_created" | 
+/**  The workspace is damaged. */
+"workspace_corrupt" | 
+/**  The workspace was written by a newer Baton. */
+"workspace_newer_schema" | 
+/**  The workspace is open read-only (the file or its folder cannot be written). */
+"workspace_read_only" | 
+/**  The workspace needs a migration, which a read-only open cannot apply. */
+"workspace_needs_upgrade" | 
+/**  Something by that name already exists. */
+"already_exists" | 
+/**  What was asked for does not exist. */
+"not_found" | 
+/**  The request itself is wrong. */
+"invalid" | 
+/**  No workspace is open. */
+"no_workspace" | 
+/**  A file could not be read or written. */
+"io" | 
+/**  The database refused a statement. */
+"database" | 
+/**  The schema could not be brought up to date. */
+"migration" | 
+/**  A bug or an impossible state inside Baton. */
+"internal" | 
+/**  The source refused the token. */
+"auth_bad_token" | 
+/**  The token lacks a permission. */
+"auth_missing_scope" | 
+/**  The token cannot see the repository, organisation or project. */
+"no_access" | 
+/**  The address is not the source's API. */
+"wrong_url" | 
+/**  The source cannot be reached. */
+"offline" | 
+/**  The source did not answer in time. */
+"timeout" | 
+/**  The source's rate limit outlasted what a sync waits. */
+"rate_limited" | 
+/**  The source kept failing (5xx). */
+"server_error" | 
+/**  The source refused the request (4xx). */
+"refused" | 
+/**  The source's answer could not be read. */
+"malformed_response" | 
+/**  The operation was canceled. */
+"canceled" | 
+/**  A sync was stopped before it ended (Baton quit); the next one resumed from its last page. */
+"interrupted" | 
+/**  The system keychain cannot be used. */
+"keychain_unavailable" | 
+/**  The system keychain refused the operation. */
+"keychain_failed" | 
+/**  No token is stored for the source. */
+"secret_missing" | 
+/**  The source's settings are incomplete or wrong. */
+"invalid_source";
 
 /**  How `contents` is encoded. */
 export type ExportEncoding = 
@@ -881,19 +983,13 @@ export type IntentRef = {
 	title: string,
 };
 
-/**  An error as the UI sees it: it branches on `code`, shows `message`. */
+/**
+ *  An error as the UI sees it: it branches on `code` (a typed enum, so its `switch` is checked
+ *  by the compiler), shows `message`.
+ */
 export type IpcError = {
-	/**
-	 *  Stable machine-readable kind: `workspace_not_baton`, `workspace_not_a_file`,
-	 *  `workspace_being_created`, `workspace_corrupt`, `workspace_newer_schema`,
-	 *  `workspace_read_only`, `workspace_needs_upgrade`, `already_exists`, `not_found`,
-	 *  `invalid`, `no_workspace`, `io`,
-	 *  `database`, `migration`, `internal`; for sources: `auth_bad_token`, `auth_missing_scope`,
-	 *  `no_access`, `wrong_url`, `offline`, `timeout`, `rate_limited`, `server_error`, `refused`,
-	 *  `malformed_response`, `canceled`, `keychain_unavailable`, `keychain_failed`,
-	 *  `secret_missing`, `invalid_source`.
-	 */
-	code: string,
+	/**  Stable machine-readable kind. */
+	code: ErrorCode,
 	/**  A sentence for people. */
 	message: string,
 };
@@ -1187,15 +1283,14 @@ export type PrSegment_Serialize = {
 /**  Who made a work item. */
 export type Provenance = "human" | "ai_agent" | "automation";
 
-/**  A provenance rule. */
-export type ProvenanceRuleDto = ProvenanceRuleDto_Serialize | ProvenanceRuleDto_Deserialize;
+/**  A provenance rule as the app shows and edits it. */
+export type ProvenanceRuleView = ProvenanceRuleView_Serialize | ProvenanceRuleView_Deserialize;
 
-/**  A provenance rule. */
-export type ProvenanceRuleDto_Deserialize = {
+/**  A provenance rule as the app shows and edits it. */
+export type ProvenanceRuleView_Deserialize = {
 	/**  Empty when saving a new rule. */
 	id: string,
-	/**  `bot_login`, `co_author` or `label`. */
-	signal: string,
+	signal: ProvenanceSignal,
 	pattern: string,
 	provenance: Provenance,
 	agent?: string | null,
@@ -1205,12 +1300,11 @@ export type ProvenanceRuleDto_Deserialize = {
 	builtin: boolean,
 };
 
-/**  A provenance rule. */
-export type ProvenanceRuleDto_Serialize = {
+/**  A provenance rule as the app shows and edits it. */
+export type ProvenanceRuleView_Serialize = {
 	/**  Empty when saving a new rule. */
 	id: string,
-	/**  `bot_login`, `co_author` or `label`. */
-	signal: string,
+	signal: ProvenanceSignal,
 	pattern: string,
 	provenance: Provenance,
 	agent: string | null,
@@ -1219,6 +1313,15 @@ export type ProvenanceRuleDto_Serialize = {
 	/**  Shipped with Baton (editable all the same). */
 	builtin: boolean,
 };
+
+/**  What a provenance rule reads. */
+export type ProvenanceSignal = 
+/**  The login of the account that made the item (`copilot-swe-agent[bot]`). */
+"bot_login" | 
+/**  A `Co-authored-by:` trailer in the description or commits. */
+"co_author" | 
+/**  A label on the item. */
+"label";
 
 /**  Items waiting for one reason at the end of each day. */
 export type QueueSeries = {
@@ -1260,18 +1363,18 @@ export type RepairedText = {
 };
 
 /**  Both rule lists. */
-export type RulesDto = RulesDto_Serialize | RulesDto_Deserialize;
+export type RulesView = RulesView_Serialize | RulesView_Deserialize;
 
 /**  Both rule lists. */
-export type RulesDto_Deserialize = {
-	team: TeamRuleDto_Deserialize[],
-	provenance: ProvenanceRuleDto_Deserialize[],
+export type RulesView_Deserialize = {
+	team: TeamRuleView_Deserialize[],
+	provenance: ProvenanceRuleView_Deserialize[],
 };
 
 /**  Both rule lists. */
-export type RulesDto_Serialize = {
-	team: TeamRuleDto_Serialize[],
-	provenance: ProvenanceRuleDto_Serialize[],
+export type RulesView_Serialize = {
+	team: TeamRuleView_Serialize[],
+	provenance: ProvenanceRuleView_Serialize[],
 };
 
 /**  How a run ended (or that it still runs). */
@@ -1598,17 +1701,27 @@ export type TeamPercentiles_Serialize = {
 	cycleTime: Percentiles_Serialize,
 };
 
-/**  A team rule. */
-export type TeamRuleDto = TeamRuleDto_Serialize | TeamRuleDto_Deserialize;
+/**  What a team rule matches. */
+export type TeamRuleField = 
+/**  A GitHub repository (`owner/name`). */
+"repo" | 
+/**  A Jira project key. */
+"project" | 
+/**  A Jira component. */
+"component" | 
+/**  A label on the item. */
+"label";
 
-/**  A team rule. */
-export type TeamRuleDto_Deserialize = {
+/**  A team rule as the app shows and edits it. */
+export type TeamRuleView = TeamRuleView_Serialize | TeamRuleView_Deserialize;
+
+/**  A team rule as the app shows and edits it. */
+export type TeamRuleView_Deserialize = {
 	/**  Empty when saving a new rule. */
 	id: string,
 	/**  None: every source. */
 	sourceId?: string | null,
-	/**  `repo`, `project`, `component` or `label`. */
-	field: string,
+	field: TeamRuleField,
 	/**  Case-insensitive; `*` matches anything (`acme/pay*`). */
 	pattern: string,
 	teamId: string,
@@ -1616,14 +1729,13 @@ export type TeamRuleDto_Deserialize = {
 	priority: number,
 };
 
-/**  A team rule. */
-export type TeamRuleDto_Serialize = {
+/**  A team rule as the app shows and edits it. */
+export type TeamRuleView_Serialize = {
 	/**  Empty when saving a new rule. */
 	id: string,
 	/**  None: every source. */
 	sourceId: string | null,
-	/**  `repo`, `project`, `component` or `label`. */
-	field: string,
+	field: TeamRuleField,
 	/**  Case-insensitive; `*` matches anything (`acme/pay*`). */
 	pattern: string,
 	teamId: string,
@@ -1835,9 +1947,14 @@ export type WorkflowRow_Serialize = {
 	transitions: number,
 };
 
-/**  Emitted after every change the UI shows; the UI invalidates its queries. */
+/**
+ *  Emitted after every committed write of the open workspace (batched over a short time) and
+ *  when another workspace opens; the UI refetches the queries the change kinds name.
+ */
 export type WorkspaceChanged = {
 	reason: ChangeReason,
+	/**  What changed (everything when another workspace opened). */
+	changes: Changes,
 };
 
 /**  The open workspace, as the UI sees it. */

@@ -1,6 +1,7 @@
 //! Saving an export (a chart's PNG, a table's CSV) where the user chooses, through the system
 //! save dialog: a web view's download links do not save reliably in every desktop web view.
 
+use baton_core::ErrorCode;
 use std::path::PathBuf;
 
 use base64::Engine;
@@ -48,7 +49,10 @@ fn decode(contents: String, encoding: ExportEncoding) -> IpcResult<Vec<u8>> {
             base64::engine::general_purpose::STANDARD
                 .decode(data.trim())
                 .map_err(|err| {
-                    IpcError::new("invalid", format!("the export is not valid base64: {err}"))
+                    IpcError::new(
+                        ErrorCode::Invalid,
+                        format!("the export is not valid base64: {err}"),
+                    )
                 })
         }
     }
@@ -81,15 +85,19 @@ pub async fn export_save(
         dialog.blocking_save_file()
     })
     .await
-    .map_err(|err| IpcError::new("internal", err.to_string()))?;
+    .map_err(|err| IpcError::new(ErrorCode::Internal, err.to_string()))?;
     let Some(picked) = picked else {
         return Ok(None);
     };
     let path = picked
         .into_path()
-        .map_err(|err| IpcError::new("io", format!("cannot save there: {err}")))?;
-    std::fs::write(&path, bytes)
-        .map_err(|err| IpcError::new("io", format!("could not write {}: {err}", path.display())))?;
+        .map_err(|err| IpcError::new(ErrorCode::Io, format!("cannot save there: {err}")))?;
+    std::fs::write(&path, bytes).map_err(|err| {
+        IpcError::new(
+            ErrorCode::Io,
+            format!("could not write {}: {err}", path.display()),
+        )
+    })?;
     Ok(Some(path.display().to_string()))
 }
 
@@ -128,7 +136,7 @@ mod tests {
             decode("***".into(), ExportEncoding::Base64)
                 .unwrap_err()
                 .code,
-            "invalid"
+            ErrorCode::Invalid
         );
     }
 }

@@ -2,6 +2,7 @@
 
 use baton_core::graph::repo;
 use baton_core::query::{self, ItemDetail, ItemsPage, ItemsQuery};
+use baton_core::ErrorCode;
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
 
@@ -40,14 +41,14 @@ pub async fn item_open_in_browser(
     let item = repo::items::get(ws.pool(), &id)
         .await
         .map_err(baton_core::CoreError::from)?
-        .ok_or_else(|| IpcError::new("not_found", format!("item {id} was not found")))?;
+        .ok_or_else(|| IpcError::new(ErrorCode::NotFound, format!("item {id} was not found")))?;
     if !(item.url.starts_with("https://") || item.url.starts_with("http://")) {
         return Err(IpcError::new(
-            "invalid",
+            ErrorCode::Invalid,
             format!("{} has no web address to open", item.key),
         ));
     }
     app.opener()
         .open_url(&item.url, None::<&str>)
-        .map_err(|err| IpcError::new("io", format!("could not open the browser: {err}")))
+        .map_err(|err| IpcError::new(ErrorCode::Io, format!("could not open the browser: {err}")))
 }

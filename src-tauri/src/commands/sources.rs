@@ -2,6 +2,7 @@
 //! connection, sync now, cancel, history. Tokens pass through once (add, edit, test) on their way
 //! to the keychain and are never returned, logged or stored elsewhere.
 
+use baton_core::ErrorCode;
 use std::sync::Arc;
 
 use baton_core::graph::model::{Source, SourceKind};
@@ -10,17 +11,15 @@ use baton_core::graph::Workspace;
 use baton_core::secrets::Secret;
 use baton_core::sync::clock::SystemClock;
 use baton_core::sync::error::SyncError;
-use baton_core::sync::progress::{RunStatus, SyncProgress};
+use baton_core::sync::progress::RunStatus;
 use baton_core::sync::runtime::Pollers;
 use baton_core::sync::sources::{self, SourceSpec};
-use baton_core::sync::{SyncContext, SyncOptions};
+use baton_core::sync::SyncOptions;
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use tauri::{AppHandle, Runtime, State};
-use tauri_specta::Event;
+use tauri::State;
 
 use crate::error::{IpcError, IpcResult};
-use crate::events::{ChangeReason, SyncProgressEvent, WorkspaceChanged};
 use crate::state::AppState;
 
 /// A sync run as the history shows it.
@@ -213,40 +212,6 @@ async fn reload(state: &AppState) {
     }
 }
 
-/// Stops the previous workspace's pollers and starts the new one's (called when a workspace is
-/// opened). Progress goes to the UI as `SyncProgressEvent`; a finished run that wrote pages also
-/// sends `WorkspaceChanged`.
-pub async fn restart_pollers<R: Runtime>(app: &AppHandle<R>, state: &AppState, ws: &Workspace) {
-    let mut slot = state.pollers.lock().await;
-    if let Some(previous) = slot.take() {
-        previous.shutdown().await;
-    }
-    let handle = app.clone();
-    let ctx = SyncContext {
-        ws: ws.clone(),
-        secrets: state.secrets.clone(),
-        clock: Arc::new(SystemClock),
-        progress: Arc::new(move |progress: SyncProgress| {
-            let wrote = matches!(progress, SyncProgress::Finished { pages, .. } if pages > 0);
-            if let Err(err) = (SyncProgressEvent { progress }).emit(&handle) {
-                tracing::warn!(%err, "could not emit sync progress");
-            }
-            if wrote {
-                let _ = (WorkspaceChanged {
-                    reason: ChangeReason::Data,
-                })
-                .emit(&handle);
-            }
-        }),
-        options: SyncOptions::default(),
-    };
-    let pollers = Pollers::new(ctx);
-    if let Err(err) = pollers.reload().await {
-        tracing::warn!(code = err.code(), %err, "could not start the pollers");
-    }
-    *slot = Some(pollers);
-}
-
 /// Every source with its last run.
 #[tauri::command]
 #[specta::specta]
@@ -268,14 +233,10 @@ pub async fn sources_list(state: State<'_, AppState>) -> IpcResult<Vec<SourceDto
 #[tauri::command]
 #[specta::specta]
 #[tracing::instrument(skip_all, fields(kind = %input.kind))]
-pub async fn sources_add(
-    app: AppHandle,
-    state: State<'_, AppState>,
-    input: SourceInput,
-) -> IpcResult<SourceDto> {
+pub async fn sources_add(state: State<'_, AppState>, input: SourceInput) -> IpcResult<SourceDto> {
     let ws = state.current().await?;
     let token = token_of(&input)
-        .ok_or_else(|| IpcError::new("invalid_source", "a source needs a token"))?;
+        .ok_or_else(|| IpcError::new(ErrorCode::InvalidSource, "a source needs a token"))?;
     let source = sources::add(
         &ws,
         state.secrets.as_ref(),
@@ -285,10 +246,6 @@ pub async fn sources_add(
     )
     .await?;
     reload(&state).await;
-    let _ = (WorkspaceChanged {
-        reason: ChangeReason::Data,
-    })
-    .emit(&app);
     dto(&ws, source, &[]).await
 }
 
@@ -337,21 +294,13 @@ pub async fn sources_set_enabled(
 #[tauri::command]
 #[specta::specta]
 #[tracing::instrument(skip_all, fields(id = %id))]
-pub async fn sources_remove(
-    app: AppHandle,
-    state: State<'_, AppState>,
-    id: String,
-) -> IpcResult<()> {
+pub async fn sources_remove(state: State<'_, AppState>, id: String) -> IpcResult<()> {
     let ws = state.current().await?;
     if let Some(pollers) = state.pollers.lock().await.as_ref() {
         pollers.cancel(&id);
     }
     sources::remove(&ws, state.secrets.as_ref(), &id).await?;
     reload(&state).await;
-    let _ = (WorkspaceChanged {
-        reason: ChangeReason::Data,
-    })
-    .emit(&app);
     Ok(())
 }
 
@@ -379,7 +328,12 @@ pub async fn sources_test_connection(
                 .map_err(SyncError::from)?
                 .ok_or(SyncError::SecretMissing(source.name))?
         }
-        (None, None) => return Err(IpcError::new("invalid_source", "enter the token to test")),
+        (None, None) => {
+            return Err(IpcError::new(
+                ErrorCode::InvalidSource,
+                "enter the token to test",
+            ))
+        }
     };
     let outcome = sources::test_connection(
         &spec_of(&input),
@@ -411,7 +365,7 @@ pub async fn sources_sync_now(state: State<'_, AppState>, id: String) -> IpcResu
     let slot = state.pollers.lock().await;
     let pollers = slot
         .as_ref()
-        .ok_or_else(|| IpcError::new("no_workspace", "no workspace is open"))?;
+        .ok_or_else(|| IpcError::new(ErrorCode::NoWorkspace, "no workspace is open"))?;
     pollers.sync_now(&id).await?;
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! Workspace commands: open, create, the demo, the summary.
 
+use baton_core::ErrorCode;
 use std::path::PathBuf;
 
 use baton_core::demo::{self, DemoOptions};
@@ -26,7 +27,7 @@ pub enum PickPurpose {
 fn checked_path(path: &str) -> IpcResult<PathBuf> {
     let trimmed = path.trim();
     if trimmed.is_empty() {
-        return Err(IpcError::new("invalid", "no file was given"));
+        return Err(IpcError::new(ErrorCode::Invalid, "no file was given"));
     }
     Ok(PathBuf::from(trimmed))
 }
@@ -113,7 +114,7 @@ pub async fn open_demo(state: &AppState) -> IpcResult<Workspace> {
                     let file = PathBuf::from(format!("{}{suffix}", path.display()));
                     if file.exists() {
                         std::fs::remove_file(&file)
-                            .map_err(|e| IpcError::new("io", e.to_string()))?;
+                            .map_err(|e| IpcError::new(ErrorCode::Io, e.to_string()))?;
                     }
                 }
             }
@@ -150,7 +151,7 @@ pub async fn workspace_pick_file(
         }
     })
     .await
-    .map_err(|err| IpcError::new("internal", err.to_string()))?;
+    .map_err(|err| IpcError::new(ErrorCode::Internal, err.to_string()))?;
     Ok(picked.map(|p| p.to_string()))
 }
 

@@ -8,7 +8,6 @@ import {
   useQueryClient,
 } from "@tanstack/react-query";
 import { lazy, type ReactNode, Suspense, useEffect, useState } from "react";
-import { onWorkspaceChanged } from "../lib/ipc";
 import { MetricPanelProvider } from "../metrics/MetricInfo";
 import { ThemeController } from "../settings/theme";
 import { ViewErrorBoundary } from "../shared/ErrorBoundary";
@@ -25,7 +24,7 @@ import { SettingsView } from "../views/SettingsView";
 import { SourcesView } from "../views/SourcesView";
 import { WorkItemsView } from "../views/WorkItemsView";
 import { failureTitle, useWorkspaceActions, WorkspaceActionsProvider } from "../workspace/actions";
-import { applyWorkspaceChange, workspaceQueries } from "../workspace/queries";
+import { useWorkspaceChanges, workspaceQueries } from "../workspace/queries";
 import { WorkspaceMenu } from "../workspace/WorkspaceMenu";
 import { NAV_GROUPS, Nav } from "./Nav";
 
@@ -244,7 +243,7 @@ function Startup() {
   const client = useQueryClient();
   const startup = useQuery(workspaceQueries.startup(client));
 
-  useEffect(() => onWorkspaceChanged((change) => void applyWorkspaceChange(client, change)), [client]);
+  useWorkspaceChanges(client);
 
   useEffect(() => {
     window.__batonMounted = true;

@@ -1,7 +1,7 @@
 //! Query options for the Flow and Bottlenecks pages: their reports, drill-downs and the filter
 //! remembered for the open workspace.
 
-import { keepPreviousData, type QueryClient, queryOptions } from "@tanstack/react-query";
+import { keepPreviousData, queryOptions } from "@tanstack/react-query";
 import { type BottleneckReport, type FlowFilter, type FlowReport, type FlowSelection, ipc } from "../lib/ipc";
 
 /** A report with the filter it answers (kept together so a drill-down asks about what is shown). */
@@ -47,14 +47,3 @@ export const flowQueries = {
       staleTime: 60_000,
     }),
 };
-
-/** After the workflow map changed: every flow number and the summary are stale. */
-export function invalidateFlowData(client: QueryClient): Promise<void> {
-  return Promise.all([
-    client.invalidateQueries({ queryKey: ["flow", "report"] }),
-    client.invalidateQueries({ queryKey: ["flow", "bottlenecks"] }),
-    client.invalidateQueries({ queryKey: ["flow", "items"] }),
-    client.invalidateQueries({ queryKey: ["summary"] }),
-    client.invalidateQueries({ queryKey: ["items"] }),
-  ]).then(() => undefined);
-}

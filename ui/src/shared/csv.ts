@@ -2,24 +2,52 @@
 //! through the system "Save as" dialog (`exportSave`; a web view's download link does not save
 //! reliably there), in a plain browser through a download link.
 //!
-//! Cells are quoted per RFC 4180. Text that a spreadsheet would run as a formula (it starts
-//! with `=`, `+`, `-`, `@`, a tab or a carriage return) is prefixed with `'` so that titles
-//! and state names from the sources stay text when the file is opened (CSV injection).
+//! Cells are quoted per RFC 4180. Titles, names and states come from the sources, so every text
+//! cell is guarded against CSV (formula) injection before a spreadsheet opens it, in any locale:
+//! - **The apostrophe.** Text whose first meaningful character starts a formula gets a leading
+//!   `'`, which spreadsheets read as "this is text". The triggers are `=`, `+`, `-`, `@` (OWASP's
+//!   list) and their full-width and small forms (`＝ ＋ － ＠ ﹦ ﹢ ﹣ ﹫`) and the minus sign `−`,
+//!   which East Asian input methods and some imports turn into the ASCII ones. "First
+//!   meaningful" skips what a spreadsheet may trim or split off before it looks: whitespace of
+//!   any kind (spaces, no-break and ideographic spaces, tab, CR, LF), invisible format characters
+//!   (zero-width, bidi marks, byte-order mark), quotes, and the separators `,` and `;` — so
+//!   ` =1+1`, `\t=1+1` and `;=cmd|' /C calc'!A0` are guarded like `=1+1`. A cell that starts
+//!   with a tab, CR or LF is guarded whatever follows (OWASP).
+//! - **Quotes.** A guarded cell, and any cell holding a separator a reader in another locale
+//!   may use (`,` `;` tab), a quote (`"` `'`), a line break, or leading or trailing
+//!   whitespace, is wrapped in double quotes with its quotes doubled, so it stays one cell
+//!   whichever separator the spreadsheet picks and nothing after a `;` starts a new cell.
+//! - **Not guarded:** `|` and `%` start no formula in Excel, LibreOffice or Google Sheets (`|`
+//!   only matters inside one, as in `=cmd|...`, which the `=` already guards); numbers passed
+//!   as numbers are written as they are (`-3`), while text such as `"-3+cmd"` is guarded.
+//!   Baton writes no CSV from Rust: the app saves the text made here.
 
 import { type ExportEncoding, type IpcError, insideDesktopApp, ipc, toIpcError } from "../lib/ipc";
 import { announceSave } from "./SaveNotices";
 
 export type CsvCell = string | number | boolean | null | undefined;
 
-const FORMULA_START = /^[=+\-@\t\r]/;
+/** Characters that start a formula in some spreadsheet and locale. */
+const FORMULA_TRIGGER = /^[=+\-@\uFF1D\uFF0B\uFF0D\uFF20\uFE66\uFE62\uFE63\uFE6B\u2212]/;
+/** What a spreadsheet may trim or split off before it looks for a formula. */
+const LEADING_FILLER = /^[\s\u200B-\u200F\u2060-\u2064\u202A-\u202E\u2066-\u2069\uFEFF,;"']+/;
+/** Characters that make a cell need quotes. */
+const NEEDS_QUOTES = /[",;'\t\r\n]/;
+
+/** Whether a spreadsheet could read `text` as a formula (see the module comment). */
+export function looksLikeFormula(text: string): boolean {
+  if (/^[\t\r\n]/.test(text)) return true;
+  return FORMULA_TRIGGER.test(text.replace(LEADING_FILLER, ""));
+}
 
 /** One cell: numbers as they are, text guarded against formulas and quoted when needed. */
 export function csvCell(value: CsvCell): string {
   if (value === null || value === undefined) return "";
   if (typeof value === "number") return Number.isFinite(value) ? String(value) : "";
   if (typeof value === "boolean") return value ? "true" : "false";
-  const text = FORMULA_START.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
+  const guarded = looksLikeFormula(value);
+  const text = guarded ? `'${value}` : value;
+  return guarded || NEEDS_QUOTES.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** Rows (the first is the header) as CSV text with CRLF line ends. */

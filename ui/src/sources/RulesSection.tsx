@@ -5,7 +5,14 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, useId, useState } from "react";
-import type { Provenance, ProvenanceRule, SourceDto, TeamRule } from "../lib/ipc";
+import type {
+  Provenance,
+  ProvenanceRule,
+  ProvenanceSignal,
+  SourceDto,
+  TeamRule,
+  TeamRuleField,
+} from "../lib/ipc";
 import { formatPercent } from "../shared/format";
 import { Icon } from "../shared/Icon";
 import { ErrorState, LoadingState } from "../shared/states";
@@ -24,16 +31,16 @@ type Team = { id: string; name: string };
 /** The team select's choice for "create a team". */
 const NEW_TEAM = "\u0000new";
 
-export const TEAM_FIELDS = ["repo", "project", "component", "label"] as const;
-export const TEAM_FIELD_LABELS: Record<string, { label: string; example: string }> = {
+export const TEAM_FIELDS: readonly TeamRuleField[] = ["repo", "project", "component", "label"];
+export const TEAM_FIELD_LABELS: Record<TeamRuleField, { label: string; example: string }> = {
   repo: { label: "GitHub repository", example: "acme/pay*" },
   project: { label: "Jira project", example: "PAY" },
   component: { label: "Jira component", example: "Payments*" },
   label: { label: "Label", example: "team:payments" },
 };
 
-export const SIGNALS = ["bot_login", "co_author", "label"] as const;
-export const SIGNAL_LABELS: Record<string, { label: string; example: string; hint: string }> = {
+export const SIGNALS: readonly ProvenanceSignal[] = ["bot_login", "co_author", "label"];
+export const SIGNAL_LABELS: Record<ProvenanceSignal, { label: string; example: string; hint: string }> = {
   bot_login: {
     label: "Author login",
     example: "copilot*[bot]",
@@ -146,7 +153,7 @@ function TeamRuleEditor({
         <select
           className="input"
           value={field}
-          onChange={(e) => setField(e.target.value)}
+          onChange={(e) => setField(TEAM_FIELDS.find((f) => f === e.target.value) ?? field)}
           data-testid="team-rule-field"
         >
           {TEAM_FIELDS.map((f) => (
@@ -399,7 +406,7 @@ function ProvenanceRuleEditor({ rule, onDone }: { rule: ProvenanceRule | null; o
         <select
           className="input"
           value={signal}
-          onChange={(e) => setSignal(e.target.value)}
+          onChange={(e) => setSignal(SIGNALS.find((x) => x === e.target.value) ?? signal)}
           data-testid="provenance-rule-signal"
         >
           {SIGNALS.map((s) => (

@@ -24,44 +24,36 @@ export const ruleQueries = {
   teams: () => queryOptions({ queryKey: ["rules", "teams"], queryFn: ipc.teamsList, staleTime: 30_000 }),
 };
 
+/**
+ * Whether a source is syncing lives in the pollers, not in the workspace: after "sync now" and
+ * "cancel" the list is refetched. Everything written (sources, rules, teams, runs) refetches
+ * through the `workspaceChanged` event instead (see `workspace/queries.ts`).
+ */
 function refreshSources(client: QueryClient) {
   return client.invalidateQueries({ queryKey: ["sources"] });
 }
 
-/** Adding or removing a source changes what every view shows. */
-function refreshEverything(client: QueryClient) {
-  return client.invalidateQueries({ predicate: (q) => q.queryKey[0] !== "startup" });
-}
-
 export function useAddSource() {
-  const client = useQueryClient();
   return useMutation({
     mutationFn: (input: SourceInput) => ipc.sourcesAdd(input),
-    onSuccess: () => refreshEverything(client),
   });
 }
 
 export function useEditSource() {
-  const client = useQueryClient();
   return useMutation({
     mutationFn: ({ id, input }: { id: string; input: SourceInput }) => ipc.sourcesEdit(id, input),
-    onSuccess: () => refreshSources(client),
   });
 }
 
 export function useSetEnabled() {
-  const client = useQueryClient();
   return useMutation({
     mutationFn: ({ id, enabled }: { id: string; enabled: boolean }) => ipc.sourcesSetEnabled(id, enabled),
-    onSuccess: () => refreshSources(client),
   });
 }
 
 export function useRemoveSource() {
-  const client = useQueryClient();
   return useMutation({
     mutationFn: (id: string) => ipc.sourcesRemove(id),
-    onSuccess: () => refreshEverything(client),
   });
 }
 
@@ -88,44 +80,34 @@ export function useTestConnection() {
   });
 }
 
-/** Rules apply from the next sync; the lists are refetched after each change. */
+/** Rules apply from the next sync. */
 export function useSaveTeamRule() {
-  const client = useQueryClient();
   return useMutation({
     mutationFn: (rule: TeamRule) => ipc.rulesSaveTeamRule(rule),
-    onSuccess: () => client.invalidateQueries({ queryKey: ["rules"] }),
   });
 }
 
-/** Creates a team (for a rule to assign items to); every view that lists teams refetches. */
+/** Creates a team (for a rule to assign items to). */
 export function useCreateTeam() {
-  const client = useQueryClient();
   return useMutation({
     mutationFn: (name: string) => ipc.teamsCreate(name),
-    onSuccess: () => refreshEverything(client),
   });
 }
 
 export function useDeleteTeamRule() {
-  const client = useQueryClient();
   return useMutation({
     mutationFn: (id: string) => ipc.rulesDeleteTeamRule(id),
-    onSuccess: () => client.invalidateQueries({ queryKey: ["rules"] }),
   });
 }
 
 export function useSaveProvenanceRule() {
-  const client = useQueryClient();
   return useMutation({
     mutationFn: (rule: ProvenanceRule) => ipc.rulesSaveProvenanceRule(rule),
-    onSuccess: () => client.invalidateQueries({ queryKey: ["rules"] }),
   });
 }
 
 export function useDeleteProvenanceRule() {
-  const client = useQueryClient();
   return useMutation({
     mutationFn: (id: string) => ipc.rulesDeleteProvenanceRule(id),
-    onSuccess: () => client.invalidateQueries({ queryKey: ["rules"] }),
   });
 }

@@ -1,7 +1,14 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { render } from "@testing-library/react";
-import type { ReactElement } from "react";
+import type { ReactElement, ReactNode } from "react";
 import { MetricPanelProvider } from "../metrics/MetricInfo";
+import { useWorkspaceChanges } from "../workspace/queries";
+
+/** Applies `workspaceChanged` events to the client, as the app shell does. */
+function FollowChanges({ client, children }: { client: QueryClient; children: ReactNode }) {
+  useWorkspaceChanges(client);
+  return children;
+}
 
 export function renderWithClient(ui: ReactElement) {
   const client = new QueryClient({
@@ -9,7 +16,9 @@ export function renderWithClient(ui: ReactElement) {
   });
   const result = render(
     <QueryClientProvider client={client}>
-      <MetricPanelProvider>{ui}</MetricPanelProvider>
+      <FollowChanges client={client}>
+        <MetricPanelProvider>{ui}</MetricPanelProvider>
+      </FollowChanges>
     </QueryClientProvider>,
   );
   return { ...result, client };

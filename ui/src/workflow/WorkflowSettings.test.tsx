@@ -1,7 +1,13 @@
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
 import type { WorkflowChange, WorkflowRow } from "../lib/ipc";
-import { clearMocks, makeSummary, makeWorkflowRow, mockBackend } from "../lib/ipc/testing";
+import {
+  clearMocks,
+  emitWorkspaceChanged,
+  makeSummary,
+  makeWorkflowRow,
+  mockBackend,
+} from "../lib/ipc/testing";
 import { renderWithClient } from "../test/render";
 import { WorkflowSettings } from "./WorkflowSettings";
 
@@ -39,6 +45,7 @@ function backend(rows: WorkflowRow[], fail?: (c: WorkflowChange) => string | nul
           }),
         ];
       }
+      void emitWorkspaceChanged(["workflow", "items"]);
       return null;
     },
   });

@@ -1,7 +1,6 @@
 //! Query options and the save of the workflow map (Settings → Workflow).
 
-import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
-import { invalidateFlowData } from "../flow/queries";
+import { queryOptions, useMutation } from "@tanstack/react-query";
 import { ipc, type WorkflowChange } from "../lib/ipc";
 
 export const workflowQueries = {
@@ -9,14 +8,11 @@ export const workflowQueries = {
 };
 
 /**
- * Saves one change. Every flow number follows the map, so the flow and bottleneck reports, the
- * summary and the item lists are refetched (the Rust side also emits `workspace-changed`).
+ * Saves one change. Every flow number follows the map: the `workspaceChanged` event that the
+ * write sends refetches the map, the flow and bottleneck reports, the summary and the lists.
  */
 export function useWorkflowSet() {
-  const client = useQueryClient();
   return useMutation({
     mutationFn: (change: WorkflowChange) => ipc.workflowSet(change),
-    onSuccess: () =>
-      Promise.all([client.invalidateQueries({ queryKey: ["workflow"] }), invalidateFlowData(client)]),
   });
 }

@@ -5,7 +5,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { createContext, type ReactNode, useContext, useMemo } from "react";
 import { type IpcError, ipc, toIpcError, type WorkspaceInfo } from "../lib/ipc";
 import { navigate } from "../shared/route";
-import { applyWorkspaceChange, workspaceQueries } from "./queries";
+import { forgetWorkspaceData, workspaceQueries } from "./queries";
 
 export type WorkspaceRequest =
   | { kind: "pick-open" }
@@ -60,7 +60,7 @@ export function WorkspaceActionsProvider({ children }: { children: ReactNode }) 
     mutationFn: perform,
     onSuccess: async (info) => {
       if (!info) return; // The file dialog was cancelled.
-      await applyWorkspaceChange(client, { reason: "opened" });
+      await forgetWorkspaceData(client);
       client.setQueryData(workspaceQueries.current().queryKey, info);
       navigate("overview");
     },

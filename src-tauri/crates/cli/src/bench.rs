@@ -305,9 +305,9 @@ pub async fn run(args: BenchArgs) -> Result<(), CoreError> {
     if args.json {
         let text =
             serde_json::to_string_pretty(&report).map_err(|e| CoreError::Invalid(e.to_string()))?;
-        println!("{text}");
+        outln!("{text}");
     } else {
-        println!(
+        outln!(
             "baton bench: {} items, {} transitions, {} links ({} rows, {:.0} MiB file){}",
             report.items,
             report.transitions,
@@ -326,7 +326,7 @@ pub async fn run(args: BenchArgs) -> Result<(), CoreError> {
                 (Some(false), Some(b)) => format!("  OVER BUDGET ({b})"),
                 _ => String::new(),
             };
-            println!("  {:<92} {:>14.1} {}{}", f.name, f.value, f.unit, verdict);
+            outln!("  {:<92} {:>14.1} {}{}", f.name, f.value, f.unit, verdict);
         }
     }
     if report.figures.iter().any(|f| f.ok == Some(false)) {

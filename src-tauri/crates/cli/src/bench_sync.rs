@@ -108,7 +108,7 @@ pub async fn run(args: BenchSyncArgs) -> Result<(), CoreError> {
     }
     let _ = std::fs::remove_dir_all(&dir);
     if args.json {
-        println!(
+        outln!(
             "{}",
             serde_json::json!({
                 "corpus": "scaled from DevLake's real panjf2000/ants rows (ids offset, times shifted, fixed seed)",
@@ -117,9 +117,9 @@ pub async fn run(args: BenchSyncArgs) -> Result<(), CoreError> {
             })
         );
     } else {
-        println!("corpus: {} issues and pull requests SCALED from DevLake's real panjf2000/ants rows (ids offset, times shifted, seed {:#x}); {:.0} MiB of JSON; generated in {:.1} s", args.items, args.seed, bytes as f64 / 1_048_576.0, generated);
-        println!("path: fake GitHub on 127.0.0.1 → HTTP → parse → map → SQLite (one transaction per page)");
-        println!(
+        outln!("corpus: {} issues and pull requests SCALED from DevLake's real panjf2000/ants rows (ids offset, times shifted, seed {:#x}); {:.0} MiB of JSON; generated in {:.1} s", args.items, args.seed, bytes as f64 / 1_048_576.0, generated);
+        outln!("path: fake GitHub on 127.0.0.1 → HTTP → parse → map → SQLite (one transaction per page)");
+        outln!(
             "synced {} items in {} pages ({} requests) in {:.1} s: {:.0} items/s (target ≥ 5,000); workspace {:.0} MiB",
             items, report.figures.pages, report.figures.requests, seconds, rate, file_mib
         );

@@ -5,12 +5,18 @@
 //! `baton sync` and `baton source` sync GitHub and Jira headless, `baton bench-sync` measures
 //! the sync path. The reading commands (stats, items, flow, deps) open the workspace
 //! read-only: they write nothing to it or beside it, and work on files that cannot be written.
-#![allow(clippy::print_stdout, clippy::print_stderr)]
+//!
+//! Everything is printed through [`term`]: escaped, bounded, colourless off a terminal, and quiet
+//! when the reader of the output goes away.
 
 /// mimalloc hands memory back to the system after the index load's large, short-lived buffers,
 /// which glibc's allocator tends to keep (see docs/architecture.md, "Memory").
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+// First: its `outln!` macro is used by the modules below.
+#[macro_use]
+mod term;
 
 mod bench;
 mod bench_flow;
@@ -28,6 +34,7 @@ use baton_core::graph::Workspace;
 use baton_core::query::{self, ItemsQuery, SortDirection, SortField};
 use baton_core::CoreError;
 use clap::{Parser, Subcommand, ValueEnum};
+use table::Layout;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -47,13 +54,15 @@ enum Command {
         /// The workspace file to create (must not exist).
         #[arg(long)]
         out: PathBuf,
-        /// About how many work items to generate.
-        #[arg(long, default_value_t = demo::DEFAULT_ITEMS)]
+        /// About how many work items to generate (1 to 2,000,000).
+        #[arg(long, default_value_t = demo::DEFAULT_ITEMS,
+              value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_DEMO_ITEMS)))]
         items: u32,
         /// Generator seed: the same seed, size and end date give the same organisation.
         #[arg(long, default_value_t = demo::DEFAULT_SEED)]
         seed: u64,
-        /// Last day of the generated history (YYYY-MM-DD, UTC); default today.
+        /// Last day of the generated history (YYYY-MM-DD, UTC, 1971-01-01 to 9999-12-31); default
+        /// today.
         #[arg(long)]
         end: Option<String>,
     },
@@ -92,7 +101,9 @@ enum Command {
         asc: bool,
         #[arg(long, default_value_t = 0)]
         offset: u32,
-        #[arg(long, default_value_t = 50)]
+        /// Rows to show (1 to 1,000).
+        #[arg(long, default_value_t = 50,
+              value_parser = clap::value_parser!(u32).range(1..=i64::from(query::items::MAX_PAGE)))]
         limit: u32,
         #[arg(long)]
         json: bool,
@@ -106,8 +117,8 @@ enum Command {
         /// Last day, included (YYYY-MM-DD); default the day of the latest change.
         #[arg(long)]
         to: Option<String>,
-        /// The last N days up to today (instead of --from/--to).
-        #[arg(long)]
+        /// The last N days up to today (instead of --from/--to; 1 to 3,660).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=flow::filter::MAX_DAYS))]
         last_days: Option<u32>,
         /// Team id or name (repeatable).
         #[arg(long = "team")]
@@ -127,9 +138,9 @@ enum Command {
         /// Cycle rule for reopened work.
         #[arg(long, value_enum, default_value_t = RuleArg::LastEntry)]
         rule: RuleArg,
-        /// Count days in this UTC offset, e.g. +02:00 or -05:00.
-        #[arg(long, default_value = "+00:00", allow_hyphen_values = true)]
-        utc_offset: String,
+        /// Count days in this UTC offset, e.g. +02:00 or -05:00 (-14:00 to +14:00).
+        #[arg(long, default_value = "+00:00", allow_hyphen_values = true, value_parser = parse_offset)]
+        utc_offset: i32,
         /// Also print the Bottlenecks page.
         #[arg(long)]
         bottlenecks: bool,
@@ -191,12 +202,18 @@ value_enum_for!(ProvenanceArg => Provenance { Human, AiAgent, Automation });
 value_enum_for!(RuleArg => CycleRule { LastEntry, FirstEntry });
 value_enum_for!(SortArg => SortField { Key, Title, Kind, Team, State, Source, Provenance, Created, Updated });
 
+/// The most items `baton demo` generates.
+const MAX_DEMO_ITEMS: u32 = 2_000_000;
+
 fn main() -> ExitCode {
     let filter = tracing_subscriber::EnvFilter::try_from_env("BATON_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let colour = term::stderr_colour();
+    console::set_colors_enabled_stderr(colour);
     tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_ansi(colour)
+        .with_writer(|| term::LogWriter)
         .init();
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -205,20 +222,26 @@ fn main() -> ExitCode {
     {
         Ok(runtime) => runtime,
         Err(err) => {
-            eprintln!("error: cannot start: {err}");
+            term::err_line(&format!("error: cannot start: {err}"));
             return ExitCode::FAILURE;
         }
     };
     let file = cli.command.workspace_file().map(PathBuf::from);
-    match runtime.block_on(run(cli.command)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
+    let result = runtime.block_on(run(cli.command));
+    let written = term::finish();
+    match (result, written) {
+        (Ok(()), Ok(())) => ExitCode::SUCCESS,
+        (Err(err), _) => {
             // A damaged page met by a query does not know its file; the command does.
             let err = match &file {
                 Some(file) => err.in_file(file),
                 None => err,
             };
-            eprintln!("error: {err}");
+            term::err_line(&format!("error: {err}"));
+            ExitCode::from(2)
+        }
+        (Ok(()), Err(err)) => {
+            term::err_line(&format!("error: {err}"));
             ExitCode::from(2)
         }
     }
@@ -252,9 +275,9 @@ async fn run(command: Command) -> Result<(), CoreError> {
             let ws = demo::build(&out, &DemoOptions { items, seed, end }).await?;
             let summary = query::workspace_summary(&ws).await?;
             ws.close().await;
-            println!(
+            outln!(
                 "built {}: {} items, {} transitions, {} links, {} teams",
-                out.display(),
+                term::cell(&out.display().to_string()),
                 table::thousands(summary.totals.items),
                 table::thousands(summary.totals.transitions),
                 table::thousands(summary.totals.links),
@@ -268,7 +291,10 @@ async fn run(command: Command) -> Result<(), CoreError> {
             if json {
                 print_json(&summary)?;
             } else {
-                table::print_summary(&summary);
+                outln!(
+                    "{}",
+                    table::summary(&summary, Layout::for_stdout()).trim_end()
+                );
             }
         }
         Command::Items {
@@ -307,7 +333,7 @@ async fn run(command: Command) -> Result<(), CoreError> {
             if json {
                 print_json(&page)?;
             } else {
-                table::print_items(&page);
+                outln!("{}", table::items(&page, Layout::for_stdout()).trim_end());
             }
         }
         Command::Flow {
@@ -347,7 +373,7 @@ async fn run(command: Command) -> Result<(), CoreError> {
                 provenances: provenances.into_iter().map(Into::into).collect(),
                 intents,
                 rule: rule.into(),
-                utc_offset_minutes: parse_offset(&utc_offset)?,
+                utc_offset_minutes: utc_offset,
             };
             let now = baton_core::time::now_ms();
             let report = flow::flow_report(&ws, &filter, now).await?;
@@ -365,10 +391,12 @@ async fn run(command: Command) -> Result<(), CoreError> {
                     None => print_json(&report)?,
                 }
             } else {
-                table::print_flow(&report);
+                let layout = Layout::for_stdout();
+                let mut text = table::flow(&report, layout);
                 if let Some(b) = bottleneck {
-                    table::print_bottlenecks(&b);
+                    text.push_str(&table::bottlenecks(&b, layout));
                 }
+                outln!("{}", text.trim_end());
             }
         }
         Command::Deps {
@@ -410,10 +438,12 @@ async fn run(command: Command) -> Result<(), CoreError> {
             if json {
                 print_json(&serde_json::json!({ "report": report, "criticalPath": path }))?;
             } else {
-                table::print_deps(&report);
+                let layout = Layout::for_stdout();
+                let mut text = table::deps(&report, layout);
                 if let Some(p) = path {
-                    table::print_critical_path(&p);
+                    text.push_str(&table::critical_path(&p, layout));
                 }
+                outln!("{}", text.trim_end());
             }
         }
         Command::Bench(args) => bench::run(args).await?,
@@ -425,30 +455,148 @@ async fn run(command: Command) -> Result<(), CoreError> {
     Ok(())
 }
 
+/// `--end`: noon UTC of a day from 1971-01-01 to 9999-12-31 (the history before it must
+/// not fall before 1970, and RFC 3339 has four-digit years).
 fn parse_day(day: &str) -> Result<i64, CoreError> {
-    chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
-        .ok()
-        .and_then(|d| d.and_hms_opt(12, 0, 0))
+    let bad = || {
+        CoreError::Invalid(format!(
+            "--end {}: expected a date from 1971-01-01 to 9999-12-31, like 2026-11-23",
+            term::cell(day)
+        ))
+    };
+    let date = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").map_err(|_| bad())?;
+    if !(1971..=9999).contains(&chrono::Datelike::year(&date)) {
+        return Err(bad());
+    }
+    date.and_hms_opt(12, 0, 0)
         .map(|t| t.and_utc().timestamp_millis())
-        .ok_or_else(|| CoreError::Invalid(format!("--end {day}: expected a date like 2026-11-23")))
+        .ok_or_else(bad)
 }
 
-fn parse_offset(text: &str) -> Result<i32, CoreError> {
-    let bad = || CoreError::Invalid(format!("--utc-offset {text}: expected +HH:MM or -HH:MM"));
-    let (sign, rest) = match text.chars().next() {
-        Some('+') => (1, &text[1..]),
-        Some('-') => (-1, &text[1..]),
+/// `--utc-offset`: `+HH:MM` or `-HH:MM` from -14:00 to +14:00, minutes 00 to 59, in minutes.
+fn parse_offset(text: &str) -> Result<i32, String> {
+    let bad = || {
+        format!(
+            "expected +HH:MM or -HH:MM from -14:00 to +14:00 with minutes 00 to 59, not {}",
+            term::cell(text)
+        )
+    };
+    let (sign, rest) = match text.as_bytes().first() {
+        Some(b'+') => (1, &text[1..]),
+        Some(b'-') => (-1, &text[1..]),
         _ => return Err(bad()),
     };
     let (h, m) = rest.split_once(':').ok_or_else(bad)?;
+    let digits = |s: &str, most: usize| {
+        (1..=most).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+    };
+    if !digits(h, 2) || m.len() != 2 || !digits(m, 2) {
+        return Err(bad());
+    }
     let h: i32 = h.parse().map_err(|_| bad())?;
     let m: i32 = m.parse().map_err(|_| bad())?;
+    if m > 59 || h * 60 + m > 14 * 60 {
+        return Err(bad());
+    }
     Ok(sign * (h * 60 + m))
 }
 
 fn print_json(value: &impl serde::Serialize) -> Result<(), CoreError> {
-    let text =
-        serde_json::to_string_pretty(value).map_err(|err| CoreError::Invalid(err.to_string()))?;
-    println!("{text}");
-    Ok(())
+    term::out_json(value).map_err(|err| CoreError::Invalid(format!("cannot write JSON: {err}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utc_offsets_are_refused_outside_fourteen_hours_and_sixty_minutes() {
+        assert_eq!(parse_offset("+00:00"), Ok(0));
+        assert_eq!(parse_offset("+05:30"), Ok(330));
+        assert_eq!(parse_offset("-05:45"), Ok(-345));
+        assert_eq!(parse_offset("+5:30"), Ok(330));
+        assert_eq!(parse_offset("+14:00"), Ok(840));
+        assert_eq!(parse_offset("-14:00"), Ok(-840));
+        for bad in [
+            "+99:00",
+            "-25:00",
+            "+14:01",
+            "-14:30",
+            "+05:75",
+            "+05:60",
+            "+05:5",
+            "+99999999999:00",
+            "+2147483647:00",
+            "+00:99999999999",
+            "+-5:00",
+            "++5:00",
+            "+5",
+            "05:00",
+            "",
+            "+",
+            "+ 5:00",
+            "+05:00:00",
+            "+０５:００",
+        ] {
+            let refused = parse_offset(bad).expect_err(bad);
+            assert!(refused.contains("-14:00 to +14:00"), "{bad}: {refused}");
+        }
+    }
+
+    #[test]
+    fn demo_end_days_outside_the_supported_years_are_refused() {
+        assert!(parse_day("2026-11-23").is_ok());
+        assert!(parse_day("1971-01-01").is_ok());
+        assert!(parse_day("9999-12-31").is_ok());
+        for bad in [
+            "1970-06-01",
+            "0001-01-01",
+            "10000-01-01",
+            "+99999-01-01",
+            "2026-02-30",
+            "x",
+        ] {
+            let refused = parse_day(bad).expect_err(bad).to_string();
+            assert!(
+                refused.contains("1971-01-01 to 9999-12-31"),
+                "{bad}: {refused}"
+            );
+        }
+    }
+
+    #[test]
+    fn numeric_arguments_are_checked_by_the_parser() {
+        let refused = |args: &[&str]| {
+            let mut all = vec!["baton"];
+            all.extend_from_slice(args);
+            Cli::try_parse_from(all)
+                .expect_err(&args.join(" "))
+                .to_string()
+        };
+        assert!(refused(&["demo", "--out", "x", "--items", "0"]).contains("--items"));
+        assert!(refused(&["demo", "--out", "x", "--items", "4294967296"]).contains("--items"));
+        assert!(refused(&["items", "f", "--limit", "0"]).contains("--limit"));
+        assert!(refused(&["items", "f", "--limit", "1001"]).contains("--limit"));
+        assert!(refused(&["flow", "f", "--last-days", "0"]).contains("--last-days"));
+        assert!(refused(&["flow", "f", "--last-days", "4294967295"]).contains("--last-days"));
+        assert!(refused(&["flow", "f", "--utc-offset", "+99:00"]).contains("+14:00"));
+        assert!(refused(&["flow", "f", "--utc-offset", "-25:00"]).contains("+14:00"));
+        assert!(refused(&["source", "history", "f", "s", "--limit=-1"]).contains("--limit"));
+        assert!(refused(&["sync", "f", "--page-size", "0"]).contains("--page-size"));
+        let minutes = "153722867280912931";
+        assert!(refused(&[
+            "source",
+            "add",
+            "f",
+            "--kind",
+            "github",
+            "--name",
+            "n",
+            "--interval-minutes",
+            minutes
+        ])
+        .contains("--interval-minutes"));
+        assert!(Cli::try_parse_from(["baton", "flow", "f", "--utc-offset", "-05:00"]).is_ok());
+        assert!(Cli::try_parse_from(["baton", "items", "f", "--limit", "1000"]).is_ok());
+    }
 }

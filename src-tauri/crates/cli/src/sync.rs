@@ -1,11 +1,12 @@
 //! `baton sync` and `baton source …`: the same sync code as the app, headless, with a progress
-//! line on a terminal. Tokens go to the system keychain (read from an environment variable or
+//! line (indicatif) on a terminal. Tokens go to the system keychain (read from an environment variable or
 //! stdin, never from the command line); `--token-env` lets a headless machine without a keychain
 //! sync with a token from the environment for this run only.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use baton_core::graph::model::SourceKind;
 use baton_core::graph::repo;
@@ -18,7 +19,11 @@ use baton_core::sync::sources::{self, SourceSpec, DEFAULT_POLL_INTERVAL_S};
 use baton_core::sync::{run_source, SyncContext, SyncOptions};
 use baton_core::CoreError;
 use clap::{Args, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tokio_util::sync::CancellationToken;
+
+use crate::table::{self, Layout};
+use crate::term::cell;
 
 /// `baton sync`.
 #[derive(Debug, Args)]
@@ -32,8 +37,8 @@ pub struct SyncArgs {
     /// headless machines; needs --source).
     #[arg(long, requires = "source")]
     token_env: Option<String>,
-    /// Items per page (GitHub per_page, Jira maxResults).
-    #[arg(long, default_value_t = 100)]
+    /// Items per page (GitHub per_page, Jira maxResults; 1 to 100).
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=100))]
     page_size: u32,
 }
 
@@ -73,8 +78,9 @@ pub enum SourceCommand {
         /// ...and/or a JQL filter.
         #[arg(long)]
         jql: Option<String>,
-        /// Minutes between scheduled syncs in the app.
-        #[arg(long, default_value_t = DEFAULT_POLL_INTERVAL_S / 60)]
+        /// Minutes between scheduled syncs in the app (1 to 525,600, a year).
+        #[arg(long, default_value_t = DEFAULT_POLL_INTERVAL_S / 60,
+              value_parser = clap::value_parser!(i64).range(1..=525_600))]
         interval_minutes: i64,
         /// Read the token from this environment variable...
         #[arg(long, conflicts_with = "token_stdin")]
@@ -100,7 +106,8 @@ pub enum SourceCommand {
     History {
         file: PathBuf,
         name: String,
-        #[arg(long, default_value_t = 10)]
+        /// Runs to show (1 to 1,000).
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(i64).range(1..=1_000))]
         limit: i64,
     },
 }
@@ -180,7 +187,7 @@ pub async fn source(command: SourceCommand) -> Result<(), CoreError> {
                 )
                 .await
                 .map_err(sync_failed)?;
-                println!("connection OK: {said}");
+                outln!("connection OK: {}", cell(&said));
             }
             let ws = open_or_create(&file).await?;
             let throwaway = MemorySecretStore::new();
@@ -194,23 +201,25 @@ pub async fn source(command: SourceCommand) -> Result<(), CoreError> {
                 other => sync_failed(other),
             })?;
             if no_keychain {
-                println!("added {} ({}); no token stored: sync it with `baton sync FILE --source {:?} --token-env VAR`", source.name, source.id, source.name);
+                outln!("added {} ({}); no token stored: sync it with `baton sync FILE --source {:?} --token-env VAR`", cell(&source.name), cell(&source.id), cell(&source.name));
             } else {
-                println!(
+                outln!(
                     "added {} ({}), token stored in the system keychain",
-                    source.name, source.id
+                    cell(&source.name),
+                    cell(&source.id)
                 );
             }
         }
         SourceCommand::List { file } => {
             let ws = Workspace::open(&file).await?;
+            let mut rows = Vec::new();
             for source in repo::sources::list(ws.pool()).await? {
                 let last = repo::sync_runs::recent(ws.pool(), &source.id, 1).await?;
                 let last = last
                     .first()
                     .map(|r| {
                         format!(
-                            "last sync {} {}: {} pages, {} items{}",
+                            "{} {}: {} pages, {} items{}",
                             baton_core::time::to_rfc3339(r.started_at),
                             r.status,
                             r.pages,
@@ -222,21 +231,24 @@ pub async fn source(command: SourceCommand) -> Result<(), CoreError> {
                         )
                     })
                     .unwrap_or_else(|| "never synced".into());
-                println!(
-                    "{:<24} {:<7} {:<8} {}  {}  [{}]",
+                rows.push(vec![
                     source.name,
-                    source.kind,
+                    source.kind.to_string(),
                     if source.enabled {
                         "enabled"
                     } else {
                         "disabled"
-                    },
+                    }
+                    .to_owned(),
                     source.base_url,
                     source.scope,
-                    last
-                );
+                    last,
+                ]);
             }
             ws.close().await;
+            let header = ["name", "kind", "state", "url", "scope", "last sync"];
+            let text = table::plain_table(Layout::for_stdout(), &header, (&[], &[1, 2]), rows);
+            outln!("{}", text.trim_end());
         }
         SourceCommand::Remove { file, name } => {
             let ws = Workspace::open(&file).await?;
@@ -245,7 +257,7 @@ pub async fn source(command: SourceCommand) -> Result<(), CoreError> {
                 .await
                 .map_err(sync_failed)?;
             ws.close().await;
-            println!("removed {}", source.name);
+            outln!("removed {}", cell(&source.name));
         }
         SourceCommand::Test { file, name } => {
             let ws = Workspace::open(&file).await?;
@@ -271,26 +283,37 @@ pub async fn source(command: SourceCommand) -> Result<(), CoreError> {
             )
             .await
             .map_err(sync_failed)?;
-            println!("connection OK: {said}");
+            outln!("connection OK: {}", cell(&said));
         }
         SourceCommand::History { file, name, limit } => {
             let ws = Workspace::open(&file).await?;
             let source = sources::find(&ws, &name).await.map_err(sync_failed)?;
-            for r in repo::sync_runs::recent(ws.pool(), &source.id, limit).await? {
-                println!(
-                    "{}  {:<9} {:>5} pages {:>7} items {:>5} requests {:>3} retries {:>3} rate-limit waits ({} s){}",
-                    baton_core::time::to_rfc3339(r.started_at),
-                    r.status,
-                    r.pages,
-                    r.items,
-                    r.requests,
-                    r.retries,
-                    r.rate_limit_waits,
-                    r.rate_limit_wait_ms / 1000,
-                    r.error.map(|e| format!("  {e}")).unwrap_or_default()
-                );
-            }
+            let runs = repo::sync_runs::recent(ws.pool(), &source.id, limit).await?;
             ws.close().await;
+            let header = [
+                "started", "status", "pages", "items", "requests", "retries", "waits", "waited",
+                "error",
+            ];
+            let rows = runs.into_iter().map(|r| {
+                vec![
+                    baton_core::time::to_rfc3339(r.started_at),
+                    r.status.to_string(),
+                    r.pages.to_string(),
+                    r.items.to_string(),
+                    r.requests.to_string(),
+                    r.retries.to_string(),
+                    r.rate_limit_waits.to_string(),
+                    format!("{} s", r.rate_limit_wait_ms / 1000),
+                    r.error.unwrap_or_default(),
+                ]
+            });
+            let text = table::plain_table(
+                Layout::for_stdout(),
+                &header,
+                (&[2, 3, 4, 5, 6, 7], &[0, 1]),
+                rows,
+            );
+            outln!("{}", text.trim_end());
         }
     }
     Ok(())
@@ -304,47 +327,54 @@ async fn open_or_create(file: &std::path::Path) -> Result<Workspace, CoreError> 
     }
 }
 
-/// A one-line progress display on stderr (only on a terminal).
+/// The progress line on stderr: an indicatif spinner, drawn only when stderr is a terminal
+/// (indicatif draws nothing otherwise), without colour. Source names, streams and server
+/// reasons are escaped and bounded before they reach it.
 struct ProgressLine {
-    terminal: bool,
     names: Vec<(String, String)>,
-    width: Mutex<usize>,
+    bar: Mutex<Option<ProgressBar>>,
 }
 
 impl ProgressLine {
-    fn show(&self, progress: &SyncProgress) {
-        if !self.terminal {
-            return;
+    fn new(names: Vec<(String, String)>) -> ProgressLine {
+        ProgressLine {
+            names,
+            bar: Mutex::new(None),
         }
+    }
+
+    /// The text of the line for one event; None when the line should go.
+    fn message(&self, progress: &SyncProgress) -> Option<String> {
         let name = |id: &str| {
-            self.names
-                .iter()
-                .find(|(i, _)| i == id)
-                .map(|(_, n)| n.clone())
-                .unwrap_or_else(|| id.to_owned())
+            cell(
+                self.names
+                    .iter()
+                    .find(|(i, _)| i == id)
+                    .map_or(id, |(_, n)| n.as_str()),
+            )
         };
-        let text = match progress {
-            SyncProgress::Started { source_id, .. } => format!("{}: starting", name(source_id)),
+        match progress {
+            SyncProgress::Started { source_id, .. } => {
+                Some(format!("{}: starting", name(source_id)))
+            }
             SyncProgress::Progress {
                 source_id,
                 stream,
                 pages,
                 items,
                 ..
-            } => {
-                let spin = ["|", "/", "-", "\\"][*pages as usize % 4];
-                format!(
-                    "{} {spin} {stream}: {pages} pages, {items} items",
-                    name(source_id)
-                )
-            }
+            } => Some(format!(
+                "{} {}: {pages} pages, {items} items",
+                name(source_id),
+                cell(stream)
+            )),
             SyncProgress::Waiting {
                 source_id,
                 rate_limit,
                 seconds,
                 reason,
                 ..
-            } => format!(
+            } => Some(format!(
                 "{}: waiting {:.0} s ({}{})",
                 name(source_id),
                 seconds,
@@ -353,18 +383,40 @@ impl ProgressLine {
                 } else {
                     "retry: "
                 },
-                reason.chars().take(60).collect::<String>()
-            ),
-            SyncProgress::Finished { .. } => String::new(),
-        };
-        let mut width = self.width.lock().unwrap_or_else(|p| p.into_inner());
-        let pad = width.saturating_sub(text.chars().count());
-        eprint!("\r{text}{}", " ".repeat(pad));
-        if text.is_empty() {
-            eprint!("\r");
+                crate::term::fit(&crate::term::escape(reason), 60)
+            )),
+            SyncProgress::Finished { .. } => None,
         }
-        let _ = std::io::stderr().flush();
-        *width = text.chars().count();
+    }
+
+    fn show(&self, progress: &SyncProgress) {
+        let message = self.message(progress);
+        let mut bar = self.bar.lock().unwrap_or_else(|p| p.into_inner());
+        match message {
+            Some(text) => {
+                let line = bar.get_or_insert_with(|| {
+                    let target = if std::io::stderr().is_terminal() {
+                        ProgressDrawTarget::stderr()
+                    } else {
+                        ProgressDrawTarget::hidden()
+                    };
+                    let line = ProgressBar::with_draw_target(None, target);
+                    if let Ok(style) = ProgressStyle::with_template("{spinner} {wide_msg}") {
+                        line.set_style(style.tick_chars("|/-\\ "));
+                    }
+                    line.enable_steady_tick(Duration::from_millis(120));
+                    crate::term::set_progress(Some(line.clone()));
+                    line
+                });
+                line.set_message(text);
+            }
+            None => {
+                if let Some(line) = bar.take() {
+                    crate::term::set_progress(None);
+                    line.finish_and_clear();
+                }
+            }
+        }
     }
 }
 
@@ -382,7 +434,7 @@ pub async fn sync(args: SyncArgs) -> Result<(), CoreError> {
             .collect(),
     };
     if chosen.is_empty() {
-        println!("no source to sync: add one with `baton source add`");
+        outln!("no source to sync: add one with `baton source add`");
         ws.close().await;
         return Ok(());
     }
@@ -399,14 +451,12 @@ pub async fn sync(args: SyncArgs) -> Result<(), CoreError> {
         }
         None => Arc::new(baton_keychain::Keychain),
     };
-    let line = Arc::new(ProgressLine {
-        terminal: std::io::stderr().is_terminal(),
-        names: chosen
+    let line = Arc::new(ProgressLine::new(
+        chosen
             .iter()
             .map(|s| (s.id.clone(), s.name.clone()))
             .collect(),
-        width: Mutex::new(0),
-    });
+    ));
     let sink_line = line.clone();
     let ctx = SyncContext {
         ws: ws.clone(),
@@ -440,9 +490,9 @@ pub async fn sync(args: SyncArgs) -> Result<(), CoreError> {
             error: None,
         });
         let f = report.figures;
-        println!(
+        outln!(
             "{}: {} — {} pages, {} items, {} requests, {} retries, {} rate-limit waits",
-            source.name,
+            cell(&source.name),
             report.status.as_str(),
             f.pages,
             f.items,
@@ -452,7 +502,7 @@ pub async fn sync(args: SyncArgs) -> Result<(), CoreError> {
         );
         if report.status != RunStatus::Succeeded {
             let (code, message) = report.error.unwrap_or_default();
-            println!("  {message} [{code}]");
+            outln!("  {} [{}]", cell(&message), cell(&code));
             failed.push(source.name.clone());
         }
     }
@@ -464,5 +514,57 @@ pub async fn sync(args: SyncArgs) -> Result<(), CoreError> {
             "the sync of {} did not succeed",
             failed.join(", ")
         )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_progress_line_shows_source_text_escaped_and_bounded() {
+        let line = ProgressLine::new(vec![("s1".into(), "acme\u{1b}]0;x\u{7}".into())]);
+        let progress = line
+            .message(&SyncProgress::Progress {
+                source_id: "s1".into(),
+                run_id: "r".into(),
+                stream: "issues:\u{202E}evil\r".into(),
+                pages: 3,
+                items: 250,
+            })
+            .expect("a line");
+        assert_eq!(
+            progress,
+            "acme\\e]0;x\\a issues:\\u{202E}evil\\r: 3 pages, 250 items"
+        );
+        let waiting = line
+            .message(&SyncProgress::Waiting {
+                source_id: "s1".into(),
+                run_id: "r".into(),
+                rate_limit: true,
+                seconds: 61.0,
+                until: String::new(),
+                reason: format!("\u{9b}2J{}", "x".repeat(10_000)),
+            })
+            .expect("a line");
+        assert!(
+            waiting.starts_with("acme\\e]0;x\\a: waiting 61 s (rate limit: \\u{9B}2Jxxx"),
+            "{waiting}"
+        );
+        assert!(
+            waiting.ends_with("…)") && waiting.chars().count() < 120,
+            "{waiting}"
+        );
+        assert!(!waiting.chars().any(crate::term::is_hostile));
+        let finished = SyncProgress::Finished {
+            source_id: "s1".into(),
+            run_id: "r".into(),
+            status: RunStatus::Succeeded,
+            pages: 0,
+            items: 0,
+            error_code: None,
+            error: None,
+        };
+        assert_eq!(line.message(&finished), None, "the line goes at the end");
     }
 }

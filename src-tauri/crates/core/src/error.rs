@@ -2,6 +2,104 @@
 
 use std::path::{Path, PathBuf};
 
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+/// Declares [`ErrorCode`] from one list: each variant with its wire name.
+macro_rules! error_codes {
+    ($($(#[doc = $doc:literal])* $variant:ident => $name:literal,)+) => {
+        /// Every kind of failure the app, the CLI and the UI can branch on. Crosses IPC as its
+        /// snake_case name; the UI's `switch` over it is checked by the compiler.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type)]
+        pub enum ErrorCode {
+            $($(#[doc = $doc])* #[serde(rename = $name)] $variant,)+
+        }
+
+        impl ErrorCode {
+            /// Every code.
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant,)+];
+
+            /// The wire name (`workspace_not_baton`, ...).
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$variant => $name,)+
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
+    /// The file is not a Baton workspace (not SQLite, or another application's database).
+    WorkspaceNotBaton => "workspace_not_baton",
+    /// The path is not a regular file (a folder, a named pipe, a device).
+    WorkspaceNotAFile => "workspace_not_a_file",
+    /// Another program is still creating the file.
+    WorkspaceBeingCreated => "workspace_being_created",
+    /// The workspace is damaged.
+    WorkspaceCorrupt => "workspace_corrupt",
+    /// The workspace was written by a newer Baton.
+    WorkspaceNewerSchema => "workspace_newer_schema",
+    /// The workspace is open read-only (the file or its folder cannot be written).
+    WorkspaceReadOnly => "workspace_read_only",
+    /// The workspace needs a migration, which a read-only open cannot apply.
+    WorkspaceNeedsUpgrade => "workspace_needs_upgrade",
+    /// Something by that name already exists.
+    AlreadyExists => "already_exists",
+    /// What was asked for does not exist.
+    NotFound => "not_found",
+    /// The request itself is wrong.
+    Invalid => "invalid",
+    /// No workspace is open.
+    NoWorkspace => "no_workspace",
+    /// A file could not be read or written.
+    Io => "io",
+    /// The database refused a statement.
+    Database => "database",
+    /// The schema could not be brought up to date.
+    Migration => "migration",
+    /// A bug or an impossible state inside Baton.
+    Internal => "internal",
+    /// The source refused the token.
+    AuthBadToken => "auth_bad_token",
+    /// The token lacks a permission.
+    AuthMissingScope => "auth_missing_scope",
+    /// The token cannot see the repository, organisation or project.
+    NoAccess => "no_access",
+    /// The address is not the source's API.
+    WrongUrl => "wrong_url",
+    /// The source cannot be reached.
+    Offline => "offline",
+    /// The source did not answer in time.
+    Timeout => "timeout",
+    /// The source's rate limit outlasted what a sync waits.
+    RateLimited => "rate_limited",
+    /// The source kept failing (5xx).
+    ServerError => "server_error",
+    /// The source refused the request (4xx).
+    Refused => "refused",
+    /// The source's answer could not be read.
+    MalformedResponse => "malformed_response",
+    /// The operation was canceled.
+    Canceled => "canceled",
+    /// A sync was stopped before it ended (Baton quit); the next one resumed from its last page.
+    Interrupted => "interrupted",
+    /// The system keychain cannot be used.
+    KeychainUnavailable => "keychain_unavailable",
+    /// The system keychain refused the operation.
+    KeychainFailed => "keychain_failed",
+    /// No token is stored for the source.
+    SecretMissing => "secret_missing",
+    /// The source's settings are incomplete or wrong.
+    InvalidSource => "invalid_source",
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Anything that can go wrong in the core.
 #[derive(Debug, thiserror::Error)]
 pub enum CoreError {
@@ -83,24 +181,29 @@ fn shown(path: &Path) -> std::borrow::Cow<'_, str> {
 }
 
 impl CoreError {
-    /// A stable code for the kind of error (`workspace_not_baton`, `not_found`, ...).
-    pub fn code(&self) -> &'static str {
+    /// The kind of error, for the UI and the CLI to branch on.
+    pub fn kind(&self) -> ErrorCode {
         match self {
-            CoreError::NotAWorkspace { .. } => "workspace_not_baton",
-            CoreError::NotAFile { .. } => "workspace_not_a_file",
-            CoreError::BeingCreated { .. } => "workspace_being_created",
-            CoreError::Corrupt { .. } => "workspace_corrupt",
-            CoreError::NewerSchema { .. } => "workspace_newer_schema",
-            CoreError::ReadOnly { .. } => "workspace_read_only",
-            CoreError::NeedsUpgrade { .. } => "workspace_needs_upgrade",
-            CoreError::AlreadyExists { .. } => "already_exists",
-            CoreError::NotFound(_) => "not_found",
-            CoreError::Invalid(_) => "invalid",
-            CoreError::NoWorkspace => "no_workspace",
-            CoreError::File { .. } | CoreError::Io(_) => "io",
-            CoreError::Db(_) => "database",
-            CoreError::Migrate(_) => "migration",
+            CoreError::NotAWorkspace { .. } => ErrorCode::WorkspaceNotBaton,
+            CoreError::NotAFile { .. } => ErrorCode::WorkspaceNotAFile,
+            CoreError::BeingCreated { .. } => ErrorCode::WorkspaceBeingCreated,
+            CoreError::Corrupt { .. } => ErrorCode::WorkspaceCorrupt,
+            CoreError::NewerSchema { .. } => ErrorCode::WorkspaceNewerSchema,
+            CoreError::ReadOnly { .. } => ErrorCode::WorkspaceReadOnly,
+            CoreError::NeedsUpgrade { .. } => ErrorCode::WorkspaceNeedsUpgrade,
+            CoreError::AlreadyExists { .. } => ErrorCode::AlreadyExists,
+            CoreError::NotFound(_) => ErrorCode::NotFound,
+            CoreError::Invalid(_) => ErrorCode::Invalid,
+            CoreError::NoWorkspace => ErrorCode::NoWorkspace,
+            CoreError::File { .. } | CoreError::Io(_) => ErrorCode::Io,
+            CoreError::Db(_) => ErrorCode::Database,
+            CoreError::Migrate(_) => ErrorCode::Migration,
         }
+    }
+
+    /// [`CoreError::kind`] as its wire name (`workspace_not_baton`, `not_found`, ...).
+    pub fn code(&self) -> &'static str {
+        self.kind().as_str()
     }
 
     /// Names `path` in an error that came up from SQLite without knowing its file (a damaged
@@ -157,6 +260,19 @@ pub type CoreResult<T> = Result<T, CoreError>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_code_has_one_wire_name() {
+        let mut names: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+        for code in ErrorCode::ALL {
+            let json = serde_json::to_string(code).unwrap_or_default();
+            assert_eq!(json, format!("\"{code}\""), "serde and as_str agree");
+        }
+        names.sort_unstable();
+        let before = names.len();
+        names.dedup();
+        assert_eq!(names.len(), before, "no two codes share a name");
+    }
 
     #[test]
     fn errors_from_queries_learn_their_file() {

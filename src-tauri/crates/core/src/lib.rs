@@ -15,8 +15,9 @@ pub mod flow;
 pub mod graph;
 pub mod query;
 pub mod replay;
+pub mod rules;
 pub mod secrets;
 pub mod sync;
 pub mod time;
 
-pub use error::{CoreError, CoreResult};
+pub use error::{CoreError, CoreResult, ErrorCode};

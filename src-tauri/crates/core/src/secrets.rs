@@ -58,9 +58,14 @@ pub enum SecretError {
 impl SecretError {
     /// A stable code for the UI and CLI.
     pub fn code(&self) -> &'static str {
+        self.kind().as_str()
+    }
+
+    /// The kind of error, for the UI and the CLI to branch on.
+    pub fn kind(&self) -> crate::error::ErrorCode {
         match self {
-            SecretError::Unavailable(_) => "keychain_unavailable",
-            SecretError::Failed(_) => "keychain_failed",
+            SecretError::Unavailable(_) => crate::error::ErrorCode::KeychainUnavailable,
+            SecretError::Failed(_) => crate::error::ErrorCode::KeychainFailed,
         }
     }
 }

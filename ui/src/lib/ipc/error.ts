@@ -1,6 +1,12 @@
 //! The one error type that crosses IPC, and the unwrapping of command results into it.
 
-import type { IpcErrorPayload } from "./types";
+import type { ErrorCode, IpcErrorPayload } from "./types";
+
+/** Codes the UI produces itself (never sent by Rust). */
+export const TRANSPORT_ERROR = "ipc_transport";
+
+/** What an error can be: one of Rust's codes, or a failure of the transport itself. */
+export type IpcErrorCode = ErrorCode | typeof TRANSPORT_ERROR;
 
 /** The shape tauri-specta gives every command's return value. */
 export type Result<T, E> = { status: "ok"; data: T } | { status: "error"; error: E };
@@ -8,21 +14,14 @@ export type Result<T, E> = { status: "ok"; data: T } | { status: "error"; error:
 /** An error reported by the Rust side (or by the IPC transport itself). */
 export class IpcError extends Error {
   /** Stable machine-readable code (`workspace_not_baton`, `not_found`, ...); branch on this. */
-  readonly code: string;
+  readonly code: IpcErrorCode;
 
-  constructor(code: string, message: string) {
+  constructor(code: IpcErrorCode, message: string) {
     super(message);
     this.name = "IpcError";
     this.code = code;
   }
-
-  toPayload(): IpcErrorPayload {
-    return { code: this.code, message: this.message };
-  }
 }
-
-/** Codes the UI produces itself (never sent by Rust). */
-export const TRANSPORT_ERROR = "ipc_transport";
 
 function isPayload(value: unknown): value is IpcErrorPayload {
   return (

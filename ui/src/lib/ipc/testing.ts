@@ -5,6 +5,7 @@ import { clearMocks, mockIPC, mockWindows } from "@tauri-apps/api/mocks";
 import { events } from "../../bindings";
 import type {
   BottleneckReport,
+  ChangeKind,
   FlowFilter,
   FlowReport,
   ItemDetail,
@@ -362,6 +363,17 @@ export function makeWorkflowRow(partial: Partial<WorkflowRow> & { rawState: stri
 /** Makes the page look like the desktop app (Tauri's window metadata); call after `mockBackend`. */
 export function mockDesktopApp(): void {
   mockWindows("main");
+}
+
+/**
+ * Sends one `workspaceChanged` event naming what a write changed, as the Rust side does after
+ * every committed write (after `mockBackend`). Handlers of writing commands call it.
+ */
+export function emitWorkspaceChanged(kinds: ChangeKind[], itemIds: string[] = []): Promise<void> {
+  return events.workspaceChanged.emit({
+    reason: "data",
+    changes: { kinds, itemIds, allItems: itemIds.length === 0 && kinds.includes("items") },
+  });
 }
 
 /** Sends one `syncProgressEvent`, as the Rust side does during a sync (after `mockBackend`). */

@@ -12,6 +12,8 @@ import type {
   BottleneckReport_Serialize,
   CfdBand,
   Chain_Serialize,
+  ChangeKind,
+  Changes,
   ConnectionTestDto_Serialize,
   CriticalPath_Serialize,
   CriticalStep_Serialize,
@@ -53,12 +55,13 @@ import type {
   Percentiles_Serialize,
   PickPurpose,
   Provenance,
-  ProvenanceRuleDto_Serialize,
+  ProvenanceRuleView_Serialize,
+  ProvenanceSignal,
   PrSegment_Serialize,
   QueueSeries,
   RangeInfo,
   RecentWorkspace,
-  RulesDto_Serialize,
+  RulesView_Serialize,
   RunStatus,
   Scatter,
   ScatterPoint,
@@ -78,7 +81,8 @@ import type {
   TeamInfo,
   TeamNode,
   TeamPercentiles_Serialize,
-  TeamRuleDto_Serialize,
+  TeamRuleField,
+  TeamRuleView_Serialize,
   TeamStages_Serialize,
   TeamStates,
   Theme,
@@ -98,6 +102,7 @@ import type {
 
 export type {
   Count,
+  ErrorCode,
   FlowState,
   IpcError as IpcErrorPayload,
 } from "../../bindings";
@@ -105,6 +110,8 @@ export type {
   BlockerCluster,
   BlockerItem,
   CfdBand,
+  ChangeKind,
+  Changes,
   CycleRule,
   DateRange,
   ExportEncoding,
@@ -121,6 +128,7 @@ export type {
   MappingOrigin,
   PickPurpose,
   Provenance,
+  ProvenanceSignal,
   QueueSeries,
   RangeInfo,
   RecentWorkspace,
@@ -136,6 +144,7 @@ export type {
   TeamDependency,
   TeamInfo,
   TeamNode,
+  TeamRuleField,
   TeamStates,
   Theme,
   Totals,
@@ -193,6 +202,6 @@ export type SourceInput = SourceInput_Serialize;
 export type ConnectionTest = ConnectionTestDto_Serialize;
 export type SyncRun = SyncRunDto_Serialize;
 export type SyncProgress = SyncProgress_Serialize;
-export type TeamRule = TeamRuleDto_Serialize;
-export type ProvenanceRule = ProvenanceRuleDto_Serialize;
-export type Rules = RulesDto_Serialize;
+export type TeamRule = TeamRuleView_Serialize;
+export type ProvenanceRule = ProvenanceRuleView_Serialize;
+export type Rules = RulesView_Serialize;

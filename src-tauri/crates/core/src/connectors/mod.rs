@@ -15,10 +15,10 @@ use crate::flow::mapping::{self, Meaning};
 use crate::graph::model::{FlowState, Source, WorkflowMap};
 use crate::graph::repo;
 use crate::graph::Workspace;
+use crate::rules::eval::Rules;
 use crate::sync::clock::Clock;
 use crate::sync::error::SyncError;
 use crate::sync::progress::ProgressEmitter;
-use crate::sync::rules::Rules;
 use crate::sync::write::{commit_page, PageWrite, RunFigures};
 use crate::sync::SyncOptions;
 

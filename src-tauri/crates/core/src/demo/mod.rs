@@ -14,12 +14,12 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use crate::error::CoreResult;
+use crate::error::{CoreError, CoreResult};
 use crate::graph::model::{
     Identity, Intent, Link, Person, Source, Team, Transition, WorkItem, WorkflowMap,
 };
 use crate::graph::repo;
-use crate::graph::Workspace;
+use crate::graph::{Workspace, WriteOp, Writer};
 
 pub use generate::generate;
 
@@ -78,24 +78,36 @@ pub struct WriteStats {
 /// Writes a graph into a workspace in one transaction.
 pub async fn write(ws: &Workspace, graph: &DemoGraph) -> CoreResult<WriteStats> {
     let started = Instant::now();
-    let mut tx = ws.pool().begin().await?;
-    for source in &graph.sources {
-        repo::sources::upsert(&mut *tx, source).await?;
-    }
-    repo::teams::upsert_many(&mut tx, &graph.teams).await?;
-    repo::people::upsert_many(&mut tx, &graph.people).await?;
-    repo::identities::upsert_many(&mut tx, &graph.identities).await?;
-    repo::intents::upsert_many(&mut tx, &graph.intents).await?;
-    repo::workflow_maps::upsert_many(&mut tx, &graph.workflow_maps).await?;
-    repo::items::upsert_many(&mut tx, &graph.items).await?;
-    repo::transitions::insert_many(&mut tx, &graph.transitions).await?;
-    repo::links::upsert_many(&mut tx, &graph.links).await?;
-    tx.commit().await?;
-    ws.mark_changed();
+    ws.write(WriteGraph(graph)).await?;
     Ok(WriteStats {
         rows: graph.row_count(),
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+/// The write of [`write`].
+struct WriteGraph<'a>(&'a DemoGraph);
+
+impl WriteOp for WriteGraph<'_> {
+    type Output = ();
+    type Error = CoreError;
+
+    async fn apply(self, w: &mut Writer<'_>) -> CoreResult<()> {
+        let graph = self.0;
+        for source in &graph.sources {
+            repo::sources::upsert(w.conn(), source).await?;
+        }
+        repo::teams::upsert_many(w.conn(), &graph.teams).await?;
+        repo::people::upsert_many(w.conn(), &graph.people).await?;
+        repo::identities::upsert_many(w.conn(), &graph.identities).await?;
+        repo::intents::upsert_many(w.conn(), &graph.intents).await?;
+        repo::workflow_maps::upsert_many(w.conn(), &graph.workflow_maps).await?;
+        repo::items::upsert_many(w.conn(), &graph.items).await?;
+        repo::transitions::insert_many(w.conn(), &graph.transitions).await?;
+        repo::links::upsert_many(w.conn(), &graph.links).await?;
+        w.everything_changed();
+        Ok(())
+    }
 }
 
 /// Generates the organisation and writes it into a new workspace at `path`.

@@ -9,7 +9,7 @@ use crate::error::{CoreError, CoreResult};
 use crate::graph::index::EventKind;
 use crate::graph::model::{FlowState, SourceKind, WaitReason, WorkflowMap};
 use crate::graph::repo;
-use crate::graph::Workspace;
+use crate::graph::{ChangeKind, Workspace, WriteOp, Writer};
 
 use super::mapping::{Mapping, Origin};
 
@@ -186,34 +186,47 @@ pub async fn workflow_set(ws: &Workspace, change: &WorkflowChange) -> CoreResult
             "a wait reason applies to waiting states only".into(),
         ));
     }
-    let mut tx = ws.pool().begin().await?;
-    match change.flow_state {
-        Some(flow) => {
-            repo::workflow_maps::upsert_many(
-                &mut tx,
-                &[WorkflowMap {
-                    source_id: change.source_id.clone(),
-                    team_id: change.team_id.clone(),
-                    raw_state: change.raw_state.clone(),
-                    flow_state: flow,
-                    wait_reason: change.wait_reason,
-                    origin: "user".into(),
-                }],
-            )
-            .await?;
-        }
-        None => {
-            repo::workflow_maps::delete(
-                &mut *tx,
-                &change.source_id,
-                &change.team_id,
-                &change.raw_state,
-            )
-            .await?;
-        }
-    }
-    repo::items::remap_current_state(&mut tx, &change.source_id, &change.raw_state).await?;
-    tx.commit().await?;
-    ws.mark_changed();
+    ws.write(SetWorkflow(change)).await?;
     Ok(())
+}
+
+/// The write of [`workflow_set`].
+struct SetWorkflow<'a>(&'a WorkflowChange);
+
+impl WriteOp for SetWorkflow<'_> {
+    type Output = ();
+    type Error = CoreError;
+
+    async fn apply(self, w: &mut Writer<'_>) -> CoreResult<()> {
+        let change = self.0;
+        match change.flow_state {
+            Some(flow) => {
+                repo::workflow_maps::upsert_many(
+                    w.conn(),
+                    &[WorkflowMap {
+                        source_id: change.source_id.clone(),
+                        team_id: change.team_id.clone(),
+                        raw_state: change.raw_state.clone(),
+                        flow_state: flow,
+                        wait_reason: change.wait_reason,
+                        origin: "user".into(),
+                    }],
+                )
+                .await?;
+            }
+            None => {
+                repo::workflow_maps::delete(
+                    w.conn(),
+                    &change.source_id,
+                    &change.team_id,
+                    &change.raw_state,
+                )
+                .await?;
+            }
+        }
+        repo::items::remap_current_state(w.conn(), &change.source_id, &change.raw_state).await?;
+        w.changed(ChangeKind::Workflow);
+        w.all_items_changed();
+        Ok(())
+    }
 }

@@ -5,6 +5,8 @@ pub mod model;
 pub mod repo;
 pub mod store;
 pub mod text;
+pub mod write;
 
 pub use model::*;
 pub use store::Workspace;
+pub use write::{ChangeKind, Changes, WriteOp, Writer};

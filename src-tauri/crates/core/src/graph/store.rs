@@ -22,6 +22,7 @@ use sqlx::ConnectOptions;
 
 use crate::error::{CoreError, CoreResult};
 use crate::graph::index::{self, WorkIndex};
+use crate::graph::write::{Changes, IndexEffect};
 use crate::query::items::CachedOrder;
 
 /// `PRAGMA application_id` of every Baton workspace: "BATN" in ASCII.
@@ -30,6 +31,8 @@ pub const APPLICATION_ID: u32 = 0x4241_544E;
 pub const SCHEMA_VERSION: i64 = 1;
 /// File extension of workspaces.
 pub const EXTENSION: &str = "baton";
+/// How many published changes a slow subscriber may fall behind before it is told it lagged.
+const CHANGE_BACKLOG: usize = 256;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -49,6 +52,8 @@ pub struct Workspace {
     index: Arc<tokio::sync::Mutex<Option<Arc<WorkIndex>>>>,
     /// What changed since the index was built.
     pending: Arc<std::sync::Mutex<Pending>>,
+    /// Every committed write's [`Changes`], for whoever listens (the app's change event).
+    published: tokio::sync::broadcast::Sender<Changes>,
 }
 
 /// Changes the index has not seen yet.
@@ -168,6 +173,7 @@ impl Workspace {
             item_order: Arc::default(),
             index: Arc::default(),
             pending: Arc::default(),
+            published: tokio::sync::broadcast::channel(CHANGE_BACKLOG).0,
         }
     }
 
@@ -187,26 +193,38 @@ impl Workspace {
         Ok(())
     }
 
-    /// Tells the caches that rows changed, in a way that needs the index rebuilt; call it after
-    /// every committed write that is not only items (see [`Workspace::mark_items_changed`]).
-    pub fn mark_changed(&self) {
-        if let Ok(mut pending) = self.pending.lock() {
-            pending.full = true;
+    /// Brings the caches up to date after a committed write (see [`Changes::index_effect`]) and
+    /// tells the subscribers. Only [`Workspace::write`] calls it.
+    pub(crate) fn apply_changes(&self, changes: &Changes) {
+        match changes.index_effect() {
+            IndexEffect::None => {}
+            IndexEffect::Items => {
+                if let Ok(mut pending) = self.pending.lock() {
+                    pending.items.extend(changes.item_ids.iter().cloned());
+                }
+                self.generation.fetch_add(1, Ordering::Release);
+            }
+            IndexEffect::Rebuild => {
+                if let Ok(mut pending) = self.pending.lock() {
+                    pending.full = true;
+                }
+                self.generation.fetch_add(1, Ordering::Release);
+            }
         }
-        self.generation.fetch_add(1, Ordering::Release);
+        if !changes.is_empty() {
+            // No subscriber is not an error: the CLI and tests write without listening.
+            let _ = self.published.send(changes.clone());
+        }
     }
 
-    /// Tells the caches that these items (their rows, changes or links) were written; the index
-    /// follows them without a rebuild. Pass no ids for writes that touch nothing it holds
-    /// (sync history, cursors).
-    pub fn mark_items_changed<S: Into<String>>(&self, ids: impl IntoIterator<Item = S>) {
-        if let Ok(mut pending) = self.pending.lock() {
-            pending.items.extend(ids.into_iter().map(Into::into));
-        }
-        self.generation.fetch_add(1, Ordering::Release);
+    /// The changes of every write committed from now on, in order. A receiver that falls more
+    /// than a few hundred writes behind is told it lagged and should treat everything as changed.
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<Changes> {
+        self.published.subscribe()
     }
 
-    /// The number of [`Workspace::mark_changed`] calls so far.
+    /// A counter bumped by every write that changes what the index holds; caches keyed on an
+    /// older value are stale.
     pub fn generation(&self) -> u64 {
         self.generation.load(Ordering::Acquire)
     }

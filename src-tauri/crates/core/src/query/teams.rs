@@ -5,7 +5,7 @@ use specta::Type;
 
 use crate::error::{CoreError, CoreResult};
 use crate::graph::model::Team;
-use crate::graph::{repo, Workspace};
+use crate::graph::{repo, ChangeKind, Workspace, WriteOp, Writer};
 
 /// A team with its size.
 #[derive(Debug, Clone, PartialEq, Serialize, Type)]
@@ -49,44 +49,55 @@ pub async fn teams_create(ws: &Workspace, name: &str) -> CoreResult<TeamInfo> {
             "a team name has at most 80 characters".into(),
         ));
     }
-    let existing = repo::teams::list(ws.pool()).await?;
-    if existing.iter().any(|t| t.name.eq_ignore_ascii_case(name)) {
-        return Err(CoreError::Invalid(format!(
-            "there is already a team called {name}"
-        )));
-    }
-    let slug: String = name
-        .to_lowercase()
-        .chars()
-        .map(|c| if c.is_alphanumeric() { c } else { '-' })
-        .collect::<String>()
-        .split('-')
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join("-");
-    let base = format!("team-{}", if slug.is_empty() { "unnamed" } else { &slug });
-    let mut id = base.clone();
-    let mut n = 2;
-    while existing.iter().any(|t| t.id == id) {
-        id = format!("{base}-{n}");
-        n += 1;
-    }
-    let mut conn = ws.pool().acquire().await?;
-    repo::teams::upsert_many(
-        &mut conn,
-        &[Team {
-            id: id.clone(),
-            name: name.to_owned(),
-        }],
-    )
-    .await?;
-    drop(conn);
-    ws.mark_changed();
+    let (team, _) = ws.write(CreateTeam { name }).await?;
     Ok(TeamInfo {
-        id,
-        name: name.to_owned(),
+        id: team.id,
+        name: team.name,
         items: 0,
     })
+}
+
+/// The write of [`teams_create`]: the name is checked against the teams inside the transaction.
+struct CreateTeam<'a> {
+    name: &'a str,
+}
+
+impl WriteOp for CreateTeam<'_> {
+    type Output = Team;
+    type Error = CoreError;
+
+    async fn apply(self, w: &mut Writer<'_>) -> CoreResult<Team> {
+        let name = self.name;
+        let existing = repo::teams::list(w.conn()).await?;
+        if existing.iter().any(|t| t.name.eq_ignore_ascii_case(name)) {
+            return Err(CoreError::Invalid(format!(
+                "there is already a team called {name}"
+            )));
+        }
+        let slug: String = name
+            .to_lowercase()
+            .chars()
+            .map(|c| if c.is_alphanumeric() { c } else { '-' })
+            .collect::<String>()
+            .split('-')
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join("-");
+        let base = format!("team-{}", if slug.is_empty() { "unnamed" } else { &slug });
+        let mut id = base.clone();
+        let mut n = 2;
+        while existing.iter().any(|t| t.id == id) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        let team = Team {
+            id,
+            name: name.to_owned(),
+        };
+        repo::teams::upsert_many(w.conn(), std::slice::from_ref(&team)).await?;
+        w.changed(ChangeKind::Teams);
+        Ok(team)
+    }
 }
 
 /// Whether a team id exists.

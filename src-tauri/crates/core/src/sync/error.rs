@@ -3,7 +3,7 @@
 //! Messages never contain a token: errors are built from statuses, URLs (which never carry a
 //! token) and the source's own error text.
 
-use crate::error::CoreError;
+use crate::error::{CoreError, ErrorCode};
 use crate::secrets::SecretError;
 
 /// Anything that can go wrong talking to a source.
@@ -69,22 +69,27 @@ impl SyncError {
     /// `canceled`, `keychain_unavailable`, `keychain_failed`, `secret_missing`, `invalid_source`,
     /// or a [`CoreError`] code.
     pub fn code(&self) -> &'static str {
+        self.kind().as_str()
+    }
+
+    /// The kind of error, for the UI and the CLI to branch on.
+    pub fn kind(&self) -> ErrorCode {
         match self {
-            SyncError::BadToken(_) => "auth_bad_token",
-            SyncError::MissingScope(_) => "auth_missing_scope",
-            SyncError::NoAccess(_) => "no_access",
-            SyncError::WrongUrl(_) => "wrong_url",
-            SyncError::Offline(_) => "offline",
-            SyncError::Timeout(_) => "timeout",
-            SyncError::RateLimited(_) => "rate_limited",
-            SyncError::Server { .. } => "server_error",
-            SyncError::Refused { .. } => "refused",
-            SyncError::Malformed(_) => "malformed_response",
-            SyncError::Canceled => "canceled",
-            SyncError::Secret(err) => err.code(),
-            SyncError::SecretMissing(_) => "secret_missing",
-            SyncError::Config(_) => "invalid_source",
-            SyncError::Core(err) => err.code(),
+            SyncError::BadToken(_) => ErrorCode::AuthBadToken,
+            SyncError::MissingScope(_) => ErrorCode::AuthMissingScope,
+            SyncError::NoAccess(_) => ErrorCode::NoAccess,
+            SyncError::WrongUrl(_) => ErrorCode::WrongUrl,
+            SyncError::Offline(_) => ErrorCode::Offline,
+            SyncError::Timeout(_) => ErrorCode::Timeout,
+            SyncError::RateLimited(_) => ErrorCode::RateLimited,
+            SyncError::Server { .. } => ErrorCode::ServerError,
+            SyncError::Refused { .. } => ErrorCode::Refused,
+            SyncError::Malformed(_) => ErrorCode::MalformedResponse,
+            SyncError::Canceled => ErrorCode::Canceled,
+            SyncError::Secret(err) => err.kind(),
+            SyncError::SecretMissing(_) => ErrorCode::SecretMissing,
+            SyncError::Config(_) => ErrorCode::InvalidSource,
+            SyncError::Core(err) => err.kind(),
         }
     }
 }

@@ -9,7 +9,6 @@
 pub mod clock;
 pub mod error;
 pub mod progress;
-pub mod rules;
 pub mod runtime;
 pub mod sources;
 pub mod write;
@@ -24,14 +23,14 @@ use crate::connectors::http::{Auth, Http, HttpOptions, RateLimitStyle};
 use crate::connectors::{self, Run, StateMeanings};
 use crate::graph::model::{Source, SourceKind};
 use crate::graph::repo::{self, sync_runs::SyncRun};
-use crate::graph::Workspace;
+use crate::graph::{ChangeKind, Workspace, WriteOp, Writer};
 use crate::secrets::SecretStore;
 
 use self::clock::Clock;
 use self::error::SyncError;
 use self::progress::{ProgressEmitter, ProgressSink, RunStatus};
-use self::rules::Rules;
 use self::write::RunFigures;
+use crate::rules::eval::Rules;
 
 /// Tunables of a sync.
 #[derive(Debug, Clone)]
@@ -141,13 +140,6 @@ pub async fn run_source(
         .await?
         .ok_or_else(|| SyncError::Config(format!("there is no source {source_id}")))?;
     let started_at = ctx.clock.now_ms();
-    let interrupted = repo::sync_runs::close_interrupted(ws.pool(), &source.id, started_at).await?;
-    if interrupted > 0 {
-        tracing::warn!(
-            interrupted,
-            "earlier runs were interrupted; resuming from their last page"
-        );
-    }
     let run_id = new_id("run", started_at);
     let mut row = SyncRun {
         id: run_id.clone(),
@@ -164,9 +156,18 @@ pub async fn run_source(
         error_code: None,
         error: None,
     };
-    repo::sync_runs::upsert(ws.pool(), &row).await?;
-    // Only the run history changed: nothing the index holds.
-    ws.mark_items_changed(std::iter::empty::<String>());
+    let (interrupted, _) = ws
+        .write(RecordRun {
+            row: &row,
+            starting: true,
+        })
+        .await?;
+    if interrupted > 0 {
+        tracing::warn!(
+            interrupted,
+            "earlier runs were interrupted; resuming from their last page"
+        );
+    }
     let emitter = Arc::new(ProgressEmitter::new(
         ctx.progress.clone(),
         ctx.clock.clone(),
@@ -209,9 +210,11 @@ pub async fn run_source(
     row.rate_limit_wait_ms = figures.rate_limit_wait_ms;
     row.error_code = error.as_ref().map(|(code, _)| code.clone());
     row.error = error.as_ref().map(|(_, message)| message.clone());
-    repo::sync_runs::upsert(ws.pool(), &row).await?;
-    // Only the run history changed: nothing the index holds.
-    ws.mark_items_changed(std::iter::empty::<String>());
+    ws.write(RecordRun {
+        row: &row,
+        starting: false,
+    })
+    .await?;
     match &error {
         None => {
             tracing::info!(run = %run_id, pages = figures.pages, items = figures.items, "sync succeeded")
@@ -231,6 +234,30 @@ pub async fn run_source(
         figures,
         error,
     })
+}
+
+/// Records a run in the history: when it starts (after closing the runs a stopped process left
+/// "running", whose count it returns) and when it ends.
+struct RecordRun<'a> {
+    row: &'a SyncRun,
+    starting: bool,
+}
+
+impl WriteOp for RecordRun<'_> {
+    type Output = u64;
+    type Error = SyncError;
+
+    async fn apply(self, w: &mut Writer<'_>) -> Result<u64, SyncError> {
+        let interrupted = if self.starting {
+            repo::sync_runs::close_interrupted(w.conn(), &self.row.source_id, self.row.started_at)
+                .await?
+        } else {
+            0
+        };
+        repo::sync_runs::upsert(w.conn(), self.row).await?;
+        w.changed(ChangeKind::SyncRuns);
+        Ok(interrupted)
+    }
 }
 
 async fn walk_source(

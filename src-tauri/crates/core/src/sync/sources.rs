@@ -11,7 +11,7 @@ use crate::connectors::http::{Auth, Http, RateLimitStyle};
 use crate::connectors::jira::{self, JiraScope};
 use crate::graph::model::{Source, SourceKind};
 use crate::graph::repo;
-use crate::graph::Workspace;
+use crate::graph::{ChangeKind, Workspace, WriteOp, Writer};
 use crate::secrets::{reference_for, Secret, SecretStore};
 use crate::sync::clock::Clock;
 use crate::sync::error::SyncError;
@@ -93,35 +93,62 @@ pub async fn add(
     if token.is_empty() {
         return Err(SyncError::Config("a source needs a token".into()));
     }
-    if repo::sources::list(ws.pool())
-        .await?
-        .iter()
-        .any(|s| s.name == spec.name)
-    {
-        return Err(SyncError::Config(format!(
-            "a source named {:?} already exists",
-            spec.name
-        )));
-    }
     let id = new_id("src", now);
     let reference = reference_for(&id);
-    secrets.set(&reference, token)?;
     let source = Source {
         id,
         kind: spec.kind,
         name: spec.name,
         base_url: spec.base_url,
         scope: spec.scope,
-        secret_ref: Some(reference),
+        secret_ref: Some(reference.clone()),
         poll_interval_s: spec.poll_interval_s,
         enabled: true,
         synthetic: false,
         created_at: now,
     };
-    repo::sources::upsert(ws.pool(), &source).await?;
-    ws.mark_changed();
+    // The token is stored inside the write: when the keychain refuses, nothing is saved.
+    ws.write(SaveSource {
+        source: &source,
+        token: Some((&reference, token, secrets)),
+        unique_name: true,
+    })
+    .await?;
     tracing::info!(source = %source.id, kind = %source.kind, "source added");
     Ok(source)
+}
+
+/// Saves a source's row (and its token, when given), refusing a name another source has.
+struct SaveSource<'a> {
+    source: &'a Source,
+    token: Option<(&'a str, &'a Secret, &'a dyn SecretStore)>,
+    unique_name: bool,
+}
+
+impl WriteOp for SaveSource<'_> {
+    type Output = ();
+    type Error = SyncError;
+
+    async fn apply(self, w: &mut Writer<'_>) -> Result<(), SyncError> {
+        let source = self.source;
+        if self.unique_name
+            && repo::sources::list(w.conn())
+                .await?
+                .iter()
+                .any(|s| s.name == source.name && s.id != source.id)
+        {
+            return Err(SyncError::Config(format!(
+                "a source named {:?} already exists",
+                source.name
+            )));
+        }
+        repo::sources::upsert(w.conn(), source).await?;
+        if let Some((reference, token, secrets)) = self.token {
+            secrets.set(reference, token)?;
+        }
+        w.changed(ChangeKind::Sources);
+        Ok(())
+    }
 }
 
 /// Changes a source's settings; a new token (when given) replaces the stored one.
@@ -139,56 +166,73 @@ pub async fn edit(
             "a source's kind cannot change; add a new source instead".into(),
         ));
     }
-    if repo::sources::list(ws.pool())
-        .await?
-        .iter()
-        .any(|s| s.name == spec.name && s.id != id)
-    {
-        return Err(SyncError::Config(format!(
-            "a source named {:?} already exists",
-            spec.name
-        )));
-    }
     let reference = existing
         .secret_ref
         .clone()
         .unwrap_or_else(|| reference_for(id));
-    if let Some(token) = token.filter(|t| !t.is_empty()) {
-        secrets.set(&reference, token)?;
-    }
     let source = Source {
         name: spec.name,
         base_url: spec.base_url,
         scope: spec.scope,
         poll_interval_s: spec.poll_interval_s,
-        secret_ref: Some(reference),
+        secret_ref: Some(reference.clone()),
         ..existing
     };
-    repo::sources::upsert(ws.pool(), &source).await?;
-    ws.mark_changed();
+    ws.write(SaveSource {
+        source: &source,
+        token: token
+            .filter(|t| !t.is_empty())
+            .map(|t| (reference.as_str(), t, secrets)),
+        unique_name: true,
+    })
+    .await?;
     Ok(source)
 }
 
 /// Turns polling on or off.
 pub async fn set_enabled(ws: &Workspace, id: &str, enabled: bool) -> Result<(), SyncError> {
-    if !repo::sources::set_enabled(ws.pool(), id, enabled).await? {
-        return Err(SyncError::Config(format!("there is no source {id}")));
-    }
-    ws.mark_changed();
+    let mut source = get(ws, id).await?;
+    source.enabled = enabled;
+    ws.write(SaveSource {
+        source: &source,
+        token: None,
+        unique_name: false,
+    })
+    .await?;
     Ok(())
 }
 
 /// Removes a source, everything synced from it, and its token.
 pub async fn remove(ws: &Workspace, secrets: &dyn SecretStore, id: &str) -> Result<(), SyncError> {
     let existing = get(ws, id).await?;
-    repo::sources::delete(ws.pool(), id).await?;
-    ws.mark_changed();
+    ws.write(RemoveSource { id }).await?;
     if let Some(reference) = existing.secret_ref {
         if let Err(err) = secrets.delete(&reference) {
             tracing::warn!(source = %id, code = err.code(), "the source is removed but its keychain entry could not be deleted");
         }
     }
     Ok(())
+}
+
+/// Deletes a source's row; everything synced from it goes with it (foreign keys cascade).
+struct RemoveSource<'a> {
+    id: &'a str,
+}
+
+impl WriteOp for RemoveSource<'_> {
+    type Output = ();
+    type Error = SyncError;
+
+    async fn apply(self, w: &mut Writer<'_>) -> Result<(), SyncError> {
+        if !repo::sources::delete(w.conn(), self.id).await? {
+            return Err(SyncError::Config(format!("there is no source {}", self.id)));
+        }
+        w.changed(ChangeKind::Sources);
+        w.changed(ChangeKind::SyncRuns);
+        w.changed(ChangeKind::People);
+        w.all_items_changed();
+        Ok(())
+    }
 }
 
 /// One source.

@@ -14,7 +14,7 @@ use crate::connectors::{parse_time, StateMeanings};
 use crate::graph::model::{
     ItemKind, Link, LinkKind, LinkOrigin, Transition, TransitionKind, WorkItem,
 };
-use crate::sync::rules::{ProvenanceFacts, Rules};
+use crate::rules::eval::{ProvenanceFacts, Rules};
 use crate::sync::write::{PageWrite, SeenPerson};
 
 use super::model::{Event, Issue, Label, Pull, Review, User};

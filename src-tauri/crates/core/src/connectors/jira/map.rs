@@ -16,7 +16,7 @@ use crate::graph::model::{
     FlowState, ItemKind, Link, LinkKind, LinkOrigin, Transition, TransitionKind, WorkItem,
 };
 use crate::graph::repo::links::{LinkSet, Side};
-use crate::sync::rules::{ProvenanceFacts, Rules};
+use crate::rules::eval::{ProvenanceFacts, Rules};
 use crate::sync::write::{PageWrite, SeenPerson};
 
 use super::model::{History, Issue, IssueLink, User};

@@ -1,0 +1,342 @@
+//! The one way to change a workspace.
+//!
+//! Every change — a sync page, a rule, a team, the workflow map, and the decisions, policies,
+//! intents and plans that people make — is a [`WriteOp`]. [`Workspace::write`] runs it in one
+//! transaction and returns the [`Changes`] it made; everything that must follow a change (the
+//! in-memory index, read caches, the app's `WorkspaceChanged` event) follows from that value,
+//! never from a hand-placed call:
+//!
+//! - the workspace brings its caches up to date from it ([`Changes::index_effect`]);
+//! - it is published to every [`Workspace::subscribe`]r (the app turns it into one typed event
+//!   for the UI, which maps change kinds to the queries it refetches).
+//!
+//! ```ignore
+//! struct SaveNote { item: String, text: String }
+//! impl WriteOp for SaveNote {
+//!     type Output = ();
+//!     type Error = CoreError;
+//!     async fn apply(self, w: &mut Writer<'_>) -> CoreResult<()> {
+//!         repo::decisions::insert(w.conn(), ...).await?;
+//!         w.changed(ChangeKind::Decisions);
+//!         Ok(())
+//!     }
+//! }
+//! let ((), changes) = ws.write(SaveNote { .. }).await?;
+//! ```
+
+use std::collections::BTreeSet;
+use std::future::Future;
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use sqlx::SqliteConnection;
+
+use crate::error::CoreError;
+use crate::graph::Workspace;
+
+/// What kind of rows a write changed. The UI maps each kind to the queries it refetches.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Type,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    /// Work items, their changes (transitions) or their links.
+    Items,
+    /// People and their identities on sources.
+    People,
+    /// Teams.
+    Teams,
+    /// Sources: added, edited, enabled or disabled, removed (with what was synced from them).
+    Sources,
+    /// Sync history and cursors: runs started, pages recorded, runs ended.
+    SyncRuns,
+    /// Team and provenance rules.
+    Rules,
+    /// The workflow map (raw state → flow state, wait reason) and the states it re-derives.
+    Workflow,
+    /// Goals, initiatives, milestones and the links of work to them.
+    Intents,
+    /// Decisions people took (owners, triage outcomes, confirmed duplicates, notes).
+    Decisions,
+}
+
+impl ChangeKind {
+    /// Every kind, in order.
+    pub const ALL: [ChangeKind; 9] = [
+        ChangeKind::Items,
+        ChangeKind::People,
+        ChangeKind::Teams,
+        ChangeKind::Sources,
+        ChangeKind::SyncRuns,
+        ChangeKind::Rules,
+        ChangeKind::Workflow,
+        ChangeKind::Intents,
+        ChangeKind::Decisions,
+    ];
+
+    /// What a change of this kind means for the in-memory index.
+    fn index_effect(self) -> IndexEffect {
+        match self {
+            // The index follows items (and the people they name) one by one.
+            ChangeKind::Items | ChangeKind::People => IndexEffect::Items,
+            // Dictionaries the index interns (names, the intent tree), or removals.
+            ChangeKind::Teams | ChangeKind::Sources | ChangeKind::Intents => IndexEffect::Rebuild,
+            // Nothing the index holds. (A workflow change that moves items' stored states also
+            // records those items.)
+            ChangeKind::SyncRuns
+            | ChangeKind::Rules
+            | ChangeKind::Workflow
+            | ChangeKind::Decisions => IndexEffect::None,
+        }
+    }
+}
+
+/// What a set of changes means for the in-memory index and the caches keyed on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum IndexEffect {
+    /// Nothing it holds changed.
+    None,
+    /// Only the listed items (their rows, changes, links, people) changed: follow them.
+    Items,
+    /// Something it cannot follow item by item changed: rebuild it.
+    Rebuild,
+}
+
+/// What a write changed: the kinds of rows and, for items, which ones.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Changes {
+    /// The kinds of rows changed, each once, in a fixed order.
+    pub kinds: Vec<ChangeKind>,
+    /// The items written (rows, changes or links), when they are few enough to list; empty when
+    /// no item changed or when `allItems` is set.
+    pub item_ids: Vec<String>,
+    /// Items changed that are not (or not all) listed: treat every item as changed.
+    pub all_items: bool,
+}
+
+/// Above this many item ids, [`Changes`] stops listing them and says "all items" instead (the
+/// index then rebuilds rather than following a large share of itself one by one).
+pub const MAX_LISTED_ITEMS: usize = 5_000;
+
+impl Changes {
+    /// No change.
+    pub fn none() -> Changes {
+        Changes::default()
+    }
+
+    /// Everything may have changed (a workspace written as a whole, such as the demo).
+    pub fn everything() -> Changes {
+        Changes {
+            kinds: ChangeKind::ALL.to_vec(),
+            item_ids: Vec::new(),
+            all_items: true,
+        }
+    }
+
+    /// True when nothing changed.
+    pub fn is_empty(&self) -> bool {
+        self.kinds.is_empty()
+    }
+
+    /// Whether rows of `kind` changed.
+    pub fn has(&self, kind: ChangeKind) -> bool {
+        self.kinds.contains(&kind)
+    }
+
+    /// Adds a kind.
+    pub fn add(&mut self, kind: ChangeKind) {
+        if let Err(at) = self.kinds.binary_search(&kind) {
+            self.kinds.insert(at, kind);
+        }
+    }
+
+    /// Adds items written (their rows, changes or links).
+    pub fn add_items<S: Into<String>>(&mut self, ids: impl IntoIterator<Item = S>) {
+        self.add(ChangeKind::Items);
+        if self.all_items {
+            return;
+        }
+        let mut set: BTreeSet<String> = std::mem::take(&mut self.item_ids).into_iter().collect();
+        set.extend(ids.into_iter().map(Into::into));
+        if set.len() > MAX_LISTED_ITEMS {
+            self.all_items = true;
+        } else {
+            self.item_ids = set.into_iter().collect();
+        }
+    }
+
+    /// Says that items changed without listing them.
+    pub fn add_all_items(&mut self) {
+        self.add(ChangeKind::Items);
+        self.all_items = true;
+        self.item_ids.clear();
+    }
+
+    /// Both sets of changes in one (for events batched over a short time).
+    pub fn merge(&mut self, other: &Changes) {
+        for &kind in &other.kinds {
+            self.add(kind);
+        }
+        if other.all_items {
+            self.add_all_items();
+        } else if !other.item_ids.is_empty() {
+            self.add_items(other.item_ids.iter().cloned());
+        }
+    }
+
+    /// What these changes mean for the in-memory index.
+    pub fn index_effect(&self) -> IndexEffect {
+        let effect = self
+            .kinds
+            .iter()
+            .map(|k| k.index_effect())
+            .max()
+            .unwrap_or(IndexEffect::None);
+        if effect == IndexEffect::Items && self.all_items {
+            IndexEffect::Rebuild
+        } else {
+            effect
+        }
+    }
+}
+
+/// A write in progress: the transaction's connection and what it has changed so far.
+pub struct Writer<'t> {
+    conn: &'t mut SqliteConnection,
+    changes: Changes,
+}
+
+impl<'t> Writer<'t> {
+    /// The transaction's connection, for repository calls.
+    pub fn conn(&mut self) -> &mut SqliteConnection {
+        self.conn
+    }
+
+    /// Records that rows of `kind` changed.
+    pub fn changed(&mut self, kind: ChangeKind) {
+        self.changes.add(kind);
+    }
+
+    /// Records that these items changed (their rows, changes or links).
+    pub fn items_changed<S: Into<String>>(&mut self, ids: impl IntoIterator<Item = S>) {
+        self.changes.add_items(ids);
+    }
+
+    /// Records that items changed without listing them.
+    pub fn all_items_changed(&mut self) {
+        self.changes.add_all_items();
+    }
+
+    /// Records that anything may have changed (a workspace written as a whole).
+    pub fn everything_changed(&mut self) {
+        self.changes.merge(&Changes::everything());
+    }
+
+    /// What was recorded so far.
+    pub fn changes(&self) -> &Changes {
+        &self.changes
+    }
+}
+
+/// One change to a workspace, run by [`Workspace::write`] in a transaction of its own.
+///
+/// `apply` does the reads and writes through [`Writer::conn`] and records what it changed with
+/// [`Writer::changed`] / [`Writer::items_changed`]. When it fails, nothing it wrote is kept.
+pub trait WriteOp: Send {
+    /// What the caller gets back (an id, a row, figures).
+    type Output: Send;
+    /// The error it can fail with.
+    type Error: From<CoreError> + From<sqlx::Error> + Send;
+
+    /// Runs the change inside the transaction.
+    fn apply(
+        self,
+        w: &mut Writer<'_>,
+    ) -> impl Future<Output = Result<Self::Output, Self::Error>> + Send;
+}
+
+impl Workspace {
+    /// Runs `op` in one transaction, commits it, brings the caches up to date from what it
+    /// changed, tells every subscriber, and returns its output with the changes.
+    pub async fn write<O: WriteOp>(&self, op: O) -> Result<(O::Output, Changes), O::Error> {
+        // A read-only workspace says so, naming the file, before SQLite would refuse.
+        self.ensure_writable()?;
+        let mut tx = self.pool().begin().await?;
+        let mut writer = Writer {
+            conn: &mut tx,
+            changes: Changes::none(),
+        };
+        let output = op.apply(&mut writer).await?;
+        let changes = writer.changes;
+        tx.commit().await?;
+        self.apply_changes(&changes);
+        Ok((output, changes))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_are_kept_once_and_in_order() {
+        let mut c = Changes::none();
+        c.add(ChangeKind::Rules);
+        c.add(ChangeKind::Items);
+        c.add(ChangeKind::Rules);
+        assert_eq!(c.kinds, vec![ChangeKind::Items, ChangeKind::Rules]);
+        assert!(c.has(ChangeKind::Rules) && !c.has(ChangeKind::Teams));
+    }
+
+    #[test]
+    fn the_index_follows_items_and_rebuilds_for_dictionaries() {
+        let mut c = Changes::none();
+        assert_eq!(
+            c.index_effect(),
+            IndexEffect::None,
+            "no change, nothing to do"
+        );
+        c.add(ChangeKind::SyncRuns);
+        assert_eq!(
+            c.index_effect(),
+            IndexEffect::None,
+            "sync history is not in the index"
+        );
+        c.add_items(["a", "b", "a"]);
+        assert_eq!(c.item_ids, vec!["a".to_owned(), "b".to_owned()]);
+        assert_eq!(c.index_effect(), IndexEffect::Items);
+        c.add(ChangeKind::Teams);
+        assert_eq!(
+            c.index_effect(),
+            IndexEffect::Rebuild,
+            "a new team needs a rebuild"
+        );
+    }
+
+    #[test]
+    fn too_many_items_become_all_items() {
+        let mut c = Changes::none();
+        c.add_items((0..=MAX_LISTED_ITEMS).map(|i| i.to_string()));
+        assert!(c.all_items && c.item_ids.is_empty());
+        assert_eq!(
+            c.index_effect(),
+            IndexEffect::Rebuild,
+            "unlisted items cannot be followed one by one"
+        );
+    }
+
+    #[test]
+    fn merged_changes_hold_both() {
+        let mut a = Changes::none();
+        a.add_items(["x"]);
+        let mut b = Changes::none();
+        b.add(ChangeKind::Rules);
+        b.add_items(["y"]);
+        a.merge(&b);
+        assert_eq!(a.kinds, vec![ChangeKind::Items, ChangeKind::Rules]);
+        assert_eq!(a.item_ids, vec!["x".to_owned(), "y".to_owned()]);
+        a.merge(&Changes::everything());
+        assert!(a.all_items && a.kinds.len() == ChangeKind::ALL.len());
+    }
+}
