@@ -43,6 +43,9 @@ pub struct WorkspaceInfo {
     pub name: String,
     /// True for the generated demo organisation.
     pub is_demo: bool,
+    /// The file (or its folder) cannot be written, so it was opened read-only: everything can
+    /// be read, nothing synced or changed (writes fail with `workspace_read_only`).
+    pub read_only: bool,
 }
 
 impl AppState {
@@ -61,6 +64,7 @@ impl AppState {
                 ws.name()
             },
             is_demo: self.is_demo(ws.path()),
+            read_only: ws.is_read_only(),
         }
     }
 
@@ -129,11 +133,14 @@ pub async fn install_with<R: Runtime>(
         if let Some(previous) = slot.take() {
             previous.shutdown().await;
         }
-        let pollers = crate::pollers::pollers_for(app, &ws, state.secrets.clone());
-        if let Err(err) = pollers.reload().await {
-            tracing::warn!(code = err.code(), %err, "could not start the pollers");
+        // Nothing can be synced into a file that cannot be written: no pollers for it.
+        if !ws.is_read_only() {
+            let pollers = crate::pollers::pollers_for(app, &ws, state.secrets.clone());
+            if let Err(err) = pollers.reload().await {
+                tracing::warn!(code = err.code(), %err, "could not start the pollers");
+            }
+            *slot = Some(pollers);
         }
-        *slot = Some(pollers);
     }
     if let Some(previous) = previous.filter(|p| p.path() != ws.path()) {
         previous.close().await;

@@ -12,5 +12,6 @@ mod sync_runtime;
 mod sync_servers;
 mod sync_sources;
 mod sync_support;
+mod text_repair;
 mod workspace_files;
 mod write_layer;

@@ -573,10 +573,18 @@ export type Efficiency_Serialize = {
 export type ErrorCode = 
 /**  The file is not a Baton workspace (not SQLite, or another application's database). */
 "workspace_not_baton" | 
+/**  The path is not a regular file (a folder, a named pipe, a device). */
+"workspace_not_a_file" | 
+/**  Another program is still creating the file. */
+"workspace_being_created" | 
 /**  The workspace is damaged. */
 "workspace_corrupt" | 
 /**  The workspace was written by a newer Baton. */
 "workspace_newer_schema" | 
+/**  The workspace is open read-only (the file or its folder cannot be written). */
+"workspace_read_only" | 
+/**  The workspace needs a migration, which a read-only open cannot apply. */
+"workspace_needs_upgrade" | 
 /**  Something by that name already exists. */
 "already_exists" | 
 /**  What was asked for does not exist. */
@@ -1351,6 +1359,16 @@ export type RecentWorkspace = {
 	exists: boolean,
 };
 
+/**  A value whose text was not valid UTF-8 and is shown with replacement characters. */
+export type RepairedText = {
+	/**  The table (`items`, `teams`, ...). */
+	table: string,
+	/**  The row: its id (itself repaired when it was the bad value). */
+	row: string,
+	/**  The column whose text was repaired. */
+	column: string,
+};
+
 /**  Both rule lists. */
 export type RulesView = RulesView_Serialize | RulesView_Deserialize;
 
@@ -1952,6 +1970,11 @@ export type WorkspaceInfo = {
 	name: string,
 	/**  True for the generated demo organisation. */
 	isDemo: boolean,
+	/**
+	 *  The file (or its folder) cannot be written, so it was opened read-only: everything can
+	 *  be read, nothing synced or changed (writes fail with `workspace_read_only`).
+	 */
+	readOnly: boolean,
 };
 
 /**  Everything the Overview shows. */
@@ -1974,6 +1997,11 @@ export type WorkspaceSummary_Deserialize = {
 	/**  Pull requests authored by an AI agent. */
 	aiPrs: number,
 	dateRange?: DateRange | null,
+	/**
+	 *  Values whose text was not valid UTF-8 and shows with replacement characters (the first
+	 *  [`REPAIRED_LISTED`]); absent when there are none.
+	 */
+	repairedText?: RepairedText[],
 };
 
 /**  Everything the Overview shows. */
@@ -1993,6 +2021,11 @@ export type WorkspaceSummary_Serialize = {
 	/**  Pull requests authored by an AI agent. */
 	aiPrs: number,
 	dateRange: DateRange | null,
+	/**
+	 *  Values whose text was not valid UTF-8 and shows with replacement characters (the first
+	 *  [`REPAIRED_LISTED`]); absent when there are none.
+	 */
+	repairedText?: RepairedText[],
 };
 
 /* Tauri Specta runtime */

@@ -8,7 +8,7 @@ afterEach(() => {
   clearMocks();
 });
 
-const workspace = { path: "/home/lead/acme.baton", name: "acme", isDemo: false };
+const workspace = { path: "/home/lead/acme.baton", name: "acme", isDemo: false, readOnly: false };
 const settings = { theme: "system", recent: [], dataDir: "/tmp/baton", version: "0.1.0" };
 
 describe("App", () => {
@@ -30,6 +30,38 @@ describe("App", () => {
     expect(notice).toHaveTextContent("The settings file was damaged and was reset.");
     fireEvent.click(screen.getByRole("button", { name: "Dismiss" }));
     expect(screen.queryByTestId("settings-notice")).toBeNull();
+  });
+
+  it("says when the workspace is read-only, in the header and in a notice", async () => {
+    const readOnly = { ...workspace, path: "/mnt/archive/acme.baton", readOnly: true };
+    mockBackend({
+      app_startup: () => ({ workspace: readOnly, openError: null, settingsNotice: null }),
+      workspace_current: () => readOnly,
+      workspace_summary: () => makeSummary({ name: "acme" }),
+      settings_get: () => settings,
+    });
+    render(<App client={createQueryClient()} />);
+    const notice = await screen.findByTestId("read-only-notice");
+    expect(notice).toHaveTextContent("This workspace is read-only");
+    expect(notice).toHaveTextContent("/mnt/archive/acme.baton");
+    expect(notice).toHaveTextContent("syncing sources and changing teams, rules or the workflow are off");
+    expect(screen.getByTestId("read-only-tag")).toHaveTextContent("Read-only");
+    fireEvent.click(screen.getByRole("button", { name: "Dismiss" }));
+    expect(screen.queryByTestId("read-only-notice")).toBeNull();
+    expect(screen.getByTestId("read-only-tag")).toBeInTheDocument();
+  });
+
+  it("shows no read-only notice for a workspace that can be written", async () => {
+    mockBackend({
+      app_startup: () => ({ workspace, openError: null, settingsNotice: null }),
+      workspace_current: () => workspace,
+      workspace_summary: () => makeSummary({ name: "acme" }),
+      settings_get: () => settings,
+    });
+    render(<App client={createQueryClient()} />);
+    expect(await screen.findByTestId("workspace-name")).toHaveTextContent("acme");
+    expect(screen.queryByTestId("read-only-notice")).toBeNull();
+    expect(screen.queryByTestId("read-only-tag")).toBeNull();
   });
 
   it("explains why the last workspace could not be reopened, with actions", async () => {

@@ -93,6 +93,8 @@ function Frame({
   const current = useQuery({ ...workspaceQueries.current(), placeholderData: keepPreviousData });
   const [noticeDismissed, setNoticeDismissed] = useState(false);
   const [openErrorDismissed, setOpenErrorDismissed] = useState(false);
+  // The path whose read-only notice was dismissed: opening another read-only file shows it again.
+  const [readOnlyDismissed, setReadOnlyDismissed] = useState<string | null>(null);
   const workspace = current.data ?? null;
 
   useEffect(() => {
@@ -138,8 +140,32 @@ function Frame({
               <span>{workspace.path}</span>
             </span>
           ) : null}
+          {workspace?.readOnly ? (
+            <span
+              className="tag tag-read-only"
+              title="The file or its folder cannot be written: Baton reads it and changes nothing"
+              data-testid="read-only-tag"
+            >
+              Read-only
+            </span>
+          ) : null}
         </header>
         <div className="banners">
+          {workspace?.readOnly && readOnlyDismissed !== workspace.path ? (
+            <Banner
+              tone="info"
+              title="This workspace is read-only"
+              onDismiss={() => setReadOnlyDismissed(workspace.path)}
+              testId="read-only-notice"
+            >
+              <p className="banner-message">
+                Baton cannot write to <span className="mono">{workspace.path}</span>: the file or its folder
+                is read-only. Every page can be read; syncing sources and changing teams, rules or the
+                workflow are off. To work on it, copy it to a folder you can write to, or change its
+                permissions, and open it again.
+              </p>
+            </Banner>
+          ) : null}
           {notice && !noticeDismissed ? (
             <Banner
               tone="warning"

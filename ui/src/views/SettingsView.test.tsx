@@ -25,7 +25,7 @@ describe("Settings", () => {
         theme = String(args.theme);
         return null;
       },
-      workspace_current: () => ({ path: "/w/acme.baton", name: "acme", isDemo: false }),
+      workspace_current: () => ({ path: "/w/acme.baton", name: "acme", isDemo: false, readOnly: false }),
     });
     renderWithClient(
       <ThemeController>

@@ -3,7 +3,8 @@
 //! `baton demo` builds the demo organisation at any size, `baton stats` and `baton items` print
 //! what the Overview and the Work items table show, `baton bench` measures the work graph,
 //! `baton sync` and `baton source` sync GitHub and Jira headless, `baton bench-sync` measures
-//! the sync path.
+//! the sync path. The reading commands (stats, items, flow, deps) open the workspace
+//! read-only: they write nothing to it or beside it, and work on files that cannot be written.
 //!
 //! Everything is printed through [`term`]: escaped, bounded, colourless off a terminal, and quiet
 //! when the reader of the output goes away.
@@ -225,17 +226,36 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let file = cli.command.workspace_file().map(PathBuf::from);
     let result = runtime.block_on(run(cli.command));
     let written = term::finish();
     match (result, written) {
         (Ok(()), Ok(())) => ExitCode::SUCCESS,
         (Err(err), _) => {
+            // A damaged page met by a query does not know its file; the command does.
+            let err = match &file {
+                Some(file) => err.in_file(file),
+                None => err,
+            };
             term::err_line(&format!("error: {err}"));
             ExitCode::from(2)
         }
         (Ok(()), Err(err)) => {
             term::err_line(&format!("error: {err}"));
             ExitCode::from(2)
+        }
+    }
+}
+
+impl Command {
+    /// The workspace a reading command reads.
+    fn workspace_file(&self) -> Option<&std::path::Path> {
+        match self {
+            Command::Stats { file, .. }
+            | Command::Items { file, .. }
+            | Command::Flow { file, .. }
+            | Command::Deps { file, .. } => Some(file),
+            _ => None,
         }
     }
 }
@@ -265,7 +285,7 @@ async fn run(command: Command) -> Result<(), CoreError> {
             );
         }
         Command::Stats { file, json } => {
-            let ws = Workspace::open(&file).await?;
+            let ws = Workspace::open_for_reading(&file).await?;
             let summary = query::workspace_summary(&ws).await?;
             ws.close().await;
             if json {
@@ -291,7 +311,7 @@ async fn run(command: Command) -> Result<(), CoreError> {
             limit,
             json,
         } => {
-            let ws = Workspace::open(&file).await?;
+            let ws = Workspace::open_for_reading(&file).await?;
             let query = ItemsQuery {
                 teams,
                 states: states.into_iter().map(Into::into).collect(),
@@ -331,7 +351,7 @@ async fn run(command: Command) -> Result<(), CoreError> {
             bottlenecks,
             json,
         } => {
-            let ws = Workspace::open(&file).await?;
+            let ws = Workspace::open_for_reading(&file).await?;
             let ix = ws.index().await?;
             // Teams may be given by id or by name.
             let teams = teams
@@ -387,7 +407,7 @@ async fn run(command: Command) -> Result<(), CoreError> {
             critical_intent,
             json,
         } => {
-            let ws = Workspace::open(&file).await?;
+            let ws = Workspace::open_for_reading(&file).await?;
             let ix = ws.index().await?;
             let teams = teams
                 .into_iter()

@@ -1,6 +1,6 @@
 //! Errors of the core, each with a stable machine-readable code the UI and CLI branch on.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -32,10 +32,18 @@ macro_rules! error_codes {
 error_codes! {
     /// The file is not a Baton workspace (not SQLite, or another application's database).
     WorkspaceNotBaton => "workspace_not_baton",
+    /// The path is not a regular file (a folder, a named pipe, a device).
+    WorkspaceNotAFile => "workspace_not_a_file",
+    /// Another program is still creating the file.
+    WorkspaceBeingCreated => "workspace_being_created",
     /// The workspace is damaged.
     WorkspaceCorrupt => "workspace_corrupt",
     /// The workspace was written by a newer Baton.
     WorkspaceNewerSchema => "workspace_newer_schema",
+    /// The workspace is open read-only (the file or its folder cannot be written).
+    WorkspaceReadOnly => "workspace_read_only",
+    /// The workspace needs a migration, which a read-only open cannot apply.
+    WorkspaceNeedsUpgrade => "workspace_needs_upgrade",
     /// Something by that name already exists.
     AlreadyExists => "already_exists",
     /// What was asked for does not exist.
@@ -103,8 +111,18 @@ pub enum CoreError {
     /// The file exists but is not a Baton workspace (not SQLite, or SQLite of another app).
     #[error("{} is not a Baton workspace: {detail}", path.display())]
     NotAWorkspace { path: PathBuf, detail: String },
-    /// The file is a Baton workspace but its contents are damaged.
-    #[error("{} is damaged and cannot be read: {detail}", path.display())]
+    /// The path names something that is not a regular file: a folder, a named pipe, a device.
+    #[error("{} is {what}, not a workspace file; choose a .baton file", path.display())]
+    NotAFile { path: PathBuf, what: &'static str },
+    /// Another program is still creating the file: it has no committed workspace in it yet.
+    #[error(
+        "{} is still being created by another program (or its creation was interrupted); try again in a moment",
+        path.display()
+    )]
+    BeingCreated { path: PathBuf },
+    /// The file is a Baton workspace but its contents are damaged. The path is empty only
+    /// while the error travels up from a query that did not know it ([`CoreError::in_file`]).
+    #[error("{} is damaged and cannot be read: {detail}", shown(path))]
     Corrupt { path: PathBuf, detail: String },
     /// The file was written by a newer Baton with a schema this build does not know.
     #[error(
@@ -116,6 +134,20 @@ pub enum CoreError {
         found: i64,
         supported: i64,
     },
+    /// The workspace is open read-only (the file or its folder cannot be written), and
+    /// something tried to change it.
+    #[error(
+        "{} is open read-only (the file or its folder cannot be written), so it cannot be changed",
+        shown(path)
+    )]
+    ReadOnly { path: PathBuf },
+    /// The file was written by an older Baton and must be brought up to date before it can be
+    /// read, which a read-only open cannot do.
+    #[error(
+        "{} was written by an older version of Baton and must be brought up to date before it can be read; open it once where it can be written",
+        path.display()
+    )]
+    NeedsUpgrade { path: PathBuf },
     /// Creating a workspace where a file already exists.
     #[error("{} already exists; choose another name or open it instead", path.display())]
     AlreadyExists { path: PathBuf },
@@ -128,6 +160,14 @@ pub enum CoreError {
     /// No workspace is open.
     #[error("no workspace is open")]
     NoWorkspace,
+    /// A file could not be read or written.
+    #[error("{} could not be {action}: {source}", path.display())]
+    File {
+        path: PathBuf,
+        /// "read", "written", "copied".
+        action: &'static str,
+        source: std::io::Error,
+    },
     #[error("file error: {0}")]
     Io(#[from] std::io::Error),
     #[error("database error: {0}")]
@@ -136,18 +176,31 @@ pub enum CoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
+/// A path for a message; "the workspace" when the error did not learn which file it was.
+fn shown(path: &Path) -> std::borrow::Cow<'_, str> {
+    if path.as_os_str().is_empty() {
+        "the workspace".into()
+    } else {
+        path.display().to_string().into()
+    }
+}
+
 impl CoreError {
     /// The kind of error, for the UI and the CLI to branch on.
     pub fn kind(&self) -> ErrorCode {
         match self {
             CoreError::NotAWorkspace { .. } => ErrorCode::WorkspaceNotBaton,
+            CoreError::NotAFile { .. } => ErrorCode::WorkspaceNotAFile,
+            CoreError::BeingCreated { .. } => ErrorCode::WorkspaceBeingCreated,
             CoreError::Corrupt { .. } => ErrorCode::WorkspaceCorrupt,
             CoreError::NewerSchema { .. } => ErrorCode::WorkspaceNewerSchema,
+            CoreError::ReadOnly { .. } => ErrorCode::WorkspaceReadOnly,
+            CoreError::NeedsUpgrade { .. } => ErrorCode::WorkspaceNeedsUpgrade,
             CoreError::AlreadyExists { .. } => ErrorCode::AlreadyExists,
             CoreError::NotFound(_) => ErrorCode::NotFound,
             CoreError::Invalid(_) => ErrorCode::Invalid,
             CoreError::NoWorkspace => ErrorCode::NoWorkspace,
-            CoreError::Io(_) => ErrorCode::Io,
+            CoreError::File { .. } | CoreError::Io(_) => ErrorCode::Io,
             CoreError::Db(_) => ErrorCode::Database,
             CoreError::Migrate(_) => ErrorCode::Migration,
         }
@@ -157,17 +210,49 @@ impl CoreError {
     pub fn code(&self) -> &'static str {
         self.kind().as_str()
     }
+
+    /// Names `path` in an error that came up from SQLite without knowing its file (a damaged
+    /// page met by a query, a write refused by a read-only connection).
+    pub fn in_file(self, path: &Path) -> CoreError {
+        match self {
+            CoreError::Corrupt { path: p, detail } if p.as_os_str().is_empty() => {
+                CoreError::Corrupt {
+                    path: path.to_owned(),
+                    detail,
+                }
+            }
+            CoreError::ReadOnly { path: p } if p.as_os_str().is_empty() => CoreError::ReadOnly {
+                path: path.to_owned(),
+            },
+            other => other,
+        }
+    }
 }
 
 impl From<sqlx::Error> for CoreError {
     fn from(err: sqlx::Error) -> Self {
-        // SQLITE_CORRUPT (11) and SQLITE_NOTADB (26) mean the file is damaged, whatever query hit it.
         if let sqlx::Error::Database(db) = &err {
-            if matches!(db.code().as_deref(), Some("11") | Some("26")) {
-                return CoreError::Corrupt {
-                    path: PathBuf::new(),
-                    detail: db.message().to_owned(),
-                };
+            // The primary result code is the low byte of the (extended) code SQLite reports.
+            let primary = db
+                .code()
+                .and_then(|code| code.parse::<i32>().ok())
+                .map(|code| code & 0xff);
+            match primary {
+                // SQLITE_CORRUPT (11) and SQLITE_NOTADB (26) mean the file is damaged, whatever
+                // query hit it.
+                Some(11) | Some(26) => {
+                    return CoreError::Corrupt {
+                        path: PathBuf::new(),
+                        detail: db.message().to_owned(),
+                    }
+                }
+                // SQLITE_READONLY (8): a write on a read-only connection or file.
+                Some(8) => {
+                    return CoreError::ReadOnly {
+                        path: PathBuf::new(),
+                    }
+                }
+                _ => {}
             }
         }
         CoreError::Db(err)
@@ -192,5 +277,37 @@ mod tests {
         let before = names.len();
         names.dedup();
         assert_eq!(names.len(), before, "no two codes share a name");
+    }
+
+    #[test]
+    fn errors_from_queries_learn_their_file() {
+        let err = CoreError::Corrupt {
+            path: PathBuf::new(),
+            detail: "database disk image is malformed".into(),
+        };
+        assert!(
+            err.to_string().starts_with("the workspace is damaged"),
+            "no empty name before the sentence: {err}"
+        );
+        let named = err.in_file(Path::new("/data/acme.baton"));
+        assert!(
+            named.to_string().starts_with("/data/acme.baton is damaged"),
+            "{named}"
+        );
+        let kept = CoreError::Corrupt {
+            path: PathBuf::from("/a.baton"),
+            detail: String::new(),
+        }
+        .in_file(Path::new("/b.baton"));
+        assert!(
+            kept.to_string().starts_with("/a.baton"),
+            "a known path is kept: {kept}"
+        );
+        let ro = CoreError::ReadOnly {
+            path: PathBuf::new(),
+        }
+        .in_file(Path::new("/x.baton"));
+        assert_eq!(ro.code(), "workspace_read_only");
+        assert!(ro.to_string().contains("/x.baton"), "{ro}");
     }
 }

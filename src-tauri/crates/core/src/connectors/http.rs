@@ -644,7 +644,17 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(response: &Response) -> Result
         Some(b'<') => return Err("the body is HTML, not JSON".into()),
         _ => {}
     }
-    serde_json::from_slice(body).map_err(|err| format!("not the expected JSON ({err})"))
+    // A lone UTF-16 surrogate escape ("\ud800") is not a character a string can hold;
+    // serde_json would refuse the record holding it. It becomes U+FFFD instead.
+    let (body, replaced) = crate::graph::text::repair_lone_surrogates(body);
+    if replaced > 0 {
+        tracing::warn!(
+            url = %safe_url(&response.url),
+            replaced,
+            "lone UTF-16 surrogate escapes in the response were replaced with U+FFFD"
+        );
+    }
+    serde_json::from_slice(&body).map_err(|err| format!("not the expected JSON ({err})"))
 }
 
 /// The `Link: <url>; rel="next"` target, if any (relative targets are read against the

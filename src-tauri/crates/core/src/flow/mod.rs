@@ -20,6 +20,7 @@ use crate::error::CoreResult;
 use crate::graph::index::{WorkIndex, NONE};
 use crate::graph::model::{FlowState, ItemKind, LinkKind};
 use crate::graph::repo;
+use crate::graph::text::LossyText;
 use crate::graph::Workspace;
 use crate::time::{to_rfc3339, DAY_MS};
 
@@ -513,12 +514,14 @@ pub(crate) async fn titles(ws: &Workspace, refs: Vec<&mut ItemRef>) -> CoreResul
     }
     let ids: Vec<&str> = refs.iter().map(|r| r.id.as_str()).collect();
     let json = serde_json::to_string(&ids).map_err(|e| crate::CoreError::Invalid(e.to_string()))?;
-    let rows: Vec<(String, String)> =
+    // Titles are read leniently: one that is not valid UTF-8 shows with U+FFFD.
+    let rows: Vec<(LossyText, LossyText)> =
         sqlx::query_as("SELECT i.id, i.title FROM json_each(?1) j JOIN items i ON i.id = j.value")
             .bind(json)
             .fetch_all(ws.pool())
             .await?;
-    let by_id: HashMap<String, String> = rows.into_iter().collect();
+    let by_id: HashMap<String, String> =
+        rows.into_iter().map(|(id, t)| (id.text, t.text)).collect();
     for r in refs {
         if let Some(title) = by_id.get(&r.id) {
             r.title = title.clone();

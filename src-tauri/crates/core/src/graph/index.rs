@@ -3,6 +3,10 @@
 //! Built from SQLite when a workspace is first read after opening (or after a write), then
 //! shared read-only. Lists, the summary and the flow metrics read it instead of running SQL over
 //! millions of rows per question. About 80 bytes per item plus 24 per change.
+//!
+//! Text that is not valid UTF-8 is read with replacement characters (U+FFFD) and each such
+//! value is noted in [`WorkIndex::repaired`] and the log: one bad row never makes the
+//! workspace unreadable.
 
 use std::collections::HashMap;
 
@@ -12,6 +16,7 @@ use sqlx::Row;
 
 use crate::error::{CoreError, CoreResult};
 use crate::graph::model::{FlowState, ItemKind, LinkKind, Provenance, SourceKind, TransitionKind};
+use crate::graph::text::{self, LossyText, RepairedText};
 
 /// "No value" in a `u32` index column.
 pub const NONE: u32 = u32::MAX;
@@ -149,6 +154,8 @@ pub struct WorkIndex {
     pub links: Vec<IndexedLink>,
     /// Events no item points to any more (left by incremental refreshes until compacted).
     pub stale_events: usize,
+    /// Values whose text was not valid UTF-8, read with replacement characters.
+    pub repaired: Vec<RepairedText>,
     pub(crate) dictionaries: Dictionaries,
     pub(crate) interner: StateInterner,
 }
@@ -506,30 +513,40 @@ fn ingest_links(ix: &mut WorkIndex, json: &str, item_of: &HashMap<String, u32>) 
     Ok(())
 }
 
-/// The small tables, and their sizes (to tell whether they changed).
+/// The small tables.
 async fn load_dictionaries(pool: &sqlx::SqlitePool, ix: &mut WorkIndex) -> CoreResult<()> {
     let d = &mut ix.dictionaries;
+    let repairs = &mut ix.repaired;
+    // The id first (noted under its own, repaired, text), then the name.
+    let mut named = |row: &sqlx::sqlite::SqliteRow, table: &'static str, name: &'static str| {
+        let id = row.try_get::<LossyText, _>(0)?;
+        let shown = id.text.clone();
+        let id = id.noted(repairs, table, &shown, "id");
+        let name = row
+            .try_get::<LossyText, _>(1)?
+            .noted(repairs, table, &id, name);
+        Ok::<_, CoreError>(Named { id, name })
+    };
     for row in sqlx::query("SELECT id, name FROM teams ORDER BY name")
         .fetch_all(pool)
         .await?
     {
-        d.team_of
-            .insert(row.get::<String, _>(0), ix.teams.len() as u32);
-        ix.teams.push(Named {
-            id: row.get(0),
-            name: row.get(1),
-        });
+        let team = named(&row, "teams", "name")?;
+        d.team_of.insert(team.id.clone(), ix.teams.len() as u32);
+        ix.teams.push(team);
     }
     for row in sqlx::query("SELECT id, name, kind FROM sources ORDER BY name")
         .fetch_all(pool)
         .await?
     {
+        let source = named(&row, "sources", "name")?;
         d.source_of
-            .insert(row.get::<String, _>(0), ix.sources.len() as u32);
-        let kind = SourceKind::parse(row.get::<&str, _>(2)).unwrap_or(SourceKind::File);
+            .insert(source.id.clone(), ix.sources.len() as u32);
+        let kind =
+            SourceKind::parse(&row.try_get::<LossyText, _>(2)?.text).unwrap_or(SourceKind::File);
         ix.sources.push(IndexedSource {
-            id: row.get(0),
-            name: row.get(1),
+            id: source.id,
+            name: source.name,
             kind,
         });
     }
@@ -538,13 +555,11 @@ async fn load_dictionaries(pool: &sqlx::SqlitePool, ix: &mut WorkIndex) -> CoreR
         .fetch_all(pool)
         .await?
     {
+        let intent = named(&row, "intents", "title")?;
         d.intent_of
-            .insert(row.get::<String, _>(0), ix.intents.len() as u32);
-        ix.intents.push(Named {
-            id: row.get(0),
-            name: row.get(1),
-        });
-        parents.push(row.get(2));
+            .insert(intent.id.clone(), ix.intents.len() as u32);
+        ix.intents.push(intent);
+        parents.push(row.try_get::<Option<LossyText>, _>(2)?.map(|p| p.text));
     }
     ix.intent_parents = parents
         .iter()
@@ -554,13 +569,11 @@ async fn load_dictionaries(pool: &sqlx::SqlitePool, ix: &mut WorkIndex) -> CoreR
         .fetch_all(pool)
         .await?
     {
+        let person = named(&row, "people", "display_name")?;
         d.person_of
-            .insert(row.get::<String, _>(0), ix.people.len() as u32);
-        ix.people.push(Named {
-            id: row.get(0),
-            name: row.get(1),
-        });
-        ix.people_is_bot.push(row.get::<bool, _>(2));
+            .insert(person.id.clone(), ix.people.len() as u32);
+        ix.people.push(person);
+        ix.people_is_bot.push(row.try_get::<bool, _>(2)?);
     }
     Ok(())
 }
@@ -583,6 +596,117 @@ const CHANGE_COLUMNS: &str =
 const LINK_COLUMNS: &str =
     "json_group_array(json_array(from_item_id, to_item_id, kind, created_at, removed_at))";
 
+/// The text columns of each table the index reads, to say which value was repaired.
+const ITEM_TEXT: &[&str] = &[
+    "id",
+    "key",
+    "title",
+    "source_id",
+    "team_id",
+    "intent_id",
+    "author_id",
+    "kind",
+    "provenance",
+    "flow_state",
+    "raw_state",
+];
+const CHANGE_TEXT: &[&str] = &["item_id", "kind", "from_state", "to_state", "actor_id"];
+const LINK_TEXT: &[&str] = &["from_item_id", "to_item_id", "kind"];
+
+/// Text built by SQLite (a JSON array of rows), and whether some of its bytes were not UTF-8.
+/// SQLite copies a value's bytes into a JSON string as they are, and invalid UTF-8 never
+/// swallows ASCII, so replacing the bad bytes leaves the JSON intact with U+FFFD in the value.
+fn json_text(bytes: Vec<u8>) -> (String, bool) {
+    match String::from_utf8(bytes) {
+        Ok(text) => (text, false),
+        Err(err) => (String::from_utf8_lossy(err.as_bytes()).into_owned(), true),
+    }
+}
+
+/// Notes which values of `columns` are not valid UTF-8 in `table`'s rows matching `filter`
+/// (with `?1` bound to `bind`), naming each row by `key` (an SQL expression). Runs only after
+/// a query's text needed repair.
+async fn note_bad_text(
+    pool: &sqlx::SqlitePool,
+    repairs: &mut Vec<RepairedText>,
+    table: &'static str,
+    key: &str,
+    columns: &[&'static str],
+    filter: &str,
+    bind: &str,
+) -> CoreResult<()> {
+    let sql = format!(
+        "SELECT {key}, {} FROM {table} WHERE {filter}",
+        columns.join(", ")
+    );
+    for row in sqlx::query(&sql).bind(bind).fetch_all(pool).await? {
+        let id = row
+            .try_get::<Option<LossyText>, _>(0)?
+            .unwrap_or_default()
+            .text;
+        for (at, column) in columns.iter().enumerate() {
+            if let Some(bytes) = row.try_get::<Option<&[u8]>, _>(at + 1)? {
+                if std::str::from_utf8(bytes).is_err() {
+                    text::note(repairs, table, &id, column);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Ingests an items JSON chunk (see [`ingest_items`]), noting repaired text when it had some.
+async fn ingest_item_chunk(
+    pool: &sqlx::SqlitePool,
+    ix: &mut WorkIndex,
+    bytes: Vec<u8>,
+    item_of: Option<&HashMap<String, u32>>,
+) -> CoreResult<Vec<u32>> {
+    let (json, repaired) = json_text(bytes);
+    let touched = ingest_items(ix, &json, item_of)?;
+    if repaired {
+        let rowids: Vec<i64> = touched
+            .iter()
+            .map(|&i| ix.items[i as usize].rowid)
+            .collect();
+        let bind =
+            serde_json::to_string(&rowids).map_err(|err| CoreError::Invalid(err.to_string()))?;
+        note_bad_text(
+            pool,
+            &mut ix.repaired,
+            "items",
+            "id",
+            ITEM_TEXT,
+            "rowid IN (SELECT value FROM json_each(?1))",
+            &bind,
+        )
+        .await?;
+    }
+    Ok(touched)
+}
+
+/// Notes the repaired text of the changes of `items` (whose JSON needed repair).
+async fn note_bad_changes(
+    pool: &sqlx::SqlitePool,
+    repairs: &mut Vec<RepairedText>,
+    items: &[String],
+) -> CoreResult<()> {
+    if items.is_empty() {
+        return Ok(());
+    }
+    let bind = serde_json::to_string(items).map_err(|err| CoreError::Invalid(err.to_string()))?;
+    note_bad_text(
+        pool,
+        repairs,
+        "transitions",
+        "item_id || ' ' || event_id",
+        CHANGE_TEXT,
+        "item_id IN (SELECT value FROM json_each(?1))",
+        &bind,
+    )
+    .await
+}
+
 /// Reads the whole index from the workspace's database.
 pub async fn load(pool: &sqlx::SqlitePool, generation: u64) -> CoreResult<WorkIndex> {
     let mut ix = WorkIndex {
@@ -604,13 +728,13 @@ pub async fn load(pool: &sqlx::SqlitePool, generation: u64) -> CoreResult<WorkIn
     );
     while low <= max_rowid {
         let high = low.saturating_add(CHUNK_ITEMS);
-        let json: String = sqlx::query_scalar(&items_sql)
+        let json: Vec<u8> = sqlx::query_scalar(&items_sql)
             .bind(low)
             .bind(high)
             .fetch_one(pool)
             .await?;
         low = high;
-        ingest_items(&mut ix, &json, None)?;
+        ingest_item_chunk(pool, &mut ix, json, None).await?;
     }
     let item_of: HashMap<String, u32> = ix
         .item_ids
@@ -625,19 +749,43 @@ pub async fn load(pool: &sqlx::SqlitePool, generation: u64) -> CoreResult<WorkIn
     let mut staged: Vec<(i64, i64, Event, u32)> = Vec::with_capacity(64);
     let changes_sql = format!("SELECT item_id, {CHANGE_COLUMNS} FROM transitions GROUP BY item_id");
     let mut rows = sqlx::query(&changes_sql).fetch(pool);
+    let mut repaired_changes = Vec::new();
     while let Some(row) = futures_util::TryStreamExt::try_next(&mut rows).await? {
-        let Some(&item) = item_of.get(row.try_get::<&str, _>(0)?) else {
+        let id = row.try_get::<LossyText, _>(0)?;
+        let Some(&item) = item_of.get(&id.text) else {
             continue;
         };
-        ingest_changes(&mut ix, item, row.try_get(1)?, &mut staged, false)?;
+        let json: &[u8] = row.try_get(1)?;
+        match std::str::from_utf8(json) {
+            Ok(json) => ingest_changes(&mut ix, item, json, &mut staged, false)?,
+            Err(_) => {
+                let (json, _) = json_text(json.to_vec());
+                ingest_changes(&mut ix, item, &json, &mut staged, false)?;
+                repaired_changes.push(id.text);
+            }
+        }
     }
     drop(rows);
+    note_bad_changes(pool, &mut ix.repaired, &repaired_changes).await?;
     ix.events.shrink_to_fit();
 
-    let json: String = sqlx::query_scalar(&format!("SELECT {LINK_COLUMNS} FROM links"))
+    let json: Vec<u8> = sqlx::query_scalar(&format!("SELECT {LINK_COLUMNS} FROM links"))
         .fetch_one(pool)
         .await?;
+    let (json, repaired) = json_text(json);
     ingest_links(&mut ix, &json, &item_of)?;
+    if repaired {
+        note_bad_text(
+            pool,
+            &mut ix.repaired,
+            "links",
+            "from_item_id || ' -> ' || to_item_id",
+            LINK_TEXT,
+            "?1 = ?1",
+            "",
+        )
+        .await?;
+    }
     ix.link_rows = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM links")
         .fetch_one(pool)
         .await? as u64;
@@ -672,19 +820,20 @@ pub async fn refresh(
         return Ok(false);
     }
     let ids_json = serde_json::to_string(ids).map_err(|err| CoreError::Invalid(err.to_string()))?;
-    let json: String = sqlx::query_scalar(&format!(
+    let json: Vec<u8> = sqlx::query_scalar(&format!(
         "SELECT json_group_array({ITEM_COLUMNS}) FROM items WHERE id IN (SELECT value FROM json_each(?1))"
     ))
     .bind(&ids_json)
     .fetch_one(pool)
     .await?;
-    let links_json: String = sqlx::query_scalar(&format!(
+    let links_json: Vec<u8> = sqlx::query_scalar(&format!(
         "SELECT {LINK_COLUMNS} FROM links
          WHERE from_item_id IN (SELECT value FROM json_each(?1)) OR to_item_id IN (SELECT value FROM json_each(?1))"
     ))
     .bind(&ids_json)
     .fetch_one(pool)
     .await?;
+    let (links_json, links_repaired) = json_text(links_json);
     // Positions of the ids involved (the items and the far ends of their links), in one pass
     // over the index's ids rather than a map of all of them.
     let mut wanted: std::collections::HashSet<String> = ids.iter().cloned().collect();
@@ -702,7 +851,15 @@ pub async fn refresh(
         .filter(|(_, id)| wanted.contains(id.as_ref()))
         .map(|(i, id)| (id.to_string(), i as u32))
         .collect();
-    let touched = ingest_items(ix, &json, Some(&item_of))?;
+    // Notes about the rows read again are made again (or not, when they are now whole).
+    let again: std::collections::HashSet<&str> = ids.iter().map(String::as_str).collect();
+    ix.repaired.retain(|r| match r.table.as_str() {
+        "items" => !again.contains(r.row.as_str()),
+        "transitions" => !r.row.split(' ').next().is_some_and(|id| again.contains(id)),
+        "links" => !r.row.split(" -> ").any(|id| again.contains(id)),
+        _ => true,
+    });
+    let touched = ingest_item_chunk(pool, ix, json, Some(&item_of)).await?;
     if touched.len() != ids.len() {
         // Some of them are gone at the source.
         return Ok(false);
@@ -720,13 +877,20 @@ pub async fn refresh(
     .fetch_all(pool)
     .await?;
     let mut with_changes = std::collections::HashSet::new();
+    let mut repaired_changes = Vec::new();
     for row in &rows {
-        let Some(&item) = item_of.get(row.try_get::<&str, _>(0)?) else {
+        let id = row.try_get::<LossyText, _>(0)?;
+        let Some(&item) = item_of.get(&id.text) else {
             continue;
         };
-        ingest_changes(ix, item, row.try_get(1)?, &mut staged, true)?;
+        let (json, repaired) = json_text(row.try_get::<Vec<u8>, _>(1)?);
+        ingest_changes(ix, item, &json, &mut staged, true)?;
+        if repaired {
+            repaired_changes.push(id.text);
+        }
         with_changes.insert(item);
     }
+    note_bad_changes(pool, &mut ix.repaired, &repaired_changes).await?;
     for &i in &touched {
         if !with_changes.contains(&i) {
             ingest_changes(ix, i, "[]", &mut staged, true)?;
@@ -737,6 +901,18 @@ pub async fn refresh(
     ix.links
         .retain(|l| !touched_set.contains(&l.from) && !touched_set.contains(&l.to));
     ingest_links(ix, &links_json, &item_of)?;
+    if links_repaired {
+        note_bad_text(
+            pool,
+            &mut ix.repaired,
+            "links",
+            "from_item_id || ' -> ' || to_item_id",
+            LINK_TEXT,
+            "from_item_id IN (SELECT value FROM json_each(?1)) OR to_item_id IN (SELECT value FROM json_each(?1))",
+            &ids_json,
+        )
+        .await?;
+    }
     ix.link_rows = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM links")
         .fetch_one(pool)
         .await? as u64;

@@ -4,6 +4,7 @@ pub mod index;
 pub mod model;
 pub mod repo;
 pub mod store;
+pub mod text;
 pub mod write;
 
 pub use model::*;

@@ -1,8 +1,13 @@
 //! Opening, creating and checking a workspace: one `.baton` SQLite file.
 //!
-//! A file is checked before anything can write to it: its header must say SQLite, its
-//! `application_id` must say Baton, and its `user_version` must be a schema this build knows.
-//! A file that fails a check is left exactly as it was.
+//! A file is checked before anything can write to it: it must be a regular file, its header
+//! must say SQLite, its `application_id` must say Baton, its `user_version` and migrations must
+//! be a schema this build knows, and its schema must be readable. Every check reads through a
+//! connection that cannot write a byte, to the file or beside it (see [`ReadPath`]), so a file
+//! that fails a check is left exactly as it was, log and shared-memory index included.
+//!
+//! A file this process cannot write (or whose folder it cannot write) opens read-only; so does
+//! [`Workspace::open_read_only`], which the CLI's reading commands use.
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -36,6 +41,11 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 pub struct Workspace {
     path: PathBuf,
     pool: SqlitePool,
+    /// Opened read-only: every write is refused with [`CoreError::ReadOnly`].
+    read_only: bool,
+    /// The private copy a read-only pool reads, when the file's log had no index beside it
+    /// ([`ReadPath::Copy`]); deleted when the last clone of the workspace goes.
+    _copy: Option<Arc<tempfile::TempDir>>,
     /// Bumped by [`Workspace::mark_changed`]; caches keyed on an older value are stale.
     generation: Arc<AtomicU64>,
     item_order: Arc<tokio::sync::Mutex<CachedOrder>>,
@@ -74,37 +84,113 @@ impl Workspace {
             .execute(&pool)
             .await?;
         tracing::info!(path = %path.display(), "workspace created");
-        Ok(Workspace::new(path, pool))
+        Ok(Workspace::new(path, pool, false, None))
     }
 
-    /// Opens an existing workspace after checking it, and applies pending (additive) migrations.
+    /// Opens an existing workspace after checking it, and applies pending (additive)
+    /// migrations. A file this process cannot write, or whose folder it cannot write (SQLite
+    /// keeps its log and index beside the file), opens read-only instead:
+    /// [`Workspace::is_read_only`] says so and writes fail with `workspace_read_only`.
     pub async fn open(path: &Path) -> CoreResult<Workspace> {
-        check_file(path).await?;
-        let pool = connect(path, false).await.map_err(|err| match err {
-            CoreError::Corrupt { detail, .. } => CoreError::Corrupt {
-                path: path.to_owned(),
-                detail,
-            },
-            other => other,
+        if !can_write(path) {
+            tracing::info!(
+                path = %path.display(),
+                "the file or its folder cannot be written: opening it read-only"
+            );
+            return Workspace::open_read_only(path).await;
+        }
+        // The checking connection is closed (and SQLite done with the file) before the
+        // writing pool opens: SQLite shares one index mapping per file in a process, and a
+        // read-only one would make the writers read-only.
+        check(path).await?;
+        let pool = connect(path, false)
+            .await
+            .map_err(|err| err.in_file(path))?;
+        MIGRATOR.run(&pool).await.map_err(|err| {
+            let err: CoreError = err.into();
+            err.in_file(path)
         })?;
-        let mut conn = pool.acquire().await?;
-        check_schema(path, &mut conn).await?;
-        drop(conn);
-        MIGRATOR.run(&pool).await?;
         tracing::info!(path = %path.display(), "workspace opened");
-        Ok(Workspace::new(path, pool))
+        Ok(Workspace::new(path, pool, false, None))
     }
 
-    fn new(path: &Path, pool: SqlitePool) -> Workspace {
+    /// Opens an existing workspace for reading only, after the same checks as
+    /// [`Workspace::open`]. Nothing is written to the file or beside it: no log, no
+    /// shared-memory index, no migration (a file that needs one is refused with
+    /// `workspace_needs_upgrade`). Writes fail with `workspace_read_only`.
+    pub async fn open_read_only(path: &Path) -> CoreResult<Workspace> {
+        const ATTEMPTS: u32 = 4;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let checked = check(path).await?;
+            if checked.pending_migrations {
+                return Err(CoreError::NeedsUpgrade {
+                    path: path.to_owned(),
+                });
+            }
+            match read_only_pool(path, &checked).await {
+                Ok(pool) => {
+                    tracing::info!(
+                        path = %path.display(),
+                        read = ?checked.how,
+                        "workspace opened read-only"
+                    );
+                    return Ok(Workspace::new(path, pool, true, checked.copy.map(Arc::new)));
+                }
+                // The log or its index vanished between the check and the pool (the program
+                // that had the file open closed it): check again with what is there now.
+                Err(err) if attempt < ATTEMPTS && beside_changed(path, &checked.on_disk).await => {
+                    tracing::debug!(%err, "the files beside the workspace changed; opening again");
+                }
+                Err(err) => return Err(err),
+            }
+        }
+    }
+
+    /// Opens a workspace to read it: read-only, unless the file was written by an older Baton
+    /// and can be written, in which case it is opened as [`Workspace::open`] does (which brings
+    /// it up to date). What the CLI's reading commands use.
+    pub async fn open_for_reading(path: &Path) -> CoreResult<Workspace> {
+        match Workspace::open_read_only(path).await {
+            Err(CoreError::NeedsUpgrade { .. }) if can_write(path) => Workspace::open(path).await,
+            other => other,
+        }
+    }
+
+    fn new(
+        path: &Path,
+        pool: SqlitePool,
+        read_only: bool,
+        copy: Option<Arc<tempfile::TempDir>>,
+    ) -> Workspace {
         Workspace {
             path: path.to_owned(),
             pool,
+            read_only,
+            _copy: copy,
             generation: Arc::default(),
             item_order: Arc::default(),
             index: Arc::default(),
             pending: Arc::default(),
             published: tokio::sync::broadcast::channel(CHANGE_BACKLOG).0,
         }
+    }
+
+    /// Whether the workspace was opened read-only (see [`Workspace::open`]).
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    /// Fails with `workspace_read_only` when the workspace was opened read-only; writers call
+    /// it before they start, so the user reads why rather than SQLite's message.
+    pub fn ensure_writable(&self) -> CoreResult<()> {
+        if self.read_only {
+            return Err(CoreError::ReadOnly {
+                path: self.path.clone(),
+            });
+        }
+        Ok(())
     }
 
     /// Brings the caches up to date after a committed write (see [`Changes::index_effect`]) and
@@ -163,7 +249,9 @@ impl Workspace {
                 if let Ok(mut ix) = Arc::try_unwrap(current) {
                     let ids: Vec<String> = pending.items.iter().cloned().collect();
                     let applied = ids.is_empty()
-                        || index::refresh(&self.pool, &mut ix, &ids, generation).await?;
+                        || index::refresh(&self.pool, &mut ix, &ids, generation)
+                            .await
+                            .map_err(|err| err.in_file(&self.path))?;
                     if applied {
                         ix.generation = generation;
                         tracing::debug!(
@@ -178,12 +266,23 @@ impl Workspace {
                 }
             }
         }
-        let ix = Arc::new(index::load(&self.pool, generation).await?);
+        let ix = Arc::new(
+            index::load(&self.pool, generation)
+                .await
+                .map_err(|err| err.in_file(&self.path))?,
+        );
         tracing::info!(
             items = ix.items.len(),
             ms = started.elapsed().as_millis() as u64,
             "work index built"
         );
+        if !ix.repaired.is_empty() {
+            tracing::warn!(
+                path = %self.path.display(),
+                rows = ix.repaired.len(),
+                "rows whose text is not valid UTF-8 are shown with replacement characters"
+            );
+        }
         *slot = Some(ix.clone());
         Ok(ix)
     }
@@ -210,8 +309,12 @@ impl Workspace {
         &self.pool
     }
 
-    /// Checkpoints the WAL and closes every connection.
+    /// Checkpoints the WAL and closes every connection (a read-only workspace just closes).
     pub async fn close(self) {
+        if self.read_only {
+            self.pool.close().await;
+            return;
+        }
         if let Err(err) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
             .execute(&self.pool)
             .await
@@ -241,43 +344,403 @@ async fn connect(path: &Path, create: bool) -> CoreResult<SqlitePool> {
     Ok(pool)
 }
 
-/// Reads the 100-byte SQLite header and judges whether `path` is a Baton workspace this build
-/// can open, without writing anything.
-pub async fn check_file(path: &Path) -> CoreResult<()> {
-    let bytes = read_header(path).await?;
-    if sidecar(path, "-wal").exists() {
-        // The file was not closed cleanly, or another process has it open: its newest pages
-        // (even its header) may live only in the write-ahead log, which neither the bytes on
-        // disk nor an immutable connection show. Only the magic is checked here; the rest is
-        // checked on the real connection (`Workspace::open`).
-        check_magic(path, &bytes)?;
-        return Ok(());
-    }
-    check_header(path, &bytes)?;
-    // The header is right: make sure the schema itself can be read, through an immutable,
-    // read-only connection that cannot write a byte (not even a -wal or -shm file).
-    let options = SqliteConnectOptions::from_str("sqlite://")?
-        .filename(path)
-        .read_only(true)
-        .immutable(true)
-        .log_statements(tracing::log::LevelFilter::Trace);
-    let mut conn = options.connect().await.map_err(|err| corrupt(path, &err))?;
-    check_schema(path, &mut conn).await
+/// Whether this process can write `path` and create files beside it (SQLite keeps its log and
+/// shared-memory index next to the file): false for a read-only file, a file in a read-only
+/// folder, a file on a read-only file system, or a log or index beside it that cannot be
+/// written. Decides whether [`Workspace::open`] opens read-only.
+pub fn can_write(path: &Path) -> bool {
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let sidecars_writable = ["-wal", "-shm"].iter().all(|suffix| {
+        let file = sidecar(path, suffix);
+        !file.exists() || writable(&file)
+    });
+    writable(path) && writable(folder) && sidecars_writable
 }
 
-/// Checks that the work graph's tables are there and that no migration is newer than this build.
-async fn check_schema(path: &Path, conn: &mut sqlx::SqliteConnection) -> CoreResult<()> {
+/// `access(path, W_OK)` for the effective user (root passes unless the file system is
+/// read-only).
+#[cfg(unix)]
+fn writable(path: &Path) -> bool {
+    use rustix::fs::{accessat, Access, AtFlags, CWD};
+    accessat(CWD, path, Access::WRITE_OK, AtFlags::EACCESS).is_ok()
+}
+
+#[cfg(not(unix))]
+fn writable(path: &Path) -> bool {
+    std::fs::metadata(path)
+        .map(|meta| !meta.permissions().readonly())
+        .unwrap_or(false)
+}
+
+/// A workspace file as it lies on disk, seen without opening SQLite.
+#[derive(Debug)]
+struct OnDisk {
+    len: u64,
+    /// The first 100 bytes (fewer when the file is shorter).
+    header: Vec<u8>,
+    /// The size of the write-ahead log beside the file, when there is one.
+    wal: Option<u64>,
+    /// Whether the log's shared-memory index (`-shm`) is beside the file.
+    shm: bool,
+    /// Whether a rollback journal is beside the file.
+    journal: bool,
+}
+
+/// A file that passed the checks, and how they read it.
+#[derive(Debug)]
+struct Checked {
+    on_disk: OnDisk,
+    how: ReadPath,
+    /// The file or its private copy ([`ReadPath::Copy`]).
+    target: PathBuf,
+    /// The folder of the private copy, deleted when dropped.
+    copy: Option<tempfile::TempDir>,
+    /// Migrations this build knows that the file has not had yet.
+    pending_migrations: bool,
+}
+
+/// How a connection that must not write reaches a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ReadPath {
+    /// No log beside the file (or an empty one with no index): the file holds every page, so
+    /// it is read as immutable — SQLite takes no lock and opens nothing beside it. Another
+    /// program that starts writing the file while it is read can make a read fail as damaged;
+    /// reading again then goes through the log.
+    Immutable,
+    /// A log and its index: both are read, and the index is opened read-only
+    /// (`readonly_shm`): with no other program holding it, SQLite rebuilds it in memory
+    /// instead of in the file.
+    Shared,
+    /// A log without its index: SQLite would have to create the index beside the file, so a
+    /// private copy of the file and its log, in a temporary folder, is read instead.
+    Copy,
+}
+
+impl ReadPath {
+    fn for_file(on_disk: &OnDisk) -> ReadPath {
+        match (on_disk.wal, on_disk.shm) {
+            (None, _) | (Some(0), false) => ReadPath::Immutable,
+            (Some(_), true) => ReadPath::Shared,
+            (Some(_), false) => ReadPath::Copy,
+        }
+    }
+}
+
+/// Reads the file's type, size and header, and what lies beside it, without opening SQLite.
+/// Anything but a regular file is refused before it is opened (opening a named pipe would
+/// wait for a writer forever; a device never ends).
+async fn on_disk(path: &Path) -> CoreResult<OnDisk> {
+    let owned = path.to_owned();
+    tokio::task::spawn_blocking(move || read_on_disk(&owned))
+        .await
+        .map_err(|err| CoreError::File {
+            path: path.to_owned(),
+            action: "read",
+            source: std::io::Error::other(err.to_string()),
+        })?
+}
+
+fn read_on_disk(path: &Path) -> CoreResult<OnDisk> {
+    use std::io::Read;
+    let unreadable = |source: std::io::Error| CoreError::File {
+        path: path.to_owned(),
+        action: "read",
+        source,
+    };
+    let meta = match std::fs::metadata(path) {
+        Ok(meta) => meta,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            return Err(CoreError::NotFound(path.display().to_string()))
+        }
+        Err(err) => return Err(unreadable(err)),
+    };
+    if !meta.is_file() {
+        return Err(CoreError::NotAFile {
+            path: path.to_owned(),
+            what: kind_of(&meta.file_type()),
+        });
+    }
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let mut header = Vec::with_capacity(100);
+    file.take(100)
+        .read_to_end(&mut header)
+        .map_err(unreadable)?;
+    let beside = |suffix: &str| {
+        std::fs::metadata(sidecar(path, suffix))
+            .ok()
+            .filter(std::fs::Metadata::is_file)
+            .map(|meta| meta.len())
+    };
+    Ok(OnDisk {
+        len: meta.len(),
+        header,
+        wal: beside("-wal"),
+        shm: beside("-shm").is_some(),
+        journal: beside("-journal").is_some(),
+    })
+}
+
+/// What a path that is not a regular file is, for the message.
+fn kind_of(file_type: &std::fs::FileType) -> &'static str {
+    if file_type.is_dir() {
+        return "a folder";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a named pipe";
+        }
+        if file_type.is_char_device() || file_type.is_block_device() {
+            return "a device";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+    }
+    "not a regular file"
+}
+
+/// Judges whether `path` is a Baton workspace this build can open, without writing anything
+/// to it or beside it.
+pub async fn check_file(path: &Path) -> CoreResult<()> {
+    check(path).await.map(|_| ())
+}
+
+/// Checks `path` through a connection that cannot write (see [`ReadPath`]), closed before
+/// this returns. When the files beside it
+/// appear or vanish meanwhile — another program opening or closing it — the check starts
+/// again with what is there now.
+async fn check(path: &Path) -> CoreResult<Checked> {
+    const ATTEMPTS: u32 = 4;
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let on_disk = on_disk(path).await?;
+        let beside = on_disk.wal.is_some() || on_disk.journal;
+        if on_disk.len == 0 {
+            if beside {
+                return Err(CoreError::BeingCreated {
+                    path: path.to_owned(),
+                });
+            }
+            return Err(not_baton(path, "the file is empty"));
+        }
+        check_magic(path, &on_disk.header)?;
+        if on_disk.wal.is_none() {
+            // Without a log the header in the file is the current one.
+            check_header(path, &on_disk.header, on_disk.len)?;
+        }
+        let seen = (on_disk.wal.is_some(), on_disk.shm, on_disk.journal);
+        match check_schema_through(path, on_disk).await {
+            Err(err) if attempt < ATTEMPTS && beside_changed_from(path, seen).await => {
+                tracing::debug!(%err, "the files beside the workspace changed while it was checked");
+                tokio::time::sleep(Duration::from_millis(25 * u64::from(attempt))).await;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Whether the log, index or journal beside `path` appeared or vanished since `seen`.
+async fn beside_changed(path: &Path, seen: &OnDisk) -> bool {
+    beside_changed_from(path, (seen.wal.is_some(), seen.shm, seen.journal)).await
+}
+
+async fn beside_changed_from(path: &Path, seen: (bool, bool, bool)) -> bool {
+    match on_disk(path).await {
+        Ok(now) => (now.wal.is_some(), now.shm, now.journal) != seen,
+        Err(_) => false,
+    }
+}
+
+async fn check_schema_through(path: &Path, on_disk: OnDisk) -> CoreResult<Checked> {
+    let how = ReadPath::for_file(&on_disk);
+    let (target, copy) = match how {
+        ReadPath::Copy => {
+            let (dir, copy) = copy_with_log(path).await?;
+            (copy, Some(dir))
+        }
+        _ => (path.to_owned(), None),
+    };
+    let mut conn = read_only_options(path, &target, how)?
+        .connect()
+        .await
+        .map_err(|err| reading_failed(path, err))?;
+    let beside = on_disk.wal.is_some() || on_disk.journal;
+    let checked = check_schema(path, &mut conn, beside).await;
+    // Closing a connection (not a pool) waits until SQLite has closed the file.
+    if let Err(err) = sqlx::Connection::close(conn).await {
+        tracing::debug!(%err, "closing the checking connection failed");
+    }
+    Ok(Checked {
+        on_disk,
+        how,
+        target,
+        copy,
+        pending_migrations: checked?,
+    })
+}
+
+/// The pool a read-only workspace reads through, as the checks read it.
+async fn read_only_pool(path: &Path, checked: &Checked) -> CoreResult<SqlitePool> {
+    let options = read_only_options(path, &checked.target, checked.how)?;
+    let pool = match checked.how {
+        // One connection, kept open as long as the workspace: while it reads, the program that
+        // has the log cannot delete it or its index (that takes an exclusive lock), so they
+        // stay there for every later read. A new connection could find them gone.
+        ReadPath::Shared => SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None),
+        _ => SqlitePoolOptions::new().max_connections(4),
+    }
+    .connect_with(options)
+    .await
+    .map_err(|err| reading_failed(path, err))?;
+    // A first read takes the connection's shared lock on the file.
+    if let Err(err) = sqlx::query("SELECT COUNT(*) FROM sqlite_master")
+        .fetch_one(&pool)
+        .await
+    {
+        pool.close().await;
+        return Err(reading_failed(path, err));
+    }
+    Ok(pool)
+}
+
+/// Options of a connection that reads `target` (the file, or its private copy) and cannot
+/// write a byte to it or beside it. No journal-mode pragma: switching modes writes.
+fn read_only_options(
+    path: &Path,
+    target: &Path,
+    how: ReadPath,
+) -> CoreResult<SqliteConnectOptions> {
+    let absolute = std::path::absolute(target).map_err(|source| CoreError::File {
+        path: path.to_owned(),
+        action: "read",
+        source,
+    })?;
+    let mut uri = url::Url::from_file_path(&absolute)
+        .map_err(|()| not_baton(path, "its path cannot be given to SQLite"))?;
+    {
+        let mut query = uri.query_pairs_mut();
+        query.append_pair("mode", "ro");
+        match how {
+            ReadPath::Immutable => {
+                query.append_pair("immutable", "1");
+            }
+            ReadPath::Shared => {
+                query.append_pair("readonly_shm", "1");
+            }
+            ReadPath::Copy => {}
+        }
+    }
+    // sqlx hands a filename it adds no parameters to straight to SQLite, with URI parsing on.
+    Ok(SqliteConnectOptions::new()
+        .filename(uri.as_str())
+        .read_only(true)
+        .busy_timeout(Duration::from_secs(5))
+        .pragma("cache_size", "-4096")
+        .pragma("temp_store", "memory")
+        .log_statements(tracing::log::LevelFilter::Trace)
+        .log_slow_statements(tracing::log::LevelFilter::Info, Duration::from_secs(2)))
+}
+
+/// Copies a file and its log into a new temporary folder (see [`ReadPath::Copy`]).
+async fn copy_with_log(path: &Path) -> CoreResult<(tempfile::TempDir, PathBuf)> {
+    let owned = path.to_owned();
+    let copied = tokio::task::spawn_blocking(move || -> std::io::Result<_> {
+        let dir = tempfile::Builder::new().prefix("baton-read-").tempdir()?;
+        let copy = dir.path().join("workspace.baton");
+        std::fs::copy(&owned, &copy)?;
+        std::fs::copy(sidecar(&owned, "-wal"), sidecar(&copy, "-wal"))?;
+        Ok((dir, copy))
+    })
+    .await
+    .map_err(|err| std::io::Error::other(err.to_string()))
+    .and_then(|copied| copied);
+    copied.map_err(|source| CoreError::File {
+        path: path.to_owned(),
+        action: "copied to a temporary folder to be read without writing beside it",
+        source,
+    })
+}
+
+/// An error met while reading a file through SQLite during the checks, with the path:
+/// damaged for what SQLite says of the bytes (and anything else it could not make sense of),
+/// a file error when it could not open the file or what lies beside it, or found it locked.
+fn reading_failed(path: &Path, err: sqlx::Error) -> CoreError {
+    let (detail, primary) = match &err {
+        sqlx::Error::Database(db) => (
+            db.message().to_owned(),
+            db.code()
+                .and_then(|code| code.parse::<i32>().ok())
+                .map(|code| code & 0xff),
+        ),
+        other => (other.to_string(), None),
+    };
+    // SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_CANTOPEN.
+    if matches!(primary, Some(5 | 6 | 8 | 14)) {
+        return CoreError::File {
+            path: path.to_owned(),
+            action: "read",
+            source: std::io::Error::other(detail),
+        };
+    }
+    CoreError::Corrupt {
+        path: path.to_owned(),
+        detail,
+    }
+}
+
+/// Checks the schema through a connection that cannot write: the work graph's tables are
+/// there and no migration is newer than this build. Returns whether migrations are pending.
+/// `beside` says a log or journal lies beside the file (another program may be writing it).
+async fn check_schema(
+    path: &Path,
+    conn: &mut sqlx::SqliteConnection,
+    beside: bool,
+) -> CoreResult<bool> {
     let (application_id, version): (i64, i64) = sqlx::query_as(
         "SELECT application_id, user_version FROM pragma_application_id, pragma_user_version",
     )
     .fetch_one(&mut *conn)
     .await
-    .map_err(|err| corrupt(path, &err))?;
+    .map_err(|err| reading_failed(path, err))?;
+    let tables: Vec<(String,)> =
+        sqlx::query_as("SELECT name FROM sqlite_master WHERE type = 'table'")
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(|err| reading_failed(path, err))?;
+    let has = |name: &str| tables.iter().any(|(t,)| t == name);
     if application_id != i64::from(APPLICATION_ID) {
-        return Err(CoreError::NotAWorkspace {
-            path: path.to_owned(),
-            detail: "it is a SQLite database made by another application".into(),
-        });
+        // Baton creates a file in steps: an empty database, sqlx's bookkeeping table, then
+        // the first migration, which sets the application id. Until that commits, a reader
+        // sees only the first steps.
+        let bookkeeping_only = tables
+            .iter()
+            .all(|(t,)| t == "_sqlx_migrations" || t.starts_with("sqlite_"));
+        if application_id == 0
+            && version == 0
+            && bookkeeping_only
+            && (beside || has("_sqlx_migrations"))
+        {
+            return Err(CoreError::BeingCreated {
+                path: path.to_owned(),
+            });
+        }
+        if tables.is_empty() && application_id == 0 {
+            return Err(not_baton(path, "it is an empty SQLite database"));
+        }
+        return Err(not_baton(
+            path,
+            "it is a SQLite database made by another application",
+        ));
     }
     if version > SCHEMA_VERSION {
         return Err(CoreError::NewerSchema {
@@ -286,31 +749,25 @@ async fn check_schema(path: &Path, conn: &mut sqlx::SqliteConnection) -> CoreRes
             supported: SCHEMA_VERSION,
         });
     }
-    let tables: Vec<(String,)> =
-        sqlx::query_as("SELECT name FROM sqlite_master WHERE type = 'table'")
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(|err| corrupt(path, &err))?;
-    let has = |name: &str| tables.iter().any(|(t,)| t == name);
     if !has("items") || !has("_sqlx_migrations") {
         return Err(CoreError::Corrupt {
             path: path.to_owned(),
             detail: "the work graph tables are missing".into(),
         });
     }
-    let newest: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations")
-        .fetch_one(&mut *conn)
+    let applied: Vec<i64> = sqlx::query_scalar("SELECT version FROM _sqlx_migrations")
+        .fetch_all(&mut *conn)
         .await
-        .map_err(|err| corrupt(path, &err))?;
+        .map_err(|err| reading_failed(path, err))?;
     let known = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
-    if newest.unwrap_or(0) > known {
+    if applied.iter().any(|&v| v > known) {
         return Err(CoreError::NewerSchema {
             path: path.to_owned(),
             found: SCHEMA_VERSION + 1,
             supported: SCHEMA_VERSION,
         });
     }
-    Ok(())
+    Ok(MIGRATOR.iter().any(|m| !applied.contains(&m.version)))
 }
 
 /// `file.baton-wal` and the like.
@@ -320,63 +777,60 @@ fn sidecar(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// The first 100 bytes of a file (fewer if it is shorter).
-async fn read_header(path: &Path) -> CoreResult<Vec<u8>> {
-    use tokio::io::AsyncReadExt;
-    let file = match tokio::fs::File::open(path).await {
-        Ok(file) => file,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-            return Err(CoreError::NotFound(path.display().to_string()))
-        }
-        Err(err) => return Err(err.into()),
-    };
-    let mut bytes = Vec::with_capacity(100);
-    file.take(100).read_to_end(&mut bytes).await?;
-    Ok(bytes)
-}
-
-fn corrupt(path: &Path, err: &sqlx::Error) -> CoreError {
-    CoreError::Corrupt {
+fn not_baton(path: &Path, detail: &str) -> CoreError {
+    CoreError::NotAWorkspace {
         path: path.to_owned(),
-        detail: err.to_string(),
+        detail: detail.to_owned(),
     }
 }
 
 /// Checks that a file starts like a SQLite database.
 fn check_magic(path: &Path, bytes: &[u8]) -> CoreResult<()> {
-    let not_baton = |detail: &str| CoreError::NotAWorkspace {
-        path: path.to_owned(),
-        detail: detail.to_owned(),
-    };
     if bytes.is_empty() {
-        return Err(not_baton("the file is empty"));
+        return Err(not_baton(path, "the file is empty"));
     }
     if bytes.len() < 100 || &bytes[..16] != b"SQLite format 3\0" {
-        return Err(not_baton("it is not a SQLite database"));
+        return Err(not_baton(path, "it is not a SQLite database"));
     }
     Ok(())
 }
 
-/// Checks magic bytes, application id and schema version in a file's first 100 bytes.
-fn check_header(path: &Path, bytes: &[u8]) -> CoreResult<()> {
+/// Checks a file's first 100 bytes (magic, application id, schema version) against its
+/// length. An application id of 0 is left to the schema check: it is also what a workspace
+/// being created shows until its first migration commits.
+fn check_header(path: &Path, bytes: &[u8], len: u64) -> CoreResult<()> {
     check_magic(path, bytes)?;
-    let not_baton = |detail: &str| CoreError::NotAWorkspace {
-        path: path.to_owned(),
-        detail: detail.to_owned(),
-    };
     let word =
         |at: usize| u32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
-    if word(68) != APPLICATION_ID {
+    let application_id = word(68);
+    if application_id != APPLICATION_ID && application_id != 0 {
         return Err(not_baton(
+            path,
             "it is a SQLite database made by another application",
         ));
     }
     let version = i64::from(word(60));
-    if version > SCHEMA_VERSION {
+    if application_id == APPLICATION_ID && version > SCHEMA_VERSION {
         return Err(CoreError::NewerSchema {
             path: path.to_owned(),
             found: version,
             supported: SCHEMA_VERSION,
+        });
+    }
+    // The page count in the header is valid when its "version valid for" matches the change
+    // counter; a file shorter than that many pages was cut short.
+    let page_size = match u16::from_be_bytes([bytes[16], bytes[17]]) {
+        1 => 65_536,
+        size => u64::from(size),
+    };
+    let pages = u64::from(word(28));
+    if pages > 0 && word(92) == word(24) && pages * page_size > len {
+        return Err(CoreError::Corrupt {
+            path: path.to_owned(),
+            detail: format!(
+                "the file is cut short: it should hold {} bytes but holds {len}",
+                pages * page_size
+            ),
         });
     }
     Ok(())
@@ -386,22 +840,49 @@ fn check_header(path: &Path, bytes: &[u8]) -> CoreResult<()> {
 mod tests {
     use super::*;
 
+    fn header(application_id: u32, version: u32) -> Vec<u8> {
+        let mut header = b"SQLite format 3\0".to_vec();
+        header.resize(100, 0);
+        header[16..18].copy_from_slice(&4096u16.to_be_bytes());
+        header[60..64].copy_from_slice(&version.to_be_bytes());
+        header[68..72].copy_from_slice(&application_id.to_be_bytes());
+        header
+    }
+
     #[test]
     fn header_checks_name_the_problem() {
         let path = Path::new("x.baton");
-        let err = check_header(path, b"").unwrap_err();
+        let err = check_header(path, b"", 0).unwrap_err();
         assert_eq!(err.code(), "workspace_not_baton");
-        let err = check_header(path, &[b'x'; 200]).unwrap_err();
+        let err = check_header(path, &[b'x'; 200], 200).unwrap_err();
         assert!(err.to_string().contains("not a SQLite database"), "{err}");
-        let mut header = b"SQLite format 3\0".to_vec();
-        header.resize(100, 0);
-        let err = check_header(path, &header).unwrap_err();
+        let err = check_header(path, &header(0x1234_5678, 0), 4096).unwrap_err();
         assert!(err.to_string().contains("another application"), "{err}");
-        header[68..72].copy_from_slice(&APPLICATION_ID.to_be_bytes());
-        header[60..64].copy_from_slice(&7u32.to_be_bytes());
-        let err = check_header(path, &header).unwrap_err();
+        assert!(
+            check_header(path, &header(0, 0), 4096).is_ok(),
+            "an application id of 0 is judged with the schema (a workspace being created shows it)"
+        );
+        let err = check_header(path, &header(APPLICATION_ID, 7), 4096).unwrap_err();
         assert_eq!(err.code(), "workspace_newer_schema");
-        header[60..64].copy_from_slice(&1u32.to_be_bytes());
-        assert!(check_header(path, &header).is_ok());
+        assert!(check_header(path, &header(APPLICATION_ID, 1), 4096).is_ok());
+    }
+
+    #[test]
+    fn a_file_shorter_than_its_header_says_is_cut_short() {
+        let path = Path::new("/data/cut.baton");
+        let mut bytes = header(APPLICATION_ID, 1);
+        bytes[28..32].copy_from_slice(&10u32.to_be_bytes());
+        bytes[24..28].copy_from_slice(&3u32.to_be_bytes());
+        bytes[92..96].copy_from_slice(&3u32.to_be_bytes());
+        let err = check_header(path, &bytes, 4 * 4096).unwrap_err();
+        assert_eq!(err.code(), "workspace_corrupt");
+        assert!(err.to_string().contains("/data/cut.baton"), "{err}");
+        assert!(err.to_string().contains("cut short"), "{err}");
+        assert!(check_header(path, &bytes, 10 * 4096).is_ok(), "whole: fine");
+        bytes[92..96].copy_from_slice(&2u32.to_be_bytes());
+        assert!(
+            check_header(path, &bytes, 4 * 4096).is_ok(),
+            "a stale page count says nothing (SQLite ignores it too)"
+        );
     }
 }

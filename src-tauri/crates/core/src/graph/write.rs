@@ -260,6 +260,8 @@ impl Workspace {
     /// Runs `op` in one transaction, commits it, brings the caches up to date from what it
     /// changed, tells every subscriber, and returns its output with the changes.
     pub async fn write<O: WriteOp>(&self, op: O) -> Result<(O::Output, Changes), O::Error> {
+        // A read-only workspace says so, naming the file, before SQLite would refuse.
+        self.ensure_writable()?;
         let mut tx = self.pool().begin().await?;
         let mut writer = Writer {
             conn: &mut tx,

@@ -7,6 +7,7 @@ use crate::error::{CoreError, CoreResult};
 use crate::graph::model::{
     FlowState, IntentKind, ItemKind, LinkKind, LinkOrigin, TransitionKind, WaitReason,
 };
+use crate::graph::text::LossyText;
 use crate::graph::Workspace;
 use crate::query::items::{rows_by_rowid, ItemRow};
 use crate::time::to_rfc3339;
@@ -82,14 +83,24 @@ pub struct ItemDetail {
     pub links: Vec<LinkedItem>,
 }
 
-/// Loads one item's detail.
+/// Loads one item's detail. Text is read leniently (see [`LossyText`]).
 pub async fn item_detail(ws: &Workspace, id: &str) -> CoreResult<ItemDetail> {
+    item_detail_in(ws, id)
+        .await
+        .map_err(|err| err.in_file(ws.path()))
+}
+
+async fn item_detail_in(ws: &Workspace, id: &str) -> CoreResult<ItemDetail> {
     let pool = ws.pool();
     let head = sqlx::query!(
-        r#"SELECT i.rowid AS "rowid!: i64", i.external_id, i.author_id, o.display_name AS "owner_name?",
-                  a.display_name AS "author_name?", COALESCE(a.is_bot, 0) AS "author_is_bot!: bool",
-                  i.provenance_confidence, i.priority, i.started_at, i.kind, i.source_id, i.team_id,
-                  n.id AS "intent_id?", n.kind AS "intent_kind?", n.title AS "intent_title?"
+        r#"SELECT i.rowid AS "rowid!: i64", i.external_id AS "external_id: LossyText",
+                  i.author_id AS "author_id: LossyText", o.display_name AS "owner_name?: LossyText",
+                  a.display_name AS "author_name?: LossyText", COALESCE(a.is_bot, 0) AS "author_is_bot!: bool",
+                  i.provenance_confidence, i.priority AS "priority: LossyText", i.started_at,
+                  i.kind AS "kind: LossyText", i.source_id AS "source_id: LossyText",
+                  i.team_id AS "team_id: LossyText",
+                  n.id AS "intent_id?: LossyText", n.kind AS "intent_kind?: LossyText",
+                  n.title AS "intent_title?: LossyText"
            FROM items i
            LEFT JOIN people o ON o.id = i.owner_id
            LEFT JOIN people a ON a.id = i.author_id
@@ -106,19 +117,22 @@ pub async fn item_detail(ws: &Workspace, id: &str) -> CoreResult<ItemDetail> {
         .pop()
         .ok_or_else(|| CoreError::NotFound(format!("item {id}")))?;
 
+    let team_id = head.team_id.as_ref().map(|t| t.text.as_str());
     let transitions = sqlx::query!(
-        r#"SELECT t.kind, t.from_state, t.to_state, t.at, t.actor_id, p.display_name AS "actor_name?",
+        r#"SELECT t.kind AS "kind: LossyText", t.from_state AS "from_state: LossyText",
+                  t.to_state AS "to_state: LossyText", t.at, t.actor_id AS "actor_id: LossyText",
+                  p.display_name AS "actor_name?: LossyText",
                   COALESCE(p.is_bot, 0) AS "actor_is_bot!: bool",
-                  COALESCE(mt.flow_state, ma.flow_state) AS "flow_state?: String",
-                  CASE WHEN mt.raw_state IS NOT NULL THEN mt.wait_reason ELSE ma.wait_reason END AS "wait_reason?: String"
+                  COALESCE(mt.flow_state, ma.flow_state) AS "flow_state?: LossyText",
+                  CASE WHEN mt.raw_state IS NOT NULL THEN mt.wait_reason ELSE ma.wait_reason END AS "wait_reason?: LossyText"
            FROM transitions t
            LEFT JOIN people p ON p.id = t.actor_id
            LEFT JOIN workflow_maps mt ON t.kind = 'state' AND mt.source_id = ?2 AND mt.team_id = ?3 AND mt.raw_state = t.to_state
            LEFT JOIN workflow_maps ma ON t.kind = 'state' AND ma.source_id = ?2 AND ma.team_id = '' AND ma.raw_state = t.to_state
            WHERE t.item_id = ?1 ORDER BY t.at, t.seq"#,
         id,
-        head.source_id,
-        head.team_id
+        head.source_id.text,
+        team_id
     )
     .fetch_all(pool)
     .await?;
@@ -128,7 +142,7 @@ pub async fn item_detail(ws: &Workspace, id: &str) -> CoreResult<ItemDetail> {
         .into_iter()
         .filter_map(|t| {
             // Kinds this build does not know are left out of the timeline.
-            let kind = TransitionKind::parse(&t.kind)?;
+            let kind = TransitionKind::parse(&t.kind.text)?;
             if kind == TransitionKind::Review
                 && !t.actor_is_bot
                 && t.actor_id.is_some()
@@ -138,21 +152,23 @@ pub async fn item_detail(ws: &Workspace, id: &str) -> CoreResult<ItemDetail> {
             }
             Some(TransitionEntry {
                 kind,
-                from_state: t.from_state,
-                to_state: t.to_state,
-                to_flow_state: t.flow_state.as_deref().and_then(FlowState::parse),
-                to_wait_reason: t.wait_reason.as_deref().and_then(WaitReason::parse),
+                from_state: t.from_state.map(|s| s.text),
+                to_state: t.to_state.text,
+                to_flow_state: t.flow_state.and_then(|s| FlowState::parse(&s.text)),
+                to_wait_reason: t.wait_reason.and_then(|w| WaitReason::parse(&w.text)),
                 at: to_rfc3339(t.at),
-                actor_name: t.actor_name,
+                actor_name: t.actor_name.map(|n| n.text),
                 actor_is_bot: t.actor_is_bot,
             })
         })
         .collect();
 
     let links = sqlx::query!(
-        r#"SELECT l.from_item_id, l.to_item_id, l.kind, l.origin, l.confidence, l.created_at, l.removed_at,
-                  o.id AS "other_id!", o.key AS other_key, o.title AS other_title, o.flow_state AS other_flow_state,
-                  t.name AS "other_team?"
+        r#"SELECT l.from_item_id AS "from_item_id: LossyText", l.to_item_id AS "to_item_id: LossyText",
+                  l.kind AS "kind: LossyText", l.origin AS "origin: LossyText", l.confidence, l.created_at,
+                  l.removed_at, o.id AS "other_id!: LossyText", o.key AS "other_key: LossyText",
+                  o.title AS "other_title: LossyText", o.flow_state AS "other_flow_state: LossyText",
+                  t.name AS "other_team?: LossyText"
            FROM links l
            JOIN items o ON o.id = CASE WHEN l.from_item_id = ?1 THEN l.to_item_id ELSE l.from_item_id END
            LEFT JOIN teams t ON t.id = o.team_id
@@ -164,35 +180,35 @@ pub async fn item_detail(ws: &Workspace, id: &str) -> CoreResult<ItemDetail> {
     .await?
     .into_iter()
     .map(|l| LinkedItem {
-        direction: if l.from_item_id == id { LinkDirection::Outgoing } else { LinkDirection::Incoming },
-        kind: LinkKind::parse(&l.kind).unwrap_or(LinkKind::Relates),
-        origin: LinkOrigin::parse(&l.origin).unwrap_or(LinkOrigin::Source),
+        direction: if l.from_item_id.text == id { LinkDirection::Outgoing } else { LinkDirection::Incoming },
+        kind: LinkKind::parse(&l.kind.text).unwrap_or(LinkKind::Relates),
+        origin: LinkOrigin::parse(&l.origin.text).unwrap_or(LinkOrigin::Source),
         confidence: l.confidence,
         open: l.removed_at.is_none(),
         created_at: to_rfc3339(l.created_at),
-        other_id: l.other_id,
-        other_key: l.other_key,
-        other_title: l.other_title,
-        other_flow_state: FlowState::parse(&l.other_flow_state).unwrap_or(FlowState::New),
-        other_team_name: l.other_team,
+        other_id: l.other_id.text,
+        other_key: l.other_key.text,
+        other_title: l.other_title.text,
+        other_flow_state: FlowState::parse(&l.other_flow_state.text).unwrap_or(FlowState::New),
+        other_team_name: l.other_team.map(|t| t.text),
     })
     .collect();
 
-    let is_pr = ItemKind::parse(&head.kind) == Some(ItemKind::PullRequest);
+    let is_pr = ItemKind::parse(&head.kind.text) == Some(ItemKind::PullRequest);
     Ok(ItemDetail {
         item,
-        external_id: head.external_id,
-        owner_name: head.owner_name,
-        author_name: head.author_name,
+        external_id: head.external_id.text,
+        owner_name: head.owner_name.map(|n| n.text),
+        author_name: head.author_name.map(|n| n.text),
         author_is_bot: head.author_is_bot,
         provenance_confidence: head.provenance_confidence,
-        priority: head.priority,
+        priority: head.priority.map(|p| p.text),
         started_at: head.started_at.map(to_rfc3339),
         intent: match (head.intent_id, head.intent_kind, head.intent_title) {
             (Some(id), Some(kind), Some(title)) => Some(IntentRef {
-                id,
-                kind: IntentKind::parse(&kind).unwrap_or(IntentKind::Initiative),
-                title,
+                id: id.text,
+                kind: IntentKind::parse(&kind.text).unwrap_or(IntentKind::Initiative),
+                title: title.text,
             }),
             _ => None,
         },

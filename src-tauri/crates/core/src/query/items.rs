@@ -10,6 +10,7 @@ use specta::Type;
 use crate::error::{CoreError, CoreResult};
 use crate::graph::index::{WorkIndex, NONE};
 use crate::graph::model::{FlowState, ItemKind, Provenance, SourceKind, WaitReason};
+use crate::graph::text::LossyText;
 use crate::graph::Workspace;
 use crate::time::to_rfc3339;
 
@@ -270,35 +271,45 @@ pub(crate) async fn rows_by_rowid(ws: &Workspace, rowids: &[i64]) -> CoreResult<
         return Ok(Vec::new());
     }
     let ids = serde_json::to_string(rowids).map_err(|e| CoreError::Invalid(e.to_string()))?;
+    // Text is read leniently: a value that is not valid UTF-8 shows with U+FFFD (the index
+    // load notes which rows those are) rather than failing the page.
     let rows = sqlx::query!(
-        r#"SELECT i.id AS "id!", i.key, i.title, i.url, i.kind, i.team_id, t.name AS "team_name?",
-                  i.flow_state, i.raw_state, i.wait_reason, i.provenance, i.provenance_agent, i.source_id,
-                  s.name AS source_name, s.kind AS source_kind, i.created_at, i.updated_at, i.done_at
+        r#"SELECT i.id AS "id!: LossyText", i.key AS "key: LossyText", i.title AS "title: LossyText",
+                  i.url AS "url: LossyText", i.kind AS "kind: LossyText", i.team_id AS "team_id: LossyText",
+                  t.name AS "team_name?: LossyText", i.flow_state AS "flow_state: LossyText",
+                  i.raw_state AS "raw_state: LossyText", i.wait_reason AS "wait_reason: LossyText",
+                  i.provenance AS "provenance: LossyText", i.provenance_agent AS "provenance_agent: LossyText",
+                  i.source_id AS "source_id: LossyText", s.name AS "source_name: LossyText",
+                  s.kind AS "source_kind: LossyText", i.created_at, i.updated_at, i.done_at
            FROM json_each(?1) j JOIN items i ON i.rowid = j.value
            JOIN sources s ON s.id = i.source_id LEFT JOIN teams t ON t.id = i.team_id
            ORDER BY j.key"#,
         ids
     )
     .fetch_all(ws.pool())
-    .await?;
+    .await
+    .map_err(|err| CoreError::from(err).in_file(ws.path()))?;
     Ok(rows
         .into_iter()
         .map(|r| ItemRow {
-            id: r.id,
-            key: r.key,
-            title: r.title,
-            url: r.url,
-            kind: ItemKind::parse(&r.kind).unwrap_or(ItemKind::Task),
-            team_id: r.team_id,
-            team_name: r.team_name,
-            flow_state: FlowState::parse(&r.flow_state).unwrap_or(FlowState::New),
-            raw_state: r.raw_state,
-            wait_reason: r.wait_reason.as_deref().and_then(WaitReason::parse),
-            provenance: Provenance::parse(&r.provenance).unwrap_or(Provenance::Human),
-            provenance_agent: r.provenance_agent,
-            source_id: r.source_id,
-            source_name: r.source_name,
-            source_kind: SourceKind::parse(&r.source_kind).unwrap_or(SourceKind::File),
+            id: r.id.text,
+            key: r.key.text,
+            title: r.title.text,
+            url: r.url.text,
+            kind: ItemKind::parse(&r.kind.text).unwrap_or(ItemKind::Task),
+            team_id: r.team_id.map(|t| t.text),
+            team_name: r.team_name.map(|t| t.text),
+            flow_state: FlowState::parse(&r.flow_state.text).unwrap_or(FlowState::New),
+            raw_state: r.raw_state.text,
+            wait_reason: r
+                .wait_reason
+                .as_ref()
+                .and_then(|w| WaitReason::parse(&w.text)),
+            provenance: Provenance::parse(&r.provenance.text).unwrap_or(Provenance::Human),
+            provenance_agent: r.provenance_agent.map(|a| a.text),
+            source_id: r.source_id.text,
+            source_name: r.source_name.text,
+            source_kind: SourceKind::parse(&r.source_kind.text).unwrap_or(SourceKind::File),
             created_at: to_rfc3339(r.created_at),
             updated_at: to_rfc3339(r.updated_at),
             done_at: r.done_at.map(to_rfc3339),

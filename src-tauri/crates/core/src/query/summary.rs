@@ -8,6 +8,7 @@ use specta::Type;
 use crate::error::CoreResult;
 use crate::graph::index::{EventKind, WorkIndex, NONE};
 use crate::graph::model::{FlowState, ItemKind, Provenance};
+use crate::graph::text::RepairedText;
 use crate::graph::Workspace;
 use crate::time::to_rfc3339;
 
@@ -74,7 +75,15 @@ pub struct WorkspaceSummary {
     /// Pull requests authored by an AI agent.
     pub ai_prs: u32,
     pub date_range: Option<DateRange>,
+    /// Values whose text was not valid UTF-8 and shows with replacement characters (the first
+    /// [`REPAIRED_LISTED`]); absent when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[specta(optional)]
+    pub repaired_text: Vec<RepairedText>,
 }
+
+/// How many repaired values the summary lists.
+pub const REPAIRED_LISTED: usize = 100;
 
 fn to_u32(n: i64) -> u32 {
     u32::try_from(n.max(0)).unwrap_or(u32::MAX)
@@ -240,6 +249,7 @@ fn summarise(ix: &WorkIndex, ws: &Workspace) -> WorkspaceSummary {
             from: to_rfc3339(first),
             to: to_rfc3339(last),
         }),
+        repaired_text: ix.repaired.iter().take(REPAIRED_LISTED).cloned().collect(),
     }
 }
 
