@@ -38,9 +38,9 @@ use serde::Deserialize;
 use tokio_util::sync::CancellationToken;
 use url::{Host, Origin};
 
+use crate::ingest::clock::Clock;
+use crate::ingest::error::SyncError;
 use crate::secrets::Secret;
-use crate::sync::clock::Clock;
-use crate::sync::error::SyncError;
 
 /// How a request authenticates.
 #[derive(Debug, Clone)]
@@ -1193,7 +1193,7 @@ mod tests {
     }
 
     fn client() -> Http {
-        let clock = Arc::new(crate::sync::clock::FakeClock::new(1_772_409_600_000));
+        let clock = Arc::new(crate::ingest::clock::FakeClock::new(1_772_409_600_000));
         Http::new(
             Auth::None,
             HttpOptions::default(),

@@ -8,6 +8,7 @@ pub mod jira;
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
@@ -15,14 +16,44 @@ use crate::flow::mapping::{self, Meaning};
 use crate::graph::model::{FlowState, Source, WorkflowMap};
 use crate::graph::repo;
 use crate::graph::Workspace;
+use crate::ingest::clock::Clock;
+use crate::ingest::error::SyncError;
+use crate::ingest::progress::ProgressEmitter;
+use crate::ingest::write::{commit_page, PageWrite, RunFigures};
 use crate::rules::eval::Rules;
-use crate::sync::clock::Clock;
-use crate::sync::error::SyncError;
-use crate::sync::progress::ProgressEmitter;
-use crate::sync::write::{commit_page, PageWrite, RunFigures};
-use crate::sync::SyncOptions;
 
-use self::http::Http;
+use self::http::{Http, HttpOptions};
+
+/// Tunables of a sync.
+#[derive(Debug, Clone)]
+pub struct SyncOptions {
+    pub http: HttpOptions,
+    /// Items asked per page (`per_page`, `maxResults`).
+    pub page_size: u32,
+    /// How far before the watermark an incremental walk starts again, so that nothing changed
+    /// around it (clock skew, minute-precision JQL) is missed. Re-fetched items are idempotent.
+    pub overlap: Duration,
+    /// Review lists fetched at once for a page of pull requests.
+    pub review_concurrency: usize,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        SyncOptions {
+            http: HttpOptions::default(),
+            page_size: 100,
+            overlap: Duration::from_secs(5 * 60),
+            review_concurrency: 4,
+        }
+    }
+}
+
+impl SyncOptions {
+    /// The overlap in milliseconds.
+    pub fn overlap_ms(&self) -> i64 {
+        self.overlap.as_millis() as i64
+    }
+}
 
 /// Parses the times sources send: RFC 3339 (`2021-03-28T08:08:12Z`) and Jira's
 /// `2021-03-28T16:06:08.713+0800`. Milliseconds since the epoch.

@@ -9,63 +9,31 @@
 //! sync refused because another one of the source is going gets a `Finished` event only (the
 //! going run is the history).
 
-pub mod clock;
-pub mod error;
 pub mod lock;
-pub mod progress;
 pub mod runtime;
 pub mod sources;
-pub mod write;
 
-use std::sync::atomic::{AtomicU64, Ordering};
+// The parts of a run the app and the command line name, under the one path they use.
+pub use crate::connectors::SyncOptions;
+pub use crate::ingest::{clock, error, new_id, progress, write};
+
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
-use crate::connectors::http::{Auth, Http, HttpOptions, RateLimitStyle};
+use crate::connectors::http::{Auth, Http, RateLimitStyle};
 use crate::connectors::{self, Run, StateMeanings};
 use crate::graph::model::{Source, SourceKind};
 use crate::graph::repo::{self, sync_runs::SyncRun};
 use crate::graph::Workspace;
 use crate::secrets::SecretStore;
 
-use self::clock::Clock;
-use self::error::SyncError;
-use self::progress::{ProgressEmitter, ProgressSink, RunStatus};
-use self::write::RunFigures;
+use crate::ingest::clock::Clock;
+use crate::ingest::error::SyncError;
+use crate::ingest::progress::{ProgressEmitter, ProgressSink, RunStatus};
+use crate::ingest::write::RunFigures;
 use crate::rules::eval::Rules;
-
-/// Tunables of a sync.
-#[derive(Debug, Clone)]
-pub struct SyncOptions {
-    pub http: HttpOptions,
-    /// Items asked per page (`per_page`, `maxResults`).
-    pub page_size: u32,
-    /// How far before the watermark an incremental walk starts again, so that nothing changed
-    /// around it (clock skew, minute-precision JQL) is missed. Re-fetched items are idempotent.
-    pub overlap: Duration,
-    /// Review lists fetched at once for a page of pull requests.
-    pub review_concurrency: usize,
-}
-
-impl Default for SyncOptions {
-    fn default() -> Self {
-        SyncOptions {
-            http: HttpOptions::default(),
-            page_size: 100,
-            overlap: Duration::from_secs(5 * 60),
-            review_concurrency: 4,
-        }
-    }
-}
-
-impl SyncOptions {
-    /// The overlap in milliseconds.
-    pub fn overlap_ms(&self) -> i64 {
-        self.overlap.as_millis() as i64
-    }
-}
 
 /// What every run needs: the workspace, where tokens are, the clock, where progress goes.
 #[derive(Clone)]
@@ -94,18 +62,6 @@ pub struct RunReport {
     pub figures: RunFigures,
     /// (code, message) when it failed or was canceled.
     pub error: Option<(String, String)>,
-}
-
-static RUN_COUNTER: AtomicU64 = AtomicU64::new(0);
-
-/// A fresh id: `prefix-<time>-<counter>`, unique within a process and across restarts.
-pub fn new_id(prefix: &str, now_ms: i64) -> String {
-    let n = RUN_COUNTER.fetch_add(1, Ordering::Relaxed);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    format!("{prefix}-{now_ms:x}-{:x}{n:x}", nanos & 0xfff)
 }
 
 /// The credentials of a source, from the secret store.

@@ -18,7 +18,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::graph::model::SourceKind;
 use crate::graph::repo;
-use crate::sync::error::SyncError;
+use crate::ingest::error::SyncError;
 use crate::sync::{run_source, SyncContext};
 
 /// How long after start-up (or after a source is added) its first scheduled sync runs.

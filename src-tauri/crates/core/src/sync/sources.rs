@@ -12,9 +12,9 @@ use crate::connectors::jira::{self, JiraScope};
 use crate::graph::model::{Source, SourceKind};
 use crate::graph::repo;
 use crate::graph::{ChangeKind, Workspace, WriteOp, Writer};
+use crate::ingest::clock::Clock;
+use crate::ingest::error::SyncError;
 use crate::secrets::{reference_for, Secret, SecretStore};
-use crate::sync::clock::Clock;
-use crate::sync::error::SyncError;
 use crate::sync::{new_id, SyncOptions};
 
 /// Default poll interval: every 10 minutes.

@@ -32,8 +32,8 @@ use crate::graph::model::{Link, LinkKind, LinkOrigin, Transition, WorkItem};
 use crate::graph::repo::links::{LinkSet, Side};
 use crate::graph::repo::raw_records::RawRecord;
 use crate::graph::repo::sync_cursors::Cursor;
-use crate::sync::error::SyncError;
-use crate::sync::write::PageWrite;
+use crate::ingest::error::SyncError;
+use crate::ingest::write::PageWrite;
 
 use self::map::{item_id, key_for, MapCtx};
 use self::model::{Event, Issue, IssueRef, Pull, Repo, Review};

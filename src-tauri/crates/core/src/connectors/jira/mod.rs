@@ -26,8 +26,8 @@ use crate::connectors::http::{endpoint, root_of, Http};
 use crate::connectors::{iso, next_watermark, parse_time, Run, WalkState};
 use crate::graph::repo::raw_records::RawRecord;
 use crate::graph::repo::sync_cursors::Cursor;
-use crate::sync::error::SyncError;
-use crate::sync::write::PageWrite;
+use crate::ingest::error::SyncError;
+use crate::ingest::write::PageWrite;
 
 use self::map::MapCtx;
 use self::model::{ChangelogPage, History, Issue, Myself, SearchPage, Status};

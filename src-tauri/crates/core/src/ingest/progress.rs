@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use crate::graph::repo::sync_runs::RunFigures;
-use crate::sync::clock::Clock;
+use crate::ingest::clock::Clock;
 
 /// Minimum time between two page-progress events of one run.
 pub const THROTTLE_MS: i64 = 500;
@@ -176,7 +176,7 @@ impl ProgressEmitter {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sync::clock::FakeClock;
+    use crate::ingest::clock::FakeClock;
     use std::time::Duration;
 
     #[test]
