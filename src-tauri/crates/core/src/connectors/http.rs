@@ -953,7 +953,14 @@ fn classify_refusal(url: &Url, response: &Response) -> SyncError {
                     .header("x-accepted-oauth-scopes")
                     .is_some_and(|s| !s.is_empty())
             {
-                SyncError::MissingScope(format!("{shown}: {message}"))
+                SyncError::MissingScope {
+                    needed: response
+                        .header("x-accepted-oauth-scopes")
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_owned),
+                    detail: format!("{shown}: {message}"),
+                }
             } else {
                 SyncError::NoAccess(format!("{shown}: {message}"))
             }

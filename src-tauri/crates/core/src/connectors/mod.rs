@@ -1,10 +1,17 @@
-//! Connectors: one module per source kind, each a client plus the mapping of the source's
-//! records to the work graph. They share [`Run`] (the run's HTTP client, rules, state meanings
-//! and page writer) and the helpers here.
+//! Connectors: one folder per kind of source (`github/`, `jira/`), each a [`Connector`] (scope,
+//! authentication, rate-limit style, sync, connection test) with its client and the mapping of
+//! the source's records to the work graph; [`kinds`] is the one place that maps a source's
+//! [`SourceScope`] to its connector. They share [`Run`] (the run's HTTP client, rules, state
+//! meanings and page writer), [`SyncOptions`] and the helpers here.
+//!
+//! Layering: connectors use `ingest` and `rules` below them and never `sync`, which runs them.
 
 pub mod github;
 pub mod http;
 pub mod jira;
+pub mod kinds;
+
+pub use self::kinds::{syncable, Connector, SourceScope};
 
 use std::collections::HashMap;
 use std::sync::Arc;
