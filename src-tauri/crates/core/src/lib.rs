@@ -52,7 +52,7 @@ mod layering {
         files.retain(|f| f.exists());
         let mut found = Vec::new();
         for file in &files {
-            let text = std::fs::read_to_string(&file).unwrap_or_default();
+            let text = std::fs::read_to_string(file).unwrap_or_default();
             for line in text.lines() {
                 let code = line.split("//").next().unwrap_or("");
                 for (at, _) in code.match_indices("crate::") {
