@@ -32,11 +32,11 @@ describe("failure messages", () => {
   });
 
   it("explains a foreign address, a sync already going, and a capped rate-limit wait", () => {
-    expect(explain("foreign_origin", null, "github").title).toBe("GitHub pointed Baton to another address");
-    expect(explain("foreign_origin", null, "jira").hint).toContain("rather than send the token there");
+    expect(explain("foreign_origin", "github").title).toBe("GitHub pointed Baton to another address");
+    expect(explain("foreign_origin", "jira").hint).toContain("rather than send the token there");
     expect(explain("sync_in_progress").title).toBe("This source is already being synced");
     expect(explain("sync_in_progress").hint).toContain("name the process");
-    expect(explain("rate_limited", null, "jira").hint).toContain("at most 15 minutes");
+    expect(explain("rate_limited", "jira").hint).toContain("at most 15 minutes");
   });
 });
 
