@@ -20,6 +20,7 @@ describe("failure messages", () => {
     expect(explain("keychain_unavailable").hint).toContain("never in the workspace file");
     expect(explain("interrupted", "jira").title).toBe("The sync was interrupted");
     expect(explain("database").title).toBe("The workspace file could not be written");
+    expect(explain("workspace_read_only").title).toBe("This workspace is open read-only");
     expect(explain(null).title).toBe("It did not work");
   });
 

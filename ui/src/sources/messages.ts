@@ -147,9 +147,17 @@ export function explain(
       return { title: "The source's settings are incomplete", hint: "The details below say what to change." };
     case "no_workspace":
       return { title: "No workspace is open", hint: "Open or create a workspace, then try again." };
+    case "workspace_read_only":
+      return {
+        title: "This workspace is open read-only",
+        hint: "Its file or folder cannot be written, so sources cannot be saved or synced here. Open a copy in a folder you can write to.",
+      };
     case "workspace_not_baton":
     case "workspace_corrupt":
     case "workspace_newer_schema":
+    case "workspace_not_a_file":
+    case "workspace_being_created":
+    case "workspace_needs_upgrade":
     case "io":
     case "database":
     case "migration":
