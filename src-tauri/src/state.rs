@@ -4,6 +4,7 @@ use baton_core::ErrorCode;
 use std::path::{Path, PathBuf};
 
 use baton_core::graph::Workspace;
+use baton_core::sync::runtime::Pollers;
 use serde::Serialize;
 use specta::Type;
 use tauri::{AppHandle, Manager, Runtime};
@@ -30,7 +31,7 @@ pub struct AppState {
     /// Where source tokens live (the OS keychain).
     pub secrets: std::sync::Arc<dyn baton_core::secrets::SecretStore>,
     /// The pollers of the open workspace (one task per source).
-    pub pollers: tokio::sync::Mutex<Option<baton_core::sync::runtime::Pollers>>,
+    pub pollers: tokio::sync::Mutex<Option<Pollers>>,
     /// The task that turns the open workspace's writes into `WorkspaceChanged` events.
     pub change_forwarder: std::sync::Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
 }
@@ -79,6 +80,11 @@ impl AppState {
             .await
             .clone()
             .ok_or_else(|| IpcError::from(baton_core::CoreError::NoWorkspace))
+    }
+
+    /// The open workspace's pollers (a cheap handle), if any.
+    pub async fn pollers(&self) -> Option<Pollers> {
+        self.pollers.lock().await.clone()
     }
 
     /// A copy of the settings.

@@ -224,7 +224,7 @@ async fn pollers_run_on_schedule_sync_now_and_cancel() {
     );
 
     // A disabled source is not scheduled, but "sync now" runs it once.
-    baton_core::sync::sources::set_enabled(&h.ws, &source, false)
+    baton_core::sync::sources::set_enabled(&h.ws, None, &source, false)
         .await
         .unwrap();
     let pollers = Pollers::new(h.ctx.clone());

@@ -6,13 +6,16 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use baton_core::connectors::github::GithubScope;
+use baton_core::connectors::jira::JiraScope;
+use baton_core::connectors::SourceScope;
 use baton_core::graph::model::SourceKind;
 use baton_core::graph::Workspace;
 use baton_core::replay::github::FakeGithub;
 use baton_core::replay::jira::FakeJira;
 use baton_core::replay::{Handler, ReplayServer, Reply};
+use baton_core::sync::error::SyncError;
 use baton_core::sync::progress::RunStatus;
-use baton_core::sync::sources::SourceSpec;
 use baton_core::sync::{run_source, SyncContext};
 use tokio_util::sync::CancellationToken;
 
@@ -65,18 +68,20 @@ async fn runs(h: &Harness) -> Vec<String> {
     .await
 }
 
-fn spec(kind: SourceKind, base_url: &str) -> SourceSpec {
-    SourceSpec {
-        kind,
-        name: "s".into(),
-        base_url: base_url.into(),
-        scope: match kind {
-            SourceKind::Jira => serde_json::json!({"email": JIRA_EMAIL, "projects": ["TA"]}),
-            _ => serde_json::json!({"repos": ["acme/pay"]}),
-        }
-        .to_string(),
-        poll_interval_s: 600,
-    }
+/// Checks a source's scope and URL as saving, testing and syncing do.
+fn check(kind: SourceKind, base_url: &str) -> Result<(SourceScope, String), SyncError> {
+    let scope = match kind {
+        SourceKind::Jira => SourceScope::Jira(JiraScope {
+            email: JIRA_EMAIL.into(),
+            projects: vec!["TA".into()],
+            jql: None,
+        }),
+        _ => SourceScope::Github(GithubScope {
+            org: None,
+            repos: vec!["acme/pay".into()],
+        }),
+    };
+    scope.check(base_url)
 }
 
 #[test]
@@ -91,9 +96,7 @@ fn source_urls_must_be_https_except_on_this_computer() {
             "ftp://127.0.0.1/",
             "file:///etc/passwd",
         ] {
-            let err = spec(kind, url)
-                .validate()
-                .expect_err("a token must never travel in the clear");
+            let err = check(kind, url).expect_err("a token must never travel in the clear");
             assert_eq!(err.code(), "invalid_source", "{url}");
             let shown = url.trim_end_matches('/');
             assert!(
@@ -110,7 +113,7 @@ fn source_urls_must_be_https_except_on_this_computer() {
             "HTTP://LOCALHOST",
             "http://[::1]:8080",
         ] {
-            let checked = spec(kind, url).validate();
+            let checked = check(kind, url);
             assert!(
                 checked.is_ok(),
                 "{url}: https, or plain http on this computer, is accepted: {checked:?}"
@@ -722,14 +725,14 @@ async fn a_live_lock_refuses_the_sync_and_leaves_the_holder_alone() {
             .iter()
             .filter_map(|e| match e {
                 baton_core::sync::progress::SyncProgress::Finished { error_code, .. } => {
-                    error_code.clone()
+                    *error_code
                 }
                 _ => None,
             })
             .collect();
         assert_eq!(
             finished,
-            vec!["sync_in_progress".to_owned()],
+            vec![baton_core::ErrorCode::SyncInProgress],
             "the app hears of the refusal"
         );
     }

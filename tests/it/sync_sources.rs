@@ -3,47 +3,50 @@
 
 use std::sync::Arc;
 
-use baton_core::graph::model::{SourceKind, Team};
+use baton_core::connectors::github::GithubScope;
+use baton_core::connectors::jira::JiraScope;
+use baton_core::connectors::SourceScope;
+use baton_core::graph::model::{Source, SourceKind, Team};
 use baton_core::graph::repo::{self, team_rules::TeamRule};
 use baton_core::replay::github::FakeGithub;
 use baton_core::replay::jira::FakeJira;
 use baton_core::replay::{Handler, ReplayServer, Reply};
-use baton_core::secrets::Secret;
+use baton_core::secrets::{Secret, SecretStore};
 use baton_core::sync::clock::FakeClock;
-use baton_core::sync::progress::SyncProgress;
-use baton_core::sync::sources::{test_connection, SourceSpec};
+use baton_core::sync::progress::{RunStatus, SyncProgress};
+use baton_core::sync::runtime::Pollers;
+use baton_core::sync::sources::{self, test_connection, ConnectionTest, SourceInput};
+use baton_core::ErrorCode;
 
 use crate::sync_support::*;
 
-fn github(url: &str, repos: &[&str]) -> SourceSpec {
-    SourceSpec {
-        kind: SourceKind::Github,
-        name: "gh".into(),
-        base_url: url.into(),
-        scope: serde_json::json!({ "repos": repos }).to_string(),
-        poll_interval_s: 600,
-    }
+fn github(url: &str, repos: &[&str]) -> SourceInput {
+    github_input("gh", url, repos, "")
 }
 
-fn jira(url: &str, projects: &[&str]) -> SourceSpec {
-    SourceSpec {
-        kind: SourceKind::Jira,
-        name: "jira".into(),
-        base_url: url.into(),
-        scope: serde_json::json!({ "email": JIRA_EMAIL, "projects": projects }).to_string(),
-        poll_interval_s: 600,
-    }
+fn jira(url: &str, projects: &[&str]) -> SourceInput {
+    jira_input("jira", url, projects, "")
 }
 
-async fn try_it(spec: &SourceSpec, token: &str) -> Result<String, (String, String)> {
+async fn test_it(input: &SourceInput, token: &str) -> ConnectionTest {
     test_connection(
-        spec,
+        input,
         &Secret::new(token),
         &options(),
         Arc::new(FakeClock::new(NOW)),
     )
     .await
-    .map_err(|err| (err.code().to_owned(), err.to_string()))
+}
+
+async fn try_it(input: &SourceInput, token: &str) -> Result<String, (String, String)> {
+    let test = test_it(input, token).await;
+    match test.code {
+        None if test.ok => Ok(test.message),
+        code => Err((
+            code.map(|c| c.as_str().to_owned()).unwrap_or_default(),
+            test.message,
+        )),
+    }
 }
 
 #[tokio::test]
@@ -82,14 +85,15 @@ async fn github_connection_tests_name_the_problem() {
         vec![Reply::json(200, r#"{"login":"baton-test"}"#)
             .header("x-oauth-scopes", "read:org, gist")],
     );
-    let (code, message) = try_it(&github(&server.url(), &["panjf2000/ants"]), GH_TOKEN)
-        .await
-        .unwrap_err();
-    assert_eq!(code, "auth_missing_scope");
-    assert!(
-        message.contains("`repo`"),
-        "the message says which scope: {message}"
+    let test = test_it(&github(&server.url(), &["panjf2000/ants"]), GH_TOKEN).await;
+    assert_eq!(test.code, Some(ErrorCode::AuthMissingScope));
+    assert_eq!(
+        test.missing_scope.as_deref(),
+        Some("repo, or public_repo for public repositories only"),
+        "the missing permission comes as data, not inside the sentence: {}",
+        test.message
     );
+    assert!(test.message.contains("read:org, gist"), "{}", test.message);
 
     gh.fault(
         "ants/issues",
@@ -98,11 +102,13 @@ async fn github_connection_tests_name_the_problem() {
             r#"{"message":"Resource not accessible by personal access token"}"#,
         )],
     );
-    let (code, _) = try_it(&github(&server.url(), &["panjf2000/ants"]), GH_TOKEN)
-        .await
-        .unwrap_err();
+    let test = test_it(&github(&server.url(), &["panjf2000/ants"]), GH_TOKEN).await;
     assert_eq!(
-        code, "auth_missing_scope",
+        (test.code, test.missing_scope.as_deref()),
+        (
+            Some(ErrorCode::AuthMissingScope),
+            Some("Issues: read and Pull requests: read")
+        ),
         "a fine-grained token without Issues: read"
     );
 
@@ -247,4 +253,342 @@ async fn team_rules_assign_items_while_mapping() {
         matches!(events.last(), Some(SyncProgress::Finished { .. })),
         "and ends with Finished"
     );
+}
+
+fn reference(id: &str) -> String {
+    baton_core::secrets::reference_for(id)
+}
+
+fn clock() -> Arc<FakeClock> {
+    Arc::new(FakeClock::new(NOW))
+}
+
+#[tokio::test]
+async fn the_sources_use_cases_serve_the_app_and_the_command_line_alike() {
+    let gh = Arc::new(FakeGithub::from_devlake(&fixtures(), GH_TOKEN).unwrap());
+    let server = gh.serve().await.unwrap();
+    let h = Harness::new().await;
+    let secrets = h.secrets.as_ref();
+
+    let mut input = github_input(
+        " ants ",
+        &format!("{}/", server.url()),
+        &["panjf2000/ants", " "],
+        GH_TOKEN,
+    );
+    let added = sources::add(&h.ws, secrets, None, &input, NOW)
+        .await
+        .unwrap();
+    assert_eq!(
+        (added.kind, added.name.as_str(), added.base_url.as_str()),
+        (SourceKind::Github, "ants", server.url().as_str()),
+        "the name is trimmed and the URL loses its trailing slash"
+    );
+    assert_eq!(
+        added.scope,
+        Some(SourceScope::Github(GithubScope {
+            org: None,
+            repos: vec!["panjf2000/ants".into()],
+        })),
+        "the scope comes back typed, blank entries dropped"
+    );
+    assert!(added.enabled && !added.syncing && added.last_run.is_none());
+    assert_eq!(
+        h.strings("SELECT kind || ' ' || scope FROM sources").await,
+        vec![r#"github {"org":null,"repos":["panjf2000/ants"]}"#.to_owned()],
+        "the row keeps the format rows had before the scope was typed"
+    );
+    assert_eq!(
+        secrets.get(&reference(&added.id)).unwrap(),
+        Some(Secret::new(GH_TOKEN)),
+        "the token is in the secret store"
+    );
+
+    let err = sources::add(&h.ws, secrets, None, &input, NOW)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorCode::InvalidSource);
+    assert!(err.to_string().contains("already exists"), "{err}");
+
+    // "Test connection" while editing: no token in the form means the stored one.
+    input.name = "ants (edited)".into();
+    input.token = None;
+    let tested = sources::test_form(&h.ws, secrets, &input, Some(&added.id), &options(), clock())
+        .await
+        .unwrap();
+    assert!(tested.ok && tested.code.is_none(), "{tested:?}");
+    let err = sources::test_form(&h.ws, secrets, &input, None, &options(), clock())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "enter the token to test",
+        "adding: nothing to test with"
+    );
+    let tested = sources::test_saved(&h.ws, secrets, &added.id, &options(), clock())
+        .await
+        .unwrap();
+    assert!(tested.ok, "{tested:?}");
+
+    let edited = sources::edit(&h.ws, secrets, None, &added.id, &input)
+        .await
+        .unwrap();
+    assert_eq!(edited.name, "ants (edited)");
+    assert_eq!(
+        secrets.get(&reference(&added.id)).unwrap(),
+        Some(Secret::new(GH_TOKEN)),
+        "an edit without a token keeps the stored one"
+    );
+
+    let other = sources::add(
+        &h.ws,
+        secrets,
+        None,
+        &jira_input("jira", "https://acme.atlassian.net", &["PAY"], JIRA_TOKEN),
+        NOW,
+    )
+    .await
+    .unwrap();
+    let err = sources::edit(&h.ws, secrets, None, &other.id, &input)
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("kind cannot change"),
+        "a Jira source does not become a GitHub one: {err}"
+    );
+
+    h.sync(&added.id).await;
+    let listed = sources::list(&h.ws, None).await.unwrap();
+    assert_eq!(
+        listed.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
+        ["ants (edited)", "jira"],
+        "by name"
+    );
+    let last = listed[0].last_run.clone().unwrap();
+    assert_eq!(last.status, RunStatus::Succeeded);
+    assert!(last.items > 0 && last.error_code.is_none(), "{last:?}");
+    let history = sources::history(&h.ws, &added.id, 10).await.unwrap();
+    assert_eq!(
+        history,
+        vec![last],
+        "the history's newest run is the last run"
+    );
+
+    let disabled = sources::set_enabled(&h.ws, None, &added.id, false)
+        .await
+        .unwrap();
+    assert!(!disabled.enabled);
+
+    sources::remove(&h.ws, secrets, None, &added.id)
+        .await
+        .unwrap();
+    assert_eq!(secrets.get(&reference(&added.id)).unwrap(), None);
+    assert_eq!(
+        h.count("SELECT COUNT(*) FROM items").await,
+        0,
+        "what it synced goes with it"
+    );
+    let err = sources::history(&h.ws, &added.id, 10).await.unwrap_err();
+    assert!(err.to_string().contains("there is no source"), "{err}");
+}
+
+#[tokio::test]
+async fn the_list_says_which_source_is_syncing() {
+    let gh = Arc::new(FakeGithub::from_devlake(&fixtures(), GH_TOKEN).unwrap());
+    gh.fault("ants/issues", vec![Reply::hang()]);
+    let server = gh.serve().await.unwrap();
+    let h = Harness::new().await;
+    let id = h.add_github(&server.url(), GH_TOKEN).await;
+    let pollers = Pollers::new(h.ctx.clone());
+    pollers.sync_now(&id).await.unwrap();
+    for _ in 0..500 {
+        if !pollers.running().is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let listed = sources::list(&h.ws, Some(&pollers)).await.unwrap();
+    assert!(listed[0].syncing, "the poller's run shows");
+    assert!(
+        !sources::list(&h.ws, None).await.unwrap()[0].syncing,
+        "without the app's pollers nothing is known to run"
+    );
+    pollers.shutdown().await;
+    let listed = sources::list(&h.ws, Some(&pollers)).await.unwrap();
+    assert!(!listed[0].syncing);
+    let last = listed[0].last_run.clone().unwrap();
+    assert_eq!(
+        (last.status, last.error_code),
+        (RunStatus::Canceled, Some(ErrorCode::Canceled))
+    );
+}
+
+#[tokio::test]
+async fn a_kind_without_a_connector_is_refused_never_synced_as_another() {
+    let site = Arc::new(FakeJira::from_devlake(&fixtures(), JIRA_EMAIL, JIRA_TOKEN).unwrap());
+    let server = site.serve().await.unwrap();
+    let h = Harness::new().await;
+    // A Linear source (not generated) whose scope reads like a Jira one, at a Jira site.
+    let id = "src-linear";
+    let source = Source {
+        id: id.into(),
+        kind: SourceKind::Linear,
+        name: "Linear".into(),
+        base_url: server.url(),
+        scope: serde_json::json!({"email": JIRA_EMAIL, "projects": ["EE"]}).to_string(),
+        secret_ref: Some(reference(id)),
+        poll_interval_s: 600,
+        enabled: true,
+        synthetic: false,
+        created_at: NOW,
+    };
+    repo::sources::upsert(h.ws.pool(), &source).await.unwrap();
+    h.secrets
+        .set(&reference(id), &Secret::new(JIRA_TOKEN))
+        .unwrap();
+    let refusal =
+        "linear sources cannot be synced by this version of Baton (it syncs github and jira)";
+
+    let report = h.sync(id).await;
+    assert_eq!(report.status, RunStatus::Failed);
+    assert_eq!(
+        report.error,
+        Some(("invalid_source".to_owned(), refusal.to_owned()))
+    );
+    assert!(
+        server.requests().is_empty(),
+        "nothing was asked of the Jira site"
+    );
+    assert_eq!(h.count("SELECT COUNT(*) FROM items").await, 0);
+
+    let pollers = Pollers::new(h.ctx.clone());
+    let err = pollers.sync_now(id).await.unwrap_err();
+    assert_eq!(err.to_string(), refusal, "sync now says the same");
+    let err = sources::test_saved(&h.ws, h.secrets.as_ref(), id, &options(), clock())
+        .await
+        .unwrap_err();
+    assert_eq!(err.to_string(), refusal, "so does a connection test");
+
+    let listed = sources::list(&h.ws, None).await.unwrap();
+    assert_eq!(
+        listed[0].scope, None,
+        "no scope for a kind without a connector"
+    );
+    assert_eq!(
+        listed[0].last_run.as_ref().and_then(|r| r.error_code),
+        Some(ErrorCode::InvalidSource)
+    );
+}
+
+#[tokio::test]
+async fn a_run_that_lacks_a_permission_names_it_as_data() {
+    let gh = Arc::new(FakeGithub::from_devlake(&fixtures(), GH_TOKEN).unwrap());
+    gh.fault(
+        "ants/issues",
+        vec![Reply::json(
+            403,
+            r#"{"message":"Resource not accessible by personal access token"}"#,
+        )
+        .header("x-accepted-oauth-scopes", "repo")],
+    );
+    let server = gh.serve().await.unwrap();
+    let h = Harness::new().await;
+    let id = h.add_github(&server.url(), GH_TOKEN).await;
+    let report = h.sync(&id).await;
+    assert_eq!(report.status, RunStatus::Failed);
+
+    let run = sources::history(&h.ws, &id, 1).await.unwrap().remove(0);
+    assert_eq!(
+        (run.error_code, run.missing_scope.as_deref()),
+        (Some(ErrorCode::AuthMissingScope), Some("repo")),
+        "the history names the permission: {:?}",
+        run.error
+    );
+    let finished = h.events.lock().unwrap().iter().rev().find_map(|p| match p {
+        SyncProgress::Finished {
+            error_code,
+            missing_scope,
+            ..
+        } => Some((*error_code, missing_scope.clone())),
+        _ => None,
+    });
+    assert_eq!(
+        finished,
+        Some((Some(ErrorCode::AuthMissingScope), Some("repo".to_owned()))),
+        "so does the end of the run as it happens"
+    );
+}
+
+#[tokio::test]
+async fn a_code_from_another_version_reads_as_unknown_with_its_message() {
+    let h = Harness::new().await;
+    let id = h
+        .add(&github_input(
+            "gh",
+            "https://api.github.com",
+            &["acme/web"],
+            GH_TOKEN,
+        ))
+        .await;
+    let mut conn = h.ws.pool().acquire().await.unwrap();
+    repo::sync_runs::upsert(
+        &mut *conn,
+        &repo::sync_runs::SyncRun {
+            id: "run-future".into(),
+            source_id: id.clone(),
+            started_at: NOW,
+            ended_at: Some(NOW + 1_000),
+            status: "failed".into(),
+            pages: 0,
+            items: 0,
+            rate_limit_waits: 0,
+            rate_limit_wait_ms: 0,
+            requests: 1,
+            retries: 0,
+            error_code: Some("quota_exhausted".into()),
+            error: Some("the monthly quota is used up".into()),
+        },
+    )
+    .await
+    .unwrap();
+    drop(conn);
+    let run = sources::history(&h.ws, &id, 5).await.unwrap().remove(0);
+    assert_eq!(run.error_code, None, "a code this version does not know");
+    assert_eq!(
+        run.error.as_deref(),
+        Some("the monthly quota is used up"),
+        "the message still says what happened"
+    );
+}
+
+#[tokio::test]
+async fn settings_that_do_not_hold_are_refused_before_any_request() {
+    let h = Harness::new().await;
+    let mut jira = jira_input("jira", "", &["PAY"], JIRA_TOKEN);
+    let err = sources::add(&h.ws, h.secrets.as_ref(), None, &jira, NOW)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("site URL"), "{err}");
+    jira.base_url = "https://acme.atlassian.net".into();
+    jira.scope = SourceScope::Jira(JiraScope {
+        email: " ".into(),
+        projects: vec!["PAY".into()],
+        jql: None,
+    });
+    let err = sources::add(&h.ws, h.secrets.as_ref(), None, &jira, NOW)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("e-mail"), "{err}");
+    let mut gh = github_input("gh", "", &["acme/web"], "");
+    let err = sources::add(&h.ws, h.secrets.as_ref(), None, &gh, NOW)
+        .await
+        .unwrap_err();
+    assert_eq!(err.to_string(), "a source needs a token");
+    gh.token = Some(Secret::new(GH_TOKEN));
+    gh.poll_interval_minutes = 0;
+    let err = sources::add(&h.ws, h.secrets.as_ref(), None, &gh, NOW)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("once a minute"), "{err}");
+    assert_eq!(h.count("SELECT COUNT(*) FROM sources").await, 0);
 }

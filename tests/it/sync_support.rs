@@ -5,12 +5,14 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use baton_core::graph::model::SourceKind;
+use baton_core::connectors::github::GithubScope;
+use baton_core::connectors::jira::JiraScope;
+use baton_core::connectors::SourceScope;
 use baton_core::graph::Workspace;
 use baton_core::secrets::{MemorySecretStore, Secret};
 use baton_core::sync::clock::FakeClock;
 use baton_core::sync::progress::SyncProgress;
-use baton_core::sync::sources::{self, SourceSpec};
+use baton_core::sync::sources::{self, SourceInput};
 use baton_core::sync::{run_source, RunReport, SyncContext, SyncOptions};
 use tokio_util::sync::CancellationToken;
 
@@ -77,43 +79,26 @@ impl Harness {
     }
 
     pub async fn add_github(&self, base_url: &str, token: &str) -> String {
-        let spec = SourceSpec {
-            kind: SourceKind::Github,
-            name: "GitHub ants".into(),
-            base_url: base_url.into(),
-            scope: r#"{"repos":["panjf2000/ants"]}"#.into(),
-            poll_interval_s: 600,
-        };
-        sources::add(
-            &self.ws,
-            self.secrets.as_ref(),
-            &spec,
-            &Secret::new(token),
-            NOW,
-        )
+        self.add(&github_input(
+            "GitHub ants",
+            base_url,
+            &["panjf2000/ants"],
+            token,
+        ))
         .await
-        .unwrap()
-        .id
+    }
+
+    /// Adds a source; its id.
+    pub async fn add(&self, input: &SourceInput) -> String {
+        sources::add(&self.ws, self.secrets.as_ref(), None, input, NOW)
+            .await
+            .unwrap()
+            .id
     }
 
     pub async fn add_jira(&self, base_url: &str, token: &str, projects: &[&str]) -> String {
-        let spec = SourceSpec {
-            kind: SourceKind::Jira,
-            name: "Jira merico".into(),
-            base_url: base_url.into(),
-            scope: serde_json::json!({"email": JIRA_EMAIL, "projects": projects}).to_string(),
-            poll_interval_s: 600,
-        };
-        sources::add(
-            &self.ws,
-            self.secrets.as_ref(),
-            &spec,
-            &Secret::new(token),
-            NOW,
-        )
-        .await
-        .unwrap()
-        .id
+        self.add(&jira_input("Jira merico", base_url, projects, token))
+            .await
     }
 
     pub async fn sync(&self, source_id: &str) -> RunReport {
@@ -159,6 +144,35 @@ impl Harness {
                     .fold(row, |row, id| row.replace(id.as_str(), "<source>"))
             })
             .collect()
+    }
+}
+
+/// A GitHub source's settings.
+pub fn github_input(name: &str, base_url: &str, repos: &[&str], token: &str) -> SourceInput {
+    SourceInput {
+        name: name.into(),
+        base_url: base_url.into(),
+        poll_interval_minutes: 10,
+        token: Some(Secret::new(token)),
+        scope: SourceScope::Github(GithubScope {
+            org: None,
+            repos: repos.iter().map(|r| r.to_string()).collect(),
+        }),
+    }
+}
+
+/// A Jira source's settings (the account is `JIRA_EMAIL`).
+pub fn jira_input(name: &str, base_url: &str, projects: &[&str], token: &str) -> SourceInput {
+    SourceInput {
+        name: name.into(),
+        base_url: base_url.into(),
+        poll_interval_minutes: 10,
+        token: Some(Secret::new(token)),
+        scope: SourceScope::Jira(JiraScope {
+            email: JIRA_EMAIL.into(),
+            projects: projects.iter().map(|p| p.to_string()).collect(),
+            jql: None,
+        }),
     }
 }
 

@@ -145,7 +145,7 @@ async fn every_use_case_publishes_what_it_changed() {
         .is_err());
     assert!(drain(&mut rx).is_empty(), "nothing changed, nothing said");
 
-    baton_core::sync::sources::remove(&h.ws, h.secrets.as_ref(), &source)
+    baton_core::sync::sources::remove(&h.ws, h.secrets.as_ref(), None, &source)
         .await
         .unwrap();
     let published = drain(&mut rx);

@@ -694,8 +694,8 @@ async function sourcesSteps(page, calls, shot) {
   await form.waitFor({ state: "detached" });
   const added = (await lastCall("sources_add"))?.input;
   check(
-    added?.kind === "github" &&
-      JSON.stringify(added.repos) === JSON.stringify(["acme-corp/web", "acme-corp/api"]) &&
+    added?.scope?.kind === "github" &&
+      JSON.stringify(added.scope.repos) === JSON.stringify(["acme-corp/web", "acme-corp/api"]) &&
       added.token === "ghp_good_1234",
     "the source is added with its repositories and the token (sent once)",
   );

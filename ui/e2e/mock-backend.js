@@ -151,6 +151,7 @@
       rateLimitWaits: 0,
       rateLimitWaitSeconds: 0,
       errorCode,
+      missingScope: null,
       error,
       ...figures,
     };
@@ -163,11 +164,7 @@
       kind: "github",
       name: "Acme GitHub",
       baseUrl: "https://api.github.com",
-      repos: [],
-      org: "acme",
-      email: null,
-      projects: [],
-      jql: null,
+      scope: { kind: "github", org: "acme", repos: [] },
       pollIntervalMinutes: 10,
       enabled: true,
       synthetic: false,
@@ -178,11 +175,7 @@
       kind: "jira",
       name: "Acme Jira",
       baseUrl: "https://acme.atlassian.net",
-      repos: [],
-      org: null,
-      email: "lead@acme.com",
-      projects: ["PAY", "CHK"],
-      jql: null,
+      scope: { kind: "jira", email: "lead@acme.com", projects: ["PAY", "CHK"], jql: null },
       pollIntervalMinutes: 15,
       enabled: true,
       synthetic: false,
@@ -193,11 +186,8 @@
       kind: "linear",
       name: "Acme Linear",
       baseUrl: "https://linear.app/acme",
-      repos: [],
-      org: null,
-      email: null,
-      projects: [],
-      jql: null,
+      // A kind this version cannot sync: Rust sends it without a scope.
+      scope: null,
       pollIntervalMinutes: 10,
       enabled: false,
       synthetic: true,
@@ -261,36 +251,52 @@
     if (!row) throw { code: "invalid_source", message: `there is no source ${id}` };
     return row;
   }
+  // As Rust's connectors check a scope (`connectors/kinds.rs`): names trimmed, blanks dropped.
+  function checkedScope(scope) {
+    switch (scope?.kind) {
+      case "github": {
+        const org = scope.org?.trim() || null;
+        const repos = (scope.repos ?? []).map((r) => r.trim()).filter(Boolean);
+        if (!org && !repos.length) {
+          return { problem: "a GitHub source needs an organisation or a list of repositories" };
+        }
+        const bad = repos.find((r) => !/^[^/\s]+\/[^/\s]+$/.test(r));
+        if (bad) return { problem: `"${bad}" is not a repository name like owner/name` };
+        return { scope: { kind: "github", org, repos } };
+      }
+      case "jira": {
+        const email = (scope.email ?? "").trim();
+        const projects = (scope.projects ?? []).map((p) => p.trim()).filter(Boolean);
+        const jql = scope.jql?.trim() || null;
+        if (!email) return { problem: "a Jira source needs the account's e-mail" };
+        if (!projects.length && !jql) return { problem: "a Jira source needs projects or a JQL filter" };
+        return { scope: { kind: "jira", email, projects, jql } };
+      }
+      default:
+        return {
+          problem: `${scope?.kind} sources cannot be synced by this version of Baton (it syncs github and jira)`,
+        };
+    }
+  }
   function scopeProblem(input) {
     if (!input.name?.trim()) return "a source needs a name";
-    if (input.kind === "github") {
-      if (!input.org && !(input.repos ?? []).length) {
-        return "a GitHub source needs an organisation or a list of repositories";
-      }
-      const bad = (input.repos ?? []).find((r) => !/^[^/\s]+\/[^/\s]+$/.test(r));
-      if (bad) return `"${bad}" is not a repository name like owner/name`;
-    } else if (input.kind === "jira") {
-      if (!input.baseUrl) return "a Jira source needs its site URL (https://YOUR-SITE.atlassian.net)";
-      if (!input.email) return "a Jira source needs the account's e-mail";
-      if (!(input.projects ?? []).length && !input.jql) return "a Jira source needs projects or a JQL filter";
-    } else {
-      return `${input.kind} sources cannot be added in this version`;
+    const { problem } = checkedScope(input.scope);
+    if (problem) return problem;
+    if (input.scope.kind === "jira" && !input.baseUrl) {
+      return "a Jira source needs its site URL (https://YOUR-SITE.atlassian.net)";
     }
     return null;
   }
   function fields(input) {
+    const kind = input.scope.kind;
     return {
-      kind: input.kind,
+      kind,
       name: input.name.trim(),
       baseUrl:
-        input.kind === "github"
+        kind === "github"
           ? (input.baseUrl || "https://api.github.com").replace(/\/+$/, "")
           : input.baseUrl.replace(/\/+$/, ""),
-      repos: input.repos ?? [],
-      org: input.org ?? null,
-      email: input.email ?? null,
-      projects: input.projects ?? [],
-      jql: input.jql ?? null,
+      scope: checkedScope(input.scope).scope,
       pollIntervalMinutes: input.pollIntervalMinutes,
     };
   }
@@ -315,6 +321,12 @@
     const row = findSource(id);
     const problem = scopeProblem(input);
     if (problem) throw { code: "invalid_source", message: problem };
+    if (input.scope.kind !== row.kind) {
+      throw {
+        code: "invalid_source",
+        message: `${row.name} is a ${row.kind} source; a source's kind cannot change (add a new source instead)`,
+      };
+    }
     Object.assign(row, fields(input));
     if (input.token) row.token = input.token;
     return sourceDto(row);
@@ -340,24 +352,40 @@
   function sourcesTest(input, id) {
     const token = input.token || (id ? findSource(id).token : null);
     if (!token) throw { code: "invalid_source", message: "enter the token to test" };
-    const problem = scopeProblem(input);
-    if (problem) return { ok: false, code: "invalid_source", message: problem };
-    const base = fields(input).baseUrl;
-    if (token.includes("bad"))
-      return { ok: false, code: "auth_bad_token", message: refusal(input.kind, base) };
-    if (input.kind === "github") {
-      const hidden = (input.repos ?? []).find((r) => r.includes("secret"));
+    const failed = (code, message, missingScope = null) => ({ ok: false, code, missingScope, message });
+    const problem = checkedScope(input.scope).problem ?? scopeProblem({ ...input, name: "connection test" });
+    if (problem) return failed("invalid_source", problem);
+    const { kind, baseUrl: base, scope } = fields(input);
+    if (token.includes("bad")) return failed("auth_bad_token", refusal(kind, base));
+    if (kind === "github") {
+      const hidden = scope.repos.find((r) => r.includes("secret"));
       if (hidden) {
-        return {
-          ok: false,
-          code: "no_access",
-          message: `no access: the repository ${hidden} was not found, or the token cannot see it`,
-        };
+        return failed(
+          "no_access",
+          `no access: the repository ${hidden} was not found, or the token cannot see it`,
+        );
       }
-      const checked = Math.min(5, (input.repos ?? []).length || 3);
-      return { ok: true, code: null, message: `signed in as lead-dev (${checked} repositories checked)` };
+      if (token.includes("noscope")) {
+        return failed(
+          "auth_missing_scope",
+          "the token lacks a permission (needs repo, or public_repo for public repositories only): the token has the scopes [gist]",
+          "repo, or public_repo for public repositories only",
+        );
+      }
+      const checked = Math.min(5, scope.repos.length || 3);
+      return {
+        ok: true,
+        code: null,
+        missingScope: null,
+        message: `signed in as lead-dev (${checked} repositories checked)`,
+      };
     }
-    return { ok: true, code: null, message: `signed in as ${input.email} (time zone Europe/Berlin)` };
+    return {
+      ok: true,
+      code: null,
+      missingScope: null,
+      message: `signed in as ${scope.email} (time zone Europe/Berlin)`,
+    };
   }
 
   function emitEvent(event, payload) {
@@ -368,7 +396,7 @@
   }
   function syncScript(row, run) {
     const ids = { sourceId: row.id, runId: run.id };
-    const repo = row.repos[0] ?? `${row.org ?? "acme"}/web`;
+    const repo = row.scope?.repos?.[0] ?? `${row.scope?.org ?? "acme"}/web`;
     const stream = (what) => (row.kind === "jira" ? what : `${what}:${repo}`);
     if (row.token?.includes("bad")) {
       return [
@@ -380,6 +408,7 @@
           pages: 0,
           items: 0,
           errorCode: "auth_bad_token",
+          missingScope: null,
           error: refusal(row.kind, row.baseUrl),
           _requests: 1,
         },
@@ -402,7 +431,16 @@
       },
       { type: "progress", ...ids, stream: stream("pulls"), pages: 6, items: 517 },
       { type: "progress", ...ids, stream: stream("events"), pages: 8, items: 644 },
-      { type: "finished", ...ids, status: "succeeded", pages: 8, items: 644, errorCode: null, error: null },
+      {
+        type: "finished",
+        ...ids,
+        status: "succeeded",
+        pages: 8,
+        items: 644,
+        errorCode: null,
+        missingScope: null,
+        error: null,
+      },
     ];
   }
   function finishRun(row, run, ev) {
@@ -411,6 +449,7 @@
     run.pages = ev.pages;
     run.items = ev.items;
     run.errorCode = ev.errorCode;
+    run.missingScope = ev.missingScope;
     run.error = ev.error;
     syncs.delete(row.id);
   }
@@ -446,8 +485,14 @@
   }
   function sourcesSyncNow(id) {
     const row = findSource(id);
-    if (row.synthetic || row.kind === "linear") {
-      throw { code: "invalid_source", message: `${row.name} cannot be synced` };
+    if (row.synthetic) {
+      throw { code: "invalid_source", message: `${row.name} is generated demo data and is never synced` };
+    }
+    if (row.scope === null) {
+      throw {
+        code: "invalid_source",
+        message: `${row.kind} sources cannot be synced by this version of Baton (it syncs github and jira)`,
+      };
     }
     if (syncs.has(id)) return null;
     const run = {
@@ -462,6 +507,7 @@
       rateLimitWaits: 0,
       rateLimitWaitSeconds: 0,
       errorCode: null,
+      missingScope: null,
       error: null,
     };
     runsBySource.set(id, [run, ...(runsBySource.get(id) ?? [])]);
@@ -481,7 +527,8 @@
       pages: sync.run.pages,
       items: sync.run.items,
       errorCode: "canceled",
-      error: "canceled",
+      missingScope: null,
+      error: "the sync was canceled",
     };
     finishRun(sync.row, sync.run, ev);
     emitEvent("sync-progress-event", { progress: ev });

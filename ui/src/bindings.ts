@@ -39,26 +39,26 @@ export const commands = {
 	 */
 	itemOpenInBrowser: (id: string) => typedError<null, IpcError>(__TAURI_INVOKE("item_open_in_browser", { id })),
 	/**  Every source with its last run. */
-	sourcesList: () => typedError<SourceDto_Serialize[], IpcError>(__TAURI_INVOKE("sources_list")),
+	sourcesList: () => typedError<SourceView_Serialize[], IpcError>(__TAURI_INVOKE("sources_list")),
 	/**  Adds a source; its token goes to the keychain. Nothing is saved when the keychain refuses. */
-	sourcesAdd: (input: SourceInput_Deserialize) => typedError<SourceDto_Serialize, IpcError>(__TAURI_INVOKE("sources_add", { input })),
+	sourcesAdd: (input: SourceInput_Deserialize) => typedError<SourceView_Serialize, IpcError>(__TAURI_INVOKE("sources_add", { input })),
 	/**  Changes a source's settings (and its token when one is given). */
-	sourcesEdit: (id: string, input: SourceInput_Deserialize) => typedError<SourceDto_Serialize, IpcError>(__TAURI_INVOKE("sources_edit", { id, input })),
+	sourcesEdit: (id: string, input: SourceInput_Deserialize) => typedError<SourceView_Serialize, IpcError>(__TAURI_INVOKE("sources_edit", { id, input })),
 	/**  Enables or disables a source's schedule ("sync now" still works when disabled). */
-	sourcesSetEnabled: (id: string, enabled: boolean) => typedError<SourceDto_Serialize, IpcError>(__TAURI_INVOKE("sources_set_enabled", { id, enabled })),
+	sourcesSetEnabled: (id: string, enabled: boolean) => typedError<SourceView_Serialize, IpcError>(__TAURI_INVOKE("sources_set_enabled", { id, enabled })),
 	/**  Removes a source, everything synced from it, and its token. */
 	sourcesRemove: (id: string) => typedError<null, IpcError>(__TAURI_INVOKE("sources_remove", { id })),
 	/**
 	 *  Tries the form's settings against the source without saving anything. With no token in the
 	 *  form, the stored token of source `id` is used.
 	 */
-	sourcesTestConnection: (input: SourceInput_Deserialize, id: string | null) => typedError<ConnectionTestDto_Serialize, IpcError>(__TAURI_INVOKE("sources_test_connection", { input, id })),
+	sourcesTestConnection: (input: SourceInput_Deserialize, id: string | null) => typedError<ConnectionTest_Serialize, IpcError>(__TAURI_INVOKE("sources_test_connection", { input, id })),
 	/**  Starts a sync of the source now (a sync already running counts). */
 	sourcesSyncNow: (id: string) => typedError<null, IpcError>(__TAURI_INVOKE("sources_sync_now", { id })),
 	/**  Cancels the source's running sync; false when none was running. */
 	sourcesCancel: (id: string) => typedError<boolean, IpcError>(__TAURI_INVOKE("sources_cancel", { id })),
 	/**  The source's latest runs, newest first. */
-	sourcesHistory: (id: string, limit: number) => typedError<SyncRunDto_Serialize[], IpcError>(__TAURI_INVOKE("sources_history", { id, limit })),
+	sourcesHistory: (id: string, limit: number) => typedError<SyncRunView_Serialize[], IpcError>(__TAURI_INVOKE("sources_history", { id, limit })),
 	/**  Every rule. */
 	rulesList: () => typedError<RulesView_Serialize, IpcError>(__TAURI_INVOKE("rules_list")),
 	/**  Every team (with its item count), including teams without items yet. */
@@ -283,28 +283,26 @@ export type Changes = {
 };
 
 /**  The outcome of "test connection". */
-export type ConnectionTestDto = ConnectionTestDto_Serialize | ConnectionTestDto_Deserialize;
+export type ConnectionTest = ConnectionTest_Serialize | ConnectionTest_Deserialize;
 
 /**  The outcome of "test connection". */
-export type ConnectionTestDto_Deserialize = {
+export type ConnectionTest_Deserialize = {
 	ok: boolean,
-	/**
-	 *  Why it failed: `auth_bad_token`, `auth_missing_scope`, `no_access`, `wrong_url`,
-	 *  `offline`, `timeout`, `invalid_source`, ...
-	 */
-	code?: string | null,
+	/**  Why it failed. */
+	code?: ErrorCode | null,
+	/**  The permission the token lacks, when the failure is a missing one and says which. */
+	missingScope?: string | null,
 	/**  A sentence for the person (the account on success). */
 	message: string,
 };
 
 /**  The outcome of "test connection". */
-export type ConnectionTestDto_Serialize = {
+export type ConnectionTest_Serialize = {
 	ok: boolean,
-	/**
-	 *  Why it failed: `auth_bad_token`, `auth_missing_scope`, `no_access`, `wrong_url`,
-	 *  `offline`, `timeout`, `invalid_source`, ...
-	 */
-	code: string | null,
+	/**  Why it failed. */
+	code: ErrorCode | null,
+	/**  The permission the token lacks, when the failure is a missing one and says which. */
+	missingScope: string | null,
 	/**  A sentence for the person (the account on success). */
 	message: string,
 };
@@ -838,6 +836,25 @@ export type FlowState =
 /**  Dropped without delivery. */
 "canceled";
 
+/**  What a GitHub source covers (stored as the `scope` JSON of its row). */
+export type GithubScope = GithubScope_Serialize | GithubScope_Deserialize;
+
+/**  What a GitHub source covers (stored as the `scope` JSON of its row). */
+export type GithubScope_Deserialize = {
+	/**  Every repository of this organisation (or user)... */
+	org?: string | null,
+	/**  ...or these repositories (`owner/name`). */
+	repos?: string[],
+};
+
+/**  What a GitHub source covers (stored as the `scope` JSON of its row). */
+export type GithubScope_Serialize = {
+	/**  Every repository of this organisation (or user)... */
+	org: string | null,
+	/**  ...or these repositories (`owner/name`). */
+	repos: string[],
+};
+
 /**  One dependency, drawn from `from` to `to` as the link reads ("from blocks to"). */
 export type GraphEdge = {
 	from: string,
@@ -1153,6 +1170,29 @@ export type ItemsQuery_Serialize = {
 	limit: number,
 };
 
+/**  What a Jira source covers (stored as the `scope` JSON of its row). */
+export type JiraScope = JiraScope_Serialize | JiraScope_Deserialize;
+
+/**  What a Jira source covers (stored as the `scope` JSON of its row). */
+export type JiraScope_Deserialize = {
+	/**  The account's e-mail (the user half of Basic authentication; not a secret). */
+	email?: string,
+	/**  Project keys... */
+	projects?: string[],
+	/**  ...and/or a JQL filter. */
+	jql?: string | null,
+};
+
+/**  What a Jira source covers (stored as the `scope` JSON of its row). */
+export type JiraScope_Serialize = {
+	/**  The account's e-mail (the user half of Basic authentication; not a secret). */
+	email: string,
+	/**  Project keys... */
+	projects: string[],
+	/**  ...and/or a JQL filter. */
+	jql: string | null,
+};
+
 /**  One kind's share of the flow. */
 export type KindShare = {
 	kind: ItemKind,
@@ -1406,6 +1446,12 @@ export type ScatterPoint = {
 	kind: ItemKind,
 };
 
+/**
+ *  A token. `Debug` and `Display` print `***`; only [`Secret::expose`] gives the value. It is
+ *  read from IPC (a form's token field: a string, trimmed) but never written to it.
+ */
+export type Secret = string;
+
 /**  The settings as the UI shows them. */
 export type SettingsView = {
 	theme: Theme,
@@ -1421,90 +1467,110 @@ export type SortDirection = "asc" | "desc";
 /**  Which column to sort by. */
 export type SortField = "key" | "title" | "kind" | "team" | "state" | "source" | "provenance" | "created" | "updated";
 
-/**  A source as the Sources screen shows it (never its token). */
-export type SourceDto = SourceDto_Serialize | SourceDto_Deserialize;
-
-/**  A source as the Sources screen shows it (never its token). */
-export type SourceDto_Deserialize = {
-	id: string,
-	kind: SourceKind,
-	name: string,
-	baseUrl: string,
-	/**  GitHub: repositories (`owner/name`) or an organisation. */
-	repos: string[],
-	org?: string | null,
-	/**  Jira: the account's e-mail, project keys and/or a JQL filter. */
-	email?: string | null,
-	projects: string[],
-	jql?: string | null,
-	pollIntervalMinutes: number,
-	enabled: boolean,
-	/**  Generated demo data: never synced. */
-	synthetic: boolean,
-	/**  A sync is running now. */
-	syncing: boolean,
-	lastRun?: SyncRunDto_Deserialize | null,
-};
-
-/**  A source as the Sources screen shows it (never its token). */
-export type SourceDto_Serialize = {
-	id: string,
-	kind: SourceKind,
-	name: string,
-	baseUrl: string,
-	/**  GitHub: repositories (`owner/name`) or an organisation. */
-	repos: string[],
-	org: string | null,
-	/**  Jira: the account's e-mail, project keys and/or a JQL filter. */
-	email: string | null,
-	projects: string[],
-	jql: string | null,
-	pollIntervalMinutes: number,
-	enabled: boolean,
-	/**  Generated demo data: never synced. */
-	synthetic: boolean,
-	/**  A sync is running now. */
-	syncing: boolean,
-	lastRun: SyncRunDto_Serialize | null,
-};
-
-/**  What the add and edit forms send. */
+/**  What the add and edit forms (and `baton source add`) send. */
 export type SourceInput = SourceInput_Serialize | SourceInput_Deserialize;
 
-/**  What the add and edit forms send. */
+/**  What the add and edit forms (and `baton source add`) send. */
 export type SourceInput_Deserialize = {
-	kind: SourceKind,
 	name: string,
 	/**  GitHub: empty for github.com, else `https://HOST/api/v3`. Jira: the site URL. */
-	baseUrl: string,
-	repos?: string[],
-	org?: string | null,
-	email?: string | null,
-	projects?: string[],
-	jql?: string | null,
+	baseUrl?: string,
 	pollIntervalMinutes: number,
-	/**  Required when adding; when editing, empty keeps the stored token. */
-	token?: string | null,
+	/**  Required when adding; when editing, none (or empty) keeps the stored token. */
+	token?: Secret | null,
+	/**  What the source covers; its kind is the source's kind. */
+	scope: SourceScope_Deserialize,
 };
 
-/**  What the add and edit forms send. */
+/**  What the add and edit forms (and `baton source add`) send. */
 export type SourceInput_Serialize = {
-	kind: SourceKind,
 	name: string,
 	/**  GitHub: empty for github.com, else `https://HOST/api/v3`. Jira: the site URL. */
 	baseUrl: string,
-	repos: string[],
-	org: string | null,
-	email: string | null,
-	projects: string[],
-	jql: string | null,
 	pollIntervalMinutes: number,
-	/**  Required when adding; when editing, empty keeps the stored token. */
-	token: string | null,
+	/**  Required when adding; when editing, none (or empty) keeps the stored token. */
+	token: Secret | null,
+	/**  What the source covers; its kind is the source's kind. */
+	scope: SourceScope_Serialize,
 };
 
 /**  The tool a source is. */
 export type SourceKind = "github" | "jira" | "gitlab" | "linear" | "file";
+
+/**
+ *  What a source covers, by kind. Crosses IPC tagged with its kind
+ *  (`{"kind": "github", "org": …, "repos": […]}`). In `sources.scope` only the kind's own part
+ *  is stored (`{"org": …, "repos": […]}`), the kind being in `sources.kind`: rows written before
+ *  this type existed read unchanged.
+ */
+export type SourceScope = SourceScope_Serialize | SourceScope_Deserialize;
+
+/**
+ *  What a source covers, by kind. Crosses IPC tagged with its kind
+ *  (`{"kind": "github", "org": …, "repos": […]}`). In `sources.scope` only the kind's own part
+ *  is stored (`{"org": …, "repos": […]}`), the kind being in `sources.kind`: rows written before
+ *  this type existed read unchanged.
+ */
+export type SourceScope_Deserialize = {
+	kind: "github",
+} & GithubScope_Deserialize | {
+	kind: "jira",
+} & JiraScope_Deserialize;
+
+/**
+ *  What a source covers, by kind. Crosses IPC tagged with its kind
+ *  (`{"kind": "github", "org": …, "repos": […]}`). In `sources.scope` only the kind's own part
+ *  is stored (`{"org": …, "repos": […]}`), the kind being in `sources.kind`: rows written before
+ *  this type existed read unchanged.
+ */
+export type SourceScope_Serialize = {
+	kind: "github",
+} & GithubScope_Serialize | {
+	kind: "jira",
+} & JiraScope_Serialize;
+
+/**  A source as the Sources screen shows it (never its token). */
+export type SourceView = SourceView_Serialize | SourceView_Deserialize;
+
+/**  A source as the Sources screen shows it (never its token). */
+export type SourceView_Deserialize = {
+	id: string,
+	kind: SourceKind,
+	name: string,
+	baseUrl: string,
+	/**
+	 *  What it covers; `None` for a kind this version cannot sync (the demo's Linear source) or
+	 *  a scope that cannot be read.
+	 */
+	scope?: SourceScope_Deserialize | null,
+	pollIntervalMinutes: number,
+	enabled: boolean,
+	/**  Generated demo data: never synced. */
+	synthetic: boolean,
+	/**  A sync is running now. */
+	syncing: boolean,
+	lastRun?: SyncRunView_Deserialize | null,
+};
+
+/**  A source as the Sources screen shows it (never its token). */
+export type SourceView_Serialize = {
+	id: string,
+	kind: SourceKind,
+	name: string,
+	baseUrl: string,
+	/**
+	 *  What it covers; `None` for a kind this version cannot sync (the demo's Linear source) or
+	 *  a scope that cannot be read.
+	 */
+	scope: SourceScope_Serialize | null,
+	pollIntervalMinutes: number,
+	enabled: boolean,
+	/**  Generated demo data: never synced. */
+	synthetic: boolean,
+	/**  A sync is running now. */
+	syncing: boolean,
+	lastRun: SyncRunView_Serialize | null,
+};
 
 /**  Where work is, as one column of the bottleneck matrix: active, or waiting for a reason. */
 export type Stage = "queue" | "active" | "review" | "security" | "approval" | "decision" | "dependency" | "blocked" | 
@@ -1595,7 +1661,9 @@ stream: string; pages: number; items: number } |
 /**  When the wait ends (RFC 3339). */
 until: string; reason: string } | 
 /**  A run ended. */
-{ type: "finished"; sourceId: string; runId: string; status: RunStatus; pages: number; items: number; errorCode?: string | null; error?: string | null };
+{ type: "finished"; sourceId: string; runId: string; status: RunStatus; pages: number; items: number; errorCode?: ErrorCode | null; 
+/**  The permission the token lacks, when the failure is a missing one and says which. */
+missingScope?: string | null; error?: string | null };
 
 /**  One step of a sync run. */
 export type SyncProgress_Serialize = 
@@ -1610,13 +1678,15 @@ stream: string; pages: number; items: number } |
 /**  When the wait ends (RFC 3339). */
 until: string; reason: string } | 
 /**  A run ended. */
-{ type: "finished"; sourceId: string; runId: string; status: RunStatus; pages: number; items: number; errorCode: string | null; error: string | null };
+{ type: "finished"; sourceId: string; runId: string; status: RunStatus; pages: number; items: number; errorCode: ErrorCode | null; 
+/**  The permission the token lacks, when the failure is a missing one and says which. */
+missingScope: string | null; error: string | null };
 
 /**  A sync run as the history shows it. */
-export type SyncRunDto = SyncRunDto_Serialize | SyncRunDto_Deserialize;
+export type SyncRunView = SyncRunView_Serialize | SyncRunView_Deserialize;
 
 /**  A sync run as the history shows it. */
-export type SyncRunDto_Deserialize = {
+export type SyncRunView_Deserialize = {
 	id: string,
 	/**  RFC 3339. */
 	startedAt: string,
@@ -1628,13 +1698,18 @@ export type SyncRunDto_Deserialize = {
 	retries: number,
 	rateLimitWaits: number,
 	rateLimitWaitSeconds: number | null,
-	/**  Machine-readable kind of failure (`auth_bad_token`, `rate_limited`, `interrupted`, ...). */
-	errorCode?: string | null,
+	/**
+	 *  What kind of failure; `None` for a success, or for a code written by another version of
+	 *  Baton (the message still says what happened).
+	 */
+	errorCode?: ErrorCode | null,
+	/**  The permission the token lacked, when the failure is a missing one and said which. */
+	missingScope?: string | null,
 	error?: string | null,
 };
 
 /**  A sync run as the history shows it. */
-export type SyncRunDto_Serialize = {
+export type SyncRunView_Serialize = {
 	id: string,
 	/**  RFC 3339. */
 	startedAt: string,
@@ -1646,8 +1721,13 @@ export type SyncRunDto_Serialize = {
 	retries: number,
 	rateLimitWaits: number,
 	rateLimitWaitSeconds: number | null,
-	/**  Machine-readable kind of failure (`auth_bad_token`, `rate_limited`, `interrupted`, ...). */
-	errorCode: string | null,
+	/**
+	 *  What kind of failure; `None` for a success, or for a code written by another version of
+	 *  Baton (the message still says what happened).
+	 */
+	errorCode: ErrorCode | null,
+	/**  The permission the token lacked, when the failure is a missing one and said which. */
+	missingScope: string | null,
 	error: string | null,
 };
 

@@ -1,24 +1,27 @@
 //! A failure explained: what happened (from the code), what to do, and Rust's own sentence with
 //! the code, so nothing is hidden.
 
-import type { SourceKind } from "../lib/ipc";
+import type { ErrorCode, SourceKind } from "../lib/ipc";
 import { Icon } from "../shared/Icon";
 import { explain } from "./messages";
 
 export function ProblemNote({
   code,
+  missingScope = null,
   message,
   kind,
   testId,
   compact = false,
 }: {
-  code: string | null;
+  code: ErrorCode | null;
+  /** The permission the token lacks, as Rust named it. */
+  missingScope?: string | null;
   message: string | null;
   kind: SourceKind | null;
   testId?: string;
   compact?: boolean;
 }) {
-  const what = explain(code, message, kind);
+  const what = explain(code, kind, missingScope);
   return (
     <div
       className={compact ? "problem-note problem-note-compact" : "problem-note"}

@@ -9,7 +9,7 @@ import type {
   Provenance,
   ProvenanceRule,
   ProvenanceSignal,
-  SourceDto,
+  SourceView,
   TeamRule,
   TeamRuleField,
 } from "../lib/ipc";
@@ -97,7 +97,7 @@ function TeamRuleEditor({
 }: {
   rule: TeamRule | null;
   teams: Team[];
-  sources: SourceDto[];
+  sources: SourceView[];
   onDone: () => void;
 }) {
   const save = useSaveTeamRule();
@@ -260,7 +260,7 @@ function TeamRuleEditor({
   );
 }
 
-function TeamRules({ rules, teams, sources }: { rules: TeamRule[]; teams: Team[]; sources: SourceDto[] }) {
+function TeamRules({ rules, teams, sources }: { rules: TeamRule[]; teams: Team[]; sources: SourceView[] }) {
   const [editing, setEditing] = useState<string | null>(null); // a rule id, or "new"
   const remove = useDeleteTeamRule();
   const teamName = (id: string) => teams.find((t) => t.id === id)?.name ?? id;
@@ -591,7 +591,7 @@ function ProvenanceRules({ rules }: { rules: ProvenanceRule[] }) {
   );
 }
 
-export function RulesSection({ sources }: { sources: SourceDto[] }) {
+export function RulesSection({ sources }: { sources: SourceView[] }) {
   const rules = useQuery(ruleQueries.list());
   const teamList = useQuery(ruleQueries.teams());
   const teams: Team[] = (teamList.data ?? []).map((t) => ({ id: t.id, name: t.name }));

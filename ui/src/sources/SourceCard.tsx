@@ -3,11 +3,12 @@
 //! its live progress bar, and its history.
 
 import { useEffect, useRef, useState } from "react";
-import { type SourceDto, toIpcError } from "../lib/ipc";
+import { rustCode, type SourceView, toIpcError } from "../lib/ipc";
 import { formatDateTime, formatRelative, plural } from "../shared/format";
 import { Icon } from "../shared/Icon";
 import { SourceBadge } from "../workgraph/badges";
 import { SOURCE_KIND_LABELS } from "../workgraph/vocabulary";
+import type { EditableSource } from "./draft";
 import { clockTime, explain, RUN_STATUS_LABELS, scopeSummary } from "./messages";
 import { ProblemNote } from "./ProblemNote";
 import type { LiveRun } from "./progress";
@@ -15,13 +16,13 @@ import { useCancelSync, useRemoveSource, useSetEnabled, useSyncNow } from "./que
 import { SyncHistory } from "./SyncHistory";
 import { SyncProgressBar } from "./SyncProgressBar";
 
-/** Kinds the app can sync and edit in this version. */
-export function isEditableKind(kind: SourceDto["kind"]): boolean {
-  return kind === "github" || kind === "jira";
+/** A source the form can edit: one of a kind this version syncs (it has a scope), not generated. */
+export function isEditable(source: SourceView): source is EditableSource {
+  return source.scope !== null && !source.synthetic;
 }
 
 /** When the next scheduled sync is due: the last run's end plus the interval (Rust's schedule). */
-export function nextSyncText(source: SourceDto, running: boolean, now: Date = new Date()): string {
+export function nextSyncText(source: SourceView, running: boolean, now: Date = new Date()): string {
   if (!source.enabled) return "Paused: syncs only when you press “Sync now”";
   const every = `every ${plural(source.pollIntervalMinutes, "minute")}`;
   if (running) return `After this run · ${every}`;
@@ -34,7 +35,7 @@ export function nextSyncText(source: SourceDto, running: boolean, now: Date = ne
   return `${formatRelative(at, now)} (about ${clockTime(at, now)}) · ${every}`;
 }
 
-function LastSync({ source }: { source: SourceDto }) {
+function LastSync({ source }: { source: SourceView }) {
   const run = source.lastRun;
   if (!run) return <span className="muted">Never synced</span>;
   const when = run.endedAt ?? run.startedAt;
@@ -73,11 +74,11 @@ export function SourceCard({
   onSyncStarting,
   onSyncNotStarted,
 }: {
-  source: SourceDto;
+  source: SourceView;
   live: LiveRun | undefined;
   /** Items synced from the source (from the workspace summary), for the remove confirmation. */
   itemCount: number | null;
-  onEdit: (source: SourceDto) => void;
+  onEdit: (source: EditableSource) => void;
   onSyncStarting: (id: string) => void;
   onSyncNotStarted: (id: string) => void;
 }) {
@@ -101,12 +102,16 @@ export function SourceCard({
   const failure =
     live?.phase === "finished"
       ? live.end?.status === "failed"
-        ? { code: live.end.errorCode, message: live.end.error }
+        ? { code: live.end.errorCode, missingScope: live.end.missingScope, message: live.end.error }
         : null
       : !running && lastFailed && source.lastRun
-        ? { code: source.lastRun.errorCode, message: source.lastRun.error }
+        ? {
+            code: source.lastRun.errorCode,
+            missingScope: source.lastRun.missingScope,
+            message: source.lastRun.error,
+          }
         : null;
-  const editable = isEditableKind(source.kind) && !source.synthetic;
+  const editable = isEditable(source);
   const actionError = [setEnabled.error, syncNow.error, cancel.error, remove.error].find(Boolean);
   const actionProblem = actionError ? toIpcError(actionError) : null;
 
@@ -185,7 +190,7 @@ export function SourceCard({
             >
               <Icon name="clock" size={13} /> History
             </button>
-            {editable ? (
+            {isEditable(source) ? (
               <button
                 type="button"
                 className="btn btn-small"
@@ -234,6 +239,7 @@ export function SourceCard({
       {!source.synthetic && failure ? (
         <ProblemNote
           code={failure.code}
+          missingScope={failure.missingScope}
           message={failure.message}
           kind={source.kind}
           testId="source-last-error"
@@ -242,8 +248,8 @@ export function SourceCard({
 
       {actionProblem ? (
         <p className="error-text small" role="alert" data-testid="source-action-error">
-          <Icon name="alert" size={13} />{" "}
-          {explain(actionProblem.code, actionProblem.message, source.kind).title}: {actionProblem.message}
+          <Icon name="alert" size={13} /> {explain(rustCode(actionProblem.code), source.kind).title}:{" "}
+          {actionProblem.message}
         </p>
       ) : null}
 

@@ -3,7 +3,7 @@
 //! which tries the settings without saving anything.
 
 import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from "react";
-import { type ConnectionTest, type SourceDto, toIpcError } from "../lib/ipc";
+import { type ConnectionTest, type ErrorCode, rustCode, type SourceView, toIpcError } from "../lib/ipc";
 import { Icon } from "../shared/Icon";
 import { SidePanel } from "../shared/SidePanel";
 import {
@@ -11,6 +11,7 @@ import {
   type Draft,
   type DraftField,
   draftOf,
+  type EditableSource,
   emptyDraft,
   enterpriseUrlHint,
   type FormKind,
@@ -21,7 +22,9 @@ import { TOKEN_SCOPES } from "./messages";
 import { ProblemNote } from "./ProblemNote";
 import { useAddSource, useEditSource, useTestConnection } from "./queries";
 
-type TestOutcome = { ok: true; message: string } | { ok: false; code: string | null; message: string };
+type TestOutcome =
+  | { ok: true; message: string }
+  | { ok: false; code: ErrorCode | null; missingScope: string | null; message: string };
 
 function Field({
   id,
@@ -76,10 +79,10 @@ export function SourceForm({
   onSaved,
 }: {
   /** The source to edit; null to add one. */
-  source: SourceDto | null;
+  source: EditableSource | null;
   otherNames: string[];
   onClose: () => void;
-  onSaved: (source: SourceDto) => void;
+  onSaved: (source: SourceView) => void;
 }) {
   const editing = source !== null;
   const [draft, setDraft] = useState<Draft>(() => (source ? draftOf(source) : emptyDraft("github")));
@@ -121,8 +124,7 @@ export function SourceForm({
       return;
     }
     const input = inputOf(draft);
-    // Rust checks the settings as a whole, name included; the name does not matter to the test.
-    if (!input.name) input.name = "connection test";
+    // Rust checks the settings as a whole; the name does not matter to the test.
     setTested(null);
     test.mutate(
       { input, id: editing ? source.id : null },
@@ -131,11 +133,11 @@ export function SourceForm({
           setTested(
             result.ok
               ? { ok: true, message: result.message }
-              : { ok: false, code: result.code, message: result.message },
+              : { ok: false, code: result.code, missingScope: result.missingScope, message: result.message },
           ),
         onError: (err) => {
           const e = toIpcError(err);
-          setTested({ ok: false, code: e.code, message: e.message });
+          setTested({ ok: false, code: rustCode(e.code), missingScope: null, message: e.message });
         },
       },
     );
@@ -152,7 +154,7 @@ export function SourceForm({
     }
     const input = inputOf(draft);
     const done = {
-      onSuccess: (saved: SourceDto) => {
+      onSuccess: (saved: SourceView) => {
         // The token leaves the page's memory with the form.
         setDraft((d) => ({ ...d, token: "" }));
         onSaved(saved);
@@ -421,6 +423,7 @@ export function SourceForm({
           {tested && !tested.ok ? (
             <ProblemNote
               code={tested.code}
+              missingScope={tested.missingScope}
               message={tested.message}
               kind={kind}
               testId="source-test-problem"
@@ -429,7 +432,7 @@ export function SourceForm({
 
           {saveError ? (
             <ProblemNote
-              code={saveError.code}
+              code={rustCode(saveError.code)}
               message={saveError.message}
               kind={kind}
               testId="source-save-problem"

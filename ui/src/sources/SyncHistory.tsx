@@ -44,7 +44,7 @@ function RunRow({ run, kind }: { run: SyncRun; kind: SourceKind }) {
         {run.errorCode || run.error ? (
           <div data-testid="history-error">
             {failed || run.status === "canceled" ? (
-              <p className="history-error-title">{explain(run.errorCode, run.error, kind).title}</p>
+              <p className="history-error-title">{explain(run.errorCode, kind, run.missingScope).title}</p>
             ) : null}
             {run.error ? <p className="history-error-message">{run.error}</p> : null}
             {run.errorCode ? <code className="problem-note-code">{run.errorCode}</code> : null}

@@ -2,10 +2,11 @@
 //! the form can say what is wrong field by field before anything reaches Rust (which checks
 //! again).
 
-import type { SourceDto, SourceInput } from "../lib/ipc";
+import type { SourceInput, SourceScope, SourceView } from "../lib/ipc";
 import { GITHUB_API, isGithubCom } from "./messages";
 
-export type FormKind = "github" | "jira";
+/** The kinds of source the form adds: those Rust has a scope for. */
+export type FormKind = SourceScope["kind"];
 
 export type Draft = {
   kind: FormKind;
@@ -47,22 +48,35 @@ export function emptyDraft(kind: FormKind): Draft {
   };
 }
 
+/** A source the form can edit: one of a kind this version syncs, so it has a scope. */
+export type EditableSource = SourceView & { scope: SourceScope };
+
 /** The form for an existing source. The token stays empty: the stored one is never read back. */
-export function draftOf(source: SourceDto): Draft {
-  const kind: FormKind = source.kind === "jira" ? "jira" : "github";
-  return {
-    ...emptyDraft(kind),
-    name: source.name,
-    scopeMode: source.repos.length > 0 ? "repos" : "org",
-    org: source.org ?? "",
-    repos: source.repos.join("\n"),
-    enterpriseUrl: kind === "github" && !isGithubCom(source.baseUrl) ? source.baseUrl : "",
-    siteUrl: kind === "jira" ? source.baseUrl : "",
-    email: source.email ?? "",
-    projects: source.projects.join(", "),
-    jql: source.jql ?? "",
-    pollMinutes: String(source.pollIntervalMinutes || DEFAULT_POLL_MINUTES),
-  };
+export function draftOf(source: EditableSource): Draft {
+  const pollMinutes = String(source.pollIntervalMinutes || DEFAULT_POLL_MINUTES);
+  const scope = source.scope;
+  switch (scope.kind) {
+    case "github":
+      return {
+        ...emptyDraft("github"),
+        name: source.name,
+        scopeMode: scope.repos.length > 0 ? "repos" : "org",
+        org: scope.org ?? "",
+        repos: scope.repos.join("\n"),
+        enterpriseUrl: isGithubCom(source.baseUrl) ? "" : source.baseUrl,
+        pollMinutes,
+      };
+    case "jira":
+      return {
+        ...emptyDraft("jira"),
+        name: source.name,
+        siteUrl: source.baseUrl,
+        email: scope.email,
+        projects: scope.projects.join(", "),
+        jql: scope.jql ?? "",
+        pollMinutes,
+      };
+  }
 }
 
 function words(text: string): string[] {
@@ -171,31 +185,33 @@ export function enterpriseUrlHint(url: string): string | null {
 export function inputOf(d: Draft): SourceInput {
   const token = d.token.trim() || null;
   const pollIntervalMinutes = Number(d.pollMinutes) || DEFAULT_POLL_MINUTES;
-  if (d.kind === "github") {
-    const enterprise = d.enterpriseUrl.trim().replace(/\/+$/, "");
-    return {
-      kind: "github",
-      name: d.name.trim(),
-      baseUrl: enterprise && enterprise !== GITHUB_API ? enterprise : "",
-      repos: d.scopeMode === "repos" ? parseRepos(d.repos) : [],
-      org: d.scopeMode === "org" ? d.org.trim() : null,
-      email: null,
-      projects: [],
-      jql: null,
-      pollIntervalMinutes,
-      token,
-    };
+  const name = d.name.trim();
+  switch (d.kind) {
+    case "github": {
+      const enterprise = d.enterpriseUrl.trim().replace(/\/+$/, "");
+      return {
+        name,
+        baseUrl: enterprise && enterprise !== GITHUB_API ? enterprise : "",
+        pollIntervalMinutes,
+        token,
+        scope:
+          d.scopeMode === "repos"
+            ? { kind: "github", org: null, repos: parseRepos(d.repos) }
+            : { kind: "github", org: d.org.trim(), repos: [] },
+      };
+    }
+    case "jira":
+      return {
+        name,
+        baseUrl: d.siteUrl.trim().replace(/\/+$/, ""),
+        pollIntervalMinutes,
+        token,
+        scope: {
+          kind: "jira",
+          email: d.email.trim(),
+          projects: parseProjects(d.projects),
+          jql: d.jql.trim() || null,
+        },
+      };
   }
-  return {
-    kind: "jira",
-    name: d.name.trim(),
-    baseUrl: d.siteUrl.trim().replace(/\/+$/, ""),
-    repos: [],
-    org: null,
-    email: d.email.trim(),
-    projects: parseProjects(d.projects),
-    jql: d.jql.trim() || null,
-    pollIntervalMinutes,
-    token,
-  };
 }

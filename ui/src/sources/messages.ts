@@ -2,7 +2,7 @@
 //! and what to do about it, run statuses, durations. The UI branches on codes, never on message
 //! text; Rust's message is always shown as well (it names the repository, URL or scope).
 
-import type { RunStatus, SourceDto, SourceKind } from "../lib/ipc";
+import type { ErrorCode, RunStatus, SourceKind, SourceView } from "../lib/ipc";
 import { displayLocale, formatDateTime, plural } from "../shared/format";
 
 /** The API root of github.com (an empty base URL means the same). */
@@ -29,49 +29,20 @@ export const TOKEN_SCOPES: Record<"github" | "jira", { summary: string; details:
   },
 };
 
-const KNOWN_SCOPES = [
-  "read:jira-work",
-  "read:jira-user",
-  "public_repo",
-  "read:org",
-  "Issues: read",
-  "Pull requests: read",
-  "Metadata: read",
-  "repo",
-];
-
-/**
- * The permission a missing-scope message names, if it names one: a `quoted` scope, a
- * "grant …" phrase, or a scope name Baton knows. Null when the message does not say.
- */
-export function missingScopeName(message: string | null | undefined): string | null {
-  if (!message) return null;
-  // "the token has the scopes [read:user]; it needs `repo` (or `public_repo` …)": the scopes it
-  // has are not the missing ones, so read only after "needs" when the message says so.
-  const needs = message.split(/\bneeds?\b/i);
-  const relevant = needs.length > 1 ? needs.slice(1).join(" ") : message;
-  const quoted = [...relevant.matchAll(/`([^`]+)`/g)].map((m) => m[1]).filter(Boolean) as string[];
-  if (quoted.length) return quoted.join(" or ");
-  const grant = /\bgrant ([^;.)]+?)(?:[;.)]|$)/i.exec(relevant);
-  if (grant?.[1]) return grant[1].trim();
-  const known = KNOWN_SCOPES.find((s) =>
-    new RegExp(`(^|[^\\w:-])${s.replace(/[:.]/g, "\\$&")}($|[^\\w:-])`).test(relevant),
-  );
-  return known ?? null;
-}
-
 function kindName(kind: SourceKind | null | undefined): string {
   return kind === "jira" ? "Jira" : kind === "github" ? "GitHub" : "the source";
 }
 
 /**
- * What a failure code means for the person, with what to do. `kind` adapts the advice to
- * GitHub or Jira; `message` is Rust's sentence (used only to name a missing scope).
+ * What a failure code means for the person, with what to do. `kind` adapts the advice to GitHub
+ * or Jira; `missingScope` is the permission Rust says the token lacks (sent as data: the UI
+ * never reads Rust's sentence). The `switch` covers every `ErrorCode`: a code Rust adds does not
+ * compile until it is explained here.
  */
 export function explain(
-  code: string | null | undefined,
-  message?: string | null,
+  code: ErrorCode | null,
   kind?: SourceKind | null,
+  missingScope?: string | null,
 ): Explained {
   const source = kindName(kind);
   switch (code) {
@@ -81,9 +52,10 @@ export function explain(
         hint: "It may be mistyped, expired or revoked. Paste it again, or create a new one.",
       };
     case "auth_missing_scope": {
-      const scope = missingScopeName(message);
       return {
-        title: scope ? `The token is missing a permission: ${scope}` : "The token is missing a permission",
+        title: missingScope
+          ? `The token is missing a permission: ${missingScope}`
+          : "The token is missing a permission",
         hint:
           kind === "jira"
             ? `It needs ${TOKEN_SCOPES.jira.summary} (scoped tokens: read:jira-work and read:jira-user).`
@@ -173,9 +145,40 @@ export function explain(
       };
     case "invalid_source":
       return { title: "The source's settings are incomplete", hint: "The details below say what to change." };
-    default:
+    case "no_workspace":
+      return { title: "No workspace is open", hint: "Open or create a workspace, then try again." };
+    case "workspace_read_only":
+      return {
+        title: "This workspace is open read-only",
+        hint: "Its file or folder cannot be written, so sources cannot be saved or synced here. Open a copy in a folder you can write to.",
+      };
+    case "workspace_not_baton":
+    case "workspace_corrupt":
+    case "workspace_newer_schema":
+    case "workspace_not_a_file":
+    case "workspace_being_created":
+    case "workspace_needs_upgrade":
+    case "io":
+    case "database":
+    case "migration":
+      return {
+        title: "The workspace file could not be written",
+        hint: "The details below say what went wrong with the file.",
+      };
+    case "already_exists":
+    case "not_found":
+    case "invalid":
+    case "internal":
+    case null:
       return { title: "It did not work", hint: "The details below say what went wrong." };
+    default:
+      return unexplained(code);
   }
+}
+
+/** A code no `case` covers: a compile error (the argument is `never`) until one does. */
+function unexplained(code: never): Explained {
+  return { title: "It did not work", hint: `The details below say what went wrong (${String(code)}).` };
 }
 
 export const RUN_STATUS_LABELS: Record<RunStatus, string> = {
@@ -200,24 +203,29 @@ export function isGithubCom(baseUrl: string): boolean {
 }
 
 /** What a source syncs, in one line ("Organisation acme", "3 repositories: …", "PAY, OPS"). */
-export function scopeSummary(source: SourceDto): string {
-  if (source.kind === "jira") {
-    const parts = [host(source.baseUrl)];
-    if (source.projects.length)
-      parts.push(`${source.projects.length === 1 ? "project" : "projects"} ${source.projects.join(", ")}`);
-    if (source.jql) parts.push(`JQL: ${source.jql}`);
-    return parts.join(" · ");
-  }
-  if (source.kind === "github") {
-    const where = isGithubCom(source.baseUrl) ? "" : ` on ${host(source.baseUrl)}`;
-    if (source.repos.length) {
-      const shown = source.repos.slice(0, 3).join(", ");
-      const more = source.repos.length > 3 ? ` and ${source.repos.length - 3} more` : "";
-      return `${plural(source.repos.length, "repository", "repositories")}${where}: ${shown}${more}`;
+export function scopeSummary(source: SourceView): string {
+  const scope = source.scope;
+  switch (scope?.kind) {
+    case "jira": {
+      const parts = [host(source.baseUrl)];
+      if (scope.projects.length)
+        parts.push(`${scope.projects.length === 1 ? "project" : "projects"} ${scope.projects.join(", ")}`);
+      if (scope.jql) parts.push(`JQL: ${scope.jql}`);
+      return parts.join(" · ");
     }
-    if (source.org) return `Organisation ${source.org}${where}`;
+    case "github": {
+      const where = isGithubCom(source.baseUrl) ? "" : ` on ${host(source.baseUrl)}`;
+      if (scope.repos.length) {
+        const shown = scope.repos.slice(0, 3).join(", ");
+        const more = scope.repos.length > 3 ? ` and ${scope.repos.length - 3} more` : "";
+        return `${plural(scope.repos.length, "repository", "repositories")}${where}: ${shown}${more}`;
+      }
+      if (scope.org) return `Organisation ${scope.org}${where}`;
+      return source.baseUrl;
+    }
+    case undefined:
+      return source.baseUrl || "";
   }
-  return source.baseUrl || "";
 }
 
 const hourMinute = new Intl.DateTimeFormat(displayLocale(), { hour: "numeric", minute: "2-digit" });

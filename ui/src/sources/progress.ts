@@ -3,7 +3,7 @@
 
 import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useReducer } from "react";
-import { onSyncProgress, type RunStatus, type SyncProgress } from "../lib/ipc";
+import { type ErrorCode, onSyncProgress, type RunStatus, type SyncProgress } from "../lib/ipc";
 
 export type LiveWait = {
   rateLimit: boolean;
@@ -25,7 +25,12 @@ export type LiveRun = {
   wait: LiveWait | null;
   /** Rate-limit waits so far in this run. */
   rateLimitWaits: number;
-  end: { status: RunStatus; errorCode: string | null; error: string | null } | null;
+  end: {
+    status: RunStatus;
+    errorCode: ErrorCode | null;
+    missingScope: string | null;
+    error: string | null;
+  } | null;
 };
 
 export type LiveRuns = Readonly<Record<string, LiveRun>>;
@@ -84,7 +89,7 @@ export function applyProgress(runs: LiveRuns, p: SyncProgress, now: number): Liv
         pages: p.pages,
         items: p.items,
         wait: null,
-        end: { status: p.status, errorCode: p.errorCode, error: p.error },
+        end: { status: p.status, errorCode: p.errorCode, missingScope: p.missingScope, error: p.error },
       };
       break;
   }

@@ -1,6 +1,14 @@
 import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
-import type { ProvenanceRule, Rules, SourceDto, SyncRun, TeamRule } from "../lib/ipc";
+import type {
+  ErrorCode,
+  ProvenanceRule,
+  Rules,
+  SourceInput,
+  SourceView,
+  SyncRun,
+  TeamRule,
+} from "../lib/ipc";
 import {
   type Call,
   clearMocks,
@@ -16,15 +24,13 @@ import { SourcesView } from "./SourcesView";
 
 afterEach(() => clearMocks());
 
-const GH = makeSource({ id: "s1", name: "acme-corp", org: "acme" });
+const GH = makeSource({ id: "s1", name: "acme-corp", scope: { kind: "github", org: "acme", repos: [] } });
 const JIRA = makeSource({
   id: "s2",
   kind: "jira",
   name: "acme.atlassian.net",
-  org: null,
   baseUrl: "https://acme.atlassian.net",
-  email: "lead@acme.com",
-  projects: ["PAY"],
+  scope: { kind: "jira", email: "lead@acme.com", projects: ["PAY"], jql: null },
   lastRun: makeRun({
     id: "run-9",
     status: "failed",
@@ -33,6 +39,16 @@ const JIRA = makeSource({
   }),
 });
 const DEMO = makeSource({ id: "s3", name: "Demo GitHub", synthetic: true, lastRun: null });
+/** A kind this version cannot sync: Rust sends it without a scope. */
+const LINEAR = makeSource({
+  id: "s4",
+  kind: "linear",
+  name: "Acme Linear",
+  baseUrl: "https://linear.app/acme",
+  scope: null,
+  synthetic: true,
+  lastRun: null,
+});
 
 const TEAM_RULE: TeamRule = {
   id: "tr1",
@@ -52,7 +68,7 @@ const PROV_RULE: ProvenanceRule = {
   builtin: true,
 };
 
-function backend(overrides: Record<string, Handler> = {}, sources: SourceDto[] = [GH, JIRA, DEMO]) {
+function backend(overrides: Record<string, Handler> = {}, sources: SourceView[] = [GH, JIRA, DEMO, LINEAR]) {
   const rules: Rules = { team: [TEAM_RULE], provenance: [PROV_RULE] };
   return mockBackend({
     sources_list: () => sources,
@@ -115,10 +131,18 @@ describe("Sources", () => {
     expect(within(demo).queryByTestId("source-sync-now")).toBeNull();
     expect(within(demo).queryByTestId("source-enabled")).toBeNull();
     expect(within(demo).queryByTestId("source-edit")).toBeNull();
+
+    const linear = card("s4");
+    expect(within(linear).getByTestId("source-scope")).toHaveTextContent("https://linear.app/acme");
+    expect(within(linear).queryByTestId("source-edit")).toBeNull();
   });
 
   it("validates the add form, then sends the token once and never shows it again", async () => {
-    const added = makeSource({ id: "s9", name: "web", org: null, repos: ["acme/web"] });
+    const added = makeSource({
+      id: "s9",
+      name: "web",
+      scope: { kind: "github", org: null, repos: ["acme/web"] },
+    });
     const calls = backend({ sources_add: () => added });
     const form = await openAddForm();
     const token = within(form).getByTestId("source-token");
@@ -146,21 +170,20 @@ describe("Sources", () => {
     fireEvent.change(within(form).getByTestId("source-repos"), { target: { value: "acme/web" } });
     fireEvent.click(within(form).getByTestId("source-save"));
     await waitFor(() => expect(screen.queryByTestId("source-form")).toBeNull());
-    expect(last(calls, "sources_add")?.args.input).toMatchObject({
-      kind: "github",
+    expect(last(calls, "sources_add")?.args.input).toEqual({
       name: "web",
       baseUrl: "",
-      repos: ["acme/web"],
-      org: null,
+      pollIntervalMinutes: 10,
       token: "ghp_SECRET123",
-    });
+      scope: { kind: "github", org: null, repos: ["acme/web"] },
+    } satisfies SourceInput);
     expect(document.body.textContent).not.toContain("ghp_SECRET123");
     for (const input of document.querySelectorAll("input"))
       expect(input.value).not.toContain("ghp_SECRET123");
   });
 
   it("edits a source with an empty token field, keeping the stored token", async () => {
-    const calls = backend({ sources_edit: (args) => ({ ...JIRA, name: (args.input as SourceDto).name }) });
+    const calls = backend({ sources_edit: (args) => ({ ...JIRA, name: (args.input as SourceInput).name }) });
     renderWithClient(<SourcesView />);
     await screen.findAllByTestId("source-card");
     fireEvent.click(within(card("s2")).getByTestId("source-edit"));
@@ -175,37 +198,56 @@ describe("Sources", () => {
     await waitFor(() => expect(calls.some((c) => c.cmd === "sources_edit")).toBe(true));
     expect(last(calls, "sources_edit")?.args).toMatchObject({
       id: "s2",
-      input: { kind: "jira", projects: ["PAY", "OPS"], token: null, email: "lead@acme.com" },
+      input: {
+        token: null,
+        scope: { kind: "jira", projects: ["PAY", "OPS"], email: "lead@acme.com", jql: null },
+      },
     });
   });
 
-  const CASES: [string, string, RegExp][] = [
+  const CASES: [ErrorCode, string, RegExp, string | null][] = [
     [
       "auth_bad_token",
       "the token was refused: https://api.github.com/user: Bad credentials",
       /GitHub refused the token/,
+      null,
     ],
     [
       "auth_missing_scope",
-      "the token lacks a permission: the token has the scopes [gist]; it needs `repo` (or `public_repo` for public repositories only)",
-      /missing a permission: repo or public_repo/,
+      "the token lacks a permission (needs repo, or public_repo for public repositories only): the token has the scopes [gist]",
+      /missing a permission: repo, or public_repo for public repositories only/,
+      "repo, or public_repo for public repositories only",
+    ],
+    [
+      "auth_missing_scope",
+      "the token lacks a permission: it needs `read:org`",
+      /^The token is missing a permission$/,
+      null,
     ],
     [
       "no_access",
       "no access: the organisation acme was not found, or the token cannot see it",
       /cannot see this repository or organisation/,
+      null,
     ],
-    ["wrong_url", "this address is not the expected API: https://example.com/", /not a GitHub API/],
-    ["offline", "cannot reach the source (offline?): dns error", /Cannot reach GitHub/],
-    ["timeout", "the source did not answer in time: https://api.github.com/user", /did not answer in time/],
-    ["rate_limited", "rate limited: secondary limit", /rate-limited the sync/],
-    ["server_error", "the source failed (HTTP 502): bad gateway", /failed \(server error\)/],
-    ["malformed_response", "unreadable response: HTML instead of JSON", /cannot read/],
-    ["invalid_source", '"acme/" is not a repository name like owner/name', /settings are incomplete/],
+    ["wrong_url", "this address is not the expected API: https://example.com/", /not a GitHub API/, null],
+    ["offline", "cannot reach the source (offline?): dns error", /Cannot reach GitHub/, null],
+    [
+      "timeout",
+      "the source did not answer in time: https://api.github.com/user",
+      /did not answer in time/,
+      null,
+    ],
+    ["rate_limited", "rate limited: secondary limit", /rate-limited the sync/, null],
+    ["server_error", "the source failed (HTTP 502): bad gateway", /failed \(server error\)/, null],
+    ["malformed_response", "unreadable response: HTML instead of JSON", /cannot read/, null],
+    ["invalid_source", '"acme/" is not a repository name like owner/name', /settings are incomplete/, null],
   ];
 
-  it.each(CASES)("Test connection explains %s", async (code, message, expected) => {
-    const calls = backend({ sources_test_connection: () => ({ ok: false, code, message }) });
+  // The headline comes from the code and the permission Rust sends as data; Rust's sentence is
+  // shown as it is and never read (a permission only inside it is not picked out).
+  it.each(CASES)("Test connection explains %s", async (code, message, expected, missingScope) => {
+    const calls = backend({ sources_test_connection: () => ({ ok: false, code, missingScope, message }) });
     const form = await openAddForm();
     fireEvent.change(within(form).getByTestId("source-org"), { target: { value: "acme" } });
     fireEvent.change(within(form).getByTestId("source-token"), { target: { value: "ghp_x" } });
@@ -216,7 +258,7 @@ describe("Sources", () => {
     expect(problem).toHaveTextContent(message);
     expect(last(calls, "sources_test_connection")?.args).toMatchObject({
       id: null,
-      input: { org: "acme", token: "ghp_x", name: "connection test" },
+      input: { token: "ghp_x", scope: { kind: "github", org: "acme", repos: [] } },
     });
   });
 
@@ -237,7 +279,12 @@ describe("Sources", () => {
     expect(problem).toHaveTextContent("No system keychain is available");
     expect(problem).toHaveTextContent("never in the workspace file");
     expect(problem).toHaveTextContent("--token-env");
-    answer = () => ({ ok: true, code: null, message: "signed in as lead (3 repositories checked)" });
+    answer = () => ({
+      ok: true,
+      code: null,
+      missingScope: null,
+      message: "signed in as lead (3 repositories checked)",
+    });
     fireEvent.click(within(form).getByTestId("source-test"));
     expect(await within(form).findByTestId("source-test-ok")).toHaveTextContent(
       "Connected: signed in as lead (3 repositories checked)",
@@ -297,6 +344,7 @@ describe("Sources", () => {
         pages: 9,
         items: 700,
         errorCode: null,
+        missingScope: null,
         error: null,
       }),
     );
@@ -325,14 +373,18 @@ describe("Sources", () => {
         status: "failed",
         pages: 1,
         items: 40,
-        errorCode: "auth_bad_token",
-        error: "the token was refused: https://api.github.com/user: Bad credentials",
+        errorCode: "auth_missing_scope",
+        missingScope: "Issues: read and Pull requests: read",
+        error:
+          "the token lacks a permission (needs Issues: read and Pull requests: read): acme/web: forbidden",
       }),
     );
     const c = card("s1");
     expect(within(c).getByTestId("sync-progress")).toHaveAttribute("data-state", "failed");
-    expect(within(c).getByTestId("source-last-error")).toHaveTextContent("GitHub refused the token");
-    expect(within(c).getByTestId("source-last-error")).toHaveTextContent("Bad credentials");
+    expect(within(c).getByTestId("source-last-error")).toHaveTextContent(
+      "The token is missing a permission: Issues: read and Pull requests: read",
+    );
+    expect(within(c).getByTestId("source-last-error")).toHaveTextContent("acme/web: forbidden");
   });
 
   it("shows the history with a failed run highlighted and its error", async () => {
@@ -349,6 +401,14 @@ describe("Sources", () => {
         error: "the token was refused: https://api.github.com/user: Bad credentials",
       }),
       makeRun({ id: "r2", rateLimitWaits: 2, rateLimitWaitSeconds: 125, retries: 3 }),
+      makeRun({
+        id: "r1",
+        status: "failed",
+        errorCode: "auth_missing_scope",
+        missingScope: "repo",
+        error:
+          "the token lacks a permission (needs repo): https://api.github.com/repos/acme/web/issues: forbidden",
+      }),
     ];
     const calls = backend({ sources_history: () => runs });
     renderWithClient(<SourcesView />);
@@ -356,7 +416,7 @@ describe("Sources", () => {
     fireEvent.click(within(card("s1")).getByTestId("source-history-toggle"));
     const rows = await within(card("s1")).findAllByTestId("history-row");
     expect(last(calls, "sources_history")?.args).toEqual({ id: "s1", limit: 20 });
-    expect(rows).toHaveLength(2);
+    expect(rows).toHaveLength(3);
     const failed = rows[0] as HTMLElement;
     expect(failed).toHaveAttribute("data-status", "failed");
     expect(failed).toHaveClass("history-failed");
@@ -367,6 +427,9 @@ describe("Sources", () => {
     const ok = rows[1] as HTMLElement;
     expect(ok).toHaveTextContent("2 min 30 s");
     expect(ok).toHaveTextContent("2 (2 min 5 s)");
+    expect(within(rows[2] as HTMLElement).getByTestId("history-error")).toHaveTextContent(
+      "The token is missing a permission: repo",
+    );
   });
 
   it("asks before removing, saying what is deleted", async () => {

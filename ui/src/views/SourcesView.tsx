@@ -4,9 +4,9 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import type { SourceDto } from "../lib/ipc";
 import { Icon } from "../shared/Icon";
 import { EmptyState, ErrorState, LoadingState } from "../shared/states";
+import type { EditableSource } from "../sources/draft";
 import { useLiveSyncs } from "../sources/progress";
 import { sourceQueries } from "../sources/queries";
 import { RulesSection } from "../sources/RulesSection";
@@ -16,7 +16,7 @@ import { summaryQuery } from "../workspace/queries";
 import { ViewHeader } from "./ViewHeader";
 import "../sources/sources.css";
 
-type FormState = { mode: "add" } | { mode: "edit"; source: SourceDto } | null;
+type FormState = { mode: "add" } | { mode: "edit"; source: EditableSource } | null;
 
 export function SourcesView() {
   const sources = useQuery(sourceQueries.list());

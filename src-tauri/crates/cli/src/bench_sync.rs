@@ -5,14 +5,15 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
-use baton_core::graph::model::SourceKind;
+use baton_core::connectors::github::GithubScope;
+use baton_core::connectors::SourceScope;
 use baton_core::graph::Workspace;
 use baton_core::replay::corpus::{self, CorpusOptions};
 use baton_core::replay::github::FakeGithub;
 use baton_core::secrets::{MemorySecretStore, Secret};
 use baton_core::sync::clock::SystemClock;
 use baton_core::sync::progress::RunStatus;
-use baton_core::sync::sources::{self, SourceSpec};
+use baton_core::sync::sources::{self, SourceInput};
 use baton_core::sync::{run_source, SyncContext, SyncOptions};
 use baton_core::CoreError;
 use clap::Args;
@@ -65,18 +66,21 @@ pub async fn run(args: BenchSyncArgs) -> Result<(), CoreError> {
     let _ = std::fs::remove_file(&path);
     let ws = Workspace::create(&path).await?;
     let secrets = Arc::new(MemorySecretStore::new());
-    let spec = SourceSpec {
-        kind: SourceKind::Github,
+    let input = SourceInput {
         name: "bench".into(),
         base_url: server.url(),
-        scope: r#"{"repos":["panjf2000/ants"]}"#.into(),
-        poll_interval_s: 600,
+        poll_interval_minutes: 10,
+        token: Some(Secret::new(token)),
+        scope: SourceScope::Github(GithubScope {
+            org: None,
+            repos: vec!["panjf2000/ants".into()],
+        }),
     };
     let source = sources::add(
         &ws,
         secrets.as_ref(),
-        &spec,
-        &Secret::new(token),
+        None,
+        &input,
         baton_core::time::now_ms(),
     )
     .await

@@ -4,20 +4,25 @@
 //! sync with a token from the environment for this run only.
 
 use std::io::{IsTerminal, Read};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use baton_core::graph::model::SourceKind;
+use baton_core::connectors::github::GithubScope;
+use baton_core::connectors::jira::JiraScope;
+use baton_core::connectors::{syncable, SourceScope};
 use baton_core::graph::repo;
 use baton_core::graph::Workspace;
 use baton_core::secrets::{MemorySecretStore, Secret, SecretStore};
-use baton_core::sync::clock::SystemClock;
+use baton_core::sync::clock::{Clock, SystemClock};
 use baton_core::sync::error::SyncError;
 use baton_core::sync::progress::{RunStatus, SyncProgress};
-use baton_core::sync::sources::{self, SourceSpec, DEFAULT_POLL_INTERVAL_S};
+use baton_core::sync::sources::{
+    self, ConnectionTest, SourceInput, SourceView, DEFAULT_POLL_INTERVAL_MINUTES,
+    MAX_POLL_INTERVAL_MINUTES,
+};
 use baton_core::sync::{run_source, SyncContext, SyncOptions};
-use baton_core::CoreError;
+use baton_core::{CoreError, ErrorCode};
 use clap::{Args, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tokio_util::sync::CancellationToken;
@@ -79,9 +84,9 @@ pub enum SourceCommand {
         #[arg(long)]
         jql: Option<String>,
         /// Minutes between scheduled syncs in the app (1 to 525,600, a year).
-        #[arg(long, default_value_t = DEFAULT_POLL_INTERVAL_S / 60,
-              value_parser = clap::value_parser!(i64).range(1..=525_600))]
-        interval_minutes: i64,
+        #[arg(long, default_value_t = DEFAULT_POLL_INTERVAL_MINUTES,
+              value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_POLL_INTERVAL_MINUTES)))]
+        interval_minutes: u32,
         /// Read the token from this environment variable...
         #[arg(long, conflicts_with = "token_stdin")]
         token_env: Option<String>,
@@ -107,8 +112,8 @@ pub enum SourceCommand {
         file: PathBuf,
         name: String,
         /// Runs to show (1 to 1,000).
-        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(i64).range(1..=1_000))]
-        limit: i64,
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=1_000))]
+        limit: u32,
     },
 }
 
@@ -139,6 +144,7 @@ fn read_token(token_env: Option<&str>, token_stdin: bool) -> Result<Secret, Core
 /// Runs `baton source …`.
 pub async fn source(command: SourceCommand) -> Result<(), CoreError> {
     let keychain = baton_keychain::Keychain;
+    let clock = || -> Arc<dyn Clock> { Arc::new(SystemClock) };
     match command {
         SourceCommand::Add {
             file,
@@ -161,41 +167,31 @@ pub async fn source(command: SourceCommand) -> Result<(), CoreError> {
             } else {
                 read_token(token_env.as_deref(), token_stdin)?
             };
-            let (kind, scope) = match kind {
-                KindArg::Github => (
-                    SourceKind::Github,
-                    serde_json::json!({"org": org, "repos": repos}),
-                ),
-                KindArg::Jira => (
-                    SourceKind::Jira,
-                    serde_json::json!({"email": email.unwrap_or_default(), "projects": projects, "jql": jql}),
-                ),
+            let scope = match kind {
+                KindArg::Github => SourceScope::Github(GithubScope { org, repos }),
+                KindArg::Jira => SourceScope::Jira(JiraScope {
+                    email: email.unwrap_or_default(),
+                    projects,
+                    jql,
+                }),
             };
-            let spec = SourceSpec {
-                kind,
+            let input = SourceInput {
                 name,
                 base_url: url,
-                scope: scope.to_string(),
-                poll_interval_s: interval_minutes * 60,
+                poll_interval_minutes: interval_minutes,
+                token: Some(token.clone()),
+                scope,
             };
             if !no_test {
-                let said = sources::test_connection(
-                    &spec,
-                    &token,
-                    &SyncOptions::default(),
-                    Arc::new(SystemClock),
-                )
-                .await
-                .map_err(sync_failed)?;
-                outln!("connection OK: {}", cell(&said));
+                let test =
+                    sources::test_connection(&input, &token, &SyncOptions::default(), clock())
+                        .await;
+                outln!("connection OK: {}", cell(&tested(test)?));
             }
-            let ws = open_or_create(&file).await?;
             let throwaway = MemorySecretStore::new();
             let store: &dyn SecretStore = if no_keychain { &throwaway } else { &keychain };
-            let added = sources::add(&ws, store, &spec, &token, baton_core::time::now_ms()).await;
-            ws.close().await;
-            let source = added.map_err(|err| match err {
-                SyncError::Secret(inner) if inner.code() == "keychain_unavailable" => CoreError::Invalid(format!(
+            let source = add_to(&file, store, &input).await.map_err(|err| match err {
+                SyncError::Secret(inner) if inner.kind() == ErrorCode::KeychainUnavailable => CoreError::Invalid(format!(
                     "{inner} [keychain_unavailable]; on a machine without a keychain add the source with --no-keychain and sync with --token-env VAR"
                 )),
                 other => sync_failed(other),
@@ -212,16 +208,18 @@ pub async fn source(command: SourceCommand) -> Result<(), CoreError> {
         }
         SourceCommand::List { file } => {
             let ws = Workspace::open(&file).await?;
+            let listed = sources::list(&ws, None).await;
+            ws.close().await;
             let mut rows = Vec::new();
-            for source in repo::sources::list(ws.pool()).await? {
-                let last = repo::sync_runs::recent(ws.pool(), &source.id, 1).await?;
-                let last = last
-                    .first()
+            for source in listed.map_err(sync_failed)? {
+                let last = source
+                    .last_run
+                    .as_ref()
                     .map(|r| {
                         format!(
                             "{} {}: {} pages, {} items{}",
-                            baton_core::time::to_rfc3339(r.started_at),
-                            r.status,
+                            r.started_at,
+                            r.status.as_str(),
                             r.pages,
                             r.items,
                             r.error
@@ -241,69 +239,60 @@ pub async fn source(command: SourceCommand) -> Result<(), CoreError> {
                     }
                     .to_owned(),
                     source.base_url,
-                    source.scope,
+                    source.scope.as_ref().map(scope_line).unwrap_or_default(),
                     last,
                 ]);
             }
-            ws.close().await;
             let header = ["name", "kind", "state", "url", "scope", "last sync"];
             let text = table::plain_table(Layout::for_stdout(), &header, (&[], &[1, 2]), rows);
             outln!("{}", text.trim_end());
         }
         SourceCommand::Remove { file, name } => {
             let ws = Workspace::open(&file).await?;
-            let source = sources::find(&ws, &name).await.map_err(sync_failed)?;
-            sources::remove(&ws, &keychain, &source.id)
-                .await
-                .map_err(sync_failed)?;
+            let removed = async {
+                let source = sources::find(&ws, &name).await?;
+                sources::remove(&ws, &keychain, None, &source.id).await?;
+                Ok::<_, SyncError>(source)
+            }
+            .await;
             ws.close().await;
+            let source = removed.map_err(sync_failed)?;
             outln!("removed {}", cell(&source.name));
         }
         SourceCommand::Test { file, name } => {
             let ws = Workspace::open(&file).await?;
-            let source = sources::find(&ws, &name).await.map_err(sync_failed)?;
+            let test = async {
+                let source = sources::find(&ws, &name).await?;
+                sources::test_saved(&ws, &keychain, &source.id, &SyncOptions::default(), clock())
+                    .await
+            }
+            .await;
             ws.close().await;
-            let reference = source.secret_ref.clone().unwrap_or_default();
-            let token = keychain
-                .get(&reference)
-                .map_err(|e| sync_failed(e.into()))?
-                .ok_or_else(|| sync_failed(SyncError::SecretMissing(source.name.clone())))?;
-            let spec = SourceSpec {
-                kind: source.kind,
-                name: source.name.clone(),
-                base_url: source.base_url.clone(),
-                scope: source.scope.clone(),
-                poll_interval_s: source.poll_interval_s,
-            };
-            let said = sources::test_connection(
-                &spec,
-                &token,
-                &SyncOptions::default(),
-                Arc::new(SystemClock),
-            )
-            .await
-            .map_err(sync_failed)?;
+            let said = tested(test.map_err(sync_failed)?)?;
             outln!("connection OK: {}", cell(&said));
         }
         SourceCommand::History { file, name, limit } => {
             let ws = Workspace::open(&file).await?;
-            let source = sources::find(&ws, &name).await.map_err(sync_failed)?;
-            let runs = repo::sync_runs::recent(ws.pool(), &source.id, limit).await?;
+            let runs = async {
+                let source = sources::find(&ws, &name).await?;
+                sources::history(&ws, &source.id, limit).await
+            }
+            .await;
             ws.close().await;
             let header = [
                 "started", "status", "pages", "items", "requests", "retries", "waits", "waited",
                 "error",
             ];
-            let rows = runs.into_iter().map(|r| {
+            let rows = runs.map_err(sync_failed)?.into_iter().map(|r| {
                 vec![
-                    baton_core::time::to_rfc3339(r.started_at),
-                    r.status.to_string(),
+                    r.started_at,
+                    r.status.as_str().to_owned(),
                     r.pages.to_string(),
                     r.items.to_string(),
                     r.requests.to_string(),
                     r.retries.to_string(),
                     r.rate_limit_waits.to_string(),
-                    format!("{} s", r.rate_limit_wait_ms / 1000),
+                    format!("{} s", r.rate_limit_wait_seconds.floor()),
                     r.error.unwrap_or_default(),
                 ]
             });
@@ -319,12 +308,77 @@ pub async fn source(command: SourceCommand) -> Result<(), CoreError> {
     Ok(())
 }
 
-async fn open_or_create(file: &std::path::Path) -> Result<Workspace, CoreError> {
-    if file.exists() {
-        Workspace::open(file).await
-    } else {
-        Workspace::create(file).await
+/// The sentence of a connection test that worked, or its failure as the command's error.
+fn tested(test: ConnectionTest) -> Result<String, CoreError> {
+    if test.ok {
+        return Ok(test.message);
     }
+    let code = test.code.map(ErrorCode::as_str).unwrap_or("failed");
+    Err(CoreError::Invalid(match test.missing_scope {
+        Some(scope) => format!("{} [{code}]; the token needs: {scope}", test.message),
+        None => format!("{} [{code}]", test.message),
+    }))
+}
+
+/// What a source covers, in a line.
+fn scope_line(scope: &SourceScope) -> String {
+    match scope {
+        SourceScope::Github(GithubScope { org, repos }) if repos.is_empty() => {
+            format!("organisation {}", org.as_deref().unwrap_or(""))
+        }
+        SourceScope::Github(GithubScope { repos, .. }) => {
+            format!("repositories {}", repos.join(", "))
+        }
+        SourceScope::Jira(JiraScope { projects, jql, .. }) => {
+            let mut parts = Vec::new();
+            if !projects.is_empty() {
+                parts.push(format!("projects {}", projects.join(", ")));
+            }
+            if let Some(jql) = jql {
+                parts.push(format!("JQL {jql}"));
+            }
+            parts.join("; ")
+        }
+    }
+}
+
+/// Adds a source to the workspace `file`, creating the file when it does not exist. When the
+/// add fails, a file this call created is removed again (with its `-wal` and `-shm`), so a
+/// refused source leaves no empty workspace behind.
+async fn add_to(
+    file: &Path,
+    secrets: &dyn SecretStore,
+    input: &SourceInput,
+) -> Result<SourceView, SyncError> {
+    let created = !file.exists();
+    let ws = if created {
+        Workspace::create(file).await?
+    } else {
+        Workspace::open(file).await?
+    };
+    let added = sources::add(&ws, secrets, None, input, baton_core::time::now_ms()).await;
+    ws.close().await;
+    if added.is_err() && created {
+        for path in [
+            file.to_path_buf(),
+            sidecar(file, "-wal"),
+            sidecar(file, "-shm"),
+        ] {
+            if let Err(err) = std::fs::remove_file(&path) {
+                if err.kind() != std::io::ErrorKind::NotFound {
+                    tracing::warn!(file = %path.display(), %err, "could not remove the workspace file this command created");
+                }
+            }
+        }
+    }
+    added
+}
+
+/// `file` with `suffix` appended to its name (`team.baton-wal`).
+fn sidecar(file: &Path, suffix: &str) -> PathBuf {
+    let mut name = file.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
 }
 
 /// The progress line on stderr: an indicatif spinner, drawn only when stderr is a terminal
@@ -428,9 +482,7 @@ pub async fn sync(args: SyncArgs) -> Result<(), CoreError> {
         Some(name) => vec![sources::find(&ws, name).await.map_err(sync_failed)?],
         None => all
             .into_iter()
-            .filter(|s| {
-                s.enabled && !s.synthetic && matches!(s.kind, SourceKind::Github | SourceKind::Jira)
-            })
+            .filter(|s| s.enabled && !s.synthetic && syncable(s.kind))
             .collect(),
     };
     if chosen.is_empty() {
@@ -500,6 +552,7 @@ pub async fn sync(args: SyncArgs) -> Result<(), CoreError> {
             pages: 0,
             items: 0,
             error_code: None,
+            missing_scope: None,
             error: None,
         });
         let f = report.figures;
@@ -576,6 +629,7 @@ mod tests {
             pages: 0,
             items: 0,
             error_code: None,
+            missing_scope: None,
             error: None,
         };
         assert_eq!(line.message(&finished), None, "the line goes at the end");

@@ -3,8 +3,11 @@
 //! - [`graph`]: the work graph (model, SQLite store, one repository module per table);
 //! - [`query`]: read models for the app and the CLI (workspace summary, item lists, item detail);
 //! - [`demo`]: the deterministic demo organisation;
-//! - [`sync`]: the sync runtime (pollers, runs, progress, page writes) and [`connectors`]
-//!   (GitHub, Jira Cloud); [`secrets`]: where tokens live;
+//! - syncing, in layers that each use only the ones before them: [`ingest`] (what a run is
+//!   made of: its errors, clock, progress and page writer) → [`rules`] (team and provenance
+//!   rules) → [`connectors`] (the HTTP client, the run a connector writes through, one folder per
+//!   kind of source and the one place that maps a kind to its connector) → [`sync`] (runs,
+//!   pollers, the sources' use cases); [`secrets`]: where tokens live;
 //! - [`time`]: conversions between stored milliseconds and RFC 3339.
 
 pub mod connectors;
@@ -13,6 +16,7 @@ pub mod deps;
 pub mod error;
 pub mod flow;
 pub mod graph;
+pub mod ingest;
 pub mod query;
 pub mod replay;
 pub mod rules;
@@ -21,3 +25,74 @@ pub mod sync;
 pub mod time;
 
 pub use error::{CoreError, CoreResult, ErrorCode};
+
+#[cfg(test)]
+mod layering {
+    //! The sync layers depend one way: `ingest` → `rules` → `connectors` → `sync`, and nothing
+    //! below them (the graph, flow metrics, queries) reaches up into them.
+
+    use std::path::{Path, PathBuf};
+
+    /// Every `crate::<module>` a module's files name (in code, comments aside), and how many
+    /// files it has.
+    fn uses(module: &str) -> (usize, Vec<(PathBuf, String)>) {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = vec![root.join(format!("{module}.rs"))];
+        let mut dirs = vec![root.join(module)];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    files.push(path);
+                }
+            }
+        }
+        files.retain(|f| f.exists());
+        let mut found = Vec::new();
+        for file in &files {
+            let text = std::fs::read_to_string(file).unwrap_or_default();
+            for line in text.lines() {
+                let code = line.split("//").next().unwrap_or("");
+                for (at, _) in code.match_indices("crate::") {
+                    let name: String = code[at + 7..]
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                        .collect();
+                    found.push((file.clone(), name));
+                }
+            }
+        }
+        (files.len(), found)
+    }
+
+    #[test]
+    fn sync_layers_depend_one_way() {
+        let above: &[(&str, &[&str])] = &[
+            ("ingest", &["rules", "connectors", "sync", "replay"]),
+            ("rules", &["connectors", "sync", "replay"]),
+            ("connectors", &["sync", "replay"]),
+            ("graph", &["ingest", "rules", "connectors", "sync"]),
+            ("flow", &["ingest", "rules", "connectors", "sync"]),
+            ("query", &["ingest", "rules", "connectors", "sync"]),
+            ("error", &["ingest", "rules", "connectors", "sync"]),
+            ("secrets", &["ingest", "rules", "connectors", "sync"]),
+        ];
+        let mut wrong = Vec::new();
+        for (module, forbidden) in above {
+            let (files, used) = uses(module);
+            assert!(files > 0, "the module {module} has files");
+            for (file, name) in used {
+                if forbidden.contains(&name.as_str()) {
+                    wrong.push(format!("{} uses crate::{name}", file.display()));
+                }
+            }
+        }
+        assert!(
+            wrong.is_empty(),
+            "a lower layer reaches up (an import circle):\n{}",
+            wrong.join("\n")
+        );
+    }
+}

@@ -9,9 +9,17 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::Mutex;
 
-/// A token. `Debug` and `Display` print `***`; only [`Secret::expose`] gives the value.
-#[derive(Clone, PartialEq, Eq)]
+/// A token. `Debug` and `Display` print `***`; only [`Secret::expose`] gives the value. It is
+/// read from IPC (a form's token field: a string, trimmed) but never written to it.
+#[derive(Clone, PartialEq, Eq, specta::Type)]
+#[specta(transparent)]
 pub struct Secret(String);
+
+impl<'de> serde::Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Secret, D::Error> {
+        String::deserialize(deserializer).map(Secret::new)
+    }
+}
 
 impl Secret {
     /// Wraps a token (surrounding whitespace, such as a newline from stdin, is dropped).

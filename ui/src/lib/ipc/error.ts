@@ -11,6 +11,11 @@ export type IpcErrorCode = ErrorCode | typeof TRANSPORT_ERROR;
 /** The shape tauri-specta gives every command's return value. */
 export type Result<T, E> = { status: "ok"; data: T } | { status: "error"; error: E };
 
+/** Rust's code of an error, or null for a failure of the transport itself. */
+export function rustCode(code: IpcErrorCode): ErrorCode | null {
+  return code === TRANSPORT_ERROR ? null : code;
+}
+
 /** An error reported by the Rust side (or by the IPC transport itself). */
 export class IpcError extends Error {
   /** Stable machine-readable code (`workspace_not_baton`, `not_found`, ...); branch on this. */

@@ -25,8 +25,8 @@ import type {
   PickPurpose,
   ProvenanceRule,
   Rules,
-  SourceDto,
   SourceInput,
+  SourceView,
   StartupState,
   SyncProgress,
   SyncRun,
@@ -41,7 +41,7 @@ import type {
 } from "./types";
 
 export type { Result } from "./error";
-export { call, IpcError, TRANSPORT_ERROR, toIpcError, unwrap } from "./error";
+export { call, IpcError, rustCode, TRANSPORT_ERROR, toIpcError, unwrap } from "./error";
 export type * from "./types";
 
 export const ipc = {
@@ -69,10 +69,10 @@ export const ipc = {
   depsReport: (filter: DepsFilter): Promise<DepsReport> => call(commands.depsReport(filter)),
   depsGraph: (request: GraphRequest): Promise<GraphView> => call(commands.depsGraph(request)),
   depsCriticalPath: (target: Target): Promise<CriticalPath> => call(commands.depsCriticalPath(target)),
-  sourcesList: (): Promise<SourceDto[]> => call(commands.sourcesList()),
-  sourcesAdd: (input: SourceInput): Promise<SourceDto> => call(commands.sourcesAdd(input)),
-  sourcesEdit: (id: string, input: SourceInput): Promise<SourceDto> => call(commands.sourcesEdit(id, input)),
-  sourcesSetEnabled: (id: string, enabled: boolean): Promise<SourceDto> =>
+  sourcesList: (): Promise<SourceView[]> => call(commands.sourcesList()),
+  sourcesAdd: (input: SourceInput): Promise<SourceView> => call(commands.sourcesAdd(input)),
+  sourcesEdit: (id: string, input: SourceInput): Promise<SourceView> => call(commands.sourcesEdit(id, input)),
+  sourcesSetEnabled: (id: string, enabled: boolean): Promise<SourceView> =>
     call(commands.sourcesSetEnabled(id, enabled)),
   sourcesRemove: (id: string) => call(commands.sourcesRemove(id)),
   sourcesTestConnection: (input: SourceInput, id: string | null): Promise<ConnectionTest> =>

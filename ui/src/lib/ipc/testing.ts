@@ -11,7 +11,7 @@ import type {
   ItemDetail,
   ItemRow,
   ItemsPage,
-  SourceDto,
+  SourceView,
   SyncProgress,
   SyncRun,
   WorkflowRow,
@@ -394,21 +394,18 @@ export function makeRun(partial: Partial<SyncRun> = {}): SyncRun {
     rateLimitWaits: 0,
     rateLimitWaitSeconds: 0,
     errorCode: null,
+    missingScope: null,
     error: null,
     ...partial,
   };
 }
 
-export function makeSource(partial: Partial<SourceDto> & { id: string }): SourceDto {
+export function makeSource(partial: Partial<SourceView> & { id: string }): SourceView {
   return {
     kind: "github",
     name: `source ${partial.id}`,
     baseUrl: "https://api.github.com",
-    repos: [],
-    org: "acme",
-    email: null,
-    projects: [],
-    jql: null,
+    scope: { kind: "github", org: "acme", repos: [] },
     pollIntervalMinutes: 10,
     enabled: true,
     synthetic: false,

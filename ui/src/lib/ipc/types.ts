@@ -14,7 +14,7 @@ import type {
   Chain_Serialize,
   ChangeKind,
   Changes,
-  ConnectionTestDto_Serialize,
+  ConnectionTest_Serialize,
   CriticalPath_Serialize,
   CriticalStep_Serialize,
   Cycle_Serialize,
@@ -31,6 +31,7 @@ import type {
   FlowItems_Serialize,
   FlowReport_Serialize,
   FlowSelection,
+  GithubScope_Serialize,
   GraphEdge,
   GraphNode_Serialize,
   GraphRequest_Serialize,
@@ -45,6 +46,7 @@ import type {
   ItemRow_Serialize,
   ItemsPage_Serialize,
   ItemsQuery_Serialize,
+  JiraScope_Serialize,
   KindShare,
   LinkDirection,
   LinkedItem_Serialize,
@@ -68,14 +70,15 @@ import type {
   SettingsView,
   SortDirection,
   SortField,
-  SourceDto_Serialize,
-  SourceInput_Serialize,
+  SourceInput_Deserialize,
   SourceKind,
+  SourceScope_Serialize,
+  SourceView_Serialize,
   Stage,
   StageCell_Serialize,
   StartupState_Serialize,
   SyncProgress_Serialize,
-  SyncRunDto_Serialize,
+  SyncRunView_Serialize,
   Target,
   TeamDependency,
   TeamInfo,
@@ -197,10 +200,14 @@ export type GraphView = GraphView_Serialize;
 export type CriticalStep = CriticalStep_Serialize;
 export type CriticalPath = CriticalPath_Serialize;
 
-export type SourceDto = SourceDto_Serialize;
-export type SourceInput = SourceInput_Serialize;
-export type ConnectionTest = ConnectionTestDto_Serialize;
-export type SyncRun = SyncRunDto_Serialize;
+export type SourceView = SourceView_Serialize;
+/** What the add and edit forms send (the token is only ever sent, never received). */
+export type SourceInput = SourceInput_Deserialize;
+export type SourceScope = SourceScope_Serialize;
+export type GithubScope = GithubScope_Serialize;
+export type JiraScope = JiraScope_Serialize;
+export type ConnectionTest = ConnectionTest_Serialize;
+export type SyncRun = SyncRunView_Serialize;
 export type SyncProgress = SyncProgress_Serialize;
 export type TeamRule = TeamRuleView_Serialize;
 export type ProvenanceRule = ProvenanceRuleView_Serialize;

@@ -38,9 +38,9 @@ use serde::Deserialize;
 use tokio_util::sync::CancellationToken;
 use url::{Host, Origin};
 
+use crate::ingest::clock::Clock;
+use crate::ingest::error::SyncError;
 use crate::secrets::Secret;
-use crate::sync::clock::Clock;
-use crate::sync::error::SyncError;
 
 /// How a request authenticates.
 #[derive(Debug, Clone)]
@@ -953,7 +953,14 @@ fn classify_refusal(url: &Url, response: &Response) -> SyncError {
                     .header("x-accepted-oauth-scopes")
                     .is_some_and(|s| !s.is_empty())
             {
-                SyncError::MissingScope(format!("{shown}: {message}"))
+                SyncError::MissingScope {
+                    needed: response
+                        .header("x-accepted-oauth-scopes")
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_owned),
+                    detail: format!("{shown}: {message}"),
+                }
             } else {
                 SyncError::NoAccess(format!("{shown}: {message}"))
             }
@@ -1193,7 +1200,7 @@ mod tests {
     }
 
     fn client() -> Http {
-        let clock = Arc::new(crate::sync::clock::FakeClock::new(1_772_409_600_000));
+        let clock = Arc::new(crate::ingest::clock::FakeClock::new(1_772_409_600_000));
         Http::new(
             Auth::None,
             HttpOptions::default(),

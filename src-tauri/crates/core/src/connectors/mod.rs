@@ -1,13 +1,21 @@
-//! Connectors: one module per source kind, each a client plus the mapping of the source's
-//! records to the work graph. They share [`Run`] (the run's HTTP client, rules, state meanings
-//! and page writer) and the helpers here.
+//! Connectors: one folder per kind of source (`github/`, `jira/`), each a [`Connector`] (scope,
+//! authentication, rate-limit style, sync, connection test) with its client and the mapping of
+//! the source's records to the work graph; [`kinds`] is the one place that maps a source's
+//! [`SourceScope`] to its connector. They share [`Run`] (the run's HTTP client, rules, state
+//! meanings and page writer), [`SyncOptions`] and the helpers here.
+//!
+//! Layering: connectors use `ingest` and `rules` below them and never `sync`, which runs them.
 
 pub mod github;
 pub mod http;
 pub mod jira;
+pub mod kinds;
+
+pub use self::kinds::{syncable, Connector, SourceScope};
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
@@ -15,14 +23,44 @@ use crate::flow::mapping::{self, Meaning};
 use crate::graph::model::{FlowState, Source, WorkflowMap};
 use crate::graph::repo;
 use crate::graph::Workspace;
+use crate::ingest::clock::Clock;
+use crate::ingest::error::SyncError;
+use crate::ingest::progress::ProgressEmitter;
+use crate::ingest::write::{commit_page, PageWrite, RunFigures};
 use crate::rules::eval::Rules;
-use crate::sync::clock::Clock;
-use crate::sync::error::SyncError;
-use crate::sync::progress::ProgressEmitter;
-use crate::sync::write::{commit_page, PageWrite, RunFigures};
-use crate::sync::SyncOptions;
 
-use self::http::Http;
+use self::http::{Http, HttpOptions};
+
+/// Tunables of a sync.
+#[derive(Debug, Clone)]
+pub struct SyncOptions {
+    pub http: HttpOptions,
+    /// Items asked per page (`per_page`, `maxResults`).
+    pub page_size: u32,
+    /// How far before the watermark an incremental walk starts again, so that nothing changed
+    /// around it (clock skew, minute-precision JQL) is missed. Re-fetched items are idempotent.
+    pub overlap: Duration,
+    /// Review lists fetched at once for a page of pull requests.
+    pub review_concurrency: usize,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        SyncOptions {
+            http: HttpOptions::default(),
+            page_size: 100,
+            overlap: Duration::from_secs(5 * 60),
+            review_concurrency: 4,
+        }
+    }
+}
+
+impl SyncOptions {
+    /// The overlap in milliseconds.
+    pub fn overlap_ms(&self) -> i64 {
+        self.overlap.as_millis() as i64
+    }
+}
 
 /// Parses the times sources send: RFC 3339 (`2021-03-28T08:08:12Z`) and Jira's
 /// `2021-03-28T16:06:08.713+0800`. Milliseconds since the epoch.

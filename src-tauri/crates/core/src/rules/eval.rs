@@ -6,7 +6,7 @@
 use crate::graph::model::Provenance;
 use crate::graph::repo::{self, provenance_rules::ProvenanceRule, team_rules::TeamRule};
 use crate::graph::Workspace;
-use crate::sync::error::SyncError;
+use crate::ingest::error::SyncError;
 
 /// Case-insensitive match where `*` stands for any run of characters.
 pub fn glob_match(pattern: &str, text: &str) -> bool {

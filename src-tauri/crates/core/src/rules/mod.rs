@@ -161,7 +161,7 @@ pub async fn rules_list(ws: &Workspace) -> CoreResult<RulesView> {
 
 fn new_rule_id(prefix: &str, given: &str) -> String {
     if given.is_empty() {
-        crate::sync::new_id(prefix, crate::time::now_ms())
+        crate::ingest::new_id(prefix, crate::time::now_ms())
     } else {
         given.to_owned()
     }

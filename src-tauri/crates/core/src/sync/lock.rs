@@ -37,7 +37,7 @@ use tokio_util::sync::CancellationToken;
 use crate::graph::repo::sync_locks::SyncLock;
 use crate::graph::repo::{self, sync_runs::SyncRun};
 use crate::graph::{ChangeKind, Workspace, WriteOp, Writer};
-use crate::sync::error::SyncError;
+use crate::ingest::error::SyncError;
 use crate::time::to_rfc3339;
 
 /// How often a running sync refreshes its lock.

@@ -9,63 +9,31 @@
 //! sync refused because another one of the source is going gets a `Finished` event only (the
 //! going run is the history).
 
-pub mod clock;
-pub mod error;
 pub mod lock;
-pub mod progress;
 pub mod runtime;
 pub mod sources;
-pub mod write;
 
-use std::sync::atomic::{AtomicU64, Ordering};
+// The parts of a run the app and the command line name, under the one path they use.
+pub use crate::connectors::SyncOptions;
+pub use crate::ingest::{clock, error, new_id, progress, write};
+
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
-use crate::connectors::http::{Auth, Http, HttpOptions, RateLimitStyle};
-use crate::connectors::{self, Run, StateMeanings};
-use crate::graph::model::{Source, SourceKind};
+use crate::connectors::http::Http;
+use crate::connectors::{Run, SourceScope, StateMeanings};
+use crate::graph::model::Source;
 use crate::graph::repo::{self, sync_runs::SyncRun};
 use crate::graph::Workspace;
-use crate::secrets::SecretStore;
+use crate::secrets::{Secret, SecretStore};
 
-use self::clock::Clock;
-use self::error::SyncError;
-use self::progress::{ProgressEmitter, ProgressSink, RunStatus};
-use self::write::RunFigures;
+use crate::ingest::clock::Clock;
+use crate::ingest::error::{RunError, SyncError};
+use crate::ingest::progress::{ProgressEmitter, ProgressSink, RunStatus};
+use crate::ingest::write::RunFigures;
 use crate::rules::eval::Rules;
-
-/// Tunables of a sync.
-#[derive(Debug, Clone)]
-pub struct SyncOptions {
-    pub http: HttpOptions,
-    /// Items asked per page (`per_page`, `maxResults`).
-    pub page_size: u32,
-    /// How far before the watermark an incremental walk starts again, so that nothing changed
-    /// around it (clock skew, minute-precision JQL) is missed. Re-fetched items are idempotent.
-    pub overlap: Duration,
-    /// Review lists fetched at once for a page of pull requests.
-    pub review_concurrency: usize,
-}
-
-impl Default for SyncOptions {
-    fn default() -> Self {
-        SyncOptions {
-            http: HttpOptions::default(),
-            page_size: 100,
-            overlap: Duration::from_secs(5 * 60),
-            review_concurrency: 4,
-        }
-    }
-}
-
-impl SyncOptions {
-    /// The overlap in milliseconds.
-    pub fn overlap_ms(&self) -> i64 {
-        self.overlap.as_millis() as i64
-    }
-}
 
 /// What every run needs: the workspace, where tokens are, the clock, where progress goes.
 #[derive(Clone)]
@@ -96,38 +64,16 @@ pub struct RunReport {
     pub error: Option<(String, String)>,
 }
 
-static RUN_COUNTER: AtomicU64 = AtomicU64::new(0);
-
-/// A fresh id: `prefix-<time>-<counter>`, unique within a process and across restarts.
-pub fn new_id(prefix: &str, now_ms: i64) -> String {
-    let n = RUN_COUNTER.fetch_add(1, Ordering::Relaxed);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    format!("{prefix}-{now_ms:x}-{:x}{n:x}", nanos & 0xfff)
-}
-
-/// The credentials of a source, from the secret store.
-pub fn auth_for(source: &Source, secrets: &dyn SecretStore) -> Result<Auth, SyncError> {
+/// A source's token, from the secret store.
+pub fn stored_token(source: &Source, secrets: &dyn SecretStore) -> Result<Secret, SyncError> {
     let reference = source
         .secret_ref
         .clone()
         .unwrap_or_else(|| crate::secrets::reference_for(&source.id));
-    let token = secrets
+    secrets
         .get(&reference)?
         .filter(|t| !t.is_empty())
-        .ok_or_else(|| SyncError::SecretMissing(source.name.clone()))?;
-    Ok(match source.kind {
-        SourceKind::Jira => {
-            let scope = connectors::jira::JiraScope::parse(&source.scope)?;
-            Auth::Basic {
-                user: scope.email,
-                token,
-            }
-        }
-        _ => Auth::Bearer(token),
-    })
+        .ok_or_else(|| SyncError::SecretMissing(source.name.clone()))
 }
 
 /// Runs one sync of one source to its end, recording it in `sync_runs`. A failure is returned
@@ -173,8 +119,11 @@ pub async fn run_source(
         Err(err) => {
             if let SyncError::InProgress(message) = &err {
                 tracing::info!(%message, "sync refused: another sync of this source is going");
-                let error = Some((err.code(), message.clone()));
-                emitter.finished(RunStatus::Failed, &RunFigures::default(), error);
+                emitter.finished(
+                    RunStatus::Failed,
+                    &RunFigures::default(),
+                    Some(RunError::of(&err)),
+                );
             }
             return Err(err);
         }
@@ -201,17 +150,14 @@ pub async fn run_source(
     .await;
     let outcome = lock.outcome(outcome);
 
-    let (status, error) = match &outcome {
+    let (status, failure) = match &outcome {
         Ok(()) => (RunStatus::Succeeded, None),
-        Err(SyncError::Canceled) => (
-            RunStatus::Canceled,
-            Some(("canceled".to_owned(), "the sync was canceled".to_owned())),
-        ),
-        Err(err) => (
-            RunStatus::Failed,
-            Some((err.code().to_owned(), err.to_string())),
-        ),
+        Err(err @ SyncError::Canceled) => (RunStatus::Canceled, Some(RunError::of(err))),
+        Err(err) => (RunStatus::Failed, Some(RunError::of(err))),
     };
+    let error = failure
+        .as_ref()
+        .map(|f| (f.code.as_str().to_owned(), f.message.clone()));
     row.ended_at = Some(ctx.clock.now_ms());
     row.status = status.as_str().into();
     row.pages = figures.pages;
@@ -220,7 +166,7 @@ pub async fn run_source(
     row.retries = figures.retries;
     row.rate_limit_waits = figures.rate_limit_waits;
     row.rate_limit_wait_ms = figures.rate_limit_wait_ms;
-    row.error_code = error.as_ref().map(|(code, _)| code.clone());
+    row.error_code = failure.as_ref().map(RunError::stored_code);
     row.error = error.as_ref().map(|(_, message)| message.clone());
     lock.finish(ws, &row).await?;
     match &error {
@@ -231,11 +177,7 @@ pub async fn run_source(
             tracing::warn!(run = %run_id, %code, %message, "sync did not succeed")
         }
     }
-    emitter.finished(
-        status,
-        &figures,
-        error.as_ref().map(|(c, m)| (c.as_str(), m.clone())),
-    );
+    emitter.finished(status, &figures, failure);
     Ok(RunReport {
         run_id,
         status,
@@ -259,21 +201,15 @@ async fn walk_source(
             source.name
         )));
     }
-    let style = match source.kind {
-        SourceKind::Github => RateLimitStyle::Github,
-        SourceKind::Jira => RateLimitStyle::Jira,
-        other => {
-            return Err(SyncError::Config(format!(
-                "{other} sources cannot be synced by this version of Baton"
-            )))
-        }
-    };
-    let auth = auth_for(source, ctx.secrets.as_ref())?;
+    // The source's kind picks its connector; a kind without one is refused here.
+    let (scope, _) =
+        SourceScope::from_stored(source.kind, &source.scope)?.check(&source.base_url)?;
+    let auth = scope.auth(stored_token(source, ctx.secrets.as_ref())?);
     let observer_emitter = emitter.clone();
     let http = Http::new(
         auth,
         ctx.options.http.clone(),
-        style,
+        scope.rate_limits(),
         ctx.clock.clone(),
         cancel,
     )?
@@ -297,10 +233,7 @@ async fn walk_source(
         emitter,
         started_at,
     );
-    let result = match source.kind {
-        SourceKind::Github => connectors::github::sync(&mut run).await,
-        _ => connectors::jira::sync(&mut run).await,
-    };
+    let result = scope.sync(&mut run).await;
     // The last page's write finishes even when a later step failed: it is good data.
     let flushed = run.flush().await;
     let result = match (result, flushed) {

@@ -16,9 +16,9 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use crate::graph::model::SourceKind;
+use crate::connectors::kinds::{syncable, unsupported};
 use crate::graph::repo;
-use crate::sync::error::SyncError;
+use crate::ingest::error::SyncError;
 use crate::sync::{run_source, SyncContext};
 
 /// How long after start-up (or after a source is added) its first scheduled sync runs.
@@ -50,10 +50,6 @@ impl std::fmt::Debug for Pollers {
             .field("running", &self.running())
             .finish_non_exhaustive()
     }
-}
-
-fn syncable(kind: SourceKind) -> bool {
-    matches!(kind, SourceKind::Github | SourceKind::Jira)
 }
 
 impl Pollers {
@@ -160,11 +156,14 @@ impl Pollers {
         let source = repo::sources::get(self.ctx.ws.pool(), source_id)
             .await?
             .ok_or_else(|| SyncError::Config(format!("there is no source {source_id}")))?;
-        if source.synthetic || !syncable(source.kind) {
+        if source.synthetic {
             return Err(SyncError::Config(format!(
-                "{} cannot be synced",
+                "{} is generated demo data and is never synced",
                 source.name
             )));
+        }
+        if !syncable(source.kind) {
+            return Err(unsupported(source.kind));
         }
         let mut tasks = self
             .tasks

@@ -14,8 +14,8 @@ use crate::connectors::{parse_time, StateMeanings};
 use crate::graph::model::{
     ItemKind, Link, LinkKind, LinkOrigin, Transition, TransitionKind, WorkItem,
 };
+use crate::ingest::write::{PageWrite, SeenPerson};
 use crate::rules::eval::{ProvenanceFacts, Rules};
-use crate::sync::write::{PageWrite, SeenPerson};
 
 use super::model::{Event, Issue, Label, Pull, Review, User};
 

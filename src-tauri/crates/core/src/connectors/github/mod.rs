@@ -18,11 +18,13 @@
 //! `foreign_origin` before the page is committed (so it is never saved in a cursor), and a
 //! saved next URL elsewhere (written by an older version) starts the walk afresh.
 
+mod connector;
 pub mod map;
 pub mod model;
 
+pub use self::connector::{GithubConnector, GithubScope};
+
 use reqwest::Url;
-use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use tokio::task::JoinSet;
 
@@ -32,47 +34,14 @@ use crate::graph::model::{Link, LinkKind, LinkOrigin, Transition, WorkItem};
 use crate::graph::repo::links::{LinkSet, Side};
 use crate::graph::repo::raw_records::RawRecord;
 use crate::graph::repo::sync_cursors::Cursor;
-use crate::sync::error::SyncError;
-use crate::sync::write::PageWrite;
+use crate::ingest::error::SyncError;
+use crate::ingest::write::PageWrite;
 
 use self::map::{item_id, key_for, MapCtx};
 use self::model::{Event, Issue, IssueRef, Pull, Repo, Review};
 
 /// github.com's API.
 pub const DEFAULT_API: &str = "https://api.github.com";
-
-/// What a GitHub source covers (the `scope` JSON of its row).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct GithubScope {
-    /// Every repository of this organisation (or user)...
-    #[serde(default)]
-    pub org: Option<String>,
-    /// ...or these repositories (`owner/name`).
-    #[serde(default)]
-    pub repos: Vec<String>,
-}
-
-impl GithubScope {
-    /// Reads a scope, checking that it names something.
-    pub fn parse(text: &str) -> Result<GithubScope, SyncError> {
-        let scope: GithubScope = serde_json::from_str(text)
-            .map_err(|err| SyncError::Config(format!("the GitHub scope is unreadable: {err}")))?;
-        if scope.org.as_deref().unwrap_or("").trim().is_empty() && scope.repos.is_empty() {
-            return Err(SyncError::Config(
-                "a GitHub source needs an organisation or a list of repositories".into(),
-            ));
-        }
-        for repo in &scope.repos {
-            let parts: Vec<&str> = repo.split('/').collect();
-            if parts.len() != 2 || parts.iter().any(|p| p.trim().is_empty()) {
-                return Err(SyncError::Config(format!(
-                    "{repo:?} is not a repository name like owner/name"
-                )));
-            }
-        }
-        Ok(scope)
-    }
-}
 
 /// The API root (`https://api.github.com/`, `https://ghe.example.com/api/v3/`), with a trailing
 /// slash so endpoints join under it.
@@ -115,8 +84,7 @@ async fn fetch_all<T: serde::de::DeserializeOwned>(
 }
 
 /// Syncs every repository of the source.
-pub async fn sync(run: &mut Run<'_>) -> Result<(), SyncError> {
-    let scope = GithubScope::parse(&run.source.scope)?;
+pub async fn sync(run: &mut Run<'_>, scope: &GithubScope) -> Result<(), SyncError> {
     let root = api_root(&run.source.base_url)?;
     run.http.bind_origin(&root)?;
     let repos = if scope.repos.is_empty() {
@@ -691,9 +659,10 @@ pub async fn test_connection(
     if let Some(scopes) = response.header("x-oauth-scopes") {
         let has = |s: &str| scopes.split(',').any(|x| x.trim() == s);
         if !has("repo") && !has("public_repo") {
-            return Err(SyncError::MissingScope(format!(
-                "the token has the scopes [{scopes}]; it needs `repo` (or `public_repo` for public repositories only)"
-            )));
+            return Err(SyncError::MissingScope {
+                needed: Some("repo, or public_repo for public repositories only".into()),
+                detail: format!("the token has the scopes [{scopes}]"),
+            });
         }
     }
     let repos: Vec<String> = if scope.repos.is_empty() {
@@ -727,11 +696,18 @@ pub async fn test_connection(
             &format!("repos/{repo}/issues"),
             &[("per_page", "1".to_owned()), ("state", "all".to_owned())],
         )?;
-        http.get_json::<serde_json::Value>(&url).await.map_err(|err| match err {
-            SyncError::NoAccess(_) => SyncError::NoAccess(format!("the repository {repo} was not found, or the token cannot see it")),
-            SyncError::MissingScope(detail) => SyncError::MissingScope(format!("{repo}: the token may not read issues ({detail}); grant Issues and Pull requests: read")),
-            other => other,
-        })?;
+        http.get_json::<serde_json::Value>(&url)
+            .await
+            .map_err(|err| match err {
+                SyncError::NoAccess(_) => SyncError::NoAccess(format!(
+                    "the repository {repo} was not found, or the token cannot see it"
+                )),
+                SyncError::MissingScope { detail, .. } => SyncError::MissingScope {
+                    needed: Some("Issues: read and Pull requests: read".into()),
+                    detail: format!("{repo}: the token may not read issues ({detail})"),
+                },
+                other => other,
+            })?;
     }
     Ok(format!(
         "signed in as {} ({} repositories checked)",

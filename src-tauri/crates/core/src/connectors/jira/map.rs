@@ -16,8 +16,8 @@ use crate::graph::model::{
     FlowState, ItemKind, Link, LinkKind, LinkOrigin, Transition, TransitionKind, WorkItem,
 };
 use crate::graph::repo::links::{LinkSet, Side};
+use crate::ingest::write::{PageWrite, SeenPerson};
 use crate::rules::eval::{ProvenanceFacts, Rules};
-use crate::sync::write::{PageWrite, SeenPerson};
 
 use super::model::{History, Issue, IssueLink, User};
 

@@ -13,21 +13,23 @@
 //! - When an issue's embedded changelog holds fewer entries than `changelog.total`, the whole
 //!   history is read from `GET /rest/api/3/issue/{key}/changelog` (paged by `startAt`).
 
+mod connector;
 pub mod map;
 pub mod model;
+
+pub use self::connector::{JiraConnector, JiraScope};
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, TimeZone, Utc};
 use reqwest::Url;
-use serde::{Deserialize, Serialize};
 
 use crate::connectors::http::{endpoint, root_of, Http};
 use crate::connectors::{iso, next_watermark, parse_time, Run, WalkState};
 use crate::graph::repo::raw_records::RawRecord;
 use crate::graph::repo::sync_cursors::Cursor;
-use crate::sync::error::SyncError;
-use crate::sync::write::PageWrite;
+use crate::ingest::error::SyncError;
+use crate::ingest::write::PageWrite;
 
 use self::map::MapCtx;
 use self::model::{ChangelogPage, History, Issue, Myself, SearchPage, Status};
@@ -38,48 +40,7 @@ pub const FIELDS: &str = "summary,status,issuetype,priority,assignee,reporter,cr
 /// The name of the issues stream.
 pub const ISSUES_STREAM: &str = "issues";
 
-/// What a Jira source covers (the `scope` JSON of its row).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct JiraScope {
-    /// The account's e-mail (the user half of Basic authentication; not a secret).
-    pub email: String,
-    /// Project keys...
-    #[serde(default)]
-    pub projects: Vec<String>,
-    /// ...and/or a JQL filter.
-    #[serde(default)]
-    pub jql: Option<String>,
-}
-
 impl JiraScope {
-    /// Reads a scope, checking that it says whose account and which issues.
-    pub fn parse(text: &str) -> Result<JiraScope, SyncError> {
-        let scope: JiraScope = serde_json::from_str(text)
-            .map_err(|err| SyncError::Config(format!("the Jira scope is unreadable: {err}")))?;
-        if scope.email.trim().is_empty() {
-            return Err(SyncError::Config(
-                "a Jira source needs the account's e-mail".into(),
-            ));
-        }
-        if scope.projects.is_empty() && scope.jql.as_deref().unwrap_or("").trim().is_empty() {
-            return Err(SyncError::Config(
-                "a Jira source needs projects or a JQL filter".into(),
-            ));
-        }
-        for project in &scope.projects {
-            if project.is_empty()
-                || !project
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_')
-            {
-                return Err(SyncError::Config(format!(
-                    "{project:?} is not a Jira project key"
-                )));
-            }
-        }
-        Ok(scope)
-    }
-
     /// The JQL of an incremental walk: scope, filter and lower bound (already formatted).
     pub fn jql(&self, since: Option<&str>) -> String {
         let mut parts = Vec::new();
@@ -130,8 +91,7 @@ pub fn site_root(base_url: &str) -> Result<Url, SyncError> {
 }
 
 /// Syncs the source: statuses, then issues.
-pub async fn sync(run: &mut Run<'_>) -> Result<(), SyncError> {
-    let scope = JiraScope::parse(&run.source.scope)?;
+pub async fn sync(run: &mut Run<'_>, scope: &JiraScope) -> Result<(), SyncError> {
     let root = site_root(&run.source.base_url)?;
     run.http.bind_origin(&root)?;
     let (myself, _) = run
@@ -139,7 +99,7 @@ pub async fn sync(run: &mut Run<'_>) -> Result<(), SyncError> {
         .get_json::<Myself>(&endpoint(&root, "rest/api/3/myself", &[])?)
         .await?;
     let categories = sync_statuses(run, &root).await?;
-    sync_issues(run, &root, &scope, myself.time_zone.as_deref(), &categories).await
+    sync_issues(run, &root, scope, myself.time_zone.as_deref(), &categories).await
 }
 
 /// Reads every status and seeds the workflow mapping from names and categories. Returns the

@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 use crate::graph::model::{Identity, Link, Person, Transition, WorkItem, WorkflowMap};
 use crate::graph::repo::{self, links::LinkSet, raw_records::RawRecord, sync_cursors::Cursor};
 use crate::graph::{ChangeKind, Workspace, WriteOp, Writer};
-use crate::sync::error::SyncError;
+use crate::ingest::error::SyncError;
 
 /// A person as a source shows them.
 #[derive(Debug, Clone, PartialEq)]

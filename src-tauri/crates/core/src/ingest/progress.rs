@@ -7,8 +7,10 @@ use std::sync::{Arc, Mutex};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
+use crate::error::ErrorCode;
 use crate::graph::repo::sync_runs::RunFigures;
-use crate::sync::clock::Clock;
+use crate::ingest::clock::Clock;
+use crate::ingest::error::RunError;
 
 /// Minimum time between two page-progress events of one run.
 pub const THROTTLE_MS: i64 = 500;
@@ -82,7 +84,9 @@ pub enum SyncProgress {
         status: RunStatus,
         pages: u32,
         items: u32,
-        error_code: Option<String>,
+        error_code: Option<ErrorCode>,
+        /// The permission the token lacks, when the failure is a missing one and says which.
+        missing_scope: Option<String>,
         error: Option<String>,
     },
 }
@@ -160,15 +164,20 @@ impl ProgressEmitter {
     }
 
     /// The run ended.
-    pub fn finished(&self, status: RunStatus, figures: &RunFigures, error: Option<(&str, String)>) {
+    pub fn finished(&self, status: RunStatus, figures: &RunFigures, failure: Option<RunError>) {
+        let (error_code, missing_scope, error) = match failure {
+            Some(f) => (Some(f.code), f.missing_scope, Some(f.message)),
+            None => (None, None, None),
+        };
         (self.sink)(SyncProgress::Finished {
             source_id: self.source_id.clone(),
             run_id: self.run_id.clone(),
             status,
             pages: figures.pages as u32,
             items: figures.items as u32,
-            error_code: error.as_ref().map(|(code, _)| (*code).to_owned()),
-            error: error.map(|(_, message)| message),
+            error_code,
+            missing_scope,
+            error,
         });
     }
 }
@@ -176,7 +185,7 @@ impl ProgressEmitter {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sync::clock::FakeClock;
+    use crate::ingest::clock::FakeClock;
     use std::time::Duration;
 
     #[test]

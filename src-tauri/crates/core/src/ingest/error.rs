@@ -12,9 +12,13 @@ pub enum SyncError {
     /// The source refused the credentials (HTTP 401).
     #[error("the token was refused: {0}")]
     BadToken(String),
-    /// The token is valid but lacks a permission the call needs.
-    #[error("the token lacks a permission: {0}")]
-    MissingScope(String),
+    /// The token is valid but lacks a permission the call needs: `needed` names it when the
+    /// source or the connector says which (`repo`, `Issues: read`), for the UI to show as is.
+    #[error("the token lacks a permission{}: {detail}", needed.as_deref().map(|n| format!(" ({n})")).unwrap_or_default())]
+    MissingScope {
+        needed: Option<String>,
+        detail: String,
+    },
     /// The token is valid but cannot see this repository, organisation or project.
     #[error("no access: {0}")]
     NoAccess(String),
@@ -82,7 +86,7 @@ impl SyncError {
     pub fn kind(&self) -> ErrorCode {
         match self {
             SyncError::BadToken(_) => ErrorCode::AuthBadToken,
-            SyncError::MissingScope(_) => ErrorCode::AuthMissingScope,
+            SyncError::MissingScope { .. } => ErrorCode::AuthMissingScope,
             SyncError::NoAccess(_) => ErrorCode::NoAccess,
             SyncError::WrongUrl(_) => ErrorCode::WrongUrl,
             SyncError::Offline(_) => ErrorCode::Offline,
@@ -99,5 +103,97 @@ impl SyncError {
             SyncError::Config(_) => ErrorCode::InvalidSource,
             SyncError::Core(err) => err.kind(),
         }
+    }
+
+    /// The permission the token lacks, when the error is a missing one and says which.
+    pub fn missing_scope(&self) -> Option<&str> {
+        match self {
+            SyncError::MissingScope { needed, .. } => needed.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// How a run ended when it did not succeed, as the history and the progress events tell it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunError {
+    pub code: ErrorCode,
+    /// The permission the token lacks, when the source or the connector said which.
+    pub missing_scope: Option<String>,
+    pub message: String,
+}
+
+impl RunError {
+    /// The failure of a run that ended with `err`.
+    pub fn of(err: &SyncError) -> RunError {
+        match err {
+            SyncError::Canceled => RunError {
+                code: ErrorCode::Canceled,
+                missing_scope: None,
+                message: "the sync was canceled".into(),
+            },
+            other => RunError {
+                code: other.kind(),
+                missing_scope: other.missing_scope().map(str::to_owned),
+                message: other.to_string(),
+            },
+        }
+    }
+
+    /// What `sync_runs.error_code` keeps: the code, followed for a missing permission that is
+    /// known by `:` and the permission (`auth_missing_scope:repo`).
+    pub fn stored_code(&self) -> String {
+        match &self.missing_scope {
+            Some(scope) => format!("{}:{scope}", self.code),
+            None => self.code.as_str().to_owned(),
+        }
+    }
+
+    /// Reads `sync_runs.error_code` back: the code, `None` for one this version does not know
+    /// (written by another version), and the missing permission when it was kept.
+    pub fn read_stored_code(text: &str) -> (Option<ErrorCode>, Option<String>) {
+        let (name, scope) = match text.split_once(':') {
+            Some((name, scope)) => (name, Some(scope.to_owned()).filter(|s| !s.is_empty())),
+            None => (text, None),
+        };
+        let code = ErrorCode::ALL.iter().copied().find(|c| c.as_str() == name);
+        (
+            code,
+            scope.filter(|_| code == Some(ErrorCode::AuthMissingScope)),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stored_code_reads_back_with_its_missing_permission() {
+        let err = SyncError::MissingScope {
+            needed: Some("repo".into()),
+            detail: "https://api.github.com/user: forbidden".into(),
+        };
+        let run = RunError::of(&err);
+        assert_eq!(run.stored_code(), "auth_missing_scope:repo");
+        assert_eq!(
+            RunError::read_stored_code(&run.stored_code()),
+            (Some(ErrorCode::AuthMissingScope), Some("repo".to_owned())),
+            "the permission is kept as data, not parsed out of the message"
+        );
+        assert_eq!(
+            RunError::read_stored_code("auth_bad_token"),
+            (Some(ErrorCode::AuthBadToken), None)
+        );
+        assert_eq!(
+            RunError::read_stored_code("interrupted"),
+            (Some(ErrorCode::Interrupted), None),
+            "what close_interrupted writes"
+        );
+        assert_eq!(
+            RunError::read_stored_code("quota_exhausted"),
+            (None, None),
+            "a code from another version is unknown here, not an error"
+        );
     }
 }
