@@ -23,7 +23,6 @@ use sqlx::ConnectOptions;
 use crate::error::{CoreError, CoreResult};
 use crate::graph::index::{self, WorkIndex};
 use crate::graph::write::{Changes, IndexEffect};
-use crate::query::items::CachedOrder;
 
 /// `PRAGMA application_id` of every Baton workspace: "BATN" in ASCII.
 pub const APPLICATION_ID: u32 = 0x4241_544E;
@@ -35,6 +34,14 @@ pub const EXTENSION: &str = "baton";
 const CHANGE_BACKLOG: usize = 256;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// The ordered row ids of the last item list asked for, keyed by the list's description and the
+/// generation it was computed at (the item list's cache; readers above the graph fill it).
+#[derive(Debug, Default)]
+pub(crate) struct OrderCache {
+    pub(crate) key: Option<(String, u64)>,
+    pub(crate) rowids: Vec<i64>,
+}
 
 /// An open workspace: the file, a pool of connections to it, and caches of what was read.
 #[derive(Debug, Clone)]
@@ -48,7 +55,7 @@ pub struct Workspace {
     _copy: Option<Arc<tempfile::TempDir>>,
     /// Bumped by [`Workspace::mark_changed`]; caches keyed on an older value are stale.
     generation: Arc<AtomicU64>,
-    item_order: Arc<tokio::sync::Mutex<CachedOrder>>,
+    item_order: Arc<tokio::sync::Mutex<OrderCache>>,
     index: Arc<tokio::sync::Mutex<Option<Arc<WorkIndex>>>>,
     /// What changed since the index was built.
     pending: Arc<std::sync::Mutex<Pending>>,
@@ -287,7 +294,7 @@ impl Workspace {
         Ok(ix)
     }
 
-    pub(crate) fn item_order(&self) -> &tokio::sync::Mutex<CachedOrder> {
+    pub(crate) fn item_order(&self) -> &tokio::sync::Mutex<OrderCache> {
         &self.item_order
     }
 

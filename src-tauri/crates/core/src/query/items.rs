@@ -10,6 +10,7 @@ use specta::Type;
 use crate::error::{CoreError, CoreResult};
 use crate::graph::index::{WorkIndex, NONE};
 use crate::graph::model::{FlowState, ItemKind, Provenance, SourceKind, WaitReason};
+use crate::graph::store::OrderCache;
 use crate::graph::text::LossyText;
 use crate::graph::Workspace;
 use crate::time::to_rfc3339;
@@ -96,13 +97,6 @@ pub struct ItemsPage {
     pub rows: Vec<ItemRow>,
 }
 
-/// The ordered row ids of the last (filter, sort) asked for.
-#[derive(Debug, Default)]
-pub(crate) struct CachedOrder {
-    key: Option<(ItemsQuery, u64)>,
-    rowids: Vec<i64>,
-}
-
 impl ItemsQuery {
     /// The same list without its window: the key of the order cache.
     fn list_key(&self) -> ItemsQuery {
@@ -126,7 +120,8 @@ pub async fn items_list(ws: &Workspace, query: &ItemsQuery) -> CoreResult<ItemsP
         }
         n => n,
     };
-    let key = (query.list_key(), ws.generation());
+    let list = query.list_key();
+    let key = (format!("{list:?}"), ws.generation());
     let window: Vec<i64>;
     let total: usize;
     {
@@ -136,10 +131,10 @@ pub async fn items_list(ws: &Workspace, query: &ItemsQuery) -> CoreResult<ItemsP
             window = slice(&cached.rowids, query.offset, limit);
         } else {
             drop(cached);
-            let rowids = ordered_rowids(ws, &key.0).await?;
+            let rowids = ordered_rowids(ws, &list).await?;
             total = rowids.len();
             window = slice(&rowids, query.offset, limit);
-            *ws.item_order().lock().await = CachedOrder {
+            *ws.item_order().lock().await = OrderCache {
                 key: Some(key),
                 rowids,
             };
