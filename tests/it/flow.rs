@@ -231,9 +231,11 @@ async fn wip_and_cumulative_flow_at_the_end_of_each_day() {
     let dir = tempfile::tempdir().unwrap();
     let ws = workspace(dir.path()).await;
     let r = flow::flow_report(&ws, &ten_days(), NOW).await.unwrap();
+    // Every change of this history is at a midnight, which belongs to the day it starts (days
+    // are half-open): a change at the start of day k is in force at the end of day k, not k-1.
     // In the cycle at the end of day d: a1 [2,6) a2 [1,8) a3 [3,7) a5 [1,3) a6 [3,∞);
     // b1's 5-hour cycle never spans a day's end.
-    assert_eq!(r.wip_daily, vec![2, 3, 4, 4, 4, 3, 2, 1, 1, 1]);
+    assert_eq!(r.wip_daily, vec![0, 2, 3, 4, 4, 4, 3, 2, 1, 1]);
     let band = |state: FlowState| {
         r.cfd
             .iter()
@@ -244,21 +246,22 @@ async fn wip_and_cumulative_flow_at_the_end_of_each_day() {
     };
     assert_eq!(
         band(FlowState::Done),
-        vec![0, 0, 1, 2, 1, 2, 3, 4, 4, 4],
-        "a2 leaves done when reopened on day 5"
+        vec![0, 0, 0, 2, 2, 1, 2, 3, 4, 4],
+        "a2 and b1 are done from day 3; a2 leaves done when reopened on day 5"
     );
     assert_eq!(
         band(FlowState::Canceled),
-        vec![0, 0, 1, 1, 1, 1, 1, 1, 1, 1]
+        vec![0, 0, 0, 1, 1, 1, 1, 1, 1, 1]
     );
     assert_eq!(
         band(FlowState::Waiting),
-        vec![1, 2, 1, 3, 2, 1, 1, 1, 2, 2],
+        vec![0, 1, 2, 1, 3, 2, 1, 1, 1, 2],
         "the blocked flag makes a3 wait on days 4-5"
     );
-    assert_eq!(band(FlowState::Active), vec![2, 3, 3, 1, 3, 3, 2, 1, 0, 0]);
-    assert_eq!(band(FlowState::New), vec![2, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
-    let existing = [5, 6, 6, 7, 7, 7, 7, 7, 7, 7];
+    assert_eq!(band(FlowState::Active), vec![0, 2, 3, 3, 1, 3, 3, 2, 1, 0]);
+    assert_eq!(band(FlowState::New), vec![4, 2, 1, 0, 0, 0, 0, 0, 0, 0]);
+    // a3 is created at the midnight that starts day 1: it exists from day 1.
+    let existing = [4, 5, 6, 7, 7, 7, 7, 7, 7, 7];
     for (d, expected) in existing.iter().enumerate() {
         let sum: u32 = r.cfd.iter().map(|b| b.counts[d]).sum();
         assert_eq!(
@@ -266,6 +269,27 @@ async fn wip_and_cumulative_flow_at_the_end_of_each_day() {
             "bands sum to the items that exist at the end of day {d}"
         );
     }
+    // Little's law over the ten days. Finished: a1 4, a2 7, a3 4, b1 5 h → Σ 15 + 5/24 days,
+    // predicted 1.52 a day. Not finished: a5 2 WIP days (canceled), a6 7 (open) → +0.9. None
+    // started before the range. Sampled: Σ WIP 24 / 10 = 2.4; continuous 24 + 5/24 → −5/240.
+    let law = &r.littles_law;
+    let predicted = (15.0 + 5.0 / 24.0) / 10.0;
+    assert!(close(law.predicted_wip.unwrap(), predicted));
+    assert!(close(law.average_wip, 2.4));
+    assert!(close(law.unfinished_wip, 0.9));
+    assert!(close(law.carried_in_wip, 0.0));
+    assert!(close(law.sampling, -5.0 / 240.0));
+    assert_eq!(
+        (
+            law.started_before,
+            law.open_at_end,
+            law.canceled,
+            law.reopened
+        ),
+        (0, 1, 1, 0)
+    );
+    assert!(close(law.gap.unwrap(), (2.4 - predicted) / predicted));
+    assert!(law.large_gap, "a 58% gap is explained on the page");
 }
 
 #[tokio::test]
@@ -444,8 +468,9 @@ async fn generated_data_keeps_the_flow_invariants() {
         r.throughput_total,
         "weeks add up to days"
     );
-    // Little's law over a window in the middle of the history: average WIP ≈ throughput ×
-    // average cycle time, within 15% (edges, cancellations and daily sampling).
+    // Little's law over a window in the middle of the history: the two sides differ exactly by
+    // the terms the page explains — cycle time before the range of items finished in it, WIP
+    // time of items not finished in it — plus the daily sampling of WIP, which is small.
     let mid = FlowFilter {
         from: Some("2026-05-01".into()),
         to: Some("2026-07-31".into()),
@@ -455,12 +480,23 @@ async fn generated_data_keeps_the_flow_invariants() {
     let law = &m.littles_law;
     let predicted = law.predicted_wip.unwrap();
     assert!(
-        (law.average_wip - predicted).abs() / predicted < 0.15,
-        "Little's law: average WIP {:.1} vs throughput {:.2}/day x cycle {:.1}d = {:.1}",
-        law.average_wip,
-        law.throughput_per_day,
-        law.average_cycle_days.unwrap(),
-        predicted
+        (law.average_wip - (predicted - law.carried_in_wip + law.unfinished_wip + law.sampling))
+            .abs()
+            < 1e-9,
+        "average WIP = predicted − carried in + unfinished + sampling: {law:?}"
+    );
+    assert!(
+        law.sampling.abs() < 0.02 * law.average_wip,
+        "reading WIP once a day barely changes its average: {law:?}"
+    );
+    assert!(
+        law.started_before > 0 && law.open_at_end > 0 && law.canceled > 0,
+        "the demo has work started before the range, open at its end and canceled: {law:?}"
+    );
+    assert_eq!(law.open_at_end, m.in_progress);
+    assert_eq!(
+        law.large_gap,
+        law.gap.unwrap().abs() > flow::LITTLES_LAW_LARGE_GAP
     );
 }
 
@@ -504,24 +540,24 @@ async fn a_click_lists_exactly_the_items_behind_the_number() {
         drill_ids(
             &ws,
             S::InStateAt {
-                day: "2026-03-05".into(),
+                day: "2026-03-06".into(),
                 state: FlowState::Waiting
             }
         )
         .await,
         ["a1", "a3", "a4"],
-        "the Waiting band of day 3 counts 3"
+        "the Waiting band of day 4 counts 3"
     );
     assert_eq!(
         drill_ids(
             &ws,
             S::InProgressAt {
-                day: "2026-03-04".into()
+                day: "2026-03-05".into()
             }
         )
         .await,
         ["a1", "a2", "a3", "a6"],
-        "WIP of day 2 is 4"
+        "WIP of day 3 is 4"
     );
     assert_eq!(
         drill_ids(

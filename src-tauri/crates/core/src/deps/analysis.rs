@@ -16,6 +16,9 @@ use super::graph::{dependencies, slot, Dependency, Facts};
 
 /// The most chains, cycles, risks and handoffs a report lists (counts say how many exist).
 pub const MAX_ROWS: usize = 200;
+/// How many links upstream the at-risk search looks for an old blocker (documented in
+/// `docs/metrics.md`, shown on the Dependencies page).
+pub const AT_RISK_MAX_DEPTH: u32 = 32;
 
 /// Which part of the graph to show. Analyses run on the whole graph; rows are kept when an
 /// item of a chosen team (or intent) is involved. Empty lists mean "all".
@@ -64,6 +67,17 @@ pub struct Chain {
     pub waiting_days: f64,
     /// Teams the chain crosses.
     pub teams: u32,
+}
+
+/// An open blocking link that is part of no chain: its blocker is not blocked by an open link and
+/// the item it blocks blocks nothing.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SingleLink {
+    pub blocker: DepItem,
+    pub blocked: DepItem,
+    /// How long the link has been blocking, in days.
+    pub days: f64,
 }
 
 /// Items that (transitively) depend on each other.
@@ -128,12 +142,17 @@ pub struct DepsReport {
     pub chains: Vec<Chain>,
     /// Chains found (the longest [`MAX_ROWS`] are listed).
     pub chains_total: u32,
+    /// Open blocking links that belong to no chain, oldest first.
+    pub single_links: Vec<SingleLink>,
+    pub single_links_total: u32,
     pub cycles: Vec<Cycle>,
     pub cycles_total: u32,
     pub at_risk: Vec<AtRisk>,
     pub at_risk_total: u32,
     pub handoffs: Vec<Handoff>,
     pub handoffs_total: u32,
+    /// How many links upstream the at-risk search looks ([`AT_RISK_MAX_DEPTH`]).
+    pub at_risk_max_depth: u32,
 }
 
 /// Whether a row involving these items passes the filter.
@@ -409,6 +428,38 @@ pub fn analyse(ix: &WorkIndex, facts: &Facts, filter: &DepsFilter) -> DepsReport
         });
     }
 
+    // Single blocking links: one item blocks one other and nothing else is chained to either
+    // (a chain needs two links). Links inside a cycle are never single: their ends are blocked
+    // and blocking.
+    let mut single_links: Vec<SingleLink> = open
+        .iter()
+        .filter(|d| {
+            let (a, b) = (node_of[&d.before], node_of[&d.after]);
+            graph
+                .neighbors_directed(a, petgraph::Direction::Incoming)
+                .next()
+                .is_none()
+                && graph
+                    .neighbors_directed(b, petgraph::Direction::Outgoing)
+                    .next()
+                    .is_none()
+                && keep.any(ix, [d.before, d.after])
+        })
+        .map(|d| SingleLink {
+            blocker: dep_item(ix, facts, d.before),
+            blocked: dep_item(ix, facts, d.after),
+            days: days(as_of - d.created),
+        })
+        .collect();
+    single_links.sort_by(|a, b| {
+        b.days
+            .total_cmp(&a.days)
+            .then(a.blocker.item.key.cmp(&b.blocker.item.key))
+            .then(a.blocked.item.key.cmp(&b.blocked.item.key))
+    });
+    let single_links_total = single_links.len() as u32;
+    single_links.truncate(MAX_ROWS);
+
     // At risk: an open item with an open upstream blocker (direct or further up the chain)
     // older than the blocker team's 85th-percentile cycle time. The nearest such blocker is
     // reported.
@@ -429,7 +480,7 @@ pub fn analyse(ix: &WorkIndex, facts: &Facts, filter: &DepsFilter) -> DepsReport
         let mut frontier = vec![item];
         let mut found = None;
         let mut distance = 0u32;
-        while found.is_none() && !frontier.is_empty() && distance < 32 {
+        while found.is_none() && !frontier.is_empty() && distance < AT_RISK_MAX_DEPTH {
             distance += 1;
             let mut next = Vec::new();
             for f in frontier {
@@ -506,11 +557,14 @@ pub fn analyse(ix: &WorkIndex, facts: &Facts, filter: &DepsFilter) -> DepsReport
         open_blocking_links: open.len() as u32,
         chains,
         chains_total,
+        single_links,
+        single_links_total,
         cycles,
         cycles_total,
         at_risk,
         at_risk_total,
         handoffs,
         handoffs_total,
+        at_risk_max_depth: AT_RISK_MAX_DEPTH,
     }
 }

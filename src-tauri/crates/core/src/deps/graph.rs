@@ -1,6 +1,7 @@
 //! The dependency graph and the per-item facts the analyses read.
 
 use crate::flow::engine::each_timeline;
+use crate::flow::filter::link_stands_at;
 use crate::flow::{percentile, Mapping, Scope, Stage};
 use crate::graph::index::{WorkIndex, NONE};
 use crate::graph::model::{FlowState, LinkKind};
@@ -54,7 +55,7 @@ impl Facts {
                 facts.since[i] = last.start;
             }
             if let (Some(s), Some(f)) = (t.start, t.finish) {
-                if f >= scope.from {
+                if scope.in_range(f) {
                     cycles[slot(ix, ix.items[i].team)].push((f - s) as f64 / DAY_MS as f64);
                 }
             }
@@ -109,10 +110,7 @@ pub fn dependencies(ix: &WorkIndex, as_of: i64, kinds: &[LinkKind]) -> (Vec<Depe
     let mut out = Vec::new();
     let mut selfs = Vec::new();
     for link in &ix.links {
-        if !kinds.contains(&link.kind)
-            || link.created > as_of
-            || link.removed.is_some_and(|r| r <= as_of)
-        {
+        if !kinds.contains(&link.kind) || !link_stands_at(link.created, link.removed, as_of) {
             continue;
         }
         let (before, after) = match link.kind {
