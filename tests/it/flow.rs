@@ -907,3 +907,549 @@ async fn odd_histories_get_a_defined_treatment_and_a_note() {
         "the duplicated event is stored once"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Day boundaries: a day is [00:00, next 00:00) in the chosen offset, for every number.
+
+/// Local midnight that starts day `k` of a range beginning on 2026-03-02 in `offset` minutes.
+fn midnight(k: i64, offset: i32) -> i64 {
+    T0 + k * D - i64::from(offset) * 60_000
+}
+
+/// m1 starts and finishes at midnights; m2 is in review from a midnight and finishes at the
+/// very midnight that ends the range; m3 is created and started at a midnight and finishes in
+/// the last millisecond of that day; m4 starts at the first instant of the range and is
+/// canceled at a midnight.
+fn midnight_history(offset: i32) -> DemoGraph {
+    use TransitionKind::State;
+    let m = |k: i64| midnight(k, offset);
+    DemoGraph {
+        items: vec![
+            item("m1", "a", ItemKind::Feature, m(0) + 6 * H, "Done"),
+            item("m2", "a", ItemKind::Feature, m(0) + 6 * H, "Done"),
+            item("m3", "b", ItemKind::Task, m(5), "Done"),
+            item("m4", "b", ItemKind::Task, m(0), "Won't Do"),
+        ],
+        transitions: changes(&[
+            ("m1", m(2), State, "In Progress"),
+            ("m1", m(4), State, "Done"),
+            ("m2", m(1) + 5 * H, State, "In Progress"),
+            ("m2", m(3), State, "In Review"),
+            ("m2", m(10), State, "Done"),
+            ("m3", m(5), State, "In Progress"),
+            ("m3", m(6) - 1, State, "Done"),
+            ("m4", m(0), State, "In Progress"),
+            ("m4", m(3), State, "Won't Do"),
+        ]),
+        ..history()
+    }
+}
+
+/// Every daily number of the Flow and Bottlenecks pages against the drill-down of the same day,
+/// and the finished items against throughput, for any filter.
+async fn assert_days_agree(ws: &Workspace, filter: &FlowFilter, now: i64) {
+    use flow::FlowSelection as S;
+    let r = flow::flow_report(ws, filter, now).await.unwrap();
+    let b = flow::bottleneck_report(ws, filter, now).await.unwrap();
+    let total = |selection: S| async move {
+        flow::flow_items(ws, filter, &selection, now)
+            .await
+            .unwrap()
+            .total
+    };
+    assert_eq!(
+        r.throughput_daily.iter().sum::<u32>(),
+        r.cycle_time.count,
+        "every item with a cycle time finished on a day of the range"
+    );
+    assert_eq!(r.scatter.total, r.cycle_time.count);
+    assert_eq!(total(S::Finished).await, r.cycle_time.count);
+    for (d, date) in r.range.dates.iter().enumerate() {
+        let day = || date.clone();
+        assert_eq!(
+            total(S::FinishedOn { day: day() }).await,
+            r.throughput_daily[d],
+            "throughput of {date}"
+        );
+        if !r.scatter.sampled {
+            let points = r
+                .scatter
+                .points
+                .iter()
+                .filter(|p| p.finished == *date)
+                .count();
+            assert_eq!(
+                points as u32, r.throughput_daily[d],
+                "the scatter puts a finish on the day throughput counts it ({date})"
+            );
+        }
+        assert_eq!(
+            total(S::InProgressAt { day: day() }).await,
+            r.wip_daily[d],
+            "WIP of {date}"
+        );
+        for band in &r.cfd {
+            assert_eq!(
+                total(S::InStateAt {
+                    day: day(),
+                    state: band.state
+                })
+                .await,
+                band.counts[d],
+                "{:?} band of {date}",
+                band.state
+            );
+        }
+        for queue in &b.queues {
+            assert_eq!(
+                total(S::WaitingAt {
+                    day: day(),
+                    stage: queue.stage
+                })
+                .await,
+                queue.counts[d],
+                "{:?} queue of {date}",
+                queue.stage
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_change_at_midnight_belongs_to_the_day_it_starts_in_every_offset() {
+    use flow::FlowSelection as S;
+    for offset in [0, 330, -480] {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::create(&dir.path().join("midnight.baton"))
+            .await
+            .unwrap();
+        demo::write(&ws, &midnight_history(offset)).await.unwrap();
+        let filter = FlowFilter {
+            utc_offset_minutes: offset,
+            ..ten_days()
+        };
+        let now = midnight(13, offset);
+        let r = flow::flow_report(&ws, &filter, now).await.unwrap();
+        assert_eq!(
+            r.range.as_of,
+            baton_core::time::to_rfc3339(midnight(10, offset)),
+            "UTC{offset:+}"
+        );
+        assert_eq!(
+            r.throughput_daily,
+            vec![0, 0, 0, 0, 1, 1, 0, 0, 0, 0],
+            "m1 finishes on day 4 (at its first instant), m3 on day 5 (at its last); m2's \
+             finish at the midnight ending the range is outside it (UTC{offset:+})"
+        );
+        assert_eq!(r.cycle_time.count, 2, "m2 is not finished in the range");
+        let dates: Vec<(&str, &str)> = r
+            .scatter
+            .points
+            .iter()
+            .map(|p| (p.id.as_str(), p.finished.as_str()))
+            .collect();
+        assert_eq!(
+            dates,
+            [
+                ("m1", r.range.dates[4].as_str()),
+                ("m3", r.range.dates[5].as_str())
+            ]
+        );
+        // WIP at the end of day d: m1 [2,4), m2 [1,∞), m3 none (its cycle ends inside day 5),
+        // m4 [0,3).
+        assert_eq!(
+            r.wip_daily,
+            vec![1, 2, 3, 2, 1, 1, 1, 1, 1, 1],
+            "UTC{offset:+}"
+        );
+        let band = |state: FlowState| {
+            r.cfd
+                .iter()
+                .find(|b| b.state == state)
+                .unwrap()
+                .counts
+                .clone()
+        };
+        assert_eq!(band(FlowState::Done), vec![0, 0, 0, 0, 1, 2, 2, 2, 2, 2]);
+        assert_eq!(
+            band(FlowState::Canceled),
+            vec![0, 0, 0, 1, 1, 1, 1, 1, 1, 1]
+        );
+        assert_eq!(
+            band(FlowState::New)[5],
+            0,
+            "m3, created at a midnight, exists (and is already active) at the end of that day"
+        );
+        let b = flow::bottleneck_report(&ws, &filter, now).await.unwrap();
+        let review = b.queues.iter().find(|q| q.stage == Stage::Review).unwrap();
+        assert_eq!(
+            review.counts,
+            vec![0, 0, 0, 1, 1, 1, 1, 1, 1, 1],
+            "m2 waits in review from the day its change at midnight starts"
+        );
+        let ids = |selection: S| {
+            let ws = &ws;
+            let filter = &filter;
+            async move {
+                let mut ids: Vec<String> = flow::flow_items(ws, filter, &selection, now)
+                    .await
+                    .unwrap()
+                    .items
+                    .into_iter()
+                    .map(|i| i.item.id)
+                    .collect();
+                ids.sort();
+                ids
+            }
+        };
+        let date = |d: usize| r.range.dates[d].clone();
+        assert_eq!(ids(S::FinishedOn { day: date(4) }).await, ["m1"]);
+        assert!(ids(S::FinishedOn { day: date(9) }).await.is_empty());
+        assert_eq!(ids(S::InProgressAt { day: date(3) }).await, ["m1", "m2"]);
+        assert_eq!(ids(S::InProgressAt { day: date(9) }).await, ["m2"]);
+        assert_eq!(
+            ids(S::InProgressInStage {
+                stage: Stage::Review
+            })
+            .await,
+            ["m2"],
+            "at the end of the range m2 is still in review"
+        );
+        assert!(ids(S::WaitingAt {
+            day: date(2),
+            stage: Stage::Review
+        })
+        .await
+        .is_empty());
+        assert_eq!(
+            ids(S::WaitingAt {
+                day: date(3),
+                stage: Stage::Review
+            })
+            .await,
+            ["m2"]
+        );
+        assert_days_agree(&ws, &filter, now).await;
+    }
+}
+
+/// Local midnight at or before `t`.
+fn floor_to_midnight(t: i64, offset: i32) -> i64 {
+    let off = i64::from(offset) * 60_000;
+    (t + off).div_euclid(D) * D - off
+}
+
+#[tokio::test]
+async fn generated_changes_on_exact_midnights_keep_throughput_and_cycle_times_together() {
+    let offset = 330;
+    let end = T0 + 200 * D;
+    let mut g = demo::generate(&DemoOptions {
+        items: 1_500,
+        seed: 21,
+        end,
+    });
+    // Move every change, creation and link to the local midnight before it (order is kept).
+    for t in &mut g.transitions {
+        t.at = floor_to_midnight(t.at, offset);
+    }
+    for i in &mut g.items {
+        i.created_at = floor_to_midnight(i.created_at, offset);
+    }
+    for l in &mut g.links {
+        l.created_at = floor_to_midnight(l.created_at, offset);
+        l.removed_at = l.removed_at.map(|r| floor_to_midnight(r, offset));
+    }
+    let filter = FlowFilter {
+        from: Some("2026-06-01".into()),
+        to: Some("2026-07-15".into()),
+        utc_offset_minutes: offset,
+        ..FlowFilter::default()
+    };
+    let range_end = floor_to_midnight(
+        baton_core::time::parse_rfc3339("2026-07-16T12:00:00+05:30").unwrap(),
+        offset,
+    );
+    let done_states = ["Done", "done", "merged", "Closed", "closed"];
+    let finishing_at_the_end = g
+        .transitions
+        .iter()
+        .filter(|t| {
+            t.kind == TransitionKind::State
+                && t.at == range_end
+                && done_states.contains(&t.to_state.as_str())
+        })
+        .count();
+    assert!(
+        finishing_at_the_end > 0,
+        "the data has finishes at exactly the midnight that ends the range"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::create(&dir.path().join("midnights.baton"))
+        .await
+        .unwrap();
+    demo::write(&ws, &g).await.unwrap();
+    let r = flow::flow_report(&ws, &filter, end).await.unwrap();
+    assert_eq!(
+        r.range.as_of,
+        baton_core::time::to_rfc3339(range_end),
+        "the range ends at a local midnight"
+    );
+    assert!(r.cycle_time.count > 100);
+    assert_eq!(
+        r.throughput_daily.iter().sum::<u32>(),
+        r.cycle_time.count,
+        "the sum of daily throughput is the number of cycle-time points in the range"
+    );
+    assert_days_agree(&ws, &filter, end).await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// "As of" questions are asked at the end of the range, not today.
+
+#[tokio::test]
+async fn blockers_count_by_their_state_at_the_end_of_the_range() {
+    use TransitionKind::State;
+    let mut g = history();
+    // w1 waits in the queue from day 1. x1 (team b) blocks it and is finished on day 12, after
+    // the range; x2 (team a) finished on day 5, inside it; x3 (team b) finishes at the very
+    // midnight that ends the range, so it is still open at its end. Each is stored as done
+    // today, as a sync would store it.
+    g.items
+        .push(item("w1", "a", ItemKind::Feature, T0, "Ready"));
+    for (id, team) in [("x1", "b"), ("x2", "a"), ("x3", "b")] {
+        let mut x = item(id, team, ItemKind::Task, T0, "Done");
+        x.flow_state = FlowState::Done;
+        g.items.push(x);
+    }
+    let more = changes(&[
+        ("w1", T0 + D, State, "Ready"),
+        ("x1", T0 + D, State, "In Progress"),
+        ("x1", T0 + 12 * D, State, "Done"),
+        ("x2", T0 + D, State, "In Progress"),
+        ("x2", T0 + 5 * D, State, "Done"),
+        ("x3", T0 + D, State, "In Progress"),
+        ("x3", T0 + 10 * D, State, "Done"),
+    ]);
+    g.transitions
+        .extend(more.into_iter().enumerate().map(|(n, mut t)| {
+            t.event_id = format!("x{n}");
+            t
+        }));
+    let blocks = |from: &str| Link {
+        from_item_id: from.into(),
+        to_item_id: "w1".into(),
+        kind: LinkKind::Blocks,
+        origin: LinkOrigin::Source,
+        confidence: 1.0,
+        created_at: T0 + D,
+        removed_at: None,
+    };
+    g.links = vec![blocks("x1"), blocks("x2"), blocks("x3")];
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::create(&dir.path().join("blockers.baton"))
+        .await
+        .unwrap();
+    demo::write(&ws, &g).await.unwrap();
+    let now = T0 + 20 * D;
+    let r = flow::bottleneck_report(&ws, &ten_days(), now)
+        .await
+        .unwrap();
+    let clusters: Vec<(&str, u32, f64, Vec<(&str, u32)>)> = r
+        .blocker_clusters
+        .iter()
+        .map(|c| {
+            (
+                c.team_name.as_str(),
+                c.blocked_items,
+                c.blocked_days,
+                c.blockers
+                    .iter()
+                    .map(|b| (b.item.id.as_str(), b.blocks))
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        clusters,
+        [("Beta", 1, 9.0, vec![("x1", 1), ("x3", 1)])],
+        "x1 and x3 were open when the range ended (w1 had waited 9 days); x2 was done"
+    );
+    let drill = flow::flow_items(
+        &ws,
+        &ten_days(),
+        &flow::FlowSelection::BlockedBy {
+            team_id: "b".into(),
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        drill
+            .items
+            .iter()
+            .map(|i| i.item.id.as_str())
+            .collect::<Vec<_>>(),
+        ["w1"]
+    );
+    let alpha = flow::flow_items(
+        &ws,
+        &ten_days(),
+        &flow::FlowSelection::BlockedBy {
+            team_id: "a".into(),
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    assert_eq!(alpha.total, 0, "x2 was finished before the range ended");
+    // Today every blocker is done: a range ending today has no clusters.
+    let today = FlowFilter {
+        from: Some("2026-03-13".into()),
+        to: Some("2026-03-21".into()),
+        ..FlowFilter::default()
+    };
+    let r = flow::bottleneck_report(&ws, &today, now).await.unwrap();
+    assert!(r.blocker_clusters.is_empty());
+}
+
+/// A raw state's meaning in a generated graph's workflow map.
+fn meaning_of(g: &DemoGraph, source: &str, raw: &str) -> FlowState {
+    g.workflow_maps
+        .iter()
+        .find(|m| m.source_id == source && m.raw_state == raw)
+        .unwrap_or_else(|| panic!("the demo maps {raw} of {source}"))
+        .flow_state
+}
+
+#[tokio::test]
+async fn past_blocker_clusters_match_a_count_from_the_raw_transitions_and_links() {
+    let end = T0 + 270 * D;
+    let g = demo::generate(&DemoOptions {
+        items: 4_000,
+        seed: 9,
+        end,
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::create(&dir.path().join("past.baton"))
+        .await
+        .unwrap();
+    demo::write(&ws, &g).await.unwrap();
+    // A range ending three months before the data does.
+    let filter = FlowFilter {
+        from: Some("2026-06-01".into()),
+        to: Some("2026-08-28".into()),
+        ..FlowFilter::default()
+    };
+    let as_of = baton_core::time::parse_rfc3339("2026-08-29T00:00:00Z").unwrap();
+    assert!(end - as_of > 85 * D);
+
+    // Each item's workflow state and blocked flag just before `as_of`, from the raw rows.
+    let mut by_item: std::collections::HashMap<&str, Vec<(usize, &Transition)>> =
+        std::collections::HashMap::new();
+    for (n, t) in g.transitions.iter().enumerate() {
+        by_item.entry(t.item_id.as_str()).or_default().push((n, t));
+    }
+    let source_of: std::collections::HashMap<&str, &WorkItem> =
+        g.items.iter().map(|i| (i.id.as_str(), i)).collect();
+    let state_at = |id: &str| -> Option<(FlowState, bool)> {
+        let item = source_of[id];
+        if item.created_at >= as_of {
+            return None;
+        }
+        let mut changes: Vec<&(usize, &Transition)> = by_item
+            .get(id)
+            .map(|v| v.iter().collect())
+            .unwrap_or_default();
+        changes.sort_by_key(|(n, t)| (t.at, *n));
+        let states: Vec<&Transition> = changes
+            .iter()
+            .map(|(_, t)| *t)
+            .filter(|t| t.kind == TransitionKind::State)
+            .collect();
+        let raw = match states.iter().rev().find(|t| t.at < as_of) {
+            Some(t) => Some(t.to_state.as_str()),
+            None => match states.first() {
+                Some(first) => first.from_state.as_deref(),
+                None => Some(item.raw_state.as_str()),
+            },
+        };
+        let flow = raw.map_or(FlowState::New, |r| meaning_of(&g, &item.source_id, r));
+        let flagged = changes
+            .iter()
+            .map(|(_, t)| *t)
+            .filter(|t| t.kind == TransitionKind::Flag && t.at < as_of)
+            .last()
+            .is_some_and(|t| t.to_state == "blocked");
+        Some((flow, flagged))
+    };
+    let mut expected: std::collections::BTreeMap<String, u32> = Default::default();
+    let mut blockers_of: std::collections::HashMap<&str, Vec<&str>> = Default::default();
+    for l in &g.links {
+        if l.kind == LinkKind::Blocks
+            && l.created_at < as_of
+            && l.removed_at.is_none_or(|r| r >= as_of)
+        {
+            blockers_of
+                .entry(l.to_item_id.as_str())
+                .or_default()
+                .push(l.from_item_id.as_str());
+        }
+    }
+    let mut done_since = 0;
+    for (item, blockers) in &blockers_of {
+        let waiting = match state_at(item) {
+            Some((FlowState::Waiting, _)) => true,
+            Some((FlowState::Active, flagged)) => flagged,
+            _ => false,
+        };
+        if !waiting {
+            continue;
+        }
+        let mut teams: Vec<String> = blockers
+            .iter()
+            .filter(|b| {
+                let open = state_at(b).is_some_and(|(flow, _)| {
+                    !matches!(flow, FlowState::Done | FlowState::Canceled)
+                });
+                if open && source_of[*b].flow_state == FlowState::Done {
+                    done_since += 1;
+                }
+                open
+            })
+            .map(|b| source_of[*b].team_id.clone().unwrap_or_default())
+            .collect();
+        teams.sort();
+        teams.dedup();
+        for t in teams {
+            *expected.entry(t).or_default() += 1;
+        }
+    }
+    assert!(
+        done_since > 3,
+        "many blockers open at the range end are done today ({done_since})"
+    );
+    let r = flow::bottleneck_report(&ws, &filter, end).await.unwrap();
+    let got: std::collections::BTreeMap<String, u32> = r
+        .blocker_clusters
+        .iter()
+        .map(|c| (c.team_id.clone(), c.blocked_items))
+        .collect();
+    assert_eq!(
+        got, expected,
+        "blocked entries per blocking team, as of the end of the range"
+    );
+    for c in &r.blocker_clusters {
+        let drill = flow::flow_items(
+            &ws,
+            &filter,
+            &flow::FlowSelection::BlockedBy {
+                team_id: c.team_id.clone(),
+            },
+            end,
+        )
+        .await
+        .unwrap();
+        assert_eq!(drill.total, c.blocked_items, "blocked by {}", c.team_name);
+    }
+}
