@@ -1453,3 +1453,265 @@ async fn past_blocker_clusters_match_a_count_from_the_raw_transitions_and_links(
         assert_eq!(drill.total, c.blocked_items, "blocked by {}", c.team_name);
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Pull requests: review time is work in progress; a blocked flag on a draft.
+
+/// p1: a dependency bump opened for review at noon on day 0 and never merged. p2: a draft,
+/// flagged blocked from day 1 06:00 to day 2, ready for review on day 3, approved by Bob on day
+/// 4, merged on day 5.
+fn pull_requests() -> DemoGraph {
+    use TransitionKind::{Flag, Review, State};
+    let pr = |id: &str, created: i64, state: &str, provenance: Provenance| WorkItem {
+        source_id: "gh".into(),
+        author_id: Some("ann".into()),
+        provenance,
+        ..item(id, "a", ItemKind::PullRequest, created, state)
+    };
+    let mut transitions = changes(&[
+        ("p1", T0 + 12 * H, State, "open"),
+        ("p2", T0, State, "draft"),
+        ("p2", T0 + D + 6 * H, Flag, "blocked"),
+        ("p2", T0 + 2 * D, Flag, "unblocked"),
+        ("p2", T0 + 3 * D, State, "open"),
+        ("p2", T0 + 4 * D, Review, "approved"),
+        ("p2", T0 + 5 * D, State, "merged"),
+    ]);
+    for t in &mut transitions {
+        t.actor_id = Some(if t.kind == Review { "bob" } else { "ann" }.into());
+    }
+    let person = |id: &str| Person {
+        id: id.into(),
+        display_name: id.into(),
+        team_id: None,
+        is_bot: false,
+    };
+    let maps = [
+        ("draft", FlowState::Active, None),
+        ("open", FlowState::Waiting, Some(WaitReason::Review)),
+        ("merged", FlowState::Done, None),
+        ("closed", FlowState::Canceled, None),
+    ];
+    let mut g = history();
+    g.sources.push(Source {
+        id: "gh".into(),
+        kind: SourceKind::Github,
+        name: "GitHub".into(),
+        ..g.sources[0].clone()
+    });
+    g.people = vec![person("ann"), person("bob")];
+    g.workflow_maps = maps
+        .iter()
+        .map(|(raw, flow, reason)| WorkflowMap {
+            source_id: "gh".into(),
+            team_id: String::new(),
+            raw_state: (*raw).into(),
+            flow_state: *flow,
+            wait_reason: *reason,
+            origin: "inferred".into(),
+        })
+        .collect();
+    g.items = vec![
+        pr("p1", T0 + 12 * H, "open", Provenance::Automation),
+        pr("p2", T0, "merged", Provenance::Human),
+    ];
+    g.transitions = transitions;
+    g
+}
+
+#[tokio::test]
+async fn a_pull_request_waiting_for_review_is_work_in_progress_and_waits_in_review() {
+    use flow::FlowSelection as S;
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::create(&dir.path().join("prs.baton"))
+        .await
+        .unwrap();
+    demo::write(&ws, &pull_requests()).await.unwrap();
+    let r = flow::flow_report(&ws, &ten_days(), NOW).await.unwrap();
+    // p1 is in progress from day 0 (opened for review), p2 from day 0 (a draft) to day 5.
+    assert_eq!(r.wip_daily, vec![2, 2, 2, 2, 2, 1, 1, 1, 1, 1]);
+    assert_eq!(r.in_progress, 1);
+    let p1 = &r.aging[0];
+    assert_eq!(
+        (p1.item.id.as_str(), p1.stage, p1.age_days),
+        ("p1", Stage::Review, 9.5),
+        "the never-merged bump has been waiting for review, in progress, for 9.5 days"
+    );
+    let b = flow::bottleneck_report(&ws, &ten_days(), NOW)
+        .await
+        .unwrap();
+    let review = b
+        .wait_reasons
+        .iter()
+        .find(|w| w.stage == Stage::Review)
+        .unwrap();
+    assert_eq!(
+        review.total_days, 11.5,
+        "p1's 9.5 days and p2's 2 days in review are where work waits"
+    );
+    let ids = |selection: S| {
+        let ws = &ws;
+        async move {
+            let mut ids: Vec<String> = flow::flow_items(ws, &ten_days(), &selection, NOW)
+                .await
+                .unwrap()
+                .items
+                .into_iter()
+                .map(|i| i.item.id)
+                .collect();
+            ids.sort();
+            ids
+        }
+    };
+    assert_eq!(
+        ids(S::WaitingIn {
+            stage: Stage::Review
+        })
+        .await,
+        ["p1", "p2"]
+    );
+    assert_eq!(
+        ids(S::InProgressInStage {
+            stage: Stage::Review
+        })
+        .await,
+        ["p1"],
+        "the same wait, in WIP"
+    );
+    assert_eq!(
+        ids(S::InProgressAt {
+            day: "2026-03-11".into()
+        })
+        .await,
+        ["p1"]
+    );
+}
+
+#[tokio::test]
+async fn a_blocked_flag_on_a_draft_makes_it_wait_but_not_ready_for_review() {
+    use flow::FlowSelection as S;
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::create(&dir.path().join("draft.baton"))
+        .await
+        .unwrap();
+    demo::write(&ws, &pull_requests()).await.unwrap();
+    let b = flow::bottleneck_report(&ws, &ten_days(), NOW)
+        .await
+        .unwrap();
+    assert_eq!(b.pull_requests, 1);
+    let segment = |name: &str| {
+        b.pr_segments
+            .iter()
+            .find(|s| s.segment == name)
+            .unwrap()
+            .days
+            .p50
+    };
+    assert_eq!(
+        (
+            segment("coding"),
+            segment("pickup"),
+            segment("review"),
+            segment("merge")
+        ),
+        (Some(3.0), Some(1.0), Some(0.0), Some(1.0)),
+        "coding runs until the draft is opened for review, not until it was flagged"
+    );
+    let alpha = b.matrix.iter().find(|t| t.team_name == "Alpha").unwrap();
+    let cell = |stage: Stage| alpha.cells.iter().find(|c| c.stage == stage).unwrap();
+    assert_eq!(
+        cell(Stage::Blocked).total_days,
+        0.75,
+        "the flagged 18 hours wait as blocked"
+    );
+    assert_eq!(cell(Stage::Active).total_days, 2.25);
+    let on_day_1 = |selection: S| {
+        let ws = &ws;
+        async move {
+            flow::flow_items(ws, &ten_days(), &selection, NOW)
+                .await
+                .unwrap()
+                .items
+                .into_iter()
+                .map(|i| i.item.id)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        on_day_1(S::WaitingAt {
+            day: "2026-03-03".into(),
+            stage: Stage::Blocked
+        })
+        .await,
+        ["p2"],
+        "at the end of day 1 the draft waits, blocked"
+    );
+    assert!(on_day_1(S::InProgressAt {
+        day: "2026-03-03".into()
+    })
+    .await
+    .contains(&"p2".to_owned()));
+    let r = flow::flow_report(&ws, &ten_days(), NOW).await.unwrap();
+    assert_eq!(
+        r.cycle_time.p50,
+        Some(5.0),
+        "a flag does not move the start (the draft) or the finish"
+    );
+    assert!(close(r.efficiency.aggregate.unwrap(), 2.25 / 5.0));
+}
+
+#[tokio::test]
+async fn waiting_for_review_approval_or_security_is_in_wip_on_generated_data() {
+    use flow::FlowSelection as S;
+    let end = T0 + 200 * D;
+    let dir = tempfile::tempdir().unwrap();
+    let ws = demo::build(
+        &dir.path().join("demo.baton"),
+        &DemoOptions {
+            items: 1_200,
+            seed: 4,
+            end,
+        },
+    )
+    .await
+    .unwrap();
+    let filter = FlowFilter {
+        from: Some("2026-06-01".into()),
+        to: Some("2026-06-30".into()),
+        ..FlowFilter::default()
+    };
+    let ids = |selection: S| {
+        let ws = &ws;
+        let filter = &filter;
+        async move {
+            let items = flow::flow_items(ws, filter, &selection, end).await.unwrap();
+            assert_eq!(items.total as usize, items.items.len(), "every item listed");
+            items
+                .items
+                .into_iter()
+                .map(|i| i.item.id)
+                .collect::<std::collections::HashSet<_>>()
+        }
+    };
+    let mut checked = 0;
+    for day in ["2026-06-07", "2026-06-18", "2026-06-30"] {
+        let wip = ids(S::InProgressAt { day: day.into() }).await;
+        for stage in [Stage::Review, Stage::Approval, Stage::Security] {
+            let waiting = ids(S::WaitingAt {
+                day: day.into(),
+                stage,
+            })
+            .await;
+            checked += waiting.len();
+            let outside: Vec<&String> = waiting.difference(&wip).collect();
+            assert!(
+                outside.is_empty(),
+                "waiting in {stage:?} on {day} but not in WIP: {outside:?}"
+            );
+        }
+    }
+    assert!(
+        checked > 50,
+        "the demo has work waiting for review ({checked})"
+    );
+}
