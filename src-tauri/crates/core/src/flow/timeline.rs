@@ -368,11 +368,67 @@ mod tests {
     }
 
     #[test]
-    fn finished_work_that_never_was_active_starts_when_it_left_new() {
-        // A pull request opened ready for review and merged.
-        let t = derive(0, REVIEW, &[st(2 * D, DONE)], 10 * D, CycleRule::LastEntry).unwrap();
-        assert_eq!((t.start, t.finish), (Some(0), Some(2 * D)));
+    fn finished_work_that_never_started_starts_when_it_left_new() {
+        // Taken from the queue straight to done.
+        let t = run(&[st(D, QUEUE), st(3 * D, DONE)], CycleRule::LastEntry);
+        assert_eq!((t.start, t.finish), (Some(D), Some(3 * D)));
         assert_eq!(t.cycle_split(), Some((0, 2 * D)));
+        // Backlog straight to done: a zero-length cycle.
+        let t = run(&[st(D, DONE)], CycleRule::LastEntry);
+        assert_eq!((t.start, t.finish), (Some(D), Some(D)));
+    }
+
+    #[test]
+    fn an_instantaneous_pass_through_active_starts_the_cycle() {
+        // Moved to In Progress and back to the queue in the same millisecond: the source says
+        // someone started it, so the cycle has started (and the item is in progress).
+        let t = run(
+            &[st(D, QUEUE), st(2 * D, ACTIVE), st(2 * D, QUEUE)],
+            CycleRule::LastEntry,
+        );
+        assert_eq!((t.start, t.finish), (Some(2 * D), None));
+        assert!(
+            t.segments.iter().all(|s| s.flow != Active),
+            "the pass takes no time"
+        );
+        assert_eq!(t.cycle_split(), None);
+    }
+
+    #[test]
+    fn review_approval_and_security_start_the_cycle_and_a_queue_does_not() {
+        let approval = Some((Waiting, Some(WaitReason::Approval)));
+        let security = Some((Waiting, Some(WaitReason::Security)));
+        let decision = Some((Waiting, Some(WaitReason::Decision)));
+        let blocked = Some((Waiting, Some(WaitReason::Blocked)));
+        for (m, starts) in [
+            (REVIEW, true),
+            (approval, true),
+            (security, true),
+            (QUEUE, false),
+            (decision, false),
+            (blocked, false),
+            (Some((Waiting, None)), false),
+        ] {
+            let t = run(&[st(D, QUEUE), st(3 * D, m)], CycleRule::LastEntry);
+            assert_eq!(
+                t.start,
+                starts.then_some(3 * D),
+                "{m:?}: a wait that follows work starts the cycle; one that can precede it does not"
+            );
+        }
+        // A pull request opened for review (created in that state) starts at its creation.
+        let t = derive(0, REVIEW, &[], 10 * D, CycleRule::LastEntry).unwrap();
+        assert_eq!((t.start, t.ready), (Some(0), Some(0)));
+    }
+
+    #[test]
+    fn a_change_at_as_of_is_not_seen() {
+        let t = run(&[st(D, ACTIVE), st(100 * D, DONE)], CycleRule::LastEntry);
+        assert_eq!(
+            (t.finish, t.segments.last().map(|s| s.flow)),
+            (None, Some(Active)),
+            "the range end is excluded: a finish exactly at it belongs to the next day"
+        );
     }
 
     #[test]
