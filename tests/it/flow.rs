@@ -290,6 +290,10 @@ async fn wip_and_cumulative_flow_at_the_end_of_each_day() {
     );
     assert!(close(law.gap.unwrap(), (2.4 - predicted) / predicted));
     assert!(law.large_gap, "a 58% gap is explained on the page");
+    assert!(
+        law.short_range,
+        "10 days is shorter than twice the 85th-percentile cycle time (7 days)"
+    );
 }
 
 #[tokio::test]
@@ -494,6 +498,10 @@ async fn generated_data_keeps_the_flow_invariants() {
         "the demo has work started before the range, open at its end and canceled: {law:?}"
     );
     assert_eq!(law.open_at_end, m.in_progress);
+    assert!(
+        !law.short_range,
+        "three months is long next to the demo's cycle times"
+    );
     assert_eq!(
         law.large_gap,
         law.gap.unwrap().abs() > flow::LITTLES_LAW_LARGE_GAP

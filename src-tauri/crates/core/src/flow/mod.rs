@@ -295,6 +295,8 @@ fn flow_from_pass(ix: &WorkIndex, scope: &Scope, mut pass: engine::Pass) -> Flow
         gap,
         large_gap: gap.is_some_and(|g| g.abs() > LITTLES_LAW_LARGE_GAP),
         range_days: elapsed_days,
+        short_range: percentile::nearest_rank(&cycles, 85.0)
+            .is_some_and(|p85| elapsed_days < 2.0 * p85),
         started_before: pass.started_before,
         carried_in_wip,
         open_at_end: pass.in_progress.len() as u32,

@@ -204,10 +204,13 @@ pub struct LittlesLaw {
     pub predicted_wip: Option<f64>,
     /// (average WIP − predicted) ÷ predicted; None without finished items.
     pub gap: Option<f64>,
-    /// True when |gap| is above [`super::LITTLES_LAW_LARGE_GAP`]: the page explains it.
+    /// True when |gap| is above 20% (`LITTLES_LAW_LARGE_GAP`): the page explains the gap.
     pub large_gap: bool,
     /// Days the range measures (to `as_of`).
     pub range_days: f64,
+    /// True when the range is shorter than twice the 85th-percentile cycle time of the items
+    /// finished in it: most of them then started before it.
+    pub short_range: bool,
     /// Items finished in the range whose cycle started before it.
     pub started_before: u32,
     /// Their cycle time before the range, per day of the range: it is on the predicted side
