@@ -106,7 +106,7 @@ pub fn drill(
     if let FlowSelection::BlockedBy { team_id } = selection {
         let team = team_of(team_id);
         blocked_by = vec![false; ix.items.len()];
-        for (item, blockers) in open_blockers_at_end(ix, mapping, scope) {
+        for (item, blockers) in open_blockers_at_end(ix, mapping, scope, |_| true) {
             if blockers
                 .iter()
                 .any(|b| Some(ix.items[*b as usize].team) == team)

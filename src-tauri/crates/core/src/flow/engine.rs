@@ -415,26 +415,34 @@ pub fn underlying_flow_at(
 /// For every item, the items that block it through a `blocks` link standing at the end of the
 /// scope's range and that were still open then (neither done nor canceled at that moment, or in a
 /// state the workflow map does not know). Blocker clusters and their drill-down both read this,
-/// so they count the same items. Blockers outside the scope's slice count too.
+/// so they count the same items. Blockers outside the scope's slice count too. Only the items
+/// `asked` accepts are looked at (the report asks about the items waiting at the end only).
 pub fn open_blockers_at_end(
     ix: &WorkIndex,
     mapping: &Mapping,
     scope: &Scope,
+    asked: impl Fn(u32) -> bool,
 ) -> HashMap<u32, Vec<u32>> {
-    let mut open: HashMap<u32, bool> = HashMap::new();
+    // Per item: 0 = not looked at yet, 1 = open at the end of the range, 2 = not.
+    let mut open = vec![0u8; ix.items.len()];
     let mut blockers_of: HashMap<u32, Vec<u32>> = HashMap::new();
     for link in &ix.links {
-        if link.kind != LinkKind::Blocks || !scope.link_stands(link.created, link.removed) {
+        if link.kind != LinkKind::Blocks
+            || !scope.link_stands(link.created, link.removed)
+            || !asked(link.to)
+        {
             continue;
         }
-        let is_open = *open.entry(link.from).or_insert_with(|| {
-            ix.items[link.from as usize].created < scope.as_of
+        let from = link.from as usize;
+        if open[from] == 0 {
+            let is_open = ix.items[from].created < scope.as_of
                 && !matches!(
-                    underlying_flow_at(ix, mapping, link.from as usize, scope.as_of),
+                    underlying_flow_at(ix, mapping, from, scope.as_of),
                     Some(FlowState::Done | FlowState::Canceled)
-                )
-        });
-        if is_open {
+                );
+            open[from] = if is_open { 1 } else { 2 };
+        }
+        if open[from] == 1 {
             blockers_of.entry(link.to).or_default().push(link.from);
         }
     }

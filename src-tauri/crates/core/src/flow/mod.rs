@@ -413,7 +413,11 @@ pub fn compute_bottlenecks(ix: &WorkIndex, mapping: &Mapping, scope: &Scope) -> 
 
     // Blocker clusters: items waiting at the end of the range that an item still open then
     // blocks, by the blocker's team.
-    let blockers_of = engine::open_blockers_at_end(ix, mapping, scope);
+    let mut waiting = vec![false; ix.items.len()];
+    for (item, _) in &pass.waiting_now {
+        waiting[*item as usize] = true;
+    }
+    let blockers_of = engine::open_blockers_at_end(ix, mapping, scope, |i| waiting[i as usize]);
     let mut clusters: HashMap<u32, (u32, f64, HashMap<u32, u32>)> = HashMap::new();
     for (item, since) in &pass.waiting_now {
         let Some(blockers) = blockers_of.get(item) else {
