@@ -1262,7 +1262,9 @@ async fn blockers_count_by_their_state_at_the_end_of_the_range() {
     let r = flow::bottleneck_report(&ws, &ten_days(), now)
         .await
         .unwrap();
-    let clusters: Vec<(&str, u32, f64, Vec<(&str, u32)>)> = r
+    /// (blocking team, blocked items, days waiting, (blocker, items it blocks)).
+    type Cluster<'a> = (&'a str, u32, f64, Vec<(&'a str, u32)>);
+    let clusters: Vec<Cluster> = r
         .blocker_clusters
         .iter()
         .map(|c| {
@@ -1386,8 +1388,7 @@ async fn past_blocker_clusters_match_a_count_from_the_raw_transitions_and_links(
         let flagged = changes
             .iter()
             .map(|(_, t)| *t)
-            .filter(|t| t.kind == TransitionKind::Flag && t.at < as_of)
-            .last()
+            .rfind(|t| t.kind == TransitionKind::Flag && t.at < as_of)
             .is_some_and(|t| t.to_state == "blocked");
         Some((flow, flagged))
     };
