@@ -540,3 +540,33 @@ async fn the_at_risk_search_looks_32_links_upstream() {
     );
     assert_eq!(distance("K33"), None, "33 links up is beyond the search");
 }
+
+#[tokio::test]
+async fn a_link_made_at_exactly_now_stands() {
+    let mut g = graph();
+    g.items.push(item("n1", "plat", "Backlog", FlowState::New));
+    g.items.push(item("n2", "mob", "Backlog", FlowState::New));
+    g.links.push(Link {
+        created_at: NOW,
+        ..link("n1", "n2", LinkKind::Blocks, false)
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::create(&dir.path().join("now.baton"))
+        .await
+        .unwrap();
+    demo::write(&ws, &g).await.unwrap();
+    let r = deps::deps_report(&ws, &DepsFilter::default(), NOW)
+        .await
+        .unwrap();
+    assert_eq!(
+        r.open_blocking_links, 11,
+        "the 10 of the base graph and n1 → n2"
+    );
+    let later = deps::deps_report(&ws, &DepsFilter::default(), NOW - 1)
+        .await
+        .unwrap();
+    assert_eq!(
+        later.open_blocking_links, 10,
+        "a millisecond before, it did not exist"
+    );
+}

@@ -449,7 +449,8 @@ async fn generated_data_keeps_the_flow_invariants() {
         let existing = ix
             .items
             .iter()
-            .filter(|i| i.created < day_end.min(end))
+            // A range cut short by now holds what was recorded up to now, now included.
+            .filter(|i| i.created < day_end.min(end + 1))
             .count() as u32;
         let sum: u32 = r.cfd.iter().map(|b| b.counts[d]).sum();
         assert_eq!(
@@ -1722,5 +1723,35 @@ async fn waiting_for_review_approval_or_security_is_in_wip_on_generated_data() {
     assert!(
         checked > 50,
         "the demo has work waiting for review ({checked})"
+    );
+}
+
+#[tokio::test]
+async fn a_change_at_exactly_now_is_seen_when_now_cuts_the_range_short() {
+    use flow::FlowSelection as S;
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path()).await;
+    // Now is the instant a2 is finished (for good) on day 8: what was recorded at now counts.
+    let now = T0 + 8 * D;
+    let r = flow::flow_report(&ws, &ten_days(), now).await.unwrap();
+    assert_eq!(r.range.as_of, baton_core::time::to_rfc3339(now));
+    assert_eq!(r.throughput_daily[8], 1, "a2 finished at now, on day 8");
+    assert_eq!(r.throughput_daily.iter().sum::<u32>(), r.cycle_time.count);
+    let done = flow::flow_items(
+        &ws,
+        &ten_days(),
+        &S::FinishedOn {
+            day: "2026-03-10".into(),
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    assert_eq!(done.items.len(), 1);
+    assert_eq!(done.items[0].item.id, "a2");
+    let band = r.cfd.iter().find(|b| b.state == FlowState::Done).unwrap();
+    assert_eq!(
+        band.counts[8], 4,
+        "a1, a2, a3, b1 are done at the end of day 8 (now)"
     );
 }

@@ -230,7 +230,7 @@ fn days(ms: i64) -> f64 {
 /// Open blocking links: `blocks` dependencies between two items that are neither done nor
 /// canceled.
 pub fn open_blocking(ix: &WorkIndex, facts: &Facts) -> Vec<Dependency> {
-    let (deps, _) = dependencies(ix, facts.as_of, &[LinkKind::Blocks]);
+    let (deps, _) = dependencies(ix, facts.horizon, &[LinkKind::Blocks]);
     deps.into_iter()
         .filter(|d| !facts.closed(d.before) && !facts.closed(d.after))
         .collect()
@@ -334,7 +334,7 @@ pub fn analyse(ix: &WorkIndex, facts: &Facts, filter: &DepsFilter) -> DepsReport
     }
 
     // Cycles: components of more than one item, and items blocking themselves.
-    let (_, self_links) = dependencies(ix, as_of, &[LinkKind::Blocks]);
+    let (_, self_links) = dependencies(ix, facts.horizon, &[LinkKind::Blocks]);
     let mut cycles: Vec<Cycle> = components
         .iter()
         .filter(|members| members.len() > 1)
@@ -521,7 +521,7 @@ pub fn analyse(ix: &WorkIndex, facts: &Facts, filter: &DepsFilter) -> DepsReport
     // Handoffs that never arrived: the upstream item is done, the downstream item is neither
     // done nor canceled, more than a day has passed, and the downstream item either still
     // waits as blocked or on a dependency, or has not moved since the delivery.
-    let (all_blocks, _) = dependencies(ix, as_of, &[LinkKind::Blocks]);
+    let (all_blocks, _) = dependencies(ix, facts.horizon, &[LinkKind::Blocks]);
     let mut handoffs = Vec::new();
     for d in &all_blocks {
         let (u, w) = (d.before as usize, d.after as usize);

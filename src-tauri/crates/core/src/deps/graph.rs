@@ -12,7 +12,11 @@ use super::{DEFAULT_P50_DAYS, DEFAULT_P85_DAYS};
 /// What the analyses need to know about every item, at `as_of`.
 #[derive(Debug, Default)]
 pub struct Facts {
+    /// The instant ages are measured at.
     pub as_of: i64,
+    /// The exclusive end of what the analyses see: links made before it stand (just after
+    /// `as_of`, so what was recorded at exactly `as_of` counts).
+    pub horizon: i64,
     /// Start of the current cycle (see flow's cycle time).
     pub start: Vec<Option<i64>>,
     /// When the item was delivered (last entry into done), if it is done.
@@ -36,6 +40,7 @@ impl Facts {
         let n = ix.items.len();
         let mut facts = Facts {
             as_of: scope.as_of,
+            horizon: scope.as_of,
             start: vec![None; n],
             finish: vec![None; n],
             flow: ix.items.iter().map(|i| i.flow).collect(),

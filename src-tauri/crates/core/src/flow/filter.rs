@@ -42,8 +42,9 @@ pub struct Scope {
     pub from: i64,
     /// Number of days in the range (the last may be cut short by `as_of`).
     pub days: usize,
-    /// The instant everything is measured at: the end of the last day, or now if earlier. It
-    /// is excluded, like every day's end: a change at exactly `as_of` is not seen.
+    /// The instant everything is measured at: the end of the last day, or just after now (now
+    /// + 1 ms) if earlier. It is excluded, like every day's end: a change at exactly `as_of` is
+    /// not seen, and a change at exactly now is.
     pub as_of: i64,
     pub offset_ms: i64,
     pub rule: CycleRule,
@@ -122,7 +123,9 @@ impl Scope {
                 "a range spans at most {MAX_DAYS} days"
             )));
         }
-        let as_of = (to_start + DAY_MS).min(now);
+        // Cut short by now, the range still holds everything recorded up to now, now included:
+        // its exclusive end is the next millisecond.
+        let as_of = (to_start + DAY_MS).min(now.saturating_add(1));
 
         let positions =
             |wanted: &[String], ids: &mut dyn Iterator<Item = &str>| -> Option<Vec<u32>> {
