@@ -42,9 +42,9 @@ pub struct Scope {
     pub from: i64,
     /// Number of days in the range (the last may be cut short by `as_of`).
     pub days: usize,
-    /// The instant everything is measured at: the end of the last day, or just after now (now
-    /// + 1 ms) if earlier. It is excluded, like every day's end: a change at exactly `as_of` is
-    /// not seen, and a change at exactly now is.
+    /// The instant everything is measured at: the end of the last day, or one millisecond after
+    /// now if that is earlier. It is excluded, like every day's end: a change at exactly `as_of`
+    /// is not seen, and a change at exactly now is.
     pub as_of: i64,
     pub offset_ms: i64,
     pub rule: CycleRule,
