@@ -133,7 +133,7 @@ struct Common<'a> {
 fn item(page: &mut PageWrite, ctx: &mut MapCtx<'_>, c: Common<'_>) -> Option<WorkItem> {
     let created = parse_time(c.created_at)?;
     let updated = parse_time(c.updated_at).unwrap_or(created);
-    let (flow, reason) = ctx.states.flow(&c.raw_state, None);
+    let (flow, reason) = ctx.states.flow_for(c.kind, &c.raw_state, None);
     let author_id = c.user.map(|u| person(page, ctx.source_id, u));
     let owner_id = c.assignee.map(|u| person(page, ctx.source_id, u));
     let label_names: Vec<String> = c.labels.iter().map(|l| l.name().to_owned()).collect();
