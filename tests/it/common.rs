@@ -262,6 +262,7 @@ pub fn small_graph() -> DemoGraph {
                 confidence: 1.0,
                 created_at: T0,
                 removed_at: None,
+                found_in: None,
             },
             Link {
                 from_item_id: "jira-2".into(),
@@ -271,6 +272,7 @@ pub fn small_graph() -> DemoGraph {
                 confidence: 1.0,
                 created_at: T0,
                 removed_at: None,
+                found_in: None,
             },
             Link {
                 from_item_id: "gh-3".into(),
@@ -280,6 +282,7 @@ pub fn small_graph() -> DemoGraph {
                 confidence: 1.0,
                 created_at: T0,
                 removed_at: Some(T0 + DAY),
+                found_in: None,
             },
         ],
     }

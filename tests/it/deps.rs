@@ -51,6 +51,7 @@ fn link(from: &str, to: &str, kind: LinkKind, removed: bool) -> Link {
         confidence: 1.0,
         created_at: T0 + D,
         removed_at: removed.then_some(T0 + 2 * D),
+        found_in: None,
     }
 }
 

@@ -1256,6 +1256,7 @@ async fn blockers_count_by_their_state_at_the_end_of_the_range() {
         confidence: 1.0,
         created_at: T0 + D,
         removed_at: None,
+        found_in: None,
     };
     g.links = vec![blocks("x1"), blocks("x2"), blocks("x3")];
     let dir = tempfile::tempdir().unwrap();
@@ -1519,6 +1520,7 @@ fn pull_requests() -> DemoGraph {
         .map(|(raw, flow, reason)| WorkflowMap {
             source_id: "gh".into(),
             team_id: String::new(),
+            item_kind: None,
             raw_state: (*raw).into(),
             flow_state: *flow,
             wait_reason: *reason,

@@ -40,8 +40,12 @@ pub struct SyncOptions {
     /// How far before the watermark an incremental walk starts again, so that nothing changed
     /// around it (clock skew, minute-precision JQL) is missed. Re-fetched items are idempotent.
     pub overlap: Duration,
-    /// Review lists fetched at once for a page of pull requests.
+    /// Timelines (or review lists) fetched at once for a page of pull requests.
     pub review_concurrency: usize,
+    /// Read lifecycles: GitHub pull request timelines (in place of their review lists) and
+    /// issues' Projects statuses, labels and cross-references (GraphQL). Off, pull requests
+    /// get their reviews and the repository's events only (the benchmark compares both).
+    pub timelines: bool,
 }
 
 impl Default for SyncOptions {
@@ -51,6 +55,7 @@ impl Default for SyncOptions {
             page_size: 100,
             overlap: Duration::from_secs(5 * 60),
             review_concurrency: 4,
+            timelines: true,
         }
     }
 }

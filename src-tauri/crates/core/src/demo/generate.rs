@@ -2054,6 +2054,7 @@ pub fn generate(options: &DemoOptions) -> DemoGraph {
             confidence: l.confidence,
             created_at: l.created,
             removed_at: l.removed,
+            found_in: None,
         })
         .collect();
 

@@ -252,6 +252,9 @@ pub struct Link {
     pub confidence: f64,
     pub created_at: i64,
     pub removed_at: Option<i64>,
+    /// Where the link was found at its source: "dependencies", "sub-issues", "pull request
+    /// description", "timeline: connected"... (`None` when not recorded).
+    pub found_in: Option<String>,
 }
 
 /// One raw state's meaning on a source (and optionally one team, one kind of item).
