@@ -142,9 +142,18 @@ mod tests {
     fn only_news_of_chosen_reasons_notify() {
         let mut seen = Seen::default();
         let chosen = [Reason::AiUnreviewed];
-        let first = listed(&[(Reason::AiUnreviewed, &["a", "b"]), (Reason::AiIdle, &["x"])]);
-        assert!(seen.news(&first, &chosen).is_empty(), "what is listed at the start is not news");
-        let second = listed(&[(Reason::AiUnreviewed, &["a", "b", "c", "d", "e"]), (Reason::AiIdle, &["x", "y"])]);
+        let first = listed(&[
+            (Reason::AiUnreviewed, &["a", "b"]),
+            (Reason::AiIdle, &["x"]),
+        ]);
+        assert!(
+            seen.news(&first, &chosen).is_empty(),
+            "what is listed at the start is not news"
+        );
+        let second = listed(&[
+            (Reason::AiUnreviewed, &["a", "b", "c", "d", "e"]),
+            (Reason::AiIdle, &["x", "y"]),
+        ]);
         assert_eq!(
             seen.news(&second, &chosen),
             vec![(Reason::AiUnreviewed, 3)],
@@ -152,7 +161,10 @@ mod tests {
         );
         assert!(seen.news(&second, &chosen).is_empty(), "said once");
         let third = listed(&[(Reason::AiUnreviewed, &["a"])]);
-        assert!(seen.news(&third, &chosen).is_empty(), "items leaving the list are not news");
+        assert!(
+            seen.news(&third, &chosen).is_empty(),
+            "items leaving the list are not news"
+        );
         let fourth = listed(&[(Reason::AiUnreviewed, &["a", "b"])]);
         assert_eq!(
             seen.news(&fourth, &chosen),
@@ -160,7 +172,12 @@ mod tests {
             "an item that comes back is news again"
         );
         let both = [Reason::AiUnreviewed, Reason::AiIdle];
-        assert!(seen.news(&second, &both).iter().all(|(r, _)| *r == Reason::AiUnreviewed), "a newly chosen reason starts from its list");
+        assert!(
+            seen.news(&second, &both)
+                .iter()
+                .all(|(r, _)| *r == Reason::AiUnreviewed),
+            "a newly chosen reason starts from its list"
+        );
     }
 
     #[test]

@@ -29,16 +29,34 @@ enum Op {
         requester: Option<usize>,
     },
     /// A provenance rule added or changed.
-    ProvenanceRule { pattern: String, agent: usize, confidence: f64 },
+    ProvenanceRule {
+        pattern: String,
+        agent: usize,
+        confidence: f64,
+    },
     /// A built-in provenance rule deleted.
     DeleteBuiltin { which: usize },
     /// A team and a team rule.
     TeamRule { name: String, pattern: String },
 }
 
-const STATES: &[&str] = &["open", "merged", "closed", "Backlog", "In Progress", "Done", "Parked", "Weird state"];
+const STATES: &[&str] = &[
+    "open",
+    "merged",
+    "closed",
+    "Backlog",
+    "In Progress",
+    "Done",
+    "Parked",
+    "Weird state",
+];
 const PEOPLE: &[&str] = &["ann", "bob", "cat", "copilot", "devin"];
-const BUILTINS: &[&str] = &["builtin-login-copilot", "builtin-login-devin", "builtin-body-devin", "builtin-label-ai"];
+const BUILTINS: &[&str] = &[
+    "builtin-login-copilot",
+    "builtin-login-devin",
+    "builtin-body-devin",
+    "builtin-label-ai",
+];
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
@@ -57,9 +75,21 @@ fn op() -> impl Strategy<Value = Op> {
 
 async fn apply(ws: &Workspace, op: &Op, ids: &[String], n: usize) {
     match op {
-        Op::Sync { item, state, provenance, owner, late, review, link_to, requester } => {
+        Op::Sync {
+            item,
+            state,
+            provenance,
+            owner,
+            late,
+            review,
+            link_to,
+            requester,
+        } => {
             let template = graph().items.into_iter().next().unwrap();
-            let id = ids.get(*item).cloned().unwrap_or_else(|| format!("gh-new-{item}"));
+            let id = ids
+                .get(*item)
+                .cloned()
+                .unwrap_or_else(|| format!("gh-new-{item}"));
             let mut page = PageWrite::new("pulls:acme/pay");
             let at = NOW - 40 * D + late;
             let existing = graph().items.into_iter().find(|i| i.id == id);
@@ -74,12 +104,20 @@ async fn apply(ws: &Workspace, op: &Op, ids: &[String], n: usize) {
             it.provenance_agent = (it.provenance != Provenance::Human).then(|| "Agent".into());
             it.owner_id = owner.map(|o| PEOPLE[o].to_owned());
             it.updated_at = it.updated_at.max(at);
-            it.source_id = if id.starts_with("jira") { "jira".into() } else { "gh".into() };
+            it.source_id = if id.starts_with("jira") {
+                "jira".into()
+            } else {
+                "gh".into()
+            };
             page.items.push(it);
             page.transitions.push(change(
                 &id,
                 1000 + (*late % 1000) as u32,
-                if *review { TransitionKind::Review } else { TransitionKind::State },
+                if *review {
+                    TransitionKind::Review
+                } else {
+                    TransitionKind::State
+                },
                 None,
                 if *review { "approved" } else { STATES[*state] },
                 at,
@@ -95,6 +133,7 @@ async fn apply(ws: &Workspace, op: &Op, ids: &[String], n: usize) {
                         confidence: 1.0,
                         created_at: at,
                         removed_at: None,
+                        found_in: None,
                     });
                 }
             }
@@ -107,11 +146,19 @@ async fn apply(ws: &Workspace, op: &Op, ids: &[String], n: usize) {
                         is_bot: false,
                     },
                 );
-                page.requesters.push(RequesterFact { item_id: id.clone(), person_id: person, signal: "pr_body" });
+                page.requesters.push(RequesterFact {
+                    item_id: id.clone(),
+                    person_id: person,
+                    signal: "pr_body",
+                });
             }
             sync_page(ws, &page).await;
         }
-        Op::ProvenanceRule { pattern, agent, confidence } => {
+        Op::ProvenanceRule {
+            pattern,
+            agent,
+            confidence,
+        } => {
             rules::provenance_rule_save(
                 ws,
                 &ProvenanceRuleView {
@@ -155,23 +202,59 @@ async fn apply(ws: &Workspace, op: &Op, ids: &[String], n: usize) {
 
 /// Decisions of every kind, one of them taken back.
 async fn decide_all(ws: &Workspace) {
-    let d = |item: &str, decision| TriageDecision { item_id: item.into(), decision, why: "test".into() };
+    let d = |item: &str, decision| TriageDecision {
+        item_id: item.into(),
+        decision,
+        why: "test".into(),
+    };
     let all = [
-        d("gh-pr-waiting", DecisionInput::OwnerSet { owner: "cat".into() }),
+        d(
+            "gh-pr-waiting",
+            DecisionInput::OwnerSet {
+                owner: "cat".into(),
+            },
+        ),
         d("gh-pr-self", DecisionInput::Accepted),
-        d("jira-aging", DecisionInput::Deferred { until: Some("2027-01-01".into()), until_change: true }),
-        d("jira-down", DecisionInput::HandoffDelivered { upstream: "jira-up".into() }),
-        d("gh-dep-idle", DecisionInput::DuplicateConfirmed { of: "gh-human-pr".into() }),
-        d("jira-new-untriaged", DecisionInput::IntentLinked { intent: "int-1".into() }),
+        d(
+            "jira-aging",
+            DecisionInput::Deferred {
+                until: Some("2027-01-01".into()),
+                until_change: true,
+            },
+        ),
+        d(
+            "jira-down",
+            DecisionInput::HandoffDelivered {
+                upstream: "jira-up".into(),
+            },
+        ),
+        d(
+            "gh-dep-idle",
+            DecisionInput::DuplicateConfirmed {
+                of: "gh-human-pr".into(),
+            },
+        ),
+        d(
+            "jira-new-untriaged",
+            DecisionInput::IntentLinked {
+                intent: "int-1".into(),
+            },
+        ),
         d("gh-pr-bob", DecisionInput::Note { text: "ask".into() }),
         d("jira-unmapped", DecisionInput::Rejected),
     ];
     let mut last = String::new();
     for decision in &all {
-        last = triage::triage_decide(ws, decision, "lead", NOW).await.unwrap();
+        last = triage::triage_decide(ws, decision, "lead", NOW)
+            .await
+            .unwrap();
     }
-    decisions::revoke(ws, &last, "lead", "undo", NOW).await.unwrap();
-    triage::thresholds_set(ws, &triage::Thresholds::default(), "lead", "", NOW).await.unwrap();
+    decisions::revoke(ws, &last, "lead", "undo", NOW)
+        .await
+        .unwrap();
+    triage::thresholds_set(ws, &triage::Thresholds::default(), "lead", "", NOW)
+        .await
+        .unwrap();
 }
 
 proptest! {

@@ -453,11 +453,13 @@ async fn generated_data_keeps_the_flow_invariants() {
     let mapping = flow::Mapping::build(&ix, &rows);
     let left_out = |i: usize| {
         let item = &ix.items[i];
-        mapping.resolve(item.initial_state, item.team).is_none()
+        mapping
+            .resolve(item.initial_state, item.team, item.kind)
+            .is_none()
             || ix.events_of(i).iter().any(|e| {
                 e.kind() == baton_core::graph::index::EventKind::State
                     && e.at <= end
-                    && mapping.resolve(e.code(), item.team).is_none()
+                    && mapping.resolve(e.code(), item.team, item.kind).is_none()
             })
     };
     assert_eq!(

@@ -66,7 +66,15 @@ fn item(
     }
 }
 
-pub fn change(item: &str, n: u32, kind: TransitionKind, from: Option<&str>, to: &str, at: i64, actor: &str) -> Transition {
+pub fn change(
+    item: &str,
+    n: u32,
+    kind: TransitionKind,
+    from: Option<&str>,
+    to: &str,
+    at: i64,
+    actor: &str,
+) -> Transition {
     Transition {
         item_id: item.into(),
         event_id: format!("e{n}"),
@@ -87,6 +95,7 @@ fn link(from: &str, to: &str, kind: LinkKind, at: i64) -> Link {
         confidence: 1.0,
         created_at: at,
         removed_at: None,
+        found_in: None,
     }
 }
 
@@ -139,23 +148,119 @@ pub fn graph() -> DemoGraph {
     let mut items = vec![
         pr("gh-pr-waiting", AiAgent, "copilot", open, T0 + 50 * D),
         pr("gh-pr-self", AiAgent, "devin", open, T0 + 52 * D),
-        pr("gh-pr-ok", AiAgent, "copilot", ("merged", Done), T0 + 40 * D + H / 2),
+        pr(
+            "gh-pr-ok",
+            AiAgent,
+            "copilot",
+            ("merged", Done),
+            T0 + 40 * D + H / 2,
+        ),
         pr("gh-pr-bob", AiAgent, "copilot", open, T0 + 45 * D + H / 6),
-        pr("gh-pr-merged", AiAgent, "ann", ("merged", Done), T0 + 25 * D),
-        pr("gh-pr-old-merged", AiAgent, "ann", ("merged", Done), T0 + 5 * D),
-        pr("gh-pr-canceled", AiAgent, "copilot", ("closed", Canceled), T0 + 20 * D),
+        pr(
+            "gh-pr-merged",
+            AiAgent,
+            "ann",
+            ("merged", Done),
+            T0 + 25 * D,
+        ),
+        pr(
+            "gh-pr-old-merged",
+            AiAgent,
+            "ann",
+            ("merged", Done),
+            T0 + 5 * D,
+        ),
+        pr(
+            "gh-pr-canceled",
+            AiAgent,
+            "copilot",
+            ("closed", Canceled),
+            T0 + 20 * D,
+        ),
         pr("gh-pr-bot-approved", AiAgent, "copilot", open, T0 + 53 * D),
         pr("gh-dep-idle", Automation, "dependabot", open, T0 + 20 * D),
         pr("gh-human-pr", Human, "bob", open, T0 + 50 * D),
-        item("gh-issue-1", Task, Some("pay"), ("closed", Done), Human, "ann", T0 + 39 * D),
-        item("gh-issue-2", Task, Some("pay"), ("closed", Done), Human, "ann", T0 + 44 * D),
-        item("jira-new-untriaged", Feature, Some("pay"), ("Backlog", New), Human, "ann", T0 + 50 * D),
-        item("jira-new-complete", Feature, Some("pay"), ("Backlog", New), Human, "ann", T0 + 55 * D),
-        item("jira-new-old", Feature, Some("pay"), ("Backlog", New), Human, "ann", T0 + 10 * D),
-        item("jira-up", Feature, Some("pay"), ("Done", Done), Human, "ann", T0 + 20 * D),
-        item("jira-down", Feature, Some("plat"), ("Backlog", New), Human, "bob", T0 + 20 * D),
-        item("jira-aging", Feature, Some("plat"), ("In Progress", Active), Human, "bob", T0 + 4 * D),
-        item("jira-unmapped", Feature, Some("plat"), ("Parked", New), Human, "bob", T0 + 44 * D),
+        item(
+            "gh-issue-1",
+            Task,
+            Some("pay"),
+            ("closed", Done),
+            Human,
+            "ann",
+            T0 + 39 * D,
+        ),
+        item(
+            "gh-issue-2",
+            Task,
+            Some("pay"),
+            ("closed", Done),
+            Human,
+            "ann",
+            T0 + 44 * D,
+        ),
+        item(
+            "jira-new-untriaged",
+            Feature,
+            Some("pay"),
+            ("Backlog", New),
+            Human,
+            "ann",
+            T0 + 50 * D,
+        ),
+        item(
+            "jira-new-complete",
+            Feature,
+            Some("pay"),
+            ("Backlog", New),
+            Human,
+            "ann",
+            T0 + 55 * D,
+        ),
+        item(
+            "jira-new-old",
+            Feature,
+            Some("pay"),
+            ("Backlog", New),
+            Human,
+            "ann",
+            T0 + 10 * D,
+        ),
+        item(
+            "jira-up",
+            Feature,
+            Some("pay"),
+            ("Done", Done),
+            Human,
+            "ann",
+            T0 + 20 * D,
+        ),
+        item(
+            "jira-down",
+            Feature,
+            Some("plat"),
+            ("Backlog", New),
+            Human,
+            "bob",
+            T0 + 20 * D,
+        ),
+        item(
+            "jira-aging",
+            Feature,
+            Some("plat"),
+            ("In Progress", Active),
+            Human,
+            "bob",
+            T0 + 4 * D,
+        ),
+        item(
+            "jira-unmapped",
+            Feature,
+            Some("plat"),
+            ("Parked", New),
+            Human,
+            "bob",
+            T0 + 44 * D,
+        ),
     ];
     for i in items.iter_mut() {
         match i.id.as_str() {
@@ -171,23 +276,159 @@ pub fn graph() -> DemoGraph {
     }
     let transitions = vec![
         // Issues handed to Copilot by Bob, then closed by its pull requests.
-        change("gh-issue-1", 1, TransitionKind::Assignee, None, "copilot-swe-agent[bot]", T0 + 40 * D, "bob"),
-        change("gh-issue-1", 2, TransitionKind::State, Some("open"), "closed", T0 + 42 * D, "copilot"),
-        change("gh-issue-2", 1, TransitionKind::Assignee, None, "copilot-swe-agent[bot]", T0 + 45 * D, "bob"),
-        change("gh-issue-2", 2, TransitionKind::State, Some("open"), "closed", T0 + 48 * D, "copilot"),
-        change("gh-pr-self", 1, TransitionKind::Review, None, "approved", T0 + 55 * D, "ann"),
-        change("gh-pr-ok", 1, TransitionKind::Review, None, "approved", T0 + 41 * D, "cat"),
-        change("gh-pr-ok", 2, TransitionKind::State, Some("open"), "merged", T0 + 42 * D, "cat"),
-        change("gh-pr-bob", 1, TransitionKind::Review, None, "commented", T0 + 46 * D, "cat"),
-        change("gh-pr-bob", 2, TransitionKind::Review, None, "approved", T0 + 47 * D, "bob"),
-        change("gh-pr-bot-approved", 1, TransitionKind::Review, None, "approved", T0 + 54 * D, "reviewbot"),
-        change("gh-pr-merged", 1, TransitionKind::State, Some("open"), "merged", T0 + 55 * D, "ann"),
-        change("gh-pr-old-merged", 1, TransitionKind::State, Some("open"), "merged", T0 + 10 * D, "ann"),
-        change("gh-pr-canceled", 1, TransitionKind::State, Some("open"), "closed", T0 + 30 * D, "bob"),
-        change("jira-up", 1, TransitionKind::State, Some("Backlog"), "In Progress", T0 + 22 * D, "ann"),
-        change("jira-up", 2, TransitionKind::State, Some("In Progress"), "Done", T0 + 30 * D, "ann"),
-        change("jira-aging", 1, TransitionKind::State, Some("Backlog"), "In Progress", T0 + 5 * D, "bob"),
-        change("jira-unmapped", 1, TransitionKind::State, Some("Backlog"), "Parked", T0 + 45 * D, "bob"),
+        change(
+            "gh-issue-1",
+            1,
+            TransitionKind::Assignee,
+            None,
+            "copilot-swe-agent[bot]",
+            T0 + 40 * D,
+            "bob",
+        ),
+        change(
+            "gh-issue-1",
+            2,
+            TransitionKind::State,
+            Some("open"),
+            "closed",
+            T0 + 42 * D,
+            "copilot",
+        ),
+        change(
+            "gh-issue-2",
+            1,
+            TransitionKind::Assignee,
+            None,
+            "copilot-swe-agent[bot]",
+            T0 + 45 * D,
+            "bob",
+        ),
+        change(
+            "gh-issue-2",
+            2,
+            TransitionKind::State,
+            Some("open"),
+            "closed",
+            T0 + 48 * D,
+            "copilot",
+        ),
+        change(
+            "gh-pr-self",
+            1,
+            TransitionKind::Review,
+            None,
+            "approved",
+            T0 + 55 * D,
+            "ann",
+        ),
+        change(
+            "gh-pr-ok",
+            1,
+            TransitionKind::Review,
+            None,
+            "approved",
+            T0 + 41 * D,
+            "cat",
+        ),
+        change(
+            "gh-pr-ok",
+            2,
+            TransitionKind::State,
+            Some("open"),
+            "merged",
+            T0 + 42 * D,
+            "cat",
+        ),
+        change(
+            "gh-pr-bob",
+            1,
+            TransitionKind::Review,
+            None,
+            "commented",
+            T0 + 46 * D,
+            "cat",
+        ),
+        change(
+            "gh-pr-bob",
+            2,
+            TransitionKind::Review,
+            None,
+            "approved",
+            T0 + 47 * D,
+            "bob",
+        ),
+        change(
+            "gh-pr-bot-approved",
+            1,
+            TransitionKind::Review,
+            None,
+            "approved",
+            T0 + 54 * D,
+            "reviewbot",
+        ),
+        change(
+            "gh-pr-merged",
+            1,
+            TransitionKind::State,
+            Some("open"),
+            "merged",
+            T0 + 55 * D,
+            "ann",
+        ),
+        change(
+            "gh-pr-old-merged",
+            1,
+            TransitionKind::State,
+            Some("open"),
+            "merged",
+            T0 + 10 * D,
+            "ann",
+        ),
+        change(
+            "gh-pr-canceled",
+            1,
+            TransitionKind::State,
+            Some("open"),
+            "closed",
+            T0 + 30 * D,
+            "bob",
+        ),
+        change(
+            "jira-up",
+            1,
+            TransitionKind::State,
+            Some("Backlog"),
+            "In Progress",
+            T0 + 22 * D,
+            "ann",
+        ),
+        change(
+            "jira-up",
+            2,
+            TransitionKind::State,
+            Some("In Progress"),
+            "Done",
+            T0 + 30 * D,
+            "ann",
+        ),
+        change(
+            "jira-aging",
+            1,
+            TransitionKind::State,
+            Some("Backlog"),
+            "In Progress",
+            T0 + 5 * D,
+            "bob",
+        ),
+        change(
+            "jira-unmapped",
+            1,
+            TransitionKind::State,
+            Some("Backlog"),
+            "Parked",
+            T0 + 45 * D,
+            "bob",
+        ),
     ];
     for t in &transitions {
         if let Some(i) = items.iter_mut().find(|i| i.id == t.item_id) {
@@ -203,7 +444,10 @@ pub fn graph() -> DemoGraph {
         ("jira", "Done", Done, None),
     ];
     DemoGraph {
-        sources: vec![source("gh", SourceKind::Github), source("jira", SourceKind::Jira)],
+        sources: vec![
+            source("gh", SourceKind::Github),
+            source("jira", SourceKind::Jira),
+        ],
         teams: vec![
             Team {
                 id: "pay".into(),
@@ -243,6 +487,7 @@ pub fn graph() -> DemoGraph {
             .map(|(s, raw, flow, reason)| WorkflowMap {
                 source_id: (*s).into(),
                 team_id: String::new(),
+                item_kind: None,
                 raw_state: (*raw).into(),
                 flow_state: *flow,
                 wait_reason: *reason,
@@ -271,7 +516,12 @@ pub async fn workspace(dir: &std::path::Path) -> Workspace {
     let g = graph();
     demo::write(&ws, &g).await.unwrap();
     let mut page = PageWrite::new("pulls:acme/pay");
-    page.items = g.items.iter().filter(|i| i.id == "gh-pr-self").cloned().collect();
+    page.items = g
+        .items
+        .iter()
+        .filter(|i| i.id == "gh-pr-self")
+        .cloned()
+        .collect();
     page.requesters.push(RequesterFact {
         item_id: "gh-pr-self".into(),
         person_id: "ann".into(),
@@ -319,7 +569,13 @@ async fn each_reason_lists_exactly_its_items() {
     );
     assert_eq!(
         listed_for(&l, Reason::AiUnreviewed),
-        set(&["gh-pr-waiting", "gh-pr-self", "gh-pr-bob", "gh-pr-merged", "gh-pr-bot-approved"]),
+        set(&[
+            "gh-pr-waiting",
+            "gh-pr-self",
+            "gh-pr-bob",
+            "gh-pr-merged",
+            "gh-pr-bot-approved"
+        ]),
         "waiting past 2 days, approved only by who asked or a bot, or merged in the last 30 days"
     );
     assert_eq!(
@@ -332,7 +588,10 @@ async fn each_reason_lists_exactly_its_items() {
         set(&["jira-new-untriaged"]),
         "new in the last 30 days and missing something; complete or older new work is not"
     );
-    assert_eq!(listed_for(&l, Reason::HandoffUndelivered), set(&["jira-down"]));
+    assert_eq!(
+        listed_for(&l, Reason::HandoffUndelivered),
+        set(&["jira-down"])
+    );
     assert!(
         listed_for(&l, Reason::AgingPastP85).contains("jira-aging"),
         "55 days in progress against the default 12-day 85th percentile"
@@ -341,8 +600,19 @@ async fn each_reason_lists_exactly_its_items() {
         !listed_for(&l, Reason::AgingPastP85).contains("jira-down"),
         "work not started has no age"
     );
-    assert_eq!(listed_for(&l, Reason::UnmappedState), set(&["jira-unmapped"]));
-    for quiet in ["gh-pr-ok", "gh-pr-old-merged", "gh-pr-canceled", "gh-human-pr", "jira-new-complete", "jira-new-old", "jira-up"] {
+    assert_eq!(
+        listed_for(&l, Reason::UnmappedState),
+        set(&["jira-unmapped"])
+    );
+    for quiet in [
+        "gh-pr-ok",
+        "gh-pr-old-merged",
+        "gh-pr-canceled",
+        "gh-human-pr",
+        "jira-new-complete",
+        "jira-new-old",
+        "jira-up",
+    ] {
         assert!(
             !reasons_of(&l).contains_key(quiet),
             "{quiet} needs no decision: {:?}",
@@ -359,20 +629,34 @@ async fn each_reason_lists_exactly_its_items() {
             .map(|r| r.detail.clone())
             .unwrap()
     };
-    assert_eq!(detail("gh-pr-waiting", Reason::AiUnreviewed), "Waiting 10 days for an independent review");
+    assert_eq!(
+        detail("gh-pr-waiting", Reason::AiUnreviewed),
+        "Waiting 10 days for an independent review"
+    );
     assert_eq!(
         detail("gh-pr-self", Reason::AiUnreviewed),
         "Approved only by ANN, who asked for it (self-reviewed)"
     );
-    assert!(detail("gh-pr-bot-approved", Reason::AiUnreviewed).contains("only by a bot (REVIEWBOT)"));
-    assert_eq!(detail("gh-pr-merged", Reason::AiUnreviewed), "Merged 5.0 days ago without an independent review");
-    assert_eq!(detail("jira-new-untriaged", Reason::NewUntriaged), "No owner, no intent, no priority");
+    assert!(
+        detail("gh-pr-bot-approved", Reason::AiUnreviewed).contains("only by a bot (REVIEWBOT)")
+    );
+    assert_eq!(
+        detail("gh-pr-merged", Reason::AiUnreviewed),
+        "Merged 5.0 days ago without an independent review"
+    );
+    assert_eq!(
+        detail("jira-new-untriaged", Reason::NewUntriaged),
+        "No owner, no intent, no priority"
+    );
     assert_eq!(
         detail("jira-down", Reason::HandoffUndelivered),
         "JIRA-UP was delivered 30 days ago; nobody picked the work up"
     );
     assert_eq!(
-        row("jira-down").reasons[0].other.as_ref().map(|o| o.id.as_str()),
+        row("jira-down").reasons[0]
+            .other
+            .as_ref()
+            .map(|o| o.id.as_str()),
         Some("jira-up")
     );
     assert_eq!(
@@ -380,12 +664,24 @@ async fn each_reason_lists_exactly_its_items() {
         "State \u{201c}Parked\u{201d} of JIRA is not in the workflow map"
     );
     assert!(detail("jira-aging", Reason::AgingPastP85).contains("(the default"));
-    assert_eq!(detail("gh-dep-idle", Reason::AiIdle), "Waiting for review with no change for 40 days");
-    assert_eq!(row("gh-pr-self").accountable.as_ref().map(|a| a.name.as_str()), Some("ANN"));
+    assert_eq!(
+        detail("gh-dep-idle", Reason::AiIdle),
+        "Waiting for review with no change for 40 days"
+    );
+    assert_eq!(
+        row("gh-pr-self")
+            .accountable
+            .as_ref()
+            .map(|a| a.name.as_str()),
+        Some("ANN")
+    );
     let by_reason: Vec<(Reason, u32)> = l.by_reason.iter().map(|c| (c.reason, c.count)).collect();
     assert_eq!(by_reason.len(), 7);
     assert_eq!(
-        by_reason.iter().find(|c| c.0 == Reason::AiUnreviewed).map(|c| c.1),
+        by_reason
+            .iter()
+            .find(|c| c.0 == Reason::AiUnreviewed)
+            .map(|c| c.1),
         Some(5)
     );
 
@@ -399,11 +695,17 @@ async fn each_reason_lists_exactly_its_items() {
     )
     .await;
     assert_eq!(
-        only.rows.iter().map(|r| r.id.as_str()).collect::<BTreeSet<_>>(),
+        only.rows
+            .iter()
+            .map(|r| r.id.as_str())
+            .collect::<BTreeSet<_>>(),
         ["jira-down", "jira-unmapped"].into_iter().collect()
     );
     assert_eq!(
-        only.by_reason.iter().find(|c| c.reason == Reason::AiUnreviewed).map(|c| c.count),
+        only.by_reason
+            .iter()
+            .find(|c| c.reason == Reason::AiUnreviewed)
+            .map(|c| c.count),
         Some(5),
         "the counts per reason ignore the reason filter, so the chips say what each would show"
     );
@@ -416,7 +718,10 @@ async fn each_reason_lists_exactly_its_items() {
         },
     )
     .await;
-    assert!(plat.rows.iter().all(|r| r.team_id.as_deref() == Some("plat")));
+    assert!(plat
+        .rows
+        .iter()
+        .all(|r| r.team_id.as_deref() == Some("plat")));
     let ai = list(
         &ws,
         TriageQuery {
@@ -429,7 +734,10 @@ async fn each_reason_lists_exactly_its_items() {
     assert_eq!(ai.rows.len(), 1);
     let by_age = list(&ws, TriageQuery::default()).await;
     let ages: Vec<f64> = by_age.rows.iter().map(|r| r.age_days).collect();
-    assert!(ages.windows(2).all(|w| w[0] >= w[1]), "oldest first: {ages:?}");
+    assert!(
+        ages.windows(2).all(|w| w[0] >= w[1]),
+        "oldest first: {ages:?}"
+    );
     let by_waiting = list(
         &ws,
         TriageQuery {
@@ -457,20 +765,34 @@ async fn each_reason_lists_exactly_its_items() {
 async fn thresholds_are_editable_and_move_the_list() {
     let dir = tempfile::tempdir().unwrap();
     let ws = workspace(dir.path()).await;
-    assert_eq!(triage::thresholds_get(&ws).await.unwrap(), Thresholds::default());
+    assert_eq!(
+        triage::thresholds_get(&ws).await.unwrap(),
+        Thresholds::default()
+    );
     let strict = Thresholds {
         review_wait_days: 20.0,
         idle_days: 50.0,
         new_work_days: 60,
         merged_window_days: 60,
     };
-    triage::thresholds_set(&ws, &strict, "lead", "calmer list", NOW).await.unwrap();
+    triage::thresholds_set(&ws, &strict, "lead", "calmer list", NOW)
+        .await
+        .unwrap();
     let l = list(&ws, TriageQuery::default()).await;
     assert_eq!(l.thresholds, strict);
-    assert!(!listed_for(&l, Reason::AiUnreviewed).contains("gh-pr-waiting"), "10 days < 20");
-    assert!(listed_for(&l, Reason::AiUnreviewed).contains("gh-pr-old-merged"), "merged 50 days ago < 60");
+    assert!(
+        !listed_for(&l, Reason::AiUnreviewed).contains("gh-pr-waiting"),
+        "10 days < 20"
+    );
+    assert!(
+        listed_for(&l, Reason::AiUnreviewed).contains("gh-pr-old-merged"),
+        "merged 50 days ago < 60"
+    );
     assert!(listed_for(&l, Reason::AiIdle).is_empty(), "40 days < 50");
-    assert!(listed_for(&l, Reason::NewUntriaged).contains("jira-new-old"), "50 days < 60");
+    assert!(
+        listed_for(&l, Reason::NewUntriaged).contains("jira-new-old"),
+        "50 days < 60"
+    );
     let refused = triage::thresholds_set(
         &ws,
         &Thresholds {
@@ -512,11 +834,20 @@ async fn the_independent_review_rule_and_the_overview_count_agree_with_its_list(
         summary.ai_prs_without_independent_review, drill.total,
         "the Overview's count is the length of its list"
     );
-    assert_eq!(summary.ai_prs, 7, "AI pull requests open or merged (not the closed one)");
+    assert_eq!(
+        summary.ai_prs, 7,
+        "AI pull requests open or merged (not the closed one)"
+    );
 
     let review = |id: &'static str| {
         let ws = ws.clone();
-        async move { query::item_detail(&ws, id).await.unwrap().review.map(|r| r.verdict) }
+        async move {
+            query::item_detail(&ws, id)
+                .await
+                .unwrap()
+                .review
+                .map(|r| r.verdict)
+        }
     };
     assert_eq!(review("gh-pr-ok").await, Some(ReviewVerdict::Independent));
     assert_eq!(
@@ -524,10 +855,20 @@ async fn the_independent_review_rule_and_the_overview_count_agree_with_its_list(
         Some(ReviewVerdict::NotIndependent),
         "Bob asked Copilot (he assigned it the issue), so his approval is not independent"
     );
-    assert_eq!(review("gh-pr-self").await, Some(ReviewVerdict::NotIndependent));
-    assert_eq!(review("gh-pr-waiting").await, Some(ReviewVerdict::Unapproved));
+    assert_eq!(
+        review("gh-pr-self").await,
+        Some(ReviewVerdict::NotIndependent)
+    );
+    assert_eq!(
+        review("gh-pr-waiting").await,
+        Some(ReviewVerdict::Unapproved)
+    );
     assert_eq!(review("gh-human-pr").await, Some(ReviewVerdict::Unapproved));
-    assert_eq!(review("jira-up").await, None, "only pull requests are reviewed");
+    assert_eq!(
+        review("jira-up").await,
+        None,
+        "only pull requests are reviewed"
+    );
     ws.close().await;
 }
 
@@ -545,7 +886,10 @@ async fn who_asked_comes_from_the_record_the_assignment_or_the_author() {
                 .map(|r| (r.name, r.via))
         }
     };
-    assert_eq!(asked("gh-pr-self").await, Some(("ANN".into(), RequesterSignal::PrBody)));
+    assert_eq!(
+        asked("gh-pr-self").await,
+        Some(("ANN".into(), RequesterSignal::PrBody))
+    );
     assert_eq!(
         asked("gh-pr-ok").await,
         Some(("BOB".into(), RequesterSignal::Assignment)),
@@ -557,8 +901,16 @@ async fn who_asked_comes_from_the_record_the_assignment_or_the_author() {
         "a person who made AI work with an agent asked for it"
     );
     assert_eq!(asked("gh-pr-waiting").await, None);
-    assert_eq!(asked("gh-human-pr").await, None, "human work has no requester");
-    let acc = query::item_detail(&ws, "gh-pr-ok").await.unwrap().accountable.unwrap();
+    assert_eq!(
+        asked("gh-human-pr").await,
+        None,
+        "human work has no requester"
+    );
+    let acc = query::item_detail(&ws, "gh-pr-ok")
+        .await
+        .unwrap()
+        .accountable
+        .unwrap();
     assert_eq!(acc.name, "BOB");
     ws.close().await;
 }
@@ -581,27 +933,78 @@ async fn decisions_take_items_off_the_list_until_their_data_changes_and_undo_bri
     };
 
     // Owner: no longer unaccountable, still unreviewed.
-    triage::triage_decide(&ws, &decide("gh-pr-waiting", DecisionInput::OwnerSet { owner: "cat".into() }), "lead", NOW)
-        .await
-        .unwrap();
+    triage::triage_decide(
+        &ws,
+        &decide(
+            "gh-pr-waiting",
+            DecisionInput::OwnerSet {
+                owner: "cat".into(),
+            },
+        ),
+        "lead",
+        NOW,
+    )
+    .await
+    .unwrap();
     let now = open(&ws).await;
-    assert_eq!(now["gh-pr-waiting"], [Reason::AiUnreviewed].into_iter().collect());
-    let row = list(&ws, TriageQuery::default()).await.rows.into_iter().find(|r| r.id == "gh-pr-waiting").unwrap();
-    assert_eq!(row.accountable.map(|a| (a.name, a.via)), Some(("CAT".into(), baton_core::provenance::AccountableVia::Decision)));
+    assert_eq!(
+        now["gh-pr-waiting"],
+        [Reason::AiUnreviewed].into_iter().collect()
+    );
+    let row = list(&ws, TriageQuery::default())
+        .await
+        .rows
+        .into_iter()
+        .find(|r| r.id == "gh-pr-waiting")
+        .unwrap();
+    assert_eq!(
+        row.accountable.map(|a| (a.name, a.via)),
+        Some((
+            "CAT".into(),
+            baton_core::provenance::AccountableVia::Decision
+        ))
+    );
 
     // Accept: off the list; a new change from a sync brings it back.
-    let accepted = triage::triage_decide(&ws, &decide("gh-pr-self", DecisionInput::Accepted), "lead", NOW)
-        .await
-        .unwrap();
+    let accepted = triage::triage_decide(
+        &ws,
+        &decide("gh-pr-self", DecisionInput::Accepted),
+        "lead",
+        NOW,
+    )
+    .await
+    .unwrap();
     assert!(!open(&ws).await.contains_key("gh-pr-self"));
-    let decided = list(&ws, TriageQuery { show: TriageShow::Decided, ..TriageQuery::default() }).await;
-    assert!(decided.rows.iter().any(|r| r.id == "gh-pr-self"), "listed under decided");
+    let decided = list(
+        &ws,
+        TriageQuery {
+            show: TriageShow::Decided,
+            ..TriageQuery::default()
+        },
+    )
+    .await;
+    assert!(
+        decided.rows.iter().any(|r| r.id == "gh-pr-self"),
+        "listed under decided"
+    );
     assert!(decided.decided >= 1);
     let mut page = PageWrite::new("pulls:acme/pay");
-    let mut pr = graph().items.into_iter().find(|i| i.id == "gh-pr-self").unwrap();
+    let mut pr = graph()
+        .items
+        .into_iter()
+        .find(|i| i.id == "gh-pr-self")
+        .unwrap();
     pr.updated_at = NOW - H;
     page.items.push(pr);
-    page.transitions.push(change("gh-pr-self", 9, TransitionKind::Review, None, "commented", NOW - H, "cat"));
+    page.transitions.push(change(
+        "gh-pr-self",
+        9,
+        TransitionKind::Review,
+        None,
+        "commented",
+        NOW - H,
+        "cat",
+    ));
     page.requesters.push(RequesterFact {
         item_id: "gh-pr-self".into(),
         person_id: "ann".into(),
@@ -609,9 +1012,15 @@ async fn decisions_take_items_off_the_list_until_their_data_changes_and_undo_bri
     });
     sync_page(&ws, &page).await;
     let back = list(&ws, TriageQuery::default()).await;
-    let row = back.rows.iter().find(|r| r.id == "gh-pr-self").expect("it came back after a change");
+    let row = back
+        .rows
+        .iter()
+        .find(|r| r.id == "gh-pr-self")
+        .expect("it came back after a change");
     assert!(
-        row.decision.as_ref().is_some_and(|d| d.note.starts_with("Changed since it was accepted")),
+        row.decision
+            .as_ref()
+            .is_some_and(|d| d.note.starts_with("Changed since it was accepted")),
         "{:?}",
         row.decision
     );
@@ -619,20 +1028,37 @@ async fn decisions_take_items_off_the_list_until_their_data_changes_and_undo_bri
     // Defer until a date: off until then.
     triage::triage_decide(
         &ws,
-        &decide("jira-aging", DecisionInput::Deferred { until: Some("2026-05-10".into()), until_change: false }),
+        &decide(
+            "jira-aging",
+            DecisionInput::Deferred {
+                until: Some("2026-05-10".into()),
+                until_change: false,
+            },
+        ),
         "lead",
         NOW,
     )
     .await
     .unwrap();
     assert!(!open(&ws).await.contains_key("jira-aging"));
-    let later = triage::triage_list(&ws, &TriageQuery::default(), T0 + 70 * D).await.unwrap();
-    assert!(later.rows.iter().any(|r| r.id == "jira-aging"), "the date has come");
+    let later = triage::triage_list(&ws, &TriageQuery::default(), T0 + 70 * D)
+        .await
+        .unwrap();
+    assert!(
+        later.rows.iter().any(|r| r.id == "jira-aging"),
+        "the date has come"
+    );
 
     // Defer until it changes.
     triage::triage_decide(
         &ws,
-        &decide("jira-unmapped", DecisionInput::Deferred { until: None, until_change: true }),
+        &decide(
+            "jira-unmapped",
+            DecisionInput::Deferred {
+                until: None,
+                until_change: true,
+            },
+        ),
         "lead",
         NOW,
     )
@@ -641,38 +1067,96 @@ async fn decisions_take_items_off_the_list_until_their_data_changes_and_undo_bri
     assert!(!open(&ws).await.contains_key("jira-unmapped"));
 
     // Handoff delivered, duplicate, intent: the reason no longer holds.
-    triage::triage_decide(&ws, &decide("jira-down", DecisionInput::HandoffDelivered { upstream: "jira-up".into() }), "lead", NOW)
-        .await
-        .unwrap();
+    triage::triage_decide(
+        &ws,
+        &decide(
+            "jira-down",
+            DecisionInput::HandoffDelivered {
+                upstream: "jira-up".into(),
+            },
+        ),
+        "lead",
+        NOW,
+    )
+    .await
+    .unwrap();
     assert!(!open(&ws).await.contains_key("jira-down"));
-    triage::triage_decide(&ws, &decide("gh-dep-idle", DecisionInput::DuplicateConfirmed { of: "gh-human-pr".into() }), "lead", NOW)
-        .await
-        .unwrap();
+    triage::triage_decide(
+        &ws,
+        &decide(
+            "gh-dep-idle",
+            DecisionInput::DuplicateConfirmed {
+                of: "gh-human-pr".into(),
+            },
+        ),
+        "lead",
+        NOW,
+    )
+    .await
+    .unwrap();
     assert!(!open(&ws).await.contains_key("gh-dep-idle"));
-    triage::triage_decide(&ws, &decide("jira-new-untriaged", DecisionInput::IntentLinked { intent: "int-1".into() }), "lead", NOW)
+    triage::triage_decide(
+        &ws,
+        &decide(
+            "jira-new-untriaged",
+            DecisionInput::IntentLinked {
+                intent: "int-1".into(),
+            },
+        ),
+        "lead",
+        NOW,
+    )
+    .await
+    .unwrap();
+    let row = list(&ws, TriageQuery::default())
         .await
+        .rows
+        .into_iter()
+        .find(|r| r.id == "jira-new-untriaged")
         .unwrap();
-    let row = list(&ws, TriageQuery::default()).await.rows.into_iter().find(|r| r.id == "jira-new-untriaged").unwrap();
     assert_eq!(row.reasons[0].detail, "No owner, no priority");
 
     // A note changes nothing on the list and shows in the history.
-    triage::triage_decide(&ws, &decide("gh-pr-bob", DecisionInput::Note { text: "<b>ask Bob</b>".into() }), "lead", NOW)
-        .await
-        .unwrap();
+    triage::triage_decide(
+        &ws,
+        &decide(
+            "gh-pr-bob",
+            DecisionInput::Note {
+                text: "<b>ask Bob</b>".into(),
+            },
+        ),
+        "lead",
+        NOW,
+    )
+    .await
+    .unwrap();
     assert!(open(&ws).await.contains_key("gh-pr-bob"));
-    let history = query::item_detail(&ws, "gh-pr-bob").await.unwrap().decisions;
+    let history = query::item_detail(&ws, "gh-pr-bob")
+        .await
+        .unwrap()
+        .decisions;
     assert_eq!(history.len(), 1);
-    assert_eq!(history[0].summary, "Note: <b>ask Bob</b>", "text is kept as written");
+    assert_eq!(
+        history[0].summary, "Note: <b>ask Bob</b>",
+        "text is kept as written"
+    );
     assert_eq!(history[0].actor, "lead");
 
     // Undo: the accept is taken back (a decision too), and the history says so.
-    let undo = decisions::revoke(&ws, &accepted, "lead", "too quick", NOW).await.unwrap();
-    let history = query::item_detail(&ws, "gh-pr-self").await.unwrap().decisions;
+    let undo = decisions::revoke(&ws, &accepted, "lead", "too quick", NOW)
+        .await
+        .unwrap();
+    let history = query::item_detail(&ws, "gh-pr-self")
+        .await
+        .unwrap()
+        .decisions;
     let kinds: Vec<&str> = history.iter().map(|d| d.kind.as_str()).collect();
     assert_eq!(kinds, ["accepted", "revoked"]);
     assert_eq!(history[0].revoked_by.as_deref(), Some(undo.as_str()));
     assert!(history[1].summary.starts_with("Took back: Accepted"));
-    let again = decisions::revoke(&ws, &accepted, "lead", "", NOW).await.unwrap_err();
+    let again = decisions::revoke(&ws, &accepted, "lead", "", NOW)
+        .await
+        .unwrap_err();
     assert!(again.to_string().contains("already taken back"), "{again}");
     ws.close().await;
 }
@@ -683,41 +1167,100 @@ async fn bad_decisions_are_refused_and_rows_are_never_changed() {
     let ws = workspace(dir.path()).await;
     let refused = |d: TriageDecision| {
         let ws = ws.clone();
-        async move { triage::triage_decide(&ws, &d, "lead", NOW).await.unwrap_err().to_string() }
+        async move {
+            triage::triage_decide(&ws, &d, "lead", NOW)
+                .await
+                .unwrap_err()
+                .to_string()
+        }
     };
-    assert!(refused(decide("nope", DecisionInput::Accepted)).await.contains("nope"));
-    assert!(refused(decide("jira-down", DecisionInput::Deferred { until: Some("2026-01-01".into()), until_change: false }))
+    assert!(refused(decide("nope", DecisionInput::Accepted))
         .await
-        .contains("not in the future"));
-    assert!(refused(decide("jira-down", DecisionInput::Deferred { until: None, until_change: false }))
-        .await
-        .contains("defer until"));
-    assert!(refused(decide("jira-down", DecisionInput::HandoffDelivered { upstream: "jira-aging".into() }))
-        .await
-        .contains("does not block"));
-    assert!(refused(decide("jira-down", DecisionInput::DuplicateConfirmed { of: "jira-down".into() }))
-        .await
-        .contains("itself"));
-    assert!(refused(decide("jira-down", DecisionInput::IntentLinked { intent: "none".into() }))
-        .await
-        .contains("intent none"));
-    assert!(refused(decide("jira-down", DecisionInput::Note { text: "  ".into() })).await.contains("text"));
-    assert!(triage::triage_decide(&ws, &decide("jira-down", DecisionInput::Accepted), " ", NOW)
-        .await
-        .is_err(), "who decides is required");
+        .contains("nope"));
+    assert!(refused(decide(
+        "jira-down",
+        DecisionInput::Deferred {
+            until: Some("2026-01-01".into()),
+            until_change: false
+        }
+    ))
+    .await
+    .contains("not in the future"));
+    assert!(refused(decide(
+        "jira-down",
+        DecisionInput::Deferred {
+            until: None,
+            until_change: false
+        }
+    ))
+    .await
+    .contains("defer until"));
+    assert!(refused(decide(
+        "jira-down",
+        DecisionInput::HandoffDelivered {
+            upstream: "jira-aging".into()
+        }
+    ))
+    .await
+    .contains("does not block"));
+    assert!(refused(decide(
+        "jira-down",
+        DecisionInput::DuplicateConfirmed {
+            of: "jira-down".into()
+        }
+    ))
+    .await
+    .contains("itself"));
+    assert!(refused(decide(
+        "jira-down",
+        DecisionInput::IntentLinked {
+            intent: "none".into()
+        }
+    ))
+    .await
+    .contains("intent none"));
+    assert!(refused(decide(
+        "jira-down",
+        DecisionInput::Note { text: "  ".into() }
+    ))
+    .await
+    .contains("text"));
+    assert!(
+        triage::triage_decide(&ws, &decide("jira-down", DecisionInput::Accepted), " ", NOW)
+            .await
+            .is_err(),
+        "who decides is required"
+    );
 
-    let id = triage::triage_decide(&ws, &decide("jira-down", DecisionInput::OwnerSet { owner: "Someone Outside".into() }), "lead", NOW)
-        .await
-        .unwrap();
+    let id = triage::triage_decide(
+        &ws,
+        &decide(
+            "jira-down",
+            DecisionInput::OwnerSet {
+                owner: "Someone Outside".into(),
+            },
+        ),
+        "lead",
+        NOW,
+    )
+    .await
+    .unwrap();
     let update = sqlx::query("UPDATE decisions SET actor = 'x' WHERE id = ?1")
         .bind(&id)
         .execute(ws.pool())
         .await;
     assert!(update.is_err(), "a decision is never changed in place");
-    let delete = sqlx::query("DELETE FROM decisions").execute(ws.pool()).await;
+    let delete = sqlx::query("DELETE FROM decisions")
+        .execute(ws.pool())
+        .await;
     assert!(delete.is_err(), "nor deleted");
-    let history = decisions::decisions_list(&ws, Some("jira-down")).await.unwrap();
-    assert_eq!(history[0].summary, "Owner: Someone Outside", "an owner who is not synced is kept by name");
+    let history = decisions::decisions_list(&ws, Some("jira-down"))
+        .await
+        .unwrap();
+    assert_eq!(
+        history[0].summary, "Owner: Someone Outside",
+        "an owner who is not synced is kept by name"
+    );
     ws.close().await;
 }
 
@@ -725,17 +1268,30 @@ async fn bad_decisions_are_refused_and_rows_are_never_changed() {
 async fn a_decision_survives_removing_its_item_and_reopening_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let ws = workspace(dir.path()).await;
-    triage::triage_decide(&ws, &decide("jira-aging", DecisionInput::Rejected), "lead", NOW)
+    triage::triage_decide(
+        &ws,
+        &decide("jira-aging", DecisionInput::Rejected),
+        "lead",
+        NOW,
+    )
+    .await
+    .unwrap();
+    ws.write(crate::common::DeleteItem("jira-aging"))
         .await
         .unwrap();
-    ws.write(crate::common::DeleteItem("jira-aging")).await.unwrap();
     let path = ws.path().to_owned();
     ws.close().await;
     let ws = Workspace::open(&path).await.unwrap();
     let rows = repo::decisions::list(ws.pool()).await.unwrap();
-    assert_eq!(rows.len(), 1, "decisions.item_id is not a foreign key: the decision outlives its item");
+    assert_eq!(
+        rows.len(),
+        1,
+        "decisions.item_id is not a foreign key: the decision outlives its item"
+    );
     assert_eq!(rows[0].kind, "rejected");
-    assert!(triage::triage_list(&ws, &TriageQuery::default(), NOW).await.is_ok());
+    assert!(triage::triage_list(&ws, &TriageQuery::default(), NOW)
+        .await
+        .is_ok());
     ws.close().await;
 }
 
@@ -749,7 +1305,9 @@ async fn the_github_mapping_reads_who_asked_from_real_signals() {
     use baton_core::rules::eval::Rules;
 
     let dir = tempfile::tempdir().unwrap();
-    let ws = Workspace::create(&dir.path().join("gh.baton")).await.unwrap();
+    let ws = Workspace::create(&dir.path().join("gh.baton"))
+        .await
+        .unwrap();
     let mut g = graph();
     g.items.clear();
     g.transitions.clear();
@@ -777,7 +1335,11 @@ async fn the_github_mapping_reads_who_asked_from_real_signals() {
         pull(4, "dave", "User", "Plain change"),
     ];
     {
-        let mut ctx = MapCtx { source_id: "gh", rules: &rules, states: &mut states };
+        let mut ctx = MapCtx {
+            source_id: "gh",
+            rules: &rules,
+            states: &mut states,
+        };
         for p in &pulls {
             let item = map_pull(&mut page, &mut ctx, p, "acme/pay").unwrap();
             page.items.push(item);
@@ -790,7 +1352,13 @@ async fn the_github_mapping_reads_who_asked_from_real_signals() {
         "issue": { "number": 4, "html_url": "https://github.com/acme/pay/pull/4" }
     }]))
     .unwrap();
-    let assigned = map_events(&mut page, "gh", &events, "acme/pay");
+    let assigned = map_events(
+        &mut page,
+        "gh",
+        &events,
+        "acme/pay",
+        baton_core::connectors::github::map::LifecycleOwners::default(),
+    );
     page.transitions.extend(assigned);
     sync_page(&ws, &page).await;
 
@@ -802,15 +1370,30 @@ async fn the_github_mapping_reads_who_asked_from_real_signals() {
         baton_core::provenance::requester(&ix, &signals, at(&by_pr(n)))
             .map(|r| (baton_core::provenance::person_name(&ix, r.person), r.signal))
     };
-    assert_eq!(asked(1), Some(("annlee".into(), RequesterSignal::PrBody)), "Devin's \"Requested by\"");
-    assert_eq!(asked(2), Some(("bobk".into(), RequesterSignal::CoAuthor)), "the person co-authoring Copilot's work");
+    assert_eq!(
+        asked(1),
+        Some(("annlee".into(), RequesterSignal::PrBody)),
+        "Devin's \"Requested by\""
+    );
+    assert_eq!(
+        asked(2),
+        Some(("bobk".into(), RequesterSignal::CoAuthor)),
+        "the person co-authoring Copilot's work"
+    );
     assert_eq!(
         ix.items[at(&by_pr(3))].provenance,
         Provenance::AiAgent,
         "\"Generated with Claude Code\" marks the work as an agent's (a body marker rule)"
     );
-    assert_eq!(ix.agents[ix.items[at(&by_pr(3))].agent as usize].as_ref(), "Claude");
-    assert_eq!(asked(3), Some(("carol".into(), RequesterSignal::Author)), "Carol worked with Claude");
+    assert_eq!(
+        ix.agents[ix.items[at(&by_pr(3))].agent as usize].as_ref(),
+        "Claude"
+    );
+    assert_eq!(
+        asked(3),
+        Some(("carol".into(), RequesterSignal::Author)),
+        "Carol worked with Claude"
+    );
     assert_eq!(ix.items[at(&by_pr(4))].provenance, Provenance::Human);
     assert_eq!(asked(4), None, "human work has no requester");
     let handed = ix
@@ -818,7 +1401,10 @@ async fn the_github_mapping_reads_who_asked_from_real_signals() {
         .iter()
         .find(|a| a.item as usize == at(&by_pr(4)))
         .expect("the assignment is indexed");
-    assert!(ix.people_is_bot[handed.assignee as usize], "to Copilot, a bot");
+    assert!(
+        ix.people_is_bot[handed.assignee as usize],
+        "to Copilot, a bot"
+    );
     assert_eq!(ix.people[handed.actor as usize].name, "erin");
     ws.close().await;
 }
@@ -839,19 +1425,30 @@ async fn the_demo_holds_every_reason() {
     )
     .await
     .unwrap();
-    let l = triage::triage_list(&ws, &TriageQuery { limit: 1000, ..TriageQuery::default() }, end)
-        .await
-        .unwrap();
+    let l = triage::triage_list(
+        &ws,
+        &TriageQuery {
+            limit: 1000,
+            ..TriageQuery::default()
+        },
+        end,
+    )
+    .await
+    .unwrap();
     for c in &l.by_reason {
         assert!(c.count > 0, "the demo lists {:?}", c.reason);
     }
     let ai_idle_weeks = l.rows.iter().filter(|r| {
         r.provenance == Provenance::AiAgent
-            && r.reasons.iter().any(|x| x.reason == Reason::AiIdle && x.days >= 21.0)
+            && r.reasons
+                .iter()
+                .any(|x| x.reason == Reason::AiIdle && x.days >= 21.0)
     });
     assert!(ai_idle_weeks.count() > 0, "AI work idle for weeks");
     let self_reviewed = l.rows.iter().filter(|r| {
-        r.reasons.iter().any(|x| x.detail.ends_with("(self-reviewed)"))
+        r.reasons
+            .iter()
+            .any(|x| x.detail.ends_with("(self-reviewed)"))
     });
     assert!(self_reviewed.count() > 0, "self-reviewed AI pull requests");
     let ix = ws.index().await.unwrap();
@@ -864,7 +1461,9 @@ async fn the_demo_holds_every_reason() {
     }
     assert_eq!(
         ways,
-        ["assignment", "author", "co_author", "pr_body"].into_iter().collect(),
+        ["assignment", "author", "co_author", "pr_body"]
+            .into_iter()
+            .collect(),
         "AI work says who asked for it each way: agents' descriptions and commits, issues \
          assigned to agents, people working with agents"
     );
@@ -885,11 +1484,22 @@ async fn ai_work_is_compared_with_human_work_on_the_flow_filters() {
     };
     let c = triage::ai_comparison(&ws, &filter, NOW).await.unwrap();
     let group = |p: Provenance| c.groups.iter().find(|g| g.provenance == p).unwrap().clone();
-    let (human, ai, bots) = (group(Provenance::Human), group(Provenance::AiAgent), group(Provenance::Automation));
+    let (human, ai, bots) = (
+        group(Provenance::Human),
+        group(Provenance::AiAgent),
+        group(Provenance::Automation),
+    );
     assert_eq!(c.groups.len(), 3);
 
-    assert_eq!(human.items, 9, "the unmapped item is left out, as on the Flow page");
-    assert_eq!((human.cycle_time.count, human.cycle_time.p50), (1, Some(8.0)), "jira-up: 8 days");
+    assert_eq!(
+        human.items, 9,
+        "the unmapped item is left out, as on the Flow page"
+    );
+    assert_eq!(
+        (human.cycle_time.count, human.cycle_time.p50),
+        (1, Some(8.0)),
+        "jira-up: 8 days"
+    );
     assert_eq!((human.pull_requests, human.without_review), (1, 1));
     assert_eq!(human.open, 6);
 
@@ -900,25 +1510,51 @@ async fn ai_work_is_compared_with_human_work_on_the_flow_filters() {
     assert_eq!(ai.without_review, 4);
     assert_eq!(ai.time_to_first_review.count, 4);
     let first_review_p50 = ai.time_to_first_review.p50.unwrap();
-    assert!((first_review_p50 - (1.0 - 10.0 / 1440.0)).abs() < 1e-9, "{first_review_p50}");
+    assert!(
+        (first_review_p50 - (1.0 - 10.0 / 1440.0)).abs() < 1e-9,
+        "{first_review_p50}"
+    );
     assert_eq!((ai.merged, ai.abandoned), (3, 1));
     assert_eq!((ai.merge_rate, ai.abandon_rate), (Some(0.75), Some(0.25)));
     assert_eq!(ai.review_rounds, Some(1.0));
     assert_eq!((ai.delivered, ai.reworked), (3, 0));
-    assert_eq!((ai.open, ai.idle.p50), (4, Some(6.0)), "idle 5, 6, 10 and 13 days");
-    assert_eq!((bots.pull_requests, bots.open, bots.idle.p50), (1, 1, Some(40.0)));
+    assert_eq!(
+        (ai.open, ai.idle.p50),
+        (4, Some(6.0)),
+        "idle 5, 6, 10 and 13 days"
+    );
+    assert_eq!(
+        (bots.pull_requests, bots.open, bots.idle.p50),
+        (1, 1, Some(40.0))
+    );
 
     // Rework: jira-up reopened 5 days after delivery; gh-pr-old-merged reverted 2 days after.
     let mut page = PageWrite::new("rework");
-    let mut up = graph().items.into_iter().find(|i| i.id == "jira-up").unwrap();
+    let mut up = graph()
+        .items
+        .into_iter()
+        .find(|i| i.id == "jira-up")
+        .unwrap();
     up.raw_state = "In Progress".into();
     up.flow_state = FlowState::Active;
     up.updated_at = T0 + 35 * D;
     page.items.push(up);
-    page.transitions.push(change("jira-up", 7, TransitionKind::State, Some("Done"), "In Progress", T0 + 35 * D, "ann"));
+    page.transitions.push(change(
+        "jira-up",
+        7,
+        TransitionKind::State,
+        Some("Done"),
+        "In Progress",
+        T0 + 35 * D,
+        "ann",
+    ));
     sync_page(&ws, &page).await;
     let mut page = PageWrite::new("pulls:acme/pay");
-    let mut revert = graph().items.into_iter().find(|i| i.id == "gh-human-pr").unwrap();
+    let mut revert = graph()
+        .items
+        .into_iter()
+        .find(|i| i.id == "gh-human-pr")
+        .unwrap();
     revert.id = "gh-revert".into();
     revert.external_id = "gh-revert".into();
     revert.title = "Revert \"Title of gh-pr-old-merged\"".into();
@@ -929,11 +1565,18 @@ async fn ai_work_is_compared_with_human_work_on_the_flow_filters() {
     let c = triage::ai_comparison(&ws, &filter, NOW).await.unwrap();
     let group = |p: Provenance| c.groups.iter().find(|g| g.provenance == p).unwrap().clone();
     assert_eq!(
-        (group(Provenance::Human).delivered, group(Provenance::Human).reworked),
+        (
+            group(Provenance::Human).delivered,
+            group(Provenance::Human).reworked
+        ),
         (1, 1),
         "reopened 5 days after its first delivery"
     );
-    assert_eq!(group(Provenance::AiAgent).reworked, 1, "reverted 2 days after its merge");
+    assert_eq!(
+        group(Provenance::AiAgent).reworked,
+        1,
+        "reverted 2 days after its merge"
+    );
     assert_eq!(group(Provenance::AiAgent).rework_rate, Some(1.0 / 3.0));
     ws.close().await;
 }

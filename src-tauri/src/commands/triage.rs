@@ -3,9 +3,7 @@
 
 use baton_core::decisions::{self, DecisionView};
 use baton_core::flow::FlowFilter;
-use baton_core::triage::{
-    self, AiComparison, Thresholds, TriageDecision, TriageList, TriageQuery,
-};
+use baton_core::triage::{self, AiComparison, Thresholds, TriageDecision, TriageList, TriageQuery};
 use baton_core::ErrorCode;
 use tauri::{AppHandle, State};
 
@@ -28,7 +26,12 @@ async fn recorded(ws: &baton_core::graph::Workspace, id: &str) -> IpcResult<Deci
         .await?
         .into_iter()
         .find(|d| d.id == id)
-        .ok_or_else(|| IpcError::new(ErrorCode::Internal, format!("decision {id} was not recorded")))
+        .ok_or_else(|| {
+            IpcError::new(
+                ErrorCode::Internal,
+                format!("decision {id} was not recorded"),
+            )
+        })
 }
 
 /// The worklist.
@@ -49,8 +52,8 @@ pub async fn triage_decide(
     decision: TriageDecision,
 ) -> IpcResult<DecisionView> {
     let ws = state.current().await?;
-    let id = triage::triage_decide(&ws, &decision, &actor(&state), baton_core::time::now_ms())
-        .await?;
+    let id =
+        triage::triage_decide(&ws, &decision, &actor(&state), baton_core::time::now_ms()).await?;
     recorded(&ws, &id).await
 }
 
@@ -64,8 +67,14 @@ pub async fn triage_undo(
     why: String,
 ) -> IpcResult<DecisionView> {
     let ws = state.current().await?;
-    let id = decisions::revoke(&ws, &decision_id, &actor(&state), &why, baton_core::time::now_ms())
-        .await?;
+    let id = decisions::revoke(
+        &ws,
+        &decision_id,
+        &actor(&state),
+        &why,
+        baton_core::time::now_ms(),
+    )
+    .await?;
     recorded(&ws, &id).await
 }
 
@@ -99,8 +108,14 @@ pub async fn triage_thresholds_set(
     why: String,
 ) -> IpcResult<Thresholds> {
     let ws = state.current().await?;
-    triage::thresholds_set(&ws, &thresholds, &actor(&state), &why, baton_core::time::now_ms())
-        .await?;
+    triage::thresholds_set(
+        &ws,
+        &thresholds,
+        &actor(&state),
+        &why,
+        baton_core::time::now_ms(),
+    )
+    .await?;
     Ok(thresholds)
 }
 

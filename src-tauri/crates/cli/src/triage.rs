@@ -195,7 +195,10 @@ pub async fn triage(args: TriageArgs) -> Result<(), CoreError> {
         if args.json {
             return print_json(&comparison);
         }
-        outln!("{}", comparison_text(&comparison, Layout::for_stdout()).trim_end());
+        outln!(
+            "{}",
+            comparison_text(&comparison, Layout::for_stdout()).trim_end()
+        );
         return Ok(());
     }
     let query = TriageQuery {
@@ -272,7 +275,16 @@ pub fn list_text(list: &TriageList, layout: Layout) -> String {
     });
     out.push_str(&table::plain_table(
         layout,
-        &["key", "days", "reasons", "why", "team", "accountable", "waiting", "title"],
+        &[
+            "key",
+            "days",
+            "reasons",
+            "why",
+            "team",
+            "accountable",
+            "waiting",
+            "title",
+        ],
         (&[1, 6], &[0, 2]),
         rows,
     ));

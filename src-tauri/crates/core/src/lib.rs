@@ -94,12 +94,28 @@ mod layering {
                 ],
             ),
             ("flow", &["ingest", "rules", "connectors", "sync"]),
-            ("query", &["ingest", "rules", "connectors", "sync", "triage"]),
+            (
+                "query",
+                &["ingest", "rules", "connectors", "sync", "triage"],
+            ),
             ("error", &["ingest", "rules", "connectors", "sync"]),
             ("secrets", &["ingest", "rules", "connectors", "sync"]),
             // What people decide, and what is read over it, never reaches into syncing.
-            ("decisions", &["ingest", "rules", "connectors", "sync", "triage", "provenance"]),
-            ("provenance", &["ingest", "rules", "connectors", "sync", "triage", "query"]),
+            (
+                "decisions",
+                &[
+                    "ingest",
+                    "rules",
+                    "connectors",
+                    "sync",
+                    "triage",
+                    "provenance",
+                ],
+            ),
+            (
+                "provenance",
+                &["ingest", "rules", "connectors", "sync", "triage", "query"],
+            ),
             ("triage", &["ingest", "rules", "connectors", "sync"]),
         ];
         let mut wrong = Vec::new();

@@ -90,7 +90,10 @@ impl DecisionKind {
 
     /// From the stored text; `None` for a kind this build does not know (skipped by readers).
     pub fn parse(text: &str) -> Option<DecisionKind> {
-        DecisionKind::ALL.iter().copied().find(|k| k.as_str() == text)
+        DecisionKind::ALL
+            .iter()
+            .copied()
+            .find(|k| k.as_str() == text)
     }
 
     /// The slot a decision fills: a later decision of the same slot on the same item supersedes
@@ -117,7 +120,9 @@ impl DecisionKind {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum DecisionInput {
     /// The accountable owner: a person's id, login or name (someone not synced is kept by name).
-    OwnerSet { owner: String },
+    OwnerSet {
+        owner: String,
+    },
     Accepted,
     Rejected,
     /// Until a day (`YYYY-MM-DD`, the start of that day in UTC) or an instant (RFC 3339), and/or
@@ -128,13 +133,23 @@ pub enum DecisionInput {
         until_change: bool,
     },
     /// Duplicates the item `of` (an item id).
-    DuplicateConfirmed { of: String },
-    DuplicateDismissed { of: String },
+    DuplicateConfirmed {
+        of: String,
+    },
+    DuplicateDismissed {
+        of: String,
+    },
     /// The handoff from `upstream` (an item id that blocks this one) arrived.
-    HandoffDelivered { upstream: String },
+    HandoffDelivered {
+        upstream: String,
+    },
     /// Serves the intent `intent` (an intent id).
-    IntentLinked { intent: String },
-    Note { text: String },
+    IntentLinked {
+        intent: String,
+    },
+    Note {
+        text: String,
+    },
 }
 
 impl DecisionInput {
@@ -407,7 +422,9 @@ impl WriteOp for Record {
                     return Err(CoreError::Invalid("name the owner".into()));
                 }
                 let person = find_person(w, &d.item_id, &owner).await?;
-                let name = person.as_ref().map_or(owner.clone(), |(_, name)| name.clone());
+                let name = person
+                    .as_ref()
+                    .map_or(owner.clone(), |(_, name)| name.clone());
                 serde_json::json!({ "v": PAYLOAD_VERSION, "personId": person.map(|p| p.0), "name": name })
             }
             DecisionInput::Accepted | DecisionInput::Rejected => {
@@ -602,7 +619,10 @@ impl WriteOp for Revoke<'_> {
         }
         let rows = repo::decisions::list(&mut *w.conn()).await?;
         let Some(target) = rows.iter().find(|r| r.id == self.decision_id) else {
-            return Err(CoreError::NotFound(format!("decision {}", self.decision_id)));
+            return Err(CoreError::NotFound(format!(
+                "decision {}",
+                self.decision_id
+            )));
         };
         if revoked_ids(&rows).contains(target.id.as_str()) {
             return Err(CoreError::Invalid(format!(
@@ -828,7 +848,14 @@ fn summary(
 mod tests {
     use super::*;
 
-    fn row(seq: i64, id: &str, kind: &str, item: &str, payload: &str, sup: Option<&str>) -> DecisionRow {
+    fn row(
+        seq: i64,
+        id: &str,
+        kind: &str,
+        item: &str,
+        payload: &str,
+        sup: Option<&str>,
+    ) -> DecisionRow {
         DecisionRow {
             seq,
             id: id.into(),
@@ -851,23 +878,42 @@ mod tests {
     fn the_latest_decision_of_a_slot_wins_and_a_revoke_restores_the_one_before() {
         let rows = vec![
             row(1, "a", "owner_set", "x", r#"{"v":1,"name":"Ann"}"#, None),
-            row(2, "b", "owner_set", "x", r#"{"v":1,"name":"Bob"}"#, Some("a")),
+            row(
+                2,
+                "b",
+                "owner_set",
+                "x",
+                r#"{"v":1,"name":"Bob"}"#,
+                Some("a"),
+            ),
             row(3, "c", "note", "x", r#"{"v":1,"text":"hi"}"#, None),
         ];
         let o = Overlay::from_rows(&rows);
-        assert_eq!(o.item("x").and_then(|d| d.owner.clone()).map(|o| o.1).as_deref(), Some("Bob"));
+        assert_eq!(
+            o.item("x")
+                .and_then(|d| d.owner.clone())
+                .map(|o| o.1)
+                .as_deref(),
+            Some("Bob")
+        );
         let mut undone = rows.clone();
         undone.push(row(4, "d", "revoked", "x", r#"{"v":1}"#, Some("b")));
         let o = Overlay::from_rows(&undone);
         assert_eq!(
-            o.item("x").and_then(|d| d.owner.clone()).map(|o| o.1).as_deref(),
+            o.item("x")
+                .and_then(|d| d.owner.clone())
+                .map(|o| o.1)
+                .as_deref(),
             Some("Ann"),
             "taking back the second owner leaves the first in force"
         );
         undone.push(row(5, "e", "revoked", "x", r#"{"v":1}"#, Some("d")));
         let o = Overlay::from_rows(&undone);
         assert_eq!(
-            o.item("x").and_then(|d| d.owner.clone()).map(|o| o.1).as_deref(),
+            o.item("x")
+                .and_then(|d| d.owner.clone())
+                .map(|o| o.1)
+                .as_deref(),
             Some("Bob"),
             "taking back the take-back reinstates it"
         );
@@ -878,8 +924,22 @@ mod tests {
     fn unknown_kinds_are_skipped_and_a_dismissal_clears_its_duplicate() {
         let rows = vec![
             row(1, "a", "policy_waived", "x", "{}", None),
-            row(2, "b", "duplicate_confirmed", "x", r#"{"v":1,"of":"y"}"#, None),
-            row(3, "c", "duplicate_dismissed", "x", r#"{"v":1,"of":"z"}"#, None),
+            row(
+                2,
+                "b",
+                "duplicate_confirmed",
+                "x",
+                r#"{"v":1,"of":"y"}"#,
+                None,
+            ),
+            row(
+                3,
+                "c",
+                "duplicate_dismissed",
+                "x",
+                r#"{"v":1,"of":"z"}"#,
+                None,
+            ),
         ];
         let o = Overlay::from_rows(&rows);
         assert_eq!(
@@ -888,8 +948,20 @@ mod tests {
             "dismissing another item leaves the confirmed one"
         );
         let mut more = rows.clone();
-        more.push(row(4, "d", "duplicate_dismissed", "x", r#"{"v":1,"of":"y"}"#, None));
-        assert_eq!(Overlay::from_rows(&more).item("x").and_then(|d| d.duplicate_of.clone()), None);
+        more.push(row(
+            4,
+            "d",
+            "duplicate_dismissed",
+            "x",
+            r#"{"v":1,"of":"y"}"#,
+            None,
+        ));
+        assert_eq!(
+            Overlay::from_rows(&more)
+                .item("x")
+                .and_then(|d| d.duplicate_of.clone()),
+            None
+        );
     }
 
     #[test]

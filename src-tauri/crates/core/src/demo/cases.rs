@@ -84,7 +84,10 @@ pub(crate) fn add(g: &mut DemoGraph, seed: u64, end: i64) {
     for item in g.items.iter_mut() {
         let agent_pr = item.kind == ItemKind::PullRequest
             && item.provenance == Provenance::AiAgent
-            && item.author_id.as_deref().is_some_and(|a| a == copilot || a == devin)
+            && item
+                .author_id
+                .as_deref()
+                .is_some_and(|a| a == copilot || a == devin)
             && item.flow_state != FlowState::Done
             && item.flow_state != FlowState::Canceled;
         if agent_pr && rng.chance(0.12) {
@@ -128,7 +131,10 @@ pub(crate) fn add(g: &mut DemoGraph, seed: u64, end: i64) {
         let open = item.kind == ItemKind::PullRequest
             && item.provenance == Provenance::AiAgent
             && item.flow_state == FlowState::Waiting
-            && item.author_id.as_deref().is_some_and(|a| a == copilot || a == devin);
+            && item
+                .author_id
+                .as_deref()
+                .is_some_and(|a| a == copilot || a == devin);
         let Some(asker) = &item.owner_id else {
             continue;
         };
@@ -198,9 +204,15 @@ fn merge_in_time_order(g: &mut DemoGraph, mut extra: BTreeMap<usize, Vec<Transit
     let old = std::mem::take(&mut g.transitions);
     let mut out = Vec::with_capacity(old.len() + by_item.values().map(Vec::len).sum::<usize>());
     let mut run: Vec<Transition> = Vec::new();
-    let flush = |run: &mut Vec<Transition>, out: &mut Vec<Transition>, by_item: &mut HashMap<String, Vec<Transition>>| {
+    let flush = |run: &mut Vec<Transition>,
+                 out: &mut Vec<Transition>,
+                 by_item: &mut HashMap<String, Vec<Transition>>| {
         let Some(first) = run.first() else { return };
-        let mut extras = by_item.remove(&first.item_id).unwrap_or_default().into_iter().peekable();
+        let mut extras = by_item
+            .remove(&first.item_id)
+            .unwrap_or_default()
+            .into_iter()
+            .peekable();
         for t in run.drain(..) {
             while extras.peek().is_some_and(|e| e.at < t.at) {
                 out.extend(extras.next());

@@ -2349,9 +2349,11 @@ mod tests {
                 "{}'s current state is its last state transition",
                 item.id
             );
-            let mapped = maps.get(&(item.source_id.as_str(), last)).copied().or(
-                (last == super::super::cases::UNMAPPED_STATE).then_some((FlowState::New, None)),
-            );
+            let mapped =
+                maps.get(&(item.source_id.as_str(), last))
+                    .copied()
+                    .or((last == super::super::cases::UNMAPPED_STATE)
+                        .then_some((FlowState::New, None)));
             assert_eq!(
                 mapped,
                 Some((item.flow_state, item.wait_reason)),

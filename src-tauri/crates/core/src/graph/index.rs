@@ -673,7 +673,8 @@ async fn load_dictionaries(pool: &sqlx::SqlitePool, ix: &mut WorkIndex) -> CoreR
         let source = row.try_get::<LossyText, _>(0)?.text;
         let login = row.try_get::<LossyText, _>(1)?.text;
         let person = row.try_get::<LossyText, _>(2)?.text;
-        if let (Some(&source), Some(&person)) = (d.source_of.get(&source), d.person_of.get(&person)) {
+        if let (Some(&source), Some(&person)) = (d.source_of.get(&source), d.person_of.get(&person))
+        {
             d.login_of.insert((source, login), person);
         }
     }

@@ -314,13 +314,20 @@ impl Workspace {
     }
 
     /// A cached read model stored under `name` (see [`DerivedCache`]), if it is a `T`.
-    pub(crate) fn derived<T: std::any::Any + Send + Sync>(&self, name: &'static str) -> Option<Arc<T>> {
+    pub(crate) fn derived<T: std::any::Any + Send + Sync>(
+        &self,
+        name: &'static str,
+    ) -> Option<Arc<T>> {
         let cache = self.derived.lock().ok()?;
         cache.0.get(name).cloned()?.downcast::<T>().ok()
     }
 
     /// Stores a read model under `name`, replacing what was there.
-    pub(crate) fn set_derived<T: std::any::Any + Send + Sync>(&self, name: &'static str, value: Arc<T>) {
+    pub(crate) fn set_derived<T: std::any::Any + Send + Sync>(
+        &self,
+        name: &'static str,
+        value: Arc<T>,
+    ) {
         if let Ok(mut cache) = self.derived.lock() {
             cache.0.insert(name, value);
         }

@@ -238,23 +238,25 @@ async fn item_detail_in(ws: &Workspace, id: &str) -> CoreResult<ItemDetail> {
         if is_pr {
             use crate::provenance::ReviewStatus;
             let name = |p: u32| crate::provenance::person_name(&ix, p);
-            review = Some(match crate::provenance::review_status(&ix, at, asker, i64::MAX) {
-                ReviewStatus::Independent { approver, at } => ReviewInfo {
-                    verdict: ReviewVerdict::Independent,
-                    approver: Some(name(approver)),
-                    at: Some(to_rfc3339(at)),
+            review = Some(
+                match crate::provenance::review_status(&ix, at, asker, i64::MAX) {
+                    ReviewStatus::Independent { approver, at } => ReviewInfo {
+                        verdict: ReviewVerdict::Independent,
+                        approver: Some(name(approver)),
+                        at: Some(to_rfc3339(at)),
+                    },
+                    ReviewStatus::NotIndependent { approver, at } => ReviewInfo {
+                        verdict: ReviewVerdict::NotIndependent,
+                        approver: Some(name(approver)),
+                        at: Some(to_rfc3339(at)),
+                    },
+                    ReviewStatus::Unapproved => ReviewInfo {
+                        verdict: ReviewVerdict::Unapproved,
+                        approver: None,
+                        at: None,
+                    },
                 },
-                ReviewStatus::NotIndependent { approver, at } => ReviewInfo {
-                    verdict: ReviewVerdict::NotIndependent,
-                    approver: Some(name(approver)),
-                    at: Some(to_rfc3339(at)),
-                },
-                ReviewStatus::Unapproved => ReviewInfo {
-                    verdict: ReviewVerdict::Unapproved,
-                    approver: None,
-                    at: None,
-                },
-            });
+            );
         }
     }
     Ok(ItemDetail {

@@ -7,8 +7,8 @@
 //! a person who opened the pull request themselves with an agent's help — are derived when the
 //! index is read (`crate::provenance`), since they need other rows.
 
-pub use crate::graph::model::RequesterSignal;
 use crate::graph::model::Provenance;
+pub use crate::graph::model::RequesterSignal;
 
 use super::eval::{co_authors, glob_match, ProvenanceVerdict, Rules};
 
@@ -54,7 +54,8 @@ pub fn requester(
     // The agent does not ask itself (its app account is `login[bot]`).
     let not_author = |login: &str| {
         facts.author.is_none_or(|a| {
-            !a.eq_ignore_ascii_case(login) && !a.trim_end_matches("[bot]").eq_ignore_ascii_case(login)
+            !a.eq_ignore_ascii_case(login)
+                && !a.trim_end_matches("[bot]").eq_ignore_ascii_case(login)
         })
     };
     for text in facts.texts {
@@ -218,7 +219,11 @@ mod tests {
 
     #[test]
     fn mentions_elsewhere_emails_and_bots_are_not_requesters() {
-        assert_eq!(requested_by("cc @ann, thanks @bob"), None, "a mention alone says nothing");
+        assert_eq!(
+            requested_by("cc @ann, thanks @bob"),
+            None,
+            "a mention alone says nothing"
+        );
         assert_eq!(requested_by("Requested by: jane@example.com"), None);
         assert_eq!(requested_by("Requested by @renovate[bot]"), None);
         assert_eq!(
@@ -227,7 +232,11 @@ mod tests {
             "the login must be on the phrase's line"
         );
         assert_eq!(
-            find("devin-ai-integration[bot]", true, &["Requested by @devin-ai-integration"]),
+            find(
+                "devin-ai-integration[bot]",
+                true,
+                &["Requested by @devin-ai-integration"]
+            ),
             None,
             "the agent did not ask itself"
         );

@@ -31,6 +31,7 @@ impl Key {
             (
                 &r.source_id,
                 &r.team_id,
+                r.item_kind,
                 &r.raw_state,
                 r.flow_state,
                 r.wait_reason,
@@ -87,14 +88,36 @@ pub enum Approver {
 /// A reason found in the data (before decisions).
 #[derive(Debug, Clone, PartialEq)]
 pub enum BaseReason {
-    AiNoAccountable { since: i64 },
-    AiUnreviewed { since: i64, gap: ReviewGap },
-    AiIdle { since: i64, flow: FlowState, stage: Option<Stage> },
-    NewUntriaged { since: i64, missing: Missing },
+    AiNoAccountable {
+        since: i64,
+    },
+    AiUnreviewed {
+        since: i64,
+        gap: ReviewGap,
+    },
+    AiIdle {
+        since: i64,
+        flow: FlowState,
+        stage: Option<Stage>,
+    },
+    NewUntriaged {
+        since: i64,
+        missing: Missing,
+    },
     /// The delivered upstream items: (item, delivered at).
-    Handoff { upstreams: Vec<(u32, i64)> },
-    AgingPastP85 { since: i64, start: i64, p85: f64, default_p85: bool },
-    UnmappedState { since: i64, state: u32 },
+    Handoff {
+        upstreams: Vec<(u32, i64)>,
+    },
+    AgingPastP85 {
+        since: i64,
+        start: i64,
+        p85: f64,
+        default_p85: bool,
+    },
+    UnmappedState {
+        since: i64,
+        state: u32,
+    },
 }
 
 impl BaseReason {
@@ -183,7 +206,11 @@ pub fn compute(
         if ai && open && requester.is_none() {
             let owner = item.owner;
             let person_owner = owner != NONE
-                && !ix.people_is_bot.get(owner as usize).copied().unwrap_or(true);
+                && !ix
+                    .people_is_bot
+                    .get(owner as usize)
+                    .copied()
+                    .unwrap_or(true);
             if !person_owner {
                 out.push(BaseReason::AiNoAccountable {
                     since: item.created,
@@ -197,7 +224,12 @@ pub fn compute(
             match status {
                 ReviewStatus::Independent { .. } => {}
                 ReviewStatus::NotIndependent { approver, at } if open => {
-                    let role = if ix.people_is_bot.get(approver as usize).copied().unwrap_or(false) {
+                    let role = if ix
+                        .people_is_bot
+                        .get(approver as usize)
+                        .copied()
+                        .unwrap_or(false)
+                    {
                         Approver::Bot
                     } else if approver == item.author {
                         Approver::Author
@@ -281,7 +313,10 @@ pub fn compute(
         }
 
         // Its current state is one the workflow map does not cover.
-        if mapping.resolve(item.current_state, item.team).is_none() {
+        if mapping
+            .resolve(item.current_state, item.team, item.kind)
+            .is_none()
+        {
             let since = ix
                 .events_of(i)
                 .iter()
@@ -355,7 +390,7 @@ fn ready_for_review(ix: &WorkIndex, mapping: &Mapping, i: usize) -> Option<i64> 
     let item = &ix.items[i];
     let waiting = |state: u32| {
         mapping
-            .resolve(state, item.team)
+            .resolve(state, item.team, item.kind)
             .is_some_and(|m| m.0 == FlowState::Waiting || m.0 == FlowState::Done)
     };
     if waiting(item.initial_state) {

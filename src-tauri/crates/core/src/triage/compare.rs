@@ -170,7 +170,7 @@ pub async fn ai_comparison(
         let mut first_done = None;
         let mut reopened = false;
         for e in events.iter().filter(|e| e.kind() == EventKind::State) {
-            let flow = mapping.resolve(e.code(), item.team).map(|m| m.0);
+            let flow = mapping.resolve(e.code(), item.team, item.kind).map(|m| m.0);
             match (first_done, flow) {
                 (None, Some(FlowState::Done)) => first_done = Some(e.at),
                 (Some(f), Some(state))
@@ -188,7 +188,10 @@ pub async fn ai_comparison(
             let reverted = item.kind == ItemKind::PullRequest
                 && reverts
                     .get(ix.item_titles_folded[i].as_ref())
-                    .is_some_and(|list| list.iter().any(|c| *c >= f && *c - f <= REWORK_DAYS * DAY_MS));
+                    .is_some_and(|list| {
+                        list.iter()
+                            .any(|c| *c >= f && *c - f <= REWORK_DAYS * DAY_MS)
+                    });
             if reopened || reverted {
                 g.reworked += 1;
             }

@@ -22,8 +22,8 @@ use crate::flow::Stage;
 use crate::graph::index::{WorkIndex, NONE};
 use crate::graph::model::{FlowState, ItemKind, Provenance, RequesterSignal};
 use crate::graph::Workspace;
-pub use crate::provenance::Named;
 use crate::provenance::AccountableVia;
+pub use crate::provenance::Named;
 use crate::time::{to_rfc3339, DAY_MS};
 
 use self::base::{Base, BaseReason, Candidate};
@@ -128,9 +128,8 @@ impl Default for Thresholds {
 impl Thresholds {
     /// Refuses thresholds outside their ranges, naming the first wrong one.
     pub fn check(&self) -> CoreResult<()> {
-        let bad = |what: &str, range: &str| {
-            Err(CoreError::Invalid(format!("{what} must be {range}")))
-        };
+        let bad =
+            |what: &str, range: &str| Err(CoreError::Invalid(format!("{what} must be {range}")));
         if !(0.0..=365.0).contains(&self.review_wait_days) {
             return bad("the review wait", "from 0 to 365 days");
         }
@@ -308,7 +307,9 @@ async fn cached_base(ws: &Workspace, thresholds: Thresholds, now: i64) -> CoreRe
     }
     let cx = crate::deps::context(ws, now).await?;
     let mapping = crate::flow::Mapping::build(&cx.ix, &rows);
-    let computed = Arc::new(base::compute(&cx.ix, &cx.facts, &mapping, thresholds, now, key));
+    let computed = Arc::new(base::compute(
+        &cx.ix, &cx.facts, &mapping, thresholds, now, key,
+    ));
     ws.set_derived(NAME, computed.clone());
     Ok(computed)
 }
@@ -443,7 +444,12 @@ fn layer(ix: &WorkIndex, c: &Candidate, d: Option<&ItemDecisions>, now: i64) -> 
     }
     let uncovered: Vec<BaseReason> = reasons
         .iter()
-        .filter(|r| !outcome.reasons.iter().any(|code| code == r.reason().as_str()))
+        .filter(|r| {
+            !outcome
+                .reasons
+                .iter()
+                .any(|code| code == r.reason().as_str())
+        })
         .cloned()
         .collect();
     if uncovered.is_empty() {
@@ -507,7 +513,9 @@ impl Filter {
                         if w.is_empty() {
                             NONE
                         } else {
-                            ids.iter().position(|id| id == w).map_or(NONE - 1, |p| p as u32)
+                            ids.iter()
+                                .position(|id| id == w)
+                                .map_or(NONE - 1, |p| p as u32)
                         }
                     })
                     .collect()
@@ -515,7 +523,10 @@ impl Filter {
         };
         Filter {
             teams: positions(&q.teams, ix.teams.iter().map(|t| t.id.as_str()).collect()),
-            sources: positions(&q.sources, ix.sources.iter().map(|s| s.id.as_str()).collect()),
+            sources: positions(
+                &q.sources,
+                ix.sources.iter().map(|s| s.id.as_str()).collect(),
+            ),
             provenances: q.provenances.clone(),
             reasons: q.reasons.clone(),
             text: q
@@ -530,11 +541,13 @@ impl Filter {
     fn keeps_item(&self, ix: &WorkIndex, i: usize) -> bool {
         let item = &ix.items[i];
         self.teams.as_ref().is_none_or(|t| t.contains(&item.team))
-            && self.sources.as_ref().is_none_or(|s| s.contains(&item.source))
+            && self
+                .sources
+                .as_ref()
+                .is_none_or(|s| s.contains(&item.source))
             && (self.provenances.is_empty() || self.provenances.contains(&item.provenance))
             && self.text.as_deref().is_none_or(|t| {
-                ix.item_titles_folded[i].contains(t)
-                    || ix.item_keys[i].to_lowercase().contains(t)
+                ix.item_titles_folded[i].contains(t) || ix.item_keys[i].to_lowercase().contains(t)
             })
     }
 
@@ -771,8 +784,7 @@ pub async fn thresholds_set(
     now: i64,
 ) -> CoreResult<()> {
     thresholds.check()?;
-    let value =
-        serde_json::to_value(thresholds).map_err(|e| CoreError::Invalid(e.to_string()))?;
+    let value = serde_json::to_value(thresholds).map_err(|e| CoreError::Invalid(e.to_string()))?;
     decisions::record_thresholds(ws, value, actor, why, now).await?;
     Ok(())
 }
