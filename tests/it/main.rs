@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_arguments)]
 
 mod common;
+mod decisions_persist;
 mod deps;
 mod flow;
 mod index_refresh;
@@ -13,5 +14,6 @@ mod sync_servers;
 mod sync_sources;
 mod sync_support;
 mod text_repair;
+mod triage;
 mod workspace_files;
 mod write_layer;

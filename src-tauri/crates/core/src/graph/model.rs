@@ -104,6 +104,20 @@ text_enum! {
 }
 
 text_enum! {
+    /// How Baton knows who asked an AI agent for a piece of work.
+    RequesterSignal {
+        /// A "Requested by @login" (or "Triggered by", "on behalf of"...) line of the description.
+        PrBody => "pr_body",
+        /// A person (not an agent) in a `Co-authored-by:` trailer of the agent's commits.
+        CoAuthor => "co_author",
+        /// The assignment that handed the issue the work fixes to the agent (who assigned it).
+        Assignment => "assignment",
+        /// A person made it with an agent's help (the author of AI-made work).
+        Author => "author",
+    }
+}
+
+text_enum! {
     /// The type of an edge between two items (read "from <kind> to").
     LinkKind {
         Blocks => "blocks",

@@ -20,6 +20,16 @@ pub struct SeenPerson {
     pub is_bot: bool,
 }
 
+/// Who asked an AI agent for an item, and the signal that says so.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequesterFact {
+    pub item_id: String,
+    /// A person id (from [`PageWrite::person`]).
+    pub person_id: String,
+    /// `pr_body`, `co_author` or `author`.
+    pub signal: &'static str,
+}
+
 /// The id a login gets as a person when nobody merged it into another person.
 pub fn person_id(source_id: &str, login: &str) -> String {
     format!("{source_id}:{login}")
@@ -40,6 +50,9 @@ pub struct PageWrite {
     pub links: Vec<Link>,
     pub link_sets: Vec<LinkSet>,
     pub workflow_maps: Vec<WorkflowMap>,
+    /// Who asked for the page's items, as their own records say (see
+    /// [`crate::rules::requester`]). An item of the page with none here has no requester.
+    pub requesters: Vec<RequesterFact>,
     /// The stream's position after this page.
     pub cursor: Option<Cursor>,
     /// Other streams' positions written with the page (a pull request timeline's validator).
@@ -184,6 +197,23 @@ impl WriteOp for CommitPage<'_> {
             })
             .collect();
         outcome.items = repo::items::upsert_many(w.conn(), &items).await?;
+        if !items.is_empty() {
+            // Every item of the page gets its requester, or none: a description edited since
+            // the last sync may no longer name one.
+            let rows: Vec<serde_json::Value> = items
+                .iter()
+                .map(|item| {
+                    let fact = page.requesters.iter().find(|r| r.item_id == item.id);
+                    serde_json::json!([
+                        item.id,
+                        fact.and_then(|f| person(&Some(f.person_id.clone()))),
+                        fact.map(|f| f.signal)
+                    ])
+                })
+                .collect();
+            let json = serde_json::to_string(&rows).unwrap_or_else(|_| "[]".into());
+            repo::items::set_requesters(w.conn(), &json).await?;
+        }
 
         // Transitions of items neither on this page nor stored are dropped (events of items outside
         // the synced scope).

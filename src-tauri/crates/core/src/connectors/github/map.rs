@@ -15,8 +15,9 @@ use crate::connectors::{parse_time, StateMeanings};
 use crate::graph::model::{
     ItemKind, Link, LinkKind, LinkOrigin, Transition, TransitionKind, WorkItem,
 };
-use crate::ingest::write::{PageWrite, SeenPerson};
+use crate::ingest::write::{PageWrite, RequesterFact, SeenPerson};
 use crate::rules::eval::{ProvenanceFacts, Rules};
+use crate::rules::requester::{requester, RequestFacts};
 
 use super::model::{Event, Issue, Label, Pull, Review, User};
 
@@ -152,6 +153,28 @@ fn item(page: &mut PageWrite, ctx: &mut MapCtx<'_>, c: Common<'_>) -> Option<Wor
         body: c.body,
         labels: &label_names,
     });
+    // Who asked an agent for it, when its own text says so (see rules::requester).
+    let texts: Vec<&str> = c.body.into_iter().collect();
+    let request = RequestFacts {
+        author: c.user.map(|u| u.login.as_str()),
+        author_is_bot: c.user.is_some_and(User::is_bot),
+        texts: &texts,
+    };
+    if let Some(found) = requester(ctx.rules, &verdict, &request) {
+        let person_id = page.person(
+            ctx.source_id,
+            SeenPerson {
+                login: found.login.clone(),
+                display_name: found.login,
+                is_bot: false,
+            },
+        );
+        page.requesters.push(RequesterFact {
+            item_id: item_id(&c.key),
+            person_id,
+            signal: found.signal.as_str(),
+        });
+    }
     let repo = repo_of(&c.key);
     let mut facts: Vec<(&str, &str)> = vec![("repo", repo)];
     facts.extend(label_names.iter().map(|l| ("label", l.as_str())));
@@ -385,7 +408,12 @@ pub fn map_events(
                 }
             }
             "assigned" => match &event.assignee {
-                Some(user) => (TransitionKind::Assignee, None, user.login.clone()),
+                Some(user) => {
+                    // The assignee is a person of the source (a bot when it is an agent), so
+                    // an issue handed to an agent says so.
+                    person(page, source_id, user);
+                    (TransitionKind::Assignee, None, user.login.clone())
+                }
                 None => continue,
             },
             "unassigned" => (TransitionKind::Assignee, None, String::new()),

@@ -49,6 +49,37 @@ pub async fn upsert_many(conn: &mut SqliteConnection, items: &[WorkItem]) -> sql
     .await
 }
 
+/// Who asked for each item, as its own record says: `rows` is a JSON array of
+/// `[item id, requester person id or null, signal or null]`. Items not stored are skipped.
+pub async fn set_requesters(conn: &mut SqliteConnection, rows_json: &str) -> sqlx::Result<u64> {
+    let done = sqlx::query!(
+        r#"UPDATE items
+           SET requester_id = json_extract(j.value, '$[1]'), requester_signal = json_extract(j.value, '$[2]')
+           FROM json_each(?1) AS j
+           WHERE items.id = json_extract(j.value, '$[0]')
+             AND (items.requester_id IS NOT json_extract(j.value, '$[1]')
+                  OR items.requester_signal IS NOT json_extract(j.value, '$[2]'))"#,
+        rows_json
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// Who asked for an item and by which signal, as stored: (requester person id, signal).
+pub async fn requester(
+    exec: impl Executor<'_, Database = Sqlite>,
+    id: &str,
+) -> sqlx::Result<Option<(Option<String>, Option<String>)>> {
+    let row = sqlx::query!(
+        "SELECT requester_id, requester_signal FROM items WHERE id = ?",
+        id
+    )
+    .fetch_optional(exec)
+    .await?;
+    Ok(row.map(|r| (r.requester_id, r.requester_signal)))
+}
+
 /// One item by id.
 pub async fn get(
     exec: impl Executor<'_, Database = Sqlite>,
