@@ -202,6 +202,7 @@ pub fn small_graph() -> DemoGraph {
         .map(|(s, raw, flow, reason)| WorkflowMap {
             source_id: s.into(),
             team_id: String::new(),
+            scope: String::new(),
             raw_state: raw.into(),
             flow_state: flow,
             wait_reason: reason,

@@ -127,6 +127,7 @@ fn graph() -> DemoGraph {
                 maps.iter().map(|(raw, flow, reason)| WorkflowMap {
                     source_id: (*s).into(),
                     team_id: String::new(),
+                    scope: String::new(),
                     raw_state: (*raw).into(),
                     flow_state: *flow,
                     wait_reason: *reason,

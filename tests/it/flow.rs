@@ -94,6 +94,7 @@ fn history() -> DemoGraph {
             .map(|(raw, flow, reason)| WorkflowMap {
                 source_id: "jira".into(),
                 team_id: String::new(),
+                scope: String::new(),
                 raw_state: (*raw).into(),
                 flow_state: *flow,
                 wait_reason: *reason,
@@ -346,6 +347,7 @@ async fn mapping_a_state_brings_its_items_back_without_a_resync() {
         &[WorkflowMap {
             source_id: "jira".into(),
             team_id: String::new(),
+            scope: String::new(),
             raw_state: "Foo".into(),
             flow_state: FlowState::Active,
             wait_reason: None,
@@ -687,6 +689,7 @@ async fn the_workflow_screen_lists_and_changes_mappings() {
     let change = flow::WorkflowChange {
         source_id: "jira".into(),
         team_id: "b".into(),
+        scope: String::new(),
         raw_state: "In Review".into(),
         flow_state: Some(FlowState::Active),
         wait_reason: None,
@@ -708,6 +711,7 @@ async fn the_workflow_screen_lists_and_changes_mappings() {
     // Mapping "In Review" to active for everyone re-derives a6's current state without a resync.
     let everyone = flow::WorkflowChange {
         team_id: String::new(),
+        scope: String::new(),
         ..change
     };
     flow::workflow_set(&ws, &everyone).await.unwrap();

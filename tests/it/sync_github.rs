@@ -40,7 +40,7 @@ async fn a_first_sync_walks_every_page_and_maps_everything() {
     assert!(
         requests
             .iter()
-            .any(|r| r.path.starts_with("/repositories/1300192/issues")),
+            .any(|r| r.path.starts_with("/repositories/134018330/issues")),
         "the server's next link (/repositories/{{id}}/…) is followed as given"
     );
     let reviews = h
@@ -141,7 +141,7 @@ async fn an_incremental_poll_asks_since_the_watermark_and_picks_up_changes() {
         Some(baton_core::time::to_rfc3339(newest - 300_000).as_str()),
         "since = watermark minus the 5-minute overlap window"
     );
-    let item = h.strings("SELECT title || '|' || raw_state || '|' || flow_state FROM items WHERE id = 'gh:panjf2000/ants#44'").await;
+    let item = h.strings("SELECT title || '|' || raw_state || '|' || flow_state FROM items WHERE key = 'panjf2000/ants#44'").await;
     assert_eq!(
         item,
         vec!["renamed after the first poll|closed (not planned)|canceled".to_owned()]
@@ -192,8 +192,8 @@ async fn an_unchanged_repository_answers_304_and_nothing_is_written() {
     );
     assert_eq!(
         requests.len(),
-        3,
-        "a 304 ends each stream: no further pages, no reviews"
+        4,
+        "the repository's lookup, then a 304 ends each stream: no further pages, no reviews"
     );
     assert_eq!(h.fingerprint().await, before, "a 304 writes nothing");
     assert_eq!(
@@ -340,7 +340,7 @@ async fn a_source_that_keeps_failing_gives_up_keeps_its_cursor_and_resumes_next_
     let gh = fake().await;
     // The second page of issues fails more times than the retry budget.
     gh.fault(
-        "repositories/1300192/issues",
+        "repositories/134018330/issues",
         (0..6)
             .map(|_| Reply::json(503, "<html>Service Unavailable</html>"))
             .collect(),
@@ -367,7 +367,7 @@ async fn a_source_that_keeps_failing_gives_up_keeps_its_cursor_and_resumes_next_
         .strings("SELECT page_token FROM sync_cursors WHERE stream = 'issues:panjf2000/ants'")
         .await;
     assert!(
-        cursor[0].contains("repositories/1300192/issues"),
+        cursor[0].contains("repositories/134018330/issues"),
         "the committed first page left the next URL to resume from: {cursor:?}"
     );
     let kept = h
@@ -385,11 +385,14 @@ async fn a_source_that_keeps_failing_gives_up_keeps_its_cursor_and_resumes_next_
     server.clear_requests();
     let report = h.sync(&source).await;
     assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    let requests = server.requests();
+    assert_eq!(
+        requests[0].path, "/repos/panjf2000/ants",
+        "each run first looks the repository up, for its id"
+    );
     assert!(
-        server.requests()[0]
-            .path
-            .starts_with("/repositories/1300192/issues")
-            && server.requests()[0].param("page") == Some("2"),
+        requests[1].path.starts_with("/repositories/134018330/issues")
+            && requests[1].param("page") == Some("2"),
         "the next run starts where the failed one stopped"
     );
     assert_eq!(h.count("SELECT COUNT(*) FROM items").await, 75);
@@ -487,7 +490,7 @@ async fn unknown_states_and_event_types_do_not_stop_a_sync() {
     assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
     let item = h
         .strings(
-            "SELECT raw_state || '|' || flow_state FROM items WHERE id = 'gh:panjf2000/ants#44'",
+            "SELECT raw_state || '|' || flow_state FROM items WHERE key = 'panjf2000/ants#44'",
         )
         .await;
     assert_eq!(
@@ -540,20 +543,26 @@ async fn dependencies_from_both_ends_make_one_edge_and_removal_is_recorded() {
     let h = Harness::new().await;
     let source = h.add_github(&server.url(), GH_TOKEN).await;
     h.sync(&source).await;
-    let blocks = h
-        .strings("SELECT from_item_id || ' blocks ' || to_item_id FROM links WHERE kind = 'blocks'")
-        .await;
+    let blocks: Vec<String> = h
+        .key_links()
+        .await
+        .into_iter()
+        .filter(|l| l.contains(" blocks "))
+        .collect();
     assert_eq!(
         blocks,
-        vec!["gh:panjf2000/ants#43 blocks gh:panjf2000/ants#44".to_owned()],
+        vec!["panjf2000/ants#43 blocks panjf2000/ants#44".to_owned()],
         "blocked_by and blocking describe one edge"
     );
-    assert_eq!(h.count("SELECT COUNT(*) FROM links WHERE kind = 'parent' AND from_item_id = 'gh:panjf2000/ants#43'").await, 1, "a sub-issue is a parent link");
+    assert_eq!(h.count("SELECT COUNT(*) FROM links WHERE kind = 'parent' AND from_item_id = (SELECT id FROM items WHERE key = 'panjf2000/ants#43')").await, 1, "a sub-issue is a parent link");
     assert_eq!(
-        h.count("SELECT COUNT(*) FROM pending_links WHERE to_item_id = 'gh:panjf2000/ants#9999'")
-            .await,
+        h.count(&format!(
+            "SELECT COUNT(*) FROM pending_links WHERE to_item_id = 'gh:127.0.0.1/{}#9999'",
+            gh.repo_id
+        ))
+        .await,
         1,
-        "a link to an item not synced waits"
+        "a link to an item not synced waits, named by the repository's id"
     );
     // The dependency is removed on GitHub.
     edit(&mut gh.data().issues, 44, |v| {
@@ -594,12 +603,12 @@ async fn closing_keywords_link_a_pull_request_to_its_issue() {
     let h = Harness::new().await;
     let source = h.add_github(&server.url(), GH_TOKEN).await;
     h.sync(&source).await;
-    let links = h.strings("SELECT from_item_id || ' ' || kind || ' ' || to_item_id || ' ' || origin FROM links WHERE kind = 'implements'").await;
+    let links = h.strings("SELECT f.key || ' ' || l.kind || ' ' || t.key || ' ' || l.origin FROM links l JOIN items f ON f.id = l.from_item_id JOIN items t ON t.id = l.to_item_id WHERE l.kind = 'implements'").await;
     assert!(
-        links.contains(&"gh:panjf2000/ants#41 implements gh:panjf2000/ants#44 inferred".to_owned()),
+        links.contains(&"panjf2000/ants#41 implements panjf2000/ants#44 inferred".to_owned()),
         "{links:?}"
     );
-    let provenance = h.strings("SELECT provenance || '|' || provenance_agent || '|' || provenance_confidence FROM items WHERE id = 'gh:panjf2000/ants#41'").await;
+    let provenance = h.strings("SELECT provenance || '|' || provenance_agent || '|' || provenance_confidence FROM items WHERE key = 'panjf2000/ants#41'").await;
     assert_eq!(
         provenance,
         vec!["ai_agent|Claude|0.8".to_owned()],

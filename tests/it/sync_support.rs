@@ -121,6 +121,25 @@ impl Harness {
             .unwrap()
     }
 
+    /// Every link as `from-key kind to-key` (items are keyed by the source's ids; tests read
+    /// them by their keys), sorted.
+    pub async fn key_links(&self) -> Vec<String> {
+        self.strings(
+            "SELECT f.key || ' ' || l.kind || ' ' || t.key FROM links l
+             JOIN items f ON f.id = l.from_item_id JOIN items t ON t.id = l.to_item_id ORDER BY 1",
+        )
+        .await
+    }
+
+    /// The id of the item with `key`.
+    pub async fn id_of(&self, key: &str) -> String {
+        sqlx::query_scalar("SELECT id FROM items WHERE key = ?")
+            .bind(key)
+            .fetch_one(self.ws.pool())
+            .await
+            .unwrap_or_else(|err| panic!("no item {key}: {err}"))
+    }
+
     /// A fingerprint of everything a sync writes (but run bookkeeping), for comparing runs.
     pub async fn fingerprint(&self) -> Vec<String> {
         let mut rows = Vec::new();

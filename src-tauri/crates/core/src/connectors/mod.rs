@@ -20,13 +20,13 @@ use std::time::Duration;
 use chrono::{DateTime, SecondsFormat, Utc};
 
 use crate::flow::mapping::{self, Meaning};
-use crate::graph::model::{FlowState, Source, WorkflowMap};
+use crate::graph::model::{FlowState, Source, SourceKind, WorkflowMap};
 use crate::graph::repo;
 use crate::graph::Workspace;
 use crate::ingest::clock::Clock;
-use crate::ingest::error::SyncError;
+use crate::ingest::error::{RunError, SyncError};
 use crate::ingest::progress::ProgressEmitter;
-use crate::ingest::write::{commit_page, PageWrite, RunFigures};
+use crate::ingest::write::{commit_page, record_stream_failure, PageWrite, RunFigures};
 use crate::rules::eval::Rules;
 
 use self::http::{Http, HttpOptions};
@@ -74,6 +74,24 @@ pub fn parse_time(text: &str) -> Option<i64> {
         .map(|t| t.timestamp_millis())
 }
 
+/// The namespace of a source's item ids and keys: the host of its URL, lower case, without port
+/// (`acme.atlassian.net`, `ghe.acme.com`), and `github.com` for github.com's API (an empty URL
+/// or `api.github.com`). Item ids are `<prefix>:<namespace>/<the source's stable id>`, so two
+/// sites never share an id, and two sources of one site (two Jira sources of different
+/// projects) name the same issue alike. The migration `20261204000003_jira_and_ids.sql`
+/// computes the same namespace in SQL.
+pub fn namespace(kind: SourceKind, base_url: &str) -> String {
+    let text = base_url.trim();
+    let host = reqwest::Url::parse(text)
+        .ok()
+        .and_then(|url| url.host_str().map(str::to_lowercase))
+        .unwrap_or_default();
+    match kind {
+        SourceKind::Github if host.is_empty() || host == "api.github.com" => "github.com".into(),
+        _ => host,
+    }
+}
+
 /// Milliseconds as `2026-03-02T10:15:00Z` (what GitHub's `since` takes).
 pub fn iso(ms: i64) -> String {
     DateTime::<Utc>::from_timestamp_millis(ms)
@@ -82,23 +100,30 @@ pub fn iso(ms: i64) -> String {
 }
 
 /// What each raw state of the source means, from `workflow_maps`, inferred (and recorded for
-/// the page writer) the first time a state is met.
+/// the page writer) the first time a state is met. States are keyed by scope (a Jira project
+/// key for a project's own mapping, '' for every project) and raw name.
 #[derive(Debug, Clone, Default)]
 pub struct StateMeanings {
     source_id: String,
-    known: HashMap<String, Option<Meaning>>,
+    /// scope → raw state → meaning.
+    known: HashMap<String, HashMap<String, Option<Meaning>>>,
     fresh: Vec<WorkflowMap>,
 }
 
 impl StateMeanings {
     /// Loads the source's mappings that apply to every team.
     pub async fn load(ws: &Workspace, source_id: &str) -> Result<StateMeanings, SyncError> {
-        let known = repo::workflow_maps::list(ws.pool())
+        let mut known: HashMap<String, HashMap<String, Option<Meaning>>> = HashMap::new();
+        for m in repo::workflow_maps::list(ws.pool())
             .await?
             .into_iter()
             .filter(|m| m.source_id == source_id && m.team_id.is_empty())
-            .map(|m| (m.raw_state, Some((m.flow_state, m.wait_reason))))
-            .collect();
+        {
+            known
+                .entry(m.scope)
+                .or_default()
+                .insert(m.raw_state, Some((m.flow_state, m.wait_reason)));
+        }
         Ok(StateMeanings {
             source_id: source_id.to_owned(),
             known,
@@ -106,10 +131,18 @@ impl StateMeanings {
         })
     }
 
-    /// The meaning of `raw` (category: Jira's status category key), inferring and recording it
-    /// when new; `None` when nothing recognises it (the state stays unmapped).
+    /// The meaning of `raw` for every project (category: the tracker's status category),
+    /// inferring and recording it when new; `None` when nothing recognises it (the state stays
+    /// unmapped).
     pub fn resolve(&mut self, raw: &str, category: Option<&str>) -> Option<Meaning> {
-        if let Some(known) = self.known.get(raw) {
+        self.resolve_in("", raw, category)
+    }
+
+    /// The meaning of `raw` in `scope` (a Jira project key, or '' for every project), inferring
+    /// and recording it when new. A scope without its own row falls back to nothing: a scoped
+    /// state is always inferred from its own category.
+    pub fn resolve_in(&mut self, scope: &str, raw: &str, category: Option<&str>) -> Option<Meaning> {
+        if let Some(known) = self.known.get(scope).and_then(|states| states.get(raw)) {
             return *known;
         }
         let inferred = mapping::infer(raw, category);
@@ -117,19 +150,29 @@ impl StateMeanings {
             self.fresh.push(WorkflowMap {
                 source_id: self.source_id.clone(),
                 team_id: String::new(),
+                scope: scope.to_owned(),
                 raw_state: raw.to_owned(),
                 flow_state: flow,
                 wait_reason: reason,
                 origin: "inferred".into(),
             });
         }
-        self.known.insert(raw.to_owned(), inferred);
+        self.known
+            .entry(scope.to_owned())
+            .or_default()
+            .insert(raw.to_owned(), inferred);
         inferred
     }
 
     /// The flow state of `raw` (New when unmapped).
     pub fn flow(&mut self, raw: &str, category: Option<&str>) -> Meaning {
         self.resolve(raw, category)
+            .unwrap_or((FlowState::New, None))
+    }
+
+    /// The flow state of `raw` in `scope` (New when unmapped).
+    pub fn flow_in(&mut self, scope: &str, raw: &str, category: Option<&str>) -> Meaning {
+        self.resolve_in(scope, raw, category)
             .unwrap_or((FlowState::New, None))
     }
 
@@ -160,7 +203,18 @@ pub struct Run<'a> {
     pub progress: &'a ProgressEmitter,
     /// When the run started (ms, on the run's clock).
     pub started_at: i64,
+    /// Streams that failed for good while the run went on (see [`Run::stream_failed`]).
+    pub failures: Vec<StreamFailure>,
+    /// Streams walked to their end.
+    pub streams_done: u32,
     pending: Option<PendingCommit>,
+}
+
+/// A stream (one repository's issues, one Jira project) that failed for good during a run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StreamFailure {
+    pub stream: String,
+    pub error: RunError,
 }
 
 impl Drop for Run<'_> {
@@ -198,8 +252,44 @@ impl<'a> Run<'a> {
             figures: RunFigures::default(),
             progress,
             started_at,
+            failures: Vec::new(),
+            streams_done: 0,
             pending: None,
         }
+    }
+
+    /// Notes that a stream was walked to its end.
+    pub fn stream_done(&mut self) {
+        self.streams_done += 1;
+    }
+
+    /// A stream stopped with `err`. When the error concerns only that stream and will not go
+    /// away by asking again ([`SyncError::fails_for_good`]: not found, gone, access removed,
+    /// a pagination limit), the stream keeps the error, its walk in progress is dropped so the
+    /// next run starts it again from its watermark, and the run goes on with the other streams
+    /// (it ends "finished with errors"). Any other error is returned: it stops the run.
+    pub async fn stream_failed(&mut self, stream: &str, err: SyncError) -> Result<(), SyncError> {
+        if !err.fails_for_good() {
+            return Err(err);
+        }
+        self.flush().await?;
+        let error = RunError::of(&err);
+        tracing::warn!(%stream, code = %error.code, message = %error.message, "a stream failed for good; the other streams go on");
+        let now = self.clock.now_ms();
+        record_stream_failure(
+            self.ws,
+            &self.source.id,
+            stream,
+            &error.stored_code(),
+            &error.message,
+            now,
+        )
+        .await?;
+        self.failures.push(StreamFailure {
+            stream: stream.to_owned(),
+            error,
+        });
+        Ok(())
     }
 
     /// Starts writing a page (see [`commit_page`]) with the run's figures, once the previous
@@ -331,6 +421,28 @@ mod tests {
             "Jira's offset without a colon"
         );
         assert_eq!(parse_time("soon"), None);
+    }
+
+    #[test]
+    fn namespaces_are_hosts() {
+        assert_eq!(namespace(SourceKind::Github, ""), "github.com");
+        assert_eq!(
+            namespace(SourceKind::Github, "https://api.github.com"),
+            "github.com"
+        );
+        assert_eq!(
+            namespace(SourceKind::Github, "https://GHE.acme.com:8443/api/v3"),
+            "ghe.acme.com"
+        );
+        assert_eq!(
+            namespace(SourceKind::Jira, "https://acme.atlassian.net/"),
+            "acme.atlassian.net"
+        );
+        assert_eq!(
+            namespace(SourceKind::Jira, "http://127.0.0.1:39123"),
+            "127.0.0.1",
+            "ports are not part of it: the tests' fake servers change port"
+        );
     }
 
     #[test]

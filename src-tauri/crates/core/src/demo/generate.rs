@@ -1795,6 +1795,7 @@ fn workflow_maps() -> Vec<WorkflowMap> {
             WorkflowMap {
                 source_id: st.source().id().into(),
                 team_id: String::new(),
+                scope: String::new(),
                 raw_state: st.name().into(),
                 flow_state,
                 wait_reason,

@@ -192,7 +192,7 @@ pub fn each_timeline(
         for e in ix.events_of(i) {
             match e.kind() {
                 EventKind::State => {
-                    let meaning = mapping.resolve(e.code(), item.team);
+                    let meaning = mapping.resolve_item(e.code(), i, item.team);
                     if meaning.is_none() && e.at <= scope.as_of && unmapped.is_none() {
                         unmapped = Some(e.code());
                     }
@@ -202,7 +202,7 @@ pub fn each_timeline(
                 EventKind::Review => {}
             }
         }
-        let initial = mapping.resolve(item.initial_state, item.team);
+        let initial = mapping.resolve_item(item.initial_state, i, item.team);
         if initial.is_none() {
             unmapped = unmapped.or(Some(item.initial_state));
         }

@@ -11,7 +11,7 @@ use crate::graph::model::{FlowState, SourceKind, WaitReason, WorkflowMap};
 use crate::graph::repo;
 use crate::graph::{ChangeKind, Workspace, WriteOp, Writer};
 
-use super::mapping::{Mapping, Origin};
+use super::mapping::{project_of, Mapping, Origin};
 
 /// Where a mapping comes from, as the screen labels it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
@@ -37,6 +37,9 @@ pub struct WorkflowRow {
     /// Empty for the mapping every team uses; a team id for a team's own mapping.
     pub team_id: String,
     pub team_name: Option<String>,
+    /// Empty for the mapping every project uses; a Jira project key for that project's own
+    /// mapping (a status whose name means different things in different projects).
+    pub scope: String,
     pub raw_state: String,
     pub flow_state: Option<FlowState>,
     pub wait_reason: Option<WaitReason>,
@@ -79,6 +82,7 @@ pub async fn workflow_list(ws: &Workspace) -> CoreResult<Vec<WorkflowRow>> {
                 source_kind: source.map_or(SourceKind::File, |s| s.kind),
                 team_id: String::new(),
                 team_name: None,
+                scope: String::new(),
                 raw_state: key.raw.clone(),
                 flow_state: meaning.map(|m| m.0),
                 wait_reason: meaning.and_then(|m| m.1),
@@ -108,8 +112,12 @@ pub async fn workflow_list(ws: &Workspace) -> CoreResult<Vec<WorkflowRow>> {
                 .map(|s| ((s.id.as_str(), key.raw.as_str()), k as u32))
         })
         .collect();
-    for row in rows.iter().filter(|r| !r.team_id.is_empty()) {
-        let source = ix.sources.iter().find(|s| s.id == row.source_id);
+    for row in rows
+        .iter()
+        .filter(|r| !r.team_id.is_empty() || !r.scope.is_empty())
+    {
+        let source_at = ix.sources.iter().position(|s| s.id == row.source_id);
+        let source = source_at.and_then(|at| ix.sources.get(at));
         let team = ix
             .teams
             .iter()
@@ -118,15 +126,18 @@ pub async fn workflow_list(ws: &Workspace) -> CoreResult<Vec<WorkflowRow>> {
         let state = state_of
             .get(&(row.source_id.as_str(), row.raw_state.as_str()))
             .copied();
-        // The team's own counts: its items now in the state, and its changes into it.
+        // The team's (or project's) own counts: its items now in the state, and its changes
+        // into it.
         let (mut items_now, mut transitions) = (0u32, 0u32);
-        if let (Some(team), Some(state)) = (team, state) {
-            for (i, item) in ix
-                .items
-                .iter()
-                .enumerate()
-                .filter(|(_, it)| it.team == team)
-            {
+        if let (Some(source), Some(state)) = (source_at, state) {
+            for (i, item) in ix.items.iter().enumerate().filter(|(i, it)| {
+                it.source == source as u32
+                    && if row.team_id.is_empty() {
+                        project_of(&ix.item_keys[*i]) == row.scope
+                    } else {
+                        Some(it.team) == team
+                    }
+            }) {
                 items_now += u32::from(item.current_state == state);
                 transitions += ix
                     .events_of(i)
@@ -141,6 +152,7 @@ pub async fn workflow_list(ws: &Workspace) -> CoreResult<Vec<WorkflowRow>> {
             source_kind: source.map_or(SourceKind::File, |s| s.kind),
             team_id: row.team_id.clone(),
             team_name: team_names.get(row.team_id.as_str()).map(|s| s.to_string()),
+            scope: row.scope.clone(),
             raw_state: row.raw_state.clone(),
             flow_state: Some(row.flow_state),
             wait_reason: row.wait_reason,
@@ -154,7 +166,12 @@ pub async fn workflow_list(ws: &Workspace) -> CoreResult<Vec<WorkflowRow>> {
         });
     }
     out.sort_by(|a, b| {
-        (&a.source_name, &a.raw_state, &a.team_id).cmp(&(&b.source_name, &b.raw_state, &b.team_id))
+        (&a.source_name, &a.raw_state, &a.scope, &a.team_id).cmp(&(
+            &b.source_name,
+            &b.raw_state,
+            &b.scope,
+            &b.team_id,
+        ))
     });
     Ok(out)
 }
@@ -166,8 +183,12 @@ pub struct WorkflowChange {
     pub source_id: String,
     /// Empty to change the mapping of every team; a team id for that team's own mapping.
     pub team_id: String,
+    /// Empty to change the mapping of every project; a Jira project key for that project's own
+    /// mapping.
+    #[serde(default)]
+    pub scope: String,
     pub raw_state: String,
-    /// None removes a team's own mapping (the team falls back to the shared one).
+    /// None removes a team's or a project's own mapping (it falls back to the shared one).
     pub flow_state: Option<FlowState>,
     /// Only for waiting states.
     pub wait_reason: Option<WaitReason>,
@@ -176,9 +197,14 @@ pub struct WorkflowChange {
 /// Applies a change made by a person, and brings the items' stored current state in line. The
 /// metrics re-derive from the stored transitions on the next question; nothing is refetched.
 pub async fn workflow_set(ws: &Workspace, change: &WorkflowChange) -> CoreResult<()> {
-    if change.flow_state.is_none() && change.team_id.is_empty() {
+    if change.flow_state.is_none() && change.team_id.is_empty() && change.scope.is_empty() {
         return Err(CoreError::Invalid(
-            "choose a flow state (only a team's own mapping can be removed)".into(),
+            "choose a flow state (only a team's or a project's own mapping can be removed)".into(),
+        ));
+    }
+    if !change.team_id.is_empty() && !change.scope.is_empty() {
+        return Err(CoreError::Invalid(
+            "a mapping is either a team's own or a project's own, not both".into(),
         ));
     }
     if change.wait_reason.is_some() && change.flow_state != Some(FlowState::Waiting) {
@@ -206,6 +232,7 @@ impl WriteOp for SetWorkflow<'_> {
                     &[WorkflowMap {
                         source_id: change.source_id.clone(),
                         team_id: change.team_id.clone(),
+                        scope: change.scope.clone(),
                         raw_state: change.raw_state.clone(),
                         flow_state: flow,
                         wait_reason: change.wait_reason,
@@ -219,6 +246,7 @@ impl WriteOp for SetWorkflow<'_> {
                     w.conn(),
                     &change.source_id,
                     &change.team_id,
+                    &change.scope,
                     &change.raw_state,
                 )
                 .await?;

@@ -260,6 +260,9 @@ pub struct WorkflowMap {
     pub source_id: String,
     /// Empty for "every team".
     pub team_id: String,
+    /// A Jira project key when a status name means different things in different projects;
+    /// empty for "every project" (and for every other kind of source).
+    pub scope: String,
     pub raw_state: String,
     pub flow_state: FlowState,
     pub wait_reason: Option<WaitReason>,

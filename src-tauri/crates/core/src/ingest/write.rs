@@ -36,8 +36,13 @@ pub struct PageWrite {
     /// May name items not on the page; those not stored are skipped (an event of an item that
     /// was never synced).
     pub transitions: Vec<Transition>,
-    /// May name items not stored yet: they wait in `pending_links`.
+    /// May name items not stored yet: they wait in `pending_links`. An end may be an item id
+    /// or a key the item is known by (see `keys`): it resolves to the item's id when the key is
+    /// known, here or from an earlier page.
     pub links: Vec<Link>,
+    /// The keys (qualified: `jira:acme.atlassian.net/PAY-12`) the page's items are or were known
+    /// by, with their ids.
+    pub keys: Vec<(String, String)>,
     pub link_sets: Vec<LinkSet>,
     pub workflow_maps: Vec<WorkflowMap>,
     /// The stream's position after this page.
@@ -92,6 +97,37 @@ pub async fn commit_page(
         })
         .await?;
     Ok(outcome)
+}
+
+/// Which link ends of `page` are keys of known items: the page's own keys first, then the
+/// stored ones. Ends that name nothing known are left out (they are ids, or keys of items not
+/// synced yet).
+async fn resolve_keys(
+    w: &mut Writer<'_>,
+    page: &PageWrite,
+) -> Result<HashMap<String, String>, SyncError> {
+    let mut named: HashMap<String, String> = page.keys.iter().cloned().collect();
+    let ends = page
+        .links
+        .iter()
+        .flat_map(|l| [&l.from_item_id, &l.to_item_id])
+        .chain(
+            page.link_sets
+                .iter()
+                .flat_map(|s| s.keep.iter().flat_map(|(from, to, _)| [from, to])),
+        );
+    let mut unknown: Vec<&str> = ends
+        .map(String::as_str)
+        .filter(|end| !named.contains_key(*end))
+        .collect();
+    if unknown.is_empty() {
+        return Ok(named);
+    }
+    unknown.sort_unstable();
+    unknown.dedup();
+    let json = serde_json::to_string(&unknown).unwrap_or_else(|_| "[]".into());
+    named.extend(repo::item_keys::resolve(w.conn(), &json).await?);
+    Ok(named)
 }
 
 /// The write of [`commit_page`].
@@ -179,6 +215,7 @@ impl WriteOp for CommitPage<'_> {
             })
             .collect();
         outcome.items = repo::items::upsert_many(w.conn(), &items).await?;
+        repo::item_keys::upsert_many(w.conn(), &page.keys).await?;
 
         // Transitions of items neither on this page nor stored are dropped (events of items outside
         // the synced scope).
@@ -211,23 +248,53 @@ impl WriteOp for CommitPage<'_> {
             .collect();
         outcome.transitions = repo::transitions::insert_many(w.conn(), &transitions).await?;
 
-        // Links: staged, retired when their item no longer lists them, then promoted once both
-        // ends exist.
-        repo::links::stage_pending(w.conn(), source_id, &page.links).await?;
+        // Links: ends named by a key become the id of the item it names (when known), then
+        // staged, retired when their item no longer lists them, and promoted once both ends
+        // exist.
+        let named = resolve_keys(w, page).await?;
+        let resolved = |end: &str| -> String {
+            named
+                .get(end)
+                .cloned()
+                .unwrap_or_else(|| end.to_owned())
+        };
+        let links: Vec<Link> = page
+            .links
+            .iter()
+            .map(|l| Link {
+                from_item_id: resolved(&l.from_item_id),
+                to_item_id: resolved(&l.to_item_id),
+                ..l.clone()
+            })
+            .collect();
+        repo::links::stage_pending(w.conn(), source_id, &links).await?;
         for set in &page.link_sets {
-            repo::links::retire_missing(w.conn(), set, now).await?;
+            let set = LinkSet {
+                keep: set
+                    .keep
+                    .iter()
+                    .map(|(from, to, kind)| (resolved(from), resolved(to), *kind))
+                    .collect(),
+                ..set.clone()
+            };
+            repo::links::retire_missing(w.conn(), &set, now).await?;
         }
         let mut touched: Vec<&str> = on_page.iter().copied().collect();
-        for link in &page.links {
+        for link in &links {
             touched.push(&link.from_item_id);
             touched.push(&link.to_item_id);
         }
+        // Pending links may name the page's items by a key.
+        touched.extend(page.keys.iter().map(|(key, _)| key.as_str()));
         touched.sort_unstable();
         touched.dedup();
         if !touched.is_empty() {
             let json = serde_json::to_string(&touched).unwrap_or_else(|_| "[]".into());
             outcome.links = repo::links::promote_pending(w.conn(), &json).await?;
         }
+        // Keys are not items: the index re-reads only ids.
+        let keys: HashSet<&str> = page.keys.iter().map(|(key, _)| key.as_str()).collect();
+        touched.retain(|id| !keys.contains(id));
 
         if let Some(cursor) = &page.cursor {
             repo::sync_cursors::put(w.conn(), source_id, &page.stream, cursor, now).await?;
@@ -250,5 +317,132 @@ impl WriteOp for CommitPage<'_> {
         }
         w.changed(ChangeKind::SyncRuns);
         Ok(outcome)
+    }
+}
+
+/// Records that `stream` of a source failed for good (see
+/// [`SyncError::fails_for_good`]): the stream keeps the error (`sync_cursors.error_code`,
+/// `error`, `failed_at`, cleared when it syncs again) and its walk in progress is dropped, so the
+/// next run starts it again from its watermark rather than from the page that failed.
+pub async fn record_stream_failure(
+    ws: &Workspace,
+    source_id: &str,
+    stream: &str,
+    error_code: &str,
+    message: &str,
+    now: i64,
+) -> Result<(), SyncError> {
+    ws.write(FailStream {
+        source_id,
+        stream,
+        error_code,
+        message,
+        now,
+    })
+    .await?;
+    Ok(())
+}
+
+/// The write of [`record_stream_failure`].
+struct FailStream<'a> {
+    source_id: &'a str,
+    stream: &'a str,
+    error_code: &'a str,
+    message: &'a str,
+    now: i64,
+}
+
+impl WriteOp for FailStream<'_> {
+    type Output = ();
+    type Error = SyncError;
+
+    async fn apply(self, w: &mut Writer<'_>) -> Result<(), SyncError> {
+        repo::sync_cursors::fail(
+            w.conn(),
+            self.source_id,
+            self.stream,
+            self.error_code,
+            self.message,
+            self.now,
+        )
+        .await?;
+        w.changed(ChangeKind::SyncRuns);
+        Ok(())
+    }
+}
+
+/// Makes what a source synced under other names its own (see `connectors::github::adopt`):
+/// items whose id starts with one of `item_prefixes`' first halves take the second half
+/// instead, with their changes, links, decisions and keys; the streams named after each of
+/// `old_names` move to `current_name`; and `memo_stream` remembers `current_name`. Returns how
+/// many items were renamed.
+pub async fn adopt_renamed(
+    ws: &Workspace,
+    source_id: &str,
+    item_prefixes: &[(String, String)],
+    old_names: &[String],
+    current_name: &str,
+    memo_stream: &str,
+    now: i64,
+) -> Result<u64, SyncError> {
+    let (renamed, _) = ws
+        .write(Adopt {
+            source_id,
+            item_prefixes,
+            old_names,
+            current_name,
+            memo_stream,
+            now,
+        })
+        .await?;
+    Ok(renamed)
+}
+
+/// The write of [`adopt_renamed`].
+struct Adopt<'a> {
+    source_id: &'a str,
+    item_prefixes: &'a [(String, String)],
+    old_names: &'a [String],
+    current_name: &'a str,
+    memo_stream: &'a str,
+    now: i64,
+}
+
+impl WriteOp for Adopt<'_> {
+    type Output = u64;
+    type Error = SyncError;
+
+    async fn apply(self, w: &mut Writer<'_>) -> Result<u64, SyncError> {
+        // Ids change in several tables at once: foreign keys are checked at commit.
+        sqlx::query!("PRAGMA defer_foreign_keys = ON")
+            .execute(w.conn())
+            .await?;
+        let mut renamed = 0;
+        for (from, to) in self.item_prefixes {
+            if from != to {
+                renamed += repo::items::rekey(w.conn(), from, to).await?;
+            }
+        }
+        for old in self.old_names {
+            repo::sync_cursors::rename_target(w.conn(), self.source_id, old, self.current_name)
+                .await?;
+        }
+        repo::sync_cursors::put(
+            w.conn(),
+            self.source_id,
+            self.memo_stream,
+            &Cursor {
+                watermark: Some(self.current_name.to_owned()),
+                ..Cursor::default()
+            },
+            self.now,
+        )
+        .await?;
+        if renamed > 0 {
+            w.changed(ChangeKind::Items);
+            w.all_items_changed();
+        }
+        w.changed(ChangeKind::SyncRuns);
+        Ok(renamed)
     }
 }

@@ -118,21 +118,27 @@ async fn item_detail_in(ws: &Workspace, id: &str) -> CoreResult<ItemDetail> {
         .ok_or_else(|| CoreError::NotFound(format!("item {id}")))?;
 
     let team_id = head.team_id.as_ref().map(|t| t.text.as_str());
+    // A Jira project's own mapping of a status applies to its issues.
+    let project = crate::flow::mapping::project_of(&item.key).to_owned();
     let transitions = sqlx::query!(
         r#"SELECT t.kind AS "kind: LossyText", t.from_state AS "from_state: LossyText",
                   t.to_state AS "to_state: LossyText", t.at, t.actor_id AS "actor_id: LossyText",
                   p.display_name AS "actor_name?: LossyText",
                   COALESCE(p.is_bot, 0) AS "actor_is_bot!: bool",
-                  COALESCE(mt.flow_state, ma.flow_state) AS "flow_state?: LossyText",
-                  CASE WHEN mt.raw_state IS NOT NULL THEN mt.wait_reason ELSE ma.wait_reason END AS "wait_reason?: LossyText"
+                  COALESCE(mt.flow_state, ms.flow_state, ma.flow_state) AS "flow_state?: LossyText",
+                  CASE WHEN mt.raw_state IS NOT NULL THEN mt.wait_reason
+                       WHEN ms.raw_state IS NOT NULL THEN ms.wait_reason
+                       ELSE ma.wait_reason END AS "wait_reason?: LossyText"
            FROM transitions t
            LEFT JOIN people p ON p.id = t.actor_id
-           LEFT JOIN workflow_maps mt ON t.kind = 'state' AND mt.source_id = ?2 AND mt.team_id = ?3 AND mt.raw_state = t.to_state
-           LEFT JOIN workflow_maps ma ON t.kind = 'state' AND ma.source_id = ?2 AND ma.team_id = '' AND ma.raw_state = t.to_state
+           LEFT JOIN workflow_maps mt ON t.kind = 'state' AND mt.source_id = ?2 AND mt.team_id = ?3 AND mt.scope = '' AND mt.raw_state = t.to_state
+           LEFT JOIN workflow_maps ms ON t.kind = 'state' AND ms.source_id = ?2 AND ms.team_id = '' AND ms.scope = ?4 AND ms.scope <> '' AND ms.raw_state = t.to_state
+           LEFT JOIN workflow_maps ma ON t.kind = 'state' AND ma.source_id = ?2 AND ma.team_id = '' AND ma.scope = '' AND ma.raw_state = t.to_state
            WHERE t.item_id = ?1 ORDER BY t.at, t.seq"#,
         id,
         head.source_id.text,
-        team_id
+        team_id,
+        project
     )
     .fetch_all(pool)
     .await?;

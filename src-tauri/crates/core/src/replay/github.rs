@@ -95,7 +95,8 @@ impl FakeGithub {
 
     /// The repository recorded in DevLake's raw tables under `dir` (`github/devlake/*.csv`).
     pub fn from_devlake(dir: &Path, token: &str) -> std::io::Result<FakeGithub> {
-        let fake = FakeGithub::new(token, "panjf2000/ants");
+        let mut fake = FakeGithub::new(token, "panjf2000/ants");
+        let mut repo_id = fake.repo_id;
         {
             let mut data = fake.data();
             let read = |name: &str| super::devlake::read(&dir.join("github/devlake").join(name));
@@ -111,6 +112,15 @@ impl FakeGithub {
                 .iter()
                 .filter_map(|r| Record::from_json(&r.data))
                 .collect();
+            // The repository's real id, as its pull requests give it.
+            if let Some(id) = data.pulls.iter().find_map(|r| {
+                serde_json::from_str::<Value>(&r.json)
+                    .ok()?
+                    .pointer("/base/repo/id")?
+                    .as_u64()
+            }) {
+                repo_id = id;
+            }
             for row in read("_raw_github_api_pull_request_reviews.csv")? {
                 let number = serde_json::from_str::<Value>(&row.input)
                     .ok()
@@ -119,6 +129,7 @@ impl FakeGithub {
                 data.reviews.entry(number).or_default().push(row.data);
             }
         }
+        fake.repo_id = repo_id;
         Ok(fake)
     }
 
@@ -185,7 +196,10 @@ impl FakeGithub {
                 .header("x-oauth-scopes", "repo, read:org"),
             "__org_repos" => Reply::json(
                 200,
-                format!(r#"[{{"full_name":"{}","archived":false}}]"#, self.repo),
+                format!(
+                    r#"[{{"id":{},"full_name":"{}","archived":false}}]"#,
+                    self.repo_id, self.repo
+                ),
             ),
             "issues" => {
                 let order = self.order("issues", &data.issues, request, true);

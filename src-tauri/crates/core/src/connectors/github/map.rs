@@ -1,7 +1,10 @@
 //! GitHub records → work graph rows. Pure functions: no I/O.
 //!
-//! - Issue → item `gh:owner/repo#N` (kind from the issue type or labels: bug → defect, ...);
-//!   raw state `open`, `closed` or `closed (not planned)`.
+//! - Issue → item `gh:<host>/<repository id>#N`: GitHub's numeric repository id, so a renamed
+//!   or transferred repository keeps its items; `owner/repo#N` is the item's key, and names it
+//!   (`gh:<host>/owner/repo#N`, see `item_keys`) in links to repositories not synced yet. Kind
+//!   from the issue type or labels (bug → defect, ...); raw state `open`, `closed` or
+//!   `closed (not planned)`.
 //! - Pull request → item of kind `pull_request`; raw state `draft`, `open`, `merged` or
 //!   `closed (unmerged)`; "closes #N" (and the other closing keywords) in its description → an
 //!   `implements` link to the issue (origin inferred, confidence 0.9).
@@ -24,6 +27,47 @@ pub struct MapCtx<'a> {
     pub source_id: &'a str,
     pub rules: &'a Rules,
     pub states: &'a mut StateMeanings,
+    /// The repository being synced.
+    pub repo: &'a RepoIds,
+}
+
+/// How the items of one repository are named: by the repository's numeric id, which stays
+/// when it is renamed or transferred.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepoIds {
+    /// The namespace of item ids (`github.com`, an Enterprise Server's host).
+    pub ns: String,
+    /// GitHub's numeric repository id.
+    pub repo_id: i64,
+    /// `owner/name` as GitHub spells it now.
+    pub full_name: String,
+}
+
+impl RepoIds {
+    /// The item id of issue or pull request `number` of this repository.
+    pub fn item(&self, number: i64) -> String {
+        format!("gh:{}/{}#{number}", self.ns, self.repo_id)
+    }
+
+    /// The id of the issue a key (`owner/repo#N`) names: this repository's item id when the key
+    /// is of this repository, else the key (qualified), which resolves once that repository's
+    /// item is synced.
+    pub fn of_key(&self, key: &str) -> String {
+        match key.rsplit_once('#') {
+            Some((repo, number)) if repo.eq_ignore_ascii_case(&self.full_name) => {
+                match number.parse::<i64>() {
+                    Ok(n) => self.item(n),
+                    Err(_) => key_ref(&self.ns, key),
+                }
+            }
+            _ => key_ref(&self.ns, key),
+        }
+    }
+}
+
+/// How a key names an issue or pull request: `gh:<namespace>/owner/repo#N`.
+pub fn key_ref(ns: &str, key: &str) -> String {
+    format!("gh:{ns}/{key}")
 }
 
 /// `owner/repo#N` from an `html_url` (`https://host/owner/repo/issues/N` or `/pull/N`), or from
@@ -38,11 +82,6 @@ pub fn key_for(html_url: &str, repo: &str, number: i64) -> String {
         return format!("{}/{}#{}", parts[0], parts[1], parts[3]);
     }
     format!("{repo}#{number}")
-}
-
-/// The item id of a key.
-pub fn item_id(key: &str) -> String {
-    format!("gh:{key}")
 }
 
 /// The raw state of an issue.
@@ -115,6 +154,7 @@ fn repo_of(key: &str) -> &str {
 /// Common fields of issues and pull requests.
 struct Common<'a> {
     key: String,
+    number: i64,
     id: i64,
     kind: ItemKind,
     title: &'a str,
@@ -150,8 +190,10 @@ fn item(page: &mut PageWrite, ctx: &mut MapCtx<'_>, c: Common<'_>) -> Option<Wor
         flow,
         crate::graph::model::FlowState::Done | crate::graph::model::FlowState::Canceled
     );
+    let id = ctx.repo.item(c.number);
+    page.keys.push((key_ref(&ctx.repo.ns, &c.key), id.clone()));
     Some(WorkItem {
-        id: item_id(&c.key),
+        id,
         source_id: ctx.source_id.to_owned(),
         external_id: c.id.to_string(),
         key: c.key.clone(),
@@ -193,6 +235,7 @@ pub fn map_issue(
         ctx,
         Common {
             key,
+            number: issue.number,
             id: issue.id,
             kind: kind_for(
                 &issue.labels,
@@ -226,6 +269,7 @@ pub fn map_pull(
         ctx,
         Common {
             key: key.clone(),
+            number: pull.number,
             id: pull.id,
             kind: ItemKind::PullRequest,
             title: &pull.title,
@@ -244,7 +288,7 @@ pub fn map_pull(
     for target in closing_refs(pull.body.as_deref().unwrap_or(""), repo_of(&key)) {
         page.links.push(Link {
             from_item_id: item.id.clone(),
-            to_item_id: item_id(&target),
+            to_item_id: ctx.repo.of_key(&target),
             kind: LinkKind::Implements,
             origin: LinkOrigin::Inferred,
             confidence: 0.9,
@@ -284,7 +328,7 @@ pub fn map_events(
     page: &mut PageWrite,
     source_id: &str,
     events: &[Event],
-    repo: &str,
+    repo: &RepoIds,
 ) -> Vec<Transition> {
     let merged: std::collections::HashSet<(i64, &str)> = events
         .iter()
@@ -328,7 +372,7 @@ pub fn map_events(
             "unlabeled" => match &event.label {
                 Some(label) => {
                     out.push(Transition {
-                        item_id: item_id(&key_for(&issue.html_url, repo, issue.number)),
+                        item_id: repo.item(issue.number),
                         event_id: format!("ev:{}", event.id),
                         kind: TransitionKind::Label,
                         from_state: Some(label.name().to_owned()),
@@ -349,7 +393,7 @@ pub fn map_events(
             _ => continue,
         };
         out.push(Transition {
-            item_id: item_id(&key_for(&issue.html_url, repo, issue.number)),
+            item_id: repo.item(issue.number),
             event_id: format!("ev:{}", event.id),
             kind,
             from_state: from.map(str::to_owned),
@@ -436,6 +480,26 @@ mod tests {
             key_for("", "acme/pay", 9),
             "acme/pay#9",
             "the synced repo is the fallback"
+        );
+    }
+
+    #[test]
+    fn items_are_named_by_the_repository_id() {
+        let repo = RepoIds {
+            ns: "github.com".into(),
+            repo_id: 134_018_330,
+            full_name: "panjf2000/ants".into(),
+        };
+        assert_eq!(repo.item(4), "gh:github.com/134018330#4");
+        assert_eq!(
+            repo.of_key("PanJF2000/ants#4"),
+            "gh:github.com/134018330#4",
+            "names are case-insensitive"
+        );
+        assert_eq!(
+            repo.of_key("acme/api#3"),
+            "gh:github.com/acme/api#3",
+            "another repository's issue is named by its key until it is synced"
         );
     }
 

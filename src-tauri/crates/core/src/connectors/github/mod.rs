@@ -17,6 +17,14 @@
 //! Requests go only to the API root's origin: a next link elsewhere stops the run with
 //! `foreign_origin` before the page is committed (so it is never saved in a cursor), and a
 //! saved next URL elsewhere (written by an older version) starts the walk afresh.
+//!
+//! Each repository is first looked up (`GET /repos/{o}/{r}`, or listed with its organisation)
+//! for its numeric id: items are keyed by it, so a renamed or transferred repository keeps its
+//! items; its streams' cursors follow it to its new name ([`adopt`]). A repository or stream
+//! that fails for good (404, 410, 451, 403 access removed, 422 "pagination is limited") keeps
+//! the error and the run goes on with the others. A 422 pagination limit on `/issues` restarts
+//! the walk from the newest update it reached (a narrower `since`); on the newest-first streams
+//! it ends the walk where GitHub stops, recording that older records were not read.
 
 mod connector;
 pub mod map;
@@ -29,15 +37,15 @@ use serde_json::value::RawValue;
 use tokio::task::JoinSet;
 
 use crate::connectors::http::{endpoint, parse_json, root_of, Fetched, Http};
-use crate::connectors::{iso, next_watermark, parse_time, EtagMemo, Run, WalkState};
-use crate::graph::model::{Link, LinkKind, LinkOrigin, Transition, WorkItem};
+use crate::connectors::{iso, namespace, next_watermark, parse_time, EtagMemo, Run, WalkState};
+use crate::graph::model::{Link, LinkKind, LinkOrigin, SourceKind, Transition, WorkItem};
 use crate::graph::repo::links::{LinkSet, Side};
 use crate::graph::repo::raw_records::RawRecord;
 use crate::graph::repo::sync_cursors::Cursor;
 use crate::ingest::error::SyncError;
 use crate::ingest::write::PageWrite;
 
-use self::map::{item_id, key_for, MapCtx};
+use self::map::{key_for, MapCtx, RepoIds};
 use self::model::{Event, Issue, IssueRef, Pull, Repo, Review};
 
 /// github.com's API.
@@ -83,26 +91,98 @@ async fn fetch_all<T: serde::de::DeserializeOwned>(
     Ok(out)
 }
 
-/// Syncs every repository of the source.
+/// Syncs every repository of the source. A repository that cannot be read (not found, access
+/// removed) or a stream that fails for good keeps its error; the others go on.
 pub async fn sync(run: &mut Run<'_>, scope: &GithubScope) -> Result<(), SyncError> {
     let root = api_root(&run.source.base_url)?;
     run.http.bind_origin(&root)?;
-    let repos = if scope.repos.is_empty() {
-        list_org_repos(&run.http, &root, scope.org.as_deref().unwrap_or("")).await?
+    let ns = namespace(SourceKind::Github, &run.source.base_url);
+    let mut repos: Vec<(Option<String>, Repo)> = Vec::new();
+    if scope.repos.is_empty() {
+        let listed =
+            list_org_repos(&run.http, &root, scope.org.as_deref().unwrap_or("")).await?;
+        repos.extend(listed.into_iter().map(|r| (None, r)));
     } else {
-        scope.repos.clone()
-    };
-    for repo in &repos {
+        for name in &scope.repos {
+            run.check_cancel()?;
+            let url = endpoint(&root, &format!("repos/{name}"), &[])?;
+            match run.http.get_json::<Repo>(&url).await {
+                Ok((repo, _)) => repos.push((Some(name.clone()), repo)),
+                Err(err) => run.stream_failed(&format!("repo:{name}"), err).await?,
+            }
+        }
+    }
+    for (requested, repo) in &repos {
         run.check_cancel()?;
+        let ids = RepoIds {
+            ns: ns.clone(),
+            repo_id: repo.id,
+            full_name: repo.full_name.clone(),
+        };
+        adopt(run, &ids, requested.as_deref()).await?;
         for kind in Stream::ALL {
-            sync_stream(run, &root, repo, kind).await?;
+            match sync_stream(run, &root, &ids, kind).await {
+                Ok(()) => run.stream_done(),
+                Err(err) => {
+                    let stream = format!("{}:{}", kind.name(), ids.full_name);
+                    run.stream_failed(&stream, err).await?;
+                }
+            }
         }
     }
     Ok(())
 }
 
+/// The stream that remembers the name a repository (by id) had when it was last synced (in its
+/// cursor's `watermark`: it walks nothing).
+fn name_memo(repo_id: i64) -> String {
+    format!("repo:{repo_id}")
+}
+
+/// Makes what was synced of a repository under other names its own: the items of workspaces
+/// from before ids were stable (`gh:<host>/owner/repo#N`, see the migration
+/// `20261204000003_jira_and_ids.sql`) take the repository's id, and the cursors of a renamed or
+/// transferred repository move to its new name. The name it was synced under is remembered per
+/// repository id, so this writes only when something changed.
+async fn adopt(run: &mut Run<'_>, ids: &RepoIds, requested: Option<&str>) -> Result<(), SyncError> {
+    let memo = run.cursor(&name_memo(ids.repo_id)).await?;
+    let mut before: Vec<String> = Vec::new();
+    for name in [memo.watermark.as_deref(), requested].into_iter().flatten() {
+        if name != ids.full_name && !before.iter().any(|b| b == name) {
+            before.push(name.to_owned());
+        }
+    }
+    if memo.watermark.as_deref() == Some(ids.full_name.as_str()) && before.is_empty() {
+        return Ok(());
+    }
+    let item_prefixes: Vec<(String, String)> = before
+        .iter()
+        .chain(std::iter::once(&ids.full_name))
+        .map(|name| {
+            (
+                format!("gh:{}/{name}#", ids.ns),
+                format!("gh:{}/{}#", ids.ns, ids.repo_id),
+            )
+        })
+        .collect();
+    let renamed = crate::ingest::write::adopt_renamed(
+        run.ws,
+        &run.source.id,
+        &item_prefixes,
+        &before,
+        &ids.full_name,
+        &name_memo(ids.repo_id),
+        run.clock.now_ms(),
+    )
+    .await?;
+    if renamed > 0 {
+        tracing::info!(repo = %ids.full_name, items = renamed, "items synced under an earlier name or id now follow the repository's id");
+    }
+    Ok(())
+}
+
 /// The repositories of an organisation (or of a user, when the name is not an organisation).
-async fn list_org_repos(http: &Http, root: &Url, org: &str) -> Result<Vec<String>, SyncError> {
+async fn list_org_repos(http: &Http, root: &Url, org: &str) -> Result<Vec<Repo>, SyncError> {
     let query = [("per_page", "100".to_owned()), ("type", "all".to_owned())];
     let repos: Vec<Repo> =
         match fetch_all(http, endpoint(root, &format!("orgs/{org}/repos"), &query)?).await {
@@ -111,11 +191,7 @@ async fn list_org_repos(http: &Http, root: &Url, org: &str) -> Result<Vec<String
             }
             other => other?,
         };
-    Ok(repos
-        .into_iter()
-        .filter(|r| !r.archived)
-        .map(|r| r.full_name)
-        .collect())
+    Ok(repos.into_iter().filter(|r| !r.archived).collect())
 }
 
 /// Where a walk starts or resumes.
@@ -292,9 +368,10 @@ impl Stream {
 async fn sync_stream(
     run: &mut Run<'_>,
     root: &Url,
-    repo: &str,
+    ids: &RepoIds,
     kind: Stream,
 ) -> Result<(), SyncError> {
+    let repo = ids.full_name.as_str();
     let stream = format!("{}:{repo}", kind.name());
     let cursor = run.cursor(&stream).await?;
     let overlap = run.options.overlap_ms();
@@ -311,7 +388,46 @@ async fn sync_stream(
     let mut first = true;
     loop {
         run.check_cancel()?;
-        let Some((values, response)) = fetch_page(run, &start, &url, first).await? else {
+        let fetched = match fetch_page(run, &start, &url, first).await {
+            Err(err) if err.is_pagination_limit() && (!first || start.resumed) => match kind {
+                Stream::Issues => {
+                    // Oldest update first: everything up to the newest update reached was
+                    // read. Walk on from there, a narrower window GitHub pages through.
+                    let reached = start.walk.high;
+                    if reached.is_none() || reached <= start.walk.since {
+                        return Err(err);
+                    }
+                    tracing::info!(%stream, "GitHub limits how deep a list pages; walking on from the newest update reached");
+                    url = kind.first_page(root, repo, &per_page, reached)?;
+                    start.walk.since = reached;
+                    first = false;
+                    continue;
+                }
+                Stream::Pulls | Stream::Events => {
+                    // Newest first: nothing older can be listed. The walk ends here (the next
+                    // run starts from what it reached, not from this page) and the stream says
+                    // what was not read.
+                    let mut page = PageWrite::new(&stream);
+                    page.cursor = Some(cursor_after(
+                        &cursor,
+                        &start.walk,
+                        None,
+                        start.watermark,
+                        run.started_at,
+                    ));
+                    run.commit(page).await?;
+                    return Err(SyncError::Refused {
+                        status: 422,
+                        detail: format!(
+                            "GitHub stops listing {} of {repo} past this page (pagination is limited), so older ones changed since the last sync were not read: {err}",
+                            kind.name()
+                        ),
+                    });
+                }
+            },
+            other => other?,
+        };
+        let Some((values, response)) = fetched else {
             tracing::debug!(%stream, "not modified");
             return Ok(());
         };
@@ -324,11 +440,11 @@ async fn sync_stream(
         let mut page = PageWrite::new(&stream);
         let walk = &mut start.walk;
         let reached_watermark = match kind {
-            Stream::Issues => issues_page(run, root, repo, values, now, walk, &mut page).await?,
+            Stream::Issues => issues_page(run, root, ids, values, now, walk, &mut page).await?,
             Stream::Pulls => {
-                pulls_page(run, root, repo, values, now, (walk, stop_at), &mut page).await?
+                pulls_page(run, root, ids, values, now, (walk, stop_at), &mut page).await?
             }
-            Stream::Events => events_page(run, repo, values, now, (walk, stop_at), &mut page),
+            Stream::Events => events_page(run, ids, values, now, (walk, stop_at), &mut page),
         };
         if reached_watermark {
             next = None;
@@ -398,7 +514,7 @@ fn down_to_watermark<T: serde::de::DeserializeOwned>(
 async fn issues_page(
     run: &mut Run<'_>,
     root: &Url,
-    repo: &str,
+    ids: &RepoIds,
     values: Vec<Box<RawValue>>,
     now: i64,
     walk: &mut WalkState,
@@ -417,11 +533,12 @@ async fn issues_page(
             source_id: &run.source.id,
             rules: &run.rules,
             states: &mut run.states,
+            repo: ids,
         };
-        let Some(item) = map::map_issue(page, &mut ctx, &issue, repo) else {
+        let Some(item) = map::map_issue(page, &mut ctx, &issue, &ids.full_name) else {
             continue;
         };
-        issue_edges(run, root, &issue, &item, page).await?;
+        issue_edges(run, root, ids, &issue, &item, page).await?;
         page.items.push(item);
     }
     Ok(false)
@@ -432,11 +549,12 @@ async fn issues_page(
 async fn issue_edges(
     run: &Run<'_>,
     root: &Url,
+    ids: &RepoIds,
     issue: &Issue,
     item: &WorkItem,
     page: &mut PageWrite,
 ) -> Result<(), SyncError> {
-    let repo = item.key.split_once('#').map(|(r, _)| r).unwrap_or("");
+    let repo = ids.full_name.as_str();
     let base = format!("repos/{repo}/issues/{}", issue.number);
     let per_page = [("per_page", "100".to_owned())];
     let link = |from: String, to: String, kind: LinkKind| Link {
@@ -448,7 +566,8 @@ async fn issue_edges(
         created_at: item.updated_at,
         removed_at: None,
     };
-    let other = |r: &IssueRef| item_id(&key_for(&r.html_url, repo, r.number));
+    let other = |r: &IssueRef| ids.of_key(&key_for(&r.html_url, repo, r.number));
+    let prefix = format!("gh:{}/", ids.ns);
     if let Some(summary) = issue.issue_dependencies_summary {
         for (side, total, path) in [
             (
@@ -478,7 +597,7 @@ async fn issue_edges(
                 item_id: item.id.clone(),
                 kinds: vec![LinkKind::Blocks],
                 side,
-                other_prefix: "gh:".into(),
+                other_prefix: prefix.clone(),
                 keep: links
                     .iter()
                     .map(|l| (l.from_item_id.clone(), l.to_item_id.clone(), l.kind))
@@ -505,7 +624,7 @@ async fn issue_edges(
             item_id: item.id.clone(),
             kinds: vec![LinkKind::Parent],
             side: Side::From,
-            other_prefix: "gh:".into(),
+            other_prefix: prefix.clone(),
             keep: links
                 .iter()
                 .map(|l| (l.from_item_id.clone(), l.to_item_id.clone(), l.kind))
@@ -521,7 +640,7 @@ async fn issue_edges(
 async fn pulls_page(
     run: &mut Run<'_>,
     root: &Url,
-    repo: &str,
+    ids: &RepoIds,
     values: Vec<Box<RawValue>>,
     now: i64,
     (walk, stop_at): (&mut WalkState, Option<i64>),
@@ -541,8 +660,9 @@ async fn pulls_page(
             source_id: &run.source.id,
             rules: &run.rules,
             states: &mut run.states,
+            repo: ids,
         };
-        if let Some(item) = map::map_pull(page, &mut ctx, &pull, repo) {
+        if let Some(item) = map::map_pull(page, &mut ctx, &pull, &ids.full_name) {
             pulls.push(item);
         }
     }
@@ -616,7 +736,7 @@ async fn reviews_of(http: &Http, first: Url) -> Result<ReviewList, SyncError> {
 /// Maps a page of `/issues/events`; true once it reached the watermark.
 fn events_page(
     run: &Run<'_>,
-    repo: &str,
+    ids: &RepoIds,
     values: Vec<Box<RawValue>>,
     now: i64,
     (walk, stop_at): (&mut WalkState, Option<i64>),
@@ -631,7 +751,7 @@ fn events_page(
         page.raw.push(raw(run, "events", event.id, &value, now));
         events.push(event);
     }
-    let transitions: Vec<Transition> = map::map_events(page, &run.source.id, &events, repo);
+    let transitions: Vec<Transition> = map::map_events(page, &run.source.id, &events, ids);
     page.transitions = transitions;
     reached
 }

@@ -173,9 +173,11 @@ pub struct IssueRef {
     pub html_url: String,
 }
 
-/// A repository from `/orgs/{org}/repos`.
+/// A repository from `/orgs/{org}/repos` or `/repos/{owner}/{name}`.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 pub struct Repo {
+    /// GitHub's numeric id: it stays when the repository is renamed or transferred.
+    pub id: i64,
     pub full_name: String,
     #[serde(default)]
     pub archived: bool,

@@ -98,7 +98,8 @@ pub async fn delete(exec: impl Executor<'_, Database = Sqlite>, id: &str) -> sql
 }
 
 /// Re-derives the stored current flow state and wait reason of the items of a source that are
-/// in `raw_state`, from the workflow map (the team's own mapping first, then the shared one).
+/// in `raw_state`, from the workflow map: the team's own mapping first, then the project's own
+/// (a Jira project key, the part of the item's key before its number), then the shared one.
 pub async fn remap_current_state(
     conn: &mut SqliteConnection,
     source_id: &str,
@@ -108,19 +109,24 @@ pub async fn remap_current_state(
         r#"UPDATE items SET
              flow_state = COALESCE(
                  (SELECT m.flow_state FROM workflow_maps m
-                  WHERE m.source_id = items.source_id AND m.team_id = items.team_id AND m.raw_state = items.raw_state),
-                 (SELECT m.flow_state FROM workflow_maps m
-                  WHERE m.source_id = items.source_id AND m.team_id = '' AND m.raw_state = items.raw_state),
+                  WHERE m.source_id = items.source_id AND m.raw_state = items.raw_state
+                    AND ((m.team_id = items.team_id AND m.scope = '')
+                         OR (m.team_id = '' AND m.scope <> '' AND substr(items.key, 1, length(m.scope) + 1) = m.scope || '-')
+                         OR (m.team_id = '' AND m.scope = ''))
+                  ORDER BY CASE WHEN m.team_id <> '' THEN 0 WHEN m.scope <> '' THEN 1 ELSE 2 END LIMIT 1),
                  items.flow_state),
              wait_reason = CASE
                  WHEN EXISTS (SELECT 1 FROM workflow_maps m
-                              WHERE m.source_id = items.source_id AND m.team_id = items.team_id AND m.raw_state = items.raw_state)
+                              WHERE m.source_id = items.source_id AND m.raw_state = items.raw_state
+                                AND ((m.team_id = items.team_id AND m.scope = '')
+                                     OR (m.team_id = '' AND m.scope <> '' AND substr(items.key, 1, length(m.scope) + 1) = m.scope || '-')
+                                     OR (m.team_id = '' AND m.scope = '')))
                  THEN (SELECT m.wait_reason FROM workflow_maps m
-                       WHERE m.source_id = items.source_id AND m.team_id = items.team_id AND m.raw_state = items.raw_state)
-                 WHEN EXISTS (SELECT 1 FROM workflow_maps m
-                              WHERE m.source_id = items.source_id AND m.team_id = '' AND m.raw_state = items.raw_state)
-                 THEN (SELECT m.wait_reason FROM workflow_maps m
-                       WHERE m.source_id = items.source_id AND m.team_id = '' AND m.raw_state = items.raw_state)
+                       WHERE m.source_id = items.source_id AND m.raw_state = items.raw_state
+                         AND ((m.team_id = items.team_id AND m.scope = '')
+                              OR (m.team_id = '' AND m.scope <> '' AND substr(items.key, 1, length(m.scope) + 1) = m.scope || '-')
+                              OR (m.team_id = '' AND m.scope = ''))
+                       ORDER BY CASE WHEN m.team_id <> '' THEN 0 WHEN m.scope <> '' THEN 1 ELSE 2 END LIMIT 1)
                  ELSE items.wait_reason END
            WHERE source_id = ?1 AND raw_state = ?2"#,
         source_id,
@@ -152,4 +158,130 @@ pub async fn count_for_source(
     sqlx::query_scalar!("SELECT COUNT(*) FROM items WHERE source_id = ?", source_id)
         .fetch_one(exec)
         .await
+}
+
+/// The first id after every id that starts with `prefix` (for range scans over a prefix).
+fn prefix_end(prefix: &str) -> String {
+    let mut end = prefix.to_owned();
+    match end.pop() {
+        Some(last) => {
+            let next = char::from_u32(u32::from(last) + 1).unwrap_or(char::MAX);
+            end.push(next);
+            end
+        }
+        None => char::MAX.to_string(),
+    }
+}
+
+/// Gives every item whose id starts with `from` the id that starts with `to` instead (the rest
+/// kept), with its changes, links, pending links, decisions and keys. An item that already has
+/// the new id wins over the old one, which is dropped. Run inside a transaction with
+/// `PRAGMA defer_foreign_keys = ON`. Returns how many items were renamed.
+pub async fn rekey(conn: &mut SqliteConnection, from: &str, to: &str) -> sqlx::Result<u64> {
+    let end = prefix_end(from);
+    let any = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM items WHERE id >= ?1 AND id < ?2) AS "any!: bool""#,
+        from,
+        end
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    if !any {
+        return Ok(0);
+    }
+    sqlx::query!(
+        "DELETE FROM items WHERE id >= ?1 AND id < ?3
+           AND ?2 || substr(id, length(?1) + 1) IN (SELECT id FROM items)",
+        from,
+        to,
+        end
+    )
+    .execute(&mut *conn)
+    .await?;
+    let renamed = sqlx::query!(
+        "UPDATE items SET id = ?2 || substr(id, length(?1) + 1) WHERE id >= ?1 AND id < ?3",
+        from,
+        to,
+        end
+    )
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    sqlx::query!(
+        "UPDATE OR IGNORE transitions SET item_id = ?2 || substr(item_id, length(?1) + 1)
+         WHERE item_id >= ?1 AND item_id < ?3",
+        from,
+        to,
+        end
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "DELETE FROM transitions WHERE item_id >= ?1 AND item_id < ?2",
+        from,
+        end
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "UPDATE OR IGNORE links SET
+             from_item_id = CASE WHEN from_item_id >= ?1 AND from_item_id < ?3
+                                 THEN ?2 || substr(from_item_id, length(?1) + 1) ELSE from_item_id END,
+             to_item_id = CASE WHEN to_item_id >= ?1 AND to_item_id < ?3
+                               THEN ?2 || substr(to_item_id, length(?1) + 1) ELSE to_item_id END
+         WHERE (from_item_id >= ?1 AND from_item_id < ?3) OR (to_item_id >= ?1 AND to_item_id < ?3)",
+        from,
+        to,
+        end
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "DELETE FROM links
+         WHERE (from_item_id >= ?1 AND from_item_id < ?2) OR (to_item_id >= ?1 AND to_item_id < ?2)",
+        from,
+        end
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "UPDATE OR IGNORE pending_links SET
+             from_item_id = CASE WHEN from_item_id >= ?1 AND from_item_id < ?3
+                                 THEN ?2 || substr(from_item_id, length(?1) + 1) ELSE from_item_id END,
+             to_item_id = CASE WHEN to_item_id >= ?1 AND to_item_id < ?3
+                               THEN ?2 || substr(to_item_id, length(?1) + 1) ELSE to_item_id END
+         WHERE (from_item_id >= ?1 AND from_item_id < ?3) OR (to_item_id >= ?1 AND to_item_id < ?3)",
+        from,
+        to,
+        end
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "DELETE FROM pending_links
+         WHERE (from_item_id >= ?1 AND from_item_id < ?2) OR (to_item_id >= ?1 AND to_item_id < ?2)",
+        from,
+        end
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "UPDATE decisions SET item_id = ?2 || substr(item_id, length(?1) + 1)
+         WHERE item_id >= ?1 AND item_id < ?3",
+        from,
+        to,
+        end
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "UPDATE item_keys SET item_id = ?2 || substr(item_id, length(?1) + 1)
+         WHERE item_id >= ?1 AND item_id < ?3",
+        from,
+        to,
+        end
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(renamed)
 }

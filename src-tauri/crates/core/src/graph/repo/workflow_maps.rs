@@ -1,4 +1,5 @@
-//! `workflow_maps`: what each raw state means as a flow state and wait reason.
+//! `workflow_maps`: what each raw state means as a flow state and wait reason, per source, and
+//! optionally per team and per Jira project (`scope`).
 
 use sqlx::{Executor, Sqlite, SqliteConnection};
 
@@ -8,15 +9,16 @@ use crate::graph::model::{FlowState, WaitReason, WorkflowMap};
 pub async fn upsert_many(conn: &mut SqliteConnection, maps: &[WorkflowMap]) -> sqlx::Result<u64> {
     super::insert_batched(
         conn,
-        "INSERT INTO workflow_maps (source_id, team_id, raw_state, flow_state, wait_reason, origin) ",
-        6,
-        " ON CONFLICT (source_id, team_id, raw_state) DO UPDATE SET flow_state = excluded.flow_state,
+        "INSERT INTO workflow_maps (source_id, team_id, scope, raw_state, flow_state, wait_reason, origin) ",
+        7,
+        " ON CONFLICT (source_id, team_id, scope, raw_state) DO UPDATE SET flow_state = excluded.flow_state,
              wait_reason = excluded.wait_reason, origin = excluded.origin
            WHERE workflow_maps.origin = 'inferred' OR excluded.origin = 'user'",
         maps,
         |mut b, m| {
             b.push_bind(m.source_id.as_str())
                 .push_bind(m.team_id.as_str())
+                .push_bind(m.scope.as_str())
                 .push_bind(m.raw_state.as_str())
                 .push_bind(m.flow_state.as_str())
                 .push_bind(m.wait_reason.map(WaitReason::as_str))
@@ -29,8 +31,8 @@ pub async fn upsert_many(conn: &mut SqliteConnection, maps: &[WorkflowMap]) -> s
 /// Every mapping of every source.
 pub async fn list(exec: impl Executor<'_, Database = Sqlite>) -> sqlx::Result<Vec<WorkflowMap>> {
     let rows = sqlx::query!(
-        "SELECT source_id, team_id, raw_state, flow_state, wait_reason, origin FROM workflow_maps
-         ORDER BY source_id, team_id, raw_state"
+        "SELECT source_id, team_id, scope, raw_state, flow_state, wait_reason, origin FROM workflow_maps
+         ORDER BY source_id, team_id, scope, raw_state"
     )
     .fetch_all(exec)
     .await?;
@@ -39,6 +41,7 @@ pub async fn list(exec: impl Executor<'_, Database = Sqlite>) -> sqlx::Result<Ve
         .map(|r| WorkflowMap {
             source_id: r.source_id,
             team_id: r.team_id,
+            scope: r.scope,
             raw_state: r.raw_state,
             flow_state: FlowState::parse(&r.flow_state).unwrap_or(FlowState::New),
             wait_reason: r.wait_reason.as_deref().and_then(WaitReason::parse),
@@ -47,17 +50,19 @@ pub async fn list(exec: impl Executor<'_, Database = Sqlite>) -> sqlx::Result<Ve
         .collect())
 }
 
-/// Removes one mapping row (a team's own mapping, typically).
+/// Removes one mapping row (a team's or a project's own mapping, typically).
 pub async fn delete(
     exec: impl Executor<'_, Database = Sqlite>,
     source_id: &str,
     team_id: &str,
+    scope: &str,
     raw_state: &str,
 ) -> sqlx::Result<bool> {
     let done = sqlx::query!(
-        "DELETE FROM workflow_maps WHERE source_id = ? AND team_id = ? AND raw_state = ?",
+        "DELETE FROM workflow_maps WHERE source_id = ? AND team_id = ? AND scope = ? AND raw_state = ?",
         source_id,
         team_id,
+        scope,
         raw_state
     )
     .execute(exec)
