@@ -80,20 +80,37 @@ async fn github_connection_tests_name_the_problem() {
         "the message names the repository: {message}"
     );
 
+    // A classic token without any scope reads public repositories: what it can read decides,
+    // not the names of its scopes.
+    gh.fault(
+        "/user",
+        vec![Reply::json(200, r#"{"login":"baton-test"}"#).header("x-oauth-scopes", "")],
+    );
+    let test = test_it(&github(&server.url(), &["panjf2000/ants"]), GH_TOKEN).await;
+    assert!(
+        test.ok,
+        "a token without scopes reading a public repository passes: {}",
+        test.message
+    );
+    // Its scopes explain a repository it cannot read.
     gh.fault(
         "/user",
         vec![Reply::json(200, r#"{"login":"baton-test"}"#)
             .header("x-oauth-scopes", "read:org, gist")],
     );
-    let test = test_it(&github(&server.url(), &["panjf2000/ants"]), GH_TOKEN).await;
+    let test = test_it(&github(&server.url(), &["acme/secret"]), GH_TOKEN).await;
     assert_eq!(test.code, Some(ErrorCode::AuthMissingScope));
     assert_eq!(
         test.missing_scope.as_deref(),
-        Some("repo, or public_repo for public repositories only"),
+        Some("repo (for private repositories)"),
         "the missing permission comes as data, not inside the sentence: {}",
         test.message
     );
-    assert!(test.message.contains("read:org, gist"), "{}", test.message);
+    assert!(
+        test.message.contains("read:org, gist") && test.message.contains("acme/secret"),
+        "{}",
+        test.message
+    );
 
     gh.fault(
         "ants/issues",

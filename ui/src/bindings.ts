@@ -1425,7 +1425,12 @@ export type RulesView_Serialize = {
 };
 
 /**  How a run ended (or that it still runs). */
-export type RunStatus = "running" | "succeeded" | "failed" | "canceled";
+export type RunStatus = "running" | "succeeded" | "failed" | "canceled" | 
+/**
+ *  The run went to its end, but some repositories or projects failed for good (not found,
+ *  gone, access removed, a pagination limit): their streams keep the error, the rest synced.
+ */
+"finished_with_errors";
 
 /**  The cycle-time scatter (all points, or an even sample of them when there are many). */
 export type Scatter = {
@@ -1550,6 +1555,11 @@ export type SourceView_Deserialize = {
 	/**  A sync is running now. */
 	syncing: boolean,
 	lastRun?: SyncRunView_Deserialize | null,
+	/**
+	 *  Streams (a repository's issues, a Jira project) whose last walk failed for good and that
+	 *  have not synced since, by stream.
+	 */
+	streamErrors: StreamErrorView_Deserialize[],
 };
 
 /**  A source as the Sources screen shows it (never its token). */
@@ -1570,6 +1580,11 @@ export type SourceView_Serialize = {
 	/**  A sync is running now. */
 	syncing: boolean,
 	lastRun: SyncRunView_Serialize | null,
+	/**
+	 *  Streams (a repository's issues, a Jira project) whose last walk failed for good and that
+	 *  have not synced since, by stream.
+	 */
+	streamErrors: StreamErrorView_Serialize[],
 };
 
 /**  Where work is, as one column of the bottleneck matrix: active, or waiting for a reason. */
@@ -1621,6 +1636,33 @@ export type StartupState_Serialize = {
 	openError: IpcError | null,
 	/**  Set when the settings file was damaged and the app started on defaults. */
 	settingsNotice: string | null,
+};
+
+/**  A stream that failed for good: the rest of its source syncs; it is tried again each run. */
+export type StreamErrorView = StreamErrorView_Serialize | StreamErrorView_Deserialize;
+
+/**  A stream that failed for good: the rest of its source syncs; it is tried again each run. */
+export type StreamErrorView_Deserialize = {
+	/**  `issues:acme/web`, `pulls:acme/web`, `repo:acme/gone`, `issues:PAY`. */
+	stream: string,
+	/**  `None` for a code written by another version of Baton. */
+	errorCode?: ErrorCode | null,
+	missingScope?: string | null,
+	error: string,
+	/**  RFC 3339. */
+	failedAt: string,
+};
+
+/**  A stream that failed for good: the rest of its source syncs; it is tried again each run. */
+export type StreamErrorView_Serialize = {
+	/**  `issues:acme/web`, `pulls:acme/web`, `repo:acme/gone`, `issues:PAY`. */
+	stream: string,
+	/**  `None` for a code written by another version of Baton. */
+	errorCode: ErrorCode | null,
+	missingScope: string | null,
+	error: string,
+	/**  RFC 3339. */
+	failedAt: string,
 };
 
 /**  One step of a sync run. */
@@ -1976,8 +2018,13 @@ export type WorkflowChange_Deserialize = {
 	sourceId: string,
 	/**  Empty to change the mapping of every team; a team id for that team's own mapping. */
 	teamId: string,
+	/**
+	 *  Empty to change the mapping of every project; a Jira project key for that project's own
+	 *  mapping.
+	 */
+	scope?: string,
 	rawState: string,
-	/**  None removes a team's own mapping (the team falls back to the shared one). */
+	/**  None removes a team's or a project's own mapping (it falls back to the shared one). */
 	flowState?: FlowState | null,
 	/**  Only for waiting states. */
 	waitReason?: WaitReason | null,
@@ -1988,8 +2035,13 @@ export type WorkflowChange_Serialize = {
 	sourceId: string,
 	/**  Empty to change the mapping of every team; a team id for that team's own mapping. */
 	teamId: string,
+	/**
+	 *  Empty to change the mapping of every project; a Jira project key for that project's own
+	 *  mapping.
+	 */
+	scope: string,
 	rawState: string,
-	/**  None removes a team's own mapping (the team falls back to the shared one). */
+	/**  None removes a team's or a project's own mapping (it falls back to the shared one). */
 	flowState: FlowState | null,
 	/**  Only for waiting states. */
 	waitReason: WaitReason | null,
@@ -2006,6 +2058,11 @@ export type WorkflowRow_Deserialize = {
 	/**  Empty for the mapping every team uses; a team id for a team's own mapping. */
 	teamId: string,
 	teamName?: string | null,
+	/**
+	 *  Empty for the mapping every project uses; a Jira project key for that project's own
+	 *  mapping (a status whose name means different things in different projects).
+	 */
+	scope: string,
 	rawState: string,
 	flowState?: FlowState | null,
 	waitReason?: WaitReason | null,
@@ -2024,6 +2081,11 @@ export type WorkflowRow_Serialize = {
 	/**  Empty for the mapping every team uses; a team id for a team's own mapping. */
 	teamId: string,
 	teamName: string | null,
+	/**
+	 *  Empty for the mapping every project uses; a Jira project key for that project's own
+	 *  mapping (a status whose name means different things in different projects).
+	 */
+	scope: string,
 	rawState: string,
 	flowState: FlowState | null,
 	waitReason: WaitReason | null,

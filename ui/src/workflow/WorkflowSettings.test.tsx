@@ -24,8 +24,8 @@ function backend(rows: WorkflowRow[], fail?: (c: WorkflowChange) => string | nul
       const change = args.change as WorkflowChange;
       const why = fail?.(change);
       if (why) throw { code: "invalid", message: why };
-      const key = (r: WorkflowRow) => `${r.sourceId}/${r.teamId}/${r.rawState}`;
-      const target = `${change.sourceId}/${change.teamId}/${change.rawState}`;
+      const key = (r: WorkflowRow) => `${r.sourceId}/${r.teamId}/${r.scope}/${r.rawState}`;
+      const target = `${change.sourceId}/${change.teamId}/${change.scope}/${change.rawState}`;
       if (change.flowState === null) list = list.filter((r) => key(r) !== target);
       else if (list.some((r) => key(r) === target)) {
         list = list.map((r) =>
@@ -101,6 +101,7 @@ describe("Settings → Workflow", () => {
     expect(calls.find((c) => c.cmd === "workflow_set")?.args.change).toEqual({
       sourceId: "s1",
       teamId: "",
+      scope: "",
       rawState: "Needs QA",
       flowState: "waiting",
       waitReason: null,
@@ -151,6 +152,7 @@ describe("Settings → Workflow", () => {
       expect(calls.find((c) => c.cmd === "workflow_set")?.args.change).toEqual({
         sourceId: "s1",
         teamId: "t1",
+        scope: "",
         rawState: "In Review",
         flowState: "waiting",
         waitReason: "review",
@@ -166,5 +168,30 @@ describe("Settings → Workflow", () => {
       }),
     );
     await waitFor(() => expect(screen.queryByTestId("workflow-override")).toBeNull());
+  });
+
+  it("shows a Jira project's own mapping of an ambiguous status under the shared one, and edits it there", async () => {
+    const rows = [
+      makeWorkflowRow({ rawState: "Review", flowState: "waiting", waitReason: "review", origin: "inferred" }),
+      makeWorkflowRow({ rawState: "Review", scope: "K5", flowState: "done", itemsNow: 2, transitions: 3 }),
+    ];
+    const calls = backend(rows);
+    renderWithClient(<WorkflowSettings focusSource={null} focusState={null} />);
+    await screen.findByTestId("workflow-settings");
+    const project = await screen.findByTestId("workflow-override");
+    expect(project).toHaveAttribute("data-scope", "K5");
+    expect(within(project).getByTestId("workflow-project")).toHaveTextContent("project K5 only");
+    expect(project).toHaveTextContent("2");
+    fireEvent.change(within(project).getByTestId("workflow-flow"), { target: { value: "active" } });
+    await waitFor(() =>
+      expect(calls.filter((c) => c.cmd === "workflow_set").at(-1)?.args.change).toEqual({
+        sourceId: "s1",
+        teamId: "",
+        scope: "K5",
+        rawState: "Review",
+        flowState: "active",
+        waitReason: null,
+      }),
+    );
   });
 });

@@ -1,5 +1,6 @@
 //! Settings → Workflow: what each raw state of each source means (flow state, and why it waits),
-//! with per-team overrides. Every change is saved at once and every flow number follows it.
+//! with per-team overrides and per-project mappings (a Jira status name whose categories differ
+//! between projects). Every change is saved at once and every flow number follows it.
 
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useMemo, useRef, useState } from "react";
@@ -41,8 +42,8 @@ function OriginBadge({ origin }: { origin: MappingOrigin }) {
   );
 }
 
-function rowKey(r: Pick<WorkflowRow, "sourceId" | "teamId" | "rawState">): string {
-  return `${r.sourceId}\u0000${r.teamId}\u0000${r.rawState}`;
+function rowKey(r: Pick<WorkflowRow, "sourceId" | "teamId" | "scope" | "rawState">): string {
+  return `${r.sourceId}\u0000${r.teamId}\u0000${r.scope}\u0000${r.rawState}`;
 }
 
 /** One mapping (shared, or a team's own) with its two selects, saved on change. */
@@ -69,9 +70,15 @@ function MappingRow({
     if (focused) ref.current?.scrollIntoView?.({ block: "center" });
   }, [focused]);
 
-  const isOverride = row.teamId !== "";
+  const isTeam = row.teamId !== "";
+  const isProject = !isTeam && row.scope !== "";
+  const isOverride = isTeam || isProject;
   const unmapped = row.origin === "unmapped" && draft.flow === null;
-  const label = isOverride ? `${row.rawState} for ${row.teamName ?? row.teamId}` : row.rawState;
+  const label = isTeam
+    ? `${row.rawState} for ${row.teamName ?? row.teamId}`
+    : isProject
+      ? `${row.rawState} in project ${row.scope}`
+      : row.rawState;
 
   function commit(flow: FlowState | null, reason: WaitReason | null) {
     const before = draft;
@@ -80,6 +87,7 @@ function MappingRow({
       {
         sourceId: row.sourceId,
         teamId: row.teamId,
+        scope: row.scope,
         rawState: row.rawState,
         flowState: flow,
         waitReason: reason,
@@ -88,7 +96,7 @@ function MappingRow({
     );
   }
 
-  const overridden = new Set(overrides.map((o) => o.teamId));
+  const overridden = new Set(overrides.filter((o) => o.teamId !== "").map((o) => o.teamId));
   const addable = teams.filter((t) => t.id !== "" && !overridden.has(t.id));
 
   return (
@@ -105,12 +113,22 @@ function MappingRow({
         data-state={row.rawState}
         data-source={row.sourceId}
         data-team={row.teamId}
+        data-scope={row.scope}
       >
         <th scope="row" className="workflow-state">
-          {isOverride ? (
+          {isTeam ? (
             <span className="workflow-team">
               <span aria-hidden="true">↳ </span>
               {row.teamName ?? row.teamId} <span className="muted">only</span>
+            </span>
+          ) : isProject ? (
+            <span
+              className="workflow-team"
+              title="Jira statuses of this name have different categories in different projects: each project has its own mapping"
+              data-testid="workflow-project"
+            >
+              <span aria-hidden="true">↳ </span>
+              project {row.scope} <span className="muted">only</span>
             </span>
           ) : (
             <span className="workflow-raw" data-testid="workflow-raw-state">
@@ -118,8 +136,8 @@ function MappingRow({
             </span>
           )}
         </th>
-        <td className="num">{isOverride ? "" : formatCount(row.itemsNow)}</td>
-        <td className="num">{isOverride ? "" : formatCount(row.transitions)}</td>
+        <td className="num">{isTeam ? "" : formatCount(row.itemsNow)}</td>
+        <td className="num">{isTeam ? "" : formatCount(row.transitions)}</td>
         <td>
           <select
             className="input workflow-select"
@@ -179,7 +197,11 @@ function MappingRow({
               data-testid="workflow-remove-override"
               disabled={save.isPending}
               onClick={() => commit(null, null)}
-              title="Remove this team's own mapping: the team uses the shared one again"
+              title={
+                isTeam
+                  ? "Remove this team's own mapping: the team uses the shared one again"
+                  : "Remove this project's own mapping: the project uses the shared one (until the next sync seeds it again from the status's category)"
+              }
             >
               Remove
             </button>
@@ -231,6 +253,7 @@ function AddOverride({ row, teams, disabled }: { row: WorkflowRow; teams: Team[]
                 save.mutate({
                   sourceId: row.sourceId,
                   teamId: t.id,
+                  scope: "",
                   rawState: row.rawState,
                   flowState: row.flowState,
                   waitReason: row.waitReason,
@@ -267,7 +290,7 @@ function group(rows: WorkflowRow[]): SourceGroup[] {
       g = { sourceId: r.sourceId, sourceName: r.sourceName, rows: [], overrides: new Map() };
       groups.set(r.sourceId, g);
     }
-    if (r.teamId === "") g.rows.push(r);
+    if (r.teamId === "" && r.scope === "") g.rows.push(r);
     else g.overrides.set(r.rawState, [...(g.overrides.get(r.rawState) ?? []), r]);
   }
   // A team's mapping of a state no item is in now has no shared row: list it on its own.
@@ -278,6 +301,7 @@ function group(rows: WorkflowRow[]): SourceGroup[] {
           ...list[0],
           teamId: "",
           teamName: null,
+          scope: "",
           origin: "unmapped",
           flowState: null,
           waitReason: null,
@@ -304,7 +328,9 @@ export function WorkflowSettings({
     [summary.data],
   );
   const groups = useMemo(() => group(list.data ?? []), [list.data]);
-  const unmappedCount = (list.data ?? []).filter((r) => r.origin === "unmapped" && r.teamId === "").length;
+  const unmappedCount = (list.data ?? []).filter(
+    (r) => r.origin === "unmapped" && r.teamId === "" && r.scope === "",
+  ).length;
   const needle = text.trim().toLowerCase();
 
   if (list.isPending) return <LoadingState compact label="Loading the workflow map…" />;

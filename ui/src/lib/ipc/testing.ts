@@ -351,6 +351,7 @@ export function makeWorkflowRow(partial: Partial<WorkflowRow> & { rawState: stri
     sourceKind: "jira",
     teamId: "",
     teamName: null,
+    scope: "",
     flowState: "active",
     waitReason: null,
     origin: "seeded",
@@ -411,6 +412,7 @@ export function makeSource(partial: Partial<SourceView> & { id: string }): Sourc
     synthetic: false,
     syncing: false,
     lastRun: makeRun(),
+    streamErrors: [],
     ...partial,
   };
 }

@@ -756,8 +756,10 @@ fn events_page(
     reached
 }
 
-/// Checks a token and a scope without writing anything: who the token is, whether it may read
-/// the repositories. Returns a sentence naming the account.
+/// Checks a token and a scope without writing anything: who the token is, and what it can
+/// actually read: one issue of each of up to five of the repositories (a classic token without
+/// any scope reads public repositories; its scopes only explain a refusal). Returns a sentence
+/// naming the account.
 pub async fn test_connection(
     http: &Http,
     base_url: &str,
@@ -776,15 +778,12 @@ pub async fn test_connection(
         }
         Err(err) => return Err(err),
     };
-    if let Some(scopes) = response.header("x-oauth-scopes") {
-        let has = |s: &str| scopes.split(',').any(|x| x.trim() == s);
-        if !has("repo") && !has("public_repo") {
-            return Err(SyncError::MissingScope {
-                needed: Some("repo, or public_repo for public repositories only".into()),
-                detail: format!("the token has the scopes [{scopes}]"),
-            });
-        }
-    }
+    // What a classic token's scopes say is not what it can read: without any scope it reads
+    // every public repository. So the scopes only explain a refusal below.
+    let scopes = response.header("x-oauth-scopes").map(str::to_owned);
+    let lacks_repo = scopes
+        .as_deref()
+        .is_some_and(|s| !s.split(',').any(|x| x.trim() == "repo"));
     let repos: Vec<String> = if scope.repos.is_empty() {
         let org = scope.org.clone().unwrap_or_default();
         let query = [("per_page", "5".to_owned())];
@@ -819,6 +818,13 @@ pub async fn test_connection(
         http.get_json::<serde_json::Value>(&url)
             .await
             .map_err(|err| match err {
+                SyncError::NoAccess(_) if lacks_repo => SyncError::MissingScope {
+                    needed: Some("repo (for private repositories)".into()),
+                    detail: format!(
+                        "the repository {repo} was not found: it does not exist, or it is private and the token's scopes [{}] do not include repo",
+                        scopes.as_deref().unwrap_or("")
+                    ),
+                },
                 SyncError::NoAccess(_) => SyncError::NoAccess(format!(
                     "the repository {repo} was not found, or the token cannot see it"
                 )),
