@@ -8,6 +8,7 @@ mod index_refresh;
 mod queries;
 mod sync_github;
 mod sync_jira;
+mod sync_jira_config;
 mod sync_runtime;
 mod sync_servers;
 mod sync_sources;

@@ -391,7 +391,9 @@ async fn a_source_that_keeps_failing_gives_up_keeps_its_cursor_and_resumes_next_
         "each run first looks the repository up, for its id"
     );
     assert!(
-        requests[1].path.starts_with("/repositories/134018330/issues")
+        requests[1]
+            .path
+            .starts_with("/repositories/134018330/issues")
             && requests[1].param("page") == Some("2"),
         "the next run starts where the failed one stopped"
     );
@@ -489,9 +491,7 @@ async fn unknown_states_and_event_types_do_not_stop_a_sync() {
     let report = h.sync(&source).await;
     assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
     let item = h
-        .strings(
-            "SELECT raw_state || '|' || flow_state FROM items WHERE key = 'panjf2000/ants#44'",
-        )
+        .strings("SELECT raw_state || '|' || flow_state FROM items WHERE key = 'panjf2000/ants#44'")
         .await;
     assert_eq!(
         item,
@@ -673,5 +673,63 @@ async fn a_wrong_token_fails_clearly_and_never_shows_the_token() {
         requests[0].header("authorization"),
         Some(format!("Bearer {wrong}").as_str()),
         "GitHub gets a Bearer header"
+    );
+}
+
+#[tokio::test]
+async fn a_renamed_repository_updates_its_items_and_never_makes_second_ones() {
+    let gh = fake().await;
+    let server = gh.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = h.add_github(&server.url(), GH_TOKEN).await;
+    h.sync(&source).await;
+    let items = h.count("SELECT COUNT(*) FROM items").await;
+    let id = h.id_of("panjf2000/ants#44").await;
+    assert_eq!(
+        id, "gh:127.0.0.1/134018330#44",
+        "items are keyed by the repository's numeric id"
+    );
+    // The repository is transferred (renamed): the old name answers with a permanent redirect
+    // to /repositories/{id}; #44 is edited after the first poll.
+    gh.rename("antsorg/ants-pool");
+    edit(&mut gh.data().issues, 44, |v| {
+        v["title"] = "edited after the transfer".into();
+        v["updated_at"] = "2026-03-01T10:00:00Z".into();
+    });
+    h.clock.advance(Duration::from_secs(600));
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    assert_eq!(
+        h.count("SELECT COUNT(*) FROM items").await,
+        items,
+        "the renamed repository's items were updated, not duplicated"
+    );
+    assert_eq!(
+        h.strings(&format!(
+            "SELECT key || '|' || title FROM items WHERE id = '{id}'"
+        ))
+        .await,
+        vec!["antsorg/ants-pool#44|edited after the transfer".to_owned()],
+        "the same item, under the new name"
+    );
+    assert_eq!(
+        h.count("SELECT COUNT(*) FROM items WHERE key LIKE 'panjf2000/ants#%'")
+            .await,
+        0,
+        "every item follows the new name"
+    );
+    assert_eq!(
+        h.strings("SELECT item_id FROM item_keys WHERE ref LIKE '%/panjf2000/ants#44'")
+            .await,
+        vec![id.clone()],
+        "the old key still names the item"
+    );
+    let streams = h
+        .strings("SELECT stream FROM sync_cursors WHERE stream LIKE 'issues:%'")
+        .await;
+    assert_eq!(
+        streams,
+        vec!["issues:antsorg/ants-pool".to_owned()],
+        "the cursors moved to the new name (the walk resumes, it does not restart)"
     );
 }

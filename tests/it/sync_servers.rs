@@ -23,7 +23,8 @@ use crate::sync_support::*;
 
 /// The longest wait a sync accepts from a server.
 const CAP: Duration = Duration::from_secs(15 * 60);
-const PROJECTS: &[&str] = &["TA", "TB"];
+/// A real project of the recording (Jira refuses a JQL naming a project it does not have).
+const PROJECTS: &[&str] = &["EE"];
 
 fn github_fake() -> Arc<FakeGithub> {
     Arc::new(FakeGithub::from_devlake(&fixtures(), GH_TOKEN).unwrap())
@@ -377,9 +378,14 @@ async fn a_run_stopped_by_a_long_rate_limit_resumes_from_its_last_saved_page() {
     let report = h.sync(&source).await;
     assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
     let requests = server.requests();
-    assert_eq!(requests[0].path, "/repos/panjf2000/ants", "the repository's lookup");
+    assert_eq!(
+        requests[0].path, "/repos/panjf2000/ants",
+        "the repository's lookup"
+    );
     assert!(
-        requests[1].path.starts_with("/repositories/134018330/issues"),
+        requests[1]
+            .path
+            .starts_with("/repositories/134018330/issues"),
         "the next sync starts at the saved page: {:?}",
         requests[1]
     );

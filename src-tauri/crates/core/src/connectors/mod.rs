@@ -141,7 +141,12 @@ impl StateMeanings {
     /// The meaning of `raw` in `scope` (a Jira project key, or '' for every project), inferring
     /// and recording it when new. A scope without its own row falls back to nothing: a scoped
     /// state is always inferred from its own category.
-    pub fn resolve_in(&mut self, scope: &str, raw: &str, category: Option<&str>) -> Option<Meaning> {
+    pub fn resolve_in(
+        &mut self,
+        scope: &str,
+        raw: &str,
+        category: Option<&str>,
+    ) -> Option<Meaning> {
         if let Some(known) = self.known.get(scope).and_then(|states| states.get(raw)) {
             return *known;
         }

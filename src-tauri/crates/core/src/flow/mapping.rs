@@ -236,7 +236,9 @@ pub enum Origin {
 /// The Jira project of an issue key (`PAY` of `PAY-12`), the scope its statuses are mapped in.
 pub fn project_of(key: &str) -> &str {
     match key.rsplit_once('-') {
-        Some((project, number)) if !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) => {
+        Some((project, number))
+            if !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) =>
+        {
             project
         }
         _ => "",

@@ -252,12 +252,8 @@ impl WriteOp for CommitPage<'_> {
         // staged, retired when their item no longer lists them, and promoted once both ends
         // exist.
         let named = resolve_keys(w, page).await?;
-        let resolved = |end: &str| -> String {
-            named
-                .get(end)
-                .cloned()
-                .unwrap_or_else(|| end.to_owned())
-        };
+        let resolved =
+            |end: &str| -> String { named.get(end).cloned().unwrap_or_else(|| end.to_owned()) };
         let links: Vec<Link> = page
             .links
             .iter()
@@ -371,40 +367,41 @@ impl WriteOp for FailStream<'_> {
     }
 }
 
-/// Makes what a source synced under other names its own (see `connectors::github::adopt`):
-/// items whose id starts with one of `item_prefixes`' first halves take the second half
-/// instead, with their changes, links, decisions and keys; the streams named after each of
-/// `old_names` move to `current_name`; and `memo_stream` remembers `current_name`. Returns how
-/// many items were renamed.
+/// What a source synced of one repository under other names or ids, to make its own (see
+/// `connectors::github::adopt`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Adoption {
+    pub source_id: String,
+    /// (old, new) id prefixes: items whose id starts with an old one take the new one instead,
+    /// with their changes, links, decisions and keys (`gh:github.com/acme/web#` →
+    /// `gh:github.com/134018330#`).
+    pub item_prefixes: Vec<(String, String)>,
+    /// The prefix of the repository's item ids now (`gh:github.com/134018330#`).
+    pub id_prefix: String,
+    /// How keys are qualified into references (`gh:github.com/`).
+    pub ref_prefix: String,
+    /// Names the repository had (`acme/web`): its streams move to the current name, and its
+    /// items' keys and URLs follow it (the old keys still name them).
+    pub old_names: Vec<String>,
+    pub current_name: String,
+    /// The stream whose cursor remembers the current name.
+    pub memo_stream: String,
+}
+
+/// Makes what a source synced under other names its own ([`Adoption`]). Returns how many items
+/// were renamed (re-keyed or given the new name).
 pub async fn adopt_renamed(
     ws: &Workspace,
-    source_id: &str,
-    item_prefixes: &[(String, String)],
-    old_names: &[String],
-    current_name: &str,
-    memo_stream: &str,
+    adoption: &Adoption,
     now: i64,
 ) -> Result<u64, SyncError> {
-    let (renamed, _) = ws
-        .write(Adopt {
-            source_id,
-            item_prefixes,
-            old_names,
-            current_name,
-            memo_stream,
-            now,
-        })
-        .await?;
+    let (renamed, _) = ws.write(Adopt { adoption, now }).await?;
     Ok(renamed)
 }
 
 /// The write of [`adopt_renamed`].
 struct Adopt<'a> {
-    source_id: &'a str,
-    item_prefixes: &'a [(String, String)],
-    old_names: &'a [String],
-    current_name: &'a str,
-    memo_stream: &'a str,
+    adoption: &'a Adoption,
     now: i64,
 }
 
@@ -413,26 +410,34 @@ impl WriteOp for Adopt<'_> {
     type Error = SyncError;
 
     async fn apply(self, w: &mut Writer<'_>) -> Result<u64, SyncError> {
+        let a = self.adoption;
         // Ids change in several tables at once: foreign keys are checked at commit.
         sqlx::query!("PRAGMA defer_foreign_keys = ON")
             .execute(w.conn())
             .await?;
         let mut renamed = 0;
-        for (from, to) in self.item_prefixes {
+        for (from, to) in &a.item_prefixes {
             if from != to {
                 renamed += repo::items::rekey(w.conn(), from, to).await?;
             }
         }
-        for old in self.old_names {
-            repo::sync_cursors::rename_target(w.conn(), self.source_id, old, self.current_name)
-                .await?;
+        for old in &a.old_names {
+            repo::sync_cursors::rename_target(w.conn(), &a.source_id, old, &a.current_name).await?;
+            renamed += repo::items::rename_keys(
+                w.conn(),
+                &a.id_prefix,
+                &a.ref_prefix,
+                old,
+                &a.current_name,
+            )
+            .await?;
         }
         repo::sync_cursors::put(
             w.conn(),
-            self.source_id,
-            self.memo_stream,
+            &a.source_id,
+            &a.memo_stream,
             &Cursor {
-                watermark: Some(self.current_name.to_owned()),
+                watermark: Some(a.current_name.clone()),
                 ..Cursor::default()
             },
             self.now,

@@ -81,6 +81,8 @@ pub struct JiraData {
     pub fields: Vec<String>,
     /// Answer `/field` with 404 (a site or proxy that does not list fields).
     pub hide_fields: bool,
+    /// Leave `total` out of embedded changelogs (some answers do not say it).
+    pub omit_changelog_total: bool,
 }
 
 impl Default for JiraData {
@@ -92,6 +94,7 @@ impl Default for JiraData {
             changelog_page: 100,
             fields: Vec::new(),
             hide_fields: false,
+            omit_changelog_total: false,
         }
     }
 }
@@ -228,6 +231,19 @@ impl FakeJira {
         let jql = request.param("jql").unwrap_or("");
         let since = jql_since(jql, &self.time_zone);
         let projects = jql_projects(jql);
+        // Jira refuses a JQL that names a project that does not exist (or that the account
+        // cannot browse).
+        if let Some(unknown) = projects.iter().find(|p| {
+            !data
+                .issues
+                .iter()
+                .any(|r| r.key.starts_with(&format!("{p}-")))
+        }) {
+            return Reply::json(
+                400,
+                json!({"errorMessages": [format!("The value '{unknown}' does not exist for the field 'project'.")], "warningMessages": []}).to_string(),
+            );
+        }
         let mut chosen: Vec<&JiraRecord> = data
             .issues
             .iter()
@@ -270,12 +286,16 @@ impl FakeJira {
                     .take(data.embed_limit)
                     .cloned()
                     .collect();
-                issue["changelog"] = json!({
-                    "startAt": 0,
-                    "maxResults": embedded.len(),
-                    "total": r.histories.len(),
-                    "histories": embedded,
-                });
+                issue["changelog"] = if data.omit_changelog_total {
+                    json!({"startAt": 0, "maxResults": embedded.len(), "histories": embedded})
+                } else {
+                    json!({
+                        "startAt": 0,
+                        "maxResults": embedded.len(),
+                        "total": r.histories.len(),
+                        "histories": embedded,
+                    })
+                };
                 issue
             })
             .collect();
@@ -288,11 +308,9 @@ impl FakeJira {
     }
 
     fn changelog(&self, request: &Request, data: &JiraData, id_or_key: &str) -> Reply {
-        let Some(record) = data
-            .issues
-            .iter()
-            .find(|r| r.key == id_or_key || r.issue.get("id").and_then(Value::as_str) == Some(id_or_key))
-        else {
+        let Some(record) = data.issues.iter().find(|r| {
+            r.key == id_or_key || r.issue.get("id").and_then(Value::as_str) == Some(id_or_key)
+        }) else {
             return Reply::json(
                 404,
                 r#"{"errorMessages":["Issue does not exist or you do not have permission to see it."]}"#,

@@ -209,11 +209,15 @@ impl StreamsOutcome {
     /// The run's error when streams failed: the first failure's code (and missing permission),
     /// and a message naming every failed stream.
     fn summary(&self) -> RunError {
-        let first = self.failures.first().map(|f| f.error.clone()).unwrap_or(RunError {
-            code: crate::error::ErrorCode::Refused,
-            missing_scope: None,
-            message: String::new(),
-        });
+        let first = self
+            .failures
+            .first()
+            .map(|f| f.error.clone())
+            .unwrap_or(RunError {
+                code: crate::error::ErrorCode::Refused,
+                missing_scope: None,
+                message: String::new(),
+            });
         let total = self.failures.len() as u32 + self.done;
         let listed: Vec<String> = self
             .failures

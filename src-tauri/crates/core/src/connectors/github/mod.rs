@@ -43,7 +43,7 @@ use crate::graph::repo::links::{LinkSet, Side};
 use crate::graph::repo::raw_records::RawRecord;
 use crate::graph::repo::sync_cursors::Cursor;
 use crate::ingest::error::SyncError;
-use crate::ingest::write::PageWrite;
+use crate::ingest::write::{adopt_renamed, Adoption, PageWrite};
 
 use self::map::{key_for, MapCtx, RepoIds};
 use self::model::{Event, Issue, IssueRef, Pull, Repo, Review};
@@ -99,8 +99,7 @@ pub async fn sync(run: &mut Run<'_>, scope: &GithubScope) -> Result<(), SyncErro
     let ns = namespace(SourceKind::Github, &run.source.base_url);
     let mut repos: Vec<(Option<String>, Repo)> = Vec::new();
     if scope.repos.is_empty() {
-        let listed =
-            list_org_repos(&run.http, &root, scope.org.as_deref().unwrap_or("")).await?;
+        let listed = list_org_repos(&run.http, &root, scope.org.as_deref().unwrap_or("")).await?;
         repos.extend(listed.into_iter().map(|r| (None, r)));
     } else {
         for name in &scope.repos {
@@ -155,26 +154,21 @@ async fn adopt(run: &mut Run<'_>, ids: &RepoIds, requested: Option<&str>) -> Res
     if memo.watermark.as_deref() == Some(ids.full_name.as_str()) && before.is_empty() {
         return Ok(());
     }
-    let item_prefixes: Vec<(String, String)> = before
-        .iter()
-        .chain(std::iter::once(&ids.full_name))
-        .map(|name| {
-            (
-                format!("gh:{}/{name}#", ids.ns),
-                format!("gh:{}/{}#", ids.ns, ids.repo_id),
-            )
-        })
-        .collect();
-    let renamed = crate::ingest::write::adopt_renamed(
-        run.ws,
-        &run.source.id,
-        &item_prefixes,
-        &before,
-        &ids.full_name,
-        &name_memo(ids.repo_id),
-        run.clock.now_ms(),
-    )
-    .await?;
+    let id_prefix = format!("gh:{}/{}#", ids.ns, ids.repo_id);
+    let adoption = Adoption {
+        source_id: run.source.id.clone(),
+        item_prefixes: before
+            .iter()
+            .chain(std::iter::once(&ids.full_name))
+            .map(|name| (format!("gh:{}/{name}#", ids.ns), id_prefix.clone()))
+            .collect(),
+        id_prefix,
+        ref_prefix: format!("gh:{}/", ids.ns),
+        old_names: before,
+        current_name: ids.full_name.clone(),
+        memo_stream: name_memo(ids.repo_id),
+    };
+    let renamed = adopt_renamed(run.ws, &adoption, run.clock.now_ms()).await?;
     if renamed > 0 {
         tracing::info!(repo = %ids.full_name, items = renamed, "items synced under an earlier name or id now follow the repository's id");
     }

@@ -93,7 +93,10 @@ impl Statuses {
         let mut by_id = HashMap::new();
         let mut categories: HashMap<&str, HashSet<&str>> = HashMap::new();
         for status in statuses {
-            let Some(category) = status.status_category.as_ref().and_then(|c| c.key.as_deref())
+            let Some(category) = status
+                .status_category
+                .as_ref()
+                .and_then(|c| c.key.as_deref())
             else {
                 continue;
             };
@@ -238,9 +241,7 @@ fn project_of_issue(issue: &Issue) -> String {
         .as_ref()
         .map(|p| p.key.clone())
         .filter(|k| !k.is_empty())
-        .unwrap_or_else(|| {
-            crate::flow::mapping::project_of(&issue.key).to_owned()
-        })
+        .unwrap_or_else(|| crate::flow::mapping::project_of(&issue.key).to_owned())
 }
 
 /// Maps an issue with its full changelog.
@@ -637,19 +638,14 @@ fn links(
             add(page, e, &other_key, &mut parents);
         }
     }
+    // Only the child side says which parents an issue has: a parent lists its sub-tasks, not
+    // the children of an epic or of a team-managed parent, so its list retires nothing.
     page.link_sets.push(LinkSet {
         item_id: id.to_owned(),
         kinds: vec![LinkKind::Parent],
         side: Side::To,
-        other_prefix: prefix.clone(),
-        keep: parents,
-    });
-    page.link_sets.push(LinkSet {
-        item_id: id.to_owned(),
-        kinds: vec![LinkKind::Parent],
-        side: Side::From,
         other_prefix: prefix,
-        keep: children,
+        keep: parents,
     });
 }
 
@@ -715,15 +711,51 @@ mod tests {
     #[test]
     fn link_types_are_read_by_their_descriptions() {
         let cases = [
-            (kind("Duplicate", "duplicates", "is duplicated by"), true, (LinkKind::Duplicates, true)),
-            (kind("Duplicate", "duplicates", "is duplicated by"), false, (LinkKind::Duplicates, false)),
-            (kind("Cloners", "clones", "is cloned by"), true, (LinkKind::Relates, true)),
-            (kind("Dependency", "depends on", "is depended on by"), true, (LinkKind::Blocks, false)),
-            (kind("Dependency", "depends on", "is depended on by"), false, (LinkKind::Blocks, true)),
-            (kind("Hierarchy", "is parent of", "is child of"), false, (LinkKind::Parent, false)),
-            (kind("Polaris work item link", "implements", "is implemented by"), true, (LinkKind::Implements, true)),
-            (kind("Gating", "gates", "is gated by"), true, (LinkKind::Relates, true)),
-            (kind("Blocker", "stops", "is stopped by"), false, (LinkKind::Blocks, false)),
+            (
+                kind("Duplicate", "duplicates", "is duplicated by"),
+                true,
+                (LinkKind::Duplicates, true),
+            ),
+            (
+                kind("Duplicate", "duplicates", "is duplicated by"),
+                false,
+                (LinkKind::Duplicates, false),
+            ),
+            (
+                kind("Cloners", "clones", "is cloned by"),
+                true,
+                (LinkKind::Relates, true),
+            ),
+            (
+                kind("Dependency", "depends on", "is depended on by"),
+                true,
+                (LinkKind::Blocks, false),
+            ),
+            (
+                kind("Dependency", "depends on", "is depended on by"),
+                false,
+                (LinkKind::Blocks, true),
+            ),
+            (
+                kind("Hierarchy", "is parent of", "is child of"),
+                false,
+                (LinkKind::Parent, false),
+            ),
+            (
+                kind("Polaris work item link", "implements", "is implemented by"),
+                true,
+                (LinkKind::Implements, true),
+            ),
+            (
+                kind("Gating", "gates", "is gated by"),
+                true,
+                (LinkKind::Relates, true),
+            ),
+            (
+                kind("Blocker", "stops", "is stopped by"),
+                false,
+                (LinkKind::Blocks, false),
+            ),
         ];
         for (link_type, outward, expected) in cases {
             assert_eq!(

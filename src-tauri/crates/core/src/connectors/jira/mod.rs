@@ -180,7 +180,10 @@ async fn sync_statuses(run: &mut Run<'_>, root: &Url) -> Result<Statuses, SyncEr
     let statuses = Statuses::new(&list);
     for status in &list {
         if !statuses.is_ambiguous(&status.name) {
-            let category = status.status_category.as_ref().and_then(|c| c.key.as_deref());
+            let category = status
+                .status_category
+                .as_ref()
+                .and_then(|c| c.key.as_deref());
             run.states.resolve(&status.name, category);
         }
     }

@@ -7,7 +7,10 @@
 use sqlx::SqliteConnection;
 
 /// Records that `ref` names `item_id` (the newest naming wins).
-pub async fn upsert_many(conn: &mut SqliteConnection, keys: &[(String, String)]) -> sqlx::Result<u64> {
+pub async fn upsert_many(
+    conn: &mut SqliteConnection,
+    keys: &[(String, String)],
+) -> sqlx::Result<u64> {
     let ordered = super::in_key_order(keys, |(r, _)| r);
     super::insert_batched(
         conn,

@@ -285,3 +285,46 @@ pub async fn rekey(conn: &mut SqliteConnection, from: &str, to: &str) -> sqlx::R
     .await?;
     Ok(renamed)
 }
+
+/// Gives the items whose id starts with `id_prefix` and whose key is of repository `old`
+/// (`old#12`) the key and URL of repository `new`, and records the new keys (qualified by
+/// `ref_prefix`) in `item_keys`; the old keys keep naming them. Returns how many items changed.
+pub async fn rename_keys(
+    conn: &mut SqliteConnection,
+    id_prefix: &str,
+    ref_prefix: &str,
+    old: &str,
+    new: &str,
+) -> sqlx::Result<u64> {
+    let end = prefix_end(id_prefix);
+    let old_key = format!("{old}#");
+    let new_key = format!("{new}#");
+    let old_path = format!("/{old}/");
+    let new_path = format!("/{new}/");
+    let changed = sqlx::query!(
+        "UPDATE items SET key = ?4 || substr(key, length(?3) + 1), url = replace(url, ?5, ?6)
+         WHERE id >= ?1 AND id < ?2 AND substr(key, 1, length(?3)) = ?3",
+        id_prefix,
+        end,
+        old_key,
+        new_key,
+        old_path,
+        new_path
+    )
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if changed > 0 {
+        sqlx::query!(
+            "INSERT INTO item_keys (ref, item_id)
+             SELECT ?3 || key, id FROM items WHERE id >= ?1 AND id < ?2
+             ON CONFLICT (ref) DO UPDATE SET item_id = excluded.item_id",
+            id_prefix,
+            end,
+            ref_prefix
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(changed)
+}
