@@ -202,6 +202,7 @@ pub fn small_graph() -> DemoGraph {
         .map(|(s, raw, flow, reason)| WorkflowMap {
             source_id: s.into(),
             team_id: String::new(),
+            item_kind: None,
             scope: String::new(),
             raw_state: raw.into(),
             flow_state: flow,
@@ -262,6 +263,7 @@ pub fn small_graph() -> DemoGraph {
                 confidence: 1.0,
                 created_at: T0,
                 removed_at: None,
+                found_in: None,
             },
             Link {
                 from_item_id: "jira-2".into(),
@@ -271,6 +273,7 @@ pub fn small_graph() -> DemoGraph {
                 confidence: 1.0,
                 created_at: T0,
                 removed_at: None,
+                found_in: None,
             },
             Link {
                 from_item_id: "gh-3".into(),
@@ -280,6 +283,7 @@ pub fn small_graph() -> DemoGraph {
                 confidence: 1.0,
                 created_at: T0,
                 removed_at: Some(T0 + DAY),
+                found_in: None,
             },
         ],
     }

@@ -7,6 +7,7 @@ mod flow;
 mod index_refresh;
 mod queries;
 mod sync_github;
+mod sync_github_lifecycle;
 mod sync_jira;
 mod sync_jira_config;
 mod sync_runtime;

@@ -160,7 +160,7 @@ async fn a_status_name_with_different_categories_is_mapped_per_project() {
         let item = &ix.items[i];
         assert_eq!(
             mapping
-                .resolve_item(item.current_state, i, item.team)
+                .resolve_item(item.current_state, i, item.team, item.kind)
                 .map(|m| m.0),
             Some(expected),
             "{key} in Review, as its project means it"

@@ -146,12 +146,12 @@ impl Harness {
         for sql in [
             "SELECT json_array(id, key, kind, title, team_id, owner_id, author_id, provenance, provenance_agent, raw_state, flow_state, wait_reason, created_at, started_at, done_at, updated_at) FROM items ORDER BY id",
             "SELECT json_array(item_id, event_id, kind, from_state, to_state, at, actor_id) FROM transitions ORDER BY item_id, event_id",
-            "SELECT json_array(from_item_id, to_item_id, kind, origin, removed_at) FROM links ORDER BY 1",
+            "SELECT json_array(from_item_id, to_item_id, kind, origin, removed_at, found_in) FROM links ORDER BY 1",
             "SELECT json_array(from_item_id, to_item_id, kind) FROM pending_links ORDER BY 1",
             "SELECT json_array(id, display_name, is_bot) FROM people ORDER BY id",
             "SELECT json_array(source_id, login, person_id) FROM identities ORDER BY 1",
             "SELECT json_array(source_id, stream, external_id, length(payload)) FROM raw_records ORDER BY 1",
-            "SELECT json_array(source_id, raw_state, flow_state, wait_reason) FROM workflow_maps ORDER BY 1",
+            "SELECT json_array(source_id, item_kind, raw_state, flow_state, wait_reason) FROM workflow_maps ORDER BY 1",
         ] {
             rows.extend(self.strings(sql).await);
         }

@@ -1,10 +1,11 @@
 //! Settings → Workflow: what each raw state of each source means (flow state, and why it waits),
-//! with per-team overrides and per-project mappings (a Jira status name whose categories differ
-//! between projects). Every change is saved at once and every flow number follows it.
+//! with overrides for one kind of item (an open pull request waits for review, an open issue is
+//! not started), one team, or one Jira project (a status name whose categories differ between
+//! projects). Every change is saved at once and every flow number follows it.
 
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useMemo, useRef, useState } from "react";
-import type { FlowState, MappingOrigin, WaitReason, WorkflowRow } from "../lib/ipc";
+import type { FlowState, ItemKind, MappingOrigin, WaitReason, WorkflowRow } from "../lib/ipc";
 import { formatCount, plural } from "../shared/format";
 import { Icon } from "../shared/Icon";
 import { Popover } from "../shared/Popover";
@@ -13,6 +14,8 @@ import {
   FLOW_STATE_HINTS,
   FLOW_STATE_LABELS,
   FLOW_STATES,
+  ITEM_KIND_LABELS,
+  ITEM_KINDS,
   WAIT_REASON_LABELS,
   WAIT_REASONS,
 } from "../workgraph/vocabulary";
@@ -42,8 +45,22 @@ function OriginBadge({ origin }: { origin: MappingOrigin }) {
   );
 }
 
-function rowKey(r: Pick<WorkflowRow, "sourceId" | "teamId" | "scope" | "rawState">): string {
-  return `${r.sourceId}\u0000${r.teamId}\u0000${r.scope}\u0000${r.rawState}`;
+function rowKey(r: Pick<WorkflowRow, "sourceId" | "teamId" | "itemKind" | "scope" | "rawState">): string {
+  return `${r.sourceId}\u0000${r.teamId}\u0000${r.itemKind ?? ""}\u0000${r.scope}\u0000${r.rawState}`;
+}
+
+/** "Pull requests", "Defects": how a kind's own mapping is named. */
+function kindPlural(kind: ItemKind): string {
+  const label = ITEM_KIND_LABELS[kind];
+  return `${label}s`;
+}
+
+/** Whom an override applies to: "Payments", "Pull requests", "Payments · pull requests". */
+function overrideWho(row: WorkflowRow): string {
+  const team = row.teamId === "" ? null : (row.teamName ?? row.teamId);
+  const kind = row.itemKind === null ? null : kindPlural(row.itemKind);
+  if (team && kind) return `${team} · ${kind.toLowerCase()}`;
+  return team ?? kind ?? "";
 }
 
 /** One mapping (shared, or a team's own) with its two selects, saved on change. */
@@ -70,14 +87,13 @@ function MappingRow({
     if (focused) ref.current?.scrollIntoView?.({ block: "center" });
   }, [focused]);
 
-  const isTeam = row.teamId !== "";
-  const isProject = !isTeam && row.scope !== "";
-  const isOverride = isTeam || isProject;
+  const isProject = row.teamId === "" && row.itemKind === null && row.scope !== "";
+  const isOverride = row.teamId !== "" || row.itemKind !== null || isProject;
   const unmapped = row.origin === "unmapped" && draft.flow === null;
-  const label = isTeam
-    ? `${row.rawState} for ${row.teamName ?? row.teamId}`
-    : isProject
-      ? `${row.rawState} in project ${row.scope}`
+  const label = isProject
+    ? `${row.rawState} in project ${row.scope}`
+    : isOverride
+      ? `${row.rawState} for ${overrideWho(row)}`
       : row.rawState;
 
   function commit(flow: FlowState | null, reason: WaitReason | null) {
@@ -87,6 +103,7 @@ function MappingRow({
       {
         sourceId: row.sourceId,
         teamId: row.teamId,
+        itemKind: row.itemKind,
         scope: row.scope,
         rawState: row.rawState,
         flowState: flow,
@@ -96,8 +113,14 @@ function MappingRow({
     );
   }
 
-  const overridden = new Set(overrides.filter((o) => o.teamId !== "").map((o) => o.teamId));
-  const addable = teams.filter((t) => t.id !== "" && !overridden.has(t.id));
+  const teamOverridden = new Set(
+    overrides.filter((o) => o.itemKind === null && o.teamId !== "").map((o) => o.teamId),
+  );
+  const addable = teams.filter((t) => t.id !== "" && !teamOverridden.has(t.id));
+  const kindOverridden = new Set(
+    overrides.filter((o) => o.teamId === "" && o.itemKind !== null).map((o) => o.itemKind),
+  );
+  const addableKinds = ITEM_KINDS.filter((k) => !kindOverridden.has(k));
 
   return (
     <>
@@ -113,13 +136,14 @@ function MappingRow({
         data-state={row.rawState}
         data-source={row.sourceId}
         data-team={row.teamId}
+        data-kind={row.itemKind ?? ""}
         data-scope={row.scope}
       >
         <th scope="row" className="workflow-state">
-          {isTeam ? (
+          {isOverride && !isProject ? (
             <span className="workflow-team">
               <span aria-hidden="true">↳ </span>
-              {row.teamName ?? row.teamId} <span className="muted">only</span>
+              {overrideWho(row)} <span className="muted">only</span>
             </span>
           ) : isProject ? (
             <span
@@ -136,8 +160,11 @@ function MappingRow({
             </span>
           )}
         </th>
-        <td className="num">{isTeam ? "" : formatCount(row.itemsNow)}</td>
-        <td className="num">{isTeam ? "" : formatCount(row.transitions)}</td>
+        <td className="workflow-kind" data-testid="workflow-kind">
+          {row.itemKind === null ? <span className="muted">Every kind</span> : ITEM_KIND_LABELS[row.itemKind]}
+        </td>
+        <td className="num">{isOverride && !isProject ? "" : formatCount(row.itemsNow)}</td>
+        <td className="num">{isOverride && !isProject ? "" : formatCount(row.transitions)}</td>
         <td>
           <select
             className="input workflow-select"
@@ -198,21 +225,26 @@ function MappingRow({
               disabled={save.isPending}
               onClick={() => commit(null, null)}
               title={
-                isTeam
-                  ? "Remove this team's own mapping: the team uses the shared one again"
-                  : "Remove this project's own mapping: the project uses the shared one (until the next sync seeds it again from the status's category)"
+                isProject
+                  ? "Remove this project's own mapping: the project uses the shared one (until the next sync seeds it again from the status's category)"
+                  : row.teamId === ""
+                    ? "Remove this kind's own mapping: its items use the shared one again"
+                    : "Remove this team's own mapping: the team uses the shared one again"
               }
             >
               Remove
             </button>
           ) : (
-            <AddOverride row={row} teams={addable} disabled={row.flowState === null} />
+            <>
+              <AddKindOverride row={row} kinds={addableKinds} disabled={row.flowState === null} />
+              <AddOverride row={row} teams={addable} disabled={row.flowState === null} />
+            </>
           )}
         </td>
       </tr>
       {save.isError ? (
         <tr className="workflow-error-row">
-          <td colSpan={7}>
+          <td colSpan={8}>
             <p className="error-text small" role="alert" data-testid="workflow-error">
               <Icon name="alert" size={14} /> Could not save “{label}”: {save.error.message}
             </p>
@@ -253,6 +285,7 @@ function AddOverride({ row, teams, disabled }: { row: WorkflowRow; teams: Team[]
                 save.mutate({
                   sourceId: row.sourceId,
                   teamId: t.id,
+                  itemKind: null,
                   scope: "",
                   rawState: row.rawState,
                   flowState: row.flowState,
@@ -275,12 +308,84 @@ function AddOverride({ row, teams, disabled }: { row: WorkflowRow; teams: Team[]
   );
 }
 
+function AddKindOverride({
+  row,
+  kinds,
+  disabled,
+}: {
+  row: WorkflowRow;
+  kinds: readonly ItemKind[];
+  disabled: boolean;
+}) {
+  const save = useWorkflowSet();
+  if (kinds.length === 0) return null;
+  return (
+    <Popover
+      align="end"
+      triggerClassName="btn btn-small btn-ghost"
+      triggerLabel={`Add a kind override for ${row.rawState}`}
+      testId="workflow-add-kind-override"
+      trigger={
+        <span
+          title={
+            disabled
+              ? "Map the state first"
+              : "Give one kind of item its own meaning for this state (an open pull request waits for review, an open issue is not started)"
+          }
+        >
+          <Icon name="plus" size={12} /> Kind override
+        </span>
+      }
+    >
+      {(close) => (
+        <div className="menu" role="menu" aria-label="Kinds of item">
+          <p className="menu-heading">Override for</p>
+          {disabled ? <p className="menu-note muted small">Map the state for every kind first.</p> : null}
+          {kinds.map((k) => (
+            <button
+              key={k}
+              type="button"
+              role="menuitem"
+              className="menu-item"
+              disabled={disabled || save.isPending}
+              onClick={() => {
+                save.mutate({
+                  sourceId: row.sourceId,
+                  teamId: "",
+                  itemKind: k,
+                  scope: "",
+                  rawState: row.rawState,
+                  flowState: row.flowState,
+                  waitReason: row.waitReason,
+                });
+                close();
+              }}
+            >
+              {kindPlural(k)}
+            </button>
+          ))}
+          {save.isError ? (
+            <p className="error-text small" role="alert">
+              {save.error.message}
+            </p>
+          ) : null}
+        </div>
+      )}
+    </Popover>
+  );
+}
+
 type SourceGroup = {
   sourceId: string;
   sourceName: string;
   rows: WorkflowRow[];
+  /** Kinds' and teams' own mappings, by raw state. */
   overrides: Map<string, WorkflowRow[]>;
 };
+
+function overrideLists(groups: Map<string, SourceGroup>): WorkflowRow[][] {
+  return [...groups.values()].flatMap((g) => [...g.overrides.values()]);
+}
 
 function group(rows: WorkflowRow[]): SourceGroup[] {
   const groups = new Map<string, SourceGroup>();
@@ -290,10 +395,14 @@ function group(rows: WorkflowRow[]): SourceGroup[] {
       g = { sourceId: r.sourceId, sourceName: r.sourceName, rows: [], overrides: new Map() };
       groups.set(r.sourceId, g);
     }
-    if (r.teamId === "" && r.scope === "") g.rows.push(r);
+    if (r.teamId === "" && r.itemKind === null && r.scope === "") g.rows.push(r);
     else g.overrides.set(r.rawState, [...(g.overrides.get(r.rawState) ?? []), r]);
   }
-  // A team's mapping of a state no item is in now has no shared row: list it on its own.
+  // Kinds' own mappings first, then teams'.
+  for (const list of overrideLists(groups)) {
+    list.sort((a, b) => Number(a.itemKind === null) - Number(b.itemKind === null));
+  }
+  // An override of a state no item is in now has no shared row: list it on its own.
   for (const g of groups.values()) {
     for (const [raw, list] of g.overrides) {
       if (!g.rows.some((r) => r.rawState === raw) && list[0]) {
@@ -301,6 +410,7 @@ function group(rows: WorkflowRow[]): SourceGroup[] {
           ...list[0],
           teamId: "",
           teamName: null,
+          itemKind: null,
           scope: "",
           origin: "unmapped",
           flowState: null,
@@ -329,7 +439,7 @@ export function WorkflowSettings({
   );
   const groups = useMemo(() => group(list.data ?? []), [list.data]);
   const unmappedCount = (list.data ?? []).filter(
-    (r) => r.origin === "unmapped" && r.teamId === "" && r.scope === "",
+    (r) => r.origin === "unmapped" && r.teamId === "" && r.itemKind === null && r.scope === "",
   ).length;
   const needle = text.trim().toLowerCase();
 
@@ -400,6 +510,9 @@ export function WorkflowSettings({
               <thead>
                 <tr>
                   <th scope="col">State at the source</th>
+                  <th scope="col" title="Which items the mapping applies to">
+                    Kind
+                  </th>
                   <th scope="col" className="num" title="Items whose current state this is">
                     Items now
                   </th>
@@ -410,7 +523,7 @@ export function WorkflowSettings({
                   <th scope="col">Wait reason</th>
                   <th scope="col">Origin</th>
                   <th scope="col">
-                    <span className="visually-hidden">Team overrides</span>
+                    <span className="visually-hidden">Kind and team overrides</span>
                   </th>
                 </tr>
               </thead>

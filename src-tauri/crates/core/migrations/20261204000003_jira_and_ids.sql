@@ -14,7 +14,7 @@
 --    repository id is only in the compressed raw records. They become the key form
 --    (gh:github.com/acme/web#12) here and are re-keyed to the repository's id by the next sync
 --    of their repository (connectors::github::adopt).
--- 2. workflow_maps gains `scope`: a Jira project key for a status whose name means different
+-- 2. workflow_maps gains `scope` (beside `item_kind`): a Jira project key for a status whose name means different
 --    things in different projects (same name, different status categories), '' for every
 --    project. Inferred Jira mappings are dropped: the next sync seeds them again from the
 --    statuses' categories, which a name may refine but never overrule.
@@ -88,10 +88,13 @@ WHERE n.kind IN ('jira', 'github') AND i.key <> '';
 
 DROP TABLE _ids;
 
--- Workflow maps: per Jira project where a status name is ambiguous.
+-- Workflow maps: per Jira project where a status name is ambiguous (kept per item kind, see
+-- 20261204000002).
 CREATE TABLE workflow_maps_scoped (
     source_id   TEXT NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
     team_id     TEXT NOT NULL DEFAULT '',
+    item_kind   TEXT NOT NULL DEFAULT '' CHECK (item_kind IN ('', 'feature', 'defect', 'risk', 'debt',
+                    'task', 'pull_request', 'review', 'approval', 'deployment', 'incident')),
     -- A Jira project key, or '' for every project.
     scope       TEXT NOT NULL DEFAULT '',
     raw_state   TEXT NOT NULL,
@@ -99,10 +102,10 @@ CREATE TABLE workflow_maps_scoped (
     wait_reason TEXT CHECK (wait_reason IN ('queue', 'review', 'approval', 'security', 'decision',
                     'dependency', 'blocked')),
     origin      TEXT NOT NULL DEFAULT 'inferred' CHECK (origin IN ('inferred', 'user')),
-    PRIMARY KEY (source_id, team_id, scope, raw_state)
+    PRIMARY KEY (source_id, team_id, item_kind, scope, raw_state)
 ) WITHOUT ROWID;
-INSERT INTO workflow_maps_scoped (source_id, team_id, scope, raw_state, flow_state, wait_reason, origin)
-SELECT source_id, team_id, '', raw_state, flow_state, wait_reason, origin FROM workflow_maps
+INSERT INTO workflow_maps_scoped (source_id, team_id, item_kind, scope, raw_state, flow_state, wait_reason, origin)
+SELECT source_id, team_id, item_kind, '', raw_state, flow_state, wait_reason, origin FROM workflow_maps
 WHERE NOT (origin = 'inferred' AND source_id IN (SELECT id FROM sources WHERE kind = 'jira' AND synthetic = 0));
 DROP TABLE workflow_maps;
 ALTER TABLE workflow_maps_scoped RENAME TO workflow_maps;

@@ -20,7 +20,7 @@ use std::time::Duration;
 use chrono::{DateTime, SecondsFormat, Utc};
 
 use crate::flow::mapping::{self, Meaning};
-use crate::graph::model::{FlowState, Source, SourceKind, WorkflowMap};
+use crate::graph::model::{FlowState, ItemKind, Source, SourceKind, WorkflowMap};
 use crate::graph::repo;
 use crate::graph::Workspace;
 use crate::ingest::clock::Clock;
@@ -40,8 +40,12 @@ pub struct SyncOptions {
     /// How far before the watermark an incremental walk starts again, so that nothing changed
     /// around it (clock skew, minute-precision JQL) is missed. Re-fetched items are idempotent.
     pub overlap: Duration,
-    /// Review lists fetched at once for a page of pull requests.
+    /// Timelines (or review lists) fetched at once for a page of pull requests.
     pub review_concurrency: usize,
+    /// Read lifecycles: GitHub pull request timelines (in place of their review lists) and
+    /// issues' Projects statuses, labels and cross-references (GraphQL). Off, pull requests
+    /// get their reviews and the repository's events only (the benchmark compares both).
+    pub timelines: bool,
 }
 
 impl Default for SyncOptions {
@@ -51,6 +55,7 @@ impl Default for SyncOptions {
             page_size: 100,
             overlap: Duration::from_secs(5 * 60),
             review_concurrency: 4,
+            timelines: true,
         }
     }
 }
@@ -99,31 +104,36 @@ pub fn iso(ms: i64) -> String {
         .to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
+/// (scope, kind or every kind, raw state): what a [`StateMeanings`] entry is for.
+type StateKey = (String, Option<ItemKind>, String);
+
 /// What each raw state of the source means, from `workflow_maps`, inferred (and recorded for
-/// the page writer) the first time a state is met. States are keyed by scope (a Jira project
-/// key for a project's own mapping, '' for every project) and raw name.
+/// the page writer) the first time a state is met. Mappings of every team only. A kind of item
+/// may have its own meaning of a state (an open pull request waits for review, an open issue is
+/// not started), which wins over the meaning of every kind; a Jira project may have its own
+/// meaning of a status name (`scope`, '' for every project).
 #[derive(Debug, Clone, Default)]
 pub struct StateMeanings {
     source_id: String,
-    /// scope → raw state → meaning.
-    known: HashMap<String, HashMap<String, Option<Meaning>>>,
+    /// (scope, kind or every kind, raw state) → (meaning, set by a person).
+    known: HashMap<StateKey, (Option<Meaning>, bool)>,
     fresh: Vec<WorkflowMap>,
 }
 
 impl StateMeanings {
     /// Loads the source's mappings that apply to every team.
     pub async fn load(ws: &Workspace, source_id: &str) -> Result<StateMeanings, SyncError> {
-        let mut known: HashMap<String, HashMap<String, Option<Meaning>>> = HashMap::new();
-        for m in repo::workflow_maps::list(ws.pool())
+        let known = repo::workflow_maps::list(ws.pool())
             .await?
             .into_iter()
             .filter(|m| m.source_id == source_id && m.team_id.is_empty())
-        {
-            known
-                .entry(m.scope)
-                .or_default()
-                .insert(m.raw_state, Some((m.flow_state, m.wait_reason)));
-        }
+            .map(|m| {
+                (
+                    (m.scope, m.item_kind, m.raw_state),
+                    (Some((m.flow_state, m.wait_reason)), m.origin == "user"),
+                )
+            })
+            .collect();
         Ok(StateMeanings {
             source_id: source_id.to_owned(),
             known,
@@ -131,9 +141,9 @@ impl StateMeanings {
         })
     }
 
-    /// The meaning of `raw` for every project (category: the tracker's status category),
-    /// inferring and recording it when new; `None` when nothing recognises it (the state stays
-    /// unmapped).
+    /// The meaning of `raw` for every kind and project (category: the tracker's status
+    /// category), inferring and recording it when new; `None` when nothing recognises it (the
+    /// state stays unmapped).
     pub fn resolve(&mut self, raw: &str, category: Option<&str>) -> Option<Meaning> {
         self.resolve_in("", raw, category)
     }
@@ -147,31 +157,74 @@ impl StateMeanings {
         raw: &str,
         category: Option<&str>,
     ) -> Option<Meaning> {
-        if let Some(known) = self.known.get(scope).and_then(|states| states.get(raw)) {
+        let key = (scope.to_owned(), None, raw.to_owned());
+        if let Some((known, _)) = self.known.get(&key) {
             return *known;
         }
         let inferred = mapping::infer(raw, category);
-        if let Some((flow, reason)) = inferred {
-            self.fresh.push(WorkflowMap {
-                source_id: self.source_id.clone(),
-                team_id: String::new(),
-                scope: scope.to_owned(),
-                raw_state: raw.to_owned(),
-                flow_state: flow,
-                wait_reason: reason,
-                origin: "inferred".into(),
-            });
+        if let Some(meaning) = inferred {
+            self.record(scope, None, raw, meaning);
         }
-        self.known
-            .entry(scope.to_owned())
-            .or_default()
-            .insert(raw.to_owned(), inferred);
+        self.known.insert(key, (inferred, false));
         inferred
     }
 
-    /// The flow state of `raw` (New when unmapped).
+    /// The meaning of `raw` for an item of `kind`: the kind's own meaning when the map has one,
+    /// else the meaning of every kind (see [`StateMeanings::resolve`]).
+    pub fn resolve_for(
+        &mut self,
+        kind: ItemKind,
+        raw: &str,
+        category: Option<&str>,
+    ) -> Option<Meaning> {
+        if let Some((known, _)) = self.known.get(&(String::new(), Some(kind), raw.to_owned())) {
+            return *known;
+        }
+        self.resolve(raw, category)
+    }
+
+    /// Records what a connector knows `raw` means for `kind` (`None`: every kind), unless the
+    /// map already says something about it — a person's choice, or an earlier seed. A kind's
+    /// own meaning is not seeded over a person's mapping of the state for every kind.
+    pub fn seed(&mut self, kind: Option<ItemKind>, raw: &str, meaning: Meaning) {
+        let key = (String::new(), kind, raw.to_owned());
+        if self.known.contains_key(&key) {
+            return;
+        }
+        if kind.is_some()
+            && self
+                .known
+                .get(&(String::new(), None, raw.to_owned()))
+                .is_some_and(|(_, by_person)| *by_person)
+        {
+            return;
+        }
+        self.record("", kind, raw, meaning);
+        self.known.insert(key, (Some(meaning), false));
+    }
+
+    fn record(&mut self, scope: &str, kind: Option<ItemKind>, raw: &str, (flow, reason): Meaning) {
+        self.fresh.push(WorkflowMap {
+            source_id: self.source_id.clone(),
+            team_id: String::new(),
+            item_kind: kind,
+            scope: scope.to_owned(),
+            raw_state: raw.to_owned(),
+            flow_state: flow,
+            wait_reason: reason,
+            origin: "inferred".into(),
+        });
+    }
+
+    /// The flow state of `raw` for every kind (New when unmapped).
     pub fn flow(&mut self, raw: &str, category: Option<&str>) -> Meaning {
         self.resolve(raw, category)
+            .unwrap_or((FlowState::New, None))
+    }
+
+    /// The flow state of `raw` for an item of `kind` (New when unmapped).
+    pub fn flow_for(&mut self, kind: ItemKind, raw: &str, category: Option<&str>) -> Meaning {
+        self.resolve_for(kind, raw, category)
             .unwrap_or((FlowState::New, None))
     }
 

@@ -1796,6 +1796,7 @@ fn workflow_maps() -> Vec<WorkflowMap> {
                 source_id: st.source().id().into(),
                 team_id: String::new(),
                 scope: String::new(),
+                item_kind: None,
                 raw_state: st.name().into(),
                 flow_state,
                 wait_reason,
@@ -2054,6 +2055,7 @@ pub fn generate(options: &DemoOptions) -> DemoGraph {
             confidence: l.confidence,
             created_at: l.created,
             removed_at: l.removed,
+            found_in: None,
         })
         .collect();
 

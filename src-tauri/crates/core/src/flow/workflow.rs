@@ -7,7 +7,7 @@ use specta::Type;
 
 use crate::error::{CoreError, CoreResult};
 use crate::graph::index::EventKind;
-use crate::graph::model::{FlowState, SourceKind, WaitReason, WorkflowMap};
+use crate::graph::model::{FlowState, ItemKind, SourceKind, WaitReason, WorkflowMap};
 use crate::graph::repo;
 use crate::graph::{ChangeKind, Workspace, WriteOp, Writer};
 
@@ -27,7 +27,7 @@ pub enum MappingOrigin {
     Unmapped,
 }
 
-/// One raw state of one source (or its override for one team).
+/// One raw state of one source (or its override for one team, one kind of item, or both).
 #[derive(Debug, Clone, PartialEq, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowRow {
@@ -37,6 +37,9 @@ pub struct WorkflowRow {
     /// Empty for the mapping every team uses; a team id for a team's own mapping.
     pub team_id: String,
     pub team_name: Option<String>,
+    /// None for the mapping every kind of item uses; a kind for that kind's own mapping (an
+    /// open pull request waits for review, an open issue is not started).
+    pub item_kind: Option<ItemKind>,
     /// Empty for the mapping every project uses; a Jira project key for that project's own
     /// mapping (a status whose name means different things in different projects).
     pub scope: String,
@@ -82,6 +85,7 @@ pub async fn workflow_list(ws: &Workspace) -> CoreResult<Vec<WorkflowRow>> {
                 source_kind: source.map_or(SourceKind::File, |s| s.kind),
                 team_id: String::new(),
                 team_name: None,
+                item_kind: None,
                 scope: String::new(),
                 raw_state: key.raw.clone(),
                 flow_state: meaning.map(|m| m.0),
@@ -114,29 +118,28 @@ pub async fn workflow_list(ws: &Workspace) -> CoreResult<Vec<WorkflowRow>> {
         .collect();
     for row in rows
         .iter()
-        .filter(|r| !r.team_id.is_empty() || !r.scope.is_empty())
+        .filter(|r| !r.team_id.is_empty() || r.item_kind.is_some() || !r.scope.is_empty())
     {
-        let source_at = ix.sources.iter().position(|s| s.id == row.source_id);
-        let source = source_at.and_then(|at| ix.sources.get(at));
-        let team = ix
-            .teams
-            .iter()
-            .position(|t| t.id == row.team_id)
-            .map(|t| t as u32);
+        let source = ix.sources.iter().find(|s| s.id == row.source_id);
+        let team = if row.team_id.is_empty() {
+            None
+        } else {
+            match ix.teams.iter().position(|t| t.id == row.team_id) {
+                Some(t) => Some(t as u32),
+                None => continue,
+            }
+        };
         let state = state_of
             .get(&(row.source_id.as_str(), row.raw_state.as_str()))
             .copied();
-        // The team's (or project's) own counts: its items now in the state, and its changes
+        // The override's own counts: the items it applies to now in the state, and their changes
         // into it.
         let (mut items_now, mut transitions) = (0u32, 0u32);
-        if let (Some(source), Some(state)) = (source_at, state) {
+        if let Some(state) = state {
             for (i, item) in ix.items.iter().enumerate().filter(|(i, it)| {
-                it.source == source as u32
-                    && if row.team_id.is_empty() {
-                        project_of(&ix.item_keys[*i]) == row.scope
-                    } else {
-                        Some(it.team) == team
-                    }
+                team.is_none_or(|t| it.team == t)
+                    && row.item_kind.is_none_or(|k| it.kind == k)
+                    && (row.scope.is_empty() || project_of(&ix.item_keys[*i]) == row.scope)
             }) {
                 items_now += u32::from(item.current_state == state);
                 transitions += ix
@@ -152,6 +155,7 @@ pub async fn workflow_list(ws: &Workspace) -> CoreResult<Vec<WorkflowRow>> {
             source_kind: source.map_or(SourceKind::File, |s| s.kind),
             team_id: row.team_id.clone(),
             team_name: team_names.get(row.team_id.as_str()).map(|s| s.to_string()),
+            item_kind: row.item_kind,
             scope: row.scope.clone(),
             raw_state: row.raw_state.clone(),
             flow_state: Some(row.flow_state),
@@ -166,9 +170,11 @@ pub async fn workflow_list(ws: &Workspace) -> CoreResult<Vec<WorkflowRow>> {
         });
     }
     out.sort_by(|a, b| {
-        (&a.source_name, &a.raw_state, &a.scope, &a.team_id).cmp(&(
+        let kind = |r: &WorkflowRow| r.item_kind.map_or("", ItemKind::as_str);
+        (&a.source_name, &a.raw_state, kind(a), &a.scope, &a.team_id).cmp(&(
             &b.source_name,
             &b.raw_state,
+            kind(b),
             &b.scope,
             &b.team_id,
         ))
@@ -183,12 +189,16 @@ pub struct WorkflowChange {
     pub source_id: String,
     /// Empty to change the mapping of every team; a team id for that team's own mapping.
     pub team_id: String,
+    /// None to change the mapping of every kind of item; a kind for that kind's own mapping.
+    #[serde(default)]
+    pub item_kind: Option<ItemKind>,
     /// Empty to change the mapping of every project; a Jira project key for that project's own
     /// mapping.
     #[serde(default)]
     pub scope: String,
     pub raw_state: String,
-    /// None removes a team's or a project's own mapping (it falls back to the shared one).
+    /// None removes a team's, a kind's or a project's own mapping (it falls back to the shared
+    /// one).
     pub flow_state: Option<FlowState>,
     /// Only for waiting states.
     pub wait_reason: Option<WaitReason>,
@@ -197,14 +207,19 @@ pub struct WorkflowChange {
 /// Applies a change made by a person, and brings the items' stored current state in line. The
 /// metrics re-derive from the stored transitions on the next question; nothing is refetched.
 pub async fn workflow_set(ws: &Workspace, change: &WorkflowChange) -> CoreResult<()> {
-    if change.flow_state.is_none() && change.team_id.is_empty() && change.scope.is_empty() {
+    if change.flow_state.is_none()
+        && change.team_id.is_empty()
+        && change.item_kind.is_none()
+        && change.scope.is_empty()
+    {
         return Err(CoreError::Invalid(
-            "choose a flow state (only a team's or a project's own mapping can be removed)".into(),
+            "choose a flow state (only a team's, a kind's or a project's own mapping can be removed)"
+                .into(),
         ));
     }
-    if !change.team_id.is_empty() && !change.scope.is_empty() {
+    if !change.scope.is_empty() && (!change.team_id.is_empty() || change.item_kind.is_some()) {
         return Err(CoreError::Invalid(
-            "a mapping is either a team's own or a project's own, not both".into(),
+            "a project's own mapping is of every team and every kind of item".into(),
         ));
     }
     if change.wait_reason.is_some() && change.flow_state != Some(FlowState::Waiting) {
@@ -232,6 +247,7 @@ impl WriteOp for SetWorkflow<'_> {
                     &[WorkflowMap {
                         source_id: change.source_id.clone(),
                         team_id: change.team_id.clone(),
+                        item_kind: change.item_kind,
                         scope: change.scope.clone(),
                         raw_state: change.raw_state.clone(),
                         flow_state: flow,
@@ -246,6 +262,7 @@ impl WriteOp for SetWorkflow<'_> {
                     w.conn(),
                     &change.source_id,
                     &change.team_id,
+                    change.item_kind,
                     &change.scope,
                     &change.raw_state,
                 )

@@ -47,6 +47,12 @@ pub struct PageWrite {
     pub workflow_maps: Vec<WorkflowMap>,
     /// The stream's position after this page.
     pub cursor: Option<Cursor>,
+    /// Other streams' positions written with the page (a pull request timeline's validator).
+    pub cursors: Vec<(String, Cursor)>,
+    /// Items whose state changes, blocked flags and review actions on this page are their whole
+    /// history: what was stored of those is replaced (a lifecycle recomputed from a full
+    /// timeline).
+    pub lifecycles: Vec<String>,
 }
 
 impl PageWrite {
@@ -237,6 +243,10 @@ impl WriteOp for CommitPage<'_> {
                 .into_iter()
                 .collect()
         };
+        if !page.lifecycles.is_empty() {
+            let json = serde_json::to_string(&page.lifecycles).unwrap_or_else(|_| "[]".into());
+            repo::transitions::delete_lifecycle_of(w.conn(), &json).await?;
+        }
         let transitions: Vec<Transition> = page
             .transitions
             .iter()
@@ -294,6 +304,9 @@ impl WriteOp for CommitPage<'_> {
 
         if let Some(cursor) = &page.cursor {
             repo::sync_cursors::put(w.conn(), source_id, &page.stream, cursor, now).await?;
+        }
+        for (stream, cursor) in &page.cursors {
+            repo::sync_cursors::put(w.conn(), source_id, stream, cursor, now).await?;
         }
         repo::sync_runs::record_progress(w.conn(), run_id, &figures).await?;
         // What the in-memory index must read again: the page's items, the stored items it added

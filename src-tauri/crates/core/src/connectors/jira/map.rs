@@ -558,6 +558,7 @@ fn links(
             confidence: 1.0,
             created_at: at,
             removed_at: None,
+            found_in: None,
         });
     };
     let prefix = format!("jira:{ns}/");

@@ -98,8 +98,9 @@ pub async fn delete(exec: impl Executor<'_, Database = Sqlite>, id: &str) -> sql
 }
 
 /// Re-derives the stored current flow state and wait reason of the items of a source that are
-/// in `raw_state`, from the workflow map: the team's own mapping first, then the project's own
-/// (a Jira project key, the part of the item's key before its number), then the shared one.
+/// in `raw_state`, from the workflow map: the most specific mapping wins — the item's team and
+/// kind, its team (every kind), its project (a Jira project key, the part of the item's key
+/// before its number), its kind (every team), then the mapping of every team and kind.
 pub async fn remap_current_state(
     conn: &mut SqliteConnection,
     source_id: &str,
@@ -110,23 +111,20 @@ pub async fn remap_current_state(
              flow_state = COALESCE(
                  (SELECT m.flow_state FROM workflow_maps m
                   WHERE m.source_id = items.source_id AND m.raw_state = items.raw_state
-                    AND ((m.team_id = items.team_id AND m.scope = '')
-                         OR (m.team_id = '' AND m.scope <> '' AND substr(items.key, 1, length(m.scope) + 1) = m.scope || '-')
-                         OR (m.team_id = '' AND m.scope = ''))
-                  ORDER BY CASE WHEN m.team_id <> '' THEN 0 WHEN m.scope <> '' THEN 1 ELSE 2 END LIMIT 1),
+                    AND m.team_id IN ('', COALESCE(items.team_id, '')) AND m.item_kind IN ('', items.kind)
+                    AND (m.scope = '' OR (m.team_id = '' AND m.item_kind = '' AND substr(items.key, 1, length(m.scope) + 1) = m.scope || '-'))
+                  ORDER BY CASE WHEN m.team_id <> '' AND m.item_kind <> '' THEN 0 WHEN m.team_id <> '' THEN 1 WHEN m.scope <> '' THEN 2 WHEN m.item_kind <> '' THEN 3 ELSE 4 END LIMIT 1),
                  items.flow_state),
              wait_reason = CASE
                  WHEN EXISTS (SELECT 1 FROM workflow_maps m
                               WHERE m.source_id = items.source_id AND m.raw_state = items.raw_state
-                                AND ((m.team_id = items.team_id AND m.scope = '')
-                                     OR (m.team_id = '' AND m.scope <> '' AND substr(items.key, 1, length(m.scope) + 1) = m.scope || '-')
-                                     OR (m.team_id = '' AND m.scope = '')))
+                                AND m.team_id IN ('', COALESCE(items.team_id, '')) AND m.item_kind IN ('', items.kind)
+                                AND (m.scope = '' OR (m.team_id = '' AND m.item_kind = '' AND substr(items.key, 1, length(m.scope) + 1) = m.scope || '-')))
                  THEN (SELECT m.wait_reason FROM workflow_maps m
                        WHERE m.source_id = items.source_id AND m.raw_state = items.raw_state
-                         AND ((m.team_id = items.team_id AND m.scope = '')
-                              OR (m.team_id = '' AND m.scope <> '' AND substr(items.key, 1, length(m.scope) + 1) = m.scope || '-')
-                              OR (m.team_id = '' AND m.scope = ''))
-                       ORDER BY CASE WHEN m.team_id <> '' THEN 0 WHEN m.scope <> '' THEN 1 ELSE 2 END LIMIT 1)
+                         AND m.team_id IN ('', COALESCE(items.team_id, '')) AND m.item_kind IN ('', items.kind)
+                         AND (m.scope = '' OR (m.team_id = '' AND m.item_kind = '' AND substr(items.key, 1, length(m.scope) + 1) = m.scope || '-'))
+                       ORDER BY CASE WHEN m.team_id <> '' AND m.item_kind <> '' THEN 0 WHEN m.team_id <> '' THEN 1 WHEN m.scope <> '' THEN 2 WHEN m.item_kind <> '' THEN 3 ELSE 4 END LIMIT 1)
                  ELSE items.wait_reason END
            WHERE source_id = ?1 AND raw_state = ?2"#,
         source_id,
