@@ -6,6 +6,7 @@ mod deps;
 mod flow;
 mod index_refresh;
 mod queries;
+mod sync_across_tools;
 mod sync_github;
 mod sync_github_lifecycle;
 mod sync_jira;

@@ -6,6 +6,7 @@
 //!
 //! Layering: connectors use `ingest` and `rules` below them and never `sync`, which runs them.
 
+pub mod crossref;
 pub mod github;
 pub mod http;
 pub mod jira;

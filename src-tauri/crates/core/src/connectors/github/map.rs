@@ -14,7 +14,7 @@
 //!   [`super::lifecycle`]), labeled/unlabeled label changes, assigned/unassigned assignee
 //!   changes; other event types are kept only as raw records.
 
-use crate::connectors::{parse_time, StateMeanings};
+use crate::connectors::{crossref, parse_time, StateMeanings};
 use crate::graph::model::{
     ItemKind, Link, LinkKind, LinkOrigin, Transition, TransitionKind, WorkItem,
 };
@@ -30,6 +30,8 @@ pub const FOUND_IN_SUB_ISSUES: &str = "sub-issues";
 pub const FOUND_IN_CROSS_REFERENCE: &str = "timeline: cross-reference";
 pub const FOUND_IN_CLOSING_REFERENCE: &str = "timeline: cross-reference that closes";
 pub const FOUND_IN_CONNECTED: &str = "timeline: connected";
+pub const FOUND_IN_TITLE: &str = "pull request title";
+pub const FOUND_IN_BRANCH: &str = "branch name";
 
 /// What mapping needs besides the record.
 pub struct MapCtx<'a> {
@@ -305,6 +307,34 @@ pub fn map_pull(
             removed_at: None,
             found_in: Some(FOUND_IN_DESCRIPTION.to_owned()),
         });
+    }
+    // Jira keys named in the title, the branch or the description: the pull request implements
+    // those issues (the first place a key is named is where it was found).
+    let mut seen: Vec<String> = Vec::new();
+    for (text, found_in) in [
+        (pull.title.as_str(), FOUND_IN_TITLE),
+        (
+            pull.head.as_ref().map_or("", |h| h.name.as_str()),
+            FOUND_IN_BRANCH,
+        ),
+        (pull.body.as_deref().unwrap_or(""), FOUND_IN_DESCRIPTION),
+    ] {
+        for key in crossref::jira_keys_in(text) {
+            if seen.contains(&key) {
+                continue;
+            }
+            page.links.push(Link {
+                from_item_id: item.id.clone(),
+                to_item_id: crossref::jira_key_ref(&key),
+                kind: LinkKind::Implements,
+                origin: LinkOrigin::Inferred,
+                confidence: 0.8,
+                created_at: item.created_at,
+                removed_at: None,
+                found_in: Some(found_in.to_owned()),
+            });
+            seen.push(key);
+        }
     }
     Some(item)
 }

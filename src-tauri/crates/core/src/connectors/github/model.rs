@@ -122,6 +122,16 @@ pub struct Pull {
     pub draft: Option<bool>,
     #[serde(default)]
     pub body: Option<String>,
+    /// The branch the pull request merges from.
+    #[serde(default)]
+    pub head: Option<BranchRef>,
+}
+
+/// A pull request's branch (`head`).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct BranchRef {
+    #[serde(rename = "ref", default)]
+    pub name: String,
 }
 
 /// A review from `/pulls/{n}/reviews`.

@@ -391,6 +391,14 @@ pub fn map_issue(
             }
         }
     }
+    // Every key also names the issue across tools (a pull request that mentions it).
+    let prefix = key_ref(ctx.ns, "");
+    let anywhere: Vec<String> = keys
+        .iter()
+        .filter_map(|k| k.strip_prefix(&prefix))
+        .map(crate::connectors::crossref::jira_key_ref)
+        .collect();
+    keys.extend(anywhere);
     keys.sort_unstable();
     keys.dedup();
     page.keys
