@@ -759,3 +759,54 @@ async fn a_renamed_repository_updates_its_items_and_never_makes_second_ones() {
         "the cursors moved to the new name (the walk resumes, it does not restart)"
     );
 }
+
+#[tokio::test]
+async fn a_pagination_limit_restarts_the_issues_walk_with_a_narrower_since_window() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use baton_core::replay::{Handler, ReplayServer, Request};
+
+    let gh = fake().await;
+    // GitHub's answer when a list pages too deep: the third page of issues is refused once.
+    let served = gh.clone();
+    let issue_pages = Arc::new(AtomicUsize::new(0));
+    let counted = issue_pages.clone();
+    let handler: Handler = Arc::new(move |r: &Request| {
+        if r.path.ends_with("/issues") && counted.fetch_add(1, Ordering::SeqCst) == 2 {
+            return Reply::json(
+                422,
+                r#"{"message":"In order to keep the API fast for everyone, pagination is limited for this resource.","documentation_url":"https://docs.github.com/rest/overview/resources-in-the-rest-api#pagination"}"#,
+            );
+        }
+        served.answer(r)
+    });
+    let server = ReplayServer::start(handler).await.unwrap();
+    gh.set_base(&server.url());
+    let h = Harness::new().await;
+    let source = h.add_github(&server.url(), GH_TOKEN).await;
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    assert_eq!(
+        h.count("SELECT COUNT(*) FROM items").await,
+        75,
+        "every issue and pull request, as a walk that was never refused"
+    );
+    let walks: Vec<Request> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/issues"))
+        .collect();
+    assert!(walks.len() > 3, "{}", walks.len());
+    let restart = &walks[3];
+    assert!(
+        restart.param("since").is_some() && restart.param("page").is_none(),
+        "after the refusal the walk starts again at the newest update it reached: {:?}",
+        restart.query
+    );
+    assert_eq!(
+        h.count("SELECT COUNT(*) FROM sync_cursors WHERE error_code IS NOT NULL")
+            .await,
+        0,
+        "no stream failed"
+    );
+}
