@@ -528,3 +528,71 @@ async fn cross_references_and_connections_become_links_that_say_where_they_were_
         "retrofit#3267 says \"Closes #3148\" in its description"
     );
 }
+
+#[tokio::test]
+async fn a_repository_that_fails_for_good_does_not_stop_the_others() {
+    let org = org();
+    // square/okhttp's issues are refused for legal reasons (451) on this run only; acme/gone
+    // does not exist (or the token lost access to it).
+    org.repo("square/okhttp").unwrap().fault(
+        "okhttp/issues",
+        vec![baton_core::replay::Reply::json(
+            451,
+            r#"{"message":"Repository access blocked","block":{"reason":"dmca"}}"#,
+        )],
+    );
+    let server = org.serve().await.unwrap();
+    let h = Harness::new().await;
+    let mut repos = every_repo();
+    repos.push("acme/gone");
+    let source = add(&h, &server.url(), &repos).await;
+    let report = h.sync(&source).await;
+    assert_eq!(
+        report.status,
+        RunStatus::FinishedWithErrors,
+        "{:?}",
+        report.error
+    );
+    let (_, message) = report.error.clone().unwrap();
+    assert!(
+        message.contains("2 of")
+            && message.contains("repo:acme/gone")
+            && message.contains("issues:square/okhttp"),
+        "{message}"
+    );
+    let errors = h
+        .strings("SELECT stream || ' ' || error_code FROM sync_cursors WHERE error_code IS NOT NULL ORDER BY 1")
+        .await;
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(errors[0].starts_with("issues:square/okhttp "), "{errors:?}");
+    assert!(errors[1].starts_with("repo:acme/gone "), "{errors:?}");
+    for repo in ["panjf2000/ants", "jquery/jquery", "square/retrofit"] {
+        assert!(
+            h.count(&format!(
+                "SELECT COUNT(*) FROM items WHERE key LIKE '{repo}#%'"
+            ))
+            .await
+                > 0,
+            "{repo} synced"
+        );
+    }
+    assert!(
+        h.count(
+            "SELECT COUNT(*) FROM items WHERE key LIKE 'square/okhttp#%' AND kind = 'pull_request'"
+        )
+        .await
+            > 0,
+        "okhttp's pull requests synced though its issues failed"
+    );
+
+    // The next run reads okhttp's issues again (from its watermark, not a saved failing page)
+    // and clears their error; the missing repository keeps its own.
+    h.clock.advance(Duration::from_secs(600));
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::FinishedWithErrors);
+    assert_eq!(
+        h.strings("SELECT stream FROM sync_cursors WHERE error_code IS NOT NULL")
+            .await,
+        vec!["repo:acme/gone".to_owned()]
+    );
+}
