@@ -95,6 +95,7 @@ fn history() -> DemoGraph {
                 source_id: "jira".into(),
                 team_id: String::new(),
                 item_kind: None,
+                scope: String::new(),
                 raw_state: (*raw).into(),
                 flow_state: *flow,
                 wait_reason: *reason,
@@ -376,6 +377,7 @@ async fn mapping_a_state_brings_its_items_back_without_a_resync() {
             source_id: "jira".into(),
             team_id: String::new(),
             item_kind: None,
+            scope: String::new(),
             raw_state: "Foo".into(),
             flow_state: FlowState::Active,
             wait_reason: None,
@@ -754,6 +756,7 @@ async fn the_workflow_screen_lists_and_changes_mappings() {
         source_id: "jira".into(),
         team_id: "b".into(),
         item_kind: None,
+        scope: String::new(),
         raw_state: "In Review".into(),
         flow_state: Some(FlowState::Active),
         wait_reason: None,
@@ -776,6 +779,7 @@ async fn the_workflow_screen_lists_and_changes_mappings() {
     let everyone = flow::WorkflowChange {
         team_id: String::new(),
         item_kind: None,
+        scope: String::new(),
         ..change
     };
     flow::workflow_set(&ws, &everyone).await.unwrap();
@@ -1540,6 +1544,7 @@ fn pull_requests() -> DemoGraph {
             source_id: "gh".into(),
             team_id: String::new(),
             item_kind: None,
+            scope: String::new(),
             raw_state: (*raw).into(),
             flow_state: *flow,
             wait_reason: *reason,

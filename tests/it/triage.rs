@@ -488,6 +488,7 @@ pub fn graph() -> DemoGraph {
                 source_id: (*s).into(),
                 team_id: String::new(),
                 item_kind: None,
+                scope: String::new(),
                 raw_state: (*raw).into(),
                 flow_state: *flow,
                 wait_reason: *reason,
@@ -1334,11 +1335,17 @@ async fn the_github_mapping_reads_who_asked_from_real_signals() {
         pull(3, "carol", "User", "Refactor\n\n🤖 Generated with [Claude Code](https://claude.ai/code)"),
         pull(4, "dave", "User", "Plain change"),
     ];
+    let repo = baton_core::connectors::github::map::RepoIds {
+        ns: "github.com".into(),
+        repo_id: 1,
+        full_name: "acme/pay".into(),
+    };
     {
         let mut ctx = MapCtx {
             source_id: "gh",
             rules: &rules,
             states: &mut states,
+            repo: &repo,
         };
         for p in &pulls {
             let item = map_pull(&mut page, &mut ctx, p, "acme/pay").unwrap();
@@ -1356,13 +1363,13 @@ async fn the_github_mapping_reads_who_asked_from_real_signals() {
         &mut page,
         "gh",
         &events,
-        "acme/pay",
+        &repo,
         baton_core::connectors::github::map::LifecycleOwners::default(),
     );
     page.transitions.extend(assigned);
     sync_page(&ws, &page).await;
 
-    let by_pr = |n: u32| format!("gh:acme/pay#{n}");
+    let by_pr = |n: u32| repo.item(i64::from(n));
     let ix = ws.index().await.unwrap();
     let at = |id: &str| ix.item_ids.iter().position(|x| **x == *id).unwrap();
     let signals = baton_core::provenance::Signals::gather(&ix);

@@ -241,7 +241,7 @@
   function sourceDto(row) {
     const { token: _secret, ...shown } = row;
     const last = (runsBySource.get(row.id) ?? [])[0];
-    return { ...shown, syncing: syncs.has(row.id), lastRun: last ? { ...last } : null };
+    return { ...shown, syncing: syncs.has(row.id), lastRun: last ? { ...last } : null, streamErrors: [] };
   }
   function sourcesList() {
     return sourceRows.map(sourceDto);

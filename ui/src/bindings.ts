@@ -1897,7 +1897,12 @@ export type RulesView_Serialize = {
 };
 
 /**  How a run ended (or that it still runs). */
-export type RunStatus = "running" | "succeeded" | "failed" | "canceled";
+export type RunStatus = "running" | "succeeded" | "failed" | "canceled" | 
+/**
+ *  The run went to its end, but some repositories or projects failed for good (not found,
+ *  gone, access removed, a pagination limit): their streams keep the error, the rest synced.
+ */
+"finished_with_errors";
 
 /**  The cycle-time scatter (all points, or an even sample of them when there are many). */
 export type Scatter = {
@@ -2050,6 +2055,11 @@ export type SourceView_Deserialize = {
 	/**  A sync is running now. */
 	syncing: boolean,
 	lastRun?: SyncRunView_Deserialize | null,
+	/**
+	 *  Streams (a repository's issues, a Jira project) whose last walk failed for good and that
+	 *  have not synced since, by stream.
+	 */
+	streamErrors: StreamErrorView_Deserialize[],
 };
 
 /**  A source as the Sources screen shows it (never its token). */
@@ -2070,6 +2080,11 @@ export type SourceView_Serialize = {
 	/**  A sync is running now. */
 	syncing: boolean,
 	lastRun: SyncRunView_Serialize | null,
+	/**
+	 *  Streams (a repository's issues, a Jira project) whose last walk failed for good and that
+	 *  have not synced since, by stream.
+	 */
+	streamErrors: StreamErrorView_Serialize[],
 };
 
 /**  Where work is, as one column of the bottleneck matrix: active, or waiting for a reason. */
@@ -2121,6 +2136,33 @@ export type StartupState_Serialize = {
 	openError: IpcError | null,
 	/**  Set when the settings file was damaged and the app started on defaults. */
 	settingsNotice: string | null,
+};
+
+/**  A stream that failed for good: the rest of its source syncs; it is tried again each run. */
+export type StreamErrorView = StreamErrorView_Serialize | StreamErrorView_Deserialize;
+
+/**  A stream that failed for good: the rest of its source syncs; it is tried again each run. */
+export type StreamErrorView_Deserialize = {
+	/**  `issues:acme/web`, `pulls:acme/web`, `repo:acme/gone`, `issues:PAY`. */
+	stream: string,
+	/**  `None` for a code written by another version of Baton. */
+	errorCode?: ErrorCode | null,
+	missingScope?: string | null,
+	error: string,
+	/**  RFC 3339. */
+	failedAt: string,
+};
+
+/**  A stream that failed for good: the rest of its source syncs; it is tried again each run. */
+export type StreamErrorView_Serialize = {
+	/**  `issues:acme/web`, `pulls:acme/web`, `repo:acme/gone`, `issues:PAY`. */
+	stream: string,
+	/**  `None` for a code written by another version of Baton. */
+	errorCode: ErrorCode | null,
+	missingScope: string | null,
+	error: string,
+	/**  RFC 3339. */
+	failedAt: string,
 };
 
 /**  One step of a sync run. */
@@ -2711,8 +2753,16 @@ export type WorkflowChange_Deserialize = {
 	teamId: string,
 	/**  None to change the mapping of every kind of item; a kind for that kind's own mapping. */
 	itemKind?: ItemKind | null,
+	/**
+	 *  Empty to change the mapping of every project; a Jira project key for that project's own
+	 *  mapping.
+	 */
+	scope?: string,
 	rawState: string,
-	/**  None removes a team's or a kind's own mapping (it falls back to the shared one). */
+	/**
+	 *  None removes a team's, a kind's or a project's own mapping (it falls back to the shared
+	 *  one).
+	 */
 	flowState?: FlowState | null,
 	/**  Only for waiting states. */
 	waitReason?: WaitReason | null,
@@ -2725,8 +2775,16 @@ export type WorkflowChange_Serialize = {
 	teamId: string,
 	/**  None to change the mapping of every kind of item; a kind for that kind's own mapping. */
 	itemKind: ItemKind | null,
+	/**
+	 *  Empty to change the mapping of every project; a Jira project key for that project's own
+	 *  mapping.
+	 */
+	scope: string,
 	rawState: string,
-	/**  None removes a team's or a kind's own mapping (it falls back to the shared one). */
+	/**
+	 *  None removes a team's, a kind's or a project's own mapping (it falls back to the shared
+	 *  one).
+	 */
 	flowState: FlowState | null,
 	/**  Only for waiting states. */
 	waitReason: WaitReason | null,
@@ -2748,6 +2806,11 @@ export type WorkflowRow_Deserialize = {
 	 *  open pull request waits for review, an open issue is not started).
 	 */
 	itemKind?: ItemKind | null,
+	/**
+	 *  Empty for the mapping every project uses; a Jira project key for that project's own
+	 *  mapping (a status whose name means different things in different projects).
+	 */
+	scope: string,
 	rawState: string,
 	flowState?: FlowState | null,
 	waitReason?: WaitReason | null,
@@ -2771,6 +2834,11 @@ export type WorkflowRow_Serialize = {
 	 *  open pull request waits for review, an open issue is not started).
 	 */
 	itemKind: ItemKind | null,
+	/**
+	 *  Empty for the mapping every project uses; a Jira project key for that project's own
+	 *  mapping (a status whose name means different things in different projects).
+	 */
+	scope: string,
 	rawState: string,
 	flowState: FlowState | null,
 	waitReason: WaitReason | null,

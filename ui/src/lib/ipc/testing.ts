@@ -468,6 +468,7 @@ export function makeWorkflowRow(partial: Partial<WorkflowRow> & { rawState: stri
     teamId: "",
     teamName: null,
     itemKind: null,
+    scope: "",
     flowState: "active",
     waitReason: null,
     origin: "seeded",
@@ -528,6 +529,7 @@ export function makeSource(partial: Partial<SourceView> & { id: string }): Sourc
     synthetic: false,
     syncing: false,
     lastRun: makeRun(),
+    streamErrors: [],
     ...partial,
   };
 }

@@ -1796,6 +1796,7 @@ fn workflow_maps() -> Vec<WorkflowMap> {
             WorkflowMap {
                 source_id: st.source().id().into(),
                 team_id: String::new(),
+                scope: String::new(),
                 item_kind: None,
                 raw_state: st.name().into(),
                 flow_state,

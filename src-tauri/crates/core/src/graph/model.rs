@@ -280,6 +280,9 @@ pub struct WorkflowMap {
     /// `None` for "every kind"; a kind for that kind's own meaning (an open pull request waits
     /// for review, an open issue is not started).
     pub item_kind: Option<ItemKind>,
+    /// A Jira project key when a status name means different things in different projects;
+    /// empty for "every project" (and for every other kind of source).
+    pub scope: String,
     pub raw_state: String,
     pub flow_state: FlowState,
     pub wait_reason: Option<WaitReason>,

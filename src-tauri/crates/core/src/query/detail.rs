@@ -148,6 +148,8 @@ async fn item_detail_in(ws: &Workspace, id: &str) -> CoreResult<ItemDetail> {
         .ok_or_else(|| CoreError::NotFound(format!("item {id}")))?;
 
     let team_id = head.team_id.as_ref().map(|t| t.text.as_str());
+    // A Jira project's own mapping of a status applies to its issues.
+    let project = crate::flow::mapping::project_of(&item.key).to_owned();
     let transitions = sqlx::query!(
         r#"SELECT t.kind AS "kind: LossyText", t.from_state AS "from_state: LossyText",
                   t.to_state AS "to_state: LossyText", t.at, t.actor_id AS "actor_id: LossyText",
@@ -158,16 +160,19 @@ async fn item_detail_in(ws: &Workspace, id: &str) -> CoreResult<ItemDetail> {
            FROM transitions t
            LEFT JOIN people p ON p.id = t.actor_id
            LEFT JOIN workflow_maps m ON t.kind = 'state' AND m.source_id = ?2 AND m.raw_state = t.to_state
-                AND (m.team_id, m.item_kind) = (
-                    SELECT w.team_id, w.item_kind FROM workflow_maps w
+                AND (m.team_id, m.item_kind, m.scope) = (
+                    SELECT w.team_id, w.item_kind, w.scope FROM workflow_maps w
                     WHERE w.source_id = ?2 AND w.raw_state = t.to_state
                       AND w.team_id IN ('', COALESCE(?3, '')) AND w.item_kind IN ('', ?4)
-                    ORDER BY w.team_id = '', w.item_kind = '' LIMIT 1)
+                      AND (w.scope = '' OR (w.team_id = '' AND w.item_kind = '' AND w.scope = ?5))
+                    ORDER BY CASE WHEN w.team_id <> '' AND w.item_kind <> '' THEN 0 WHEN w.team_id <> '' THEN 1
+                                  WHEN w.scope <> '' THEN 2 WHEN w.item_kind <> '' THEN 3 ELSE 4 END LIMIT 1)
            WHERE t.item_id = ?1 ORDER BY t.at, t.seq"#,
         id,
         head.source_id.text,
         team_id,
-        head.kind.text
+        head.kind.text,
+        project
     )
     .fetch_all(pool)
     .await?;
