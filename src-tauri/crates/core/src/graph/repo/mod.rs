@@ -9,6 +9,7 @@ pub mod intents;
 pub mod items;
 pub mod links;
 pub mod people;
+pub mod policies;
 pub mod provenance_rules;
 pub mod raw_records;
 pub mod sources;
