@@ -41,10 +41,15 @@ impl Severity {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Type)]
 #[serde(default, deny_unknown_fields)]
 pub struct Scope {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub teams: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub kinds: Vec<ItemKind>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub provenance: Vec<Provenance>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub intents: Vec<String>,
 }
 
@@ -131,7 +136,7 @@ pub struct PolicySet {
     #[serde(default)]
     pub calendar: Calendar,
     /// Calendars by team (id or name).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub calendars: BTreeMap<String, Calendar>,
     pub policies: Vec<Policy>,
 }
