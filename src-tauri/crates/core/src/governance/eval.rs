@@ -345,7 +345,15 @@ fn standing(cx: &Context<'_>, rule: &Rule, i: usize, h: &History, now: i64) -> S
             if matches!(h.now, Some((FlowState::Canceled, _))) && h.first_review.is_none() {
                 return Standing::Outside;
             }
-            let due = cx.calendars.of(item.team).add(start, hours_ms(*hours));
+            // Working time never exceeds wall-clock time: most items are decided without the
+            // calendar.
+            let limit = hours_ms(*hours);
+            match h.first_review {
+                Some(t) if t - start <= limit => return Standing::Met(t),
+                None if now - start <= limit => return Standing::Pending,
+                _ => {}
+            }
+            let due = cx.calendars.of(item.team).add(start, limit);
             match h.first_review {
                 Some(t) if t <= due => Standing::Met(t),
                 _ if due >= now => Standing::Pending,
@@ -374,7 +382,11 @@ fn standing(cx: &Context<'_>, rule: &Rule, i: usize, h: &History, now: i64) -> S
         }
         Rule::MaxWait { reason, hours } => match h.now {
             Some((FlowState::Waiting, Some(r))) if r == *reason => {
-                let due = cx.calendars.of(item.team).add(h.since, hours_ms(*hours));
+                let limit = hours_ms(*hours);
+                if now - h.since <= limit {
+                    return Standing::Pending;
+                }
+                let due = cx.calendars.of(item.team).add(h.since, limit);
                 if due < now {
                     Standing::Broken {
                         since: due,

@@ -183,7 +183,7 @@ pub struct TeamCount {
 /// New violations in one week, per policy.
 #[derive(Debug, Clone, PartialEq, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
-pub struct WeekCount {
+pub struct ViolationWeek {
     /// The week's Monday (YYYY-MM-DD, UTC).
     pub week: String,
     /// Per policy (the same order as `byPolicy`), breaches that began that week.
@@ -200,7 +200,7 @@ pub struct GovernanceReport {
     pub blocking: u32,
     pub by_policy: Vec<PolicyCount>,
     pub by_team: Vec<TeamCount>,
-    pub weekly: Vec<WeekCount>,
+    pub weekly: Vec<ViolationWeek>,
     /// The violations, blocking first, then oldest first (at most [`MAX_LISTED`]).
     pub violations: Vec<Violation>,
 }
@@ -320,8 +320,8 @@ pub fn report(
     by_team.sort_by(|a, b| b.violations.cmp(&a.violations).then(a.team.cmp(&b.team)));
     let this_week = week_of(now);
     let first_week = this_week - (TREND_WEEKS - 1) * 7 * DAY_MS;
-    let mut weekly: Vec<WeekCount> = (0..TREND_WEEKS)
-        .map(|w| WeekCount {
+    let mut weekly: Vec<ViolationWeek> = (0..TREND_WEEKS)
+        .map(|w| ViolationWeek {
             week: to_rfc3339(first_week + w * 7 * DAY_MS)
                 .chars()
                 .take(10)
