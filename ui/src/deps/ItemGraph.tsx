@@ -9,6 +9,7 @@ import { fileStem, saveCsv, saveImage, toCsv } from "../shared/csv";
 import { formatCount } from "../shared/format";
 import { Icon } from "../shared/Icon";
 import { Popover } from "../shared/Popover";
+import { mark } from "../shared/perf";
 import { EmptyState, ErrorState } from "../shared/states";
 import { chartPalette, type ResolvedTheme, useResolvedTheme } from "../shared/theme";
 import { FLOW_STATE_LABELS } from "../workgraph/vocabulary";
@@ -226,6 +227,8 @@ export function ItemGraph({
   const drawnShape = useRef<string | null>(null);
   const colorsRef = useRef(colors);
   colorsRef.current = colors;
+  const placeholderRef = useRef(graph.isPlaceholderData);
+  placeholderRef.current = graph.isPlaceholderData;
 
   // The canvas is made once; colours and data follow in the effects below.
   useEffect(() => {
@@ -273,6 +276,7 @@ export function ItemGraph({
       .then((t) => {
         if (!live || !t) return;
         drawnShape.current = shape;
+        if (!placeholderRef.current) mark("baton:drawn:deps-graph");
         if (relayout) setTiming(t);
         setDrawing(false);
       })

@@ -5,6 +5,7 @@ import { useQuery } from "@tanstack/react-query";
 import { openItems } from "../items/filters";
 import { Kpis } from "../overview/Kpis";
 import { OverviewCharts } from "../overview/OverviewCharts";
+import { useDrawnMark } from "../shared/perf";
 import { ErrorState } from "../shared/states";
 import { summaryQuery } from "../workspace/queries";
 import { ViewHeader } from "./ViewHeader";
@@ -34,6 +35,7 @@ function OverviewSkeleton() {
 
 export function OverviewView() {
   const summary = useQuery(summaryQuery());
+  useDrawnMark("overview", summary.data);
   return (
     <div className="view">
       <ViewHeader
