@@ -51,6 +51,7 @@ fn link(from: &str, to: &str, kind: LinkKind, removed: bool) -> Link {
         confidence: 1.0,
         created_at: T0 + D,
         removed_at: removed.then_some(T0 + 2 * D),
+        found_in: None,
     }
 }
 
@@ -127,6 +128,7 @@ fn graph() -> DemoGraph {
                 maps.iter().map(|(raw, flow, reason)| WorkflowMap {
                     source_id: (*s).into(),
                     team_id: String::new(),
+                    item_kind: None,
                     raw_state: (*raw).into(),
                     flow_state: *flow,
                     wait_reason: *reason,

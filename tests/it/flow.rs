@@ -94,6 +94,7 @@ fn history() -> DemoGraph {
             .map(|(raw, flow, reason)| WorkflowMap {
                 source_id: "jira".into(),
                 team_id: String::new(),
+                item_kind: None,
                 raw_state: (*raw).into(),
                 flow_state: *flow,
                 wait_reason: *reason,
@@ -374,6 +375,7 @@ async fn mapping_a_state_brings_its_items_back_without_a_resync() {
         &[WorkflowMap {
             source_id: "jira".into(),
             team_id: String::new(),
+            item_kind: None,
             raw_state: "Foo".into(),
             flow_state: FlowState::Active,
             wait_reason: None,
@@ -732,6 +734,7 @@ async fn the_workflow_screen_lists_and_changes_mappings() {
     let change = flow::WorkflowChange {
         source_id: "jira".into(),
         team_id: "b".into(),
+        item_kind: None,
         raw_state: "In Review".into(),
         flow_state: Some(FlowState::Active),
         wait_reason: None,
@@ -753,6 +756,7 @@ async fn the_workflow_screen_lists_and_changes_mappings() {
     // Mapping "In Review" to active for everyone re-derives a6's current state without a resync.
     let everyone = flow::WorkflowChange {
         team_id: String::new(),
+        item_kind: None,
         ..change
     };
     flow::workflow_set(&ws, &everyone).await.unwrap();
@@ -1252,6 +1256,7 @@ async fn blockers_count_by_their_state_at_the_end_of_the_range() {
         confidence: 1.0,
         created_at: T0 + D,
         removed_at: None,
+        found_in: None,
     };
     g.links = vec![blocks("x1"), blocks("x2"), blocks("x3")];
     let dir = tempfile::tempdir().unwrap();
@@ -1515,6 +1520,7 @@ fn pull_requests() -> DemoGraph {
         .map(|(raw, flow, reason)| WorkflowMap {
             source_id: "gh".into(),
             team_id: String::new(),
+            item_kind: None,
             raw_state: (*raw).into(),
             flow_state: *flow,
             wait_reason: *reason,

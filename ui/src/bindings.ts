@@ -2088,8 +2088,10 @@ export type WorkflowChange_Deserialize = {
 	sourceId: string,
 	/**  Empty to change the mapping of every team; a team id for that team's own mapping. */
 	teamId: string,
+	/**  None to change the mapping of every kind of item; a kind for that kind's own mapping. */
+	itemKind?: ItemKind | null,
 	rawState: string,
-	/**  None removes a team's own mapping (the team falls back to the shared one). */
+	/**  None removes a team's or a kind's own mapping (it falls back to the shared one). */
 	flowState?: FlowState | null,
 	/**  Only for waiting states. */
 	waitReason?: WaitReason | null,
@@ -2100,17 +2102,19 @@ export type WorkflowChange_Serialize = {
 	sourceId: string,
 	/**  Empty to change the mapping of every team; a team id for that team's own mapping. */
 	teamId: string,
+	/**  None to change the mapping of every kind of item; a kind for that kind's own mapping. */
+	itemKind: ItemKind | null,
 	rawState: string,
-	/**  None removes a team's own mapping (the team falls back to the shared one). */
+	/**  None removes a team's or a kind's own mapping (it falls back to the shared one). */
 	flowState: FlowState | null,
 	/**  Only for waiting states. */
 	waitReason: WaitReason | null,
 };
 
-/**  One raw state of one source (or its override for one team). */
+/**  One raw state of one source (or its override for one team, one kind of item, or both). */
 export type WorkflowRow = WorkflowRow_Serialize | WorkflowRow_Deserialize;
 
-/**  One raw state of one source (or its override for one team). */
+/**  One raw state of one source (or its override for one team, one kind of item, or both). */
 export type WorkflowRow_Deserialize = {
 	sourceId: string,
 	sourceName: string,
@@ -2118,6 +2122,11 @@ export type WorkflowRow_Deserialize = {
 	/**  Empty for the mapping every team uses; a team id for a team's own mapping. */
 	teamId: string,
 	teamName?: string | null,
+	/**
+	 *  None for the mapping every kind of item uses; a kind for that kind's own mapping (an
+	 *  open pull request waits for review, an open issue is not started).
+	 */
+	itemKind?: ItemKind | null,
 	rawState: string,
 	flowState?: FlowState | null,
 	waitReason?: WaitReason | null,
@@ -2128,7 +2137,7 @@ export type WorkflowRow_Deserialize = {
 	transitions: number,
 };
 
-/**  One raw state of one source (or its override for one team). */
+/**  One raw state of one source (or its override for one team, one kind of item, or both). */
 export type WorkflowRow_Serialize = {
 	sourceId: string,
 	sourceName: string,
@@ -2136,6 +2145,11 @@ export type WorkflowRow_Serialize = {
 	/**  Empty for the mapping every team uses; a team id for a team's own mapping. */
 	teamId: string,
 	teamName: string | null,
+	/**
+	 *  None for the mapping every kind of item uses; a kind for that kind's own mapping (an
+	 *  open pull request waits for review, an open issue is not started).
+	 */
+	itemKind: ItemKind | null,
 	rawState: string,
 	flowState: FlowState | null,
 	waitReason: WaitReason | null,

@@ -384,6 +384,7 @@ export function makeWorkflowRow(partial: Partial<WorkflowRow> & { rawState: stri
     sourceKind: "jira",
     teamId: "",
     teamName: null,
+    itemKind: null,
     flowState: "active",
     waitReason: null,
     origin: "seeded",
