@@ -572,3 +572,48 @@ async fn a_link_made_at_exactly_now_stands() {
         "a millisecond before, it did not exist"
     );
 }
+
+/// "Open blocking links" is one figure: the Overview's summary (and `baton stats`), the
+/// Dependencies report (and `baton deps`) and the Bottlenecks report give the same number on the
+/// demo, and it leaves out the links whose blocker or blocked item is finished.
+#[tokio::test]
+async fn open_blocking_links_are_the_same_figure_on_every_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let end = T0 + 120 * D;
+    let ws = demo::build(
+        &dir.path().join("demo.baton"),
+        &demo::DemoOptions {
+            items: 3_000,
+            seed: demo::DEFAULT_SEED,
+            end,
+        },
+    )
+    .await
+    .unwrap();
+    let now = end + D;
+    let summary = baton_core::query::workspace_summary(&ws).await.unwrap();
+    let deps = deps::deps_report(&ws, &DepsFilter::default(), now)
+        .await
+        .unwrap();
+    let bottlenecks =
+        baton_core::flow::bottleneck_report(&ws, &baton_core::flow::FlowFilter::default(), now)
+            .await
+            .unwrap();
+    let ix = ws.index().await.unwrap();
+    assert!(
+        deps.open_blocking_links > 0,
+        "the demo has open blocking links"
+    );
+    assert!(
+        (deps.open_blocking_links as u64) < ix.standing_blocks_links,
+        "links between finished items are not open blocking links"
+    );
+    assert_eq!(
+        summary.totals.open_blocking_links, deps.open_blocking_links,
+        "Overview = Dependencies"
+    );
+    assert_eq!(
+        bottlenecks.open_blocking_links, deps.open_blocking_links,
+        "Bottlenecks = Dependencies"
+    );
+}

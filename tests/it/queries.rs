@@ -19,8 +19,8 @@ async fn summary_matches_hand_counts() {
     assert_eq!(s.totals.transitions, 6);
     assert_eq!(s.totals.links, 3);
     assert_eq!(
-        s.totals.open_blocking_links, 1,
-        "the blocks link removed at the source does not count"
+        s.totals.open_blocking_links, 0,
+        "the blocks link removed at the source does not count, nor the one whose blocked item (jira-1) is done"
     );
     assert_eq!(s.totals.teams, 2);
     assert_eq!(s.totals.sources, 2);
@@ -380,5 +380,47 @@ async fn teams_can_be_listed_and_created_for_team_rules() {
     assert_eq!(
         query::teams_create(&ws, "   ").await.unwrap_err().code(),
         "invalid"
+    );
+}
+
+/// The Overview's "AI pull requests without human review" and the list behind it count the same
+/// pull requests on the demo.
+#[tokio::test]
+async fn ai_pull_requests_without_human_review_card_matches_its_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = demo::build(
+        &dir.path().join("demo.baton"),
+        &demo::DemoOptions {
+            items: 3_000,
+            seed: demo::DEFAULT_SEED,
+            end: T0 + 200 * DAY,
+        },
+    )
+    .await
+    .unwrap();
+    let s = query::workspace_summary(&ws).await.unwrap();
+    let ai_prs = ItemsQuery {
+        kinds: vec![ItemKind::PullRequest],
+        provenances: vec![Provenance::AiAgent],
+        ..ItemsQuery::default()
+    };
+    let all = query::items_list(&ws, &ai_prs).await.unwrap();
+    let unreviewed = query::items_list(
+        &ws,
+        &ItemsQuery {
+            without_human_review: Some(true),
+            ..ai_prs.clone()
+        },
+    )
+    .await
+    .unwrap();
+    assert!(s.ai_prs_without_human_review > 0 && s.ai_prs_without_human_review < s.ai_prs);
+    assert_eq!(
+        all.total, s.ai_prs,
+        "the card's “of N” is the list of AI pull requests"
+    );
+    assert_eq!(
+        unreviewed.total, s.ai_prs_without_human_review,
+        "the card's headline is its list"
     );
 }

@@ -190,6 +190,12 @@ export type BottleneckReport_Deserialize = {
 	matrix: TeamStages_Deserialize[],
 	waitReasons: WaitShare_Deserialize[],
 	blockerClusters: BlockerCluster[],
+	/**
+	 *  Open blocking links at the end of the range, all teams (`deps::graph::open_blocking_links`,
+	 *  the figure the Overview and Dependencies show): the blocker clusters count the waiting
+	 *  items behind them.
+	 */
+	openBlockingLinks: number,
 	queues: QueueSeries[],
 	/**  Pull requests merged in the range. */
 	pullRequests: number,
@@ -206,6 +212,12 @@ export type BottleneckReport_Serialize = {
 	matrix: TeamStages_Serialize[],
 	waitReasons: WaitShare_Serialize[],
 	blockerClusters: BlockerCluster[],
+	/**
+	 *  Open blocking links at the end of the range, all teams (`deps::graph::open_blocking_links`,
+	 *  the figure the Overview and Dependencies show): the blocker clusters count the waiting
+	 *  items behind them.
+	 */
+	openBlockingLinks: number,
 	queues: QueueSeries[],
 	/**  Pull requests merged in the range. */
 	pullRequests: number,
@@ -1155,6 +1167,11 @@ export type ItemsQuery_Deserialize = {
 	provenances?: Provenance[],
 	/**  Case-insensitive substring of the key or title. */
 	text?: string | null,
+	/**
+	 *  Only items no person other than the author has reviewed (the Overview's "AI pull
+	 *  requests without human review" lists these).
+	 */
+	withoutHumanReview?: boolean | null,
 	sort?: SortField,
 	direction?: SortDirection,
 	offset?: number,
@@ -1173,6 +1190,11 @@ export type ItemsQuery_Serialize = {
 	provenances: Provenance[],
 	/**  Case-insensitive substring of the key or title. */
 	text: string | null,
+	/**
+	 *  Only items no person other than the author has reviewed (the Overview's "AI pull
+	 *  requests without human review" lists these).
+	 */
+	withoutHumanReview?: boolean | null,
 	sort: SortField,
 	direction: SortDirection,
 	offset: number,
@@ -1977,6 +1999,7 @@ export type Totals = {
 	items: number,
 	transitions: number,
 	links: number,
+	/**  Open blocking links now (`deps::graph::open_blocking_links`, the one definition). */
 	openBlockingLinks: number,
 	teams: number,
 	people: number,

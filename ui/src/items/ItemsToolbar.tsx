@@ -148,6 +148,17 @@ export function ItemsToolbar({
           selected={filters.provenances}
           onChange={(provenances) => onChange({ ...filters, provenances: provenances as Provenance[] })}
         />
+        {filters.withoutHumanReview ? (
+          <button
+            type="button"
+            className="chip chip-removable"
+            onClick={() => onChange({ ...filters, withoutHumanReview: false })}
+            title="Only items no person other than the author has reviewed. Click to show reviewed ones too."
+            data-testid="filter-without-human-review"
+          >
+            No human review ×
+          </button>
+        ) : null}
         {filtered ? (
           <button
             type="button"

@@ -11,6 +11,8 @@ export type ItemFilters = {
   kinds: ItemKind[];
   sources: string[];
   provenances: Provenance[];
+  /** Only items no person other than the author has reviewed. */
+  withoutHumanReview: boolean;
   text: string;
   sort: SortField;
   direction: SortDirection;
@@ -22,6 +24,7 @@ export const DEFAULT_FILTERS: ItemFilters = {
   kinds: [],
   sources: [],
   provenances: [],
+  withoutHumanReview: false,
   text: "",
   sort: "updated",
   direction: "desc",
@@ -45,6 +48,7 @@ const P = {
   kinds: "kind",
   sources: "source",
   provenances: "prov",
+  withoutHumanReview: "unreviewed",
   text: "q",
   sort: "sort",
   direction: "dir",
@@ -64,6 +68,7 @@ export function filtersFromParams(params: URLSearchParams): ItemFilters {
     kinds: oneOf(ITEM_KINDS, params.getAll(P.kinds)),
     sources: params.getAll(P.sources),
     provenances: oneOf(PROVENANCES, params.getAll(P.provenances)),
+    withoutHumanReview: params.get(P.withoutHumanReview) === "1",
     text: params.get(P.text) ?? "",
     sort:
       sort && (SORT_FIELDS as readonly string[]).includes(sort) ? (sort as SortField) : DEFAULT_FILTERS.sort,
@@ -78,6 +83,7 @@ export function filtersToParams(filters: ItemFilters, item?: string | null): URL
   for (const k of filters.kinds) params.append(P.kinds, k);
   for (const s of filters.sources) params.append(P.sources, s);
   for (const p of filters.provenances) params.append(P.provenances, p);
+  if (filters.withoutHumanReview) params.set(P.withoutHumanReview, "1");
   if (filters.text.trim()) params.set(P.text, filters.text);
   if (filters.sort !== DEFAULT_FILTERS.sort) params.set(P.sort, filters.sort);
   if (filters.direction !== DEFAULT_FILTERS.direction) params.set(P.direction, filters.direction);
@@ -88,7 +94,8 @@ export function filtersToParams(filters: ItemFilters, item?: string | null): URL
 export function hasFilters(f: ItemFilters): boolean {
   return (
     f.teams.length + f.states.length + f.kinds.length + f.sources.length + f.provenances.length > 0 ||
-    f.text.trim() !== ""
+    f.text.trim() !== "" ||
+    f.withoutHumanReview
   );
 }
 
@@ -106,6 +113,7 @@ export function toItemsQuery(f: ItemFilters, offset: number, limit: number): Ite
     direction: f.direction,
     offset,
     limit,
+    ...(f.withoutHumanReview ? { withoutHumanReview: true } : {}),
   };
 }
 

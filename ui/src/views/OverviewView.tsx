@@ -6,6 +6,7 @@ import { openItems } from "../items/filters";
 import { Kpis } from "../overview/Kpis";
 import { OverviewCharts } from "../overview/OverviewCharts";
 import { useDrawnMark } from "../shared/perf";
+import { navigate } from "../shared/route";
 import { ErrorState } from "../shared/states";
 import { summaryQuery } from "../workspace/queries";
 import { ViewHeader } from "./ViewHeader";
@@ -60,7 +61,10 @@ export function OverviewView() {
           <Kpis
             summary={summary.data}
             onShowItems={() => openItems({})}
-            onShowAiPrs={() => openItems({ kinds: ["pull_request"], provenances: ["ai_agent"] })}
+            onShowAiPrs={() =>
+              openItems({ kinds: ["pull_request"], provenances: ["ai_agent"], withoutHumanReview: true })
+            }
+            onShowDependencies={() => navigate("dependencies")}
           />
           <OverviewCharts summary={summary.data} />
         </>

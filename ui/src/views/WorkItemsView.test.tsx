@@ -92,6 +92,24 @@ describe("Work items", () => {
     });
   });
 
+  it("lists only the pull requests nobody but their author reviewed, as the Overview's card counts", async () => {
+    window.location.hash = "#/items?kind=pull_request&prov=ai_agent&unreviewed=1";
+    const calls = mockBackend({
+      items_list: () => makePage([makeRow({ id: "a" })], 1),
+      workspace_summary: () => makeSummary(),
+    });
+    renderWithClient(<WorkItemsView />);
+    await screen.findAllByTestId("items-row");
+    expect(queries(calls)[0]).toMatchObject({
+      kinds: ["pull_request"],
+      provenances: ["ai_agent"],
+      withoutHumanReview: true,
+    });
+    fireEvent.click(screen.getByTestId("filter-without-human-review"));
+    await waitFor(() => expect(queries(calls).at(-1)).not.toHaveProperty("withoutHumanReview"));
+    expect(window.location.hash).not.toContain("unreviewed");
+  });
+
   it("shows a hostile title as literal text, never as HTML", async () => {
     mockBackend({
       items_list: () => makePage([makeRow({ id: "x", title: HOSTILE })], 1),

@@ -327,6 +327,7 @@ async fn run(command: Command) -> Result<(), CoreError> {
                 },
                 offset,
                 limit,
+                without_human_review: None,
             };
             let page = query::items_list(&ws, &query).await?;
             ws.close().await;

@@ -352,6 +352,7 @@ export function makeBottlenecks(partial: Partial<BottleneckReport> = {}): Bottle
       },
       { stage: "queue", totalDays: 60, share: 0.4, items: 8, examples: [] },
     ],
+    openBlockingLinks: 6,
     blockerClusters: [
       {
         teamId: "t2",

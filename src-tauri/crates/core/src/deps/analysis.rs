@@ -227,13 +227,10 @@ fn days(ms: i64) -> f64 {
     ms.max(0) as f64 / DAY_MS as f64
 }
 
-/// Open blocking links: `blocks` dependencies between two items that are neither done nor
-/// canceled.
+/// Open blocking links at the facts' horizon ([`super::graph::open_blocking_links`], the one
+/// definition).
 pub fn open_blocking(ix: &WorkIndex, facts: &Facts) -> Vec<Dependency> {
-    let (deps, _) = dependencies(ix, facts.horizon, &[LinkKind::Blocks]);
-    deps.into_iter()
-        .filter(|d| !facts.closed(d.before) && !facts.closed(d.after))
-        .collect()
+    super::graph::open_blocking_links(ix, facts.horizon, |i| facts.closed(i))
 }
 
 /// Runs every analysis.

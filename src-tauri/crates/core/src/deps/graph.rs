@@ -99,6 +99,33 @@ pub fn slot(ix: &WorkIndex, team: u32) -> usize {
     }
 }
 
+/// **Open blocking links**, defined here once and counted by every page that shows the figure
+/// (Overview, Dependencies, Bottlenecks), `baton stats`, `baton deps` and `docs/metrics.md`: the
+/// `blocks` dependencies standing at `horizon` (exclusive) whose blocker is neither done nor
+/// canceled and whose blocked item is still open (neither done nor canceled), `closed` telling
+/// which items are done or canceled. The same pair of items linked twice counts once; an item
+/// linked to itself is not a link between two items.
+pub fn open_blocking_links(
+    ix: &WorkIndex,
+    horizon: i64,
+    closed: impl Fn(u32) -> bool,
+) -> Vec<Dependency> {
+    let (deps, _) = dependencies(ix, horizon, &[LinkKind::Blocks]);
+    deps.into_iter()
+        .filter(|d| !closed(d.before) && !closed(d.after))
+        .collect()
+}
+
+/// Whether an item's stored current state is done or canceled: the states the Overview and
+/// `baton stats` read, kept in step with the workflow map (the dependency analyses derive the
+/// same states from each item's timeline).
+pub fn closed_now(ix: &WorkIndex, i: u32) -> bool {
+    matches!(
+        ix.items[i as usize].flow,
+        FlowState::Done | FlowState::Canceled
+    )
+}
+
 /// "`before` must finish before `after` can": one edge of the dependency graph.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Dependency {

@@ -56,6 +56,10 @@ pub struct ItemsQuery {
     pub provenances: Vec<Provenance>,
     /// Case-insensitive substring of the key or title.
     pub text: Option<String>,
+    /// Only items no person other than the author has reviewed (the Overview's "AI pull
+    /// requests without human review" lists these).
+    #[specta(optional)]
+    pub without_human_review: Option<bool>,
     pub sort: SortField,
     pub direction: SortDirection,
     pub offset: u32,
@@ -217,6 +221,8 @@ fn filter_and_sort(ix: &WorkIndex, q: &ItemsQuery) -> Vec<i64> {
                 && (q.kinds.is_empty() || q.kinds.contains(&item.kind))
                 && (sources.is_empty() || sources.contains(&item.source))
                 && (q.provenances.is_empty() || q.provenances.contains(&item.provenance))
+                && (q.without_human_review != Some(true)
+                    || !super::summary::human_reviewed(ix, i as usize))
                 && text.as_deref().is_none_or(|t| {
                     ix.item_titles_folded[i as usize].contains(t)
                         || contains_ascii_folded(&ix.item_keys[i as usize], t)

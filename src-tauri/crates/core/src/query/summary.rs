@@ -29,6 +29,7 @@ pub struct Totals {
     pub items: u32,
     pub transitions: u32,
     pub links: u32,
+    /// Open blocking links now (`deps::graph::open_blocking_links`, the one definition).
     pub open_blocking_links: u32,
     pub teams: u32,
     pub people: u32,
@@ -89,6 +90,23 @@ fn to_u32(n: i64) -> u32 {
     u32::try_from(n.max(0)).unwrap_or(u32::MAX)
 }
 
+/// Whether a person (not a bot, not the item's author) took a review action on item `i`. The
+/// summary's "AI pull requests without human review" and the Work items filter behind its
+/// drill-down both ask this, so the card and its list count the same pull requests.
+pub fn human_reviewed(ix: &WorkIndex, i: usize) -> bool {
+    let author = ix.items[i].author;
+    ix.events_of(i).iter().any(|e| {
+        e.kind() == EventKind::Review
+            && e.actor != NONE
+            && e.actor != author
+            && !ix
+                .people_is_bot
+                .get(e.actor as usize)
+                .copied()
+                .unwrap_or(true)
+    })
+}
+
 /// Computes the summary from the in-memory index in one pass over the items.
 pub async fn workspace_summary(ws: &Workspace) -> CoreResult<WorkspaceSummary> {
     let ix = ws.index().await?;
@@ -130,17 +148,7 @@ fn summarise(ix: &WorkIndex, ws: &Workspace) -> WorkspaceSummary {
         last = last.max(item.updated);
         if item.kind == ItemKind::PullRequest && item.provenance == Provenance::AiAgent {
             ai_prs += 1;
-            let human_review = ix.events_of(i).iter().any(|e| {
-                e.kind() == EventKind::Review
-                    && e.actor != NONE
-                    && e.actor != item.author
-                    && !ix
-                        .people_is_bot
-                        .get(e.actor as usize)
-                        .copied()
-                        .unwrap_or(true)
-            });
-            if !human_review {
+            if !human_reviewed(ix, i) {
                 ai_unreviewed += 1;
             }
         }
@@ -231,7 +239,12 @@ fn summarise(ix: &WorkIndex, ws: &Workspace) -> WorkspaceSummary {
             items: to_u32(ix.items.len() as i64),
             transitions: to_u32(ix.transition_rows as i64),
             links: to_u32(ix.link_rows as i64),
-            open_blocking_links: to_u32(ix.open_blocking_links as i64),
+            open_blocking_links: to_u32(
+                crate::deps::graph::open_blocking_links(ix, i64::MAX, |i| {
+                    crate::deps::graph::closed_now(ix, i)
+                })
+                .len() as i64,
+            ),
             teams: to_u32(ix.teams.len() as i64),
             people: to_u32(ix.people.len() as i64),
             sources: to_u32(ix.sources.len() as i64),
