@@ -617,3 +617,83 @@ async fn open_blocking_links_are_the_same_figure_on_every_page() {
         "Bottlenecks = Dependencies"
     );
 }
+
+/// Every "where work is stuck" count on the Overview is the total of the list it opens, the
+/// reasons add up to the waiting items, and the oldest waiting items come first.
+#[tokio::test]
+async fn attention_counts_are_the_lists_they_open() {
+    use baton_core::deps::AttentionList;
+    let dir = tempfile::tempdir().unwrap();
+    let end = T0 + 120 * D;
+    let ws = demo::build(
+        &dir.path().join("demo.baton"),
+        &demo::DemoOptions {
+            items: 3_000,
+            seed: demo::DEFAULT_SEED,
+            end,
+        },
+    )
+    .await
+    .unwrap();
+    let now = end + D;
+    let a = deps::attention(&ws, now).await.unwrap();
+    assert!(a.waiting > 0 && a.over_expectation > 0 && a.blocked_by_other_teams > 0);
+    assert_eq!(
+        a.by_reason.iter().map(|r| r.items).sum::<u32>(),
+        a.waiting,
+        "every waiting item has one reason"
+    );
+    let total = |list| {
+        let ws = &ws;
+        async move { deps::attention_items(ws, list, now).await.unwrap() }
+    };
+    assert_eq!(
+        total(AttentionList::Waiting { stage: None }).await.total,
+        a.waiting
+    );
+    let late = total(AttentionList::OverExpectation).await;
+    assert_eq!(late.total, a.over_expectation);
+    assert!(late
+        .items
+        .iter()
+        .all(|r| r.age_days > r.expectation_days && r.item.flow_state == FlowState::Waiting));
+    assert!(
+        late.items
+            .windows(2)
+            .all(|w| w[0].age_days >= w[1].age_days),
+        "oldest first"
+    );
+    for r in &a.by_reason {
+        let list = total(AttentionList::Waiting {
+            stage: Some(r.stage),
+        })
+        .await;
+        assert_eq!(list.total, r.items, "{:?}", r.stage);
+    }
+    assert_eq!(
+        total(AttentionList::BlockedByOtherTeams).await.total,
+        a.blocked_by_other_teams
+    );
+    assert_eq!(
+        total(AttentionList::AiAwaitingReview).await.total,
+        a.ai_awaiting_review
+    );
+    assert_eq!(
+        total(AttentionList::HandoffsNotArrived).await.total,
+        a.handoffs_not_arrived
+    );
+    let report = deps::deps_report(&ws, &DepsFilter::default(), now)
+        .await
+        .unwrap();
+    assert!(a.handoffs_not_arrived <= report.handoffs_total);
+    assert_eq!(
+        a.oldest_waiting.first().map(|r| r.age_days),
+        late.items.first().map(|r| r.age_days)
+    );
+    assert!(
+        a.oldest_waiting
+            .iter()
+            .all(|r| !r.item.item.title.is_empty()),
+        "titles are filled"
+    );
+}

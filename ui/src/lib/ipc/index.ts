@@ -7,6 +7,9 @@ import { commands, events } from "../../bindings";
 import { timedIpc } from "../../shared/perf";
 import { call } from "./error";
 import type {
+  Attention,
+  AttentionItems,
+  AttentionList,
   BottleneckReport,
   ConnectionTest,
   CriticalPath,
@@ -75,6 +78,10 @@ export const ipc = {
     timedIpc("deps_report", call(commands.depsReport(filter))),
   depsGraph: (request: GraphRequest): Promise<GraphView> =>
     timedIpc("deps_graph", call(commands.depsGraph(request))),
+  overviewAttention: (): Promise<Attention> =>
+    timedIpc("overview_attention", call(commands.overviewAttention())),
+  overviewAttentionItems: (list: AttentionList): Promise<AttentionItems> =>
+    timedIpc("overview_attention_items", call(commands.overviewAttentionItems(list))),
   depsCriticalPath: (target: Target): Promise<CriticalPath> =>
     timedIpc("deps_critical_path", call(commands.depsCriticalPath(target))),
   sourcesList: (): Promise<SourceView[]> => call(commands.sourcesList()),

@@ -233,6 +233,31 @@ pub fn open_blocking(ix: &WorkIndex, facts: &Facts) -> Vec<Dependency> {
     super::graph::open_blocking_links(ix, facts.horizon, |i| facts.closed(i))
 }
 
+/// Handoffs that never arrived (the one definition the Dependencies page and the Overview
+/// read): a `blocks` dependency whose upstream item is done, whose downstream item is neither
+/// done nor canceled, more than a day after the delivery, and whose downstream item either still
+/// waits as blocked or on a dependency, or has not moved since the delivery. With the delivery
+/// instant.
+pub fn handoffs_never_arrived(ix: &WorkIndex, facts: &Facts) -> Vec<(Dependency, i64)> {
+    let (all_blocks, _) = dependencies(ix, facts.horizon, &[LinkKind::Blocks]);
+    let mut out = Vec::new();
+    for d in all_blocks {
+        let (u, w) = (d.before as usize, d.after as usize);
+        let Some(delivered) = facts.finish[u].filter(|_| facts.flow[u] == FlowState::Done) else {
+            continue;
+        };
+        if facts.closed(d.after) || facts.as_of - delivered <= DAY_MS {
+            continue;
+        }
+        let still_blocked = matches!(facts.stage[w], Some(Stage::Blocked | Stage::Dependency));
+        let not_moved = facts.since[w] <= delivered;
+        if still_blocked || not_moved {
+            out.push((d, delivered));
+        }
+    }
+    out
+}
+
 /// Runs every analysis.
 pub fn analyse(ix: &WorkIndex, facts: &Facts, filter: &DepsFilter) -> DepsReport {
     let keep = Keep::new(ix, filter);
@@ -515,22 +540,9 @@ pub fn analyse(ix: &WorkIndex, facts: &Facts, filter: &DepsFilter) -> DepsReport
     let at_risk_total = at_risk.len() as u32;
     at_risk.truncate(MAX_ROWS);
 
-    // Handoffs that never arrived: the upstream item is done, the downstream item is neither
-    // done nor canceled, more than a day has passed, and the downstream item either still
-    // waits as blocked or on a dependency, or has not moved since the delivery.
-    let (all_blocks, _) = dependencies(ix, facts.horizon, &[LinkKind::Blocks]);
     let mut handoffs = Vec::new();
-    for d in &all_blocks {
-        let (u, w) = (d.before as usize, d.after as usize);
-        let Some(delivered) = facts.finish[u].filter(|_| facts.flow[u] == FlowState::Done) else {
-            continue;
-        };
-        if facts.closed(d.after) || as_of - delivered <= DAY_MS {
-            continue;
-        }
-        let still_blocked = matches!(facts.stage[w], Some(Stage::Blocked | Stage::Dependency));
-        let not_moved = facts.since[w] <= delivered;
-        if !(still_blocked || not_moved) || !keep.any(ix, [d.before, d.after]) {
+    for (d, delivered) in handoffs_never_arrived(ix, facts) {
+        if !keep.any(ix, [d.before, d.after]) {
             continue;
         }
         handoffs.push(Handoff {
