@@ -301,15 +301,26 @@ async fn critical_path_uses_team_percentiles() {
         .map(|s| s.item.item.key.as_str())
         .collect();
     assert_eq!(steps, ["S1", "GP1", "M1", "M3"]);
-    // P85: s1 12 (SEC default, not started) + gp1 max(1.5 - 9, 0) = 0 + m1 12 (MOB default,
-    // never started) + m3 12 = 36 days from day 10.
-    assert_eq!(path.finish_p85, baton_core::time::to_rfc3339(NOW + 36 * D));
+    // P85: s1 12 (SEC default, not started) + gp1 + m1 12 (MOB default, never started) + m3 12.
+    // gp1 has been in progress 9 days, past PLAT's P85 of 1.5: it is forecast from its age, not
+    // as finished now. PLAT never finished anything that took 9 days, so it gets another 1.5.
+    let gp1 = path
+        .steps
+        .iter()
+        .find(|s| s.item.item.key == "GP1")
+        .unwrap();
+    assert_eq!((gp1.remaining_p50_days, gp1.remaining_p85_days), (1.5, 1.5));
+    assert_eq!(
+        path.finish_p85,
+        baton_core::time::to_rfc3339(NOW + 75 * D / 2)
+    );
     assert_eq!(
         path.finish_p50,
-        baton_core::time::to_rfc3339(NOW + 15 * D),
-        "5 + 0 + 5 + 5 with the P50 defaults"
+        baton_core::time::to_rfc3339(NOW + 33 * D / 2),
+        "5 + 1.5 + 5 + 5 with the P50 defaults"
     );
     assert_eq!(path.open_upstream_items, 3);
+    assert_eq!((path.target_items, path.open_target_items), (1, 1));
     let cyc = deps::deps_critical_path(&ws, &Target::Item { id: "c3".into() }, NOW)
         .await
         .unwrap();

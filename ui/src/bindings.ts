@@ -477,6 +477,10 @@ export type CriticalPath_Deserialize = {
 	upstreamItems: number,
 	/**  Of which still open. */
 	openUpstreamItems: number,
+	/**  The target's own items (one for an item; an intent's items and its descendants'). */
+	targetItems: number,
+	/**  Of which still open. */
+	openTargetItems: number,
 	finishP50: string,
 	finishP85: string,
 	/**  Already delivered: nothing left. */
@@ -497,6 +501,10 @@ export type CriticalPath_Serialize = {
 	upstreamItems: number,
 	/**  Of which still open. */
 	openUpstreamItems: number,
+	/**  The target's own items (one for an item; an intent's items and its descendants'). */
+	targetItems: number,
+	/**  Of which still open. */
+	openTargetItems: number,
 	finishP50: string,
 	finishP85: string,
 	/**  Already delivered: nothing left. */

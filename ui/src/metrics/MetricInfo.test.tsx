@@ -15,7 +15,9 @@ describe("MetricInfo", () => {
     const panel = screen.getByTestId("metric-definition");
     expect(panel).toHaveTextContent("Open blocking links");
     expect(panel).toHaveTextContent("a link removed at the source is kept for history but not counted");
-    expect(panel).toHaveTextContent("whose blocker is neither Done nor Canceled and whose blocked item is still open");
+    expect(panel).toHaveTextContent(
+      "whose blocker is neither Done nor Canceled and whose blocked item is still open",
+    );
     expect(panel).not.toHaveTextContent("Canceled and done items are included");
     // `blocks` is code in the Markdown: it becomes an element, not backticks.
     expect([...panel.querySelectorAll("code")].map((c) => c.textContent)).toContain("blocks");

@@ -141,7 +141,7 @@ export function DependenciesView() {
             }}
           />
         ) : null}
-        <ItemGraph loc={loc} change={change} teams={colors} onOpen={actions.onOpen} />
+        <ItemGraph loc={loc} change={change} teams={colors} teamLoads={r?.teams} onOpen={actions.onOpen} />
         <DepsLists state={state} actions={actions} filtered={hasFilter(loc.filter)} />
       </div>
       {itemId ? (
