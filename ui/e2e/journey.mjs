@@ -329,6 +329,29 @@ async function walk(page, base) {
     const got = await dataValue(id);
     check(got === value, `${id} shows ${value}`, `got ${got}`);
   }
+  // Where work is stuck leads the page; its numbers are Rust's, and each opens the list it counts.
+  const attention = await rustNow("overview_attention", {});
+  await page.locator(T("attention-over-expectation")).waitFor();
+  for (const [id, value] of [
+    ["attention-over-expectation", attention.overExpectation],
+    ["attention-blocked-by-other-teams", attention.blockedByOtherTeams],
+    ["attention-ai-awaiting-review", attention.aiAwaitingReview],
+    ["attention-handoffs", attention.handoffsNotArrived],
+  ]) {
+    const got = await dataValue(id);
+    check(got === value, `${id} shows ${value}`, `got ${got}`);
+  }
+  if (attention.overExpectation > 0) {
+    await page.locator(T("attention-over-expectation")).click();
+    await page.locator(T("attention-items-count")).waitFor();
+    const listed = await dataValue("attention-items-count");
+    check(
+      listed === attention.overExpectation,
+      `“Waiting past expectation” opens the ${attention.overExpectation} items it counts`,
+      `listed ${listed}`,
+    );
+    await page.keyboard.press("Escape");
+  }
   const itemsText = await page.locator(`${T("kpi-items")} .kpi-value`).textContent();
   check(itemsText === summary.totals.items.toLocaleString("en-US"), `item count is formatted (${itemsText})`);
   const aiText = await page.locator(`${T("kpi-ai-unreviewed")} .kpi-value`).textContent();

@@ -653,6 +653,8 @@
       case "deps_report":
       case "deps_graph":
       case "deps_critical_path":
+      case "overview_attention":
+      case "overview_attention_items":
         return recorded(cmd, args);
       case "items_list":
         return itemsPage(args.query);
