@@ -105,12 +105,14 @@ try {
   if (pages.includes("dependencies")) {
     await driver.click(await driver.waitFor('[data-testid="nav-dependencies"]'));
     await waitMark(driver, "baton:drawn:deps-graph");
-    await sleep(1500);
+    // WebKitGTK under Xvfb paints the window a while after the page has drawn (longer on a big
+    // workspace on a busy machine).
+    await sleep(Number(args.settle ?? 1500));
     shot("dependencies");
     await driver.execute(
       "document.querySelector('[data-testid=\"deps-graph\"]')?.scrollIntoView({ block: 'start' })",
     );
-    await sleep(2500);
+    await sleep(Number(args.settle ?? 2500));
     shot("dependencies-graph");
   }
 } finally {

@@ -424,3 +424,25 @@ async fn ai_pull_requests_without_human_review_card_matches_its_list() {
         "the card's headline is its list"
     );
 }
+
+/// Work items say since when each item has been in its current state: its last state change,
+/// or its creation when it never changed.
+#[tokio::test]
+async fn rows_say_since_when_the_item_is_in_its_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = small_workspace(dir.path()).await;
+    let page = query::items_list(&ws, &ItemsQuery::default())
+        .await
+        .unwrap();
+    let row = |id: &str| page.rows.iter().find(|r| r.id == id).unwrap().clone();
+    assert_eq!(
+        row("jira-2").state_since,
+        baton_core::time::to_rfc3339(T0 + 5 * DAY),
+        "In Review since its last state change"
+    );
+    let gh2 = row("gh-2");
+    assert_eq!(
+        gh2.state_since, gh2.created_at,
+        "a review is not a state change"
+    );
+}

@@ -1256,6 +1256,11 @@ export type ItemRow_Deserialize = {
 	createdAt: string,
 	updatedAt: string,
 	doneAt?: string | null,
+	/**
+	 *  When it entered its current state (its last recorded state change, or its creation):
+	 *  for a waiting item, since when it has waited there.
+	 */
+	stateSince: string,
 };
 
 /**  One row of the table. */
@@ -1278,6 +1283,11 @@ export type ItemRow_Serialize = {
 	createdAt: string,
 	updatedAt: string,
 	doneAt: string | null,
+	/**
+	 *  When it entered its current state (its last recorded state change, or its creation):
+	 *  for a waiting item, since when it has waited there.
+	 */
+	stateSince: string,
 };
 
 /**  One page of the list. */

@@ -61,6 +61,7 @@ export function makeRow(partial: Partial<ItemRow> & { id: string }): ItemRow {
     sourceKind: "github",
     createdAt: "2026-01-05T10:00:00.000Z",
     updatedAt: "2026-02-01T10:00:00.000Z",
+    stateSince: "2026-05-01T09:00:00Z",
     doneAt: null,
     ...partial,
   };
