@@ -129,6 +129,7 @@ fn graph() -> DemoGraph {
                     source_id: (*s).into(),
                     team_id: String::new(),
                     item_kind: None,
+                    scope: String::new(),
                     raw_state: (*raw).into(),
                     flow_state: *flow,
                     wait_reason: *reason,
@@ -685,9 +686,35 @@ async fn attention_counts_are_the_lists_they_open() {
         total(AttentionList::BlockedByOtherTeams).await.total,
         a.blocked_by_other_teams
     );
+    let awaiting = total(AttentionList::AiAwaitingReview).await;
+    assert_eq!(awaiting.total, a.ai_awaiting_review);
+    // One rule for "reviewed": the tile lists the open ones among the Overview card's list (Work
+    // items, without independent review).
+    let card = baton_core::query::items_list(
+        &ws,
+        &baton_core::query::ItemsQuery {
+            without_independent_review: true,
+            limit: 1_000,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let card_ids: std::collections::BTreeSet<&str> =
+        card.rows.iter().map(|r| r.id.as_str()).collect();
+    assert!(a.ai_awaiting_review > 0 && a.ai_awaiting_review < card.total);
+    assert!(awaiting
+        .items
+        .iter()
+        .all(|r| card_ids.contains(r.item.item.id.as_str())
+            && !matches!(r.item.flow_state, FlowState::Done | FlowState::Canceled)));
     assert_eq!(
-        total(AttentionList::AiAwaitingReview).await.total,
-        a.ai_awaiting_review
+        card.rows
+            .iter()
+            .filter(|r| !matches!(r.flow_state, FlowState::Done | FlowState::Canceled))
+            .count() as u32,
+        a.ai_awaiting_review,
+        "the tile counts the card's pull requests still open"
     );
     assert_eq!(
         total(AttentionList::HandoffsNotArrived).await.total,

@@ -38,8 +38,9 @@ fn snapshot(ix: &baton_core::graph::index::WorkIndex) -> Vec<String> {
                     )
                 })
                 .collect();
+            let person = |p: u32| ix.people.get(p as usize).map_or("-", |p| p.id.as_str());
             format!(
-                "{} {} {} team={:?} flow={:?} now={} initial={} rows={} ooo={} [{}]",
+                "{} {} {} team={:?} flow={:?} now={} initial={} rows={} ooo={} owner={} asked={} {:?} agent={:?} priority={} [{}]",
                 ix.item_ids[i],
                 ix.item_keys[i],
                 ix.item_titles_folded[i],
@@ -49,6 +50,11 @@ fn snapshot(ix: &baton_core::graph::index::WorkIndex) -> Vec<String> {
                 state(item.initial_state),
                 item.transition_rows,
                 item.out_of_order,
+                person(item.owner),
+                person(item.requester),
+                item.requester_signal,
+                ix.agents.get(item.agent as usize),
+                item.has_priority,
                 events.join(" ")
             )
         })
@@ -67,9 +73,25 @@ fn snapshot(ix: &baton_core::graph::index::WorkIndex) -> Vec<String> {
             )
         })
         .collect();
+    let mut assignments: Vec<String> = ix
+        .assignments
+        .iter()
+        .map(|a| {
+            let person = |p: u32| ix.people.get(p as usize).map_or("-", |p| p.id.as_str());
+            format!(
+                "assigned {} {} by {} to {}",
+                ix.item_ids[a.item as usize],
+                a.at,
+                person(a.actor),
+                person(a.assignee)
+            )
+        })
+        .collect();
     rows.sort();
     links.sort();
+    assignments.sort();
     rows.extend(links);
+    rows.extend(assignments);
     rows.push(format!(
         "totals {} {} {}",
         ix.transition_rows, ix.link_rows, ix.standing_blocks_links
@@ -118,7 +140,22 @@ async fn a_refreshed_index_equals_a_rebuilt_one() {
         .unwrap();
     more.event_id = "late-1".into();
     more.at = end - D;
-    changes.push(more);
+    changes.push(more.clone());
+    // An owner and a hand-over are followed too (who the item was assigned to, by whom).
+    edited[0].owner_id = Some(graph.people[1].id.clone());
+    let login = graph
+        .identities
+        .iter()
+        .find(|i| i.source_id == graph.items[0].source_id)
+        .unwrap();
+    changes.push(Transition {
+        event_id: "assigned-1".into(),
+        kind: TransitionKind::Assignee,
+        from_state: None,
+        to_state: login.login.clone(),
+        at: end - D + 1,
+        ..more
+    });
     let link = Link {
         from_item_id: added.id.clone(),
         to_item_id: graph.items[1].id.clone(),

@@ -66,8 +66,8 @@ async fn summary_matches_hand_counts() {
     );
     assert_eq!(s.ai_prs, 2);
     assert_eq!(
-        s.ai_prs_without_human_review, 1,
-        "gh-2 was reviewed only by a bot; gh-1 by a human"
+        s.ai_prs_without_independent_review, 1,
+        "gh-2 was only commented on by a bot; gh-1 was approved by a person who did not ask for it"
     );
     let range = s.date_range.unwrap();
     assert_eq!(range.from, baton_core::time::to_rfc3339(T0));
@@ -287,25 +287,24 @@ async fn item_detail_has_timeline_links_and_review_status() {
         ("acme/plat#3", false),
         "removed links are shown as closed"
     );
-    assert_eq!(
-        d.human_reviewed, None,
-        "only pull requests have a review status"
-    );
+    assert_eq!(d.review, None, "only pull requests have a review status");
 
     assert_eq!(
         query::item_detail(&ws, "gh-1")
             .await
             .unwrap()
-            .human_reviewed,
-        Some(true)
+            .review
+            .map(|r| r.verdict),
+        Some(query::ReviewVerdict::Independent)
     );
     assert_eq!(
         query::item_detail(&ws, "gh-2")
             .await
             .unwrap()
-            .human_reviewed,
-        Some(false),
-        "a bot's review is not a human review"
+            .review
+            .map(|r| r.verdict),
+        Some(query::ReviewVerdict::Unapproved),
+        "a bot's comment is not an approval"
     );
     let err = query::item_detail(&ws, "nope").await.unwrap_err();
     assert_eq!(err.code(), "not_found");
@@ -383,10 +382,10 @@ async fn teams_can_be_listed_and_created_for_team_rules() {
     );
 }
 
-/// The Overview's "AI pull requests without human review" and the list behind it count the same
-/// pull requests on the demo.
+/// The Overview's "AI pull requests without independent review" and the Work items list behind
+/// it count the same pull requests on the demo.
 #[tokio::test]
-async fn ai_pull_requests_without_human_review_card_matches_its_list() {
+async fn ai_pull_requests_without_independent_review_card_matches_its_list() {
     let dir = tempfile::tempdir().unwrap();
     let ws = demo::build(
         &dir.path().join("demo.baton"),
@@ -402,25 +401,33 @@ async fn ai_pull_requests_without_human_review_card_matches_its_list() {
     let ai_prs = ItemsQuery {
         kinds: vec![ItemKind::PullRequest],
         provenances: vec![Provenance::AiAgent],
+        states: vec![
+            FlowState::New,
+            FlowState::Waiting,
+            FlowState::Active,
+            FlowState::Done,
+        ],
         ..ItemsQuery::default()
     };
     let all = query::items_list(&ws, &ai_prs).await.unwrap();
     let unreviewed = query::items_list(
         &ws,
         &ItemsQuery {
-            without_human_review: Some(true),
-            ..ai_prs.clone()
+            without_independent_review: true,
+            ..ItemsQuery::default()
         },
     )
     .await
     .unwrap();
-    assert!(s.ai_prs_without_human_review > 0 && s.ai_prs_without_human_review < s.ai_prs);
-    assert_eq!(
-        all.total, s.ai_prs,
-        "the card's “of N” is the list of AI pull requests"
+    assert!(
+        s.ai_prs_without_independent_review > 0 && s.ai_prs_without_independent_review < s.ai_prs
     );
     assert_eq!(
-        unreviewed.total, s.ai_prs_without_human_review,
+        all.total, s.ai_prs,
+        "the card's “of N” is the list of AI pull requests open or merged"
+    );
+    assert_eq!(
+        unreviewed.total, s.ai_prs_without_independent_review,
         "the card's headline is its list"
     );
 }

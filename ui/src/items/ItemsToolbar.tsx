@@ -148,15 +148,15 @@ export function ItemsToolbar({
           selected={filters.provenances}
           onChange={(provenances) => onChange({ ...filters, provenances: provenances as Provenance[] })}
         />
-        {filters.withoutHumanReview ? (
+        {filters.unreviewed ? (
           <button
             type="button"
-            className="chip chip-removable"
-            onClick={() => onChange({ ...filters, withoutHumanReview: false })}
-            title="Only items no person other than the author has reviewed. Click to show reviewed ones too."
-            data-testid="filter-without-human-review"
+            className="btn btn-small filter-active"
+            title="Only AI-made pull requests, open or merged, that no independent person approved. Click to remove."
+            onClick={() => onChange({ ...filters, unreviewed: false })}
+            data-testid="filter-unreviewed"
           >
-            No human review ×
+            Without independent review <Icon name="close" size={12} />
           </button>
         ) : null}
         {filtered ? (

@@ -11,9 +11,9 @@ export type ItemFilters = {
   kinds: ItemKind[];
   sources: string[];
   provenances: Provenance[];
-  /** Only items no person other than the author has reviewed. */
-  withoutHumanReview: boolean;
   text: string;
+  /** Only AI-made pull requests without an independent review (the Overview's count). */
+  unreviewed: boolean;
   sort: SortField;
   direction: SortDirection;
 };
@@ -24,8 +24,8 @@ export const DEFAULT_FILTERS: ItemFilters = {
   kinds: [],
   sources: [],
   provenances: [],
-  withoutHumanReview: false,
   text: "",
+  unreviewed: false,
   sort: "updated",
   direction: "desc",
 };
@@ -48,8 +48,8 @@ const P = {
   kinds: "kind",
   sources: "source",
   provenances: "prov",
-  withoutHumanReview: "unreviewed",
   text: "q",
+  unreviewed: "unreviewed",
   sort: "sort",
   direction: "dir",
   item: "item",
@@ -68,8 +68,8 @@ export function filtersFromParams(params: URLSearchParams): ItemFilters {
     kinds: oneOf(ITEM_KINDS, params.getAll(P.kinds)),
     sources: params.getAll(P.sources),
     provenances: oneOf(PROVENANCES, params.getAll(P.provenances)),
-    withoutHumanReview: params.get(P.withoutHumanReview) === "1",
     text: params.get(P.text) ?? "",
+    unreviewed: params.get(P.unreviewed) === "1",
     sort:
       sort && (SORT_FIELDS as readonly string[]).includes(sort) ? (sort as SortField) : DEFAULT_FILTERS.sort,
     direction: dir === "asc" || dir === "desc" ? dir : DEFAULT_FILTERS.direction,
@@ -83,8 +83,8 @@ export function filtersToParams(filters: ItemFilters, item?: string | null): URL
   for (const k of filters.kinds) params.append(P.kinds, k);
   for (const s of filters.sources) params.append(P.sources, s);
   for (const p of filters.provenances) params.append(P.provenances, p);
-  if (filters.withoutHumanReview) params.set(P.withoutHumanReview, "1");
   if (filters.text.trim()) params.set(P.text, filters.text);
+  if (filters.unreviewed) params.set(P.unreviewed, "1");
   if (filters.sort !== DEFAULT_FILTERS.sort) params.set(P.sort, filters.sort);
   if (filters.direction !== DEFAULT_FILTERS.direction) params.set(P.direction, filters.direction);
   if (item) params.set(P.item, item);
@@ -95,7 +95,7 @@ export function hasFilters(f: ItemFilters): boolean {
   return (
     f.teams.length + f.states.length + f.kinds.length + f.sources.length + f.provenances.length > 0 ||
     f.text.trim() !== "" ||
-    f.withoutHumanReview
+    f.unreviewed
   );
 }
 
@@ -109,11 +109,11 @@ export function toItemsQuery(f: ItemFilters, offset: number, limit: number): Ite
     sources: f.sources,
     provenances: f.provenances,
     text: text === "" ? null : text,
+    withoutIndependentReview: f.unreviewed,
     sort: f.sort,
     direction: f.direction,
     offset,
     limit,
-    ...(f.withoutHumanReview ? { withoutHumanReview: true } : {}),
   };
 }
 

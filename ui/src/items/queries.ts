@@ -14,8 +14,8 @@ function filtersKey(f: ItemFilters) {
     f.kinds,
     f.sources,
     f.provenances,
-    f.withoutHumanReview,
     f.text.trim(),
+    f.unreviewed,
     f.sort,
     f.direction,
   ] as const;

@@ -238,9 +238,9 @@ export function AttentionSection() {
               }
             />
             <Tile
-              label="AI work awaiting review"
+              label="AI work awaiting an independent review"
               value={a.aiAwaitingReview}
-              sub="open AI pull requests no person but the author has reviewed"
+              sub="open AI pull requests no one but the agent and who asked for it approved"
               testId="attention-ai-awaiting-review"
               onOpen={() =>
                 setOpen({

@@ -53,7 +53,7 @@ export function Kpis({
   onShowDependencies?: () => void;
 }) {
   const t = summary.totals;
-  const ai = summary.aiPrsWithoutHumanReview;
+  const ai = summary.aiPrsWithoutIndependentReview;
   const range = summary.dateRange;
   return (
     <div className="kpi-grid">
@@ -96,7 +96,7 @@ export function Kpis({
         }
       />
       <Kpi
-        label="AI pull requests without human review"
+        label="AI pull requests without independent review"
         value={
           <>
             {formatCount(ai)} <span className="kpi-of">of {formatCount(summary.aiPrs)}</span>
@@ -106,12 +106,12 @@ export function Kpis({
         sub={
           summary.aiPrs === 0
             ? "no pull requests authored by an AI agent"
-            : "AI-authored pull requests that no person other than the author has reviewed yet"
+            : "AI-made pull requests, open or merged, that no person other than the agent and who asked for it approved"
         }
         metricId="summary-ai-prs-without-human-review"
         testId="kpi-ai-unreviewed"
         wide
-        action={ai > 0 ? { label: "List the unreviewed pull requests", onClick: onShowAiPrs } : undefined}
+        action={ai > 0 ? { label: "List them", onClick: onShowAiPrs } : undefined}
       />
       <Kpi
         label="Teams"

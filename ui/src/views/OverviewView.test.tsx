@@ -1,5 +1,6 @@
 import { fireEvent, screen, within } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { filtersFromParams, toItemsQuery } from "../items/filters";
 import { clearMocks, makeSummary, mockBackend } from "../lib/ipc/testing";
 import type { ChartClick } from "../shared/EChart";
 import { renderWithClient } from "../test/render";
@@ -58,6 +59,19 @@ describe("Overview", () => {
     }
   });
 
+  it("drills down from the AI-review count to the unreviewed AI pull requests only", async () => {
+    mockBackend({ workspace_summary: () => makeSummary() });
+    renderWithClient(<OverviewView />);
+    const ai = await screen.findByTestId("kpi-ai-unreviewed");
+    fireEvent.click(within(ai).getByRole("button", { name: /List them/ }));
+    const params = new URLSearchParams(window.location.hash.split("?")[1]);
+    expect(window.location.hash.startsWith("#/items?")).toBe(true);
+    expect(params.getAll("kind")).toEqual(["pull_request"]);
+    expect(params.getAll("prov")).toEqual(["ai_agent"]);
+    expect(params.get("unreviewed")).toBe("1");
+    expect(toItemsQuery(filtersFromParams(params), 0, 200).withoutIndependentReview).toBe(true);
+  });
+
   it("has a titled chart with a definition link for each split, and clicking one opens Work items filtered", async () => {
     mockBackend({ workspace_summary: () => makeSummary() });
     renderWithClient(<OverviewView />);
@@ -85,7 +99,7 @@ describe("Overview", () => {
     mockBackend({ workspace_summary: () => makeSummary() });
     renderWithClient(<OverviewView />);
     const ai = await screen.findByTestId("kpi-ai-unreviewed");
-    fireEvent.click(within(ai).getByRole("button", { name: /List the unreviewed pull requests/ }));
+    fireEvent.click(within(ai).getByRole("button", { name: /List them/ }));
     // The unreviewed ones (the headline), not every AI pull request (the "of N").
     expect(window.location.hash).toBe("#/items?kind=pull_request&prov=ai_agent&unreviewed=1");
     const links = screen.getByTestId("kpi-open-blocking-links");
@@ -113,7 +127,7 @@ describe("Overview", () => {
           bySource: [],
           teamStates: [],
           aiPrs: 0,
-          aiPrsWithoutHumanReview: 0,
+          aiPrsWithoutIndependentReview: 0,
           dateRange: null,
         }),
     });

@@ -1,5 +1,5 @@
 //! Overview: where work is stuck and who must act first (the oldest waiting items against their
-//! team's expectation, waiting by reason, blocked by other teams, AI work awaiting review,
+//! team's expectation, waiting by reason, blocked by other teams, AI work awaiting an independent review,
 //! handoffs that never arrived), then the inventory: headline numbers and how the items split by
 //! team, state, kind, source and provenance.
 //!
@@ -79,7 +79,7 @@ export function OverviewView() {
             summary={summary.data}
             onShowItems={() => openItems({})}
             onShowAiPrs={() =>
-              openItems({ kinds: ["pull_request"], provenances: ["ai_agent"], withoutHumanReview: true })
+              openItems({ kinds: ["pull_request"], provenances: ["ai_agent"], unreviewed: true })
             }
             onShowDependencies={() => navigate("dependencies")}
           />

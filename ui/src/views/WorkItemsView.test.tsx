@@ -49,6 +49,7 @@ describe("Work items", () => {
       sources: [],
       provenances: [],
       text: null,
+      withoutIndependentReview: false,
       sort: "updated",
       direction: "desc",
       offset: 0,
@@ -96,7 +97,7 @@ describe("Work items", () => {
     });
   });
 
-  it("lists only the pull requests nobody but their author reviewed, as the Overview's card counts", async () => {
+  it("lists only the AI pull requests without an independent review, as the Overview's card counts", async () => {
     window.location.hash = "#/items?kind=pull_request&prov=ai_agent&unreviewed=1";
     const calls = mockBackend({
       items_list: () => makePage([makeRow({ id: "a" })], 1),
@@ -107,10 +108,10 @@ describe("Work items", () => {
     expect(queries(calls)[0]).toMatchObject({
       kinds: ["pull_request"],
       provenances: ["ai_agent"],
-      withoutHumanReview: true,
+      withoutIndependentReview: true,
     });
-    fireEvent.click(screen.getByTestId("filter-without-human-review"));
-    await waitFor(() => expect(queries(calls).at(-1)).not.toHaveProperty("withoutHumanReview"));
+    fireEvent.click(screen.getByTestId("filter-unreviewed"));
+    await waitFor(() => expect(queries(calls).at(-1)).toMatchObject({ withoutIndependentReview: false }));
     expect(window.location.hash).not.toContain("unreviewed");
   });
 

@@ -233,12 +233,13 @@ pub fn open_blocking(ix: &WorkIndex, facts: &Facts) -> Vec<Dependency> {
     super::graph::open_blocking_links(ix, facts.horizon, |i| facts.closed(i))
 }
 
-/// Handoffs that never arrived (the one definition the Dependencies page and the Overview
-/// read): a `blocks` dependency whose upstream item is done, whose downstream item is neither
-/// done nor canceled, more than a day after the delivery, and whose downstream item either still
-/// waits as blocked or on a dependency, or has not moved since the delivery. With the delivery
-/// instant.
-pub fn handoffs_never_arrived(ix: &WorkIndex, facts: &Facts) -> Vec<(Dependency, i64)> {
+/// Handoffs that never arrived (`docs/metrics.md`, "Handoffs that never arrived"): each
+/// blocking dependency whose upstream item is done while its downstream item is neither done nor
+/// canceled, more than a day after the delivery, and the downstream item either still waits as
+/// blocked or on a dependency, or has not moved since. With the delivery time. The one
+/// definition: the Dependencies page, Triage and the Overview's attention tile all read it.
+pub fn undelivered_handoffs(ix: &WorkIndex, facts: &Facts) -> Vec<(Dependency, i64)> {
+    let as_of = facts.as_of;
     let (all_blocks, _) = dependencies(ix, facts.horizon, &[LinkKind::Blocks]);
     let mut out = Vec::new();
     for d in all_blocks {
@@ -246,7 +247,7 @@ pub fn handoffs_never_arrived(ix: &WorkIndex, facts: &Facts) -> Vec<(Dependency,
         let Some(delivered) = facts.finish[u].filter(|_| facts.flow[u] == FlowState::Done) else {
             continue;
         };
-        if facts.closed(d.after) || facts.as_of - delivered <= DAY_MS {
+        if facts.closed(d.after) || as_of - delivered <= DAY_MS {
             continue;
         }
         let still_blocked = matches!(facts.stage[w], Some(Stage::Blocked | Stage::Dependency));
@@ -540,8 +541,11 @@ pub fn analyse(ix: &WorkIndex, facts: &Facts, filter: &DepsFilter) -> DepsReport
     let at_risk_total = at_risk.len() as u32;
     at_risk.truncate(MAX_ROWS);
 
+    // Handoffs that never arrived: the upstream item is done, the downstream item is neither
+    // done nor canceled, more than a day has passed, and the downstream item either still
+    // waits as blocked or on a dependency, or has not moved since the delivery.
     let mut handoffs = Vec::new();
-    for (d, delivered) in handoffs_never_arrived(ix, facts) {
+    for (d, delivered) in undelivered_handoffs(ix, facts) {
         if !keep.any(ix, [d.before, d.after]) {
             continue;
         }

@@ -8,12 +8,12 @@ use specta::Type;
 use crate::error::CoreResult;
 use crate::flow::Stage;
 use crate::graph::index::WorkIndex;
-use crate::graph::model::{FlowState, ItemKind, Provenance};
+use crate::graph::model::FlowState;
 use crate::graph::Workspace;
-use crate::query::summary::human_reviewed;
+use crate::provenance::{lacks_independent_review, Signals};
 use crate::time::{to_rfc3339, DAY_MS};
 
-use super::analysis::{dep_item, handoffs_never_arrived, open_blocking, DepItem};
+use super::analysis::{dep_item, open_blocking, undelivered_handoffs, DepItem};
 use super::graph::{slot, Facts};
 
 /// The lists the Overview counts and opens.
@@ -26,7 +26,10 @@ pub enum AttentionList {
     Waiting { stage: Option<Stage> },
     /// Open items an open item of another team blocks.
     BlockedByOtherTeams,
-    /// Open pull requests written by an AI agent that no person other than the author reviewed.
+    /// Open pull requests written by an AI agent without an independent review (approved by a
+    /// person other than the agent and other than who asked for it: the one definition,
+    /// [`crate::provenance::lacks_independent_review`], the Overview's card and the Work items
+    /// filter use too); the card also counts merged ones, this tile only those still open.
     AiAwaitingReview,
     /// Open items whose blocker was delivered more than a day ago and that have not picked it up.
     HandoffsNotArrived,
@@ -35,7 +38,7 @@ pub enum AttentionList {
 /// Waiting items for one reason.
 #[derive(Debug, Clone, PartialEq, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
-pub struct ReasonCount {
+pub struct WaitingReasonCount {
     pub stage: Stage,
     pub items: u32,
     /// Of them, how many have been in their cycle longer than their team's expectation.
@@ -70,7 +73,7 @@ pub struct Attention {
     /// Items waiting now for longer than their team's expectation.
     pub over_expectation: u32,
     /// Waiting items by reason, most first.
-    pub by_reason: Vec<ReasonCount>,
+    pub by_reason: Vec<WaitingReasonCount>,
     /// The waiting items longest in their cycle, with their teams' expectations (up to
     /// [`OLDEST_SHOWN`]).
     pub oldest_waiting: Vec<AttentionItem>,
@@ -131,18 +134,15 @@ pub fn members(ix: &WorkIndex, facts: &Facts, list: AttentionList) -> Vec<u32> {
             blocked.dedup();
             blocked
         }
-        AttentionList::AiAwaitingReview => (0..n)
-            .filter(|&i| {
-                let item = &ix.items[i];
-                item.kind == ItemKind::PullRequest
-                    && item.provenance == Provenance::AiAgent
-                    && !facts.closed(i as u32)
-                    && !human_reviewed(ix, i)
-            })
-            .map(|i| i as u32)
-            .collect(),
+        AttentionList::AiAwaitingReview => {
+            let signals = Signals::gather(ix);
+            (0..n)
+                .filter(|&i| !facts.closed(i as u32) && lacks_independent_review(ix, &signals, i))
+                .map(|i| i as u32)
+                .collect()
+        }
         AttentionList::HandoffsNotArrived => {
-            let mut waiting: Vec<u32> = handoffs_never_arrived(ix, facts)
+            let mut waiting: Vec<u32> = undelivered_handoffs(ix, facts)
                 .into_iter()
                 .map(|(d, _)| d.after)
                 .collect();
@@ -184,9 +184,9 @@ fn rows(ix: &WorkIndex, facts: &Facts, mut items: Vec<u32>, limit: usize) -> Vec
 /// Counts every list (titles not filled).
 pub fn attention_of(ix: &WorkIndex, facts: &Facts) -> Attention {
     let waiting = members(ix, facts, AttentionList::Waiting { stage: None });
-    let mut by_reason: Vec<ReasonCount> = Stage::ALL
+    let mut by_reason: Vec<WaitingReasonCount> = Stage::ALL
         .iter()
-        .map(|&stage| ReasonCount {
+        .map(|&stage| WaitingReasonCount {
             stage,
             items: 0,
             over_expectation: 0,

@@ -19,7 +19,7 @@ use crate::graph::Workspace;
 pub use analysis::*;
 pub use attention::{
     attention, attention_items, Attention, AttentionItem, AttentionItems, AttentionList,
-    ReasonCount,
+    WaitingReasonCount,
 };
 pub use critical::{critical_path, CriticalPath, CriticalStep, Target};
 pub use view::{graph_view, GraphEdge, GraphNode, GraphRequest, GraphView};
