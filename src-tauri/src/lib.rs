@@ -61,6 +61,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::flow::flow_filter_set,
             commands::export::export_save,
             commands::deps::deps_report,
+            commands::deps::overview_attention,
+            commands::deps::overview_attention_items,
             commands::deps::deps_graph,
             commands::deps::deps_critical_path,
             commands::workflow::workflow_list,

@@ -134,6 +134,10 @@ async fn answer(ws: &Workspace, req: &Request, now: i64) -> Outcome {
         "workflow_list" => outcome(flow::workflow_list(ws).await),
         "workflow_set" => outcome(flow::workflow_set(ws, &arg(req, "change")).await),
         "deps_report" => outcome(deps::deps_report(ws, &arg(req, "filter"), now).await),
+        "overview_attention" => outcome(deps::attention(ws, now).await),
+        "overview_attention_items" => {
+            outcome(deps::attention_items(ws, arg(req, "list"), now).await)
+        }
         "deps_graph" => outcome(deps::deps_graph(ws, &arg(req, "request"), now).await),
         "deps_critical_path" => {
             outcome(deps::deps_critical_path(ws, &arg(req, "target"), now).await)

@@ -302,15 +302,26 @@ async fn critical_path_uses_team_percentiles() {
         .map(|s| s.item.item.key.as_str())
         .collect();
     assert_eq!(steps, ["S1", "GP1", "M1", "M3"]);
-    // P85: s1 12 (SEC default, not started) + gp1 max(1.5 - 9, 0) = 0 + m1 12 (MOB default,
-    // never started) + m3 12 = 36 days from day 10.
-    assert_eq!(path.finish_p85, baton_core::time::to_rfc3339(NOW + 36 * D));
+    // P85: s1 12 (SEC default, not started) + gp1 + m1 12 (MOB default, never started) + m3 12.
+    // gp1 has been in progress 9 days, past PLAT's P85 of 1.5: it is forecast from its age, not
+    // as finished now. PLAT never finished anything that took 9 days, so it gets another 1.5.
+    let gp1 = path
+        .steps
+        .iter()
+        .find(|s| s.item.item.key == "GP1")
+        .unwrap();
+    assert_eq!((gp1.remaining_p50_days, gp1.remaining_p85_days), (1.5, 1.5));
+    assert_eq!(
+        path.finish_p85,
+        baton_core::time::to_rfc3339(NOW + 75 * D / 2)
+    );
     assert_eq!(
         path.finish_p50,
-        baton_core::time::to_rfc3339(NOW + 15 * D),
-        "5 + 0 + 5 + 5 with the P50 defaults"
+        baton_core::time::to_rfc3339(NOW + 33 * D / 2),
+        "5 + 1.5 + 5 + 5 with the P50 defaults"
     );
     assert_eq!(path.open_upstream_items, 3);
+    assert_eq!((path.target_items, path.open_target_items), (1, 1));
     let cyc = deps::deps_critical_path(&ws, &Target::Item { id: "c3".into() }, NOW)
         .await
         .unwrap();
@@ -571,5 +582,156 @@ async fn a_link_made_at_exactly_now_stands() {
     assert_eq!(
         later.open_blocking_links, 10,
         "a millisecond before, it did not exist"
+    );
+}
+
+/// "Open blocking links" is one figure: the Overview's summary (and `baton stats`), the
+/// Dependencies report (and `baton deps`) and the Bottlenecks report give the same number on the
+/// demo, and it leaves out the links whose blocker or blocked item is finished.
+#[tokio::test]
+async fn open_blocking_links_are_the_same_figure_on_every_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let end = T0 + 120 * D;
+    let ws = demo::build(
+        &dir.path().join("demo.baton"),
+        &demo::DemoOptions {
+            items: 3_000,
+            seed: demo::DEFAULT_SEED,
+            end,
+        },
+    )
+    .await
+    .unwrap();
+    let now = end + D;
+    let summary = baton_core::query::workspace_summary(&ws).await.unwrap();
+    let deps = deps::deps_report(&ws, &DepsFilter::default(), now)
+        .await
+        .unwrap();
+    let bottlenecks =
+        baton_core::flow::bottleneck_report(&ws, &baton_core::flow::FlowFilter::default(), now)
+            .await
+            .unwrap();
+    let ix = ws.index().await.unwrap();
+    assert!(
+        deps.open_blocking_links > 0,
+        "the demo has open blocking links"
+    );
+    assert!(
+        (deps.open_blocking_links as u64) < ix.standing_blocks_links,
+        "links between finished items are not open blocking links"
+    );
+    assert_eq!(
+        summary.totals.open_blocking_links, deps.open_blocking_links,
+        "Overview = Dependencies"
+    );
+    assert_eq!(
+        bottlenecks.open_blocking_links, deps.open_blocking_links,
+        "Bottlenecks = Dependencies"
+    );
+}
+
+/// Every "where work is stuck" count on the Overview is the total of the list it opens, the
+/// reasons add up to the waiting items, and the oldest waiting items come first.
+#[tokio::test]
+async fn attention_counts_are_the_lists_they_open() {
+    use baton_core::deps::AttentionList;
+    let dir = tempfile::tempdir().unwrap();
+    let end = T0 + 120 * D;
+    let ws = demo::build(
+        &dir.path().join("demo.baton"),
+        &demo::DemoOptions {
+            items: 3_000,
+            seed: demo::DEFAULT_SEED,
+            end,
+        },
+    )
+    .await
+    .unwrap();
+    let now = end + D;
+    let a = deps::attention(&ws, now).await.unwrap();
+    assert!(a.waiting > 0 && a.over_expectation > 0 && a.blocked_by_other_teams > 0);
+    assert_eq!(
+        a.by_reason.iter().map(|r| r.items).sum::<u32>(),
+        a.waiting,
+        "every waiting item has one reason"
+    );
+    let total = |list| {
+        let ws = &ws;
+        async move { deps::attention_items(ws, list, now).await.unwrap() }
+    };
+    assert_eq!(
+        total(AttentionList::Waiting { stage: None }).await.total,
+        a.waiting
+    );
+    let late = total(AttentionList::OverExpectation).await;
+    assert_eq!(late.total, a.over_expectation);
+    assert!(late
+        .items
+        .iter()
+        .all(|r| r.age_days > r.expectation_days && r.item.flow_state == FlowState::Waiting));
+    assert!(
+        late.items
+            .windows(2)
+            .all(|w| w[0].age_days >= w[1].age_days),
+        "oldest first"
+    );
+    for r in &a.by_reason {
+        let list = total(AttentionList::Waiting {
+            stage: Some(r.stage),
+        })
+        .await;
+        assert_eq!(list.total, r.items, "{:?}", r.stage);
+    }
+    assert_eq!(
+        total(AttentionList::BlockedByOtherTeams).await.total,
+        a.blocked_by_other_teams
+    );
+    let awaiting = total(AttentionList::AiAwaitingReview).await;
+    assert_eq!(awaiting.total, a.ai_awaiting_review);
+    // One rule for "reviewed": the tile lists the open ones among the Overview card's list (Work
+    // items, without independent review).
+    let card = baton_core::query::items_list(
+        &ws,
+        &baton_core::query::ItemsQuery {
+            without_independent_review: true,
+            limit: 1_000,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let card_ids: std::collections::BTreeSet<&str> =
+        card.rows.iter().map(|r| r.id.as_str()).collect();
+    assert!(a.ai_awaiting_review > 0 && a.ai_awaiting_review < card.total);
+    assert!(awaiting
+        .items
+        .iter()
+        .all(|r| card_ids.contains(r.item.item.id.as_str())
+            && !matches!(r.item.flow_state, FlowState::Done | FlowState::Canceled)));
+    assert_eq!(
+        card.rows
+            .iter()
+            .filter(|r| !matches!(r.flow_state, FlowState::Done | FlowState::Canceled))
+            .count() as u32,
+        a.ai_awaiting_review,
+        "the tile counts the card's pull requests still open"
+    );
+    assert_eq!(
+        total(AttentionList::HandoffsNotArrived).await.total,
+        a.handoffs_not_arrived
+    );
+    let report = deps::deps_report(&ws, &DepsFilter::default(), now)
+        .await
+        .unwrap();
+    assert!(a.handoffs_not_arrived <= report.handoffs_total);
+    assert_eq!(
+        a.oldest_waiting.first().map(|r| r.age_days),
+        late.items.first().map(|r| r.age_days)
+    );
+    assert!(
+        a.oldest_waiting
+            .iter()
+            .all(|r| !r.item.item.title.is_empty()),
+        "titles are filled"
     );
 }

@@ -94,7 +94,7 @@ fn snapshot(ix: &baton_core::graph::index::WorkIndex) -> Vec<String> {
     rows.extend(assignments);
     rows.push(format!(
         "totals {} {} {}",
-        ix.transition_rows, ix.link_rows, ix.open_blocking_links
+        ix.transition_rows, ix.link_rows, ix.standing_blocks_links
     ));
     rows
 }

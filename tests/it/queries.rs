@@ -19,8 +19,8 @@ async fn summary_matches_hand_counts() {
     assert_eq!(s.totals.transitions, 6);
     assert_eq!(s.totals.links, 3);
     assert_eq!(
-        s.totals.open_blocking_links, 1,
-        "the blocks link removed at the source does not count"
+        s.totals.open_blocking_links, 0,
+        "the blocks link removed at the source does not count, nor the one whose blocked item (jira-1) is done"
     );
     assert_eq!(s.totals.teams, 2);
     assert_eq!(s.totals.sources, 2);
@@ -379,5 +379,77 @@ async fn teams_can_be_listed_and_created_for_team_rules() {
     assert_eq!(
         query::teams_create(&ws, "   ").await.unwrap_err().code(),
         "invalid"
+    );
+}
+
+/// The Overview's "AI pull requests without independent review" and the Work items list behind
+/// it count the same pull requests on the demo.
+#[tokio::test]
+async fn ai_pull_requests_without_independent_review_card_matches_its_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = demo::build(
+        &dir.path().join("demo.baton"),
+        &demo::DemoOptions {
+            items: 3_000,
+            seed: demo::DEFAULT_SEED,
+            end: T0 + 200 * DAY,
+        },
+    )
+    .await
+    .unwrap();
+    let s = query::workspace_summary(&ws).await.unwrap();
+    let ai_prs = ItemsQuery {
+        kinds: vec![ItemKind::PullRequest],
+        provenances: vec![Provenance::AiAgent],
+        states: vec![
+            FlowState::New,
+            FlowState::Waiting,
+            FlowState::Active,
+            FlowState::Done,
+        ],
+        ..ItemsQuery::default()
+    };
+    let all = query::items_list(&ws, &ai_prs).await.unwrap();
+    let unreviewed = query::items_list(
+        &ws,
+        &ItemsQuery {
+            without_independent_review: true,
+            ..ItemsQuery::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert!(
+        s.ai_prs_without_independent_review > 0 && s.ai_prs_without_independent_review < s.ai_prs
+    );
+    assert_eq!(
+        all.total, s.ai_prs,
+        "the card's “of N” is the list of AI pull requests open or merged"
+    );
+    assert_eq!(
+        unreviewed.total, s.ai_prs_without_independent_review,
+        "the card's headline is its list"
+    );
+}
+
+/// Work items say since when each item has been in its current state: its last state change,
+/// or its creation when it never changed.
+#[tokio::test]
+async fn rows_say_since_when_the_item_is_in_its_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = small_workspace(dir.path()).await;
+    let page = query::items_list(&ws, &ItemsQuery::default())
+        .await
+        .unwrap();
+    let row = |id: &str| page.rows.iter().find(|r| r.id == id).unwrap().clone();
+    assert_eq!(
+        row("jira-2").state_since,
+        baton_core::time::to_rfc3339(T0 + 5 * DAY),
+        "In Review since its last state change"
+    );
+    let gh2 = row("gh-2");
+    assert_eq!(
+        gh2.state_since, gh2.created_at,
+        "a review is not a state change"
     );
 }

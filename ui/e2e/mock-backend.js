@@ -654,6 +654,8 @@
       case "deps_report":
       case "deps_graph":
       case "deps_critical_path":
+      case "overview_attention":
+      case "overview_attention_items":
       case "triage_list":
       case "triage_thresholds_get":
       case "decisions_list":

@@ -91,6 +91,10 @@ export const commands = {
 	exportSave: (suggestedName: string, contents: string, encoding: ExportEncoding) => typedError<string | null, IpcError>(__TAURI_INVOKE("export_save", { suggestedName, contents, encoding })),
 	/**  Every dependency analysis. */
 	depsReport: (filter: DepsFilter_Deserialize) => typedError<DepsReport_Serialize, IpcError>(__TAURI_INVOKE("deps_report", { filter })),
+	/**  Where work is stuck now: what the Overview leads with. */
+	overviewAttention: () => typedError<Attention_Serialize, IpcError>(__TAURI_INVOKE("overview_attention")),
+	/**  The items behind one of the Overview's "where work is stuck" counts. */
+	overviewAttentionItems: (list: AttentionList_Deserialize) => typedError<AttentionItems_Serialize, IpcError>(__TAURI_INVOKE("overview_attention_items", { list })),
 	/**  The item graph to draw (a neighbourhood, or the open blocking graph). */
 	depsGraph: (request: GraphRequest_Deserialize) => typedError<GraphView_Serialize, IpcError>(__TAURI_INVOKE("deps_graph", { request })),
 	/**  The critical path to an item or intent, with P50 and P85 finish dates. */
@@ -214,6 +218,150 @@ export type AtRisk_Serialize = {
 	defaultThreshold: boolean,
 };
 
+/**  The Overview's "where is work stuck" answer. */
+export type Attention = Attention_Serialize | Attention_Deserialize;
+
+/**  One item on a list, with how long it has been where it is. */
+export type AttentionItem = AttentionItem_Serialize | AttentionItem_Deserialize;
+
+/**  One item on a list, with how long it has been where it is. */
+export type AttentionItem_Deserialize = {
+	item: DepItem_Deserialize,
+	/**  When it entered its current state (RFC 3339). */
+	stateSince: string,
+	/**  Days in its current state. */
+	daysInState: number | null,
+	/**  Days since its cycle started (or since it was created, if it never started). */
+	ageDays: number | null,
+	/**  Its team's expectation: the 85th percentile of the team's cycle times, in days. */
+	expectationDays: number | null,
+	/**  The team has no finished work to learn from: the expectation is the documented default. */
+	defaultExpectation: boolean,
+};
+
+/**  One item on a list, with how long it has been where it is. */
+export type AttentionItem_Serialize = {
+	item: DepItem_Serialize,
+	/**  When it entered its current state (RFC 3339). */
+	stateSince: string,
+	/**  Days in its current state. */
+	daysInState: number | null,
+	/**  Days since its cycle started (or since it was created, if it never started). */
+	ageDays: number | null,
+	/**  Its team's expectation: the 85th percentile of the team's cycle times, in days. */
+	expectationDays: number | null,
+	/**  The team has no finished work to learn from: the expectation is the documented default. */
+	defaultExpectation: boolean,
+};
+
+/**  The items of one list, oldest first. */
+export type AttentionItems = AttentionItems_Serialize | AttentionItems_Deserialize;
+
+/**  The items of one list, oldest first. */
+export type AttentionItems_Deserialize = {
+	/**  How many items the list holds (the Overview's count). */
+	total: number,
+	/**  The first [`LIST_LIMIT`], longest in their cycle first. */
+	items: AttentionItem_Deserialize[],
+};
+
+/**  The items of one list, oldest first. */
+export type AttentionItems_Serialize = {
+	/**  How many items the list holds (the Overview's count). */
+	total: number,
+	/**  The first [`LIST_LIMIT`], longest in their cycle first. */
+	items: AttentionItem_Serialize[],
+};
+
+/**  The lists the Overview counts and opens. */
+export type AttentionList = AttentionList_Serialize | AttentionList_Deserialize;
+
+/**  The lists the Overview counts and opens. */
+export type AttentionList_Deserialize = 
+/**  Items waiting now longer than their team's expectation (P85 cycle time). */
+{ type: "over_expectation" } | 
+/**  Items waiting now, for one reason or (None) any. */
+{ type: "waiting"; stage?: Stage | null } | 
+/**  Open items an open item of another team blocks. */
+{ type: "blocked_by_other_teams" } | 
+/**
+ *  Open pull requests written by an AI agent without an independent review (approved by a
+ *  person other than the agent and other than who asked for it: the one definition,
+ *  [`crate::provenance::lacks_independent_review`], the Overview's card and the Work items
+ *  filter use too); the card also counts merged ones, this tile only those still open.
+ */
+{ type: "ai_awaiting_review" } | 
+/**  Open items whose blocker was delivered more than a day ago and that have not picked it up. */
+{ type: "handoffs_not_arrived" };
+
+/**  The lists the Overview counts and opens. */
+export type AttentionList_Serialize = 
+/**  Items waiting now longer than their team's expectation (P85 cycle time). */
+{ type: "over_expectation" } | 
+/**  Items waiting now, for one reason or (None) any. */
+{ type: "waiting"; stage: Stage | null } | 
+/**  Open items an open item of another team blocks. */
+{ type: "blocked_by_other_teams" } | 
+/**
+ *  Open pull requests written by an AI agent without an independent review (approved by a
+ *  person other than the agent and other than who asked for it: the one definition,
+ *  [`crate::provenance::lacks_independent_review`], the Overview's card and the Work items
+ *  filter use too); the card also counts merged ones, this tile only those still open.
+ */
+{ type: "ai_awaiting_review" } | 
+/**  Open items whose blocker was delivered more than a day ago and that have not picked it up. */
+{ type: "handoffs_not_arrived" };
+
+/**  The Overview's "where is work stuck" answer. */
+export type Attention_Deserialize = {
+	/**  The instant everything is measured at. */
+	asOf: string,
+	/**  Items waiting now (any reason). */
+	waiting: number,
+	/**  Items waiting now for longer than their team's expectation. */
+	overExpectation: number,
+	/**  Waiting items by reason, most first. */
+	byReason: WaitingReasonCount[],
+	/**
+	 *  The waiting items longest in their cycle, with their teams' expectations (up to
+	 *  [`OLDEST_SHOWN`]).
+	 */
+	oldestWaiting: AttentionItem_Deserialize[],
+	blockedByOtherTeams: number,
+	aiAwaitingReview: number,
+	handoffsNotArrived: number,
+	/**
+	 *  Items in progress now (active or waiting): the Flow page's work in progress at the end
+	 *  of a range ending now.
+	 */
+	inProgress: number,
+};
+
+/**  The Overview's "where is work stuck" answer. */
+export type Attention_Serialize = {
+	/**  The instant everything is measured at. */
+	asOf: string,
+	/**  Items waiting now (any reason). */
+	waiting: number,
+	/**  Items waiting now for longer than their team's expectation. */
+	overExpectation: number,
+	/**  Waiting items by reason, most first. */
+	byReason: WaitingReasonCount[],
+	/**
+	 *  The waiting items longest in their cycle, with their teams' expectations (up to
+	 *  [`OLDEST_SHOWN`]).
+	 */
+	oldestWaiting: AttentionItem_Serialize[],
+	blockedByOtherTeams: number,
+	aiAwaitingReview: number,
+	handoffsNotArrived: number,
+	/**
+	 *  Items in progress now (active or waiting): the Flow page's work in progress at the end
+	 *  of a range ending now.
+	 */
+	inProgress: number,
+};
+
 /**  Items blocked now, grouped by the team whose open items block them. */
 export type BlockerCluster = {
 	teamId: string,
@@ -244,6 +392,12 @@ export type BottleneckReport_Deserialize = {
 	matrix: TeamStages_Deserialize[],
 	waitReasons: WaitShare_Deserialize[],
 	blockerClusters: BlockerCluster[],
+	/**
+	 *  Open blocking links at the end of the range, all teams (`deps::graph::open_blocking_links`,
+	 *  the figure the Overview and Dependencies show): the blocker clusters count the waiting
+	 *  items behind them.
+	 */
+	openBlockingLinks: number,
 	queues: QueueSeries[],
 	/**  Pull requests merged in the range. */
 	pullRequests: number,
@@ -260,6 +414,12 @@ export type BottleneckReport_Serialize = {
 	matrix: TeamStages_Serialize[],
 	waitReasons: WaitShare_Serialize[],
 	blockerClusters: BlockerCluster[],
+	/**
+	 *  Open blocking links at the end of the range, all teams (`deps::graph::open_blocking_links`,
+	 *  the figure the Overview and Dependencies show): the blocker clusters count the waiting
+	 *  items behind them.
+	 */
+	openBlockingLinks: number,
 	queues: QueueSeries[],
 	/**  Pull requests merged in the range. */
 	pullRequests: number,
@@ -412,6 +572,10 @@ export type CriticalPath_Deserialize = {
 	upstreamItems: number,
 	/**  Of which still open. */
 	openUpstreamItems: number,
+	/**  The target's own items (one for an item; an intent's items and its descendants'). */
+	targetItems: number,
+	/**  Of which still open. */
+	openTargetItems: number,
 	finishP50: string,
 	finishP85: string,
 	/**  Already delivered: nothing left. */
@@ -432,6 +596,10 @@ export type CriticalPath_Serialize = {
 	upstreamItems: number,
 	/**  Of which still open. */
 	openUpstreamItems: number,
+	/**  The target's own items (one for an item; an intent's items and its descendants'). */
+	targetItems: number,
+	/**  Of which still open. */
+	openTargetItems: number,
 	finishP50: string,
 	finishP85: string,
 	/**  Already delivered: nothing left. */
@@ -1414,6 +1582,11 @@ export type ItemRow_Deserialize = {
 	createdAt: string,
 	updatedAt: string,
 	doneAt?: string | null,
+	/**
+	 *  When it entered its current state (its last recorded state change, or its creation):
+	 *  for a waiting item, since when it has waited there.
+	 */
+	stateSince: string,
 };
 
 /**  One row of the table. */
@@ -1436,6 +1609,11 @@ export type ItemRow_Serialize = {
 	createdAt: string,
 	updatedAt: string,
 	doneAt: string | null,
+	/**
+	 *  When it entered its current state (its last recorded state change, or its creation):
+	 *  for a waiting item, since when it has waited there.
+	 */
+	stateSince: string,
 };
 
 /**  One page of the list. */
@@ -2723,6 +2901,7 @@ export type Totals = {
 	items: number,
 	transitions: number,
 	links: number,
+	/**  Open blocking links now (`deps::graph::open_blocking_links`, the one definition). */
 	openBlockingLinks: number,
 	teams: number,
 	people: number,
@@ -3056,6 +3235,14 @@ export type WaitShare_Serialize = {
 	items: number,
 	/**  The items that waited longest here. */
 	examples: WaitExample_Serialize[],
+};
+
+/**  Waiting items for one reason. */
+export type WaitingReasonCount = {
+	stage: Stage,
+	items: number,
+	/**  Of them, how many have been in their cycle longer than their team's expectation. */
+	overExpectation: number,
 };
 
 /**  Items finished per week (weeks start on Monday). */

@@ -2,7 +2,8 @@
 //! critical path.
 
 use baton_core::deps::{
-    self, CriticalPath, DepsFilter, DepsReport, GraphRequest, GraphView, Target,
+    self, Attention, AttentionItems, AttentionList, CriticalPath, DepsFilter, DepsReport,
+    GraphRequest, GraphView, Target,
 };
 use tauri::State;
 
@@ -37,4 +38,25 @@ pub async fn deps_critical_path(
 ) -> IpcResult<CriticalPath> {
     let ws = state.current().await?;
     Ok(deps::deps_critical_path(&ws, &target, baton_core::time::now_ms()).await?)
+}
+
+/// Where work is stuck now: what the Overview leads with.
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip_all)]
+pub async fn overview_attention(state: State<'_, AppState>) -> IpcResult<Attention> {
+    let ws = state.current().await?;
+    Ok(deps::attention(&ws, baton_core::time::now_ms()).await?)
+}
+
+/// The items behind one of the Overview's "where work is stuck" counts.
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip_all)]
+pub async fn overview_attention_items(
+    state: State<'_, AppState>,
+    list: AttentionList,
+) -> IpcResult<AttentionItems> {
+    let ws = state.current().await?;
+    Ok(deps::attention_items(&ws, list, baton_core::time::now_ms()).await?)
 }

@@ -178,7 +178,9 @@ export function CriticalPathResult({ path, onOpen }: { path: CriticalPath; onOpe
         </dl>
       )}
       <p className="muted small" data-testid="critical-upstream">
-        Depends on {plural(path.upstreamItems, "item")}, {formatCount(path.openUpstreamItems)} still open.
+        {path.targetItems > 1
+          ? `Its ${formatCount(path.targetItems)} items: ${formatCount(path.openTargetItems)} still open. They depend on ${plural(path.upstreamItems, "more item")}, ${formatCount(path.openUpstreamItems)} still open.`
+          : `Depends on ${plural(path.upstreamItems, "item")}, ${formatCount(path.openUpstreamItems)} still open.`}
       </p>
       {path.itemsInCycles > 0 ? (
         <p className="tag tag-warning cp-cycles" data-testid="critical-cycles">

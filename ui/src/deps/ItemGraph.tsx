@@ -3,12 +3,13 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { type ReactNode, useEffect, useMemo, useRef, useState } from "react";
-import type { FlowState, GraphView, Target } from "../lib/ipc";
+import type { FlowState, GraphView, Target, TeamNode } from "../lib/ipc";
 import { MetricInfo } from "../metrics/MetricInfo";
 import { fileStem, saveCsv, saveImage, toCsv } from "../shared/csv";
 import { formatCount } from "../shared/format";
 import { Icon } from "../shared/Icon";
 import { Popover } from "../shared/Popover";
+import { mark } from "../shared/perf";
 import { EmptyState, ErrorState } from "../shared/states";
 import { chartPalette, type ResolvedTheme, useResolvedTheme } from "../shared/theme";
 import { FLOW_STATE_LABELS } from "../workgraph/vocabulary";
@@ -200,15 +201,67 @@ function shapeOf(view: GraphView): string {
   return `${nodes.join(",")}|${edges.join(",")}`;
 }
 
+/**
+ * The open blocking graph by team, when it is too big to read as dots: each team with its open
+ * blocking links to and from other teams, largest first, and a button that expands it to its items.
+ */
+function ByTeam({
+  view,
+  teamLoads,
+  onExpand,
+}: {
+  view: GraphView;
+  teamLoads: TeamNode[];
+  onExpand: (teamId: string) => void;
+}) {
+  const rows = teamLoads
+    .filter((t) => t.blocking + t.blocked > 0)
+    .sort(
+      (a, b) => b.blocking + b.blocked - (a.blocking + a.blocked) || a.teamName.localeCompare(b.teamName),
+    );
+  return (
+    <div className="graph-by-team" data-testid="deps-graph-by-team">
+      <p className="strong">
+        {formatCount(view.totalNodes)} items have open blocking links: too many to read as one picture.
+      </p>
+      <p className="muted small">
+        The team map above shows them by team. Choose a team to see its items and what they wait on, or focus
+        on one item with the search above.
+      </p>
+      <ul className="graph-team-list">
+        {rows.map((t) => (
+          <li key={t.teamId || "none"}>
+            <button
+              type="button"
+              className="btn btn-small"
+              data-testid="deps-graph-expand-team"
+              data-team={t.teamId}
+              onClick={() => onExpand(t.teamId)}
+            >
+              {t.teamName}
+            </button>{" "}
+            <span className="muted small">
+              blocks {formatCount(t.blocking)} · blocked by {formatCount(t.blocked)}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 export function ItemGraph({
   loc,
   change,
   teams,
+  teamLoads = [],
   onOpen,
 }: {
   loc: DepsLocation;
   change: (patch: Partial<DepsLocation>) => void;
   teams: TeamColors;
+  /** Each team's open blocking links (the report's team map), for the by-team view. */
+  teamLoads?: TeamNode[];
   onOpen: (id: string) => void;
 }) {
   const theme = useResolvedTheme();
@@ -226,6 +279,8 @@ export function ItemGraph({
   const drawnShape = useRef<string | null>(null);
   const colorsRef = useRef(colors);
   colorsRef.current = colors;
+  const placeholderRef = useRef(graph.isPlaceholderData);
+  placeholderRef.current = graph.isPlaceholderData;
 
   // The canvas is made once; colours and data follow in the effects below.
   useEffect(() => {
@@ -261,9 +316,16 @@ export function ItemGraph({
     canvasRef.current?.setColors(colors);
   }, [colors]);
 
+  // The whole graph is shown by team (not drawn as dots) until a team, intent or item is chosen.
+  const byTeam = Boolean(view?.truncated) && loc.focus === null && !hasFilter(loc.filter);
+
   useEffect(() => {
     const canvas = canvasRef.current;
     if (!canvasReady || !canvas || !view) return;
+    if (byTeam) {
+      if (!placeholderRef.current) mark("baton:drawn:deps-graph");
+      return;
+    }
     const shape = shapeOf(view);
     const relayout = shape !== drawnShape.current;
     let live = true;
@@ -273,6 +335,7 @@ export function ItemGraph({
       .then((t) => {
         if (!live || !t) return;
         drawnShape.current = shape;
+        if (!placeholderRef.current) mark("baton:drawn:deps-graph");
         if (relayout) setTiming(t);
         setDrawing(false);
       })
@@ -284,7 +347,7 @@ export function ItemGraph({
     return () => {
       live = false;
     };
-  }, [canvasReady, view, teams, colors]);
+  }, [canvasReady, view, teams, colors, byTeam]);
 
   const focusNode = view?.nodes.find((n) => n.focus) ?? null;
   const focused = loc.focus !== null;
@@ -300,6 +363,14 @@ export function ItemGraph({
         title="Could not build the item graph"
         error={graph.error}
         onRetry={() => graph.refetch()}
+      />
+    );
+  } else if (view && byTeam) {
+    overlay = (
+      <ByTeam
+        view={view}
+        teamLoads={teamLoads}
+        onExpand={(teamId) => change({ filter: { ...loc.filter, teams: [teamId] } })}
       />
     );
   } else if (view && view.nodes.length === 0) {
@@ -403,16 +474,15 @@ export function ItemGraph({
       <div className="graph-body">
         <div className="graph-stage">
           <p className="muted small graph-status" data-testid="deps-graph-status" aria-live="polite">
-            {view ? graphStatus(view, focused) : " "}
-            {timing && timing.engine !== "none" && timing.engine !== "kept" ? (
-              <span className="graph-timing" title="Time to lay out the graph and draw it">
+            {view
+              ? byTeam
+                ? `${formatCount(view.totalNodes)} items with open blocking links, shown by team.`
+                : graphStatus(view, focused)
+              : " "}
+            {timing?.engine === "fallback" ? (
+              <span className="graph-timing">
                 {" "}
-                {timing.engine === "fallback"
-                  ? "ELK could not run here; laid out by depth"
-                  : timing.engine === "main-thread"
-                    ? "Laid out on the main thread"
-                    : "Laid out"}{" "}
-                in {formatCount(timing.layoutMs)} ms, drawn in {formatCount(timing.renderMs)} ms.
+                Drawn in a simpler layout: the usual one could not run here.
               </span>
             ) : null}
           </p>

@@ -11,6 +11,12 @@ export const MAX_HOPS = 4;
 export const DEFAULT_HOPS = 2;
 /** The most nodes the item graph asks for (Rust's maximum). */
 export const MAX_GRAPH_NODES = 2_000;
+/**
+ * The most items the whole open blocking graph is drawn with, before any team, intent or item is
+ * chosen. A larger graph is shown by team instead (the team map), each team expanding to its
+ * items on demand: hundreds of dots are neither readable nor quick to lay out.
+ */
+export const READABLE_GRAPH_NODES = 300;
 
 export type DepsLocation = {
   filter: DepsFilter;
@@ -83,7 +89,7 @@ export function graphRequest(loc: DepsLocation): GraphRequest {
     hops: loc.hops,
     filter: loc.filter,
     critical: loc.target,
-    maxNodes: MAX_GRAPH_NODES,
+    maxNodes: loc.focus !== null || hasFilter(loc.filter) ? MAX_GRAPH_NODES : READABLE_GRAPH_NODES,
   };
 }
 

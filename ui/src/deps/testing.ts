@@ -233,6 +233,8 @@ export function makeCriticalPath(partial: Partial<CriticalPath> = {}): CriticalP
       },
     ],
     upstreamItems: 4,
+    targetItems: 1,
+    openTargetItems: 1,
     openUpstreamItems: 2,
     finishP50: "2026-03-09T10:00:00.000Z",
     finishP85: "2026-03-23T10:00:00.000Z",

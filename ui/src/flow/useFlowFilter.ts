@@ -4,6 +4,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef } from "react";
 import { type FlowFilter, ipc } from "../lib/ipc";
+import { mark } from "../shared/perf";
 import { workspaceQueries } from "../workspace/queries";
 import { DEFAULT_FLOW_FILTER, localUtcOffsetMinutes, withLocalZone } from "./filter";
 import { flowQueries } from "./queries";
@@ -53,6 +54,7 @@ export function useFlowFilter(): FlowFilterState {
 
   const changeFilter = useCallback(
     (patch: Partial<FlowFilter>) => {
+      mark("baton:filter-change");
       const next = withLocalZone({ ...(filterRef.current ?? DEFAULT_FLOW_FILTER), ...patch }, offset);
       filterRef.current = next;
       client.setQueryData(flowQueries.filter().queryKey, next);

@@ -28,7 +28,7 @@ export const COLUMNS: Column[] = [
     id: "state",
     label: "State",
     sort: "state",
-    hint: "Flow state colour, the source's own state name, and why it waits",
+    hint: "Flow state colour, the source's own state name, why it waits, and since when it is in this state",
   },
   { id: "source", label: "Source", sort: "source" },
   {
@@ -65,6 +65,13 @@ function Cells({ row }: { row: ItemRow }) {
       <td className="cell cell-state">
         <FlowStateChip state={row.flowState} rawState={row.rawState} />
         {row.waitReason ? <WaitReasonTag reason={row.waitReason} /> : null}
+        <span
+          className="muted small cell-since"
+          data-testid="items-state-since"
+          title={`In this state since ${formatDateTime(row.stateSince)}`}
+        >
+          {row.flowState === "waiting" ? "waiting since" : "since"} {formatRelative(row.stateSince)}
+        </span>
       </td>
       <td className="cell">
         <SourceBadge kind={row.sourceKind} name={row.sourceName} />

@@ -45,10 +45,12 @@ export function Kpis({
   summary,
   onShowItems,
   onShowAiPrs,
+  onShowDependencies,
 }: {
   summary: WorkspaceSummary;
   onShowItems: () => void;
   onShowAiPrs: () => void;
+  onShowDependencies?: () => void;
 }) {
   const t = summary.totals;
   const ai = summary.aiPrsWithoutIndependentReview;
@@ -84,9 +86,14 @@ export function Kpis({
         label="Open blocking links"
         value={formatCount(t.openBlockingLinks)}
         rawValue={t.openBlockingLinks}
-        sub="“blocks” links the source still reports"
+        sub="blocker not done or canceled, blocked item still open"
         metricId="summary-open-blocking-links"
         testId="kpi-open-blocking-links"
+        action={
+          onShowDependencies && t.openBlockingLinks > 0
+            ? { label: "Who blocks whom", onClick: onShowDependencies }
+            : undefined
+        }
       />
       <Kpi
         label="AI pull requests without independent review"

@@ -33,6 +33,7 @@ import {
 import { type ComposeOption, type ECharts, init, use } from "echarts/core";
 import { CanvasRenderer, SVGRenderer } from "echarts/renderers";
 import { type RefObject, useEffect, useRef } from "react";
+import { chartDrawing, chartFinished, measureSince } from "./perf";
 
 use([
   BarChart,
@@ -157,6 +158,11 @@ export function EChart({
   clickRef.current = onClick;
   const gridClickRef = useRef(onGridClick);
   gridClickRef.current = onGridClick;
+  const tokenRef = useRef({});
+  const testIdRef = useRef(testId);
+  testIdRef.current = testId;
+  /** When the option being drawn was given (performance.now()), for the chart's measure. */
+  const drawStarted = useRef<number | null>(null);
 
   useEffect(() => {
     const el = ref.current;
@@ -183,19 +189,33 @@ export function EChart({
       if (!Number.isFinite(x) || !Number.isFinite(y)) return;
       handler({ x, y, onElement: Boolean(event.target) });
     });
+    // Drawn: the benchmark's "every chart settled" waits for this after each new option.
+    const token = tokenRef.current;
+    chart.on("finished", () => {
+      if (drawStarted.current !== null) {
+        measureSince(`baton:chart:${testIdRef.current ?? "chart"}`, drawStarted.current);
+        drawStarted.current = null;
+      }
+      chartFinished(token);
+    });
     const observer = typeof ResizeObserver === "undefined" ? null : new ResizeObserver(() => chart.resize());
     observer?.observe(el);
     return () => {
       observer?.disconnect();
       chart.dispose();
       chartRef.current = null;
+      chartFinished(token);
     };
   }, []);
 
   useEffect(() => {
     // No entrance animation: in WebKitGTK (the desktop app's web view on Linux) the SVG clip
     // that line and area series grow through is never repainted, so they stayed invisible.
-    chartRef.current?.setOption({ ...option, animation: false }, { notMerge: true, lazyUpdate: true });
+    const chart = chartRef.current;
+    if (!chart) return;
+    chartDrawing(tokenRef.current);
+    drawStarted.current = performance.now();
+    chart.setOption({ ...option, animation: false }, { notMerge: true, lazyUpdate: true });
   }, [option]);
 
   useEffect(() => {

@@ -1,6 +1,6 @@
 //! The look every chart shares: font, tooltip, legend and axes, in the theme's palette.
 
-import { formatCount } from "./format";
+import { formatCount, formatDecimal } from "./format";
 import type { ChartPalette } from "./theme";
 
 export const CHART_FONT =
@@ -47,7 +47,12 @@ export function valueAxisBase(
     nameMoveOverlap: true,
     nameTextStyle: axisNameStyle(p),
     minInterval: options.integer === false ? undefined : 1,
-    axisLabel: { color: p.muted, fontFamily: CHART_FONT, formatter: (v: number) => formatCount(v) },
+    // A fractional axis keeps its decimals: rounded, ticks at 0.5 steps read "0, 1, 1, 2, 2".
+    axisLabel: {
+      color: p.muted,
+      fontFamily: CHART_FONT,
+      formatter: (v: number) => (Number.isInteger(v) ? formatCount(v) : formatDecimal(v)),
+    },
     splitLine: { lineStyle: { color: p.grid } },
     axisLine: { show: false },
   };

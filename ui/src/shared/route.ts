@@ -2,6 +2,7 @@
 //! deep-link into another with its filters and the state survives a reload.
 
 import { useSyncExternalStore } from "react";
+import { mark } from "./perf";
 
 export const VIEW_IDS = [
   "overview",
@@ -22,10 +23,26 @@ export type Route = { view: ViewId; params: URLSearchParams };
 
 const listeners = new Set<() => void>();
 function notify() {
+  markNavigation();
   for (const l of listeners) l();
 }
 
+let lastView: string | null = null;
+let navListening = false;
+
+/** `baton:nav:<view>` when the view changes (the start of what the benchmark times on a page). */
+function markNavigation() {
+  const view = parseHash(window.location.hash).view;
+  if (view !== lastView) mark(`baton:nav:${view}`);
+  lastView = view;
+}
+
 function subscribe(listener: () => void) {
+  if (!navListening) {
+    navListening = true;
+    lastView = parseHash(window.location.hash).view;
+    window.addEventListener("hashchange", markNavigation);
+  }
   listeners.add(listener);
   window.addEventListener("hashchange", listener);
   return () => {

@@ -11,6 +11,7 @@ import { flowQueries } from "../flow/queries";
 import { useFlowFilter } from "../flow/useFlowFilter";
 import type { FlowFilter, FlowSelection } from "../lib/ipc";
 import { formatDateTime, formatDay } from "../shared/format";
+import { useDrawnMark } from "../shared/perf";
 import { Banner, EmptyState, ErrorState } from "../shared/states";
 import { summaryQuery } from "../workspace/queries";
 import { FlowSkeleton, NoItemsYet } from "./flowStates";
@@ -24,6 +25,7 @@ export function BottlenecksView() {
   const answer = report.data;
   const shownFilter = answer?.filter;
   const { openDrill, openItem } = drill;
+  useDrawnMark("bottlenecks", report.isPlaceholderData ? null : answer);
 
   const onDrill = useCallback(
     (selection: FlowSelection, title: string, override?: FlowFilter) => {

@@ -7,7 +7,7 @@ import {
   makeGraph,
   makeIntents,
 } from "../deps/testing";
-import type { CriticalPath, DepsReport, GraphView } from "../lib/ipc";
+import type { CriticalPath, DepsReport, GraphRequest, GraphView } from "../lib/ipc";
 import { clearMocks, makeDetail, makePage, makeRow, mockBackend } from "../lib/ipc/testing";
 import { renderWithClient } from "../test/render";
 import { DependenciesView } from "./DependenciesView";
@@ -259,18 +259,38 @@ describe("Dependencies", () => {
     expect(await screen.findByTestId("detail-title")).toHaveTextContent("Detail of q1");
   });
 
-  it("says how much of a truncated graph is shown", async () => {
-    backend({ graph: makeGraph({ truncated: true, totalNodes: 2600 }) });
+  it("shows a graph too big to read by team, never as a field of dots, and expands a team on demand", async () => {
+    const calls = backend({ graph: makeGraph({ truncated: true, totalNodes: 2600 }) });
     renderPage();
+    await waitFor(() =>
+      expect(screen.getByTestId("deps-graph-status")).toHaveTextContent(
+        "2,600 items with open blocking links, shown by team.",
+      ),
+    );
+    const byTeam = screen.getByTestId("deps-graph-by-team");
+    expect(byTeam).toHaveTextContent("too many to read as one picture");
+    // The whole graph is asked for at a readable size, and nothing is laid out.
+    const graphRequests = () =>
+      calls.filter((c) => c.cmd === "deps_graph").map((c) => c.args.request as GraphRequest);
+    expect(graphRequests()[0]?.maxNodes).toBe(300);
+    expect(drawn.canvases.every((c) => c.draws.length === 0)).toBe(true);
+    // No developer words about layout timing.
+    expect(screen.getByTestId("deps-graph")).not.toHaveTextContent(/Laid out|\d ms\b/);
+
+    fireEvent.click(within(byTeam).getAllByTestId("deps-graph-expand-team")[0] as HTMLElement);
+    await waitFor(() => expect(graphRequests().at(-1)?.filter.teams).toHaveLength(1));
+    expect(graphRequests().at(-1)?.maxNodes).toBe(2000);
+    // A chosen team's graph, still cut at its limit, is drawn and says how much is shown.
     await waitFor(() =>
       expect(screen.getByTestId("deps-graph-status")).toHaveTextContent(
         "Showing 5 of 2,600 items (the most linked first)",
       ),
     );
+    expect(screen.queryByTestId("deps-graph-by-team")).toBeNull();
   });
 
   it("builds an intent target, and shows the finish dates and the steps", async () => {
-    const calls = backend();
+    const calls = backend({ critical: { ...makeCriticalPath(), targetItems: 16, openTargetItems: 16 } });
     renderPage();
     expect(await screen.findByTestId("critical-none")).toBeInTheDocument();
     fireEvent.click(screen.getByTestId("target-kind-intent"));
@@ -288,7 +308,10 @@ describe("Dependencies", () => {
     expect(path).toHaveTextContent("P50 finish");
     expect(path).toHaveTextContent(/Mar 9, 2026|9 Mar 2026/);
     expect(path).toHaveTextContent(/Mar 23, 2026|23 Mar 2026/);
-    expect(screen.getByTestId("critical-upstream")).toHaveTextContent("Depends on 4 items, 2 still open.");
+    // An initiative whose 16 items are all open says so, apart from what they depend on.
+    expect(screen.getByTestId("critical-upstream")).toHaveTextContent(
+      "Its 16 items: 16 still open. They depend on 4 more items, 2 still open.",
+    );
     const steps = within(path).getAllByTestId("critical-step");
     expect(steps).toHaveLength(2);
     expect(steps[0]).toHaveTextContent("1.0 / 8.0 days left");

@@ -16,6 +16,7 @@ import "../deps/deps.css";
 import { ItemDetailPanel } from "../items/ItemDetailPanel";
 import type { DepsFilter, TeamDependency } from "../lib/ipc";
 import { formatCount, formatDateTime, plural } from "../shared/format";
+import { useDrawnMark } from "../shared/perf";
 import { useResolvedTheme } from "../shared/theme";
 import { ViewHeader } from "./ViewHeader";
 
@@ -31,6 +32,7 @@ export function DependenciesView() {
   const theme = useResolvedTheme();
   const report = useQuery(depsQueries.report(loc.filter));
   const r = report.data;
+  useDrawnMark("dependencies", report.isPlaceholderData ? null : r);
   const [cell, setCell] = useState<TeamDependency | null>(null);
   const [itemId, setItemId] = useState<string | null>(null);
 
@@ -139,7 +141,7 @@ export function DependenciesView() {
             }}
           />
         ) : null}
-        <ItemGraph loc={loc} change={change} teams={colors} onOpen={actions.onOpen} />
+        <ItemGraph loc={loc} change={change} teams={colors} teamLoads={r?.teams} onOpen={actions.onOpen} />
         <DepsLists state={state} actions={actions} filtered={hasFilter(loc.filter)} />
       </div>
       {itemId ? (

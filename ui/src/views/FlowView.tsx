@@ -13,6 +13,7 @@ import { flowQueries } from "../flow/queries";
 import { useFlowFilter } from "../flow/useFlowFilter";
 import type { FlowFilter, FlowSelection } from "../lib/ipc";
 import { formatDateTime, formatDay } from "../shared/format";
+import { useDrawnMark } from "../shared/perf";
 import { Banner, EmptyState, ErrorState } from "../shared/states";
 import { summaryQuery } from "../workspace/queries";
 import { FlowSkeleton, NoItemsYet } from "./flowStates";
@@ -26,6 +27,7 @@ export function FlowView() {
   const answer = report.data;
   const shownFilter = answer?.filter;
   const { openDrill, openItem } = drill;
+  useDrawnMark("flow", report.isPlaceholderData ? null : answer);
 
   const onDrill = useCallback(
     (selection: FlowSelection, title: string, override?: FlowFilter) => {

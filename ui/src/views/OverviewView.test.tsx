@@ -95,6 +95,19 @@ describe("Overview", () => {
     expect(window.location.hash).toBe("#/items?prov=ai_agent");
   });
 
+  it("drills from a headline to the list it counts", async () => {
+    mockBackend({ workspace_summary: () => makeSummary() });
+    renderWithClient(<OverviewView />);
+    const ai = await screen.findByTestId("kpi-ai-unreviewed");
+    fireEvent.click(within(ai).getByRole("button", { name: /List them/ }));
+    // The unreviewed ones (the headline), not every AI pull request (the "of N").
+    expect(window.location.hash).toBe("#/items?kind=pull_request&prov=ai_agent&unreviewed=1");
+    const links = screen.getByTestId("kpi-open-blocking-links");
+    expect(links).toHaveTextContent("blocker not done or canceled, blocked item still open");
+    fireEvent.click(within(links).getByRole("button", { name: /Who blocks whom/ }));
+    expect(window.location.hash).toBe("#/dependencies");
+  });
+
   it("shows empty states when the workspace has no items", async () => {
     mockBackend({
       workspace_summary: () =>

@@ -1,10 +1,20 @@
-//! Overview: the workspace's headline numbers and how its items split by team, state, kind,
-//! source and provenance.
+//! Overview: where work is stuck and who must act first (the oldest waiting items against their
+//! team's expectation, waiting by reason, blocked by other teams, AI work awaiting an independent review,
+//! handoffs that never arrived), then the inventory: headline numbers and how the items split by
+//! team, state, kind, source and provenance.
+//!
+//! When the Triage page exists, its counts by reason lead the page: they go in the slot marked
+//! "Triage" below, above "Where work is stuck".
 
 import { useQuery } from "@tanstack/react-query";
+import { useMemo } from "react";
 import { openItems } from "../items/filters";
+import { AttentionSection } from "../overview/Attention";
 import { Kpis } from "../overview/Kpis";
 import { OverviewCharts } from "../overview/OverviewCharts";
+import { attentionQuery } from "../overview/queries";
+import { useDrawnMark } from "../shared/perf";
+import { navigate } from "../shared/route";
 import { ErrorState } from "../shared/states";
 import { summaryQuery } from "../workspace/queries";
 import { ViewHeader } from "./ViewHeader";
@@ -34,11 +44,18 @@ function OverviewSkeleton() {
 
 export function OverviewView() {
   const summary = useQuery(summaryQuery());
+  const attention = useQuery(attentionQuery());
+  // Drawn: the inventory and the "where is work stuck" answer are both on screen.
+  const drawn = useMemo(
+    () => (summary.data && attention.data ? { summary: summary.data, attention: attention.data } : null),
+    [summary.data, attention.data],
+  );
+  useDrawnMark("overview", drawn);
   return (
     <div className="view">
       <ViewHeader
         title="Overview"
-        description="What the workspace's work graph holds, by team, state, kind, source and provenance. Click any bar or segment to list its items."
+        description="Where work is stuck and who must act, then what the workspace holds. Click any number, bar or segment to list its items."
       />
       {summary.isPending ? (
         <>
@@ -55,12 +72,16 @@ export function OverviewView() {
         />
       ) : (
         <>
+          {/* Triage: its counts by reason lead the page here once the Triage page exists. */}
+          <AttentionSection />
+          <h2 className="section-title overview-inventory-title">What the workspace holds</h2>
           <Kpis
             summary={summary.data}
             onShowItems={() => openItems({})}
             onShowAiPrs={() =>
               openItems({ kinds: ["pull_request"], provenances: ["ai_agent"], unreviewed: true })
             }
+            onShowDependencies={() => navigate("dependencies")}
           />
           <OverviewCharts summary={summary.data} />
         </>

@@ -37,6 +37,10 @@ describe("Work items", () => {
 
     expect(await screen.findByText("Fix checkout")).toBeInTheDocument();
     expect(screen.getAllByTestId("items-row")).toHaveLength(2);
+    // Since when each item is in its state (the full instant on hover).
+    const since = screen.getAllByTestId("items-state-since")[0] as HTMLElement;
+    expect(since).toHaveTextContent(/^since /);
+    expect(since.title).toMatch(/^In this state since /);
     await waitFor(() => expect(screen.getByTestId("items-total")).toHaveAttribute("data-value", "2"));
     expect(queries(calls)[0]).toEqual({
       teams: [],
@@ -91,6 +95,24 @@ describe("Work items", () => {
     await waitFor(() => expect(queries(calls).at(-1)).toMatchObject({ text: "refund", teams: ["t2"] }), {
       timeout: 2000,
     });
+  });
+
+  it("lists only the AI pull requests without an independent review, as the Overview's card counts", async () => {
+    window.location.hash = "#/items?kind=pull_request&prov=ai_agent&unreviewed=1";
+    const calls = mockBackend({
+      items_list: () => makePage([makeRow({ id: "a" })], 1),
+      workspace_summary: () => makeSummary(),
+    });
+    renderWithClient(<WorkItemsView />);
+    await screen.findAllByTestId("items-row");
+    expect(queries(calls)[0]).toMatchObject({
+      kinds: ["pull_request"],
+      provenances: ["ai_agent"],
+      withoutIndependentReview: true,
+    });
+    fireEvent.click(screen.getByTestId("filter-unreviewed"));
+    await waitFor(() => expect(queries(calls).at(-1)).toMatchObject({ withoutIndependentReview: false }));
+    expect(window.location.hash).not.toContain("unreviewed");
   });
 
   it("shows a hostile title as literal text, never as HTML", async () => {

@@ -215,6 +215,51 @@ pub async fn run(path: &Path, runs: u32) -> Result<Vec<Figure>, CoreError> {
         Some((50.0, false)),
     ));
 
+    // What crosses IPC: the answers serialised as the shell sends them (serde_json), default
+    // filter. Payload size is what the web view must receive and parse before it draws.
+    let json_kib = |bytes: usize| bytes as f64 / 1024.0;
+    let flow_default = flow::flow_report(&ws, &FlowFilter::default(), now).await?;
+    out.push(figure(
+        "ipc: Flow report JSON (default filter)",
+        json_kib(serde_json::to_vec(&flow_default).map_or(0, |v| v.len())),
+        "KiB",
+        None,
+    ));
+    let bottlenecks_default = flow::bottleneck_report(&ws, &FlowFilter::default(), now).await?;
+    out.push(figure(
+        "ipc: Bottlenecks report JSON (default filter)",
+        json_kib(serde_json::to_vec(&bottlenecks_default).map_or(0, |v| v.len())),
+        "KiB",
+        None,
+    ));
+    let deps_default =
+        baton_core::deps::deps_report(&ws, &baton_core::deps::DepsFilter::default(), now).await?;
+    out.push(figure(
+        "ipc: Dependencies report JSON",
+        json_kib(serde_json::to_vec(&deps_default).map_or(0, |v| v.len())),
+        "KiB",
+        None,
+    ));
+    let graph_default =
+        baton_core::deps::deps_graph(&ws, &baton_core::deps::GraphRequest::default(), now).await?;
+    out.push(figure(
+        &format!(
+            "ipc: item graph JSON ({} nodes, {} edges)",
+            graph_default.nodes.len(),
+            graph_default.edges.len()
+        ),
+        json_kib(serde_json::to_vec(&graph_default).map_or(0, |v| v.len())),
+        "KiB",
+        None,
+    ));
+    let summary = baton_core::query::workspace_summary(&ws).await?;
+    out.push(figure(
+        "ipc: workspace summary JSON",
+        json_kib(serde_json::to_vec(&summary).map_or(0, |v| v.len())),
+        "KiB",
+        None,
+    ));
+
     // Dependency analyses: per-item facts (with team cycle percentiles), matrix, chains,
     // cycles, risks, handoffs, a critical path to the end of the longest chain, and the graph
     // view of up to 2,000 nodes.

@@ -423,3 +423,48 @@ async fn a_sync_of_a_hostile_source_name_prints_it_escaped_and_no_progress_off_a
         "no progress line off a terminal: {stderr:?}"
     );
 }
+
+/// The number after `before` in `text` (thousands separators dropped).
+fn number_after(text: &str, before: &str) -> u64 {
+    let at = text
+        .find(before)
+        .unwrap_or_else(|| panic!("{before:?} is not in:\n{text}"))
+        + before.len();
+    let digits: String = text[at..]
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == ',')
+        .filter(char::is_ascii_digit)
+        .collect();
+    digits
+        .parse()
+        .unwrap_or_else(|_| panic!("no number after {before:?} in:\n{text}"))
+}
+
+#[test]
+fn stats_and_deps_print_the_same_open_blocking_links() {
+    let (plain, _) = workspaces();
+    let file = plain.to_str().unwrap();
+    let stats = run(&["stats", file]);
+    assert!(
+        stats.status.success(),
+        "{}",
+        String::from_utf8_lossy(&stats.stderr)
+    );
+    let deps = run(&["deps", file]);
+    assert!(
+        deps.status.success(),
+        "{}",
+        String::from_utf8_lossy(&deps.stderr)
+    );
+    let stats = String::from_utf8_lossy(&stats.stdout);
+    let deps = String::from_utf8_lossy(&deps.stdout);
+    let from_stats = number_after(&stats, "(open blocking");
+    let deps_line = deps.lines().next().unwrap_or_default();
+    let from_deps = number_after(deps_line, ": ");
+    assert!(from_stats > 0, "the demo has open blocking links:\n{stats}");
+    assert_eq!(
+        from_stats, from_deps,
+        "`baton stats` and `baton deps` count open blocking links the same way"
+    );
+}

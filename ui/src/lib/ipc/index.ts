@@ -4,8 +4,12 @@
 //! returns the command's data or throws an `IpcError` (`code` to branch on, `message` to show).
 
 import { commands, events } from "../../bindings";
+import { timedIpc } from "../../shared/perf";
 import { call } from "./error";
 import type {
+  Attention,
+  AttentionItems,
+  AttentionList,
   BottleneckReport,
   ConnectionTest,
   CriticalPath,
@@ -54,30 +58,41 @@ export { call, IpcError, rustCode, TRANSPORT_ERROR, toIpcError, unwrap } from ".
 export type * from "./types";
 
 export const ipc = {
-  appStartup: (): Promise<StartupState> => call(commands.appStartup()),
+  appStartup: (): Promise<StartupState> => timedIpc("app_startup", call(commands.appStartup())),
   workspaceOpen: (path: string) => call(commands.workspaceOpen(path)),
   workspaceCreate: (path: string) => call(commands.workspaceCreate(path)),
   workspaceOpenDemo: () => call(commands.workspaceOpenDemo()),
   workspacePickFile: (purpose: PickPurpose) => call(commands.workspacePickFile(purpose)),
   workspaceCurrent: () => call(commands.workspaceCurrent()),
-  workspaceSummary: (): Promise<WorkspaceSummary> => call(commands.workspaceSummary()),
-  itemsList: (query: ItemsQuery): Promise<ItemsPage> => call(commands.itemsList(query)),
+  workspaceSummary: (): Promise<WorkspaceSummary> =>
+    timedIpc("workspace_summary", call(commands.workspaceSummary())),
+  itemsList: (query: ItemsQuery): Promise<ItemsPage> =>
+    timedIpc("items_list", call(commands.itemsList(query))),
   itemDetail: (id: string): Promise<ItemDetail> => call(commands.itemDetail(id)),
   itemOpenInBrowser: (id: string) => call(commands.itemOpenInBrowser(id)),
   settingsGet: () => call(commands.settingsGet()),
   settingsSetTheme: (theme: Theme) => call(commands.settingsSetTheme(theme)),
-  flowReport: (filter: FlowFilter): Promise<FlowReport> => call(commands.flowReport(filter)),
-  flowBottlenecks: (filter: FlowFilter): Promise<BottleneckReport> => call(commands.flowBottlenecks(filter)),
+  flowReport: (filter: FlowFilter): Promise<FlowReport> =>
+    timedIpc("flow_report", call(commands.flowReport(filter))),
+  flowBottlenecks: (filter: FlowFilter): Promise<BottleneckReport> =>
+    timedIpc("flow_bottlenecks", call(commands.flowBottlenecks(filter))),
   flowItems: (filter: FlowFilter, selection: FlowSelection): Promise<FlowItems> =>
-    call(commands.flowItems(filter, selection)),
+    timedIpc("flow_items", call(commands.flowItems(filter, selection))),
   flowFilterGet: (): Promise<FlowFilter> => call(commands.flowFilterGet()),
   flowFilterSet: (filter: FlowFilter) => call(commands.flowFilterSet(filter)),
   workflowList: (): Promise<WorkflowRow[]> => call(commands.workflowList()),
   workflowSet: (change: WorkflowChange) => call(commands.workflowSet(change)),
   intentsList: (): Promise<IntentInfo[]> => call(commands.intentsList()),
-  depsReport: (filter: DepsFilter): Promise<DepsReport> => call(commands.depsReport(filter)),
-  depsGraph: (request: GraphRequest): Promise<GraphView> => call(commands.depsGraph(request)),
-  depsCriticalPath: (target: Target): Promise<CriticalPath> => call(commands.depsCriticalPath(target)),
+  depsReport: (filter: DepsFilter): Promise<DepsReport> =>
+    timedIpc("deps_report", call(commands.depsReport(filter))),
+  depsGraph: (request: GraphRequest): Promise<GraphView> =>
+    timedIpc("deps_graph", call(commands.depsGraph(request))),
+  overviewAttention: (): Promise<Attention> =>
+    timedIpc("overview_attention", call(commands.overviewAttention())),
+  overviewAttentionItems: (list: AttentionList): Promise<AttentionItems> =>
+    timedIpc("overview_attention_items", call(commands.overviewAttentionItems(list))),
+  depsCriticalPath: (target: Target): Promise<CriticalPath> =>
+    timedIpc("deps_critical_path", call(commands.depsCriticalPath(target))),
   sourcesList: (): Promise<SourceView[]> => call(commands.sourcesList()),
   sourcesAdd: (input: SourceInput): Promise<SourceView> => call(commands.sourcesAdd(input)),
   sourcesEdit: (id: string, input: SourceInput): Promise<SourceView> => call(commands.sourcesEdit(id, input)),

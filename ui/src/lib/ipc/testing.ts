@@ -64,6 +64,7 @@ export function makeRow(partial: Partial<ItemRow> & { id: string }): ItemRow {
     sourceKind: "github",
     createdAt: "2026-01-05T10:00:00.000Z",
     updatedAt: "2026-02-01T10:00:00.000Z",
+    stateSince: "2026-05-01T09:00:00Z",
     doneAt: null,
     ...partial,
   };
@@ -435,6 +436,7 @@ export function makeBottlenecks(partial: Partial<BottleneckReport> = {}): Bottle
       },
       { stage: "queue", totalDays: 60, share: 0.4, items: 8, examples: [] },
     ],
+    openBlockingLinks: 6,
     blockerClusters: [
       {
         teamId: "t2",

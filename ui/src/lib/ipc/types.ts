@@ -8,6 +8,10 @@ import type {
   AccountableVia,
   AgingItem_Serialize,
   AtRisk_Serialize,
+  Attention_Serialize,
+  AttentionItem_Serialize,
+  AttentionItems_Serialize,
+  AttentionList_Serialize,
   BlockerCluster,
   BlockerItem,
   BottleneckReport_Serialize,
@@ -222,6 +226,10 @@ export type WorkflowChange = WorkflowChange_Serialize;
 export type IntentInfo = IntentInfo_Serialize;
 export type DepsFilter = DepsFilter_Serialize;
 export type DepItem = DepItem_Serialize;
+export type Attention = Attention_Serialize;
+export type AttentionItem = AttentionItem_Serialize;
+export type AttentionItems = AttentionItems_Serialize;
+export type AttentionList = AttentionList_Serialize;
 export type Chain = Chain_Serialize;
 export type SingleLink = SingleLink_Serialize;
 export type Cycle = Cycle_Serialize;

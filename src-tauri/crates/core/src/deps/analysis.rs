@@ -227,20 +227,17 @@ fn days(ms: i64) -> f64 {
     ms.max(0) as f64 / DAY_MS as f64
 }
 
-/// Open blocking links: `blocks` dependencies between two items that are neither done nor
-/// canceled.
+/// Open blocking links at the facts' horizon ([`super::graph::open_blocking_links`], the one
+/// definition).
 pub fn open_blocking(ix: &WorkIndex, facts: &Facts) -> Vec<Dependency> {
-    let (deps, _) = dependencies(ix, facts.horizon, &[LinkKind::Blocks]);
-    deps.into_iter()
-        .filter(|d| !facts.closed(d.before) && !facts.closed(d.after))
-        .collect()
+    super::graph::open_blocking_links(ix, facts.horizon, |i| facts.closed(i))
 }
 
 /// Handoffs that never arrived (`docs/metrics.md`, "Handoffs that never arrived"): each
 /// blocking dependency whose upstream item is done while its downstream item is neither done nor
 /// canceled, more than a day after the delivery, and the downstream item either still waits as
-/// blocked or on a dependency, or has not moved since. With the delivery time. Triage lists the
-/// same handoffs.
+/// blocked or on a dependency, or has not moved since. With the delivery time. The one
+/// definition: the Dependencies page, Triage and the Overview's attention tile all read it.
 pub fn undelivered_handoffs(ix: &WorkIndex, facts: &Facts) -> Vec<(Dependency, i64)> {
     let as_of = facts.as_of;
     let (all_blocks, _) = dependencies(ix, facts.horizon, &[LinkKind::Blocks]);

@@ -54,6 +54,10 @@ pub struct CriticalPath {
     pub upstream_items: u32,
     /// Of which still open.
     pub open_upstream_items: u32,
+    /// The target's own items (one for an item; an intent's items and its descendants').
+    pub target_items: u32,
+    /// Of which still open.
+    pub open_target_items: u32,
     pub finish_p50: String,
     pub finish_p85: String,
     /// Already delivered: nothing left.
@@ -74,7 +78,12 @@ fn remaining(ix: &WorkIndex, facts: &Facts, i: u32, p85: bool) -> f64 {
         facts.team_p50[s]
     };
     match facts.start[i as usize] {
-        Some(_) => (expected - facts.age_days(ix, i)).max(0.0),
+        Some(_) => facts.remaining_days(
+            s,
+            facts.age_days(ix, i),
+            if p85 { 85.0 } else { 50.0 },
+            expected,
+        ),
         None => expected,
     }
 }
@@ -193,6 +202,8 @@ pub fn critical_path(ix: &WorkIndex, facts: &Facts, target: &Target) -> CoreResu
             steps: Vec::new(),
             upstream_items: 0,
             open_upstream_items: 0,
+            target_items: targets.len() as u32,
+            open_target_items: 0,
             finish_p50: date(0.0),
             finish_p85: date(0.0),
             done: true,
@@ -235,6 +246,8 @@ pub fn critical_path(ix: &WorkIndex, facts: &Facts, target: &Target) -> CoreResu
             .iter()
             .filter(|i| !facts.closed(**i) && !targets.contains(i))
             .count() as u32,
+        target_items: targets.len() as u32,
+        open_target_items: targets.iter().filter(|t| !facts.closed(**t)).count() as u32,
         finish_p50: date(total[0]),
         finish_p85: date(total[1]),
         done,

@@ -32,6 +32,8 @@ pub struct Facts {
     pub team_p50: Vec<f64>,
     pub team_p85: Vec<f64>,
     pub team_samples: Vec<u32>,
+    /// Per team slot: the cycle times (days) the percentiles come from, shortest first.
+    pub team_cycles: Vec<Vec<f64>>,
 }
 
 impl Facts {
@@ -74,8 +76,26 @@ impl Facts {
             facts
                 .team_p85
                 .push(percentile::nearest_rank(&values, 85.0).unwrap_or(DEFAULT_P85_DAYS));
+            facts.team_cycles.push(values);
         }
         facts
+    }
+
+    /// Expected days left for an open item of team slot `s` that has been in its cycle for
+    /// `age` days, at percentile `q` (50 or 85) whose team value is `expected`. Younger than
+    /// that: the percentile minus the age. As old or older: conditional on having lasted that
+    /// long, the `q` percentile of how much longer the team's finished items that took longer
+    /// than `age` went on; when none took that long, another `expected` (never "finished now").
+    pub fn remaining_days(&self, s: usize, age: f64, q: f64, expected: f64) -> f64 {
+        if age < expected {
+            return expected - age;
+        }
+        let longer: Vec<f64> = self
+            .team_cycles
+            .get(s)
+            .map(|c| c.iter().filter(|d| **d > age).map(|d| d - age).collect())
+            .unwrap_or_default();
+        percentile::nearest_rank(&longer, q).unwrap_or(expected)
     }
 
     /// Whether item `i` is finished or dropped.
@@ -97,6 +117,33 @@ pub fn slot(ix: &WorkIndex, team: u32) -> usize {
     } else {
         team as usize
     }
+}
+
+/// **Open blocking links**, defined here once and counted by every page that shows the figure
+/// (Overview, Dependencies, Bottlenecks), `baton stats`, `baton deps` and `docs/metrics.md`: the
+/// `blocks` dependencies standing at `horizon` (exclusive) whose blocker is neither done nor
+/// canceled and whose blocked item is still open (neither done nor canceled), `closed` telling
+/// which items are done or canceled. The same pair of items linked twice counts once; an item
+/// linked to itself is not a link between two items.
+pub fn open_blocking_links(
+    ix: &WorkIndex,
+    horizon: i64,
+    closed: impl Fn(u32) -> bool,
+) -> Vec<Dependency> {
+    let (deps, _) = dependencies(ix, horizon, &[LinkKind::Blocks]);
+    deps.into_iter()
+        .filter(|d| !closed(d.before) && !closed(d.after))
+        .collect()
+}
+
+/// Whether an item's stored current state is done or canceled: the states the Overview and
+/// `baton stats` read, kept in step with the workflow map (the dependency analyses derive the
+/// same states from each item's timeline).
+pub fn closed_now(ix: &WorkIndex, i: u32) -> bool {
+    matches!(
+        ix.items[i as usize].flow,
+        FlowState::Done | FlowState::Canceled
+    )
 }
 
 /// "`before` must finish before `after` can": one edge of the dependency graph.
@@ -138,4 +185,36 @@ pub fn dependencies(ix: &WorkIndex, as_of: i64, kinds: &[LinkKind]) -> (Vec<Depe
     selfs.sort_unstable();
     selfs.dedup();
     (out, selfs)
+}
+
+#[cfg(test)]
+mod remaining_tests {
+    use super::Facts;
+
+    fn facts(cycles: Vec<f64>) -> Facts {
+        Facts {
+            team_cycles: vec![cycles],
+            ..Facts::default()
+        }
+    }
+
+    #[test]
+    fn an_item_younger_than_the_percentile_has_the_rest_of_it_left() {
+        assert_eq!(
+            facts(vec![2.0, 4.0, 10.0]).remaining_days(0, 3.0, 85.0, 10.0),
+            7.0
+        );
+    }
+
+    #[test]
+    fn an_item_older_than_the_percentile_is_forecast_from_its_age_never_as_finished_now() {
+        let f = facts(vec![2.0, 4.0, 10.0, 20.0, 30.0, 50.0]);
+        // 25 days old, past the team's P85 of 12: of the finished items that took longer than
+        // 25 days (30 and 50), half were done within 5 more days, 85% within 25 more.
+        assert_eq!(f.remaining_days(0, 25.0, 50.0, 12.0), 5.0);
+        assert_eq!(f.remaining_days(0, 25.0, 85.0, 12.0), 25.0);
+        // Older than anything the team ever finished: at least another cycle, not zero.
+        assert_eq!(f.remaining_days(0, 60.0, 85.0, 12.0), 12.0);
+        assert!(f.remaining_days(0, 12.0, 85.0, 12.0) > 0.0);
+    }
 }

@@ -3,6 +3,7 @@
 //! Definitions: `docs/metrics.md` ("Dependencies"). Everything reads the in-memory index.
 
 pub mod analysis;
+pub mod attention;
 pub mod critical;
 pub mod graph;
 pub mod view;
@@ -16,6 +17,10 @@ use crate::graph::repo;
 use crate::graph::Workspace;
 
 pub use analysis::*;
+pub use attention::{
+    attention, attention_items, Attention, AttentionItem, AttentionItems, AttentionList,
+    WaitingReasonCount,
+};
 pub use critical::{critical_path, CriticalPath, CriticalStep, Target};
 pub use view::{graph_view, GraphEdge, GraphNode, GraphRequest, GraphView};
 

@@ -495,8 +495,19 @@ pub fn compute_bottlenecks(ix: &WorkIndex, mapping: &Mapping, scope: &Scope) -> 
         segment("merge", |p| p.merge),
     ];
 
+    // Open blocking links at the end of the range, across all teams: the one definition
+    // (`deps::graph::open_blocking_links`), states judged at that moment like blocker clusters.
+    let open_blocking_links = crate::deps::graph::open_blocking_links(ix, scope.as_of, |i| {
+        matches!(
+            engine::underlying_flow_at(ix, mapping, i as usize, scope.as_of),
+            Some(FlowState::Done | FlowState::Canceled)
+        )
+    })
+    .len() as u32;
+
     BottleneckReport {
         range: range_info(scope),
+        open_blocking_links,
         items: pass.items,
         skipped: pass.skipped,
         stages: Stage::ALL.to_vec(),

@@ -361,6 +361,10 @@ pub struct BottleneckReport {
     pub matrix: Vec<TeamStages>,
     pub wait_reasons: Vec<WaitShare>,
     pub blocker_clusters: Vec<BlockerCluster>,
+    /// Open blocking links at the end of the range, all teams (`deps::graph::open_blocking_links`,
+    /// the figure the Overview and Dependencies show): the blocker clusters count the waiting
+    /// items behind them.
+    pub open_blocking_links: u32,
     pub queues: Vec<QueueSeries>,
     /// Pull requests merged in the range.
     pub pull_requests: u32,

@@ -164,7 +164,9 @@ pub struct WorkIndex {
     pub events: Vec<Event>,
     pub transition_rows: u64,
     pub link_rows: u64,
-    pub open_blocking_links: u64,
+    /// `blocks` links the sources still report (rows, whatever the items' states; the
+    /// figure pages show is `deps::graph::open_blocking_links`).
+    pub standing_blocks_links: u64,
     /// Every link between two indexed items.
     pub links: Vec<IndexedLink>,
     /// Every change of assignee (who handed an item to whom), in no particular order.
@@ -595,7 +597,7 @@ fn ingest_links(ix: &mut WorkIndex, json: &str, item_of: &HashMap<String, u32>) 
             removed: row.removed_at,
         });
     }
-    ix.open_blocking_links = ix
+    ix.standing_blocks_links = ix
         .links
         .iter()
         .filter(|l| l.kind == LinkKind::Blocks && l.removed.is_none())

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use crate::error::{CoreError, CoreResult};
-use crate::graph::index::{WorkIndex, NONE};
+use crate::graph::index::{EventKind, WorkIndex, NONE};
 use crate::graph::model::{FlowState, ItemKind, Provenance, SourceKind, WaitReason};
 use crate::graph::store::OrderCache;
 use crate::graph::text::LossyText;
@@ -88,6 +88,9 @@ pub struct ItemRow {
     pub created_at: String,
     pub updated_at: String,
     pub done_at: Option<String>,
+    /// When it entered its current state (its last recorded state change, or its creation):
+    /// for a waiting item, since when it has waited there.
+    pub state_since: String,
 }
 
 /// One page of the list.
@@ -293,9 +296,25 @@ pub(crate) async fn rows_by_rowid(ws: &Workspace, rowids: &[i64]) -> CoreResult<
     .fetch_all(ws.pool())
     .await
     .map_err(|err| CoreError::from(err).in_file(ws.path()))?;
+    // When each item entered its current state, from the index (its last state change), by id.
+    let ix = ws.index().await?;
+    let wanted: std::collections::HashSet<i64> = rowids.iter().copied().collect();
+    let mut since: std::collections::HashMap<&str, i64> = std::collections::HashMap::new();
+    for (pos, item) in ix.items.iter().enumerate() {
+        if wanted.contains(&item.rowid) {
+            let at = ix
+                .events_of(pos)
+                .iter()
+                .rev()
+                .find(|e| e.kind() == EventKind::State)
+                .map_or(item.created, |e| e.at);
+            since.insert(&ix.item_ids[pos], at);
+        }
+    }
     Ok(rows
         .into_iter()
-        .map(|r| ItemRow {
+        .map(|r| (since.get(r.id.text.as_str()).copied(), r))
+        .map(|(since, r)| ItemRow {
             id: r.id.text,
             key: r.key.text,
             title: r.title.text,
@@ -316,6 +335,7 @@ pub(crate) async fn rows_by_rowid(ws: &Workspace, rowids: &[i64]) -> CoreResult<
             source_kind: SourceKind::parse(&r.source_kind.text).unwrap_or(SourceKind::File),
             created_at: to_rfc3339(r.created_at),
             updated_at: to_rfc3339(r.updated_at),
+            state_since: to_rfc3339(since.unwrap_or(r.created_at)),
             done_at: r.done_at.map(to_rfc3339),
         })
         .collect())

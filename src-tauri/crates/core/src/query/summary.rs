@@ -29,6 +29,7 @@ pub struct Totals {
     pub items: u32,
     pub transitions: u32,
     pub links: u32,
+    /// Open blocking links now (`deps::graph::open_blocking_links`, the one definition).
     pub open_blocking_links: u32,
     pub teams: u32,
     pub people: u32,
@@ -217,7 +218,12 @@ fn summarise(ix: &WorkIndex, ws: &Workspace) -> WorkspaceSummary {
             items: to_u32(ix.items.len() as i64),
             transitions: to_u32(ix.transition_rows as i64),
             links: to_u32(ix.link_rows as i64),
-            open_blocking_links: to_u32(ix.open_blocking_links as i64),
+            open_blocking_links: to_u32(
+                crate::deps::graph::open_blocking_links(ix, i64::MAX, |i| {
+                    crate::deps::graph::closed_now(ix, i)
+                })
+                .len() as i64,
+            ),
             teams: to_u32(ix.teams.len() as i64),
             people: to_u32(ix.people.len() as i64),
             sources: to_u32(ix.sources.len() as i64),

@@ -1,0 +1,123 @@
+// Real-window screenshots for the docs: the app (Xvfb + tauri-driver + WebKitWebDriver) on a
+// workspace, the Overview, one of its drill-downs, and the Dependencies page with its item graph.
+//
+//   node tests/e2e/screenshots.mjs --app target/debug/baton-app --workspace FILE --out docs/screenshots
+//                                  [--prefix big-] [--pages overview,drill,dependencies]
+import { execFileSync, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { WebDriver } from "./webdriver.mjs";
+
+const args = Object.fromEntries(
+  process.argv.slice(2).reduce((pairs, arg, i, all) => {
+    if (arg.startsWith("--")) pairs.push([arg.slice(2), all[i + 1]]);
+    return pairs;
+  }, []),
+);
+const app = resolve(args.app ?? "target/debug/baton-app");
+const workspace = resolve(args.workspace);
+const out = resolve(args.out ?? "docs/screenshots");
+const prefix = args.prefix ?? "";
+const pages = (args.pages ?? "overview,drill,dependencies").split(",");
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const log = (m) => console.log(`[screenshots] ${m}`);
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => ok(port));
+    });
+  });
+}
+
+async function waitMark(driver, name, timeout = 180_000) {
+  const until = Date.now() + timeout;
+  while (Date.now() < until) {
+    const found = await driver.execute(
+      "return performance.getEntriesByName(arguments[0], 'mark').length > 0",
+      [name],
+    );
+    if (found) return;
+    await sleep(200);
+  }
+  throw new Error(`timed out waiting for ${name}`);
+}
+
+const home = mkdtempSync(join(tmpdir(), "baton-shots-"));
+const env = { ...process.env, HOME: home, BATON_LOG: "warn" };
+for (const dir of ["XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"]) {
+  env[dir] = join(home, dir.toLowerCase());
+  mkdirSync(env[dir], { recursive: true });
+}
+delete env.WAYLAND_DISPLAY;
+const display = `:${100 + Math.floor(Math.random() * 800)}`;
+env.DISPLAY = display;
+const children = [
+  spawn("Xvfb", [display, "-screen", "0", "1440x900x24", "-nolisten", "tcp"], { env, stdio: "ignore" }),
+];
+const driver = new WebDriver("");
+mkdirSync(out, { recursive: true });
+const shot = (name) => {
+  const file = join(out, `${prefix}${name}.png`);
+  execFileSync("import", ["-window", "root", file], { env });
+  log(`wrote ${file}`);
+};
+try {
+  await sleep(800);
+  const port = await freePort();
+  const nativePort = await freePort();
+  children.push(
+    spawn("tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
+      env,
+      stdio: "ignore",
+    }),
+  );
+  driver.base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`${driver.base}/status`)).ok) break;
+    } catch {
+      // not up yet
+    }
+    await sleep(200);
+  }
+  await driver.start({ browserName: "wry", "tauri:options": { application: app, args: [workspace] } });
+  await waitMark(driver, "baton:drawn:overview");
+  // The first paint of the window under Xvfb comes a little after the page is drawn.
+  await sleep(4000);
+  if (pages.includes("overview")) shot("overview");
+  if (pages.includes("drill")) {
+    await driver.click(await driver.waitFor('[data-testid="attention-over-expectation"]'));
+    await driver.waitFor('[data-testid="attention-items-count"]', 180_000);
+    await sleep(800);
+    shot("overview-drill");
+    await driver.execute(
+      "document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }))",
+    );
+    await sleep(500);
+  }
+  if (pages.includes("dependencies")) {
+    await driver.click(await driver.waitFor('[data-testid="nav-dependencies"]'));
+    await waitMark(driver, "baton:drawn:deps-graph");
+    // WebKitGTK under Xvfb paints the window a while after the page has drawn (longer on a big
+    // workspace on a busy machine).
+    await sleep(Number(args.settle ?? 1500));
+    shot("dependencies");
+    await driver.execute(
+      "document.querySelector('[data-testid=\"deps-graph\"]')?.scrollIntoView({ block: 'start' })",
+    );
+    await sleep(Number(args.settle ?? 2500));
+    shot("dependencies-graph");
+  }
+} finally {
+  await driver.stop().catch(() => {});
+  for (const child of children.reverse()) child.kill("SIGTERM");
+  await sleep(500);
+  rmSync(home, { recursive: true, force: true, maxRetries: 5, retryDelay: 300 });
+}

@@ -1,0 +1,377 @@
+// UI latency benchmark: the real Baton app (Xvfb + tauri-driver + WebKitWebDriver) on a large
+// demo workspace, timed with the performance marks the UI places (ui/src/shared/perf.ts).
+//
+//   node tests/e2e/ui-bench.mjs [--app target/release/baton-app] [--cli target/release/baton]
+//                               [--items 200000] [--runs 3] [--workspace FILE] [--json OUT]
+//
+// `.ci/ui-bench` builds the release app first and runs this. Each run starts the app afresh
+// (empty data folders, the workspace given on its command line) and times, end to end:
+//   open → Overview drawn   process start to the Overview showing its numbers with every chart
+//                           finished (budget 1,500 ms);
+//   Flow / Bottlenecks filter change → every chart settled: from the click on a filter to the
+//                           page showing the new answer with every ECharts chart fired
+//                           `finished` (budget 300 ms);
+//   Dependencies ready      from the click in the navigation to the report, the team map and
+//                           the item graph drawn (budget 1,000 ms);
+//   longest main-thread stall while each page loads (budget 200 ms: scrolling is never blocked
+//                           longer), measured by a 10 ms heartbeat timer.
+// It prints each median against its budget and exits 1 when one is missed (2 when it cannot
+// run). Figures go to --json (default target/ui-bench/latest.json).
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { loadavg, tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { WebDriver } from "./webdriver.mjs";
+
+const args = Object.fromEntries(
+  process.argv.slice(2).reduce((pairs, arg, i, all) => {
+    if (arg.startsWith("--")) pairs.push([arg.slice(2), all[i + 1]]);
+    return pairs;
+  }, []),
+);
+const root = resolve(dirname(new URL(import.meta.url).pathname), "../..");
+const app = resolve(args.app ?? join(root, "target/release/baton-app"));
+const cli = resolve(args.cli ?? join(root, "target/release/baton"));
+const items = Number(args.items ?? 200_000);
+const runs = Number(args.runs ?? 3);
+const out = resolve(args.json ?? join(root, "target/ui-bench/latest.json"));
+
+const BUDGETS = {
+  "open → Overview drawn": 1500,
+  "Flow: team filter → every chart settled": 300,
+  "Flow: date range → every chart settled": 300,
+  "Bottlenecks: team filter → every chart settled": 300,
+  "Dependencies ready": 1000,
+  "longest main-thread stall": 200,
+};
+
+function log(message) {
+  console.log(`[ui-bench] ${message}`);
+}
+
+for (const [what, file] of [
+  ["app", app],
+  ["cli", cli],
+]) {
+  if (!existsSync(file)) {
+    console.error(
+      `[ui-bench] the ${what} binary ${file} does not exist. Build it first:\n` +
+        "  npm run ui:build && SQLX_OFFLINE=true cargo build --release -p baton -p baton-cli --features baton/custom-protocol\n" +
+        "(or run .ci/ui-bench, which does both)",
+    );
+    process.exit(2);
+  }
+}
+const build = app.includes("/release/") ? "release" : app.includes("/debug/") ? "debug" : "unknown";
+
+// The workspace: the deterministic demo organisation, ending now (regenerated when older than
+// 12 hours, so the default date ranges hold recent work).
+const workspace = resolve(args.workspace ?? join(root, `target/ui-bench/demo-${items}.baton`));
+if (!args.workspace) {
+  const stale = !existsSync(workspace) || Date.now() - statSync(workspace).mtimeMs > 12 * 3600_000;
+  if (stale) {
+    mkdirSync(dirname(workspace), { recursive: true });
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(`${workspace}${suffix}`, { force: true });
+    log(`generating the ${items.toLocaleString("en-US")}-item demo workspace at ${workspace}`);
+    const started = Date.now();
+    execFileSync(cli, ["demo", "--out", workspace, "--items", String(items)], { stdio: "inherit" });
+    log(`generated in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+}
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => ok(port));
+    });
+  });
+}
+
+async function waitHttp(url, timeout) {
+  const until = Date.now() + timeout;
+  while (Date.now() < until) {
+    try {
+      const r = await fetch(url);
+      if (r.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not answer within ${timeout} ms`);
+}
+
+function stop(child) {
+  return new Promise((done) => {
+    if (child.exitCode !== null || child.signalCode !== null) return done();
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      done();
+    }, 5_000);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      done();
+    });
+    child.kill("SIGTERM");
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** The page's marks and measures, with epoch times (timeOrigin + startTime). */
+async function timeline(driver) {
+  return driver.execute(`
+    const origin = performance.timeOrigin;
+    return performance.getEntries()
+      .filter((e) => e.entryType === "mark" || e.entryType === "measure")
+      .map((e) => ({ name: e.name, type: e.entryType, start: e.startTime, duration: e.duration, epoch: origin + e.startTime }));
+  `);
+}
+
+/** Waits for a mark named `name` placed after `after` (page time, ms); returns it. */
+async function waitMark(driver, name, after, timeout = 60_000) {
+  const until = Date.now() + timeout;
+  for (;;) {
+    const found = await driver.execute(
+      `const m = performance.getEntriesByName(arguments[0], "mark").filter((e) => e.startTime > arguments[1]);
+       return m.length ? m[0].startTime : null;`,
+      [name, after],
+    );
+    if (found !== null) return found;
+    if (Date.now() > until) throw new Error(`timed out waiting for the mark ${name}`);
+    await sleep(25);
+  }
+}
+
+async function now(driver) {
+  return driver.execute("return performance.now()");
+}
+
+/** A 10 ms heartbeat on the main thread: the longest gap between beats is the longest stall. */
+async function startStallWatch(driver) {
+  await driver.execute(`
+    clearInterval(window.__benchBeat);
+    window.__benchStall = 0;
+    let last = performance.now();
+    window.__benchBeat = setInterval(() => {
+      const t = performance.now();
+      window.__benchStall = Math.max(window.__benchStall, t - last);
+      last = t;
+    }, 10);
+  `);
+}
+
+async function readStall(driver) {
+  return driver.execute("return window.__benchStall ?? 0");
+}
+
+/** The page's IPC round trips and chart draws since `after` (page time), for the notes. */
+function ipcSince(entries, after) {
+  const of = (prefix) =>
+    entries
+      .filter((e) => e.type === "measure" && e.name.startsWith(prefix) && e.start >= after)
+      .map((e) => `${e.name.slice(prefix.length)} ${Math.round(e.duration)} ms`);
+  return [...of("baton:ipc:"), `charts: ${of("baton:chart:").join(", ") || "none redrawn"}`];
+}
+
+/** Opens a filter picker and ticks its option number `index` (0-based); returns the page time before the click. */
+async function pickOption(driver, testId, index) {
+  await driver.click(await driver.waitFor(`[data-testid="${testId}"]`));
+  const options = await driver.find(".popover .multi-select-option input");
+  if (options.length <= index) throw new Error(`${testId} lists ${options.length} options, not ${index + 1}`);
+  const before = await now(driver);
+  await driver.click(options[index]);
+  return before;
+}
+
+async function closePopover(driver) {
+  await driver.execute(
+    "document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }))",
+  );
+}
+
+async function oneRun(run) {
+  const home = mkdtempSync(join(tmpdir(), "baton-bench-"));
+  const env = { ...process.env };
+  for (const dir of ["XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"]) {
+    env[dir] = join(home, dir.toLowerCase());
+    mkdirSync(env[dir], { recursive: true });
+  }
+  env.HOME = home;
+  env.BATON_LOG = env.BATON_LOG ?? "warn";
+  delete env.WAYLAND_DISPLAY;
+  const children = [];
+  const driver = new WebDriver("");
+  const figures = {};
+  const notes = [];
+  try {
+    const display = `:${100 + Math.floor(Math.random() * 800)}`;
+    children.push(
+      spawn("Xvfb", [display, "-screen", "0", "1440x900x24", "-nolisten", "tcp"], { env, stdio: "ignore" }),
+    );
+    env.DISPLAY = display;
+    await sleep(800);
+    const port = await freePort();
+    const nativePort = await freePort();
+    children.push(
+      spawn("tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
+        env,
+        stdio: "ignore",
+      }),
+    );
+    driver.base = `http://127.0.0.1:${port}`;
+    await waitHttp(`${driver.base}/status`, 20_000);
+
+    // 1. Open: from asking for the app to the Overview drawn.
+    const launched = Date.now();
+    await driver.start({
+      browserName: "wry",
+      "tauri:options": { application: app, args: [workspace] },
+    });
+    const overview = await waitMark(driver, "baton:drawn:overview", 0, 120_000);
+    const origin = await driver.execute("return performance.timeOrigin");
+    figures["open → Overview drawn"] = origin + overview - launched;
+    let entries = await timeline(driver);
+    notes.push(`process start → page ${Math.round(origin - launched)} ms; ${ipcSince(entries, 0).join(", ")}`);
+
+    // 2. Flow: first visit, then filter changes.
+    await startStallWatch(driver);
+    let nav = await now(driver);
+    await driver.click(await driver.waitFor('[data-testid="nav-flow"]'));
+    let drawn = await waitMark(driver, "baton:drawn:flow", nav);
+    figures["Flow: first visit → every chart settled"] = drawn - nav;
+    await sleep(300);
+    let before = await pickOption(driver, "flow-filter-team", run % 4);
+    let change = await waitMark(driver, "baton:filter-change", before);
+    drawn = await waitMark(driver, "baton:drawn:flow", change);
+    figures["Flow: team filter → every chart settled"] = drawn - change;
+    entries = await timeline(driver);
+    notes.push(`flow team filter: ${ipcSince(entries, change).join(", ")}`);
+    await closePopover(driver);
+    await sleep(300);
+    await driver.click(await driver.waitFor('[data-testid="flow-filter-range"]'));
+    const preset = await driver.waitFor('[data-testid="flow-filter-preset-30"]');
+    before = await now(driver);
+    await driver.click(preset);
+    change = await waitMark(driver, "baton:filter-change", before);
+    drawn = await waitMark(driver, "baton:drawn:flow", change);
+    figures["Flow: date range → every chart settled"] = drawn - change;
+    let stall = await readStall(driver);
+
+    // 3. Bottlenecks: first visit (same filter), then a team filter change.
+    await startStallWatch(driver);
+    nav = await now(driver);
+    await driver.click(await driver.waitFor('[data-testid="nav-bottlenecks"]'));
+    drawn = await waitMark(driver, "baton:drawn:bottlenecks", nav);
+    figures["Bottlenecks: first visit → every chart settled"] = drawn - nav;
+    await sleep(300);
+    before = await pickOption(driver, "flow-filter-team", (run + 1) % 4);
+    change = await waitMark(driver, "baton:filter-change", before);
+    drawn = await waitMark(driver, "baton:drawn:bottlenecks", change);
+    figures["Bottlenecks: team filter → every chart settled"] = drawn - change;
+    entries = await timeline(driver);
+    notes.push(`bottlenecks team filter: ${ipcSince(entries, change).join(", ")}`);
+    await closePopover(driver);
+    stall = Math.max(stall, await readStall(driver));
+
+    // 4. Dependencies: the report, the team map and the item graph drawn.
+    await startStallWatch(driver);
+    nav = await now(driver);
+    await driver.click(await driver.waitFor('[data-testid="nav-dependencies"]'));
+    const report = await waitMark(driver, "baton:drawn:dependencies", nav);
+    const graph = await waitMark(driver, "baton:drawn:deps-graph", nav);
+    figures["Dependencies ready"] = Math.max(report, graph) - nav;
+    entries = await timeline(driver);
+    notes.push(
+      `dependencies: report drawn ${Math.round(report - nav)} ms, graph drawn ${Math.round(graph - nav)} ms; ${ipcSince(entries, nav).join(", ")}`,
+    );
+    figures["longest main-thread stall"] = Math.max(stall, await readStall(driver));
+  } finally {
+    await driver.stop();
+    for (const child of children.reverse()) await stop(child);
+    rmSync(home, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+  }
+  return { figures, notes };
+}
+
+const loadBefore = loadavg();
+log(
+  `${build} build ${app}; workspace ${workspace} (${items.toLocaleString("en-US")} items); ${runs} runs; load average ${loadBefore.map((l) => l.toFixed(2)).join(" ")}`,
+);
+const results = [];
+for (let run = 0; run < runs; run++) {
+  try {
+    const result = await oneRun(run);
+    results.push(result);
+    log(
+      `run ${run + 1}: ${Object.entries(result.figures)
+        .map(([k, v]) => `${k} ${Math.round(v)} ms`)
+        .join(" · ")}`,
+    );
+    for (const note of result.notes) log(`  ${note}`);
+  } catch (err) {
+    console.error(`[ui-bench] run ${run + 1} FAILED: ${err.stack ?? err}`);
+    process.exit(2);
+  }
+}
+const loadAfter = loadavg();
+
+const median = (values) => {
+  const s = [...values].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const names = Object.keys(results[0]?.figures ?? {});
+const rows = names.map((name) => {
+  const values = results.map((r) => r.figures[name]).filter((v) => typeof v === "number");
+  const budget = BUDGETS[name] ?? null;
+  const m = median(values);
+  return {
+    name,
+    median: Math.round(m),
+    min: Math.round(Math.min(...values)),
+    max: Math.round(Math.max(...values)),
+    budget,
+    ok: budget === null ? null : m <= budget,
+  };
+});
+console.log("");
+console.log(
+  `UI latency, ${build} build, ${items.toLocaleString("en-US")} items, median of ${runs} runs (load average ${loadBefore[0].toFixed(2)} → ${loadAfter[0].toFixed(2)} on ${(await import("node:os")).cpus().length} cores)`,
+);
+const width = Math.max(...rows.map((r) => r.name.length));
+for (const r of rows) {
+  const verdict = r.budget === null ? "" : r.ok ? `  ok (≤ ${r.budget} ms)` : `  MISSED (budget ${r.budget} ms)`;
+  console.log(
+    `  ${r.name.padEnd(width)}  ${String(r.median).padStart(6)} ms  (${r.min}–${r.max})${verdict}`,
+  );
+}
+mkdirSync(dirname(out), { recursive: true });
+writeFileSync(
+  out,
+  `${JSON.stringify(
+    {
+      build,
+      items,
+      runs,
+      loadAverage: { before: loadBefore, after: loadAfter },
+      at: new Date().toISOString(),
+      figures: rows,
+      notes: results.map((r) => r.notes),
+    },
+    null,
+    2,
+  )}\n`,
+);
+log(`figures written to ${out}`);
+const missed = rows.filter((r) => r.ok === false);
+if (missed.length) {
+  console.error(`[ui-bench] ${missed.length} budget(s) missed: ${missed.map((r) => r.name).join(", ")}`);
+  process.exit(1);
+}
+process.exit(0);

@@ -1,0 +1,18 @@
+import { describe, expect, it } from "vitest";
+import { valueAxisBase } from "./chartStyle";
+import { chartPalette } from "./theme";
+
+describe("value axes", () => {
+  it("never repeat a tick label: half days keep their decimal", () => {
+    const axis = valueAxisBase(chartPalette("light"), "Median days", { integer: false });
+    const labels = [0, 0.5, 1, 1.5, 2, 2.5, 3].map((v) => axis.axisLabel.formatter(v));
+    expect(labels).toEqual(["0", "0.5", "1", "1.5", "2", "2.5", "3"]);
+    expect(new Set(labels).size).toBe(labels.length);
+  });
+
+  it("count axes tick on whole numbers", () => {
+    const axis = valueAxisBase(chartPalette("light"), "Items");
+    expect(axis.minInterval).toBe(1);
+    expect(axis.axisLabel.formatter(12000)).toBe((12000).toLocaleString("en-US"));
+  });
+});

@@ -1,0 +1,110 @@
+//! Performance marks at the moments a person waits for, read by the UI latency benchmark
+//! (`tests/e2e/ui-bench.mjs`) through `performance.getEntriesByType("mark")`:
+//!
+//! - `baton:nav:<view>` — the route changed to a view;
+//! - `baton:filter-change:<page>` — a Flow or Bottlenecks filter was changed;
+//! - `baton:ipc:<command>` (a measure) — one IPC round trip: Rust's work, serialisation, transfer
+//!   and parse;
+//! - `baton:drawn:<page>` — the page shows the answer to what was asked and every chart on it has
+//!   fired ECharts' `finished` event (the page has settled).
+//!
+//! A chart counts as drawing from the moment it is given a new option until its `finished`
+//! event; `whenChartsSettled` waits until no chart is drawing. Marks cost microseconds and are
+//! cleared as they pile up, so they stay on in every build.
+
+import { useEffect } from "react";
+
+/** Charts given an option they have not finished drawing. */
+const drawing = new Set<object>();
+let waiters: (() => void)[] = [];
+
+/** Keep the timeline short: a long session would otherwise collect marks forever. */
+const MAX_ENTRIES = 2_000;
+
+function perf(): Performance | null {
+  return typeof performance === "undefined" || typeof performance.mark !== "function" ? null : performance;
+}
+
+function trim(p: Performance) {
+  if (typeof p.getEntriesByType !== "function") return;
+  if (p.getEntriesByType("mark").length > MAX_ENTRIES) p.clearMarks?.();
+  if (p.getEntriesByType("measure").length > MAX_ENTRIES) p.clearMeasures?.();
+}
+
+/** Puts a named mark on the page's performance timeline. */
+export function mark(name: string): void {
+  const p = perf();
+  if (!p) return;
+  trim(p);
+  p.mark(name);
+}
+
+/** Records how long something that started at `startedAt` (performance.now()) took. */
+export function measureSince(name: string, startedAt: number): void {
+  const p = perf();
+  if (!p || typeof p.measure !== "function") return;
+  trim(p);
+  try {
+    p.measure(name, { start: startedAt, end: p.now() });
+  } catch {
+    // An engine without the options form of measure: nothing to record.
+  }
+}
+
+/** Times an IPC call: a `baton:ipc:<command>` measure when it answers or fails. */
+export function timedIpc<T>(command: string, call: Promise<T>): Promise<T> {
+  const p = perf();
+  if (!p) return call;
+  const started = p.now();
+  const done = () => measureSince(`baton:ipc:${command}`, started);
+  call.then(done, done);
+  return call;
+}
+
+/** A chart was given a new option: it is drawing until `chartFinished(token)`. */
+export function chartDrawing(token: object): void {
+  drawing.add(token);
+}
+
+/** A chart fired `finished` (or went away): when none is left drawing, waiters run. */
+export function chartFinished(token: object): void {
+  if (!drawing.delete(token) || drawing.size > 0) return;
+  const run = waiters;
+  waiters = [];
+  for (const w of run) w();
+}
+
+/** How many charts are drawing now. */
+export function chartsDrawing(): number {
+  return drawing.size;
+}
+
+/** Calls `done` once no chart is drawing (at once when none is). The returned function cancels. */
+export function whenChartsSettled(done: () => void): () => void {
+  if (drawing.size === 0) {
+    done();
+    return () => {};
+  }
+  let live = true;
+  const waiter = () => {
+    if (live) done();
+  };
+  waiters.push(waiter);
+  return () => {
+    live = false;
+    waiters = waiters.filter((w) => w !== waiter);
+  };
+}
+
+/**
+ * Marks `baton:drawn:<page>` once the page has committed `answer` (non-null: the answer to what
+ * is asked now, not a placeholder) and every chart it drew has finished. Call it in the page
+ * component: React runs the charts' effects (which hand ECharts their options) before the
+ * page's, so the charts are already counted as drawing when this effect asks.
+ */
+export function useDrawnMark(page: string, answer: unknown): void {
+  useEffect(() => {
+    if (answer === null || answer === undefined) return;
+    return whenChartsSettled(() => mark(`baton:drawn:${page}`));
+  }, [page, answer]);
+}
