@@ -215,6 +215,7 @@ fn add_journey_cases(graph: &mut DemoGraph) {
         confidence: 1.0,
         created_at: *a.max(b),
         removed_at: None,
+        found_in: None,
     };
     for pair in lonely[..5].windows(2) {
         graph.links.push(blocks(&pair[0], &pair[1]));

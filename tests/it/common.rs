@@ -202,6 +202,7 @@ pub fn small_graph() -> DemoGraph {
         .map(|(s, raw, flow, reason)| WorkflowMap {
             source_id: s.into(),
             team_id: String::new(),
+            item_kind: None,
             raw_state: raw.into(),
             flow_state: flow,
             wait_reason: reason,
@@ -261,6 +262,7 @@ pub fn small_graph() -> DemoGraph {
                 confidence: 1.0,
                 created_at: T0,
                 removed_at: None,
+                found_in: None,
             },
             Link {
                 from_item_id: "jira-2".into(),
@@ -270,6 +272,7 @@ pub fn small_graph() -> DemoGraph {
                 confidence: 1.0,
                 created_at: T0,
                 removed_at: None,
+                found_in: None,
             },
             Link {
                 from_item_id: "gh-3".into(),
@@ -279,6 +282,7 @@ pub fn small_graph() -> DemoGraph {
                 confidence: 1.0,
                 created_at: T0,
                 removed_at: Some(T0 + DAY),
+                found_in: None,
             },
         ],
     }

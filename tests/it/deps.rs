@@ -51,6 +51,7 @@ fn link(from: &str, to: &str, kind: LinkKind, removed: bool) -> Link {
         confidence: 1.0,
         created_at: T0 + D,
         removed_at: removed.then_some(T0 + 2 * D),
+        found_in: None,
     }
 }
 
@@ -127,6 +128,7 @@ fn graph() -> DemoGraph {
                 maps.iter().map(|(raw, flow, reason)| WorkflowMap {
                     source_id: (*s).into(),
                     team_id: String::new(),
+                    item_kind: None,
                     raw_state: (*raw).into(),
                     flow_state: *flow,
                     wait_reason: *reason,
@@ -429,5 +431,144 @@ async fn a_team_filtered_graph_keeps_the_other_ends_of_its_links() {
         (r.cycles_total, r.chains_total as usize),
         (2, r.chains.len()),
         "totals count what the lists cap"
+    );
+}
+
+#[tokio::test]
+async fn single_blocking_links_are_counted_and_listed_beside_chains() {
+    let mut g = graph();
+    // u1 blocks u2 and nothing else touches them; w1 blocks w2 and w3 (two single links).
+    for (id, team) in [
+        ("u1", "plat"),
+        ("u2", "mob"),
+        ("w1", "sec"),
+        ("w2", "mob"),
+        ("w3", "plat"),
+    ] {
+        g.items.push(item(id, team, "Backlog", FlowState::New));
+    }
+    g.links.push(Link {
+        created_at: T0,
+        ..link("u1", "u2", LinkKind::Blocks, false)
+    });
+    g.links.push(link("w1", "w2", LinkKind::Blocks, false));
+    g.links.push(link("w1", "w3", LinkKind::Blocks, false));
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::create(&dir.path().join("single.baton"))
+        .await
+        .unwrap();
+    demo::write(&ws, &g).await.unwrap();
+    let r = deps::deps_report(&ws, &DepsFilter::default(), NOW)
+        .await
+        .unwrap();
+    assert_eq!(r.open_blocking_links, 13);
+    let singles: Vec<(&str, &str, f64)> = r
+        .single_links
+        .iter()
+        .map(|s| {
+            (
+                s.blocker.item.key.as_str(),
+                s.blocked.item.key.as_str(),
+                s.days,
+            )
+        })
+        .collect();
+    assert_eq!(
+        singles,
+        [("U1", "U2", 10.0), ("W1", "W2", 9.0), ("W1", "W3", 9.0)],
+        "links in no chain, oldest first; links in chains, the diamond and the cycle are not single"
+    );
+    assert_eq!(r.single_links_total, 3);
+    assert_eq!(
+        r.chains_total, 2,
+        "chains need two links: S1→GP1→M1→M3 and the diamond"
+    );
+    assert_eq!(r.single_links[0].blocked.team_name.as_deref(), Some("MOB"));
+    let plat_only = deps::deps_report(
+        &ws,
+        &DepsFilter {
+            teams: vec!["plat".into()],
+            ..DepsFilter::default()
+        },
+        NOW,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        plat_only.single_links_total, 2,
+        "a team filter keeps the single links touching the team (u1→u2, w1→w3)"
+    );
+}
+
+#[tokio::test]
+async fn the_at_risk_search_looks_32_links_upstream() {
+    let mut g = graph();
+    // k0 (PLAT, in progress since day 1: 9 days, far above PLAT's 1.5-day P85) heads a line of
+    // 34 items k0 → k1 → … → k33 (SEC, not started: 10 days, under SEC's default 12).
+    let mut k0 = item("k0", "plat", "In Progress", FlowState::Active);
+    k0.updated_at = T0 + D;
+    g.items.push(k0);
+    g.transitions.push(change("k0", 1, T0 + D, "In Progress"));
+    for n in 1..34 {
+        g.items
+            .push(item(&format!("k{n}"), "sec", "Backlog", FlowState::New));
+        g.links.push(link(
+            &format!("k{}", n - 1),
+            &format!("k{n}"),
+            LinkKind::Blocks,
+            false,
+        ));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::create(&dir.path().join("deep.baton"))
+        .await
+        .unwrap();
+    demo::write(&ws, &g).await.unwrap();
+    let r = deps::deps_report(&ws, &DepsFilter::default(), NOW)
+        .await
+        .unwrap();
+    assert_eq!(r.at_risk_max_depth, 32);
+    let distance = |key: &str| {
+        r.at_risk
+            .iter()
+            .find(|a| a.item.item.key == key)
+            .map(|a| (a.blocker.item.key.clone(), a.distance))
+    };
+    assert_eq!(distance("K1"), Some(("K0".into(), 1)));
+    assert_eq!(
+        distance("K32"),
+        Some(("K0".into(), 32)),
+        "32 links up is searched"
+    );
+    assert_eq!(distance("K33"), None, "33 links up is beyond the search");
+}
+
+#[tokio::test]
+async fn a_link_made_at_exactly_now_stands() {
+    let mut g = graph();
+    g.items.push(item("n1", "plat", "Backlog", FlowState::New));
+    g.items.push(item("n2", "mob", "Backlog", FlowState::New));
+    g.links.push(Link {
+        created_at: NOW,
+        ..link("n1", "n2", LinkKind::Blocks, false)
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::create(&dir.path().join("now.baton"))
+        .await
+        .unwrap();
+    demo::write(&ws, &g).await.unwrap();
+    let r = deps::deps_report(&ws, &DepsFilter::default(), NOW)
+        .await
+        .unwrap();
+    assert_eq!(
+        r.open_blocking_links, 11,
+        "the 10 of the base graph and n1 → n2"
+    );
+    let later = deps::deps_report(&ws, &DepsFilter::default(), NOW - 1)
+        .await
+        .unwrap();
+    assert_eq!(
+        later.open_blocking_links, 10,
+        "a millisecond before, it did not exist"
     );
 }

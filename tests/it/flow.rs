@@ -94,6 +94,7 @@ fn history() -> DemoGraph {
             .map(|(raw, flow, reason)| WorkflowMap {
                 source_id: "jira".into(),
                 team_id: String::new(),
+                item_kind: None,
                 raw_state: (*raw).into(),
                 flow_state: *flow,
                 wait_reason: *reason,
@@ -231,9 +232,11 @@ async fn wip_and_cumulative_flow_at_the_end_of_each_day() {
     let dir = tempfile::tempdir().unwrap();
     let ws = workspace(dir.path()).await;
     let r = flow::flow_report(&ws, &ten_days(), NOW).await.unwrap();
+    // Every change of this history is at a midnight, which belongs to the day it starts (days
+    // are half-open): a change at the start of day k is in force at the end of day k, not k-1.
     // In the cycle at the end of day d: a1 [2,6) a2 [1,8) a3 [3,7) a5 [1,3) a6 [3,∞);
     // b1's 5-hour cycle never spans a day's end.
-    assert_eq!(r.wip_daily, vec![2, 3, 4, 4, 4, 3, 2, 1, 1, 1]);
+    assert_eq!(r.wip_daily, vec![0, 2, 3, 4, 4, 4, 3, 2, 1, 1]);
     let band = |state: FlowState| {
         r.cfd
             .iter()
@@ -244,21 +247,22 @@ async fn wip_and_cumulative_flow_at_the_end_of_each_day() {
     };
     assert_eq!(
         band(FlowState::Done),
-        vec![0, 0, 1, 2, 1, 2, 3, 4, 4, 4],
-        "a2 leaves done when reopened on day 5"
+        vec![0, 0, 0, 2, 2, 1, 2, 3, 4, 4],
+        "a2 and b1 are done from day 3; a2 leaves done when reopened on day 5"
     );
     assert_eq!(
         band(FlowState::Canceled),
-        vec![0, 0, 1, 1, 1, 1, 1, 1, 1, 1]
+        vec![0, 0, 0, 1, 1, 1, 1, 1, 1, 1]
     );
     assert_eq!(
         band(FlowState::Waiting),
-        vec![1, 2, 1, 3, 2, 1, 1, 1, 2, 2],
+        vec![0, 1, 2, 1, 3, 2, 1, 1, 1, 2],
         "the blocked flag makes a3 wait on days 4-5"
     );
-    assert_eq!(band(FlowState::Active), vec![2, 3, 3, 1, 3, 3, 2, 1, 0, 0]);
-    assert_eq!(band(FlowState::New), vec![2, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
-    let existing = [5, 6, 6, 7, 7, 7, 7, 7, 7, 7];
+    assert_eq!(band(FlowState::Active), vec![0, 2, 3, 3, 1, 3, 3, 2, 1, 0]);
+    assert_eq!(band(FlowState::New), vec![4, 2, 1, 0, 0, 0, 0, 0, 0, 0]);
+    // a3 is created at the midnight that starts day 1: it exists from day 1.
+    let existing = [4, 5, 6, 7, 7, 7, 7, 7, 7, 7];
     for (d, expected) in existing.iter().enumerate() {
         let sum: u32 = r.cfd.iter().map(|b| b.counts[d]).sum();
         assert_eq!(
@@ -266,6 +270,31 @@ async fn wip_and_cumulative_flow_at_the_end_of_each_day() {
             "bands sum to the items that exist at the end of day {d}"
         );
     }
+    // Little's law over the ten days. Finished: a1 4, a2 7, a3 4, b1 5 h → Σ 15 + 5/24 days,
+    // predicted 1.52 a day. Not finished: a5 2 WIP days (canceled), a6 7 (open) → +0.9. None
+    // started before the range. Sampled: Σ WIP 24 / 10 = 2.4; continuous 24 + 5/24 → −5/240.
+    let law = &r.littles_law;
+    let predicted = (15.0 + 5.0 / 24.0) / 10.0;
+    assert!(close(law.predicted_wip.unwrap(), predicted));
+    assert!(close(law.average_wip, 2.4));
+    assert!(close(law.unfinished_wip, 0.9));
+    assert!(close(law.carried_in_wip, 0.0));
+    assert!(close(law.sampling, -5.0 / 240.0));
+    assert_eq!(
+        (
+            law.started_before,
+            law.open_at_end,
+            law.canceled,
+            law.reopened
+        ),
+        (0, 1, 1, 0)
+    );
+    assert!(close(law.gap.unwrap(), (2.4 - predicted) / predicted));
+    assert!(law.large_gap, "a 58% gap is explained on the page");
+    assert!(
+        law.short_range,
+        "10 days is shorter than twice the 85th-percentile cycle time (7 days)"
+    );
 }
 
 #[tokio::test]
@@ -346,6 +375,7 @@ async fn mapping_a_state_brings_its_items_back_without_a_resync() {
         &[WorkflowMap {
             source_id: "jira".into(),
             team_id: String::new(),
+            item_kind: None,
             raw_state: "Foo".into(),
             flow_state: FlowState::Active,
             wait_reason: None,
@@ -421,7 +451,8 @@ async fn generated_data_keeps_the_flow_invariants() {
         let existing = ix
             .items
             .iter()
-            .filter(|i| i.created < day_end.min(end))
+            // A range cut short by now holds what was recorded up to now, now included.
+            .filter(|i| i.created < day_end.min(end + 1))
             .count() as u32;
         let sum: u32 = r.cfd.iter().map(|b| b.counts[d]).sum();
         assert_eq!(
@@ -444,8 +475,9 @@ async fn generated_data_keeps_the_flow_invariants() {
         r.throughput_total,
         "weeks add up to days"
     );
-    // Little's law over a window in the middle of the history: average WIP ≈ throughput ×
-    // average cycle time, within 15% (edges, cancellations and daily sampling).
+    // Little's law over a window in the middle of the history: the two sides differ exactly by
+    // the terms the page explains — cycle time before the range of items finished in it, WIP
+    // time of items not finished in it — plus the daily sampling of WIP, which is small.
     let mid = FlowFilter {
         from: Some("2026-05-01".into()),
         to: Some("2026-07-31".into()),
@@ -455,12 +487,27 @@ async fn generated_data_keeps_the_flow_invariants() {
     let law = &m.littles_law;
     let predicted = law.predicted_wip.unwrap();
     assert!(
-        (law.average_wip - predicted).abs() / predicted < 0.15,
-        "Little's law: average WIP {:.1} vs throughput {:.2}/day x cycle {:.1}d = {:.1}",
-        law.average_wip,
-        law.throughput_per_day,
-        law.average_cycle_days.unwrap(),
-        predicted
+        (law.average_wip - (predicted - law.carried_in_wip + law.unfinished_wip + law.sampling))
+            .abs()
+            < 1e-9,
+        "average WIP = predicted − carried in + unfinished + sampling: {law:?}"
+    );
+    assert!(
+        law.sampling.abs() < 0.02 * law.average_wip,
+        "reading WIP once a day barely changes its average: {law:?}"
+    );
+    assert!(
+        law.started_before > 0 && law.open_at_end > 0 && law.canceled > 0,
+        "the demo has work started before the range, open at its end and canceled: {law:?}"
+    );
+    assert_eq!(law.open_at_end, m.in_progress);
+    assert!(
+        !law.short_range,
+        "three months is long next to the demo's cycle times"
+    );
+    assert_eq!(
+        law.large_gap,
+        law.gap.unwrap().abs() > flow::LITTLES_LAW_LARGE_GAP
     );
 }
 
@@ -504,24 +551,24 @@ async fn a_click_lists_exactly_the_items_behind_the_number() {
         drill_ids(
             &ws,
             S::InStateAt {
-                day: "2026-03-05".into(),
+                day: "2026-03-06".into(),
                 state: FlowState::Waiting
             }
         )
         .await,
         ["a1", "a3", "a4"],
-        "the Waiting band of day 3 counts 3"
+        "the Waiting band of day 4 counts 3"
     );
     assert_eq!(
         drill_ids(
             &ws,
             S::InProgressAt {
-                day: "2026-03-04".into()
+                day: "2026-03-05".into()
             }
         )
         .await,
         ["a1", "a2", "a3", "a6"],
-        "WIP of day 2 is 4"
+        "WIP of day 3 is 4"
     );
     assert_eq!(
         drill_ids(
@@ -687,6 +734,7 @@ async fn the_workflow_screen_lists_and_changes_mappings() {
     let change = flow::WorkflowChange {
         source_id: "jira".into(),
         team_id: "b".into(),
+        item_kind: None,
         raw_state: "In Review".into(),
         flow_state: Some(FlowState::Active),
         wait_reason: None,
@@ -708,6 +756,7 @@ async fn the_workflow_screen_lists_and_changes_mappings() {
     // Mapping "In Review" to active for everyone re-derives a6's current state without a resync.
     let everyone = flow::WorkflowChange {
         team_id: String::new(),
+        item_kind: None,
         ..change
     };
     flow::workflow_set(&ws, &everyone).await.unwrap();
@@ -869,5 +918,846 @@ async fn odd_histories_get_a_defined_treatment_and_a_note() {
         s.totals.transitions,
         23 + 7,
         "the duplicated event is stored once"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Day boundaries: a day is [00:00, next 00:00) in the chosen offset, for every number.
+
+/// Local midnight that starts day `k` of a range beginning on 2026-03-02 in `offset` minutes.
+fn midnight(k: i64, offset: i32) -> i64 {
+    T0 + k * D - i64::from(offset) * 60_000
+}
+
+/// m1 starts and finishes at midnights; m2 is in review from a midnight and finishes at the
+/// very midnight that ends the range; m3 is created and started at a midnight and finishes in
+/// the last millisecond of that day; m4 starts at the first instant of the range and is
+/// canceled at a midnight.
+fn midnight_history(offset: i32) -> DemoGraph {
+    use TransitionKind::State;
+    let m = |k: i64| midnight(k, offset);
+    DemoGraph {
+        items: vec![
+            item("m1", "a", ItemKind::Feature, m(0) + 6 * H, "Done"),
+            item("m2", "a", ItemKind::Feature, m(0) + 6 * H, "Done"),
+            item("m3", "b", ItemKind::Task, m(5), "Done"),
+            item("m4", "b", ItemKind::Task, m(0), "Won't Do"),
+        ],
+        transitions: changes(&[
+            ("m1", m(2), State, "In Progress"),
+            ("m1", m(4), State, "Done"),
+            ("m2", m(1) + 5 * H, State, "In Progress"),
+            ("m2", m(3), State, "In Review"),
+            ("m2", m(10), State, "Done"),
+            ("m3", m(5), State, "In Progress"),
+            ("m3", m(6) - 1, State, "Done"),
+            ("m4", m(0), State, "In Progress"),
+            ("m4", m(3), State, "Won't Do"),
+        ]),
+        ..history()
+    }
+}
+
+/// Every daily number of the Flow and Bottlenecks pages against the drill-down of the same day,
+/// and the finished items against throughput, for any filter.
+async fn assert_days_agree(ws: &Workspace, filter: &FlowFilter, now: i64) {
+    use flow::FlowSelection as S;
+    let r = flow::flow_report(ws, filter, now).await.unwrap();
+    let b = flow::bottleneck_report(ws, filter, now).await.unwrap();
+    let total = |selection: S| async move {
+        flow::flow_items(ws, filter, &selection, now)
+            .await
+            .unwrap()
+            .total
+    };
+    assert_eq!(
+        r.throughput_daily.iter().sum::<u32>(),
+        r.cycle_time.count,
+        "every item with a cycle time finished on a day of the range"
+    );
+    assert_eq!(r.scatter.total, r.cycle_time.count);
+    assert_eq!(total(S::Finished).await, r.cycle_time.count);
+    for (d, date) in r.range.dates.iter().enumerate() {
+        let day = || date.clone();
+        assert_eq!(
+            total(S::FinishedOn { day: day() }).await,
+            r.throughput_daily[d],
+            "throughput of {date}"
+        );
+        if !r.scatter.sampled {
+            let points = r
+                .scatter
+                .points
+                .iter()
+                .filter(|p| p.finished == *date)
+                .count();
+            assert_eq!(
+                points as u32, r.throughput_daily[d],
+                "the scatter puts a finish on the day throughput counts it ({date})"
+            );
+        }
+        assert_eq!(
+            total(S::InProgressAt { day: day() }).await,
+            r.wip_daily[d],
+            "WIP of {date}"
+        );
+        for band in &r.cfd {
+            assert_eq!(
+                total(S::InStateAt {
+                    day: day(),
+                    state: band.state
+                })
+                .await,
+                band.counts[d],
+                "{:?} band of {date}",
+                band.state
+            );
+        }
+        for queue in &b.queues {
+            assert_eq!(
+                total(S::WaitingAt {
+                    day: day(),
+                    stage: queue.stage
+                })
+                .await,
+                queue.counts[d],
+                "{:?} queue of {date}",
+                queue.stage
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_change_at_midnight_belongs_to_the_day_it_starts_in_every_offset() {
+    use flow::FlowSelection as S;
+    for offset in [0, 330, -480] {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::create(&dir.path().join("midnight.baton"))
+            .await
+            .unwrap();
+        demo::write(&ws, &midnight_history(offset)).await.unwrap();
+        let filter = FlowFilter {
+            utc_offset_minutes: offset,
+            ..ten_days()
+        };
+        let now = midnight(13, offset);
+        let r = flow::flow_report(&ws, &filter, now).await.unwrap();
+        assert_eq!(
+            r.range.as_of,
+            baton_core::time::to_rfc3339(midnight(10, offset)),
+            "UTC{offset:+}"
+        );
+        assert_eq!(
+            r.throughput_daily,
+            vec![0, 0, 0, 0, 1, 1, 0, 0, 0, 0],
+            "m1 finishes on day 4 (at its first instant), m3 on day 5 (at its last); m2's \
+             finish at the midnight ending the range is outside it (UTC{offset:+})"
+        );
+        assert_eq!(r.cycle_time.count, 2, "m2 is not finished in the range");
+        let dates: Vec<(&str, &str)> = r
+            .scatter
+            .points
+            .iter()
+            .map(|p| (p.id.as_str(), p.finished.as_str()))
+            .collect();
+        assert_eq!(
+            dates,
+            [
+                ("m1", r.range.dates[4].as_str()),
+                ("m3", r.range.dates[5].as_str())
+            ]
+        );
+        // WIP at the end of day d: m1 [2,4), m2 [1,∞), m3 none (its cycle ends inside day 5),
+        // m4 [0,3).
+        assert_eq!(
+            r.wip_daily,
+            vec![1, 2, 3, 2, 1, 1, 1, 1, 1, 1],
+            "UTC{offset:+}"
+        );
+        let band = |state: FlowState| {
+            r.cfd
+                .iter()
+                .find(|b| b.state == state)
+                .unwrap()
+                .counts
+                .clone()
+        };
+        assert_eq!(band(FlowState::Done), vec![0, 0, 0, 0, 1, 2, 2, 2, 2, 2]);
+        assert_eq!(
+            band(FlowState::Canceled),
+            vec![0, 0, 0, 1, 1, 1, 1, 1, 1, 1]
+        );
+        assert_eq!(
+            band(FlowState::New)[5],
+            0,
+            "m3, created at a midnight, exists (and is already active) at the end of that day"
+        );
+        let b = flow::bottleneck_report(&ws, &filter, now).await.unwrap();
+        let review = b.queues.iter().find(|q| q.stage == Stage::Review).unwrap();
+        assert_eq!(
+            review.counts,
+            vec![0, 0, 0, 1, 1, 1, 1, 1, 1, 1],
+            "m2 waits in review from the day its change at midnight starts"
+        );
+        let ids = |selection: S| {
+            let ws = &ws;
+            let filter = &filter;
+            async move {
+                let mut ids: Vec<String> = flow::flow_items(ws, filter, &selection, now)
+                    .await
+                    .unwrap()
+                    .items
+                    .into_iter()
+                    .map(|i| i.item.id)
+                    .collect();
+                ids.sort();
+                ids
+            }
+        };
+        let date = |d: usize| r.range.dates[d].clone();
+        assert_eq!(ids(S::FinishedOn { day: date(4) }).await, ["m1"]);
+        assert!(ids(S::FinishedOn { day: date(9) }).await.is_empty());
+        assert_eq!(ids(S::InProgressAt { day: date(3) }).await, ["m1", "m2"]);
+        assert_eq!(ids(S::InProgressAt { day: date(9) }).await, ["m2"]);
+        assert_eq!(
+            ids(S::InProgressInStage {
+                stage: Stage::Review
+            })
+            .await,
+            ["m2"],
+            "at the end of the range m2 is still in review"
+        );
+        assert!(ids(S::WaitingAt {
+            day: date(2),
+            stage: Stage::Review
+        })
+        .await
+        .is_empty());
+        assert_eq!(
+            ids(S::WaitingAt {
+                day: date(3),
+                stage: Stage::Review
+            })
+            .await,
+            ["m2"]
+        );
+        assert_days_agree(&ws, &filter, now).await;
+    }
+}
+
+/// Local midnight at or before `t`.
+fn floor_to_midnight(t: i64, offset: i32) -> i64 {
+    let off = i64::from(offset) * 60_000;
+    (t + off).div_euclid(D) * D - off
+}
+
+#[tokio::test]
+async fn generated_changes_on_exact_midnights_keep_throughput_and_cycle_times_together() {
+    let offset = 330;
+    let end = T0 + 200 * D;
+    let mut g = demo::generate(&DemoOptions {
+        items: 1_500,
+        seed: 21,
+        end,
+    });
+    // Move every change, creation and link to the local midnight before it (order is kept).
+    for t in &mut g.transitions {
+        t.at = floor_to_midnight(t.at, offset);
+    }
+    for i in &mut g.items {
+        i.created_at = floor_to_midnight(i.created_at, offset);
+    }
+    for l in &mut g.links {
+        l.created_at = floor_to_midnight(l.created_at, offset);
+        l.removed_at = l.removed_at.map(|r| floor_to_midnight(r, offset));
+    }
+    let filter = FlowFilter {
+        from: Some("2026-06-01".into()),
+        to: Some("2026-07-15".into()),
+        utc_offset_minutes: offset,
+        ..FlowFilter::default()
+    };
+    let range_end = floor_to_midnight(
+        baton_core::time::parse_rfc3339("2026-07-16T12:00:00+05:30").unwrap(),
+        offset,
+    );
+    let done_states = ["Done", "done", "merged", "Closed", "closed"];
+    let finishing_at_the_end = g
+        .transitions
+        .iter()
+        .filter(|t| {
+            t.kind == TransitionKind::State
+                && t.at == range_end
+                && done_states.contains(&t.to_state.as_str())
+        })
+        .count();
+    assert!(
+        finishing_at_the_end > 0,
+        "the data has finishes at exactly the midnight that ends the range"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::create(&dir.path().join("midnights.baton"))
+        .await
+        .unwrap();
+    demo::write(&ws, &g).await.unwrap();
+    let r = flow::flow_report(&ws, &filter, end).await.unwrap();
+    assert_eq!(
+        r.range.as_of,
+        baton_core::time::to_rfc3339(range_end),
+        "the range ends at a local midnight"
+    );
+    assert!(r.cycle_time.count > 100);
+    assert_eq!(
+        r.throughput_daily.iter().sum::<u32>(),
+        r.cycle_time.count,
+        "the sum of daily throughput is the number of cycle-time points in the range"
+    );
+    assert_days_agree(&ws, &filter, end).await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// "As of" questions are asked at the end of the range, not today.
+
+#[tokio::test]
+async fn blockers_count_by_their_state_at_the_end_of_the_range() {
+    use TransitionKind::State;
+    let mut g = history();
+    // w1 waits in the queue from day 1. x1 (team b) blocks it and is finished on day 12, after
+    // the range; x2 (team a) finished on day 5, inside it; x3 (team b) finishes at the very
+    // midnight that ends the range, so it is still open at its end. Each is stored as done
+    // today, as a sync would store it.
+    g.items
+        .push(item("w1", "a", ItemKind::Feature, T0, "Ready"));
+    for (id, team) in [("x1", "b"), ("x2", "a"), ("x3", "b")] {
+        let mut x = item(id, team, ItemKind::Task, T0, "Done");
+        x.flow_state = FlowState::Done;
+        g.items.push(x);
+    }
+    let more = changes(&[
+        ("w1", T0 + D, State, "Ready"),
+        ("x1", T0 + D, State, "In Progress"),
+        ("x1", T0 + 12 * D, State, "Done"),
+        ("x2", T0 + D, State, "In Progress"),
+        ("x2", T0 + 5 * D, State, "Done"),
+        ("x3", T0 + D, State, "In Progress"),
+        ("x3", T0 + 10 * D, State, "Done"),
+    ]);
+    g.transitions
+        .extend(more.into_iter().enumerate().map(|(n, mut t)| {
+            t.event_id = format!("x{n}");
+            t
+        }));
+    let blocks = |from: &str| Link {
+        from_item_id: from.into(),
+        to_item_id: "w1".into(),
+        kind: LinkKind::Blocks,
+        origin: LinkOrigin::Source,
+        confidence: 1.0,
+        created_at: T0 + D,
+        removed_at: None,
+        found_in: None,
+    };
+    g.links = vec![blocks("x1"), blocks("x2"), blocks("x3")];
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::create(&dir.path().join("blockers.baton"))
+        .await
+        .unwrap();
+    demo::write(&ws, &g).await.unwrap();
+    let now = T0 + 20 * D;
+    let r = flow::bottleneck_report(&ws, &ten_days(), now)
+        .await
+        .unwrap();
+    /// (blocking team, blocked items, days waiting, (blocker, items it blocks)).
+    type Cluster<'a> = (&'a str, u32, f64, Vec<(&'a str, u32)>);
+    let clusters: Vec<Cluster> = r
+        .blocker_clusters
+        .iter()
+        .map(|c| {
+            (
+                c.team_name.as_str(),
+                c.blocked_items,
+                c.blocked_days,
+                c.blockers
+                    .iter()
+                    .map(|b| (b.item.id.as_str(), b.blocks))
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        clusters,
+        [("Beta", 1, 9.0, vec![("x1", 1), ("x3", 1)])],
+        "x1 and x3 were open when the range ended (w1 had waited 9 days); x2 was done"
+    );
+    let drill = flow::flow_items(
+        &ws,
+        &ten_days(),
+        &flow::FlowSelection::BlockedBy {
+            team_id: "b".into(),
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        drill
+            .items
+            .iter()
+            .map(|i| i.item.id.as_str())
+            .collect::<Vec<_>>(),
+        ["w1"]
+    );
+    let alpha = flow::flow_items(
+        &ws,
+        &ten_days(),
+        &flow::FlowSelection::BlockedBy {
+            team_id: "a".into(),
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    assert_eq!(alpha.total, 0, "x2 was finished before the range ended");
+    // Today every blocker is done: a range ending today has no clusters.
+    let today = FlowFilter {
+        from: Some("2026-03-13".into()),
+        to: Some("2026-03-21".into()),
+        ..FlowFilter::default()
+    };
+    let r = flow::bottleneck_report(&ws, &today, now).await.unwrap();
+    assert!(r.blocker_clusters.is_empty());
+}
+
+/// A raw state's meaning in a generated graph's workflow map.
+fn meaning_of(g: &DemoGraph, source: &str, raw: &str) -> FlowState {
+    g.workflow_maps
+        .iter()
+        .find(|m| m.source_id == source && m.raw_state == raw)
+        .unwrap_or_else(|| panic!("the demo maps {raw} of {source}"))
+        .flow_state
+}
+
+#[tokio::test]
+async fn past_blocker_clusters_match_a_count_from_the_raw_transitions_and_links() {
+    let end = T0 + 270 * D;
+    let g = demo::generate(&DemoOptions {
+        items: 4_000,
+        seed: 9,
+        end,
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::create(&dir.path().join("past.baton"))
+        .await
+        .unwrap();
+    demo::write(&ws, &g).await.unwrap();
+    // A range ending three months before the data does.
+    let filter = FlowFilter {
+        from: Some("2026-06-01".into()),
+        to: Some("2026-08-28".into()),
+        ..FlowFilter::default()
+    };
+    let as_of = baton_core::time::parse_rfc3339("2026-08-29T00:00:00Z").unwrap();
+    assert!(end - as_of > 85 * D);
+
+    // Each item's workflow state and blocked flag just before `as_of`, from the raw rows.
+    let mut by_item: std::collections::HashMap<&str, Vec<(usize, &Transition)>> =
+        std::collections::HashMap::new();
+    for (n, t) in g.transitions.iter().enumerate() {
+        by_item.entry(t.item_id.as_str()).or_default().push((n, t));
+    }
+    let source_of: std::collections::HashMap<&str, &WorkItem> =
+        g.items.iter().map(|i| (i.id.as_str(), i)).collect();
+    let state_at = |id: &str| -> Option<(FlowState, bool)> {
+        let item = source_of[id];
+        if item.created_at >= as_of {
+            return None;
+        }
+        let mut changes: Vec<&(usize, &Transition)> = by_item
+            .get(id)
+            .map(|v| v.iter().collect())
+            .unwrap_or_default();
+        changes.sort_by_key(|(n, t)| (t.at, *n));
+        let states: Vec<&Transition> = changes
+            .iter()
+            .map(|(_, t)| *t)
+            .filter(|t| t.kind == TransitionKind::State)
+            .collect();
+        let raw = match states.iter().rev().find(|t| t.at < as_of) {
+            Some(t) => Some(t.to_state.as_str()),
+            None => match states.first() {
+                Some(first) => first.from_state.as_deref(),
+                None => Some(item.raw_state.as_str()),
+            },
+        };
+        let flow = raw.map_or(FlowState::New, |r| meaning_of(&g, &item.source_id, r));
+        let flagged = changes
+            .iter()
+            .map(|(_, t)| *t)
+            .rfind(|t| t.kind == TransitionKind::Flag && t.at < as_of)
+            .is_some_and(|t| t.to_state == "blocked");
+        Some((flow, flagged))
+    };
+    let mut expected: std::collections::BTreeMap<String, u32> = Default::default();
+    let mut blockers_of: std::collections::HashMap<&str, Vec<&str>> = Default::default();
+    for l in &g.links {
+        if l.kind == LinkKind::Blocks
+            && l.created_at < as_of
+            && l.removed_at.is_none_or(|r| r >= as_of)
+        {
+            blockers_of
+                .entry(l.to_item_id.as_str())
+                .or_default()
+                .push(l.from_item_id.as_str());
+        }
+    }
+    let mut done_since = 0;
+    for (item, blockers) in &blockers_of {
+        let waiting = match state_at(item) {
+            Some((FlowState::Waiting, _)) => true,
+            Some((FlowState::Active, flagged)) => flagged,
+            _ => false,
+        };
+        if !waiting {
+            continue;
+        }
+        let mut teams: Vec<String> = blockers
+            .iter()
+            .filter(|b| {
+                let open = state_at(b).is_some_and(|(flow, _)| {
+                    !matches!(flow, FlowState::Done | FlowState::Canceled)
+                });
+                if open && source_of[*b].flow_state == FlowState::Done {
+                    done_since += 1;
+                }
+                open
+            })
+            .map(|b| source_of[*b].team_id.clone().unwrap_or_default())
+            .collect();
+        teams.sort();
+        teams.dedup();
+        for t in teams {
+            *expected.entry(t).or_default() += 1;
+        }
+    }
+    assert!(
+        done_since > 3,
+        "many blockers open at the range end are done today ({done_since})"
+    );
+    let r = flow::bottleneck_report(&ws, &filter, end).await.unwrap();
+    let got: std::collections::BTreeMap<String, u32> = r
+        .blocker_clusters
+        .iter()
+        .map(|c| (c.team_id.clone(), c.blocked_items))
+        .collect();
+    assert_eq!(
+        got, expected,
+        "blocked entries per blocking team, as of the end of the range"
+    );
+    for c in &r.blocker_clusters {
+        let drill = flow::flow_items(
+            &ws,
+            &filter,
+            &flow::FlowSelection::BlockedBy {
+                team_id: c.team_id.clone(),
+            },
+            end,
+        )
+        .await
+        .unwrap();
+        assert_eq!(drill.total, c.blocked_items, "blocked by {}", c.team_name);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pull requests: review time is work in progress; a blocked flag on a draft.
+
+/// p1: a dependency bump opened for review at noon on day 0 and never merged. p2: a draft,
+/// flagged blocked from day 1 06:00 to day 2, ready for review on day 3, approved by Bob on day
+/// 4, merged on day 5.
+fn pull_requests() -> DemoGraph {
+    use TransitionKind::{Flag, Review, State};
+    let pr = |id: &str, created: i64, state: &str, provenance: Provenance| WorkItem {
+        source_id: "gh".into(),
+        author_id: Some("ann".into()),
+        provenance,
+        ..item(id, "a", ItemKind::PullRequest, created, state)
+    };
+    let mut transitions = changes(&[
+        ("p1", T0 + 12 * H, State, "open"),
+        ("p2", T0, State, "draft"),
+        ("p2", T0 + D + 6 * H, Flag, "blocked"),
+        ("p2", T0 + 2 * D, Flag, "unblocked"),
+        ("p2", T0 + 3 * D, State, "open"),
+        ("p2", T0 + 4 * D, Review, "approved"),
+        ("p2", T0 + 5 * D, State, "merged"),
+    ]);
+    for t in &mut transitions {
+        t.actor_id = Some(if t.kind == Review { "bob" } else { "ann" }.into());
+    }
+    let person = |id: &str| Person {
+        id: id.into(),
+        display_name: id.into(),
+        team_id: None,
+        is_bot: false,
+    };
+    let maps = [
+        ("draft", FlowState::Active, None),
+        ("open", FlowState::Waiting, Some(WaitReason::Review)),
+        ("merged", FlowState::Done, None),
+        ("closed", FlowState::Canceled, None),
+    ];
+    let mut g = history();
+    g.sources.push(Source {
+        id: "gh".into(),
+        kind: SourceKind::Github,
+        name: "GitHub".into(),
+        ..g.sources[0].clone()
+    });
+    g.people = vec![person("ann"), person("bob")];
+    g.workflow_maps = maps
+        .iter()
+        .map(|(raw, flow, reason)| WorkflowMap {
+            source_id: "gh".into(),
+            team_id: String::new(),
+            item_kind: None,
+            raw_state: (*raw).into(),
+            flow_state: *flow,
+            wait_reason: *reason,
+            origin: "inferred".into(),
+        })
+        .collect();
+    g.items = vec![
+        pr("p1", T0 + 12 * H, "open", Provenance::Automation),
+        pr("p2", T0, "merged", Provenance::Human),
+    ];
+    g.transitions = transitions;
+    g
+}
+
+#[tokio::test]
+async fn a_pull_request_waiting_for_review_is_work_in_progress_and_waits_in_review() {
+    use flow::FlowSelection as S;
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::create(&dir.path().join("prs.baton"))
+        .await
+        .unwrap();
+    demo::write(&ws, &pull_requests()).await.unwrap();
+    let r = flow::flow_report(&ws, &ten_days(), NOW).await.unwrap();
+    // p1 is in progress from day 0 (opened for review), p2 from day 0 (a draft) to day 5.
+    assert_eq!(r.wip_daily, vec![2, 2, 2, 2, 2, 1, 1, 1, 1, 1]);
+    assert_eq!(r.in_progress, 1);
+    let p1 = &r.aging[0];
+    assert_eq!(
+        (p1.item.id.as_str(), p1.stage, p1.age_days),
+        ("p1", Stage::Review, 9.5),
+        "the never-merged bump has been waiting for review, in progress, for 9.5 days"
+    );
+    let b = flow::bottleneck_report(&ws, &ten_days(), NOW)
+        .await
+        .unwrap();
+    let review = b
+        .wait_reasons
+        .iter()
+        .find(|w| w.stage == Stage::Review)
+        .unwrap();
+    assert_eq!(
+        review.total_days, 11.5,
+        "p1's 9.5 days and p2's 2 days in review are where work waits"
+    );
+    let ids = |selection: S| {
+        let ws = &ws;
+        async move {
+            let mut ids: Vec<String> = flow::flow_items(ws, &ten_days(), &selection, NOW)
+                .await
+                .unwrap()
+                .items
+                .into_iter()
+                .map(|i| i.item.id)
+                .collect();
+            ids.sort();
+            ids
+        }
+    };
+    assert_eq!(
+        ids(S::WaitingIn {
+            stage: Stage::Review
+        })
+        .await,
+        ["p1", "p2"]
+    );
+    assert_eq!(
+        ids(S::InProgressInStage {
+            stage: Stage::Review
+        })
+        .await,
+        ["p1"],
+        "the same wait, in WIP"
+    );
+    assert_eq!(
+        ids(S::InProgressAt {
+            day: "2026-03-11".into()
+        })
+        .await,
+        ["p1"]
+    );
+}
+
+#[tokio::test]
+async fn a_blocked_flag_on_a_draft_makes_it_wait_but_not_ready_for_review() {
+    use flow::FlowSelection as S;
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::create(&dir.path().join("draft.baton"))
+        .await
+        .unwrap();
+    demo::write(&ws, &pull_requests()).await.unwrap();
+    let b = flow::bottleneck_report(&ws, &ten_days(), NOW)
+        .await
+        .unwrap();
+    assert_eq!(b.pull_requests, 1);
+    let segment = |name: &str| {
+        b.pr_segments
+            .iter()
+            .find(|s| s.segment == name)
+            .unwrap()
+            .days
+            .p50
+    };
+    assert_eq!(
+        (
+            segment("coding"),
+            segment("pickup"),
+            segment("review"),
+            segment("merge")
+        ),
+        (Some(3.0), Some(1.0), Some(0.0), Some(1.0)),
+        "coding runs until the draft is opened for review, not until it was flagged"
+    );
+    let alpha = b.matrix.iter().find(|t| t.team_name == "Alpha").unwrap();
+    let cell = |stage: Stage| alpha.cells.iter().find(|c| c.stage == stage).unwrap();
+    assert_eq!(
+        cell(Stage::Blocked).total_days,
+        0.75,
+        "the flagged 18 hours wait as blocked"
+    );
+    assert_eq!(cell(Stage::Active).total_days, 2.25);
+    let on_day_1 = |selection: S| {
+        let ws = &ws;
+        async move {
+            flow::flow_items(ws, &ten_days(), &selection, NOW)
+                .await
+                .unwrap()
+                .items
+                .into_iter()
+                .map(|i| i.item.id)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        on_day_1(S::WaitingAt {
+            day: "2026-03-03".into(),
+            stage: Stage::Blocked
+        })
+        .await,
+        ["p2"],
+        "at the end of day 1 the draft waits, blocked"
+    );
+    assert!(on_day_1(S::InProgressAt {
+        day: "2026-03-03".into()
+    })
+    .await
+    .contains(&"p2".to_owned()));
+    let r = flow::flow_report(&ws, &ten_days(), NOW).await.unwrap();
+    assert_eq!(
+        r.cycle_time.p50,
+        Some(5.0),
+        "a flag does not move the start (the draft) or the finish"
+    );
+    assert!(close(r.efficiency.aggregate.unwrap(), 2.25 / 5.0));
+}
+
+#[tokio::test]
+async fn waiting_for_review_approval_or_security_is_in_wip_on_generated_data() {
+    use flow::FlowSelection as S;
+    let end = T0 + 200 * D;
+    let dir = tempfile::tempdir().unwrap();
+    let ws = demo::build(
+        &dir.path().join("demo.baton"),
+        &DemoOptions {
+            items: 1_200,
+            seed: 4,
+            end,
+        },
+    )
+    .await
+    .unwrap();
+    let filter = FlowFilter {
+        from: Some("2026-06-01".into()),
+        to: Some("2026-06-30".into()),
+        ..FlowFilter::default()
+    };
+    let ids = |selection: S| {
+        let ws = &ws;
+        let filter = &filter;
+        async move {
+            let items = flow::flow_items(ws, filter, &selection, end).await.unwrap();
+            assert_eq!(items.total as usize, items.items.len(), "every item listed");
+            items
+                .items
+                .into_iter()
+                .map(|i| i.item.id)
+                .collect::<std::collections::HashSet<_>>()
+        }
+    };
+    let mut checked = 0;
+    for day in ["2026-06-07", "2026-06-18", "2026-06-30"] {
+        let wip = ids(S::InProgressAt { day: day.into() }).await;
+        for stage in [Stage::Review, Stage::Approval, Stage::Security] {
+            let waiting = ids(S::WaitingAt {
+                day: day.into(),
+                stage,
+            })
+            .await;
+            checked += waiting.len();
+            let outside: Vec<&String> = waiting.difference(&wip).collect();
+            assert!(
+                outside.is_empty(),
+                "waiting in {stage:?} on {day} but not in WIP: {outside:?}"
+            );
+        }
+    }
+    assert!(
+        checked > 50,
+        "the demo has work waiting for review ({checked})"
+    );
+}
+
+#[tokio::test]
+async fn a_change_at_exactly_now_is_seen_when_now_cuts_the_range_short() {
+    use flow::FlowSelection as S;
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path()).await;
+    // Now is the instant a2 is finished (for good) on day 8: what was recorded at now counts.
+    let now = T0 + 8 * D;
+    let r = flow::flow_report(&ws, &ten_days(), now).await.unwrap();
+    assert_eq!(r.range.as_of, baton_core::time::to_rfc3339(now));
+    assert_eq!(r.throughput_daily[8], 1, "a2 finished at now, on day 8");
+    assert_eq!(r.throughput_daily.iter().sum::<u32>(), r.cycle_time.count);
+    let done = flow::flow_items(
+        &ws,
+        &ten_days(),
+        &S::FinishedOn {
+            day: "2026-03-10".into(),
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    assert_eq!(done.items.len(), 1);
+    assert_eq!(done.items[0].item.id, "a2");
+    let band = r.cfd.iter().find(|b| b.state == FlowState::Done).unwrap();
+    assert_eq!(
+        band.counts[8], 4,
+        "a1, a2, a3, b1 are done at the end of day 8 (now)"
     );
 }

@@ -129,6 +129,7 @@ async fn a_refreshed_index_equals_a_rebuilt_one() {
         confidence: 1.0,
         created_at: end - 2 * D,
         removed_at: None,
+        found_in: None,
     };
     let mut retired = graph
         .links

@@ -607,9 +607,38 @@ async fn closing_keywords_link_a_pull_request_to_its_issue() {
     );
 }
 
+/// The log is the process's: tracing's call-site interest and level are global, and other tests
+/// running at the same time can change them. So the scenario runs alone, in a child process
+/// (this test binary again, [`wrong_token_scenario`]), with a global subscriber.
+#[test]
+fn a_wrong_token_fails_clearly_and_never_shows_the_token() {
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "sync_github::wrong_token_scenario",
+            "--exact",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("BATON_WRONG_TOKEN_SCENARIO", "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && stdout.contains("1 passed"),
+        "the scenario passes in its own process:\n{stdout}\n{stderr}"
+    );
+}
+
+/// Not a test on its own: the process of [`a_wrong_token_fails_clearly_and_never_shows_the_token`].
 #[tokio::test]
-async fn a_wrong_token_fails_clearly_and_never_shows_the_token() {
+#[ignore = "run by a_wrong_token_fails_clearly_and_never_shows_the_token as a separate process"]
+async fn wrong_token_scenario() {
     use std::io::Write;
+    if std::env::var_os("BATON_WRONG_TOKEN_SCENARIO").is_none() {
+        return;
+    }
     #[derive(Clone, Default)]
     struct Buffer(Arc<std::sync::Mutex<Vec<u8>>>);
     impl Write for Buffer {
@@ -627,10 +656,7 @@ async fn a_wrong_token_fails_clearly_and_never_shows_the_token() {
         .with_max_level(tracing::Level::TRACE)
         .with_writer(move || writer.clone())
         .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
-    // Other tests' threads may have cached "nobody listens" for these call sites while no
-    // subscriber of this thread existed: ask every call site again.
-    tracing::callsite::rebuild_interest_cache();
+    tracing::subscriber::set_global_default(subscriber).unwrap();
     let gh = fake().await;
     let server = gh.serve().await.unwrap();
     let h = Harness::new().await;

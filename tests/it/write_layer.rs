@@ -124,6 +124,7 @@ async fn every_use_case_publishes_what_it_changed() {
         &WorkflowChange {
             source_id: row.source_id,
             team_id: String::new(),
+            item_kind: None,
             raw_state: row.raw_state,
             flow_state: Some(FlowState::Active),
             wait_reason: None,

@@ -513,12 +513,17 @@ export type DepsReport_Deserialize = {
 	chains: Chain_Deserialize[],
 	/**  Chains found (the longest [`MAX_ROWS`] are listed). */
 	chainsTotal: number,
+	/**  Open blocking links that belong to no chain, oldest first. */
+	singleLinks: SingleLink_Deserialize[],
+	singleLinksTotal: number,
 	cycles: Cycle_Deserialize[],
 	cyclesTotal: number,
 	atRisk: AtRisk_Deserialize[],
 	atRiskTotal: number,
 	handoffs: Handoff_Deserialize[],
 	handoffsTotal: number,
+	/**  How many links upstream the at-risk search looks ([`AT_RISK_MAX_DEPTH`]). */
+	atRiskMaxDepth: number,
 };
 
 /**  Every dependency analysis. */
@@ -531,12 +536,17 @@ export type DepsReport_Serialize = {
 	chains: Chain_Serialize[],
 	/**  Chains found (the longest [`MAX_ROWS`] are listed). */
 	chainsTotal: number,
+	/**  Open blocking links that belong to no chain, oldest first. */
+	singleLinks: SingleLink_Serialize[],
+	singleLinksTotal: number,
 	cycles: Cycle_Serialize[],
 	cyclesTotal: number,
 	atRisk: AtRisk_Serialize[],
 	atRiskTotal: number,
 	handoffs: Handoff_Serialize[],
 	handoffsTotal: number,
+	/**  How many links upstream the at-risk search looks ([`AT_RISK_MAX_DEPTH`]). */
+	atRiskMaxDepth: number,
 };
 
 /**  Flow efficiency of the items finished in the range. */
@@ -1250,25 +1260,99 @@ export type LinkedItem_Serialize = {
 	otherTeamName: string | null,
 };
 
-/**  Little's law on the range, as a consistency check shown beside the numbers. */
+/**
+ *  Little's law on the range, as a consistency check shown beside the numbers, with the terms
+ *  that explain a gap between its two sides. Over the range,
+ *  `average_wip = predicted_wip − carried_in_wip + unfinished_wip + sampling` exactly.
+ */
 export type LittlesLaw = LittlesLaw_Serialize | LittlesLaw_Deserialize;
 
-/**  Little's law on the range, as a consistency check shown beside the numbers. */
+/**
+ *  Little's law on the range, as a consistency check shown beside the numbers, with the terms
+ *  that explain a gap between its two sides. Over the range,
+ *  `average_wip = predicted_wip − carried_in_wip + unfinished_wip + sampling` exactly.
+ */
 export type LittlesLaw_Deserialize = {
+	/**  Mean of the end-of-day WIP over the range's days. */
 	averageWip: number | null,
 	throughputPerDay: number | null,
 	averageCycleDays?: number | null,
 	/**  throughput × average cycle time. */
 	predictedWip?: number | null,
+	/**  (average WIP − predicted) ÷ predicted; None without finished items. */
+	gap?: number | null,
+	/**  True when |gap| is above 20% (`LITTLES_LAW_LARGE_GAP`): the page explains the gap. */
+	largeGap: boolean,
+	/**  Days the range measures (to `as_of`). */
+	rangeDays: number | null,
+	/**
+	 *  True when the range is shorter than twice the 85th-percentile cycle time of the items
+	 *  finished in it: most of them then started before it.
+	 */
+	shortRange: boolean,
+	/**  Items finished in the range whose cycle started before it. */
+	startedBefore: number,
+	/**
+	 *  Their cycle time before the range, per day of the range: it is on the predicted side
+	 *  only.
+	 */
+	carriedInWip: number | null,
+	/**  Items in progress at the end of the range (of which `reopened` had been done before). */
+	openAtEnd: number,
+	reopened: number,
+	/**  Started items canceled inside the range: they leave WIP without being throughput. */
+	canceled: number,
+	/**
+	 *  WIP time in the range of items not finished in it, per day of the range: it is on the
+	 *  average-WIP side only.
+	 */
+	unfinishedWip: number | null,
+	/**  What reading WIP once a day (at each day's end) adds to the continuous average. */
+	sampling: number | null,
 };
 
-/**  Little's law on the range, as a consistency check shown beside the numbers. */
+/**
+ *  Little's law on the range, as a consistency check shown beside the numbers, with the terms
+ *  that explain a gap between its two sides. Over the range,
+ *  `average_wip = predicted_wip − carried_in_wip + unfinished_wip + sampling` exactly.
+ */
 export type LittlesLaw_Serialize = {
+	/**  Mean of the end-of-day WIP over the range's days. */
 	averageWip: number | null,
 	throughputPerDay: number | null,
 	averageCycleDays: number | null,
 	/**  throughput × average cycle time. */
 	predictedWip: number | null,
+	/**  (average WIP − predicted) ÷ predicted; None without finished items. */
+	gap: number | null,
+	/**  True when |gap| is above 20% (`LITTLES_LAW_LARGE_GAP`): the page explains the gap. */
+	largeGap: boolean,
+	/**  Days the range measures (to `as_of`). */
+	rangeDays: number | null,
+	/**
+	 *  True when the range is shorter than twice the 85th-percentile cycle time of the items
+	 *  finished in it: most of them then started before it.
+	 */
+	shortRange: boolean,
+	/**  Items finished in the range whose cycle started before it. */
+	startedBefore: number,
+	/**
+	 *  Their cycle time before the range, per day of the range: it is on the predicted side
+	 *  only.
+	 */
+	carriedInWip: number | null,
+	/**  Items in progress at the end of the range (of which `reopened` had been done before). */
+	openAtEnd: number,
+	reopened: number,
+	/**  Started items canceled inside the range: they leave WIP without being throughput. */
+	canceled: number,
+	/**
+	 *  WIP time in the range of items not finished in it, per day of the range: it is on the
+	 *  average-WIP side only.
+	 */
+	unfinishedWip: number | null,
+	/**  What reading WIP once a day (at each day's end) adds to the continuous average. */
+	sampling: number | null,
 };
 
 /**  Where a mapping comes from, as the screen labels it. */
@@ -1459,6 +1543,34 @@ export type SettingsView = {
 	/**  Where settings, logs and the demo live. */
 	dataDir: string,
 	version: string,
+};
+
+/**
+ *  An open blocking link that is part of no chain: its blocker is not blocked by an open link and
+ *  the item it blocks blocks nothing.
+ */
+export type SingleLink = SingleLink_Serialize | SingleLink_Deserialize;
+
+/**
+ *  An open blocking link that is part of no chain: its blocker is not blocked by an open link and
+ *  the item it blocks blocks nothing.
+ */
+export type SingleLink_Deserialize = {
+	blocker: DepItem_Deserialize,
+	blocked: DepItem_Deserialize,
+	/**  How long the link has been blocking, in days. */
+	days: number | null,
+};
+
+/**
+ *  An open blocking link that is part of no chain: its blocker is not blocked by an open link and
+ *  the item it blocks blocks nothing.
+ */
+export type SingleLink_Serialize = {
+	blocker: DepItem_Serialize,
+	blocked: DepItem_Serialize,
+	/**  How long the link has been blocking, in days. */
+	days: number | null,
 };
 
 /**  Sort direction. */
@@ -1976,8 +2088,10 @@ export type WorkflowChange_Deserialize = {
 	sourceId: string,
 	/**  Empty to change the mapping of every team; a team id for that team's own mapping. */
 	teamId: string,
+	/**  None to change the mapping of every kind of item; a kind for that kind's own mapping. */
+	itemKind?: ItemKind | null,
 	rawState: string,
-	/**  None removes a team's own mapping (the team falls back to the shared one). */
+	/**  None removes a team's or a kind's own mapping (it falls back to the shared one). */
 	flowState?: FlowState | null,
 	/**  Only for waiting states. */
 	waitReason?: WaitReason | null,
@@ -1988,17 +2102,19 @@ export type WorkflowChange_Serialize = {
 	sourceId: string,
 	/**  Empty to change the mapping of every team; a team id for that team's own mapping. */
 	teamId: string,
+	/**  None to change the mapping of every kind of item; a kind for that kind's own mapping. */
+	itemKind: ItemKind | null,
 	rawState: string,
-	/**  None removes a team's own mapping (the team falls back to the shared one). */
+	/**  None removes a team's or a kind's own mapping (it falls back to the shared one). */
 	flowState: FlowState | null,
 	/**  Only for waiting states. */
 	waitReason: WaitReason | null,
 };
 
-/**  One raw state of one source (or its override for one team). */
+/**  One raw state of one source (or its override for one team, one kind of item, or both). */
 export type WorkflowRow = WorkflowRow_Serialize | WorkflowRow_Deserialize;
 
-/**  One raw state of one source (or its override for one team). */
+/**  One raw state of one source (or its override for one team, one kind of item, or both). */
 export type WorkflowRow_Deserialize = {
 	sourceId: string,
 	sourceName: string,
@@ -2006,6 +2122,11 @@ export type WorkflowRow_Deserialize = {
 	/**  Empty for the mapping every team uses; a team id for a team's own mapping. */
 	teamId: string,
 	teamName?: string | null,
+	/**
+	 *  None for the mapping every kind of item uses; a kind for that kind's own mapping (an
+	 *  open pull request waits for review, an open issue is not started).
+	 */
+	itemKind?: ItemKind | null,
 	rawState: string,
 	flowState?: FlowState | null,
 	waitReason?: WaitReason | null,
@@ -2016,7 +2137,7 @@ export type WorkflowRow_Deserialize = {
 	transitions: number,
 };
 
-/**  One raw state of one source (or its override for one team). */
+/**  One raw state of one source (or its override for one team, one kind of item, or both). */
 export type WorkflowRow_Serialize = {
 	sourceId: string,
 	sourceName: string,
@@ -2024,6 +2145,11 @@ export type WorkflowRow_Serialize = {
 	/**  Empty for the mapping every team uses; a team id for a team's own mapping. */
 	teamId: string,
 	teamName: string | null,
+	/**
+	 *  None for the mapping every kind of item uses; a kind for that kind's own mapping (an
+	 *  open pull request waits for review, an open issue is not started).
+	 */
+	itemKind: ItemKind | null,
 	rawState: string,
 	flowState: FlowState | null,
 	waitReason: WaitReason | null,

@@ -1,13 +1,13 @@
-//! The lists of the Dependencies page: blocked chains, cycles, at-risk items and handoffs that
-//! never arrived. Every row opens its items (the detail drawer) and can focus the item graph.
+//! The lists of the Dependencies page: blocked chains, single blocking links, cycles, at-risk
+//! items and handoffs that never arrived. Every row opens its items (the detail drawer) and can focus the item graph.
 
 import type { ReactNode } from "react";
 import { ChartPanel, type EmptySpec } from "../flow/ChartPanel";
 import type { DepsReport } from "../lib/ipc";
 import type { CsvCell } from "../shared/csv";
-import { formatCount, formatDate, formatDays, formatRelative } from "../shared/format";
+import { formatCount, formatDate, formatDays, formatRelative, plural } from "../shared/format";
 import { ErrorState, LoadingState } from "../shared/states";
-import { atRiskRows, chainRows, cycleRows, handoffRows } from "./csvData";
+import { atRiskRows, chainRows, cycleRows, handoffRows, singleLinkRows } from "./csvData";
 import { DefaultBadge, describeItem, FocusButton, ItemChip, TeamName } from "./parts";
 
 /** Rust lists at most this many rows of a kind (`MAX_ROWS`). */
@@ -137,6 +137,43 @@ export function ChainList({ report, actions }: { report: DepsReport; actions: Ro
         );
       })}
     </ol>
+  );
+}
+
+export function SingleLinkList({ report, actions }: { report: DepsReport; actions: RowActions }) {
+  return (
+    <ul className="dep-list" data-testid="single-links-list">
+      {report.singleLinks.map((l) => (
+        <li
+          key={`${l.blocker.item.id}>${l.blocked.item.id}`}
+          className="dep-row"
+          data-testid="single-link-row"
+        >
+          <div className="dep-row-main">
+            <p className="dep-chain">
+              <ItemChip item={l.blocker} onOpen={actions.onOpen} />
+              <span className="dep-arrow" aria-hidden="true">
+                {" "}
+                →{" "}
+              </span>
+              <ItemChip item={l.blocked} onOpen={actions.onOpen} withTitle />
+            </p>
+            <p className="dep-row-meta small">
+              <span title="How long the link has been blocking">{formatDays(l.days)} blocking</span>
+              <span className="muted"> · </span>
+              <TeamName item={l.blocker} />
+              <span className="muted"> blocks </span>
+              <TeamName item={l.blocked} />
+            </p>
+          </div>
+          <FocusButton
+            id={l.blocked.item.id}
+            label={describeItem(l.blocked.item)}
+            onFocus={(id) => actions.onFocus(id, 1)}
+          />
+        </li>
+      ))}
+    </ul>
   );
 }
 
@@ -332,10 +369,16 @@ export function DepsLists({
         testId="deps-chains"
         state={state}
         csv={chainRows}
-        subtitle={`Items each blocking the next through open blocking links${scope(filtered)}, longest first, then by how long the links have been blocking. Click a key to open the item.`}
+        subtitle={`Items each blocking the next through open blocking links${scope(filtered)} — two links or more — longest first, then by how long the links have been blocking. Click a key to open the item.`}
         empty={(r) =>
           r.chains.length === 0
-            ? { title: "No blocked chains", body: "No open blocker is itself blocked by another open item." }
+            ? {
+                title: "No blocked chains",
+                body:
+                  r.singleLinksTotal > 0
+                    ? `No open blocker is itself blocked by another open item. A chain needs two links: the ${plural(r.singleLinksTotal, "single blocking link")} are listed below.`
+                    : "No open blocker is itself blocked by another open item.",
+              }
             : null
         }
         footer={(r) =>
@@ -347,6 +390,25 @@ export function DepsLists({
         }
       >
         {(r) => <ChainList report={r} actions={actions} />}
+      </Section>
+      <Section
+        title="Single blocking links"
+        metricId="deps-single-links"
+        testId="deps-single-links"
+        state={state}
+        csv={singleLinkRows}
+        subtitle={`One open item blocking another, with nothing else chained to either${scope(filtered)}: not a chain, still a wait. Oldest first.`}
+        empty={(r) =>
+          r.singleLinks.length === 0
+            ? {
+                title: "No single blocking links",
+                body: "Every open blocking link is part of a chain or a cycle.",
+              }
+            : null
+        }
+        footer={(r) => capped(r.singleLinks.length, r.singleLinksTotal, "single blocking links")}
+      >
+        {(r) => <SingleLinkList report={r} actions={actions} />}
       </Section>
       <Section
         title="Dependency cycles"
@@ -369,7 +431,9 @@ export function DepsLists({
         testId="deps-at-risk"
         state={state}
         csv={atRiskRows}
-        subtitle={`Open items with an open blocker, directly or further up, older than its team's 85th-percentile cycle time${scope(filtered)}; the nearest such blocker is shown, the most overdue first.`}
+        subtitle={`Open items with an open blocker, directly or further up${
+          state.report ? ` (at most ${plural(state.report.atRiskMaxDepth, "link")} up)` : ""
+        }, older than its team's 85th-percentile cycle time${scope(filtered)}; the nearest such blocker is shown, the most overdue first.`}
         empty={(r) =>
           r.atRisk.length === 0
             ? {

@@ -53,6 +53,21 @@ export function chainRows(r: DepsReport): Rows {
   ];
 }
 
+export function singleLinkRows(r: DepsReport): Rows {
+  return [
+    ["blocker_id", "blocker_key", "blocker_team", "blocked_id", "blocked_key", "blocked_team", "days"],
+    ...r.singleLinks.map((l) => [
+      l.blocker.item.id,
+      l.blocker.item.key,
+      team(l.blocker),
+      l.blocked.item.id,
+      l.blocked.item.key,
+      team(l.blocked),
+      l.days,
+    ]),
+  ];
+}
+
 export function cycleRows(r: DepsReport): Rows {
   return [
     ["cycle", "items", "keys", "self_link", "teams"],

@@ -116,6 +116,11 @@ export function makeDepsReport(partial: Partial<DepsReport> = {}): DepsReport {
       },
     ],
     chainsTotal: 1,
+    singleLinks: [
+      { blocker: depItem("u1", "t3", "Mobile", "active"), blocked: depItem("u2"), days: 44 },
+      { blocker: depItem("w1", "t2", "Platform", "new"), blocked: depItem("w2", "t3", "Mobile"), days: 3.5 },
+    ],
+    singleLinksTotal: 5,
     cycles: [
       { items: [depItem("c1"), depItem("c2", "t2", "Platform")], selfLink: false },
       { items: [depItem("s1")], selfLink: true },
@@ -141,6 +146,7 @@ export function makeDepsReport(partial: Partial<DepsReport> = {}): DepsReport {
       },
     ],
     handoffsTotal: 1,
+    atRiskMaxDepth: 32,
     ...partial,
   };
 }
@@ -152,6 +158,8 @@ export function makeEmptyDepsReport(): DepsReport {
     openBlockingLinks: 0,
     chains: [],
     chainsTotal: 0,
+    singleLinks: [],
+    singleLinksTotal: 0,
     cycles: [],
     cyclesTotal: 0,
     atRisk: [],

@@ -18,6 +18,7 @@ import {
   throughputRows,
   wipRows,
 } from "./csvData";
+import { explainLittlesLaw } from "./littlesLaw";
 import {
   agingLayout,
   cfdOption,
@@ -113,25 +114,46 @@ const PercentileTable = memo(function PercentileTable({
 
 function LittlesLaw({ report }: { report: FlowReport }) {
   const l = report.littlesLaw;
+  const gap = explainLittlesLaw(report);
   return (
-    <dl className="littles-law" data-testid="flow-littles-law">
-      <div>
-        <dt>Average work in progress</dt>
-        <dd data-value={l.averageWip ?? undefined}>
-          {l.averageWip === null ? "—" : formatDecimal(l.averageWip)} <span className="muted">items</span>
-        </dd>
-      </div>
-      <div>
-        <dt>Throughput × average cycle time</dt>
-        <dd data-value={l.predictedWip ?? undefined}>
-          {l.predictedWip === null ? "—" : formatDecimal(l.predictedWip)} <span className="muted">items</span>
-          <span className="littles-law-terms muted">
-            {l.throughputPerDay === null ? "—" : formatDecimal(l.throughputPerDay)} a day ×{" "}
-            {formatDays(l.averageCycleDays)}
-          </span>
-        </dd>
-      </div>
-    </dl>
+    <>
+      <dl className="littles-law" data-testid="flow-littles-law-sides">
+        <div>
+          <dt>Average work in progress</dt>
+          <dd data-value={l.averageWip ?? undefined}>
+            {l.averageWip === null ? "—" : formatDecimal(l.averageWip)} <span className="muted">items</span>
+          </dd>
+        </div>
+        <div>
+          <dt>Throughput × average cycle time</dt>
+          <dd data-value={l.predictedWip ?? undefined}>
+            {l.predictedWip === null ? "—" : formatDecimal(l.predictedWip)}{" "}
+            <span className="muted">items</span>
+            <span className="littles-law-terms muted">
+              {l.throughputPerDay === null ? "—" : formatDecimal(l.throughputPerDay)} a day ×{" "}
+              {formatDays(l.averageCycleDays)}
+            </span>
+          </dd>
+        </div>
+      </dl>
+      {gap.headline ? (
+        <div
+          className="littles-law-gap"
+          data-testid="flow-littles-law-gap"
+          data-gap={l.gap ?? undefined}
+          data-large={l.largeGap}
+        >
+          <p className={l.largeGap ? "strong" : "muted"}>{gap.headline}</p>
+          {gap.reasons.length > 0 ? (
+            <ul data-testid="flow-littles-law-reasons">
+              {gap.reasons.map((reason) => (
+                <li key={reason}>{reason}</li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+      ) : null}
+    </>
   );
 }
 
@@ -220,7 +242,7 @@ export const FlowCharts = memo(function FlowCharts({
         testId="flow-throughput"
         title="Throughput"
         metricId="flow-throughput"
-        subtitle="Items finished per day (bars) and per week (line; hollow points are partial weeks). Click a bar or a week to list its items."
+        subtitle="Items finished per day (bars) and per week (line; hollow points are partial weeks). A finish at midnight counts on the day it starts. A past day can change when the range end moves: work reopened later is unfinished again. Click a bar or a week to list its items."
         csv={() => throughputRows(report)}
         empty={empty(finished === 0, "No finished items", noFinished)}
         chart={{
@@ -234,7 +256,7 @@ export const FlowCharts = memo(function FlowCharts({
         testId="flow-wip"
         title="Work in progress"
         metricId="flow-wip"
-        subtitle="Items started and not yet finished at the end of each day, with the average. Click a day to list its items."
+        subtitle="Items started and not yet finished at the end of each day, with the average; pull requests waiting for review count. A past day can change when the range end moves: work reopened later is in progress again. Click a day to list its items."
         csv={() => wipRows(report)}
         empty={empty(
           report.wipDaily.every((n) => n === 0),
@@ -330,7 +352,7 @@ export const FlowCharts = memo(function FlowCharts({
         testId="flow-littles-law"
         title="Little's law check"
         metricId="flow-littles-law"
-        subtitle="Over the range, average work in progress should be close to throughput × average cycle time. A large gap means work started before the range, or still open, dominates — or many started items were canceled."
+        subtitle="Over the range, average work in progress should be close to throughput × average cycle time. When they differ by more than 20%, the card says why."
         csv={() => littlesLawRows(report)}
         empty={empty(
           report.littlesLaw.averageCycleDays === null,

@@ -115,7 +115,7 @@ export const FlowTiles = memo(function FlowTiles({
       </Tile>
       <Tile label="Work in progress" metricId="flow-wip" testId="flow-tile-wip" value={report.inProgress}>
         <p className="kpi-value">
-          {formatCount(report.inProgress)} <span className="kpi-of">now</span>
+          {formatCount(report.inProgress)} <span className="kpi-of">at the end of the range</span>
         </p>
         <p className="kpi-sub">
           {law.averageWip === null ? "—" : `${formatDecimal(law.averageWip)} on average over the range`}

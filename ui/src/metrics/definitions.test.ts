@@ -98,4 +98,43 @@ describe("docs/metrics.md", () => {
       expect(metricDefinition(id)?.body.length, `${id} has a definition`).toBeGreaterThan(20);
     }
   });
+
+  it("defines every metric the Dependencies page links to", () => {
+    const ids = [
+      "deps-dependencies",
+      "deps-matrix",
+      "deps-chains",
+      "deps-single-links",
+      "deps-cycles",
+      "deps-at-risk",
+      "deps-handoffs",
+      "deps-critical-path",
+    ];
+    for (const id of ids) {
+      expect(metricDefinition(id)?.body.length, `${id} has a definition`).toBeGreaterThan(20);
+    }
+  });
+
+  it("says plainly what a delivery lead would otherwise misread", () => {
+    const body = (id: string) => (metricDefinition(id)?.body ?? "").replace(/\s+/g, " ");
+    // Days are half-open and everything is asked at the range end.
+    expect(body("flow-timelines")).toContain("that next midnight excluded");
+    expect(body("flow-timelines")).toContain("the state an item is in today does not enter a past range");
+    // A past day's numbers move with the range end.
+    expect(body("flow-timelines")).toContain("Past days can change when the range end moves");
+    expect(body("flow-throughput")).toContain("can change when the range end moves");
+    expect(body("flow-wip")).toContain("can change when the range end moves");
+    // What starts a cycle, instantaneous passes included.
+    expect(body("flow-cycle-time")).toContain("Instantaneous passes count");
+    expect(body("flow-cycle-time")).toContain("review time counts in WIP, in cycle time and in");
+    expect(body("bottleneck-wait-reasons")).toContain("never in only one of the two");
+    // A blocked flag on a draft pull request.
+    expect(body("flow-timelines")).toContain("A blocked flag on a draft pull request");
+    // Chains need two links; single links are shown; the at-risk search depth.
+    expect(body("deps-chains")).toContain("at least two links");
+    expect(body("deps-at-risk")).toContain("at most 32 links");
+    // Little's law: the threshold and the reasons.
+    expect(body("flow-littles-law")).toContain("larger than **20%**");
+    expect(body("bottleneck-blockers")).toContain("neither Done nor Canceled at the end of the");
+  });
 });

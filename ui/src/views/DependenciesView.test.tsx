@@ -193,6 +193,43 @@ describe("Dependencies", () => {
     expect(handoff).toHaveTextContent("12 days");
   });
 
+  it("counts and lists single blocking links beside the chains", async () => {
+    const calls = backend({ report: makeDepsReport({ chains: [], chainsTotal: 0 }) });
+    renderPage();
+    expect(await screen.findByTestId("deps-chain-counts")).toHaveTextContent(
+      "0 chains of two links or more · 5 single blocking links",
+    );
+    expect(screen.getByTestId("deps-chains")).toHaveTextContent(
+      "A chain needs two links: the 5 single blocking links are listed below.",
+    );
+    const section = screen.getByTestId("deps-single-links");
+    const rows = within(section).getAllByTestId("single-link-row");
+    expect(rows).toHaveLength(2);
+    expect(
+      within(rows[0] as HTMLElement)
+        .getAllByTestId("dep-item")
+        .map((b) => b.textContent),
+    ).toEqual(["U1", "U2Title of u2"]);
+    expect(rows[0]).toHaveTextContent("44 days blocking");
+    expect(rows[0]).toHaveTextContent("Mobile blocks Payments");
+    expect(within(section).getByTestId("dep-capped")).toHaveTextContent(
+      "Showing 2 of 5 single blocking links",
+    );
+    expect(within(section).getByTestId("metric-info-deps-single-links")).toBeInTheDocument();
+    fireEvent.click(within(rows[1] as HTMLElement).getAllByTestId("dep-item")[0] as HTMLElement);
+    expect(await screen.findByTestId("detail-title")).toHaveTextContent("Detail of w1");
+    expect(last(calls, "item_detail")?.id).toBe("w1");
+  });
+
+  it("states how far up the at-risk search looks", async () => {
+    backend();
+    renderPage();
+    await screen.findByTestId("at-risk-row");
+    expect(screen.getByTestId("deps-at-risk")).toHaveTextContent(
+      "directly or further up (at most 32 links up)",
+    );
+  });
+
   it("focuses the graph on a row's item with enough reach for the row", async () => {
     const calls = backend();
     renderPage();
@@ -289,6 +326,7 @@ describe("Dependencies", () => {
       "deps-team-map": "deps-matrix",
       "deps-matrix": "deps-matrix",
       "deps-chains": "deps-chains",
+      "deps-single-links": "deps-single-links",
       "deps-cycles": "deps-cycles",
       "deps-at-risk": "deps-at-risk",
       "deps-handoffs": "deps-handoffs",

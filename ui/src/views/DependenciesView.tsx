@@ -1,5 +1,6 @@
 //! Dependencies: who blocks whom across teams and sources, the item graph with its critical
-//! path, and the lists that need a decision (chains, cycles, at-risk items, lost handoffs).
+//! path, and the lists that need a decision (chains, single blocking links, cycles, at-risk
+//! items, lost handoffs).
 
 import { useQuery } from "@tanstack/react-query";
 import { useCallback, useMemo, useState } from "react";
@@ -14,7 +15,7 @@ import { MatrixTable, TeamMap } from "../deps/TeamMap";
 import "../deps/deps.css";
 import { ItemDetailPanel } from "../items/ItemDetailPanel";
 import type { DepsFilter, TeamDependency } from "../lib/ipc";
-import { formatCount, formatDateTime } from "../shared/format";
+import { formatCount, formatDateTime, plural } from "../shared/format";
 import { useResolvedTheme } from "../shared/theme";
 import { ViewHeader } from "./ViewHeader";
 
@@ -75,6 +76,11 @@ export function DependenciesView() {
             <>
               Who blocks whom: {formatCount(r.openBlockingLinks)} open blocking{" "}
               {r.openBlockingLinks === 1 ? "link" : "links"} across teams and sources
+              <span data-testid="deps-chain-counts">
+                {" "}
+                · {plural(r.chainsTotal, "chain")} of two links or more ·{" "}
+                {plural(r.singleLinksTotal, "single blocking link")}
+              </span>
               <span className="muted" data-testid="deps-as-of">
                 {" "}
                 · measured as of <time dateTime={r.asOf}>{formatDateTime(r.asOf)}</time>

@@ -229,6 +229,48 @@ describe("Flow", () => {
     expect(screen.getByTestId("flow-aging")).toHaveTextContent("No items were in progress at the end of");
   });
 
+  it("explains a large gap in the Little's law check with the terms Rust measured", async () => {
+    backend();
+    renderFlow();
+    const card = await screen.findByTestId("flow-littles-law");
+    const gap = within(card).getByTestId("flow-littles-law-gap");
+    expect(gap).toHaveAttribute("data-large", "true");
+    expect(gap).toHaveTextContent(
+      "Average work in progress is 40% below throughput × average cycle time, more than the 20% the check tolerates.",
+    );
+    const reasons = within(gap)
+      .getAllByRole("listitem")
+      .map((li) => li.textContent);
+    expect(reasons).toEqual([
+      "Work not finished in the range: 3 items still in progress at its end (1 was done before and reopened) and 1 started item canceled in it count in WIP but not in throughput (+0.4 items of average WIP).",
+      "Work started before the range: 2 items finished in it started earlier; their cycle time before the range adds 2.5 to throughput × cycle time but to no day's WIP.",
+      "The range (3.0 days) is short next to the cycle times (85% finish within 6.5 days): most finished work started before it. A longer range gives a steadier check.",
+      "Reading WIP once a day, at the day's end, moves its average by −0.1.",
+    ]);
+    expect(within(card).getByTestId("flow-littles-law-sides")).toHaveTextContent("3.3");
+  });
+
+  it("says the two sides agree, without reasons, when the gap is small", async () => {
+    const report = makeFlowReport();
+    backend({
+      ...report,
+      littlesLaw: {
+        ...report.littlesLaw,
+        averageWip: 5.2,
+        predictedWip: 5,
+        gap: 0.04,
+        largeGap: false,
+        shortRange: false,
+      },
+    });
+    renderFlow();
+    const gap = await screen.findByTestId("flow-littles-law-gap");
+    expect(gap).toHaveTextContent(
+      "Average work in progress is 4% above throughput × average cycle time: the numbers agree.",
+    );
+    expect(within(gap).queryByTestId("flow-littles-law-reasons")).toBeNull();
+  });
+
   it("says when the sample of the scatter is not every point", async () => {
     const report = makeFlowReport();
     backend({ ...report, scatter: { ...report.scatter, total: 61234, sampled: true } });

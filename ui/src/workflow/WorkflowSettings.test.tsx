@@ -24,8 +24,8 @@ function backend(rows: WorkflowRow[], fail?: (c: WorkflowChange) => string | nul
       const change = args.change as WorkflowChange;
       const why = fail?.(change);
       if (why) throw { code: "invalid", message: why };
-      const key = (r: WorkflowRow) => `${r.sourceId}/${r.teamId}/${r.rawState}`;
-      const target = `${change.sourceId}/${change.teamId}/${change.rawState}`;
+      const key = (r: WorkflowRow) => `${r.sourceId}/${r.teamId}/${r.itemKind ?? ""}/${r.rawState}`;
+      const target = `${change.sourceId}/${change.teamId}/${change.itemKind ?? ""}/${change.rawState}`;
       if (change.flowState === null) list = list.filter((r) => key(r) !== target);
       else if (list.some((r) => key(r) === target)) {
         list = list.map((r) =>
@@ -40,7 +40,7 @@ function backend(rows: WorkflowRow[], fail?: (c: WorkflowChange) => string | nul
             ...change,
             flowState: change.flowState,
             waitReason: change.waitReason,
-            teamName: "Payments",
+            teamName: change.teamId === "" ? null : "Payments",
             origin: "user",
           }),
         ];
@@ -101,6 +101,7 @@ describe("Settings → Workflow", () => {
     expect(calls.find((c) => c.cmd === "workflow_set")?.args.change).toEqual({
       sourceId: "s1",
       teamId: "",
+      itemKind: null,
       rawState: "Needs QA",
       flowState: "waiting",
       waitReason: null,
@@ -151,6 +152,7 @@ describe("Settings → Workflow", () => {
       expect(calls.find((c) => c.cmd === "workflow_set")?.args.change).toEqual({
         sourceId: "s1",
         teamId: "t1",
+        itemKind: null,
         rawState: "In Review",
         flowState: "waiting",
         waitReason: "review",
@@ -166,5 +168,88 @@ describe("Settings → Workflow", () => {
       }),
     );
     await waitFor(() => expect(screen.queryByTestId("workflow-override")).toBeNull());
+  });
+
+  it("shows which kind a mapping is for, and lets the lead give one kind its own meaning", async () => {
+    const github = {
+      sourceId: "gh",
+      sourceName: "acme (GitHub)",
+      sourceKind: "github" as const,
+    };
+    const rows = [
+      makeWorkflowRow({ ...github, rawState: "open", flowState: "new", origin: "inferred", itemsNow: 12 }),
+      makeWorkflowRow({
+        ...github,
+        rawState: "open",
+        itemKind: "pull_request",
+        flowState: "waiting",
+        waitReason: "review",
+        origin: "seeded",
+        itemsNow: 5,
+      }),
+      makeWorkflowRow({ ...github, rawState: "assigned", flowState: "active", origin: "seeded" }),
+    ];
+    const calls = backend(rows);
+    renderWithClient(<WorkflowSettings focusSource={null} focusState={null} />);
+    await screen.findByTestId("workflow-settings");
+    const open = row("open");
+    expect(within(open).getByTestId("workflow-kind")).toHaveTextContent("Every kind");
+    const prs = screen
+      .getAllByTestId("workflow-override")
+      .find((r) => r.getAttribute("data-kind") === "pull_request");
+    if (!prs) throw new Error("no pull request row");
+    expect(prs).toHaveTextContent("Pull requests only");
+    expect(within(prs).getByTestId("workflow-kind")).toHaveTextContent("Pull request");
+    expect(within(prs).getByTestId("workflow-flow")).toHaveValue("waiting");
+    expect(within(prs).getByTestId("workflow-reason")).toHaveValue("review");
+
+    // Editing the pull requests' own meaning saves it for that kind only.
+    fireEvent.change(within(prs).getByTestId("workflow-reason"), { target: { value: "queue" } });
+    await waitFor(() =>
+      expect(calls.filter((c) => c.cmd === "workflow_set").at(-1)?.args.change).toEqual({
+        sourceId: "gh",
+        teamId: "",
+        itemKind: "pull_request",
+        rawState: "open",
+        flowState: "waiting",
+        waitReason: "queue",
+      }),
+    );
+
+    // A kind already overridden is not offered again; another kind can be added.
+    fireEvent.click(within(row("open")).getByTestId("workflow-add-kind-override"));
+    expect(screen.queryByRole("menuitem", { name: "Pull requests" })).toBeNull();
+    fireEvent.click(await screen.findByRole("menuitem", { name: "Defects" }));
+    await waitFor(() =>
+      expect(calls.filter((c) => c.cmd === "workflow_set").at(-1)?.args.change).toEqual({
+        sourceId: "gh",
+        teamId: "",
+        itemKind: "defect",
+        rawState: "open",
+        flowState: "new",
+        waitReason: null,
+      }),
+    );
+    const defects = await waitFor(() => {
+      const found = screen
+        .getAllByTestId("workflow-override")
+        .find((r) => r.getAttribute("data-kind") === "defect");
+      if (!found) throw new Error("no defect row yet");
+      return found;
+    });
+    expect(defects).toHaveTextContent("Defects only");
+    fireEvent.click(within(defects).getByTestId("workflow-remove-override"));
+    await waitFor(() =>
+      expect(calls.filter((c) => c.cmd === "workflow_set").at(-1)?.args.change).toMatchObject({
+        itemKind: "defect",
+        teamId: "",
+        flowState: null,
+      }),
+    );
+    await waitFor(() =>
+      expect(
+        screen.getAllByTestId("workflow-override").some((r) => r.getAttribute("data-kind") === "defect"),
+      ).toBe(false),
+    );
   });
 });

@@ -1,9 +1,10 @@
 //! Settings → Workflow: what each raw state of each source means (flow state, and why it waits),
-//! with per-team overrides. Every change is saved at once and every flow number follows it.
+//! with overrides for one kind of item (an open pull request waits for review, an open issue is
+//! not started) or one team. Every change is saved at once and every flow number follows it.
 
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useMemo, useRef, useState } from "react";
-import type { FlowState, MappingOrigin, WaitReason, WorkflowRow } from "../lib/ipc";
+import type { FlowState, ItemKind, MappingOrigin, WaitReason, WorkflowRow } from "../lib/ipc";
 import { formatCount, plural } from "../shared/format";
 import { Icon } from "../shared/Icon";
 import { Popover } from "../shared/Popover";
@@ -12,6 +13,8 @@ import {
   FLOW_STATE_HINTS,
   FLOW_STATE_LABELS,
   FLOW_STATES,
+  ITEM_KIND_LABELS,
+  ITEM_KINDS,
   WAIT_REASON_LABELS,
   WAIT_REASONS,
 } from "../workgraph/vocabulary";
@@ -41,8 +44,22 @@ function OriginBadge({ origin }: { origin: MappingOrigin }) {
   );
 }
 
-function rowKey(r: Pick<WorkflowRow, "sourceId" | "teamId" | "rawState">): string {
-  return `${r.sourceId}\u0000${r.teamId}\u0000${r.rawState}`;
+function rowKey(r: Pick<WorkflowRow, "sourceId" | "teamId" | "itemKind" | "rawState">): string {
+  return `${r.sourceId}\u0000${r.teamId}\u0000${r.itemKind ?? ""}\u0000${r.rawState}`;
+}
+
+/** "Pull requests", "Defects": how a kind's own mapping is named. */
+function kindPlural(kind: ItemKind): string {
+  const label = ITEM_KIND_LABELS[kind];
+  return `${label}s`;
+}
+
+/** Whom an override applies to: "Payments", "Pull requests", "Payments · pull requests". */
+function overrideWho(row: WorkflowRow): string {
+  const team = row.teamId === "" ? null : (row.teamName ?? row.teamId);
+  const kind = row.itemKind === null ? null : kindPlural(row.itemKind);
+  if (team && kind) return `${team} · ${kind.toLowerCase()}`;
+  return team ?? kind ?? "";
 }
 
 /** One mapping (shared, or a team's own) with its two selects, saved on change. */
@@ -69,9 +86,9 @@ function MappingRow({
     if (focused) ref.current?.scrollIntoView?.({ block: "center" });
   }, [focused]);
 
-  const isOverride = row.teamId !== "";
+  const isOverride = row.teamId !== "" || row.itemKind !== null;
   const unmapped = row.origin === "unmapped" && draft.flow === null;
-  const label = isOverride ? `${row.rawState} for ${row.teamName ?? row.teamId}` : row.rawState;
+  const label = isOverride ? `${row.rawState} for ${overrideWho(row)}` : row.rawState;
 
   function commit(flow: FlowState | null, reason: WaitReason | null) {
     const before = draft;
@@ -80,6 +97,7 @@ function MappingRow({
       {
         sourceId: row.sourceId,
         teamId: row.teamId,
+        itemKind: row.itemKind,
         rawState: row.rawState,
         flowState: flow,
         waitReason: reason,
@@ -88,8 +106,10 @@ function MappingRow({
     );
   }
 
-  const overridden = new Set(overrides.map((o) => o.teamId));
-  const addable = teams.filter((t) => t.id !== "" && !overridden.has(t.id));
+  const teamOverridden = new Set(overrides.filter((o) => o.itemKind === null).map((o) => o.teamId));
+  const addable = teams.filter((t) => t.id !== "" && !teamOverridden.has(t.id));
+  const kindOverridden = new Set(overrides.filter((o) => o.teamId === "").map((o) => o.itemKind));
+  const addableKinds = ITEM_KINDS.filter((k) => !kindOverridden.has(k));
 
   return (
     <>
@@ -105,12 +125,13 @@ function MappingRow({
         data-state={row.rawState}
         data-source={row.sourceId}
         data-team={row.teamId}
+        data-kind={row.itemKind ?? ""}
       >
         <th scope="row" className="workflow-state">
           {isOverride ? (
             <span className="workflow-team">
               <span aria-hidden="true">↳ </span>
-              {row.teamName ?? row.teamId} <span className="muted">only</span>
+              {overrideWho(row)} <span className="muted">only</span>
             </span>
           ) : (
             <span className="workflow-raw" data-testid="workflow-raw-state">
@@ -118,6 +139,9 @@ function MappingRow({
             </span>
           )}
         </th>
+        <td className="workflow-kind" data-testid="workflow-kind">
+          {row.itemKind === null ? <span className="muted">Every kind</span> : ITEM_KIND_LABELS[row.itemKind]}
+        </td>
         <td className="num">{isOverride ? "" : formatCount(row.itemsNow)}</td>
         <td className="num">{isOverride ? "" : formatCount(row.transitions)}</td>
         <td>
@@ -179,18 +203,25 @@ function MappingRow({
               data-testid="workflow-remove-override"
               disabled={save.isPending}
               onClick={() => commit(null, null)}
-              title="Remove this team's own mapping: the team uses the shared one again"
+              title={
+                row.teamId === ""
+                  ? "Remove this kind's own mapping: its items use the shared one again"
+                  : "Remove this team's own mapping: the team uses the shared one again"
+              }
             >
               Remove
             </button>
           ) : (
-            <AddOverride row={row} teams={addable} disabled={row.flowState === null} />
+            <>
+              <AddKindOverride row={row} kinds={addableKinds} disabled={row.flowState === null} />
+              <AddOverride row={row} teams={addable} disabled={row.flowState === null} />
+            </>
           )}
         </td>
       </tr>
       {save.isError ? (
         <tr className="workflow-error-row">
-          <td colSpan={7}>
+          <td colSpan={8}>
             <p className="error-text small" role="alert" data-testid="workflow-error">
               <Icon name="alert" size={14} /> Could not save “{label}”: {save.error.message}
             </p>
@@ -231,6 +262,7 @@ function AddOverride({ row, teams, disabled }: { row: WorkflowRow; teams: Team[]
                 save.mutate({
                   sourceId: row.sourceId,
                   teamId: t.id,
+                  itemKind: null,
                   rawState: row.rawState,
                   flowState: row.flowState,
                   waitReason: row.waitReason,
@@ -252,12 +284,83 @@ function AddOverride({ row, teams, disabled }: { row: WorkflowRow; teams: Team[]
   );
 }
 
+function AddKindOverride({
+  row,
+  kinds,
+  disabled,
+}: {
+  row: WorkflowRow;
+  kinds: readonly ItemKind[];
+  disabled: boolean;
+}) {
+  const save = useWorkflowSet();
+  if (kinds.length === 0) return null;
+  return (
+    <Popover
+      align="end"
+      triggerClassName="btn btn-small btn-ghost"
+      triggerLabel={`Add a kind override for ${row.rawState}`}
+      testId="workflow-add-kind-override"
+      trigger={
+        <span
+          title={
+            disabled
+              ? "Map the state first"
+              : "Give one kind of item its own meaning for this state (an open pull request waits for review, an open issue is not started)"
+          }
+        >
+          <Icon name="plus" size={12} /> Kind override
+        </span>
+      }
+    >
+      {(close) => (
+        <div className="menu" role="menu" aria-label="Kinds of item">
+          <p className="menu-heading">Override for</p>
+          {disabled ? <p className="menu-note muted small">Map the state for every kind first.</p> : null}
+          {kinds.map((k) => (
+            <button
+              key={k}
+              type="button"
+              role="menuitem"
+              className="menu-item"
+              disabled={disabled || save.isPending}
+              onClick={() => {
+                save.mutate({
+                  sourceId: row.sourceId,
+                  teamId: "",
+                  itemKind: k,
+                  rawState: row.rawState,
+                  flowState: row.flowState,
+                  waitReason: row.waitReason,
+                });
+                close();
+              }}
+            >
+              {kindPlural(k)}
+            </button>
+          ))}
+          {save.isError ? (
+            <p className="error-text small" role="alert">
+              {save.error.message}
+            </p>
+          ) : null}
+        </div>
+      )}
+    </Popover>
+  );
+}
+
 type SourceGroup = {
   sourceId: string;
   sourceName: string;
   rows: WorkflowRow[];
+  /** Kinds' and teams' own mappings, by raw state. */
   overrides: Map<string, WorkflowRow[]>;
 };
+
+function overrideLists(groups: Map<string, SourceGroup>): WorkflowRow[][] {
+  return [...groups.values()].flatMap((g) => [...g.overrides.values()]);
+}
 
 function group(rows: WorkflowRow[]): SourceGroup[] {
   const groups = new Map<string, SourceGroup>();
@@ -267,10 +370,14 @@ function group(rows: WorkflowRow[]): SourceGroup[] {
       g = { sourceId: r.sourceId, sourceName: r.sourceName, rows: [], overrides: new Map() };
       groups.set(r.sourceId, g);
     }
-    if (r.teamId === "") g.rows.push(r);
+    if (r.teamId === "" && r.itemKind === null) g.rows.push(r);
     else g.overrides.set(r.rawState, [...(g.overrides.get(r.rawState) ?? []), r]);
   }
-  // A team's mapping of a state no item is in now has no shared row: list it on its own.
+  // Kinds' own mappings first, then teams'.
+  for (const list of overrideLists(groups)) {
+    list.sort((a, b) => Number(a.itemKind === null) - Number(b.itemKind === null));
+  }
+  // An override of a state no item is in now has no shared row: list it on its own.
   for (const g of groups.values()) {
     for (const [raw, list] of g.overrides) {
       if (!g.rows.some((r) => r.rawState === raw) && list[0]) {
@@ -278,6 +385,7 @@ function group(rows: WorkflowRow[]): SourceGroup[] {
           ...list[0],
           teamId: "",
           teamName: null,
+          itemKind: null,
           origin: "unmapped",
           flowState: null,
           waitReason: null,
@@ -374,6 +482,9 @@ export function WorkflowSettings({
               <thead>
                 <tr>
                   <th scope="col">State at the source</th>
+                  <th scope="col" title="Which items the mapping applies to">
+                    Kind
+                  </th>
                   <th scope="col" className="num" title="Items whose current state this is">
                     Items now
                   </th>
@@ -384,7 +495,7 @@ export function WorkflowSettings({
                   <th scope="col">Wait reason</th>
                   <th scope="col">Origin</th>
                   <th scope="col">
-                    <span className="visually-hidden">Team overrides</span>
+                    <span className="visually-hidden">Kind and team overrides</span>
                   </th>
                 </tr>
               </thead>

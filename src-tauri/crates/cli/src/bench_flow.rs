@@ -62,7 +62,7 @@ WITH seg AS (
 SELECT i.team_id, m.flow_state, m.wait_reason,
        SUM(MIN(COALESCE(seg.next_at, ?2), ?2) - MAX(seg.at, ?1)) AS ms
 FROM seg JOIN items i ON i.id = seg.item_id
-JOIN workflow_maps m ON m.source_id = i.source_id AND m.team_id = '' AND m.raw_state = seg.to_state
+JOIN workflow_maps m ON m.source_id = i.source_id AND m.team_id = '' AND m.item_kind = '' AND m.raw_state = seg.to_state
 WHERE seg.at < ?2 AND COALESCE(seg.next_at, ?2) > ?1
 GROUP BY i.team_id, m.flow_state, m.wait_reason";
 
@@ -70,7 +70,7 @@ const SQL_CYCLE_PERCENTILES: &str = "
 WITH st AS (
   SELECT t.item_id, t.at, m.flow_state FROM transitions t
   JOIN items i ON i.id = t.item_id
-  JOIN workflow_maps m ON m.source_id = i.source_id AND m.team_id = '' AND m.raw_state = t.to_state
+  JOIN workflow_maps m ON m.source_id = i.source_id AND m.team_id = '' AND m.item_kind = '' AND m.raw_state = t.to_state
   WHERE t.kind = 'state'),
 cyc AS (
   SELECT item_id, MIN(CASE WHEN flow_state = 'active' THEN at END) AS start,
@@ -92,7 +92,7 @@ const SQL_CFD: &str = "
 WITH seg AS (
   SELECT t.at AS start, LEAD(t.at) OVER (PARTITION BY t.item_id ORDER BY t.at, t.seq) AS fin, m.flow_state
   FROM transitions t JOIN items i ON i.id = t.item_id
-  JOIN workflow_maps m ON m.source_id = i.source_id AND m.team_id = '' AND m.raw_state = t.to_state
+  JOIN workflow_maps m ON m.source_id = i.source_id AND m.team_id = '' AND m.item_kind = '' AND m.raw_state = t.to_state
   WHERE t.kind = 'state'),
 deltas AS (
   SELECT flow_state, MAX((start - ?1) / 86400000, 0) AS d, 1 AS n FROM seg

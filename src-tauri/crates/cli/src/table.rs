@@ -267,6 +267,22 @@ pub fn flow(r: &FlowReport, layout: Layout) -> String {
             .predicted_wip
             .map_or("-".into(), |w| format!("{w:.1}"))
     ));
+    let law = &r.littles_law;
+    if let (Some(gap), true) = (law.gap, law.large_gap) {
+        out.push_str(&format!(
+            "  Little gap   {:+.0}%: {} finished items started before the range ({:+.1} on the \
+             Little side); {} in progress at the end ({} reopened) and {} canceled after starting \
+             ({:+.1} on the WIP side); daily sampling {:+.1}\n",
+            gap * 100.0,
+            thousands(law.started_before),
+            law.carried_in_wip,
+            thousands(law.open_at_end),
+            thousands(law.reopened),
+            thousands(law.canceled),
+            law.unfinished_wip,
+            law.sampling
+        ));
+    }
     out.push_str(&format!(
         "  efficiency   {} ({:.0} active / {:.0} waiting days over {} items)\n\n",
         r.efficiency
@@ -390,7 +406,10 @@ pub fn deps(r: &DepsReport, layout: Layout) -> String {
     }
     out.push_str(&grid.render());
 
-    out.push_str("\nLongest blocked chains (first 10)\n");
+    out.push_str(&format!(
+        "\nLongest blocked chains ({} chains of two links or more; first 10)\n",
+        thousands(r.chains_total)
+    ));
     let mut grid = Grid::new(layout, &["items", "days waiting", "chain"], &[0, 1]);
     for c in r.chains.iter().take(10) {
         let keys: Vec<String> = c.items.iter().map(dep).collect();
@@ -398,6 +417,21 @@ pub fn deps(r: &DepsReport, layout: Layout) -> String {
             thousands(u32::try_from(c.items.len()).unwrap_or(u32::MAX)),
             format!("{:.0}", c.waiting_days),
             keys.join(" -> "),
+        ]);
+    }
+    out.push_str(&grid.render());
+
+    out.push_str(&format!(
+        "\nSingle blocking links ({}; in no chain; first 10)\n",
+        thousands(r.single_links_total)
+    ));
+    let mut grid = Grid::new(layout, &["blocker", "", "blocked", "days"], &[3]).whole(&[1]);
+    for l in r.single_links.iter().take(10) {
+        grid.row([
+            dep(&l.blocker),
+            "->".to_owned(),
+            dep(&l.blocked),
+            days(Some(l.days)),
         ]);
     }
     out.push_str(&grid.render());
@@ -415,8 +449,9 @@ pub fn deps(r: &DepsReport, layout: Layout) -> String {
     out.push_str(&grid.render());
 
     out.push_str(&format!(
-        "\nAt risk ({} items; first 10)\n",
-        thousands(r.at_risk_total)
+        "\nAt risk ({} items; blockers searched up to {} links upstream; first 10)\n",
+        thousands(r.at_risk_total),
+        r.at_risk_max_depth
     ));
     let mut grid = Grid::new(
         layout,

@@ -68,6 +68,7 @@ import type {
   Scatter,
   ScatterPoint,
   SettingsView,
+  SingleLink_Serialize,
   SortDirection,
   SortField,
   SourceInput_Deserialize,
@@ -190,6 +191,7 @@ export type IntentInfo = IntentInfo_Serialize;
 export type DepsFilter = DepsFilter_Serialize;
 export type DepItem = DepItem_Serialize;
 export type Chain = Chain_Serialize;
+export type SingleLink = SingleLink_Serialize;
 export type Cycle = Cycle_Serialize;
 export type AtRisk = AtRisk_Serialize;
 export type Handoff = Handoff_Serialize;

@@ -329,6 +329,34 @@ impl Http {
         etag: Option<&str>,
         parse: impl Fn(&Response) -> Result<T, String>,
     ) -> Result<Fetched<T>, SyncError> {
+        self.send(url, etag, None, parse).await
+    }
+
+    /// POSTs `body` as JSON to `url` (a GraphQL query) and parses the answer as JSON, with the
+    /// same retries, rate-limit waits and origin checks as a GET.
+    pub async fn post_json<T: serde::de::DeserializeOwned>(
+        &self,
+        url: &Url,
+        body: &serde_json::Value,
+    ) -> Result<(T, Response), SyncError> {
+        let bytes = serde_json::to_vec(body)
+            .map_err(|err| SyncError::Config(format!("a request body did not serialise: {err}")))?;
+        match self.send(url, None, Some(&bytes), parse_json::<T>).await? {
+            Fetched::Fresh(value, response) => Ok((value, *response)),
+            Fetched::NotModified => Err(SyncError::Malformed(format!(
+                "{}: 304 without a conditional request",
+                safe_url(url)
+            ))),
+        }
+    }
+
+    async fn send<T>(
+        &self,
+        url: &Url,
+        etag: Option<&str>,
+        body: Option<&[u8]>,
+        parse: impl Fn(&Response) -> Result<T, String>,
+    ) -> Result<Fetched<T>, SyncError> {
         self.check_origin(url, "the request", url)?;
         let mut retries = 0u32;
         let mut rate_waits = 0u32;
@@ -336,7 +364,7 @@ impl Http {
             if self.cancel.is_cancelled() {
                 return Err(SyncError::Canceled);
             }
-            let outcome = self.attempt(url, etag).await;
+            let outcome = self.attempt(url, etag, body).await;
             let (retry_after, failure) = match outcome {
                 Ok(response) => {
                     let status = response.status;
@@ -401,9 +429,22 @@ impl Http {
         }
     }
 
-    /// One request; transport failures come back as retryable errors.
-    async fn attempt(&self, url: &Url, etag: Option<&str>) -> Result<Response, SyncError> {
-        let mut request = self.client.get(url.clone());
+    /// One request (a POST when there is a body); transport failures come back as retryable
+    /// errors.
+    async fn attempt(
+        &self,
+        url: &Url,
+        etag: Option<&str>,
+        body: Option<&[u8]>,
+    ) -> Result<Response, SyncError> {
+        let mut request = match body {
+            Some(body) => self
+                .client
+                .post(url.clone())
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body.to_vec()),
+            None => self.client.get(url.clone()),
+        };
         request = match &self.auth {
             Auth::Bearer(token) => request.bearer_auth(token.expose()),
             Auth::Basic { user, token } => request.basic_auth(user, Some(token.expose())),

@@ -20,7 +20,7 @@ use std::time::Duration;
 use chrono::{DateTime, SecondsFormat, Utc};
 
 use crate::flow::mapping::{self, Meaning};
-use crate::graph::model::{FlowState, Source, WorkflowMap};
+use crate::graph::model::{FlowState, ItemKind, Source, WorkflowMap};
 use crate::graph::repo;
 use crate::graph::Workspace;
 use crate::ingest::clock::Clock;
@@ -40,8 +40,12 @@ pub struct SyncOptions {
     /// How far before the watermark an incremental walk starts again, so that nothing changed
     /// around it (clock skew, minute-precision JQL) is missed. Re-fetched items are idempotent.
     pub overlap: Duration,
-    /// Review lists fetched at once for a page of pull requests.
+    /// Timelines (or review lists) fetched at once for a page of pull requests.
     pub review_concurrency: usize,
+    /// Read lifecycles: GitHub pull request timelines (in place of their review lists) and
+    /// issues' Projects statuses, labels and cross-references (GraphQL). Off, pull requests
+    /// get their reviews and the repository's events only (the benchmark compares both).
+    pub timelines: bool,
 }
 
 impl Default for SyncOptions {
@@ -51,6 +55,7 @@ impl Default for SyncOptions {
             page_size: 100,
             overlap: Duration::from_secs(5 * 60),
             review_concurrency: 4,
+            timelines: true,
         }
     }
 }
@@ -82,11 +87,14 @@ pub fn iso(ms: i64) -> String {
 }
 
 /// What each raw state of the source means, from `workflow_maps`, inferred (and recorded for
-/// the page writer) the first time a state is met.
+/// the page writer) the first time a state is met. Mappings of every team only; a kind of item
+/// may have its own meaning of a state (an open pull request waits for review, an open issue is
+/// not started), which wins over the meaning of every kind.
 #[derive(Debug, Clone, Default)]
 pub struct StateMeanings {
     source_id: String,
-    known: HashMap<String, Option<Meaning>>,
+    /// (kind or every kind, raw state) → (meaning, set by a person).
+    known: HashMap<(Option<ItemKind>, String), (Option<Meaning>, bool)>,
     fresh: Vec<WorkflowMap>,
 }
 
@@ -97,7 +105,12 @@ impl StateMeanings {
             .await?
             .into_iter()
             .filter(|m| m.source_id == source_id && m.team_id.is_empty())
-            .map(|m| (m.raw_state, Some((m.flow_state, m.wait_reason))))
+            .map(|m| {
+                (
+                    (m.item_kind, m.raw_state),
+                    (Some((m.flow_state, m.wait_reason)), m.origin == "user"),
+                )
+            })
             .collect();
         Ok(StateMeanings {
             source_id: source_id.to_owned(),
@@ -106,30 +119,75 @@ impl StateMeanings {
         })
     }
 
-    /// The meaning of `raw` (category: Jira's status category key), inferring and recording it
-    /// when new; `None` when nothing recognises it (the state stays unmapped).
+    /// The meaning of `raw` for every kind (category: Jira's status category key), inferring
+    /// and recording it when new; `None` when nothing recognises it (the state stays unmapped).
     pub fn resolve(&mut self, raw: &str, category: Option<&str>) -> Option<Meaning> {
-        if let Some(known) = self.known.get(raw) {
+        if let Some((known, _)) = self.known.get(&(None, raw.to_owned())) {
             return *known;
         }
         let inferred = mapping::infer(raw, category);
-        if let Some((flow, reason)) = inferred {
-            self.fresh.push(WorkflowMap {
-                source_id: self.source_id.clone(),
-                team_id: String::new(),
-                raw_state: raw.to_owned(),
-                flow_state: flow,
-                wait_reason: reason,
-                origin: "inferred".into(),
-            });
+        if let Some(meaning) = inferred {
+            self.record(None, raw, meaning);
         }
-        self.known.insert(raw.to_owned(), inferred);
+        self.known.insert((None, raw.to_owned()), (inferred, false));
         inferred
     }
 
-    /// The flow state of `raw` (New when unmapped).
+    /// The meaning of `raw` for an item of `kind`: the kind's own meaning when the map has one,
+    /// else the meaning of every kind (see [`StateMeanings::resolve`]).
+    pub fn resolve_for(
+        &mut self,
+        kind: ItemKind,
+        raw: &str,
+        category: Option<&str>,
+    ) -> Option<Meaning> {
+        if let Some((known, _)) = self.known.get(&(Some(kind), raw.to_owned())) {
+            return *known;
+        }
+        self.resolve(raw, category)
+    }
+
+    /// Records what a connector knows `raw` means for `kind` (`None`: every kind), unless the
+    /// map already says something about it — a person's choice, or an earlier seed. A kind's
+    /// own meaning is not seeded over a person's mapping of the state for every kind.
+    pub fn seed(&mut self, kind: Option<ItemKind>, raw: &str, meaning: Meaning) {
+        let key = (kind, raw.to_owned());
+        if self.known.contains_key(&key) {
+            return;
+        }
+        if kind.is_some()
+            && self
+                .known
+                .get(&(None, raw.to_owned()))
+                .is_some_and(|(_, by_person)| *by_person)
+        {
+            return;
+        }
+        self.record(kind, raw, meaning);
+        self.known.insert(key, (Some(meaning), false));
+    }
+
+    fn record(&mut self, kind: Option<ItemKind>, raw: &str, (flow, reason): Meaning) {
+        self.fresh.push(WorkflowMap {
+            source_id: self.source_id.clone(),
+            team_id: String::new(),
+            item_kind: kind,
+            raw_state: raw.to_owned(),
+            flow_state: flow,
+            wait_reason: reason,
+            origin: "inferred".into(),
+        });
+    }
+
+    /// The flow state of `raw` for every kind (New when unmapped).
     pub fn flow(&mut self, raw: &str, category: Option<&str>) -> Meaning {
         self.resolve(raw, category)
+            .unwrap_or((FlowState::New, None))
+    }
+
+    /// The flow state of `raw` for an item of `kind` (New when unmapped).
+    pub fn flow_for(&mut self, kind: ItemKind, raw: &str, category: Option<&str>) -> Meaning {
+        self.resolve_for(kind, raw, category)
             .unwrap_or((FlowState::New, None))
     }
 

@@ -1795,6 +1795,7 @@ fn workflow_maps() -> Vec<WorkflowMap> {
             WorkflowMap {
                 source_id: st.source().id().into(),
                 team_id: String::new(),
+                item_kind: None,
                 raw_state: st.name().into(),
                 flow_state,
                 wait_reason,
@@ -2053,6 +2054,7 @@ pub fn generate(options: &DemoOptions) -> DemoGraph {
             confidence: l.confidence,
             created_at: l.created,
             removed_at: l.removed,
+            found_in: None,
         })
         .collect();
 

@@ -16,6 +16,9 @@ use super::graph::{dependencies, slot, Dependency, Facts};
 
 /// The most chains, cycles, risks and handoffs a report lists (counts say how many exist).
 pub const MAX_ROWS: usize = 200;
+/// How many links upstream the at-risk search looks for an old blocker (documented in
+/// `docs/metrics.md`, shown on the Dependencies page).
+pub const AT_RISK_MAX_DEPTH: u32 = 32;
 
 /// Which part of the graph to show. Analyses run on the whole graph; rows are kept when an
 /// item of a chosen team (or intent) is involved. Empty lists mean "all".
@@ -64,6 +67,17 @@ pub struct Chain {
     pub waiting_days: f64,
     /// Teams the chain crosses.
     pub teams: u32,
+}
+
+/// An open blocking link that is part of no chain: its blocker is not blocked by an open link and
+/// the item it blocks blocks nothing.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SingleLink {
+    pub blocker: DepItem,
+    pub blocked: DepItem,
+    /// How long the link has been blocking, in days.
+    pub days: f64,
 }
 
 /// Items that (transitively) depend on each other.
@@ -128,12 +142,17 @@ pub struct DepsReport {
     pub chains: Vec<Chain>,
     /// Chains found (the longest [`MAX_ROWS`] are listed).
     pub chains_total: u32,
+    /// Open blocking links that belong to no chain, oldest first.
+    pub single_links: Vec<SingleLink>,
+    pub single_links_total: u32,
     pub cycles: Vec<Cycle>,
     pub cycles_total: u32,
     pub at_risk: Vec<AtRisk>,
     pub at_risk_total: u32,
     pub handoffs: Vec<Handoff>,
     pub handoffs_total: u32,
+    /// How many links upstream the at-risk search looks ([`AT_RISK_MAX_DEPTH`]).
+    pub at_risk_max_depth: u32,
 }
 
 /// Whether a row involving these items passes the filter.
@@ -211,7 +230,7 @@ fn days(ms: i64) -> f64 {
 /// Open blocking links: `blocks` dependencies between two items that are neither done nor
 /// canceled.
 pub fn open_blocking(ix: &WorkIndex, facts: &Facts) -> Vec<Dependency> {
-    let (deps, _) = dependencies(ix, facts.as_of, &[LinkKind::Blocks]);
+    let (deps, _) = dependencies(ix, facts.horizon, &[LinkKind::Blocks]);
     deps.into_iter()
         .filter(|d| !facts.closed(d.before) && !facts.closed(d.after))
         .collect()
@@ -315,7 +334,7 @@ pub fn analyse(ix: &WorkIndex, facts: &Facts, filter: &DepsFilter) -> DepsReport
     }
 
     // Cycles: components of more than one item, and items blocking themselves.
-    let (_, self_links) = dependencies(ix, as_of, &[LinkKind::Blocks]);
+    let (_, self_links) = dependencies(ix, facts.horizon, &[LinkKind::Blocks]);
     let mut cycles: Vec<Cycle> = components
         .iter()
         .filter(|members| members.len() > 1)
@@ -409,6 +428,38 @@ pub fn analyse(ix: &WorkIndex, facts: &Facts, filter: &DepsFilter) -> DepsReport
         });
     }
 
+    // Single blocking links: one item blocks one other and nothing else is chained to either
+    // (a chain needs two links). Links inside a cycle are never single: their ends are blocked
+    // and blocking.
+    let mut single_links: Vec<SingleLink> = open
+        .iter()
+        .filter(|d| {
+            let (a, b) = (node_of[&d.before], node_of[&d.after]);
+            graph
+                .neighbors_directed(a, petgraph::Direction::Incoming)
+                .next()
+                .is_none()
+                && graph
+                    .neighbors_directed(b, petgraph::Direction::Outgoing)
+                    .next()
+                    .is_none()
+                && keep.any(ix, [d.before, d.after])
+        })
+        .map(|d| SingleLink {
+            blocker: dep_item(ix, facts, d.before),
+            blocked: dep_item(ix, facts, d.after),
+            days: days(as_of - d.created),
+        })
+        .collect();
+    single_links.sort_by(|a, b| {
+        b.days
+            .total_cmp(&a.days)
+            .then(a.blocker.item.key.cmp(&b.blocker.item.key))
+            .then(a.blocked.item.key.cmp(&b.blocked.item.key))
+    });
+    let single_links_total = single_links.len() as u32;
+    single_links.truncate(MAX_ROWS);
+
     // At risk: an open item with an open upstream blocker (direct or further up the chain)
     // older than the blocker team's 85th-percentile cycle time. The nearest such blocker is
     // reported.
@@ -429,7 +480,7 @@ pub fn analyse(ix: &WorkIndex, facts: &Facts, filter: &DepsFilter) -> DepsReport
         let mut frontier = vec![item];
         let mut found = None;
         let mut distance = 0u32;
-        while found.is_none() && !frontier.is_empty() && distance < 32 {
+        while found.is_none() && !frontier.is_empty() && distance < AT_RISK_MAX_DEPTH {
             distance += 1;
             let mut next = Vec::new();
             for f in frontier {
@@ -470,7 +521,7 @@ pub fn analyse(ix: &WorkIndex, facts: &Facts, filter: &DepsFilter) -> DepsReport
     // Handoffs that never arrived: the upstream item is done, the downstream item is neither
     // done nor canceled, more than a day has passed, and the downstream item either still
     // waits as blocked or on a dependency, or has not moved since the delivery.
-    let (all_blocks, _) = dependencies(ix, as_of, &[LinkKind::Blocks]);
+    let (all_blocks, _) = dependencies(ix, facts.horizon, &[LinkKind::Blocks]);
     let mut handoffs = Vec::new();
     for d in &all_blocks {
         let (u, w) = (d.before as usize, d.after as usize);
@@ -506,11 +557,14 @@ pub fn analyse(ix: &WorkIndex, facts: &Facts, filter: &DepsFilter) -> DepsReport
         open_blocking_links: open.len() as u32,
         chains,
         chains_total,
+        single_links,
+        single_links_total,
         cycles,
         cycles_total,
         at_risk,
         at_risk_total,
         handoffs,
         handoffs_total,
+        at_risk_max_depth: AT_RISK_MAX_DEPTH,
     }
 }

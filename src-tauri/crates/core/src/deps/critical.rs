@@ -111,7 +111,7 @@ pub fn critical_path(ix: &WorkIndex, facts: &Facts, target: &Target) -> CoreResu
 
     let (deps, _) = dependencies(
         ix,
-        facts.as_of,
+        facts.horizon,
         &[LinkKind::Blocks, LinkKind::Parent, LinkKind::Implements],
     );
     let mut before: HashMap<u32, Vec<u32>> = HashMap::new();

@@ -1,6 +1,7 @@
 //! The dependency graph and the per-item facts the analyses read.
 
 use crate::flow::engine::each_timeline;
+use crate::flow::filter::link_stands_at;
 use crate::flow::{percentile, Mapping, Scope, Stage};
 use crate::graph::index::{WorkIndex, NONE};
 use crate::graph::model::{FlowState, LinkKind};
@@ -11,7 +12,11 @@ use super::{DEFAULT_P50_DAYS, DEFAULT_P85_DAYS};
 /// What the analyses need to know about every item, at `as_of`.
 #[derive(Debug, Default)]
 pub struct Facts {
+    /// The instant ages are measured at.
     pub as_of: i64,
+    /// The exclusive end of what the analyses see: links made before it stand (just after
+    /// `as_of`, so what was recorded at exactly `as_of` counts).
+    pub horizon: i64,
     /// Start of the current cycle (see flow's cycle time).
     pub start: Vec<Option<i64>>,
     /// When the item was delivered (last entry into done), if it is done.
@@ -35,6 +40,7 @@ impl Facts {
         let n = ix.items.len();
         let mut facts = Facts {
             as_of: scope.as_of,
+            horizon: scope.as_of,
             start: vec![None; n],
             finish: vec![None; n],
             flow: ix.items.iter().map(|i| i.flow).collect(),
@@ -54,7 +60,7 @@ impl Facts {
                 facts.since[i] = last.start;
             }
             if let (Some(s), Some(f)) = (t.start, t.finish) {
-                if f >= scope.from {
+                if scope.in_range(f) {
                     cycles[slot(ix, ix.items[i].team)].push((f - s) as f64 / DAY_MS as f64);
                 }
             }
@@ -109,10 +115,7 @@ pub fn dependencies(ix: &WorkIndex, as_of: i64, kinds: &[LinkKind]) -> (Vec<Depe
     let mut out = Vec::new();
     let mut selfs = Vec::new();
     for link in &ix.links {
-        if !kinds.contains(&link.kind)
-            || link.created > as_of
-            || link.removed.is_some_and(|r| r <= as_of)
-        {
+        if !kinds.contains(&link.kind) || !link_stands_at(link.created, link.removed, as_of) {
             continue;
         }
         let (before, after) = match link.kind {

@@ -55,7 +55,10 @@ pub async fn context(ws: &Workspace, now: i64) -> CoreResult<Context> {
     };
     let scope = Scope::resolve(&ix, &filter, now)?;
     let mut facts = graph::Facts::gather(&ix, &mapping, &scope);
-    // Ages and waits are measured now; the states are those at the end of the data.
+    // Ages and waits are measured now; the states are those at the end of the data. As in a
+    // flow range cut short by now, a link recorded at exactly now stands (the exclusive end is
+    // the next millisecond).
+    facts.horizon = now.saturating_add(1).max(facts.as_of);
     facts.as_of = now.max(facts.as_of);
     Ok(Context { ix, facts })
 }

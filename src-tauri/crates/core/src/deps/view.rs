@@ -77,7 +77,7 @@ pub fn graph_view(ix: &WorkIndex, facts: &Facts, request: &GraphRequest) -> Core
         request.max_nodes.min(2_000)
     } as usize;
     let kinds = [LinkKind::Blocks, LinkKind::Parent, LinkKind::Implements];
-    let (deps, _) = dependencies(ix, facts.as_of, &kinds);
+    let (deps, _) = dependencies(ix, facts.horizon, &kinds);
     let mut neighbours: HashMap<u32, Vec<u32>> = HashMap::new();
     for d in &deps {
         neighbours.entry(d.before).or_default().push(d.after);

@@ -4,9 +4,9 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use crate::graph::index::{WorkIndex, NONE};
-use crate::graph::model::{FlowState, ItemKind, LinkKind};
+use crate::graph::model::{FlowState, ItemKind};
 
-use super::engine::each_timeline;
+use super::engine::{each_timeline, open_blockers_at_end};
 use super::filter::Scope;
 use super::mapping::Mapping;
 use super::report::{ItemRef, Stage};
@@ -72,17 +72,6 @@ fn days(ms: i64) -> f64 {
     ms as f64 / DAY_MS as f64
 }
 
-fn day_index(scope: &Scope, day: &str) -> Option<i64> {
-    (0..scope.days)
-        .find(|d| scope.date(*d) == day)
-        .map(|d| d as i64)
-}
-
-/// The end of day `d` (or `as_of` if earlier).
-fn day_end(scope: &Scope, d: i64) -> i64 {
-    (scope.from + (d + 1) * DAY_MS).min(scope.as_of)
-}
-
 fn time_in(t: &Timeline, stage: Stage, from: i64, to: i64) -> i64 {
     t.segments
         .iter()
@@ -92,7 +81,7 @@ fn time_in(t: &Timeline, stage: Stage, from: i64, to: i64) -> i64 {
 }
 
 fn finished_in_range(t: &Timeline, scope: &Scope) -> Option<i64> {
-    t.finish.filter(|f| *f >= scope.from && *f <= scope.as_of)
+    t.finish.filter(|f| scope.in_range(*f))
 }
 
 fn in_progress_at_end(t: &Timeline) -> bool {
@@ -117,15 +106,12 @@ pub fn drill(
     if let FlowSelection::BlockedBy { team_id } = selection {
         let team = team_of(team_id);
         blocked_by = vec![false; ix.items.len()];
-        for link in &ix.links {
-            let blocker = &ix.items[link.from as usize];
-            if link.kind == LinkKind::Blocks
-                && link.created <= scope.as_of
-                && link.removed.is_none_or(|r| r > scope.as_of)
-                && Some(blocker.team) == team
-                && !matches!(blocker.flow, FlowState::Done | FlowState::Canceled)
+        for (item, blockers) in open_blockers_at_end(ix, mapping, scope, |_| true) {
+            if blockers
+                .iter()
+                .any(|b| Some(ix.items[*b as usize].team) == team)
             {
-                blocked_by[link.to as usize] = true;
+                blocked_by[item as usize] = true;
             }
         }
     }
@@ -138,7 +124,7 @@ pub fn drill(
                 .zip(t.finish)
                 .map(|(s, f)| days(f - s)),
             FlowSelection::FinishedOn { day } => finished_in_range(t, scope)
-                .filter(|f| Some(scope.day_of(*f)) == day_index(scope, day))
+                .filter(|f| Some(scope.day_of(*f)) == scope.day_index(day))
                 .map(|f| days(f - t.start.unwrap_or(f))),
             FlowSelection::FinishedInWeek { week } => finished_in_range(t, scope)
                 .filter(|f| {
@@ -156,21 +142,18 @@ pub fn drill(
                     )
                 })
                 .map(|f| days(f - t.start.unwrap_or(f))),
-            FlowSelection::InStateAt { day, state } => day_index(scope, day).and_then(|d| {
-                let at = day_end(scope, d);
-                if ix.items[i].created > at {
-                    return None;
-                }
-                let probe = if at == scope.as_of { at - 1 } else { at };
-                t.state_at(probe.max(ix.items[i].created))
+            FlowSelection::InStateAt { day, state } => scope.day_index(day).and_then(|d| {
+                // The state in force at the last instant of the day.
+                let at = scope.end_of_day(d);
+                t.state_at(at)
                     .filter(|(flow, _)| flow == state)
-                    .map(|_| days(at - ix.items[i].created))
+                    .map(|_| days(at + 1 - ix.items[i].created))
             }),
-            FlowSelection::InProgressAt { day } => day_index(scope, day).and_then(|d| {
-                let at = day_end(scope, d);
+            FlowSelection::InProgressAt { day } => scope.day_index(day).and_then(|d| {
+                let at = scope.end_of_day(d);
                 let started = t.start.filter(|s| *s <= at)?;
                 let ended = t.finish.or(t.canceled).is_some_and(|e| e <= at);
-                (!ended).then(|| days(at - started))
+                (!ended).then(|| days(at + 1 - started))
             }),
             FlowSelection::InProgressInStage { stage } => in_progress_at_end(t)
                 .then(|| t.segments.last())
@@ -196,14 +179,10 @@ pub fn drill(
             FlowSelection::WaitingIn { stage } => Some(time_in(t, *stage, scope.from, scope.as_of))
                 .filter(|ms| *ms > 0)
                 .map(days),
-            FlowSelection::WaitingAt { day, stage } => day_index(scope, day).and_then(|d| {
-                let at = day_end(scope, d);
-                let probe = if at == scope.as_of { at - 1 } else { at };
-                let s = t
-                    .segments
-                    .iter()
-                    .find(|s| s.start <= probe && probe < s.end)?;
-                (Stage::of(s.flow, s.reason) == Some(*stage)).then(|| days(at - s.start))
+            FlowSelection::WaitingAt { day, stage } => scope.day_index(day).and_then(|d| {
+                let at = scope.end_of_day(d);
+                let s = t.segments.iter().find(|s| s.start <= at && at < s.end)?;
+                (Stage::of(s.flow, s.reason) == Some(*stage)).then(|| days(at + 1 - s.start))
             }),
             FlowSelection::BlockedBy { .. } => blocked_by
                 .get(i)

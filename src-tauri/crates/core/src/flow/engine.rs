@@ -7,14 +7,14 @@
 use std::collections::HashMap;
 
 use crate::graph::index::{EventKind, WorkIndex, NONE, VERDICT_APPROVED};
-use crate::graph::model::{FlowState, ItemKind};
+use crate::graph::model::{FlowState, ItemKind, LinkKind};
 use crate::time::DAY_MS;
 
 use super::filter::Scope;
 use super::mapping::Mapping;
 use super::percentile;
 use super::report::Stage;
-use super::timeline::{derive, Segment, Step, Timeline};
+use super::timeline::{derive, Step, Timeline};
 
 const STATES: usize = 5;
 const STAGES: usize = Stage::ALL.len();
@@ -73,6 +73,16 @@ pub struct Pass {
     pub stage_items: Vec<Vec<Vec<f64>>>,
     /// Per stage: (item, ms) of every item that spent time there, for examples.
     pub stage_examples: Vec<Vec<(u32, i64)>>,
+    /// Little's law terms, in ms of WIP time: the part of the cycles of items finished in the
+    /// range that lies before it (and how many such items), and the WIP time inside the range of
+    /// items not finished in it.
+    pub carried_in_ms: i64,
+    pub started_before: u32,
+    pub unfinished_ms: i64,
+    /// Items whose WIP time in the range ended by a cancellation.
+    pub canceled_in_range: u32,
+    /// Items in progress at the end of the range that had been done before (reopened).
+    pub reopened: u32,
     pub kinds_finished: HashMap<ItemKind, u32>,
     pub kinds_in_progress: HashMap<ItemKind, u32>,
     pub pull_requests: Vec<PrTimes>,
@@ -184,7 +194,7 @@ pub fn each_timeline(
             continue;
         }
         let item = &ix.items[i];
-        if item.created > scope.as_of {
+        if !scope.sees(item.created) {
             continue;
         }
         steps.clear();
@@ -192,8 +202,8 @@ pub fn each_timeline(
         for e in ix.events_of(i) {
             match e.kind() {
                 EventKind::State => {
-                    let meaning = mapping.resolve(e.code(), item.team);
-                    if meaning.is_none() && e.at <= scope.as_of && unmapped.is_none() {
+                    let meaning = mapping.resolve(e.code(), item.team, item.kind);
+                    if meaning.is_none() && scope.sees(e.at) && unmapped.is_none() {
                         unmapped = Some(e.code());
                     }
                     steps.push((e.at, Step::State(meaning)));
@@ -202,7 +212,7 @@ pub fn each_timeline(
                 EventKind::Review => {}
             }
         }
-        let initial = mapping.resolve(item.initial_state, item.team);
+        let initial = mapping.resolve(item.initial_state, item.team, item.kind);
         if initial.is_none() {
             unmapped = unmapped.or(Some(item.initial_state));
         }
@@ -229,13 +239,15 @@ fn add_item(
 ) {
     let item = &ix.items[i];
     let last = t.segments.len().saturating_sub(1);
-    // Cumulative flow and queues: the state at the end of each day. The last segment lasts.
+    // Cumulative flow and queues: the state at the end of each day, i.e. the days whose last
+    // instant falls in the segment — from the day it starts to the day it ends, excluded
+    // (half-open days). The last segment lasts.
     for (n, s) in t.segments.iter().enumerate() {
-        let from = scope.first_day_ending_at_or_after(s.start);
+        let from = scope.day_of(s.start);
         let to = if n == last {
             i64::MAX / 4
         } else {
-            scope.first_day_ending_at_or_after(s.end)
+            scope.day_of(s.end)
         };
         add_days(&mut pass.cfd[state_index(s.flow)], from, to);
         if let Some(stage) = Stage::of(s.flow, s.reason).filter(|st| st.is_waiting()) {
@@ -247,15 +259,33 @@ fn add_item(
         let end = t
             .finish
             .or(t.canceled)
-            .map_or(i64::MAX / 4, |e| scope.first_day_ending_at_or_after(e));
-        add_days(
-            &mut pass.wip,
-            scope.first_day_ending_at_or_after(start),
-            end,
-        );
+            .map_or(i64::MAX / 4, |e| scope.day_of(e));
+        add_days(&mut pass.wip, scope.day_of(start), end);
+    }
+    // Little's law terms: where the cycle time of finished items and the WIP time in the range
+    // differ (see `LittlesLaw`).
+    if let Some(start) = t.start {
+        match t.finish.filter(|f| scope.in_range(*f)) {
+            Some(_) => {
+                if start < range_start {
+                    pass.carried_in_ms += range_start - start;
+                    pass.started_before += 1;
+                }
+            }
+            None => {
+                let end = t.finish.or(t.canceled).unwrap_or(range_end);
+                let overlap = end.min(range_end) - start.max(range_start);
+                if overlap > 0 {
+                    pass.unfinished_ms += overlap;
+                    if t.canceled.is_some() {
+                        pass.canceled_in_range += 1;
+                    }
+                }
+            }
+        }
     }
     // Finished in the range.
-    if let Some(finish) = t.finish.filter(|f| *f >= range_start && *f <= range_end) {
+    if let Some(finish) = t.finish.filter(|f| scope.in_range(*f)) {
         let day = scope.day_of(finish);
         if day >= 0 && (day as usize) < pass.throughput.len() {
             pass.throughput[day as usize] += 1;
@@ -288,6 +318,9 @@ fn add_item(
                     since: s.start,
                 });
                 *pass.kinds_in_progress.entry(item.kind).or_default() += 1;
+                if t.segments.iter().any(|s| s.flow == FlowState::Done) {
+                    pass.reopened += 1;
+                }
             }
         }
     }
@@ -315,12 +348,9 @@ fn add_item(
 /// Coding → pickup → review → merge of a merged pull request.
 fn pr_times(ix: &WorkIndex, i: usize, t: &Timeline, finish: i64) -> PrTimes {
     let item = &ix.items[i];
-    let ready = t
-        .segments
-        .iter()
-        .find(|s: &&Segment| s.flow == FlowState::Waiting || s.flow == FlowState::Done)
-        .map(|s| s.start)
-        .unwrap_or(finish);
+    // Ready for review: the workflow's first waiting (or done) state. A blocked flag on a draft
+    // makes its time wait, but the draft is not ready for review because of it.
+    let ready = t.ready.unwrap_or(finish);
     let reviews: Vec<(i64, u32)> = ix
         .events_of(i)
         .iter()
@@ -356,4 +386,65 @@ pub fn percentiles(values: &mut [f64]) -> super::report::Percentiles {
         p95: percentile::nearest_rank(values, 95.0),
         mean: (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64),
     }
+}
+
+/// Item `i`'s flow state just before `as_of` — from its workflow state then (the last change
+/// before `as_of`, or the state it was created in), not its state today. None when the item did
+/// not exist yet or that state is not mapped. Blocked flags are ignored: they never make an item
+/// done or canceled.
+pub fn underlying_flow_at(
+    ix: &WorkIndex,
+    mapping: &Mapping,
+    i: usize,
+    as_of: i64,
+) -> Option<FlowState> {
+    let item = &ix.items[i];
+    if item.created >= as_of {
+        return None;
+    }
+    let events = ix.events_of(i);
+    let seen = events.partition_point(|e| e.at < as_of);
+    let state = events[..seen]
+        .iter()
+        .rev()
+        .find(|e| e.kind() == EventKind::State)
+        .map_or(item.initial_state, |e| e.code());
+    mapping.resolve(state, item.team, item.kind).map(|m| m.0)
+}
+
+/// For every item, the items that block it through a `blocks` link standing at the end of the
+/// scope's range and that were still open then (neither done nor canceled at that moment, or in a
+/// state the workflow map does not know). Blocker clusters and their drill-down both read this,
+/// so they count the same items. Blockers outside the scope's slice count too. Only the items
+/// `asked` accepts are looked at (the report asks about the items waiting at the end only).
+pub fn open_blockers_at_end(
+    ix: &WorkIndex,
+    mapping: &Mapping,
+    scope: &Scope,
+    asked: impl Fn(u32) -> bool,
+) -> HashMap<u32, Vec<u32>> {
+    // Per item: 0 = not looked at yet, 1 = open at the end of the range, 2 = not.
+    let mut open = vec![0u8; ix.items.len()];
+    let mut blockers_of: HashMap<u32, Vec<u32>> = HashMap::new();
+    for link in &ix.links {
+        if link.kind != LinkKind::Blocks
+            || !scope.link_stands(link.created, link.removed)
+            || !asked(link.to)
+        {
+            continue;
+        }
+        let from = link.from as usize;
+        if open[from] == 0 {
+            let is_open = ix.items[from].created < scope.as_of
+                && !matches!(
+                    underlying_flow_at(ix, mapping, from, scope.as_of),
+                    Some(FlowState::Done | FlowState::Canceled)
+                );
+            open[from] = if is_open { 1 } else { 2 };
+        }
+        if open[from] == 1 {
+            blockers_of.entry(link.to).or_default().push(link.from);
+        }
+    }
+    blockers_of
 }

@@ -42,7 +42,9 @@ pub struct Scope {
     pub from: i64,
     /// Number of days in the range (the last may be cut short by `as_of`).
     pub days: usize,
-    /// The instant everything is measured at: the end of the last day, or now if earlier.
+    /// The instant everything is measured at: the end of the last day, or one millisecond after
+    /// now if that is earlier. It is excluded, like every day's end: a change at exactly `as_of`
+    /// is not seen, and a change at exactly now is.
     pub as_of: i64,
     pub offset_ms: i64,
     pub rule: CycleRule,
@@ -53,6 +55,12 @@ pub struct Scope {
     provenances: Vec<Provenance>,
     /// Intent positions that count (the chosen ones and their descendants); None = all.
     intents: Option<Vec<bool>>,
+}
+
+/// Whether a link made at `created` and removed at `removed` (if ever) stands just before
+/// `as_of`: the same half-open rule as every other "as of" question (`created < as_of <= removed`).
+pub fn link_stands_at(created: i64, removed: Option<i64>, as_of: i64) -> bool {
+    created < as_of && removed.is_none_or(|r| r >= as_of)
 }
 
 /// The most days a range may span (ten years).
@@ -115,7 +123,9 @@ impl Scope {
                 "a range spans at most {MAX_DAYS} days"
             )));
         }
-        let as_of = (to_start + DAY_MS).min(now);
+        // Cut short by now, the range still holds everything recorded up to now, now included:
+        // its exclusive end is the next millisecond.
+        let as_of = (to_start + DAY_MS).min(now.saturating_add(1));
 
         let positions =
             |wanted: &[String], ids: &mut dyn Iterator<Item = &str>| -> Option<Vec<u32>> {
@@ -176,16 +186,49 @@ impl Scope {
                 .is_none_or(|ok| ok.get(item.intent as usize).copied().unwrap_or(false))
     }
 
-    /// The day (0-based) instant `t` falls in; may be outside `0..days`.
+    /// The day (0-based) instant `t` falls in; may be outside `0..days`. Days are half-open,
+    /// `[00:00, next 00:00)` in the filter's offset: a change at exactly midnight belongs to the
+    /// day that midnight starts. Every conversion from an instant to a day goes through here.
     pub fn day_of(&self, t: i64) -> i64 {
         (t - self.from).div_euclid(DAY_MS)
     }
 
-    /// The first day whose end is at or after `t` (the first day a state entered at `t` is
-    /// counted at the end of).
-    pub fn first_day_ending_at_or_after(&self, t: i64) -> i64 {
-        // End of day d = from + (d + 1) * DAY.
-        (t - self.from + DAY_MS - 1).div_euclid(DAY_MS) - 1
+    /// Whether instant `t` is inside the range: `[from, as_of)`. The range end is excluded,
+    /// like every day's end: a finish at exactly the midnight that ends the range belongs to the
+    /// next day, outside the range.
+    pub fn in_range(&self, t: i64) -> bool {
+        self.from <= t && t < self.as_of
+    }
+
+    /// Whether a change at instant `t` has happened by the end of the range (`t < as_of`).
+    /// Everything "as of the range end" sees exactly these changes.
+    pub fn sees(&self, t: i64) -> bool {
+        t < self.as_of
+    }
+
+    /// The instant "the end of day `d`" is read at: the last millisecond of the day (or of the
+    /// range, when `as_of` cuts the last day short). A state entered at the next midnight is
+    /// not yet in force there, so the snapshot of a day agrees with [`Scope::day_of`].
+    pub fn end_of_day(&self, d: i64) -> i64 {
+        (self.from + (d + 1) * DAY_MS).min(self.as_of) - 1
+    }
+
+    /// The position of a calendar date (`YYYY-MM-DD`) in the range, if it is one of its days.
+    pub fn day_index(&self, day: &str) -> Option<i64> {
+        let start = chrono::NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d")
+            .ok()?
+            .and_hms_opt(0, 0, 0)?
+            .and_utc()
+            .timestamp_millis()
+            - self.offset_ms;
+        let d = self.day_of(start);
+        (start == self.from + d * DAY_MS && (0..self.days as i64).contains(&d)).then_some(d)
+    }
+
+    /// Whether a link made at `created` and removed at `removed` (if ever) stands at the end of
+    /// the range: made before it ends and not removed by then.
+    pub fn link_stands(&self, created: i64, removed: Option<i64>) -> bool {
+        link_stands_at(created, removed, self.as_of)
     }
 
     /// The calendar date (`YYYY-MM-DD`) of day `d`.

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use crate::graph::index::{WorkIndex, NONE};
-use crate::graph::model::{FlowState, WaitReason, WorkflowMap};
+use crate::graph::model::{FlowState, ItemKind, WaitReason, WorkflowMap};
 
 /// A mapping's meaning: the flow state and, for waiting states, why it waits.
 pub type Meaning = (FlowState, Option<WaitReason>);
@@ -189,13 +189,23 @@ pub enum Origin {
     Unmapped,
 }
 
-/// The meaning of every raw state of a workspace, per team where a team has its own.
+/// The meaning of every raw state of a workspace, per team and per kind of item where a team or
+/// a kind has its own.
+///
+/// The most specific mapping wins: the item's team and kind, its team (every kind), its kind
+/// (every team), then the mapping every team and kind share.
 #[derive(Debug, Clone, Default)]
 pub struct Mapping {
-    /// By state (a [`crate::graph::index::StateKey`] index): the meaning for every team.
+    /// By state (a [`crate::graph::index::StateKey`] index): the meaning for every team and kind.
     default: Vec<(Option<Meaning>, Origin)>,
-    /// (state, team) → meaning, where a team maps a state differently.
+    /// (state, team) → meaning, where a team maps a state differently (every kind).
     by_team: HashMap<(u32, u32), Option<Meaning>>,
+    /// (state, kind) → meaning, where a kind of item maps a state differently (every team).
+    by_kind: HashMap<(u32, ItemKind), Option<Meaning>>,
+    /// (state, team, kind) → meaning.
+    by_team_kind: HashMap<(u32, u32, ItemKind), Option<Meaning>>,
+    /// By state: whether some kind has its own meaning of it (skips the lookups otherwise).
+    kinded: Vec<bool>,
 }
 
 impl Mapping {
@@ -228,7 +238,10 @@ impl Mapping {
                 None => (None, Origin::Unmapped),
             })
             .collect();
-        let mut by_team = HashMap::new();
+        let mut mapping = Mapping {
+            kinded: vec![false; ix.states.len()],
+            ..Mapping::default()
+        };
         for row in rows {
             let Some(&source) = source_of.get(row.source_id.as_str()) else {
                 continue;
@@ -249,30 +262,60 @@ impl Mapping {
             } else {
                 Origin::Seeded
             };
-            if row.team_id.is_empty() {
-                default[state as usize] = (meaning, origin);
-            } else if let Some(&team) = team_of.get(row.team_id.as_str()) {
-                by_team.insert((state, team), meaning);
+            let team = if row.team_id.is_empty() {
+                None
+            } else {
+                match team_of.get(row.team_id.as_str()) {
+                    Some(&team) => Some(team),
+                    // A team that no longer exists maps nothing.
+                    None => continue,
+                }
+            };
+            match (team, row.item_kind) {
+                (None, None) => default[state as usize] = (meaning, origin),
+                (Some(team), None) => {
+                    mapping.by_team.insert((state, team), meaning);
+                }
+                (None, Some(kind)) => {
+                    mapping.kinded[state as usize] = true;
+                    mapping.by_kind.insert((state, kind), meaning);
+                }
+                (Some(team), Some(kind)) => {
+                    mapping.kinded[state as usize] = true;
+                    mapping.by_team_kind.insert((state, team, kind), meaning);
+                }
             }
         }
-        Mapping { default, by_team }
+        mapping.default = default;
+        mapping
     }
 
-    /// The meaning of `state` for an item of `team`. [`NONE`] (a state the source did not
-    /// name) means New.
-    pub fn resolve(&self, state: u32, team: u32) -> Option<Meaning> {
+    /// The meaning of `state` for an item of `team` and `kind`. [`NONE`] (a state the source
+    /// did not name) means New.
+    pub fn resolve(&self, state: u32, team: u32, kind: ItemKind) -> Option<Meaning> {
         if state == NONE {
             return Some((FlowState::New, None));
+        }
+        let kinded = self.kinded.get(state as usize).copied().unwrap_or(false);
+        if kinded && !self.by_team_kind.is_empty() {
+            if let Some(meaning) = self.by_team_kind.get(&(state, team, kind)) {
+                return *meaning;
+            }
         }
         if !self.by_team.is_empty() {
             if let Some(meaning) = self.by_team.get(&(state, team)) {
                 return *meaning;
             }
         }
+        if kinded {
+            if let Some(meaning) = self.by_kind.get(&(state, kind)) {
+                return *meaning;
+            }
+        }
         self.default.get(state as usize).and_then(|(m, _)| *m)
     }
 
-    /// The meaning of `state` shared by every team (without team overrides).
+    /// The meaning of `state` shared by every team and kind (without overrides).
     pub fn shared(&self, state: u32) -> Option<Meaning> {
         self.default.get(state as usize).and_then(|(m, _)| *m)
     }
@@ -361,6 +404,76 @@ mod tests {
             infer("In Review", Some("indeterminate")),
             Some((Waiting, Some(WaitReason::Review))),
             "a recognised name beats the category"
+        );
+    }
+
+    #[test]
+    fn a_kind_or_a_team_may_mean_a_state_its_own_way() {
+        use crate::graph::index::{IndexedSource, Named, StateKey};
+        use crate::graph::model::SourceKind;
+        let mut ix = WorkIndex::default();
+        ix.sources.push(IndexedSource {
+            id: "gh".into(),
+            name: "acme".into(),
+            kind: SourceKind::Github,
+        });
+        ix.teams.push(Named {
+            id: "t1".into(),
+            name: "Payments".into(),
+        });
+        ix.states.push(StateKey {
+            source: 0,
+            raw: "open".into(),
+        });
+        ix.states.push(StateKey {
+            source: 0,
+            raw: "merged".into(),
+        });
+        let row = |team: &str, kind: Option<ItemKind>, flow: FlowState, reason| WorkflowMap {
+            source_id: "gh".into(),
+            team_id: team.into(),
+            item_kind: kind,
+            raw_state: "open".into(),
+            flow_state: flow,
+            wait_reason: reason,
+            origin: "inferred".into(),
+        };
+        let pr = Some(ItemKind::PullRequest);
+        let rows = vec![
+            row("", None, New, None),
+            row("", pr, Waiting, Some(WaitReason::Review)),
+            row("t1", None, Active, None),
+        ];
+        let m = Mapping::build(&ix, &rows);
+        assert_eq!(m.resolve(0, NONE, ItemKind::Task), Some((New, None)));
+        assert_eq!(
+            m.resolve(0, NONE, ItemKind::PullRequest),
+            Some((Waiting, Some(WaitReason::Review))),
+            "an open pull request waits for review, an open issue is new"
+        );
+        assert_eq!(
+            m.resolve(0, 0, ItemKind::PullRequest),
+            Some((Active, None)),
+            "a team's own mapping of every kind beats a kind's mapping of every team"
+        );
+        let mut with_both = rows.clone();
+        with_both.push(row("t1", pr, Waiting, Some(WaitReason::Approval)));
+        let m = Mapping::build(&ix, &with_both);
+        assert_eq!(
+            m.resolve(0, 0, ItemKind::PullRequest),
+            Some((Waiting, Some(WaitReason::Approval))),
+            "the team's mapping for the kind beats every other"
+        );
+        assert_eq!(m.resolve(0, 0, ItemKind::Task), Some((Active, None)));
+        assert_eq!(
+            m.resolve(1, 0, ItemKind::PullRequest),
+            Some((Done, None)),
+            "states without rows are still inferred from their names"
+        );
+        assert_eq!(
+            m.shared(0),
+            Some((New, None)),
+            "the shared meaning is unchanged"
         );
     }
 

@@ -18,7 +18,7 @@ use chrono::Datelike;
 
 use crate::error::CoreResult;
 use crate::graph::index::{WorkIndex, NONE};
-use crate::graph::model::{FlowState, ItemKind, LinkKind};
+use crate::graph::model::{FlowState, ItemKind};
 use crate::graph::repo;
 use crate::graph::text::LossyText;
 use crate::graph::Workspace;
@@ -35,6 +35,9 @@ pub use workflow::{workflow_list, workflow_set, MappingOrigin, WorkflowChange, W
 pub const MAX_SCATTER_POINTS: usize = 4_000;
 /// The most items the aging chart lists.
 pub const MAX_AGING_ITEMS: usize = 500;
+/// Above this relative gap between the two sides of Little's law (20%), the Flow page explains
+/// where the gap comes from.
+pub const LITTLES_LAW_LARGE_GAP: f64 = 0.2;
 /// Examples per wait reason.
 pub const EXAMPLES: usize = 5;
 
@@ -277,11 +280,30 @@ fn flow_from_pass(ix: &WorkIndex, scope: &Scope, mut pass: engine::Pass) -> Flow
         wip_daily.iter().map(|w| f64::from(*w)).sum::<f64>() / wip_daily.len() as f64
     };
     let throughput_per_day = f64::from(throughput_total) / elapsed_days;
+    let predicted_wip = average_cycle.map(|c| c * throughput_per_day);
+    let carried_in_wip = days(pass.carried_in_ms) / elapsed_days;
+    let unfinished_wip = days(pass.unfinished_ms) / elapsed_days;
+    let continuous_wip = predicted_wip.unwrap_or(0.0) - carried_in_wip + unfinished_wip;
+    let gap = predicted_wip
+        .filter(|p| *p > 0.0)
+        .map(|p| (average_wip - p) / p);
     let littles_law = LittlesLaw {
         average_wip,
         throughput_per_day,
         average_cycle_days: average_cycle,
-        predicted_wip: average_cycle.map(|c| c * throughput_per_day),
+        predicted_wip,
+        gap,
+        large_gap: gap.is_some_and(|g| g.abs() > LITTLES_LAW_LARGE_GAP),
+        range_days: elapsed_days,
+        short_range: percentile::nearest_rank(&cycles, 85.0)
+            .is_some_and(|p85| elapsed_days < 2.0 * p85),
+        started_before: pass.started_before,
+        carried_in_wip,
+        open_at_end: pass.in_progress.len() as u32,
+        reopened: pass.reopened,
+        canceled: pass.canceled_in_range,
+        unfinished_wip,
+        sampling: average_wip - continuous_wip,
     };
 
     let mut cycle_values = cycles.clone();
@@ -389,19 +411,13 @@ pub fn compute_bottlenecks(ix: &WorkIndex, mapping: &Mapping, scope: &Scope) -> 
         .collect();
     wait_reasons.sort_by(|a, b| b.total_days.total_cmp(&a.total_days));
 
-    // Blocker clusters: items waiting now that an open item blocks, by the blocker's team.
-    let mut blockers_of: HashMap<u32, Vec<u32>> = HashMap::new();
-    for link in &ix.links {
-        if link.kind == LinkKind::Blocks
-            && link.removed.is_none_or(|r| r > scope.as_of)
-            && link.created <= scope.as_of
-        {
-            let blocker = &ix.items[link.from as usize];
-            if !matches!(blocker.flow, FlowState::Done | FlowState::Canceled) {
-                blockers_of.entry(link.to).or_default().push(link.from);
-            }
-        }
+    // Blocker clusters: items waiting at the end of the range that an item still open then
+    // blocks, by the blocker's team.
+    let mut waiting = vec![false; ix.items.len()];
+    for (item, _) in &pass.waiting_now {
+        waiting[*item as usize] = true;
     }
+    let blockers_of = engine::open_blockers_at_end(ix, mapping, scope, |i| waiting[i as usize]);
     let mut clusters: HashMap<u32, (u32, f64, HashMap<u32, u32>)> = HashMap::new();
     for (item, since) in &pass.waiting_now {
         let Some(blockers) = blockers_of.get(item) else {

@@ -190,15 +190,42 @@ pub struct KindShare {
     pub in_progress: u32,
 }
 
-/// Little's law on the range, as a consistency check shown beside the numbers.
+/// Little's law on the range, as a consistency check shown beside the numbers, with the terms
+/// that explain a gap between its two sides. Over the range,
+/// `average_wip = predicted_wip − carried_in_wip + unfinished_wip + sampling` exactly.
 #[derive(Debug, Clone, PartialEq, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct LittlesLaw {
+    /// Mean of the end-of-day WIP over the range's days.
     pub average_wip: f64,
     pub throughput_per_day: f64,
     pub average_cycle_days: Option<f64>,
     /// throughput × average cycle time.
     pub predicted_wip: Option<f64>,
+    /// (average WIP − predicted) ÷ predicted; None without finished items.
+    pub gap: Option<f64>,
+    /// True when |gap| is above 20% (`LITTLES_LAW_LARGE_GAP`): the page explains the gap.
+    pub large_gap: bool,
+    /// Days the range measures (to `as_of`).
+    pub range_days: f64,
+    /// True when the range is shorter than twice the 85th-percentile cycle time of the items
+    /// finished in it: most of them then started before it.
+    pub short_range: bool,
+    /// Items finished in the range whose cycle started before it.
+    pub started_before: u32,
+    /// Their cycle time before the range, per day of the range: it is on the predicted side
+    /// only.
+    pub carried_in_wip: f64,
+    /// Items in progress at the end of the range (of which `reopened` had been done before).
+    pub open_at_end: u32,
+    pub reopened: u32,
+    /// Started items canceled inside the range: they leave WIP without being throughput.
+    pub canceled: u32,
+    /// WIP time in the range of items not finished in it, per day of the range: it is on the
+    /// average-WIP side only.
+    pub unfinished_wip: f64,
+    /// What reading WIP once a day (at each day's end) adds to the continuous average.
+    pub sampling: f64,
 }
 
 /// Something about the data that changed what the numbers include.

@@ -60,6 +60,9 @@ pub struct Timeline {
     pub finish: Option<i64>,
     /// When the item was canceled (its final state is canceled).
     pub canceled: Option<i64>,
+    /// The first entry into a waiting or done state of the workflow (not a blocked flag): for a
+    /// pull request, when it was first ready for review.
+    pub ready: Option<i64>,
 }
 
 impl Timeline {
@@ -92,11 +95,30 @@ impl Timeline {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Unmapped;
 
+/// Whether entering a state with this meaning starts the cycle: active work, or a wait that
+/// only comes after work — review, approval, security review (there is something to review).
+/// A queue, a decision, a dependency, a blocked state or a wait without a reason can all come
+/// before anyone works on the item, so they do not start it.
+pub fn starts_cycle(m: Meaning) -> bool {
+    match m {
+        (FlowState::Active, _) => true,
+        (FlowState::Waiting, Some(reason)) => matches!(
+            reason,
+            WaitReason::Review | WaitReason::Approval | WaitReason::Security
+        ),
+        _ => false,
+    }
+}
+
+/// An entry into an underlying state: (time, flow state, whether it starts the cycle).
+type Entry = (i64, FlowState, bool);
+
 /// Derives an item's timeline.
 ///
 /// `initial` is the meaning of the state the item was created in; `steps` are its changes in
 /// time order (`at`, step), ties in the order the source recorded them. Changes before `created`
-/// count from `created`; changes after `as_of` are ignored.
+/// count from `created`; changes at or after `as_of` are not seen (the range end is excluded,
+/// like every day's end).
 pub fn derive(
     created: i64,
     initial: Option<Meaning>,
@@ -108,9 +130,9 @@ pub fn derive(
     let mut flagged = false;
     let mut t = created;
     let mut segments: Vec<Segment> = Vec::with_capacity(steps.len() + 1);
-    // Entries into each underlying state, for start/finish: (time, flow).
-    let mut entries: Vec<(i64, FlowState)> = Vec::with_capacity(steps.len() + 1);
-    entries.push((created, underlying.0));
+    // Entries into each underlying state, for start/finish.
+    let mut entries: Vec<Entry> = Vec::with_capacity(steps.len() + 1);
+    entries.push((created, underlying.0, starts_cycle(underlying)));
 
     let effective = |m: Meaning, flagged: bool| -> Meaning {
         if flagged && matches!(m.0, FlowState::Active | FlowState::Waiting) {
@@ -138,7 +160,7 @@ pub fn derive(
     };
 
     for &(at, step) in steps {
-        if at > as_of {
+        if at >= as_of {
             break;
         }
         let at = at.max(created);
@@ -148,8 +170,11 @@ pub fn derive(
             Step::State(meaning) => {
                 let meaning = meaning.ok_or(Unmapped)?;
                 if meaning != underlying {
-                    if meaning.0 != underlying.0 {
-                        entries.push((at, meaning.0));
+                    let starts = starts_cycle(meaning);
+                    // A new flow state is an entry; so is a move between two waiting states
+                    // into one that starts the cycle (a queue → review).
+                    if meaning.0 != underlying.0 || (starts && !starts_cycle(underlying)) {
+                        entries.push((at, meaning.0, starts));
                     }
                     underlying = meaning;
                 }
@@ -164,20 +189,21 @@ pub fn derive(
     let canceled = (final_flow == FlowState::Canceled && finish.is_none())
         .then(|| entries.last().map(|e| e.0))
         .flatten();
+    let ready = entries
+        .iter()
+        .find(|e| matches!(e.1, FlowState::Waiting | FlowState::Done))
+        .map(|e| e.0);
     Ok(Timeline {
         segments,
         start,
         finish,
         canceled,
+        ready,
     })
 }
 
 /// Start and finish from the entries into underlying flow states.
-fn cycle(
-    entries: &[(i64, FlowState)],
-    final_flow: FlowState,
-    rule: CycleRule,
-) -> (Option<i64>, Option<i64>) {
+fn cycle(entries: &[Entry], final_flow: FlowState, rule: CycleRule) -> (Option<i64>, Option<i64>) {
     match rule {
         CycleRule::FirstEntry => {
             let finish_index = entries.iter().position(|e| e.1 == FlowState::Done);
@@ -199,20 +225,17 @@ fn cycle(
     }
 }
 
-/// The first entry into Active; for finished work never active (e.g. a pull request opened
-/// ready for review and merged), the first entry into any state but New.
-fn start_in(entries: &[(i64, FlowState)], finished: bool) -> Option<i64> {
-    entries
-        .iter()
-        .find(|e| e.1 == FlowState::Active)
-        .map(|e| e.0)
-        .or_else(|| {
-            if finished {
-                entries.iter().find(|e| e.1 != FlowState::New).map(|e| e.0)
-            } else {
-                None
-            }
-        })
+/// The first entry into a state that starts the cycle ([`starts_cycle`]); for finished work
+/// that never entered one (e.g. moved from a queue straight to done), the first entry into any
+/// state but New.
+fn start_in(entries: &[Entry], finished: bool) -> Option<i64> {
+    entries.iter().find(|e| e.2).map(|e| e.0).or_else(|| {
+        if finished {
+            entries.iter().find(|e| e.1 != FlowState::New).map(|e| e.0)
+        } else {
+            None
+        }
+    })
 }
 
 #[cfg(test)]
@@ -345,11 +368,67 @@ mod tests {
     }
 
     #[test]
-    fn finished_work_that_never_was_active_starts_when_it_left_new() {
-        // A pull request opened ready for review and merged.
-        let t = derive(0, REVIEW, &[st(2 * D, DONE)], 10 * D, CycleRule::LastEntry).unwrap();
-        assert_eq!((t.start, t.finish), (Some(0), Some(2 * D)));
+    fn finished_work_that_never_started_starts_when_it_left_new() {
+        // Taken from the queue straight to done.
+        let t = run(&[st(D, QUEUE), st(3 * D, DONE)], CycleRule::LastEntry);
+        assert_eq!((t.start, t.finish), (Some(D), Some(3 * D)));
         assert_eq!(t.cycle_split(), Some((0, 2 * D)));
+        // Backlog straight to done: a zero-length cycle.
+        let t = run(&[st(D, DONE)], CycleRule::LastEntry);
+        assert_eq!((t.start, t.finish), (Some(D), Some(D)));
+    }
+
+    #[test]
+    fn an_instantaneous_pass_through_active_starts_the_cycle() {
+        // Moved to In Progress and back to the queue in the same millisecond: the source says
+        // someone started it, so the cycle has started (and the item is in progress).
+        let t = run(
+            &[st(D, QUEUE), st(2 * D, ACTIVE), st(2 * D, QUEUE)],
+            CycleRule::LastEntry,
+        );
+        assert_eq!((t.start, t.finish), (Some(2 * D), None));
+        assert!(
+            t.segments.iter().all(|s| s.flow != Active),
+            "the pass takes no time"
+        );
+        assert_eq!(t.cycle_split(), None);
+    }
+
+    #[test]
+    fn review_approval_and_security_start_the_cycle_and_a_queue_does_not() {
+        let approval = Some((Waiting, Some(WaitReason::Approval)));
+        let security = Some((Waiting, Some(WaitReason::Security)));
+        let decision = Some((Waiting, Some(WaitReason::Decision)));
+        let blocked = Some((Waiting, Some(WaitReason::Blocked)));
+        for (m, starts) in [
+            (REVIEW, true),
+            (approval, true),
+            (security, true),
+            (QUEUE, false),
+            (decision, false),
+            (blocked, false),
+            (Some((Waiting, None)), false),
+        ] {
+            let t = run(&[st(D, QUEUE), st(3 * D, m)], CycleRule::LastEntry);
+            assert_eq!(
+                t.start,
+                starts.then_some(3 * D),
+                "{m:?}: a wait that follows work starts the cycle; one that can precede it does not"
+            );
+        }
+        // A pull request opened for review (created in that state) starts at its creation.
+        let t = derive(0, REVIEW, &[], 10 * D, CycleRule::LastEntry).unwrap();
+        assert_eq!((t.start, t.ready), (Some(0), Some(0)));
+    }
+
+    #[test]
+    fn a_change_at_as_of_is_not_seen() {
+        let t = run(&[st(D, ACTIVE), st(100 * D, DONE)], CycleRule::LastEntry);
+        assert_eq!(
+            (t.finish, t.segments.last().map(|s| s.flow)),
+            (None, Some(Active)),
+            "the range end is excluded: a finish exactly at it belongs to the next day"
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@ use specta::Type;
 
 use crate::error::{CoreError, CoreResult};
 use crate::graph::index::EventKind;
-use crate::graph::model::{FlowState, SourceKind, WaitReason, WorkflowMap};
+use crate::graph::model::{FlowState, ItemKind, SourceKind, WaitReason, WorkflowMap};
 use crate::graph::repo;
 use crate::graph::{ChangeKind, Workspace, WriteOp, Writer};
 
@@ -27,7 +27,7 @@ pub enum MappingOrigin {
     Unmapped,
 }
 
-/// One raw state of one source (or its override for one team).
+/// One raw state of one source (or its override for one team, one kind of item, or both).
 #[derive(Debug, Clone, PartialEq, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowRow {
@@ -37,6 +37,9 @@ pub struct WorkflowRow {
     /// Empty for the mapping every team uses; a team id for a team's own mapping.
     pub team_id: String,
     pub team_name: Option<String>,
+    /// None for the mapping every kind of item uses; a kind for that kind's own mapping (an
+    /// open pull request waits for review, an open issue is not started).
+    pub item_kind: Option<ItemKind>,
     pub raw_state: String,
     pub flow_state: Option<FlowState>,
     pub wait_reason: Option<WaitReason>,
@@ -79,6 +82,7 @@ pub async fn workflow_list(ws: &Workspace) -> CoreResult<Vec<WorkflowRow>> {
                 source_kind: source.map_or(SourceKind::File, |s| s.kind),
                 team_id: String::new(),
                 team_name: None,
+                item_kind: None,
                 raw_state: key.raw.clone(),
                 flow_state: meaning.map(|m| m.0),
                 wait_reason: meaning.and_then(|m| m.1),
@@ -108,25 +112,29 @@ pub async fn workflow_list(ws: &Workspace) -> CoreResult<Vec<WorkflowRow>> {
                 .map(|s| ((s.id.as_str(), key.raw.as_str()), k as u32))
         })
         .collect();
-    for row in rows.iter().filter(|r| !r.team_id.is_empty()) {
+    for row in rows
+        .iter()
+        .filter(|r| !r.team_id.is_empty() || r.item_kind.is_some())
+    {
         let source = ix.sources.iter().find(|s| s.id == row.source_id);
-        let team = ix
-            .teams
-            .iter()
-            .position(|t| t.id == row.team_id)
-            .map(|t| t as u32);
+        let team = if row.team_id.is_empty() {
+            None
+        } else {
+            match ix.teams.iter().position(|t| t.id == row.team_id) {
+                Some(t) => Some(t as u32),
+                None => continue,
+            }
+        };
         let state = state_of
             .get(&(row.source_id.as_str(), row.raw_state.as_str()))
             .copied();
-        // The team's own counts: its items now in the state, and its changes into it.
+        // The override's own counts: the items it applies to now in the state, and their changes
+        // into it.
         let (mut items_now, mut transitions) = (0u32, 0u32);
-        if let (Some(team), Some(state)) = (team, state) {
-            for (i, item) in ix
-                .items
-                .iter()
-                .enumerate()
-                .filter(|(_, it)| it.team == team)
-            {
+        if let Some(state) = state {
+            for (i, item) in ix.items.iter().enumerate().filter(|(_, it)| {
+                team.is_none_or(|t| it.team == t) && row.item_kind.is_none_or(|k| it.kind == k)
+            }) {
                 items_now += u32::from(item.current_state == state);
                 transitions += ix
                     .events_of(i)
@@ -141,6 +149,7 @@ pub async fn workflow_list(ws: &Workspace) -> CoreResult<Vec<WorkflowRow>> {
             source_kind: source.map_or(SourceKind::File, |s| s.kind),
             team_id: row.team_id.clone(),
             team_name: team_names.get(row.team_id.as_str()).map(|s| s.to_string()),
+            item_kind: row.item_kind,
             raw_state: row.raw_state.clone(),
             flow_state: Some(row.flow_state),
             wait_reason: row.wait_reason,
@@ -154,7 +163,13 @@ pub async fn workflow_list(ws: &Workspace) -> CoreResult<Vec<WorkflowRow>> {
         });
     }
     out.sort_by(|a, b| {
-        (&a.source_name, &a.raw_state, &a.team_id).cmp(&(&b.source_name, &b.raw_state, &b.team_id))
+        let kind = |r: &WorkflowRow| r.item_kind.map_or("", ItemKind::as_str);
+        (&a.source_name, &a.raw_state, kind(a), &a.team_id).cmp(&(
+            &b.source_name,
+            &b.raw_state,
+            kind(b),
+            &b.team_id,
+        ))
     });
     Ok(out)
 }
@@ -166,8 +181,11 @@ pub struct WorkflowChange {
     pub source_id: String,
     /// Empty to change the mapping of every team; a team id for that team's own mapping.
     pub team_id: String,
+    /// None to change the mapping of every kind of item; a kind for that kind's own mapping.
+    #[serde(default)]
+    pub item_kind: Option<ItemKind>,
     pub raw_state: String,
-    /// None removes a team's own mapping (the team falls back to the shared one).
+    /// None removes a team's or a kind's own mapping (it falls back to the shared one).
     pub flow_state: Option<FlowState>,
     /// Only for waiting states.
     pub wait_reason: Option<WaitReason>,
@@ -176,9 +194,9 @@ pub struct WorkflowChange {
 /// Applies a change made by a person, and brings the items' stored current state in line. The
 /// metrics re-derive from the stored transitions on the next question; nothing is refetched.
 pub async fn workflow_set(ws: &Workspace, change: &WorkflowChange) -> CoreResult<()> {
-    if change.flow_state.is_none() && change.team_id.is_empty() {
+    if change.flow_state.is_none() && change.team_id.is_empty() && change.item_kind.is_none() {
         return Err(CoreError::Invalid(
-            "choose a flow state (only a team's own mapping can be removed)".into(),
+            "choose a flow state (only a team's or a kind's own mapping can be removed)".into(),
         ));
     }
     if change.wait_reason.is_some() && change.flow_state != Some(FlowState::Waiting) {
@@ -206,6 +224,7 @@ impl WriteOp for SetWorkflow<'_> {
                     &[WorkflowMap {
                         source_id: change.source_id.clone(),
                         team_id: change.team_id.clone(),
+                        item_kind: change.item_kind,
                         raw_state: change.raw_state.clone(),
                         flow_state: flow,
                         wait_reason: change.wait_reason,
@@ -219,6 +238,7 @@ impl WriteOp for SetWorkflow<'_> {
                     w.conn(),
                     &change.source_id,
                     &change.team_id,
+                    change.item_kind,
                     &change.raw_state,
                 )
                 .await?;

@@ -252,14 +252,20 @@ pub struct Link {
     pub confidence: f64,
     pub created_at: i64,
     pub removed_at: Option<i64>,
+    /// Where the link was found at its source: "dependencies", "sub-issues", "pull request
+    /// description", "timeline: connected"... (`None` when not recorded).
+    pub found_in: Option<String>,
 }
 
-/// One raw state's meaning on a source (and optionally one team).
+/// One raw state's meaning on a source (and optionally one team, one kind of item).
 #[derive(Debug, Clone, PartialEq)]
 pub struct WorkflowMap {
     pub source_id: String,
     /// Empty for "every team".
     pub team_id: String,
+    /// `None` for "every kind"; a kind for that kind's own meaning (an open pull request waits
+    /// for review, an open issue is not started).
+    pub item_kind: Option<ItemKind>,
     pub raw_state: String,
     pub flow_state: FlowState,
     pub wait_reason: Option<WaitReason>,

@@ -42,6 +42,11 @@ pub struct PageWrite {
     pub workflow_maps: Vec<WorkflowMap>,
     /// The stream's position after this page.
     pub cursor: Option<Cursor>,
+    /// Other streams' positions written with the page (a pull request timeline's validator).
+    pub cursors: Vec<(String, Cursor)>,
+    /// Items whose state changes and blocked flags on this page are their whole history: what
+    /// was stored of those is replaced (a lifecycle recomputed from a full timeline).
+    pub lifecycles: Vec<String>,
 }
 
 impl PageWrite {
@@ -200,6 +205,10 @@ impl WriteOp for CommitPage<'_> {
                 .into_iter()
                 .collect()
         };
+        if !page.lifecycles.is_empty() {
+            let json = serde_json::to_string(&page.lifecycles).unwrap_or_else(|_| "[]".into());
+            repo::transitions::delete_states_of(w.conn(), &json).await?;
+        }
         let transitions: Vec<Transition> = page
             .transitions
             .iter()
@@ -231,6 +240,9 @@ impl WriteOp for CommitPage<'_> {
 
         if let Some(cursor) = &page.cursor {
             repo::sync_cursors::put(w.conn(), source_id, &page.stream, cursor, now).await?;
+        }
+        for (stream, cursor) in &page.cursors {
+            repo::sync_cursors::put(w.conn(), source_id, stream, cursor, now).await?;
         }
         repo::sync_runs::record_progress(w.conn(), run_id, &figures).await?;
         // What the in-memory index must read again: the page's items, the stored items it added

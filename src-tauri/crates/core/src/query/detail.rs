@@ -123,16 +123,21 @@ async fn item_detail_in(ws: &Workspace, id: &str) -> CoreResult<ItemDetail> {
                   t.to_state AS "to_state: LossyText", t.at, t.actor_id AS "actor_id: LossyText",
                   p.display_name AS "actor_name?: LossyText",
                   COALESCE(p.is_bot, 0) AS "actor_is_bot!: bool",
-                  COALESCE(mt.flow_state, ma.flow_state) AS "flow_state?: LossyText",
-                  CASE WHEN mt.raw_state IS NOT NULL THEN mt.wait_reason ELSE ma.wait_reason END AS "wait_reason?: LossyText"
+                  m.flow_state AS "flow_state?: LossyText",
+                  m.wait_reason AS "wait_reason?: LossyText"
            FROM transitions t
            LEFT JOIN people p ON p.id = t.actor_id
-           LEFT JOIN workflow_maps mt ON t.kind = 'state' AND mt.source_id = ?2 AND mt.team_id = ?3 AND mt.raw_state = t.to_state
-           LEFT JOIN workflow_maps ma ON t.kind = 'state' AND ma.source_id = ?2 AND ma.team_id = '' AND ma.raw_state = t.to_state
+           LEFT JOIN workflow_maps m ON t.kind = 'state' AND m.source_id = ?2 AND m.raw_state = t.to_state
+                AND (m.team_id, m.item_kind) = (
+                    SELECT w.team_id, w.item_kind FROM workflow_maps w
+                    WHERE w.source_id = ?2 AND w.raw_state = t.to_state
+                      AND w.team_id IN ('', COALESCE(?3, '')) AND w.item_kind IN ('', ?4)
+                    ORDER BY w.team_id = '', w.item_kind = '' LIMIT 1)
            WHERE t.item_id = ?1 ORDER BY t.at, t.seq"#,
         id,
         head.source_id.text,
-        team_id
+        team_id,
+        head.kind.text
     )
     .fetch_all(pool)
     .await?;

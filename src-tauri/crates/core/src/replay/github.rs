@@ -1,6 +1,12 @@
-//! A fake GitHub REST API over real recorded records: it filters by `since`, sorts, pages with
-//! `Link` headers (next links use `/repositories/{id}/…` as github.com does), answers
-//! `If-None-Match` with 304, checks the bearer token, and serves injected faults first.
+//! A fake GitHub API over real recorded records: REST (it filters by `since`, sorts, pages with
+//! `Link` headers — next links use `/repositories/{id}/…` as github.com does —, answers
+//! `If-None-Match` with 304, checks the bearer token, and serves injected faults first) and the
+//! GraphQL query Baton sends for a page of issues (their Projects items and timelines).
+//!
+//! Where a recording lacks a timeline, one is **assembled from the item's real recorded rows**:
+//! a pull request's timeline from its issue events and its reviews (as `reviewed` entries), an
+//! issue's GraphQL timeline from its issue events (each converted to the GraphQL event type it
+//! is, its `node_id` as id). Projects items are never assembled: a test gives them.
 
 use std::collections::{HashMap, VecDeque};
 use std::path::Path;
@@ -54,6 +60,14 @@ pub struct GithubData {
     pub blocked_by: HashMap<i64, Vec<String>>,
     pub blocking: HashMap<i64, Vec<String>>,
     pub sub_issues: HashMap<i64, Vec<String>>,
+    /// Timeline entries by issue or pull request number (JSON texts); a number without one is
+    /// assembled from `events` and `reviews`.
+    pub timelines: HashMap<i64, Vec<String>>,
+    /// GraphQL issue nodes by number (what `issue(number:)` answers); an issue without one is
+    /// assembled from `events`, with no Projects items.
+    pub graphql: HashMap<i64, Value>,
+    /// Refuse the `projectItems` field, as GitHub does for a token without `read:project`.
+    pub projects_denied: bool,
 }
 
 /// (endpoint and sort, `since`, descending).
@@ -93,6 +107,48 @@ impl FakeGithub {
         fake
     }
 
+    /// The same fake with another repository id (several repositories served together need
+    /// their own, for their `/repositories/{id}/…` next links).
+    pub fn with_repo_id(mut self, id: u64) -> FakeGithub {
+        self.repo_id = id;
+        self
+    }
+
+    /// The pull requests recorded with their timelines in `dir` (`pulls-<name>.json` beside
+    /// `timeline-<name>.json`, a single pull request each) that belong to `repo`.
+    pub fn from_recorded_pulls(dir: &Path, token: &str, repo: &str) -> std::io::Result<FakeGithub> {
+        let fake = FakeGithub::new(token, repo);
+        {
+            let mut data = fake.data();
+            let mut names: Vec<_> = std::fs::read_dir(dir)?
+                .filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.starts_with("pulls-") && n.ends_with(".json"))
+                .collect();
+            names.sort();
+            for name in names {
+                let text = std::fs::read_to_string(dir.join(&name))?;
+                let Some(record) = Record::from_json(&text) else {
+                    continue;
+                };
+                let pull: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+                let html = pull.get("html_url").and_then(Value::as_str).unwrap_or("");
+                if !html.contains(&format!("/{repo}/pull/")) {
+                    continue;
+                }
+                let timeline = dir.join(name.replacen("pulls-", "timeline-", 1));
+                let entries: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(timeline)?)
+                    .map_err(|err| std::io::Error::new(std::io::ErrorKind::InvalidData, err))?;
+                data.timelines.insert(
+                    record.number,
+                    entries.iter().map(|e| e.to_string()).collect(),
+                );
+                data.pulls.push(record);
+            }
+        }
+        Ok(fake)
+    }
+
     /// The repository recorded in DevLake's raw tables under `dir` (`github/devlake/*.csv`).
     pub fn from_devlake(dir: &Path, token: &str) -> std::io::Result<FakeGithub> {
         let fake = FakeGithub::new(token, "panjf2000/ants");
@@ -120,6 +176,222 @@ impl FakeGithub {
             }
         }
         Ok(fake)
+    }
+
+    /// The repository this fake serves, when `path` is one of its REST paths or a GraphQL
+    /// request about it.
+    pub fn owns(&self, request: &Request) -> bool {
+        if request.path.trim_start_matches('/') == "graphql" {
+            return self.graphql_repo(request).as_deref() == Some(self.repo.as_str());
+        }
+        !self.local_path(&request.path).starts_with("__unknown/")
+    }
+
+    /// The `owner/name` a GraphQL request asks about.
+    fn graphql_repo(&self, request: &Request) -> Option<String> {
+        let body: Value = serde_json::from_slice(&request.body).ok()?;
+        let vars = body.get("variables")?;
+        Some(format!(
+            "{}/{}",
+            vars.get("owner")?.as_str()?,
+            vars.get("name")?.as_str()?
+        ))
+    }
+
+    /// A pull request's or issue's timeline: recorded, else assembled from its events (and a
+    /// pull request's reviews as `reviewed` entries), in time order.
+    fn timeline_of(data: &GithubData, number: i64) -> Vec<String> {
+        if let Some(recorded) = data.timelines.get(&number) {
+            return recorded.clone();
+        }
+        let mut entries: Vec<(String, Value)> = Vec::new();
+        for record in data.events.iter().filter(|r| r.number == number) {
+            let Ok(mut event) = serde_json::from_str::<Value>(&record.json) else {
+                continue;
+            };
+            if let Some(object) = event.as_object_mut() {
+                object.remove("issue");
+            }
+            let at = event
+                .get("created_at")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned();
+            entries.push((at, event));
+        }
+        for text in data.reviews.get(&number).into_iter().flatten() {
+            let Ok(mut review) = serde_json::from_str::<Value>(text) else {
+                continue;
+            };
+            if let Some(object) = review.as_object_mut() {
+                object.insert("event".into(), Value::from("reviewed"));
+                let state = object
+                    .get("state")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_lowercase();
+                object.insert("state".into(), Value::from(state));
+            }
+            let at = review
+                .get("submitted_at")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned();
+            entries.push((at, review));
+        }
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        entries.into_iter().map(|(_, e)| e.to_string()).collect()
+    }
+
+    /// An issue's GraphQL node: given, else assembled from its recorded events.
+    fn issue_node(data: &GithubData, number: i64) -> Option<Value> {
+        if let Some(node) = data.graphql.get(&number) {
+            return Some(node.clone());
+        }
+        let known = data.issues.iter().any(|r| r.number == number);
+        if !known {
+            return None;
+        }
+        let mut nodes: Vec<(String, Value)> = Vec::new();
+        for record in data.events.iter().filter(|r| r.number == number) {
+            let Ok(event) = serde_json::from_str::<Value>(&record.json) else {
+                continue;
+            };
+            let typename = match event.get("event").and_then(Value::as_str) {
+                Some("closed") => "ClosedEvent",
+                Some("reopened") => "ReopenedEvent",
+                Some("labeled") => "LabeledEvent",
+                Some("unlabeled") => "UnlabeledEvent",
+                Some("assigned") => "AssignedEvent",
+                Some("unassigned") => "UnassignedEvent",
+                _ => continue,
+            };
+            let at = event
+                .get("created_at")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned();
+            let actor = event.get("actor").map(|a| {
+                serde_json::json!({
+                    "__typename": if a.get("type").and_then(Value::as_str) == Some("Bot") { "Bot" } else { "User" },
+                    "login": a.get("login").cloned().unwrap_or(Value::Null),
+                })
+            });
+            let mut node = serde_json::json!({
+                "__typename": typename,
+                "id": event.get("node_id").cloned().unwrap_or(Value::Null),
+                "createdAt": at,
+                "actor": actor,
+            });
+            match typename {
+                "ClosedEvent" => {
+                    node["stateReason"] = event
+                        .get("state_reason")
+                        .and_then(Value::as_str)
+                        .map_or(Value::Null, |r| Value::from(r.to_uppercase()));
+                }
+                "LabeledEvent" | "UnlabeledEvent" => {
+                    node["label"] = serde_json::json!({
+                        "name": event.pointer("/label/name").cloned().unwrap_or(Value::Null)
+                    });
+                }
+                "AssignedEvent" | "UnassignedEvent" => {
+                    node["assignee"] = serde_json::json!({
+                        "login": event.pointer("/assignee/login").cloned().unwrap_or(Value::Null)
+                    });
+                }
+                _ => {}
+            }
+            nodes.push((at, node));
+        }
+        nodes.sort_by(|a, b| a.0.cmp(&b.0));
+        Some(serde_json::json!({
+            "number": number,
+            "projectItems": { "nodes": [] },
+            "timelineItems": {
+                "pageInfo": { "hasNextPage": false, "endCursor": null },
+                "nodes": nodes.into_iter().map(|(_, n)| n).collect::<Vec<_>>(),
+            },
+        }))
+    }
+
+    /// Answers the GraphQL queries Baton sends: a page of issues (`i<N>: issue(number: N)`
+    /// aliases) or the next page of one issue's timeline (`$number`, `$after`).
+    fn answer_graphql(&self, request: &Request, data: &GithubData) -> Reply {
+        let body: Value = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
+        let query = body.get("query").and_then(Value::as_str).unwrap_or("");
+        let vars = body.get("variables").cloned().unwrap_or(Value::Null);
+        let asks_projects = query.contains("projectItems");
+        if asks_projects && data.projects_denied {
+            return Reply::json(
+                200,
+                r#"{"errors":[{"type":"INSUFFICIENT_SCOPES","locations":[{"line":1,"column":1}],"message":"Your token has not been granted the required scopes to execute this query. The 'projectItems' field requires one of the following scopes: ['read:project'], but your token has only been granted the: ['repo'] scopes. Please modify your token's scopes at: https://github.com/settings/tokens."}]}"#,
+            );
+        }
+        const PAGE: usize = 100;
+        let page_of = |nodes: &[Value], from: usize| {
+            let slice: Vec<Value> = nodes.iter().skip(from).take(PAGE).cloned().collect();
+            let more = nodes.len() > from + PAGE;
+            serde_json::json!({
+                "pageInfo": { "hasNextPage": more, "endCursor": more.then(|| (from + PAGE).to_string()) },
+                "nodes": slice,
+            })
+        };
+        if let Some(number) = vars.get("number").and_then(Value::as_i64) {
+            let from: usize = vars
+                .get("after")
+                .and_then(Value::as_str)
+                .and_then(|a| a.parse().ok())
+                .unwrap_or(0);
+            let nodes: Vec<Value> = FakeGithub::issue_node(data, number)
+                .and_then(|n| n.pointer("/timelineItems/nodes").cloned())
+                .and_then(|n| n.as_array().cloned())
+                .unwrap_or_default();
+            let answer = serde_json::json!({
+                "data": { "repository": { "issue": { "timelineItems": page_of(&nodes, from) } } }
+            });
+            return Reply::json(200, answer.to_string());
+        }
+        let mut repository = serde_json::Map::new();
+        let mut errors = Vec::new();
+        for part in query.split("issue(number: ").skip(1) {
+            let Some(number) = part
+                .split(')')
+                .next()
+                .and_then(|n| n.trim().parse::<i64>().ok())
+            else {
+                continue;
+            };
+            match FakeGithub::issue_node(data, number) {
+                Some(mut node) => {
+                    let nodes: Vec<Value> = node
+                        .pointer("/timelineItems/nodes")
+                        .and_then(Value::as_array)
+                        .cloned()
+                        .unwrap_or_default();
+                    node["timelineItems"] = page_of(&nodes, 0);
+                    if !asks_projects {
+                        if let Some(object) = node.as_object_mut() {
+                            object.remove("projectItems");
+                        }
+                    }
+                    repository.insert(format!("i{number}"), node);
+                }
+                None => {
+                    repository.insert(format!("i{number}"), Value::Null);
+                    errors.push(serde_json::json!({
+                        "type": "NOT_FOUND",
+                        "path": ["repository", format!("i{number}")],
+                        "message": format!("Could not resolve to an Issue with the number of {number}."),
+                    }));
+                }
+            }
+        }
+        let mut answer = serde_json::json!({ "data": { "repository": repository } });
+        if !errors.is_empty() {
+            answer["errors"] = Value::from(errors);
+        }
+        Reply::json(200, answer.to_string())
     }
 
     /// The data, to change between polls.
@@ -180,6 +452,14 @@ impl FakeGithub {
             .data
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if request.method == "POST" && request.path.trim_start_matches('/') == "graphql" {
+            return self
+                .answer_graphql(request, &data)
+                .header("x-ratelimit-limit", "5000")
+                .header("x-ratelimit-remaining", "4999")
+                .header("x-ratelimit-reset", "1893456000")
+                .header("x-ratelimit-resource", "graphql");
+        }
         let reply = match path.as_str() {
             "user" => Reply::json(200, r#"{"login":"baton-test","id":1,"type":"User"}"#)
                 .header("x-oauth-scopes", "repo, read:org"),
@@ -228,6 +508,7 @@ impl FakeGithub {
                 };
                 let owned = match parts.as_slice() {
                     ["pulls", _, "reviews"] => Some(list(&data.reviews, number(1))),
+                    ["issues", _, "timeline"] => Some(FakeGithub::timeline_of(&data, number(1))),
                     ["issues", _, "dependencies", "blocked_by"] => {
                         Some(list(&data.blocked_by, number(1)))
                     }
@@ -394,4 +675,70 @@ pub fn fnv(bytes: &[u8]) -> u64 {
         hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
     }
     hash
+}
+
+/// Several fake repositories served together on one loopback server (an organisation replayed
+/// from recordings of several repositories): each request goes to the repository it names.
+pub struct FakeOrg {
+    pub token: String,
+    pub org: String,
+    pub repos: Vec<Arc<FakeGithub>>,
+}
+
+impl FakeOrg {
+    /// An organisation of these repositories (each with its own repository id).
+    pub fn new(token: &str, org: &str, repos: Vec<FakeGithub>) -> FakeOrg {
+        FakeOrg {
+            token: token.to_owned(),
+            org: org.to_owned(),
+            repos: repos
+                .into_iter()
+                .enumerate()
+                .map(|(i, fake)| Arc::new(fake.with_repo_id(2_000_000 + i as u64)))
+                .collect(),
+        }
+    }
+
+    /// The repository named `owner/name`.
+    pub fn repo(&self, name: &str) -> Option<&Arc<FakeGithub>> {
+        self.repos.iter().find(|r| r.repo == name)
+    }
+
+    /// Answers one request.
+    pub fn answer(&self, request: &Request) -> Reply {
+        if request.header("authorization") != Some(&format!("Bearer {}", self.token)) {
+            return Reply::json(
+                401,
+                r#"{"message":"Bad credentials","documentation_url":"https://docs.github.com/rest"}"#,
+            );
+        }
+        let path = request.path.trim_start_matches('/');
+        if path == format!("orgs/{}/repos", self.org) {
+            let list: Vec<Value> = self
+                .repos
+                .iter()
+                .map(|r| serde_json::json!({ "full_name": r.repo, "archived": false }))
+                .collect();
+            return Reply::json(200, Value::from(list).to_string());
+        }
+        if path == "user" {
+            return Reply::json(200, r#"{"login":"baton-test","id":1,"type":"User"}"#)
+                .header("x-oauth-scopes", "repo, read:org, read:project");
+        }
+        match self.repos.iter().find(|r| r.owns(request)) {
+            Some(repo) => repo.answer(request),
+            None => Reply::json(404, r#"{"message":"Not Found"}"#),
+        }
+    }
+
+    /// Starts a loopback server answering as this organisation.
+    pub async fn serve(self: &Arc<Self>) -> std::io::Result<ReplayServer> {
+        let org = self.clone();
+        let handler: Handler = Arc::new(move |request| org.answer(request));
+        let server = ReplayServer::start(handler).await?;
+        for repo in &self.repos {
+            repo.set_base(&server.url());
+        }
+        Ok(server)
+    }
 }

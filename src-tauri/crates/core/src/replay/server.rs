@@ -21,6 +21,8 @@ pub struct Request {
     pub query: Vec<(String, String)>,
     /// Headers, names lower-cased.
     pub headers: Vec<(String, String)>,
+    /// The body (a POST's; empty for a GET).
+    pub body: Vec<u8>,
 }
 
 impl Request {
@@ -195,7 +197,7 @@ async fn serve(mut stream: TcpStream, handler: Handler, log: Arc<Mutex<Vec<Reque
     let _ = stream.set_nodelay(true);
     let mut buffer: Vec<u8> = Vec::with_capacity(8192);
     loop {
-        // Read one request head (GETs only: bodies are read and ignored by Content-Length).
+        // Read one request head, then its body (by Content-Length).
         let head_end = loop {
             if let Some(at) = find(&buffer, b"\r\n\r\n") {
                 break at;
@@ -208,7 +210,7 @@ async fn serve(mut stream: TcpStream, handler: Handler, log: Arc<Mutex<Vec<Reque
         };
         let head = String::from_utf8_lossy(&buffer[..head_end]).into_owned();
         let mut consumed = head_end + 4;
-        let Some(request) = parse_head(&head) else {
+        let Some(mut request) = parse_head(&head) else {
             return;
         };
         let length: usize = request
@@ -222,6 +224,7 @@ async fn serve(mut stream: TcpStream, handler: Handler, log: Arc<Mutex<Vec<Reque
                 Ok(n) => buffer.extend_from_slice(&chunk[..n]),
             }
         }
+        request.body = buffer[consumed..consumed + length].to_vec();
         consumed += length;
         buffer.drain(..consumed);
         if let Ok(mut log) = log.lock() {
@@ -289,6 +292,7 @@ fn parse_head(head: &str) -> Option<Request> {
         path: path.to_owned(),
         query,
         headers,
+        body: Vec::new(),
     })
 }
 

@@ -7,8 +7,9 @@
 //!   `implements` link to the issue (origin inferred, confidence 0.9).
 //! - Review → transition of kind `review` (`review:<id>`), verdict lower-cased.
 //! - Issue event → transition (`ev:<id>`): closed/reopened/merged/ready_for_review/
-//!   convert_to_draft are state changes, labeled/unlabeled label changes, assigned/unassigned
-//!   assignee changes; other event types are kept only as raw records.
+//!   convert_to_draft are state changes (unless the item's lifecycle owns them, see
+//!   [`super::lifecycle`]), labeled/unlabeled label changes, assigned/unassigned assignee
+//!   changes; other event types are kept only as raw records.
 
 use crate::connectors::{parse_time, StateMeanings};
 use crate::graph::model::{
@@ -18,6 +19,14 @@ use crate::ingest::write::{PageWrite, SeenPerson};
 use crate::rules::eval::{ProvenanceFacts, Rules};
 
 use super::model::{Event, Issue, Label, Pull, Review, User};
+
+/// Where a GitHub link was found (`links.found_in`).
+pub const FOUND_IN_DESCRIPTION: &str = "pull request description";
+pub const FOUND_IN_DEPENDENCIES: &str = "dependencies";
+pub const FOUND_IN_SUB_ISSUES: &str = "sub-issues";
+pub const FOUND_IN_CROSS_REFERENCE: &str = "timeline: cross-reference";
+pub const FOUND_IN_CLOSING_REFERENCE: &str = "timeline: cross-reference that closes";
+pub const FOUND_IN_CONNECTED: &str = "timeline: connected";
 
 /// What mapping needs besides the record.
 pub struct MapCtx<'a> {
@@ -133,7 +142,7 @@ struct Common<'a> {
 fn item(page: &mut PageWrite, ctx: &mut MapCtx<'_>, c: Common<'_>) -> Option<WorkItem> {
     let created = parse_time(c.created_at)?;
     let updated = parse_time(c.updated_at).unwrap_or(created);
-    let (flow, reason) = ctx.states.flow(&c.raw_state, None);
+    let (flow, reason) = ctx.states.flow_for(c.kind, &c.raw_state, None);
     let author_id = c.user.map(|u| person(page, ctx.source_id, u));
     let owner_id = c.assignee.map(|u| person(page, ctx.source_id, u));
     let label_names: Vec<String> = c.labels.iter().map(|l| l.name().to_owned()).collect();
@@ -250,6 +259,7 @@ pub fn map_pull(
             confidence: 0.9,
             created_at: item.created_at,
             removed_at: None,
+            found_in: Some(FOUND_IN_DESCRIPTION.to_owned()),
         });
     }
     Some(item)
@@ -278,13 +288,25 @@ pub fn map_review(
     })
 }
 
+/// Whose state changes come from lifecycles rather than from `/issues/events`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LifecycleOwners {
+    /// Pull requests' (from their timelines).
+    pub pulls: bool,
+    /// Issues' (from GraphQL).
+    pub issues: bool,
+}
+
 /// Maps a page of issue events to transitions. A pull request's `closed` event that comes with
-/// a `merged` event at the same instant is not a separate state change.
+/// a `merged` event at the same instant is not a separate state change. The state changes and
+/// blocked flags of items whose lifecycle is read (`owned`) are left to it; their label and
+/// assignee changes are kept.
 pub fn map_events(
     page: &mut PageWrite,
     source_id: &str,
     events: &[Event],
     repo: &str,
+    owned: LifecycleOwners,
 ) -> Vec<Transition> {
     let merged: std::collections::HashSet<(i64, &str)> = events
         .iter()
@@ -298,7 +320,15 @@ pub fn map_events(
             continue;
         };
         let is_pull = issue.pull_request.is_some();
+        let states_owned = if is_pull { owned.pulls } else { owned.issues };
+        let item = item_id(&key_for(&issue.html_url, repo, issue.number));
+        let actor = event.actor.as_ref().map(|u| person(page, source_id, u));
         let (kind, from, to) = match event.event.as_str() {
+            "closed" | "reopened" | "merged" | "ready_for_review" | "convert_to_draft"
+                if states_owned =>
+            {
+                continue
+            }
             "closed" if is_pull => {
                 if merged.contains(&(issue.number, event.created_at.as_str())) {
                     continue;
@@ -321,25 +351,39 @@ pub fn map_events(
             "merged" => (TransitionKind::State, Some("open"), "merged".to_owned()),
             "ready_for_review" => (TransitionKind::State, Some("draft"), "open".to_owned()),
             "convert_to_draft" => (TransitionKind::State, Some("open"), "draft".to_owned()),
-            "labeled" => match &event.label {
-                Some(label) => (TransitionKind::Label, None, label.name().to_owned()),
-                None => continue,
-            },
-            "unlabeled" => match &event.label {
-                Some(label) => {
+            "labeled" | "unlabeled" => {
+                let Some(label) = &event.label else { continue };
+                let added = event.event == "labeled";
+                // Without a lifecycle, a blocked label is a blocked flag here.
+                if !states_owned
+                    && super::lifecycle::label_signal(label.name())
+                        == Some(super::lifecycle::LabelSignal::Blocked)
+                {
                     out.push(Transition {
-                        item_id: item_id(&key_for(&issue.html_url, repo, issue.number)),
+                        item_id: item.clone(),
+                        event_id: format!("ev:{}:flag", event.id),
+                        kind: TransitionKind::Flag,
+                        from_state: None,
+                        to_state: if added { "blocked" } else { "unblocked" }.to_owned(),
+                        at,
+                        actor_id: actor.clone(),
+                    });
+                }
+                if added {
+                    (TransitionKind::Label, None, label.name().to_owned())
+                } else {
+                    out.push(Transition {
+                        item_id: item,
                         event_id: format!("ev:{}", event.id),
                         kind: TransitionKind::Label,
                         from_state: Some(label.name().to_owned()),
                         to_state: String::new(),
                         at,
-                        actor_id: event.actor.as_ref().map(|u| person(page, source_id, u)),
+                        actor_id: actor,
                     });
                     continue;
                 }
-                None => continue,
-            },
+            }
             "assigned" => match &event.assignee {
                 Some(user) => (TransitionKind::Assignee, None, user.login.clone()),
                 None => continue,
@@ -349,13 +393,13 @@ pub fn map_events(
             _ => continue,
         };
         out.push(Transition {
-            item_id: item_id(&key_for(&issue.html_url, repo, issue.number)),
+            item_id: item,
             event_id: format!("ev:{}", event.id),
             kind,
             from_state: from.map(str::to_owned),
             to_state: to,
             at,
-            actor_id: event.actor.as_ref().map(|u| person(page, source_id, u)),
+            actor_id: actor,
         });
     }
     out

@@ -19,8 +19,11 @@
 //! saved next URL elsewhere (written by an older version) starts the walk afresh.
 
 mod connector;
+pub mod graphql;
+pub mod lifecycle;
 pub mod map;
 pub mod model;
+pub mod timeline;
 
 pub use self::connector::{GithubConnector, GithubScope};
 
@@ -37,8 +40,26 @@ use crate::graph::repo::sync_cursors::Cursor;
 use crate::ingest::error::SyncError;
 use crate::ingest::write::PageWrite;
 
-use self::map::{item_id, key_for, MapCtx};
+use self::map::{item_id, key_for, MapCtx, FOUND_IN_DEPENDENCIES, FOUND_IN_SUB_ISSUES};
 use self::model::{Event, Issue, IssueRef, Pull, Repo, Review};
+
+/// What the streams of a run share.
+struct GithubRun {
+    /// GitHub's GraphQL endpoint.
+    graphql: Url,
+    /// Issue lifecycles are read (GraphQL answers); off for the run after it refused.
+    issue_lifecycles: bool,
+    /// Projects statuses are asked for; off for the run once the token is refused them.
+    projects: bool,
+}
+
+/// What the streams of one repository share in a run.
+#[derive(Debug, Clone, Copy, Default)]
+struct RepoSync {
+    /// Every page of issues got its lifecycles: they own the issues' state changes, and
+    /// `/issues/events` writes none of its own.
+    issue_lifecycles: bool,
+}
 
 /// github.com's API.
 pub const DEFAULT_API: &str = "https://api.github.com";
@@ -92,10 +113,19 @@ pub async fn sync(run: &mut Run<'_>, scope: &GithubScope) -> Result<(), SyncErro
     } else {
         scope.repos.clone()
     };
+    lifecycle::seed_meanings(&mut run.states);
+    let mut gh = GithubRun {
+        graphql: graphql::endpoint(&root)?,
+        issue_lifecycles: run.options.timelines,
+        projects: true,
+    };
     for repo in &repos {
         run.check_cancel()?;
+        let mut shared = RepoSync {
+            issue_lifecycles: gh.issue_lifecycles,
+        };
         for kind in Stream::ALL {
-            sync_stream(run, &root, repo, kind).await?;
+            sync_stream(run, &mut gh, &mut shared, &root, repo, kind).await?;
         }
     }
     Ok(())
@@ -291,6 +321,8 @@ impl Stream {
 /// the newest-first streams) the first record older than where the walk started.
 async fn sync_stream(
     run: &mut Run<'_>,
+    gh: &mut GithubRun,
+    shared: &mut RepoSync,
     root: &Url,
     repo: &str,
     kind: Stream,
@@ -324,11 +356,15 @@ async fn sync_stream(
         let mut page = PageWrite::new(&stream);
         let walk = &mut start.walk;
         let reached_watermark = match kind {
-            Stream::Issues => issues_page(run, root, repo, values, now, walk, &mut page).await?,
+            Stream::Issues => {
+                issues_page(run, (gh, shared), root, repo, values, now, walk, &mut page).await?
+            }
             Stream::Pulls => {
                 pulls_page(run, root, repo, values, now, (walk, stop_at), &mut page).await?
             }
-            Stream::Events => events_page(run, repo, values, now, (walk, stop_at), &mut page),
+            Stream::Events => {
+                events_page(run, *shared, repo, values, now, (walk, stop_at), &mut page)
+            }
         };
         if reached_watermark {
             next = None;
@@ -394,9 +430,12 @@ fn down_to_watermark<T: serde::de::DeserializeOwned>(
 }
 
 /// Maps a page of `/issues` (but its pull requests, which the pulls stream keeps in their
-/// fuller form), with each issue's dependencies and sub-issues.
+/// fuller form), with each issue's dependencies and sub-issues, and the page's lifecycles
+/// (Projects statuses, labels, assignment, cross-references) from one GraphQL request.
+#[allow(clippy::too_many_arguments)]
 async fn issues_page(
     run: &mut Run<'_>,
+    (gh, shared): (&mut GithubRun, &mut RepoSync),
     root: &Url,
     repo: &str,
     values: Vec<Box<RawValue>>,
@@ -404,6 +443,7 @@ async fn issues_page(
     walk: &mut WalkState,
     page: &mut PageWrite,
 ) -> Result<bool, SyncError> {
+    let mut mapped: Vec<(Issue, WorkItem)> = Vec::new();
     for value in values {
         let Some(issue) = read::<Issue>(&page.stream, "an issue", &value) else {
             continue;
@@ -422,9 +462,97 @@ async fn issues_page(
             continue;
         };
         issue_edges(run, root, &issue, &item, page).await?;
-        page.items.push(item);
+        mapped.push((issue, item));
     }
+    if gh.issue_lifecycles && !mapped.is_empty() {
+        match issue_lifecycles(run, gh, repo, &mut mapped, now, page).await {
+            Ok(()) => {}
+            Err(err) if degrades(&err) => {
+                tracing::warn!(%repo, %err, "GitHub's GraphQL API did not answer: issues keep their open/closed states only, for this run");
+                gh.issue_lifecycles = false;
+                shared.issue_lifecycles = false;
+            }
+            Err(err) => return Err(err),
+        }
+    }
+    page.items = mapped.into_iter().map(|(_, item)| item).collect();
     Ok(false)
+}
+
+/// A GraphQL failure that turns lifecycles off for the run rather than stopping it: GraphQL is
+/// refused or answers nonsense. Rate limits, outages and cancels stop the run (it resumes).
+fn degrades(err: &SyncError) -> bool {
+    matches!(
+        err,
+        SyncError::NoAccess(_)
+            | SyncError::Refused { .. }
+            | SyncError::Malformed(_)
+            | SyncError::MissingScope { .. }
+    )
+}
+
+/// The lifecycles of a page of issues, from one GraphQL request (and more for timelines longer
+/// than 100 entries).
+async fn issue_lifecycles(
+    run: &mut Run<'_>,
+    gh: &mut GithubRun,
+    repo: &str,
+    mapped: &mut [(Issue, WorkItem)],
+    now: i64,
+    page: &mut PageWrite,
+) -> Result<(), SyncError> {
+    let numbers: Vec<i64> = mapped.iter().map(|(issue, _)| issue.number).collect();
+    let mut answer = graphql::issues(&run.http, &gh.graphql, repo, &numbers, gh.projects).await?;
+    if answer.projects_denied {
+        tracing::warn!(%repo, "the token may not read Projects (it needs read:project, or Projects: read for a fine-grained token): issues use labels and assignment instead of Projects statuses, for this run");
+        gh.projects = false;
+        if answer.issues.is_empty() {
+            answer = graphql::issues(&run.http, &gh.graphql, repo, &numbers, false).await?;
+        }
+    }
+    for error in &answer.errors {
+        tracing::debug!(%repo, kind = ?error.kind, message = %error.message, "GraphQL reported");
+    }
+    for (issue, item) in mapped.iter_mut() {
+        let Some((mut node, json)) = answer.issues.remove(&issue.number) else {
+            continue;
+        };
+        let more = node
+            .timeline_items
+            .page_info
+            .as_ref()
+            .filter(|p| p.has_next_page)
+            .and_then(|p| p.end_cursor.clone());
+        if more.is_some() {
+            let rest =
+                graphql::timeline_rest(&run.http, &gh.graphql, repo, issue.number, more).await?;
+            node.timeline_items.nodes.extend(rest);
+        }
+        page.raw.push(RawRecord {
+            source_id: run.source.id.clone(),
+            stream: "issue_lifecycles".to_owned(),
+            external_id: issue.id.to_string(),
+            payload: json,
+            fetched_at: now,
+        });
+        let lc =
+            lifecycle::issue_lifecycle(page, &mut run.states, &run.source.id, item, issue, &node);
+        apply(run, item, lc, page);
+    }
+    Ok(())
+}
+
+/// Puts a lifecycle on its item and page: the item's state, its history (replacing what is
+/// stored), its reviews and links.
+fn apply(run: &mut Run<'_>, item: &mut WorkItem, lc: lifecycle::Lifecycle, page: &mut PageWrite) {
+    let (flow, reason) = run.states.flow_for(item.kind, &lc.raw_state, None);
+    item.raw_state = lc.raw_state;
+    item.flow_state = flow;
+    item.wait_reason = reason;
+    page.lifecycles.push(item.id.clone());
+    page.transitions.extend(lc.changes);
+    page.transitions.extend(lc.reviews);
+    page.links.extend(lc.links);
 }
 
 /// Dependencies and sub-issues of an issue whose summaries say it has some; the summaries also
@@ -447,6 +575,13 @@ async fn issue_edges(
         confidence: 1.0,
         created_at: item.updated_at,
         removed_at: None,
+        found_in: Some(
+            match kind {
+                LinkKind::Parent => FOUND_IN_SUB_ISSUES,
+                _ => FOUND_IN_DEPENDENCIES,
+            }
+            .to_owned(),
+        ),
     };
     let other = |r: &IssueRef| item_id(&key_for(&r.html_url, repo, r.number));
     if let Some(summary) = issue.issue_dependencies_summary {
@@ -516,8 +651,8 @@ async fn issue_edges(
     Ok(())
 }
 
-/// Maps a page of `/pulls` with each pull request's reviews; true once it reached the
-/// watermark.
+/// Maps a page of `/pulls` with each pull request's lifecycle from its timeline (or, with
+/// timelines off, its reviews); true once it reached the watermark.
 async fn pulls_page(
     run: &mut Run<'_>,
     root: &Url,
@@ -534,7 +669,7 @@ async fn pulls_page(
         (walk, stop_at),
         |pull| &pull.updated_at,
     );
-    let mut pulls = Vec::new();
+    let mut pulls: Vec<(Pull, WorkItem)> = Vec::new();
     for (pull, value) in records {
         page.raw.push(raw(run, "pulls", pull.id, &value, now));
         let mut ctx = MapCtx {
@@ -543,19 +678,39 @@ async fn pulls_page(
             states: &mut run.states,
         };
         if let Some(item) = map::map_pull(page, &mut ctx, &pull, repo) {
-            pulls.push(item);
+            pulls.push((pull, item));
         }
     }
-    let reviews = fetch_reviews(run, root, &pulls).await?;
-    for (item_id, list) in reviews {
-        for (review, value) in list {
-            page.raw.push(raw(run, "reviews", review.id, &value, now));
-            if let Some(t) = map::map_review(page, &run.source.id, &item_id, &review) {
-                page.transitions.push(t);
+    if run.options.timelines {
+        let wanted: Vec<timeline::Wanted<'_>> = pulls
+            .iter()
+            .map(|(pull, item)| timeline::Wanted {
+                key: &item.key,
+                number: pull.number,
+                id: pull.id,
+            })
+            .collect();
+        let timelines = timeline::fetch(run, root, repo, &wanted, now, page).await?;
+        drop(wanted);
+        for ((pull, item), events) in pulls.iter_mut().zip(timelines) {
+            if let Some(events) = events {
+                let lc = lifecycle::pull_lifecycle(page, &run.source.id, item, pull, &events);
+                apply(run, item, lc, page);
+            }
+        }
+    } else {
+        let items: Vec<WorkItem> = pulls.iter().map(|(_, item)| item.clone()).collect();
+        let reviews = fetch_reviews(run, root, &items).await?;
+        for (item_id, list) in reviews {
+            for (review, value) in list {
+                page.raw.push(raw(run, "reviews", review.id, &value, now));
+                if let Some(t) = map::map_review(page, &run.source.id, &item_id, &review) {
+                    page.transitions.push(t);
+                }
             }
         }
     }
-    page.items = pulls;
+    page.items = pulls.into_iter().map(|(_, item)| item).collect();
     Ok(reached)
 }
 
@@ -613,9 +768,12 @@ async fn reviews_of(http: &Http, first: Url) -> Result<ReviewList, SyncError> {
         .collect())
 }
 
-/// Maps a page of `/issues/events`; true once it reached the watermark.
+/// Maps a page of `/issues/events`; true once it reached the watermark. State changes (and
+/// blocked flags) of pull requests come from their timelines, and those of issues from their
+/// lifecycles when GraphQL answered: the events of those items add their labels and assignees.
 fn events_page(
     run: &Run<'_>,
+    shared: RepoSync,
     repo: &str,
     values: Vec<Box<RawValue>>,
     now: i64,
@@ -631,7 +789,11 @@ fn events_page(
         page.raw.push(raw(run, "events", event.id, &value, now));
         events.push(event);
     }
-    let transitions: Vec<Transition> = map::map_events(page, &run.source.id, &events, repo);
+    let owned = map::LifecycleOwners {
+        pulls: run.options.timelines,
+        issues: shared.issue_lifecycles,
+    };
+    let transitions: Vec<Transition> = map::map_events(page, &run.source.id, &events, repo, owned);
     page.transitions = transitions;
     reached
 }

@@ -180,3 +180,88 @@ pub struct Repo {
     #[serde(default)]
     pub archived: bool,
 }
+
+/// An id that is read when it is a number and ignored otherwise (timeline entries without an
+/// issue-event id, such as cross-references and commits, have none).
+fn lenient_id<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Option<i64>, D::Error> {
+    let value = Option::<serde_json::Value>::deserialize(de)?;
+    Ok(value.and_then(|v| v.as_i64()))
+}
+
+/// The review a `review_dismissed` entry dismissed.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct DismissedReview {
+    /// The review's verdict before it was dismissed (`approved`, `changes_requested`).
+    #[serde(default)]
+    pub state: String,
+    #[serde(default, deserialize_with = "lenient_id")]
+    pub review_id: Option<i64>,
+}
+
+/// The issue or pull request a `cross-referenced` entry comes from.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct SourceIssue {
+    pub number: i64,
+    #[serde(default)]
+    pub html_url: String,
+    #[serde(default)]
+    pub pull_request: Option<serde::de::IgnoredAny>,
+}
+
+/// Where a `cross-referenced` entry comes from.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct CrossReferenceSource {
+    #[serde(default)]
+    pub issue: Option<SourceIssue>,
+}
+
+/// An entry of `/repos/{o}/{r}/issues/{n}/timeline`: an issue event (with the id
+/// `/issues/events` gives it), a review (`reviewed`, with the review's id), a cross-reference,
+/// a commit, a comment... Only what the lifecycle reads is kept.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct TimelineEvent {
+    #[serde(default, deserialize_with = "lenient_id")]
+    pub id: Option<i64>,
+    #[serde(default)]
+    pub event: String,
+    #[serde(default)]
+    pub actor: Option<User>,
+    /// The reviewer of a `reviewed` entry.
+    #[serde(default)]
+    pub user: Option<User>,
+    #[serde(default)]
+    pub created_at: Option<String>,
+    /// When a `reviewed` entry was submitted (it has no `created_at`).
+    #[serde(default)]
+    pub submitted_at: Option<String>,
+    /// A review's verdict, lower case (`approved`, `changes_requested`, `commented`,
+    /// `dismissed`).
+    #[serde(default)]
+    pub state: Option<String>,
+    #[serde(default)]
+    pub label: Option<Label>,
+    #[serde(default)]
+    pub dismissed_review: Option<DismissedReview>,
+    #[serde(default)]
+    pub source: Option<CrossReferenceSource>,
+    /// Whose review a `review_requested` / `review_request_removed` entry asks for: a person...
+    #[serde(default)]
+    pub requested_reviewer: Option<User>,
+    /// ...or a team.
+    #[serde(default)]
+    pub requested_team: Option<RequestedTeam>,
+}
+
+/// A team asked to review.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct RequestedTeam {
+    #[serde(default)]
+    pub slug: String,
+}
+
+impl TimelineEvent {
+    /// When it happened: `submitted_at` for a review, `created_at` otherwise.
+    pub fn at(&self) -> Option<&str> {
+        self.created_at.as_deref().or(self.submitted_at.as_deref())
+    }
+}

@@ -345,6 +345,7 @@ fn links(
             confidence: 1.0,
             created_at: at,
             removed_at: None,
+            found_in: None,
         });
     };
     for link in &f.issuelinks {

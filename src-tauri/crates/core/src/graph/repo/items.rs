@@ -98,7 +98,8 @@ pub async fn delete(exec: impl Executor<'_, Database = Sqlite>, id: &str) -> sql
 }
 
 /// Re-derives the stored current flow state and wait reason of the items of a source that are
-/// in `raw_state`, from the workflow map (the team's own mapping first, then the shared one).
+/// in `raw_state`, from the workflow map: the most specific mapping wins — the item's team and
+/// kind, its team (every kind), its kind (every team), then the mapping of every team and kind.
 pub async fn remap_current_state(
     conn: &mut SqliteConnection,
     source_id: &str,
@@ -108,19 +109,18 @@ pub async fn remap_current_state(
         r#"UPDATE items SET
              flow_state = COALESCE(
                  (SELECT m.flow_state FROM workflow_maps m
-                  WHERE m.source_id = items.source_id AND m.team_id = items.team_id AND m.raw_state = items.raw_state),
-                 (SELECT m.flow_state FROM workflow_maps m
-                  WHERE m.source_id = items.source_id AND m.team_id = '' AND m.raw_state = items.raw_state),
+                  WHERE m.source_id = items.source_id AND m.raw_state = items.raw_state
+                    AND m.team_id IN ('', COALESCE(items.team_id, '')) AND m.item_kind IN ('', items.kind)
+                  ORDER BY m.team_id = '', m.item_kind = '' LIMIT 1),
                  items.flow_state),
              wait_reason = CASE
                  WHEN EXISTS (SELECT 1 FROM workflow_maps m
-                              WHERE m.source_id = items.source_id AND m.team_id = items.team_id AND m.raw_state = items.raw_state)
+                              WHERE m.source_id = items.source_id AND m.raw_state = items.raw_state
+                                AND m.team_id IN ('', COALESCE(items.team_id, '')) AND m.item_kind IN ('', items.kind))
                  THEN (SELECT m.wait_reason FROM workflow_maps m
-                       WHERE m.source_id = items.source_id AND m.team_id = items.team_id AND m.raw_state = items.raw_state)
-                 WHEN EXISTS (SELECT 1 FROM workflow_maps m
-                              WHERE m.source_id = items.source_id AND m.team_id = '' AND m.raw_state = items.raw_state)
-                 THEN (SELECT m.wait_reason FROM workflow_maps m
-                       WHERE m.source_id = items.source_id AND m.team_id = '' AND m.raw_state = items.raw_state)
+                       WHERE m.source_id = items.source_id AND m.raw_state = items.raw_state
+                         AND m.team_id IN ('', COALESCE(items.team_id, '')) AND m.item_kind IN ('', items.kind)
+                       ORDER BY m.team_id = '', m.item_kind = '' LIMIT 1)
                  ELSE items.wait_reason END
            WHERE source_id = ?1 AND raw_state = ?2"#,
         source_id,

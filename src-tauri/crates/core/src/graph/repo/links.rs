@@ -9,10 +9,11 @@ pub async fn upsert_many(conn: &mut SqliteConnection, links: &[Link]) -> sqlx::R
     let ordered = super::in_key_order(links, |l| &l.from_item_id);
     super::insert_batched(
         conn,
-        "INSERT INTO links (from_item_id, to_item_id, kind, origin, confidence, created_at, removed_at) ",
-        7,
+        "INSERT INTO links (from_item_id, to_item_id, kind, origin, confidence, created_at, removed_at, found_in) ",
+        8,
         " ON CONFLICT (from_item_id, to_item_id, kind) DO UPDATE SET origin = excluded.origin,
-             confidence = excluded.confidence, removed_at = excluded.removed_at",
+             confidence = excluded.confidence, removed_at = excluded.removed_at,
+             found_in = COALESCE(excluded.found_in, links.found_in)",
         &ordered,
         |mut b, l| {
             b.push_bind(l.from_item_id.as_str())
@@ -21,7 +22,8 @@ pub async fn upsert_many(conn: &mut SqliteConnection, links: &[Link]) -> sqlx::R
                 .push_bind(l.origin.as_str())
                 .push_bind(l.confidence)
                 .push_bind(l.created_at)
-                .push_bind(l.removed_at);
+                .push_bind(l.removed_at)
+                .push_bind(l.found_in.as_deref());
         },
     )
     .await
@@ -33,7 +35,7 @@ pub async fn touching(
     item_id: &str,
 ) -> sqlx::Result<Vec<Link>> {
     let rows = sqlx::query!(
-        "SELECT from_item_id, to_item_id, kind, origin, confidence, created_at, removed_at FROM links
+        "SELECT from_item_id, to_item_id, kind, origin, confidence, created_at, removed_at, found_in FROM links
          WHERE from_item_id = ?1 OR to_item_id = ?1 ORDER BY created_at",
         item_id
     )
@@ -49,6 +51,7 @@ pub async fn touching(
             confidence: r.confidence,
             created_at: r.created_at,
             removed_at: r.removed_at,
+            found_in: r.found_in,
         })
         .collect())
 }
@@ -86,11 +89,12 @@ pub async fn stage_pending(
 ) -> sqlx::Result<u64> {
     super::insert_batched(
         conn,
-        "INSERT INTO pending_links (source_id, from_item_id, to_item_id, kind, origin, confidence, created_at, removed_at) ",
-        8,
+        "INSERT INTO pending_links (source_id, from_item_id, to_item_id, kind, origin, confidence, created_at, removed_at, found_in) ",
+        9,
         " ON CONFLICT (from_item_id, to_item_id, kind) DO UPDATE SET origin = excluded.origin,
              confidence = excluded.confidence, removed_at = excluded.removed_at,
-             created_at = MIN(pending_links.created_at, excluded.created_at)",
+             created_at = MIN(pending_links.created_at, excluded.created_at),
+             found_in = COALESCE(excluded.found_in, pending_links.found_in)",
         links,
         |mut b, l| {
             b.push_bind(source_id)
@@ -100,7 +104,8 @@ pub async fn stage_pending(
                 .push_bind(l.origin.as_str())
                 .push_bind(l.confidence)
                 .push_bind(l.created_at)
-                .push_bind(l.removed_at);
+                .push_bind(l.removed_at)
+                .push_bind(l.found_in.as_deref());
         },
     )
     .await
@@ -110,14 +115,15 @@ pub async fn stage_pending(
 /// `links` (a manual link is never overwritten). Returns how many moved.
 pub async fn promote_pending(conn: &mut SqliteConnection, ids_json: &str) -> sqlx::Result<u64> {
     let moved = sqlx::query!(
-        r#"INSERT INTO links (from_item_id, to_item_id, kind, origin, confidence, created_at, removed_at)
-           SELECT p.from_item_id, p.to_item_id, p.kind, p.origin, p.confidence, p.created_at, p.removed_at
+        r#"INSERT INTO links (from_item_id, to_item_id, kind, origin, confidence, created_at, removed_at, found_in)
+           SELECT p.from_item_id, p.to_item_id, p.kind, p.origin, p.confidence, p.created_at, p.removed_at, p.found_in
            FROM pending_links p
            WHERE (p.from_item_id IN (SELECT value FROM json_each(?1)) OR p.to_item_id IN (SELECT value FROM json_each(?1)))
              AND EXISTS (SELECT 1 FROM items WHERE id = p.from_item_id)
              AND EXISTS (SELECT 1 FROM items WHERE id = p.to_item_id)
            ON CONFLICT (from_item_id, to_item_id, kind) DO UPDATE SET origin = excluded.origin,
-               confidence = excluded.confidence, removed_at = excluded.removed_at
+               confidence = excluded.confidence, removed_at = excluded.removed_at,
+               found_in = COALESCE(excluded.found_in, links.found_in)
            WHERE links.origin <> 'manual'"#,
         ids_json
     )

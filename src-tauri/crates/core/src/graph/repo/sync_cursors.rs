@@ -55,3 +55,33 @@ pub async fn put(
     .await?;
     Ok(())
 }
+
+/// The cursors of several streams of a source (`streams_json`: a JSON array of names); streams
+/// never synced are absent.
+pub async fn get_many(
+    exec: impl Executor<'_, Database = Sqlite>,
+    source_id: &str,
+    streams_json: &str,
+) -> sqlx::Result<std::collections::HashMap<String, Cursor>> {
+    let rows = sqlx::query!(
+        r#"SELECT stream AS "stream!", watermark, etag, page_token FROM sync_cursors
+           WHERE source_id = ?1 AND stream IN (SELECT value FROM json_each(?2))"#,
+        source_id,
+        streams_json
+    )
+    .fetch_all(exec)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            (
+                r.stream,
+                Cursor {
+                    watermark: r.watermark,
+                    etag: r.etag,
+                    page_token: r.page_token,
+                },
+            )
+        })
+        .collect())
+}
