@@ -463,52 +463,6 @@ impl Workspace {
         self.save_if_current(ix).await
     }
 
-    /// Loads the index if its snapshot is current, and does nothing otherwise (no build from
-    /// the file). Returns whether the index is now in memory. For writers that will save the
-    /// snapshot again when they are done (`baton sync`), so that they keep it current.
-    pub async fn load_index_if_snapshot_current(&self) -> CoreResult<bool> {
-        let mut slot = self.index.lock().await;
-        if slot.is_some() {
-            return Ok(true);
-        }
-        let mut tx = self.pool.begin().await.map_err(|e| self.in_file(e))?;
-        let stamp = Stamp::read(&mut tx)
-            .await
-            .map_err(|e| e.in_file(&self.path))?;
-        drop(tx);
-        // Writes before this point are in the stamp; their pending entries are done with.
-        let pending = self
-            .pending
-            .lock()
-            .map(|mut p| std::mem::take(&mut *p))
-            .unwrap_or_default();
-        let generation = self.generation();
-        let (path, expected) = (self.path.clone(), stamp.clone());
-        let loaded =
-            tokio::task::spawn_blocking(move || snapshot::load(&path, &expected, generation))
-                .await
-                .map_err(|err| {
-                    CoreError::Invalid(format!("the index snapshot load stopped: {err}"))
-                })?;
-        match loaded {
-            Ok(ix) => {
-                if let Ok(mut on_disk) = self.snapshot.on_disk.lock() {
-                    *on_disk = Some(ix.stamp.clone());
-                }
-                *slot = Some(Arc::new(ix));
-                Ok(true)
-            }
-            Err(why) => {
-                // Put back what was taken: the next question builds from the file anyway.
-                if let Ok(mut p) = self.pending.lock() {
-                    p.full |= pending.full;
-                }
-                tracing::debug!(%why, "no current index snapshot to keep up to date");
-                Ok(false)
-            }
-        }
-    }
-
     /// Saves the snapshot of `ix` if it holds the file's state now and is not on disk yet
     /// (never for a read-only workspace).
     async fn save_if_current(&self, ix: Arc<WorkIndex>) -> CoreResult<()> {
