@@ -7,6 +7,7 @@
 pub mod commands;
 pub mod error;
 pub mod events;
+pub mod notifications;
 pub mod pollers;
 pub mod settings;
 pub mod state;
@@ -64,6 +65,15 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::deps::deps_critical_path,
             commands::workflow::workflow_list,
             commands::workflow::workflow_set,
+            commands::triage::triage_list,
+            commands::triage::triage_decide,
+            commands::triage::triage_undo,
+            commands::triage::decisions_list,
+            commands::triage::triage_thresholds_get,
+            commands::triage::triage_thresholds_set,
+            commands::triage::triage_compare,
+            commands::triage::triage_settings_get,
+            commands::triage::triage_settings_set,
         ])
         .events(collect_events![
             events::WorkspaceChanged,
@@ -122,6 +132,7 @@ pub fn run() {
         .plugin(tauri_plugin_store::Builder::new().build())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_notification::init())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             let guard = init_logging(app.path().app_log_dir().ok());
@@ -144,6 +155,7 @@ pub fn run() {
                 secrets: std::sync::Arc::new(baton_keychain::Keychain),
                 pollers: tokio::sync::Mutex::new(None),
                 change_forwarder: std::sync::Mutex::new(None),
+                notifier: std::sync::Mutex::new(None),
             });
             Ok(())
         })

@@ -51,6 +51,22 @@ pub struct Settings {
     /// The Flow and Bottlenecks filters last used, per workspace path.
     #[serde(default)]
     pub flow_filters: std::collections::BTreeMap<String, baton_core::flow::FlowFilter>,
+    /// Triage: desktop notifications and the name decisions are recorded under.
+    #[serde(default)]
+    pub triage: TriageSettings,
+}
+
+/// Triage settings of this machine's user.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct TriageSettings {
+    /// The reasons that make a desktop notification when items are newly listed for them (none
+    /// by default: notifications are off until chosen).
+    #[serde(default)]
+    pub notify: Vec<baton_core::triage::Reason>,
+    /// The name decisions are recorded under; empty: the computer's login name.
+    #[serde(default)]
+    pub name: String,
 }
 
 impl Settings {

@@ -34,6 +34,8 @@ pub struct AppState {
     pub pollers: tokio::sync::Mutex<Option<Pollers>>,
     /// The task that turns the open workspace's writes into `WorkspaceChanged` events.
     pub change_forwarder: std::sync::Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
+    /// The task that turns news of the Triage worklist into desktop notifications.
+    pub notifier: std::sync::Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
 }
 
 /// The open workspace, as the UI sees it.
@@ -131,6 +133,16 @@ pub async fn install_with<R: Runtime>(
     ));
     if let Ok(mut slot) = state.change_forwarder.lock() {
         if let Some(previous) = slot.replace(forwarder) {
+            previous.abort();
+        }
+    }
+    let notifier = tauri::async_runtime::spawn(crate::notifications::watch(
+        app.clone(),
+        ws.clone(),
+        ws.subscribe(),
+    ));
+    if let Ok(mut slot) = state.notifier.lock() {
+        if let Some(previous) = slot.replace(notifier) {
             previous.abort();
         }
     }

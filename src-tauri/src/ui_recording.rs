@@ -28,7 +28,7 @@ use baton_core::graph::model::{
     FlowState, Intent, IntentKind, Link, LinkKind, LinkOrigin, Transition, TransitionKind,
 };
 use baton_core::graph::Workspace;
-use baton_core::{deps, flow, query};
+use baton_core::{deps, flow, query, triage};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -138,6 +138,15 @@ async fn answer(ws: &Workspace, req: &Request, now: i64) -> Outcome {
         "deps_critical_path" => {
             outcome(deps::deps_critical_path(ws, &arg(req, "target"), now).await)
         }
+        "triage_list" => outcome(triage::triage_list(ws, &arg(req, "query"), now).await),
+        "triage_thresholds_get" => outcome(triage::thresholds_get(ws).await),
+        "decisions_list" => outcome(
+            baton_core::decisions::decisions_list(
+                ws,
+                arg::<Option<String>>(req, "itemId").as_deref(),
+            )
+            .await,
+        ),
         other => panic!(
             "the recorder does not answer `{other}`: it is simulated by ui/e2e/mock-backend.js, \
              or add it to ui_recording::answer"

@@ -155,6 +155,21 @@ try {
   const injected = await driver.execute('return document.querySelectorAll("main img[src=x], [data-testid=items-row] img").length');
   check(hostileText.includes("<img src=x onerror=alert(1)>"), "the hostile title is shown literally");
   check(injected === 0, "no element was created from the hostile title");
+  // 4. Triage: the worklist counts what `baton triage` counts, j/k move the selection.
+  await driver.click(await driver.waitFor('[data-testid="nav-triage"]'));
+  const triageTotal = Number(
+    await driver.attribute(await driver.waitFor('[data-testid="triage-total"][data-value]', 60_000), "data-value"),
+  );
+  const triage = JSON.parse(execFileSync(cli, ["triage", demoFile, "--json"], { env, encoding: "utf8" }));
+  check(triageTotal === triage.total && triageTotal > 0, `the Triage page lists ${triageTotal} items, as baton triage (${triage.total})`);
+  await driver.waitFor('[data-testid="triage-row"][aria-selected="true"]');
+  if (shots) {
+    mkdirSync(shots, { recursive: true });
+    await driver.execute("return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 1500))))");
+    execFileSync("xdotool", ["mousemove", "1", "1"], { env });
+    execFileSync("import", ["-window", "root", join(shots, "triage.png")], { env });
+    log("screenshot of triage written");
+  }
   if (shots) {
     mkdirSync(shots, { recursive: true });
     for (const [view, ready] of [

@@ -203,6 +203,7 @@ pub fn small_graph() -> DemoGraph {
             source_id: s.into(),
             team_id: String::new(),
             item_kind: None,
+            scope: String::new(),
             raw_state: raw.into(),
             flow_state: flow,
             wait_reason: reason,

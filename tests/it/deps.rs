@@ -129,6 +129,7 @@ fn graph() -> DemoGraph {
                     source_id: (*s).into(),
                     team_id: String::new(),
                     item_kind: None,
+                    scope: String::new(),
                     raw_state: (*raw).into(),
                     flow_state: *flow,
                     wait_reason: *reason,

@@ -11,7 +11,8 @@ use std::path::Path;
 const T0: i64 = 1_772_409_600_000;
 const D: i64 = 86_400_000;
 
-/// Everything the index says about the items, in a comparable form (positions replaced by ids).
+/// Everything the index says about the items and the small tables, in a comparable form
+/// (positions replaced by ids).
 fn snapshot(ix: &baton_core::graph::index::WorkIndex) -> Vec<String> {
     let mut rows: Vec<String> = (0..ix.items.len())
         .map(|i| {
@@ -40,8 +41,9 @@ fn snapshot(ix: &baton_core::graph::index::WorkIndex) -> Vec<String> {
                     )
                 })
                 .collect();
+            let person = |p: u32| ix.people.get(p as usize).map_or("-", |p| p.id.as_str());
             format!(
-                "{} {} {} team={:?} flow={:?} now={} initial={} rows={} ooo={} [{}]",
+                "{} {} {} team={:?} flow={:?} now={} initial={} rows={} ooo={} owner={} asked={} {:?} agent={:?} priority={} [{}]",
                 &ix.item_ids[i],
                 &ix.item_keys[i],
                 &ix.item_titles_folded[i],
@@ -51,6 +53,11 @@ fn snapshot(ix: &baton_core::graph::index::WorkIndex) -> Vec<String> {
                 state(item.initial_state),
                 item.transition_rows,
                 item.out_of_order,
+                person(item.owner),
+                person(item.requester),
+                item.requester_signal,
+                ix.agents.get(item.agent as usize),
+                item.has_priority,
                 events.join(" ")
             )
         })
@@ -69,13 +76,61 @@ fn snapshot(ix: &baton_core::graph::index::WorkIndex) -> Vec<String> {
             )
         })
         .collect();
+    let mut assignments: Vec<String> = ix
+        .assignments
+        .iter()
+        .map(|a| {
+            let person = |p: u32| ix.people.get(p as usize).map_or("-", |p| p.id.as_str());
+            format!(
+                "assigned {} {} by {} to {}",
+                &ix.item_ids[a.item as usize],
+                a.at,
+                person(a.actor),
+                person(a.assignee)
+            )
+        })
+        .collect();
     rows.sort();
     links.sort();
+    assignments.sort();
     rows.extend(links);
+    rows.extend(assignments);
     rows.push(format!(
         "totals {} {} {}",
         ix.transition_rows, ix.link_rows, ix.open_blocking_links
     ));
+    // The small tables, in the index's order (lists and pickers show them in it).
+    let name = |p: u32| ix.people.get(p as usize).map_or("-", |p| p.id.as_str());
+    rows.push(format!("teams {:?}", ix.teams));
+    rows.push(format!("sources {:?}", ix.sources));
+    rows.push(format!(
+        "intents {:?}",
+        ix.intents
+            .iter()
+            .zip(&ix.intent_parents)
+            .map(|(i, p)| (&i.id, &i.name, p.map(|p| &ix.intents[p as usize].id)))
+            .collect::<Vec<_>>()
+    ));
+    rows.push(format!(
+        "people {:?}",
+        ix.people.iter().zip(&ix.people_is_bot).collect::<Vec<_>>()
+    ));
+    rows.push(format!("agents {:?}", ix.agents));
+    rows.push(format!(
+        "identities {} {:?}",
+        ix.identity_rows(),
+        ix.identity_logins()
+            .into_iter()
+            .map(|(s, login, p)| (&ix.sources[s as usize].id, login, name(p)))
+            .collect::<Vec<_>>()
+    ));
+    let mut repaired: Vec<String> = ix
+        .repaired
+        .iter()
+        .map(|r| format!("repaired {} {} {}", r.table, r.row, r.column))
+        .collect();
+    repaired.sort();
+    rows.extend(repaired);
     rows
 }
 
@@ -120,7 +175,22 @@ async fn a_refreshed_index_equals_a_rebuilt_one() {
         .unwrap();
     more.event_id = "late-1".into();
     more.at = end - D;
-    changes.push(more);
+    changes.push(more.clone());
+    // An owner and a hand-over are followed too (who the item was assigned to, by whom).
+    edited[0].owner_id = Some(graph.people[1].id.clone());
+    let login = graph
+        .identities
+        .iter()
+        .find(|i| i.source_id == graph.items[0].source_id)
+        .unwrap();
+    changes.push(Transition {
+        event_id: "assigned-1".into(),
+        kind: TransitionKind::Assignee,
+        from_state: None,
+        to_state: login.login.clone(),
+        at: end - D + 1,
+        ..more
+    });
     let link = Link {
         from_item_id: added.id.clone(),
         to_item_id: graph.items[1].id.clone(),
@@ -316,16 +386,142 @@ async fn demo_file(dir: &Path, name: &str, end: i64) -> std::path::PathBuf {
     path
 }
 
+/// Gives an item an assignee change, through the write layer.
+struct Assign<'a> {
+    item: &'a str,
+    login: &'a str,
+    at: i64,
+}
+
+impl WriteOp for Assign<'_> {
+    type Output = ();
+    type Error = baton_core::CoreError;
+
+    async fn apply(self, w: &mut Writer<'_>) -> Result<(), baton_core::CoreError> {
+        sqlx::query(
+            "INSERT INTO transitions (item_id, event_id, seq, kind, from_state, to_state, at, actor_id)
+             VALUES (?1, 'test-assign', 0, 'assignee', NULL, ?2, ?3, NULL)",
+        )
+        .bind(self.item)
+        .bind(self.login)
+        .bind(self.at)
+        .execute(w.conn())
+        .await?;
+        w.items_changed([self.item]);
+        Ok(())
+    }
+}
+
+/// Fails unless the demo gives every field of the index a value that tells a dropped field
+/// from a kept one (else comparing a snapshot's index with the rows' proves nothing about it).
+fn every_field_has_values(ix: &baton_core::graph::index::WorkIndex) {
+    use baton_core::graph::index::NONE;
+    let items = &ix.items;
+    let checks: [(&str, bool); 17] = [
+        ("owner", items.iter().any(|i| i.owner != NONE)),
+        ("requester", items.iter().any(|i| i.requester != NONE)),
+        (
+            "requester signal",
+            items.iter().any(|i| i.requester_signal.is_some()),
+        ),
+        ("agent", items.iter().any(|i| i.agent != NONE)),
+        ("priority", items.iter().any(|i| i.has_priority)),
+        ("no priority", items.iter().any(|i| !i.has_priority)),
+        ("author", items.iter().any(|i| i.author != NONE)),
+        ("intent", items.iter().any(|i| i.intent != NONE)),
+        ("team", items.iter().any(|i| i.team != NONE)),
+        (
+            "assignment with an assignee",
+            ix.assignments.iter().any(|a| a.assignee != NONE),
+        ),
+        (
+            "assignment by someone",
+            ix.assignments.iter().any(|a| a.actor != NONE),
+        ),
+        ("identities", !ix.identity_logins().is_empty()),
+        ("bots", ix.people_is_bot.iter().any(|b| *b)),
+        ("agents", !ix.agents.is_empty()),
+        (
+            "intent parents",
+            ix.intent_parents.iter().any(Option::is_some),
+        ),
+        ("links", !ix.links.is_empty()),
+        ("changes", !ix.events.is_empty()),
+    ];
+    let missing: Vec<&str> = checks
+        .iter()
+        .filter(|(_, has)| !has)
+        .map(|(what, _)| *what)
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "the demo gives no value to: {missing:?}"
+    );
+}
+
 #[tokio::test]
 async fn a_current_snapshot_is_used_and_answers_as_the_rows_do() {
     let dir = tempfile::tempdir().unwrap();
     let end = T0 + 200 * D;
     let path = demo_file(dir.path(), "a.baton", end).await;
+    every_field_has_values(&from_snapshot_of(&path).await);
     open_and_check(&path, end, true, "current").await;
     // A read-only opening reads a current snapshot too, and writes none.
     let ws = Workspace::open_read_only(&path).await.unwrap();
     assert!(ws.index().await.unwrap().from_snapshot);
     ws.close().await;
+
+    // An index loaded from the snapshot follows a write item by item as one built from the
+    // rows does: its identities (which person a login is) came with it.
+    let ws = Workspace::open(&path).await.unwrap();
+    let ix = ws.index().await.unwrap();
+    assert!(ix.from_snapshot);
+    let (source, login, person) = ix.identity_logins()[0];
+    let (login, person) = (login.to_owned(), ix.people[person as usize].id.clone());
+    let at = ix
+        .items
+        .iter()
+        .position(|i| i.source == source)
+        .expect("an item of the identity's source");
+    let item = ix.item_ids[at].to_owned();
+    drop(ix);
+    ws.write(Assign {
+        item: &item,
+        login: &login,
+        at: T0 + 3 * D,
+    })
+    .await
+    .unwrap();
+    let ix = ws.index().await.unwrap();
+    assert!(
+        ix.from_snapshot,
+        "followed item by item, not rebuilt from the rows"
+    );
+    assert!(
+        ix.assignments.iter().any(|a| a.at == T0 + 3 * D
+            && ix.item_ids[a.item as usize] == *item
+            && ix.people.get(a.assignee as usize).map(|p| &p.id) == Some(&person)),
+        "the new assignment names the login's person"
+    );
+    let followed = snapshot(&ix);
+    drop(ix);
+    assert_eq!(
+        followed,
+        from_rows(&path, end).await.0,
+        "the followed index equals one built from the rows"
+    );
+    ws.close().await;
+    open_and_check(&path, end, true, "saved after the write").await;
+}
+
+/// The index of `path` loaded from its snapshot.
+async fn from_snapshot_of(path: &Path) -> baton_core::graph::index::WorkIndex {
+    let ws = Workspace::open_read_only(path).await.unwrap();
+    let mut conn = ws.pool().acquire().await.unwrap();
+    let stamp = Stamp::read(&mut conn).await.unwrap();
+    drop(conn);
+    ws.close().await;
+    snapshot::load(path, &stamp, 0).expect("a current snapshot loads")
 }
 
 #[tokio::test]

@@ -2,16 +2,21 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_arguments)]
 
 mod common;
+mod decisions_persist;
 mod deps;
 mod flow;
 mod index_refresh;
 mod queries;
+mod sync_across_tools;
 mod sync_github;
+mod sync_github_lifecycle;
 mod sync_jira;
+mod sync_jira_config;
 mod sync_runtime;
 mod sync_servers;
 mod sync_sources;
 mod sync_support;
 mod text_repair;
+mod triage;
 mod workspace_files;
 mod write_layer;

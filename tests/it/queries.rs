@@ -66,8 +66,8 @@ async fn summary_matches_hand_counts() {
     );
     assert_eq!(s.ai_prs, 2);
     assert_eq!(
-        s.ai_prs_without_human_review, 1,
-        "gh-2 was reviewed only by a bot; gh-1 by a human"
+        s.ai_prs_without_independent_review, 1,
+        "gh-2 was only commented on by a bot; gh-1 was approved by a person who did not ask for it"
     );
     let range = s.date_range.unwrap();
     assert_eq!(range.from, baton_core::time::to_rfc3339(T0));
@@ -287,25 +287,24 @@ async fn item_detail_has_timeline_links_and_review_status() {
         ("acme/plat#3", false),
         "removed links are shown as closed"
     );
-    assert_eq!(
-        d.human_reviewed, None,
-        "only pull requests have a review status"
-    );
+    assert_eq!(d.review, None, "only pull requests have a review status");
 
     assert_eq!(
         query::item_detail(&ws, "gh-1")
             .await
             .unwrap()
-            .human_reviewed,
-        Some(true)
+            .review
+            .map(|r| r.verdict),
+        Some(query::ReviewVerdict::Independent)
     );
     assert_eq!(
         query::item_detail(&ws, "gh-2")
             .await
             .unwrap()
-            .human_reviewed,
-        Some(false),
-        "a bot's review is not a human review"
+            .review
+            .map(|r| r.verdict),
+        Some(query::ReviewVerdict::Unapproved),
+        "a bot's comment is not an approval"
     );
     let err = query::item_detail(&ws, "nope").await.unwrap_err();
     assert_eq!(err.code(), "not_found");

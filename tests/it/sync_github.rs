@@ -40,7 +40,7 @@ async fn a_first_sync_walks_every_page_and_maps_everything() {
     assert!(
         requests
             .iter()
-            .any(|r| r.path.starts_with("/repositories/1300192/issues")),
+            .any(|r| r.path.starts_with("/repositories/134018330/issues")),
         "the server's next link (/repositories/{{id}}/…) is followed as given"
     );
     let reviews = h
@@ -141,7 +141,7 @@ async fn an_incremental_poll_asks_since_the_watermark_and_picks_up_changes() {
         Some(baton_core::time::to_rfc3339(newest - 300_000).as_str()),
         "since = watermark minus the 5-minute overlap window"
     );
-    let item = h.strings("SELECT title || '|' || raw_state || '|' || flow_state FROM items WHERE id = 'gh:panjf2000/ants#44'").await;
+    let item = h.strings("SELECT title || '|' || raw_state || '|' || flow_state FROM items WHERE key = 'panjf2000/ants#44'").await;
     assert_eq!(
         item,
         vec!["renamed after the first poll|closed (not planned)|canceled".to_owned()]
@@ -192,8 +192,8 @@ async fn an_unchanged_repository_answers_304_and_nothing_is_written() {
     );
     assert_eq!(
         requests.len(),
-        3,
-        "a 304 ends each stream: no further pages, no reviews"
+        4,
+        "the repository's lookup, then a 304 ends each stream: no further pages, no reviews"
     );
     assert_eq!(h.fingerprint().await, before, "a 304 writes nothing");
     assert_eq!(
@@ -340,7 +340,7 @@ async fn a_source_that_keeps_failing_gives_up_keeps_its_cursor_and_resumes_next_
     let gh = fake().await;
     // The second page of issues fails more times than the retry budget.
     gh.fault(
-        "repositories/1300192/issues",
+        "repositories/134018330/issues",
         (0..6)
             .map(|_| Reply::json(503, "<html>Service Unavailable</html>"))
             .collect(),
@@ -367,7 +367,7 @@ async fn a_source_that_keeps_failing_gives_up_keeps_its_cursor_and_resumes_next_
         .strings("SELECT page_token FROM sync_cursors WHERE stream = 'issues:panjf2000/ants'")
         .await;
     assert!(
-        cursor[0].contains("repositories/1300192/issues"),
+        cursor[0].contains("repositories/134018330/issues"),
         "the committed first page left the next URL to resume from: {cursor:?}"
     );
     let kept = h
@@ -385,11 +385,16 @@ async fn a_source_that_keeps_failing_gives_up_keeps_its_cursor_and_resumes_next_
     server.clear_requests();
     let report = h.sync(&source).await;
     assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    let requests = server.requests();
+    assert_eq!(
+        requests[0].path, "/repos/panjf2000/ants",
+        "each run first looks the repository up, for its id"
+    );
     assert!(
-        server.requests()[0]
+        requests[1]
             .path
-            .starts_with("/repositories/1300192/issues")
-            && server.requests()[0].param("page") == Some("2"),
+            .starts_with("/repositories/134018330/issues")
+            && requests[1].param("page") == Some("2"),
         "the next run starts where the failed one stopped"
     );
     assert_eq!(h.count("SELECT COUNT(*) FROM items").await, 75);
@@ -486,9 +491,7 @@ async fn unknown_states_and_event_types_do_not_stop_a_sync() {
     let report = h.sync(&source).await;
     assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
     let item = h
-        .strings(
-            "SELECT raw_state || '|' || flow_state FROM items WHERE id = 'gh:panjf2000/ants#44'",
-        )
+        .strings("SELECT raw_state || '|' || flow_state FROM items WHERE key = 'panjf2000/ants#44'")
         .await;
     assert_eq!(
         item,
@@ -540,20 +543,26 @@ async fn dependencies_from_both_ends_make_one_edge_and_removal_is_recorded() {
     let h = Harness::new().await;
     let source = h.add_github(&server.url(), GH_TOKEN).await;
     h.sync(&source).await;
-    let blocks = h
-        .strings("SELECT from_item_id || ' blocks ' || to_item_id FROM links WHERE kind = 'blocks'")
-        .await;
+    let blocks: Vec<String> = h
+        .key_links()
+        .await
+        .into_iter()
+        .filter(|l| l.contains(" blocks "))
+        .collect();
     assert_eq!(
         blocks,
-        vec!["gh:panjf2000/ants#43 blocks gh:panjf2000/ants#44".to_owned()],
+        vec!["panjf2000/ants#43 blocks panjf2000/ants#44".to_owned()],
         "blocked_by and blocking describe one edge"
     );
-    assert_eq!(h.count("SELECT COUNT(*) FROM links WHERE kind = 'parent' AND from_item_id = 'gh:panjf2000/ants#43'").await, 1, "a sub-issue is a parent link");
+    assert_eq!(h.count("SELECT COUNT(*) FROM links WHERE kind = 'parent' AND from_item_id = (SELECT id FROM items WHERE key = 'panjf2000/ants#43')").await, 1, "a sub-issue is a parent link");
     assert_eq!(
-        h.count("SELECT COUNT(*) FROM pending_links WHERE to_item_id = 'gh:panjf2000/ants#9999'")
-            .await,
+        h.count(&format!(
+            "SELECT COUNT(*) FROM pending_links WHERE to_item_id = 'gh:127.0.0.1/{}#9999'",
+            gh.repo_id
+        ))
+        .await,
         1,
-        "a link to an item not synced waits"
+        "a link to an item not synced waits, named by the repository's id"
     );
     // The dependency is removed on GitHub.
     edit(&mut gh.data().issues, 44, |v| {
@@ -594,12 +603,12 @@ async fn closing_keywords_link_a_pull_request_to_its_issue() {
     let h = Harness::new().await;
     let source = h.add_github(&server.url(), GH_TOKEN).await;
     h.sync(&source).await;
-    let links = h.strings("SELECT from_item_id || ' ' || kind || ' ' || to_item_id || ' ' || origin FROM links WHERE kind = 'implements'").await;
+    let links = h.strings("SELECT f.key || ' ' || l.kind || ' ' || t.key || ' ' || l.origin FROM links l JOIN items f ON f.id = l.from_item_id JOIN items t ON t.id = l.to_item_id WHERE l.kind = 'implements'").await;
     assert!(
-        links.contains(&"gh:panjf2000/ants#41 implements gh:panjf2000/ants#44 inferred".to_owned()),
+        links.contains(&"panjf2000/ants#41 implements panjf2000/ants#44 inferred".to_owned()),
         "{links:?}"
     );
-    let provenance = h.strings("SELECT provenance || '|' || provenance_agent || '|' || provenance_confidence FROM items WHERE id = 'gh:panjf2000/ants#41'").await;
+    let provenance = h.strings("SELECT provenance || '|' || provenance_agent || '|' || provenance_confidence FROM items WHERE key = 'panjf2000/ants#41'").await;
     assert_eq!(
         provenance,
         vec!["ai_agent|Claude|0.8".to_owned()],
@@ -690,5 +699,114 @@ async fn wrong_token_scenario() {
         requests[0].header("authorization"),
         Some(format!("Bearer {wrong}").as_str()),
         "GitHub gets a Bearer header"
+    );
+}
+
+#[tokio::test]
+async fn a_renamed_repository_updates_its_items_and_never_makes_second_ones() {
+    let gh = fake().await;
+    let server = gh.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = h.add_github(&server.url(), GH_TOKEN).await;
+    h.sync(&source).await;
+    let items = h.count("SELECT COUNT(*) FROM items").await;
+    let id = h.id_of("panjf2000/ants#44").await;
+    assert_eq!(
+        id, "gh:127.0.0.1/134018330#44",
+        "items are keyed by the repository's numeric id"
+    );
+    // The repository is transferred (renamed): the old name answers with a permanent redirect
+    // to /repositories/{id}; #44 is edited after the first poll.
+    gh.rename("antsorg/ants-pool");
+    edit(&mut gh.data().issues, 44, |v| {
+        v["title"] = "edited after the transfer".into();
+        v["updated_at"] = "2026-03-01T10:00:00Z".into();
+    });
+    h.clock.advance(Duration::from_secs(600));
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    assert_eq!(
+        h.count("SELECT COUNT(*) FROM items").await,
+        items,
+        "the renamed repository's items were updated, not duplicated"
+    );
+    assert_eq!(
+        h.strings(&format!(
+            "SELECT key || '|' || title FROM items WHERE id = '{id}'"
+        ))
+        .await,
+        vec!["antsorg/ants-pool#44|edited after the transfer".to_owned()],
+        "the same item, under the new name"
+    );
+    assert_eq!(
+        h.count("SELECT COUNT(*) FROM items WHERE key LIKE 'panjf2000/ants#%'")
+            .await,
+        0,
+        "every item follows the new name"
+    );
+    assert_eq!(
+        h.strings("SELECT item_id FROM item_keys WHERE ref LIKE '%/panjf2000/ants#44'")
+            .await,
+        vec![id.clone()],
+        "the old key still names the item"
+    );
+    let streams = h
+        .strings("SELECT stream FROM sync_cursors WHERE stream LIKE 'issues:%'")
+        .await;
+    assert_eq!(
+        streams,
+        vec!["issues:antsorg/ants-pool".to_owned()],
+        "the cursors moved to the new name (the walk resumes, it does not restart)"
+    );
+}
+
+#[tokio::test]
+async fn a_pagination_limit_restarts_the_issues_walk_with_a_narrower_since_window() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use baton_core::replay::{Handler, ReplayServer, Request};
+
+    let gh = fake().await;
+    // GitHub's answer when a list pages too deep: the third page of issues is refused once.
+    let served = gh.clone();
+    let issue_pages = Arc::new(AtomicUsize::new(0));
+    let counted = issue_pages.clone();
+    let handler: Handler = Arc::new(move |r: &Request| {
+        if r.path.ends_with("/issues") && counted.fetch_add(1, Ordering::SeqCst) == 2 {
+            return Reply::json(
+                422,
+                r#"{"message":"In order to keep the API fast for everyone, pagination is limited for this resource.","documentation_url":"https://docs.github.com/rest/overview/resources-in-the-rest-api#pagination"}"#,
+            );
+        }
+        served.answer(r)
+    });
+    let server = ReplayServer::start(handler).await.unwrap();
+    gh.set_base(&server.url());
+    let h = Harness::new().await;
+    let source = h.add_github(&server.url(), GH_TOKEN).await;
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    assert_eq!(
+        h.count("SELECT COUNT(*) FROM items").await,
+        75,
+        "every issue and pull request, as a walk that was never refused"
+    );
+    let walks: Vec<Request> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/issues"))
+        .collect();
+    assert!(walks.len() > 3, "{}", walks.len());
+    let restart = &walks[3];
+    assert!(
+        restart.param("since").is_some() && restart.param("page").is_none(),
+        "after the refusal the walk starts again at the newest update it reached: {:?}",
+        restart.query
+    );
+    assert_eq!(
+        h.count("SELECT COUNT(*) FROM sync_cursors WHERE error_code IS NOT NULL")
+            .await,
+        0,
+        "no stream failed"
     );
 }

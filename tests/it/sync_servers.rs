@@ -23,7 +23,8 @@ use crate::sync_support::*;
 
 /// The longest wait a sync accepts from a server.
 const CAP: Duration = Duration::from_secs(15 * 60);
-const PROJECTS: &[&str] = &["TA", "TB"];
+/// A real project of the recording (Jira refuses a JQL naming a project it does not have).
+const PROJECTS: &[&str] = &["EE"];
 
 fn github_fake() -> Arc<FakeGithub> {
     Arc::new(FakeGithub::from_devlake(&fixtures(), GH_TOKEN).unwrap())
@@ -166,8 +167,8 @@ async fn next_links_to_another_origin_are_refused_and_recorded() {
         );
         assert_eq!(
             server.requests().len(),
-            1,
-            "only the first page was asked for"
+            2,
+            "only the repository's lookup and the first page were asked for"
         );
     }
     assert_eq!(
@@ -244,7 +245,7 @@ async fn redirects_within_the_origin_are_followed() {
         "ants/issues",
         vec![Reply::empty(301).header(
             "location",
-            "/repositories/1300192/issues?state=all&sort=updated&direction=asc&per_page=10",
+            "/repositories/134018330/issues?state=all&sort=updated&direction=asc&per_page=10",
         )],
     );
     let (_server, h, source) = syncing(&gh).await;
@@ -359,7 +360,7 @@ async fn a_run_stopped_by_a_long_rate_limit_resumes_from_its_last_saved_page() {
     let gh = github_fake();
     // The second page of issues (GitHub's next links use /repositories/{id}/…).
     gh.fault(
-        "repositories/1300192/issues",
+        "repositories/134018330/issues",
         vec![Reply::json(429, r#"{"message":"API rate limit exceeded"}"#)
             .header("retry-after", "86400")],
     );
@@ -376,12 +377,17 @@ async fn a_run_stopped_by_a_long_rate_limit_resumes_from_its_last_saved_page() {
     h.clock.advance(Duration::from_secs(86_400));
     let report = h.sync(&source).await;
     assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    let requests = server.requests();
+    assert_eq!(
+        requests[0].path, "/repos/panjf2000/ants",
+        "the repository's lookup"
+    );
     assert!(
-        server.requests()[0]
+        requests[1]
             .path
-            .starts_with("/repositories/1300192/issues"),
+            .starts_with("/repositories/134018330/issues"),
         "the next sync starts at the saved page: {:?}",
-        server.requests()[0]
+        requests[1]
     );
     assert_eq!(
         h.count("SELECT COUNT(*) FROM items WHERE kind <> 'pull_request'")
@@ -509,7 +515,7 @@ async fn hostile_changelog_counts_from_jira_never_overflow() {
         );
         assert_eq!(
             h.count(&format!(
-                "SELECT COUNT(*) FROM items WHERE id = 'jira:{}'",
+                "SELECT COUNT(*) FROM items WHERE key = '{}'",
                 record.key
             ))
             .await,

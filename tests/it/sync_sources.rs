@@ -80,20 +80,37 @@ async fn github_connection_tests_name_the_problem() {
         "the message names the repository: {message}"
     );
 
+    // A classic token without any scope reads public repositories: what it can read decides,
+    // not the names of its scopes.
+    gh.fault(
+        "/user",
+        vec![Reply::json(200, r#"{"login":"baton-test"}"#).header("x-oauth-scopes", "")],
+    );
+    let test = test_it(&github(&server.url(), &["panjf2000/ants"]), GH_TOKEN).await;
+    assert!(
+        test.ok,
+        "a token without scopes reading a public repository passes: {}",
+        test.message
+    );
+    // Its scopes explain a repository it cannot read.
     gh.fault(
         "/user",
         vec![Reply::json(200, r#"{"login":"baton-test"}"#)
             .header("x-oauth-scopes", "read:org, gist")],
     );
-    let test = test_it(&github(&server.url(), &["panjf2000/ants"]), GH_TOKEN).await;
+    let test = test_it(&github(&server.url(), &["acme/secret"]), GH_TOKEN).await;
     assert_eq!(test.code, Some(ErrorCode::AuthMissingScope));
     assert_eq!(
         test.missing_scope.as_deref(),
-        Some("repo, or public_repo for public repositories only"),
+        Some("repo (for private repositories)"),
         "the missing permission comes as data, not inside the sentence: {}",
         test.message
     );
-    assert!(test.message.contains("read:org, gist"), "{}", test.message);
+    assert!(
+        test.message.contains("read:org, gist") && test.message.contains("acme/secret"),
+        "{}",
+        test.message
+    );
 
     gh.fault(
         "ants/issues",
@@ -227,19 +244,19 @@ async fn team_rules_assign_items_while_mapping() {
         "every item of the repository goes to the repository's team"
     );
     assert_eq!(
-        h.strings("SELECT team_id FROM items WHERE id = 'jira:EE-1'")
+        h.strings("SELECT team_id FROM items WHERE key = 'EE-1'")
             .await,
         vec!["team-fe".to_owned()],
         "a label rule of higher priority wins"
     );
     assert_eq!(
-        h.strings("SELECT team_id FROM items WHERE id = 'jira:EE-14'")
+        h.strings("SELECT team_id FROM items WHERE key = 'EE-14'")
             .await,
         vec!["team-ee".to_owned()],
         "else the project's team"
     );
     assert_eq!(
-        h.count("SELECT COUNT(*) FROM items WHERE id LIKE 'jira:K5-%' AND team_id IS NOT NULL")
+        h.count("SELECT COUNT(*) FROM items WHERE key LIKE 'K5-%' AND team_id IS NOT NULL")
             .await,
         0,
         "no rule, no team"
@@ -495,7 +512,11 @@ async fn a_run_that_lacks_a_permission_names_it_as_data() {
     let h = Harness::new().await;
     let id = h.add_github(&server.url(), GH_TOKEN).await;
     let report = h.sync(&id).await;
-    assert_eq!(report.status, RunStatus::Failed);
+    assert_eq!(
+        report.status,
+        RunStatus::FinishedWithErrors,
+        "the issues stream failed for good; pull requests and events synced"
+    );
 
     let run = sources::history(&h.ws, &id, 1).await.unwrap().remove(0);
     assert_eq!(

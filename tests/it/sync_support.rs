@@ -121,18 +121,37 @@ impl Harness {
             .unwrap()
     }
 
+    /// Every link as `from-key kind to-key` (items are keyed by the source's ids; tests read
+    /// them by their keys), sorted.
+    pub async fn key_links(&self) -> Vec<String> {
+        self.strings(
+            "SELECT f.key || ' ' || l.kind || ' ' || t.key FROM links l
+             JOIN items f ON f.id = l.from_item_id JOIN items t ON t.id = l.to_item_id ORDER BY 1",
+        )
+        .await
+    }
+
+    /// The id of the item with `key`.
+    pub async fn id_of(&self, key: &str) -> String {
+        sqlx::query_scalar("SELECT id FROM items WHERE key = ?")
+            .bind(key)
+            .fetch_one(self.ws.pool())
+            .await
+            .unwrap_or_else(|err| panic!("no item {key}: {err}"))
+    }
+
     /// A fingerprint of everything a sync writes (but run bookkeeping), for comparing runs.
     pub async fn fingerprint(&self) -> Vec<String> {
         let mut rows = Vec::new();
         for sql in [
             "SELECT json_array(id, key, kind, title, team_id, owner_id, author_id, provenance, provenance_agent, raw_state, flow_state, wait_reason, created_at, started_at, done_at, updated_at) FROM items ORDER BY id",
             "SELECT json_array(item_id, event_id, kind, from_state, to_state, at, actor_id) FROM transitions ORDER BY item_id, event_id",
-            "SELECT json_array(from_item_id, to_item_id, kind, origin, removed_at) FROM links ORDER BY 1",
+            "SELECT json_array(from_item_id, to_item_id, kind, origin, removed_at, found_in) FROM links ORDER BY 1",
             "SELECT json_array(from_item_id, to_item_id, kind) FROM pending_links ORDER BY 1",
             "SELECT json_array(id, display_name, is_bot) FROM people ORDER BY id",
             "SELECT json_array(source_id, login, person_id) FROM identities ORDER BY 1",
             "SELECT json_array(source_id, stream, external_id, length(payload)) FROM raw_records ORDER BY 1",
-            "SELECT json_array(source_id, raw_state, flow_state, wait_reason) FROM workflow_maps ORDER BY 1",
+            "SELECT json_array(source_id, item_kind, raw_state, flow_state, wait_reason) FROM workflow_maps ORDER BY 1",
         ] {
             rows.extend(self.strings(sql).await);
         }

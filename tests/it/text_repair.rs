@@ -144,7 +144,7 @@ async fn a_record_with_a_lone_surrogate_escape_is_synced_with_a_replacement_char
     let report = h.sync(&source).await;
     assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
     let titles = h
-        .strings("SELECT title FROM items WHERE id = 'gh:panjf2000/ants#44'")
+        .strings("SELECT title FROM items WHERE key = 'panjf2000/ants#44'")
         .await;
     assert_eq!(
         titles,

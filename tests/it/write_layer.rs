@@ -125,6 +125,7 @@ async fn every_use_case_publishes_what_it_changed() {
             source_id: row.source_id,
             team_id: String::new(),
             item_kind: None,
+            scope: String::new(),
             raw_state: row.raw_state,
             flow_state: Some(FlowState::Active),
             wait_reason: None,

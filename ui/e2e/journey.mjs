@@ -53,6 +53,7 @@ const listQuery = (over = {}) => ({
   sources: [],
   provenances: [],
   text: null,
+  withoutIndependentReview: false,
   sort: "updated",
   direction: "desc",
   ...over,
@@ -322,7 +323,7 @@ async function walk(page, base) {
     ["kpi-transitions", summary.totals.transitions],
     ["kpi-links", summary.totals.links],
     ["kpi-open-blocking-links", summary.totals.openBlockingLinks],
-    ["kpi-ai-unreviewed", summary.aiPrsWithoutHumanReview],
+    ["kpi-ai-unreviewed", summary.aiPrsWithoutIndependentReview],
     ["kpi-teams", summary.totals.teams],
   ];
   for (const [id, value] of kpis) {
@@ -333,7 +334,7 @@ async function walk(page, base) {
   check(itemsText === summary.totals.items.toLocaleString("en-US"), `item count is formatted (${itemsText})`);
   const aiText = await page.locator(`${T("kpi-ai-unreviewed")} .kpi-value`).textContent();
   check(
-    aiText?.replace(/\s+/g, " ").trim() === `${summary.aiPrsWithoutHumanReview} of ${summary.aiPrs}`,
+    aiText?.replace(/\s+/g, " ").trim() === `${summary.aiPrsWithoutIndependentReview} of ${summary.aiPrs}`,
     `AI pull requests read "N of M" (${aiText})`,
   );
   for (const id of [
@@ -549,6 +550,48 @@ async function walk(page, base) {
     check(true, `clicking a link opens ${target.otherKey}`);
   });
   await page.keyboard.press("Escape");
+
+  step("Triage");
+  const triageQuery = (reasons = []) => ({
+    teams: [],
+    sources: [],
+    reasons,
+    provenances: [],
+    text: null,
+    sort: "age",
+    show: "open",
+    offset: 0,
+    limit: 200,
+  });
+  const triage = rust("triage_list", { query: triageQuery() });
+  await page.goto(`${base}#/triage`);
+  await attempt("the Triage worklist", async () => {
+    await page.waitForSelector(`${T("triage-total")}[data-value]`);
+    check(
+      (await dataValue("triage-total")) === triage.total,
+      `the worklist lists ${triage.total} items, as Rust`,
+    );
+    const reasons = await page.locator(T("triage-reason-ai_unreviewed")).textContent();
+    const ai = triage.byReason.find((r) => r.reason === "ai_unreviewed")?.count ?? -1;
+    check(reasons?.includes(String(ai)), `the AI-review chip counts ${ai}`, reasons ?? "");
+    const first = await page.locator(`${T("triage-row")}[aria-selected="true"]`).getAttribute("data-id");
+    check(first === triage.rows[0]?.id, "the first row is selected");
+    await page.keyboard.press("j");
+    const second = await page.locator(`${T("triage-row")}[aria-selected="true"]`).getAttribute("data-id");
+    check(second === triage.rows[1]?.id, "j selects the next row");
+    const injected = await page.evaluate(() => document.querySelectorAll("main img").length);
+    check(injected === 0, "no element is made from a title");
+  });
+  await shot("05-triage");
+  await page.locator(T("triage-reason-ai_unreviewed")).click();
+  await attempt("filtering by a reason", async () => {
+    const only = rust("triage_list", { query: triageQuery(["ai_unreviewed"]) });
+    await page.waitForFunction(
+      (n) => document.querySelector('[data-testid="triage-total"]')?.getAttribute("data-value") === String(n),
+      only.total,
+    );
+    check(true, `the AI-review chip lists its ${only.total} items`);
+  });
 
   step("Workspace menu");
   await page.locator(T("workspace-menu")).click();

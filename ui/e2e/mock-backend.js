@@ -241,7 +241,7 @@
   function sourceDto(row) {
     const { token: _secret, ...shown } = row;
     const last = (runsBySource.get(row.id) ?? [])[0];
-    return { ...shown, syncing: syncs.has(row.id), lastRun: last ? { ...last } : null };
+    return { ...shown, syncing: syncs.has(row.id), lastRun: last ? { ...last } : null, streamErrors: [] };
   }
   function sourcesList() {
     return sourceRows.map(sourceDto);
@@ -630,6 +630,7 @@
     syncStepMs: 900,
     workspace: WORKSPACE,
     flowFilter: null,
+    triageSettings: { notify: [], name: "" },
     notice:
       "The settings file could not be read (expected value at line 1 column 1) and was reset to defaults.",
   };
@@ -653,7 +654,15 @@
       case "deps_report":
       case "deps_graph":
       case "deps_critical_path":
+      case "triage_list":
+      case "triage_thresholds_get":
+      case "decisions_list":
         return recorded(cmd, args);
+      case "triage_settings_get":
+        return state.triageSettings;
+      case "triage_settings_set":
+        state.triageSettings = args.settings;
+        return args.settings;
       case "items_list":
         return itemsPage(args.query);
       case "workflow_set": {

@@ -99,6 +99,24 @@ export const commands = {
 	workflowList: () => typedError<WorkflowRow_Serialize[], IpcError>(__TAURI_INVOKE("workflow_list")),
 	/**  Changes what a raw state means; every metric follows, with no resync. */
 	workflowSet: (change: WorkflowChange_Deserialize) => typedError<null, IpcError>(__TAURI_INVOKE("workflow_set", { change })),
+	/**  The worklist. */
+	triageList: (query: TriageQuery_Deserialize) => typedError<TriageList_Serialize, IpcError>(__TAURI_INVOKE("triage_list", { query })),
+	/**  Records a decision about an item; returns it (with its id, for undo). */
+	triageDecide: (decision: TriageDecision_Deserialize) => typedError<DecisionView_Serialize, IpcError>(__TAURI_INVOKE("triage_decide", { decision })),
+	/**  Takes back a decision (undo); returns the decision that does so. */
+	triageUndo: (decisionId: string, why: string) => typedError<DecisionView_Serialize, IpcError>(__TAURI_INVOKE("triage_undo", { decisionId, why })),
+	/**  Every decision (or an item's), oldest first: the export. */
+	decisionsList: (itemId: string | null) => typedError<DecisionView_Serialize[], IpcError>(__TAURI_INVOKE("decisions_list", { itemId })),
+	/**  The thresholds in force. */
+	triageThresholdsGet: () => typedError<Thresholds_Serialize, IpcError>(__TAURI_INVOKE("triage_thresholds_get")),
+	/**  Records new thresholds (a decision, with who and why). */
+	triageThresholdsSet: (thresholds: Thresholds_Deserialize, why: string) => typedError<Thresholds_Serialize, IpcError>(__TAURI_INVOKE("triage_thresholds_set", { thresholds, why })),
+	/**  AI-made work compared with people's, on the Flow page's filters. */
+	triageCompare: (filter: FlowFilter_Deserialize) => typedError<AiComparison_Serialize, IpcError>(__TAURI_INVOKE("triage_compare", { filter })),
+	/**  This machine's Triage settings. */
+	triageSettingsGet: () => typedError<TriageSettings_Serialize, IpcError>(__TAURI_INVOKE("triage_settings_get")),
+	/**  Changes this machine's Triage settings (which reasons notify, the decider's name). */
+	triageSettingsSet: (settings: TriageSettings_Deserialize) => typedError<TriageSettings_Serialize, IpcError>(__TAURI_INVOKE("triage_settings_set", { settings })),
 };
 
 /** Events */
@@ -108,6 +126,15 @@ export const events = {
 };
 
 /* Types */
+/**  Who answers for an item. */
+export type AccountableVia = 
+/**  The owner set in Baton (a decision). */
+"decision" | 
+/**  Who asked the agent for it. */
+"requester" | 
+/**  The person assigned at the source. */
+"source_owner";
+
 /**  A work item in progress, for the aging chart. */
 export type AgingItem = AgingItem_Serialize | AgingItem_Deserialize;
 
@@ -129,6 +156,25 @@ export type AgingItem_Serialize = {
 	ageDays: number | null,
 	/**  Share (0–100) of the range's finished items whose cycle time was ≤ this age. */
 	pace: number | null,
+};
+
+/**  The comparison. */
+export type AiComparison = AiComparison_Serialize | AiComparison_Deserialize;
+
+/**  The comparison. */
+export type AiComparison_Deserialize = {
+	range: RangeInfo,
+	/**  Human, AI agent, automation. */
+	groups: GroupFigures_Deserialize[],
+	reworkDays: number,
+};
+
+/**  The comparison. */
+export type AiComparison_Serialize = {
+	range: RangeInfo,
+	/**  Human, AI agent, automation. */
+	groups: GroupFigures_Serialize[],
+	reworkDays: number,
 };
 
 /**  An open item with an open upstream blocker older than its team's usual cycle time. */
@@ -449,6 +495,115 @@ export type DateRange = {
 	from: string,
 	/**  The latest item update. */
 	to: string,
+};
+
+/**  A decision to record about one item (what the app and `baton decide` send). */
+export type DecisionInput = DecisionInput_Serialize | DecisionInput_Deserialize;
+
+/**  A decision to record about one item (what the app and `baton decide` send). */
+export type DecisionInput_Deserialize = 
+/**  The accountable owner: a person's id, login or name (someone not synced is kept by name). */
+{ kind: "owner_set"; owner: string } | { kind: "accepted" } | { kind: "rejected" } | 
+/**
+ *  Until a day (`YYYY-MM-DD`, the start of that day in UTC) or an instant (RFC 3339), and/or
+ *  until the item changes.
+ */
+{ kind: "deferred"; until?: string | null; until_change?: boolean } | 
+/**  Duplicates the item `of` (an item id). */
+{ kind: "duplicate_confirmed"; of: string } | { kind: "duplicate_dismissed"; of: string } | 
+/**  The handoff from `upstream` (an item id that blocks this one) arrived. */
+{ kind: "handoff_delivered"; upstream: string } | 
+/**  Serves the intent `intent` (an intent id). */
+{ kind: "intent_linked"; intent: string } | { kind: "note"; text: string };
+
+/**  A decision to record about one item (what the app and `baton decide` send). */
+export type DecisionInput_Serialize = 
+/**  The accountable owner: a person's id, login or name (someone not synced is kept by name). */
+{ kind: "owner_set"; owner: string } | { kind: "accepted" } | { kind: "rejected" } | 
+/**
+ *  Until a day (`YYYY-MM-DD`, the start of that day in UTC) or an instant (RFC 3339), and/or
+ *  until the item changes.
+ */
+{ kind: "deferred"; until: string | null; until_change: boolean } | 
+/**  Duplicates the item `of` (an item id). */
+{ kind: "duplicate_confirmed"; of: string } | { kind: "duplicate_dismissed"; of: string } | 
+/**  The handoff from `upstream` (an item id that blocks this one) arrived. */
+{ kind: "handoff_delivered"; upstream: string } | 
+/**  Serves the intent `intent` (an intent id). */
+{ kind: "intent_linked"; intent: string } | { kind: "note"; text: string };
+
+/**  What a decision decides. */
+export type DecisionKind = 
+/**  The accountable owner is this person. */
+"owner_set" | 
+/**  The item is fine as it is (for the reasons it was listed for). */
+"accepted" | 
+/**  The work should not be done (close it, drop it). */
+"rejected" | 
+/**  Look again later: on a date, or when the item changes. */
+"deferred" | 
+/**  It duplicates another item. */
+"duplicate_confirmed" | 
+/**  It does not duplicate that item after all. */
+"duplicate_dismissed" | 
+/**  The handoff from an upstream item did arrive (the downstream item is not waiting on it). */
+"handoff_delivered" | 
+/**  It serves this intent. */
+"intent_linked" | 
+/**  A note. */
+"note" | 
+/**  Takes back an earlier decision. */
+"revoked" | 
+/**  The triage thresholds of the workspace. */
+"thresholds_set";
+
+/**  One decision as the app shows it (an item's history, the export). */
+export type DecisionView = DecisionView_Serialize | DecisionView_Deserialize;
+
+/**  One decision as the app shows it (an item's history, the export). */
+export type DecisionView_Deserialize = {
+	id: string,
+	itemId?: string | null,
+	/**  The stored kind (a kind this build does not know shows as stored, with `known` false). */
+	kind: string,
+	known: boolean,
+	/**  What it decided, in words ("Owner: Jane Doe", "Deferred until 2026-04-10"). */
+	summary: string,
+	actor: string,
+	why: string,
+	at: string,
+	/**  Every item it concerns (the item first). */
+	covers: string[],
+	/**  The triage reasons it answered. */
+	reasons: string[],
+	supersedes?: string | null,
+	/**  Taken back by a later `revoked` decision (that one's id). */
+	revokedBy?: string | null,
+	/**  The kind-specific data, as stored (JSON text with its version `v`). */
+	payload: string,
+};
+
+/**  One decision as the app shows it (an item's history, the export). */
+export type DecisionView_Serialize = {
+	id: string,
+	itemId: string | null,
+	/**  The stored kind (a kind this build does not know shows as stored, with `known` false). */
+	kind: string,
+	known: boolean,
+	/**  What it decided, in words ("Owner: Jane Doe", "Deferred until 2026-04-10"). */
+	summary: string,
+	actor: string,
+	why: string,
+	at: string,
+	/**  Every item it concerns (the item first). */
+	covers: string[],
+	/**  The triage reasons it answered. */
+	reasons: string[],
+	supersedes: string | null,
+	/**  Taken back by a later `revoked` decision (that one's id). */
+	revokedBy: string | null,
+	/**  The kind-specific data, as stored (JSON text with its version `v`). */
+	payload: string,
 };
 
 /**  An item in a dependency row. */
@@ -959,6 +1114,81 @@ export type GraphView_Serialize = {
 	truncated: boolean,
 };
 
+/**  The figures of one provenance. */
+export type GroupFigures = GroupFigures_Serialize | GroupFigures_Deserialize;
+
+/**  The figures of one provenance. */
+export type GroupFigures_Deserialize = {
+	provenance: Provenance,
+	label: string,
+	/**  Items in the slice that exist by the end of the range. */
+	items: number,
+	/**  Cycle time of the items finished in the range, in days. */
+	cycleTime: Percentiles_Deserialize,
+	/**  Pull requests opened in the range. */
+	pullRequests: number,
+	/**
+	 *  From ready for review to the first review action by someone other than the author, for
+	 *  pull requests opened in the range that have one, in days.
+	 */
+	timeToFirstReview: Percentiles_Deserialize,
+	/**  Pull requests opened in the range, ready, with no review action yet. */
+	withoutReview: number,
+	/**  Mean review rounds of pull requests merged in the range: changes requested + 1. */
+	reviewRounds?: number | null,
+	/**  Pull requests merged and closed unmerged in the range. */
+	merged: number,
+	abandoned: number,
+	/**  Shares of the pull requests closed in the range (merged + abandoned). */
+	mergeRate?: number | null,
+	abandonRate?: number | null,
+	/**  Items first delivered in the range. */
+	delivered: number,
+	/**  Of those, reopened or reverted within [`REWORK_DAYS`] days. */
+	reworked: number,
+	reworkRate?: number | null,
+	/**  Items open at the end of the range. */
+	open: number,
+	/**  Days since the last change of each open item. */
+	idle: Percentiles_Deserialize,
+};
+
+/**  The figures of one provenance. */
+export type GroupFigures_Serialize = {
+	provenance: Provenance,
+	label: string,
+	/**  Items in the slice that exist by the end of the range. */
+	items: number,
+	/**  Cycle time of the items finished in the range, in days. */
+	cycleTime: Percentiles_Serialize,
+	/**  Pull requests opened in the range. */
+	pullRequests: number,
+	/**
+	 *  From ready for review to the first review action by someone other than the author, for
+	 *  pull requests opened in the range that have one, in days.
+	 */
+	timeToFirstReview: Percentiles_Serialize,
+	/**  Pull requests opened in the range, ready, with no review action yet. */
+	withoutReview: number,
+	/**  Mean review rounds of pull requests merged in the range: changes requested + 1. */
+	reviewRounds: number | null,
+	/**  Pull requests merged and closed unmerged in the range. */
+	merged: number,
+	abandoned: number,
+	/**  Shares of the pull requests closed in the range (merged + abandoned). */
+	mergeRate: number | null,
+	abandonRate: number | null,
+	/**  Items first delivered in the range. */
+	delivered: number,
+	/**  Of those, reopened or reverted within [`REWORK_DAYS`] days. */
+	reworked: number,
+	reworkRate: number | null,
+	/**  Items open at the end of the range. */
+	open: number,
+	/**  Days since the last change of each open item. */
+	idle: Percentiles_Serialize,
+};
+
 /**  An upstream item delivered while the item it blocks still waits on it. */
 export type Handoff = Handoff_Serialize | Handoff_Deserialize;
 
@@ -1042,10 +1272,19 @@ export type ItemDetail_Deserialize = {
 	priority?: string | null,
 	startedAt?: string | null,
 	intent?: IntentRef | null,
-	/**  For pull requests: whether a human other than the author took a review action. */
-	humanReviewed?: boolean | null,
+	/**  For pull requests: the independent-review rule's verdict. */
+	review?: ReviewInfo_Deserialize | null,
+	/**  For AI-made work: who asked the agent for it, and how Baton knows. */
+	requester?: Named<RequesterSignal> | null,
+	/**
+	 *  Who answers for it: the owner set in Baton, else who asked for it, else the person
+	 *  assigned at the source.
+	 */
+	accountable?: Named<AccountableVia> | null,
 	transitions: TransitionEntry_Deserialize[],
 	links: LinkedItem_Deserialize[],
+	/**  Every decision about it, oldest first (revoked ones say by which decision). */
+	decisions: DecisionView_Deserialize[],
 };
 
 /**  The detail drawer. */
@@ -1059,10 +1298,19 @@ export type ItemDetail_Serialize = {
 	priority: string | null,
 	startedAt: string | null,
 	intent: IntentRef | null,
-	/**  For pull requests: whether a human other than the author took a review action. */
-	humanReviewed: boolean | null,
+	/**  For pull requests: the independent-review rule's verdict. */
+	review: ReviewInfo_Serialize | null,
+	/**  For AI-made work: who asked the agent for it, and how Baton knows. */
+	requester: Named<RequesterSignal> | null,
+	/**
+	 *  Who answers for it: the owner set in Baton, else who asked for it, else the person
+	 *  assigned at the source.
+	 */
+	accountable: Named<AccountableVia> | null,
 	transitions: TransitionEntry_Serialize[],
 	links: LinkedItem_Serialize[],
+	/**  Every decision about it, oldest first (revoked ones say by which decision). */
+	decisions: DecisionView_Serialize[],
 };
 
 /**  What a work item is. */
@@ -1155,6 +1403,11 @@ export type ItemsQuery_Deserialize = {
 	provenances?: Provenance[],
 	/**  Case-insensitive substring of the key or title. */
 	text?: string | null,
+	/**
+	 *  Only AI-made pull requests without an independent review (the Overview's count: see
+	 *  `docs/metrics.md`, "AI pull requests without independent review").
+	 */
+	withoutIndependentReview?: boolean,
 	sort?: SortField,
 	direction?: SortDirection,
 	offset?: number,
@@ -1173,6 +1426,11 @@ export type ItemsQuery_Serialize = {
 	provenances: Provenance[],
 	/**  Case-insensitive substring of the key or title. */
 	text: string | null,
+	/**
+	 *  Only AI-made pull requests without an independent review (the Overview's count: see
+	 *  `docs/metrics.md`, "AI pull requests without independent review").
+	 */
+	withoutIndependentReview: boolean,
 	sort: SortField,
 	direction: SortDirection,
 	offset: number,
@@ -1366,6 +1624,18 @@ export type MappingOrigin =
 /**  Not mapped: items passing through it are left out of the flow metrics. */
 "unmapped";
 
+/**  Someone an item names, with how Baton knows. */
+export type Named<V> = {
+	name: string,
+	via: V,
+};
+
+/**  Another item a reason names. */
+export type OtherItem = {
+	id: string,
+	key: string,
+};
+
 /**  Percentiles of a duration, in days (nearest-rank). */
 export type Percentiles = Percentiles_Serialize | Percentiles_Deserialize;
 
@@ -1452,7 +1722,12 @@ export type ProvenanceSignal =
 /**  A `Co-authored-by:` trailer in the description or commits. */
 "co_author" | 
 /**  A label on the item. */
-"label";
+"label" | 
+/**
+ *  A pattern in the description: the footer or session link an agent writes
+ *  (`*generated with*claude code*`, `*app.devin.ai/sessions/*`).
+ */
+"body_marker";
 
 /**  Items waiting for one reason at the end of each day. */
 export type QueueSeries = {
@@ -1474,6 +1749,36 @@ export type RangeInfo = {
 	rule: CycleRule,
 };
 
+/**  Why an item is listed. */
+export type Reason = 
+/**
+ *  AI-made work that nobody answers for: no owner set in Baton, nobody who asked for it, no
+ *  person assigned at the source.
+ */
+"ai_no_accountable" | 
+/**
+ *  An AI-made pull request without an independent review: waiting for one, approved only by
+ *  who asked for it (or the agent, or a bot), or merged without one.
+ */
+"ai_unreviewed" | 
+/**  AI-made or automated work idle: never started or waiting, with no change for too long. */
+"ai_idle" | 
+/**  New work with no team, no owner, no intent or no priority. */
+"new_untriaged" | 
+/**  Blocked by an item that was delivered, and nobody picked the work up. */
+"handoff_undelivered" | 
+/**  In progress for longer than its team's 85th-percentile cycle time. */
+"aging_past_p85" | 
+/**  In a state no workflow map covers, so no flow number counts it. */
+"unmapped_state";
+
+/**  How many rows a reason lists, given the other filters. */
+export type ReasonCount = {
+	reason: Reason,
+	label: string,
+	count: number,
+};
+
 /**  A workspace opened before. */
 export type RecentWorkspace = {
 	path: string,
@@ -1493,6 +1798,89 @@ export type RepairedText = {
 	column: string,
 };
 
+/**  How Baton knows who asked an AI agent for a piece of work. */
+export type RequesterSignal = 
+/**  A "Requested by @login" (or "Triggered by", "on behalf of"...) line of the description. */
+"pr_body" | 
+/**  A person (not an agent) in a `Co-authored-by:` trailer of the agent's commits. */
+"co_author" | 
+/**  The assignment that handed the issue the work fixes to the agent (who assigned it). */
+"assignment" | 
+/**  A person made it with an agent's help (the author of AI-made work). */
+"author";
+
+/**  A pull request's review, as the independent-review rule reads it. */
+export type ReviewInfo = ReviewInfo_Serialize | ReviewInfo_Deserialize;
+
+/**  A pull request's review, as the independent-review rule reads it. */
+export type ReviewInfo_Deserialize = {
+	verdict: ReviewVerdict,
+	/**  Who approved (the independent approver, else the one who did approve). */
+	approver?: string | null,
+	at?: string | null,
+};
+
+/**  A pull request's review, as the independent-review rule reads it. */
+export type ReviewInfo_Serialize = {
+	verdict: ReviewVerdict,
+	/**  Who approved (the independent approver, else the one who did approve). */
+	approver: string | null,
+	at: string | null,
+};
+
+/**
+ *  Whether a pull request was approved by someone independent of its author and of who asked
+ *  for it (`docs/metrics.md`, "Independent review").
+ */
+export type ReviewVerdict = 
+/**  Approved by a person other than the author and other than who asked for it. */
+"independent" | 
+/**  Approved only by the author, who asked for it, or a bot. */
+"not_independent" | 
+/**  Nobody approved it. */
+"unapproved";
+
+/**  The decision in force on a row. */
+export type RowDecision = {
+	id: string,
+	kind: DecisionKind,
+	at: string,
+	/**
+	 *  Why the row is listed again despite it ("Changed since it was accepted on 2026-03-02"),
+	 *  or what keeps it off the list.
+	 */
+	note: string,
+};
+
+/**  One reason an item is listed, in words. */
+export type RowReason = RowReason_Serialize | RowReason_Deserialize;
+
+/**  One reason an item is listed, in words. */
+export type RowReason_Deserialize = {
+	reason: Reason,
+	/**  Since when it holds (RFC 3339). */
+	since: string,
+	/**  For how long, in days. */
+	days: number | null,
+	/**  What exactly, in words ("Waiting 5.2 days for an independent review"). */
+	detail: string,
+	/**  The other item concerned (the delivered upstream item of a handoff). */
+	other?: OtherItem | null,
+};
+
+/**  One reason an item is listed, in words. */
+export type RowReason_Serialize = {
+	reason: Reason,
+	/**  Since when it holds (RFC 3339). */
+	since: string,
+	/**  For how long, in days. */
+	days: number | null,
+	/**  What exactly, in words ("Waiting 5.2 days for an independent review"). */
+	detail: string,
+	/**  The other item concerned (the delivered upstream item of a handoff). */
+	other: OtherItem | null,
+};
+
 /**  Both rule lists. */
 export type RulesView = RulesView_Serialize | RulesView_Deserialize;
 
@@ -1509,7 +1897,12 @@ export type RulesView_Serialize = {
 };
 
 /**  How a run ended (or that it still runs). */
-export type RunStatus = "running" | "succeeded" | "failed" | "canceled";
+export type RunStatus = "running" | "succeeded" | "failed" | "canceled" | 
+/**
+ *  The run went to its end, but some repositories or projects failed for good (not found,
+ *  gone, access removed, a pagination limit): their streams keep the error, the rest synced.
+ */
+"finished_with_errors";
 
 /**  The cycle-time scatter (all points, or an even sample of them when there are many). */
 export type Scatter = {
@@ -1662,6 +2055,11 @@ export type SourceView_Deserialize = {
 	/**  A sync is running now. */
 	syncing: boolean,
 	lastRun?: SyncRunView_Deserialize | null,
+	/**
+	 *  Streams (a repository's issues, a Jira project) whose last walk failed for good and that
+	 *  have not synced since, by stream.
+	 */
+	streamErrors: StreamErrorView_Deserialize[],
 };
 
 /**  A source as the Sources screen shows it (never its token). */
@@ -1682,6 +2080,11 @@ export type SourceView_Serialize = {
 	/**  A sync is running now. */
 	syncing: boolean,
 	lastRun: SyncRunView_Serialize | null,
+	/**
+	 *  Streams (a repository's issues, a Jira project) whose last walk failed for good and that
+	 *  have not synced since, by stream.
+	 */
+	streamErrors: StreamErrorView_Serialize[],
 };
 
 /**  Where work is, as one column of the bottleneck matrix: active, or waiting for a reason. */
@@ -1733,6 +2136,33 @@ export type StartupState_Serialize = {
 	openError: IpcError | null,
 	/**  Set when the settings file was damaged and the app started on defaults. */
 	settingsNotice: string | null,
+};
+
+/**  A stream that failed for good: the rest of its source syncs; it is tried again each run. */
+export type StreamErrorView = StreamErrorView_Serialize | StreamErrorView_Deserialize;
+
+/**  A stream that failed for good: the rest of its source syncs; it is tried again each run. */
+export type StreamErrorView_Deserialize = {
+	/**  `issues:acme/web`, `pulls:acme/web`, `repo:acme/gone`, `issues:PAY`. */
+	stream: string,
+	/**  `None` for a code written by another version of Baton. */
+	errorCode?: ErrorCode | null,
+	missingScope?: string | null,
+	error: string,
+	/**  RFC 3339. */
+	failedAt: string,
+};
+
+/**  A stream that failed for good: the rest of its source syncs; it is tried again each run. */
+export type StreamErrorView_Serialize = {
+	/**  `issues:acme/web`, `pulls:acme/web`, `repo:acme/gone`, `issues:PAY`. */
+	stream: string,
+	/**  `None` for a code written by another version of Baton. */
+	errorCode: ErrorCode | null,
+	missingScope: string | null,
+	error: string,
+	/**  RFC 3339. */
+	failedAt: string,
 };
 
 /**  One step of a sync run. */
@@ -1972,6 +2402,45 @@ export type Theme =
 /**  Follow the operating system. */
 "system" | "light" | "dark";
 
+/**  The editable thresholds of the reasons (defaults in `docs/metrics.md`). */
+export type Thresholds = Thresholds_Serialize | Thresholds_Deserialize;
+
+/**  The editable thresholds of the reasons (defaults in `docs/metrics.md`). */
+export type Thresholds_Deserialize = {
+	/**
+	 *  An open AI pull request is listed once it has waited this many days for an independent
+	 *  review.
+	 */
+	reviewWaitDays?: number | null,
+	/**
+	 *  AI pull requests merged without an independent review in the last this many days are
+	 *  listed.
+	 */
+	mergedWindowDays?: number,
+	/**  AI-made or automated work with no change for this many days is idle. */
+	idleDays?: number | null,
+	/**  Work created in the last this many days is new. */
+	newWorkDays?: number,
+};
+
+/**  The editable thresholds of the reasons (defaults in `docs/metrics.md`). */
+export type Thresholds_Serialize = {
+	/**
+	 *  An open AI pull request is listed once it has waited this many days for an independent
+	 *  review.
+	 */
+	reviewWaitDays: number | null,
+	/**
+	 *  AI pull requests merged without an independent review in the last this many days are
+	 *  listed.
+	 */
+	mergedWindowDays: number,
+	/**  AI-made or automated work with no change for this many days is idle. */
+	idleDays: number | null,
+	/**  Work created in the last this many days is new. */
+	newWorkDays: number,
+};
+
 /**  Row counts of the work graph. */
 export type Totals = {
 	items: number,
@@ -2025,6 +2494,200 @@ export type TransitionKind =
 "assignee" | 
 /**  A label was added (to_state) or removed (from_state). */
 "label";
+
+/**  A decision taken on the worklist: what and about which item, who and why. */
+export type TriageDecision = TriageDecision_Serialize | TriageDecision_Deserialize;
+
+/**  A decision taken on the worklist: what and about which item, who and why. */
+export type TriageDecision_Deserialize = {
+	itemId: string,
+	decision: DecisionInput_Deserialize,
+	why?: string,
+};
+
+/**  A decision taken on the worklist: what and about which item, who and why. */
+export type TriageDecision_Serialize = {
+	itemId: string,
+	decision: DecisionInput_Serialize,
+	why: string,
+};
+
+/**  The worklist. */
+export type TriageList = TriageList_Serialize | TriageList_Deserialize;
+
+/**  The worklist. */
+export type TriageList_Deserialize = {
+	asOf: string,
+	/**  Rows matching the filters (every page). */
+	total: number,
+	offset: number,
+	rows: TriageRow_Deserialize[],
+	/**  Per reason, rows matching the other filters. */
+	byReason: ReasonCount[],
+	/**  Items listed by their data but covered by a decision in force (matching the filters). */
+	decided: number,
+	thresholds: Thresholds_Deserialize,
+};
+
+/**  The worklist. */
+export type TriageList_Serialize = {
+	asOf: string,
+	/**  Rows matching the filters (every page). */
+	total: number,
+	offset: number,
+	rows: TriageRow_Serialize[],
+	/**  Per reason, rows matching the other filters. */
+	byReason: ReasonCount[],
+	/**  Items listed by their data but covered by a decision in force (matching the filters). */
+	decided: number,
+	thresholds: Thresholds_Serialize,
+};
+
+/**  A request for the worklist. Empty lists mean "any". */
+export type TriageQuery = TriageQuery_Serialize | TriageQuery_Deserialize;
+
+/**  A request for the worklist. Empty lists mean "any". */
+export type TriageQuery_Deserialize = {
+	/**  Team ids ("" for items without a team). */
+	teams?: string[],
+	sources?: string[],
+	reasons?: Reason[],
+	provenances?: Provenance[],
+	/**  Case-insensitive text in the key or title. */
+	text?: string | null,
+	sort?: TriageSort,
+	show?: TriageShow,
+	offset?: number,
+	/**  At most [`MAX_PAGE`]; 0 means 200. */
+	limit?: number,
+};
+
+/**  A request for the worklist. Empty lists mean "any". */
+export type TriageQuery_Serialize = {
+	/**  Team ids ("" for items without a team). */
+	teams: string[],
+	sources: string[],
+	reasons: Reason[],
+	provenances: Provenance[],
+	/**  Case-insensitive text in the key or title. */
+	text: string | null,
+	sort: TriageSort,
+	show: TriageShow,
+	offset: number,
+	/**  At most [`MAX_PAGE`]; 0 means 200. */
+	limit: number,
+};
+
+/**  One row of the worklist. */
+export type TriageRow = TriageRow_Serialize | TriageRow_Deserialize;
+
+/**  One row of the worklist. */
+export type TriageRow_Deserialize = {
+	id: string,
+	key: string,
+	title: string,
+	kind: ItemKind,
+	teamId?: string | null,
+	teamName?: string | null,
+	sourceId: string,
+	sourceName: string,
+	/**  The effective state now. */
+	flowState: FlowState,
+	stage?: Stage | null,
+	rawState: string,
+	provenance: Provenance,
+	/**  Which agent or automation made it. */
+	agent?: string | null,
+	/**  Who asked the agent for it. */
+	requester?: Named<RequesterSignal> | null,
+	/**  Who answers for it. */
+	accountable?: Named<AccountableVia> | null,
+	reasons: RowReason_Deserialize[],
+	/**  How long it has needed a decision: the oldest of its reasons, in days. */
+	ageDays: number | null,
+	createdAt: string,
+	/**  Open items blocked by it, directly or further down their chains. */
+	waitingOnIt: number,
+	/**  The outcome decision in force (for decided rows, or rows that came back). */
+	decision?: RowDecision | null,
+	/**  Notes recorded about it. */
+	notes: number,
+};
+
+/**  One row of the worklist. */
+export type TriageRow_Serialize = {
+	id: string,
+	key: string,
+	title: string,
+	kind: ItemKind,
+	teamId: string | null,
+	teamName: string | null,
+	sourceId: string,
+	sourceName: string,
+	/**  The effective state now. */
+	flowState: FlowState,
+	stage: Stage | null,
+	rawState: string,
+	provenance: Provenance,
+	/**  Which agent or automation made it. */
+	agent: string | null,
+	/**  Who asked the agent for it. */
+	requester: Named<RequesterSignal> | null,
+	/**  Who answers for it. */
+	accountable: Named<AccountableVia> | null,
+	reasons: RowReason_Serialize[],
+	/**  How long it has needed a decision: the oldest of its reasons, in days. */
+	ageDays: number | null,
+	createdAt: string,
+	/**  Open items blocked by it, directly or further down their chains. */
+	waitingOnIt: number,
+	/**  The outcome decision in force (for decided rows, or rows that came back). */
+	decision: RowDecision | null,
+	/**  Notes recorded about it. */
+	notes: number,
+};
+
+/**  Triage settings of this machine's user. */
+export type TriageSettings = TriageSettings_Serialize | TriageSettings_Deserialize;
+
+/**  Triage settings of this machine's user. */
+export type TriageSettings_Deserialize = {
+	/**
+	 *  The reasons that make a desktop notification when items are newly listed for them (none
+	 *  by default: notifications are off until chosen).
+	 */
+	notify?: Reason[],
+	/**  The name decisions are recorded under; empty: the computer's login name. */
+	name?: string,
+};
+
+/**  Triage settings of this machine's user. */
+export type TriageSettings_Serialize = {
+	/**
+	 *  The reasons that make a desktop notification when items are newly listed for them (none
+	 *  by default: notifications are off until chosen).
+	 */
+	notify: Reason[],
+	/**  The name decisions are recorded under; empty: the computer's login name. */
+	name: string,
+};
+
+/**  Which rows to show. */
+export type TriageShow = 
+/**  Items that need a decision. */
+"open" | 
+/**
+ *  Items listed by their data that a decision in force covers (accepted, rejected, deferred,
+ *  duplicates).
+ */
+"decided";
+
+/**  How the worklist is ordered. */
+export type TriageSort = 
+/**  Longest needing a decision first (the oldest of its reasons). */
+"age" | 
+/**  Most open items waiting on it (blocked by it, directly or further down) first. */
+"waiting_on_it";
 
 /**  An item that waited. */
 export type WaitExample = WaitExample_Serialize | WaitExample_Deserialize;
@@ -2090,8 +2753,16 @@ export type WorkflowChange_Deserialize = {
 	teamId: string,
 	/**  None to change the mapping of every kind of item; a kind for that kind's own mapping. */
 	itemKind?: ItemKind | null,
+	/**
+	 *  Empty to change the mapping of every project; a Jira project key for that project's own
+	 *  mapping.
+	 */
+	scope?: string,
 	rawState: string,
-	/**  None removes a team's or a kind's own mapping (it falls back to the shared one). */
+	/**
+	 *  None removes a team's, a kind's or a project's own mapping (it falls back to the shared
+	 *  one).
+	 */
 	flowState?: FlowState | null,
 	/**  Only for waiting states. */
 	waitReason?: WaitReason | null,
@@ -2104,8 +2775,16 @@ export type WorkflowChange_Serialize = {
 	teamId: string,
 	/**  None to change the mapping of every kind of item; a kind for that kind's own mapping. */
 	itemKind: ItemKind | null,
+	/**
+	 *  Empty to change the mapping of every project; a Jira project key for that project's own
+	 *  mapping.
+	 */
+	scope: string,
 	rawState: string,
-	/**  None removes a team's or a kind's own mapping (it falls back to the shared one). */
+	/**
+	 *  None removes a team's, a kind's or a project's own mapping (it falls back to the shared
+	 *  one).
+	 */
 	flowState: FlowState | null,
 	/**  Only for waiting states. */
 	waitReason: WaitReason | null,
@@ -2127,6 +2806,11 @@ export type WorkflowRow_Deserialize = {
 	 *  open pull request waits for review, an open issue is not started).
 	 */
 	itemKind?: ItemKind | null,
+	/**
+	 *  Empty for the mapping every project uses; a Jira project key for that project's own
+	 *  mapping (a status whose name means different things in different projects).
+	 */
+	scope: string,
 	rawState: string,
 	flowState?: FlowState | null,
 	waitReason?: WaitReason | null,
@@ -2150,6 +2834,11 @@ export type WorkflowRow_Serialize = {
 	 *  open pull request waits for review, an open issue is not started).
 	 */
 	itemKind: ItemKind | null,
+	/**
+	 *  Empty for the mapping every project uses; a Jira project key for that project's own
+	 *  mapping (a status whose name means different things in different projects).
+	 */
+	scope: string,
 	rawState: string,
 	flowState: FlowState | null,
 	waitReason: WaitReason | null,
@@ -2198,9 +2887,13 @@ export type WorkspaceSummary_Deserialize = {
 	byProvenance: Count[],
 	/**  Rows are teams (same order as `by_team`), columns are flow states. */
 	teamStates: TeamStates[],
-	/**  Pull requests authored by an AI agent with no review action by a human. */
-	aiPrsWithoutHumanReview: number,
-	/**  Pull requests authored by an AI agent. */
+	/**
+	 *  AI-made pull requests, open or merged, that no person other than the agent and other than
+	 *  who asked for it approved (`docs/metrics.md`, "AI pull requests without independent
+	 *  review"; the Work items filter `withoutIndependentReview` lists the same ones).
+	 */
+	aiPrsWithoutIndependentReview: number,
+	/**  AI-made pull requests, open or merged. */
 	aiPrs: number,
 	dateRange?: DateRange | null,
 	/**
@@ -2222,9 +2915,13 @@ export type WorkspaceSummary_Serialize = {
 	byProvenance: Count[],
 	/**  Rows are teams (same order as `by_team`), columns are flow states. */
 	teamStates: TeamStates[],
-	/**  Pull requests authored by an AI agent with no review action by a human. */
-	aiPrsWithoutHumanReview: number,
-	/**  Pull requests authored by an AI agent. */
+	/**
+	 *  AI-made pull requests, open or merged, that no person other than the agent and other than
+	 *  who asked for it approved (`docs/metrics.md`, "AI pull requests without independent
+	 *  review"; the Work items filter `withoutIndependentReview` lists the same ones).
+	 */
+	aiPrsWithoutIndependentReview: number,
+	/**  AI-made pull requests, open or merged. */
 	aiPrs: number,
 	dateRange: DateRange | null,
 	/**

@@ -8,5 +8,6 @@ pub mod items;
 pub mod rules;
 pub mod settings;
 pub mod sources;
+pub mod triage;
 pub mod workflow;
 pub mod workspace;

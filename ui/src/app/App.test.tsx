@@ -129,8 +129,8 @@ describe("App", () => {
     ]) {
       expect(screen.getByTestId(`nav-${view}`)).toBeInTheDocument();
     }
-    window.location.hash = "#/triage";
+    window.location.hash = "#/plans";
     window.dispatchEvent(new HashChangeEvent("hashchange"));
-    expect(await screen.findByTestId("planned-triage")).toHaveTextContent("needs a decision");
+    expect(await screen.findByTestId("planned-plans")).toHaveTextContent("how sure are we");
   });
 });

@@ -22,6 +22,7 @@ import { OverviewView } from "../views/OverviewView";
 import { PlannedViewPanel } from "../views/PlannedViewPanel";
 import { SettingsView } from "../views/SettingsView";
 import { SourcesView } from "../views/SourcesView";
+import { TriageView } from "../views/TriageView";
 import { WorkItemsView } from "../views/WorkItemsView";
 import { failureTitle, useWorkspaceActions, WorkspaceActionsProvider } from "../workspace/actions";
 import { useWorkspaceChanges, workspaceQueries } from "../workspace/queries";
@@ -48,6 +49,7 @@ const NEEDS_WORKSPACE: ReadonlySet<ViewId> = new Set([
   "bottlenecks",
   "dependencies",
   "sources",
+  "triage",
 ]);
 
 /** Loaded on first visit: its graph libraries (Cytoscape.js, ECharts' graph) stay out of startup. */
@@ -71,6 +73,8 @@ function ViewFor({ view }: { view: ViewId }) {
           <DependenciesView />
         </Suspense>
       );
+    case "triage":
+      return <TriageView />;
     case "sources":
       return <SourcesView />;
     case "settings":

@@ -34,7 +34,7 @@ export const NAV_GROUPS: { label: string; entries: NavEntry[] }[] = [
   {
     label: "Act",
     entries: [
-      { id: "triage", label: "Triage", icon: "triage", planned: true, hint: "What needs a decision" },
+      { id: "triage", label: "Triage", icon: "triage", hint: "What needs a decision" },
       {
         id: "intents",
         label: "Intents",

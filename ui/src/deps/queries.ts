@@ -60,6 +60,7 @@ export const depsQueries = {
           sources: [],
           provenances: [],
           text,
+          withoutIndependentReview: false,
           sort: "key",
           direction: "asc",
           offset: 0,

@@ -22,7 +22,41 @@ const detail = makeDetail(pr, {
   authorName: "copilot[bot]",
   authorIsBot: true,
   provenanceConfidence: 0.9,
-  humanReviewed: false,
+  review: { verdict: "not_independent", approver: "Erin Diaz", at: "2026-01-06T12:00:00.000Z" },
+  requester: { name: "Erin Diaz", via: "assignment" },
+  accountable: { name: "Ana Lima", via: "decision" },
+  decisions: [
+    {
+      id: "d1",
+      itemId: "pr-12",
+      kind: "owner_set",
+      known: true,
+      summary: "Owner: Ana Lima",
+      actor: "lead",
+      why: "Erin reviewed her own request",
+      at: "2026-01-07T09:00:00.000Z",
+      covers: ["pr-12"],
+      reasons: ["ai_no_accountable"],
+      supersedes: null,
+      revokedBy: null,
+      payload: "{}",
+    },
+    {
+      id: "d2",
+      itemId: "pr-12",
+      kind: "accepted",
+      known: true,
+      summary: "Accepted <b>now</b>",
+      actor: "lead",
+      why: "",
+      at: "2026-01-07T09:05:00.000Z",
+      covers: ["pr-12"],
+      reasons: [],
+      supersedes: null,
+      revokedBy: "d3",
+      payload: "{}",
+    },
+  ],
   transitions: [
     {
       kind: "state",
@@ -93,7 +127,19 @@ describe("ItemDetailPanel", () => {
     expect(await screen.findByTestId("detail-title")).toHaveTextContent("Retry refund webhook");
     const panel = screen.getByTestId("item-detail");
     expect(within(panel).getByText("acme/#12")).toBeInTheDocument();
-    expect(within(panel).getByText(/No — no review by a person/)).toBeInTheDocument();
+    expect(
+      within(panel).getByText(/No — approved only by Erin Diaz, who is not independent/),
+    ).toBeInTheDocument();
+    expect(within(panel).getByText(/assigned the issue to the agent/)).toBeInTheDocument();
+    expect(within(panel).getByText(/owner set in Baton/)).toBeInTheDocument();
+    const decisions = within(screen.getByTestId("detail-decisions")).getAllByTestId("detail-decision");
+    expect(decisions).toHaveLength(2);
+    expect(decisions[0]).toHaveTextContent("Owner: Ana Lima");
+    expect(decisions[0]).toHaveTextContent("Erin reviewed her own request");
+    // Text from the workspace shows as text, and a taken-back decision says so.
+    expect(decisions[1]).toHaveTextContent("Accepted <b>now</b>");
+    expect(decisions[1]?.querySelector("b")).toBeNull();
+    expect(decisions[1]).toHaveTextContent("undone");
     expect(within(panel).getByText(/90% confidence/)).toBeInTheDocument();
 
     const timeline = screen.getByTestId("detail-timeline");

@@ -2,7 +2,16 @@
 
 import { useMutation, useQuery } from "@tanstack/react-query";
 import type { ReactNode } from "react";
-import { type ItemDetail, ipc, type LinkedItem, type TransitionEntry, toIpcError } from "../lib/ipc";
+import {
+  type AccountableVia,
+  type DecisionView,
+  type ItemDetail,
+  ipc,
+  type LinkedItem,
+  type RequesterSignal,
+  type TransitionEntry,
+  toIpcError,
+} from "../lib/ipc";
 import { formatDateTime, formatPercent, formatRelative, plural } from "../shared/format";
 import { Icon } from "../shared/Icon";
 import { SidePanel } from "../shared/SidePanel";
@@ -72,12 +81,41 @@ function Fields({ detail }: { detail: ItemDetail }) {
           </span>
         )}
       </Field>
-      {isPr ? (
-        <Field label="Human reviewed" hint="Whether a person other than the author took a review action">
-          {detail.humanReviewed ? (
-            <span className="yes">Yes</span>
+      {detail.requester ? (
+        <Field label="Asked for by" hint="Who asked the AI agent for this work, and how Baton knows">
+          <span>{detail.requester.name}</span>{" "}
+          <span className="muted">({REQUESTER_SIGNAL_LABELS[detail.requester.via]})</span>
+        </Field>
+      ) : null}
+      <Field
+        label="Accountable"
+        hint="Who answers for it: the owner set in Baton, else who asked for it, else the person assigned"
+      >
+        {detail.accountable ? (
+          <>
+            <span>{detail.accountable.name}</span>{" "}
+            <span className="muted">({ACCOUNTABLE_VIA_LABELS[detail.accountable.via]})</span>
+          </>
+        ) : (
+          <span className="muted">Nobody</span>
+        )}
+      </Field>
+      {isPr && detail.review ? (
+        <Field
+          label="Independent review"
+          hint="Approved by a person other than the author and other than who asked for it"
+        >
+          {detail.review.verdict === "independent" ? (
+            <span className="yes">
+              Yes{detail.review.approver ? ` — approved by ${detail.review.approver}` : ""}
+            </span>
+          ) : detail.review.verdict === "not_independent" ? (
+            <span className="no">
+              No — approved only by {detail.review.approver ?? "the author or who asked for it"}, who is not
+              independent
+            </span>
           ) : (
-            <span className="no">No — no review by a person other than the author</span>
+            <span className="no">No — nobody approved it</span>
           )}
         </Field>
       ) : null}
@@ -230,6 +268,43 @@ function LinkGroups({ links, onOpenItem }: { links: LinkedItem[]; onOpenItem: (i
   );
 }
 
+const REQUESTER_SIGNAL_LABELS: Record<RequesterSignal, string> = {
+  pr_body: "named in the description",
+  co_author: "co-author of the agent's commits",
+  assignment: "assigned the issue to the agent",
+  author: "opened it with an agent's help",
+};
+
+const ACCOUNTABLE_VIA_LABELS: Record<AccountableVia, string> = {
+  decision: "owner set in Baton",
+  requester: "asked for it",
+  source_owner: "assigned at the source",
+};
+
+/** Every decision about the item, oldest first; taken-back ones are struck through. */
+function Decisions({ decisions }: { decisions: DecisionView[] }) {
+  return (
+    <ol className="decision-list" data-testid="detail-decisions">
+      {decisions.map((d) => (
+        <li
+          key={d.id}
+          className={d.revokedBy ? "decision decision-revoked" : "decision"}
+          data-testid="detail-decision"
+        >
+          <p className="decision-what">
+            <strong>{d.summary}</strong>
+            {d.revokedBy ? <span className="tag">undone</span> : null}
+          </p>
+          {d.why ? <p className="decision-why">{d.why}</p> : null}
+          <p className="timeline-meta">
+            <When iso={d.at} /> · {d.actor}
+          </p>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
 function DetailBody({ detail, onOpenItem }: { detail: ItemDetail; onOpenItem: (id: string) => void }) {
   const item = detail.item;
   const open = useMutation({ mutationFn: () => ipc.itemOpenInBrowser(item.id) });
@@ -274,6 +349,14 @@ function DetailBody({ detail, onOpenItem }: { detail: ItemDetail; onOpenItem: (i
           </ol>
         )}
       </section>
+      {detail.decisions.length > 0 ? (
+        <section className="detail-section" aria-labelledby="decisions-title">
+          <h3 id="decisions-title" className="section-title">
+            Decisions <span className="muted">({detail.decisions.length})</span>
+          </h3>
+          <Decisions decisions={detail.decisions} />
+        </section>
+      ) : null}
       <section className="detail-section" aria-labelledby="links-title">
         <h3 id="links-title" className="section-title">
           Links <span className="muted">({detail.links.length})</span>

@@ -148,6 +148,17 @@ export function ItemsToolbar({
           selected={filters.provenances}
           onChange={(provenances) => onChange({ ...filters, provenances: provenances as Provenance[] })}
         />
+        {filters.unreviewed ? (
+          <button
+            type="button"
+            className="btn btn-small filter-active"
+            title="Only AI-made pull requests, open or merged, that no independent person approved. Click to remove."
+            onClick={() => onChange({ ...filters, unreviewed: false })}
+            data-testid="filter-unreviewed"
+          >
+            Without independent review <Icon name="close" size={12} />
+          </button>
+        ) : null}
         {filtered ? (
           <button
             type="button"

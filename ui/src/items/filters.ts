@@ -12,6 +12,8 @@ export type ItemFilters = {
   sources: string[];
   provenances: Provenance[];
   text: string;
+  /** Only AI-made pull requests without an independent review (the Overview's count). */
+  unreviewed: boolean;
   sort: SortField;
   direction: SortDirection;
 };
@@ -23,6 +25,7 @@ export const DEFAULT_FILTERS: ItemFilters = {
   sources: [],
   provenances: [],
   text: "",
+  unreviewed: false,
   sort: "updated",
   direction: "desc",
 };
@@ -46,6 +49,7 @@ const P = {
   sources: "source",
   provenances: "prov",
   text: "q",
+  unreviewed: "unreviewed",
   sort: "sort",
   direction: "dir",
   item: "item",
@@ -65,6 +69,7 @@ export function filtersFromParams(params: URLSearchParams): ItemFilters {
     sources: params.getAll(P.sources),
     provenances: oneOf(PROVENANCES, params.getAll(P.provenances)),
     text: params.get(P.text) ?? "",
+    unreviewed: params.get(P.unreviewed) === "1",
     sort:
       sort && (SORT_FIELDS as readonly string[]).includes(sort) ? (sort as SortField) : DEFAULT_FILTERS.sort,
     direction: dir === "asc" || dir === "desc" ? dir : DEFAULT_FILTERS.direction,
@@ -79,6 +84,7 @@ export function filtersToParams(filters: ItemFilters, item?: string | null): URL
   for (const s of filters.sources) params.append(P.sources, s);
   for (const p of filters.provenances) params.append(P.provenances, p);
   if (filters.text.trim()) params.set(P.text, filters.text);
+  if (filters.unreviewed) params.set(P.unreviewed, "1");
   if (filters.sort !== DEFAULT_FILTERS.sort) params.set(P.sort, filters.sort);
   if (filters.direction !== DEFAULT_FILTERS.direction) params.set(P.direction, filters.direction);
   if (item) params.set(P.item, item);
@@ -88,7 +94,8 @@ export function filtersToParams(filters: ItemFilters, item?: string | null): URL
 export function hasFilters(f: ItemFilters): boolean {
   return (
     f.teams.length + f.states.length + f.kinds.length + f.sources.length + f.provenances.length > 0 ||
-    f.text.trim() !== ""
+    f.text.trim() !== "" ||
+    f.unreviewed
   );
 }
 
@@ -102,6 +109,7 @@ export function toItemsQuery(f: ItemFilters, offset: number, limit: number): Ite
     sources: f.sources,
     provenances: f.provenances,
     text: text === "" ? null : text,
+    withoutIndependentReview: f.unreviewed,
     sort: f.sort,
     direction: f.direction,
     offset,

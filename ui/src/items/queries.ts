@@ -8,7 +8,17 @@ import { type ItemFilters, toItemsQuery } from "./filters";
 export const PAGE_SIZE = 200;
 
 function filtersKey(f: ItemFilters) {
-  return [f.teams, f.states, f.kinds, f.sources, f.provenances, f.text.trim(), f.sort, f.direction] as const;
+  return [
+    f.teams,
+    f.states,
+    f.kinds,
+    f.sources,
+    f.provenances,
+    f.text.trim(),
+    f.unreviewed,
+    f.sort,
+    f.direction,
+  ] as const;
 }
 
 export const itemsQueries = {

@@ -51,7 +51,7 @@ export function Kpis({
   onShowAiPrs: () => void;
 }) {
   const t = summary.totals;
-  const ai = summary.aiPrsWithoutHumanReview;
+  const ai = summary.aiPrsWithoutIndependentReview;
   const range = summary.dateRange;
   return (
     <div className="kpi-grid">
@@ -89,7 +89,7 @@ export function Kpis({
         testId="kpi-open-blocking-links"
       />
       <Kpi
-        label="AI pull requests without human review"
+        label="AI pull requests without independent review"
         value={
           <>
             {formatCount(ai)} <span className="kpi-of">of {formatCount(summary.aiPrs)}</span>
@@ -99,12 +99,12 @@ export function Kpis({
         sub={
           summary.aiPrs === 0
             ? "no pull requests authored by an AI agent"
-            : "AI-authored pull requests that no person other than the author has reviewed yet"
+            : "AI-made pull requests, open or merged, that no person other than the agent and who asked for it approved"
         }
         metricId="summary-ai-prs-without-human-review"
         testId="kpi-ai-unreviewed"
         wide
-        action={summary.aiPrs > 0 ? { label: "List AI pull requests", onClick: onShowAiPrs } : undefined}
+        action={ai > 0 ? { label: "List them", onClick: onShowAiPrs } : undefined}
       />
       <Kpi
         label="Teams"

@@ -39,7 +39,7 @@ export const TEAM_FIELD_LABELS: Record<TeamRuleField, { label: string; example: 
   label: { label: "Label", example: "team:payments" },
 };
 
-export const SIGNALS: readonly ProvenanceSignal[] = ["bot_login", "co_author", "label"];
+export const SIGNALS: readonly ProvenanceSignal[] = ["bot_login", "co_author", "label", "body_marker"];
 export const SIGNAL_LABELS: Record<ProvenanceSignal, { label: string; example: string; hint: string }> = {
   bot_login: {
     label: "Author login",
@@ -52,6 +52,11 @@ export const SIGNAL_LABELS: Record<ProvenanceSignal, { label: string; example: s
     hint: "A Co-authored-by: line in a pull request's description",
   },
   label: { label: "Label", example: "ai-generated", hint: "A label on the item" },
+  body_marker: {
+    label: "Description marker",
+    example: "*generated with*claude code*",
+    hint: "A pattern in the description: the footer or session link an agent writes",
+  },
 };
 
 function DeleteButton({ what, onDelete, pending }: { what: string; onDelete: () => void; pending: boolean }) {

@@ -9,7 +9,7 @@ import { Icon } from "../shared/Icon";
 import { SourceBadge } from "../workgraph/badges";
 import { SOURCE_KIND_LABELS } from "../workgraph/vocabulary";
 import type { EditableSource } from "./draft";
-import { clockTime, explain, RUN_STATUS_LABELS, scopeSummary } from "./messages";
+import { clockTime, explain, RUN_STATUS_LABELS, scopeSummary, streamLabel } from "./messages";
 import { ProblemNote } from "./ProblemNote";
 import type { LiveRun } from "./progress";
 import { useCancelSync, useRemoveSource, useSetEnabled, useSyncNow } from "./queries";
@@ -63,6 +63,43 @@ function LastSync({ source }: { source: SourceView }) {
         </span>
       ) : null}
     </span>
+  );
+}
+
+/**
+ * Repositories or projects that failed for good (not found, gone, access removed, a pagination
+ * limit): the rest of the source syncs, and each run tries them again.
+ */
+function StreamProblems({ source }: { source: SourceView }) {
+  if (source.streamErrors.length === 0) return null;
+  return (
+    <div className="stream-problems small" role="status" data-testid="source-stream-errors">
+      <p className="stream-problems-title">
+        {source.streamErrors.length === 1
+          ? "One part of this source could not be read; the rest synced."
+          : `${source.streamErrors.length} parts of this source could not be read; the rest synced.`}{" "}
+        <span className="muted">Each sync tries them again.</span>
+      </p>
+      <ul>
+        {source.streamErrors.map((e) => (
+          <li
+            key={e.stream}
+            data-testid="source-stream-error"
+            data-stream={e.stream}
+            data-code={e.errorCode ?? ""}
+          >
+            <strong>{streamLabel(e.stream) ?? e.stream}</strong>:{" "}
+            {explain(e.errorCode, source.kind, e.missingScope).title}{" "}
+            <span className="muted" title={formatDateTime(e.failedAt)}>
+              ({formatRelative(e.failedAt)})
+            </span>
+            <br />
+            <span className="problem-note-message">{e.error}</span>
+            {e.errorCode ? <code className="problem-note-code">{e.errorCode}</code> : null}
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
 
@@ -245,6 +282,8 @@ export function SourceCard({
           testId="source-last-error"
         />
       ) : null}
+
+      {!source.synthetic && !running ? <StreamProblems source={source} /> : null}
 
       {actionProblem ? (
         <p className="error-text small" role="alert" data-testid="source-action-error">

@@ -46,6 +46,13 @@ function RunRow({ run, kind }: { run: SyncRun; kind: SourceKind }) {
             {failed || run.status === "canceled" ? (
               <p className="history-error-title">{explain(run.errorCode, kind, run.missingScope).title}</p>
             ) : null}
+            {run.status === "finished_with_errors" ? (
+              <p className="history-error-title">
+                Some repositories or projects could not be read (
+                {explain(run.errorCode, kind, run.missingScope).title}
+                ); the rest synced
+              </p>
+            ) : null}
             {run.error ? <p className="history-error-message">{run.error}</p> : null}
             {run.errorCode ? <code className="problem-note-code">{run.errorCode}</code> : null}
           </div>

@@ -5,7 +5,7 @@
 import { useEffect, useState } from "react";
 import type { SourceKind } from "../lib/ipc";
 import { plural } from "../shared/format";
-import { clockTime, formatDuration } from "./messages";
+import { clockTime, formatDuration, streamLabel } from "./messages";
 import type { LiveRun } from "./progress";
 
 /** This computer's clock, ticking every `ms` while `active`. */
@@ -23,19 +23,6 @@ function useNow(active: boolean, ms = 1000): number {
 /** "1:34:31 PM", or the date too when it is not today. */
 function resumeTime(iso: string, now: number): string {
   return clockTime(iso, new Date(now), true);
-}
-
-function streamLabel(stream: string | null): string | null {
-  if (!stream) return null;
-  const [what, where] = stream.split(":", 2);
-  const names: Record<string, string> = {
-    issues: "issues",
-    pulls: "pull requests",
-    events: "issue events",
-    statuses: "statuses",
-  };
-  const label = names[what ?? ""] ?? what ?? stream;
-  return where ? `${label} of ${where}` : label;
 }
 
 export function SyncProgressBar({
@@ -81,6 +68,10 @@ export function SyncProgressBar({
     if (end?.status === "succeeded") {
       tone = "done";
       text = `Finished: ${plural(run.pages, "page")}, ${plural(run.items, "item")}`;
+    } else if (end?.status === "finished_with_errors") {
+      tone = "partial";
+      // Which repositories or projects failed follows under the bar (the card's stream list).
+      text = `Finished with errors: ${plural(run.pages, "page")}, ${plural(run.items, "item")}; some repositories or projects could not be read`;
     } else if (end?.status === "canceled") {
       tone = "canceled";
       text = `Canceled after ${plural(run.pages, "page")}, ${plural(run.items, "item")} (kept; the next sync resumes)`;

@@ -181,11 +181,29 @@ function unexplained(code: never): Explained {
   return { title: "It did not work", hint: `The details below say what went wrong (${String(code)}).` };
 }
 
+/** A stream as the person reads it: "issues of acme/web", "the repository acme/gone", "issues of PAY". */
+export function streamLabel(stream: string | null): string | null {
+  if (!stream) return null;
+  const at = stream.indexOf(":");
+  const what = at < 0 ? stream : stream.slice(0, at);
+  const where = at < 0 ? "" : stream.slice(at + 1);
+  if (what === "repo") return where ? `the repository ${where}` : "the repository";
+  const names: Record<string, string> = {
+    issues: "issues",
+    pulls: "pull requests",
+    events: "issue events",
+    statuses: "statuses",
+  };
+  const label = names[what] ?? what;
+  return where ? `${label} of ${where}` : label;
+}
+
 export const RUN_STATUS_LABELS: Record<RunStatus, string> = {
   running: "Running",
   succeeded: "Succeeded",
   failed: "Failed",
   canceled: "Canceled",
+  finished_with_errors: "Finished with errors",
 };
 
 function host(url: string): string {

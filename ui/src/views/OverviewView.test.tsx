@@ -1,5 +1,6 @@
 import { fireEvent, screen, within } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { filtersFromParams, toItemsQuery } from "../items/filters";
 import { clearMocks, makeSummary, mockBackend } from "../lib/ipc/testing";
 import type { ChartClick } from "../shared/EChart";
 import { renderWithClient } from "../test/render";
@@ -58,6 +59,19 @@ describe("Overview", () => {
     }
   });
 
+  it("drills down from the AI-review count to the unreviewed AI pull requests only", async () => {
+    mockBackend({ workspace_summary: () => makeSummary() });
+    renderWithClient(<OverviewView />);
+    const ai = await screen.findByTestId("kpi-ai-unreviewed");
+    fireEvent.click(within(ai).getByRole("button", { name: /List them/ }));
+    const params = new URLSearchParams(window.location.hash.split("?")[1]);
+    expect(window.location.hash.startsWith("#/items?")).toBe(true);
+    expect(params.getAll("kind")).toEqual(["pull_request"]);
+    expect(params.getAll("prov")).toEqual(["ai_agent"]);
+    expect(params.get("unreviewed")).toBe("1");
+    expect(toItemsQuery(filtersFromParams(params), 0, 200).withoutIndependentReview).toBe(true);
+  });
+
   it("has a titled chart with a definition link for each split, and clicking one opens Work items filtered", async () => {
     mockBackend({ workspace_summary: () => makeSummary() });
     renderWithClient(<OverviewView />);
@@ -100,7 +114,7 @@ describe("Overview", () => {
           bySource: [],
           teamStates: [],
           aiPrs: 0,
-          aiPrsWithoutHumanReview: 0,
+          aiPrsWithoutIndependentReview: 0,
           dateRange: null,
         }),
     });

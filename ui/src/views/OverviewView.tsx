@@ -58,7 +58,9 @@ export function OverviewView() {
           <Kpis
             summary={summary.data}
             onShowItems={() => openItems({})}
-            onShowAiPrs={() => openItems({ kinds: ["pull_request"], provenances: ["ai_agent"] })}
+            onShowAiPrs={() =>
+              openItems({ kinds: ["pull_request"], provenances: ["ai_agent"], unreviewed: true })
+            }
           />
           <OverviewCharts summary={summary.data} />
         </>

@@ -44,6 +44,51 @@ describe("Settings", () => {
   });
 });
 
+describe("Settings → Triage", () => {
+  it("turns a reason's notifications on, and records new thresholds with why", async () => {
+    let notify: string[] = [];
+    const calls = mockBackend({
+      settings_get: () => ({ theme: "system", recent: [], dataDir: "/d", version: "0.1.0" }),
+      workspace_current: () => ({ path: "/w/acme.baton", name: "acme", isDemo: false, readOnly: false }),
+      triage_thresholds_get: () => ({
+        reviewWaitDays: 2,
+        mergedWindowDays: 30,
+        idleDays: 14,
+        newWorkDays: 30,
+      }),
+      triage_thresholds_set: (args) => args.thresholds,
+      triage_settings_get: () => ({ notify, name: "" }),
+      triage_settings_set: (args) => {
+        notify = (args.settings as { notify: string[] }).notify;
+        return args.settings;
+      },
+    });
+    renderWithClient(
+      <ThemeController>
+        <WorkspaceActionsProvider>
+          <SettingsView />
+        </WorkspaceActionsProvider>
+      </ThemeController>,
+    );
+    const box = await screen.findByTestId("notify-ai_unreviewed");
+    expect(box).not.toBeChecked();
+    fireEvent.click(box);
+    await waitFor(() => expect(screen.getByTestId("notify-ai_unreviewed")).toBeChecked());
+    expect(calls.find((c) => c.cmd === "triage_settings_set")?.args.settings).toEqual({
+      notify: ["ai_unreviewed"],
+      name: "",
+    });
+
+    fireEvent.change(screen.getByTestId("threshold-idleDays"), { target: { value: "21" } });
+    fireEvent.click(screen.getByRole("button", { name: "Save thresholds" }));
+    await waitFor(() => expect(calls.some((c) => c.cmd === "triage_thresholds_set")).toBe(true));
+    expect(calls.find((c) => c.cmd === "triage_thresholds_set")?.args).toEqual({
+      thresholds: { reviewWaitDays: 2, mergedWindowDays: 30, idleDays: 21, newWorkDays: 30 },
+      why: "",
+    });
+  });
+});
+
 describe("resolveTheme", () => {
   it("follows the system only when asked to", () => {
     expect(resolveTheme("system", true)).toBe("dark");

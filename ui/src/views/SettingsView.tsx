@@ -6,6 +6,7 @@ import { settingsQueries } from "../settings/queries";
 import { useSetTheme } from "../settings/theme";
 import { navigate, useRoute } from "../shared/route";
 import { ErrorState, LoadingState } from "../shared/states";
+import { TriageSettingsSection } from "../triage/TriageSettings";
 import { WORKFLOW_TAB } from "../workflow/route";
 import { WorkflowSettings } from "../workflow/WorkflowSettings";
 import { useWorkspaceActions } from "../workspace/actions";
@@ -183,6 +184,8 @@ function GeneralSettings() {
           </button>
         </div>
       </section>
+
+      {current.data ? <TriageSettingsSection /> : null}
 
       <section className="card settings-section" aria-labelledby="settings-recent">
         <h2 id="settings-recent" className="card-title">

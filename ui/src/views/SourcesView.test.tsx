@@ -432,6 +432,48 @@ describe("Sources", () => {
     );
   });
 
+  it("says which repositories failed when a sync finished with errors, in the card and the history", async () => {
+    const partial = makeSource({
+      id: "s1",
+      name: "acme-corp",
+      lastRun: makeRun({
+        status: "finished_with_errors",
+        errorCode: "no_access",
+        error:
+          "1 of 7 streams failed and were skipped (the others synced): repo:acme/gone: no access: https://api.github.com/repos/acme/gone was not found, or the token cannot see it",
+      }),
+      streamErrors: [
+        {
+          stream: "repo:acme/gone",
+          errorCode: "no_access",
+          missingScope: null,
+          error:
+            "no access: https://api.github.com/repos/acme/gone was not found, or the token cannot see it",
+          failedAt: "2026-03-01T10:02:30.000Z",
+        },
+      ],
+    });
+    backend({ sources_history: () => [partial.lastRun as SyncRun] }, [partial]);
+    renderWithClient(<SourcesView />);
+    await screen.findAllByTestId("source-card");
+    const c = card("s1");
+    expect(c).not.toHaveClass("source-card-failed");
+    expect(within(c).getByTestId("source-last-sync")).toHaveAttribute("data-status", "finished_with_errors");
+    expect(within(c).getByTestId("source-last-sync")).toHaveTextContent("Finished with errors");
+    const problems = within(c).getByTestId("source-stream-errors");
+    expect(problems).toHaveTextContent("One part of this source could not be read; the rest synced.");
+    const gone = within(problems).getByTestId("source-stream-error");
+    expect(gone).toHaveAttribute("data-code", "no_access");
+    expect(gone).toHaveTextContent("the repository acme/gone");
+    expect(gone).toHaveTextContent("was not found, or the token cannot see it");
+    fireEvent.click(within(c).getByTestId("source-history-toggle"));
+    const [row] = await within(c).findAllByTestId("history-row");
+    expect(row).toHaveAttribute("data-status", "finished_with_errors");
+    expect(within(row as HTMLElement).getByTestId("history-error")).toHaveTextContent(
+      "Some repositories or projects could not be read",
+    );
+  });
+
   it("asks before removing, saying what is deleted", async () => {
     const calls = backend({ sources_remove: () => null });
     renderWithClient(<SourcesView />);

@@ -45,6 +45,7 @@ describe("Work items", () => {
       sources: [],
       provenances: [],
       text: null,
+      withoutIndependentReview: false,
       sort: "updated",
       direction: "desc",
       offset: 0,

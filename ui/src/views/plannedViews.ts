@@ -13,22 +13,6 @@ export type PlannedView = {
 };
 
 export const PLANNED_VIEWS: Partial<Record<ViewId, PlannedView>> = {
-  triage: {
-    title: "Triage",
-    question: "What needs a decision from me today?",
-    summary: "A worklist of items whose data calls for attention, each with the reason it is listed.",
-    shows: [
-      "AI-authored pull requests that no human has reviewed yet.",
-      "Items blocked by work that is done or canceled (links that should be closed).",
-      "Items aging far beyond their team's 85th-percentile cycle time.",
-      "Items whose state is not in any workflow map, or with no team, so their numbers are not counted where they should be.",
-    ],
-    actions: [
-      "Work down the list, open each item at its source, and mark it as seen.",
-      "Filter by team or by reason.",
-    ],
-    needs: "The rules that list an item, each defined in the metric definitions.",
-  },
   intents: {
     title: "Intents",
     question: "Which goals does the work serve, and how far along is each?",

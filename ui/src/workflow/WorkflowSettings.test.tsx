@@ -24,8 +24,9 @@ function backend(rows: WorkflowRow[], fail?: (c: WorkflowChange) => string | nul
       const change = args.change as WorkflowChange;
       const why = fail?.(change);
       if (why) throw { code: "invalid", message: why };
-      const key = (r: WorkflowRow) => `${r.sourceId}/${r.teamId}/${r.itemKind ?? ""}/${r.rawState}`;
-      const target = `${change.sourceId}/${change.teamId}/${change.itemKind ?? ""}/${change.rawState}`;
+      const key = (r: WorkflowRow) =>
+        `${r.sourceId}/${r.teamId}/${r.itemKind ?? ""}/${r.scope}/${r.rawState}`;
+      const target = `${change.sourceId}/${change.teamId}/${change.itemKind ?? ""}/${change.scope ?? ""}/${change.rawState}`;
       if (change.flowState === null) list = list.filter((r) => key(r) !== target);
       else if (list.some((r) => key(r) === target)) {
         list = list.map((r) =>
@@ -102,6 +103,7 @@ describe("Settings → Workflow", () => {
       sourceId: "s1",
       teamId: "",
       itemKind: null,
+      scope: "",
       rawState: "Needs QA",
       flowState: "waiting",
       waitReason: null,
@@ -153,6 +155,7 @@ describe("Settings → Workflow", () => {
         sourceId: "s1",
         teamId: "t1",
         itemKind: null,
+        scope: "",
         rawState: "In Review",
         flowState: "waiting",
         waitReason: "review",
@@ -170,6 +173,32 @@ describe("Settings → Workflow", () => {
     await waitFor(() => expect(screen.queryByTestId("workflow-override")).toBeNull());
   });
 
+  it("shows a Jira project's own mapping of an ambiguous status under the shared one, and edits it there", async () => {
+    const rows = [
+      makeWorkflowRow({ rawState: "Review", flowState: "waiting", waitReason: "review", origin: "inferred" }),
+      makeWorkflowRow({ rawState: "Review", scope: "K5", flowState: "done", itemsNow: 2, transitions: 3 }),
+    ];
+    const calls = backend(rows);
+    renderWithClient(<WorkflowSettings focusSource={null} focusState={null} />);
+    await screen.findByTestId("workflow-settings");
+    const project = await screen.findByTestId("workflow-override");
+    expect(project).toHaveAttribute("data-scope", "K5");
+    expect(within(project).getByTestId("workflow-project")).toHaveTextContent("project K5 only");
+    expect(project).toHaveTextContent("2");
+    fireEvent.change(within(project).getByTestId("workflow-flow"), { target: { value: "active" } });
+    await waitFor(() =>
+      expect(calls.filter((c) => c.cmd === "workflow_set").at(-1)?.args.change).toEqual({
+        sourceId: "s1",
+        teamId: "",
+        itemKind: null,
+        scope: "K5",
+        rawState: "Review",
+        flowState: "active",
+        waitReason: null,
+      }),
+    );
+  });
+
   it("shows which kind a mapping is for, and lets the lead give one kind its own meaning", async () => {
     const github = {
       sourceId: "gh",
@@ -182,6 +211,7 @@ describe("Settings → Workflow", () => {
         ...github,
         rawState: "open",
         itemKind: "pull_request",
+        scope: "",
         flowState: "waiting",
         waitReason: "review",
         origin: "seeded",
@@ -210,6 +240,7 @@ describe("Settings → Workflow", () => {
         sourceId: "gh",
         teamId: "",
         itemKind: "pull_request",
+        scope: "",
         rawState: "open",
         flowState: "waiting",
         waitReason: "queue",
@@ -225,6 +256,7 @@ describe("Settings → Workflow", () => {
         sourceId: "gh",
         teamId: "",
         itemKind: "defect",
+        scope: "",
         rawState: "open",
         flowState: "new",
         waitReason: null,

@@ -1,6 +1,7 @@
 //! Settings → Workflow: what each raw state of each source means (flow state, and why it waits),
 //! with overrides for one kind of item (an open pull request waits for review, an open issue is
-//! not started) or one team. Every change is saved at once and every flow number follows it.
+//! not started), one team, or one Jira project (a status name whose categories differ between
+//! projects). Every change is saved at once and every flow number follows it.
 
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useMemo, useRef, useState } from "react";
@@ -44,8 +45,8 @@ function OriginBadge({ origin }: { origin: MappingOrigin }) {
   );
 }
 
-function rowKey(r: Pick<WorkflowRow, "sourceId" | "teamId" | "itemKind" | "rawState">): string {
-  return `${r.sourceId}\u0000${r.teamId}\u0000${r.itemKind ?? ""}\u0000${r.rawState}`;
+function rowKey(r: Pick<WorkflowRow, "sourceId" | "teamId" | "itemKind" | "scope" | "rawState">): string {
+  return `${r.sourceId}\u0000${r.teamId}\u0000${r.itemKind ?? ""}\u0000${r.scope}\u0000${r.rawState}`;
 }
 
 /** "Pull requests", "Defects": how a kind's own mapping is named. */
@@ -86,9 +87,14 @@ function MappingRow({
     if (focused) ref.current?.scrollIntoView?.({ block: "center" });
   }, [focused]);
 
-  const isOverride = row.teamId !== "" || row.itemKind !== null;
+  const isProject = row.teamId === "" && row.itemKind === null && row.scope !== "";
+  const isOverride = row.teamId !== "" || row.itemKind !== null || isProject;
   const unmapped = row.origin === "unmapped" && draft.flow === null;
-  const label = isOverride ? `${row.rawState} for ${overrideWho(row)}` : row.rawState;
+  const label = isProject
+    ? `${row.rawState} in project ${row.scope}`
+    : isOverride
+      ? `${row.rawState} for ${overrideWho(row)}`
+      : row.rawState;
 
   function commit(flow: FlowState | null, reason: WaitReason | null) {
     const before = draft;
@@ -98,6 +104,7 @@ function MappingRow({
         sourceId: row.sourceId,
         teamId: row.teamId,
         itemKind: row.itemKind,
+        scope: row.scope,
         rawState: row.rawState,
         flowState: flow,
         waitReason: reason,
@@ -106,9 +113,13 @@ function MappingRow({
     );
   }
 
-  const teamOverridden = new Set(overrides.filter((o) => o.itemKind === null).map((o) => o.teamId));
+  const teamOverridden = new Set(
+    overrides.filter((o) => o.itemKind === null && o.teamId !== "").map((o) => o.teamId),
+  );
   const addable = teams.filter((t) => t.id !== "" && !teamOverridden.has(t.id));
-  const kindOverridden = new Set(overrides.filter((o) => o.teamId === "").map((o) => o.itemKind));
+  const kindOverridden = new Set(
+    overrides.filter((o) => o.teamId === "" && o.itemKind !== null).map((o) => o.itemKind),
+  );
   const addableKinds = ITEM_KINDS.filter((k) => !kindOverridden.has(k));
 
   return (
@@ -126,12 +137,22 @@ function MappingRow({
         data-source={row.sourceId}
         data-team={row.teamId}
         data-kind={row.itemKind ?? ""}
+        data-scope={row.scope}
       >
         <th scope="row" className="workflow-state">
-          {isOverride ? (
+          {isOverride && !isProject ? (
             <span className="workflow-team">
               <span aria-hidden="true">↳ </span>
               {overrideWho(row)} <span className="muted">only</span>
+            </span>
+          ) : isProject ? (
+            <span
+              className="workflow-team"
+              title="Jira statuses of this name have different categories in different projects: each project has its own mapping"
+              data-testid="workflow-project"
+            >
+              <span aria-hidden="true">↳ </span>
+              project {row.scope} <span className="muted">only</span>
             </span>
           ) : (
             <span className="workflow-raw" data-testid="workflow-raw-state">
@@ -142,8 +163,8 @@ function MappingRow({
         <td className="workflow-kind" data-testid="workflow-kind">
           {row.itemKind === null ? <span className="muted">Every kind</span> : ITEM_KIND_LABELS[row.itemKind]}
         </td>
-        <td className="num">{isOverride ? "" : formatCount(row.itemsNow)}</td>
-        <td className="num">{isOverride ? "" : formatCount(row.transitions)}</td>
+        <td className="num">{isOverride && !isProject ? "" : formatCount(row.itemsNow)}</td>
+        <td className="num">{isOverride && !isProject ? "" : formatCount(row.transitions)}</td>
         <td>
           <select
             className="input workflow-select"
@@ -204,9 +225,11 @@ function MappingRow({
               disabled={save.isPending}
               onClick={() => commit(null, null)}
               title={
-                row.teamId === ""
-                  ? "Remove this kind's own mapping: its items use the shared one again"
-                  : "Remove this team's own mapping: the team uses the shared one again"
+                isProject
+                  ? "Remove this project's own mapping: the project uses the shared one (until the next sync seeds it again from the status's category)"
+                  : row.teamId === ""
+                    ? "Remove this kind's own mapping: its items use the shared one again"
+                    : "Remove this team's own mapping: the team uses the shared one again"
               }
             >
               Remove
@@ -263,6 +286,7 @@ function AddOverride({ row, teams, disabled }: { row: WorkflowRow; teams: Team[]
                   sourceId: row.sourceId,
                   teamId: t.id,
                   itemKind: null,
+                  scope: "",
                   rawState: row.rawState,
                   flowState: row.flowState,
                   waitReason: row.waitReason,
@@ -329,6 +353,7 @@ function AddKindOverride({
                   sourceId: row.sourceId,
                   teamId: "",
                   itemKind: k,
+                  scope: "",
                   rawState: row.rawState,
                   flowState: row.flowState,
                   waitReason: row.waitReason,
@@ -370,7 +395,7 @@ function group(rows: WorkflowRow[]): SourceGroup[] {
       g = { sourceId: r.sourceId, sourceName: r.sourceName, rows: [], overrides: new Map() };
       groups.set(r.sourceId, g);
     }
-    if (r.teamId === "" && r.itemKind === null) g.rows.push(r);
+    if (r.teamId === "" && r.itemKind === null && r.scope === "") g.rows.push(r);
     else g.overrides.set(r.rawState, [...(g.overrides.get(r.rawState) ?? []), r]);
   }
   // Kinds' own mappings first, then teams'.
@@ -386,6 +411,7 @@ function group(rows: WorkflowRow[]): SourceGroup[] {
           teamId: "",
           teamName: null,
           itemKind: null,
+          scope: "",
           origin: "unmapped",
           flowState: null,
           waitReason: null,
@@ -412,7 +438,9 @@ export function WorkflowSettings({
     [summary.data],
   );
   const groups = useMemo(() => group(list.data ?? []), [list.data]);
-  const unmappedCount = (list.data ?? []).filter((r) => r.origin === "unmapped" && r.teamId === "").length;
+  const unmappedCount = (list.data ?? []).filter(
+    (r) => r.origin === "unmapped" && r.teamId === "" && r.itemKind === null && r.scope === "",
+  ).length;
   const needle = text.trim().toLowerCase();
 
   if (list.isPending) return <LoadingState compact label="Loading the workflow map…" />;

@@ -13,6 +13,7 @@ const KEYS = [
   ["rules", "list"],
   ["sources", "list"],
   ["workflow", "list"],
+  ["triage", "list", [], [], [], [], "age", "open", 200],
   ["settings", "view"],
 ] as const;
 
@@ -49,7 +50,16 @@ describe("workspaceChanged → queries", () => {
   it("written items refetch every number, but never the start-up state or settings", async () => {
     const client = clientWithEveryQuery();
     await applyWorkspaceChange(client, { reason: "data", changes: changes(["items", "sync_runs"]) });
-    expect(invalidated(client)).toEqual(["deps", "flow", "intents", "items", "rules", "sources", "summary"]);
+    expect(invalidated(client)).toEqual([
+      "deps",
+      "flow",
+      "intents",
+      "items",
+      "rules",
+      "sources",
+      "summary",
+      "triage",
+    ]);
   });
 
   it("another workspace drops every answer about the previous one", async () => {
@@ -70,6 +80,12 @@ describe("workspaceChanged → queries", () => {
     const client = clientWithEveryQuery();
     await applyWorkspaceChange(client, { reason: "data", changes: changes([]) });
     expect(invalidated(client)).toEqual([]);
-    expect(staleDomains(changes(["decisions"]))).toEqual(new Set(["items", "summary"]));
+  });
+
+  it("a decision refetches the worklist and the item detail that lists it, and no flow number", async () => {
+    const client = clientWithEveryQuery();
+    await applyWorkspaceChange(client, { reason: "data", changes: changes(["decisions"]) });
+    expect(invalidated(client)).toEqual(["items", "summary", "triage"]);
+    expect(staleDomains(changes(["decisions"]))).toEqual(new Set(["triage", "items", "summary"]));
   });
 });

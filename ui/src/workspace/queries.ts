@@ -35,7 +35,8 @@ export type QueryDomain =
   | "intents"
   | "rules"
   | "sources"
-  | "workflow";
+  | "workflow"
+  | "triage";
 
 /**
  * The one place that says which cached queries each kind of change makes stale. The Rust side
@@ -44,23 +45,24 @@ export type QueryDomain =
  */
 export const QUERIES_FOR_CHANGE: Record<ChangeKind, readonly QueryDomain[]> = {
   // Items, their changes and links: every number and list.
-  items: ["summary", "items", "flow", "deps", "intents", "rules"],
+  items: ["summary", "items", "flow", "deps", "intents", "rules", "triage"],
   // Names and counts of people.
-  people: ["summary", "items", "flow", "deps"],
+  people: ["summary", "items", "flow", "deps", "triage"],
   // Team names and lists, and everything grouped by team.
-  teams: ["summary", "items", "flow", "deps", "rules"],
+  teams: ["summary", "items", "flow", "deps", "rules", "triage"],
   // Sources and what was synced from them.
-  sources: ["sources", "summary", "items", "flow", "deps", "intents", "workflow", "rules"],
+  sources: ["sources", "summary", "items", "flow", "deps", "intents", "workflow", "rules", "triage"],
   // Runs and their figures: the Sources screen.
   sync_runs: ["sources"],
   // Team and provenance rules.
   rules: ["rules"],
   // What raw states mean: the map, and every flow number.
-  workflow: ["workflow", "summary", "items", "flow", "deps"],
+  workflow: ["workflow", "summary", "items", "flow", "deps", "triage"],
   // Goals and initiatives, and what links to them.
-  intents: ["intents", "flow", "deps", "summary", "items"],
-  // Decisions people took (owners, triage).
-  decisions: ["items", "summary"],
+  intents: ["intents", "flow", "deps", "summary", "items", "triage"],
+  // Decisions people took (owners, triage outcomes, thresholds): the worklist, and the item
+  // detail that lists them.
+  decisions: ["triage", "items", "summary"],
 };
 
 /** Drops every cached answer about the previous workspace (another one is open). */

@@ -6,9 +6,11 @@
 use std::path::Path;
 use std::time::Instant;
 
+use baton_core::decisions::DecisionInput;
 use baton_core::flow::{self, FlowFilter, Mapping, Scope};
 use baton_core::graph::model::{ItemKind, Provenance};
 use baton_core::graph::{repo, Workspace, WriteOp, Writer};
+use baton_core::triage::{Reason, TriageDecision, TriageQuery, TriageShow, TriageSort};
 use baton_core::CoreError;
 use serde::{Deserialize, Serialize};
 
@@ -311,6 +313,93 @@ pub async fn run(path: &Path, runs: u32) -> Result<Vec<Figure>, CoreError> {
         median(deps_samples),
         median_of(&deps_cpu),
         Some((budgets.deps_ms, false)),
+    ));
+
+    // Triage: the worklist with all reasons. The first question computes the reasons from the
+    // index (cached per workspace state and minute); a filter change then layers the decisions,
+    // filters, sorts and pages.
+    let started = Instant::now();
+    let first = baton_core::triage::triage_list(&ws, &TriageQuery::default(), now).await?;
+    out.push(figure(
+        &format!(
+            "triage: first worklist, every reason found from the index ({} listed)",
+            first.total
+        ),
+        ms_since(started),
+        "ms",
+        None,
+    ));
+    let reason = first
+        .by_reason
+        .iter()
+        .max_by_key(|r| r.count)
+        .map(|r| r.reason)
+        .unwrap_or(Reason::AiUnreviewed);
+    let queries = [
+        TriageQuery::default(),
+        TriageQuery {
+            teams: vec![team.clone()],
+            ..TriageQuery::default()
+        },
+        TriageQuery {
+            reasons: vec![reason],
+            ..TriageQuery::default()
+        },
+        TriageQuery {
+            provenances: vec![Provenance::AiAgent],
+            ..TriageQuery::default()
+        },
+        TriageQuery {
+            sort: TriageSort::WaitingOnIt,
+            ..TriageQuery::default()
+        },
+        TriageQuery {
+            show: TriageShow::Decided,
+            ..TriageQuery::default()
+        },
+    ];
+    let mut triage_samples = Vec::new();
+    for _ in 0..runs.max(1) {
+        for q in &queries {
+            let started = Instant::now();
+            std::hint::black_box(baton_core::triage::triage_list(&ws, q, now).await?);
+            triage_samples.push(ms_since(started));
+        }
+    }
+    out.push(figure(
+        "triage: worklist with all reasons after a filter change (median of 6 filters x runs)",
+        median(triage_samples),
+        "ms",
+        Some((50.0, false)),
+    ));
+    // A decision recorded (the write), then the list as the page asks for it again.
+    let mut decide_samples = Vec::new();
+    for round in 0..runs.max(1) as usize {
+        let list = baton_core::triage::triage_list(&ws, &TriageQuery::default(), now).await?;
+        let Some(row) = list.rows.get(round % list.rows.len().max(1)) else {
+            break;
+        };
+        let decision = TriageDecision {
+            item_id: row.id.clone(),
+            decision: DecisionInput::Accepted,
+            why: "bench".into(),
+        };
+        let started = Instant::now();
+        baton_core::triage::triage_decide(&ws, &decision, "bench", now).await?;
+        let after = baton_core::triage::triage_list(&ws, &TriageQuery::default(), now).await?;
+        decide_samples.push(ms_since(started));
+        if after.rows.iter().any(|r| r.id == row.id) {
+            return Err(CoreError::Invalid(format!(
+                "the accepted item {} is still on the worklist",
+                row.key
+            )));
+        }
+    }
+    out.push(figure(
+        "triage: decision recorded and the worklist updated (median)",
+        median(decide_samples),
+        "ms",
+        Some((20.0, false)),
     ));
 
     // Memory now, before the SQL comparison (whose temporary B-trees are not part of the app).

@@ -37,6 +37,10 @@ pub struct BenchSyncArgs {
     /// Keep the synced workspace here (default: a temporary file, deleted).
     #[arg(long)]
     keep: Option<PathBuf>,
+    /// Do not read pull requests' timelines (nor issues' GraphQL lifecycles): the sync without
+    /// lifecycles, for comparison.
+    #[arg(long)]
+    no_timelines: bool,
 }
 
 /// Runs the benchmark and prints the figure.
@@ -90,7 +94,10 @@ pub async fn run(args: BenchSyncArgs) -> Result<(), CoreError> {
         secrets,
         clock: Arc::new(SystemClock),
         progress: baton_core::sync::progress::silent(),
-        options: SyncOptions::default(),
+        options: SyncOptions {
+            timelines: !args.no_timelines,
+            ..SyncOptions::default()
+        },
     };
     let timer = Instant::now();
     let report = run_source(&ctx, &source.id, CancellationToken::new())

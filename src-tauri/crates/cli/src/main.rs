@@ -1,7 +1,8 @@
 //! `baton`: the headless command-line tool over the same core as the app.
 //!
 //! `baton demo` builds the demo organisation at any size, `baton stats` and `baton items` print
-//! what the Overview and the Work items table show, `baton bench` measures the work graph,
+//! what the Overview and the Work items table show, `baton triage` lists the Triage worklist and
+//! `baton decide` records decisions on it, `baton bench` measures the work graph,
 //! `baton sync` and `baton source` sync GitHub and Jira headless, `baton bench-sync` measures
 //! the sync path. The reading commands (stats, items, flow, deps) open the workspace
 //! read-only: they write nothing to it or beside it, and work on files that cannot be written.
@@ -23,6 +24,7 @@ mod bench_flow;
 mod bench_sync;
 mod sync;
 mod table;
+mod triage;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -94,6 +96,9 @@ enum Command {
         /// Case-insensitive text in the key or title.
         #[arg(long)]
         text: Option<String>,
+        /// Only AI-made pull requests without an independent review (the Overview's count).
+        #[arg(long)]
+        without_independent_review: bool,
         #[arg(long, value_enum, default_value_t = SortArg::Updated)]
         sort: SortArg,
         /// Sort ascending (default descending).
@@ -165,6 +170,14 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// List the Triage worklist: items that need a decision, each with why (what the Triage
+    /// page shows); --compare-days N compares AI-made work with people's instead.
+    Triage(triage::TriageArgs),
+    /// Record a decision about an item (owner, accept, reject, defer, duplicate, intent,
+    /// handoff delivered, note) or take one back (--undo).
+    Decide(triage::DecideArgs),
+    /// List every decision, oldest first (the export of the decisions).
+    Decisions(triage::DecisionsArgs),
     /// Measure generation, insert throughput, open time and query latency.
     Bench(bench::BenchArgs),
     /// (Used by `baton bench`.) Measure the flow figures on an existing file, as JSON.
@@ -255,6 +268,9 @@ impl Command {
             | Command::Items { file, .. }
             | Command::Flow { file, .. }
             | Command::Deps { file, .. } => Some(file),
+            Command::Triage(args) => Some(args.file()),
+            Command::Decide(args) => Some(args.file()),
+            Command::Decisions(args) => Some(args.file()),
             _ => None,
         }
     }
@@ -305,6 +321,7 @@ async fn run(command: Command) -> Result<(), CoreError> {
             sources,
             provenances,
             text,
+            without_independent_review,
             sort,
             asc,
             offset,
@@ -319,6 +336,7 @@ async fn run(command: Command) -> Result<(), CoreError> {
                 sources,
                 provenances: provenances.into_iter().map(Into::into).collect(),
                 text,
+                without_independent_review,
                 sort: sort.into(),
                 direction: if asc {
                     SortDirection::Asc
@@ -446,6 +464,9 @@ async fn run(command: Command) -> Result<(), CoreError> {
                 outln!("{}", text.trim_end());
             }
         }
+        Command::Triage(args) => triage::triage(args).await?,
+        Command::Decide(args) => triage::decide(args).await?,
+        Command::Decisions(args) => triage::decisions(args).await?,
         Command::Bench(args) => bench::run(args).await?,
         Command::BenchFlow { file, runs } => print_json(&bench_flow::run(&file, runs).await?)?,
         Command::Sync(args) => sync::sync(args).await?,

@@ -166,8 +166,8 @@ pub fn summary(s: &WorkspaceSummary, layout: Layout) -> String {
         thousands(t.intents)
     ));
     out.push_str(&format!(
-        "  AI pull requests without human review: {} of {}\n",
-        thousands(s.ai_prs_without_human_review),
+        "  AI pull requests without independent review: {} of {}\n",
+        thousands(s.ai_prs_without_independent_review),
         thousands(s.ai_prs)
     ));
     section(&mut out, layout, "By team", &s.by_team);

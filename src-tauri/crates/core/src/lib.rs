@@ -3,6 +3,9 @@
 //! - [`graph`]: the work graph (model, SQLite store, one repository module per table);
 //! - [`query`]: read models for the app and the CLI (workspace summary, item lists, item detail);
 //! - [`demo`]: the deterministic demo organisation;
+//! - acting on the work: [`decisions`] (what people decided, one append-only table layered over
+//!   synced facts), [`provenance`] (who asked for AI-made work, who answers for it, independent
+//!   review), [`triage`] (the worklist of items that need a decision);
 //! - syncing, in layers that each use only the ones before them: [`ingest`] (what a run is
 //!   made of: its errors, clock, progress and page writer) → [`rules`] (team and provenance
 //!   rules) → [`connectors`] (the HTTP client, the run a connector writes through, one folder per
@@ -11,18 +14,21 @@
 //! - [`time`]: conversions between stored milliseconds and RFC 3339.
 
 pub mod connectors;
+pub mod decisions;
 pub mod demo;
 pub mod deps;
 pub mod error;
 pub mod flow;
 pub mod graph;
 pub mod ingest;
+pub mod provenance;
 pub mod query;
 pub mod replay;
 pub mod rules;
 pub mod secrets;
 pub mod sync;
 pub mod time;
+pub mod triage;
 
 pub use error::{CoreError, CoreResult, ErrorCode};
 
@@ -88,9 +94,29 @@ mod layering {
                 ],
             ),
             ("flow", &["ingest", "rules", "connectors", "sync"]),
-            ("query", &["ingest", "rules", "connectors", "sync"]),
+            (
+                "query",
+                &["ingest", "rules", "connectors", "sync", "triage"],
+            ),
             ("error", &["ingest", "rules", "connectors", "sync"]),
             ("secrets", &["ingest", "rules", "connectors", "sync"]),
+            // What people decide, and what is read over it, never reaches into syncing.
+            (
+                "decisions",
+                &[
+                    "ingest",
+                    "rules",
+                    "connectors",
+                    "sync",
+                    "triage",
+                    "provenance",
+                ],
+            ),
+            (
+                "provenance",
+                &["ingest", "rules", "connectors", "sync", "triage", "query"],
+            ),
+            ("triage", &["ingest", "rules", "connectors", "sync"]),
         ];
         let mut wrong = Vec::new();
         for (module, forbidden) in above {

@@ -9,6 +9,7 @@ import type {
   BottleneckReport,
   ConnectionTest,
   CriticalPath,
+  DecisionView,
   DepsFilter,
   DepsReport,
   ExportEncoding,
@@ -34,6 +35,11 @@ import type {
   TeamInfo,
   TeamRule,
   Theme,
+  Thresholds,
+  TriageDecision,
+  TriageList,
+  TriageQuery,
+  TriageSettings,
   WorkflowChange,
   WorkflowRow,
   WorkspaceChanged,
@@ -88,6 +94,20 @@ export const ipc = {
   rulesDeleteProvenanceRule: (id: string) => call(commands.rulesDeleteProvenanceRule(id)),
   teamsList: (): Promise<TeamInfo[]> => call(commands.teamsList()),
   teamsCreate: (name: string): Promise<TeamInfo> => call(commands.teamsCreate(name)),
+  triageList: (query: TriageQuery): Promise<TriageList> => call(commands.triageList(query)),
+  /** Records a decision; returns it (its id is what undo takes back). */
+  triageDecide: (decision: TriageDecision): Promise<DecisionView> => call(commands.triageDecide(decision)),
+  /** Takes back a decision; returns the decision that does so. */
+  triageUndo: (decisionId: string, why: string): Promise<DecisionView> =>
+    call(commands.triageUndo(decisionId, why)),
+  /** Every decision (or one item's), oldest first. */
+  decisionsList: (itemId: string | null): Promise<DecisionView[]> => call(commands.decisionsList(itemId)),
+  triageThresholdsGet: (): Promise<Thresholds> => call(commands.triageThresholdsGet()),
+  triageThresholdsSet: (thresholds: Thresholds, why: string): Promise<Thresholds> =>
+    call(commands.triageThresholdsSet(thresholds, why)),
+  triageSettingsGet: (): Promise<TriageSettings> => call(commands.triageSettingsGet()),
+  triageSettingsSet: (settings: TriageSettings): Promise<TriageSettings> =>
+    call(commands.triageSettingsSet(settings)),
   /** Asks where to save (system dialog), then writes; the saved path, or null when cancelled. */
   exportSave: (suggestedName: string, contents: string, encoding: ExportEncoding): Promise<string | null> =>
     call(commands.exportSave(suggestedName, contents, encoding)),

@@ -6,6 +6,7 @@ import { events } from "../../bindings";
 import type {
   BottleneckReport,
   ChangeKind,
+  DecisionView,
   FlowFilter,
   FlowReport,
   ItemDetail,
@@ -14,6 +15,8 @@ import type {
   SourceView,
   SyncProgress,
   SyncRun,
+  TriageList,
+  TriageRow,
   WorkflowRow,
   WorkspaceSummary,
 } from "./types";
@@ -81,9 +84,89 @@ export function makeDetail(item: ItemRow, partial: Partial<ItemDetail> = {}): It
     priority: "P2",
     startedAt: "2026-01-06T10:00:00.000Z",
     intent: null,
-    humanReviewed: null,
+    review: null,
+    requester: null,
+    accountable: null,
     transitions: [],
     links: [],
+    decisions: [],
+    ...partial,
+  };
+}
+
+export function makeTriageRow(partial: Partial<TriageRow> & { id: string }): TriageRow {
+  return {
+    key: partial.id.toUpperCase(),
+    title: `Item ${partial.id}`,
+    kind: "pull_request",
+    teamId: "t1",
+    teamName: "Payments",
+    sourceId: "s1",
+    sourceName: "acme-corp",
+    flowState: "waiting",
+    stage: "review",
+    rawState: "open",
+    provenance: "ai_agent",
+    agent: "Copilot",
+    requester: null,
+    accountable: null,
+    reasons: [
+      {
+        reason: "ai_unreviewed",
+        since: "2026-01-01T00:00:00.000Z",
+        days: 5,
+        detail: "Waiting 5.0 days for an independent review",
+        other: null,
+      },
+    ],
+    ageDays: 5,
+    createdAt: "2026-01-01T00:00:00.000Z",
+    waitingOnIt: 0,
+    decision: null,
+    notes: 0,
+    ...partial,
+  };
+}
+
+export function makeTriageList(rows: TriageRow[], partial: Partial<TriageList> = {}): TriageList {
+  const counts = new Map<string, number>();
+  for (const r of rows) for (const x of r.reasons) counts.set(x.reason, (counts.get(x.reason) ?? 0) + 1);
+  return {
+    asOf: "2026-01-06T00:00:00.000Z",
+    total: rows.length,
+    offset: 0,
+    rows,
+    byReason: (
+      [
+        "ai_no_accountable",
+        "ai_unreviewed",
+        "ai_idle",
+        "new_untriaged",
+        "handoff_undelivered",
+        "aging_past_p85",
+        "unmapped_state",
+      ] as const
+    ).map((reason) => ({ reason, label: reason, count: counts.get(reason) ?? 0 })),
+    decided: 0,
+    thresholds: { reviewWaitDays: 2, mergedWindowDays: 30, idleDays: 14, newWorkDays: 30 },
+    ...partial,
+  };
+}
+
+export function makeDecision(partial: Partial<DecisionView> & { id: string }): DecisionView {
+  return {
+    itemId: "a",
+    kind: "accepted",
+    known: true,
+    summary: "Accepted",
+    actor: "lead",
+    why: "",
+    at: "2026-01-06T00:00:00.000Z",
+    covers: ["a"],
+    reasons: ["ai_unreviewed"],
+    supersedes: null,
+    revokedBy: null,
+    payload: '{"v":1}',
     ...partial,
   };
 }
@@ -130,7 +213,7 @@ export function makeSummary(partial: Partial<WorkspaceSummary> = {}): WorkspaceS
       { teamId: "t1", teamName: "Payments", counts: [800, 1600, 2400, 4900, 300] },
       { teamId: "t2", teamName: "Platform", counts: [200, 400, 600, 1100, 45] },
     ],
-    aiPrsWithoutHumanReview: 37,
+    aiPrsWithoutIndependentReview: 37,
     aiPrs: 2000,
     dateRange: { from: "2025-01-01T00:00:00.000Z", to: "2026-02-01T00:00:00.000Z" },
     ...partial,
@@ -385,6 +468,7 @@ export function makeWorkflowRow(partial: Partial<WorkflowRow> & { rawState: stri
     teamId: "",
     teamName: null,
     itemKind: null,
+    scope: "",
     flowState: "active",
     waitReason: null,
     origin: "seeded",
@@ -445,6 +529,7 @@ export function makeSource(partial: Partial<SourceView> & { id: string }): Sourc
     synthetic: false,
     syncing: false,
     lastRun: makeRun(),
+    streamErrors: [],
     ...partial,
   };
 }

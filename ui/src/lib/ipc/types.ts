@@ -5,6 +5,7 @@
 //! accepts), the UI uses the side it sees.
 
 import type {
+  AccountableVia,
   AgingItem_Serialize,
   AtRisk_Serialize,
   BlockerCluster,
@@ -21,6 +22,9 @@ import type {
   CycleRule,
   DataNote_Serialize,
   DateRange,
+  DecisionInput_Serialize,
+  DecisionKind,
+  DecisionView_Serialize,
   DepItem_Serialize,
   DepsFilter_Serialize,
   DepsReport_Serialize,
@@ -62,7 +66,14 @@ import type {
   PrSegment_Serialize,
   QueueSeries,
   RangeInfo,
+  Reason,
+  ReasonCount,
   RecentWorkspace,
+  RequesterSignal,
+  ReviewInfo_Serialize,
+  ReviewVerdict,
+  RowDecision,
+  RowReason_Serialize,
   RulesView_Serialize,
   RunStatus,
   Scatter,
@@ -90,9 +101,17 @@ import type {
   TeamStages_Serialize,
   TeamStates,
   Theme,
+  Thresholds_Serialize,
   Totals,
   TransitionEntry_Serialize,
   TransitionKind,
+  TriageDecision_Serialize,
+  TriageList_Serialize,
+  TriageQuery_Serialize,
+  TriageRow_Serialize,
+  TriageSettings_Serialize,
+  TriageShow,
+  TriageSort,
   WaitExample_Serialize,
   WaitReason,
   WaitShare_Serialize,
@@ -111,6 +130,7 @@ export type {
   IpcError as IpcErrorPayload,
 } from "../../bindings";
 export type {
+  AccountableVia,
   BlockerCluster,
   BlockerItem,
   CfdBand,
@@ -118,6 +138,7 @@ export type {
   Changes,
   CycleRule,
   DateRange,
+  DecisionKind,
   ExportEncoding,
   FlowSelection,
   GraphEdge,
@@ -135,7 +156,12 @@ export type {
   ProvenanceSignal,
   QueueSeries,
   RangeInfo,
+  Reason,
+  ReasonCount,
   RecentWorkspace,
+  RequesterSignal,
+  ReviewVerdict,
+  RowDecision,
   RunStatus,
   Scatter,
   ScatterPoint,
@@ -153,6 +179,8 @@ export type {
   Theme,
   Totals,
   TransitionKind,
+  TriageShow,
+  TriageSort,
   WaitReason,
   WeekCount,
   WorkspaceChanged,
@@ -214,3 +242,14 @@ export type SyncProgress = SyncProgress_Serialize;
 export type TeamRule = TeamRuleView_Serialize;
 export type ProvenanceRule = ProvenanceRuleView_Serialize;
 export type Rules = RulesView_Serialize;
+
+export type TriageQuery = TriageQuery_Serialize;
+export type TriageList = TriageList_Serialize;
+export type TriageRow = TriageRow_Serialize;
+export type RowReason = RowReason_Serialize;
+export type TriageDecision = TriageDecision_Serialize;
+export type DecisionInput = DecisionInput_Serialize;
+export type DecisionView = DecisionView_Serialize;
+export type Thresholds = Thresholds_Serialize;
+export type TriageSettings = TriageSettings_Serialize;
+export type ReviewInfo = ReviewInfo_Serialize;

@@ -6,6 +6,7 @@
 //!
 //! Layering: connectors use `ingest` and `rules` below them and never `sync`, which runs them.
 
+pub mod crossref;
 pub mod github;
 pub mod http;
 pub mod jira;
@@ -20,13 +21,13 @@ use std::time::Duration;
 use chrono::{DateTime, SecondsFormat, Utc};
 
 use crate::flow::mapping::{self, Meaning};
-use crate::graph::model::{FlowState, ItemKind, Source, WorkflowMap};
+use crate::graph::model::{FlowState, ItemKind, Source, SourceKind, WorkflowMap};
 use crate::graph::repo;
 use crate::graph::Workspace;
 use crate::ingest::clock::Clock;
-use crate::ingest::error::SyncError;
+use crate::ingest::error::{RunError, SyncError};
 use crate::ingest::progress::ProgressEmitter;
-use crate::ingest::write::{commit_page, PageWrite, RunFigures};
+use crate::ingest::write::{commit_page, record_stream_failure, PageWrite, RunFigures};
 use crate::rules::eval::Rules;
 
 use self::http::{Http, HttpOptions};
@@ -79,6 +80,24 @@ pub fn parse_time(text: &str) -> Option<i64> {
         .map(|t| t.timestamp_millis())
 }
 
+/// The namespace of a source's item ids and keys: the host of its URL, lower case, without port
+/// (`acme.atlassian.net`, `ghe.acme.com`), and `github.com` for github.com's API (an empty URL
+/// or `api.github.com`). Item ids are `<prefix>:<namespace>/<the source's stable id>`, so two
+/// sites never share an id, and two sources of one site (two Jira sources of different
+/// projects) name the same issue alike. The migration `20261204000003_jira_and_ids.sql`
+/// computes the same namespace in SQL.
+pub fn namespace(kind: SourceKind, base_url: &str) -> String {
+    let text = base_url.trim();
+    let host = reqwest::Url::parse(text)
+        .ok()
+        .and_then(|url| url.host_str().map(str::to_lowercase))
+        .unwrap_or_default();
+    match kind {
+        SourceKind::Github if host.is_empty() || host == "api.github.com" => "github.com".into(),
+        _ => host,
+    }
+}
+
 /// Milliseconds as `2026-03-02T10:15:00Z` (what GitHub's `since` takes).
 pub fn iso(ms: i64) -> String {
     DateTime::<Utc>::from_timestamp_millis(ms)
@@ -86,15 +105,19 @@ pub fn iso(ms: i64) -> String {
         .to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
+/// (scope, kind or every kind, raw state): what a [`StateMeanings`] entry is for.
+type StateKey = (String, Option<ItemKind>, String);
+
 /// What each raw state of the source means, from `workflow_maps`, inferred (and recorded for
-/// the page writer) the first time a state is met. Mappings of every team only; a kind of item
+/// the page writer) the first time a state is met. Mappings of every team only. A kind of item
 /// may have its own meaning of a state (an open pull request waits for review, an open issue is
-/// not started), which wins over the meaning of every kind.
+/// not started), which wins over the meaning of every kind; a Jira project may have its own
+/// meaning of a status name (`scope`, '' for every project).
 #[derive(Debug, Clone, Default)]
 pub struct StateMeanings {
     source_id: String,
-    /// (kind or every kind, raw state) → (meaning, set by a person).
-    known: HashMap<(Option<ItemKind>, String), (Option<Meaning>, bool)>,
+    /// (scope, kind or every kind, raw state) → (meaning, set by a person).
+    known: HashMap<StateKey, (Option<Meaning>, bool)>,
     fresh: Vec<WorkflowMap>,
 }
 
@@ -107,7 +130,7 @@ impl StateMeanings {
             .filter(|m| m.source_id == source_id && m.team_id.is_empty())
             .map(|m| {
                 (
-                    (m.item_kind, m.raw_state),
+                    (m.scope, m.item_kind, m.raw_state),
                     (Some((m.flow_state, m.wait_reason)), m.origin == "user"),
                 )
             })
@@ -119,17 +142,31 @@ impl StateMeanings {
         })
     }
 
-    /// The meaning of `raw` for every kind (category: Jira's status category key), inferring
-    /// and recording it when new; `None` when nothing recognises it (the state stays unmapped).
+    /// The meaning of `raw` for every kind and project (category: the tracker's status
+    /// category), inferring and recording it when new; `None` when nothing recognises it (the
+    /// state stays unmapped).
     pub fn resolve(&mut self, raw: &str, category: Option<&str>) -> Option<Meaning> {
-        if let Some((known, _)) = self.known.get(&(None, raw.to_owned())) {
+        self.resolve_in("", raw, category)
+    }
+
+    /// The meaning of `raw` in `scope` (a Jira project key, or '' for every project), inferring
+    /// and recording it when new. A scope without its own row falls back to nothing: a scoped
+    /// state is always inferred from its own category.
+    pub fn resolve_in(
+        &mut self,
+        scope: &str,
+        raw: &str,
+        category: Option<&str>,
+    ) -> Option<Meaning> {
+        let key = (scope.to_owned(), None, raw.to_owned());
+        if let Some((known, _)) = self.known.get(&key) {
             return *known;
         }
         let inferred = mapping::infer(raw, category);
         if let Some(meaning) = inferred {
-            self.record(None, raw, meaning);
+            self.record(scope, None, raw, meaning);
         }
-        self.known.insert((None, raw.to_owned()), (inferred, false));
+        self.known.insert(key, (inferred, false));
         inferred
     }
 
@@ -141,7 +178,7 @@ impl StateMeanings {
         raw: &str,
         category: Option<&str>,
     ) -> Option<Meaning> {
-        if let Some((known, _)) = self.known.get(&(Some(kind), raw.to_owned())) {
+        if let Some((known, _)) = self.known.get(&(String::new(), Some(kind), raw.to_owned())) {
             return *known;
         }
         self.resolve(raw, category)
@@ -151,27 +188,28 @@ impl StateMeanings {
     /// map already says something about it — a person's choice, or an earlier seed. A kind's
     /// own meaning is not seeded over a person's mapping of the state for every kind.
     pub fn seed(&mut self, kind: Option<ItemKind>, raw: &str, meaning: Meaning) {
-        let key = (kind, raw.to_owned());
+        let key = (String::new(), kind, raw.to_owned());
         if self.known.contains_key(&key) {
             return;
         }
         if kind.is_some()
             && self
                 .known
-                .get(&(None, raw.to_owned()))
+                .get(&(String::new(), None, raw.to_owned()))
                 .is_some_and(|(_, by_person)| *by_person)
         {
             return;
         }
-        self.record(kind, raw, meaning);
+        self.record("", kind, raw, meaning);
         self.known.insert(key, (Some(meaning), false));
     }
 
-    fn record(&mut self, kind: Option<ItemKind>, raw: &str, (flow, reason): Meaning) {
+    fn record(&mut self, scope: &str, kind: Option<ItemKind>, raw: &str, (flow, reason): Meaning) {
         self.fresh.push(WorkflowMap {
             source_id: self.source_id.clone(),
             team_id: String::new(),
             item_kind: kind,
+            scope: scope.to_owned(),
             raw_state: raw.to_owned(),
             flow_state: flow,
             wait_reason: reason,
@@ -188,6 +226,12 @@ impl StateMeanings {
     /// The flow state of `raw` for an item of `kind` (New when unmapped).
     pub fn flow_for(&mut self, kind: ItemKind, raw: &str, category: Option<&str>) -> Meaning {
         self.resolve_for(kind, raw, category)
+            .unwrap_or((FlowState::New, None))
+    }
+
+    /// The flow state of `raw` in `scope` (New when unmapped).
+    pub fn flow_in(&mut self, scope: &str, raw: &str, category: Option<&str>) -> Meaning {
+        self.resolve_in(scope, raw, category)
             .unwrap_or((FlowState::New, None))
     }
 
@@ -218,7 +262,18 @@ pub struct Run<'a> {
     pub progress: &'a ProgressEmitter,
     /// When the run started (ms, on the run's clock).
     pub started_at: i64,
+    /// Streams that failed for good while the run went on (see [`Run::stream_failed`]).
+    pub failures: Vec<StreamFailure>,
+    /// Streams walked to their end.
+    pub streams_done: u32,
     pending: Option<PendingCommit>,
+}
+
+/// A stream (one repository's issues, one Jira project) that failed for good during a run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StreamFailure {
+    pub stream: String,
+    pub error: RunError,
 }
 
 impl Drop for Run<'_> {
@@ -256,8 +311,44 @@ impl<'a> Run<'a> {
             figures: RunFigures::default(),
             progress,
             started_at,
+            failures: Vec::new(),
+            streams_done: 0,
             pending: None,
         }
+    }
+
+    /// Notes that a stream was walked to its end.
+    pub fn stream_done(&mut self) {
+        self.streams_done += 1;
+    }
+
+    /// A stream stopped with `err`. When the error concerns only that stream and will not go
+    /// away by asking again ([`SyncError::fails_for_good`]: not found, gone, access removed,
+    /// a pagination limit), the stream keeps the error, its walk in progress is dropped so the
+    /// next run starts it again from its watermark, and the run goes on with the other streams
+    /// (it ends "finished with errors"). Any other error is returned: it stops the run.
+    pub async fn stream_failed(&mut self, stream: &str, err: SyncError) -> Result<(), SyncError> {
+        if !err.fails_for_good() {
+            return Err(err);
+        }
+        self.flush().await?;
+        let error = RunError::of(&err);
+        tracing::warn!(%stream, code = %error.code, message = %error.message, "a stream failed for good; the other streams go on");
+        let now = self.clock.now_ms();
+        record_stream_failure(
+            self.ws,
+            &self.source.id,
+            stream,
+            &error.stored_code(),
+            &error.message,
+            now,
+        )
+        .await?;
+        self.failures.push(StreamFailure {
+            stream: stream.to_owned(),
+            error,
+        });
+        Ok(())
     }
 
     /// Starts writing a page (see [`commit_page`]) with the run's figures, once the previous
@@ -389,6 +480,28 @@ mod tests {
             "Jira's offset without a colon"
         );
         assert_eq!(parse_time("soon"), None);
+    }
+
+    #[test]
+    fn namespaces_are_hosts() {
+        assert_eq!(namespace(SourceKind::Github, ""), "github.com");
+        assert_eq!(
+            namespace(SourceKind::Github, "https://api.github.com"),
+            "github.com"
+        );
+        assert_eq!(
+            namespace(SourceKind::Github, "https://GHE.acme.com:8443/api/v3"),
+            "ghe.acme.com"
+        );
+        assert_eq!(
+            namespace(SourceKind::Jira, "https://acme.atlassian.net/"),
+            "acme.atlassian.net"
+        );
+        assert_eq!(
+            namespace(SourceKind::Jira, "http://127.0.0.1:39123"),
+            "127.0.0.1",
+            "ports are not part of it: the tests' fake servers change port"
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! `generate` is a pure function of [`DemoOptions`]: the same options give the same graph, byte
 //! for byte. `build` writes it into a new workspace in one transaction.
 
+mod cases;
 mod generate;
 mod names;
 mod org;
@@ -105,6 +106,12 @@ impl WriteOp for WriteGraph<'_> {
         repo::items::upsert_many(w.conn(), &graph.items).await?;
         repo::transitions::insert_many(w.conn(), &graph.transitions).await?;
         repo::links::upsert_many(w.conn(), &graph.links).await?;
+        let requesters = cases::requesters(graph);
+        if !requesters.is_empty() {
+            let json = serde_json::to_string(&requesters)
+                .map_err(|err| CoreError::Invalid(err.to_string()))?;
+            repo::items::set_requesters(w.conn(), &json).await?;
+        }
         w.everything_changed();
         Ok(())
     }

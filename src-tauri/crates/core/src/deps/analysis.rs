@@ -236,6 +236,32 @@ pub fn open_blocking(ix: &WorkIndex, facts: &Facts) -> Vec<Dependency> {
         .collect()
 }
 
+/// Handoffs that never arrived (`docs/metrics.md`, "Handoffs that never arrived"): each
+/// blocking dependency whose upstream item is done while its downstream item is neither done nor
+/// canceled, more than a day after the delivery, and the downstream item either still waits as
+/// blocked or on a dependency, or has not moved since. With the delivery time. Triage lists the
+/// same handoffs.
+pub fn undelivered_handoffs(ix: &WorkIndex, facts: &Facts) -> Vec<(Dependency, i64)> {
+    let as_of = facts.as_of;
+    let (all_blocks, _) = dependencies(ix, facts.horizon, &[LinkKind::Blocks]);
+    let mut out = Vec::new();
+    for d in all_blocks {
+        let (u, w) = (d.before as usize, d.after as usize);
+        let Some(delivered) = facts.finish[u].filter(|_| facts.flow[u] == FlowState::Done) else {
+            continue;
+        };
+        if facts.closed(d.after) || as_of - delivered <= DAY_MS {
+            continue;
+        }
+        let still_blocked = matches!(facts.stage[w], Some(Stage::Blocked | Stage::Dependency));
+        let not_moved = facts.since[w] <= delivered;
+        if still_blocked || not_moved {
+            out.push((d, delivered));
+        }
+    }
+    out
+}
+
 /// Runs every analysis.
 pub fn analyse(ix: &WorkIndex, facts: &Facts, filter: &DepsFilter) -> DepsReport {
     let keep = Keep::new(ix, filter);
@@ -521,19 +547,9 @@ pub fn analyse(ix: &WorkIndex, facts: &Facts, filter: &DepsFilter) -> DepsReport
     // Handoffs that never arrived: the upstream item is done, the downstream item is neither
     // done nor canceled, more than a day has passed, and the downstream item either still
     // waits as blocked or on a dependency, or has not moved since the delivery.
-    let (all_blocks, _) = dependencies(ix, facts.horizon, &[LinkKind::Blocks]);
     let mut handoffs = Vec::new();
-    for d in &all_blocks {
-        let (u, w) = (d.before as usize, d.after as usize);
-        let Some(delivered) = facts.finish[u].filter(|_| facts.flow[u] == FlowState::Done) else {
-            continue;
-        };
-        if facts.closed(d.after) || as_of - delivered <= DAY_MS {
-            continue;
-        }
-        let still_blocked = matches!(facts.stage[w], Some(Stage::Blocked | Stage::Dependency));
-        let not_moved = facts.since[w] <= delivered;
-        if !(still_blocked || not_moved) || !keep.any(ix, [d.before, d.after]) {
+    for (d, delivered) in undelivered_handoffs(ix, facts) {
+        if !keep.any(ix, [d.before, d.after]) {
             continue;
         }
         handoffs.push(Handoff {

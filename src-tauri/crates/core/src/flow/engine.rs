@@ -202,7 +202,7 @@ pub fn each_timeline(
         for e in ix.events_of(i) {
             match e.kind() {
                 EventKind::State => {
-                    let meaning = mapping.resolve(e.code(), item.team, item.kind);
+                    let meaning = mapping.resolve_item(e.code(), i, item.team, item.kind);
                     if meaning.is_none() && scope.sees(e.at) && unmapped.is_none() {
                         unmapped = Some(e.code());
                     }
@@ -212,7 +212,7 @@ pub fn each_timeline(
                 EventKind::Review => {}
             }
         }
-        let initial = mapping.resolve(item.initial_state, item.team, item.kind);
+        let initial = mapping.resolve_item(item.initial_state, i, item.team, item.kind);
         if initial.is_none() {
             unmapped = unmapped.or(Some(item.initial_state));
         }
@@ -409,7 +409,9 @@ pub fn underlying_flow_at(
         .rev()
         .find(|e| e.kind() == EventKind::State)
         .map_or(item.initial_state, |e| e.code());
-    mapping.resolve(state, item.team, item.kind).map(|m| m.0)
+    mapping
+        .resolve_item(state, i, item.team, item.kind)
+        .map(|m| m.0)
 }
 
 /// For every item, the items that block it through a `blocks` link standing at the end of the

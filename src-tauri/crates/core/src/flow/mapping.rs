@@ -149,11 +149,9 @@ fn word_matches(pattern: &str, word: &str) -> bool {
     }
 }
 
-/// Infers a raw state's meaning from its name and optional status category.
-///
-/// The name decides when a rule recognises it; otherwise the category does (`new` → New,
-/// `indeterminate` → Active, `done` → Done); otherwise the state is unmapped (`None`).
-pub fn infer(name: &str, category: Option<&str>) -> Option<Meaning> {
+/// The meaning a state's name alone suggests: the first rule of [`NAME_RULES`] whose every word
+/// appears in it, or `None`.
+pub fn infer_name(name: &str) -> Option<Meaning> {
     let words = normalise(name);
     let joined = words.join(" ");
     for (pattern, flow, reason) in NAME_RULES {
@@ -168,11 +166,57 @@ pub fn infer(name: &str, category: Option<&str>) -> Option<Meaning> {
             return Some((*flow, *reason));
         }
     }
-    match category.map(str::to_lowercase).as_deref() {
-        Some("new") | Some("to do") | Some("todo") => Some((FlowState::New, None)),
-        Some("indeterminate") | Some("in progress") => Some((FlowState::Active, None)),
-        Some("done") => Some((FlowState::Done, None)),
-        _ => None,
+    None
+}
+
+/// A status category as trackers state it (Jira's `statusCategory.key`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Category {
+    /// Not started (Jira `new`, "To Do").
+    New,
+    /// Started, not finished (Jira `indeterminate`, "In Progress").
+    Indeterminate,
+    /// Finished (Jira `done`).
+    Done,
+}
+
+impl Category {
+    /// Reads a category key or name; `None` for anything else (Jira's `undefined` included).
+    pub fn parse(text: &str) -> Option<Category> {
+        match text.trim().to_lowercase().as_str() {
+            "new" | "to do" | "todo" => Some(Category::New),
+            "indeterminate" | "in progress" => Some(Category::Indeterminate),
+            "done" => Some(Category::Done),
+            _ => None,
+        }
+    }
+}
+
+/// Infers a raw state's meaning from its name and optional status category.
+///
+/// The category is the tracker's own statement and bounds what the name may say: a name may
+/// refine it, never overrule it.
+/// - `new` ("To Do"): always New, whatever the name ("Selected for Development", "Under
+///   review" in a to-do category are not started).
+/// - `indeterminate` ("In Progress"): the name's Active or Waiting meaning ("In Review" waits
+///   for review, "Blocked" waits blocked), else Active; a name that says done or canceled does
+///   not move it out of progress.
+/// - `done`: Canceled when the name says so ("Won't Do"), else Done.
+///
+/// Without a category the name decides; a name no rule recognises stays unmapped (`None`).
+pub fn infer(name: &str, category: Option<&str>) -> Option<Meaning> {
+    let named = infer_name(name);
+    match category.and_then(Category::parse) {
+        Some(Category::New) => Some((FlowState::New, None)),
+        Some(Category::Indeterminate) => Some(match named {
+            Some(meaning @ (FlowState::Active | FlowState::Waiting, _)) => meaning,
+            _ => (FlowState::Active, None),
+        }),
+        Some(Category::Done) => Some(match named {
+            Some(meaning @ (FlowState::Canceled, _)) => meaning,
+            _ => (FlowState::Done, None),
+        }),
+        None => named,
     }
 }
 
@@ -189,11 +233,24 @@ pub enum Origin {
     Unmapped,
 }
 
-/// The meaning of every raw state of a workspace, per team and per kind of item where a team or
-/// a kind has its own.
+/// The Jira project of an issue key (`PAY` of `PAY-12`), the scope its statuses are mapped in.
+pub fn project_of(key: &str) -> &str {
+    match key.rsplit_once('-') {
+        Some((project, number))
+            if !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            project
+        }
+        _ => "",
+    }
+}
+
+/// The meaning of every raw state of a workspace, per team, per kind of item and per Jira
+/// project where one has its own (a status name that means different things in different
+/// projects).
 ///
-/// The most specific mapping wins: the item's team and kind, its team (every kind), its kind
-/// (every team), then the mapping every team and kind share.
+/// The most specific mapping wins: the item's team and kind, its team (every kind), its
+/// project, its kind (every team), then the mapping every team and kind share.
 #[derive(Debug, Clone, Default)]
 pub struct Mapping {
     /// By state (a [`crate::graph::index::StateKey`] index): the meaning for every team and kind.
@@ -206,6 +263,11 @@ pub struct Mapping {
     by_team_kind: HashMap<(u32, u32, ItemKind), Option<Meaning>>,
     /// By state: whether some kind has its own meaning of it (skips the lookups otherwise).
     kinded: Vec<bool>,
+    /// (state, scope) → meaning, where a project maps a state differently.
+    by_scope: HashMap<(u32, u32), Option<Meaning>>,
+    /// Per item: its scope (a position in the scopes met in `by_scope`), or [`NONE`]. Empty
+    /// when no project has a mapping of its own.
+    item_scope: Vec<u32>,
 }
 
 impl Mapping {
@@ -242,6 +304,8 @@ impl Mapping {
             kinded: vec![false; ix.states.len()],
             ..Mapping::default()
         };
+        // Scopes by (source, project key).
+        let mut scope_of: HashMap<(u32, &str), u32> = HashMap::new();
         for row in rows {
             let Some(&source) = source_of.get(row.source_id.as_str()) else {
                 continue;
@@ -272,6 +336,11 @@ impl Mapping {
                 }
             };
             match (team, row.item_kind) {
+                (None, None) if !row.scope.is_empty() => {
+                    let next = scope_of.len() as u32;
+                    let scope = *scope_of.entry((source, row.scope.as_str())).or_insert(next);
+                    mapping.by_scope.insert((state, scope), meaning);
+                }
                 (None, None) => default[state as usize] = (meaning, origin),
                 (Some(team), None) => {
                     mapping.by_team.insert((state, team), meaning);
@@ -286,13 +355,39 @@ impl Mapping {
                 }
             }
         }
+        if !scope_of.is_empty() {
+            mapping.item_scope = ix
+                .items
+                .iter()
+                .zip(ix.item_keys.iter())
+                .map(|(item, key)| {
+                    scope_of
+                        .get(&(item.source, project_of(key)))
+                        .copied()
+                        .unwrap_or(NONE)
+                })
+                .collect();
+        }
         mapping.default = default;
         mapping
     }
 
-    /// The meaning of `state` for an item of `team` and `kind`. [`NONE`] (a state the source
-    /// did not name) means New.
+    /// The meaning of `state` for an item of `team` and `kind`, without project mappings.
+    /// [`NONE`] (a state the source did not name) means New.
     pub fn resolve(&self, state: u32, team: u32, kind: ItemKind) -> Option<Meaning> {
+        self.resolve_item(state, NONE as usize, team, kind)
+    }
+
+    /// The meaning of `state` for the item at position `item` (of `team` and `kind`): the
+    /// team's own mapping for the kind, the team's, the item's project's, the kind's, then the
+    /// shared one. [`NONE`] (a state the source did not name) means New.
+    pub fn resolve_item(
+        &self,
+        state: u32,
+        item: usize,
+        team: u32,
+        kind: ItemKind,
+    ) -> Option<Meaning> {
         if state == NONE {
             return Some((FlowState::New, None));
         }
@@ -305,6 +400,13 @@ impl Mapping {
         if !self.by_team.is_empty() {
             if let Some(meaning) = self.by_team.get(&(state, team)) {
                 return *meaning;
+            }
+        }
+        if let Some(&scope) = self.item_scope.get(item) {
+            if scope != NONE {
+                if let Some(meaning) = self.by_scope.get(&(state, scope)) {
+                    return *meaning;
+                }
             }
         }
         if kinded {
@@ -408,6 +510,45 @@ mod tests {
     }
 
     #[test]
+    fn a_category_bounds_what_a_name_may_say() {
+        assert_eq!(
+            infer("Under review", Some("new")),
+            Some((New, None)),
+            "a to-do status is not started, whatever its name"
+        );
+        assert_eq!(
+            infer("Selected for Development", Some("new")),
+            Some((New, None))
+        );
+        assert_eq!(
+            infer("Blocked / On Hold", Some("indeterminate")),
+            Some((Waiting, Some(WaitReason::Blocked))),
+            "a name refines progress into a wait"
+        );
+        assert_eq!(
+            infer("已解决", Some("indeterminate")),
+            Some((Active, None)),
+            "a name that says done does not finish an in-progress status"
+        );
+        assert_eq!(
+            infer("Invalid", Some("indeterminate")),
+            Some((Active, None)),
+            "nor cancel it"
+        );
+        assert_eq!(infer("Won't Do", Some("done")), Some((Canceled, None)));
+        assert_eq!(
+            infer("Review", Some("done")),
+            Some((Done, None)),
+            "a done status is finished, whatever its name"
+        );
+        assert_eq!(
+            infer("Ready", Some("undefined")),
+            Some((Waiting, Some(WaitReason::Queue))),
+            "an unknown category leaves the name to decide"
+        );
+    }
+
+    #[test]
     fn a_kind_or_a_team_may_mean_a_state_its_own_way() {
         use crate::graph::index::{IndexedSource, Named, StateKey};
         use crate::graph::model::SourceKind;
@@ -433,6 +574,7 @@ mod tests {
             source_id: "gh".into(),
             team_id: team.into(),
             item_kind: kind,
+            scope: String::new(),
             raw_state: "open".into(),
             flow_state: flow,
             wait_reason: reason,
@@ -475,6 +617,14 @@ mod tests {
             Some((New, None)),
             "the shared meaning is unchanged"
         );
+    }
+
+    #[test]
+    fn projects_come_from_issue_keys() {
+        assert_eq!(project_of("PAY-12"), "PAY");
+        assert_eq!(project_of("DZFNK0168-5"), "DZFNK0168");
+        assert_eq!(project_of("acme/web#12"), "");
+        assert_eq!(project_of("PAY-"), "");
     }
 
     #[test]

@@ -57,7 +57,7 @@ fn team_name(ix: &WorkIndex, team: u32) -> Option<String> {
     ix.teams.get(team as usize).map(|t| t.name.clone())
 }
 
-fn range_info(scope: &Scope) -> RangeInfo {
+pub(crate) fn range_info(scope: &Scope) -> RangeInfo {
     RangeInfo {
         from: scope.date(0),
         to: scope.date(scope.days - 1),

@@ -11,7 +11,7 @@ use crate::graph::model::{FlowState, ItemKind, SourceKind, WaitReason, WorkflowM
 use crate::graph::repo;
 use crate::graph::{ChangeKind, Workspace, WriteOp, Writer};
 
-use super::mapping::{Mapping, Origin};
+use super::mapping::{project_of, Mapping, Origin};
 
 /// Where a mapping comes from, as the screen labels it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
@@ -40,6 +40,9 @@ pub struct WorkflowRow {
     /// None for the mapping every kind of item uses; a kind for that kind's own mapping (an
     /// open pull request waits for review, an open issue is not started).
     pub item_kind: Option<ItemKind>,
+    /// Empty for the mapping every project uses; a Jira project key for that project's own
+    /// mapping (a status whose name means different things in different projects).
+    pub scope: String,
     pub raw_state: String,
     pub flow_state: Option<FlowState>,
     pub wait_reason: Option<WaitReason>,
@@ -83,6 +86,7 @@ pub async fn workflow_list(ws: &Workspace) -> CoreResult<Vec<WorkflowRow>> {
                 team_id: String::new(),
                 team_name: None,
                 item_kind: None,
+                scope: String::new(),
                 raw_state: key.raw.clone(),
                 flow_state: meaning.map(|m| m.0),
                 wait_reason: meaning.and_then(|m| m.1),
@@ -114,7 +118,7 @@ pub async fn workflow_list(ws: &Workspace) -> CoreResult<Vec<WorkflowRow>> {
         .collect();
     for row in rows
         .iter()
-        .filter(|r| !r.team_id.is_empty() || r.item_kind.is_some())
+        .filter(|r| !r.team_id.is_empty() || r.item_kind.is_some() || !r.scope.is_empty())
     {
         let source = ix.sources.iter().find(|s| s.id == row.source_id);
         let team = if row.team_id.is_empty() {
@@ -132,8 +136,10 @@ pub async fn workflow_list(ws: &Workspace) -> CoreResult<Vec<WorkflowRow>> {
         // into it.
         let (mut items_now, mut transitions) = (0u32, 0u32);
         if let Some(state) = state {
-            for (i, item) in ix.items.iter().enumerate().filter(|(_, it)| {
-                team.is_none_or(|t| it.team == t) && row.item_kind.is_none_or(|k| it.kind == k)
+            for (i, item) in ix.items.iter().enumerate().filter(|(i, it)| {
+                team.is_none_or(|t| it.team == t)
+                    && row.item_kind.is_none_or(|k| it.kind == k)
+                    && (row.scope.is_empty() || project_of(&ix.item_keys[*i]) == row.scope)
             }) {
                 items_now += u32::from(item.current_state == state);
                 transitions += ix
@@ -150,6 +156,7 @@ pub async fn workflow_list(ws: &Workspace) -> CoreResult<Vec<WorkflowRow>> {
             team_id: row.team_id.clone(),
             team_name: team_names.get(row.team_id.as_str()).map(|s| s.to_string()),
             item_kind: row.item_kind,
+            scope: row.scope.clone(),
             raw_state: row.raw_state.clone(),
             flow_state: Some(row.flow_state),
             wait_reason: row.wait_reason,
@@ -164,10 +171,11 @@ pub async fn workflow_list(ws: &Workspace) -> CoreResult<Vec<WorkflowRow>> {
     }
     out.sort_by(|a, b| {
         let kind = |r: &WorkflowRow| r.item_kind.map_or("", ItemKind::as_str);
-        (&a.source_name, &a.raw_state, kind(a), &a.team_id).cmp(&(
+        (&a.source_name, &a.raw_state, kind(a), &a.scope, &a.team_id).cmp(&(
             &b.source_name,
             &b.raw_state,
             kind(b),
+            &b.scope,
             &b.team_id,
         ))
     });
@@ -184,8 +192,13 @@ pub struct WorkflowChange {
     /// None to change the mapping of every kind of item; a kind for that kind's own mapping.
     #[serde(default)]
     pub item_kind: Option<ItemKind>,
+    /// Empty to change the mapping of every project; a Jira project key for that project's own
+    /// mapping.
+    #[serde(default)]
+    pub scope: String,
     pub raw_state: String,
-    /// None removes a team's or a kind's own mapping (it falls back to the shared one).
+    /// None removes a team's, a kind's or a project's own mapping (it falls back to the shared
+    /// one).
     pub flow_state: Option<FlowState>,
     /// Only for waiting states.
     pub wait_reason: Option<WaitReason>,
@@ -194,9 +207,19 @@ pub struct WorkflowChange {
 /// Applies a change made by a person, and brings the items' stored current state in line. The
 /// metrics re-derive from the stored transitions on the next question; nothing is refetched.
 pub async fn workflow_set(ws: &Workspace, change: &WorkflowChange) -> CoreResult<()> {
-    if change.flow_state.is_none() && change.team_id.is_empty() && change.item_kind.is_none() {
+    if change.flow_state.is_none()
+        && change.team_id.is_empty()
+        && change.item_kind.is_none()
+        && change.scope.is_empty()
+    {
         return Err(CoreError::Invalid(
-            "choose a flow state (only a team's or a kind's own mapping can be removed)".into(),
+            "choose a flow state (only a team's, a kind's or a project's own mapping can be removed)"
+                .into(),
+        ));
+    }
+    if !change.scope.is_empty() && (!change.team_id.is_empty() || change.item_kind.is_some()) {
+        return Err(CoreError::Invalid(
+            "a project's own mapping is of every team and every kind of item".into(),
         ));
     }
     if change.wait_reason.is_some() && change.flow_state != Some(FlowState::Waiting) {
@@ -225,6 +248,7 @@ impl WriteOp for SetWorkflow<'_> {
                         source_id: change.source_id.clone(),
                         team_id: change.team_id.clone(),
                         item_kind: change.item_kind,
+                        scope: change.scope.clone(),
                         raw_state: change.raw_state.clone(),
                         flow_state: flow,
                         wait_reason: change.wait_reason,
@@ -239,6 +263,7 @@ impl WriteOp for SetWorkflow<'_> {
                     &change.source_id,
                     &change.team_id,
                     change.item_kind,
+                    &change.scope,
                     &change.raw_state,
                 )
                 .await?;

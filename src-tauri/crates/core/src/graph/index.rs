@@ -18,7 +18,9 @@ use sqlx::{Row, SqliteConnection};
 
 use crate::error::{CoreError, CoreResult};
 use crate::graph::column::TextColumn;
-use crate::graph::model::{FlowState, ItemKind, LinkKind, Provenance, SourceKind, TransitionKind};
+use crate::graph::model::{
+    FlowState, ItemKind, LinkKind, Provenance, RequesterSignal, SourceKind, TransitionKind,
+};
 use crate::graph::snapshot::Stamp;
 use crate::graph::text::{self, LossyText, RepairedText};
 
@@ -57,6 +59,17 @@ pub struct IndexedItem {
     pub source: u32,
     pub intent: u32,
     pub author: u32,
+    /// The assignee at the source (a person), or [`NONE`].
+    pub owner: u32,
+    /// Who asked an AI agent for it, as its own record says (a person), or [`NONE`]. The
+    /// assignment that handed an issue to an agent is read from [`WorkIndex::assignments`].
+    pub requester: u32,
+    /// How the stored requester was found (None when there is none).
+    pub requester_signal: Option<RequesterSignal>,
+    /// Which agent or automation made it (a position in [`WorkIndex::agents`]), or [`NONE`].
+    pub agent: u32,
+    /// It has a priority ("No priority" and "None" count as none).
+    pub has_priority: bool,
     pub kind: ItemKind,
     pub provenance: Provenance,
     /// The stored current flow state.
@@ -159,6 +172,8 @@ pub struct WorkIndex {
     pub intent_parents: Vec<Option<u32>>,
     pub people: Vec<Named>,
     pub people_is_bot: Vec<bool>,
+    /// Names of the agents and automations items were made by (`provenance_agent`), interned.
+    pub agents: Vec<Box<str>>,
     pub states: Vec<StateKey>,
     pub items: Vec<IndexedItem>,
     /// Per item (same position): id, key, and title folded to lower case.
@@ -171,6 +186,8 @@ pub struct WorkIndex {
     pub open_blocking_links: u64,
     /// Every link between two indexed items.
     pub links: Vec<IndexedLink>,
+    /// Every change of assignee (who handed an item to whom), in no particular order.
+    pub assignments: Vec<Assignment>,
     /// Events no item points to any more (left by incremental refreshes until compacted).
     pub stale_events: usize,
     /// Values whose text was not valid UTF-8, read with replacement characters.
@@ -186,6 +203,23 @@ pub(crate) struct Dictionaries {
     source_of: HashMap<String, u32>,
     intent_of: HashMap<String, u32>,
     person_of: HashMap<String, u32>,
+    agent_of: HashMap<Box<str>, u32>,
+    /// (source position, login) → person position, from `identities`.
+    login_of: HashMap<(u32, String), u32>,
+    /// Rows of `identities` read (some may name no known person).
+    identity_rows: usize,
+}
+
+/// An item was assigned to someone (an assignee change of the source).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Assignment {
+    pub item: u32,
+    pub at: i64,
+    /// Who assigned it, or [`NONE`].
+    pub actor: u32,
+    /// Whom it was assigned to (the login's person on the item's source), or [`NONE`] when it was
+    /// unassigned or the login is not a known person.
+    pub assignee: u32,
 }
 
 /// A typed edge between two items (positions in [`WorkIndex::items`]).
@@ -240,9 +274,33 @@ impl WorkIndex {
 }
 
 impl WorkIndex {
-    /// Rebuilds what is derived from the lists (the positions of ids, the interned state
-    /// names), after the lists were loaded from a snapshot.
-    pub(crate) fn rebuild_lookups(&mut self) {
+    /// The logins of `identities` that name a known person: (source position, login, person
+    /// position), sorted by source and login. Assignee changes are resolved through them.
+    pub fn identity_logins(&self) -> Vec<(u32, &str, u32)> {
+        let mut logins: Vec<(u32, &str, u32)> = self
+            .dictionaries
+            .login_of
+            .iter()
+            .map(|((source, login), &person)| (*source, login.as_str(), person))
+            .collect();
+        logins.sort_unstable();
+        logins
+    }
+
+    /// Rows of `identities` read (some may name no known person); with the people, what a
+    /// refresh checks to know whether the people it holds are still the file's.
+    pub fn identity_rows(&self) -> usize {
+        self.dictionaries.identity_rows
+    }
+
+    /// Rebuilds what is derived from the lists (the positions of ids and agents, the interned
+    /// state names), after the lists were loaded from a snapshot; the identities are given as
+    /// saved (`login_of`: (source position, login) → person position).
+    pub(crate) fn rebuild_lookups(
+        &mut self,
+        identity_rows: usize,
+        login_of: HashMap<(u32, String), u32>,
+    ) {
         let positions = |ids: &mut dyn Iterator<Item = &str>| -> HashMap<String, u32> {
             ids.enumerate()
                 .map(|(i, id)| (id.to_owned(), i as u32))
@@ -253,6 +311,14 @@ impl WorkIndex {
             source_of: positions(&mut self.sources.iter().map(|t| t.id.as_str())),
             intent_of: positions(&mut self.intents.iter().map(|t| t.id.as_str())),
             person_of: positions(&mut self.people.iter().map(|t| t.id.as_str())),
+            agent_of: self
+                .agents
+                .iter()
+                .enumerate()
+                .map(|(i, name)| (name.clone(), i as u32))
+                .collect(),
+            login_of,
+            identity_rows,
         };
         let mut interner = StateInterner::default();
         for (i, state) in self.states.iter().enumerate() {
@@ -269,6 +335,16 @@ impl WorkIndex {
 
 fn position(list: &HashMap<String, u32>, key: Option<&str>) -> u32 {
     key.and_then(|k| list.get(k).copied()).unwrap_or(NONE)
+}
+
+fn intern_agent(d: &mut Dictionaries, agents: &mut Vec<Box<str>>, name: &str) -> u32 {
+    if let Some(&at) = d.agent_of.get(name) {
+        return at;
+    }
+    let at = agents.len() as u32;
+    agents.push(name.into());
+    d.agent_of.insert(name.into(), at);
+    at
 }
 
 /// Interns raw state names per source, allocating only for names not seen before.
@@ -323,6 +399,15 @@ struct ItemTuple<'a> {
     intent_id: Option<Cow<'a, str>>,
     #[serde(borrow)]
     author_id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    owner_id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    requester_id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    requester_signal: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    provenance_agent: Option<Cow<'a, str>>,
+    has_priority: bool,
     #[serde(borrow)]
     kind: Cow<'a, str>,
     #[serde(borrow)]
@@ -415,6 +500,17 @@ fn ingest_items(
             source,
             intent: position(&ix.dictionaries.intent_of, row.intent_id.as_deref()),
             author: position(&ix.dictionaries.person_of, row.author_id.as_deref()),
+            owner: position(&ix.dictionaries.person_of, row.owner_id.as_deref()),
+            requester: position(&ix.dictionaries.person_of, row.requester_id.as_deref()),
+            requester_signal: row
+                .requester_signal
+                .as_deref()
+                .and_then(RequesterSignal::parse),
+            agent: match row.provenance_agent.as_deref() {
+                Some(name) => intern_agent(&mut ix.dictionaries, &mut ix.agents, name),
+                None => NONE,
+            },
+            has_priority: row.has_priority,
             kind: ItemKind::parse(&row.kind).unwrap_or(ItemKind::Task),
             provenance: Provenance::parse(&row.provenance).unwrap_or(Provenance::Human),
             flow: FlowState::parse(&row.flow_state).unwrap_or(FlowState::New),
@@ -472,9 +568,15 @@ fn ingest_changes(
 ) -> CoreResult<()> {
     staged.clear();
     let source = ix.items[item as usize].source;
+    let source_id = ix.sources.get(source as usize).map(|s| s.id.as_str());
     let mut rows = 0u32;
-    let (interner, states, person_of) =
-        (&mut ix.interner, &mut ix.states, &ix.dictionaries.person_of);
+    let (interner, states, person_of, login_of, assignments) = (
+        &mut ix.interner,
+        &mut ix.states,
+        &ix.dictionaries.person_of,
+        &ix.dictionaries.login_of,
+        &mut ix.assignments,
+    );
     for_each_row(json, |change: ChangeTuple<'_>| {
         rows += 1;
         let Some(kind) = TransitionKind::parse(&change.kind) else {
@@ -494,7 +596,27 @@ fn ingest_changes(
             }
             TransitionKind::Review => (EventKind::Review, verdict(&change.to_state)),
             TransitionKind::Flag => (EventKind::Flag, u32::from(change.to_state == "blocked")),
-            TransitionKind::Assignee | TransitionKind::Label => return,
+            TransitionKind::Assignee => {
+                // The assignee is named by its login on the item's source: its identity says
+                // whose it is (else a login that is a person of its own, `source:login`).
+                let login = change.to_state.trim();
+                let assignee = match source_id {
+                    Some(source_id) if !login.is_empty() => login_of
+                        .get(&(source, login.to_owned()))
+                        .or_else(|| person_of.get(&format!("{source_id}:{login}")))
+                        .copied()
+                        .unwrap_or(NONE),
+                    _ => NONE,
+                };
+                assignments.push(Assignment {
+                    item,
+                    at: change.at,
+                    actor,
+                    assignee,
+                });
+                return;
+            }
+            TransitionKind::Label => return,
         };
         staged.push((
             change.at,
@@ -619,22 +741,38 @@ async fn load_dictionaries(conn: &mut SqliteConnection, ix: &mut WorkIndex) -> C
         ix.people.push(person);
         ix.people_is_bot.push(row.try_get::<bool, _>(2)?);
     }
+    for row in sqlx::query("SELECT source_id, login, person_id FROM identities")
+        .fetch_all(&mut *conn)
+        .await?
+    {
+        d.identity_rows += 1;
+        let source = row.try_get::<LossyText, _>(0)?.text;
+        let login = row.try_get::<LossyText, _>(1)?.text;
+        let person = row.try_get::<LossyText, _>(2)?.text;
+        if let (Some(&source), Some(&person)) = (d.source_of.get(&source), d.person_of.get(&person))
+        {
+            d.login_of.insert((source, login), person);
+        }
+    }
     Ok(())
 }
 
-/// How many rows the small tables hold: (teams, sources, intents, people).
+/// How many rows the small tables hold: (teams, sources, intents, people + identities).
 async fn dictionary_sizes(conn: &mut SqliteConnection) -> CoreResult<(i64, i64, i64, i64)> {
     Ok(sqlx::query_as(
         "SELECT (SELECT COUNT(*) FROM teams), (SELECT COUNT(*) FROM sources), (SELECT COUNT(*) FROM intents),
-                (SELECT COUNT(*) FROM people)",
+                (SELECT COUNT(*) FROM people) + (SELECT COUNT(*) FROM identities)",
     )
     .fetch_one(&mut *conn)
     .await?)
 }
 
 const ITEM_COLUMNS: &str =
-    "json_array(rowid, id, key, title, source_id, team_id, intent_id, author_id, kind,
-    provenance, flow_state, raw_state, created_at, updated_at)";
+    "json_array(rowid, id, key, title, source_id, team_id, intent_id, author_id, owner_id, requester_id,
+    requester_signal, provenance_agent,
+    json(CASE WHEN priority IS NULL OR trim(priority) = '' OR lower(trim(priority)) IN ('no priority', 'none')
+         THEN 'false' ELSE 'true' END),
+    kind, provenance, flow_state, raw_state, created_at, updated_at)";
 const CHANGE_COLUMNS: &str =
     "json_group_array(json_array(at, seq, kind, from_state, to_state, actor_id))";
 const LINK_COLUMNS: &str =
@@ -649,6 +787,10 @@ const ITEM_TEXT: &[&str] = &[
     "team_id",
     "intent_id",
     "author_id",
+    "owner_id",
+    "requester_id",
+    "requester_signal",
+    "provenance_agent",
     "kind",
     "provenance",
     "flow_state",
@@ -869,7 +1011,7 @@ pub async fn refresh(
             ix.teams.len() as i64,
             ix.sources.len() as i64,
             ix.intents.len() as i64,
-            ix.people.len() as i64,
+            (ix.people.len() + ix.dictionaries.identity_rows) as i64,
         )
     {
         return Ok(false);
@@ -925,6 +1067,9 @@ pub async fn refresh(
             .or_insert(i);
     }
     let mut staged = Vec::with_capacity(64);
+    // Their assignments are read again with their changes.
+    let touched_items: std::collections::HashSet<u32> = touched.iter().copied().collect();
+    ix.assignments.retain(|a| !touched_items.contains(&a.item));
     let rows = sqlx::query(&format!(
         "SELECT item_id, {CHANGE_COLUMNS} FROM transitions WHERE item_id IN (SELECT value FROM json_each(?1)) GROUP BY item_id"
     ))

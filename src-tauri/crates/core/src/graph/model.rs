@@ -104,6 +104,20 @@ text_enum! {
 }
 
 text_enum! {
+    /// How Baton knows who asked an AI agent for a piece of work.
+    RequesterSignal {
+        /// A "Requested by @login" (or "Triggered by", "on behalf of"...) line of the description.
+        PrBody => "pr_body",
+        /// A person (not an agent) in a `Co-authored-by:` trailer of the agent's commits.
+        CoAuthor => "co_author",
+        /// The assignment that handed the issue the work fixes to the agent (who assigned it).
+        Assignment => "assignment",
+        /// A person made it with an agent's help (the author of AI-made work).
+        Author => "author",
+    }
+}
+
+text_enum! {
     /// The type of an edge between two items (read "from <kind> to").
     LinkKind {
         Blocks => "blocks",
@@ -266,6 +280,9 @@ pub struct WorkflowMap {
     /// `None` for "every kind"; a kind for that kind's own meaning (an open pull request waits
     /// for review, an open issue is not started).
     pub item_kind: Option<ItemKind>,
+    /// A Jira project key when a status name means different things in different projects;
+    /// empty for "every project" (and for every other kind of source).
+    pub scope: String,
     pub raw_state: String,
     pub flow_state: FlowState,
     pub wait_reason: Option<WaitReason>,

@@ -7,9 +7,9 @@
 //! **What proves it current.** Its header carries the [`Stamp`] of the state it was built
 //! from, read in the same read transaction as the rows: the workspace's `meta` row (uid, the
 //! count of writes that changed what the index holds, and the random version each of them
-//! set, see `migrations/20261204000001_index_snapshot.sql`), the largest item row id, the
-//! row counts of teams, sources, intents and people, and SQLite's schema version. It is used
-//! only when every one of them equals the file's now, its format and the Baton version that
+//! set, see `migrations/20261204000007_index_snapshot.sql`), the largest item row id, the
+//! row counts of teams, sources, intents, people and identities, and SQLite's schema version.
+//! It is used only when every one of them equals the file's now, its format and the Baton version that
 //! wrote it are this build's, its length is what its trailer says, and the CRC-32 of its bytes
 //! matches. Every write made through Baton (any process) moves the version; a Baton that does
 //! not know `meta` cannot open the file at all; an edit made by hand that adds or deletes
@@ -28,6 +28,7 @@
 //! complete, so a reader sees the old snapshot or the new one, never half of one. A workspace
 //! opened read-only never writes one (it may read a current one).
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -37,9 +38,10 @@ use sqlx::SqliteConnection;
 use crate::error::{CoreError, CoreResult};
 use crate::graph::column::TextColumn;
 use crate::graph::index::{
-    Event, EventKind, IndexedItem, IndexedLink, IndexedSource, Named, StateKey, WorkIndex, NONE,
+    Assignment, Event, EventKind, IndexedItem, IndexedLink, IndexedSource, Named, StateKey,
+    WorkIndex, NONE,
 };
-use crate::graph::model::{FlowState, ItemKind, LinkKind, Provenance, SourceKind};
+use crate::graph::model::{FlowState, ItemKind, LinkKind, Provenance, RequesterSignal, SourceKind};
 use crate::graph::text::RepairedText;
 
 /// The first bytes of every snapshot.
@@ -48,7 +50,10 @@ const MAGIC: &[u8; 8] = b"BATONIX\n";
 const END_MAGIC: &[u8; 8] = b"BATONEND";
 /// The layout's version: bumped whenever what is written, or how the index is derived from
 /// the rows, changes. (Snapshots of another Baton version are refused as well.)
-pub const FORMAT_VERSION: u32 = 1;
+///
+/// 2: items' owner, requester (and its signal), agent and priority; the agents' names, the
+/// identities (logins of people on sources) and the assignments; identities in the stamp.
+pub const FORMAT_VERSION: u32 = 2;
 /// Bytes after the checksummed part: CRC-32, total length, end magic.
 const TRAILER: u64 = 4 + 8 + 8;
 /// Bytes read from the file at a time.
@@ -68,6 +73,7 @@ pub struct Stamp {
     pub sources: i64,
     pub intents: i64,
     pub people: i64,
+    pub identities: i64,
     /// SQLite's schema cookie (moves with any change to the schema).
     pub schema_version: i64,
 }
@@ -85,7 +91,8 @@ impl Stamp {
                 (SELECT COUNT(*) FROM teams) AS "teams!: i64",
                 (SELECT COUNT(*) FROM sources) AS "sources!: i64",
                 (SELECT COUNT(*) FROM intents) AS "intents!: i64",
-                (SELECT COUNT(*) FROM people) AS "people!: i64""#
+                (SELECT COUNT(*) FROM people) AS "people!: i64",
+                (SELECT COUNT(*) FROM identities) AS "identities!: i64""#
         )
         .fetch_one(&mut *conn)
         .await?;
@@ -102,6 +109,7 @@ impl Stamp {
             sources: row.sources,
             intents: row.intents,
             people: row.people,
+            identities: row.identities,
             schema_version,
         })
     }
@@ -217,13 +225,44 @@ fn enum_code<T: PartialEq>(all: &[T], value: &T) -> u8 {
     all.iter().position(|v| v == value).unwrap_or(0) as u8
 }
 
-const ITEM_WIDTH: usize = 8 * 3 + 4 * 4 + 3 + 4 * 5 + 1;
+const ITEM_WIDTH: usize = 8 * 3 + 4 * 4 + 3 + 4 * 5 + 1 + 4 * 3 + 2;
 const EVENT_WIDTH: usize = 16;
 const LINK_WIDTH: usize = 4 + 4 + 1 + 8 + 8;
+const ASSIGNMENT_WIDTH: usize = 4 + 8 + 4 + 4;
 /// `removed` of a link that stands.
 const STANDS: i64 = i64::MIN;
 
 fn write_index<W: Write>(ix: &WorkIndex, out: &mut Out<W>) -> std::io::Result<()> {
+    // Every field of the index named (no `..`), with where it goes: a field added to the index
+    // does not compile until it is written below and read back in `read_body`, or said to be
+    // derived. (A snapshot that dropped one would answer differently after a reopen.)
+    let WorkIndex {
+        generation: _,    // the opening's own count, given at load
+        stamp: _,         // the header
+        from_snapshot: _, // set by `load`
+        teams: _,
+        sources: _,
+        intents: _,
+        intent_parents: _,
+        people: _,
+        people_is_bot: _,
+        agents: _,
+        states: _,
+        items: _,
+        item_ids: _,
+        item_keys: _,
+        item_titles_folded: _,
+        events: _, // item by item, the ranges of refreshes compacted
+        transition_rows: _,
+        link_rows: _,
+        open_blocking_links: _,
+        links: _,
+        assignments: _,
+        stale_events: _, // none once compacted
+        repaired: _,
+        dictionaries: _, // positions rebuilt at load; identities written (`identity_logins`)
+        interner: _,     // rebuilt from `states` at load
+    } = ix;
     out.bytes(MAGIC)?;
     out.u32(FORMAT_VERSION)?;
     out.text(env!("CARGO_PKG_VERSION"))?;
@@ -237,6 +276,7 @@ fn write_index<W: Write>(ix: &WorkIndex, out: &mut Out<W>) -> std::io::Result<()
         s.sources,
         s.intents,
         s.people,
+        s.identities,
         s.schema_version,
     ] {
         out.i64(v)?;
@@ -262,6 +302,14 @@ fn write_index<W: Write>(ix: &WorkIndex, out: &mut Out<W>) -> std::io::Result<()
     for bot in &ix.people_is_bot {
         out.u8(u8::from(*bot))?;
     }
+    out.strings(ix.agents.iter().map(|a| &**a))?;
+    out.u64(ix.identity_rows() as u64)?;
+    let logins = ix.identity_logins();
+    out.strings(logins.iter().map(|l| l.1))?;
+    for (source, _, person) in &logins {
+        out.u32(*source)?;
+        out.u32(*person)?;
+    }
     out.strings(ix.states.iter().map(|s| s.raw.as_str()))?;
     for state in &ix.states {
         out.u32(state.source)?;
@@ -272,26 +320,57 @@ fn write_index<W: Write>(ix: &WorkIndex, out: &mut Out<W>) -> std::io::Result<()
     out.u64(ix.items.len() as u64)?;
     let mut next_event = 0u32;
     out.records(&ix.items, ITEM_WIDTH, |item, b| {
-        for v in [item.rowid, item.created, item.updated] {
+        // Every field named (no `..`): a field added to items does not compile until it has
+        // its place here (and in `read_body`).
+        let IndexedItem {
+            rowid,
+            created,
+            updated,
+            team,
+            source,
+            intent,
+            author,
+            owner,
+            requester,
+            requester_signal,
+            agent,
+            has_priority,
+            kind,
+            provenance,
+            flow,
+            initial_state,
+            current_state,
+            first_event: _,
+            event_count,
+            transition_rows,
+            out_of_order,
+        } = item;
+        for v in [rowid, created, updated] {
             b.extend_from_slice(&v.to_le_bytes());
         }
-        for v in [item.team, item.source, item.intent, item.author] {
+        for v in [team, source, intent, author] {
             b.extend_from_slice(&v.to_le_bytes());
         }
-        b.push(enum_code(ItemKind::ALL, &item.kind));
-        b.push(enum_code(Provenance::ALL, &item.provenance));
-        b.push(enum_code(FlowState::ALL, &item.flow));
+        b.push(enum_code(ItemKind::ALL, kind));
+        b.push(enum_code(Provenance::ALL, provenance));
+        b.push(enum_code(FlowState::ALL, flow));
         for v in [
-            item.initial_state,
-            item.current_state,
+            *initial_state,
+            *current_state,
             next_event,
-            item.event_count,
-            item.transition_rows,
+            *event_count,
+            *transition_rows,
         ] {
             b.extend_from_slice(&v.to_le_bytes());
         }
-        b.push(u8::from(item.out_of_order));
-        next_event += item.event_count;
+        b.push(u8::from(*out_of_order));
+        for v in [owner, requester, agent] {
+            b.extend_from_slice(&v.to_le_bytes());
+        }
+        // No signal is 0, a signal its code plus one.
+        b.push(requester_signal.map_or(0, |s| enum_code(RequesterSignal::ALL, &s) + 1));
+        b.push(u8::from(*has_priority));
+        next_event += event_count;
     })?;
     out.column(&ix.item_ids)?;
     out.column(&ix.item_keys)?;
@@ -313,6 +392,14 @@ fn write_index<W: Write>(ix: &WorkIndex, out: &mut Out<W>) -> std::io::Result<()
         b.push(enum_code(LinkKind::ALL, &l.kind));
         b.extend_from_slice(&l.created.to_le_bytes());
         b.extend_from_slice(&l.removed.unwrap_or(STANDS).to_le_bytes());
+    })?;
+
+    out.u64(ix.assignments.len() as u64)?;
+    out.records(&ix.assignments, ASSIGNMENT_WIDTH, |a, b| {
+        b.extend_from_slice(&a.item.to_le_bytes());
+        b.extend_from_slice(&a.at.to_le_bytes());
+        b.extend_from_slice(&a.actor.to_le_bytes());
+        b.extend_from_slice(&a.assignee.to_le_bytes());
     })?;
 
     out.strings(ix.repaired.iter().map(|r| r.table.as_str()))?;
@@ -550,6 +637,7 @@ pub fn load(workspace: &Path, expected: &Stamp, generation: u64) -> Result<WorkI
         sources: r.i64()?,
         intents: r.i64()?,
         people: r.i64()?,
+        identities: r.i64()?,
         schema_version: r.i64()?,
     };
     if &stamp != expected {
@@ -558,19 +646,26 @@ pub fn load(workspace: &Path, expected: &Stamp, generation: u64) -> Result<WorkI
             stamp.writes, stamp.uid, stamp.version, expected.writes, expected.uid, expected.version
         )));
     }
-    let mut ix = read_body(&mut r, stamp, generation)?;
+    let (mut ix, identities) = read_body(&mut r, stamp, generation)?;
     if r.left != 0 {
         return Err(damaged(format!("{} bytes after the last array", r.left)));
     }
     if r.crc.clone().finalize() != crc {
         return Err(damaged("its checksum does not match its bytes"));
     }
-    ix.rebuild_lookups();
+    ix.rebuild_lookups(identities.0, identities.1);
     ix.from_snapshot = true;
     Ok(ix)
 }
 
-fn read_body<R: Read>(r: &mut In<R>, stamp: Stamp, generation: u64) -> Result<WorkIndex, Unused> {
+/// The identities a snapshot holds: the rows read, and (source, login) → person.
+type Identities = (usize, HashMap<(u32, String), u32>);
+
+fn read_body<R: Read>(
+    r: &mut In<R>,
+    stamp: Stamp,
+    generation: u64,
+) -> Result<(WorkIndex, Identities), Unused> {
     let mut ix = WorkIndex {
         generation,
         stamp,
@@ -618,6 +713,20 @@ fn read_body<R: Read>(r: &mut In<R>, stamp: Stamp, generation: u64) -> Result<Wo
     for _ in 0..ix.people.len() {
         ix.people_is_bot.push(r.u8()? != 0);
     }
+    ix.agents = r
+        .strings()?
+        .into_iter()
+        .map(String::into_boxed_str)
+        .collect();
+    let identity_rows = usize::try_from(r.u64()?)
+        .map_err(|_| damaged("a count of identities too large for this machine"))?;
+    let logins = r.strings()?;
+    let mut login_of = HashMap::with_capacity(logins.len());
+    for login in logins {
+        let source = position(r.u32()?, ix.sources.len(), false, "identity source")?;
+        let person = position(r.u32()?, ix.people.len(), false, "identity person")?;
+        login_of.insert((source, login), person);
+    }
     let raws = r.strings()?;
     ix.states = Vec::with_capacity(raws.len());
     for raw in raws {
@@ -626,12 +735,13 @@ fn read_body<R: Read>(r: &mut In<R>, stamp: Stamp, generation: u64) -> Result<Wo
     }
 
     let n_items = r.count(ITEM_WIDTH)?;
-    let (teams, sources, intents, people, states) = (
+    let (teams, sources, intents, people, states, agents) = (
         ix.teams.len(),
         ix.sources.len(),
         ix.intents.len(),
         ix.people.len(),
         ix.states.len(),
+        ix.agents.len(),
     );
     let mut items = Vec::with_capacity(n_items);
     let mut next_event = 0u64;
@@ -659,6 +769,18 @@ fn read_body<R: Read>(r: &mut In<R>, stamp: Stamp, generation: u64) -> Result<Wo
             event_count,
             transition_rows: u32_at(b, 59),
             out_of_order: b[63] != 0,
+            owner: position(u32_at(b, 64), people, true, "owner")?,
+            requester: position(u32_at(b, 68), people, true, "requester")?,
+            agent: position(u32_at(b, 72), agents, true, "agent")?,
+            requester_signal: match b[76] {
+                0 => None,
+                code => Some(decode_enum(
+                    RequesterSignal::ALL,
+                    code - 1,
+                    "requester signal",
+                )?),
+            },
+            has_priority: b[77] != 0,
         });
         Ok(())
     })?;
@@ -712,6 +834,19 @@ fn read_body<R: Read>(r: &mut In<R>, stamp: Stamp, generation: u64) -> Result<Wo
     })?;
     ix.links = links;
 
+    let n_assignments = r.count(ASSIGNMENT_WIDTH)?;
+    let mut assignments = Vec::with_capacity(n_assignments);
+    r.records(n_assignments, ASSIGNMENT_WIDTH, |b| {
+        assignments.push(Assignment {
+            item: position(u32_at(b, 0), n_items, false, "assigned item")?,
+            at: i64_at(b, 4),
+            actor: position(u32_at(b, 12), people, true, "assigner")?,
+            assignee: position(u32_at(b, 16), people, true, "assignee")?,
+        });
+        Ok(())
+    })?;
+    ix.assignments = assignments;
+
     let (tables, rows, columns) = (r.strings()?, r.strings()?, r.strings()?);
     if tables.len() != rows.len() || rows.len() != columns.len() {
         return Err(damaged("repaired text notes of different lengths"));
@@ -722,5 +857,5 @@ fn read_body<R: Read>(r: &mut In<R>, stamp: Stamp, generation: u64) -> Result<Wo
         .zip(columns)
         .map(|((table, row), column)| RepairedText { table, row, column })
         .collect();
-    Ok(ix)
+    Ok((ix, (identity_rows, login_of)))
 }

@@ -50,6 +50,19 @@ pub(crate) struct OrderCache {
     pub(crate) rowids: Vec<i64>,
 }
 
+/// Caches of read models above the graph (the Triage worklist's base), type-erased so the graph
+/// knows nothing of them: each is stored and found under its owner's name, and keys itself.
+#[derive(Default)]
+pub(crate) struct DerivedCache(
+    std::collections::HashMap<&'static str, Arc<dyn std::any::Any + Send + Sync>>,
+);
+
+impl std::fmt::Debug for DerivedCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.0.keys()).finish()
+    }
+}
+
 /// An open workspace: the file, a pool of connections to it, and caches of what was read.
 #[derive(Debug, Clone)]
 pub struct Workspace {
@@ -63,6 +76,7 @@ pub struct Workspace {
     /// Bumped by [`Workspace::mark_changed`]; caches keyed on an older value are stale.
     generation: Arc<AtomicU64>,
     item_order: Arc<tokio::sync::Mutex<OrderCache>>,
+    derived: Arc<std::sync::Mutex<DerivedCache>>,
     index: Arc<tokio::sync::Mutex<Option<Arc<WorkIndex>>>>,
     /// What changed since the index was built.
     pending: Arc<std::sync::Mutex<Pending>>,
@@ -224,6 +238,7 @@ impl Workspace {
             _copy: copy,
             generation: Arc::default(),
             item_order: Arc::default(),
+            derived: Arc::default(),
             index: Arc::default(),
             pending: Arc::default(),
             published: tokio::sync::broadcast::channel(CHANGE_BACKLOG).0,
@@ -499,6 +514,26 @@ impl Workspace {
 
     pub(crate) fn item_order(&self) -> &tokio::sync::Mutex<OrderCache> {
         &self.item_order
+    }
+
+    /// A cached read model stored under `name` (see [`DerivedCache`]), if it is a `T`.
+    pub(crate) fn derived<T: std::any::Any + Send + Sync>(
+        &self,
+        name: &'static str,
+    ) -> Option<Arc<T>> {
+        let cache = self.derived.lock().ok()?;
+        cache.0.get(name).cloned()?.downcast::<T>().ok()
+    }
+
+    /// Stores a read model under `name`, replacing what was there.
+    pub(crate) fn set_derived<T: std::any::Any + Send + Sync>(
+        &self,
+        name: &'static str,
+        value: Arc<T>,
+    ) {
+        if let Ok(mut cache) = self.derived.lock() {
+            cache.0.insert(name, value);
+        }
     }
 
     /// The workspace file.

@@ -105,6 +105,30 @@ impl SyncError {
         }
     }
 
+    /// True when the error concerns only the repository or project being read and will not go
+    /// away by asking again: it was not found or is gone (404, 410), access to it was removed
+    /// or never granted (403, a missing permission), it is blocked for legal reasons (451), the
+    /// source refuses the query for it (400, 409) or refuses to page further (422). Such a
+    /// stream keeps the error and the run goes on with the others; anything else (a refused
+    /// token, a server down, a rate limit, a cancel) stops the run.
+    pub fn fails_for_good(&self) -> bool {
+        match self {
+            SyncError::NoAccess(_) | SyncError::MissingScope { .. } | SyncError::WrongUrl(_) => {
+                true
+            }
+            SyncError::Refused { status, .. } => {
+                matches!(status, 400 | 403 | 404 | 409 | 410 | 422 | 451)
+            }
+            _ => false,
+        }
+    }
+
+    /// True for GitHub's refusal to page deeper into a list ("pagination is limited for this
+    /// resource"): the walk must start again from a narrower window.
+    pub fn is_pagination_limit(&self) -> bool {
+        matches!(self, SyncError::Refused { status: 422, detail } if detail.to_lowercase().contains("pagination"))
+    }
+
     /// The permission the token lacks, when the error is a missing one and says which.
     pub fn missing_scope(&self) -> Option<&str> {
         match self {

@@ -23,6 +23,9 @@ pub enum RunStatus {
     Succeeded,
     Failed,
     Canceled,
+    /// The run went to its end, but some repositories or projects failed for good (not found,
+    /// gone, access removed, a pagination limit): their streams keep the error, the rest synced.
+    FinishedWithErrors,
 }
 
 impl RunStatus {
@@ -33,6 +36,7 @@ impl RunStatus {
             RunStatus::Succeeded => "succeeded",
             RunStatus::Failed => "failed",
             RunStatus::Canceled => "canceled",
+            RunStatus::FinishedWithErrors => "finished_with_errors",
         }
     }
 
@@ -43,6 +47,7 @@ impl RunStatus {
             "succeeded" => Some(RunStatus::Succeeded),
             "failed" => Some(RunStatus::Failed),
             "canceled" => Some(RunStatus::Canceled),
+            "finished_with_errors" => Some(RunStatus::FinishedWithErrors),
             _ => None,
         }
     }

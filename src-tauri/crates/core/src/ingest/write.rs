@@ -20,6 +20,16 @@ pub struct SeenPerson {
     pub is_bot: bool,
 }
 
+/// Who asked an AI agent for an item, and the signal that says so.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequesterFact {
+    pub item_id: String,
+    /// A person id (from [`PageWrite::person`]).
+    pub person_id: String,
+    /// `pr_body`, `co_author` or `author`.
+    pub signal: &'static str,
+}
+
 /// The id a login gets as a person when nobody merged it into another person.
 pub fn person_id(source_id: &str, login: &str) -> String {
     format!("{source_id}:{login}")
@@ -36,16 +46,25 @@ pub struct PageWrite {
     /// May name items not on the page; those not stored are skipped (an event of an item that
     /// was never synced).
     pub transitions: Vec<Transition>,
-    /// May name items not stored yet: they wait in `pending_links`.
+    /// May name items not stored yet: they wait in `pending_links`. An end may be an item id
+    /// or a key the item is known by (see `keys`): it resolves to the item's id when the key is
+    /// known, here or from an earlier page.
     pub links: Vec<Link>,
+    /// The keys (qualified: `jira:acme.atlassian.net/PAY-12`) the page's items are or were known
+    /// by, with their ids.
+    pub keys: Vec<(String, String)>,
     pub link_sets: Vec<LinkSet>,
     pub workflow_maps: Vec<WorkflowMap>,
+    /// Who asked for the page's items, as their own records say (see
+    /// [`crate::rules::requester`]). An item of the page with none here has no requester.
+    pub requesters: Vec<RequesterFact>,
     /// The stream's position after this page.
     pub cursor: Option<Cursor>,
     /// Other streams' positions written with the page (a pull request timeline's validator).
     pub cursors: Vec<(String, Cursor)>,
-    /// Items whose state changes and blocked flags on this page are their whole history: what
-    /// was stored of those is replaced (a lifecycle recomputed from a full timeline).
+    /// Items whose state changes, blocked flags and review actions on this page are their whole
+    /// history: what was stored of those is replaced (a lifecycle recomputed from a full
+    /// timeline).
     pub lifecycles: Vec<String>,
 }
 
@@ -97,6 +116,37 @@ pub async fn commit_page(
         })
         .await?;
     Ok(outcome)
+}
+
+/// Which link ends of `page` are keys of known items: the page's own keys first, then the
+/// stored ones. Ends that name nothing known are left out (they are ids, or keys of items not
+/// synced yet).
+async fn resolve_keys(
+    w: &mut Writer<'_>,
+    page: &PageWrite,
+) -> Result<HashMap<String, String>, SyncError> {
+    let mut named: HashMap<String, String> = page.keys.iter().cloned().collect();
+    let ends = page
+        .links
+        .iter()
+        .flat_map(|l| [&l.from_item_id, &l.to_item_id])
+        .chain(
+            page.link_sets
+                .iter()
+                .flat_map(|s| s.keep.iter().flat_map(|(from, to, _)| [from, to])),
+        );
+    let mut unknown: Vec<&str> = ends
+        .map(String::as_str)
+        .filter(|end| !named.contains_key(*end))
+        .collect();
+    if unknown.is_empty() {
+        return Ok(named);
+    }
+    unknown.sort_unstable();
+    unknown.dedup();
+    let json = serde_json::to_string(&unknown).unwrap_or_else(|_| "[]".into());
+    named.extend(repo::item_keys::resolve(w.conn(), &json).await?);
+    Ok(named)
 }
 
 /// The write of [`commit_page`].
@@ -184,6 +234,24 @@ impl WriteOp for CommitPage<'_> {
             })
             .collect();
         outcome.items = repo::items::upsert_many(w.conn(), &items).await?;
+        if !items.is_empty() {
+            // Every item of the page gets its requester, or none: a description edited since
+            // the last sync may no longer name one.
+            let rows: Vec<serde_json::Value> = items
+                .iter()
+                .map(|item| {
+                    let fact = page.requesters.iter().find(|r| r.item_id == item.id);
+                    serde_json::json!([
+                        item.id,
+                        fact.and_then(|f| person(&Some(f.person_id.clone()))),
+                        fact.map(|f| f.signal)
+                    ])
+                })
+                .collect();
+            let json = serde_json::to_string(&rows).unwrap_or_else(|_| "[]".into());
+            repo::items::set_requesters(w.conn(), &json).await?;
+        }
+        repo::item_keys::upsert_many(w.conn(), &page.keys).await?;
 
         // Transitions of items neither on this page nor stored are dropped (events of items outside
         // the synced scope).
@@ -207,7 +275,7 @@ impl WriteOp for CommitPage<'_> {
         };
         if !page.lifecycles.is_empty() {
             let json = serde_json::to_string(&page.lifecycles).unwrap_or_else(|_| "[]".into());
-            repo::transitions::delete_states_of(w.conn(), &json).await?;
+            repo::transitions::delete_lifecycle_of(w.conn(), &json).await?;
         }
         let transitions: Vec<Transition> = page
             .transitions
@@ -220,23 +288,49 @@ impl WriteOp for CommitPage<'_> {
             .collect();
         outcome.transitions = repo::transitions::insert_many(w.conn(), &transitions).await?;
 
-        // Links: staged, retired when their item no longer lists them, then promoted once both
-        // ends exist.
-        repo::links::stage_pending(w.conn(), source_id, &page.links).await?;
+        // Links: ends named by a key become the id of the item it names (when known), then
+        // staged, retired when their item no longer lists them, and promoted once both ends
+        // exist.
+        let named = resolve_keys(w, page).await?;
+        let resolved =
+            |end: &str| -> String { named.get(end).cloned().unwrap_or_else(|| end.to_owned()) };
+        let links: Vec<Link> = page
+            .links
+            .iter()
+            .map(|l| Link {
+                from_item_id: resolved(&l.from_item_id),
+                to_item_id: resolved(&l.to_item_id),
+                ..l.clone()
+            })
+            .collect();
+        repo::links::stage_pending(w.conn(), source_id, &links).await?;
         for set in &page.link_sets {
-            repo::links::retire_missing(w.conn(), set, now).await?;
+            let set = LinkSet {
+                keep: set
+                    .keep
+                    .iter()
+                    .map(|(from, to, kind)| (resolved(from), resolved(to), *kind))
+                    .collect(),
+                ..set.clone()
+            };
+            repo::links::retire_missing(w.conn(), &set, now).await?;
         }
         let mut touched: Vec<&str> = on_page.iter().copied().collect();
-        for link in &page.links {
+        for link in &links {
             touched.push(&link.from_item_id);
             touched.push(&link.to_item_id);
         }
+        // Pending links may name the page's items by a key.
+        touched.extend(page.keys.iter().map(|(key, _)| key.as_str()));
         touched.sort_unstable();
         touched.dedup();
         if !touched.is_empty() {
             let json = serde_json::to_string(&touched).unwrap_or_else(|_| "[]".into());
             outcome.links = repo::links::promote_pending(w.conn(), &json).await?;
         }
+        // Keys are not items: the index re-reads only ids.
+        let keys: HashSet<&str> = page.keys.iter().map(|(key, _)| key.as_str()).collect();
+        touched.retain(|id| !keys.contains(id));
 
         if let Some(cursor) = &page.cursor {
             repo::sync_cursors::put(w.conn(), source_id, &page.stream, cursor, now).await?;
@@ -262,5 +356,141 @@ impl WriteOp for CommitPage<'_> {
         }
         w.changed(ChangeKind::SyncRuns);
         Ok(outcome)
+    }
+}
+
+/// Records that `stream` of a source failed for good (see
+/// [`SyncError::fails_for_good`]): the stream keeps the error (`sync_cursors.error_code`,
+/// `error`, `failed_at`, cleared when it syncs again) and its walk in progress is dropped, so the
+/// next run starts it again from its watermark rather than from the page that failed.
+pub async fn record_stream_failure(
+    ws: &Workspace,
+    source_id: &str,
+    stream: &str,
+    error_code: &str,
+    message: &str,
+    now: i64,
+) -> Result<(), SyncError> {
+    ws.write(FailStream {
+        source_id,
+        stream,
+        error_code,
+        message,
+        now,
+    })
+    .await?;
+    Ok(())
+}
+
+/// The write of [`record_stream_failure`].
+struct FailStream<'a> {
+    source_id: &'a str,
+    stream: &'a str,
+    error_code: &'a str,
+    message: &'a str,
+    now: i64,
+}
+
+impl WriteOp for FailStream<'_> {
+    type Output = ();
+    type Error = SyncError;
+
+    async fn apply(self, w: &mut Writer<'_>) -> Result<(), SyncError> {
+        repo::sync_cursors::fail(
+            w.conn(),
+            self.source_id,
+            self.stream,
+            self.error_code,
+            self.message,
+            self.now,
+        )
+        .await?;
+        w.changed(ChangeKind::SyncRuns);
+        Ok(())
+    }
+}
+
+/// What a source synced of one repository under other names or ids, to make its own (see
+/// `connectors::github::adopt`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Adoption {
+    pub source_id: String,
+    /// (old, new) id prefixes: items whose id starts with an old one take the new one instead,
+    /// with their changes, links, decisions and keys (`gh:github.com/acme/web#` →
+    /// `gh:github.com/134018330#`).
+    pub item_prefixes: Vec<(String, String)>,
+    /// The prefix of the repository's item ids now (`gh:github.com/134018330#`).
+    pub id_prefix: String,
+    /// How keys are qualified into references (`gh:github.com/`).
+    pub ref_prefix: String,
+    /// Names the repository had (`acme/web`): its streams move to the current name, and its
+    /// items' keys and URLs follow it (the old keys still name them).
+    pub old_names: Vec<String>,
+    pub current_name: String,
+    /// The stream whose cursor remembers the current name.
+    pub memo_stream: String,
+}
+
+/// Makes what a source synced under other names its own ([`Adoption`]). Returns how many items
+/// were renamed (re-keyed or given the new name).
+pub async fn adopt_renamed(
+    ws: &Workspace,
+    adoption: &Adoption,
+    now: i64,
+) -> Result<u64, SyncError> {
+    let (renamed, _) = ws.write(Adopt { adoption, now }).await?;
+    Ok(renamed)
+}
+
+/// The write of [`adopt_renamed`].
+struct Adopt<'a> {
+    adoption: &'a Adoption,
+    now: i64,
+}
+
+impl WriteOp for Adopt<'_> {
+    type Output = u64;
+    type Error = SyncError;
+
+    async fn apply(self, w: &mut Writer<'_>) -> Result<u64, SyncError> {
+        let a = self.adoption;
+        // Ids change in several tables at once: foreign keys are checked at commit.
+        sqlx::query!("PRAGMA defer_foreign_keys = ON")
+            .execute(w.conn())
+            .await?;
+        let mut renamed = 0;
+        for (from, to) in &a.item_prefixes {
+            if from != to {
+                renamed += repo::items::rekey(w.conn(), from, to).await?;
+            }
+        }
+        for old in &a.old_names {
+            repo::sync_cursors::rename_target(w.conn(), &a.source_id, old, &a.current_name).await?;
+            renamed += repo::items::rename_keys(
+                w.conn(),
+                &a.id_prefix,
+                &a.ref_prefix,
+                old,
+                &a.current_name,
+            )
+            .await?;
+        }
+        repo::sync_cursors::put(
+            w.conn(),
+            &a.source_id,
+            &a.memo_stream,
+            &Cursor {
+                watermark: Some(a.current_name.clone()),
+                ..Cursor::default()
+            },
+            self.now,
+        )
+        .await?;
+        if renamed > 0 {
+            w.changed(ChangeKind::Items);
+            w.all_items_changed();
+        }
+        w.changed(ChangeKind::SyncRuns);
+        Ok(renamed)
     }
 }

@@ -64,6 +64,29 @@ pub struct IntentRef {
     pub title: String,
 }
 
+/// Whether a pull request was approved by someone independent of its author and of who asked
+/// for it (`docs/metrics.md`, "Independent review").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewVerdict {
+    /// Approved by a person other than the author and other than who asked for it.
+    Independent,
+    /// Approved only by the author, who asked for it, or a bot.
+    NotIndependent,
+    /// Nobody approved it.
+    Unapproved,
+}
+
+/// A pull request's review, as the independent-review rule reads it.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ReviewInfo {
+    pub verdict: ReviewVerdict,
+    /// Who approved (the independent approver, else the one who did approve).
+    pub approver: Option<String>,
+    pub at: Option<String>,
+}
+
 /// The detail drawer.
 #[derive(Debug, Clone, PartialEq, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
@@ -77,10 +100,17 @@ pub struct ItemDetail {
     pub priority: Option<String>,
     pub started_at: Option<String>,
     pub intent: Option<IntentRef>,
-    /// For pull requests: whether a human other than the author took a review action.
-    pub human_reviewed: Option<bool>,
+    /// For pull requests: the independent-review rule's verdict.
+    pub review: Option<ReviewInfo>,
+    /// For AI-made work: who asked the agent for it, and how Baton knows.
+    pub requester: Option<crate::provenance::Named<crate::graph::model::RequesterSignal>>,
+    /// Who answers for it: the owner set in Baton, else who asked for it, else the person
+    /// assigned at the source.
+    pub accountable: Option<crate::provenance::Named<crate::provenance::AccountableVia>>,
     pub transitions: Vec<TransitionEntry>,
     pub links: Vec<LinkedItem>,
+    /// Every decision about it, oldest first (revoked ones say by which decision).
+    pub decisions: Vec<crate::decisions::DecisionView>,
 }
 
 /// Loads one item's detail. Text is read leniently (see [`LossyText`]).
@@ -118,6 +148,8 @@ async fn item_detail_in(ws: &Workspace, id: &str) -> CoreResult<ItemDetail> {
         .ok_or_else(|| CoreError::NotFound(format!("item {id}")))?;
 
     let team_id = head.team_id.as_ref().map(|t| t.text.as_str());
+    // A Jira project's own mapping of a status applies to its issues.
+    let project = crate::flow::mapping::project_of(&item.key).to_owned();
     let transitions = sqlx::query!(
         r#"SELECT t.kind AS "kind: LossyText", t.from_state AS "from_state: LossyText",
                   t.to_state AS "to_state: LossyText", t.at, t.actor_id AS "actor_id: LossyText",
@@ -128,33 +160,28 @@ async fn item_detail_in(ws: &Workspace, id: &str) -> CoreResult<ItemDetail> {
            FROM transitions t
            LEFT JOIN people p ON p.id = t.actor_id
            LEFT JOIN workflow_maps m ON t.kind = 'state' AND m.source_id = ?2 AND m.raw_state = t.to_state
-                AND (m.team_id, m.item_kind) = (
-                    SELECT w.team_id, w.item_kind FROM workflow_maps w
+                AND (m.team_id, m.item_kind, m.scope) = (
+                    SELECT w.team_id, w.item_kind, w.scope FROM workflow_maps w
                     WHERE w.source_id = ?2 AND w.raw_state = t.to_state
                       AND w.team_id IN ('', COALESCE(?3, '')) AND w.item_kind IN ('', ?4)
-                    ORDER BY w.team_id = '', w.item_kind = '' LIMIT 1)
+                      AND (w.scope = '' OR (w.team_id = '' AND w.item_kind = '' AND w.scope = ?5))
+                    ORDER BY CASE WHEN w.team_id <> '' AND w.item_kind <> '' THEN 0 WHEN w.team_id <> '' THEN 1
+                                  WHEN w.scope <> '' THEN 2 WHEN w.item_kind <> '' THEN 3 ELSE 4 END LIMIT 1)
            WHERE t.item_id = ?1 ORDER BY t.at, t.seq"#,
         id,
         head.source_id.text,
         team_id,
-        head.kind.text
+        head.kind.text,
+        project
     )
     .fetch_all(pool)
     .await?;
 
-    let mut human_review = false;
     let timeline = transitions
         .into_iter()
         .filter_map(|t| {
             // Kinds this build does not know are left out of the timeline.
             let kind = TransitionKind::parse(&t.kind.text)?;
-            if kind == TransitionKind::Review
-                && !t.actor_is_bot
-                && t.actor_id.is_some()
-                && t.actor_id != head.author_id
-            {
-                human_review = true;
-            }
             Some(TransitionEntry {
                 kind,
                 from_state: t.from_state.map(|s| s.text),
@@ -200,6 +227,43 @@ async fn item_detail_in(ws: &Workspace, id: &str) -> CoreResult<ItemDetail> {
     .collect();
 
     let is_pr = ItemKind::parse(&head.kind.text) == Some(ItemKind::PullRequest);
+    let decisions = crate::decisions::decisions_list(ws, Some(id)).await?;
+    let overlay = crate::decisions::overlay(ws).await?;
+    let ix = ws.index().await?;
+    let (mut review, mut requester, mut accountable) = (None, None, None);
+    if let Some(at) = ix.item_ids.iter().position(|x| x == id) {
+        let signals = crate::provenance::Signals::gather(&ix);
+        let asker = crate::provenance::requester(&ix, &signals, at);
+        requester = asker.map(|r| crate::provenance::Named {
+            name: crate::provenance::person_name(&ix, r.person),
+            via: r.signal,
+        });
+        accountable = crate::provenance::accountable(&ix, at, asker, overlay.item(id))
+            .map(|(name, via)| crate::provenance::Named { name, via });
+        if is_pr {
+            use crate::provenance::ReviewStatus;
+            let name = |p: u32| crate::provenance::person_name(&ix, p);
+            review = Some(
+                match crate::provenance::review_status(&ix, at, asker, i64::MAX) {
+                    ReviewStatus::Independent { approver, at } => ReviewInfo {
+                        verdict: ReviewVerdict::Independent,
+                        approver: Some(name(approver)),
+                        at: Some(to_rfc3339(at)),
+                    },
+                    ReviewStatus::NotIndependent { approver, at } => ReviewInfo {
+                        verdict: ReviewVerdict::NotIndependent,
+                        approver: Some(name(approver)),
+                        at: Some(to_rfc3339(at)),
+                    },
+                    ReviewStatus::Unapproved => ReviewInfo {
+                        verdict: ReviewVerdict::Unapproved,
+                        approver: None,
+                        at: None,
+                    },
+                },
+            );
+        }
+    }
     Ok(ItemDetail {
         item,
         external_id: head.external_id.text,
@@ -217,8 +281,11 @@ async fn item_detail_in(ws: &Workspace, id: &str) -> CoreResult<ItemDetail> {
             }),
             _ => None,
         },
-        human_reviewed: is_pr.then_some(human_review),
+        review,
+        requester,
+        accountable,
         transitions: timeline,
         links,
+        decisions,
     })
 }

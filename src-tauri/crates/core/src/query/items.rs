@@ -56,6 +56,9 @@ pub struct ItemsQuery {
     pub provenances: Vec<Provenance>,
     /// Case-insensitive substring of the key or title.
     pub text: Option<String>,
+    /// Only AI-made pull requests without an independent review (the Overview's count: see
+    /// `docs/metrics.md`, "AI pull requests without independent review").
+    pub without_independent_review: bool,
     pub sort: SortField,
     pub direction: SortDirection,
     pub offset: u32,
@@ -209,10 +212,16 @@ fn filter_and_sort(ix: &WorkIndex, q: &ItemsQuery) -> Vec<i64> {
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .map(str::to_lowercase);
+    let signals = q
+        .without_independent_review
+        .then(|| crate::provenance::Signals::gather(ix));
     let mut hits: Vec<u32> = (0..ix.items.len() as u32)
         .filter(|&i| {
             let item = &ix.items[i as usize];
-            (teams.is_empty() || teams.contains(&item.team))
+            signals
+                .as_ref()
+                .is_none_or(|s| crate::provenance::lacks_independent_review(ix, s, i as usize))
+                && (teams.is_empty() || teams.contains(&item.team))
                 && (q.states.is_empty() || q.states.contains(&item.flow))
                 && (q.kinds.is_empty() || q.kinds.contains(&item.kind))
                 && (sources.is_empty() || sources.contains(&item.source))

@@ -9,7 +9,9 @@ pub mod items;
 pub mod summary;
 pub mod teams;
 
-pub use detail::{item_detail, ItemDetail, LinkDirection, LinkedItem, TransitionEntry};
+pub use detail::{
+    item_detail, ItemDetail, LinkDirection, LinkedItem, ReviewInfo, ReviewVerdict, TransitionEntry,
+};
 pub use intents::{intents_list, IntentInfo};
 pub use items::{items_list, ItemRow, ItemsPage, ItemsQuery, SortDirection, SortField};
 pub use summary::{workspace_summary, Count, DateRange, TeamStates, Totals, WorkspaceSummary};

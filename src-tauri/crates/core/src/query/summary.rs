@@ -6,7 +6,7 @@ use serde::Serialize;
 use specta::Type;
 
 use crate::error::CoreResult;
-use crate::graph::index::{EventKind, WorkIndex, NONE};
+use crate::graph::index::{WorkIndex, NONE};
 use crate::graph::model::{FlowState, ItemKind, Provenance};
 use crate::graph::text::RepairedText;
 use crate::graph::Workspace;
@@ -70,9 +70,11 @@ pub struct WorkspaceSummary {
     pub by_provenance: Vec<Count>,
     /// Rows are teams (same order as `by_team`), columns are flow states.
     pub team_states: Vec<TeamStates>,
-    /// Pull requests authored by an AI agent with no review action by a human.
-    pub ai_prs_without_human_review: u32,
-    /// Pull requests authored by an AI agent.
+    /// AI-made pull requests, open or merged, that no person other than the agent and other than
+    /// who asked for it approved (`docs/metrics.md`, "AI pull requests without independent
+    /// review"; the Work items filter `withoutIndependentReview` lists the same ones).
+    pub ai_prs_without_independent_review: u32,
+    /// AI-made pull requests, open or merged.
     pub ai_prs: u32,
     pub date_range: Option<DateRange>,
     /// Values whose text was not valid UTF-8 and shows with replacement characters (the first
@@ -96,6 +98,7 @@ pub async fn workspace_summary(ws: &Workspace) -> CoreResult<WorkspaceSummary> {
 }
 
 fn summarise(ix: &WorkIndex, ws: &Workspace) -> WorkspaceSummary {
+    let (ai_unreviewed, ai_prs) = crate::provenance::unreviewed_ai_pull_requests(ix);
     let team_slot = |t: u32| {
         if t == NONE {
             ix.teams.len()
@@ -108,8 +111,7 @@ fn summarise(ix: &WorkIndex, ws: &Workspace) -> WorkspaceSummary {
     let mut sources = vec![0u32; ix.sources.len()];
     let mut provenances = [0u32; Provenance::ALL.len()];
     let (mut first, mut last) = (i64::MAX, i64::MIN);
-    let (mut ai_prs, mut ai_unreviewed) = (0u32, 0u32);
-    for (i, item) in ix.items.iter().enumerate() {
+    for item in ix.items.iter() {
         let state = FlowState::ALL
             .iter()
             .position(|s| *s == item.flow)
@@ -128,22 +130,6 @@ fn summarise(ix: &WorkIndex, ws: &Workspace) -> WorkspaceSummary {
             .unwrap_or(0)] += 1;
         first = first.min(item.created);
         last = last.max(item.updated);
-        if item.kind == ItemKind::PullRequest && item.provenance == Provenance::AiAgent {
-            ai_prs += 1;
-            let human_review = ix.events_of(i).iter().any(|e| {
-                e.kind() == EventKind::Review
-                    && e.actor != NONE
-                    && e.actor != item.author
-                    && !ix
-                        .people_is_bot
-                        .get(e.actor as usize)
-                        .copied()
-                        .unwrap_or(true)
-            });
-            if !human_review {
-                ai_unreviewed += 1;
-            }
-        }
     }
 
     let mut team_rows: Vec<(String, String, [u32; 5])> = team_counts
@@ -243,7 +229,7 @@ fn summarise(ix: &WorkIndex, ws: &Workspace) -> WorkspaceSummary {
         by_source,
         by_provenance,
         team_states,
-        ai_prs_without_human_review: ai_unreviewed,
+        ai_prs_without_independent_review: ai_unreviewed,
         ai_prs,
         date_range: (first <= last).then(|| DateRange {
             from: to_rfc3339(first),

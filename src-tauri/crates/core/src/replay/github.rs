@@ -76,8 +76,11 @@ type OrderKey = (String, Option<i64>, bool);
 /// The fake API.
 pub struct FakeGithub {
     pub token: String,
-    /// `owner/name` of the one repository served.
-    pub repo: String,
+    /// `owner/name` of the one repository served (see [`FakeGithub::rename`]).
+    repo: Mutex<String>,
+    /// Names it had before: GitHub answers them with a permanent redirect to
+    /// `/repositories/{id}`.
+    former: Mutex<Vec<String>>,
     pub repo_id: u64,
     data: Mutex<GithubData>,
     faults: Mutex<Vec<(String, VecDeque<Reply>)>>,
@@ -91,7 +94,8 @@ impl FakeGithub {
     pub fn new(token: &str, repo: &str) -> FakeGithub {
         FakeGithub {
             token: token.to_owned(),
-            repo: repo.to_owned(),
+            repo: Mutex::new(repo.to_owned()),
+            former: Mutex::default(),
             repo_id: 1_300_192,
             data: Mutex::default(),
             faults: Mutex::default(),
@@ -151,7 +155,8 @@ impl FakeGithub {
 
     /// The repository recorded in DevLake's raw tables under `dir` (`github/devlake/*.csv`).
     pub fn from_devlake(dir: &Path, token: &str) -> std::io::Result<FakeGithub> {
-        let fake = FakeGithub::new(token, "panjf2000/ants");
+        let mut fake = FakeGithub::new(token, "panjf2000/ants");
+        let mut repo_id = fake.repo_id;
         {
             let mut data = fake.data();
             let read = |name: &str| super::devlake::read(&dir.join("github/devlake").join(name));
@@ -167,6 +172,15 @@ impl FakeGithub {
                 .iter()
                 .filter_map(|r| Record::from_json(&r.data))
                 .collect();
+            // The repository's real id, as its pull requests give it.
+            if let Some(id) = data.pulls.iter().find_map(|r| {
+                serde_json::from_str::<Value>(&r.json)
+                    .ok()?
+                    .pointer("/base/repo/id")?
+                    .as_u64()
+            }) {
+                repo_id = id;
+            }
             for row in read("_raw_github_api_pull_request_reviews.csv")? {
                 let number = serde_json::from_str::<Value>(&row.input)
                     .ok()
@@ -175,6 +189,7 @@ impl FakeGithub {
                 data.reviews.entry(number).or_default().push(row.data);
             }
         }
+        fake.repo_id = repo_id;
         Ok(fake)
     }
 
@@ -182,7 +197,7 @@ impl FakeGithub {
     /// request about it.
     pub fn owns(&self, request: &Request) -> bool {
         if request.path.trim_start_matches('/') == "graphql" {
-            return self.graphql_repo(request).as_deref() == Some(self.repo.as_str());
+            return self.graphql_repo(request).as_deref() == Some(self.repo().as_str());
         }
         !self.local_path(&request.path).starts_with("__unknown/")
     }
@@ -404,6 +419,52 @@ impl FakeGithub {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    /// `owner/name` of the repository now.
+    pub fn repo(&self) -> String {
+        self.repo.lock().map(|r| r.clone()).unwrap_or_default()
+    }
+
+    /// Renames (or transfers) the repository, as GitHub does: its id stays; the records' URLs
+    /// and `full_name`s say the new name; the old name answers with a permanent redirect to
+    /// `/repositories/{id}`.
+    pub fn rename(&self, new_name: &str) {
+        let old = self.repo();
+        let edit = |json: &str| {
+            json.replace(&format!("/{old}/"), &format!("/{new_name}/"))
+                .replace(&format!("/{old}\""), &format!("/{new_name}\""))
+                .replace(&format!("\"{old}\""), &format!("\"{new_name}\""))
+        };
+        {
+            let mut guard = self.data();
+            let data = &mut *guard;
+            for record in data
+                .issues
+                .iter_mut()
+                .chain(data.pulls.iter_mut())
+                .chain(data.events.iter_mut())
+            {
+                record.json = edit(&record.json);
+            }
+            for list in data
+                .reviews
+                .values_mut()
+                .chain(data.blocked_by.values_mut())
+                .chain(data.blocking.values_mut())
+                .chain(data.sub_issues.values_mut())
+            {
+                for json in list.iter_mut() {
+                    *json = edit(json);
+                }
+            }
+        }
+        if let Ok(mut former) = self.former.lock() {
+            former.push(old);
+        }
+        if let Ok(mut repo) = self.repo.lock() {
+            *repo = new_name.to_owned();
+        }
+    }
+
     /// Replies served, in order, to the next requests whose path contains `path_part`.
     pub fn fault(&self, path_part: &str, replies: Vec<Reply>) {
         if let Ok(mut faults) = self.faults.lock() {
@@ -447,6 +508,16 @@ impl FakeGithub {
                 }
             }
         }
+        // A former name: a permanent redirect to the repository by id (as github.com answers).
+        if let Some(rest) = self.former_path(&request.path) {
+            let base = self.base.lock().map(|b| b.clone()).unwrap_or_default();
+            let location = format!("{base}/repositories/{}{rest}", self.repo_id);
+            return Reply::json(
+                301,
+                format!(r#"{{"message":"Moved Permanently","url":"{location}"}}"#),
+            )
+            .header("location", &location);
+        }
         let path = self.local_path(&request.path);
         let data = self
             .data
@@ -465,7 +536,11 @@ impl FakeGithub {
                 .header("x-oauth-scopes", "repo, read:org"),
             "__org_repos" => Reply::json(
                 200,
-                format!(r#"[{{"full_name":"{}","archived":false}}]"#, self.repo),
+                format!(
+                    r#"[{{"id":{},"full_name":"{}","archived":false}}]"#,
+                    self.repo_id,
+                    self.repo()
+                ),
             ),
             "issues" => {
                 let order = self.order("issues", &data.issues, request, true);
@@ -524,7 +599,7 @@ impl FakeGithub {
                     }
                     (None, [""]) => Reply::json(
                         200,
-                        format!(r#"{{"full_name":"{}","id":{}}}"#, self.repo, self.repo_id),
+                        format!(r#"{{"full_name":"{}","id":{}}}"#, self.repo(), self.repo_id),
                     ),
                     (None, _) => Reply::json(404, r#"{"message":"Not Found"}"#),
                 }
@@ -536,10 +611,20 @@ impl FakeGithub {
             .header("x-ratelimit-reset", "1893456000")
     }
 
+    /// The rest of a path under a former name of the repository (`""`, `/issues`), if it is one.
+    fn former_path(&self, path: &str) -> Option<String> {
+        let path = path.trim_start_matches('/');
+        let former = self.former.lock().ok()?;
+        former.iter().find_map(|name| {
+            let rest = path.strip_prefix(&format!("repos/{name}"))?;
+            (rest.is_empty() || rest.starts_with('/')).then(|| rest.to_owned())
+        })
+    }
+
     /// The path under the repository (`issues`, `pulls/4/reviews`), or the top-level path.
     fn local_path(&self, path: &str) -> String {
         let path = path.trim_start_matches('/');
-        let repo_prefix = format!("repos/{}", self.repo);
+        let repo_prefix = format!("repos/{}", self.repo());
         let id_prefix = format!("repositories/{}", self.repo_id);
         for prefix in [repo_prefix.as_str(), id_prefix.as_str()] {
             if let Some(rest) = path.strip_prefix(prefix) {
@@ -550,7 +635,7 @@ impl FakeGithub {
             .strip_prefix("orgs/")
             .and_then(|p| p.strip_suffix("/repos"))
         {
-            if self.repo.starts_with(&format!("{org}/")) {
+            if self.repo().starts_with(&format!("{org}/")) {
                 return "__org_repos".into();
             }
         }
@@ -701,7 +786,7 @@ impl FakeOrg {
 
     /// The repository named `owner/name`.
     pub fn repo(&self, name: &str) -> Option<&Arc<FakeGithub>> {
-        self.repos.iter().find(|r| r.repo == name)
+        self.repos.iter().find(|r| r.repo() == name)
     }
 
     /// Answers one request.

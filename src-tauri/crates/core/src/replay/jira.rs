@@ -76,6 +76,13 @@ pub struct JiraData {
     pub embed_limit: usize,
     /// Entries per `/changelog` page.
     pub changelog_page: usize,
+    /// `/field` entries (JSON texts); when empty, the fields the changelogs name (their
+    /// `fieldId` and `field`).
+    pub fields: Vec<String>,
+    /// Answer `/field` with 404 (a site or proxy that does not list fields).
+    pub hide_fields: bool,
+    /// Leave `total` out of embedded changelogs (some answers do not say it).
+    pub omit_changelog_total: bool,
 }
 
 impl Default for JiraData {
@@ -85,6 +92,9 @@ impl Default for JiraData {
             statuses: Vec::new(),
             embed_limit: 100,
             changelog_page: 100,
+            fields: Vec::new(),
+            hide_fields: false,
+            omit_changelog_total: false,
         }
     }
 }
@@ -185,6 +195,10 @@ impl FakeJira {
                 json!({"displayName": "Baton Test", "timeZone": self.time_zone}).to_string(),
             ),
             "rest/api/3/status" => Reply::json(200, format!("[{}]", data.statuses.join(","))),
+            "rest/api/3/field" if data.hide_fields => {
+                Reply::json(404, r#"{"errorMessages":["Not found"]}"#)
+            }
+            "rest/api/3/field" => Reply::json(200, format!("[{}]", fields_of(&data).join(","))),
             "rest/api/3/search/jql" => self.search(request, &data),
             "rest/api/3/search" => Reply::json(
                 410,
@@ -202,11 +216,11 @@ impl FakeJira {
                         Reply::json(404, json!({"errorMessages": [format!("No project could be found with key '{project}'.")]}).to_string())
                     };
                 }
-                if let Some(key) = path
+                if let Some(id_or_key) = path
                     .strip_prefix("rest/api/3/issue/")
                     .and_then(|p| p.strip_suffix("/changelog"))
                 {
-                    return self.changelog(request, &data, key);
+                    return self.changelog(request, &data, id_or_key);
                 }
                 Reply::json(404, r#"{"errorMessages":["Not found"]}"#)
             }
@@ -217,6 +231,19 @@ impl FakeJira {
         let jql = request.param("jql").unwrap_or("");
         let since = jql_since(jql, &self.time_zone);
         let projects = jql_projects(jql);
+        // Jira refuses a JQL that names a project that does not exist (or that the account
+        // cannot browse).
+        if let Some(unknown) = projects.iter().find(|p| {
+            !data
+                .issues
+                .iter()
+                .any(|r| r.key.starts_with(&format!("{p}-")))
+        }) {
+            return Reply::json(
+                400,
+                json!({"errorMessages": [format!("The value '{unknown}' does not exist for the field 'project'.")], "warningMessages": []}).to_string(),
+            );
+        }
         let mut chosen: Vec<&JiraRecord> = data
             .issues
             .iter()
@@ -259,12 +286,16 @@ impl FakeJira {
                     .take(data.embed_limit)
                     .cloned()
                     .collect();
-                issue["changelog"] = json!({
-                    "startAt": 0,
-                    "maxResults": embedded.len(),
-                    "total": r.histories.len(),
-                    "histories": embedded,
-                });
+                issue["changelog"] = if data.omit_changelog_total {
+                    json!({"startAt": 0, "maxResults": embedded.len(), "histories": embedded})
+                } else {
+                    json!({
+                        "startAt": 0,
+                        "maxResults": embedded.len(),
+                        "total": r.histories.len(),
+                        "histories": embedded,
+                    })
+                };
                 issue
             })
             .collect();
@@ -276,8 +307,10 @@ impl FakeJira {
         Reply::json(200, body.to_string())
     }
 
-    fn changelog(&self, request: &Request, data: &JiraData, key: &str) -> Reply {
-        let Some(record) = data.issues.iter().find(|r| r.key == key) else {
+    fn changelog(&self, request: &Request, data: &JiraData, id_or_key: &str) -> Reply {
+        let Some(record) = data.issues.iter().find(|r| {
+            r.key == id_or_key || r.issue.get("id").and_then(Value::as_str) == Some(id_or_key)
+        }) else {
             return Reply::json(
                 404,
                 r#"{"errorMessages":["Issue does not exist or you do not have permission to see it."]}"#,
@@ -306,6 +339,37 @@ impl FakeJira {
             json!({"startAt": start, "maxResults": max, "total": record.histories.len(), "isLast": is_last, "values": values}).to_string(),
         )
     }
+}
+
+/// The `/field` list: the data's own, else one entry per field the changelogs name (`fieldId`
+/// and `field` of real history items; custom fields only carry both on Cloud).
+fn fields_of(data: &JiraData) -> Vec<String> {
+    if !data.fields.is_empty() {
+        return data.fields.clone();
+    }
+    let mut seen = std::collections::BTreeMap::new();
+    for record in &data.issues {
+        for history in &record.histories {
+            for item in history
+                .get("items")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if let (Some(id), Some(name)) = (
+                    item.get("fieldId").and_then(Value::as_str),
+                    item.get("field").and_then(Value::as_str),
+                ) {
+                    seen.entry(id.to_owned()).or_insert_with(|| name.to_owned());
+                }
+            }
+        }
+    }
+    seen.into_iter()
+        .map(|(id, name)| {
+            json!({"id": id, "name": name, "custom": id.starts_with("customfield_")}).to_string()
+        })
+        .collect()
 }
 
 /// The lower bound of `updated >= 'yyyy/MM/dd HH:mm'`, read in `zone`.

@@ -57,7 +57,8 @@ pub struct ProvenanceFacts<'a> {
     pub author: Option<&'a str>,
     /// The source marks the author as a bot or app account.
     pub author_is_bot: bool,
-    /// The description, searched for `Co-authored-by:` trailers.
+    /// The description (and any commit messages the connector has), searched for
+    /// `Co-authored-by:` trailers and for the markers agents write (`body_marker` rules).
     pub body: Option<&'a str>,
     pub labels: &'a [String],
 }
@@ -112,6 +113,7 @@ impl Rules {
                 "bot_login" => facts.author.is_some_and(|a| glob_match(&rule.pattern, a)),
                 "co_author" => trailers.iter().any(|t| glob_match(&rule.pattern, t)),
                 "label" => facts.labels.iter().any(|l| glob_match(&rule.pattern, l)),
+                "body_marker" => facts.body.is_some_and(|b| glob_match(&rule.pattern, b)),
                 _ => false,
             };
             if hit && best.is_none_or(|b| rule.confidence > b.confidence) {

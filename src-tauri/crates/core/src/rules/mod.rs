@@ -4,6 +4,7 @@
 //! the CLI alike; [`eval`] applies them while mapping a source's records.
 
 pub mod eval;
+pub mod requester;
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -60,6 +61,9 @@ pub enum ProvenanceSignal {
     CoAuthor,
     /// A label on the item.
     Label,
+    /// A pattern in the description: the footer or session link an agent writes
+    /// (`*generated with*claude code*`, `*app.devin.ai/sessions/*`).
+    BodyMarker,
 }
 
 impl ProvenanceSignal {
@@ -69,6 +73,7 @@ impl ProvenanceSignal {
             ProvenanceSignal::BotLogin => "bot_login",
             ProvenanceSignal::CoAuthor => "co_author",
             ProvenanceSignal::Label => "label",
+            ProvenanceSignal::BodyMarker => "body_marker",
         }
     }
 
@@ -78,6 +83,7 @@ impl ProvenanceSignal {
             "bot_login" => ProvenanceSignal::BotLogin,
             "co_author" => ProvenanceSignal::CoAuthor,
             "label" => ProvenanceSignal::Label,
+            "body_marker" => ProvenanceSignal::BodyMarker,
             _ => return None,
         })
     }

@@ -23,7 +23,7 @@ use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 
 use crate::connectors::http::Http;
-use crate::connectors::{Run, SourceScope, StateMeanings};
+use crate::connectors::{Run, SourceScope, StateMeanings, StreamFailure};
 use crate::graph::model::Source;
 use crate::graph::repo::{self, sync_runs::SyncRun};
 use crate::graph::Workspace;
@@ -138,6 +138,7 @@ pub async fn run_source(
     tracing::info!(run = %run_id, name = %source.name, "sync started");
 
     let mut figures = RunFigures::default();
+    let mut streams = StreamsOutcome::default();
     let outcome = walk_source(
         ctx,
         &source,
@@ -146,12 +147,23 @@ pub async fn run_source(
         &emitter,
         lock.cancel_token(),
         &mut figures,
+        &mut streams,
     )
     .await;
     let outcome = lock.outcome(outcome);
 
     let (status, failure) = match &outcome {
-        Ok(()) => (RunStatus::Succeeded, None),
+        Ok(()) if streams.failures.is_empty() => (RunStatus::Succeeded, None),
+        // Some repositories or projects failed for good: the run says which. When nothing else
+        // synced, the run failed.
+        Ok(()) => (
+            if streams.done == 0 {
+                RunStatus::Failed
+            } else {
+                RunStatus::FinishedWithErrors
+            },
+            Some(streams.summary()),
+        ),
         Err(err @ SyncError::Canceled) => (RunStatus::Canceled, Some(RunError::of(err))),
         Err(err) => (RunStatus::Failed, Some(RunError::of(err))),
     };
@@ -186,6 +198,44 @@ pub async fn run_source(
     })
 }
 
+/// The streams of a run that went to its end: how many synced, which failed for good.
+#[derive(Debug, Default)]
+struct StreamsOutcome {
+    done: u32,
+    failures: Vec<StreamFailure>,
+}
+
+impl StreamsOutcome {
+    /// The run's error when streams failed: the first failure's code (and missing permission),
+    /// and a message naming every failed stream.
+    fn summary(&self) -> RunError {
+        let first = self
+            .failures
+            .first()
+            .map(|f| f.error.clone())
+            .unwrap_or(RunError {
+                code: crate::error::ErrorCode::Refused,
+                missing_scope: None,
+                message: String::new(),
+            });
+        let total = self.failures.len() as u32 + self.done;
+        let listed: Vec<String> = self
+            .failures
+            .iter()
+            .map(|f| format!("{}: {}", f.stream, f.error.message))
+            .collect();
+        RunError {
+            message: format!(
+                "{} of {total} streams failed and were skipped (the others synced): {}",
+                self.failures.len(),
+                listed.join("; ")
+            ),
+            ..first
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 async fn walk_source(
     ctx: &SyncContext,
     source: &Source,
@@ -194,6 +244,7 @@ async fn walk_source(
     emitter: &Arc<ProgressEmitter>,
     cancel: CancellationToken,
     figures: &mut RunFigures,
+    streams: &mut StreamsOutcome,
 ) -> Result<(), SyncError> {
     if source.synthetic {
         return Err(SyncError::Config(format!(
@@ -247,5 +298,7 @@ async fn walk_source(
     run.figures.rate_limit_waits = stats.rate_limit_waits.load(Ordering::Relaxed) as i64;
     run.figures.rate_limit_wait_ms = stats.rate_limit_wait_ms.load(Ordering::Relaxed) as i64;
     *figures = run.figures;
+    streams.done = run.streams_done;
+    streams.failures = std::mem::take(&mut run.failures);
     result
 }

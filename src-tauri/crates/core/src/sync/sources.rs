@@ -154,6 +154,23 @@ pub struct SourceView {
     /// A sync is running now.
     pub syncing: bool,
     pub last_run: Option<SyncRunView>,
+    /// Streams (a repository's issues, a Jira project) whose last walk failed for good and that
+    /// have not synced since, by stream.
+    pub stream_errors: Vec<StreamErrorView>,
+}
+
+/// A stream that failed for good: the rest of its source syncs; it is tried again each run.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct StreamErrorView {
+    /// `issues:acme/web`, `pulls:acme/web`, `repo:acme/gone`, `issues:PAY`.
+    pub stream: String,
+    /// `None` for a code written by another version of Baton.
+    pub error_code: Option<ErrorCode>,
+    pub missing_scope: Option<String>,
+    pub error: String,
+    /// RFC 3339.
+    pub failed_at: String,
 }
 
 /// The outcome of "test connection".
@@ -187,6 +204,20 @@ async fn view(ws: &Workspace, source: Source, syncing: &[String]) -> Result<Sour
         .into_iter()
         .next()
         .map(SyncRunView::from);
+    let stream_errors = repo::sync_cursors::errors(ws.pool(), &source.id)
+        .await?
+        .into_iter()
+        .map(|e| {
+            let (error_code, missing_scope) = RunError::read_stored_code(&e.error_code);
+            StreamErrorView {
+                stream: e.stream,
+                error_code,
+                missing_scope,
+                error: e.error,
+                failed_at: crate::time::to_rfc3339(e.failed_at),
+            }
+        })
+        .collect();
     let scope = SourceScope::from_stored(source.kind, &source.scope)
         .inspect_err(|err| {
             if crate::connectors::syncable(source.kind) {
@@ -205,6 +236,7 @@ async fn view(ws: &Workspace, source: Source, syncing: &[String]) -> Result<Sour
         enabled: source.enabled,
         synthetic: source.synthetic,
         last_run,
+        stream_errors,
     })
 }
 

@@ -33,7 +33,7 @@ use crate::ingest::write::{PageWrite, SeenPerson};
 
 use super::graphql::{IssueNode, RefSubject, TimelineNode};
 use super::map::{
-    item_id, key_for, FOUND_IN_CLOSING_REFERENCE, FOUND_IN_CONNECTED, FOUND_IN_CROSS_REFERENCE,
+    key_for, RepoIds, FOUND_IN_CLOSING_REFERENCE, FOUND_IN_CONNECTED, FOUND_IN_CROSS_REFERENCE,
 };
 use super::model::{Issue, Pull, TimelineEvent, User};
 
@@ -421,7 +421,8 @@ pub fn pull_lifecycle(
     timeline: &[TimelineEvent],
 ) -> Lifecycle {
     let author = pull.user.as_ref().map(|u| u.login.as_str());
-    let repo = item.key.split_once('#').map_or("", |(r, _)| r);
+    let ids = ids_of(item);
+    let repo = ids.full_name.as_str();
     // Events in time order (GitHub lists them so; a review's time is its submission).
     let mut events: Vec<(i64, usize, &TimelineEvent)> = timeline
         .iter()
@@ -562,8 +563,9 @@ pub fn pull_lifecycle(
             }
             "cross-referenced" => {
                 if let Some(issue) = e.source.as_ref().and_then(|s| s.issue.as_ref()) {
-                    let other = item_id(&key_for(&issue.html_url, repo, issue.number));
-                    links.push(plain_reference(&other, &item.id, at));
+                    let key = key_for(&issue.html_url, repo, issue.number);
+                    let other = ids.of_key(&key);
+                    links.push(plain_reference((&other, &key), (&item.id, &item.key), at));
                 }
                 continue;
             }
@@ -603,10 +605,17 @@ pub fn pull_lifecycle(
     }
 }
 
-/// A plain mention between two items: `relates`, stored from the smaller id to the larger (one
-/// edge, whichever side it was seen from).
-fn plain_reference(a: &str, b: &str, at: i64) -> Link {
-    let (from, to) = if a <= b { (a, b) } else { (b, a) };
+/// A plain mention between two items, each given as (id, key): `relates`, stored from the
+/// smaller key to the larger (one edge, whichever side it was seen from, and whether or not the
+/// other side's repository is synced yet: ids of other repositories are references by key until
+/// then).
+fn plain_reference(a: (&str, &str), b: (&str, &str), at: i64) -> Link {
+    let order = |(_, key): (&str, &str)| key.to_lowercase();
+    let (from, to) = if order(a) <= order(b) {
+        (a.0, b.0)
+    } else {
+        (b.0, a.0)
+    };
     Link {
         from_item_id: from.to_owned(),
         to_item_id: to.to_owned(),
@@ -655,17 +664,31 @@ fn closed_state(reason: Option<&str>) -> &'static str {
     }
 }
 
-/// The issue or pull request a reference names, as an item id.
-fn subject_id(subject: &RefSubject, repo: &str) -> Option<(String, bool)> {
+/// The issue or pull request a reference names, as an item id (or, in another repository, as
+/// the reference its key makes).
+/// Also its key, and whether it is a pull request.
+fn subject_id(subject: &RefSubject, ids: &RepoIds) -> Option<(String, String, bool)> {
+    let repo = ids.full_name.as_str();
     let number = subject.number?;
     let repo = subject
         .repository
         .as_ref()
         .map_or(repo, |r| r.name_with_owner.as_str());
-    Some((
-        item_id(&format!("{repo}#{number}")),
-        subject.typename == "PullRequest",
-    ))
+    let key = format!("{repo}#{number}");
+    Some((ids.of_key(&key), key, subject.typename == "PullRequest"))
+}
+
+/// The repository ids of an item synced from GitHub: its id is `gh:<namespace>/<repository
+/// id>#N` ([`RepoIds::item`]) and its key `owner/repo#N`.
+fn ids_of(item: &WorkItem) -> RepoIds {
+    let scoped = item.id.strip_prefix("gh:").unwrap_or(&item.id);
+    let repo_part = scoped.rsplit_once('#').map_or(scoped, |(r, _)| r);
+    let (ns, repo_id) = repo_part.rsplit_once('/').unwrap_or(("", repo_part));
+    RepoIds {
+        ns: ns.to_owned(),
+        repo_id: repo_id.parse().unwrap_or_default(),
+        full_name: item.key.split_once('#').map_or("", |(r, _)| r).to_owned(),
+    }
 }
 
 /// An issue's lifecycle from its GraphQL node (Projects items and timeline), with the issue as
@@ -678,7 +701,7 @@ pub fn issue_lifecycle(
     issue: &Issue,
     node: &IssueNode,
 ) -> Lifecycle {
-    let repo = item.key.split_once('#').map_or("", |(r, _)| r);
+    let ids = ids_of(item);
     // The Projects status: of the items with one, the one set last.
     let project = node
         .project_items
@@ -811,7 +834,8 @@ pub fn issue_lifecycle(
                 }
             }
             "CrossReferencedEvent" => {
-                if let Some((source, is_pull)) = e.source.as_ref().and_then(|s| subject_id(s, repo))
+                if let Some((source, key, is_pull)) =
+                    e.source.as_ref().and_then(|s| subject_id(s, &ids))
                 {
                     links.push(if is_pull && e.will_close_target == Some(true) {
                         Link {
@@ -825,7 +849,7 @@ pub fn issue_lifecycle(
                             found_in: Some(FOUND_IN_CLOSING_REFERENCE.to_owned()),
                         }
                     } else {
-                        plain_reference(&source, &item.id, at)
+                        plain_reference((&source, &key), (&item.id, &item.key), at)
                     });
                 }
                 continue;
@@ -835,7 +859,8 @@ pub fn issue_lifecycle(
                 let ends: Vec<(String, bool)> = [e.source.as_ref(), e.subject.as_ref()]
                     .into_iter()
                     .flatten()
-                    .filter_map(|s| subject_id(s, repo))
+                    .filter_map(|s| subject_id(s, &ids))
+                    .map(|(id, _, is_pull)| (id, is_pull))
                     .collect();
                 let other = ends.iter().find(|(id, _)| *id != item.id);
                 if let Some((other, is_pull)) = other {
@@ -934,6 +959,15 @@ mod tests {
             .collect()
     }
 
+    /// The ids of a repository synced from github.com, whose numeric id is 1.
+    fn test_ids(repo: &str) -> RepoIds {
+        RepoIds {
+            ns: "github.com".into(),
+            repo_id: 1,
+            full_name: repo.into(),
+        }
+    }
+
     fn mapped_pull(pull: &Pull, repo: &str) -> (PageWrite, WorkItem) {
         let mut page = PageWrite::new("pulls:test");
         let rules = Rules::default();
@@ -944,6 +978,7 @@ mod tests {
                 source_id: "gh",
                 rules: &rules,
                 states: &mut states,
+                repo: &test_ids(repo),
             },
             pull,
             repo,
@@ -1055,11 +1090,13 @@ mod tests {
                 .map(|l| (l.from_item_id.as_str(), l.to_item_id.as_str(), l.kind))
                 .collect::<Vec<_>>(),
             vec![(
-                "gh:freeCodeCamp/freeCodeCamp#47550",
-                "gh:hossain-khan/github-stats#54",
+                "gh:github.com/1#47550",
+                "gh:github.com/hossain-khan/github-stats#54",
                 LinkKind::Relates
             )],
-            "a cross-reference is a plain relation, stored once in id order"
+            "a cross-reference is a plain relation, stored once in key order \
+             (freeCodeCamp/freeCodeCamp#47550 before hossain-khan/github-stats#54); the other \
+             repository's item is named by its key until it is synced"
         );
     }
 
@@ -1304,6 +1341,7 @@ mod tests {
                 source_id: "gh",
                 rules: &rules,
                 states: &mut states,
+                repo: &test_ids("acme/web"),
             },
             &issue,
             "acme/web",
@@ -1409,22 +1447,22 @@ mod tests {
             links,
             vec![
                 (
-                    "gh:acme/web#12",
-                    "gh:acme/web#5",
+                    "gh:github.com/1#12",
+                    "gh:github.com/1#5",
                     LinkKind::Implements,
                     None,
                     FOUND_IN_CLOSING_REFERENCE
                 ),
                 (
-                    "gh:acme/api#3",
-                    "gh:acme/web#5",
+                    "gh:github.com/acme/api#3",
+                    "gh:github.com/1#5",
                     LinkKind::Relates,
                     None,
                     FOUND_IN_CROSS_REFERENCE
                 ),
                 (
-                    "gh:acme/web#13",
-                    "gh:acme/web#5",
+                    "gh:github.com/1#13",
+                    "gh:github.com/1#5",
                     LinkKind::Implements,
                     Some(ms(&at(6))),
                     FOUND_IN_CONNECTED

@@ -1,7 +1,10 @@
 //! GitHub records → work graph rows. Pure functions: no I/O.
 //!
-//! - Issue → item `gh:owner/repo#N` (kind from the issue type or labels: bug → defect, ...);
-//!   raw state `open`, `closed` or `closed (not planned)`.
+//! - Issue → item `gh:<host>/<repository id>#N`: GitHub's numeric repository id, so a renamed
+//!   or transferred repository keeps its items; `owner/repo#N` is the item's key, and names it
+//!   (`gh:<host>/owner/repo#N`, see `item_keys`) in links to repositories not synced yet. Kind
+//!   from the issue type or labels (bug → defect, ...); raw state `open`, `closed` or
+//!   `closed (not planned)`.
 //! - Pull request → item of kind `pull_request`; raw state `draft`, `open`, `merged` or
 //!   `closed (unmerged)`; "closes #N" (and the other closing keywords) in its description → an
 //!   `implements` link to the issue (origin inferred, confidence 0.9).
@@ -11,12 +14,13 @@
 //!   [`super::lifecycle`]), labeled/unlabeled label changes, assigned/unassigned assignee
 //!   changes; other event types are kept only as raw records.
 
-use crate::connectors::{parse_time, StateMeanings};
+use crate::connectors::{crossref, parse_time, StateMeanings};
 use crate::graph::model::{
     ItemKind, Link, LinkKind, LinkOrigin, Transition, TransitionKind, WorkItem,
 };
-use crate::ingest::write::{PageWrite, SeenPerson};
+use crate::ingest::write::{PageWrite, RequesterFact, SeenPerson};
 use crate::rules::eval::{ProvenanceFacts, Rules};
+use crate::rules::requester::{requester, RequestFacts};
 
 use super::model::{Event, Issue, Label, Pull, Review, User};
 
@@ -27,12 +31,55 @@ pub const FOUND_IN_SUB_ISSUES: &str = "sub-issues";
 pub const FOUND_IN_CROSS_REFERENCE: &str = "timeline: cross-reference";
 pub const FOUND_IN_CLOSING_REFERENCE: &str = "timeline: cross-reference that closes";
 pub const FOUND_IN_CONNECTED: &str = "timeline: connected";
+pub const FOUND_IN_TITLE: &str = "pull request title";
+pub const FOUND_IN_BRANCH: &str = "branch name";
 
 /// What mapping needs besides the record.
 pub struct MapCtx<'a> {
     pub source_id: &'a str,
     pub rules: &'a Rules,
     pub states: &'a mut StateMeanings,
+    /// The repository being synced.
+    pub repo: &'a RepoIds,
+}
+
+/// How the items of one repository are named: by the repository's numeric id, which stays
+/// when it is renamed or transferred.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepoIds {
+    /// The namespace of item ids (`github.com`, an Enterprise Server's host).
+    pub ns: String,
+    /// GitHub's numeric repository id.
+    pub repo_id: i64,
+    /// `owner/name` as GitHub spells it now.
+    pub full_name: String,
+}
+
+impl RepoIds {
+    /// The item id of issue or pull request `number` of this repository.
+    pub fn item(&self, number: i64) -> String {
+        format!("gh:{}/{}#{number}", self.ns, self.repo_id)
+    }
+
+    /// The id of the issue a key (`owner/repo#N`) names: this repository's item id when the key
+    /// is of this repository, else the key (qualified), which resolves once that repository's
+    /// item is synced.
+    pub fn of_key(&self, key: &str) -> String {
+        match key.rsplit_once('#') {
+            Some((repo, number)) if repo.eq_ignore_ascii_case(&self.full_name) => {
+                match number.parse::<i64>() {
+                    Ok(n) => self.item(n),
+                    Err(_) => key_ref(&self.ns, key),
+                }
+            }
+            _ => key_ref(&self.ns, key),
+        }
+    }
+}
+
+/// How a key names an issue or pull request: `gh:<namespace>/owner/repo#N`.
+pub fn key_ref(ns: &str, key: &str) -> String {
+    format!("gh:{ns}/{key}")
 }
 
 /// `owner/repo#N` from an `html_url` (`https://host/owner/repo/issues/N` or `/pull/N`), or from
@@ -47,11 +94,6 @@ pub fn key_for(html_url: &str, repo: &str, number: i64) -> String {
         return format!("{}/{}#{}", parts[0], parts[1], parts[3]);
     }
     format!("{repo}#{number}")
-}
-
-/// The item id of a key.
-pub fn item_id(key: &str) -> String {
-    format!("gh:{key}")
 }
 
 /// The raw state of an issue.
@@ -124,6 +166,7 @@ fn repo_of(key: &str) -> &str {
 /// Common fields of issues and pull requests.
 struct Common<'a> {
     key: String,
+    number: i64,
     id: i64,
     kind: ItemKind,
     title: &'a str,
@@ -152,6 +195,28 @@ fn item(page: &mut PageWrite, ctx: &mut MapCtx<'_>, c: Common<'_>) -> Option<Wor
         body: c.body,
         labels: &label_names,
     });
+    // Who asked an agent for it, when its own text says so (see rules::requester).
+    let texts: Vec<&str> = c.body.into_iter().collect();
+    let request = RequestFacts {
+        author: c.user.map(|u| u.login.as_str()),
+        author_is_bot: c.user.is_some_and(User::is_bot),
+        texts: &texts,
+    };
+    if let Some(found) = requester(ctx.rules, &verdict, &request) {
+        let person_id = page.person(
+            ctx.source_id,
+            SeenPerson {
+                login: found.login.clone(),
+                display_name: found.login,
+                is_bot: false,
+            },
+        );
+        page.requesters.push(RequesterFact {
+            item_id: ctx.repo.item(c.number),
+            person_id,
+            signal: found.signal.as_str(),
+        });
+    }
     let repo = repo_of(&c.key);
     let mut facts: Vec<(&str, &str)> = vec![("repo", repo)];
     facts.extend(label_names.iter().map(|l| ("label", l.as_str())));
@@ -159,8 +224,10 @@ fn item(page: &mut PageWrite, ctx: &mut MapCtx<'_>, c: Common<'_>) -> Option<Wor
         flow,
         crate::graph::model::FlowState::Done | crate::graph::model::FlowState::Canceled
     );
+    let id = ctx.repo.item(c.number);
+    page.keys.push((key_ref(&ctx.repo.ns, &c.key), id.clone()));
     Some(WorkItem {
-        id: item_id(&c.key),
+        id,
         source_id: ctx.source_id.to_owned(),
         external_id: c.id.to_string(),
         key: c.key.clone(),
@@ -202,6 +269,7 @@ pub fn map_issue(
         ctx,
         Common {
             key,
+            number: issue.number,
             id: issue.id,
             kind: kind_for(
                 &issue.labels,
@@ -235,6 +303,7 @@ pub fn map_pull(
         ctx,
         Common {
             key: key.clone(),
+            number: pull.number,
             id: pull.id,
             kind: ItemKind::PullRequest,
             title: &pull.title,
@@ -253,7 +322,7 @@ pub fn map_pull(
     for target in closing_refs(pull.body.as_deref().unwrap_or(""), repo_of(&key)) {
         page.links.push(Link {
             from_item_id: item.id.clone(),
-            to_item_id: item_id(&target),
+            to_item_id: ctx.repo.of_key(&target),
             kind: LinkKind::Implements,
             origin: LinkOrigin::Inferred,
             confidence: 0.9,
@@ -261,6 +330,34 @@ pub fn map_pull(
             removed_at: None,
             found_in: Some(FOUND_IN_DESCRIPTION.to_owned()),
         });
+    }
+    // Jira keys named in the title, the branch or the description: the pull request implements
+    // those issues (the first place a key is named is where it was found).
+    let mut seen: Vec<String> = Vec::new();
+    for (text, found_in) in [
+        (pull.title.as_str(), FOUND_IN_TITLE),
+        (
+            pull.head.as_ref().map_or("", |h| h.name.as_str()),
+            FOUND_IN_BRANCH,
+        ),
+        (pull.body.as_deref().unwrap_or(""), FOUND_IN_DESCRIPTION),
+    ] {
+        for key in crossref::jira_keys_in(text) {
+            if seen.contains(&key) {
+                continue;
+            }
+            page.links.push(Link {
+                from_item_id: item.id.clone(),
+                to_item_id: crossref::jira_key_ref(&key),
+                kind: LinkKind::Implements,
+                origin: LinkOrigin::Inferred,
+                confidence: 0.8,
+                created_at: item.created_at,
+                removed_at: None,
+                found_in: Some(found_in.to_owned()),
+            });
+            seen.push(key);
+        }
     }
     Some(item)
 }
@@ -305,7 +402,7 @@ pub fn map_events(
     page: &mut PageWrite,
     source_id: &str,
     events: &[Event],
-    repo: &str,
+    repo: &RepoIds,
     owned: LifecycleOwners,
 ) -> Vec<Transition> {
     let merged: std::collections::HashSet<(i64, &str)> = events
@@ -321,7 +418,7 @@ pub fn map_events(
         };
         let is_pull = issue.pull_request.is_some();
         let states_owned = if is_pull { owned.pulls } else { owned.issues };
-        let item = item_id(&key_for(&issue.html_url, repo, issue.number));
+        let item = repo.item(issue.number);
         let actor = event.actor.as_ref().map(|u| person(page, source_id, u));
         let (kind, from, to) = match event.event.as_str() {
             "closed" | "reopened" | "merged" | "ready_for_review" | "convert_to_draft"
@@ -385,7 +482,12 @@ pub fn map_events(
                 }
             }
             "assigned" => match &event.assignee {
-                Some(user) => (TransitionKind::Assignee, None, user.login.clone()),
+                Some(user) => {
+                    // The assignee is a person of the source (a bot when it is an agent), so
+                    // an issue handed to an agent says so.
+                    person(page, source_id, user);
+                    (TransitionKind::Assignee, None, user.login.clone())
+                }
                 None => continue,
             },
             "unassigned" => (TransitionKind::Assignee, None, String::new()),
@@ -480,6 +582,26 @@ mod tests {
             key_for("", "acme/pay", 9),
             "acme/pay#9",
             "the synced repo is the fallback"
+        );
+    }
+
+    #[test]
+    fn items_are_named_by_the_repository_id() {
+        let repo = RepoIds {
+            ns: "github.com".into(),
+            repo_id: 134_018_330,
+            full_name: "panjf2000/ants".into(),
+        };
+        assert_eq!(repo.item(4), "gh:github.com/134018330#4");
+        assert_eq!(
+            repo.of_key("PanJF2000/ants#4"),
+            "gh:github.com/134018330#4",
+            "names are case-insensitive"
+        );
+        assert_eq!(
+            repo.of_key("acme/api#3"),
+            "gh:github.com/acme/api#3",
+            "another repository's issue is named by its key until it is synced"
         );
     }
 

@@ -17,6 +17,14 @@
 //! Requests go only to the API root's origin: a next link elsewhere stops the run with
 //! `foreign_origin` before the page is committed (so it is never saved in a cursor), and a
 //! saved next URL elsewhere (written by an older version) starts the walk afresh.
+//!
+//! Each repository is first looked up (`GET /repos/{o}/{r}`, or listed with its organisation)
+//! for its numeric id: items are keyed by it, so a renamed or transferred repository keeps its
+//! items; its streams' cursors follow it to its new name ([`adopt`]). A repository or stream
+//! that fails for good (404, 410, 451, 403 access removed, 422 "pagination is limited") keeps
+//! the error and the run goes on with the others. A 422 pagination limit on `/issues` restarts
+//! the walk from the newest update it reached (a narrower `since`); on the newest-first streams
+//! it ends the walk where GitHub stops, recording that older records were not read.
 
 mod connector;
 pub mod graphql;
@@ -32,15 +40,17 @@ use serde_json::value::RawValue;
 use tokio::task::JoinSet;
 
 use crate::connectors::http::{endpoint, parse_json, root_of, Fetched, Http};
-use crate::connectors::{iso, next_watermark, parse_time, EtagMemo, Run, WalkState};
-use crate::graph::model::{Link, LinkKind, LinkOrigin, Transition, WorkItem};
+use crate::connectors::{iso, namespace, next_watermark, parse_time, EtagMemo, Run, WalkState};
+use crate::graph::model::{
+    Link, LinkKind, LinkOrigin, SourceKind, Transition, TransitionKind, WorkItem,
+};
 use crate::graph::repo::links::{LinkSet, Side};
 use crate::graph::repo::raw_records::RawRecord;
 use crate::graph::repo::sync_cursors::Cursor;
 use crate::ingest::error::SyncError;
-use crate::ingest::write::PageWrite;
+use crate::ingest::write::{adopt_renamed, Adoption, PageWrite};
 
-use self::map::{item_id, key_for, MapCtx, FOUND_IN_DEPENDENCIES, FOUND_IN_SUB_ISSUES};
+use self::map::{key_for, MapCtx, RepoIds, FOUND_IN_DEPENDENCIES, FOUND_IN_SUB_ISSUES};
 use self::model::{Event, Issue, IssueRef, Pull, Repo, Review};
 
 /// What the streams of a run share.
@@ -104,35 +114,101 @@ async fn fetch_all<T: serde::de::DeserializeOwned>(
     Ok(out)
 }
 
-/// Syncs every repository of the source.
+/// Syncs every repository of the source. A repository that cannot be read (not found, access
+/// removed) or a stream that fails for good keeps its error; the others go on.
 pub async fn sync(run: &mut Run<'_>, scope: &GithubScope) -> Result<(), SyncError> {
     let root = api_root(&run.source.base_url)?;
     run.http.bind_origin(&root)?;
-    let repos = if scope.repos.is_empty() {
-        list_org_repos(&run.http, &root, scope.org.as_deref().unwrap_or("")).await?
+    let ns = namespace(SourceKind::Github, &run.source.base_url);
+    let mut repos: Vec<(Option<String>, Repo)> = Vec::new();
+    if scope.repos.is_empty() {
+        let listed = list_org_repos(&run.http, &root, scope.org.as_deref().unwrap_or("")).await?;
+        repos.extend(listed.into_iter().map(|r| (None, r)));
     } else {
-        scope.repos.clone()
-    };
+        for name in &scope.repos {
+            run.check_cancel()?;
+            let url = endpoint(&root, &format!("repos/{name}"), &[])?;
+            match run.http.get_json::<Repo>(&url).await {
+                Ok((repo, _)) => repos.push((Some(name.clone()), repo)),
+                Err(err) => run.stream_failed(&format!("repo:{name}"), err).await?,
+            }
+        }
+    }
     lifecycle::seed_meanings(&mut run.states);
     let mut gh = GithubRun {
         graphql: graphql::endpoint(&root)?,
         issue_lifecycles: run.options.timelines,
         projects: true,
     };
-    for repo in &repos {
+    for (requested, repo) in &repos {
         run.check_cancel()?;
+        let ids = RepoIds {
+            ns: ns.clone(),
+            repo_id: repo.id,
+            full_name: repo.full_name.clone(),
+        };
+        adopt(run, &ids, requested.as_deref()).await?;
         let mut shared = RepoSync {
             issue_lifecycles: gh.issue_lifecycles,
         };
         for kind in Stream::ALL {
-            sync_stream(run, &mut gh, &mut shared, &root, repo, kind).await?;
+            match sync_stream(run, &mut gh, &mut shared, &root, &ids, kind).await {
+                Ok(()) => run.stream_done(),
+                Err(err) => {
+                    let stream = format!("{}:{}", kind.name(), ids.full_name);
+                    run.stream_failed(&stream, err).await?;
+                }
+            }
         }
     }
     Ok(())
 }
 
+/// The stream that remembers the name a repository (by id) had when it was last synced (in its
+/// cursor's `watermark`: it walks nothing).
+fn name_memo(repo_id: i64) -> String {
+    format!("repo:{repo_id}")
+}
+
+/// Makes what was synced of a repository under other names its own: the items of workspaces
+/// from before ids were stable (`gh:<host>/owner/repo#N`, see the migration
+/// `20261204000003_jira_and_ids.sql`) take the repository's id, and the cursors of a renamed or
+/// transferred repository move to its new name. The name it was synced under is remembered per
+/// repository id, so this writes only when something changed.
+async fn adopt(run: &mut Run<'_>, ids: &RepoIds, requested: Option<&str>) -> Result<(), SyncError> {
+    let memo = run.cursor(&name_memo(ids.repo_id)).await?;
+    let mut before: Vec<String> = Vec::new();
+    for name in [memo.watermark.as_deref(), requested].into_iter().flatten() {
+        if name != ids.full_name && !before.iter().any(|b| b == name) {
+            before.push(name.to_owned());
+        }
+    }
+    if memo.watermark.as_deref() == Some(ids.full_name.as_str()) && before.is_empty() {
+        return Ok(());
+    }
+    let id_prefix = format!("gh:{}/{}#", ids.ns, ids.repo_id);
+    let adoption = Adoption {
+        source_id: run.source.id.clone(),
+        item_prefixes: before
+            .iter()
+            .chain(std::iter::once(&ids.full_name))
+            .map(|name| (format!("gh:{}/{name}#", ids.ns), id_prefix.clone()))
+            .collect(),
+        id_prefix,
+        ref_prefix: format!("gh:{}/", ids.ns),
+        old_names: before,
+        current_name: ids.full_name.clone(),
+        memo_stream: name_memo(ids.repo_id),
+    };
+    let renamed = adopt_renamed(run.ws, &adoption, run.clock.now_ms()).await?;
+    if renamed > 0 {
+        tracing::info!(repo = %ids.full_name, items = renamed, "items synced under an earlier name or id now follow the repository's id");
+    }
+    Ok(())
+}
+
 /// The repositories of an organisation (or of a user, when the name is not an organisation).
-async fn list_org_repos(http: &Http, root: &Url, org: &str) -> Result<Vec<String>, SyncError> {
+async fn list_org_repos(http: &Http, root: &Url, org: &str) -> Result<Vec<Repo>, SyncError> {
     let query = [("per_page", "100".to_owned()), ("type", "all".to_owned())];
     let repos: Vec<Repo> =
         match fetch_all(http, endpoint(root, &format!("orgs/{org}/repos"), &query)?).await {
@@ -141,11 +217,7 @@ async fn list_org_repos(http: &Http, root: &Url, org: &str) -> Result<Vec<String
             }
             other => other?,
         };
-    Ok(repos
-        .into_iter()
-        .filter(|r| !r.archived)
-        .map(|r| r.full_name)
-        .collect())
+    Ok(repos.into_iter().filter(|r| !r.archived).collect())
 }
 
 /// Where a walk starts or resumes.
@@ -324,9 +396,10 @@ async fn sync_stream(
     gh: &mut GithubRun,
     shared: &mut RepoSync,
     root: &Url,
-    repo: &str,
+    ids: &RepoIds,
     kind: Stream,
 ) -> Result<(), SyncError> {
+    let repo = ids.full_name.as_str();
     let stream = format!("{}:{repo}", kind.name());
     let cursor = run.cursor(&stream).await?;
     let overlap = run.options.overlap_ms();
@@ -343,7 +416,46 @@ async fn sync_stream(
     let mut first = true;
     loop {
         run.check_cancel()?;
-        let Some((values, response)) = fetch_page(run, &start, &url, first).await? else {
+        let fetched = match fetch_page(run, &start, &url, first).await {
+            Err(err) if err.is_pagination_limit() && (!first || start.resumed) => match kind {
+                Stream::Issues => {
+                    // Oldest update first: everything up to the newest update reached was
+                    // read. Walk on from there, a narrower window GitHub pages through.
+                    let reached = start.walk.high;
+                    if reached.is_none() || reached <= start.walk.since {
+                        return Err(err);
+                    }
+                    tracing::info!(%stream, "GitHub limits how deep a list pages; walking on from the newest update reached");
+                    url = kind.first_page(root, repo, &per_page, reached)?;
+                    start.walk.since = reached;
+                    first = false;
+                    continue;
+                }
+                Stream::Pulls | Stream::Events => {
+                    // Newest first: nothing older can be listed. The walk ends here (the next
+                    // run starts from what it reached, not from this page) and the stream says
+                    // what was not read.
+                    let mut page = PageWrite::new(&stream);
+                    page.cursor = Some(cursor_after(
+                        &cursor,
+                        &start.walk,
+                        None,
+                        start.watermark,
+                        run.started_at,
+                    ));
+                    run.commit(page).await?;
+                    return Err(SyncError::Refused {
+                        status: 422,
+                        detail: format!(
+                            "GitHub stops listing {} of {repo} past this page (pagination is limited), so older ones changed since the last sync were not read: {err}",
+                            kind.name()
+                        ),
+                    });
+                }
+            },
+            other => other?,
+        };
+        let Some((values, response)) = fetched else {
             tracing::debug!(%stream, "not modified");
             return Ok(());
         };
@@ -357,13 +469,13 @@ async fn sync_stream(
         let walk = &mut start.walk;
         let reached_watermark = match kind {
             Stream::Issues => {
-                issues_page(run, (gh, shared), root, repo, values, now, walk, &mut page).await?
+                issues_page(run, (gh, shared), root, ids, values, now, walk, &mut page).await?
             }
             Stream::Pulls => {
-                pulls_page(run, root, repo, values, now, (walk, stop_at), &mut page).await?
+                pulls_page(run, root, ids, values, now, (walk, stop_at), &mut page).await?
             }
             Stream::Events => {
-                events_page(run, *shared, repo, values, now, (walk, stop_at), &mut page)
+                events_page(run, *shared, ids, values, now, (walk, stop_at), &mut page)
             }
         };
         if reached_watermark {
@@ -437,7 +549,7 @@ async fn issues_page(
     run: &mut Run<'_>,
     (gh, shared): (&mut GithubRun, &mut RepoSync),
     root: &Url,
-    repo: &str,
+    ids: &RepoIds,
     values: Vec<Box<RawValue>>,
     now: i64,
     walk: &mut WalkState,
@@ -457,18 +569,19 @@ async fn issues_page(
             source_id: &run.source.id,
             rules: &run.rules,
             states: &mut run.states,
+            repo: ids,
         };
-        let Some(item) = map::map_issue(page, &mut ctx, &issue, repo) else {
+        let Some(item) = map::map_issue(page, &mut ctx, &issue, &ids.full_name) else {
             continue;
         };
-        issue_edges(run, root, &issue, &item, page).await?;
+        issue_edges(run, root, ids, &issue, &item, page).await?;
         mapped.push((issue, item));
     }
     if gh.issue_lifecycles && !mapped.is_empty() {
-        match issue_lifecycles(run, gh, repo, &mut mapped, now, page).await {
+        match issue_lifecycles(run, gh, &ids.full_name, &mut mapped, now, page).await {
             Ok(()) => {}
             Err(err) if degrades(&err) => {
-                tracing::warn!(%repo, %err, "GitHub's GraphQL API did not answer: issues keep their open/closed states only, for this run");
+                tracing::warn!(repo = %ids.full_name, %err, "GitHub's GraphQL API did not answer: issues keep their open/closed states only, for this run");
                 gh.issue_lifecycles = false;
                 shared.issue_lifecycles = false;
             }
@@ -545,6 +658,17 @@ async fn issue_lifecycles(
 /// Puts a lifecycle on its item and page: the item's state, its history (replacing what is
 /// stored), its reviews and links.
 fn apply(run: &mut Run<'_>, item: &mut WorkItem, lc: lifecycle::Lifecycle, page: &mut PageWrite) {
+    // Every state met gets its meaning recorded (inferred when new), not only the current one.
+    for change in lc
+        .changes
+        .iter()
+        .filter(|t| t.kind == TransitionKind::State)
+    {
+        run.states.resolve_for(item.kind, &change.to_state, None);
+        if let Some(from) = &change.from_state {
+            run.states.resolve_for(item.kind, from, None);
+        }
+    }
     let (flow, reason) = run.states.flow_for(item.kind, &lc.raw_state, None);
     item.raw_state = lc.raw_state;
     item.flow_state = flow;
@@ -560,11 +684,12 @@ fn apply(run: &mut Run<'_>, item: &mut WorkItem, lc: lifecycle::Lifecycle, page:
 async fn issue_edges(
     run: &Run<'_>,
     root: &Url,
+    ids: &RepoIds,
     issue: &Issue,
     item: &WorkItem,
     page: &mut PageWrite,
 ) -> Result<(), SyncError> {
-    let repo = item.key.split_once('#').map(|(r, _)| r).unwrap_or("");
+    let repo = ids.full_name.as_str();
     let base = format!("repos/{repo}/issues/{}", issue.number);
     let per_page = [("per_page", "100".to_owned())];
     let link = |from: String, to: String, kind: LinkKind| Link {
@@ -583,7 +708,8 @@ async fn issue_edges(
             .to_owned(),
         ),
     };
-    let other = |r: &IssueRef| item_id(&key_for(&r.html_url, repo, r.number));
+    let other = |r: &IssueRef| ids.of_key(&key_for(&r.html_url, repo, r.number));
+    let prefix = format!("gh:{}/", ids.ns);
     if let Some(summary) = issue.issue_dependencies_summary {
         for (side, total, path) in [
             (
@@ -613,7 +739,7 @@ async fn issue_edges(
                 item_id: item.id.clone(),
                 kinds: vec![LinkKind::Blocks],
                 side,
-                other_prefix: "gh:".into(),
+                other_prefix: prefix.clone(),
                 keep: links
                     .iter()
                     .map(|l| (l.from_item_id.clone(), l.to_item_id.clone(), l.kind))
@@ -640,7 +766,7 @@ async fn issue_edges(
             item_id: item.id.clone(),
             kinds: vec![LinkKind::Parent],
             side: Side::From,
-            other_prefix: "gh:".into(),
+            other_prefix: prefix.clone(),
             keep: links
                 .iter()
                 .map(|l| (l.from_item_id.clone(), l.to_item_id.clone(), l.kind))
@@ -656,7 +782,7 @@ async fn issue_edges(
 async fn pulls_page(
     run: &mut Run<'_>,
     root: &Url,
-    repo: &str,
+    ids: &RepoIds,
     values: Vec<Box<RawValue>>,
     now: i64,
     (walk, stop_at): (&mut WalkState, Option<i64>),
@@ -676,8 +802,9 @@ async fn pulls_page(
             source_id: &run.source.id,
             rules: &run.rules,
             states: &mut run.states,
+            repo: ids,
         };
-        if let Some(item) = map::map_pull(page, &mut ctx, &pull, repo) {
+        if let Some(item) = map::map_pull(page, &mut ctx, &pull, &ids.full_name) {
             pulls.push((pull, item));
         }
     }
@@ -690,7 +817,7 @@ async fn pulls_page(
                 id: pull.id,
             })
             .collect();
-        let timelines = timeline::fetch(run, root, repo, &wanted, now, page).await?;
+        let timelines = timeline::fetch(run, root, &ids.full_name, &wanted, now, page).await?;
         drop(wanted);
         for ((pull, item), events) in pulls.iter_mut().zip(timelines) {
             if let Some(events) = events {
@@ -774,7 +901,7 @@ async fn reviews_of(http: &Http, first: Url) -> Result<ReviewList, SyncError> {
 fn events_page(
     run: &Run<'_>,
     shared: RepoSync,
-    repo: &str,
+    ids: &RepoIds,
     values: Vec<Box<RawValue>>,
     now: i64,
     (walk, stop_at): (&mut WalkState, Option<i64>),
@@ -793,13 +920,15 @@ fn events_page(
         pulls: run.options.timelines,
         issues: shared.issue_lifecycles,
     };
-    let transitions: Vec<Transition> = map::map_events(page, &run.source.id, &events, repo, owned);
+    let transitions: Vec<Transition> = map::map_events(page, &run.source.id, &events, ids, owned);
     page.transitions = transitions;
     reached
 }
 
-/// Checks a token and a scope without writing anything: who the token is, whether it may read
-/// the repositories. Returns a sentence naming the account.
+/// Checks a token and a scope without writing anything: who the token is, and what it can
+/// actually read: one issue of each of up to five of the repositories (a classic token without
+/// any scope reads public repositories; its scopes only explain a refusal). Returns a sentence
+/// naming the account.
 pub async fn test_connection(
     http: &Http,
     base_url: &str,
@@ -818,15 +947,12 @@ pub async fn test_connection(
         }
         Err(err) => return Err(err),
     };
-    if let Some(scopes) = response.header("x-oauth-scopes") {
-        let has = |s: &str| scopes.split(',').any(|x| x.trim() == s);
-        if !has("repo") && !has("public_repo") {
-            return Err(SyncError::MissingScope {
-                needed: Some("repo, or public_repo for public repositories only".into()),
-                detail: format!("the token has the scopes [{scopes}]"),
-            });
-        }
-    }
+    // What a classic token's scopes say is not what it can read: without any scope it reads
+    // every public repository. So the scopes only explain a refusal below.
+    let scopes = response.header("x-oauth-scopes").map(str::to_owned);
+    let lacks_repo = scopes
+        .as_deref()
+        .is_some_and(|s| !s.split(',').any(|x| x.trim() == "repo"));
     let repos: Vec<String> = if scope.repos.is_empty() {
         let org = scope.org.clone().unwrap_or_default();
         let query = [("per_page", "5".to_owned())];
@@ -861,6 +987,13 @@ pub async fn test_connection(
         http.get_json::<serde_json::Value>(&url)
             .await
             .map_err(|err| match err {
+                SyncError::NoAccess(_) if lacks_repo => SyncError::MissingScope {
+                    needed: Some("repo (for private repositories)".into()),
+                    detail: format!(
+                        "the repository {repo} was not found: it does not exist, or it is private and the token's scopes [{}] do not include repo",
+                        scopes.as_deref().unwrap_or("")
+                    ),
+                },
                 SyncError::NoAccess(_) => SyncError::NoAccess(format!(
                     "the repository {repo} was not found, or the token cannot see it"
                 )),

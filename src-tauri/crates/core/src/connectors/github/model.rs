@@ -122,6 +122,16 @@ pub struct Pull {
     pub draft: Option<bool>,
     #[serde(default)]
     pub body: Option<String>,
+    /// The branch the pull request merges from.
+    #[serde(default)]
+    pub head: Option<BranchRef>,
+}
+
+/// A pull request's branch (`head`).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct BranchRef {
+    #[serde(rename = "ref", default)]
+    pub name: String,
 }
 
 /// A review from `/pulls/{n}/reviews`.
@@ -173,9 +183,11 @@ pub struct IssueRef {
     pub html_url: String,
 }
 
-/// A repository from `/orgs/{org}/repos`.
+/// A repository from `/orgs/{org}/repos` or `/repos/{owner}/{name}`.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 pub struct Repo {
+    /// GitHub's numeric id: it stays when the repository is renamed or transferred.
+    pub id: i64,
     pub full_name: String,
     #[serde(default)]
     pub archived: bool,

@@ -1,17 +1,23 @@
-//! Jira Cloud: statuses (seeding the workflow mapping) and issues with their full changelogs
-//! and links, through `/rest/api/3/search/jql`.
+//! Jira Cloud: statuses (seeding the workflow mapping), custom fields, and issues with their
+//! full changelogs and links, through `/rest/api/3/search/jql`.
 //!
 //! - `GET /rest/api/3/myself` gives the user's time zone: JQL dates have minute precision and
 //!   are read in that zone.
 //! - `GET /rest/api/3/status` gives every status with its category (`new`, `indeterminate`,
-//!   `done`), from which the workflow mapping is seeded.
-//! - `GET /rest/api/3/search/jql?jql=…&nextPageToken=…&expand=changelog` pages through issues
-//!   matching `(project in (…)) AND (user JQL) AND updated >= 'yyyy/MM/dd HH:mm'`, ordered by
-//!   creation so pages do not shift while issues change. The lower bound is the watermark minus
-//!   the overlap window, floored to the minute, in the user's zone. Paging stops when the token
-//!   is missing, `isLast` is true, or a page is empty.
-//! - When an issue's embedded changelog holds fewer entries than `changelog.total`, the whole
-//!   history is read from `GET /rest/api/3/issue/{key}/changelog` (paged by `startAt`).
+//!   `done`), from which the workflow mapping is seeded; names shared by statuses of different
+//!   categories are mapped per project.
+//! - `GET /rest/api/3/field` finds the Epic Link and Flagged fields by name (their ids differ
+//!   per site); a site that does not answer is synced without them.
+//! - Per project (stream `issues:<KEY>`; a scope with only a JQL filter has one stream,
+//!   `issues`): `GET /rest/api/3/search/jql?jql=…&nextPageToken=…&expand=changelog` pages through
+//!   issues matching `(project in ("KEY")) AND (user JQL) AND updated >= 'yyyy/MM/dd HH:mm'`,
+//!   ordered by creation so pages do not shift while issues change. The lower bound is the
+//!   watermark minus the overlap window, floored to the minute, in the user's zone. Paging stops
+//!   when the token is missing, `isLast` is true, or a page is empty. A project that fails for
+//!   good (deleted, access removed) keeps its error and the others go on.
+//! - When an issue's embedded changelog holds fewer entries than `changelog.total`, or does not
+//!   say its total, the whole history is read from `GET /rest/api/3/issue/{id}/changelog`
+//!   (paged by `startAt`).
 
 mod connector;
 pub mod map;
@@ -19,33 +25,44 @@ pub mod model;
 
 pub use self::connector::{JiraConnector, JiraScope};
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, TimeZone, Utc};
 use reqwest::Url;
 
 use crate::connectors::http::{endpoint, root_of, Http};
-use crate::connectors::{iso, next_watermark, parse_time, Run, WalkState};
+use crate::connectors::{iso, namespace, next_watermark, parse_time, Run, WalkState};
+use crate::graph::model::SourceKind;
 use crate::graph::repo::raw_records::RawRecord;
 use crate::graph::repo::sync_cursors::Cursor;
 use crate::ingest::error::SyncError;
 use crate::ingest::write::PageWrite;
 
-use self::map::MapCtx;
-use self::model::{ChangelogPage, History, Issue, Myself, SearchPage, Status};
+use self::map::{CustomFields, MapCtx, Statuses};
+use self::model::{ChangelogPage, FieldInfo, History, Issue, Myself, SearchPage, Status};
 
-/// The issue fields asked for.
+/// The issue fields asked for (plus the custom fields found through `/field`).
 pub const FIELDS: &str = "summary,status,issuetype,priority,assignee,reporter,creator,created,updated,resolutiondate,labels,components,issuelinks,parent,subtasks,project";
 
-/// The name of the issues stream.
+/// The name of the issues stream of a scope without projects (a JQL filter only).
 pub const ISSUES_STREAM: &str = "issues";
 
+/// The issues stream of one project.
+pub fn project_stream(project: &str) -> String {
+    format!("{ISSUES_STREAM}:{project}")
+}
+
 impl JiraScope {
-    /// The JQL of an incremental walk: scope, filter and lower bound (already formatted).
+    /// The JQL of an incremental walk of every project of the scope: scope, filter and lower
+    /// bound (already formatted).
     pub fn jql(&self, since: Option<&str>) -> String {
+        let projects: Vec<&str> = self.projects.iter().map(String::as_str).collect();
+        self.jql_for(&projects, since)
+    }
+
+    /// The JQL of an incremental walk of `projects` (none: the filter alone).
+    pub fn jql_for(&self, projects: &[&str], since: Option<&str>) -> String {
         let mut parts = Vec::new();
-        if !self.projects.is_empty() {
-            let keys: Vec<String> = self.projects.iter().map(|p| format!("\"{p}\"")).collect();
+        if !projects.is_empty() {
+            let keys: Vec<String> = projects.iter().map(|p| format!("\"{p}\"")).collect();
             parts.push(format!("project in ({})", keys.join(", ")));
         }
         if let Some(filter) = self
@@ -90,7 +107,16 @@ pub fn site_root(base_url: &str) -> Result<Url, SyncError> {
     root_of(base_url)
 }
 
-/// Syncs the source: statuses, then issues.
+/// What every walk of a run shares.
+struct Site<'a> {
+    root: &'a Url,
+    zone: Option<&'a str>,
+    statuses: &'a Statuses,
+    fields: &'a CustomFields,
+    ns: &'a str,
+}
+
+/// Syncs the source: statuses and fields, then the issues of each project (or of the filter).
 pub async fn sync(run: &mut Run<'_>, scope: &JiraScope) -> Result<(), SyncError> {
     let root = site_root(&run.source.base_url)?;
     run.http.bind_origin(&root)?;
@@ -98,16 +124,35 @@ pub async fn sync(run: &mut Run<'_>, scope: &JiraScope) -> Result<(), SyncError>
         .http
         .get_json::<Myself>(&endpoint(&root, "rest/api/3/myself", &[])?)
         .await?;
-    let categories = sync_statuses(run, &root).await?;
-    sync_issues(run, &root, scope, myself.time_zone.as_deref(), &categories).await
+    let statuses = sync_statuses(run, &root).await?;
+    let fields = custom_fields(&run.http, &root).await?;
+    let ns = namespace(SourceKind::Jira, &run.source.base_url);
+    let site = Site {
+        root: &root,
+        zone: myself.time_zone.as_deref(),
+        statuses: &statuses,
+        fields: &fields,
+        ns: &ns,
+    };
+    if scope.projects.is_empty() {
+        sync_issues(run, &site, scope, None).await?;
+        run.stream_done();
+        return Ok(());
+    }
+    for project in &scope.projects {
+        run.check_cancel()?;
+        match sync_issues(run, &site, scope, Some(project)).await {
+            Ok(()) => run.stream_done(),
+            Err(err) => run.stream_failed(&project_stream(project), err).await?,
+        }
+    }
+    Ok(())
 }
 
-/// Reads every status and seeds the workflow mapping from names and categories. Returns the
-/// category of each status name.
-async fn sync_statuses(
-    run: &mut Run<'_>,
-    root: &Url,
-) -> Result<HashMap<String, String>, SyncError> {
+/// Reads every status, seeds the workflow mapping from names and categories (names shared by
+/// statuses of different categories are seeded per project as issues meet them), and returns
+/// what the mapping of issues needs.
+async fn sync_statuses(run: &mut Run<'_>, root: &Url) -> Result<Statuses, SyncError> {
     let (values, _) = run
         .http
         .get_json::<Vec<Box<serde_json::value::RawValue>>>(&endpoint(
@@ -118,16 +163,11 @@ async fn sync_statuses(
         .await?;
     let now = run.clock.now_ms();
     let mut page = PageWrite::new("statuses");
-    let mut categories = HashMap::new();
+    let mut list = Vec::new();
     for value in values {
         let Ok(status) = serde_json::from_str::<Status>(value.get()) else {
             continue;
         };
-        let category = status.status_category.as_ref().and_then(|c| c.key.clone());
-        run.states.resolve(&status.name, category.as_deref());
-        if let Some(category) = category {
-            categories.insert(status.name.clone(), category);
-        }
         page.raw.push(RawRecord {
             source_id: run.source.id.clone(),
             stream: "statuses".into(),
@@ -135,19 +175,69 @@ async fn sync_statuses(
             payload: value.get().to_owned(),
             fetched_at: now,
         });
+        list.push(status);
+    }
+    let statuses = Statuses::new(&list);
+    for status in &list {
+        if !statuses.is_ambiguous(&status.name) {
+            let category = status
+                .status_category
+                .as_ref()
+                .and_then(|c| c.key.as_deref());
+            run.states.resolve(&status.name, category);
+        }
     }
     run.commit(page).await?;
-    Ok(categories)
+    Ok(statuses)
 }
 
+/// The Epic Link and Flagged fields, by name (or untranslated name). A site that does not list
+/// its fields is synced without them (logged): links and flags then come from what the issues
+/// and their changelogs name plainly.
+async fn custom_fields(http: &Http, root: &Url) -> Result<CustomFields, SyncError> {
+    let list = match http
+        .get_json::<Vec<FieldInfo>>(&endpoint(root, "rest/api/3/field", &[])?)
+        .await
+    {
+        Ok((list, _)) => list,
+        Err(err) if err.fails_for_good() => {
+            tracing::warn!(%err, "the site's fields could not be read; syncing without the Epic Link and Flagged fields");
+            return Ok(CustomFields::default());
+        }
+        Err(err) => return Err(err),
+    };
+    let named = |wanted: &str, custom_type: Option<&str>| {
+        list.iter()
+            .find(|f| {
+                f.schema
+                    .as_ref()
+                    .and_then(|s| s.custom.as_deref())
+                    .is_some_and(|t| Some(t) == custom_type)
+                    || f.name.eq_ignore_ascii_case(wanted)
+                    || f.untranslated_name
+                        .as_deref()
+                        .is_some_and(|n| n.eq_ignore_ascii_case(wanted))
+            })
+            .map(|f| f.id.clone())
+            .filter(|id| !id.is_empty())
+    };
+    Ok(CustomFields {
+        epic_link: named("Epic Link", Some("com.pyxis.greenhopper.jira:gh-epic-link")),
+        // Its type is a plain multi-checkbox: only its name tells it apart.
+        flagged: named("Flagged", None),
+    })
+}
+
+/// Walks the issues of one project (or of the scope's filter) from its cursor.
 async fn sync_issues(
     run: &mut Run<'_>,
-    root: &Url,
+    site: &Site<'_>,
     scope: &JiraScope,
-    zone: Option<&str>,
-    categories: &HashMap<String, String>,
+    project: Option<&str>,
 ) -> Result<(), SyncError> {
-    let cursor = run.cursor(ISSUES_STREAM).await?;
+    let stream = project.map_or_else(|| ISSUES_STREAM.to_owned(), project_stream);
+    let projects: Vec<&str> = project.into_iter().collect();
+    let cursor = run.cursor(&stream).await?;
     let watermark = cursor.watermark.as_deref().and_then(parse_time);
     let overlap = run.options.overlap_ms();
     let (mut walk, mut resumed) = match WalkState::parse(cursor.page_token.as_deref()) {
@@ -160,25 +250,37 @@ async fn sync_issues(
             false,
         ),
     };
+    let fields = [
+        Some(FIELDS),
+        site.fields.epic_link.as_deref(),
+        site.fields.flagged.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(",");
     let mut pages = 0u32;
     loop {
         run.check_cancel()?;
-        let jql = scope.jql(walk.since.map(|s| jql_time(s, zone)).as_deref());
+        let jql = scope.jql_for(
+            &projects,
+            walk.since.map(|s| jql_time(s, site.zone)).as_deref(),
+        );
         let mut query = vec![
             ("jql", jql),
             ("maxResults", run.options.page_size.to_string()),
-            ("fields", FIELDS.to_owned()),
+            ("fields", fields.clone()),
             ("expand", "changelog".to_owned()),
         ];
         if resumed || pages > 0 {
             query.push(("nextPageToken", walk.next.clone()));
         }
-        let url = endpoint(root, "rest/api/3/search/jql", &query)?;
+        let url = endpoint(site.root, "rest/api/3/search/jql", &query)?;
         let page_result = run.http.get_json::<SearchPage>(&url).await;
         let (search, _) = match page_result {
             Err(SyncError::Refused { status: 400, .. }) if resumed && pages == 0 => {
                 // A saved page token expired: walk again from the watermark.
-                tracing::info!("saved Jira page token refused; restarting the walk");
+                tracing::info!(%stream, "saved Jira page token refused; restarting the walk");
                 walk = WalkState {
                     since: watermark.map(|w| w - overlap),
                     ..WalkState::default()
@@ -190,7 +292,7 @@ async fn sync_issues(
         };
         pages += 1;
         let now = run.clock.now_ms();
-        let mut page = PageWrite::new(ISSUES_STREAM);
+        let mut page = PageWrite::new(&stream);
         let empty = search.issues.is_empty();
         for value in &search.issues {
             let issue: Issue = match serde_json::from_str(value.get()) {
@@ -210,13 +312,15 @@ async fn sync_issues(
             if let Some(updated) = issue.fields.updated.as_deref().and_then(parse_time) {
                 walk.high = Some(walk.high.map_or(updated, |h| h.max(updated)));
             }
-            let histories = full_changelog(&run.http, root, &issue).await?;
+            let histories = full_changelog(&run.http, site.root, &issue).await?;
             let mut ctx = MapCtx {
                 source_id: &run.source.id,
-                site: root.as_str(),
+                site: site.root.as_str(),
+                ns: site.ns,
                 rules: &run.rules,
                 states: &mut run.states,
-                categories,
+                statuses: site.statuses,
+                fields: site.fields,
             };
             if let Some(item) = map::map_issue(&mut page, &mut ctx, &issue, &histories) {
                 page.items.push(item);
@@ -256,23 +360,30 @@ async fn sync_issues(
 /// cannot keep a sync going forever.
 const MAX_CHANGELOG_PAGES: u32 = 1_000;
 
-/// An issue's whole history: the embedded changelog when it is complete, else every page of
-/// `/issue/{key}/changelog`. The server's `total` only says whether to look further; it sizes
-/// nothing and bounds nothing beyond [`MAX_CHANGELOG_PAGES`].
+/// An issue's whole history: the embedded changelog when it says it is complete (its `total`
+/// is no more than the entries it holds), else every page of `/issue/{id}/changelog`: a
+/// changelog that does not say its total, or holds fewer entries than it, is read in full. The
+/// server's `total` only says whether to look further; it sizes nothing and bounds nothing
+/// beyond [`MAX_CHANGELOG_PAGES`].
 async fn full_changelog(http: &Http, root: &Url, issue: &Issue) -> Result<Vec<History>, SyncError> {
     let embedded = issue.changelog.clone().unwrap_or_default();
     let held = embedded.histories.len() as u64;
-    let total = embedded.total.unwrap_or(held);
-    if total <= held {
+    if embedded.total.is_some_and(|total| total <= held) {
         return Ok(map::ordered(embedded.histories));
     }
     let mut all = Vec::new();
     let mut start_at = 0u64;
     let mut pages = 0u32;
+    // By id: the path stays the same when the issue moves to another project.
+    let path = if issue.id.is_empty() {
+        format!("rest/api/3/issue/{}/changelog", issue.key)
+    } else {
+        format!("rest/api/3/issue/{}/changelog", issue.id)
+    };
     loop {
         let url = endpoint(
             root,
-            &format!("rest/api/3/issue/{}/changelog", issue.key),
+            &path,
             &[
                 ("startAt", start_at.to_string()),
                 ("maxResults", "100".to_owned()),

@@ -53,6 +53,16 @@ pub struct Status {
     pub name: String,
     #[serde(default)]
     pub status_category: Option<Category>,
+    /// Set for a team-managed project's own status.
+    #[serde(default)]
+    pub scope: Option<StatusScope>,
+}
+
+/// Where a status belongs: `{"type": "PROJECT", "project": {"id": "10022"}}`.
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+pub struct StatusScope {
+    #[serde(default)]
+    pub project: Option<Keyed>,
 }
 
 /// Something with a name (issue type, priority, component).
@@ -62,9 +72,12 @@ pub struct Named {
     pub name: String,
 }
 
-/// Something with a key (project, parent, sub-task, linked issue).
+/// Something with a key (project, parent, sub-task, linked issue), and its numeric id when the
+/// record gives it.
 #[derive(Debug, Clone, Deserialize, PartialEq, Default)]
 pub struct Keyed {
+    #[serde(default)]
+    pub id: Option<String>,
     #[serde(default)]
     pub key: String,
 }
@@ -129,14 +142,20 @@ pub struct Fields {
     pub subtasks: Vec<Keyed>,
     #[serde(default)]
     pub project: Option<Keyed>,
+    /// Custom fields Baton reads by id (the epic link, the flag), found through `/field`.
+    #[serde(flatten)]
+    pub custom: std::collections::HashMap<String, serde_json::Value>,
 }
 
-/// One changed field in a history entry.
+/// One changed field in a history entry. `field` is the field's name as shown then (custom
+/// fields' names may be translated or renamed); `fieldId` (Cloud) is stable.
 #[derive(Debug, Clone, Deserialize, PartialEq, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct HistoryItem {
     #[serde(default)]
     pub field: String,
+    #[serde(default)]
+    pub field_id: Option<String>,
     #[serde(default)]
     pub from: Option<String>,
     #[serde(default)]
@@ -203,6 +222,29 @@ pub struct ChangelogPage {
     pub is_last: Option<bool>,
     #[serde(default)]
     pub values: Vec<History>,
+}
+
+/// A field from `/rest/api/3/field` (system and custom).
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldInfo {
+    #[serde(default)]
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    /// The name before translation (custom fields).
+    #[serde(default)]
+    pub untranslated_name: Option<String>,
+    #[serde(default)]
+    pub schema: Option<FieldSchema>,
+}
+
+/// A field's type.
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+pub struct FieldSchema {
+    /// The custom field type (`com.pyxis.greenhopper.jira:gh-epic-link`).
+    #[serde(default)]
+    pub custom: Option<String>,
 }
 
 /// `/myself`.

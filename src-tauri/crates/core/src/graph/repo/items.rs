@@ -49,6 +49,37 @@ pub async fn upsert_many(conn: &mut SqliteConnection, items: &[WorkItem]) -> sql
     .await
 }
 
+/// Who asked for each item, as its own record says: `rows` is a JSON array of
+/// `[item id, requester person id or null, signal or null]`. Items not stored are skipped.
+pub async fn set_requesters(conn: &mut SqliteConnection, rows_json: &str) -> sqlx::Result<u64> {
+    let done = sqlx::query!(
+        r#"UPDATE items
+           SET requester_id = json_extract(j.value, '$[1]'), requester_signal = json_extract(j.value, '$[2]')
+           FROM json_each(?1) AS j
+           WHERE items.id = json_extract(j.value, '$[0]')
+             AND (items.requester_id IS NOT json_extract(j.value, '$[1]')
+                  OR items.requester_signal IS NOT json_extract(j.value, '$[2]'))"#,
+        rows_json
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// Who asked for an item and by which signal, as stored: (requester person id, signal).
+pub async fn requester(
+    exec: impl Executor<'_, Database = Sqlite>,
+    id: &str,
+) -> sqlx::Result<Option<(Option<String>, Option<String>)>> {
+    let row = sqlx::query!(
+        "SELECT requester_id, requester_signal FROM items WHERE id = ?",
+        id
+    )
+    .fetch_optional(exec)
+    .await?;
+    Ok(row.map(|r| (r.requester_id, r.requester_signal)))
+}
+
 /// One item by id.
 pub async fn get(
     exec: impl Executor<'_, Database = Sqlite>,
@@ -99,7 +130,8 @@ pub async fn delete(exec: impl Executor<'_, Database = Sqlite>, id: &str) -> sql
 
 /// Re-derives the stored current flow state and wait reason of the items of a source that are
 /// in `raw_state`, from the workflow map: the most specific mapping wins — the item's team and
-/// kind, its team (every kind), its kind (every team), then the mapping of every team and kind.
+/// kind, its team (every kind), its project (a Jira project key, the part of the item's key
+/// before its number), its kind (every team), then the mapping of every team and kind.
 pub async fn remap_current_state(
     conn: &mut SqliteConnection,
     source_id: &str,
@@ -111,16 +143,19 @@ pub async fn remap_current_state(
                  (SELECT m.flow_state FROM workflow_maps m
                   WHERE m.source_id = items.source_id AND m.raw_state = items.raw_state
                     AND m.team_id IN ('', COALESCE(items.team_id, '')) AND m.item_kind IN ('', items.kind)
-                  ORDER BY m.team_id = '', m.item_kind = '' LIMIT 1),
+                    AND (m.scope = '' OR (m.team_id = '' AND m.item_kind = '' AND substr(items.key, 1, length(m.scope) + 1) = m.scope || '-'))
+                  ORDER BY CASE WHEN m.team_id <> '' AND m.item_kind <> '' THEN 0 WHEN m.team_id <> '' THEN 1 WHEN m.scope <> '' THEN 2 WHEN m.item_kind <> '' THEN 3 ELSE 4 END LIMIT 1),
                  items.flow_state),
              wait_reason = CASE
                  WHEN EXISTS (SELECT 1 FROM workflow_maps m
                               WHERE m.source_id = items.source_id AND m.raw_state = items.raw_state
-                                AND m.team_id IN ('', COALESCE(items.team_id, '')) AND m.item_kind IN ('', items.kind))
+                                AND m.team_id IN ('', COALESCE(items.team_id, '')) AND m.item_kind IN ('', items.kind)
+                                AND (m.scope = '' OR (m.team_id = '' AND m.item_kind = '' AND substr(items.key, 1, length(m.scope) + 1) = m.scope || '-')))
                  THEN (SELECT m.wait_reason FROM workflow_maps m
                        WHERE m.source_id = items.source_id AND m.raw_state = items.raw_state
                          AND m.team_id IN ('', COALESCE(items.team_id, '')) AND m.item_kind IN ('', items.kind)
-                       ORDER BY m.team_id = '', m.item_kind = '' LIMIT 1)
+                         AND (m.scope = '' OR (m.team_id = '' AND m.item_kind = '' AND substr(items.key, 1, length(m.scope) + 1) = m.scope || '-'))
+                       ORDER BY CASE WHEN m.team_id <> '' AND m.item_kind <> '' THEN 0 WHEN m.team_id <> '' THEN 1 WHEN m.scope <> '' THEN 2 WHEN m.item_kind <> '' THEN 3 ELSE 4 END LIMIT 1)
                  ELSE items.wait_reason END
            WHERE source_id = ?1 AND raw_state = ?2"#,
         source_id,
@@ -152,4 +187,173 @@ pub async fn count_for_source(
     sqlx::query_scalar!("SELECT COUNT(*) FROM items WHERE source_id = ?", source_id)
         .fetch_one(exec)
         .await
+}
+
+/// The first id after every id that starts with `prefix` (for range scans over a prefix).
+fn prefix_end(prefix: &str) -> String {
+    let mut end = prefix.to_owned();
+    match end.pop() {
+        Some(last) => {
+            let next = char::from_u32(u32::from(last) + 1).unwrap_or(char::MAX);
+            end.push(next);
+            end
+        }
+        None => char::MAX.to_string(),
+    }
+}
+
+/// Gives every item whose id starts with `from` the id that starts with `to` instead (the rest
+/// kept), with its changes, links, pending links, decisions and keys. An item that already has
+/// the new id wins over the old one, which is dropped. Run inside a transaction with
+/// `PRAGMA defer_foreign_keys = ON`. Returns how many items were renamed.
+pub async fn rekey(conn: &mut SqliteConnection, from: &str, to: &str) -> sqlx::Result<u64> {
+    let end = prefix_end(from);
+    let any = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM items WHERE id >= ?1 AND id < ?2) AS "any!: bool""#,
+        from,
+        end
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    if !any {
+        return Ok(0);
+    }
+    sqlx::query!(
+        "DELETE FROM items WHERE id >= ?1 AND id < ?3
+           AND ?2 || substr(id, length(?1) + 1) IN (SELECT id FROM items)",
+        from,
+        to,
+        end
+    )
+    .execute(&mut *conn)
+    .await?;
+    let renamed = sqlx::query!(
+        "UPDATE items SET id = ?2 || substr(id, length(?1) + 1) WHERE id >= ?1 AND id < ?3",
+        from,
+        to,
+        end
+    )
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    sqlx::query!(
+        "UPDATE OR IGNORE transitions SET item_id = ?2 || substr(item_id, length(?1) + 1)
+         WHERE item_id >= ?1 AND item_id < ?3",
+        from,
+        to,
+        end
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "DELETE FROM transitions WHERE item_id >= ?1 AND item_id < ?2",
+        from,
+        end
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "UPDATE OR IGNORE links SET
+             from_item_id = CASE WHEN from_item_id >= ?1 AND from_item_id < ?3
+                                 THEN ?2 || substr(from_item_id, length(?1) + 1) ELSE from_item_id END,
+             to_item_id = CASE WHEN to_item_id >= ?1 AND to_item_id < ?3
+                               THEN ?2 || substr(to_item_id, length(?1) + 1) ELSE to_item_id END
+         WHERE (from_item_id >= ?1 AND from_item_id < ?3) OR (to_item_id >= ?1 AND to_item_id < ?3)",
+        from,
+        to,
+        end
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "DELETE FROM links
+         WHERE (from_item_id >= ?1 AND from_item_id < ?2) OR (to_item_id >= ?1 AND to_item_id < ?2)",
+        from,
+        end
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "UPDATE OR IGNORE pending_links SET
+             from_item_id = CASE WHEN from_item_id >= ?1 AND from_item_id < ?3
+                                 THEN ?2 || substr(from_item_id, length(?1) + 1) ELSE from_item_id END,
+             to_item_id = CASE WHEN to_item_id >= ?1 AND to_item_id < ?3
+                               THEN ?2 || substr(to_item_id, length(?1) + 1) ELSE to_item_id END
+         WHERE (from_item_id >= ?1 AND from_item_id < ?3) OR (to_item_id >= ?1 AND to_item_id < ?3)",
+        from,
+        to,
+        end
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "DELETE FROM pending_links
+         WHERE (from_item_id >= ?1 AND from_item_id < ?2) OR (to_item_id >= ?1 AND to_item_id < ?2)",
+        from,
+        end
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "UPDATE decisions SET item_id = ?2 || substr(item_id, length(?1) + 1)
+         WHERE item_id >= ?1 AND item_id < ?3",
+        from,
+        to,
+        end
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "UPDATE item_keys SET item_id = ?2 || substr(item_id, length(?1) + 1)
+         WHERE item_id >= ?1 AND item_id < ?3",
+        from,
+        to,
+        end
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(renamed)
+}
+
+/// Gives the items whose id starts with `id_prefix` and whose key is of repository `old`
+/// (`old#12`) the key and URL of repository `new`, and records the new keys (qualified by
+/// `ref_prefix`) in `item_keys`; the old keys keep naming them. Returns how many items changed.
+pub async fn rename_keys(
+    conn: &mut SqliteConnection,
+    id_prefix: &str,
+    ref_prefix: &str,
+    old: &str,
+    new: &str,
+) -> sqlx::Result<u64> {
+    let end = prefix_end(id_prefix);
+    let old_key = format!("{old}#");
+    let new_key = format!("{new}#");
+    let old_path = format!("/{old}/");
+    let new_path = format!("/{new}/");
+    let changed = sqlx::query!(
+        "UPDATE items SET key = ?4 || substr(key, length(?3) + 1), url = replace(url, ?5, ?6)
+         WHERE id >= ?1 AND id < ?2 AND substr(key, 1, length(?3)) = ?3",
+        id_prefix,
+        end,
+        old_key,
+        new_key,
+        old_path,
+        new_path
+    )
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if changed > 0 {
+        sqlx::query!(
+            "INSERT INTO item_keys (ref, item_id)
+             SELECT ?3 || key, id FROM items WHERE id >= ?1 AND id < ?2
+             ON CONFLICT (ref) DO UPDATE SET item_id = excluded.item_id",
+            id_prefix,
+            end,
+            ref_prefix
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(changed)
 }

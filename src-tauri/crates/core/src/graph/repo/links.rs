@@ -111,16 +111,21 @@ pub async fn stage_pending(
     .await
 }
 
-/// Moves pending links that touch any of `ids` (a JSON array) and whose two ends now exist into
-/// `links` (a manual link is never overwritten). Returns how many moved.
+/// Moves pending links that touch any of `ids` (a JSON array of item ids and keys) and whose two
+/// ends now exist into `links` (a manual link is never overwritten). An end named by a key
+/// ([`super::item_keys`]) moves as the item that key names. Returns how many moved.
 pub async fn promote_pending(conn: &mut SqliteConnection, ids_json: &str) -> sqlx::Result<u64> {
     let moved = sqlx::query!(
         r#"INSERT INTO links (from_item_id, to_item_id, kind, origin, confidence, created_at, removed_at, found_in)
-           SELECT p.from_item_id, p.to_item_id, p.kind, p.origin, p.confidence, p.created_at, p.removed_at, p.found_in
-           FROM pending_links p
-           WHERE (p.from_item_id IN (SELECT value FROM json_each(?1)) OR p.to_item_id IN (SELECT value FROM json_each(?1)))
-             AND EXISTS (SELECT 1 FROM items WHERE id = p.from_item_id)
-             AND EXISTS (SELECT 1 FROM items WHERE id = p.to_item_id)
+           SELECT r.f, r.t, r.kind, r.origin, r.confidence, r.created_at, r.removed_at, r.found_in
+           FROM (SELECT COALESCE((SELECT k.item_id FROM item_keys k WHERE k.ref = p.from_item_id), p.from_item_id) AS f,
+                        COALESCE((SELECT k.item_id FROM item_keys k WHERE k.ref = p.to_item_id), p.to_item_id) AS t,
+                        p.kind, p.origin, p.confidence, p.created_at, p.removed_at, p.found_in
+                 FROM pending_links p
+                 WHERE p.from_item_id IN (SELECT value FROM json_each(?1))
+                    OR p.to_item_id IN (SELECT value FROM json_each(?1))) r
+           WHERE EXISTS (SELECT 1 FROM items WHERE id = r.f)
+             AND EXISTS (SELECT 1 FROM items WHERE id = r.t)
            ON CONFLICT (from_item_id, to_item_id, kind) DO UPDATE SET origin = excluded.origin,
                confidence = excluded.confidence, removed_at = excluded.removed_at,
                found_in = COALESCE(excluded.found_in, links.found_in)
@@ -133,8 +138,10 @@ pub async fn promote_pending(conn: &mut SqliteConnection, ids_json: &str) -> sql
     sqlx::query!(
         r#"DELETE FROM pending_links
            WHERE (from_item_id IN (SELECT value FROM json_each(?1)) OR to_item_id IN (SELECT value FROM json_each(?1)))
-             AND EXISTS (SELECT 1 FROM items WHERE id = pending_links.from_item_id)
-             AND EXISTS (SELECT 1 FROM items WHERE id = pending_links.to_item_id)"#,
+             AND EXISTS (SELECT 1 FROM items WHERE id = COALESCE(
+                 (SELECT k.item_id FROM item_keys k WHERE k.ref = pending_links.from_item_id), pending_links.from_item_id))
+             AND EXISTS (SELECT 1 FROM items WHERE id = COALESCE(
+                 (SELECT k.item_id FROM item_keys k WHERE k.ref = pending_links.to_item_id), pending_links.to_item_id))"#,
         ids_json
     )
     .execute(&mut *conn)

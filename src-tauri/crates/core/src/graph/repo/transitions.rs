@@ -40,12 +40,13 @@ pub async fn insert_many(
     .await
 }
 
-/// Deletes the state changes and blocked flags of the items in `ids_json` (a JSON array of
-/// item ids), whose complete history a sync is about to write again (GitHub lifecycles).
-/// Review actions, label and assignee changes stay. Returns how many rows went.
-pub async fn delete_states_of(conn: &mut SqliteConnection, ids_json: &str) -> sqlx::Result<u64> {
+/// Deletes the state changes, blocked flags and review actions of the items in `ids_json` (a
+/// JSON array of item ids), whose complete history a sync is about to write again (GitHub
+/// lifecycles, from whole timelines). Label and assignee changes stay. Returns how many rows
+/// went.
+pub async fn delete_lifecycle_of(conn: &mut SqliteConnection, ids_json: &str) -> sqlx::Result<u64> {
     let done = sqlx::query!(
-        "DELETE FROM transitions WHERE kind IN ('state', 'flag')
+        "DELETE FROM transitions WHERE kind IN ('state', 'flag', 'review')
            AND item_id IN (SELECT value FROM json_each(?1))",
         ids_json
     )

@@ -1,5 +1,6 @@
 //! `workflow_maps`: what each raw state means as a flow state and wait reason, per source, team
-//! ('' = every team) and item kind ('' = every kind).
+//! ('' = every team), item kind ('' = every kind) and Jira project (`scope`, '' = every
+//! project).
 
 use sqlx::{Executor, Sqlite, SqliteConnection};
 
@@ -14,9 +15,9 @@ pub fn kind_key(kind: Option<ItemKind>) -> &'static str {
 pub async fn upsert_many(conn: &mut SqliteConnection, maps: &[WorkflowMap]) -> sqlx::Result<u64> {
     super::insert_batched(
         conn,
-        "INSERT INTO workflow_maps (source_id, team_id, item_kind, raw_state, flow_state, wait_reason, origin) ",
-        7,
-        " ON CONFLICT (source_id, team_id, item_kind, raw_state) DO UPDATE SET flow_state = excluded.flow_state,
+        "INSERT INTO workflow_maps (source_id, team_id, item_kind, scope, raw_state, flow_state, wait_reason, origin) ",
+        8,
+        " ON CONFLICT (source_id, team_id, item_kind, scope, raw_state) DO UPDATE SET flow_state = excluded.flow_state,
              wait_reason = excluded.wait_reason, origin = excluded.origin
            WHERE workflow_maps.origin = 'inferred' OR excluded.origin = 'user'",
         maps,
@@ -24,6 +25,7 @@ pub async fn upsert_many(conn: &mut SqliteConnection, maps: &[WorkflowMap]) -> s
             b.push_bind(m.source_id.as_str())
                 .push_bind(m.team_id.as_str())
                 .push_bind(kind_key(m.item_kind))
+                .push_bind(m.scope.as_str())
                 .push_bind(m.raw_state.as_str())
                 .push_bind(m.flow_state.as_str())
                 .push_bind(m.wait_reason.map(WaitReason::as_str))
@@ -37,8 +39,8 @@ pub async fn upsert_many(conn: &mut SqliteConnection, maps: &[WorkflowMap]) -> s
 /// would otherwise read as the mapping of every kind).
 pub async fn list(exec: impl Executor<'_, Database = Sqlite>) -> sqlx::Result<Vec<WorkflowMap>> {
     let rows = sqlx::query!(
-        "SELECT source_id, team_id, item_kind, raw_state, flow_state, wait_reason, origin
-         FROM workflow_maps ORDER BY source_id, team_id, item_kind, raw_state"
+        "SELECT source_id, team_id, item_kind, scope, raw_state, flow_state, wait_reason, origin
+         FROM workflow_maps ORDER BY source_id, team_id, item_kind, scope, raw_state"
     )
     .fetch_all(exec)
     .await?;
@@ -53,6 +55,7 @@ pub async fn list(exec: impl Executor<'_, Database = Sqlite>) -> sqlx::Result<Ve
                 source_id: r.source_id,
                 team_id: r.team_id,
                 item_kind,
+                scope: r.scope,
                 raw_state: r.raw_state,
                 flow_state: FlowState::parse(&r.flow_state).unwrap_or(FlowState::New),
                 wait_reason: r.wait_reason.as_deref().and_then(WaitReason::parse),
@@ -62,20 +65,23 @@ pub async fn list(exec: impl Executor<'_, Database = Sqlite>) -> sqlx::Result<Ve
         .collect())
 }
 
-/// Removes one mapping row (a team's or a kind's own mapping, typically).
+/// Removes one mapping row (a team's, a kind's or a project's own mapping, typically).
 pub async fn delete(
     exec: impl Executor<'_, Database = Sqlite>,
     source_id: &str,
     team_id: &str,
     item_kind: Option<ItemKind>,
+    scope: &str,
     raw_state: &str,
 ) -> sqlx::Result<bool> {
     let kind = kind_key(item_kind);
     let done = sqlx::query!(
-        "DELETE FROM workflow_maps WHERE source_id = ? AND team_id = ? AND item_kind = ? AND raw_state = ?",
+        "DELETE FROM workflow_maps
+         WHERE source_id = ? AND team_id = ? AND item_kind = ? AND scope = ? AND raw_state = ?",
         source_id,
         team_id,
         kind,
+        scope,
         raw_state
     )
     .execute(exec)
@@ -132,7 +138,7 @@ mod tests {
                 ('gh', '', 'merged', 'done', NULL, 'inferred'),
                 ('gh', 't1', 'open', 'active', NULL, 'user'),
                 ('gh2', '', 'open', 'active', NULL, 'user'),
-                ('jira', '', 'open', 'new', NULL, 'inferred');
+                ('jira', '', 'open', 'new', NULL, 'user');
              INSERT INTO items (id, source_id, external_id, key, url, kind, title, team_id, provenance,
                                 raw_state, flow_state, created_at, updated_at) VALUES
                 ('gh:a#1', 'gh', '1', 'a#1', '', 'pull_request', 'pr', NULL, 'human', 'open', 'new', 0, 0),
@@ -179,24 +185,24 @@ mod tests {
                 "gh//pull_request/open=waiting(review):inferred",
                 "gh/t1//open=active:user",
                 "gh2///open=active:user",
-                "jira///open=new:inferred",
+                "jira///open=new:user",
             ],
             "every row is kept as the mapping of every kind; GitHub sources get the pull requests' \
              own meaning of open, unless a person mapped open for every kind (gh2); Jira gets none"
         );
         let states: Vec<(String, String, Option<String>)> =
-            sqlx::query_as("SELECT id, flow_state, wait_reason FROM items ORDER BY id")
+            sqlx::query_as("SELECT key, flow_state, wait_reason FROM items ORDER BY key")
                 .fetch_all(ws.pool())
                 .await
                 .unwrap();
         assert_eq!(
             states,
             vec![
-                ("gh2:b#1".into(), "active".into(), None),
-                ("gh:a#1".into(), "waiting".into(), Some("review".into())),
-                ("gh:a#2".into(), "new".into(), None),
-                ("gh:a#3".into(), "active".into(), None),
-                ("jira:J-1".into(), "new".into(), None),
+                ("J-1".into(), "new".into(), None),
+                ("a#1".into(), "waiting".into(), Some("review".into())),
+                ("a#2".into(), "new".into(), None),
+                ("a#3".into(), "active".into(), None),
+                ("b#1".into(), "active".into(), None),
             ],
             "an open pull request now waits for review; an open issue is still new; a team's own \
              mapping still wins over the kind's"

@@ -1,0 +1,236 @@
+//! The demo's work that needs a decision: every case the Triage worklist lists shows up.
+//!
+//! Most come from the simulation itself (AI pull requests nobody reviews and that sit open for
+//! weeks, new work nobody owns, blockers delivered that nobody picked up, items far older than
+//! their team's usual cycle time). This phase, drawing from a random stream of its own, adds what
+//! the simulation does not make:
+//! - who asked the agents: Copilot's pull requests that fix a GitHub issue follow the issue's
+//!   assignment to Copilot by the person who asked (an `assignee` change on the issue); Devin's
+//!   name the person in their description and Copilot's other ones in their commits' trailers
+//!   (recorded as the item's requester, see [`requesters`]); agents working on a developer's
+//!   machine are asked by the pull request's author;
+//! - agent pull requests whose owner is gone and that name nobody (no accountable human);
+//! - agent pull requests approved only by the person who asked for them (self-reviewed);
+//! - a few Jira items parked in a state no workflow map covers ([`UNMAPPED_STATE`]).
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::names::{self, BOTS};
+use super::rng::Rng;
+use super::DemoGraph;
+use crate::graph::model::{FlowState, ItemKind, LinkKind, Provenance, Transition, TransitionKind};
+
+const MINUTE: i64 = 60_000;
+const HOUR: i64 = 60 * MINUTE;
+const DAY: i64 = 24 * HOUR;
+
+/// A Jira state the demo's workflow map does not cover.
+pub(crate) const UNMAPPED_STATE: &str = "Parked";
+
+fn bot_id(bot: usize) -> String {
+    format!("bot-{}", BOTS[bot].key)
+}
+
+/// Who asked the agents for the demo's pull requests, as the pull requests themselves say:
+/// (item id, person id, signal). Devin writes "Requested by" in its description; Copilot's
+/// commits carry the person as a co-author, except where the issue it fixes was assigned to it
+/// (that assignment says who asked, and is read from the issue's changes).
+pub(crate) fn requesters(g: &DemoGraph) -> Vec<(String, String, String)> {
+    let (devin, copilot) = (bot_id(names::BOT_DEVIN), bot_id(names::BOT_COPILOT));
+    let assigned_issue: std::collections::HashSet<&str> = g
+        .links
+        .iter()
+        .filter(|l| l.kind == LinkKind::Implements && l.to_item_id.starts_with("gh:"))
+        .map(|l| l.from_item_id.as_str())
+        .collect();
+    g.items
+        .iter()
+        .filter(|i| i.kind == ItemKind::PullRequest && i.provenance == Provenance::AiAgent)
+        .filter_map(|i| {
+            let owner = i.owner_id.clone()?;
+            let author = i.author_id.as_deref()?;
+            let signal = if author == devin {
+                "pr_body"
+            } else if author == copilot && !assigned_issue.contains(i.id.as_str()) {
+                "co_author"
+            } else {
+                return None;
+            };
+            Some((i.id.clone(), owner, signal.to_owned()))
+        })
+        .collect()
+}
+
+/// Adds the cases (see the module) to a generated graph, keeping its invariants: changes in
+/// time order per item, `updated_at` at the last change, current states from the last change.
+pub(crate) fn add(g: &mut DemoGraph, seed: u64, end: i64) {
+    let mut rng = Rng::stream(seed, 7);
+    let (copilot, devin) = (bot_id(names::BOT_COPILOT), bot_id(names::BOT_DEVIN));
+    let position: HashMap<String, usize> = g
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| (item.id.clone(), i))
+        .collect();
+    let mut last_change: Vec<i64> = g.items.iter().map(|i| i.created_at).collect();
+    for t in &g.transitions {
+        if let Some(&at) = position.get(&t.item_id) {
+            last_change[at] = last_change[at].max(t.at);
+        }
+    }
+    let mut extra: BTreeMap<usize, Vec<Transition>> = BTreeMap::new();
+
+    // Agent pull requests still open whose owner left and that name nobody.
+    for item in g.items.iter_mut() {
+        let agent_pr = item.kind == ItemKind::PullRequest
+            && item.provenance == Provenance::AiAgent
+            && item
+                .author_id
+                .as_deref()
+                .is_some_and(|a| a == copilot || a == devin)
+            && item.flow_state != FlowState::Done
+            && item.flow_state != FlowState::Canceled;
+        if agent_pr && rng.chance(0.12) {
+            item.owner_id = None;
+        }
+    }
+
+    // The issue a Copilot pull request fixes was assigned to Copilot by the person who asked.
+    let implements: HashMap<&str, &str> = g
+        .links
+        .iter()
+        .filter(|l| l.kind == LinkKind::Implements && l.to_item_id.starts_with("gh:"))
+        .map(|l| (l.from_item_id.as_str(), l.to_item_id.as_str()))
+        .collect();
+    for item in &g.items {
+        if item.author_id.as_deref() != Some(copilot.as_str()) {
+            continue;
+        }
+        let (Some(owner), Some(issue)) = (&item.owner_id, implements.get(item.id.as_str())) else {
+            continue;
+        };
+        let Some(&at_issue) = position.get(*issue) else {
+            continue;
+        };
+        let issue_created = g.items[at_issue].created_at;
+        let at = (item.created_at - 20 * MINUTE).max(issue_created);
+        extra.entry(at_issue).or_default().push(Transition {
+            item_id: (*issue).to_owned(),
+            event_id: format!("assign-{}", item.id),
+            kind: TransitionKind::Assignee,
+            from_state: None,
+            to_state: BOTS[names::BOT_COPILOT].login.to_owned(),
+            at,
+            actor_id: Some(owner.clone()),
+        });
+    }
+
+    // Open agent pull requests approved only by the person who asked for them (the owner of
+    // an agent's pull request is who asked: the requester or the assigner above).
+    for (at_item, item) in g.items.iter().enumerate() {
+        let open = item.kind == ItemKind::PullRequest
+            && item.provenance == Provenance::AiAgent
+            && item.flow_state == FlowState::Waiting
+            && item
+                .author_id
+                .as_deref()
+                .is_some_and(|a| a == copilot || a == devin);
+        let Some(asker) = &item.owner_id else {
+            continue;
+        };
+        let at = last_change[at_item] + 2 * HOUR + rng.between(0, 20) * HOUR;
+        if open && at < end && rng.chance(0.3) {
+            extra.entry(at_item).or_default().push(Transition {
+                item_id: item.id.clone(),
+                event_id: format!("self-approve-{}", item.id),
+                kind: TransitionKind::Review,
+                from_state: None,
+                to_state: "approved".into(),
+                at,
+                actor_id: Some(asker.clone()),
+            });
+        }
+    }
+
+    // A few Jira items parked in a state the workflow map does not know.
+    let mut parked = 0;
+    for (at_item, item) in g.items.iter().enumerate() {
+        if parked >= 6 + g.items.len() / 2_000 {
+            break;
+        }
+        let candidate = item.source_id == super::generate::SRC_JIRA
+            && item.flow_state == FlowState::New
+            && last_change[at_item] < end - 10 * DAY
+            && item.created_at > end - 120 * DAY;
+        if !candidate || !rng.chance(0.2) {
+            continue;
+        }
+        let at = last_change[at_item] + DAY + rng.between(0, 5) * DAY;
+        extra.entry(at_item).or_default().push(Transition {
+            item_id: item.id.clone(),
+            event_id: format!("park-{}", item.id),
+            kind: TransitionKind::State,
+            from_state: Some(item.raw_state.clone()),
+            to_state: UNMAPPED_STATE.into(),
+            at,
+            actor_id: item.owner_id.clone().or_else(|| item.author_id.clone()),
+        });
+        parked += 1;
+    }
+
+    // Apply: current state and update time follow the last change.
+    for (&at_item, changes) in &extra {
+        let item = &mut g.items[at_item];
+        for t in changes {
+            if t.kind == TransitionKind::State && t.at >= last_change[at_item] {
+                item.raw_state = t.to_state.clone();
+                item.flow_state = FlowState::New;
+                item.wait_reason = None;
+            }
+            item.updated_at = item.updated_at.max(t.at);
+        }
+    }
+    merge_in_time_order(g, extra);
+}
+
+/// Inserts each item's extra changes among its own, in time order (an item's changes are one
+/// run in `g.transitions`; equal times keep the original first).
+fn merge_in_time_order(g: &mut DemoGraph, mut extra: BTreeMap<usize, Vec<Transition>>) {
+    let mut by_item: HashMap<String, Vec<Transition>> = HashMap::new();
+    for (at_item, mut list) in std::mem::take(&mut extra) {
+        list.sort_by_key(|t| t.at);
+        by_item.insert(g.items[at_item].id.clone(), list);
+    }
+    let old = std::mem::take(&mut g.transitions);
+    let mut out = Vec::with_capacity(old.len() + by_item.values().map(Vec::len).sum::<usize>());
+    let mut run: Vec<Transition> = Vec::new();
+    let flush = |run: &mut Vec<Transition>,
+                 out: &mut Vec<Transition>,
+                 by_item: &mut HashMap<String, Vec<Transition>>| {
+        let Some(first) = run.first() else { return };
+        let mut extras = by_item
+            .remove(&first.item_id)
+            .unwrap_or_default()
+            .into_iter()
+            .peekable();
+        for t in run.drain(..) {
+            while extras.peek().is_some_and(|e| e.at < t.at) {
+                out.extend(extras.next());
+            }
+            out.push(t);
+        }
+        out.extend(extras);
+    };
+    for t in old {
+        if run.first().is_some_and(|f| f.item_id != t.item_id) {
+            flush(&mut run, &mut out, &mut by_item);
+        }
+        run.push(t);
+    }
+    flush(&mut run, &mut out, &mut by_item);
+    // Items without changes of their own (none in the demo) get theirs at the end.
+    let mut rest: Vec<Transition> = by_item.into_values().flatten().collect();
+    rest.sort_by(|a, b| a.item_id.cmp(&b.item_id).then(a.at.cmp(&b.at)));
+    out.extend(rest);
+    g.transitions = out;
+}

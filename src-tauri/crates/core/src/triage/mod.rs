@@ -1,0 +1,867 @@
+//! Triage: one worklist, across sources, of the items that need a human decision, each with the
+//! reason it is listed and how long it has needed one; and the decisions that take items off it.
+//!
+//! Reasons are derived, never stored: [`base`] finds them from the in-memory index (with the
+//! dependency facts and team cycle-time percentiles of [`crate::deps`]), once per workspace state,
+//! and caches them; each question then layers the decisions over them ([`crate::decisions`]),
+//! filters, sorts and pages, which is cheap. Definitions and thresholds: `docs/metrics.md`
+//! ("Triage").
+
+pub mod base;
+pub mod compare;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+use crate::decisions::{self, DecisionInput, DecisionKind, ItemDecisions, NewDecision, Overlay};
+use crate::error::{CoreError, CoreResult};
+use crate::flow::Stage;
+use crate::graph::index::{WorkIndex, NONE};
+use crate::graph::model::{FlowState, ItemKind, Provenance, RequesterSignal};
+use crate::graph::Workspace;
+use crate::provenance::AccountableVia;
+pub use crate::provenance::Named;
+use crate::time::{to_rfc3339, DAY_MS};
+
+use self::base::{Base, BaseReason, Candidate};
+
+pub use compare::{ai_comparison, AiComparison, GroupFigures};
+
+/// Why an item is listed.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Type,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// AI-made work that nobody answers for: no owner set in Baton, nobody who asked for it, no
+    /// person assigned at the source.
+    AiNoAccountable,
+    /// An AI-made pull request without an independent review: waiting for one, approved only by
+    /// who asked for it (or the agent, or a bot), or merged without one.
+    AiUnreviewed,
+    /// AI-made or automated work idle: never started or waiting, with no change for too long.
+    AiIdle,
+    /// New work with no team, no owner, no intent or no priority.
+    NewUntriaged,
+    /// Blocked by an item that was delivered, and nobody picked the work up.
+    HandoffUndelivered,
+    /// In progress for longer than its team's 85th-percentile cycle time.
+    AgingPastP85,
+    /// In a state no workflow map covers, so no flow number counts it.
+    UnmappedState,
+}
+
+impl Reason {
+    /// Every reason, in the order the page lists them.
+    pub const ALL: [Reason; 7] = [
+        Reason::AiNoAccountable,
+        Reason::AiUnreviewed,
+        Reason::AiIdle,
+        Reason::NewUntriaged,
+        Reason::HandoffUndelivered,
+        Reason::AgingPastP85,
+        Reason::UnmappedState,
+    ];
+
+    /// The stored (and wire) name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::AiNoAccountable => "ai_no_accountable",
+            Reason::AiUnreviewed => "ai_unreviewed",
+            Reason::AiIdle => "ai_idle",
+            Reason::NewUntriaged => "new_untriaged",
+            Reason::HandoffUndelivered => "handoff_undelivered",
+            Reason::AgingPastP85 => "aging_past_p85",
+            Reason::UnmappedState => "unmapped_state",
+        }
+    }
+
+    /// From the wire name.
+    pub fn parse(text: &str) -> Option<Reason> {
+        Reason::ALL.iter().copied().find(|r| r.as_str() == text)
+    }
+
+    /// A short label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Reason::AiNoAccountable => "AI work with no accountable human",
+            Reason::AiUnreviewed => "AI pull request without independent review",
+            Reason::AiIdle => "AI or automated work idle",
+            Reason::NewUntriaged => "New work not triaged",
+            Reason::HandoffUndelivered => "Handoff never picked up",
+            Reason::AgingPastP85 => "Older than the team's 85th percentile",
+            Reason::UnmappedState => "State not in the workflow map",
+        }
+    }
+}
+
+/// The editable thresholds of the reasons (defaults in `docs/metrics.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Thresholds {
+    /// An open AI pull request is listed once it has waited this many days for an independent
+    /// review.
+    pub review_wait_days: f64,
+    /// AI pull requests merged without an independent review in the last this many days are
+    /// listed.
+    pub merged_window_days: u32,
+    /// AI-made or automated work with no change for this many days is idle.
+    pub idle_days: f64,
+    /// Work created in the last this many days is new.
+    pub new_work_days: u32,
+}
+
+impl Default for Thresholds {
+    fn default() -> Thresholds {
+        Thresholds {
+            review_wait_days: 2.0,
+            merged_window_days: 30,
+            idle_days: 14.0,
+            new_work_days: 30,
+        }
+    }
+}
+
+impl Thresholds {
+    /// Refuses thresholds outside their ranges, naming the first wrong one.
+    pub fn check(&self) -> CoreResult<()> {
+        let bad =
+            |what: &str, range: &str| Err(CoreError::Invalid(format!("{what} must be {range}")));
+        if !(0.0..=365.0).contains(&self.review_wait_days) {
+            return bad("the review wait", "from 0 to 365 days");
+        }
+        if !(1..=365).contains(&self.merged_window_days) {
+            return bad("the merged window", "from 1 to 365 days");
+        }
+        if !(1.0..=3650.0).contains(&self.idle_days) {
+            return bad("the idle time", "from 1 to 3,650 days");
+        }
+        if !(1..=3650).contains(&self.new_work_days) {
+            return bad("the new-work window", "from 1 to 3,650 days");
+        }
+        Ok(())
+    }
+
+    /// The thresholds in force: the last ones recorded (as a decision), else the defaults.
+    pub fn of(overlay: &Overlay) -> Thresholds {
+        overlay
+            .thresholds
+            .clone()
+            .and_then(|v| serde_json::from_value::<Thresholds>(v).ok())
+            .filter(|t| t.check().is_ok())
+            .unwrap_or_default()
+    }
+}
+
+/// How the worklist is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum TriageSort {
+    /// Longest needing a decision first (the oldest of its reasons).
+    #[default]
+    Age,
+    /// Most open items waiting on it (blocked by it, directly or further down) first.
+    WaitingOnIt,
+}
+
+/// Which rows to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum TriageShow {
+    /// Items that need a decision.
+    #[default]
+    Open,
+    /// Items listed by their data that a decision in force covers (accepted, rejected, deferred,
+    /// duplicates).
+    Decided,
+}
+
+/// A request for the worklist. Empty lists mean "any".
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase", default)]
+pub struct TriageQuery {
+    /// Team ids ("" for items without a team).
+    pub teams: Vec<String>,
+    pub sources: Vec<String>,
+    pub reasons: Vec<Reason>,
+    pub provenances: Vec<Provenance>,
+    /// Case-insensitive text in the key or title.
+    pub text: Option<String>,
+    pub sort: TriageSort,
+    pub show: TriageShow,
+    pub offset: u32,
+    /// At most [`MAX_PAGE`]; 0 means 200.
+    pub limit: u32,
+}
+
+/// The largest page of the worklist.
+pub const MAX_PAGE: u32 = 1_000;
+
+/// One reason an item is listed, in words.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RowReason {
+    pub reason: Reason,
+    /// Since when it holds (RFC 3339).
+    pub since: String,
+    /// For how long, in days.
+    pub days: f64,
+    /// What exactly, in words ("Waiting 5.2 days for an independent review").
+    pub detail: String,
+    /// The other item concerned (the delivered upstream item of a handoff).
+    pub other: Option<OtherItem>,
+}
+
+/// Another item a reason names.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct OtherItem {
+    pub id: String,
+    pub key: String,
+}
+
+/// The decision in force on a row.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RowDecision {
+    pub id: String,
+    pub kind: DecisionKind,
+    pub at: String,
+    /// Why the row is listed again despite it ("Changed since it was accepted on 2026-03-02"),
+    /// or what keeps it off the list.
+    pub note: String,
+}
+
+/// One row of the worklist.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct TriageRow {
+    pub id: String,
+    pub key: String,
+    pub title: String,
+    pub kind: ItemKind,
+    pub team_id: Option<String>,
+    pub team_name: Option<String>,
+    pub source_id: String,
+    pub source_name: String,
+    /// The effective state now.
+    pub flow_state: FlowState,
+    pub stage: Option<Stage>,
+    pub raw_state: String,
+    pub provenance: Provenance,
+    /// Which agent or automation made it.
+    pub agent: Option<String>,
+    /// Who asked the agent for it.
+    pub requester: Option<Named<RequesterSignal>>,
+    /// Who answers for it.
+    pub accountable: Option<Named<AccountableVia>>,
+    pub reasons: Vec<RowReason>,
+    /// How long it has needed a decision: the oldest of its reasons, in days.
+    pub age_days: f64,
+    pub created_at: String,
+    /// Open items blocked by it, directly or further down their chains.
+    pub waiting_on_it: u32,
+    /// The outcome decision in force (for decided rows, or rows that came back).
+    pub decision: Option<RowDecision>,
+    /// Notes recorded about it.
+    pub notes: u32,
+}
+
+/// How many rows a reason lists, given the other filters.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ReasonCount {
+    pub reason: Reason,
+    pub label: String,
+    pub count: u32,
+}
+
+/// The worklist.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct TriageList {
+    pub as_of: String,
+    /// Rows matching the filters (every page).
+    pub total: u32,
+    pub offset: u32,
+    pub rows: Vec<TriageRow>,
+    /// Per reason, rows matching the other filters.
+    pub by_reason: Vec<ReasonCount>,
+    /// Items listed by their data but covered by a decision in force (matching the filters).
+    pub decided: u32,
+    pub thresholds: Thresholds,
+}
+
+/// The worklist's base (see [`base`]), from the cache when the workspace, its workflow map and
+/// the thresholds are as they were and it is less than a minute old.
+async fn cached_base(ws: &Workspace, thresholds: Thresholds, now: i64) -> CoreResult<Arc<Base>> {
+    const NAME: &str = "triage";
+    let ix = ws.index().await?;
+    let rows = crate::graph::repo::workflow_maps::list(ws.pool()).await?;
+    let key = base::Key::new(&ix, &rows, thresholds, now);
+    if let Some(cached) = ws.derived::<Base>(NAME).filter(|b| b.key == key) {
+        return Ok(cached);
+    }
+    let cx = crate::deps::context(ws, now).await?;
+    let mapping = crate::flow::Mapping::build(&cx.ix, &rows);
+    let computed = Arc::new(base::compute(
+        &cx.ix, &cx.facts, &mapping, thresholds, now, key,
+    ));
+    ws.set_derived(NAME, computed.clone());
+    Ok(computed)
+}
+
+/// What the decisions do to a candidate.
+struct Layered {
+    reasons: Vec<BaseReason>,
+    /// Covered by a decision in force (off the list).
+    covered: bool,
+    decision: Option<RowDecision>,
+}
+
+/// Whether the item changed since a decision saw it.
+fn changed_since(ix: &WorkIndex, i: usize, outcome: &decisions::Outcome) -> bool {
+    let item = &ix.items[i];
+    outcome
+        .seen_updated_at
+        .is_some_and(|seen| item.updated > seen)
+        || outcome
+            .seen_changes
+            .is_some_and(|seen| i64::from(item.transition_rows) != seen)
+}
+
+fn day(ms: i64) -> String {
+    to_rfc3339(ms).chars().take(10).collect()
+}
+
+/// Applies the decisions about a candidate: reasons a decision makes untrue go (an owner or
+/// intent set, a handoff marked delivered), and an outcome in force covers the reasons it
+/// answered until the item changes (accepted, rejected), or everything until its date or change
+/// (deferred); a confirmed duplicate is off the list.
+fn layer(ix: &WorkIndex, c: &Candidate, d: Option<&ItemDecisions>, now: i64) -> Layered {
+    let mut reasons: Vec<BaseReason> = c.reasons.clone();
+    let Some(d) = d else {
+        return Layered {
+            reasons,
+            covered: false,
+            decision: None,
+        };
+    };
+    reasons.retain_mut(|r| match r {
+        BaseReason::AiNoAccountable { .. } => d.owner.is_none(),
+        BaseReason::NewUntriaged { missing, .. } => {
+            if d.owner.is_some() {
+                missing.owner = false;
+            }
+            if d.intent.is_some() {
+                missing.intent = false;
+            }
+            missing.any()
+        }
+        BaseReason::Handoff { upstreams, .. } => {
+            upstreams.retain(|(u, _)| {
+                !d.handoffs_delivered
+                    .iter()
+                    .any(|id| *id == ix.item_ids[*u as usize])
+            });
+            !upstreams.is_empty()
+        }
+        _ => true,
+    });
+    if let Some(of) = &d.duplicate_of {
+        return Layered {
+            reasons,
+            covered: true,
+            decision: Some(RowDecision {
+                id: String::new(),
+                kind: DecisionKind::DuplicateConfirmed,
+                at: String::new(),
+                note: format!("Confirmed duplicate of {of}"),
+            }),
+        };
+    }
+    let Some(outcome) = &d.outcome else {
+        return Layered {
+            reasons,
+            covered: false,
+            decision: None,
+        };
+    };
+    let changed = changed_since(ix, c.item as usize, outcome);
+    let verb = match outcome.kind {
+        DecisionKind::Accepted => "accepted",
+        DecisionKind::Rejected => "rejected",
+        _ => "deferred",
+    };
+    let row = |note: String| {
+        Some(RowDecision {
+            id: outcome.id.clone(),
+            kind: outcome.kind,
+            at: to_rfc3339(outcome.at),
+            note,
+        })
+    };
+    if outcome.kind == DecisionKind::Deferred {
+        let date_passed = outcome.until.is_some_and(|u| now >= u);
+        let by_change = outcome.until_change && changed;
+        if date_passed || by_change {
+            let why = if by_change {
+                format!("Changed since it was deferred on {}", day(outcome.at))
+            } else {
+                format!(
+                    "Deferred until {}, which has come",
+                    day(outcome.until.unwrap_or(now))
+                )
+            };
+            return Layered {
+                reasons,
+                covered: false,
+                decision: row(why),
+            };
+        }
+        let until = match outcome.until {
+            Some(u) => format!("until {}", day(u)),
+            None => "until it changes".into(),
+        };
+        return Layered {
+            reasons,
+            covered: true,
+            decision: row(format!("Deferred {until}")),
+        };
+    }
+    if changed {
+        return Layered {
+            reasons,
+            covered: false,
+            decision: row(format!(
+                "Changed since it was {verb} on {}",
+                day(outcome.at)
+            )),
+        };
+    }
+    let uncovered: Vec<BaseReason> = reasons
+        .iter()
+        .filter(|r| {
+            !outcome
+                .reasons
+                .iter()
+                .any(|code| code == r.reason().as_str())
+        })
+        .cloned()
+        .collect();
+    if uncovered.is_empty() {
+        return Layered {
+            reasons,
+            covered: true,
+            decision: row(format!("{} on {}", capitalised(verb), day(outcome.at))),
+        };
+    }
+    Layered {
+        reasons: uncovered,
+        covered: false,
+        decision: row(format!(
+            "Listed for a reason its {verb} decision of {} did not cover",
+            day(outcome.at)
+        )),
+    }
+}
+
+fn capitalised(word: &str) -> String {
+    let mut c = word.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+/// The rows of the worklist after decisions, unfiltered: (candidate, layered).
+fn layered_rows<'a>(
+    ix: &WorkIndex,
+    base: &'a Base,
+    overlay: &Overlay,
+    now: i64,
+) -> Vec<(&'a Candidate, Layered)> {
+    base.candidates
+        .iter()
+        .filter_map(|c| {
+            let d = overlay.item(&ix.item_ids[c.item as usize]);
+            let l = layer(ix, c, d, now);
+            (!l.reasons.is_empty()).then_some((c, l))
+        })
+        .collect()
+}
+
+/// Whether a candidate passes the query's filters (all but the reason filter when
+/// `ignore_reasons`).
+struct Filter {
+    teams: Option<Vec<u32>>,
+    sources: Option<Vec<u32>>,
+    provenances: Vec<Provenance>,
+    reasons: Vec<Reason>,
+    text: Option<String>,
+}
+
+impl Filter {
+    fn new(ix: &WorkIndex, q: &TriageQuery) -> Filter {
+        let positions = |wanted: &[String], ids: Vec<&str>| -> Option<Vec<u32>> {
+            (!wanted.is_empty()).then(|| {
+                wanted
+                    .iter()
+                    .map(|w| {
+                        if w.is_empty() {
+                            NONE
+                        } else {
+                            ids.iter()
+                                .position(|id| id == w)
+                                .map_or(NONE - 1, |p| p as u32)
+                        }
+                    })
+                    .collect()
+            })
+        };
+        Filter {
+            teams: positions(&q.teams, ix.teams.iter().map(|t| t.id.as_str()).collect()),
+            sources: positions(
+                &q.sources,
+                ix.sources.iter().map(|s| s.id.as_str()).collect(),
+            ),
+            provenances: q.provenances.clone(),
+            reasons: q.reasons.clone(),
+            text: q
+                .text
+                .as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_lowercase),
+        }
+    }
+
+    fn keeps_item(&self, ix: &WorkIndex, i: usize) -> bool {
+        let item = &ix.items[i];
+        self.teams.as_ref().is_none_or(|t| t.contains(&item.team))
+            && self
+                .sources
+                .as_ref()
+                .is_none_or(|s| s.contains(&item.source))
+            && (self.provenances.is_empty() || self.provenances.contains(&item.provenance))
+            && self.text.as_deref().is_none_or(|t| {
+                ix.item_titles_folded[i].contains(t) || ix.item_keys[i].to_lowercase().contains(t)
+            })
+    }
+
+    fn keeps_reasons(&self, reasons: &[BaseReason]) -> bool {
+        self.reasons.is_empty() || reasons.iter().any(|r| self.reasons.contains(&r.reason()))
+    }
+}
+
+/// The worklist (see [`TriageQuery`]), measured at `now`.
+pub async fn triage_list(ws: &Workspace, q: &TriageQuery, now: i64) -> CoreResult<TriageList> {
+    let limit = match q.limit {
+        0 => 200,
+        n if n > MAX_PAGE => {
+            return Err(CoreError::Invalid(format!(
+                "a page holds at most {MAX_PAGE} rows"
+            )))
+        }
+        n => n,
+    };
+    let overlay = decisions::overlay(ws).await?;
+    let thresholds = Thresholds::of(&overlay);
+    let base = cached_base(ws, thresholds, now).await?;
+    let ix = ws.index().await?;
+    let filter = Filter::new(&ix, q);
+    let all = layered_rows(&ix, &base, &overlay, now);
+
+    let mut counts: HashMap<Reason, u32> = HashMap::new();
+    let mut decided = 0u32;
+    let mut kept: Vec<(&Candidate, &Layered, i64)> = Vec::new();
+    for (c, l) in &all {
+        if !filter.keeps_item(&ix, c.item as usize) {
+            continue;
+        }
+        let shown = match q.show {
+            TriageShow::Open => !l.covered,
+            TriageShow::Decided => l.covered,
+        };
+        if l.covered && filter.keeps_reasons(&l.reasons) {
+            decided += 1;
+        }
+        if !shown {
+            continue;
+        }
+        for r in &l.reasons {
+            *counts.entry(r.reason()).or_default() += 1;
+        }
+        if filter.keeps_reasons(&l.reasons) {
+            let oldest = l.reasons.iter().map(BaseReason::since).min().unwrap_or(now);
+            kept.push((c, l, oldest));
+        }
+    }
+    let key = |c: &Candidate| &ix.item_keys[c.item as usize];
+    match q.sort {
+        TriageSort::Age => kept.sort_by(|a, b| a.2.cmp(&b.2).then(key(a.0).cmp(key(b.0)))),
+        TriageSort::WaitingOnIt => kept.sort_by(|a, b| {
+            b.0.waiting_on_it
+                .cmp(&a.0.waiting_on_it)
+                .then(a.2.cmp(&b.2))
+                .then(key(a.0).cmp(key(b.0)))
+        }),
+    }
+    let total = kept.len();
+    let start = (q.offset as usize).min(total);
+    let end = start.saturating_add(limit as usize).min(total);
+    let mut rows: Vec<TriageRow> = kept[start..end]
+        .iter()
+        .map(|(c, l, oldest)| row(&ix, &overlay, c, l, *oldest, now))
+        .collect();
+    let mut refs: Vec<crate::flow::ItemRef> = rows
+        .iter()
+        .map(|r| crate::flow::ItemRef {
+            id: r.id.clone(),
+            key: r.key.clone(),
+            title: String::new(),
+        })
+        .collect();
+    crate::flow::titles(ws, refs.iter_mut().collect()).await?;
+    for (row, r) in rows.iter_mut().zip(refs) {
+        row.title = r.title;
+    }
+    let raw = raw_states(ws, &rows).await?;
+    for row in rows.iter_mut() {
+        if let Some(state) = raw.get(&row.id) {
+            row.raw_state = state.clone();
+        }
+    }
+    Ok(TriageList {
+        as_of: to_rfc3339(now),
+        total: u32::try_from(total).unwrap_or(u32::MAX),
+        offset: q.offset,
+        rows,
+        by_reason: Reason::ALL
+            .iter()
+            .map(|r| ReasonCount {
+                reason: *r,
+                label: r.label().into(),
+                count: counts.get(r).copied().unwrap_or(0),
+            })
+            .collect(),
+        decided,
+        thresholds,
+    })
+}
+
+async fn raw_states(ws: &Workspace, rows: &[TriageRow]) -> CoreResult<HashMap<String, String>> {
+    if rows.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let json = serde_json::to_string(&ids).map_err(|e| CoreError::Invalid(e.to_string()))?;
+    let found: Vec<(crate::graph::text::LossyText, crate::graph::text::LossyText)> =
+        sqlx::query_as(
+            "SELECT i.id, i.raw_state FROM json_each(?1) j JOIN items i ON i.id = j.value",
+        )
+        .bind(json)
+        .fetch_all(ws.pool())
+        .await?;
+    Ok(found.into_iter().map(|(a, b)| (a.text, b.text)).collect())
+}
+
+fn row(
+    ix: &WorkIndex,
+    overlay: &Overlay,
+    c: &Candidate,
+    l: &Layered,
+    oldest: i64,
+    now: i64,
+) -> TriageRow {
+    let i = c.item as usize;
+    let item = &ix.items[i];
+    let team = ix.teams.get(item.team as usize);
+    let source = ix.sources.get(item.source as usize);
+    let decided = overlay.item(&ix.item_ids[i]);
+    let accountable = crate::provenance::accountable(ix, i, c.requester, decided);
+    TriageRow {
+        id: ix.item_ids[i].to_string(),
+        key: ix.item_keys[i].to_string(),
+        title: String::new(),
+        kind: item.kind,
+        team_id: team.map(|t| t.id.clone()),
+        team_name: team.map(|t| t.name.clone()),
+        source_id: source.map(|s| s.id.clone()).unwrap_or_default(),
+        source_name: source.map(|s| s.name.clone()).unwrap_or_default(),
+        flow_state: c.flow,
+        stage: c.stage,
+        raw_state: String::new(),
+        provenance: item.provenance,
+        agent: ix.agents.get(item.agent as usize).map(|a| a.to_string()),
+        requester: c.requester.map(|r| Named {
+            name: crate::provenance::person_name(ix, r.person),
+            via: r.signal,
+        }),
+        accountable: accountable.map(|(name, via)| Named { name, via }),
+        reasons: l
+            .reasons
+            .iter()
+            .map(|r| base::describe(ix, r, now))
+            .collect(),
+        age_days: (now - oldest).max(0) as f64 / DAY_MS as f64,
+        created_at: to_rfc3339(item.created),
+        waiting_on_it: c.waiting_on_it,
+        decision: l.decision.clone(),
+        notes: decided.map_or(0, |d| d.notes),
+    }
+}
+
+/// A decision taken on the worklist: what and about which item, who and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct TriageDecision {
+    pub item_id: String,
+    pub decision: DecisionInput,
+    #[serde(default)]
+    pub why: String,
+}
+
+/// Records a decision about an item from the worklist: it answers the reasons the item is listed
+/// for now, and remembers the item's data so a later change brings it back. Returns the
+/// decision's id.
+pub async fn triage_decide(
+    ws: &Workspace,
+    decision: &TriageDecision,
+    actor: &str,
+    now: i64,
+) -> CoreResult<String> {
+    let ix = ws.index().await?;
+    let at = ix
+        .item_ids
+        .iter()
+        .position(|id| id == decision.item_id)
+        .ok_or_else(|| CoreError::NotFound(format!("item {}", decision.item_id)))?;
+    let overlay = decisions::overlay(ws).await?;
+    let base = cached_base(ws, Thresholds::of(&overlay), now).await?;
+    let reasons: Vec<String> = base
+        .candidates
+        .iter()
+        .find(|c| c.item as usize == at)
+        .map(|c| {
+            layer(&ix, c, overlay.item(&decision.item_id), now)
+                .reasons
+                .iter()
+                .map(|r| r.reason().as_str().to_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    let item = &ix.items[at];
+    decisions::record(
+        ws,
+        NewDecision {
+            item_id: decision.item_id.clone(),
+            input: decision.decision.clone(),
+            actor: actor.to_owned(),
+            why: decision.why.clone(),
+            reasons,
+            seen_updated_at: Some(item.updated),
+            seen_changes: Some(i64::from(item.transition_rows)),
+            now,
+        },
+    )
+    .await
+}
+
+/// The thresholds in force.
+pub async fn thresholds_get(ws: &Workspace) -> CoreResult<Thresholds> {
+    Ok(Thresholds::of(&decisions::overlay(ws).await?))
+}
+
+/// Records new thresholds (a decision about the workspace, with who and why).
+pub async fn thresholds_set(
+    ws: &Workspace,
+    thresholds: &Thresholds,
+    actor: &str,
+    why: &str,
+    now: i64,
+) -> CoreResult<()> {
+    thresholds.check()?;
+    let value = serde_json::to_value(thresholds).map_err(|e| CoreError::Invalid(e.to_string()))?;
+    decisions::record_thresholds(ws, value, actor, why, now).await?;
+    Ok(())
+}
+
+/// The items each reason lists now (after decisions), for notifications.
+pub async fn listed_by_reason(
+    ws: &Workspace,
+    now: i64,
+) -> CoreResult<(HashMap<Reason, Vec<String>>, Thresholds)> {
+    let overlay = decisions::overlay(ws).await?;
+    let thresholds = Thresholds::of(&overlay);
+    let base = cached_base(ws, thresholds, now).await?;
+    let ix = ws.index().await?;
+    let mut out: HashMap<Reason, Vec<String>> = HashMap::new();
+    for (c, l) in layered_rows(&ix, &base, &overlay, now) {
+        if l.covered {
+            continue;
+        }
+        for r in &l.reasons {
+            out.entry(r.reason())
+                .or_default()
+                .push(ix.item_ids[c.item as usize].to_string());
+        }
+    }
+    Ok((out, thresholds))
+}
+
+/// The sentence a desktop notification says for `count` newly listed items of a reason.
+pub fn notice_text(reason: Reason, count: usize, t: &Thresholds) -> String {
+    let n = count;
+    let s = |one: &'static str, many: &'static str| if n == 1 { one } else { many };
+    let days = |d: f64| {
+        if (d - d.round()).abs() < 1e-9 {
+            format!("{}", d.round() as i64)
+        } else {
+            format!("{d:.1}")
+        }
+    };
+    match reason {
+        Reason::AiNoAccountable => format!(
+            "{n} AI-made {} no accountable human",
+            s("item has", "items have")
+        ),
+        Reason::AiUnreviewed => format!(
+            "{n} AI pull {} waited more than {} days for an independent review",
+            s("request has", "requests have"),
+            days(t.review_wait_days)
+        ),
+        Reason::AiIdle => format!(
+            "{n} AI-made or automated {} been idle for more than {} days",
+            s("item has", "items have"),
+            days(t.idle_days)
+        ),
+        Reason::NewUntriaged => format!(
+            "{n} new {} an owner, a team, an intent or a priority",
+            s("item needs", "items need")
+        ),
+        Reason::HandoffUndelivered => format!(
+            "{n} {} delivered and never picked up",
+            s("handoff was", "handoffs were")
+        ),
+        Reason::AgingPastP85 => format!(
+            "{n} {} older than {} team's 85th-percentile cycle time",
+            s("item is", "items are"),
+            s("its", "their")
+        ),
+        Reason::UnmappedState => format!(
+            "{n} {} in a state no workflow map covers",
+            s("item is", "items are")
+        ),
+    }
+}
+
+/// The name of the person deciding on this machine: `BATON_USER`, else the login name.
+pub fn local_actor() -> String {
+    ["BATON_USER", "USER", "USERNAME", "LOGNAME"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()))
+        .unwrap_or_else(|| "local user".into())
+}

@@ -1,0 +1,598 @@
+//! GitHub lifecycles against a fake GitHub replaying an organisation of real recordings:
+//! panjf2000/ants (DevLake's rows, its pull requests' timelines assembled from their real events
+//! and reviews) and five repositories whose pull requests were recorded with their complete
+//! timelines (hossain-khan/github-stats' fixtures). GraphQL answers about Projects items and
+//! cross-references are written by the tests (no recording exists; see tests/fixtures/README.md).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use baton_core::replay::github::{FakeGithub, FakeOrg};
+use baton_core::sync::progress::RunStatus;
+use serde_json::json;
+
+use crate::sync_support::*;
+
+/// The repositories whose pull requests were recorded with their timelines.
+const RECORDED: &[&str] = &[
+    "freeCodeCamp/freeCodeCamp",
+    "jquery/jquery",
+    "square/okhttp",
+    "square/retrofit",
+    "hossain-khan/github-stats",
+];
+
+fn org() -> Arc<FakeOrg> {
+    let dir = fixtures().join("github/github-stats");
+    let mut repos = vec![FakeGithub::from_devlake(&fixtures(), GH_TOKEN).unwrap()];
+    for repo in RECORDED {
+        repos.push(FakeGithub::from_recorded_pulls(&dir, GH_TOKEN, repo).unwrap());
+    }
+    Arc::new(FakeOrg::new(GH_TOKEN, "replay", repos))
+}
+
+fn every_repo() -> Vec<&'static str> {
+    let mut repos = vec!["panjf2000/ants"];
+    repos.extend(RECORDED);
+    repos
+}
+
+async fn add(h: &Harness, url: &str, repos: &[&str]) -> String {
+    h.add(&github_input("replay", url, repos, GH_TOKEN)).await
+}
+
+/// The state changes of the item with `key`, in time order: "from>to".
+async fn history(h: &Harness, key: &str) -> Vec<String> {
+    h.strings(&format!(
+        "SELECT COALESCE(from_state, '') || '>' || to_state FROM transitions
+         WHERE item_id = (SELECT id FROM items WHERE key = '{key}') AND kind = 'state' ORDER BY at, seq"
+    ))
+    .await
+}
+
+#[tokio::test]
+async fn pull_requests_get_their_lifecycle_from_their_real_timelines() {
+    let org = org();
+    let server = org.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = add(&h, &server.url(), &every_repo()).await;
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+
+    assert_eq!(
+        history(&h, "freeCodeCamp/freeCodeCamp#47550").await,
+        vec![
+            "open>changes requested",
+            "changes requested>review requested",
+            "review requested>approved",
+            "approved>review requested",
+            "review requested>approved",
+            "approved>review requested",
+            "review requested>approved",
+            "approved>merged",
+        ],
+        "the recorded review of freeCodeCamp#47550, step by step"
+    );
+    assert_eq!(
+        history(&h, "panjf2000/ants#211").await,
+        vec!["draft>open"],
+        "ants#211 was made ready for review (a real event) and waits for its first review"
+    );
+    let open_pulls = h
+        .strings(
+            "SELECT key || '=' || raw_state || '/' || flow_state || '/' || COALESCE(wait_reason, '')
+             FROM items WHERE kind = 'pull_request' AND raw_state NOT IN ('merged', 'closed (unmerged)')
+             ORDER BY key",
+        )
+        .await;
+    assert_eq!(
+        open_pulls,
+        vec![
+            "panjf2000/ants#158=open/waiting/review",
+            "panjf2000/ants#167=open/waiting/review",
+            "panjf2000/ants#176=open/waiting/review",
+            "panjf2000/ants#211=open/waiting/review",
+        ],
+        "an open pull request waits for review (not New, as an open issue is)"
+    );
+    let maps = h
+        .strings(
+            "SELECT item_kind || ':' || raw_state || '=' || flow_state || '/' || COALESCE(wait_reason, '')
+             FROM workflow_maps ORDER BY 1",
+        )
+        .await;
+    for expected in [
+        "pull_request:open=waiting/review",
+        ":approved=waiting/queue",
+        ":changes requested=active/",
+        ":review requested=waiting/review",
+        ":draft=active/",
+        ":assigned=active/",
+    ] {
+        assert!(
+            maps.contains(&expected.to_owned()),
+            "the map says {expected}: {maps:?}"
+        );
+    }
+
+    let requests = server_requests(&server);
+    let pulls = h
+        .count("SELECT COUNT(*) FROM items WHERE kind = 'pull_request'")
+        .await;
+    let timelines: std::collections::BTreeSet<&str> = requests
+        .iter()
+        .filter(|r| r.path.ends_with("/timeline"))
+        .map(|r| r.path.as_str())
+        .collect();
+    assert_eq!(
+        timelines.len() as i64,
+        pulls,
+        "one timeline read per pull request (ants#4, listed twice, is read twice)"
+    );
+    assert!(
+        !requests.iter().any(|r| r.path.ends_with("/reviews")),
+        "timelines replace the review lists: no request more per pull request"
+    );
+    assert_eq!(
+        h.count("SELECT COUNT(*) FROM raw_records WHERE stream = 'timelines'")
+            .await,
+        pulls,
+        "each timeline is kept raw"
+    );
+    let duplicated = h
+        .count(
+            "SELECT COUNT(*) FROM (SELECT item_id, at, to_state FROM transitions WHERE kind = 'state'
+             GROUP BY item_id, at, to_state HAVING COUNT(*) > 1)",
+        )
+        .await;
+    assert_eq!(
+        duplicated, 0,
+        "/issues/events adds no second copy of a change a lifecycle has"
+    );
+}
+
+/// What a sync leaves in the graph (items' states, changes, links, the map).
+async fn graph(h: &Harness) -> Vec<String> {
+    let mut rows = Vec::new();
+    for sql in [
+        "SELECT json_array(id, raw_state, flow_state, wait_reason) FROM items ORDER BY id",
+        "SELECT json_array(item_id, event_id, kind, from_state, to_state, at) FROM transitions ORDER BY item_id, event_id",
+        "SELECT json_array(from_item_id, to_item_id, kind, removed_at, found_in) FROM links ORDER BY 1",
+        "SELECT json_array(item_kind, raw_state, flow_state, wait_reason) FROM workflow_maps ORDER BY 1",
+    ] {
+        rows.extend(h.strings(sql).await);
+    }
+    rows
+}
+
+fn server_requests(server: &baton_core::replay::ReplayServer) -> Vec<baton_core::replay::Request> {
+    server.requests()
+}
+
+/// Moves a recorded pull request's update time (the pulls walk then meets it again).
+fn touch(org: &FakeOrg, repo: &str, number: i64, when: &str) {
+    let fake = org.repo(repo).unwrap();
+    let mut data = fake.data();
+    let record = data.pulls.iter_mut().find(|r| r.number == number).unwrap();
+    let mut value: serde_json::Value = serde_json::from_str(&record.json).unwrap();
+    value["updated_at"] = when.into();
+    *record = baton_core::replay::github::Record::from_json(&value.to_string()).unwrap();
+}
+
+#[tokio::test]
+async fn an_unchanged_timeline_is_asked_conditionally_and_replayed_from_its_copy() {
+    let org = org();
+    let server = org.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = add(&h, &server.url(), &["square/okhttp"]).await;
+    h.sync(&source).await;
+    let before = history(&h, "square/okhttp#3873").await;
+    assert_eq!(before.len(), 5, "{before:?}");
+
+    // The pull request changes (a label, say) but its timeline does not.
+    touch(&org, "square/okhttp", 3873, "2026-03-01T00:00:00Z");
+    server.clear_requests();
+    h.clock.advance(Duration::from_secs(600));
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    let asked: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/issues/3873/timeline"))
+        .collect();
+    assert_eq!(asked.len(), 1);
+    assert!(
+        asked[0].header("if-none-match").is_some(),
+        "a one-page timeline read before is asked conditionally"
+    );
+    assert_eq!(
+        history(&h, "square/okhttp#3873").await,
+        before,
+        "a 304 replays the stored timeline: the lifecycle stands"
+    );
+
+    // A new review arrives: the timeline answers 200 and the lifecycle follows.
+    {
+        let fake = org.repo("square/okhttp").unwrap();
+        let mut data = fake.data();
+        let entries = data.timelines.get_mut(&3873).unwrap();
+        let merged = entries
+            .iter()
+            .position(|e| e.contains("\"event\":\"merged\""))
+            .unwrap();
+        entries.insert(
+            merged,
+            json!({"id": 99149999, "event": "reviewed", "state": "changes_requested",
+                   "submitted_at": "2018-02-26T10:00:00Z",
+                   "user": {"login": "swankjesse", "type": "User"}})
+            .to_string(),
+        );
+    }
+    touch(&org, "square/okhttp", 3873, "2026-03-01T01:00:00Z");
+    h.clock.advance(Duration::from_secs(600));
+    h.sync(&source).await;
+    assert_eq!(
+        history(&h, "square/okhttp#3873").await,
+        vec![
+            "open>changes requested",
+            "changes requested>approved",
+            "approved>changes requested",
+            "changes requested>approved",
+            "approved>changes requested",
+            "changes requested>merged",
+        ],
+        "the whole history is recomputed and replaces the stored one"
+    );
+}
+
+#[tokio::test]
+async fn a_fresh_sync_and_a_sync_in_steps_give_the_same_graph() {
+    // Step by step: the repository before and after a change, synced twice.
+    let org = org();
+    let server = org.serve().await.unwrap();
+    let stepwise = Harness::new().await;
+    let source = add(&stepwise, &server.url(), &every_repo()).await;
+    stepwise.sync(&source).await;
+    {
+        let fake = org.repo("freeCodeCamp/freeCodeCamp").unwrap();
+        let mut data = fake.data();
+        let entries = data.timelines.get_mut(&47594).unwrap();
+        entries.retain(|e| !e.contains("\"id\":1119010924"));
+    }
+    touch(
+        &org,
+        "freeCodeCamp/freeCodeCamp",
+        47594,
+        "2026-03-01T00:00:00Z",
+    );
+    stepwise.clock.advance(Duration::from_secs(600));
+    stepwise.sync(&source).await;
+
+    // At once: the changed repository synced into a new workspace.
+    let fresh = Harness::new().await;
+    let again = add(&fresh, &server.url(), &every_repo()).await;
+    fresh.clock.advance(Duration::from_secs(600));
+    fresh.sync(&again).await;
+    let (a, b) = (graph(&stepwise).await, graph(&fresh).await);
+    let only_a: Vec<_> = a.iter().filter(|r| !b.contains(r)).collect();
+    let only_b: Vec<_> = b.iter().filter(|r| !a.contains(r)).collect();
+    assert_eq!(
+        (only_a, only_b),
+        (Vec::<&String>::new(), Vec::<&String>::new()),
+        "a lifecycle recomputed on each change gives what one sync of the final data gives"
+    );
+}
+
+/// A GraphQL issue node written for a test (no recording of these exists), in the shape of
+/// GitHub's published schema.
+fn issue_node(
+    number: i64,
+    project: Option<(&str, &str)>,
+    timeline: serde_json::Value,
+) -> serde_json::Value {
+    let items = match project {
+        Some((status, at)) => json!([{
+            "id": format!("PVTI_{number}"), "isArchived": false,
+            "project": { "number": 3, "title": "ants roadmap" },
+            "status": { "name": status, "updatedAt": at }
+        }]),
+        None => json!([]),
+    };
+    json!({
+        "number": number,
+        "projectItems": { "nodes": items },
+        "timelineItems": { "pageInfo": { "hasNextPage": false, "endCursor": null }, "nodes": timeline }
+    })
+}
+
+#[tokio::test]
+async fn issues_follow_their_projects_status_labels_and_assignment() {
+    let org = org();
+    {
+        let mut data = org.repo("panjf2000/ants").unwrap().data();
+        // #44: on a board, moved to "In Progress" a day after it was opened (then closed, as
+        // recorded). #43: assigned, with no board and no label. #42: a status label.
+        data.graphql.insert(
+            44,
+            issue_node(
+                44,
+                Some(("In Progress", "2019-08-24T03:27:38Z")),
+                json!([{ "__typename": "ClosedEvent", "id": "CE_44", "createdAt": "2019-08-25T06:36:14Z",
+                         "stateReason": "COMPLETED", "actor": { "__typename": "User", "login": "panjf2000" } }]),
+            ),
+        );
+        data.graphql.insert(
+            43,
+            issue_node(
+                43,
+                None,
+                json!([
+                    { "__typename": "AssignedEvent", "id": "AE_43", "createdAt": "2019-08-22T03:00:00Z",
+                      "actor": { "__typename": "User", "login": "panjf2000" }, "assignee": { "login": "panjf2000" } },
+                    { "__typename": "ClosedEvent", "id": "CE_43", "createdAt": "2019-08-22T13:22:10Z",
+                      "stateReason": "COMPLETED", "actor": { "__typename": "User", "login": "panjf2000" } }
+                ]),
+            ),
+        );
+        data.graphql.insert(
+            42,
+            issue_node(
+                42,
+                None,
+                json!([
+                    { "__typename": "LabeledEvent", "id": "LE_42", "createdAt": "2019-08-21T03:00:00Z",
+                      "actor": { "__typename": "User", "login": "panjf2000" }, "label": { "name": "waiting for response" } },
+                    { "__typename": "ClosedEvent", "id": "CE_42", "createdAt": "2019-08-21T14:32:51Z",
+                      "stateReason": "COMPLETED", "actor": { "__typename": "User", "login": "panjf2000" } }
+                ]),
+            ),
+        );
+    }
+    let server = org.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = add(&h, &server.url(), &["panjf2000/ants"]).await;
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    assert_eq!(
+        history(&h, "panjf2000/ants#44").await,
+        vec!["open>In Progress", "In Progress>closed"],
+        "the Projects status enters the history when it was set"
+    );
+    assert_eq!(
+        history(&h, "panjf2000/ants#43").await,
+        vec!["open>assigned", "assigned>closed"],
+        "assignment starts an issue nothing better describes"
+    );
+    assert_eq!(
+        history(&h, "panjf2000/ants#42").await,
+        vec![
+            "open>label: waiting for response",
+            "label: waiting for response>closed"
+        ],
+        "a status label is a state while no board says otherwise"
+    );
+    let meanings = h
+        .strings(
+            "SELECT raw_state || '=' || flow_state || '/' || COALESCE(wait_reason, '') FROM workflow_maps
+             WHERE raw_state IN ('In Progress', 'label: waiting for response', 'assigned') ORDER BY 1",
+        )
+        .await;
+    assert_eq!(
+        meanings,
+        vec![
+            "In Progress=active/",
+            "assigned=active/",
+            "label: waiting for response=waiting/dependency",
+        ],
+        "board statuses are mapped by name; label and assignment states are seeded"
+    );
+    let graphql = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/graphql")
+        .count();
+    let issue_pages = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/issues"))
+        .count();
+    assert!(
+        graphql <= issue_pages,
+        "one GraphQL request per page of issues at most ({graphql} for {issue_pages} pages)"
+    );
+    assert_eq!(
+        h.count(
+            "SELECT COUNT(*) FROM transitions WHERE event_id LIKE 'ev:%' AND kind = 'state'
+                 AND item_id IN (SELECT id FROM items WHERE kind <> 'pull_request')"
+        )
+        .await,
+        0,
+        "issues' state changes come from their lifecycles only"
+    );
+}
+
+#[tokio::test]
+async fn a_token_without_projects_goes_on_with_labels_and_assignment() {
+    let org = org();
+    {
+        let mut data = org.repo("panjf2000/ants").unwrap().data();
+        data.projects_denied = true;
+        data.graphql.insert(
+            43,
+            issue_node(
+                43,
+                Some(("In Progress", "2019-08-22T05:00:00Z")),
+                json!([{ "__typename": "AssignedEvent", "id": "AE_43", "createdAt": "2019-08-22T03:00:00Z",
+                         "assignee": { "login": "panjf2000" } }]),
+            ),
+        );
+    }
+    let server = org.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = add(&h, &server.url(), &["panjf2000/ants"]).await;
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    assert_eq!(
+        history(&h, "panjf2000/ants#43").await,
+        vec!["open>assigned", "assigned>closed"],
+        "without Projects, assignment is the signal"
+    );
+    let asked: Vec<bool> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/graphql")
+        .map(|r| String::from_utf8_lossy(&r.body).contains("projectItems"))
+        .collect();
+    assert_eq!(
+        asked.iter().filter(|p| **p).count(),
+        1,
+        "Projects are asked for once; refused, every later page goes without: {asked:?}"
+    );
+    assert!(asked.len() > 1);
+}
+
+#[tokio::test]
+async fn cross_references_and_connections_become_links_that_say_where_they_were_found() {
+    let org = org();
+    {
+        let mut data = org.repo("panjf2000/ants").unwrap().data();
+        // #44 is closed by pull request #48 (a closing reference) and mentioned by #43; pull
+        // request #51 was connected to it and disconnected again.
+        let pr = |n: i64| json!({ "__typename": "PullRequest", "number": n, "repository": { "nameWithOwner": "panjf2000/ants" } });
+        let issue = |n: i64| json!({ "__typename": "Issue", "number": n, "repository": { "nameWithOwner": "panjf2000/ants" } });
+        data.graphql.insert(
+            44,
+            issue_node(
+                44,
+                None,
+                json!([
+                    { "__typename": "CrossReferencedEvent", "id": "XR_1", "createdAt": "2019-08-24T00:00:00Z",
+                      "willCloseTarget": true, "source": pr(48) },
+                    { "__typename": "CrossReferencedEvent", "id": "XR_2", "createdAt": "2019-08-24T01:00:00Z",
+                      "willCloseTarget": false, "source": issue(43) },
+                    { "__typename": "ConnectedEvent", "id": "CN_1", "createdAt": "2019-08-24T02:00:00Z",
+                      "source": issue(44), "subject": pr(51) },
+                    { "__typename": "DisconnectedEvent", "id": "DC_1", "createdAt": "2019-08-24T03:00:00Z",
+                      "source": issue(44), "subject": pr(51) }
+                ]),
+            ),
+        );
+    }
+    let server = org.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = add(&h, &server.url(), &every_repo()).await;
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    let links = h
+        .strings(
+            "SELECT f.key || ' ' || l.kind || ' ' || t.key || ' [' || COALESCE(l.found_in, '') || ']'
+             || CASE WHEN l.removed_at IS NULL THEN '' ELSE ' removed' END
+             FROM links l JOIN items f ON f.id = l.from_item_id JOIN items t ON t.id = l.to_item_id
+             WHERE t.key = 'panjf2000/ants#44' OR f.key = 'panjf2000/ants#44' ORDER BY 1",
+        )
+        .await;
+    assert_eq!(
+        links,
+        vec![
+            "panjf2000/ants#43 relates panjf2000/ants#44 [timeline: cross-reference]",
+            "panjf2000/ants#48 implements panjf2000/ants#44 [timeline: cross-reference that closes]",
+            "panjf2000/ants#51 implements panjf2000/ants#44 [timeline: connected] removed",
+        ],
+        "a closing reference implements, a mention relates, a connection implements until it is \
+         disconnected; each says where it was found"
+    );
+    let from_timelines = h
+        .count(
+            "SELECT COUNT(*) FROM links l JOIN items f ON f.id = l.from_item_id JOIN items t ON t.id = l.to_item_id
+             WHERE l.found_in = 'timeline: cross-reference' AND (f.key LIKE 'square/%' OR t.key LIKE 'square/%')",
+        )
+        .await
+        + h.count(
+            "SELECT COUNT(*) FROM pending_links WHERE found_in = 'timeline: cross-reference'
+             AND (from_item_id IN (SELECT id FROM items WHERE key LIKE 'square/%')
+                  OR to_item_id IN (SELECT id FROM items WHERE key LIKE 'square/%'))",
+        )
+        .await;
+    assert!(
+        from_timelines >= 2,
+        "the recorded pull requests' cross-references are kept (waiting for their other end \
+         when it is not synced): {from_timelines}"
+    );
+    let described = h
+        .count("SELECT COUNT(*) FROM pending_links WHERE found_in = 'pull request description'")
+        .await
+        + h.count("SELECT COUNT(*) FROM links WHERE found_in = 'pull request description'")
+            .await;
+    assert!(
+        described >= 1,
+        "retrofit#3267 says \"Closes #3148\" in its description"
+    );
+}
+
+#[tokio::test]
+async fn a_repository_that_fails_for_good_does_not_stop_the_others() {
+    let org = org();
+    // square/okhttp's issues are refused for legal reasons (451) on this run only; acme/gone
+    // does not exist (or the token lost access to it).
+    org.repo("square/okhttp").unwrap().fault(
+        "okhttp/issues",
+        vec![baton_core::replay::Reply::json(
+            451,
+            r#"{"message":"Repository access blocked","block":{"reason":"dmca"}}"#,
+        )],
+    );
+    let server = org.serve().await.unwrap();
+    let h = Harness::new().await;
+    let mut repos = every_repo();
+    repos.push("acme/gone");
+    let source = add(&h, &server.url(), &repos).await;
+    let report = h.sync(&source).await;
+    assert_eq!(
+        report.status,
+        RunStatus::FinishedWithErrors,
+        "{:?}",
+        report.error
+    );
+    let (_, message) = report.error.clone().unwrap();
+    assert!(
+        message.contains("2 of")
+            && message.contains("repo:acme/gone")
+            && message.contains("issues:square/okhttp"),
+        "{message}"
+    );
+    let errors = h
+        .strings("SELECT stream || ' ' || error_code FROM sync_cursors WHERE error_code IS NOT NULL ORDER BY 1")
+        .await;
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(errors[0].starts_with("issues:square/okhttp "), "{errors:?}");
+    assert!(errors[1].starts_with("repo:acme/gone "), "{errors:?}");
+    for repo in ["panjf2000/ants", "jquery/jquery", "square/retrofit"] {
+        assert!(
+            h.count(&format!(
+                "SELECT COUNT(*) FROM items WHERE key LIKE '{repo}#%'"
+            ))
+            .await
+                > 0,
+            "{repo} synced"
+        );
+    }
+    assert!(
+        h.count(
+            "SELECT COUNT(*) FROM items WHERE key LIKE 'square/okhttp#%' AND kind = 'pull_request'"
+        )
+        .await
+            > 0,
+        "okhttp's pull requests synced though its issues failed"
+    );
+
+    // The next run reads okhttp's issues again (from its watermark, not a saved failing page)
+    // and clears their error; the missing repository keeps its own.
+    h.clock.advance(Duration::from_secs(600));
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::FinishedWithErrors);
+    assert_eq!(
+        h.strings("SELECT stream FROM sync_cursors WHERE error_code IS NOT NULL")
+            .await,
+        vec!["repo:acme/gone".to_owned()]
+    );
+}
