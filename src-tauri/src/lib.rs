@@ -74,6 +74,10 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::triage::triage_compare,
             commands::triage::triage_settings_get,
             commands::triage::triage_settings_set,
+            commands::governance::governance_report,
+            commands::governance::governance_compliance,
+            commands::governance::governance_policies_get,
+            commands::governance::governance_policies_save,
         ])
         .events(collect_events![
             events::WorkspaceChanged,

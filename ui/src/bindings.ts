@@ -117,6 +117,14 @@ export const commands = {
 	triageSettingsGet: () => typedError<TriageSettings_Serialize, IpcError>(__TAURI_INVOKE("triage_settings_get")),
 	/**  Changes this machine's Triage settings (which reasons notify, the decider's name). */
 	triageSettingsSet: (settings: TriageSettings_Deserialize) => typedError<TriageSettings_Serialize, IpcError>(__TAURI_INVOKE("triage_settings_set", { settings })),
+	/**  The Governance page: violations now, per policy, per team, and per week. */
+	governanceReport: () => typedError<GovernanceReport_Serialize, IpcError>(__TAURI_INVOKE("governance_report")),
+	/**  Past compliance of each policy over the last `days` days (1 to 3,660), up to now. */
+	governanceCompliance: (days: number) => typedError<PolicyCompliance_Serialize[], IpcError>(__TAURI_INVOKE("governance_compliance", { days })),
+	/**  The workspace's policy set (the defaults while none was saved). */
+	governancePoliciesGet: () => typedError<PolicySet_Serialize, IpcError>(__TAURI_INVOKE("governance_policies_get")),
+	/**  Saves the policy set (checked first); returns it as stored, with versions. */
+	governancePoliciesSave: (set: PolicySet_Deserialize) => typedError<PolicySet_Serialize, IpcError>(__TAURI_INVOKE("governance_policies_save", { set })),
 };
 
 /** Events */
@@ -259,6 +267,35 @@ export type BottleneckReport_Serialize = {
 	notes: DataNote_Serialize[],
 };
 
+/**  A team's working week, hours and holidays, in its time zone. */
+export type Calendar = Calendar_Serialize | Calendar_Deserialize;
+
+/**  A team's working week, hours and holidays, in its time zone. */
+export type Calendar_Deserialize = {
+	/**  IANA time zone ("Europe/Berlin", "America/New_York", "UTC"). */
+	zone?: string,
+	/**  Working days: "mon" … "sun". */
+	days?: string[],
+	/**  Start and end of the working day, local time ("09:00", "17:00"). */
+	start?: string,
+	end?: string,
+	/**  Days off, local dates ("2026-12-25"). */
+	holidays?: string[],
+};
+
+/**  A team's working week, hours and holidays, in its time zone. */
+export type Calendar_Serialize = {
+	/**  IANA time zone ("Europe/Berlin", "America/New_York", "UTC"). */
+	zone: string,
+	/**  Working days: "mon" … "sun". */
+	days: string[],
+	/**  Start and end of the working day, local time ("09:00", "17:00"). */
+	start: string,
+	end: string,
+	/**  Days off, local dates ("2026-12-25"). */
+	holidays: string[],
+};
+
 /**  One band of the cumulative flow diagram. */
 export type CfdBand = {
 	state: FlowState,
@@ -306,7 +343,9 @@ export type ChangeKind =
 /**  Goals, initiatives, milestones and the links of work to them. */
 "intents" | 
 /**  Decisions people took (owners, triage outcomes, confirmed duplicates, notes). */
-"decisions";
+"decisions" | 
+/**  Policies and the working calendars their clocks run on. */
+"policies";
 
 /**  Why the UI should refetch. */
 export type ChangeReason = 
@@ -1020,6 +1059,35 @@ export type GithubScope_Serialize = {
 	repos: string[],
 };
 
+/**  What the Governance page shows. */
+export type GovernanceReport = GovernanceReport_Serialize | GovernanceReport_Deserialize;
+
+/**  What the Governance page shows. */
+export type GovernanceReport_Deserialize = {
+	asOf: string,
+	/**  Violations now, and how many are of a blocking policy. */
+	total: number,
+	blocking: number,
+	byPolicy: PolicyCount[],
+	byTeam: TeamCount[],
+	weekly: ViolationWeek[],
+	/**  The violations, blocking first, then oldest first (at most [`MAX_LISTED`]). */
+	violations: Violation_Deserialize[],
+};
+
+/**  What the Governance page shows. */
+export type GovernanceReport_Serialize = {
+	asOf: string,
+	/**  Violations now, and how many are of a blocking policy. */
+	total: number,
+	blocking: number,
+	byPolicy: PolicyCount[],
+	byTeam: TeamCount[],
+	weekly: ViolationWeek[],
+	/**  The violations, blocking first, then oldest first (at most [`MAX_LISTED`]). */
+	violations: Violation_Serialize[],
+};
+
 /**  One dependency, drawn from `from` to `to` as the link reads ("from blocks to"). */
 export type GraphEdge = {
 	from: string,
@@ -1624,6 +1692,13 @@ export type MappingOrigin =
 /**  Not mapped: items passing through it are left out of the flow metrics. */
 "unmapped";
 
+/**  An item that did not meet a policy. */
+export type MissedItem = {
+	itemId: string,
+	itemKey: string,
+	since: string,
+};
+
 /**  Someone an item names, with how Baton knows. */
 export type Named<V> = {
 	name: string,
@@ -1663,6 +1738,102 @@ export type PickPurpose =
 "open" | 
 /**  Choose where to create a new one. */
 "create";
+
+/**  One policy. */
+export type Policy = Policy_Serialize | Policy_Deserialize;
+
+/**  One policy's past compliance. */
+export type PolicyCompliance = PolicyCompliance_Serialize | PolicyCompliance_Deserialize;
+
+/**  One policy's past compliance. */
+export type PolicyCompliance_Deserialize = {
+	policy: string,
+	title: string,
+	/**  Items the policy concerned in the range, and those that met it. */
+	concerned: number,
+	met: number,
+	/**  met / concerned (None when it concerned none). */
+	share?: number | null,
+	/**  The items that did not meet it (at most 100): id, key, since when. */
+	missed: MissedItem[],
+};
+
+/**  One policy's past compliance. */
+export type PolicyCompliance_Serialize = {
+	policy: string,
+	title: string,
+	/**  Items the policy concerned in the range, and those that met it. */
+	concerned: number,
+	met: number,
+	/**  met / concerned (None when it concerned none). */
+	share: number | null,
+	/**  The items that did not meet it (at most 100): id, key, since when. */
+	missed: MissedItem[],
+};
+
+/**  Violations of one policy. */
+export type PolicyCount = {
+	policy: string,
+	title: string,
+	severity: Severity,
+	enabled: boolean,
+	violations: number,
+};
+
+/**  A workspace's policies with the calendars their clocks run on. */
+export type PolicySet = PolicySet_Serialize | PolicySet_Deserialize;
+
+/**  A workspace's policies with the calendars their clocks run on. */
+export type PolicySet_Deserialize = {
+	/**  The file format's version. */
+	format?: number,
+	/**  The calendar of every team without its own. */
+	calendar?: Calendar_Deserialize,
+	/**  Calendars by team (id or name). */
+	calendars?: { [key in string]: Calendar_Deserialize },
+	policies: Policy_Deserialize[],
+};
+
+/**  A workspace's policies with the calendars their clocks run on. */
+export type PolicySet_Serialize = {
+	/**  The file format's version. */
+	format: number,
+	/**  The calendar of every team without its own. */
+	calendar: Calendar_Serialize,
+	/**  Calendars by team (id or name). */
+	calendars?: { [key in string]: Calendar_Serialize },
+	policies: Policy_Serialize[],
+};
+
+/**  One policy. */
+export type Policy_Deserialize = {
+	/**  Unique in the set: lower case letters, digits and dashes ("review-sla"). */
+	name: string,
+	/**  What people read. */
+	title: string,
+	/**  Switched on (off: kept, not evaluated). */
+	enabled?: boolean,
+	severity: Severity,
+	scope?: Scope_Deserialize,
+	rule: Rule_Deserialize,
+	/**  How many times it was saved in this workspace (0: never, a default). Ignored on import. */
+	version?: number,
+};
+
+/**  One policy. */
+export type Policy_Serialize = {
+	/**  Unique in the set: lower case letters, digits and dashes ("review-sla"). */
+	name: string,
+	/**  What people read. */
+	title: string,
+	/**  Switched on (off: kept, not evaluated). */
+	enabled: boolean,
+	severity: Severity,
+	scope: Scope_Serialize,
+	rule: Rule_Serialize,
+	/**  How many times it was saved in this workspace (0: never, a default). Ignored on import. */
+	version: number,
+};
 
 /**  One pull-request segment. */
 export type PrSegment = PrSegment_Serialize | PrSegment_Deserialize;
@@ -1881,6 +2052,69 @@ export type RowReason_Serialize = {
 	other: OtherItem | null,
 };
 
+/**  What a policy checks. The building blocks a user's own policies are made of too. */
+export type Rule = Rule_Serialize | Rule_Deserialize;
+
+/**  What a policy checks. The building blocks a user's own policies are made of too. */
+export type Rule_Deserialize = 
+/**
+ *  The first review (by anyone but the author) comes within `hours` working hours of the
+ *  item becoming ready for review: its first entry into a state that waits for review (a
+ *  pull request without one: its creation).
+ */
+{ type: "review_sla"; hours: number | null } | 
+/**
+ *  AI-made pull requests are approved by a person independent of the agent and of who asked
+ *  for them before they are merged (`provenance::review_status`, the Triage definition).
+ */
+{ type: "independent_review" } | 
+/**
+ *  At most `limit` items of one team in progress (active), or in the raw state `state`
+ *  when given.
+ */
+{ type: "wip_limit"; limit: number; state?: string | null } | 
+/**
+ *  No item waits for `reason` (queue, review, approval, security, decision, dependency =
+ *  another team, blocked) longer than `hours` working hours at a stretch.
+ */
+{ type: "max_wait"; reason: WaitReason; hours: number | null } | 
+/**  Items in scope pass through a security review state before they are done. */
+{ type: "security_review" } | 
+/**  A merged pull request is linked to a work item (traceability). */
+{ type: "linked_work_item" } | 
+/**  No item is done while it still blocks an open item (the handoff policy). */
+{ type: "done_while_blocking" };
+
+/**  What a policy checks. The building blocks a user's own policies are made of too. */
+export type Rule_Serialize = 
+/**
+ *  The first review (by anyone but the author) comes within `hours` working hours of the
+ *  item becoming ready for review: its first entry into a state that waits for review (a
+ *  pull request without one: its creation).
+ */
+{ type: "review_sla"; hours: number | null } | 
+/**
+ *  AI-made pull requests are approved by a person independent of the agent and of who asked
+ *  for them before they are merged (`provenance::review_status`, the Triage definition).
+ */
+{ type: "independent_review" } | 
+/**
+ *  At most `limit` items of one team in progress (active), or in the raw state `state`
+ *  when given.
+ */
+{ type: "wip_limit"; limit: number; state?: string } | 
+/**
+ *  No item waits for `reason` (queue, review, approval, security, decision, dependency =
+ *  another team, blocked) longer than `hours` working hours at a stretch.
+ */
+{ type: "max_wait"; reason: WaitReason; hours: number | null } | 
+/**  Items in scope pass through a security review state before they are done. */
+{ type: "security_review" } | 
+/**  A merged pull request is linked to a work item (traceability). */
+{ type: "linked_work_item" } | 
+/**  No item is done while it still blocks an open item (the handoff policy). */
+{ type: "done_while_blocking" };
+
 /**  Both rule lists. */
 export type RulesView = RulesView_Serialize | RulesView_Deserialize;
 
@@ -1924,6 +2158,39 @@ export type ScatterPoint = {
 };
 
 /**
+ *  Which items a policy looks at. Every list that is not empty must match (an empty list
+ *  matches everything). Teams, sources and intents are given by id or by name (names make a
+ *  set portable between workspaces); an intent includes the intents under it.
+ */
+export type Scope = Scope_Serialize | Scope_Deserialize;
+
+/**
+ *  Which items a policy looks at. Every list that is not empty must match (an empty list
+ *  matches everything). Teams, sources and intents are given by id or by name (names make a
+ *  set portable between workspaces); an intent includes the intents under it.
+ */
+export type Scope_Deserialize = {
+	teams?: string[],
+	sources?: string[],
+	kinds?: ItemKind[],
+	provenance?: Provenance[],
+	intents?: string[],
+};
+
+/**
+ *  Which items a policy looks at. Every list that is not empty must match (an empty list
+ *  matches everything). Teams, sources and intents are given by id or by name (names make a
+ *  set portable between workspaces); an intent includes the intents under it.
+ */
+export type Scope_Serialize = {
+	teams?: string[],
+	sources?: string[],
+	kinds?: ItemKind[],
+	provenance?: Provenance[],
+	intents?: string[],
+};
+
+/**
  *  A token. `Debug` and `Display` print `***`; only [`Secret::expose`] gives the value. It is
  *  read from IPC (a form's token field: a string, trimmed) but never written to it.
  */
@@ -1937,6 +2204,9 @@ export type SettingsView = {
 	dataDir: string,
 	version: string,
 };
+
+/**  How serious a violation is. `blocking` makes `baton policy check` fail. */
+export type Severity = "info" | "warning" | "blocking";
 
 /**
  *  An open blocking link that is part of no chain: its blocker is not blocked by an open link and
@@ -2277,6 +2547,13 @@ export type SyncRunView_Serialize = {
 export type Target = { type: "item"; id: string } | 
 /**  Every item of the intent and of its descendants. */
 { type: "intent"; id: string };
+
+/**  Violations of one team's items. */
+export type TeamCount = {
+	/**  The team's name ("No team" for items without one). */
+	team: string,
+	violations: number,
+};
 
 /**  Open blocking links from one team's items to another team's. */
 export type TeamDependency = {
@@ -2688,6 +2965,53 @@ export type TriageSort =
 "age" | 
 /**  Most open items waiting on it (blocked by it, directly or further down) first. */
 "waiting_on_it";
+
+/**  One violation now. */
+export type Violation = Violation_Serialize | Violation_Deserialize;
+
+/**  New violations in one week, per policy. */
+export type ViolationWeek = {
+	/**  The week's Monday (YYYY-MM-DD, UTC). */
+	week: string,
+	/**  Per policy (the same order as `byPolicy`), breaches that began that week. */
+	counts: number[],
+};
+
+/**  One violation now. */
+export type Violation_Deserialize = {
+	policy: string,
+	policyTitle: string,
+	severity: Severity,
+	itemId: string,
+	itemKey: string,
+	/**  The item's team name (None: no team). */
+	team?: string | null,
+	/**  Who answers for it (`provenance::accountable`); None when nobody does. */
+	accountable?: string | null,
+	/**  Since when the policy has not held (RFC 3339). */
+	since: string,
+	ageDays: number | null,
+	/**  What would resolve it. */
+	resolve: string,
+};
+
+/**  One violation now. */
+export type Violation_Serialize = {
+	policy: string,
+	policyTitle: string,
+	severity: Severity,
+	itemId: string,
+	itemKey: string,
+	/**  The item's team name (None: no team). */
+	team: string | null,
+	/**  Who answers for it (`provenance::accountable`); None when nobody does. */
+	accountable: string | null,
+	/**  Since when the policy has not held (RFC 3339). */
+	since: string,
+	ageDays: number | null,
+	/**  What would resolve it. */
+	resolve: string,
+};
 
 /**  An item that waited. */
 export type WaitExample = WaitExample_Serialize | WaitExample_Deserialize;

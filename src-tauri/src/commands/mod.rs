@@ -4,6 +4,7 @@ pub mod app;
 pub mod deps;
 pub mod export;
 pub mod flow;
+pub mod governance;
 pub mod items;
 pub mod rules;
 pub mod settings;

@@ -17,6 +17,7 @@ import { SaveNotices } from "../shared/SaveNotices";
 import { Banner, ErrorState, LoadingState } from "../shared/states";
 import { BottlenecksView } from "../views/BottlenecksView";
 import { FlowView } from "../views/FlowView";
+import { GovernanceView } from "../views/GovernanceView";
 import { NoWorkspaceView } from "../views/NoWorkspaceView";
 import { OverviewView } from "../views/OverviewView";
 import { PlannedViewPanel } from "../views/PlannedViewPanel";
@@ -48,6 +49,7 @@ const NEEDS_WORKSPACE: ReadonlySet<ViewId> = new Set([
   "flow",
   "bottlenecks",
   "dependencies",
+  "governance",
   "sources",
   "triage",
 ]);
@@ -75,6 +77,8 @@ function ViewFor({ view }: { view: ViewId }) {
       );
     case "triage":
       return <TriageView />;
+    case "governance":
+      return <GovernanceView />;
     case "sources":
       return <SourcesView />;
     case "settings":

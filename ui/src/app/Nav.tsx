@@ -36,6 +36,12 @@ export const NAV_GROUPS: { label: string; entries: NavEntry[] }[] = [
     entries: [
       { id: "triage", label: "Triage", icon: "triage", hint: "What needs a decision" },
       {
+        id: "governance",
+        label: "Governance",
+        icon: "governance",
+        hint: "Policies that check themselves, and their violations",
+      },
+      {
         id: "intents",
         label: "Intents",
         icon: "intents",

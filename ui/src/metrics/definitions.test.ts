@@ -115,6 +115,17 @@ describe("docs/metrics.md", () => {
     }
   });
 
+  it("defines every metric the Governance page links to", () => {
+    for (const id of [
+      "governance-hours",
+      "governance-rules",
+      "governance-violations",
+      "governance-compliance",
+    ]) {
+      expect(metricDefinition(id)?.body.length, `${id} has a definition`).toBeGreaterThan(20);
+    }
+  });
+
   it("says plainly what a delivery lead would otherwise misread", () => {
     const body = (id: string) => (metricDefinition(id)?.body ?? "").replace(/\s+/g, " ");
     // Days are half-open and everything is asked at the range end.

@@ -7,6 +7,7 @@ export type IconName =
   | "bottlenecks"
   | "dependencies"
   | "triage"
+  | "governance"
   | "intents"
   | "plans"
   | "sources"
@@ -24,6 +25,7 @@ export type IconName =
   | "clock";
 
 const PATHS: Record<IconName, string> = {
+  governance: "M12 3l8 3v6c0 5-3.5 8-8 9-4.5-1-8-4-8-9V6zM9 12l2 2 4-4",
   overview: "M3 3h7v9H3zM14 3h7v5h-7zM14 12h7v9h-7zM3 16h7v5H3z",
   items: "M8 6h13M8 12h13M8 18h13M3 6h.01M3 12h.01M3 18h.01",
   flow: "M3 17l6-6 4 4 8-8M14 7h7v7",

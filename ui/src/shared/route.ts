@@ -10,6 +10,7 @@ export const VIEW_IDS = [
   "bottlenecks",
   "dependencies",
   "triage",
+  "governance",
   "intents",
   "plans",
   "sources",

@@ -86,6 +86,9 @@ describe("workspaceChanged → queries", () => {
     const client = clientWithEveryQuery();
     await applyWorkspaceChange(client, { reason: "data", changes: changes(["decisions"]) });
     expect(invalidated(client)).toEqual(["items", "summary", "triage"]);
-    expect(staleDomains(changes(["decisions"]))).toEqual(new Set(["triage", "items", "summary"]));
+    expect(staleDomains(changes(["decisions"]))).toEqual(
+      new Set(["triage", "items", "summary", "governance"]),
+    );
+    expect(staleDomains(changes(["policies"]))).toEqual(new Set(["governance"]));
   });
 });

@@ -36,7 +36,8 @@ export type QueryDomain =
   | "rules"
   | "sources"
   | "workflow"
-  | "triage";
+  | "triage"
+  | "governance";
 
 /**
  * The one place that says which cached queries each kind of change makes stale. The Rust side
@@ -45,24 +46,37 @@ export type QueryDomain =
  */
 export const QUERIES_FOR_CHANGE: Record<ChangeKind, readonly QueryDomain[]> = {
   // Items, their changes and links: every number and list.
-  items: ["summary", "items", "flow", "deps", "intents", "rules", "triage"],
+  items: ["summary", "items", "flow", "deps", "intents", "rules", "triage", "governance"],
   // Names and counts of people.
-  people: ["summary", "items", "flow", "deps", "triage"],
+  people: ["summary", "items", "flow", "deps", "triage", "governance"],
   // Team names and lists, and everything grouped by team.
-  teams: ["summary", "items", "flow", "deps", "rules", "triage"],
+  teams: ["summary", "items", "flow", "deps", "rules", "triage", "governance"],
   // Sources and what was synced from them.
-  sources: ["sources", "summary", "items", "flow", "deps", "intents", "workflow", "rules", "triage"],
+  sources: [
+    "sources",
+    "summary",
+    "items",
+    "flow",
+    "deps",
+    "intents",
+    "workflow",
+    "rules",
+    "triage",
+    "governance",
+  ],
   // Runs and their figures: the Sources screen.
   sync_runs: ["sources"],
   // Team and provenance rules.
   rules: ["rules"],
   // What raw states mean: the map, and every flow number.
-  workflow: ["workflow", "summary", "items", "flow", "deps", "triage"],
+  workflow: ["workflow", "summary", "items", "flow", "deps", "triage", "governance"],
   // Goals and initiatives, and what links to them.
-  intents: ["intents", "flow", "deps", "summary", "items", "triage"],
-  // Decisions people took (owners, triage outcomes, thresholds): the worklist, and the item
-  // detail that lists them.
-  decisions: ["triage", "items", "summary"],
+  intents: ["intents", "flow", "deps", "summary", "items", "triage", "governance"],
+  // Decisions people took (owners, triage outcomes, thresholds): the worklist, the item detail
+  // that lists them, and who answers for a violation.
+  decisions: ["triage", "items", "summary", "governance"],
+  // Policies and working calendars: the Governance page.
+  policies: ["governance"],
 };
 
 /** Drops every cached answer about the previous workspace (another one is open). */

@@ -451,6 +451,35 @@ pub async fn run(path: &Path, runs: u32) -> Result<Vec<Figure>, CoreError> {
         "ms",
         None,
     ));
+    // Every default policy on the whole index: the raw evaluation, and the Governance page's
+    // whole report (counts, trend, the listed violations with who answers for them).
+    let policies = baton_core::governance::policy::defaults();
+    let mut evaluate_ms = Vec::new();
+    let mut report_ms = Vec::new();
+    for _ in 0..runs.max(1) {
+        let started = Instant::now();
+        std::hint::black_box(baton_core::governance::breaches(
+            &ix, &mapping, &policies, now,
+        )?);
+        evaluate_ms.push(ms_since(started));
+        let started = Instant::now();
+        std::hint::black_box(baton_core::governance::report(
+            &ix, &mapping, &policies, None, now,
+        )?);
+        report_ms.push(ms_since(started));
+    }
+    out.push(figure(
+        "governance: every default policy evaluated on the whole index",
+        median(evaluate_ms),
+        "ms",
+        Some((100.0, false)),
+    ));
+    out.push(figure(
+        "governance: the Governance page's report (evaluation, counts, trend, 500 listed)",
+        median(report_ms),
+        "ms",
+        Some((100.0, false)),
+    ));
     let (from, to) = (scope.from, scope.as_of);
     let mut sql_total = 0.0;
     for (name, sql) in [

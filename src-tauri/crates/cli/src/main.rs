@@ -22,6 +22,7 @@ mod term;
 mod bench;
 mod bench_flow;
 mod bench_sync;
+mod policy;
 mod sync;
 mod table;
 mod triage;
@@ -178,6 +179,10 @@ enum Command {
     Decide(triage::DecideArgs),
     /// List every decision, oldest first (the export of the decisions).
     Decisions(triage::DecisionsArgs),
+    /// Policies: check (a pipeline's gate: exit 1 when a blocking policy is violated), list,
+    /// export and import as TOML or JSON.
+    #[command(subcommand)]
+    Policy(policy::PolicyCommand),
     /// Measure generation, insert throughput, open time and query latency.
     Bench(bench::BenchArgs),
     /// (Used by `baton bench`.) Measure the flow figures on an existing file, as JSON.
@@ -243,7 +248,9 @@ fn main() -> ExitCode {
     let result = runtime.block_on(run(cli.command));
     let written = term::finish();
     match (result, written) {
-        (Ok(()), Ok(())) => ExitCode::SUCCESS,
+        (Ok(true), Ok(())) => ExitCode::SUCCESS,
+        // A gate that did not pass (`baton policy check`): its output says why.
+        (Ok(false), Ok(())) => ExitCode::from(1),
         (Err(err), _) => {
             // A damaged page met by a query does not know its file; the command does.
             let err = match &file {
@@ -253,7 +260,7 @@ fn main() -> ExitCode {
             term::err_line(&format!("error: {err}"));
             ExitCode::from(2)
         }
-        (Ok(()), Err(err)) => {
+        (Ok(_), Err(err)) => {
             term::err_line(&format!("error: {err}"));
             ExitCode::from(2)
         }
@@ -271,12 +278,14 @@ impl Command {
             Command::Triage(args) => Some(args.file()),
             Command::Decide(args) => Some(args.file()),
             Command::Decisions(args) => Some(args.file()),
+            Command::Policy(command) => Some(command.file()),
             _ => None,
         }
     }
 }
 
-async fn run(command: Command) -> Result<(), CoreError> {
+/// Runs a command; `Ok(false)` when it ran but a gate did not pass.
+async fn run(command: Command) -> Result<bool, CoreError> {
     match command {
         Command::Demo {
             out,
@@ -472,8 +481,9 @@ async fn run(command: Command) -> Result<(), CoreError> {
         Command::Sync(args) => sync::sync(args).await?,
         Command::Source(command) => sync::source(command).await?,
         Command::BenchSync(args) => bench_sync::run(args).await?,
+        Command::Policy(command) => return policy::run(command).await,
     }
-    Ok(())
+    Ok(true)
 }
 
 /// `--end`: noon UTC of a day from 1971-01-01 to 9999-12-31 (the history before it must

@@ -272,7 +272,8 @@ async fn a_second_baton_sync_of_a_source_is_refused_while_the_first_runs() {
         .unwrap();
     assert!(
         first.status.success(),
-        "the first sync ends well: {}",
+        "the first sync ends well: {}{}",
+        String::from_utf8_lossy(&first.stdout),
         String::from_utf8_lossy(&first.stderr)
     );
     assert_eq!(

@@ -6,6 +6,8 @@
 //! - acting on the work: [`decisions`] (what people decided, one append-only table layered over
 //!   synced facts), [`provenance`] (who asked for AI-made work, who answers for it, independent
 //!   review), [`triage`] (the worklist of items that need a decision);
+//! - [`governance`]: policies that check themselves (violations now, past compliance), with
+//!   each team's working hours;
 //! - syncing, in layers that each use only the ones before them: [`ingest`] (what a run is
 //!   made of: its errors, clock, progress and page writer) → [`rules`] (team and provenance
 //!   rules) → [`connectors`] (the HTTP client, the run a connector writes through, one folder per
@@ -19,6 +21,7 @@ pub mod demo;
 pub mod deps;
 pub mod error;
 pub mod flow;
+pub mod governance;
 pub mod graph;
 pub mod ingest;
 pub mod provenance;
@@ -117,6 +120,12 @@ mod layering {
                 &["ingest", "rules", "connectors", "sync", "triage", "query"],
             ),
             ("triage", &["ingest", "rules", "connectors", "sync"]),
+            // Policies read the graph, the flow mapping and who answers for work; nothing
+            // below them reads policies.
+            (
+                "governance",
+                &["ingest", "rules", "connectors", "sync", "triage", "query"],
+            ),
         ];
         let mut wrong = Vec::new();
         for (module, forbidden) in above {

@@ -17,6 +17,7 @@ import type {
   FlowItems,
   FlowReport,
   FlowSelection,
+  GovernanceReport,
   GraphRequest,
   GraphView,
   IntentInfo,
@@ -24,6 +25,8 @@ import type {
   ItemsPage,
   ItemsQuery,
   PickPurpose,
+  PolicyCompliance,
+  PolicySet,
   ProvenanceRule,
   Rules,
   SourceInput,
@@ -93,6 +96,11 @@ export const ipc = {
     call(commands.rulesSaveProvenanceRule(rule)),
   rulesDeleteProvenanceRule: (id: string) => call(commands.rulesDeleteProvenanceRule(id)),
   teamsList: (): Promise<TeamInfo[]> => call(commands.teamsList()),
+  governanceReport: (): Promise<GovernanceReport> => call(commands.governanceReport()),
+  governanceCompliance: (days: number): Promise<PolicyCompliance[]> =>
+    call(commands.governanceCompliance(days)),
+  governancePoliciesGet: (): Promise<PolicySet> => call(commands.governancePoliciesGet()),
+  governancePoliciesSave: (set: PolicySet): Promise<PolicySet> => call(commands.governancePoliciesSave(set)),
   teamsCreate: (name: string): Promise<TeamInfo> => call(commands.teamsCreate(name)),
   triageList: (query: TriageQuery): Promise<TriageList> => call(commands.triageList(query)),
   /** Records a decision; returns it (its id is what undo takes back). */

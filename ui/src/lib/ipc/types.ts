@@ -36,6 +36,7 @@ import type {
   FlowReport_Serialize,
   FlowSelection,
   GithubScope_Serialize,
+  GovernanceReport_Serialize,
   GraphEdge,
   GraphNode_Serialize,
   GraphRequest_Serialize,
@@ -60,6 +61,9 @@ import type {
   MappingOrigin,
   Percentiles_Serialize,
   PickPurpose,
+  Policy_Serialize,
+  PolicyCompliance_Serialize,
+  PolicySet_Serialize,
   Provenance,
   ProvenanceRuleView_Serialize,
   ProvenanceSignal,
@@ -224,6 +228,11 @@ export type Cycle = Cycle_Serialize;
 export type AtRisk = AtRisk_Serialize;
 export type Handoff = Handoff_Serialize;
 export type DepsReport = DepsReport_Serialize;
+
+export type GovernanceReport = GovernanceReport_Serialize;
+export type PolicySet = PolicySet_Serialize;
+export type Policy = Policy_Serialize;
+export type PolicyCompliance = PolicyCompliance_Serialize;
 export type GraphNode = GraphNode_Serialize;
 export type GraphRequest = GraphRequest_Serialize;
 export type GraphView = GraphView_Serialize;

@@ -58,11 +58,13 @@ pub enum ChangeKind {
     Intents,
     /// Decisions people took (owners, triage outcomes, confirmed duplicates, notes).
     Decisions,
+    /// Policies and the working calendars their clocks run on.
+    Policies,
 }
 
 impl ChangeKind {
     /// Every kind, in order.
-    pub const ALL: [ChangeKind; 9] = [
+    pub const ALL: [ChangeKind; 10] = [
         ChangeKind::Items,
         ChangeKind::People,
         ChangeKind::Teams,
@@ -72,6 +74,7 @@ impl ChangeKind {
         ChangeKind::Workflow,
         ChangeKind::Intents,
         ChangeKind::Decisions,
+        ChangeKind::Policies,
     ];
 
     /// What a change of this kind means for the in-memory index.
@@ -86,7 +89,8 @@ impl ChangeKind {
             ChangeKind::SyncRuns
             | ChangeKind::Rules
             | ChangeKind::Workflow
-            | ChangeKind::Decisions => IndexEffect::None,
+            | ChangeKind::Decisions
+            | ChangeKind::Policies => IndexEffect::None,
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod item_keys;
 pub mod items;
 pub mod links;
 pub mod people;
+pub mod policies;
 pub mod provenance_rules;
 pub mod raw_records;
 pub mod sources;
