@@ -3,13 +3,16 @@
 use baton_core::demo::{self, DemoOptions};
 use baton_core::flow::{self, FlowFilter};
 use baton_core::graph::model::*;
+use baton_core::graph::snapshot::{self, Stamp, Unused};
 use baton_core::graph::{repo, Workspace, WriteOp, Writer};
 use baton_core::query;
+use std::path::Path;
 
 const T0: i64 = 1_772_409_600_000;
 const D: i64 = 86_400_000;
 
-/// Everything the index says about the items, in a comparable form (positions replaced by ids).
+/// Everything the index says about the items and the small tables, in a comparable form
+/// (positions replaced by ids).
 fn snapshot(ix: &baton_core::graph::index::WorkIndex) -> Vec<String> {
     let mut rows: Vec<String> = (0..ix.items.len())
         .map(|i| {
@@ -41,9 +44,9 @@ fn snapshot(ix: &baton_core::graph::index::WorkIndex) -> Vec<String> {
             let person = |p: u32| ix.people.get(p as usize).map_or("-", |p| p.id.as_str());
             format!(
                 "{} {} {} team={:?} flow={:?} now={} initial={} rows={} ooo={} owner={} asked={} {:?} agent={:?} priority={} [{}]",
-                ix.item_ids[i],
-                ix.item_keys[i],
-                ix.item_titles_folded[i],
+                &ix.item_ids[i],
+                &ix.item_keys[i],
+                &ix.item_titles_folded[i],
                 ix.teams.get(item.team as usize).map(|t| &t.id),
                 item.flow,
                 state(item.current_state),
@@ -65,8 +68,8 @@ fn snapshot(ix: &baton_core::graph::index::WorkIndex) -> Vec<String> {
         .map(|l| {
             format!(
                 "link {} {} {:?} {} {:?}",
-                ix.item_ids[l.from as usize],
-                ix.item_ids[l.to as usize],
+                &ix.item_ids[l.from as usize],
+                &ix.item_ids[l.to as usize],
                 l.kind,
                 l.created,
                 l.removed
@@ -80,7 +83,7 @@ fn snapshot(ix: &baton_core::graph::index::WorkIndex) -> Vec<String> {
             let person = |p: u32| ix.people.get(p as usize).map_or("-", |p| p.id.as_str());
             format!(
                 "assigned {} {} by {} to {}",
-                ix.item_ids[a.item as usize],
+                &ix.item_ids[a.item as usize],
                 a.at,
                 person(a.actor),
                 person(a.assignee)
@@ -96,6 +99,38 @@ fn snapshot(ix: &baton_core::graph::index::WorkIndex) -> Vec<String> {
         "totals {} {} {}",
         ix.transition_rows, ix.link_rows, ix.standing_blocks_links
     ));
+    // The small tables, in the index's order (lists and pickers show them in it).
+    let name = |p: u32| ix.people.get(p as usize).map_or("-", |p| p.id.as_str());
+    rows.push(format!("teams {:?}", ix.teams));
+    rows.push(format!("sources {:?}", ix.sources));
+    rows.push(format!(
+        "intents {:?}",
+        ix.intents
+            .iter()
+            .zip(&ix.intent_parents)
+            .map(|(i, p)| (&i.id, &i.name, p.map(|p| &ix.intents[p as usize].id)))
+            .collect::<Vec<_>>()
+    ));
+    rows.push(format!(
+        "people {:?}",
+        ix.people.iter().zip(&ix.people_is_bot).collect::<Vec<_>>()
+    ));
+    rows.push(format!("agents {:?}", ix.agents));
+    rows.push(format!(
+        "identities {} {:?}",
+        ix.identity_rows(),
+        ix.identity_logins()
+            .into_iter()
+            .map(|(s, login, p)| (&ix.sources[s as usize].id, login, name(p)))
+            .collect::<Vec<_>>()
+    ));
+    let mut repaired: Vec<String> = ix
+        .repaired
+        .iter()
+        .map(|r| format!("repaired {} {} {}", r.table, r.row, r.column))
+        .collect();
+    repaired.sort();
+    rows.extend(repaired);
     rows
 }
 
@@ -229,7 +264,7 @@ async fn a_refreshed_index_equals_a_rebuilt_one() {
         .unwrap();
     let after = ws.index().await.unwrap();
     assert_eq!(after.stale_events, 0, "rebuilt");
-    assert!(after.item_ids.iter().all(|id| id.as_ref() != added.id));
+    assert!(after.item_ids.iter().all(|id| id != added.id));
 }
 
 /// Items, their changes and links written as a sync page would be, naming the items touched.
@@ -251,4 +286,387 @@ impl WriteOp for WritePage<'_> {
         w.items_changed(self.touched.iter().cloned());
         Ok(())
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The index snapshot beside the file
+
+/// What the index of `path` says when built from the file's rows (its snapshot moved aside
+/// for the build and put back after), and the Flow page it answers at `end`.
+async fn from_rows(path: &Path, end: i64) -> (Vec<String>, serde_json::Value) {
+    let snap = snapshot::path_for(path);
+    let aside = path.with_extension("aside");
+    let had = snap.exists();
+    if had {
+        std::fs::rename(&snap, &aside).unwrap();
+    }
+    let ws = Workspace::open_read_only(path).await.unwrap();
+    let ix = ws.index().await.unwrap();
+    assert!(!ix.from_snapshot, "built from the rows");
+    let flow = flow_page(&ws, end).await;
+    let rows = snapshot(&ix);
+    drop(ix);
+    ws.close().await;
+    if had {
+        std::fs::rename(&aside, &snap).unwrap();
+    }
+    (rows, flow)
+}
+
+async fn flow_page(ws: &Workspace, end: i64) -> serde_json::Value {
+    serde_json::to_value(
+        flow::flow_report(ws, &FlowFilter::default(), end)
+            .await
+            .unwrap(),
+    )
+    .unwrap()
+}
+
+/// Opens `path` afresh (as a new process would), asks for its index, and checks whether it
+/// came from the snapshot and that it answers as one built from the rows does. Saves the
+/// snapshot on close.
+async fn open_and_check(path: &Path, end: i64, expect_snapshot: bool, why: &str) {
+    let expected = from_rows(path, end).await;
+    let ws = Workspace::open(path).await.unwrap();
+    let ix = ws.index().await.unwrap();
+    assert_eq!(
+        ix.from_snapshot, expect_snapshot,
+        "{why}: from the snapshot?"
+    );
+    let got = (snapshot(&ix), flow_page(&ws, end).await);
+    let differ: Vec<(&String, &String)> = got
+        .0
+        .iter()
+        .zip(&expected.0)
+        .filter(|(x, y)| x != y)
+        .take(3)
+        .collect();
+    assert!(
+        differ.is_empty() && got.0.len() == expected.0.len(),
+        "{why}: the index equals one built from the rows: {differ:#?}"
+    );
+    assert_eq!(got.1, expected.1, "{why}: and answers the same Flow page");
+    drop(ix);
+    ws.close().await;
+}
+
+/// Renames an item, through the write layer.
+struct Rename<'a>(&'a str, &'a str);
+
+impl WriteOp for Rename<'_> {
+    type Output = ();
+    type Error = baton_core::CoreError;
+
+    async fn apply(self, w: &mut Writer<'_>) -> Result<(), baton_core::CoreError> {
+        sqlx::query("UPDATE items SET title = ?2 WHERE id = ?1")
+            .bind(self.0)
+            .bind(self.1)
+            .execute(w.conn())
+            .await?;
+        w.items_changed([self.0]);
+        Ok(())
+    }
+}
+
+async fn demo_file(dir: &Path, name: &str, end: i64) -> std::path::PathBuf {
+    let path = dir.join(name);
+    let graph = demo::generate(&DemoOptions {
+        items: 600,
+        seed: 5,
+        end,
+    });
+    let ws = Workspace::create(&path).await.unwrap();
+    demo::write(&ws, &graph).await.unwrap();
+    let ix = ws.index().await.unwrap();
+    assert!(!ix.from_snapshot, "a new file has no snapshot");
+    drop(ix);
+    ws.save_index_snapshot().await.unwrap();
+    ws.close().await;
+    assert!(snapshot::path_for(&path).exists(), "the snapshot was saved");
+    path
+}
+
+/// Gives an item an assignee change, through the write layer.
+struct Assign<'a> {
+    item: &'a str,
+    login: &'a str,
+    at: i64,
+}
+
+impl WriteOp for Assign<'_> {
+    type Output = ();
+    type Error = baton_core::CoreError;
+
+    async fn apply(self, w: &mut Writer<'_>) -> Result<(), baton_core::CoreError> {
+        sqlx::query(
+            "INSERT INTO transitions (item_id, event_id, seq, kind, from_state, to_state, at, actor_id)
+             VALUES (?1, 'test-assign', 0, 'assignee', NULL, ?2, ?3, NULL)",
+        )
+        .bind(self.item)
+        .bind(self.login)
+        .bind(self.at)
+        .execute(w.conn())
+        .await?;
+        w.items_changed([self.item]);
+        Ok(())
+    }
+}
+
+/// Fails unless the demo gives every field of the index a value that tells a dropped field
+/// from a kept one (else comparing a snapshot's index with the rows' proves nothing about it).
+fn every_field_has_values(ix: &baton_core::graph::index::WorkIndex) {
+    use baton_core::graph::index::NONE;
+    let items = &ix.items;
+    let checks: [(&str, bool); 17] = [
+        ("owner", items.iter().any(|i| i.owner != NONE)),
+        ("requester", items.iter().any(|i| i.requester != NONE)),
+        (
+            "requester signal",
+            items.iter().any(|i| i.requester_signal.is_some()),
+        ),
+        ("agent", items.iter().any(|i| i.agent != NONE)),
+        ("priority", items.iter().any(|i| i.has_priority)),
+        ("no priority", items.iter().any(|i| !i.has_priority)),
+        ("author", items.iter().any(|i| i.author != NONE)),
+        ("intent", items.iter().any(|i| i.intent != NONE)),
+        ("team", items.iter().any(|i| i.team != NONE)),
+        (
+            "assignment with an assignee",
+            ix.assignments.iter().any(|a| a.assignee != NONE),
+        ),
+        (
+            "assignment by someone",
+            ix.assignments.iter().any(|a| a.actor != NONE),
+        ),
+        ("identities", !ix.identity_logins().is_empty()),
+        ("bots", ix.people_is_bot.iter().any(|b| *b)),
+        ("agents", !ix.agents.is_empty()),
+        (
+            "intent parents",
+            ix.intent_parents.iter().any(Option::is_some),
+        ),
+        ("links", !ix.links.is_empty()),
+        ("changes", !ix.events.is_empty()),
+    ];
+    let missing: Vec<&str> = checks
+        .iter()
+        .filter(|(_, has)| !has)
+        .map(|(what, _)| *what)
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "the demo gives no value to: {missing:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_current_snapshot_is_used_and_answers_as_the_rows_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let end = T0 + 200 * D;
+    let path = demo_file(dir.path(), "a.baton", end).await;
+    every_field_has_values(&from_snapshot_of(&path).await);
+    open_and_check(&path, end, true, "current").await;
+    // A read-only opening reads a current snapshot too, and writes none.
+    let ws = Workspace::open_read_only(&path).await.unwrap();
+    assert!(ws.index().await.unwrap().from_snapshot);
+    ws.close().await;
+
+    // An index loaded from the snapshot follows a write item by item as one built from the
+    // rows does: its identities (which person a login is) came with it.
+    let ws = Workspace::open(&path).await.unwrap();
+    let ix = ws.index().await.unwrap();
+    assert!(ix.from_snapshot);
+    let (source, login, person) = ix.identity_logins()[0];
+    let (login, person) = (login.to_owned(), ix.people[person as usize].id.clone());
+    let at = ix
+        .items
+        .iter()
+        .position(|i| i.source == source)
+        .expect("an item of the identity's source");
+    let item = ix.item_ids[at].to_owned();
+    drop(ix);
+    ws.write(Assign {
+        item: &item,
+        login: &login,
+        at: T0 + 3 * D,
+    })
+    .await
+    .unwrap();
+    let ix = ws.index().await.unwrap();
+    assert!(
+        ix.from_snapshot,
+        "followed item by item, not rebuilt from the rows"
+    );
+    assert!(
+        ix.assignments.iter().any(|a| a.at == T0 + 3 * D
+            && ix.item_ids[a.item as usize] == *item
+            && ix.people.get(a.assignee as usize).map(|p| &p.id) == Some(&person)),
+        "the new assignment names the login's person"
+    );
+    let followed = snapshot(&ix);
+    drop(ix);
+    assert_eq!(
+        followed,
+        from_rows(&path, end).await.0,
+        "the followed index equals one built from the rows"
+    );
+    ws.close().await;
+    open_and_check(&path, end, true, "saved after the write").await;
+}
+
+/// The index of `path` loaded from its snapshot.
+async fn from_snapshot_of(path: &Path) -> baton_core::graph::index::WorkIndex {
+    let ws = Workspace::open_read_only(path).await.unwrap();
+    let mut conn = ws.pool().acquire().await.unwrap();
+    let stamp = Stamp::read(&mut conn).await.unwrap();
+    drop(conn);
+    ws.close().await;
+    snapshot::load(path, &stamp, 0).expect("a current snapshot loads")
+}
+
+#[tokio::test]
+async fn a_snapshot_is_stale_after_a_write_through_the_write_layer() {
+    let dir = tempfile::tempdir().unwrap();
+    let end = T0 + 200 * D;
+    let path = demo_file(dir.path(), "a.baton", end).await;
+
+    // A workspace holding its index (loaded from the snapshot), and another program writing.
+    let ws = Workspace::open(&path).await.unwrap();
+    let before = ws.index().await.unwrap();
+    assert!(before.from_snapshot);
+    let id = before.item_ids[7].to_owned();
+    drop(before);
+    let other = Workspace::open(&path).await.unwrap();
+    other
+        .write(Rename(&id, "Renamed By Another Process"))
+        .await
+        .unwrap();
+    other.close().await;
+
+    // The holder sees it at its next question (and reads the file again).
+    let after = ws.index().await.unwrap();
+    let at = after.item_ids.iter().position(|x| x == id).unwrap();
+    assert_eq!(&after.item_titles_folded[at], "renamed by another process");
+    assert!(
+        !after.from_snapshot,
+        "the snapshot on disk is stale: not used"
+    );
+    drop(after);
+
+    // Its own write is followed item by item and the snapshot saved again at close; a fresh
+    // process uses it.
+    ws.write(Rename(&id, "Renamed Again")).await.unwrap();
+    let own = ws.index().await.unwrap();
+    let at = own.item_ids.iter().position(|x| x == id).unwrap();
+    assert_eq!(&own.item_titles_folded[at], "renamed again");
+    drop(own);
+    ws.close().await;
+    open_and_check(&path, end, true, "saved after its own write").await;
+
+    // A write by a process that never loads the index leaves the snapshot stale.
+    let other = Workspace::open(&path).await.unwrap();
+    other.write(Rename(&id, "Third Name")).await.unwrap();
+    other.close().await;
+    open_and_check(&path, end, false, "after another process's write").await;
+    open_and_check(&path, end, true, "saved again by the last opening").await;
+}
+
+#[tokio::test]
+async fn a_snapshot_is_stale_after_rows_added_or_deleted_by_raw_sql() {
+    let dir = tempfile::tempdir().unwrap();
+    let end = T0 + 200 * D;
+    let path = demo_file(dir.path(), "a.baton", end).await;
+
+    // An item added behind Baton's back (a copy of another under a new id).
+    let ws = Workspace::open(&path).await.unwrap();
+    let mut conn = ws.pool().acquire().await.unwrap();
+    for sql in [
+        "CREATE TEMP TABLE copy AS SELECT * FROM items WHERE rowid = (SELECT MIN(rowid) FROM items)",
+        "UPDATE copy SET id = 'raw:1', external_id = 'RAW-1', key = 'RAW-1', title = 'Added by hand'",
+        "INSERT INTO items SELECT * FROM copy",
+    ] {
+        sqlx::query(sql).execute(&mut *conn).await.unwrap();
+    }
+    drop(conn);
+    ws.close().await;
+    open_and_check(&path, end, false, "after an item added by raw SQL").await;
+
+    // The item just added deleted again (the largest row id goes back to what it was before).
+    let ws = Workspace::open(&path).await.unwrap();
+    sqlx::query("DELETE FROM items WHERE id = 'raw:1'")
+        .execute(ws.pool())
+        .await
+        .unwrap();
+    ws.close().await;
+    open_and_check(&path, end, false, "after an item deleted by raw SQL").await;
+
+    // A team added by hand.
+    let ws = Workspace::open(&path).await.unwrap();
+    sqlx::query("INSERT INTO teams (id, name) VALUES ('raw-team', 'Added by hand')")
+        .execute(ws.pool())
+        .await
+        .unwrap();
+    ws.close().await;
+    open_and_check(&path, end, false, "after a team added by raw SQL").await;
+}
+
+#[tokio::test]
+async fn a_damaged_or_foreign_snapshot_is_rebuilt() {
+    let dir = tempfile::tempdir().unwrap();
+    let end = T0 + 200 * D;
+    let path = demo_file(dir.path(), "a.baton", end).await;
+    let snap = snapshot::path_for(&path);
+    let good = std::fs::read(&snap).unwrap();
+    let stamp = {
+        let ws = Workspace::open_read_only(&path).await.unwrap();
+        let mut conn = ws.pool().acquire().await.unwrap();
+        let stamp = Stamp::read(&mut conn).await.unwrap();
+        drop(conn);
+        ws.close().await;
+        stamp
+    };
+    assert!(
+        snapshot::load(&path, &stamp, 0).is_ok(),
+        "the good one loads"
+    );
+    // (what, bytes, whether it is refused as stale rather than damaged)
+    let mut damages: Vec<(&str, Vec<u8>, bool)> = Vec::new();
+    let mut flipped = good.clone();
+    let middle = flipped.len() / 2;
+    flipped[middle] ^= 0x40;
+    damages.push(("one byte flipped in the middle", flipped, false));
+    damages.push(("cut short", good[..good.len() - 100].to_vec(), false));
+    damages.push(("cut to nothing", Vec::new(), false));
+    let mut grown = good.clone();
+    grown.extend_from_slice(b"more");
+    damages.push(("grown", grown, false));
+    let mut versioned = good.clone();
+    // The format version follows the 8-byte magic.
+    let next = (snapshot::FORMAT_VERSION + 1).to_le_bytes();
+    versioned[8..12].copy_from_slice(&next);
+    damages.push(("another format version", versioned, true));
+    let mut huge = good.clone();
+    // The length of the Baton version text follows the format version: claim more than the file.
+    huge[12..20].copy_from_slice(&u64::MAX.to_le_bytes());
+    damages.push(("a length past the end", huge, false));
+    for (why, bytes, stale) in damages {
+        std::fs::write(&snap, &bytes).unwrap();
+        match snapshot::load(&path, &stamp, 0) {
+            Err(Unused::Stale(_)) if stale => {}
+            Err(Unused::Damaged(_)) if !stale => {}
+            other => panic!(
+                "{why}: refused as {}: {:?}",
+                if stale { "stale" } else { "damaged" },
+                other.map(|_| ())
+            ),
+        }
+        open_and_check(&path, end, false, why).await;
+        // The opening that rebuilt it saved a good one again.
+        open_and_check(&path, end, true, &format!("saved again after: {why}")).await;
+    }
+
+    // The snapshot of another workspace (same content, another file) is not this one's.
+    let other = demo_file(dir.path(), "b.baton", end).await;
+    std::fs::copy(&snap, snapshot::path_for(&other)).unwrap();
+    open_and_check(&other, end, false, "another workspace's snapshot").await;
 }

@@ -156,7 +156,7 @@ async fn a_status_name_with_different_categories_is_mapped_per_project() {
         ("K5-2", FlowState::Waiting),
         ("DZFNK0168-3", FlowState::Done),
     ] {
-        let i = ix.item_keys.iter().position(|k| &**k == key).unwrap();
+        let i = ix.item_keys.iter().position(|k| k == key).unwrap();
         let item = &ix.items[i];
         assert_eq!(
             mapping

@@ -1371,7 +1371,7 @@ async fn the_github_mapping_reads_who_asked_from_real_signals() {
 
     let by_pr = |n: u32| repo.item(i64::from(n));
     let ix = ws.index().await.unwrap();
-    let at = |id: &str| ix.item_ids.iter().position(|x| **x == *id).unwrap();
+    let at = |id: &str| ix.item_ids.iter().position(|x| x == id).unwrap();
     let signals = baton_core::provenance::Signals::gather(&ix);
     let asked = |n: u32| {
         baton_core::provenance::requester(&ix, &signals, at(&by_pr(n)))

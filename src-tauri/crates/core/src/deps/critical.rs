@@ -95,7 +95,7 @@ pub fn critical_path(ix: &WorkIndex, facts: &Facts, target: &Target) -> CoreResu
             let i = ix
                 .item_ids
                 .iter()
-                .position(|x| x.as_ref() == id)
+                .position(|x| x == id.as_str())
                 .ok_or_else(|| CoreError::NotFound(format!("item {id}")))?;
             (vec![i as u32], ix.item_keys[i].to_string())
         }

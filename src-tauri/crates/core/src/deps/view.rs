@@ -90,7 +90,7 @@ pub fn graph_view(ix: &WorkIndex, facts: &Facts, request: &GraphRequest) -> Core
             .filter_map(|s| {
                 ix.item_ids
                     .iter()
-                    .position(|id| id.as_ref() == s.item.item.id)
+                    .position(|id| id == s.item.item.id)
                     .map(|p| p as u32)
             })
             .collect(),
@@ -116,7 +116,7 @@ pub fn graph_view(ix: &WorkIndex, facts: &Facts, request: &GraphRequest) -> Core
         Some(id) => Some(
             ix.item_ids
                 .iter()
-                .position(|x| x.as_ref() == id)
+                .position(|x| x == id.as_str())
                 .ok_or_else(|| crate::CoreError::NotFound(format!("item {id}")))?
                 as u32,
         ),

@@ -359,7 +359,7 @@ impl Mapping {
             mapping.item_scope = ix
                 .items
                 .iter()
-                .zip(&ix.item_keys)
+                .zip(ix.item_keys.iter())
                 .map(|(item, key)| {
                     scope_of
                         .get(&(item.source, project_of(key)))

@@ -249,10 +249,7 @@ fn resolve_text(ix: &WorkIndex, set: &PolicySet, b: &Breach, cx: &Context<'_>) -
         }
         Rule::LinkedWorkItem => "Link it to the work item it implements".into(),
         Rule::DoneWhileBlocking => {
-            let blocked = ix
-                .item_keys
-                .get(b.figure as usize)
-                .map_or("", |k| k.as_ref());
+            let blocked = ix.item_keys.get(b.figure as usize).unwrap_or("");
             format!("Finish or hand over {blocked}, which it still blocks, or remove the link")
         }
     }

@@ -128,9 +128,12 @@ impl G {
             out_of_order: false,
         });
         self.ix.events.extend(events);
-        self.ix.item_ids.push(format!("gh:{key}").into());
-        self.ix.item_keys.push(key.into());
-        self.ix.item_titles_folded.push(key.to_lowercase().into());
+        self.ix.item_ids.push(&format!("gh:{key}")).unwrap();
+        self.ix.item_keys.push(key).unwrap();
+        self.ix
+            .item_titles_folded
+            .push(&key.to_lowercase())
+            .unwrap();
         at
     }
 

@@ -2,7 +2,9 @@
 //!
 //! Built from SQLite when a workspace is first read after opening (or after a write), then
 //! shared read-only. Lists, the summary and the flow metrics read it instead of running SQL over
-//! millions of rows per question. About 80 bytes per item plus 24 per change.
+//! millions of rows per question. About 90 bytes per item plus 16 per change. It is read in
+//! one read transaction, so it is one consistent state of the file, named by its [`Stamp`];
+//! `graph/snapshot.rs` saves it beside the file and loads it back when the stamp still holds.
 //!
 //! Text that is not valid UTF-8 is read with replacement characters (U+FFFD) and each such
 //! value is noted in [`WorkIndex::repaired`] and the log: one bad row never makes the
@@ -12,12 +14,14 @@ use std::collections::HashMap;
 
 use std::borrow::Cow;
 
-use sqlx::Row;
+use sqlx::{Row, SqliteConnection};
 
 use crate::error::{CoreError, CoreResult};
+use crate::graph::column::TextColumn;
 use crate::graph::model::{
     FlowState, ItemKind, LinkKind, Provenance, RequesterSignal, SourceKind, TransitionKind,
 };
+use crate::graph::snapshot::Stamp;
 use crate::graph::text::{self, LossyText, RepairedText};
 
 /// "No value" in a `u32` index column.
@@ -139,6 +143,16 @@ impl Event {
     pub fn code(&self) -> u32 {
         self.tagged & ((1 << Self::CODE_BITS) - 1)
     }
+
+    /// The kind and code as stored (for snapshots).
+    pub(crate) fn tagged(&self) -> u32 {
+        self.tagged
+    }
+
+    /// An event from its stored parts (for snapshots).
+    pub(crate) fn from_parts(at: i64, tagged: u32, actor: u32) -> Event {
+        Event { at, tagged, actor }
+    }
 }
 
 /// The whole index.
@@ -146,6 +160,11 @@ impl Event {
 pub struct WorkIndex {
     /// The workspace generation it was built at.
     pub generation: u64,
+    /// The state of the file it holds (read in the same transaction as its rows).
+    pub stamp: Stamp,
+    /// Whether its last full load read the snapshot beside the file (true) or the file's rows
+    /// (an index followed item by item since keeps the flag of that load).
+    pub from_snapshot: bool,
     pub teams: Vec<Named>,
     pub sources: Vec<IndexedSource>,
     pub intents: Vec<Named>,
@@ -158,9 +177,9 @@ pub struct WorkIndex {
     pub states: Vec<StateKey>,
     pub items: Vec<IndexedItem>,
     /// Per item (same position): id, key, and title folded to lower case.
-    pub item_ids: Vec<Box<str>>,
-    pub item_keys: Vec<Box<str>>,
-    pub item_titles_folded: Vec<Box<str>>,
+    pub item_ids: TextColumn,
+    pub item_keys: TextColumn,
+    pub item_titles_folded: TextColumn,
     pub events: Vec<Event>,
     pub transition_rows: u64,
     pub link_rows: u64,
@@ -246,17 +265,73 @@ impl WorkIndex {
 
     /// Approximate heap bytes held.
     pub fn heap_bytes(&self) -> usize {
-        let strings: usize = self
-            .item_ids
-            .iter()
-            .chain(&self.item_keys)
-            .chain(&self.item_titles_folded)
-            .map(|s| s.len() + 16)
-            .sum();
+        let strings = self.item_ids.heap_bytes()
+            + self.item_keys.heap_bytes()
+            + self.item_titles_folded.heap_bytes();
         self.items.capacity() * std::mem::size_of::<IndexedItem>()
             + self.links.capacity() * std::mem::size_of::<IndexedLink>()
             + self.events.capacity() * std::mem::size_of::<Event>()
             + strings
+    }
+}
+
+impl WorkIndex {
+    /// The logins of `identities` that name a known person: (source position, login, person
+    /// position), sorted by source and login. Assignee changes are resolved through them.
+    pub fn identity_logins(&self) -> Vec<(u32, &str, u32)> {
+        let mut logins: Vec<(u32, &str, u32)> = self
+            .dictionaries
+            .login_of
+            .iter()
+            .map(|((source, login), &person)| (*source, login.as_str(), person))
+            .collect();
+        logins.sort_unstable();
+        logins
+    }
+
+    /// Rows of `identities` read (some may name no known person); with the people, what a
+    /// refresh checks to know whether the people it holds are still the file's.
+    pub fn identity_rows(&self) -> usize {
+        self.dictionaries.identity_rows
+    }
+
+    /// Rebuilds what is derived from the lists (the positions of ids and agents, the interned
+    /// state names), after the lists were loaded from a snapshot; the identities are given as
+    /// saved (`login_of`: (source position, login) → person position).
+    pub(crate) fn rebuild_lookups(
+        &mut self,
+        identity_rows: usize,
+        login_of: HashMap<(u32, String), u32>,
+    ) {
+        let positions = |ids: &mut dyn Iterator<Item = &str>| -> HashMap<String, u32> {
+            ids.enumerate()
+                .map(|(i, id)| (id.to_owned(), i as u32))
+                .collect()
+        };
+        self.dictionaries = Dictionaries {
+            team_of: positions(&mut self.teams.iter().map(|t| t.id.as_str())),
+            source_of: positions(&mut self.sources.iter().map(|t| t.id.as_str())),
+            intent_of: positions(&mut self.intents.iter().map(|t| t.id.as_str())),
+            person_of: positions(&mut self.people.iter().map(|t| t.id.as_str())),
+            agent_of: self
+                .agents
+                .iter()
+                .enumerate()
+                .map(|(i, name)| (name.clone(), i as u32))
+                .collect(),
+            login_of,
+            identity_rows,
+        };
+        let mut interner = StateInterner::default();
+        for (i, state) in self.states.iter().enumerate() {
+            interner
+                .by_source
+                .entry(state.source)
+                .or_default()
+                .entry(state.raw.clone())
+                .or_insert(i as u32);
+        }
+        self.interner = interner;
     }
 }
 
@@ -467,15 +542,16 @@ fn ingest_items(
                     out_of_order: kept.4,
                     ..item
                 };
-                ix.item_keys[at as usize] = row.key.as_ref().into();
-                ix.item_titles_folded[at as usize] = row.title.to_lowercase().into();
+                ix.item_keys.set(at as usize, &row.key)?;
+                ix.item_titles_folded
+                    .set(at as usize, &row.title.to_lowercase())?;
                 touched.push(at);
             }
             None => {
                 touched.push(ix.items.len() as u32);
-                ix.item_ids.push(row.id.as_ref().into());
-                ix.item_keys.push(row.key.as_ref().into());
-                ix.item_titles_folded.push(row.title.to_lowercase().into());
+                ix.item_ids.push(&row.id)?;
+                ix.item_keys.push(&row.key)?;
+                ix.item_titles_folded.push(&row.title.to_lowercase())?;
                 ix.items.push(item);
             }
         }
@@ -606,7 +682,7 @@ fn ingest_links(ix: &mut WorkIndex, json: &str, item_of: &HashMap<String, u32>) 
 }
 
 /// The small tables.
-async fn load_dictionaries(pool: &sqlx::SqlitePool, ix: &mut WorkIndex) -> CoreResult<()> {
+async fn load_dictionaries(conn: &mut SqliteConnection, ix: &mut WorkIndex) -> CoreResult<()> {
     let d = &mut ix.dictionaries;
     let repairs = &mut ix.repaired;
     // The id first (noted under its own, repaired, text), then the name.
@@ -620,7 +696,7 @@ async fn load_dictionaries(pool: &sqlx::SqlitePool, ix: &mut WorkIndex) -> CoreR
         Ok::<_, CoreError>(Named { id, name })
     };
     for row in sqlx::query("SELECT id, name FROM teams ORDER BY name")
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?
     {
         let team = named(&row, "teams", "name")?;
@@ -628,7 +704,7 @@ async fn load_dictionaries(pool: &sqlx::SqlitePool, ix: &mut WorkIndex) -> CoreR
         ix.teams.push(team);
     }
     for row in sqlx::query("SELECT id, name, kind FROM sources ORDER BY name")
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?
     {
         let source = named(&row, "sources", "name")?;
@@ -644,7 +720,7 @@ async fn load_dictionaries(pool: &sqlx::SqlitePool, ix: &mut WorkIndex) -> CoreR
     }
     let mut parents: Vec<Option<String>> = Vec::new();
     for row in sqlx::query("SELECT id, title, parent_id FROM intents ORDER BY created_at, id")
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?
     {
         let intent = named(&row, "intents", "title")?;
@@ -658,7 +734,7 @@ async fn load_dictionaries(pool: &sqlx::SqlitePool, ix: &mut WorkIndex) -> CoreR
         .map(|p| p.as_deref().and_then(|p| d.intent_of.get(p).copied()))
         .collect();
     for row in sqlx::query("SELECT id, display_name, is_bot FROM people")
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?
     {
         let person = named(&row, "people", "display_name")?;
@@ -668,7 +744,7 @@ async fn load_dictionaries(pool: &sqlx::SqlitePool, ix: &mut WorkIndex) -> CoreR
         ix.people_is_bot.push(row.try_get::<bool, _>(2)?);
     }
     for row in sqlx::query("SELECT source_id, login, person_id FROM identities")
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?
     {
         d.identity_rows += 1;
@@ -684,12 +760,12 @@ async fn load_dictionaries(pool: &sqlx::SqlitePool, ix: &mut WorkIndex) -> CoreR
 }
 
 /// How many rows the small tables hold: (teams, sources, intents, people + identities).
-async fn dictionary_sizes(pool: &sqlx::SqlitePool) -> CoreResult<(i64, i64, i64, i64)> {
+async fn dictionary_sizes(conn: &mut SqliteConnection) -> CoreResult<(i64, i64, i64, i64)> {
     Ok(sqlx::query_as(
         "SELECT (SELECT COUNT(*) FROM teams), (SELECT COUNT(*) FROM sources), (SELECT COUNT(*) FROM intents),
                 (SELECT COUNT(*) FROM people) + (SELECT COUNT(*) FROM identities)",
     )
-    .fetch_one(pool)
+    .fetch_one(&mut *conn)
     .await?)
 }
 
@@ -739,7 +815,7 @@ fn json_text(bytes: Vec<u8>) -> (String, bool) {
 /// (with `?1` bound to `bind`), naming each row by `key` (an SQL expression). Runs only after
 /// a query's text needed repair.
 async fn note_bad_text(
-    pool: &sqlx::SqlitePool,
+    conn: &mut SqliteConnection,
     repairs: &mut Vec<RepairedText>,
     table: &'static str,
     key: &str,
@@ -751,7 +827,7 @@ async fn note_bad_text(
         "SELECT {key}, {} FROM {table} WHERE {filter}",
         columns.join(", ")
     );
-    for row in sqlx::query(&sql).bind(bind).fetch_all(pool).await? {
+    for row in sqlx::query(&sql).bind(bind).fetch_all(&mut *conn).await? {
         let id = row
             .try_get::<Option<LossyText>, _>(0)?
             .unwrap_or_default()
@@ -769,7 +845,7 @@ async fn note_bad_text(
 
 /// Ingests an items JSON chunk (see [`ingest_items`]), noting repaired text when it had some.
 async fn ingest_item_chunk(
-    pool: &sqlx::SqlitePool,
+    conn: &mut SqliteConnection,
     ix: &mut WorkIndex,
     bytes: Vec<u8>,
     item_of: Option<&HashMap<String, u32>>,
@@ -784,7 +860,7 @@ async fn ingest_item_chunk(
         let bind =
             serde_json::to_string(&rowids).map_err(|err| CoreError::Invalid(err.to_string()))?;
         note_bad_text(
-            pool,
+            conn,
             &mut ix.repaired,
             "items",
             "id",
@@ -799,7 +875,7 @@ async fn ingest_item_chunk(
 
 /// Notes the repaired text of the changes of `items` (whose JSON needed repair).
 async fn note_bad_changes(
-    pool: &sqlx::SqlitePool,
+    conn: &mut SqliteConnection,
     repairs: &mut Vec<RepairedText>,
     items: &[String],
 ) -> CoreResult<()> {
@@ -808,7 +884,7 @@ async fn note_bad_changes(
     }
     let bind = serde_json::to_string(items).map_err(|err| CoreError::Invalid(err.to_string()))?;
     note_bad_text(
-        pool,
+        conn,
         repairs,
         "transitions",
         "item_id || ' ' || event_id",
@@ -819,19 +895,25 @@ async fn note_bad_changes(
     .await
 }
 
-/// Reads the whole index from the workspace's database.
-pub async fn load(pool: &sqlx::SqlitePool, generation: u64) -> CoreResult<WorkIndex> {
+/// Reads the whole index from the workspace's database. `conn` is inside a read transaction
+/// whose state `stamp` names (so the index is one state of the file, and says which).
+pub async fn load(
+    conn: &mut SqliteConnection,
+    generation: u64,
+    stamp: Stamp,
+) -> CoreResult<WorkIndex> {
     let mut ix = WorkIndex {
         generation,
+        stamp,
         ..WorkIndex::default()
     };
-    load_dictionaries(pool, &mut ix).await?;
+    load_dictionaries(conn, &mut ix).await?;
 
     // Rows are read as JSON arrays built by SQLite, a chunk at a time: one value per chunk
     // instead of one per column and row, which is several times faster through sqlx.
     let (min_rowid, max_rowid): (Option<i64>, Option<i64>) =
         sqlx::query_as("SELECT MIN(rowid), MAX(rowid) FROM items")
-            .fetch_one(pool)
+            .fetch_one(&mut *conn)
             .await?;
     let (min_rowid, max_rowid) = (min_rowid.unwrap_or(0), max_rowid.unwrap_or(-1));
     let mut low = min_rowid;
@@ -843,10 +925,10 @@ pub async fn load(pool: &sqlx::SqlitePool, generation: u64) -> CoreResult<WorkIn
         let json: Vec<u8> = sqlx::query_scalar(&items_sql)
             .bind(low)
             .bind(high)
-            .fetch_one(pool)
+            .fetch_one(&mut *conn)
             .await?;
         low = high;
-        ingest_item_chunk(pool, &mut ix, json, None).await?;
+        ingest_item_chunk(conn, &mut ix, json, None).await?;
     }
     let item_of: HashMap<String, u32> = ix
         .item_ids
@@ -860,7 +942,7 @@ pub async fn load(pool: &sqlx::SqlitePool, generation: u64) -> CoreResult<WorkIn
     // keeps the memory the allocators hold on to after the load small).
     let mut staged: Vec<(i64, i64, Event, u32)> = Vec::with_capacity(64);
     let changes_sql = format!("SELECT item_id, {CHANGE_COLUMNS} FROM transitions GROUP BY item_id");
-    let mut rows = sqlx::query(&changes_sql).fetch(pool);
+    let mut rows = sqlx::query(&changes_sql).fetch(&mut *conn);
     let mut repaired_changes = Vec::new();
     while let Some(row) = futures_util::TryStreamExt::try_next(&mut rows).await? {
         let id = row.try_get::<LossyText, _>(0)?;
@@ -878,17 +960,20 @@ pub async fn load(pool: &sqlx::SqlitePool, generation: u64) -> CoreResult<WorkIn
         }
     }
     drop(rows);
-    note_bad_changes(pool, &mut ix.repaired, &repaired_changes).await?;
+    note_bad_changes(conn, &mut ix.repaired, &repaired_changes).await?;
     ix.events.shrink_to_fit();
+    ix.item_ids.shrink_to_fit();
+    ix.item_keys.shrink_to_fit();
+    ix.item_titles_folded.shrink_to_fit();
 
     let json: Vec<u8> = sqlx::query_scalar(&format!("SELECT {LINK_COLUMNS} FROM links"))
-        .fetch_one(pool)
+        .fetch_one(&mut *conn)
         .await?;
     let (json, repaired) = json_text(json);
     ingest_links(&mut ix, &json, &item_of)?;
     if repaired {
         note_bad_text(
-            pool,
+            conn,
             &mut ix.repaired,
             "links",
             "from_item_id || ' -> ' || to_item_id",
@@ -899,7 +984,7 @@ pub async fn load(pool: &sqlx::SqlitePool, generation: u64) -> CoreResult<WorkIn
         .await?;
     }
     ix.link_rows = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM links")
-        .fetch_one(pool)
+        .fetch_one(&mut *conn)
         .await? as u64;
     tracing::debug!(
         items = ix.items.len(),
@@ -913,14 +998,16 @@ pub async fn load(pool: &sqlx::SqlitePool, generation: u64) -> CoreResult<WorkIn
 /// Brings `ix` up to date for the items `ids` (written since it was built): their rows, their
 /// changes and the links touching them are read again; nothing else is. Returns false when the
 /// change cannot be applied incrementally (an item was deleted, a team, source, intent or person
-/// was added or removed): the caller rebuilds the whole index.
+/// was added or removed): the caller rebuilds the whole index. `conn` is inside a read
+/// transaction whose state `stamp` names; the index takes that stamp.
 pub async fn refresh(
-    pool: &sqlx::SqlitePool,
+    conn: &mut SqliteConnection,
     ix: &mut WorkIndex,
     ids: &[String],
     generation: u64,
+    stamp: Stamp,
 ) -> CoreResult<bool> {
-    let (teams, sources, intents, people) = dictionary_sizes(pool).await?;
+    let (teams, sources, intents, people) = dictionary_sizes(conn).await?;
     if (teams, sources, intents, people)
         != (
             ix.teams.len() as i64,
@@ -936,14 +1023,14 @@ pub async fn refresh(
         "SELECT json_group_array({ITEM_COLUMNS}) FROM items WHERE id IN (SELECT value FROM json_each(?1))"
     ))
     .bind(&ids_json)
-    .fetch_one(pool)
+    .fetch_one(&mut *conn)
     .await?;
     let links_json: Vec<u8> = sqlx::query_scalar(&format!(
         "SELECT {LINK_COLUMNS} FROM links
          WHERE from_item_id IN (SELECT value FROM json_each(?1)) OR to_item_id IN (SELECT value FROM json_each(?1))"
     ))
     .bind(&ids_json)
-    .fetch_one(pool)
+    .fetch_one(&mut *conn)
     .await?;
     let (links_json, links_repaired) = json_text(links_json);
     // Positions of the ids involved (the items and the far ends of their links), in one pass
@@ -960,7 +1047,7 @@ pub async fn refresh(
         .item_ids
         .iter()
         .enumerate()
-        .filter(|(_, id)| wanted.contains(id.as_ref()))
+        .filter(|(_, id)| wanted.contains(*id))
         .map(|(i, id)| (id.to_string(), i as u32))
         .collect();
     // Notes about the rows read again are made again (or not, when they are now whole).
@@ -971,7 +1058,7 @@ pub async fn refresh(
         "links" => !r.row.split(" -> ").any(|id| again.contains(id)),
         _ => true,
     });
-    let touched = ingest_item_chunk(pool, ix, json, Some(&item_of)).await?;
+    let touched = ingest_item_chunk(conn, ix, json, Some(&item_of)).await?;
     if touched.len() != ids.len() {
         // Some of them are gone at the source.
         return Ok(false);
@@ -989,7 +1076,7 @@ pub async fn refresh(
         "SELECT item_id, {CHANGE_COLUMNS} FROM transitions WHERE item_id IN (SELECT value FROM json_each(?1)) GROUP BY item_id"
     ))
     .bind(&ids_json)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     let mut with_changes = std::collections::HashSet::new();
     let mut repaired_changes = Vec::new();
@@ -1005,7 +1092,7 @@ pub async fn refresh(
         }
         with_changes.insert(item);
     }
-    note_bad_changes(pool, &mut ix.repaired, &repaired_changes).await?;
+    note_bad_changes(conn, &mut ix.repaired, &repaired_changes).await?;
     for &i in &touched {
         if !with_changes.contains(&i) {
             ingest_changes(ix, i, "[]", &mut staged, true)?;
@@ -1018,7 +1105,7 @@ pub async fn refresh(
     ingest_links(ix, &links_json, &item_of)?;
     if links_repaired {
         note_bad_text(
-            pool,
+            conn,
             &mut ix.repaired,
             "links",
             "from_item_id || ' -> ' || to_item_id",
@@ -1029,13 +1116,14 @@ pub async fn refresh(
         .await?;
     }
     ix.link_rows = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM links")
-        .fetch_one(pool)
+        .fetch_one(&mut *conn)
         .await? as u64;
     // Old ranges of changes are garbage; compact once they are half the array.
     if ix.stale_events * 2 > ix.events.len() {
         compact(ix);
     }
     ix.generation = generation;
+    ix.stamp = stamp;
     Ok(true)
 }
 

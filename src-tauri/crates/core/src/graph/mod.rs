@@ -1,8 +1,10 @@
 //! The work graph: its model and its SQLite store.
 
+pub mod column;
 pub mod index;
 pub mod model;
 pub mod repo;
+pub mod snapshot;
 pub mod store;
 pub mod text;
 pub mod write;

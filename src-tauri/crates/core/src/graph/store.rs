@@ -22,6 +22,7 @@ use sqlx::ConnectOptions;
 
 use crate::error::{CoreError, CoreResult};
 use crate::graph::index::{self, WorkIndex};
+use crate::graph::snapshot::{self, Stamp, Unused};
 use crate::graph::write::{Changes, IndexEffect};
 
 /// `PRAGMA application_id` of every Baton workspace: "BATN" in ASCII.
@@ -32,6 +33,12 @@ pub const SCHEMA_VERSION: i64 = 1;
 pub const EXTENSION: &str = "baton";
 /// How many published changes a slow subscriber may fall behind before it is told it lagged.
 const CHANGE_BACKLOG: usize = 256;
+/// After the index follows a write, its snapshot is saved once no write came for this long
+/// (a sync writes pages in bursts; saving after each would rewrite the file for nothing).
+const SAVE_WHEN_QUIET: Duration = Duration::from_secs(15);
+/// Beyond this many written items (or own writes) not yet seen by the index, the next question
+/// rebuilds it rather than following them one by one (and the list stops growing).
+const MAX_PENDING: usize = 100_000;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -75,6 +82,8 @@ pub struct Workspace {
     pending: Arc<std::sync::Mutex<Pending>>,
     /// Every committed write's [`Changes`], for whoever listens (the app's change event).
     published: tokio::sync::broadcast::Sender<Changes>,
+    /// The index snapshot beside the file: what it holds, and the save in progress.
+    snapshot: Arc<SnapshotState>,
 }
 
 /// Changes the index has not seen yet.
@@ -84,6 +93,43 @@ struct Pending {
     full: bool,
     /// Items written (their rows, changes or links).
     items: std::collections::BTreeSet<String>,
+    /// The `meta.writes` numbers of this workspace's own writes (to tell them from writes by
+    /// other programs, which the index cannot follow item by item).
+    own_writes: std::collections::BTreeSet<i64>,
+}
+
+impl Pending {
+    fn is_empty(&self) -> bool {
+        !self.full && self.items.is_empty() && self.own_writes.is_empty()
+    }
+}
+
+/// What this workspace knows of its index snapshot.
+#[derive(Debug, Default)]
+struct SnapshotState {
+    /// The stamp of the snapshot on disk when this process last loaded or saved it.
+    on_disk: std::sync::Mutex<Option<Stamp>>,
+    /// The save scheduled or running, if any, and what stops it while it waits.
+    saving: std::sync::Mutex<Option<Saving>>,
+}
+
+/// A snapshot save: waiting for quiet, then writing.
+#[derive(Debug)]
+struct Saving {
+    stop: tokio_util::sync::CancellationToken,
+    task: tokio::task::JoinHandle<()>,
+}
+
+/// Whether the writes between two stamps were all made by this workspace (so the index can
+/// follow them item by item); anything else means another program changed the file.
+fn own_writes_explain(before: &Stamp, now: &Stamp, own: &std::collections::BTreeSet<i64>) -> bool {
+    if !before.is_known() || !now.is_known() || before.uid != now.uid {
+        return false;
+    }
+    if now.writes == before.writes {
+        return now == before;
+    }
+    now.writes > before.writes && (before.writes + 1..=now.writes).all(|w| own.contains(&w))
 }
 
 impl Workspace {
@@ -196,6 +242,7 @@ impl Workspace {
             index: Arc::default(),
             pending: Arc::default(),
             published: tokio::sync::broadcast::channel(CHANGE_BACKLOG).0,
+            snapshot: Arc::default(),
         }
     }
 
@@ -216,22 +263,26 @@ impl Workspace {
     }
 
     /// Brings the caches up to date after a committed write (see [`Changes::index_effect`]) and
-    /// tells the subscribers. Only [`Workspace::write`] calls it.
-    pub(crate) fn apply_changes(&self, changes: &Changes) {
-        match changes.index_effect() {
-            IndexEffect::None => {}
-            IndexEffect::Items => {
-                if let Ok(mut pending) = self.pending.lock() {
+    /// tells the subscribers. `written` is the write's `meta.writes` number when it changed
+    /// what the index holds. Only [`Workspace::write`] calls it.
+    pub(crate) fn apply_changes(&self, changes: &Changes, written: Option<i64>) {
+        let effect = changes.index_effect();
+        if effect != IndexEffect::None {
+            if let Ok(mut pending) = self.pending.lock() {
+                if effect == IndexEffect::Rebuild {
+                    pending.full = true;
+                } else {
                     pending.items.extend(changes.item_ids.iter().cloned());
                 }
-                self.generation.fetch_add(1, Ordering::Release);
-            }
-            IndexEffect::Rebuild => {
-                if let Ok(mut pending) = self.pending.lock() {
+                pending.own_writes.extend(written);
+                if pending.items.len() > MAX_PENDING || pending.own_writes.len() > MAX_PENDING {
+                    // Too many to follow one by one: the next question rebuilds.
                     pending.full = true;
+                    pending.items.clear();
+                    pending.own_writes.clear();
                 }
-                self.generation.fetch_add(1, Ordering::Release);
             }
+            self.generation.fetch_add(1, Ordering::Release);
         }
         if !changes.is_empty() {
             // No subscriber is not an error: the CLI and tests write without listening.
@@ -251,52 +302,78 @@ impl Workspace {
         self.generation.load(Ordering::Acquire)
     }
 
-    /// The in-memory index: built on first use, then brought up to date after each change —
-    /// item by item when only items changed (and no other reader holds it), or rebuilt.
+    /// The in-memory index: loaded on first use (from its snapshot when that is current, else
+    /// built from the file), then brought up to date after each change — item by item when
+    /// only this workspace's writes changed items (and no other reader holds it), or loaded
+    /// again. A write by another program (another Baton process, or an edit by hand that moves
+    /// the file's [`Stamp`]) is seen here, at the next question, and reloads the index.
     pub async fn index(&self) -> CoreResult<Arc<WorkIndex>> {
         let mut slot = self.index.lock().await;
-        let generation = self.generation();
-        if let Some(ix) = slot.as_ref().filter(|ix| ix.generation == generation) {
-            return Ok(ix.clone());
-        }
+        let started = std::time::Instant::now();
+        // Taken before the file's state is read: every write taken here committed before
+        // that read, so the state read includes it.
         let pending = self
             .pending
             .lock()
             .map(|mut p| std::mem::take(&mut *p))
             .unwrap_or_default();
-        let started = std::time::Instant::now();
+        let mut generation = self.generation();
+        let mut tx = self.pool.begin().await.map_err(|e| self.in_file(e))?;
+        let stamp = Stamp::read(&mut tx)
+            .await
+            .map_err(|e| e.in_file(&self.path))?;
         if let Some(current) = slot.take() {
-            let small = pending.items.len() <= (current.items.len() / 5).max(1_000);
-            if !pending.full && small {
-                if let Ok(mut ix) = Arc::try_unwrap(current) {
-                    let ids: Vec<String> = pending.items.iter().cloned().collect();
-                    let applied = ids.is_empty()
-                        || index::refresh(&self.pool, &mut ix, &ids, generation)
-                            .await
-                            .map_err(|err| err.in_file(&self.path))?;
-                    if applied {
-                        ix.generation = generation;
-                        tracing::debug!(
-                            items = ids.len(),
-                            ms = started.elapsed().as_millis() as u64,
-                            "work index refreshed"
-                        );
-                        let ix = Arc::new(ix);
-                        *slot = Some(ix.clone());
-                        return Ok(ix);
+            if own_writes_explain(&current.stamp, &stamp, &pending.own_writes) {
+                if pending.is_empty() && current.stamp == stamp && current.generation == generation
+                {
+                    *slot = Some(current.clone());
+                    return Ok(current);
+                }
+                let small = pending.items.len() <= (current.items.len() / 5).max(1_000);
+                if !pending.full && small {
+                    // A save waiting for quiet holds the index: stop it (one that is writing
+                    // finishes first). The refreshed index schedules its own.
+                    self.settle_saving().await;
+                    if let Ok(mut ix) = Arc::try_unwrap(current) {
+                        let ids: Vec<String> = pending.items.iter().cloned().collect();
+                        let applied = ids.is_empty()
+                            || index::refresh(&mut tx, &mut ix, &ids, generation, stamp.clone())
+                                .await
+                                .map_err(|err| err.in_file(&self.path))?;
+                        if applied {
+                            ix.generation = generation;
+                            ix.stamp = stamp;
+                            tracing::debug!(
+                                items = ids.len(),
+                                ms = started.elapsed().as_millis() as u64,
+                                "work index refreshed"
+                            );
+                            let ix = Arc::new(ix);
+                            *slot = Some(ix.clone());
+                            self.schedule_save(&ix, SAVE_WHEN_QUIET);
+                            return Ok(ix);
+                        }
                     }
                 }
+            } else {
+                tracing::info!(
+                    path = %self.path.display(),
+                    writes = stamp.writes,
+                    "the workspace was changed by another program: reading the index again"
+                );
+                // Caches keyed on the generation are stale too.
+                generation = self.generation.fetch_add(1, Ordering::AcqRel) + 1;
             }
         }
-        let ix = Arc::new(
-            index::load(&self.pool, generation)
-                .await
-                .map_err(|err| err.in_file(&self.path))?,
-        );
+        drop(tx);
+        let (ix, from_snapshot) = self.load_index(&stamp, generation).await?;
+        let ix = Arc::new(ix);
         tracing::info!(
             items = ix.items.len(),
+            events = ix.events.len(),
+            from_snapshot,
             ms = started.elapsed().as_millis() as u64,
-            "work index built"
+            "work index loaded"
         );
         if !ix.repaired.is_empty() {
             tracing::warn!(
@@ -305,8 +382,134 @@ impl Workspace {
                 "rows whose text is not valid UTF-8 are shown with replacement characters"
             );
         }
+        if !from_snapshot {
+            self.schedule_save(&ix, Duration::ZERO);
+        }
         *slot = Some(ix.clone());
         Ok(ix)
+    }
+
+    /// The whole index at state `stamp`: from the snapshot when it holds exactly that state,
+    /// else built from the file (in one read transaction, whose own stamp it takes).
+    async fn load_index(&self, stamp: &Stamp, generation: u64) -> CoreResult<(WorkIndex, bool)> {
+        let path = self.path.clone();
+        let expected = stamp.clone();
+        let loaded =
+            tokio::task::spawn_blocking(move || snapshot::load(&path, &expected, generation))
+                .await
+                .map_err(|err| {
+                    CoreError::Invalid(format!("the index snapshot load stopped: {err}"))
+                })?;
+        match loaded {
+            Ok(ix) => {
+                if let Ok(mut on_disk) = self.snapshot.on_disk.lock() {
+                    *on_disk = Some(ix.stamp.clone());
+                }
+                return Ok((ix, true));
+            }
+            Err(Unused::Missing) => {}
+            Err(why) => tracing::info!(
+                path = %snapshot::path_for(&self.path).display(),
+                %why,
+                "the work index snapshot is not used; building the index from the workspace"
+            ),
+        }
+        let mut tx = self.pool.begin().await.map_err(|e| self.in_file(e))?;
+        let stamp = Stamp::read(&mut tx)
+            .await
+            .map_err(|e| e.in_file(&self.path))?;
+        let ix = index::load(&mut tx, generation, stamp)
+            .await
+            .map_err(|err| err.in_file(&self.path))?;
+        Ok((ix, false))
+    }
+
+    /// Saves the snapshot of `ix` after `delay`, unless the workspace is read-only, the
+    /// snapshot on disk already holds that state, or a write came in the meantime (the index
+    /// that follows it schedules its own save). Replaces a save scheduled earlier.
+    fn schedule_save(&self, ix: &Arc<WorkIndex>, delay: Duration) {
+        if self.read_only || !ix.stamp.is_known() {
+            return;
+        }
+        let unsaved = self
+            .snapshot
+            .on_disk
+            .lock()
+            .map(|d| d.as_ref() != Some(&ix.stamp))
+            .unwrap_or(false);
+        if !unsaved {
+            return;
+        }
+        let Ok(mut saving) = self.snapshot.saving.lock() else {
+            return;
+        };
+        if let Some(previous) = saving.take() {
+            // One still waiting stops; one writing finishes on its own.
+            previous.stop.cancel();
+        }
+        let (ix, path, state, generation) = (
+            ix.clone(),
+            self.path.clone(),
+            self.snapshot.clone(),
+            self.generation.clone(),
+        );
+        let stop = tokio_util::sync::CancellationToken::new();
+        let stopped = stop.clone();
+        let task = tokio::spawn(async move {
+            tokio::select! {
+                biased;
+                () = stopped.cancelled() => return,
+                () = tokio::time::sleep(delay) => {}
+            }
+            if generation.load(Ordering::Acquire) != ix.generation {
+                return;
+            }
+            let _ = save_blocking(ix, path, state).await;
+        });
+        *saving = Some(Saving { stop, task });
+    }
+
+    /// Brings the index up to date and saves its snapshot now (unless the snapshot on disk
+    /// already holds this state). For programs that exit soon after writing, such as
+    /// `baton demo`. A read-only workspace saves nothing.
+    pub async fn save_index_snapshot(&self) -> CoreResult<()> {
+        let ix = self.index().await?;
+        self.settle_saving().await;
+        self.save_if_current(ix).await
+    }
+
+    /// Saves the snapshot of `ix` if it holds the file's state now and is not on disk yet
+    /// (never for a read-only workspace).
+    async fn save_if_current(&self, ix: Arc<WorkIndex>) -> CoreResult<()> {
+        if self.read_only || !ix.stamp.is_known() {
+            return Ok(());
+        }
+        let on_disk = self.snapshot.on_disk.lock().ok().and_then(|d| d.clone());
+        if on_disk.as_ref() == Some(&ix.stamp) {
+            return Ok(());
+        }
+        let mut tx = self.pool.begin().await.map_err(|e| self.in_file(e))?;
+        let now = Stamp::read(&mut tx)
+            .await
+            .map_err(|e| e.in_file(&self.path))?;
+        drop(tx);
+        if now != ix.stamp {
+            return Ok(());
+        }
+        save_blocking(ix, self.path.clone(), self.snapshot.clone()).await
+    }
+
+    /// Stops a snapshot save still waiting to start, and waits for one that is writing.
+    async fn settle_saving(&self) {
+        let saving = self.snapshot.saving.lock().ok().and_then(|mut s| s.take());
+        if let Some(saving) = saving {
+            saving.stop.cancel();
+            let _ = saving.task.await;
+        }
+    }
+
+    fn in_file(&self, err: sqlx::Error) -> CoreError {
+        CoreError::from(err).in_file(&self.path)
     }
 
     pub(crate) fn item_order(&self) -> &tokio::sync::Mutex<OrderCache> {
@@ -351,8 +554,17 @@ impl Workspace {
         &self.pool
     }
 
-    /// Checkpoints the WAL and closes every connection (a read-only workspace just closes).
+    /// Saves the index snapshot if the index in memory is current and unsaved, checkpoints the
+    /// WAL and closes every connection (a read-only workspace just closes).
     pub async fn close(self) {
+        self.settle_saving().await;
+        let current = self.index.lock().await.clone();
+        let quiet = self.pending.lock().map(|p| p.is_empty()).unwrap_or(false);
+        if let Some(ix) = current.filter(|ix| quiet && ix.generation == self.generation()) {
+            if let Err(err) = self.save_if_current(ix).await {
+                tracing::warn!(%err, "the work index snapshot could not be saved");
+            }
+        }
         if self.read_only {
             self.pool.close().await;
             return;
@@ -364,6 +576,38 @@ impl Workspace {
             tracing::warn!(%err, "checkpoint on close failed");
         }
         self.pool.close().await;
+    }
+}
+
+/// Writes the snapshot of `ix` off the async threads and notes what is on disk.
+async fn save_blocking(
+    ix: Arc<WorkIndex>,
+    path: PathBuf,
+    state: Arc<SnapshotState>,
+) -> CoreResult<()> {
+    let started = std::time::Instant::now();
+    let stamp = ix.stamp.clone();
+    let target = path.clone();
+    let saved = tokio::task::spawn_blocking(move || snapshot::save(&ix, &target))
+        .await
+        .map_err(|err| CoreError::Invalid(format!("the index snapshot save stopped: {err}")))?;
+    match saved {
+        Ok(bytes) => {
+            if let Ok(mut on_disk) = state.on_disk.lock() {
+                *on_disk = Some(stamp);
+            }
+            tracing::info!(
+                path = %snapshot::path_for(&path).display(),
+                mib = bytes / 1_048_576,
+                ms = started.elapsed().as_millis() as u64,
+                "work index snapshot saved"
+            );
+            Ok(())
+        }
+        Err(err) => {
+            tracing::warn!(%err, "the work index snapshot could not be saved");
+            Err(err)
+        }
     }
 }
 

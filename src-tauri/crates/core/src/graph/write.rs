@@ -273,10 +273,30 @@ impl Workspace {
         };
         let output = op.apply(&mut writer).await?;
         let changes = writer.changes;
+        // A write that changes what the index holds moves the file's data version in the same
+        // transaction: the index and its snapshot know by it whether they are current.
+        let written = if changes.index_effect() == IndexEffect::None {
+            None
+        } else {
+            Some(bump_data_version(&mut tx).await?)
+        };
         tx.commit().await?;
-        self.apply_changes(&changes);
+        self.apply_changes(&changes, written);
         Ok((output, changes))
     }
+}
+
+/// Counts one more write in `meta` and gives it a fresh random version; returns its number.
+/// (Recreates the row if it was deleted.)
+async fn bump_data_version(conn: &mut SqliteConnection) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"INSERT INTO meta (id, uid, writes, version)
+           VALUES (1, lower(hex(randomblob(16))), 1, lower(hex(randomblob(16))))
+           ON CONFLICT (id) DO UPDATE SET writes = writes + 1, version = excluded.version
+           RETURNING writes AS "writes!: i64""#
+    )
+    .fetch_one(conn)
+    .await
 }
 
 #[cfg(test)]

@@ -231,7 +231,7 @@ async fn item_detail_in(ws: &Workspace, id: &str) -> CoreResult<ItemDetail> {
     let overlay = crate::decisions::overlay(ws).await?;
     let ix = ws.index().await?;
     let (mut review, mut requester, mut accountable) = (None, None, None);
-    if let Some(at) = ix.item_ids.iter().position(|x| **x == *id) {
+    if let Some(at) = ix.item_ids.iter().position(|x| x == id) {
         let signals = crate::provenance::Signals::gather(&ix);
         let asker = crate::provenance::requester(&ix, &signals, at);
         requester = asker.map(|r| crate::provenance::Named {

@@ -186,12 +186,10 @@ pub async fn ai_comparison(
         if let Some(f) = first_done.filter(|f| in_range(*f)) {
             g.delivered += 1;
             let reverted = item.kind == ItemKind::PullRequest
-                && reverts
-                    .get(ix.item_titles_folded[i].as_ref())
-                    .is_some_and(|list| {
-                        list.iter()
-                            .any(|c| *c >= f && *c - f <= REWORK_DAYS * DAY_MS)
-                    });
+                && reverts.get(&ix.item_titles_folded[i]).is_some_and(|list| {
+                    list.iter()
+                        .any(|c| *c >= f && *c - f <= REWORK_DAYS * DAY_MS)
+                });
             if reopened || reverted {
                 g.reworked += 1;
             }

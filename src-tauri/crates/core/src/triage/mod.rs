@@ -365,7 +365,7 @@ fn layer(ix: &WorkIndex, c: &Candidate, d: Option<&ItemDecisions>, now: i64) -> 
             upstreams.retain(|(u, _)| {
                 !d.handoffs_delivered
                     .iter()
-                    .any(|id| *id == *ix.item_ids[*u as usize])
+                    .any(|id| *id == ix.item_ids[*u as usize])
             });
             !upstreams.is_empty()
         }
@@ -737,7 +737,7 @@ pub async fn triage_decide(
     let at = ix
         .item_ids
         .iter()
-        .position(|id| **id == *decision.item_id)
+        .position(|id| id == decision.item_id)
         .ok_or_else(|| CoreError::NotFound(format!("item {}", decision.item_id)))?;
     let overlay = decisions::overlay(ws).await?;
     let base = cached_base(ws, Thresholds::of(&overlay), now).await?;
