@@ -255,7 +255,7 @@ fn write_index<W: Write>(ix: &WorkIndex, out: &mut Out<W>) -> std::io::Result<()
         events: _, // item by item, the ranges of refreshes compacted
         transition_rows: _,
         link_rows: _,
-        open_blocking_links: _,
+        standing_blocks_links: _,
         links: _,
         assignments: _,
         stale_events: _, // none once compacted
@@ -283,7 +283,7 @@ fn write_index<W: Write>(ix: &WorkIndex, out: &mut Out<W>) -> std::io::Result<()
     }
     out.u64(ix.transition_rows)?;
     out.u64(ix.link_rows)?;
-    out.u64(ix.open_blocking_links)?;
+    out.u64(ix.standing_blocks_links)?;
 
     out.strings(ix.teams.iter().map(|t| t.id.as_str()))?;
     out.strings(ix.teams.iter().map(|t| t.name.as_str()))?;
@@ -673,7 +673,7 @@ fn read_body<R: Read>(
     };
     ix.transition_rows = r.u64()?;
     ix.link_rows = r.u64()?;
-    ix.open_blocking_links = r.u64()?;
+    ix.standing_blocks_links = r.u64()?;
 
     let named = |ids: Vec<String>, names: Vec<String>, what: &str| {
         if ids.len() != names.len() {
