@@ -245,7 +245,7 @@ export const BottleneckCharts = memo(function BottleneckCharts({
         testId="bn-wait-reasons"
         title="Where work waits"
         metricId="bottleneck-wait-reasons"
-        subtitle="Waiting time in the range by reason, largest first, with its share of all waiting time. Click a reason to list the items that waited there."
+        subtitle="Waiting time in the range by reason, largest first, with its share of all waiting time. Waits for review, approval and security start the cycle, so the same time is also work in progress (a pull request nobody merges included); a queue before work starts is here but not in WIP. Click a reason to list the items that waited there."
         csv={() => waitReasonRows(report)}
         empty={empty(report.waitReasons.length === 0, "No waiting time", `No items waited ${span}.`)}
       >
@@ -255,7 +255,7 @@ export const BottleneckCharts = memo(function BottleneckCharts({
         testId="bn-blockers"
         title="Blocker clusters"
         metricId="bottleneck-blockers"
-        subtitle={`Items waiting at the end of ${formatDay(report.range.to)} that open items block, grouped by the blocking team. Click a team to list what it blocks.`}
+        subtitle={`Items waiting at the end of ${formatDay(report.range.to)} that items still open then block, grouped by the blocking team: a blocker finished after that day counts, its state today does not. Click a team to list what it blocks.`}
         csv={() => blockerRows(report)}
         empty={empty(
           report.blockerClusters.length === 0,
@@ -285,7 +285,7 @@ export const BottleneckCharts = memo(function BottleneckCharts({
         testId="bn-pr-segments"
         title="Pull-request segments"
         metricId="bottleneck-pr-segments"
-        subtitle={`Median days of each step of the ${formatCount(report.pullRequests)} pull requests merged in the range: coding, waiting for pickup, review, and merge. The tooltip gives the 85th percentile.`}
+        subtitle={`Median days of each step of the ${formatCount(report.pullRequests)} pull requests merged in the range: coding, waiting for pickup, review, and merge. A blocked flag on a draft is blocked time, and coding goes on until it leaves draft. The tooltip gives the 85th percentile.`}
         csv={() => prSegmentRows(report)}
         empty={empty(!prMeasured, "No merged pull requests", `No pull requests were merged ${span}.`)}
         chart={{

@@ -90,6 +90,23 @@ describe("Bottlenecks", () => {
     expect(within(screen.getByTestId("bn-wait-reasons")).getByText("Waits in review")).toBeInTheDocument();
   });
 
+  it("says beside the numbers what a lead would otherwise misread", async () => {
+    backend();
+    renderPage();
+    const waits = await screen.findByTestId("bn-wait-reasons");
+    // Review waits are in WIP as well; a queue before work starts is not.
+    expect(waits).toHaveTextContent("so the same time is also work in progress");
+    expect(waits).toHaveTextContent("a queue before work starts is here but not in WIP");
+    // Blockers are judged at the range end, not today.
+    expect(screen.getByTestId("bn-blockers")).toHaveTextContent(
+      "a blocker finished after that day counts, its state today does not",
+    );
+    // A blocked flag on a draft.
+    expect(screen.getByTestId("bn-pr-segments")).toHaveTextContent(
+      "A blocked flag on a draft is blocked time, and coding goes on until it leaves draft",
+    );
+  });
+
   it("gives every chart an empty state with its definition link", async () => {
     backend(
       makeBottlenecks({

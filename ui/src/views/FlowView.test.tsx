@@ -250,6 +250,14 @@ describe("Flow", () => {
     expect(within(card).getByTestId("flow-littles-law-sides")).toHaveTextContent("3.3");
   });
 
+  it("says beside the cycle time what starts a cycle, instantaneous passes included", async () => {
+    backend();
+    renderFlow();
+    expect(await screen.findByTestId("flow-cycle-start")).toHaveTextContent(
+      "Starts at the first Active state, even an instantaneous pass, or the first wait for review, approval or security; ends at Done.",
+    );
+  });
+
   it("says the two sides agree, without reasons, when the gap is small", async () => {
     const report = makeFlowReport();
     backend({

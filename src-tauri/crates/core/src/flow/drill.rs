@@ -44,7 +44,8 @@ pub enum FlowSelection {
     WaitingIn { stage: Stage },
     /// Items waiting in a stage at the end of a day (queue growth).
     WaitingAt { day: String, stage: Stage },
-    /// Items waiting now that an open item of a team blocks ("" = items without a team).
+    /// Items waiting at the end of the range that an item of a team, still open then, blocks
+    /// ("" = items without a team).
     BlockedBy { team_id: String },
 }
 
