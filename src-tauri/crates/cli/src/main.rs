@@ -191,6 +191,9 @@ enum Command {
         file: PathBuf,
         #[arg(long, default_value_t = 5)]
         runs: u32,
+        /// Only the way to the first Flow answer (open, index, answer), with its parts.
+        #[arg(long)]
+        first_only: bool,
     },
     /// Sync sources (every enabled one, or --source NAME) with the app's sync code.
     Sync(sync::SyncArgs),
@@ -477,7 +480,11 @@ async fn run(command: Command) -> Result<bool, CoreError> {
         Command::Decide(args) => triage::decide(args).await?,
         Command::Decisions(args) => triage::decisions(args).await?,
         Command::Bench(args) => bench::run(args).await?,
-        Command::BenchFlow { file, runs } => print_json(&bench_flow::run(&file, runs).await?)?,
+        Command::BenchFlow {
+            file,
+            runs,
+            first_only,
+        } => print_json(&bench_flow::run(&file, runs, first_only).await?)?,
         Command::Sync(args) => sync::sync(args).await?,
         Command::Source(command) => sync::source(command).await?,
         Command::BenchSync(args) => bench_sync::run(args).await?,
