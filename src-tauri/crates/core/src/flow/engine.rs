@@ -1,8 +1,9 @@
 //! The single pass over the in-memory index that every flow number comes from.
 //!
 //! For each item in the slice: resolve its changes through the workflow mapping, derive its
-//! timeline, and add it to every accumulator (cumulative flow, WIP, throughput, cycle times,
-//! efficiency, stage times, queues). Nothing here touches SQLite.
+//! timeline, and add it to the accumulators of the page asked for ([`Page`]: cumulative flow,
+//! WIP, throughput, cycle times, efficiency and aging for Flow; stage times, queues, waits and
+//! pull-request segments for Bottlenecks). Nothing here touches SQLite.
 
 use std::collections::HashMap;
 
@@ -14,7 +15,7 @@ use super::filter::Scope;
 use super::mapping::Mapping;
 use super::percentile;
 use super::report::Stage;
-use super::timeline::{derive, Step, Timeline};
+use super::timeline::{derive_into, Step, Timeline, TimelineScratch};
 
 const STATES: usize = 5;
 const STAGES: usize = Stage::ALL.len();
@@ -48,7 +49,17 @@ pub struct PrTimes {
     pub merge: Option<f64>,
 }
 
-/// Everything accumulated by one pass.
+/// The page a pass is for. Each page's numbers come from the same timelines, but a pass
+/// accumulates only what its page shows: the Flow page has no use for per-item stage times,
+/// queues or pull-request reviews, and Bottlenecks none for cumulative flow, WIP or aging —
+/// computing them anyway roughly doubles the work and the memory of a first answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    Flow,
+    Bottlenecks,
+}
+
+/// Everything accumulated by one pass (the fields of the other page stay empty).
 #[derive(Debug, Default)]
 pub struct Pass {
     pub items: u32,
@@ -122,8 +133,8 @@ fn team_slot(ix: &WorkIndex, team: u32) -> usize {
     }
 }
 
-/// Runs the pass. `keep` restricts it further (drill-downs); the scope's slice always applies.
-pub fn run(ix: &WorkIndex, mapping: &Mapping, scope: &Scope) -> Pass {
+/// Runs the pass for `page` over the scope's slice.
+pub fn run(ix: &WorkIndex, mapping: &Mapping, scope: &Scope, page: Page) -> Pass {
     let days = scope.days;
     let slots = ix.teams.len() + 1;
     let mut pass = Pass {
@@ -162,7 +173,12 @@ pub fn run(ix: &WorkIndex, mapping: &Mapping, scope: &Scope) -> Pass {
             if repeated {
                 pass.repeated += 1;
             }
-            add_item(ix, scope, &mut pass, i, timeline, range_start, range_end);
+            match page {
+                Page::Flow => add_to_flow(ix, scope, &mut pass, i, timeline),
+                Page::Bottlenecks => {
+                    add_to_bottlenecks(ix, scope, &mut pass, i, timeline, range_start, range_end)
+                }
+            }
         }
         Err(unmapped) => {
             pass.skipped += 1;
@@ -189,6 +205,9 @@ pub fn each_timeline(
     mut visit: impl FnMut(usize, Result<&Timeline, Option<u32>>),
 ) {
     let mut steps: Vec<(i64, Step)> = Vec::with_capacity(64);
+    // One timeline's buffers for every item: no allocation per item.
+    let mut timeline = Timeline::default();
+    let mut scratch = TimelineScratch::default();
     for i in 0..ix.items.len() {
         if !scope.keeps(ix, i) {
             continue;
@@ -216,8 +235,16 @@ pub fn each_timeline(
         if initial.is_none() {
             unmapped = unmapped.or(Some(item.initial_state));
         }
-        match derive(item.created, initial, &steps, scope.as_of, scope.rule) {
-            Ok(timeline) => visit(i, Ok(&timeline)),
+        match derive_into(
+            item.created,
+            initial,
+            &steps,
+            scope.as_of,
+            scope.rule,
+            &mut timeline,
+            &mut scratch,
+        ) {
+            Ok(()) => visit(i, Ok(&timeline)),
             Err(_) => visit(i, Err(unmapped)),
         }
     }
@@ -227,21 +254,14 @@ fn state_index(flow: FlowState) -> usize {
     FlowState::ALL.iter().position(|s| *s == flow).unwrap_or(0)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn add_item(
-    ix: &WorkIndex,
-    scope: &Scope,
-    pass: &mut Pass,
-    i: usize,
-    t: &Timeline,
-    range_start: i64,
-    range_end: i64,
-) {
+/// Adds an item's timeline to the Flow page's accumulators.
+fn add_to_flow(ix: &WorkIndex, scope: &Scope, pass: &mut Pass, i: usize, t: &Timeline) {
     let item = &ix.items[i];
+    let (range_start, range_end) = (scope.from, scope.as_of);
     let last = t.segments.len().saturating_sub(1);
-    // Cumulative flow and queues: the state at the end of each day, i.e. the days whose last
-    // instant falls in the segment — from the day it starts to the day it ends, excluded
-    // (half-open days). The last segment lasts.
+    // Cumulative flow: the state at the end of each day, i.e. the days whose last instant falls
+    // in the segment — from the day it starts to the day it ends, excluded (half-open days).
+    // The last segment lasts.
     for (n, s) in t.segments.iter().enumerate() {
         let from = scope.day_of(s.start);
         let to = if n == last {
@@ -250,9 +270,6 @@ fn add_item(
             scope.day_of(s.end)
         };
         add_days(&mut pass.cfd[state_index(s.flow)], from, to);
-        if let Some(stage) = Stage::of(s.flow, s.reason).filter(|st| st.is_waiting()) {
-            add_days(&mut pass.queues[stage.index()], from, to);
-        }
     }
     // WIP: from the start of the cycle until it finishes (or is canceled).
     if let Some(start) = t.start {
@@ -300,12 +317,6 @@ fn add_item(
         if let Some(split) = t.cycle_split() {
             pass.efficiency.push(split);
         }
-        if item.kind == ItemKind::PullRequest {
-            pass.pull_requests.push(pr_times(ix, i, t, finish));
-        }
-    }
-    if let Some(s) = t.segments.last().filter(|s| s.flow == FlowState::Waiting) {
-        pass.waiting_now.push((i as u32, s.start));
     }
     // In progress at the end of the range.
     if let (Some(start), None, None) = (t.start, t.finish, t.canceled) {
@@ -323,6 +334,41 @@ fn add_item(
                 }
             }
         }
+    }
+}
+
+/// Adds an item's timeline to the Bottlenecks page's accumulators.
+fn add_to_bottlenecks(
+    ix: &WorkIndex,
+    scope: &Scope,
+    pass: &mut Pass,
+    i: usize,
+    t: &Timeline,
+    range_start: i64,
+    range_end: i64,
+) {
+    let item = &ix.items[i];
+    let last = t.segments.len().saturating_sub(1);
+    // Queues: the waiting stage at the end of each day (half-open days, as cumulative flow).
+    for (n, s) in t.segments.iter().enumerate() {
+        if let Some(stage) = Stage::of(s.flow, s.reason).filter(|st| st.is_waiting()) {
+            let from = scope.day_of(s.start);
+            let to = if n == last {
+                i64::MAX / 4
+            } else {
+                scope.day_of(s.end)
+            };
+            add_days(&mut pass.queues[stage.index()], from, to);
+        }
+    }
+    // Pull requests merged in the range.
+    if let Some(finish) = t.finish.filter(|f| scope.in_range(*f)) {
+        if item.kind == ItemKind::PullRequest {
+            pass.pull_requests.push(pr_times(ix, i, t, finish));
+        }
+    }
+    if let Some(s) = t.segments.last().filter(|s| s.flow == FlowState::Waiting) {
+        pass.waiting_now.push((i as u32, s.start));
     }
     // Time in each stage inside the range.
     let slot = team_slot(ix, item.team);

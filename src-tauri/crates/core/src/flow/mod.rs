@@ -139,7 +139,7 @@ fn sorted_cycles(pass: &engine::Pass) -> Vec<f64> {
 
 /// The Flow page from an index, a mapping and a scope (no I/O; titles left empty).
 pub fn compute_flow(ix: &WorkIndex, mapping: &Mapping, scope: &Scope) -> FlowReport {
-    let pass = engine::run(ix, mapping, scope);
+    let pass = engine::run(ix, mapping, scope, engine::Page::Flow);
     flow_from_pass(ix, scope, pass)
 }
 
@@ -335,7 +335,7 @@ fn flow_from_pass(ix: &WorkIndex, scope: &Scope, mut pass: engine::Pass) -> Flow
 
 /// The Bottlenecks page from an index, a mapping and a scope (no I/O; titles left empty).
 pub fn compute_bottlenecks(ix: &WorkIndex, mapping: &Mapping, scope: &Scope) -> BottleneckReport {
-    let mut pass = engine::run(ix, mapping, scope);
+    let mut pass = engine::run(ix, mapping, scope, engine::Page::Bottlenecks);
     let n = scope.days;
 
     let slots = ix.teams.len() + 1;

@@ -113,12 +113,13 @@ pub fn starts_cycle(m: Meaning) -> bool {
 /// An entry into an underlying state: (time, flow state, whether it starts the cycle).
 type Entry = (i64, FlowState, bool);
 
-/// Derives an item's timeline.
-///
-/// `initial` is the meaning of the state the item was created in; `steps` are its changes in
-/// time order (`at`, step), ties in the order the source recorded them. Changes before `created`
-/// count from `created`; changes at or after `as_of` are not seen (the range end is excluded,
-/// like every day's end).
+/// Buffers [`derive_into`] reuses from one item to the next.
+#[derive(Debug, Default)]
+pub struct TimelineScratch {
+    entries: Vec<Entry>,
+}
+
+/// Derives an item's timeline (see [`derive_into`], which reuses buffers).
 pub fn derive(
     created: i64,
     initial: Option<Meaning>,
@@ -126,12 +127,43 @@ pub fn derive(
     as_of: i64,
     rule: CycleRule,
 ) -> Result<Timeline, Unmapped> {
+    let mut timeline = Timeline::default();
+    derive_into(
+        created,
+        initial,
+        steps,
+        as_of,
+        rule,
+        &mut timeline,
+        &mut TimelineScratch::default(),
+    )?;
+    Ok(timeline)
+}
+
+/// Derives an item's timeline into `timeline`, overwriting it, with `scratch`'s buffers: a pass
+/// over every item allocates nothing per item.
+///
+/// `initial` is the meaning of the state the item was created in; `steps` are its changes in
+/// time order (`at`, step), ties in the order the source recorded them. Changes before `created`
+/// count from `created`; changes at or after `as_of` are not seen (the range end is excluded,
+/// like every day's end).
+pub fn derive_into(
+    created: i64,
+    initial: Option<Meaning>,
+    steps: &[(i64, Step)],
+    as_of: i64,
+    rule: CycleRule,
+    timeline: &mut Timeline,
+    scratch: &mut TimelineScratch,
+) -> Result<(), Unmapped> {
     let mut underlying = initial.ok_or(Unmapped)?;
     let mut flagged = false;
     let mut t = created;
-    let mut segments: Vec<Segment> = Vec::with_capacity(steps.len() + 1);
+    let segments = &mut timeline.segments;
+    segments.clear();
     // Entries into each underlying state, for start/finish.
-    let mut entries: Vec<Entry> = Vec::with_capacity(steps.len() + 1);
+    let entries = &mut scratch.entries;
+    entries.clear();
     entries.push((created, underlying.0, starts_cycle(underlying)));
 
     let effective = |m: Meaning, flagged: bool| -> Meaning {
@@ -164,7 +196,7 @@ pub fn derive(
             break;
         }
         let at = at.max(created);
-        push(&mut segments, t, at, effective(underlying, flagged));
+        push(segments, t, at, effective(underlying, flagged));
         t = at;
         match step {
             Step::State(meaning) => {
@@ -182,10 +214,10 @@ pub fn derive(
             Step::Flag(on) => flagged = on,
         }
     }
-    push(&mut segments, t, as_of, effective(underlying, flagged));
+    push(segments, t, as_of, effective(underlying, flagged));
 
     let final_flow = underlying.0;
-    let (start, finish) = cycle(&entries, final_flow, rule);
+    let (start, finish) = cycle(entries, final_flow, rule);
     let canceled = (final_flow == FlowState::Canceled && finish.is_none())
         .then(|| entries.last().map(|e| e.0))
         .flatten();
@@ -193,13 +225,11 @@ pub fn derive(
         .iter()
         .find(|e| matches!(e.1, FlowState::Waiting | FlowState::Done))
         .map(|e| e.0);
-    Ok(Timeline {
-        segments,
-        start,
-        finish,
-        canceled,
-        ready,
-    })
+    timeline.start = start;
+    timeline.finish = finish;
+    timeline.canceled = canceled;
+    timeline.ready = ready;
+    Ok(())
 }
 
 /// Start and finish from the entries into underlying flow states.
