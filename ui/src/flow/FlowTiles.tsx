@@ -91,8 +91,8 @@ export const FlowTiles = memo(function FlowTiles({
         </p>
         <p className="kpi-sub">of {formatCount(ct.count)} items finished in the range</p>
         <p className="kpi-sub" data-testid="flow-cycle-start">
-          Starts at the first Active state, even an instantaneous pass, or the first wait for review,
-          approval or security; ends at Done.
+          Starts at the first Active state, even an instantaneous pass, or the first wait for review, approval
+          or security; ends at Done.
         </p>
       </Tile>
       <Tile label="Lead time (days)" metricId="flow-lead-time" testId="flow-tile-lead" value={lt.p85}>
