@@ -1192,7 +1192,10 @@ export type FlowSelection =
 { type: "waiting_in"; stage: Stage } | 
 /**  Items waiting in a stage at the end of a day (queue growth). */
 { type: "waiting_at"; day: string; stage: Stage } | 
-/**  Items waiting now that an open item of a team blocks ("" = items without a team). */
+/**
+ *  Items waiting at the end of the range that an item of a team, still open then, blocks
+ *  ("" = items without a team).
+ */
 { type: "blocked_by"; team_id: string };
 
 /**  Where an item is in its flow, whatever the source calls the state. */
