@@ -6,6 +6,7 @@ mod decisions_persist;
 mod deps;
 mod flow;
 mod index_refresh;
+mod people;
 mod queries;
 mod sync_across_tools;
 mod sync_github;

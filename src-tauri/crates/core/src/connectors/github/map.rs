@@ -33,6 +33,7 @@ pub const FOUND_IN_CLOSING_REFERENCE: &str = "timeline: cross-reference that clo
 pub const FOUND_IN_CONNECTED: &str = "timeline: connected";
 pub const FOUND_IN_TITLE: &str = "pull request title";
 pub const FOUND_IN_BRANCH: &str = "branch name";
+pub const FOUND_IN_COMMIT: &str = "commit message";
 
 /// What mapping needs besides the record.
 pub struct MapCtx<'a> {
@@ -155,6 +156,7 @@ fn person(page: &mut PageWrite, source_id: &str, user: &User) -> String {
             login: user.login.clone(),
             display_name: user.login.clone(),
             is_bot: user.is_bot(),
+            email: user.email.clone(),
         },
     )
 }
@@ -209,6 +211,7 @@ fn item(page: &mut PageWrite, ctx: &mut MapCtx<'_>, c: Common<'_>) -> Option<Wor
                 login: found.login.clone(),
                 display_name: found.login,
                 is_bot: false,
+                email: None,
             },
         );
         page.requesters.push(RequesterFact {

@@ -13,6 +13,9 @@ pub struct User {
     /// "User", "Bot", "Organization".
     #[serde(rename = "type", default)]
     pub kind: Option<String>,
+    /// The public e-mail address, when GitHub includes it (rarely in lists).
+    #[serde(default)]
+    pub email: Option<String>,
 }
 
 impl User {
@@ -262,6 +265,9 @@ pub struct TimelineEvent {
     /// ...or a team.
     #[serde(default)]
     pub requested_team: Option<RequestedTeam>,
+    /// A `committed` entry's commit message.
+    #[serde(default)]
+    pub message: Option<String>,
 }
 
 /// A team asked to review.

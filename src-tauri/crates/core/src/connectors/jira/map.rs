@@ -181,6 +181,7 @@ fn person(page: &mut PageWrite, source_id: &str, user: &User) -> Option<String> 
                     .unwrap_or_else(|| login.clone()),
                 login,
                 is_bot: user.is_bot(),
+                email: user.email_address.clone(),
             },
         ),
     )
