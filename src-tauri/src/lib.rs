@@ -52,6 +52,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::rules::rules_delete_team_rule,
             commands::rules::rules_save_provenance_rule,
             commands::rules::rules_delete_provenance_rule,
+            commands::rules::rules_rederive_preview,
+            commands::rules::rules_rederive_apply,
             commands::people::people_list,
             commands::people::people_merge,
             commands::people::people_split,

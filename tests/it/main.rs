@@ -8,6 +8,7 @@ mod flow;
 mod index_refresh;
 mod people;
 mod queries;
+mod rules_rederive;
 mod sync_across_tools;
 mod sync_github;
 mod sync_github_lifecycle;

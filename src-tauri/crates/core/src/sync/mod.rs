@@ -10,6 +10,7 @@
 //! going run is the history).
 
 pub mod lock;
+pub mod rederive;
 pub mod runtime;
 pub mod sources;
 
