@@ -233,7 +233,7 @@ pub struct CrossReferenceSource {
 /// An entry of `/repos/{o}/{r}/issues/{n}/timeline`: an issue event (with the id
 /// `/issues/events` gives it), a review (`reviewed`, with the review's id), a cross-reference,
 /// a commit, a comment... Only what the lifecycle reads is kept.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 pub struct TimelineEvent {
     #[serde(default, deserialize_with = "lenient_id")]
     pub id: Option<i64>,
