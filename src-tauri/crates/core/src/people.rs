@@ -185,9 +185,8 @@ fn keys_of(row: &Row) -> Vec<(MatchReason, String, bool)> {
 
 /// Who looks like whom, strongest reason first; pairs split by hand are left out.
 fn find_matches(rows: &[Row]) -> Vec<PersonMatch> {
-    // key → person → (strong, sources)
-    let mut by_key: BTreeMap<(MatchReason, String), BTreeMap<String, (bool, BTreeSet<String>)>> =
-        BTreeMap::new();
+    // key → person → whether a strong name gave it
+    let mut by_key: BTreeMap<(MatchReason, String), BTreeMap<String, bool>> = BTreeMap::new();
     let mut names: BTreeMap<&str, &str> = BTreeMap::new();
     let mut sources_of: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for row in rows {
@@ -200,13 +199,11 @@ fn find_matches(rows: &[Row]) -> Vec<PersonMatch> {
             continue;
         }
         for (reason, key, strong) in keys_of(row) {
-            let entry = by_key
+            *by_key
                 .entry((reason, key))
                 .or_default()
                 .entry(row.person_id.clone())
-                .or_default();
-            entry.0 |= strong;
-            entry.1.insert(row.source_id.clone());
+                .or_default() |= strong;
         }
     }
     let mut found: BTreeMap<(String, String), PersonMatch> = BTreeMap::new();
@@ -216,7 +213,7 @@ fn find_matches(rows: &[Row]) -> Vec<PersonMatch> {
             continue;
         }
         let mut it = people.into_iter();
-        let (Some((a, (strong_a, _))), Some((b, (strong_b, _)))) = (it.next(), it.next()) else {
+        let (Some((a, strong_a)), Some((b, strong_b))) = (it.next(), it.next()) else {
             continue;
         };
         // Two accounts of one source are two accounts, whatever their names.

@@ -214,17 +214,12 @@ async fn derive(conn: &mut SqliteConnection) -> CoreResult<(RederiveReport, Vec<
     Ok((report, updates))
 }
 
+/// A record's team and provenance, as the rules say.
+type Verdicts = (Option<String>, crate::rules::eval::ProvenanceVerdict);
+
 /// The rules' verdicts on one raw record, and whether it is a pull request; `None` for a record
 /// that is not an item (a pull request's copy in `/issues`) or does not parse.
-fn verdicts(
-    kind: SourceKind,
-    stream: &str,
-    rules: &Rules,
-    json: &str,
-) -> Option<(
-    bool,
-    (Option<String>, crate::rules::eval::ProvenanceVerdict),
-)> {
+fn verdicts(kind: SourceKind, stream: &str, rules: &Rules, json: &str) -> Option<(bool, Verdicts)> {
     match (kind, stream) {
         (SourceKind::Github, "issues") => {
             let issue: GhIssue = serde_json::from_str(json).ok()?;
