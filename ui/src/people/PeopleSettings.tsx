@@ -7,6 +7,7 @@ import { useMemo, useState } from "react";
 import type { PeopleView, PersonMatch, PersonView } from "../lib/ipc";
 import { EmptyState, ErrorState, LoadingState } from "../shared/states";
 import { peopleQueries, useMergePeople, useSplitPerson } from "./queries";
+import "./people.css";
 
 const REASON: Record<PersonMatch["reason"], string> = {
   email: "same e-mail address",
@@ -14,7 +15,9 @@ const REASON: Record<PersonMatch["reason"], string> = {
 };
 
 function identitiesText(person: PersonView): string {
-  return person.identities.map((i) => `${i.sourceName}: ${i.displayName} (${i.login})`).join(" · ");
+  return person.identities
+    .map((i) => `${i.sourceName}: ${i.displayName === i.login ? i.login : `${i.displayName} (${i.login})`}`)
+    .join(" · ");
 }
 
 function Suggestions({ matches }: { matches: PersonMatch[] }) {
@@ -106,34 +109,36 @@ function PeopleTable({ view }: { view: PeopleView }) {
               <td className="small">{identitiesText(p)}</td>
               <td>{p.items}</td>
               <td>
-                <select
-                  className="input"
-                  aria-label={`Merge ${p.displayName} into`}
-                  value={target[p.id] ?? ""}
-                  onChange={(e) => setTarget({ ...target, [p.id]: e.target.value })}
-                  data-testid={`merge-target-${p.id}`}
-                >
-                  <option value="">—</option>
-                  {humans
-                    .filter((o) => o.id !== p.id)
-                    .map((o) => (
-                      <option key={o.id} value={o.id}>
-                        {o.displayName}
-                      </option>
-                    ))}
-                </select>
-                <button
-                  type="button"
-                  className="btn"
-                  disabled={!target[p.id] || merge.isPending}
-                  onClick={() => {
-                    const keep = target[p.id];
-                    if (keep) merge.mutate({ keep, other: p.id });
-                  }}
-                  data-testid={`merge-${p.id}`}
-                >
-                  Merge
-                </button>
+                <div className="people-merge">
+                  <select
+                    className="input"
+                    aria-label={`Merge ${p.displayName} into`}
+                    value={target[p.id] ?? ""}
+                    onChange={(e) => setTarget({ ...target, [p.id]: e.target.value })}
+                    data-testid={`merge-target-${p.id}`}
+                  >
+                    <option value="">—</option>
+                    {humans
+                      .filter((o) => o.id !== p.id)
+                      .map((o) => (
+                        <option key={o.id} value={o.id}>
+                          {o.displayName}
+                        </option>
+                      ))}
+                  </select>
+                  <button
+                    type="button"
+                    className="btn"
+                    disabled={!target[p.id] || merge.isPending}
+                    onClick={() => {
+                      const keep = target[p.id];
+                      if (keep) merge.mutate({ keep, other: p.id });
+                    }}
+                    data-testid={`merge-${p.id}`}
+                  >
+                    Merge
+                  </button>
+                </div>
               </td>
               <td>
                 {p.identities.length > 1 ? (
@@ -152,6 +157,9 @@ function PeopleTable({ view }: { view: PeopleView }) {
           ))}
         </tbody>
       </table>
+      <p className="muted small">
+        Items: the work items the person authored, owns or asked for, in every source.
+      </p>
       {humans.length > shown.length ? (
         <p className="muted small">
           Showing {shown.length} of {humans.length} people; find one by name or login.
