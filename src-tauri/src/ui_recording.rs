@@ -124,6 +124,7 @@ async fn answer(ws: &Workspace, req: &Request, now: i64) -> Outcome {
         "workspace_summary" => outcome(query::workspace_summary(ws).await),
         "intents_list" => outcome(query::intents_list(ws).await),
         "teams_list" => outcome(query::teams_list(ws).await),
+        "people_list" => outcome(baton_core::people::people_list(ws).await),
         "item_detail" => outcome(query::item_detail(ws, &arg::<String>(req, "id")).await),
         "items_list" => outcome(whole_list(ws, arg(req, "query")).await),
         "flow_report" => outcome(flow::flow_report(ws, &arg(req, "filter"), now).await),

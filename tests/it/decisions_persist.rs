@@ -144,6 +144,7 @@ async fn apply(ws: &Workspace, op: &Op, ids: &[String], n: usize) {
                         login: format!("asker{r}"),
                         display_name: format!("Asker {r}"),
                         is_bot: false,
+                        email: None,
                     },
                 );
                 page.requesters.push(RequesterFact {

@@ -1,8 +1,9 @@
-//! Links across tools: Jira keys named in pull requests' titles, branch names and descriptions
-//! become `implements` links to the Jira issues, whichever source syncs first. The recorded
-//! panjf2000/ants pull requests and merico.atlassian.net issues (DevLake's rows) have no key in
-//! common, so three real pull requests are edited to name three real issues (as
-//! `tests/fixtures/PROVENANCE.md` allows for cases no recording has).
+//! Links across tools: Jira keys named in pull requests' titles, branch names, descriptions and
+//! commit messages become `implements` links to the Jira issues, whichever source syncs first.
+//! The recorded panjf2000/ants pull requests and merico.atlassian.net issues (DevLake's rows)
+//! have no key in common, so three real pull requests are edited to name three real issues, and
+//! a fourth gets a real `committed` timeline entry (square/okhttp#7458's, github-stats) whose
+//! message names a fourth (as `tests/fixtures/PROVENANCE.md` allows for cases no recording has).
 
 use std::sync::Arc;
 
@@ -36,6 +37,17 @@ async fn servers() -> (ReplayServer, ReplayServer) {
     edit_pull(&gh, 176, |v| {
         v["body"] = "Implements DZFNK0168-5. Strings stay UTF-8 (not a key).".into();
     });
+    let recorded: Vec<Value> = serde_json::from_str(
+        &std::fs::read_to_string(fixtures().join("github/github-stats/timeline-okhttp-7458.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let mut commit = recorded
+        .into_iter()
+        .find(|e| e["event"] == "committed")
+        .unwrap();
+    commit["message"] = "Grow the pool in steps\n\nEE-19".into();
+    gh.push_timeline_entry(189, &commit);
     let jira = Arc::new(FakeJira::from_devlake(&fixtures(), JIRA_EMAIL, JIRA_TOKEN).unwrap());
     (gh.serve().await.unwrap(), jira.serve().await.unwrap())
 }
@@ -55,6 +67,7 @@ async fn jira_keys_in_pull_requests_link_them_to_the_issues_whichever_syncs_firs
     let expected = vec![
         "panjf2000/ants#167 implements K5-2 [branch name]".to_owned(),
         "panjf2000/ants#176 implements DZFNK0168-5 [pull request description]".to_owned(),
+        "panjf2000/ants#189 implements EE-19 [commit message]".to_owned(),
         "panjf2000/ants#211 implements EE-17 [pull request title]".to_owned(),
     ];
 
@@ -70,7 +83,12 @@ async fn jira_keys_in_pull_requests_link_them_to_the_issues_whichever_syncs_firs
             "SELECT to_item_id FROM pending_links WHERE to_item_id LIKE 'jira-key:%' ORDER BY 1"
         )
         .await,
-        vec!["jira-key:DZFNK0168-5", "jira-key:EE-17", "jira-key:K5-2"],
+        vec![
+            "jira-key:DZFNK0168-5",
+            "jira-key:EE-17",
+            "jira-key:EE-19",
+            "jira-key:K5-2"
+        ],
         "named by key until an issue has it (UTF-8 is not a key)"
     );
     let report = h.sync(&jira_source).await;

@@ -657,6 +657,19 @@ async function walk(page, base) {
     "choosing Dark saves it with settings_set_theme and applies it",
   );
   await shot("07-settings-dark");
+
+  step("Settings → People");
+  await page.locator(T("settings-tab-people")).click();
+  await page.locator(T("people-table")).waitFor();
+  const people = await page.locator(`${T("people-table")} tbody tr`).count();
+  check(people > 0, `the people are listed (${people})`);
+  const acrossSources = await page
+    .locator(`${T("people-table")} tbody tr`)
+    .filter({ hasText: "GitHub" })
+    .filter({ hasText: "Jira" })
+    .count();
+  check(acrossSources > 0, `people with identities on GitHub and Jira are one person (${acrossSources})`);
+  await shot("07b-settings-people-dark", true);
   await page.locator(T("nav-overview")).click();
   await page
     .locator(`${T("chart-by-team-chart")} svg`)

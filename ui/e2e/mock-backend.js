@@ -659,6 +659,7 @@
       case "triage_list":
       case "triage_thresholds_get":
       case "decisions_list":
+      case "people_list":
         return recorded(cmd, args);
       case "triage_settings_get":
         return state.triageSettings;

@@ -73,6 +73,19 @@ export const commands = {
 	rulesSaveProvenanceRule: (rule: ProvenanceRuleView_Deserialize) => typedError<string, IpcError>(__TAURI_INVOKE("rules_save_provenance_rule", { rule })),
 	/**  Deletes a provenance rule. */
 	rulesDeleteProvenanceRule: (id: string) => typedError<null, IpcError>(__TAURI_INVOKE("rules_delete_provenance_rule", { id })),
+	/**
+	 *  How many items, and which, the current rules would move if every synced item were derived
+	 *  again from its raw record (nothing is written).
+	 */
+	rulesRederivePreview: () => typedError<RederiveReport_Serialize, IpcError>(__TAURI_INVOKE("rules_rederive_preview")),
+	/**  Derives every synced item again under the current rules and writes what changed. */
+	rulesRederiveApply: () => typedError<RederiveReport_Serialize, IpcError>(__TAURI_INVOKE("rules_rederive_apply")),
+	/**  Everyone with their identities, and who looks like whom. */
+	peopleList: () => typedError<PeopleView_Serialize, IpcError>(__TAURI_INVOKE("people_list")),
+	/**  Merges person `other` into `keep`: one person in every count from now on. */
+	peopleMerge: (keep: string, other: string) => typedError<null, IpcError>(__TAURI_INVOKE("people_merge", { keep, other })),
+	/**  Splits a person back into one person per identity; returns the people it made. */
+	peopleSplit: (person: string) => typedError<string[], IpcError>(__TAURI_INVOKE("people_split", { person })),
 	/**  The current settings. */
 	settingsGet: () => typedError<SettingsView, IpcError>(__TAURI_INVOKE("settings_get")),
 	/**  Changes the theme. */
@@ -1449,6 +1462,37 @@ export type Handoff_Serialize = {
 	daysWaiting: number | null,
 };
 
+/**  One identity of a person: a login on a source and what the source says of it. */
+export type IdentityView = IdentityView_Serialize | IdentityView_Deserialize;
+
+/**  One identity of a person: a login on a source and what the source says of it. */
+export type IdentityView_Deserialize = {
+	sourceId: string,
+	sourceName: string,
+	/**  `github`, `jira`, `linear`. */
+	sourceKind: string,
+	login: string,
+	/**  The name the source shows (the login when it shows none). */
+	displayName: string,
+	email?: string | null,
+	/**  Split off by hand: never merged automatically again. */
+	keptApart: boolean,
+};
+
+/**  One identity of a person: a login on a source and what the source says of it. */
+export type IdentityView_Serialize = {
+	sourceId: string,
+	sourceName: string,
+	/**  `github`, `jira`, `linear`. */
+	sourceKind: string,
+	login: string,
+	/**  The name the source shows (the login when it shows none). */
+	displayName: string,
+	email: string | null,
+	/**  Split off by hand: never merged automatically again. */
+	keptApart: boolean,
+};
+
 /**  One intent. */
 export type IntentInfo = IntentInfo_Serialize | IntentInfo_Deserialize;
 
@@ -1873,6 +1917,13 @@ export type MappingOrigin =
 /**  Not mapped: items passing through it are left out of the flow metrics. */
 "unmapped";
 
+/**  Why two people look like one. */
+export type MatchReason = 
+/**  An identity of each shows the same e-mail address. */
+"email" | 
+/**  Their names are the same without case, spaces and punctuation. */
+"name";
+
 /**  An item that did not meet a policy. */
 export type MissedItem = {
 	itemId: string,
@@ -1890,6 +1941,21 @@ export type Named<V> = {
 export type OtherItem = {
 	id: string,
 	key: string,
+};
+
+/**  Everyone, and who looks like whom. */
+export type PeopleView = PeopleView_Serialize | PeopleView_Deserialize;
+
+/**  Everyone, and who looks like whom. */
+export type PeopleView_Deserialize = {
+	people: PersonView_Deserialize[],
+	matches: PersonMatch[],
+};
+
+/**  Everyone, and who looks like whom. */
+export type PeopleView_Serialize = {
+	people: PersonView_Serialize[],
+	matches: PersonMatch[],
 };
 
 /**  Percentiles of a duration, in days (nearest-rank). */
@@ -1911,6 +1977,45 @@ export type Percentiles_Serialize = {
 	p85: number | null,
 	p95: number | null,
 	mean: number | null,
+};
+
+/**  Two people that look like one. */
+export type PersonMatch = {
+	/**  The person kept when they are merged (the smaller id). */
+	keepId: string,
+	keepName: string,
+	otherId: string,
+	otherName: string,
+	reason: MatchReason,
+	/**  What they share: the address, or the name as compared. */
+	shared: string,
+	/**  Strong enough to be merged without asking (see the module's rules). */
+	automatic: boolean,
+};
+
+/**  A person with every identity and how many items name them. */
+export type PersonView = PersonView_Serialize | PersonView_Deserialize;
+
+/**  A person with every identity and how many items name them. */
+export type PersonView_Deserialize = {
+	id: string,
+	displayName: string,
+	teamId?: string | null,
+	isBot: boolean,
+	identities: IdentityView_Deserialize[],
+	/**  Items the person authored, owns or asked for. */
+	items: number,
+};
+
+/**  A person with every identity and how many items name them. */
+export type PersonView_Serialize = {
+	id: string,
+	displayName: string,
+	teamId: string | null,
+	isBot: boolean,
+	identities: IdentityView_Serialize[],
+	/**  Items the person authored, owns or asked for. */
+	items: number,
 };
 
 /**  What a file dialog is for. */
@@ -2138,6 +2243,64 @@ export type RecentWorkspace = {
 	openedAt: string,
 	/**  False when the file is gone. */
 	exists: boolean,
+};
+
+/**  What re-deriving changes (a preview) or changed (applied). */
+export type RederiveReport = RederiveReport_Serialize | RederiveReport_Deserialize;
+
+/**  What re-deriving changes (a preview) or changed (applied). */
+export type RederiveReport_Deserialize = {
+	/**  Items derived again from their raw records. */
+	checked: number,
+	/**  Items whose team or provenance differs. */
+	changed: number,
+	teamChanged: number,
+	provenanceChanged: number,
+	/**  The first changed items, by key. */
+	examples: RederivedItem_Deserialize[],
+	/**  True when the changes were written. */
+	applied: boolean,
+};
+
+/**  What re-deriving changes (a preview) or changed (applied). */
+export type RederiveReport_Serialize = {
+	/**  Items derived again from their raw records. */
+	checked: number,
+	/**  Items whose team or provenance differs. */
+	changed: number,
+	teamChanged: number,
+	provenanceChanged: number,
+	/**  The first changed items, by key. */
+	examples: RederivedItem_Serialize[],
+	/**  True when the changes were written. */
+	applied: boolean,
+};
+
+/**  One item the rules move. */
+export type RederivedItem = RederivedItem_Serialize | RederivedItem_Deserialize;
+
+/**  One item the rules move. */
+export type RederivedItem_Deserialize = {
+	itemId: string,
+	key: string,
+	title: string,
+	/**  Team names (`None`: no team). */
+	teamBefore?: string | null,
+	teamAfter?: string | null,
+	provenanceBefore: Provenance,
+	provenanceAfter: Provenance,
+};
+
+/**  One item the rules move. */
+export type RederivedItem_Serialize = {
+	itemId: string,
+	key: string,
+	title: string,
+	/**  Team names (`None`: no team). */
+	teamBefore: string | null,
+	teamAfter: string | null,
+	provenanceBefore: Provenance,
+	provenanceAfter: Provenance,
 };
 
 /**  A value whose text was not valid UTF-8 and is shown with replacement characters. */

@@ -1,8 +1,11 @@
 //! Rule commands: the team assignment rules and the provenance rules (see
-//! `baton_core::rules`). Both apply from the next sync on.
+//! `baton_core::rules`). Saving a rule changes no stored item: `rules_rederive_preview` says how
+//! many items the rules now move, and `rules_rederive_apply` moves them (derived again from their
+//! raw records, see `baton_core::sync::rederive`); later syncs map with the rules as they are.
 
 use baton_core::query::TeamInfo;
 use baton_core::rules::{self, ProvenanceRuleView, RulesView, TeamRuleView};
+use baton_core::sync::rederive::{self, RederiveReport};
 use tauri::State;
 
 use crate::error::IpcResult;
@@ -67,4 +70,21 @@ pub async fn teams_list(state: State<'_, AppState>) -> IpcResult<Vec<TeamInfo>> 
 #[tracing::instrument(skip_all)]
 pub async fn teams_create(state: State<'_, AppState>, name: String) -> IpcResult<TeamInfo> {
     Ok(baton_core::query::teams_create(&state.current().await?, &name).await?)
+}
+
+/// How many items, and which, the current rules would move if every synced item were derived
+/// again from its raw record (nothing is written).
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip_all)]
+pub async fn rules_rederive_preview(state: State<'_, AppState>) -> IpcResult<RederiveReport> {
+    Ok(rederive::preview(&state.current().await?).await?)
+}
+
+/// Derives every synced item again under the current rules and writes what changed.
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip_all)]
+pub async fn rules_rederive_apply(state: State<'_, AppState>) -> IpcResult<RederiveReport> {
+    Ok(rederive::apply(&state.current().await?).await?)
 }

@@ -1,7 +1,8 @@
 //! The rules a sync applies while mapping, as data the lead can extend: which team an item
 //! belongs to (repository, Jira project, component or label → team), and who made it (bot
 //! logins, `Co-authored-by` trailers, labels → AI agent or automation, with a confidence).
-//! Changes apply to items from the next sync on.
+//! Changes apply to items as they are synced, and to every item synced before when the lead
+//! applies them (see `RederivePanel`).
 
 import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, useId, useState } from "react";
@@ -25,6 +26,7 @@ import {
   useSaveProvenanceRule,
   useSaveTeamRule,
 } from "./queries";
+import { RederivePanel } from "./RederivePanel";
 
 type Team = { id: string; name: string };
 
@@ -606,7 +608,8 @@ export function RulesSection({ sources }: { sources: SourceView[] }) {
         Rules
       </h2>
       <p className="muted small">
-        How a sync reads what it fetches. Changes apply to items from the next sync of each source.
+        How a sync reads what it fetches. Changes apply to items as they are synced; “Check existing items”
+        below applies them to what was synced before.
       </p>
       {rules.isPending ? <LoadingState compact label="Loading the rules…" /> : null}
       {rules.isError ? (
@@ -621,6 +624,7 @@ export function RulesSection({ sources }: { sources: SourceView[] }) {
         <>
           <TeamRules rules={rules.data.team} teams={teams} sources={sources} />
           <ProvenanceRules rules={rules.data.provenance} />
+          <RederivePanel rulesVersion={rules.dataUpdatedAt} />
         </>
       ) : null}
     </section>

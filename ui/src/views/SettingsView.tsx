@@ -2,6 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import type { Theme } from "../lib/ipc";
+import { PeopleSettings } from "../people/PeopleSettings";
 import { settingsQueries } from "../settings/queries";
 import { useSetTheme } from "../settings/theme";
 import { navigate, useRoute } from "../shared/route";
@@ -20,12 +21,15 @@ const THEMES: { value: Theme; label: string; hint: string }[] = [
   { value: "dark", label: "Dark", hint: "Always dark" },
 ];
 
-type Tab = "general" | typeof WORKFLOW_TAB;
+const PEOPLE_TAB = "people";
+
+type Tab = "general" | typeof WORKFLOW_TAB | typeof PEOPLE_TAB;
 
 function SettingsTabs({ tab }: { tab: Tab }) {
   const tabs: { id: Tab; label: string }[] = [
     { id: "general", label: "General" },
     { id: WORKFLOW_TAB, label: "Workflow" },
+    { id: PEOPLE_TAB, label: "People" },
   ];
   return (
     <div className="tabs" role="tablist" aria-label="Settings sections">
@@ -52,7 +56,28 @@ function SettingsTabs({ tab }: { tab: Tab }) {
 
 export function SettingsView() {
   const route = useRoute();
-  const tab: Tab = route.params.get("tab") === WORKFLOW_TAB ? WORKFLOW_TAB : "general";
+  const asked = route.params.get("tab");
+  const tab: Tab = asked === WORKFLOW_TAB ? WORKFLOW_TAB : asked === PEOPLE_TAB ? PEOPLE_TAB : "general";
+  if (tab === PEOPLE_TAB) {
+    return (
+      <div className="view view-settings view-people">
+        <ViewHeader
+          title="Settings"
+          description="Who is one person across sources: their work counts once, whichever tool it is in."
+        />
+        <SettingsTabs tab={tab} />
+        <section
+          className="card settings-section"
+          id={`settings-panel-${tab}`}
+          role="tabpanel"
+          aria-labelledby={`settings-tab-${tab}`}
+        >
+          <h2 className="card-title">People</h2>
+          <PeopleSettings />
+        </section>
+      </div>
+    );
+  }
   if (tab === WORKFLOW_TAB) {
     return (
       <div className="view view-settings view-workflow">

@@ -34,6 +34,7 @@ export type QueryDomain =
   | "deps"
   | "intents"
   | "rules"
+  | "people"
   | "sources"
   | "workflow"
   | "triage"
@@ -46,9 +47,9 @@ export type QueryDomain =
  */
 export const QUERIES_FOR_CHANGE: Record<ChangeKind, readonly QueryDomain[]> = {
   // Items, their changes and links: every number and list.
-  items: ["summary", "items", "flow", "deps", "intents", "rules", "triage", "governance"],
-  // Names and counts of people.
-  people: ["summary", "items", "flow", "deps", "triage", "governance"],
+  items: ["summary", "items", "flow", "deps", "intents", "rules", "people", "triage", "governance"],
+  // Names and counts of people, and who is one person across sources.
+  people: ["summary", "items", "flow", "deps", "people", "triage", "governance"],
   // Team names and lists, and everything grouped by team.
   teams: ["summary", "items", "flow", "deps", "rules", "triage", "governance"],
   // Sources and what was synced from them.
@@ -61,6 +62,7 @@ export const QUERIES_FOR_CHANGE: Record<ChangeKind, readonly QueryDomain[]> = {
     "intents",
     "workflow",
     "rules",
+    "people",
     "triage",
     "governance",
   ],

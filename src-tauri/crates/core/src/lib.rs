@@ -24,6 +24,7 @@ pub mod flow;
 pub mod governance;
 pub mod graph;
 pub mod ingest;
+pub mod people;
 pub mod provenance;
 pub mod query;
 pub mod replay;

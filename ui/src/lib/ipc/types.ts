@@ -46,6 +46,7 @@ import type {
   GraphRequest_Serialize,
   GraphView_Serialize,
   Handoff_Serialize,
+  IdentityView_Serialize,
   IntentInfo_Serialize,
   IntentKind,
   IntentRef,
@@ -63,7 +64,11 @@ import type {
   LinkOrigin,
   LittlesLaw_Serialize,
   MappingOrigin,
+  MatchReason,
+  PeopleView_Serialize,
   Percentiles_Serialize,
+  PersonMatch,
+  PersonView_Serialize,
   PickPurpose,
   Policy_Serialize,
   PolicyCompliance_Serialize,
@@ -77,6 +82,8 @@ import type {
   Reason,
   ReasonCount,
   RecentWorkspace,
+  RederivedItem_Serialize,
+  RederiveReport_Serialize,
   RequesterSignal,
   ReviewInfo_Serialize,
   ReviewVerdict,
@@ -270,3 +277,9 @@ export type DecisionView = DecisionView_Serialize;
 export type Thresholds = Thresholds_Serialize;
 export type TriageSettings = TriageSettings_Serialize;
 export type ReviewInfo = ReviewInfo_Serialize;
+export type PeopleView = PeopleView_Serialize;
+export type PersonView = PersonView_Serialize;
+export type IdentityView = IdentityView_Serialize;
+export type { MatchReason, PersonMatch };
+export type RederiveReport = RederiveReport_Serialize;
+export type RederivedItem = RederivedItem_Serialize;

@@ -2092,6 +2092,8 @@ pub fn generate(options: &DemoOptions) -> DemoGraph {
         transitions,
         links,
     };
+    // Pull requests arrive as GitHub records and are mapped as a sync maps them.
+    super::github::through_the_github_mapping(&mut graph);
     super::cases::add(&mut graph, seed, clock.end);
     graph
 }
@@ -2194,11 +2196,30 @@ mod tests {
                 )
             })
             .collect();
+        let keyed: BTreeSet<(&str, Option<&str>, &str)> = g
+            .workflow_maps
+            .iter()
+            .map(|m| {
+                (
+                    m.source_id.as_str(),
+                    m.item_kind.map(|k| k.as_str()),
+                    m.raw_state.as_str(),
+                )
+            })
+            .collect();
         assert_eq!(
-            maps.len(),
+            keyed.len(),
             g.workflow_maps.len(),
-            "one map row per (source, raw state)"
+            "one map row per (source, kind, raw state)"
         );
+        for m in g.workflow_maps.iter().filter(|m| m.item_kind.is_some()) {
+            assert_eq!(
+                maps.get(&(m.source_id.as_str(), m.raw_state.as_str())),
+                Some(&(m.flow_state, m.wait_reason)),
+                "a kind's own meaning of {} agrees with every kind's here",
+                m.raw_state
+            );
+        }
         for m in &g.workflow_maps {
             assert!(
                 sources.contains(m.source_id.as_str())
@@ -2295,6 +2316,21 @@ mod tests {
                 .get(item.id.as_str())
                 .map(Vec::as_slice)
                 .unwrap_or(&[]);
+            if ts.is_empty() && item.kind == ItemKind::PullRequest {
+                // Opened and not touched since: GitHub records no change, so neither does the
+                // mapping; it is in the state it was opened in.
+                assert!(
+                    ["open", "draft"].contains(&item.raw_state.as_str()),
+                    "{}",
+                    item.id
+                );
+                assert_eq!(
+                    maps.get(&(item.source_id.as_str(), item.raw_state.as_str()))
+                        .copied(),
+                    Some((item.flow_state, item.wait_reason))
+                );
+                continue;
+            }
             assert!(
                 !ts.is_empty(),
                 "every item has at least its creation event: {}",
@@ -2324,7 +2360,14 @@ mod tests {
                 .iter()
                 .filter(|t| t.kind == TransitionKind::State)
                 .collect();
-            let mut previous: Option<&str> = None;
+            // A pull request's history is its lifecycle (the GitHub mapping's): its first change
+            // leaves the state it was opened in; other items' first transition is their first
+            // state.
+            let mut previous: Option<&str> = if item.kind == ItemKind::PullRequest {
+                states.first().and_then(|t| t.from_state.as_deref())
+            } else {
+                None
+            };
             for t in &states {
                 assert_eq!(
                     t.from_state.as_deref(),
@@ -2369,8 +2412,14 @@ mod tests {
                 .iter()
                 .find(|t| flow_of(t) == Some(FlowState::Active))
                 .map(|t| t.at);
+            // A pull request starts when it is opened, as the GitHub mapping says.
+            let started = if item.kind == ItemKind::PullRequest {
+                Some(item.created_at)
+            } else {
+                first_active
+            };
             assert_eq!(
-                item.started_at, first_active,
+                item.started_at, started,
                 "{}: started_at is the first entry into an active state",
                 item.id
             );

@@ -5,6 +5,7 @@
 
 mod cases;
 mod generate;
+mod github;
 mod names;
 mod org;
 mod rng;

@@ -18,6 +18,9 @@ pub struct SeenPerson {
     pub login: String,
     pub display_name: String,
     pub is_bot: bool,
+    /// The e-mail address the source shows for the login, if any (to match people across
+    /// sources, see [`crate::people`]).
+    pub email: Option<String>,
 }
 
 /// Who asked an AI agent for an item, and the signal that says so.
@@ -216,6 +219,21 @@ impl WriteOp for CommitPage<'_> {
             }
             repo::people::upsert_synced(w.conn(), &people).await?;
             repo::identities::insert_missing(w.conn(), &identities).await?;
+            // What the source says of each login (its name, its e-mail), for matching people
+            // across sources; a merged login keeps its person.
+            let described: Vec<serde_json::Value> = page
+                .people
+                .iter()
+                .map(|p| {
+                    serde_json::json!({
+                        "login": p.login,
+                        "name": p.display_name,
+                        "email": p.email.as_deref().map(str::trim).filter(|e| !e.is_empty()).map(str::to_lowercase),
+                    })
+                })
+                .collect();
+            let described = serde_json::Value::from(described).to_string();
+            repo::identities::describe(w.conn(), source_id, &described).await?;
         }
         let person = |id: &Option<String>| -> Option<String> {
             id.as_ref()

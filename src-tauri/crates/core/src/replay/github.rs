@@ -419,6 +419,15 @@ impl FakeGithub {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    /// Adds an entry (a recorded `committed` entry, say) at the end of a pull request's or
+    /// issue's timeline, the one recorded or assembled from its events.
+    pub fn push_timeline_entry(&self, number: i64, entry: &Value) {
+        let mut data = self.data();
+        let mut entries = FakeGithub::timeline_of(&data, number);
+        entries.push(entry.to_string());
+        data.timelines.insert(number, entries);
+    }
+
     /// `owner/name` of the repository now.
     pub fn repo(&self) -> String {
         self.repo.lock().map(|r| r.clone()).unwrap_or_default()

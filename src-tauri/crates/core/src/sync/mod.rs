@@ -10,6 +10,7 @@
 //! going run is the history).
 
 pub mod lock;
+pub mod rederive;
 pub mod runtime;
 pub mod sources;
 
@@ -151,6 +152,15 @@ pub async fn run_source(
     )
     .await;
     let outcome = lock.outcome(outcome);
+    // People met on this source may be people already known from another: merge the strong
+    // matches (an e-mail address, a full name) before the run ends.
+    if figures.pages > 0 {
+        match crate::people::match_automatically(ws).await {
+            Ok(0) => {}
+            Ok(merged) => tracing::info!(merged, "people matched across sources"),
+            Err(err) => tracing::warn!(%err, "matching people across sources failed"),
+        }
+    }
 
     let (status, failure) = match &outcome {
         Ok(()) if streams.failures.is_empty() => (RunStatus::Succeeded, None),

@@ -33,9 +33,11 @@ use crate::ingest::write::{PageWrite, SeenPerson};
 
 use super::graphql::{IssueNode, RefSubject, TimelineNode};
 use super::map::{
-    key_for, RepoIds, FOUND_IN_CLOSING_REFERENCE, FOUND_IN_CONNECTED, FOUND_IN_CROSS_REFERENCE,
+    closing_refs, key_for, RepoIds, FOUND_IN_CLOSING_REFERENCE, FOUND_IN_COMMIT,
+    FOUND_IN_CONNECTED, FOUND_IN_CROSS_REFERENCE,
 };
 use super::model::{Issue, Pull, TimelineEvent, User};
+use crate::connectors::crossref;
 
 /// A pull request being written (GitHub's draft).
 pub const DRAFT: &str = "draft";
@@ -243,6 +245,7 @@ fn person(page: &mut PageWrite, source_id: &str, login: &str, is_bot: bool) -> S
             login: login.to_owned(),
             display_name: login.to_owned(),
             is_bot,
+            email: None,
         },
     )
 }
@@ -597,12 +600,66 @@ pub fn pull_lifecycle(
         .or_else(|| parse_time(&pull.updated_at))
         .unwrap_or(item.updated_at);
     changes.to(&raw_state, format!("listed:{raw_state}"), when, None);
+    links.extend(commit_links(item, pull, timeline, &ids));
     Lifecycle {
         raw_state,
         changes: changes.out,
         reviews,
         links: dedup_links(links),
     }
+}
+
+/// What the commits of a pull request (its timeline's `committed` entries) name that its title,
+/// branch and description do not: Jira keys (`implements` the issue, by key, confidence 0.7) and
+/// issues closed with GitHub's keywords ("Fixes #12", "closes acme/api#3": `implements`,
+/// confidence 0.8), each found in "commit message". What the pull request's own text names is
+/// linked by the mapping with that text as where it was found.
+fn commit_links(
+    item: &WorkItem,
+    pull: &Pull,
+    timeline: &[TimelineEvent],
+    ids: &RepoIds,
+) -> Vec<Link> {
+    let body = pull.body.as_deref().unwrap_or("");
+    let own_text = [
+        pull.title.as_str(),
+        pull.head.as_ref().map_or("", |h| h.name.as_str()),
+        body,
+    ];
+    let mut keys_seen: BTreeSet<String> = own_text
+        .iter()
+        .flat_map(|text| crossref::jira_keys_in(text))
+        .collect();
+    let mut closes_seen: BTreeSet<String> =
+        closing_refs(body, &ids.full_name).into_iter().collect();
+    let link = |to: String, confidence: f64| Link {
+        from_item_id: item.id.clone(),
+        to_item_id: to,
+        kind: LinkKind::Implements,
+        origin: LinkOrigin::Inferred,
+        confidence,
+        created_at: item.created_at,
+        removed_at: None,
+        found_in: Some(FOUND_IN_COMMIT.to_owned()),
+    };
+    let mut out = Vec::new();
+    for message in timeline
+        .iter()
+        .filter(|e| e.event == "committed")
+        .filter_map(|e| e.message.as_deref())
+    {
+        for key in crossref::jira_keys_in(message) {
+            if keys_seen.insert(key.clone()) {
+                out.push(link(crossref::jira_key_ref(&key), 0.7));
+            }
+        }
+        for target in closing_refs(message, &ids.full_name) {
+            if closes_seen.insert(target.clone()) {
+                out.push(link(ids.of_key(&target), 0.8));
+            }
+        }
+    }
+    out
 }
 
 /// A plain mention between two items, each given as (id, key): `relates`, stored from the
@@ -1097,6 +1154,66 @@ mod tests {
             "a cross-reference is a plain relation, stored once in key order \
              (freeCodeCamp/freeCodeCamp#47550 before hossain-khan/github-stats#54); the other \
              repository's item is named by its key until it is synced"
+        );
+    }
+
+    #[test]
+    fn commit_messages_name_jira_issues_and_the_issues_they_fix() {
+        // square/okhttp#7458 as recorded, its commits' messages edited: the recording's commits
+        // name no issue. The title keeps naming nothing; the description is given one key so
+        // that a key named in both places is found where the pull request itself names it.
+        let mut pull: Pull = serde_json::from_str(&recorded("pulls-okhttp-7458.json")).unwrap();
+        pull.body = Some("Part of PAY-3.".into());
+        let (mut page, item) = mapped_pull(&pull, "square/okhttp");
+        let mut events = timeline(&["timeline-okhttp-7458.json"]);
+        let commits: Vec<&mut TimelineEvent> = events
+            .iter_mut()
+            .filter(|e| e.event == "committed")
+            .collect();
+        assert!(!commits.is_empty(), "the recording has commits");
+        for (i, commit) in commits.into_iter().enumerate() {
+            commit.message = Some(match i {
+                0 => "PAY-3 PAY-12: redact headers\n\nFixes #7400 and closes square/retrofit#9"
+                    .into(),
+                _ => "Review fixes (UTF-8 names, PAY-12 again, fixes #7400 again)".into(),
+            });
+        }
+        let lc = pull_lifecycle(&mut page, "gh", &item, &pull, &events);
+        let found: Vec<(String, String, f64)> = lc
+            .links
+            .iter()
+            .filter(|l| l.found_in.as_deref() == Some(FOUND_IN_COMMIT))
+            .map(|l| (l.to_item_id.clone(), format!("{:?}", l.kind), l.confidence))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                ("jira-key:PAY-12".to_owned(), "Implements".to_owned(), 0.7),
+                (
+                    "gh:github.com/1#7400".to_owned(),
+                    "Implements".to_owned(),
+                    0.8
+                ),
+                (
+                    "gh:github.com/square/retrofit#9".to_owned(),
+                    "Implements".to_owned(),
+                    0.8
+                ),
+            ],
+            "each key and closed issue once; PAY-3 is the description's; UTF-8 is not a key"
+        );
+        assert!(
+            page.links.iter().any(|l| l.to_item_id == "jira-key:PAY-3"
+                && l.found_in.as_deref()
+                    == Some(crate::connectors::github::map::FOUND_IN_DESCRIPTION)),
+            "the description's key stays found in the description"
+        );
+        assert!(
+            lc.links
+                .iter()
+                .filter(|l| l.found_in.as_deref() == Some(FOUND_IN_COMMIT))
+                .all(|l| l.origin == LinkOrigin::Inferred),
+            "links read from commit messages are inferred, not stated by GitHub"
         );
     }
 

@@ -19,7 +19,7 @@ use crate::graph::model::{
     ItemKind, Link, LinkKind, LinkOrigin, Transition, TransitionKind, WorkItem,
 };
 use crate::ingest::write::{PageWrite, RequesterFact, SeenPerson};
-use crate::rules::eval::{ProvenanceFacts, Rules};
+use crate::rules::eval::{ProvenanceFacts, ProvenanceVerdict, Rules};
 use crate::rules::requester::{requester, RequestFacts};
 
 use super::model::{Event, Issue, Label, Pull, Review, User};
@@ -33,6 +33,7 @@ pub const FOUND_IN_CLOSING_REFERENCE: &str = "timeline: cross-reference that clo
 pub const FOUND_IN_CONNECTED: &str = "timeline: connected";
 pub const FOUND_IN_TITLE: &str = "pull request title";
 pub const FOUND_IN_BRANCH: &str = "branch name";
+pub const FOUND_IN_COMMIT: &str = "commit message";
 
 /// What mapping needs besides the record.
 pub struct MapCtx<'a> {
@@ -155,12 +156,36 @@ fn person(page: &mut PageWrite, source_id: &str, user: &User) -> String {
             login: user.login.clone(),
             display_name: user.login.clone(),
             is_bot: user.is_bot(),
+            email: user.email.clone(),
         },
     )
 }
 
 fn repo_of(key: &str) -> &str {
     key.split_once('#').map(|(r, _)| r).unwrap_or(key)
+}
+
+/// What the rules say of an issue or pull request `key` (`owner/repo#N`): its team (by
+/// repository or label) and who made it (by its author's login, its description's co-author
+/// trailers, its labels). Mapping and re-deriving after a rule change (`sync::rederive`) both use
+/// it, so they cannot disagree.
+pub fn rule_verdicts(
+    rules: &Rules,
+    key: &str,
+    labels: &[Label],
+    user: Option<&User>,
+    body: Option<&str>,
+) -> (Option<String>, ProvenanceVerdict) {
+    let label_names: Vec<String> = labels.iter().map(|l| l.name().to_owned()).collect();
+    let verdict = rules.provenance(&ProvenanceFacts {
+        author: user.map(|u| u.login.as_str()),
+        author_is_bot: user.is_some_and(User::is_bot),
+        body,
+        labels: &label_names,
+    });
+    let mut facts: Vec<(&str, &str)> = vec![("repo", repo_of(key))];
+    facts.extend(label_names.iter().map(|l| ("label", l.as_str())));
+    (rules.team_for(&facts), verdict)
 }
 
 /// Common fields of issues and pull requests.
@@ -188,13 +213,7 @@ fn item(page: &mut PageWrite, ctx: &mut MapCtx<'_>, c: Common<'_>) -> Option<Wor
     let (flow, reason) = ctx.states.flow_for(c.kind, &c.raw_state, None);
     let author_id = c.user.map(|u| person(page, ctx.source_id, u));
     let owner_id = c.assignee.map(|u| person(page, ctx.source_id, u));
-    let label_names: Vec<String> = c.labels.iter().map(|l| l.name().to_owned()).collect();
-    let verdict = ctx.rules.provenance(&ProvenanceFacts {
-        author: c.user.map(|u| u.login.as_str()),
-        author_is_bot: c.user.is_some_and(User::is_bot),
-        body: c.body,
-        labels: &label_names,
-    });
+    let (team_id, verdict) = rule_verdicts(ctx.rules, &c.key, c.labels, c.user, c.body);
     // Who asked an agent for it, when its own text says so (see rules::requester).
     let texts: Vec<&str> = c.body.into_iter().collect();
     let request = RequestFacts {
@@ -209,6 +228,7 @@ fn item(page: &mut PageWrite, ctx: &mut MapCtx<'_>, c: Common<'_>) -> Option<Wor
                 login: found.login.clone(),
                 display_name: found.login,
                 is_bot: false,
+                email: None,
             },
         );
         page.requesters.push(RequesterFact {
@@ -217,9 +237,6 @@ fn item(page: &mut PageWrite, ctx: &mut MapCtx<'_>, c: Common<'_>) -> Option<Wor
             signal: found.signal.as_str(),
         });
     }
-    let repo = repo_of(&c.key);
-    let mut facts: Vec<(&str, &str)> = vec![("repo", repo)];
-    facts.extend(label_names.iter().map(|l| ("label", l.as_str())));
     let done = matches!(
         flow,
         crate::graph::model::FlowState::Done | crate::graph::model::FlowState::Canceled
@@ -234,7 +251,7 @@ fn item(page: &mut PageWrite, ctx: &mut MapCtx<'_>, c: Common<'_>) -> Option<Wor
         url: c.html_url.to_owned(),
         kind: c.kind,
         title: c.title.to_owned(),
-        team_id: ctx.rules.team_for(&facts),
+        team_id,
         owner_id,
         author_id,
         provenance: verdict.provenance,

@@ -13,6 +13,9 @@ pub struct User {
     /// "User", "Bot", "Organization".
     #[serde(rename = "type", default)]
     pub kind: Option<String>,
+    /// The public e-mail address, when GitHub includes it (rarely in lists).
+    #[serde(default)]
+    pub email: Option<String>,
 }
 
 impl User {
@@ -230,7 +233,7 @@ pub struct CrossReferenceSource {
 /// An entry of `/repos/{o}/{r}/issues/{n}/timeline`: an issue event (with the id
 /// `/issues/events` gives it), a review (`reviewed`, with the review's id), a cross-reference,
 /// a commit, a comment... Only what the lifecycle reads is kept.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 pub struct TimelineEvent {
     #[serde(default, deserialize_with = "lenient_id")]
     pub id: Option<i64>,
@@ -262,6 +265,9 @@ pub struct TimelineEvent {
     /// ...or a team.
     #[serde(default)]
     pub requested_team: Option<RequestedTeam>,
+    /// A `committed` entry's commit message.
+    #[serde(default)]
+    pub message: Option<String>,
 }
 
 /// A team asked to review.

@@ -27,7 +27,7 @@ use crate::graph::model::{
 };
 use crate::graph::repo::links::{LinkSet, Side};
 use crate::ingest::write::{PageWrite, SeenPerson};
-use crate::rules::eval::{ProvenanceFacts, Rules};
+use crate::rules::eval::{ProvenanceFacts, ProvenanceVerdict, Rules};
 
 use super::model::{History, HistoryItem, Issue, IssueLink, Keyed, LinkType, Status, User};
 
@@ -181,9 +181,29 @@ fn person(page: &mut PageWrite, source_id: &str, user: &User) -> Option<String> 
                     .unwrap_or_else(|| login.clone()),
                 login,
                 is_bot: user.is_bot(),
+                email: user.email_address.clone(),
             },
         ),
     )
+}
+
+/// What the rules say of an issue: its team (by project, component or label) and who made it
+/// (by its reporter's name and its labels). Mapping and re-deriving after a rule change
+/// (`sync::rederive`) both use it, so they cannot disagree.
+pub fn rule_verdicts(rules: &Rules, issue: &Issue) -> (Option<String>, ProvenanceVerdict) {
+    let f = &issue.fields;
+    let project = project_of_issue(issue);
+    let author = f.reporter.as_ref().or(f.creator.as_ref());
+    let verdict = rules.provenance(&ProvenanceFacts {
+        author: author.and_then(|u| u.display_name.as_deref().or(u.login())),
+        author_is_bot: author.is_some_and(User::is_bot),
+        body: None,
+        labels: &f.labels,
+    });
+    let mut facts: Vec<(&str, &str)> = vec![("project", project.as_str())];
+    facts.extend(f.components.iter().map(|c| ("component", c.name.as_str())));
+    facts.extend(f.labels.iter().map(|l| ("label", l.as_str())));
+    (rules.team_for(&facts), verdict)
 }
 
 /// Histories in time order (ties by numeric id), the order their transitions are stored in.
@@ -410,15 +430,7 @@ pub fn map_issue(
         .assignee
         .as_ref()
         .and_then(|u| person(page, ctx.source_id, u));
-    let verdict = ctx.rules.provenance(&ProvenanceFacts {
-        author: author.and_then(|u| u.display_name.as_deref().or(u.login())),
-        author_is_bot: author.is_some_and(User::is_bot),
-        body: None,
-        labels: &f.labels,
-    });
-    let mut facts: Vec<(&str, &str)> = vec![("project", project.as_str())];
-    facts.extend(f.components.iter().map(|c| ("component", c.name.as_str())));
-    facts.extend(f.labels.iter().map(|l| ("label", l.as_str())));
+    let (team_id, verdict) = rule_verdicts(ctx.rules, issue);
     let finished = matches!(flow, FlowState::Done | FlowState::Canceled);
 
     links(page, ctx, &id, issue, &link_times, created);
@@ -431,7 +443,7 @@ pub fn map_issue(
         url: format!("{}/browse/{}", ctx.site.trim_end_matches('/'), issue.key),
         kind: kind_for(f.issuetype.as_ref().map(|t| t.name.as_str()).unwrap_or("")),
         title: f.summary.clone().unwrap_or_default(),
-        team_id: ctx.rules.team_for(&facts),
+        team_id,
         owner_id,
         author_id,
         provenance: verdict.provenance,

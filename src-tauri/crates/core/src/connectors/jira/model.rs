@@ -19,6 +19,9 @@ pub struct User {
     pub name: Option<String>,
     #[serde(default)]
     pub key: Option<String>,
+    /// Shown only when the account's privacy settings allow it.
+    #[serde(default)]
+    pub email_address: Option<String>,
 }
 
 impl User {

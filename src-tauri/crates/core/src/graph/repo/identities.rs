@@ -74,6 +74,32 @@ pub async fn insert_missing(
     .await
 }
 
+/// Records what a source says of its logins: `described` is a JSON array of
+/// `{"login", "name", "email"}` (email `null` when the source does not show it, which keeps an
+/// address seen before). Only identities that exist are touched.
+pub async fn describe(
+    conn: &mut SqliteConnection,
+    source_id: &str,
+    described: &str,
+) -> sqlx::Result<u64> {
+    let done = sqlx::query!(
+        "UPDATE identities
+         SET display_name = json_extract(j.value, '$.name'),
+             email = COALESCE(json_extract(j.value, '$.email'), identities.email)
+         FROM json_each(?1) AS j
+         WHERE identities.source_id = ?2
+           AND identities.login = json_extract(j.value, '$.login')
+           AND (identities.display_name IS NOT json_extract(j.value, '$.name')
+                OR (json_extract(j.value, '$.email') IS NOT NULL
+                    AND identities.email IS NOT json_extract(j.value, '$.email')))",
+        described,
+        source_id
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
 /// The person of each of `logins` (a JSON array of strings) that has an identity on the source,
 /// as (login, person id).
 pub async fn resolve(

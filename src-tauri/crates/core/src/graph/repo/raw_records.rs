@@ -69,6 +69,41 @@ pub async fn get(
         .map_err(|err| sqlx::Error::Decode(Box::new(err)))
 }
 
+/// Up to `limit` records of a stream whose external ids sort after `after` (`""` for the
+/// first), in that order, decompressed: (external id, JSON).
+pub async fn page(
+    exec: impl Executor<'_, Database = Sqlite>,
+    source_id: &str,
+    stream: &str,
+    after: &str,
+    limit: i64,
+) -> sqlx::Result<Vec<(String, String)>> {
+    let rows = sqlx::query!(
+        r#"SELECT external_id, CAST(payload AS BLOB) AS "payload!: Vec<u8>", encoding FROM raw_records
+           WHERE source_id = ? AND stream = ? AND external_id > ?
+           ORDER BY external_id LIMIT ?"#,
+        source_id,
+        stream,
+        after,
+        limit
+    )
+    .fetch_all(exec)
+    .await?;
+    rows.into_iter()
+        .map(|row| {
+            let bytes = if row.encoding == "lz4" {
+                lz4_flex::decompress_size_prepended(&row.payload)
+                    .map_err(|err| sqlx::Error::Decode(Box::new(err)))?
+            } else {
+                row.payload
+            };
+            let json =
+                String::from_utf8(bytes).map_err(|err| sqlx::Error::Decode(Box::new(err)))?;
+            Ok((row.external_id, json))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
