@@ -54,6 +54,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::rules::rules_delete_provenance_rule,
             commands::settings::settings_get,
             commands::settings::settings_set_theme,
+            commands::settings::settings_set_time_zone,
             commands::flow::flow_report,
             commands::flow::flow_bottlenecks,
             commands::flow::flow_items,

@@ -214,6 +214,14 @@ export const BottleneckCharts = memo(function BottleneckCharts({
     if (selection) onDrill(selection, describeSelection(selection, teamName));
   };
   const prMeasured = report.prSegments.some((s) => s.days.count > 0);
+  // A stage no team spent time in is an empty column: say so rather than leave a row of dashes.
+  const emptyStages = report.stages.filter((stage) =>
+    report.matrix.every((team) => !team.cells.some((cell) => cell.stage === stage && cell.items > 0)),
+  );
+  const emptyNote =
+    emptyStages.length === 0
+      ? ""
+      : ` No item spent time in ${emptyStages.map((s) => STAGE_LABELS[s]).join(", ")} ${span}: ${emptyStages.length === 1 ? "that column is" : "those columns are"} empty (the workflow map may send no state there).`;
 
   return (
     <div className="chart-grid">
@@ -222,7 +230,7 @@ export const BottleneckCharts = memo(function BottleneckCharts({
         testId="bn-matrix"
         title="Time in stage by team"
         metricId="bottleneck-matrix"
-        subtitle={`Each cell is the ${measure === "median" ? "median time an item spent" : "total time all items spent"} in a stage ${span}; darker is longer, a dash is no time there. Click a cell to list its items.`}
+        subtitle={`Each cell is the ${measure === "median" ? "median time an item spent" : "total time all items spent"} in a stage ${span}; darker is longer, a dash is no time there. Click a cell to list its items.${emptyNote}`}
         csv={() => matrixRows(report)}
         headerExtra={<MeasureToggle value={measure} onChange={setMeasure} />}
         empty={empty(

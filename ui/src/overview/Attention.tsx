@@ -97,7 +97,7 @@ function ListPanel({
     <SidePanel
       label="Items behind the number"
       testId="attention-items"
-      width={640}
+      width={760}
       onClose={onClose}
       title={
         <div>
@@ -263,9 +263,7 @@ export function AttentionSection() {
             <div className="card attention-card">
               <h3 className="card-title">Oldest waiting</h3>
               <p className="muted small">
-                Waiting now, longest in their cycle first, against their team's expectation.{" "}
-                {formatCount(a.inProgress)} items are in progress now (active or waiting); the Flow page's
-                work in progress leaves out items waiting in a queue that never started.
+                Waiting now, longest in their cycle first, against their team's expectation.
               </p>
               {a.oldestWaiting.length === 0 ? (
                 <EmptyState compact title="Nothing is waiting">

@@ -8,6 +8,7 @@ import { ChartPanel } from "../flow/ChartPanel";
 import { ItemDetailPanel } from "../items/ItemDetailPanel";
 import { type GovernanceReport, ipc, type Policy, type PolicySet } from "../lib/ipc";
 import { MetricInfo } from "../metrics/MetricInfo";
+import { categoryColor } from "../shared/categoryColors";
 import { CONTAIN_ALL, categoryAxisBase, legendBase, tooltipBase, valueAxisBase } from "../shared/chartStyle";
 import type { ChartOption } from "../shared/EChart";
 import { formatCount, formatDateTime } from "../shared/format";
@@ -49,7 +50,7 @@ function trendOption(r: GovernanceReport, theme: "light" | "dark"): ChartOption 
       type: "bar" as const,
       name: policy.title,
       stack: "all",
-      color: p.series[at % p.series.length],
+      color: categoryColor(at, theme),
       data: r.weekly.map((w) => w.counts[at] ?? 0),
     })),
   };

@@ -94,6 +94,9 @@ enum Command {
         /// Provenance (repeatable).
         #[arg(long = "provenance")]
         provenances: Vec<ProvenanceArg>,
+        /// Intent id (repeatable): items linked to it or to an intent under it.
+        #[arg(long = "intent")]
+        intents: Vec<String>,
         /// Case-insensitive text in the key or title.
         #[arg(long)]
         text: Option<String>,
@@ -147,6 +150,10 @@ enum Command {
         /// Count days in this UTC offset, e.g. +02:00 or -05:00 (-14:00 to +14:00).
         #[arg(long, default_value = "+00:00", allow_hyphen_values = true, value_parser = parse_offset)]
         utc_offset: i32,
+        /// Count days in this IANA time zone instead (e.g. Europe/Berlin): its offset at the
+        /// end of the range.
+        #[arg(long, conflicts_with = "utc_offset")]
+        time_zone: Option<String>,
         /// Also print the Bottlenecks page.
         #[arg(long)]
         bottlenecks: bool,
@@ -218,7 +225,7 @@ value_enum_for!(FlowStateArg => FlowState { New, Waiting, Active, Done, Canceled
 value_enum_for!(KindArg => ItemKind { Feature, Defect, Risk, Debt, Task, PullRequest, Review, Approval, Deployment, Incident });
 value_enum_for!(ProvenanceArg => Provenance { Human, AiAgent, Automation });
 value_enum_for!(RuleArg => CycleRule { LastEntry, FirstEntry });
-value_enum_for!(SortArg => SortField { Key, Title, Kind, Team, State, Source, Provenance, Created, Updated });
+value_enum_for!(SortArg => SortField { Key, Title, Kind, Team, State, Source, Provenance, Created, Updated, StateSince });
 
 /// The most items `baton demo` generates.
 const MAX_DEMO_ITEMS: u32 = 2_000_000;
@@ -329,6 +336,7 @@ async fn run(command: Command) -> Result<bool, CoreError> {
             kinds,
             sources,
             provenances,
+            intents,
             text,
             without_independent_review,
             sort,
@@ -344,6 +352,7 @@ async fn run(command: Command) -> Result<bool, CoreError> {
                 kinds: kinds.into_iter().map(Into::into).collect(),
                 sources,
                 provenances: provenances.into_iter().map(Into::into).collect(),
+                intents,
                 text,
                 without_independent_review,
                 sort: sort.into(),
@@ -375,6 +384,7 @@ async fn run(command: Command) -> Result<bool, CoreError> {
             intents,
             rule,
             utc_offset,
+            time_zone,
             bottlenecks,
             json,
         } => {
@@ -401,6 +411,7 @@ async fn run(command: Command) -> Result<bool, CoreError> {
                 intents,
                 rule: rule.into(),
                 utc_offset_minutes: utc_offset,
+                time_zone,
             };
             let now = baton_core::time::now_ms();
             let report = flow::flow_report(&ws, &filter, now).await?;
