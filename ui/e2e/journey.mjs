@@ -473,8 +473,23 @@ async function walk(page, base) {
     summary.totals.items,
   );
   const team = summary.teamStates[0];
-  await page.locator(T("filter-team")).click();
-  await page.getByRole("checkbox", { name: team.teamName }).check();
+  // By keyboard: the list narrows as the name is typed, Enter chooses the match.
+  await page.locator(T("filter-team")).focus();
+  await page.keyboard.press("Enter");
+  await page.locator(T("filter-team-list")).waitFor();
+  await page.keyboard.type(team.teamName);
+  const teamOption = page.locator(`${T("filter-team-option")}[data-value="${team.teamId}"]`);
+  await teamOption.waitFor();
+  // ↓ to it (another team's name may contain this one's), then Enter.
+  for (let i = 0; i < 20 && (await teamOption.getAttribute("data-selected")) !== "true"; i++)
+    await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("Enter");
+  check(
+    (await page
+      .locator(`${T("filter-team-option")}[data-value="${team.teamId}"]`)
+      .getAttribute("aria-checked")) === "true",
+    "the team filter is chosen from the keyboard (type, Enter)",
+  );
   await page.keyboard.press("Escape");
   const teamTotal = team.counts.reduce((a, b) => a + b, 0);
   await attempt("team filter", async () => {
@@ -1207,7 +1222,7 @@ async function flowSteps(page, calls, shot, rustNow) {
         (await page.locator("img").count()) === 0,
       "an intent's hostile title is shown as text",
     );
-    await page.locator(`${T("flow-filter-intent-option")}[data-id="${chosen.id}"] input`).check();
+    await page.locator(`${T("flow-filter-intent-option")}[data-id="${chosen.id}"]`).click();
     await page.waitForFunction(
       (id) =>
         globalThis.__batonMock.state.calls.some(

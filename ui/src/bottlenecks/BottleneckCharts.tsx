@@ -140,56 +140,58 @@ function Blockers({
         {formatDay(report.range.to)}, all teams (the figure the Overview and Dependencies show); the clusters
         count the waiting items behind them.
       </p>
-      <table className="data-table blockers-table" data-testid="blockers-table">
-        <thead>
-          <tr>
-            <th scope="col">Blocking team</th>
-            <th scope="col" className="num" title="Items waiting now that this team's open items block">
-              Blocked now
-            </th>
-            <th scope="col" className="num" title="How long those items have waited, added up">
-              Days waiting
-            </th>
-            <th scope="col">Top blocking items</th>
-          </tr>
-        </thead>
-        <tbody>
-          {report.blockerClusters.map((c) => {
-            const selection: FlowSelection = { type: "blocked_by", team_id: c.teamId };
-            return (
-              <tr key={c.teamId || "none"} data-testid="blocker-cluster">
-                <th scope="row">
-                  <button
-                    type="button"
-                    className="link-btn"
-                    onClick={() => onDrill(selection, describeSelection(selection, c.teamName))}
-                    title="List the items this team's open work blocks"
-                  >
-                    {c.teamName}
-                  </button>
-                </th>
-                <td className="num strong">{formatCount(c.blockedItems)}</td>
-                <td className="num">{formatDays(c.blockedDays, false)}</td>
-                <td>
-                  <ul className="blocker-items">
-                    {c.blockers.map((b) => (
-                      <li key={b.item.id}>
-                        <ItemLink
-                          id={b.item.id}
-                          itemKey={b.item.key}
-                          title={b.item.title}
-                          onOpen={onOpenItem}
-                        />{" "}
-                        <span className="muted small">blocks {formatCount(b.blocks)}</span>
-                      </li>
-                    ))}
-                  </ul>
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <div className="table-scroll">
+        <table className="data-table blockers-table" data-testid="blockers-table">
+          <thead>
+            <tr>
+              <th scope="col">Blocking team</th>
+              <th scope="col" className="num" title="Items waiting now that this team's open items block">
+                Blocked now
+              </th>
+              <th scope="col" className="num" title="How long those items have waited, added up">
+                Days waiting
+              </th>
+              <th scope="col">Top blocking items</th>
+            </tr>
+          </thead>
+          <tbody>
+            {report.blockerClusters.map((c) => {
+              const selection: FlowSelection = { type: "blocked_by", team_id: c.teamId };
+              return (
+                <tr key={c.teamId || "none"} data-testid="blocker-cluster">
+                  <th scope="row">
+                    <button
+                      type="button"
+                      className="link-btn"
+                      onClick={() => onDrill(selection, describeSelection(selection, c.teamName))}
+                      title="List the items this team's open work blocks"
+                    >
+                      {c.teamName}
+                    </button>
+                  </th>
+                  <td className="num strong">{formatCount(c.blockedItems)}</td>
+                  <td className="num">{formatDays(c.blockedDays, false)}</td>
+                  <td>
+                    <ul className="blocker-items">
+                      {c.blockers.map((b) => (
+                        <li key={b.item.id}>
+                          <ItemLink
+                            id={b.item.id}
+                            itemKey={b.item.key}
+                            title={b.item.title}
+                            onOpen={onOpenItem}
+                          />{" "}
+                          <span className="muted small">blocks {formatCount(b.blocks)}</span>
+                        </li>
+                      ))}
+                    </ul>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
     </>
   );
 }

@@ -36,49 +36,51 @@ function Expectation({ row }: { row: AttentionItem }) {
 
 function ItemRows({ rows, onOpenItem }: { rows: AttentionItem[]; onOpenItem: (id: string) => void }) {
   return (
-    <table className="drill-table attention-table">
-      <thead>
-        <tr>
-          <th scope="col">Item</th>
-          <th scope="col">Team</th>
-          <th scope="col">Now</th>
-          <th scope="col" title="When it entered its current state, and how long ago">
-            In this state since
-          </th>
-          <th
-            scope="col"
-            className="num"
-            title="Days in its cycle, against its team's 85th percentile cycle time"
-          >
-            Age vs expected
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((row) => (
-          <tr key={row.item.item.id} data-testid="attention-row" data-id={row.item.item.id}>
-            <td className="drill-title">
-              <button
-                type="button"
-                className="link-btn drill-title-btn"
-                onClick={() => onOpenItem(row.item.item.id)}
-              >
-                <span className="mono">{shortKey(row.item.item.key)}</span> {row.item.item.title}
-              </button>
-            </td>
-            <td className="drill-team">{row.item.teamName ?? <span className="muted">No team</span>}</td>
-            <td>{row.item.flowState === "waiting" ? waitingFor(row) : row.item.flowState}</td>
-            <td>
-              {formatDate(row.stateSince)}{" "}
-              <span className="muted small">({formatDays(row.daysInState, false)} d)</span>
-            </td>
-            <td className="num">
-              <Expectation row={row} />
-            </td>
+    <div className="table-scroll">
+      <table className="drill-table attention-table">
+        <thead>
+          <tr>
+            <th scope="col">Item</th>
+            <th scope="col">Team</th>
+            <th scope="col">Now</th>
+            <th scope="col" title="When it entered its current state, and how long ago">
+              In this state since
+            </th>
+            <th
+              scope="col"
+              className="num"
+              title="Days in its cycle, against its team's 85th percentile cycle time"
+            >
+              Age vs expected
+            </th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.item.item.id} data-testid="attention-row" data-id={row.item.item.id}>
+              <td className="drill-title">
+                <button
+                  type="button"
+                  className="link-btn drill-title-btn"
+                  onClick={() => onOpenItem(row.item.item.id)}
+                >
+                  <span className="mono">{shortKey(row.item.item.key)}</span> {row.item.item.title}
+                </button>
+              </td>
+              <td className="drill-team">{row.item.teamName ?? <span className="muted">No team</span>}</td>
+              <td>{row.item.flowState === "waiting" ? waitingFor(row) : row.item.flowState}</td>
+              <td>
+                {formatDate(row.stateSince)}{" "}
+                <span className="muted small">({formatDays(row.daysInState, false)} d)</span>
+              </td>
+              <td className="num">
+                <Expectation row={row} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
