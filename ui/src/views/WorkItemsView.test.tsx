@@ -98,6 +98,32 @@ describe("Work items", () => {
     });
   });
 
+  it("filters by intent from the URL and sorts by how long items have been in their state", async () => {
+    window.location.hash = "#/items?intent=g-rev&sort=state_since&dir=asc";
+    const calls = mockBackend({
+      items_list: () => makePage([makeRow({ id: "a", flowState: "waiting" })], 1),
+      workspace_summary: () => makeSummary(),
+      intents_list: () => [
+        {
+          id: "g-rev",
+          parentId: null,
+          kind: "goal",
+          title: "Grow revenue",
+          items: 3,
+          itemsWithDescendants: 20,
+        },
+      ],
+    });
+    renderWithClient(<WorkItemsView />);
+    await screen.findAllByTestId("items-row");
+    expect(queries(calls)[0]).toMatchObject({ intents: ["g-rev"], sort: "state_since", direction: "asc" });
+    await waitFor(() =>
+      expect(screen.getByTestId("filter-intent")).toHaveAccessibleName("Intents filter: Grow revenue"),
+    );
+    // A waiting item says since when it waits.
+    expect(screen.getAllByTestId("items-waiting-since")[0]).not.toHaveTextContent("—");
+  });
+
   it("lists only the AI pull requests without an independent review, as the Overview's card counts", async () => {
     window.location.hash = "#/items?kind=pull_request&prov=ai_agent&unreviewed=1";
     const calls = mockBackend({
