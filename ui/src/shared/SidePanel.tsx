@@ -5,7 +5,7 @@
 //! the panel).
 
 import * as Dialog from "@radix-ui/react-dialog";
-import type { ReactNode } from "react";
+import { type ReactNode, useEffect, useState } from "react";
 import { Icon } from "./Icon";
 
 export function SidePanel({
@@ -27,6 +27,20 @@ export function SidePanel({
   width?: number;
   headerExtra?: ReactNode;
 }) {
+  // What had the focus when the panel opened (read while rendering, before the panel takes it):
+  // it gets the focus back when the panel closes, unless something else took it meanwhile.
+  const [opener] = useState(() =>
+    document.activeElement instanceof HTMLElement ? document.activeElement : null,
+  );
+  useEffect(
+    () => () => {
+      window.setTimeout(() => {
+        const now = document.activeElement;
+        if (opener?.isConnected && (now === null || now === document.body)) opener.focus();
+      }, 0);
+    },
+    [opener],
+  );
   return (
     <Dialog.Root
       open
@@ -49,6 +63,8 @@ export function SidePanel({
             event.preventDefault();
             (event.currentTarget as HTMLElement | null)?.focus();
           }}
+          // Radix would focus the (absent) trigger; the opener is focused above instead.
+          onCloseAutoFocus={(event) => event.preventDefault()}
           tabIndex={-1}
         >
           <Dialog.Title className="visually-hidden">{label}</Dialog.Title>

@@ -248,7 +248,7 @@ pub fn drill(
         FlowSelection::InProgressInStage { .. } | FlowSelection::InProgressKind { .. } => "age",
         FlowSelection::EfficiencyBand { .. } => "cycle time",
         FlowSelection::TimeInStage { .. } | FlowSelection::WaitingIn { .. } => {
-            "whole wait in the stage"
+            "whole time in the stage"
         }
         FlowSelection::WaitingAt { .. } | FlowSelection::BlockedBy { .. } => "waiting for",
     };
