@@ -86,7 +86,7 @@ import type {
   RunStatus,
   Scatter,
   ScatterPoint,
-  SettingsView,
+  SettingsView_Serialize,
   SingleLink_Serialize,
   SortDirection,
   SortField,
@@ -173,7 +173,6 @@ export type {
   RunStatus,
   Scatter,
   ScatterPoint,
-  SettingsView,
   SortDirection,
   SortField,
   SourceKind,
@@ -196,6 +195,7 @@ export type {
 };
 
 export type StartupState = StartupState_Serialize;
+export type SettingsView = SettingsView_Serialize;
 export type WorkspaceSummary = WorkspaceSummary_Serialize;
 export type ItemsQuery = ItemsQuery_Serialize;
 export type ItemRow = ItemRow_Serialize;

@@ -34,7 +34,9 @@ pub struct FlowFilter {
     /// Minutes east of UTC in which calendar days are counted (UTC+2 is 120). Default 0.
     pub utc_offset_minutes: i32,
     /// An IANA time zone (`Europe/Berlin`) to count days in instead: its offset at the end of
-    /// the range is used for the whole range (see `docs/metrics.md`, "Days"). None: the offset.
+    /// the range is used for the whole range (see `docs/metrics.md`, "Days"). None: the offset
+    /// (and left out of what is sent, so filters saved by older versions read the same).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
 }
 
