@@ -52,6 +52,7 @@ const listQuery = (over = {}) => ({
   kinds: [],
   sources: [],
   provenances: [],
+  intents: [],
   text: null,
   withoutIndependentReview: false,
   sort: "updated",
@@ -1143,7 +1144,7 @@ async function flowSteps(page, calls, shot, rustNow) {
     await shot("06a-flow-items-light");
     const firstTitle =
       (await page
-        .locator(`${T("flow-items-row")} .drill-title-btn`)
+        .locator(`${T("flow-items-row")} .drill-title-text`)
         .first()
         .textContent()) ?? "";
     await page

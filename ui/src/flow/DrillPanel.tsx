@@ -149,7 +149,7 @@ export function DrillPanel({
                       onClick={() => onOpenItem(row.item.id)}
                     >
                       <span className="mono drill-key">{shortKey(row.item.key)}</span>{" "}
-                      {row.item.title || row.item.key}
+                      <span className="drill-title-text">{row.item.title || row.item.key}</span>
                     </button>
                   </td>
                   <td className="drill-team">{row.teamName ?? <span className="muted">No team</span>}</td>

@@ -641,4 +641,39 @@ mod tests {
         assert!(Cli::try_parse_from(["baton", "flow", "f", "--utc-offset", "-05:00"]).is_ok());
         assert!(Cli::try_parse_from(["baton", "items", "f", "--limit", "1000"]).is_ok());
     }
+
+    #[test]
+    fn days_are_counted_in_a_named_zone_or_an_offset_not_both() {
+        let parsed = Cli::try_parse_from(["baton", "flow", "f", "--time-zone", "Europe/Berlin"]);
+        assert!(
+            matches!(&parsed, Ok(Cli { command: Command::Flow { time_zone: Some(z), .. }, .. }) if z == "Europe/Berlin"),
+            "{parsed:?}"
+        );
+        assert!(
+            Cli::try_parse_from([
+                "baton",
+                "flow",
+                "f",
+                "--time-zone",
+                "Europe/Berlin",
+                "--utc-offset",
+                "+01:00"
+            ])
+            .is_err(),
+            "a zone and an offset together are refused"
+        );
+        let items = Cli::try_parse_from([
+            "baton",
+            "items",
+            "f",
+            "--intent",
+            "g1",
+            "--sort",
+            "state_since",
+        ]);
+        assert!(
+            matches!(&items, Ok(Cli { command: Command::Items { intents, sort: SortArg::StateSince, .. }, .. }) if intents == &["g1".to_string()]),
+            "{items:?}"
+        );
+    }
 }
