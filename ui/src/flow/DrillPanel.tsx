@@ -131,7 +131,7 @@ export function DrillPanel({
                 <th scope="col">Item</th>
                 <th scope="col">Team</th>
                 <th scope="col" title="Its state at the end of the range, since when, and for how many days">
-                  In this state since
+                  In state since
                 </th>
                 <th scope="col" className="num">
                   {capitalise(data.measure)} (days)

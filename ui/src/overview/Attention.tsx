@@ -44,7 +44,7 @@ function ItemRows({ rows, onOpenItem }: { rows: AttentionItem[]; onOpenItem: (id
             <th scope="col">Team</th>
             <th scope="col">Now</th>
             <th scope="col" title="When it entered its current state, and how long ago">
-              In this state since
+              In state since
             </th>
             <th
               scope="col"
@@ -68,8 +68,10 @@ function ItemRows({ rows, onOpenItem }: { rows: AttentionItem[]; onOpenItem: (id
                 </button>
               </td>
               <td className="drill-team">{row.item.teamName ?? <span className="muted">No team</span>}</td>
-              <td>{row.item.flowState === "waiting" ? waitingFor(row) : row.item.flowState}</td>
-              <td>
+              <td className="attention-now">
+                {row.item.flowState === "waiting" ? waitingFor(row) : row.item.flowState}
+              </td>
+              <td className="attention-since">
                 {formatDate(row.stateSince)}{" "}
                 <span className="muted small">({formatDays(row.daysInState, false)} d)</span>
               </td>
