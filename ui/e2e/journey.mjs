@@ -1029,8 +1029,18 @@ async function flowSteps(page, calls, shot, rustNow) {
   };
 
   step("Flow");
-  await page.locator(T("nav-flow")).click();
+  // Reached from the keyboard: Ctrl+K, the page's name, Enter.
+  await page.keyboard.press("Control+k");
+  await page.locator(T("palette-input")).waitFor();
+  check(
+    await page.locator(T("palette-input")).evaluate((el) => el === document.activeElement),
+    "Ctrl+K opens the command palette with the keyboard in its search box",
+  );
+  await page.keyboard.type("flow");
+  await page.locator(`${T("palette-page-flow")}[data-selected="true"]`).waitFor();
+  await page.keyboard.press("Enter");
   await page.locator(T("flow-tile-cycle")).waitFor();
+  check((await page.locator(T("palette")).count()) === 0, "Enter goes to the Flow page and closes the palette");
   const first = await calls();
   check(
     first.some((c) => c.cmd === "flow_filter_get"),
