@@ -425,6 +425,12 @@ async fn bottlenecks_by_hand() {
     assert!(close(top.share, 10.0 / 14.0));
     assert_eq!(top.examples[0].item.id, "a4");
     assert_eq!(top.examples[0].item.title, "Item a4");
+    assert!(
+        top.examples
+            .iter()
+            .all(|e| e.in_range_days > 0.0 && e.in_range_days <= e.days + 1e-9),
+        "an example's wait is whole, the part inside the range at most all of it"
+    );
 }
 
 #[tokio::test]
@@ -748,6 +754,14 @@ async fn drill_downs_agree_with_the_charts_on_generated_data() {
             .iter()
             .any(|r| r.in_range_days.is_some_and(|part| r.days > part + 1.0)),
         "some wait began before the range and is shown whole, not cut at the range start"
+    );
+    let b = flow::bottleneck_report(&ws, &filter, end).await.unwrap();
+    assert!(
+        b.wait_reasons
+            .iter()
+            .flat_map(|w| &w.examples)
+            .any(|e| e.days > e.in_range_days + 1.0),
+        "the longest-waiting examples show whole waits too"
     );
     for cluster in &b.blocker_clusters {
         let items = flow::flow_items(

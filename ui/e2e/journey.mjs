@@ -1040,7 +1040,10 @@ async function flowSteps(page, calls, shot, rustNow) {
   await page.locator(`${T("palette-page-flow")}[data-selected="true"]`).waitFor();
   await page.keyboard.press("Enter");
   await page.locator(T("flow-tile-cycle")).waitFor();
-  check((await page.locator(T("palette")).count()) === 0, "Enter goes to the Flow page and closes the palette");
+  check(
+    (await page.locator(T("palette")).count()) === 0,
+    "Enter goes to the Flow page and closes the palette",
+  );
   const first = await calls();
   check(
     first.some((c) => c.cmd === "flow_filter_get"),

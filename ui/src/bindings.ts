@@ -3286,14 +3286,20 @@ export type WaitExample = WaitExample_Serialize | WaitExample_Deserialize;
 export type WaitExample_Deserialize = {
 	item: ItemRef,
 	teamName?: string | null,
+	/**  The whole wait, from when it began (also before the range). */
 	days: number | null,
+	/**  The part of it inside the range. */
+	inRangeDays: number | null,
 };
 
 /**  An item that waited. */
 export type WaitExample_Serialize = {
 	item: ItemRef,
 	teamName: string | null,
+	/**  The whole wait, from when it began (also before the range). */
 	days: number | null,
+	/**  The part of it inside the range. */
+	inRangeDays: number | null,
 };
 
 /**  Why an item in a waiting state waits. */

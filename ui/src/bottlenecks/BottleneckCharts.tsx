@@ -107,11 +107,20 @@ function WaitReasons({
             </div>
             {w.examples.length ? (
               <p className="wait-examples small">
-                <span className="muted">Longest: </span>
+                <span className="muted">Longest waiting (whole wait): </span>
                 {w.examples.map((e) => (
                   <span key={e.item.id} className="wait-example">
                     <ItemLink id={e.item.id} itemKey={e.item.key} title={e.item.title} onOpen={onOpenItem} />
-                    <span className="muted"> {formatDays(e.days)}</span>
+                    <span
+                      className="muted"
+                      title="The whole wait, from when it began; the part inside the range in brackets"
+                    >
+                      {" "}
+                      {formatDays(e.days)}
+                      {e.days !== null && e.inRangeDays !== null && Math.abs(e.days - e.inRangeDays) >= 0.05
+                        ? ` (${formatDays(e.inRangeDays, false)} in range)`
+                        : ""}
+                    </span>
                   </span>
                 ))}
               </p>

@@ -44,6 +44,13 @@ describe("Bottlenecks", () => {
     expect(matrix).toHaveTextContent("those columns are empty");
   });
 
+  it("shows the longest waits whole, with the part inside the range", async () => {
+    backend();
+    renderPage();
+    const reasons = await screen.findByTestId("bn-wait-reasons");
+    expect(reasons).toHaveTextContent("Waits in review 186 days (20 in range)");
+  });
+
   it("asks with the remembered filters and maps clicks to selections", async () => {
     const calls = backend();
     renderPage();
