@@ -59,6 +59,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::people::people_split,
             commands::settings::settings_get,
             commands::settings::settings_set_theme,
+            commands::settings::settings_set_time_zone,
             commands::flow::flow_report,
             commands::flow::flow_bottlenecks,
             commands::flow::flow_items,

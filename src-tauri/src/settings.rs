@@ -42,6 +42,10 @@ pub struct RecentEntry {
 pub struct Settings {
     #[serde(default)]
     pub theme: Theme,
+    /// The IANA time zone calendar days are counted in (Flow, Bottlenecks); None: this
+    /// computer's.
+    #[serde(default)]
+    pub time_zone: Option<String>,
     /// Most recent first.
     #[serde(default)]
     pub recent: Vec<RecentEntry>,

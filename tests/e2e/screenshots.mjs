@@ -3,6 +3,7 @@
 //
 //   node tests/e2e/screenshots.mjs --app target/debug/baton-app --workspace FILE --out docs/screenshots
 //                                  [--prefix big-] [--pages overview,drill,dependencies]
+//                                  [--first-paint MS] [--settle MS]   (longer on a busy machine)
 import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -90,12 +91,12 @@ try {
   await driver.start({ browserName: "wry", "tauri:options": { application: app, args: [workspace] } });
   await waitMark(driver, "baton:drawn:overview");
   // The first paint of the window under Xvfb comes a little after the page is drawn.
-  await sleep(4000);
+  await sleep(Number(args["first-paint"] ?? 4000));
   if (pages.includes("overview")) shot("overview");
   if (pages.includes("drill")) {
     await driver.click(await driver.waitFor('[data-testid="attention-over-expectation"]'));
     await driver.waitFor('[data-testid="attention-items-count"]', 180_000);
-    await sleep(800);
+    await sleep(Number(args.settle ?? 800));
     shot("overview-drill");
     await driver.execute(
       "document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }))",

@@ -182,7 +182,7 @@ function ipcSince(entries, after) {
 /** Opens a filter picker and ticks its option number `index` (0-based); returns the page time before the click. */
 async function pickOption(driver, testId, index) {
   await driver.click(await driver.waitFor(`[data-testid="${testId}"]`));
-  const options = await driver.find(".popover .multi-select-option input");
+  const options = await driver.find(`[data-testid="${testId}-option"]`);
   if (options.length <= index) throw new Error(`${testId} lists ${options.length} options, not ${index + 1}`);
   const before = await now(driver);
   await driver.click(options[index]);

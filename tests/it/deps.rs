@@ -735,3 +735,50 @@ async fn attention_counts_are_the_lists_they_open() {
         "titles are filled"
     );
 }
+
+#[tokio::test]
+async fn overview_in_progress_and_flow_wip_reconcile() {
+    let dir = tempfile::tempdir().unwrap();
+    let end = T0 + 120 * D;
+    let ws = demo::build(
+        &dir.path().join("demo.baton"),
+        &demo::DemoOptions {
+            items: 3_000,
+            seed: demo::DEFAULT_SEED,
+            end,
+        },
+    )
+    .await
+    .unwrap();
+    let now = end + D;
+    let a = deps::attention(&ws, now).await.unwrap();
+    let summary = baton_core::query::workspace_summary(&ws).await.unwrap();
+    let count_of = |key: &str| {
+        summary
+            .by_flow_state
+            .iter()
+            .find(|c| c.key == key)
+            .map_or(0, |c| c.count)
+    };
+    assert_eq!(
+        a.in_progress,
+        count_of("waiting") + count_of("active"),
+        "the Overview's Waiting + Active is the attention's in-progress figure"
+    );
+    let flow = baton_core::flow::flow_report(&ws, &baton_core::flow::FlowFilter::default(), now)
+        .await
+        .unwrap();
+    assert_eq!(
+        a.flow_wip, flow.in_progress,
+        "the figure the Overview quotes is the Flow page's work in progress (range ending now)"
+    );
+    assert!(
+        a.not_started > 0,
+        "the demo has items waiting before their cycle started"
+    );
+    assert_eq!(
+        a.in_progress - a.not_started + a.started_back_in_new,
+        a.flow_wip,
+        "the card's reasons account for the whole difference"
+    );
+}

@@ -425,6 +425,12 @@ async fn bottlenecks_by_hand() {
     assert!(close(top.share, 10.0 / 14.0));
     assert_eq!(top.examples[0].item.id, "a4");
     assert_eq!(top.examples[0].item.title, "Item a4");
+    assert!(
+        top.examples
+            .iter()
+            .all(|e| e.in_range_days > 0.0 && e.in_range_days <= e.days + 1e-9),
+        "an example's wait is whole, the part inside the range at most all of it"
+    );
 }
 
 #[tokio::test]
@@ -715,8 +721,48 @@ async fn drill_downs_agree_with_the_charts_on_generated_data() {
                 "{} / {:?}",
                 team.team_name, cell.stage
             );
+            // The list shows each wait whole; the part inside the range adds up to the cell.
+            assert!(items
+                .items
+                .iter()
+                .all(|r| r.in_range_days.is_some_and(|part| part <= r.days + 1e-9)));
+            if items.total as usize == items.items.len() {
+                let in_range: f64 = items.items.iter().filter_map(|r| r.in_range_days).sum();
+                assert!(
+                    (in_range - cell.total_days).abs() < 1e-6,
+                    "{} / {:?}: the parts inside the range add up to the cell ({in_range} vs {})",
+                    team.team_name,
+                    cell.stage,
+                    cell.total_days
+                );
+            }
         }
     }
+    let waits = flow::flow_items(
+        &ws,
+        &filter,
+        &S::WaitingIn {
+            stage: Stage::Queue,
+        },
+        end,
+    )
+    .await
+    .unwrap();
+    assert!(
+        waits
+            .items
+            .iter()
+            .any(|r| r.in_range_days.is_some_and(|part| r.days > part + 1.0)),
+        "some wait began before the range and is shown whole, not cut at the range start"
+    );
+    let b = flow::bottleneck_report(&ws, &filter, end).await.unwrap();
+    assert!(
+        b.wait_reasons
+            .iter()
+            .flat_map(|w| &w.examples)
+            .any(|e| e.days > e.in_range_days + 1.0),
+        "the longest-waiting examples show whole waits too"
+    );
     for cluster in &b.blocker_clusters {
         let items = flow::flow_items(
             &ws,
@@ -1783,5 +1829,55 @@ async fn a_change_at_exactly_now_is_seen_when_now_cuts_the_range_short() {
     assert_eq!(
         band.counts[8], 4,
         "a1, a2, a3, b1 are done at the end of day 8 (now)"
+    );
+}
+
+#[tokio::test]
+async fn a_time_zone_counts_days_at_its_offset_at_the_range_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let end = T0 + 200 * D;
+    let ws = demo::build(
+        &dir.path().join("demo.baton"),
+        &DemoOptions {
+            items: 400,
+            seed: 3,
+            end,
+        },
+    )
+    .await
+    .unwrap();
+    // Berlin is UTC+2 in summer and UTC+1 in winter: a range ending in July counts days as
+    // +02:00 does, one ending in January as +01:00 does.
+    for (to, offset) in [("2026-07-15", 120), ("2026-01-15", 60)] {
+        let range = |zone: Option<&str>, minutes: i32| FlowFilter {
+            from: Some("2026-01-01".into()),
+            to: Some(to.into()),
+            time_zone: zone.map(Into::into),
+            utc_offset_minutes: minutes,
+            ..FlowFilter::default()
+        };
+        let named = flow::flow_report(&ws, &range(Some("Europe/Berlin"), 0), end)
+            .await
+            .unwrap();
+        let fixed = flow::flow_report(&ws, &range(None, offset), end)
+            .await
+            .unwrap();
+        assert_eq!(named.range, fixed.range, "{to}");
+        assert_eq!(named.throughput_daily, fixed.throughput_daily, "{to}");
+        assert_eq!(named.wip_daily, fixed.wip_daily, "{to}");
+    }
+    let err = flow::flow_report(
+        &ws,
+        &FlowFilter {
+            time_zone: Some("Mars/Olympus".into()),
+            ..FlowFilter::default()
+        },
+        end,
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("Mars/Olympus"),
+        "an unknown zone is refused by name: {err}"
     );
 }

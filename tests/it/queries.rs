@@ -453,3 +453,133 @@ async fn rows_say_since_when_the_item_is_in_its_state() {
         "a review is not a state change"
     );
 }
+
+#[tokio::test]
+async fn every_overview_count_is_the_list_it_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = demo::build(
+        &dir.path().join("demo.baton"),
+        &demo::DemoOptions {
+            items: 1_500,
+            seed: demo::DEFAULT_SEED,
+            end: T0 + 200 * DAY,
+        },
+    )
+    .await
+    .unwrap();
+    let s = query::workspace_summary(&ws).await.unwrap();
+    let total = |q: ItemsQuery| {
+        let ws = &ws;
+        async move {
+            query::items_list(ws, &ItemsQuery { limit: 1, ..q })
+                .await
+                .unwrap()
+                .total
+        }
+    };
+    // Items by team, one segment per flow state: the Work items filter it opens.
+    for team in &s.team_states {
+        for (state, count) in FlowState::ALL.iter().zip(&team.counts) {
+            let listed = total(ItemsQuery {
+                teams: vec![team.team_id.clone()],
+                states: vec![*state],
+                ..Default::default()
+            })
+            .await;
+            assert_eq!(listed, *count, "{} / {state:?}", team.team_name);
+        }
+    }
+    for c in &s.by_flow_state {
+        let state = FlowState::parse(&c.key).unwrap();
+        let listed = total(ItemsQuery {
+            states: vec![state],
+            ..Default::default()
+        })
+        .await;
+        assert_eq!(listed, c.count, "flow state {}", c.key);
+    }
+    for c in &s.by_kind {
+        let listed = total(ItemsQuery {
+            kinds: vec![ItemKind::parse(&c.key).unwrap()],
+            ..Default::default()
+        })
+        .await;
+        assert_eq!(listed, c.count, "kind {}", c.key);
+    }
+    for c in &s.by_source {
+        let listed = total(ItemsQuery {
+            sources: vec![c.key.clone()],
+            ..Default::default()
+        })
+        .await;
+        assert_eq!(listed, c.count, "source {}", c.key);
+    }
+    for c in &s.by_provenance {
+        let listed = total(ItemsQuery {
+            provenances: vec![Provenance::parse(&c.key).unwrap()],
+            ..Default::default()
+        })
+        .await;
+        assert_eq!(listed, c.count, "provenance {}", c.key);
+    }
+    assert_eq!(total(ItemsQuery::default()).await, s.totals.items);
+}
+
+#[tokio::test]
+async fn items_filter_by_intent_as_the_flow_filter_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = demo::build(
+        &dir.path().join("demo.baton"),
+        &demo::DemoOptions {
+            items: 600,
+            seed: 5,
+            end: T0 + 200 * DAY,
+        },
+    )
+    .await
+    .unwrap();
+    let intents = query::intents_list(&ws).await.unwrap();
+    for intent in &intents {
+        let page = query::items_list(
+            &ws,
+            &ItemsQuery {
+                intents: vec![intent.id.clone()],
+                limit: 1,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            page.total, intent.items_with_descendants,
+            "{}: the items linked to it or to an intent under it",
+            intent.title
+        );
+    }
+    let unknown = query::items_list(
+        &ws,
+        &ItemsQuery {
+            intents: vec!["no-such-intent".into()],
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(unknown.total, 0, "an unknown intent matches nothing");
+    // Sorted by how long items have been in their state: the oldest change first when ascending.
+    let by_since = query::items_list(
+        &ws,
+        &ItemsQuery {
+            sort: SortField::StateSince,
+            direction: SortDirection::Asc,
+            limit: 200,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert!(by_since
+        .rows
+        .windows(2)
+        .all(|w| w[0].state_since <= w[1].state_since));
+}

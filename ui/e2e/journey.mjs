@@ -52,6 +52,7 @@ const listQuery = (over = {}) => ({
   kinds: [],
   sources: [],
   provenances: [],
+  intents: [],
   text: null,
   withoutIndependentReview: false,
   sort: "updated",
@@ -473,8 +474,23 @@ async function walk(page, base) {
     summary.totals.items,
   );
   const team = summary.teamStates[0];
-  await page.locator(T("filter-team")).click();
-  await page.getByRole("checkbox", { name: team.teamName }).check();
+  // By keyboard: the list narrows as the name is typed, Enter chooses the match.
+  await page.locator(T("filter-team")).focus();
+  await page.keyboard.press("Enter");
+  await page.locator(T("filter-team-list")).waitFor();
+  await page.keyboard.type(team.teamName);
+  const teamOption = page.locator(`${T("filter-team-option")}[data-value="${team.teamId}"]`);
+  await teamOption.waitFor();
+  // ↓ to it (another team's name may contain this one's), then Enter.
+  for (let i = 0; i < 20 && (await teamOption.getAttribute("data-selected")) !== "true"; i++)
+    await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("Enter");
+  check(
+    (await page
+      .locator(`${T("filter-team-option")}[data-value="${team.teamId}"]`)
+      .getAttribute("aria-checked")) === "true",
+    "the team filter is chosen from the keyboard (type, Enter)",
+  );
   await page.keyboard.press("Escape");
   const teamTotal = team.counts.reduce((a, b) => a + b, 0);
   await attempt("team filter", async () => {
@@ -1026,8 +1042,21 @@ async function flowSteps(page, calls, shot, rustNow) {
   };
 
   step("Flow");
-  await page.locator(T("nav-flow")).click();
+  // Reached from the keyboard: Ctrl+K, the page's name, Enter.
+  await page.keyboard.press("Control+k");
+  await page.locator(T("palette-input")).waitFor();
+  check(
+    await page.locator(T("palette-input")).evaluate((el) => el === document.activeElement),
+    "Ctrl+K opens the command palette with the keyboard in its search box",
+  );
+  await page.keyboard.type("flow");
+  await page.locator(`${T("palette-page-flow")}[data-selected="true"]`).waitFor();
+  await page.keyboard.press("Enter");
   await page.locator(T("flow-tile-cycle")).waitFor();
+  check(
+    (await page.locator(T("palette")).count()) === 0,
+    "Enter goes to the Flow page and closes the palette",
+  );
   const first = await calls();
   check(
     first.some((c) => c.cmd === "flow_filter_get"),
@@ -1141,7 +1170,7 @@ async function flowSteps(page, calls, shot, rustNow) {
     await shot("06a-flow-items-light");
     const firstTitle =
       (await page
-        .locator(`${T("flow-items-row")} .drill-title-btn`)
+        .locator(`${T("flow-items-row")} .drill-title-text`)
         .first()
         .textContent()) ?? "";
     await page
@@ -1220,7 +1249,7 @@ async function flowSteps(page, calls, shot, rustNow) {
         (await page.locator("img").count()) === 0,
       "an intent's hostile title is shown as text",
     );
-    await page.locator(`${T("flow-filter-intent-option")}[data-id="${chosen.id}"] input`).check();
+    await page.locator(`${T("flow-filter-intent-option")}[data-id="${chosen.id}"]`).click();
     await page.waitForFunction(
       (id) =>
         globalThis.__batonMock.state.calls.some(

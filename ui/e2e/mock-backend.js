@@ -682,6 +682,7 @@
       case "settings_get":
         return {
           theme: state.theme,
+          timeZone: state.timeZone ?? null,
           recent: [
             {
               path: state.workspace.path,
@@ -701,6 +702,9 @@
         };
       case "settings_set_theme":
         state.theme = args.theme;
+        return null;
+      case "settings_set_time_zone":
+        state.timeZone = args.timeZone ?? null;
         return null;
       case "workspace_pick_file":
         return "/home/lead/Downloads/notes.baton";

@@ -87,9 +87,14 @@ export const commands = {
 	/**  Splits a person back into one person per identity; returns the people it made. */
 	peopleSplit: (person: string) => typedError<string[], IpcError>(__TAURI_INVOKE("people_split", { person })),
 	/**  The current settings. */
-	settingsGet: () => typedError<SettingsView, IpcError>(__TAURI_INVOKE("settings_get")),
+	settingsGet: () => typedError<SettingsView_Serialize, IpcError>(__TAURI_INVOKE("settings_get")),
 	/**  Changes the theme. */
 	settingsSetTheme: (theme: Theme) => typedError<null, IpcError>(__TAURI_INVOKE("settings_set_theme", { theme })),
+	/**
+	 *  Chooses the time zone calendar days are counted in (an IANA name such as `Europe/Berlin`),
+	 *  or this computer's (None). An unknown name is refused.
+	 */
+	settingsSetTimeZone: (timeZone: string | null) => typedError<null, IpcError>(__TAURI_INVOKE("settings_set_time_zone", { timeZone })),
 	/**  The Flow page for a filter. */
 	flowReport: (filter: FlowFilter_Deserialize) => typedError<FlowReport_Serialize, IpcError>(__TAURI_INVOKE("flow_report", { filter })),
 	/**  The Bottlenecks page for a filter. */
@@ -343,11 +348,24 @@ export type Attention_Deserialize = {
 	blockedByOtherTeams: number,
 	aiAwaitingReview: number,
 	handoffsNotArrived: number,
-	/**
-	 *  Items in progress now (active or waiting): the Flow page's work in progress at the end
-	 *  of a range ending now.
-	 */
+	/**  Items in progress now (active or waiting): the Overview's Waiting + Active. */
 	inProgress: number,
+	/**
+	 *  Of them, items whose cycle never started (waiting in a queue before any work): not in
+	 *  the Flow page's work in progress.
+	 */
+	notStarted: number,
+	/**
+	 *  Items whose cycle started and has not finished that are back in New now (returned to the
+	 *  backlog): in the Flow page's work in progress, not in Waiting + Active.
+	 */
+	startedBackInNew: number,
+	/**
+	 *  The Flow page's work in progress for a range ending now, all teams: items whose cycle
+	 *  started and has neither finished nor been canceled. Always
+	 *  `in_progress - not_started + started_back_in_new`.
+	 */
+	flowWip: number,
 };
 
 /**  The Overview's "where is work stuck" answer. */
@@ -368,11 +386,24 @@ export type Attention_Serialize = {
 	blockedByOtherTeams: number,
 	aiAwaitingReview: number,
 	handoffsNotArrived: number,
-	/**
-	 *  Items in progress now (active or waiting): the Flow page's work in progress at the end
-	 *  of a range ending now.
-	 */
+	/**  Items in progress now (active or waiting): the Overview's Waiting + Active. */
 	inProgress: number,
+	/**
+	 *  Of them, items whose cycle never started (waiting in a queue before any work): not in
+	 *  the Flow page's work in progress.
+	 */
+	notStarted: number,
+	/**
+	 *  Items whose cycle started and has not finished that are back in New now (returned to the
+	 *  backlog): in the Flow page's work in progress, not in Waiting + Active.
+	 */
+	startedBackInNew: number,
+	/**
+	 *  The Flow page's work in progress for a range ending now, all teams: items whose cycle
+	 *  started and has neither finished nor been canceled. Always
+	 *  `in_progress - not_started + started_back_in_new`.
+	 */
+	flowWip: number,
 };
 
 /**  Items blocked now, grouped by the team whose open items block them. */
@@ -1059,6 +1090,12 @@ export type FlowFilter_Deserialize = {
 	rule?: CycleRule,
 	/**  Minutes east of UTC in which calendar days are counted (UTC+2 is 120). Default 0. */
 	utcOffsetMinutes?: number,
+	/**
+	 *  An IANA time zone (`Europe/Berlin`) to count days in instead: its offset at the end of
+	 *  the range is used for the whole range (see `docs/metrics.md`, "Days"). None: the offset
+	 *  (and left out of what is sent, so filters saved by older versions read the same).
+	 */
+	timeZone?: string | null,
 };
 
 /**  The filters of the Flow and Bottlenecks pages (and `baton flow`). Empty lists mean "all". */
@@ -1086,6 +1123,12 @@ export type FlowFilter_Serialize = {
 	rule: CycleRule,
 	/**  Minutes east of UTC in which calendar days are counted (UTC+2 is 120). Default 0. */
 	utcOffsetMinutes: number,
+	/**
+	 *  An IANA time zone (`Europe/Berlin`) to count days in instead: its offset at the end of
+	 *  the range is used for the whole range (see `docs/metrics.md`, "Days"). None: the offset
+	 *  (and left out of what is sent, so filters saved by older versions read the same).
+	 */
+	timeZone?: string,
 };
 
 /**  One item of a drill-down, with the value that put it there. */
@@ -1095,16 +1138,38 @@ export type FlowItem = FlowItem_Serialize | FlowItem_Deserialize;
 export type FlowItem_Deserialize = {
 	item: ItemRef,
 	teamName?: string | null,
-	/**  Days: cycle time, age, time in stage or time waiting, depending on the selection. */
+	/**
+	 *  Days: cycle time, age, time in stage or time waiting, depending on the selection. A wait
+	 *  counts whole (from when it began), also the part before the range.
+	 */
 	days: number | null,
+	/**  For waits: the part of `days` inside the range (what the clicked bar adds up). */
+	inRangeDays?: number | null,
+	/**  Its flow state at the end of the range. */
+	flowState: FlowState,
+	/**  When it entered that state (RFC 3339): "waiting since" for a waiting item. */
+	stateSince: string,
+	/**  Days in that state at the end of the range. */
+	daysInState: number | null,
 };
 
 /**  One item of a drill-down, with the value that put it there. */
 export type FlowItem_Serialize = {
 	item: ItemRef,
 	teamName: string | null,
-	/**  Days: cycle time, age, time in stage or time waiting, depending on the selection. */
+	/**
+	 *  Days: cycle time, age, time in stage or time waiting, depending on the selection. A wait
+	 *  counts whole (from when it began), also the part before the range.
+	 */
 	days: number | null,
+	/**  For waits: the part of `days` inside the range (what the clicked bar adds up). */
+	inRangeDays: number | null,
+	/**  Its flow state at the end of the range. */
+	flowState: FlowState,
+	/**  When it entered that state (RFC 3339): "waiting since" for a waiting item. */
+	stateSince: string,
+	/**  Days in that state at the end of the range. */
+	daysInState: number | null,
 };
 
 /**  The items behind a number, longest first. */
@@ -1694,6 +1759,8 @@ export type ItemsQuery_Deserialize = {
 	/**  Source ids. */
 	sources?: string[],
 	provenances?: Provenance[],
+	/**  Intent ids: items linked to the intent or to one under it (the Flow filter's rule). */
+	intents?: string[],
 	/**  Case-insensitive substring of the key or title. */
 	text?: string | null,
 	/**
@@ -1717,6 +1784,8 @@ export type ItemsQuery_Serialize = {
 	/**  Source ids. */
 	sources: string[],
 	provenances: Provenance[],
+	/**  Intent ids: items linked to the intent or to one under it (the Flow filter's rule). */
+	intents: string[],
 	/**  Case-insensitive substring of the key or title. */
 	text: string | null,
 	/**
@@ -2541,8 +2610,24 @@ export type Scope_Serialize = {
 export type Secret = string;
 
 /**  The settings as the UI shows them. */
-export type SettingsView = {
+export type SettingsView = SettingsView_Serialize | SettingsView_Deserialize;
+
+/**  The settings as the UI shows them. */
+export type SettingsView_Deserialize = {
 	theme: Theme,
+	/**  The IANA time zone calendar days are counted in; None: this computer's. */
+	timeZone?: string | null,
+	recent: RecentWorkspace[],
+	/**  Where settings, logs and the demo live. */
+	dataDir: string,
+	version: string,
+};
+
+/**  The settings as the UI shows them. */
+export type SettingsView_Serialize = {
+	theme: Theme,
+	/**  The IANA time zone calendar days are counted in; None: this computer's. */
+	timeZone: string | null,
 	recent: RecentWorkspace[],
 	/**  Where settings, logs and the demo live. */
 	dataDir: string,
@@ -2584,7 +2669,9 @@ export type SingleLink_Serialize = {
 export type SortDirection = "asc" | "desc";
 
 /**  Which column to sort by. */
-export type SortField = "key" | "title" | "kind" | "team" | "state" | "source" | "provenance" | "created" | "updated";
+export type SortField = "key" | "title" | "kind" | "team" | "state" | "source" | "provenance" | "created" | "updated" | 
+/**  When the item entered its current state (how long it has been there). */
+"state_since";
 
 /**  What the add and edit forms (and `baton source add`) send. */
 export type SourceInput = SourceInput_Serialize | SourceInput_Deserialize;
@@ -3365,14 +3452,20 @@ export type WaitExample = WaitExample_Serialize | WaitExample_Deserialize;
 export type WaitExample_Deserialize = {
 	item: ItemRef,
 	teamName?: string | null,
+	/**  The whole wait, from when it began (also before the range). */
 	days: number | null,
+	/**  The part of it inside the range. */
+	inRangeDays: number | null,
 };
 
 /**  An item that waited. */
 export type WaitExample_Serialize = {
 	item: ItemRef,
 	teamName: string | null,
+	/**  The whole wait, from when it began (also before the range). */
 	days: number | null,
+	/**  The part of it inside the range. */
+	inRangeDays: number | null,
 };
 
 /**  Why an item in a waiting state waits. */

@@ -26,6 +26,8 @@ pub struct RecentWorkspace {
 #[serde(rename_all = "camelCase")]
 pub struct SettingsView {
     pub theme: Theme,
+    /// The IANA time zone calendar days are counted in; None: this computer's.
+    pub time_zone: Option<String>,
     pub recent: Vec<RecentWorkspace>,
     /// Where settings, logs and the demo live.
     pub data_dir: String,
@@ -59,6 +61,7 @@ pub async fn settings_get(state: State<'_, AppState>) -> IpcResult<SettingsView>
         .collect();
     Ok(SettingsView {
         theme: settings.theme,
+        time_zone: settings.time_zone.clone(),
         recent,
         data_dir: state.data_dir.display().to_string(),
         version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -74,4 +77,22 @@ pub async fn settings_set_theme(
     theme: Theme,
 ) -> IpcResult<()> {
     update_settings(&app, &state, |s| s.theme = theme)
+}
+
+/// Chooses the time zone calendar days are counted in (an IANA name such as `Europe/Berlin`),
+/// or this computer's (None). An unknown name is refused.
+#[tauri::command]
+#[specta::specta]
+pub async fn settings_set_time_zone(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    time_zone: Option<String>,
+) -> IpcResult<()> {
+    let zone = time_zone
+        .map(|z| z.trim().to_owned())
+        .filter(|z| !z.is_empty());
+    if let Some(zone) = &zone {
+        baton_core::flow::filter::zone_offset_minutes(zone, 0)?;
+    }
+    update_settings(&app, &state, |s| s.time_zone = zone)
 }

@@ -28,6 +28,7 @@ import { WorkItemsView } from "../views/WorkItemsView";
 import { failureTitle, useWorkspaceActions, WorkspaceActionsProvider } from "../workspace/actions";
 import { useWorkspaceChanges, workspaceQueries } from "../workspace/queries";
 import { WorkspaceMenu } from "../workspace/WorkspaceMenu";
+import { CommandPalette, usePaletteShortcut } from "./CommandPalette";
 import { NAV_GROUPS, Nav } from "./Nav";
 
 export function createQueryClient(): QueryClient {
@@ -104,6 +105,7 @@ function Frame({
   // The path whose read-only notice was dismissed: opening another read-only file shows it again.
   const [readOnlyDismissed, setReadOnlyDismissed] = useState<string | null>(null);
   const workspace = current.data ?? null;
+  const [paletteOpen, setPaletteOpen] = usePaletteShortcut();
 
   useEffect(() => {
     document.title = workspace ? `${workspace.name} — Baton` : "Baton";
@@ -157,6 +159,17 @@ function Frame({
               Read-only
             </span>
           ) : null}
+          <button
+            type="button"
+            className="btn btn-ghost palette-trigger"
+            onClick={() => setPaletteOpen(true)}
+            aria-keyshortcuts="Control+K"
+            data-testid="palette-open"
+          >
+            <Icon name="search" size={14} />
+            <span>Go to…</span>
+            <kbd className="palette-key">Ctrl K</kbd>
+          </button>
         </header>
         <div className="banners">
           {workspace?.readOnly && readOnlyDismissed !== workspace.path ? (
@@ -243,6 +256,7 @@ function Frame({
         </main>
       </div>
       <SaveNotices />
+      <CommandPalette open={paletteOpen} onOpenChange={setPaletteOpen} />
     </div>
   );
 }

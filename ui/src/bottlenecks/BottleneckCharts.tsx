@@ -107,11 +107,20 @@ function WaitReasons({
             </div>
             {w.examples.length ? (
               <p className="wait-examples small">
-                <span className="muted">Longest: </span>
+                <span className="muted">Longest waiting (whole wait): </span>
                 {w.examples.map((e) => (
                   <span key={e.item.id} className="wait-example">
                     <ItemLink id={e.item.id} itemKey={e.item.key} title={e.item.title} onOpen={onOpenItem} />
-                    <span className="muted"> {formatDays(e.days)}</span>
+                    <span
+                      className="muted"
+                      title="The whole wait, from when it began; the part inside the range in brackets"
+                    >
+                      {" "}
+                      {formatDays(e.days)}
+                      {e.days !== null && e.inRangeDays !== null && Math.abs(e.days - e.inRangeDays) >= 0.05
+                        ? ` (${formatDays(e.inRangeDays, false)} in range)`
+                        : ""}
+                    </span>
                   </span>
                 ))}
               </p>
@@ -140,56 +149,58 @@ function Blockers({
         {formatDay(report.range.to)}, all teams (the figure the Overview and Dependencies show); the clusters
         count the waiting items behind them.
       </p>
-      <table className="data-table blockers-table" data-testid="blockers-table">
-        <thead>
-          <tr>
-            <th scope="col">Blocking team</th>
-            <th scope="col" className="num" title="Items waiting now that this team's open items block">
-              Blocked now
-            </th>
-            <th scope="col" className="num" title="How long those items have waited, added up">
-              Days waiting
-            </th>
-            <th scope="col">Top blocking items</th>
-          </tr>
-        </thead>
-        <tbody>
-          {report.blockerClusters.map((c) => {
-            const selection: FlowSelection = { type: "blocked_by", team_id: c.teamId };
-            return (
-              <tr key={c.teamId || "none"} data-testid="blocker-cluster">
-                <th scope="row">
-                  <button
-                    type="button"
-                    className="link-btn"
-                    onClick={() => onDrill(selection, describeSelection(selection, c.teamName))}
-                    title="List the items this team's open work blocks"
-                  >
-                    {c.teamName}
-                  </button>
-                </th>
-                <td className="num strong">{formatCount(c.blockedItems)}</td>
-                <td className="num">{formatDays(c.blockedDays, false)}</td>
-                <td>
-                  <ul className="blocker-items">
-                    {c.blockers.map((b) => (
-                      <li key={b.item.id}>
-                        <ItemLink
-                          id={b.item.id}
-                          itemKey={b.item.key}
-                          title={b.item.title}
-                          onOpen={onOpenItem}
-                        />{" "}
-                        <span className="muted small">blocks {formatCount(b.blocks)}</span>
-                      </li>
-                    ))}
-                  </ul>
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <div className="table-scroll">
+        <table className="data-table blockers-table" data-testid="blockers-table">
+          <thead>
+            <tr>
+              <th scope="col">Blocking team</th>
+              <th scope="col" className="num" title="Items waiting now that this team's open items block">
+                Blocked now
+              </th>
+              <th scope="col" className="num" title="How long those items have waited, added up">
+                Days waiting
+              </th>
+              <th scope="col">Top blocking items</th>
+            </tr>
+          </thead>
+          <tbody>
+            {report.blockerClusters.map((c) => {
+              const selection: FlowSelection = { type: "blocked_by", team_id: c.teamId };
+              return (
+                <tr key={c.teamId || "none"} data-testid="blocker-cluster">
+                  <th scope="row">
+                    <button
+                      type="button"
+                      className="link-btn"
+                      onClick={() => onDrill(selection, describeSelection(selection, c.teamName))}
+                      title="List the items this team's open work blocks"
+                    >
+                      {c.teamName}
+                    </button>
+                  </th>
+                  <td className="num strong">{formatCount(c.blockedItems)}</td>
+                  <td className="num">{formatDays(c.blockedDays, false)}</td>
+                  <td>
+                    <ul className="blocker-items">
+                      {c.blockers.map((b) => (
+                        <li key={b.item.id}>
+                          <ItemLink
+                            id={b.item.id}
+                            itemKey={b.item.key}
+                            title={b.item.title}
+                            onOpen={onOpenItem}
+                          />{" "}
+                          <span className="muted small">blocks {formatCount(b.blocks)}</span>
+                        </li>
+                      ))}
+                    </ul>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
     </>
   );
 }
@@ -214,6 +225,14 @@ export const BottleneckCharts = memo(function BottleneckCharts({
     if (selection) onDrill(selection, describeSelection(selection, teamName));
   };
   const prMeasured = report.prSegments.some((s) => s.days.count > 0);
+  // A stage no team spent time in is an empty column: say so rather than leave a row of dashes.
+  const emptyStages = report.stages.filter((stage) =>
+    report.matrix.every((team) => !team.cells.some((cell) => cell.stage === stage && cell.items > 0)),
+  );
+  const emptyNote =
+    emptyStages.length === 0
+      ? ""
+      : ` No item spent time in ${emptyStages.map((s) => STAGE_LABELS[s]).join(", ")} ${span}: ${emptyStages.length === 1 ? "that column is" : "those columns are"} empty (the workflow map may send no state there).`;
 
   return (
     <div className="chart-grid">
@@ -222,7 +241,7 @@ export const BottleneckCharts = memo(function BottleneckCharts({
         testId="bn-matrix"
         title="Time in stage by team"
         metricId="bottleneck-matrix"
-        subtitle={`Each cell is the ${measure === "median" ? "median time an item spent" : "total time all items spent"} in a stage ${span}; darker is longer, a dash is no time there. Click a cell to list its items.`}
+        subtitle={`Each cell is the ${measure === "median" ? "median time an item spent" : "total time all items spent"} in a stage ${span}; darker is longer, a dash is no time there. Click a cell to list its items.${emptyNote}`}
         csv={() => matrixRows(report)}
         headerExtra={<MeasureToggle value={measure} onChange={setMeasure} />}
         empty={empty(

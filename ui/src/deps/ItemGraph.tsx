@@ -8,7 +8,7 @@ import { MetricInfo } from "../metrics/MetricInfo";
 import { fileStem, saveCsv, saveImage, toCsv } from "../shared/csv";
 import { formatCount } from "../shared/format";
 import { Icon } from "../shared/Icon";
-import { Popover } from "../shared/Popover";
+import { Menu } from "../shared/Menu";
 import { mark } from "../shared/perf";
 import { EmptyState, ErrorState } from "../shared/states";
 import { chartPalette, type ResolvedTheme, useResolvedTheme } from "../shared/theme";
@@ -149,48 +149,32 @@ function GraphLegend({ view, teams, colors }: { view: GraphView; teams: TeamColo
 
 function ExportMenu({ onPng, onCsv }: { onPng: (() => void) | null; onCsv: (() => void) | null }) {
   return (
-    <Popover
+    <Menu
       align="end"
       testId="deps-graph-export"
       triggerClassName="btn btn-small btn-ghost"
       triggerLabel="Export “Item graph”"
+      label="Export Item graph"
       trigger={
         <>
           Export <Icon name="chevron-down" size={12} />
         </>
       }
-    >
-      {(close) => (
-        <div className="menu" role="menu" aria-label="Export Item graph">
-          <button
-            type="button"
-            role="menuitem"
-            className="menu-item"
-            disabled={!onPng}
-            data-testid="deps-graph-export-png"
-            onClick={() => {
-              onPng?.();
-              close();
-            }}
-          >
-            Image (PNG)
-          </button>
-          <button
-            type="button"
-            role="menuitem"
-            className="menu-item"
-            disabled={!onCsv}
-            data-testid="deps-graph-export-csv"
-            onClick={() => {
-              onCsv?.();
-              close();
-            }}
-          >
-            Links (CSV)
-          </button>
-        </div>
-      )}
-    </Popover>
+      actions={[
+        {
+          label: "Image (PNG)",
+          disabled: !onPng,
+          testId: "deps-graph-export-png",
+          onSelect: () => onPng?.(),
+        },
+        {
+          label: "Links (CSV)",
+          disabled: !onCsv,
+          testId: "deps-graph-export-csv",
+          onSelect: () => onCsv?.(),
+        },
+      ]}
+    />
   );
 }
 
@@ -270,6 +254,22 @@ export function ItemGraph({
   const view = graph.data;
   const hostRef = useRef<GraphHost>(null);
   const canvasRef = useRef<GraphCanvas | null>(null);
+  // The mouse wheel scrolls the page; once the graph has the focus (a click or Tab), it zooms.
+  useEffect(() => {
+    const host = hostRef.current;
+    if (!host) return;
+    const grab = () => host.focus({ preventScroll: true });
+    const on = () => canvasRef.current?.setWheelZoom(true);
+    const off = () => canvasRef.current?.setWheelZoom(false);
+    host.addEventListener("pointerdown", grab);
+    host.addEventListener("focus", on);
+    host.addEventListener("blur", off);
+    return () => {
+      host.removeEventListener("pointerdown", grab);
+      host.removeEventListener("focus", on);
+      host.removeEventListener("blur", off);
+    };
+  }, []);
   const onOpenRef = useRef(onOpen);
   onOpenRef.current = onOpen;
   const [canvasReady, setCanvasReady] = useState(false);
@@ -491,6 +491,9 @@ export function ItemGraph({
               ref={hostRef}
               className="graph-canvas"
               role="img"
+              // biome-ignore lint/a11y/noNoninteractiveTabindex: focusing the graph hands it the mouse wheel
+              tabIndex={0}
+              title="Click the graph to zoom it with the mouse wheel"
               aria-label={
                 view
                   ? `Item graph: ${graphStatus(view, focused)}${criticalCount ? ` ${criticalCount} items on the critical path are highlighted.` : ""} The lists below give the same items.`

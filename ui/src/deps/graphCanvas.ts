@@ -220,6 +220,8 @@ export class GraphCanvas {
       layout: { name: "preset" },
       minZoom: 0.03,
       maxZoom: 4,
+      // The mouse wheel scrolls the page until the graph has the focus (see `setWheelZoom`).
+      userZoomingEnabled: false,
       boxSelectionEnabled: false,
       selectionType: "single",
       autoungrabify: true,
@@ -378,6 +380,11 @@ export class GraphCanvas {
   fit() {
     this.cy.resize();
     this.cy.fit(undefined, 24);
+  }
+
+  /** Whether the mouse wheel zooms the graph (when it has the focus) or scrolls the page. */
+  setWheelZoom(on: boolean) {
+    this.cy.userZoomingEnabled(on);
   }
 
   zoomBy(factor: number) {

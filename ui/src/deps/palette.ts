@@ -2,10 +2,8 @@
 //! scale that colours a blocking link by how long it has been open.
 
 import type { FlowState } from "../lib/ipc";
-import { chartPalette, type ResolvedTheme } from "../shared/theme";
-
-/** The index of the grey in the chart series palette. */
-const GREY_SERIES = 4;
+import { categoryColor } from "../shared/categoryColors";
+import type { ResolvedTheme } from "../shared/theme";
 
 /** The colour of items without a team. */
 const NO_TEAM: Record<ResolvedTheme, string> = { light: "#9aa0ac", dark: "#6b7080" };
@@ -15,11 +13,10 @@ export type TeamSwatch = { teamId: string; teamName: string; color: string };
 
 /**
  * A colour per team, in the order given (the report's teams, sorted by name so a team keeps its
- * colour when filters change). Past the palette's length colours repeat; the legend says which.
+ * colour when filters change): distinct for any number of teams, the first nine colour-blind
+ * safe (`categoryColor`). Grey is kept for "no team".
  */
 export function teamColors(teams: { teamId: string; teamName: string }[], theme: ResolvedTheme): TeamColors {
-  // The series palette's grey is left out: grey means "no team".
-  const series = chartPalette(theme).series.filter((_, i) => i !== GREY_SERIES);
   const sorted = [...teams].sort(
     (a, b) => a.teamName.localeCompare(b.teamName) || a.teamId.localeCompare(b.teamId),
   );
@@ -28,7 +25,7 @@ export function teamColors(teams: { teamId: string; teamName: string }[], theme:
   let n = 0;
   for (const t of sorted) {
     if (byId.has(t.teamId)) continue;
-    const color = t.teamId === "" ? NO_TEAM[theme] : (series[n++ % series.length] ?? NO_TEAM[theme]);
+    const color = t.teamId === "" ? NO_TEAM[theme] : categoryColor(n++, theme);
     byId.set(t.teamId, color);
     list.push({ teamId: t.teamId, teamName: t.teamName, color });
   }

@@ -59,6 +59,7 @@ export const depsQueries = {
           kinds: [],
           sources: [],
           provenances: [],
+          intents: [],
           text,
           withoutIndependentReview: false,
           sort: "key",

@@ -7,7 +7,7 @@ import { MetricInfo } from "../metrics/MetricInfo";
 import { type CsvCell, fileStem, saveCsv, saveImage, toCsv } from "../shared/csv";
 import { type ChartApi, type ChartClick, type ChartOption, EChart, type GridClick } from "../shared/EChart";
 import { Icon } from "../shared/Icon";
-import { Popover } from "../shared/Popover";
+import { Menu } from "../shared/Menu";
 import { EmptyState } from "../shared/states";
 import { chartPalette, useResolvedTheme } from "../shared/theme";
 
@@ -34,49 +34,35 @@ function ExportMenu({
   png: (() => string | null) | null;
 }) {
   return (
-    <Popover
+    <Menu
       align="end"
       testId={`${testId}-export`}
       triggerClassName="btn btn-small btn-ghost"
       triggerLabel={`Export “${title}”`}
+      label={`Export ${title}`}
       trigger={
         <>
           Export <Icon name="chevron-down" size={12} />
         </>
       }
-    >
-      {(close) => (
-        <div className="menu" role="menu" aria-label={`Export ${title}`}>
-          <button
-            type="button"
-            role="menuitem"
-            className="menu-item"
-            disabled={!png}
-            title={png ? undefined : "There is no chart to save"}
-            data-testid={`${testId}-export-png`}
-            onClick={() => {
-              const url = png?.();
-              if (url) void saveImage(url, `${fileStem(title)}.png`);
-              close();
-            }}
-          >
-            Image (PNG)
-          </button>
-          <button
-            type="button"
-            role="menuitem"
-            className="menu-item"
-            data-testid={`${testId}-export-csv`}
-            onClick={() => {
-              void saveCsv(toCsv(csv()), `${fileStem(title)}.csv`);
-              close();
-            }}
-          >
-            Data (CSV)
-          </button>
-        </div>
-      )}
-    </Popover>
+      actions={[
+        {
+          label: "Image (PNG)",
+          disabled: !png,
+          title: png ? undefined : "There is no chart to save",
+          testId: `${testId}-export-png`,
+          onSelect: () => {
+            const url = png?.();
+            if (url) void saveImage(url, `${fileStem(title)}.png`);
+          },
+        },
+        {
+          label: "Data (CSV)",
+          testId: `${testId}-export-csv`,
+          onSelect: () => void saveCsv(toCsv(csv()), `${fileStem(title)}.csv`),
+        },
+      ]}
+    />
   );
 }
 

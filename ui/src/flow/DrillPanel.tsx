@@ -6,10 +6,10 @@ import { useCallback, useMemo, useState } from "react";
 import { ItemDetailPanel } from "../items/ItemDetailPanel";
 import type { FlowFilter, FlowSelection } from "../lib/ipc";
 import { fileStem, saveCsv, toCsv } from "../shared/csv";
-import { formatCount, formatDays } from "../shared/format";
+import { formatCount, formatDate, formatDays } from "../shared/format";
 import { SidePanel } from "../shared/SidePanel";
 import { EmptyState, ErrorState, LoadingState } from "../shared/states";
-import { shortKey } from "../workgraph/vocabulary";
+import { FLOW_STATE_LABELS, shortKey } from "../workgraph/vocabulary";
 import { flowQueries } from "./queries";
 
 export type Drill = { filter: FlowFilter; selection: FlowSelection; title: string };
@@ -59,7 +59,7 @@ export function DrillPanel({
     <SidePanel
       label="Items behind the selection"
       testId="flow-items"
-      width={560}
+      width={760}
       onClose={onClose}
       headerExtra={
         data && data.items.length > 0 ? (
@@ -71,8 +71,28 @@ export function DrillPanel({
             onClick={() =>
               void saveCsv(
                 toCsv([
-                  ["item_id", "key", "title", "team", `${data.measure.replace(/\s+/g, "_")}_days`],
-                  ...data.items.map((r) => [r.item.id, r.item.key, r.item.title, r.teamName, r.days]),
+                  [
+                    "item_id",
+                    "key",
+                    "title",
+                    "team",
+                    `${data.measure.replace(/\s+/g, "_")}_days`,
+                    "days_in_range",
+                    "state",
+                    "state_since",
+                    "days_in_state",
+                  ],
+                  ...data.items.map((r) => [
+                    r.item.id,
+                    r.item.key,
+                    r.item.title,
+                    r.teamName,
+                    r.days,
+                    r.inRangeDays,
+                    r.flowState,
+                    r.stateSince,
+                    r.daysInState,
+                  ]),
                 ]),
                 `${fileStem(drill.title)}.csv`,
               )
@@ -108,9 +128,11 @@ export function DrillPanel({
           <table className="drill-table">
             <thead>
               <tr>
-                <th scope="col">Key</th>
-                <th scope="col">Title</th>
+                <th scope="col">Item</th>
                 <th scope="col">Team</th>
+                <th scope="col" title="Its state at the end of the range, since when, and for how many days">
+                  In state since
+                </th>
                 <th scope="col" className="num">
                   {capitalise(data.measure)} (days)
                 </th>
@@ -119,22 +141,38 @@ export function DrillPanel({
             <tbody>
               {data.items.map((row) => (
                 <tr key={row.item.id} data-testid="flow-items-row" data-id={row.item.id}>
-                  <td className="mono drill-key" title={row.item.key}>
-                    <button type="button" className="link-btn" onClick={() => onOpenItem(row.item.id)}>
-                      {shortKey(row.item.key)}
-                    </button>
-                  </td>
                   <td className="drill-title">
                     <button
                       type="button"
                       className="link-btn drill-title-btn"
+                      title={row.item.key}
                       onClick={() => onOpenItem(row.item.id)}
                     >
-                      {row.item.title || row.item.key}
+                      <span className="mono drill-key">{shortKey(row.item.key)}</span>{" "}
+                      <span className="drill-title-text">{row.item.title || row.item.key}</span>
                     </button>
                   </td>
                   <td className="drill-team">{row.teamName ?? <span className="muted">No team</span>}</td>
-                  <td className="num">{formatDays(row.days, false)}</td>
+                  <td className="drill-since" data-testid="flow-items-since">
+                    <span className="drill-state">
+                      {row.flowState === "waiting" ? "waiting since" : FLOW_STATE_LABELS[row.flowState]}
+                    </span>{" "}
+                    {formatDate(row.stateSince)}{" "}
+                    <span className="muted small">({formatDays(row.daysInState, false)} d)</span>
+                  </td>
+                  <td className="num" data-testid="flow-items-days" data-value={row.days}>
+                    {formatDays(row.days, false)}
+                    {row.inRangeDays !== null &&
+                    row.days !== null &&
+                    Math.abs(row.inRangeDays - row.days) >= 0.05 ? (
+                      <span
+                        className="muted small drill-in-range"
+                        title="The part of this wait inside the range"
+                      >
+                        {formatDays(row.inRangeDays, false)} in range
+                      </span>
+                    ) : null}
+                  </td>
                 </tr>
               ))}
             </tbody>

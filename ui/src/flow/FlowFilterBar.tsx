@@ -11,6 +11,7 @@ import { Popover } from "../shared/Popover";
 import {
   CYCLE_RULE_HINTS,
   CYCLE_RULE_LABELS,
+  CYCLE_RULE_SUMMARIES,
   ITEM_KIND_LABELS,
   ITEM_KINDS,
   PROVENANCE_HINTS,
@@ -270,15 +271,24 @@ export function FlowFilterBar({
         <Hint
           label="What the cycle rule does"
           testId="flow-filter-rule-hint"
-          text={`How items that moved backwards are counted. Last entry: ${CYCLE_RULE_HINTS.last_entry} First entry: ${CYCLE_RULE_HINTS.first_entry}`}
+          text={`How items that moved backwards are counted. ${CYCLE_RULE_LABELS.last_entry} ("last entry"): ${CYCLE_RULE_HINTS.last_entry} ${CYCLE_RULE_LABELS.first_entry} ("first entry"): ${CYCLE_RULE_HINTS.first_entry}`}
         />
-        <span
-          className="zone-note"
-          data-testid="flow-filter-zone"
-          title="Calendar days (the range, daily counts, weeks) are counted in this computer's time zone."
-        >
-          Days in {formatUtcOffset(offset)}
+        <span className="muted small rule-summary" data-testid="flow-filter-rule-summary">
+          {CYCLE_RULE_SUMMARIES[filter.rule]}
         </span>
+        <a
+          className="zone-note"
+          href="#/settings"
+          data-testid="flow-filter-zone"
+          title={
+            filter.timeZone
+              ? `Calendar days (the range, daily counts, weeks) are counted in ${filter.timeZone}, at its offset on the range's last day. Change it in Settings.`
+              : "Calendar days (the range, daily counts, weeks) are counted in this computer's time zone. Choose another in Settings."
+          }
+        >
+          Days in{" "}
+          {filter.timeZone ? `${filter.timeZone} (${formatUtcOffset(offset)})` : formatUtcOffset(offset)}
+        </a>
         {clearable ? (
           <button
             type="button"

@@ -4,6 +4,7 @@
 //! is shown as already included.
 
 import { useQuery } from "@tanstack/react-query";
+import { Command } from "cmdk";
 import { useEffect, useMemo, useState } from "react";
 import { formatCount, plural } from "../shared/format";
 import { Icon } from "../shared/Icon";
@@ -15,9 +16,12 @@ const KIND_LABELS = { goal: "Goal", initiative: "Initiative", milestone: "Milest
 export function IntentFilter({
   selected: saved,
   onChange,
+  testId = "flow-filter-intent",
 }: {
   selected: string[];
   onChange: (intents: string[]) => void;
+  /** The trigger's test id; the list and its options are named after it. */
+  testId?: string;
 }) {
   // The filter reaches the page a moment after a change: show the choice at once meanwhile, so
   // a checkbox never flips back.
@@ -71,7 +75,7 @@ export function IntentFilter({
     <Popover
       // The last picker of the row: open towards the left so the list stays inside the window.
       align="end"
-      testId="flow-filter-intent"
+      testId={testId}
       triggerClassName={selected.length ? "btn filter-btn filter-active" : "btn filter-btn"}
       triggerLabel={`Intents filter: ${summary}`}
       trigger={
@@ -85,12 +89,14 @@ export function IntentFilter({
       }
     >
       {() => (
-        <fieldset
+        <Command
           className="multi-select intent-select"
           style={{ minWidth: 320, maxWidth: 440 }}
-          data-testid="flow-filter-intent-list"
+          label="Intents"
+          // The tree is filtered here (a match keeps its ancestors), not by cmdk.
+          shouldFilter={false}
+          loop
         >
-          <legend className="visually-hidden">Intents</legend>
           {intents.isPending ? <p className="muted small">Loading intents…</p> : null}
           {intents.isError ? (
             <p className="error-text small" role="alert">
@@ -102,41 +108,39 @@ export function IntentFilter({
               This workspace has no goals or initiatives yet. They come from the sources (epics, projects).
             </p>
           ) : null}
-          {lines.length > 8 ? (
-            <input
-              className="input multi-select-search"
-              type="search"
-              placeholder="Find intents…"
-              aria-label="Find intents"
-              value={find}
-              onChange={(e) => setFind(e.target.value)}
-            />
-          ) : null}
-          <div className="multi-select-list">
+          <Command.Input
+            className="input multi-select-search"
+            placeholder="Find intents…"
+            aria-label="Find intents"
+            value={find}
+            onValueChange={setFind}
+          />
+          <Command.List className="multi-select-list" data-testid={`${testId}-list`}>
             {find && visible.length === 0 ? <p className="muted small">No match.</p> : null}
             {visible.map(({ intent, depth, ancestors }) => {
               const coveredBy = ancestors.find((a) => chosen.has(a));
               const covered = coveredBy !== undefined && !chosen.has(intent.id);
               return (
-                <label
+                <Command.Item
                   key={intent.id}
+                  value={intent.id}
                   className="multi-select-option"
                   style={{ paddingLeft: 6 + depth * 18 }}
-                  data-testid="flow-filter-intent-option"
+                  data-testid={`${testId}-option`}
                   data-id={intent.id}
                   data-depth={depth}
+                  aria-checked={chosen.has(intent.id) || covered}
+                  disabled={covered}
+                  onSelect={() => toggle(intent.id)}
                   title={
                     covered
                       ? `Included with “${byId.get(coveredBy)?.title ?? ""}”`
                       : `${KIND_LABELS[intent.kind]}: ${plural(intent.itemsWithDescendants, "item")}, ${formatCount(intent.items)} linked directly`
                   }
                 >
-                  <input
-                    type="checkbox"
-                    checked={chosen.has(intent.id) || covered}
-                    disabled={covered}
-                    onChange={() => toggle(intent.id)}
-                  />
+                  <span className="check-box" aria-hidden="true">
+                    {chosen.has(intent.id) || covered ? <Icon name="check" size={12} /> : null}
+                  </span>
                   <span className="multi-select-text">
                     {depth > 0 ? (
                       <span className="muted" aria-hidden="true">
@@ -147,22 +151,27 @@ export function IntentFilter({
                     <span className="muted small"> · {KIND_LABELS[intent.kind].toLowerCase()}</span>
                   </span>
                   <span className="multi-select-count">{formatCount(intent.itemsWithDescendants)}</span>
-                </label>
+                </Command.Item>
               );
             })}
             {unknown.map((id) => (
-              <label
+              <Command.Item
                 key={id}
+                value={id}
                 className="multi-select-option"
                 title="This intent is no longer in the workspace"
+                aria-checked
+                onSelect={() => toggle(id)}
               >
-                <input type="checkbox" checked onChange={() => toggle(id)} />
+                <span className="check-box" aria-hidden="true">
+                  <Icon name="check" size={12} />
+                </span>
                 <span className="multi-select-text">
                   <span className="muted">Removed intent ({id})</span>
                 </span>
-              </label>
+              </Command.Item>
             ))}
-          </div>
+          </Command.List>
           <div className="multi-select-footer">
             <button
               type="button"
@@ -173,7 +182,7 @@ export function IntentFilter({
               Clear
             </button>
           </div>
-        </fieldset>
+        </Command>
       )}
     </Popover>
   );

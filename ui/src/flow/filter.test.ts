@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { makeFilter } from "../lib/ipc/testing";
+import { zoneOffsetMinutes } from "../settings/timeZone";
 import {
   activePreset,
   addDays,
@@ -48,5 +49,23 @@ describe("flow filter helpers", () => {
     const f = withLocalZone({ teams: ["t1"], utcOffsetMinutes: 600, intents: ["goal-1"] }, 120);
     expect(f).toEqual(makeFilter({ teams: ["t1"], utcOffsetMinutes: 120, intents: ["goal-1"] }));
     expect(narrowsWork(f)).toBe(true);
+  });
+});
+
+describe("the time zone days are counted in", () => {
+  it("sends a chosen zone by name with its offset, and only the offset when none is chosen", () => {
+    const chosen = withLocalZone({ timeZone: "Old/Zone" }, 540, "Asia/Tokyo");
+    expect(chosen.timeZone).toBe("Asia/Tokyo");
+    expect(chosen.utcOffsetMinutes).toBe(540);
+    const computer = withLocalZone({ timeZone: "Asia/Tokyo" }, 120);
+    expect("timeZone" in computer).toBe(false);
+    expect(computer.utcOffsetMinutes).toBe(120);
+  });
+
+  it("knows a zone's offset, summer time included", () => {
+    expect(zoneOffsetMinutes("Asia/Tokyo", new Date("2026-01-15T12:00:00Z"))).toBe(540);
+    expect(zoneOffsetMinutes("Europe/Berlin", new Date("2026-07-15T12:00:00Z"))).toBe(120);
+    expect(zoneOffsetMinutes("Europe/Berlin", new Date("2026-01-15T12:00:00Z"))).toBe(60);
+    expect(zoneOffsetMinutes("Not/AZone")).toBeNull();
   });
 });

@@ -90,11 +90,17 @@ export function rangeProblem(from: string, to: string): string | null {
 }
 
 /**
- * A saved filter made whole (an older app may have saved fewer fields), with days counted in
- * this computer's time zone: the page always says "Days in UTC+02:00" for the user's own zone.
+ * A saved filter made whole (an older app may have saved fewer fields), with days counted in the
+ * zone chosen in Settings (`zone`, sent by name: Rust takes its offset at the range end) or, when
+ * none is chosen, in this computer's offset now (`offset`).
  */
-export function withLocalZone(saved: Partial<FlowFilter> | null | undefined, offset: number): FlowFilter {
-  return { ...DEFAULT_FLOW_FILTER, ...(saved ?? {}), utcOffsetMinutes: offset };
+export function withLocalZone(
+  saved: Partial<FlowFilter> | null | undefined,
+  offset: number,
+  zone: string | null = null,
+): FlowFilter {
+  const { timeZone: _saved, ...rest } = { ...DEFAULT_FLOW_FILTER, ...(saved ?? {}) };
+  return zone ? { ...rest, utcOffsetMinutes: offset, timeZone: zone } : { ...rest, utcOffsetMinutes: offset };
 }
 
 /** True when the filter narrows the work (teams, sources, kinds, provenance, intents). */

@@ -4,6 +4,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef } from "react";
 import { type FlowFilter, ipc } from "../lib/ipc";
+import { useChosenTimeZone, zoneOffsetMinutes } from "../settings/timeZone";
 import { mark } from "../shared/perf";
 import { workspaceQueries } from "../workspace/queries";
 import { DEFAULT_FLOW_FILTER, localUtcOffsetMinutes, withLocalZone } from "./filter";
@@ -26,7 +27,11 @@ export type FlowFilterState = {
 export function useFlowFilter(): FlowFilterState {
   const client = useQueryClient();
   const saved = useQuery(flowQueries.filter());
-  const offset = useMemo(() => localUtcOffsetMinutes(), []);
+  const zone = useChosenTimeZone();
+  const offset = useMemo(
+    () => (zone ? (zoneOffsetMinutes(zone) ?? localUtcOffsetMinutes()) : localUtcOffsetMinutes()),
+    [zone],
+  );
   const save = useMutation({ mutationFn: (f: FlowFilter) => ipc.flowFilterSet(f) });
   const saveRef = useRef(save.mutate);
   saveRef.current = save.mutate;
@@ -55,21 +60,21 @@ export function useFlowFilter(): FlowFilterState {
   const changeFilter = useCallback(
     (patch: Partial<FlowFilter>) => {
       mark("baton:filter-change");
-      const next = withLocalZone({ ...(filterRef.current ?? DEFAULT_FLOW_FILTER), ...patch }, offset);
+      const next = withLocalZone({ ...(filterRef.current ?? DEFAULT_FLOW_FILTER), ...patch }, offset, zone);
       filterRef.current = next;
       client.setQueryData(flowQueries.filter().queryKey, next);
       pending.current = { filter: next, workspace: workspaceRef.current };
       if (timer.current !== null) window.clearTimeout(timer.current);
       timer.current = window.setTimeout(flush, FILTER_SAVE_DELAY_MS);
     },
-    [client, flush, offset],
+    [client, flush, offset, zone],
   );
 
   const filter = useMemo(() => {
-    if (saved.data) return withLocalZone(saved.data, offset);
-    if (saved.isError) return withLocalZone(DEFAULT_FLOW_FILTER, offset);
+    if (saved.data) return withLocalZone(saved.data, offset, zone);
+    if (saved.isError) return withLocalZone(DEFAULT_FLOW_FILTER, offset, zone);
     return null;
-  }, [saved.data, saved.isError, offset]);
+  }, [saved.data, saved.isError, offset, zone]);
 
   filterRef.current = filter;
 

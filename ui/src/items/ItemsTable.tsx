@@ -6,7 +6,7 @@ import { keepPreviousData, useQueries, useQuery } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { type KeyboardEvent, type ReactNode, useEffect, useMemo, useRef, useState } from "react";
 import type { ItemRow, SortField } from "../lib/ipc";
-import { formatDateTime, formatRelative } from "../shared/format";
+import { formatDate, formatDateTime, formatDays, formatRelative } from "../shared/format";
 import { ErrorState } from "../shared/states";
 import { FlowStateChip, ProvenanceBadge, SourceBadge, WaitReasonTag } from "../workgraph/badges";
 import { ITEM_KIND_LABELS, shortKey } from "../workgraph/vocabulary";
@@ -28,7 +28,19 @@ export const COLUMNS: Column[] = [
     id: "state",
     label: "State",
     sort: "state",
-    hint: "Flow state colour, the source's own state name, why it waits, and since when it is in this state",
+    hint: "Flow state colour, the source's own state name and why it waits",
+  },
+  {
+    id: "in_state",
+    label: "In state",
+    sort: "state_since",
+    hint: "How long it has been in its current state (since its last state change, or its creation)",
+  },
+  {
+    id: "waiting_since",
+    label: "Waiting since",
+    sort: "state_since",
+    hint: "For a waiting item, the day its current wait began",
   },
   { id: "source", label: "Source", sort: "source" },
   {
@@ -42,7 +54,16 @@ export const COLUMNS: Column[] = [
 
 /** The default direction when a column is first sorted: newest first for dates, A→Z otherwise. */
 export function defaultDirection(field: SortField): "asc" | "desc" {
+  // In state: the longest there first, which is the oldest change first.
   return field === "updated" || field === "created" ? "desc" : "asc";
+}
+
+const DAY_MS = 86_400_000;
+
+/** Days from `iso` to now (formatting an instant, not a metric). */
+function daysSince(iso: string, now: number = Date.now()): number | null {
+  const t = Date.parse(iso);
+  return Number.isFinite(t) ? Math.max(0, (now - t) / DAY_MS) : null;
 }
 
 // Cell text sits in an inner <span>: the cell clips it with an ellipsis, and WebKit's WebDriver
@@ -65,13 +86,22 @@ function Cells({ row }: { row: ItemRow }) {
       <td className="cell cell-state">
         <FlowStateChip state={row.flowState} rawState={row.rawState} />
         {row.waitReason ? <WaitReasonTag reason={row.waitReason} /> : null}
-        <span
-          className="muted small cell-since"
-          data-testid="items-state-since"
-          title={`In this state since ${formatDateTime(row.stateSince)}`}
-        >
-          {row.flowState === "waiting" ? "waiting since" : "since"} {formatRelative(row.stateSince)}
-        </span>
+      </td>
+      <td
+        className="cell cell-num"
+        data-testid="items-state-since"
+        title={`In this state since ${formatDateTime(row.stateSince)}`}
+      >
+        <span>{formatDays(daysSince(row.stateSince))}</span>
+      </td>
+      <td className="cell" data-testid="items-waiting-since">
+        {row.flowState === "waiting" ? (
+          <span title={`Waiting since ${formatDateTime(row.stateSince)}`}>{formatDate(row.stateSince)}</span>
+        ) : (
+          <span className="muted" title="Not waiting now">
+            —
+          </span>
+        )}
       </td>
       <td className="cell">
         <SourceBadge kind={row.sourceKind} name={row.sourceName} />

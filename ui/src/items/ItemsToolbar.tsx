@@ -1,6 +1,7 @@
 //! Search and filters above the Work items table.
 
 import { useEffect, useRef, useState } from "react";
+import { IntentFilter } from "../flow/IntentFilter";
 import type { FlowState, ItemKind, Provenance, WorkspaceSummary } from "../lib/ipc";
 import { formatCount } from "../shared/format";
 import { Icon } from "../shared/Icon";
@@ -147,6 +148,11 @@ export function ItemsToolbar({
           options={provenanceOptions}
           selected={filters.provenances}
           onChange={(provenances) => onChange({ ...filters, provenances: provenances as Provenance[] })}
+        />
+        <IntentFilter
+          testId="filter-intent"
+          selected={filters.intents}
+          onChange={(intents) => onChange({ ...filters, intents })}
         />
         {filters.unreviewed ? (
           <button

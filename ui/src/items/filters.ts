@@ -11,6 +11,8 @@ export type ItemFilters = {
   kinds: ItemKind[];
   sources: string[];
   provenances: Provenance[];
+  /** Intent ids: items linked to one of them or to an intent under it. */
+  intents: string[];
   text: string;
   /** Only AI-made pull requests without an independent review (the Overview's count). */
   unreviewed: boolean;
@@ -24,6 +26,7 @@ export const DEFAULT_FILTERS: ItemFilters = {
   kinds: [],
   sources: [],
   provenances: [],
+  intents: [],
   text: "",
   unreviewed: false,
   sort: "updated",
@@ -40,6 +43,7 @@ const SORT_FIELDS: readonly SortField[] = [
   "provenance",
   "created",
   "updated",
+  "state_since",
 ];
 
 const P = {
@@ -48,6 +52,7 @@ const P = {
   kinds: "kind",
   sources: "source",
   provenances: "prov",
+  intents: "intent",
   text: "q",
   unreviewed: "unreviewed",
   sort: "sort",
@@ -68,6 +73,7 @@ export function filtersFromParams(params: URLSearchParams): ItemFilters {
     kinds: oneOf(ITEM_KINDS, params.getAll(P.kinds)),
     sources: params.getAll(P.sources),
     provenances: oneOf(PROVENANCES, params.getAll(P.provenances)),
+    intents: params.getAll(P.intents),
     text: params.get(P.text) ?? "",
     unreviewed: params.get(P.unreviewed) === "1",
     sort:
@@ -83,6 +89,7 @@ export function filtersToParams(filters: ItemFilters, item?: string | null): URL
   for (const k of filters.kinds) params.append(P.kinds, k);
   for (const s of filters.sources) params.append(P.sources, s);
   for (const p of filters.provenances) params.append(P.provenances, p);
+  for (const i of filters.intents) params.append(P.intents, i);
   if (filters.text.trim()) params.set(P.text, filters.text);
   if (filters.unreviewed) params.set(P.unreviewed, "1");
   if (filters.sort !== DEFAULT_FILTERS.sort) params.set(P.sort, filters.sort);
@@ -93,7 +100,13 @@ export function filtersToParams(filters: ItemFilters, item?: string | null): URL
 
 export function hasFilters(f: ItemFilters): boolean {
   return (
-    f.teams.length + f.states.length + f.kinds.length + f.sources.length + f.provenances.length > 0 ||
+    f.teams.length +
+      f.states.length +
+      f.kinds.length +
+      f.sources.length +
+      f.provenances.length +
+      f.intents.length >
+      0 ||
     f.text.trim() !== "" ||
     f.unreviewed
   );
@@ -108,6 +121,7 @@ export function toItemsQuery(f: ItemFilters, offset: number, limit: number): Ite
     kinds: f.kinds,
     sources: f.sources,
     provenances: f.provenances,
+    intents: f.intents,
     text: text === "" ? null : text,
     withoutIndependentReview: f.unreviewed,
     sort: f.sort,

@@ -22,7 +22,7 @@ describe("MetricInfo", () => {
     // `blocks` is code in the Markdown: it becomes an element, not backticks.
     expect([...panel.querySelectorAll("code")].map((c) => c.textContent)).toContain("blocks");
 
-    fireEvent.keyDown(window, { key: "Escape" });
+    fireEvent.keyDown(document.activeElement ?? document.body, { key: "Escape" });
     expect(screen.queryByTestId("metric-definition")).toBeNull();
   });
 

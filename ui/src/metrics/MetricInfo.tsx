@@ -38,13 +38,13 @@ export function MetricDefinitionPanel({ id, onClose }: { id: string; onClose: ()
         <MarkdownText markdown={section.body} />
       ) : (
         <p>
-          There is no definition with the id <code>{id}</code> in <code>docs/metrics.md</code>. This is a bug
-          in Baton: every number it shows should be defined there.
+          This number has no written definition yet (<code>{id}</code>). Every number Baton shows should have
+          one: please tell the Baton team.
         </p>
       )}
       <p className="muted small definition-source">
-        From <code>docs/metrics.md</code> (section <code>{id}</code>). If the numbers and this definition
-        disagree, the code has a bug.
+        This definition is Baton's promise for the number (from its documentation, section <code>{id}</code>).
+        If a number does not match it, please tell the Baton team.
       </p>
     </SidePanel>
   );

@@ -1,10 +1,11 @@
-import { fireEvent, screen, within } from "@testing-library/react";
+import { fireEvent, render, screen, within } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
 import { depItem } from "../deps/testing";
 import type { Attention, AttentionItem, AttentionList } from "../lib/ipc";
-import { clearMocks, mockBackend } from "../lib/ipc/testing";
+import { clearMocks, makeSummary, mockBackend } from "../lib/ipc/testing";
 import { renderWithClient } from "../test/render";
 import { AttentionSection } from "./Attention";
+import { WipNote } from "./OverviewCharts";
 
 function row(id: string, ageDays: number, expectationDays = 12): AttentionItem {
   return {
@@ -30,7 +31,10 @@ function makeAttention(partial: Partial<Attention> = {}): Attention {
     blockedByOtherTeams: 7,
     aiAwaitingReview: 3,
     handoffsNotArrived: 0,
-    inProgress: 120,
+    inProgress: 5000,
+    notStarted: 420,
+    startedBackInNew: 20,
+    flowWip: 4600,
     ...partial,
   };
 }
@@ -75,11 +79,24 @@ describe("Where work is stuck", () => {
     expect(lists.at(-1)).toEqual({ type: "waiting", stage: "review" });
   });
 
-  it("says why its in-progress figure can differ from Flow's work in progress", async () => {
-    mockBackend({ overview_attention: () => makeAttention() });
-    renderWithClient(<AttentionSection />);
-    expect(await screen.findByText(/120 items are in progress now/)).toHaveTextContent(
-      "the Flow page's work in progress leaves out items waiting in a queue that never started",
+  it("says why the Overview's Waiting + Active differs from Flow's work in progress, with each count", () => {
+    // makeSummary: 2,000 waiting + 3,000 active.
+    render(<WipNote summary={makeSummary()} attention={makeAttention()} />);
+    const note = screen.getByTestId("overview-wip-note");
+    expect(screen.getByTestId("overview-waiting-active")).toHaveTextContent((5000).toLocaleString());
+    expect(note).toHaveAttribute("data-value", "4600");
+    expect(note).toHaveTextContent(`work in progress now: ${(4600).toLocaleString()}`);
+    expect(note).toHaveTextContent("420 waiting or active items have not started their cycle yet");
+    expect(note).toHaveTextContent("20 started items are back in New");
+  });
+
+  it("says the two figures are the same items when they agree", () => {
+    render(
+      <WipNote
+        summary={makeSummary()}
+        attention={makeAttention({ notStarted: 0, startedBackInNew: 0, flowWip: 5000 })}
+      />,
     );
+    expect(screen.getByTestId("overview-wip-note")).toHaveTextContent("(the same items).");
   });
 });

@@ -36,49 +36,53 @@ function Expectation({ row }: { row: AttentionItem }) {
 
 function ItemRows({ rows, onOpenItem }: { rows: AttentionItem[]; onOpenItem: (id: string) => void }) {
   return (
-    <table className="drill-table attention-table">
-      <thead>
-        <tr>
-          <th scope="col">Item</th>
-          <th scope="col">Team</th>
-          <th scope="col">Now</th>
-          <th scope="col" title="When it entered its current state, and how long ago">
-            In this state since
-          </th>
-          <th
-            scope="col"
-            className="num"
-            title="Days in its cycle, against its team's 85th percentile cycle time"
-          >
-            Age vs expected
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((row) => (
-          <tr key={row.item.item.id} data-testid="attention-row" data-id={row.item.item.id}>
-            <td className="drill-title">
-              <button
-                type="button"
-                className="link-btn drill-title-btn"
-                onClick={() => onOpenItem(row.item.item.id)}
-              >
-                <span className="mono">{shortKey(row.item.item.key)}</span> {row.item.item.title}
-              </button>
-            </td>
-            <td className="drill-team">{row.item.teamName ?? <span className="muted">No team</span>}</td>
-            <td>{row.item.flowState === "waiting" ? waitingFor(row) : row.item.flowState}</td>
-            <td>
-              {formatDate(row.stateSince)}{" "}
-              <span className="muted small">({formatDays(row.daysInState, false)} d)</span>
-            </td>
-            <td className="num">
-              <Expectation row={row} />
-            </td>
+    <div className="table-scroll">
+      <table className="drill-table attention-table">
+        <thead>
+          <tr>
+            <th scope="col">Item</th>
+            <th scope="col">Team</th>
+            <th scope="col">Now</th>
+            <th scope="col" title="When it entered its current state, and how long ago">
+              In state since
+            </th>
+            <th
+              scope="col"
+              className="num"
+              title="Days in its cycle, against its team's 85th percentile cycle time"
+            >
+              Age vs expected
+            </th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.item.item.id} data-testid="attention-row" data-id={row.item.item.id}>
+              <td className="drill-title">
+                <button
+                  type="button"
+                  className="link-btn drill-title-btn"
+                  onClick={() => onOpenItem(row.item.item.id)}
+                >
+                  <span className="mono">{shortKey(row.item.item.key)}</span> {row.item.item.title}
+                </button>
+              </td>
+              <td className="drill-team">{row.item.teamName ?? <span className="muted">No team</span>}</td>
+              <td className="attention-now">
+                {row.item.flowState === "waiting" ? waitingFor(row) : row.item.flowState}
+              </td>
+              <td className="attention-since">
+                {formatDate(row.stateSince)}{" "}
+                <span className="muted small">({formatDays(row.daysInState, false)} d)</span>
+              </td>
+              <td className="num">
+                <Expectation row={row} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
@@ -97,7 +101,7 @@ function ListPanel({
     <SidePanel
       label="Items behind the number"
       testId="attention-items"
-      width={640}
+      width={760}
       onClose={onClose}
       title={
         <div>
@@ -263,9 +267,7 @@ export function AttentionSection() {
             <div className="card attention-card">
               <h3 className="card-title">Oldest waiting</h3>
               <p className="muted small">
-                Waiting now, longest in their cycle first, against their team's expectation.{" "}
-                {formatCount(a.inProgress)} items are in progress now (active or waiting); the Flow page's
-                work in progress leaves out items waiting in a queue that never started.
+                Waiting now, longest in their cycle first, against their team's expectation.
               </p>
               {a.oldestWaiting.length === 0 ? (
                 <EmptyState compact title="Nothing is waiting">

@@ -2,7 +2,7 @@
 
 import { useMemo } from "react";
 import { openItems } from "../items/filters";
-import type { FlowState, ItemKind, Provenance, WorkspaceSummary } from "../lib/ipc";
+import type { Attention, FlowState, ItemKind, Provenance, WorkspaceSummary } from "../lib/ipc";
 import { formatCount } from "../shared/format";
 import { chartPalette, useResolvedTheme } from "../shared/theme";
 import { FLOW_STATES, flowStateColor, ITEM_KINDS, PROVENANCES } from "../workgraph/vocabulary";
@@ -32,7 +32,36 @@ function teamSubtitle(summary: WorkspaceSummary): string {
   return `${formatCount(teams)} ${teams === 1 ? "team" : "teams"}${noTeam ? " and the items with no team" : ""}, each bar split by current flow state. Click a segment to list those items.`;
 }
 
-export function OverviewCharts({ summary }: { summary: WorkspaceSummary }) {
+/**
+ * The Overview's Waiting + Active against the Flow page's work in progress: the same figure or,
+ * when they differ, why (Rust counts both and each reason; the UI only words them).
+ */
+export function WipNote({ summary, attention }: { summary: WorkspaceSummary; attention: Attention }) {
+  const count = (key: string) => summary.byFlowState.find((c) => c.key === key)?.count ?? 0;
+  const waitingActive = count("waiting") + count("active");
+  const reasons: string[] = [];
+  if (attention.notStarted > 0)
+    reasons.push(
+      `${formatCount(attention.notStarted)} waiting or active ${attention.notStarted === 1 ? "item has" : "items have"} not started their cycle yet (queued before any work), so Flow leaves ${attention.notStarted === 1 ? "it" : "them"} out`,
+    );
+  if (attention.startedBackInNew > 0)
+    reasons.push(
+      `${formatCount(attention.startedBackInNew)} started ${attention.startedBackInNew === 1 ? "item is" : "items are"} back in New, unfinished, so Flow still counts ${attention.startedBackInNew === 1 ? "it" : "them"}`,
+    );
+  return (
+    <span className="wip-note" data-testid="overview-wip-note" data-value={attention.flowWip}>
+      Waiting + Active: <strong data-testid="overview-waiting-active">{formatCount(waitingActive)}</strong>.
+      The Flow page's work in progress now: <strong>{formatCount(attention.flowWip)}</strong>
+      {attention.flowWip === waitingActive
+        ? " (the same items)."
+        : reasons.length
+          ? `: ${reasons.join("; ")}.`
+          : "."}
+    </span>
+  );
+}
+
+export function OverviewCharts({ summary, attention }: { summary: WorkspaceSummary; attention?: Attention }) {
   const theme = useResolvedTheme();
   const palette = chartPalette(theme);
   const empty = summary.totals.items === 0;
@@ -94,7 +123,17 @@ export function OverviewCharts({ summary }: { summary: WorkspaceSummary }) {
       <ChartCard
         testId="chart-by-flow-state"
         title="Items by flow state"
-        subtitle={`Where all ${formatCount(total)} items are now. Click a segment to list them.`}
+        subtitle={
+          <>
+            Where all {formatCount(total)} items are now. Click a segment to list them.
+            {attention ? (
+              <>
+                {" "}
+                <WipNote summary={summary} attention={attention} />
+              </>
+            ) : null}
+          </>
+        }
         metricId="summary-by-flow-state"
         option={options.state}
         height={240}

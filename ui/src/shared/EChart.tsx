@@ -32,7 +32,7 @@ import {
 } from "echarts/components";
 import { type ComposeOption, type ECharts, init, use } from "echarts/core";
 import { CanvasRenderer, SVGRenderer } from "echarts/renderers";
-import { type RefObject, useEffect, useRef } from "react";
+import { type KeyboardEvent, type RefObject, useEffect, useRef } from "react";
 import { chartDrawing, chartFinished, measureSince } from "./perf";
 
 use([
@@ -90,6 +90,75 @@ export function escapeHtml(text: string): string {
     .replace(/>/g, "&gt;")
     .replace(/"/g, "&quot;")
     .replace(/'/g, "&#39;");
+}
+
+/** One point the keyboard can stand on: a series and a data index. */
+type Point = { seriesIndex: number; dataIndex: number };
+
+type SeriesShape = { name?: unknown; data?: unknown };
+type AxisShape = { type?: unknown; data?: unknown };
+
+/** Each series' number of data points, from the option ECharts holds. */
+function seriesLengths(option: Record<string, unknown>): number[] {
+  const series = (option.series as SeriesShape[] | undefined) ?? [];
+  return series.map((s) => (Array.isArray(s.data) ? s.data.length : 0));
+}
+
+/** The name ECharts would report for a click on `p`: the datum's name or its category. */
+function pointName(option: Record<string, unknown>, p: Point): { name: string; seriesName: string } {
+  const series = ((option.series as SeriesShape[] | undefined) ?? [])[p.seriesIndex];
+  const datum = Array.isArray(series?.data) ? (series.data[p.dataIndex] as unknown) : undefined;
+  let name = "";
+  if (datum && typeof datum === "object" && "name" in datum) name = String((datum as { name: unknown }).name);
+  else {
+    const axes = [
+      ...(((option.xAxis as AxisShape[] | undefined) ?? []) as AxisShape[]),
+      ...(((option.yAxis as AxisShape[] | undefined) ?? []) as AxisShape[]),
+    ];
+    const category = axes.find((a) => a.type === "category" && Array.isArray(a.data));
+    const value = Array.isArray(category?.data) ? (category.data[p.dataIndex] as unknown) : undefined;
+    if (value !== undefined && value !== null)
+      name =
+        typeof value === "object" && "value" in value
+          ? String((value as { value: unknown }).value)
+          : String(value);
+  }
+  return { name, seriesName: typeof series?.name === "string" ? series.name : "" };
+}
+
+/**
+ * The point a key moves to from `at`: ← → along a series, ↑ ↓ to the next series that has data
+ * (the same index, or its last point), Home/End to a series' ends. Null for any other key.
+ */
+export function movePoint(lengths: number[], at: Point | null, key: string): Point | null {
+  const first = lengths.findIndex((n) => n > 0);
+  if (first < 0) return null;
+  const here = at && (lengths[at.seriesIndex] ?? 0) > 0 ? at : { seriesIndex: first, dataIndex: -1 };
+  const len = lengths[here.seriesIndex] ?? 0;
+  const clamp = (i: number, n: number) => Math.max(0, Math.min(n - 1, i));
+  const nextSeries = (step: 1 | -1) => {
+    for (let s = here.seriesIndex + step; s >= 0 && s < lengths.length; s += step) {
+      const n = lengths[s] ?? 0;
+      if (n > 0) return { seriesIndex: s, dataIndex: clamp(here.dataIndex, n) };
+    }
+    return { seriesIndex: here.seriesIndex, dataIndex: clamp(here.dataIndex, len) };
+  };
+  switch (key) {
+    case "ArrowRight":
+      return { seriesIndex: here.seriesIndex, dataIndex: clamp(here.dataIndex + 1, len) };
+    case "ArrowLeft":
+      return { seriesIndex: here.seriesIndex, dataIndex: clamp(here.dataIndex - 1, len) };
+    case "ArrowDown":
+      return at ? nextSeries(1) : { seriesIndex: here.seriesIndex, dataIndex: 0 };
+    case "ArrowUp":
+      return at ? nextSeries(-1) : { seriesIndex: here.seriesIndex, dataIndex: 0 };
+    case "Home":
+      return { seriesIndex: here.seriesIndex, dataIndex: 0 };
+    case "End":
+      return { seriesIndex: here.seriesIndex, dataIndex: len - 1 };
+    default:
+      return null;
+  }
 }
 
 const TITLE_HEIGHT = 40;
@@ -233,6 +302,35 @@ export function EChart({
     };
   }, [apiRef, height]);
 
+  // The keyboard's point: arrows move it (its tooltip shows), Enter or Space opens its items,
+  // as a click would. Only charts that open something take the focus.
+  const pointRef = useRef<Point | null>(null);
+  function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
+    const chart = chartRef.current;
+    if (!chart || !onClick) return;
+    const option = chart.getOption() as Record<string, unknown>;
+    if (event.key === "Enter" || event.key === " ") {
+      const p = pointRef.current;
+      if (!p) return;
+      event.preventDefault();
+      clickRef.current?.({ ...p, ...pointName(option, p) });
+      return;
+    }
+    if (event.key === "Escape" && pointRef.current) {
+      chart.dispatchAction({ type: "hideTip" });
+      chart.dispatchAction({ type: "downplay" });
+      pointRef.current = null;
+      return;
+    }
+    const next = movePoint(seriesLengths(option), pointRef.current, event.key);
+    if (!next) return;
+    event.preventDefault();
+    chart.dispatchAction({ type: "downplay" });
+    chart.dispatchAction({ type: "highlight", ...next });
+    chart.dispatchAction({ type: "showTip", ...next });
+    pointRef.current = next;
+  }
+
   const clickable = Boolean(onClick || onGridClick);
   return (
     <div
@@ -240,7 +338,15 @@ export function EChart({
       className={clickable ? "echart echart-clickable" : "echart"}
       style={{ height }}
       role="img"
-      aria-label={label}
+      aria-label={
+        onClick ? `${label}. Arrow keys move between its points; Enter lists the items of one.` : label
+      }
+      tabIndex={onClick ? 0 : undefined}
+      onKeyDown={onClick ? onKeyDown : undefined}
+      onBlur={() => {
+        chartRef.current?.dispatchAction({ type: "hideTip" });
+        pointRef.current = null;
+      }}
       data-testid={testId}
     />
   );

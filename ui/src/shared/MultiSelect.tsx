@@ -1,12 +1,22 @@
-//! A filter picker: a button naming the filter and how many values are chosen, opening a list of
-//! checkboxes (with a search box when the list is long).
+//! A filter picker: a button naming the filter and how many values are chosen, opening a list to
+//! choose from. The list is a `cmdk` command list inside the Radix popover: typing narrows it,
+//! ↑ ↓ Home End move, Enter or a click chooses or unchooses; each option says whether it is
+//! chosen (`aria-checked`).
 
-import { useMemo, useState } from "react";
+import { Command } from "cmdk";
+import { useMemo } from "react";
 import { formatCount } from "./format";
 import { Icon } from "./Icon";
 import { Popover } from "./Popover";
 
 export type Option = { value: string; label: string; count?: number; hint?: string };
+
+/** cmdk's filter: a case-insensitive substring of the option's label (its keywords). */
+export function matchLabel(_value: string, search: string, keywords?: string[]): number {
+  const s = search.trim().toLowerCase();
+  if (!s) return 1;
+  return (keywords ?? []).some((k) => k.toLowerCase().includes(s)) ? 1 : 0;
+}
 
 export function MultiSelect({
   label,
@@ -21,12 +31,7 @@ export function MultiSelect({
   onChange: (values: string[]) => void;
   testId?: string;
 }) {
-  const [filter, setFilter] = useState("");
   const chosen = useMemo(() => new Set(selected), [selected]);
-  const visible = useMemo(() => {
-    const f = filter.trim().toLowerCase();
-    return f ? options.filter((o) => o.label.toLowerCase().includes(f)) : options;
-  }, [filter, options]);
   const summary =
     selected.length === 0
       ? "Any"
@@ -58,32 +63,38 @@ export function MultiSelect({
       }
     >
       {() => (
-        <fieldset className="multi-select">
-          <legend className="visually-hidden">{label}</legend>
-          {options.length > 8 ? (
-            <input
-              className="input multi-select-search"
-              type="search"
-              placeholder={`Find ${label.toLowerCase()}…`}
-              aria-label={`Find ${label.toLowerCase()}`}
-              value={filter}
-              onChange={(e) => setFilter(e.target.value)}
-            />
-          ) : null}
-          <div className="multi-select-list">
-            {visible.length === 0 ? <p className="muted small">No match.</p> : null}
-            {visible.map((o) => (
-              <label key={o.value} className="multi-select-option" title={o.hint}>
-                <input type="checkbox" checked={chosen.has(o.value)} onChange={() => toggle(o.value)} />
+        <Command className="multi-select" label={label} filter={matchLabel} loop>
+          <Command.Input
+            className="input multi-select-search"
+            placeholder={`Find ${label.toLowerCase()}…`}
+            aria-label={`Find ${label.toLowerCase()}`}
+          />
+          <Command.List className="multi-select-list" data-testid={testId ? `${testId}-list` : undefined}>
+            <Command.Empty className="muted small">No match.</Command.Empty>
+            {options.map((o) => (
+              <Command.Item
+                key={o.value}
+                value={o.value}
+                keywords={[o.label]}
+                className="multi-select-option"
+                title={o.hint}
+                aria-checked={chosen.has(o.value)}
+                data-testid={testId ? `${testId}-option` : undefined}
+                data-value={o.value}
+                onSelect={() => toggle(o.value)}
+              >
+                <span className="check-box" aria-hidden="true">
+                  {chosen.has(o.value) ? <Icon name="check" size={12} /> : null}
+                </span>
                 <span className="multi-select-text">
                   <span>{o.label}</span>
                 </span>
                 {o.count !== undefined ? (
                   <span className="multi-select-count">{formatCount(o.count)}</span>
                 ) : null}
-              </label>
+              </Command.Item>
             ))}
-          </div>
+          </Command.List>
           <div className="multi-select-footer">
             <button
               type="button"
@@ -94,7 +105,7 @@ export function MultiSelect({
               Clear
             </button>
           </div>
-        </fieldset>
+        </Command>
       )}
     </Popover>
   );

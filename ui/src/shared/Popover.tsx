@@ -1,7 +1,10 @@
-//! A button that opens a floating panel below it (menus, filter pickers).
-//! Closes on Escape, on a click outside, and when focus leaves it.
+//! A button that opens a floating panel below it (filter pickers, forms), on Radix UI's Popover:
+//! it moves focus into the panel and back to the button, closes on Escape, on a click outside and
+//! when focus leaves it, and keeps the panel inside the window (it flips or shifts at the edges).
+//! The panel is portalled to the end of the page, so no card or table clips it.
 
-import { type ReactNode, useEffect, useId, useRef, useState } from "react";
+import * as RadixPopover from "@radix-ui/react-popover";
+import { type ReactNode, useState } from "react";
 
 export function Popover({
   trigger,
@@ -22,59 +25,27 @@ export function Popover({
   panelClassName?: string;
 }) {
   const [open, setOpen] = useState(false);
-  const rootRef = useRef<HTMLDivElement>(null);
-  const buttonRef = useRef<HTMLButtonElement>(null);
-  const panelId = useId();
-
-  useEffect(() => {
-    if (!open) return;
-    function onPointer(event: MouseEvent) {
-      if (rootRef.current && !rootRef.current.contains(event.target as Node)) setOpen(false);
-    }
-    function onKey(event: KeyboardEvent) {
-      if (event.key === "Escape") {
-        event.preventDefault();
-        setOpen(false);
-        buttonRef.current?.focus();
-      }
-    }
-    // Focus moving to something outside (Tab away) closes it too.
-    function onFocus(event: FocusEvent) {
-      if (rootRef.current && !rootRef.current.contains(event.target as Node)) setOpen(false);
-    }
-    document.addEventListener("mousedown", onPointer);
-    document.addEventListener("keydown", onKey, true);
-    document.addEventListener("focusin", onFocus);
-    return () => {
-      document.removeEventListener("focusin", onFocus);
-      document.removeEventListener("mousedown", onPointer);
-      document.removeEventListener("keydown", onKey, true);
-    };
-  }, [open]);
-
   return (
-    <div className="popover-root" ref={rootRef}>
-      <button
-        ref={buttonRef}
+    <RadixPopover.Root open={open} onOpenChange={setOpen}>
+      <RadixPopover.Trigger
         type="button"
         className={triggerClassName}
-        aria-expanded={open}
-        aria-haspopup="true"
-        aria-controls={open ? panelId : undefined}
         aria-label={triggerLabel}
         data-testid={testId}
-        onClick={() => setOpen((o) => !o)}
       >
         {trigger}
-      </button>
-      {open ? (
-        <div id={panelId} className={`popover popover-${align} ${panelClassName ?? ""}`}>
-          {children(() => {
-            setOpen(false);
-            buttonRef.current?.focus();
-          })}
-        </div>
-      ) : null}
-    </div>
+      </RadixPopover.Trigger>
+      <RadixPopover.Portal>
+        <RadixPopover.Content
+          className={`popover popover-${align} ${panelClassName ?? ""}`}
+          align={align}
+          side="bottom"
+          sideOffset={4}
+          collisionPadding={8}
+        >
+          {children(() => setOpen(false))}
+        </RadixPopover.Content>
+      </RadixPopover.Portal>
+    </RadixPopover.Root>
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { valueAxisBase } from "./chartStyle";
+import { tooltipBase, valueAxisBase } from "./chartStyle";
 import { chartPalette } from "./theme";
 
 describe("value axes", () => {
@@ -14,5 +14,15 @@ describe("value axes", () => {
     const axis = valueAxisBase(chartPalette("light"), "Items");
     expect(axis.minInterval).toBe(1);
     expect(axis.axisLabel.formatter(12000)).toBe((12000).toLocaleString("en-US"));
+  });
+});
+
+describe("tooltips", () => {
+  it("stay inside their chart and under the filter bar and the drawers", () => {
+    const tip = tooltipBase(chartPalette("dark"));
+    expect(tip.confine).toBe(true);
+    const z = Number(/z-index:\s*(\d+)/.exec(tip.extraCssText)?.[1]);
+    // The sticky filter bar is at 15, the side panels at 20 (styles.css).
+    expect(z).toBeLessThan(15);
   });
 });

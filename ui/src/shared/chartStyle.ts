@@ -14,7 +14,9 @@ export function tooltipBase(p: ChartPalette) {
     backgroundColor: p.tooltipBg,
     borderColor: p.tooltipBorder,
     textStyle: { color: p.text, fontFamily: CHART_FONT, fontSize: 12 },
-    extraCssText: "box-shadow: 0 4px 14px rgba(0,0,0,0.15); border-radius: 6px;",
+    // Under the sticky filter bar (z-index 15), the drawers (20) and popovers (40): ECharts'
+    // own z-index would float the tooltip over them.
+    extraCssText: "box-shadow: 0 4px 14px rgba(0,0,0,0.15); border-radius: 6px; z-index: 10;",
     confine: true,
   };
 }

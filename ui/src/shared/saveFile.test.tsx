@@ -112,7 +112,7 @@ describe("saving an export", () => {
         <SaveNotices />
       </>,
     );
-    fireEvent.click(within(screen.getByTestId("tp")).getByTestId("tp-export"));
+    fireEvent.keyDown(within(screen.getByTestId("tp")).getByTestId("tp-export"), { key: "Enter" });
     fireEvent.click(screen.getByTestId("tp-export-csv"));
     await waitFor(() => expect(screen.getByTestId("save-notice")).toHaveTextContent("Saved to"));
     expect(calls.find((c) => c.cmd === "export_save")?.args).toMatchObject({

@@ -24,3 +24,21 @@ Object.defineProperty(Element.prototype, "scrollTop", {
     scrollTops.set(this, value);
   },
 });
+
+// Radix measures its popovers and cmdk scrolls the active option into view: jsdom has neither.
+class NoResizeObserver {
+  observe() {}
+  unobserve() {}
+  disconnect() {}
+}
+if (!("ResizeObserver" in globalThis)) {
+  Object.defineProperty(globalThis, "ResizeObserver", { value: NoResizeObserver, configurable: true });
+}
+if (!Element.prototype.scrollIntoView) {
+  Element.prototype.scrollIntoView = function scrollIntoView() {};
+}
+// Radix checks pointer capture on pointer events.
+if (!Element.prototype.hasPointerCapture) {
+  Element.prototype.hasPointerCapture = () => false;
+  Element.prototype.releasePointerCapture = () => {};
+}

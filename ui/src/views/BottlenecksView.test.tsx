@@ -33,6 +33,24 @@ function renderPage() {
 }
 
 describe("Bottlenecks", () => {
+  it("says which columns of the matrix are empty and why, instead of leaving rows of dashes", async () => {
+    backend();
+    renderPage();
+    const matrix = await screen.findByTestId("bn-matrix");
+    // makeBottlenecks: only queue, active and review have time.
+    expect(matrix).toHaveTextContent(
+      "No item spent time in Security, Approval, Decision, Dependency, Blocked, Waiting (no reason)",
+    );
+    expect(matrix).toHaveTextContent("those columns are empty");
+  });
+
+  it("shows the longest waits whole, with the part inside the range", async () => {
+    backend();
+    renderPage();
+    const reasons = await screen.findByTestId("bn-wait-reasons");
+    expect(reasons).toHaveTextContent("Waits in review 186 days (20 in range)");
+  });
+
   it("asks with the remembered filters and maps clicks to selections", async () => {
     const calls = backend();
     renderPage();

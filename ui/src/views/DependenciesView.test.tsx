@@ -37,6 +37,7 @@ vi.mock("../deps/graphCanvas", () => {
     setColors() {}
     fit() {}
     zoomBy() {}
+    setWheelZoom() {}
     resize() {}
     destroy() {}
     png() {

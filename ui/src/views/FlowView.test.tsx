@@ -35,8 +35,24 @@ function backend(report: FlowReport = makeFlowReport(), saved = makeFilter({ utc
       total: 2,
       measure: "cycle time",
       items: [
-        { item: { id: "i3", key: "PAY-3", title: HOSTILE }, teamName: "Payments", days: 6.5 },
-        { item: { id: "i2", key: "PAY-2", title: "Fix refunds" }, teamName: null, days: 1 },
+        {
+          item: { id: "i3", key: "PAY-3", title: HOSTILE },
+          teamName: "Payments",
+          days: 6.5,
+          inRangeDays: null,
+          flowState: "done",
+          stateSince: "2026-03-02T10:00:00Z",
+          daysInState: 0.5,
+        },
+        {
+          item: { id: "i2", key: "PAY-2", title: "Fix refunds" },
+          teamName: null,
+          days: 1,
+          inRangeDays: null,
+          flowState: "done",
+          stateSince: "2026-03-02T08:00:00Z",
+          daysInState: 0.6,
+        },
       ],
     }),
     item_detail: () => {
@@ -134,8 +150,12 @@ describe("Flow", () => {
     const click = vi.spyOn(HTMLAnchorElement.prototype, "click").mockImplementation(() => {});
     fireEvent.click(within(panel).getByTestId("flow-items-export"));
     const csv = (await (blobs[0] as Blob).text()).replace(/^\uFEFF/, "");
-    expect(csv.split("\r\n")[0]).toBe("item_id,key,title,team,cycle_time_days");
-    expect(csv).toContain('i3,PAY-3,"Sanitize <img src=x onerror=alert(1)> & ""quotes""",Payments,6.5');
+    expect(csv.split("\r\n")[0]).toBe(
+      "item_id,key,title,team,cycle_time_days,days_in_range,state,state_since,days_in_state",
+    );
+    expect(csv).toContain(
+      'i3,PAY-3,"Sanitize <img src=x onerror=alert(1)> & ""quotes""",Payments,6.5,,done,2026-03-02T10:00:00Z,0.5',
+    );
     create.mockRestore();
     click.mockRestore();
 
@@ -182,8 +202,9 @@ describe("Flow", () => {
     });
     renderFlow();
     const card = await screen.findByTestId("flow-percentiles");
-    fireEvent.click(within(card).getByTestId("flow-percentiles-export"));
-    expect(screen.getByTestId("flow-percentiles-export-png")).toBeDisabled();
+    // The menu opens from the keyboard (Enter), as Radix menus do; a disabled action says so.
+    fireEvent.keyDown(within(card).getByTestId("flow-percentiles-export"), { key: "Enter" });
+    expect(screen.getByTestId("flow-percentiles-export-png")).toHaveAttribute("aria-disabled", "true");
     fireEvent.click(screen.getByTestId("flow-percentiles-export-csv"));
     expect(click).toHaveBeenCalledTimes(1);
     const text = await (blobs[0] as Blob).text();

@@ -8,6 +8,7 @@ import { ChartPanel } from "../flow/ChartPanel";
 import { ItemDetailPanel } from "../items/ItemDetailPanel";
 import { type GovernanceReport, ipc, type Policy, type PolicySet } from "../lib/ipc";
 import { MetricInfo } from "../metrics/MetricInfo";
+import { categoryColor } from "../shared/categoryColors";
 import { CONTAIN_ALL, categoryAxisBase, legendBase, tooltipBase, valueAxisBase } from "../shared/chartStyle";
 import type { ChartOption } from "../shared/EChart";
 import { formatCount, formatDateTime } from "../shared/format";
@@ -49,7 +50,7 @@ function trendOption(r: GovernanceReport, theme: "light" | "dark"): ChartOption 
       type: "bar" as const,
       name: policy.title,
       stack: "all",
-      color: p.series[at % p.series.length],
+      color: categoryColor(at, theme),
       data: r.weekly.map((w) => w.counts[at] ?? 0),
     })),
   };
@@ -114,71 +115,73 @@ export function PolicyEditor({ set }: { set: PolicySet }) {
           <MetricInfo id="governance-rules" label="Policies" text="How is this computed?" />
         </div>
       </header>
-      <table className="table" data-testid="gov-editor-table">
-        <thead>
-          <tr>
-            <th scope="col">On</th>
-            <th scope="col">Policy</th>
-            <th scope="col">Severity</th>
-            <th scope="col">Limit</th>
-            <th scope="col">Version</th>
-          </tr>
-        </thead>
-        <tbody>
-          {draft.policies.map((p, at) => {
-            const param = parameter(p);
-            return (
-              <tr key={p.name}>
-                <td>
-                  <input
-                    type="checkbox"
-                    checked={p.enabled}
-                    aria-label={`${p.title}: on`}
-                    onChange={(e) => update(at, { ...p, enabled: e.target.checked })}
-                  />
-                </td>
-                <td>
-                  {p.title} <span className="muted small">({p.name})</span>
-                </td>
-                <td>
-                  <select
-                    value={p.severity}
-                    aria-label={`${p.title}: severity`}
-                    onChange={(e) => update(at, { ...p, severity: e.target.value as Policy["severity"] })}
-                  >
-                    <option value="info">info</option>
-                    <option value="warning">warning</option>
-                    <option value="blocking">blocking</option>
-                  </select>
-                </td>
-                <td>
-                  {param ? (
-                    <label className="small">
-                      <input
-                        type="number"
-                        min={param.min}
-                        step={param.min}
-                        value={param.value}
-                        aria-label={`${p.title}: ${param.label}`}
-                        onChange={(e) => {
-                          const value = Number(e.target.value);
-                          if (Number.isFinite(value) && value >= param.min)
-                            update(at, withParameter(p, value));
-                        }}
-                        style={{ width: "6em" }}
-                      />{" "}
-                      {param.label.toLowerCase()}
-                    </label>
-                  ) : (
-                    <span className="muted small">—</span>
-                  )}
-                </td>
-                <td className="num">{p.version === 0 ? "default" : p.version}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <div className="table-scroll">
+        <table className="table" data-testid="gov-editor-table">
+          <thead>
+            <tr>
+              <th scope="col">On</th>
+              <th scope="col">Policy</th>
+              <th scope="col">Severity</th>
+              <th scope="col">Limit</th>
+              <th scope="col">Version</th>
+            </tr>
+          </thead>
+          <tbody>
+            {draft.policies.map((p, at) => {
+              const param = parameter(p);
+              return (
+                <tr key={p.name}>
+                  <td>
+                    <input
+                      type="checkbox"
+                      checked={p.enabled}
+                      aria-label={`${p.title}: on`}
+                      onChange={(e) => update(at, { ...p, enabled: e.target.checked })}
+                    />
+                  </td>
+                  <td>
+                    {p.title} <span className="muted small">({p.name})</span>
+                  </td>
+                  <td>
+                    <select
+                      value={p.severity}
+                      aria-label={`${p.title}: severity`}
+                      onChange={(e) => update(at, { ...p, severity: e.target.value as Policy["severity"] })}
+                    >
+                      <option value="info">info</option>
+                      <option value="warning">warning</option>
+                      <option value="blocking">blocking</option>
+                    </select>
+                  </td>
+                  <td>
+                    {param ? (
+                      <label className="small">
+                        <input
+                          type="number"
+                          min={param.min}
+                          step={param.min}
+                          value={param.value}
+                          aria-label={`${p.title}: ${param.label}`}
+                          onChange={(e) => {
+                            const value = Number(e.target.value);
+                            if (Number.isFinite(value) && value >= param.min)
+                              update(at, withParameter(p, value));
+                          }}
+                          style={{ width: "6em" }}
+                        />{" "}
+                        {param.label.toLowerCase()}
+                      </label>
+                    ) : (
+                      <span className="muted small">—</span>
+                    )}
+                  </td>
+                  <td className="num">{p.version === 0 ? "default" : p.version}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
       <div className="state-actions">
         <button
           type="button"
@@ -233,48 +236,50 @@ function Compliance() {
       }
       wide
     >
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">Policy</th>
-            <th scope="col" className="num">
-              Concerned
-            </th>
-            <th scope="col" className="num">
-              Met
-            </th>
-            <th scope="col" className="num">
-              Share
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={r.policy}>
-              <td>
-                <button
-                  type="button"
-                  className="link-button"
-                  onClick={() => setOpen(open === r.policy ? null : r.policy)}
-                  aria-expanded={open === r.policy}
-                >
-                  {r.title}
-                </button>
-                {open === r.policy ? (
-                  <p className="small muted">
-                    {r.missed.length === 0
-                      ? "Every item met it."
-                      : `Did not meet it: ${r.missed.map((m) => m.itemKey).join(", ")}`}
-                  </p>
-                ) : null}
-              </td>
-              <td className="num">{formatCount(r.concerned)}</td>
-              <td className="num">{formatCount(r.met)}</td>
-              <td className="num">{r.share === null ? "—" : `${Math.round(r.share * 100)}%`}</td>
+      <div className="table-scroll">
+        <table className="table">
+          <thead>
+            <tr>
+              <th scope="col">Policy</th>
+              <th scope="col" className="num">
+                Concerned
+              </th>
+              <th scope="col" className="num">
+                Met
+              </th>
+              <th scope="col" className="num">
+                Share
+              </th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.policy}>
+                <td>
+                  <button
+                    type="button"
+                    className="link-button"
+                    onClick={() => setOpen(open === r.policy ? null : r.policy)}
+                    aria-expanded={open === r.policy}
+                  >
+                    {r.title}
+                  </button>
+                  {open === r.policy ? (
+                    <p className="small muted">
+                      {r.missed.length === 0
+                        ? "Every item met it."
+                        : `Did not meet it: ${r.missed.map((m) => m.itemKey).join(", ")}`}
+                    </p>
+                  ) : null}
+                </td>
+                <td className="num">{formatCount(r.concerned)}</td>
+                <td className="num">{formatCount(r.met)}</td>
+                <td className="num">{r.share === null ? "—" : `${Math.round(r.share * 100)}%`}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </ChartPanel>
   );
 }
@@ -311,17 +316,19 @@ export function GovernanceView() {
             ...r.byPolicy.map((p) => [p.title, p.severity, p.violations]),
           ]}
         >
-          <table className="table">
-            <tbody>
-              {r.byPolicy.map((p) => (
-                <tr key={p.policy} className={p.enabled ? undefined : "muted"}>
-                  <td>{p.title}</td>
-                  <td>{severityTag(p.severity)}</td>
-                  <td className="num">{p.enabled ? formatCount(p.violations) : "off"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <div className="table-scroll">
+            <table className="table">
+              <tbody>
+                {r.byPolicy.map((p) => (
+                  <tr key={p.policy} className={p.enabled ? undefined : "muted"}>
+                    <td>{p.title}</td>
+                    <td>{severityTag(p.severity)}</td>
+                    <td className="num">{p.enabled ? formatCount(p.violations) : "off"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </ChartPanel>
         <ChartPanel
           title="Violations per team"
@@ -335,16 +342,18 @@ export function GovernanceView() {
               : null
           }
         >
-          <table className="table">
-            <tbody>
-              {r.byTeam.map((t) => (
-                <tr key={t.team}>
-                  <td>{t.team}</td>
-                  <td className="num">{formatCount(t.violations)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <div className="table-scroll">
+            <table className="table">
+              <tbody>
+                {r.byTeam.map((t) => (
+                  <tr key={t.team}>
+                    <td>{t.team}</td>
+                    <td className="num">{formatCount(t.violations)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </ChartPanel>
         {trend ? (
           <ChartPanel

@@ -36,6 +36,27 @@ vi.mock("../shared/EChart", async (importOriginal) => {
 afterEach(() => clearMocks());
 
 describe("Overview", () => {
+  it("leads with Triage's counts by reason, each opening its worklist", async () => {
+    mockBackend({
+      workspace_summary: () => makeSummary(),
+      triage_list: () => ({
+        total: 14,
+        rows: [],
+        byReason: [
+          { reason: "ai_unreviewed", count: 9 },
+          { reason: "new_untriaged", count: 5 },
+          { reason: "ai_idle", count: 0 },
+        ],
+      }),
+    });
+    renderWithClient(<OverviewView />);
+    const lead = await screen.findByTestId("overview-triage");
+    expect(within(lead).getByTestId("overview-triage-ai_unreviewed")).toHaveAttribute("data-value", "9");
+    expect(within(lead).queryByTestId("overview-triage-ai_idle")).toBeNull();
+    fireEvent.click(within(lead).getByTestId("overview-triage-new_untriaged"));
+    expect(window.location.hash).toBe("#/triage?reason=new_untriaged");
+  });
+
   it("shows the KPI tiles with raw values and formatted numbers", async () => {
     mockBackend({ workspace_summary: () => makeSummary() });
     renderWithClient(<OverviewView />);

@@ -3,8 +3,7 @@
 //! handoffs that never arrived), then the inventory: headline numbers and how the items split by
 //! team, state, kind, source and provenance.
 //!
-//! When the Triage page exists, its counts by reason lead the page: they go in the slot marked
-//! "Triage" below, above "Where work is stuck".
+//! Triage's counts by reason (what needs a decision) lead the page, above "Where work is stuck".
 
 import { useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
@@ -13,6 +12,7 @@ import { AttentionSection } from "../overview/Attention";
 import { Kpis } from "../overview/Kpis";
 import { OverviewCharts } from "../overview/OverviewCharts";
 import { attentionQuery } from "../overview/queries";
+import { TriageLead } from "../overview/TriageLead";
 import { useDrawnMark } from "../shared/perf";
 import { navigate } from "../shared/route";
 import { ErrorState } from "../shared/states";
@@ -72,7 +72,7 @@ export function OverviewView() {
         />
       ) : (
         <>
-          {/* Triage: its counts by reason lead the page here once the Triage page exists. */}
+          <TriageLead />
           <AttentionSection />
           <h2 className="section-title overview-inventory-title">What the workspace holds</h2>
           <Kpis
@@ -83,7 +83,7 @@ export function OverviewView() {
             }
             onShowDependencies={() => navigate("dependencies")}
           />
-          <OverviewCharts summary={summary.data} />
+          <OverviewCharts summary={summary.data} attention={attention.data} />
         </>
       )}
     </div>

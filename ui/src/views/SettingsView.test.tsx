@@ -42,6 +42,38 @@ describe("Settings", () => {
     await waitFor(() => expect(document.documentElement.dataset.theme).toBe("dark"));
     expect(calls.find((c) => c.cmd === "settings_set_theme")?.args).toEqual({ theme: "dark" });
   });
+
+  it("chooses the time zone days are counted in, and goes back to the computer's", async () => {
+    let timeZone: string | null = null;
+    const calls = mockBackend({
+      settings_get: () => ({ theme: "system", timeZone, recent: [], dataDir: "/d", version: "0.1.0" }),
+      settings_set_time_zone: (args) => {
+        timeZone = (args.timeZone as string | null) ?? null;
+        return null;
+      },
+      workspace_current: () => ({ path: "/w/acme.baton", name: "acme", isDemo: false, readOnly: false }),
+    });
+    renderWithClient(
+      <ThemeController>
+        <WorkspaceActionsProvider>
+          <SettingsView />
+        </WorkspaceActionsProvider>
+      </ThemeController>,
+    );
+    const select = await screen.findByTestId("settings-time-zone");
+    expect(select).toHaveValue("");
+    fireEvent.change(select, { target: { value: "Asia/Tokyo" } });
+    await waitFor(() =>
+      expect(calls.find((c) => c.cmd === "settings_set_time_zone")?.args).toEqual({ timeZone: "Asia/Tokyo" }),
+    );
+    expect(screen.getByTestId("settings-time-zone")).toHaveValue("Asia/Tokyo");
+    fireEvent.change(screen.getByTestId("settings-time-zone"), { target: { value: "" } });
+    await waitFor(() =>
+      expect(calls.filter((c) => c.cmd === "settings_set_time_zone").at(-1)?.args).toEqual({
+        timeZone: null,
+      }),
+    );
+  });
 });
 
 describe("Settings → Triage", () => {

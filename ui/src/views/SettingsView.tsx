@@ -1,10 +1,14 @@
-//! Settings: theme, the open workspace, recent workspaces, version.
+//! Settings: theme, the time zone days are counted in, the open workspace, recent workspaces,
+//! version.
 
 import { useQuery } from "@tanstack/react-query";
+import { useMemo } from "react";
 import type { Theme } from "../lib/ipc";
 import { PeopleSettings } from "../people/PeopleSettings";
 import { settingsQueries } from "../settings/queries";
 import { useSetTheme } from "../settings/theme";
+import { computerTimeZone, knownTimeZones, useSetTimeZone, zoneOffsetMinutes } from "../settings/timeZone";
+import { formatUtcOffset } from "../shared/format";
 import { navigate, useRoute } from "../shared/route";
 import { ErrorState, LoadingState } from "../shared/states";
 import { TriageSettingsSection } from "../triage/TriageSettings";
@@ -111,6 +115,55 @@ export function SettingsView() {
   return <GeneralSettings />;
 }
 
+/** The time zone calendar days are counted in (Flow, Bottlenecks: ranges, daily counts, weeks). */
+function TimeZoneSection({ zone, loaded }: { zone: string | null; loaded: boolean }) {
+  const setZone = useSetTimeZone();
+  const zones = useMemo(() => knownTimeZones(), []);
+  const computer = computerTimeZone();
+  const shown = zone ?? "";
+  const offset = zoneOffsetMinutes(zone ?? computer ?? "UTC");
+  return (
+    <section className="card settings-section" aria-labelledby="settings-zone">
+      <h2 id="settings-zone" className="card-title">
+        Days and time zone
+      </h2>
+      <p className="muted small">
+        Where a day starts and ends: the date ranges, the daily and weekly counts of Flow and Bottlenecks. A
+        team in another zone can count its days as it lives them.
+      </p>
+      {loaded ? (
+        <label className="zone-field">
+          <span>Count days in</span>
+          <select
+            className="input"
+            value={shown}
+            data-testid="settings-time-zone"
+            onChange={(e) => setZone.mutate(e.target.value === "" ? null : e.target.value)}
+          >
+            <option value="">This computer's time zone{computer ? ` (${computer})` : ""}</option>
+            {zone && !zones.includes(zone) ? <option value={zone}>{zone}</option> : null}
+            {zones.map((z) => (
+              <option key={z} value={z}>
+                {z}
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : null}
+      <p className="muted small" data-testid="settings-time-zone-note">
+        {offset === null
+          ? null
+          : `Now ${formatUtcOffset(offset)}. A zone with summer time is read at its offset on the last day of the range.`}
+      </p>
+      {setZone.isError ? (
+        <p className="error-text small" role="alert">
+          The time zone could not be saved: {setZone.error.message}
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
 function GeneralSettings() {
   const settings = useQuery(settingsQueries.view());
   const current = useQuery(workspaceQueries.current());
@@ -166,6 +219,8 @@ function GeneralSettings() {
         ) : null}
         <p className="muted small">Charts follow the theme too.</p>
       </section>
+
+      <TimeZoneSection zone={settings.data?.timeZone ?? null} loaded={Boolean(settings.data)} />
 
       <section className="card settings-section" aria-labelledby="settings-workspace">
         <h2 id="settings-workspace" className="card-title">

@@ -39,7 +39,7 @@ describe("Work items", () => {
     expect(screen.getAllByTestId("items-row")).toHaveLength(2);
     // Since when each item is in its state (the full instant on hover).
     const since = screen.getAllByTestId("items-state-since")[0] as HTMLElement;
-    expect(since).toHaveTextContent(/^since /);
+    expect(since).toHaveTextContent(/\d days?$/);
     expect(since.title).toMatch(/^In this state since /);
     await waitFor(() => expect(screen.getByTestId("items-total")).toHaveAttribute("data-value", "2"));
     expect(queries(calls)[0]).toEqual({
@@ -48,6 +48,7 @@ describe("Work items", () => {
       kinds: [],
       sources: [],
       provenances: [],
+      intents: [],
       text: null,
       withoutIndependentReview: false,
       sort: "updated",
@@ -95,6 +96,32 @@ describe("Work items", () => {
     await waitFor(() => expect(queries(calls).at(-1)).toMatchObject({ text: "refund", teams: ["t2"] }), {
       timeout: 2000,
     });
+  });
+
+  it("filters by intent from the URL and sorts by how long items have been in their state", async () => {
+    window.location.hash = "#/items?intent=g-rev&sort=state_since&dir=asc";
+    const calls = mockBackend({
+      items_list: () => makePage([makeRow({ id: "a", flowState: "waiting" })], 1),
+      workspace_summary: () => makeSummary(),
+      intents_list: () => [
+        {
+          id: "g-rev",
+          parentId: null,
+          kind: "goal",
+          title: "Grow revenue",
+          items: 3,
+          itemsWithDescendants: 20,
+        },
+      ],
+    });
+    renderWithClient(<WorkItemsView />);
+    await screen.findAllByTestId("items-row");
+    expect(queries(calls)[0]).toMatchObject({ intents: ["g-rev"], sort: "state_since", direction: "asc" });
+    await waitFor(() =>
+      expect(screen.getByTestId("filter-intent")).toHaveAccessibleName("Intents filter: Grow revenue"),
+    );
+    // A waiting item says since when it waits.
+    expect(screen.getAllByTestId("items-waiting-since")[0]).not.toHaveTextContent("—");
   });
 
   it("lists only the AI pull requests without an independent review, as the Overview's card counts", async () => {

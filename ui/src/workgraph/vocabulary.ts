@@ -87,8 +87,15 @@ export const STAGE_LABELS: Record<Stage, string> = {
 };
 
 export const CYCLE_RULE_LABELS: Record<CycleRule, string> = {
-  last_entry: "Last entry",
-  first_entry: "First entry",
+  last_entry: "Reopened work counts again",
+  first_entry: "Done once, done for good",
+};
+
+/** The chosen rule in one plain sentence, shown beside the choice. */
+export const CYCLE_RULE_SUMMARIES: Record<CycleRule, string> = {
+  last_entry:
+    "An item reopened after Done is unfinished work again; its cycle time runs to the last time it was done.",
+  first_entry: "An item counts as finished the first time it reached Done, even if it was reopened later.",
 };
 
 export const CYCLE_RULE_HINTS: Record<CycleRule, string> = {

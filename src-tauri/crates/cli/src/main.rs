@@ -94,6 +94,9 @@ enum Command {
         /// Provenance (repeatable).
         #[arg(long = "provenance")]
         provenances: Vec<ProvenanceArg>,
+        /// Intent id (repeatable): items linked to it or to an intent under it.
+        #[arg(long = "intent")]
+        intents: Vec<String>,
         /// Case-insensitive text in the key or title.
         #[arg(long)]
         text: Option<String>,
@@ -147,6 +150,10 @@ enum Command {
         /// Count days in this UTC offset, e.g. +02:00 or -05:00 (-14:00 to +14:00).
         #[arg(long, default_value = "+00:00", allow_hyphen_values = true, value_parser = parse_offset)]
         utc_offset: i32,
+        /// Count days in this IANA time zone instead (e.g. Europe/Berlin): its offset at the
+        /// end of the range.
+        #[arg(long, conflicts_with = "utc_offset")]
+        time_zone: Option<String>,
         /// Also print the Bottlenecks page.
         #[arg(long)]
         bottlenecks: bool,
@@ -221,7 +228,7 @@ value_enum_for!(FlowStateArg => FlowState { New, Waiting, Active, Done, Canceled
 value_enum_for!(KindArg => ItemKind { Feature, Defect, Risk, Debt, Task, PullRequest, Review, Approval, Deployment, Incident });
 value_enum_for!(ProvenanceArg => Provenance { Human, AiAgent, Automation });
 value_enum_for!(RuleArg => CycleRule { LastEntry, FirstEntry });
-value_enum_for!(SortArg => SortField { Key, Title, Kind, Team, State, Source, Provenance, Created, Updated });
+value_enum_for!(SortArg => SortField { Key, Title, Kind, Team, State, Source, Provenance, Created, Updated, StateSince });
 
 /// The most items `baton demo` generates.
 const MAX_DEMO_ITEMS: u32 = 2_000_000;
@@ -332,6 +339,7 @@ async fn run(command: Command) -> Result<bool, CoreError> {
             kinds,
             sources,
             provenances,
+            intents,
             text,
             without_independent_review,
             sort,
@@ -347,6 +355,7 @@ async fn run(command: Command) -> Result<bool, CoreError> {
                 kinds: kinds.into_iter().map(Into::into).collect(),
                 sources,
                 provenances: provenances.into_iter().map(Into::into).collect(),
+                intents,
                 text,
                 without_independent_review,
                 sort: sort.into(),
@@ -378,6 +387,7 @@ async fn run(command: Command) -> Result<bool, CoreError> {
             intents,
             rule,
             utc_offset,
+            time_zone,
             bottlenecks,
             json,
         } => {
@@ -404,6 +414,7 @@ async fn run(command: Command) -> Result<bool, CoreError> {
                 intents,
                 rule: rule.into(),
                 utc_offset_minutes: utc_offset,
+                time_zone,
             };
             let now = baton_core::time::now_ms();
             let report = flow::flow_report(&ws, &filter, now).await?;
@@ -636,5 +647,40 @@ mod tests {
         .contains("--interval-minutes"));
         assert!(Cli::try_parse_from(["baton", "flow", "f", "--utc-offset", "-05:00"]).is_ok());
         assert!(Cli::try_parse_from(["baton", "items", "f", "--limit", "1000"]).is_ok());
+    }
+
+    #[test]
+    fn days_are_counted_in_a_named_zone_or_an_offset_not_both() {
+        let parsed = Cli::try_parse_from(["baton", "flow", "f", "--time-zone", "Europe/Berlin"]);
+        assert!(
+            matches!(&parsed, Ok(Cli { command: Command::Flow { time_zone: Some(z), .. }, .. }) if z == "Europe/Berlin"),
+            "{parsed:?}"
+        );
+        assert!(
+            Cli::try_parse_from([
+                "baton",
+                "flow",
+                "f",
+                "--time-zone",
+                "Europe/Berlin",
+                "--utc-offset",
+                "+01:00"
+            ])
+            .is_err(),
+            "a zone and an offset together are refused"
+        );
+        let items = Cli::try_parse_from([
+            "baton",
+            "items",
+            "f",
+            "--intent",
+            "g1",
+            "--sort",
+            "state_since",
+        ]);
+        assert!(
+            matches!(&items, Ok(Cli { command: Command::Items { intents, sort: SortArg::StateSince, .. }, .. }) if intents == &["g1".to_string()]),
+            "{items:?}"
+        );
     }
 }

@@ -74,6 +74,7 @@ export const ipc = {
   itemOpenInBrowser: (id: string) => call(commands.itemOpenInBrowser(id)),
   settingsGet: () => call(commands.settingsGet()),
   settingsSetTheme: (theme: Theme) => call(commands.settingsSetTheme(theme)),
+  settingsSetTimeZone: (timeZone: string | null) => call(commands.settingsSetTimeZone(timeZone)),
   flowReport: (filter: FlowFilter): Promise<FlowReport> =>
     timedIpc("flow_report", call(commands.flowReport(filter))),
   flowBottlenecks: (filter: FlowFilter): Promise<BottleneckReport> =>

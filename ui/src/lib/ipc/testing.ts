@@ -431,7 +431,12 @@ export function makeBottlenecks(partial: Partial<BottleneckReport> = {}): Bottle
         share: 0.6,
         items: 8,
         examples: [
-          { item: { id: "w1", key: "PAY-5", title: "Waits in review" }, teamName: "Payments", days: 20 },
+          {
+            item: { id: "w1", key: "PAY-5", title: "Waits in review" },
+            teamName: "Payments",
+            days: 186,
+            inRangeDays: 20,
+          },
         ],
       },
       { stage: "queue", totalDays: 60, share: 0.4, items: 8, examples: [] },

@@ -93,7 +93,7 @@ import type {
   RunStatus,
   Scatter,
   ScatterPoint,
-  SettingsView,
+  SettingsView_Serialize,
   SingleLink_Serialize,
   SortDirection,
   SortField,
@@ -180,7 +180,6 @@ export type {
   RunStatus,
   Scatter,
   ScatterPoint,
-  SettingsView,
   SortDirection,
   SortField,
   SourceKind,
@@ -203,6 +202,7 @@ export type {
 };
 
 export type StartupState = StartupState_Serialize;
+export type SettingsView = SettingsView_Serialize;
 export type WorkspaceSummary = WorkspaceSummary_Serialize;
 export type ItemsQuery = ItemsQuery_Serialize;
 export type ItemRow = ItemRow_Serialize;

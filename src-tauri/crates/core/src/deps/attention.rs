@@ -80,9 +80,18 @@ pub struct Attention {
     pub blocked_by_other_teams: u32,
     pub ai_awaiting_review: u32,
     pub handoffs_not_arrived: u32,
-    /// Items in progress now (active or waiting): the Flow page's work in progress at the end
-    /// of a range ending now.
+    /// Items in progress now (active or waiting): the Overview's Waiting + Active.
     pub in_progress: u32,
+    /// Of them, items whose cycle never started (waiting in a queue before any work): not in
+    /// the Flow page's work in progress.
+    pub not_started: u32,
+    /// Items whose cycle started and has not finished that are back in New now (returned to the
+    /// backlog): in the Flow page's work in progress, not in Waiting + Active.
+    pub started_back_in_new: u32,
+    /// The Flow page's work in progress for a range ending now, all teams: items whose cycle
+    /// started and has neither finished nor been canceled. Always
+    /// `in_progress - not_started + started_back_in_new`.
+    pub flow_wip: u32,
 }
 
 /// How many of the oldest waiting items the Overview shows.
@@ -205,11 +214,17 @@ pub fn attention_of(ix: &WorkIndex, facts: &Facts) -> Attention {
     }
     by_reason.retain(|r| r.items > 0);
     by_reason.sort_by_key(|r| std::cmp::Reverse(r.items));
-    let in_progress = facts
-        .flow
-        .iter()
-        .filter(|f| matches!(f, FlowState::Active | FlowState::Waiting))
-        .count() as u32;
+    let (mut in_progress, mut not_started, mut started_back_in_new, mut flow_wip) =
+        (0u32, 0u32, 0u32, 0u32);
+    for (i, flow) in facts.flow.iter().enumerate() {
+        let started = facts.start[i].is_some();
+        let working = matches!(flow, FlowState::Active | FlowState::Waiting);
+        in_progress += u32::from(working);
+        not_started += u32::from(working && !started);
+        started_back_in_new += u32::from(*flow == FlowState::New && started);
+        // Flow's WIP at the end of the range: started, not finished, not canceled.
+        flow_wip += u32::from(started && facts.finish[i].is_none() && !facts.closed(i as u32));
+    }
     Attention {
         as_of: to_rfc3339(facts.as_of),
         waiting: waiting.len() as u32,
@@ -220,6 +235,9 @@ pub fn attention_of(ix: &WorkIndex, facts: &Facts) -> Attention {
         ai_awaiting_review: members(ix, facts, AttentionList::AiAwaitingReview).len() as u32,
         handoffs_not_arrived: members(ix, facts, AttentionList::HandoffsNotArrived).len() as u32,
         in_progress,
+        not_started,
+        started_back_in_new,
+        flow_wip,
     }
 }
 

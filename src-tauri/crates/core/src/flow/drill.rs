@@ -11,7 +11,7 @@ use super::filter::Scope;
 use super::mapping::Mapping;
 use super::report::{ItemRef, Stage};
 use super::timeline::Timeline;
-use crate::time::DAY_MS;
+use crate::time::{to_rfc3339, DAY_MS};
 
 /// The most items a drill-down returns (the total says how many there are).
 pub const MAX_ITEMS: usize = 500;
@@ -55,8 +55,17 @@ pub enum FlowSelection {
 pub struct FlowItem {
     pub item: ItemRef,
     pub team_name: Option<String>,
-    /// Days: cycle time, age, time in stage or time waiting, depending on the selection.
+    /// Days: cycle time, age, time in stage or time waiting, depending on the selection. A wait
+    /// counts whole (from when it began), also the part before the range.
     pub days: f64,
+    /// For waits: the part of `days` inside the range (what the clicked bar adds up).
+    pub in_range_days: Option<f64>,
+    /// Its flow state at the end of the range.
+    pub flow_state: FlowState,
+    /// When it entered that state (RFC 3339): "waiting since" for a waiting item.
+    pub state_since: String,
+    /// Days in that state at the end of the range.
+    pub days_in_state: f64,
 }
 
 /// The items behind a number, longest first.
@@ -78,6 +87,16 @@ fn time_in(t: &Timeline, stage: Stage, from: i64, to: i64) -> i64 {
         .iter()
         .filter(|s| Stage::of(s.flow, s.reason) == Some(stage))
         .map(|s| (s.end.min(to) - s.start.max(from)).max(0))
+        .sum()
+}
+
+/// The whole time an item waited in `stage` in the waits that touch the range: each wait counts
+/// from when it began (also before the range) to when it ended or the range ends.
+fn whole_waits_in(t: &Timeline, stage: Stage, from: i64, to: i64) -> i64 {
+    t.segments
+        .iter()
+        .filter(|s| Stage::of(s.flow, s.reason) == Some(stage) && s.start < to && s.end > from)
+        .map(|s| (s.end.min(to) - s.start).max(0))
         .sum()
 }
 
@@ -116,9 +135,17 @@ pub fn drill(
             }
         }
     }
-    let mut hits: Vec<(u32, f64)> = Vec::new();
+    struct Hit {
+        item: u32,
+        days: f64,
+        in_range: Option<f64>,
+        flow: FlowState,
+        since: i64,
+    }
+    let mut hits: Vec<Hit> = Vec::new();
     each_timeline(ix, mapping, scope, |i, timeline| {
         let Ok(t) = timeline else { return };
+        let mut in_range: Option<f64> = None;
         let value: Option<f64> = match selection {
             FlowSelection::Finished => finished_in_range(t, scope)
                 .and(t.start)
@@ -176,10 +203,16 @@ pub fn drill(
                 == team_of(team_id))
             .then(|| time_in(t, *stage, scope.from, scope.as_of))
             .filter(|ms| *ms > 0)
-            .map(days),
+            .map(|ms| {
+                in_range = Some(days(ms));
+                days(whole_waits_in(t, *stage, scope.from, scope.as_of))
+            }),
             FlowSelection::WaitingIn { stage } => Some(time_in(t, *stage, scope.from, scope.as_of))
                 .filter(|ms| *ms > 0)
-                .map(days),
+                .map(|ms| {
+                    in_range = Some(days(ms));
+                    days(whole_waits_in(t, *stage, scope.from, scope.as_of))
+                }),
             FlowSelection::WaitingAt { day, stage } => scope.day_index(day).and_then(|d| {
                 let at = scope.end_of_day(d);
                 let s = t.segments.iter().find(|s| s.start <= at && at < s.end)?;
@@ -195,10 +228,17 @@ pub fn drill(
                 .map(|s| days(scope.as_of - s.start)),
         };
         if let Some(v) = value {
-            hits.push((i as u32, v));
+            let last = t.segments.last();
+            hits.push(Hit {
+                item: i as u32,
+                days: v,
+                in_range,
+                flow: last.map_or(ix.items[i].flow, |s| s.flow),
+                since: last.map_or(ix.items[i].created, |s| s.start),
+            });
         }
     });
-    hits.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    hits.sort_by(|a, b| b.days.total_cmp(&a.days).then(a.item.cmp(&b.item)));
     let measure = match selection {
         FlowSelection::Finished
         | FlowSelection::FinishedOn { .. }
@@ -209,7 +249,7 @@ pub fn drill(
         FlowSelection::InProgressInStage { .. } | FlowSelection::InProgressKind { .. } => "age",
         FlowSelection::EfficiencyBand { .. } => "cycle time",
         FlowSelection::TimeInStage { .. } | FlowSelection::WaitingIn { .. } => {
-            "time in the stage in the range"
+            "whole time in the stage"
         }
         FlowSelection::WaitingAt { .. } | FlowSelection::BlockedBy { .. } => "waiting for",
     };
@@ -219,17 +259,21 @@ pub fn drill(
         items: hits
             .iter()
             .take(MAX_ITEMS)
-            .map(|(i, v)| FlowItem {
+            .map(|h| FlowItem {
                 item: ItemRef {
-                    id: ix.item_ids[*i as usize].to_string(),
-                    key: ix.item_keys[*i as usize].to_string(),
+                    id: ix.item_ids[h.item as usize].to_string(),
+                    key: ix.item_keys[h.item as usize].to_string(),
                     title: String::new(),
                 },
                 team_name: ix
                     .teams
-                    .get(ix.items[*i as usize].team as usize)
+                    .get(ix.items[h.item as usize].team as usize)
                     .map(|t| t.name.clone()),
-                days: *v,
+                days: h.days,
+                in_range_days: h.in_range,
+                flow_state: h.flow,
+                state_since: to_rfc3339(h.since),
+                days_in_state: days((scope.as_of - h.since).max(0)),
             })
             .collect(),
     }

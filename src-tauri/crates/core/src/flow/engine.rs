@@ -82,8 +82,9 @@ pub struct Pass {
     /// Per team slot (teams, then "no team"), per stage: Σ ms and per-item ms.
     pub stage_total: Vec<[i64; STAGES]>,
     pub stage_items: Vec<Vec<Vec<f64>>>,
-    /// Per stage: (item, ms) of every item that spent time there, for examples.
-    pub stage_examples: Vec<Vec<(u32, i64)>>,
+    /// Per stage: (item, whole ms, ms inside the range) of every item that spent time there in
+    /// the range, for the longest-waiting examples.
+    pub stage_examples: Vec<Vec<(u32, i64, i64)>>,
     /// Little's law terms, in ms of WIP time: the part of the cycles of items finished in the
     /// range that lies before it (and how many such items), and the WIP time inside the range of
     /// items not finished in it.
@@ -373,6 +374,8 @@ fn add_to_bottlenecks(
     // Time in each stage inside the range.
     let slot = team_slot(ix, item.team);
     let mut per_stage = [0i64; STAGES];
+    // The same stays counted whole, from when each began (the longest-waiting examples).
+    let mut whole = [0i64; STAGES];
     for s in &t.segments {
         let overlap = s.end.min(range_end) - s.start.max(range_start);
         if overlap <= 0 {
@@ -380,13 +383,14 @@ fn add_to_bottlenecks(
         }
         if let Some(stage) = Stage::of(s.flow, s.reason) {
             per_stage[stage.index()] += overlap;
+            whole[stage.index()] += (s.end.min(range_end) - s.start).max(0);
         }
     }
     for (k, ms) in per_stage.iter().enumerate() {
         if *ms > 0 {
             pass.stage_total[slot][k] += ms;
             pass.stage_items[slot][k].push(days(*ms));
-            pass.stage_examples[k].push((i as u32, *ms));
+            pass.stage_examples[k].push((i as u32, whole[k], *ms));
         }
     }
 }

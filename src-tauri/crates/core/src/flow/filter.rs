@@ -33,6 +33,27 @@ pub struct FlowFilter {
     pub rule: CycleRule,
     /// Minutes east of UTC in which calendar days are counted (UTC+2 is 120). Default 0.
     pub utc_offset_minutes: i32,
+    /// An IANA time zone (`Europe/Berlin`) to count days in instead: its offset at the end of
+    /// the range is used for the whole range (see `docs/metrics.md`, "Days"). None: the offset
+    /// (and left out of what is sent, so filters saved by older versions read the same).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+}
+
+/// Minutes east of UTC of `zone` at instant `at` (ms), or an error naming an unknown zone.
+pub fn zone_offset_minutes(zone: &str, at: i64) -> CoreResult<i32> {
+    use chrono::{Offset, TimeZone};
+    let tz: chrono_tz::Tz = zone.trim().parse().map_err(|_| {
+        CoreError::Invalid(format!(
+            "\"{zone}\" is not a time zone Baton knows (an IANA name such as Europe/Berlin)"
+        ))
+    })?;
+    let utc = chrono::DateTime::<chrono::Utc>::from_timestamp_millis(at).unwrap_or_default();
+    Ok(tz
+        .offset_from_utc_datetime(&utc.naive_utc())
+        .fix()
+        .local_minus_utc()
+        / 60)
 }
 
 /// A filter resolved against one index: positions instead of ids, milliseconds instead of days.
@@ -86,7 +107,6 @@ impl Scope {
                 "the UTC offset must be within ±14 hours".into(),
             ));
         }
-        let offset_ms = i64::from(filter.utc_offset_minutes) * 60_000;
         let latest = ix
             .items
             .iter()
@@ -94,6 +114,20 @@ impl Scope {
             .max()
             .unwrap_or(now)
             .min(now);
+        // A named zone: its offset at the end of the range (the chosen last day, today for a
+        // rolling range, or the day of the latest change).
+        let offset_minutes = match filter.time_zone.as_deref().filter(|z| !z.trim().is_empty()) {
+            Some(zone) => {
+                let end = match (&filter.last_days, &filter.to) {
+                    (Some(_), _) => now,
+                    (None, Some(day)) => parse_day(day, "the end of the range")? + DAY_MS - 1,
+                    (None, None) => latest,
+                };
+                zone_offset_minutes(zone, end)?
+            }
+            None => filter.utc_offset_minutes,
+        };
+        let offset_ms = i64::from(offset_minutes) * 60_000;
         // Local midnight of a UTC instant's local day.
         let local_day_start = |t: i64| (t + offset_ms).div_euclid(DAY_MS) * DAY_MS - offset_ms;
         let (to_start, from) = match filter.last_days {

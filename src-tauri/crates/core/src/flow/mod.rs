@@ -399,10 +399,11 @@ pub fn compute_bottlenecks(ix: &WorkIndex, mapping: &Mapping, scope: &Scope) -> 
                 examples: examples_of
                     .iter()
                     .take(EXAMPLES)
-                    .map(|(i, ms)| WaitExample {
+                    .map(|(i, whole, in_range)| WaitExample {
                         item: item_ref(ix, *i),
                         team_name: team_name(ix, ix.items[*i as usize].team),
-                        days: days(*ms),
+                        days: days(*whole),
+                        in_range_days: days(*in_range),
                     })
                     .collect(),
             }

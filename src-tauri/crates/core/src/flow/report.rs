@@ -308,7 +308,10 @@ pub struct WaitShare {
 pub struct WaitExample {
     pub item: ItemRef,
     pub team_name: Option<String>,
+    /// The whole wait, from when it began (also before the range).
     pub days: f64,
+    /// The part of it inside the range.
+    pub in_range_days: f64,
 }
 
 /// Items blocked now, grouped by the team whose open items block them.

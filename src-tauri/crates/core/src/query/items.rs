@@ -32,6 +32,8 @@ pub enum SortField {
     Created,
     #[default]
     Updated,
+    /// When the item entered its current state (how long it has been there).
+    StateSince,
 }
 
 /// Sort direction.
@@ -54,6 +56,8 @@ pub struct ItemsQuery {
     /// Source ids.
     pub sources: Vec<String>,
     pub provenances: Vec<Provenance>,
+    /// Intent ids: items linked to the intent or to one under it (the Flow filter's rule).
+    pub intents: Vec<String>,
     /// Case-insensitive substring of the key or title.
     pub text: Option<String>,
     /// Only AI-made pull requests without an independent review (the Overview's count: see
@@ -215,6 +219,15 @@ fn filter_and_sort(ix: &WorkIndex, q: &ItemsQuery) -> Vec<i64> {
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .map(str::to_lowercase);
+    let intents: Option<Vec<bool>> = (!q.intents.is_empty()).then(|| {
+        let chosen: Vec<u32> = q
+            .intents
+            .iter()
+            .filter_map(|id| ix.intents.iter().position(|n| &n.id == id))
+            .map(|p| p as u32)
+            .collect();
+        ix.intents_under(&chosen)
+    });
     let signals = q
         .without_independent_review
         .then(|| crate::provenance::Signals::gather(ix));
@@ -229,6 +242,9 @@ fn filter_and_sort(ix: &WorkIndex, q: &ItemsQuery) -> Vec<i64> {
                 && (q.kinds.is_empty() || q.kinds.contains(&item.kind))
                 && (sources.is_empty() || sources.contains(&item.source))
                 && (q.provenances.is_empty() || q.provenances.contains(&item.provenance))
+                && intents
+                    .as_ref()
+                    .is_none_or(|ok| ok.get(item.intent as usize).copied().unwrap_or(false))
                 && text.as_deref().is_none_or(|t| {
                     ix.item_titles_folded[i as usize].contains(t)
                         || contains_ascii_folded(&ix.item_keys[i as usize], t)
@@ -263,6 +279,9 @@ fn filter_and_sort(ix: &WorkIndex, q: &ItemsQuery) -> Vec<i64> {
         }
         SortField::Created => hits.sort_by_key(|i| (ix.items[*i as usize].created, rowid(i))),
         SortField::Updated => hits.sort_by_key(|i| (ix.items[*i as usize].updated, rowid(i))),
+        SortField::StateSince => {
+            hits.sort_by_cached_key(|i| (state_since(ix, *i as usize), rowid(i)))
+        }
     }
     if q.direction == SortDirection::Desc {
         hits.reverse();
@@ -270,6 +289,15 @@ fn filter_and_sort(ix: &WorkIndex, q: &ItemsQuery) -> Vec<i64> {
     hits.into_iter()
         .map(|i| ix.items[i as usize].rowid)
         .collect()
+}
+
+/// When item `pos` entered its current state: its last recorded state change, or its creation.
+fn state_since(ix: &WorkIndex, pos: usize) -> i64 {
+    ix.events_of(pos)
+        .iter()
+        .rev()
+        .find(|e| e.kind() == EventKind::State)
+        .map_or(ix.items[pos].created, |e| e.at)
 }
 
 /// Loads rows by row id, keeping the order of `rowids`.
@@ -302,13 +330,7 @@ pub(crate) async fn rows_by_rowid(ws: &Workspace, rowids: &[i64]) -> CoreResult<
     let mut since: std::collections::HashMap<&str, i64> = std::collections::HashMap::new();
     for (pos, item) in ix.items.iter().enumerate() {
         if wanted.contains(&item.rowid) {
-            let at = ix
-                .events_of(pos)
-                .iter()
-                .rev()
-                .find(|e| e.kind() == EventKind::State)
-                .map_or(item.created, |e| e.at);
-            since.insert(&ix.item_ids[pos], at);
+            since.insert(&ix.item_ids[pos], state_since(&ix, pos));
         }
     }
     Ok(rows
