@@ -502,6 +502,7 @@ pub fn graph() -> DemoGraph {
             link("gh-pr-bob", "gh-issue-2", LinkKind::Implements, T0 + 46 * D),
             link("jira-up", "jira-down", LinkKind::Blocks, T0 + 21 * D),
         ],
+        decisions: Vec::new(),
     }
 }
 

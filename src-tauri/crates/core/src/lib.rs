@@ -16,6 +16,7 @@
 //! - [`time`]: conversions between stored milliseconds and RFC 3339.
 
 pub mod connectors;
+pub mod approvals;
 pub mod decisions;
 pub mod demo;
 pub mod deps;

@@ -2091,8 +2091,10 @@ pub fn generate(options: &DemoOptions) -> DemoGraph {
         items,
         transitions,
         links,
+        decisions: Vec::new(),
     };
     super::cases::add(&mut graph, seed, clock.end);
+    graph.decisions = super::cases::approvals(&graph, seed, clock.end);
     graph
 }
 
