@@ -12,8 +12,8 @@
 //! - agent pull requests whose owner is gone and that name nobody (no accountable human);
 //! - agent pull requests approved only by the person who asked for them (self-reviewed);
 //! - a few Jira items parked in a state no workflow map covers ([`UNMAPPED_STATE`]);
-//! - a few Jira items waiting for a decision at their source ([`DECISION_STATE`]), some of them
-//!   for longer than the default policy allows;
+//! - a few Jira items waiting for a decision ([`DECISION_STATE`]) or an approval
+//!   ([`APPROVAL_STATE`]) at their source, some of them for longer than the default policy allows;
 //! - questions asked in Baton that wait for a decider, some overdue, some answered
 //!   ([`approvals`]).
 
@@ -36,6 +36,8 @@ const DAY: i64 = 24 * HOUR;
 pub(crate) const UNMAPPED_STATE: &str = "Parked";
 /// A Jira state that means waiting for a decision (inferred from its name).
 pub(crate) const DECISION_STATE: &str = "Needs decision";
+/// The Jira state of the demo's workflow that means waiting for an approval.
+pub(crate) const APPROVAL_STATE: &str = "Awaiting Approval";
 
 fn bot_id(bot: usize) -> String {
     format!("bot-{}", BOTS[bot].key)
@@ -188,31 +190,39 @@ pub(crate) fn add(g: &mut DemoGraph, seed: u64, end: i64) {
         parked += 1;
     }
 
-    // A few Jira items in progress that stopped to wait for a product decision.
-    let mut deciding = 0;
+    // A few Jira items committed to that stopped to wait for a product decision or for an
+    // approval (every other one).
+    let mut stopped = 0;
     for (at_item, item) in g.items.iter().enumerate() {
-        if deciding >= 5 + g.items.len() / 1_000 {
+        if stopped >= 8 + g.items.len() / 500 {
             break;
         }
         let candidate = item.source_id == super::generate::SRC_JIRA
-            && item.flow_state == FlowState::Active
+            && (item.flow_state == FlowState::Active
+                || (item.flow_state == FlowState::Waiting
+                    && item.wait_reason == Some(WaitReason::Queue)))
             && !extra.contains_key(&at_item)
-            && last_change[at_item] < end - 4 * DAY
-            && last_change[at_item] > end - 40 * DAY;
-        if !candidate || !rng.chance(0.25) {
+            && last_change[at_item] < end - 3 * DAY;
+        if !candidate || !rng.chance(0.5) {
             continue;
         }
-        let at = last_change[at_item] + HOUR + rng.between(0, 48) * HOUR;
+        let state = if stopped % 2 == 0 {
+            DECISION_STATE
+        } else {
+            APPROVAL_STATE
+        };
+        let latest = (end - 2 * DAY).min(last_change[at_item] + 20 * DAY);
+        let at = rng.between(last_change[at_item] + HOUR, latest.max(last_change[at_item] + 2 * HOUR));
         extra.entry(at_item).or_default().push(Transition {
             item_id: item.id.clone(),
-            event_id: format!("decide-{}", item.id),
+            event_id: format!("await-{}", item.id),
             kind: TransitionKind::State,
             from_state: Some(item.raw_state.clone()),
-            to_state: DECISION_STATE.into(),
+            to_state: state.into(),
             at,
             actor_id: item.owner_id.clone().or_else(|| item.author_id.clone()),
         });
-        deciding += 1;
+        stopped += 1;
     }
 
     // Apply: current state and update time follow the last change.
@@ -224,6 +234,9 @@ pub(crate) fn add(g: &mut DemoGraph, seed: u64, end: i64) {
                 if t.to_state == DECISION_STATE {
                     item.flow_state = FlowState::Waiting;
                     item.wait_reason = Some(WaitReason::Decision);
+                } else if t.to_state == APPROVAL_STATE {
+                    item.flow_state = FlowState::Waiting;
+                    item.wait_reason = Some(WaitReason::Approval);
                 } else {
                     item.flow_state = FlowState::New;
                     item.wait_reason = None;
