@@ -52,7 +52,9 @@ fn waiting_item(id: &str, team: &str, owner: Option<&str>) -> WorkItem {
 }
 
 async fn workspace(dir: &std::path::Path) -> Workspace {
-    let ws = Workspace::create(&dir.join("approvals.baton")).await.unwrap();
+    let ws = Workspace::create(&dir.join("approvals.baton"))
+        .await
+        .unwrap();
     let mut g = graph();
     let mut approve = waiting_item("jira-approve", "pay", Some("ann"));
     approve.raw_state = "Awaiting approval".into();
@@ -68,10 +70,42 @@ async fn workspace(dir: &std::path::Path) -> Workspace {
     g.items.push(decide);
     let state = TransitionKind::State;
     g.transitions.extend([
-        change("jira-approve", 1, state, Some("Backlog"), "In Progress", T0 + 31 * D, "ann"),
-        change("jira-approve", 2, state, Some("In Progress"), "Awaiting approval", APPROVE_SINCE, "ann"),
-        change("jira-decide", 1, state, Some("Backlog"), "In Progress", T0 + 31 * D, "bob"),
-        change("jira-decide", 2, state, Some("In Progress"), "Needs decision", DECIDE_SINCE, "bob"),
+        change(
+            "jira-approve",
+            1,
+            state,
+            Some("Backlog"),
+            "In Progress",
+            T0 + 31 * D,
+            "ann",
+        ),
+        change(
+            "jira-approve",
+            2,
+            state,
+            Some("In Progress"),
+            "Awaiting approval",
+            APPROVE_SINCE,
+            "ann",
+        ),
+        change(
+            "jira-decide",
+            1,
+            state,
+            Some("Backlog"),
+            "In Progress",
+            T0 + 31 * D,
+            "bob",
+        ),
+        change(
+            "jira-decide",
+            2,
+            state,
+            Some("In Progress"),
+            "Needs decision",
+            DECIDE_SINCE,
+            "bob",
+        ),
     ]);
     demo::write(&ws, &g).await.unwrap();
     ws
@@ -116,7 +150,10 @@ async fn sources_show_pending_approvals_with_their_decider_due_date_and_age() {
         "due when the default decision-wait policy would be broken"
     );
     assert!(decide.overdue, "NOW (2026-05-01) is past the due date");
-    assert_eq!(decide.waited_days, 9.6, "from Tuesday 09:00 to Friday 00:00 nine days later");
+    assert_eq!(
+        decide.waited_days, 9.6,
+        "from Tuesday 09:00 to Friday 00:00 nine days later"
+    );
     assert_eq!(decide.source_state.as_deref(), Some("Needs decision"));
     let approve = &r.approvals[1];
     assert_eq!(approve.kind, ApprovalKind::Approval);
@@ -125,7 +162,10 @@ async fn sources_show_pending_approvals_with_their_decider_due_date_and_age() {
         (DeciderKind::Person, "ANN"),
         "asked of its assignee"
     );
-    assert_eq!(approve.due, None, "no default policy limits the wait for an approval");
+    assert_eq!(
+        approve.due, None,
+        "no default policy limits the wait for an approval"
+    );
     assert!(!approve.overdue);
     assert_eq!(approve.waiting.len(), 1);
     assert_eq!(approve.waiting[0].key, "JIRA-APPROVE");
@@ -155,18 +195,38 @@ async fn a_question_asked_in_baton_waits_until_answered_and_the_answer_is_kept()
     .await
     .unwrap();
     let r = report(&ws, ApprovalShow::Pending).await;
-    let a = r.approvals.iter().find(|a| a.id == id).expect("listed while pending");
+    let a = r
+        .approvals
+        .iter()
+        .find(|a| a.id == id)
+        .expect("listed while pending");
     assert_eq!(a.origin, ApprovalOrigin::Baton);
-    assert_eq!((a.decider.kind, a.decider.id.as_deref()), (DeciderKind::Person, Some("cat")));
+    assert_eq!(
+        (a.decider.kind, a.decider.id.as_deref()),
+        (DeciderKind::Person, Some("cat"))
+    );
     assert_eq!(a.asked_by.as_deref(), Some("ann"));
-    assert_eq!(a.team_id.as_deref(), Some("pay"), "the first waiting item's team");
+    assert_eq!(
+        a.team_id.as_deref(),
+        Some("pay"),
+        "the first waiting item's team"
+    );
     assert_eq!(a.intent_title.as_deref(), Some("Faster payouts"));
-    assert!(a.overdue, "due 2026-04-30 00:00, asked of cat on the 28th, still pending on May 1st");
+    assert!(
+        a.overdue,
+        "due 2026-04-30 00:00, asked of cat on the 28th, still pending on May 1st"
+    );
     assert_eq!(a.waited_days, 3.0);
     let keys: Vec<&str> = a.waiting.iter().map(|w| w.key.as_str()).collect();
     assert_eq!(keys, ["JIRA-NEW-COMPLETE", "JIRA-DOWN"]);
-    let pending = approvals::pending_for_item(&ws, "jira-down", NOW).await.unwrap();
-    assert_eq!(pending.len(), 1, "the item's drawer says it waits on the question");
+    let pending = approvals::pending_for_item(&ws, "jira-down", NOW)
+        .await
+        .unwrap();
+    assert_eq!(
+        pending.len(),
+        1,
+        "the item's drawer says it waits on the question"
+    );
 
     // A decision needs what was decided; then it is answered once.
     let bad = approvals::answer(
@@ -181,7 +241,10 @@ async fn a_question_asked_in_baton_waits_until_answered_and_the_answer_is_kept()
         NOW - D,
     )
     .await;
-    assert!(bad.is_err(), "a decision without what was decided is refused");
+    assert!(
+        bad.is_err(),
+        "a decision without what was decided is refused"
+    );
     let answer_id = approvals::answer(
         &ws,
         &AnswerInput {
@@ -209,20 +272,39 @@ async fn a_question_asked_in_baton_waits_until_answered_and_the_answer_is_kept()
     .await;
     assert!(again.is_err(), "an answered question is not answered twice");
     assert!(
-        approvals::pending_for_item(&ws, "jira-down", NOW).await.unwrap().is_empty(),
+        approvals::pending_for_item(&ws, "jira-down", NOW)
+            .await
+            .unwrap()
+            .is_empty(),
         "the answer releases the waiting items"
     );
     let log = report(&ws, ApprovalShow::Answered).await;
-    let a = log.approvals.iter().find(|a| a.id == id).expect("in the log");
+    let a = log
+        .approvals
+        .iter()
+        .find(|a| a.id == id)
+        .expect("in the log");
     let answer = a.answer.as_ref().unwrap();
     assert_eq!(
-        (answer.by.as_str(), answer.answer.as_str(), answer.why.as_str(), answer.at.as_str()),
-        ("cat", "Ship behind a flag", "The old ledger copes for a month", "2026-04-30T00:00:00Z")
+        (
+            answer.by.as_str(),
+            answer.answer.as_str(),
+            answer.why.as_str(),
+            answer.at.as_str()
+        ),
+        (
+            "cat",
+            "Ship behind a flag",
+            "The old ledger copes for a month",
+            "2026-04-30T00:00:00Z"
+        )
     );
     assert_eq!(a.waited_days, 2.0, "asked to answered");
     assert!(!a.overdue, "answered questions are not overdue");
     // The item's history links the question and its answer.
-    let history = decisions::decisions_list(&ws, Some("jira-down")).await.unwrap();
+    let history = decisions::decisions_list(&ws, Some("jira-down"))
+        .await
+        .unwrap();
     let summaries: Vec<&str> = history.iter().map(|d| d.summary.as_str()).collect();
     assert_eq!(
         summaries,
@@ -236,7 +318,10 @@ async fn a_question_asked_in_baton_waits_until_answered_and_the_answer_is_kept()
         .await
         .unwrap();
     assert_eq!(
-        approvals::pending_for_item(&ws, "jira-down", NOW).await.unwrap().len(),
+        approvals::pending_for_item(&ws, "jira-down", NOW)
+            .await
+            .unwrap()
+            .len(),
         1,
         "pending again once its answer is taken back"
     );
@@ -260,8 +345,15 @@ async fn an_answer_releases_a_source_approval_until_the_item_changes_and_survive
     .await
     .unwrap();
     let r = report(&ws, ApprovalShow::All).await;
-    let a = r.approvals.iter().find(|a| a.id == "src:jira-approve").unwrap();
-    assert_eq!(a.answer.as_ref().map(|x| x.outcome), Some(AnswerOutcome::Approved));
+    let a = r
+        .approvals
+        .iter()
+        .find(|a| a.id == "src:jira-approve")
+        .unwrap();
+    assert_eq!(
+        a.answer.as_ref().map(|x| x.outcome),
+        Some(AnswerOutcome::Approved)
+    );
     assert_eq!((r.pending, r.answered), (1, 1), "released in Baton's view");
     assert!(
         approvals::answer(
@@ -321,27 +413,48 @@ async fn an_answer_releases_a_source_approval_until_the_item_changes_and_survive
 async fn the_log_is_per_team_and_intent_and_waiting_time_is_hand_computed() {
     let dir = tempfile::tempdir().unwrap();
     let ws = workspace(dir.path()).await;
-    let ask = |question: &str, waiting: &[&str], team: Option<&str>, intent: Option<&str>| NewApproval {
-        kind: Some(ApprovalKind::Approval),
-        question: question.into(),
-        decider: "Platform".into(),
-        decider_is_team: true,
-        waiting: waiting.iter().map(|s| (*s).to_owned()).collect(),
-        team: team.map(Into::into),
-        intent: intent.map(Into::into),
-        ..NewApproval::default()
-    };
+    let ask =
+        |question: &str, waiting: &[&str], team: Option<&str>, intent: Option<&str>| NewApproval {
+            kind: Some(ApprovalKind::Approval),
+            question: question.into(),
+            decider: "Platform".into(),
+            decider_is_team: true,
+            waiting: waiting.iter().map(|s| (*s).to_owned()).collect(),
+            team: team.map(Into::into),
+            intent: intent.map(Into::into),
+            ..NewApproval::default()
+        };
     // Two open items wait 2 days on the first (answered); one waits 4 days on the second
     // (pending); the third covers a done item only.
-    let first = approvals::ask(&ws, &ask("A", &["jira-new-complete", "jira-down"], Some("pay"), Some("int-1")), "ann", NOW - 4 * D)
-        .await
-        .unwrap();
-    approvals::ask(&ws, &ask("B", &["jira-aging"], Some("plat"), None), "bob", NOW - 4 * D)
-        .await
-        .unwrap();
-    approvals::ask(&ws, &ask("C", &["jira-up"], Some("plat"), None), "bob", NOW - D)
-        .await
-        .unwrap();
+    let first = approvals::ask(
+        &ws,
+        &ask(
+            "A",
+            &["jira-new-complete", "jira-down"],
+            Some("pay"),
+            Some("int-1"),
+        ),
+        "ann",
+        NOW - 4 * D,
+    )
+    .await
+    .unwrap();
+    approvals::ask(
+        &ws,
+        &ask("B", &["jira-aging"], Some("plat"), None),
+        "bob",
+        NOW - 4 * D,
+    )
+    .await
+    .unwrap();
+    approvals::ask(
+        &ws,
+        &ask("C", &["jira-up"], Some("plat"), None),
+        "bob",
+        NOW - D,
+    )
+    .await
+    .unwrap();
     approvals::answer(
         &ws,
         &AnswerInput {
@@ -360,23 +473,50 @@ async fn the_log_is_per_team_and_intent_and_waiting_time_is_hand_computed() {
         intents: intents.iter().map(|s| (*s).to_owned()).collect(),
         show: ApprovalShow::Answered,
     };
-    let by_intent = approvals::approvals_report(&ws, &q(&[], &["int-1"]), NOW).await.unwrap();
+    let by_intent = approvals::approvals_report(&ws, &q(&[], &["int-1"]), NOW)
+        .await
+        .unwrap();
     let ids: Vec<&str> = by_intent.approvals.iter().map(|a| a.id.as_str()).collect();
     assert_eq!(ids, [first.as_str()], "the intent's log");
-    let plat = approvals::approvals_report(&ws, &q(&["plat"], &[]), NOW).await.unwrap();
-    assert!(plat.approvals.is_empty(), "Platform's questions are still pending");
-    assert_eq!((plat.pending, plat.answered), (3, 0), "B, C and jira-decide's own");
+    let plat = approvals::approvals_report(&ws, &q(&["plat"], &[]), NOW)
+        .await
+        .unwrap();
+    assert!(
+        plat.approvals.is_empty(),
+        "Platform's questions are still pending"
+    );
+    assert_eq!(
+        (plat.pending, plat.answered),
+        (3, 0),
+        "B, C and jira-decide's own"
+    );
 
-    let all = approvals::approvals_report(&ws, &ApprovalQuery::default(), NOW).await.unwrap();
-    let pay = all.by_team.iter().find(|t| t.team_id.as_deref() == Some("pay")).unwrap();
+    let all = approvals::approvals_report(&ws, &ApprovalQuery::default(), NOW)
+        .await
+        .unwrap();
+    let pay = all
+        .by_team
+        .iter()
+        .find(|t| t.team_id.as_deref() == Some("pay"))
+        .unwrap();
     // A: 2 days x 2 open items; jira-approve (a source's): 7.58 days x 1.
     let approve_days = (NOW - APPROVE_SINCE) as f64 / D as f64;
-    assert_eq!(pay.item_days_waiting, ((4.0 + approve_days) * 10.0).round() / 10.0);
+    assert_eq!(
+        pay.item_days_waiting,
+        ((4.0 + approve_days) * 10.0).round() / 10.0
+    );
     assert_eq!(pay.median_answer_days, Some(2.0));
     assert_eq!((pay.pending, pay.answered), (1, 1));
-    let plat = all.by_team.iter().find(|t| t.team_id.as_deref() == Some("plat")).unwrap();
+    let plat = all
+        .by_team
+        .iter()
+        .find(|t| t.team_id.as_deref() == Some("plat"))
+        .unwrap();
     // B: 4 days x 1; C: its only item is done, so 0; jira-decide: 9.625 days x 1.
-    assert_eq!(plat.item_days_waiting, ((4.0 + 9.625) * 10.0_f64).round() / 10.0);
+    assert_eq!(
+        plat.item_days_waiting,
+        ((4.0 + 9.625) * 10.0_f64).round() / 10.0
+    );
     assert_eq!(plat.median_answer_days, None);
 }
 
@@ -391,18 +531,67 @@ async fn bad_questions_are_refused() {
         ..NewApproval::default()
     };
     let cases = [
-        (NewApproval { question: " ".into(), ..ok.clone() }, "no question"),
-        (NewApproval { decider: String::new(), ..ok.clone() }, "no decider"),
-        (NewApproval { decider: "nobody".into(), decider_is_team: true, ..ok.clone() }, "no such team"),
-        (NewApproval { waiting: vec!["nope".into()], ..ok.clone() }, "no such item"),
-        (NewApproval { intent: Some("nope".into()), ..ok.clone() }, "no such intent"),
-        (NewApproval { due: Some("2026-01-01".into()), ..ok.clone() }, "due in the past"),
-        (NewApproval { due: Some("soon".into()), ..ok.clone() }, "not a date"),
+        (
+            NewApproval {
+                question: " ".into(),
+                ..ok.clone()
+            },
+            "no question",
+        ),
+        (
+            NewApproval {
+                decider: String::new(),
+                ..ok.clone()
+            },
+            "no decider",
+        ),
+        (
+            NewApproval {
+                decider: "nobody".into(),
+                decider_is_team: true,
+                ..ok.clone()
+            },
+            "no such team",
+        ),
+        (
+            NewApproval {
+                waiting: vec!["nope".into()],
+                ..ok.clone()
+            },
+            "no such item",
+        ),
+        (
+            NewApproval {
+                intent: Some("nope".into()),
+                ..ok.clone()
+            },
+            "no such intent",
+        ),
+        (
+            NewApproval {
+                due: Some("2026-01-01".into()),
+                ..ok.clone()
+            },
+            "due in the past",
+        ),
+        (
+            NewApproval {
+                due: Some("soon".into()),
+                ..ok.clone()
+            },
+            "not a date",
+        ),
     ];
     for (input, why) in cases {
-        assert!(approvals::ask(&ws, &input, "ann", NOW).await.is_err(), "{why}");
+        assert!(
+            approvals::ask(&ws, &input, "ann", NOW).await.is_err(),
+            "{why}"
+        );
     }
-    assert!(approvals::ask(&ws, &ok, "ann", NOW).await.is_ok(), "the valid one is kept");
+    assert!(
+        approvals::ask(&ws, &ok, "ann", NOW).await.is_ok(),
+        "the valid one is kept"
+    );
     assert!(
         approvals::answer(
             &ws,
@@ -446,11 +635,35 @@ async fn the_demo_has_pending_decisions_with_deciders_and_a_log() {
     .await
     .unwrap();
     let from = |o: ApprovalOrigin| r.approvals.iter().filter(move |a| a.origin == o);
-    assert!(from(ApprovalOrigin::Baton).filter(|a| a.answer.is_none()).count() >= 5, "questions asked in Baton pending");
-    assert!(from(ApprovalOrigin::Baton).filter(|a| a.answer.is_some()).count() >= 3, "and answered");
-    assert!(from(ApprovalOrigin::Source).any(|a| a.kind == ApprovalKind::Approval), "Jira approvals");
-    assert!(from(ApprovalOrigin::Source).any(|a| a.kind == ApprovalKind::Decision), "Jira decisions");
-    assert!(r.approvals.iter().any(|a| a.decider.kind == DeciderKind::Team));
-    assert!(r.approvals.iter().all(|a| !a.decider.name.is_empty()), "every one has a decider");
+    assert!(
+        from(ApprovalOrigin::Baton)
+            .filter(|a| a.answer.is_none())
+            .count()
+            >= 5,
+        "questions asked in Baton pending"
+    );
+    assert!(
+        from(ApprovalOrigin::Baton)
+            .filter(|a| a.answer.is_some())
+            .count()
+            >= 3,
+        "and answered"
+    );
+    assert!(
+        from(ApprovalOrigin::Source).any(|a| a.kind == ApprovalKind::Approval),
+        "Jira approvals"
+    );
+    assert!(
+        from(ApprovalOrigin::Source).any(|a| a.kind == ApprovalKind::Decision),
+        "Jira decisions"
+    );
+    assert!(r
+        .approvals
+        .iter()
+        .any(|a| a.decider.kind == DeciderKind::Team));
+    assert!(
+        r.approvals.iter().all(|a| !a.decider.name.is_empty()),
+        "every one has a decider"
+    );
     assert!(r.overdue > 0, "some are overdue");
 }

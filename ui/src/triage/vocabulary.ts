@@ -81,6 +81,8 @@ export const DECISION_LABELS: Record<DecisionKind, string> = {
   note: "Note",
   revoked: "Undone",
   thresholds_set: "Thresholds set",
+  approval_requested: "Decision asked",
+  approval_answered: "Decision answered",
 };
 
 /** The actions on a listed item, each with its one key. */

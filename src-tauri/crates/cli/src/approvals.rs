@@ -171,7 +171,11 @@ pub async fn list(args: ApprovalsArgs) -> Result<(), CoreError> {
             } else {
                 format!(": {}", x.answer)
             };
-            format!("{outcome}{text} ({}, {})", x.by, &x.at[..10.min(x.at.len())])
+            format!(
+                "{outcome}{text} ({}, {})",
+                x.by,
+                &x.at[..10.min(x.at.len())]
+            )
         });
         vec![
             a.id.clone(),
@@ -193,7 +197,9 @@ pub async fn list(args: ApprovalsArgs) -> Result<(), CoreError> {
     });
     let text = table::plain_table(
         Layout::for_stdout(),
-        &["id", "question", "decider", "waiting", "due", "days", "answer"],
+        &[
+            "id", "question", "decider", "waiting", "due", "days", "answer",
+        ],
         (&[5], &[0, 4, 5]),
         rows,
     );
@@ -206,9 +212,7 @@ pub async fn list(args: ApprovalsArgs) -> Result<(), CoreError> {
 /// Runs `baton ask`.
 pub async fn ask(args: AskArgs) -> Result<(), CoreError> {
     let ws = Workspace::open(&args.file).await?;
-    let actor = args
-        .actor
-        .unwrap_or_else(baton_core::triage::local_actor);
+    let actor = args.actor.unwrap_or_else(baton_core::triage::local_actor);
     let decider_is_team = args.team_decides.is_some();
     let input = NewApproval {
         kind: Some(if args.approval {
@@ -232,9 +236,7 @@ pub async fn ask(args: AskArgs) -> Result<(), CoreError> {
 /// Runs `baton answer`.
 pub async fn answer(args: AnswerArgs) -> Result<(), CoreError> {
     let ws = Workspace::open(&args.file).await?;
-    let actor = args
-        .actor
-        .unwrap_or_else(baton_core::triage::local_actor);
+    let actor = args.actor.unwrap_or_else(baton_core::triage::local_actor);
     let (outcome, text) = if args.approve {
         (AnswerOutcome::Approved, args.answer)
     } else if args.reject {
@@ -272,7 +274,12 @@ async fn finish(
     ws.close().await;
     match recorded {
         Some(d) if json => print_json(&d)?,
-        Some(d) => outln!("recorded {}: {} (by {})", cell(&d.id), cell(&d.summary), cell(&d.actor)),
+        Some(d) => outln!(
+            "recorded {}: {} (by {})",
+            cell(&d.id),
+            cell(&d.summary),
+            cell(&d.actor)
+        ),
         None => outln!("recorded {}", cell(&id)),
     }
     Ok(())

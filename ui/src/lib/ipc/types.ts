@@ -7,6 +7,15 @@
 import type {
   AccountableVia,
   AgingItem_Serialize,
+  AiComparison_Serialize,
+  AnswerInput_Serialize,
+  AnswerOutcome,
+  Approval_Serialize,
+  ApprovalKind,
+  ApprovalOrigin,
+  ApprovalQuery_Serialize,
+  ApprovalShow,
+  ApprovalsReport_Serialize,
   AtRisk_Serialize,
   Attention_Serialize,
   AttentionItem_Serialize,
@@ -15,6 +24,7 @@ import type {
   BlockerCluster,
   BlockerItem,
   BottleneckReport_Serialize,
+  Calendar_Serialize,
   CfdBand,
   Chain_Serialize,
   ChangeKind,
@@ -26,6 +36,7 @@ import type {
   CycleRule,
   DataNote_Serialize,
   DateRange,
+  DeciderKind,
   DecisionInput_Serialize,
   DecisionKind,
   DecisionView_Serialize,
@@ -63,6 +74,7 @@ import type {
   LinkOrigin,
   LittlesLaw_Serialize,
   MappingOrigin,
+  NewApproval_Serialize,
   Percentiles_Serialize,
   PickPurpose,
   Policy_Serialize,
@@ -139,6 +151,10 @@ export type {
 } from "../../bindings";
 export type {
   AccountableVia,
+  AnswerOutcome,
+  ApprovalKind,
+  ApprovalOrigin,
+  ApprovalShow,
   BlockerCluster,
   BlockerItem,
   CfdBand,
@@ -146,6 +162,7 @@ export type {
   Changes,
   CycleRule,
   DateRange,
+  DeciderKind,
   DecisionKind,
   ExportEncoding,
   FlowSelection,
@@ -270,3 +287,11 @@ export type DecisionView = DecisionView_Serialize;
 export type Thresholds = Thresholds_Serialize;
 export type TriageSettings = TriageSettings_Serialize;
 export type ReviewInfo = ReviewInfo_Serialize;
+
+export type AiComparison = AiComparison_Serialize;
+export type Calendar = Calendar_Serialize;
+export type Approval = Approval_Serialize;
+export type ApprovalQuery = ApprovalQuery_Serialize;
+export type ApprovalsReport = ApprovalsReport_Serialize;
+export type NewApproval = NewApproval_Serialize;
+export type AnswerInput = AnswerInput_Serialize;

@@ -8,7 +8,7 @@
 //!   either back is a `revoked` decision like any other;
 //! - **shown by a source**: an item whose state means waiting for an approval or a decision (a
 //!   Jira "Awaiting approval", a "needs decision" label) is a pending approval of its own, asked
-//!   of its assignee (else its team) since it entered that state, due when the first enabled
+//!   of its assignee (else, or when a bot is assigned, its team) since it entered that state, due when the first enabled
 //!   maximum-wait policy for that wait would be broken. Answering it in Baton releases it in
 //!   Baton's view until the item changes at the source (the answer keeps what it answered).
 //!
@@ -20,7 +20,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
-use crate::decisions::{self, bounded, new_decision_id, revoked_ids, DecisionKind, PAYLOAD_VERSION};
+use crate::decisions::{
+    self, bounded, new_decision_id, revoked_ids, DecisionKind, PAYLOAD_VERSION,
+};
 use crate::error::{CoreError, CoreResult};
 use crate::flow::mapping::Mapping;
 use crate::governance::eval::WaitLimits;
@@ -361,7 +363,12 @@ impl WriteOp for Ask<'_> {
                 id: person.map(|(id, _)| id),
             }
         };
-        let team = match input.team.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let team = match input
+            .team
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
             Some(text) => Some(
                 find_team(text)
                     .ok_or_else(|| CoreError::NotFound(format!("team {text}")))?
@@ -377,13 +384,17 @@ impl WriteOp for Ask<'_> {
                     .flatten(),
             },
         };
-        let intent = match input.intent.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let intent = match input
+            .intent
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
             Some(intent) => {
-                let found: i64 =
-                    sqlx::query_scalar("SELECT COUNT(*) FROM intents WHERE id = ?1")
-                        .bind(intent)
-                        .fetch_one(&mut *w.conn())
-                        .await?;
+                let found: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM intents WHERE id = ?1")
+                    .bind(intent)
+                    .fetch_one(&mut *w.conn())
+                    .await?;
                 if found == 0 {
                     return Err(CoreError::NotFound(format!("intent {intent}")));
                 }
@@ -632,7 +643,13 @@ fn source_pending(
         .map(|s| s.raw.clone())
         .unwrap_or_default();
     let team = ix.teams.get(item.team as usize);
-    let decider = if item.owner != NONE {
+    let person_owner = item.owner != NONE
+        && !ix
+            .people_is_bot
+            .get(item.owner as usize)
+            .copied()
+            .unwrap_or(true);
+    let decider = if person_owner {
         Decider {
             kind: DeciderKind::Person,
             id: ix.people.get(item.owner as usize).map(|p| p.id.clone()),
@@ -885,8 +902,7 @@ pub async fn approvals_report(
             .count()
             .max(usize::from(f.approval.origin == ApprovalOrigin::Source))
     };
-    let mut by_team: BTreeMap<(String, Option<String>), (TeamWaiting, Vec<f64>)> =
-        BTreeMap::new();
+    let mut by_team: BTreeMap<(String, Option<String>), (TeamWaiting, Vec<f64>)> = BTreeMap::new();
     let (mut pending, mut overdue, mut answered) = (0u32, 0u32, 0u32);
     for f in &found {
         let name = f
@@ -969,16 +985,18 @@ pub async fn approvals_report(
                 .items
                 .iter()
                 .map(|id| {
-                    let (key, title) = titles.get(id).cloned().unwrap_or_else(|| {
-                        (id.clone(), "(no longer synced)".to_owned())
-                    });
+                    let (key, title) = titles
+                        .get(id)
+                        .cloned()
+                        .unwrap_or_else(|| (id.clone(), "(no longer synced)".to_owned()));
                     WaitingItem {
                         id: id.clone(),
                         key,
                         title,
                         open: position.get(id.as_str()).is_some_and(|&i| {
                             !matches!(ix.items[i].flow, FlowState::Done | FlowState::Canceled)
-                        }) || (f.approval.origin == ApprovalOrigin::Source && f.end.is_none()),
+                        }) || (f.approval.origin == ApprovalOrigin::Source
+                            && f.end.is_none()),
                     }
                 })
                 .collect();
@@ -996,7 +1014,10 @@ pub async fn approvals_report(
 }
 
 /// Keys and titles of items, by id.
-async fn item_titles(ws: &Workspace, ids: &[&str]) -> CoreResult<HashMap<String, (String, String)>> {
+async fn item_titles(
+    ws: &Workspace,
+    ids: &[&str],
+) -> CoreResult<HashMap<String, (String, String)>> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }

@@ -22,7 +22,7 @@ use std::collections::{BTreeMap, HashMap};
 use super::names::{self, BOTS};
 use super::rng::Rng;
 use super::DemoGraph;
-use crate::approvals::{self, AnswerOutcome, ApprovalKind, DemoAsk, Decider, DeciderKind};
+use crate::approvals::{self, AnswerOutcome, ApprovalKind, Decider, DeciderKind, DemoAsk};
 use crate::graph::model::{
     FlowState, ItemKind, LinkKind, Provenance, Transition, TransitionKind, WaitReason,
 };
@@ -212,7 +212,10 @@ pub(crate) fn add(g: &mut DemoGraph, seed: u64, end: i64) {
             APPROVAL_STATE
         };
         let latest = (end - 2 * DAY).min(last_change[at_item] + 20 * DAY);
-        let at = rng.between(last_change[at_item] + HOUR, latest.max(last_change[at_item] + 2 * HOUR));
+        let at = rng.between(
+            last_change[at_item] + HOUR,
+            latest.max(last_change[at_item] + 2 * HOUR),
+        );
         extra.entry(at_item).or_default().push(Transition {
             item_id: item.id.clone(),
             event_id: format!("await-{}", item.id),
@@ -332,7 +335,10 @@ const QUESTIONS: &[(ApprovalKind, &str, &str, Option<(AnswerOutcome, &str)>)] = 
         ApprovalKind::Decision,
         "Retire the v1 webhooks this quarter?",
         "Support for v1 costs a day a week.",
-        Some((AnswerOutcome::Decided, "Yes: announce now, switch off at the end of next quarter")),
+        Some((
+            AnswerOutcome::Decided,
+            "Yes: announce now, switch off at the end of next quarter",
+        )),
     ),
     (
         ApprovalKind::Approval,
@@ -344,13 +350,19 @@ const QUESTIONS: &[(ApprovalKind, &str, &str, Option<(AnswerOutcome, &str)>)] = 
         ApprovalKind::Decision,
         "Build or buy the feature-flag service?",
         "Two vendors quoted; the platform team estimates six weeks to build.",
-        Some((AnswerOutcome::Decided, "Buy: the cheaper vendor, for one year")),
+        Some((
+            AnswerOutcome::Decided,
+            "Buy: the cheaper vendor, for one year",
+        )),
     ),
     (
         ApprovalKind::Approval,
         "Approve storing session replays for 90 days",
         "Privacy review pending.",
-        Some((AnswerOutcome::Rejected, "30 days at most, and only with consent")),
+        Some((
+            AnswerOutcome::Rejected,
+            "30 days at most, and only with consent",
+        )),
     ),
 ];
 

@@ -898,10 +898,9 @@ pub fn notice_text(reason: Reason, count: usize, t: &Thresholds) -> String {
             "{n} {} in a state no workflow map covers",
             s("item is", "items are")
         ),
-        Reason::PolicyViolation => format!(
-            "{n} {} a blocking policy",
-            s("item breaks", "items break")
-        ),
+        Reason::PolicyViolation => {
+            format!("{n} {} a blocking policy", s("item breaks", "items break"))
+        }
     }
 }
 
