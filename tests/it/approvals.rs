@@ -667,3 +667,30 @@ async fn the_demo_has_pending_decisions_with_deciders_and_a_log() {
     );
     assert!(r.overdue > 0, "some are overdue");
 }
+
+/// The demo organisation breaks every default policy (the Governance page has something to show
+/// for each, and the Triage page its blocking ones).
+#[tokio::test]
+async fn the_demo_breaks_every_default_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = demo::build(
+        &dir.path().join("demo.baton"),
+        &demo::DemoOptions {
+            items: 3_000,
+            seed: demo::DEFAULT_SEED,
+            end: NOW,
+        },
+    )
+    .await
+    .unwrap();
+    let report = baton_core::governance::governance_report(&ws, NOW)
+        .await
+        .unwrap();
+    assert_eq!(
+        report.by_policy.len(),
+        baton_core::governance::policy::defaults().policies.len()
+    );
+    for p in &report.by_policy {
+        assert!(p.violations > 0, "the demo breaks \"{}\"", p.title);
+    }
+}
