@@ -12,10 +12,8 @@
 //! - agent pull requests whose owner is gone and that name nobody (no accountable human);
 //! - agent pull requests approved only by the person who asked for them (self-reviewed);
 //! - a few Jira items parked in a state no workflow map covers ([`UNMAPPED_STATE`]);
-//! - a few Jira items waiting for a decision ([`DECISION_STATE`]), an approval
-//!   ([`APPROVAL_STATE`]) or another team ([`DEPENDENCY_STATE`]) at their source, some of them
-//!   for longer than the default policies allow;
-//! - one team with more work in progress than the default WIP limit;
+//! - a few Jira items waiting for a decision ([`DECISION_STATE`]) or an approval
+//!   ([`APPROVAL_STATE`]) at their source, some of them for longer than the default policy allows;
 //! - questions asked in Baton that wait for a decider, some overdue, some answered
 //!   ([`approvals`]).
 
@@ -40,10 +38,6 @@ pub(crate) const UNMAPPED_STATE: &str = "Parked";
 pub(crate) const DECISION_STATE: &str = "Needs decision";
 /// The Jira state of the demo's workflow that means waiting for an approval.
 pub(crate) const APPROVAL_STATE: &str = "Awaiting Approval";
-/// A Jira state that means waiting for another team (mapped by the demo's workflow map).
-pub(crate) const DEPENDENCY_STATE: &str = "Waiting for another team";
-/// The Jira state of the demo's workflow that means in progress.
-const IN_PROGRESS_STATE: &str = "In Progress";
 
 fn bot_id(bot: usize) -> String {
     format!("bot-{}", BOTS[bot].key)
@@ -234,66 +228,6 @@ pub(crate) fn add(g: &mut DemoGraph, seed: u64, end: i64) {
         stopped += 1;
     }
 
-    // A few Jira items committed to long ago that wait for another team, for weeks.
-    let mut handed = 0;
-    for (at_item, item) in g.items.iter().enumerate() {
-        if handed >= 3 + g.items.len() / 2_000 {
-            break;
-        }
-        let candidate = item.source_id == super::generate::SRC_JIRA
-            && item.flow_state == FlowState::New
-            && !extra.contains_key(&at_item)
-            && last_change[at_item] < end - 25 * DAY;
-        if !candidate || !rng.chance(0.3) {
-            continue;
-        }
-        let at = rng.between(last_change[at_item] + HOUR, last_change[at_item] + 2 * DAY);
-        extra.entry(at_item).or_default().push(Transition {
-            item_id: item.id.clone(),
-            event_id: format!("handed-{}", item.id),
-            kind: TransitionKind::State,
-            from_state: Some(item.raw_state.clone()),
-            to_state: DEPENDENCY_STATE.into(),
-            at,
-            actor_id: item.owner_id.clone().or_else(|| item.author_id.clone()),
-        });
-        handed += 1;
-    }
-
-    // One team takes on more work at once than the default WIP limit (15 in progress) allows:
-    // the Jira items it committed to most recently start within days of each other.
-    let mut by_team: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (at_item, item) in g.items.iter().enumerate() {
-        let committed = item.source_id == super::generate::SRC_JIRA
-            && (item.flow_state == FlowState::New
-                || (item.flow_state == FlowState::Waiting
-                    && item.wait_reason == Some(WaitReason::Queue)))
-            && !extra.contains_key(&at_item)
-            && last_change[at_item] < end - DAY;
-        if let (true, Some(team)) = (committed, item.team_id.as_deref()) {
-            by_team.entry(team).or_default().push(at_item);
-        }
-    }
-    let busiest = by_team
-        .into_values()
-        .max_by_key(|list| list.len())
-        .unwrap_or_default();
-    for &at_item in busiest.iter().rev().take(17) {
-        let item = &g.items[at_item];
-        let at = rng
-            .between(last_change[at_item].max(end - 6 * DAY), end - HOUR)
-            .max(last_change[at_item] + MINUTE);
-        extra.entry(at_item).or_default().push(Transition {
-            item_id: item.id.clone(),
-            event_id: format!("start-{}", item.id),
-            kind: TransitionKind::State,
-            from_state: Some(item.raw_state.clone()),
-            to_state: IN_PROGRESS_STATE.into(),
-            at,
-            actor_id: item.owner_id.clone().or_else(|| item.author_id.clone()),
-        });
-    }
-
     // Apply: current state and update time follow the last change.
     for (&at_item, changes) in &extra {
         let item = &mut g.items[at_item];
@@ -306,13 +240,6 @@ pub(crate) fn add(g: &mut DemoGraph, seed: u64, end: i64) {
                 } else if t.to_state == APPROVAL_STATE {
                     item.flow_state = FlowState::Waiting;
                     item.wait_reason = Some(WaitReason::Approval);
-                } else if t.to_state == DEPENDENCY_STATE {
-                    item.flow_state = FlowState::Waiting;
-                    item.wait_reason = Some(WaitReason::Dependency);
-                } else if t.to_state == IN_PROGRESS_STATE {
-                    item.flow_state = FlowState::Active;
-                    item.wait_reason = None;
-                    item.started_at = item.started_at.or(Some(t.at));
                 } else {
                     item.flow_state = FlowState::New;
                     item.wait_reason = None;

@@ -1805,23 +1805,17 @@ fn workflow_maps() -> Vec<WorkflowMap> {
             }
         })
         .collect();
-    // The states the cases phase parks a few items in while they wait for a decision or for
-    // another team.
-    for (state, reason) in [
-        (super::cases::DECISION_STATE, WaitReason::Decision),
-        (super::cases::DEPENDENCY_STATE, WaitReason::Dependency),
-    ] {
-        maps.push(WorkflowMap {
-            source_id: SRC_JIRA.into(),
-            team_id: String::new(),
-            scope: String::new(),
-            item_kind: None,
-            raw_state: state.into(),
-            flow_state: FlowState::Waiting,
-            wait_reason: Some(reason),
-            origin: "inferred".into(),
-        });
-    }
+    // The state the cases phase parks a few items in while they wait for a decision.
+    maps.push(WorkflowMap {
+        source_id: SRC_JIRA.into(),
+        team_id: String::new(),
+        scope: String::new(),
+        item_kind: None,
+        raw_state: super::cases::DECISION_STATE.into(),
+        flow_state: FlowState::Waiting,
+        wait_reason: Some(WaitReason::Decision),
+        origin: "inferred".into(),
+    });
     maps
 }
 
