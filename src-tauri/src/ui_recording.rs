@@ -145,6 +145,13 @@ async fn answer(ws: &Workspace, req: &Request, now: i64) -> Outcome {
         }
         "triage_list" => outcome(triage::triage_list(ws, &arg(req, "query"), now).await),
         "triage_thresholds_get" => outcome(triage::thresholds_get(ws).await),
+        "triage_compare" => outcome(triage::ai_comparison(ws, &arg(req, "filter"), now).await),
+        "approvals_report" => {
+            outcome(baton_core::approvals::approvals_report(ws, &arg(req, "query"), now).await)
+        }
+        "approvals_for_item" => outcome(
+            baton_core::approvals::pending_for_item(ws, &arg::<String>(req, "itemId"), now).await,
+        ),
         "decisions_list" => outcome(
             baton_core::decisions::decisions_list(
                 ws,

@@ -2,7 +2,7 @@
 // workspace, the Overview, one of its drill-downs, and the Dependencies page with its item graph.
 //
 //   node tests/e2e/screenshots.mjs --app target/debug/baton-app --workspace FILE --out docs/screenshots
-//                                  [--prefix big-] [--pages overview,drill,dependencies]
+//                                  [--prefix big-] [--pages overview,drill,dependencies,governance,decisions]
 //                                  [--first-paint MS] [--settle MS]   (longer on a busy machine)
 import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -115,6 +115,21 @@ try {
     );
     await sleep(Number(args.settle ?? 2500));
     shot("dependencies-graph");
+  }
+  if (pages.includes("governance")) {
+    await driver.click(await driver.waitFor('[data-testid="nav-governance"]'));
+    await driver.waitFor('[data-testid="gov-violations"]', 180_000);
+    await sleep(Number(args.settle ?? 2500));
+    shot("governance");
+  }
+  if (pages.includes("decisions")) {
+    await driver.click(await driver.waitFor('[data-testid="nav-decisions"]'));
+    await driver.waitFor('[data-testid="decisions-table"]', 180_000);
+    await sleep(Number(args.settle ?? 2500));
+    shot("decisions");
+    await driver.click(await driver.waitFor('[data-testid="decisions-show-answered"]'));
+    await sleep(Number(args.settle ?? 2500));
+    shot("decisions-log");
   }
 } finally {
   await driver.stop().catch(() => {});

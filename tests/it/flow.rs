@@ -67,6 +67,7 @@ fn history() -> DemoGraph {
         ("Won't Do", FlowState::Canceled, None),
     ];
     DemoGraph {
+        decisions: Vec::new(),
         sources: vec![Source {
             id: "jira".into(),
             kind: SourceKind::Jira,
@@ -1006,6 +1007,7 @@ fn midnight_history(offset: i32) -> DemoGraph {
     use TransitionKind::State;
     let m = |k: i64| midnight(k, offset);
     DemoGraph {
+        decisions: Vec::new(),
         items: vec![
             item("m1", "a", ItemKind::Feature, m(0) + 6 * H, "Done"),
             item("m2", "a", ItemKind::Feature, m(0) + 6 * H, "Done"),

@@ -1,6 +1,7 @@
 //! Cross-crate integration tests: one binary, one module per area.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_arguments)]
 
+mod approvals;
 mod common;
 mod decisions_persist;
 mod deps;

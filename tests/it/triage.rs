@@ -502,6 +502,7 @@ pub fn graph() -> DemoGraph {
             link("gh-pr-bob", "gh-issue-2", LinkKind::Implements, T0 + 46 * D),
             link("jira-up", "jira-down", LinkKind::Blocks, T0 + 21 * D),
         ],
+        decisions: Vec::new(),
     }
 }
 
@@ -677,7 +678,7 @@ async fn each_reason_lists_exactly_its_items() {
         Some("ANN")
     );
     let by_reason: Vec<(Reason, u32)> = l.by_reason.iter().map(|c| (c.reason, c.count)).collect();
-    assert_eq!(by_reason.len(), 7);
+    assert_eq!(by_reason.len(), 8, "one count per reason");
     assert_eq!(
         by_reason
             .iter()
@@ -1586,4 +1587,69 @@ async fn ai_work_is_compared_with_human_work_on_the_flow_filters() {
     );
     assert_eq!(group(Provenance::AiAgent).rework_rate, Some(1.0 / 3.0));
     ws.close().await;
+}
+
+/// Violations now of blocking policies are a reason, the same ones the Governance page lists
+/// (the independent review excepted: `ai_unreviewed` lists it); making a policy blocking lists
+/// its violations, and a decision covers them like any other reason.
+#[tokio::test]
+async fn violations_of_blocking_policies_are_a_reason() {
+    use baton_core::governance::{self, Rule, Severity};
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path()).await;
+    let before = list(&ws, TriageQuery::default()).await;
+    assert!(
+        listed_for(&before, Reason::PolicyViolation).is_empty(),
+        "the graph breaks no blocking policy but the independent review, listed as ai_unreviewed"
+    );
+    // The review SLA made blocking: every item it flags now is listed for it.
+    let mut set = governance::load(&ws).await.unwrap();
+    let sla = set
+        .policies
+        .iter_mut()
+        .find(|p| matches!(p.rule, Rule::ReviewSla { .. }))
+        .unwrap();
+    sla.severity = Severity::Blocking;
+    let title = sla.title.clone();
+    governance::save(&ws, set, NOW).await.unwrap();
+    let after = list(&ws, TriageQuery::default()).await;
+    let report = governance::governance_report(&ws, NOW).await.unwrap();
+    let expected: BTreeSet<String> = report
+        .violations
+        .iter()
+        .filter(|v| v.policy_title == title)
+        .map(|v| v.item_id.clone())
+        .collect();
+    assert!(
+        expected.contains("gh-human-pr"),
+        "Bob's pull request waited 10 days for its first review"
+    );
+    assert_eq!(
+        listed_for(&after, Reason::PolicyViolation),
+        expected,
+        "the Triage page lists what the Governance page flags"
+    );
+    let row = after.rows.iter().find(|r| r.id == "gh-human-pr").unwrap();
+    let reason = row
+        .reasons
+        .iter()
+        .find(|r| r.reason == Reason::PolicyViolation)
+        .unwrap();
+    assert!(reason.detail.contains(&title), "{}", reason.detail);
+
+    // Accepting it for that reason takes it off the list.
+    triage::triage_decide(
+        &ws,
+        &TriageDecision {
+            item_id: "gh-human-pr".into(),
+            decision: DecisionInput::Accepted,
+            why: "reviewed in the call".into(),
+        },
+        "lead",
+        NOW,
+    )
+    .await
+    .unwrap();
+    let decided = list(&ws, TriageQuery::default()).await;
+    assert!(!listed_for(&decided, Reason::PolicyViolation).contains("gh-human-pr"));
 }

@@ -641,6 +641,34 @@ async function walk(page, base) {
     check(true, `the AI-review chip lists its ${only.total} items`);
   });
 
+  step("Decisions");
+  const decisionsQuery = { teams: [], intents: [], show: "pending" };
+  const decisions = rust("approvals_report", { query: decisionsQuery });
+  await page.goto(`${base}#/decisions`);
+  await attempt("the pending decisions and approvals", async () => {
+    await page.waitForSelector(T("decisions-table"));
+    const rows = await page.locator(T("decision-row")).count();
+    check(rows === decisions.approvals.length, `${decisions.approvals.length} pending, as Rust`);
+    const first = (await page.locator(T("decision-row")).first().textContent()) ?? "";
+    const top = decisions.approvals[0];
+    check(
+      top !== undefined && first.includes(top.decider.name),
+      "the first row names who decides",
+      first.slice(0, 120),
+    );
+    check(decisions.overdue > 0 && first.includes("overdue"), "overdue ones come first");
+  });
+  await shot("05b-decisions");
+  const log = rust("approvals_report", { query: { ...decisionsQuery, show: "answered" } });
+  await page.locator(T("decisions-show-answered")).click();
+  await attempt("the decisions log", async () => {
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('[data-testid="decision-row"]').length === n,
+      log.approvals.length,
+    );
+    check(log.approvals.length > 0, `the log lists the ${log.approvals.length} answered ones`);
+  });
+
   step("Workspace menu");
   await page.locator(T("workspace-menu")).click();
   const recent = await page.locator(".workspace-menu .recent-item").allTextContents();

@@ -660,6 +660,9 @@
       case "triage_thresholds_get":
       case "decisions_list":
       case "people_list":
+      case "triage_compare":
+      case "approvals_report":
+      case "approvals_for_item":
         return recorded(cmd, args);
       case "triage_settings_get":
         return state.triageSettings;

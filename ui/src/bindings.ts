@@ -141,6 +141,20 @@ export const commands = {
 	triageSettingsSet: (settings: TriageSettings_Deserialize) => typedError<TriageSettings_Serialize, IpcError>(__TAURI_INVOKE("triage_settings_set", { settings })),
 	/**  The Governance page: violations now, per policy, per team, and per week. */
 	governanceReport: () => typedError<GovernanceReport_Serialize, IpcError>(__TAURI_INVOKE("governance_report")),
+	/**
+	 *  The Decisions page: pending decisions and approvals (or the log of answered ones), with the
+	 *  waiting-for-a-decision figures per team.
+	 */
+	approvalsReport: (query: ApprovalQuery_Deserialize) => typedError<ApprovalsReport_Serialize, IpcError>(__TAURI_INVOKE("approvals_report", { query })),
+	/**
+	 *  Asks a question in Baton (a decision or an approval, of a person or a team); returns the
+	 *  decision that records it (take it back to withdraw the question).
+	 */
+	approvalsAsk: (question: NewApproval_Deserialize) => typedError<DecisionView_Serialize, IpcError>(__TAURI_INVOKE("approvals_ask", { question })),
+	/**  Answers a pending decision or approval; returns the decision that records the answer. */
+	approvalsAnswer: (answer: AnswerInput_Deserialize) => typedError<DecisionView_Serialize, IpcError>(__TAURI_INVOKE("approvals_answer", { answer })),
+	/**  The pending decisions and approvals an item waits on (its drawer). */
+	approvalsForItem: (itemId: string) => typedError<Approval_Serialize[], IpcError>(__TAURI_INVOKE("approvals_for_item", { itemId })),
 	/**  Past compliance of each policy over the last `days` days (1 to 3,660), up to now. */
 	governanceCompliance: (days: number) => typedError<PolicyCompliance_Serialize[], IpcError>(__TAURI_INVOKE("governance_compliance", { days })),
 	/**  The workspace's policy set (the defaults while none was saved). */
@@ -205,6 +219,171 @@ export type AiComparison_Serialize = {
 	/**  Human, AI agent, automation. */
 	groups: GroupFigures_Serialize[],
 	reworkDays: number,
+};
+
+/**  An answer (what the app and `baton answer` send). */
+export type AnswerInput = AnswerInput_Serialize | AnswerInput_Deserialize;
+
+/**  An answer (what the app and `baton answer` send). */
+export type AnswerInput_Deserialize = {
+	/**  The id of the pending decision or approval (`src:<item id>` for one a source shows). */
+	approval: string,
+	outcome: AnswerOutcome,
+	/**  What was decided, in words (needed for a decision). */
+	answer?: string,
+	why?: string,
+};
+
+/**  An answer (what the app and `baton answer` send). */
+export type AnswerInput_Serialize = {
+	/**  The id of the pending decision or approval (`src:<item id>` for one a source shows). */
+	approval: string,
+	outcome: AnswerOutcome,
+	/**  What was decided, in words (needed for a decision). */
+	answer: string,
+	why: string,
+};
+
+/**  How a question was answered. */
+export type AnswerOutcome = "approved" | "rejected" | 
+/**  A decision taken (what it is says the answer's text). */
+"decided";
+
+/**  A decision or approval, pending or answered. */
+export type Approval = Approval_Serialize | Approval_Deserialize;
+
+/**  The answer given. */
+export type ApprovalAnswer = {
+	/**  The decision that records it (take it back to reopen the question). */
+	id: string,
+	outcome: AnswerOutcome,
+	answer: string,
+	by: string,
+	at: string,
+	why: string,
+};
+
+/**  What is asked. */
+export type ApprovalKind = 
+/**  A choice to make ("which vendor?", "ship without the migration?"). */
+"decision" | 
+/**  A yes or no on something done (a release, a change, an exception). */
+"approval";
+
+/**  Where a pending decision or approval comes from. */
+export type ApprovalOrigin = 
+/**  Asked in Baton. */
+"baton" | 
+/**  An item's state at its source says it waits for one. */
+"source";
+
+/**  A request for the Decisions page. Empty lists mean "any". */
+export type ApprovalQuery = ApprovalQuery_Serialize | ApprovalQuery_Deserialize;
+
+/**  A request for the Decisions page. Empty lists mean "any". */
+export type ApprovalQuery_Deserialize = {
+	/**  Team ids ("" for questions without a team). */
+	teams?: string[],
+	/**  Intent ids ("" for questions without an intent). */
+	intents?: string[],
+	show?: ApprovalShow,
+};
+
+/**  A request for the Decisions page. Empty lists mean "any". */
+export type ApprovalQuery_Serialize = {
+	/**  Team ids ("" for questions without a team). */
+	teams: string[],
+	/**  Intent ids ("" for questions without an intent). */
+	intents: string[],
+	show: ApprovalShow,
+};
+
+/**  Which questions to list. */
+export type ApprovalShow = "pending" | 
+/**  The log: answered ones, latest answer first. */
+"answered" | "all";
+
+/**  A decision or approval, pending or answered. */
+export type Approval_Deserialize = {
+	id: string,
+	origin: ApprovalOrigin,
+	kind: ApprovalKind,
+	question: string,
+	decider: Decider_Deserialize,
+	/**  Who asked (None for one a source shows). */
+	askedBy?: string | null,
+	/**  Since when it waits (asked, or entered the waiting state). */
+	askedAt: string,
+	due?: string | null,
+	/**  Pending past its due date. */
+	overdue: boolean,
+	/**  Days it has waited (until answered, or now). */
+	waitedDays: number | null,
+	waiting: WaitingItem[],
+	teamId?: string | null,
+	teamName?: string | null,
+	intentId?: string | null,
+	intentTitle?: string | null,
+	/**  The source and raw state that show it (for one a source shows). */
+	sourceState?: string | null,
+	/**  Context given when asked. */
+	why: string,
+	answer?: ApprovalAnswer | null,
+};
+
+/**  A decision or approval, pending or answered. */
+export type Approval_Serialize = {
+	id: string,
+	origin: ApprovalOrigin,
+	kind: ApprovalKind,
+	question: string,
+	decider: Decider_Serialize,
+	/**  Who asked (None for one a source shows). */
+	askedBy: string | null,
+	/**  Since when it waits (asked, or entered the waiting state). */
+	askedAt: string,
+	due: string | null,
+	/**  Pending past its due date. */
+	overdue: boolean,
+	/**  Days it has waited (until answered, or now). */
+	waitedDays: number | null,
+	waiting: WaitingItem[],
+	teamId: string | null,
+	teamName: string | null,
+	intentId: string | null,
+	intentTitle: string | null,
+	/**  The source and raw state that show it (for one a source shows). */
+	sourceState: string | null,
+	/**  Context given when asked. */
+	why: string,
+	answer: ApprovalAnswer | null,
+};
+
+/**  The Decisions page. */
+export type ApprovalsReport = ApprovalsReport_Serialize | ApprovalsReport_Deserialize;
+
+/**  The Decisions page. */
+export type ApprovalsReport_Deserialize = {
+	asOf: string,
+	/**  The questions matching the query. */
+	approvals: Approval_Deserialize[],
+	/**  Counts over the teams and intents filters (whatever `show`). */
+	pending: number,
+	overdue: number,
+	answered: number,
+	byTeam: TeamWaiting_Deserialize[],
+};
+
+/**  The Decisions page. */
+export type ApprovalsReport_Serialize = {
+	asOf: string,
+	/**  The questions matching the query. */
+	approvals: Approval_Serialize[],
+	/**  Counts over the teams and intents filters (whatever `show`). */
+	pending: number,
+	overdue: number,
+	answered: number,
+	byTeam: TeamWaiting_Serialize[],
 };
 
 /**  An open item with an open upstream blocker older than its team's usual cycle time. */
@@ -748,6 +927,28 @@ export type DateRange = {
 	to: string,
 };
 
+/**  Who decides. */
+export type Decider = Decider_Serialize | Decider_Deserialize;
+
+/**  Whether the decider is a person or a team. */
+export type DeciderKind = "person" | "team";
+
+/**  Who decides. */
+export type Decider_Deserialize = {
+	kind: DeciderKind,
+	/**  The person's or team's id when Baton knows them (someone not synced is kept by name). */
+	id?: string | null,
+	name: string,
+};
+
+/**  Who decides. */
+export type Decider_Serialize = {
+	kind: DeciderKind,
+	/**  The person's or team's id when Baton knows them (someone not synced is kept by name). */
+	id: string | null,
+	name: string,
+};
+
 /**  A decision to record about one item (what the app and `baton decide` send). */
 export type DecisionInput = DecisionInput_Serialize | DecisionInput_Deserialize;
 
@@ -806,7 +1007,17 @@ export type DecisionKind =
 /**  Takes back an earlier decision. */
 "revoked" | 
 /**  The triage thresholds of the workspace. */
-"thresholds_set";
+"thresholds_set" | 
+/**
+ *  A question asked in Baton that waits for someone's decision or approval (see
+ *  [`crate::approvals`]): the items it covers wait on it until it is answered.
+ */
+"approval_requested" | 
+/**
+ *  The answer to a pending decision or approval (one asked in Baton, which it supersedes,
+ *  or one a source shows, which it releases in Baton's view until the item changes).
+ */
+"approval_answered";
 
 /**  One decision as the app shows it (an item's history, the export). */
 export type DecisionView = DecisionView_Serialize | DecisionView_Deserialize;
@@ -2006,6 +2217,47 @@ export type Named<V> = {
 	via: V,
 };
 
+/**  A question to ask in Baton (what the app and `baton ask` send). */
+export type NewApproval = NewApproval_Serialize | NewApproval_Deserialize;
+
+/**  A question to ask in Baton (what the app and `baton ask` send). */
+export type NewApproval_Deserialize = {
+	kind?: ApprovalKind | null,
+	question?: string,
+	/**  A person (id, login or name) or, with `deciderIsTeam`, a team (id or name). */
+	decider?: string,
+	deciderIsTeam?: boolean,
+	/**  Ids of the items that wait on the answer. */
+	waiting?: string[],
+	/**  A day (`YYYY-MM-DD`) or an RFC 3339 instant; none: the maximum-wait policy's deadline. */
+	due?: string | null,
+	/**  The intent it is about (an intent id). */
+	intent?: string | null,
+	/**  The team it belongs to (an id or name); none: the team of the first waiting item. */
+	team?: string | null,
+	/**  Context, in the asker's words. */
+	why?: string,
+};
+
+/**  A question to ask in Baton (what the app and `baton ask` send). */
+export type NewApproval_Serialize = {
+	kind: ApprovalKind | null,
+	question: string,
+	/**  A person (id, login or name) or, with `deciderIsTeam`, a team (id or name). */
+	decider: string,
+	deciderIsTeam: boolean,
+	/**  Ids of the items that wait on the answer. */
+	waiting: string[],
+	/**  A day (`YYYY-MM-DD`) or an RFC 3339 instant; none: the maximum-wait policy's deadline. */
+	due: string | null,
+	/**  The intent it is about (an intent id). */
+	intent: string | null,
+	/**  The team it belongs to (an id or name); none: the team of the first waiting item. */
+	team: string | null,
+	/**  Context, in the asker's words. */
+	why: string,
+};
+
 /**  Another item a reason names. */
 export type OtherItem = {
 	id: string,
@@ -2296,7 +2548,9 @@ export type Reason =
 /**  In progress for longer than its team's 85th-percentile cycle time. */
 "aging_past_p85" | 
 /**  In a state no workflow map covers, so no flow number counts it. */
-"unmapped_state";
+"unmapped_state" | 
+/**  Breaks a blocking policy now (other than the independent review, listed above). */
+"policy_violation";
 
 /**  How many rows a reason lists, given the other filters. */
 export type ReasonCount = {
@@ -3105,6 +3359,41 @@ export type TeamStates = {
 	counts: number[],
 };
 
+/**  Waiting for a decision, per team, from these records. */
+export type TeamWaiting = TeamWaiting_Serialize | TeamWaiting_Deserialize;
+
+/**  Waiting for a decision, per team, from these records. */
+export type TeamWaiting_Deserialize = {
+	teamId?: string | null,
+	teamName: string,
+	pending: number,
+	overdue: number,
+	answered: number,
+	/**  Median days from asked to answered (answered ones), None without any. */
+	medianAnswerDays?: number | null,
+	/**
+	 *  Item-days spent waiting on a decision or approval: for each question, the days it waited
+	 *  (until answered, or now) times the open items waiting on it.
+	 */
+	itemDaysWaiting: number | null,
+};
+
+/**  Waiting for a decision, per team, from these records. */
+export type TeamWaiting_Serialize = {
+	teamId: string | null,
+	teamName: string,
+	pending: number,
+	overdue: number,
+	answered: number,
+	/**  Median days from asked to answered (answered ones), None without any. */
+	medianAnswerDays: number | null,
+	/**
+	 *  Item-days spent waiting on a decision or approval: for each question, the days it waited
+	 *  (until answered, or now) times the open items waiting on it.
+	 */
+	itemDaysWaiting: number | null,
+};
+
 /**  Colour theme. */
 export type Theme = 
 /**  Follow the operating system. */
@@ -3494,6 +3783,15 @@ export type WaitShare_Serialize = {
 	items: number,
 	/**  The items that waited longest here. */
 	examples: WaitExample_Serialize[],
+};
+
+/**  An item waiting on a question. */
+export type WaitingItem = {
+	id: string,
+	key: string,
+	title: string,
+	/**  Not done or canceled. */
+	open: boolean,
 };
 
 /**  Waiting items for one reason. */

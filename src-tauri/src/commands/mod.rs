@@ -1,6 +1,7 @@
 //! Thin typed commands, one file per domain: validate, call core, return a DTO.
 
 pub mod app;
+pub mod approvals;
 pub mod deps;
 pub mod export;
 pub mod flow;

@@ -12,7 +12,7 @@ use crate::settings::TriageSettings;
 use crate::state::{update_settings, AppState};
 
 /// Who decides on this machine: the name in the settings, else the login name.
-fn actor(state: &AppState) -> String {
+pub(crate) fn actor(state: &AppState) -> String {
     let name = state.settings_snapshot().triage.name;
     if name.trim().is_empty() {
         triage::local_actor()

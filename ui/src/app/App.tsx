@@ -16,6 +16,7 @@ import { useRoute, type ViewId } from "../shared/route";
 import { SaveNotices } from "../shared/SaveNotices";
 import { Banner, ErrorState, LoadingState } from "../shared/states";
 import { BottlenecksView } from "../views/BottlenecksView";
+import { DecisionsView } from "../views/DecisionsView";
 import { FlowView } from "../views/FlowView";
 import { GovernanceView } from "../views/GovernanceView";
 import { NoWorkspaceView } from "../views/NoWorkspaceView";
@@ -51,6 +52,7 @@ const NEEDS_WORKSPACE: ReadonlySet<ViewId> = new Set([
   "bottlenecks",
   "dependencies",
   "governance",
+  "decisions",
   "sources",
   "triage",
 ]);
@@ -80,6 +82,8 @@ function ViewFor({ view }: { view: ViewId }) {
       return <TriageView />;
     case "governance":
       return <GovernanceView />;
+    case "decisions":
+      return <DecisionsView />;
     case "sources":
       return <SourcesView />;
     case "settings":

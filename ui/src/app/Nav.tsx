@@ -42,6 +42,12 @@ export const NAV_GROUPS: { label: string; entries: NavEntry[] }[] = [
         hint: "Policies that check themselves, and their violations",
       },
       {
+        id: "decisions",
+        label: "Decisions",
+        icon: "decisions",
+        hint: "Pending decisions and approvals, who decides, and the log",
+      },
+      {
         id: "intents",
         label: "Intents",
         icon: "intents",

@@ -2,6 +2,7 @@
 
 import { useMutation, useQuery } from "@tanstack/react-query";
 import type { ReactNode } from "react";
+import { approvalQueries } from "../decisions/queries";
 import {
   type AccountableVia,
   type DecisionView,
@@ -12,7 +13,7 @@ import {
   type TransitionEntry,
   toIpcError,
 } from "../lib/ipc";
-import { formatDateTime, formatPercent, formatRelative, plural } from "../shared/format";
+import { formatDate, formatDateTime, formatPercent, formatRelative, plural } from "../shared/format";
 import { Icon } from "../shared/Icon";
 import { SidePanel } from "../shared/SidePanel";
 import { ErrorState, LoadingState } from "../shared/states";
@@ -282,6 +283,37 @@ const ACCOUNTABLE_VIA_LABELS: Record<AccountableVia, string> = {
 };
 
 /** Every decision about the item, oldest first; taken-back ones are struck through. */
+/** The pending decisions and approvals the item waits on (nothing when there are none). */
+function WaitingOn({ itemId }: { itemId: string }) {
+  const pending = useQuery(approvalQueries.forItem(itemId));
+  const list = pending.data ?? [];
+  if (list.length === 0) return null;
+  return (
+    <section className="detail-section" aria-labelledby="waiting-on-title" data-testid="detail-waiting-on">
+      <h3 id="waiting-on-title" className="section-title">
+        Waiting for a decision <span className="muted">({list.length})</span>
+      </h3>
+      <ul className="decision-list">
+        {list.map((a) => (
+          <li key={a.id}>
+            {a.question} <span className="muted small">— {a.decider.name} decides</span>
+            {a.due ? (
+              <span className={a.overdue ? "error-text small" : "muted small"}>
+                {" "}
+                · due {formatDate(a.due)}
+                {a.overdue ? " (overdue)" : ""}
+              </span>
+            ) : null}{" "}
+            <a className="small" href="#/decisions">
+              Answer on the Decisions page
+            </a>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 function Decisions({ decisions }: { decisions: DecisionView[] }) {
   return (
     <ol className="decision-list" data-testid="detail-decisions">
@@ -349,6 +381,7 @@ function DetailBody({ detail, onOpenItem }: { detail: ItemDetail; onOpenItem: (i
           </ol>
         )}
       </section>
+      <WaitingOn itemId={detail.item.id} />
       {detail.decisions.length > 0 ? (
         <section className="detail-section" aria-labelledby="decisions-title">
           <h3 id="decisions-title" className="section-title">

@@ -12,6 +12,7 @@ export const VIEW_IDS = [
   "dependencies",
   "triage",
   "governance",
+  "decisions",
   "intents",
   "plans",
   "sources",

@@ -13,6 +13,7 @@ export const REASONS: readonly Reason[] = [
   "handoff_undelivered",
   "aging_past_p85",
   "unmapped_state",
+  "policy_violation",
 ];
 
 export const REASON_LABELS: Record<Reason, string> = {
@@ -23,6 +24,7 @@ export const REASON_LABELS: Record<Reason, string> = {
   handoff_undelivered: "Handoff never picked up",
   aging_past_p85: "Older than the team's 85th percentile",
   unmapped_state: "State not in the workflow map",
+  policy_violation: "Breaks a blocking policy",
 };
 
 /** Short names for the tags in a row. */
@@ -34,6 +36,7 @@ export const REASON_SHORT: Record<Reason, string> = {
   handoff_undelivered: "Handoff not picked up",
   aging_past_p85: "Past team P85",
   unmapped_state: "Unmapped state",
+  policy_violation: "Policy violation",
 };
 
 /** The `docs/metrics.md` section that defines a reason. */
@@ -78,6 +81,8 @@ export const DECISION_LABELS: Record<DecisionKind, string> = {
   note: "Note",
   revoked: "Undone",
   thresholds_set: "Thresholds set",
+  approval_requested: "Decision asked",
+  approval_answered: "Decision answered",
 };
 
 /** The actions on a listed item, each with its one key. */

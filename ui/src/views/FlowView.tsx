@@ -3,6 +3,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { type ReactNode, useCallback } from "react";
+import { AiComparisonPanel } from "../flow/AiComparison";
 import { DataNotes } from "../flow/DataNotes";
 import { DrillLayer, useDrill } from "../flow/DrillPanel";
 import { FlowCharts } from "../flow/FlowCharts";
@@ -77,6 +78,7 @@ export function FlowView() {
           >
             <FlowTiles report={r} onListFinished={onListFinished} />
             <FlowCharts report={r} filter={answer.filter} onDrill={onDrill} onOpenItem={openItem} />
+            <AiComparisonPanel filter={answer.filter} />
           </div>
         )}
       </>

@@ -120,6 +120,38 @@ describe("Governance", () => {
     expect(saved.policies[1]?.enabled).toBe(false);
   });
 
+  it("saves a team's own working hours and holidays beside the default calendar", async () => {
+    const calls = mockBackend({
+      governance_report: () => report,
+      governance_policies_get: () => set,
+      governance_compliance: () => [],
+      workspace_summary: () => ({ byTeam: [{ key: "team-pay", label: "Payments", count: 3 }], bySource: [] }),
+      governance_policies_save: (args) => args.set,
+    });
+    renderWithClient(<GovernanceView />);
+    const team = await screen.findByTestId("gov-calendar-team");
+    await waitFor(() => expect(within(team).getByText("Payments")).toBeInTheDocument());
+    fireEvent.change(team, { target: { value: "team-pay" } });
+    fireEvent.click(screen.getByTestId("gov-calendar-add"));
+    fireEvent.change(screen.getByLabelText("Payments: time zone"), { target: { value: "America/New_York" } });
+    fireEvent.click(screen.getByLabelText("Payments: works on fri"));
+    const holidays = screen.getByLabelText("Payments: holidays");
+    fireEvent.change(holidays, { target: { value: "2026-11-26, 2026-12-25" } });
+    fireEvent.blur(holidays);
+    fireEvent.click(screen.getByTestId("gov-calendars-save"));
+    await waitFor(() => expect(calls.some((c) => c.cmd === "governance_policies_save")).toBe(true));
+    const saved = calls.find((c) => c.cmd === "governance_policies_save")?.args.set as PolicySet;
+    expect(saved.calendar).toEqual(set.calendar);
+    expect(saved.calendars?.["team-pay"]).toEqual({
+      zone: "America/New_York",
+      days: ["mon", "tue", "wed", "thu"],
+      start: "09:00",
+      end: "17:00",
+      holidays: ["2026-11-26", "2026-12-25"],
+    });
+    expect(saved.policies).toEqual(set.policies);
+  });
+
   it("says so when the policies cannot be evaluated", async () => {
     mockBackend({
       governance_report: () => {

@@ -5,6 +5,7 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
 import { ChartPanel } from "../flow/ChartPanel";
+import { CalendarEditor } from "../governance/CalendarEditor";
 import { ItemDetailPanel } from "../items/ItemDetailPanel";
 import { type GovernanceReport, ipc, type Policy, type PolicySet } from "../lib/ipc";
 import { MetricInfo } from "../metrics/MetricInfo";
@@ -435,7 +436,10 @@ export function GovernanceView() {
         </ChartPanel>
         <Compliance />
         {policies.data ? (
-          <PolicyEditor set={policies.data} />
+          <>
+            <PolicyEditor set={policies.data} />
+            <CalendarEditor set={policies.data} />
+          </>
         ) : policies.isError ? (
           <ErrorState
             compact

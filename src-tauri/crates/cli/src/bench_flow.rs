@@ -559,6 +559,27 @@ pub async fn run(path: &Path, runs: u32, first_only: bool) -> Result<Vec<Figure>
         "ms",
         Some((100.0, false)),
     ));
+    // The Decisions page: pending decisions and approvals (from the sources' waiting states and
+    // the questions asked in Baton), with the waiting figures per team.
+    let mut approvals_ms = Vec::new();
+    let mut pending = 0;
+    for _ in 0..runs.max(1) {
+        let started = Instant::now();
+        let report = baton_core::approvals::approvals_report(
+            &ws,
+            &baton_core::approvals::ApprovalQuery::default(),
+            now,
+        )
+        .await?;
+        approvals_ms.push(ms_since(started));
+        pending = report.pending;
+    }
+    out.push(figure(
+        &format!("decisions: the Decisions page ({pending} pending decisions and approvals)"),
+        median(approvals_ms),
+        "ms",
+        None,
+    ));
     let (from, to) = (scope.from, scope.as_of);
     let mut sql_total = 0.0;
     for (name, sql) in [

@@ -19,6 +19,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[macro_use]
 mod term;
 
+mod approvals;
 mod bench;
 mod bench_flow;
 mod bench_sync;
@@ -186,6 +187,14 @@ enum Command {
     Decide(triage::DecideArgs),
     /// List every decision, oldest first (the export of the decisions).
     Decisions(triage::DecisionsArgs),
+    /// List pending decisions and approvals (asked in Baton, or shown by the sources) with who
+    /// decides, the waiting items, the due date and the age; --log lists the answered ones.
+    Approvals(approvals::ApprovalsArgs),
+    /// Ask a question in Baton that items wait on: a decision or an approval, of a person or a
+    /// team.
+    Ask(approvals::AskArgs),
+    /// Answer a pending decision or approval (who, when, what and why), releasing its items.
+    Answer(approvals::AnswerArgs),
     /// Policies: check (a pipeline's gate: exit 1 when a blocking policy is violated), list,
     /// export and import as TOML or JSON.
     #[command(subcommand)]
@@ -288,6 +297,9 @@ impl Command {
             Command::Triage(args) => Some(args.file()),
             Command::Decide(args) => Some(args.file()),
             Command::Decisions(args) => Some(args.file()),
+            Command::Approvals(args) => Some(args.file()),
+            Command::Ask(args) => Some(args.file()),
+            Command::Answer(args) => Some(args.file()),
             Command::Policy(command) => Some(command.file()),
             _ => None,
         }
@@ -490,6 +502,9 @@ async fn run(command: Command) -> Result<bool, CoreError> {
         Command::Triage(args) => triage::triage(args).await?,
         Command::Decide(args) => triage::decide(args).await?,
         Command::Decisions(args) => triage::decisions(args).await?,
+        Command::Approvals(args) => approvals::list(args).await?,
+        Command::Ask(args) => approvals::ask(args).await?,
+        Command::Answer(args) => approvals::answer(args).await?,
         Command::Bench(args) => bench::run(args).await?,
         Command::BenchFlow {
             file,

@@ -32,6 +32,7 @@ macro_rules! value_enum_for {
 value_enum_for!(ReasonArg => Reason {
     AiNoAccountable, AiUnreviewed, AiIdle, NewUntriaged, HandoffUndelivered, AgingPastP85,
     UnmappedState,
+    PolicyViolation,
 });
 value_enum_for!(SortArg => TriageSort { Age, WaitingOnIt });
 value_enum_for!(ProvenanceArg => Provenance { Human, AiAgent, Automation });

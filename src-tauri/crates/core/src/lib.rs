@@ -15,6 +15,7 @@
 //!   pollers, the sources' use cases); [`secrets`]: where tokens live;
 //! - [`time`]: conversions between stored milliseconds and RFC 3339.
 
+pub mod approvals;
 pub mod connectors;
 pub mod decisions;
 pub mod demo;

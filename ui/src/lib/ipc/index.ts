@@ -7,6 +7,11 @@ import { commands, events } from "../../bindings";
 import { timedIpc } from "../../shared/perf";
 import { call } from "./error";
 import type {
+  AiComparison,
+  AnswerInput,
+  Approval,
+  ApprovalQuery,
+  ApprovalsReport,
   Attention,
   AttentionItems,
   AttentionList,
@@ -29,6 +34,7 @@ import type {
   ItemsPage,
   ItemsQuery,
   PeopleView,
+  NewApproval,
   PickPurpose,
   PolicyCompliance,
   PolicySet,
@@ -120,6 +126,12 @@ export const ipc = {
   rulesDeleteProvenanceRule: (id: string) => call(commands.rulesDeleteProvenanceRule(id)),
   teamsList: (): Promise<TeamInfo[]> => call(commands.teamsList()),
   governanceReport: (): Promise<GovernanceReport> => call(commands.governanceReport()),
+  approvalsReport: (query: ApprovalQuery): Promise<ApprovalsReport> => call(commands.approvalsReport(query)),
+  /** Asks a question in Baton; returns the decision recording it (take it back to withdraw). */
+  approvalsAsk: (question: NewApproval): Promise<DecisionView> => call(commands.approvalsAsk(question)),
+  /** Answers a pending decision or approval; returns the decision recording the answer. */
+  approvalsAnswer: (answer: AnswerInput): Promise<DecisionView> => call(commands.approvalsAnswer(answer)),
+  approvalsForItem: (itemId: string): Promise<Approval[]> => call(commands.approvalsForItem(itemId)),
   governanceCompliance: (days: number): Promise<PolicyCompliance[]> =>
     call(commands.governanceCompliance(days)),
   governancePoliciesGet: (): Promise<PolicySet> => call(commands.governancePoliciesGet()),
@@ -136,6 +148,8 @@ export const ipc = {
   triageThresholdsGet: (): Promise<Thresholds> => call(commands.triageThresholdsGet()),
   triageThresholdsSet: (thresholds: Thresholds, why: string): Promise<Thresholds> =>
     call(commands.triageThresholdsSet(thresholds, why)),
+  /** AI-made work compared with people's, on the Flow page's filters. */
+  triageCompare: (filter: FlowFilter): Promise<AiComparison> => call(commands.triageCompare(filter)),
   triageSettingsGet: (): Promise<TriageSettings> => call(commands.triageSettingsGet()),
   triageSettingsSet: (settings: TriageSettings): Promise<TriageSettings> =>
     call(commands.triageSettingsSet(settings)),

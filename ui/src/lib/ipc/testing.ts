@@ -146,6 +146,7 @@ export function makeTriageList(rows: TriageRow[], partial: Partial<TriageList> =
         "handoff_undelivered",
         "aging_past_p85",
         "unmapped_state",
+        "policy_violation",
       ] as const
     ).map((reason) => ({ reason, label: reason, count: counts.get(reason) ?? 0 })),
     decided: 0,

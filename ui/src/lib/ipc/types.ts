@@ -7,6 +7,15 @@
 import type {
   AccountableVia,
   AgingItem_Serialize,
+  AiComparison_Serialize,
+  AnswerInput_Serialize,
+  AnswerOutcome,
+  Approval_Serialize,
+  ApprovalKind,
+  ApprovalOrigin,
+  ApprovalQuery_Serialize,
+  ApprovalShow,
+  ApprovalsReport_Serialize,
   AtRisk_Serialize,
   Attention_Serialize,
   AttentionItem_Serialize,
@@ -15,6 +24,7 @@ import type {
   BlockerCluster,
   BlockerItem,
   BottleneckReport_Serialize,
+  Calendar_Serialize,
   CfdBand,
   Chain_Serialize,
   ChangeKind,
@@ -26,6 +36,7 @@ import type {
   CycleRule,
   DataNote_Serialize,
   DateRange,
+  DeciderKind,
   DecisionInput_Serialize,
   DecisionKind,
   DecisionView_Serialize,
@@ -66,6 +77,7 @@ import type {
   MappingOrigin,
   MatchReason,
   PeopleView_Serialize,
+  NewApproval_Serialize,
   Percentiles_Serialize,
   PersonMatch,
   PersonView_Serialize,
@@ -146,6 +158,10 @@ export type {
 } from "../../bindings";
 export type {
   AccountableVia,
+  AnswerOutcome,
+  ApprovalKind,
+  ApprovalOrigin,
+  ApprovalShow,
   BlockerCluster,
   BlockerItem,
   CfdBand,
@@ -153,6 +169,7 @@ export type {
   Changes,
   CycleRule,
   DateRange,
+  DeciderKind,
   DecisionKind,
   ExportEncoding,
   FlowSelection,
@@ -283,3 +300,11 @@ export type IdentityView = IdentityView_Serialize;
 export type { MatchReason, PersonMatch };
 export type RederiveReport = RederiveReport_Serialize;
 export type RederivedItem = RederivedItem_Serialize;
+
+export type AiComparison = AiComparison_Serialize;
+export type Calendar = Calendar_Serialize;
+export type Approval = Approval_Serialize;
+export type ApprovalQuery = ApprovalQuery_Serialize;
+export type ApprovalsReport = ApprovalsReport_Serialize;
+export type NewApproval = NewApproval_Serialize;
+export type AnswerInput = AnswerInput_Serialize;

@@ -53,6 +53,12 @@ pub enum DecisionKind {
     Revoked,
     /// The triage thresholds of the workspace.
     ThresholdsSet,
+    /// A question asked in Baton that waits for someone's decision or approval (see
+    /// [`crate::approvals`]): the items it covers wait on it until it is answered.
+    ApprovalRequested,
+    /// The answer to a pending decision or approval (one asked in Baton, which it supersedes,
+    /// or one a source shows, which it releases in Baton's view until the item changes).
+    ApprovalAnswered,
 }
 
 impl DecisionKind {
@@ -69,6 +75,8 @@ impl DecisionKind {
         DecisionKind::Note,
         DecisionKind::Revoked,
         DecisionKind::ThresholdsSet,
+        DecisionKind::ApprovalRequested,
+        DecisionKind::ApprovalAnswered,
     ];
 
     /// As stored.
@@ -85,6 +93,8 @@ impl DecisionKind {
             DecisionKind::Note => "note",
             DecisionKind::Revoked => "revoked",
             DecisionKind::ThresholdsSet => "thresholds_set",
+            DecisionKind::ApprovalRequested => "approval_requested",
+            DecisionKind::ApprovalAnswered => "approval_answered",
         }
     }
 
@@ -110,7 +120,11 @@ impl DecisionKind {
             DecisionKind::HandoffDelivered => Some("handoff"),
             DecisionKind::IntentLinked => Some("intent"),
             DecisionKind::ThresholdsSet => Some("thresholds"),
-            DecisionKind::Note | DecisionKind::Revoked => None,
+            // Each question and answer is its own record (`crate::approvals` links them).
+            DecisionKind::Note
+            | DecisionKind::Revoked
+            | DecisionKind::ApprovalRequested
+            | DecisionKind::ApprovalAnswered => None,
         }
     }
 }
@@ -311,7 +325,10 @@ impl Overlay {
                     }
                 }
                 DecisionKind::Note => entry.notes += 1,
-                DecisionKind::Revoked | DecisionKind::ThresholdsSet => {}
+                DecisionKind::Revoked
+                | DecisionKind::ThresholdsSet
+                | DecisionKind::ApprovalRequested
+                | DecisionKind::ApprovalAnswered => {}
             }
         }
         overlay
@@ -325,7 +342,7 @@ impl Overlay {
 
 /// Ids of decisions taken back: a `revoked` decision that is not itself taken back revokes the
 /// one it supersedes (so revoking a revoke reinstates the decision).
-fn revoked_ids(rows: &[DecisionRow]) -> HashSet<&str> {
+pub(crate) fn revoked_ids(rows: &[DecisionRow]) -> HashSet<&str> {
     let mut dead: HashSet<&str> = HashSet::new();
     for row in rows.iter().rev() {
         if dead.contains(row.id.as_str()) {
@@ -354,7 +371,7 @@ static COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// A new decision id: time-ordered, unique within the process and, through the clock's
 /// nanoseconds, across processes writing the same file.
-fn new_decision_id(now: i64) -> String {
+pub(crate) fn new_decision_id(now: i64) -> String {
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -363,7 +380,7 @@ fn new_decision_id(now: i64) -> String {
     format!("dec-{now:x}-{nanos:x}-{n:x}")
 }
 
-fn bounded(text: &str, what: &str) -> CoreResult<String> {
+pub(crate) fn bounded(text: &str, what: &str) -> CoreResult<String> {
     let text = text.trim();
     if text.chars().count() > MAX_TEXT {
         return Err(CoreError::Invalid(format!(
@@ -556,7 +573,7 @@ fn json_text(values: &[String]) -> String {
 
 /// A person named by id, login (on the item's source, then any) or display name (ignoring
 /// case): (id, display name). `None` when nobody matches: the owner is kept by name.
-async fn find_person(
+pub(crate) async fn find_person(
     w: &mut Writer<'_>,
     item_id: &str,
     who: &str,
@@ -841,6 +858,32 @@ fn summary(
             }
         }
         Some(DecisionKind::ThresholdsSet) => "Triage thresholds changed".into(),
+        Some(DecisionKind::ApprovalRequested) => {
+            let decider = payload
+                .get("decider")
+                .and_then(|d| d.get("name"))
+                .and_then(|v| v.as_str())
+                .unwrap_or("");
+            let what = if text("kind") == "approval" {
+                "Approval"
+            } else {
+                "Decision"
+            };
+            format!("{what} asked of {decider}: {}", text("question"))
+        }
+        Some(DecisionKind::ApprovalAnswered) => {
+            let answer = text("answer");
+            let verdict = match text("outcome") {
+                "approved" => "Approved",
+                "rejected" => "Rejected",
+                _ => "Decided",
+            };
+            if answer.is_empty() {
+                verdict.into()
+            } else {
+                format!("{verdict}: {answer}")
+            }
+        }
     }
 }
 

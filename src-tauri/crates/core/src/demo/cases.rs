@@ -11,14 +11,22 @@
 //!   machine are asked by the pull request's author;
 //! - agent pull requests whose owner is gone and that name nobody (no accountable human);
 //! - agent pull requests approved only by the person who asked for them (self-reviewed);
-//! - a few Jira items parked in a state no workflow map covers ([`UNMAPPED_STATE`]).
+//! - a few Jira items parked in a state no workflow map covers ([`UNMAPPED_STATE`]);
+//! - a few Jira items waiting for a decision ([`DECISION_STATE`]) or an approval
+//!   ([`APPROVAL_STATE`]) at their source, some of them for longer than the default policy allows;
+//! - questions asked in Baton that wait for a decider, some overdue, some answered
+//!   ([`approvals`]).
 
 use std::collections::{BTreeMap, HashMap};
 
 use super::names::{self, BOTS};
 use super::rng::Rng;
 use super::DemoGraph;
-use crate::graph::model::{FlowState, ItemKind, LinkKind, Provenance, Transition, TransitionKind};
+use crate::approvals::{self, AnswerOutcome, ApprovalKind, Decider, DeciderKind, DemoAsk};
+use crate::graph::model::{
+    FlowState, ItemKind, LinkKind, Provenance, Transition, TransitionKind, WaitReason,
+};
+use crate::graph::repo::decisions::DecisionRow;
 
 const MINUTE: i64 = 60_000;
 const HOUR: i64 = 60 * MINUTE;
@@ -26,6 +34,10 @@ const DAY: i64 = 24 * HOUR;
 
 /// A Jira state the demo's workflow map does not cover.
 pub(crate) const UNMAPPED_STATE: &str = "Parked";
+/// A Jira state that means waiting for a decision (inferred from its name).
+pub(crate) const DECISION_STATE: &str = "Needs decision";
+/// The Jira state of the demo's workflow that means waiting for an approval.
+pub(crate) const APPROVAL_STATE: &str = "Awaiting Approval";
 
 fn bot_id(bot: usize) -> String {
     format!("bot-{}", BOTS[bot].key)
@@ -178,14 +190,60 @@ pub(crate) fn add(g: &mut DemoGraph, seed: u64, end: i64) {
         parked += 1;
     }
 
+    // A few Jira items committed to that stopped to wait for a product decision or for an
+    // approval (every other one).
+    let mut stopped = 0;
+    for (at_item, item) in g.items.iter().enumerate() {
+        if stopped >= 8 + g.items.len() / 500 {
+            break;
+        }
+        let candidate = item.source_id == super::generate::SRC_JIRA
+            && (item.flow_state == FlowState::Active
+                || (item.flow_state == FlowState::Waiting
+                    && item.wait_reason == Some(WaitReason::Queue)))
+            && !extra.contains_key(&at_item)
+            && last_change[at_item] < end - 3 * DAY;
+        if !candidate || !rng.chance(0.5) {
+            continue;
+        }
+        let state = if stopped % 2 == 0 {
+            DECISION_STATE
+        } else {
+            APPROVAL_STATE
+        };
+        let latest = (end - 2 * DAY).min(last_change[at_item] + 20 * DAY);
+        let at = rng.between(
+            last_change[at_item] + HOUR,
+            latest.max(last_change[at_item] + 2 * HOUR),
+        );
+        extra.entry(at_item).or_default().push(Transition {
+            item_id: item.id.clone(),
+            event_id: format!("await-{}", item.id),
+            kind: TransitionKind::State,
+            from_state: Some(item.raw_state.clone()),
+            to_state: state.into(),
+            at,
+            actor_id: item.owner_id.clone().or_else(|| item.author_id.clone()),
+        });
+        stopped += 1;
+    }
+
     // Apply: current state and update time follow the last change.
     for (&at_item, changes) in &extra {
         let item = &mut g.items[at_item];
         for t in changes {
             if t.kind == TransitionKind::State && t.at >= last_change[at_item] {
                 item.raw_state = t.to_state.clone();
-                item.flow_state = FlowState::New;
-                item.wait_reason = None;
+                if t.to_state == DECISION_STATE {
+                    item.flow_state = FlowState::Waiting;
+                    item.wait_reason = Some(WaitReason::Decision);
+                } else if t.to_state == APPROVAL_STATE {
+                    item.flow_state = FlowState::Waiting;
+                    item.wait_reason = Some(WaitReason::Approval);
+                } else {
+                    item.flow_state = FlowState::New;
+                    item.wait_reason = None;
+                }
             }
             item.updated_at = item.updated_at.max(t.at);
         }
@@ -233,4 +291,198 @@ fn merge_in_time_order(g: &mut DemoGraph, mut extra: BTreeMap<usize, Vec<Transit
     rest.sort_by(|a, b| a.item_id.cmp(&b.item_id).then(a.at.cmp(&b.at)));
     out.extend(rest);
     g.transitions = out;
+}
+
+/// A question the demo asks: (kind, question, context, answer when answered).
+type Question = (
+    ApprovalKind,
+    &'static str,
+    &'static str,
+    Option<(AnswerOutcome, &'static str)>,
+);
+
+/// The demo's questions asked in Baton.
+const QUESTIONS: &[Question] = &[
+    (
+        ApprovalKind::Decision,
+        "Ship the new checkout without the fraud-score migration?",
+        "The migration needs a maintenance window we do not have before the release.",
+        None,
+    ),
+    (
+        ApprovalKind::Approval,
+        "Approve the production release of the public API v3",
+        "Load tests passed; two partners asked for it by the end of the month.",
+        None,
+    ),
+    (
+        ApprovalKind::Decision,
+        "Which message broker do the teams standardise on?",
+        "Three teams are about to build consumers; each picked a different one.",
+        None,
+    ),
+    (
+        ApprovalKind::Approval,
+        "Exception to the code freeze for the login fix",
+        "Customers on older phones cannot sign in.",
+        None,
+    ),
+    (
+        ApprovalKind::Decision,
+        "Keep the legacy CSV export in the next release?",
+        "Eleven customers still use it every week.",
+        None,
+    ),
+    (
+        ApprovalKind::Approval,
+        "Grant the analytics agent read access to the data warehouse",
+        "The agent's pull requests need production-like data to test against.",
+        None,
+    ),
+    (
+        ApprovalKind::Decision,
+        "Retire the v1 webhooks this quarter?",
+        "Support for v1 costs a day a week.",
+        Some((
+            AnswerOutcome::Decided,
+            "Yes: announce now, switch off at the end of next quarter",
+        )),
+    ),
+    (
+        ApprovalKind::Approval,
+        "Approve the new on-call rota",
+        "",
+        Some((AnswerOutcome::Approved, "")),
+    ),
+    (
+        ApprovalKind::Decision,
+        "Build or buy the feature-flag service?",
+        "Two vendors quoted; the platform team estimates six weeks to build.",
+        Some((
+            AnswerOutcome::Decided,
+            "Buy: the cheaper vendor, for one year",
+        )),
+    ),
+    (
+        ApprovalKind::Approval,
+        "Approve storing session replays for 90 days",
+        "Privacy review pending.",
+        Some((
+            AnswerOutcome::Rejected,
+            "30 days at most, and only with consent",
+        )),
+    ),
+];
+
+/// Questions asked in Baton that items wait on, each asked of a person in another team (the
+/// owner of the intent it is about when it has one) or of a team, some past their due date and
+/// some answered: the Decisions page's pending list and log.
+pub(crate) fn approvals(g: &DemoGraph, seed: u64, end: i64) -> Vec<DecisionRow> {
+    let mut rng = Rng::stream(seed, 8);
+    let humans: Vec<&crate::graph::model::Person> = g
+        .people
+        .iter()
+        .filter(|p| !p.is_bot && p.team_id.is_some())
+        .collect();
+    let mut rows = Vec::new();
+    if g.teams.is_empty() || humans.is_empty() {
+        return rows;
+    }
+    for (n, (kind, question, why, answer)) in QUESTIONS.iter().enumerate() {
+        let team = &g.teams[n % g.teams.len()];
+        let open: Vec<&crate::graph::model::WorkItem> = g
+            .items
+            .iter()
+            .filter(|i| i.team_id.as_deref() == Some(team.id.as_str()))
+            .filter(|i| matches!(i.flow_state, FlowState::Waiting | FlowState::Active))
+            .filter(|i| i.kind != ItemKind::PullRequest)
+            .collect();
+        if open.is_empty() {
+            continue;
+        }
+        let first = rng.below(open.len());
+        let count = 1 + rng.below(3);
+        let waiting: Vec<String> = (0..count)
+            .map(|k| open[(first + k * 7) % open.len()].id.clone())
+            .fold(Vec::new(), |mut acc, id| {
+                if !acc.contains(&id) {
+                    acc.push(id);
+                }
+                acc
+            });
+        let intent = open[first].intent_id.clone();
+        let intent_owner = intent
+            .as_ref()
+            .and_then(|id| g.intents.iter().find(|x| &x.id == id))
+            .and_then(|x| x.owner_id.as_ref())
+            .and_then(|o| humans.iter().find(|p| &p.id == o));
+        let decider = if n % 4 == 3 {
+            let other = &g.teams[(n + 3) % g.teams.len()];
+            Decider {
+                kind: DeciderKind::Team,
+                id: Some(other.id.clone()),
+                name: other.name.clone(),
+            }
+        } else {
+            let person = intent_owner.copied().unwrap_or_else(|| {
+                let others: Vec<&&crate::graph::model::Person> = humans
+                    .iter()
+                    .filter(|p| p.team_id.as_deref() != Some(team.id.as_str()))
+                    .collect();
+                if others.is_empty() {
+                    humans[n % humans.len()]
+                } else {
+                    others[rng.below(others.len())]
+                }
+            });
+            Decider {
+                kind: DeciderKind::Person,
+                id: Some(person.id.clone()),
+                name: person.display_name.clone(),
+            }
+        };
+        let asker = humans
+            .iter()
+            .find(|p| p.team_id.as_deref() == Some(team.id.as_str()))
+            .map_or("A lead", |p| p.display_name.as_str());
+        let at = end - (2 + rng.below(25) as i64) * DAY - rng.between(0, 8) * HOUR;
+        // Every third has no due date of its own (the decision policy's deadline applies).
+        let due = (n % 3 != 2).then(|| at + (3 + rng.below(12) as i64) * DAY);
+        let id = format!("dec-demo-ask-{n:02}");
+        let request = approvals::demo_request(DemoAsk {
+            id: &id,
+            kind: *kind,
+            question,
+            decider: decider.clone(),
+            waiting,
+            team: Some(team.id.clone()),
+            intent,
+            due,
+            actor: asker,
+            why,
+            at,
+        });
+        // A team answers through one of its people.
+        let by = match decider.kind {
+            DeciderKind::Person => decider.name.clone(),
+            DeciderKind::Team => humans
+                .iter()
+                .find(|p| p.team_id == decider.id)
+                .map_or_else(|| decider.name.clone(), |p| p.display_name.clone()),
+        };
+        let answered = answer.map(|(outcome, text)| {
+            let when = (at + (1 + rng.below(6) as i64) * DAY).min(end - HOUR);
+            approvals::demo_answer(
+                &format!("dec-demo-answer-{n:02}"),
+                &request,
+                outcome,
+                text,
+                &by,
+                when,
+            )
+        });
+        rows.push(request);
+        rows.extend(answered);
+    }
+    rows
 }

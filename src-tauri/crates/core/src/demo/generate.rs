@@ -1789,7 +1789,7 @@ fn intents(org: &Org, start: i64, end: i64) -> Vec<Intent> {
 }
 
 fn workflow_maps() -> Vec<WorkflowMap> {
-    St::ALL
+    let mut maps: Vec<WorkflowMap> = St::ALL
         .iter()
         .map(|st| {
             let (flow_state, wait_reason) = st.flow();
@@ -1804,7 +1804,19 @@ fn workflow_maps() -> Vec<WorkflowMap> {
                 origin: "inferred".into(),
             }
         })
-        .collect()
+        .collect();
+    // The state the cases phase parks a few items in while they wait for a decision.
+    maps.push(WorkflowMap {
+        source_id: SRC_JIRA.into(),
+        team_id: String::new(),
+        scope: String::new(),
+        item_kind: None,
+        raw_state: super::cases::DECISION_STATE.into(),
+        flow_state: FlowState::Waiting,
+        wait_reason: Some(WaitReason::Decision),
+        origin: "inferred".into(),
+    });
+    maps
 }
 
 /// Id, key and URL of an item.
@@ -2091,10 +2103,12 @@ pub fn generate(options: &DemoOptions) -> DemoGraph {
         items,
         transitions,
         links,
+        decisions: Vec::new(),
     };
     // Pull requests arrive as GitHub records and are mapped as a sync maps them.
     super::github::through_the_github_mapping(&mut graph);
     super::cases::add(&mut graph, seed, clock.end);
+    graph.decisions = super::cases::approvals(&graph, seed, clock.end);
     graph
 }
 

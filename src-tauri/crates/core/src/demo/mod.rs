@@ -20,7 +20,7 @@ use crate::error::{CoreError, CoreResult};
 use crate::graph::model::{
     Identity, Intent, Link, Person, Source, Team, Transition, WorkItem, WorkflowMap,
 };
-use crate::graph::repo;
+use crate::graph::repo::{self, decisions::DecisionRow};
 use crate::graph::{Workspace, WriteOp, Writer};
 
 pub use generate::generate;
@@ -53,6 +53,9 @@ pub struct DemoGraph {
     pub items: Vec<WorkItem>,
     pub transitions: Vec<Transition>,
     pub links: Vec<Link>,
+    /// Decisions people took in Baton: the demo's questions asked in Baton that wait for a
+    /// decider (some answered), see `cases::approvals`.
+    pub decisions: Vec<DecisionRow>,
 }
 
 impl DemoGraph {
@@ -66,7 +69,8 @@ impl DemoGraph {
             + self.workflow_maps.len()
             + self.items.len()
             + self.transitions.len()
-            + self.links.len()) as u64
+            + self.links.len()
+            + self.decisions.len()) as u64
     }
 }
 
@@ -107,6 +111,9 @@ impl WriteOp for WriteGraph<'_> {
         repo::items::upsert_many(w.conn(), &graph.items).await?;
         repo::transitions::insert_many(w.conn(), &graph.transitions).await?;
         repo::links::upsert_many(w.conn(), &graph.links).await?;
+        for d in &graph.decisions {
+            repo::decisions::insert(&mut *w.conn(), d).await?;
+        }
         let requesters = cases::requesters(graph);
         if !requesters.is_empty() {
             let json = serde_json::to_string(&requesters)

@@ -638,3 +638,53 @@ pub(crate) fn compliance(cx: &Context<'_>, from: i64, to: i64, now: i64) -> Vec<
     }
     out
 }
+
+/// The enabled maximum-wait policies of a set, ready to give deadlines: the Decisions page's due
+/// date of a decision or approval a source shows is the first of these it would break.
+pub struct WaitLimits<'a> {
+    limits: Vec<(Compiled<'a>, WaitReason, i64)>,
+    calendars: Calendars,
+}
+
+impl<'a> WaitLimits<'a> {
+    pub fn new(ix: &WorkIndex, set: &'a PolicySet) -> CoreResult<WaitLimits<'a>> {
+        let limits = set
+            .policies
+            .iter()
+            .filter(|p| p.enabled)
+            .filter_map(|p| match &p.rule {
+                Rule::MaxWait { reason, hours } => {
+                    Some((Compiled::new(ix, p), *reason, hours_ms(*hours)))
+                }
+                _ => None,
+            })
+            .collect();
+        Ok(WaitLimits {
+            limits,
+            calendars: Calendars::new(ix, set)?,
+        })
+    }
+
+    /// When item `i`, waiting for `reason` since `since`, breaks the first maximum-wait policy
+    /// that covers it (working time in its team's calendar); None when none limits that wait.
+    pub fn due(&self, ix: &WorkIndex, i: usize, reason: WaitReason, since: i64) -> Option<i64> {
+        let cal = self.calendars.of(ix.items[i].team);
+        self.limits
+            .iter()
+            .filter(|(c, r, _)| *r == reason && c.covers(ix, i))
+            .map(|(_, _, limit)| cal.add(since, *limit))
+            .min()
+    }
+
+    /// The same for a wait that no item's state shows (a decision asked in Baton): the
+    /// calendar of `team` (a position in the index's teams, or [`NONE`]), every policy on
+    /// `reason` whatever its scope.
+    pub fn due_for_team(&self, team: u32, reason: WaitReason, since: i64) -> Option<i64> {
+        let cal = self.calendars.of(team);
+        self.limits
+            .iter()
+            .filter(|(_, r, _)| *r == reason)
+            .map(|(_, _, limit)| cal.add(since, *limit))
+            .min()
+    }
+}

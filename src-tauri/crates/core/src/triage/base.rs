@@ -19,13 +19,21 @@ use super::{OtherItem, Reason, RowReason, Thresholds};
 pub struct Key {
     generation: u64,
     workflow: u64,
+    /// The policy set (its stored text, hashed): violations are a reason.
+    policies: u64,
     thresholds: Thresholds,
     minute: i64,
 }
 
 impl Key {
     /// The key of a computation over `ix` with these workflow rows and thresholds at `now`.
-    pub fn new(ix: &WorkIndex, rows: &[WorkflowMap], thresholds: Thresholds, now: i64) -> Key {
+    pub fn new(
+        ix: &WorkIndex,
+        rows: &[WorkflowMap],
+        policies: u64,
+        thresholds: Thresholds,
+        now: i64,
+    ) -> Key {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         for r in rows {
             (
@@ -41,6 +49,7 @@ impl Key {
         Key {
             generation: ix.generation,
             workflow: h.finish(),
+            policies,
             thresholds,
             minute: now.div_euclid(60_000),
         }
@@ -118,7 +127,15 @@ pub enum BaseReason {
         since: i64,
         state: u32,
     },
+    /// Violations now of blocking policies (the Governance page's): the titles, since the first.
+    PolicyViolation {
+        since: i64,
+        policies: Vec<String>,
+    },
 }
+
+/// A violation now of a blocking policy, for the worklist: (item, since, policy title).
+pub type BlockingViolation = (u32, i64, String);
 
 impl BaseReason {
     /// Its reason.
@@ -131,6 +148,7 @@ impl BaseReason {
             BaseReason::Handoff { .. } => Reason::HandoffUndelivered,
             BaseReason::AgingPastP85 { .. } => Reason::AgingPastP85,
             BaseReason::UnmappedState { .. } => Reason::UnmappedState,
+            BaseReason::PolicyViolation { .. } => Reason::PolicyViolation,
         }
     }
 
@@ -142,7 +160,8 @@ impl BaseReason {
             | BaseReason::AiIdle { since, .. }
             | BaseReason::NewUntriaged { since, .. }
             | BaseReason::AgingPastP85 { since, .. }
-            | BaseReason::UnmappedState { since, .. } => *since,
+            | BaseReason::UnmappedState { since, .. }
+            | BaseReason::PolicyViolation { since, .. } => *since,
             BaseReason::Handoff { upstreams } => {
                 upstreams.iter().map(|u| u.1).min().unwrap_or(i64::MAX)
             }
@@ -177,6 +196,7 @@ pub fn compute(
     ix: &WorkIndex,
     facts: &Facts,
     mapping: &Mapping,
+    violations: &[BlockingViolation],
     t: Thresholds,
     now: i64,
     key: Key,
@@ -327,6 +347,28 @@ pub fn compute(
                 since,
                 state: item.current_state,
             });
+        }
+    }
+
+    // Violations now of blocking policies (the Governance page's evaluation).
+    for (item, since, title) in violations {
+        let Some(list) = reasons.get_mut(*item as usize) else {
+            continue;
+        };
+        match list.iter_mut().find_map(|r| match r {
+            BaseReason::PolicyViolation { since, policies } => Some((since, policies)),
+            _ => None,
+        }) {
+            Some((first, policies)) => {
+                *first = (*first).min(*since);
+                if !policies.contains(title) {
+                    policies.push(title.clone());
+                }
+            }
+            None => list.push(BaseReason::PolicyViolation {
+                since: *since,
+                policies: vec![title.clone()],
+            }),
         }
     }
 
@@ -526,6 +568,15 @@ pub fn describe(ix: &WorkIndex, r: &BaseReason, now: i64) -> RowReason {
                 source.map_or("its source", |s| s.name.as_str())
             )
         }
+        BaseReason::PolicyViolation { policies, .. } => format!(
+            "Breaks {} for {} (blocking; see Governance)",
+            policies
+                .iter()
+                .map(|t| format!("\u{201c}{t}\u{201d}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            days_text(now - since)
+        ),
     };
     RowReason {
         reason: r.reason(),

@@ -52,11 +52,13 @@ pub enum Reason {
     AgingPastP85,
     /// In a state no workflow map covers, so no flow number counts it.
     UnmappedState,
+    /// Breaks a blocking policy now (other than the independent review, listed above).
+    PolicyViolation,
 }
 
 impl Reason {
     /// Every reason, in the order the page lists them.
-    pub const ALL: [Reason; 7] = [
+    pub const ALL: [Reason; 8] = [
         Reason::AiNoAccountable,
         Reason::AiUnreviewed,
         Reason::AiIdle,
@@ -64,6 +66,7 @@ impl Reason {
         Reason::HandoffUndelivered,
         Reason::AgingPastP85,
         Reason::UnmappedState,
+        Reason::PolicyViolation,
     ];
 
     /// The stored (and wire) name.
@@ -76,6 +79,7 @@ impl Reason {
             Reason::HandoffUndelivered => "handoff_undelivered",
             Reason::AgingPastP85 => "aging_past_p85",
             Reason::UnmappedState => "unmapped_state",
+            Reason::PolicyViolation => "policy_violation",
         }
     }
 
@@ -94,6 +98,7 @@ impl Reason {
             Reason::HandoffUndelivered => "Handoff never picked up",
             Reason::AgingPastP85 => "Older than the team's 85th percentile",
             Reason::UnmappedState => "State not in the workflow map",
+            Reason::PolicyViolation => "Breaks a blocking policy",
         }
     }
 }
@@ -301,17 +306,55 @@ async fn cached_base(ws: &Workspace, thresholds: Thresholds, now: i64) -> CoreRe
     const NAME: &str = "triage";
     let ix = ws.index().await?;
     let rows = crate::graph::repo::workflow_maps::list(ws.pool()).await?;
-    let key = base::Key::new(&ix, &rows, thresholds, now);
+    let set = crate::governance::load(ws).await?;
+    let policies = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        serde_json::to_string(&set)
+            .map_err(|e| CoreError::Invalid(e.to_string()))?
+            .hash(&mut h);
+        h.finish()
+    };
+    let key = base::Key::new(&ix, &rows, policies, thresholds, now);
     if let Some(cached) = ws.derived::<Base>(NAME).filter(|b| b.key == key) {
         return Ok(cached);
     }
     let cx = crate::deps::context(ws, now).await?;
     let mapping = crate::flow::Mapping::build(&cx.ix, &rows);
+    let violations = blocking_violations(&cx.ix, &mapping, &set, now)?;
     let computed = Arc::new(base::compute(
-        &cx.ix, &cx.facts, &mapping, thresholds, now, key,
+        &cx.ix,
+        &cx.facts,
+        &mapping,
+        &violations,
+        thresholds,
+        now,
+        key,
     ));
     ws.set_derived(NAME, computed.clone());
     Ok(computed)
+}
+
+/// Violations now of the enabled blocking policies, but the independent review (the
+/// `ai_unreviewed` reason lists the same items by the same definition).
+fn blocking_violations(
+    ix: &WorkIndex,
+    mapping: &crate::flow::Mapping,
+    set: &crate::governance::PolicySet,
+    now: i64,
+) -> CoreResult<Vec<base::BlockingViolation>> {
+    use crate::governance::{Rule, Severity};
+    Ok(crate::governance::breaches(ix, mapping, set, now)?
+        .into_iter()
+        .filter(|b| b.current)
+        .filter_map(|b| {
+            let p = set.policies.get(usize::from(b.policy))?;
+            (p.enabled
+                && p.severity == Severity::Blocking
+                && !matches!(p.rule, Rule::IndependentReview))
+            .then(|| (b.item, b.since, p.title.clone()))
+        })
+        .collect())
 }
 
 /// What the decisions do to a candidate.
@@ -855,6 +898,9 @@ pub fn notice_text(reason: Reason, count: usize, t: &Thresholds) -> String {
             "{n} {} in a state no workflow map covers",
             s("item is", "items are")
         ),
+        Reason::PolicyViolation => {
+            format!("{n} {} a blocking policy", s("item breaks", "items break"))
+        }
     }
 }
 

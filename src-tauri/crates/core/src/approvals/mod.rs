@@ -1,0 +1,1126 @@
+//! Decisions and approvals as work: each pending one has a question, a decider (a person or a
+//! team), the items waiting on it, a due date and an age; answering it records who, when, what
+//! and why, and releases the items.
+//!
+//! Two origins, one list:
+//! - **asked in Baton**: an `approval_requested` row of the `decisions` table (append-only, never
+//!   touched by a sync); its answer is an `approval_answered` row superseding it, and taking
+//!   either back is a `revoked` decision like any other;
+//! - **shown by a source**: an item whose state means waiting for an approval or a decision (a
+//!   Jira "Awaiting approval", a "needs decision" label) is a pending approval of its own, asked
+//!   of its assignee (else, or when a bot is assigned, its team) since it entered that state, due when the first enabled
+//!   maximum-wait policy for that wait would be broken. Answering it in Baton releases it in
+//!   Baton's view until the item changes at the source (the answer keeps what it answered).
+//!
+//! The log (answered ones, per intent and team) is exportable; the time items waited on these
+//! records is the "waiting for a decision" figure (`docs/metrics.md`, "Decisions and approvals").
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+use crate::decisions::{
+    self, bounded, new_decision_id, revoked_ids, DecisionKind, PAYLOAD_VERSION,
+};
+use crate::error::{CoreError, CoreResult};
+use crate::flow::mapping::Mapping;
+use crate::governance::eval::WaitLimits;
+use crate::graph::index::{EventKind, WorkIndex, NONE};
+use crate::graph::model::{FlowState, WaitReason};
+use crate::graph::repo::{self, decisions::DecisionRow};
+use crate::graph::text::LossyText;
+use crate::graph::{ChangeKind, Workspace, WriteOp, Writer};
+use crate::time::{to_rfc3339, DAY_MS};
+
+/// Prefix of the id of a pending approval a source shows: `src:<item id>`.
+pub const SOURCE_PREFIX: &str = "src:";
+/// At most this many items wait on one question.
+pub const MAX_WAITING: usize = 200;
+
+/// What is asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ApprovalKind {
+    /// A choice to make ("which vendor?", "ship without the migration?").
+    Decision,
+    /// A yes or no on something done (a release, a change, an exception).
+    Approval,
+}
+
+impl ApprovalKind {
+    fn wait(self) -> WaitReason {
+        match self {
+            ApprovalKind::Decision => WaitReason::Decision,
+            ApprovalKind::Approval => WaitReason::Approval,
+        }
+    }
+}
+
+/// Where a pending decision or approval comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ApprovalOrigin {
+    /// Asked in Baton.
+    Baton,
+    /// An item's state at its source says it waits for one.
+    Source,
+}
+
+/// Whether the decider is a person or a team.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum DeciderKind {
+    Person,
+    Team,
+}
+
+/// Who decides.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Decider {
+    pub kind: DeciderKind,
+    /// The person's or team's id when Baton knows them (someone not synced is kept by name).
+    pub id: Option<String>,
+    pub name: String,
+}
+
+/// How a question was answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum AnswerOutcome {
+    Approved,
+    Rejected,
+    /// A decision taken (what it is says the answer's text).
+    Decided,
+}
+
+impl AnswerOutcome {
+    fn as_str(self) -> &'static str {
+        match self {
+            AnswerOutcome::Approved => "approved",
+            AnswerOutcome::Rejected => "rejected",
+            AnswerOutcome::Decided => "decided",
+        }
+    }
+
+    fn parse(text: &str) -> AnswerOutcome {
+        match text {
+            "approved" => AnswerOutcome::Approved,
+            "rejected" => AnswerOutcome::Rejected,
+            _ => AnswerOutcome::Decided,
+        }
+    }
+}
+
+/// A question to ask in Baton (what the app and `baton ask` send).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase", default)]
+pub struct NewApproval {
+    pub kind: Option<ApprovalKind>,
+    pub question: String,
+    /// A person (id, login or name) or, with `deciderIsTeam`, a team (id or name).
+    pub decider: String,
+    pub decider_is_team: bool,
+    /// Ids of the items that wait on the answer.
+    pub waiting: Vec<String>,
+    /// A day (`YYYY-MM-DD`) or an RFC 3339 instant; none: the maximum-wait policy's deadline.
+    pub due: Option<String>,
+    /// The intent it is about (an intent id).
+    pub intent: Option<String>,
+    /// The team it belongs to (an id or name); none: the team of the first waiting item.
+    pub team: Option<String>,
+    /// Context, in the asker's words.
+    pub why: String,
+}
+
+/// An answer (what the app and `baton answer` send).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AnswerInput {
+    /// The id of the pending decision or approval (`src:<item id>` for one a source shows).
+    pub approval: String,
+    pub outcome: AnswerOutcome,
+    /// What was decided, in words (needed for a decision).
+    #[serde(default)]
+    pub answer: String,
+    #[serde(default)]
+    pub why: String,
+}
+
+/// An item waiting on a question.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct WaitingItem {
+    pub id: String,
+    pub key: String,
+    pub title: String,
+    /// Not done or canceled.
+    pub open: bool,
+}
+
+/// The answer given.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ApprovalAnswer {
+    /// The decision that records it (take it back to reopen the question).
+    pub id: String,
+    pub outcome: AnswerOutcome,
+    pub answer: String,
+    pub by: String,
+    pub at: String,
+    pub why: String,
+}
+
+/// A decision or approval, pending or answered.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Approval {
+    pub id: String,
+    pub origin: ApprovalOrigin,
+    pub kind: ApprovalKind,
+    pub question: String,
+    pub decider: Decider,
+    /// Who asked (None for one a source shows).
+    pub asked_by: Option<String>,
+    /// Since when it waits (asked, or entered the waiting state).
+    pub asked_at: String,
+    pub due: Option<String>,
+    /// Pending past its due date.
+    pub overdue: bool,
+    /// Days it has waited (until answered, or now).
+    pub waited_days: f64,
+    pub waiting: Vec<WaitingItem>,
+    pub team_id: Option<String>,
+    pub team_name: Option<String>,
+    pub intent_id: Option<String>,
+    pub intent_title: Option<String>,
+    /// The source and raw state that show it (for one a source shows).
+    pub source_state: Option<String>,
+    /// Context given when asked.
+    pub why: String,
+    pub answer: Option<ApprovalAnswer>,
+}
+
+/// Which questions to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ApprovalShow {
+    #[default]
+    Pending,
+    /// The log: answered ones, latest answer first.
+    Answered,
+    All,
+}
+
+/// A request for the Decisions page. Empty lists mean "any".
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ApprovalQuery {
+    /// Team ids ("" for questions without a team).
+    pub teams: Vec<String>,
+    /// Intent ids ("" for questions without an intent).
+    pub intents: Vec<String>,
+    pub show: ApprovalShow,
+}
+
+/// Waiting for a decision, per team, from these records.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct TeamWaiting {
+    pub team_id: Option<String>,
+    pub team_name: String,
+    pub pending: u32,
+    pub overdue: u32,
+    pub answered: u32,
+    /// Median days from asked to answered (answered ones), None without any.
+    pub median_answer_days: Option<f64>,
+    /// Item-days spent waiting on a decision or approval: for each question, the days it waited
+    /// (until answered, or now) times the open items waiting on it.
+    pub item_days_waiting: f64,
+}
+
+/// The Decisions page.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ApprovalsReport {
+    pub as_of: String,
+    /// The questions matching the query.
+    pub approvals: Vec<Approval>,
+    /// Counts over the teams and intents filters (whatever `show`).
+    pub pending: u32,
+    pub overdue: u32,
+    pub answered: u32,
+    pub by_team: Vec<TeamWaiting>,
+}
+
+/// Stored details of a question (the payload of `approval_requested`, and for one a source
+/// shows, kept in its answer).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Asked {
+    v: u32,
+    kind: ApprovalKind,
+    question: String,
+    decider: Decider,
+    #[serde(default)]
+    due: Option<i64>,
+    #[serde(default)]
+    intent: Option<String>,
+    #[serde(default)]
+    team: Option<String>,
+    /// For one a source shows: when it entered the waiting state, and the raw state.
+    #[serde(default)]
+    since: Option<i64>,
+    #[serde(default)]
+    state: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Answered {
+    v: u32,
+    approval: String,
+    outcome: String,
+    #[serde(default)]
+    answer: String,
+    /// What the question was (for one a source shows, which no row of Baton's holds).
+    #[serde(default)]
+    asked: Option<Asked>,
+}
+
+/// Asks a question in Baton; returns its id.
+pub async fn ask(ws: &Workspace, input: &NewApproval, actor: &str, now: i64) -> CoreResult<String> {
+    let (id, _) = ws.write(Ask { input, actor, now }).await?;
+    Ok(id)
+}
+
+struct Ask<'a> {
+    input: &'a NewApproval,
+    actor: &'a str,
+    now: i64,
+}
+
+impl WriteOp for Ask<'_> {
+    type Output = String;
+    type Error = CoreError;
+
+    async fn apply(self, w: &mut Writer<'_>) -> CoreResult<String> {
+        let input = self.input;
+        let actor = bounded(self.actor, "the name of who asks")?;
+        if actor.is_empty() {
+            return Err(CoreError::Invalid("a question needs who asks it".into()));
+        }
+        let question = bounded(&input.question, "the question")?;
+        if question.is_empty() {
+            return Err(CoreError::Invalid("write the question to decide".into()));
+        }
+        let why = bounded(&input.why, "the context")?;
+        let mut waiting: Vec<String> = Vec::new();
+        for id in &input.waiting {
+            let id = id.trim();
+            if id.is_empty() || waiting.iter().any(|w| w == id) {
+                continue;
+            }
+            if repo::items::get(w.conn(), id).await?.is_none() {
+                return Err(CoreError::NotFound(format!("item {id}")));
+            }
+            waiting.push(id.to_owned());
+        }
+        if waiting.len() > MAX_WAITING {
+            return Err(CoreError::Invalid(format!(
+                "at most {MAX_WAITING} items can wait on one question"
+            )));
+        }
+        let decider_text = bounded(&input.decider, "the decider")?;
+        if decider_text.is_empty() {
+            return Err(CoreError::Invalid(
+                "name who decides (a person or a team)".into(),
+            ));
+        }
+        let teams = repo::teams::list(&mut *w.conn()).await?;
+        let find_team = |text: &str| {
+            teams
+                .iter()
+                .find(|t| t.id == text || t.name.eq_ignore_ascii_case(text))
+        };
+        let decider = if input.decider_is_team {
+            let team = find_team(&decider_text)
+                .ok_or_else(|| CoreError::NotFound(format!("team {decider_text}")))?;
+            Decider {
+                kind: DeciderKind::Team,
+                id: Some(team.id.clone()),
+                name: team.name.clone(),
+            }
+        } else {
+            let first = waiting.first().map_or("", String::as_str);
+            let person = decisions::find_person(w, first, &decider_text).await?;
+            Decider {
+                kind: DeciderKind::Person,
+                name: person
+                    .as_ref()
+                    .map_or(decider_text.clone(), |(_, n)| n.clone()),
+                id: person.map(|(id, _)| id),
+            }
+        };
+        let team = match input
+            .team
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            Some(text) => Some(
+                find_team(text)
+                    .ok_or_else(|| CoreError::NotFound(format!("team {text}")))?
+                    .id
+                    .clone(),
+            ),
+            None => match waiting.first() {
+                Some(first) => repo::items::get(w.conn(), first)
+                    .await?
+                    .and_then(|item| item.team_id),
+                None => (decider.kind == DeciderKind::Team)
+                    .then(|| decider.id.clone())
+                    .flatten(),
+            },
+        };
+        let intent = match input
+            .intent
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            Some(intent) => {
+                let found: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM intents WHERE id = ?1")
+                    .bind(intent)
+                    .fetch_one(&mut *w.conn())
+                    .await?;
+                if found == 0 {
+                    return Err(CoreError::NotFound(format!("intent {intent}")));
+                }
+                Some(intent.to_owned())
+            }
+            None => None,
+        };
+        let due = input
+            .due
+            .as_deref()
+            .filter(|d| !d.trim().is_empty())
+            .map(decisions::parse_until)
+            .transpose()?;
+        if let Some(t) = due.filter(|t| *t <= self.now) {
+            return Err(CoreError::Invalid(format!(
+                "the due date {} is not in the future",
+                to_rfc3339(t)
+            )));
+        }
+        let asked = Asked {
+            v: PAYLOAD_VERSION,
+            kind: input.kind.unwrap_or(ApprovalKind::Decision),
+            question,
+            decider,
+            due,
+            intent,
+            team,
+            since: None,
+            state: None,
+        };
+        let id = new_decision_id(self.now);
+        repo::decisions::insert(
+            &mut *w.conn(),
+            &DecisionRow {
+                seq: 0,
+                id: id.clone(),
+                item_id: waiting.first().cloned(),
+                kind: DecisionKind::ApprovalRequested.as_str().to_owned(),
+                covers: json_text(&waiting)?,
+                reasons: "[]".into(),
+                supersedes: None,
+                payload: json_text(&asked)?,
+                actor,
+                why,
+                until_at: due,
+                seen_updated_at: None,
+                seen_changes: None,
+                created_at: self.now,
+            },
+        )
+        .await?;
+        w.changed(ChangeKind::Decisions);
+        Ok(id)
+    }
+}
+
+fn json_text<T: Serialize + ?Sized>(value: &T) -> CoreResult<String> {
+    serde_json::to_string(value).map_err(|e| CoreError::Invalid(e.to_string()))
+}
+
+/// Answers a pending decision or approval; returns the answer's decision id.
+pub async fn answer(
+    ws: &Workspace,
+    input: &AnswerInput,
+    actor: &str,
+    now: i64,
+) -> CoreResult<String> {
+    // One a source shows is described from the index (as it is now) into the answer.
+    let described = match input.approval.strip_prefix(SOURCE_PREFIX) {
+        Some(item) => {
+            let ix = ws.index().await?;
+            let rows = repo::workflow_maps::list(ws.pool()).await?;
+            let mapping = Mapping::build(&ix, &rows);
+            let set = crate::governance::load(ws).await?;
+            let limits = WaitLimits::new(&ix, &set)?;
+            let position = ix.item_ids.iter().position(|id| id == item);
+            let found = position.and_then(|i| source_pending(&ix, &mapping, &limits, i));
+            let Some((i, asked)) = position.zip(found) else {
+                return Err(CoreError::Invalid(format!(
+                    "{item} does not wait for a decision or an approval at its source"
+                )));
+            };
+            let it = &ix.items[i];
+            Some((
+                item.to_owned(),
+                asked,
+                it.updated,
+                i64::from(it.transition_rows),
+            ))
+        }
+        None => None,
+    };
+    let (id, _) = ws
+        .write(Answer {
+            input,
+            actor,
+            now,
+            described,
+        })
+        .await?;
+    Ok(id)
+}
+
+struct Answer<'a> {
+    input: &'a AnswerInput,
+    actor: &'a str,
+    now: i64,
+    /// For one a source shows: (item, the question, its update time and changes now).
+    described: Option<(String, Asked, i64, i64)>,
+}
+
+impl WriteOp for Answer<'_> {
+    type Output = String;
+    type Error = CoreError;
+
+    async fn apply(self, w: &mut Writer<'_>) -> CoreResult<String> {
+        let input = self.input;
+        let actor = bounded(self.actor, "the name of who answers")?;
+        if actor.is_empty() {
+            return Err(CoreError::Invalid("an answer needs who gives it".into()));
+        }
+        let text = bounded(&input.answer, "the answer")?;
+        if input.outcome == AnswerOutcome::Decided && text.is_empty() {
+            return Err(CoreError::Invalid("say what was decided".into()));
+        }
+        let why = bounded(&input.why, "the reason")?;
+        let rows = repo::decisions::list(&mut *w.conn()).await?;
+        let dead = revoked_ids(&rows);
+        let live_answer = |id: &str| {
+            rows.iter().rev().find(|r| {
+                r.kind == DecisionKind::ApprovalAnswered.as_str()
+                    && !dead.contains(r.id.as_str())
+                    && serde_json::from_str::<Answered>(&r.payload).is_ok_and(|a| a.approval == id)
+            })
+        };
+        let (item_id, covers, supersedes, asked, seen) = match &self.described {
+            Some((item, asked, updated, changes)) => {
+                if let Some(prior) = live_answer(&input.approval) {
+                    if prior.seen_updated_at == Some(*updated)
+                        && prior.seen_changes == Some(*changes)
+                    {
+                        return Err(CoreError::Invalid(format!(
+                            "{} is already answered (take the answer back to change it)",
+                            input.approval
+                        )));
+                    }
+                }
+                (
+                    Some(item.clone()),
+                    vec![item.clone()],
+                    None,
+                    Some(asked.clone()),
+                    (Some(*updated), Some(*changes)),
+                )
+            }
+            None => {
+                let Some(request) = rows.iter().find(|r| {
+                    r.id == input.approval && r.kind == DecisionKind::ApprovalRequested.as_str()
+                }) else {
+                    return Err(CoreError::NotFound(format!(
+                        "decision or approval {}",
+                        input.approval
+                    )));
+                };
+                if dead.contains(request.id.as_str()) {
+                    return Err(CoreError::Invalid(format!(
+                        "{} was withdrawn",
+                        input.approval
+                    )));
+                }
+                if live_answer(&request.id).is_some() {
+                    return Err(CoreError::Invalid(format!(
+                        "{} is already answered (take the answer back to change it)",
+                        input.approval
+                    )));
+                }
+                let covers: Vec<String> = serde_json::from_str(&request.covers).unwrap_or_default();
+                (
+                    request.item_id.clone(),
+                    covers,
+                    Some(request.id.clone()),
+                    None,
+                    (None, None),
+                )
+            }
+        };
+        let payload = Answered {
+            v: PAYLOAD_VERSION,
+            approval: input.approval.clone(),
+            outcome: input.outcome.as_str().to_owned(),
+            answer: text,
+            asked,
+        };
+        let id = new_decision_id(self.now);
+        repo::decisions::insert(
+            &mut *w.conn(),
+            &DecisionRow {
+                seq: 0,
+                id: id.clone(),
+                item_id,
+                kind: DecisionKind::ApprovalAnswered.as_str().to_owned(),
+                covers: json_text(&covers)?,
+                reasons: "[]".into(),
+                supersedes,
+                payload: json_text(&payload)?,
+                actor,
+                why,
+                until_at: None,
+                seen_updated_at: seen.0,
+                seen_changes: seen.1,
+                created_at: self.now,
+            },
+        )
+        .await?;
+        w.changed(ChangeKind::Decisions);
+        Ok(id)
+    }
+}
+
+/// Item `i`'s current wait for an approval or a decision, as its source shows it: the question
+/// it stands for. None when it does not wait for one.
+fn source_pending(
+    ix: &WorkIndex,
+    mapping: &Mapping,
+    limits: &WaitLimits<'_>,
+    i: usize,
+) -> Option<Asked> {
+    let item = &ix.items[i];
+    if matches!(item.flow, FlowState::Done | FlowState::Canceled) {
+        return None;
+    }
+    let kind = match mapping.resolve_item(item.current_state, i, item.team, item.kind) {
+        Some((FlowState::Waiting, Some(WaitReason::Approval))) => ApprovalKind::Approval,
+        Some((FlowState::Waiting, Some(WaitReason::Decision))) => ApprovalKind::Decision,
+        _ => return None,
+    };
+    let since = ix
+        .events_of(i)
+        .iter()
+        .rev()
+        .find(|e| e.kind() == EventKind::State && e.code() == item.current_state)
+        .map_or(item.created, |e| e.at);
+    let state = ix
+        .states
+        .get(item.current_state as usize)
+        .map(|s| s.raw.clone())
+        .unwrap_or_default();
+    let team = ix.teams.get(item.team as usize);
+    let person_owner = item.owner != NONE
+        && !ix
+            .people_is_bot
+            .get(item.owner as usize)
+            .copied()
+            .unwrap_or(true);
+    let decider = if person_owner {
+        Decider {
+            kind: DeciderKind::Person,
+            id: ix.people.get(item.owner as usize).map(|p| p.id.clone()),
+            name: crate::provenance::person_name(ix, item.owner),
+        }
+    } else {
+        Decider {
+            kind: DeciderKind::Team,
+            id: team.map(|t| t.id.clone()),
+            name: team.map_or_else(|| "No team".to_owned(), |t| t.name.clone()),
+        }
+    };
+    Some(Asked {
+        v: PAYLOAD_VERSION,
+        kind,
+        question: format!("{state}: {}", ix.item_keys.get(i).unwrap_or("")),
+        decider,
+        due: limits.due(ix, i, kind.wait(), since),
+        intent: ix.intents.get(item.intent as usize).map(|n| n.id.clone()),
+        team: team.map(|t| t.id.clone()),
+        since: Some(since),
+        state: Some(state),
+    })
+}
+
+fn days(ms: i64) -> f64 {
+    (ms.max(0) as f64 / DAY_MS as f64 * 10.0).round() / 10.0
+}
+
+/// One question before titles are read.
+struct Found {
+    approval: Approval,
+    /// When it started waiting and stopped (answered), ms.
+    start: i64,
+    end: Option<i64>,
+    /// Positions of its waiting items in the index (unknown ones left out).
+    items: Vec<String>,
+    /// Sort key: answered time for the log.
+    answered_at: Option<i64>,
+    due: Option<i64>,
+}
+
+/// The Decisions page (see [`ApprovalQuery`]), measured at `now`.
+pub async fn approvals_report(
+    ws: &Workspace,
+    q: &ApprovalQuery,
+    now: i64,
+) -> CoreResult<ApprovalsReport> {
+    let ix = ws.index().await?;
+    let maps = repo::workflow_maps::list(ws.pool()).await?;
+    let mapping = Mapping::build(&ix, &maps);
+    let set = crate::governance::load(ws).await?;
+    let limits = WaitLimits::new(&ix, &set)?;
+    let rows = repo::decisions::list(ws.pool()).await?;
+    let dead = revoked_ids(&rows);
+
+    let position: HashMap<&str, usize> = {
+        let wanted: HashSet<String> = rows
+            .iter()
+            .filter(|r| {
+                r.kind == DecisionKind::ApprovalRequested.as_str()
+                    || r.kind == DecisionKind::ApprovalAnswered.as_str()
+            })
+            .flat_map(|r| serde_json::from_str::<Vec<String>>(&r.covers).unwrap_or_default())
+            .collect();
+        ix.item_ids
+            .iter()
+            .enumerate()
+            .filter(|(_, id)| wanted.contains(*id))
+            .map(|(i, id)| (id, i))
+            .collect()
+    };
+    // Answers in force, by what they answer (the latest one).
+    let mut answers: HashMap<String, &DecisionRow> = HashMap::new();
+    for r in &rows {
+        if r.kind != DecisionKind::ApprovalAnswered.as_str() || dead.contains(r.id.as_str()) {
+            continue;
+        }
+        if let Ok(a) = serde_json::from_str::<Answered>(&r.payload) {
+            answers.insert(a.approval, r);
+        }
+    }
+    let answer_of = |row: &DecisionRow| -> Option<(ApprovalAnswer, Option<Asked>)> {
+        let a: Answered = serde_json::from_str(&row.payload).ok()?;
+        Some((
+            ApprovalAnswer {
+                id: row.id.clone(),
+                outcome: AnswerOutcome::parse(&a.outcome),
+                answer: a.answer,
+                by: row.actor.clone(),
+                at: to_rfc3339(row.created_at),
+                why: row.why.clone(),
+            },
+            a.asked,
+        ))
+    };
+    let team_of = |id: &Option<String>| {
+        id.as_ref()
+            .and_then(|id| ix.teams.iter().find(|t| &t.id == id))
+            .map(|t| (t.id.clone(), t.name.clone()))
+    };
+    let intent_of = |id: &Option<String>| {
+        id.as_ref()
+            .and_then(|id| ix.intents.iter().find(|t| &t.id == id))
+            .map(|t| (t.id.clone(), t.name.clone()))
+    };
+    let build = |id: String,
+                 origin: ApprovalOrigin,
+                 asked: &Asked,
+                 asked_by: Option<String>,
+                 start: i64,
+                 why: String,
+                 items: Vec<String>,
+                 answer: Option<(ApprovalAnswer, i64)>| {
+        let end = answer.as_ref().map(|(_, at)| *at);
+        let team = team_of(&asked.team);
+        let intent = intent_of(&asked.intent);
+        let due = asked.due;
+        Found {
+            approval: Approval {
+                id,
+                origin,
+                kind: asked.kind,
+                question: asked.question.clone(),
+                decider: asked.decider.clone(),
+                asked_by,
+                asked_at: to_rfc3339(start),
+                due: due.map(to_rfc3339),
+                overdue: end.is_none() && due.is_some_and(|d| d < now),
+                waited_days: days(end.unwrap_or(now) - start),
+                waiting: Vec::new(),
+                team_id: team.as_ref().map(|t| t.0.clone()),
+                team_name: team.map(|t| t.1),
+                intent_id: intent.as_ref().map(|t| t.0.clone()),
+                intent_title: intent.map(|t| t.1),
+                source_state: asked.state.clone(),
+                why,
+                answer: answer.map(|(a, _)| a),
+            },
+            start,
+            end,
+            items,
+            answered_at: end,
+            due,
+        }
+    };
+
+    let mut found: Vec<Found> = Vec::new();
+    // Asked in Baton.
+    for r in &rows {
+        if r.kind != DecisionKind::ApprovalRequested.as_str() || dead.contains(r.id.as_str()) {
+            continue;
+        }
+        let Ok(mut asked) = serde_json::from_str::<Asked>(&r.payload) else {
+            continue;
+        };
+        let items: Vec<String> = serde_json::from_str(&r.covers).unwrap_or_default();
+        if asked.due.is_none() {
+            let team = asked
+                .team
+                .as_ref()
+                .and_then(|t| ix.teams.iter().position(|x| &x.id == t))
+                .map_or(NONE, |p| p as u32);
+            asked.due = limits.due_for_team(team, asked.kind.wait(), r.created_at);
+        }
+        let answer = answers
+            .get(&r.id)
+            .and_then(|row| answer_of(row).map(|(a, _)| (a, row.created_at)));
+        found.push(build(
+            r.id.clone(),
+            ApprovalOrigin::Baton,
+            &asked,
+            Some(r.actor.clone()),
+            r.created_at,
+            r.why.clone(),
+            items,
+            answer,
+        ));
+    }
+    // Shown by the sources: pending now, unless an answer covers it and it has not changed.
+    let mut pending_sources: HashSet<&str> = HashSet::new();
+    for i in 0..ix.items.len() {
+        let Some(asked) = source_pending(&ix, &mapping, &limits, i) else {
+            continue;
+        };
+        let item_id = ix.item_ids.get(i).unwrap_or("").to_owned();
+        let id = format!("{SOURCE_PREFIX}{item_id}");
+        let item = &ix.items[i];
+        let current = answers.get(&id).filter(|row| {
+            row.seen_updated_at == Some(item.updated)
+                && row.seen_changes == Some(i64::from(item.transition_rows))
+        });
+        if current.is_some() {
+            // Released: listed in the log from its answer below.
+            continue;
+        }
+        pending_sources.insert(ix.item_ids.get(i).unwrap_or(""));
+        let since = asked.since.unwrap_or(item.created);
+        found.push(build(
+            id,
+            ApprovalOrigin::Source,
+            &asked,
+            None,
+            since,
+            String::new(),
+            vec![item_id],
+            None,
+        ));
+    }
+    // Answers to questions a source showed (the log), whatever the item does now, unless the
+    // same question is pending again (it changed since).
+    for (approval, row) in &answers {
+        let Some(item) = approval.strip_prefix(SOURCE_PREFIX) else {
+            continue;
+        };
+        if pending_sources.contains(item) {
+            continue;
+        }
+        let Some((answer, Some(asked))) = answer_of(row) else {
+            continue;
+        };
+        let start = asked.since.unwrap_or(row.created_at);
+        found.push(build(
+            approval.clone(),
+            ApprovalOrigin::Source,
+            &asked,
+            None,
+            start,
+            String::new(),
+            vec![item.to_owned()],
+            Some((answer, row.created_at)),
+        ));
+    }
+
+    // Filters, counts and the waiting figures (over the teams and intents filters).
+    let wanted = |list: &[String], value: &Option<String>| {
+        list.is_empty() || list.iter().any(|w| value.as_deref().unwrap_or("") == w)
+    };
+    found.retain(|f| {
+        wanted(&q.teams, &f.approval.team_id) && wanted(&q.intents, &f.approval.intent_id)
+    });
+    let open_items = |f: &Found| {
+        f.items
+            .iter()
+            .filter(|id| {
+                position.get(id.as_str()).is_some_and(|&i| {
+                    !matches!(ix.items[i].flow, FlowState::Done | FlowState::Canceled)
+                })
+            })
+            .count()
+            .max(usize::from(f.approval.origin == ApprovalOrigin::Source))
+    };
+    let mut by_team: BTreeMap<(String, Option<String>), (TeamWaiting, Vec<f64>)> = BTreeMap::new();
+    let (mut pending, mut overdue, mut answered) = (0u32, 0u32, 0u32);
+    for f in &found {
+        let name = f
+            .approval
+            .team_name
+            .clone()
+            .unwrap_or_else(|| "No team".into());
+        let entry = by_team
+            .entry((name.clone(), f.approval.team_id.clone()))
+            .or_insert_with(|| {
+                (
+                    TeamWaiting {
+                        team_id: f.approval.team_id.clone(),
+                        team_name: name,
+                        pending: 0,
+                        overdue: 0,
+                        answered: 0,
+                        median_answer_days: None,
+                        item_days_waiting: 0.0,
+                    },
+                    Vec::new(),
+                )
+            });
+        let waited = (f.end.unwrap_or(now) - f.start).max(0) as f64 / DAY_MS as f64;
+        entry.0.item_days_waiting += waited * open_items(f) as f64;
+        if f.end.is_some() {
+            answered += 1;
+            entry.0.answered += 1;
+            entry.1.push(waited);
+        } else {
+            pending += 1;
+            entry.0.pending += 1;
+            if f.approval.overdue {
+                overdue += 1;
+                entry.0.overdue += 1;
+            }
+        }
+    }
+    let by_team = by_team
+        .into_values()
+        .map(|(mut t, mut waits)| {
+            waits.sort_by(f64::total_cmp);
+            t.median_answer_days = (!waits.is_empty()).then(|| {
+                // Nearest rank, like every percentile in docs/metrics.md.
+                let rank = (waits.len() as f64 * 0.5).ceil() as usize;
+                (waits[rank.max(1) - 1] * 10.0).round() / 10.0
+            });
+            t.item_days_waiting = (t.item_days_waiting * 10.0).round() / 10.0;
+            t
+        })
+        .collect();
+
+    found.retain(|f| match q.show {
+        ApprovalShow::Pending => f.end.is_none(),
+        ApprovalShow::Answered => f.end.is_some(),
+        ApprovalShow::All => true,
+    });
+    // Pending: overdue first, then by due date, then the oldest; answered: latest answer first.
+    found.sort_by(|a, b| match (a.answered_at, b.answered_at) {
+        (None, None) => b
+            .approval
+            .overdue
+            .cmp(&a.approval.overdue)
+            .then(a.due.unwrap_or(i64::MAX).cmp(&b.due.unwrap_or(i64::MAX)))
+            .then(a.start.cmp(&b.start))
+            .then(a.approval.id.cmp(&b.approval.id)),
+        (None, Some(_)) => std::cmp::Ordering::Less,
+        (Some(_), None) => std::cmp::Ordering::Greater,
+        (Some(x), Some(y)) => y.cmp(&x).then(a.approval.id.cmp(&b.approval.id)),
+    });
+    let ids: Vec<&str> = found
+        .iter()
+        .flat_map(|f| f.items.iter().map(String::as_str))
+        .collect();
+    let titles = item_titles(ws, &ids).await?;
+    let approvals = found
+        .into_iter()
+        .map(|mut f| {
+            f.approval.waiting = f
+                .items
+                .iter()
+                .map(|id| {
+                    let (key, title) = titles
+                        .get(id)
+                        .cloned()
+                        .unwrap_or_else(|| (id.clone(), "(no longer synced)".to_owned()));
+                    WaitingItem {
+                        id: id.clone(),
+                        key,
+                        title,
+                        open: position.get(id.as_str()).is_some_and(|&i| {
+                            !matches!(ix.items[i].flow, FlowState::Done | FlowState::Canceled)
+                        }) || (f.approval.origin == ApprovalOrigin::Source
+                            && f.end.is_none()),
+                    }
+                })
+                .collect();
+            f.approval
+        })
+        .collect();
+    Ok(ApprovalsReport {
+        as_of: to_rfc3339(now),
+        approvals,
+        pending,
+        overdue,
+        answered,
+        by_team,
+    })
+}
+
+/// Keys and titles of items, by id.
+async fn item_titles(
+    ws: &Workspace,
+    ids: &[&str],
+) -> CoreResult<HashMap<String, (String, String)>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let json = json_text(ids)?;
+    let rows: Vec<(LossyText, LossyText, LossyText)> = sqlx::query_as(
+        "SELECT i.id, i.key, i.title FROM json_each(?1) j JOIN items i ON i.id = j.value",
+    )
+    .bind(json)
+    .fetch_all(ws.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, key, title)| (id.text, (key.text, title.text)))
+        .collect())
+}
+
+/// The pending questions an item waits on (for its drawer): those asked in Baton that cover it
+/// and are not answered, and its own wait a source shows.
+pub async fn pending_for_item(ws: &Workspace, item: &str, now: i64) -> CoreResult<Vec<Approval>> {
+    let report = approvals_report(ws, &ApprovalQuery::default(), now).await?;
+    Ok(report
+        .approvals
+        .into_iter()
+        .filter(|a| a.waiting.iter().any(|w| w.id == item))
+        .collect())
+}
+
+/// A question the demo asks (its id fixed, so the demo stays deterministic).
+pub(crate) struct DemoAsk<'a> {
+    pub id: &'a str,
+    pub kind: ApprovalKind,
+    pub question: &'a str,
+    pub decider: Decider,
+    pub waiting: Vec<String>,
+    pub team: Option<String>,
+    pub intent: Option<String>,
+    pub due: Option<i64>,
+    pub actor: &'a str,
+    pub why: &'a str,
+    pub at: i64,
+}
+
+/// The row of a question the demo asks.
+pub(crate) fn demo_request(a: DemoAsk<'_>) -> DecisionRow {
+    let asked = Asked {
+        v: PAYLOAD_VERSION,
+        kind: a.kind,
+        question: a.question.to_owned(),
+        decider: a.decider,
+        due: a.due,
+        intent: a.intent,
+        team: a.team,
+        since: None,
+        state: None,
+    };
+    DecisionRow {
+        seq: 0,
+        id: a.id.to_owned(),
+        item_id: a.waiting.first().cloned(),
+        kind: DecisionKind::ApprovalRequested.as_str().to_owned(),
+        covers: serde_json::to_string(&a.waiting).unwrap_or_else(|_| "[]".into()),
+        reasons: "[]".into(),
+        supersedes: None,
+        payload: serde_json::to_string(&asked).unwrap_or_else(|_| "{}".into()),
+        actor: a.actor.to_owned(),
+        why: a.why.to_owned(),
+        until_at: a.due,
+        seen_updated_at: None,
+        seen_changes: None,
+        created_at: a.at,
+    }
+}
+
+/// The row of the demo's answer to `request`.
+pub(crate) fn demo_answer(
+    id: &str,
+    request: &DecisionRow,
+    outcome: AnswerOutcome,
+    answer: &str,
+    by: &str,
+    at: i64,
+) -> DecisionRow {
+    let payload = Answered {
+        v: PAYLOAD_VERSION,
+        approval: request.id.clone(),
+        outcome: outcome.as_str().to_owned(),
+        answer: answer.to_owned(),
+        asked: None,
+    };
+    DecisionRow {
+        seq: 0,
+        id: id.to_owned(),
+        item_id: request.item_id.clone(),
+        kind: DecisionKind::ApprovalAnswered.as_str().to_owned(),
+        covers: request.covers.clone(),
+        reasons: "[]".into(),
+        supersedes: Some(request.id.clone()),
+        payload: serde_json::to_string(&payload).unwrap_or_else(|_| "{}".into()),
+        actor: by.to_owned(),
+        why: String::new(),
+        until_at: None,
+        seen_updated_at: None,
+        seen_changes: None,
+        created_at: at,
+    }
+}
