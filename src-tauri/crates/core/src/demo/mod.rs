@@ -7,7 +7,7 @@ mod cases;
 mod generate;
 mod names;
 mod org;
-mod rng;
+pub(crate) mod rng;
 mod titles;
 
 use std::path::Path;
