@@ -6,6 +6,7 @@ pub mod export;
 pub mod flow;
 pub mod governance;
 pub mod items;
+pub mod plan;
 pub mod rules;
 pub mod settings;
 pub mod sources;

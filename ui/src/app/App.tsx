@@ -21,6 +21,7 @@ import { GovernanceView } from "../views/GovernanceView";
 import { NoWorkspaceView } from "../views/NoWorkspaceView";
 import { OverviewView } from "../views/OverviewView";
 import { PlannedViewPanel } from "../views/PlannedViewPanel";
+import { PlansView } from "../views/PlansView";
 import { SettingsView } from "../views/SettingsView";
 import { SourcesView } from "../views/SourcesView";
 import { TriageView } from "../views/TriageView";
@@ -50,6 +51,7 @@ const NEEDS_WORKSPACE: ReadonlySet<ViewId> = new Set([
   "bottlenecks",
   "dependencies",
   "governance",
+  "plans",
   "sources",
   "triage",
 ]);
@@ -79,6 +81,8 @@ function ViewFor({ view }: { view: ViewId }) {
       return <TriageView />;
     case "governance":
       return <GovernanceView />;
+    case "plans":
+      return <PlansView />;
     case "sources":
       return <SourcesView />;
     case "settings":

@@ -22,6 +22,7 @@ mod term;
 mod bench;
 mod bench_flow;
 mod bench_sync;
+mod forecast;
 mod policy;
 mod sync;
 mod table;
@@ -179,6 +180,9 @@ enum Command {
     Decide(triage::DecideArgs),
     /// List every decision, oldest first (the export of the decisions).
     Decisions(triage::DecisionsArgs),
+    /// Forecast when a team's or an intent's open work will be done (or how many items by a
+    /// date): Monte Carlo over daily throughput, with a backtest.
+    Forecast(forecast::ForecastArgs),
     /// Policies: check (a pipeline's gate: exit 1 when a blocking policy is violated), list,
     /// export and import as TOML or JSON.
     #[command(subcommand)]
@@ -279,6 +283,7 @@ impl Command {
             Command::Decide(args) => Some(args.file()),
             Command::Decisions(args) => Some(args.file()),
             Command::Policy(command) => Some(command.file()),
+            Command::Forecast(args) => Some(args.file()),
             _ => None,
         }
     }
@@ -476,6 +481,7 @@ async fn run(command: Command) -> Result<bool, CoreError> {
         Command::Triage(args) => triage::triage(args).await?,
         Command::Decide(args) => triage::decide(args).await?,
         Command::Decisions(args) => triage::decisions(args).await?,
+        Command::Forecast(args) => forecast::forecast(args).await?,
         Command::Bench(args) => bench::run(args).await?,
         Command::BenchFlow { file, runs } => print_json(&bench_flow::run(&file, runs).await?)?,
         Command::Sync(args) => sync::sync(args).await?,

@@ -148,10 +148,14 @@ pub struct TeamPace {
     /// Open items it must finish (of the intent, and upstream of it).
     pub items: u32,
     pub upstream_items: u32,
-    /// Items it finished in the window, counted the way its pace is drawn.
-    pub finished_in_window: u32,
-    /// Its pace on the intent could not be measured (nothing of the intent finished in the
-    /// window): its whole throughput is used, which is optimistic.
+    /// Items of the intent it finished in the window (None when it has no open item of the
+    /// intent): its pace on the intent's items.
+    pub finished_of_intent: Option<u32>,
+    /// Items it finished in the window, all work: its pace on upstream items, and on the
+    /// intent's when `whole_team_pace`.
+    pub finished_all: u32,
+    /// It finished nothing of the intent in the window, so its whole pace is used for the
+    /// intent's items too (optimistic when it shares its time with other work).
     pub whole_team_pace: bool,
 }
 
@@ -657,11 +661,14 @@ fn dependency_forecast(
     for (team, on_intent) in &lane_keys {
         let whole = daily(&|i: usize| slot(ix, ix.items[i].team) == *team);
         let whole = whole[(span - window) as usize..].to_vec();
-        let mut history = whole.clone();
+        let whole_finished: u32 = whole.iter().sum();
+        let mut history = whole;
         let mut fallback = false;
+        let mut of_intent_finished = None;
         if *on_intent {
             let of_intent = daily(&|i: usize| slot(ix, ix.items[i].team) == *team && in_intent(i));
             let of_intent = of_intent[(span - window) as usize..].to_vec();
+            of_intent_finished = Some(of_intent.iter().sum::<u32>());
             if of_intent.iter().any(|d| *d > 0) {
                 history = of_intent;
             } else {
@@ -687,12 +694,15 @@ fn dependency_forecast(
             team: team_name(*team),
             items: 0,
             upstream_items: 0,
-            finished_in_window: 0,
+            finished_of_intent: None,
+            finished_all: whole_finished,
             whole_team_pace: false,
         });
         pace.items += own + upstream;
         pace.upstream_items += upstream;
-        pace.finished_in_window = pace.finished_in_window.max(finished);
+        if of_intent_finished.is_some() {
+            pace.finished_of_intent = of_intent_finished;
+        }
         pace.whole_team_pace |= fallback;
         if finished == 0 {
             stuck.push(format!("{} ({} items)", team_name(*team), own + upstream));
