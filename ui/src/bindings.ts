@@ -129,6 +129,11 @@ export const commands = {
 	governancePoliciesGet: () => typedError<PolicySet_Serialize, IpcError>(__TAURI_INVOKE("governance_policies_get")),
 	/**  Saves the policy set (checked first); returns it as stored, with versions. */
 	governancePoliciesSave: (set: PolicySet_Deserialize) => typedError<PolicySet_Serialize, IpcError>(__TAURI_INVOKE("governance_policies_save", { set })),
+	/**
+	 *  A Monte Carlo forecast ("when will it be done?" or "how many by this date?") for a filtered
+	 *  set or an intent, with its backtest.
+	 */
+	planForecast: (spec: ForecastSpec_Deserialize) => typedError<Forecast_Serialize, IpcError>(__TAURI_INVOKE("plan_forecast", { spec })),
 };
 
 /** Events */
@@ -360,6 +365,29 @@ export type Attention_Serialize = {
 	 *  of a range ending now.
 	 */
 	inProgress: number,
+};
+
+/**  How the same method did on the set's own past. */
+export type Backtest = {
+	horizonDays: number,
+	windowDays: number,
+	checks: BacktestCheck[],
+	/**  Checks where at least the 85% (50%) figure was finished. */
+	heldP85: number,
+	heldP50: number,
+};
+
+/**
+ *  One past check of the backtest: what the forecast would have said on `date` about the next
+ *  `horizon_days`, and what happened.
+ */
+export type BacktestCheck = {
+	date: string,
+	/**  At least this many items, at 50% and 85% confidence. */
+	p50: number,
+	p85: number,
+	/**  Items actually finished in those days. */
+	actual: number,
 };
 
 /**  Items blocked now, grouped by the team whose open items block them. */
@@ -1208,6 +1236,162 @@ export type FlowState =
 /**  Dropped without delivery. */
 "canceled";
 
+/**  A forecast and everything needed to read it. */
+export type Forecast = Forecast_Serialize | Forecast_Deserialize;
+
+/**  One confidence level of the answer. */
+export type ForecastLevel = ForecastLevel_Serialize | ForecastLevel_Deserialize;
+
+/**  One confidence level of the answer. */
+export type ForecastLevel_Deserialize = {
+	/**  50, 70, 85 or 95: the share of trials that did at least as well. */
+	confidence: number,
+	/**  "When": days from the first forecast day (1 = during that day), None beyond ten years. */
+	days?: number | null,
+	/**  "When": the day the last item is done (`YYYY-MM-DD`). */
+	date?: string | null,
+	/**  "How many": at least this many items. */
+	items?: number | null,
+};
+
+/**  One confidence level of the answer. */
+export type ForecastLevel_Serialize = {
+	/**  50, 70, 85 or 95: the share of trials that did at least as well. */
+	confidence: number,
+	/**  "When": days from the first forecast day (1 = during that day), None beyond ten years. */
+	days: number | null,
+	/**  "When": the day the last item is done (`YYYY-MM-DD`). */
+	date: string | null,
+	/**  "How many": at least this many items. */
+	items: number | null,
+};
+
+/**  How the forecast was simulated. */
+export type ForecastMethod = "throughput" | "dependencies";
+
+/**  What to forecast, from which history, with which simulation. */
+export type ForecastSpec = ForecastSpec_Serialize | ForecastSpec_Deserialize;
+
+/**  What to forecast, from which history, with which simulation. */
+export type ForecastSpec_Deserialize = {
+	/**
+	 *  The set of items (teams, sources, kinds, provenance, intents) and the time zone. The
+	 *  forecast starts the day after the filter's range ends (today when the range ends today:
+	 *  today's finishes so far are not history yet).
+	 */
+	filter?: FlowFilter_Deserialize,
+	/**
+	 *  An intent id: forecast its open items through the dependency graph, each team at its own
+	 *  pace. The filter's slice is then not used (its range end and time zone are).
+	 */
+	intent?: string | null,
+	question?: Question_Deserialize,
+	/**  Days of history whose daily throughput is drawn from (default 90, 7 to 730). */
+	windowDays?: number | null,
+	/**  Simulated futures (default 10,000, 100 to 100,000). */
+	trials?: number | null,
+	/**  The random seed (default 1): the same seed gives the same forecast. */
+	seed?: number | null,
+};
+
+/**  What to forecast, from which history, with which simulation. */
+export type ForecastSpec_Serialize = {
+	/**
+	 *  The set of items (teams, sources, kinds, provenance, intents) and the time zone. The
+	 *  forecast starts the day after the filter's range ends (today when the range ends today:
+	 *  today's finishes so far are not history yet).
+	 */
+	filter: FlowFilter_Serialize,
+	/**
+	 *  An intent id: forecast its open items through the dependency graph, each team at its own
+	 *  pace. The filter's slice is then not used (its range end and time zone are).
+	 */
+	intent: string | null,
+	question: Question_Serialize,
+	/**  Days of history whose daily throughput is drawn from (default 90, 7 to 730). */
+	windowDays: number | null,
+	/**  Simulated futures (default 10,000, 100 to 100,000). */
+	trials: number | null,
+	/**  The random seed (default 1): the same seed gives the same forecast. */
+	seed: number | null,
+};
+
+/**  A forecast and everything needed to read it. */
+export type Forecast_Deserialize = {
+	question: Question_Deserialize,
+	method: ForecastMethod,
+	/**  What was forecast, in words ("Payments", "the intent Faster refunds", "all work"). */
+	label: string,
+	/**  The first forecast day (`YYYY-MM-DD`). */
+	start: string,
+	/**  The history window: first and last day, and its length. */
+	windowFrom: string,
+	windowTo: string,
+	windowDays: number,
+	trials: number,
+	seed: number,
+	/**  Items of the set finished in the window, and on how many of its days. */
+	historyFinished: number,
+	historyDaysWithFinish: number,
+	/**  "When": the items to finish (open items of the set, or the number asked). */
+	items: number,
+	/**  "How many": days from the first forecast day to the date, included. */
+	horizonDays: number,
+	levels: ForecastLevel_Deserialize[],
+	histogram: HistogramBar[],
+	/**  Trials that did not finish within ten years. */
+	beyondLimit: number,
+	backtest?: Backtest | null,
+	/**
+	 *  Dependencies method: each team's part, open items upstream of the intent, and items
+	 *  whose dependencies form a cycle (their order is unknown; links inside the cycle are
+	 *  ignored).
+	 */
+	teams: TeamPace_Deserialize[],
+	upstreamItems: number,
+	itemsInCycles: number,
+	/**  Why a figure is missing or how to read it, in plain words. */
+	notes: string[],
+};
+
+/**  A forecast and everything needed to read it. */
+export type Forecast_Serialize = {
+	question: Question_Serialize,
+	method: ForecastMethod,
+	/**  What was forecast, in words ("Payments", "the intent Faster refunds", "all work"). */
+	label: string,
+	/**  The first forecast day (`YYYY-MM-DD`). */
+	start: string,
+	/**  The history window: first and last day, and its length. */
+	windowFrom: string,
+	windowTo: string,
+	windowDays: number,
+	trials: number,
+	seed: number,
+	/**  Items of the set finished in the window, and on how many of its days. */
+	historyFinished: number,
+	historyDaysWithFinish: number,
+	/**  "When": the items to finish (open items of the set, or the number asked). */
+	items: number,
+	/**  "How many": days from the first forecast day to the date, included. */
+	horizonDays: number,
+	levels: ForecastLevel_Serialize[],
+	histogram: HistogramBar[],
+	/**  Trials that did not finish within ten years. */
+	beyondLimit: number,
+	backtest: Backtest | null,
+	/**
+	 *  Dependencies method: each team's part, open items upstream of the intent, and items
+	 *  whose dependencies form a cycle (their order is unknown; links inside the cycle are
+	 *  ignored).
+	 */
+	teams: TeamPace_Serialize[],
+	upstreamItems: number,
+	itemsInCycles: number,
+	/**  Why a figure is missing or how to read it, in plain words. */
+	notes: string[],
+};
+
 /**  What a GitHub source covers (stored as the `scope` JSON of its row). */
 export type GithubScope = GithubScope_Serialize | GithubScope_Deserialize;
 
@@ -1444,6 +1628,16 @@ export type Handoff_Serialize = {
 	/**  When the upstream item was delivered (RFC 3339). */
 	deliveredAt: string,
 	daysWaiting: number | null,
+};
+
+/**
+ *  One bar of the histogram of outcomes: trials whose outcome (days or items) is in
+ *  `from..=to`.
+ */
+export type HistogramBar = {
+	from: number,
+	to: number,
+	trials: number,
 };
 
 /**  One intent. */
@@ -2077,6 +2271,29 @@ export type ProvenanceSignal =
  *  (`*generated with*claude code*`, `*app.devin.ai/sessions/*`).
  */
 "body_marker";
+
+/**  The question a forecast answers. */
+export type Question = Question_Serialize | Question_Deserialize;
+
+/**  The question a forecast answers. */
+export type Question_Deserialize = 
+/**  When will the set's open items be done (or `items` of them, when given)? */
+{ type: "when"; items?: number | null } | 
+/**
+ *  How many items will be done from the forecast's first day to `date` (`YYYY-MM-DD`,
+ *  included)?
+ */
+{ type: "how_many"; date: string };
+
+/**  The question a forecast answers. */
+export type Question_Serialize = 
+/**  When will the set's open items be done (or `items` of them, when given)? */
+{ type: "when"; items: number | null } | 
+/**
+ *  How many items will be done from the forecast's first day to `date` (`YYYY-MM-DD`,
+ *  included)?
+ */
+{ type: "how_many"; date: string };
 
 /**  Items waiting for one reason at the end of each day. */
 export type QueueSeries = {
@@ -2766,6 +2983,55 @@ export type TeamNode = {
 	cycleP50Days: number | null,
 	cycleP85Days: number | null,
 	defaultPercentiles: boolean,
+};
+
+/**  A team's part in a dependency-aware forecast. */
+export type TeamPace = TeamPace_Serialize | TeamPace_Deserialize;
+
+/**  A team's part in a dependency-aware forecast. */
+export type TeamPace_Deserialize = {
+	team: string,
+	/**  Open items it must finish (of the intent, and upstream of it). */
+	items: number,
+	upstreamItems: number,
+	/**
+	 *  Items of the intent it finished in the window (None when it has no open item of the
+	 *  intent): its pace on the intent's items.
+	 */
+	finishedOfIntent?: number | null,
+	/**
+	 *  Items it finished in the window, all work: its pace on upstream items, and on the
+	 *  intent's when `whole_team_pace`.
+	 */
+	finishedAll: number,
+	/**
+	 *  It finished nothing of the intent in the window, so its whole pace is used for the
+	 *  intent's items too (optimistic when it shares its time with other work).
+	 */
+	wholeTeamPace: boolean,
+};
+
+/**  A team's part in a dependency-aware forecast. */
+export type TeamPace_Serialize = {
+	team: string,
+	/**  Open items it must finish (of the intent, and upstream of it). */
+	items: number,
+	upstreamItems: number,
+	/**
+	 *  Items of the intent it finished in the window (None when it has no open item of the
+	 *  intent): its pace on the intent's items.
+	 */
+	finishedOfIntent: number | null,
+	/**
+	 *  Items it finished in the window, all work: its pace on upstream items, and on the
+	 *  intent's when `whole_team_pace`.
+	 */
+	finishedAll: number,
+	/**
+	 *  It finished nothing of the intent in the window, so its whole pace is used for the
+	 *  intent's items too (optimistic when it shares its time with other work).
+	 */
+	wholeTeamPace: boolean,
 };
 
 /**  Cycle-time percentiles of one team. */

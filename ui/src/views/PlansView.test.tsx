@@ -73,7 +73,9 @@ describe("toSpec", () => {
     expect("spec" in r && r.spec.question).toEqual({ type: "when", items: null });
     expect("spec" in r && r.spec.filter.utcOffsetMinutes).toBe(60);
     expect("spec" in r && r.spec.windowDays).toBe(90);
-    expect(toSpec({ ...DEFAULT_FORM, target: "intent" }, 0)).toEqual({ missing: "Choose an intent to forecast." });
+    expect(toSpec({ ...DEFAULT_FORM, target: "intent" }, 0)).toEqual({
+      missing: "Choose an intent to forecast.",
+    });
     expect(toSpec({ ...DEFAULT_FORM, question: "how_many", date: "" }, 0)).toEqual({
       missing: "Choose the date to count up to.",
     });
@@ -116,12 +118,11 @@ describe("PlansView", () => {
     renderWithClient(<PlansView />);
     expect(await screen.findByTestId("plan-headline")).toHaveTextContent("with 85% confidence");
     const levels = screen.getByTestId("plan-levels");
-    expect(within(levels).getAllByRole("term").map((t) => t.textContent)).toEqual([
-      "50% confidence",
-      "70% confidence",
-      "85% confidence",
-      "95% confidence",
-    ]);
+    expect(
+      within(levels)
+        .getAllByRole("term")
+        .map((t) => t.textContent),
+    ).toEqual(["50% confidence", "70% confidence", "85% confidence", "95% confidence"]);
     expect(screen.getByTestId("plan-histogram-chart")).toBeInTheDocument();
     const backtest = screen.getByTestId("plan-backtest");
     expect(backtest).toHaveTextContent("The 85% figure held 1 of 2 times");
@@ -129,7 +130,9 @@ describe("PlansView", () => {
 
     fireEvent.change(await screen.findByTestId("plan-team"), { target: { value: "t-pay" } });
     await waitFor(() => {
-      const last = calls.filter((c) => c.cmd === "plan_forecast").at(-1)?.args.spec as ForecastSpec | undefined;
+      const last = calls.filter((c) => c.cmd === "plan_forecast").at(-1)?.args.spec as
+        | ForecastSpec
+        | undefined;
       expect(last?.filter.teams).toEqual(["t-pay"]);
     });
   });
@@ -166,7 +169,14 @@ describe("PlansView", () => {
     mockBackend({
       teams_list: () => teams,
       intents_list: () => [
-        { id: "i-1", title: "Faster refunds", kind: "initiative", parentId: null, items: 20, itemsWithDescendants: 20 },
+        {
+          id: "i-1",
+          title: "Faster refunds",
+          kind: "initiative",
+          parentId: null,
+          items: 20,
+          itemsWithDescendants: 20,
+        },
       ],
       plan_forecast: () =>
         forecast({
@@ -176,9 +186,18 @@ describe("PlansView", () => {
           histogram: [],
           backtest: null,
           teams: [
-            { team: "Checkout", items: 3, upstreamItems: 1, finishedOfIntent: 0, finishedAll: 0, wholeTeamPace: true },
+            {
+              team: "Checkout",
+              items: 3,
+              upstreamItems: 1,
+              finishedOfIntent: 0,
+              finishedAll: 0,
+              wholeTeamPace: true,
+            },
           ],
-          notes: ["No forecast: Checkout (3 items) finished nothing in the window, so their items cannot be forecast."],
+          notes: [
+            "No forecast: Checkout (3 items) finished nothing in the window, so their items cannot be forecast.",
+          ],
         }),
     });
     renderWithClient(<PlansView />);

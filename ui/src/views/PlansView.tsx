@@ -59,7 +59,10 @@ function whole(text: string): number | null {
 }
 
 /** The request the form describes, or why it cannot be sent yet. */
-export function toSpec(form: PlanForm, utcOffsetMinutes: number): { spec: ForecastSpec } | { missing: string } {
+export function toSpec(
+  form: PlanForm,
+  utcOffsetMinutes: number,
+): { spec: ForecastSpec } | { missing: string } {
   if (form.target === "intent" && !form.intent) return { missing: "Choose an intent to forecast." };
   if (form.question === "how_many" && !/^\d{4}-\d{2}-\d{2}$/.test(form.date))
     return { missing: "Choose the date to count up to." };
@@ -92,11 +95,11 @@ export function headline(f: Forecast): string {
   const p85 = f.levels.find((l) => l.confidence === 85);
   if (!p85) return "No forecast";
   if (f.question.type === "how_many") {
-    return `At least ${formatCount(p85.items ?? 0)} ${plural(p85.items ?? 0, "item")} by ${formatDay(f.question.date)}, with 85% confidence`;
+    return `At least ${plural(p85.items ?? 0, "item")} by ${formatDay(f.question.date)}, with 85% confidence`;
   }
   if (p85.days === 0) return "Nothing left to do";
   if (p85.date === null || p85.days === null) return "Not within ten years at the current pace";
-  return `Done by ${formatDay(p85.date)} with 85% confidence (${formatCount(p85.days)} ${plural(p85.days, "day")})`;
+  return `Done by ${formatDay(p85.date)} with 85% confidence (${plural(p85.days, "day")})`;
 }
 
 function levelText(f: Forecast, l: Forecast["levels"][number]): string {
@@ -136,7 +139,11 @@ function histogramOption(f: Forecast, theme: "light" | "dark"): ChartOption {
         return `${label(bar)} ${days ? "days" : "items"}<br/>${formatCount(bar.trials)} trials (${share.toFixed(1)}%)`;
       },
     },
-    xAxis: categoryAxisBase(p, days ? "Days from the first forecast day" : "Items finished", f.histogram.map(label)),
+    xAxis: categoryAxisBase(
+      p,
+      days ? "Days from the first forecast day" : "Items finished",
+      f.histogram.map(label),
+    ),
     yAxis: valueAxisBase(p, "Trials", { gap: 44 }),
     series: [
       {
@@ -155,13 +162,29 @@ function histogramOption(f: Forecast, theme: "light" | "dark"): ChartOption {
   };
 }
 
-function FormField({ label, children, hint }: { label: string; children: React.ReactNode; hint?: string }) {
+function FormField({
+  id,
+  label,
+  children,
+  hint,
+}: {
+  id: string;
+  label: string;
+  children: React.ReactNode;
+  hint?: string;
+}) {
   return (
-    <label className="plan-field">
-      <span className="plan-field-label">{label}</span>
+    <div className="plan-field">
+      <label className="plan-field-label" htmlFor={id}>
+        {label}
+      </label>
       {children}
-      {hint ? <span className="plan-field-hint">{hint}</span> : null}
-    </label>
+      {hint ? (
+        <span className="plan-field-hint" id={`${id}-hint`}>
+          {hint}
+        </span>
+      ) : null}
+    </div>
   );
 }
 
@@ -197,8 +220,13 @@ function PlanFormCard({ form, onChange }: { form: PlanForm; onChange: (f: PlanFo
       </fieldset>
       <div className="plan-row">
         {form.target === "team" ? (
-          <FormField label="Team">
-            <select value={form.team} onChange={(e) => set({ team: e.target.value })} data-testid="plan-team">
+          <FormField id="plan-team" label="Team">
+            <select
+              value={form.team}
+              onChange={(e) => set({ team: e.target.value })}
+              id="plan-team"
+              data-testid="plan-team"
+            >
               <option value="">All teams</option>
               {(teams.data ?? []).map((t) => (
                 <option key={t.id} value={t.id}>
@@ -208,8 +236,13 @@ function PlanFormCard({ form, onChange }: { form: PlanForm; onChange: (f: PlanFo
             </select>
           </FormField>
         ) : (
-          <FormField label="Intent">
-            <select value={form.intent} onChange={(e) => set({ intent: e.target.value })} data-testid="plan-intent">
+          <FormField id="plan-intent" label="Intent">
+            <select
+              value={form.intent}
+              onChange={(e) => set({ intent: e.target.value })}
+              id="plan-intent"
+              data-testid="plan-intent"
+            >
               <option value="">Choose an intent…</option>
               {lines.map((l) => (
                 <option key={l.intent.id} value={l.intent.id}>
@@ -219,10 +252,11 @@ function PlanFormCard({ form, onChange }: { form: PlanForm; onChange: (f: PlanFo
             </select>
           </FormField>
         )}
-        <FormField label="Question">
+        <FormField id="plan-question" label="Question">
           <select
             value={form.question}
             onChange={(e) => set({ question: e.target.value === "how_many" ? "how_many" : "when" })}
+            id="plan-question"
             data-testid="plan-question"
           >
             <option value="when">When will it be done?</option>
@@ -230,7 +264,11 @@ function PlanFormCard({ form, onChange }: { form: PlanForm; onChange: (f: PlanFo
           </select>
         </FormField>
         {form.question === "when" ? (
-          <FormField label="Items" hint={form.target === "intent" ? "all its open items" : "empty: all open items"}>
+          <FormField
+            id="plan-items"
+            label="Items"
+            hint={form.target === "intent" ? "all its open items" : "empty: all open items"}
+          >
             <input
               type="number"
               min={1}
@@ -239,44 +277,54 @@ function PlanFormCard({ form, onChange }: { form: PlanForm; onChange: (f: PlanFo
               disabled={form.target === "intent"}
               placeholder="all open"
               onChange={(e) => set({ items: e.target.value })}
+              id="plan-items"
               data-testid="plan-items"
             />
           </FormField>
         ) : (
-          <FormField label="By (included)">
-            <input type="date" value={form.date} onChange={(e) => set({ date: e.target.value })} data-testid="plan-date" />
+          <FormField id="plan-date" label="By (included)">
+            <input
+              type="date"
+              value={form.date}
+              onChange={(e) => set({ date: e.target.value })}
+              id="plan-date"
+              data-testid="plan-date"
+            />
           </FormField>
         )}
       </div>
       <details className="plan-advanced">
         <summary>Simulation settings</summary>
         <div className="plan-row">
-          <FormField label="History window (days)" hint="7 to 730">
+          <FormField id="plan-window" label="History window (days)" hint="7 to 730">
             <input
               type="number"
               min={7}
               max={730}
               value={form.windowDays}
               onChange={(e) => set({ windowDays: e.target.value })}
+              id="plan-window"
               data-testid="plan-window"
             />
           </FormField>
-          <FormField label="Trials" hint="100 to 100,000">
+          <FormField id="plan-trials" label="Trials" hint="100 to 100,000">
             <input
               type="number"
               min={100}
               max={100000}
               value={form.trials}
               onChange={(e) => set({ trials: e.target.value })}
+              id="plan-trials"
               data-testid="plan-trials"
             />
           </FormField>
-          <FormField label="Seed" hint="the same seed, the same forecast">
+          <FormField id="plan-seed" label="Seed" hint="the same seed, the same forecast">
             <input
               type="number"
               min={0}
               value={form.seed}
               onChange={(e) => set({ seed: e.target.value })}
+              id="plan-seed"
               data-testid="plan-seed"
             />
           </FormField>
@@ -292,10 +340,10 @@ function ForecastResult({ f }: { f: Forecast }) {
   const days = f.question.type === "when";
   const what =
     f.method === "dependencies"
-      ? `${formatCount(f.items)} open ${plural(f.items, "item")} of ${f.label}, and ${formatCount(f.upstreamItems)} upstream of them`
+      ? `${plural(f.items, "open item")} of ${f.label}, and ${formatCount(f.upstreamItems)} upstream of them`
       : days
-        ? `${formatCount(f.items)} ${plural(f.items, "item")} of ${f.label}`
-        : `items of ${f.label} from ${formatDay(f.start)} (${formatCount(f.horizonDays)} ${plural(f.horizonDays, "day")})`;
+        ? `${plural(f.items, "item")} of ${f.label}`
+        : `items of ${f.label} from ${formatDay(f.start)} (${plural(f.horizonDays, "day")})`;
   const backtest = f.backtest;
   return (
     <div className="plan-result" data-testid="plan-result">
@@ -305,8 +353,8 @@ function ForecastResult({ f }: { f: Forecast }) {
         </p>
         <p className="card-subtitle">
           {what}. From {formatDay(f.start)}, drawing from {formatCount(f.historyFinished)} items finished on{" "}
-          {formatCount(f.historyDaysWithFinish)} of the {formatCount(f.windowDays)} days from {formatDay(f.windowFrom)}{" "}
-          to {formatDay(f.windowTo)}; {formatCount(f.trials)} trials, seed {f.seed}.{" "}
+          {formatCount(f.historyDaysWithFinish)} of the {formatCount(f.windowDays)} days from{" "}
+          {formatDay(f.windowFrom)} to {formatDay(f.windowTo)}; {formatCount(f.trials)} trials, seed {f.seed}.{" "}
           <MetricInfo
             id={f.method === "dependencies" ? "forecast-dependencies" : "forecast-method"}
             label="Forecast"
@@ -316,7 +364,10 @@ function ForecastResult({ f }: { f: Forecast }) {
         {f.levels.length > 0 ? (
           <dl className="plan-levels" data-testid="plan-levels">
             {f.levels.map((l) => (
-              <div key={l.confidence} className={l.confidence === 85 ? "plan-level plan-level-main" : "plan-level"}>
+              <div
+                key={l.confidence}
+                className={l.confidence === 85 ? "plan-level plan-level-main" : "plan-level"}
+              >
                 <dt>{l.confidence}% confidence</dt>
                 <dd>{levelText(f, l)}</dd>
               </div>
@@ -356,7 +407,14 @@ function ForecastResult({ f }: { f: Forecast }) {
           testId="plan-teams"
           csv={() => [
             ["Team", "Open items", "Upstream", "Finished of the intent", "Finished, all work", "Pace used"],
-            ...f.teams.map((t) => [t.team, t.items, t.upstreamItems, t.finishedOfIntent ?? "", t.finishedAll, paceText(t)]),
+            ...f.teams.map((t) => [
+              t.team,
+              t.items,
+              t.upstreamItems,
+              t.finishedOfIntent ?? "",
+              t.finishedAll,
+              paceText(t),
+            ]),
           ]}
         >
           <table className="table">
@@ -384,7 +442,9 @@ function ForecastResult({ f }: { f: Forecast }) {
                   <td>{t.team}</td>
                   <td className="num">{formatCount(t.items)}</td>
                   <td className="num">{formatCount(t.upstreamItems)}</td>
-                  <td className="num">{t.finishedOfIntent === null ? "–" : formatCount(t.finishedOfIntent)}</td>
+                  <td className="num">
+                    {t.finishedOfIntent === null ? "–" : formatCount(t.finishedOfIntent)}
+                  </td>
                   <td className="num">{formatCount(t.finishedAll)}</td>
                   <td>{paceText(t)}</td>
                 </tr>
@@ -465,7 +525,11 @@ export function PlansView() {
       ) : forecast.isPending ? (
         <LoadingState label={`Simulating ${formatCount(spec?.trials ?? 10_000)} futures…`} />
       ) : forecast.isError ? (
-        <ErrorState title="The forecast could not be made" error={forecast.error} onRetry={() => void forecast.refetch()} />
+        <ErrorState
+          title="The forecast could not be made"
+          error={forecast.error}
+          onRetry={() => void forecast.refetch()}
+        />
       ) : (
         <ForecastResult f={forecast.data} />
       )}
