@@ -12,6 +12,7 @@
 
 pub mod montecarlo;
 pub mod network;
+pub mod report;
 
 use std::collections::{HashMap, VecDeque};
 

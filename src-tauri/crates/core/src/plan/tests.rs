@@ -371,3 +371,41 @@ fn bad_requests_are_refused_with_a_clear_message() {
     })
     .contains("nope"));
 }
+
+#[test]
+fn the_report_lists_every_open_intent_and_team_with_its_forecast_as_safe_html() {
+    let mut g = G::new();
+    g.ix.intents[0].name = "<img src=x onerror=alert(1)> refunds".into();
+    let start = day("2026-04-01");
+    g.history(0, 0, start, 90, &|_| 2);
+    for _ in 0..20 {
+        g.item(0, 0, day("2026-03-01"), None);
+    }
+    let mapping = Mapping::build(&g.ix, &[]);
+    let html = report::report_html(
+        &g.ix,
+        &mapping,
+        "acme & co",
+        &report::ReportOptions {
+            as_of: Some("2026-03-31".into()),
+            ..report::ReportOptions::default()
+        },
+        day("2026-06-01"),
+    )
+    .expect("report");
+    assert!(html.starts_with("<!doctype html>"));
+    assert!(html.contains("<title>Plan: acme &amp; co</title>"));
+    assert!(html.contains("&lt;img src=x onerror=alert(1)&gt; refunds"));
+    assert!(!html.contains("<img"));
+    assert!(!html.contains("<script"));
+    // 20 open items at 2 a day: the 10th day, 10 April, for the intent and for Alpha.
+    assert_eq!(
+        html.matches("2026-04-10 <span class=\"muted\">(10 d)</span>")
+            .count(),
+        6
+    );
+    assert!(html.contains("<td>Alpha</td>") || html.contains("<td>Alpha<"));
+    // Beta has nothing open: not listed.
+    assert!(!html.contains(">Beta<"));
+    assert!(html.contains("Backtest: how far to trust it"));
+}
