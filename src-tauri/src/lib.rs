@@ -90,6 +90,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::governance::governance_compliance,
             commands::governance::governance_policies_get,
             commands::governance::governance_policies_save,
+            commands::plan::plan_forecast,
         ])
         .events(collect_events![
             events::WorkspaceChanged,

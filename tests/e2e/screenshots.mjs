@@ -2,8 +2,9 @@
 // workspace, the Overview, one of its drill-downs, and the Dependencies page with its item graph.
 //
 //   node tests/e2e/screenshots.mjs --app target/debug/baton-app --workspace FILE --out docs/screenshots
-//                                  [--prefix big-] [--pages overview,drill,dependencies,governance,decisions]
+//                                  [--prefix big-] [--pages overview,drill,dependencies,governance,decisions,plans]
 //                                  [--first-paint MS] [--settle MS]   (longer on a busy machine)
+//                                  [--intent ID]   (the intent the Plans page forecasts)
 import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -102,6 +103,26 @@ try {
       "document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }))",
     );
     await sleep(500);
+  }
+  if (pages.includes("plans")) {
+    await driver.click(await driver.waitFor('[data-testid="nav-plans"]'));
+    await driver.waitFor('[data-testid="plan-headline"]', 180_000);
+    await sleep(Number(args.settle ?? 1500));
+    shot("plans-team");
+    if (args.intent) {
+      await driver.click(await driver.waitFor('[data-testid="plan-target-intent"]'));
+      await driver.waitFor('[data-testid="plan-intent"] option[value="' + args.intent + '"]', 60_000);
+      // React reads a select's value through the native setter and a change event.
+      await driver.execute(
+        "const s = document.querySelector('[data-testid=\"plan-intent\"]');" +
+          "Object.getOwnPropertyDescriptor(HTMLSelectElement.prototype, 'value').set.call(s, arguments[0]);" +
+          "s.dispatchEvent(new Event('change', { bubbles: true }));",
+        [args.intent],
+      );
+      await driver.waitFor('[data-testid="plan-teams"]', 180_000);
+      await sleep(Number(args.settle ?? 1500));
+      shot("plans-intent");
+    }
   }
   if (pages.includes("dependencies")) {
     await driver.click(await driver.waitFor('[data-testid="nav-dependencies"]'));

@@ -73,28 +73,10 @@ export const commands = {
 	rulesSaveProvenanceRule: (rule: ProvenanceRuleView_Deserialize) => typedError<string, IpcError>(__TAURI_INVOKE("rules_save_provenance_rule", { rule })),
 	/**  Deletes a provenance rule. */
 	rulesDeleteProvenanceRule: (id: string) => typedError<null, IpcError>(__TAURI_INVOKE("rules_delete_provenance_rule", { id })),
-	/**
-	 *  How many items, and which, the current rules would move if every synced item were derived
-	 *  again from its raw record (nothing is written).
-	 */
-	rulesRederivePreview: () => typedError<RederiveReport_Serialize, IpcError>(__TAURI_INVOKE("rules_rederive_preview")),
-	/**  Derives every synced item again under the current rules and writes what changed. */
-	rulesRederiveApply: () => typedError<RederiveReport_Serialize, IpcError>(__TAURI_INVOKE("rules_rederive_apply")),
-	/**  Everyone with their identities, and who looks like whom. */
-	peopleList: () => typedError<PeopleView_Serialize, IpcError>(__TAURI_INVOKE("people_list")),
-	/**  Merges person `other` into `keep`: one person in every count from now on. */
-	peopleMerge: (keep: string, other: string) => typedError<null, IpcError>(__TAURI_INVOKE("people_merge", { keep, other })),
-	/**  Splits a person back into one person per identity; returns the people it made. */
-	peopleSplit: (person: string) => typedError<string[], IpcError>(__TAURI_INVOKE("people_split", { person })),
 	/**  The current settings. */
-	settingsGet: () => typedError<SettingsView_Serialize, IpcError>(__TAURI_INVOKE("settings_get")),
+	settingsGet: () => typedError<SettingsView, IpcError>(__TAURI_INVOKE("settings_get")),
 	/**  Changes the theme. */
 	settingsSetTheme: (theme: Theme) => typedError<null, IpcError>(__TAURI_INVOKE("settings_set_theme", { theme })),
-	/**
-	 *  Chooses the time zone calendar days are counted in (an IANA name such as `Europe/Berlin`),
-	 *  or this computer's (None). An unknown name is refused.
-	 */
-	settingsSetTimeZone: (timeZone: string | null) => typedError<null, IpcError>(__TAURI_INVOKE("settings_set_time_zone", { timeZone })),
 	/**  The Flow page for a filter. */
 	flowReport: (filter: FlowFilter_Deserialize) => typedError<FlowReport_Serialize, IpcError>(__TAURI_INVOKE("flow_report", { filter })),
 	/**  The Bottlenecks page for a filter. */
@@ -141,26 +123,17 @@ export const commands = {
 	triageSettingsSet: (settings: TriageSettings_Deserialize) => typedError<TriageSettings_Serialize, IpcError>(__TAURI_INVOKE("triage_settings_set", { settings })),
 	/**  The Governance page: violations now, per policy, per team, and per week. */
 	governanceReport: () => typedError<GovernanceReport_Serialize, IpcError>(__TAURI_INVOKE("governance_report")),
-	/**
-	 *  The Decisions page: pending decisions and approvals (or the log of answered ones), with the
-	 *  waiting-for-a-decision figures per team.
-	 */
-	approvalsReport: (query: ApprovalQuery_Deserialize) => typedError<ApprovalsReport_Serialize, IpcError>(__TAURI_INVOKE("approvals_report", { query })),
-	/**
-	 *  Asks a question in Baton (a decision or an approval, of a person or a team); returns the
-	 *  decision that records it (take it back to withdraw the question).
-	 */
-	approvalsAsk: (question: NewApproval_Deserialize) => typedError<DecisionView_Serialize, IpcError>(__TAURI_INVOKE("approvals_ask", { question })),
-	/**  Answers a pending decision or approval; returns the decision that records the answer. */
-	approvalsAnswer: (answer: AnswerInput_Deserialize) => typedError<DecisionView_Serialize, IpcError>(__TAURI_INVOKE("approvals_answer", { answer })),
-	/**  The pending decisions and approvals an item waits on (its drawer). */
-	approvalsForItem: (itemId: string) => typedError<Approval_Serialize[], IpcError>(__TAURI_INVOKE("approvals_for_item", { itemId })),
 	/**  Past compliance of each policy over the last `days` days (1 to 3,660), up to now. */
 	governanceCompliance: (days: number) => typedError<PolicyCompliance_Serialize[], IpcError>(__TAURI_INVOKE("governance_compliance", { days })),
 	/**  The workspace's policy set (the defaults while none was saved). */
 	governancePoliciesGet: () => typedError<PolicySet_Serialize, IpcError>(__TAURI_INVOKE("governance_policies_get")),
 	/**  Saves the policy set (checked first); returns it as stored, with versions. */
 	governancePoliciesSave: (set: PolicySet_Deserialize) => typedError<PolicySet_Serialize, IpcError>(__TAURI_INVOKE("governance_policies_save", { set })),
+	/**
+	 *  A Monte Carlo forecast ("when will it be done?" or "how many by this date?") for a filtered
+	 *  set or an intent, with its backtest.
+	 */
+	planForecast: (spec: ForecastSpec_Deserialize) => typedError<Forecast_Serialize, IpcError>(__TAURI_INVOKE("plan_forecast", { spec })),
 };
 
 /** Events */
@@ -219,171 +192,6 @@ export type AiComparison_Serialize = {
 	/**  Human, AI agent, automation. */
 	groups: GroupFigures_Serialize[],
 	reworkDays: number,
-};
-
-/**  An answer (what the app and `baton answer` send). */
-export type AnswerInput = AnswerInput_Serialize | AnswerInput_Deserialize;
-
-/**  An answer (what the app and `baton answer` send). */
-export type AnswerInput_Deserialize = {
-	/**  The id of the pending decision or approval (`src:<item id>` for one a source shows). */
-	approval: string,
-	outcome: AnswerOutcome,
-	/**  What was decided, in words (needed for a decision). */
-	answer?: string,
-	why?: string,
-};
-
-/**  An answer (what the app and `baton answer` send). */
-export type AnswerInput_Serialize = {
-	/**  The id of the pending decision or approval (`src:<item id>` for one a source shows). */
-	approval: string,
-	outcome: AnswerOutcome,
-	/**  What was decided, in words (needed for a decision). */
-	answer: string,
-	why: string,
-};
-
-/**  How a question was answered. */
-export type AnswerOutcome = "approved" | "rejected" | 
-/**  A decision taken (what it is says the answer's text). */
-"decided";
-
-/**  A decision or approval, pending or answered. */
-export type Approval = Approval_Serialize | Approval_Deserialize;
-
-/**  The answer given. */
-export type ApprovalAnswer = {
-	/**  The decision that records it (take it back to reopen the question). */
-	id: string,
-	outcome: AnswerOutcome,
-	answer: string,
-	by: string,
-	at: string,
-	why: string,
-};
-
-/**  What is asked. */
-export type ApprovalKind = 
-/**  A choice to make ("which vendor?", "ship without the migration?"). */
-"decision" | 
-/**  A yes or no on something done (a release, a change, an exception). */
-"approval";
-
-/**  Where a pending decision or approval comes from. */
-export type ApprovalOrigin = 
-/**  Asked in Baton. */
-"baton" | 
-/**  An item's state at its source says it waits for one. */
-"source";
-
-/**  A request for the Decisions page. Empty lists mean "any". */
-export type ApprovalQuery = ApprovalQuery_Serialize | ApprovalQuery_Deserialize;
-
-/**  A request for the Decisions page. Empty lists mean "any". */
-export type ApprovalQuery_Deserialize = {
-	/**  Team ids ("" for questions without a team). */
-	teams?: string[],
-	/**  Intent ids ("" for questions without an intent). */
-	intents?: string[],
-	show?: ApprovalShow,
-};
-
-/**  A request for the Decisions page. Empty lists mean "any". */
-export type ApprovalQuery_Serialize = {
-	/**  Team ids ("" for questions without a team). */
-	teams: string[],
-	/**  Intent ids ("" for questions without an intent). */
-	intents: string[],
-	show: ApprovalShow,
-};
-
-/**  Which questions to list. */
-export type ApprovalShow = "pending" | 
-/**  The log: answered ones, latest answer first. */
-"answered" | "all";
-
-/**  A decision or approval, pending or answered. */
-export type Approval_Deserialize = {
-	id: string,
-	origin: ApprovalOrigin,
-	kind: ApprovalKind,
-	question: string,
-	decider: Decider_Deserialize,
-	/**  Who asked (None for one a source shows). */
-	askedBy?: string | null,
-	/**  Since when it waits (asked, or entered the waiting state). */
-	askedAt: string,
-	due?: string | null,
-	/**  Pending past its due date. */
-	overdue: boolean,
-	/**  Days it has waited (until answered, or now). */
-	waitedDays: number | null,
-	waiting: WaitingItem[],
-	teamId?: string | null,
-	teamName?: string | null,
-	intentId?: string | null,
-	intentTitle?: string | null,
-	/**  The source and raw state that show it (for one a source shows). */
-	sourceState?: string | null,
-	/**  Context given when asked. */
-	why: string,
-	answer?: ApprovalAnswer | null,
-};
-
-/**  A decision or approval, pending or answered. */
-export type Approval_Serialize = {
-	id: string,
-	origin: ApprovalOrigin,
-	kind: ApprovalKind,
-	question: string,
-	decider: Decider_Serialize,
-	/**  Who asked (None for one a source shows). */
-	askedBy: string | null,
-	/**  Since when it waits (asked, or entered the waiting state). */
-	askedAt: string,
-	due: string | null,
-	/**  Pending past its due date. */
-	overdue: boolean,
-	/**  Days it has waited (until answered, or now). */
-	waitedDays: number | null,
-	waiting: WaitingItem[],
-	teamId: string | null,
-	teamName: string | null,
-	intentId: string | null,
-	intentTitle: string | null,
-	/**  The source and raw state that show it (for one a source shows). */
-	sourceState: string | null,
-	/**  Context given when asked. */
-	why: string,
-	answer: ApprovalAnswer | null,
-};
-
-/**  The Decisions page. */
-export type ApprovalsReport = ApprovalsReport_Serialize | ApprovalsReport_Deserialize;
-
-/**  The Decisions page. */
-export type ApprovalsReport_Deserialize = {
-	asOf: string,
-	/**  The questions matching the query. */
-	approvals: Approval_Deserialize[],
-	/**  Counts over the teams and intents filters (whatever `show`). */
-	pending: number,
-	overdue: number,
-	answered: number,
-	byTeam: TeamWaiting_Deserialize[],
-};
-
-/**  The Decisions page. */
-export type ApprovalsReport_Serialize = {
-	asOf: string,
-	/**  The questions matching the query. */
-	approvals: Approval_Serialize[],
-	/**  Counts over the teams and intents filters (whatever `show`). */
-	pending: number,
-	overdue: number,
-	answered: number,
-	byTeam: TeamWaiting_Serialize[],
 };
 
 /**  An open item with an open upstream blocker older than its team's usual cycle time. */
@@ -527,24 +335,11 @@ export type Attention_Deserialize = {
 	blockedByOtherTeams: number,
 	aiAwaitingReview: number,
 	handoffsNotArrived: number,
-	/**  Items in progress now (active or waiting): the Overview's Waiting + Active. */
+	/**
+	 *  Items in progress now (active or waiting): the Flow page's work in progress at the end
+	 *  of a range ending now.
+	 */
 	inProgress: number,
-	/**
-	 *  Of them, items whose cycle never started (waiting in a queue before any work): not in
-	 *  the Flow page's work in progress.
-	 */
-	notStarted: number,
-	/**
-	 *  Items whose cycle started and has not finished that are back in New now (returned to the
-	 *  backlog): in the Flow page's work in progress, not in Waiting + Active.
-	 */
-	startedBackInNew: number,
-	/**
-	 *  The Flow page's work in progress for a range ending now, all teams: items whose cycle
-	 *  started and has neither finished nor been canceled. Always
-	 *  `in_progress - not_started + started_back_in_new`.
-	 */
-	flowWip: number,
 };
 
 /**  The Overview's "where is work stuck" answer. */
@@ -565,24 +360,34 @@ export type Attention_Serialize = {
 	blockedByOtherTeams: number,
 	aiAwaitingReview: number,
 	handoffsNotArrived: number,
-	/**  Items in progress now (active or waiting): the Overview's Waiting + Active. */
+	/**
+	 *  Items in progress now (active or waiting): the Flow page's work in progress at the end
+	 *  of a range ending now.
+	 */
 	inProgress: number,
-	/**
-	 *  Of them, items whose cycle never started (waiting in a queue before any work): not in
-	 *  the Flow page's work in progress.
-	 */
-	notStarted: number,
-	/**
-	 *  Items whose cycle started and has not finished that are back in New now (returned to the
-	 *  backlog): in the Flow page's work in progress, not in Waiting + Active.
-	 */
-	startedBackInNew: number,
-	/**
-	 *  The Flow page's work in progress for a range ending now, all teams: items whose cycle
-	 *  started and has neither finished nor been canceled. Always
-	 *  `in_progress - not_started + started_back_in_new`.
-	 */
-	flowWip: number,
+};
+
+/**  How the same method did on the set's own past. */
+export type Backtest = {
+	horizonDays: number,
+	windowDays: number,
+	checks: BacktestCheck[],
+	/**  Checks where at least the 85% (50%) figure was finished. */
+	heldP85: number,
+	heldP50: number,
+};
+
+/**
+ *  One past check of the backtest: what the forecast would have said on `date` about the next
+ *  `horizon_days`, and what happened.
+ */
+export type BacktestCheck = {
+	date: string,
+	/**  At least this many items, at 50% and 85% confidence. */
+	p50: number,
+	p85: number,
+	/**  Items actually finished in those days. */
+	actual: number,
 };
 
 /**  Items blocked now, grouped by the team whose open items block them. */
@@ -927,28 +732,6 @@ export type DateRange = {
 	to: string,
 };
 
-/**  Who decides. */
-export type Decider = Decider_Serialize | Decider_Deserialize;
-
-/**  Whether the decider is a person or a team. */
-export type DeciderKind = "person" | "team";
-
-/**  Who decides. */
-export type Decider_Deserialize = {
-	kind: DeciderKind,
-	/**  The person's or team's id when Baton knows them (someone not synced is kept by name). */
-	id?: string | null,
-	name: string,
-};
-
-/**  Who decides. */
-export type Decider_Serialize = {
-	kind: DeciderKind,
-	/**  The person's or team's id when Baton knows them (someone not synced is kept by name). */
-	id: string | null,
-	name: string,
-};
-
 /**  A decision to record about one item (what the app and `baton decide` send). */
 export type DecisionInput = DecisionInput_Serialize | DecisionInput_Deserialize;
 
@@ -1007,17 +790,7 @@ export type DecisionKind =
 /**  Takes back an earlier decision. */
 "revoked" | 
 /**  The triage thresholds of the workspace. */
-"thresholds_set" | 
-/**
- *  A question asked in Baton that waits for someone's decision or approval (see
- *  [`crate::approvals`]): the items it covers wait on it until it is answered.
- */
-"approval_requested" | 
-/**
- *  The answer to a pending decision or approval (one asked in Baton, which it supersedes,
- *  or one a source shows, which it releases in Baton's view until the item changes).
- */
-"approval_answered";
+"thresholds_set";
 
 /**  One decision as the app shows it (an item's history, the export). */
 export type DecisionView = DecisionView_Serialize | DecisionView_Deserialize;
@@ -1301,12 +1074,6 @@ export type FlowFilter_Deserialize = {
 	rule?: CycleRule,
 	/**  Minutes east of UTC in which calendar days are counted (UTC+2 is 120). Default 0. */
 	utcOffsetMinutes?: number,
-	/**
-	 *  An IANA time zone (`Europe/Berlin`) to count days in instead: its offset at the end of
-	 *  the range is used for the whole range (see `docs/metrics.md`, "Days"). None: the offset
-	 *  (and left out of what is sent, so filters saved by older versions read the same).
-	 */
-	timeZone?: string | null,
 };
 
 /**  The filters of the Flow and Bottlenecks pages (and `baton flow`). Empty lists mean "all". */
@@ -1334,12 +1101,6 @@ export type FlowFilter_Serialize = {
 	rule: CycleRule,
 	/**  Minutes east of UTC in which calendar days are counted (UTC+2 is 120). Default 0. */
 	utcOffsetMinutes: number,
-	/**
-	 *  An IANA time zone (`Europe/Berlin`) to count days in instead: its offset at the end of
-	 *  the range is used for the whole range (see `docs/metrics.md`, "Days"). None: the offset
-	 *  (and left out of what is sent, so filters saved by older versions read the same).
-	 */
-	timeZone?: string,
 };
 
 /**  One item of a drill-down, with the value that put it there. */
@@ -1349,38 +1110,16 @@ export type FlowItem = FlowItem_Serialize | FlowItem_Deserialize;
 export type FlowItem_Deserialize = {
 	item: ItemRef,
 	teamName?: string | null,
-	/**
-	 *  Days: cycle time, age, time in stage or time waiting, depending on the selection. A wait
-	 *  counts whole (from when it began), also the part before the range.
-	 */
+	/**  Days: cycle time, age, time in stage or time waiting, depending on the selection. */
 	days: number | null,
-	/**  For waits: the part of `days` inside the range (what the clicked bar adds up). */
-	inRangeDays?: number | null,
-	/**  Its flow state at the end of the range. */
-	flowState: FlowState,
-	/**  When it entered that state (RFC 3339): "waiting since" for a waiting item. */
-	stateSince: string,
-	/**  Days in that state at the end of the range. */
-	daysInState: number | null,
 };
 
 /**  One item of a drill-down, with the value that put it there. */
 export type FlowItem_Serialize = {
 	item: ItemRef,
 	teamName: string | null,
-	/**
-	 *  Days: cycle time, age, time in stage or time waiting, depending on the selection. A wait
-	 *  counts whole (from when it began), also the part before the range.
-	 */
+	/**  Days: cycle time, age, time in stage or time waiting, depending on the selection. */
 	days: number | null,
-	/**  For waits: the part of `days` inside the range (what the clicked bar adds up). */
-	inRangeDays: number | null,
-	/**  Its flow state at the end of the range. */
-	flowState: FlowState,
-	/**  When it entered that state (RFC 3339): "waiting since" for a waiting item. */
-	stateSince: string,
-	/**  Days in that state at the end of the range. */
-	daysInState: number | null,
 };
 
 /**  The items behind a number, longest first. */
@@ -1481,10 +1220,7 @@ export type FlowSelection =
 { type: "waiting_in"; stage: Stage } | 
 /**  Items waiting in a stage at the end of a day (queue growth). */
 { type: "waiting_at"; day: string; stage: Stage } | 
-/**
- *  Items waiting at the end of the range that an item of a team, still open then, blocks
- *  ("" = items without a team).
- */
+/**  Items waiting now that an open item of a team blocks ("" = items without a team). */
 { type: "blocked_by"; team_id: string };
 
 /**  Where an item is in its flow, whatever the source calls the state. */
@@ -1499,6 +1235,162 @@ export type FlowState =
 "done" | 
 /**  Dropped without delivery. */
 "canceled";
+
+/**  A forecast and everything needed to read it. */
+export type Forecast = Forecast_Serialize | Forecast_Deserialize;
+
+/**  One confidence level of the answer. */
+export type ForecastLevel = ForecastLevel_Serialize | ForecastLevel_Deserialize;
+
+/**  One confidence level of the answer. */
+export type ForecastLevel_Deserialize = {
+	/**  50, 70, 85 or 95: the share of trials that did at least as well. */
+	confidence: number,
+	/**  "When": days from the first forecast day (1 = during that day), None beyond ten years. */
+	days?: number | null,
+	/**  "When": the day the last item is done (`YYYY-MM-DD`). */
+	date?: string | null,
+	/**  "How many": at least this many items. */
+	items?: number | null,
+};
+
+/**  One confidence level of the answer. */
+export type ForecastLevel_Serialize = {
+	/**  50, 70, 85 or 95: the share of trials that did at least as well. */
+	confidence: number,
+	/**  "When": days from the first forecast day (1 = during that day), None beyond ten years. */
+	days: number | null,
+	/**  "When": the day the last item is done (`YYYY-MM-DD`). */
+	date: string | null,
+	/**  "How many": at least this many items. */
+	items: number | null,
+};
+
+/**  How the forecast was simulated. */
+export type ForecastMethod = "throughput" | "dependencies";
+
+/**  What to forecast, from which history, with which simulation. */
+export type ForecastSpec = ForecastSpec_Serialize | ForecastSpec_Deserialize;
+
+/**  What to forecast, from which history, with which simulation. */
+export type ForecastSpec_Deserialize = {
+	/**
+	 *  The set of items (teams, sources, kinds, provenance, intents) and the time zone. The
+	 *  forecast starts the day after the filter's range ends (today when the range ends today:
+	 *  today's finishes so far are not history yet).
+	 */
+	filter?: FlowFilter_Deserialize,
+	/**
+	 *  An intent id: forecast its open items through the dependency graph, each team at its own
+	 *  pace. The filter's slice is then not used (its range end and time zone are).
+	 */
+	intent?: string | null,
+	question?: Question_Deserialize,
+	/**  Days of history whose daily throughput is drawn from (default 90, 7 to 730). */
+	windowDays?: number | null,
+	/**  Simulated futures (default 10,000, 100 to 100,000). */
+	trials?: number | null,
+	/**  The random seed (default 1): the same seed gives the same forecast. */
+	seed?: number | null,
+};
+
+/**  What to forecast, from which history, with which simulation. */
+export type ForecastSpec_Serialize = {
+	/**
+	 *  The set of items (teams, sources, kinds, provenance, intents) and the time zone. The
+	 *  forecast starts the day after the filter's range ends (today when the range ends today:
+	 *  today's finishes so far are not history yet).
+	 */
+	filter: FlowFilter_Serialize,
+	/**
+	 *  An intent id: forecast its open items through the dependency graph, each team at its own
+	 *  pace. The filter's slice is then not used (its range end and time zone are).
+	 */
+	intent: string | null,
+	question: Question_Serialize,
+	/**  Days of history whose daily throughput is drawn from (default 90, 7 to 730). */
+	windowDays: number | null,
+	/**  Simulated futures (default 10,000, 100 to 100,000). */
+	trials: number | null,
+	/**  The random seed (default 1): the same seed gives the same forecast. */
+	seed: number | null,
+};
+
+/**  A forecast and everything needed to read it. */
+export type Forecast_Deserialize = {
+	question: Question_Deserialize,
+	method: ForecastMethod,
+	/**  What was forecast, in words ("Payments", "the intent Faster refunds", "all work"). */
+	label: string,
+	/**  The first forecast day (`YYYY-MM-DD`). */
+	start: string,
+	/**  The history window: first and last day, and its length. */
+	windowFrom: string,
+	windowTo: string,
+	windowDays: number,
+	trials: number,
+	seed: number,
+	/**  Items of the set finished in the window, and on how many of its days. */
+	historyFinished: number,
+	historyDaysWithFinish: number,
+	/**  "When": the items to finish (open items of the set, or the number asked). */
+	items: number,
+	/**  "How many": days from the first forecast day to the date, included. */
+	horizonDays: number,
+	levels: ForecastLevel_Deserialize[],
+	histogram: HistogramBar[],
+	/**  Trials that did not finish within ten years. */
+	beyondLimit: number,
+	backtest?: Backtest | null,
+	/**
+	 *  Dependencies method: each team's part, open items upstream of the intent, and items
+	 *  whose dependencies form a cycle (their order is unknown; links inside the cycle are
+	 *  ignored).
+	 */
+	teams: TeamPace_Deserialize[],
+	upstreamItems: number,
+	itemsInCycles: number,
+	/**  Why a figure is missing or how to read it, in plain words. */
+	notes: string[],
+};
+
+/**  A forecast and everything needed to read it. */
+export type Forecast_Serialize = {
+	question: Question_Serialize,
+	method: ForecastMethod,
+	/**  What was forecast, in words ("Payments", "the intent Faster refunds", "all work"). */
+	label: string,
+	/**  The first forecast day (`YYYY-MM-DD`). */
+	start: string,
+	/**  The history window: first and last day, and its length. */
+	windowFrom: string,
+	windowTo: string,
+	windowDays: number,
+	trials: number,
+	seed: number,
+	/**  Items of the set finished in the window, and on how many of its days. */
+	historyFinished: number,
+	historyDaysWithFinish: number,
+	/**  "When": the items to finish (open items of the set, or the number asked). */
+	items: number,
+	/**  "How many": days from the first forecast day to the date, included. */
+	horizonDays: number,
+	levels: ForecastLevel_Serialize[],
+	histogram: HistogramBar[],
+	/**  Trials that did not finish within ten years. */
+	beyondLimit: number,
+	backtest: Backtest | null,
+	/**
+	 *  Dependencies method: each team's part, open items upstream of the intent, and items
+	 *  whose dependencies form a cycle (their order is unknown; links inside the cycle are
+	 *  ignored).
+	 */
+	teams: TeamPace_Serialize[],
+	upstreamItems: number,
+	itemsInCycles: number,
+	/**  Why a figure is missing or how to read it, in plain words. */
+	notes: string[],
+};
 
 /**  What a GitHub source covers (stored as the `scope` JSON of its row). */
 export type GithubScope = GithubScope_Serialize | GithubScope_Deserialize;
@@ -1738,35 +1630,14 @@ export type Handoff_Serialize = {
 	daysWaiting: number | null,
 };
 
-/**  One identity of a person: a login on a source and what the source says of it. */
-export type IdentityView = IdentityView_Serialize | IdentityView_Deserialize;
-
-/**  One identity of a person: a login on a source and what the source says of it. */
-export type IdentityView_Deserialize = {
-	sourceId: string,
-	sourceName: string,
-	/**  `github`, `jira`, `linear`. */
-	sourceKind: string,
-	login: string,
-	/**  The name the source shows (the login when it shows none). */
-	displayName: string,
-	email?: string | null,
-	/**  Split off by hand: never merged automatically again. */
-	keptApart: boolean,
-};
-
-/**  One identity of a person: a login on a source and what the source says of it. */
-export type IdentityView_Serialize = {
-	sourceId: string,
-	sourceName: string,
-	/**  `github`, `jira`, `linear`. */
-	sourceKind: string,
-	login: string,
-	/**  The name the source shows (the login when it shows none). */
-	displayName: string,
-	email: string | null,
-	/**  Split off by hand: never merged automatically again. */
-	keptApart: boolean,
+/**
+ *  One bar of the histogram of outcomes: trials whose outcome (days or items) is in
+ *  `from..=to`.
+ */
+export type HistogramBar = {
+	from: number,
+	to: number,
+	trials: number,
 };
 
 /**  One intent. */
@@ -1970,8 +1841,6 @@ export type ItemsQuery_Deserialize = {
 	/**  Source ids. */
 	sources?: string[],
 	provenances?: Provenance[],
-	/**  Intent ids: items linked to the intent or to one under it (the Flow filter's rule). */
-	intents?: string[],
 	/**  Case-insensitive substring of the key or title. */
 	text?: string | null,
 	/**
@@ -1995,8 +1864,6 @@ export type ItemsQuery_Serialize = {
 	/**  Source ids. */
 	sources: string[],
 	provenances: Provenance[],
-	/**  Intent ids: items linked to the intent or to one under it (the Flow filter's rule). */
-	intents: string[],
 	/**  Case-insensitive substring of the key or title. */
 	text: string | null,
 	/**
@@ -2197,13 +2064,6 @@ export type MappingOrigin =
 /**  Not mapped: items passing through it are left out of the flow metrics. */
 "unmapped";
 
-/**  Why two people look like one. */
-export type MatchReason = 
-/**  An identity of each shows the same e-mail address. */
-"email" | 
-/**  Their names are the same without case, spaces and punctuation. */
-"name";
-
 /**  An item that did not meet a policy. */
 export type MissedItem = {
 	itemId: string,
@@ -2217,66 +2077,10 @@ export type Named<V> = {
 	via: V,
 };
 
-/**  A question to ask in Baton (what the app and `baton ask` send). */
-export type NewApproval = NewApproval_Serialize | NewApproval_Deserialize;
-
-/**  A question to ask in Baton (what the app and `baton ask` send). */
-export type NewApproval_Deserialize = {
-	kind?: ApprovalKind | null,
-	question?: string,
-	/**  A person (id, login or name) or, with `deciderIsTeam`, a team (id or name). */
-	decider?: string,
-	deciderIsTeam?: boolean,
-	/**  Ids of the items that wait on the answer. */
-	waiting?: string[],
-	/**  A day (`YYYY-MM-DD`) or an RFC 3339 instant; none: the maximum-wait policy's deadline. */
-	due?: string | null,
-	/**  The intent it is about (an intent id). */
-	intent?: string | null,
-	/**  The team it belongs to (an id or name); none: the team of the first waiting item. */
-	team?: string | null,
-	/**  Context, in the asker's words. */
-	why?: string,
-};
-
-/**  A question to ask in Baton (what the app and `baton ask` send). */
-export type NewApproval_Serialize = {
-	kind: ApprovalKind | null,
-	question: string,
-	/**  A person (id, login or name) or, with `deciderIsTeam`, a team (id or name). */
-	decider: string,
-	deciderIsTeam: boolean,
-	/**  Ids of the items that wait on the answer. */
-	waiting: string[],
-	/**  A day (`YYYY-MM-DD`) or an RFC 3339 instant; none: the maximum-wait policy's deadline. */
-	due: string | null,
-	/**  The intent it is about (an intent id). */
-	intent: string | null,
-	/**  The team it belongs to (an id or name); none: the team of the first waiting item. */
-	team: string | null,
-	/**  Context, in the asker's words. */
-	why: string,
-};
-
 /**  Another item a reason names. */
 export type OtherItem = {
 	id: string,
 	key: string,
-};
-
-/**  Everyone, and who looks like whom. */
-export type PeopleView = PeopleView_Serialize | PeopleView_Deserialize;
-
-/**  Everyone, and who looks like whom. */
-export type PeopleView_Deserialize = {
-	people: PersonView_Deserialize[],
-	matches: PersonMatch[],
-};
-
-/**  Everyone, and who looks like whom. */
-export type PeopleView_Serialize = {
-	people: PersonView_Serialize[],
-	matches: PersonMatch[],
 };
 
 /**  Percentiles of a duration, in days (nearest-rank). */
@@ -2298,45 +2102,6 @@ export type Percentiles_Serialize = {
 	p85: number | null,
 	p95: number | null,
 	mean: number | null,
-};
-
-/**  Two people that look like one. */
-export type PersonMatch = {
-	/**  The person kept when they are merged (the smaller id). */
-	keepId: string,
-	keepName: string,
-	otherId: string,
-	otherName: string,
-	reason: MatchReason,
-	/**  What they share: the address, or the name as compared. */
-	shared: string,
-	/**  Strong enough to be merged without asking (see the module's rules). */
-	automatic: boolean,
-};
-
-/**  A person with every identity and how many items name them. */
-export type PersonView = PersonView_Serialize | PersonView_Deserialize;
-
-/**  A person with every identity and how many items name them. */
-export type PersonView_Deserialize = {
-	id: string,
-	displayName: string,
-	teamId?: string | null,
-	isBot: boolean,
-	identities: IdentityView_Deserialize[],
-	/**  Items the person authored, owns or asked for. */
-	items: number,
-};
-
-/**  A person with every identity and how many items name them. */
-export type PersonView_Serialize = {
-	id: string,
-	displayName: string,
-	teamId: string | null,
-	isBot: boolean,
-	identities: IdentityView_Serialize[],
-	/**  Items the person authored, owns or asked for. */
-	items: number,
 };
 
 /**  What a file dialog is for. */
@@ -2507,6 +2272,29 @@ export type ProvenanceSignal =
  */
 "body_marker";
 
+/**  The question a forecast answers. */
+export type Question = Question_Serialize | Question_Deserialize;
+
+/**  The question a forecast answers. */
+export type Question_Deserialize = 
+/**  When will the set's open items be done (or `items` of them, when given)? */
+{ type: "when"; items?: number | null } | 
+/**
+ *  How many items will be done from the forecast's first day to `date` (`YYYY-MM-DD`,
+ *  included)?
+ */
+{ type: "how_many"; date: string };
+
+/**  The question a forecast answers. */
+export type Question_Serialize = 
+/**  When will the set's open items be done (or `items` of them, when given)? */
+{ type: "when"; items: number | null } | 
+/**
+ *  How many items will be done from the forecast's first day to `date` (`YYYY-MM-DD`,
+ *  included)?
+ */
+{ type: "how_many"; date: string };
+
 /**  Items waiting for one reason at the end of each day. */
 export type QueueSeries = {
 	stage: Stage,
@@ -2548,9 +2336,7 @@ export type Reason =
 /**  In progress for longer than its team's 85th-percentile cycle time. */
 "aging_past_p85" | 
 /**  In a state no workflow map covers, so no flow number counts it. */
-"unmapped_state" | 
-/**  Breaks a blocking policy now (other than the independent review, listed above). */
-"policy_violation";
+"unmapped_state";
 
 /**  How many rows a reason lists, given the other filters. */
 export type ReasonCount = {
@@ -2566,64 +2352,6 @@ export type RecentWorkspace = {
 	openedAt: string,
 	/**  False when the file is gone. */
 	exists: boolean,
-};
-
-/**  What re-deriving changes (a preview) or changed (applied). */
-export type RederiveReport = RederiveReport_Serialize | RederiveReport_Deserialize;
-
-/**  What re-deriving changes (a preview) or changed (applied). */
-export type RederiveReport_Deserialize = {
-	/**  Items derived again from their raw records. */
-	checked: number,
-	/**  Items whose team or provenance differs. */
-	changed: number,
-	teamChanged: number,
-	provenanceChanged: number,
-	/**  The first changed items, by key. */
-	examples: RederivedItem_Deserialize[],
-	/**  True when the changes were written. */
-	applied: boolean,
-};
-
-/**  What re-deriving changes (a preview) or changed (applied). */
-export type RederiveReport_Serialize = {
-	/**  Items derived again from their raw records. */
-	checked: number,
-	/**  Items whose team or provenance differs. */
-	changed: number,
-	teamChanged: number,
-	provenanceChanged: number,
-	/**  The first changed items, by key. */
-	examples: RederivedItem_Serialize[],
-	/**  True when the changes were written. */
-	applied: boolean,
-};
-
-/**  One item the rules move. */
-export type RederivedItem = RederivedItem_Serialize | RederivedItem_Deserialize;
-
-/**  One item the rules move. */
-export type RederivedItem_Deserialize = {
-	itemId: string,
-	key: string,
-	title: string,
-	/**  Team names (`None`: no team). */
-	teamBefore?: string | null,
-	teamAfter?: string | null,
-	provenanceBefore: Provenance,
-	provenanceAfter: Provenance,
-};
-
-/**  One item the rules move. */
-export type RederivedItem_Serialize = {
-	itemId: string,
-	key: string,
-	title: string,
-	/**  Team names (`None`: no team). */
-	teamBefore: string | null,
-	teamAfter: string | null,
-	provenanceBefore: Provenance,
-	provenanceAfter: Provenance,
 };
 
 /**  A value whose text was not valid UTF-8 and is shown with replacement characters. */
@@ -2864,24 +2592,8 @@ export type Scope_Serialize = {
 export type Secret = string;
 
 /**  The settings as the UI shows them. */
-export type SettingsView = SettingsView_Serialize | SettingsView_Deserialize;
-
-/**  The settings as the UI shows them. */
-export type SettingsView_Deserialize = {
+export type SettingsView = {
 	theme: Theme,
-	/**  The IANA time zone calendar days are counted in; None: this computer's. */
-	timeZone?: string | null,
-	recent: RecentWorkspace[],
-	/**  Where settings, logs and the demo live. */
-	dataDir: string,
-	version: string,
-};
-
-/**  The settings as the UI shows them. */
-export type SettingsView_Serialize = {
-	theme: Theme,
-	/**  The IANA time zone calendar days are counted in; None: this computer's. */
-	timeZone: string | null,
 	recent: RecentWorkspace[],
 	/**  Where settings, logs and the demo live. */
 	dataDir: string,
@@ -2923,9 +2635,7 @@ export type SingleLink_Serialize = {
 export type SortDirection = "asc" | "desc";
 
 /**  Which column to sort by. */
-export type SortField = "key" | "title" | "kind" | "team" | "state" | "source" | "provenance" | "created" | "updated" | 
-/**  When the item entered its current state (how long it has been there). */
-"state_since";
+export type SortField = "key" | "title" | "kind" | "team" | "state" | "source" | "provenance" | "created" | "updated";
 
 /**  What the add and edit forms (and `baton source add`) send. */
 export type SourceInput = SourceInput_Serialize | SourceInput_Deserialize;
@@ -3275,6 +2985,55 @@ export type TeamNode = {
 	defaultPercentiles: boolean,
 };
 
+/**  A team's part in a dependency-aware forecast. */
+export type TeamPace = TeamPace_Serialize | TeamPace_Deserialize;
+
+/**  A team's part in a dependency-aware forecast. */
+export type TeamPace_Deserialize = {
+	team: string,
+	/**  Open items it must finish (of the intent, and upstream of it). */
+	items: number,
+	upstreamItems: number,
+	/**
+	 *  Items of the intent it finished in the window (None when it has no open item of the
+	 *  intent): its pace on the intent's items.
+	 */
+	finishedOfIntent?: number | null,
+	/**
+	 *  Items it finished in the window, all work: its pace on upstream items, and on the
+	 *  intent's when `whole_team_pace`.
+	 */
+	finishedAll: number,
+	/**
+	 *  It finished nothing of the intent in the window, so its whole pace is used for the
+	 *  intent's items too (optimistic when it shares its time with other work).
+	 */
+	wholeTeamPace: boolean,
+};
+
+/**  A team's part in a dependency-aware forecast. */
+export type TeamPace_Serialize = {
+	team: string,
+	/**  Open items it must finish (of the intent, and upstream of it). */
+	items: number,
+	upstreamItems: number,
+	/**
+	 *  Items of the intent it finished in the window (None when it has no open item of the
+	 *  intent): its pace on the intent's items.
+	 */
+	finishedOfIntent: number | null,
+	/**
+	 *  Items it finished in the window, all work: its pace on upstream items, and on the
+	 *  intent's when `whole_team_pace`.
+	 */
+	finishedAll: number,
+	/**
+	 *  It finished nothing of the intent in the window, so its whole pace is used for the
+	 *  intent's items too (optimistic when it shares its time with other work).
+	 */
+	wholeTeamPace: boolean,
+};
+
 /**  Cycle-time percentiles of one team. */
 export type TeamPercentiles = TeamPercentiles_Serialize | TeamPercentiles_Deserialize;
 
@@ -3357,41 +3116,6 @@ export type TeamStates = {
 	teamName: string,
 	/**  Same order as [`FlowState::ALL`]. */
 	counts: number[],
-};
-
-/**  Waiting for a decision, per team, from these records. */
-export type TeamWaiting = TeamWaiting_Serialize | TeamWaiting_Deserialize;
-
-/**  Waiting for a decision, per team, from these records. */
-export type TeamWaiting_Deserialize = {
-	teamId?: string | null,
-	teamName: string,
-	pending: number,
-	overdue: number,
-	answered: number,
-	/**  Median days from asked to answered (answered ones), None without any. */
-	medianAnswerDays?: number | null,
-	/**
-	 *  Item-days spent waiting on a decision or approval: for each question, the days it waited
-	 *  (until answered, or now) times the open items waiting on it.
-	 */
-	itemDaysWaiting: number | null,
-};
-
-/**  Waiting for a decision, per team, from these records. */
-export type TeamWaiting_Serialize = {
-	teamId: string | null,
-	teamName: string,
-	pending: number,
-	overdue: number,
-	answered: number,
-	/**  Median days from asked to answered (answered ones), None without any. */
-	medianAnswerDays: number | null,
-	/**
-	 *  Item-days spent waiting on a decision or approval: for each question, the days it waited
-	 *  (until answered, or now) times the open items waiting on it.
-	 */
-	itemDaysWaiting: number | null,
 };
 
 /**  Colour theme. */
@@ -3741,20 +3465,14 @@ export type WaitExample = WaitExample_Serialize | WaitExample_Deserialize;
 export type WaitExample_Deserialize = {
 	item: ItemRef,
 	teamName?: string | null,
-	/**  The whole wait, from when it began (also before the range). */
 	days: number | null,
-	/**  The part of it inside the range. */
-	inRangeDays: number | null,
 };
 
 /**  An item that waited. */
 export type WaitExample_Serialize = {
 	item: ItemRef,
 	teamName: string | null,
-	/**  The whole wait, from when it began (also before the range). */
 	days: number | null,
-	/**  The part of it inside the range. */
-	inRangeDays: number | null,
 };
 
 /**  Why an item in a waiting state waits. */
@@ -3783,15 +3501,6 @@ export type WaitShare_Serialize = {
 	items: number,
 	/**  The items that waited longest here. */
 	examples: WaitExample_Serialize[],
-};
-
-/**  An item waiting on a question. */
-export type WaitingItem = {
-	id: string,
-	key: string,
-	title: string,
-	/**  Not done or canceled. */
-	open: boolean,
 };
 
 /**  Waiting items for one reason. */

@@ -8,6 +8,7 @@ pub mod flow;
 pub mod governance;
 pub mod items;
 pub mod people;
+pub mod plan;
 pub mod rules;
 pub mod settings;
 pub mod sources;

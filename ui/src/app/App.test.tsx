@@ -129,8 +129,8 @@ describe("App", () => {
     ]) {
       expect(screen.getByTestId(`nav-${view}`)).toBeInTheDocument();
     }
-    window.location.hash = "#/plans";
+    window.location.hash = "#/intents";
     window.dispatchEvent(new HashChangeEvent("hashchange"));
-    expect(await screen.findByTestId("planned-plans")).toHaveTextContent("how sure are we");
+    expect(await screen.findByTestId("planned-intents")).toHaveTextContent("Which goals");
   });
 });

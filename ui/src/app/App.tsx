@@ -22,6 +22,7 @@ import { GovernanceView } from "../views/GovernanceView";
 import { NoWorkspaceView } from "../views/NoWorkspaceView";
 import { OverviewView } from "../views/OverviewView";
 import { PlannedViewPanel } from "../views/PlannedViewPanel";
+import { PlansView } from "../views/PlansView";
 import { SettingsView } from "../views/SettingsView";
 import { SourcesView } from "../views/SourcesView";
 import { TriageView } from "../views/TriageView";
@@ -53,6 +54,7 @@ const NEEDS_WORKSPACE: ReadonlySet<ViewId> = new Set([
   "dependencies",
   "governance",
   "decisions",
+  "plans",
   "sources",
   "triage",
 ]);
@@ -84,6 +86,8 @@ function ViewFor({ view }: { view: ViewId }) {
       return <GovernanceView />;
     case "decisions":
       return <DecisionsView />;
+    case "plans":
+      return <PlansView />;
     case "sources":
       return <SourcesView />;
     case "settings":

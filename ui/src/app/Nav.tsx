@@ -54,7 +54,7 @@ export const NAV_GROUPS: { label: string; entries: NavEntry[] }[] = [
         planned: true,
         hint: "Goals and the work serving them",
       },
-      { id: "plans", label: "Plans", icon: "plans", planned: true, hint: "Forecasts from delivery history" },
+      { id: "plans", label: "Plans", icon: "plans", hint: "Forecasts from delivery history" },
     ],
   },
   {

@@ -28,21 +28,6 @@ export const PLANNED_VIEWS: Partial<Record<ViewId, PlannedView>> = {
     ],
     needs: "Intents imported from the sources (epics, projects, initiatives) or defined in Baton.",
   },
-  plans: {
-    title: "Plans",
-    question: "When is this likely to be done, and how sure are we?",
-    summary: "Forecasts for a scope of work from the team's own delivery history, not from estimates.",
-    shows: [
-      "Monte Carlo forecasts from past throughput: the date by which the remaining items are done with 50%, 85% and 95% confidence.",
-      "How much of a scope can be done by a given date.",
-      "How the forecast moved as scope and throughput changed.",
-    ],
-    actions: [
-      "Pick a scope (an intent, a filter of items) and a target date.",
-      "Compare what-if scenarios, such as dropping part of the scope.",
-    ],
-    needs: "Enough delivered items per team to sample throughput from.",
-  },
   sources: {
     title: "Sources",
     question: "Where does the data come from, and is it up to date?",

@@ -38,7 +38,8 @@ export type QueryDomain =
   | "sources"
   | "workflow"
   | "triage"
-  | "governance";
+  | "governance"
+  | "plans";
 
 /**
  * The one place that says which cached queries each kind of change makes stale. The Rust side
@@ -47,11 +48,11 @@ export type QueryDomain =
  */
 export const QUERIES_FOR_CHANGE: Record<ChangeKind, readonly QueryDomain[]> = {
   // Items, their changes and links: every number and list.
-  items: ["summary", "items", "flow", "deps", "intents", "rules", "people", "triage", "governance"],
+  items: ["summary", "items", "flow", "deps", "intents", "rules", "people", "triage", "governance", "plans"],
   // Names and counts of people, and who is one person across sources.
   people: ["summary", "items", "flow", "deps", "people", "triage", "governance"],
   // Team names and lists, and everything grouped by team.
-  teams: ["summary", "items", "flow", "deps", "rules", "triage", "governance"],
+  teams: ["summary", "items", "flow", "deps", "rules", "triage", "governance", "plans"],
   // Sources and what was synced from them.
   sources: [
     "sources",
@@ -65,15 +66,16 @@ export const QUERIES_FOR_CHANGE: Record<ChangeKind, readonly QueryDomain[]> = {
     "people",
     "triage",
     "governance",
+    "plans",
   ],
   // Runs and their figures: the Sources screen.
   sync_runs: ["sources"],
   // Team and provenance rules.
   rules: ["rules"],
   // What raw states mean: the map, and every flow number.
-  workflow: ["workflow", "summary", "items", "flow", "deps", "triage", "governance"],
+  workflow: ["workflow", "summary", "items", "flow", "deps", "triage", "governance", "plans"],
   // Goals and initiatives, and what links to them.
-  intents: ["intents", "flow", "deps", "summary", "items", "triage", "governance"],
+  intents: ["intents", "flow", "deps", "summary", "items", "triage", "governance", "plans"],
   // Decisions people took (owners, triage outcomes, thresholds): the worklist, the item detail
   // that lists them, and who answers for a violation.
   decisions: ["triage", "items", "summary", "governance"],

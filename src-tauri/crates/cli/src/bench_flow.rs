@@ -97,6 +97,92 @@ fn memory_mib() -> (f64, f64) {
     (field("VmRSS:"), field("VmHWM:"))
 }
 
+/// Plans: a team's forecast (the team with the most items) and an intent's forecast through
+/// its dependencies (the intent whose open items are nearest 500), 10,000 trials each, with
+/// their backtests.
+fn forecasts(
+    ix: &baton_core::graph::index::WorkIndex,
+    mapping: &Mapping,
+    now: i64,
+    runs: u32,
+) -> Result<Vec<Figure>, CoreError> {
+    use baton_core::plan::{compute, ForecastSpec, Question};
+    let mut out = Vec::new();
+    let mut per_team = vec![0usize; ix.teams.len()];
+    for item in &ix.items {
+        if let Some(n) = per_team.get_mut(item.team as usize) {
+            *n += 1;
+        }
+    }
+    let biggest = (0..ix.teams.len()).max_by_key(|t| per_team[*t]);
+    if let Some(team) = biggest {
+        let spec = ForecastSpec {
+            filter: FlowFilter {
+                teams: vec![ix.teams[team].id.clone()],
+                ..FlowFilter::default()
+            },
+            ..ForecastSpec::default()
+        };
+        let mut samples = Vec::new();
+        let mut open = 0;
+        for _ in 0..runs.max(1) {
+            let started = Instant::now();
+            let f = compute(ix, mapping, &spec, now)?;
+            samples.push(ms_since(started));
+            open = f.items;
+        }
+        out.push(figure(
+            &format!(
+                "plans: team forecast, 10,000 trials + backtest ({} open items of {}; median)",
+                open, ix.teams[team].name
+            ),
+            median(samples),
+            "ms",
+            Some((30.0, false)),
+        ));
+    }
+    let open_of = |at: usize| {
+        let within = ix.intents_under(&[at as u32]);
+        ix.items
+            .iter()
+            .filter(|i| {
+                within.get(i.intent as usize).copied().unwrap_or(false)
+                    && !matches!(
+                        i.flow,
+                        baton_core::graph::model::FlowState::Done
+                            | baton_core::graph::model::FlowState::Canceled
+                    )
+            })
+            .count()
+    };
+    let nearest = (0..ix.intents.len()).min_by_key(|at| open_of(*at).abs_diff(500));
+    if let Some(at) = nearest {
+        let spec = ForecastSpec {
+            intent: Some(ix.intents[at].id.clone()),
+            question: Question::When { items: None },
+            ..ForecastSpec::default()
+        };
+        let mut samples = Vec::new();
+        let mut sizes = (0, 0);
+        for _ in 0..runs.max(1) {
+            let started = Instant::now();
+            let f = compute(ix, mapping, &spec, now)?;
+            samples.push(ms_since(started));
+            sizes = (f.items, f.upstream_items);
+        }
+        out.push(figure(
+            &format!(
+                "plans: intent forecast through dependencies, 10,000 trials ({} open items + {} upstream; median)",
+                sizes.0, sizes.1
+            ),
+            median(samples),
+            "ms",
+            Some((200.0, false)),
+        ));
+    }
+    Ok(out)
+}
+
 const SQL_TIME_IN_STATE: &str = "
 WITH seg AS (
   SELECT t.item_id, t.at, t.to_state,
@@ -580,6 +666,7 @@ pub async fn run(path: &Path, runs: u32, first_only: bool) -> Result<Vec<Figure>
         "ms",
         None,
     ));
+    out.extend(forecasts(&ix, &mapping, now, runs)?);
     let (from, to) = (scope.from, scope.as_of);
     let mut sql_total = 0.0;
     for (name, sql) in [

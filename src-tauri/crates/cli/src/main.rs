@@ -23,6 +23,7 @@ mod approvals;
 mod bench;
 mod bench_flow;
 mod bench_sync;
+mod forecast;
 mod policy;
 mod sync;
 mod table;
@@ -195,6 +196,9 @@ enum Command {
     Ask(approvals::AskArgs),
     /// Answer a pending decision or approval (who, when, what and why), releasing its items.
     Answer(approvals::AnswerArgs),
+    /// Forecast when a team's or an intent's open work will be done (or how many items by a
+    /// date): Monte Carlo over daily throughput, with a backtest.
+    Forecast(forecast::ForecastArgs),
     /// Policies: check (a pipeline's gate: exit 1 when a blocking policy is violated), list,
     /// export and import as TOML or JSON.
     #[command(subcommand)]
@@ -301,6 +305,7 @@ impl Command {
             Command::Ask(args) => Some(args.file()),
             Command::Answer(args) => Some(args.file()),
             Command::Policy(command) => Some(command.file()),
+            Command::Forecast(args) => Some(args.file()),
             _ => None,
         }
     }
@@ -505,6 +510,7 @@ async fn run(command: Command) -> Result<bool, CoreError> {
         Command::Approvals(args) => approvals::list(args).await?,
         Command::Ask(args) => approvals::ask(args).await?,
         Command::Answer(args) => approvals::answer(args).await?,
+        Command::Forecast(args) => forecast::forecast(args).await?,
         Command::Bench(args) => bench::run(args).await?,
         Command::BenchFlow {
             file,

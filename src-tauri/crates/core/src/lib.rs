@@ -26,6 +26,7 @@ pub mod governance;
 pub mod graph;
 pub mod ingest;
 pub mod people;
+pub mod plan;
 pub mod provenance;
 pub mod query;
 pub mod replay;
@@ -126,6 +127,11 @@ mod layering {
             // below them reads policies.
             (
                 "governance",
+                &["ingest", "rules", "connectors", "sync", "triage", "query"],
+            ),
+            // Forecasts read the graph, flow and dependencies; nothing reads plans.
+            (
+                "plan",
                 &["ingest", "rules", "connectors", "sync", "triage", "query"],
             ),
         ];

@@ -26,6 +26,8 @@ import type {
   FlowItems,
   FlowReport,
   FlowSelection,
+  Forecast,
+  ForecastSpec,
   GovernanceReport,
   GraphRequest,
   GraphView,
@@ -136,6 +138,7 @@ export const ipc = {
     call(commands.governanceCompliance(days)),
   governancePoliciesGet: (): Promise<PolicySet> => call(commands.governancePoliciesGet()),
   governancePoliciesSave: (set: PolicySet): Promise<PolicySet> => call(commands.governancePoliciesSave(set)),
+  planForecast: (spec: ForecastSpec): Promise<Forecast> => call(commands.planForecast(spec)),
   teamsCreate: (name: string): Promise<TeamInfo> => call(commands.teamsCreate(name)),
   triageList: (query: TriageQuery): Promise<TriageList> => call(commands.triageList(query)),
   /** Records a decision; returns it (its id is what undo takes back). */

@@ -50,6 +50,8 @@ import type {
   FlowItems_Serialize,
   FlowReport_Serialize,
   FlowSelection,
+  Forecast_Serialize,
+  ForecastSpec_Serialize,
   GithubScope_Serialize,
   GovernanceReport_Serialize,
   GraphEdge,
@@ -229,6 +231,8 @@ export type LinkedItem = LinkedItem_Serialize;
 export type ItemDetail = ItemDetail_Serialize;
 
 export type FlowFilter = FlowFilter_Serialize;
+export type Forecast = Forecast_Serialize;
+export type ForecastSpec = ForecastSpec_Serialize;
 export type Percentiles = Percentiles_Serialize;
 export type TeamPercentiles = TeamPercentiles_Serialize;
 export type AgingItem = AgingItem_Serialize;

@@ -8,7 +8,7 @@ mod generate;
 mod github;
 mod names;
 mod org;
-mod rng;
+pub(crate) mod rng;
 mod titles;
 
 use std::path::Path;

@@ -1,0 +1,857 @@
+//! Plans: forecasts from history (Monte Carlo over daily throughput), with a backtest that says
+//! how far to trust them. Definitions in `docs/metrics.md` ("Forecasts").
+//!
+//! Two methods answer "when will it be done?":
+//! - **Throughput** (any filtered set): the set's own daily throughput over the window, drawn
+//!   day by day until the open items (or the number asked) are finished.
+//! - **Dependencies** (an intent): every open item of the intent and every open item upstream of
+//!   it is finished by its own team at that team's pace, never before its blockers; the intent is
+//!   done when its last item is.
+//!
+//! "How many by this date?" always uses the set's throughput.
+
+pub mod montecarlo;
+pub mod network;
+pub mod report;
+
+use std::collections::{HashMap, VecDeque};
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+use crate::demo::rng::Rng;
+use crate::deps::graph::{dependencies, slot, Facts};
+use crate::error::{CoreError, CoreResult};
+use crate::flow::{FlowFilter, Mapping, Scope};
+use crate::graph::index::WorkIndex;
+use crate::graph::model::LinkKind;
+use crate::graph::Workspace;
+use crate::time::DAY_MS;
+
+use montecarlo::{at_least, nearest_rank, MAX_DAYS};
+use network::Job;
+
+/// The confidence levels every forecast reports.
+pub const LEVELS: [u32; 4] = [50, 70, 85, 95];
+/// Defaults and bounds of the editable settings.
+pub const DEFAULT_WINDOW_DAYS: u32 = 90;
+pub const DEFAULT_TRIALS: u32 = 10_000;
+pub const DEFAULT_SEED: u32 = 1;
+const WINDOW_DAYS: std::ops::RangeInclusive<u32> = 7..=730;
+const TRIALS: std::ops::RangeInclusive<u32> = 100..=100_000;
+/// Backtest: up to this many past checks, each over a horizon of 7 to 90 days, with this many
+/// trials each.
+const BACKTEST_CHECKS: u32 = 8;
+const BACKTEST_MAX_HORIZON: u32 = 90;
+const BACKTEST_TRIALS: u32 = 2_000;
+/// The most bars a histogram has (wider ranges are binned).
+const HISTOGRAM_BARS: u32 = 60;
+
+/// The question a forecast answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Question {
+    /// When will the set's open items be done (or `items` of them, when given)?
+    When { items: Option<u32> },
+    /// How many items will be done from the forecast's first day to `date` (`YYYY-MM-DD`,
+    /// included)?
+    HowMany { date: String },
+}
+
+impl Default for Question {
+    fn default() -> Question {
+        Question::When { items: None }
+    }
+}
+
+/// What to forecast, from which history, with which simulation.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ForecastSpec {
+    /// The set of items (teams, sources, kinds, provenance, intents) and the time zone. The
+    /// forecast starts the day after the filter's range ends (today when the range ends today:
+    /// today's finishes so far are not history yet).
+    pub filter: FlowFilter,
+    /// An intent id: forecast its open items through the dependency graph, each team at its own
+    /// pace. The filter's slice is then not used (its range end and time zone are).
+    pub intent: Option<String>,
+    pub question: Question,
+    /// Days of history whose daily throughput is drawn from (default 90, 7 to 730).
+    pub window_days: Option<u32>,
+    /// Simulated futures (default 10,000, 100 to 100,000).
+    pub trials: Option<u32>,
+    /// The random seed (default 1): the same seed gives the same forecast.
+    pub seed: Option<u32>,
+}
+
+/// How the forecast was simulated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ForecastMethod {
+    Throughput,
+    Dependencies,
+}
+
+/// One confidence level of the answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ForecastLevel {
+    /// 50, 70, 85 or 95: the share of trials that did at least as well.
+    pub confidence: u32,
+    /// "When": days from the first forecast day (1 = during that day), None beyond ten years.
+    pub days: Option<u32>,
+    /// "When": the day the last item is done (`YYYY-MM-DD`).
+    pub date: Option<String>,
+    /// "How many": at least this many items.
+    pub items: Option<u32>,
+}
+
+/// One bar of the histogram of outcomes: trials whose outcome (days or items) is in
+/// `from..=to`.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct HistogramBar {
+    pub from: u32,
+    pub to: u32,
+    pub trials: u32,
+}
+
+/// One past check of the backtest: what the forecast would have said on `date` about the next
+/// `horizon_days`, and what happened.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct BacktestCheck {
+    pub date: String,
+    /// At least this many items, at 50% and 85% confidence.
+    pub p50: u32,
+    pub p85: u32,
+    /// Items actually finished in those days.
+    pub actual: u32,
+}
+
+/// How the same method did on the set's own past.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Backtest {
+    pub horizon_days: u32,
+    pub window_days: u32,
+    pub checks: Vec<BacktestCheck>,
+    /// Checks where at least the 85% (50%) figure was finished.
+    pub held_p85: u32,
+    pub held_p50: u32,
+}
+
+/// A team's part in a dependency-aware forecast.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct TeamPace {
+    pub team: String,
+    /// Open items it must finish (of the intent, and upstream of it).
+    pub items: u32,
+    pub upstream_items: u32,
+    /// Items of the intent it finished in the window (None when it has no open item of the
+    /// intent): its pace on the intent's items.
+    pub finished_of_intent: Option<u32>,
+    /// Items it finished in the window, all work: its pace on upstream items, and on the
+    /// intent's when `whole_team_pace`.
+    pub finished_all: u32,
+    /// It finished nothing of the intent in the window, so its whole pace is used for the
+    /// intent's items too (optimistic when it shares its time with other work).
+    pub whole_team_pace: bool,
+}
+
+/// A forecast and everything needed to read it.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Forecast {
+    pub question: Question,
+    pub method: ForecastMethod,
+    /// What was forecast, in words ("Payments", "the intent Faster refunds", "all work").
+    pub label: String,
+    /// The first forecast day (`YYYY-MM-DD`).
+    pub start: String,
+    /// The history window: first and last day, and its length.
+    pub window_from: String,
+    pub window_to: String,
+    pub window_days: u32,
+    pub trials: u32,
+    pub seed: u32,
+    /// Items of the set finished in the window, and on how many of its days.
+    pub history_finished: u32,
+    pub history_days_with_finish: u32,
+    /// "When": the items to finish (open items of the set, or the number asked).
+    pub items: u32,
+    /// "How many": days from the first forecast day to the date, included.
+    pub horizon_days: u32,
+    pub levels: Vec<ForecastLevel>,
+    pub histogram: Vec<HistogramBar>,
+    /// Trials that did not finish within ten years.
+    pub beyond_limit: u32,
+    pub backtest: Option<Backtest>,
+    /// Dependencies method: each team's part, open items upstream of the intent, and items
+    /// whose dependencies form a cycle (their order is unknown; links inside the cycle are
+    /// ignored).
+    pub teams: Vec<TeamPace>,
+    pub upstream_items: u32,
+    pub items_in_cycles: u32,
+    /// Why a figure is missing or how to read it, in plain words.
+    pub notes: Vec<String>,
+}
+
+fn day_label(t: i64, offset_ms: i64) -> String {
+    chrono::DateTime::<chrono::Utc>::from_timestamp_millis(t + offset_ms)
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}
+
+fn checked(
+    value: Option<u32>,
+    default: u32,
+    range: std::ops::RangeInclusive<u32>,
+    what: &str,
+) -> CoreResult<u32> {
+    let v = value.unwrap_or(default);
+    if range.contains(&v) {
+        Ok(v)
+    } else {
+        Err(CoreError::Invalid(format!(
+            "{what} must be between {} and {}, not {v}",
+            range.start(),
+            range.end()
+        )))
+    }
+}
+
+/// The histogram of outcomes (`None` = beyond the limit, left out), in at most
+/// [`HISTOGRAM_BARS`] bars of equal width.
+fn histogram(sorted: &[u32]) -> Vec<HistogramBar> {
+    let (Some(lo), Some(hi)) = (sorted.first().copied(), sorted.last().copied()) else {
+        return Vec::new();
+    };
+    let width = (hi - lo) / HISTOGRAM_BARS + 1;
+    let mut bars: Vec<HistogramBar> = Vec::new();
+    for v in sorted {
+        let from = lo + (v - lo) / width * width;
+        match bars.last_mut() {
+            Some(bar) if bar.from == from => bar.trials += 1,
+            _ => bars.push(HistogramBar {
+                from,
+                to: from + width - 1,
+                trials: 1,
+            }),
+        }
+    }
+    bars
+}
+
+/// The days of each trial turned into the levels, the histogram and the trials beyond the limit.
+fn days_answer(
+    trials: Vec<Option<u32>>,
+    start: i64,
+    offset_ms: i64,
+) -> (Vec<ForecastLevel>, Vec<HistogramBar>, u32) {
+    let beyond = trials.iter().filter(|d| d.is_none()).count() as u32;
+    // Beyond the limit sorts last: a level that lands there has no date.
+    let mut all: Vec<u32> = trials.iter().map(|d| d.unwrap_or(u32::MAX)).collect();
+    all.sort_unstable();
+    let levels = LEVELS
+        .iter()
+        .map(|c| {
+            let days = nearest_rank(&all, f64::from(*c)).filter(|d| *d != u32::MAX);
+            ForecastLevel {
+                confidence: *c,
+                days,
+                date: days
+                    .filter(|d| *d > 0)
+                    .map(|d| day_label(start + i64::from(d - 1) * DAY_MS, offset_ms)),
+                items: None,
+            }
+        })
+        .collect();
+    let finite: Vec<u32> = all.into_iter().filter(|d| *d != u32::MAX).collect();
+    (levels, histogram(&finite), beyond)
+}
+
+fn items_answer(mut trials: Vec<u32>) -> (Vec<ForecastLevel>, Vec<HistogramBar>) {
+    trials.sort_unstable();
+    let levels = LEVELS
+        .iter()
+        .map(|c| ForecastLevel {
+            confidence: *c,
+            days: None,
+            date: None,
+            items: at_least(&trials, f64::from(*c)),
+        })
+        .collect();
+    (levels, histogram(&trials))
+}
+
+/// The forecast of `spec` on an index, measured at `now` at the latest.
+pub fn compute(
+    ix: &WorkIndex,
+    mapping: &Mapping,
+    spec: &ForecastSpec,
+    now: i64,
+) -> CoreResult<Forecast> {
+    let window = checked(
+        spec.window_days,
+        DEFAULT_WINDOW_DAYS,
+        WINDOW_DAYS,
+        "the history window (days)",
+    )?;
+    let trials = checked(spec.trials, DEFAULT_TRIALS, TRIALS, "the number of trials")?;
+    let seed = spec.seed.unwrap_or(DEFAULT_SEED);
+
+    // The set, and where the forecast starts.
+    let set = Scope::resolve(ix, &spec.filter, now)?;
+    let offset = set.offset_ms;
+    let last_day = set.from + (set.days as i64 - 1) * DAY_MS;
+    let start = if set.as_of < last_day + DAY_MS {
+        last_day
+    } else {
+        last_day + DAY_MS
+    };
+    // Every item's timeline at the range end, over enough days for the window and the backtest.
+    let span = window + BACKTEST_CHECKS * BACKTEST_MAX_HORIZON;
+    let all = Scope::resolve(
+        ix,
+        &FlowFilter {
+            from: spec.filter.from.clone(),
+            to: spec.filter.to.clone(),
+            last_days: spec.filter.last_days,
+            rule: spec.filter.rule,
+            utc_offset_minutes: spec.filter.utc_offset_minutes,
+            ..FlowFilter::default()
+        },
+        now,
+    )?;
+    let mut wide = all.clone();
+    wide.from = start - i64::from(span) * DAY_MS;
+    wide.days = (span + 1) as usize;
+    let facts = Facts::gather(ix, mapping, &wide);
+    let history_from = wide.from;
+    let exists = |i: usize| ix.items[i].created < set.as_of;
+    let open = |i: usize| exists(i) && !facts.closed(i as u32);
+    // Daily finishes of the items `keep` selects, over the whole span (oldest day first).
+    let daily = |keep: &dyn Fn(usize) -> bool| -> Vec<u32> {
+        let mut counts = vec![0u32; span as usize];
+        for (i, finish) in facts.finish.iter().enumerate() {
+            let Some(f) = finish else { continue };
+            if *f < history_from || *f >= start || !keep(i) {
+                continue;
+            }
+            counts[((f - history_from) / DAY_MS) as usize] += 1;
+        }
+        counts
+    };
+    let in_window = |counts: &[u32]| counts[(span - window) as usize..].to_vec();
+
+    let mut notes: Vec<String> = Vec::new();
+    let mut report = Forecast {
+        question: spec.question.clone(),
+        method: ForecastMethod::Throughput,
+        label: String::new(),
+        start: day_label(start, offset),
+        window_from: day_label(start - i64::from(window) * DAY_MS, offset),
+        window_to: day_label(start - DAY_MS, offset),
+        window_days: window,
+        trials,
+        seed,
+        history_finished: 0,
+        history_days_with_finish: 0,
+        items: 0,
+        horizon_days: 0,
+        levels: Vec::new(),
+        histogram: Vec::new(),
+        beyond_limit: 0,
+        backtest: None,
+        teams: Vec::new(),
+        upstream_items: 0,
+        items_in_cycles: 0,
+        notes: Vec::new(),
+    };
+    let mut rng = Rng::new(u64::from(seed));
+
+    // The set's daily throughput (for an intent: the intent's items, whoever finished them).
+    let intent_within = match &spec.intent {
+        Some(id) => {
+            let at = ix
+                .intents
+                .iter()
+                .position(|n| &n.id == id)
+                .ok_or_else(|| CoreError::NotFound(format!("intent {id}")))?;
+            report.label = ix.intents[at].name.clone();
+            Some(ix.intents_under(&[at as u32]))
+        }
+        None => {
+            report.label = label_of(ix, &spec.filter);
+            None
+        }
+    };
+    let in_intent = |i: usize| {
+        intent_within
+            .as_ref()
+            .is_some_and(|w| w.get(ix.items[i].intent as usize).copied().unwrap_or(false))
+    };
+    let in_set = |i: usize| match &intent_within {
+        Some(_) => in_intent(i),
+        None => set.keeps(ix, i),
+    };
+    let set_daily = daily(&in_set);
+    let set_window = in_window(&set_daily);
+    report.history_finished = set_window.iter().sum();
+    report.history_days_with_finish = set_window.iter().filter(|d| **d > 0).count() as u32;
+    if report.history_finished == 0 {
+        notes.push(format!(
+            "Nothing in this set was finished between {} and {}: there is no pace to forecast from. Choose a longer window or a wider set.",
+            report.window_from, report.window_to
+        ));
+    }
+
+    match &spec.question {
+        Question::HowMany { date } => {
+            let day = chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
+                .ok()
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .map(|t| t.and_utc().timestamp_millis() - offset)
+                .ok_or_else(|| {
+                    CoreError::Invalid(format!(
+                        "the date must look like 2027-03-31, not \"{date}\""
+                    ))
+                })?;
+            if day < start {
+                return Err(CoreError::Invalid(format!(
+                    "the date must be on or after the forecast's first day, {}",
+                    report.start
+                )));
+            }
+            let horizon = (day - start) / DAY_MS + 1;
+            if horizon > i64::from(MAX_DAYS) {
+                return Err(CoreError::Invalid(
+                    "the date must be within ten years".into(),
+                ));
+            }
+            report.horizon_days = horizon as u32;
+            if report.history_finished > 0 {
+                let (levels, bars) = items_answer(montecarlo::items_within(
+                    &set_window,
+                    report.horizon_days,
+                    trials,
+                    &mut rng,
+                ));
+                report.levels = levels;
+                report.histogram = bars;
+            }
+        }
+        Question::When { items } => match &intent_within {
+            None => {
+                let open_items = (0..ix.items.len())
+                    .filter(|i| set.keeps(ix, *i) && open(*i))
+                    .count() as u32;
+                report.items = items.unwrap_or(open_items);
+                if report.items == 0 {
+                    notes.push(
+                        "Nothing is open in this set: there is nothing left to forecast.".into(),
+                    );
+                } else if report.history_finished > 0 {
+                    let days =
+                        montecarlo::days_to_finish(&set_window, report.items, trials, &mut rng);
+                    let (levels, bars, beyond) = days_answer(days, start, offset);
+                    report.levels = levels;
+                    report.histogram = bars;
+                    report.beyond_limit = beyond;
+                }
+            }
+            Some(_) => {
+                report.method = ForecastMethod::Dependencies;
+                if items.is_some() {
+                    notes.push("An intent's forecast covers all its open items and what they wait on; the number of items asked is not used.".into());
+                }
+                dependency_forecast(
+                    ix,
+                    &set,
+                    start,
+                    window,
+                    span,
+                    &in_intent,
+                    &open,
+                    &daily,
+                    trials,
+                    &mut rng,
+                    &mut report,
+                    &mut notes,
+                );
+            }
+        },
+    }
+
+    // The backtest: the same throughput method, started at past dates.
+    if report.history_finished > 0 {
+        let horizon = match (
+            &spec.question,
+            report.levels.iter().find(|l| l.confidence == 50),
+        ) {
+            (Question::HowMany { .. }, _) => report.horizon_days,
+            (_, Some(ForecastLevel { days: Some(d), .. })) => *d,
+            _ => 14,
+        }
+        .clamp(7, BACKTEST_MAX_HORIZON);
+        report.backtest = Some(backtest(&set_daily, window, horizon, start, offset, seed));
+        if let Some(b) = &report.backtest {
+            if b.checks.is_empty() {
+                notes.push(
+                    "Not enough history before the window to check this method against the past."
+                        .into(),
+                );
+            }
+        }
+    }
+    if report.beyond_limit > 0 {
+        notes.push(format!(
+            "{} of {} trials did not finish within ten years: at the pace of the window, part of the work may never be done.",
+            report.beyond_limit, report.trials
+        ));
+    }
+    report.notes = notes;
+    Ok(report)
+}
+
+/// A filter in words, for the forecast's title.
+fn label_of(ix: &WorkIndex, filter: &FlowFilter) -> String {
+    let teams: Vec<&str> = filter
+        .teams
+        .iter()
+        .filter_map(|t| {
+            if t.is_empty() {
+                Some("no team")
+            } else {
+                ix.teams
+                    .iter()
+                    .find(|n| &n.id == t)
+                    .map(|n| n.name.as_str())
+            }
+        })
+        .collect();
+    let intents: Vec<&str> = filter
+        .intents
+        .iter()
+        .filter_map(|t| {
+            ix.intents
+                .iter()
+                .find(|n| &n.id == t)
+                .map(|n| n.name.as_str())
+        })
+        .collect();
+    let mut parts: Vec<String> = Vec::new();
+    if !teams.is_empty() {
+        parts.push(teams.join(", "));
+    }
+    if !intents.is_empty() {
+        parts.push(intents.join(", "));
+    }
+    if !filter.sources.is_empty() || !filter.kinds.is_empty() || !filter.provenances.is_empty() {
+        parts.push("filtered".into());
+    }
+    if parts.is_empty() {
+        "all work".into()
+    } else {
+        parts.join(" · ")
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn dependency_forecast(
+    ix: &WorkIndex,
+    set: &Scope,
+    start: i64,
+    window: u32,
+    span: u32,
+    in_intent: &dyn Fn(usize) -> bool,
+    open: &dyn Fn(usize) -> bool,
+    daily: &dyn Fn(&dyn Fn(usize) -> bool) -> Vec<u32>,
+    trials: u32,
+    rng: &mut Rng,
+    report: &mut Forecast,
+    notes: &mut Vec<String>,
+) {
+    let n = ix.items.len();
+    // The open items of the intent, and every open item upstream of them.
+    let (deps, _) = dependencies(
+        ix,
+        set.as_of,
+        &[LinkKind::Blocks, LinkKind::Parent, LinkKind::Implements],
+    );
+    let mut blockers_of: HashMap<u32, Vec<u32>> = HashMap::new();
+    for d in &deps {
+        if open(d.before as usize) && open(d.after as usize) {
+            blockers_of.entry(d.after).or_default().push(d.before);
+        }
+    }
+    let mut member = vec![false; n];
+    let mut target = vec![false; n];
+    let mut queue: VecDeque<u32> = VecDeque::new();
+    for i in 0..n {
+        if in_intent(i) && open(i) {
+            member[i] = true;
+            target[i] = true;
+            queue.push_back(i as u32);
+        }
+    }
+    while let Some(i) = queue.pop_front() {
+        for b in blockers_of.get(&i).map(Vec::as_slice).unwrap_or(&[]) {
+            if !member[*b as usize] {
+                member[*b as usize] = true;
+                queue.push_back(*b);
+            }
+        }
+    }
+    let mut items: Vec<u32> = (0..n as u32).filter(|i| member[*i as usize]).collect();
+    // Oldest first: the order each team takes its ready items in.
+    items.sort_by_key(|i| (ix.items[*i as usize].created, *i));
+    let position: HashMap<u32, u32> = items
+        .iter()
+        .enumerate()
+        .map(|(p, i)| (*i, p as u32))
+        .collect();
+    report.items = items.iter().filter(|i| target[**i as usize]).count() as u32;
+    report.upstream_items = items.len() as u32 - report.items;
+    if report.items == 0 {
+        notes.push("Nothing of this intent is open: there is nothing left to forecast.".into());
+        return;
+    }
+
+    // Lanes: a team's intent work at its pace on the intent, its upstream work at its whole pace.
+    let mut lanes: HashMap<(usize, bool), usize> = HashMap::new();
+    let mut lane_keys: Vec<(usize, bool)> = Vec::new();
+    let mut jobs: Vec<Job> = items
+        .iter()
+        .map(|i| {
+            let key = (slot(ix, ix.items[*i as usize].team), target[*i as usize]);
+            let lane = *lanes.entry(key).or_insert_with(|| {
+                lane_keys.push(key);
+                lane_keys.len() - 1
+            });
+            let blockers = blockers_of
+                .get(i)
+                .map(|bs| bs.iter().filter_map(|b| position.get(b).copied()).collect())
+                .unwrap_or_default();
+            Job {
+                lane,
+                blockers,
+                target: target[*i as usize],
+            }
+        })
+        .collect();
+    report.items_in_cycles = break_cycles(&mut jobs);
+    if report.items_in_cycles > 0 {
+        notes.push(format!(
+            "{} items wait on each other in a cycle: their order is unknown, so the links inside each cycle are ignored.",
+            report.items_in_cycles
+        ));
+    }
+
+    let team_name = |s: usize| {
+        ix.teams
+            .get(s)
+            .map(|t| t.name.clone())
+            .unwrap_or_else(|| "No team".to_string())
+    };
+    let mut histories: Vec<Vec<u32>> = Vec::new();
+    let mut paces: HashMap<usize, TeamPace> = HashMap::new();
+    let mut stuck: Vec<String> = Vec::new();
+    for (team, on_intent) in &lane_keys {
+        let whole = daily(&|i: usize| slot(ix, ix.items[i].team) == *team);
+        let whole = whole[(span - window) as usize..].to_vec();
+        let whole_finished: u32 = whole.iter().sum();
+        let mut history = whole;
+        let mut fallback = false;
+        let mut of_intent_finished = None;
+        if *on_intent {
+            let of_intent = daily(&|i: usize| slot(ix, ix.items[i].team) == *team && in_intent(i));
+            let of_intent = of_intent[(span - window) as usize..].to_vec();
+            of_intent_finished = Some(of_intent.iter().sum::<u32>());
+            if of_intent.iter().any(|d| *d > 0) {
+                history = of_intent;
+            } else {
+                fallback = true;
+            }
+        }
+        let finished: u32 = history.iter().sum();
+        let lane = histories.len();
+        let (own, upstream) =
+            jobs.iter()
+                .filter(|j| j.lane == lane)
+                .fold(
+                    (0u32, 0u32),
+                    |(o, u), j| {
+                        if j.target {
+                            (o + 1, u)
+                        } else {
+                            (o, u + 1)
+                        }
+                    },
+                );
+        let pace = paces.entry(*team).or_insert_with(|| TeamPace {
+            team: team_name(*team),
+            items: 0,
+            upstream_items: 0,
+            finished_of_intent: None,
+            finished_all: whole_finished,
+            whole_team_pace: false,
+        });
+        pace.items += own + upstream;
+        pace.upstream_items += upstream;
+        if of_intent_finished.is_some() {
+            pace.finished_of_intent = of_intent_finished;
+        }
+        pace.whole_team_pace |= fallback;
+        if finished == 0 {
+            stuck.push(format!("{} ({} items)", team_name(*team), own + upstream));
+        }
+        histories.push(history);
+    }
+    let mut teams: Vec<TeamPace> = paces.into_values().collect();
+    teams.sort_by(|a, b| b.items.cmp(&a.items).then_with(|| a.team.cmp(&b.team)));
+    let fallbacks: Vec<&str> = teams
+        .iter()
+        .filter(|t| t.whole_team_pace)
+        .map(|t| t.team.as_str())
+        .collect();
+    if !fallbacks.is_empty() {
+        notes.push(format!(
+            "{} finished nothing of this intent in the window: their whole pace is used for its items, which is optimistic if they share it with other work.",
+            fallbacks.join(", ")
+        ));
+    }
+    report.teams = teams;
+    if !stuck.is_empty() {
+        notes.push(format!(
+            "No forecast: {} finished nothing in the window, so their items cannot be forecast.",
+            stuck.join(", ")
+        ));
+        return;
+    }
+    let days = network::simulate(&jobs, &histories, trials, rng);
+    let (levels, bars, beyond) = days_answer(days, start, set.offset_ms);
+    report.levels = levels;
+    report.histogram = bars;
+    report.beyond_limit = beyond;
+}
+
+/// Removes the blocker links that close a cycle, so the simulation can order every job. Jobs
+/// are placed in Kahn's order; when every job left waits on another, one of them is on a cycle
+/// (walking from any of them to a blocker not yet placed must come back to a job already met):
+/// it goes first and its blockers not yet placed are dropped. Returns how many jobs were
+/// released that way.
+fn break_cycles(jobs: &mut [Job]) -> u32 {
+    let n = jobs.len();
+    let mut waiting: Vec<usize> = jobs.iter().map(|j| j.blockers.len()).collect();
+    let mut dependents: Vec<Vec<u32>> = vec![Vec::new(); n];
+    for (j, job) in jobs.iter().enumerate() {
+        for b in &job.blockers {
+            dependents[*b as usize].push(j as u32);
+        }
+    }
+    let mut placed = vec![false; n];
+    let mut queue: VecDeque<usize> = (0..n).filter(|j| waiting[*j] == 0).collect();
+    let mut broken = 0u32;
+    let mut count = 0usize;
+    while count < n {
+        let j = match queue.pop_front() {
+            Some(j) => j,
+            None => {
+                let Some(mut at) = (0..n).find(|j| !placed[*j]) else {
+                    break;
+                };
+                let mut seen = vec![false; n];
+                while !seen[at] {
+                    seen[at] = true;
+                    match jobs[at].blockers.iter().find(|b| !placed[**b as usize]) {
+                        Some(b) => at = *b as usize,
+                        None => break,
+                    }
+                }
+                let kept: Vec<u32> = jobs[at]
+                    .blockers
+                    .iter()
+                    .copied()
+                    .filter(|b| placed[*b as usize])
+                    .collect();
+                jobs[at].blockers = kept;
+                waiting[at] = 0;
+                broken += 1;
+                at
+            }
+        };
+        if placed[j] {
+            continue;
+        }
+        placed[j] = true;
+        count += 1;
+        for d in &dependents[j] {
+            let d = *d as usize;
+            if !placed[d] && waiting[d] > 0 {
+                waiting[d] -= 1;
+                if waiting[d] == 0 {
+                    queue.push_back(d);
+                }
+            }
+        }
+    }
+    broken
+}
+
+/// Backtests the throughput method: at up to [`BACKTEST_CHECKS`] past dates, `horizon` days
+/// apart (the latest `horizon` days before the forecast's start), what it would have said about
+/// the next `horizon` days from the `window` days before, against what was finished.
+fn backtest(
+    daily: &[u32],
+    window: u32,
+    horizon: u32,
+    start: i64,
+    offset_ms: i64,
+    seed: u32,
+) -> Backtest {
+    let span = daily.len() as u32;
+    let mut checks = Vec::new();
+    for k in 1..=BACKTEST_CHECKS {
+        let Some(at) = span.checked_sub(k * horizon) else {
+            break;
+        };
+        let Some(from) = at.checked_sub(window) else {
+            break;
+        };
+        let history = &daily[from as usize..at as usize];
+        if history.iter().all(|d| *d == 0) {
+            break;
+        }
+        let actual: u32 = daily[at as usize..(at + horizon) as usize].iter().sum();
+        let mut rng = Rng::new(u64::from(seed) ^ (u64::from(k) << 32));
+        let mut outcomes = montecarlo::items_within(history, horizon, BACKTEST_TRIALS, &mut rng);
+        outcomes.sort_unstable();
+        let date = start - i64::from(span - at) * DAY_MS;
+        checks.push(BacktestCheck {
+            date: day_label(date, offset_ms),
+            p50: at_least(&outcomes, 50.0).unwrap_or(0),
+            p85: at_least(&outcomes, 85.0).unwrap_or(0),
+            actual,
+        });
+    }
+    checks.reverse();
+    Backtest {
+        horizon_days: horizon,
+        window_days: window,
+        held_p85: checks.iter().filter(|c| c.actual >= c.p85).count() as u32,
+        held_p50: checks.iter().filter(|c| c.actual >= c.p50).count() as u32,
+        checks,
+    }
+}
+
+/// The forecast of `spec` on a workspace.
+pub async fn forecast(ws: &Workspace, spec: &ForecastSpec, now: i64) -> CoreResult<Forecast> {
+    let (ix, mapping, _) = crate::flow::prepare(ws, &spec.filter, now).await?;
+    compute(&ix, &mapping, spec, now)
+}
+
+#[cfg(test)]
+mod tests;
