@@ -73,10 +73,28 @@ export const commands = {
 	rulesSaveProvenanceRule: (rule: ProvenanceRuleView_Deserialize) => typedError<string, IpcError>(__TAURI_INVOKE("rules_save_provenance_rule", { rule })),
 	/**  Deletes a provenance rule. */
 	rulesDeleteProvenanceRule: (id: string) => typedError<null, IpcError>(__TAURI_INVOKE("rules_delete_provenance_rule", { id })),
+	/**
+	 *  How many items, and which, the current rules would move if every synced item were derived
+	 *  again from its raw record (nothing is written).
+	 */
+	rulesRederivePreview: () => typedError<RederiveReport_Serialize, IpcError>(__TAURI_INVOKE("rules_rederive_preview")),
+	/**  Derives every synced item again under the current rules and writes what changed. */
+	rulesRederiveApply: () => typedError<RederiveReport_Serialize, IpcError>(__TAURI_INVOKE("rules_rederive_apply")),
+	/**  Everyone with their identities, and who looks like whom. */
+	peopleList: () => typedError<PeopleView_Serialize, IpcError>(__TAURI_INVOKE("people_list")),
+	/**  Merges person `other` into `keep`: one person in every count from now on. */
+	peopleMerge: (keep: string, other: string) => typedError<null, IpcError>(__TAURI_INVOKE("people_merge", { keep, other })),
+	/**  Splits a person back into one person per identity; returns the people it made. */
+	peopleSplit: (person: string) => typedError<string[], IpcError>(__TAURI_INVOKE("people_split", { person })),
 	/**  The current settings. */
-	settingsGet: () => typedError<SettingsView, IpcError>(__TAURI_INVOKE("settings_get")),
+	settingsGet: () => typedError<SettingsView_Serialize, IpcError>(__TAURI_INVOKE("settings_get")),
 	/**  Changes the theme. */
 	settingsSetTheme: (theme: Theme) => typedError<null, IpcError>(__TAURI_INVOKE("settings_set_theme", { theme })),
+	/**
+	 *  Chooses the time zone calendar days are counted in (an IANA name such as `Europe/Berlin`),
+	 *  or this computer's (None). An unknown name is refused.
+	 */
+	settingsSetTimeZone: (timeZone: string | null) => typedError<null, IpcError>(__TAURI_INVOKE("settings_set_time_zone", { timeZone })),
 	/**  The Flow page for a filter. */
 	flowReport: (filter: FlowFilter_Deserialize) => typedError<FlowReport_Serialize, IpcError>(__TAURI_INVOKE("flow_report", { filter })),
 	/**  The Bottlenecks page for a filter. */
@@ -123,6 +141,20 @@ export const commands = {
 	triageSettingsSet: (settings: TriageSettings_Deserialize) => typedError<TriageSettings_Serialize, IpcError>(__TAURI_INVOKE("triage_settings_set", { settings })),
 	/**  The Governance page: violations now, per policy, per team, and per week. */
 	governanceReport: () => typedError<GovernanceReport_Serialize, IpcError>(__TAURI_INVOKE("governance_report")),
+	/**
+	 *  The Decisions page: pending decisions and approvals (or the log of answered ones), with the
+	 *  waiting-for-a-decision figures per team.
+	 */
+	approvalsReport: (query: ApprovalQuery_Deserialize) => typedError<ApprovalsReport_Serialize, IpcError>(__TAURI_INVOKE("approvals_report", { query })),
+	/**
+	 *  Asks a question in Baton (a decision or an approval, of a person or a team); returns the
+	 *  decision that records it (take it back to withdraw the question).
+	 */
+	approvalsAsk: (question: NewApproval_Deserialize) => typedError<DecisionView_Serialize, IpcError>(__TAURI_INVOKE("approvals_ask", { question })),
+	/**  Answers a pending decision or approval; returns the decision that records the answer. */
+	approvalsAnswer: (answer: AnswerInput_Deserialize) => typedError<DecisionView_Serialize, IpcError>(__TAURI_INVOKE("approvals_answer", { answer })),
+	/**  The pending decisions and approvals an item waits on (its drawer). */
+	approvalsForItem: (itemId: string) => typedError<Approval_Serialize[], IpcError>(__TAURI_INVOKE("approvals_for_item", { itemId })),
 	/**  Past compliance of each policy over the last `days` days (1 to 3,660), up to now. */
 	governanceCompliance: (days: number) => typedError<PolicyCompliance_Serialize[], IpcError>(__TAURI_INVOKE("governance_compliance", { days })),
 	/**  The workspace's policy set (the defaults while none was saved). */
@@ -192,6 +224,171 @@ export type AiComparison_Serialize = {
 	/**  Human, AI agent, automation. */
 	groups: GroupFigures_Serialize[],
 	reworkDays: number,
+};
+
+/**  An answer (what the app and `baton answer` send). */
+export type AnswerInput = AnswerInput_Serialize | AnswerInput_Deserialize;
+
+/**  An answer (what the app and `baton answer` send). */
+export type AnswerInput_Deserialize = {
+	/**  The id of the pending decision or approval (`src:<item id>` for one a source shows). */
+	approval: string,
+	outcome: AnswerOutcome,
+	/**  What was decided, in words (needed for a decision). */
+	answer?: string,
+	why?: string,
+};
+
+/**  An answer (what the app and `baton answer` send). */
+export type AnswerInput_Serialize = {
+	/**  The id of the pending decision or approval (`src:<item id>` for one a source shows). */
+	approval: string,
+	outcome: AnswerOutcome,
+	/**  What was decided, in words (needed for a decision). */
+	answer: string,
+	why: string,
+};
+
+/**  How a question was answered. */
+export type AnswerOutcome = "approved" | "rejected" | 
+/**  A decision taken (what it is says the answer's text). */
+"decided";
+
+/**  A decision or approval, pending or answered. */
+export type Approval = Approval_Serialize | Approval_Deserialize;
+
+/**  The answer given. */
+export type ApprovalAnswer = {
+	/**  The decision that records it (take it back to reopen the question). */
+	id: string,
+	outcome: AnswerOutcome,
+	answer: string,
+	by: string,
+	at: string,
+	why: string,
+};
+
+/**  What is asked. */
+export type ApprovalKind = 
+/**  A choice to make ("which vendor?", "ship without the migration?"). */
+"decision" | 
+/**  A yes or no on something done (a release, a change, an exception). */
+"approval";
+
+/**  Where a pending decision or approval comes from. */
+export type ApprovalOrigin = 
+/**  Asked in Baton. */
+"baton" | 
+/**  An item's state at its source says it waits for one. */
+"source";
+
+/**  A request for the Decisions page. Empty lists mean "any". */
+export type ApprovalQuery = ApprovalQuery_Serialize | ApprovalQuery_Deserialize;
+
+/**  A request for the Decisions page. Empty lists mean "any". */
+export type ApprovalQuery_Deserialize = {
+	/**  Team ids ("" for questions without a team). */
+	teams?: string[],
+	/**  Intent ids ("" for questions without an intent). */
+	intents?: string[],
+	show?: ApprovalShow,
+};
+
+/**  A request for the Decisions page. Empty lists mean "any". */
+export type ApprovalQuery_Serialize = {
+	/**  Team ids ("" for questions without a team). */
+	teams: string[],
+	/**  Intent ids ("" for questions without an intent). */
+	intents: string[],
+	show: ApprovalShow,
+};
+
+/**  Which questions to list. */
+export type ApprovalShow = "pending" | 
+/**  The log: answered ones, latest answer first. */
+"answered" | "all";
+
+/**  A decision or approval, pending or answered. */
+export type Approval_Deserialize = {
+	id: string,
+	origin: ApprovalOrigin,
+	kind: ApprovalKind,
+	question: string,
+	decider: Decider_Deserialize,
+	/**  Who asked (None for one a source shows). */
+	askedBy?: string | null,
+	/**  Since when it waits (asked, or entered the waiting state). */
+	askedAt: string,
+	due?: string | null,
+	/**  Pending past its due date. */
+	overdue: boolean,
+	/**  Days it has waited (until answered, or now). */
+	waitedDays: number | null,
+	waiting: WaitingItem[],
+	teamId?: string | null,
+	teamName?: string | null,
+	intentId?: string | null,
+	intentTitle?: string | null,
+	/**  The source and raw state that show it (for one a source shows). */
+	sourceState?: string | null,
+	/**  Context given when asked. */
+	why: string,
+	answer?: ApprovalAnswer | null,
+};
+
+/**  A decision or approval, pending or answered. */
+export type Approval_Serialize = {
+	id: string,
+	origin: ApprovalOrigin,
+	kind: ApprovalKind,
+	question: string,
+	decider: Decider_Serialize,
+	/**  Who asked (None for one a source shows). */
+	askedBy: string | null,
+	/**  Since when it waits (asked, or entered the waiting state). */
+	askedAt: string,
+	due: string | null,
+	/**  Pending past its due date. */
+	overdue: boolean,
+	/**  Days it has waited (until answered, or now). */
+	waitedDays: number | null,
+	waiting: WaitingItem[],
+	teamId: string | null,
+	teamName: string | null,
+	intentId: string | null,
+	intentTitle: string | null,
+	/**  The source and raw state that show it (for one a source shows). */
+	sourceState: string | null,
+	/**  Context given when asked. */
+	why: string,
+	answer: ApprovalAnswer | null,
+};
+
+/**  The Decisions page. */
+export type ApprovalsReport = ApprovalsReport_Serialize | ApprovalsReport_Deserialize;
+
+/**  The Decisions page. */
+export type ApprovalsReport_Deserialize = {
+	asOf: string,
+	/**  The questions matching the query. */
+	approvals: Approval_Deserialize[],
+	/**  Counts over the teams and intents filters (whatever `show`). */
+	pending: number,
+	overdue: number,
+	answered: number,
+	byTeam: TeamWaiting_Deserialize[],
+};
+
+/**  The Decisions page. */
+export type ApprovalsReport_Serialize = {
+	asOf: string,
+	/**  The questions matching the query. */
+	approvals: Approval_Serialize[],
+	/**  Counts over the teams and intents filters (whatever `show`). */
+	pending: number,
+	overdue: number,
+	answered: number,
+	byTeam: TeamWaiting_Serialize[],
 };
 
 /**  An open item with an open upstream blocker older than its team's usual cycle time. */
@@ -335,11 +532,24 @@ export type Attention_Deserialize = {
 	blockedByOtherTeams: number,
 	aiAwaitingReview: number,
 	handoffsNotArrived: number,
-	/**
-	 *  Items in progress now (active or waiting): the Flow page's work in progress at the end
-	 *  of a range ending now.
-	 */
+	/**  Items in progress now (active or waiting): the Overview's Waiting + Active. */
 	inProgress: number,
+	/**
+	 *  Of them, items whose cycle never started (waiting in a queue before any work): not in
+	 *  the Flow page's work in progress.
+	 */
+	notStarted: number,
+	/**
+	 *  Items whose cycle started and has not finished that are back in New now (returned to the
+	 *  backlog): in the Flow page's work in progress, not in Waiting + Active.
+	 */
+	startedBackInNew: number,
+	/**
+	 *  The Flow page's work in progress for a range ending now, all teams: items whose cycle
+	 *  started and has neither finished nor been canceled. Always
+	 *  `in_progress - not_started + started_back_in_new`.
+	 */
+	flowWip: number,
 };
 
 /**  The Overview's "where is work stuck" answer. */
@@ -360,11 +570,24 @@ export type Attention_Serialize = {
 	blockedByOtherTeams: number,
 	aiAwaitingReview: number,
 	handoffsNotArrived: number,
-	/**
-	 *  Items in progress now (active or waiting): the Flow page's work in progress at the end
-	 *  of a range ending now.
-	 */
+	/**  Items in progress now (active or waiting): the Overview's Waiting + Active. */
 	inProgress: number,
+	/**
+	 *  Of them, items whose cycle never started (waiting in a queue before any work): not in
+	 *  the Flow page's work in progress.
+	 */
+	notStarted: number,
+	/**
+	 *  Items whose cycle started and has not finished that are back in New now (returned to the
+	 *  backlog): in the Flow page's work in progress, not in Waiting + Active.
+	 */
+	startedBackInNew: number,
+	/**
+	 *  The Flow page's work in progress for a range ending now, all teams: items whose cycle
+	 *  started and has neither finished nor been canceled. Always
+	 *  `in_progress - not_started + started_back_in_new`.
+	 */
+	flowWip: number,
 };
 
 /**  How the same method did on the set's own past. */
@@ -732,6 +955,28 @@ export type DateRange = {
 	to: string,
 };
 
+/**  Who decides. */
+export type Decider = Decider_Serialize | Decider_Deserialize;
+
+/**  Whether the decider is a person or a team. */
+export type DeciderKind = "person" | "team";
+
+/**  Who decides. */
+export type Decider_Deserialize = {
+	kind: DeciderKind,
+	/**  The person's or team's id when Baton knows them (someone not synced is kept by name). */
+	id?: string | null,
+	name: string,
+};
+
+/**  Who decides. */
+export type Decider_Serialize = {
+	kind: DeciderKind,
+	/**  The person's or team's id when Baton knows them (someone not synced is kept by name). */
+	id: string | null,
+	name: string,
+};
+
 /**  A decision to record about one item (what the app and `baton decide` send). */
 export type DecisionInput = DecisionInput_Serialize | DecisionInput_Deserialize;
 
@@ -790,7 +1035,17 @@ export type DecisionKind =
 /**  Takes back an earlier decision. */
 "revoked" | 
 /**  The triage thresholds of the workspace. */
-"thresholds_set";
+"thresholds_set" | 
+/**
+ *  A question asked in Baton that waits for someone's decision or approval (see
+ *  [`crate::approvals`]): the items it covers wait on it until it is answered.
+ */
+"approval_requested" | 
+/**
+ *  The answer to a pending decision or approval (one asked in Baton, which it supersedes,
+ *  or one a source shows, which it releases in Baton's view until the item changes).
+ */
+"approval_answered";
 
 /**  One decision as the app shows it (an item's history, the export). */
 export type DecisionView = DecisionView_Serialize | DecisionView_Deserialize;
@@ -1074,6 +1329,12 @@ export type FlowFilter_Deserialize = {
 	rule?: CycleRule,
 	/**  Minutes east of UTC in which calendar days are counted (UTC+2 is 120). Default 0. */
 	utcOffsetMinutes?: number,
+	/**
+	 *  An IANA time zone (`Europe/Berlin`) to count days in instead: its offset at the end of
+	 *  the range is used for the whole range (see `docs/metrics.md`, "Days"). None: the offset
+	 *  (and left out of what is sent, so filters saved by older versions read the same).
+	 */
+	timeZone?: string | null,
 };
 
 /**  The filters of the Flow and Bottlenecks pages (and `baton flow`). Empty lists mean "all". */
@@ -1101,6 +1362,12 @@ export type FlowFilter_Serialize = {
 	rule: CycleRule,
 	/**  Minutes east of UTC in which calendar days are counted (UTC+2 is 120). Default 0. */
 	utcOffsetMinutes: number,
+	/**
+	 *  An IANA time zone (`Europe/Berlin`) to count days in instead: its offset at the end of
+	 *  the range is used for the whole range (see `docs/metrics.md`, "Days"). None: the offset
+	 *  (and left out of what is sent, so filters saved by older versions read the same).
+	 */
+	timeZone?: string,
 };
 
 /**  One item of a drill-down, with the value that put it there. */
@@ -1110,16 +1377,38 @@ export type FlowItem = FlowItem_Serialize | FlowItem_Deserialize;
 export type FlowItem_Deserialize = {
 	item: ItemRef,
 	teamName?: string | null,
-	/**  Days: cycle time, age, time in stage or time waiting, depending on the selection. */
+	/**
+	 *  Days: cycle time, age, time in stage or time waiting, depending on the selection. A wait
+	 *  counts whole (from when it began), also the part before the range.
+	 */
 	days: number | null,
+	/**  For waits: the part of `days` inside the range (what the clicked bar adds up). */
+	inRangeDays?: number | null,
+	/**  Its flow state at the end of the range. */
+	flowState: FlowState,
+	/**  When it entered that state (RFC 3339): "waiting since" for a waiting item. */
+	stateSince: string,
+	/**  Days in that state at the end of the range. */
+	daysInState: number | null,
 };
 
 /**  One item of a drill-down, with the value that put it there. */
 export type FlowItem_Serialize = {
 	item: ItemRef,
 	teamName: string | null,
-	/**  Days: cycle time, age, time in stage or time waiting, depending on the selection. */
+	/**
+	 *  Days: cycle time, age, time in stage or time waiting, depending on the selection. A wait
+	 *  counts whole (from when it began), also the part before the range.
+	 */
 	days: number | null,
+	/**  For waits: the part of `days` inside the range (what the clicked bar adds up). */
+	inRangeDays: number | null,
+	/**  Its flow state at the end of the range. */
+	flowState: FlowState,
+	/**  When it entered that state (RFC 3339): "waiting since" for a waiting item. */
+	stateSince: string,
+	/**  Days in that state at the end of the range. */
+	daysInState: number | null,
 };
 
 /**  The items behind a number, longest first. */
@@ -1220,7 +1509,10 @@ export type FlowSelection =
 { type: "waiting_in"; stage: Stage } | 
 /**  Items waiting in a stage at the end of a day (queue growth). */
 { type: "waiting_at"; day: string; stage: Stage } | 
-/**  Items waiting now that an open item of a team blocks ("" = items without a team). */
+/**
+ *  Items waiting at the end of the range that an item of a team, still open then, blocks
+ *  ("" = items without a team).
+ */
 { type: "blocked_by"; team_id: string };
 
 /**  Where an item is in its flow, whatever the source calls the state. */
@@ -1640,6 +1932,37 @@ export type HistogramBar = {
 	trials: number,
 };
 
+/**  One identity of a person: a login on a source and what the source says of it. */
+export type IdentityView = IdentityView_Serialize | IdentityView_Deserialize;
+
+/**  One identity of a person: a login on a source and what the source says of it. */
+export type IdentityView_Deserialize = {
+	sourceId: string,
+	sourceName: string,
+	/**  `github`, `jira`, `linear`. */
+	sourceKind: string,
+	login: string,
+	/**  The name the source shows (the login when it shows none). */
+	displayName: string,
+	email?: string | null,
+	/**  Split off by hand: never merged automatically again. */
+	keptApart: boolean,
+};
+
+/**  One identity of a person: a login on a source and what the source says of it. */
+export type IdentityView_Serialize = {
+	sourceId: string,
+	sourceName: string,
+	/**  `github`, `jira`, `linear`. */
+	sourceKind: string,
+	login: string,
+	/**  The name the source shows (the login when it shows none). */
+	displayName: string,
+	email: string | null,
+	/**  Split off by hand: never merged automatically again. */
+	keptApart: boolean,
+};
+
 /**  One intent. */
 export type IntentInfo = IntentInfo_Serialize | IntentInfo_Deserialize;
 
@@ -1841,6 +2164,8 @@ export type ItemsQuery_Deserialize = {
 	/**  Source ids. */
 	sources?: string[],
 	provenances?: Provenance[],
+	/**  Intent ids: items linked to the intent or to one under it (the Flow filter's rule). */
+	intents?: string[],
 	/**  Case-insensitive substring of the key or title. */
 	text?: string | null,
 	/**
@@ -1864,6 +2189,8 @@ export type ItemsQuery_Serialize = {
 	/**  Source ids. */
 	sources: string[],
 	provenances: Provenance[],
+	/**  Intent ids: items linked to the intent or to one under it (the Flow filter's rule). */
+	intents: string[],
 	/**  Case-insensitive substring of the key or title. */
 	text: string | null,
 	/**
@@ -2064,6 +2391,13 @@ export type MappingOrigin =
 /**  Not mapped: items passing through it are left out of the flow metrics. */
 "unmapped";
 
+/**  Why two people look like one. */
+export type MatchReason = 
+/**  An identity of each shows the same e-mail address. */
+"email" | 
+/**  Their names are the same without case, spaces and punctuation. */
+"name";
+
 /**  An item that did not meet a policy. */
 export type MissedItem = {
 	itemId: string,
@@ -2077,10 +2411,66 @@ export type Named<V> = {
 	via: V,
 };
 
+/**  A question to ask in Baton (what the app and `baton ask` send). */
+export type NewApproval = NewApproval_Serialize | NewApproval_Deserialize;
+
+/**  A question to ask in Baton (what the app and `baton ask` send). */
+export type NewApproval_Deserialize = {
+	kind?: ApprovalKind | null,
+	question?: string,
+	/**  A person (id, login or name) or, with `deciderIsTeam`, a team (id or name). */
+	decider?: string,
+	deciderIsTeam?: boolean,
+	/**  Ids of the items that wait on the answer. */
+	waiting?: string[],
+	/**  A day (`YYYY-MM-DD`) or an RFC 3339 instant; none: the maximum-wait policy's deadline. */
+	due?: string | null,
+	/**  The intent it is about (an intent id). */
+	intent?: string | null,
+	/**  The team it belongs to (an id or name); none: the team of the first waiting item. */
+	team?: string | null,
+	/**  Context, in the asker's words. */
+	why?: string,
+};
+
+/**  A question to ask in Baton (what the app and `baton ask` send). */
+export type NewApproval_Serialize = {
+	kind: ApprovalKind | null,
+	question: string,
+	/**  A person (id, login or name) or, with `deciderIsTeam`, a team (id or name). */
+	decider: string,
+	deciderIsTeam: boolean,
+	/**  Ids of the items that wait on the answer. */
+	waiting: string[],
+	/**  A day (`YYYY-MM-DD`) or an RFC 3339 instant; none: the maximum-wait policy's deadline. */
+	due: string | null,
+	/**  The intent it is about (an intent id). */
+	intent: string | null,
+	/**  The team it belongs to (an id or name); none: the team of the first waiting item. */
+	team: string | null,
+	/**  Context, in the asker's words. */
+	why: string,
+};
+
 /**  Another item a reason names. */
 export type OtherItem = {
 	id: string,
 	key: string,
+};
+
+/**  Everyone, and who looks like whom. */
+export type PeopleView = PeopleView_Serialize | PeopleView_Deserialize;
+
+/**  Everyone, and who looks like whom. */
+export type PeopleView_Deserialize = {
+	people: PersonView_Deserialize[],
+	matches: PersonMatch[],
+};
+
+/**  Everyone, and who looks like whom. */
+export type PeopleView_Serialize = {
+	people: PersonView_Serialize[],
+	matches: PersonMatch[],
 };
 
 /**  Percentiles of a duration, in days (nearest-rank). */
@@ -2102,6 +2492,45 @@ export type Percentiles_Serialize = {
 	p85: number | null,
 	p95: number | null,
 	mean: number | null,
+};
+
+/**  Two people that look like one. */
+export type PersonMatch = {
+	/**  The person kept when they are merged (the smaller id). */
+	keepId: string,
+	keepName: string,
+	otherId: string,
+	otherName: string,
+	reason: MatchReason,
+	/**  What they share: the address, or the name as compared. */
+	shared: string,
+	/**  Strong enough to be merged without asking (see the module's rules). */
+	automatic: boolean,
+};
+
+/**  A person with every identity and how many items name them. */
+export type PersonView = PersonView_Serialize | PersonView_Deserialize;
+
+/**  A person with every identity and how many items name them. */
+export type PersonView_Deserialize = {
+	id: string,
+	displayName: string,
+	teamId?: string | null,
+	isBot: boolean,
+	identities: IdentityView_Deserialize[],
+	/**  Items the person authored, owns or asked for. */
+	items: number,
+};
+
+/**  A person with every identity and how many items name them. */
+export type PersonView_Serialize = {
+	id: string,
+	displayName: string,
+	teamId: string | null,
+	isBot: boolean,
+	identities: IdentityView_Serialize[],
+	/**  Items the person authored, owns or asked for. */
+	items: number,
 };
 
 /**  What a file dialog is for. */
@@ -2336,7 +2765,9 @@ export type Reason =
 /**  In progress for longer than its team's 85th-percentile cycle time. */
 "aging_past_p85" | 
 /**  In a state no workflow map covers, so no flow number counts it. */
-"unmapped_state";
+"unmapped_state" | 
+/**  Breaks a blocking policy now (other than the independent review, listed above). */
+"policy_violation";
 
 /**  How many rows a reason lists, given the other filters. */
 export type ReasonCount = {
@@ -2352,6 +2783,64 @@ export type RecentWorkspace = {
 	openedAt: string,
 	/**  False when the file is gone. */
 	exists: boolean,
+};
+
+/**  What re-deriving changes (a preview) or changed (applied). */
+export type RederiveReport = RederiveReport_Serialize | RederiveReport_Deserialize;
+
+/**  What re-deriving changes (a preview) or changed (applied). */
+export type RederiveReport_Deserialize = {
+	/**  Items derived again from their raw records. */
+	checked: number,
+	/**  Items whose team or provenance differs. */
+	changed: number,
+	teamChanged: number,
+	provenanceChanged: number,
+	/**  The first changed items, by key. */
+	examples: RederivedItem_Deserialize[],
+	/**  True when the changes were written. */
+	applied: boolean,
+};
+
+/**  What re-deriving changes (a preview) or changed (applied). */
+export type RederiveReport_Serialize = {
+	/**  Items derived again from their raw records. */
+	checked: number,
+	/**  Items whose team or provenance differs. */
+	changed: number,
+	teamChanged: number,
+	provenanceChanged: number,
+	/**  The first changed items, by key. */
+	examples: RederivedItem_Serialize[],
+	/**  True when the changes were written. */
+	applied: boolean,
+};
+
+/**  One item the rules move. */
+export type RederivedItem = RederivedItem_Serialize | RederivedItem_Deserialize;
+
+/**  One item the rules move. */
+export type RederivedItem_Deserialize = {
+	itemId: string,
+	key: string,
+	title: string,
+	/**  Team names (`None`: no team). */
+	teamBefore?: string | null,
+	teamAfter?: string | null,
+	provenanceBefore: Provenance,
+	provenanceAfter: Provenance,
+};
+
+/**  One item the rules move. */
+export type RederivedItem_Serialize = {
+	itemId: string,
+	key: string,
+	title: string,
+	/**  Team names (`None`: no team). */
+	teamBefore: string | null,
+	teamAfter: string | null,
+	provenanceBefore: Provenance,
+	provenanceAfter: Provenance,
 };
 
 /**  A value whose text was not valid UTF-8 and is shown with replacement characters. */
@@ -2592,8 +3081,24 @@ export type Scope_Serialize = {
 export type Secret = string;
 
 /**  The settings as the UI shows them. */
-export type SettingsView = {
+export type SettingsView = SettingsView_Serialize | SettingsView_Deserialize;
+
+/**  The settings as the UI shows them. */
+export type SettingsView_Deserialize = {
 	theme: Theme,
+	/**  The IANA time zone calendar days are counted in; None: this computer's. */
+	timeZone?: string | null,
+	recent: RecentWorkspace[],
+	/**  Where settings, logs and the demo live. */
+	dataDir: string,
+	version: string,
+};
+
+/**  The settings as the UI shows them. */
+export type SettingsView_Serialize = {
+	theme: Theme,
+	/**  The IANA time zone calendar days are counted in; None: this computer's. */
+	timeZone: string | null,
 	recent: RecentWorkspace[],
 	/**  Where settings, logs and the demo live. */
 	dataDir: string,
@@ -2635,7 +3140,9 @@ export type SingleLink_Serialize = {
 export type SortDirection = "asc" | "desc";
 
 /**  Which column to sort by. */
-export type SortField = "key" | "title" | "kind" | "team" | "state" | "source" | "provenance" | "created" | "updated";
+export type SortField = "key" | "title" | "kind" | "team" | "state" | "source" | "provenance" | "created" | "updated" | 
+/**  When the item entered its current state (how long it has been there). */
+"state_since";
 
 /**  What the add and edit forms (and `baton source add`) send. */
 export type SourceInput = SourceInput_Serialize | SourceInput_Deserialize;
@@ -3118,6 +3625,41 @@ export type TeamStates = {
 	counts: number[],
 };
 
+/**  Waiting for a decision, per team, from these records. */
+export type TeamWaiting = TeamWaiting_Serialize | TeamWaiting_Deserialize;
+
+/**  Waiting for a decision, per team, from these records. */
+export type TeamWaiting_Deserialize = {
+	teamId?: string | null,
+	teamName: string,
+	pending: number,
+	overdue: number,
+	answered: number,
+	/**  Median days from asked to answered (answered ones), None without any. */
+	medianAnswerDays?: number | null,
+	/**
+	 *  Item-days spent waiting on a decision or approval: for each question, the days it waited
+	 *  (until answered, or now) times the open items waiting on it.
+	 */
+	itemDaysWaiting: number | null,
+};
+
+/**  Waiting for a decision, per team, from these records. */
+export type TeamWaiting_Serialize = {
+	teamId: string | null,
+	teamName: string,
+	pending: number,
+	overdue: number,
+	answered: number,
+	/**  Median days from asked to answered (answered ones), None without any. */
+	medianAnswerDays: number | null,
+	/**
+	 *  Item-days spent waiting on a decision or approval: for each question, the days it waited
+	 *  (until answered, or now) times the open items waiting on it.
+	 */
+	itemDaysWaiting: number | null,
+};
+
 /**  Colour theme. */
 export type Theme = 
 /**  Follow the operating system. */
@@ -3465,14 +4007,20 @@ export type WaitExample = WaitExample_Serialize | WaitExample_Deserialize;
 export type WaitExample_Deserialize = {
 	item: ItemRef,
 	teamName?: string | null,
+	/**  The whole wait, from when it began (also before the range). */
 	days: number | null,
+	/**  The part of it inside the range. */
+	inRangeDays: number | null,
 };
 
 /**  An item that waited. */
 export type WaitExample_Serialize = {
 	item: ItemRef,
 	teamName: string | null,
+	/**  The whole wait, from when it began (also before the range). */
 	days: number | null,
+	/**  The part of it inside the range. */
+	inRangeDays: number | null,
 };
 
 /**  Why an item in a waiting state waits. */
@@ -3501,6 +4049,15 @@ export type WaitShare_Serialize = {
 	items: number,
 	/**  The items that waited longest here. */
 	examples: WaitExample_Serialize[],
+};
+
+/**  An item waiting on a question. */
+export type WaitingItem = {
+	id: string,
+	key: string,
+	title: string,
+	/**  Not done or canceled. */
+	open: boolean,
 };
 
 /**  Waiting items for one reason. */
