@@ -559,6 +559,9 @@ fn label_of(ix: &WorkIndex, filter: &FlowFilter) -> String {
     }
 }
 
+/// Daily finishes over the whole span of the items a predicate selects.
+type Daily<'a> = &'a dyn Fn(&dyn Fn(usize) -> bool) -> Vec<u32>;
+
 #[allow(clippy::too_many_arguments)]
 fn dependency_forecast(
     ix: &WorkIndex,
@@ -568,7 +571,7 @@ fn dependency_forecast(
     span: u32,
     in_intent: &dyn Fn(usize) -> bool,
     open: &dyn Fn(usize) -> bool,
-    daily: &dyn Fn(&dyn Fn(usize) -> bool) -> Vec<u32>,
+    daily: Daily<'_>,
     trials: u32,
     rng: &mut Rng,
     report: &mut Forecast,
