@@ -189,7 +189,18 @@ fn find_matches(rows: &[Row]) -> Vec<PersonMatch> {
     let mut by_key: BTreeMap<(MatchReason, String), BTreeMap<String, bool>> = BTreeMap::new();
     let mut names: BTreeMap<&str, &str> = BTreeMap::new();
     let mut sources_of: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    // Which of two matched people is kept: the one with a code-host account (its login is
+    // stable and readable; a tracker's account id is not), then the smaller id, so the choice
+    // never depends on the order sources were added in.
+    let mut rank_of: BTreeMap<&str, u8> = BTreeMap::new();
     for row in rows {
+        let rank = match row.source_kind.as_str() {
+            "github" => 0,
+            "gitlab" => 1,
+            _ => 2,
+        };
+        let r = rank_of.entry(row.person_id.as_str()).or_insert(rank);
+        *r = (*r).min(rank);
         names.insert(&row.person_id, &row.person_name);
         sources_of
             .entry(&row.person_id)
@@ -213,9 +224,13 @@ fn find_matches(rows: &[Row]) -> Vec<PersonMatch> {
             continue;
         }
         let mut it = people.into_iter();
-        let (Some((a, strong_a)), Some((b, strong_b))) = (it.next(), it.next()) else {
+        let (Some((mut a, strong_a)), Some((mut b, strong_b))) = (it.next(), it.next()) else {
             continue;
         };
+        let rank = |p: &str| rank_of.get(p).copied().unwrap_or(u8::MAX);
+        if (rank(&b), &b) < (rank(&a), &a) {
+            std::mem::swap(&mut a, &mut b);
+        }
         // Two accounts of one source are two accounts, whatever their names.
         let shares_a_source = sources_of
             .get(a.as_str())
