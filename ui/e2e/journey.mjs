@@ -1620,17 +1620,34 @@ async function dependencySteps(page, calls, shot, rustNow) {
   await page.locator(T("deps-cell")).waitFor({ state: "detached" });
 
   // The team map: an arrow lists its links, a team filters the page to its dependencies.
-  await centre(page, "deps-team-map-chart");
   const biggest = crossTeamMax(report);
-  const label = await page.evaluate((n) => {
-    const texts = [...document.querySelectorAll('[data-testid="deps-team-map-chart"] svg text')];
-    const t = texts.find((x) => x.textContent.trim() === String(n));
-    if (!t) return null;
-    const r = t.getBoundingClientRect();
-    return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
-  }, biggest.openLinks);
+  // The label's place is read just before each click: content still loading below (the item
+  // graph) can move the page between the read and the click, so a click that opened nothing is
+  // tried again from a fresh reading (up to three times).
+  const labelAt = async () => {
+    await centre(page, "deps-team-map-chart");
+    await page.waitForTimeout(200);
+    return page.evaluate((n) => {
+      const texts = [...document.querySelectorAll('[data-testid="deps-team-map-chart"] svg text')];
+      const t = texts.find((x) => x.textContent.trim() === String(n));
+      if (!t) return null;
+      const r = t.getBoundingClientRect();
+      return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+    }, biggest.openLinks);
+  };
+  const label = await labelAt();
   if (label) {
-    await page.mouse.click(label.x, label.y);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const at = attempt === 0 ? label : await labelAt();
+      if (!at) break;
+      await page.mouse.click(at.x, at.y);
+      const opened = await page
+        .locator(T("deps-cell-title"))
+        .waitFor({ timeout: 4_000 })
+        .then(() => true)
+        .catch(() => false);
+      if (opened) break;
+    }
     await page.locator(T("deps-cell-title")).waitFor();
     const title = (await page.locator(T("deps-cell-title")).textContent()) ?? "";
     check(
