@@ -1,9 +1,12 @@
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { DEFAULT_FLOW_FILTER } from "../flow/filter";
 import type { Forecast, ForecastSpec } from "../lib/ipc";
 import { clearMocks, mockBackend } from "../lib/ipc/testing";
 import { renderWithClient } from "../test/render";
 import { DEFAULT_FORM, headline, PlansView, toSpec } from "./PlansView";
+
+const base = (utcOffsetMinutes: number) => ({ ...DEFAULT_FLOW_FILTER, utcOffsetMinutes });
 
 vi.mock("../shared/EChart", async (importOriginal) => {
   const original = await importOriginal<typeof import("../shared/EChart")>();
@@ -69,20 +72,20 @@ function forecast(partial: Partial<Forecast>): Forecast {
 
 describe("toSpec", () => {
   it("asks for a team's open work by default, and for what is missing otherwise", () => {
-    const r = toSpec(DEFAULT_FORM, 60);
+    const r = toSpec(DEFAULT_FORM, base(60));
     expect("spec" in r && r.spec.question).toEqual({ type: "when", items: null });
     expect("spec" in r && r.spec.filter.utcOffsetMinutes).toBe(60);
     expect("spec" in r && r.spec.windowDays).toBe(90);
-    expect(toSpec({ ...DEFAULT_FORM, target: "intent" }, 0)).toEqual({
+    expect(toSpec({ ...DEFAULT_FORM, target: "intent" }, base(0))).toEqual({
       missing: "Choose an intent to forecast.",
     });
-    expect(toSpec({ ...DEFAULT_FORM, question: "how_many", date: "" }, 0)).toEqual({
+    expect(toSpec({ ...DEFAULT_FORM, question: "how_many", date: "" }, base(0))).toEqual({
       missing: "Choose the date to count up to.",
     });
   });
 
   it("sends only whole numbers, and leaves a cleared field to Rust's default", () => {
-    const r = toSpec({ ...DEFAULT_FORM, items: "12", trials: "", seed: "7.5" }, 0);
+    const r = toSpec({ ...DEFAULT_FORM, items: "12", trials: "", seed: "7.5" }, base(0));
     const spec = "spec" in r ? r.spec : null;
     expect(spec?.question).toEqual({ type: "when", items: 12 });
     expect(spec?.trials).toBeNull();

@@ -2,12 +2,14 @@
 //! team's own delivery history (Monte Carlo over daily throughput, computed in Rust by
 //! `baton_core::plan`), with the backtest that says how far to trust it.
 
-import { keepPreviousData, queryOptions, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, queryOptions, skipToken, useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { ChartPanel } from "../flow/ChartPanel";
+import { DEFAULT_FLOW_FILTER, localUtcOffsetMinutes, withLocalZone } from "../flow/filter";
 import { intentQueries, intentTree } from "../flow/intents";
-import { type Forecast, type ForecastSpec, ipc } from "../lib/ipc";
+import { type FlowFilter, type Forecast, type ForecastSpec, ipc } from "../lib/ipc";
 import { MetricInfo } from "../metrics/MetricInfo";
+import { useChosenTimeZone, zoneOffsetMinutes } from "../settings/timeZone";
 import { CONTAIN_ALL, categoryAxisBase, tooltipBase, valueAxisBase } from "../shared/chartStyle";
 import type { ChartOption } from "../shared/EChart";
 import { formatCount, formatDay, plural } from "../shared/format";
@@ -18,10 +20,11 @@ import { ViewHeader } from "./ViewHeader";
 import "../plans/plans.css";
 
 export const planQueries = {
-  forecast: (spec: ForecastSpec) =>
+  /** `null` while the form is incomplete: nothing is asked. */
+  forecast: (spec: ForecastSpec | null) =>
     queryOptions({
       queryKey: ["plans", "forecast", spec],
-      queryFn: () => ipc.planForecast(spec),
+      queryFn: spec ? () => ipc.planForecast(spec) : skipToken,
       staleTime: 60_000,
       placeholderData: keepPreviousData,
     }),
@@ -59,28 +62,14 @@ function whole(text: string): number | null {
 }
 
 /** The request the form describes, or why it cannot be sent yet. */
-export function toSpec(
-  form: PlanForm,
-  utcOffsetMinutes: number,
-): { spec: ForecastSpec } | { missing: string } {
+export function toSpec(form: PlanForm, base: FlowFilter): { spec: ForecastSpec } | { missing: string } {
   if (form.target === "intent" && !form.intent) return { missing: "Choose an intent to forecast." };
   if (form.question === "how_many" && !/^\d{4}-\d{2}-\d{2}$/.test(form.date))
     return { missing: "Choose the date to count up to." };
   const items = whole(form.items);
   return {
     spec: {
-      filter: {
-        from: null,
-        to: null,
-        lastDays: null,
-        teams: form.target === "team" && form.team ? [form.team] : [],
-        sources: [],
-        kinds: [],
-        provenances: [],
-        intents: [],
-        rule: "last_entry",
-        utcOffsetMinutes,
-      },
+      filter: { ...base, teams: form.target === "team" && form.team ? [form.team] : [] },
       intent: form.target === "intent" ? form.intent : null,
       question: form.question === "when" ? { type: "when", items } : { type: "how_many", date: form.date },
       windowDays: whole(form.windowDays),
@@ -509,10 +498,12 @@ function ForecastResult({ f }: { f: Forecast }) {
 
 export function PlansView() {
   const [form, setForm] = useState<PlanForm>(DEFAULT_FORM);
-  const utcOffset = -new Date().getTimezoneOffset();
-  const request = toSpec(form, utcOffset);
+  // Days are counted as on the Flow page: in the zone chosen in Settings, else this computer's.
+  const zone = useChosenTimeZone();
+  const offset = (zone ? zoneOffsetMinutes(zone) : null) ?? localUtcOffsetMinutes();
+  const request = toSpec(form, withLocalZone(DEFAULT_FLOW_FILTER, offset, zone));
   const spec = "spec" in request ? request.spec : null;
-  const forecast = useQuery({ ...planQueries.forecast(spec ?? DEFAULT_SPEC), enabled: spec !== null });
+  const forecast = useQuery(planQueries.forecast(spec));
   return (
     <div className="view plans-view" data-testid="view-plans">
       <ViewHeader
@@ -536,23 +527,3 @@ export function PlansView() {
     </div>
   );
 }
-
-const DEFAULT_SPEC: ForecastSpec = {
-  filter: {
-    from: null,
-    to: null,
-    lastDays: null,
-    teams: [],
-    sources: [],
-    kinds: [],
-    provenances: [],
-    intents: [],
-    rule: "last_entry",
-    utcOffsetMinutes: 0,
-  },
-  intent: null,
-  question: { type: "when", items: null },
-  windowDays: null,
-  trials: null,
-  seed: null,
-};
