@@ -315,13 +315,14 @@ pub fn compute(
     let span = window + BACKTEST_CHECKS * BACKTEST_MAX_HORIZON;
     let all = Scope::resolve(
         ix,
+        // The same range, rule and time zone over every item (upstream work of other teams too).
         &FlowFilter {
-            from: spec.filter.from.clone(),
-            to: spec.filter.to.clone(),
-            last_days: spec.filter.last_days,
-            rule: spec.filter.rule,
-            utc_offset_minutes: spec.filter.utc_offset_minutes,
-            ..FlowFilter::default()
+            teams: Vec::new(),
+            sources: Vec::new(),
+            kinds: Vec::new(),
+            provenances: Vec::new(),
+            intents: Vec::new(),
+            ..spec.filter.clone()
         },
         now,
     )?;
