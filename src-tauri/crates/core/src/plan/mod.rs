@@ -468,15 +468,33 @@ pub fn compute(
                 if items.is_some() {
                     notes.push("An intent's forecast covers all its open items and what they wait on; the number of items asked is not used.".into());
                 }
+                // Each team's daily finishes in the window, all its work and the intent's, in one
+                // pass over the items.
+                let window_from = start - i64::from(window) * DAY_MS;
+                let slots = ix.teams.len() + 1;
+                let mut whole = vec![vec![0u32; window as usize]; slots];
+                let mut of_intent = whole.clone();
+                for (i, finish) in facts.finish.iter().enumerate() {
+                    let Some(f) = *finish else { continue };
+                    if f < window_from || f >= start {
+                        continue;
+                    }
+                    let (s, d) = (
+                        slot(ix, ix.items[i].team),
+                        ((f - window_from) / DAY_MS) as usize,
+                    );
+                    whole[s][d] += 1;
+                    if in_intent(i) {
+                        of_intent[s][d] += 1;
+                    }
+                }
                 dependency_forecast(
                     ix,
                     &set,
                     start,
-                    window,
-                    span,
                     &in_intent,
                     &open,
-                    &daily,
+                    (&whole, &of_intent),
                     trials,
                     &mut rng,
                     &mut report,
@@ -560,19 +578,14 @@ fn label_of(ix: &WorkIndex, filter: &FlowFilter) -> String {
     }
 }
 
-/// Daily finishes over the whole span of the items a predicate selects.
-type Daily<'a> = &'a dyn Fn(&dyn Fn(usize) -> bool) -> Vec<u32>;
-
 #[allow(clippy::too_many_arguments)]
 fn dependency_forecast(
     ix: &WorkIndex,
     set: &Scope,
     start: i64,
-    window: u32,
-    span: u32,
     in_intent: &dyn Fn(usize) -> bool,
     open: &dyn Fn(usize) -> bool,
-    daily: Daily<'_>,
+    (team_window, team_intent_window): (&[Vec<u32>], &[Vec<u32>]),
     trials: u32,
     rng: &mut Rng,
     report: &mut Forecast,
@@ -664,15 +677,13 @@ fn dependency_forecast(
     let mut paces: HashMap<usize, TeamPace> = HashMap::new();
     let mut stuck: Vec<String> = Vec::new();
     for (team, on_intent) in &lane_keys {
-        let whole = daily(&|i: usize| slot(ix, ix.items[i].team) == *team);
-        let whole = whole[(span - window) as usize..].to_vec();
+        let whole = team_window[*team].clone();
         let whole_finished: u32 = whole.iter().sum();
         let mut history = whole;
         let mut fallback = false;
         let mut of_intent_finished = None;
         if *on_intent {
-            let of_intent = daily(&|i: usize| slot(ix, ix.items[i].team) == *team && in_intent(i));
-            let of_intent = of_intent[(span - window) as usize..].to_vec();
+            let of_intent = team_intent_window[*team].clone();
             of_intent_finished = Some(of_intent.iter().sum::<u32>());
             if of_intent.iter().any(|d| *d > 0) {
                 history = of_intent;
