@@ -99,7 +99,7 @@ describe("App", () => {
       },
     });
     render(<App client={createQueryClient()} />);
-    fireEvent.click(await screen.findByTestId("workspace-menu"));
+    fireEvent.keyDown(await screen.findByTestId("workspace-menu"), { key: "Enter" });
     fireEvent.click(screen.getByRole("menuitem", { name: /Open workspace/ }));
     expect(await screen.findByTestId("workspace-error")).toHaveTextContent(
       "/tmp/notes.baton was written by a newer version of Baton",

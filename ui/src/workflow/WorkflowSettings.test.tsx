@@ -148,7 +148,7 @@ describe("Settings → Workflow", () => {
     renderWithClient(<WorkflowSettings focusSource={null} focusState={null} />);
     await screen.findByTestId("workflow-settings");
     const review = row("In Review");
-    fireEvent.click(within(review).getByTestId("workflow-add-override"));
+    fireEvent.keyDown(within(review).getByTestId("workflow-add-override"), { key: "Enter" });
     fireEvent.click(await screen.findByRole("menuitem", { name: "Payments" }));
     await waitFor(() =>
       expect(calls.find((c) => c.cmd === "workflow_set")?.args.change).toEqual({
@@ -248,7 +248,7 @@ describe("Settings → Workflow", () => {
     );
 
     // A kind already overridden is not offered again; another kind can be added.
-    fireEvent.click(within(row("open")).getByTestId("workflow-add-kind-override"));
+    fireEvent.keyDown(within(row("open")).getByTestId("workflow-add-kind-override"), { key: "Enter" });
     expect(screen.queryByRole("menuitem", { name: "Pull requests" })).toBeNull();
     fireEvent.click(await screen.findByRole("menuitem", { name: "Defects" }));
     await waitFor(() =>

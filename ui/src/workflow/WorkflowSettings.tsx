@@ -8,7 +8,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import type { FlowState, ItemKind, MappingOrigin, WaitReason, WorkflowRow } from "../lib/ipc";
 import { formatCount, plural } from "../shared/format";
 import { Icon } from "../shared/Icon";
-import { Popover } from "../shared/Popover";
+import { Menu } from "../shared/Menu";
 import { EmptyState, ErrorState, LoadingState } from "../shared/states";
 import {
   FLOW_STATE_HINTS,
@@ -259,29 +259,28 @@ function AddOverride({ row, teams, disabled }: { row: WorkflowRow; teams: Team[]
   const save = useWorkflowSet();
   if (teams.length === 0) return null;
   return (
-    <Popover
-      align="end"
-      triggerClassName="btn btn-small btn-ghost"
-      triggerLabel={`Add a team override for ${row.rawState}`}
-      testId="workflow-add-override"
-      trigger={
-        <span title={disabled ? "Map the state first" : "Give one team its own meaning for this state"}>
-          <Icon name="plus" size={12} /> Team override
-        </span>
-      }
-    >
-      {(close) => (
-        <div className="menu" role="menu" aria-label="Teams">
-          <p className="menu-heading">Override for team</p>
-          {disabled ? <p className="menu-note muted small">Map the state for every team first.</p> : null}
-          {teams.map((t) => (
-            <button
-              key={t.id}
-              type="button"
-              role="menuitem"
-              className="menu-item"
-              disabled={disabled || save.isPending}
-              onClick={() => {
+    <>
+      <Menu
+        align="end"
+        triggerClassName="btn btn-small btn-ghost"
+        triggerLabel={`Add a team override for ${row.rawState}`}
+        triggerTitle={disabled ? "Map the state first" : "Give one team its own meaning for this state"}
+        testId="workflow-add-override"
+        label="Teams"
+        trigger={
+          <>
+            <Icon name="plus" size={12} /> Team override
+          </>
+        }
+        sections={[
+          {
+            heading: "Override for team",
+            note: disabled ? "Map the state for every team first." : null,
+            actions: teams.map((t) => ({
+              key: t.id,
+              label: t.name,
+              disabled: disabled || save.isPending,
+              onSelect: () =>
                 save.mutate({
                   sourceId: row.sourceId,
                   teamId: t.id,
@@ -290,21 +289,17 @@ function AddOverride({ row, teams, disabled }: { row: WorkflowRow; teams: Team[]
                   rawState: row.rawState,
                   flowState: row.flowState,
                   waitReason: row.waitReason,
-                });
-                close();
-              }}
-            >
-              {t.name}
-            </button>
-          ))}
-          {save.isError ? (
-            <p className="error-text small" role="alert">
-              {save.error.message}
-            </p>
-          ) : null}
-        </div>
-      )}
-    </Popover>
+                }),
+            })),
+          },
+        ]}
+      />
+      {save.isError ? (
+        <p className="error-text small" role="alert">
+          {save.error.message}
+        </p>
+      ) : null}
+    </>
   );
 }
 
@@ -320,35 +315,32 @@ function AddKindOverride({
   const save = useWorkflowSet();
   if (kinds.length === 0) return null;
   return (
-    <Popover
-      align="end"
-      triggerClassName="btn btn-small btn-ghost"
-      triggerLabel={`Add a kind override for ${row.rawState}`}
-      testId="workflow-add-kind-override"
-      trigger={
-        <span
-          title={
-            disabled
-              ? "Map the state first"
-              : "Give one kind of item its own meaning for this state (an open pull request waits for review, an open issue is not started)"
-          }
-        >
-          <Icon name="plus" size={12} /> Kind override
-        </span>
-      }
-    >
-      {(close) => (
-        <div className="menu" role="menu" aria-label="Kinds of item">
-          <p className="menu-heading">Override for</p>
-          {disabled ? <p className="menu-note muted small">Map the state for every kind first.</p> : null}
-          {kinds.map((k) => (
-            <button
-              key={k}
-              type="button"
-              role="menuitem"
-              className="menu-item"
-              disabled={disabled || save.isPending}
-              onClick={() => {
+    <>
+      <Menu
+        align="end"
+        triggerClassName="btn btn-small btn-ghost"
+        triggerLabel={`Add a kind override for ${row.rawState}`}
+        triggerTitle={
+          disabled
+            ? "Map the state first"
+            : "Give one kind of item its own meaning for this state (an open pull request waits for review, an open issue is not started)"
+        }
+        testId="workflow-add-kind-override"
+        label="Kinds of item"
+        trigger={
+          <>
+            <Icon name="plus" size={12} /> Kind override
+          </>
+        }
+        sections={[
+          {
+            heading: "Override for",
+            note: disabled ? "Map the state for every kind first." : null,
+            actions: kinds.map((k) => ({
+              key: k,
+              label: kindPlural(k),
+              disabled: disabled || save.isPending,
+              onSelect: () =>
                 save.mutate({
                   sourceId: row.sourceId,
                   teamId: "",
@@ -357,21 +349,17 @@ function AddKindOverride({
                   rawState: row.rawState,
                   flowState: row.flowState,
                   waitReason: row.waitReason,
-                });
-                close();
-              }}
-            >
-              {kindPlural(k)}
-            </button>
-          ))}
-          {save.isError ? (
-            <p className="error-text small" role="alert">
-              {save.error.message}
-            </p>
-          ) : null}
-        </div>
-      )}
-    </Popover>
+                }),
+            })),
+          },
+        ]}
+      />
+      {save.isError ? (
+        <p className="error-text small" role="alert">
+          {save.error.message}
+        </p>
+      ) : null}
+    </>
   );
 }
 

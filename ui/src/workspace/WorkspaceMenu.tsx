@@ -1,23 +1,42 @@
 //! The header's workspace switcher: the open workspace's name, and Open…, New…, Open demo and
-//! the recent workspaces.
+//! the recent workspaces, as a menu (shared/Menu, on Radix UI: arrows, typing, Escape).
 
 import { useQuery } from "@tanstack/react-query";
-import type { KeyboardEvent } from "react";
 import type { RecentWorkspace, WorkspaceInfo } from "../lib/ipc";
 import { settingsQueries } from "../settings/queries";
 import { formatRelative } from "../shared/format";
 import { Icon } from "../shared/Icon";
-import { Popover } from "../shared/Popover";
+import { Menu, type MenuAction } from "../shared/Menu";
 import { useWorkspaceActions } from "./actions";
 
+/** What a recent workspace's entry says: its name, whether it is open or gone, where, when. */
+function RecentEntry({ recent, current }: { recent: RecentWorkspace; current: boolean }) {
+  return (
+    <>
+      <span className="recent-name">
+        <span>{recent.name}</span>
+        {current ? <span className="tag">open</span> : null}
+        {recent.exists ? null : <span className="tag tag-warning">missing</span>}
+      </span>
+      <span className="recent-path">
+        <span>{recent.path}</span>
+      </span>
+      <span className="recent-when">opened {formatRelative(recent.openedAt)}</span>
+    </>
+  );
+}
+
+function recentTitle(r: RecentWorkspace): string {
+  return r.exists ? r.path : `${r.path} no longer exists`;
+}
+
+/** The recent workspaces as a list of buttons, for pages (the menu has its own entries). */
 export function RecentList({
   recent,
   currentPath,
-  onPick,
 }: {
   recent: RecentWorkspace[];
   currentPath: string | null;
-  onPick?: () => void;
 }) {
   const actions = useWorkspaceActions();
   if (recent.length === 0) return <p className="muted small menu-note">No recent workspaces yet.</p>;
@@ -29,24 +48,12 @@ export function RecentList({
           <li key={r.path}>
             <button
               type="button"
-              role="menuitem"
               className="menu-item recent-item"
               disabled={!r.exists || current}
-              title={r.exists ? r.path : `${r.path} no longer exists`}
-              onClick={() => {
-                onPick?.();
-                actions.run({ kind: "path", path: r.path });
-              }}
+              title={recentTitle(r)}
+              onClick={() => actions.run({ kind: "path", path: r.path })}
             >
-              <span className="recent-name">
-                <span>{r.name}</span>
-                {current ? <span className="tag">open</span> : null}
-                {r.exists ? null : <span className="tag tag-warning">missing</span>}
-              </span>
-              <span className="recent-path">
-                <span>{r.path}</span>
-              </span>
-              <span className="recent-when">opened {formatRelative(r.openedAt)}</span>
+              <RecentEntry recent={r} current={current} />
             </button>
           </li>
         );
@@ -55,34 +62,36 @@ export function RecentList({
   );
 }
 
-/** Focuses the first entry when the menu opens. */
-function focusFirst(menu: HTMLDivElement | null) {
-  menu?.querySelector<HTMLButtonElement>("button:not(:disabled)")?.focus();
-}
-
-/** Up and down arrows move between the entries, as in any menu. */
-function moveFocus(event: KeyboardEvent<HTMLDivElement>) {
-  if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
-  event.preventDefault();
-  const entries = [...event.currentTarget.querySelectorAll<HTMLButtonElement>("button:not(:disabled)")];
-  const at = entries.indexOf(document.activeElement as HTMLButtonElement);
-  const next =
-    event.key === "ArrowDown" ? (at + 1) % entries.length : (at - 1 + entries.length) % entries.length;
-  entries[next]?.focus();
-}
-
 export function WorkspaceMenu({ workspace }: { workspace: WorkspaceInfo | null }) {
   const actions = useWorkspaceActions();
   const recent = useQuery(settingsQueries.recent());
   const busy = actions.pending !== null;
+  const currentPath = workspace?.path ?? null;
+
+  const recentActions: MenuAction[] = (recent.data ?? []).map((r) => ({
+    key: r.path,
+    className: "recent-item",
+    disabled: !r.exists || r.path === currentPath,
+    title: recentTitle(r),
+    label: <RecentEntry recent={r} current={r.path === currentPath} />,
+    onSelect: () => actions.run({ kind: "path", path: r.path }),
+  }));
+  const recentNote = recent.isPending ? (
+    "Loading recent workspaces…"
+  ) : recent.isError ? (
+    <span className="error-text">Could not list recent workspaces: {recent.error.message}</span>
+  ) : recentActions.length === 0 ? (
+    "No recent workspaces yet."
+  ) : null;
 
   return (
-    <Popover
+    <Menu
       testId="workspace-menu"
       triggerClassName="workspace-trigger"
       triggerLabel={`Workspace: ${workspace?.name ?? "none open"}. Open the workspace menu`}
+      label="Workspace"
       align="start"
-      panelClassName="workspace-menu"
+      contentClassName="workspace-menu"
       trigger={
         <>
           <Icon name="folder" />
@@ -98,58 +107,37 @@ export function WorkspaceMenu({ workspace }: { workspace: WorkspaceInfo | null }
           <Icon name="chevron-down" size={14} />
         </>
       }
-    >
-      {(close) => (
-        <div role="menu" aria-label="Workspace" tabIndex={-1} ref={focusFirst} onKeyDown={moveFocus}>
-          <div className="menu-section">
-            <button
-              type="button"
-              role="menuitem"
-              className="menu-item"
-              onClick={() => {
-                close();
-                actions.run({ kind: "pick-open" });
-              }}
-            >
-              <Icon name="folder" /> Open workspace…
-            </button>
-            <button
-              type="button"
-              role="menuitem"
-              className="menu-item"
-              onClick={() => {
-                close();
-                actions.run({ kind: "pick-create" });
-              }}
-            >
-              <Icon name="plus" /> New workspace…
-            </button>
-            <button
-              type="button"
-              role="menuitem"
-              className="menu-item"
-              onClick={() => {
-                close();
-                actions.run({ kind: "demo" });
-              }}
-            >
-              <Icon name="sparkle" /> Open the demo workspace
-            </button>
-          </div>
-          <div className="menu-section">
-            <p className="menu-heading">Recent</p>
-            {recent.isPending ? <p className="muted small menu-note">Loading recent workspaces…</p> : null}
-            {recent.isError ? (
-              <p className="small menu-note error-text">
-                Could not list recent workspaces: {recent.error.message}
-              </p>
-            ) : null}
-            {recent.data ? (
-              <RecentList recent={recent.data} currentPath={workspace?.path ?? null} onPick={close} />
-            ) : null}
-          </div>
-        </div>
-      )}
-    </Popover>
+      sections={[
+        {
+          actions: [
+            {
+              label: (
+                <>
+                  <Icon name="folder" /> Open workspace…
+                </>
+              ),
+              onSelect: () => actions.run({ kind: "pick-open" }),
+            },
+            {
+              label: (
+                <>
+                  <Icon name="plus" /> New workspace…
+                </>
+              ),
+              onSelect: () => actions.run({ kind: "pick-create" }),
+            },
+            {
+              label: (
+                <>
+                  <Icon name="sparkle" /> Open the demo workspace
+                </>
+              ),
+              onSelect: () => actions.run({ kind: "demo" }),
+            },
+          ],
+        },
+        { heading: "Recent", note: recentNote, actions: recentActions },
+      ]}
+    />
   );
 }
