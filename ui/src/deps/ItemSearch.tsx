@@ -1,8 +1,11 @@
 //! Find an item by key or title (the `itemsList` command's text search) and pick it: a combobox
-//! with a list of matches, usable from the keyboard.
+//! with a list of matches, on `cmdk` (the library of the command palette): ↑ ↓ move through the
+//! matches, Enter picks one, Escape closes the list. Matching is done by Rust, so cmdk's own
+//! filter is off.
 
 import { useQuery } from "@tanstack/react-query";
-import { useEffect, useId, useState } from "react";
+import { Command } from "cmdk";
+import { useEffect, useState } from "react";
 import type { ItemRow } from "../lib/ipc";
 import { Icon } from "../shared/Icon";
 import { shortKey } from "../workgraph/vocabulary";
@@ -25,8 +28,6 @@ export function ItemSearch({
   const [text, setText] = useState("");
   const [query, setQuery] = useState("");
   const [open, setOpen] = useState(false);
-  const [active, setActive] = useState(0);
-  const listId = useId();
 
   useEffect(() => {
     const timer = window.setTimeout(() => setQuery(text.trim()), DEBOUNCE_MS);
@@ -46,49 +47,37 @@ export function ItemSearch({
   }
 
   return (
-    <div className="item-search">
+    <Command
+      className="item-search"
+      label={label}
+      shouldFilter={false}
+      loop
+      onKeyDown={(e) => {
+        if (e.key === "Escape" && showList) {
+          e.preventDefault();
+          e.stopPropagation();
+          setOpen(false);
+        }
+      }}
+    >
       <span className="search-icon" aria-hidden="true">
         <Icon name="search" size={14} />
       </span>
-      <input
+      <Command.Input
         className="input item-search-input"
-        type="search"
-        role="combobox"
         aria-label={label}
-        aria-expanded={showList}
-        aria-controls={listId}
-        aria-autocomplete="list"
-        aria-activedescendant={showList && rows[active] ? `${listId}-${active}` : undefined}
         placeholder={placeholder}
         value={text}
         data-testid={testId}
-        onChange={(e) => {
-          setText(e.target.value);
-          setActive(0);
+        onValueChange={(value) => {
+          setText(value);
           setOpen(true);
         }}
         onFocus={() => setOpen(true)}
-        onBlur={() => window.setTimeout(() => setOpen(false), 150)}
-        onKeyDown={(e) => {
-          if (e.key === "ArrowDown") {
-            e.preventDefault();
-            setOpen(true);
-            setActive((n) => Math.min(n + 1, Math.max(0, rows.length - 1)));
-          } else if (e.key === "ArrowUp") {
-            e.preventDefault();
-            setActive((n) => Math.max(0, n - 1));
-          } else if (e.key === "Enter") {
-            e.preventDefault();
-            pick(rows[active]);
-          } else if (e.key === "Escape" && showList) {
-            e.preventDefault();
-            e.stopPropagation();
-            setOpen(false);
-          }
-        }}
+        onBlur={() => setOpen(false)}
       />
       {showList ? (
-        <div className="item-search-list popover" id={listId} role="listbox" aria-label={`${label}: matches`}>
+        <Command.List className="item-search-list popover" aria-label={`${label}: matches`}>
           {results.isPending ? <p className="muted small item-search-note">Searching…</p> : null}
           {results.isError ? (
             <p className="error-text small item-search-note" role="alert">
@@ -98,33 +87,29 @@ export function ItemSearch({
           {results.data && rows.length === 0 ? (
             <p className="muted small item-search-note">No item matches “{query}”.</p>
           ) : null}
-          {rows.map((row, n) => (
-            <div
+          {rows.map((row) => (
+            <Command.Item
               key={row.id}
-              id={`${listId}-${n}`}
-              role="option"
-              tabIndex={-1}
-              aria-selected={n === active}
-              className={n === active ? "item-search-option active" : "item-search-option"}
+              value={row.id}
+              className="item-search-option"
               data-testid={`${testId}-option`}
               data-id={row.id}
+              // Keeps the focus in the box, so picking with the mouse does not close the list first.
               onMouseDown={(e) => e.preventDefault()}
-              onMouseEnter={() => setActive(n)}
-              onClick={() => pick(row)}
-              onKeyDown={() => undefined}
+              onSelect={() => pick(row)}
             >
               <span className="mono">{shortKey(row.key, 20)}</span>
               <span className="item-search-title">{row.title}</span>
               <span className="muted small">{row.teamName ?? "No team"}</span>
-            </div>
+            </Command.Item>
           ))}
           {results.data && results.data.total > rows.length ? (
             <p className="muted small item-search-note">
               {results.data.total - rows.length} more match; type more of the key.
             </p>
           ) : null}
-        </div>
+        </Command.List>
       ) : null}
-    </div>
+    </Command>
   );
 }
