@@ -11,6 +11,7 @@ mod people;
 mod queries;
 mod rules_rederive;
 mod sync_across_tools;
+mod sync_file;
 mod sync_github;
 mod sync_github_lifecycle;
 mod sync_jira;

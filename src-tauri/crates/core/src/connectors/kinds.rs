@@ -2,7 +2,7 @@
 //! each kind implements in its own folder (`github/`, `jira/`), and [`SourceScope`], the typed
 //! scope of a source, which picks its connector.
 //!
-//! Adding a kind (GitLab, Linear) means a folder with a `Connector`, a variant of
+//! Adding a kind (GitLab, Linear; `file/` is the newest) means a folder with a `Connector`, a variant of
 //! [`SourceScope`] and its arm in each `match` below (the compiler lists them). A kind without a
 //! connector is refused with a sentence saying so, never handed to another kind's code.
 
@@ -11,6 +11,7 @@ use std::future::Future;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
+use crate::connectors::file::{FileConnector, FileScope};
 use crate::connectors::github::{GithubConnector, GithubScope};
 use crate::connectors::http::{check_base_url, Auth, Http, RateLimitStyle};
 use crate::connectors::jira::{JiraConnector, JiraScope};
@@ -65,10 +66,15 @@ pub trait Connector {
 pub enum SourceScope {
     Github(GithubScope),
     Jira(JiraScope),
+    File(FileScope),
 }
 
 /// The kinds this version syncs.
-pub const SYNCABLE: &[SourceKind] = &[GithubConnector::KIND, JiraConnector::KIND];
+pub const SYNCABLE: &[SourceKind] = &[
+    GithubConnector::KIND,
+    JiraConnector::KIND,
+    FileConnector::KIND,
+];
 
 /// True when this version can sync sources of `kind`.
 pub fn syncable(kind: SourceKind) -> bool {
@@ -78,9 +84,12 @@ pub fn syncable(kind: SourceKind) -> bool {
 /// The refusal for a kind this version cannot sync.
 pub fn unsupported(kind: SourceKind) -> SyncError {
     let names: Vec<String> = SYNCABLE.iter().map(ToString::to_string).collect();
+    let listed = match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => names.join(""),
+    };
     SyncError::Config(format!(
-        "{kind} sources cannot be synced by this version of Baton (it syncs {})",
-        names.join(" and ")
+        "{kind} sources cannot be synced by this version of Baton (it syncs {listed})"
     ))
 }
 
@@ -95,6 +104,7 @@ impl SourceScope {
         match self {
             SourceScope::Github(_) => GithubConnector::KIND,
             SourceScope::Jira(_) => JiraConnector::KIND,
+            SourceScope::File(_) => FileConnector::KIND,
         }
     }
 
@@ -105,7 +115,8 @@ impl SourceScope {
         match kind {
             SourceKind::Github => decode(kind, text).map(SourceScope::Github),
             SourceKind::Jira => decode(kind, text).map(SourceScope::Jira),
-            SourceKind::Gitlab | SourceKind::Linear | SourceKind::File => Err(unsupported(kind)),
+            SourceKind::File => decode(kind, text).map(SourceScope::File),
+            SourceKind::Gitlab | SourceKind::Linear => Err(unsupported(kind)),
         }
     }
 
@@ -114,17 +125,26 @@ impl SourceScope {
         let value = match self {
             SourceScope::Github(scope) => serde_json::to_string(scope),
             SourceScope::Jira(scope) => serde_json::to_string(scope),
+            SourceScope::File(scope) => serde_json::to_string(scope),
         };
         // Plain structs of strings always serialize.
         value.unwrap_or_default()
     }
 
     /// Checks the scope with the source's base URL; both normalised (see [`Connector::check`]).
-    /// Whatever the kind, the URL must be https (plain http only on a loopback address).
+    /// Whatever the kind, the URL must be https (plain http only on a loopback address); a file
+    /// has no URL.
     pub fn check(&self, base_url: &str) -> Result<(SourceScope, String), SyncError> {
         let (scope, url) = self.check_for_kind(base_url)?;
-        check_base_url(&url)?;
+        if self.needs_token() {
+            check_base_url(&url)?;
+        }
         Ok((scope, url))
+    }
+
+    /// Whether the source is reached over the network with a token (a file is not).
+    pub fn needs_token(&self) -> bool {
+        !matches!(self, SourceScope::File(_))
     }
 
     fn check_for_kind(&self, base_url: &str) -> Result<(SourceScope, String), SyncError> {
@@ -135,6 +155,9 @@ impl SourceScope {
             SourceScope::Jira(scope) => JiraConnector
                 .check(scope, base_url)
                 .map(|(s, url)| (SourceScope::Jira(s), url)),
+            SourceScope::File(scope) => FileConnector
+                .check(scope, base_url)
+                .map(|(s, url)| (SourceScope::File(s), url)),
         }
     }
 
@@ -143,6 +166,7 @@ impl SourceScope {
         match self {
             SourceScope::Github(scope) => GithubConnector.auth(scope, token),
             SourceScope::Jira(scope) => JiraConnector.auth(scope, token),
+            SourceScope::File(scope) => FileConnector.auth(scope, token),
         }
     }
 
@@ -151,6 +175,7 @@ impl SourceScope {
         match self {
             SourceScope::Github(_) => GithubConnector::RATE_LIMITS,
             SourceScope::Jira(_) => JiraConnector::RATE_LIMITS,
+            SourceScope::File(_) => FileConnector::RATE_LIMITS,
         }
     }
 
@@ -159,6 +184,7 @@ impl SourceScope {
         match self {
             SourceScope::Github(scope) => GithubConnector.sync(run, scope).await,
             SourceScope::Jira(scope) => JiraConnector.sync(run, scope).await,
+            SourceScope::File(scope) => FileConnector.sync(run, scope).await,
         }
     }
 
@@ -169,6 +195,7 @@ impl SourceScope {
                 GithubConnector.test_connection(http, base_url, scope).await
             }
             SourceScope::Jira(scope) => JiraConnector.test_connection(http, base_url, scope).await,
+            SourceScope::File(scope) => FileConnector.test_connection(http, base_url, scope).await,
         }
     }
 }
@@ -192,6 +219,14 @@ mod tests {
         })
     }
 
+    fn file() -> SourceScope {
+        SourceScope::File(FileScope {
+            path: "/data/export.csv".into(),
+            format: crate::connectors::file::FileFormat::JiraCsv,
+            columns: Default::default(),
+        })
+    }
+
     #[test]
     fn a_scope_crosses_ipc_tagged_with_its_kind_and_reads_back() {
         let json = serde_json::to_value(github()).unwrap_or_default();
@@ -200,7 +235,7 @@ mod tests {
             serde_json::json!({"kind": "github", "org": null, "repos": ["acme/web", "acme/api"]}),
             "the kind tags the scope on the wire"
         );
-        for scope in [github(), jira()] {
+        for scope in [github(), jira(), file()] {
             let text = serde_json::to_string(&scope).unwrap_or_default();
             let back: Option<SourceScope> = serde_json::from_str(&text).ok();
             assert_eq!(back.as_ref(), Some(&scope), "{text} reads back");
@@ -209,7 +244,7 @@ mod tests {
 
     #[test]
     fn stored_scopes_keep_the_format_of_existing_rows() {
-        for scope in [github(), jira()] {
+        for scope in [github(), jira(), file()] {
             let stored = scope.to_stored();
             assert!(
                 !stored.contains("\"kind\""),
@@ -240,7 +275,7 @@ mod tests {
 
     #[test]
     fn kinds_without_a_connector_are_refused_by_name() {
-        for kind in [SourceKind::Linear, SourceKind::Gitlab, SourceKind::File] {
+        for kind in [SourceKind::Linear, SourceKind::Gitlab] {
             let err = SourceScope::from_stored(kind, r#"{"email":"a@b.c","projects":["X"]}"#)
                 .err()
                 .map(|e| (e.code(), e.to_string()));
@@ -255,14 +290,18 @@ mod tests {
             );
             assert!(!syncable(kind));
         }
-        assert!(syncable(SourceKind::Github) && syncable(SourceKind::Jira));
+        assert!(
+            syncable(SourceKind::Github)
+                && syncable(SourceKind::Jira)
+                && syncable(SourceKind::File)
+        );
     }
 
     #[test]
     fn every_syncable_kind_has_its_scope() {
-        for scope in [github(), jira()] {
+        for scope in [github(), jira(), file()] {
             assert!(syncable(scope.kind()), "{} is syncable", scope.kind());
         }
-        assert_eq!(SYNCABLE.len(), 2, "one scope variant per syncable kind");
+        assert_eq!(SYNCABLE.len(), 3, "one scope variant per syncable kind");
     }
 }

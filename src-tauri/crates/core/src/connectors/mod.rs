@@ -7,6 +7,7 @@
 //! Layering: connectors use `ingest` and `rules` below them and never `sync`, which runs them.
 
 pub mod crossref;
+pub mod file;
 pub mod github;
 pub mod http;
 pub mod jira;
@@ -266,6 +267,9 @@ pub struct Run<'a> {
     pub failures: Vec<StreamFailure>,
     /// Streams walked to their end.
     pub streams_done: u32,
+    /// Records the source gave that could not be imported, each saying where it is and why
+    /// (a file's bad rows); the others were. The run then ends "finished with errors".
+    pub skipped: Vec<String>,
     pending: Option<PendingCommit>,
 }
 
@@ -313,6 +317,7 @@ impl<'a> Run<'a> {
             started_at,
             failures: Vec::new(),
             streams_done: 0,
+            skipped: Vec::new(),
             pending: None,
         }
     }

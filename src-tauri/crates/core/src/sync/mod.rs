@@ -163,7 +163,14 @@ pub async fn run_source(
     }
 
     let (status, failure) = match &outcome {
-        Ok(()) if streams.failures.is_empty() => (RunStatus::Succeeded, None),
+        Ok(()) if streams.failures.is_empty() && streams.skipped.is_empty() => {
+            (RunStatus::Succeeded, None)
+        }
+        // Some records could not be read; the others were imported.
+        Ok(()) if streams.failures.is_empty() => (
+            RunStatus::FinishedWithErrors,
+            Some(streams.skipped_summary()),
+        ),
         // Some repositories or projects failed for good: the run says which. When nothing else
         // synced, the run failed.
         Ok(()) => (
@@ -213,9 +220,41 @@ pub async fn run_source(
 struct StreamsOutcome {
     done: u32,
     failures: Vec<StreamFailure>,
+    /// Records that could not be imported, each saying where and why (see `Run::skipped`).
+    skipped: Vec<String>,
 }
 
+/// Skipped records a run's message lists; it says how many more there are.
+const SKIPPED_LISTED: usize = 5;
+
 impl StreamsOutcome {
+    /// The run's error when records were skipped: how many, and the first few with where
+    /// they are and why.
+    fn skipped_summary(&self) -> RunError {
+        let n = self.skipped.len();
+        let listed: Vec<&str> = self
+            .skipped
+            .iter()
+            .take(SKIPPED_LISTED)
+            .map(String::as_str)
+            .collect();
+        let more = n.saturating_sub(SKIPPED_LISTED);
+        RunError {
+            code: crate::error::ErrorCode::MalformedResponse,
+            missing_scope: None,
+            message: format!(
+                "{n} record{} could not be imported (the others were): {}{}",
+                if n == 1 { "" } else { "s" },
+                listed.join("; "),
+                if more > 0 {
+                    format!("; and {more} more")
+                } else {
+                    String::new()
+                }
+            ),
+        }
+    }
+
     /// The run's error when streams failed: the first failure's code (and missing permission),
     /// and a message naming every failed stream.
     fn summary(&self) -> RunError {
@@ -265,7 +304,12 @@ async fn walk_source(
     // The source's kind picks its connector; a kind without one is refused here.
     let (scope, _) =
         SourceScope::from_stored(source.kind, &source.scope)?.check(&source.base_url)?;
-    let auth = scope.auth(stored_token(source, ctx.secrets.as_ref())?);
+    let token = if scope.needs_token() {
+        stored_token(source, ctx.secrets.as_ref())?
+    } else {
+        crate::secrets::Secret::new("")
+    };
+    let auth = scope.auth(token);
     let observer_emitter = emitter.clone();
     let http = Http::new(
         auth,
@@ -310,5 +354,6 @@ async fn walk_source(
     *figures = run.figures;
     streams.done = run.streams_done;
     streams.failures = std::mem::take(&mut run.failures);
+    streams.skipped = std::mem::take(&mut run.skipped);
     result
 }

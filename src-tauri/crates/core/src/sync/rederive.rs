@@ -138,12 +138,17 @@ async fn derive(conn: &mut SqliteConnection) -> CoreResult<(RederiveReport, Vec<
         examples: Vec::new(),
         applied: false,
     };
+    let teams_by_name: HashMap<String, String> = teams
+        .iter()
+        .map(|(id, name)| (name.to_lowercase(), id.clone()))
+        .collect();
     let mut updates = Vec::new();
     let mut examples: Vec<RederivedItem> = Vec::new();
     for source in repo::sources::list(&mut *conn).await? {
         let streams: &[&str] = match source.kind {
             SourceKind::Github => &["issues", "pulls"],
             SourceKind::Jira => &[jira::ISSUES_STREAM],
+            SourceKind::File => &[crate::connectors::file::ROWS_STREAM],
             _ => continue,
         };
         let rules = Rules {
@@ -163,7 +168,9 @@ async fn derive(conn: &mut SqliteConnection) -> CoreResult<(RederiveReport, Vec<
                 let Some((last, _)) = page.last() else { break };
                 after = last.clone();
                 for (external_id, json) in &page {
-                    let Some((pull, verdict)) = verdicts(source.kind, stream, &rules, json) else {
+                    let Some((pull, verdict)) =
+                        verdicts(source.kind, stream, &rules, &teams_by_name, json)
+                    else {
                         continue;
                     };
                     let Some(item) = stored.get(&(external_id.clone(), pull)) else {
@@ -219,8 +226,30 @@ type Verdicts = (Option<String>, crate::rules::eval::ProvenanceVerdict);
 
 /// The rules' verdicts on one raw record, and whether it is a pull request; `None` for a record
 /// that is not an item (a pull request's copy in `/issues`) or does not parse.
-fn verdicts(kind: SourceKind, stream: &str, rules: &Rules, json: &str) -> Option<(bool, Verdicts)> {
+fn verdicts(
+    kind: SourceKind,
+    stream: &str,
+    rules: &Rules,
+    teams_by_name: &HashMap<String, String>,
+    json: &str,
+) -> Option<(bool, Verdicts)> {
     match (kind, stream) {
+        (SourceKind::File, _) => {
+            let item: crate::connectors::file::FileItem = serde_json::from_str(json).ok()?;
+            let (team, provenance, agent, confidence) =
+                crate::connectors::file::map::verdicts(rules, teams_by_name, &item);
+            Some((
+                false,
+                (
+                    team,
+                    crate::rules::eval::ProvenanceVerdict {
+                        provenance,
+                        agent,
+                        confidence,
+                    },
+                ),
+            ))
+        }
         (SourceKind::Github, "issues") => {
             let issue: GhIssue = serde_json::from_str(json).ok()?;
             if issue.pull_request.is_some() {

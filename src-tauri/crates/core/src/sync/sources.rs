@@ -281,9 +281,16 @@ pub async fn add(
     now: i64,
 ) -> Result<SourceView, SyncError> {
     let checked = input.checked()?;
-    let token = input
-        .token()
-        .ok_or_else(|| SyncError::Config("a source needs a token".into()))?;
+    // A file is read from the disk: it has no token.
+    let token = if checked.scope.needs_token() {
+        Some(
+            input
+                .token()
+                .ok_or_else(|| SyncError::Config("a source needs a token".into()))?,
+        )
+    } else {
+        None
+    };
     let id = new_id("src", now);
     let reference = reference_for(&id);
     let source = Source {
@@ -292,7 +299,7 @@ pub async fn add(
         name: checked.name,
         base_url: checked.base_url,
         scope: checked.scope.to_stored(),
-        secret_ref: Some(reference.clone()),
+        secret_ref: token.is_some().then(|| reference.clone()),
         poll_interval_s: checked.poll_interval_s,
         enabled: true,
         synthetic: false,
@@ -301,7 +308,7 @@ pub async fn add(
     // The token is stored inside the write: when the keychain refuses, nothing is saved.
     ws.write(SaveSource {
         source: &source,
-        token: Some((&reference, token, secrets)),
+        token: token.map(|t| (reference.as_str(), t, secrets)),
         unique_name: true,
     })
     .await?;
@@ -374,12 +381,13 @@ pub async fn edit(
         base_url: checked.base_url,
         scope: checked.scope.to_stored(),
         poll_interval_s: checked.poll_interval_s,
-        secret_ref: Some(reference.clone()),
+        secret_ref: checked.scope.needs_token().then(|| reference.clone()),
         ..existing
     };
+    let token = input.token().filter(|_| checked.scope.needs_token());
     ws.write(SaveSource {
         source: &source,
-        token: input.token().map(|t| (reference.as_str(), t, secrets)),
+        token: token.map(|t| (reference.as_str(), t, secrets)),
         unique_name: true,
     })
     .await?;
@@ -504,7 +512,7 @@ async fn try_connection(
         ..input.clone()
     }
     .checked()?;
-    if token.is_empty() {
+    if token.is_empty() && checked.scope.needs_token() {
         return Err(SyncError::Config("enter the token to test".into()));
     }
     // A connection test should answer quickly: fewer retries and no long rate-limit waits.
@@ -535,6 +543,7 @@ pub async fn test_form(
     clock: Arc<dyn Clock>,
 ) -> Result<ConnectionTest, SyncError> {
     let token = match (input.token(), id) {
+        _ if !input.scope.needs_token() => Secret::new(""),
         (Some(token), _) => token.clone(),
         (None, Some(id)) => stored_token(&get(ws, id).await?, secrets)?,
         (None, None) => return Err(SyncError::Config("enter the token to test".into())),
@@ -566,6 +575,10 @@ pub async fn test_saved(
         token: None,
         scope: SourceScope::from_stored(source.kind, &source.scope)?,
     };
-    let token = stored_token(&source, secrets)?;
+    let token = if input.scope.needs_token() {
+        stored_token(&source, secrets)?
+    } else {
+        Secret::new("")
+    };
     Ok(test_connection(&input, &token, options, clock).await)
 }
