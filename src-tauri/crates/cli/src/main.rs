@@ -199,6 +199,15 @@ enum Command {
     /// Forecast when a team's or an intent's open work will be done (or how many items by a
     /// date): Monte Carlo over daily throughput, with a backtest.
     Forecast(forecast::ForecastArgs),
+    /// Write every item, with its changes and links, as Baton's JSON lines (what a file
+    /// source imports: `baton source add --kind file --format jsonl`).
+    Export {
+        /// The workspace file.
+        file: PathBuf,
+        /// Where to write; `-` for standard output.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Policies: check (a pipeline's gate: exit 1 when a blocking policy is violated), list,
     /// export and import as TOML or JSON.
     #[command(subcommand)]
@@ -306,6 +315,7 @@ impl Command {
             Command::Answer(args) => Some(args.file()),
             Command::Policy(command) => Some(command.file()),
             Command::Forecast(args) => Some(args.file()),
+            Command::Export { file, .. } => Some(file),
             _ => None,
         }
     }
@@ -511,6 +521,7 @@ async fn run(command: Command) -> Result<bool, CoreError> {
         Command::Ask(args) => approvals::ask(args).await?,
         Command::Answer(args) => approvals::answer(args).await?,
         Command::Forecast(args) => forecast::forecast(args).await?,
+        Command::Export { file, out } => export(&file, &out).await?,
         Command::Bench(args) => bench::run(args).await?,
         Command::BenchFlow {
             file,
@@ -527,6 +538,41 @@ async fn run(command: Command) -> Result<bool, CoreError> {
 
 /// `--end`: noon UTC of a day from 1971-01-01 to 9999-12-31 (the history before it must
 /// not fall before 1970, and RFC 3339 has four-digit years).
+/// `baton export`: the workspace's items as JSON lines, to a file (written whole, then moved
+/// into place) or to standard output.
+async fn export(file: &std::path::Path, out: &std::path::Path) -> Result<(), CoreError> {
+    let ws = Workspace::open_for_reading(file).await?;
+    let name = file
+        .file_stem()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let now = chrono::Utc::now().timestamp_millis();
+    let mut bytes = Vec::new();
+    let written =
+        baton_core::connectors::file::export::export_items(&ws, &name, now, &mut bytes).await;
+    ws.close().await;
+    let figures = written?;
+    if out == std::path::Path::new("-") {
+        outln!("{}", String::from_utf8_lossy(&bytes).trim_end());
+        return Ok(());
+    }
+    let folder = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut temp = tempfile::NamedTempFile::new_in(&folder)?;
+    std::io::Write::write_all(&mut temp, &bytes)?;
+    temp.persist(out).map_err(|err| CoreError::Io(err.error))?;
+    outln!(
+        "wrote {}: {} items, {} changes, {} links",
+        term::cell(&out.display().to_string()),
+        figures.items,
+        figures.transitions,
+        figures.links
+    );
+    Ok(())
+}
+
 fn parse_day(day: &str) -> Result<i64, CoreError> {
     let bad = || {
         CoreError::Invalid(format!(

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use baton_core::connectors::file::{FileColumns, FileFormat, FileScope};
 use baton_core::connectors::github::GithubScope;
 use baton_core::connectors::jira::JiraScope;
 use baton_core::connectors::{syncable, SourceScope};
@@ -52,12 +53,27 @@ pub struct SyncArgs {
 pub enum KindArg {
     Github,
     Jira,
+    /// A file on this computer (no token): see --path and --format.
+    File,
+}
+
+/// The layout of a file source.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    /// Baton's JSON lines (what `baton export` writes).
+    Jsonl,
+    /// Jira's CSV export.
+    JiraCsv,
+    /// One row per item, one column per state holding the date it was entered.
+    StatesCsv,
 }
 
 /// `baton source …`.
+// Parsed once per process: the size of a variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum SourceCommand {
-    /// Add a GitHub or Jira Cloud source; the token goes to the system keychain.
+    /// Add a GitHub, Jira Cloud or file source; a token goes to the system keychain.
     Add {
         file: PathBuf,
         #[arg(long, value_enum)]
@@ -83,6 +99,24 @@ pub enum SourceCommand {
         /// ...and/or a JQL filter.
         #[arg(long)]
         jql: Option<String>,
+        /// File: the file's path.
+        #[arg(long)]
+        path: Option<PathBuf>,
+        /// File: its layout.
+        #[arg(long, value_enum, default_value = "jsonl")]
+        format: FormatArg,
+        /// File: which column holds what, as FIELD=COLUMN (repeatable). Fields: id, key,
+        /// title, type, team, state, created, updated, resolved, owner, author, priority,
+        /// labels, parent. Jira's export needs none.
+        #[arg(long = "column", value_parser = parse_column)]
+        columns: Vec<(String, String)>,
+        /// File (states CSV): a state column, in workflow order (repeatable).
+        #[arg(long = "state-column")]
+        state_columns: Vec<String>,
+        /// File: how dates are written when Baton cannot tell (chrono's format, e.g.
+        /// %d/%m/%Y), read in UTC.
+        #[arg(long)]
+        date_format: Option<String>,
         /// Minutes between scheduled syncs in the app (1 to 525,600, a year).
         #[arg(long, default_value_t = DEFAULT_POLL_INTERVAL_MINUTES,
               value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_POLL_INTERVAL_MINUTES)))]
@@ -156,14 +190,20 @@ pub async fn source(command: SourceCommand) -> Result<(), CoreError> {
             email,
             projects,
             jql,
+            path,
+            format,
+            columns,
+            state_columns,
+            date_format,
             interval_minutes,
             token_env,
             token_stdin,
             no_test,
             no_keychain,
         } => {
-            let token = if no_keychain && token_env.is_none() && !token_stdin {
-                Secret::new("unused")
+            let is_file = matches!(kind, KindArg::File);
+            let token = if is_file || (no_keychain && token_env.is_none() && !token_stdin) {
+                Secret::new("")
             } else {
                 read_token(token_env.as_deref(), token_stdin)?
             };
@@ -174,12 +214,19 @@ pub async fn source(command: SourceCommand) -> Result<(), CoreError> {
                     projects,
                     jql,
                 }),
+                KindArg::File => SourceScope::File(file_scope(
+                    path,
+                    format,
+                    &columns,
+                    state_columns,
+                    date_format,
+                )?),
             };
             let input = SourceInput {
                 name,
                 base_url: url,
                 poll_interval_minutes: interval_minutes,
-                token: Some(token.clone()),
+                token: (!is_file).then(|| token.clone()),
                 scope,
             };
             if !no_test {
@@ -196,7 +243,14 @@ pub async fn source(command: SourceCommand) -> Result<(), CoreError> {
                 )),
                 other => sync_failed(other),
             })?;
-            if no_keychain {
+            if is_file {
+                outln!(
+                    "added {} ({}); `baton sync FILE --source {:?}` imports the file",
+                    cell(&source.name),
+                    cell(&source.id),
+                    cell(&source.name)
+                );
+            } else if no_keychain {
                 outln!("added {} ({}); no token stored: sync it with `baton sync FILE --source {:?} --token-env VAR`", cell(&source.name), cell(&source.id), cell(&source.name));
             } else {
                 outln!(
@@ -339,7 +393,68 @@ fn scope_line(scope: &SourceScope) -> String {
             }
             parts.join("; ")
         }
+        SourceScope::File(FileScope { path, format, .. }) => {
+            format!("file {path} ({})", format.label())
+        }
     }
+}
+
+/// `FIELD=COLUMN` of `--column`.
+fn parse_column(text: &str) -> Result<(String, String), String> {
+    let (field, column) = text
+        .split_once('=')
+        .ok_or_else(|| format!("{text:?} is not FIELD=COLUMN"))?;
+    Ok((field.trim().to_lowercase(), column.trim().to_owned()))
+}
+
+/// A file source's scope from the command line; the path made absolute.
+fn file_scope(
+    path: Option<PathBuf>,
+    format: FormatArg,
+    columns: &[(String, String)],
+    states: Vec<String>,
+    date_format: Option<String>,
+) -> Result<FileScope, CoreError> {
+    let path = path.ok_or_else(|| CoreError::Invalid("a file source needs --path".into()))?;
+    let path = std::path::absolute(&path)?;
+    let mut c = FileColumns {
+        states,
+        date_format,
+        ..FileColumns::default()
+    };
+    for (field, column) in columns {
+        let slot = match field.as_str() {
+            "id" => &mut c.id,
+            "key" => &mut c.key,
+            "title" => &mut c.title,
+            "type" | "kind" => &mut c.item_type,
+            "team" => &mut c.team,
+            "state" | "status" => &mut c.state,
+            "created" => &mut c.created,
+            "updated" => &mut c.updated,
+            "resolved" => &mut c.resolved,
+            "owner" | "assignee" => &mut c.owner,
+            "author" | "reporter" => &mut c.author,
+            "priority" => &mut c.priority,
+            "labels" => &mut c.labels,
+            "parent" => &mut c.parent,
+            other => {
+                return Err(CoreError::Invalid(format!(
+                    "--column {other}=…: no such field (id, key, title, type, team, state, created, updated, resolved, owner, author, priority, labels, parent)"
+                )))
+            }
+        };
+        *slot = Some(column.clone());
+    }
+    Ok(FileScope {
+        path: path.to_string_lossy().into_owned(),
+        format: match format {
+            FormatArg::Jsonl => FileFormat::BatonJsonl,
+            FormatArg::JiraCsv => FileFormat::JiraCsv,
+            FormatArg::StatesCsv => FileFormat::StatesCsv,
+        },
+        columns: Box::new(c),
+    })
 }
 
 /// Adds a source to the workspace `file`, creating the file when it does not exist. When the
