@@ -408,7 +408,7 @@ fn parse_column(text: &str) -> Result<(String, String), String> {
 }
 
 /// A file source's scope from the command line; the path made absolute.
-fn file_scope(
+pub fn file_scope(
     path: Option<PathBuf>,
     format: FormatArg,
     columns: &[(String, String)],
