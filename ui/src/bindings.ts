@@ -59,6 +59,16 @@ export const commands = {
 	sourcesCancel: (id: string) => typedError<boolean, IpcError>(__TAURI_INVOKE("sources_cancel", { id })),
 	/**  The source's latest runs, newest first. */
 	sourcesHistory: (id: string, limit: number) => typedError<SyncRunView_Serialize[], IpcError>(__TAURI_INVOKE("sources_history", { id, limit })),
+	/**
+	 *  Shows the system file dialog for a file source (CSV or JSON lines); the chosen path, or
+	 *  None when cancelled.
+	 */
+	sourcesPickFile: () => typedError<string | null, IpcError>(__TAURI_INVOKE("sources_pick_file")),
+	/**
+	 *  Reads a file as a file source would, without saving anything: its columns, a guess of
+	 *  which is which, the first items and the rows it cannot read (with their lines).
+	 */
+	sourcesPreviewFile: (scope: FileScope_Deserialize) => typedError<FilePreview_Serialize, IpcError>(__TAURI_INVOKE("sources_preview_file", { scope })),
 	/**  Every rule. */
 	rulesList: () => typedError<RulesView_Serialize, IpcError>(__TAURI_INVOKE("rules_list")),
 	/**  Every team (with its item count), including teams without items yet. */
@@ -107,6 +117,12 @@ export const commands = {
 	flowFilterSet: (filter: FlowFilter_Deserialize) => typedError<null, IpcError>(__TAURI_INVOKE("flow_filter_set", { filter })),
 	/**  Asks where to save, then writes the file. Returns the path, or None when the user cancels. */
 	exportSave: (suggestedName: string, contents: string, encoding: ExportEncoding) => typedError<string | null, IpcError>(__TAURI_INVOKE("export_save", { suggestedName, contents, encoding })),
+	/**
+	 *  Saves every item of the open workspace, with its changes and links, as Baton's JSON lines
+	 *  (what a file source imports) where the user chooses. Returns the path, or None when the
+	 *  user cancels.
+	 */
+	exportWorkspaceItems: () => typedError<string | null, IpcError>(__TAURI_INVOKE("export_workspace_items")),
 	/**  Every dependency analysis. */
 	depsReport: (filter: DepsFilter_Deserialize) => typedError<DepsReport_Serialize, IpcError>(__TAURI_INVOKE("deps_report", { filter })),
 	/**  Where work is stuck now: what the Overview leads with. */
@@ -1300,6 +1316,156 @@ export type ExportEncoding =
 "utf8" | 
 /**  Base64, optionally as a `data:` URL (PNG). */
 "base64";
+
+/**
+ *  Which column of a CSV file holds what. Empty fields take the layout's default (Jira's
+ *  export names its columns; a states file's are guessed by [`read::preview`]).
+ */
+export type FileColumns = FileColumns_Serialize | FileColumns_Deserialize;
+
+/**
+ *  Which column of a CSV file holds what. Empty fields take the layout's default (Jira's
+ *  export names its columns; a states file's are guessed by [`read::preview`]).
+ */
+export type FileColumns_Deserialize = {
+	/**  The item's stable id in the file (required): re-importing updates the item with it. */
+	id?: string | null,
+	/**  The key people know it by (`PAY-12`); the id when absent. */
+	key?: string | null,
+	title?: string | null,
+	/**  The type of work (`Bug`, `Story`, `feature`…). */
+	item_type?: string | null,
+	/**  The team's name; a team of that name is created when the workspace has none. */
+	team?: string | null,
+	/**
+	 *  The current state (Jira: `Status`). A states file's current state is the last state
+	 *  column with a date.
+	 */
+	state?: string | null,
+	created?: string | null,
+	updated?: string | null,
+	/**  When the item was finished (Jira: `Resolved`). */
+	resolved?: string | null,
+	owner?: string | null,
+	author?: string | null,
+	priority?: string | null,
+	/**  Every column of this name is a label (Jira repeats `Labels`). */
+	labels?: string | null,
+	/**  The parent's id or key. */
+	parent?: string | null,
+	/**  A states file's state columns, in workflow order. */
+	states?: string[],
+	/**  How dates are written when Baton cannot tell (`%d/%m/%Y`, chrono's format), read in UTC. */
+	date_format?: string | null,
+};
+
+/**
+ *  Which column of a CSV file holds what. Empty fields take the layout's default (Jira's
+ *  export names its columns; a states file's are guessed by [`read::preview`]).
+ */
+export type FileColumns_Serialize = {
+	/**  The item's stable id in the file (required): re-importing updates the item with it. */
+	id: string | null,
+	/**  The key people know it by (`PAY-12`); the id when absent. */
+	key: string | null,
+	title: string | null,
+	/**  The type of work (`Bug`, `Story`, `feature`…). */
+	item_type: string | null,
+	/**  The team's name; a team of that name is created when the workspace has none. */
+	team: string | null,
+	/**
+	 *  The current state (Jira: `Status`). A states file's current state is the last state
+	 *  column with a date.
+	 */
+	state: string | null,
+	created: string | null,
+	updated: string | null,
+	/**  When the item was finished (Jira: `Resolved`). */
+	resolved: string | null,
+	owner: string | null,
+	author: string | null,
+	priority: string | null,
+	/**  Every column of this name is a label (Jira repeats `Labels`). */
+	labels: string | null,
+	/**  The parent's id or key. */
+	parent: string | null,
+	/**  A states file's state columns, in workflow order. */
+	states: string[],
+	/**  How dates are written when Baton cannot tell (`%d/%m/%Y`, chrono's format), read in UTC. */
+	date_format: string | null,
+};
+
+/**  The layout of a file source. */
+export type FileFormat = 
+/**  Baton's JSON lines (`baton export`). */
+"baton_jsonl" | 
+/**  Jira's CSV export. */
+"jira_csv" | 
+/**  One row per item, one column per state with the date the item entered it. */
+"states_csv";
+
+/**
+ *  A file read before it is added: its columns, a guess of which is which, the first items
+ *  as Baton reads them, and the rows it cannot read.
+ */
+export type FilePreview = FilePreview_Serialize | FilePreview_Deserialize;
+
+/**
+ *  A file read before it is added: its columns, a guess of which is which, the first items
+ *  as Baton reads them, and the rows it cannot read.
+ */
+export type FilePreview_Deserialize = {
+	format: FileFormat,
+	/**  A CSV file's columns (empty for JSON lines). */
+	headers: string[],
+	/**  The columns as given, with the empty ones guessed from the header row. */
+	columns: FileColumns_Deserialize,
+	/**  The first items, as they would be imported. */
+	items: PreviewItem_Deserialize[],
+	itemsTotal: number,
+	/**  The first rows that cannot be read, with their line numbers. */
+	errors: RowError[],
+	errorsTotal: number,
+};
+
+/**
+ *  A file read before it is added: its columns, a guess of which is which, the first items
+ *  as Baton reads them, and the rows it cannot read.
+ */
+export type FilePreview_Serialize = {
+	format: FileFormat,
+	/**  A CSV file's columns (empty for JSON lines). */
+	headers: string[],
+	/**  The columns as given, with the empty ones guessed from the header row. */
+	columns: FileColumns_Serialize,
+	/**  The first items, as they would be imported. */
+	items: PreviewItem_Serialize[],
+	itemsTotal: number,
+	/**  The first rows that cannot be read, with their line numbers. */
+	errors: RowError[],
+	errorsTotal: number,
+};
+
+/**  What a file source reads (stored as the `scope` JSON of its row). */
+export type FileScope = FileScope_Serialize | FileScope_Deserialize;
+
+/**  What a file source reads (stored as the `scope` JSON of its row). */
+export type FileScope_Deserialize = {
+	/**  The file's absolute path on this computer. */
+	path: string,
+	format: FileFormat,
+	/**  Boxed: a scope crosses the app in an enum whose other variants are small. */
+	columns?: FileColumns_Deserialize,
+};
+
+/**  What a file source reads (stored as the `scope` JSON of its row). */
+export type FileScope_Serialize = {
+	/**  The file's absolute path on this computer. */
+	path: string,
+	format: FileFormat,
+	/**  Boxed: a scope crosses the app in an enum whose other variants are small. */
+	columns: FileColumns_Serialize,
+};
 
 /**  The filters of the Flow and Bottlenecks pages (and `baton flow`). Empty lists mean "all". */
 export type FlowFilter = FlowFilter_Serialize | FlowFilter_Deserialize;
@@ -2653,6 +2819,37 @@ export type PrSegment_Serialize = {
 	days: Percentiles_Serialize,
 };
 
+/**  An item of a preview. */
+export type PreviewItem = PreviewItem_Serialize | PreviewItem_Deserialize;
+
+/**  An item of a preview. */
+export type PreviewItem_Deserialize = {
+	line: number,
+	id: string,
+	key: string,
+	title: string,
+	kind?: string | null,
+	state: string,
+	team?: string | null,
+	created: string,
+	/**  How many changes of state the row gives. */
+	transitions: number,
+};
+
+/**  An item of a preview. */
+export type PreviewItem_Serialize = {
+	line: number,
+	id: string,
+	key: string,
+	title: string,
+	kind: string | null,
+	state: string,
+	team: string | null,
+	created: string,
+	/**  How many changes of state the row gives. */
+	transitions: number,
+};
+
 /**  Who made a work item. */
 export type Provenance = "human" | "ai_agent" | "automation";
 
@@ -2905,6 +3102,13 @@ export type RowDecision = {
 	 *  or what keeps it off the list.
 	 */
 	note: string,
+};
+
+/**  A row that could not be read. */
+export type RowError = {
+	/**  The line of the file where the row starts (1 is the first line). */
+	line: number,
+	message: string,
 };
 
 /**  One reason an item is listed, in words. */
@@ -3192,7 +3396,9 @@ export type SourceScope_Deserialize = {
 	kind: "github",
 } & GithubScope_Deserialize | {
 	kind: "jira",
-} & JiraScope_Deserialize;
+} & JiraScope_Deserialize | {
+	kind: "file",
+} & FileScope_Deserialize;
 
 /**
  *  What a source covers, by kind. Crosses IPC tagged with its kind
@@ -3204,7 +3410,9 @@ export type SourceScope_Serialize = {
 	kind: "github",
 } & GithubScope_Serialize | {
 	kind: "jira",
-} & JiraScope_Serialize;
+} & JiraScope_Serialize | {
+	kind: "file",
+} & FileScope_Serialize;
 
 /**  A source as the Sources screen shows it (never its token). */
 export type SourceView = SourceView_Serialize | SourceView_Deserialize;

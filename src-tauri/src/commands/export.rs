@@ -101,6 +101,54 @@ pub async fn export_save(
     Ok(Some(path.display().to_string()))
 }
 
+/// Saves every item of the open workspace, with its changes and links, as Baton's JSON lines
+/// (what a file source imports) where the user chooses. Returns the path, or None when the
+/// user cancels.
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip_all)]
+pub async fn export_workspace_items(
+    app: AppHandle,
+    state: tauri::State<'_, crate::state::AppState>,
+) -> IpcResult<Option<String>> {
+    let ws = state.current().await?;
+    let name = plain_name(&format!("{}.jsonl", ws.name()));
+    let dialog_app = app.clone();
+    let picked = tauri::async_runtime::spawn_blocking(move || {
+        dialog_app
+            .dialog()
+            .file()
+            .set_title("Export the workspace's items")
+            .set_file_name(&name)
+            .add_filter("JSON lines", &["jsonl"])
+            .blocking_save_file()
+    })
+    .await
+    .map_err(|err| IpcError::new(ErrorCode::Internal, err.to_string()))?;
+    let Some(picked) = picked else {
+        return Ok(None);
+    };
+    let path = picked
+        .into_path()
+        .map_err(|err| IpcError::new(ErrorCode::Io, format!("cannot save there: {err}")))?;
+    let mut bytes = Vec::new();
+    baton_core::connectors::file::export::export_items(
+        &ws,
+        &ws.name(),
+        baton_core::time::now_ms(),
+        &mut bytes,
+    )
+    .await?;
+    std::fs::write(&path, bytes).map_err(|err| {
+        IpcError::new(
+            ErrorCode::Io,
+            format!("could not write {}: {err}", path.display()),
+        )
+    })?;
+    tracing::info!("workspace items exported");
+    Ok(Some(path.display().to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -126,3 +126,33 @@ pub async fn sources_history(
 ) -> IpcResult<Vec<SyncRunView>> {
     Ok(sources::history(&state.current().await?, &id, limit).await?)
 }
+
+/// Shows the system file dialog for a file source (CSV or JSON lines); the chosen path, or
+/// None when cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn sources_pick_file(app: tauri::AppHandle) -> IpcResult<Option<String>> {
+    use tauri_plugin_dialog::DialogExt;
+    let picked = tauri::async_runtime::spawn_blocking(move || {
+        app.dialog()
+            .file()
+            .set_title("Import work from a file")
+            .add_filter("CSV or JSON lines", &["csv", "jsonl", "json", "txt"])
+            .blocking_pick_file()
+    })
+    .await
+    .map_err(|err| IpcError::new(ErrorCode::Internal, err.to_string()))?;
+    Ok(picked.map(|p| p.to_string()))
+}
+
+/// Reads a file as a file source would, without saving anything: its columns, a guess of
+/// which is which, the first items and the rows it cannot read (with their lines).
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip_all, fields(format = ?scope.format))]
+pub async fn sources_preview_file(
+    scope: baton_core::connectors::file::FileScope,
+) -> IpcResult<baton_core::connectors::file::read::FilePreview> {
+    let scope = scope.checked()?;
+    Ok(baton_core::connectors::file::read::preview(&scope).await?)
+}

@@ -24,10 +24,12 @@ export type IconName =
   | "search"
   | "refresh"
   | "clock"
-  | "check";
+  | "check"
+  | "download";
 
 const PATHS: Record<IconName, string> = {
   check: "M5 12l5 5 9-10",
+  download: "M12 4v11M7 10l5 5 5-5M5 20h14",
   decisions: "M12 3v4M5 7h14M5 7l-3 7a3 3 0 0 0 6 0zM19 7l-3 7a3 3 0 0 0 6 0zM12 7v13M8 21h8",
   governance: "M12 3l8 3v6c0 5-3.5 8-8 9-4.5-1-8-4-8-9V6zM9 12l2 2 4-4",
   overview: "M3 3h7v9H3zM14 3h7v5h-7zM14 12h7v9h-7zM3 16h7v5H3z",

@@ -1,9 +1,16 @@
-//! Add or edit a GitHub or Jira Cloud source: its settings, a token typed into a password field
-//! (sent to Rust once, kept in the system keychain, never shown again), and "Test connection",
-//! which tries the settings without saving anything.
+//! Add or edit a GitHub, Jira Cloud or file source: its settings, a token typed into a password
+//! field (sent to Rust once, kept in the system keychain, never shown again; a file has none),
+//! and "Test connection", which tries the settings without saving anything.
 
-import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from "react";
-import { type ConnectionTest, type ErrorCode, rustCode, type SourceView, toIpcError } from "../lib/ipc";
+import { type FormEvent, type ReactNode, useCallback, useEffect, useId, useRef, useState } from "react";
+import {
+  type ConnectionTest,
+  type ErrorCode,
+  type FileColumns,
+  rustCode,
+  type SourceView,
+  toIpcError,
+} from "../lib/ipc";
 import { Icon } from "../shared/Icon";
 import { SidePanel } from "../shared/SidePanel";
 import {
@@ -12,12 +19,14 @@ import {
   type DraftField,
   draftOf,
   type EditableSource,
+  emptyColumns,
   emptyDraft,
   enterpriseUrlHint,
   type FormKind,
   inputOf,
   type Problems,
 } from "./draft";
+import { FileFields } from "./FileFields";
 import { TOKEN_SCOPES } from "./messages";
 import { ProblemNote } from "./ProblemNote";
 import { useAddSource, useEditSource, useTestConnection } from "./queries";
@@ -109,6 +118,11 @@ export function SourceForm({
     if (key in problems) setProblems((p) => ({ ...p, [key]: undefined }));
   }
 
+  const setColumns = useCallback((columns: FileColumns) => {
+    setDraft((d) => ({ ...d, columns }));
+    setTested(null);
+  }, []);
+
   function chooseKind(kind: FormKind) {
     if (editing || kind === draft.kind) return;
     setDraft((d) => ({ ...emptyDraft(kind), name: d.name, pollMinutes: d.pollMinutes }));
@@ -165,7 +179,7 @@ export function SourceForm({
   }
 
   const kind = draft.kind;
-  const scopes = TOKEN_SCOPES[kind];
+  const scopes = kind === "file" ? null : TOKEN_SCOPES[kind];
   const saveError = save.isError ? toIpcError(save.error) : null;
   const urlHint = kind === "github" ? enterpriseUrlHint(draft.enterpriseUrl) : null;
 
@@ -181,7 +195,7 @@ export function SourceForm({
         {editing ? null : (
           <fieldset className="segmented source-kind-choice" aria-label="Kind of source">
             <legend className="visually-hidden">Kind of source</legend>
-            {(["github", "jira"] as const).map((k) => (
+            {(["github", "jira", "file"] as const).map((k) => (
               <label key={k} className={kind === k ? "segment active" : "segment"}>
                 <input
                   type="radio"
@@ -191,7 +205,7 @@ export function SourceForm({
                   onChange={() => chooseKind(k)}
                   data-testid={`source-kind-${k}`}
                 />
-                {k === "github" ? "GitHub" : "Jira Cloud"}
+                {k === "github" ? "GitHub" : k === "jira" ? "Jira Cloud" : "File"}
               </label>
             ))}
           </fieldset>
@@ -202,14 +216,28 @@ export function SourceForm({
             className="input"
             type="text"
             value={draft.name}
-            placeholder={kind === "github" ? "acme-corp" : "acme.atlassian.net"}
+            placeholder={
+              kind === "github" ? "acme-corp" : kind === "jira" ? "acme.atlassian.net" : "Jira export"
+            }
             onChange={(e) => set("name", e.target.value)}
             data-testid="source-name"
             {...described(fid("name"), problems.name)}
           />
         </Field>
 
-        {kind === "github" ? (
+        {kind === "file" ? (
+          <FileFields
+            draft={draft}
+            pathId={fid("path")}
+            pathProblem={problems.path}
+            onPath={(path) => set("path", path)}
+            onFormat={(format) => {
+              set("format", format);
+              setColumns(draft.format === format ? draft.columns : emptyColumns());
+            }}
+            onColumns={setColumns}
+          />
+        ) : kind === "github" ? (
           <>
             <fieldset className="form-field source-scope">
               <legend className="form-label">What to sync</legend>
@@ -351,38 +379,40 @@ export function SourceForm({
           </>
         )}
 
-        <Field
-          id={fid("token")}
-          label={kind === "github" ? "Personal access token" : "API token"}
-          problem={problems.token}
-          help={
-            <>
-              <p className="keychain-note" data-testid="source-token-keychain">
-                <Icon name="info" size={13} /> The token is stored in your system keychain, never in the
-                workspace file, and is never shown again.
-                {editing ? " Leave this empty to keep the stored token." : null}
-              </p>
-              <p>Scopes needed:</p>
-              <ul className="form-help-list" data-testid="source-token-scopes">
-                {scopes.details.map((d) => (
-                  <li key={d}>{d}</li>
-                ))}
-              </ul>
-            </>
-          }
-        >
-          <input
-            className="input mono"
-            type="password"
-            value={draft.token}
-            autoComplete="new-password"
-            spellCheck={false}
-            placeholder={editing ? "Stored in the keychain — type to replace" : ""}
-            onChange={(e) => set("token", e.target.value)}
-            data-testid="source-token"
-            {...described(fid("token"), problems.token, true)}
-          />
-        </Field>
+        {scopes ? (
+          <Field
+            id={fid("token")}
+            label={kind === "github" ? "Personal access token" : "API token"}
+            problem={problems.token}
+            help={
+              <>
+                <p className="keychain-note" data-testid="source-token-keychain">
+                  <Icon name="info" size={13} /> The token is stored in your system keychain, never in the
+                  workspace file, and is never shown again.
+                  {editing ? " Leave this empty to keep the stored token." : null}
+                </p>
+                <p>Scopes needed:</p>
+                <ul className="form-help-list" data-testid="source-token-scopes">
+                  {scopes.details.map((d) => (
+                    <li key={d}>{d}</li>
+                  ))}
+                </ul>
+              </>
+            }
+          >
+            <input
+              className="input mono"
+              type="password"
+              value={draft.token}
+              autoComplete="new-password"
+              spellCheck={false}
+              placeholder={editing ? "Stored in the keychain — type to replace" : ""}
+              onChange={(e) => set("token", e.target.value)}
+              data-testid="source-token"
+              {...described(fid("token"), problems.token, true)}
+            />
+          </Field>
+        ) : null}
 
         <Field id={fid("pollMinutes")} label="Sync every" problem={problems.pollMinutes}>
           <span className="form-inline">

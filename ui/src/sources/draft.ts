@@ -2,7 +2,14 @@
 //! the form can say what is wrong field by field before anything reaches Rust (which checks
 //! again).
 
-import type { SourceInput, SourceScope, SourceView } from "../lib/ipc";
+import type {
+  FileColumns,
+  FileFormat,
+  FileScopeInput,
+  SourceInput,
+  SourceScope,
+  SourceView,
+} from "../lib/ipc";
 import { GITHUB_API, isGithubCom } from "./messages";
 
 /** The kinds of source the form adds: those Rust has a scope for. */
@@ -23,10 +30,14 @@ export type Draft = {
   /** Project keys separated by commas or spaces. */
   projects: string;
   jql: string;
+  /** A file source: the file's absolute path, its layout and which column holds what. */
+  path: string;
+  format: FileFormat;
+  columns: FileColumns;
   pollMinutes: string;
 };
 
-export type DraftField = Exclude<keyof Draft, "kind" | "scopeMode">;
+export type DraftField = Exclude<keyof Draft, "kind" | "scopeMode" | "format" | "columns">;
 export type Problems = Partial<Record<DraftField, string>>;
 
 export const DEFAULT_POLL_MINUTES = 10;
@@ -44,8 +55,43 @@ export function emptyDraft(kind: FormKind): Draft {
     email: "",
     projects: "",
     jql: "",
+    path: "",
+    format: "jira_csv",
+    columns: emptyColumns(),
     pollMinutes: String(DEFAULT_POLL_MINUTES),
   };
+}
+
+/** No column chosen: Rust guesses them from the header row (and Jira's export names its own). */
+export function emptyColumns(): FileColumns {
+  return {
+    id: null,
+    key: null,
+    title: null,
+    item_type: null,
+    team: null,
+    state: null,
+    created: null,
+    updated: null,
+    resolved: null,
+    owner: null,
+    author: null,
+    priority: null,
+    labels: null,
+    parent: null,
+    states: [],
+    date_format: null,
+  };
+}
+
+/** Whether a kind of source is reached with a token (a file is read from this computer). */
+export function needsToken(kind: FormKind): boolean {
+  return kind !== "file";
+}
+
+/** The scope a file draft sends (for the preview and the save). */
+export function fileScopeOf(d: Draft): FileScopeInput {
+  return { path: d.path.trim(), format: d.format, columns: d.columns };
 }
 
 /** A source the form can edit: one of a kind this version syncs, so it has a scope. */
@@ -74,6 +120,15 @@ export function draftOf(source: EditableSource): Draft {
         email: scope.email,
         projects: scope.projects.join(", "),
         jql: scope.jql ?? "",
+        pollMinutes,
+      };
+    case "file":
+      return {
+        ...emptyDraft("file"),
+        name: source.name,
+        path: scope.path,
+        format: scope.format,
+        columns: scope.columns,
         pollMinutes,
       };
   }
@@ -132,12 +187,19 @@ export function checkDraft(
     if (!name) p.name = "Give the source a name, such as the organisation or the site.";
     else if (otherNames.includes(name)) p.name = `Another source is already called “${name}”.`;
   }
-  if (!editing && !d.token.trim()) {
+  if (!needsToken(d.kind)) {
+    // A file has no token.
+  } else if (!editing && !d.token.trim()) {
     p.token = d.kind === "github" ? "Paste a GitHub token." : "Paste an Atlassian API token.";
   } else if (/\s/.test(d.token.trim())) {
     p.token = "A token has no spaces: check what was pasted.";
   }
-  if (d.kind === "github") {
+  if (d.kind === "file") {
+    const path = d.path.trim();
+    if (!path) p.path = "Choose the file to import.";
+    else if (!/^(\/|[A-Za-z]:[\\/]|\\\\)/.test(path))
+      p.path = "Give the whole path of the file (it starts with / or a drive letter).";
+  } else if (d.kind === "github") {
     if (d.scopeMode === "org") {
       const org = d.org.trim();
       if (!org) p.org = "Name the organisation (or user) whose repositories to sync.";
@@ -212,6 +274,14 @@ export function inputOf(d: Draft): SourceInput {
           projects: parseProjects(d.projects),
           jql: d.jql.trim() || null,
         },
+      };
+    case "file":
+      return {
+        name,
+        baseUrl: "",
+        pollIntervalMinutes,
+        token: null,
+        scope: { kind: "file", ...fileScopeOf(d) },
       };
   }
 }

@@ -2,7 +2,7 @@
 //! and what to do about it, run statuses, durations. The UI branches on codes, never on message
 //! text; Rust's message is always shown as well (it names the repository, URL or scope).
 
-import type { ErrorCode, RunStatus, SourceKind, SourceView } from "../lib/ipc";
+import type { ErrorCode, FileFormat, RunStatus, SourceKind, SourceView } from "../lib/ipc";
 import { displayLocale, formatDateTime, plural } from "../shared/format";
 
 /** The API root of github.com (an empty base URL means the same). */
@@ -30,8 +30,21 @@ export const TOKEN_SCOPES: Record<"github" | "jira", { summary: string; details:
 };
 
 function kindName(kind: SourceKind | null | undefined): string {
-  return kind === "jira" ? "Jira" : kind === "github" ? "GitHub" : "the source";
+  return kind === "jira"
+    ? "Jira"
+    : kind === "github"
+      ? "GitHub"
+      : kind === "file"
+        ? "the file"
+        : "the source";
 }
+
+/** The layouts a file source reads, as people name them. */
+export const FILE_FORMAT_LABELS: Record<FileFormat, string> = {
+  baton_jsonl: "Baton JSON lines",
+  jira_csv: "Jira CSV export",
+  states_csv: "CSV, one column per state",
+};
 
 /**
  * What a failure code means for the person, with what to do. `kind` adapts the advice to GitHub
@@ -241,6 +254,8 @@ export function scopeSummary(source: SourceView): string {
       if (scope.org) return `Organisation ${scope.org}${where}`;
       return source.baseUrl;
     }
+    case "file":
+      return `${FILE_FORMAT_LABELS[scope.format]}: ${scope.path}`;
     case undefined:
       return source.baseUrl || "";
   }

@@ -2,7 +2,7 @@
 //! team and provenance rules.
 
 import { type QueryClient, queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
-import { ipc, type ProvenanceRule, type SourceInput, type TeamRule } from "../lib/ipc";
+import { type FileScopeInput, ipc, type ProvenanceRule, type SourceInput, type TeamRule } from "../lib/ipc";
 
 /** How many runs the history shows first, and after "Show more". */
 export const HISTORY_PAGE = 20;
@@ -15,6 +15,14 @@ export const sourceQueries = {
       queryKey: ["sources", "history", id, limit],
       queryFn: () => ipc.sourcesHistory(id, limit),
       staleTime: 10_000,
+    }),
+  /** A file read as it would be imported (nothing saved); asked again when the form changes. */
+  filePreview: (scope: FileScopeInput) =>
+    queryOptions({
+      queryKey: ["sources", "file-preview", scope],
+      queryFn: () => ipc.sourcesPreviewFile(scope),
+      staleTime: 0,
+      retry: false,
     }),
 };
 

@@ -182,6 +182,108 @@ describe("Sources", () => {
       expect(input.value).not.toContain("ghp_SECRET123");
   });
 
+  it("imports a file: picks it, guesses the columns, previews the first items and the bad rows by line, saves without a token", async () => {
+    const preview = (scope: {
+      path: string;
+      format: string;
+      columns: { states: string[]; id: string | null };
+    }) => ({
+      format: scope.format,
+      headers: ["ID", "Title", "Team", "Backlog", "Doing", "Done"],
+      columns: {
+        ...scope.columns,
+        id: scope.columns.id ?? "ID",
+        title: "Title",
+        item_type: null,
+        team: "Team",
+        states: scope.columns.states.length ? scope.columns.states : ["Backlog", "Doing", "Done"],
+      },
+      items: [
+        {
+          line: 2,
+          id: "A-1",
+          key: "A-1",
+          title: "<img src=x onerror=alert(1)>",
+          kind: null,
+          state: "Doing",
+          team: "Payments",
+          created: "2026-01-05T00:00:00Z",
+          transitions: 2,
+        },
+      ],
+      itemsTotal: 41,
+      errors: [{ line: 5, message: 'A-4: "soon" in the "Doing" column is not a date' }],
+      errorsTotal: 1,
+    });
+    const added = makeSource({
+      id: "s10",
+      kind: "file",
+      name: "Spreadsheet",
+      baseUrl: "",
+      scope: {
+        kind: "file",
+        path: "/data/flow.csv",
+        format: "states_csv",
+        columns: preview({ path: "", format: "", columns: { states: [], id: null } }).columns,
+      } as never,
+    });
+    const calls = backend({
+      sources_pick_file: () => "/data/flow.csv",
+      sources_preview_file: (args) => preview(args.scope as never),
+      sources_add: () => added,
+    });
+    const form = await openAddForm();
+    fireEvent.click(within(form).getByTestId("source-kind-file"));
+    expect(within(form).queryByTestId("source-token")).toBeNull();
+    expect(within(form).getByTestId("source-file-preview-empty")).toHaveTextContent("Choose a file");
+    fireEvent.click(within(form).getByTestId("source-file-format-states_csv"));
+    fireEvent.click(within(form).getByTestId("source-file-pick"));
+    await waitFor(() => expect(within(form).getByTestId("source-file-path")).toHaveValue("/data/flow.csv"));
+
+    const rows = await within(form).findAllByTestId("source-file-preview-row", {}, { timeout: 2000 });
+    expect(rows[0]).toHaveTextContent("<img src=x onerror=alert(1)>");
+    expect(rows[0]?.querySelector("img")).toBeNull();
+    expect(within(form).getByTestId("source-file-preview-items")).toHaveTextContent("41 items");
+    expect(within(form).getByTestId("source-file-preview-errors")).toHaveTextContent(
+      'line 5 A-4: "soon" in the "Doing" column is not a date',
+    );
+    await waitFor(() => expect(within(form).getByTestId("source-file-column-id")).toHaveValue("ID"));
+    expect(within(form).getByTestId("source-file-column-team")).toHaveValue("Team");
+    const states = within(within(form).getByTestId("source-file-states")).getAllByRole("checkbox");
+    expect(states.filter((c) => (c as HTMLInputElement).checked)).toHaveLength(3);
+
+    fireEvent.change(within(form).getByTestId("source-name"), { target: { value: "Spreadsheet" } });
+    fireEvent.click(within(form).getByTestId("source-save"));
+    await waitFor(() => expect(screen.queryByTestId("source-form")).toBeNull());
+    const input = last(calls, "sources_add")?.args.input as SourceInput;
+    expect(input.token).toBeNull();
+    expect(input.baseUrl).toBe("");
+    expect(input.scope).toMatchObject({
+      kind: "file",
+      path: "/data/flow.csv",
+      format: "states_csv",
+      columns: { id: "ID", title: "Title", team: "Team", states: ["Backlog", "Doing", "Done"] },
+    });
+  });
+
+  it("says why a file cannot be read, and refuses a relative path", async () => {
+    backend({
+      sources_preview_file: () => {
+        throw { code: "invalid_source", message: "cannot read /data/gone.csv: No such file or directory" };
+      },
+    });
+    const form = await openAddForm();
+    fireEvent.click(within(form).getByTestId("source-kind-file"));
+    fireEvent.change(within(form).getByTestId("source-file-path"), { target: { value: "data/x.csv" } });
+    fireEvent.change(within(form).getByTestId("source-name"), { target: { value: "x" } });
+    fireEvent.click(within(form).getByTestId("source-save"));
+    expect(await within(form).findByText(/Give the whole path of the file/)).toBeInTheDocument();
+    fireEvent.change(within(form).getByTestId("source-file-path"), { target: { value: "/data/gone.csv" } });
+    expect(
+      await within(form).findByTestId("source-file-preview-error", {}, { timeout: 2000 }),
+    ).toHaveTextContent("cannot read /data/gone.csv");
+  });
+
   it("edits a source with an empty token field, keeping the stored token", async () => {
     const calls = backend({ sources_edit: (args) => ({ ...JIRA, name: (args.input as SourceInput).name }) });
     renderWithClient(<SourcesView />);

@@ -4,7 +4,9 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import { ipc, toIpcError } from "../lib/ipc";
 import { Icon } from "../shared/Icon";
+import { announceSave } from "../shared/SaveNotices";
 import { EmptyState, ErrorState, LoadingState } from "../shared/states";
 import type { EditableSource } from "../sources/draft";
 import { useLiveSyncs } from "../sources/progress";
@@ -17,6 +19,34 @@ import { ViewHeader } from "./ViewHeader";
 import "../sources/sources.css";
 
 type FormState = { mode: "add" } | { mode: "edit"; source: EditableSource } | null;
+
+/** Saves every item of the workspace as Baton's JSON lines (what a file source imports). */
+function ExportItemsButton() {
+  const [busy, setBusy] = useState(false);
+  async function run() {
+    setBusy(true);
+    try {
+      const path = await ipc.exportWorkspaceItems();
+      if (path) announceSave({ tone: "success", title: "Exported", detail: `Items saved to ${path}` });
+    } catch (err) {
+      announceSave({ tone: "error", title: "Could not export the items", detail: toIpcError(err).message });
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <button
+      type="button"
+      className="btn"
+      onClick={run}
+      disabled={busy}
+      title="Every item with its history and links, as JSON lines another workspace (or tool) can import as a file source"
+      data-testid="source-export-items"
+    >
+      <Icon name="download" size={14} /> {busy ? "Exporting…" : "Export items"}
+    </button>
+  );
+}
 
 export function SourcesView() {
   const sources = useQuery(sourceQueries.list());
@@ -34,14 +64,17 @@ export function SourcesView() {
         title="Sources"
         description="Where the work graph comes from, and whether it is up to date. Tokens are kept in your system keychain, never in the workspace file."
         actions={
-          <button
-            type="button"
-            className="btn btn-primary"
-            onClick={() => setForm({ mode: "add" })}
-            data-testid="source-add"
-          >
-            <Icon name="plus" size={14} /> Add a source
-          </button>
+          <>
+            <ExportItemsButton />
+            <button
+              type="button"
+              className="btn btn-primary"
+              onClick={() => setForm({ mode: "add" })}
+              data-testid="source-add"
+            >
+              <Icon name="plus" size={14} /> Add a source
+            </button>
+          </>
         }
       />
       <section aria-label="Sources" className="source-list" data-testid="source-list">
@@ -62,8 +95,9 @@ export function SourcesView() {
               </button>
             }
           >
-            Connect a GitHub organisation (or a list of repositories) or a Jira Cloud site. Baton fetches
-            their issues and pull requests, then keeps them up to date on a schedule.
+            Connect a GitHub organisation (or a list of repositories) or a Jira Cloud site, or import a file
+            (a Jira CSV export, a spreadsheet with a column per state, or Baton's JSON lines). Baton fetches
+            the work, then keeps it up to date on a schedule.
           </EmptyState>
         ) : null}
         {list.map((s) => (

@@ -22,6 +22,8 @@ import type {
   DepsFilter,
   DepsReport,
   ExportEncoding,
+  FilePreview,
+  FileScopeInput,
   FlowFilter,
   FlowItems,
   FlowReport,
@@ -113,6 +115,11 @@ export const ipc = {
   sourcesTestConnection: (input: SourceInput, id: string | null): Promise<ConnectionTest> =>
     call(commands.sourcesTestConnection(input, id)),
   sourcesSyncNow: (id: string) => call(commands.sourcesSyncNow(id)),
+  /** The system file dialog for a file source; the path, or null when cancelled. */
+  sourcesPickFile: (): Promise<string | null> => call(commands.sourcesPickFile()),
+  /** A file read as a file source would, without saving anything. */
+  sourcesPreviewFile: (scope: FileScopeInput): Promise<FilePreview> =>
+    call(commands.sourcesPreviewFile(scope)),
   sourcesCancel: (id: string): Promise<boolean> => call(commands.sourcesCancel(id)),
   sourcesHistory: (id: string, limit: number): Promise<SyncRun[]> => call(commands.sourcesHistory(id, limit)),
   rulesList: (): Promise<Rules> => call(commands.rulesList()),
@@ -159,6 +166,8 @@ export const ipc = {
   /** Asks where to save (system dialog), then writes; the saved path, or null when cancelled. */
   exportSave: (suggestedName: string, contents: string, encoding: ExportEncoding): Promise<string | null> =>
     call(commands.exportSave(suggestedName, contents, encoding)),
+  /** Every item of the workspace as Baton's JSON lines, where the user chooses; the path or null. */
+  exportWorkspaceItems: (): Promise<string | null> => call(commands.exportWorkspaceItems()),
 };
 
 /**

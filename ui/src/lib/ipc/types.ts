@@ -45,6 +45,10 @@ import type {
   DepsReport_Serialize,
   Efficiency_Serialize,
   ExportEncoding,
+  FileColumns_Serialize,
+  FileFormat,
+  FilePreview_Serialize,
+  FileScope_Deserialize,
   FlowFilter_Serialize,
   FlowItem_Serialize,
   FlowItems_Serialize,
@@ -281,6 +285,11 @@ export type SourceInput = SourceInput_Deserialize;
 export type SourceScope = SourceScope_Serialize;
 export type GithubScope = GithubScope_Serialize;
 export type JiraScope = JiraScope_Serialize;
+export type { FileFormat };
+export type FileColumns = FileColumns_Serialize;
+/** What a file source reads, as the form sends it. */
+export type FileScopeInput = FileScope_Deserialize;
+export type FilePreview = FilePreview_Serialize;
 export type ConnectionTest = ConnectionTest_Serialize;
 export type SyncRun = SyncRunView_Serialize;
 export type SyncProgress = SyncProgress_Serialize;
