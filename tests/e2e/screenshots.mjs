@@ -5,6 +5,8 @@
 //                                  [--prefix big-] [--pages overview,drill,dependencies,governance,decisions,plans]
 //                                  [--first-paint MS] [--settle MS]   (longer on a busy machine)
 //                                  [--intent ID]   (the intent the Plans page forecasts)
+//                                  [--import-file CSV]   (page "file-import": Sources → Add a
+//                                  source → File on that states CSV, with its preview)
 import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -123,6 +125,21 @@ try {
       await sleep(Number(args.settle ?? 1500));
       shot("plans-intent");
     }
+  }
+  if (pages.includes("file-import") && args["import-file"]) {
+    await driver.click(await driver.waitFor('[data-testid="nav-sources"]'));
+    await driver.click(await driver.waitFor('[data-testid="source-add"]'));
+    await driver.click(await driver.waitFor('[data-testid="source-kind-file"]'));
+    await driver.click(await driver.waitFor('[data-testid="source-file-format-states_csv"]'));
+    await driver.type(await driver.waitFor('[data-testid="source-name"]'), "Delivery spreadsheet");
+    await driver.type(await driver.waitFor('[data-testid="source-file-path"]'), resolve(args["import-file"]));
+    await driver.waitFor('[data-testid="source-file-preview-row"]', 60_000);
+    await sleep(Number(args.settle ?? 1500));
+    shot("sources-file-import");
+    await driver.execute(
+      "document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }))",
+    );
+    await sleep(500);
   }
   if (pages.includes("dependencies")) {
     await driver.click(await driver.waitFor('[data-testid="nav-dependencies"]'));
