@@ -503,6 +503,7 @@ pub fn graph() -> DemoGraph {
             link("jira-up", "jira-down", LinkKind::Blocks, T0 + 21 * D),
         ],
         decisions: Vec::new(),
+        planted_duplicates: Vec::new(),
     }
 }
 

@@ -20,6 +20,7 @@ pub mod connectors;
 pub mod decisions;
 pub mod demo;
 pub mod deps;
+pub mod duplicates;
 pub mod error;
 pub mod flow;
 pub mod governance;
