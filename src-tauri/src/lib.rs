@@ -67,6 +67,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::flow::flow_filter_set,
             commands::export::export_save,
             commands::deps::deps_report,
+            commands::duplicates::duplicates_report,
+            commands::duplicates::duplicates_answer,
             commands::deps::overview_attention,
             commands::deps::overview_attention_items,
             commands::deps::deps_graph,
@@ -94,7 +96,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         ])
         .events(collect_events![
             events::WorkspaceChanged,
-            events::SyncProgressEvent
+            events::SyncProgressEvent,
+            events::DuplicatesProgressEvent
         ])
 }
 

@@ -66,7 +66,7 @@ pub struct Engine {
 }
 
 /// Progress of a build: (items done, items in all).
-pub type Progress<'a> = &'a mut dyn FnMut(usize, usize);
+pub type Progress<'a> = &'a mut (dyn FnMut(usize, usize) + Send);
 
 impl Engine {
     /// Builds the engine over every item of `ix`.
