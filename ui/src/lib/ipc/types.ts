@@ -43,6 +43,9 @@ import type {
   DepItem_Serialize,
   DepsFilter_Serialize,
   DepsReport_Serialize,
+  DuplicatePair_Serialize,
+  DuplicatesQuery_Serialize,
+  DuplicatesReport_Serialize,
   Efficiency_Serialize,
   ExportEncoding,
   FlowFilter_Serialize,
@@ -79,6 +82,8 @@ import type {
   MappingOrigin,
   MatchReason,
   NewApproval_Serialize,
+  PairAnswer_Serialize,
+  PairItem_Serialize,
   PeopleView_Serialize,
   Percentiles_Serialize,
   PersonMatch,
@@ -108,6 +113,7 @@ import type {
   Scatter,
   ScatterPoint,
   SettingsView_Serialize,
+  Signal,
   SingleLink_Serialize,
   SortDirection,
   SortField,
@@ -122,6 +128,7 @@ import type {
   SyncRunView_Serialize,
   Target,
   TeamDependency,
+  TeamDuplication,
   TeamInfo,
   TeamNode,
   TeamPercentiles_Serialize,
@@ -310,5 +317,11 @@ export type Calendar = Calendar_Serialize;
 export type Approval = Approval_Serialize;
 export type ApprovalQuery = ApprovalQuery_Serialize;
 export type ApprovalsReport = ApprovalsReport_Serialize;
+export type DuplicatesReport = DuplicatesReport_Serialize;
+export type DuplicatePair = DuplicatePair_Serialize;
+export type DuplicatesQuery = DuplicatesQuery_Serialize;
+export type PairAnswer = PairAnswer_Serialize;
+export type PairItem = PairItem_Serialize;
+export type { Signal, TeamDuplication };
 export type NewApproval = NewApproval_Serialize;
 export type AnswerInput = AnswerInput_Serialize;
