@@ -2930,7 +2930,12 @@ export type Reason =
 /**  In a state no workflow map covers, so no flow number counts it. */
 "unmapped_state" | 
 /**  Breaks a blocking policy now (other than the independent review, listed above). */
-"policy_violation";
+"policy_violation" | 
+/**
+ *  Looks like work another team already filed (a duplicate candidate nobody has confirmed
+ *  or dismissed; see the Duplicates page).
+ */
+"duplicate_candidate";
 
 /**  How many rows a reason lists, given the other filters. */
 export type ReasonCount = {

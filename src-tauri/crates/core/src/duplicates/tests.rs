@@ -221,3 +221,71 @@ impl crate::graph::WriteOp for Touch {
         Ok(())
     }
 }
+
+#[tokio::test]
+async fn triage_lists_the_later_item_of_each_open_candidate_until_it_is_answered() {
+    use crate::triage::{triage_list, Reason, TriageQuery};
+    let (_dir, ws, _) = demo_workspace(3_000).await;
+    let r = report(&ws, &DuplicatesQuery::default(), END, &mut |_, _| {})
+        .await
+        .unwrap();
+    let q = TriageQuery {
+        reasons: vec![Reason::DuplicateCandidate],
+        limit: 1_000,
+        ..TriageQuery::default()
+    };
+    let listed = triage_list(&ws, &q, END).await.unwrap();
+    assert!(listed.total > 0, "open candidates are on the worklist");
+    let first = &r.pairs[0];
+    let row = listed
+        .rows
+        .iter()
+        .find(|row| row.id == first.b.id)
+        .expect("the later item of the best pair is listed");
+    let reason = row
+        .reasons
+        .iter()
+        .find(|x| x.reason == Reason::DuplicateCandidate)
+        .unwrap();
+    assert!(
+        reason
+            .detail
+            .starts_with(&format!("Looks like {}", first.a.key)),
+        "{}",
+        reason.detail
+    );
+    assert_eq!(
+        reason.other.as_ref().map(|o| o.id.as_str()),
+        Some(first.a.id.as_str())
+    );
+    assert!(
+        listed.rows.iter().all(|row| row.id != first.a.id
+            || row
+                .reasons
+                .iter()
+                .all(|x| x.other.as_ref().map(|o| &o.id) != Some(&first.b.id))),
+        "the earlier item is not listed as a duplicate of the later one"
+    );
+    answer(
+        &ws,
+        &PairAnswer {
+            item: first.b.id.clone(),
+            of: first.a.id.clone(),
+            confirm: false,
+            why: "different work".into(),
+        },
+        "lead",
+        END,
+    )
+    .await
+    .unwrap();
+    let after = triage_list(&ws, &q, END).await.unwrap();
+    assert!(
+        after.rows.iter().all(|row| row.id != first.b.id
+            || row
+                .reasons
+                .iter()
+                .all(|x| x.other.as_ref().map(|o| &o.id) != Some(&first.a.id))),
+        "a dismissed pair leaves the worklist"
+    );
+}
