@@ -32,9 +32,9 @@ pub use engine::Engine;
 /// The least score a candidate needs to be listed.
 pub const MIN_SCORE: f64 = 0.45;
 /// Created this close (days) or closer: fully "close in time".
-pub const CLOSE_DAYS: f64 = 7.0;
+pub const CLOSE_DAYS: f64 = 3.0;
 /// Created this far apart (days) or more: not close at all.
-pub const FAR_DAYS: f64 = 90.0;
+pub const FAR_DAYS: f64 = 60.0;
 /// Weight of the title similarity in the score.
 pub const W_TEXT: f64 = 0.7;
 /// Weights of the structural signals (they add up to 1 with [`W_TEXT`]).

@@ -18,6 +18,9 @@ const COMMIT_PREFIXES: &[&str] = &[
     "feat", "fix", "chore", "refactor", "docs", "test", "tests", "perf", "build", "ci", "style",
 ];
 
+/// Each word counts with its IDF to this power in the cosine (2: the plain IDF-weighted cosine).
+pub const IDF_POWER: f64 = 2.0;
+
 /// Number of MinHash values per title.
 pub const HASHES: usize = 48;
 /// Values per band: two titles fall into the same bucket of a band when all its values agree.
@@ -145,23 +148,24 @@ const SEEDS: [u64; HASHES] = {
     seeds
 };
 
-/// The cosine similarity of two sorted word sets, each word weighted by its inverse document
-/// frequency (`idf`): rare words that agree count for more than common ones.
+/// The similarity of two sorted word sets, each word weighted by its inverse document frequency
+/// (`idf`, squared): rare words that agree count for more than common ones. The mean of the
+/// weighted cosine and the weighted containment (see the body).
 pub fn weighted_cosine(a: &[u64], b: &[u64], idf: impl Fn(u64) -> f64) -> f64 {
     let (mut i, mut j) = (0, 0);
     let (mut common, mut na, mut nb) = (0.0, 0.0, 0.0);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
             std::cmp::Ordering::Less => {
-                na += idf(a[i]).powi(2);
+                na += idf(a[i]).powf(IDF_POWER);
                 i += 1;
             }
             std::cmp::Ordering::Greater => {
-                nb += idf(b[j]).powi(2);
+                nb += idf(b[j]).powf(IDF_POWER);
                 j += 1;
             }
             std::cmp::Ordering::Equal => {
-                let w = idf(a[i]).powi(2);
+                let w = idf(a[i]).powf(IDF_POWER);
                 common += w;
                 na += w;
                 nb += w;
@@ -170,12 +174,17 @@ pub fn weighted_cosine(a: &[u64], b: &[u64], idf: impl Fn(u64) -> f64) -> f64 {
             }
         }
     }
-    na += a[i..].iter().map(|w| idf(*w).powi(2)).sum::<f64>();
-    nb += b[j..].iter().map(|w| idf(*w).powi(2)).sum::<f64>();
+    na += a[i..].iter().map(|w| idf(*w).powf(IDF_POWER)).sum::<f64>();
+    nb += b[j..].iter().map(|w| idf(*w).powf(IDF_POWER)).sum::<f64>();
     if na <= 0.0 || nb <= 0.0 {
         0.0
     } else {
-        common / (na.sqrt() * nb.sqrt())
+        // The mean of the cosine and the containment (the common weight over the smaller
+        // title's): a title restated with words added ("Request: …", "… (from support)") stays
+        // close, while two titles of one template with different subjects drift apart.
+        let cosine = common / (na.sqrt() * nb.sqrt());
+        let containment = common / na.min(nb);
+        (cosine + containment) / 2.0
     }
 }
 
