@@ -63,6 +63,8 @@ pub struct Scored {
 pub struct RankOptions {
     /// Keep pairs a duplicates link already joins (to measure the ranking against them).
     pub keep_linked: bool,
+    /// Keep pairs of one team too (to measure the text engine on a source with one team).
+    pub same_team: bool,
 }
 
 /// Whether two items make a pair worth showing: filed by two teams (an item with no team counts
@@ -159,7 +161,12 @@ pub fn rank(ix: &WorkIndex, engine: &Engine, opts: RankOptions) -> Vec<Scored> {
     let mut out: Vec<Scored> = Vec::new();
     for ((a, b), sim) in engine.pairs() {
         let (au, bu) = (a as usize, b as usize);
-        if au >= n || bu >= n || !across(ix, au, bu) {
+        if au >= n || bu >= n {
+            continue;
+        }
+        let (x, y) = (&ix.items[au], &ix.items[bu]);
+        let same_nature = (x.kind == ItemKind::PullRequest) == (y.kind == ItemKind::PullRequest);
+        if !(across(ix, au, bu) || (opts.same_team && same_nature)) {
             continue;
         }
         if g.implementing[au] || g.implementing[bu] || g.linked.contains(&(a, b)) {
@@ -221,6 +228,16 @@ pub struct Evaluation {
 /// Measures the ranking against `known` pairs (item ids; order within a pair does not matter):
 /// precision of the first 20 and 100 candidates and recall over all of them.
 pub fn evaluate(ix: &WorkIndex, engine: &Engine, known: &[(String, String)]) -> Evaluation {
+    evaluate_with(ix, engine, known, false)
+}
+
+/// [`evaluate`], with pairs of one team ranked too when `same_team`.
+pub fn evaluate_with(
+    ix: &WorkIndex,
+    engine: &Engine,
+    known: &[(String, String)],
+    same_team: bool,
+) -> Evaluation {
     let pos: HashMap<&str, u32> = ix
         .item_ids
         .iter()
@@ -234,7 +251,14 @@ pub fn evaluate(ix: &WorkIndex, engine: &Engine, known: &[(String, String)]) -> 
             (a != b).then_some((a.min(b), a.max(b)))
         })
         .collect();
-    let ranked = rank(ix, engine, RankOptions { keep_linked: true });
+    let ranked = rank(
+        ix,
+        engine,
+        RankOptions {
+            keep_linked: true,
+            same_team,
+        },
+    );
     let hits = |k: usize| {
         let top = &ranked[..k.min(ranked.len())];
         (!top.is_empty()).then(|| {

@@ -72,6 +72,13 @@ fn is_tracker_key(word: &str) -> bool {
         && number.chars().all(|c| c.is_ascii_digit())
 }
 
+/// Whether `c` belongs to a script written without spaces between words (Han, Hiragana,
+/// Katakana, Hangul).
+fn unspaced(c: char) -> bool {
+    matches!(u32::from(c),
+        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF)
+}
+
 /// The distinct words of a folded (lower-case) title that say what the work is, hashed and
 /// sorted: bracketed tags (`[payments]`), a commit-style prefix (`fix(api):`), tracker keys
 /// (`pay-12`), issue numbers (`#12`) and stop words are left out; plurals are stemmed.
@@ -99,6 +106,23 @@ pub fn words(folded: &str) -> Vec<u64> {
         }
         for word in raw.split(|c: char| !c.is_alphanumeric()) {
             if word.is_empty() || STOPWORDS.contains(&word) {
+                continue;
+            }
+            if word.chars().any(unspaced) {
+                // Chinese, Japanese and Korean write words without spaces: their characters
+                // are compared in overlapping pairs (a lone character alone).
+                let chars: Vec<char> = word.chars().collect();
+                if chars.len() == 1 {
+                    out.push(word_hash(word));
+                }
+                for pair in chars.windows(2) {
+                    let mut buf = [0u8; 8];
+                    let first = pair[0].encode_utf8(&mut buf).len();
+                    let second = pair[1].encode_utf8(&mut buf[first..]).len();
+                    out.push(word_hash(
+                        std::str::from_utf8(&buf[..first + second]).unwrap_or(""),
+                    ));
+                }
                 continue;
             }
             out.push(word_hash(stem(word)));
@@ -202,6 +226,18 @@ mod tests {
         );
         assert_ne!(words("retry refunds"), words("retry payouts"));
         assert!(words("the of and").is_empty(), "only stop words: no words");
+    }
+
+    #[test]
+    fn text_without_spaces_is_compared_by_character_pairs() {
+        let a = words("支付退款失败 retry");
+        let b = words("退款失败 retry");
+        let common = a.iter().filter(|w| b.contains(w)).count();
+        assert_eq!(b.len(), 4, "three character pairs and one word: {b:?}");
+        assert_eq!(
+            common, 4,
+            "every pair of the shorter title is in the longer one"
+        );
     }
 
     #[test]
