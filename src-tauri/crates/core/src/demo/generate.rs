@@ -26,6 +26,8 @@ use super::org::{self, Flow, Tracker, GOALS, INITIATIVES, ORG, TEAMS};
 use super::rng::Rng;
 use super::titles;
 use super::{DemoGraph, DemoOptions};
+use crate::connectors::jira::map as jira_map;
+use crate::connectors::jira::model as jira_model;
 use crate::graph::model::{
     FlowState, Identity, Intent, IntentKind, ItemKind, Link, LinkKind, LinkOrigin, Person,
     Provenance, Source, SourceKind, Team, Transition, TransitionKind, WaitReason, WorkItem,
@@ -1418,6 +1420,14 @@ impl Links {
     }
 }
 
+/// Jira's built-in "Duplicate" link type, as its issue links carry it.
+static DUPLICATE_LINK_TYPE: std::sync::LazyLock<jira_model::LinkType> =
+    std::sync::LazyLock::new(|| jira_model::LinkType {
+        name: "Duplicate".into(),
+        inward: Some("is duplicated by".into()),
+        outward: Some("duplicates".into()),
+    });
+
 /// When a link between two items was made: some time after the later of the two appeared.
 fn link_time(drafts: &[Draft], a: u32, b: u32, rng: &mut Rng) -> i64 {
     let later = drafts[a as usize].created.max(drafts[b as usize].created);
@@ -1648,8 +1658,21 @@ fn build_links(work: &mut Work, end: i64, rng: &mut Rng) -> (Vec<LinkDraft>, Opt
         let created = link_time(drafts, a as u32, b as u32, rng);
         let inferred = rng.chance(0.6);
         let confidence = 0.7 + 0.01 * rng.between(0, 20) as f64;
-        if let Some(link) = links.add(b as u32, a as u32, LinkKind::Duplicates, created) {
-            if inferred {
+        // Within one Jira site the second team links its issue as Jira does ("duplicates"),
+        // read by the Jira mapping; across tools the link was inferred.
+        let (from, to, at_source) = if drafts[a].src == Src::Jira && drafts[b].src == Src::Jira {
+            let (kind, this_first) = jira_map::relation(&DUPLICATE_LINK_TYPE, true);
+            debug_assert_eq!(kind, LinkKind::Duplicates);
+            if this_first {
+                (b, a, true)
+            } else {
+                (a, b, true)
+            }
+        } else {
+            (b, a, !inferred)
+        };
+        if let Some(link) = links.add(from as u32, to as u32, LinkKind::Duplicates, created) {
+            if !at_source {
                 link.origin = LinkOrigin::Inferred;
                 link.confidence = confidence;
             }
