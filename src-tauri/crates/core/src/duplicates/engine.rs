@@ -20,12 +20,13 @@ pub const MIN_TEXT: f64 = 0.5;
 /// duplicate of (template titles, "Bump dependencies"): its pairs are not compared.
 pub const MAX_BUCKET: usize = 48;
 
-/// What changed an item's candidacy: its title, team, source, provenance and kind.
+/// What changed an item's candidacy: its row, its update time (a changed title moves it), team,
+/// source, provenance and kind. Cheap: no text is read.
 fn fingerprint(ix: &WorkIndex, i: usize) -> u64 {
     let item = &ix.items[i];
-    let title = ix.item_titles_folded.get(i).unwrap_or("");
-    let mut h = text::word_hash(title);
+    let mut h = text::mix(item.rowid as u64);
     for part in [
+        item.updated as u64,
         u64::from(item.team),
         u64::from(item.source),
         item.provenance as u64,
@@ -34,6 +35,11 @@ fn fingerprint(ix: &WorkIndex, i: usize) -> u64 {
         h = text::mix(h ^ part);
     }
     h
+}
+
+fn side(ix: &WorkIndex, i: usize) -> (u32, bool) {
+    let item = &ix.items[i];
+    (item.team, item.kind == ItemKind::PullRequest)
 }
 
 /// Whether an item can be a duplicate at all: automations (dependency updates, releases) and
@@ -57,6 +63,9 @@ pub struct Engine {
     words: Vec<Vec<u64>>,
     /// Each item's band keys (none when not comparable or without words).
     bands: Vec<Option<[u64; BANDS]>>,
+    /// Each item's team (or [`NONE`](crate::graph::index::NONE)) and whether it is a pull
+    /// request: only items of two teams and of one nature are compared.
+    sides: Vec<(u32, bool)>,
     /// Document frequency of each word over comparable items.
     df: HashMap<u64, u32>,
     docs: u32,
@@ -77,6 +86,7 @@ impl Engine {
             fingerprints: Vec::with_capacity(n),
             words: Vec::with_capacity(n),
             bands: Vec::with_capacity(n),
+            sides: Vec::with_capacity(n),
             ..Engine::default()
         };
         // Half of the progress is reading the titles, half comparing.
@@ -97,6 +107,7 @@ impl Engine {
             }
             e.words.push(words);
             e.bands.push(bands);
+            e.sides.push(side(ix, i));
             if i % 8_192 == 0 {
                 progress(i, total);
             }
@@ -150,7 +161,7 @@ impl Engine {
                 continue;
             }
             for &j in bucket {
-                if j == i || (!all && j < i) {
+                if j == i || (!all && j < i) || !self.may_pair(i as usize, j as usize) {
                     continue;
                 }
                 let pair = (i.min(j), i.max(j));
@@ -164,6 +175,11 @@ impl Engine {
             }
         }
         self.pairs.extend(found);
+    }
+
+    fn may_pair(&self, a: usize, b: usize) -> bool {
+        let ((ta, pa), (tb, pb)) = (self.sides[a], self.sides[b]);
+        (ta != tb || ta == crate::graph::index::NONE) && pa == pb
     }
 
     /// Inverse document frequency of a word: rare words weigh more.
@@ -196,9 +212,11 @@ impl Engine {
                 self.fingerprints.push(fp);
                 self.words.push(Vec::new());
                 self.bands.push(None);
+                self.sides.push(side(ix, i));
                 changed.push(i as u32);
             } else if self.fingerprints[i] != fp {
                 self.fingerprints[i] = fp;
+                self.sides[i] = side(ix, i);
                 changed.push(i as u32);
             }
         }

@@ -63,8 +63,6 @@ pub struct Scored {
 pub struct RankOptions {
     /// Keep pairs a duplicates link already joins (to measure the ranking against them).
     pub keep_linked: bool,
-    /// Keep pairs of one team too (to measure the text engine on a source with one team).
-    pub same_team: bool,
 }
 
 /// Whether two items make a pair worth showing: filed by two teams (an item with no team counts
@@ -80,30 +78,35 @@ fn across(ix: &WorkIndex, a: usize, b: usize) -> bool {
 
 /// Links between items, for the structural signals and exclusions.
 struct Graph {
-    neighbours: Vec<Vec<u32>>,
+    /// Linked items of the items in the engine's pairs (others are never asked about).
+    neighbours: HashMap<u32, Vec<u32>>,
     /// Pairs (smaller first) joined by a standing link other than duplicates.
     linked: HashSet<(u32, u32)>,
     /// Pairs joined by a standing duplicates link.
     duplicates: HashSet<(u32, u32)>,
-    /// Pull requests that implement a tracked item: compared through that item.
-    implementing: Vec<bool>,
+    /// Pull requests (of the engine's pairs) that implement a tracked item: compared through
+    /// that item.
+    implementing: HashSet<u32>,
 }
 
 impl Graph {
-    fn of(ix: &WorkIndex) -> Graph {
+    /// The links that concern `relevant` items: one pass over the links, nothing built for the
+    /// others (a sync page's update stays within its budget at 200,000 items).
+    fn of(ix: &WorkIndex, relevant: &[bool]) -> Graph {
         let n = ix.items.len();
         let mut g = Graph {
-            neighbours: vec![Vec::new(); n],
+            neighbours: HashMap::new(),
             linked: HashSet::new(),
             duplicates: HashSet::new(),
-            implementing: vec![false; n],
+            implementing: HashSet::new(),
         };
+        let wanted = |i: u32| relevant.get(i as usize).copied().unwrap_or(false);
         for l in &ix.links {
-            if l.removed.is_some() || l.from == l.to {
+            if l.removed.is_some() || l.from == l.to || l.from as usize >= n || l.to as usize >= n {
                 continue;
             }
-            let (f, t) = (l.from as usize, l.to as usize);
-            if f >= n || t >= n {
+            let (rf, rt) = (wanted(l.from), wanted(l.to));
+            if !rf && !rt {
                 continue;
             }
             let pair = (l.from.min(l.to), l.from.max(l.to));
@@ -112,13 +115,17 @@ impl Graph {
                 continue;
             }
             g.linked.insert(pair);
-            g.neighbours[f].push(l.to);
-            g.neighbours[t].push(l.from);
-            if l.kind == LinkKind::Implements {
-                g.implementing[f] = true;
+            if rf {
+                g.neighbours.entry(l.from).or_default().push(l.to);
+            }
+            if rt {
+                g.neighbours.entry(l.to).or_default().push(l.from);
+            }
+            if rf && l.kind == LinkKind::Implements {
+                g.implementing.insert(l.from);
             }
         }
-        for list in &mut g.neighbours {
+        for list in g.neighbours.values_mut() {
             list.sort_unstable();
             list.dedup();
         }
@@ -126,7 +133,9 @@ impl Graph {
     }
 
     fn shared(&self, a: usize, b: usize) -> Vec<u32> {
-        let (x, y) = (&self.neighbours[a], &self.neighbours[b]);
+        let none = Vec::new();
+        let x = self.neighbours.get(&(a as u32)).unwrap_or(&none);
+        let y = self.neighbours.get(&(b as u32)).unwrap_or(&none);
         let (mut i, mut j, mut out) = (0, 0, Vec::new());
         while i < x.len() && j < y.len() {
             match x[i].cmp(&y[j]) {
@@ -156,20 +165,27 @@ pub fn closeness(days_apart: f64) -> f64 {
 
 /// Every candidate of the engine, scored and sorted (best first; ties by item id).
 pub fn rank(ix: &WorkIndex, engine: &Engine, opts: RankOptions) -> Vec<Scored> {
-    let g = Graph::of(ix);
     let n = ix.items.len();
+    let mut relevant = vec![false; n];
+    for ((a, b), _) in engine.pairs() {
+        for i in [a, b] {
+            if let Some(r) = relevant.get_mut(i as usize) {
+                *r = true;
+            }
+        }
+    }
+    let g = Graph::of(ix, &relevant);
     let mut out: Vec<Scored> = Vec::new();
     for ((a, b), sim) in engine.pairs() {
         let (au, bu) = (a as usize, b as usize);
         if au >= n || bu >= n {
             continue;
         }
-        let (x, y) = (&ix.items[au], &ix.items[bu]);
-        let same_nature = (x.kind == ItemKind::PullRequest) == (y.kind == ItemKind::PullRequest);
-        if !(across(ix, au, bu) || (opts.same_team && same_nature)) {
+        if !across(ix, au, bu) {
             continue;
         }
-        if g.implementing[au] || g.implementing[bu] || g.linked.contains(&(a, b)) {
+        if g.implementing.contains(&a) || g.implementing.contains(&b) || g.linked.contains(&(a, b))
+        {
             continue;
         }
         let linked = g.duplicates.contains(&(a, b));
@@ -228,16 +244,6 @@ pub struct Evaluation {
 /// Measures the ranking against `known` pairs (item ids; order within a pair does not matter):
 /// precision of the first 20 and 100 candidates and recall over all of them.
 pub fn evaluate(ix: &WorkIndex, engine: &Engine, known: &[(String, String)]) -> Evaluation {
-    evaluate_with(ix, engine, known, false)
-}
-
-/// [`evaluate`], with pairs of one team ranked too when `same_team`.
-pub fn evaluate_with(
-    ix: &WorkIndex,
-    engine: &Engine,
-    known: &[(String, String)],
-    same_team: bool,
-) -> Evaluation {
     let pos: HashMap<&str, u32> = ix
         .item_ids
         .iter()
@@ -251,14 +257,7 @@ pub fn evaluate_with(
             (a != b).then_some((a.min(b), a.max(b)))
         })
         .collect();
-    let ranked = rank(
-        ix,
-        engine,
-        RankOptions {
-            keep_linked: true,
-            same_team,
-        },
-    );
+    let ranked = rank(ix, engine, RankOptions { keep_linked: true });
     let hits = |k: usize| {
         let top = &ranked[..k.min(ranked.len())];
         (!top.is_empty()).then(|| {
@@ -301,6 +300,18 @@ pub fn linked_pairs(ix: &WorkIndex) -> Vec<(String, String)> {
 struct Kept {
     generation: Option<u64>,
     engine: Arc<Engine>,
+    /// Its candidates ranked (default options), for the same generation.
+    ranked: Arc<Vec<Scored>>,
+}
+
+/// The engine brought up to date for a workspace's index, with its ranked candidates.
+#[derive(Debug, Clone)]
+pub struct Current {
+    pub ix: Arc<WorkIndex>,
+    pub engine: Arc<Engine>,
+    /// Every candidate (pairs the sources link left out), best first.
+    pub ranked: Arc<Vec<Scored>>,
+    pub computed: Computed,
 }
 
 /// How the engine answered a question.
@@ -321,6 +332,13 @@ pub async fn engine_for(
     ws: &Workspace,
     progress: engine::Progress<'_>,
 ) -> CoreResult<(Arc<WorkIndex>, Arc<Engine>, Computed)> {
+    let c = current(ws, progress).await?;
+    Ok((c.ix, c.engine, c.computed))
+}
+
+/// [`engine_for`] with the ranked candidates, kept per index generation (links and items change
+/// only with it; decisions are applied to the ranking by each question).
+pub async fn current(ws: &Workspace, progress: engine::Progress<'_>) -> CoreResult<Current> {
     const NAME: &str = "duplicates";
     let ix = ws.index().await?;
     let kept = match ws.derived::<Mutex<Kept>>(NAME) {
@@ -335,7 +353,12 @@ pub async fn engine_for(
         .lock()
         .map_err(|_| CoreError::Invalid("the duplicates engine was poisoned".into()))?;
     if slot.generation == Some(ix.generation) {
-        return Ok((ix, slot.engine.clone(), Computed::Cached));
+        return Ok(Current {
+            ix,
+            engine: slot.engine.clone(),
+            ranked: slot.ranked.clone(),
+            computed: Computed::Cached,
+        });
     }
     let started = Instant::now();
     let mut how = Computed::Incremental;
@@ -350,6 +373,7 @@ pub async fn engine_for(
     if how == Computed::Full {
         slot.engine = Arc::new(Engine::build(&ix, progress));
     }
+    slot.ranked = Arc::new(rank(&ix, &slot.engine, RankOptions::default()));
     slot.generation = Some(ix.generation);
     tracing::debug!(
         items = ix.items.len(),
@@ -357,7 +381,12 @@ pub async fn engine_for(
         ms = started.elapsed().as_millis() as u64,
         "duplicate candidates brought up to date"
     );
-    Ok((ix, slot.engine.clone(), how))
+    Ok(Current {
+        ix,
+        engine: slot.engine.clone(),
+        ranked: slot.ranked.clone(),
+        computed: how,
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -546,9 +575,8 @@ fn open_candidates<'a>(
 
 /// Open candidates per item (positions), for the Triage reason.
 pub async fn open_by_item(ws: &Workspace) -> CoreResult<HashMap<u32, Vec<(u32, f64)>>> {
-    let (ix, engine, _) = engine_for(ws, &mut |_, _| {}).await?;
+    let Current { ix, ranked, .. } = current(ws, &mut |_, _| {}).await?;
     let decided = pair_decisions(ws).await?;
-    let ranked = rank(&ix, &engine, RankOptions::default());
     let mut out: HashMap<u32, Vec<(u32, f64)>> = HashMap::new();
     for s in open_candidates(&ix, &ranked, &decided) {
         out.entry(s.a).or_default().push((s.b, s.score));
@@ -696,10 +724,14 @@ pub async fn report(
         n if n > 500 => return Err(CoreError::Invalid("a page holds at most 500 pairs".into())),
         n => n,
     } as usize;
-    let (ix, engine, computed) = engine_for(ws, progress).await?;
+    let Current {
+        ix,
+        engine,
+        ranked,
+        computed,
+    } = current(ws, progress).await?;
     let cx = crate::deps::context(ws, now).await?;
     let decided = pair_decisions(ws).await?;
-    let ranked = rank(&ix, &engine, RankOptions::default());
     let open = open_candidates(&ix, &ranked, &decided);
     let team = match q.team.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         None => None,

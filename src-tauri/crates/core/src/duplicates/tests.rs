@@ -31,16 +31,9 @@ async fn the_demo_ranking_finds_its_duplicates() {
     let all = evaluate(&ix, &engine, &known);
     let source = evaluate(&ix, &engine, &linked);
     if std::env::var("DUPES_DEBUG").is_ok() {
-        for s in rank(
-            &ix,
-            &engine,
-            RankOptions {
-                keep_linked: true,
-                same_team: false,
-            },
-        )
-        .iter()
-        .take(30)
+        for s in rank(&ix, &engine, RankOptions { keep_linked: true })
+            .iter()
+            .take(30)
         {
             eprintln!(
                 "{:.2} {:.2} {:>5.1}d {} | {} [{}] || {} [{}] {}",

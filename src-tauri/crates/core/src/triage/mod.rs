@@ -573,58 +573,48 @@ async fn duplicate_reasons(ws: &Workspace) -> CoreResult<HashMap<u32, BaseReason
     Ok(out)
 }
 
-/// Candidates for items with a duplicate reason and no row yet.
-fn without_rows(
-    ix: &WorkIndex,
-    all: &[(&Candidate, Layered)],
-    dups: &HashMap<u32, BaseReason>,
-) -> Vec<Candidate> {
-    let listed: std::collections::HashSet<u32> = all.iter().map(|(c, _)| c.item).collect();
-    let mut items: Vec<u32> = dups
-        .keys()
-        .copied()
-        .filter(|i| !listed.contains(i))
-        .collect();
+/// The candidates of items with a duplicate reason: the base candidate (if any) with the reason
+/// added, else one with that reason alone; in index order.
+fn with_duplicates(ix: &WorkIndex, base: &Base, dups: &HashMap<u32, BaseReason>) -> Vec<Candidate> {
+    let mut items: Vec<u32> = dups.keys().copied().collect();
     items.sort_unstable();
     items
         .into_iter()
-        .map(|i| Candidate {
-            item: i,
-            reasons: Vec::new(),
-            requester: None,
-            flow: ix.items[i as usize].flow,
-            stage: None,
-            waiting_on_it: 0,
+        .filter_map(|i| {
+            let reason = dups.get(&i)?.clone();
+            let mut c = match base.candidates.binary_search_by_key(&i, |c| c.item) {
+                Ok(at) => base.candidates[at].clone(),
+                Err(_) => Candidate {
+                    item: i,
+                    reasons: Vec::new(),
+                    requester: None,
+                    flow: ix.items[i as usize].flow,
+                    stage: None,
+                    waiting_on_it: 0,
+                },
+            };
+            c.reasons.push(reason);
+            Some(c)
         })
         .collect()
 }
 
-/// Adds the duplicate reasons: to the rows of items already listed (unless a decision covers
-/// them), and as rows of their own for the `extra` candidates (layered with their decisions).
+/// Replaces the rows of items with a duplicate reason by those of `extra` (see
+/// [`with_duplicates`]), layered with their decisions like every row.
 fn add_duplicates<'a>(
     ix: &WorkIndex,
     all: &mut Vec<(&'a Candidate, Layered)>,
     extra: &'a [Candidate],
-    dups: &HashMap<u32, BaseReason>,
     overlay: &Overlay,
     now: i64,
 ) {
-    for (c, l) in all.iter_mut() {
-        if let Some(r) = dups.get(&c.item) {
-            if !l.covered {
-                l.reasons.push(r.clone());
-            }
-        }
+    if extra.is_empty() {
+        return;
     }
+    let replaced: std::collections::HashSet<u32> = extra.iter().map(|c| c.item).collect();
+    all.retain(|(c, _)| !replaced.contains(&c.item));
     for c in extra {
-        let Some(r) = dups.get(&c.item) else {
-            continue;
-        };
-        let with = Candidate {
-            reasons: vec![r.clone()],
-            ..c.clone()
-        };
-        let l = layer(ix, &with, overlay.item(&ix.item_ids[c.item as usize]), now);
+        let l = layer(ix, c, overlay.item(&ix.item_ids[c.item as usize]), now);
         if !l.reasons.is_empty() {
             all.push((c, l));
         }
@@ -711,10 +701,9 @@ pub async fn triage_list(ws: &Workspace, q: &TriageQuery, now: i64) -> CoreResul
     let ix = ws.index().await?;
     let filter = Filter::new(&ix, q);
     let dups = duplicate_reasons(ws).await?;
-    let extra: Vec<Candidate>;
+    let extra = with_duplicates(&ix, &base, &dups);
     let mut all = layered_rows(&ix, &base, &overlay, now);
-    extra = without_rows(&ix, &all, &dups);
-    add_duplicates(&ix, &mut all, &extra, &dups, &overlay, now);
+    add_duplicates(&ix, &mut all, &extra, &overlay, now);
 
     let mut counts: HashMap<Reason, u32> = HashMap::new();
     let mut decided = 0u32;
@@ -883,9 +872,11 @@ pub async fn triage_decide(
         .ok_or_else(|| CoreError::NotFound(format!("item {}", decision.item_id)))?;
     let overlay = decisions::overlay(ws).await?;
     let base = cached_base(ws, Thresholds::of(&overlay), now).await?;
-    let reasons: Vec<String> = base
-        .candidates
+    let dups = duplicate_reasons(ws).await?;
+    let extra = with_duplicates(&ix, &base, &dups);
+    let reasons: Vec<String> = extra
         .iter()
+        .chain(base.candidates.iter())
         .find(|c| c.item as usize == at)
         .map(|c| {
             layer(&ix, c, overlay.item(&decision.item_id), now)
@@ -941,10 +932,9 @@ pub async fn listed_by_reason(
     let base = cached_base(ws, thresholds, now).await?;
     let ix = ws.index().await?;
     let dups = duplicate_reasons(ws).await?;
-    let extra: Vec<Candidate>;
+    let extra = with_duplicates(&ix, &base, &dups);
     let mut all = layered_rows(&ix, &base, &overlay, now);
-    extra = without_rows(&ix, &all, &dups);
-    add_duplicates(&ix, &mut all, &extra, &dups, &overlay, now);
+    add_duplicates(&ix, &mut all, &extra, &overlay, now);
     let mut out: HashMap<Reason, Vec<String>> = HashMap::new();
     for (c, l) in all {
         if l.covered {
