@@ -457,7 +457,7 @@ pub async fn pair_decisions(ws: &Workspace) -> CoreResult<HashMap<(String, Strin
 fn dismissal_holds(d: &PairDecision, ix: &WorkIndex, a: usize, b: usize) -> bool {
     [a, b]
         .iter()
-        .all(|&i| d.seen.get(&ix.item_ids[i].to_string()).copied() == Some(ix.items[i].updated))
+        .all(|&i| d.seen.get(&ix.item_ids[i]).copied() == Some(ix.items[i].updated))
 }
 
 // ---------------------------------------------------------------------------------------------

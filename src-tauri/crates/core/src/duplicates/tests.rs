@@ -217,7 +217,7 @@ impl crate::graph::WriteOp for SourceSays {
     type Output = ();
     type Error = CoreError;
     async fn apply(self, w: &mut crate::graph::Writer<'_>) -> CoreResult<()> {
-        repo::links::upsert_many(w.conn(), &[self.0.clone()]).await?;
+        repo::links::upsert_many(w.conn(), std::slice::from_ref(&self.0)).await?;
         w.items_changed([self.0.from_item_id, self.0.to_item_id]);
         Ok(())
     }
