@@ -16,6 +16,7 @@
 //! - [`time`]: conversions between stored milliseconds and RFC 3339.
 
 pub mod approvals;
+pub mod conflicts;
 pub mod connectors;
 pub mod decisions;
 pub mod demo;
