@@ -30,25 +30,6 @@ async fn the_demo_ranking_finds_its_duplicates() {
     known.extend(graph.planted_duplicates.iter().cloned());
     let all = evaluate(&ix, &engine, &known);
     let source = evaluate(&ix, &engine, &linked);
-    if std::env::var("DUPES_DEBUG").is_ok() {
-        for s in rank(&ix, &engine, RankOptions { keep_linked: true })
-            .iter()
-            .take(30)
-        {
-            eprintln!(
-                "{:.2} {:.2} {:>5.1}d {} | {} [{}] || {} [{}] {}",
-                s.score,
-                s.text,
-                s.days_apart,
-                s.same_intent,
-                ix.item_titles_folded.get(s.a as usize).unwrap(),
-                ix.teams[ix.items[s.a as usize].team as usize].name,
-                ix.item_titles_folded.get(s.b as usize).unwrap(),
-                ix.teams[ix.items[s.b as usize].team as usize].name,
-                s.linked
-            );
-        }
-    }
     eprintln!(
         "demo 3,000 items: against links and planted pairs {all:?}; against links only {source:?}"
     );
