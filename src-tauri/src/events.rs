@@ -47,6 +47,15 @@ pub struct SyncProgressEvent {
     pub progress: baton_core::sync::progress::SyncProgress,
 }
 
+/// Progress of building the duplicate candidates (items read, then compared: `done` of
+/// `total` steps).
+#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+#[serde(rename_all = "camelCase")]
+pub struct DuplicatesProgressEvent {
+    pub done: u32,
+    pub total: u32,
+}
+
 /// Changes committed within this time of the first one go out as one event: a sync writing
 /// pages back to back refreshes the UI a few times a second, not once per page.
 pub const BATCH: Duration = Duration::from_millis(200);

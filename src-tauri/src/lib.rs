@@ -70,6 +70,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::export::export_save,
             commands::export::export_workspace_items,
             commands::deps::deps_report,
+            commands::duplicates::duplicates_report,
+            commands::duplicates::duplicates_answer,
             commands::deps::overview_attention,
             commands::deps::overview_attention_items,
             commands::deps::deps_graph,
@@ -97,7 +99,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         ])
         .events(collect_events![
             events::WorkspaceChanged,
-            events::SyncProgressEvent
+            events::SyncProgressEvent,
+            events::DuplicatesProgressEvent
         ])
 }
 

@@ -144,6 +144,9 @@ async fn answer(ws: &Workspace, req: &Request, now: i64) -> Outcome {
             outcome(deps::deps_critical_path(ws, &arg(req, "target"), now).await)
         }
         "triage_list" => outcome(triage::triage_list(ws, &arg(req, "query"), now).await),
+        "duplicates_report" => outcome(
+            baton_core::duplicates::report(ws, &arg(req, "query"), now, &mut |_, _| {}).await,
+        ),
         "triage_thresholds_get" => outcome(triage::thresholds_get(ws).await),
         "triage_compare" => outcome(triage::ai_comparison(ws, &arg(req, "filter"), now).await),
         "approvals_report" => {

@@ -5,6 +5,7 @@ mod approvals;
 mod common;
 mod decisions_persist;
 mod deps;
+mod duplicates;
 mod flow;
 mod index_refresh;
 mod people;

@@ -503,6 +503,7 @@ pub fn graph() -> DemoGraph {
             link("jira-up", "jira-down", LinkKind::Blocks, T0 + 21 * D),
         ],
         decisions: Vec::new(),
+        planted_duplicates: Vec::new(),
     }
 }
 
@@ -678,7 +679,7 @@ async fn each_reason_lists_exactly_its_items() {
         Some("ANN")
     );
     let by_reason: Vec<(Reason, u32)> = l.by_reason.iter().map(|c| (c.reason, c.count)).collect();
-    assert_eq!(by_reason.len(), 8, "one count per reason");
+    assert_eq!(by_reason.len(), 9, "one count per reason");
     assert_eq!(
         by_reason
             .iter()

@@ -669,6 +669,28 @@ async function walk(page, base) {
     check(log.approvals.length > 0, `the log lists the ${log.approvals.length} answered ones`);
   });
 
+  step("Duplicates");
+  const dupes = rust("duplicates_report", { query: { team: null, limit: 50 } });
+  await page.goto(`${base}#/duplicates`);
+  await attempt("the duplicate candidates", async () => {
+    await page.waitForSelector(T("duplicate-list"));
+    const pairs = await page.locator(T("duplicate-pair")).count();
+    check(pairs === dupes.pairs.length && pairs > 0, `${dupes.pairs.length} candidate pairs, as Rust`);
+    const first = (await page.locator(T("duplicate-pair")).first().textContent()) ?? "";
+    const top = dupes.pairs[0];
+    check(
+      top !== undefined &&
+        first.includes(top.a.key) &&
+        first.includes(top.b.key) &&
+        first.includes(top.explanation),
+      "the best pair shows both items and why",
+      first.slice(0, 160),
+    );
+    const teams = await page.locator(`${T("duplicates-by-team-table")} tbody tr`).count();
+    check(teams === dupes.teams.length, `duplicated work of ${dupes.teams.length} teams`);
+  });
+  await shot("05c-duplicates");
+
   step("Workspace menu");
   await page.locator(T("workspace-menu")).click();
   const recent = await page.locator(".workspace-menu .recent-item").allTextContents();

@@ -662,6 +662,7 @@
       case "people_list":
       case "triage_compare":
       case "approvals_report":
+      case "duplicates_report":
       case "approvals_for_item":
         return recorded(cmd, args);
       case "triage_settings_get":

@@ -125,6 +125,13 @@ export const commands = {
 	exportWorkspaceItems: () => typedError<string | null, IpcError>(__TAURI_INVOKE("export_workspace_items")),
 	/**  Every dependency analysis. */
 	depsReport: (filter: DepsFilter_Deserialize) => typedError<DepsReport_Serialize, IpcError>(__TAURI_INVOKE("deps_report", { filter })),
+	/**
+	 *  The Duplicates page. A first build (every item read and compared) reports its progress as
+	 *  `DuplicatesProgressEvent`s, at most one per 8,192 items.
+	 */
+	duplicatesReport: (query: DuplicatesQuery_Deserialize) => typedError<DuplicatesReport_Serialize, IpcError>(__TAURI_INVOKE("duplicates_report", { query })),
+	/**  Confirms (a decision and a `duplicates` link) or dismisses a pair; returns the decision's id. */
+	duplicatesAnswer: (answer: PairAnswer_Deserialize) => typedError<string, IpcError>(__TAURI_INVOKE("duplicates_answer", { answer })),
 	/**  Where work is stuck now: what the Overview leads with. */
 	overviewAttention: () => typedError<Attention_Serialize, IpcError>(__TAURI_INVOKE("overview_attention")),
 	/**  The items behind one of the Overview's "where work is stuck" counts. */
@@ -186,6 +193,7 @@ export const commands = {
 
 /** Events */
 export const events = {
+	duplicatesProgressEvent: makeEvent<DuplicatesProgressEvent, DuplicatesProgressEvent>("duplicates-progress-event"),
 	syncProgressEvent: makeEvent<SyncProgressEvent_Serialize, SyncProgressEvent_Deserialize>("sync-progress-event"),
 	workspaceChanged: makeEvent<WorkspaceChanged, WorkspaceChanged>("workspace-changed"),
 };
@@ -794,6 +802,15 @@ export type Changes = {
 	allItems: boolean,
 };
 
+/**  How the engine answered a question. */
+export type Computed = 
+/**  Nothing changed since the last question. */
+"cached" | 
+/**  Changed items were re-read and compared. */
+"incremental" | 
+/**  Every item was read and compared. */
+"full";
+
 /**  The outcome of "test connection". */
 export type ConnectionTest = ConnectionTest_Serialize | ConnectionTest_Deserialize;
 
@@ -1208,6 +1225,98 @@ export type DepsReport_Serialize = {
 	handoffsTotal: number,
 	/**  How many links upstream the at-risk search looks ([`AT_RISK_MAX_DEPTH`]). */
 	atRiskMaxDepth: number,
+};
+
+/**  A candidate pair as the page shows it. */
+export type DuplicatePair = DuplicatePair_Serialize | DuplicatePair_Deserialize;
+
+/**  A candidate pair as the page shows it. */
+export type DuplicatePair_Deserialize = {
+	/**  The earlier-created item first. */
+	a: PairItem_Deserialize,
+	b: PairItem_Deserialize,
+	/**  0..1 (see `docs/metrics.md`). */
+	score: number | null,
+	signals: Signal[],
+	/**  The signals in words ("titles 86% alike; both under the intent 'Faster refunds'"). */
+	explanation: string,
+};
+
+/**  A candidate pair as the page shows it. */
+export type DuplicatePair_Serialize = {
+	/**  The earlier-created item first. */
+	a: PairItem_Serialize,
+	b: PairItem_Serialize,
+	/**  0..1 (see `docs/metrics.md`). */
+	score: number | null,
+	signals: Signal[],
+	/**  The signals in words ("titles 86% alike; both under the intent 'Faster refunds'"). */
+	explanation: string,
+};
+
+/**
+ *  Progress of building the duplicate candidates (items read, then compared: `done` of
+ *  `total` steps).
+ */
+export type DuplicatesProgressEvent = {
+	done: number,
+	total: number,
+};
+
+/**  What the page asks. */
+export type DuplicatesQuery = DuplicatesQuery_Serialize | DuplicatesQuery_Deserialize;
+
+/**  What the page asks. */
+export type DuplicatesQuery_Deserialize = {
+	/**  Only pairs with an item of this team (a team id or name). */
+	team?: string | null,
+	/**  How many pairs (default 50, at most 500). */
+	limit?: number,
+};
+
+/**  What the page asks. */
+export type DuplicatesQuery_Serialize = {
+	/**  Only pairs with an item of this team (a team id or name). */
+	team: string | null,
+	/**  How many pairs (default 50, at most 500). */
+	limit: number,
+};
+
+/**  The Duplicates page. */
+export type DuplicatesReport = DuplicatesReport_Serialize | DuplicatesReport_Deserialize;
+
+/**  The Duplicates page. */
+export type DuplicatesReport_Deserialize = {
+	asOf: string,
+	/**  Open candidates in all (the page holds the first `limit`). */
+	total: number,
+	pairs: DuplicatePair_Deserialize[],
+	/**  Duplicate pairs the sources link (facts). */
+	linkedAtSource: number,
+	/**  Pairs people confirmed / dismissed (dismissals still holding). */
+	confirmed: number,
+	dismissed: number,
+	teams: TeamDuplication[],
+	/**  How the candidates were brought up to date for this answer. */
+	computed: Computed,
+	itemsCompared: number,
+};
+
+/**  The Duplicates page. */
+export type DuplicatesReport_Serialize = {
+	asOf: string,
+	/**  Open candidates in all (the page holds the first `limit`). */
+	total: number,
+	pairs: DuplicatePair_Serialize[],
+	/**  Duplicate pairs the sources link (facts). */
+	linkedAtSource: number,
+	/**  Pairs people confirmed / dismissed (dismissals still holding). */
+	confirmed: number,
+	dismissed: number,
+	teams: TeamDuplication[],
+	/**  How the candidates were brought up to date for this answer. */
+	computed: Computed,
+	itemsCompared: number,
 };
 
 /**  Flow efficiency of the items finished in the range. */
@@ -2624,6 +2733,60 @@ export type OtherItem = {
 	key: string,
 };
 
+/**  A person's answer about a candidate pair. */
+export type PairAnswer = PairAnswer_Serialize | PairAnswer_Deserialize;
+
+/**  A person's answer about a candidate pair. */
+export type PairAnswer_Deserialize = {
+	/**  The item that duplicates the other (for a confirmation, the `from` end of the link). */
+	item: string,
+	of: string,
+	/**  Confirm (true) or dismiss (false). */
+	confirm: boolean,
+	why?: string,
+};
+
+/**  A person's answer about a candidate pair. */
+export type PairAnswer_Serialize = {
+	/**  The item that duplicates the other (for a confirmation, the `from` end of the link). */
+	item: string,
+	of: string,
+	/**  Confirm (true) or dismiss (false). */
+	confirm: boolean,
+	why: string,
+};
+
+/**  One side of a pair. */
+export type PairItem = PairItem_Serialize | PairItem_Deserialize;
+
+/**  One side of a pair. */
+export type PairItem_Deserialize = {
+	id: string,
+	key: string,
+	title: string,
+	kind: ItemKind,
+	team?: string | null,
+	source: string,
+	sourceKind: SourceKind,
+	provenance: Provenance,
+	flow: FlowState,
+	createdAt: string,
+};
+
+/**  One side of a pair. */
+export type PairItem_Serialize = {
+	id: string,
+	key: string,
+	title: string,
+	kind: ItemKind,
+	team: string | null,
+	source: string,
+	sourceKind: SourceKind,
+	provenance: Provenance,
+	flow: FlowState,
+	createdAt: string,
+};
+
 /**  Everyone, and who looks like whom. */
 export type PeopleView = PeopleView_Serialize | PeopleView_Deserialize;
 
@@ -2964,7 +3127,12 @@ export type Reason =
 /**  In a state no workflow map covers, so no flow number counts it. */
 "unmapped_state" | 
 /**  Breaks a blocking policy now (other than the independent review, listed above). */
-"policy_violation";
+"policy_violation" | 
+/**
+ *  Looks like work another team already filed (a duplicate candidate nobody has confirmed
+ *  or dismissed; see the Duplicates page).
+ */
+"duplicate_candidate";
 
 /**  How many rows a reason lists, given the other filters. */
 export type ReasonCount = {
@@ -3311,6 +3479,17 @@ export type SettingsView_Serialize = {
 
 /**  How serious a violation is. `blocking` makes `baton policy check` fail. */
 export type Severity = "info" | "warning" | "blocking";
+
+/**  A signal behind a candidate's score. */
+export type Signal = 
+/**  Titles alike: the similarity, 0..1. */
+{ kind: "titles_alike"; similarity: number | null } | 
+/**  Created this many days apart (0..). */
+{ kind: "close_in_time"; days: number | null } | 
+/**  Both under this intent. */
+{ kind: "same_intent"; intent: string } | 
+/**  Both linked to these items (keys). */
+{ kind: "same_linked_items"; keys: string[] };
 
 /**
  *  An open blocking link that is part of no chain: its blocker is not blocked by an open link and
@@ -3677,6 +3856,17 @@ export type TeamDependency = {
 	oldestDays: number | null,
 	/**  Median age of the links, in days. */
 	medianDays: number | null,
+};
+
+/**  Duplicated work of one team. */
+export type TeamDuplication = {
+	team: string,
+	/**  Its items that duplicate another (a source link or a confirmed decision). */
+	items: number,
+	/**  Days those items were in progress (cycle start to delivery, or to now). */
+	days: number | null,
+	/**  Open candidates involving its items. */
+	candidates: number,
 };
 
 /**  A team with its size. */

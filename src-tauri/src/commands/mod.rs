@@ -3,6 +3,7 @@
 pub mod app;
 pub mod approvals;
 pub mod deps;
+pub mod duplicates;
 pub mod export;
 pub mod flow;
 pub mod governance;

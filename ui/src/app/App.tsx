@@ -17,6 +17,7 @@ import { SaveNotices } from "../shared/SaveNotices";
 import { Banner, ErrorState, LoadingState } from "../shared/states";
 import { BottlenecksView } from "../views/BottlenecksView";
 import { DecisionsView } from "../views/DecisionsView";
+import { DuplicatesView } from "../views/DuplicatesView";
 import { FlowView } from "../views/FlowView";
 import { GovernanceView } from "../views/GovernanceView";
 import { NoWorkspaceView } from "../views/NoWorkspaceView";
@@ -82,6 +83,8 @@ function ViewFor({ view }: { view: ViewId }) {
       );
     case "triage":
       return <TriageView />;
+    case "duplicates":
+      return <DuplicatesView />;
     case "governance":
       return <GovernanceView />;
     case "decisions":

@@ -36,6 +36,12 @@ export const NAV_GROUPS: { label: string; entries: NavEntry[] }[] = [
     entries: [
       { id: "triage", label: "Triage", icon: "triage", hint: "What needs a decision" },
       {
+        id: "duplicates",
+        label: "Duplicates",
+        icon: "duplicates",
+        hint: "Work two teams may both be doing",
+      },
+      {
         id: "governance",
         label: "Governance",
         icon: "governance",

@@ -7,6 +7,7 @@ export type IconName =
   | "bottlenecks"
   | "dependencies"
   | "triage"
+  | "duplicates"
   | "governance"
   | "decisions"
   | "intents"
@@ -38,6 +39,7 @@ const PATHS: Record<IconName, string> = {
   bottlenecks: "M4 4h16l-6 8v6l-4 2v-8z",
   dependencies:
     "M6 3v12M18 9a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM6 21a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM18 9a9 9 0 0 1-9 9",
+  duplicates: "M8 4h10a2 2 0 0 1 2 2v10M4 8h10a2 2 0 0 1 2 2v10H6a2 2 0 0 1-2-2z",
   triage: "M12 2l9 4v6c0 5-4 9-9 10-5-1-9-5-9-10V6z M9 12l2 2 4-4",
   intents:
     "M12 22a10 10 0 1 0 0-20 10 10 0 0 0 0 20zM12 18a6 6 0 1 0 0-12 6 6 0 0 0 0 12zM12 14a2 2 0 1 0 0-4 2 2 0 0 0 0 4z",

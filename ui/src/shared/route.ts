@@ -11,6 +11,7 @@ export const VIEW_IDS = [
   "bottlenecks",
   "dependencies",
   "triage",
+  "duplicates",
   "governance",
   "decisions",
   "intents",

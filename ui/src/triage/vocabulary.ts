@@ -14,6 +14,7 @@ export const REASONS: readonly Reason[] = [
   "aging_past_p85",
   "unmapped_state",
   "policy_violation",
+  "duplicate_candidate",
 ];
 
 export const REASON_LABELS: Record<Reason, string> = {
@@ -25,6 +26,7 @@ export const REASON_LABELS: Record<Reason, string> = {
   aging_past_p85: "Older than the team's 85th percentile",
   unmapped_state: "State not in the workflow map",
   policy_violation: "Breaks a blocking policy",
+  duplicate_candidate: "Looks like another team's work",
 };
 
 /** Short names for the tags in a row. */
@@ -37,6 +39,7 @@ export const REASON_SHORT: Record<Reason, string> = {
   aging_past_p85: "Past team P85",
   unmapped_state: "Unmapped state",
   policy_violation: "Policy violation",
+  duplicate_candidate: "Possible duplicate",
 };
 
 /** The `docs/metrics.md` section that defines a reason. */

@@ -250,6 +250,26 @@ impl WriteOp for TouchItems<'_> {
     }
 }
 
+/// Changes the titles of items through the write layer, as a sync page that renamed them.
+struct RetitleItems<'a>(&'a [String], usize);
+
+impl WriteOp for RetitleItems<'_> {
+    type Output = ();
+    type Error = CoreError;
+
+    async fn apply(self, w: &mut Writer<'_>) -> Result<(), CoreError> {
+        let ids =
+            serde_json::to_string(self.0).map_err(|err| CoreError::Invalid(err.to_string()))?;
+        sqlx::query("UPDATE items SET title = title || ?2, updated_at = updated_at + 1 WHERE id IN (SELECT value FROM json_each(?1))")
+            .bind(ids)
+            .bind(format!(" (renamed {})", self.1))
+            .execute(w.conn())
+            .await?;
+        w.items_changed(self.0.iter().cloned());
+        Ok(())
+    }
+}
+
 /// Measures the flow figures on `path`; with `first_only`, only a fresh process's way to its
 /// first Flow answer (open, index, answer), which takes a second instead of a minute.
 pub async fn run(path: &Path, runs: u32, first_only: bool) -> Result<Vec<Figure>, CoreError> {
@@ -565,6 +585,53 @@ pub async fn run(path: &Path, runs: u32, first_only: bool) -> Result<Vec<Figure>
         median(decide_samples),
         "ms",
         Some((20.0, false)),
+    ));
+
+    // Duplicates: every candidate from a fresh engine (what the background build does the first
+    // time), then the engine brought up to date after a sync page that retitles 100 items.
+    let cpu = cpu_ms();
+    let started = Instant::now();
+    let engine = baton_core::duplicates::Engine::build(&ix, &mut |_, _| {});
+    let ranked = baton_core::duplicates::rank(&ix, &engine, Default::default());
+    out.push(timed(
+        &format!(
+            "duplicates: every candidate on the whole index, fresh engine ({} pairs compared alike, {} candidates)",
+            engine.pairs().count(),
+            ranked.len()
+        ),
+        ms_since(started),
+        cpu_since(cpu),
+        Some((2_000.0, false)),
+    ));
+    drop((engine, ranked));
+    std::hint::black_box(baton_core::duplicates::current(&ws, &mut |_, _| {}).await?);
+    let mut page_samples = Vec::new();
+    let mut page_cpu = Vec::new();
+    let n = ix.items.len();
+    for run in 0..runs.max(1) as usize {
+        let ids: Vec<String> = (0..100)
+            .map(|k| ix.item_ids[(run * 7_919 + k * (n / 100).max(1)) % n.max(1)].to_owned())
+            .collect();
+        ws.write(RetitleItems(&ids, run)).await?;
+        // The index follows the page first (measured by its own figure); then the candidates.
+        std::hint::black_box(ws.index().await?);
+        let cpu = cpu_ms();
+        let started = Instant::now();
+        let c = baton_core::duplicates::current(&ws, &mut |_, _| {}).await?;
+        page_samples.push(ms_since(started));
+        page_cpu.push(cpu_since(cpu));
+        if c.computed != baton_core::duplicates::Computed::Incremental {
+            return Err(CoreError::Invalid(format!(
+                "the duplicates engine was rebuilt after a sync page ({:?})",
+                c.computed
+            )));
+        }
+    }
+    out.push(timed(
+        "duplicates: candidates after a sync page retitling 100 items (incremental, median)",
+        median(page_samples),
+        median_of(&page_cpu),
+        Some((50.0, false)),
     ));
 
     // Memory now, before the SQL comparison (whose temporary B-trees are not part of the app).

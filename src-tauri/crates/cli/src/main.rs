@@ -23,6 +23,7 @@ mod approvals;
 mod bench;
 mod bench_flow;
 mod bench_sync;
+mod duplicates;
 mod forecast;
 mod policy;
 mod sync;
@@ -180,6 +181,9 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// List candidate duplicate work: pairs of items two teams may both be doing, with a score
+    /// and why, and each team's duplicated work (what the Duplicates page shows).
+    Duplicates(duplicates::DuplicatesArgs),
     /// List the Triage worklist: items that need a decision, each with why (what the Triage
     /// page shows); --compare-days N compares AI-made work with people's instead.
     Triage(triage::TriageArgs),
@@ -308,6 +312,7 @@ impl Command {
             | Command::Flow { file, .. }
             | Command::Deps { file, .. } => Some(file),
             Command::Triage(args) => Some(args.file()),
+            Command::Duplicates(args) => Some(args.file()),
             Command::Decide(args) => Some(args.file()),
             Command::Decisions(args) => Some(args.file()),
             Command::Approvals(args) => Some(args.file()),
@@ -515,6 +520,7 @@ async fn run(command: Command) -> Result<bool, CoreError> {
             }
         }
         Command::Triage(args) => triage::triage(args).await?,
+        Command::Duplicates(args) => duplicates::run(args).await?,
         Command::Decide(args) => triage::decide(args).await?,
         Command::Decisions(args) => triage::decisions(args).await?,
         Command::Approvals(args) => approvals::list(args).await?,

@@ -33,6 +33,7 @@ value_enum_for!(ReasonArg => Reason {
     AiNoAccountable, AiUnreviewed, AiIdle, NewUntriaged, HandoffUndelivered, AgingPastP85,
     UnmappedState,
     PolicyViolation,
+    DuplicateCandidate,
 });
 value_enum_for!(SortArg => TriageSort { Age, WaitingOnIt });
 value_enum_for!(ProvenanceArg => Provenance { Human, AiAgent, Automation });

@@ -16,10 +16,12 @@
 //! - [`time`]: conversions between stored milliseconds and RFC 3339.
 
 pub mod approvals;
+pub mod conflicts;
 pub mod connectors;
 pub mod decisions;
 pub mod demo;
 pub mod deps;
+pub mod duplicates;
 pub mod error;
 pub mod flow;
 pub mod governance;

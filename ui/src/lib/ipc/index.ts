@@ -21,6 +21,8 @@ import type {
   DecisionView,
   DepsFilter,
   DepsReport,
+  DuplicatesQuery,
+  DuplicatesReport,
   ExportEncoding,
   FilePreview,
   FileScopeInput,
@@ -38,6 +40,7 @@ import type {
   ItemsPage,
   ItemsQuery,
   NewApproval,
+  PairAnswer,
   PeopleView,
   PickPurpose,
   PolicyCompliance,
@@ -135,6 +138,10 @@ export const ipc = {
   rulesDeleteProvenanceRule: (id: string) => call(commands.rulesDeleteProvenanceRule(id)),
   teamsList: (): Promise<TeamInfo[]> => call(commands.teamsList()),
   governanceReport: (): Promise<GovernanceReport> => call(commands.governanceReport()),
+  duplicatesReport: (query: DuplicatesQuery): Promise<DuplicatesReport> =>
+    call(commands.duplicatesReport(query)),
+  /** Confirms (a decision and a duplicates link) or dismisses a pair; returns the decision's id. */
+  duplicatesAnswer: (answer: PairAnswer): Promise<string> => call(commands.duplicatesAnswer(answer)),
   approvalsReport: (query: ApprovalQuery): Promise<ApprovalsReport> => call(commands.approvalsReport(query)),
   /** Asks a question in Baton; returns the decision recording it (take it back to withdraw). */
   approvalsAsk: (question: NewApproval): Promise<DecisionView> => call(commands.approvalsAsk(question)),
@@ -216,6 +223,14 @@ export function onSyncProgress(cb: (progress: SyncProgress) => void): () => void
   return subscribe<{ progress: SyncProgress }>(
     (handler) => events.syncProgressEvent.listen(handler),
     (payload) => cb(payload.progress),
+  );
+}
+
+/** Calls `cb` with the progress of a first comparison of every item (`done` of `total` steps). */
+export function onDuplicatesProgress(cb: (done: number, total: number) => void): () => void {
+  return subscribe<{ done: number; total: number }>(
+    (handler) => events.duplicatesProgressEvent.listen(handler),
+    (payload) => cb(payload.done, payload.total),
   );
 }
 

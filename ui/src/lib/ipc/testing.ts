@@ -147,6 +147,7 @@ export function makeTriageList(rows: TriageRow[], partial: Partial<TriageList> =
         "aging_past_p85",
         "unmapped_state",
         "policy_violation",
+        "duplicate_candidate",
       ] as const
     ).map((reason) => ({ reason, label: reason, count: counts.get(reason) ?? 0 })),
     decided: 0,

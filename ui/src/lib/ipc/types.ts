@@ -43,6 +43,9 @@ import type {
   DepItem_Serialize,
   DepsFilter_Serialize,
   DepsReport_Serialize,
+  DuplicatePair_Serialize,
+  DuplicatesQuery_Serialize,
+  DuplicatesReport_Serialize,
   Efficiency_Serialize,
   ExportEncoding,
   FileColumns_Serialize,
@@ -83,6 +86,8 @@ import type {
   MappingOrigin,
   MatchReason,
   NewApproval_Serialize,
+  PairAnswer_Serialize,
+  PairItem_Serialize,
   PeopleView_Serialize,
   Percentiles_Serialize,
   PersonMatch,
@@ -112,6 +117,7 @@ import type {
   Scatter,
   ScatterPoint,
   SettingsView_Serialize,
+  Signal,
   SingleLink_Serialize,
   SortDirection,
   SortField,
@@ -126,6 +132,7 @@ import type {
   SyncRunView_Serialize,
   Target,
   TeamDependency,
+  TeamDuplication,
   TeamInfo,
   TeamNode,
   TeamPercentiles_Serialize,
@@ -319,5 +326,11 @@ export type Calendar = Calendar_Serialize;
 export type Approval = Approval_Serialize;
 export type ApprovalQuery = ApprovalQuery_Serialize;
 export type ApprovalsReport = ApprovalsReport_Serialize;
+export type DuplicatesReport = DuplicatesReport_Serialize;
+export type DuplicatePair = DuplicatePair_Serialize;
+export type DuplicatesQuery = DuplicatesQuery_Serialize;
+export type PairAnswer = PairAnswer_Serialize;
+export type PairItem = PairItem_Serialize;
+export type { Signal, TeamDuplication };
 export type NewApproval = NewApproval_Serialize;
 export type AnswerInput = AnswerInput_Serialize;

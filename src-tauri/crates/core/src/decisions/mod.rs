@@ -427,9 +427,9 @@ impl WriteOp for Record {
             return Err(CoreError::Invalid("a decision needs who takes it".into()));
         }
         let why = bounded(&d.why, "the reason")?;
-        if repo::items::get(w.conn(), &d.item_id).await?.is_none() {
+        let Some(this_item) = repo::items::get(w.conn(), &d.item_id).await? else {
             return Err(CoreError::NotFound(format!("item {}", d.item_id)));
-        }
+        };
         let mut covers = vec![d.item_id.clone()];
         let mut until_at = None;
         let payload = match &d.input {
@@ -474,11 +474,36 @@ impl WriteOp for Record {
                 if of == &d.item_id {
                     return Err(CoreError::Invalid("an item cannot duplicate itself".into()));
                 }
-                if repo::items::get(w.conn(), of).await?.is_none() {
+                let Some(other) = repo::items::get(w.conn(), of).await? else {
                     return Err(CoreError::NotFound(format!("item {of}")));
-                }
+                };
                 covers.push(of.clone());
-                serde_json::json!({ "v": PAYLOAD_VERSION, "of": of })
+                if matches!(d.input, DecisionInput::DuplicateConfirmed { .. }) {
+                    // The confirmed duplicate becomes a fact of the graph: a manual link, which
+                    // a sync never overwrites or removes (`repo::links`).
+                    repo::links::upsert_manual(
+                        w.conn(),
+                        &crate::graph::model::Link {
+                            from_item_id: d.item_id.clone(),
+                            to_item_id: of.clone(),
+                            kind: crate::graph::model::LinkKind::Duplicates,
+                            origin: crate::graph::model::LinkOrigin::Manual,
+                            confidence: 1.0,
+                            created_at: d.now,
+                            removed_at: None,
+                            found_in: Some("confirmed in Baton".into()),
+                        },
+                    )
+                    .await?;
+                    w.items_changed([d.item_id.clone(), of.clone()]);
+                }
+                // Both items' update times: a dismissal holds while neither changes.
+                serde_json::json!({
+                    "v": PAYLOAD_VERSION,
+                    "of": of,
+                    "itemUpdatedAt": this_item.updated_at,
+                    "ofUpdatedAt": other.updated_at,
+                })
             }
             DecisionInput::HandoffDelivered { upstream } => {
                 let blocks: i64 = sqlx::query_scalar(
@@ -646,6 +671,21 @@ impl WriteOp for Revoke<'_> {
                 "decision {} is already taken back",
                 self.decision_id
             )));
+        }
+        if target.kind == DecisionKind::DuplicateConfirmed.as_str() {
+            // Taking a confirmation back takes its manual link back (a source link stays).
+            let payload: serde_json::Value =
+                serde_json::from_str(&target.payload).unwrap_or(serde_json::Value::Null);
+            if let (Some(item), Some(of)) = (
+                target.item_id.clone(),
+                payload
+                    .get("of")
+                    .and_then(|v| v.as_str())
+                    .map(str::to_owned),
+            ) {
+                repo::links::remove_manual(w.conn(), &item, &of, "duplicates", self.now).await?;
+                w.items_changed([item, of]);
+            }
         }
         let id = new_decision_id(self.now);
         repo::decisions::insert(

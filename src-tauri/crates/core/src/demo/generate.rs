@@ -26,6 +26,8 @@ use super::org::{self, Flow, Tracker, GOALS, INITIATIVES, ORG, TEAMS};
 use super::rng::Rng;
 use super::titles;
 use super::{DemoGraph, DemoOptions};
+use crate::connectors::jira::map as jira_map;
+use crate::connectors::jira::model as jira_model;
 use crate::graph::model::{
     FlowState, Identity, Intent, IntentKind, ItemKind, Link, LinkKind, LinkOrigin, Person,
     Provenance, Source, SourceKind, Team, Transition, TransitionKind, WaitReason, WorkItem,
@@ -1418,6 +1420,14 @@ impl Links {
     }
 }
 
+/// Jira's built-in "Duplicate" link type, as its issue links carry it.
+static DUPLICATE_LINK_TYPE: std::sync::LazyLock<jira_model::LinkType> =
+    std::sync::LazyLock::new(|| jira_model::LinkType {
+        name: "Duplicate".into(),
+        inward: Some("is duplicated by".into()),
+        outward: Some("duplicates".into()),
+    });
+
 /// When a link between two items was made: some time after the later of the two appeared.
 fn link_time(drafts: &[Draft], a: u32, b: u32, rng: &mut Rng) -> i64 {
     let later = drafts[a as usize].created.max(drafts[b as usize].created);
@@ -1648,8 +1658,21 @@ fn build_links(work: &mut Work, end: i64, rng: &mut Rng) -> (Vec<LinkDraft>, Opt
         let created = link_time(drafts, a as u32, b as u32, rng);
         let inferred = rng.chance(0.6);
         let confidence = 0.7 + 0.01 * rng.between(0, 20) as f64;
-        if let Some(link) = links.add(b as u32, a as u32, LinkKind::Duplicates, created) {
-            if inferred {
+        // Within one Jira site the second team links its issue as Jira does ("duplicates"),
+        // read by the Jira mapping; across tools the link was inferred.
+        let (from, to, at_source) = if drafts[a].src == Src::Jira && drafts[b].src == Src::Jira {
+            let (kind, this_first) = jira_map::relation(&DUPLICATE_LINK_TYPE, true);
+            debug_assert_eq!(kind, LinkKind::Duplicates);
+            if this_first {
+                (b, a, true)
+            } else {
+                (a, b, true)
+            }
+        } else {
+            (b, a, !inferred)
+        };
+        if let Some(link) = links.add(from as u32, to as u32, LinkKind::Duplicates, created) {
+            if !at_source {
                 link.origin = LinkOrigin::Inferred;
                 link.confidence = confidence;
             }
@@ -1689,6 +1712,97 @@ fn build_links(work: &mut Work, end: i64, rng: &mut Rng) -> (Vec<LinkDraft>, Opt
     }
 
     (links.list, hostile)
+}
+
+/// Titles drawn from templates repeat by chance (the same template and words twice); real
+/// trackers rarely hold the same title twice unless it is the same work. A repeated tracker
+/// title is drawn again from its team's own words (a few tries), so the only repeated work is
+/// the duplicates planted on purpose. Linked duplicates (retitled on purpose) keep theirs.
+fn distinct_titles(work: &mut Work, hostile: Option<u32>, rng: &mut Rng) {
+    let mut seen: HashSet<String> = HashSet::with_capacity(work.drafts.len());
+    for i in 0..work.drafts.len() {
+        let d = &work.drafts[i];
+        if d.kind == ItemKind::PullRequest || d.title.is_empty() || Some(i as u32) == hostile {
+            continue;
+        }
+        let mut title = d.title.to_lowercase();
+        let mut tries = 0;
+        while seen.contains(&title) && tries < 8 {
+            let d = &mut work.drafts[i];
+            d.title = titles::issue(d.kind, TEAMS[usize::from(d.team)].vocab, None, rng);
+            title = d.title.to_lowercase();
+            tries += 1;
+        }
+        seen.insert(title);
+    }
+}
+
+/// Work filed twice that nobody linked: a second team, often on another tracker, files what a
+/// first team already filed, in its own words, within days. Returns the pairs (earlier, later)
+/// as draft positions: what the duplicates engine should find (its ground truth on the demo,
+/// with the duplicate links the sources hold).
+fn plant_unlinked_duplicates(
+    work: &mut Work,
+    links: &[LinkDraft],
+    hostile: Option<u32>,
+    rng: &mut Rng,
+) -> Vec<(u32, u32)> {
+    let drafts = &mut work.drafts;
+    let n = drafts.len();
+    let mut taken = vec![false; n];
+    for l in links {
+        if l.kind == LinkKind::Duplicates || l.kind == LinkKind::Blocks {
+            taken[l.from as usize] = true;
+            taken[l.to as usize] = true;
+        }
+    }
+    if let Some(h) = hostile {
+        taken[h as usize] = true;
+    }
+    let all: Vec<u32> = (0..n as u32)
+        .filter(|i| drafts[*i as usize].kind != ItemKind::PullRequest)
+        .collect();
+    let mut out = Vec::new();
+    if all.len() < 16 {
+        return out;
+    }
+    let wanted = (n / 150).max(4);
+    let span = (all.len() / 60).max(4);
+    for _ in 0..wanted * 3 {
+        if out.len() >= wanted {
+            break;
+        }
+        let at = rng.below(all.len());
+        let a = all[at] as usize;
+        if taken[a] || drafts[a].title.is_empty() {
+            continue;
+        }
+        // Another team, on another tracker when one is near.
+        let mut pick = None;
+        for attempt in 0..16 {
+            let j = at + 1 + rng.below(span);
+            let Some(&b) = all.get(j) else { continue };
+            let b = b as usize;
+            if taken[b] || drafts[b].team == drafts[a].team {
+                continue;
+            }
+            if attempt < 12 && drafts[b].src == drafts[a].src {
+                continue;
+            }
+            pick = Some(b);
+            break;
+        }
+        let Some(b) = pick else { continue };
+        let title = titles::restated(&drafts[a].title, rng);
+        drafts[b].title = title;
+        if drafts[a].intent.is_some() && rng.chance(0.5) {
+            drafts[b].intent = drafts[a].intent;
+        }
+        taken[a] = true;
+        taken[b] = true;
+        out.push((a as u32, b as u32));
+    }
+    out
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2003,6 +2117,9 @@ pub fn generate(options: &DemoOptions) -> DemoGraph {
     );
     assign_keys(&org, &mut Rng::stream(seed, 4), &mut work);
     let (link_drafts, hostile) = build_links(&mut work, clock.end, &mut Rng::stream(seed, 5));
+    distinct_titles(&mut work, hostile, &mut Rng::stream(seed, 10));
+    let planted =
+        plant_unlinked_duplicates(&mut work, &link_drafts, hostile, &mut Rng::stream(seed, 9));
 
     // Pull requests that implement an issue take their title from it, in their team's style.
     let mut rng = Rng::stream(seed, 6);
@@ -2104,6 +2221,10 @@ pub fn generate(options: &DemoOptions) -> DemoGraph {
         transitions,
         links,
         decisions: Vec::new(),
+        planted_duplicates: planted
+            .iter()
+            .map(|(a, b)| (ids[*b as usize].clone(), ids[*a as usize].clone()))
+            .collect(),
     };
     // Pull requests arrive as GitHub records and are mapped as a sync maps them.
     super::github::through_the_github_mapping(&mut graph);

@@ -56,6 +56,10 @@ pub struct DemoGraph {
     /// Decisions people took in Baton: the demo's questions asked in Baton that wait for a
     /// decider (some answered), see `cases::approvals`.
     pub decisions: Vec<DecisionRow>,
+    /// Work filed twice and linked nowhere: (the later item, the earlier one) by id. Not
+    /// written to the workspace; the duplicates engine's ground truth on the demo, with the
+    /// duplicate links the sources hold.
+    pub planted_duplicates: Vec<(String, String)>,
 }
 
 impl DemoGraph {

@@ -536,6 +536,62 @@ pub(crate) fn duplicate_of(title: &str, team_name: &str, rng: &mut Rng) -> Strin
     }
 }
 
+/// Words another team would use instead (whole words, first match only).
+const RESTATE: &[(&str, &str)] = &[
+    ("Add", "Implement"),
+    ("Support", "Allow"),
+    ("Show", "Display"),
+    ("Errors", "Failures"),
+    ("Crash", "Crashes"),
+    ("Timeouts", "Slow responses"),
+    ("Retry", "Automatically retry"),
+    ("Migrate", "Move"),
+    ("Write", "Create"),
+    ("Upgrade", "Update"),
+    ("Remove", "Drop"),
+    ("Replace", "Swap"),
+    ("Wrong", "Incorrect"),
+    ("broken", "failing"),
+    ("Audit", "Review"),
+    ("Document", "Write docs for"),
+    ("configurable", "adjustable"),
+];
+
+/// Another team's wording of the same work: a verb or adjective swapped for a synonym, an
+/// article dropped, sometimes a tag or a request-style opening.
+pub(crate) fn restated(title: &str, rng: &mut Rng) -> String {
+    let mut words: Vec<String> = title.split(' ').map(str::to_owned).collect();
+    let mut swapped_verb = false;
+    if let Some((at, w)) = words
+        .iter_mut()
+        .enumerate()
+        .find(|(_, w)| RESTATE.iter().any(|(from, _)| w.as_str() == *from))
+    {
+        if let Some((_, to)) = RESTATE.iter().find(|(from, _)| w.as_str() == *from) {
+            *w = (*to).to_owned();
+            swapped_verb = at == 0;
+        }
+    }
+    if rng.chance(0.5) {
+        if let Some(at) = words.iter().position(|w| w == "the") {
+            words.remove(at);
+        }
+    }
+    let body = words.join(" ");
+    match rng.below(5) {
+        0 => format!("Request: {body}"),
+        1 if swapped_verb => format!("We need to {}", lower_first(&body)),
+        2 => format!("{body} (from customer escalation)"),
+        _ => body,
+    }
+}
+
+fn lower_first(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    push_lowercased_first(&mut out, text);
+    out
+}
+
 const NPM: &[&str] = &[
     "axios",
     "react-dom",

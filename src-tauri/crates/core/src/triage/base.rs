@@ -132,6 +132,12 @@ pub enum BaseReason {
         since: i64,
         policies: Vec<String>,
     },
+    /// Looks like `other`, filed earlier by another team (score 0..1); since it was created.
+    DuplicateCandidate {
+        since: i64,
+        other: u32,
+        score: f64,
+    },
 }
 
 /// A violation now of a blocking policy, for the worklist: (item, since, policy title).
@@ -149,6 +155,7 @@ impl BaseReason {
             BaseReason::AgingPastP85 { .. } => Reason::AgingPastP85,
             BaseReason::UnmappedState { .. } => Reason::UnmappedState,
             BaseReason::PolicyViolation { .. } => Reason::PolicyViolation,
+            BaseReason::DuplicateCandidate { .. } => Reason::DuplicateCandidate,
         }
     }
 
@@ -161,7 +168,8 @@ impl BaseReason {
             | BaseReason::NewUntriaged { since, .. }
             | BaseReason::AgingPastP85 { since, .. }
             | BaseReason::UnmappedState { since, .. }
-            | BaseReason::PolicyViolation { since, .. } => *since,
+            | BaseReason::PolicyViolation { since, .. }
+            | BaseReason::DuplicateCandidate { since, .. } => *since,
             BaseReason::Handoff { upstreams } => {
                 upstreams.iter().map(|u| u.1).min().unwrap_or(i64::MAX)
             }
@@ -566,6 +574,22 @@ pub fn describe(ix: &WorkIndex, r: &BaseReason, now: i64) -> RowReason {
                 "State \u{201c}{}\u{201d} of {} is not in the workflow map",
                 key.map_or("", |k| k.raw.as_str()),
                 source.map_or("its source", |s| s.name.as_str())
+            )
+        }
+        BaseReason::DuplicateCandidate { other: o, score, .. } => {
+            let i = *o as usize;
+            other = Some(OtherItem {
+                id: ix.item_ids[i].to_string(),
+                key: ix.item_keys[i].to_string(),
+            });
+            let team = ix
+                .teams
+                .get(ix.items[i].team as usize)
+                .map_or("no team", |t| t.name.as_str());
+            format!(
+                "Looks like {} ({team}), filed earlier: {:.0}% alike (see Duplicates)",
+                &ix.item_keys[i],
+                score * 100.0
             )
         }
         BaseReason::PolicyViolation { policies, .. } => format!(

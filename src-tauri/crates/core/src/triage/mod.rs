@@ -54,11 +54,14 @@ pub enum Reason {
     UnmappedState,
     /// Breaks a blocking policy now (other than the independent review, listed above).
     PolicyViolation,
+    /// Looks like work another team already filed (a duplicate candidate nobody has confirmed
+    /// or dismissed; see the Duplicates page).
+    DuplicateCandidate,
 }
 
 impl Reason {
     /// Every reason, in the order the page lists them.
-    pub const ALL: [Reason; 8] = [
+    pub const ALL: [Reason; 9] = [
         Reason::AiNoAccountable,
         Reason::AiUnreviewed,
         Reason::AiIdle,
@@ -67,6 +70,7 @@ impl Reason {
         Reason::AgingPastP85,
         Reason::UnmappedState,
         Reason::PolicyViolation,
+        Reason::DuplicateCandidate,
     ];
 
     /// The stored (and wire) name.
@@ -80,6 +84,7 @@ impl Reason {
             Reason::AgingPastP85 => "aging_past_p85",
             Reason::UnmappedState => "unmapped_state",
             Reason::PolicyViolation => "policy_violation",
+            Reason::DuplicateCandidate => "duplicate_candidate",
         }
     }
 
@@ -99,6 +104,7 @@ impl Reason {
             Reason::AgingPastP85 => "Older than the team's 85th percentile",
             Reason::UnmappedState => "State not in the workflow map",
             Reason::PolicyViolation => "Breaks a blocking policy",
+            Reason::DuplicateCandidate => "Looks like another team's work",
         }
     }
 }
@@ -536,6 +542,85 @@ fn layered_rows<'a>(
         .collect()
 }
 
+/// The duplicate reason of each item that looks like work another team filed earlier: open
+/// candidates of the Duplicates page (not confirmed, not dismissed), listed on the later item
+/// of each pair with its best-scoring earlier one.
+async fn duplicate_reasons(ws: &Workspace) -> CoreResult<HashMap<u32, BaseReason>> {
+    let ix = ws.index().await?;
+    let by_item = crate::duplicates::open_by_item(ws).await?;
+    let mut out = HashMap::new();
+    for (item, others) in by_item {
+        let i = item as usize;
+        let later = |o: u32| {
+            let (x, y) = (&ix.items[i], &ix.items[o as usize]);
+            (x.created, &ix.item_ids[i]) > (y.created, &ix.item_ids[o as usize])
+        };
+        let best = others
+            .iter()
+            .filter(|(o, _)| later(*o))
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+        if let Some((other, score)) = best {
+            out.insert(
+                item,
+                BaseReason::DuplicateCandidate {
+                    since: ix.items[i].created,
+                    other: *other,
+                    score: *score,
+                },
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// The candidates of items with a duplicate reason: the base candidate (if any) with the reason
+/// added, else one with that reason alone; in index order.
+fn with_duplicates(ix: &WorkIndex, base: &Base, dups: &HashMap<u32, BaseReason>) -> Vec<Candidate> {
+    let mut items: Vec<u32> = dups.keys().copied().collect();
+    items.sort_unstable();
+    items
+        .into_iter()
+        .filter_map(|i| {
+            let reason = dups.get(&i)?.clone();
+            let mut c = match base.candidates.binary_search_by_key(&i, |c| c.item) {
+                Ok(at) => base.candidates[at].clone(),
+                Err(_) => Candidate {
+                    item: i,
+                    reasons: Vec::new(),
+                    requester: None,
+                    flow: ix.items[i as usize].flow,
+                    stage: None,
+                    waiting_on_it: 0,
+                },
+            };
+            c.reasons.push(reason);
+            Some(c)
+        })
+        .collect()
+}
+
+/// Replaces the rows of items with a duplicate reason by those of `extra` (see
+/// [`with_duplicates`]), layered with their decisions like every row.
+fn add_duplicates<'a>(
+    ix: &WorkIndex,
+    all: &mut Vec<(&'a Candidate, Layered)>,
+    extra: &'a [Candidate],
+    overlay: &Overlay,
+    now: i64,
+) {
+    if extra.is_empty() {
+        return;
+    }
+    let replaced: std::collections::HashSet<u32> = extra.iter().map(|c| c.item).collect();
+    all.retain(|(c, _)| !replaced.contains(&c.item));
+    for c in extra {
+        let l = layer(ix, c, overlay.item(&ix.item_ids[c.item as usize]), now);
+        if !l.reasons.is_empty() {
+            all.push((c, l));
+        }
+    }
+}
+
 /// Whether a candidate passes the query's filters (all but the reason filter when
 /// `ignore_reasons`).
 struct Filter {
@@ -615,7 +700,10 @@ pub async fn triage_list(ws: &Workspace, q: &TriageQuery, now: i64) -> CoreResul
     let base = cached_base(ws, thresholds, now).await?;
     let ix = ws.index().await?;
     let filter = Filter::new(&ix, q);
-    let all = layered_rows(&ix, &base, &overlay, now);
+    let dups = duplicate_reasons(ws).await?;
+    let extra = with_duplicates(&ix, &base, &dups);
+    let mut all = layered_rows(&ix, &base, &overlay, now);
+    add_duplicates(&ix, &mut all, &extra, &overlay, now);
 
     let mut counts: HashMap<Reason, u32> = HashMap::new();
     let mut decided = 0u32;
@@ -784,9 +872,11 @@ pub async fn triage_decide(
         .ok_or_else(|| CoreError::NotFound(format!("item {}", decision.item_id)))?;
     let overlay = decisions::overlay(ws).await?;
     let base = cached_base(ws, Thresholds::of(&overlay), now).await?;
-    let reasons: Vec<String> = base
-        .candidates
+    let dups = duplicate_reasons(ws).await?;
+    let extra = with_duplicates(&ix, &base, &dups);
+    let reasons: Vec<String> = extra
         .iter()
+        .chain(base.candidates.iter())
         .find(|c| c.item as usize == at)
         .map(|c| {
             layer(&ix, c, overlay.item(&decision.item_id), now)
@@ -841,8 +931,12 @@ pub async fn listed_by_reason(
     let thresholds = Thresholds::of(&overlay);
     let base = cached_base(ws, thresholds, now).await?;
     let ix = ws.index().await?;
+    let dups = duplicate_reasons(ws).await?;
+    let extra = with_duplicates(&ix, &base, &dups);
+    let mut all = layered_rows(&ix, &base, &overlay, now);
+    add_duplicates(&ix, &mut all, &extra, &overlay, now);
     let mut out: HashMap<Reason, Vec<String>> = HashMap::new();
-    for (c, l) in layered_rows(&ix, &base, &overlay, now) {
+    for (c, l) in all {
         if l.covered {
             continue;
         }
@@ -901,6 +995,10 @@ pub fn notice_text(reason: Reason, count: usize, t: &Thresholds) -> String {
         Reason::PolicyViolation => {
             format!("{n} {} a blocking policy", s("item breaks", "items break"))
         }
+        Reason::DuplicateCandidate => format!(
+            "{n} {} like work another team already filed",
+            s("item looks", "items look")
+        ),
     }
 }
 

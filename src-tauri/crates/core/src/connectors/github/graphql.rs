@@ -147,6 +147,12 @@ pub struct TimelineNode {
     pub source: Option<RefSubject>,
     #[serde(default)]
     pub subject: Option<RefSubject>,
+    /// (Un)MarkedAsDuplicateEvent: the issue (or pull request) the duplicate repeats.
+    #[serde(default)]
+    pub canonical: Option<RefSubject>,
+    /// (Un)MarkedAsDuplicateEvent: the duplicate (this issue, or another one marked against it).
+    #[serde(default)]
+    pub duplicate: Option<RefSubject>,
 }
 
 /// What the query reads of one issue.
@@ -162,7 +168,8 @@ pub struct IssueNode {
 
 /// The timeline entries the lifecycle reads.
 const TIMELINE_TYPES: &str = "CLOSED_EVENT, REOPENED_EVENT, LABELED_EVENT, UNLABELED_EVENT, \
-     ASSIGNED_EVENT, UNASSIGNED_EVENT, CROSS_REFERENCED_EVENT, CONNECTED_EVENT, DISCONNECTED_EVENT";
+     ASSIGNED_EVENT, UNASSIGNED_EVENT, CROSS_REFERENCED_EVENT, CONNECTED_EVENT, DISCONNECTED_EVENT, \
+     MARKED_AS_DUPLICATE_EVENT, UNMARKED_AS_DUPLICATE_EVENT";
 
 const TIMELINE_NODES: &str = "pageInfo { hasNextPage endCursor }
       nodes {
@@ -183,6 +190,12 @@ const TIMELINE_NODES: &str = "pageInfo { hasNextPage endCursor }
         ... on DisconnectedEvent { id createdAt actor { __typename login }
           source { __typename ... on Issue { number repository { nameWithOwner } } ... on PullRequest { number repository { nameWithOwner } } }
           subject { __typename ... on Issue { number repository { nameWithOwner } } ... on PullRequest { number repository { nameWithOwner } } } }
+        ... on MarkedAsDuplicateEvent { id createdAt actor { __typename login }
+          canonical { __typename ... on Issue { number repository { nameWithOwner } } ... on PullRequest { number repository { nameWithOwner } } }
+          duplicate { __typename ... on Issue { number repository { nameWithOwner } } ... on PullRequest { number repository { nameWithOwner } } } }
+        ... on UnmarkedAsDuplicateEvent { id createdAt actor { __typename login }
+          canonical { __typename ... on Issue { number repository { nameWithOwner } } ... on PullRequest { number repository { nameWithOwner } } }
+          duplicate { __typename ... on Issue { number repository { nameWithOwner } } ... on PullRequest { number repository { nameWithOwner } } } }
       }";
 
 const PROJECT_ITEMS: &str = "projectItems(first: 20) {

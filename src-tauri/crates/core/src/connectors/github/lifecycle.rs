@@ -34,7 +34,7 @@ use crate::ingest::write::{PageWrite, SeenPerson};
 use super::graphql::{IssueNode, RefSubject, TimelineNode};
 use super::map::{
     closing_refs, key_for, RepoIds, FOUND_IN_CLOSING_REFERENCE, FOUND_IN_COMMIT,
-    FOUND_IN_CONNECTED, FOUND_IN_CROSS_REFERENCE,
+    FOUND_IN_CONNECTED, FOUND_IN_CROSS_REFERENCE, FOUND_IN_MARKED_DUPLICATE,
 };
 use super::model::{Issue, Pull, TimelineEvent, User};
 use crate::connectors::crossref;
@@ -911,6 +911,29 @@ pub fn issue_lifecycle(
                 }
                 continue;
             }
+            "MarkedAsDuplicateEvent" | "UnmarkedAsDuplicateEvent" => {
+                // A fact, not a candidate: the duplicate (this issue unless the event names
+                // another) repeats the canonical one; unmarking removes the link.
+                let canonical = e.canonical.as_ref().and_then(|s| subject_id(s, &ids));
+                let duplicate = e
+                    .duplicate
+                    .as_ref()
+                    .and_then(|s| subject_id(s, &ids))
+                    .map_or_else(|| item.id.clone(), |(id, _, _)| id);
+                if let Some((canonical, _, _)) = canonical.filter(|(c, _, _)| *c != duplicate) {
+                    links.push(Link {
+                        from_item_id: duplicate,
+                        to_item_id: canonical,
+                        kind: LinkKind::Duplicates,
+                        origin: LinkOrigin::Source,
+                        confidence: 1.0,
+                        created_at: at,
+                        removed_at: (e.typename == "UnmarkedAsDuplicateEvent").then_some(at),
+                        found_in: Some(FOUND_IN_MARKED_DUPLICATE.to_owned()),
+                    });
+                }
+                continue;
+            }
             "ConnectedEvent" | "DisconnectedEvent" => {
                 // One end is this issue; the other is the pull request (or issue) linked to it.
                 let ends: Vec<(String, bool)> = [e.source.as_ref(), e.subject.as_ref()]
@@ -1597,6 +1620,66 @@ mod tests {
         assert!(
             seeded.contains(&"label: In Progress".to_owned()),
             "a status label's state gets its meaning: {seeded:?}"
+        );
+    }
+
+    #[test]
+    fn marked_as_duplicate_is_a_duplicates_link_that_unmarking_removes() {
+        // Written for this test, in the shape of GitHub's GraphQL schema (MarkedAsDuplicateEvent
+        // and UnmarkedAsDuplicateEvent carry `canonical` and `duplicate`): issue 7 is marked a
+        // duplicate of #2, then of acme/api#9, and the first marking is taken back.
+        let (issue, mut page, item, mut states) = issue_of(serde_json::json!({
+            "id": 7, "number": 7, "title": "t", "state": "closed", "state_reason": "duplicate",
+            "html_url": "https://github.com/acme/web/issues/7",
+            "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-05T00:00:00Z"
+        }));
+        let timeline = node(
+            serde_json::json!({ "number": 7, "timelineItems": { "nodes": [
+                { "__typename": "MarkedAsDuplicateEvent", "id": "MD_1", "createdAt": "2026-01-02T00:00:00Z",
+                  "actor": { "__typename": "User", "login": "ann" },
+                  "canonical": { "__typename": "Issue", "number": 2, "repository": { "nameWithOwner": "acme/web" } },
+                  "duplicate": { "__typename": "Issue", "number": 7, "repository": { "nameWithOwner": "acme/web" } } },
+                { "__typename": "MarkedAsDuplicateEvent", "id": "MD_2", "createdAt": "2026-01-03T00:00:00Z",
+                  "canonical": { "__typename": "Issue", "number": 9, "repository": { "nameWithOwner": "acme/api" } } },
+                { "__typename": "UnmarkedAsDuplicateEvent", "id": "UD_1", "createdAt": "2026-01-04T00:00:00Z",
+                  "canonical": { "__typename": "Issue", "number": 2, "repository": { "nameWithOwner": "acme/web" } },
+                  "duplicate": { "__typename": "Issue", "number": 7, "repository": { "nameWithOwner": "acme/web" } } }
+            ]}}),
+        );
+        let lc = issue_lifecycle(&mut page, &mut states, "gh", &item, &issue, &timeline);
+        let links: Vec<(&str, &str, LinkKind, Option<i64>, &str)> = lc
+            .links
+            .iter()
+            .map(|l| {
+                (
+                    l.from_item_id.as_str(),
+                    l.to_item_id.as_str(),
+                    l.kind,
+                    l.removed_at,
+                    l.found_in.as_deref().unwrap_or(""),
+                )
+            })
+            .collect();
+        assert_eq!(
+            links,
+            vec![
+                (
+                    "gh:github.com/1#7",
+                    "gh:github.com/1#2",
+                    LinkKind::Duplicates,
+                    Some(ms("2026-01-04T00:00:00Z")),
+                    FOUND_IN_MARKED_DUPLICATE
+                ),
+                (
+                    "gh:github.com/1#7",
+                    "gh:github.com/acme/api#9",
+                    LinkKind::Duplicates,
+                    None,
+                    FOUND_IN_MARKED_DUPLICATE
+                ),
+            ],
+            "each marking links the duplicate to its canonical issue (one link per pair, the last \
+             event's); unmarking removes that link"
         );
     }
 

@@ -31,6 +31,8 @@ pub const FOUND_IN_SUB_ISSUES: &str = "sub-issues";
 pub const FOUND_IN_CROSS_REFERENCE: &str = "timeline: cross-reference";
 pub const FOUND_IN_CLOSING_REFERENCE: &str = "timeline: cross-reference that closes";
 pub const FOUND_IN_CONNECTED: &str = "timeline: connected";
+/// GitHub's "Duplicate of #N" (a comment that marks the issue, or the "Mark as duplicate" menu).
+pub const FOUND_IN_MARKED_DUPLICATE: &str = "timeline: marked as duplicate";
 pub const FOUND_IN_TITLE: &str = "pull request title";
 pub const FOUND_IN_BRANCH: &str = "branch name";
 pub const FOUND_IN_COMMIT: &str = "commit message";

@@ -4,7 +4,8 @@ use sqlx::{Executor, Sqlite, SqliteConnection};
 
 use crate::graph::model::{Link, LinkKind, LinkOrigin};
 
-/// Inserts links; an existing (from, to, kind) edge takes the new origin, confidence and removal.
+/// Inserts links; an existing (from, to, kind) edge takes the new origin, confidence and removal,
+/// unless it is a standing manual link (a person's decision, which a sync never overwrites).
 pub async fn upsert_many(conn: &mut SqliteConnection, links: &[Link]) -> sqlx::Result<u64> {
     let ordered = super::in_key_order(links, |l| &l.from_item_id);
     super::insert_batched(
@@ -13,7 +14,8 @@ pub async fn upsert_many(conn: &mut SqliteConnection, links: &[Link]) -> sqlx::R
         8,
         " ON CONFLICT (from_item_id, to_item_id, kind) DO UPDATE SET origin = excluded.origin,
              confidence = excluded.confidence, removed_at = excluded.removed_at,
-             found_in = COALESCE(excluded.found_in, links.found_in)",
+             found_in = COALESCE(excluded.found_in, links.found_in)
+           WHERE links.origin <> 'manual' OR links.removed_at IS NOT NULL",
         &ordered,
         |mut b, l| {
             b.push_bind(l.from_item_id.as_str())
@@ -208,4 +210,51 @@ pub async fn retire_missing(
         }
     }
     Ok(retired)
+}
+
+/// Records a link a person made in Baton (a confirmed duplicate): a new edge, or an existing one
+/// made standing and manual. A source link already standing stays as it is.
+pub async fn upsert_manual(conn: &mut SqliteConnection, l: &Link) -> sqlx::Result<()> {
+    let kind = l.kind.as_str();
+    let origin = l.origin.as_str();
+    sqlx::query!(
+        "INSERT INTO links (from_item_id, to_item_id, kind, origin, confidence, created_at, removed_at, found_in)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, ?7)
+         ON CONFLICT (from_item_id, to_item_id, kind) DO UPDATE SET origin = excluded.origin,
+             confidence = excluded.confidence, created_at = excluded.created_at, removed_at = NULL,
+             found_in = excluded.found_in
+         WHERE links.removed_at IS NOT NULL",
+        l.from_item_id,
+        l.to_item_id,
+        kind,
+        origin,
+        l.confidence,
+        l.created_at,
+        l.found_in
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Marks a standing manual link removed (its decision was taken back).
+pub async fn remove_manual(
+    conn: &mut SqliteConnection,
+    from: &str,
+    to: &str,
+    kind: &str,
+    at: i64,
+) -> sqlx::Result<u64> {
+    let done = sqlx::query!(
+        "UPDATE links SET removed_at = ?4
+         WHERE from_item_id = ?1 AND to_item_id = ?2 AND kind = ?3 AND origin = 'manual'
+           AND removed_at IS NULL",
+        from,
+        to,
+        kind,
+        at
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected())
 }

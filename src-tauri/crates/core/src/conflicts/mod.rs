@@ -1,0 +1,498 @@
+//! Conflicting changes: pull requests that change code another team owns, or that collide.
+//!
+//! This is the rule half: [`codeowners`] reads who owns which paths; [`OwnerRules`] maps those
+//! owners to Baton teams (editable); [`check`] flags pull requests, each flag with its rule and
+//! a plain reason. Reading each pull request's files from GitHub, storing them, the demo's
+//! conflicts, the Triage reason, the item drawer, the Dependencies "touches" relation and
+//! `baton conflicts` are not built yet (see issue 14). Definitions: `docs/metrics.md`,
+//! "Conflicting changes".
+
+pub mod codeowners;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use self::codeowners::CodeOwners;
+
+/// Maps a `CODEOWNERS` owner to a Baton team.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnerRule {
+    /// The owner as written (`@acme/payments`, `@jdoe`, an e-mail), compared ignoring case.
+    pub owner: String,
+    /// A Baton team id.
+    pub team: String,
+}
+
+/// A path that needs a given team's review whoever owns it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SensitivePath {
+    /// A `CODEOWNERS`-style pattern.
+    pub pattern: String,
+    /// What it is ("security", "payments", "migrations").
+    pub label: String,
+    /// The team whose review it needs; `None`: the team that owns the path.
+    pub reviewer: Option<String>,
+}
+
+/// The editable rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnerRules {
+    pub owners: Vec<OwnerRule>,
+    pub sensitive: Vec<SensitivePath>,
+}
+
+impl OwnerRules {
+    /// The defaults: no explicit owner rule (`@org/<team>` owners map to the Baton team of that
+    /// name, see [`OwnerRules::team_of`]), and security, payments and migrations paths need
+    /// their owners' review.
+    pub fn defaults() -> OwnerRules {
+        OwnerRules {
+            owners: Vec::new(),
+            sensitive: ["security", "payments", "migrations"]
+                .iter()
+                .map(|label| SensitivePath {
+                    pattern: format!("**/{label}/"),
+                    label: (*label).to_owned(),
+                    reviewer: None,
+                })
+                .collect(),
+        }
+    }
+
+    /// The team of an owner: an explicit rule, else `@org/<slug>` matching a team's name.
+    pub fn team_of(&self, owner: &str, teams: &[(String, String)]) -> Option<String> {
+        if let Some(r) = self
+            .owners
+            .iter()
+            .find(|r| r.owner.eq_ignore_ascii_case(owner))
+        {
+            return Some(r.team.clone());
+        }
+        let slug = owner.strip_prefix('@')?.split_once('/')?.1.to_lowercase();
+        teams
+            .iter()
+            .find(|(_, name)| name.to_lowercase().replace(' ', "-") == slug)
+            .map(|(id, _)| id.clone())
+    }
+}
+
+/// What a pull request changes and who looked at it (the facts [`check`] reads).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PullFacts {
+    pub id: String,
+    pub key: String,
+    /// The author's team.
+    pub team: Option<String>,
+    /// Made by an AI agent.
+    pub ai: bool,
+    pub open: bool,
+    /// Its changed paths (GitHub's `/pulls/{n}/files`; see [`FILES_LIMIT`]).
+    pub files: Vec<String>,
+    /// GitHub lists at most this many files (`files_truncated` when it had more).
+    pub files_truncated: bool,
+    /// Teams of the people who approved it.
+    pub approved_by: BTreeSet<String>,
+}
+
+/// GitHub's `/pulls/{n}/files` lists at most 3,000 files (100 a page): past that the list is
+/// cut and a flag says the rules saw only part of the change.
+pub const FILES_LIMIT: usize = 3_000;
+
+/// The rule a flag broke.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ConflictRule {
+    /// Changes paths another team owns without a review from that team.
+    CrossOwnerUnreviewed,
+    /// Open at the same time as another team's (or an agent's) pull request touching the same
+    /// files or the same owned module.
+    Overlapping,
+    /// Made by an AI agent and touching paths owned by more than one team.
+    AiAcrossTeams,
+    /// Changes a sensitive path without the required reviewer.
+    SensitiveUnreviewed,
+}
+
+/// One flag on one pull request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    pub pull: String,
+    pub rule: ConflictRule,
+    /// The other team (cross-owner, sensitive), or the other pull request (overlapping).
+    pub other: Option<String>,
+    pub paths: Vec<String>,
+    /// In words.
+    pub reason: String,
+}
+
+/// Owning team of each path of a pull request (paths nobody owns, or owned by an owner no team
+/// maps to, are left out), with the `CODEOWNERS` line that decided it.
+fn owned(
+    pull: &PullFacts,
+    owners: &CodeOwners,
+    rules: &OwnerRules,
+    teams: &[(String, String)],
+) -> Vec<(String, String, u32)> {
+    let mut out = Vec::new();
+    for path in &pull.files {
+        let Some(rule) = owners.rule_for(path) else {
+            continue;
+        };
+        for owner in &rule.owners {
+            if let Some(team) = rules.team_of(owner, teams) {
+                out.push((path.clone(), team, rule.line));
+            }
+        }
+    }
+    out
+}
+
+fn listed(paths: &[String]) -> String {
+    let shown: Vec<&str> = paths.iter().take(3).map(String::as_str).collect();
+    let more = paths.len().saturating_sub(3);
+    if more > 0 {
+        format!("{} and {more} more", shown.join(", "))
+    } else {
+        shown.join(", ")
+    }
+}
+
+/// Flags every pull request by the four rules (see [`ConflictRule`]), in pull request order.
+pub fn check(
+    pulls: &[PullFacts],
+    owners: &CodeOwners,
+    rules: &OwnerRules,
+    teams: &[(String, String)],
+) -> Vec<Conflict> {
+    let name = |id: &str| {
+        teams
+            .iter()
+            .find(|(t, _)| t == id)
+            .map_or(id.to_owned(), |(_, n)| n.clone())
+    };
+    let mut out = Vec::new();
+    let owned_by: Vec<Vec<(String, String, u32)>> = pulls
+        .iter()
+        .map(|p| owned(p, owners, rules, teams))
+        .collect();
+    for (pull, owned) in pulls.iter().zip(&owned_by) {
+        let cut = if pull.files_truncated {
+            format!(" (GitHub listed only the first {FILES_LIMIT} files)")
+        } else {
+            String::new()
+        };
+        // Cross-owner changes without that team's review.
+        let mut by_team: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        for (path, team, _) in owned {
+            by_team.entry(team).or_default().push(path.clone());
+        }
+        for (team, paths) in &by_team {
+            if pull.team.as_deref() != Some(*team) && !pull.approved_by.contains(*team) {
+                out.push(Conflict {
+                    pull: pull.id.clone(),
+                    rule: ConflictRule::CrossOwnerUnreviewed,
+                    other: Some((*team).to_owned()),
+                    reason: format!(
+                        "Changes {} owned by {} without a review from {}{cut}",
+                        listed(paths),
+                        name(team),
+                        name(team)
+                    ),
+                    paths: paths.clone(),
+                });
+            }
+        }
+        // An agent's change across teams.
+        if pull.ai && by_team.len() > 1 {
+            let names: Vec<String> = by_team.keys().map(|t| name(t)).collect();
+            out.push(Conflict {
+                pull: pull.id.clone(),
+                rule: ConflictRule::AiAcrossTeams,
+                other: None,
+                paths: owned.iter().map(|o| o.0.clone()).collect(),
+                reason: format!(
+                    "Made by an AI agent and changes code of {} teams: {}{cut}",
+                    names.len(),
+                    names.join(", ")
+                ),
+            });
+        }
+        // Sensitive paths without the required reviewer.
+        for s in &rules.sensitive {
+            let hits: Vec<&String> = pull
+                .files
+                .iter()
+                .filter(|p| codeowners::matches(&s.pattern, p))
+                .collect();
+            if hits.is_empty() {
+                continue;
+            }
+            let needed: BTreeSet<String> = match &s.reviewer {
+                Some(t) => [t.clone()].into(),
+                None => owned
+                    .iter()
+                    .filter(|(p, _, _)| hits.contains(&p))
+                    .map(|(_, t, _)| t.clone())
+                    .collect(),
+            };
+            for team in needed {
+                if !pull.approved_by.contains(&team) {
+                    let paths: Vec<String> = hits.iter().map(|p| (*p).clone()).collect();
+                    out.push(Conflict {
+                        pull: pull.id.clone(),
+                        rule: ConflictRule::SensitiveUnreviewed,
+                        other: Some(team.clone()),
+                        reason: format!(
+                            "Changes {} paths ({}) without a review from {}{cut}",
+                            s.label,
+                            listed(&paths),
+                            name(&team)
+                        ),
+                        paths,
+                    });
+                }
+            }
+        }
+    }
+    // Open pull requests of two teams (or an agent and a team) on the same files or module.
+    for (i, a) in pulls.iter().enumerate() {
+        for (j, b) in pulls.iter().enumerate().skip(i + 1) {
+            if !(a.open && b.open) || (a.team == b.team && a.ai == b.ai) {
+                continue;
+            }
+            let files_b: BTreeSet<&String> = b.files.iter().collect();
+            let same_files: Vec<String> = a
+                .files
+                .iter()
+                .filter(|f| files_b.contains(f))
+                .cloned()
+                .collect();
+            let modules_b: BTreeSet<u32> = owned_by[j].iter().map(|o| o.2).collect();
+            let same_module: Vec<String> = owned_by[i]
+                .iter()
+                .filter(|o| modules_b.contains(&o.2))
+                .map(|o| o.0.clone())
+                .collect();
+            let (paths, what) = if !same_files.is_empty() {
+                (same_files, "the same files")
+            } else if !same_module.is_empty() {
+                (same_module, "the same owned module")
+            } else {
+                continue;
+            };
+            for (this, other) in [(a, b), (b, a)] {
+                out.push(Conflict {
+                    pull: this.id.clone(),
+                    rule: ConflictRule::Overlapping,
+                    other: Some(other.id.clone()),
+                    reason: format!(
+                        "Open at the same time as {} ({}) touching {what}: {}",
+                        other.key,
+                        if other.ai {
+                            "an AI agent".to_owned()
+                        } else {
+                            other.team.as_deref().map_or("no team".to_owned(), name)
+                        },
+                        listed(&paths)
+                    ),
+                    paths: paths.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn teams() -> Vec<(String, String)> {
+        [
+            ("pay", "Payments"),
+            ("plat", "Platform"),
+            ("sec", "Security"),
+            ("data", "Data Platform"),
+        ]
+        .iter()
+        .map(|(i, n)| ((*i).to_owned(), (*n).to_owned()))
+        .collect()
+    }
+
+    fn owners() -> CodeOwners {
+        CodeOwners::parse(
+            "* @acme/platform\n/payments/ @acme/payments\n/security/ @acme/security\n/db/ @acme/data-platform\n",
+        )
+    }
+
+    fn pull(id: &str, team: &str, files: &[&str]) -> PullFacts {
+        PullFacts {
+            id: id.into(),
+            key: format!("acme/app#{id}"),
+            team: Some(team.into()),
+            ai: false,
+            open: true,
+            files: files.iter().map(|f| (*f).to_owned()).collect(),
+            files_truncated: false,
+            approved_by: BTreeSet::new(),
+        }
+    }
+
+    fn rules_of(c: &[Conflict], id: &str) -> Vec<ConflictRule> {
+        c.iter().filter(|x| x.pull == id).map(|x| x.rule).collect()
+    }
+
+    #[test]
+    fn owners_map_to_teams_by_rule_then_by_name() {
+        let mut r = OwnerRules::defaults();
+        assert_eq!(
+            r.team_of("@acme/data-platform", &teams()).as_deref(),
+            Some("data")
+        );
+        assert_eq!(r.team_of("@jdoe", &teams()), None);
+        r.owners.push(OwnerRule {
+            owner: "@JDoe".into(),
+            team: "sec".into(),
+        });
+        assert_eq!(
+            r.team_of("@jdoe", &teams()).as_deref(),
+            Some("sec"),
+            "rules ignore case"
+        );
+    }
+
+    #[test]
+    fn a_change_to_another_teams_code_needs_its_review() {
+        let mut p = pull("1", "plat", &["payments/refund.rs", "README.md"]);
+        let c = check(&[p.clone()], &owners(), &OwnerRules::defaults(), &teams());
+        let cross: Vec<&Conflict> = c
+            .iter()
+            .filter(|x| x.rule == ConflictRule::CrossOwnerUnreviewed)
+            .collect();
+        assert_eq!(cross.len(), 1, "{c:?}");
+        assert_eq!(cross[0].other.as_deref(), Some("pay"));
+        assert_eq!(
+            cross[0].reason,
+            "Changes payments/refund.rs owned by Payments without a review from Payments"
+        );
+        p.approved_by.insert("pay".into());
+        let c = check(&[p], &owners(), &OwnerRules::defaults(), &teams());
+        assert!(
+            c.iter()
+                .all(|x| x.rule != ConflictRule::CrossOwnerUnreviewed),
+            "Payments reviewed it"
+        );
+    }
+
+    #[test]
+    fn two_teams_open_on_the_same_files_or_module_overlap() {
+        let a = pull("1", "plat", &["payments/refund.rs"]);
+        let b = pull("2", "pay", &["payments/refund.rs"]);
+        let c = check(
+            &[a.clone(), b.clone()],
+            &owners(),
+            &OwnerRules::defaults(),
+            &teams(),
+        );
+        assert!(rules_of(&c, "1").contains(&ConflictRule::Overlapping));
+        assert!(rules_of(&c, "2").contains(&ConflictRule::Overlapping));
+        let module = pull("3", "pay", &["payments/ledger.rs"]);
+        let c = check(
+            &[a.clone(), module],
+            &owners(),
+            &OwnerRules::defaults(),
+            &teams(),
+        );
+        let o = c
+            .iter()
+            .find(|x| x.rule == ConflictRule::Overlapping)
+            .expect("same module");
+        assert!(o.reason.contains("the same owned module"), "{}", o.reason);
+        let same_team = pull("4", "plat", &["payments/refund.rs"]);
+        let c = check(
+            &[a.clone(), same_team],
+            &owners(),
+            &OwnerRules::defaults(),
+            &teams(),
+        );
+        assert!(
+            c.iter().all(|x| x.rule != ConflictRule::Overlapping),
+            "one team's own work"
+        );
+        let mut agent = pull("5", "plat", &["payments/refund.rs"]);
+        agent.ai = true;
+        let c = check(
+            &[a.clone(), agent],
+            &owners(),
+            &OwnerRules::defaults(),
+            &teams(),
+        );
+        assert!(
+            c.iter()
+                .any(|x| x.rule == ConflictRule::Overlapping && x.reason.contains("an AI agent")),
+            "an agent and a team overlap even within the team"
+        );
+        let mut closed = b;
+        closed.open = false;
+        let c = check(&[a, closed], &owners(), &OwnerRules::defaults(), &teams());
+        assert!(
+            c.iter().all(|x| x.rule != ConflictRule::Overlapping),
+            "only open ones"
+        );
+    }
+
+    #[test]
+    fn an_agents_change_across_teams_is_flagged() {
+        let mut p = pull("1", "plat", &["payments/a.rs", "security/b.rs"]);
+        p.ai = true;
+        let c = check(&[p.clone()], &owners(), &OwnerRules::defaults(), &teams());
+        let f = c
+            .iter()
+            .find(|x| x.rule == ConflictRule::AiAcrossTeams)
+            .expect("flagged");
+        assert_eq!(
+            f.reason,
+            "Made by an AI agent and changes code of 2 teams: Payments, Security"
+        );
+        p.files = vec!["payments/a.rs".into()];
+        let c = check(&[p], &owners(), &OwnerRules::defaults(), &teams());
+        assert!(
+            c.iter().all(|x| x.rule != ConflictRule::AiAcrossTeams),
+            "one team's code"
+        );
+    }
+
+    #[test]
+    fn sensitive_paths_need_their_reviewer_and_the_file_limit_is_said() {
+        let mut rules = OwnerRules::defaults();
+        let mut p = pull("1", "pay", &["services/db/migrations/0042.sql"]);
+        p.files_truncated = true;
+        let c = check(&[p.clone()], &owners(), &rules, &teams());
+        assert!(
+            c.iter().any(|x| x.rule == ConflictRule::SensitiveUnreviewed
+                && x.other.as_deref() == Some("plat")),
+            "by default a migration needs the review of the team owning it (the catch-all's): {c:?}"
+        );
+        rules.sensitive[2].reviewer = Some("data".into());
+        let c = check(&[p.clone()], &owners(), &rules, &teams());
+        let f = c
+            .iter()
+            .find(|x| x.rule == ConflictRule::SensitiveUnreviewed)
+            .expect("the required reviewer is missing");
+        assert_eq!(
+            f.reason,
+            "Changes migrations paths (services/db/migrations/0042.sql) without a review from \
+             Data Platform (GitHub listed only the first 3000 files)"
+        );
+        p.approved_by.insert("data".into());
+        let c = check(&[p], &owners(), &rules, &teams());
+        assert!(c
+            .iter()
+            .all(|x| x.rule != ConflictRule::SensitiveUnreviewed));
+        let own = pull("2", "plat", &["security/keys.rs"]);
+        let c = check(&[own], &owners(), &OwnerRules::defaults(), &teams());
+        assert!(
+            c.iter().any(|x| x.rule == ConflictRule::SensitiveUnreviewed
+                && x.other.as_deref() == Some("sec")),
+            "by default a sensitive path needs its owners' review"
+        );
+    }
+}

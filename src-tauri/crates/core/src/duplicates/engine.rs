@@ -1,0 +1,287 @@
+//! The candidate engine: which pairs of items have titles alike enough to be looked at, kept
+//! between questions and brought up to date item by item after a sync page.
+//!
+//! Building reads every item's folded title from the in-memory index once: its words
+//! ([`text::words`]), their document frequencies, a MinHash signature and its bands. Items whose
+//! titles meet in a band bucket are compared exactly (IDF-weighted cosine of their words); pairs
+//! at or above [`MIN_TEXT`] are kept with that similarity. Everything else a candidate's score
+//! needs (teams, intents, links, times, decisions) is read when it is asked for, so a link or a
+//! decision never needs the engine rebuilt.
+
+use std::collections::HashMap;
+
+use super::text::{self, BANDS};
+use crate::graph::index::WorkIndex;
+use crate::graph::model::{ItemKind, Provenance};
+
+/// The least title similarity a pair needs to be kept.
+pub const MIN_TEXT: f64 = 0.5;
+/// A band bucket holding more items than this is too common a title to call anything a
+/// duplicate of (template titles, "Bump dependencies"): its pairs are not compared.
+pub const MAX_BUCKET: usize = 48;
+
+/// What changed an item's candidacy: its row, its update time (a changed title moves it), team,
+/// source, provenance and kind. Cheap: no text is read.
+fn fingerprint(ix: &WorkIndex, i: usize) -> u64 {
+    let item = &ix.items[i];
+    let mut h = text::mix(item.rowid as u64);
+    for part in [
+        item.updated as u64,
+        u64::from(item.team),
+        u64::from(item.source),
+        item.provenance as u64,
+        item.kind as u64,
+    ] {
+        h = text::mix(h ^ part);
+    }
+    h
+}
+
+fn side(ix: &WorkIndex, i: usize) -> (u32, bool) {
+    let item = &ix.items[i];
+    (item.team, item.kind == ItemKind::PullRequest)
+}
+
+/// Whether an item can be a duplicate at all: automations (dependency updates, releases) and
+/// reviews, approvals and deployments repeat by nature.
+pub fn comparable(ix: &WorkIndex, i: usize) -> bool {
+    let item = &ix.items[i];
+    item.provenance != Provenance::Automation
+        && !matches!(
+            item.kind,
+            ItemKind::Review | ItemKind::Approval | ItemKind::Deployment
+        )
+}
+
+/// The engine's state (see the module's documentation).
+#[derive(Debug, Default, Clone)]
+pub struct Engine {
+    /// Items seen (positions `0..len` of the index).
+    len: usize,
+    fingerprints: Vec<u64>,
+    /// Each item's words (empty when not comparable).
+    words: Vec<Vec<u64>>,
+    /// Each item's band keys (none when not comparable or without words).
+    bands: Vec<Option<[u64; BANDS]>>,
+    /// Each item's team (or [`NONE`](crate::graph::index::NONE)) and whether it is a pull
+    /// request: only items of two teams and of one nature are compared.
+    sides: Vec<(u32, bool)>,
+    /// Document frequency of each word over comparable items.
+    df: HashMap<u64, u32>,
+    docs: u32,
+    buckets: HashMap<u64, Vec<u32>>,
+    /// Pairs (smaller position first) at or above [`MIN_TEXT`], with their title similarity.
+    pairs: HashMap<(u32, u32), f32>,
+}
+
+/// Progress of a build: (items done, items in all).
+pub type Progress<'a> = &'a mut (dyn FnMut(usize, usize) + Send);
+
+impl Engine {
+    /// Builds the engine over every item of `ix`.
+    pub fn build(ix: &WorkIndex, progress: Progress<'_>) -> Engine {
+        let n = ix.items.len();
+        let mut e = Engine {
+            len: n,
+            fingerprints: Vec::with_capacity(n),
+            words: Vec::with_capacity(n),
+            bands: Vec::with_capacity(n),
+            sides: Vec::with_capacity(n),
+            ..Engine::default()
+        };
+        // Half of the progress is reading the titles, half comparing.
+        let total = n * 2;
+        for i in 0..n {
+            e.fingerprints.push(fingerprint(ix, i));
+            let (words, bands) = Engine::read(ix, i);
+            if !words.is_empty() {
+                e.docs += 1;
+                for w in &words {
+                    *e.df.entry(*w).or_insert(0) += 1;
+                }
+            }
+            if let Some(keys) = &bands {
+                for key in keys {
+                    e.buckets.entry(*key).or_default().push(i as u32);
+                }
+            }
+            e.words.push(words);
+            e.bands.push(bands);
+            e.sides.push(side(ix, i));
+            if i % 8_192 == 0 {
+                progress(i, total);
+            }
+        }
+        let mut seen: std::collections::HashSet<(u32, u32)> = std::collections::HashSet::new();
+        for i in 0..n {
+            e.compare_from(i as u32, &mut seen, false);
+            if i % 8_192 == 0 {
+                progress(n + i, total);
+            }
+        }
+        progress(total, total);
+        e
+    }
+
+    /// An item's words and band keys.
+    fn read(ix: &WorkIndex, i: usize) -> (Vec<u64>, Option<[u64; BANDS]>) {
+        if !comparable(ix, i) {
+            return (Vec::new(), None);
+        }
+        let words = text::words(ix.item_titles_folded.get(i).unwrap_or(""));
+        // One word is too little to call two titles the same work.
+        if words.len() < 2 {
+            return (words, None);
+        }
+        let sig = text::signature(&words);
+        let mut keys = [0u64; BANDS];
+        for (band, key) in keys.iter_mut().enumerate() {
+            *key = text::band_key(&sig, band);
+        }
+        (words, Some(keys))
+    }
+
+    /// Compares item `i` with the items it shares a bucket with (when `all` is false, only
+    /// those after it, which a full build visits once each).
+    fn compare_from(
+        &mut self,
+        i: u32,
+        seen: &mut std::collections::HashSet<(u32, u32)>,
+        all: bool,
+    ) {
+        let Some(keys) = self.bands[i as usize] else {
+            return;
+        };
+        let mut found: Vec<((u32, u32), f32)> = Vec::new();
+        for key in keys {
+            let Some(bucket) = self.buckets.get(&key) else {
+                continue;
+            };
+            if bucket.len() > MAX_BUCKET {
+                continue;
+            }
+            for &j in bucket {
+                if j == i || (!all && j < i) || !self.may_pair(i as usize, j as usize) {
+                    continue;
+                }
+                let pair = (i.min(j), i.max(j));
+                if !seen.insert(pair) {
+                    continue;
+                }
+                let sim = self.similarity(i as usize, j as usize);
+                if sim >= MIN_TEXT {
+                    found.push((pair, sim as f32));
+                }
+            }
+        }
+        self.pairs.extend(found);
+    }
+
+    fn may_pair(&self, a: usize, b: usize) -> bool {
+        let ((ta, pa), (tb, pb)) = (self.sides[a], self.sides[b]);
+        (ta != tb || ta == crate::graph::index::NONE) && pa == pb
+    }
+
+    /// Inverse document frequency of a word: rare words weigh more.
+    pub fn idf(&self, word: u64) -> f64 {
+        let df = f64::from(self.df.get(&word).copied().unwrap_or(0));
+        ((f64::from(self.docs) + 1.0) / (df + 1.0)).ln() + 1.0
+    }
+
+    /// The title similarity of two items (0..1).
+    pub fn similarity(&self, a: usize, b: usize) -> f64 {
+        let (Some(wa), Some(wb)) = (self.words.get(a), self.words.get(b)) else {
+            return 0.0;
+        };
+        text::weighted_cosine(wa, wb, |w| self.idf(w))
+    }
+
+    /// Brings the engine up to date with `ix` (same workspace, later generation): items whose
+    /// title, team, source, provenance or kind changed, and new items, are read and compared
+    /// again. Word frequencies follow the changed items. Returns how many items were re-read.
+    /// An index with fewer items than the engine (items deleted) needs [`Engine::build`].
+    pub fn update(&mut self, ix: &WorkIndex) -> Option<usize> {
+        let n = ix.items.len();
+        if n < self.len {
+            return None;
+        }
+        let mut changed: Vec<u32> = Vec::new();
+        for i in 0..n {
+            let fp = fingerprint(ix, i);
+            if i >= self.len {
+                self.fingerprints.push(fp);
+                self.words.push(Vec::new());
+                self.bands.push(None);
+                self.sides.push(side(ix, i));
+                changed.push(i as u32);
+            } else if self.fingerprints[i] != fp {
+                self.fingerprints[i] = fp;
+                self.sides[i] = side(ix, i);
+                changed.push(i as u32);
+            }
+        }
+        self.len = n;
+        if changed.is_empty() {
+            return Some(0);
+        }
+        // Take the changed items out.
+        for &i in &changed {
+            let iu = i as usize;
+            if !self.words[iu].is_empty() {
+                self.docs = self.docs.saturating_sub(1);
+                for w in &self.words[iu] {
+                    if let Some(c) = self.df.get_mut(w) {
+                        *c = c.saturating_sub(1);
+                    }
+                }
+            }
+            if let Some(keys) = self.bands[iu].take() {
+                for key in keys {
+                    if let Some(bucket) = self.buckets.get_mut(&key) {
+                        bucket.retain(|&x| x != i);
+                    }
+                }
+            }
+        }
+        let changed_set: std::collections::HashSet<u32> = changed.iter().copied().collect();
+        self.pairs
+            .retain(|(a, b), _| !changed_set.contains(a) && !changed_set.contains(b));
+        // Put them back as they are now.
+        for &i in &changed {
+            let (words, bands) = Engine::read(ix, i as usize);
+            if !words.is_empty() {
+                self.docs += 1;
+                for w in &words {
+                    *self.df.entry(*w).or_insert(0) += 1;
+                }
+            }
+            if let Some(keys) = &bands {
+                for key in keys {
+                    self.buckets.entry(*key).or_default().push(i);
+                }
+            }
+            self.words[i as usize] = words;
+            self.bands[i as usize] = bands;
+        }
+        let mut seen = std::collections::HashSet::new();
+        for &i in &changed {
+            self.compare_from(i, &mut seen, true);
+        }
+        Some(changed.len())
+    }
+
+    /// The pairs kept, with their title similarity.
+    pub fn pairs(&self) -> impl Iterator<Item = ((u32, u32), f32)> + '_ {
+        self.pairs.iter().map(|(k, v)| (*k, *v))
+    }
+
+    /// How many items it has read.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether it has read no item.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}

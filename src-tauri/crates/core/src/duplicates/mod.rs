@@ -1,0 +1,851 @@
+//! Duplicate work: pairs of items, across teams, sources and kinds, that describe the same work.
+//!
+//! A **candidate** is a pair the data suggests: titles alike ([`engine`], MinHash buckets then
+//! IDF-weighted cosine of the normalised words, [`text`]) and structural signals read from the
+//! graph when asked (created close in time, the same intent, the same linked items). Each has a
+//! score (0..1) and a plain explanation. Duplicate links at the source (Jira "Duplicate", GitHub
+//! "Duplicate of #N") are **facts**, not candidates; they are also the ground truth that
+//! [`evaluate`] measures the ranking against. People confirm a candidate (a `duplicate_confirmed`
+//! decision and a manual `duplicates` link, which a sync never overwrites) or dismiss it (never
+//! shown again unless either item changes). Definitions: `docs/metrics.md`, "Duplicates".
+
+pub mod engine;
+pub mod text;
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+use crate::decisions::{self, DecisionInput, DecisionKind, NewDecision};
+use crate::error::{CoreError, CoreResult};
+use crate::graph::index::{WorkIndex, NONE};
+use crate::graph::model::{FlowState, ItemKind, LinkKind, Provenance, SourceKind};
+use crate::graph::repo;
+use crate::graph::Workspace;
+use crate::time::{to_rfc3339, DAY_MS};
+
+pub use engine::Engine;
+
+/// The least score a candidate needs to be listed.
+pub const MIN_SCORE: f64 = 0.45;
+/// Created this close (days) or closer: fully "close in time".
+pub const CLOSE_DAYS: f64 = 3.0;
+/// Created this far apart (days) or more: not close at all.
+pub const FAR_DAYS: f64 = 60.0;
+/// Weight of the title similarity in the score.
+pub const W_TEXT: f64 = 0.7;
+/// Weights of the structural signals (they add up to 1 with [`W_TEXT`]).
+pub const W_TIME: f64 = 0.22;
+pub const W_INTENT: f64 = 0.05;
+pub const W_LINKED: f64 = 0.03;
+
+/// A scored pair (positions in the index, smaller first).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scored {
+    pub a: u32,
+    pub b: u32,
+    pub score: f64,
+    pub text: f64,
+    /// |created a − created b| in days.
+    pub days_apart: f64,
+    pub same_intent: bool,
+    /// Items linked to both (positions).
+    pub shared: Vec<u32>,
+    /// A duplicates link between them stands (a fact; listed only when evaluating).
+    pub linked: bool,
+}
+
+/// What the ranking leaves out (see [`rank`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RankOptions {
+    /// Keep pairs a duplicates link already joins (to measure the ranking against them).
+    pub keep_linked: bool,
+}
+
+/// Whether two items make a pair worth showing: filed by two teams (an item with no team counts
+/// as its own), and of the same nature: a pull request pairs with a pull request (a pull
+/// request and an issue alike is an implementation, not a duplicate). One team holding two
+/// alike items, in one tracker or two, is that team's own backlog to tidy: it knows both, while
+/// duplicated work is the work two teams do without knowing of each other.
+fn across(ix: &WorkIndex, a: usize, b: usize) -> bool {
+    let (x, y) = (&ix.items[a], &ix.items[b]);
+    (x.team != y.team || x.team == NONE)
+        && ((x.kind == ItemKind::PullRequest) == (y.kind == ItemKind::PullRequest))
+}
+
+/// Links between items, for the structural signals and exclusions.
+struct Graph {
+    /// Linked items of the items in the engine's pairs (others are never asked about).
+    neighbours: HashMap<u32, Vec<u32>>,
+    /// Pairs (smaller first) joined by a standing link other than duplicates.
+    linked: HashSet<(u32, u32)>,
+    /// Pairs joined by a standing duplicates link.
+    duplicates: HashSet<(u32, u32)>,
+    /// Pull requests (of the engine's pairs) that implement a tracked item: compared through
+    /// that item.
+    implementing: HashSet<u32>,
+}
+
+impl Graph {
+    /// The links that concern `relevant` items: one pass over the links, nothing built for the
+    /// others (a sync page's update stays within its budget at 200,000 items).
+    fn of(ix: &WorkIndex, relevant: &[bool]) -> Graph {
+        let n = ix.items.len();
+        let mut g = Graph {
+            neighbours: HashMap::new(),
+            linked: HashSet::new(),
+            duplicates: HashSet::new(),
+            implementing: HashSet::new(),
+        };
+        let wanted = |i: u32| relevant.get(i as usize).copied().unwrap_or(false);
+        for l in &ix.links {
+            if l.removed.is_some() || l.from == l.to || l.from as usize >= n || l.to as usize >= n {
+                continue;
+            }
+            let (rf, rt) = (wanted(l.from), wanted(l.to));
+            if !rf && !rt {
+                continue;
+            }
+            let pair = (l.from.min(l.to), l.from.max(l.to));
+            if l.kind == LinkKind::Duplicates {
+                g.duplicates.insert(pair);
+                continue;
+            }
+            g.linked.insert(pair);
+            if rf {
+                g.neighbours.entry(l.from).or_default().push(l.to);
+            }
+            if rt {
+                g.neighbours.entry(l.to).or_default().push(l.from);
+            }
+            if rf && l.kind == LinkKind::Implements {
+                g.implementing.insert(l.from);
+            }
+        }
+        for list in g.neighbours.values_mut() {
+            list.sort_unstable();
+            list.dedup();
+        }
+        g
+    }
+
+    fn shared(&self, a: usize, b: usize) -> Vec<u32> {
+        let none = Vec::new();
+        let x = self.neighbours.get(&(a as u32)).unwrap_or(&none);
+        let y = self.neighbours.get(&(b as u32)).unwrap_or(&none);
+        let (mut i, mut j, mut out) = (0, 0, Vec::new());
+        while i < x.len() && j < y.len() {
+            match x[i].cmp(&y[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    out.push(x[i]);
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        out
+    }
+}
+
+/// How close in time two creation instants are (1 within [`CLOSE_DAYS`], 0 past [`FAR_DAYS`]).
+pub fn closeness(days_apart: f64) -> f64 {
+    if days_apart <= CLOSE_DAYS {
+        1.0
+    } else if days_apart >= FAR_DAYS {
+        0.0
+    } else {
+        1.0 - (days_apart - CLOSE_DAYS) / (FAR_DAYS - CLOSE_DAYS)
+    }
+}
+
+/// Every candidate of the engine, scored and sorted (best first; ties by item id).
+pub fn rank(ix: &WorkIndex, engine: &Engine, opts: RankOptions) -> Vec<Scored> {
+    let n = ix.items.len();
+    let mut relevant = vec![false; n];
+    for ((a, b), _) in engine.pairs() {
+        for i in [a, b] {
+            if let Some(r) = relevant.get_mut(i as usize) {
+                *r = true;
+            }
+        }
+    }
+    let g = Graph::of(ix, &relevant);
+    let mut out: Vec<Scored> = Vec::new();
+    for ((a, b), sim) in engine.pairs() {
+        let (au, bu) = (a as usize, b as usize);
+        if au >= n || bu >= n {
+            continue;
+        }
+        if !across(ix, au, bu) {
+            continue;
+        }
+        if g.implementing.contains(&a) || g.implementing.contains(&b) || g.linked.contains(&(a, b))
+        {
+            continue;
+        }
+        let linked = g.duplicates.contains(&(a, b));
+        if linked && !opts.keep_linked {
+            continue;
+        }
+        let (x, y) = (&ix.items[au], &ix.items[bu]);
+        let days_apart = (x.created - y.created).abs() as f64 / DAY_MS as f64;
+        let same_intent = x.intent != NONE && x.intent == y.intent;
+        let shared = g.shared(au, bu);
+        let text = f64::from(sim);
+        // Squared: titles nearly the same stand well apart from titles sharing a template.
+        let score = W_TEXT * text * text
+            + W_TIME * closeness(days_apart)
+            + if same_intent { W_INTENT } else { 0.0 }
+            + if shared.is_empty() { 0.0 } else { W_LINKED };
+        if score < MIN_SCORE {
+            continue;
+        }
+        out.push(Scored {
+            a,
+            b,
+            score: score.min(1.0),
+            text,
+            days_apart,
+            same_intent,
+            shared,
+            linked,
+        });
+    }
+    out.sort_by(|p, q| {
+        q.score
+            .total_cmp(&p.score)
+            .then_with(|| ix.item_ids[p.a as usize].cmp(&ix.item_ids[q.a as usize]))
+            .then_with(|| ix.item_ids[p.b as usize].cmp(&ix.item_ids[q.b as usize]))
+    });
+    out
+}
+
+/// Ranking quality against known duplicates.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Evaluation {
+    /// Known duplicate pairs (both items indexed).
+    pub known: usize,
+    /// Candidates ranked (known pairs included).
+    pub ranked: usize,
+    /// Share of the first 20 (100) ranked pairs that are known duplicates (over fewer when
+    /// fewer are ranked; `None` when none are).
+    pub precision_at_20: Option<f64>,
+    pub precision_at_100: Option<f64>,
+    /// Share of known pairs that are ranked at all.
+    pub recall: Option<f64>,
+}
+
+/// Measures the ranking against `known` pairs (item ids; order within a pair does not matter):
+/// precision of the first 20 and 100 candidates and recall over all of them.
+pub fn evaluate(ix: &WorkIndex, engine: &Engine, known: &[(String, String)]) -> Evaluation {
+    let pos: HashMap<&str, u32> = ix
+        .item_ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id, i as u32))
+        .collect();
+    let truth: HashSet<(u32, u32)> = known
+        .iter()
+        .filter_map(|(x, y)| {
+            let (a, b) = (*pos.get(x.as_str())?, *pos.get(y.as_str())?);
+            (a != b).then_some((a.min(b), a.max(b)))
+        })
+        .collect();
+    let ranked = rank(ix, engine, RankOptions { keep_linked: true });
+    let hits = |k: usize| {
+        let top = &ranked[..k.min(ranked.len())];
+        (!top.is_empty()).then(|| {
+            top.iter().filter(|s| truth.contains(&(s.a, s.b))).count() as f64 / top.len() as f64
+        })
+    };
+    let found = ranked
+        .iter()
+        .filter(|s| truth.contains(&(s.a, s.b)))
+        .count();
+    Evaluation {
+        known: truth.len(),
+        ranked: ranked.len(),
+        precision_at_20: hits(20),
+        precision_at_100: hits(100),
+        recall: (!truth.is_empty()).then(|| found as f64 / truth.len() as f64),
+    }
+}
+
+/// The standing duplicates links of an index, as item id pairs (the facts).
+pub fn linked_pairs(ix: &WorkIndex) -> Vec<(String, String)> {
+    ix.links
+        .iter()
+        .filter(|l| l.kind == LinkKind::Duplicates && l.removed.is_none() && l.from != l.to)
+        .map(|l| {
+            (
+                ix.item_ids[l.from as usize].to_owned(),
+                ix.item_ids[l.to as usize].to_owned(),
+            )
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// The engine kept between questions
+// ---------------------------------------------------------------------------------------------
+
+/// The engine as last brought up to date, with the index generation it has seen.
+#[derive(Debug, Default)]
+struct Kept {
+    generation: Option<u64>,
+    engine: Arc<Engine>,
+    /// Its candidates ranked (default options), for the same generation.
+    ranked: Arc<Vec<Scored>>,
+}
+
+/// The engine brought up to date for a workspace's index, with its ranked candidates.
+#[derive(Debug, Clone)]
+pub struct Current {
+    pub ix: Arc<WorkIndex>,
+    pub engine: Arc<Engine>,
+    /// Every candidate (pairs the sources link left out), best first.
+    pub ranked: Arc<Vec<Scored>>,
+    pub computed: Computed,
+}
+
+/// How the engine answered a question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum Computed {
+    /// Nothing changed since the last question.
+    Cached,
+    /// Changed items were re-read and compared.
+    Incremental,
+    /// Every item was read and compared.
+    Full,
+}
+
+/// The engine for the workspace's index now: kept from the last question, brought up to date
+/// item by item, or built (with `progress`) the first time and after items were deleted.
+pub async fn engine_for(
+    ws: &Workspace,
+    progress: engine::Progress<'_>,
+) -> CoreResult<(Arc<WorkIndex>, Arc<Engine>, Computed)> {
+    let c = current(ws, progress).await?;
+    Ok((c.ix, c.engine, c.computed))
+}
+
+/// [`engine_for`] with the ranked candidates, kept per index generation (links and items change
+/// only with it; decisions are applied to the ranking by each question).
+pub async fn current(ws: &Workspace, progress: engine::Progress<'_>) -> CoreResult<Current> {
+    const NAME: &str = "duplicates";
+    let ix = ws.index().await?;
+    let kept = match ws.derived::<Mutex<Kept>>(NAME) {
+        Some(k) => k,
+        None => {
+            let k = Arc::new(Mutex::new(Kept::default()));
+            ws.set_derived(NAME, k.clone());
+            k
+        }
+    };
+    let mut slot = kept
+        .lock()
+        .map_err(|_| CoreError::Invalid("the duplicates engine was poisoned".into()))?;
+    if slot.generation == Some(ix.generation) {
+        return Ok(Current {
+            ix,
+            engine: slot.engine.clone(),
+            ranked: slot.ranked.clone(),
+            computed: Computed::Cached,
+        });
+    }
+    let started = Instant::now();
+    let mut how = Computed::Incremental;
+    if slot.generation.is_some() {
+        let engine = Arc::make_mut(&mut slot.engine);
+        if engine.update(&ix).is_none() {
+            how = Computed::Full;
+        }
+    } else {
+        how = Computed::Full;
+    }
+    if how == Computed::Full {
+        slot.engine = Arc::new(Engine::build(&ix, progress));
+    }
+    slot.ranked = Arc::new(rank(&ix, &slot.engine, RankOptions::default()));
+    slot.generation = Some(ix.generation);
+    tracing::debug!(
+        items = ix.items.len(),
+        ?how,
+        ms = started.elapsed().as_millis() as u64,
+        "duplicate candidates brought up to date"
+    );
+    Ok(Current {
+        ix,
+        engine: slot.engine.clone(),
+        ranked: slot.ranked.clone(),
+        computed: how,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// What people decided
+// ---------------------------------------------------------------------------------------------
+
+/// A pair's decision in force.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PairDecision {
+    pub confirmed: bool,
+    pub id: String,
+    pub actor: String,
+    pub at: i64,
+    /// The items' update times when it was taken (for a dismissal: it holds while both are
+    /// unchanged).
+    pub seen: HashMap<String, i64>,
+}
+
+/// The duplicate decisions in force, per unordered pair of item ids.
+pub async fn pair_decisions(ws: &Workspace) -> CoreResult<HashMap<(String, String), PairDecision>> {
+    let rows = repo::decisions::list(ws.pool()).await?;
+    let revoked = decisions::revoked_ids(&rows);
+    let mut out = HashMap::new();
+    for row in &rows {
+        if revoked.contains(row.id.as_str()) {
+            continue;
+        }
+        let confirmed = match DecisionKind::parse(&row.kind) {
+            Some(DecisionKind::DuplicateConfirmed) => true,
+            Some(DecisionKind::DuplicateDismissed) => false,
+            _ => continue,
+        };
+        let Some(item) = row.item_id.clone() else {
+            continue;
+        };
+        let payload: serde_json::Value =
+            serde_json::from_str(&row.payload).unwrap_or(serde_json::Value::Null);
+        let Some(of) = payload
+            .get("of")
+            .and_then(|v| v.as_str())
+            .map(str::to_owned)
+        else {
+            continue;
+        };
+        let mut seen = HashMap::new();
+        if let Some(t) = payload.get("itemUpdatedAt").and_then(|v| v.as_i64()) {
+            seen.insert(item.clone(), t);
+        }
+        if let Some(t) = payload.get("ofUpdatedAt").and_then(|v| v.as_i64()) {
+            seen.insert(of.clone(), t);
+        }
+        let key = if item <= of { (item, of) } else { (of, item) };
+        out.insert(
+            key,
+            PairDecision {
+                confirmed,
+                id: row.id.clone(),
+                actor: row.actor.clone(),
+                at: row.created_at,
+                seen,
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// Whether a dismissal still holds: both items unchanged since.
+fn dismissal_holds(d: &PairDecision, ix: &WorkIndex, a: usize, b: usize) -> bool {
+    [a, b]
+        .iter()
+        .all(|&i| d.seen.get(&ix.item_ids[i]).copied() == Some(ix.items[i].updated))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The Duplicates page
+// ---------------------------------------------------------------------------------------------
+
+/// One side of a pair.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PairItem {
+    pub id: String,
+    pub key: String,
+    pub title: String,
+    pub kind: ItemKind,
+    pub team: Option<String>,
+    pub source: String,
+    pub source_kind: SourceKind,
+    pub provenance: Provenance,
+    pub flow: FlowState,
+    pub created_at: String,
+}
+
+/// A signal behind a candidate's score.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Signal {
+    /// Titles alike: the similarity, 0..1.
+    TitlesAlike { similarity: f64 },
+    /// Created this many days apart (0..).
+    CloseInTime { days: f64 },
+    /// Both under this intent.
+    SameIntent { intent: String },
+    /// Both linked to these items (keys).
+    SameLinkedItems { keys: Vec<String> },
+}
+
+/// A candidate pair as the page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DuplicatePair {
+    /// The earlier-created item first.
+    pub a: PairItem,
+    pub b: PairItem,
+    /// 0..1 (see `docs/metrics.md`).
+    pub score: f64,
+    pub signals: Vec<Signal>,
+    /// The signals in words ("titles 86% alike; both under the intent 'Faster refunds'").
+    pub explanation: String,
+}
+
+/// Duplicated work of one team.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct TeamDuplication {
+    pub team: String,
+    /// Its items that duplicate another (a source link or a confirmed decision).
+    pub items: u32,
+    /// Days those items were in progress (cycle start to delivery, or to now).
+    pub days: f64,
+    /// Open candidates involving its items.
+    pub candidates: u32,
+}
+
+/// The Duplicates page.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DuplicatesReport {
+    pub as_of: String,
+    /// Open candidates in all (the page holds the first `limit`).
+    pub total: u32,
+    pub pairs: Vec<DuplicatePair>,
+    /// Duplicate pairs the sources link (facts).
+    pub linked_at_source: u32,
+    /// Pairs people confirmed / dismissed (dismissals still holding).
+    pub confirmed: u32,
+    pub dismissed: u32,
+    pub teams: Vec<TeamDuplication>,
+    /// How the candidates were brought up to date for this answer.
+    pub computed: Computed,
+    pub items_compared: u32,
+}
+
+/// What the page asks.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase", default)]
+pub struct DuplicatesQuery {
+    /// Only pairs with an item of this team (a team id or name).
+    pub team: Option<String>,
+    /// How many pairs (default 50, at most 500).
+    pub limit: u32,
+}
+
+/// Item positions of open candidates: listed, not linked, not decided (dismissals that hold).
+fn open_candidates<'a>(
+    ix: &WorkIndex,
+    ranked: &'a [Scored],
+    decided: &HashMap<(String, String), PairDecision>,
+) -> Vec<&'a Scored> {
+    ranked
+        .iter()
+        .filter(|s| {
+            let (x, y) = (
+                ix.item_ids[s.a as usize].to_string(),
+                ix.item_ids[s.b as usize].to_string(),
+            );
+            let key = if x <= y { (x, y) } else { (y, x) };
+            match decided.get(&key) {
+                None => true,
+                Some(d) if d.confirmed => false,
+                Some(d) => !dismissal_holds(d, ix, s.a as usize, s.b as usize),
+            }
+        })
+        .collect()
+}
+
+/// Open candidates per item (positions), for the Triage reason.
+pub async fn open_by_item(ws: &Workspace) -> CoreResult<HashMap<u32, Vec<(u32, f64)>>> {
+    let Current { ix, ranked, .. } = current(ws, &mut |_, _| {}).await?;
+    let decided = pair_decisions(ws).await?;
+    let mut out: HashMap<u32, Vec<(u32, f64)>> = HashMap::new();
+    for s in open_candidates(&ix, &ranked, &decided) {
+        out.entry(s.a).or_default().push((s.b, s.score));
+        out.entry(s.b).or_default().push((s.a, s.score));
+    }
+    Ok(out)
+}
+
+fn percent(x: f64) -> String {
+    format!("{:.0}%", (x * 100.0).round())
+}
+
+/// The explanation of a candidate, in words.
+pub fn explain(signals: &[Signal]) -> String {
+    signals
+        .iter()
+        .map(|s| match s {
+            Signal::TitlesAlike { similarity } => format!("titles {} alike", percent(*similarity)),
+            Signal::CloseInTime { days } if *days < 1.0 => "created the same day".to_string(),
+            Signal::CloseInTime { days } => {
+                let d = days.round() as i64;
+                format!("created {d} day{} apart", if d == 1 { "" } else { "s" })
+            }
+            Signal::SameIntent { intent } => format!("both under the intent '{intent}'"),
+            Signal::SameLinkedItems { keys } => format!("both linked to {}", keys.join(", ")),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn signals_of(ix: &WorkIndex, s: &Scored) -> Vec<Signal> {
+    let mut out = vec![Signal::TitlesAlike {
+        similarity: (s.text * 100.0).round() / 100.0,
+    }];
+    if s.days_apart < FAR_DAYS {
+        out.push(Signal::CloseInTime {
+            days: (s.days_apart * 10.0).round() / 10.0,
+        });
+    }
+    if s.same_intent {
+        let intent = ix.items[s.a as usize].intent as usize;
+        if let Some(named) = ix.intents.get(intent) {
+            out.push(Signal::SameIntent {
+                intent: named.name.clone(),
+            });
+        }
+    }
+    if !s.shared.is_empty() {
+        out.push(Signal::SameLinkedItems {
+            keys: s
+                .shared
+                .iter()
+                .take(3)
+                .map(|i| ix.item_keys[*i as usize].to_owned())
+                .collect(),
+        });
+    }
+    out
+}
+
+fn pair_item(ix: &WorkIndex, i: usize) -> PairItem {
+    let item = &ix.items[i];
+    let source = ix.sources.get(item.source as usize);
+    PairItem {
+        id: ix.item_ids[i].to_owned(),
+        key: ix.item_keys[i].to_owned(),
+        title: String::new(),
+        kind: item.kind,
+        team: ix.teams.get(item.team as usize).map(|t| t.name.clone()),
+        source: source.map(|s| s.name.clone()).unwrap_or_default(),
+        source_kind: source.map_or(SourceKind::File, |s| s.kind),
+        provenance: item.provenance,
+        flow: item.flow,
+        created_at: to_rfc3339(item.created),
+    }
+}
+
+/// Duplicated work per team: for every item that duplicates another (the `from` end of a
+/// standing duplicates link, at the source or confirmed in Baton), one item and the days it was
+/// in progress, from the start of its cycle to its delivery or to `now` (none if never started).
+fn team_duplication(
+    ix: &WorkIndex,
+    facts: &crate::deps::graph::Facts,
+    open: &[&Scored],
+    now: i64,
+) -> Vec<TeamDuplication> {
+    let mut by_team: HashMap<u32, (u32, f64, u32)> = HashMap::new();
+    let mut counted: HashSet<u32> = HashSet::new();
+    for l in &ix.links {
+        if l.kind != LinkKind::Duplicates || l.removed.is_some() || l.from == l.to {
+            continue;
+        }
+        if !counted.insert(l.from) {
+            continue;
+        }
+        let i = l.from as usize;
+        let days = match facts.start.get(i).copied().flatten() {
+            Some(start) => {
+                let end = facts.finish.get(i).copied().flatten().unwrap_or(now);
+                (end - start).max(0) as f64 / DAY_MS as f64
+            }
+            None => 0.0,
+        };
+        let e = by_team.entry(ix.items[i].team).or_default();
+        e.0 += 1;
+        e.1 += days;
+    }
+    for s in open {
+        let (ta, tb) = (ix.items[s.a as usize].team, ix.items[s.b as usize].team);
+        by_team.entry(ta).or_default().2 += 1;
+        if tb != ta {
+            by_team.entry(tb).or_default().2 += 1;
+        }
+    }
+    let mut out: Vec<TeamDuplication> = by_team
+        .into_iter()
+        .map(|(t, (items, days, candidates))| TeamDuplication {
+            team: ix
+                .teams
+                .get(t as usize)
+                .map_or_else(|| "No team".to_string(), |n| n.name.clone()),
+            items,
+            days: (days * 10.0).round() / 10.0,
+            candidates,
+        })
+        .collect();
+    out.sort_by(|x, y| {
+        y.days
+            .total_cmp(&x.days)
+            .then(y.items.cmp(&x.items))
+            .then(x.team.cmp(&y.team))
+    });
+    out
+}
+
+/// The Duplicates page, measured at `now`; `progress` hears of a full build.
+pub async fn report(
+    ws: &Workspace,
+    q: &DuplicatesQuery,
+    now: i64,
+    progress: engine::Progress<'_>,
+) -> CoreResult<DuplicatesReport> {
+    let limit = match q.limit {
+        0 => 50,
+        n if n > 500 => return Err(CoreError::Invalid("a page holds at most 500 pairs".into())),
+        n => n,
+    } as usize;
+    let Current {
+        ix,
+        engine,
+        ranked,
+        computed,
+    } = current(ws, progress).await?;
+    let cx = crate::deps::context(ws, now).await?;
+    let decided = pair_decisions(ws).await?;
+    let open = open_candidates(&ix, &ranked, &decided);
+    let team = match q.team.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        None => None,
+        Some(t) => Some(
+            ix.teams
+                .iter()
+                .position(|n| n.id == t || n.name.eq_ignore_ascii_case(t))
+                .ok_or_else(|| CoreError::NotFound(format!("team {t}")))? as u32,
+        ),
+    };
+    let shown: Vec<&&Scored> = open
+        .iter()
+        .filter(|s| {
+            team.is_none_or(|t| {
+                ix.items[s.a as usize].team == t || ix.items[s.b as usize].team == t
+            })
+        })
+        .collect();
+    let mut pairs: Vec<DuplicatePair> = shown
+        .iter()
+        .take(limit)
+        .map(|s| {
+            let (first, second) =
+                if ix.items[s.a as usize].created <= ix.items[s.b as usize].created {
+                    (s.a, s.b)
+                } else {
+                    (s.b, s.a)
+                };
+            let signals = signals_of(&ix, s);
+            DuplicatePair {
+                a: pair_item(&ix, first as usize),
+                b: pair_item(&ix, second as usize),
+                score: (s.score * 100.0).round() / 100.0,
+                explanation: explain(&signals),
+                signals,
+            }
+        })
+        .collect();
+    let mut refs: Vec<crate::flow::ItemRef> = pairs
+        .iter()
+        .flat_map(|p| [&p.a, &p.b])
+        .map(|i| crate::flow::ItemRef {
+            id: i.id.clone(),
+            key: i.key.clone(),
+            title: String::new(),
+        })
+        .collect();
+    crate::flow::titles(ws, refs.iter_mut().collect()).await?;
+    let titles: HashMap<String, String> = refs.into_iter().map(|r| (r.id, r.title)).collect();
+    for p in &mut pairs {
+        for side in [&mut p.a, &mut p.b] {
+            if let Some(t) = titles.get(&side.id) {
+                side.title = t.clone();
+            }
+        }
+    }
+    let confirmed = decided.values().filter(|d| d.confirmed).count();
+    let dismissed = decided.values().filter(|d| !d.confirmed).count();
+    Ok(DuplicatesReport {
+        as_of: to_rfc3339(now),
+        total: u32::try_from(shown.len()).unwrap_or(u32::MAX),
+        pairs,
+        linked_at_source: u32::try_from(
+            ix.links
+                .iter()
+                .filter(|l| l.kind == LinkKind::Duplicates && l.removed.is_none())
+                .count()
+                .saturating_sub(confirmed),
+        )
+        .unwrap_or(u32::MAX),
+        confirmed: u32::try_from(confirmed).unwrap_or(u32::MAX),
+        dismissed: u32::try_from(dismissed).unwrap_or(u32::MAX),
+        teams: team_duplication(&ix, &cx.facts, &open, now),
+        computed,
+        items_compared: u32::try_from(engine.len()).unwrap_or(u32::MAX),
+    })
+}
+
+/// A person's answer about a candidate pair.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PairAnswer {
+    /// The item that duplicates the other (for a confirmation, the `from` end of the link).
+    pub item: String,
+    pub of: String,
+    /// Confirm (true) or dismiss (false).
+    pub confirm: bool,
+    #[serde(default)]
+    pub why: String,
+}
+
+/// Confirms or dismisses a pair: records the decision (a confirmation also writes a manual
+/// `duplicates` link from `item` to `of`). Returns the decision's id.
+pub async fn answer(ws: &Workspace, a: &PairAnswer, actor: &str, now: i64) -> CoreResult<String> {
+    let input = if a.confirm {
+        DecisionInput::DuplicateConfirmed { of: a.of.clone() }
+    } else {
+        DecisionInput::DuplicateDismissed { of: a.of.clone() }
+    };
+    decisions::record(
+        ws,
+        NewDecision {
+            item_id: a.item.clone(),
+            input,
+            actor: actor.to_owned(),
+            why: a.why.clone(),
+            reasons: vec!["duplicate_candidate".into()],
+            seen_updated_at: None,
+            seen_changes: None,
+            now,
+        },
+    )
+    .await
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,271 @@
+//! Text for comparing titles: normalisation into weighted words, MinHash signatures and the
+//! locality-sensitive hashing bands that find similar titles without comparing every pair.
+//!
+//! Written here rather than taken from a crate: what is needed is about a hundred lines (a word
+//! splitter, a seeded 64-bit mix, min over words, bands), and the crates that offer MinHash
+//! (`probabilistic-collections`, `gaoya`) bring their own hashing and storage that would have to
+//! be bent to the index's positions and to incremental updates.
+
+/// Words that say nothing about what the work is.
+const STOPWORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it",
+    "its", "of", "on", "or", "our", "that", "the", "this", "to", "we", "when", "with", "after",
+    "per", "every", "all", "no", "not", "should",
+];
+
+/// Prefixes of commit-style titles ("feat: ...", "fix(api): ...") that say how, not what.
+const COMMIT_PREFIXES: &[&str] = &[
+    "feat", "fix", "chore", "refactor", "docs", "test", "tests", "perf", "build", "ci", "style",
+];
+
+/// Each word counts with its IDF to this power in the cosine (2: the plain IDF-weighted cosine).
+pub const IDF_POWER: f64 = 2.0;
+
+/// Number of MinHash values per title.
+pub const HASHES: usize = 48;
+/// Values per band: two titles fall into the same bucket of a band when all its values agree.
+pub const ROWS: usize = 3;
+/// Bands (`HASHES / ROWS`). With 3 rows and 16 bands, titles whose word sets are 50% alike meet
+/// in some band with probability 1 - (1 - 0.5³)¹⁶ ≈ 0.88, 70% alike ≈ 0.9996, 25% alike ≈ 0.22.
+pub const BANDS: usize = HASHES / ROWS;
+
+/// FNV-1a, 64 bits: a stable hash of a word (the same on every machine and build).
+pub fn word_hash(word: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in word.as_bytes() {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// SplitMix64's finaliser: spreads the bits of `x`.
+pub fn mix(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
+/// Strips a trailing plural `s` (not from "ss" or short words): "refunds" and "refund" agree.
+fn stem(word: &str) -> &str {
+    if word.len() > 3 && word.ends_with('s') && !word.ends_with("ss") && !word.ends_with("us") {
+        &word[..word.len() - 1]
+    } else {
+        word
+    }
+}
+
+/// Whether `word` is a tracker key like `pay-12` (split already at the dash: `pay` then `12`
+/// would survive, so keys are dropped whole before splitting).
+fn is_tracker_key(word: &str) -> bool {
+    let Some((project, number)) = word.split_once('-') else {
+        return false;
+    };
+    !project.is_empty()
+        && project.chars().all(|c| c.is_ascii_alphanumeric())
+        && project
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic())
+        && !number.is_empty()
+        && number.chars().all(|c| c.is_ascii_digit())
+}
+
+/// Whether `c` belongs to a script written without spaces between words (Han, Hiragana,
+/// Katakana, Hangul).
+fn unspaced(c: char) -> bool {
+    matches!(u32::from(c),
+        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF)
+}
+
+/// The distinct words of a folded (lower-case) title that say what the work is, hashed and
+/// sorted: bracketed tags (`[payments]`), a commit-style prefix (`fix(api):`), tracker keys
+/// (`pay-12`), issue numbers (`#12`) and stop words are left out; plurals are stemmed.
+pub fn words(folded: &str) -> Vec<u64> {
+    let mut text = folded.trim_start();
+    // Leading "[tag]" groups.
+    while let Some(rest) = text.strip_prefix('[') {
+        match rest.find(']') {
+            Some(end) => text = rest[end + 1..].trim_start(),
+            None => break,
+        }
+    }
+    // "feat: " / "fix(api): "
+    if let Some(colon) = text.find(':') {
+        let head = &text[..colon];
+        let name = head.split('(').next().unwrap_or(head).trim_end_matches('!');
+        if COMMIT_PREFIXES.contains(&name) {
+            text = &text[colon + 1..];
+        }
+    }
+    let mut out: Vec<u64> = Vec::with_capacity(12);
+    for raw in text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ':' | ';' | '(' | ')')) {
+        if raw.is_empty() || raw.starts_with('#') || is_tracker_key(raw) {
+            continue;
+        }
+        for word in raw.split(|c: char| !c.is_alphanumeric()) {
+            if word.is_empty() || STOPWORDS.contains(&word) {
+                continue;
+            }
+            if word.chars().any(unspaced) {
+                // Chinese, Japanese and Korean write words without spaces: their characters
+                // are compared in overlapping pairs (a lone character alone).
+                let chars: Vec<char> = word.chars().collect();
+                if chars.len() == 1 {
+                    out.push(word_hash(word));
+                }
+                for pair in chars.windows(2) {
+                    let mut buf = [0u8; 8];
+                    let first = pair[0].encode_utf8(&mut buf).len();
+                    let second = pair[1].encode_utf8(&mut buf[first..]).len();
+                    out.push(word_hash(
+                        std::str::from_utf8(&buf[..first + second]).unwrap_or(""),
+                    ));
+                }
+                continue;
+            }
+            out.push(word_hash(stem(word)));
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The MinHash signature of a set of word hashes (empty set: all `u64::MAX`).
+pub fn signature(words: &[u64]) -> [u64; HASHES] {
+    let mut sig = [u64::MAX; HASHES];
+    for &w in words {
+        for (i, slot) in sig.iter_mut().enumerate() {
+            let h = mix(w ^ SEEDS[i]);
+            if h < *slot {
+                *slot = h;
+            }
+        }
+    }
+    sig
+}
+
+/// The bucket key of band `band` of a signature.
+pub fn band_key(sig: &[u64; HASHES], band: usize) -> u64 {
+    let mut h = mix(band as u64 + 1);
+    for v in &sig[band * ROWS..band * ROWS + ROWS] {
+        h = mix(h ^ v);
+    }
+    h
+}
+
+/// One seed per MinHash function (fixed: signatures are comparable across runs).
+const SEEDS: [u64; HASHES] = {
+    let mut seeds = [0u64; HASHES];
+    let mut x: u64 = 0x5eed_ba70_d0b1_e5ed;
+    let mut i = 0;
+    while i < HASHES {
+        x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = x;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        seeds[i] = z ^ (z >> 31);
+        i += 1;
+    }
+    seeds
+};
+
+/// The similarity of two sorted word sets, each word weighted by its inverse document frequency
+/// (`idf`, squared): rare words that agree count for more than common ones. The mean of the
+/// weighted cosine and the weighted containment (see the body).
+pub fn weighted_cosine(a: &[u64], b: &[u64], idf: impl Fn(u64) -> f64) -> f64 {
+    let (mut i, mut j) = (0, 0);
+    let (mut common, mut na, mut nb) = (0.0, 0.0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => {
+                na += idf(a[i]).powf(IDF_POWER);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                nb += idf(b[j]).powf(IDF_POWER);
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                let w = idf(a[i]).powf(IDF_POWER);
+                common += w;
+                na += w;
+                nb += w;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    na += a[i..].iter().map(|w| idf(*w).powf(IDF_POWER)).sum::<f64>();
+    nb += b[j..].iter().map(|w| idf(*w).powf(IDF_POWER)).sum::<f64>();
+    if na <= 0.0 || nb <= 0.0 {
+        0.0
+    } else {
+        // The mean of the cosine and the containment (the common weight over the smaller
+        // title's): a title restated with words added ("Request: …", "… (from support)") stays
+        // close, while two titles of one template with different subjects drift apart.
+        let cosine = common / (na.sqrt() * nb.sqrt());
+        let containment = common / na.min(nb);
+        (cosine + containment) / 2.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_prefixes_keys_and_stop_words_are_left_out() {
+        assert_eq!(
+            words("[checkout] fix(api): pay-12 retry the refunds when #12 times out"),
+            words("retry refund times out"),
+            "a team tag, a commit prefix, a tracker key, an issue number, stop words and a plural \
+             change nothing"
+        );
+        assert_ne!(words("retry refunds"), words("retry payouts"));
+        assert!(words("the of and").is_empty(), "only stop words: no words");
+    }
+
+    #[test]
+    fn text_without_spaces_is_compared_by_character_pairs() {
+        let a = words("支付退款失败 retry");
+        let b = words("退款失败 retry");
+        let common = a.iter().filter(|w| b.contains(w)).count();
+        assert_eq!(b.len(), 4, "three character pairs and one word: {b:?}");
+        assert_eq!(
+            common, 4,
+            "every pair of the shorter title is in the longer one"
+        );
+    }
+
+    #[test]
+    fn similar_titles_share_a_band_and_different_ones_rarely_do() {
+        let a = signature(&words("add refund processing to the payments api"));
+        let b = signature(&words("refund processing in payments api"));
+        let c = signature(&words("migrate ledger reconciliation to postgres 16"));
+        let shared = |x: &[u64; HASHES], y: &[u64; HASHES]| {
+            (0..BANDS)
+                .filter(|&k| band_key(x, k) == band_key(y, k))
+                .count()
+        };
+        assert!(shared(&a, &b) > 0, "titles 80% alike meet in a band");
+        assert_eq!(shared(&a, &c), 0, "unrelated titles meet in no band");
+    }
+
+    #[test]
+    fn weighted_cosine_counts_rare_words_more() {
+        let a = words("refund processing dashboard");
+        let b = words("refund processing report");
+        let flat = weighted_cosine(&a, &b, |_| 1.0);
+        assert!(
+            (flat - 2.0 / 3.0).abs() < 1e-9,
+            "unweighted: 2 of 3 words agree, got {flat}"
+        );
+        let rare = word_hash("refund");
+        let weighted = weighted_cosine(&a, &b, |w| if w == rare { 3.0 } else { 1.0 });
+        assert!(weighted > flat, "a rare word in common raises the score");
+        assert_eq!(weighted_cosine(&a, &[], |_| 1.0), 0.0);
+    }
+}
