@@ -249,14 +249,15 @@ fn add_journey_cases(graph: &mut DemoGraph) {
         .find(|i| i.kind == IntentKind::Initiative)
         .expect("the demo has initiatives");
     let milestone = Intent {
-        id: "milestone-hostile-title".into(),
         parent_id: Some(parent.id.clone()),
-        kind: IntentKind::Milestone,
-        title: HOSTILE_INTENT.into(),
         description: "A milestone whose title carries markup.".into(),
-        owner_id: None,
         target_at: parent.target_at,
-        created_at: parent.created_at,
+        ..Intent::baton(
+            "milestone-hostile-title",
+            IntentKind::Milestone,
+            HOSTILE_INTENT,
+            parent.created_at,
+        )
     };
     graph.intents.push(milestone);
 }

@@ -7,6 +7,7 @@ mod decisions_persist;
 mod deps;
 mod flow;
 mod index_refresh;
+mod intents;
 mod people;
 mod queries;
 mod rules_rederive;

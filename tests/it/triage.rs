@@ -472,16 +472,12 @@ pub fn graph() -> DemoGraph {
             login: "copilot-swe-agent[bot]".into(),
             person_id: "copilot".into(),
         }],
-        intents: vec![Intent {
-            id: "int-1".into(),
-            parent_id: None,
-            kind: IntentKind::Goal,
-            title: "Faster payouts".into(),
-            description: String::new(),
-            owner_id: None,
-            target_at: None,
-            created_at: T0,
-        }],
+        intents: vec![Intent::baton(
+            "int-1",
+            IntentKind::Goal,
+            "Faster payouts",
+            T0,
+        )],
         workflow_maps: maps
             .iter()
             .map(|(s, raw, flow, reason)| WorkflowMap {

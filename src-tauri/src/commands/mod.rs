@@ -6,6 +6,7 @@ pub mod deps;
 pub mod export;
 pub mod flow;
 pub mod governance;
+pub mod intents;
 pub mod items;
 pub mod people;
 pub mod plan;

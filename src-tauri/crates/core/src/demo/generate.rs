@@ -27,8 +27,8 @@ use super::rng::Rng;
 use super::titles;
 use super::{DemoGraph, DemoOptions};
 use crate::graph::model::{
-    FlowState, Identity, Intent, IntentKind, ItemKind, Link, LinkKind, LinkOrigin, Person,
-    Provenance, Source, SourceKind, Team, Transition, TransitionKind, WaitReason, WorkItem,
+    FlowState, Identity, Intent, IntentKind, IntentOrigin, ItemKind, Link, LinkKind, LinkOrigin,
+    Person, Provenance, Source, SourceKind, Team, Transition, TransitionKind, WaitReason, WorkItem,
     WorkflowMap,
 };
 
@@ -1756,6 +1756,7 @@ fn intents(org: &Org, start: i64, end: i64) -> Vec<Intent> {
     let day_of_end = end.div_euclid(DAY) * DAY;
     let mut out = Vec::with_capacity(GOALS.len() + INITIATIVES.len());
     for (i, g) in GOALS.iter().enumerate() {
+        // Goals are the Jira site's initiatives (the level above epics).
         out.push(Intent {
             id: g.id.into(),
             parent_id: None,
@@ -1765,6 +1766,15 @@ fn intents(org: &Org, start: i64, end: i64) -> Vec<Intent> {
             owner_id: Some(org.people[org.lead(g.owner_team) as usize].id.clone()),
             target_at: Some(day_of_end + g.target_days * DAY),
             created_at: start - (30 - i as i64) * DAY,
+            origin: IntentOrigin::Source,
+            source_id: Some(SRC_JIRA.into()),
+            external_id: Some(format!("{}", 9000 + i)),
+            source_key: Some(format!("GOAL-{}", i + 1)),
+            url: format!("https://acme.atlassian.net/browse/GOAL-{}", i + 1),
+            success_measure: String::new(),
+            priority: Some(i as i64 + 1),
+            position: i as i64,
+            archived_at: None,
         });
     }
     for (i, init) in INITIATIVES.iter().enumerate() {
@@ -1783,6 +1793,17 @@ fn intents(org: &Org, start: i64, end: i64) -> Vec<Intent> {
             owner_id: Some(org.people[owner as usize].id.clone()),
             target_at: Some(day_of_end + init.target_days * DAY),
             created_at: start - (20 - i as i64) * DAY,
+            // Initiatives are the Jira site's epics, under their goal's initiative; their Jira
+            // priority (Highest..Lowest) is the intent's priority.
+            origin: IntentOrigin::Source,
+            source_id: Some(SRC_JIRA.into()),
+            external_id: Some(format!("{}", 9100 + i)),
+            source_key: Some(format!("EPIC-{}", i + 1)),
+            url: format!("https://acme.atlassian.net/browse/EPIC-{}", i + 1),
+            success_measure: String::new(),
+            priority: Some((i as i64 * 3) % 5 + 1),
+            position: i as i64,
+            archived_at: None,
         });
     }
     out
