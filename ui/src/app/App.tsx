@@ -19,6 +19,7 @@ import { BottlenecksView } from "../views/BottlenecksView";
 import { DecisionsView } from "../views/DecisionsView";
 import { FlowView } from "../views/FlowView";
 import { GovernanceView } from "../views/GovernanceView";
+import { IntentsView } from "../views/IntentsView";
 import { NoWorkspaceView } from "../views/NoWorkspaceView";
 import { OverviewView } from "../views/OverviewView";
 import { PlannedViewPanel } from "../views/PlannedViewPanel";
@@ -86,6 +87,8 @@ function ViewFor({ view }: { view: ViewId }) {
       return <GovernanceView />;
     case "decisions":
       return <DecisionsView />;
+    case "intents":
+      return <IntentsView />;
     case "plans":
       return <PlansView />;
     case "sources":
