@@ -4,7 +4,8 @@
 //   node tests/e2e/screenshots.mjs --app target/debug/baton-app --workspace FILE --out docs/screenshots
 //                                  [--prefix big-] [--pages overview,drill,dependencies,governance,decisions,plans]
 //                                  [--first-paint MS] [--settle MS]   (longer on a busy machine)
-//                                  [--intent ID]   (the intent the Plans page forecasts)
+//                                  [--intent ID]   (the intent the Plans page forecasts, and the
+//                                                   Intents page opens: --pages intents)
 import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -122,6 +123,19 @@ try {
       await driver.waitFor('[data-testid="plan-teams"]', 180_000);
       await sleep(Number(args.settle ?? 1500));
       shot("plans-intent");
+    }
+  }
+  if (pages.includes("intents")) {
+    await driver.click(await driver.waitFor('[data-testid="nav-intents"]'));
+    await driver.waitFor('[data-testid="intent-tree"]', 180_000);
+    await sleep(Number(args.settle ?? 1500));
+    shot("intents");
+    if (args.intent) {
+      await driver.click(await driver.waitFor(`[data-testid="intent-row-${args.intent}"] button`));
+      await driver.waitFor('[data-testid="intent-panel"]', 60_000);
+      // The forecast is simulated after the panel opens.
+      await sleep(Number(args.settle ?? 1500) + 3000);
+      shot("intents-panel");
     }
   }
   if (pages.includes("dependencies")) {

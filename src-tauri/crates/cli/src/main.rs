@@ -24,6 +24,7 @@ mod bench;
 mod bench_flow;
 mod bench_sync;
 mod forecast;
+mod intents;
 mod policy;
 mod sync;
 mod table;
@@ -199,6 +200,12 @@ enum Command {
     /// Forecast when a team's or an intent's open work will be done (or how many items by a
     /// date): Monte Carlo over daily throughput, with a backtest.
     Forecast(forecast::ForecastArgs),
+    /// The Intents page: goals, initiatives and milestones with their progress, flow and risks,
+    /// unaligned work and intent conflicts.
+    Intents(intents::IntentsArgs),
+    /// One intent (show, with its forecast or its brief), or link work to one (by rule or hand).
+    #[command(subcommand)]
+    Intent(intents::IntentCommand),
     /// Policies: check (a pipeline's gate: exit 1 when a blocking policy is violated), list,
     /// export and import as TOML or JSON.
     #[command(subcommand)]
@@ -306,6 +313,8 @@ impl Command {
             Command::Answer(args) => Some(args.file()),
             Command::Policy(command) => Some(command.file()),
             Command::Forecast(args) => Some(args.file()),
+            Command::Intents(args) => Some(args.file()),
+            Command::Intent(command) => Some(command.file()),
             _ => None,
         }
     }
@@ -511,6 +520,8 @@ async fn run(command: Command) -> Result<bool, CoreError> {
         Command::Ask(args) => approvals::ask(args).await?,
         Command::Answer(args) => approvals::answer(args).await?,
         Command::Forecast(args) => forecast::forecast(args).await?,
+        Command::Intents(args) => intents::list(args).await?,
+        Command::Intent(command) => intents::run(command).await?,
         Command::Bench(args) => bench::run(args).await?,
         Command::BenchFlow {
             file,

@@ -1806,7 +1806,36 @@ fn intents(org: &Org, start: i64, end: i64) -> Vec<Intent> {
             archived_at: None,
         });
     }
+    // Each initiative's GitHub milestone (in its owning team's repository), placed under the
+    // initiative in Baton by its owner.
+    for (i, init) in INITIATIVES.iter().enumerate() {
+        let number = i as i64 + 1;
+        out.push(Intent {
+            id: milestone_id(init.id),
+            parent_id: Some(init.id.into()),
+            kind: IntentKind::Milestone,
+            title: format!("GitHub: {}", init.title),
+            description: String::new(),
+            owner_id: None,
+            target_at: Some(day_of_end + init.target_days * DAY),
+            created_at: start - (20 - i as i64) * DAY,
+            origin: IntentOrigin::Source,
+            source_id: Some(SRC_GITHUB.into()),
+            external_id: Some(format!("{}", 9200 + i)),
+            source_key: Some(format!("milestone {number}")),
+            url: format!("https://github.com/acme/milestone/{number}"),
+            success_measure: String::new(),
+            priority: None,
+            position: 0,
+            archived_at: None,
+        });
+    }
     out
+}
+
+/// The id of an initiative's GitHub milestone.
+pub(crate) fn milestone_id(initiative: &str) -> String {
+    format!("{initiative}-milestone")
 }
 
 fn workflow_maps() -> Vec<WorkflowMap> {
@@ -1990,7 +2019,11 @@ fn item_rows(
             raw_state: state.name().into(),
             flow_state,
             wait_reason,
-            intent_id: d.intent.map(|i| INITIATIVES[usize::from(i)].id.to_owned()),
+            // GitHub work serves the initiative's milestone; Jira and Linear work the initiative.
+            intent_id: d.intent.map(|i| match d.src {
+                Src::GitHub => milestone_id(INITIATIVES[usize::from(i)].id),
+                _ => INITIATIVES[usize::from(i)].id.to_owned(),
+            }),
             priority: d.priority.map(str::to_owned),
             created_at: d.created,
             started_at,
@@ -2215,10 +2248,20 @@ mod tests {
                 i.id
             );
             assert_eq!(
-                i.kind == IntentKind::Initiative,
-                i.parent_id.is_some(),
-                "initiatives, and only they, sit under a goal"
+                i.kind == IntentKind::Goal,
+                i.parent_id.is_none(),
+                "goals, and only they, are at the top: initiatives under a goal, milestones under an initiative"
             );
+            let parent_kind = i
+                .parent_id
+                .as_deref()
+                .and_then(|p| g.intents.iter().find(|x| x.id == p))
+                .map(|p| p.kind);
+            match i.kind {
+                IntentKind::Initiative => assert_eq!(parent_kind, Some(IntentKind::Goal)),
+                IntentKind::Milestone => assert_eq!(parent_kind, Some(IntentKind::Initiative)),
+                IntentKind::Goal => {}
+            }
         }
 
         let maps: BTreeMap<(&str, &str), (FlowState, Option<WaitReason>)> = g

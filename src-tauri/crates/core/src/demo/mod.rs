@@ -18,8 +18,8 @@ use serde::Serialize;
 
 use crate::error::{CoreError, CoreResult};
 use crate::graph::model::{
-    Identity, Intent, IntentOrigin, Link, Person, Source, SourcedIntent, Team, Transition,
-    WorkItem, WorkflowMap,
+    Identity, Intent, IntentOrigin, IntentRuleField, ItemFacet, Link, Person, Source,
+    SourcedIntent, Team, Transition, WorkItem, WorkflowMap,
 };
 use crate::graph::repo::{self, decisions::DecisionRow};
 use crate::graph::{Workspace, WriteOp, Writer};
@@ -115,10 +115,13 @@ impl WriteOp for WriteGraph<'_> {
         for i in &graph.intents {
             match (&i.source_id, &i.external_id) {
                 (Some(source), Some(external)) if i.origin == IntentOrigin::Source => {
+                    // A parent at the same source is the source's; one elsewhere (a GitHub
+                    // milestone under a Jira epic) is placed by a person, below.
                     let parent = i
                         .parent_id
                         .as_deref()
                         .and_then(|p| graph.intents.iter().find(|x| x.id == p))
+                        .filter(|p| p.source_id.as_deref() == Some(source.as_str()))
                         .and_then(|p| p.external_id.clone());
                     by_source.entry(source).or_default().push(SourcedIntent {
                         id: i.id.clone(),
@@ -150,10 +153,78 @@ impl WriteOp for WriteGraph<'_> {
                 .await?;
         }
         repo::intents::upsert_many(w.conn(), &made_here).await?;
+        for i in &graph.intents {
+            let Some(parent) = i.parent_id.as_deref() else {
+                continue;
+            };
+            let elsewhere = graph
+                .intents
+                .iter()
+                .find(|p| p.id == parent)
+                .is_some_and(|p| p.source_id != i.source_id);
+            if i.origin != IntentOrigin::Source || !elsewhere {
+                continue;
+            }
+            let owner = graph
+                .intents
+                .iter()
+                .find(|p| p.id == parent)
+                .and_then(|p| p.owner_id.clone())
+                .unwrap_or_else(|| "demo".into());
+            sqlx::query("UPDATE intents SET parent_id = ?2 WHERE id = ?1")
+                .bind(&i.id)
+                .bind(parent)
+                .execute(&mut *w.conn())
+                .await?;
+            repo::intents::insert_edit(
+                &mut *w.conn(),
+                &repo::intents::EditRow {
+                    id: format!("edit-{}", i.id),
+                    intent_id: i.id.clone(),
+                    action: "edited".into(),
+                    fields: serde_json::json!({ "parent_id": parent }).to_string(),
+                    actor: owner,
+                    why: "The milestone delivers the initiative's GitHub work.".into(),
+                    created_at: i.created_at,
+                },
+            )
+            .await?;
+        }
         repo::workflow_maps::upsert_many(w.conn(), &graph.workflow_maps).await?;
         repo::items::upsert_many(w.conn(), &graph.items).await?;
         repo::transitions::insert_many(w.conn(), &graph.transitions).await?;
         repo::links::upsert_many(w.conn(), &graph.links).await?;
+        // What intent rules match on, as the mappings read it: a Jira or Linear key's project,
+        // a GitHub key's repository, and the epic an item serves at its source.
+        let epic_keys: std::collections::HashMap<&str, &str> = graph
+            .intents
+            .iter()
+            .filter_map(|i| Some((i.id.as_str(), i.source_key.as_deref()?)))
+            .collect();
+        let mut facets = Vec::with_capacity(graph.items.len() * 2);
+        for item in &graph.items {
+            let (field, value) = match item.key.split_once('#') {
+                Some((repo, _)) => (IntentRuleField::Repository, repo),
+                None => (
+                    IntentRuleField::Project,
+                    item.key.split('-').next().unwrap_or(&item.key),
+                ),
+            };
+            facets.push(ItemFacet {
+                item_id: item.id.clone(),
+                field,
+                value: value.to_owned(),
+            });
+            let epic = item.intent_id.as_deref().and_then(|i| epic_keys.get(i));
+            if let (Some(epic), true) = (epic, item.source_id == generate::SRC_JIRA) {
+                facets.push(ItemFacet {
+                    item_id: item.id.clone(),
+                    field: IntentRuleField::Epic,
+                    value: (*epic).to_owned(),
+                });
+            }
+        }
+        repo::intents::set_facets(w.conn(), &[], &facets).await?;
         // Each item's intent, as its source says it.
         let served: Vec<(String, String)> = graph
             .items

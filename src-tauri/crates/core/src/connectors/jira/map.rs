@@ -702,6 +702,7 @@ mod tests {
         let keyed = |id: &str| Keyed {
             id: Some(id.into()),
             key: format!("K-{id}"),
+            fields: None,
         };
         IssueLink {
             id: "1".into(),
