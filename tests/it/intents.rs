@@ -201,7 +201,7 @@ async fn jira_epics_and_parents_are_imported_and_hand_links_survive_a_resync() {
     .unwrap();
     intents::link(
         &h.ws,
-        &[child.clone()],
+        std::slice::from_ref(&child),
         &LinkTarget::Intent { id: mine.clone() },
         "ann",
         "belongs to the new goal",

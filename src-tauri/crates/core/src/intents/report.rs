@@ -349,11 +349,10 @@ pub fn compute(
         by_hand: u32,
     }
     let mut acc = vec![Acc::default(); n_intents];
-    for i in 0..ix.items.len() {
+    for (i, &at) in serves.iter().enumerate() {
         if !in_set(i) {
             continue;
         }
-        let at = serves[i];
         if at == NONE || at as usize >= n_intents {
             continue;
         }
@@ -613,7 +612,7 @@ fn unaligned(
         items_total: 0,
     };
     let mut listed: Vec<(f64, u32)> = Vec::new();
-    for i in 0..ix.items.len() {
+    for (i, &serve) in serves.iter().enumerate() {
         if !in_set(i) {
             continue;
         }
@@ -628,7 +627,7 @@ fn unaligned(
             team_tp[s] += 1;
             report.all_throughput += 1;
         }
-        if serves[i] != NONE {
+        if serve != NONE {
             continue;
         }
         if extras.on_purpose.contains(&(i as u32)) {
@@ -744,14 +743,14 @@ fn conflicts(
     let slots = ix.teams.len() + 1;
     let mut per_team: Vec<HashMap<u32, u32>> = vec![HashMap::new(); slots];
     let mut team_wip = vec![0u32; slots];
-    for i in 0..ix.items.len() {
+    for (i, &serve) in serves.iter().enumerate() {
         if !in_set(i) || !wip(i) {
             continue;
         }
         let s = slot(ix, ix.items[i].team);
         team_wip[s] += 1;
-        if serves[i] != NONE {
-            *per_team[s].entry(serves[i]).or_default() += 1;
+        if serve != NONE {
+            *per_team[s].entry(serve).or_default() += 1;
         }
     }
     let mut spread = Vec::new();

@@ -586,6 +586,53 @@ fn reference(token: &str, repo: &str) -> Option<String> {
     None
 }
 
+/// What an issue or pull request says about intents: its milestone is an intent (a milestone of
+/// the repository) that it serves; its repository and labels are what intent rules match.
+fn intent_facts(page: &mut PageWrite, ctx: &MapCtx<'_>, id: &str, c: &Common<'_>, created: i64) {
+    let facet = |field: IntentRuleField, value: &str| ItemFacet {
+        item_id: id.to_owned(),
+        field,
+        value: value.to_owned(),
+    };
+    page.intent_facts_for.push(id.to_owned());
+    page.facets
+        .push(facet(IntentRuleField::Repository, repo_of(&c.key)));
+    for l in c.labels {
+        page.facets.push(facet(IntentRuleField::Label, l.name()));
+    }
+    let Some(m) = c.milestone.filter(|m| m.id != 0) else {
+        return;
+    };
+    let external = m.id.to_string();
+    if !page.intents.iter().any(|i| i.external_id == external) {
+        page.intents.push(SourcedIntent {
+            id: format!(
+                "gh:{}/{}/milestone/{}",
+                ctx.repo.ns, ctx.repo.repo_id, m.number
+            ),
+            external_id: external.clone(),
+            key: format!("{} milestone {}", repo_of(&c.key), m.number),
+            parent: None,
+            kind: IntentKind::Milestone,
+            title: m.title.clone(),
+            description: m.description.clone().unwrap_or_default(),
+            url: m.html_url.clone(),
+            owner_id: None,
+            target_at: m.due_on.as_deref().and_then(parse_time),
+            priority: None,
+            created_at: m
+                .created_at
+                .as_deref()
+                .and_then(parse_time)
+                .unwrap_or(created),
+        });
+    }
+    page.intent_links.push(SourceIntentLink {
+        item_id: id.to_owned(),
+        source_ref: external,
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -645,51 +692,4 @@ mod tests {
         assert_eq!(kind_for(&[], Some("Feature")), ItemKind::Feature);
         assert_eq!(kind_for(&[], None), ItemKind::Task);
     }
-}
-
-/// What an issue or pull request says about intents: its milestone is an intent (a milestone of
-/// the repository) that it serves; its repository and labels are what intent rules match.
-fn intent_facts(page: &mut PageWrite, ctx: &MapCtx<'_>, id: &str, c: &Common<'_>, created: i64) {
-    let facet = |field: IntentRuleField, value: &str| ItemFacet {
-        item_id: id.to_owned(),
-        field,
-        value: value.to_owned(),
-    };
-    page.intent_facts_for.push(id.to_owned());
-    page.facets
-        .push(facet(IntentRuleField::Repository, repo_of(&c.key)));
-    for l in c.labels {
-        page.facets.push(facet(IntentRuleField::Label, l.name()));
-    }
-    let Some(m) = c.milestone.filter(|m| m.id != 0) else {
-        return;
-    };
-    let external = m.id.to_string();
-    if !page.intents.iter().any(|i| i.external_id == external) {
-        page.intents.push(SourcedIntent {
-            id: format!(
-                "gh:{}/{}/milestone/{}",
-                ctx.repo.ns, ctx.repo.repo_id, m.number
-            ),
-            external_id: external.clone(),
-            key: format!("{} milestone {}", repo_of(&c.key), m.number),
-            parent: None,
-            kind: IntentKind::Milestone,
-            title: m.title.clone(),
-            description: m.description.clone().unwrap_or_default(),
-            url: m.html_url.clone(),
-            owner_id: None,
-            target_at: m.due_on.as_deref().and_then(parse_time),
-            priority: None,
-            created_at: m
-                .created_at
-                .as_deref()
-                .and_then(parse_time)
-                .unwrap_or(created),
-        });
-    }
-    page.intent_links.push(SourceIntentLink {
-        item_id: id.to_owned(),
-        source_ref: external,
-    });
 }

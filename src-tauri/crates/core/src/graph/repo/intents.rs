@@ -316,6 +316,21 @@ pub async fn facets(
     Ok(rows)
 }
 
+/// A stored rule's columns, as read.
+type RuleColumns = (String, String, String, String, i64, String, String, i64);
+/// A stored link's columns, as read.
+type LinkColumns = (
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+    i64,
+);
+
 /// One intent rule.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IntentRuleRow {
@@ -331,7 +346,7 @@ pub struct IntentRuleRow {
 
 /// Every intent rule, in the order they are tried.
 pub async fn rules(exec: impl Executor<'_, Database = Sqlite>) -> sqlx::Result<Vec<IntentRuleRow>> {
-    let rows: Vec<(String, String, String, String, i64, String, String, i64)> = sqlx::query_as(
+    let rows: Vec<RuleColumns> = sqlx::query_as(
         "SELECT id, intent_id, field, pattern, position, actor, why, created_at FROM intent_rules
          ORDER BY position, created_at, id",
     )
@@ -553,17 +568,7 @@ pub async fn links(
 ) -> sqlx::Result<Vec<LinkRow>> {
     let sql = "SELECT item_id, how, intent_id, source_ref, rule_id, decision_id, unaligned, actor, created_at
                FROM intent_links";
-    let rows: Vec<(
-        String,
-        String,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        String,
-        i64,
-    )> = match items {
+    let rows: Vec<LinkColumns> = match items {
         Some(items) => {
             let json = serde_json::to_string(items).unwrap_or_else(|_| "[]".into());
             sqlx::query_as(&format!(
