@@ -127,7 +127,12 @@ try {
   }
   if (pages.includes("intents")) {
     await driver.click(await driver.waitFor('[data-testid="nav-intents"]'));
-    await driver.waitFor('[data-testid="intent-tree"]', 180_000);
+    try {
+      await driver.waitFor('[data-testid="intent-tree"]', 180_000);
+    } catch (err) {
+      shot("intents-failed");
+      throw err;
+    }
     await sleep(Number(args.settle ?? 1500));
     shot("intents");
     if (args.intent) {
@@ -136,7 +141,16 @@ try {
       // The forecast is simulated after the panel opens.
       await sleep(Number(args.settle ?? 1500) + 3000);
       shot("intents-panel");
+      await driver.execute(
+        "document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }))",
+      );
+      await sleep(500);
     }
+    await driver.execute(
+      "document.querySelector('[data-testid=\"intent-unaligned\"]')?.scrollIntoView({ block: 'start' })",
+    );
+    await sleep(Number(args.settle ?? 1500));
+    shot("intents-unaligned");
   }
   if (pages.includes("dependencies")) {
     await driver.click(await driver.waitFor('[data-testid="nav-dependencies"]'));

@@ -394,8 +394,8 @@ function IntentPanel({
         />
       </dl>
       <p className="small muted">
-        Linked: {formatCount(node.linkedBySource)} by the source, {formatCount(node.linkedByRule)} by rules,{" "}
-        {formatCount(node.linkedByHand)} by hand{" "}
+        Linked to it directly: {formatCount(node.linkedBySource)} by the source,{" "}
+        {formatCount(node.linkedByRule)} by rules, {formatCount(node.linkedByHand)} by hand{" "}
         <MetricInfo id="intent-serves" label="Which items serve it" />
       </p>
       <h3 className="section-title">
@@ -443,7 +443,7 @@ function IntentTree({ report, onOpen }: { report: IntentsReport; onOpen: (id: st
   }
   return (
     <div className="table-scroll">
-      <table className="table intent-tree" data-testid="intent-tree">
+      <table className="data-table intent-tree" data-testid="intent-tree">
         <thead>
           <tr>
             <th scope="col">Intent</th>
@@ -558,7 +558,7 @@ function Unaligned({
         deliberately serve none.
       </p>
       {u.teams.length > 0 ? (
-        <table className="table">
+        <table className="data-table">
           <thead>
             <tr>
               <th scope="col">Team</th>
@@ -596,7 +596,7 @@ function Unaligned({
       {u.rows.length > 0 ? (
         <details className="intent-by-source">
           <summary>By team and source</summary>
-          <table className="table">
+          <table className="data-table">
             <thead>
               <tr>
                 <th scope="col">Team</th>
