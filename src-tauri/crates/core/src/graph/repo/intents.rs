@@ -502,32 +502,34 @@ pub async fn resolve(
     conn: &mut SqliteConnection,
     items: Option<&[String]>,
 ) -> sqlx::Result<Vec<String>> {
-    let scope = match items {
-        Some(items) => {
-            if items.is_empty() {
-                return Ok(Vec::new());
-            }
-            format!(
-                "id IN (SELECT value FROM json_each('{}'))",
-                serde_json::to_string(items)
-                    .unwrap_or_else(|_| "[]".into())
-                    .replace('\'', "''")
-            )
-        }
-        None => "1".to_owned(),
-    };
     let effective = "(SELECT COALESCE(l.intent_id, CASE WHEN l.how = 'source' THEN
              (SELECT n.id FROM intents n WHERE n.source_id = items.source_id
                 AND (n.external_id = l.source_ref OR n.source_key = l.source_ref) LIMIT 1) END)
          FROM intent_links l WHERE l.item_id = items.id
          ORDER BY CASE l.how WHEN 'hand' THEN 0 WHEN 'rule' THEN 1 ELSE 2 END LIMIT 1)";
-    let changed: Vec<String> = sqlx::query_scalar(&format!(
-        "UPDATE items SET intent_id = {effective}
-         WHERE {scope} AND intent_id IS NOT {effective} RETURNING id"
-    ))
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(changed)
+    match items {
+        Some(items) => {
+            if items.is_empty() {
+                return Ok(Vec::new());
+            }
+            let json = serde_json::to_string(items).unwrap_or_else(|_| "[]".into());
+            sqlx::query_scalar(&format!(
+                "UPDATE items SET intent_id = {effective}
+                 WHERE id IN (SELECT value FROM json_each(?1)) AND intent_id IS NOT {effective}
+                 RETURNING id"
+            ))
+            .bind(json)
+            .fetch_all(&mut *conn)
+            .await
+        }
+        None => {
+            sqlx::query_scalar(&format!(
+                "UPDATE items SET intent_id = {effective} WHERE intent_id IS NOT {effective} RETURNING id"
+            ))
+            .fetch_all(&mut *conn)
+            .await
+        }
+    }
 }
 
 /// The items of `source_id` whose source link names one of `refs` (external ids or keys).
