@@ -9,6 +9,7 @@
 //! descendants.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -245,7 +246,7 @@ pub struct Extras {
     /// Items deliberately aligned to no intent (positions).
     pub on_purpose: HashSet<u32>,
     /// Policy violations now, per item position.
-    pub violations: HashMap<u32, u32>,
+    pub violations: Arc<HashMap<u32, u32>>,
     /// Pending questions: the intent they are about (position) and the items waiting (positions).
     pub pending: Vec<(Option<u32>, Vec<u32>)>,
     /// How each item is linked: (source, rule, hand) per item position.
@@ -365,7 +366,7 @@ pub fn compute(
                 a.by_hand += 1;
             } else if how & HOW_RULE != 0 {
                 a.by_rule += 1;
-            } else if how & HOW_SOURCE != 0 {
+            } else {
                 a.by_source += 1;
             }
         }
@@ -883,6 +884,49 @@ pub async fn intents_report(
     Ok(report)
 }
 
+/// Policy violations now per item, from the cache while the index, the policies and the minute
+/// are the same (the evaluation walks every item's changes).
+async fn violations_now(
+    ws: &Workspace,
+    ix: &WorkIndex,
+    mapping: &crate::flow::Mapping,
+    now: i64,
+) -> CoreResult<Arc<HashMap<u32, u32>>> {
+    const NAME: &str = "intents-violations";
+    struct Cached {
+        key: (u64, u64, i64),
+        per_item: Arc<HashMap<u32, u32>>,
+    }
+    let set = crate::governance::load(ws).await?;
+    let policies = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        serde_json::to_string(&set)
+            .map_err(|e| crate::CoreError::Invalid(e.to_string()))?
+            .hash(&mut h);
+        h.finish()
+    };
+    let key = (ws.generation(), policies, now / 60_000);
+    if let Some(c) = ws.derived::<Cached>(NAME).filter(|c| c.key == key) {
+        return Ok(c.per_item.clone());
+    }
+    let mut per_item: HashMap<u32, u32> = HashMap::new();
+    for b in crate::governance::breaches(ix, mapping, &set, now)? {
+        if b.current {
+            *per_item.entry(b.item).or_default() += 1;
+        }
+    }
+    let per_item = Arc::new(per_item);
+    ws.set_derived(
+        NAME,
+        Arc::new(Cached {
+            key,
+            per_item: per_item.clone(),
+        }),
+    );
+    Ok(per_item)
+}
+
 /// The rows, violations and pending questions [`compute`] needs.
 pub async fn extras(
     ws: &Workspace,
@@ -912,10 +956,13 @@ pub async fn extras(
         .keys()
         .filter_map(|id| position.get(id.as_str()).copied())
         .collect();
+    // Only the hand and rule links are read: an item linked directly with neither is linked by
+    // its source (most links, which the index already says).
     let mut how: HashMap<u32, u8> = HashMap::new();
-    let rows: Vec<(String, String)> = sqlx::query_as("SELECT item_id, how FROM intent_links")
-        .fetch_all(ws.pool())
-        .await?;
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT item_id, how FROM intent_links WHERE how <> 'source'")
+            .fetch_all(ws.pool())
+            .await?;
     for (item, kind) in rows {
         if let Some(&at) = position.get(item.as_str()) {
             *how.entry(at).or_default() |= match kind.as_str() {
@@ -925,13 +972,7 @@ pub async fn extras(
             };
         }
     }
-    let set = crate::governance::load(ws).await?;
-    let mut violations: HashMap<u32, u32> = HashMap::new();
-    for b in crate::governance::breaches(ix, mapping, &set, now)? {
-        if b.current {
-            *violations.entry(b.item).or_default() += 1;
-        }
-    }
+    let violations = violations_now(ws, ix, mapping, now).await?;
     let approvals =
         crate::approvals::approvals_report(ws, &crate::approvals::ApprovalQuery::default(), now)
             .await?;
