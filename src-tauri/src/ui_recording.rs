@@ -152,6 +152,9 @@ async fn answer(ws: &Workspace, req: &Request, now: i64) -> Outcome {
         "approvals_for_item" => outcome(
             baton_core::approvals::pending_for_item(ws, &arg::<String>(req, "itemId"), now).await,
         ),
+        "intents_report" => {
+            outcome(baton_core::intents::report::intents_report(ws, &arg(req, "query"), now).await)
+        }
         "decisions_list" => outcome(
             baton_core::decisions::decisions_list(
                 ws,

@@ -663,6 +663,7 @@
       case "triage_compare":
       case "approvals_report":
       case "approvals_for_item":
+      case "intents_report":
         return recorded(cmd, args);
       case "triage_settings_get":
         return state.triageSettings;
