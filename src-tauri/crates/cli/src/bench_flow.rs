@@ -567,7 +567,23 @@ pub async fn run(path: &Path, runs: u32, first_only: bool) -> Result<Vec<Figure>
         Some((20.0, false)),
     ));
 
-    // Intents: the whole page's answer (tree, unaligned work, conflicts), then the same after a
+    // Memory now, before the SQL comparison (whose temporary B-trees are not part of the app).
+    let (rss, peak) = memory_mib();
+    out.push(figure(
+        "flow: backend resident memory after open + both pages",
+        rss,
+        "MiB",
+        Some((budgets.memory_mib, false)),
+    ));
+    out.push(figure(
+        "flow: backend peak memory (includes the index load)",
+        peak,
+        "MiB",
+        None,
+    ));
+
+    // Intents (after the memory figures, which stay those of the Flow and Bottlenecks pages):
+    // the whole page's answer (tree, unaligned work, conflicts), then the same after a
     // change: an unaligned item linked by hand (a decision; the index follows the item).
     {
         use baton_core::intents::report::{intents_report, IntentsQuery};
@@ -628,20 +644,6 @@ pub async fn run(path: &Path, runs: u32, first_only: bool) -> Result<Vec<Figure>
         ));
     }
 
-    // Memory now, before the SQL comparison (whose temporary B-trees are not part of the app).
-    let (rss, peak) = memory_mib();
-    out.push(figure(
-        "flow: backend resident memory after open + both pages",
-        rss,
-        "MiB",
-        Some((budgets.memory_mib, false)),
-    ));
-    out.push(figure(
-        "flow: backend peak memory (includes the index load)",
-        peak,
-        "MiB",
-        None,
-    ));
     out.push(figure(
         "flow: work index heap",
         ix.heap_bytes() as f64 / 1_048_576.0,
