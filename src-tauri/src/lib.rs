@@ -96,6 +96,18 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::governance::governance_policies_get,
             commands::governance::governance_policies_save,
             commands::plan::plan_forecast,
+            commands::intents::intents_report,
+            commands::intents::intents_forecast,
+            commands::intents::intents_brief,
+            commands::intents::intents_create,
+            commands::intents::intents_edit,
+            commands::intents::intents_archive,
+            commands::intents::intents_reorder,
+            commands::intents::intents_rules,
+            commands::intents::intents_rule_preview,
+            commands::intents::intents_rule_add,
+            commands::intents::intents_rule_remove,
+            commands::intents::intents_link,
         ])
         .events(collect_events![
             events::WorkspaceChanged,

@@ -155,6 +155,9 @@ async fn answer(ws: &Workspace, req: &Request, now: i64) -> Outcome {
         "approvals_for_item" => outcome(
             baton_core::approvals::pending_for_item(ws, &arg::<String>(req, "itemId"), now).await,
         ),
+        "intents_report" => {
+            outcome(baton_core::intents::report::intents_report(ws, &arg(req, "query"), now).await)
+        }
         "decisions_list" => outcome(
             baton_core::decisions::decisions_list(
                 ws,
@@ -252,14 +255,15 @@ fn add_journey_cases(graph: &mut DemoGraph) {
         .find(|i| i.kind == IntentKind::Initiative)
         .expect("the demo has initiatives");
     let milestone = Intent {
-        id: "milestone-hostile-title".into(),
         parent_id: Some(parent.id.clone()),
-        kind: IntentKind::Milestone,
-        title: HOSTILE_INTENT.into(),
         description: "A milestone whose title carries markup.".into(),
-        owner_id: None,
         target_at: parent.target_at,
-        created_at: parent.created_at,
+        ..Intent::baton(
+            "milestone-hostile-title",
+            IntentKind::Milestone,
+            HOSTILE_INTENT,
+            parent.created_at,
+        )
     };
     graph.intents.push(milestone);
 }

@@ -4,9 +4,10 @@
 //   node tests/e2e/screenshots.mjs --app target/debug/baton-app --workspace FILE --out docs/screenshots
 //                                  [--prefix big-] [--pages overview,drill,dependencies,governance,decisions,plans]
 //                                  [--first-paint MS] [--settle MS]   (longer on a busy machine)
-//                                  [--intent ID]   (the intent the Plans page forecasts)
 //                                  [--import-file CSV]   (page "file-import": Sources → Add a
 //                                  source → File on that states CSV, with its preview)
+//                                  [--intent ID]   (the intent the Plans page forecasts, and the
+//                                                   Intents page opens: --pages intents)
 import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -140,6 +141,33 @@ try {
       "document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }))",
     );
     await sleep(500);
+  }
+  if (pages.includes("intents")) {
+    await driver.click(await driver.waitFor('[data-testid="nav-intents"]'));
+    try {
+      await driver.waitFor('[data-testid="intent-tree"]', 180_000);
+    } catch (err) {
+      shot("intents-failed");
+      throw err;
+    }
+    await sleep(Number(args.settle ?? 1500));
+    shot("intents");
+    if (args.intent) {
+      await driver.click(await driver.waitFor(`[data-testid="intent-row-${args.intent}"] button`));
+      await driver.waitFor('[data-testid="intent-panel"]', 60_000);
+      // The forecast is simulated after the panel opens.
+      await sleep(Number(args.settle ?? 1500) + 3000);
+      shot("intents-panel");
+      await driver.execute(
+        "document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }))",
+      );
+      await sleep(500);
+    }
+    await driver.execute(
+      "document.querySelector('[data-testid=\"intent-unaligned\"]')?.scrollIntoView({ block: 'start' })",
+    );
+    await sleep(Number(args.settle ?? 1500));
+    shot("intents-unaligned");
   }
   if (pages.includes("dependencies")) {
     await driver.click(await driver.waitFor('[data-testid="nav-dependencies"]'));

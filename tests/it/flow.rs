@@ -866,10 +866,23 @@ async fn an_intent_filter_takes_the_items_of_its_descendants() {
         .filter(|i| ix.intent_parents[*i as usize] == Some(goal))
         .collect();
     assert!(!initiatives.is_empty(), "the demo's goals have initiatives");
+    // Below the initiatives, their GitHub milestones.
+    let milestones: Vec<u32> = (0..ix.intents.len() as u32)
+        .filter(|i| ix.intent_parents[*i as usize].is_some_and(|p| initiatives.contains(&p)))
+        .collect();
+    assert!(
+        !milestones.is_empty(),
+        "the demo's initiatives have milestones"
+    );
     let expected = ix
         .items
         .iter()
-        .filter(|i| i.created <= end && (i.intent == goal || initiatives.contains(&i.intent)))
+        .filter(|i| {
+            i.created <= end
+                && (i.intent == goal
+                    || initiatives.contains(&i.intent)
+                    || milestones.contains(&i.intent))
+        })
         .count() as u32;
     let filter = FlowFilter {
         intents: vec![ix.intents[goal as usize].id.clone()],
@@ -879,7 +892,7 @@ async fn an_intent_filter_takes_the_items_of_its_descendants() {
     assert_eq!(
         r.items + r.skipped,
         expected,
-        "a goal's filter takes the items of its initiatives"
+        "a goal's filter takes the items of its initiatives and their milestones"
     );
     assert!(expected > 0);
 }

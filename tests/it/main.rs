@@ -8,6 +8,7 @@ mod deps;
 mod duplicates;
 mod flow;
 mod index_refresh;
+mod intents;
 mod people;
 mod queries;
 mod rules_rederive;

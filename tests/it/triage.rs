@@ -472,16 +472,12 @@ pub fn graph() -> DemoGraph {
             login: "copilot-swe-agent[bot]".into(),
             person_id: "copilot".into(),
         }],
-        intents: vec![Intent {
-            id: "int-1".into(),
-            parent_id: None,
-            kind: IntentKind::Goal,
-            title: "Faster payouts".into(),
-            description: String::new(),
-            owner_id: None,
-            target_at: None,
-            created_at: T0,
-        }],
+        intents: vec![Intent::baton(
+            "int-1",
+            IntentKind::Goal,
+            "Faster payouts",
+            T0,
+        )],
         workflow_maps: maps
             .iter()
             .map(|(s, raw, flow, reason)| WorkflowMap {
@@ -1118,6 +1114,44 @@ async fn decisions_take_items_off_the_list_until_their_data_changes_and_undo_bri
         .find(|r| r.id == "jira-new-untriaged")
         .unwrap();
     assert_eq!(row.reasons[0].detail, "No owner, no priority");
+    let intent_of = |ws: &baton_core::graph::Workspace| {
+        let ws = ws.clone();
+        async move {
+            sqlx::query_scalar::<_, Option<String>>(
+                "SELECT intent_id FROM items WHERE id = 'jira-new-untriaged'",
+            )
+            .fetch_one(ws.pool())
+            .await
+            .unwrap()
+        }
+    };
+    assert_eq!(
+        intent_of(&ws).await.as_deref(),
+        Some("int-1"),
+        "linking from Triage links the item (a hand link, which wins over the source and rules)"
+    );
+    // Saying it serves no intent on purpose answers the question too, and unlinks it.
+    triage::triage_decide(
+        &ws,
+        &decide(
+            "jira-new-untriaged",
+            DecisionInput::IntentUnaligned {
+                reason: "support".into(),
+            },
+        ),
+        "lead",
+        NOW,
+    )
+    .await
+    .unwrap();
+    let row = list(&ws, TriageQuery::default())
+        .await
+        .rows
+        .into_iter()
+        .find(|r| r.id == "jira-new-untriaged")
+        .unwrap();
+    assert_eq!(row.reasons[0].detail, "No owner, no priority");
+    assert_eq!(intent_of(&ws).await, None, "deliberately unaligned");
 
     // A note changes nothing on the list and shows in the history.
     triage::triage_decide(

@@ -1337,6 +1337,39 @@ async function flowSteps(page, calls, shot, rustNow) {
     );
   });
 
+  step("Intents");
+  await attempt("the Intents page", async () => {
+    await page.locator(T("nav-intents")).click();
+    await page.waitForFunction(
+      () => globalThis.__batonMock.state.calls.some((c) => c.cmd === "intents_report"),
+      null,
+      { timeout: 5000 },
+    );
+    const asked = await lastCall("intents_report");
+    const expected = rust("intents_report", asked);
+    await page.locator(T("intent-tree")).waitFor();
+    const rows = await page.locator(`${T("intent-tree")} tbody tr`).count();
+    check(
+      rows === expected.intents.length,
+      `the tree shows Rust's ${expected.intents.length} goals, initiatives and milestones`,
+    );
+    const hostile = expected.intents.find((i) => i.title.includes("onerror"));
+    check(
+      Boolean(hostile) &&
+        (await page.locator(T(`intent-row-${hostile.id}`)).textContent()).includes(hostile.title) &&
+        (await page.locator(`${T("intent-tree")} img`).count()) === 0,
+      "an intent's hostile title is shown as text",
+    );
+    const u = expected.unaligned;
+    check(
+      (await page.locator(T("intent-unaligned")).textContent()).includes(
+        `${u.wip} of ${u.allWip} items in progress and ${u.throughput} of ${u.allThroughput} finished in the range serve no intent`,
+      ),
+      `unaligned work as Rust counted it (${u.wip} of ${u.allWip} in progress)`,
+    );
+    await shot("06e-intents-light");
+  });
+
   step("Bottlenecks");
   await page.locator(T("nav-bottlenecks")).click();
   await page

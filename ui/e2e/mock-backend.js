@@ -664,6 +664,7 @@
       case "approvals_report":
       case "duplicates_report":
       case "approvals_for_item":
+      case "intents_report":
         return recorded(cmd, args);
       case "triage_settings_get":
         return state.triageSettings;

@@ -189,6 +189,30 @@ export const commands = {
 	 *  set or an intent, with its backtest.
 	 */
 	planForecast: (spec: ForecastSpec_Deserialize) => typedError<Forecast_Serialize, IpcError>(__TAURI_INVOKE("plan_forecast", { spec })),
+	/**  The Intents page. */
+	intentsReport: (query: IntentsQuery_Deserialize) => typedError<IntentsReport_Serialize, IpcError>(__TAURI_INVOKE("intents_report", { query })),
+	/**  An intent's forecast (its open items and what they wait on, each team at its own pace). */
+	intentsForecast: (query: IntentsQuery_Deserialize, id: string) => typedError<Forecast_Serialize, IpcError>(__TAURI_INVOKE("intents_forecast", { query, id })),
+	/**  The one-page brief of an intent, as a self-contained HTML document. */
+	intentsBrief: (query: IntentsQuery_Deserialize, id: string) => typedError<string, IpcError>(__TAURI_INVOKE("intents_brief", { query, id })),
+	/**  Makes an intent in Baton; returns its id. */
+	intentsCreate: (input: IntentInput_Deserialize, why: string) => typedError<string, IpcError>(__TAURI_INVOKE("intents_create", { input, why })),
+	/**  Edits an intent: the fields that change are the person's from then on. */
+	intentsEdit: (id: string, input: IntentInput_Deserialize, why: string) => typedError<null, IpcError>(__TAURI_INVOKE("intents_edit", { id, input, why })),
+	/**  Archives (or restores) an intent. */
+	intentsArchive: (id: string, archived: boolean, why: string) => typedError<null, IpcError>(__TAURI_INVOKE("intents_archive", { id, archived, why })),
+	/**  Puts sibling intents in this order. */
+	intentsReorder: (ids: string[]) => typedError<null, IpcError>(__TAURI_INVOKE("intents_reorder", { ids })),
+	/**  Every intent rule. */
+	intentsRules: () => typedError<RuleView[], IpcError>(__TAURI_INVOKE("intents_rules")),
+	/**  What a rule would link, before it is added. */
+	intentsRulePreview: (rule: RuleInput) => typedError<RulePreview_Serialize, IpcError>(__TAURI_INVOKE("intents_rule_preview", { rule })),
+	/**  Adds a rule and links what it matches; returns its id. */
+	intentsRuleAdd: (rule: RuleInput, why: string) => typedError<string, IpcError>(__TAURI_INVOKE("intents_rule_add", { rule, why })),
+	/**  Removes a rule. */
+	intentsRuleRemove: (id: string) => typedError<null, IpcError>(__TAURI_INVOKE("intents_rule_remove", { id })),
+	/**  Links items by hand (to an intent, or deliberately to none): one decision per item. */
+	intentsLink: (itemIds: string[], target: LinkTarget, why: string) => typedError<string[], IpcError>(__TAURI_INVOKE("intents_link", { itemIds, target, why })),
 };
 
 /** Events */
@@ -811,6 +835,14 @@ export type Computed =
 /**  Every item was read and compared. */
 "full";
 
+/**  Intent conflicts. */
+export type ConflictsReport = {
+	spreadLimit: number,
+	spread: SpreadConflict[],
+	waits: WaitConflict[],
+	priorities: PriorityConflict[],
+};
+
 /**  The outcome of "test connection". */
 export type ConnectionTest = ConnectionTest_Serialize | ConnectionTest_Deserialize;
 
@@ -834,6 +866,12 @@ export type ConnectionTest_Serialize = {
 	missingScope: string | null,
 	/**  A sentence for the person (the account on success). */
 	message: string,
+};
+
+/**  A team or agent and how many items of the set it has. */
+export type Contributor = {
+	name: string,
+	items: number,
 };
 
 /**  A count under a key, with the label to show. */
@@ -1027,7 +1065,9 @@ export type DecisionInput_Deserialize =
 /**  The handoff from `upstream` (an item id that blocks this one) arrived. */
 { kind: "handoff_delivered"; upstream: string } | 
 /**  Serves the intent `intent` (an intent id). */
-{ kind: "intent_linked"; intent: string } | { kind: "note"; text: string };
+{ kind: "intent_linked"; intent: string } | 
+/**  Serves no intent, on purpose: `reason` says what it is (maintenance, support, ...). */
+{ kind: "intent_unaligned"; reason: string } | { kind: "note"; text: string };
 
 /**  A decision to record about one item (what the app and `baton decide` send). */
 export type DecisionInput_Serialize = 
@@ -1043,7 +1083,9 @@ export type DecisionInput_Serialize =
 /**  The handoff from `upstream` (an item id that blocks this one) arrived. */
 { kind: "handoff_delivered"; upstream: string } | 
 /**  Serves the intent `intent` (an intent id). */
-{ kind: "intent_linked"; intent: string } | { kind: "note"; text: string };
+{ kind: "intent_linked"; intent: string } | 
+/**  Serves no intent, on purpose: `reason` says what it is (maintenance, support, ...). */
+{ kind: "intent_unaligned"; reason: string } | { kind: "note"; text: string };
 
 /**  What a decision decides. */
 export type DecisionKind = 
@@ -1063,6 +1105,8 @@ export type DecisionKind =
 "handoff_delivered" | 
 /**  It serves this intent. */
 "intent_linked" | 
+/**  It deliberately serves no intent (maintenance, support, ...). */
+"intent_unaligned" | 
 /**  A note. */
 "note" | 
 /**  Takes back an earlier decision. */
@@ -2265,14 +2309,238 @@ export type IntentInfo_Serialize = {
 	itemsWithDescendants: number,
 };
 
+/**  A goal, initiative or milestone as the form sends it (create and edit). */
+export type IntentInput = IntentInput_Serialize | IntentInput_Deserialize;
+
+/**  A goal, initiative or milestone as the form sends it (create and edit). */
+export type IntentInput_Deserialize = {
+	title?: string,
+	kind?: IntentKind | null,
+	parentId?: string | null,
+	description?: string,
+	successMeasure?: string,
+	/**  A person's id, login or name; None or empty: no owner. */
+	owner?: string | null,
+	/**  `YYYY-MM-DD`. */
+	targetDate?: string | null,
+	/**  1 is the highest. */
+	priority?: number | null,
+};
+
+/**  A goal, initiative or milestone as the form sends it (create and edit). */
+export type IntentInput_Serialize = {
+	title: string,
+	kind: IntentKind | null,
+	parentId: string | null,
+	description: string,
+	successMeasure: string,
+	/**  A person's id, login or name; None or empty: no owner. */
+	owner: string | null,
+	/**  `YYYY-MM-DD`. */
+	targetDate: string | null,
+	/**  1 is the highest. */
+	priority: number | null,
+};
+
 /**  The level of an intent in the tree. */
 export type IntentKind = "goal" | "initiative" | "milestone";
+
+/**  One intent with its figures (over the items that serve it or one of its descendants). */
+export type IntentNode = IntentNode_Serialize | IntentNode_Deserialize;
+
+/**  One intent with its figures (over the items that serve it or one of its descendants). */
+export type IntentNode_Deserialize = {
+	id: string,
+	parentId?: string | null,
+	/**  Levels below a root (0 for a root). */
+	depth: number,
+	kind: IntentKind,
+	title: string,
+	description: string,
+	successMeasure: string,
+	origin: IntentOrigin,
+	/**  The source's name and the intent's key there (imported intents). */
+	sourceName?: string | null,
+	sourceKey?: string | null,
+	url: string,
+	owner?: string | null,
+	targetDate?: string | null,
+	priority?: number | null,
+	position: number,
+	archived: boolean,
+	/**  Items that serve it directly, and with its descendants. */
+	directItems: number,
+	items: number,
+	done: number,
+	canceled: number,
+	/**  Done / (items − canceled); None without items. */
+	progress?: number | null,
+	/**  Finished in the range. */
+	throughput: number,
+	/**  Cycle time of the items finished in the range, median and 85th percentile (days). */
+	cycleP50Days?: number | null,
+	cycleP85Days?: number | null,
+	/**  Active or waiting now. */
+	wip: number,
+	/**  Age of the oldest item in progress (days since its cycle started). */
+	oldestWipDays?: number | null,
+	teams: Contributor[],
+	agents: Contributor[],
+	/**  Items made by AI agents / items. */
+	aiShare?: number | null,
+	/**  Open items waiting on an open blocker (any team). */
+	blocked: number,
+	/**  Open items at risk: an open blocker upstream is older than its team's P85 cycle time. */
+	atRisk: number,
+	/**  Open blocking links into its open items. */
+	openBlockingLinks: number,
+	/**  Pending decisions and approvals its work waits on, or asked about it. */
+	pendingDecisions: number,
+	/**  Its items that break a policy now. */
+	policyViolations: number,
+	/**  How its direct links were made. */
+	linkedBySource: number,
+	linkedByRule: number,
+	linkedByHand: number,
+};
+
+/**  One intent with its figures (over the items that serve it or one of its descendants). */
+export type IntentNode_Serialize = {
+	id: string,
+	parentId: string | null,
+	/**  Levels below a root (0 for a root). */
+	depth: number,
+	kind: IntentKind,
+	title: string,
+	description: string,
+	successMeasure: string,
+	origin: IntentOrigin,
+	/**  The source's name and the intent's key there (imported intents). */
+	sourceName: string | null,
+	sourceKey: string | null,
+	url: string,
+	owner: string | null,
+	targetDate: string | null,
+	priority: number | null,
+	position: number,
+	archived: boolean,
+	/**  Items that serve it directly, and with its descendants. */
+	directItems: number,
+	items: number,
+	done: number,
+	canceled: number,
+	/**  Done / (items − canceled); None without items. */
+	progress: number | null,
+	/**  Finished in the range. */
+	throughput: number,
+	/**  Cycle time of the items finished in the range, median and 85th percentile (days). */
+	cycleP50Days: number | null,
+	cycleP85Days: number | null,
+	/**  Active or waiting now. */
+	wip: number,
+	/**  Age of the oldest item in progress (days since its cycle started). */
+	oldestWipDays: number | null,
+	teams: Contributor[],
+	agents: Contributor[],
+	/**  Items made by AI agents / items. */
+	aiShare: number | null,
+	/**  Open items waiting on an open blocker (any team). */
+	blocked: number,
+	/**  Open items at risk: an open blocker upstream is older than its team's P85 cycle time. */
+	atRisk: number,
+	/**  Open blocking links into its open items. */
+	openBlockingLinks: number,
+	/**  Pending decisions and approvals its work waits on, or asked about it. */
+	pendingDecisions: number,
+	/**  Its items that break a policy now. */
+	policyViolations: number,
+	/**  How its direct links were made. */
+	linkedBySource: number,
+	linkedByRule: number,
+	linkedByHand: number,
+};
+
+/**  Where an intent comes from. */
+export type IntentOrigin = 
+/**  Imported from a source (a Jira epic or initiative, a GitHub milestone). */
+"source" | 
+/**  Made in Baton. */
+"baton";
 
 /**  The intent an item serves. */
 export type IntentRef = {
 	id: string,
 	kind: IntentKind,
 	title: string,
+};
+
+/**  What an intent rule matches on (an item's facet). */
+export type IntentRuleField = 
+/**  The key of the epic (or higher-level issue) the item sits under. */
+"epic" | 
+/**  The key of the item's parent. */
+"parent" | "label" | 
+/**  A Jira component. */
+"component" | 
+/**  A repository (`owner/name`). */
+"repository" | 
+/**  A Jira project key. */
+"project";
+
+/**  What the Intents page asks. */
+export type IntentsQuery = IntentsQuery_Serialize | IntentsQuery_Deserialize;
+
+/**  What the Intents page asks. */
+export type IntentsQuery_Deserialize = {
+	/**
+	 *  The range whose finishes count as throughput and cycle times, and the items' filters
+	 *  (teams, sources, kinds, provenance).
+	 */
+	filter?: FlowFilter_Deserialize,
+	/**  Show archived intents too. */
+	includeArchived?: boolean,
+};
+
+/**  What the Intents page asks. */
+export type IntentsQuery_Serialize = {
+	/**
+	 *  The range whose finishes count as throughput and cycle times, and the items' filters
+	 *  (teams, sources, kinds, provenance).
+	 */
+	filter: FlowFilter_Serialize,
+	/**  Show archived intents too. */
+	includeArchived: boolean,
+};
+
+/**  The Intents page. */
+export type IntentsReport = IntentsReport_Serialize | IntentsReport_Deserialize;
+
+/**  The Intents page. */
+export type IntentsReport_Deserialize = {
+	asOf: string,
+	rangeFrom: string,
+	rangeTo: string,
+	/**  The intents, depth first, siblings in their order. */
+	intents: IntentNode_Deserialize[],
+	archived: number,
+	unaligned: UnalignedReport_Deserialize,
+	conflicts: ConflictsReport,
+	/**  No item has an estimate Baton reads, so progress is counted in items only. */
+	pointsAvailable: boolean,
+};
+
+/**  The Intents page. */
+export type IntentsReport_Serialize = {
+	asOf: string,
+	rangeFrom: string,
+	rangeTo: string,
+	/**  The intents, depth first, siblings in their order. */
+	intents: IntentNode_Serialize[],
+	archived: number,
+	unaligned: UnalignedReport_Serialize,
+	conflicts: ConflictsReport,
+	/**  No item has an estimate Baton reads, so progress is counted in items only. */
+	pointsAvailable: boolean,
 };
 
 /**
@@ -2524,6 +2792,11 @@ export type LinkKind = "blocks" | "duplicates" | "relates" | "parent" | "impleme
 
 /**  Where a link came from. */
 export type LinkOrigin = "source" | "inferred" | "manual";
+
+/**  Where a person links items: to an intent, or deliberately to none. */
+export type LinkTarget = { type: "intent"; id: string } | 
+/**  Serves no intent on purpose: `reason` says what it is (maintenance, support, ...). */
+{ type: "unaligned"; reason: string };
 
 /**  A link as seen from the item, with the item at the other end. */
 export type LinkedItem = LinkedItem_Serialize | LinkedItem_Deserialize;
@@ -3013,6 +3286,19 @@ export type PreviewItem_Serialize = {
 	transitions: number,
 };
 
+/**  A higher-priority intent of one team waiting on a lower-priority intent's work of another. */
+export type PriorityConflict = {
+	waitingId: string,
+	waiting: string,
+	waitingPriority: number,
+	waitingTeam: string,
+	blockingId: string,
+	blocking: string,
+	blockingPriority: number,
+	blockingTeam: string,
+	links: number,
+};
+
 /**  Who made a work item. */
 export type Provenance = "human" | "ai_agent" | "automation";
 
@@ -3310,6 +3596,85 @@ export type RowReason_Serialize = {
 
 /**  What a policy checks. The building blocks a user's own policies are made of too. */
 export type Rule = Rule_Serialize | Rule_Deserialize;
+
+/**  A rule to link work to an intent. */
+export type RuleInput = {
+	intentId: string,
+	field: IntentRuleField,
+	/**  Case-insensitive; `*` stands for any run of characters. */
+	pattern: string,
+};
+
+/**  One item a rule would link (or links). */
+export type RuleMatch = RuleMatch_Serialize | RuleMatch_Deserialize;
+
+/**  One item a rule would link (or links). */
+export type RuleMatch_Deserialize = {
+	itemId: string,
+	key: string,
+	/**  The intent it serves now (its title), if any. */
+	intentNow?: string | null,
+	/**  It stays where it is: a person linked it by hand, or an earlier rule takes it. */
+	kept: boolean,
+};
+
+/**  One item a rule would link (or links). */
+export type RuleMatch_Serialize = {
+	itemId: string,
+	key: string,
+	/**  The intent it serves now (its title), if any. */
+	intentNow: string | null,
+	/**  It stays where it is: a person linked it by hand, or an earlier rule takes it. */
+	kept: boolean,
+};
+
+/**  What a rule would link, before it is added. */
+export type RulePreview = RulePreview_Serialize | RulePreview_Deserialize;
+
+/**  What a rule would link, before it is added. */
+export type RulePreview_Deserialize = {
+	/**  Items whose facets match the pattern. */
+	matched: number,
+	/**  Of those, items the rule would link (no hand link, no earlier rule takes them). */
+	linked: number,
+	/**  Of the linked, items that serve another intent now (by source or a later rule). */
+	moved: number,
+	/**  Of the linked, items that serve no intent now. */
+	newlyAligned: number,
+	/**  Matched items a person linked by hand, or an earlier rule takes: they stay. */
+	kept: number,
+	/**  The first matched items, by key. */
+	examples: RuleMatch_Deserialize[],
+};
+
+/**  What a rule would link, before it is added. */
+export type RulePreview_Serialize = {
+	/**  Items whose facets match the pattern. */
+	matched: number,
+	/**  Of those, items the rule would link (no hand link, no earlier rule takes them). */
+	linked: number,
+	/**  Of the linked, items that serve another intent now (by source or a later rule). */
+	moved: number,
+	/**  Of the linked, items that serve no intent now. */
+	newlyAligned: number,
+	/**  Matched items a person linked by hand, or an earlier rule takes: they stay. */
+	kept: number,
+	/**  The first matched items, by key. */
+	examples: RuleMatch_Serialize[],
+};
+
+/**  One rule as the page lists it. */
+export type RuleView = {
+	id: string,
+	intentId: string,
+	field: IntentRuleField,
+	pattern: string,
+	actor: string,
+	why: string,
+	at: string,
+	/**  Items it links now. */
+	linked: number,
+};
 
 /**  What a policy checks. The building blocks a user's own policies are made of too. */
 export type Rule_Deserialize = 
@@ -3644,6 +4009,15 @@ export type SourceView_Serialize = {
 	 *  have not synced since, by stream.
 	 */
 	streamErrors: StreamErrorView_Serialize[],
+};
+
+/**  A team whose work in progress serves too many intents at once. */
+export type SpreadConflict = {
+	team: string,
+	intents: number,
+	wip: number,
+	/**  The intents, most items in progress first. */
+	intentTitles: string[],
 };
 
 /**  Where work is, as one column of the bottleneck matrix: active, or waiting for a reason. */
@@ -4351,6 +4725,134 @@ export type TriageSort =
 /**  Most open items waiting on it (blocked by it, directly or further down) first. */
 "waiting_on_it";
 
+/**  An unaligned item. */
+export type UnalignedItem = UnalignedItem_Serialize | UnalignedItem_Deserialize;
+
+/**  An unaligned item. */
+export type UnalignedItem_Deserialize = {
+	item: ItemRef,
+	team?: string | null,
+	source: string,
+	state: FlowState,
+	provenance: Provenance,
+	/**  Days since its cycle started (since it was created when not started). */
+	ageDays: number | null,
+};
+
+/**  An unaligned item. */
+export type UnalignedItem_Serialize = {
+	item: ItemRef,
+	team: string | null,
+	source: string,
+	state: FlowState,
+	provenance: Provenance,
+	/**  Days since its cycle started (since it was created when not started). */
+	ageDays: number | null,
+};
+
+/**  Work that serves no intent. */
+export type UnalignedReport = UnalignedReport_Serialize | UnalignedReport_Deserialize;
+
+/**  Work that serves no intent. */
+export type UnalignedReport_Deserialize = {
+	/**
+	 *  Items in progress now and finished in the range that serve no intent (deliberately
+	 *  unaligned ones excluded).
+	 */
+	wip: number,
+	throughput: number,
+	/**  All items in progress and finished in the range, for the shares. */
+	allWip: number,
+	allThroughput: number,
+	rows: UnalignedRow_Deserialize[],
+	teams: UnalignedTeam_Deserialize[],
+	/**  Items people marked as serving no intent on purpose (maintenance, support…). */
+	onPurpose: number,
+	/**  The open unaligned items, oldest first (at most 200). */
+	items: UnalignedItem_Deserialize[],
+	itemsTotal: number,
+};
+
+/**  Work that serves no intent. */
+export type UnalignedReport_Serialize = {
+	/**
+	 *  Items in progress now and finished in the range that serve no intent (deliberately
+	 *  unaligned ones excluded).
+	 */
+	wip: number,
+	throughput: number,
+	/**  All items in progress and finished in the range, for the shares. */
+	allWip: number,
+	allThroughput: number,
+	rows: UnalignedRow_Serialize[],
+	teams: UnalignedTeam_Serialize[],
+	/**  Items people marked as serving no intent on purpose (maintenance, support…). */
+	onPurpose: number,
+	/**  The open unaligned items, oldest first (at most 200). */
+	items: UnalignedItem_Serialize[],
+	itemsTotal: number,
+};
+
+/**  Unaligned work of one team from one source. */
+export type UnalignedRow = UnalignedRow_Serialize | UnalignedRow_Deserialize;
+
+/**  Unaligned work of one team from one source. */
+export type UnalignedRow_Deserialize = {
+	teamId?: string | null,
+	team: string,
+	sourceId: string,
+	source: string,
+	/**  Unaligned items in progress now, and finished in the range. */
+	wip: number,
+	throughput: number,
+	/**  Of those, made by AI agents. */
+	aiWip: number,
+	aiThroughput: number,
+};
+
+/**  Unaligned work of one team from one source. */
+export type UnalignedRow_Serialize = {
+	teamId: string | null,
+	team: string,
+	sourceId: string,
+	source: string,
+	/**  Unaligned items in progress now, and finished in the range. */
+	wip: number,
+	throughput: number,
+	/**  Of those, made by AI agents. */
+	aiWip: number,
+	aiThroughput: number,
+};
+
+/**  A team's unaligned share. */
+export type UnalignedTeam = UnalignedTeam_Serialize | UnalignedTeam_Deserialize;
+
+/**  A team's unaligned share. */
+export type UnalignedTeam_Deserialize = {
+	teamId?: string | null,
+	team: string,
+	wip: number,
+	teamWip: number,
+	/**  wip / team_wip (None when the team has nothing in progress). */
+	wipShare?: number | null,
+	throughput: number,
+	teamThroughput: number,
+	throughputShare?: number | null,
+};
+
+/**  A team's unaligned share. */
+export type UnalignedTeam_Serialize = {
+	teamId: string | null,
+	team: string,
+	wip: number,
+	teamWip: number,
+	/**  wip / team_wip (None when the team has nothing in progress). */
+	wipShare: number | null,
+	throughput: number,
+	teamThroughput: number,
+	throughputShare: number | null,
+};
+
 /**  One violation now. */
 export type Violation = Violation_Serialize | Violation_Deserialize;
 
@@ -4396,6 +4898,18 @@ export type Violation_Serialize = {
 	ageDays: number | null,
 	/**  What would resolve it. */
 	resolve: string,
+};
+
+/**  Work of one intent waiting on work of another. */
+export type WaitConflict = {
+	waitingId: string,
+	waiting: string,
+	blockingId: string,
+	blocking: string,
+	/**  Open blocking links from the blocking intent's items to the waiting intent's. */
+	links: number,
+	/**  The blocking intent's work waits on the waiting intent's work too. */
+	mutual: boolean,
 };
 
 /**  An item that waited. */

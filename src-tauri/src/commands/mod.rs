@@ -7,6 +7,7 @@ pub mod duplicates;
 pub mod export;
 pub mod flow;
 pub mod governance;
+pub mod intents;
 pub mod items;
 pub mod people;
 pub mod plan;

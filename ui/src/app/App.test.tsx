@@ -106,7 +106,7 @@ describe("App", () => {
     );
   });
 
-  it("gives every view a navigation entry, and planned views say what they will show", async () => {
+  it("gives every view a navigation entry, and opens the Intents page", async () => {
     mockBackend({
       app_startup: () => ({ workspace, openError: null, settingsNotice: null }),
       workspace_current: () => workspace,
@@ -131,6 +131,6 @@ describe("App", () => {
     }
     window.location.hash = "#/intents";
     window.dispatchEvent(new HashChangeEvent("hashchange"));
-    expect(await screen.findByTestId("planned-intents")).toHaveTextContent("Which goals");
+    expect(await screen.findByTestId("view-intents")).toHaveTextContent("Which goals");
   });
 });

@@ -20,6 +20,7 @@ import { DecisionsView } from "../views/DecisionsView";
 import { DuplicatesView } from "../views/DuplicatesView";
 import { FlowView } from "../views/FlowView";
 import { GovernanceView } from "../views/GovernanceView";
+import { IntentsView } from "../views/IntentsView";
 import { NoWorkspaceView } from "../views/NoWorkspaceView";
 import { OverviewView } from "../views/OverviewView";
 import { PlannedViewPanel } from "../views/PlannedViewPanel";
@@ -89,6 +90,8 @@ function ViewFor({ view }: { view: ViewId }) {
       return <GovernanceView />;
     case "decisions":
       return <DecisionsView />;
+    case "intents":
+      return <IntentsView />;
     case "plans":
       return <PlansView />;
     case "sources":

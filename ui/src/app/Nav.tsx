@@ -57,7 +57,6 @@ export const NAV_GROUPS: { label: string; entries: NavEntry[] }[] = [
         id: "intents",
         label: "Intents",
         icon: "intents",
-        planned: true,
         hint: "Goals and the work serving them",
       },
       { id: "plans", label: "Plans", icon: "plans", hint: "Forecasts from delivery history" },

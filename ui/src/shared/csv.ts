@@ -119,6 +119,15 @@ export function saveCsv(csv: string, filename: string): Promise<SaveOutcome> {
   return Promise.resolve({ kind: "downloaded", filename });
 }
 
+/** Saves a whole HTML document (a brief), like `saveCsv`. */
+export function saveHtml(html: string, filename: string): Promise<SaveOutcome> {
+  if (insideDesktopApp()) return saveThroughDialog(filename, html, "utf8");
+  const url = URL.createObjectURL(new Blob([html], { type: "text/html;charset=utf-8" }));
+  downloadUrl(url, filename);
+  window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  return Promise.resolve({ kind: "downloaded", filename });
+}
+
 /** Saves an image given as a `data:…;base64,` URL (a chart's PNG), like `saveCsv`. */
 export function saveImage(dataUrl: string, filename: string): Promise<SaveOutcome> {
   if (insideDesktopApp()) return saveThroughDialog(filename, dataUrl, "base64");

@@ -81,6 +81,7 @@ export const DECISION_LABELS: Record<DecisionKind, string> = {
   duplicate_dismissed: "Not a duplicate",
   handoff_delivered: "Handoff delivered",
   intent_linked: "Intent linked",
+  intent_unaligned: "No intent, on purpose",
   note: "Note",
   revoked: "Undone",
   thresholds_set: "Thresholds set",

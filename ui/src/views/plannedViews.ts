@@ -13,21 +13,6 @@ export type PlannedView = {
 };
 
 export const PLANNED_VIEWS: Partial<Record<ViewId, PlannedView>> = {
-  intents: {
-    title: "Intents",
-    question: "Which goals does the work serve, and how far along is each?",
-    summary: "The tree of goals, initiatives and milestones, and the items that serve each of them.",
-    shows: [
-      "Each goal, initiative and milestone with its items by flow state.",
-      "Work not linked to any intent, so unplanned work is visible.",
-      "How the mix of work (features, defects, debt, risks) differs per intent.",
-    ],
-    actions: [
-      "Expand an intent to see its items, and open them.",
-      "Link items to intents where the sources do not.",
-    ],
-    needs: "Intents imported from the sources (epics, projects, initiatives) or defined in Baton.",
-  },
   sources: {
     title: "Sources",
     question: "Where does the data come from, and is it up to date?",

@@ -78,7 +78,7 @@ export const QUERIES_FOR_CHANGE: Record<ChangeKind, readonly QueryDomain[]> = {
   intents: ["intents", "flow", "deps", "summary", "items", "triage", "governance", "plans"],
   // Decisions people took (owners, triage outcomes, thresholds): the worklist, the item detail
   // that lists them, and who answers for a violation.
-  decisions: ["triage", "items", "summary", "governance"],
+  decisions: ["triage", "items", "summary", "governance", "intents"],
   // Policies and working calendars: the Governance page.
   policies: ["governance"],
 };

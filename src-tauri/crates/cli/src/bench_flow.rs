@@ -648,6 +648,69 @@ pub async fn run(path: &Path, runs: u32, first_only: bool) -> Result<Vec<Figure>
         "MiB",
         None,
     ));
+
+    // Intents (after the memory figures, which stay those of the Flow and Bottlenecks pages):
+    // the whole page's answer (tree, unaligned work, conflicts), then the same after a
+    // change: an unaligned item linked by hand (a decision; the index follows the item).
+    {
+        use baton_core::intents::report::{intents_report, IntentsQuery};
+        let query = IntentsQuery::default();
+        let before = intents_report(&ws, &query, now).await?;
+        let mut page_samples = Vec::new();
+        let mut after_samples = Vec::new();
+        for round in 0..runs.max(1) as usize {
+            let started = Instant::now();
+            std::hint::black_box(intents_report(&ws, &query, now).await?);
+            page_samples.push(ms_since(started));
+            let (Some(item), Some(intent)) =
+                (before.unaligned.items.get(round), before.intents.first())
+            else {
+                break;
+            };
+            baton_core::intents::link(
+                &ws,
+                std::slice::from_ref(&item.item.id),
+                &baton_core::intents::LinkTarget::Intent {
+                    id: intent.id.clone(),
+                },
+                "bench",
+                "",
+                now,
+            )
+            .await?;
+            let started = Instant::now();
+            let after = intents_report(&ws, &query, now).await?;
+            after_samples.push(ms_since(started));
+            if after
+                .unaligned
+                .items
+                .iter()
+                .any(|u| u.item.id == item.item.id)
+            {
+                return Err(CoreError::Invalid(format!(
+                    "the linked item {} is still unaligned",
+                    item.item.key
+                )));
+            }
+        }
+        out.push(figure(
+            &format!(
+                "intents: the Intents page ({} intents, {} unaligned items in progress; median)",
+                before.intents.len(),
+                before.unaligned.wip
+            ),
+            median(page_samples),
+            "ms",
+            Some((50.0, false)),
+        ));
+        out.push(figure(
+            "intents: the Intents page after an item is linked by hand (median)",
+            median(after_samples),
+            "ms",
+            Some((50.0, false)),
+        ));
+    }
+
     out.push(figure(
         "flow: work index heap",
         ix.heap_bytes() as f64 / 1_048_576.0,

@@ -25,6 +25,7 @@ mod bench_flow;
 mod bench_sync;
 mod duplicates;
 mod forecast;
+mod intents;
 mod policy;
 mod sync;
 mod table;
@@ -212,6 +213,12 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// The Intents page: goals, initiatives and milestones with their progress, flow and risks,
+    /// unaligned work and intent conflicts.
+    Intents(intents::IntentsArgs),
+    /// One intent (show, with its forecast or its brief), or link work to one (by rule or hand).
+    #[command(subcommand)]
+    Intent(intents::IntentCommand),
     /// Policies: check (a pipeline's gate: exit 1 when a blocking policy is violated), list,
     /// export and import as TOML or JSON.
     #[command(subcommand)]
@@ -321,6 +328,8 @@ impl Command {
             Command::Policy(command) => Some(command.file()),
             Command::Forecast(args) => Some(args.file()),
             Command::Export { file, .. } => Some(file),
+            Command::Intents(args) => Some(args.file()),
+            Command::Intent(command) => Some(command.file()),
             _ => None,
         }
     }
@@ -528,6 +537,8 @@ async fn run(command: Command) -> Result<bool, CoreError> {
         Command::Answer(args) => approvals::answer(args).await?,
         Command::Forecast(args) => forecast::forecast(args).await?,
         Command::Export { file, out } => export(&file, &out).await?,
+        Command::Intents(args) => intents::list(args).await?,
+        Command::Intent(command) => intents::run(command).await?,
         Command::Bench(args) => bench::run(args).await?,
         Command::BenchFlow {
             file,

@@ -27,6 +27,7 @@ pub mod flow;
 pub mod governance;
 pub mod graph;
 pub mod ingest;
+pub mod intents;
 pub mod people;
 pub mod plan;
 pub mod provenance;

@@ -36,9 +36,13 @@ import type {
   GraphRequest,
   GraphView,
   IntentInfo,
+  IntentInput,
+  IntentsQuery,
+  IntentsReport,
   ItemDetail,
   ItemsPage,
   ItemsQuery,
+  LinkTarget,
   NewApproval,
   PairAnswer,
   PeopleView,
@@ -47,7 +51,10 @@ import type {
   PolicySet,
   ProvenanceRule,
   RederiveReport,
+  RuleInput,
+  RulePreview,
   Rules,
+  RuleView,
   SourceInput,
   SourceView,
   StartupState,
@@ -153,6 +160,24 @@ export const ipc = {
   governancePoliciesGet: (): Promise<PolicySet> => call(commands.governancePoliciesGet()),
   governancePoliciesSave: (set: PolicySet): Promise<PolicySet> => call(commands.governancePoliciesSave(set)),
   planForecast: (spec: ForecastSpec): Promise<Forecast> => call(commands.planForecast(spec)),
+  intentsReport: (query: IntentsQuery): Promise<IntentsReport> => call(commands.intentsReport(query)),
+  intentsForecast: (query: IntentsQuery, id: string): Promise<Forecast> =>
+    call(commands.intentsForecast(query, id)),
+  /** The intent's one-page brief, a whole HTML document (every text escaped by Rust). */
+  intentsBrief: (query: IntentsQuery, id: string): Promise<string> => call(commands.intentsBrief(query, id)),
+  intentsCreate: (input: IntentInput, why: string): Promise<string> =>
+    call(commands.intentsCreate(input, why)),
+  intentsEdit: (id: string, input: IntentInput, why: string) => call(commands.intentsEdit(id, input, why)),
+  intentsArchive: (id: string, archived: boolean, why: string) =>
+    call(commands.intentsArchive(id, archived, why)),
+  intentsReorder: (ids: string[]) => call(commands.intentsReorder(ids)),
+  intentsRules: (): Promise<RuleView[]> => call(commands.intentsRules()),
+  intentsRulePreview: (rule: RuleInput): Promise<RulePreview> => call(commands.intentsRulePreview(rule)),
+  intentsRuleAdd: (rule: RuleInput, why: string): Promise<string> => call(commands.intentsRuleAdd(rule, why)),
+  intentsRuleRemove: (id: string) => call(commands.intentsRuleRemove(id)),
+  /** Links items by hand (one decision each); returns the decisions' ids. */
+  intentsLink: (itemIds: string[], target: LinkTarget, why: string): Promise<string[]> =>
+    call(commands.intentsLink(itemIds, target, why)),
   teamsCreate: (name: string): Promise<TeamInfo> => call(commands.teamsCreate(name)),
   triageList: (query: TriageQuery): Promise<TriageList> => call(commands.triageList(query)),
   /** Records a decision; returns it (its id is what undo takes back). */

@@ -68,8 +68,12 @@ import type {
   Handoff_Serialize,
   IdentityView_Serialize,
   IntentInfo_Serialize,
+  IntentInput_Serialize,
   IntentKind,
+  IntentNode_Serialize,
   IntentRef,
+  IntentsQuery_Serialize,
+  IntentsReport_Serialize,
   ItemDetail_Serialize,
   ItemKind,
   ItemRef,
@@ -112,6 +116,7 @@ import type {
   ReviewVerdict,
   RowDecision,
   RowReason_Serialize,
+  RulePreview_Serialize,
   RulesView_Serialize,
   RunStatus,
   Scatter,
@@ -152,6 +157,7 @@ import type {
   TriageSettings_Serialize,
   TriageShow,
   TriageSort,
+  UnalignedReport_Serialize,
   WaitExample_Serialize,
   WaitReason,
   WaitShare_Serialize,
@@ -164,10 +170,20 @@ import type {
 } from "../../bindings";
 
 export type {
+  ConflictsReport,
+  Contributor,
   Count,
   ErrorCode,
   FlowState,
+  IntentOrigin,
+  IntentRuleField,
   IpcError as IpcErrorPayload,
+  LinkTarget,
+  PriorityConflict,
+  RuleInput,
+  RuleView,
+  SpreadConflict,
+  WaitConflict,
 } from "../../bindings";
 export type {
   AccountableVia,
@@ -244,6 +260,12 @@ export type ItemDetail = ItemDetail_Serialize;
 export type FlowFilter = FlowFilter_Serialize;
 export type Forecast = Forecast_Serialize;
 export type ForecastSpec = ForecastSpec_Serialize;
+export type IntentInput = IntentInput_Serialize;
+export type IntentNode = IntentNode_Serialize;
+export type IntentsQuery = IntentsQuery_Serialize;
+export type IntentsReport = IntentsReport_Serialize;
+export type RulePreview = RulePreview_Serialize;
+export type UnalignedReport = UnalignedReport_Serialize;
 export type Percentiles = Percentiles_Serialize;
 export type TeamPercentiles = TeamPercentiles_Serialize;
 export type AgingItem = AgingItem_Serialize;

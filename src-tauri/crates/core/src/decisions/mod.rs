@@ -47,6 +47,8 @@ pub enum DecisionKind {
     HandoffDelivered,
     /// It serves this intent.
     IntentLinked,
+    /// It deliberately serves no intent (maintenance, support, ...).
+    IntentUnaligned,
     /// A note.
     Note,
     /// Takes back an earlier decision.
@@ -72,6 +74,7 @@ impl DecisionKind {
         DecisionKind::DuplicateDismissed,
         DecisionKind::HandoffDelivered,
         DecisionKind::IntentLinked,
+        DecisionKind::IntentUnaligned,
         DecisionKind::Note,
         DecisionKind::Revoked,
         DecisionKind::ThresholdsSet,
@@ -90,6 +93,7 @@ impl DecisionKind {
             DecisionKind::DuplicateDismissed => "duplicate_dismissed",
             DecisionKind::HandoffDelivered => "handoff_delivered",
             DecisionKind::IntentLinked => "intent_linked",
+            DecisionKind::IntentUnaligned => "intent_unaligned",
             DecisionKind::Note => "note",
             DecisionKind::Revoked => "revoked",
             DecisionKind::ThresholdsSet => "thresholds_set",
@@ -118,7 +122,7 @@ impl DecisionKind {
                 Some("duplicate")
             }
             DecisionKind::HandoffDelivered => Some("handoff"),
-            DecisionKind::IntentLinked => Some("intent"),
+            DecisionKind::IntentLinked | DecisionKind::IntentUnaligned => Some("intent"),
             DecisionKind::ThresholdsSet => Some("thresholds"),
             // Each question and answer is its own record (`crate::approvals` links them).
             DecisionKind::Note
@@ -161,6 +165,10 @@ pub enum DecisionInput {
     IntentLinked {
         intent: String,
     },
+    /// Serves no intent, on purpose: `reason` says what it is (maintenance, support, ...).
+    IntentUnaligned {
+        reason: String,
+    },
     Note {
         text: String,
     },
@@ -178,6 +186,7 @@ impl DecisionInput {
             DecisionInput::DuplicateDismissed { .. } => DecisionKind::DuplicateDismissed,
             DecisionInput::HandoffDelivered { .. } => DecisionKind::HandoffDelivered,
             DecisionInput::IntentLinked { .. } => DecisionKind::IntentLinked,
+            DecisionInput::IntentUnaligned { .. } => DecisionKind::IntentUnaligned,
             DecisionInput::Note { .. } => DecisionKind::Note,
         }
     }
@@ -230,6 +239,8 @@ pub struct ItemDecisions {
     /// The decided owner: (person id when it is a known person, name as shown).
     pub owner: Option<(Option<String>, String)>,
     pub intent: Option<String>,
+    /// Deliberately aligned to no intent: why (set only when `intent` is None by decision).
+    pub unaligned: Option<String>,
     pub outcome: Option<Outcome>,
     /// Confirmed duplicate of this item.
     pub duplicate_of: Option<String>,
@@ -295,7 +306,14 @@ impl Overlay {
                         entry.owner = Some((text("personId"), name));
                     }
                 }
-                DecisionKind::IntentLinked => entry.intent = text("intent"),
+                DecisionKind::IntentLinked => {
+                    entry.intent = text("intent");
+                    entry.unaligned = None;
+                }
+                DecisionKind::IntentUnaligned => {
+                    entry.intent = None;
+                    entry.unaligned = Some(text("reason").unwrap_or_default());
+                }
                 DecisionKind::Accepted | DecisionKind::Rejected | DecisionKind::Deferred => {
                     entry.outcome = Some(Outcome {
                         id: row.id.clone(),
@@ -532,6 +550,15 @@ impl WriteOp for Record {
                 }
                 serde_json::json!({ "v": PAYLOAD_VERSION, "intent": intent })
             }
+            DecisionInput::IntentUnaligned { reason } => {
+                let reason = bounded(reason, "what the work is")?;
+                if reason.is_empty() {
+                    return Err(CoreError::Invalid(
+                        "say what the work is (maintenance, support, ...)".into(),
+                    ));
+                }
+                serde_json::json!({ "v": PAYLOAD_VERSION, "reason": reason })
+            }
             DecisionInput::Note { text } => {
                 let text = bounded(text, "a note")?;
                 if text.is_empty() {
@@ -588,8 +615,55 @@ impl WriteOp for Record {
         )
         .await?;
         w.changed(ChangeKind::Decisions);
+        if matches!(
+            kind,
+            DecisionKind::IntentLinked | DecisionKind::IntentUnaligned
+        ) {
+            follow_intent_decisions(w, &d.item_id).await?;
+        }
         Ok(id)
     }
+}
+
+/// Makes the item's hand link follow the intent decisions in force (linked to an intent,
+/// deliberately to none, or no hand link when the last one was taken back), and its effective
+/// intent with it (`items.intent_id`, see `repo::intents::resolve`).
+pub(crate) async fn follow_intent_decisions(w: &mut Writer<'_>, item_id: &str) -> CoreResult<()> {
+    let rows: Vec<DecisionRow> = repo::decisions::list(&mut *w.conn())
+        .await?
+        .into_iter()
+        .filter(|r| r.item_id.as_deref() == Some(item_id))
+        .collect();
+    let overlay = Overlay::from_rows(&rows);
+    let revoked = revoked_ids(&rows);
+    let latest = rows
+        .iter()
+        .rev()
+        .filter(|r| !revoked.contains(r.id.as_str()))
+        .find(|r| {
+            matches!(
+                DecisionKind::parse(&r.kind),
+                Some(DecisionKind::IntentLinked | DecisionKind::IntentUnaligned)
+            )
+        });
+    let link = match (overlay.item(item_id), latest) {
+        (Some(e), Some(row)) if e.intent.is_some() || e.unaligned.is_some() => {
+            Some(repo::intents::HandLink {
+                intent_id: e.intent.clone(),
+                unaligned: e.unaligned.clone(),
+                decision_id: row.id.clone(),
+                actor: row.actor.clone(),
+                at: row.created_at,
+            })
+        }
+        _ => None,
+    };
+    repo::intents::set_hand_link(w.conn(), item_id, link.as_ref()).await?;
+    let changed = repo::intents::resolve(w.conn(), Some(&[item_id.to_owned()])).await?;
+    if !changed.is_empty() {
+        w.items_changed(changed);
+    }
+    Ok(())
 }
 
 fn json_text(values: &[String]) -> String {
@@ -709,6 +783,16 @@ impl WriteOp for Revoke<'_> {
         )
         .await?;
         w.changed(ChangeKind::Decisions);
+        let intent_kinds = [
+            Some(DecisionKind::IntentLinked),
+            Some(DecisionKind::IntentUnaligned),
+            Some(DecisionKind::Revoked),
+        ];
+        if let Some(item) = target.item_id.as_deref() {
+            if intent_kinds.contains(&DecisionKind::parse(&target.kind)) {
+                follow_intent_decisions(w, item).await?;
+            }
+        }
         Ok(id)
     }
 }
@@ -882,6 +966,9 @@ fn summary(
             format!("Handoff from {} delivered", name_of(text("upstream")))
         }
         Some(DecisionKind::IntentLinked) => format!("Serves {}", name_of(text("intent"))),
+        Some(DecisionKind::IntentUnaligned) => {
+            format!("Serves no intent on purpose: {}", text("reason"))
+        }
         Some(DecisionKind::Note) => format!("Note: {}", text("text")),
         Some(DecisionKind::Revoked) => {
             let target = row

@@ -29,8 +29,8 @@ use super::{DemoGraph, DemoOptions};
 use crate::connectors::jira::map as jira_map;
 use crate::connectors::jira::model as jira_model;
 use crate::graph::model::{
-    FlowState, Identity, Intent, IntentKind, ItemKind, Link, LinkKind, LinkOrigin, Person,
-    Provenance, Source, SourceKind, Team, Transition, TransitionKind, WaitReason, WorkItem,
+    FlowState, Identity, Intent, IntentKind, IntentOrigin, ItemKind, Link, LinkKind, LinkOrigin,
+    Person, Provenance, Source, SourceKind, Team, Transition, TransitionKind, WaitReason, WorkItem,
     WorkflowMap,
 };
 
@@ -1870,6 +1870,7 @@ fn intents(org: &Org, start: i64, end: i64) -> Vec<Intent> {
     let day_of_end = end.div_euclid(DAY) * DAY;
     let mut out = Vec::with_capacity(GOALS.len() + INITIATIVES.len());
     for (i, g) in GOALS.iter().enumerate() {
+        // Goals are the Jira site's initiatives (the level above epics).
         out.push(Intent {
             id: g.id.into(),
             parent_id: None,
@@ -1879,6 +1880,15 @@ fn intents(org: &Org, start: i64, end: i64) -> Vec<Intent> {
             owner_id: Some(org.people[org.lead(g.owner_team) as usize].id.clone()),
             target_at: Some(day_of_end + g.target_days * DAY),
             created_at: start - (30 - i as i64) * DAY,
+            origin: IntentOrigin::Source,
+            source_id: Some(SRC_JIRA.into()),
+            external_id: Some(format!("{}", 9000 + i)),
+            source_key: Some(format!("GOAL-{}", i + 1)),
+            url: format!("https://acme.atlassian.net/browse/GOAL-{}", i + 1),
+            success_measure: String::new(),
+            priority: Some(i as i64 + 1),
+            position: i as i64,
+            archived_at: None,
         });
     }
     for (i, init) in INITIATIVES.iter().enumerate() {
@@ -1897,9 +1907,49 @@ fn intents(org: &Org, start: i64, end: i64) -> Vec<Intent> {
             owner_id: Some(org.people[owner as usize].id.clone()),
             target_at: Some(day_of_end + init.target_days * DAY),
             created_at: start - (20 - i as i64) * DAY,
+            // Initiatives are the Jira site's epics, under their goal's initiative; their Jira
+            // priority (Highest..Lowest) is the intent's priority.
+            origin: IntentOrigin::Source,
+            source_id: Some(SRC_JIRA.into()),
+            external_id: Some(format!("{}", 9100 + i)),
+            source_key: Some(format!("EPIC-{}", i + 1)),
+            url: format!("https://acme.atlassian.net/browse/EPIC-{}", i + 1),
+            success_measure: String::new(),
+            priority: Some((i as i64 * 3) % 5 + 1),
+            position: i as i64,
+            archived_at: None,
+        });
+    }
+    // Each initiative's GitHub milestone (in its owning team's repository), placed under the
+    // initiative in Baton by its owner.
+    for (i, init) in INITIATIVES.iter().enumerate() {
+        let number = i as i64 + 1;
+        out.push(Intent {
+            id: milestone_id(init.id),
+            parent_id: Some(init.id.into()),
+            kind: IntentKind::Milestone,
+            title: format!("GitHub: {}", init.title),
+            description: String::new(),
+            owner_id: None,
+            target_at: Some(day_of_end + init.target_days * DAY),
+            created_at: start - (20 - i as i64) * DAY,
+            origin: IntentOrigin::Source,
+            source_id: Some(SRC_GITHUB.into()),
+            external_id: Some(format!("{}", 9200 + i)),
+            source_key: Some(format!("milestone {number}")),
+            url: format!("https://github.com/acme/milestone/{number}"),
+            success_measure: String::new(),
+            priority: None,
+            position: 0,
+            archived_at: None,
         });
     }
     out
+}
+
+/// The id of an initiative's GitHub milestone.
+pub(crate) fn milestone_id(initiative: &str) -> String {
+    format!("{initiative}-milestone")
 }
 
 fn workflow_maps() -> Vec<WorkflowMap> {
@@ -2083,7 +2133,11 @@ fn item_rows(
             raw_state: state.name().into(),
             flow_state,
             wait_reason,
-            intent_id: d.intent.map(|i| INITIATIVES[usize::from(i)].id.to_owned()),
+            // GitHub work serves the initiative's milestone; Jira and Linear work the initiative.
+            intent_id: d.intent.map(|i| match d.src {
+                Src::GitHub => milestone_id(INITIATIVES[usize::from(i)].id),
+                _ => INITIATIVES[usize::from(i)].id.to_owned(),
+            }),
             priority: d.priority.map(str::to_owned),
             created_at: d.created,
             started_at,
@@ -2315,10 +2369,20 @@ mod tests {
                 i.id
             );
             assert_eq!(
-                i.kind == IntentKind::Initiative,
-                i.parent_id.is_some(),
-                "initiatives, and only they, sit under a goal"
+                i.kind == IntentKind::Goal,
+                i.parent_id.is_none(),
+                "goals, and only they, are at the top: initiatives under a goal, milestones under an initiative"
             );
+            let parent_kind = i
+                .parent_id
+                .as_deref()
+                .and_then(|p| g.intents.iter().find(|x| x.id == p))
+                .map(|p| p.kind);
+            match i.kind {
+                IntentKind::Initiative => assert_eq!(parent_kind, Some(IntentKind::Goal)),
+                IntentKind::Milestone => assert_eq!(parent_kind, Some(IntentKind::Initiative)),
+                IntentKind::Goal => {}
+            }
         }
 
         let maps: BTreeMap<(&str, &str), (FlowState, Option<WaitReason>)> = g

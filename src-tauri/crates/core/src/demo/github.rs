@@ -171,6 +171,7 @@ pub(crate) fn through_the_github_mapping(g: &mut DemoGraph) {
             .unwrap_or_default();
         let open = closed_at.is_none();
         let pull = Pull {
+            milestone: None,
             id: number,
             number,
             title: item.title.clone(),

@@ -18,7 +18,8 @@ use serde::Serialize;
 
 use crate::error::{CoreError, CoreResult};
 use crate::graph::model::{
-    Identity, Intent, Link, Person, Source, Team, Transition, WorkItem, WorkflowMap,
+    Identity, Intent, IntentOrigin, IntentRuleField, ItemFacet, Link, Person, Source,
+    SourcedIntent, Team, Transition, WorkItem, WorkflowMap,
 };
 use crate::graph::repo::{self, decisions::DecisionRow};
 use crate::graph::{Workspace, WriteOp, Writer};
@@ -110,11 +111,132 @@ impl WriteOp for WriteGraph<'_> {
         repo::teams::upsert_many(w.conn(), &graph.teams).await?;
         repo::people::upsert_many(w.conn(), &graph.people).await?;
         repo::identities::upsert_many(w.conn(), &graph.identities).await?;
-        repo::intents::upsert_many(w.conn(), &graph.intents).await?;
+        // Intents a source holds go through the sync's import (as its mapping reads them: id,
+        // key, parent at the source); intents made in Baton are written as they are.
+        let mut by_source: std::collections::BTreeMap<&str, Vec<SourcedIntent>> =
+            std::collections::BTreeMap::new();
+        let mut made_here = Vec::new();
+        for i in &graph.intents {
+            match (&i.source_id, &i.external_id) {
+                (Some(source), Some(external)) if i.origin == IntentOrigin::Source => {
+                    // A parent at the same source is the source's; one elsewhere (a GitHub
+                    // milestone under a Jira epic) is placed by a person, below.
+                    let parent = i
+                        .parent_id
+                        .as_deref()
+                        .and_then(|p| graph.intents.iter().find(|x| x.id == p))
+                        .filter(|p| p.source_id.as_deref() == Some(source.as_str()))
+                        .and_then(|p| p.external_id.clone());
+                    by_source.entry(source).or_default().push(SourcedIntent {
+                        id: i.id.clone(),
+                        external_id: external.clone(),
+                        key: i.source_key.clone().unwrap_or_else(|| external.clone()),
+                        parent,
+                        kind: i.kind,
+                        title: i.title.clone(),
+                        description: i.description.clone(),
+                        url: i.url.clone(),
+                        owner_id: i.owner_id.clone(),
+                        target_at: i.target_at,
+                        priority: i.priority,
+                        created_at: i.created_at,
+                    });
+                }
+                _ => made_here.push(i.clone()),
+            }
+        }
+        for (source, intents) in &by_source {
+            repo::intents::import(w.conn(), source, intents).await?;
+        }
+        // Sibling order as generated (the import keeps a new intent's place at 0).
+        for i in &graph.intents {
+            sqlx::query("UPDATE intents SET position = ?2 WHERE id = ?1")
+                .bind(&i.id)
+                .bind(i.position)
+                .execute(&mut *w.conn())
+                .await?;
+        }
+        repo::intents::upsert_many(w.conn(), &made_here).await?;
+        for i in &graph.intents {
+            let Some(parent) = i.parent_id.as_deref() else {
+                continue;
+            };
+            let elsewhere = graph
+                .intents
+                .iter()
+                .find(|p| p.id == parent)
+                .is_some_and(|p| p.source_id != i.source_id);
+            if i.origin != IntentOrigin::Source || !elsewhere {
+                continue;
+            }
+            let owner = graph
+                .intents
+                .iter()
+                .find(|p| p.id == parent)
+                .and_then(|p| p.owner_id.clone())
+                .unwrap_or_else(|| "demo".into());
+            sqlx::query("UPDATE intents SET parent_id = ?2 WHERE id = ?1")
+                .bind(&i.id)
+                .bind(parent)
+                .execute(&mut *w.conn())
+                .await?;
+            repo::intents::insert_edit(
+                &mut *w.conn(),
+                &repo::intents::EditRow {
+                    id: format!("edit-{}", i.id),
+                    intent_id: i.id.clone(),
+                    action: "edited".into(),
+                    fields: serde_json::json!({ "parent_id": parent }).to_string(),
+                    actor: owner,
+                    why: "The milestone delivers the initiative's GitHub work.".into(),
+                    created_at: i.created_at,
+                },
+            )
+            .await?;
+        }
         repo::workflow_maps::upsert_many(w.conn(), &graph.workflow_maps).await?;
         repo::items::upsert_many(w.conn(), &graph.items).await?;
         repo::transitions::insert_many(w.conn(), &graph.transitions).await?;
         repo::links::upsert_many(w.conn(), &graph.links).await?;
+        // What intent rules match on, as the mappings read it: a Jira or Linear key's project,
+        // a GitHub key's repository, and the epic an item serves at its source.
+        let epic_keys: std::collections::HashMap<&str, &str> = graph
+            .intents
+            .iter()
+            .filter_map(|i| Some((i.id.as_str(), i.source_key.as_deref()?)))
+            .collect();
+        let mut facets = Vec::with_capacity(graph.items.len() * 2);
+        for item in &graph.items {
+            let (field, value) = match item.key.split_once('#') {
+                Some((repo, _)) => (IntentRuleField::Repository, repo),
+                None => (
+                    IntentRuleField::Project,
+                    item.key.split('-').next().unwrap_or(&item.key),
+                ),
+            };
+            facets.push(ItemFacet {
+                item_id: item.id.clone(),
+                field,
+                value: value.to_owned(),
+            });
+            let epic = item.intent_id.as_deref().and_then(|i| epic_keys.get(i));
+            if let (Some(epic), true) = (epic, item.source_id == generate::SRC_JIRA) {
+                facets.push(ItemFacet {
+                    item_id: item.id.clone(),
+                    field: IntentRuleField::Epic,
+                    value: (*epic).to_owned(),
+                });
+            }
+        }
+        repo::intents::set_facets(w.conn(), &[], &facets).await?;
+        // Each item's intent, as its source says it.
+        let served: Vec<(String, String)> = graph
+            .items
+            .iter()
+            .filter_map(|i| Some((i.id.clone(), i.intent_id.clone()?)))
+            .collect();
+        let at = graph.items.iter().map(|i| i.updated_at).max().unwrap_or(0);
+        repo::intents::set_source_intents(w.conn(), &served, at).await?;
         for d in &graph.decisions {
             repo::decisions::insert(&mut *w.conn(), d).await?;
         }

@@ -486,54 +486,20 @@ pub fn analyse(ix: &WorkIndex, facts: &Facts, filter: &DepsFilter) -> DepsReport
     // At risk: an open item with an open upstream blocker (direct or further up the chain)
     // older than the blocker team's 85th-percentile cycle time. The nearest such blocker is
     // reported.
-    let mut blockers_of: HashMap<u32, Vec<u32>> = HashMap::new();
-    for d in &open {
-        blockers_of.entry(d.after).or_default().push(d.before);
-    }
-    let old = |b: u32| {
-        let s = slot(ix, ix.items[b as usize].team);
-        facts.age_days(ix, b) > facts.team_p85[s]
-    };
     let mut at_risk = Vec::new();
-    let mut downstream: Vec<u32> = blockers_of.keys().copied().collect();
-    downstream.sort_unstable();
-    for item in downstream {
-        // Breadth-first upstream, nearest first.
-        let mut seen = vec![item];
-        let mut frontier = vec![item];
-        let mut found = None;
-        let mut distance = 0u32;
-        while found.is_none() && !frontier.is_empty() && distance < AT_RISK_MAX_DEPTH {
-            distance += 1;
-            let mut next = Vec::new();
-            for f in frontier {
-                for &b in blockers_of.get(&f).into_iter().flatten() {
-                    if seen.contains(&b) {
-                        continue;
-                    }
-                    seen.push(b);
-                    if found.is_none() && old(b) {
-                        found = Some(b);
-                    }
-                    next.push(b);
-                }
-            }
-            frontier = next;
+    for (item, b, distance) in at_risk_links(ix, facts, &open) {
+        if !keep.any(ix, [item, b]) {
+            continue;
         }
-        if let Some(b) = found {
-            if !keep.any(ix, [item, b]) {
-                continue;
-            }
-            let s = slot(ix, ix.items[b as usize].team);
-            at_risk.push(AtRisk {
-                item: dep_item(ix, facts, item),
-                blocker: dep_item(ix, facts, b),
-                distance,
-                blocker_age_days: facts.age_days(ix, b),
-                threshold_days: facts.team_p85[s],
-                default_threshold: facts.team_samples[s] == 0,
-            });
-        }
+        let s = slot(ix, ix.items[b as usize].team);
+        at_risk.push(AtRisk {
+            item: dep_item(ix, facts, item),
+            blocker: dep_item(ix, facts, b),
+            distance,
+            blocker_age_days: facts.age_days(ix, b),
+            threshold_days: facts.team_p85[s],
+            default_threshold: facts.team_samples[s] == 0,
+        });
     }
     at_risk.sort_by(|a, b| {
         (b.blocker_age_days - b.threshold_days).total_cmp(&(a.blocker_age_days - a.threshold_days))
@@ -580,4 +546,58 @@ pub fn analyse(ix: &WorkIndex, facts: &Facts, filter: &DepsFilter) -> DepsReport
         handoffs_total,
         at_risk_max_depth: AT_RISK_MAX_DEPTH,
     }
+}
+
+/// **At risk** (defined once, for the Dependencies and Intents pages): each open item with an
+/// open blocker upstream (direct or further up the chain, at most [`AT_RISK_MAX_DEPTH`] links)
+/// older than the blocker team's 85th-percentile cycle time, with the nearest such blocker and
+/// its distance: (item, blocker, distance), items in position order.
+pub fn at_risk_links(ix: &WorkIndex, facts: &Facts, open: &[Dependency]) -> Vec<(u32, u32, u32)> {
+    let mut blockers_of: HashMap<u32, Vec<u32>> = HashMap::new();
+    for d in open {
+        blockers_of.entry(d.after).or_default().push(d.before);
+    }
+    let old = |b: u32| {
+        let s = slot(ix, ix.items[b as usize].team);
+        facts.age_days(ix, b) > facts.team_p85[s]
+    };
+    let mut out = Vec::new();
+    let mut downstream: Vec<u32> = blockers_of.keys().copied().collect();
+    downstream.sort_unstable();
+    for item in downstream {
+        // Breadth-first upstream, nearest first.
+        let mut seen = vec![item];
+        let mut frontier = vec![item];
+        let mut found = None;
+        let mut distance = 0u32;
+        while found.is_none() && !frontier.is_empty() && distance < AT_RISK_MAX_DEPTH {
+            distance += 1;
+            let mut next = Vec::new();
+            for f in frontier {
+                for &b in blockers_of.get(&f).into_iter().flatten() {
+                    if seen.contains(&b) {
+                        continue;
+                    }
+                    seen.push(b);
+                    if found.is_none() && old(b) {
+                        found = Some(b);
+                    }
+                    next.push(b);
+                }
+            }
+            frontier = next;
+        }
+        if let Some(b) = found {
+            out.push((item, b, distance));
+        }
+    }
+    out
+}
+
+/// The items [`at_risk_links`] finds at risk.
+pub fn at_risk_items(ix: &WorkIndex, facts: &Facts, open: &[Dependency]) -> Vec<u32> {
+    at_risk_links(ix, facts, open)
+        .into_iter()
+        .map(|(item, _, _)| item)
+        .collect()
 }

@@ -163,6 +163,45 @@ text_enum! {
     }
 }
 
+text_enum! {
+    /// Where an intent comes from.
+    IntentOrigin {
+        /// Imported from a source (a Jira epic or initiative, a GitHub milestone).
+        Source => "source",
+        /// Made in Baton.
+        Baton => "baton",
+    }
+}
+
+text_enum! {
+    /// What an intent rule matches on (an item's facet).
+    IntentRuleField {
+        /// The key of the epic (or higher-level issue) the item sits under.
+        Epic => "epic",
+        /// The key of the item's parent.
+        Parent => "parent",
+        Label => "label",
+        /// A Jira component.
+        Component => "component",
+        /// A repository (`owner/name`).
+        Repository => "repository",
+        /// A Jira project key.
+        Project => "project",
+    }
+}
+
+text_enum! {
+    /// How an item was linked to an intent.
+    LinkHow {
+        /// The source says so (a parent epic or initiative, a milestone).
+        Source => "source",
+        /// An intent rule matched.
+        Rule => "rule",
+        /// A person linked it (a decision).
+        Hand => "hand",
+    }
+}
+
 /// A source row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Source {
@@ -214,6 +253,80 @@ pub struct Intent {
     pub owner_id: Option<String>,
     pub target_at: Option<i64>,
     pub created_at: i64,
+    pub origin: IntentOrigin,
+    /// The source it was imported from, and its id and key there (None when made in Baton).
+    pub source_id: Option<String>,
+    pub external_id: Option<String>,
+    pub source_key: Option<String>,
+    pub url: String,
+    pub success_measure: String,
+    /// 1 is the highest.
+    pub priority: Option<i64>,
+    /// Its order among its siblings.
+    pub position: i64,
+    pub archived_at: Option<i64>,
+}
+
+impl Intent {
+    /// An intent made in Baton, with the fields every intent has.
+    pub fn baton(id: &str, kind: IntentKind, title: &str, created_at: i64) -> Intent {
+        Intent {
+            id: id.to_owned(),
+            parent_id: None,
+            kind,
+            title: title.to_owned(),
+            description: String::new(),
+            owner_id: None,
+            target_at: None,
+            created_at,
+            origin: IntentOrigin::Baton,
+            source_id: None,
+            external_id: None,
+            source_key: None,
+            url: String::new(),
+            success_measure: String::new(),
+            priority: None,
+            position: 0,
+            archived_at: None,
+        }
+    }
+}
+
+/// An intent as a source's mapping reads it (a Jira epic or initiative, a GitHub milestone).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourcedIntent {
+    /// Baton's id for it (the mapping derives it from the source's stable id).
+    pub id: String,
+    /// Its stable id at the source, and the key people know it by.
+    pub external_id: String,
+    pub key: String,
+    /// Its parent's external id or key at the same source.
+    pub parent: Option<String>,
+    pub kind: IntentKind,
+    pub title: String,
+    pub description: String,
+    pub url: String,
+    pub owner_id: Option<String>,
+    pub target_at: Option<i64>,
+    /// 1 is the highest.
+    pub priority: Option<i64>,
+    pub created_at: i64,
+}
+
+/// An item's link to an intent as its source says it: `source_ref` is the intent's external id
+/// or key at the item's source.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceIntentLink {
+    pub item_id: String,
+    pub source_ref: String,
+}
+
+/// A fact about an item that intent rules match on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemFacet {
+    pub item_id: String,
+    pub field: IntentRuleField,
+    pub value: String,
 }
 
 /// A work item as stored.

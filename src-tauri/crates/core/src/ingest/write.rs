@@ -7,7 +7,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::graph::model::{Identity, Link, Person, Transition, WorkItem, WorkflowMap};
+use crate::graph::model::{
+    Identity, ItemFacet, Link, Person, SourceIntentLink, SourcedIntent, Transition, WorkItem,
+    WorkflowMap,
+};
 use crate::graph::repo::{self, links::LinkSet, raw_records::RawRecord, sync_cursors::Cursor};
 use crate::graph::{ChangeKind, Workspace, WriteOp, Writer};
 use crate::ingest::error::SyncError;
@@ -61,6 +64,15 @@ pub struct PageWrite {
     /// Who asked for the page's items, as their own records say (see
     /// [`crate::rules::requester`]). An item of the page with none here has no requester.
     pub requesters: Vec<RequesterFact>,
+    /// Intents the page's records are (Jira epics and higher levels, GitHub milestones).
+    pub intents: Vec<SourcedIntent>,
+    /// The items of the page whose intent facts (`facets`, `intent_links`) the page states:
+    /// theirs are replaced by the page's.
+    pub intent_facts_for: Vec<String>,
+    /// What intent rules match on, for items of `intent_facts_for`.
+    pub facets: Vec<ItemFacet>,
+    /// Which intent each item of `intent_facts_for` serves, as its record says.
+    pub intent_links: Vec<SourceIntentLink>,
     /// The stream's position after this page.
     pub cursor: Option<Cursor>,
     /// Other streams' positions written with the page (a pull request timeline's validator).
@@ -270,6 +282,34 @@ impl WriteOp for CommitPage<'_> {
             repo::items::set_requesters(w.conn(), &json).await?;
         }
         repo::item_keys::upsert_many(w.conn(), &page.keys).await?;
+
+        // Intents and how the page's items serve them: facets and source links replaced for
+        // the items the page states them for, intents imported (people's edits kept), rules
+        // applied, and the effective intent set (a hand link always wins; a sync writes none).
+        if !page.intent_facts_for.is_empty() || !page.intents.is_empty() {
+            let facts_for = &page.intent_facts_for;
+            repo::intents::set_facets(w.conn(), facts_for, &page.facets).await?;
+            repo::intents::set_source_links(w.conn(), facts_for, &page.intent_links, now).await?;
+            if repo::intents::import(w.conn(), source_id, &page.intents).await? {
+                w.changed(ChangeKind::Intents);
+            }
+            let mut affected = facts_for.clone();
+            if !page.intents.is_empty() {
+                let refs: Vec<&str> = page
+                    .intents
+                    .iter()
+                    .flat_map(|i| [i.external_id.as_str(), i.key.as_str()])
+                    .collect();
+                affected.extend(repo::intents::items_naming(w.conn(), source_id, &refs).await?);
+            }
+            affected.sort_unstable();
+            affected.dedup();
+            let rules = repo::intents::rules(&mut *w.conn()).await?;
+            let matched = crate::intents::rules::matches(w.conn(), &rules, Some(facts_for)).await?;
+            repo::intents::set_rule_links(w.conn(), Some(facts_for), &matched, now).await?;
+            let moved = repo::intents::resolve(w.conn(), Some(&affected)).await?;
+            w.items_changed(moved);
+        }
 
         // Transitions of items neither on this page nor stored are dropped (events of items outside
         // the synced scope).

@@ -43,7 +43,13 @@ pub fn escape(text: &str) -> String {
 
 /// The forecast definitions of `docs/metrics.md` as HTML paragraphs and lists.
 fn definitions() -> String {
-    let start = METRICS.find("## Forecasts").unwrap_or(METRICS.len());
+    section_html("## Forecasts")
+}
+
+/// The section of `docs/metrics.md` under `heading` (`## Forecasts`) as HTML paragraphs and
+/// lists, every text escaped.
+pub(crate) fn section_html(heading: &str) -> String {
+    let start = METRICS.find(heading).unwrap_or(METRICS.len());
     let section = &METRICS[start..];
     let end = section[2..].find("\n## ").map_or(section.len(), |e| e + 2);
     let mut html = String::new();

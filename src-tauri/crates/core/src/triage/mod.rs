@@ -405,7 +405,8 @@ fn layer(ix: &WorkIndex, c: &Candidate, d: Option<&ItemDecisions>, now: i64) -> 
             if d.owner.is_some() {
                 missing.owner = false;
             }
-            if d.intent.is_some() {
+            // Linked to an intent, or deliberately to none: either way the question is answered.
+            if d.intent.is_some() || d.unaligned.is_some() {
                 missing.intent = false;
             }
             missing.any()

@@ -16,13 +16,14 @@
 
 use crate::connectors::{crossref, parse_time, StateMeanings};
 use crate::graph::model::{
-    ItemKind, Link, LinkKind, LinkOrigin, Transition, TransitionKind, WorkItem,
+    IntentKind, IntentRuleField, ItemFacet, ItemKind, Link, LinkKind, LinkOrigin, SourceIntentLink,
+    SourcedIntent, Transition, TransitionKind, WorkItem,
 };
 use crate::ingest::write::{PageWrite, RequesterFact, SeenPerson};
 use crate::rules::eval::{ProvenanceFacts, ProvenanceVerdict, Rules};
 use crate::rules::requester::{requester, RequestFacts};
 
-use super::model::{Event, Issue, Label, Pull, Review, User};
+use super::model::{Event, Issue, Label, Milestone, Pull, Review, User};
 
 /// Where a GitHub link was found (`links.found_in`).
 pub const FOUND_IN_DESCRIPTION: &str = "pull request description";
@@ -207,6 +208,7 @@ struct Common<'a> {
     updated_at: &'a str,
     closed_at: Option<&'a str>,
     started_at: Option<i64>,
+    milestone: Option<&'a Milestone>,
 }
 
 fn item(page: &mut PageWrite, ctx: &mut MapCtx<'_>, c: Common<'_>) -> Option<WorkItem> {
@@ -245,6 +247,7 @@ fn item(page: &mut PageWrite, ctx: &mut MapCtx<'_>, c: Common<'_>) -> Option<Wor
     );
     let id = ctx.repo.item(c.number);
     page.keys.push((key_ref(&ctx.repo.ns, &c.key), id.clone()));
+    intent_facts(page, ctx, &id, &c, created);
     Some(WorkItem {
         id,
         source_id: ctx.source_id.to_owned(),
@@ -305,6 +308,7 @@ pub fn map_issue(
             updated_at: &issue.updated_at,
             closed_at: issue.closed_at.as_deref(),
             started_at: None,
+            milestone: issue.milestone.as_ref(),
         },
     )
 }
@@ -336,6 +340,7 @@ pub fn map_pull(
             updated_at: &pull.updated_at,
             closed_at: pull.merged_at.as_deref().or(pull.closed_at.as_deref()),
             started_at: parse_time(&pull.created_at),
+            milestone: pull.milestone.as_ref(),
         },
     )?;
     for target in closing_refs(pull.body.as_deref().unwrap_or(""), repo_of(&key)) {
@@ -581,6 +586,53 @@ fn reference(token: &str, repo: &str) -> Option<String> {
         return (n != "0" && n.parse::<u64>().is_ok()).then_some(key);
     }
     None
+}
+
+/// What an issue or pull request says about intents: its milestone is an intent (a milestone of
+/// the repository) that it serves; its repository and labels are what intent rules match.
+fn intent_facts(page: &mut PageWrite, ctx: &MapCtx<'_>, id: &str, c: &Common<'_>, created: i64) {
+    let facet = |field: IntentRuleField, value: &str| ItemFacet {
+        item_id: id.to_owned(),
+        field,
+        value: value.to_owned(),
+    };
+    page.intent_facts_for.push(id.to_owned());
+    page.facets
+        .push(facet(IntentRuleField::Repository, repo_of(&c.key)));
+    for l in c.labels {
+        page.facets.push(facet(IntentRuleField::Label, l.name()));
+    }
+    let Some(m) = c.milestone.filter(|m| m.id != 0) else {
+        return;
+    };
+    let external = m.id.to_string();
+    if !page.intents.iter().any(|i| i.external_id == external) {
+        page.intents.push(SourcedIntent {
+            id: format!(
+                "gh:{}/{}/milestone/{}",
+                ctx.repo.ns, ctx.repo.repo_id, m.number
+            ),
+            external_id: external.clone(),
+            key: format!("{} milestone {}", repo_of(&c.key), m.number),
+            parent: None,
+            kind: IntentKind::Milestone,
+            title: m.title.clone(),
+            description: m.description.clone().unwrap_or_default(),
+            url: m.html_url.clone(),
+            owner_id: None,
+            target_at: m.due_on.as_deref().and_then(parse_time),
+            priority: None,
+            created_at: m
+                .created_at
+                .as_deref()
+                .and_then(parse_time)
+                .unwrap_or(created),
+        });
+    }
+    page.intent_links.push(SourceIntentLink {
+        item_id: id.to_owned(),
+        source_ref: external,
+    });
 }
 
 #[cfg(test)]

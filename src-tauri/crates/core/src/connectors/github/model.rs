@@ -69,6 +69,8 @@ pub struct Issue {
     pub id: i64,
     pub number: i64,
     #[serde(default)]
+    pub milestone: Option<Milestone>,
+    #[serde(default)]
     pub title: String,
     #[serde(default)]
     pub state: String,
@@ -101,6 +103,8 @@ pub struct Issue {
 /// A pull request from `/repos/{o}/{r}/pulls`.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 pub struct Pull {
+    #[serde(default)]
+    pub milestone: Option<Milestone>,
     pub id: i64,
     pub number: i64,
     #[serde(default)]
@@ -282,4 +286,23 @@ impl TimelineEvent {
     pub fn at(&self) -> Option<&str> {
         self.created_at.as_deref().or(self.submitted_at.as_deref())
     }
+}
+
+/// A repository milestone, as issues and pull requests carry it.
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+pub struct Milestone {
+    #[serde(default)]
+    pub id: i64,
+    #[serde(default)]
+    pub number: i64,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub html_url: String,
+    #[serde(default)]
+    pub due_on: Option<String>,
+    #[serde(default)]
+    pub created_at: Option<String>,
 }

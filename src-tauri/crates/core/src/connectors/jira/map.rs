@@ -23,13 +23,14 @@ use std::collections::{HashMap, HashSet};
 
 use crate::connectors::{parse_time, StateMeanings};
 use crate::graph::model::{
-    FlowState, ItemKind, Link, LinkKind, LinkOrigin, Transition, TransitionKind, WorkItem,
+    FlowState, IntentKind, IntentRuleField, ItemFacet, ItemKind, Link, LinkKind, LinkOrigin,
+    SourceIntentLink, SourcedIntent, Transition, TransitionKind, WorkItem,
 };
 use crate::graph::repo::links::{LinkSet, Side};
 use crate::ingest::write::{PageWrite, SeenPerson};
 use crate::rules::eval::{ProvenanceFacts, ProvenanceVerdict, Rules};
 
-use super::model::{History, HistoryItem, Issue, IssueLink, Keyed, LinkType, Status, User};
+use super::model::{History, HistoryItem, Issue, IssueLink, Keyed, LinkType, Named, Status, User};
 
 /// The item id of an issue: `jira:<namespace>/<Jira's numeric issue id>`.
 pub fn item_id(ns: &str, issue_id: &str) -> String {
@@ -434,6 +435,7 @@ pub fn map_issue(
     let finished = matches!(flow, FlowState::Done | FlowState::Canceled);
 
     links(page, ctx, &id, issue, &link_times, created);
+    intent_facts(page, ctx, &id, issue, owner_id.clone(), created);
 
     Some(WorkItem {
         id: id.clone(),
@@ -683,6 +685,124 @@ fn epic_key(value: &serde_json::Value) -> Option<String> {
     }
 }
 
+/// An issue type's level: the site's `hierarchyLevel` when sent, else from its name (Epic 1,
+/// Initiative 2, anything else 0).
+fn level_of(issue_type: Option<&Named>) -> i64 {
+    match issue_type {
+        Some(t) => t.hierarchy_level.unwrap_or_else(|| {
+            let name = t.name.to_lowercase();
+            if name.contains("initiative") {
+                2
+            } else if name.contains("epic") || name.contains("史诗") {
+                1
+            } else {
+                0
+            }
+        }),
+        None => 0,
+    }
+}
+
+/// A Jira priority name as an intent priority (1 is the highest).
+fn priority_rank(name: &str) -> Option<i64> {
+    match name.trim().to_lowercase().as_str() {
+        "highest" | "blocker" => Some(1),
+        "high" | "critical" => Some(2),
+        "medium" | "major" => Some(3),
+        "low" | "minor" => Some(4),
+        "lowest" | "trivial" => Some(5),
+        _ => None,
+    }
+}
+
+/// What an issue says about intents: an epic or a higher-level issue (initiative) is an intent
+/// (its parent at the source is its parent intent) and serves itself; any other issue serves the
+/// epic or initiative its parent field or Epic Link names. Its facets (project, components,
+/// labels, parent, epic) are what intent rules match.
+fn intent_facts(
+    page: &mut PageWrite,
+    ctx: &MapCtx<'_>,
+    id: &str,
+    issue: &Issue,
+    owner_id: Option<String>,
+    created: i64,
+) {
+    let f = &issue.fields;
+    let facet = |field: IntentRuleField, value: &str| ItemFacet {
+        item_id: id.to_owned(),
+        field,
+        value: value.to_owned(),
+    };
+    page.intent_facts_for.push(id.to_owned());
+    page.facets
+        .push(facet(IntentRuleField::Project, &project_of_issue(issue)));
+    for c in &f.components {
+        page.facets.push(facet(IntentRuleField::Component, &c.name));
+    }
+    for l in &f.labels {
+        page.facets.push(facet(IntentRuleField::Label, l));
+    }
+    let level = level_of(f.issuetype.as_ref());
+    let parent_level = f
+        .parent
+        .as_ref()
+        .map(|p| level_of(p.fields.as_ref().and_then(|x| x.issuetype.as_ref())));
+    if let Some(parent) = &f.parent {
+        page.facets
+            .push(facet(IntentRuleField::Parent, &parent.key));
+    }
+    let epic_link = ctx
+        .fields
+        .epic_link
+        .as_deref()
+        .and_then(|field| f.custom.get(field))
+        .and_then(epic_key);
+    if level >= 1 {
+        page.intents.push(SourcedIntent {
+            id: id.to_owned(),
+            external_id: issue.id.clone(),
+            key: issue.key.clone(),
+            parent: f
+                .parent
+                .as_ref()
+                .filter(|_| parent_level.unwrap_or(0) > level)
+                .map(|p| p.id.clone().unwrap_or_else(|| p.key.clone())),
+            kind: if level >= 2 {
+                IntentKind::Goal
+            } else {
+                IntentKind::Initiative
+            },
+            title: f.summary.clone().unwrap_or_else(|| issue.key.clone()),
+            description: String::new(),
+            url: format!("{}/browse/{}", ctx.site.trim_end_matches('/'), issue.key),
+            owner_id,
+            target_at: None,
+            priority: f.priority.as_ref().and_then(|p| priority_rank(&p.name)),
+            created_at: created,
+        });
+        page.intent_links.push(SourceIntentLink {
+            item_id: id.to_owned(),
+            source_ref: issue.id.clone(),
+        });
+        page.facets.push(facet(IntentRuleField::Epic, &issue.key));
+        return;
+    }
+    // The epic (or higher level) it sits under: its parent when that is one, else its Epic Link.
+    let served = match (&f.parent, parent_level) {
+        (Some(p), Some(l)) if l >= 1 => {
+            Some((p.id.clone().unwrap_or_else(|| p.key.clone()), p.key.clone()))
+        }
+        _ => epic_link.map(|k| (k.clone(), k)),
+    };
+    if let Some((reference, key)) = served {
+        page.facets.push(facet(IntentRuleField::Epic, &key));
+        page.intent_links.push(SourceIntentLink {
+            item_id: id.to_owned(),
+            source_ref: reference,
+        });
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::model::{Category, Keyed, LinkType};
@@ -700,6 +820,7 @@ mod tests {
         let keyed = |id: &str| Keyed {
             id: Some(id.into()),
             key: format!("K-{id}"),
+            fields: None,
         };
         IssueLink {
             id: "1".into(),

@@ -73,6 +73,10 @@ pub struct StatusScope {
 pub struct Named {
     #[serde(default)]
     pub name: String,
+    /// An issue type's level in the site's hierarchy (sub-task -1, standard 0, epic 1,
+    /// initiative and above 2+), when the site sends it.
+    #[serde(default, rename = "hierarchyLevel")]
+    pub hierarchy_level: Option<i64>,
 }
 
 /// Something with a key (project, parent, sub-task, linked issue), and its numeric id when the
@@ -83,6 +87,18 @@ pub struct Keyed {
     pub id: Option<String>,
     #[serde(default)]
     pub key: String,
+    /// The few fields Jira sends with a parent (its issue type says whether it is an epic).
+    #[serde(default)]
+    pub fields: Option<KeyedFields>,
+}
+
+/// The fields Jira sends with a parent issue.
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+pub struct KeyedFields {
+    #[serde(default)]
+    pub issuetype: Option<Named>,
+    #[serde(default)]
+    pub summary: Option<String>,
 }
 
 /// A link type.

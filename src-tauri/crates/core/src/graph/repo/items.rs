@@ -18,7 +18,7 @@ pub async fn upsert_many(conn: &mut SqliteConnection, items: &[WorkItem]) -> sql
              author_id = excluded.author_id, provenance = excluded.provenance,
              provenance_agent = excluded.provenance_agent, provenance_confidence = excluded.provenance_confidence,
              raw_state = excluded.raw_state, flow_state = excluded.flow_state, wait_reason = excluded.wait_reason,
-             intent_id = excluded.intent_id, priority = excluded.priority, created_at = excluded.created_at,
+             priority = excluded.priority, created_at = excluded.created_at,
              started_at = excluded.started_at, done_at = excluded.done_at, updated_at = excluded.updated_at",
         &ordered,
         |mut b, i| {

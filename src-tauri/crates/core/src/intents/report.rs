@@ -1,0 +1,1010 @@
+//! The Intents page: the tree of goals → initiatives → milestones with the work that serves
+//! each, unaligned work, and intent conflicts. Every figure is defined in `docs/metrics.md`
+//! ("Intents"); the page reads only the in-memory index (one pass of the flow facts) plus the
+//! intent rows, the deliberate non-alignments, the policy violations and the pending decisions.
+//!
+//! **Serves.** An item serves the intent it is linked to (`items.intent_id`: by hand, else by
+//! rule, else by its source). A pull request linked to none serves the intent of an item it
+//! implements, if it has one. An intent's figures cover the items that serve it or one of its
+//! descendants.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+use crate::deps::graph::{slot, Facts};
+use crate::error::CoreResult;
+use crate::flow::report::ItemRef;
+use crate::flow::{FlowFilter, Scope};
+use crate::graph::index::{WorkIndex, NONE};
+use crate::graph::model::{
+    FlowState, Intent, IntentKind, IntentOrigin, ItemKind, LinkKind, Provenance,
+};
+use crate::graph::{repo, Workspace};
+use crate::time::to_rfc3339;
+
+/// A team carrying work in progress for more intents than this at once is spread thin.
+pub const SPREAD_LIMIT: u32 = 3;
+/// The most unaligned items listed (the counts cover them all).
+const UNALIGNED_LISTED: usize = 200;
+const DAY_MS: i64 = 86_400_000;
+
+/// What the Intents page asks.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase", default)]
+pub struct IntentsQuery {
+    /// The range whose finishes count as throughput and cycle times, and the items' filters
+    /// (teams, sources, kinds, provenance).
+    pub filter: FlowFilter,
+    /// Show archived intents too.
+    pub include_archived: bool,
+}
+
+/// A team or agent and how many items of the set it has.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Contributor {
+    pub name: String,
+    pub items: u32,
+}
+
+/// One intent with its figures (over the items that serve it or one of its descendants).
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct IntentNode {
+    pub id: String,
+    pub parent_id: Option<String>,
+    /// Levels below a root (0 for a root).
+    pub depth: u32,
+    pub kind: IntentKind,
+    pub title: String,
+    pub description: String,
+    pub success_measure: String,
+    pub origin: IntentOrigin,
+    /// The source's name and the intent's key there (imported intents).
+    pub source_name: Option<String>,
+    pub source_key: Option<String>,
+    pub url: String,
+    pub owner: Option<String>,
+    pub target_date: Option<String>,
+    pub priority: Option<u32>,
+    pub position: u32,
+    pub archived: bool,
+    /// Items that serve it directly, and with its descendants.
+    pub direct_items: u32,
+    pub items: u32,
+    pub done: u32,
+    pub canceled: u32,
+    /// Done / (items − canceled); None without items.
+    pub progress: Option<f64>,
+    /// Finished in the range.
+    pub throughput: u32,
+    /// Cycle time of the items finished in the range, median and 85th percentile (days).
+    pub cycle_p50_days: Option<f64>,
+    pub cycle_p85_days: Option<f64>,
+    /// Active or waiting now.
+    pub wip: u32,
+    /// Age of the oldest item in progress (days since its cycle started).
+    pub oldest_wip_days: Option<f64>,
+    pub teams: Vec<Contributor>,
+    pub agents: Vec<Contributor>,
+    /// Items made by AI agents / items.
+    pub ai_share: Option<f64>,
+    /// Open items waiting on an open blocker (any team).
+    pub blocked: u32,
+    /// Open items at risk: an open blocker upstream is older than its team's P85 cycle time.
+    pub at_risk: u32,
+    /// Open blocking links into its open items.
+    pub open_blocking_links: u32,
+    /// Pending decisions and approvals its work waits on, or asked about it.
+    pub pending_decisions: u32,
+    /// Its items that break a policy now.
+    pub policy_violations: u32,
+    /// How its direct links were made.
+    pub linked_by_source: u32,
+    pub linked_by_rule: u32,
+    pub linked_by_hand: u32,
+}
+
+/// Unaligned work of one team from one source.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct UnalignedRow {
+    pub team_id: Option<String>,
+    pub team: String,
+    pub source_id: String,
+    pub source: String,
+    /// Unaligned items in progress now, and finished in the range.
+    pub wip: u32,
+    pub throughput: u32,
+    /// Of those, made by AI agents.
+    pub ai_wip: u32,
+    pub ai_throughput: u32,
+}
+
+/// A team's unaligned share.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct UnalignedTeam {
+    pub team_id: Option<String>,
+    pub team: String,
+    pub wip: u32,
+    pub team_wip: u32,
+    /// wip / team_wip (None when the team has nothing in progress).
+    pub wip_share: Option<f64>,
+    pub throughput: u32,
+    pub team_throughput: u32,
+    pub throughput_share: Option<f64>,
+}
+
+/// An unaligned item.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct UnalignedItem {
+    pub item: ItemRef,
+    pub team: Option<String>,
+    pub source: String,
+    pub state: FlowState,
+    pub provenance: Provenance,
+    /// Days since its cycle started (since it was created when not started).
+    pub age_days: f64,
+}
+
+/// Work that serves no intent.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct UnalignedReport {
+    /// Items in progress now and finished in the range that serve no intent (deliberately
+    /// unaligned ones excluded).
+    pub wip: u32,
+    pub throughput: u32,
+    /// All items in progress and finished in the range, for the shares.
+    pub all_wip: u32,
+    pub all_throughput: u32,
+    pub rows: Vec<UnalignedRow>,
+    pub teams: Vec<UnalignedTeam>,
+    /// Items people marked as serving no intent on purpose (maintenance, support…).
+    pub on_purpose: u32,
+    /// The open unaligned items, oldest first (at most 200).
+    pub items: Vec<UnalignedItem>,
+    pub items_total: u32,
+}
+
+/// A team whose work in progress serves too many intents at once.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SpreadConflict {
+    pub team: String,
+    pub intents: u32,
+    pub wip: u32,
+    /// The intents, most items in progress first.
+    pub intent_titles: Vec<String>,
+}
+
+/// Work of one intent waiting on work of another.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct WaitConflict {
+    pub waiting_id: String,
+    pub waiting: String,
+    pub blocking_id: String,
+    pub blocking: String,
+    /// Open blocking links from the blocking intent's items to the waiting intent's.
+    pub links: u32,
+    /// The blocking intent's work waits on the waiting intent's work too.
+    pub mutual: bool,
+}
+
+/// A higher-priority intent of one team waiting on a lower-priority intent's work of another.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PriorityConflict {
+    pub waiting_id: String,
+    pub waiting: String,
+    pub waiting_priority: u32,
+    pub waiting_team: String,
+    pub blocking_id: String,
+    pub blocking: String,
+    pub blocking_priority: u32,
+    pub blocking_team: String,
+    pub links: u32,
+}
+
+/// Intent conflicts.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ConflictsReport {
+    pub spread_limit: u32,
+    pub spread: Vec<SpreadConflict>,
+    pub waits: Vec<WaitConflict>,
+    pub priorities: Vec<PriorityConflict>,
+}
+
+/// The Intents page.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct IntentsReport {
+    pub as_of: String,
+    pub range_from: String,
+    pub range_to: String,
+    /// The intents, depth first, siblings in their order.
+    pub intents: Vec<IntentNode>,
+    pub archived: u32,
+    pub unaligned: UnalignedReport,
+    pub conflicts: ConflictsReport,
+    /// No item has an estimate Baton reads, so progress is counted in items only.
+    pub points_available: bool,
+}
+
+/// What the page needs besides the index.
+pub struct Extras {
+    pub intents: Vec<Intent>,
+    pub source_names: HashMap<String, String>,
+    pub owner_names: HashMap<String, String>,
+    /// Items deliberately aligned to no intent (positions).
+    pub on_purpose: HashSet<u32>,
+    /// Policy violations now, per item position.
+    pub violations: Arc<HashMap<u32, u32>>,
+    /// Pending questions: the intent they are about (position) and the items waiting (positions).
+    pub pending: Vec<(Option<u32>, Vec<u32>)>,
+    /// How each item is linked: (source, rule, hand) per item position.
+    pub how: HashMap<u32, u8>,
+}
+
+/// Link kinds in [`Extras::how`].
+pub const HOW_SOURCE: u8 = 1;
+pub const HOW_RULE: u8 = 2;
+pub const HOW_HAND: u8 = 4;
+
+fn percentile(sorted: &[f64], p: f64) -> Option<f64> {
+    crate::flow::percentile::nearest_rank(sorted, p)
+}
+
+fn day(t: i64, offset: i64) -> String {
+    to_rfc3339(t + offset).chars().take(10).collect()
+}
+
+/// The intent each item serves (a position in `ix.intents`, or [`NONE`]): its own, else for a
+/// pull request without one, that of an item it implements.
+pub fn serving(ix: &WorkIndex, as_of: i64) -> Vec<u32> {
+    let mut out: Vec<u32> = ix.items.iter().map(|i| i.intent).collect();
+    for link in &ix.links {
+        if link.kind != LinkKind::Implements
+            || !crate::flow::filter::link_stands_at(link.created, link.removed, as_of)
+        {
+            continue;
+        }
+        let (pr, issue) = (link.from as usize, link.to as usize);
+        if ix.items[pr].kind == ItemKind::PullRequest
+            && ix.items[pr].intent == NONE
+            && out[pr] == NONE
+            && ix.items[issue].intent != NONE
+        {
+            out[pr] = ix.items[issue].intent;
+        }
+    }
+    out
+}
+
+/// The page, from the index, the facts of every item and the extras.
+pub fn compute(
+    ix: &WorkIndex,
+    facts: &Facts,
+    scope: &Scope,
+    extras: &Extras,
+    query: &IntentsQuery,
+) -> IntentsReport {
+    let n_intents = ix.intents.len();
+    let serves = serving(ix, scope.as_of);
+    // Ancestors of each intent (itself first).
+    let chain = |mut at: u32| -> Vec<u32> {
+        let mut out = Vec::new();
+        while at != NONE && (at as usize) < n_intents && out.len() <= n_intents {
+            out.push(at);
+            at = ix.intent_parents[at as usize].unwrap_or(NONE);
+        }
+        out
+    };
+    let chains: Vec<Vec<u32>> = (0..n_intents as u32).map(chain).collect();
+    let exists = |i: usize| ix.items[i].created < scope.as_of;
+    let in_set = |i: usize| exists(i) && scope.keeps(ix, i);
+    let open = |i: usize| !facts.closed(i as u32);
+    let wip = |i: usize| matches!(facts.flow[i], FlowState::Active | FlowState::Waiting);
+    let finished_in_range = |i: usize| {
+        facts.finish[i].is_some_and(|f| f >= scope.from && f < scope.as_of)
+            && facts.flow[i] == FlowState::Done
+    };
+
+    // Blocking: open blocking links, and at-risk items (the Dependencies page's definition).
+    let open_links = crate::deps::analysis::open_blocking(ix, facts);
+    let mut blocked_by: HashMap<u32, Vec<u32>> = HashMap::new();
+    for d in &open_links {
+        blocked_by.entry(d.after).or_default().push(d.before);
+    }
+    let at_risk: HashSet<u32> = crate::deps::analysis::at_risk_items(ix, facts, &open_links)
+        .into_iter()
+        .collect();
+
+    #[derive(Default, Clone)]
+    struct Acc {
+        direct: u32,
+        items: u32,
+        done: u32,
+        canceled: u32,
+        throughput: u32,
+        cycles: Vec<f64>,
+        wip: u32,
+        oldest: Option<f64>,
+        teams: HashMap<u32, u32>,
+        agents: HashMap<u32, u32>,
+        ai: u32,
+        blocked: u32,
+        at_risk: u32,
+        links_in: u32,
+        violations: u32,
+        pending: HashSet<usize>,
+        by_source: u32,
+        by_rule: u32,
+        by_hand: u32,
+    }
+    let mut acc = vec![Acc::default(); n_intents];
+    for (i, &at) in serves.iter().enumerate() {
+        if !in_set(i) {
+            continue;
+        }
+        if at == NONE || at as usize >= n_intents {
+            continue;
+        }
+        let item = &ix.items[i];
+        if item.intent == at {
+            let a = &mut acc[at as usize];
+            a.direct += 1;
+            let how = extras.how.get(&(i as u32)).copied().unwrap_or(0);
+            if how & HOW_HAND != 0 {
+                a.by_hand += 1;
+            } else if how & HOW_RULE != 0 {
+                a.by_rule += 1;
+            } else {
+                a.by_source += 1;
+            }
+        }
+        let is_wip = wip(i);
+        let age = facts.age_days(ix, i as u32);
+        let cycle = if finished_in_range(i) {
+            facts.start[i]
+                .zip(facts.finish[i])
+                .map(|(s, f)| (f - s).max(0) as f64 / DAY_MS as f64)
+        } else {
+            None
+        };
+        let blocked = open(i) && blocked_by.contains_key(&(i as u32));
+        let links_in = if open(i) {
+            blocked_by.get(&(i as u32)).map_or(0, |b| b.len() as u32)
+        } else {
+            0
+        };
+        for &up in &chains[at as usize] {
+            let a = &mut acc[up as usize];
+            a.items += 1;
+            match facts.flow[i] {
+                FlowState::Done => a.done += 1,
+                FlowState::Canceled => a.canceled += 1,
+                _ => {}
+            }
+            if finished_in_range(i) {
+                a.throughput += 1;
+            }
+            if let Some(c) = cycle {
+                a.cycles.push(c);
+            }
+            if is_wip {
+                a.wip += 1;
+                a.oldest = Some(a.oldest.map_or(age, |o: f64| o.max(age)));
+            }
+            *a.teams.entry(item.team).or_default() += 1;
+            if item.agent != NONE {
+                *a.agents.entry(item.agent).or_default() += 1;
+            }
+            if item.provenance == Provenance::AiAgent {
+                a.ai += 1;
+            }
+            if blocked {
+                a.blocked += 1;
+            }
+            if open(i) && at_risk.contains(&(i as u32)) {
+                a.at_risk += 1;
+            }
+            a.links_in += links_in;
+            a.violations += extras.violations.get(&(i as u32)).copied().unwrap_or(0);
+        }
+    }
+    for (q, (intent, waiting)) in extras.pending.iter().enumerate() {
+        let mut hit: HashSet<u32> = HashSet::new();
+        if let Some(at) = intent {
+            hit.extend(chains.get(*at as usize).into_iter().flatten());
+        }
+        for &w in waiting {
+            let at = serves[w as usize];
+            if at != NONE && (at as usize) < n_intents {
+                hit.extend(&chains[at as usize]);
+            }
+        }
+        for at in hit {
+            acc[at as usize].pending.insert(q);
+        }
+    }
+
+    // The tree: depth first, siblings in their order (the rows come in position order).
+    let position_of: HashMap<&str, usize> = ix
+        .intents
+        .iter()
+        .enumerate()
+        .map(|(k, n)| (n.id.as_str(), k))
+        .collect();
+    let rows: HashMap<&str, &Intent> = extras.intents.iter().map(|i| (i.id.as_str(), i)).collect();
+    let mut children: HashMap<Option<&str>, Vec<&Intent>> = HashMap::new();
+    for intent in &extras.intents {
+        let parent = intent.parent_id.as_deref().filter(|p| rows.contains_key(p));
+        children.entry(parent).or_default().push(intent);
+    }
+    let mut order: Vec<(&Intent, u32)> = Vec::new();
+    let mut stack: Vec<(&Intent, u32)> = children
+        .get(&None)
+        .map(|c| c.iter().rev().map(|i| (*i, 0)).collect())
+        .unwrap_or_default();
+    let mut seen: HashSet<&str> = HashSet::new();
+    while let Some((intent, depth)) = stack.pop() {
+        if !seen.insert(intent.id.as_str()) {
+            continue;
+        }
+        order.push((intent, depth));
+        if let Some(kids) = children.get(&Some(intent.id.as_str())) {
+            stack.extend(kids.iter().rev().map(|k| (*k, depth + 1)));
+        }
+    }
+    let archived = extras
+        .intents
+        .iter()
+        .filter(|i| i.archived_at.is_some())
+        .count() as u32;
+    let mut nodes = Vec::new();
+    for (intent, depth) in order {
+        let hidden_by = |i: &Intent| -> bool {
+            // Archived itself or under an archived intent.
+            let mut at = Some(i);
+            while let Some(x) = at {
+                if x.archived_at.is_some() {
+                    return true;
+                }
+                at = x.parent_id.as_deref().and_then(|p| rows.get(p).copied());
+            }
+            false
+        };
+        if !query.include_archived && hidden_by(intent) {
+            continue;
+        }
+        let a = position_of
+            .get(intent.id.as_str())
+            .map(|k| acc[*k].clone())
+            .unwrap_or_default();
+        let mut cycles = a.cycles.clone();
+        cycles.sort_by(f64::total_cmp);
+        let named = |m: &HashMap<u32, u32>, name: &dyn Fn(u32) -> String| {
+            let mut v: Vec<Contributor> = m
+                .iter()
+                .map(|(k, n)| Contributor {
+                    name: name(*k),
+                    items: *n,
+                })
+                .collect();
+            v.sort_by(|x, y| y.items.cmp(&x.items).then(x.name.cmp(&y.name)));
+            v
+        };
+        let counted = a.items.saturating_sub(a.canceled);
+        nodes.push(IntentNode {
+            id: intent.id.clone(),
+            parent_id: intent.parent_id.clone(),
+            depth,
+            kind: intent.kind,
+            title: intent.title.clone(),
+            description: intent.description.clone(),
+            success_measure: intent.success_measure.clone(),
+            origin: intent.origin,
+            source_name: intent
+                .source_id
+                .as_ref()
+                .and_then(|s| extras.source_names.get(s).cloned()),
+            source_key: intent.source_key.clone(),
+            url: intent.url.clone(),
+            owner: intent.owner_id.as_ref().map(|o| {
+                extras
+                    .owner_names
+                    .get(o)
+                    .cloned()
+                    .unwrap_or_else(|| o.clone())
+            }),
+            target_date: intent.target_at.map(|t| day(t, 0)),
+            priority: intent.priority.and_then(|p| u32::try_from(p).ok()),
+            position: u32::try_from(intent.position).unwrap_or(0),
+            archived: intent.archived_at.is_some(),
+            direct_items: a.direct,
+            items: a.items,
+            done: a.done,
+            canceled: a.canceled,
+            progress: (counted > 0).then(|| f64::from(a.done) / f64::from(counted)),
+            throughput: a.throughput,
+            cycle_p50_days: percentile(&cycles, 50.0),
+            cycle_p85_days: percentile(&cycles, 85.0),
+            wip: a.wip,
+            oldest_wip_days: a.oldest,
+            teams: named(&a.teams, &|t| {
+                ix.teams
+                    .get(t as usize)
+                    .map_or("No team".to_owned(), |n| n.name.clone())
+            }),
+            agents: named(&a.agents, &|g| {
+                ix.agents
+                    .get(g as usize)
+                    .map_or(String::new(), |n| n.to_string())
+            }),
+            ai_share: (a.items > 0).then(|| f64::from(a.ai) / f64::from(a.items)),
+            blocked: a.blocked,
+            at_risk: a.at_risk,
+            open_blocking_links: a.links_in,
+            pending_decisions: a.pending.len() as u32,
+            policy_violations: a.violations,
+            linked_by_source: a.by_source,
+            linked_by_rule: a.by_rule,
+            linked_by_hand: a.by_hand,
+        });
+    }
+
+    let unaligned = unaligned(
+        ix,
+        facts,
+        scope,
+        extras,
+        &serves,
+        &in_set,
+        &wip,
+        &finished_in_range,
+    );
+    let conflicts = conflicts(ix, &serves, &in_set, &wip, &open_links, facts, extras);
+    IntentsReport {
+        as_of: to_rfc3339(scope.as_of),
+        range_from: day(scope.from, scope.offset_ms),
+        range_to: day(scope.as_of - 1, scope.offset_ms),
+        intents: nodes,
+        archived,
+        unaligned,
+        conflicts,
+        points_available: false,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn unaligned(
+    ix: &WorkIndex,
+    facts: &Facts,
+    _scope: &Scope,
+    extras: &Extras,
+    serves: &[u32],
+    in_set: &dyn Fn(usize) -> bool,
+    wip: &dyn Fn(usize) -> bool,
+    finished: &dyn Fn(usize) -> bool,
+) -> UnalignedReport {
+    let slots = ix.teams.len() + 1;
+    let mut team_wip = vec![0u32; slots];
+    let mut team_tp = vec![0u32; slots];
+    let mut un_wip = vec![0u32; slots];
+    let mut un_tp = vec![0u32; slots];
+    let mut rows: HashMap<(usize, u32), UnalignedRow> = HashMap::new();
+    let mut report = UnalignedReport {
+        wip: 0,
+        throughput: 0,
+        all_wip: 0,
+        all_throughput: 0,
+        rows: Vec::new(),
+        teams: Vec::new(),
+        on_purpose: 0,
+        items: Vec::new(),
+        items_total: 0,
+    };
+    let mut listed: Vec<(f64, u32)> = Vec::new();
+    for (i, &serve) in serves.iter().enumerate() {
+        if !in_set(i) {
+            continue;
+        }
+        let item = &ix.items[i];
+        let s = slot(ix, item.team);
+        let (w, f) = (wip(i), finished(i));
+        if w {
+            team_wip[s] += 1;
+            report.all_wip += 1;
+        }
+        if f {
+            team_tp[s] += 1;
+            report.all_throughput += 1;
+        }
+        if serve != NONE {
+            continue;
+        }
+        if extras.on_purpose.contains(&(i as u32)) {
+            report.on_purpose += 1;
+            continue;
+        }
+        let ai = item.provenance == Provenance::AiAgent;
+        if w || f {
+            let row = rows
+                .entry((s, item.source))
+                .or_insert_with(|| UnalignedRow {
+                    team_id: ix.teams.get(item.team as usize).map(|t| t.id.clone()),
+                    team: ix
+                        .teams
+                        .get(item.team as usize)
+                        .map_or("No team".to_owned(), |t| t.name.clone()),
+                    source_id: ix.sources[item.source as usize].id.clone(),
+                    source: ix.sources[item.source as usize].name.clone(),
+                    wip: 0,
+                    throughput: 0,
+                    ai_wip: 0,
+                    ai_throughput: 0,
+                });
+            if w {
+                row.wip += 1;
+                row.ai_wip += u32::from(ai);
+                un_wip[s] += 1;
+                report.wip += 1;
+            }
+            if f {
+                row.throughput += 1;
+                row.ai_throughput += u32::from(ai);
+                un_tp[s] += 1;
+                report.throughput += 1;
+            }
+        }
+        if !facts.closed(i as u32) {
+            listed.push((facts.age_days(ix, i as u32), i as u32));
+        }
+    }
+    let mut rows: Vec<UnalignedRow> = rows.into_values().collect();
+    rows.sort_by(|a, b| {
+        (b.wip + b.throughput)
+            .cmp(&(a.wip + a.throughput))
+            .then(a.team.cmp(&b.team))
+            .then(a.source.cmp(&b.source))
+    });
+    report.rows = rows;
+    let share = |a: u32, b: u32| (b > 0).then(|| f64::from(a) / f64::from(b));
+    for s in 0..slots {
+        if team_wip[s] == 0 && team_tp[s] == 0 {
+            continue;
+        }
+        report.teams.push(UnalignedTeam {
+            team_id: ix.teams.get(s).map(|t| t.id.clone()),
+            team: ix
+                .teams
+                .get(s)
+                .map_or("No team".to_owned(), |t| t.name.clone()),
+            wip: un_wip[s],
+            team_wip: team_wip[s],
+            wip_share: share(un_wip[s], team_wip[s]),
+            throughput: un_tp[s],
+            team_throughput: team_tp[s],
+            throughput_share: share(un_tp[s], team_tp[s]),
+        });
+    }
+    report.teams.sort_by(|a, b| {
+        b.wip_share
+            .unwrap_or(0.0)
+            .total_cmp(&a.wip_share.unwrap_or(0.0))
+            .then(a.team.cmp(&b.team))
+    });
+    listed.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    report.items_total = listed.len() as u32;
+    report.items = listed
+        .into_iter()
+        .take(UNALIGNED_LISTED)
+        .map(|(age, i)| {
+            let item = &ix.items[i as usize];
+            UnalignedItem {
+                item: ItemRef {
+                    id: ix.item_ids[i as usize].to_string(),
+                    key: ix.item_keys[i as usize].to_string(),
+                    title: String::new(),
+                },
+                team: ix.teams.get(item.team as usize).map(|t| t.name.clone()),
+                source: ix.sources[item.source as usize].name.clone(),
+                state: facts.flow[i as usize],
+                provenance: item.provenance,
+                age_days: age,
+            }
+        })
+        .collect();
+    report
+}
+
+fn conflicts(
+    ix: &WorkIndex,
+    serves: &[u32],
+    in_set: &dyn Fn(usize) -> bool,
+    wip: &dyn Fn(usize) -> bool,
+    open_links: &[crate::deps::graph::Dependency],
+    _facts: &Facts,
+    extras: &Extras,
+) -> ConflictsReport {
+    let title = |at: u32| {
+        ix.intents
+            .get(at as usize)
+            .map_or(String::new(), |n| n.name.clone())
+    };
+    // Spread: distinct intents among each team's work in progress.
+    let slots = ix.teams.len() + 1;
+    let mut per_team: Vec<HashMap<u32, u32>> = vec![HashMap::new(); slots];
+    let mut team_wip = vec![0u32; slots];
+    for (i, &serve) in serves.iter().enumerate() {
+        if !in_set(i) || !wip(i) {
+            continue;
+        }
+        let s = slot(ix, ix.items[i].team);
+        team_wip[s] += 1;
+        if serve != NONE {
+            *per_team[s].entry(serve).or_default() += 1;
+        }
+    }
+    let mut spread = Vec::new();
+    for (s, intents) in per_team.iter().enumerate() {
+        if s == ix.teams.len() || intents.len() as u32 <= SPREAD_LIMIT {
+            continue;
+        }
+        let mut listed: Vec<(&u32, &u32)> = intents.iter().collect();
+        listed.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        spread.push(SpreadConflict {
+            team: ix.teams[s].name.clone(),
+            intents: intents.len() as u32,
+            wip: team_wip[s],
+            intent_titles: listed.into_iter().map(|(at, _)| title(*at)).collect(),
+        });
+    }
+    spread.sort_by(|a, b| b.intents.cmp(&a.intents).then(a.team.cmp(&b.team)));
+
+    // Waits: open blocking links between items of two intents (blocker's → blocked's).
+    let mut waits: HashMap<(u32, u32), u32> = HashMap::new();
+    let mut team_pairs: HashMap<(u32, u32), HashMap<(u32, u32), u32>> = HashMap::new();
+    for d in open_links {
+        let (b, a) = (d.before as usize, d.after as usize);
+        if !in_set(a) && !in_set(b) {
+            continue;
+        }
+        let (from, to) = (serves[b], serves[a]);
+        if from == NONE || to == NONE || from == to {
+            continue;
+        }
+        *waits.entry((to, from)).or_default() += 1;
+        let teams = (ix.items[a].team, ix.items[b].team);
+        if teams.0 != teams.1 {
+            *team_pairs
+                .entry((to, from))
+                .or_default()
+                .entry(teams)
+                .or_default() += 1;
+        }
+    }
+    let mut wait_list: Vec<WaitConflict> = waits
+        .iter()
+        .map(|((waiting, blocking), links)| WaitConflict {
+            waiting_id: ix.intents[*waiting as usize].id.clone(),
+            waiting: title(*waiting),
+            blocking_id: ix.intents[*blocking as usize].id.clone(),
+            blocking: title(*blocking),
+            links: *links,
+            mutual: waits.contains_key(&(*blocking, *waiting)),
+        })
+        .collect();
+    wait_list.sort_by(|a, b| {
+        b.mutual
+            .cmp(&a.mutual)
+            .then(b.links.cmp(&a.links))
+            .then(a.waiting.cmp(&b.waiting))
+            .then(a.blocking.cmp(&b.blocking))
+    });
+
+    // Priorities: a higher-priority intent waiting on a lower-priority one's work, across teams.
+    let priority: HashMap<&str, u32> = extras
+        .intents
+        .iter()
+        .filter_map(|i| Some((i.id.as_str(), u32::try_from(i.priority?).ok()?)))
+        .collect();
+    let team_name = |t: u32| {
+        ix.teams
+            .get(t as usize)
+            .map_or("No team".to_owned(), |n| n.name.clone())
+    };
+    let mut priorities = Vec::new();
+    for ((waiting, blocking), pairs) in &team_pairs {
+        let (w_id, b_id) = (
+            ix.intents[*waiting as usize].id.as_str(),
+            ix.intents[*blocking as usize].id.as_str(),
+        );
+        let (Some(&wp), Some(&bp)) = (priority.get(w_id), priority.get(b_id)) else {
+            continue;
+        };
+        if wp >= bp {
+            continue;
+        }
+        let Some(((wt, bt), links)) = pairs.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+        else {
+            continue;
+        };
+        priorities.push(PriorityConflict {
+            waiting_id: w_id.to_owned(),
+            waiting: title(*waiting),
+            waiting_priority: wp,
+            waiting_team: team_name(*wt),
+            blocking_id: b_id.to_owned(),
+            blocking: title(*blocking),
+            blocking_priority: bp,
+            blocking_team: team_name(*bt),
+            links: *links,
+        });
+    }
+    priorities.sort_by(|a, b| {
+        (b.blocking_priority - b.waiting_priority)
+            .cmp(&(a.blocking_priority - a.waiting_priority))
+            .then(a.waiting.cmp(&b.waiting))
+            .then(a.blocking.cmp(&b.blocking))
+    });
+    ConflictsReport {
+        spread_limit: SPREAD_LIMIT,
+        spread,
+        waits: wait_list,
+        priorities,
+    }
+}
+
+/// Gathers what the page needs from the workspace, then [`compute`]s it.
+pub async fn intents_report(
+    ws: &Workspace,
+    query: &IntentsQuery,
+    now: i64,
+) -> CoreResult<IntentsReport> {
+    let (ix, mapping, scope) = crate::flow::prepare(ws, &query.filter, now).await?;
+    let facts = Facts::gather(&ix, &mapping, &scope);
+    let extras = extras(ws, &ix, &mapping, now).await?;
+    let mut report = compute(&ix, &facts, &scope, &extras, query);
+    let refs: Vec<&mut ItemRef> = report
+        .unaligned
+        .items
+        .iter_mut()
+        .map(|u| &mut u.item)
+        .collect();
+    crate::flow::titles(ws, refs).await?;
+    Ok(report)
+}
+
+/// Policy violations now per item, from the cache while the index, the policies and the minute
+/// are the same (the evaluation walks every item's changes).
+async fn violations_now(
+    ws: &Workspace,
+    ix: &WorkIndex,
+    mapping: &crate::flow::Mapping,
+    now: i64,
+) -> CoreResult<Arc<HashMap<u32, u32>>> {
+    const NAME: &str = "intents-violations";
+    struct Cached {
+        key: (u64, u64, i64),
+        per_item: Arc<HashMap<u32, u32>>,
+    }
+    let set = crate::governance::load(ws).await?;
+    let policies = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        serde_json::to_string(&set)
+            .map_err(|e| crate::CoreError::Invalid(e.to_string()))?
+            .hash(&mut h);
+        h.finish()
+    };
+    let key = (ws.generation(), policies, now / 60_000);
+    if let Some(c) = ws.derived::<Cached>(NAME).filter(|c| c.key == key) {
+        return Ok(c.per_item.clone());
+    }
+    let mut per_item: HashMap<u32, u32> = HashMap::new();
+    for b in crate::governance::breaches(ix, mapping, &set, now)? {
+        if b.current {
+            *per_item.entry(b.item).or_default() += 1;
+        }
+    }
+    let per_item = Arc::new(per_item);
+    ws.set_derived(
+        NAME,
+        Arc::new(Cached {
+            key,
+            per_item: per_item.clone(),
+        }),
+    );
+    Ok(per_item)
+}
+
+/// The rows, violations and pending questions [`compute`] needs.
+pub async fn extras(
+    ws: &Workspace,
+    ix: &WorkIndex,
+    mapping: &crate::flow::Mapping,
+    now: i64,
+) -> CoreResult<Extras> {
+    let position: HashMap<&str, u32> = ix
+        .item_ids
+        .iter()
+        .enumerate()
+        .map(|(k, id)| (id, k as u32))
+        .collect();
+    let intents = repo::intents::list(ws.pool()).await?;
+    let source_names: HashMap<String, String> = ix
+        .sources
+        .iter()
+        .map(|s| (s.id.clone(), s.name.clone()))
+        .collect();
+    let owners: Vec<(String, String)> = sqlx::query_as(
+        "SELECT p.id, p.display_name FROM people p WHERE p.id IN (SELECT owner_id FROM intents)",
+    )
+    .fetch_all(ws.pool())
+    .await?;
+    let on_purpose = repo::intents::unaligned_on_purpose(ws.pool())
+        .await?
+        .keys()
+        .filter_map(|id| position.get(id.as_str()).copied())
+        .collect();
+    // Only the hand and rule links are read: an item linked directly with neither is linked by
+    // its source (most links, which the index already says).
+    let mut how: HashMap<u32, u8> = HashMap::new();
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT item_id, how FROM intent_links WHERE how <> 'source'")
+            .fetch_all(ws.pool())
+            .await?;
+    for (item, kind) in rows {
+        if let Some(&at) = position.get(item.as_str()) {
+            *how.entry(at).or_default() |= match kind.as_str() {
+                "hand" => HOW_HAND,
+                "rule" => HOW_RULE,
+                _ => HOW_SOURCE,
+            };
+        }
+    }
+    let violations = violations_now(ws, ix, mapping, now).await?;
+    let approvals =
+        crate::approvals::approvals_report(ws, &crate::approvals::ApprovalQuery::default(), now)
+            .await?;
+    let intent_at: HashMap<&str, u32> = ix
+        .intents
+        .iter()
+        .enumerate()
+        .map(|(k, n)| (n.id.as_str(), k as u32))
+        .collect();
+    let pending = approvals
+        .approvals
+        .iter()
+        .filter(|a| a.answer.is_none())
+        .map(|a| {
+            (
+                a.intent_id
+                    .as_deref()
+                    .and_then(|i| intent_at.get(i).copied()),
+                a.waiting
+                    .iter()
+                    .filter_map(|w| position.get(w.id.as_str()).copied())
+                    .collect(),
+            )
+        })
+        .collect();
+    Ok(Extras {
+        intents,
+        source_names,
+        owner_names: owners.into_iter().collect(),
+        on_purpose,
+        violations,
+        pending,
+        how,
+    })
+}

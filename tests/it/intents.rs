@@ -1,0 +1,356 @@
+//! Intents: imported from recorded Jira and GitHub payloads (epics, parents, milestones), linked
+//! by rules with a preview, by hand (surviving a sync), and the unaligned-work figures against a
+//! hand-computed case.
+
+use std::sync::Arc;
+
+use baton_core::flow::FlowFilter;
+use baton_core::graph::model::{
+    FlowState, IntentRuleField, TransitionKind, WaitReason, WorkflowMap,
+};
+use baton_core::intents::{self, report, IntentInput, LinkTarget, RuleInput};
+use baton_core::replay::github::FakeGithub;
+use baton_core::replay::jira::FakeJira;
+use baton_core::sync::progress::RunStatus;
+
+use crate::common::{small_graph, DAY, T0};
+use crate::sync_support::*;
+
+fn range() -> report::IntentsQuery {
+    report::IntentsQuery {
+        filter: FlowFilter {
+            from: Some("2026-03-01".into()),
+            to: Some("2026-03-31".into()),
+            ..FlowFilter::default()
+        },
+        include_archived: false,
+    }
+}
+
+#[tokio::test]
+async fn unaligned_work_matches_a_hand_computed_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = baton_core::graph::Workspace::create(&dir.path().join("u.baton"))
+        .await
+        .unwrap();
+    let mut graph = small_graph();
+    // The GitHub states, mapped so every state is known: an open pull request waits for review,
+    // a draft is active.
+    for (raw, flow, reason) in [
+        ("open", FlowState::Waiting, Some(WaitReason::Review)),
+        ("draft", FlowState::Active, None),
+    ] {
+        graph.workflow_maps.push(WorkflowMap {
+            source_id: "src-gh".into(),
+            team_id: String::new(),
+            scope: String::new(),
+            item_kind: None,
+            raw_state: raw.into(),
+            flow_state: flow,
+            wait_reason: reason,
+            origin: "user".into(),
+        });
+    }
+    // jira-1 is finished on day 3 (the small graph leaves it without changes).
+    graph
+        .transitions
+        .push(baton_core::graph::model::Transition {
+            item_id: "jira-1".into(),
+            event_id: "done".into(),
+            kind: TransitionKind::State,
+            from_state: Some("Backlog".into()),
+            to_state: "Done".into(),
+            at: T0 + 3 * DAY,
+            actor_id: Some("p-ann".into()),
+        });
+    baton_core::demo::write(&ws, &graph).await.unwrap();
+    let now = T0 + 20 * DAY;
+    let intent = intents::create(
+        &ws,
+        &IntentInput {
+            title: "Faster payouts".into(),
+            ..IntentInput::default()
+        },
+        "ann",
+        "the quarter's goal",
+        now,
+    )
+    .await
+    .unwrap();
+    // gh-1 serves it by hand; jira-3 is support work, aligned to nothing on purpose.
+    intents::link(
+        &ws,
+        &["gh-1".into()],
+        &LinkTarget::Intent { id: intent.clone() },
+        "ann",
+        "",
+        now,
+    )
+    .await
+    .unwrap();
+    intents::link(
+        &ws,
+        &["jira-3".into()],
+        &LinkTarget::Unaligned {
+            reason: "support".into(),
+        },
+        "ann",
+        "",
+        now,
+    )
+    .await
+    .unwrap();
+    let r = report::intents_report(&ws, &range(), now).await.unwrap();
+    let u = &r.unaligned;
+    // By hand: in progress now gh-2 (Payments, waiting), gh-3 (Platform, active), jira-2
+    // (Platform, waiting); finished in March gh-1 (Payments, merged day 3) and jira-1
+    // (Payments, done day 3). gh-1 serves the intent; jira-3 is new (not in progress) and
+    // unaligned on purpose.
+    assert_eq!((u.all_wip, u.all_throughput), (3, 2), "the whole set");
+    assert_eq!(
+        (u.wip, u.throughput),
+        (3, 1),
+        "every item in progress is unaligned; of the two finished, jira-1 is"
+    );
+    assert_eq!(u.on_purpose, 1, "jira-3 was marked as support work");
+    let team = |id: &str| {
+        u.teams
+            .iter()
+            .find(|t| t.team_id.as_deref() == Some(id))
+            .unwrap()
+    };
+    let pay = team("team-pay");
+    assert_eq!((pay.wip, pay.team_wip), (1, 1));
+    assert_eq!(pay.wip_share, Some(1.0));
+    assert_eq!((pay.throughput, pay.team_throughput), (1, 2));
+    assert_eq!(pay.throughput_share, Some(0.5), "jira-1 of gh-1 and jira-1");
+    let plat = team("team-plat");
+    assert_eq!((plat.wip, plat.team_wip, plat.wip_share), (2, 2, Some(1.0)));
+    assert_eq!(plat.throughput_share, None, "Platform finished nothing");
+    let mut by_source: Vec<(String, u32, u32)> = u
+        .rows
+        .iter()
+        .map(|r| (format!("{}|{}", r.team, r.source), r.wip, r.throughput))
+        .collect();
+    by_source.sort();
+    assert_eq!(
+        by_source,
+        vec![
+            ("Payments|GitHub acme".to_owned(), 1, 0),
+            ("Payments|Jira acme".to_owned(), 0, 1),
+            ("Platform|GitHub acme".to_owned(), 1, 0),
+            ("Platform|Jira acme".to_owned(), 1, 0),
+        ],
+        "gh-2; jira-1; gh-3; jira-2"
+    );
+    let node = r.intents.iter().find(|n| n.id == intent).unwrap();
+    assert_eq!((node.items, node.done, node.linked_by_hand), (1, 1, 1));
+    assert_eq!(node.progress, Some(1.0));
+}
+
+#[tokio::test]
+async fn jira_epics_and_parents_are_imported_and_hand_links_survive_a_resync() {
+    let jira = Arc::new(FakeJira::from_devlake(&fixtures(), JIRA_EMAIL, JIRA_TOKEN).unwrap());
+    let server = jira.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = h
+        .add_jira(&server.url(), JIRA_TOKEN, &["EE", "K5", "DZFNK0168"])
+        .await;
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    // The recorded site has one epic (K5-4, hierarchyLevel 1): it is an intent keyed by the
+    // source. Sub-tasks under stories (EE-1, EE-2, EE-3: level 0) make no intent.
+    let epics = h
+        .strings("SELECT source_key || '|' || kind || '|' || origin || '|' || title FROM intents ORDER BY 1")
+        .await;
+    assert_eq!(epics, vec!["K5-4|initiative|source|K5 epic".to_owned()]);
+    // K5-3's parent field names the epic (with its issue type, level 1): it serves it, and so
+    // does the epic's own issue. K5-2's epic (K5-1) was never synced: it waits, unaligned.
+    assert_eq!(
+        h.strings("SELECT i.key FROM items i JOIN intents n ON n.id = i.intent_id ORDER BY 1")
+            .await,
+        vec!["K5-3".to_owned(), "K5-4".to_owned()]
+    );
+    assert_eq!(
+        h.strings("SELECT source_ref FROM intent_links l JOIN items i ON i.id = l.item_id WHERE i.key = 'K5-2'").await,
+        vec!["20707".to_owned()],
+        "K5-2 keeps its epic's id until that epic is synced"
+    );
+    assert_eq!(
+        h.strings("SELECT value FROM item_facets f JOIN items i ON i.id = f.item_id WHERE i.key = 'K5-3' AND f.field = 'epic'").await,
+        vec!["K5-4".to_owned()],
+        "the epic is a facet rules can match"
+    );
+    let intents_before = h.count("SELECT COUNT(*) FROM intents").await;
+    // A person moves a child of EE-1 elsewhere by hand and renames the epic.
+    let child = h
+        .strings("SELECT id FROM items WHERE key = 'K5-3'")
+        .await
+        .remove(0);
+    let mine = intents::create(
+        &h.ws,
+        &IntentInput {
+            title: "Made in Baton".into(),
+            ..IntentInput::default()
+        },
+        "ann",
+        "",
+        baton_core::time::now_ms(),
+    )
+    .await
+    .unwrap();
+    intents::link(
+        &h.ws,
+        std::slice::from_ref(&child),
+        &LinkTarget::Intent { id: mine.clone() },
+        "ann",
+        "belongs to the new goal",
+        baton_core::time::now_ms(),
+    )
+    .await
+    .unwrap();
+    let epic = h
+        .strings("SELECT id FROM intents WHERE source_key = 'K5-4'")
+        .await
+        .remove(0);
+    intents::edit(
+        &h.ws,
+        &epic,
+        &IntentInput {
+            title: "Renamed in Baton".into(),
+            priority: Some(1),
+            ..IntentInput::default()
+        },
+        "ann",
+        "clearer",
+        baton_core::time::now_ms(),
+    )
+    .await
+    .unwrap();
+    // A full sync again.
+    h.clock.advance(std::time::Duration::from_secs(600));
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    assert_eq!(
+        h.count("SELECT COUNT(*) FROM intents").await,
+        intents_before + 1,
+        "a re-sync updates the imported intents, it does not duplicate them"
+    );
+    assert_eq!(
+        h.strings(&format!("SELECT intent_id FROM items WHERE id = '{child}'"))
+            .await,
+        vec![mine.clone()],
+        "the hand link survives the sync"
+    );
+    assert_eq!(
+        h.strings(&format!("SELECT title FROM intents WHERE id = '{epic}'"))
+            .await,
+        vec!["Renamed in Baton".to_owned()],
+        "a field edited in Baton keeps the person's value"
+    );
+}
+
+#[tokio::test]
+async fn a_rule_is_previewed_then_links_what_it_matched() {
+    let jira = Arc::new(FakeJira::from_devlake(&fixtures(), JIRA_EMAIL, JIRA_TOKEN).unwrap());
+    let server = jira.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = h
+        .add_jira(&server.url(), JIRA_TOKEN, &["EE", "K5", "DZFNK0168"])
+        .await;
+    h.sync(&source).await;
+    let now = baton_core::time::now_ms();
+    let goal = intents::create(
+        &h.ws,
+        &IntentInput {
+            title: "Everything of K5".into(),
+            ..IntentInput::default()
+        },
+        "ann",
+        "",
+        now,
+    )
+    .await
+    .unwrap();
+    let rule = RuleInput {
+        intent_id: goal.clone(),
+        field: IntentRuleField::Project,
+        pattern: "k5".into(),
+    };
+    let k5 = h
+        .count("SELECT COUNT(*) FROM items WHERE key LIKE 'K5-%'")
+        .await;
+    let preview = intents::preview_rule(&h.ws, &rule).await.unwrap();
+    assert_eq!(
+        i64::from(preview.matched),
+        k5,
+        "the project facet of every K5 issue matches"
+    );
+    assert_eq!(
+        h.count(&format!(
+            "SELECT COUNT(*) FROM items WHERE intent_id = '{goal}'"
+        ))
+        .await,
+        0,
+        "a preview writes nothing"
+    );
+    intents::add_rule(&h.ws, &rule, "ann", "K5 is the goal's project", now)
+        .await
+        .unwrap();
+    assert_eq!(
+        h.count(&format!(
+            "SELECT COUNT(*) FROM items WHERE intent_id = '{goal}'"
+        ))
+        .await,
+        i64::from(preview.linked),
+        "applying links exactly what the preview said"
+    );
+    assert_eq!(
+        h.count("SELECT COUNT(*) FROM intent_links WHERE how = 'rule'")
+            .await,
+        i64::from(preview.linked) + i64::from(preview.kept) - i64::from(preview.kept),
+        "each link records that a rule made it"
+    );
+}
+
+#[tokio::test]
+async fn github_milestones_are_imported_and_their_issues_serve_them() {
+    let gh = Arc::new(FakeGithub::from_devlake(&fixtures(), GH_TOKEN).unwrap());
+    let server = gh.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = h.add_github(&server.url(), GH_TOKEN).await;
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    // Every recorded issue carries milestone 7 ("v0.11.0"); the recorded pull requests none.
+    assert_eq!(
+        h.strings("SELECT kind || '|' || title || '|' || external_id FROM intents")
+            .await,
+        vec!["milestone|v0.11.0|7856149".to_owned()],
+        "one milestone, once, whatever the number of issues carrying it"
+    );
+    let issues = h
+        .count("SELECT COUNT(*) FROM items WHERE kind <> 'pull_request'")
+        .await;
+    assert_eq!(
+        h.count(
+            "SELECT COUNT(*) FROM items WHERE intent_id IS NOT NULL AND kind <> 'pull_request'"
+        )
+        .await,
+        issues,
+        "each issue serves its milestone"
+    );
+    assert_eq!(
+        h.count("SELECT COUNT(*) FROM item_facets WHERE field = 'repository'")
+            .await,
+        h.count("SELECT COUNT(*) FROM items").await,
+        "every item's repository is a facet"
+    );
+    h.clock.advance(std::time::Duration::from_secs(600));
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    assert_eq!(
+        h.count("SELECT COUNT(*) FROM intents").await,
+        1,
+        "no duplicate on a re-sync"
+    );
+}
