@@ -8,6 +8,7 @@ mod deps;
 mod flow;
 mod index_refresh;
 mod people;
+mod plans;
 mod queries;
 mod rules_rederive;
 mod sync_across_tools;
