@@ -91,6 +91,10 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::governance::governance_policies_get,
             commands::governance::governance_policies_save,
             commands::plan::plan_forecast,
+            commands::plan::plan_scenarios_list,
+            commands::plan::plan_scenario_save,
+            commands::plan::plan_scenario_delete,
+            commands::plan::plan_compare,
         ])
         .events(collect_events![
             events::WorkspaceChanged,

@@ -16,6 +16,8 @@ import type {
   AttentionItems,
   AttentionList,
   BottleneckReport,
+  CompareSpec,
+  Comparison,
   ConnectionTest,
   CriticalPath,
   DecisionView,
@@ -43,6 +45,8 @@ import type {
   ProvenanceRule,
   RederiveReport,
   Rules,
+  Scenario,
+  ScenarioInput,
   SourceInput,
   SourceView,
   StartupState,
@@ -139,6 +143,12 @@ export const ipc = {
   governancePoliciesGet: (): Promise<PolicySet> => call(commands.governancePoliciesGet()),
   governancePoliciesSave: (set: PolicySet): Promise<PolicySet> => call(commands.governancePoliciesSave(set)),
   planForecast: (spec: ForecastSpec): Promise<Forecast> => call(commands.planForecast(spec)),
+  planScenariosList: (): Promise<Scenario[]> => call(commands.planScenariosList()),
+  /** Creates a scenario (no id) or saves over one; refused when someone saved it in between. */
+  planScenarioSave: (input: ScenarioInput): Promise<Scenario> => call(commands.planScenarioSave(input)),
+  planScenarioDelete: (id: string): Promise<null> => call(commands.planScenarioDelete(id)),
+  planCompare: (spec: CompareSpec): Promise<Comparison> =>
+    timedIpc("plan_compare", call(commands.planCompare(spec))),
   teamsCreate: (name: string): Promise<TeamInfo> => call(commands.teamsCreate(name)),
   triageList: (query: TriageQuery): Promise<TriageList> => call(commands.triageList(query)),
   /** Records a decision; returns it (its id is what undo takes back). */

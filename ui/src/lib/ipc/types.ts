@@ -29,6 +29,9 @@ import type {
   Chain_Serialize,
   ChangeKind,
   Changes,
+  CompareColumn_Serialize,
+  CompareSpec_Serialize,
+  Comparison_Serialize,
   ConnectionTest_Serialize,
   CriticalPath_Serialize,
   CriticalStep_Serialize,
@@ -45,6 +48,7 @@ import type {
   DepsReport_Serialize,
   Efficiency_Serialize,
   ExportEncoding,
+  Finish_Serialize,
   FlowFilter_Serialize,
   FlowItem_Serialize,
   FlowItems_Serialize,
@@ -60,9 +64,11 @@ import type {
   GraphView_Serialize,
   Handoff_Serialize,
   IdentityView_Serialize,
+  IntentCell_Serialize,
   IntentInfo_Serialize,
   IntentKind,
   IntentRef,
+  IntentRow_Serialize,
   ItemDetail_Serialize,
   ItemKind,
   ItemRef,
@@ -107,6 +113,9 @@ import type {
   RunStatus,
   Scatter,
   ScatterPoint,
+  Scenario_Serialize,
+  ScenarioChange_Serialize,
+  ScenarioInput_Serialize,
   SettingsView_Serialize,
   SingleLink_Serialize,
   SortDirection,
@@ -233,6 +242,15 @@ export type ItemDetail = ItemDetail_Serialize;
 export type FlowFilter = FlowFilter_Serialize;
 export type Forecast = Forecast_Serialize;
 export type ForecastSpec = ForecastSpec_Serialize;
+export type Scenario = Scenario_Serialize;
+export type ScenarioChange = ScenarioChange_Serialize;
+export type ScenarioInput = ScenarioInput_Serialize;
+export type CompareSpec = CompareSpec_Serialize;
+export type Comparison = Comparison_Serialize;
+export type CompareColumn = CompareColumn_Serialize;
+export type IntentRow = IntentRow_Serialize;
+export type IntentCell = IntentCell_Serialize;
+export type Finish = Finish_Serialize;
 export type Percentiles = Percentiles_Serialize;
 export type TeamPercentiles = TeamPercentiles_Serialize;
 export type AgingItem = AgingItem_Serialize;
@@ -312,3 +330,5 @@ export type ApprovalQuery = ApprovalQuery_Serialize;
 export type ApprovalsReport = ApprovalsReport_Serialize;
 export type NewApproval = NewApproval_Serialize;
 export type AnswerInput = AnswerInput_Serialize;
+
+export type { Bottleneck, Explanation, PathStep, TeamCell, TeamRow } from "../../bindings";
