@@ -24,6 +24,7 @@ mod bench;
 mod bench_flow;
 mod bench_sync;
 mod forecast;
+mod plan;
 mod policy;
 mod sync;
 mod table;
@@ -199,6 +200,12 @@ enum Command {
     /// Forecast when a team's or an intent's open work will be done (or how many items by a
     /// date): Monte Carlo over daily throughput, with a backtest.
     Forecast(forecast::ForecastArgs),
+    /// Compare scenarios with the baseline and write the plan to take home (HTML, PDF):
+    /// scenarios compared, forecasts, decisions taken, risks and definitions.
+    Plan(plan::PlanArgs),
+    /// Scenarios: list, save from a JSON file, remove.
+    #[command(subcommand)]
+    Scenario(plan::ScenarioCommand),
     /// Policies: check (a pipeline's gate: exit 1 when a blocking policy is violated), list,
     /// export and import as TOML or JSON.
     #[command(subcommand)]
@@ -306,6 +313,8 @@ impl Command {
             Command::Answer(args) => Some(args.file()),
             Command::Policy(command) => Some(command.file()),
             Command::Forecast(args) => Some(args.file()),
+            Command::Plan(args) => Some(args.file()),
+            Command::Scenario(command) => Some(command.file()),
             _ => None,
         }
     }
@@ -511,6 +520,8 @@ async fn run(command: Command) -> Result<bool, CoreError> {
         Command::Ask(args) => approvals::ask(args).await?,
         Command::Answer(args) => approvals::answer(args).await?,
         Command::Forecast(args) => forecast::forecast(args).await?,
+        Command::Plan(args) => plan::plan(args).await?,
+        Command::Scenario(command) => plan::scenario_command(command).await?,
         Command::Bench(args) => bench::run(args).await?,
         Command::BenchFlow {
             file,

@@ -652,9 +652,11 @@ pub fn compare_on(
                             .collect::<Vec<_>>()
                             .join("; "),
                     );
-                    text.push_str(
-                        " (changes together need not add up: they share teams and paths)",
-                    );
+                    if parts.len() > 1 {
+                        text.push_str(
+                            " (changes together need not add up: they share teams and paths)",
+                        );
+                    }
                 }
                 text.push('.');
                 text

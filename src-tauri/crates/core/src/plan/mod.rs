@@ -911,6 +911,7 @@ pub(crate) fn dependency_forecast(
         lanes_out.push(Lane {
             history,
             scale: overlay.scale(*team, prep.start),
+            stream: 1 + 2 * *team as u64 + u64::from(*on_intent),
         });
     }
     let mut teams: Vec<TeamPace> = paces.into_values().collect();

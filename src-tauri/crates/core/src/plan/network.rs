@@ -37,10 +37,17 @@ pub struct Job {
 
 /// A team's capacity: its daily throughput history, and the share of it (percent) available on
 /// each future day from day 1 (days past the end of `scale` are at 100%).
+///
+/// `stream` names the lane's random draws: each lane draws its day's throughput from its own
+/// generator, seeded per trial from the seed and the stream, and draws every day whether or not
+/// it has ready work. So a lane draws the same capacities, day by day and trial by trial, in
+/// every scenario that keeps it: a change elsewhere does not reshuffle its dice (common random
+/// numbers). 0 means "its position in the lanes".
 #[derive(Debug, Clone, Default)]
 pub struct Lane {
     pub history: Vec<u32>,
     pub scale: Vec<u32>,
+    pub stream: u64,
 }
 
 impl Lane {
@@ -48,6 +55,7 @@ impl Lane {
         Lane {
             history,
             scale: Vec::new(),
+            stream: 0,
         }
     }
 
@@ -96,7 +104,26 @@ pub(crate) fn simulate(jobs: &[Job], lanes: &[Lane], trials: u32, rng: &mut Rng)
     let mut ready_day = vec![0u32; jobs.len()];
     let mut finish_day = vec![0u32; jobs.len()];
     let mut released: Vec<u32> = Vec::new();
-    for _ in 0..trials {
+    let base = rng.next_u64();
+    let streams: Vec<u64> = lanes
+        .iter()
+        .enumerate()
+        .map(|(l, lane)| {
+            if lane.stream == 0 {
+                (1 << 40) + l as u64
+            } else {
+                lane.stream
+            }
+        })
+        .collect();
+    let mut dice: Vec<Rng> = Vec::with_capacity(lanes.len());
+    for trial in 0..trials {
+        dice.clear();
+        dice.extend(
+            streams
+                .iter()
+                .map(|s| Rng::stream(base ^ u64::from(trial).wrapping_mul(0x9E37_79B9), *s)),
+        );
         for q in ready.iter_mut() {
             q.clear();
         }
@@ -116,10 +143,14 @@ pub(crate) fn simulate(jobs: &[Job], lanes: &[Lane], trials: u32, rng: &mut Rng)
         'days: for day in 1..=MAX_DAYS {
             released.clear();
             for (l, lane) in lanes.iter().enumerate() {
-                if ready[l].is_empty() || lane.history.is_empty() {
+                if lane.history.is_empty() {
                     continue;
                 }
-                let drawn = lane.history[rng.below(lane.history.len())];
+                // Drawn even when nothing is ready, to keep the lane's dice in step.
+                let drawn = lane.history[dice[l].below(lane.history.len())];
+                if ready[l].is_empty() {
+                    continue;
+                }
                 let mut capacity = drawn * lane.percent(day);
                 while capacity > 0 {
                     let Some(&j) = ready[l].front() else {
@@ -278,6 +309,7 @@ mod tests {
         let half = Lane {
             history: vec![1],
             scale: vec![50, 50, 50, 50],
+            stream: 0,
         };
         let s = simulate(
             &[job(0, &[], true), job(0, &[], true)],
@@ -290,6 +322,7 @@ mod tests {
         let holiday = Lane {
             history: vec![1],
             scale: vec![0, 0],
+            stream: 0,
         };
         let s = simulate(
             &[job(0, &[], true), job(0, &[], true)],

@@ -804,4 +804,54 @@ mod scenarios {
             )
         );
     }
+
+    #[test]
+    fn more_capacity_never_reads_as_a_delay_because_each_team_keeps_its_dice() {
+        // Random paces (0 to 4 a day for Alpha, 0 to 2 for Beta). Each team draws its days from
+        // its own dice, the same in every column, so giving Beta more people can only bring
+        // the intent forward (or leave it), whatever the seed.
+        let mut g = G::new();
+        let start = day("2026-04-01");
+        let mut rng = Rng::new(5);
+        let alpha: Vec<u32> = (0..=90).map(|_| rng.below(5) as u32).collect();
+        let beta: Vec<u32> = (0..=90).map(|_| rng.below(3) as u32).collect();
+        g.history(0, 0, start, 90, &|d| alpha[d as usize]);
+        g.history(1, NONE, start, 90, &|d| beta[d as usize]);
+        for k in 0..30 {
+            let a = g.item(0, 0, day("2026-03-01") + i64::from(k) * H, None);
+            let b = g.item(1, NONE, day("2026-02-01") + i64::from(k) * H, None);
+            g.blocks(b, a);
+        }
+        for seed in 1..=5 {
+            let more = scenario(
+                "more",
+                vec![ScenarioChange::Capacity {
+                    team: "Beta".into(),
+                    from: "2026-04-01".into(),
+                    to: "2027-04-01".into(),
+                    percent: 150,
+                }],
+            );
+            let mapping = Mapping::build(&g.ix, &[]);
+            let cmp = compare_on(
+                &g.ix,
+                &mapping,
+                &CompareSpec {
+                    filter: FlowFilter {
+                        to: Some("2026-03-31".into()),
+                        ..FlowFilter::default()
+                    },
+                    trials: Some(500),
+                    seed: Some(seed),
+                    ..CompareSpec::default()
+                },
+                &[more],
+                day("2026-06-01"),
+            )
+            .expect("comparison");
+            let cell = &cmp.intents[0].cells[1];
+            assert!(cell.delta_p85.expect("dated") < 0, "seed {seed}: {cell:?}");
+            assert!(cell.delta_p50.expect("dated") < 0, "seed {seed}: {cell:?}");
+        }
+    }
 }
