@@ -261,3 +261,210 @@ async fn comparing_scenarios_never_changes_the_live_graph() {
         assert!(b.2 == a.2, "every row of {} is as it was", b.0);
     }
 }
+
+#[tokio::test]
+async fn a_session_copy_is_unaffected_by_a_sync_of_the_live_workspace_and_is_never_synced() {
+    use crate::sync_support::*;
+    use baton_core::plan::session;
+    use baton_core::replay::github::FakeGithub;
+    use baton_core::sync::progress::RunStatus;
+    use std::sync::Arc;
+
+    let gh = Arc::new(FakeGithub::from_devlake(&fixtures(), GH_TOKEN).unwrap());
+    let server = gh.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = h.add_github(&server.url(), GH_TOKEN).await;
+    // A first sync, then the session: the copy holds what was synced so far.
+    let first = h.sync(&source).await;
+    assert_eq!(first.status, RunStatus::Succeeded, "{:?}", first.error);
+    let s = session::start(&h.ws, "Q1 planning", "ana", NOW)
+        .await
+        .unwrap();
+    let copy = Workspace::open(Path::new(&s.file)).await.unwrap();
+    let frozen = tables(&copy).await;
+    let frozen_items = copy.index().await.unwrap().items.len();
+    assert!(frozen_items > 0, "the copy holds the synced items");
+
+    // The live workspace changes (an item deleted at the source, then a sync)...
+    let gone = h.strings("SELECT id FROM items ORDER BY id LIMIT 1").await;
+    h.ws.write(crate::common::DeleteItem(&gone[0]))
+        .await
+        .unwrap();
+    let again = h.sync(&source).await;
+    assert_eq!(again.status, RunStatus::Succeeded, "{:?}", again.error);
+    let live_after = tables(&h.ws).await;
+    assert_ne!(
+        live_after.iter().find(|t| t.0 == "sync_runs").map(|t| t.1),
+        frozen.iter().find(|t| t.0 == "sync_runs").map(|t| t.1),
+        "the live workspace moved"
+    );
+    // ... and the session's numbers do not move.
+    assert_eq!(
+        tables(&copy).await,
+        frozen,
+        "every row of the copy is as it was"
+    );
+    assert_eq!(copy.index().await.unwrap().items.len(), frozen_items);
+
+    // The copy itself is never synced: its sources are the live workspace's.
+    let ctx = baton_core::sync::SyncContext {
+        ws: copy.clone(),
+        ..h.ctx.clone()
+    };
+    let refused = baton_core::sync::run_source(&ctx, &source, Default::default()).await;
+    let err = refused
+        .expect_err("a session copy is not synced")
+        .to_string();
+    assert!(err.contains("frozen copy"), "{err}");
+    assert_eq!(tables(&copy).await, frozen);
+    let status = session::status(&copy).await.unwrap();
+    assert_eq!(
+        status.this_session.map(|c| c.id),
+        Some(s.id.clone()),
+        "the copy knows it is a session"
+    );
+    assert_eq!(
+        session::status(&h.ws).await.unwrap().sessions,
+        vec![s.clone()]
+    );
+    copy.close().await;
+}
+
+#[tokio::test]
+async fn decisions_and_scenarios_made_in_a_session_are_merged_back_once_without_overwriting() {
+    use baton_core::decisions::DecisionInput;
+    use baton_core::plan::session;
+    use baton_core::triage::{self, TriageDecision};
+
+    let dir = tempfile::tempdir().unwrap();
+    let live = demo_workspace(dir.path(), 600).await;
+    let shared = scenario::save(
+        &live,
+        ScenarioInput {
+            name: "Shared".into(),
+            ..ScenarioInput::default()
+        },
+        "ana",
+        END,
+    )
+    .await
+    .unwrap();
+    let untouched = scenario::save(
+        &live,
+        ScenarioInput {
+            name: "Untouched".into(),
+            ..ScenarioInput::default()
+        },
+        "ana",
+        END,
+    )
+    .await
+    .unwrap();
+    let s = session::start(&live, "Planning day", "ana", END + 10)
+        .await
+        .unwrap();
+    let copy = Workspace::open(Path::new(&s.file)).await.unwrap();
+    let item = copy
+        .index()
+        .await
+        .unwrap()
+        .item_ids
+        .get(0)
+        .unwrap()
+        .to_owned();
+    // In the session: a decision, a new scenario, and an edit of "Shared".
+    triage::triage_decide(
+        &copy,
+        &TriageDecision {
+            item_id: item.clone(),
+            decision: DecisionInput::OwnerSet { owner: "bo".into() },
+            why: "decided in the room".into(),
+        },
+        "bo",
+        END + 20,
+    )
+    .await
+    .unwrap();
+    let new_in_session = ScenarioInput {
+        name: "Hire two".into(),
+        ..ScenarioInput::default()
+    };
+    scenario::save(&copy, new_in_session, "bo", END + 20)
+        .await
+        .unwrap();
+    scenario::save(
+        &copy,
+        ScenarioInput {
+            id: Some(shared.id.clone()),
+            base_version: Some(1),
+            notes: "edited in the session".into(),
+            ..ScenarioInput {
+                name: "Shared".into(),
+                ..ScenarioInput::default()
+            }
+        },
+        "bo",
+        END + 30,
+    )
+    .await
+    .unwrap();
+    copy.close().await;
+    // Meanwhile someone edits "Shared" in the live workspace too.
+    scenario::save(
+        &live,
+        ScenarioInput {
+            id: Some(shared.id.clone()),
+            base_version: Some(1),
+            notes: "edited live".into(),
+            name: "Shared".into(),
+            ..ScenarioInput::default()
+        },
+        "cy",
+        END + 40,
+    )
+    .await
+    .unwrap();
+
+    let report = session::merge(&live, Path::new(&s.file), "ana", END + 50)
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            report.scenarios_added,
+            report.scenarios_updated,
+            report.scenarios_kept_apart,
+            report.decisions_added
+        ),
+        (1, 0, 1, 1),
+        "{report:?}"
+    );
+    let names: Vec<String> = scenario::list(&live)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| format!("{} / {} / {}", s.name, s.notes, s.updated_by))
+        .collect();
+    assert_eq!(
+        names,
+        vec![
+            "Hire two /  / bo".to_string(),
+            "Shared / edited live / cy".to_string(),
+            "Shared (session Planning day) / edited in the session / bo".to_string(),
+            format!("{} /  / ana", untouched.name),
+        ],
+        "the live edit is kept; the session's is added beside it"
+    );
+    let decisions = baton_core::decisions::decisions_list(&live, Some(&item))
+        .await
+        .unwrap();
+    assert!(decisions
+        .iter()
+        .any(|d| d.actor == "bo" && d.why == "decided in the room"));
+    // A second merge brings nothing new.
+    let again = session::merge(&live, Path::new(&s.file), "ana", END + 60)
+        .await
+        .unwrap();
+    assert_eq!(again, session::MergeReport::default());
+    let merged = &session::status(&live).await.unwrap().sessions[0];
+    assert_eq!(merged.merged_by.as_deref(), Some("ana"));
+}

@@ -15,6 +15,7 @@ pub mod montecarlo;
 pub mod network;
 pub mod report;
 pub mod scenario;
+pub mod session;
 
 use std::collections::{HashMap, VecDeque};
 
