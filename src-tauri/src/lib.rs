@@ -95,6 +95,9 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::plan::plan_scenario_save,
             commands::plan::plan_scenario_delete,
             commands::plan::plan_compare,
+            commands::plan::plan_session_status,
+            commands::plan::plan_session_start,
+            commands::plan::plan_session_merge,
         ])
         .events(collect_events![
             events::WorkspaceChanged,

@@ -174,6 +174,18 @@ export const commands = {
 	planScenarioDelete: (id: string) => typedError<null, IpcError>(__TAURI_INVOKE("plan_scenario_delete", { id })),
 	/**  The baseline and the chosen scenarios side by side. */
 	planCompare: (spec: CompareSpec_Deserialize) => typedError<Comparison_Serialize, IpcError>(__TAURI_INVOKE("plan_compare", { spec })),
+	/**
+	 *  Whether the open workspace is a planning session's frozen copy, and the sessions started
+	 *  from it.
+	 */
+	planSessionStatus: () => typedError<SessionStatus_Serialize, IpcError>(__TAURI_INVOKE("plan_session_status")),
+	/**  Starts a planning session: a frozen copy of the open workspace (the UI opens it next). */
+	planSessionStart: (name: string) => typedError<PlanSession_Serialize, IpcError>(__TAURI_INVOKE("plan_session_start", { name })),
+	/**
+	 *  Merges the open session copy's scenarios and decisions back into the live workspace it was
+	 *  copied from.
+	 */
+	planSessionMerge: () => typedError<MergeReport, IpcError>(__TAURI_INVOKE("plan_session_merge")),
 };
 
 /** Events */
@@ -2594,6 +2606,21 @@ export type MatchReason =
 /**  Their names are the same without case, spaces and punctuation. */
 "name";
 
+/**  What a merge brought back. */
+export type MergeReport = {
+	/**  Scenarios made in the session, new to the live workspace. */
+	scenariosAdded: number,
+	/**  Scenarios edited in the session and not in the live workspace since: saved over. */
+	scenariosUpdated: number,
+	/**
+	 *  Scenarios edited on both sides since the session started: the session's version is
+	 *  added beside the live one ("… (session NAME)"), nothing is overwritten.
+	 */
+	scenariosKeptApart: number,
+	/**  Decisions taken in the session (triage, owners, answers), appended. */
+	decisionsAdded: number,
+};
+
 /**  An item that did not meet a policy. */
 export type MissedItem = {
 	itemId: string,
@@ -2745,6 +2772,35 @@ export type PickPurpose =
 "open" | 
 /**  Choose where to create a new one. */
 "create";
+
+/**  A planning session started from a workspace. */
+export type PlanSession = PlanSession_Serialize | PlanSession_Deserialize;
+
+/**  A planning session started from a workspace. */
+export type PlanSession_Deserialize = {
+	id: string,
+	name: string,
+	/**  The frozen copy. */
+	file: string,
+	startedBy: string,
+	/**  RFC 3339: the moment the copy holds. */
+	startedAt: string,
+	mergedAt?: string | null,
+	mergedBy?: string | null,
+};
+
+/**  A planning session started from a workspace. */
+export type PlanSession_Serialize = {
+	id: string,
+	name: string,
+	/**  The frozen copy. */
+	file: string,
+	startedBy: string,
+	/**  RFC 3339: the moment the copy holds. */
+	startedAt: string,
+	mergedAt: string | null,
+	mergedBy: string | null,
+};
 
 /**  One policy. */
 export type Policy = Policy_Serialize | Policy_Deserialize;
@@ -3418,6 +3474,33 @@ export type Scope_Serialize = {
  *  read from IPC (a form's token field: a string, trimmed) but never written to it.
  */
 export type Secret = string;
+
+/**  What a session's copy knows of itself. */
+export type SessionCopy = {
+	id: string,
+	/**  The live workspace it was copied from. */
+	source: string,
+	startedAt: string,
+};
+
+/**  Whether the open workspace is a session's copy, and the sessions started from it. */
+export type SessionStatus = SessionStatus_Serialize | SessionStatus_Deserialize;
+
+/**  Whether the open workspace is a session's copy, and the sessions started from it. */
+export type SessionStatus_Deserialize = {
+	/**  Set when this file is a session's frozen copy. */
+	thisSession?: SessionCopy | null,
+	/**  Sessions started from this workspace, newest first. */
+	sessions: PlanSession_Deserialize[],
+};
+
+/**  Whether the open workspace is a session's copy, and the sessions started from it. */
+export type SessionStatus_Serialize = {
+	/**  Set when this file is a session's frozen copy. */
+	thisSession: SessionCopy | null,
+	/**  Sessions started from this workspace, newest first. */
+	sessions: PlanSession_Serialize[],
+};
 
 /**  The settings as the UI shows them. */
 export type SettingsView = SettingsView_Serialize | SettingsView_Deserialize;

@@ -2,6 +2,7 @@
 
 use baton_core::plan::compare::{self, CompareSpec, Comparison};
 use baton_core::plan::scenario::{self, Scenario, ScenarioInput};
+use baton_core::plan::session::{self, MergeReport, PlanSession, SessionStatus};
 use baton_core::plan::{self, Forecast, ForecastSpec};
 use tauri::State;
 
@@ -56,4 +57,48 @@ pub async fn plan_scenario_delete(state: State<'_, AppState>, id: String) -> Ipc
 pub async fn plan_compare(state: State<'_, AppState>, spec: CompareSpec) -> IpcResult<Comparison> {
     let ws = state.current().await?;
     Ok(compare::compare(&ws, &spec, baton_core::time::now_ms()).await?)
+}
+
+/// Whether the open workspace is a planning session's frozen copy, and the sessions started
+/// from it.
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip_all)]
+pub async fn plan_session_status(state: State<'_, AppState>) -> IpcResult<SessionStatus> {
+    let ws = state.current().await?;
+    Ok(session::status(&ws).await?)
+}
+
+/// Starts a planning session: a frozen copy of the open workspace (the UI opens it next).
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip_all)]
+pub async fn plan_session_start(
+    state: State<'_, AppState>,
+    name: String,
+) -> IpcResult<PlanSession> {
+    let ws = state.current().await?;
+    let actor = crate::commands::triage::actor(&state);
+    Ok(session::start(&ws, &name, &actor, baton_core::time::now_ms()).await?)
+}
+
+/// Merges the open session copy's scenarios and decisions back into the live workspace it was
+/// copied from.
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip_all)]
+pub async fn plan_session_merge(state: State<'_, AppState>) -> IpcResult<MergeReport> {
+    let ws = state.current().await?;
+    let status = session::status(&ws).await?;
+    let Some(this) = status.this_session else {
+        return Err(baton_core::CoreError::Invalid(
+            "the open workspace is not a planning session's copy".into(),
+        )
+        .into());
+    };
+    let actor = crate::commands::triage::actor(&state);
+    let live = baton_core::graph::Workspace::open(std::path::Path::new(&this.source)).await?;
+    let report = session::merge(&live, ws.path(), &actor, baton_core::time::now_ms()).await;
+    live.close().await;
+    Ok(report?)
 }

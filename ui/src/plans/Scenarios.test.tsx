@@ -118,6 +118,7 @@ describe("scenario helpers", () => {
 describe("ScenariosPanel", () => {
   it("says there is no scenario yet and still shows the baseline", async () => {
     const calls = mockBackend({
+      plan_session_status: () => ({ thisSession: null, sessions: [] }),
       plan_scenarios_list: () => [],
       plan_compare: () => comparison([]),
     });
@@ -133,6 +134,7 @@ describe("ScenariosPanel", () => {
   it("compares the scenarios with the baseline, in words and as text", async () => {
     const s = scenario({});
     const calls = mockBackend({
+      plan_session_status: () => ({ thisSession: null, sessions: [] }),
       plan_scenarios_list: () => [s],
       plan_compare: () => comparison([s]),
     });
@@ -160,6 +162,7 @@ describe("ScenariosPanel", () => {
   it("creates a scenario from the editor and shows Rust's refusal", async () => {
     let refuse = true;
     const calls = mockBackend({
+      plan_session_status: () => ({ thisSession: null, sessions: [] }),
       plan_scenarios_list: () => [],
       plan_compare: () => comparison([]),
       plan_scenario_save: (args) => {
@@ -190,5 +193,52 @@ describe("ScenariosPanel", () => {
       notes: "",
       changes: [{ type: "move_work", item: "PAY-12", team: "t-chk" }],
     });
+  });
+
+  it("starts a planning session on a frozen copy and, inside one, merges its decisions back", async () => {
+    const calls = mockBackend({
+      plan_session_status: () => ({ thisSession: null, sessions: [] }),
+      plan_scenarios_list: () => [],
+      plan_compare: () => comparison([]),
+      plan_session_start: (args) => ({
+        id: "session-1",
+        name: args.name,
+        file: "/w/acme.session-1.baton",
+        startedBy: "ana",
+        startedAt: "2026-12-04T10:00:00Z",
+        mergedAt: null,
+        mergedBy: null,
+      }),
+      workspace_open: (args) => ({ path: args.path, name: "acme.session-1", isDemo: false, readOnly: false }),
+    });
+    renderWithClient(<ScenariosPanel base={DEFAULT_FLOW_FILTER} teams={teams} intents={intents} />);
+    fireEvent.change(await screen.findByTestId("session-name"), { target: { value: "Q1 planning" } });
+    fireEvent.click(screen.getByTestId("session-start-button"));
+    await waitFor(() => expect(calls.some((c) => c.cmd === "workspace_open")).toBe(true));
+    expect(calls.find((c) => c.cmd === "plan_session_start")?.args).toEqual({ name: "Q1 planning" });
+    expect(calls.find((c) => c.cmd === "workspace_open")?.args).toEqual({ path: "/w/acme.session-1.baton" });
+  });
+
+  it("inside a session says the numbers are frozen and reports the merge", async () => {
+    mockBackend({
+      plan_session_status: () => ({
+        thisSession: { id: "session-1", source: "/w/acme.baton", startedAt: "2026-12-04T10:00:00Z" },
+        sessions: [],
+      }),
+      plan_scenarios_list: () => [],
+      plan_compare: () => comparison([]),
+      plan_session_merge: () => ({
+        scenariosAdded: 1,
+        scenariosUpdated: 0,
+        scenariosKeptApart: 1,
+        decisionsAdded: 2,
+      }),
+    });
+    renderWithClient(<ScenariosPanel base={DEFAULT_FLOW_FILTER} teams={teams} intents={intents} />);
+    expect(await screen.findByTestId("session-banner")).toHaveTextContent("this copy is never synced");
+    fireEvent.click(screen.getByTestId("session-merge"));
+    expect(await screen.findByTestId("session-merged")).toHaveTextContent(
+      "Merged back: 1 new scenario, 0 scenarios saved over, 1 scenario kept beside a live edit, 2 decisions.",
+    );
   });
 });

@@ -17,6 +17,7 @@ import {
 import { MetricInfo } from "../metrics/MetricInfo";
 import { formatCount, formatDay, plural } from "../shared/format";
 import { EmptyState, ErrorState, LoadingState } from "../shared/states";
+import { SessionBar } from "./SessionBar";
 
 export const scenarioQueries = {
   list: () => queryOptions({ queryKey: ["plans", "scenarios"], queryFn: ipc.planScenariosList }),
@@ -739,6 +740,7 @@ export function ScenariosPanel({
   };
   return (
     <div className="scenarios" data-testid="scenarios">
+      <SessionBar />
       <section className="card plan-form" aria-label="Scenarios">
         <div className="plan-row scenario-list-head">
           <h2 className="card-title">Scenarios</h2>

@@ -37,9 +37,11 @@ import type {
   ItemDetail,
   ItemsPage,
   ItemsQuery,
+  MergeReport,
   NewApproval,
   PeopleView,
   PickPurpose,
+  PlanSession,
   PolicyCompliance,
   PolicySet,
   ProvenanceRule,
@@ -47,6 +49,7 @@ import type {
   Rules,
   Scenario,
   ScenarioInput,
+  SessionStatus,
   SourceInput,
   SourceView,
   StartupState,
@@ -147,6 +150,11 @@ export const ipc = {
   /** Creates a scenario (no id) or saves over one; refused when someone saved it in between. */
   planScenarioSave: (input: ScenarioInput): Promise<Scenario> => call(commands.planScenarioSave(input)),
   planScenarioDelete: (id: string): Promise<null> => call(commands.planScenarioDelete(id)),
+  planSessionStatus: (): Promise<SessionStatus> => call(commands.planSessionStatus()),
+  /** Copies the open workspace into a frozen session file; open `file` next to plan on it. */
+  planSessionStart: (name: string): Promise<PlanSession> => call(commands.planSessionStart(name)),
+  /** Merges the open session copy's scenarios and decisions back into the live workspace. */
+  planSessionMerge: (): Promise<MergeReport> => call(commands.planSessionMerge()),
   planCompare: (spec: CompareSpec): Promise<Comparison> =>
     timedIpc("plan_compare", call(commands.planCompare(spec))),
   teamsCreate: (name: string): Promise<TeamInfo> => call(commands.teamsCreate(name)),

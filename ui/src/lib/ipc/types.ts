@@ -90,6 +90,7 @@ import type {
   PersonMatch,
   PersonView_Serialize,
   PickPurpose,
+  PlanSession_Serialize,
   Policy_Serialize,
   PolicyCompliance_Serialize,
   PolicySet_Serialize,
@@ -116,6 +117,7 @@ import type {
   Scenario_Serialize,
   ScenarioChange_Serialize,
   ScenarioInput_Serialize,
+  SessionStatus_Serialize,
   SettingsView_Serialize,
   SingleLink_Serialize,
   SortDirection,
@@ -243,6 +245,8 @@ export type FlowFilter = FlowFilter_Serialize;
 export type Forecast = Forecast_Serialize;
 export type ForecastSpec = ForecastSpec_Serialize;
 export type Scenario = Scenario_Serialize;
+export type PlanSession = PlanSession_Serialize;
+export type SessionStatus = SessionStatus_Serialize;
 export type ScenarioChange = ScenarioChange_Serialize;
 export type ScenarioInput = ScenarioInput_Serialize;
 export type CompareSpec = CompareSpec_Serialize;
@@ -331,4 +335,12 @@ export type ApprovalsReport = ApprovalsReport_Serialize;
 export type NewApproval = NewApproval_Serialize;
 export type AnswerInput = AnswerInput_Serialize;
 
-export type { Bottleneck, Explanation, PathStep, TeamCell, TeamRow } from "../../bindings";
+export type {
+  Bottleneck,
+  Explanation,
+  MergeReport,
+  PathStep,
+  SessionCopy,
+  TeamCell,
+  TeamRow,
+} from "../../bindings";

@@ -313,7 +313,7 @@ mod tests {
         };
         let s = simulate(
             &[job(0, &[], true), job(0, &[], true)],
-            &[half.clone()],
+            std::slice::from_ref(&half),
             5,
             &mut Rng::new(1),
         );

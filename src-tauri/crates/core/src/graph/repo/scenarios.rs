@@ -49,11 +49,9 @@ pub async fn id_named(
     exec: impl Executor<'_, Database = Sqlite>,
     name: &str,
 ) -> sqlx::Result<Option<String>> {
-    Ok(
-        sqlx::query_scalar!("SELECT id FROM scenarios WHERE name = ?", name)
-            .fetch_optional(exec)
-            .await?,
-    )
+    sqlx::query_scalar!("SELECT id FROM scenarios WHERE name = ?", name)
+        .fetch_optional(exec)
+        .await
 }
 
 /// Writes a scenario: inserted, or replaced when its id exists.
