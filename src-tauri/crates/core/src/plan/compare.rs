@@ -181,6 +181,7 @@ struct IntentBase {
 }
 
 /// One intent forecast under an overlay.
+#[derive(Clone)]
 struct Run {
     report: Forecast,
     network: Option<NetworkRun>,
@@ -554,10 +555,23 @@ pub fn compare_on(
             whole,
             of_intent,
         };
-        let runs: Vec<Run> = overlays
-            .iter()
-            .map(|o| run_intent(ix, &prep, &deps, &base, o, trials, seed))
-            .collect();
+        // A scenario none of whose changes reaches the baseline's network (its items, its
+        // teams, new scope for the intent) gives exactly the baseline: each team's dice are its
+        // own, so it is not simulated again.
+        let baseline = run_intent(ix, &prep, &deps, &base, &overlays[0], trials, seed);
+        let mut runs: Vec<Run> = Vec::with_capacity(overlays.len());
+        for o in &overlays[1..] {
+            let reaches = match &baseline.network {
+                None => true,
+                Some(net) => (0..o.touches.len()).any(|k| touches(o, k, &[net], &base.within)),
+            };
+            runs.push(if reaches {
+                run_intent(ix, &prep, &deps, &base, o, trials, seed)
+            } else {
+                baseline.clone()
+            });
+        }
+        runs.insert(0, baseline);
         if spec.intents.is_empty() && runs.iter().all(|r| r.report.items == 0) {
             continue;
         }

@@ -673,6 +673,7 @@ pub(crate) enum Node {
 
 /// A dependency-aware run beyond its report: what each job and lane stands for, and what the
 /// trials gave (critical path, days per team).
+#[derive(Clone)]
 pub(crate) struct NetworkRun {
     pub nodes: Vec<Node>,
     /// The simulation's jobs (blockers, lane, target), in the order of `nodes`.

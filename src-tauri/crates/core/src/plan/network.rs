@@ -97,13 +97,6 @@ pub(crate) fn simulate(jobs: &[Job], lanes: &[Lane], trials: u32, rng: &mut Rng)
             dependents[*b as usize].push(j as u32);
         }
     }
-    let mut waiting = vec![0usize; jobs.len()];
-    let mut ready: Vec<VecDeque<u32>> = vec![VecDeque::new(); lanes.len()];
-    // The units left of the job at the head of each lane.
-    let mut head_left: Vec<u32> = vec![0; lanes.len()];
-    let mut ready_day = vec![0u32; jobs.len()];
-    let mut finish_day = vec![0u32; jobs.len()];
-    let mut released: Vec<u32> = Vec::new();
     let base = rng.next_u64();
     let streams: Vec<u64> = lanes
         .iter()
@@ -116,102 +109,200 @@ pub(crate) fn simulate(jobs: &[Job], lanes: &[Lane], trials: u32, rng: &mut Rng)
             }
         })
         .collect();
-    let mut dice: Vec<Rng> = Vec::with_capacity(lanes.len());
-    for trial in 0..trials {
-        dice.clear();
-        dice.extend(
-            streams
-                .iter()
-                .map(|s| Rng::stream(base ^ u64::from(trial).wrapping_mul(0x9E37_79B9), *s)),
+    let shared = Shared {
+        jobs,
+        lanes,
+        dependents: &dependents,
+        targets,
+        streams: &streams,
+        base,
+    };
+    // Trials are independent (each seeds its own dice): large runs are split over the cores in
+    // fixed chunks and put back in trial order, so the answer is the same on any machine.
+    let work = trials as usize * (jobs.len() + 64);
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(CHUNKS as usize);
+    if work < PARALLEL_WORK || threads < 2 {
+        let part = shared.run(0..trials);
+        out.days = part.days;
+        out.critical = part.critical;
+        out.lane_days = part.lane_days;
+        return out;
+    }
+    let step = trials.div_ceil(CHUNKS);
+    let ranges: Vec<std::ops::Range<u32>> = (0..CHUNKS)
+        .map(|c| (c * step).min(trials)..((c + 1) * step).min(trials))
+        .collect();
+    let parts: Vec<Simulated> = std::thread::scope(|scope| {
+        let shared = &shared;
+        let handles: Vec<_> = ranges
+            .chunks(ranges.len().div_ceil(threads))
+            .map(|group| {
+                let group = group.to_vec();
+                scope.spawn(move || group.into_iter().map(|r| shared.run(r)).collect::<Vec<_>>())
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    for part in parts {
+        out.days.extend(part.days);
+        for (a, b) in out.critical.iter_mut().zip(part.critical) {
+            *a += b;
+        }
+        for (a, b) in out.lane_days.iter_mut().zip(part.lane_days) {
+            *a += b;
+        }
+    }
+    if out.days.len() != trials as usize {
+        // A worker panicked: run the trials here instead (the same answer, more slowly).
+        let part = shared.run(0..trials);
+        out.days = part.days;
+        out.critical = part.critical;
+        out.lane_days = part.lane_days;
+    }
+    out
+}
+
+/// Trials split into this many fixed chunks when run in parallel.
+const CHUNKS: u32 = 8;
+/// Below this much work (trials x jobs) the trials run on one thread.
+const PARALLEL_WORK: usize = 2_000_000;
+
+/// What every trial reads.
+struct Shared<'a> {
+    jobs: &'a [Job],
+    lanes: &'a [Lane],
+    dependents: &'a [Vec<u32>],
+    targets: usize,
+    streams: &'a [u64],
+    base: u64,
+}
+
+impl Shared<'_> {
+    /// The trials of `range`, in order.
+    fn run(&self, range: std::ops::Range<u32>) -> Simulated {
+        let (jobs, lanes, dependents, targets, streams, base) = (
+            self.jobs,
+            self.lanes,
+            self.dependents,
+            self.targets,
+            self.streams,
+            self.base,
         );
-        for q in ready.iter_mut() {
-            q.clear();
-        }
-        for (j, job) in jobs.iter().enumerate() {
-            waiting[j] = job.blockers.len();
-            if job.blockers.is_empty() {
-                ready[job.lane].push_back(j as u32);
-                ready_day[j] = 1;
+        let mut out = Simulated {
+            days: Vec::with_capacity(range.len()),
+            critical: vec![0; jobs.len()],
+            lane_days: vec![0; lanes.len()],
+        };
+        let mut waiting = vec![0usize; jobs.len()];
+        let mut ready: Vec<VecDeque<u32>> = vec![VecDeque::new(); lanes.len()];
+        // The units left of the job at the head of each lane.
+        let mut head_left: Vec<u32> = vec![0; lanes.len()];
+        let mut ready_day = vec![0u32; jobs.len()];
+        let mut finish_day = vec![0u32; jobs.len()];
+        let mut released: Vec<u32> = Vec::new();
+        let mut dice: Vec<Rng> = Vec::with_capacity(lanes.len());
+        for trial in range {
+            dice.clear();
+            dice.extend(
+                streams
+                    .iter()
+                    .map(|s| Rng::stream(base ^ u64::from(trial).wrapping_mul(0x9E37_79B9), *s)),
+            );
+            for q in ready.iter_mut() {
+                q.clear();
             }
-        }
-        for (lane, left) in head_left.iter_mut().enumerate() {
-            *left = ready[lane].front().map_or(0, |j| jobs[*j as usize].size);
-        }
-        let mut left = targets;
-        let mut outcome = None;
-        let mut last = 0u32;
-        'days: for day in 1..=MAX_DAYS {
-            released.clear();
-            for (l, lane) in lanes.iter().enumerate() {
-                if lane.history.is_empty() {
-                    continue;
+            for (j, job) in jobs.iter().enumerate() {
+                waiting[j] = job.blockers.len();
+                if job.blockers.is_empty() {
+                    ready[job.lane].push_back(j as u32);
+                    ready_day[j] = 1;
                 }
-                // Drawn even when nothing is ready, to keep the lane's dice in step.
-                let drawn = lane.history[dice[l].below(lane.history.len())];
-                if ready[l].is_empty() {
-                    continue;
-                }
-                let mut capacity = drawn * lane.percent(day);
-                while capacity > 0 {
-                    let Some(&j) = ready[l].front() else {
-                        break;
-                    };
-                    let spent = capacity.min(head_left[l]);
-                    capacity -= spent;
-                    head_left[l] -= spent;
-                    if head_left[l] > 0 {
-                        break;
+            }
+            for (lane, left) in head_left.iter_mut().enumerate() {
+                *left = ready[lane].front().map_or(0, |j| jobs[*j as usize].size);
+            }
+            let mut left = targets;
+            let mut outcome = None;
+            let mut last = 0u32;
+            'days: for day in 1..=MAX_DAYS {
+                released.clear();
+                for (l, lane) in lanes.iter().enumerate() {
+                    if lane.history.is_empty() {
+                        continue;
                     }
-                    ready[l].pop_front();
-                    head_left[l] = ready[l].front().map_or(0, |n| jobs[*n as usize].size);
-                    finish_day[j as usize] = day;
-                    if jobs[j as usize].target {
-                        left -= 1;
-                        last = j;
+                    // Drawn even when nothing is ready, to keep the lane's dice in step.
+                    let drawn = lane.history[dice[l].below(lane.history.len())];
+                    if ready[l].is_empty() {
+                        continue;
                     }
-                    for d in &dependents[j as usize] {
-                        let w = &mut waiting[*d as usize];
-                        *w -= 1;
-                        if *w == 0 {
-                            released.push(*d);
+                    let mut capacity = drawn * lane.percent(day);
+                    while capacity > 0 {
+                        let Some(&j) = ready[l].front() else {
+                            break;
+                        };
+                        let spent = capacity.min(head_left[l]);
+                        capacity -= spent;
+                        head_left[l] -= spent;
+                        if head_left[l] > 0 {
+                            break;
+                        }
+                        ready[l].pop_front();
+                        head_left[l] = ready[l].front().map_or(0, |n| jobs[*n as usize].size);
+                        finish_day[j as usize] = day;
+                        if jobs[j as usize].target {
+                            left -= 1;
+                            last = j;
+                        }
+                        for d in &dependents[j as usize] {
+                            let w = &mut waiting[*d as usize];
+                            *w -= 1;
+                            if *w == 0 {
+                                released.push(*d);
+                            }
                         }
                     }
                 }
-            }
-            if left == 0 {
-                outcome = Some(day);
-                break 'days;
-            }
-            for j in &released {
-                let lane = jobs[*j as usize].lane;
-                if ready[lane].is_empty() {
-                    head_left[lane] = jobs[*j as usize].size;
+                if left == 0 {
+                    outcome = Some(day);
+                    break 'days;
                 }
-                ready[lane].push_back(*j);
-                ready_day[*j as usize] = day + 1;
-            }
-        }
-        if outcome.is_some() {
-            // The critical path of this trial: from the target finished last, back through the
-            // blocker finished last (the one it waited on).
-            let mut at = last as usize;
-            loop {
-                out.critical[at] += 1;
-                out.lane_days[jobs[at].lane] +=
-                    u64::from(finish_day[at] + 1).saturating_sub(u64::from(ready_day[at]));
-                match jobs[at]
-                    .blockers
-                    .iter()
-                    .max_by_key(|b| (finish_day[**b as usize], std::cmp::Reverse(**b)))
-                {
-                    Some(b) => at = *b as usize,
-                    None => break,
+                for j in &released {
+                    let lane = jobs[*j as usize].lane;
+                    if ready[lane].is_empty() {
+                        head_left[lane] = jobs[*j as usize].size;
+                    }
+                    ready[lane].push_back(*j);
+                    ready_day[*j as usize] = day + 1;
                 }
             }
+            if outcome.is_some() {
+                // The critical path of this trial: from the target finished last, back through the
+                // blocker finished last (the one it waited on).
+                let mut at = last as usize;
+                loop {
+                    out.critical[at] += 1;
+                    out.lane_days[jobs[at].lane] +=
+                        u64::from(finish_day[at] + 1).saturating_sub(u64::from(ready_day[at]));
+                    match jobs[at]
+                        .blockers
+                        .iter()
+                        .max_by_key(|b| (finish_day[**b as usize], std::cmp::Reverse(**b)))
+                    {
+                        Some(b) => at = *b as usize,
+                        None => break,
+                    }
+                }
+            }
+            out.days.push(outcome);
         }
-        out.days.push(outcome);
+        out
     }
-    out
 }
 
 #[cfg(test)]
@@ -331,5 +422,45 @@ mod tests {
             &mut Rng::new(1),
         );
         assert!(s.days.iter().all(|d| *d == Some(4)), "{:?}", s.days);
+    }
+
+    #[test]
+    fn trials_split_over_threads_give_the_same_answer_as_one_thread() {
+        // 600 jobs on three lanes with random paces and a few chains: enough work to split.
+        let mut rng = Rng::new(3);
+        let jobs: Vec<Job> = (0..600u32)
+            .map(|j| {
+                let blockers = if j > 10 && j % 7 == 0 {
+                    vec![j - 10]
+                } else {
+                    vec![]
+                };
+                job((j % 3) as usize, &blockers, j % 2 == 0)
+            })
+            .collect();
+        let lanes: Vec<Lane> = (0..3)
+            .map(|_| Lane::new((0..30).map(|_| rng.below(6) as u32).collect()))
+            .collect();
+        let parallel = simulate(&jobs, &lanes, 5_000, &mut Rng::new(9));
+        let mut seeded = Rng::new(9);
+        let mut dependents: Vec<Vec<u32>> = vec![Vec::new(); jobs.len()];
+        for (j, job) in jobs.iter().enumerate() {
+            for b in &job.blockers {
+                dependents[*b as usize].push(j as u32);
+            }
+        }
+        let streams: Vec<u64> = (0..3).map(|l| (1 << 40) + l).collect();
+        let one = Shared {
+            jobs: &jobs,
+            lanes: &lanes,
+            dependents: &dependents,
+            targets: 300,
+            streams: &streams,
+            base: seeded.next_u64(),
+        }
+        .run(0..5_000);
+        assert_eq!(parallel.days, one.days, "the same days, trial by trial");
+        assert_eq!(parallel.critical, one.critical);
+        assert_eq!(parallel.lane_days, one.lane_days);
     }
 }
