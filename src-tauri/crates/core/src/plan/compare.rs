@@ -637,6 +637,7 @@ pub fn compare_on(
             } else {
                 // Each change alone, against the baseline.
                 let mut parts: Vec<(i32, String)> = Vec::new();
+                let mut only: Option<(i32, usize)> = None;
                 for k in &moving {
                     let alone = single_change(ix, &s.changes[*k], offset);
                     let r = run_intent(ix, &prep, &deps, &base, &alone, trials, seed);
@@ -645,6 +646,11 @@ pub fn compare_on(
                         _ => 0,
                     };
                     if d != 0 {
+                        only = if parts.is_empty() {
+                            Some((d, *k))
+                        } else {
+                            None
+                        };
                         parts.push((
                             d,
                             format!("{} alone: {:+} days", describe(ix, &s.changes[*k]), d),
@@ -652,28 +658,38 @@ pub fn compare_on(
                     }
                 }
                 parts.sort_by_key(|(d, _)| std::cmp::Reverse(d.abs()));
-                let mut text = format!(
-                    "\u{201c}{}\u{201d} {verb} \u{201c}{name}\u{201d} {} at P85 ({dates})",
-                    s.name,
-                    when(delta)
-                );
-                if !parts.is_empty() {
-                    text.push_str(": ");
-                    text.push_str(
-                        &parts
-                            .iter()
-                            .map(|(_, p)| p.as_str())
-                            .collect::<Vec<_>>()
-                            .join("; "),
+                if let Some((_, k)) = only.filter(|(d, _)| *d == delta) {
+                    // One change does it all: say so, naming the scenario it belongs to.
+                    format!(
+                        "{} (\u{201c}{}\u{201d}) {verb} \u{201c}{name}\u{201d} {} at P85 ({dates}).",
+                        describe(ix, &s.changes[k]),
+                        s.name,
+                        when(delta)
+                    )
+                } else {
+                    let mut text = format!(
+                        "\u{201c}{}\u{201d} {verb} \u{201c}{name}\u{201d} {} at P85 ({dates})",
+                        s.name,
+                        when(delta)
                     );
-                    if parts.len() > 1 {
+                    if !parts.is_empty() {
+                        text.push_str(": ");
                         text.push_str(
-                            " (changes together need not add up: they share teams and paths)",
+                            &parts
+                                .iter()
+                                .map(|(_, p)| p.as_str())
+                                .collect::<Vec<_>>()
+                                .join("; "),
                         );
+                        if parts.len() > 1 {
+                            text.push_str(
+                                " (changes together need not add up: they share teams and paths)",
+                            );
+                        }
                     }
+                    text.push('.');
+                    text
                 }
-                text.push('.');
-                text
             };
             explanations.push(Explanation {
                 scenario: s.name.clone(),
