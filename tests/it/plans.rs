@@ -285,6 +285,24 @@ async fn a_session_copy_is_unaffected_by_a_sync_of_the_live_workspace_and_is_nev
     let frozen_items = copy.index().await.unwrap().items.len();
     assert!(frozen_items > 0, "the copy holds the synced items");
 
+    // A scenario people made in the live workspace...
+    let mine = scenario::save(
+        &h.ws,
+        ScenarioInput {
+            name: "Ours".into(),
+            changes: vec![ScenarioChange::Capacity {
+                team: "nobody yet".into(),
+                from: "2026-03-01".into(),
+                to: "2026-03-31".into(),
+                percent: 0,
+            }],
+            ..ScenarioInput::default()
+        },
+        "ana",
+        NOW,
+    )
+    .await
+    .unwrap();
     // The live workspace changes (an item deleted at the source, then a sync)...
     let gone = h.strings("SELECT id FROM items ORDER BY id LIMIT 1").await;
     h.ws.write(crate::common::DeleteItem(&gone[0]))
@@ -297,6 +315,11 @@ async fn a_session_copy_is_unaffected_by_a_sync_of_the_live_workspace_and_is_nev
         live_after.iter().find(|t| t.0 == "sync_runs").map(|t| t.1),
         frozen.iter().find(|t| t.0 == "sync_runs").map(|t| t.1),
         "the live workspace moved"
+    );
+    assert_eq!(
+        scenario::list(&h.ws).await.unwrap(),
+        vec![mine],
+        "a sync never writes people's scenarios"
     );
     // ... and the session's numbers do not move.
     assert_eq!(
