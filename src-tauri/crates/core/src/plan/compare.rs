@@ -30,6 +30,8 @@ pub const DEFAULT_COMPARE_TRIALS: u32 = 2_000;
 const COMPARE_TRIALS: std::ops::RangeInclusive<u32> = 100..=20_000;
 /// The most scenarios compared at once.
 pub const MAX_COMPARED: usize = 6;
+/// The most changes of one scenario run alone to explain one intent's difference.
+const MAX_ALONE: usize = 3;
 /// The most items of a critical path listed.
 const PATH_SHOWN: usize = 12;
 
@@ -638,7 +640,14 @@ pub fn compare_on(
                 // Each change alone, against the baseline.
                 let mut parts: Vec<(i32, String)> = Vec::new();
                 let mut only: Option<(i32, usize)> = None;
-                for k in &moving {
+                // Each change alone costs a simulation: at most a few, else the scenario is
+                // named with the changes that reach the intent.
+                let alone: &[usize] = if moving.len() <= MAX_ALONE {
+                    &moving
+                } else {
+                    &[]
+                };
+                for k in alone {
                     let alone = single_change(ix, &s.changes[*k], offset);
                     let r = run_intent(ix, &prep, &deps, &base, &alone, trials, seed);
                     let d = match (finish(&r.report, 85), cells[0].p85.as_ref()) {
@@ -672,7 +681,17 @@ pub fn compare_on(
                         s.name,
                         when(delta)
                     );
-                    if !parts.is_empty() {
+                    if alone.is_empty() {
+                        text.push_str(&format!(
+                            " through {} of its changes: {}",
+                            moving.len(),
+                            moving
+                                .iter()
+                                .map(|k| describe(ix, &s.changes[*k]))
+                                .collect::<Vec<_>>()
+                                .join("; ")
+                        ));
+                    } else if !parts.is_empty() {
                         text.push_str(": ");
                         text.push_str(
                             &parts
