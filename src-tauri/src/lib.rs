@@ -108,6 +108,13 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::intents::intents_rule_add,
             commands::intents::intents_rule_remove,
             commands::intents::intents_link,
+            commands::plan::plan_scenarios_list,
+            commands::plan::plan_scenario_save,
+            commands::plan::plan_scenario_delete,
+            commands::plan::plan_compare,
+            commands::plan::plan_session_status,
+            commands::plan::plan_session_start,
+            commands::plan::plan_session_merge,
         ])
         .events(collect_events![
             events::WorkspaceChanged,

@@ -151,8 +151,12 @@ pub async fn install_with<R: Runtime>(
         if let Some(previous) = slot.take() {
             previous.shutdown().await;
         }
-        // Nothing can be synced into a file that cannot be written: no pollers for it.
-        if !ws.is_read_only() {
+        // Nothing can be synced into a file that cannot be written, nor into a planning
+        // session's frozen copy: no pollers for them.
+        let session_copy = baton_core::plan::session::is_session_copy(&ws)
+            .await
+            .unwrap_or(false);
+        if !ws.is_read_only() && !session_copy {
             let pollers = crate::pollers::pollers_for(app, &ws, state.secrets.clone());
             if let Err(err) = pollers.reload().await {
                 tracing::warn!(code = err.code(), %err, "could not start the pollers");

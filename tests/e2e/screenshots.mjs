@@ -2,7 +2,7 @@
 // workspace, the Overview, one of its drill-downs, and the Dependencies page with its item graph.
 //
 //   node tests/e2e/screenshots.mjs --app target/debug/baton-app --workspace FILE --out docs/screenshots
-//                                  [--prefix big-] [--pages overview,drill,dependencies,governance,decisions,plans]
+//                                  [--prefix big-] [--pages overview,drill,dependencies,governance,decisions,plans,scenarios]
 //                                  [--first-paint MS] [--settle MS]   (longer on a busy machine)
 //                                  [--import-file CSV]   (page "file-import": Sources → Add a
 //                                  source → File on that states CSV, with its preview)
@@ -168,6 +168,20 @@ try {
     );
     await sleep(Number(args.settle ?? 1500));
     shot("intents-unaligned");
+  }
+  if (pages.includes("scenarios")) {
+    // The workspace's scenarios compared with the baseline (save some first: `baton scenario save`).
+    await driver.click(await driver.waitFor('[data-testid="nav-plans"]'));
+    await driver.click(await driver.waitFor('[data-testid="plan-tab-scenarios"]'));
+    await driver.waitFor('[data-testid="scenario-table"]', 300_000);
+    await sleep(Number(args.settle ?? 1500));
+    shot("plans-scenarios");
+    await driver.execute(
+      "document.querySelector('[data-testid=\"scenario-table\"] [aria-expanded]')?.click();" +
+        "document.querySelector('[data-testid=\"scenario-table\"]')?.scrollIntoView({ block: 'start' })",
+    );
+    await sleep(Number(args.settle ?? 1500));
+    shot("plans-scenarios-table");
   }
   if (pages.includes("dependencies")) {
     await driver.click(await driver.waitFor('[data-testid="nav-dependencies"]'));

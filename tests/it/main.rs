@@ -10,6 +10,7 @@ mod flow;
 mod index_refresh;
 mod intents;
 mod people;
+mod plans;
 mod queries;
 mod rules_rederive;
 mod sync_across_tools;

@@ -213,6 +213,26 @@ export const commands = {
 	intentsRuleRemove: (id: string) => typedError<null, IpcError>(__TAURI_INVOKE("intents_rule_remove", { id })),
 	/**  Links items by hand (to an intent, or deliberately to none): one decision per item. */
 	intentsLink: (itemIds: string[], target: LinkTarget, why: string) => typedError<string[], IpcError>(__TAURI_INVOKE("intents_link", { itemIds, target, why })),
+	/**  Every scenario of the workspace, by name. */
+	planScenariosList: () => typedError<Scenario_Serialize[], IpcError>(__TAURI_INVOKE("plan_scenarios_list")),
+	/**  Creates a scenario (no id) or saves over one (refused when someone saved in between). */
+	planScenarioSave: (input: ScenarioInput_Deserialize) => typedError<Scenario_Serialize, IpcError>(__TAURI_INVOKE("plan_scenario_save", { input })),
+	/**  Removes a scenario. */
+	planScenarioDelete: (id: string) => typedError<null, IpcError>(__TAURI_INVOKE("plan_scenario_delete", { id })),
+	/**  The baseline and the chosen scenarios side by side. */
+	planCompare: (spec: CompareSpec_Deserialize) => typedError<Comparison_Serialize, IpcError>(__TAURI_INVOKE("plan_compare", { spec })),
+	/**
+	 *  Whether the open workspace is a planning session's frozen copy, and the sessions started
+	 *  from it.
+	 */
+	planSessionStatus: () => typedError<SessionStatus_Serialize, IpcError>(__TAURI_INVOKE("plan_session_status")),
+	/**  Starts a planning session: a frozen copy of the open workspace (the UI opens it next). */
+	planSessionStart: (name: string) => typedError<PlanSession_Serialize, IpcError>(__TAURI_INVOKE("plan_session_start", { name })),
+	/**
+	 *  Merges the open session copy's scenarios and decisions back into the live workspace it was
+	 *  copied from.
+	 */
+	planSessionMerge: () => typedError<MergeReport, IpcError>(__TAURI_INVOKE("plan_session_merge")),
 };
 
 /** Events */
@@ -679,6 +699,15 @@ export type BlockerItem = {
 	blocks: number,
 };
 
+/**  The team whose queue adds most days to an intent's critical path. */
+export type Bottleneck = {
+	team: string,
+	/**  Days its queue adds to the critical path, on average over the trials. */
+	days: number | null,
+	/**  Its share of the critical path's days (percent). */
+	share: number,
+};
+
 /**  The Bottlenecks page. */
 export type BottleneckReport = BottleneckReport_Serialize | BottleneckReport_Deserialize;
 
@@ -804,7 +833,9 @@ export type ChangeKind =
 /**  Decisions people took (owners, triage outcomes, confirmed duplicates, notes). */
 "decisions" | 
 /**  Policies and the working calendars their clocks run on. */
-"policies";
+"policies" | 
+/**  Plans people make: scenarios and planning sessions. */
+"plans";
 
 /**  Why the UI should refetch. */
 export type ChangeReason = 
@@ -824,6 +855,93 @@ export type Changes = {
 	itemIds: string[],
 	/**  Items changed that are not (or not all) listed: treat every item as changed. */
 	allItems: boolean,
+};
+
+/**  One column: the baseline (no id) or a scenario. */
+export type CompareColumn = CompareColumn_Serialize | CompareColumn_Deserialize;
+
+/**  One column: the baseline (no id) or a scenario. */
+export type CompareColumn_Deserialize = {
+	id?: string | null,
+	name: string,
+	/**  Each change in words. */
+	changes: string[],
+	/**  Changes left out because what they name is not in the graph. */
+	warnings: string[],
+};
+
+/**  One column: the baseline (no id) or a scenario. */
+export type CompareColumn_Serialize = {
+	id: string | null,
+	name: string,
+	/**  Each change in words. */
+	changes: string[],
+	/**  Changes left out because what they name is not in the graph. */
+	warnings: string[],
+};
+
+/**  What to compare. */
+export type CompareSpec = CompareSpec_Serialize | CompareSpec_Deserialize;
+
+/**  What to compare. */
+export type CompareSpec_Deserialize = {
+	/**  The range end and time zone the forecasts start from (the slices are not used). */
+	filter?: FlowFilter_Deserialize,
+	/**  Scenario ids (or names), one column each after the baseline. */
+	scenarios?: string[],
+	/**  Intent ids; empty: every intent with open items. */
+	intents?: string[],
+	windowDays?: number | null,
+	/**  Trials per forecast (default 2,000, 100 to 20,000). */
+	trials?: number | null,
+	seed?: number | null,
+};
+
+/**  What to compare. */
+export type CompareSpec_Serialize = {
+	/**  The range end and time zone the forecasts start from (the slices are not used). */
+	filter: FlowFilter_Serialize,
+	/**  Scenario ids (or names), one column each after the baseline. */
+	scenarios: string[],
+	/**  Intent ids; empty: every intent with open items. */
+	intents: string[],
+	windowDays: number | null,
+	/**  Trials per forecast (default 2,000, 100 to 20,000). */
+	trials: number | null,
+	seed: number | null,
+};
+
+/**  The comparison. */
+export type Comparison = Comparison_Serialize | Comparison_Deserialize;
+
+/**  The comparison. */
+export type Comparison_Deserialize = {
+	start: string,
+	windowFrom: string,
+	windowTo: string,
+	windowDays: number,
+	trials: number,
+	seed: number,
+	columns: CompareColumn_Deserialize[],
+	intents: IntentRow_Deserialize[],
+	teams: TeamRow[],
+	explanations: Explanation[],
+	notes: string[],
+};
+
+/**  The comparison. */
+export type Comparison_Serialize = {
+	start: string,
+	windowFrom: string,
+	windowTo: string,
+	windowDays: number,
+	trials: number,
+	seed: number,
+	columns: CompareColumn_Serialize[],
+	intents: IntentRow_Serialize[],
+	teams: TeamRow[],
+	explanations: Explanation[],
+	notes: string[],
 };
 
 /**  How the engine answered a question. */
@@ -1463,6 +1581,15 @@ export type ErrorCode =
 /**  Another process (or another run in this one) is syncing the same source right now. */
 "sync_in_progress";
 
+/**  A difference from the baseline, in words. */
+export type Explanation = {
+	scenario: string,
+	intent: string,
+	/**  Days at 85% confidence (negative: earlier). */
+	days: number,
+	text: string,
+};
+
 /**  How `contents` is encoded. */
 export type ExportEncoding = 
 /**  Text, written as UTF-8 (CSV). */
@@ -1618,6 +1745,25 @@ export type FileScope_Serialize = {
 	format: FileFormat,
 	/**  Boxed: a scope crosses the app in an enum whose other variants are small. */
 	columns: FileColumns_Serialize,
+};
+
+/**  A finish date at one confidence. */
+export type Finish = Finish_Serialize | Finish_Deserialize;
+
+/**  A finish date at one confidence. */
+export type Finish_Deserialize = {
+	/**  Days from the first forecast day (0: nothing left). */
+	days: number,
+	/**  `YYYY-MM-DD`; None when nothing is left. */
+	date?: string | null,
+};
+
+/**  A finish date at one confidence. */
+export type Finish_Serialize = {
+	/**  Days from the first forecast day (0: nothing left). */
+	days: number,
+	/**  `YYYY-MM-DD`; None when nothing is left. */
+	date: string | null,
 };
 
 /**  The filters of the Flow and Bottlenecks pages (and `baton flow`). Empty lists mean "all". */
@@ -2282,6 +2428,51 @@ export type IdentityView_Serialize = {
 	keptApart: boolean,
 };
 
+/**  An intent under one column. */
+export type IntentCell = IntentCell_Serialize | IntentCell_Deserialize;
+
+/**  An intent under one column. */
+export type IntentCell_Deserialize = {
+	items: number,
+	upstreamItems: number,
+	p50?: Finish_Deserialize | null,
+	p85?: Finish_Deserialize | null,
+	/**
+	 *  Days later (positive) or earlier (negative) than the baseline; None for the baseline
+	 *  or when either has no date.
+	 */
+	deltaP50?: number | null,
+	deltaP85?: number | null,
+	criticalPath: PathStep[],
+	/**  Items on the critical path in all (the list shows the first twelve). */
+	criticalLength: number,
+	bottleneck?: Bottleneck | null,
+	/**  Risks in words: waits on other teams on the critical path, teams without pace, cycles. */
+	risks: string[],
+	notes: string[],
+};
+
+/**  An intent under one column. */
+export type IntentCell_Serialize = {
+	items: number,
+	upstreamItems: number,
+	p50: Finish_Serialize | null,
+	p85: Finish_Serialize | null,
+	/**
+	 *  Days later (positive) or earlier (negative) than the baseline; None for the baseline
+	 *  or when either has no date.
+	 */
+	deltaP50: number | null,
+	deltaP85: number | null,
+	criticalPath: PathStep[],
+	/**  Items on the critical path in all (the list shows the first twelve). */
+	criticalLength: number,
+	bottleneck: Bottleneck | null,
+	/**  Risks in words: waits on other teams on the critical path, teams without pace, cycles. */
+	risks: string[],
+	notes: string[],
+};
+
 /**  One intent. */
 export type IntentInfo = IntentInfo_Serialize | IntentInfo_Deserialize;
 
@@ -2472,6 +2663,23 @@ export type IntentRef = {
 	id: string,
 	kind: IntentKind,
 	title: string,
+};
+
+/**  An intent across the columns. */
+export type IntentRow = IntentRow_Serialize | IntentRow_Deserialize;
+
+/**  An intent across the columns. */
+export type IntentRow_Deserialize = {
+	id: string,
+	name: string,
+	cells: IntentCell_Deserialize[],
+};
+
+/**  An intent across the columns. */
+export type IntentRow_Serialize = {
+	id: string,
+	name: string,
+	cells: IntentCell_Serialize[],
 };
 
 /**  What an intent rule matches on (an item's facet). */
@@ -2946,6 +3154,21 @@ export type MatchReason =
 /**  Their names are the same without case, spaces and punctuation. */
 "name";
 
+/**  What a merge brought back. */
+export type MergeReport = {
+	/**  Scenarios made in the session, new to the live workspace. */
+	scenariosAdded: number,
+	/**  Scenarios edited in the session and not in the live workspace since: saved over. */
+	scenariosUpdated: number,
+	/**
+	 *  Scenarios edited on both sides since the session started: the session's version is
+	 *  added beside the live one ("… (session NAME)"), nothing is overwritten.
+	 */
+	scenariosKeptApart: number,
+	/**  Decisions taken in the session (triage, owners, answers), appended. */
+	decisionsAdded: number,
+};
+
 /**  An item that did not meet a policy. */
 export type MissedItem = {
 	itemId: string,
@@ -3060,6 +3283,16 @@ export type PairItem_Serialize = {
 	createdAt: string,
 };
 
+/**  One item of a critical path. */
+export type PathStep = {
+	/**  The item (empty id for new scope a scenario adds; its title is the change's). */
+	item: ItemRef,
+	team: string,
+	/**  Share of the trials in which it was on the critical path (percent). */
+	share: number,
+	added: boolean,
+};
+
 /**  Everyone, and who looks like whom. */
 export type PeopleView = PeopleView_Serialize | PeopleView_Deserialize;
 
@@ -3141,6 +3374,35 @@ export type PickPurpose =
 "open" | 
 /**  Choose where to create a new one. */
 "create";
+
+/**  A planning session started from a workspace. */
+export type PlanSession = PlanSession_Serialize | PlanSession_Deserialize;
+
+/**  A planning session started from a workspace. */
+export type PlanSession_Deserialize = {
+	id: string,
+	name: string,
+	/**  The frozen copy. */
+	file: string,
+	startedBy: string,
+	/**  RFC 3339: the moment the copy holds. */
+	startedAt: string,
+	mergedAt?: string | null,
+	mergedBy?: string | null,
+};
+
+/**  A planning session started from a workspace. */
+export type PlanSession_Serialize = {
+	id: string,
+	name: string,
+	/**  The frozen copy. */
+	file: string,
+	startedBy: string,
+	/**  RFC 3339: the moment the copy holds. */
+	startedAt: string,
+	mergedAt: string | null,
+	mergedBy: string | null,
+};
 
 /**  One policy. */
 export type Policy = Policy_Serialize | Policy_Deserialize;
@@ -3778,6 +4040,139 @@ export type ScatterPoint = {
 	kind: ItemKind,
 };
 
+/**  A scenario as people see it. */
+export type Scenario = Scenario_Serialize | Scenario_Deserialize;
+
+/**
+ *  One change a scenario makes to the plan. Items are named by id (`jira:PAY-12`) or key
+ *  (`PAY-12`), teams by id or name.
+ */
+export type ScenarioChange = ScenarioChange_Serialize | ScenarioChange_Deserialize;
+
+/**
+ *  One change a scenario makes to the plan. Items are named by id (`jira:PAY-12`) or key
+ *  (`PAY-12`), teams by id or name.
+ */
+export type ScenarioChange_Deserialize = 
+/**
+ *  Work that does not exist yet: `items` new items for `team`, each `size` times an ordinary
+ *  item (the team's pace is in ordinary items), in `intent` when given (then they are part
+ *  of what its forecast waits for).
+ */
+{ type: "add_scope"; title: string; team: string; intent?: string | null; items: number; size: number | null; blockedBy?: string[]; blocks?: string[] } | 
+/**  An open item taken out of the plan: nothing waits for it, nobody works on it. */
+{ type: "remove_scope"; item: string } | 
+/**
+ *  A team works at `percent` of its usual pace from `from` to `to` (days, included):
+ *  0 is a holiday, 50 half the team, 150 a team half again as large.
+ */
+{ type: "capacity"; team: string; from: string; to: string; percent: number } | 
+/**  An open item handed to another team, which finishes it at its own pace. */
+{ type: "move_work"; item: string; team: string } | 
+/**  `blocked` cannot be finished before `blocker`. */
+{ type: "add_dependency"; blocker: string; blocked: string } | 
+/**  `blocked` no longer waits for `blocker`. */
+{ type: "remove_dependency"; blocker: string; blocked: string } | 
+/**  These items go first in their teams' queues, in this order. */
+{ type: "prioritize"; items: string[] } | 
+/**
+ *  The item's risk is dealt with: it no longer waits for its blockers (they still have to be
+ *  done, but not before it), and it is not listed among the risks.
+ */
+{ type: "de_risk"; item: string };
+
+/**
+ *  One change a scenario makes to the plan. Items are named by id (`jira:PAY-12`) or key
+ *  (`PAY-12`), teams by id or name.
+ */
+export type ScenarioChange_Serialize = 
+/**
+ *  Work that does not exist yet: `items` new items for `team`, each `size` times an ordinary
+ *  item (the team's pace is in ordinary items), in `intent` when given (then they are part
+ *  of what its forecast waits for).
+ */
+{ type: "add_scope"; title: string; team: string; intent: string | null; items: number; size: number | null; blockedBy: string[]; blocks: string[] } | 
+/**  An open item taken out of the plan: nothing waits for it, nobody works on it. */
+{ type: "remove_scope"; item: string } | 
+/**
+ *  A team works at `percent` of its usual pace from `from` to `to` (days, included):
+ *  0 is a holiday, 50 half the team, 150 a team half again as large.
+ */
+{ type: "capacity"; team: string; from: string; to: string; percent: number } | 
+/**  An open item handed to another team, which finishes it at its own pace. */
+{ type: "move_work"; item: string; team: string } | 
+/**  `blocked` cannot be finished before `blocker`. */
+{ type: "add_dependency"; blocker: string; blocked: string } | 
+/**  `blocked` no longer waits for `blocker`. */
+{ type: "remove_dependency"; blocker: string; blocked: string } | 
+/**  These items go first in their teams' queues, in this order. */
+{ type: "prioritize"; items: string[] } | 
+/**
+ *  The item's risk is dealt with: it no longer waits for its blockers (they still have to be
+ *  done, but not before it), and it is not listed among the risks.
+ */
+{ type: "de_risk"; item: string };
+
+/**
+ *  A scenario to create (no id) or to save over (its id, and the version the edit started
+ *  from: refused when someone saved in between).
+ */
+export type ScenarioInput = ScenarioInput_Serialize | ScenarioInput_Deserialize;
+
+/**
+ *  A scenario to create (no id) or to save over (its id, and the version the edit started
+ *  from: refused when someone saved in between).
+ */
+export type ScenarioInput_Deserialize = {
+	id?: string | null,
+	baseVersion?: number | null,
+	name?: string,
+	notes?: string,
+	changes?: ScenarioChange_Deserialize[],
+};
+
+/**
+ *  A scenario to create (no id) or to save over (its id, and the version the edit started
+ *  from: refused when someone saved in between).
+ */
+export type ScenarioInput_Serialize = {
+	id: string | null,
+	baseVersion: number | null,
+	name: string,
+	notes: string,
+	changes: ScenarioChange_Serialize[],
+};
+
+/**  A scenario as people see it. */
+export type Scenario_Deserialize = {
+	id: string,
+	name: string,
+	notes: string,
+	changes: ScenarioChange_Deserialize[],
+	/**  Edits so far (1 when created). */
+	version: number,
+	createdBy: string,
+	/**  RFC 3339. */
+	createdAt: string,
+	updatedBy: string,
+	updatedAt: string,
+};
+
+/**  A scenario as people see it. */
+export type Scenario_Serialize = {
+	id: string,
+	name: string,
+	notes: string,
+	changes: ScenarioChange_Serialize[],
+	/**  Edits so far (1 when created). */
+	version: number,
+	createdBy: string,
+	/**  RFC 3339. */
+	createdAt: string,
+	updatedBy: string,
+	updatedAt: string,
+};
+
 /**
  *  Which items a policy looks at. Every list that is not empty must match (an empty list
  *  matches everything). Teams, sources and intents are given by id or by name (names make a
@@ -3816,6 +4211,33 @@ export type Scope_Serialize = {
  *  read from IPC (a form's token field: a string, trimmed) but never written to it.
  */
 export type Secret = string;
+
+/**  What a session's copy knows of itself. */
+export type SessionCopy = {
+	id: string,
+	/**  The live workspace it was copied from. */
+	source: string,
+	startedAt: string,
+};
+
+/**  Whether the open workspace is a session's copy, and the sessions started from it. */
+export type SessionStatus = SessionStatus_Serialize | SessionStatus_Deserialize;
+
+/**  Whether the open workspace is a session's copy, and the sessions started from it. */
+export type SessionStatus_Deserialize = {
+	/**  Set when this file is a session's frozen copy. */
+	thisSession?: SessionCopy | null,
+	/**  Sessions started from this workspace, newest first. */
+	sessions: PlanSession_Deserialize[],
+};
+
+/**  Whether the open workspace is a session's copy, and the sessions started from it. */
+export type SessionStatus_Serialize = {
+	/**  Set when this file is a session's frozen copy. */
+	thisSession: SessionCopy | null,
+	/**  Sessions started from this workspace, newest first. */
+	sessions: PlanSession_Serialize[],
+};
 
 /**  The settings as the UI shows them. */
 export type SettingsView = SettingsView_Serialize | SettingsView_Deserialize;
@@ -4211,6 +4633,16 @@ export type Target = { type: "item"; id: string } |
 /**  Every item of the intent and of its descendants. */
 { type: "intent"; id: string };
 
+/**  A team under one column. */
+export type TeamCell = {
+	/**  Open items it has started (its WIP). */
+	wip: number,
+	/**  Open items, started or not (new scope included). */
+	open: number,
+	/**  Intents whose bottleneck it is. */
+	bottleneckOf: string[],
+};
+
 /**  Violations of one team's items. */
 export type TeamCount = {
 	/**  The team's name ("No team" for items without one). */
@@ -4328,6 +4760,12 @@ export type TeamPercentiles_Serialize = {
 	teamId: string,
 	teamName: string,
 	cycleTime: Percentiles_Serialize,
+};
+
+/**  A team across the columns. */
+export type TeamRow = {
+	team: string,
+	cells: TeamCell[],
 };
 
 /**  What a team rule matches. */

@@ -9,6 +9,7 @@ import { DEFAULT_FLOW_FILTER, localUtcOffsetMinutes, withLocalZone } from "../fl
 import { intentQueries, intentTree } from "../flow/intents";
 import { type FlowFilter, type Forecast, type ForecastSpec, ipc } from "../lib/ipc";
 import { MetricInfo } from "../metrics/MetricInfo";
+import { ScenariosPanel } from "../plans/Scenarios";
 import { useChosenTimeZone, zoneOffsetMinutes } from "../settings/timeZone";
 import { CONTAIN_ALL, categoryAxisBase, tooltipBase, valueAxisBase } from "../shared/chartStyle";
 import type { ChartOption } from "../shared/EChart";
@@ -496,20 +497,82 @@ function ForecastResult({ f }: { f: Forecast }) {
   );
 }
 
-export function PlansView() {
+type PlansTab = "forecast" | "scenarios";
+
+function ScenariosTab({ base }: { base: FlowFilter }) {
+  const teams = useQuery(ruleQueries.teams());
+  const intents = useQuery(intentQueries.list());
+  const teamOptions = useMemo(
+    () => (teams.data ?? []).map((t) => ({ id: t.id, name: t.name })),
+    [teams.data],
+  );
+  const intentOptions = useMemo(
+    () => (intents.data ?? []).map((i) => ({ id: i.id, name: i.title })),
+    [intents.data],
+  );
+  return <ScenariosPanel base={base} teams={teamOptions} intents={intentOptions} />;
+}
+
+export function PlansView({ initialTab = "forecast" }: { initialTab?: PlansTab }) {
+  const [tab, setTab] = useState<PlansTab>(initialTab);
   const [form, setForm] = useState<PlanForm>(DEFAULT_FORM);
   // Days are counted as on the Flow page: in the zone chosen in Settings, else this computer's.
   const zone = useChosenTimeZone();
   const offset = (zone ? zoneOffsetMinutes(zone) : null) ?? localUtcOffsetMinutes();
-  const request = toSpec(form, withLocalZone(DEFAULT_FLOW_FILTER, offset, zone));
-  const spec = "spec" in request ? request.spec : null;
+  const base = withLocalZone(DEFAULT_FLOW_FILTER, offset, zone);
+  const request = toSpec(form, base);
+  const spec = tab === "forecast" && "spec" in request ? request.spec : null;
   const forecast = useQuery(planQueries.forecast(spec));
   return (
     <div className="view plans-view" data-testid="view-plans">
       <ViewHeader
         title="Plans"
-        description="When is this likely to be done, and how sure are we? Forecasts from the team's own delivery history, not from estimates."
+        description="When is this likely to be done, and how sure are we? Forecasts from the team's own delivery history, not from estimates; scenarios compared with the plan as it stands."
       />
+      <div className="plan-tabs" role="tablist" aria-label="Plans">
+        {(
+          [
+            ["forecast", "Forecast"],
+            ["scenarios", "Scenarios"],
+          ] as const
+        ).map(([id, label]) => (
+          <button
+            key={id}
+            type="button"
+            role="tab"
+            aria-selected={tab === id}
+            className={tab === id ? "btn btn-small btn-primary" : "btn btn-small"}
+            onClick={() => setTab(id)}
+            data-testid={`plan-tab-${id}`}
+          >
+            {label}
+          </button>
+        ))}
+      </div>
+      {tab === "scenarios" ? (
+        <ScenariosTab base={base} />
+      ) : (
+        <ForecastTab form={form} setForm={setForm} request={request} spec={spec} forecast={forecast} />
+      )}
+    </div>
+  );
+}
+
+function ForecastTab({
+  form,
+  setForm,
+  request,
+  spec,
+  forecast,
+}: {
+  form: PlanForm;
+  setForm: (f: PlanForm) => void;
+  request: ReturnType<typeof toSpec>;
+  spec: ForecastSpec | null;
+  forecast: ReturnType<typeof useQuery<Forecast>>;
+}) {
+  return (
+    <>
       <PlanFormCard form={form} onChange={setForm} />
       {"missing" in request ? (
         <EmptyState title="Nothing to forecast yet">{request.missing}</EmptyState>
@@ -524,6 +587,6 @@ export function PlansView() {
       ) : (
         <ForecastResult f={forecast.data} />
       )}
-    </div>
+    </>
   );
 }

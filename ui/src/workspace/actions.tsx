@@ -1,7 +1,7 @@
 //! Opening, creating and switching workspaces, shared by the header menu, the startup screen and
 //! the settings view, with one place that reports what went wrong.
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { type QueryClient, useMutation, useQueryClient } from "@tanstack/react-query";
 import { createContext, type ReactNode, useContext, useMemo } from "react";
 import { type IpcError, ipc, toIpcError, type WorkspaceInfo } from "../lib/ipc";
 import { navigate } from "../shared/route";
@@ -54,14 +54,19 @@ export function failureTitle(request: WorkspaceRequest): string {
   }
 }
 
+/** Shows another workspace: no number of the previous one stays in the cache. */
+export async function showWorkspace(client: QueryClient, info: WorkspaceInfo): Promise<void> {
+  await forgetWorkspaceData(client);
+  client.setQueryData(workspaceQueries.current().queryKey, info);
+}
+
 export function WorkspaceActionsProvider({ children }: { children: ReactNode }) {
   const client = useQueryClient();
   const mutation = useMutation({
     mutationFn: perform,
     onSuccess: async (info) => {
       if (!info) return; // The file dialog was cancelled.
-      await forgetWorkspaceData(client);
-      client.setQueryData(workspaceQueries.current().queryKey, info);
+      await showWorkspace(client, info);
       navigate("overview");
     },
   });

@@ -81,6 +81,8 @@ export const QUERIES_FOR_CHANGE: Record<ChangeKind, readonly QueryDomain[]> = {
   decisions: ["triage", "items", "summary", "governance", "intents"],
   // Policies and working calendars: the Governance page.
   policies: ["governance"],
+  // Scenarios and planning sessions: the Plans page.
+  plans: ["plans"],
 };
 
 /** Drops every cached answer about the previous workspace (another one is open). */

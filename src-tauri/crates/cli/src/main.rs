@@ -26,6 +26,7 @@ mod bench_sync;
 mod duplicates;
 mod forecast;
 mod intents;
+mod plan;
 mod policy;
 mod sync;
 mod table;
@@ -219,6 +220,12 @@ enum Command {
     /// One intent (show, with its forecast or its brief), or link work to one (by rule or hand).
     #[command(subcommand)]
     Intent(intents::IntentCommand),
+    /// Compare scenarios with the baseline and write the plan to take home (HTML, PDF):
+    /// scenarios compared, forecasts, decisions taken, risks and definitions.
+    Plan(plan::PlanArgs),
+    /// Scenarios: list, save from a JSON file, remove.
+    #[command(subcommand)]
+    Scenario(plan::ScenarioCommand),
     /// Policies: check (a pipeline's gate: exit 1 when a blocking policy is violated), list,
     /// export and import as TOML or JSON.
     #[command(subcommand)]
@@ -330,6 +337,8 @@ impl Command {
             Command::Export { file, .. } => Some(file),
             Command::Intents(args) => Some(args.file()),
             Command::Intent(command) => Some(command.file()),
+            Command::Plan(args) => Some(args.file()),
+            Command::Scenario(command) => Some(command.file()),
             _ => None,
         }
     }
@@ -539,6 +548,8 @@ async fn run(command: Command) -> Result<bool, CoreError> {
         Command::Export { file, out } => export(&file, &out).await?,
         Command::Intents(args) => intents::list(args).await?,
         Command::Intent(command) => intents::run(command).await?,
+        Command::Plan(args) => plan::plan(args).await?,
+        Command::Scenario(command) => plan::scenario_command(command).await?,
         Command::Bench(args) => bench::run(args).await?,
         Command::BenchFlow {
             file,

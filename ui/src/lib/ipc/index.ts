@@ -16,6 +16,8 @@ import type {
   AttentionItems,
   AttentionList,
   BottleneckReport,
+  CompareSpec,
+  Comparison,
   ConnectionTest,
   CriticalPath,
   DecisionView,
@@ -43,10 +45,12 @@ import type {
   ItemsPage,
   ItemsQuery,
   LinkTarget,
+  MergeReport,
   NewApproval,
   PairAnswer,
   PeopleView,
   PickPurpose,
+  PlanSession,
   PolicyCompliance,
   PolicySet,
   ProvenanceRule,
@@ -55,6 +59,9 @@ import type {
   RulePreview,
   Rules,
   RuleView,
+  Scenario,
+  ScenarioInput,
+  SessionStatus,
   SourceInput,
   SourceView,
   StartupState,
@@ -178,6 +185,17 @@ export const ipc = {
   /** Links items by hand (one decision each); returns the decisions' ids. */
   intentsLink: (itemIds: string[], target: LinkTarget, why: string): Promise<string[]> =>
     call(commands.intentsLink(itemIds, target, why)),
+  planScenariosList: (): Promise<Scenario[]> => call(commands.planScenariosList()),
+  /** Creates a scenario (no id) or saves over one; refused when someone saved it in between. */
+  planScenarioSave: (input: ScenarioInput): Promise<Scenario> => call(commands.planScenarioSave(input)),
+  planScenarioDelete: (id: string): Promise<null> => call(commands.planScenarioDelete(id)),
+  planSessionStatus: (): Promise<SessionStatus> => call(commands.planSessionStatus()),
+  /** Copies the open workspace into a frozen session file; open `file` next to plan on it. */
+  planSessionStart: (name: string): Promise<PlanSession> => call(commands.planSessionStart(name)),
+  /** Merges the open session copy's scenarios and decisions back into the live workspace. */
+  planSessionMerge: (): Promise<MergeReport> => call(commands.planSessionMerge()),
+  planCompare: (spec: CompareSpec): Promise<Comparison> =>
+    timedIpc("plan_compare", call(commands.planCompare(spec))),
   teamsCreate: (name: string): Promise<TeamInfo> => call(commands.teamsCreate(name)),
   triageList: (query: TriageQuery): Promise<TriageList> => call(commands.triageList(query)),
   /** Records a decision; returns it (its id is what undo takes back). */

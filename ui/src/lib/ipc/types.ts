@@ -29,6 +29,9 @@ import type {
   Chain_Serialize,
   ChangeKind,
   Changes,
+  CompareColumn_Serialize,
+  CompareSpec_Serialize,
+  Comparison_Serialize,
   ConnectionTest_Serialize,
   CriticalPath_Serialize,
   CriticalStep_Serialize,
@@ -52,6 +55,7 @@ import type {
   FileFormat,
   FilePreview_Serialize,
   FileScope_Deserialize,
+  Finish_Serialize,
   FlowFilter_Serialize,
   FlowItem_Serialize,
   FlowItems_Serialize,
@@ -67,11 +71,13 @@ import type {
   GraphView_Serialize,
   Handoff_Serialize,
   IdentityView_Serialize,
+  IntentCell_Serialize,
   IntentInfo_Serialize,
   IntentInput_Serialize,
   IntentKind,
   IntentNode_Serialize,
   IntentRef,
+  IntentRow_Serialize,
   IntentsQuery_Serialize,
   IntentsReport_Serialize,
   ItemDetail_Serialize,
@@ -97,6 +103,7 @@ import type {
   PersonMatch,
   PersonView_Serialize,
   PickPurpose,
+  PlanSession_Serialize,
   Policy_Serialize,
   PolicyCompliance_Serialize,
   PolicySet_Serialize,
@@ -121,6 +128,10 @@ import type {
   RunStatus,
   Scatter,
   ScatterPoint,
+  Scenario_Serialize,
+  ScenarioChange_Serialize,
+  ScenarioInput_Serialize,
+  SessionStatus_Serialize,
   SettingsView_Serialize,
   Signal,
   SingleLink_Serialize,
@@ -266,6 +277,17 @@ export type IntentsQuery = IntentsQuery_Serialize;
 export type IntentsReport = IntentsReport_Serialize;
 export type RulePreview = RulePreview_Serialize;
 export type UnalignedReport = UnalignedReport_Serialize;
+export type Scenario = Scenario_Serialize;
+export type PlanSession = PlanSession_Serialize;
+export type SessionStatus = SessionStatus_Serialize;
+export type ScenarioChange = ScenarioChange_Serialize;
+export type ScenarioInput = ScenarioInput_Serialize;
+export type CompareSpec = CompareSpec_Serialize;
+export type Comparison = Comparison_Serialize;
+export type CompareColumn = CompareColumn_Serialize;
+export type IntentRow = IntentRow_Serialize;
+export type IntentCell = IntentCell_Serialize;
+export type Finish = Finish_Serialize;
 export type Percentiles = Percentiles_Serialize;
 export type TeamPercentiles = TeamPercentiles_Serialize;
 export type AgingItem = AgingItem_Serialize;
@@ -356,3 +378,13 @@ export type PairItem = PairItem_Serialize;
 export type { Signal, TeamDuplication };
 export type NewApproval = NewApproval_Serialize;
 export type AnswerInput = AnswerInput_Serialize;
+
+export type {
+  Bottleneck,
+  Explanation,
+  MergeReport,
+  PathStep,
+  SessionCopy,
+  TeamCell,
+  TeamRow,
+} from "../../bindings";

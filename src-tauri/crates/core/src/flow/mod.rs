@@ -45,7 +45,7 @@ fn days(ms: i64) -> f64 {
     ms as f64 / DAY_MS as f64
 }
 
-fn item_ref(ix: &WorkIndex, i: u32) -> ItemRef {
+pub(crate) fn item_ref(ix: &WorkIndex, i: u32) -> ItemRef {
     ItemRef {
         id: ix.item_ids[i as usize].to_string(),
         key: ix.item_keys[i as usize].to_string(),

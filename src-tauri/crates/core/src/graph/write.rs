@@ -60,11 +60,13 @@ pub enum ChangeKind {
     Decisions,
     /// Policies and the working calendars their clocks run on.
     Policies,
+    /// Plans people make: scenarios and planning sessions.
+    Plans,
 }
 
 impl ChangeKind {
     /// Every kind, in order.
-    pub const ALL: [ChangeKind; 10] = [
+    pub const ALL: [ChangeKind; 11] = [
         ChangeKind::Items,
         ChangeKind::People,
         ChangeKind::Teams,
@@ -75,6 +77,7 @@ impl ChangeKind {
         ChangeKind::Intents,
         ChangeKind::Decisions,
         ChangeKind::Policies,
+        ChangeKind::Plans,
     ];
 
     /// What a change of this kind means for the in-memory index.
@@ -90,7 +93,8 @@ impl ChangeKind {
             | ChangeKind::Rules
             | ChangeKind::Workflow
             | ChangeKind::Decisions
-            | ChangeKind::Policies => IndexEffect::None,
+            | ChangeKind::Policies
+            | ChangeKind::Plans => IndexEffect::None,
         }
     }
 }

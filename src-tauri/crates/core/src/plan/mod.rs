@@ -10,9 +10,12 @@
 //!
 //! "How many by this date?" always uses the set's throughput.
 
+pub mod compare;
 pub mod montecarlo;
 pub mod network;
 pub mod report;
+pub mod scenario;
+pub mod session;
 
 use std::collections::{HashMap, VecDeque};
 
@@ -20,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use crate::demo::rng::Rng;
-use crate::deps::graph::{dependencies, slot, Facts};
+use crate::deps::graph::{dependencies, slot, Dependency, Facts};
 use crate::error::{CoreError, CoreResult};
 use crate::flow::{FlowFilter, Mapping, Scope};
 use crate::graph::index::WorkIndex;
@@ -29,7 +32,8 @@ use crate::graph::Workspace;
 use crate::time::DAY_MS;
 
 use montecarlo::{at_least, nearest_rank, MAX_DAYS};
-use network::Job;
+use network::{Job, Lane};
+use scenario::Overlay;
 
 /// The confidence levels every forecast reports.
 pub const LEVELS: [u32; 4] = [50, 70, 85, 95];
@@ -286,6 +290,128 @@ fn items_answer(mut trials: Vec<u32>) -> (Vec<ForecastLevel>, Vec<HistogramBar>)
     (levels, histogram(&trials))
 }
 
+/// What every forecast made at one moment shares: where it starts, each item's facts over the
+/// history it may draw from, and the dependencies standing then. Built once; scenarios and the
+/// comparison evaluate many forecasts over it. It only reads the index.
+pub(crate) struct Prepared {
+    /// The filter's set (range end, time zone).
+    pub set: Scope,
+    /// The first forecast day.
+    pub start: i64,
+    /// Days of history drawn from.
+    pub window: u32,
+    /// Days of history gathered (the window and the backtest's).
+    pub span: u32,
+    pub history_from: i64,
+    pub facts: Facts,
+}
+
+impl Prepared {
+    pub(crate) fn new(
+        ix: &WorkIndex,
+        mapping: &Mapping,
+        filter: &FlowFilter,
+        window: u32,
+        now: i64,
+    ) -> CoreResult<Prepared> {
+        let set = Scope::resolve(ix, filter, now)?;
+        let last_day = set.from + (set.days as i64 - 1) * DAY_MS;
+        let start = if set.as_of < last_day + DAY_MS {
+            last_day
+        } else {
+            last_day + DAY_MS
+        };
+        // Every item's timeline at the range end, over enough days for the window and the
+        // backtest.
+        let span = window + BACKTEST_CHECKS * BACKTEST_MAX_HORIZON;
+        let mut wide = Scope::resolve(
+            ix,
+            // The same range, rule and time zone over every item (upstream work of other teams).
+            &FlowFilter {
+                teams: Vec::new(),
+                sources: Vec::new(),
+                kinds: Vec::new(),
+                provenances: Vec::new(),
+                intents: Vec::new(),
+                ..filter.clone()
+            },
+            now,
+        )?;
+        wide.from = start - i64::from(span) * DAY_MS;
+        wide.days = (span + 1) as usize;
+        let facts = Facts::gather(ix, mapping, &wide);
+        Ok(Prepared {
+            set,
+            start,
+            window,
+            span,
+            history_from: wide.from,
+            facts,
+        })
+    }
+
+    /// Whether the item existed at the forecast's moment.
+    pub(crate) fn exists(&self, ix: &WorkIndex, i: usize) -> bool {
+        ix.items[i].created < self.set.as_of
+    }
+
+    /// Whether the item existed and was neither done nor canceled.
+    pub(crate) fn open(&self, ix: &WorkIndex, i: usize) -> bool {
+        self.exists(ix, i) && !self.facts.closed(i as u32)
+    }
+
+    /// Daily finishes of the items `keep` selects over the whole span (oldest day first).
+    fn daily(&self, keep: &dyn Fn(usize) -> bool) -> Vec<u32> {
+        let mut counts = vec![0u32; self.span as usize];
+        for (i, finish) in self.facts.finish.iter().enumerate() {
+            let Some(f) = finish else { continue };
+            if *f < self.history_from || *f >= self.start || !keep(i) {
+                continue;
+            }
+            counts[((f - self.history_from) / DAY_MS) as usize] += 1;
+        }
+        counts
+    }
+
+    /// Each team's daily finishes in the window (slot per team, the last for no team): all its
+    /// work, and the items `in_intent` selects. One pass over the items.
+    pub(crate) fn team_windows(
+        &self,
+        ix: &WorkIndex,
+        in_intent: &dyn Fn(usize) -> bool,
+    ) -> (Vec<Vec<u32>>, Vec<Vec<u32>>) {
+        let window_from = self.start - i64::from(self.window) * DAY_MS;
+        let slots = ix.teams.len() + 1;
+        let mut whole = vec![vec![0u32; self.window as usize]; slots];
+        let mut of_intent = whole.clone();
+        for (i, finish) in self.facts.finish.iter().enumerate() {
+            let Some(f) = *finish else { continue };
+            if f < window_from || f >= self.start {
+                continue;
+            }
+            let (s, d) = (
+                slot(ix, ix.items[i].team),
+                ((f - window_from) / DAY_MS) as usize,
+            );
+            whole[s][d] += 1;
+            if in_intent(i) {
+                of_intent[s][d] += 1;
+            }
+        }
+        (whole, of_intent)
+    }
+
+    /// The dependencies the intent forecasts follow, standing at the forecast's moment.
+    pub(crate) fn dependencies(&self, ix: &WorkIndex) -> Vec<Dependency> {
+        dependencies(
+            ix,
+            self.set.as_of,
+            &[LinkKind::Blocks, LinkKind::Parent, LinkKind::Implements],
+        )
+        .0
+    }
+}
+
 /// The forecast of `spec` on an index, measured at `now` at the latest.
 pub fn compute(
     ix: &WorkIndex,
@@ -303,48 +429,12 @@ pub fn compute(
     let seed = spec.seed.unwrap_or(DEFAULT_SEED);
 
     // The set, and where the forecast starts.
-    let set = Scope::resolve(ix, &spec.filter, now)?;
+    let prep = Prepared::new(ix, mapping, &spec.filter, window, now)?;
+    let set = &prep.set;
     let offset = set.offset_ms;
-    let last_day = set.from + (set.days as i64 - 1) * DAY_MS;
-    let start = if set.as_of < last_day + DAY_MS {
-        last_day
-    } else {
-        last_day + DAY_MS
-    };
-    // Every item's timeline at the range end, over enough days for the window and the backtest.
-    let span = window + BACKTEST_CHECKS * BACKTEST_MAX_HORIZON;
-    let all = Scope::resolve(
-        ix,
-        // The same range, rule and time zone over every item (upstream work of other teams too).
-        &FlowFilter {
-            teams: Vec::new(),
-            sources: Vec::new(),
-            kinds: Vec::new(),
-            provenances: Vec::new(),
-            intents: Vec::new(),
-            ..spec.filter.clone()
-        },
-        now,
-    )?;
-    let mut wide = all.clone();
-    wide.from = start - i64::from(span) * DAY_MS;
-    wide.days = (span + 1) as usize;
-    let facts = Facts::gather(ix, mapping, &wide);
-    let history_from = wide.from;
-    let exists = |i: usize| ix.items[i].created < set.as_of;
-    let open = |i: usize| exists(i) && !facts.closed(i as u32);
-    // Daily finishes of the items `keep` selects, over the whole span (oldest day first).
-    let daily = |keep: &dyn Fn(usize) -> bool| -> Vec<u32> {
-        let mut counts = vec![0u32; span as usize];
-        for (i, finish) in facts.finish.iter().enumerate() {
-            let Some(f) = finish else { continue };
-            if *f < history_from || *f >= start || !keep(i) {
-                continue;
-            }
-            counts[((f - history_from) / DAY_MS) as usize] += 1;
-        }
-        counts
-    };
+    let start = prep.start;
+    let span = prep.span;
+    let open = |i: usize| prep.open(ix, i);
     let in_window = |counts: &[u32]| counts[(span - window) as usize..].to_vec();
 
     let mut notes: Vec<String> = Vec::new();
@@ -398,7 +488,7 @@ pub fn compute(
         Some(_) => in_intent(i),
         None => set.keeps(ix, i),
     };
-    let set_daily = daily(&in_set);
+    let set_daily = prep.daily(&in_set);
     let set_window = in_window(&set_daily);
     report.history_finished = set_window.iter().sum();
     report.history_days_with_finish = set_window.iter().filter(|d| **d > 0).count() as u32;
@@ -468,33 +558,19 @@ pub fn compute(
                 if items.is_some() {
                     notes.push("An intent's forecast covers all its open items and what they wait on; the number of items asked is not used.".into());
                 }
-                // Each team's daily finishes in the window, all its work and the intent's, in one
-                // pass over the items.
-                let window_from = start - i64::from(window) * DAY_MS;
-                let slots = ix.teams.len() + 1;
-                let mut whole = vec![vec![0u32; window as usize]; slots];
-                let mut of_intent = whole.clone();
-                for (i, finish) in facts.finish.iter().enumerate() {
-                    let Some(f) = *finish else { continue };
-                    if f < window_from || f >= start {
-                        continue;
-                    }
-                    let (s, d) = (
-                        slot(ix, ix.items[i].team),
-                        ((f - window_from) / DAY_MS) as usize,
-                    );
-                    whole[s][d] += 1;
-                    if in_intent(i) {
-                        of_intent[s][d] += 1;
-                    }
-                }
+                let (whole, of_intent) = prep.team_windows(ix, &in_intent);
+                let within = intent_within.as_deref().unwrap_or(&[]);
+                let deps = prep.dependencies(ix);
                 dependency_forecast(
                     ix,
-                    &set,
-                    start,
-                    &in_intent,
-                    &open,
-                    (&whole, &of_intent),
+                    &prep,
+                    &deps,
+                    &IntentInputs {
+                        within,
+                        whole: &whole,
+                        of_intent: &of_intent,
+                    },
+                    &Overlay::default(),
                     trials,
                     &mut rng,
                     &mut report,
@@ -578,40 +654,127 @@ fn label_of(ix: &WorkIndex, filter: &FlowFilter) -> String {
     }
 }
 
+/// What an intent forecast through dependencies draws on: which intents are inside the intent
+/// forecast (its tree), and each team's daily finishes in the window (all work, the intent's).
+pub(crate) struct IntentInputs<'a> {
+    pub within: &'a [bool],
+    pub whole: &'a [Vec<u32>],
+    pub of_intent: &'a [Vec<u32>],
+}
+
+/// What one job of the simulation stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Node {
+    /// An item of the index (its position).
+    Item(u32),
+    /// The `n`th item of scope a scenario adds (its position in the overlay's added scope).
+    New { added: u32, n: u32 },
+}
+
+/// A dependency-aware run beyond its report: what each job and lane stands for, and what the
+/// trials gave (critical path, days per team).
+#[derive(Clone)]
+pub(crate) struct NetworkRun {
+    pub nodes: Vec<Node>,
+    /// The simulation's jobs (blockers, lane, target), in the order of `nodes`.
+    pub jobs: Vec<Job>,
+    /// The team slot of each lane.
+    pub lane_team: Vec<usize>,
+    pub sim: network::Simulated,
+}
+
 #[allow(clippy::too_many_arguments)]
-fn dependency_forecast(
+pub(crate) fn dependency_forecast(
     ix: &WorkIndex,
-    set: &Scope,
-    start: i64,
-    in_intent: &dyn Fn(usize) -> bool,
-    open: &dyn Fn(usize) -> bool,
-    (team_window, team_intent_window): (&[Vec<u32>], &[Vec<u32>]),
+    prep: &Prepared,
+    deps: &[Dependency],
+    inputs: &IntentInputs<'_>,
+    overlay: &Overlay,
     trials: u32,
     rng: &mut Rng,
     report: &mut Forecast,
     notes: &mut Vec<String>,
-) {
+) -> Option<NetworkRun> {
     let n = ix.items.len();
-    // The open items of the intent, and every open item upstream of them.
-    let (deps, _) = dependencies(
-        ix,
-        set.as_of,
-        &[LinkKind::Blocks, LinkKind::Parent, LinkKind::Implements],
-    );
-    let mut blockers_of: HashMap<u32, Vec<u32>> = HashMap::new();
-    for d in &deps {
-        if open(d.before as usize) && open(d.after as usize) {
-            blockers_of.entry(d.after).or_default().push(d.before);
+    let added_nodes: Vec<Node> = overlay
+        .added
+        .iter()
+        .enumerate()
+        .flat_map(|(a, h)| {
+            (0..h.count).map(move |k| Node::New {
+                added: a as u32,
+                n: k,
+            })
+        })
+        .collect();
+    // Nodes: the index's items 0..n, then the scenario's new items n.. .
+    let total = n + added_nodes.len();
+    let node_at = |x: usize| -> Node {
+        if x < n {
+            Node::Item(x as u32)
+        } else {
+            added_nodes[x - n]
         }
+    };
+    let in_intent_item = |i: usize| {
+        inputs
+            .within
+            .get(ix.items[i].intent as usize)
+            .copied()
+            .unwrap_or(false)
+    };
+    let open_item = |i: usize| prep.open(ix, i) && !overlay.removed.contains(&(i as u32));
+    let is_open = |x: usize| x >= n || open_item(x);
+    let is_target = |x: usize| match node_at(x) {
+        Node::Item(i) => in_intent_item(i as usize) && open_item(i as usize),
+        Node::New { added, .. } => overlay.added[added as usize]
+            .intent
+            .is_some_and(|t| inputs.within.get(t as usize).copied().unwrap_or(false)),
+    };
+    // Who waits on whom: the standing dependencies between open items, as the scenario changes
+    // them (a de-risked item waits on nothing).
+    let mut blockers_of: HashMap<u32, Vec<u32>> = HashMap::new();
+    let mut wait = |before: u32, after: u32| {
+        let (b, a) = (before as usize, after as usize);
+        if b != a
+            && is_open(b)
+            && is_open(a)
+            && !overlay.derisked.contains(&after)
+            && !overlay.dropped_deps.contains(&(before, after))
+        {
+            let list = blockers_of.entry(after).or_default();
+            if !list.contains(&before) {
+                list.push(before);
+            }
+        }
+    };
+    for d in deps {
+        wait(d.before, d.after);
     }
-    let mut member = vec![false; n];
-    let mut target = vec![false; n];
+    for (before, after) in &overlay.added_deps {
+        wait(*before, *after);
+    }
+    let mut first_new = n as u32;
+    for h in &overlay.added {
+        for k in 0..h.count {
+            let x = first_new + k;
+            for b in &h.blocked_by {
+                wait(*b, x);
+            }
+            for a in &h.blocks {
+                wait(x, *a);
+            }
+        }
+        first_new += h.count;
+    }
+    let mut member = vec![false; total];
+    let mut target = vec![false; total];
     let mut queue: VecDeque<u32> = VecDeque::new();
-    for i in 0..n {
-        if in_intent(i) && open(i) {
-            member[i] = true;
-            target[i] = true;
-            queue.push_back(i as u32);
+    for x in 0..total {
+        if is_target(x) {
+            member[x] = true;
+            target[x] = true;
+            queue.push_back(x as u32);
         }
     }
     while let Some(i) = queue.pop_front() {
@@ -622,9 +785,21 @@ fn dependency_forecast(
             }
         }
     }
-    let mut items: Vec<u32> = (0..n as u32).filter(|i| member[*i as usize]).collect();
-    // Oldest first: the order each team takes its ready items in.
-    items.sort_by_key(|i| (ix.items[*i as usize].created, *i));
+    let mut items: Vec<u32> = (0..total as u32).filter(|i| member[*i as usize]).collect();
+    // The order each team takes its ready items in: the scenario's priorities first, then the
+    // oldest (new scope is the newest).
+    items.sort_by_key(|x| {
+        let created = if (*x as usize) < n {
+            ix.items[*x as usize].created
+        } else {
+            i64::MAX
+        };
+        (
+            overlay.priority.get(x).copied().unwrap_or(u32::MAX),
+            created,
+            *x,
+        )
+    });
     let position: HashMap<u32, u32> = items
         .iter()
         .enumerate()
@@ -634,8 +809,24 @@ fn dependency_forecast(
     report.upstream_items = items.len() as u32 - report.items;
     if report.items == 0 {
         notes.push("Nothing of this intent is open: there is nothing left to forecast.".into());
-        return;
+        return None;
     }
+    let team_of = |x: usize| -> usize {
+        match node_at(x) {
+            Node::Item(i) => overlay
+                .team
+                .get(&i)
+                .copied()
+                .unwrap_or_else(|| slot(ix, ix.items[i as usize].team)),
+            Node::New { added, .. } => overlay.added[added as usize].team,
+        }
+    };
+    let size_of = |x: usize| -> u32 {
+        match node_at(x) {
+            Node::Item(_) => network::ITEM,
+            Node::New { added, .. } => overlay.added[added as usize].size.max(1),
+        }
+    };
 
     // Lanes: a team's intent work at its pace on the intent, its upstream work at its whole pace.
     let mut lanes: HashMap<(usize, bool), usize> = HashMap::new();
@@ -643,7 +834,7 @@ fn dependency_forecast(
     let mut jobs: Vec<Job> = items
         .iter()
         .map(|i| {
-            let key = (slot(ix, ix.items[*i as usize].team), target[*i as usize]);
+            let key = (team_of(*i as usize), target[*i as usize]);
             let lane = *lanes.entry(key).or_insert_with(|| {
                 lane_keys.push(key);
                 lane_keys.len() - 1
@@ -656,6 +847,7 @@ fn dependency_forecast(
                 lane,
                 blockers,
                 target: target[*i as usize],
+                size: size_of(*i as usize),
             }
         })
         .collect();
@@ -667,23 +859,18 @@ fn dependency_forecast(
         ));
     }
 
-    let team_name = |s: usize| {
-        ix.teams
-            .get(s)
-            .map(|t| t.name.clone())
-            .unwrap_or_else(|| "No team".to_string())
-    };
-    let mut histories: Vec<Vec<u32>> = Vec::new();
+    let team_name = |s: usize| team_label(ix, s);
+    let mut lanes_out: Vec<Lane> = Vec::new();
     let mut paces: HashMap<usize, TeamPace> = HashMap::new();
     let mut stuck: Vec<String> = Vec::new();
     for (team, on_intent) in &lane_keys {
-        let whole = team_window[*team].clone();
+        let whole = inputs.whole[*team].clone();
         let whole_finished: u32 = whole.iter().sum();
         let mut history = whole;
         let mut fallback = false;
         let mut of_intent_finished = None;
         if *on_intent {
-            let of_intent = team_intent_window[*team].clone();
+            let of_intent = inputs.of_intent[*team].clone();
             of_intent_finished = Some(of_intent.iter().sum::<u32>());
             if of_intent.iter().any(|d| *d > 0) {
                 history = of_intent;
@@ -692,7 +879,7 @@ fn dependency_forecast(
             }
         }
         let finished: u32 = history.iter().sum();
-        let lane = histories.len();
+        let lane = lanes_out.len();
         let (own, upstream) =
             jobs.iter()
                 .filter(|j| j.lane == lane)
@@ -723,7 +910,11 @@ fn dependency_forecast(
         if finished == 0 {
             stuck.push(format!("{} ({} items)", team_name(*team), own + upstream));
         }
-        histories.push(history);
+        lanes_out.push(Lane {
+            history,
+            scale: overlay.scale(*team, prep.start),
+            stream: 1 + 2 * *team as u64 + u64::from(*on_intent),
+        });
     }
     let mut teams: Vec<TeamPace> = paces.into_values().collect();
     teams.sort_by(|a, b| b.items.cmp(&a.items).then_with(|| a.team.cmp(&b.team)));
@@ -744,13 +935,27 @@ fn dependency_forecast(
             "No forecast: {} finished nothing in the window, so their items cannot be forecast.",
             stuck.join(", ")
         ));
-        return;
+        return None;
     }
-    let days = network::simulate(&jobs, &histories, trials, rng);
-    let (levels, bars, beyond) = days_answer(days, start, set.offset_ms);
+    let sim = network::simulate(&jobs, &lanes_out, trials, rng);
+    let (levels, bars, beyond) = days_answer(sim.days.clone(), prep.start, prep.set.offset_ms);
     report.levels = levels;
     report.histogram = bars;
     report.beyond_limit = beyond;
+    Some(NetworkRun {
+        nodes: items.iter().map(|x| node_at(*x as usize)).collect(),
+        lane_team: lane_keys.iter().map(|(t, _)| *t).collect(),
+        jobs,
+        sim,
+    })
+}
+
+/// A team slot's name ("No team" for the slot past the last team).
+pub(crate) fn team_label(ix: &WorkIndex, s: usize) -> String {
+    ix.teams
+        .get(s)
+        .map(|t| t.name.clone())
+        .unwrap_or_else(|| "No team".to_string())
 }
 
 /// Removes the blocker links that close a cycle, so the simulation can order every job. Jobs

@@ -2,10 +2,16 @@
 //! team's pace, and never before the items it waits on.
 //!
 //! Every trial replays the future day by day. On each day every team draws how many items it
-//! finishes that day from its own daily throughput history, and finishes that many of its ready
-//! items, oldest first. An item is ready the day after the last of its blockers is finished
-//! (the same day would let a chain of ten items finish in one afternoon). The trial ends on the
-//! day the last item of the target is finished.
+//! finishes that day from its own daily throughput history (scaled by the lane's capacity for
+//! that day, when a scenario changes it), and spends that capacity on its ready items in order.
+//! An item is ready the day after the last of its blockers is finished (the same day would let
+//! a chain of ten items finish in one afternoon). Capacity and sizes are counted in hundredths
+//! of an item, so a half-size item or a team at 50% work out exactly. The trial ends on the day
+//! the last item of the target is finished.
+//!
+//! Each trial also walks back from the target item finished last through the blocker each item
+//! waited on longest: that chain is the trial's **critical path**, and the days each of its
+//! items spent in its team's queue are charged to that team (they add up to the trial's days).
 
 use std::collections::VecDeque;
 
@@ -13,30 +19,77 @@ use crate::demo::rng::Rng;
 
 use super::montecarlo::MAX_DAYS;
 
+/// The size of an ordinary item, in capacity units.
+pub const ITEM: u32 = 100;
+
 /// One open item of the simulation.
 #[derive(Debug, Clone)]
 pub struct Job {
-    /// The team (lane) that finishes it: a position in the histories.
+    /// The team (lane) that finishes it: a position in the lanes.
     pub lane: usize,
     /// Jobs (positions) that must be finished before it can be.
     pub blockers: Vec<u32>,
     /// Whether it belongs to what is forecast (upstream items only gate it).
     pub target: bool,
+    /// Its size in capacity units ([`ITEM`] = one ordinary item).
+    pub size: u32,
 }
 
-/// For each trial, the day (1-based) the last target job is finished, or `None` past
-/// [`MAX_DAYS`]. Jobs are taken in their order within a lane (the caller sorts them oldest
-/// first). A lane whose history has no finished item never finishes anything: the caller says
-/// so instead of simulating it. Blockers must not form a cycle (the caller breaks cycles).
-pub(crate) fn simulate(
-    jobs: &[Job],
-    histories: &[Vec<u32>],
-    trials: u32,
-    rng: &mut Rng,
-) -> Vec<Option<u32>> {
+/// A team's capacity: its daily throughput history, and the share of it (percent) available on
+/// each future day from day 1 (days past the end of `scale` are at 100%).
+///
+/// `stream` names the lane's random draws: each lane draws its day's throughput from its own
+/// generator, seeded per trial from the seed and the stream, and draws every day whether or not
+/// it has ready work. So a lane draws the same capacities, day by day and trial by trial, in
+/// every scenario that keeps it: a change elsewhere does not reshuffle its dice (common random
+/// numbers). 0 means "its position in the lanes".
+#[derive(Debug, Clone, Default)]
+pub struct Lane {
+    pub history: Vec<u32>,
+    pub scale: Vec<u32>,
+    pub stream: u64,
+}
+
+impl Lane {
+    pub fn new(history: Vec<u32>) -> Lane {
+        Lane {
+            history,
+            scale: Vec::new(),
+            stream: 0,
+        }
+    }
+
+    fn percent(&self, day: u32) -> u32 {
+        self.scale.get(day as usize - 1).copied().unwrap_or(100)
+    }
+}
+
+/// What the trials gave.
+#[derive(Debug, Clone, Default)]
+pub struct Simulated {
+    /// For each trial, the day (1-based) the last target job is finished, or `None` past
+    /// [`MAX_DAYS`].
+    pub days: Vec<Option<u32>>,
+    /// For each job, in how many trials it was on the critical path.
+    pub critical: Vec<u32>,
+    /// For each lane, the days its queue added to the critical path, summed over the trials
+    /// that finished.
+    pub lane_days: Vec<u64>,
+}
+
+/// Runs the trials. Jobs are taken in their order within a lane (the caller sorts them). A lane
+/// whose history has no finished item never finishes anything: the caller says so instead of
+/// simulating it. Blockers must not form a cycle (the caller breaks cycles).
+pub(crate) fn simulate(jobs: &[Job], lanes: &[Lane], trials: u32, rng: &mut Rng) -> Simulated {
+    let mut out = Simulated {
+        days: Vec::with_capacity(trials as usize),
+        critical: vec![0; jobs.len()],
+        lane_days: vec![0; lanes.len()],
+    };
     let targets = jobs.iter().filter(|j| j.target).count();
     if targets == 0 {
-        return vec![Some(0); trials as usize];
+        out.days = vec![Some(0); trials as usize];
+        return out;
     }
     let mut dependents: Vec<Vec<u32>> = vec![Vec::new(); jobs.len()];
     for (j, job) in jobs.iter().enumerate() {
@@ -44,12 +97,123 @@ pub(crate) fn simulate(
             dependents[*b as usize].push(j as u32);
         }
     }
-    let lanes = histories.len();
-    let mut waiting = vec![0usize; jobs.len()];
-    let mut ready: Vec<VecDeque<u32>> = vec![VecDeque::new(); lanes];
-    let mut released: Vec<u32> = Vec::new();
-    (0..trials)
-        .map(|_| {
+    let base = rng.next_u64();
+    let streams: Vec<u64> = lanes
+        .iter()
+        .enumerate()
+        .map(|(l, lane)| {
+            if lane.stream == 0 {
+                (1 << 40) + l as u64
+            } else {
+                lane.stream
+            }
+        })
+        .collect();
+    let shared = Shared {
+        jobs,
+        lanes,
+        dependents: &dependents,
+        targets,
+        streams: &streams,
+        base,
+    };
+    // Trials are independent (each seeds its own dice): large runs are split over the cores in
+    // fixed chunks and put back in trial order, so the answer is the same on any machine.
+    let work = trials as usize * (jobs.len() + 64);
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(CHUNKS as usize);
+    if work < PARALLEL_WORK || threads < 2 {
+        let part = shared.run(0..trials);
+        out.days = part.days;
+        out.critical = part.critical;
+        out.lane_days = part.lane_days;
+        return out;
+    }
+    let step = trials.div_ceil(CHUNKS);
+    let ranges: Vec<std::ops::Range<u32>> = (0..CHUNKS)
+        .map(|c| (c * step).min(trials)..((c + 1) * step).min(trials))
+        .collect();
+    let parts: Vec<Simulated> = std::thread::scope(|scope| {
+        let shared = &shared;
+        let handles: Vec<_> = ranges
+            .chunks(ranges.len().div_ceil(threads))
+            .map(|group| {
+                let group = group.to_vec();
+                scope.spawn(move || group.into_iter().map(|r| shared.run(r)).collect::<Vec<_>>())
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    for part in parts {
+        out.days.extend(part.days);
+        for (a, b) in out.critical.iter_mut().zip(part.critical) {
+            *a += b;
+        }
+        for (a, b) in out.lane_days.iter_mut().zip(part.lane_days) {
+            *a += b;
+        }
+    }
+    if out.days.len() != trials as usize {
+        // A worker panicked: run the trials here instead (the same answer, more slowly).
+        let part = shared.run(0..trials);
+        out.days = part.days;
+        out.critical = part.critical;
+        out.lane_days = part.lane_days;
+    }
+    out
+}
+
+/// Trials split into this many fixed chunks when run in parallel.
+const CHUNKS: u32 = 8;
+/// Below this much work (trials x jobs) the trials run on one thread.
+const PARALLEL_WORK: usize = 2_000_000;
+
+/// What every trial reads.
+struct Shared<'a> {
+    jobs: &'a [Job],
+    lanes: &'a [Lane],
+    dependents: &'a [Vec<u32>],
+    targets: usize,
+    streams: &'a [u64],
+    base: u64,
+}
+
+impl Shared<'_> {
+    /// The trials of `range`, in order.
+    fn run(&self, range: std::ops::Range<u32>) -> Simulated {
+        let (jobs, lanes, dependents, targets, streams, base) = (
+            self.jobs,
+            self.lanes,
+            self.dependents,
+            self.targets,
+            self.streams,
+            self.base,
+        );
+        let mut out = Simulated {
+            days: Vec::with_capacity(range.len()),
+            critical: vec![0; jobs.len()],
+            lane_days: vec![0; lanes.len()],
+        };
+        let mut waiting = vec![0usize; jobs.len()];
+        let mut ready: Vec<VecDeque<u32>> = vec![VecDeque::new(); lanes.len()];
+        // The units left of the job at the head of each lane.
+        let mut head_left: Vec<u32> = vec![0; lanes.len()];
+        let mut ready_day = vec![0u32; jobs.len()];
+        let mut finish_day = vec![0u32; jobs.len()];
+        let mut released: Vec<u32> = Vec::new();
+        let mut dice: Vec<Rng> = Vec::with_capacity(lanes.len());
+        for trial in range {
+            dice.clear();
+            dice.extend(
+                streams
+                    .iter()
+                    .map(|s| Rng::stream(base ^ u64::from(trial).wrapping_mul(0x9E37_79B9), *s)),
+            );
             for q in ready.iter_mut() {
                 q.clear();
             }
@@ -57,23 +221,43 @@ pub(crate) fn simulate(
                 waiting[j] = job.blockers.len();
                 if job.blockers.is_empty() {
                     ready[job.lane].push_back(j as u32);
+                    ready_day[j] = 1;
                 }
             }
+            for (lane, left) in head_left.iter_mut().enumerate() {
+                *left = ready[lane].front().map_or(0, |j| jobs[*j as usize].size);
+            }
             let mut left = targets;
-            for day in 1..=MAX_DAYS {
+            let mut outcome = None;
+            let mut last = 0u32;
+            'days: for day in 1..=MAX_DAYS {
                 released.clear();
-                for lane in 0..lanes {
-                    let history = &histories[lane];
-                    if ready[lane].is_empty() || history.is_empty() {
+                for (l, lane) in lanes.iter().enumerate() {
+                    if lane.history.is_empty() {
                         continue;
                     }
-                    let capacity = history[rng.below(history.len())];
-                    for _ in 0..capacity {
-                        let Some(j) = ready[lane].pop_front() else {
+                    // Drawn even when nothing is ready, to keep the lane's dice in step.
+                    let drawn = lane.history[dice[l].below(lane.history.len())];
+                    if ready[l].is_empty() {
+                        continue;
+                    }
+                    let mut capacity = drawn * lane.percent(day);
+                    while capacity > 0 {
+                        let Some(&j) = ready[l].front() else {
                             break;
                         };
+                        let spent = capacity.min(head_left[l]);
+                        capacity -= spent;
+                        head_left[l] -= spent;
+                        if head_left[l] > 0 {
+                            break;
+                        }
+                        ready[l].pop_front();
+                        head_left[l] = ready[l].front().map_or(0, |n| jobs[*n as usize].size);
+                        finish_day[j as usize] = day;
                         if jobs[j as usize].target {
                             left -= 1;
+                            last = j;
                         }
                         for d in &dependents[j as usize] {
                             let w = &mut waiting[*d as usize];
@@ -85,15 +269,40 @@ pub(crate) fn simulate(
                     }
                 }
                 if left == 0 {
-                    return Some(day);
+                    outcome = Some(day);
+                    break 'days;
                 }
                 for j in &released {
-                    ready[jobs[*j as usize].lane].push_back(*j);
+                    let lane = jobs[*j as usize].lane;
+                    if ready[lane].is_empty() {
+                        head_left[lane] = jobs[*j as usize].size;
+                    }
+                    ready[lane].push_back(*j);
+                    ready_day[*j as usize] = day + 1;
                 }
             }
-            None
-        })
-        .collect()
+            if outcome.is_some() {
+                // The critical path of this trial: from the target finished last, back through the
+                // blocker finished last (the one it waited on).
+                let mut at = last as usize;
+                loop {
+                    out.critical[at] += 1;
+                    out.lane_days[jobs[at].lane] +=
+                        u64::from(finish_day[at] + 1).saturating_sub(u64::from(ready_day[at]));
+                    match jobs[at]
+                        .blockers
+                        .iter()
+                        .max_by_key(|b| (finish_day[**b as usize], std::cmp::Reverse(**b)))
+                    {
+                        Some(b) => at = *b as usize,
+                        None => break,
+                    }
+                }
+            }
+            out.days.push(outcome);
+        }
+        out
+    }
 }
 
 #[cfg(test)]
@@ -105,7 +314,12 @@ mod tests {
             lane,
             blockers: blockers.to_vec(),
             target,
+            size: ITEM,
         }
+    }
+
+    fn lanes(histories: &[&[u32]]) -> Vec<Lane> {
+        histories.iter().map(|h| Lane::new(h.to_vec())).collect()
     }
 
     #[test]
@@ -118,7 +332,7 @@ mod tests {
             job(0, &[1], true),
             job(0, &[2], true),
         ];
-        let days = simulate(&jobs, &[vec![5]], 50, &mut Rng::new(1));
+        let days = simulate(&jobs, &lanes(&[&[5]]), 50, &mut Rng::new(1)).days;
         assert!(days.iter().all(|d| *d == Some(4)));
     }
 
@@ -127,7 +341,7 @@ mod tests {
         // Team 1 finishes one item a day: its two items are done on days 1 and 2. Team 0's item
         // waits for the second, is ready on day 3 and, team 0 being fast, done that day.
         let jobs = vec![job(1, &[], false), job(1, &[], false), job(0, &[1], true)];
-        let days = simulate(&jobs, &[vec![10], vec![1]], 20, &mut Rng::new(9));
+        let days = simulate(&jobs, &lanes(&[&[10], &[1]]), 20, &mut Rng::new(9)).days;
         assert!(days.iter().all(|d| *d == Some(3)), "{days:?}");
     }
 
@@ -135,14 +349,118 @@ mod tests {
     fn independent_teams_work_in_parallel() {
         // Two teams, three items each, one item a day each: three days, not six.
         let jobs: Vec<Job> = (0..6).map(|j| job(j % 2, &[], true)).collect();
-        let days = simulate(&jobs, &[vec![1], vec![1]], 10, &mut Rng::new(2));
+        let days = simulate(&jobs, &lanes(&[&[1], &[1]]), 10, &mut Rng::new(2)).days;
         assert!(days.iter().all(|d| *d == Some(3)));
     }
 
     #[test]
     fn a_team_that_never_finishes_anything_gives_no_date() {
         let jobs = vec![job(0, &[], true)];
-        let days = simulate(&jobs, &[vec![0, 0]], 3, &mut Rng::new(2));
+        let days = simulate(&jobs, &lanes(&[&[0, 0]]), 3, &mut Rng::new(2)).days;
         assert!(days.iter().all(Option::is_none));
+    }
+
+    #[test]
+    fn the_critical_path_runs_through_the_slow_blocker_and_its_team_gets_the_days() {
+        // Team 1 (one a day) finishes b0 then b1; team 0 (fast) finishes a (blocked by b1) on
+        // day 3, and c (no blocker) on day 1. The chain is b0 (queue day 1) -> b1 (day 2) ->
+        // a (day 3): team 1 accounts for 2 of the 3 days, team 0 for 1.
+        let jobs = vec![
+            job(1, &[], false),
+            job(1, &[0], false),
+            job(0, &[1], true),
+            job(0, &[], true),
+        ];
+        let s = simulate(&jobs, &lanes(&[&[10], &[1]]), 10, &mut Rng::new(4));
+        assert!(s.days.iter().all(|d| *d == Some(3)), "{:?}", s.days);
+        assert_eq!(
+            s.critical,
+            vec![10, 10, 10, 0],
+            "c is never on the critical path"
+        );
+        assert_eq!(
+            s.lane_days,
+            vec![10, 20],
+            "the days of each trial are split by team"
+        );
+    }
+
+    #[test]
+    fn sizes_and_capacity_are_counted_in_hundredths_of_an_item() {
+        // One item a day. A job of size 2.5 items takes 3 days (2.5 rounded up to whole days);
+        // the next job of size 0.5 is done in the rest of day 3.
+        let mut big = job(0, &[], true);
+        big.size = 250;
+        let mut small = job(0, &[], true);
+        small.size = 50;
+        let s = simulate(&[big, small], &lanes(&[&[1]]), 5, &mut Rng::new(1));
+        assert!(s.days.iter().all(|d| *d == Some(3)), "{:?}", s.days);
+        // The same two ordinary items at 50% capacity on days 1-4 (holidays would be 0%): two
+        // items need four half days.
+        let half = Lane {
+            history: vec![1],
+            scale: vec![50, 50, 50, 50],
+            stream: 0,
+        };
+        let s = simulate(
+            &[job(0, &[], true), job(0, &[], true)],
+            std::slice::from_ref(&half),
+            5,
+            &mut Rng::new(1),
+        );
+        assert!(s.days.iter().all(|d| *d == Some(4)), "{:?}", s.days);
+        // A holiday on days 1-2 pushes both by two days.
+        let holiday = Lane {
+            history: vec![1],
+            scale: vec![0, 0],
+            stream: 0,
+        };
+        let s = simulate(
+            &[job(0, &[], true), job(0, &[], true)],
+            &[holiday],
+            5,
+            &mut Rng::new(1),
+        );
+        assert!(s.days.iter().all(|d| *d == Some(4)), "{:?}", s.days);
+    }
+
+    #[test]
+    fn trials_split_over_threads_give_the_same_answer_as_one_thread() {
+        // 600 jobs on three lanes with random paces and a few chains: enough work to split.
+        let mut rng = Rng::new(3);
+        let jobs: Vec<Job> = (0..600u32)
+            .map(|j| {
+                let blockers = if j > 10 && j % 7 == 0 {
+                    vec![j - 10]
+                } else {
+                    vec![]
+                };
+                job((j % 3) as usize, &blockers, j % 2 == 0)
+            })
+            .collect();
+        let lanes: Vec<Lane> = (0..3)
+            .map(|_| Lane::new((0..30).map(|_| rng.below(6) as u32).collect()))
+            .collect();
+        let parallel = simulate(&jobs, &lanes, 5_000, &mut Rng::new(9));
+        let mut seeded = Rng::new(9);
+        let mut dependents: Vec<Vec<u32>> = vec![Vec::new(); jobs.len()];
+        for (j, job) in jobs.iter().enumerate() {
+            for b in &job.blockers {
+                dependents[*b as usize].push(j as u32);
+            }
+        }
+        let streams: Vec<u64> = (0..3).map(|l| (1 << 40) + l).collect();
+        let one = Shared {
+            jobs: &jobs,
+            lanes: &lanes,
+            dependents: &dependents,
+            targets: 300,
+            streams: &streams,
+            base: seeded.next_u64(),
+        }
+        .run(0..5_000);
+        assert_eq!(parallel.days, one.days, "the same days, trial by trial");
+        assert_eq!(parallel.critical, one.critical);
+        assert_eq!(parallel.lane_days, one.lane_days);
     }
 }

@@ -8,7 +8,10 @@ use crate::error::CoreResult;
 use crate::flow::{FlowFilter, Mapping};
 use crate::graph::index::WorkIndex;
 
+use super::compare::Comparison;
+use super::scenario::Scenario;
 use super::{compute, Forecast, ForecastSpec, Question};
+use crate::decisions::DecisionView;
 
 /// The forecast definitions, from `docs/metrics.md` (compiled in, so the report carries them).
 const METRICS: &str = include_str!("../../../../../docs/metrics.md");
@@ -183,12 +186,245 @@ fn row(html: &mut String, name: &str, f: &Forecast) {
 
 const HEAD: &str = "<th>Open items</th><th>Upstream</th><th>50%</th><th>85%</th><th>95%</th><th>Trials</th><th>Backtest: 85% held</th>";
 
+/// What a plan report shows besides the forecasts: the scenarios compared with the baseline
+/// (the plan follows `followed`, a column of the comparison; 0 is the baseline), the scenarios
+/// as stored (who, when, changes) and the decisions taken.
+#[derive(Debug, Clone, Default)]
+pub struct PlanExtras {
+    pub comparison: Option<Comparison>,
+    pub followed: usize,
+    pub scenarios: Vec<Scenario>,
+    pub decisions: Vec<DecisionView>,
+}
+
+/// The most decisions a report lists (the latest).
+const DECISIONS_SHOWN: usize = 100;
+
+fn finish_text(f: Option<&super::compare::Finish>) -> String {
+    match f {
+        None => "no date".into(),
+        Some(f) => match &f.date {
+            None => "nothing left".into(),
+            Some(d) => format!("{d} <span class=\"muted\">({} d)</span>", f.days),
+        },
+    }
+}
+
+fn delta_text(d: Option<i32>) -> String {
+    match d {
+        None | Some(0) => String::new(),
+        Some(d) if d < 0 => format!(" <span class=\"earlier\">\u{2212}{} d</span>", -d),
+        Some(d) => format!(" <span class=\"later\">+{d} d</span>"),
+    }
+}
+
+/// The scenarios compared, the risks of the plan followed, the scenarios and decisions.
+fn extras_html(extras: &PlanExtras) -> String {
+    let mut html = String::new();
+    if let Some(c) = &extras.comparison {
+        let followed = c
+            .columns
+            .get(extras.followed)
+            .map_or("Baseline", |c| c.name.as_str());
+        let _ = write!(
+            html,
+            "<section><h2>Scenarios compared</h2><p class=\"muted\">Finish dates at 85% confidence (50% below), each column simulated with the same {} trials and seed {}; the difference from the baseline in days. This plan follows: <strong>{}</strong>. See \"Scenarios compared with the baseline\".</p>",
+            c.trials,
+            c.seed,
+            escape(followed)
+        );
+        if !c.explanations.is_empty() {
+            html.push_str("<ul class=\"explain\">");
+            for e in &c.explanations {
+                let _ = write!(html, "<li>{}</li>", escape(&e.text));
+            }
+            html.push_str("</ul>");
+        }
+        html.push_str("<table><thead><tr><th>Intent</th>");
+        for col in &c.columns {
+            let changes: String = col
+                .changes
+                .iter()
+                .map(|t| format!("<div class=\"muted small\">{}</div>", escape(t)))
+                .collect();
+            let warnings: String = col
+                .warnings
+                .iter()
+                .map(|t| format!("<div class=\"note\">{}</div>", escape(t)))
+                .collect();
+            let _ = write!(html, "<th>{}{changes}{warnings}</th>", escape(&col.name));
+        }
+        html.push_str("</tr></thead><tbody>");
+        for row in &c.intents {
+            let _ = write!(html, "<tr><td>{}</td>", escape(&row.name));
+            for cell in &row.cells {
+                let bottleneck = cell
+                    .bottleneck
+                    .as_ref()
+                    .map(|b| {
+                        format!(
+                            "<div class=\"muted small\">bottleneck: {} ({}%)</div>",
+                            escape(&b.team),
+                            b.share
+                        )
+                    })
+                    .unwrap_or_default();
+                let _ = write!(
+                    html,
+                    "<td>{}{}<div class=\"muted small\">50%: {}</div>{bottleneck}</td>",
+                    finish_text(cell.p85.as_ref()),
+                    delta_text(cell.delta_p85),
+                    finish_text(cell.p50.as_ref()),
+                );
+            }
+            html.push_str("</tr>");
+        }
+        if c.intents.is_empty() {
+            let _ = write!(
+                html,
+                "<tr><td colspan=\"{}\">No intent has open items.</td></tr>",
+                c.columns.len() + 1
+            );
+        }
+        html.push_str("</tbody></table>");
+        // WIP per team.
+        html.push_str("<h3>WIP per team</h3><table><thead><tr><th>Team</th>");
+        for col in &c.columns {
+            let _ = write!(html, "<th>{}</th>", escape(&col.name));
+        }
+        html.push_str("</tr></thead><tbody>");
+        for t in &c.teams {
+            let _ = write!(html, "<tr><td>{}</td>", escape(&t.team));
+            for cell in &t.cells {
+                let _ = write!(
+                    html,
+                    "<td class=\"num\">{} <span class=\"muted\">of {} open</span></td>",
+                    cell.wip, cell.open
+                );
+            }
+            html.push_str("</tr>");
+        }
+        html.push_str("</tbody></table></section>");
+
+        // Risks and critical paths of the plan followed.
+        let _ = write!(
+            html,
+            "<section><h2>Risks</h2><p class=\"muted\">Of the plan followed ({}): each intent's critical path (the share of trials each item was on it) and what may slip. See \"Critical path and bottleneck team (scenarios)\".</p><table><thead><tr><th>Intent</th><th>Critical path</th><th>Risks</th></tr></thead><tbody>",
+            escape(followed)
+        );
+        for row in &c.intents {
+            let Some(cell) = row.cells.get(extras.followed) else {
+                continue;
+            };
+            let path: Vec<String> = cell
+                .critical_path
+                .iter()
+                .map(|s| {
+                    format!(
+                        "{} <span class=\"muted\">{} · {} · {}%</span>",
+                        escape(&s.item.key),
+                        escape(&s.item.title),
+                        escape(&s.team),
+                        s.share
+                    )
+                })
+                .collect();
+            let risks: String = if cell.risks.is_empty() {
+                "<span class=\"muted\">none found</span>".into()
+            } else {
+                cell.risks
+                    .iter()
+                    .map(|r| format!("<div>{}</div>", escape(r)))
+                    .collect()
+            };
+            let _ = write!(
+                html,
+                "<tr><td>{}</td><td>{}</td><td>{risks}</td></tr>",
+                escape(&row.name),
+                if path.is_empty() {
+                    "<span class=\"muted\">no path</span>".to_string()
+                } else {
+                    path.join(" \u{2192} ")
+                }
+            );
+        }
+        html.push_str("</tbody></table></section>");
+    }
+
+    // Decisions taken: the scenarios (who made them, when) and the decisions recorded.
+    html.push_str("<section><h2>Decisions taken</h2>");
+    if !extras.scenarios.is_empty() {
+        html.push_str("<h3>Scenarios</h3><table><thead><tr><th>Scenario</th><th>Changes</th><th>Created</th><th>Last saved</th></tr></thead><tbody>");
+        for s in &extras.scenarios {
+            let _ = write!(
+                html,
+                "<tr><td>{}{}</td><td class=\"num\">{}</td><td>{} <span class=\"muted\">{}</span></td><td>{} <span class=\"muted\">{} (version {})</span></td></tr>",
+                escape(&s.name),
+                if s.notes.is_empty() {
+                    String::new()
+                } else {
+                    format!("<div class=\"muted small\">{}</div>", escape(&s.notes))
+                },
+                s.changes.len(),
+                escape(&s.created_by),
+                escape(&s.created_at),
+                escape(&s.updated_by),
+                escape(&s.updated_at),
+                s.version
+            );
+        }
+        html.push_str("</tbody></table>");
+    }
+    let live: Vec<&DecisionView> = extras
+        .decisions
+        .iter()
+        .filter(|d| d.revoked_by.is_none() && d.kind != "revoked")
+        .collect();
+    if live.is_empty() {
+        html.push_str("<p class=\"muted\">No decision recorded in this workspace.</p>");
+    } else {
+        let _ = write!(
+            html,
+            "<h3>Decisions</h3><p class=\"muted\">The latest {} of {} decisions in force, newest first.</p><table><thead><tr><th>When</th><th>Who</th><th>What</th><th>Why</th><th>Item</th></tr></thead><tbody>",
+            live.len().min(DECISIONS_SHOWN),
+            live.len()
+        );
+        for d in live.iter().rev().take(DECISIONS_SHOWN) {
+            let _ = write!(
+                html,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                escape(&d.at),
+                escape(&d.actor),
+                escape(&d.summary),
+                escape(&d.why),
+                escape(d.item_id.as_deref().unwrap_or(""))
+            );
+        }
+        html.push_str("</tbody></table>");
+    }
+    html.push_str("</section>");
+    html
+}
+
 /// The report of every open intent and every team of the workspace `name`.
 pub fn report_html(
     ix: &WorkIndex,
     mapping: &Mapping,
     name: &str,
     options: &ReportOptions,
+    now: i64,
+) -> CoreResult<String> {
+    plan_report_html(ix, mapping, name, options, &PlanExtras::default(), now)
+}
+
+/// The plan report: the scenarios compared, risks and decisions (`extras`), then the forecast of
+/// every open intent and every team of the workspace `name`, and the definitions.
+pub fn plan_report_html(
+    ix: &WorkIndex,
+    mapping: &Mapping,
+    name: &str,
+    options: &ReportOptions,
+    extras: &PlanExtras,
     now: i64,
 ) -> CoreResult<String> {
     let filter = FlowFilter {
@@ -256,7 +492,7 @@ pub fn report_html(
 <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\
 <title>Plan: {name}</title><style>{STYLE}</style></head><body>\
 <header><h1>Plan: {name}</h1><p class=\"muted\">{setup}. Made by Baton from the workspace's own delivery history.</p></header>\
-<section><h2>Intents</h2><p class=\"muted\">Each intent's open items and what they wait on, every team at its own pace (see \"Intent forecast through dependencies\").</p>\
+{extras}<section><h2>Intents</h2><p class=\"muted\">Each intent's open items and what they wait on, every team at its own pace (see \"Intent forecast through dependencies\").</p>\
 <table><thead><tr><th>Intent</th>{HEAD}</tr></thead><tbody>{intents}</tbody></table></section>\
 <section><h2>Teams</h2><p class=\"muted\">Each team's open items at the team's pace.</p>\
 <table><thead><tr><th>Team</th>{HEAD}</tr></thead><tbody>{teams}</tbody></table></section>\
@@ -266,6 +502,7 @@ pub fn report_html(
         intents = if intents.is_empty() { "<tr><td colspan=\"8\">No intent has open items.</td></tr>".into() } else { intents },
         teams = if teams.is_empty() { "<tr><td colspan=\"8\">No team has open items.</td></tr>".into() } else { teams },
         defs = definitions(),
+        extras = extras_html(extras),
     );
     Ok(html)
 }
@@ -276,8 +513,9 @@ h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 6px}h3{font-siz
 th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #dfe1e7;vertical-align:top}\
 th{font-size:12px;color:#5d6170;font-weight:600}.num{text-align:right;font-variant-numeric:tabular-nums}\
 .note{color:#9a5b00;font-size:12px;max-width:420px}.spark rect{fill:#4f5bd5}\
+.small{font-size:12px}.earlier{color:#1d7a3a;font-weight:600}.later{color:#b42318;font-weight:600}.explain li{margin:2px 0}\
 .defs{margin-top:36px;border-top:1px solid #dfe1e7;font-size:13px}code{font-size:12px;background:#f0f1f4;padding:0 3px;border-radius:3px}\
-@media print{body{margin:0;max-width:none}section{break-inside:avoid-page}}";
+@media print{body{margin:0;max-width:none}tr{break-inside:avoid}h2,h3{break-after:avoid}}";
 
 #[cfg(test)]
 mod tests {

@@ -409,3 +409,449 @@ fn the_report_lists_every_open_intent_and_team_with_its_forecast_as_safe_html() 
     assert!(!html.contains(">Beta<"));
     assert!(html.contains("Backtest: how far to trust it"));
 }
+
+mod scenarios {
+    //! Scenarios compared with the baseline on hand-made graphs whose paces are constant, so
+    //! every trial gives the same day and each difference can be worked out by hand.
+
+    use super::*;
+    use crate::plan::compare::{compare_on, CompareSpec, Comparison};
+    use crate::plan::scenario::{Scenario, ScenarioChange};
+
+    struct Case {
+        g: G,
+        a1: u32,
+        b: [u32; 3],
+        c1: u32,
+    }
+
+    /// Alpha finishes 5 items a day of "Faster refunds"; Beta one item a day (of anything).
+    /// The intent's a1 (Alpha) waits for b1, b2 and b3 (Beta, independent); a2 (Alpha) waits
+    /// for nothing. A second intent, "Ledger", has c1 (Alpha) waiting for b3.
+    /// Baseline: Beta finishes b1, b2, b3 on days 1, 2, 3; a1 is ready on day 4 and done then.
+    /// Ledger's forecast holds only c1 and b3 (what it waits for): b3 on day 1, c1 on day 2.
+    fn case() -> Case {
+        let mut g = G::new();
+        g.ix.intents.push(Named {
+            id: "i-ledger".into(),
+            name: "Ledger".into(),
+        });
+        g.ix.intent_parents.push(None);
+        let start = day("2026-04-01");
+        g.history(0, 0, start, 90, &|_| 5);
+        g.history(1, NONE, start, 90, &|_| 1);
+        let a1 = g.item(0, 0, day("2026-03-10"), None);
+        let _a2 = g.item(0, 0, day("2026-03-11"), None);
+        let b = [
+            g.item(1, NONE, day("2026-03-01"), None),
+            g.item(1, NONE, day("2026-03-02"), None),
+            g.item(1, NONE, day("2026-03-03"), None),
+        ];
+        for x in b {
+            g.blocks(x, a1);
+        }
+        let c1 = g.item(0, 1, day("2026-03-12"), None);
+        g.blocks(b[2], c1);
+        Case { g, a1, b, c1 }
+    }
+
+    fn key(g: &G, i: u32) -> String {
+        g.ix.item_keys.get(i as usize).expect("key").to_owned()
+    }
+
+    fn scenario(name: &str, changes: Vec<ScenarioChange>) -> Scenario {
+        Scenario {
+            id: format!("s-{name}"),
+            name: name.into(),
+            notes: String::new(),
+            changes,
+            version: 1,
+            created_by: "lead".into(),
+            created_at: String::new(),
+            updated_by: "lead".into(),
+            updated_at: String::new(),
+        }
+    }
+
+    fn compare(g: &G, scenarios: &[Scenario]) -> Comparison {
+        let mapping = Mapping::build(&g.ix, &[]);
+        compare_on(
+            &g.ix,
+            &mapping,
+            &CompareSpec {
+                filter: FlowFilter {
+                    to: Some("2026-03-31".into()),
+                    ..FlowFilter::default()
+                },
+                trials: Some(200),
+                ..CompareSpec::default()
+            },
+            scenarios,
+            day("2026-06-01"),
+        )
+        .expect("comparison")
+    }
+
+    fn p85(c: &Comparison, intent: &str, column: usize) -> Option<u32> {
+        let row = c.intents.iter().find(|r| r.name == intent).expect("intent");
+        row.cells[column].p85.as_ref().map(|f| f.days)
+    }
+
+    #[test]
+    fn the_baseline_column_is_the_plans_page_forecast() {
+        let c = case();
+        let cmp = compare(&c.g, &[]);
+        assert_eq!(p85(&cmp, "Faster refunds", 0), Some(4));
+        assert_eq!(p85(&cmp, "Ledger", 0), Some(2));
+        let page =
+            c.g.forecast(&ForecastSpec {
+                intent: Some("i-refunds".into()),
+                trials: Some(200),
+                ..spec(Question::When { items: None })
+            })
+            .expect("forecast");
+        let level = page.levels.iter().find(|l| l.confidence == 85).expect("85");
+        assert_eq!(
+            level.days,
+            Some(4),
+            "the comparison's baseline and the page's forecast are one computation"
+        );
+        let row = &cmp.intents[0].cells[0];
+        // Beta's queue holds 3 of the 4 days of the critical path (b3, then a1).
+        let b = row.bottleneck.as_ref().expect("a bottleneck");
+        assert_eq!((b.team.as_str(), b.share, b.days), ("Beta", 75, 3.0));
+        assert_eq!(row.critical_length, 2);
+        assert_eq!(row.critical_path[1].item.key, key(&c.g, c.a1));
+        assert_eq!(row.critical_path[0].team, "Beta");
+        assert!(
+            row.risks
+                .iter()
+                .any(|r| r.contains("waits for") && r.contains("of Beta")),
+            "a wait on another team on the critical path is a risk: {:?}",
+            row.risks
+        );
+    }
+
+    #[test]
+    fn moving_a_blocker_to_a_faster_team_brings_the_intent_forward_and_says_so() {
+        let c = case();
+        let b3 = key(&c.g, c.b[2]);
+        let s = scenario(
+            "Hand over",
+            vec![ScenarioChange::MoveWork {
+                item: b3.clone(),
+                team: "Alpha".into(),
+            }],
+        );
+        let cmp = compare(&c.g, &[s]);
+        // Alpha finishes b3 on day 1; Beta b1 and b2 on days 1 and 2; a1 on day 3.
+        assert_eq!(p85(&cmp, "Faster refunds", 1), Some(3));
+        let row = cmp
+            .intents
+            .iter()
+            .find(|r| r.name == "Faster refunds")
+            .expect("row");
+        assert_eq!(row.cells[1].delta_p85, Some(-1));
+        // Ledger's b3 is done on day 1 by either team: nothing moves, and nothing is said.
+        assert_eq!(p85(&cmp, "Ledger", 1), Some(2));
+        let ledger = cmp
+            .intents
+            .iter()
+            .find(|r| r.name == "Ledger")
+            .expect("row");
+        assert_eq!(ledger.cells[1].delta_p85, Some(0));
+        let text: Vec<&str> = cmp.explanations.iter().map(|e| e.text.as_str()).collect();
+        assert!(
+            text.contains(&format!(
+                "Moving {b3} to Alpha brings \u{201c}Faster refunds\u{201d} forward by 1 day at P85 (2026-04-04 \u{2192} 2026-04-03)."
+            )
+            .as_str()),
+            "{text:?}"
+        );
+        assert!(!text.iter().any(|t| t.contains("Ledger")), "{text:?}");
+        // WIP follows the item: Beta had 3 started items, Alpha 3 (a1, a2, c1).
+        let team = |name: &str| cmp.teams.iter().find(|t| t.team == name).expect("team");
+        assert_eq!(
+            (team("Beta").cells[0].wip, team("Beta").cells[1].wip),
+            (3, 2)
+        );
+        assert_eq!(
+            (team("Alpha").cells[0].wip, team("Alpha").cells[1].wip),
+            (3, 4)
+        );
+    }
+
+    #[test]
+    fn capacity_scope_dependencies_and_risk_changes_move_the_dates_as_worked_out() {
+        let c = case();
+        let k = |i: u32| key(&c.g, i);
+        let cases: Vec<(&str, ScenarioChange, u32, u32)> = vec![
+            // Beta on holiday on days 1-2: b1..b3 on days 3-5, a1 on day 6; Ledger's b3 on
+            // day 3, c1 on day 4.
+            (
+                "holiday",
+                ScenarioChange::Capacity {
+                    team: "Beta".into(),
+                    from: "2026-04-01".into(),
+                    to: "2026-04-02".into(),
+                    percent: 0,
+                },
+                6,
+                4,
+            ),
+            // Beta at 50% for ten days: an item every two days; b3 on day 6, a1 day 7;
+            // Ledger's b3 on day 2, c1 on day 3.
+            (
+                "half",
+                ScenarioChange::Capacity {
+                    team: "t-b".into(),
+                    from: "2026-04-01".into(),
+                    to: "2026-04-10".into(),
+                    percent: 50,
+                },
+                7,
+                3,
+            ),
+            // Two more items (of Beta, each one and a half times the usual) that a1 waits
+            // for: Beta needs 3 + 3 = 6 days, a1 is done on day 7. Ledger is untouched.
+            (
+                "scope",
+                ScenarioChange::AddScope {
+                    title: "Refund API".into(),
+                    team: "Beta".into(),
+                    intent: None,
+                    items: 2,
+                    size: 1.5,
+                    blocked_by: Vec::new(),
+                    blocks: vec![k(c.a1)],
+                },
+                7,
+                2,
+            ),
+            // b2 out of the plan: Beta does b1, b3 on days 1, 2; a1 day 3.
+            (
+                "drop",
+                ScenarioChange::RemoveScope { item: k(c.b[1]) },
+                3,
+                2,
+            ),
+            // a1 no longer waits for b1: b2, b3 on days 1, 2; a1 day 3.
+            (
+                "unlink",
+                ScenarioChange::RemoveDependency {
+                    blocker: k(c.b[0]),
+                    blocked: k(c.a1),
+                },
+                3,
+                2,
+            ),
+            // c1 waits for a1 too: Ledger now waits for all of Beta's work and a1, day 5.
+            (
+                "link",
+                ScenarioChange::AddDependency {
+                    blocker: k(c.a1),
+                    blocked: k(c.c1),
+                },
+                4,
+                5,
+            ),
+            // a1 de-risked: it waits for nothing and is done on day 1.
+            ("derisk", ScenarioChange::DeRisk { item: k(c.a1) }, 1, 2),
+        ];
+        let scenarios: Vec<Scenario> = cases
+            .iter()
+            .take(6)
+            .map(|(name, change, _, _)| scenario(name, vec![change.clone()]))
+            .collect();
+        let cmp = compare(&c.g, &scenarios);
+        let rest: Vec<Scenario> = cases
+            .iter()
+            .skip(6)
+            .map(|(name, change, _, _)| scenario(name, vec![change.clone()]))
+            .collect();
+        let cmp2 = compare(&c.g, &rest);
+        for (at, (name, _, refunds, ledger)) in cases.iter().enumerate() {
+            let (cmp, col) = if at < 6 {
+                (&cmp, at + 1)
+            } else {
+                (&cmp2, at - 5)
+            };
+            assert_eq!(
+                (p85(cmp, "Faster refunds", col), p85(cmp, "Ledger", col)),
+                (Some(*refunds), Some(*ledger)),
+                "{name}"
+            );
+        }
+        // A change that cannot reach an intent leaves it exactly as it was (the same dice).
+        let ledger = cmp
+            .intents
+            .iter()
+            .find(|r| r.name == "Ledger")
+            .expect("row");
+        assert_eq!(ledger.cells[3].delta_p85, Some(0), "new scope for a1 only");
+        assert!(!cmp
+            .explanations
+            .iter()
+            .any(|e| e.scenario == "scope" && e.intent == "Ledger"));
+        let holiday = cmp
+            .explanations
+            .iter()
+            .find(|e| e.scenario == "holiday" && e.intent == "Faster refunds")
+            .expect("explained");
+        assert_eq!(
+            holiday.text,
+            "A holiday for Beta from 2026-04-01 to 2026-04-02 pushes \u{201c}Faster refunds\u{201d} back by 2 days at P85 (2026-04-04 \u{2192} 2026-04-06)."
+        );
+        // New scope shows on the critical path as such, and counts as open work of Beta.
+        let refunds = cmp
+            .intents
+            .iter()
+            .find(|r| r.name == "Faster refunds")
+            .expect("row");
+        assert!(refunds.cells[3]
+            .critical_path
+            .iter()
+            .any(|s| s.added && s.item.title == "Refund API"));
+        let beta = cmp.teams.iter().find(|t| t.team == "Beta").expect("Beta");
+        assert_eq!(beta.cells[3].open, beta.cells[0].open + 2);
+        // The de-risked item is not a risk any more.
+        let derisked = &cmp2
+            .intents
+            .iter()
+            .find(|r| r.name == "Faster refunds")
+            .expect("row")
+            .cells[1];
+        assert!(derisked.risks.is_empty(), "{:?}", derisked.risks);
+    }
+
+    #[test]
+    fn several_changes_are_explained_one_by_one_and_unknown_references_are_named() {
+        let c = case();
+        let k = |i: u32| key(&c.g, i);
+        let s = scenario(
+            "Plan B",
+            vec![
+                ScenarioChange::MoveWork {
+                    item: k(c.b[2]),
+                    team: "Alpha".into(),
+                },
+                ScenarioChange::RemoveScope { item: k(c.b[1]) },
+                ScenarioChange::RemoveScope {
+                    item: "NOPE-1".into(),
+                },
+            ],
+        );
+        let cmp = compare(&c.g, &[s]);
+        // b3 by Alpha on day 1, b1 by Beta on day 1: a1 ready and done on day 2.
+        assert_eq!(p85(&cmp, "Faster refunds", 1), Some(2));
+        let e = cmp
+            .explanations
+            .iter()
+            .find(|e| e.intent == "Faster refunds")
+            .expect("explained");
+        assert_eq!(e.days, -2);
+        assert!(
+            e.text.starts_with(
+                "\u{201c}Plan B\u{201d} brings \u{201c}Faster refunds\u{201d} forward by 2 days"
+            ),
+            "{}",
+            e.text
+        );
+        assert!(
+            e.text
+                .contains(&format!("Moving {} to Alpha alone: -1 days", k(c.b[2]))),
+            "{}",
+            e.text
+        );
+        assert_eq!(cmp.columns[1].warnings.len(), 1);
+        assert!(cmp.columns[1].warnings[0].contains("no item NOPE-1"));
+    }
+
+    #[test]
+    fn putting_an_item_first_changes_the_order_a_team_works_in() {
+        // Refunds: a1 waits for Beta's b1 and b2; a2 waits for Alpha's x, which waits for
+        // Beta's newest item b3. Beta (one a day) takes the oldest first: b1, b2, b3 on days
+        // 1-3, x on day 4, a2 on day 5. With b3 first: b3, b1, b2 on days 1-3, x on day 2,
+        // a2 on day 3, a1 on day 4.
+        let mut g = G::new();
+        let start = day("2026-04-01");
+        g.history(0, 0, start, 90, &|_| 5);
+        g.history(1, NONE, start, 90, &|_| 1);
+        let a1 = g.item(0, 0, day("2026-03-10"), None);
+        let a2 = g.item(0, 0, day("2026-03-11"), None);
+        let x = g.item(0, NONE, day("2026-03-11"), None);
+        let b1 = g.item(1, NONE, day("2026-03-01"), None);
+        let b2 = g.item(1, NONE, day("2026-03-02"), None);
+        let b3 = g.item(1, NONE, day("2026-03-05"), None);
+        g.blocks(b1, a1);
+        g.blocks(b2, a1);
+        g.blocks(x, a2);
+        g.blocks(b3, x);
+        let first = scenario(
+            "first",
+            vec![ScenarioChange::Prioritize {
+                items: vec![key(&g, b3)],
+            }],
+        );
+        let cmp = compare(&g, &[first]);
+        assert_eq!(p85(&cmp, "Faster refunds", 0), Some(5));
+        assert_eq!(p85(&cmp, "Faster refunds", 1), Some(4));
+        assert_eq!(
+            cmp.explanations[0].text,
+            format!(
+                "Putting {} first brings \u{201c}Faster refunds\u{201d} forward by 1 day at P85 (2026-04-05 \u{2192} 2026-04-04).",
+                key(&g, b3)
+            )
+        );
+    }
+
+    #[test]
+    fn more_capacity_never_reads_as_a_delay_because_each_team_keeps_its_dice() {
+        // Random paces (0 to 4 a day for Alpha, 0 to 2 for Beta). Each team draws its days from
+        // its own dice, the same in every column, so giving Beta more people can only bring
+        // the intent forward (or leave it), whatever the seed.
+        let mut g = G::new();
+        let start = day("2026-04-01");
+        let mut rng = Rng::new(5);
+        let alpha: Vec<u32> = (0..=90).map(|_| rng.below(5) as u32).collect();
+        let beta: Vec<u32> = (0..=90).map(|_| rng.below(3) as u32).collect();
+        g.history(0, 0, start, 90, &|d| alpha[d as usize]);
+        g.history(1, NONE, start, 90, &|d| beta[d as usize]);
+        for k in 0..30 {
+            let a = g.item(0, 0, day("2026-03-01") + i64::from(k) * H, None);
+            let b = g.item(1, NONE, day("2026-02-01") + i64::from(k) * H, None);
+            g.blocks(b, a);
+        }
+        for seed in 1..=5 {
+            let more = scenario(
+                "more",
+                vec![ScenarioChange::Capacity {
+                    team: "Beta".into(),
+                    from: "2026-04-01".into(),
+                    to: "2027-04-01".into(),
+                    percent: 150,
+                }],
+            );
+            let mapping = Mapping::build(&g.ix, &[]);
+            let cmp = compare_on(
+                &g.ix,
+                &mapping,
+                &CompareSpec {
+                    filter: FlowFilter {
+                        to: Some("2026-03-31".into()),
+                        ..FlowFilter::default()
+                    },
+                    trials: Some(500),
+                    seed: Some(seed),
+                    ..CompareSpec::default()
+                },
+                &[more],
+                day("2026-06-01"),
+            )
+            .expect("comparison");
+            let cell = &cmp.intents[0].cells[1];
+            assert!(cell.delta_p85.expect("dated") < 0, "seed {seed}: {cell:?}");
+            assert!(cell.delta_p50.expect("dated") < 0, "seed {seed}: {cell:?}");
+        }
+    }
+}

@@ -89,6 +89,12 @@ pub async fn run_source(
     cancel: CancellationToken,
 ) -> Result<RunReport, SyncError> {
     let ws = &ctx.ws;
+    // A planning session's copy is frozen: numbers must not move while people decide.
+    if let Some((session, from, _)) = repo::scenarios::session_self(ws.pool()).await? {
+        return Err(SyncError::Config(format!(
+            "this file is the frozen copy of planning session {session} (of {from}): it is never synced; sync the workspace it was copied from"
+        )));
+    }
     let source = repo::sources::get(ws.pool(), source_id)
         .await?
         .ok_or_else(|| SyncError::Config(format!("there is no source {source_id}")))?;

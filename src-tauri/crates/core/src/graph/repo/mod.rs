@@ -13,6 +13,7 @@ pub mod people;
 pub mod policies;
 pub mod provenance_rules;
 pub mod raw_records;
+pub mod scenarios;
 pub mod sources;
 pub mod sync_cursors;
 pub mod sync_locks;
