@@ -85,9 +85,10 @@ describe("workspaceChanged → queries", () => {
   it("a decision refetches the worklist and the item detail that lists it, and no flow number", async () => {
     const client = clientWithEveryQuery();
     await applyWorkspaceChange(client, { reason: "data", changes: changes(["decisions"]) });
-    expect(invalidated(client)).toEqual(["items", "summary", "triage"]);
+    // A hand link to an intent is a decision: the Intents page refetches too.
+    expect(invalidated(client)).toEqual(["intents", "items", "summary", "triage"]);
     expect(staleDomains(changes(["decisions"]))).toEqual(
-      new Set(["triage", "items", "summary", "governance"]),
+      new Set(["triage", "items", "summary", "governance", "intents"]),
     );
     expect(staleDomains(changes(["policies"]))).toEqual(new Set(["governance"]));
   });
