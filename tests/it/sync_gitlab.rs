@@ -285,6 +285,7 @@ async fn rate_limits_honour_retry_after_then_the_reset_time() {
             Reply::json(429, "Retry later").header("ratelimit-reset", reset),
         ],
     );
+    gl.fault("/merge_requests", vec![Reply::json(429, "Retry later")]);
     let server = gl.serve().await.unwrap();
     let h = Harness::new().await;
     let source = h.add_gitlab(&server.url(), GL_TOKEN).await;
@@ -294,11 +295,12 @@ async fn rate_limits_honour_retry_after_then_the_reset_time() {
         h.clock.sleeps(),
         vec![
             Duration::from_secs(7),
-            Duration::from_millis(90_000 - 7_000 + 1_000)
+            Duration::from_millis(90_000 - 7_000 + 1_000),
+            Duration::from_secs(60),
         ],
-        "Retry-After first, else RateLimit-Reset (epoch seconds)"
+        "Retry-After first, else RateLimit-Reset (epoch seconds), else a minute (GitLab's limits are per minute)"
     );
-    assert_eq!(h.count("SELECT rate_limit_waits FROM sync_runs").await, 2);
+    assert_eq!(h.count("SELECT rate_limit_waits FROM sync_runs").await, 3);
     assert_eq!(h.count("SELECT COUNT(*) FROM items").await, 34);
 }
 
