@@ -80,7 +80,9 @@ describe("SourceForm: GitLab", () => {
     fireEvent.change(within(form).getByTestId("source-group"), { target: { value: "" } });
     fireEvent.change(within(form).getByTestId("source-gitlab-url"), { target: { value: "gitlab.acme.com" } });
     fireEvent.click(within(form).getByTestId("source-save"));
-    expect(await within(form).findByText(/Enter a full address, like https:\/\/gitlab.example.com/)).toBeInTheDocument();
+    expect(
+      await within(form).findByText(/Enter a full address, like https:\/\/gitlab.example.com/),
+    ).toBeInTheDocument();
     fireEvent.change(within(form).getByTestId("source-gitlab-url"), {
       target: { value: "https://gitlab.acme.com/" },
     });

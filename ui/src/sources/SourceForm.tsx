@@ -445,7 +445,9 @@ export function SourceForm({
         {scopes ? (
           <Field
             id={fid("token")}
-            label={kind === "github" ? "Personal access token" : kind === "gitlab" ? "Access token" : "API token"}
+            label={
+              kind === "github" ? "Personal access token" : kind === "gitlab" ? "Access token" : "API token"
+            }
             problem={problems.token}
             help={
               <>

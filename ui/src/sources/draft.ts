@@ -245,8 +245,7 @@ export function checkDraft(
       p.group = `“${group}” is not a group path (like acme or acme/platform).`;
     const bad = projects.filter((r) => !GITLAB_PATH.test(r) || !r.includes("/"));
     if (bad.length) p.gitlabProjects = `Not a project path like group/project: ${bad.slice(0, 3).join(", ")}`;
-    else if (!group && projects.length === 0)
-      p.group = "Name a group, list projects, or both.";
+    else if (!group && projects.length === 0) p.group = "Name a group, list projects, or both.";
     const url = d.gitlabUrl.trim();
     if (url && !isHttpUrl(url)) p.gitlabUrl = "Enter a full address, like https://gitlab.example.com.";
   } else if (d.kind === "github") {

@@ -47,8 +47,8 @@ function kindName(kind: SourceKind | null | undefined): string {
       : kind === "gitlab"
         ? "GitLab"
         : kind === "file"
-        ? "the file"
-        : "the source";
+          ? "the file"
+          : "the source";
 }
 
 /** The layouts a file source reads, as people name them. */
