@@ -104,7 +104,11 @@ async fn a_first_sync_pages_and_maps_every_recorded_field() {
             time(issue, "created_at"),
             time(issue, "updated_at"),
             null,
-            if closed { time(issue, "closed_at") } else { None },
+            if closed {
+                time(issue, "closed_at")
+            } else {
+                None
+            },
             "human",
         ]);
         let mut got: Value = serde_json::from_str(&stored(&h, key).await[0]).unwrap();
@@ -142,7 +146,9 @@ async fn a_first_sync_pages_and_maps_every_recorded_field() {
         assert_eq!(got, expected, "{key}");
     }
     let kinds = h
-        .strings("SELECT key || '=' || kind FROM items WHERE kind != 'pull_request' ORDER BY created_at")
+        .strings(
+            "SELECT key || '=' || kind FROM items WHERE kind != 'pull_request' ORDER BY created_at",
+        )
         .await;
     for expected in [
         "gitlab-data/snowflake_spend#1=task",
@@ -205,7 +211,11 @@ async fn a_first_sync_pages_and_maps_every_recorded_field() {
         );
     }
     let id = h.id_of("gitlab-data/snowflake_spend!1").await;
-    assert_eq!(id, format!("gl:127.0.0.1/{PROJECT_ID}!1"), "keyed by project id");
+    assert_eq!(
+        id,
+        format!("gl:127.0.0.1/{PROJECT_ID}!1"),
+        "keyed by project id"
+    );
     assert_eq!(h.clock.total_slept(), Duration::ZERO);
 }
 
@@ -395,7 +405,10 @@ async fn approvals_in_system_notes_move_a_merge_request_to_waiting_for_merge() {
     let states = h
         .strings("SELECT from_state || '>' || to_state FROM transitions WHERE kind = 'state' AND item_id = (SELECT id FROM items WHERE key = 'gitlab-data/snowflake_spend!9') ORDER BY at, event_id")
         .await;
-    assert_eq!(states, vec!["open>approved", "approved>open", "open>approved"]);
+    assert_eq!(
+        states,
+        vec!["open>approved", "approved>open", "open>approved"]
+    );
 }
 
 #[tokio::test]
@@ -414,7 +427,8 @@ async fn issue_links_become_blocking_and_related_edges() {
                 "link_created_at": "2020-04-01T10:00:00.000Z",
             })
         };
-        data.links.insert(3, vec![linked(13, "blocks"), linked(14, "relates_to")]);
+        data.links
+            .insert(3, vec![linked(13, "blocks"), linked(14, "relates_to")]);
         data.links.insert(13, vec![linked(3, "is_blocked_by")]);
         data.links.insert(14, vec![linked(3, "relates_to")]);
     }
@@ -463,7 +477,13 @@ async fn a_group_scope_syncs_its_projects_and_the_connection_test_names_the_user
     let gl = fake();
     let server = gl.serve().await.unwrap();
     let h = Harness::new().await;
-    let input = gitlab_input("GitLab group", &server.url(), Some("gitlab-data"), &[], GL_TOKEN);
+    let input = gitlab_input(
+        "GitLab group",
+        &server.url(),
+        Some("gitlab-data"),
+        &[],
+        GL_TOKEN,
+    );
     let test = baton_core::sync::sources::test_connection(
         &input,
         &baton_core::secrets::Secret::new(GL_TOKEN),

@@ -150,43 +150,73 @@ impl FakeGitlab {
             .and_then(Value::as_str)
             .unwrap_or("");
         let is_project = |p: &str| {
-            p == project_id.to_string()
-                || p.replace("%2F", "/").replace("%2f", "/") == project_path
+            p == project_id.to_string() || p.replace("%2F", "/").replace("%2f", "/") == project_path
         };
-        let not_found = |what: &str| Reply::json(404, json!({"message": format!("404 {what} Not Found")}).to_string());
+        let not_found = |what: &str| {
+            Reply::json(
+                404,
+                json!({"message": format!("404 {what} Not Found")}).to_string(),
+            )
+        };
         match parts.as_slice() {
             ["user"] => Reply::json(
                 200,
                 r#"{"id":1,"username":"baton-test","name":"Baton Test"}"#,
             ),
-            ["groups", group] if project_path.starts_with(&format!("{}/", group.replace("%2F", "/"))) => {
-                Reply::json(200, json!({"id": 4347861, "full_path": group.replace("%2F", "/")}).to_string())
+            ["groups", group]
+                if project_path.starts_with(&format!("{}/", group.replace("%2F", "/"))) =>
+            {
+                Reply::json(
+                    200,
+                    json!({"id": 4347861, "full_path": group.replace("%2F", "/")}).to_string(),
+                )
             }
-            ["groups", group, "projects"] if project_path.starts_with(&format!("{}/", group.replace("%2F", "/"))) => {
+            ["groups", group, "projects"]
+                if project_path.starts_with(&format!("{}/", group.replace("%2F", "/"))) =>
+            {
                 self.page(request, vec![data.project.clone()], &data)
             }
             ["groups", ..] => not_found("Group"),
             ["projects", p] if is_project(p) => Reply::json(200, data.project.to_string()),
-            ["projects", p, kind] if is_project(p) && (*kind == "issues" || *kind == "merge_requests") => {
-                let records = if *kind == "issues" { &data.issues } else { &data.merge_requests };
+            ["projects", p, kind]
+                if is_project(p) && (*kind == "issues" || *kind == "merge_requests") =>
+            {
+                let records = if *kind == "issues" {
+                    &data.issues
+                } else {
+                    &data.merge_requests
+                };
                 let since = request.param("updated_after").and_then(parse_time);
                 let mut chosen: Vec<Value> = records
                     .iter()
                     .filter(|r| since.is_none_or(|s| time_of(r, "updated_at") >= s))
                     .cloned()
                     .collect();
-                chosen.sort_by_key(|r| (time_of(r, "created_at"), r.get("id").and_then(Value::as_i64).unwrap_or(0)));
+                chosen.sort_by_key(|r| {
+                    (
+                        time_of(r, "created_at"),
+                        r.get("id").and_then(Value::as_i64).unwrap_or(0),
+                    )
+                });
                 self.page(request, chosen, &data)
             }
             ["projects", p, "merge_requests", iid, "notes"] if is_project(p) => {
                 let iid: i64 = iid.parse().unwrap_or(0);
                 let mut notes = data.notes.get(&iid).cloned().unwrap_or_default();
-                notes.sort_by_key(|n| (time_of(n, "created_at"), n.get("id").and_then(Value::as_i64).unwrap_or(0)));
+                notes.sort_by_key(|n| {
+                    (
+                        time_of(n, "created_at"),
+                        n.get("id").and_then(Value::as_i64).unwrap_or(0),
+                    )
+                });
                 self.page(request, notes, &data)
             }
             ["projects", p, "issues", iid, "links"] if is_project(p) => {
                 let iid: i64 = iid.parse().unwrap_or(0);
-                Reply::json(200, Value::from(data.links.get(&iid).cloned().unwrap_or_default()).to_string())
+                Reply::json(
+                    200,
+                    Value::from(data.links.get(&iid).cloned().unwrap_or_default()).to_string(),
+                )
             }
             ["projects", ..] => not_found("Project"),
             _ => Reply::json(404, r#"{"error":"404 Not Found"}"#),
@@ -215,7 +245,14 @@ impl FakeGitlab {
             .header("x-page", page.to_string())
             .header("x-per-page", per_page.to_string())
             .header("x-total", total.to_string())
-            .header("x-next-page", if has_next { (page + 1).to_string() } else { String::new() })
+            .header(
+                "x-next-page",
+                if has_next {
+                    (page + 1).to_string()
+                } else {
+                    String::new()
+                },
+            )
             .header("ratelimit-limit", "2000")
             .header("ratelimit-remaining", "1999")
             .header("ratelimit-name", "throttle_authenticated_api");

@@ -50,11 +50,7 @@ impl GitlabScope {
                 .unwrap_or(text);
             text.trim_matches('/').trim().to_owned()
         };
-        let group = self
-            .group
-            .as_deref()
-            .map(clean)
-            .filter(|g| !g.is_empty());
+        let group = self.group.as_deref().map(clean).filter(|g| !g.is_empty());
         let mut projects: Vec<String> = Vec::new();
         for project in self.projects.iter().map(|p| clean(p)) {
             if !project.is_empty() && !projects.contains(&project) {
@@ -155,10 +151,11 @@ mod tests {
         let (_, url) = GitlabConnector
             .check(&clean, "https://git.acme.com/api/v4/")
             .unwrap();
-        assert_eq!(url, "https://git.acme.com", "the instance, not its API path");
-        assert!(GitlabConnector
-            .check(&GitlabScope::default(), "")
-            .is_err());
+        assert_eq!(
+            url, "https://git.acme.com",
+            "the instance, not its API path"
+        );
+        assert!(GitlabConnector.check(&GitlabScope::default(), "").is_err());
         let lone = GitlabScope {
             group: None,
             projects: vec!["api".into()],

@@ -20,8 +20,7 @@
 //! markers are read by the same rules.
 
 use crate::connectors::github::lifecycle::{
-    Lifecycle, APPROVED, CHANGES_REQUESTED, CLOSED_UNMERGED, DRAFT, MERGED, OPEN,
-    REVIEW_REQUESTED,
+    Lifecycle, APPROVED, CHANGES_REQUESTED, CLOSED_UNMERGED, DRAFT, MERGED, OPEN, REVIEW_REQUESTED,
 };
 use crate::connectors::github::map::kind_for;
 use crate::connectors::{crossref, parse_time, StateMeanings};
@@ -360,7 +359,10 @@ pub fn map_merge_request(
     for (text, found_in) in [
         (mr.title.as_str(), FOUND_IN_TITLE),
         (mr.source_branch.as_str(), FOUND_IN_BRANCH),
-        (mr.description.as_deref().unwrap_or(""), FOUND_IN_DESCRIPTION),
+        (
+            mr.description.as_deref().unwrap_or(""),
+            FOUND_IN_DESCRIPTION,
+        ),
     ] {
         for jira in crossref::jira_keys_in(text) {
             if seen.contains(&jira) {
@@ -434,7 +436,11 @@ pub fn closing_refs(body: &str, project: &str, host: &str) -> Vec<String> {
         // The original text (paths keep their case) after the keyword; "issue"/"issues" may
         // stand between ("Closes issue #1"); several references may follow, separated by
         // commas and "and".
-        let mut rest = body.get(i..).unwrap_or("").trim_start_matches(':').trim_start();
+        let mut rest = body
+            .get(i..)
+            .unwrap_or("")
+            .trim_start_matches(':')
+            .trim_start();
         for filler in ["issues ", "issue "] {
             if rest.to_lowercase().starts_with(filler) {
                 rest = &rest[filler.len()..];
@@ -620,11 +626,11 @@ pub fn merge_request_lifecycle(
     let mut changes: Vec<Transition> = Vec::new();
     let mut reviews: Vec<Transition> = Vec::new();
     let to = |changes: &mut Vec<Transition>,
-                  state: &mut String,
-                  next: &str,
-                  event_id: String,
-                  at: i64,
-                  actor: Option<String>| {
+              state: &mut String,
+              next: &str,
+              event_id: String,
+              at: i64,
+              actor: Option<String>| {
         if state.as_str() == next {
             return;
         }
@@ -867,7 +873,10 @@ mod tests {
         );
         assert_eq!(
             note_event("requested review from @Alice and @bob"),
-            Some(NoteEvent::ReviewRequested(vec!["alice".into(), "bob".into()]))
+            Some(NoteEvent::ReviewRequested(vec![
+                "alice".into(),
+                "bob".into()
+            ]))
         );
         assert_eq!(
             note_event("assigned to @tayloramurphy and unassigned @emilie"),

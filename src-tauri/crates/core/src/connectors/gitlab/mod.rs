@@ -181,7 +181,10 @@ pub async fn sync(run: &mut Run<'_>, scope: &GitlabScope) -> Result<(), SyncErro
             run.check_cancel()?;
             match walk(run, &root, &ids, kind).await {
                 Ok(()) => run.stream_done(),
-                Err(err) => run.stream_failed(&stream_name(kind, &ids.path), err).await?,
+                Err(err) => {
+                    run.stream_failed(&stream_name(kind, &ids.path), err)
+                        .await?
+                }
             }
         }
     }
@@ -364,8 +367,10 @@ async fn issues_page(
     let linked = fetch_each(&run.http, urls, concurrency).await;
     for ((issue, value), links) in issues.iter().zip(linked) {
         let links = links?;
-        page.raw.push(raw(run, ISSUES_STREAM, issue.id, value.get(), now));
-        page.raw.push(raw(run, LINKS_STREAM, issue.id, &join(&links), now));
+        page.raw
+            .push(raw(run, ISSUES_STREAM, issue.id, value.get(), now));
+        page.raw
+            .push(raw(run, LINKS_STREAM, issue.id, &join(&links), now));
         note_high(walk, &issue.updated_at);
         let mut ctx = MapCtx {
             source_id: &run.source.id,
@@ -408,7 +413,10 @@ async fn merge_requests_page(
         .map(|(mr, _)| {
             endpoint(
                 root,
-                &format!("projects/{}/merge_requests/{}/notes", ids.project_id, mr.iid),
+                &format!(
+                    "projects/{}/merge_requests/{}/notes",
+                    ids.project_id, mr.iid
+                ),
                 &[
                     ("sort", "asc".to_owned()),
                     ("order_by", "created_at".to_owned()),
@@ -422,7 +430,8 @@ async fn merge_requests_page(
         let notes = notes?;
         page.raw
             .push(raw(run, MERGE_REQUESTS_STREAM, mr.id, value.get(), now));
-        page.raw.push(raw(run, NOTES_STREAM, mr.id, &join(&notes), now));
+        page.raw
+            .push(raw(run, NOTES_STREAM, mr.id, &join(&notes), now));
         note_high(walk, &mr.updated_at);
         let mut ctx = MapCtx {
             source_id: &run.source.id,
@@ -503,7 +512,11 @@ pub async fn test_connection(
             .filter(|n| !n.trim().is_empty())
             .map(|n| format!("{n} (@{})", user.username))
             .unwrap_or(user.username),
-        if checked == 1 { "scope entry" } else { "scope entries" }
+        if checked == 1 {
+            "scope entry"
+        } else {
+            "scope entries"
+        }
     ))
 }
 
@@ -513,10 +526,7 @@ mod tests {
 
     #[test]
     fn the_api_root_is_under_the_instance() {
-        assert_eq!(
-            api_root("").unwrap().as_str(),
-            "https://gitlab.com/api/v4/"
-        );
+        assert_eq!(api_root("").unwrap().as_str(), "https://gitlab.com/api/v4/");
         assert_eq!(
             api_root("https://git.acme.com/api/v4/").unwrap().as_str(),
             "https://git.acme.com/api/v4/"
