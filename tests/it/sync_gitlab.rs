@@ -503,3 +503,30 @@ async fn a_group_scope_syncs_its_projects_and_the_connection_test_names_the_user
         .any(|r| r.path == "/api/v4/groups/gitlab-data/projects"
             && r.param("include_subgroups") == Some("true")));
 }
+
+#[tokio::test]
+async fn the_benchmark_corpus_scales_the_recorded_rows_into_distinct_items() {
+    let gl = Arc::new(FakeGitlab::scaled(&fixtures(), GL_TOKEN, 100).unwrap());
+    let server = gl.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = h.add_gitlab(&server.url(), GL_TOKEN).await;
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    assert_eq!(
+        h.count("SELECT COUNT(*) FROM items").await,
+        102,
+        "three copies of 34"
+    );
+    assert_eq!(h.count("SELECT COUNT(DISTINCT key) FROM items").await, 102);
+    assert_eq!(
+        h.strings("SELECT raw_state FROM items WHERE key = 'gitlab-data/snowflake_spend!201'")
+            .await,
+        vec!["merged".to_owned()],
+        "copy 2 of !1, with its notes"
+    );
+    assert_eq!(
+        h.count("SELECT COUNT(*) FROM transitions WHERE kind = 'state' AND item_id = (SELECT id FROM items WHERE key = 'gitlab-data/snowflake_spend!201')")
+            .await,
+        2
+    );
+}

@@ -297,7 +297,8 @@ mod tests {
 
     #[test]
     fn kinds_without_a_connector_are_refused_by_name() {
-        for kind in [SourceKind::Linear] {
+        {
+            let kind = SourceKind::Linear;
             let err = SourceScope::from_stored(kind, r#"{"email":"a@b.c","projects":["X"]}"#)
                 .err()
                 .map(|e| (e.code(), e.to_string()));

@@ -276,3 +276,93 @@ impl FakeGitlab {
         reply
     }
 }
+
+/// Shifts an RFC 3339 time by `ms` (unreadable times stay as they are).
+fn shifted(value: &mut Value, key: &str, ms: i64) {
+    let Some(at) = value.get(key).and_then(Value::as_str).and_then(parse_time) else {
+        return;
+    };
+    if let Some(t) = chrono::DateTime::<chrono::Utc>::from_timestamp_millis(at + ms) {
+        value[key] = t
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+            .into();
+    }
+}
+
+/// A copy of a recorded issue or merge request as copy `k`: ids and iids offset, its
+/// references and URL renamed, its times moved `k` minutes later.
+fn cloned(record: &Value, k: i64, sep: &str) -> Value {
+    let mut copy = record.clone();
+    let iid = record.get("iid").and_then(Value::as_i64).unwrap_or(0);
+    let new_iid = iid + k * 100;
+    if let Some(id) = record.get("id").and_then(Value::as_i64) {
+        copy["id"] = (id + k * 1_000_000_000).into();
+    }
+    copy["iid"] = new_iid.into();
+    let rename = |text: &str| match text.rsplit_once(sep) {
+        Some((head, _)) => format!("{head}{sep}{new_iid}"),
+        None => text.to_owned(),
+    };
+    if let Some(full) = record.pointer("/references/full").and_then(Value::as_str) {
+        copy["references"]["full"] = rename(full).into();
+    }
+    let url_sep = if sep == "#" {
+        "/-/issues/"
+    } else {
+        "/-/merge_requests/"
+    };
+    if let Some(url) = record.get("web_url").and_then(Value::as_str) {
+        if let Some((head, _)) = url.rsplit_once(url_sep) {
+            copy["web_url"] = format!("{head}{url_sep}{new_iid}").into();
+        }
+    }
+    for key in ["created_at", "updated_at", "closed_at", "merged_at"] {
+        shifted(&mut copy, key, k * 60_000);
+    }
+    copy
+}
+
+impl FakeGitlab {
+    /// About `items` issues and merge requests **scaled from** the recorded rows (for the sync
+    /// benchmark): copies with offset ids and iids and times moved a minute per copy, each merge
+    /// request with a copy of its recorded notes.
+    pub fn scaled(dir: &Path, token: &str, items: usize) -> std::io::Result<FakeGitlab> {
+        let recorded = FakeGitlab::from_devlake(dir, token)?;
+        let fake = FakeGitlab::new(token);
+        {
+            let source = recorded.data().clone();
+            let mut data = fake.data();
+            data.project = source.project.clone();
+            let per_copy = (source.issues.len() + source.merge_requests.len()).max(1);
+            let copies = items.div_ceil(per_copy) as i64;
+            for k in 0..copies {
+                data.issues
+                    .extend(source.issues.iter().map(|r| cloned(r, k, "#")));
+                for mr in &source.merge_requests {
+                    let copy = cloned(mr, k, "!");
+                    let iid = mr.get("iid").and_then(Value::as_i64).unwrap_or(0);
+                    let notes: Vec<Value> = source
+                        .notes
+                        .get(&iid)
+                        .map(|notes| {
+                            notes
+                                .iter()
+                                .map(|n| {
+                                    let mut n = n.clone();
+                                    if let Some(id) = n.get("id").and_then(Value::as_i64) {
+                                        n["id"] = (id + k * 1_000_000_000).into();
+                                    }
+                                    shifted(&mut n, "created_at", k * 60_000);
+                                    n
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    data.notes.insert(iid + k * 100, notes);
+                    data.merge_requests.push(copy);
+                }
+            }
+        }
+        Ok(fake)
+    }
+}
