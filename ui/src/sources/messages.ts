@@ -231,8 +231,11 @@ export function streamLabel(stream: string | null): string | null {
     pulls: "pull requests",
     events: "issue events",
     statuses: "statuses",
+    merge_requests: "merge requests",
+    group: "the projects of group",
   };
   const label = names[what] ?? what;
+  if (what === "group") return where ? `${label} ${where}` : label;
   return where ? `${label} of ${where}` : label;
 }
 
