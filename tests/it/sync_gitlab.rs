@@ -530,3 +530,67 @@ async fn the_benchmark_corpus_scales_the_recorded_rows_into_distinct_items() {
         2
     );
 }
+
+#[tokio::test]
+async fn a_team_rule_added_later_moves_gitlab_items_as_a_fresh_sync_would() {
+    use baton_core::rules::{self, TeamRuleField, TeamRuleView};
+    let gl = fake();
+    let labelled = {
+        let data = gl.data();
+        data.issues
+            .iter()
+            .chain(&data.merge_requests)
+            .filter(|r| {
+                r["labels"]
+                    .as_array()
+                    .is_some_and(|l| l.iter().any(|l| l == "Refactor"))
+            })
+            .count() as i64
+    };
+    assert!(
+        labelled >= 4,
+        "the recording has Refactor labels: {labelled}"
+    );
+    let server = gl.serve().await.unwrap();
+    let save_rule = |h: &Harness| {
+        let ws = h.ws.clone();
+        async move {
+            let team = baton_core::query::teams_create(&ws, "Platform")
+                .await
+                .unwrap();
+            rules::team_rule_save(
+                &ws,
+                &TeamRuleView {
+                    id: String::new(),
+                    source_id: None,
+                    field: TeamRuleField::Label,
+                    pattern: "Refactor".into(),
+                    team_id: team.id,
+                    priority: 1,
+                },
+            )
+            .await
+            .unwrap();
+        }
+    };
+    let old = Harness::new().await;
+    let source = old.add_gitlab(&server.url(), GL_TOKEN).await;
+    old.sync(&source).await;
+    save_rule(&old).await;
+    let preview = baton_core::sync::rederive::preview(&old.ws).await.unwrap();
+    assert_eq!(preview.checked, 34, "every stored issue and merge request");
+    assert_eq!(preview.team_changed as i64, labelled, "{preview:?}");
+    baton_core::sync::rederive::apply(&old.ws).await.unwrap();
+    let fresh = Harness::new().await;
+    save_rule(&fresh).await;
+    let source = fresh.add_gitlab(&server.url(), GL_TOKEN).await;
+    fresh.sync(&source).await;
+    let teams = "SELECT i.key || '=' || COALESCE(t.name, '') FROM items i LEFT JOIN teams t ON t.id = i.team_id ORDER BY i.key";
+    assert_eq!(old.strings(teams).await, fresh.strings(teams).await);
+    assert_eq!(
+        fresh
+            .count("SELECT COUNT(*) FROM items WHERE team_id IS NOT NULL")
+            .await,
+        labelled
+    );
+}
