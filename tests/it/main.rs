@@ -17,6 +17,7 @@ mod sync_across_tools;
 mod sync_file;
 mod sync_github;
 mod sync_github_lifecycle;
+mod sync_gitlab;
 mod sync_jira;
 mod sync_jira_config;
 mod sync_runtime;

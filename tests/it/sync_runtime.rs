@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use baton_core::replay::github::FakeGithub;
+use baton_core::replay::gitlab::FakeGitlab;
 use baton_core::replay::jira::FakeJira;
 use baton_core::replay::{Handler, ReplayServer};
 use baton_core::sync::progress::{RunStatus, SyncProgress};
@@ -141,6 +142,39 @@ async fn github_syncs_aborted_at_random_points_lose_and_duplicate_nothing() {
         assert!(
             closed >= 1 && closed <= interrupted && runs.len() == closed + 1,
             "every interrupted run that started is recorded as interrupted, none is left running: {runs:?}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gitlab_syncs_aborted_at_random_points_lose_and_duplicate_nothing() {
+    let reference = {
+        let gl = Arc::new(FakeGitlab::from_devlake(&fixtures(), GL_TOKEN).unwrap());
+        let server = gl.serve().await.unwrap();
+        let h = Harness::new().await;
+        let source = h.add_gitlab(&server.url(), GL_TOKEN).await;
+        h.sync(&source).await;
+        (h.fingerprint().await, server.requests().len())
+    };
+    for seed in [0x61AB_0001u64, 0x61AB_0002] {
+        let gl = Arc::new(FakeGitlab::from_devlake(&fixtures(), GL_TOKEN).unwrap());
+        let answer = gl.clone();
+        let (server, count, target, notify) =
+            tripwire_server(Arc::new(move |r| answer.answer(r))).await;
+        let h = Harness::new().await;
+        let source = h.add_gitlab(&server.url(), GL_TOKEN).await;
+        let interrupted =
+            sync_with_interruptions(&h, &source, &count, &target, &notify, seed, reference.1).await;
+        assert!(
+            interrupted >= 3,
+            "seed {seed:#x}: interrupted {interrupted} times"
+        );
+        assert_same(
+            &h.fingerprint().await,
+            &reference.0,
+            &format!(
+                "seed {seed:#x}: nothing lost or duplicated after {interrupted} interruptions"
+            ),
         );
     }
 }

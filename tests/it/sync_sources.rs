@@ -464,7 +464,7 @@ async fn a_kind_without_a_connector_is_refused_never_synced_as_another() {
         .set(&reference(id), &Secret::new(JIRA_TOKEN))
         .unwrap();
     let refusal =
-        "linear sources cannot be synced by this version of Baton (it syncs github, jira and file)";
+        "linear sources cannot be synced by this version of Baton (it syncs github, jira, file and gitlab)";
 
     let report = h.sync(id).await;
     assert_eq!(report.status, RunStatus::Failed);

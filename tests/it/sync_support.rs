@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use baton_core::connectors::github::GithubScope;
+use baton_core::connectors::gitlab::GitlabScope;
 use baton_core::connectors::jira::JiraScope;
 use baton_core::connectors::SourceScope;
 use baton_core::graph::Workspace;
@@ -21,6 +22,7 @@ pub const NOW: i64 = 1_772_409_600_000;
 pub const GH_TOKEN: &str = "ghp_TESTTOKEN0123456789abcdefXYZ";
 pub const JIRA_EMAIL: &str = "lead@example.com";
 pub const JIRA_TOKEN: &str = "ATATT3xTESTTOKENjira0123456789";
+pub const GL_TOKEN: &str = "glpat-TESTTOKENgitlab0123456789";
 
 /// The fixtures folder.
 pub fn fixtures() -> PathBuf {
@@ -99,6 +101,18 @@ impl Harness {
     pub async fn add_jira(&self, base_url: &str, token: &str, projects: &[&str]) -> String {
         self.add(&jira_input("Jira merico", base_url, projects, token))
             .await
+    }
+
+    /// A GitLab source of the recorded project (`gitlab-data/snowflake_spend`).
+    pub async fn add_gitlab(&self, base_url: &str, token: &str) -> String {
+        self.add(&gitlab_input(
+            "GitLab snowflake_spend",
+            base_url,
+            None,
+            &["gitlab-data/snowflake_spend"],
+            token,
+        ))
+        .await
     }
 
     pub async fn sync(&self, source_id: &str) -> RunReport {
@@ -191,6 +205,26 @@ pub fn jira_input(name: &str, base_url: &str, projects: &[&str], token: &str) ->
             email: JIRA_EMAIL.into(),
             projects: projects.iter().map(|p| p.to_string()).collect(),
             jql: None,
+        }),
+    }
+}
+
+/// A GitLab source's settings.
+pub fn gitlab_input(
+    name: &str,
+    base_url: &str,
+    group: Option<&str>,
+    projects: &[&str],
+    token: &str,
+) -> SourceInput {
+    SourceInput {
+        name: name.into(),
+        base_url: base_url.into(),
+        poll_interval_minutes: 10,
+        token: Some(Secret::new(token)),
+        scope: SourceScope::Gitlab(GitlabScope {
+            group: group.map(str::to_owned),
+            projects: projects.iter().map(|p| p.to_string()).collect(),
         }),
     }
 }

@@ -865,6 +865,22 @@ async function sourcesSteps(page, calls, shot) {
     "the token is shown nowhere afterwards",
   );
 
+  // The form offers GitLab (gitlab.com or self-managed): a group and/or project paths and a
+  // read_api token. Looked at, then canceled.
+  await page.locator(T("source-add")).click();
+  await form.waitFor();
+  await form.locator(T("source-kind-gitlab")).check();
+  await form.locator(T("source-name")).fill("acme on GitLab");
+  await form.locator(T("source-group")).fill("acme-corp/platform");
+  await form.locator(T("source-gitlab-projects")).fill("https://gitlab.com/acme-corp/web/-/issues");
+  check(
+    ((await form.locator(T("source-token-scopes")).textContent()) ?? "").includes("read_api"),
+    "a GitLab source asks for a read_api token",
+  );
+  await shot("13c-sources-add-gitlab-light");
+  await form.getByRole("button", { name: "Cancel" }).click();
+  await form.waitFor({ state: "detached" });
+
   // Sync now: the progress bars follow the events (stepped one by one here).
   await page.evaluate(() => {
     globalThis.__batonMock.state.syncManual = true;

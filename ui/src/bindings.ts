@@ -2168,6 +2168,31 @@ export type GithubScope_Serialize = {
 	repos: string[],
 };
 
+/**  What a GitLab source covers (stored as the `scope` JSON of its row). */
+export type GitlabScope = GitlabScope_Serialize | GitlabScope_Deserialize;
+
+/**  What a GitLab source covers (stored as the `scope` JSON of its row). */
+export type GitlabScope_Deserialize = {
+	/**
+	 *  A group's full path (`gitlab-org`, `acme/platform`): every project in it and its
+	 *  subgroups...
+	 */
+	group?: string | null,
+	/**  ...and/or projects by full path (`acme/platform/api`). */
+	projects?: string[],
+};
+
+/**  What a GitLab source covers (stored as the `scope` JSON of its row). */
+export type GitlabScope_Serialize = {
+	/**
+	 *  A group's full path (`gitlab-org`, `acme/platform`): every project in it and its
+	 *  subgroups...
+	 */
+	group: string | null,
+	/**  ...and/or projects by full path (`acme/platform/api`). */
+	projects: string[],
+};
+
 /**  What the Governance page shows. */
 export type GovernanceReport = GovernanceReport_Serialize | GovernanceReport_Deserialize;
 
@@ -4364,7 +4389,9 @@ export type SourceScope_Deserialize = {
 	kind: "jira",
 } & JiraScope_Deserialize | {
 	kind: "file",
-} & FileScope_Deserialize;
+} & FileScope_Deserialize | {
+	kind: "gitlab",
+} & GitlabScope_Deserialize;
 
 /**
  *  What a source covers, by kind. Crosses IPC tagged with its kind
@@ -4378,7 +4405,9 @@ export type SourceScope_Serialize = {
 	kind: "jira",
 } & JiraScope_Serialize | {
 	kind: "file",
-} & FileScope_Serialize;
+} & FileScope_Serialize | {
+	kind: "gitlab",
+} & GitlabScope_Serialize;
 
 /**  A source as the Sources screen shows it (never its token). */
 export type SourceView = SourceView_Serialize | SourceView_Deserialize;

@@ -1,4 +1,4 @@
-//! Add or edit a GitHub, Jira Cloud or file source: its settings, a token typed into a password
+//! Add or edit a GitHub, Jira Cloud, GitLab or file source: its settings, a token typed into a password
 //! field (sent to Rust once, kept in the system keychain, never shown again; a file has none),
 //! and "Test connection", which tries the settings without saving anything.
 
@@ -195,7 +195,7 @@ export function SourceForm({
         {editing ? null : (
           <fieldset className="segmented source-kind-choice" aria-label="Kind of source">
             <legend className="visually-hidden">Kind of source</legend>
-            {(["github", "jira", "file"] as const).map((k) => (
+            {(["github", "jira", "gitlab", "file"] as const).map((k) => (
               <label key={k} className={kind === k ? "segment active" : "segment"}>
                 <input
                   type="radio"
@@ -205,7 +205,7 @@ export function SourceForm({
                   onChange={() => chooseKind(k)}
                   data-testid={`source-kind-${k}`}
                 />
-                {k === "github" ? "GitHub" : k === "jira" ? "Jira Cloud" : "File"}
+                {k === "github" ? "GitHub" : k === "jira" ? "Jira Cloud" : k === "gitlab" ? "GitLab" : "File"}
               </label>
             ))}
           </fieldset>
@@ -217,7 +217,13 @@ export function SourceForm({
             type="text"
             value={draft.name}
             placeholder={
-              kind === "github" ? "acme-corp" : kind === "jira" ? "acme.atlassian.net" : "Jira export"
+              kind === "github"
+                ? "acme-corp"
+                : kind === "jira"
+                  ? "acme.atlassian.net"
+                  : kind === "gitlab"
+                    ? "acme on GitLab"
+                    : "Jira export"
             }
             onChange={(e) => set("name", e.target.value)}
             data-testid="source-name"
@@ -237,6 +243,63 @@ export function SourceForm({
             }}
             onColumns={setColumns}
           />
+        ) : kind === "gitlab" ? (
+          <>
+            <Field
+              id={fid("group")}
+              label="Group"
+              optional
+              problem={problems.group}
+              help="Every project of the group and its subgroups that is not archived, listed again at each sync."
+            >
+              <input
+                className="input"
+                type="text"
+                value={draft.group}
+                placeholder="acme/platform"
+                spellCheck={false}
+                onChange={(e) => set("group", e.target.value)}
+                data-testid="source-group"
+                {...described(fid("group"), problems.group, true)}
+              />
+            </Field>
+            <Field
+              id={fid("gitlabProjects")}
+              label="Projects"
+              optional
+              problem={problems.gitlabProjects}
+              help="One per line, as group/project (a pasted GitLab address works too). Give a group, projects, or both."
+            >
+              <textarea
+                className="input source-textarea"
+                rows={3}
+                value={draft.gitlabProjects}
+                placeholder={"acme/web\nacme/platform/api"}
+                spellCheck={false}
+                onChange={(e) => set("gitlabProjects", e.target.value)}
+                data-testid="source-gitlab-projects"
+                {...described(fid("gitlabProjects"), problems.gitlabProjects, true)}
+              />
+            </Field>
+            <Field
+              id={fid("gitlabUrl")}
+              label="Self-managed GitLab URL"
+              optional
+              problem={problems.gitlabUrl}
+              help="Leave empty for gitlab.com. For a self-managed instance: its address, like https://gitlab.example.com."
+            >
+              <input
+                className="input"
+                type="url"
+                value={draft.gitlabUrl}
+                placeholder="https://gitlab.example.com"
+                spellCheck={false}
+                onChange={(e) => set("gitlabUrl", e.target.value)}
+                data-testid="source-gitlab-url"
+                {...described(fid("gitlabUrl"), problems.gitlabUrl, true)}
+              />
+            </Field>
+          </>
         ) : kind === "github" ? (
           <>
             <fieldset className="form-field source-scope">
@@ -382,7 +445,9 @@ export function SourceForm({
         {scopes ? (
           <Field
             id={fid("token")}
-            label={kind === "github" ? "Personal access token" : "API token"}
+            label={
+              kind === "github" ? "Personal access token" : kind === "gitlab" ? "Access token" : "API token"
+            }
             problem={problems.token}
             help={
               <>

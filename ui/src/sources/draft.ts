@@ -10,7 +10,7 @@ import type {
   SourceScope,
   SourceView,
 } from "../lib/ipc";
-import { GITHUB_API, isGithubCom } from "./messages";
+import { GITHUB_API, GITLAB_COM, isGithubCom, isGitlabCom } from "./messages";
 
 /** The kinds of source the form adds: those Rust has a scope for. */
 export type FormKind = SourceScope["kind"];
@@ -30,6 +30,11 @@ export type Draft = {
   /** Project keys separated by commas or spaces. */
   projects: string;
   jql: string;
+  /** GitLab: the instance (empty for gitlab.com), a group path and/or project paths. */
+  gitlabUrl: string;
+  group: string;
+  /** One project path per line (or separated by commas or spaces). */
+  gitlabProjects: string;
   /** A file source: the file's absolute path, its layout and which column holds what. */
   path: string;
   format: FileFormat;
@@ -55,6 +60,9 @@ export function emptyDraft(kind: FormKind): Draft {
     email: "",
     projects: "",
     jql: "",
+    gitlabUrl: "",
+    group: "",
+    gitlabProjects: "",
     path: "",
     format: "jira_csv",
     columns: emptyColumns(),
@@ -122,6 +130,15 @@ export function draftOf(source: EditableSource): Draft {
         jql: scope.jql ?? "",
         pollMinutes,
       };
+    case "gitlab":
+      return {
+        ...emptyDraft("gitlab"),
+        name: source.name,
+        gitlabUrl: isGitlabCom(source.baseUrl) ? "" : source.baseUrl,
+        group: scope.group ?? "",
+        gitlabProjects: scope.projects.join("\n"),
+        pollMinutes,
+      };
     case "file":
       return {
         ...emptyDraft("file"),
@@ -155,6 +172,21 @@ export function parseRepos(text: string): string[] {
   return [...new Set(words(text).map(repoName))];
 }
 
+/** `group/project` from what people paste: a path, a GitLab address, a clone URL. */
+export function gitlabPath(text: string): string {
+  return text
+    .trim()
+    .replace(/^https?:\/\/[^/]+\//i, "")
+    .replace(/^git@[^:]+:/i, "")
+    .replace(/\.git$/i, "")
+    .replace(/\/-\/.*$/, "")
+    .replace(/\/+$/, "");
+}
+
+export function parseGitlabProjects(text: string): string[] {
+  return [...new Set(words(text).map(gitlabPath).filter(Boolean))];
+}
+
 export function parseProjects(text: string): string[] {
   return [...new Set(words(text).map((p) => p.toUpperCase()))];
 }
@@ -171,6 +203,8 @@ function isHttpUrl(text: string): boolean {
 const REPO = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
 const PROJECT = /^[A-Z0-9_]+$/;
+/** A GitLab namespace path: segments of letters, digits, `_`, `-` and `.`, separated by `/`. */
+const GITLAB_PATH = /^[\p{L}\p{N}_.-]+(?:\/[\p{L}\p{N}_.-]+)*$/u;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
@@ -190,7 +224,12 @@ export function checkDraft(
   if (!needsToken(d.kind)) {
     // A file has no token.
   } else if (!editing && !d.token.trim()) {
-    p.token = d.kind === "github" ? "Paste a GitHub token." : "Paste an Atlassian API token.";
+    p.token =
+      d.kind === "github"
+        ? "Paste a GitHub token."
+        : d.kind === "gitlab"
+          ? "Paste a GitLab access token."
+          : "Paste an Atlassian API token.";
   } else if (/\s/.test(d.token.trim())) {
     p.token = "A token has no spaces: check what was pasted.";
   }
@@ -199,6 +238,16 @@ export function checkDraft(
     if (!path) p.path = "Choose the file to import.";
     else if (!/^(\/|[A-Za-z]:[\\/]|\\\\)/.test(path))
       p.path = "Give the whole path of the file (it starts with / or a drive letter).";
+  } else if (d.kind === "gitlab") {
+    const group = gitlabPath(d.group);
+    const projects = parseGitlabProjects(d.gitlabProjects);
+    if (group && !GITLAB_PATH.test(group))
+      p.group = `“${group}” is not a group path (like acme or acme/platform).`;
+    const bad = projects.filter((r) => !GITLAB_PATH.test(r) || !r.includes("/"));
+    if (bad.length) p.gitlabProjects = `Not a project path like group/project: ${bad.slice(0, 3).join(", ")}`;
+    else if (!group && projects.length === 0) p.group = "Name a group, list projects, or both.";
+    const url = d.gitlabUrl.trim();
+    if (url && !isHttpUrl(url)) p.gitlabUrl = "Enter a full address, like https://gitlab.example.com.";
   } else if (d.kind === "github") {
     if (d.scopeMode === "org") {
       const org = d.org.trim();
@@ -275,6 +324,20 @@ export function inputOf(d: Draft): SourceInput {
           jql: d.jql.trim() || null,
         },
       };
+    case "gitlab": {
+      const url = d.gitlabUrl.trim().replace(/\/+$/, "");
+      return {
+        name,
+        baseUrl: url && url !== GITLAB_COM ? url : "",
+        pollIntervalMinutes,
+        token,
+        scope: {
+          kind: "gitlab",
+          group: gitlabPath(d.group) || null,
+          projects: parseGitlabProjects(d.gitlabProjects),
+        },
+      };
+    }
     case "file":
       return {
         name,

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { rustCode, TRANSPORT_ERROR } from "../lib/ipc";
 import { makeSource } from "../lib/ipc/testing";
 import { checkDraft, draftOf, emptyDraft, inputOf, parseRepos } from "./draft";
-import { explain, formatDuration, scopeSummary } from "./messages";
+import { explain, formatDuration, scopeSummary, streamLabel } from "./messages";
 
 describe("failure messages", () => {
   it("names the missing permission Rust sends as data, never read from its sentence", () => {
@@ -38,6 +38,35 @@ describe("failure messages", () => {
     expect(explain("sync_in_progress").title).toBe("This source is already being synced");
     expect(explain("sync_in_progress").hint).toContain("name the process");
     expect(explain("rate_limited", "jira").hint).toContain("at most 15 minutes");
+  });
+});
+
+describe("GitLab sources", () => {
+  it("summarises the scope, names the streams and explains failures for GitLab", () => {
+    expect(
+      scopeSummary(
+        makeSource({
+          id: "g",
+          kind: "gitlab",
+          baseUrl: "",
+          scope: { kind: "gitlab", group: "acme", projects: ["acme/web", "acme/api"] },
+        }),
+      ),
+    ).toBe("Group acme · 2 projects: acme/web, acme/api");
+    expect(
+      scopeSummary(
+        makeSource({
+          id: "g2",
+          kind: "gitlab",
+          baseUrl: "https://gitlab.acme.com",
+          scope: { kind: "gitlab", group: null, projects: ["ops/infra"] },
+        }),
+      ),
+    ).toBe("gitlab.acme.com · 1 project: ops/infra");
+    expect(streamLabel("merge_requests:acme/web")).toBe("merge requests of acme/web");
+    expect(streamLabel("group:acme")).toBe("the projects of group acme");
+    expect(explain("auth_bad_token", "gitlab").title).toBe("GitLab refused the token");
+    expect(explain("auth_missing_scope", "gitlab").hint).toContain("read_api");
   });
 });
 

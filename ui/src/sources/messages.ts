@@ -8,11 +8,14 @@ import { displayLocale, formatDateTime, plural } from "../shared/format";
 /** The API root of github.com (an empty base URL means the same). */
 export const GITHUB_API = "https://api.github.com";
 
+/** gitlab.com (an empty base URL means the same). */
+export const GITLAB_COM = "https://gitlab.com";
+
 /** A failure explained: a headline, what to do, and (for the person who wants it) the code. */
 export type Explained = { title: string; hint: string };
 
 /** Token scopes each source needs, as the forms and the missing-scope message list them. */
-export const TOKEN_SCOPES: Record<"github" | "jira", { summary: string; details: string[] }> = {
+export const TOKEN_SCOPES: Record<"github" | "jira" | "gitlab", { summary: string; details: string[] }> = {
   github: {
     summary: "Issues: read, Pull requests: read and Metadata: read",
     details: [
@@ -27,6 +30,13 @@ export const TOKEN_SCOPES: Record<"github" | "jira", { summary: string; details:
       "Scoped API tokens need read:jira-work and read:jira-user.",
     ],
   },
+  gitlab: {
+    summary: "the read_api scope",
+    details: [
+      "A personal, group or project access token with the read_api scope (User settings → Access tokens), of an account that is at least a Reporter in the projects.",
+      "On a self-managed instance, the same token kinds and scope.",
+    ],
+  },
 };
 
 function kindName(kind: SourceKind | null | undefined): string {
@@ -34,9 +44,11 @@ function kindName(kind: SourceKind | null | undefined): string {
     ? "Jira"
     : kind === "github"
       ? "GitHub"
-      : kind === "file"
-        ? "the file"
-        : "the source";
+      : kind === "gitlab"
+        ? "GitLab"
+        : kind === "file"
+          ? "the file"
+          : "the source";
 }
 
 /** The layouts a file source reads, as people name them. */
@@ -72,7 +84,9 @@ export function explain(
         hint:
           kind === "jira"
             ? `It needs ${TOKEN_SCOPES.jira.summary} (scoped tokens: read:jira-work and read:jira-user).`
-            : `It needs ${TOKEN_SCOPES.github.summary} (classic tokens: repo, and read:org for an organisation).`,
+            : kind === "gitlab"
+              ? `It needs ${TOKEN_SCOPES.gitlab.summary}.`
+              : `It needs ${TOKEN_SCOPES.github.summary} (classic tokens: repo, and read:org for an organisation).`,
       };
     }
     case "no_access":
@@ -80,19 +94,30 @@ export function explain(
         title:
           kind === "jira"
             ? "The account cannot see this project"
-            : "The token cannot see this repository or organisation",
+            : kind === "gitlab"
+              ? "The token cannot see this group or project"
+              : "The token cannot see this repository or organisation",
         hint:
           kind === "jira"
             ? "Check the project keys, and that the account may browse them."
-            : "Check the names (owner/name), and that the token has access to them (a fine-grained token lists its repositories).",
+            : kind === "gitlab"
+              ? "Check the paths (group/project), and that the token's account is a member with at least the Reporter role."
+              : "Check the names (owner/name), and that the token has access to them (a fine-grained token lists its repositories).",
       };
     case "wrong_url":
       return {
-        title: kind === "jira" ? "This address is not a Jira Cloud site" : "This address is not a GitHub API",
+        title:
+          kind === "jira"
+            ? "This address is not a Jira Cloud site"
+            : kind === "gitlab"
+              ? "This address is not a GitLab instance"
+              : "This address is not a GitHub API",
         hint:
           kind === "jira"
             ? "Use the site's address, like https://your-site.atlassian.net."
-            : "Leave the Enterprise URL empty for github.com; for GitHub Enterprise Server use https://HOST/api/v3.",
+            : kind === "gitlab"
+              ? "Leave the address empty for gitlab.com; for a self-managed GitLab use its address, like https://gitlab.example.com."
+              : "Leave the Enterprise URL empty for github.com; for GitHub Enterprise Server use https://HOST/api/v3.",
       };
     case "offline":
       return {
@@ -206,8 +231,11 @@ export function streamLabel(stream: string | null): string | null {
     pulls: "pull requests",
     events: "issue events",
     statuses: "statuses",
+    merge_requests: "merge requests",
+    group: "the projects of group",
   };
   const label = names[what] ?? what;
+  if (what === "group") return where ? `${label} ${where}` : label;
   return where ? `${label} of ${where}` : label;
 }
 
@@ -225,6 +253,12 @@ function host(url: string): string {
   } catch {
     return url;
   }
+}
+
+/** True for gitlab.com (no self-managed address). */
+export function isGitlabCom(baseUrl: string): boolean {
+  const trimmed = baseUrl.trim().replace(/\/+$/, "");
+  return trimmed === "" || trimmed === GITLAB_COM;
 }
 
 /** True for github.com's API (no Enterprise URL). */
@@ -253,6 +287,16 @@ export function scopeSummary(source: SourceView): string {
       }
       if (scope.org) return `Organisation ${scope.org}${where}`;
       return source.baseUrl;
+    }
+    case "gitlab": {
+      const parts = isGitlabCom(source.baseUrl) ? [] : [host(source.baseUrl)];
+      if (scope.group) parts.push(`Group ${scope.group}`);
+      if (scope.projects.length) {
+        const shown = scope.projects.slice(0, 3).join(", ");
+        const more = scope.projects.length > 3 ? ` and ${scope.projects.length - 3} more` : "";
+        parts.push(`${plural(scope.projects.length, "project", "projects")}: ${shown}${more}`);
+      }
+      return parts.join(" · ");
     }
     case "file":
       return `${FILE_FORMAT_LABELS[scope.format]}: ${scope.path}`;

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use baton_core::connectors::file::{FileColumns, FileFormat, FileScope};
 use baton_core::connectors::github::GithubScope;
+use baton_core::connectors::gitlab::GitlabScope;
 use baton_core::connectors::jira::JiraScope;
 use baton_core::connectors::{syncable, SourceScope};
 use baton_core::graph::repo;
@@ -53,6 +54,8 @@ pub struct SyncArgs {
 pub enum KindArg {
     Github,
     Jira,
+    /// gitlab.com or a self-managed GitLab: see --group and --project.
+    Gitlab,
     /// A file on this computer (no token): see --path and --format.
     File,
 }
@@ -73,7 +76,7 @@ pub enum FormatArg {
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum SourceCommand {
-    /// Add a GitHub, Jira Cloud or file source; a token goes to the system keychain.
+    /// Add a GitHub, Jira Cloud, GitLab or file source; a token goes to the system keychain.
     Add {
         file: PathBuf,
         #[arg(long, value_enum)]
@@ -81,7 +84,8 @@ pub enum SourceCommand {
         #[arg(long)]
         name: String,
         /// GitHub: the API root (default https://api.github.com; Enterprise:
-        /// https://HOST/api/v3). Jira: the site, https://YOUR-SITE.atlassian.net.
+        /// https://HOST/api/v3). Jira: the site, https://YOUR-SITE.atlassian.net. GitLab: the
+        /// instance (default https://gitlab.com).
         #[arg(long, default_value = "")]
         url: String,
         /// GitHub: a repository owner/name (repeatable)...
@@ -93,9 +97,13 @@ pub enum SourceCommand {
         /// Jira: the account's e-mail.
         #[arg(long)]
         email: Option<String>,
-        /// Jira: a project key (repeatable)...
+        /// Jira: a project key (repeatable)... GitLab: a project path, group/project
+        /// (repeatable)...
         #[arg(long = "project")]
         projects: Vec<String>,
+        /// GitLab: ...and/or every project of a group (with its subgroups), by path.
+        #[arg(long)]
+        group: Option<String>,
         /// ...and/or a JQL filter.
         #[arg(long)]
         jql: Option<String>,
@@ -189,6 +197,7 @@ pub async fn source(command: SourceCommand) -> Result<(), CoreError> {
             org,
             email,
             projects,
+            group,
             jql,
             path,
             format,
@@ -214,6 +223,7 @@ pub async fn source(command: SourceCommand) -> Result<(), CoreError> {
                     projects,
                     jql,
                 }),
+                KindArg::Gitlab => SourceScope::Gitlab(GitlabScope { group, projects }),
                 KindArg::File => SourceScope::File(file_scope(
                     path,
                     format,
@@ -395,6 +405,16 @@ fn scope_line(scope: &SourceScope) -> String {
         }
         SourceScope::File(FileScope { path, format, .. }) => {
             format!("file {path} ({})", format.label())
+        }
+        SourceScope::Gitlab(GitlabScope { group, projects }) => {
+            let mut parts = Vec::new();
+            if let Some(group) = group {
+                parts.push(format!("group {group}"));
+            }
+            if !projects.is_empty() {
+                parts.push(format!("projects {}", projects.join(", ")));
+            }
+            parts.join("; ")
         }
     }
 }

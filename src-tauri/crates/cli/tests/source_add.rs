@@ -121,3 +121,62 @@ fn a_refused_add_to_an_existing_workspace_keeps_it() {
         "with its source: {stdout}"
     );
 }
+
+#[test]
+fn a_gitlab_source_is_added_with_its_group_and_projects() {
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let file = dir.path().join("team.baton");
+    let path = file.to_str().unwrap();
+    let out = baton(&[
+        "source",
+        "add",
+        path,
+        "--kind",
+        "gitlab",
+        "--name",
+        "gl",
+        "--group",
+        " acme/platform ",
+        "--project",
+        "https://gitlab.com/acme/web",
+        "--token-env",
+        "BATON_TEST_TOKEN",
+        "--no-test",
+        "--no-keychain",
+    ])
+    .output()
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let list = baton(&["source", "list", path]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&list.stdout);
+    assert!(
+        stdout.contains("gitlab") && stdout.contains("group acme/platform; projects acme/web"),
+        "the scope is checked and cleaned: {stdout}"
+    );
+    let bad = baton(&[
+        "source",
+        "add",
+        path,
+        "--kind",
+        "gitlab",
+        "--name",
+        "bad",
+        "--project",
+        "web",
+        "--token-env",
+        "BATON_TEST_TOKEN",
+        "--no-test",
+        "--no-keychain",
+    ])
+    .output()
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        !bad.status.success() && stderr.contains("is not a GitLab project path"),
+        "{stderr}"
+    );
+}

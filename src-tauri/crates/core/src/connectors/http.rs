@@ -112,6 +112,10 @@ pub enum RateLimitStyle {
     Github,
     /// Jira Cloud: 429 (and some 503s) with `Retry-After` seconds and an ISO `X-RateLimit-Reset`.
     Jira,
+    /// GitLab (gitlab.com and self-managed): 429 with `Retry-After` seconds, else
+    /// `RateLimit-Reset` (epoch seconds) or `RateLimit-ResetTime` (an HTTP date); limits are per
+    /// minute, so a refusal that says nothing waits at least a minute.
+    Gitlab,
 }
 
 impl RateLimitStyle {
@@ -119,6 +123,7 @@ impl RateLimitStyle {
         match self {
             RateLimitStyle::Github => Duration::from_secs(60),
             RateLimitStyle::Jira => Duration::from_secs(5),
+            RateLimitStyle::Gitlab => Duration::from_secs(60),
         }
     }
 }
@@ -457,7 +462,9 @@ impl Http {
             RateLimitStyle::Github => request
                 .header("accept", "application/vnd.github+json")
                 .header("x-github-api-version", "2022-11-28"),
-            RateLimitStyle::Jira => request.header("accept", "application/json"),
+            RateLimitStyle::Jira | RateLimitStyle::Gitlab => {
+                request.header("accept", "application/json")
+            }
         };
         self.stats.requests.fetch_add(1, Ordering::Relaxed);
         let sent = tokio::select! {
@@ -618,6 +625,24 @@ impl Http {
                     return Some(wait_until(at, now));
                 }
                 Some(self.backoff_from(self.style.minimum_wait(), waits_so_far.saturating_add(1)))
+            }
+            RateLimitStyle::Gitlab => {
+                if status != 429 {
+                    return None;
+                }
+                if let Some(wait) = retry_after {
+                    return Some(wait);
+                }
+                if let Some(at) = response.header("ratelimit-reset").and_then(reset_at) {
+                    return Some(wait_until(at, now));
+                }
+                if let Some(wait) = response
+                    .header("ratelimit-resettime")
+                    .and_then(|v| self::retry_after(v, now))
+                {
+                    return Some(wait);
+                }
+                Some(escalating())
             }
         }
     }

@@ -2,7 +2,7 @@
 //! each kind implements in its own folder (`github/`, `jira/`), and [`SourceScope`], the typed
 //! scope of a source, which picks its connector.
 //!
-//! Adding a kind (GitLab, Linear; `file/` is the newest) means a folder with a `Connector`, a variant of
+//! Adding a kind (Linear; `gitlab/` is the newest) means a folder with a `Connector`, a variant of
 //! [`SourceScope`] and its arm in each `match` below (the compiler lists them). A kind without a
 //! connector is refused with a sentence saying so, never handed to another kind's code.
 
@@ -13,6 +13,7 @@ use specta::Type;
 
 use crate::connectors::file::{FileConnector, FileScope};
 use crate::connectors::github::{GithubConnector, GithubScope};
+use crate::connectors::gitlab::{GitlabConnector, GitlabScope};
 use crate::connectors::http::{check_base_url, Auth, Http, RateLimitStyle};
 use crate::connectors::jira::{JiraConnector, JiraScope};
 use crate::connectors::Run;
@@ -67,6 +68,7 @@ pub enum SourceScope {
     Github(GithubScope),
     Jira(JiraScope),
     File(FileScope),
+    Gitlab(GitlabScope),
 }
 
 /// The kinds this version syncs.
@@ -74,6 +76,7 @@ pub const SYNCABLE: &[SourceKind] = &[
     GithubConnector::KIND,
     JiraConnector::KIND,
     FileConnector::KIND,
+    GitlabConnector::KIND,
 ];
 
 /// True when this version can sync sources of `kind`.
@@ -105,6 +108,7 @@ impl SourceScope {
             SourceScope::Github(_) => GithubConnector::KIND,
             SourceScope::Jira(_) => JiraConnector::KIND,
             SourceScope::File(_) => FileConnector::KIND,
+            SourceScope::Gitlab(_) => GitlabConnector::KIND,
         }
     }
 
@@ -116,7 +120,8 @@ impl SourceScope {
             SourceKind::Github => decode(kind, text).map(SourceScope::Github),
             SourceKind::Jira => decode(kind, text).map(SourceScope::Jira),
             SourceKind::File => decode(kind, text).map(SourceScope::File),
-            SourceKind::Gitlab | SourceKind::Linear => Err(unsupported(kind)),
+            SourceKind::Gitlab => decode(kind, text).map(SourceScope::Gitlab),
+            SourceKind::Linear => Err(unsupported(kind)),
         }
     }
 
@@ -126,6 +131,7 @@ impl SourceScope {
             SourceScope::Github(scope) => serde_json::to_string(scope),
             SourceScope::Jira(scope) => serde_json::to_string(scope),
             SourceScope::File(scope) => serde_json::to_string(scope),
+            SourceScope::Gitlab(scope) => serde_json::to_string(scope),
         };
         // Plain structs of strings always serialize.
         value.unwrap_or_default()
@@ -158,6 +164,9 @@ impl SourceScope {
             SourceScope::File(scope) => FileConnector
                 .check(scope, base_url)
                 .map(|(s, url)| (SourceScope::File(s), url)),
+            SourceScope::Gitlab(scope) => GitlabConnector
+                .check(scope, base_url)
+                .map(|(s, url)| (SourceScope::Gitlab(s), url)),
         }
     }
 
@@ -167,6 +176,7 @@ impl SourceScope {
             SourceScope::Github(scope) => GithubConnector.auth(scope, token),
             SourceScope::Jira(scope) => JiraConnector.auth(scope, token),
             SourceScope::File(scope) => FileConnector.auth(scope, token),
+            SourceScope::Gitlab(scope) => GitlabConnector.auth(scope, token),
         }
     }
 
@@ -176,6 +186,7 @@ impl SourceScope {
             SourceScope::Github(_) => GithubConnector::RATE_LIMITS,
             SourceScope::Jira(_) => JiraConnector::RATE_LIMITS,
             SourceScope::File(_) => FileConnector::RATE_LIMITS,
+            SourceScope::Gitlab(_) => GitlabConnector::RATE_LIMITS,
         }
     }
 
@@ -185,6 +196,7 @@ impl SourceScope {
             SourceScope::Github(scope) => GithubConnector.sync(run, scope).await,
             SourceScope::Jira(scope) => JiraConnector.sync(run, scope).await,
             SourceScope::File(scope) => FileConnector.sync(run, scope).await,
+            SourceScope::Gitlab(scope) => GitlabConnector.sync(run, scope).await,
         }
     }
 
@@ -196,6 +208,9 @@ impl SourceScope {
             }
             SourceScope::Jira(scope) => JiraConnector.test_connection(http, base_url, scope).await,
             SourceScope::File(scope) => FileConnector.test_connection(http, base_url, scope).await,
+            SourceScope::Gitlab(scope) => {
+                GitlabConnector.test_connection(http, base_url, scope).await
+            }
         }
     }
 }
@@ -227,6 +242,13 @@ mod tests {
         })
     }
 
+    fn gitlab() -> SourceScope {
+        SourceScope::Gitlab(GitlabScope {
+            group: Some("gitlab-data".into()),
+            projects: vec!["gitlab-data/snowflake_spend".into()],
+        })
+    }
+
     #[test]
     fn a_scope_crosses_ipc_tagged_with_its_kind_and_reads_back() {
         let json = serde_json::to_value(github()).unwrap_or_default();
@@ -235,7 +257,7 @@ mod tests {
             serde_json::json!({"kind": "github", "org": null, "repos": ["acme/web", "acme/api"]}),
             "the kind tags the scope on the wire"
         );
-        for scope in [github(), jira(), file()] {
+        for scope in [github(), jira(), file(), gitlab()] {
             let text = serde_json::to_string(&scope).unwrap_or_default();
             let back: Option<SourceScope> = serde_json::from_str(&text).ok();
             assert_eq!(back.as_ref(), Some(&scope), "{text} reads back");
@@ -244,7 +266,7 @@ mod tests {
 
     #[test]
     fn stored_scopes_keep_the_format_of_existing_rows() {
-        for scope in [github(), jira(), file()] {
+        for scope in [github(), jira(), file(), gitlab()] {
             let stored = scope.to_stored();
             assert!(
                 !stored.contains("\"kind\""),
@@ -275,7 +297,8 @@ mod tests {
 
     #[test]
     fn kinds_without_a_connector_are_refused_by_name() {
-        for kind in [SourceKind::Linear, SourceKind::Gitlab] {
+        {
+            let kind = SourceKind::Linear;
             let err = SourceScope::from_stored(kind, r#"{"email":"a@b.c","projects":["X"]}"#)
                 .err()
                 .map(|e| (e.code(), e.to_string()));
@@ -294,14 +317,15 @@ mod tests {
             syncable(SourceKind::Github)
                 && syncable(SourceKind::Jira)
                 && syncable(SourceKind::File)
+                && syncable(SourceKind::Gitlab)
         );
     }
 
     #[test]
     fn every_syncable_kind_has_its_scope() {
-        for scope in [github(), jira(), file()] {
+        for scope in [github(), jira(), file(), gitlab()] {
             assert!(syncable(scope.kind()), "{} is syncable", scope.kind());
         }
-        assert_eq!(SYNCABLE.len(), 3, "one scope variant per syncable kind");
+        assert_eq!(SYNCABLE.len(), 4, "one scope variant per syncable kind");
     }
 }

@@ -9,6 +9,7 @@
 pub mod crossref;
 pub mod file;
 pub mod github;
+pub mod gitlab;
 pub mod http;
 pub mod jira;
 pub mod kinds;

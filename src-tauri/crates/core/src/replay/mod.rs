@@ -7,6 +7,7 @@
 pub mod corpus;
 pub mod devlake;
 pub mod github;
+pub mod gitlab;
 pub mod jira;
 pub mod server;
 

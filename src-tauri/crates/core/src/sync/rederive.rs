@@ -149,6 +149,10 @@ async fn derive(conn: &mut SqliteConnection) -> CoreResult<(RederiveReport, Vec<
             SourceKind::Github => &["issues", "pulls"],
             SourceKind::Jira => &[jira::ISSUES_STREAM],
             SourceKind::File => &[crate::connectors::file::ROWS_STREAM],
+            SourceKind::Gitlab => &[
+                crate::connectors::gitlab::ISSUES_STREAM,
+                crate::connectors::gitlab::MERGE_REQUESTS_STREAM,
+            ],
             _ => continue,
         };
         let rules = Rules {
@@ -278,6 +282,36 @@ fn verdicts(
                     &pull.labels,
                     pull.user.as_ref(),
                     pull.body.as_deref(),
+                ),
+            ))
+        }
+        (SourceKind::Gitlab, crate::connectors::gitlab::ISSUES_STREAM) => {
+            use crate::connectors::gitlab::{map, model::Issue};
+            let issue: Issue = serde_json::from_str(json).ok()?;
+            let key = map::issue_key(&issue, "");
+            Some((
+                false,
+                map::rule_verdicts(
+                    rules,
+                    &key,
+                    &issue.labels,
+                    issue.author.as_ref(),
+                    issue.description.as_deref(),
+                ),
+            ))
+        }
+        (SourceKind::Gitlab, _) => {
+            use crate::connectors::gitlab::{map, model::MergeRequest};
+            let mr: MergeRequest = serde_json::from_str(json).ok()?;
+            let key = map::merge_request_key(&mr, "");
+            Some((
+                true,
+                map::rule_verdicts(
+                    rules,
+                    &key,
+                    &mr.labels,
+                    mr.author.as_ref(),
+                    mr.description.as_deref(),
                 ),
             ))
         }

@@ -1,0 +1,890 @@
+//! GitLab records → work graph rows. Pure functions: no I/O.
+//!
+//! - Issue → item `gl:<host>/<project id>#<iid>` (GitLab's numeric project id, so a renamed or
+//!   moved project keeps its items); `group/project#iid` is its key. Kind from the issue type
+//!   (`incident`, `task`) or the labels, as GitHub's; raw state `open` or `closed`, with the
+//!   close as a state change at `closed_at`. Owner: the first assignee.
+//! - Merge request → item `gl:<host>/<project id>!<iid>` of kind `pull_request`, key
+//!   `group/project!iid`, with the raw states of GitHub pull requests (`draft`, `open`,
+//!   `review requested`, `changes requested`, `approved`, `merged`, `closed (unmerged)`), so the
+//!   same workflow map gives them the same flow. Its history comes from its system notes
+//!   (marked as draft / ready, review requested, approved / unapproved, merged, closed,
+//!   reopened, assigned); its record as GitLab lists it now is the truth about its current state.
+//!   "Closes #12" (GitLab's closing pattern) in its description → an `implements` link to the
+//!   issue; Jira keys in its title, branch or description → `implements` links to them.
+//! - Issue links (`/issues/:iid/links`): `blocks` / `is_blocked_by` → `blocks` edges,
+//!   `relates_to` → `relates`.
+//!
+//! Provenance follows GitHub's rules: a bot author (GitLab's project, group and service-account
+//! bots) is automation unless a rule says more; labels, the description's co-author trailers and
+//! markers are read by the same rules.
+
+use crate::connectors::github::lifecycle::{
+    Lifecycle, APPROVED, CHANGES_REQUESTED, CLOSED_UNMERGED, DRAFT, MERGED, OPEN, REVIEW_REQUESTED,
+};
+use crate::connectors::github::map::kind_for;
+use crate::connectors::{crossref, parse_time, StateMeanings};
+use crate::graph::model::{
+    FlowState, ItemKind, Link, LinkKind, LinkOrigin, Transition, TransitionKind, WorkItem,
+};
+use crate::graph::repo::links::{LinkSet, Side};
+use crate::ingest::write::{PageWrite, SeenPerson};
+use crate::rules::eval::{ProvenanceFacts, ProvenanceVerdict, Rules};
+
+use super::model::{Issue, Label, LinkedIssue, MergeRequest, Note, User};
+
+/// Where a GitLab link was found (`links.found_in`).
+pub const FOUND_IN_DESCRIPTION: &str = "merge request description";
+pub const FOUND_IN_TITLE: &str = "merge request title";
+pub const FOUND_IN_BRANCH: &str = "branch name";
+pub const FOUND_IN_ISSUE_LINKS: &str = "issue links";
+
+/// An issue's raw states.
+pub const ISSUE_OPEN: &str = "open";
+pub const ISSUE_CLOSED: &str = "closed";
+
+/// How the items of one project are named.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectIds {
+    /// The namespace of item ids (`gitlab.com`, a self-managed instance's host).
+    pub ns: String,
+    /// GitLab's numeric project id.
+    pub project_id: i64,
+    /// `group/subgroup/project` as GitLab spells it now.
+    pub path: String,
+}
+
+impl ProjectIds {
+    /// The item id of issue `iid` of this project.
+    pub fn issue(&self, iid: i64) -> String {
+        format!("gl:{}/{}#{iid}", self.ns, self.project_id)
+    }
+
+    /// The item id of merge request `iid` of this project.
+    pub fn merge_request(&self, iid: i64) -> String {
+        format!("gl:{}/{}!{iid}", self.ns, self.project_id)
+    }
+
+    /// The id of the issue a key (`group/project#N`) names: this project's item id when the
+    /// key is of this project, else the key (qualified), which resolves once that project's
+    /// issue is synced.
+    pub fn of_key(&self, key: &str) -> String {
+        match key.rsplit_once('#') {
+            Some((path, number)) if path.eq_ignore_ascii_case(&self.path) => {
+                match number.parse::<i64>() {
+                    Ok(n) => self.issue(n),
+                    Err(_) => key_ref(&self.ns, key),
+                }
+            }
+            _ => key_ref(&self.ns, key),
+        }
+    }
+}
+
+/// How a key names an issue or merge request: `gl:<namespace>/group/project#N`.
+pub fn key_ref(ns: &str, key: &str) -> String {
+    format!("gl:{ns}/{key}")
+}
+
+/// What mapping needs besides the record.
+pub struct MapCtx<'a> {
+    pub source_id: &'a str,
+    pub rules: &'a Rules,
+    pub states: &'a mut StateMeanings,
+    pub project: &'a ProjectIds,
+}
+
+/// The key of a record: its full reference, else the project's path and its number.
+fn key_of(full: Option<&str>, path: &str, sep: char, iid: i64) -> String {
+    match full.map(str::trim).filter(|f| f.contains(sep)) {
+        Some(full) => full.to_owned(),
+        None => format!("{path}{sep}{iid}"),
+    }
+}
+
+/// The key of an issue (`group/project#12`).
+pub fn issue_key(issue: &Issue, path: &str) -> String {
+    key_of(
+        issue.references.as_ref().and_then(|r| r.full.as_deref()),
+        path,
+        '#',
+        issue.iid,
+    )
+}
+
+/// The key of a merge request (`group/project!3`).
+pub fn merge_request_key(mr: &MergeRequest, path: &str) -> String {
+    key_of(
+        mr.references.as_ref().and_then(|r| r.full.as_deref()),
+        path,
+        '!',
+        mr.iid,
+    )
+}
+
+/// The raw state of an issue.
+pub fn issue_state(issue: &Issue) -> &'static str {
+    if issue.state == "closed" {
+        ISSUE_CLOSED
+    } else {
+        ISSUE_OPEN
+    }
+}
+
+/// The raw state of a merge request as GitLab lists it (without its notes: `open` or
+/// `review requested` from its reviewers).
+pub fn merge_request_state(mr: &MergeRequest) -> &'static str {
+    if mr.merged_at.is_some() || mr.state == "merged" {
+        MERGED
+    } else if mr.state == "closed" {
+        CLOSED_UNMERGED
+    } else if mr.is_draft() {
+        DRAFT
+    } else if !mr.reviewers.is_empty() {
+        REVIEW_REQUESTED
+    } else {
+        OPEN
+    }
+}
+
+fn person(page: &mut PageWrite, source_id: &str, user: &User) -> String {
+    page.person(
+        source_id,
+        SeenPerson {
+            login: user.username.clone(),
+            display_name: user
+                .name
+                .clone()
+                .filter(|n| !n.trim().is_empty())
+                .unwrap_or_else(|| user.username.clone()),
+            is_bot: user.is_bot(),
+            email: None,
+        },
+    )
+}
+
+fn project_of(key: &str) -> &str {
+    key.rsplit_once(['#', '!']).map(|(p, _)| p).unwrap_or(key)
+}
+
+/// What the rules say of an issue or merge request `key`: its team (by project path or
+/// label) and who made it (by its author's username, its description's co-author trailers and
+/// markers, its labels). Mapping and re-deriving after a rule change both use it.
+pub fn rule_verdicts(
+    rules: &Rules,
+    key: &str,
+    labels: &[Label],
+    author: Option<&User>,
+    body: Option<&str>,
+) -> (Option<String>, ProvenanceVerdict) {
+    let label_names: Vec<String> = labels.iter().map(|l| l.name().to_owned()).collect();
+    let verdict = rules.provenance(&ProvenanceFacts {
+        author: author.map(|u| u.username.as_str()),
+        author_is_bot: author.is_some_and(User::is_bot),
+        body,
+        labels: &label_names,
+    });
+    let mut facts: Vec<(&str, &str)> = vec![("repo", project_of(key))];
+    facts.extend(label_names.iter().map(|l| ("label", l.as_str())));
+    (rules.team_for(&facts), verdict)
+}
+
+struct Common<'a> {
+    id: String,
+    external_id: i64,
+    key: String,
+    kind: ItemKind,
+    title: &'a str,
+    raw_state: String,
+    web_url: &'a str,
+    author: Option<&'a User>,
+    owner: Option<&'a User>,
+    labels: &'a [Label],
+    body: Option<&'a str>,
+    created_at: &'a str,
+    updated_at: &'a str,
+    done_at: Option<&'a str>,
+    started_at: Option<i64>,
+}
+
+fn item(page: &mut PageWrite, ctx: &mut MapCtx<'_>, c: Common<'_>) -> Option<WorkItem> {
+    let created = parse_time(c.created_at)?;
+    let updated = parse_time(c.updated_at).unwrap_or(created);
+    let (flow, reason) = ctx.states.flow_for(c.kind, &c.raw_state, None);
+    let author_id = c.author.map(|u| person(page, ctx.source_id, u));
+    let owner_id = c.owner.map(|u| person(page, ctx.source_id, u));
+    let (team_id, verdict) = rule_verdicts(ctx.rules, &c.key, c.labels, c.author, c.body);
+    let done = matches!(flow, FlowState::Done | FlowState::Canceled);
+    page.keys
+        .push((key_ref(&ctx.project.ns, &c.key), c.id.clone()));
+    Some(WorkItem {
+        id: c.id,
+        source_id: ctx.source_id.to_owned(),
+        external_id: c.external_id.to_string(),
+        key: c.key,
+        url: c.web_url.to_owned(),
+        kind: c.kind,
+        title: c.title.to_owned(),
+        team_id,
+        owner_id,
+        author_id,
+        provenance: verdict.provenance,
+        provenance_agent: verdict.agent,
+        provenance_confidence: verdict.confidence,
+        raw_state: c.raw_state,
+        flow_state: flow,
+        wait_reason: reason,
+        intent_id: None,
+        priority: None,
+        created_at: created,
+        started_at: c.started_at,
+        done_at: if done {
+            c.done_at.and_then(parse_time)
+        } else {
+            None
+        },
+        updated_at: updated,
+    })
+}
+
+/// Maps an issue to an item, with its lifecycle (its close, when closed): the state changes
+/// replace what is stored of the issue.
+pub fn map_issue(
+    page: &mut PageWrite,
+    ctx: &mut MapCtx<'_>,
+    issue: &Issue,
+) -> Option<(WorkItem, Lifecycle)> {
+    let key = issue_key(issue, &ctx.project.path);
+    let raw_state = issue_state(issue);
+    let item = item(
+        page,
+        ctx,
+        Common {
+            id: ctx.project.issue(issue.iid),
+            external_id: issue.id,
+            key,
+            kind: kind_for(&issue.labels, issue.issue_type.as_deref()),
+            title: &issue.title,
+            raw_state: raw_state.to_owned(),
+            web_url: &issue.web_url,
+            author: issue.author.as_ref(),
+            owner: issue.assignees.first().or(issue.assignee.as_ref()),
+            labels: &issue.labels,
+            body: issue.description.as_deref(),
+            created_at: &issue.created_at,
+            updated_at: &issue.updated_at,
+            done_at: issue.closed_at.as_deref(),
+            started_at: None,
+        },
+    )?;
+    let mut changes = Vec::new();
+    if raw_state == ISSUE_CLOSED {
+        let at = issue
+            .closed_at
+            .as_deref()
+            .and_then(parse_time)
+            .unwrap_or(item.updated_at);
+        let actor = issue
+            .closed_by
+            .as_ref()
+            .map(|u| person(page, ctx.source_id, u));
+        changes.push(Transition {
+            item_id: item.id.clone(),
+            event_id: "listed:closed".into(),
+            kind: TransitionKind::State,
+            from_state: Some(ISSUE_OPEN.into()),
+            to_state: ISSUE_CLOSED.into(),
+            at,
+            actor_id: actor,
+        });
+    }
+    Some((
+        item,
+        Lifecycle {
+            raw_state: raw_state.to_owned(),
+            changes,
+            reviews: Vec::new(),
+            links: Vec::new(),
+        },
+    ))
+}
+
+/// Maps a merge request to an item, and its closing pattern and Jira keys to `implements`
+/// links.
+pub fn map_merge_request(
+    page: &mut PageWrite,
+    ctx: &mut MapCtx<'_>,
+    mr: &MergeRequest,
+) -> Option<WorkItem> {
+    let key = merge_request_key(mr, &ctx.project.path);
+    let item = item(
+        page,
+        ctx,
+        Common {
+            id: ctx.project.merge_request(mr.iid),
+            external_id: mr.id,
+            key: key.clone(),
+            kind: ItemKind::PullRequest,
+            title: &mr.title,
+            raw_state: merge_request_state(mr).to_owned(),
+            web_url: &mr.web_url,
+            author: mr.author.as_ref(),
+            owner: mr.assignees.first().or(mr.assignee.as_ref()),
+            labels: &mr.labels,
+            body: mr.description.as_deref(),
+            created_at: &mr.created_at,
+            updated_at: &mr.updated_at,
+            done_at: mr.merged_at.as_deref().or(mr.closed_at.as_deref()),
+            started_at: parse_time(&mr.created_at),
+        },
+    )?;
+    let host_path = web_host(&mr.web_url);
+    for target in closing_refs(
+        mr.description.as_deref().unwrap_or(""),
+        project_of(&key),
+        &host_path,
+    ) {
+        page.links.push(Link {
+            from_item_id: item.id.clone(),
+            to_item_id: ctx.project.of_key(&target),
+            kind: LinkKind::Implements,
+            origin: LinkOrigin::Inferred,
+            confidence: 0.9,
+            created_at: item.created_at,
+            removed_at: None,
+            found_in: Some(FOUND_IN_DESCRIPTION.to_owned()),
+        });
+    }
+    let mut seen: Vec<String> = Vec::new();
+    for (text, found_in) in [
+        (mr.title.as_str(), FOUND_IN_TITLE),
+        (mr.source_branch.as_str(), FOUND_IN_BRANCH),
+        (
+            mr.description.as_deref().unwrap_or(""),
+            FOUND_IN_DESCRIPTION,
+        ),
+    ] {
+        for jira in crossref::jira_keys_in(text) {
+            if seen.contains(&jira) {
+                continue;
+            }
+            page.links.push(Link {
+                from_item_id: item.id.clone(),
+                to_item_id: crossref::jira_key_ref(&jira),
+                kind: LinkKind::Implements,
+                origin: LinkOrigin::Inferred,
+                confidence: 0.8,
+                created_at: item.created_at,
+                removed_at: None,
+                found_in: Some(found_in.to_owned()),
+            });
+            seen.push(jira);
+        }
+    }
+    Some(item)
+}
+
+/// `https://host` of a web URL (`https://gitlab.com/group/project/-/merge_requests/1`).
+fn web_host(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let host = rest.split('/').next().unwrap_or("");
+            format!("{scheme}://{host}")
+        }
+        None => String::new(),
+    }
+}
+
+/// Issues a description closes with GitLab's default closing pattern ("Closes #12",
+/// "fixes group/project#3", "Resolves https://gitlab.com/group/project/-/issues/4",
+/// "Implements #5"), as `group/project#N` keys. URLs count only on the instance's own host.
+pub fn closing_refs(body: &str, project: &str, host: &str) -> Vec<String> {
+    const KEYWORDS: &[&str] = &[
+        "close",
+        "closes",
+        "closed",
+        "closing",
+        "fix",
+        "fixes",
+        "fixed",
+        "fixing",
+        "resolve",
+        "resolves",
+        "resolved",
+        "resolving",
+        "implement",
+        "implements",
+        "implemented",
+        "implementing",
+    ];
+    let lower = body.to_lowercase();
+    let mut found = Vec::new();
+    let mut word_start = None;
+    let bytes = lower.as_bytes();
+    for i in 0..=bytes.len() {
+        let c = bytes.get(i).copied().unwrap_or(b' ');
+        if c.is_ascii_alphabetic() {
+            word_start.get_or_insert(i);
+            continue;
+        }
+        let Some(start) = word_start.take() else {
+            continue;
+        };
+        if !KEYWORDS.contains(&&lower[start..i]) {
+            continue;
+        }
+        // The original text (paths keep their case) after the keyword; "issue"/"issues" may
+        // stand between ("Closes issue #1"); several references may follow, separated by
+        // commas and "and".
+        let mut rest = body
+            .get(i..)
+            .unwrap_or("")
+            .trim_start_matches(':')
+            .trim_start();
+        for filler in ["issues ", "issue "] {
+            if rest.to_lowercase().starts_with(filler) {
+                rest = &rest[filler.len()..];
+            }
+        }
+        for token in rest.split(|c: char| c.is_whitespace() || c == ',') {
+            if token.is_empty() || token.eq_ignore_ascii_case("and") {
+                continue;
+            }
+            let token = token.trim_end_matches(['.', ')', ';']);
+            match reference(token, project, host) {
+                Some(key) => {
+                    if !found.contains(&key) {
+                        found.push(key);
+                    }
+                }
+                None => break,
+            }
+        }
+    }
+    found
+}
+
+fn reference(token: &str, project: &str, host: &str) -> Option<String> {
+    if let Some(number) = token.strip_prefix('#') {
+        let n: u64 = number.parse().ok()?;
+        return Some(format!("{project}#{n}"));
+    }
+    if !host.is_empty() && token.to_lowercase().starts_with(&host.to_lowercase()) {
+        let path = token.get(host.len()..)?.trim_start_matches('/');
+        let (path, number) = path.split_once("/-/issues/")?;
+        let n: u64 = number.trim_end_matches('/').parse().ok()?;
+        return Some(format!("{path}#{n}"));
+    }
+    let (other, number) = token.split_once('#')?;
+    let n: u64 = number.parse().ok()?;
+    let valid = other.contains('/')
+        && other
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '-' | '_' | '.'));
+    valid.then(|| format!("{other}#{n}"))
+}
+
+/// Records the meanings of the raw states GitLab issues and merge requests take, which names
+/// alone cannot say (see [`crate::connectors::github::lifecycle::seed_meanings`], which this
+/// shares: merge requests and pull requests flow alike).
+pub fn seed_meanings(states: &mut StateMeanings) {
+    crate::connectors::github::lifecycle::seed_meanings(states);
+}
+
+/// What a system note of a merge request says happened.
+#[derive(Debug, Clone, PartialEq)]
+enum NoteEvent {
+    Draft,
+    Ready,
+    ReviewRequested(Vec<String>),
+    ReviewRemoved(Vec<String>),
+    Approved,
+    Unapproved,
+    ApprovalsReset,
+    ChangesRequested,
+    Merged,
+    Closed,
+    Reopened,
+    Assigned { to: Vec<String>, from: Vec<String> },
+}
+
+/// `@a, @b and @c` → `[a, b, c]` (lower case).
+fn mentions(text: &str) -> Vec<String> {
+    text.split(|c: char| c.is_whitespace() || c == ',')
+        .filter_map(|w| w.strip_prefix('@'))
+        .map(|w| w.trim_end_matches('.').to_lowercase())
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// Reads a system note's body (GitLab's wordings from 11.x to 17.x).
+fn note_event(body: &str) -> Option<NoteEvent> {
+    let text = body.trim();
+    let lower = text.to_lowercase();
+    let plain = lower.replace("**", "");
+    Some(match plain.as_str() {
+        "merged" => NoteEvent::Merged,
+        "closed" => NoteEvent::Closed,
+        "reopened" => NoteEvent::Reopened,
+        "approved this merge request" => NoteEvent::Approved,
+        "unapproved this merge request" => NoteEvent::Unapproved,
+        "requested changes" => NoteEvent::ChangesRequested,
+        p if p.starts_with("marked as a work in progress")
+            || p.starts_with("marked this merge request as draft")
+            || p.starts_with("marked as draft") =>
+        {
+            NoteEvent::Draft
+        }
+        p if p.starts_with("unmarked as a work in progress")
+            || p.starts_with("marked this merge request as ready")
+            || p.starts_with("marked as ready") =>
+        {
+            NoteEvent::Ready
+        }
+        p if p.starts_with("reset approvals") => NoteEvent::ApprovalsReset,
+        p if p.starts_with("requested review from ") => {
+            // "requested review from @a and removed review request for @b"
+            let (add, remove) = match p.split_once("removed review request for") {
+                Some((a, r)) => (a, r),
+                None => (p, ""),
+            };
+            let removed = mentions(remove);
+            if removed.is_empty() {
+                NoteEvent::ReviewRequested(mentions(add))
+            } else {
+                // Both in one note: the requests win (GitLab writes the removal second).
+                let mut added = mentions(add);
+                added.retain(|a| !removed.contains(a));
+                NoteEvent::ReviewRequested(added)
+            }
+        }
+        p if p.starts_with("removed review request for ") => NoteEvent::ReviewRemoved(mentions(p)),
+        p if p.starts_with("assigned to ") || p.starts_with("unassigned ") => {
+            let (to, from) = match p.split_once("unassigned") {
+                Some((a, u)) => (mentions(a), mentions(u)),
+                None => (mentions(p), Vec::new()),
+            };
+            NoteEvent::Assigned { to, from }
+        }
+        _ => return None,
+    })
+}
+
+/// A merge request's lifecycle from its system notes (any order; read by time), ending in its
+/// state as GitLab lists it now. Approvals and requested changes are also review actions
+/// (kind `review`, `review:<note id>`); assignments are assignee changes.
+pub fn merge_request_lifecycle(
+    page: &mut PageWrite,
+    source_id: &str,
+    item: &WorkItem,
+    mr: &MergeRequest,
+    notes: &[Note],
+) -> Lifecycle {
+    let mut events: Vec<(i64, i64, &Note, NoteEvent)> = notes
+        .iter()
+        .filter(|n| n.system)
+        .filter_map(|n| Some((parse_time(&n.created_at)?, n.id, n, note_event(&n.body)?)))
+        .collect();
+    events.sort_by_key(|(at, id, _, _)| (*at, *id));
+    let author = mr.author.as_ref().map(|u| u.username.to_lowercase());
+    // Created as a draft when its first draft change made it ready.
+    let mut draft = events
+        .iter()
+        .find_map(|(_, _, _, e)| match e {
+            NoteEvent::Ready => Some(true),
+            NoteEvent::Draft => Some(false),
+            _ => None,
+        })
+        .unwrap_or(mr.is_draft() && mr.merged_at.is_none());
+    let mut reviewers: Vec<String> = Vec::new();
+    let mut approvals: Vec<String> = Vec::new();
+    let mut rework: Vec<String> = Vec::new();
+    let (mut merged, mut closed) = (false, false);
+    let state_of = |draft: bool,
+                    merged: bool,
+                    closed: bool,
+                    reviewers: &[String],
+                    approvals: &[String],
+                    rework: &[String]| {
+        if merged {
+            MERGED
+        } else if closed {
+            CLOSED_UNMERGED
+        } else if draft {
+            DRAFT
+        } else if !rework.is_empty() {
+            CHANGES_REQUESTED
+        } else if !approvals.is_empty() {
+            APPROVED
+        } else if !reviewers.is_empty() {
+            REVIEW_REQUESTED
+        } else {
+            OPEN
+        }
+    };
+    let mut state = state_of(draft, false, false, &[], &[], &[]).to_owned();
+    let mut changes: Vec<Transition> = Vec::new();
+    let mut reviews: Vec<Transition> = Vec::new();
+    let to = |changes: &mut Vec<Transition>,
+              state: &mut String,
+              next: &str,
+              event_id: String,
+              at: i64,
+              actor: Option<String>| {
+        if state.as_str() == next {
+            return;
+        }
+        changes.push(Transition {
+            item_id: item.id.clone(),
+            event_id,
+            kind: TransitionKind::State,
+            from_state: Some(state.clone()),
+            to_state: next.to_owned(),
+            at,
+            actor_id: actor,
+        });
+        *state = next.to_owned();
+    };
+    for (at, id, note, event) in &events {
+        let by = note.author.as_ref().map(|u| u.username.to_lowercase());
+        let actor = note.author.as_ref().map(|u| person(page, source_id, u));
+        let mut review = |verdict: &str| {
+            reviews.push(Transition {
+                item_id: item.id.clone(),
+                event_id: format!("review:{id}"),
+                kind: TransitionKind::Review,
+                from_state: None,
+                to_state: verdict.to_owned(),
+                at: *at,
+                actor_id: actor.clone(),
+            });
+        };
+        match event {
+            NoteEvent::Draft => draft = true,
+            NoteEvent::Ready => draft = false,
+            NoteEvent::ReviewRequested(who) => {
+                for w in who {
+                    if !reviewers.contains(w) {
+                        reviewers.push(w.clone());
+                    }
+                    // A new request after changes were asked: the reviewer looks again.
+                    rework.retain(|r| r != w);
+                }
+            }
+            NoteEvent::ReviewRemoved(who) => reviewers.retain(|r| !who.contains(r)),
+            NoteEvent::Approved => {
+                review("approved");
+                if let Some(by) = by.clone().filter(|b| Some(b) != author.as_ref()) {
+                    if !approvals.contains(&by) {
+                        approvals.push(by.clone());
+                    }
+                    rework.retain(|r| *r != by);
+                }
+            }
+            NoteEvent::Unapproved => {
+                review("unapproved");
+                if let Some(by) = &by {
+                    approvals.retain(|a| a != by);
+                }
+            }
+            NoteEvent::ApprovalsReset => approvals.clear(),
+            NoteEvent::ChangesRequested => {
+                review("changes_requested");
+                if let Some(by) = by.clone() {
+                    approvals.retain(|a| *a != by);
+                    if !rework.contains(&by) {
+                        rework.push(by);
+                    }
+                }
+            }
+            NoteEvent::Merged => merged = true,
+            NoteEvent::Closed => closed = true,
+            NoteEvent::Reopened => closed = false,
+            NoteEvent::Assigned { to: added, from } => {
+                for (login, event) in added
+                    .iter()
+                    .map(|a| (a.clone(), format!("assign:{id}:{a}")))
+                    .chain(
+                        from.iter()
+                            .filter(|_| added.is_empty())
+                            .map(|f| (String::new(), format!("assign:{id}:-{f}"))),
+                    )
+                {
+                    changes.push(Transition {
+                        item_id: item.id.clone(),
+                        event_id: event,
+                        kind: TransitionKind::Assignee,
+                        from_state: None,
+                        to_state: login,
+                        at: *at,
+                        actor_id: actor.clone(),
+                    });
+                }
+                continue;
+            }
+        }
+        let next = state_of(draft, merged, closed, &reviewers, &approvals, &rework);
+        to(
+            &mut changes,
+            &mut state,
+            next,
+            format!("note:{id}"),
+            *at,
+            actor.clone(),
+        );
+    }
+    // The merge request as GitLab lists it now is the truth about open, draft, merged, closed.
+    let listed = merge_request_state(mr);
+    let raw_state = match listed {
+        OPEN | REVIEW_REQUESTED
+            if matches!(
+                state.as_str(),
+                REVIEW_REQUESTED | CHANGES_REQUESTED | APPROVED
+            ) =>
+        {
+            state.clone()
+        }
+        other => other.to_owned(),
+    };
+    let when = mr
+        .merged_at
+        .as_deref()
+        .or(mr.closed_at.as_deref())
+        .and_then(parse_time)
+        .or_else(|| parse_time(&mr.updated_at))
+        .unwrap_or(item.updated_at);
+    to(
+        &mut changes,
+        &mut state,
+        &raw_state,
+        format!("listed:{raw_state}"),
+        when,
+        None,
+    );
+    Lifecycle {
+        raw_state,
+        changes,
+        reviews,
+        links: Vec::new(),
+    }
+}
+
+/// An issue's links as edges (`blocks`, `relates`), and the set that retires the ones no longer
+/// listed. Links to issues of other projects name them by key until synced.
+pub fn issue_links(
+    item: &WorkItem,
+    project: &ProjectIds,
+    linked: &[LinkedIssue],
+) -> (Vec<Link>, LinkSet) {
+    let mut links = Vec::new();
+    for other in linked {
+        let other_id = match other.project_id {
+            Some(pid) if pid == project.project_id => project.issue(other.iid),
+            _ => {
+                let key = other
+                    .references
+                    .as_ref()
+                    .and_then(|r| r.full.clone())
+                    .filter(|f| f.contains('#'))
+                    .unwrap_or_else(|| {
+                        let path = other
+                            .web_url
+                            .split_once("://")
+                            .and_then(|(_, r)| r.split_once('/'))
+                            .and_then(|(_, p)| p.split_once("/-/issues/"))
+                            .map(|(p, _)| p.to_owned())
+                            .unwrap_or_default();
+                        format!("{path}#{}", other.iid)
+                    });
+                key_ref(&project.ns, &key)
+            }
+        };
+        let (from, to, kind) = match other.link_type.as_str() {
+            "blocks" => (item.id.clone(), other_id, LinkKind::Blocks),
+            "is_blocked_by" => (other_id, item.id.clone(), LinkKind::Blocks),
+            _ => {
+                // One edge per pair whichever side lists it: from the smaller id.
+                let (a, b) = if item.id <= other_id {
+                    (item.id.clone(), other_id)
+                } else {
+                    (other_id, item.id.clone())
+                };
+                (a, b, LinkKind::Relates)
+            }
+        };
+        links.push(Link {
+            from_item_id: from,
+            to_item_id: to,
+            kind,
+            origin: LinkOrigin::Source,
+            confidence: 1.0,
+            created_at: other
+                .link_created_at
+                .as_deref()
+                .and_then(parse_time)
+                .unwrap_or(item.created_at),
+            removed_at: None,
+            found_in: Some(FOUND_IN_ISSUE_LINKS.to_owned()),
+        });
+    }
+    let set = LinkSet {
+        item_id: item.id.clone(),
+        kinds: vec![LinkKind::Blocks, LinkKind::Relates],
+        side: Side::Either,
+        other_prefix: "gl:".into(),
+        keep: links
+            .iter()
+            .map(|l| (l.from_item_id.clone(), l.to_item_id.clone(), l.kind))
+            .collect(),
+    };
+    (links, set)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gitlab_closing_patterns_name_issues() {
+        assert_eq!(
+            closing_refs(
+                "Closes #1, #2 and group/sub/other#3\nFixes https://gitlab.com/g/p/-/issues/9.",
+                "g/p",
+                "https://gitlab.com"
+            ),
+            vec!["g/p#1", "g/p#2", "group/sub/other#3", "g/p#9"]
+        );
+        assert_eq!(
+            closing_refs("Resolves issue #4", "g/p", "https://gitlab.com"),
+            vec!["g/p#4"]
+        );
+        assert!(closing_refs("see #4; closes nothing", "g/p", "").is_empty());
+    }
+
+    #[test]
+    fn system_notes_read_across_gitlab_versions() {
+        assert_eq!(
+            note_event("unmarked as a **Work In Progress**"),
+            Some(NoteEvent::Ready)
+        );
+        assert_eq!(
+            note_event("marked this merge request as **draft**"),
+            Some(NoteEvent::Draft)
+        );
+        assert_eq!(
+            note_event("requested review from @Alice and @bob"),
+            Some(NoteEvent::ReviewRequested(vec![
+                "alice".into(),
+                "bob".into()
+            ]))
+        );
+        assert_eq!(
+            note_event("assigned to @tayloramurphy and unassigned @emilie"),
+            Some(NoteEvent::Assigned {
+                to: vec!["tayloramurphy".into()],
+                from: vec!["emilie".into()]
+            })
+        );
+        assert_eq!(note_event("added 1 commit"), None);
+    }
+}

@@ -1,0 +1,536 @@
+//! GitLab (gitlab.com and self-managed, REST v4): issues and merge requests of each project of
+//! the scope, with merge requests' system notes (their history) and issues' links.
+//!
+//! - Projects: a group's (`GET /groups/:path/projects?include_subgroups=true`, archived ones
+//!   left out) and/or the scope's paths (`GET /projects/:path`), keyed by GitLab's numeric id
+//!   so a renamed or moved project keeps its items. A project that cannot be read keeps its
+//!   error and the others go on.
+//! - Streams (cursor names) per project `group/project`: `issues:group/project` and
+//!   `merge_requests:group/project`: `GET /projects/:id/{issues|merge_requests}?scope=all&
+//!   order_by=created_at&sort=asc&updated_after=…`, ordered by creation so pages do not shift
+//!   while records change (a record updated during the walk is fetched again next time: the
+//!   watermark never passes the run's start). `updated_after` is the watermark minus the
+//!   overlap window; a first sync has none. Pages follow `Link: rel="next"` (GitLab's keyset
+//!   and offset pagination both give it), else `X-Next-Page`; they stop at an empty page.
+//!   Every page's next URL is saved with the page, so an interrupted walk resumes where it was.
+//! - Per merge request: `GET …/merge_requests/:iid/notes?sort=asc&order_by=created_at`, whose
+//!   system notes give its lifecycle (see [`map`]). Per issue: `GET …/issues/:iid/links`.
+//!   Read a few at a time (`review_concurrency`).
+//!
+//! Requests go only to the instance's origin. Rate limits: `RateLimit-*` headers and a 429's
+//! `Retry-After` ([`RateLimitStyle::Gitlab`](crate::connectors::http::RateLimitStyle)).
+
+mod connector;
+pub mod map;
+pub mod model;
+
+pub use self::connector::{GitlabConnector, GitlabScope, DEFAULT_URL};
+
+use futures_util::stream::{self, StreamExt};
+use reqwest::Url;
+use serde_json::value::RawValue;
+
+use crate::connectors::http::{endpoint, root_of, Http, Response};
+use crate::connectors::{iso, namespace, next_watermark, parse_time, Run, WalkState};
+use crate::graph::model::{SourceKind, TransitionKind, WorkItem};
+use crate::graph::repo::raw_records::RawRecord;
+use crate::graph::repo::sync_cursors::Cursor;
+use crate::ingest::error::SyncError;
+use crate::ingest::write::PageWrite;
+
+use self::map::{MapCtx, ProjectIds};
+use self::model::{CurrentUser, Issue, LinkedIssue, MergeRequest, Note, Project};
+
+/// Raw record streams.
+pub const ISSUES_STREAM: &str = "issues";
+pub const MERGE_REQUESTS_STREAM: &str = "merge_requests";
+pub const NOTES_STREAM: &str = "merge_request_notes";
+pub const LINKS_STREAM: &str = "issue_links";
+
+/// The most pages read of one small list (notes, links, a group's projects).
+const MAX_LIST_PAGES: u32 = 1_000;
+
+/// The API root (`https://gitlab.com/api/v4/`).
+pub fn api_root(base_url: &str) -> Result<Url, SyncError> {
+    let base = base_url.trim().trim_end_matches('/');
+    let base = if base.is_empty() { DEFAULT_URL } else { base };
+    let base = base.strip_suffix("/api/v4").unwrap_or(base);
+    root_of(&format!("{base}/api/v4"))
+}
+
+/// A path as one URL segment (`acme%2Fapi`), as GitLab's `:id` takes it.
+pub fn encode_path(path: &str) -> String {
+    url::form_urlencoded::byte_serialize(path.as_bytes()).collect()
+}
+
+/// The cursor name of a project's stream.
+pub fn stream_name(kind: &str, path: &str) -> String {
+    format!("{kind}:{path}")
+}
+
+/// The next page: `Link: rel="next"` (checked against the origin), else `X-Next-Page` on the
+/// same URL; `None` when neither says there is one.
+fn next_of(http: &Http, response: &Response, url: &Url) -> Result<Option<Url>, SyncError> {
+    if let Some(next) = http.next_page(response)? {
+        return Ok(Some(next));
+    }
+    let Some(page) = response
+        .header("x-next-page")
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .and_then(|p| p.parse::<u64>().ok())
+    else {
+        return Ok(None);
+    };
+    let mut next = url.clone();
+    let pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(k, _)| k != "page")
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    next.query_pairs_mut()
+        .clear()
+        .extend_pairs(pairs)
+        .append_pair("page", &page.to_string());
+    Ok(Some(next))
+}
+
+/// Every page of a small list.
+async fn fetch_all<T: serde::de::DeserializeOwned>(
+    http: &Http,
+    first: Url,
+) -> Result<Vec<T>, SyncError> {
+    let mut out = Vec::new();
+    let mut url = Some(first);
+    let mut pages = 0;
+    while let Some(at) = url.take() {
+        let (items, response) = http.get_json::<Vec<T>>(&at).await?;
+        let empty = items.is_empty();
+        out.extend(items);
+        pages += 1;
+        url = if empty {
+            None
+        } else {
+            next_of(http, &response, &at)?
+        };
+        if pages >= MAX_LIST_PAGES && url.is_some() {
+            tracing::warn!(url = %crate::connectors::http::safe_url(&at), "a list kept going; read its first {MAX_LIST_PAGES} pages");
+            url = None;
+        }
+    }
+    Ok(out)
+}
+
+/// Every page of each list, `concurrency` lists at a time, in order.
+async fn fetch_each(
+    http: &Http,
+    urls: Vec<Url>,
+    concurrency: usize,
+) -> Vec<Result<Vec<Box<RawValue>>, SyncError>> {
+    stream::iter(urls)
+        .map(|url| fetch_all::<Box<RawValue>>(http, url))
+        .buffered(concurrency)
+        .collect()
+        .await
+}
+
+/// Syncs every project of the source.
+pub async fn sync(run: &mut Run<'_>, scope: &GitlabScope) -> Result<(), SyncError> {
+    let root = api_root(&run.source.base_url)?;
+    run.http.bind_origin(&root)?;
+    let ns = namespace(SourceKind::Gitlab, &run.source.base_url);
+    map::seed_meanings(&mut run.states);
+    let mut projects: Vec<Project> = Vec::new();
+    if let Some(group) = &scope.group {
+        let url = endpoint(
+            &root,
+            &format!("groups/{}/projects", encode_path(group)),
+            &[
+                ("include_subgroups", "true".to_owned()),
+                ("archived", "false".to_owned()),
+                ("order_by", "id".to_owned()),
+                ("sort", "asc".to_owned()),
+                ("per_page", "100".to_owned()),
+            ],
+        )?;
+        match fetch_all::<Project>(&run.http, url).await {
+            Ok(listed) => projects.extend(listed),
+            Err(err) => run.stream_failed(&format!("group:{group}"), err).await?,
+        }
+    }
+    for path in &scope.projects {
+        run.check_cancel()?;
+        let url = endpoint(&root, &format!("projects/{}", encode_path(path)), &[])?;
+        match run.http.get_json::<Project>(&url).await {
+            Ok((project, _)) => projects.push(project),
+            Err(err) => {
+                let stream = stream_name(ISSUES_STREAM, path);
+                run.stream_failed(&stream, err).await?
+            }
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    projects.retain(|p| seen.insert(p.id) && p.archived != Some(true));
+    for project in projects {
+        let ids = ProjectIds {
+            ns: ns.clone(),
+            project_id: project.id,
+            path: project.path_with_namespace.clone(),
+        };
+        for kind in [ISSUES_STREAM, MERGE_REQUESTS_STREAM] {
+            run.check_cancel()?;
+            match walk(run, &root, &ids, kind).await {
+                Ok(()) => run.stream_done(),
+                Err(err) => {
+                    run.stream_failed(&stream_name(kind, &ids.path), err)
+                        .await?
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The first URL of a fresh walk.
+fn first_url(
+    root: &Url,
+    ids: &ProjectIds,
+    kind: &str,
+    page_size: u32,
+    since: Option<i64>,
+) -> Result<Url, SyncError> {
+    let mut query = vec![
+        ("scope", "all".to_owned()),
+        ("order_by", "created_at".to_owned()),
+        ("sort", "asc".to_owned()),
+        ("per_page", page_size.clamp(1, 100).to_string()),
+    ];
+    if let Some(since) = since {
+        query.push(("updated_after", iso(since)));
+    }
+    endpoint(root, &format!("projects/{}/{kind}", ids.project_id), &query)
+}
+
+/// Walks one stream of one project from its cursor.
+async fn walk(
+    run: &mut Run<'_>,
+    root: &Url,
+    ids: &ProjectIds,
+    kind: &str,
+) -> Result<(), SyncError> {
+    let stream = stream_name(kind, &ids.path);
+    let cursor = run.cursor(&stream).await?;
+    let watermark = cursor.watermark.as_deref().and_then(parse_time);
+    let saved = WalkState::parse(cursor.page_token.as_deref()).and_then(|walk| {
+        let url = Url::parse(&walk.next).ok()?;
+        run.http.is_own(&url).then_some((url, walk))
+    });
+    let (mut url, mut walk) = match saved {
+        Some(found) => found,
+        None => {
+            let since = watermark.map(|w| w - run.options.overlap_ms());
+            (
+                first_url(root, ids, kind, run.options.page_size, since)?,
+                WalkState {
+                    since,
+                    ..WalkState::default()
+                },
+            )
+        }
+    };
+    let mut pages = 0u32;
+    loop {
+        run.check_cancel()?;
+        let (values, response) = run.http.get_json::<Vec<Box<RawValue>>>(&url).await?;
+        pages += 1;
+        let mut page = PageWrite::new(&stream);
+        if kind == ISSUES_STREAM {
+            issues_page(run, root, ids, &values, &mut walk, &mut page).await?;
+        } else {
+            merge_requests_page(run, root, ids, &values, &mut walk, &mut page).await?;
+        }
+        let next = if values.is_empty() || pages >= 100_000 {
+            None
+        } else {
+            next_of(&run.http, &response, &url)?
+        };
+        page.cursor = Some(match &next {
+            Some(next) => Cursor {
+                watermark: cursor.watermark.clone(),
+                etag: None,
+                page_token: Some(
+                    WalkState {
+                        next: next.to_string(),
+                        ..walk.clone()
+                    }
+                    .to_text(),
+                ),
+            },
+            None => Cursor {
+                watermark: next_watermark(walk.high, watermark, run.started_at).map(iso),
+                etag: None,
+                page_token: None,
+            },
+        });
+        run.commit(page).await?;
+        match next {
+            Some(next) => url = next,
+            None => return Ok(()),
+        }
+    }
+}
+
+fn raw(run: &Run<'_>, stream: &str, id: i64, payload: &str, now: i64) -> RawRecord {
+    RawRecord {
+        source_id: run.source.id.clone(),
+        stream: stream.to_owned(),
+        external_id: id.to_string(),
+        payload: payload.to_owned(),
+        fetched_at: now,
+    }
+}
+
+fn read<T: serde::de::DeserializeOwned>(what: &str, value: &RawValue) -> Option<T> {
+    match serde_json::from_str(value.get()) {
+        Ok(found) => Some(found),
+        Err(err) => {
+            tracing::warn!(%err, "skipping a {what} that does not read as one");
+            None
+        }
+    }
+}
+
+fn note_high(walk: &mut WalkState, updated: &str) {
+    if let Some(at) = parse_time(updated) {
+        walk.high = Some(walk.high.map_or(at, |h| h.max(at)));
+    }
+}
+
+/// Items' state changes are recomputed in full: every state met gets its meaning.
+fn apply(
+    run: &mut Run<'_>,
+    item: &mut WorkItem,
+    lc: crate::connectors::github::lifecycle::Lifecycle,
+    page: &mut PageWrite,
+) {
+    for change in lc
+        .changes
+        .iter()
+        .filter(|t| t.kind == TransitionKind::State)
+    {
+        run.states.resolve_for(item.kind, &change.to_state, None);
+        if let Some(from) = &change.from_state {
+            run.states.resolve_for(item.kind, from, None);
+        }
+    }
+    let (flow, reason) = run.states.flow_for(item.kind, &lc.raw_state, None);
+    item.raw_state = lc.raw_state;
+    item.flow_state = flow;
+    item.wait_reason = reason;
+    page.lifecycles.push(item.id.clone());
+    page.transitions.extend(lc.changes);
+    page.transitions.extend(lc.reviews);
+    page.links.extend(lc.links);
+}
+
+/// A JSON array of raw values, as stored for a list read per record.
+fn join(values: &[Box<RawValue>]) -> String {
+    let parts: Vec<&str> = values.iter().map(|v| v.get()).collect();
+    format!("[{}]", parts.join(","))
+}
+
+async fn issues_page(
+    run: &mut Run<'_>,
+    root: &Url,
+    ids: &ProjectIds,
+    values: &[Box<RawValue>],
+    walk: &mut WalkState,
+    page: &mut PageWrite,
+) -> Result<(), SyncError> {
+    let now = run.clock.now_ms();
+    let issues: Vec<(Issue, &RawValue)> = values
+        .iter()
+        .filter_map(|v| Some((read::<Issue>("GitLab issue", v)?, v.as_ref())))
+        .collect();
+    // Each issue's links, a few at a time.
+    let concurrency = run.options.review_concurrency.max(1);
+    let urls = issues
+        .iter()
+        .map(|(issue, _)| {
+            endpoint(
+                root,
+                &format!("projects/{}/issues/{}/links", ids.project_id, issue.iid),
+                &[],
+            )
+        })
+        .collect::<Result<Vec<Url>, SyncError>>()?;
+    let linked = fetch_each(&run.http, urls, concurrency).await;
+    for ((issue, value), links) in issues.iter().zip(linked) {
+        let links = links?;
+        page.raw
+            .push(raw(run, ISSUES_STREAM, issue.id, value.get(), now));
+        page.raw
+            .push(raw(run, LINKS_STREAM, issue.id, &join(&links), now));
+        note_high(walk, &issue.updated_at);
+        let mut ctx = MapCtx {
+            source_id: &run.source.id,
+            rules: &run.rules,
+            states: &mut run.states,
+            project: ids,
+        };
+        let Some((mut item, lc)) = map::map_issue(page, &mut ctx, issue) else {
+            continue;
+        };
+        apply(run, &mut item, lc, page);
+        let linked: Vec<LinkedIssue> = links
+            .iter()
+            .filter_map(|v| read::<LinkedIssue>("GitLab issue link", v))
+            .collect();
+        let (edges, set) = map::issue_links(&item, ids, &linked);
+        page.links.extend(edges);
+        page.link_sets.push(set);
+        page.items.push(item);
+    }
+    Ok(())
+}
+
+async fn merge_requests_page(
+    run: &mut Run<'_>,
+    root: &Url,
+    ids: &ProjectIds,
+    values: &[Box<RawValue>],
+    walk: &mut WalkState,
+    page: &mut PageWrite,
+) -> Result<(), SyncError> {
+    let now = run.clock.now_ms();
+    let mrs: Vec<(MergeRequest, &RawValue)> = values
+        .iter()
+        .filter_map(|v| Some((read::<MergeRequest>("GitLab merge request", v)?, v.as_ref())))
+        .collect();
+    let concurrency = run.options.review_concurrency.max(1);
+    let urls = mrs
+        .iter()
+        .map(|(mr, _)| {
+            endpoint(
+                root,
+                &format!(
+                    "projects/{}/merge_requests/{}/notes",
+                    ids.project_id, mr.iid
+                ),
+                &[
+                    ("sort", "asc".to_owned()),
+                    ("order_by", "created_at".to_owned()),
+                    ("per_page", "100".to_owned()),
+                ],
+            )
+        })
+        .collect::<Result<Vec<Url>, SyncError>>()?;
+    let noted = fetch_each(&run.http, urls, concurrency).await;
+    for ((mr, value), notes) in mrs.iter().zip(noted) {
+        let notes = notes?;
+        page.raw
+            .push(raw(run, MERGE_REQUESTS_STREAM, mr.id, value.get(), now));
+        page.raw
+            .push(raw(run, NOTES_STREAM, mr.id, &join(&notes), now));
+        note_high(walk, &mr.updated_at);
+        let mut ctx = MapCtx {
+            source_id: &run.source.id,
+            rules: &run.rules,
+            states: &mut run.states,
+            project: ids,
+        };
+        let Some(mut item) = map::map_merge_request(page, &mut ctx, mr) else {
+            continue;
+        };
+        let notes: Vec<Note> = notes
+            .iter()
+            .filter_map(|v| read::<Note>("GitLab note", v))
+            .collect();
+        let lc = map::merge_request_lifecycle(page, &run.source.id, &item, mr, &notes);
+        apply(run, &mut item, lc, page);
+        page.items.push(item);
+    }
+    Ok(())
+}
+
+/// Checks the instance, the token and the scope without writing anything.
+pub async fn test_connection(
+    http: &Http,
+    base_url: &str,
+    scope: &GitlabScope,
+) -> Result<String, SyncError> {
+    let root = api_root(base_url)?;
+    http.bind_origin(&root)?;
+    let user = match http
+        .get_json::<CurrentUser>(&endpoint(&root, "user", &[])?)
+        .await
+    {
+        Ok((user, _)) => user,
+        Err(SyncError::NoAccess(_)) | Err(SyncError::Malformed(_)) => {
+            return Err(SyncError::WrongUrl(format!(
+                "{} does not answer like the GitLab API (use the instance's address, like https://gitlab.com or https://gitlab.acme.com)",
+                crate::connectors::http::safe_url(&root)
+            )))
+        }
+        Err(err) => return Err(err),
+    };
+    let mut checked = 0;
+    if let Some(group) = &scope.group {
+        http.get_json::<serde_json::Value>(&endpoint(
+            &root,
+            &format!("groups/{}", encode_path(group)),
+            &[],
+        )?)
+        .await
+        .map_err(|err| match err {
+            SyncError::NoAccess(_) => SyncError::NoAccess(format!(
+                "the group {group} was not found, or the token cannot see it"
+            )),
+            other => other,
+        })?;
+        checked += 1;
+    }
+    for path in scope.projects.iter().take(5) {
+        let url = endpoint(
+            &root,
+            &format!("projects/{}/issues", encode_path(path)),
+            &[("per_page", "1".to_owned())],
+        )?;
+        http.get_json::<serde_json::Value>(&url)
+            .await
+            .map_err(|err| match err {
+                SyncError::NoAccess(_) => SyncError::NoAccess(format!(
+                    "the project {path} was not found, or the token cannot see it (it needs the read_api scope)"
+                )),
+                other => other,
+            })?;
+        checked += 1;
+    }
+    Ok(format!(
+        "signed in as {} ({checked} {} checked)",
+        user.name
+            .filter(|n| !n.trim().is_empty())
+            .map(|n| format!("{n} (@{})", user.username))
+            .unwrap_or(user.username),
+        if checked == 1 {
+            "scope entry"
+        } else {
+            "scope entries"
+        }
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_api_root_is_under_the_instance() {
+        assert_eq!(api_root("").unwrap().as_str(), "https://gitlab.com/api/v4/");
+        assert_eq!(
+            api_root("https://git.acme.com/api/v4/").unwrap().as_str(),
+            "https://git.acme.com/api/v4/"
+        );
+        assert_eq!(encode_path("acme/platform/api"), "acme%2Fplatform%2Fapi");
+    }
+}

@@ -1,0 +1,373 @@
+//! A fake GitLab REST v4 API over real recorded rows (DevLake's gitlab.com
+//! `gitlab-data/snowflake_spend` issues, merge requests and merge request notes, served
+//! unmodified): `/projects/:id/{issues,merge_requests}` filter by `updated_after` (on or after,
+//! as GitLab documents), order by creation and page by `page`/`per_page` with GitLab's `Link`,
+//! `X-Next-Page`, `X-Page`, `X-Per-Page` and `RateLimit-*` headers; notes are served per merge
+//! request, issue links per issue. It checks the token (`Authorization: Bearer` or
+//! `PRIVATE-TOKEN`) and serves injected faults first. The envelopes are ours, built from
+//! GitLab's documentation; the records are real.
+
+use std::collections::{HashMap, VecDeque};
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use serde_json::{json, Value};
+
+use super::server::{Handler, ReplayServer, Reply, Request};
+use crate::connectors::parse_time;
+
+/// The id the recorded rows carry (DevLake rewrote gitlab.com's).
+pub const PROJECT_ID: i64 = 12_345_678;
+/// The recorded project's path.
+pub const PROJECT_PATH: &str = "gitlab-data/snowflake_spend";
+
+/// What the fake serves.
+#[derive(Debug, Clone, Default)]
+pub struct GitlabData {
+    /// The project (`/projects/:id`).
+    pub project: Value,
+    pub issues: Vec<Value>,
+    pub merge_requests: Vec<Value>,
+    /// Notes by merge request iid, oldest first.
+    pub notes: HashMap<i64, Vec<Value>>,
+    /// Issue links by issue iid.
+    pub links: HashMap<i64, Vec<Value>>,
+    /// Leave the `Link` header out (pages then say only `X-Next-Page`).
+    pub no_link_header: bool,
+}
+
+/// The fake instance.
+pub struct FakeGitlab {
+    pub token: String,
+    data: Mutex<GitlabData>,
+    faults: Mutex<Vec<(String, VecDeque<Reply>)>>,
+}
+
+fn time_of(value: &Value, key: &str) -> i64 {
+    value
+        .get(key)
+        .and_then(Value::as_str)
+        .and_then(parse_time)
+        .unwrap_or(0)
+}
+
+impl FakeGitlab {
+    /// An empty instance.
+    pub fn new(token: &str) -> FakeGitlab {
+        FakeGitlab {
+            token: token.to_owned(),
+            data: Mutex::default(),
+            faults: Mutex::default(),
+        }
+    }
+
+    /// The issues, merge requests and notes recorded in DevLake's raw tables under `dir`.
+    pub fn from_devlake(dir: &Path, token: &str) -> std::io::Result<FakeGitlab> {
+        let fake = FakeGitlab::new(token);
+        {
+            let mut data = fake.data();
+            let read = |name: &str| super::devlake::read(&dir.join("gitlab/devlake").join(name));
+            let parse = |text: &str| serde_json::from_str::<Value>(text).ok();
+            data.project = json!({
+                "id": PROJECT_ID,
+                "path_with_namespace": PROJECT_PATH,
+                "web_url": format!("https://gitlab.com/{PROJECT_PATH}"),
+                "archived": false,
+            });
+            data.issues = read("_raw_gitlab_api_issues.csv")?
+                .iter()
+                .filter_map(|r| parse(&r.data))
+                .collect();
+            data.merge_requests = read("_raw_gitlab_api_merge_requests.csv")?
+                .iter()
+                .filter_map(|r| parse(&r.data))
+                .collect();
+            for row in read("_raw_gitlab_api_merge_request_notes.csv")? {
+                let Some(note) = parse(&row.data) else {
+                    continue;
+                };
+                let iid = parse(&row.input)
+                    .and_then(|i| i.get("Iid").and_then(Value::as_i64))
+                    .or_else(|| note.get("noteable_iid").and_then(Value::as_i64))
+                    .unwrap_or(0);
+                data.notes.entry(iid).or_default().push(note);
+            }
+        }
+        Ok(fake)
+    }
+
+    /// The data, to change between polls.
+    pub fn data(&self) -> MutexGuard<'_, GitlabData> {
+        self.data
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Replies served, in order, to the next requests whose path contains `path_part`.
+    pub fn fault(&self, path_part: &str, replies: Vec<Reply>) {
+        if let Ok(mut faults) = self.faults.lock() {
+            faults.push((path_part.to_owned(), replies.into()));
+        }
+    }
+
+    /// Starts a loopback server answering as this fake.
+    pub async fn serve(self: &Arc<Self>) -> std::io::Result<ReplayServer> {
+        let fake = self.clone();
+        let handler: Handler = Arc::new(move |request| fake.answer(request));
+        ReplayServer::start(handler).await
+    }
+
+    fn authorised(&self, request: &Request) -> bool {
+        let bearer = format!("Bearer {}", self.token);
+        request.header("authorization") == Some(bearer.as_str())
+            || request.header("private-token") == Some(self.token.as_str())
+    }
+
+    /// Answers one request.
+    pub fn answer(&self, request: &Request) -> Reply {
+        if !self.authorised(request) {
+            return Reply::json(401, r#"{"message":"401 Unauthorized"}"#);
+        }
+        if let Ok(mut faults) = self.faults.lock() {
+            if let Some((_, queue)) = faults
+                .iter_mut()
+                .find(|(part, q)| request.path.contains(part.as_str()) && !q.is_empty())
+            {
+                if let Some(reply) = queue.pop_front() {
+                    return reply;
+                }
+            }
+        }
+        // Read under the lock, cloning only what is answered (the benchmark's corpus is large).
+        let data = self.data();
+        let Some(path) = request.path.strip_prefix("/api/v4/") else {
+            return Reply::json(404, r#"{"error":"404 Not Found"}"#);
+        };
+        let parts: Vec<&str> = path.split('/').collect();
+        let project_id = data.project.get("id").and_then(Value::as_i64).unwrap_or(0);
+        let project_path = data
+            .project
+            .get("path_with_namespace")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let is_project = |p: &str| {
+            p == project_id.to_string() || p.replace("%2F", "/").replace("%2f", "/") == project_path
+        };
+        let not_found = |what: &str| {
+            Reply::json(
+                404,
+                json!({"message": format!("404 {what} Not Found")}).to_string(),
+            )
+        };
+        match parts.as_slice() {
+            ["user"] => Reply::json(
+                200,
+                r#"{"id":1,"username":"baton-test","name":"Baton Test"}"#,
+            ),
+            ["groups", group]
+                if project_path.starts_with(&format!("{}/", group.replace("%2F", "/"))) =>
+            {
+                Reply::json(
+                    200,
+                    json!({"id": 4347861, "full_path": group.replace("%2F", "/")}).to_string(),
+                )
+            }
+            ["groups", group, "projects"]
+                if project_path.starts_with(&format!("{}/", group.replace("%2F", "/"))) =>
+            {
+                self.page_of(request, &[&data.project], &data)
+            }
+            ["groups", ..] => not_found("Group"),
+            ["projects", p] if is_project(p) => Reply::json(200, data.project.to_string()),
+            ["projects", p, kind]
+                if is_project(p) && (*kind == "issues" || *kind == "merge_requests") =>
+            {
+                let records = if *kind == "issues" {
+                    &data.issues
+                } else {
+                    &data.merge_requests
+                };
+                let since = request.param("updated_after").and_then(parse_time);
+                let mut chosen: Vec<&Value> = records
+                    .iter()
+                    .filter(|r| since.is_none_or(|s| time_of(r, "updated_at") >= s))
+                    .collect();
+                chosen.sort_by_key(|r| {
+                    (
+                        time_of(r, "created_at"),
+                        r.get("id").and_then(Value::as_i64).unwrap_or(0),
+                    )
+                });
+                self.page_of(request, &chosen, &data)
+            }
+            ["projects", p, "merge_requests", iid, "notes"] if is_project(p) => {
+                let iid: i64 = iid.parse().unwrap_or(0);
+                let mut notes: Vec<&Value> = data
+                    .notes
+                    .get(&iid)
+                    .map(|n| n.iter().collect())
+                    .unwrap_or_default();
+                notes.sort_by_key(|n| {
+                    (
+                        time_of(n, "created_at"),
+                        n.get("id").and_then(Value::as_i64).unwrap_or(0),
+                    )
+                });
+                self.page_of(request, &notes, &data)
+            }
+            ["projects", p, "issues", iid, "links"] if is_project(p) => {
+                let iid: i64 = iid.parse().unwrap_or(0);
+                Reply::json(
+                    200,
+                    Value::from(data.links.get(&iid).cloned().unwrap_or_default()).to_string(),
+                )
+            }
+            ["projects", ..] => not_found("Project"),
+            _ => Reply::json(404, r#"{"error":"404 Not Found"}"#),
+        }
+    }
+
+    /// One page of `records` by `page` and `per_page` (20 by default, 100 at most), with
+    /// GitLab's pagination and rate-limit headers.
+    fn page_of(&self, request: &Request, records: &[&Value], data: &GitlabData) -> Reply {
+        let per_page = request
+            .param("per_page")
+            .and_then(|p| p.parse::<usize>().ok())
+            .unwrap_or(20)
+            .clamp(1, 100);
+        let page = request
+            .param("page")
+            .and_then(|p| p.parse::<usize>().ok())
+            .unwrap_or(1)
+            .max(1);
+        let total = records.len();
+        let start = (page - 1).saturating_mul(per_page).min(total);
+        let end = (start + per_page).min(total);
+        let parts: Vec<String> = records[start..end].iter().map(|r| r.to_string()).collect();
+        let body = format!("[{}]", parts.join(","));
+        let has_next = end < total;
+        let mut reply = Reply::json(200, body)
+            .header("x-page", page.to_string())
+            .header("x-per-page", per_page.to_string())
+            .header("x-total", total.to_string())
+            .header(
+                "x-next-page",
+                if has_next {
+                    (page + 1).to_string()
+                } else {
+                    String::new()
+                },
+            )
+            .header("ratelimit-limit", "2000")
+            .header("ratelimit-remaining", "1999")
+            .header("ratelimit-name", "throttle_authenticated_api");
+        if has_next && !data.no_link_header {
+            let host = request.header("host").unwrap_or("127.0.0.1");
+            let mut query: Vec<(String, String)> = request
+                .query
+                .iter()
+                .filter(|(k, _)| k != "page")
+                .cloned()
+                .collect();
+            query.push(("page".into(), (page + 1).to_string()));
+            let query: String = url::form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(query)
+                .finish();
+            reply = reply.header(
+                "link",
+                format!("<http://{host}{}?{query}>; rel=\"next\"", request.path),
+            );
+        }
+        reply
+    }
+}
+
+/// Shifts an RFC 3339 time by `ms` (unreadable times stay as they are).
+fn shifted(value: &mut Value, key: &str, ms: i64) {
+    let Some(at) = value.get(key).and_then(Value::as_str).and_then(parse_time) else {
+        return;
+    };
+    if let Some(t) = chrono::DateTime::<chrono::Utc>::from_timestamp_millis(at + ms) {
+        value[key] = t
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+            .into();
+    }
+}
+
+/// A copy of a recorded issue or merge request as copy `k`: ids and iids offset, its
+/// references and URL renamed, its times moved `k` minutes later.
+fn cloned(record: &Value, k: i64, sep: &str) -> Value {
+    let mut copy = record.clone();
+    let iid = record.get("iid").and_then(Value::as_i64).unwrap_or(0);
+    let new_iid = iid + k * 100;
+    if let Some(id) = record.get("id").and_then(Value::as_i64) {
+        copy["id"] = (id + k * 1_000_000_000).into();
+    }
+    copy["iid"] = new_iid.into();
+    let rename = |text: &str| match text.rsplit_once(sep) {
+        Some((head, _)) => format!("{head}{sep}{new_iid}"),
+        None => text.to_owned(),
+    };
+    if let Some(full) = record.pointer("/references/full").and_then(Value::as_str) {
+        copy["references"]["full"] = rename(full).into();
+    }
+    let url_sep = if sep == "#" {
+        "/-/issues/"
+    } else {
+        "/-/merge_requests/"
+    };
+    if let Some(url) = record.get("web_url").and_then(Value::as_str) {
+        if let Some((head, _)) = url.rsplit_once(url_sep) {
+            copy["web_url"] = format!("{head}{url_sep}{new_iid}").into();
+        }
+    }
+    for key in ["created_at", "updated_at", "closed_at", "merged_at"] {
+        shifted(&mut copy, key, k * 60_000);
+    }
+    copy
+}
+
+impl FakeGitlab {
+    /// About `items` issues and merge requests **scaled from** the recorded rows (for the sync
+    /// benchmark): copies with offset ids and iids and times moved a minute per copy, each merge
+    /// request with a copy of its recorded notes.
+    pub fn scaled(dir: &Path, token: &str, items: usize) -> std::io::Result<FakeGitlab> {
+        let recorded = FakeGitlab::from_devlake(dir, token)?;
+        let fake = FakeGitlab::new(token);
+        {
+            let source = recorded.data().clone();
+            let mut data = fake.data();
+            data.project = source.project.clone();
+            let per_copy = (source.issues.len() + source.merge_requests.len()).max(1);
+            let copies = items.div_ceil(per_copy) as i64;
+            for k in 0..copies {
+                data.issues
+                    .extend(source.issues.iter().map(|r| cloned(r, k, "#")));
+                for mr in &source.merge_requests {
+                    let copy = cloned(mr, k, "!");
+                    let iid = mr.get("iid").and_then(Value::as_i64).unwrap_or(0);
+                    let notes: Vec<Value> = source
+                        .notes
+                        .get(&iid)
+                        .map(|notes| {
+                            notes
+                                .iter()
+                                .map(|n| {
+                                    let mut n = n.clone();
+                                    if let Some(id) = n.get("id").and_then(Value::as_i64) {
+                                        n["id"] = (id + k * 1_000_000_000).into();
+                                    }
+                                    shifted(&mut n, "created_at", k * 60_000);
+                                    n
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    data.notes.insert(iid + k * 100, notes);
+                    data.merge_requests.push(copy);
+                }
+            }
+        }
+        Ok(fake)
+    }
+}
