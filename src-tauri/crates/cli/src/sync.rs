@@ -211,8 +211,12 @@ pub async fn source(command: SourceCommand) -> Result<(), CoreError> {
             no_keychain,
         } => {
             let is_file = matches!(kind, KindArg::File);
-            let token = if is_file || (no_keychain && token_env.is_none() && !token_stdin) {
+            // A file has no token; without a keychain the token is given at each sync, so the
+            // one saved is a placeholder that is never stored.
+            let token = if is_file {
                 Secret::new("")
+            } else if no_keychain && token_env.is_none() && !token_stdin {
+                Secret::new("unused")
             } else {
                 read_token(token_env.as_deref(), token_stdin)?
             };

@@ -180,3 +180,108 @@ fn a_gitlab_source_is_added_with_its_group_and_projects() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_file_source_needs_no_token_and_an_export_imports_back_through_it() {
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let demo = dir.path().join("demo.baton");
+    let out = baton(&[
+        "demo",
+        "--items",
+        "300",
+        "--end",
+        "2026-03-01",
+        "--out",
+        demo.to_str().unwrap(),
+    ])
+    .output()
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let jsonl = dir.path().join("items.jsonl");
+    let out = baton(&[
+        "export",
+        demo.to_str().unwrap(),
+        "--out",
+        jsonl.to_str().unwrap(),
+    ])
+    .output()
+    .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && said.starts_with("wrote "), "{said}");
+    let first = std::fs::read_to_string(&jsonl).unwrap();
+    assert!(
+        first.starts_with(r#"{"baton":"items","version":1"#),
+        "a header line first"
+    );
+
+    // No token asked, none stored: the keychain is never touched for a file.
+    let moved = dir.path().join("moved.baton");
+    let out = baton(&[
+        "source",
+        "add",
+        moved.to_str().unwrap(),
+        "--kind",
+        "file",
+        "--name",
+        "moved",
+        "--path",
+        jsonl.to_str().unwrap(),
+        "--format",
+        "jsonl",
+    ])
+    .env_remove("BATON_TEST_TOKEN")
+    .output()
+    .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        said.contains("readable as Baton JSON lines: ") && said.contains("added moved"),
+        "tested, then added: {said}"
+    );
+    let out = baton(&["sync", moved.to_str().unwrap()]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stats = |file: &Path| {
+        let out = baton(&["stats", file.to_str().unwrap(), "--json"])
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (
+            v["totals"]["items"].clone(),
+            v["totals"]["transitions"].clone(),
+        )
+    };
+    assert_eq!(stats(&moved), stats(&demo), "the same items and changes");
+    let listed = baton(&["source", "list", moved.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&listed.stdout).contains("(Baton JSON lines)"),
+        "the list says which file and layout"
+    );
+    // A file source without --path is refused with the flag to give.
+    let out = baton(&[
+        "source",
+        "add",
+        moved.to_str().unwrap(),
+        "--kind",
+        "file",
+        "--name",
+        "x",
+    ])
+    .output()
+    .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--path"));
+}
