@@ -134,7 +134,12 @@ try {
     await driver.click(await driver.waitFor('[data-testid="source-file-format-states_csv"]'));
     await driver.type(await driver.waitFor('[data-testid="source-name"]'), "Delivery spreadsheet");
     await driver.type(await driver.waitFor('[data-testid="source-file-path"]'), resolve(args["import-file"]));
-    await driver.waitFor('[data-testid="source-file-preview-row"]', 60_000);
+    try {
+      await driver.waitFor('[data-testid="source-file-preview-row"]', 60_000);
+    } catch (err) {
+      shot("file-import-failed");
+      throw err;
+    }
     await sleep(Number(args.settle ?? 1500));
     shot("sources-file-import");
     await driver.execute(

@@ -153,6 +153,7 @@ pub async fn sources_pick_file(app: tauri::AppHandle) -> IpcResult<Option<String
 pub async fn sources_preview_file(
     scope: baton_core::connectors::file::FileScope,
 ) -> IpcResult<baton_core::connectors::file::read::FilePreview> {
-    let scope = scope.checked()?;
+    // Not `checked`: a states file's columns are what the preview guesses.
+    let scope = scope.normalised()?;
     Ok(baton_core::connectors::file::read::preview(&scope).await?)
 }

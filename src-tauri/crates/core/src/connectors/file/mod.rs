@@ -113,8 +113,21 @@ pub struct FileScope {
 }
 
 impl FileScope {
-    /// The scope with the path trimmed and checked: absolute, and a file that exists.
+    /// The scope checked for saving: [`FileScope::normalised`], and a states file names its
+    /// state columns.
     pub fn checked(&self) -> Result<FileScope, SyncError> {
+        let scope = self.normalised()?;
+        if scope.format == FileFormat::StatesCsv && scope.columns.states.is_empty() {
+            return Err(SyncError::Config(
+                "choose the columns that hold the date each state was entered".into(),
+            ));
+        }
+        Ok(scope)
+    }
+
+    /// The scope with the path trimmed and absolute and blank columns dropped: enough to read
+    /// the file for a preview, which guesses the columns not named yet.
+    pub fn normalised(&self) -> Result<FileScope, SyncError> {
         let path = self.path.trim();
         if path.is_empty() {
             return Err(SyncError::Config(
@@ -156,11 +169,6 @@ impl FileScope {
                 .collect(),
             date_format: blank(&c.date_format),
         };
-        if self.format == FileFormat::StatesCsv && columns.states.is_empty() {
-            return Err(SyncError::Config(
-                "choose the columns that hold the date each state was entered".into(),
-            ));
-        }
         Ok(FileScope {
             path: path.to_owned(),
             format: self.format,
@@ -219,5 +227,45 @@ impl Connector for FileConnector {
                 )
             }
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const STATES: &str = "ID,Title,Team,Backlog,Doing,Done\nA-1,Refund,Payments,2026-01-05,2026-01-06,2026-01-08\nA-2,Copy,Checkout,2026-01-07,,\n";
+
+    #[test]
+    fn a_states_file_is_previewed_before_its_columns_are_chosen_but_not_saved_without_them() {
+        let scope = FileScope {
+            path: "/data/flow.csv".into(),
+            format: FileFormat::StatesCsv,
+            columns: Box::default(),
+        };
+        let refused = scope
+            .checked()
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(refused.contains("choose the columns"), "{refused}");
+        let preview = scope
+            .normalised()
+            .and_then(|s| read::preview_bytes(STATES.as_bytes(), &s));
+        let preview = preview.map_err(|e| e.to_string());
+        let Ok(preview) = preview else {
+            panic!("the preview reads the file: {preview:?}");
+        };
+        assert_eq!(preview.columns.id.as_deref(), Some("ID"));
+        assert_eq!(preview.columns.team.as_deref(), Some("Team"));
+        assert_eq!(
+            preview.columns.states,
+            ["Backlog", "Doing", "Done"],
+            "the dated columns"
+        );
+        assert_eq!(preview.items_total, 2);
+        assert_eq!(preview.items[0].state, "Done");
+        assert_eq!(preview.items[1].state, "Backlog");
+        assert_eq!(preview.errors_total, 0);
     }
 }
