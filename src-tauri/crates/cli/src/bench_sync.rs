@@ -58,27 +58,24 @@ pub struct BenchSyncArgs {
 }
 
 /// `baton bench-sync --import FILE`: one file source's import, timed.
-async fn run_import(args: &BenchSyncArgs, file: &std::path::Path) -> Result<(), CoreError> {
-    let dir = std::env::temp_dir().join(format!("baton-bench-import-{}", std::process::id()));
+/// Adds `input` to a fresh workspace in a temporary folder and times one sync of it (the
+/// folder is removed after); the run's report and its seconds. A run that does not succeed is
+/// an error naming `what`.
+async fn timed_sync(
+    what: &str,
+    input: &SourceInput,
+) -> Result<(baton_core::sync::RunReport, f64), CoreError> {
+    let dir = std::env::temp_dir().join(format!("baton-bench-{what}-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let path = dir.join("bench.baton");
     let _ = std::fs::remove_file(&path);
     let ws = Workspace::create(&path).await?;
     let secrets = Arc::new(MemorySecretStore::new());
-    let scope =
-        crate::sync::file_scope(Some(file.to_path_buf()), args.format, &[], Vec::new(), None)?;
-    let input = SourceInput {
-        name: "bench".into(),
-        base_url: String::new(),
-        poll_interval_minutes: 10,
-        token: None,
-        scope: SourceScope::File(scope),
-    };
     let source = sources::add(
         &ws,
         secrets.as_ref(),
         None,
-        &input,
+        input,
         baton_core::time::now_ms(),
     )
     .await
@@ -90,7 +87,6 @@ async fn run_import(args: &BenchSyncArgs, file: &std::path::Path) -> Result<(), 
         progress: baton_core::sync::progress::silent(),
         options: SyncOptions::default(),
     };
-    let bytes = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0) as f64 / 1_048_576.0;
     let timer = Instant::now();
     let report = run_source(&ctx, &source.id, CancellationToken::new())
         .await
@@ -100,10 +96,25 @@ async fn run_import(args: &BenchSyncArgs, file: &std::path::Path) -> Result<(), 
     let _ = std::fs::remove_dir_all(&dir);
     if report.status != RunStatus::Succeeded {
         return Err(CoreError::Invalid(format!(
-            "the benchmark import failed: {:?}",
+            "the benchmark {what} failed: {:?}",
             report.error
         )));
     }
+    Ok((report, seconds))
+}
+
+async fn run_import(args: &BenchSyncArgs, file: &std::path::Path) -> Result<(), CoreError> {
+    let scope =
+        crate::sync::file_scope(Some(file.to_path_buf()), args.format, &[], Vec::new(), None)?;
+    let input = SourceInput {
+        name: "bench".into(),
+        base_url: String::new(),
+        poll_interval_minutes: 10,
+        token: None,
+        scope: SourceScope::File(scope),
+    };
+    let bytes = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0) as f64 / 1_048_576.0;
+    let (report, seconds) = timed_sync("import", &input).await?;
     let items = report.figures.items;
     let rate = items as f64 / seconds;
     if args.json {
@@ -141,12 +152,6 @@ async fn run_gitlab(args: &BenchSyncArgs) -> Result<(), CoreError> {
     );
     let generated = started.elapsed().as_secs_f64();
     let server = fake.serve().await?;
-    let dir = std::env::temp_dir().join(format!("baton-bench-gitlab-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
-    let path = dir.join("bench.baton");
-    let _ = std::fs::remove_file(&path);
-    let ws = Workspace::create(&path).await?;
-    let secrets = Arc::new(MemorySecretStore::new());
     let input = SourceInput {
         name: "bench".into(),
         base_url: server.url(),
@@ -157,35 +162,7 @@ async fn run_gitlab(args: &BenchSyncArgs) -> Result<(), CoreError> {
             projects: vec![baton_core::replay::gitlab::PROJECT_PATH.into()],
         }),
     };
-    let source = sources::add(
-        &ws,
-        secrets.as_ref(),
-        None,
-        &input,
-        baton_core::time::now_ms(),
-    )
-    .await
-    .map_err(|e| CoreError::Invalid(e.to_string()))?;
-    let ctx = SyncContext {
-        ws: ws.clone(),
-        secrets,
-        clock: Arc::new(SystemClock),
-        progress: baton_core::sync::progress::silent(),
-        options: SyncOptions::default(),
-    };
-    let timer = Instant::now();
-    let report = run_source(&ctx, &source.id, CancellationToken::new())
-        .await
-        .map_err(|e| CoreError::Invalid(e.to_string()))?;
-    let seconds = timer.elapsed().as_secs_f64();
-    ws.close().await;
-    let _ = std::fs::remove_dir_all(&dir);
-    if report.status != RunStatus::Succeeded {
-        return Err(CoreError::Invalid(format!(
-            "the benchmark sync failed: {:?}",
-            report.error
-        )));
-    }
+    let (report, seconds) = timed_sync("gitlab", &input).await?;
     let items = report.figures.items;
     let rate = items as f64 / seconds;
     if args.json {
