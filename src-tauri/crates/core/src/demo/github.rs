@@ -10,9 +10,13 @@
 
 use std::collections::HashMap;
 
+use crate::connectors::github::graphql::{
+    Actor, Connection, IssueNode, LabelName, Login, ProjectItem, ProjectRef, StatusValue,
+    TimelineNode,
+};
 use crate::connectors::github::lifecycle;
 use crate::connectors::github::map::FOUND_IN_TITLE;
-use crate::connectors::github::model::{BranchRef, Pull, TimelineEvent, User};
+use crate::connectors::github::model::{BranchRef, Issue, Pull, TimelineEvent, User};
 use crate::connectors::{crossref, StateMeanings};
 use crate::graph::model::{ItemKind, LinkKind, Transition, TransitionKind};
 use crate::ingest::write::{person_id, PageWrite};
@@ -262,6 +266,247 @@ pub(crate) fn through_the_github_mapping(g: &mut DemoGraph) {
     }
 }
 
+/// The status label a GitHub-tracked team puts on an issue at each step of its workflow (the
+/// labels the mapping recognises, see `lifecycle::label_signal`); none in the backlog.
+fn status_label(raw_state: &str) -> Option<&'static str> {
+    match raw_state {
+        "Ready" => Some("status: ready"),
+        "In progress" => Some("status: in progress"),
+        "In review" => Some("status: in review"),
+        _ => None,
+    }
+}
+
+/// The project board the demo's GitHub issues are on, and the name of its Status option for a
+/// step of the team's workflow (the board's options are the workflow's steps).
+const BOARD: &str = "Platform board";
+
+/// Replaces the simulated history of every GitHub issue with what the real mapping makes of the
+/// records GitHub would give for it (`lifecycle::issue_lifecycle`): its timeline as the GraphQL
+/// query reads it (status labels added and removed at each step, the assignment when work
+/// starts, the close with its reason) and its item on a Projects board whose Status is the step
+/// it is at now, set when it got there. GitHub gives a board status's current value only, so the
+/// demo's issues have no richer history than a real organisation's: their steps before the last
+/// one come from the labels.
+pub(crate) fn through_the_github_issue_mapping(g: &mut DemoGraph) {
+    let login_of: HashMap<&str, &str> = g
+        .identities
+        .iter()
+        .filter(|i| i.source_id == SRC_GITHUB)
+        .map(|i| (i.person_id.as_str(), i.login.as_str()))
+        .collect();
+    let person_of: HashMap<String, String> = g
+        .identities
+        .iter()
+        .filter(|i| i.source_id == SRC_GITHUB)
+        .map(|i| (person_id(SRC_GITHUB, &i.login), i.person_id.clone()))
+        .collect();
+    let mut states = StateMeanings::default();
+    for map in g.workflow_maps.iter().filter(|m| m.source_id == SRC_GITHUB) {
+        states.seed(
+            map.item_kind,
+            &map.raw_state,
+            (map.flow_state, map.wait_reason),
+        );
+    }
+    states.take_fresh();
+
+    let mut ranges: HashMap<&str, (usize, usize)> = HashMap::new();
+    for (at, t) in g.transitions.iter().enumerate() {
+        ranges
+            .entry(t.item_id.as_str())
+            .and_modify(|r| r.1 = at + 1)
+            .or_insert((at, at + 1));
+    }
+    let mut replaced: HashMap<String, Vec<Transition>> = HashMap::new();
+    let mut next_id: i64 = 1;
+    for item in g
+        .items
+        .iter_mut()
+        .filter(|i| i.source_id == SRC_GITHUB && i.kind != ItemKind::PullRequest)
+    {
+        let history = ranges
+            .get(item.id.as_str())
+            .map_or(&[][..], |&(from, to)| &g.transitions[from..to]);
+        let login = |person: &Option<String>| {
+            person
+                .as_deref()
+                .and_then(|p| login_of.get(p).copied())
+                .map(str::to_owned)
+        };
+        let actor = |login: Option<String>| {
+            login.map(|login| Actor {
+                typename: if login.ends_with("[bot]") {
+                    "Bot"
+                } else {
+                    "User"
+                }
+                .to_owned(),
+                login,
+            })
+        };
+        let mut node_of = |typename: &str, at: i64, by: Option<String>| {
+            next_id += 1;
+            TimelineNode {
+                typename: typename.to_owned(),
+                id: Some(format!("demo-issue-event-{next_id}")),
+                created_at: Some(iso(at)),
+                actor: actor(by),
+                ..TimelineNode::default()
+            }
+        };
+        let owner = login(&item.owner_id);
+        let mut timeline: Vec<TimelineNode> = Vec::new();
+        let mut label: Option<&'static str> = None;
+        let mut assigned = false;
+        let mut closed: Option<(i64, &'static str)> = None;
+        let mut last_step: Option<(i64, String)> = None;
+        let mut assignee_changes: Vec<Transition> = Vec::new();
+        for t in history {
+            if t.kind != TransitionKind::State {
+                // Assignment changes (who asked an agent) stay as they are: the timeline's
+                // `assigned` entries, which the lifecycle does not turn into states.
+                assignee_changes.push(t.clone());
+                continue;
+            }
+            let by = login(&t.actor_id);
+            match t.to_state.as_str() {
+                "Done" => closed = Some((t.at, "COMPLETED")),
+                "Closed as not planned" => closed = Some((t.at, "NOT_PLANNED")),
+                step => {
+                    if closed.take().is_some() {
+                        timeline.push(node_of("ReopenedEvent", t.at, by.clone()));
+                    }
+                    let wanted = status_label(step);
+                    if wanted != label {
+                        if let Some(old) = label {
+                            let mut off = node_of("UnlabeledEvent", t.at, by.clone());
+                            off.label = Some(LabelName {
+                                name: old.to_owned(),
+                            });
+                            timeline.push(off);
+                        }
+                        if let Some(new) = wanted {
+                            let mut on = node_of("LabeledEvent", t.at, by.clone());
+                            on.label = Some(LabelName {
+                                name: new.to_owned(),
+                            });
+                            timeline.push(on);
+                        }
+                        label = wanted;
+                    }
+                    if step == "In progress" && !assigned {
+                        if let Some(who) = owner.clone().or_else(|| by.clone()) {
+                            let mut a = node_of("AssignedEvent", t.at, by.clone());
+                            a.assignee = Some(Login { login: Some(who) });
+                            timeline.push(a);
+                            assigned = true;
+                        }
+                    }
+                    last_step = Some((t.at, step.to_owned()));
+                    continue;
+                }
+            }
+            if let Some((at, reason)) = closed {
+                let mut c = node_of("ClosedEvent", at, by);
+                c.state_reason = Some(reason.to_owned());
+                timeline.push(c);
+            }
+        }
+        // The board shows the step the issue is at (or Done once closed), set when it got there.
+        let board_status = match closed {
+            Some((at, "COMPLETED")) => Some((at, "Done".to_owned())),
+            Some(_) => None,
+            None => last_step.clone(),
+        };
+        let project_items = board_status.map(|(at, name)| Connection {
+            nodes: vec![Some(ProjectItem {
+                id: format!("demo-board-item-{}", item.id),
+                is_archived: false,
+                project: Some(ProjectRef {
+                    number: Some(1),
+                    title: Some(BOARD.to_owned()),
+                }),
+                status: Some(StatusValue {
+                    name: Some(name),
+                    updated_at: Some(iso(at)),
+                }),
+            })],
+            page_info: None,
+        });
+        let number = item
+            .key
+            .rsplit_once('#')
+            .and_then(|(_, n)| n.parse().ok())
+            .unwrap_or_default();
+        let issue = Issue {
+            id: number,
+            number,
+            title: item.title.clone(),
+            state: if closed.is_some() { "closed" } else { "open" }.to_owned(),
+            state_reason: closed.map(|(_, reason)| reason.to_lowercase()),
+            html_url: item.url.clone(),
+            user: login(&item.author_id).as_deref().map(user),
+            assignee: owner.as_deref().filter(|_| assigned).map(user),
+            created_at: iso(item.created_at),
+            updated_at: iso(item.updated_at),
+            closed_at: closed.map(|(at, _)| iso(at)),
+            ..Issue::default()
+        };
+        let node = IssueNode {
+            number,
+            project_items,
+            timeline_items: Connection {
+                nodes: timeline.into_iter().map(Some).collect(),
+                page_info: None,
+            },
+        };
+        let mut page = PageWrite::new("demo");
+        let lc =
+            lifecycle::issue_lifecycle(&mut page, &mut states, SRC_GITHUB, item, &issue, &node);
+        let person = |id: Option<String>| id.and_then(|id| person_of.get(&id).cloned());
+        let mut rows: Vec<Transition> = lc
+            .changes
+            .into_iter()
+            .map(|t| Transition {
+                actor_id: person(t.actor_id),
+                ..t
+            })
+            .chain(assignee_changes)
+            .collect();
+        rows.sort_by_key(|t| t.at);
+        let (flow, reason) = states.flow_for(item.kind, &lc.raw_state, None);
+        item.raw_state = lc.raw_state;
+        item.flow_state = flow;
+        item.wait_reason = reason;
+        // What the real mapping sets (`map::map_issue`): no start time of its own; done when
+        // closed as completed.
+        item.started_at = None;
+        item.done_at = match closed {
+            Some((at, "COMPLETED")) => Some(at),
+            _ => None,
+        };
+        replaced.insert(item.id.clone(), rows);
+    }
+    let mut transitions = Vec::with_capacity(g.transitions.len());
+    let mut done: std::collections::HashSet<String> = std::collections::HashSet::new();
+    for t in std::mem::take(&mut g.transitions) {
+        match replaced.get(&t.item_id) {
+            None => transitions.push(t),
+            Some(rows) => {
+                if done.insert(t.item_id.clone()) {
+                    transitions.extend(rows.iter().cloned());
+                }
+            }
+        }
+    }
+    g.transitions = transitions;
+    for mut map in states.take_fresh() {
+        map.source_id = SRC_GITHUB.to_owned();
+        g.workflow_maps.push(map);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
@@ -344,5 +589,78 @@ mod tests {
                 .all(|a| person_ids.contains(a)),
             "actors are the demo's people"
         );
+    }
+
+    #[test]
+    fn demo_issues_have_only_what_github_gives_a_board_status_once_labels_before() {
+        let g = crate::demo::generate(&DemoOptions {
+            items: 3_000,
+            seed: DEFAULT_SEED,
+            end: 1_772_409_600_000,
+        });
+        let issues: BTreeSet<&str> = g
+            .items
+            .iter()
+            .filter(|i| i.source_id == SRC_GITHUB && i.kind != ItemKind::PullRequest)
+            .map(|i| i.id.as_str())
+            .collect();
+        assert!(
+            issues.len() > 50,
+            "the demo has GitHub issues: {}",
+            issues.len()
+        );
+        // A board status enters an issue's history once, as its last state (GitHub gives the
+        // current value only); the steps before it come from labels, assignment and closing.
+        let board = ["Backlog", "Ready", "In progress", "In review", "Done"];
+        let mut by_item: HashMap<&str, Vec<&Transition>> = HashMap::new();
+        for t in g
+            .transitions
+            .iter()
+            .filter(|t| t.kind == TransitionKind::State && issues.contains(t.item_id.as_str()))
+        {
+            by_item.entry(t.item_id.as_str()).or_default().push(t);
+        }
+        let mut labelled = 0;
+        let mut on_board = 0;
+        for (item, states) in &by_item {
+            for (at, t) in states.iter().enumerate() {
+                let to = t.to_state.as_str();
+                if board.contains(&to) {
+                    assert_eq!(at + 1, states.len(), "{item}: a board status only last");
+                    on_board += 1;
+                    continue;
+                }
+                assert!(
+                    to == lifecycle::OPEN
+                        || to.starts_with("closed")
+                        || to.starts_with(lifecycle::LABEL_PREFIX)
+                        || to == lifecycle::ASSIGNED,
+                    "{item}: {to} is not a state a GitHub issue's records give"
+                );
+                if to.starts_with(lifecycle::LABEL_PREFIX) {
+                    labelled += 1;
+                }
+            }
+        }
+        assert!(on_board > 0 && labelled > 0);
+        // Open issues are where their board says, and mean what the map says.
+        let meaning = |raw: &str| {
+            g.workflow_maps
+                .iter()
+                .filter(|m| m.source_id == SRC_GITHUB && m.raw_state == raw)
+                .find(|m| m.item_kind.is_none())
+                .map(|m| (m.flow_state, m.wait_reason))
+        };
+        assert_eq!(meaning(lifecycle::OPEN), Some((FlowState::New, None)));
+        assert_eq!(
+            meaning("label: status: in review"),
+            Some((FlowState::Waiting, Some(WaitReason::Review)))
+        );
+        let in_review = g
+            .items
+            .iter()
+            .filter(|i| issues.contains(i.id.as_str()) && i.raw_state == "In review")
+            .count();
+        assert!(in_review > 0, "some issues wait for review on the board");
     }
 }

@@ -53,6 +53,12 @@ pub const MERGED: &str = "merged";
 pub const CLOSED_UNMERGED: &str = "closed (unmerged)";
 /// An open issue someone is assigned to, with no better signal.
 pub const ASSIGNED: &str = "assigned";
+/// An issue closed as done.
+pub const CLOSED: &str = "closed";
+/// An issue closed as not planned.
+pub const CLOSED_NOT_PLANNED: &str = "closed (not planned)";
+/// An issue closed as a duplicate.
+pub const CLOSED_DUPLICATE: &str = "closed (duplicate)";
 /// The raw state of an issue that a status label describes: `label: in progress`.
 pub const LABEL_PREFIX: &str = "label: ";
 
@@ -88,6 +94,11 @@ pub fn seed_meanings(states: &mut StateMeanings) {
         (MERGED, (Done, None)),
         (CLOSED_UNMERGED, (Canceled, None)),
         (ASSIGNED, (Active, None)),
+        // An open issue nobody started; an issue closed as done, or not to be done.
+        (OPEN, (New, None)),
+        (CLOSED, (Done, None)),
+        (CLOSED_NOT_PLANNED, (Canceled, None)),
+        (CLOSED_DUPLICATE, (Canceled, None)),
     ] {
         states.seed(None, raw, meaning);
     }
@@ -715,9 +726,9 @@ fn dedup_links(links: Vec<Link>) -> Vec<Link> {
 /// The raw state of a closed issue from its close reason (GraphQL's `stateReason`).
 fn closed_state(reason: Option<&str>) -> &'static str {
     match reason.map(str::to_uppercase).as_deref() {
-        Some("NOT_PLANNED") => "closed (not planned)",
-        Some("DUPLICATE") => "closed (duplicate)",
-        _ => "closed",
+        Some("NOT_PLANNED") => CLOSED_NOT_PLANNED,
+        Some("DUPLICATE") => CLOSED_DUPLICATE,
+        _ => CLOSED,
     }
 }
 

@@ -64,7 +64,7 @@ pub struct IssueType {
 }
 
 /// An issue from `/repos/{o}/{r}/issues` (pull requests carry `pull_request`).
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 pub struct Issue {
     pub id: i64,
     pub number: i64,
