@@ -270,7 +270,11 @@ impl Workspace {
     pub async fn write<O: WriteOp>(&self, op: O) -> Result<(O::Output, Changes), O::Error> {
         // A read-only workspace says so, naming the file, before SQLite would refuse.
         self.ensure_writable()?;
-        let mut tx = self.pool().begin().await?;
+        // IMMEDIATE: the write lock is taken at the start, waiting (busy timeout) while another
+        // connection or process writes. A deferred transaction that read first would instead
+        // fail at once with "database is locked" when another writer committed in between
+        // (SQLite cannot upgrade a stale read snapshot to a write).
+        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         let mut writer = Writer {
             conn: &mut tx,
             changes: Changes::none(),
@@ -366,5 +370,81 @@ mod tests {
         assert_eq!(a.item_ids, vec!["x".to_owned(), "y".to_owned()]);
         a.merge(&Changes::everything());
         assert!(a.all_items && a.kinds.len() == ChangeKind::ALL.len());
+    }
+
+    /// A write that reads, lets another connection try to write, then writes.
+    struct ReadThenWrite {
+        other: tokio::sync::oneshot::Sender<()>,
+        other_done: tokio::sync::oneshot::Receiver<()>,
+    }
+
+    impl WriteOp for ReadThenWrite {
+        type Output = ();
+        type Error = crate::CoreError;
+
+        async fn apply(self, w: &mut Writer<'_>) -> Result<(), crate::CoreError> {
+            sqlx::query("SELECT count(*) FROM teams")
+                .execute(w.conn())
+                .await?;
+            let _ = self.other.send(());
+            // The other writer either committed in between (a deferred transaction) or waits
+            // for this one (an immediate one): give it the time to do either.
+            let _ =
+                tokio::time::timeout(std::time::Duration::from_millis(300), self.other_done).await;
+            sqlx::query("INSERT INTO teams (id, name) VALUES ('t-first', 'First')")
+                .execute(w.conn())
+                .await?;
+            Ok(())
+        }
+    }
+
+    struct Insert(&'static str);
+
+    impl WriteOp for Insert {
+        type Output = ();
+        type Error = crate::CoreError;
+
+        async fn apply(self, w: &mut Writer<'_>) -> Result<(), crate::CoreError> {
+            sqlx::query("INSERT INTO teams (id, name) VALUES (?1, ?1)")
+                .bind(self.0)
+                .execute(w.conn())
+                .await?;
+            Ok(())
+        }
+    }
+
+    /// Two processes writing one workspace (a sync and a second `baton` refused by the sync
+    /// lock, say): a write that read before the other committed still commits, after waiting,
+    /// instead of failing with "database is locked".
+    #[tokio::test]
+    async fn a_write_that_read_first_waits_for_another_writer_instead_of_failing() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("two.baton");
+        let first = Workspace::create(&path).await.expect("create");
+        let second = Workspace::open(&path).await.expect("open again");
+        let (go, went) = tokio::sync::oneshot::channel();
+        let (done, other_done) = tokio::sync::oneshot::channel();
+        let other = tokio::spawn(async move {
+            let _ = went.await;
+            let result = second.write(Insert("t-second")).await.map(|_| ());
+            let _ = done.send(());
+            (second, result)
+        });
+        let mine = first
+            .write(ReadThenWrite {
+                other: go,
+                other_done,
+            })
+            .await;
+        let (second, theirs) = other.await.expect("the other writer");
+        assert!(mine.is_ok(), "the first write commits: {mine:?}");
+        assert!(theirs.is_ok(), "the second write commits: {theirs:?}");
+        let teams: i64 = sqlx::query_scalar("SELECT count(*) FROM teams WHERE id LIKE 't-%'")
+            .fetch_one(first.pool())
+            .await
+            .expect("count");
+        assert_eq!(teams, 2, "both writes are in the file");
+        first.close().await;
+        second.close().await;
     }
 }
