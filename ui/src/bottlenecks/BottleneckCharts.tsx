@@ -241,7 +241,7 @@ export const BottleneckCharts = memo(function BottleneckCharts({
         testId="bn-matrix"
         title="Time in stage by team"
         metricId="bottleneck-matrix"
-        subtitle={`Each cell is the ${measure === "median" ? "median time an item spent" : "total time all items spent"} in a stage ${span}; darker is longer, a dash is no time there. Click a cell to list its items.${emptyNote}`}
+        subtitle={`Each cell is the ${measure === "median" ? "median time an item spent" : "total time all items spent"} in a stage ${span}; ${theme === "dark" ? "brighter" : "darker"} is longer, a dash is no time there. Click a cell to list its items.${emptyNote}`}
         csv={() => matrixRows(report)}
         headerExtra={<MeasureToggle value={measure} onChange={setMeasure} />}
         empty={empty(

@@ -230,9 +230,13 @@ export function throughputOption(report: FlowReport, c: Colors): ChartOption {
     const partial = w.daysInRange < 7;
     return {
       value: [mid, w.count],
-      symbol: partial ? "emptyCircle" : "circle",
+      // Hollow: a circle filled with the card's own colour. ECharts fills its "emptyCircle"
+      // with white whatever the theme, which the dark theme showed as a white dot.
+      symbol: "circle",
       symbolSize: partial ? 9 : 7,
-      itemStyle: partial ? { color: p.surface, borderColor: lineColor, borderType: "dashed" as const } : {},
+      itemStyle: partial
+        ? { color: p.surface, borderColor: lineColor, borderWidth: 2, borderType: "dashed" as const }
+        : {},
     };
   });
   return {

@@ -1,7 +1,8 @@
-import { fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { BottleneckReport } from "../lib/ipc";
 import { clearMocks, makeBottlenecks, makeFilter, makeSummary, mockBackend } from "../lib/ipc/testing";
+import { ResolvedThemeContext } from "../shared/theme";
 import { renderWithClient } from "../test/render";
 import { WorkspaceActionsProvider } from "../workspace/actions";
 import { BottlenecksView } from "./BottlenecksView";
@@ -33,6 +34,25 @@ function renderPage() {
 }
 
 describe("Bottlenecks", () => {
+  it("says how the matrix's colour scale reads in each theme (darker on light, brighter on dark)", async () => {
+    backend();
+    renderWithClient(
+      <ResolvedThemeContext.Provider value="dark">
+        <WorkspaceActionsProvider>
+          <BottlenecksView />
+        </WorkspaceActionsProvider>
+      </ResolvedThemeContext.Provider>,
+    );
+    const dark = await screen.findByTestId("bn-matrix");
+    expect(dark).toHaveTextContent("brighter is longer");
+    expect(dark).not.toHaveTextContent("darker is longer");
+    cleanup();
+    clearMocks();
+    backend();
+    renderPage();
+    expect(await screen.findByTestId("bn-matrix")).toHaveTextContent("darker is longer");
+  });
+
   it("says which columns of the matrix are empty and why, instead of leaving rows of dashes", async () => {
     backend();
     renderPage();
