@@ -14,6 +14,10 @@
 //! - a few Jira items parked in a state no workflow map covers ([`UNMAPPED_STATE`]);
 //! - a few Jira items waiting for a decision ([`DECISION_STATE`]) or an approval
 //!   ([`APPROVAL_STATE`]) at their source, some of them for longer than the default policy allows;
+//! - a few Jira items that another team's open work blocks, waiting for that team
+//!   ([`DEPENDENCY_STATE`]), two of them for three weeks or more;
+//! - one team that starts more backlog items in the last two weeks than the default WIP limit
+//!   allows in progress;
 //! - questions asked in Baton that wait for a decider, some overdue, some answered
 //!   ([`approvals`]).
 
@@ -36,6 +40,12 @@ const DAY: i64 = 24 * HOUR;
 pub(crate) const UNMAPPED_STATE: &str = "Parked";
 /// A Jira state that means waiting for a decision (inferred from its name).
 pub(crate) const DECISION_STATE: &str = "Needs decision";
+/// A Jira state that means waiting for another team (inferred from its name: "waiting for").
+pub(crate) const DEPENDENCY_STATE: &str = "Waiting for Other Team";
+/// The state work is started in, in Jira and Linear alike.
+const STARTED_STATE: &str = "In Progress";
+/// The default WIP limit a team of the demo goes over (`governance::policy::defaults`).
+const WIP_LIMIT: usize = 15;
 /// The Jira state of the demo's workflow that means waiting for an approval.
 pub(crate) const APPROVAL_STATE: &str = "Awaiting Approval";
 
@@ -228,6 +238,132 @@ pub(crate) fn add(g: &mut DemoGraph, seed: u64, end: i64) {
         stopped += 1;
     }
 
+    // A few Jira items that another team's open work blocks (committed or started) stop to wait
+    // for that team; the two that stopped moving longest ago, a month ago or as soon after as
+    // they could, long enough to break the default ten-working-day limit.
+    let team_of: HashMap<&str, Option<&str>> = g
+        .items
+        .iter()
+        .map(|i| (i.id.as_str(), i.team_id.as_deref()))
+        .collect();
+    let open = |id: &str| {
+        position.get(id).is_some_and(|&at| {
+            !matches!(
+                g.items[at].flow_state,
+                FlowState::Done | FlowState::Canceled
+            )
+        })
+    };
+    let blocked_by_other_team: std::collections::HashSet<&str> = g
+        .links
+        .iter()
+        .filter(|l| l.kind == LinkKind::Blocks && l.removed_at.is_none())
+        .filter(|l| open(&l.from_item_id) && open(&l.to_item_id))
+        .filter(|l| {
+            let (a, b) = (
+                team_of.get(l.from_item_id.as_str()).copied().flatten(),
+                team_of.get(l.to_item_id.as_str()).copied().flatten(),
+            );
+            a.is_some() && b.is_some() && a != b
+        })
+        .map(|l| l.to_item_id.as_str())
+        .collect();
+    let mut candidates: Vec<usize> = g
+        .items
+        .iter()
+        .enumerate()
+        .filter(|(at_item, item)| {
+            item.source_id == super::generate::SRC_JIRA
+                && blocked_by_other_team.contains(item.id.as_str())
+                && (item.flow_state == FlowState::Active
+                    || item.flow_state == FlowState::New
+                    || (item.flow_state == FlowState::Waiting
+                        && item.wait_reason == Some(WaitReason::Queue)))
+                && !extra.contains_key(at_item)
+                && last_change[*at_item] < end - 3 * DAY
+        })
+        .map(|(at_item, _)| at_item)
+        .collect();
+    // The ones that stopped moving longest ago first.
+    candidates.sort_by_key(|&at_item| (last_change[at_item], at_item));
+    for (k, at_item) in candidates
+        .into_iter()
+        .take(3 + g.items.len() / 1_000)
+        .enumerate()
+    {
+        let item = &g.items[at_item];
+        let earliest = last_change[at_item] + HOUR;
+        let at = if k < 2 {
+            // As early as a month ago: over the limit in any working calendar when it could
+            // stop that early.
+            earliest.max(end - 30 * DAY)
+        } else {
+            rng.between(earliest, (end - 2 * DAY).max(earliest + HOUR))
+        };
+        extra.entry(at_item).or_default().push(Transition {
+            item_id: item.id.clone(),
+            event_id: format!("wait-other-team-{}", item.id),
+            kind: TransitionKind::State,
+            from_state: Some(item.raw_state.clone()),
+            to_state: DEPENDENCY_STATE.into(),
+            at,
+            actor_id: item.owner_id.clone().or_else(|| item.author_id.clone()),
+        });
+    }
+
+    // One team starts more than it can finish: over the last two weeks it pulls backlog items
+    // into progress until it has more in progress than the default WIP limit allows.
+    let active_now = |team: &str| {
+        g.items
+            .iter()
+            .filter(|i| i.team_id.as_deref() == Some(team) && i.flow_state == FlowState::Active)
+            .count()
+    };
+    let startable = |at_item: usize, item: &crate::graph::model::WorkItem| {
+        matches!(
+            item.source_id.as_str(),
+            super::generate::SRC_JIRA | super::generate::SRC_LINEAR
+        ) && item.kind != ItemKind::PullRequest
+            && item.flow_state == FlowState::New
+            && item.raw_state != UNMAPPED_STATE
+            && !extra.contains_key(&at_item)
+            && last_change[at_item] < end - 2 * DAY
+    };
+    let mut backlog: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (at_item, item) in g.items.iter().enumerate() {
+        if let Some(team) = item.team_id.as_deref() {
+            if startable(at_item, item) {
+                backlog.entry(team).or_default().push(at_item);
+            }
+        }
+    }
+    let overloaded = backlog
+        .iter()
+        .map(|(team, items)| (items.len() + active_now(team), *team))
+        .max()
+        .map(|(_, team)| team.to_owned());
+    if let Some(team) = overloaded {
+        let needed = (WIP_LIMIT + 3).saturating_sub(active_now(&team));
+        let chosen: Vec<usize> = backlog
+            .get(team.as_str())
+            .map(|items| items.iter().rev().take(needed).copied().collect())
+            .unwrap_or_default();
+        for at_item in chosen {
+            let item = &g.items[at_item];
+            let earliest = (last_change[at_item] + HOUR).max(end - 14 * DAY);
+            let at = rng.between(earliest, (end - DAY).max(earliest + HOUR));
+            extra.entry(at_item).or_default().push(Transition {
+                item_id: item.id.clone(),
+                event_id: format!("start-{}", item.id),
+                kind: TransitionKind::State,
+                from_state: Some(item.raw_state.clone()),
+                to_state: STARTED_STATE.into(),
+                at,
+                actor_id: item.owner_id.clone().or_else(|| item.author_id.clone()),
+            });
+        }
+    }
+
     // Apply: current state and update time follow the last change.
     for (&at_item, changes) in &extra {
         let item = &mut g.items[at_item];
@@ -240,6 +376,13 @@ pub(crate) fn add(g: &mut DemoGraph, seed: u64, end: i64) {
                 } else if t.to_state == APPROVAL_STATE {
                     item.flow_state = FlowState::Waiting;
                     item.wait_reason = Some(WaitReason::Approval);
+                } else if t.to_state == DEPENDENCY_STATE {
+                    item.flow_state = FlowState::Waiting;
+                    item.wait_reason = Some(WaitReason::Dependency);
+                } else if t.to_state == STARTED_STATE {
+                    item.flow_state = FlowState::Active;
+                    item.wait_reason = None;
+                    item.started_at = item.started_at.or(Some(t.at));
                 } else {
                     item.flow_state = FlowState::New;
                     item.wait_reason = None;

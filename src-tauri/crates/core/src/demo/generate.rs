@@ -1972,17 +1972,27 @@ fn workflow_maps() -> Vec<WorkflowMap> {
             }
         })
         .collect();
-    // The state the cases phase parks a few items in while they wait for a decision.
-    maps.push(WorkflowMap {
-        source_id: SRC_JIRA.into(),
-        team_id: String::new(),
-        scope: String::new(),
-        item_kind: None,
-        raw_state: super::cases::DECISION_STATE.into(),
-        flow_state: FlowState::Waiting,
-        wait_reason: Some(WaitReason::Decision),
-        origin: "inferred".into(),
-    });
+    // The states the cases phase parks a few items in while they wait for a decision or for
+    // another team (what their names infer).
+    for (raw_state, reason) in [
+        (super::cases::DECISION_STATE, WaitReason::Decision),
+        (super::cases::DEPENDENCY_STATE, WaitReason::Dependency),
+    ] {
+        debug_assert_eq!(
+            crate::flow::mapping::infer(raw_state, None),
+            Some((FlowState::Waiting, Some(reason)))
+        );
+        maps.push(WorkflowMap {
+            source_id: SRC_JIRA.into(),
+            team_id: String::new(),
+            scope: String::new(),
+            item_kind: None,
+            raw_state: raw_state.into(),
+            flow_state: FlowState::Waiting,
+            wait_reason: Some(reason),
+            origin: "inferred".into(),
+        });
+    }
     maps
 }
 
