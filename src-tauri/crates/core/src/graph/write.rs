@@ -270,11 +270,16 @@ impl Workspace {
     pub async fn write<O: WriteOp>(&self, op: O) -> Result<(O::Output, Changes), O::Error> {
         // A read-only workspace says so, naming the file, before SQLite would refuse.
         self.ensure_writable()?;
-        // IMMEDIATE: the write lock is taken at the start, waiting (busy timeout) while another
-        // connection or process writes. A deferred transaction that read first would instead
-        // fail at once with "database is locked" when another writer committed in between
-        // (SQLite cannot upgrade a stale read snapshot to a write).
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.pool().begin().await?;
+        // The write lock is taken first, by a write that changes nothing: waiting (busy
+        // timeout) while another connection or process writes. A transaction whose first
+        // statement only read would instead fail at once with "database is locked" when another
+        // writer committed before its first write (SQLite cannot upgrade a stale read snapshot).
+        // (`BEGIN IMMEDIATE` would do the same, but sqlx refuses a custom BEGIN on a connection
+        // whose aborted write it has not rolled back yet.)
+        sqlx::query("UPDATE meta SET writes = writes WHERE 0")
+            .execute(&mut *tx)
+            .await?;
         let mut writer = Writer {
             conn: &mut tx,
             changes: Changes::none(),
