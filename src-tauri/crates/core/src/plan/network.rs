@@ -40,9 +40,10 @@ pub struct Job {
 ///
 /// `stream` names the lane's random draws: each lane draws its day's throughput from its own
 /// generator, seeded per trial from the seed and the stream, and draws every day whether or not
-/// it has ready work. So a lane draws the same capacities, day by day and trial by trial, in
-/// every scenario that keeps it: a change elsewhere does not reshuffle its dice (common random
-/// numbers). 0 means "its position in the lanes".
+/// it has ready work, until its last job is finished (later draws would decide nothing). So a
+/// lane draws the same capacities, day by day and trial by trial, in every scenario that keeps
+/// it: a change elsewhere does not reshuffle its dice (common random numbers). 0 means "its
+/// position in the lanes".
 #[derive(Debug, Clone, Default)]
 pub struct Lane {
     pub history: Vec<u32>,
@@ -207,6 +208,13 @@ impl Shared<'_> {
         let mut finish_day = vec![0u32; jobs.len()];
         let mut released: Vec<u32> = Vec::new();
         let mut dice: Vec<Rng> = Vec::with_capacity(lanes.len());
+        // Jobs of each lane not finished yet. A lane with none left stops drawing: its dice
+        // are its own, so the draws it skips would have decided nothing.
+        let mut per_lane = vec![0u32; lanes.len()];
+        for job in jobs {
+            per_lane[job.lane] += 1;
+        }
+        let mut unfinished: Vec<u32> = per_lane.clone();
         for trial in range {
             dice.clear();
             dice.extend(
@@ -227,13 +235,14 @@ impl Shared<'_> {
             for (lane, left) in head_left.iter_mut().enumerate() {
                 *left = ready[lane].front().map_or(0, |j| jobs[*j as usize].size);
             }
+            unfinished.copy_from_slice(&per_lane);
             let mut left = targets;
             let mut outcome = None;
             let mut last = 0u32;
             'days: for day in 1..=MAX_DAYS {
                 released.clear();
                 for (l, lane) in lanes.iter().enumerate() {
-                    if lane.history.is_empty() {
+                    if lane.history.is_empty() || unfinished[l] == 0 {
                         continue;
                     }
                     // Drawn even when nothing is ready, to keep the lane's dice in step.
@@ -255,6 +264,7 @@ impl Shared<'_> {
                         ready[l].pop_front();
                         head_left[l] = ready[l].front().map_or(0, |n| jobs[*n as usize].size);
                         finish_day[j as usize] = day;
+                        unfinished[l] -= 1;
                         if jobs[j as usize].target {
                             left -= 1;
                             last = j;
