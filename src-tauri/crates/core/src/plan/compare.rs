@@ -495,6 +495,29 @@ fn touches(overlay: &Overlay, change: usize, nets: &[&NetworkRun], within: &[boo
     })
 }
 
+/// Whether an overlay can give an intent another forecast than the baseline's: one of its
+/// changes names an item of the baseline's network, changes the pace of a team with a lane in
+/// it, or adds scope to the intent. Otherwise the scenario's network is the baseline's (its
+/// targets, their blockers, lanes, order and sizes are only changed through items it holds) and
+/// each lane's dice are its own, so the baseline's run is the scenario's, trial by trial.
+/// Partly resolved changes count too (what did resolve is in the overlay).
+fn reaches(overlay: &Overlay, net: &NetworkRun, within: &[bool]) -> bool {
+    let members: std::collections::HashSet<u32> = net
+        .nodes
+        .iter()
+        .filter_map(|n| match n {
+            Node::Item(i) => Some(*i),
+            Node::New { .. } => None,
+        })
+        .collect();
+    overlay.touches.iter().any(|t| {
+        t.intent
+            .is_some_and(|x| within.get(x as usize).copied().unwrap_or(false))
+            || t.items.iter().any(|i| members.contains(i))
+            || (t.pace && t.teams.iter().any(|team| net.lane_team.contains(team)))
+    })
+}
+
 fn when(days: i32) -> String {
     let n = days.unsigned_abs();
     let unit = if n == 1 { "day" } else { "days" };
@@ -577,17 +600,17 @@ pub fn compare_on(
             shared: &shared,
             own: shared.intent(ix, &prep, at),
         };
-        // A scenario none of whose changes reaches the baseline's network (its items, its
-        // teams, new scope for the intent) gives exactly the baseline: each team's dice are its
-        // own, so it is not simulated again.
+        // A scenario none of whose changes reaches the baseline's network (its items, the pace
+        // of its teams, new scope for the intent) gives exactly the baseline: each team's dice
+        // are its own, so it is not simulated again.
         let baseline = run_intent(ix, &prep, &base, &overlays[0], trials, seed);
         let mut runs: Vec<Run> = Vec::with_capacity(overlays.len());
         for o in &overlays[1..] {
-            let reaches = match &baseline.network {
+            let reached = match &baseline.network {
                 None => true,
-                Some(net) => (0..o.touches.len()).any(|k| touches(o, k, &[net], &base.own.within)),
+                Some(net) => reaches(o, net, &base.own.within),
             };
-            runs.push(if reaches {
+            runs.push(if reached {
                 run_intent(ix, &prep, &base, o, trials, seed)
             } else {
                 baseline.clone()
@@ -669,10 +692,19 @@ pub fn compare_on(
                 };
                 for k in alone {
                     let alone = single_change(ix, &s.changes[*k], offset);
-                    let r = run_intent(ix, &prep, &base, &alone, trials, seed);
-                    let d = match (finish(&r.report, 85), cells[0].p85.as_ref()) {
-                        (Some(a), Some(b)) => a.days as i32 - b.days as i32,
-                        _ => 0,
+                    // A change that cannot reach the baseline's network alone leaves it as it was.
+                    let unmoved = runs[0]
+                        .network
+                        .as_ref()
+                        .is_some_and(|net| !reaches(&alone, net, &base.own.within));
+                    let d = if unmoved {
+                        0
+                    } else {
+                        let r = run_intent(ix, &prep, &base, &alone, trials, seed);
+                        match (finish(&r.report, 85), cells[0].p85.as_ref()) {
+                            (Some(a), Some(b)) => a.days as i32 - b.days as i32,
+                            _ => 0,
+                        }
                     };
                     if d != 0 {
                         only = if parts.is_empty() {
