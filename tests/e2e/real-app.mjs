@@ -194,7 +194,12 @@ try {
   const copies = readdirSync(join(env.XDG_DATA_HOME, IDENTIFIER)).filter((f) => /^demo\..+\.baton$/.test(f));
   check(copies.length === 1, `the session's frozen copy is a file beside the demo (${copies.join(", ")})`);
   const copyFile = join(env.XDG_DATA_HOME, IDENTIFIER, copies[0]);
-  const copyName = await waitText(driver, '[data-testid="workspace-name"]', (t) => t !== name, 30_000);
+  const copyName = await waitText(
+    driver,
+    '[data-testid="workspace-name"]',
+    (t) => t !== "" && t !== name && t !== "No workspace",
+    60_000,
+  );
   check(copyName !== name, `the app opened the copy (header says "${copyName}")`);
   const scenarioFile = join(home, "e2e-scenario.json");
   writeFileSync(
