@@ -4,9 +4,11 @@
 //
 // First launch with empty data folders: the app must open the demo workspace; the overview's
 // numbers must equal what `baton stats --json` reads from the same file; an item's detail opens;
-// a hostile title from the demo is shown as text. Every process is stopped at the end.
+// a hostile title from the demo is shown as text; the Triage worklist counts what the CLI counts;
+// a planning session starts on a frozen copy and is merged back. Every process is stopped at the
+// end.
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -62,6 +64,16 @@ function start(command, argv, env) {
   child.output = () => output;
   children.push(child);
   return child;
+}
+
+/** Polls the text of `css` until `ok` holds (or the time is up), and returns it. */
+async function waitText(driver, css, ok, timeout) {
+  const until = Date.now() + timeout;
+  for (;;) {
+    const text = (await driver.textContent(css)) ?? "";
+    if (ok(text) || Date.now() > until) return text;
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 async function waitHttp(url, timeout) {
@@ -170,6 +182,43 @@ try {
     execFileSync("import", ["-window", "root", join(shots, "triage.png")], { env });
     log("screenshot of triage written");
   }
+
+  // 5. Plans: a planning session starts on a frozen copy (the app opens it), a scenario saved in
+  // the copy is merged back, and the app returns to the live workspace, which now holds it.
+  await driver.click(await driver.waitFor('[data-testid="nav-plans"]'));
+  await driver.click(await driver.waitFor('[data-testid="plan-tab-scenarios"]'));
+  await driver.waitFor('[data-testid="session-none"]', 60_000);
+  await driver.type(await driver.waitFor('[data-testid="session-name"]'), "E2E planning");
+  await driver.click(await driver.waitFor('[data-testid="session-start-button"]'));
+  await driver.waitFor('[data-testid="session-banner"]', 120_000);
+  const copies = readdirSync(join(env.XDG_DATA_HOME, IDENTIFIER)).filter((f) => /^demo\..+\.baton$/.test(f));
+  check(copies.length === 1, `the session's frozen copy is a file beside the demo (${copies.join(", ")})`);
+  const copyFile = join(env.XDG_DATA_HOME, IDENTIFIER, copies[0]);
+  const copyName = await waitText(
+    driver,
+    '[data-testid="workspace-name"]',
+    (t) => t !== "" && t !== name && t !== "No workspace",
+    60_000,
+  );
+  check(copyName !== name, `the app opened the copy (header says "${copyName}")`);
+  const scenarioFile = join(home, "e2e-scenario.json");
+  writeFileSync(
+    scenarioFile,
+    JSON.stringify({ name: "E2E hand over", notes: "", changes: [{ type: "prioritize", items: [rowId] }] }),
+  );
+  execFileSync(cli, ["scenario", "save", copyFile, scenarioFile], { env, encoding: "utf8" });
+  await driver.click(await driver.waitFor('[data-testid="session-merge"]'));
+  await driver.waitFor('[data-testid="session-merged"]', 60_000);
+  const mergedText = (await driver.textContent('[data-testid="session-merged"]')) ?? "";
+  check(/1 new scenario/.test(mergedText), `the merge reports what it brought back ("${mergedText}")`);
+  await driver.click(await driver.waitFor('[data-testid="session-leave"]'));
+  await driver.waitFor('[data-testid="session-list"]', 60_000);
+  const back = await waitText(driver, '[data-testid="workspace-name"]', (t) => t === name, 30_000);
+  check(back === name, `back in the live workspace (header says "${back}")`);
+  const listed = (await driver.textContent('[data-testid="session-list"]')) ?? "";
+  check(/E2E planning/.test(listed) && /merged back/.test(listed), `the live workspace lists the session as merged ("${listed}")`);
+  const liveScenarios = execFileSync(cli, ["scenario", "list", demoFile], { env, encoding: "utf8" });
+  check(liveScenarios.includes("E2E hand over"), "the scenario made in the session is in the live workspace (baton scenario list)");
   if (shots) {
     mkdirSync(shots, { recursive: true });
     for (const [view, ready] of [

@@ -241,4 +241,86 @@ describe("ScenariosPanel", () => {
       "Merged back: 1 new scenario, 0 scenarios saved over, 1 scenario kept beside a live edit, 2 decisions.",
     );
   });
+
+  it("says no session was started yet, lists past ones, and offers a retry when the status cannot be read", async () => {
+    mockBackend({
+      plan_session_status: () => ({ thisSession: null, sessions: [] }),
+      plan_scenarios_list: () => [],
+      plan_compare: () => comparison([]),
+    });
+    const first = renderWithClient(
+      <ScenariosPanel base={DEFAULT_FLOW_FILTER} teams={teams} intents={intents} />,
+    );
+    expect(await screen.findByTestId("session-none")).toHaveTextContent(
+      "No planning session has been started",
+    );
+    first.unmount();
+
+    mockBackend({
+      plan_session_status: () => ({
+        thisSession: null,
+        sessions: [
+          {
+            id: "session-1",
+            name: "Q1 planning",
+            file: "/w/acme.session-1.baton",
+            startedBy: "ana",
+            startedAt: "2026-12-04T10:00:00Z",
+            mergedAt: "2026-12-04T12:00:00Z",
+            mergedBy: "ben",
+          },
+        ],
+      }),
+      plan_scenarios_list: () => [],
+      plan_compare: () => comparison([]),
+    });
+    const second = renderWithClient(
+      <ScenariosPanel base={DEFAULT_FLOW_FILTER} teams={teams} intents={intents} />,
+    );
+    const list = await screen.findByTestId("session-list");
+    expect(list).toHaveTextContent("Q1 planning");
+    expect(list).toHaveTextContent("merged back");
+    expect(list).toHaveTextContent("by ben");
+    expect(screen.queryByTestId("session-none")).toBeNull();
+    second.unmount();
+
+    let failing = true;
+    const calls = mockBackend({
+      plan_session_status: () => {
+        if (failing) throw { code: "io", message: "disk unavailable" };
+        return { thisSession: null, sessions: [] };
+      },
+      plan_scenarios_list: () => [],
+      plan_compare: () => comparison([]),
+    });
+    renderWithClient(<ScenariosPanel base={DEFAULT_FLOW_FILTER} teams={teams} intents={intents} />);
+    expect(await screen.findByText("The planning session could not be read")).toBeInTheDocument();
+    failing = false;
+    fireEvent.click(screen.getByRole("button", { name: /try again|retry/i }));
+    expect(await screen.findByTestId("session-none")).toBeInTheDocument();
+    expect(calls.filter((c) => c.cmd === "plan_session_status").length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("shows why a merge failed and goes back to the live workspace", async () => {
+    const calls = mockBackend({
+      plan_session_status: () => ({
+        thisSession: { id: "session-1", source: "/w/acme.baton", startedAt: "2026-12-04T10:00:00Z" },
+        sessions: [],
+      }),
+      plan_scenarios_list: () => [],
+      plan_compare: () => comparison([]),
+      plan_session_merge: () => {
+        throw { code: "not_found", message: "the live workspace /w/acme.baton is gone" };
+      },
+      workspace_open: (args) => ({ path: args.path, name: "acme", isDemo: false, readOnly: false }),
+    });
+    renderWithClient(<ScenariosPanel base={DEFAULT_FLOW_FILTER} teams={teams} intents={intents} />);
+    fireEvent.click(await screen.findByTestId("session-merge"));
+    expect(await screen.findByRole("alert")).toHaveTextContent("the live workspace /w/acme.baton is gone");
+    expect(screen.queryByTestId("session-merged")).toBeNull();
+    fireEvent.click(screen.getByTestId("session-leave"));
+    await waitFor(() =>
+      expect(calls.find((c) => c.cmd === "workspace_open")?.args).toEqual({ path: "/w/acme.baton" }),
+    );
+  });
 });

@@ -7,7 +7,7 @@ import { useState } from "react";
 import { ipc, type MergeReport } from "../lib/ipc";
 import { MetricInfo } from "../metrics/MetricInfo";
 import { formatDateTime, plural } from "../shared/format";
-import { Banner, ErrorState } from "../shared/states";
+import { Banner, ErrorState, LoadingState } from "../shared/states";
 import { showWorkspace } from "../workspace/actions";
 
 export const sessionQueries = {
@@ -42,7 +42,7 @@ export function SessionBar() {
     onSuccess: (s) => open.mutate(s.file),
   });
   const merge = useMutation({ mutationFn: () => ipc.planSessionMerge() });
-  if (status.isPending) return null;
+  if (status.isPending) return <LoadingState label="Reading planning sessions…" compact />;
   if (status.isError) {
     return (
       <ErrorState
@@ -74,10 +74,11 @@ export function SessionBar() {
             <button
               type="button"
               className="btn btn-small"
+              disabled={open.isPending}
               onClick={() => open.mutate(here.source)}
               data-testid="session-leave"
             >
-              Back to the live workspace
+              {open.isPending ? "Opening the live workspace…" : "Back to the live workspace"}
             </button>
           </>
         }
@@ -116,7 +117,11 @@ export function SessionBar() {
           onClick={() => start.mutate(name)}
           data-testid="session-start-button"
         >
-          {start.isPending ? "Copying the workspace…" : "Start a session"}
+          {start.isPending
+            ? "Copying the workspace…"
+            : open.isPending
+              ? "Opening the copy…"
+              : "Start a session"}
         </button>
         <span className="plan-field-hint">
           Copies the workspace as it is now; numbers stay put while you decide.{" "}
@@ -128,7 +133,11 @@ export function SessionBar() {
           {errorText(start.error ?? open.error)}
         </p>
       ) : null}
-      {past.length > 0 ? (
+      {past.length === 0 ? (
+        <p className="muted small" data-testid="session-none">
+          No planning session has been started from this workspace yet.
+        </p>
+      ) : (
         <ul className="scenario-list" data-testid="session-list">
           {past.map((s) => (
             <li key={s.id} className="scenario-list-item">
@@ -148,7 +157,7 @@ export function SessionBar() {
             </li>
           ))}
         </ul>
-      ) : null}
+      )}
     </section>
   );
 }

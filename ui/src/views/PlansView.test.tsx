@@ -111,6 +111,20 @@ describe("headline", () => {
   });
 });
 
+const emptyComparison = {
+  start: "2026-12-05",
+  windowFrom: "2026-09-06",
+  windowTo: "2026-12-04",
+  windowDays: 90,
+  trials: 2000,
+  seed: 1,
+  columns: [{ id: null, name: "Baseline", changes: [], warnings: [] }],
+  intents: [],
+  teams: [],
+  explanations: [],
+  notes: [],
+};
+
 describe("PlansView", () => {
   it("forecasts the chosen team and shows the levels, the histogram and the backtest", async () => {
     const calls = mockBackend({
@@ -223,5 +237,26 @@ describe("PlansView", () => {
     });
     renderWithClient(<PlansView />);
     expect(await screen.findByRole("alert")).toHaveTextContent("between 7 and 730");
+  });
+
+  it("comes back on the tab last chosen when it is drawn again (a session's copy opened)", async () => {
+    mockBackend({
+      teams_list: () => teams,
+      intents_list: () => [],
+      plan_forecast: () => forecast({}),
+      plan_session_status: () => ({ thisSession: null, sessions: [] }),
+      plan_scenarios_list: () => [],
+      plan_compare: () => ({ ...emptyComparison }),
+    });
+    const first = renderWithClient(<PlansView />);
+    fireEvent.click(await screen.findByTestId("plan-tab-scenarios"));
+    expect(await screen.findByTestId("session-start")).toBeInTheDocument();
+    first.unmount();
+    const second = renderWithClient(<PlansView />);
+    expect(screen.getByTestId("plan-tab-scenarios")).toHaveAttribute("aria-selected", "true");
+    expect(await screen.findByTestId("session-start")).toBeInTheDocument();
+    // Back to the forecast, for the tests that follow.
+    fireEvent.click(screen.getByTestId("plan-tab-forecast"));
+    second.unmount();
   });
 });

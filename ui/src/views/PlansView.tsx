@@ -513,8 +513,16 @@ function ScenariosTab({ base }: { base: FlowFilter }) {
   return <ScenariosPanel base={base} teams={teamOptions} intents={intentOptions} />;
 }
 
-export function PlansView({ initialTab = "forecast" }: { initialTab?: PlansTab }) {
-  const [tab, setTab] = useState<PlansTab>(initialTab);
+/** The tab last chosen: the page comes back on it when it is drawn again, e.g. when starting a
+ * planning session opens the frozen copy (every view is drawn anew for another workspace). */
+let lastTab: PlansTab | null = null;
+
+export function PlansView({ initialTab }: { initialTab?: PlansTab }) {
+  const [tab, setShownTab] = useState<PlansTab>(initialTab ?? lastTab ?? "forecast");
+  const setTab = (next: PlansTab) => {
+    lastTab = next;
+    setShownTab(next);
+  };
   const [form, setForm] = useState<PlanForm>(DEFAULT_FORM);
   // Days are counted as on the Flow page: in the zone chosen in Settings, else this computer's.
   const zone = useChosenTimeZone();

@@ -191,7 +191,7 @@ impl Drop for BusyCores {
 }
 
 /// The machine's load average, as `uptime` shows it (Linux; empty elsewhere).
-fn load_average() -> String {
+pub(crate) fn load_average() -> String {
     std::fs::read_to_string("/proc/loadavg")
         .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
         .unwrap_or_default()

@@ -100,7 +100,7 @@ fn memory_mib() -> (f64, f64) {
 /// Plans: a team's forecast (the team with the most items) and an intent's forecast through
 /// its dependencies (the intent whose open items are nearest 500), 10,000 trials each, with
 /// their backtests.
-fn forecasts(
+pub(crate) fn forecasts(
     ix: &baton_core::graph::index::WorkIndex,
     mapping: &Mapping,
     now: i64,
@@ -124,20 +124,23 @@ fn forecasts(
             ..ForecastSpec::default()
         };
         let mut samples = Vec::new();
+        let mut cpu = Vec::new();
         let mut open = 0;
         for _ in 0..runs.max(1) {
+            let cpu_start = cpu_ms();
             let started = Instant::now();
             let f = compute(ix, mapping, &spec, now)?;
             samples.push(ms_since(started));
+            cpu.push(cpu_since(cpu_start));
             open = f.items;
         }
-        out.push(figure(
+        out.push(timed(
             &format!(
                 "plans: team forecast, 10,000 trials + backtest ({} open items of {}; median)",
                 open, ix.teams[team].name
             ),
             median(samples),
-            "ms",
+            median_of(&cpu),
             Some((30.0, false)),
         ));
     }
@@ -163,20 +166,23 @@ fn forecasts(
             ..ForecastSpec::default()
         };
         let mut samples = Vec::new();
+        let mut cpu = Vec::new();
         let mut sizes = (0, 0);
         for _ in 0..runs.max(1) {
+            let cpu_start = cpu_ms();
             let started = Instant::now();
             let f = compute(ix, mapping, &spec, now)?;
             samples.push(ms_since(started));
+            cpu.push(cpu_since(cpu_start));
             sizes = (f.items, f.upstream_items);
         }
-        out.push(figure(
+        out.push(timed(
             &format!(
                 "plans: intent forecast through dependencies, 10,000 trials ({} open items + {} upstream; median)",
                 sizes.0, sizes.1
             ),
             median(samples),
-            "ms",
+            median_of(&cpu),
             Some((200.0, false)),
         ));
     }
@@ -261,19 +267,22 @@ fn compare_three(
     ];
     let spec = CompareSpec::default();
     let mut samples = Vec::new();
+    let mut cpu = Vec::new();
     let mut intents = 0;
     for _ in 0..runs.max(1) {
+        let cpu_start = cpu_ms();
         let started = Instant::now();
         let c = compare_on(ix, mapping, &spec, &scenarios, now)?;
         samples.push(ms_since(started));
+        cpu.push(cpu_since(cpu_start));
         intents = c.intents.len();
     }
-    Ok(figure(
+    Ok(timed(
         &format!(
             "plans: baseline and three scenarios compared ({intents} intents, 2,000 trials each; median)"
         ),
         median(samples),
-        "ms",
+        median_of(&cpu),
         Some((1_000.0, false)),
     ))
 }

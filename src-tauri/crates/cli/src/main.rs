@@ -22,6 +22,7 @@ mod term;
 mod approvals;
 mod bench;
 mod bench_flow;
+mod bench_plans;
 mod bench_sync;
 mod duplicates;
 mod forecast;
@@ -249,6 +250,10 @@ enum Command {
     Source(sync::SourceCommand),
     /// Measure the sync path (HTTP → parse → map → write) over a scaled corpus.
     BenchSync(bench_sync::BenchSyncArgs),
+    /// Measure the Plans budgets on a workspace: a team's forecast (≤ 30 ms), an intent's
+    /// through its dependencies (≤ 200 ms), three scenarios compared (≤ 1 s); exit 1 when one
+    /// is missed.
+    BenchPlans(bench_plans::BenchPlansArgs),
 }
 
 macro_rules! value_enum_for {
@@ -559,6 +564,7 @@ async fn run(command: Command) -> Result<bool, CoreError> {
         Command::Sync(args) => sync::sync(args).await?,
         Command::Source(command) => sync::source(command).await?,
         Command::BenchSync(args) => bench_sync::run(args).await?,
+        Command::BenchPlans(args) => return bench_plans::run(args).await,
         Command::Policy(command) => return policy::run(command).await,
     }
     Ok(true)
@@ -645,7 +651,7 @@ fn parse_offset(text: &str) -> Result<i32, String> {
     Ok(sign * (h * 60 + m))
 }
 
-fn print_json(value: &impl serde::Serialize) -> Result<(), CoreError> {
+pub(crate) fn print_json(value: &impl serde::Serialize) -> Result<(), CoreError> {
     term::out_json(value).map_err(|err| CoreError::Invalid(format!("cannot write JSON: {err}")))
 }
 

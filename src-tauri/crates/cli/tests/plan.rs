@@ -163,3 +163,55 @@ fn the_pdf_report_prints_with_chromium_and_its_pages_render() {
         );
     }
 }
+
+#[test]
+fn bench_plans_prints_the_three_figures_against_their_budgets_and_fails_when_one_is_over() {
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let ws = demo(dir.path());
+    let out = baton(&["bench-plans", ws.to_str().unwrap(), "--runs", "1", "--json"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", text(&out.stdout)));
+    let figures = report["figures"].as_array().unwrap();
+    let budgets: Vec<(String, f64)> = figures
+        .iter()
+        .map(|f| {
+            (
+                f["name"].as_str().unwrap().to_owned(),
+                f["budget"][0].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(figures.len(), 3, "{figures:?}");
+    assert!(budgets[0].0.starts_with("plans: team forecast") && budgets[0].1 == 30.0);
+    assert!(budgets[1].0.starts_with("plans: intent forecast") && budgets[1].1 == 200.0);
+    assert!(
+        budgets[2]
+            .0
+            .starts_with("plans: baseline and three scenarios")
+            && budgets[2].1 == 1_000.0
+    );
+    assert!(figures.iter().all(|f| f["value"].as_f64().unwrap() > 0.0));
+    assert!(!report["load"].as_str().unwrap().is_empty());
+    // The figures over their budget are named, and the exit status says whether there are any.
+    let over: Vec<&str> = figures
+        .iter()
+        .filter(|f| f["value"].as_f64().unwrap() > f["budget"][0].as_f64().unwrap())
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    let missed: Vec<&str> = report["missed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m.as_str().unwrap())
+        .collect();
+    assert_eq!(missed, over);
+    assert_eq!(out.status.code(), Some(if over.is_empty() { 0 } else { 1 }));
+
+    let out = baton(&["bench-plans", ws.to_str().unwrap(), "--runs", "1"]);
+    let table = text(&out.stdout);
+    assert!(
+        table.contains("(<= 30 ms)") && table.contains("(<= 1000 ms)"),
+        "{table}"
+    );
+    assert!(table.contains("load "), "{table}");
+}

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use crate::demo::rng::Rng;
-use crate::deps::graph::{slot, Dependency};
+use crate::deps::graph::slot;
 use crate::error::{CoreError, CoreResult};
 use crate::flow::{item_ref, FlowFilter, ItemRef, Mapping};
 use crate::graph::index::WorkIndex;
@@ -21,8 +21,8 @@ use crate::graph::Workspace;
 
 use super::scenario::{describe, Overlay, Scenario, ScenarioChange};
 use super::{
-    checked, dependency_forecast, team_label, Forecast, ForecastMethod, IntentInputs, NetworkRun,
-    Node, Prepared, Question, DEFAULT_SEED, DEFAULT_WINDOW_DAYS, WINDOW_DAYS,
+    checked, dependency_forecast, team_label, Forecast, ForecastMethod, IntentOwn, IntentShared,
+    NetworkRun, Node, Prepared, Question, DEFAULT_SEED, DEFAULT_WINDOW_DAYS, WINDOW_DAYS,
 };
 
 /// Trials per forecast in a comparison, by default (each column simulates every intent).
@@ -175,11 +175,10 @@ pub struct Comparison {
 }
 
 /// What one intent's forecasts share across the columns.
-struct IntentBase {
+struct IntentBase<'a> {
     at: usize,
-    within: Vec<bool>,
-    whole: Vec<Vec<u32>>,
-    of_intent: Vec<Vec<u32>>,
+    shared: &'a IntentShared,
+    own: IntentOwn,
 }
 
 /// One intent forecast under an overlay.
@@ -192,8 +191,7 @@ struct Run {
 fn run_intent(
     ix: &WorkIndex,
     prep: &Prepared,
-    deps: &[Dependency],
-    base: &IntentBase,
+    base: &IntentBase<'_>,
     overlay: &Overlay,
     trials: u32,
     seed: u32,
@@ -226,12 +224,7 @@ fn run_intent(
     let network = dependency_forecast(
         ix,
         prep,
-        deps,
-        &IntentInputs {
-            within: &base.within,
-            whole: &base.whole,
-            of_intent: &base.of_intent,
-        },
+        &base.shared.inputs(&base.own),
         overlay,
         trials,
         &mut rng,
@@ -421,23 +414,59 @@ fn cell(
     }
 }
 
-/// WIP and open items per team slot under an overlay.
-fn team_load(ix: &WorkIndex, prep: &Prepared, overlay: &Overlay) -> Vec<(u32, u32)> {
+/// Whether an open item has started (counts in its team's WIP).
+fn started(prep: &Prepared, i: usize) -> bool {
+    prep.facts.start[i].is_some()
+        && matches!(prep.facts.flow[i], FlowState::Active | FlowState::Waiting)
+}
+
+/// WIP and open items per team slot in the live graph.
+fn team_load(ix: &WorkIndex, prep: &Prepared) -> Vec<(u32, u32)> {
     let mut load = vec![(0u32, 0u32); ix.teams.len() + 1];
     for i in 0..ix.items.len() {
-        if !prep.open(ix, i) || overlay.removed.contains(&(i as u32)) {
+        if !prep.open(ix, i) {
             continue;
         }
-        let team = overlay
-            .team
-            .get(&(i as u32))
-            .copied()
-            .unwrap_or_else(|| slot(ix, ix.items[i].team));
+        let team = slot(ix, ix.items[i].team);
         load[team].1 += 1;
-        let started = prep.facts.start[i].is_some()
-            && matches!(prep.facts.flow[i], FlowState::Active | FlowState::Waiting);
-        if started {
+        if started(prep, i) {
             load[team].0 += 1;
+        }
+    }
+    load
+}
+
+/// WIP and open items per team slot under an overlay: the live graph's, with what the overlay
+/// removes, moves and adds (only the items it names are read).
+fn overlay_load(
+    ix: &WorkIndex,
+    prep: &Prepared,
+    overlay: &Overlay,
+    live: &[(u32, u32)],
+) -> Vec<(u32, u32)> {
+    let mut load = live.to_vec();
+    let take = |load: &mut Vec<(u32, u32)>, team: usize, i: usize, sign: bool| {
+        let wip = u32::from(started(prep, i));
+        let (w, o) = &mut load[team];
+        if sign {
+            *w += wip;
+            *o += 1;
+        } else {
+            *w = w.saturating_sub(wip);
+            *o = o.saturating_sub(1);
+        }
+    };
+    for i in &overlay.removed {
+        let i = *i as usize;
+        if i < ix.items.len() && prep.open(ix, i) {
+            take(&mut load, slot(ix, ix.items[i].team), i, false);
+        }
+    }
+    for (i, team) in &overlay.team {
+        let i = *i as usize;
+        if i < ix.items.len() && prep.open(ix, i) && !overlay.removed.contains(&(i as u32)) {
+            take(&mut load, slot(ix, ix.items[i].team), i, false);
+            take(&mut load, *team, i, true);
         }
     }
     for scope in &overlay.added {
@@ -463,6 +492,29 @@ fn touches(overlay: &Overlay, change: usize, nets: &[&NetworkRun], within: &[boo
     nets.iter().any(|net| {
         t.items.iter().any(|i| net.nodes.contains(&Node::Item(*i)))
             || t.teams.iter().any(|team| net.lane_team.contains(team))
+    })
+}
+
+/// Whether an overlay can give an intent another forecast than the baseline's: one of its
+/// changes names an item of the baseline's network, changes the pace of a team with a lane in
+/// it, or adds scope to the intent. Otherwise the scenario's network is the baseline's (its
+/// targets, their blockers, lanes, order and sizes are only changed through items it holds) and
+/// each lane's dice are its own, so the baseline's run is the scenario's, trial by trial.
+/// Partly resolved changes count too (what did resolve is in the overlay).
+fn reaches(overlay: &Overlay, net: &NetworkRun, within: &[bool]) -> bool {
+    let members: std::collections::HashSet<u32> = net
+        .nodes
+        .iter()
+        .filter_map(|n| match n {
+            Node::Item(i) => Some(*i),
+            Node::New { .. } => None,
+        })
+        .collect();
+    overlay.touches.iter().any(|t| {
+        t.intent
+            .is_some_and(|x| within.get(x as usize).copied().unwrap_or(false))
+            || t.items.iter().any(|i| members.contains(i))
+            || (t.pace && t.teams.iter().any(|team| net.lane_team.contains(team)))
     })
 }
 
@@ -502,8 +554,8 @@ pub fn compare_on(
         "the number of trials",
     )?;
     let seed = spec.seed.unwrap_or(DEFAULT_SEED);
-    let prep = Prepared::new(ix, mapping, &spec.filter, window, now)?;
-    let deps = prep.dependencies(ix);
+    let prep = Prepared::new(ix, mapping, &spec.filter, window, now, true)?;
+    let shared = IntentShared::new(ix, &prep);
     let offset = prep.set.offset_ms;
 
     // Columns: the baseline, then each scenario resolved against the index.
@@ -543,32 +595,23 @@ pub fn compare_on(
     let mut explanations = Vec::new();
     let mut bottlenecks: Vec<HashMap<String, Vec<String>>> = vec![HashMap::new(); overlays.len()];
     for at in chosen {
-        let within = ix.intents_under(&[at as u32]);
-        let in_intent = |i: usize| {
-            within
-                .get(ix.items[i].intent as usize)
-                .copied()
-                .unwrap_or(false)
-        };
-        let (whole, of_intent) = prep.team_windows(ix, &in_intent);
         let base = IntentBase {
             at,
-            within,
-            whole,
-            of_intent,
+            shared: &shared,
+            own: shared.intent(ix, &prep, at),
         };
-        // A scenario none of whose changes reaches the baseline's network (its items, its
-        // teams, new scope for the intent) gives exactly the baseline: each team's dice are its
-        // own, so it is not simulated again.
-        let baseline = run_intent(ix, &prep, &deps, &base, &overlays[0], trials, seed);
+        // A scenario none of whose changes reaches the baseline's network (its items, the pace
+        // of its teams, new scope for the intent) gives exactly the baseline: each team's dice
+        // are its own, so it is not simulated again.
+        let baseline = run_intent(ix, &prep, &base, &overlays[0], trials, seed);
         let mut runs: Vec<Run> = Vec::with_capacity(overlays.len());
         for o in &overlays[1..] {
-            let reaches = match &baseline.network {
+            let reached = match &baseline.network {
                 None => true,
-                Some(net) => (0..o.touches.len()).any(|k| touches(o, k, &[net], &base.within)),
+                Some(net) => reaches(o, net, &base.own.within),
             };
-            runs.push(if reaches {
-                run_intent(ix, &prep, &deps, &base, o, trials, seed)
+            runs.push(if reached {
+                run_intent(ix, &prep, &base, o, trials, seed)
             } else {
                 baseline.clone()
             });
@@ -614,7 +657,7 @@ pub fn compare_on(
                 .filter_map(|r| r.network.as_ref())
                 .collect();
             let moving: Vec<usize> = (0..s.changes.len())
-                .filter(|k| touches(overlay, *k, &nets, &base.within))
+                .filter(|k| touches(overlay, *k, &nets, &base.own.within))
                 .collect();
             let dates = format!(
                 "{} \u{2192} {}",
@@ -649,10 +692,19 @@ pub fn compare_on(
                 };
                 for k in alone {
                     let alone = single_change(ix, &s.changes[*k], offset);
-                    let r = run_intent(ix, &prep, &deps, &base, &alone, trials, seed);
-                    let d = match (finish(&r.report, 85), cells[0].p85.as_ref()) {
-                        (Some(a), Some(b)) => a.days as i32 - b.days as i32,
-                        _ => 0,
+                    // A change that cannot reach the baseline's network alone leaves it as it was.
+                    let unmoved = runs[0]
+                        .network
+                        .as_ref()
+                        .is_some_and(|net| !reaches(&alone, net, &base.own.within));
+                    let d = if unmoved {
+                        0
+                    } else {
+                        let r = run_intent(ix, &prep, &base, &alone, trials, seed);
+                        match (finish(&r.report, 85), cells[0].p85.as_ref()) {
+                            (Some(a), Some(b)) => a.days as i32 - b.days as i32,
+                            _ => 0,
+                        }
                     };
                     if d != 0 {
                         only = if parts.is_empty() {
@@ -726,7 +778,11 @@ pub fn compare_on(
     explanations.sort_by_key(|e| std::cmp::Reverse(e.days.abs()));
 
     // Teams: WIP and open items under each column, and the intents each is the bottleneck of.
-    let loads: Vec<Vec<(u32, u32)>> = overlays.iter().map(|o| team_load(ix, &prep, o)).collect();
+    let live = team_load(ix, &prep);
+    let loads: Vec<Vec<(u32, u32)>> = overlays
+        .iter()
+        .map(|o| overlay_load(ix, &prep, o, &live))
+        .collect();
     let mut teams = Vec::new();
     for s in 0..=ix.teams.len() {
         if loads.iter().all(|l| l[s] == (0, 0)) {

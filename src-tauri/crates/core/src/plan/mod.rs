@@ -307,12 +307,16 @@ pub(crate) struct Prepared {
 }
 
 impl Prepared {
+    /// `every_item`: gather the facts of every item (an intent's forecast follows dependencies
+    /// into other teams' work); otherwise only of the filter's set (a throughput forecast reads
+    /// nothing else, and a team's items are a fraction of the index).
     pub(crate) fn new(
         ix: &WorkIndex,
         mapping: &Mapping,
         filter: &FlowFilter,
         window: u32,
         now: i64,
+        every_item: bool,
     ) -> CoreResult<Prepared> {
         let set = Scope::resolve(ix, filter, now)?;
         let last_day = set.from + (set.days as i64 - 1) * DAY_MS;
@@ -324,19 +328,24 @@ impl Prepared {
         // Every item's timeline at the range end, over enough days for the window and the
         // backtest.
         let span = window + BACKTEST_CHECKS * BACKTEST_MAX_HORIZON;
-        let mut wide = Scope::resolve(
-            ix,
-            // The same range, rule and time zone over every item (upstream work of other teams).
-            &FlowFilter {
-                teams: Vec::new(),
-                sources: Vec::new(),
-                kinds: Vec::new(),
-                provenances: Vec::new(),
-                intents: Vec::new(),
-                ..filter.clone()
-            },
-            now,
-        )?;
+        let mut wide = if every_item {
+            Scope::resolve(
+                ix,
+                // The same range, rule and time zone over every item (upstream work of other
+                // teams).
+                &FlowFilter {
+                    teams: Vec::new(),
+                    sources: Vec::new(),
+                    kinds: Vec::new(),
+                    provenances: Vec::new(),
+                    intents: Vec::new(),
+                    ..filter.clone()
+                },
+                now,
+            )?
+        } else {
+            set.clone()
+        };
         wide.from = start - i64::from(span) * DAY_MS;
         wide.days = (span + 1) as usize;
         let facts = Facts::gather(ix, mapping, &wide);
@@ -373,34 +382,6 @@ impl Prepared {
         counts
     }
 
-    /// Each team's daily finishes in the window (slot per team, the last for no team): all its
-    /// work, and the items `in_intent` selects. One pass over the items.
-    pub(crate) fn team_windows(
-        &self,
-        ix: &WorkIndex,
-        in_intent: &dyn Fn(usize) -> bool,
-    ) -> (Vec<Vec<u32>>, Vec<Vec<u32>>) {
-        let window_from = self.start - i64::from(self.window) * DAY_MS;
-        let slots = ix.teams.len() + 1;
-        let mut whole = vec![vec![0u32; self.window as usize]; slots];
-        let mut of_intent = whole.clone();
-        for (i, finish) in self.facts.finish.iter().enumerate() {
-            let Some(f) = *finish else { continue };
-            if f < window_from || f >= self.start {
-                continue;
-            }
-            let (s, d) = (
-                slot(ix, ix.items[i].team),
-                ((f - window_from) / DAY_MS) as usize,
-            );
-            whole[s][d] += 1;
-            if in_intent(i) {
-                of_intent[s][d] += 1;
-            }
-        }
-        (whole, of_intent)
-    }
-
     /// The dependencies the intent forecasts follow, standing at the forecast's moment.
     pub(crate) fn dependencies(&self, ix: &WorkIndex) -> Vec<Dependency> {
         dependencies(
@@ -409,6 +390,146 @@ impl Prepared {
             &[LinkKind::Blocks, LinkKind::Parent, LinkKind::Implements],
         )
         .0
+    }
+}
+
+/// The standing dependencies between items open at the forecast's moment, as each open item's
+/// open blockers (in the order of the dependencies, each once). Built in one pass over the
+/// dependencies; every intent and scenario then follows only the items its network reaches.
+pub(crate) struct OpenBlockers {
+    offsets: Vec<u32>,
+    list: Vec<u32>,
+}
+
+impl OpenBlockers {
+    pub(crate) fn new(ix: &WorkIndex, prep: &Prepared, deps: &[Dependency]) -> OpenBlockers {
+        let n = ix.items.len();
+        let mut pairs: Vec<(u32, u32)> = deps
+            .iter()
+            .filter(|d| {
+                d.before != d.after
+                    && (d.before as usize) < n
+                    && (d.after as usize) < n
+                    && prep.open(ix, d.before as usize)
+                    && prep.open(ix, d.after as usize)
+            })
+            .map(|d| (d.after, d.before))
+            .collect();
+        // Stable: each item's blockers stay in the order of the dependencies.
+        pairs.sort_by_key(|p| p.0);
+        let mut offsets = vec![0u32; n + 1];
+        let mut list: Vec<u32> = Vec::with_capacity(pairs.len());
+        let mut at = 0;
+        for (a, end) in offsets.iter_mut().skip(1).enumerate() {
+            let row = list.len();
+            while at < pairs.len() && pairs[at].0 as usize == a {
+                let b = pairs[at].1;
+                if !list[row..].contains(&b) {
+                    list.push(b);
+                }
+                at += 1;
+            }
+            *end = list.len() as u32;
+        }
+        OpenBlockers { offsets, list }
+    }
+
+    /// The open blockers of item `i`.
+    fn of(&self, i: usize) -> &[u32] {
+        match (self.offsets.get(i), self.offsets.get(i + 1)) {
+            (Some(a), Some(b)) => &self.list[*a as usize..*b as usize],
+            _ => &[],
+        }
+    }
+}
+
+/// What every intent forecast made at one moment shares, built once: the open blockers, each
+/// team's daily finishes in the window (slot per team, the last for no team), the items finished
+/// in the window and the open items, each by intent. An intent's inputs are then read from these
+/// lists instead of from the whole index.
+pub(crate) struct IntentShared {
+    pub blockers: OpenBlockers,
+    pub whole: Vec<Vec<u32>>,
+    /// Items finished in the window, by intent position (the last for no intent).
+    finished_by_intent: Vec<Vec<u32>>,
+    /// Open items, by intent position (the last for no intent), in index order.
+    open_by_intent: Vec<Vec<u32>>,
+}
+
+/// One intent's part of [`IntentShared`].
+pub(crate) struct IntentOwn {
+    pub within: Vec<bool>,
+    pub of_intent: Vec<Vec<u32>>,
+    /// The intent's open items (its tree's), in index order.
+    pub open_items: Vec<u32>,
+}
+
+impl IntentShared {
+    pub(crate) fn new(ix: &WorkIndex, prep: &Prepared) -> IntentShared {
+        let deps = prep.dependencies(ix);
+        let blockers = OpenBlockers::new(ix, prep, &deps);
+        let window_from = prep.start - i64::from(prep.window) * DAY_MS;
+        let slots = ix.teams.len() + 1;
+        let intents = ix.intents.len() + 1;
+        let bucket = |i: usize| (ix.items[i].intent as usize).min(intents - 1);
+        let mut whole = vec![vec![0u32; prep.window as usize]; slots];
+        let mut finished_by_intent = vec![Vec::new(); intents];
+        let mut open_by_intent = vec![Vec::new(); intents];
+        for (i, finish) in prep.facts.finish.iter().enumerate() {
+            if let Some(f) = *finish {
+                if f >= window_from && f < prep.start {
+                    let d = ((f - window_from) / DAY_MS) as usize;
+                    whole[slot(ix, ix.items[i].team)][d] += 1;
+                    finished_by_intent[bucket(i)].push(i as u32);
+                }
+            }
+            if prep.open(ix, i) {
+                open_by_intent[bucket(i)].push(i as u32);
+            }
+        }
+        IntentShared {
+            blockers,
+            whole,
+            finished_by_intent,
+            open_by_intent,
+        }
+    }
+
+    /// The intent at position `at`, with its tree.
+    pub(crate) fn intent(&self, ix: &WorkIndex, prep: &Prepared, at: usize) -> IntentOwn {
+        let within = ix.intents_under(&[at as u32]);
+        let window_from = prep.start - i64::from(prep.window) * DAY_MS;
+        let mut of_intent = vec![vec![0u32; prep.window as usize]; ix.teams.len() + 1];
+        let mut open_items = Vec::new();
+        for (t, inside) in within.iter().enumerate() {
+            if !inside {
+                continue;
+            }
+            for i in &self.finished_by_intent[t] {
+                let i = *i as usize;
+                if let Some(f) = prep.facts.finish[i] {
+                    let d = ((f - window_from) / DAY_MS) as usize;
+                    of_intent[slot(ix, ix.items[i].team)][d] += 1;
+                }
+            }
+            open_items.extend_from_slice(&self.open_by_intent[t]);
+        }
+        open_items.sort_unstable();
+        IntentOwn {
+            within,
+            of_intent,
+            open_items,
+        }
+    }
+
+    pub(crate) fn inputs<'a>(&'a self, own: &'a IntentOwn) -> IntentInputs<'a> {
+        IntentInputs {
+            within: &own.within,
+            whole: &self.whole,
+            of_intent: &own.of_intent,
+            open_items: &own.open_items,
+            blockers: &self.blockers,
+        }
     }
 }
 
@@ -429,7 +550,14 @@ pub fn compute(
     let seed = spec.seed.unwrap_or(DEFAULT_SEED);
 
     // The set, and where the forecast starts.
-    let prep = Prepared::new(ix, mapping, &spec.filter, window, now)?;
+    let prep = Prepared::new(
+        ix,
+        mapping,
+        &spec.filter,
+        window,
+        now,
+        spec.intent.is_some(),
+    )?;
     let set = &prep.set;
     let offset = set.offset_ms;
     let start = prep.start;
@@ -464,6 +592,7 @@ pub fn compute(
     let mut rng = Rng::new(u64::from(seed));
 
     // The set's daily throughput (for an intent: the intent's items, whoever finished them).
+    let mut intent_at = None;
     let intent_within = match &spec.intent {
         Some(id) => {
             let at = ix
@@ -472,6 +601,7 @@ pub fn compute(
                 .position(|n| &n.id == id)
                 .ok_or_else(|| CoreError::NotFound(format!("intent {id}")))?;
             report.label = ix.intents[at].name.clone();
+            intent_at = Some(at);
             Some(ix.intents_under(&[at as u32]))
         }
         None => {
@@ -558,18 +688,12 @@ pub fn compute(
                 if items.is_some() {
                     notes.push("An intent's forecast covers all its open items and what they wait on; the number of items asked is not used.".into());
                 }
-                let (whole, of_intent) = prep.team_windows(ix, &in_intent);
-                let within = intent_within.as_deref().unwrap_or(&[]);
-                let deps = prep.dependencies(ix);
+                let shared = IntentShared::new(ix, &prep);
+                let own = shared.intent(ix, &prep, intent_at.unwrap_or(0));
                 dependency_forecast(
                     ix,
                     &prep,
-                    &deps,
-                    &IntentInputs {
-                        within,
-                        whole: &whole,
-                        of_intent: &of_intent,
-                    },
+                    &shared.inputs(&own),
                     &Overlay::default(),
                     trials,
                     &mut rng,
@@ -655,11 +779,14 @@ fn label_of(ix: &WorkIndex, filter: &FlowFilter) -> String {
 }
 
 /// What an intent forecast through dependencies draws on: which intents are inside the intent
-/// forecast (its tree), and each team's daily finishes in the window (all work, the intent's).
+/// forecast (its tree), each team's daily finishes in the window (all work, the intent's), the
+/// intent's open items and every open item's open blockers.
 pub(crate) struct IntentInputs<'a> {
     pub within: &'a [bool],
     pub whole: &'a [Vec<u32>],
     pub of_intent: &'a [Vec<u32>],
+    pub open_items: &'a [u32],
+    pub blockers: &'a OpenBlockers,
 }
 
 /// What one job of the simulation stands for.
@@ -687,7 +814,6 @@ pub(crate) struct NetworkRun {
 pub(crate) fn dependency_forecast(
     ix: &WorkIndex,
     prep: &Prepared,
-    deps: &[Dependency],
     inputs: &IntentInputs<'_>,
     overlay: &Overlay,
     trials: u32,
@@ -716,76 +842,86 @@ pub(crate) fn dependency_forecast(
             added_nodes[x - n]
         }
     };
-    let in_intent_item = |i: usize| {
-        inputs
-            .within
-            .get(ix.items[i].intent as usize)
-            .copied()
-            .unwrap_or(false)
-    };
-    let open_item = |i: usize| prep.open(ix, i) && !overlay.removed.contains(&(i as u32));
-    let is_open = |x: usize| x >= n || open_item(x);
-    let is_target = |x: usize| match node_at(x) {
-        Node::Item(i) => in_intent_item(i as usize) && open_item(i as usize),
-        Node::New { added, .. } => overlay.added[added as usize]
-            .intent
-            .is_some_and(|t| inputs.within.get(t as usize).copied().unwrap_or(false)),
-    };
-    // Who waits on whom: the standing dependencies between open items, as the scenario changes
-    // them (a de-risked item waits on nothing).
-    let mut blockers_of: HashMap<u32, Vec<u32>> = HashMap::new();
-    let mut wait = |before: u32, after: u32| {
-        let (b, a) = (before as usize, after as usize);
-        if b != a
-            && is_open(b)
-            && is_open(a)
-            && !overlay.derisked.contains(&after)
-            && !overlay.dropped_deps.contains(&(before, after))
-        {
-            let list = blockers_of.entry(after).or_default();
-            if !list.contains(&before) {
-                list.push(before);
-            }
-        }
-    };
-    for d in deps {
-        wait(d.before, d.after);
-    }
+    let removed = |i: u32| overlay.removed.contains(&i);
+    let is_open = |x: u32| x as usize >= n || (prep.open(ix, x as usize) && !removed(x));
+    // Who waits on whom beyond the standing dependencies: the scenario's added dependencies,
+    // then its new scope's (in that order, as each list is read).
+    let mut extra: HashMap<u32, Vec<u32>> = HashMap::new();
     for (before, after) in &overlay.added_deps {
-        wait(*before, *after);
+        extra.entry(*after).or_default().push(*before);
     }
     let mut first_new = n as u32;
     for h in &overlay.added {
         for k in 0..h.count {
             let x = first_new + k;
             for b in &h.blocked_by {
-                wait(*b, x);
+                extra.entry(x).or_default().push(*b);
             }
             for a in &h.blocks {
-                wait(x, *a);
+                extra.entry(*a).or_default().push(x);
             }
         }
         first_new += h.count;
     }
+    // The open items `x` waits on, as the scenario changes them (a de-risked item waits on
+    // nothing; removed items and dropped dependencies are left out).
+    let blockers_for = |x: u32| -> Vec<u32> {
+        let mut list: Vec<u32> = Vec::new();
+        if !is_open(x) || overlay.derisked.contains(&x) {
+            return list;
+        }
+        let standing = if (x as usize) < n {
+            inputs.blockers.of(x as usize)
+        } else {
+            &[]
+        };
+        let added = extra.get(&x).map(Vec::as_slice).unwrap_or(&[]);
+        for b in standing.iter().chain(added) {
+            if *b != x
+                && is_open(*b)
+                && !overlay.dropped_deps.contains(&(*b, x))
+                && !list.contains(b)
+            {
+                list.push(*b);
+            }
+        }
+        list
+    };
+    // The targets: the intent's open items the scenario keeps, and its new scope; then every
+    // open item they wait on, directly or not.
     let mut member = vec![false; total];
     let mut target = vec![false; total];
     let mut queue: VecDeque<u32> = VecDeque::new();
+    for i in inputs.open_items {
+        if !removed(*i) {
+            target[*i as usize] = true;
+        }
+    }
+    for (x, t) in target.iter_mut().enumerate().skip(n) {
+        if let Node::New { added, .. } = node_at(x) {
+            *t = overlay.added[added as usize]
+                .intent
+                .is_some_and(|t| inputs.within.get(t as usize).copied().unwrap_or(false));
+        }
+    }
     for x in 0..total {
-        if is_target(x) {
+        if target[x] {
             member[x] = true;
-            target[x] = true;
             queue.push_back(x as u32);
         }
     }
+    let mut blockers_of: HashMap<u32, Vec<u32>> = HashMap::new();
     while let Some(i) = queue.pop_front() {
-        for b in blockers_of.get(&i).map(Vec::as_slice).unwrap_or(&[]) {
+        let list = blockers_for(i);
+        for b in &list {
             if !member[*b as usize] {
                 member[*b as usize] = true;
                 queue.push_back(*b);
             }
         }
+        blockers_of.insert(i, list);
     }
-    let mut items: Vec<u32> = (0..total as u32).filter(|i| member[*i as usize]).collect();
+    let mut items: Vec<u32> = blockers_of.keys().copied().collect();
     // The order each team takes its ready items in: the scenario's priorities first, then the
     // oldest (new scope is the newest).
     items.sort_by_key(|x| {

@@ -13,8 +13,6 @@
 //! waited on longest: that chain is the trial's **critical path**, and the days each of its
 //! items spent in its team's queue are charged to that team (they add up to the trial's days).
 
-use std::collections::VecDeque;
-
 use crate::demo::rng::Rng;
 
 use super::montecarlo::MAX_DAYS;
@@ -40,9 +38,10 @@ pub struct Job {
 ///
 /// `stream` names the lane's random draws: each lane draws its day's throughput from its own
 /// generator, seeded per trial from the seed and the stream, and draws every day whether or not
-/// it has ready work. So a lane draws the same capacities, day by day and trial by trial, in
-/// every scenario that keeps it: a change elsewhere does not reshuffle its dice (common random
-/// numbers). 0 means "its position in the lanes".
+/// it has ready work, until its last job is finished (later draws would decide nothing). So a
+/// lane draws the same capacities, day by day and trial by trial, in every scenario that keeps
+/// it: a change elsewhere does not reshuffle its dice (common random numbers). 0 means "its
+/// position in the lanes".
 #[derive(Debug, Clone, Default)]
 pub struct Lane {
     pub history: Vec<u32>,
@@ -199,12 +198,56 @@ impl Shared<'_> {
             critical: vec![0; jobs.len()],
             lane_days: vec![0; lanes.len()],
         };
-        let mut waiting = vec![0usize; jobs.len()];
-        let mut ready: Vec<VecDeque<u32>> = vec![VecDeque::new(); lanes.len()];
+        let n = jobs.len();
+        // What each trial reads of a job, in flat arrays: its size, lane, whether it is a
+        // target, how many blockers it waits on, and (one list for all) who waits on it.
+        let size: Vec<u32> = jobs.iter().map(|j| j.size).collect();
+        let lane_of: Vec<usize> = jobs.iter().map(|j| j.lane).collect();
+        let target: Vec<bool> = jobs.iter().map(|j| j.target).collect();
+        let blockers: Vec<u32> = jobs.iter().map(|j| j.blockers.len() as u32).collect();
+        let mut dependents_at: Vec<usize> = Vec::with_capacity(n + 1);
+        let mut dependents_of: Vec<u32> = Vec::new();
+        dependents_at.push(0);
+        for d in dependents {
+            dependents_of.extend_from_slice(d);
+            dependents_at.push(dependents_of.len());
+        }
+        // Jobs of each lane not finished yet. A lane with none left stops drawing: its dice
+        // are its own, so the draws it skips would have decided nothing.
+        let mut per_lane = vec![0usize; lanes.len()];
+        for job in jobs {
+            per_lane[job.lane] += 1;
+        }
+        let mut unfinished: Vec<usize> = per_lane.clone();
+        // Each lane's queue of ready jobs is its own segment of one buffer, as long as the
+        // lane's jobs: a job joins its lane's queue once a trial, so the queue never wraps.
+        let mut segment = vec![0usize; lanes.len()];
+        let mut at = 0;
+        for (l, start) in segment.iter_mut().enumerate() {
+            *start = at;
+            at += per_lane[l];
+        }
+        // The jobs ready on day 1 (no blockers), in job order, where each trial's queues start.
+        let mut first_queue = vec![0u32; n];
+        let mut first_len = vec![0usize; lanes.len()];
+        let mut first_ready_day = vec![0u32; n];
+        for (j, job) in jobs.iter().enumerate() {
+            if job.blockers.is_empty() {
+                let l = job.lane;
+                first_queue[segment[l] + first_len[l]] = j as u32;
+                first_len[l] += 1;
+                first_ready_day[j] = 1;
+            }
+        }
+        let mut queue = vec![0u32; n];
+        let mut head = vec![0usize; lanes.len()];
+        let mut tail = vec![0usize; lanes.len()];
+        let mut waiting = vec![0u32; n];
         // The units left of the job at the head of each lane.
         let mut head_left: Vec<u32> = vec![0; lanes.len()];
-        let mut ready_day = vec![0u32; jobs.len()];
-        let mut finish_day = vec![0u32; jobs.len()];
+        let mut ready_day = vec![0u32; n];
+        // Set when a job is finished, and read only for finished jobs and their blockers.
+        let mut finish_day = vec![0u32; n];
         let mut released: Vec<u32> = Vec::new();
         let mut dice: Vec<Rng> = Vec::with_capacity(lanes.len());
         for trial in range {
@@ -214,52 +257,55 @@ impl Shared<'_> {
                     .iter()
                     .map(|s| Rng::stream(base ^ u64::from(trial).wrapping_mul(0x9E37_79B9), *s)),
             );
-            for q in ready.iter_mut() {
-                q.clear();
+            waiting.copy_from_slice(&blockers);
+            ready_day.copy_from_slice(&first_ready_day);
+            queue.copy_from_slice(&first_queue);
+            for l in 0..lanes.len() {
+                head[l] = segment[l];
+                tail[l] = segment[l] + first_len[l];
+                head_left[l] = if first_len[l] > 0 {
+                    size[queue[segment[l]] as usize]
+                } else {
+                    0
+                };
             }
-            for (j, job) in jobs.iter().enumerate() {
-                waiting[j] = job.blockers.len();
-                if job.blockers.is_empty() {
-                    ready[job.lane].push_back(j as u32);
-                    ready_day[j] = 1;
-                }
-            }
-            for (lane, left) in head_left.iter_mut().enumerate() {
-                *left = ready[lane].front().map_or(0, |j| jobs[*j as usize].size);
-            }
+            unfinished.copy_from_slice(&per_lane);
             let mut left = targets;
             let mut outcome = None;
             let mut last = 0u32;
             'days: for day in 1..=MAX_DAYS {
                 released.clear();
                 for (l, lane) in lanes.iter().enumerate() {
-                    if lane.history.is_empty() {
+                    if lane.history.is_empty() || unfinished[l] == 0 {
                         continue;
                     }
                     // Drawn even when nothing is ready, to keep the lane's dice in step.
                     let drawn = lane.history[dice[l].below(lane.history.len())];
-                    if ready[l].is_empty() {
+                    if head[l] == tail[l] {
                         continue;
                     }
                     let mut capacity = drawn * lane.percent(day);
-                    while capacity > 0 {
-                        let Some(&j) = ready[l].front() else {
-                            break;
-                        };
+                    while capacity > 0 && head[l] < tail[l] {
+                        let j = queue[head[l]] as usize;
                         let spent = capacity.min(head_left[l]);
                         capacity -= spent;
                         head_left[l] -= spent;
                         if head_left[l] > 0 {
                             break;
                         }
-                        ready[l].pop_front();
-                        head_left[l] = ready[l].front().map_or(0, |n| jobs[*n as usize].size);
-                        finish_day[j as usize] = day;
-                        if jobs[j as usize].target {
+                        head[l] += 1;
+                        head_left[l] = if head[l] < tail[l] {
+                            size[queue[head[l]] as usize]
+                        } else {
+                            0
+                        };
+                        finish_day[j] = day;
+                        unfinished[l] -= 1;
+                        if target[j] {
                             left -= 1;
-                            last = j;
+                            last = j as u32;
                         }
-                        for d in &dependents[j as usize] {
+                        for d in &dependents_of[dependents_at[j]..dependents_at[j + 1]] {
                             let w = &mut waiting[*d as usize];
                             *w -= 1;
                             if *w == 0 {
@@ -273,12 +319,14 @@ impl Shared<'_> {
                     break 'days;
                 }
                 for j in &released {
-                    let lane = jobs[*j as usize].lane;
-                    if ready[lane].is_empty() {
-                        head_left[lane] = jobs[*j as usize].size;
+                    let j = *j as usize;
+                    let l = lane_of[j];
+                    if head[l] == tail[l] {
+                        head_left[l] = size[j];
                     }
-                    ready[lane].push_back(*j);
-                    ready_day[*j as usize] = day + 1;
+                    queue[tail[l]] = j as u32;
+                    tail[l] += 1;
+                    ready_day[j] = day + 1;
                 }
             }
             if outcome.is_some() {

@@ -400,6 +400,10 @@ pub(crate) struct Touch {
     pub teams: Vec<usize>,
     pub intent: Option<u32>,
     pub resolved: bool,
+    /// It changes the pace of `teams` (a capacity change): every network with a lane of one
+    /// of them is reached. (Moving work or adding scope names a team too, but reaches a network
+    /// only through its items or its intent.)
+    pub pace: bool,
 }
 
 impl Overlay {
@@ -514,6 +518,7 @@ impl Overlay {
                     match (team(t), day(from), day(to)) {
                         (Some(slot), Some(f), Some(l)) if l >= f => {
                             touch.teams.push(slot);
+                            touch.pace = true;
                             o.capacity.push((slot, f, l + DAY_MS, (*percent).min(500)));
                         }
                         (None, _, _) => missing.push(format!("no team {t}")),

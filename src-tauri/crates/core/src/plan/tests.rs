@@ -582,6 +582,99 @@ mod scenarios {
     }
 
     #[test]
+    fn changes_outside_an_intents_network_leave_its_forecast_as_the_baselines() {
+        // Random paces, so the trials differ and any change that did reach the network shows.
+        let mut g = G::new();
+        g.ix.teams.push(Named {
+            id: "t-c".into(),
+            name: "Gamma".into(),
+        });
+        let start = day("2026-04-01");
+        g.history(0, 0, start, 90, &|d| ((d * 7 + 3) % 5) as u32);
+        g.history(1, NONE, start, 90, &|d| ((d * 3 + 1) % 4) as u32);
+        g.history(2, NONE, start, 90, &|d| ((d * 5) % 3) as u32);
+        let a: Vec<u32> = (0..8)
+            .map(|k| g.item(0, 0, day("2026-03-10") + k * H, None))
+            .collect();
+        let b: Vec<u32> = (0..5)
+            .map(|k| g.item(1, NONE, day("2026-03-01") + k * H, None))
+            .collect();
+        for (k, x) in b.iter().enumerate() {
+            g.blocks(*x, a[k]);
+        }
+        // Nobody in "Faster refunds" waits for these.
+        let outside_b = g.item(1, NONE, day("2026-03-05"), None);
+        let outside_c = g.item(2, NONE, day("2026-03-05"), None);
+        g.blocks(outside_c, outside_b);
+        let elsewhere = vec![
+            ScenarioChange::MoveWork {
+                item: key(&g, outside_c),
+                team: "Beta".into(),
+            },
+            ScenarioChange::MoveWork {
+                item: key(&g, outside_b),
+                team: "Gamma".into(),
+            },
+            ScenarioChange::AddScope {
+                title: "Other work".into(),
+                team: "Beta".into(),
+                intent: None,
+                items: 5,
+                size: 2.0,
+                blocked_by: vec![key(&g, outside_b)],
+                blocks: Vec::new(),
+            },
+            ScenarioChange::DeRisk {
+                item: key(&g, outside_b),
+            },
+        ];
+        // The same changes with Beta's pace "changed" to 100%: this reaches the network, so
+        // the intent is simulated again, with the changes elsewhere in the overlay.
+        let mut simulated = elsewhere.clone();
+        simulated.push(ScenarioChange::Capacity {
+            team: "Beta".into(),
+            from: "2026-04-01".into(),
+            to: "2026-04-30".into(),
+            percent: 100,
+        });
+        let slower = vec![ScenarioChange::Capacity {
+            team: "Beta".into(),
+            from: "2026-04-01".into(),
+            to: "2026-04-30".into(),
+            percent: 50,
+        }];
+        let cmp = compare(
+            &g,
+            &[
+                scenario("elsewhere", elsewhere),
+                scenario("simulated", simulated),
+                scenario("slower", slower),
+            ],
+        );
+        let row = cmp
+            .intents
+            .iter()
+            .find(|r| r.name == "Faster refunds")
+            .expect("row");
+        let base = &row.cells[0];
+        assert!(base.p85.is_some());
+        for c in [1, 2] {
+            let cell = &row.cells[c];
+            assert_eq!(
+                (&cell.p50, &cell.p85, &cell.critical_path, &cell.bottleneck),
+                (&base.p50, &base.p85, &base.critical_path, &base.bottleneck),
+                "column {c}"
+            );
+            assert_eq!(cell.delta_p85, Some(0));
+        }
+        assert!(
+            row.cells[3].delta_p85.is_some_and(|d| d > 0),
+            "Beta at half pace pushes it back: {:?}",
+            row.cells[3]
+        );
+    }
+
+    #[test]
     fn capacity_scope_dependencies_and_risk_changes_move_the_dates_as_worked_out() {
         let c = case();
         let k = |i: u32| key(&c.g, i);
