@@ -618,7 +618,10 @@ fn ingest_changes(
                 });
                 return;
             }
-            TransitionKind::Label => return,
+            TransitionKind::Label
+            | TransitionKind::Estimate
+            | TransitionKind::Project
+            | TransitionKind::Cycle => return,
         };
         staged.push((
             change.at,

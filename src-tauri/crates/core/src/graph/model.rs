@@ -151,6 +151,12 @@ text_enum! {
         Assignee => "assignee",
         /// A label was added (to_state) or removed (from_state).
         Label => "label",
+        /// The estimate (points) changed: from and to as numbers, empty when none (Linear).
+        Estimate => "estimate",
+        /// The project the item is in changed: from and to by name, empty when none (Linear).
+        Project => "project",
+        /// The cycle (sprint) the item is in changed: from and to by name or number (Linear).
+        Cycle => "cycle",
     }
 }
 
