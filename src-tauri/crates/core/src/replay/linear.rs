@@ -44,6 +44,9 @@ pub struct FakeLinear {
     faults: Mutex<Vec<(String, VecDeque<Reply>)>>,
     /// The clock the reset headers are relative to (ms).
     pub now_ms: i64,
+    /// The issues do not change (the benchmark): their order is computed once.
+    frozen: bool,
+    order: Mutex<Option<Arc<Order>>>,
 }
 
 fn time_of(value: &Value, key: &str) -> i64 {
@@ -97,6 +100,8 @@ impl FakeLinear {
             data: Mutex::default(),
             faults: Mutex::default(),
             now_ms: 1_772_409_600_000,
+            frozen: false,
+            order: Mutex::default(),
         }
     }
 
@@ -126,7 +131,8 @@ impl FakeLinear {
     /// The workspace's issues cloned `copies` times over (ids, identifiers and times offset), for
     /// the benchmark: `copies * 16` issues with their histories and relations.
     pub fn scaled(dir: &Path, token: &str, items: usize) -> std::io::Result<FakeLinear> {
-        let fake = FakeLinear::from_fixture(dir, token)?;
+        let mut fake = FakeLinear::from_fixture(dir, token)?;
+        fake.frozen = true;
         {
             let mut data = fake.data();
             let base = std::mem::take(&mut data.issues);
@@ -243,7 +249,13 @@ impl FakeLinear {
                     .find(|f| text.contains(&format!("{f}(first:")))
                     .unwrap_or("history");
                 let first = first_of(text, field).unwrap_or(50);
-                match data.issues.iter().find(|i| i["id"].as_str() == Some(id)) {
+                let order = self.order(&data);
+                let found = order
+                    .place
+                    .get(id)
+                    .and_then(|p| order.at.get(*p))
+                    .and_then(|i| data.issues.get(*i));
+                match found {
                     Some(issue) => {
                         let nodes = issue[field]["nodes"].as_array().cloned().unwrap_or_default();
                         json!({ "data": { "issue": { field: page(&nodes, first, after) } } })
@@ -264,6 +276,36 @@ impl FakeLinear {
         self.limits(Reply::json(200, answer.to_string()))
     }
 
+    /// The issues in `updatedAt` order (ties by id): positions in `data.issues`, their update
+    /// times, and each id's place in that order. Computed once for a frozen (benchmark) corpus.
+    fn order(&self, data: &LinearData) -> Arc<Order> {
+        if let Ok(cache) = self.order.lock() {
+            if let Some(order) = cache.as_ref().filter(|_| self.frozen) {
+                return order.clone();
+            }
+        }
+        let mut idx: Vec<(i64, &str, usize)> = data
+            .issues
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (time_of(v, "updatedAt"), v["id"].as_str().unwrap_or(""), i))
+            .collect();
+        idx.sort_unstable();
+        let order = Arc::new(Order {
+            updated: idx.iter().map(|(t, _, _)| *t).collect(),
+            at: idx.iter().map(|(_, _, i)| *i).collect(),
+            place: idx
+                .iter()
+                .enumerate()
+                .map(|(p, (_, id, _))| ((*id).to_owned(), p))
+                .collect(),
+        });
+        if let Ok(mut cache) = self.order.lock() {
+            *cache = Some(order.clone());
+        }
+        order
+    }
+
     fn issues(&self, data: &LinearData, text: &str, variables: &Value) -> Value {
         let filter = variables.get("filter").cloned().unwrap_or(Value::Null);
         let since = filter
@@ -279,31 +321,43 @@ impl FakeLinear {
                     .map(str::to_owned)
                     .collect()
             });
-        let mut chosen: Vec<&Value> = data
-            .issues
-            .iter()
-            .filter(|i| since.is_none_or(|s| time_of(i, "updatedAt") > s))
-            .filter(|i| {
-                teams.as_ref().is_none_or(|keys| {
-                    keys.iter()
-                        .any(|k| i.pointer("/team/key").and_then(Value::as_str) == Some(k))
-                })
-            })
-            .collect();
-        chosen.sort_by(|a, b| {
-            (time_of(a, "updatedAt"), a["id"].as_str())
-                .cmp(&(time_of(b, "updatedAt"), b["id"].as_str()))
-        });
-        let first = variables.get("first").and_then(Value::as_u64).unwrap_or(50) as usize;
+        let first = variables
+            .get("first")
+            .and_then(Value::as_u64)
+            .unwrap_or(50)
+            .max(1) as usize;
         let after = variables.get("after").and_then(Value::as_str);
-        let ids: Vec<Value> = chosen.iter().map(|i| json!({"id": i["id"]})).collect();
-        let window = page(&ids, first, after);
+        let order = self.order(data);
+        let lower = since.map_or(0, |s| order.updated.partition_point(|t| *t <= s));
+        let start = after
+            .and_then(|a| a.strip_prefix("c:"))
+            .and_then(|id| order.place.get(id))
+            .map_or(lower, |p| (p + 1).max(lower));
+        let wanted = |i: usize| {
+            teams.as_ref().is_none_or(|keys| {
+                let key = data.issues[i].pointer("/team/key").and_then(Value::as_str);
+                keys.iter().any(|k| Some(k.as_str()) == key)
+            })
+        };
+        let mut chosen: Vec<&Value> = Vec::new();
+        let mut has_next = false;
+        for &i in &order.at[start.min(order.at.len())..] {
+            if !wanted(i) {
+                continue;
+            }
+            if chosen.len() == first {
+                has_next = true;
+                break;
+            }
+            chosen.push(&data.issues[i]);
+        }
+        let end = chosen
+            .last()
+            .and_then(|n| n["id"].as_str())
+            .map(|id| format!("c:{id}"));
         let mut nodes = Vec::new();
         let mut errors = Vec::new();
-        for (n, id) in window["nodes"].as_array().into_iter().flatten().enumerate() {
-            let Some(issue) = chosen.iter().find(|i| i["id"] == id["id"]) else {
-                continue;
-            };
+        for (n, issue) in chosen.iter().enumerate() {
             let mut node: Map<String, Value> = issue.as_object().cloned().unwrap_or_default();
             for field in ["history", "relations", "inverseRelations"] {
                 let all = issue[field]["nodes"]
@@ -327,13 +381,21 @@ impl FakeLinear {
             nodes.push(Value::Object(node));
         }
         let mut answer = json!({
-            "data": { "issues": { "nodes": nodes, "pageInfo": window["pageInfo"] } }
+            "data": { "issues": { "nodes": nodes, "pageInfo": { "hasNextPage": has_next, "endCursor": end } } }
         });
         if !errors.is_empty() {
             answer["errors"] = Value::Array(errors);
         }
         answer
     }
+}
+
+/// The issues in update order (see [`FakeLinear::order`]).
+#[derive(Debug, Default)]
+struct Order {
+    updated: Vec<i64>,
+    at: Vec<usize>,
+    place: std::collections::HashMap<String, usize>,
 }
 
 /// Issue `issue` as its `copy`-th clone: ids, identifiers and the ids it points at offset, times
