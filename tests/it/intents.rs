@@ -354,3 +354,114 @@ async fn github_milestones_are_imported_and_their_issues_serve_them() {
         "no duplicate on a re-sync"
     );
 }
+
+/// Closes open items as a sync page would: a change into a done state of their source (the
+/// state a finished item of the same source is in) an hour before `at`, and the stored state.
+struct CloseItems(Vec<String>, i64);
+
+impl baton_core::graph::WriteOp for CloseItems {
+    type Output = ();
+    type Error = baton_core::CoreError;
+
+    async fn apply(self, w: &mut baton_core::graph::Writer<'_>) -> Result<(), baton_core::CoreError> {
+        let mut changes = Vec::new();
+        for id in &self.0 {
+            let (from, done): (String, String) = sqlx::query_as(
+                "SELECT i.raw_state, (SELECT d.raw_state FROM items d WHERE d.source_id = i.source_id
+                   AND d.flow_state = 'done' LIMIT 1) FROM items i WHERE i.id = ?1",
+            )
+            .bind(id)
+            .fetch_one(&mut *w.conn())
+            .await?;
+            sqlx::query("UPDATE items SET raw_state = ?2, flow_state = 'done', updated_at = ?3 WHERE id = ?1")
+                .bind(id)
+                .bind(&done)
+                .bind(self.1 - 3_600_000)
+                .execute(&mut *w.conn())
+                .await?;
+            changes.push(baton_core::graph::model::Transition {
+                item_id: id.clone(),
+                event_id: format!("closed-{id}"),
+                kind: TransitionKind::State,
+                from_state: Some(from),
+                to_state: done,
+                at: self.1 - 3_600_000,
+                actor_id: None,
+            });
+        }
+        baton_core::graph::repo::transitions::insert_many(w.conn(), &changes).await?;
+        w.items_changed(self.0.iter().cloned());
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn the_page_followed_through_changes_equals_a_page_computed_afresh() {
+    use baton_core::demo;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.baton");
+    let end = NOW;
+    let ws = demo::build(
+        &path,
+        &demo::DemoOptions {
+            items: 3_000,
+            seed: demo::DEFAULT_SEED,
+            end,
+        },
+    )
+    .await
+    .unwrap();
+    let query = report::IntentsQuery::default();
+    let now = end + 3_600_000;
+    let before = report::intents_report(&ws, &query, now).await.unwrap();
+    let generation = ws.index().await.unwrap().generation;
+    // Changes: an unaligned item linked by hand, and a sync page that closes 40 open items
+    // serving intents (their facts, violations, blockers and WIP limits move).
+    let unaligned = before.unaligned.items[0].item.id.clone();
+    let target = before.intents[0].id.clone();
+    intents::link(
+        &ws,
+        std::slice::from_ref(&unaligned),
+        &LinkTarget::Intent { id: target.clone() },
+        "ann",
+        "",
+        now,
+    )
+    .await
+    .unwrap();
+    let open: Vec<String> = sqlx::query_scalar(
+        "SELECT id FROM items WHERE intent_id IS NOT NULL AND flow_state IN ('active', 'waiting')
+         ORDER BY id LIMIT 40",
+    )
+    .fetch_all(ws.pool())
+    .await
+    .unwrap();
+    assert_eq!(open.len(), 40);
+    ws.write(CloseItems(open, now)).await.unwrap();
+    // Two days on: clocks ran out, breaches of finished items aged.
+    let later = now + 2 * 86_400_000;
+    let followed = report::intents_report(&ws, &query, later).await.unwrap();
+    assert!(
+        ws.index()
+            .await
+            .unwrap()
+            .changed_since(generation)
+            .is_some_and(|c| !c.is_empty()),
+        "the index followed the changes item by item, so the page did too"
+    );
+    ws.close().await;
+
+    let fresh_ws = baton_core::graph::Workspace::open(&path).await.unwrap();
+    let fresh = report::intents_report(&fresh_ws, &query, later).await.unwrap();
+    assert_ne!(before.intents, fresh.intents, "the changes moved the figures");
+    assert_eq!(
+        followed, fresh,
+        "followed item by item, the page is the page computed from nothing"
+    );
+    let sum = |r: &report::IntentsReport, f: fn(&report::IntentNode) -> u32| {
+        r.intents.iter().filter(|n| n.depth == 0).map(f).sum::<u32>()
+    };
+    assert!(sum(&fresh, |n| n.policy_violations) > 0, "the demo breaks policies");
+    assert!(sum(&fresh, |n| n.done) > sum(&before, |n| n.done), "40 items were closed");
+    fresh_ws.close().await;
+}

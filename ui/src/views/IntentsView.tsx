@@ -21,7 +21,8 @@ import {
 } from "../lib/ipc";
 import { MetricInfo } from "../metrics/MetricInfo";
 import { useChosenTimeZone, zoneOffsetMinutes } from "../settings/timeZone";
-import { fileStem, saveHtml } from "../shared/csv";
+import { fileStem, saveHtml, savePdf } from "../shared/csv";
+import { announceSave } from "../shared/SaveNotices";
 import { formatCount, formatDay, formatDays, formatPercent, plural } from "../shared/format";
 import { SidePanel } from "../shared/SidePanel";
 import { EmptyState, ErrorState, LoadingState } from "../shared/states";
@@ -293,6 +294,12 @@ function IntentPanel({
     mutationFn: async () =>
       saveHtml(await ipc.intentsBrief(query, node.id), `${fileStem(node.title)}-brief.html`),
   });
+  const briefPdf = useMutation({
+    mutationFn: async () =>
+      savePdf(await ipc.intentsBriefPdf(query, node.id), `${fileStem(node.title)}-brief.pdf`),
+    onError: (err) =>
+      announceSave({ tone: "error", title: "Could not print the brief to PDF", detail: err.message }),
+  });
   const siblings = report.intents.filter((i) => i.parentId === node.parentId);
   const at = siblings.findIndex((s) => s.id === node.id);
   const reorder = useMutation({
@@ -356,6 +363,15 @@ function IntentPanel({
           data-testid="intent-brief"
         >
           Export brief (HTML)
+        </button>
+        <button
+          type="button"
+          className="btn btn-small"
+          onClick={() => briefPdf.mutate()}
+          disabled={briefPdf.isPending}
+          data-testid="intent-brief-pdf"
+        >
+          {briefPdf.isPending ? "Printing PDF…" : "Export brief (PDF)"}
         </button>
       </div>
       <h3 className="section-title">Figures</h3>

@@ -66,6 +66,10 @@ pub enum IntentCommand {
         /// Write its one-page brief (HTML) to this file instead.
         #[arg(long)]
         brief: Option<PathBuf>,
+        /// Also print the brief to PDF (with --brief; needs Chromium: `chromium`,
+        /// `chromium-browser`, `google-chrome`, or the program named by BATON_CHROMIUM).
+        #[arg(long)]
+        pdf: Option<PathBuf>,
         #[arg(long)]
         json: bool,
     },
@@ -285,17 +289,29 @@ pub async fn run(command: IntentCommand) -> Result<(), CoreError> {
             id,
             range,
             brief,
+            pdf,
             json,
         } => {
+            if pdf.is_some() && brief.is_none() {
+                return Err(CoreError::Invalid(
+                    "--pdf prints the brief: give --brief FILE.html too".into(),
+                ));
+            }
             let ws = Workspace::open_for_reading(&file).await?;
             let query = range.query();
             if let Some(path) = brief {
                 let html = intents::brief::intent_brief(&ws, &query, &id, now).await?;
                 ws.close().await;
-                std::fs::write(&path, html).map_err(|err| {
-                    CoreError::Invalid(format!("cannot write {}: {err}", path.display()))
+                std::fs::write(&path, html).map_err(|source| CoreError::File {
+                    path: path.clone(),
+                    action: "written",
+                    source,
                 })?;
                 outln!("wrote {}", cell(&path.display().to_string()));
+                if let Some(pdf) = pdf {
+                    baton_core::pdf::print_pdf(&path, &pdf)?;
+                    outln!("wrote {}", cell(&pdf.display().to_string()));
+                }
                 return Ok(());
             }
             let report = intents_report(

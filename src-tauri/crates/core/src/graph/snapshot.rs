@@ -262,6 +262,7 @@ fn write_index<W: Write>(ix: &WorkIndex, out: &mut Out<W>) -> std::io::Result<()
         repaired: _,
         dictionaries: _, // positions rebuilt at load; identities written (`identity_logins`)
         interner: _,     // rebuilt from `states` at load
+        recent: _,       // derived: a loaded index starts its own list
     } = ix;
     out.bytes(MAGIC)?;
     out.u32(FORMAT_VERSION)?;
@@ -671,6 +672,7 @@ fn read_body<R: Read>(
         stamp,
         ..WorkIndex::default()
     };
+    ix.loaded_at(generation);
     ix.transition_rows = r.u64()?;
     ix.link_rows = r.u64()?;
     ix.standing_blocks_links = r.u64()?;
