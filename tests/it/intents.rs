@@ -465,3 +465,95 @@ async fn the_page_followed_through_changes_equals_a_page_computed_afresh() {
     assert!(sum(&fresh, |n| n.done) > sum(&before, |n| n.done), "40 items were closed");
     fresh_ws.close().await;
 }
+
+#[tokio::test]
+async fn progress_in_points_matches_a_hand_computed_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = baton_core::graph::Workspace::create(&dir.path().join("p.baton"))
+        .await
+        .unwrap();
+    let mut graph = small_graph();
+    // jira-1 done (3 points), jira-2 waiting (5 points), gh-1 merged (no estimate: GitHub gives
+    // none), jira-3 canceled (8 points, left out).
+    for item in graph.items.iter_mut() {
+        item.estimate = match item.id.as_str() {
+            "jira-1" => Some(3.0),
+            "jira-2" => Some(5.0),
+            "jira-3" => Some(8.0),
+            _ => None,
+        };
+        if item.id == "jira-3" {
+            item.raw_state = "Won't do".into();
+            item.flow_state = FlowState::Canceled;
+        }
+    }
+    graph.workflow_maps.push(WorkflowMap {
+        source_id: "src-jira".into(),
+        team_id: String::new(),
+        scope: String::new(),
+        item_kind: None,
+        raw_state: "Won't do".into(),
+        flow_state: FlowState::Canceled,
+        wait_reason: None,
+        origin: "user".into(),
+    });
+    graph
+        .transitions
+        .push(baton_core::graph::model::Transition {
+            item_id: "jira-1".into(),
+            event_id: "done".into(),
+            kind: TransitionKind::State,
+            from_state: Some("Backlog".into()),
+            to_state: "Done".into(),
+            at: T0 + 3 * DAY,
+            actor_id: Some("p-ann".into()),
+        });
+    graph
+        .transitions
+        .push(baton_core::graph::model::Transition {
+            item_id: "jira-3".into(),
+            event_id: "dropped".into(),
+            kind: TransitionKind::State,
+            from_state: Some("Backlog".into()),
+            to_state: "Won't do".into(),
+            at: T0 + 4 * DAY,
+            actor_id: Some("p-ann".into()),
+        });
+    baton_core::demo::write(&ws, &graph).await.unwrap();
+    let now = T0 + 20 * DAY;
+    let intent = intents::create(
+        &ws,
+        &IntentInput {
+            title: "Sized work".into(),
+            ..IntentInput::default()
+        },
+        "ann",
+        "",
+        now,
+    )
+    .await
+    .unwrap();
+    let ids: Vec<String> = ["jira-1", "jira-2", "gh-1", "jira-3"]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    intents::link(&ws, &ids, &LinkTarget::Intent { id: intent.clone() }, "ann", "", now)
+        .await
+        .unwrap();
+    let r = report::intents_report(&ws, &range(), now).await.unwrap();
+    assert!(r.points_available, "some items carry estimates");
+    let n = r.intents.iter().find(|n| n.id == intent).unwrap();
+    assert_eq!((n.items, n.done, n.canceled), (4, 2, 1));
+    assert_eq!(n.progress, Some(2.0 / 3.0), "jira-1 and gh-1 of three counted");
+    assert_eq!(
+        (n.estimated, n.points, n.points_done),
+        (2, 8.0, 3.0),
+        "jira-1 (3, done) and jira-2 (5); gh-1 has no estimate, jira-3 is canceled"
+    );
+    assert_eq!(n.points_progress, Some(3.0 / 8.0));
+    // The brief says it too.
+    let html = intents::brief::intent_brief(&ws, &range(), &intent, now)
+        .await
+        .unwrap();
+    assert!(html.contains("3 of 8 points done; 2 of 3 items estimated"), "{html}");
+}

@@ -44,6 +44,11 @@ export const RULE_FIELDS: { field: IntentRuleField; label: string }[] = [
   { field: "project", label: "Project (key)" },
 ];
 
+/** Points as the sources give them: whole numbers without decimals, others to one place. */
+export function formatPoints(v: number): string {
+  return Number.isInteger(v) ? formatCount(v) : v.toFixed(1);
+}
+
 function share(v: number | null): string {
   return v === null ? "—" : formatPercent(v);
 }
@@ -381,6 +386,13 @@ function IntentPanel({
           metric="intent-progress"
           value={`${share(node.progress)} (${formatCount(node.done)} of ${formatCount(node.items - node.canceled)} items)`}
         />
+        {node.pointsProgress === null ? null : (
+          <Figure
+            label="Progress in points"
+            metric="intent-points"
+            value={`${share(node.pointsProgress)} (${formatPoints(node.pointsDone)} of ${formatPoints(node.points)} points; ${formatCount(node.estimated)} of ${formatCount(node.items - node.canceled)} items estimated)`}
+          />
+        )}
         <Figure label="Throughput" metric="intent-flow" value={plural(node.throughput, "item")} />
         <Figure
           label="Cycle time P50 / P85"
@@ -466,6 +478,11 @@ function IntentTree({ report, onOpen }: { report: IntentsReport; onOpen: (id: st
             <th scope="col" className="num">
               Progress <MetricInfo id="intent-progress" label="Progress" />
             </th>
+            {report.pointsAvailable ? (
+              <th scope="col" className="num">
+                Points <MetricInfo id="intent-points" label="Progress in points" />
+              </th>
+            ) : null}
             <th scope="col" className="num">
               In progress <MetricInfo id="intent-flow" label="Flow of an intent" />
             </th>
@@ -517,6 +534,18 @@ function IntentTree({ report, onOpen }: { report: IntentsReport; onOpen: (id: st
                 {share(n.progress)}{" "}
                 <span className="muted small">of {formatCount(n.items - n.canceled)}</span>
               </td>
+              {report.pointsAvailable ? (
+                <td className="num" data-testid={`intent-points-${n.id}`}>
+                  {n.pointsProgress === null ? (
+                    <span className="muted">no estimates</span>
+                  ) : (
+                    <>
+                      {share(n.pointsProgress)}{" "}
+                      <span className="muted small">of {formatPoints(n.points)} pts</span>
+                    </>
+                  )}
+                </td>
+              ) : null}
               <td className="num">{formatCount(n.wip)}</td>
               <td className="num">{formatCount(n.throughput)}</td>
               <td className="num">{formatDays(n.cycleP50Days)}</td>
@@ -828,7 +857,10 @@ export function IntentsView() {
             </div>
             <p className="card-subtitle">
               Figures over {formatDay(report.data.rangeFrom)} to {formatDay(report.data.rangeTo)}, each intent
-              with everything below it. No estimates are synced: progress is counted in items.
+              with everything below it.{" "}
+              {report.data.pointsAvailable
+                ? "Progress is counted in items, and in points where items have estimates (story points, weight)."
+                : "No item has an estimate (story points, weight): progress is counted in items."}
             </p>
             <IntentTree report={report.data} onOpen={setOpen} />
           </section>

@@ -70,6 +70,8 @@ pub struct IndexedItem {
     pub agent: u32,
     /// It has a priority ("No priority" and "None" count as none).
     pub has_priority: bool,
+    /// Its estimate (story points, weight) as the source gives it, if any.
+    pub estimate: Option<f32>,
     pub kind: ItemKind,
     pub provenance: Provenance,
     /// The stored current flow state.
@@ -476,6 +478,7 @@ struct ItemTuple<'a> {
     raw_state: Cow<'a, str>,
     created_at: i64,
     updated_at: i64,
+    estimate: Option<f64>,
 }
 
 /// One change inside an item's JSON array.
@@ -569,6 +572,7 @@ fn ingest_items(
                 None => NONE,
             },
             has_priority: row.has_priority,
+            estimate: row.estimate.filter(|e| e.is_finite()).map(|e| e as f32),
             kind: ItemKind::parse(&row.kind).unwrap_or(ItemKind::Task),
             provenance: Provenance::parse(&row.provenance).unwrap_or(Provenance::Human),
             flow: FlowState::parse(&row.flow_state).unwrap_or(FlowState::New),
@@ -830,7 +834,7 @@ const ITEM_COLUMNS: &str =
     requester_signal, provenance_agent,
     json(CASE WHEN priority IS NULL OR trim(priority) = '' OR lower(trim(priority)) IN ('no priority', 'none')
          THEN 'false' ELSE 'true' END),
-    kind, provenance, flow_state, raw_state, created_at, updated_at)";
+    kind, provenance, flow_state, raw_state, created_at, updated_at, estimate)";
 const CHANGE_COLUMNS: &str =
     "json_group_array(json_array(at, seq, kind, from_state, to_state, actor_id))";
 const LINK_COLUMNS: &str =

@@ -80,6 +80,13 @@ pub struct IntentNode {
     pub canceled: u32,
     /// Done / (items − canceled); None without items.
     pub progress: Option<f64>,
+    /// Its items (canceled ones left out) that have an estimate, and their estimates summed:
+    /// all of them, and the done ones (story points, weight: the sources' unit).
+    pub estimated: u32,
+    pub points: f64,
+    pub points_done: f64,
+    /// points_done / points; None when none of its items has an estimate.
+    pub points_progress: Option<f64>,
     /// Finished in the range.
     pub throughput: u32,
     /// Cycle time of the items finished in the range, median and 85th percentile (days).
@@ -235,7 +242,8 @@ pub struct IntentsReport {
     pub archived: u32,
     pub unaligned: UnalignedReport,
     pub conflicts: ConflictsReport,
-    /// No item has an estimate Baton reads, so progress is counted in items only.
+    /// Some item of the page has an estimate (story points, weight), so progress is also
+    /// counted in points; when false, in items only.
     pub points_available: bool,
 }
 
@@ -356,7 +364,11 @@ pub fn compute(
         by_source: u32,
         by_rule: u32,
         by_hand: u32,
+        estimated: u32,
+        points: f64,
+        points_done: f64,
     }
+    let mut points_available = false;
     let mut acc = vec![
         Acc {
             teams: vec![0; team_slots],
@@ -398,6 +410,12 @@ pub fn compute(
         let risky = is_open && at_risk[i];
         let violations = extras.violations.of(i as u32);
         let team = slot(ix, item.team);
+        let estimate = item
+            .estimate
+            .map(f64::from)
+            .filter(|_| facts.flow[i] != FlowState::Canceled);
+        let done = facts.flow[i] == FlowState::Done;
+        points_available |= estimate.is_some();
         for &up in &chains[at as usize] {
             let a = &mut acc[up as usize];
             a.items += 1;
@@ -431,6 +449,13 @@ pub fn compute(
             }
             a.links_in += links_in;
             a.violations += violations;
+            if let Some(e) = estimate {
+                a.estimated += 1;
+                a.points += e;
+                if done {
+                    a.points_done += e;
+                }
+            }
         }
     }
     for (q, (intent, waiting)) in extras.pending.iter().enumerate() {
@@ -549,6 +574,10 @@ pub fn compute(
             done: a.done,
             canceled: a.canceled,
             progress: (counted > 0).then(|| f64::from(a.done) / f64::from(counted)),
+            estimated: a.estimated,
+            points: a.points,
+            points_done: a.points_done,
+            points_progress: (a.estimated > 0 && a.points > 0.0).then(|| a.points_done / a.points),
             throughput: a.throughput,
             cycle_p50_days: percentile(&cycles, 50.0),
             cycle_p85_days: percentile(&cycles, 85.0),
@@ -595,7 +624,7 @@ pub fn compute(
         archived,
         unaligned,
         conflicts,
-        points_available: false,
+        points_available,
     }
 }
 
