@@ -356,6 +356,9 @@ pub struct WorkItem {
     pub wait_reason: Option<WaitReason>,
     pub intent_id: Option<String>,
     pub priority: Option<String>,
+    /// The size the source gives it, in the source's unit (story points, weight); None when it
+    /// gives none.
+    pub estimate: Option<f64>,
     pub created_at: i64,
     pub started_at: Option<i64>,
     pub done_at: Option<i64>,
