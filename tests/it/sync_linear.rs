@@ -174,7 +174,7 @@ async fn a_first_sync_walks_every_page_and_maps_every_field() {
         .any(|k| k.ends_with("/OPS-9")),
         "{e10} keeps OPS-9"
     );
-    // The estimate stays in the raw record.
+    // The estimate: the item's, and in the raw record.
     let records =
         baton_core::graph::repo::raw_records::page(h.ws.pool(), &source, "issues", "", 100)
             .await
@@ -182,6 +182,12 @@ async fn a_first_sync_walks_every_page_and_maps_every_field() {
     let (_, payload) = records.iter().find(|(id, _)| id == "iss-eng-1").unwrap();
     let raw: Value = serde_json::from_str(payload).unwrap();
     assert_eq!(raw["estimate"], 5);
+    assert_eq!(
+        h.strings("SELECT key || ' ' || estimate FROM items WHERE estimate IS NOT NULL ORDER BY key")
+            .await,
+        vec!["ENG-1 5.0".to_owned(), "ENG-2 8.0".to_owned()],
+        "the estimate in points, where the issue has one"
+    );
 
     // Projects and initiatives are intents; an issue serves its project.
     assert_eq!(

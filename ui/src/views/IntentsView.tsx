@@ -22,8 +22,8 @@ import {
 import { MetricInfo } from "../metrics/MetricInfo";
 import { useChosenTimeZone, zoneOffsetMinutes } from "../settings/timeZone";
 import { fileStem, saveHtml, savePdf } from "../shared/csv";
-import { announceSave } from "../shared/SaveNotices";
 import { formatCount, formatDay, formatDays, formatPercent, plural } from "../shared/format";
+import { announceSave } from "../shared/SaveNotices";
 import { SidePanel } from "../shared/SidePanel";
 import { EmptyState, ErrorState, LoadingState } from "../shared/states";
 import { ViewHeader } from "./ViewHeader";
@@ -45,7 +45,8 @@ export const RULE_FIELDS: { field: IntentRuleField; label: string }[] = [
 ];
 
 /** Points as the sources give them: whole numbers without decimals, others to one place. */
-export function formatPoints(v: number): string {
+export function formatPoints(v: number | null): string {
+  if (v === null) return "—";
   return Number.isInteger(v) ? formatCount(v) : v.toFixed(1);
 }
 

@@ -4,7 +4,8 @@
 //!   team, ENG-12 → OPS-7, stays one item); its identifiers, old and new, name it
 //!   (`lin:<host>/ENG-12`). Kind from its labels (bug → defect, feature → feature, ...); raw
 //!   state = its workflow state's name; owner = assignee (the person responsible), author =
-//!   creator; started, done and canceled times from `startedAt`, `completedAt`, `canceledAt`.
+//!   creator; started, done and canceled times from `startedAt`, `completedAt`, `canceledAt`;
+//!   estimate = `estimate` (points).
 //! - A state's meaning comes from its type (`triage`, `backlog`, `unstarted` → not started;
 //!   `started` → in progress; `completed` → done; `canceled` → canceled), which its name may
 //!   refine inside the type like a Jira category ("In Review" of type `started` waits for
@@ -471,6 +472,8 @@ pub fn map_issue(page: &mut PageWrite, ctx: &mut MapCtx<'_>, issue: &Issue) -> O
             .priority_label
             .clone()
             .filter(|p| !p.is_empty() && issue.priority.unwrap_or(0.0) > 0.0),
+        // Points on the team's estimate scale (Linear sends none when the team does not estimate).
+        estimate: issue.estimate.filter(|e| e.is_finite() && *e >= 0.0),
         created_at: created,
         started_at: issue.started_at.as_deref().and_then(parse_time),
         done_at: if finished {
