@@ -99,6 +99,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::intents::intents_report,
             commands::intents::intents_forecast,
             commands::intents::intents_brief,
+            commands::intents::intents_brief_pdf,
             commands::intents::intents_create,
             commands::intents::intents_edit,
             commands::intents::intents_archive,

@@ -42,6 +42,7 @@ fn item(
         wait_reason: (state.1 == FlowState::Waiting).then_some(WaitReason::Review),
         intent_id: None,
         priority: None,
+        estimate: None,
         created_at: created,
         started_at: None,
         done_at: (state.1 == FlowState::Done).then_some(created + 3 * DAY),

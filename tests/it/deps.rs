@@ -35,6 +35,7 @@ fn item(id: &str, team: &str, state: &str, flow: FlowState) -> WorkItem {
         wait_reason: None,
         intent_id: None,
         priority: None,
+        estimate: None,
         created_at: T0,
         started_at: None,
         done_at: None,

@@ -31,6 +31,7 @@ fn item(id: &str, team: &str, kind: ItemKind, created: i64, state: &str) -> Work
         wait_reason: None,
         intent_id: None,
         priority: None,
+        estimate: None,
         created_at: created,
         started_at: None,
         done_at: None,

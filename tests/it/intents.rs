@@ -354,3 +354,206 @@ async fn github_milestones_are_imported_and_their_issues_serve_them() {
         "no duplicate on a re-sync"
     );
 }
+
+/// Closes open items as a sync page would: a change into a done state of their source (the
+/// state a finished item of the same source is in) an hour before `at`, and the stored state.
+struct CloseItems(Vec<String>, i64);
+
+impl baton_core::graph::WriteOp for CloseItems {
+    type Output = ();
+    type Error = baton_core::CoreError;
+
+    async fn apply(self, w: &mut baton_core::graph::Writer<'_>) -> Result<(), baton_core::CoreError> {
+        let mut changes = Vec::new();
+        for id in &self.0 {
+            let (from, done): (String, String) = sqlx::query_as(
+                "SELECT i.raw_state, (SELECT d.raw_state FROM items d WHERE d.source_id = i.source_id
+                   AND d.flow_state = 'done' LIMIT 1) FROM items i WHERE i.id = ?1",
+            )
+            .bind(id)
+            .fetch_one(&mut *w.conn())
+            .await?;
+            sqlx::query("UPDATE items SET raw_state = ?2, flow_state = 'done', updated_at = ?3 WHERE id = ?1")
+                .bind(id)
+                .bind(&done)
+                .bind(self.1 - 3_600_000)
+                .execute(&mut *w.conn())
+                .await?;
+            changes.push(baton_core::graph::model::Transition {
+                item_id: id.clone(),
+                event_id: format!("closed-{id}"),
+                kind: TransitionKind::State,
+                from_state: Some(from),
+                to_state: done,
+                at: self.1 - 3_600_000,
+                actor_id: None,
+            });
+        }
+        baton_core::graph::repo::transitions::insert_many(w.conn(), &changes).await?;
+        w.items_changed(self.0.iter().cloned());
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn the_page_followed_through_changes_equals_a_page_computed_afresh() {
+    use baton_core::demo;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.baton");
+    let end = NOW;
+    let ws = demo::build(
+        &path,
+        &demo::DemoOptions {
+            items: 3_000,
+            seed: demo::DEFAULT_SEED,
+            end,
+        },
+    )
+    .await
+    .unwrap();
+    let query = report::IntentsQuery::default();
+    let now = end + 3_600_000;
+    let before = report::intents_report(&ws, &query, now).await.unwrap();
+    let generation = ws.index().await.unwrap().generation;
+    // Changes: an unaligned item linked by hand, and a sync page that closes 40 open items
+    // serving intents (their facts, violations, blockers and WIP limits move).
+    let unaligned = before.unaligned.items[0].item.id.clone();
+    let target = before.intents[0].id.clone();
+    intents::link(
+        &ws,
+        std::slice::from_ref(&unaligned),
+        &LinkTarget::Intent { id: target.clone() },
+        "ann",
+        "",
+        now,
+    )
+    .await
+    .unwrap();
+    let open: Vec<String> = sqlx::query_scalar(
+        "SELECT id FROM items WHERE intent_id IS NOT NULL AND flow_state IN ('active', 'waiting')
+         ORDER BY id LIMIT 40",
+    )
+    .fetch_all(ws.pool())
+    .await
+    .unwrap();
+    assert_eq!(open.len(), 40);
+    ws.write(CloseItems(open, now)).await.unwrap();
+    // Two days on: clocks ran out, breaches of finished items aged.
+    let later = now + 2 * 86_400_000;
+    let followed = report::intents_report(&ws, &query, later).await.unwrap();
+    assert!(
+        ws.index()
+            .await
+            .unwrap()
+            .changed_since(generation)
+            .is_some_and(|c| !c.is_empty()),
+        "the index followed the changes item by item, so the page did too"
+    );
+    ws.close().await;
+
+    let fresh_ws = baton_core::graph::Workspace::open(&path).await.unwrap();
+    let fresh = report::intents_report(&fresh_ws, &query, later).await.unwrap();
+    assert_ne!(before.intents, fresh.intents, "the changes moved the figures");
+    assert_eq!(
+        followed, fresh,
+        "followed item by item, the page is the page computed from nothing"
+    );
+    let sum = |r: &report::IntentsReport, f: fn(&report::IntentNode) -> u32| {
+        r.intents.iter().filter(|n| n.depth == 0).map(f).sum::<u32>()
+    };
+    assert!(sum(&fresh, |n| n.policy_violations) > 0, "the demo breaks policies");
+    assert!(sum(&fresh, |n| n.done) > sum(&before, |n| n.done), "40 items were closed");
+    fresh_ws.close().await;
+}
+
+#[tokio::test]
+async fn progress_in_points_matches_a_hand_computed_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = baton_core::graph::Workspace::create(&dir.path().join("p.baton"))
+        .await
+        .unwrap();
+    let mut graph = small_graph();
+    // jira-1 done (3 points), jira-2 waiting (5 points), gh-1 merged (no estimate: GitHub gives
+    // none), jira-3 canceled (8 points, left out).
+    for item in graph.items.iter_mut() {
+        item.estimate = match item.id.as_str() {
+            "jira-1" => Some(3.0),
+            "jira-2" => Some(5.0),
+            "jira-3" => Some(8.0),
+            _ => None,
+        };
+        if item.id == "jira-3" {
+            item.raw_state = "Won't do".into();
+            item.flow_state = FlowState::Canceled;
+        }
+    }
+    graph.workflow_maps.push(WorkflowMap {
+        source_id: "src-jira".into(),
+        team_id: String::new(),
+        scope: String::new(),
+        item_kind: None,
+        raw_state: "Won't do".into(),
+        flow_state: FlowState::Canceled,
+        wait_reason: None,
+        origin: "user".into(),
+    });
+    graph
+        .transitions
+        .push(baton_core::graph::model::Transition {
+            item_id: "jira-1".into(),
+            event_id: "done".into(),
+            kind: TransitionKind::State,
+            from_state: Some("Backlog".into()),
+            to_state: "Done".into(),
+            at: T0 + 3 * DAY,
+            actor_id: Some("p-ann".into()),
+        });
+    graph
+        .transitions
+        .push(baton_core::graph::model::Transition {
+            item_id: "jira-3".into(),
+            event_id: "dropped".into(),
+            kind: TransitionKind::State,
+            from_state: Some("Backlog".into()),
+            to_state: "Won't do".into(),
+            at: T0 + 4 * DAY,
+            actor_id: Some("p-ann".into()),
+        });
+    baton_core::demo::write(&ws, &graph).await.unwrap();
+    let now = T0 + 20 * DAY;
+    let intent = intents::create(
+        &ws,
+        &IntentInput {
+            title: "Sized work".into(),
+            ..IntentInput::default()
+        },
+        "ann",
+        "",
+        now,
+    )
+    .await
+    .unwrap();
+    let ids: Vec<String> = ["jira-1", "jira-2", "gh-1", "jira-3"]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    intents::link(&ws, &ids, &LinkTarget::Intent { id: intent.clone() }, "ann", "", now)
+        .await
+        .unwrap();
+    let r = report::intents_report(&ws, &range(), now).await.unwrap();
+    assert!(r.points_available, "some items carry estimates");
+    let n = r.intents.iter().find(|n| n.id == intent).unwrap();
+    assert_eq!((n.items, n.done, n.canceled), (4, 2, 1));
+    assert_eq!(n.progress, Some(2.0 / 3.0), "jira-1 and gh-1 of three counted");
+    assert_eq!(
+        (n.estimated, n.points, n.points_done),
+        (2, 8.0, 3.0),
+        "jira-1 (3, done) and jira-2 (5); gh-1 has no estimate, jira-3 is canceled"
+    );
+    assert_eq!(n.points_progress, Some(3.0 / 8.0));
+    // The brief says it too.
+    let html = intents::brief::intent_brief(&ws, &range(), &intent, now)
+        .await
+        .unwrap();
+    assert!(html.contains("3 of 8 points done; 2 of 3 items estimated"), "{html}");
+}

@@ -20,6 +20,7 @@ mod sync_github_lifecycle;
 mod sync_gitlab;
 mod sync_jira;
 mod sync_jira_config;
+mod sync_linear;
 mod sync_runtime;
 mod sync_servers;
 mod sync_sources;

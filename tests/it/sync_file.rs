@@ -309,6 +309,7 @@ fn jira_csv(jira: &FakeJira) -> String {
         "Resolved",
         "Labels",
         "Labels",
+        "Custom field (Story point estimate)",
     ])
     .unwrap();
     let text = |v: &serde_json::Value, p: &str| {
@@ -351,6 +352,10 @@ fn jira_csv(jira: &FakeJira) -> String {
             when(i, "/fields/resolutiondate"),
             labels.first().cloned().unwrap_or_default(),
             labels.get(1).cloned().unwrap_or_default(),
+            i.pointer("/fields/customfield_10024")
+                .filter(|v| !v.is_null())
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
         ])
         .unwrap();
     }
@@ -360,6 +365,11 @@ fn jira_csv(jira: &FakeJira) -> String {
 #[tokio::test]
 async fn a_jira_csv_export_of_real_issues_imports_the_same_work_as_the_rest_api() {
     let jira = Arc::new(FakeJira::from_devlake(&fixtures(), JIRA_EMAIL, JIRA_TOKEN).unwrap());
+    // The recorded story points (customfield_10024) through the REST API: the site names the
+    // field (its field list is not recorded).
+    jira.data().fields = vec![
+        r#"{"id":"customfield_10024","name":"Story point estimate","custom":true}"#.into(),
+    ];
     let csv_text = jira_csv(&jira);
     let server = jira.clone().serve().await.unwrap();
     let rest = Harness::new().await;
@@ -386,7 +396,7 @@ async fn a_jira_csv_export_of_real_issues_imports_the_same_work_as_the_rest_api(
     // The export holds no history and times to the minute: compare what it does hold.
     let facts = "SELECT key || ' ' || kind || ' ' || raw_state || ' ' || flow_state || ' '
                  || (created_at / 60000) || ' ' || coalesce(done_at / 60000, '-') || ' '
-                 || coalesce(priority, '-') FROM items ORDER BY key";
+                 || coalesce(priority, '-') || ' ' || coalesce(estimate, '-') FROM items ORDER BY key";
     let from_rest = rest.strings(facts).await;
     assert!(from_rest.len() > 20, "real issues: {}", from_rest.len());
     assert_same(
@@ -398,6 +408,12 @@ async fn a_jira_csv_export_of_real_issues_imports_the_same_work_as_the_rest_api(
         file.count("SELECT COUNT(*) FROM transitions").await,
         0,
         "Jira's CSV export has no status history (docs/connectors.md says so)"
+    );
+    assert_eq!(
+        file.strings("SELECT key || ' ' || estimate FROM items WHERE estimate IS NOT NULL")
+            .await,
+        vec!["EE-2 2.0".to_owned()],
+        "the story point column: EE-2's 2 points, EE-1's -1 is none"
     );
 }
 

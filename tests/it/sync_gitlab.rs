@@ -594,3 +594,33 @@ async fn a_team_rule_added_later_moves_gitlab_items_as_a_fresh_sync_would() {
         labelled
     );
 }
+
+#[tokio::test]
+async fn recorded_issue_weights_become_estimates() {
+    let gl = fake();
+    let issues = gl.data().issues.clone();
+    let server = gl.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = h.add_gitlab(&server.url(), GL_TOKEN).await;
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    let mut weighted = 0;
+    for issue in &issues {
+        let key = issue["references"]["full"].as_str().unwrap();
+        let stored: Option<f64> = sqlx::query_scalar("SELECT estimate FROM items WHERE key = ?1")
+            .bind(key)
+            .fetch_one(h.ws.pool())
+            .await
+            .unwrap();
+        let weight = issue["weight"].as_f64();
+        weighted += usize::from(weight.is_some());
+        assert_eq!(stored, weight, "{key}: its weight is its estimate");
+    }
+    assert!(weighted >= 4, "the recording carries weights ({weighted})");
+    assert_eq!(
+        h.count("SELECT COUNT(*) FROM items WHERE kind = 'pull_request' AND estimate IS NOT NULL")
+            .await,
+        0,
+        "merge requests have no weight"
+    );
+}

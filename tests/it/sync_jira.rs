@@ -392,3 +392,53 @@ async fn a_wrong_token_is_refused_clearly() {
         "no token in the message: {message}"
     );
 }
+
+#[tokio::test]
+async fn story_points_are_read_from_the_field_the_site_names_so() {
+    // The recording carries a story point value in customfield_10024 (EE-2: 2.0, EE-1: -1, the
+    // "unset" some sites write); its field list is not recorded, so the site's `/field` answer
+    // names that field as Jira Cloud's team-managed projects do.
+    let jira = fake();
+    let server = jira.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = h.add_jira(&server.url(), JIRA_TOKEN, PROJECTS).await;
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    assert_eq!(
+        h.count("SELECT COUNT(*) FROM items WHERE estimate IS NOT NULL").await,
+        0,
+        "a site whose fields name no story point field gives no estimates"
+    );
+
+    let jira = fake();
+    jira.data().fields = vec![
+        r#"{"id":"customfield_10024","name":"Story point estimate","custom":true,"schema":{"type":"number","custom":"com.pyxis.greenhopper.jira:jsw-story-points"}}"#.into(),
+        r#"{"id":"customfield_10020","name":"Sprint","custom":true}"#.into(),
+    ];
+    let server = jira.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = h.add_jira(&server.url(), JIRA_TOKEN, PROJECTS).await;
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    let searches: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/search/jql"))
+        .collect();
+    assert!(
+        searches[0]
+            .param("fields")
+            .is_some_and(|f| f.split(',').any(|x| x == "customfield_10024")),
+        "the story point field is asked for"
+    );
+    let estimates: Vec<(String, f64)> =
+        sqlx::query_as("SELECT key, estimate FROM items WHERE estimate IS NOT NULL ORDER BY key")
+            .fetch_all(h.ws.pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        estimates,
+        vec![("EE-2".to_owned(), 2.0)],
+        "EE-2's 2 points; EE-1's -1 is no estimate"
+    );
+}

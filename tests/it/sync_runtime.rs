@@ -8,6 +8,7 @@ use std::time::Duration;
 use baton_core::replay::github::FakeGithub;
 use baton_core::replay::gitlab::FakeGitlab;
 use baton_core::replay::jira::FakeJira;
+use baton_core::replay::linear::FakeLinear;
 use baton_core::replay::{Handler, ReplayServer};
 use baton_core::sync::progress::{RunStatus, SyncProgress};
 use baton_core::sync::run_source;
@@ -163,6 +164,45 @@ async fn gitlab_syncs_aborted_at_random_points_lose_and_duplicate_nothing() {
             tripwire_server(Arc::new(move |r| answer.answer(r))).await;
         let h = Harness::new().await;
         let source = h.add_gitlab(&server.url(), GL_TOKEN).await;
+        let interrupted =
+            sync_with_interruptions(&h, &source, &count, &target, &notify, seed, reference.1).await;
+        assert!(
+            interrupted >= 3,
+            "seed {seed:#x}: interrupted {interrupted} times"
+        );
+        assert_same(
+            &h.fingerprint().await,
+            &reference.0,
+            &format!(
+                "seed {seed:#x}: nothing lost or duplicated after {interrupted} interruptions"
+            ),
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn linear_syncs_aborted_at_random_points_lose_and_duplicate_nothing() {
+    let fake = || Arc::new(FakeLinear::from_fixture(&fixtures(), LIN_TOKEN).unwrap());
+    let small = || {
+        let mut o = options();
+        o.page_size = 1;
+        o
+    };
+    let reference = {
+        let lin = fake();
+        let server = lin.serve().await.unwrap();
+        let h = Harness::with_options(small()).await;
+        let source = h.add_linear(&server.url(), LIN_TOKEN).await;
+        h.sync(&source).await;
+        (h.fingerprint().await, server.requests().len())
+    };
+    for seed in [0x11AE_0006u64, 0x11AE_0007] {
+        let lin = fake();
+        let answer = lin.clone();
+        let (server, count, target, notify) =
+            tripwire_server(Arc::new(move |r| answer.answer(r))).await;
+        let h = Harness::with_options(small()).await;
+        let source = h.add_linear(&server.url(), LIN_TOKEN).await;
         let interrupted =
             sync_with_interruptions(&h, &source, &count, &target, &notify, seed, reference.1).await;
         assert!(

@@ -8,6 +8,7 @@ use std::time::Duration;
 use baton_core::connectors::github::GithubScope;
 use baton_core::connectors::gitlab::GitlabScope;
 use baton_core::connectors::jira::JiraScope;
+use baton_core::connectors::linear::LinearScope;
 use baton_core::connectors::SourceScope;
 use baton_core::graph::Workspace;
 use baton_core::secrets::{MemorySecretStore, Secret};
@@ -23,6 +24,7 @@ pub const GH_TOKEN: &str = "ghp_TESTTOKEN0123456789abcdefXYZ";
 pub const JIRA_EMAIL: &str = "lead@example.com";
 pub const JIRA_TOKEN: &str = "ATATT3xTESTTOKENjira0123456789";
 pub const GL_TOKEN: &str = "glpat-TESTTOKENgitlab0123456789";
+pub const LIN_TOKEN: &str = "lin_api_TESTTOKENlinear0123456789abcdef";
 
 /// The fixtures folder.
 pub fn fixtures() -> PathBuf {
@@ -113,6 +115,12 @@ impl Harness {
             token,
         ))
         .await
+    }
+
+    /// A Linear source of every team of the hand-made workspace.
+    pub async fn add_linear(&self, base_url: &str, token: &str) -> String {
+        self.add(&linear_input("Linear acme", base_url, &[], false, token))
+            .await
     }
 
     pub async fn sync(&self, source_id: &str) -> RunReport {
@@ -225,6 +233,26 @@ pub fn gitlab_input(
         scope: SourceScope::Gitlab(GitlabScope {
             group: group.map(str::to_owned),
             projects: projects.iter().map(|p| p.to_string()).collect(),
+        }),
+    }
+}
+
+/// A Linear source's settings.
+pub fn linear_input(
+    name: &str,
+    base_url: &str,
+    teams: &[&str],
+    oauth: bool,
+    token: &str,
+) -> SourceInput {
+    SourceInput {
+        name: name.into(),
+        base_url: base_url.into(),
+        poll_interval_minutes: 10,
+        token: Some(Secret::new(token)),
+        scope: SourceScope::Linear(LinearScope {
+            teams: teams.iter().map(|t| t.to_string()).collect(),
+            oauth,
         }),
     }
 }

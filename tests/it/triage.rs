@@ -59,6 +59,7 @@ fn item(
         wait_reason: None,
         intent_id: None,
         priority: None,
+        estimate: None,
         created_at: created,
         started_at: None,
         done_at: None,

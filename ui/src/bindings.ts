@@ -195,6 +195,11 @@ export const commands = {
 	intentsForecast: (query: IntentsQuery_Deserialize, id: string) => typedError<Forecast_Serialize, IpcError>(__TAURI_INVOKE("intents_forecast", { query, id })),
 	/**  The one-page brief of an intent, as a self-contained HTML document. */
 	intentsBrief: (query: IntentsQuery_Deserialize, id: string) => typedError<string, IpcError>(__TAURI_INVOKE("intents_brief", { query, id })),
+	/**
+	 *  The same brief printed to PDF by a headless Chromium (`baton_core::pdf`), as base64 for the
+	 *  save dialog; fails with a message naming what to install when no Chromium is found.
+	 */
+	intentsBriefPdf: (query: IntentsQuery_Deserialize, id: string) => typedError<string, IpcError>(__TAURI_INVOKE("intents_brief_pdf", { query, id })),
 	/**  Makes an intent in Baton; returns its id. */
 	intentsCreate: (input: IntentInput_Deserialize, why: string) => typedError<string, IpcError>(__TAURI_INVOKE("intents_create", { input, why })),
 	/**  Edits an intent: the fields that change are the person's from then on. */
@@ -1629,6 +1634,11 @@ export type FileColumns_Deserialize = {
 	owner?: string | null,
 	author?: string | null,
 	priority?: string | null,
+	/**
+	 *  The item's estimate in story points (or the tracker's unit); Jira's export names it
+	 *  `Custom field (Story Points)` or `Custom field (Story point estimate)`.
+	 */
+	estimate?: string | null,
 	/**  Every column of this name is a label (Jira repeats `Labels`). */
 	labels?: string | null,
 	/**  The parent's id or key. */
@@ -1665,6 +1675,11 @@ export type FileColumns_Serialize = {
 	owner: string | null,
 	author: string | null,
 	priority: string | null,
+	/**
+	 *  The item's estimate in story points (or the tracker's unit); Jira's export names it
+	 *  `Custom field (Story Points)` or `Custom field (Story point estimate)`.
+	 */
+	estimate: string | null,
 	/**  Every column of this name is a label (Jira repeats `Labels`). */
 	labels: string | null,
 	/**  The parent's id or key. */
@@ -2591,6 +2606,15 @@ export type IntentNode_Deserialize = {
 	canceled: number,
 	/**  Done / (items − canceled); None without items. */
 	progress?: number | null,
+	/**
+	 *  Its items (canceled ones left out) that have an estimate, and their estimates summed:
+	 *  all of them, and the done ones (story points, weight: the sources' unit).
+	 */
+	estimated: number,
+	points: number | null,
+	pointsDone: number | null,
+	/**  points_done / points; None when none of its items has an estimate. */
+	pointsProgress?: number | null,
 	/**  Finished in the range. */
 	throughput: number,
 	/**  Cycle time of the items finished in the range, median and 85th percentile (days). */
@@ -2647,6 +2671,15 @@ export type IntentNode_Serialize = {
 	canceled: number,
 	/**  Done / (items − canceled); None without items. */
 	progress: number | null,
+	/**
+	 *  Its items (canceled ones left out) that have an estimate, and their estimates summed:
+	 *  all of them, and the done ones (story points, weight: the sources' unit).
+	 */
+	estimated: number,
+	points: number | null,
+	pointsDone: number | null,
+	/**  points_done / points; None when none of its items has an estimate. */
+	pointsProgress: number | null,
 	/**  Finished in the range. */
 	throughput: number,
 	/**  Cycle time of the items finished in the range, median and 85th percentile (days). */
@@ -2758,7 +2791,10 @@ export type IntentsReport_Deserialize = {
 	archived: number,
 	unaligned: UnalignedReport_Deserialize,
 	conflicts: ConflictsReport,
-	/**  No item has an estimate Baton reads, so progress is counted in items only. */
+	/**
+	 *  Some item of the page has an estimate (story points, weight), so progress is also
+	 *  counted in points; when false, in items only.
+	 */
 	pointsAvailable: boolean,
 };
 
@@ -2772,7 +2808,10 @@ export type IntentsReport_Serialize = {
 	archived: number,
 	unaligned: UnalignedReport_Serialize,
 	conflicts: ConflictsReport,
-	/**  No item has an estimate Baton reads, so progress is counted in items only. */
+	/**
+	 *  Some item of the page has an estimate (story points, weight), so progress is also
+	 *  counted in points; when false, in items only.
+	 */
 	pointsAvailable: boolean,
 };
 
@@ -3011,6 +3050,33 @@ export type KindShare = {
 	finished: number,
 	/**  In progress at the end of the range. */
 	inProgress: number,
+};
+
+/**  What a Linear source covers (stored as the `scope` JSON of its row). */
+export type LinearScope = LinearScope_Serialize | LinearScope_Deserialize;
+
+/**  What a Linear source covers (stored as the `scope` JSON of its row). */
+export type LinearScope_Deserialize = {
+	/**  Team keys (`ENG`, `PAY`); empty: every team the token can see. */
+	teams?: string[],
+	/**
+	 *  True when the token is an OAuth access token (sent as `Bearer`); false for a personal
+	 *  API key (sent bare, as Linear asks). A token starting `lin_oauth_` is sent as `Bearer`
+	 *  either way.
+	 */
+	oauth?: boolean,
+};
+
+/**  What a Linear source covers (stored as the `scope` JSON of its row). */
+export type LinearScope_Serialize = {
+	/**  Team keys (`ENG`, `PAY`); empty: every team the token can see. */
+	teams: string[],
+	/**
+	 *  True when the token is an OAuth access token (sent as `Bearer`); false for a personal
+	 *  API key (sent bare, as Linear asks). A token starting `lin_oauth_` is sent as `Bearer`
+	 *  either way.
+	 */
+	oauth: boolean,
 };
 
 /**  Which end of a link the item is. */
@@ -4391,7 +4457,9 @@ export type SourceScope_Deserialize = {
 	kind: "file",
 } & FileScope_Deserialize | {
 	kind: "gitlab",
-} & GitlabScope_Deserialize;
+} & GitlabScope_Deserialize | {
+	kind: "linear",
+} & LinearScope_Deserialize;
 
 /**
  *  What a source covers, by kind. Crosses IPC tagged with its kind
@@ -4407,7 +4475,9 @@ export type SourceScope_Serialize = {
 	kind: "file",
 } & FileScope_Serialize | {
 	kind: "gitlab",
-} & GitlabScope_Serialize;
+} & GitlabScope_Serialize | {
+	kind: "linear",
+} & LinearScope_Serialize;
 
 /**  A source as the Sources screen shows it (never its token). */
 export type SourceView = SourceView_Serialize | SourceView_Deserialize;
@@ -4996,7 +5066,13 @@ export type TransitionKind =
 /**  The assignee changed (to_state is the new login, empty when unassigned). */
 "assignee" | 
 /**  A label was added (to_state) or removed (from_state). */
-"label";
+"label" | 
+/**  The estimate (points) changed: from and to as numbers, empty when none (Linear). */
+"estimate" | 
+/**  The project the item is in changed: from and to by name, empty when none (Linear). */
+"project" | 
+/**  The cycle (sprint) the item is in changed: from and to by name or number (Linear). */
+"cycle";
 
 /**  A decision taken on the worklist: what and about which item, who and why. */
 export type TriageDecision = TriageDecision_Serialize | TriageDecision_Deserialize;

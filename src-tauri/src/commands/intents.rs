@@ -51,6 +51,25 @@ pub async fn intents_brief(
     Ok(brief::intent_brief(&ws, &query, &id, baton_core::time::now_ms()).await?)
 }
 
+/// The same brief printed to PDF by a headless Chromium (`baton_core::pdf`), as base64 for the
+/// save dialog; fails with a message naming what to install when no Chromium is found.
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip_all, fields(intent = %id))]
+pub async fn intents_brief_pdf(
+    state: State<'_, AppState>,
+    query: IntentsQuery,
+    id: String,
+) -> IpcResult<String> {
+    use base64::Engine as _;
+    let ws = state.current().await?;
+    let html = brief::intent_brief(&ws, &query, &id, baton_core::time::now_ms()).await?;
+    let pdf = tokio::task::spawn_blocking(move || baton_core::pdf::pdf_of_html(&html))
+        .await
+        .map_err(|err| baton_core::CoreError::Invalid(format!("the PDF print stopped: {err}")))??;
+    Ok(base64::engine::general_purpose::STANDARD.encode(pdf))
+}
+
 /// Makes an intent in Baton; returns its id.
 #[tauri::command]
 #[specta::specta]

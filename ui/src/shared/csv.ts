@@ -128,6 +128,13 @@ export function saveHtml(html: string, filename: string): Promise<SaveOutcome> {
   return Promise.resolve({ kind: "downloaded", filename });
 }
 
+/** Saves a PDF given as base64, like `saveCsv`. */
+export function savePdf(base64: string, filename: string): Promise<SaveOutcome> {
+  if (insideDesktopApp()) return saveThroughDialog(filename, base64, "base64");
+  downloadUrl(`data:application/pdf;base64,${base64}`, filename);
+  return Promise.resolve({ kind: "downloaded", filename });
+}
+
 /** Saves an image given as a `data:…;base64,` URL (a chart's PNG), like `saveCsv`. */
 export function saveImage(dataUrl: string, filename: string): Promise<SaveOutcome> {
   if (insideDesktopApp()) return saveThroughDialog(filename, dataUrl, "base64");

@@ -115,3 +115,73 @@ describe("SourceForm: GitLab", () => {
     expect(problem).toHaveTextContent("does not answer like the GitLab API");
   });
 });
+
+describe("SourceForm: Linear", () => {
+  it("adds a Linear source: checks the team keys, tests and saves the scope Rust expects", async () => {
+    const added = makeSource({ id: "l2", kind: "linear", name: "acme on Linear" });
+    const calls = mockBackend({
+      sources_add: () => added,
+      sources_test_connection: () => ({
+        ok: true,
+        code: null,
+        missingScope: null,
+        message: "signed in as Alice Martin in Acme (teams ENG, OPS)",
+      }),
+    });
+    const onSaved = vi.fn();
+    renderWithClient(<SourceForm source={null} otherNames={[]} onClose={() => {}} onSaved={onSaved} />);
+    const form = screen.getByTestId("source-form");
+    fireEvent.click(within(form).getByTestId("source-kind-linear"));
+    expect(within(form).getByTestId("source-token-scopes")).toHaveTextContent("Personal API keys");
+    expect(within(form).queryByTestId("source-email")).toBeNull();
+
+    fireEvent.click(within(form).getByTestId("source-save"));
+    expect(await within(form).findByText(/Paste a Linear personal API key/)).toBeInTheDocument();
+
+    fireEvent.change(within(form).getByTestId("source-name"), { target: { value: "acme on Linear" } });
+    fireEvent.change(within(form).getByTestId("source-linear-teams"), { target: { value: "eng, OPS-1" } });
+    fireEvent.change(within(form).getByTestId("source-token"), { target: { value: "lin_api_SECRET" } });
+    fireEvent.click(within(form).getByTestId("source-save"));
+    expect(await within(form).findByText(/Not a team key .*: OPS-1/)).toBeInTheDocument();
+    expect(calls.some((c) => c.cmd === "sources_add")).toBe(false);
+
+    fireEvent.change(within(form).getByTestId("source-linear-teams"), { target: { value: "eng ops" } });
+    fireEvent.click(within(form).getByTestId("source-test"));
+    expect(await within(form).findByTestId("source-test-ok")).toHaveTextContent("Alice Martin in Acme");
+
+    fireEvent.click(within(form).getByTestId("source-save"));
+    await waitFor(() => expect(onSaved).toHaveBeenCalled());
+    const expected: SourceInput = {
+      name: "acme on Linear",
+      baseUrl: "",
+      pollIntervalMinutes: 10,
+      token: "lin_api_SECRET",
+      scope: { kind: "linear", teams: ["ENG", "OPS"], oauth: false },
+    };
+    expect(last(calls, "sources_test_connection")?.args).toMatchObject({ id: null, input: expected });
+    expect(last(calls, "sources_add")?.args.input).toEqual(expected);
+  });
+
+  it("edits a Linear source with an OAuth token, keeping the stored token", async () => {
+    const source = makeSource({
+      id: "l1",
+      kind: "linear",
+      name: "Linear",
+      baseUrl: "https://api.linear.app",
+      scope: { kind: "linear", teams: ["ENG"], oauth: true },
+    }) as EditableSource;
+    const calls = mockBackend({ sources_edit: () => source });
+    const onSaved = vi.fn();
+    renderWithClient(<SourceForm source={source} otherNames={[]} onClose={() => {}} onSaved={onSaved} />);
+    const form = screen.getByTestId("source-form");
+    expect(within(form).getByTestId("source-linear-teams")).toHaveValue("ENG");
+    expect(within(form).getByTestId("source-linear-oauth")).toBeChecked();
+    expect(within(form).getByText("OAuth access token")).toBeInTheDocument();
+    fireEvent.click(within(form).getByTestId("source-save"));
+    await waitFor(() => expect(onSaved).toHaveBeenCalled());
+    expect(last(calls, "sources_edit")?.args.input).toMatchObject({
+      token: null,
+      scope: { kind: "linear", teams: ["ENG"], oauth: true },
+    });
+  });
+});

@@ -1,4 +1,4 @@
-//! Add or edit a GitHub, Jira Cloud, GitLab or file source: its settings, a token typed into a password
+//! Add or edit a GitHub, Jira Cloud, GitLab, Linear or file source: its settings, a token typed into a password
 //! field (sent to Rust once, kept in the system keychain, never shown again; a file has none),
 //! and "Test connection", which tries the settings without saving anything.
 
@@ -195,7 +195,7 @@ export function SourceForm({
         {editing ? null : (
           <fieldset className="segmented source-kind-choice" aria-label="Kind of source">
             <legend className="visually-hidden">Kind of source</legend>
-            {(["github", "jira", "gitlab", "file"] as const).map((k) => (
+            {(["github", "jira", "gitlab", "linear", "file"] as const).map((k) => (
               <label key={k} className={kind === k ? "segment active" : "segment"}>
                 <input
                   type="radio"
@@ -205,7 +205,15 @@ export function SourceForm({
                   onChange={() => chooseKind(k)}
                   data-testid={`source-kind-${k}`}
                 />
-                {k === "github" ? "GitHub" : k === "jira" ? "Jira Cloud" : k === "gitlab" ? "GitLab" : "File"}
+                {k === "github"
+                  ? "GitHub"
+                  : k === "jira"
+                    ? "Jira Cloud"
+                    : k === "gitlab"
+                      ? "GitLab"
+                      : k === "linear"
+                        ? "Linear"
+                        : "File"}
               </label>
             ))}
           </fieldset>
@@ -223,7 +231,9 @@ export function SourceForm({
                   ? "acme.atlassian.net"
                   : kind === "gitlab"
                     ? "acme on GitLab"
-                    : "Jira export"
+                    : kind === "linear"
+                      ? "acme on Linear"
+                      : "Jira export"
             }
             onChange={(e) => set("name", e.target.value)}
             data-testid="source-name"
@@ -243,6 +253,36 @@ export function SourceForm({
             }}
             onColumns={setColumns}
           />
+        ) : kind === "linear" ? (
+          <>
+            <Field
+              id={fid("linearTeams")}
+              label="Teams"
+              optional
+              problem={problems.linearTeams}
+              help="Team keys (the prefix of each team's issues, like ENG), separated by commas or spaces. Leave empty for every team the key can see."
+            >
+              <input
+                className="input"
+                type="text"
+                value={draft.linearTeams}
+                placeholder="ENG, OPS"
+                spellCheck={false}
+                onChange={(e) => set("linearTeams", e.target.value)}
+                data-testid="source-linear-teams"
+                {...described(fid("linearTeams"), problems.linearTeams, true)}
+              />
+            </Field>
+            <label className="form-field form-check">
+              <input
+                type="checkbox"
+                checked={draft.linearOauth}
+                onChange={(e) => set("linearOauth", e.target.checked)}
+                data-testid="source-linear-oauth"
+              />{" "}
+              OAuth token (sent as Bearer) instead of a personal API key
+            </label>
+          </>
         ) : kind === "gitlab" ? (
           <>
             <Field
@@ -446,7 +486,15 @@ export function SourceForm({
           <Field
             id={fid("token")}
             label={
-              kind === "github" ? "Personal access token" : kind === "gitlab" ? "Access token" : "API token"
+              kind === "github"
+                ? "Personal access token"
+                : kind === "gitlab"
+                  ? "Access token"
+                  : kind === "linear"
+                    ? draft.linearOauth
+                      ? "OAuth access token"
+                      : "Personal API key"
+                    : "API token"
             }
             problem={problems.token}
             help={

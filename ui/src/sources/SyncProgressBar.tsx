@@ -58,7 +58,7 @@ export function SyncProgressBar({
     fill = total === null ? null : Math.min(1, Math.max(0, (now - w.since) / total));
     tone = "waiting";
     text = w.rateLimit
-      ? `Waiting for ${kind === "jira" ? "Jira" : kind === "gitlab" ? "GitLab" : "GitHub"}'s rate limit — resumes at ${resumeTime(w.until, now)}${left !== null ? ` (in ${formatDuration(left)})` : ""}`
+      ? `Waiting for ${kind === "jira" ? "Jira" : kind === "gitlab" ? "GitLab" : kind === "linear" ? "Linear" : "GitHub"}'s rate limit — resumes at ${resumeTime(w.until, now)}${left !== null ? ` (in ${formatDuration(left)})` : ""}`
       : `Waiting before a retry — resumes at ${resumeTime(w.until, now)}${left !== null ? ` (in ${formatDuration(left)})` : ""}`;
     detail = `${w.reason ? `${w.reason}. ` : ""}${plural(run.pages, "page")}, ${plural(run.items, "item")} so far.`;
   } else {

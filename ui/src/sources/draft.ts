@@ -35,6 +35,10 @@ export type Draft = {
   group: string;
   /** One project path per line (or separated by commas or spaces). */
   gitlabProjects: string;
+  /** Linear: team keys separated by commas or spaces (none: every team the key can see), and
+   * whether the token is an OAuth access token rather than a personal API key. */
+  linearTeams: string;
+  linearOauth: boolean;
   /** A file source: the file's absolute path, its layout and which column holds what. */
   path: string;
   format: FileFormat;
@@ -42,7 +46,7 @@ export type Draft = {
   pollMinutes: string;
 };
 
-export type DraftField = Exclude<keyof Draft, "kind" | "scopeMode" | "format" | "columns">;
+export type DraftField = Exclude<keyof Draft, "kind" | "scopeMode" | "format" | "columns" | "linearOauth">;
 export type Problems = Partial<Record<DraftField, string>>;
 
 export const DEFAULT_POLL_MINUTES = 10;
@@ -63,6 +67,8 @@ export function emptyDraft(kind: FormKind): Draft {
     gitlabUrl: "",
     group: "",
     gitlabProjects: "",
+    linearTeams: "",
+    linearOauth: false,
     path: "",
     format: "jira_csv",
     columns: emptyColumns(),
@@ -87,6 +93,7 @@ export function emptyColumns(): FileColumns {
     priority: null,
     labels: null,
     parent: null,
+    estimate: null,
     states: [],
     date_format: null,
   };
@@ -137,6 +144,14 @@ export function draftOf(source: EditableSource): Draft {
         gitlabUrl: isGitlabCom(source.baseUrl) ? "" : source.baseUrl,
         group: scope.group ?? "",
         gitlabProjects: scope.projects.join("\n"),
+        pollMinutes,
+      };
+    case "linear":
+      return {
+        ...emptyDraft("linear"),
+        name: source.name,
+        linearTeams: scope.teams.join(", "),
+        linearOauth: scope.oauth,
         pollMinutes,
       };
     case "file":
@@ -206,6 +221,8 @@ const PROJECT = /^[A-Z0-9_]+$/;
 /** A GitLab namespace path: segments of letters, digits, `_`, `-` and `.`, separated by `/`. */
 const GITLAB_PATH = /^[\p{L}\p{N}_.-]+(?:\/[\p{L}\p{N}_.-]+)*$/u;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** A Linear team key: letters, digits and `_` (ENG, WEB2). */
+const TEAM_KEY = /^[\p{L}\p{N}_]+$/u;
 
 /**
  * What is wrong with the form, field by field (empty when nothing is). `editing`: the token may
@@ -229,7 +246,11 @@ export function checkDraft(
         ? "Paste a GitHub token."
         : d.kind === "gitlab"
           ? "Paste a GitLab access token."
-          : "Paste an Atlassian API token.";
+          : d.kind === "linear"
+            ? d.linearOauth
+              ? "Paste a Linear OAuth access token."
+              : "Paste a Linear personal API key."
+            : "Paste an Atlassian API token.";
   } else if (/\s/.test(d.token.trim())) {
     p.token = "A token has no spaces: check what was pasted.";
   }
@@ -248,6 +269,10 @@ export function checkDraft(
     else if (!group && projects.length === 0) p.group = "Name a group, list projects, or both.";
     const url = d.gitlabUrl.trim();
     if (url && !isHttpUrl(url)) p.gitlabUrl = "Enter a full address, like https://gitlab.example.com.";
+  } else if (d.kind === "linear") {
+    const bad = parseProjects(d.linearTeams).filter((k) => !TEAM_KEY.test(k));
+    if (bad.length)
+      p.linearTeams = `Not a team key (the prefix of the team's issues, like ENG): ${bad.slice(0, 3).join(", ")}`;
   } else if (d.kind === "github") {
     if (d.scopeMode === "org") {
       const org = d.org.trim();
@@ -338,6 +363,14 @@ export function inputOf(d: Draft): SourceInput {
         },
       };
     }
+    case "linear":
+      return {
+        name,
+        baseUrl: "",
+        pollIntervalMinutes,
+        token,
+        scope: { kind: "linear", teams: parseProjects(d.linearTeams), oauth: d.linearOauth },
+      };
     case "file":
       return {
         name,

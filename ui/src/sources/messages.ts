@@ -15,7 +15,10 @@ export const GITLAB_COM = "https://gitlab.com";
 export type Explained = { title: string; hint: string };
 
 /** Token scopes each source needs, as the forms and the missing-scope message list them. */
-export const TOKEN_SCOPES: Record<"github" | "jira" | "gitlab", { summary: string; details: string[] }> = {
+export const TOKEN_SCOPES: Record<
+  "github" | "jira" | "gitlab" | "linear",
+  { summary: string; details: string[] }
+> = {
   github: {
     summary: "Issues: read, Pull requests: read and Metadata: read",
     details: [
@@ -37,6 +40,13 @@ export const TOKEN_SCOPES: Record<"github" | "jira" | "gitlab", { summary: strin
       "On a self-managed instance, the same token kinds and scope.",
     ],
   },
+  linear: {
+    summary: "read access to the teams",
+    details: [
+      "A personal API key (Linear → Settings → Security & access → Personal API keys) with read access, of a member of the teams; it is sent as it is, without “Bearer”.",
+      "Or an OAuth access token with the read scope (tick “OAuth token”: it is sent as Bearer).",
+    ],
+  },
 };
 
 function kindName(kind: SourceKind | null | undefined): string {
@@ -46,9 +56,11 @@ function kindName(kind: SourceKind | null | undefined): string {
       ? "GitHub"
       : kind === "gitlab"
         ? "GitLab"
-        : kind === "file"
-          ? "the file"
-          : "the source";
+        : kind === "linear"
+          ? "Linear"
+          : kind === "file"
+            ? "the file"
+            : "the source";
 }
 
 /** The layouts a file source reads, as people name them. */
@@ -86,7 +98,9 @@ export function explain(
             ? `It needs ${TOKEN_SCOPES.jira.summary} (scoped tokens: read:jira-work and read:jira-user).`
             : kind === "gitlab"
               ? `It needs ${TOKEN_SCOPES.gitlab.summary}.`
-              : `It needs ${TOKEN_SCOPES.github.summary} (classic tokens: repo, and read:org for an organisation).`,
+              : kind === "linear"
+                ? `It needs ${TOKEN_SCOPES.linear.summary}.`
+                : `It needs ${TOKEN_SCOPES.github.summary} (classic tokens: repo, and read:org for an organisation).`,
       };
     }
     case "no_access":
@@ -96,13 +110,17 @@ export function explain(
             ? "The account cannot see this project"
             : kind === "gitlab"
               ? "The token cannot see this group or project"
-              : "The token cannot see this repository or organisation",
+              : kind === "linear"
+                ? "The token cannot see this team"
+                : "The token cannot see this repository or organisation",
         hint:
           kind === "jira"
             ? "Check the project keys, and that the account may browse them."
             : kind === "gitlab"
               ? "Check the paths (group/project), and that the token's account is a member with at least the Reporter role."
-              : "Check the names (owner/name), and that the token has access to them (a fine-grained token lists its repositories).",
+              : kind === "linear"
+                ? "Check the team keys (the prefix of the team's issues, like ENG), and that the key's account is a member of the team."
+                : "Check the names (owner/name), and that the token has access to them (a fine-grained token lists its repositories).",
       };
     case "wrong_url":
       return {
@@ -111,13 +129,17 @@ export function explain(
             ? "This address is not a Jira Cloud site"
             : kind === "gitlab"
               ? "This address is not a GitLab instance"
-              : "This address is not a GitHub API",
+              : kind === "linear"
+                ? "This address is not Linear's API"
+                : "This address is not a GitHub API",
         hint:
           kind === "jira"
             ? "Use the site's address, like https://your-site.atlassian.net."
             : kind === "gitlab"
               ? "Leave the address empty for gitlab.com; for a self-managed GitLab use its address, like https://gitlab.example.com."
-              : "Leave the Enterprise URL empty for github.com; for GitHub Enterprise Server use https://HOST/api/v3.",
+              : kind === "linear"
+                ? "Linear's API is https://api.linear.app."
+                : "Leave the Enterprise URL empty for github.com; for GitHub Enterprise Server use https://HOST/api/v3.",
       };
     case "offline":
       return {
@@ -298,6 +320,10 @@ export function scopeSummary(source: SourceView): string {
       }
       return parts.join(" · ");
     }
+    case "linear":
+      return scope.teams.length
+        ? `${scope.teams.length === 1 ? "Team" : "Teams"} ${scope.teams.join(", ")}`
+        : "Every team the key can see";
     case "file":
       return `${FILE_FORMAT_LABELS[scope.format]}: ${scope.path}`;
     case undefined:

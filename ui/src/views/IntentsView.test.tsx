@@ -9,6 +9,10 @@ afterEach(() => clearMocks());
 
 function node(partial: Partial<IntentNode> & { id: string; title: string }): IntentNode {
   return {
+    estimated: 0,
+    points: null,
+    pointsDone: null,
+    pointsProgress: null,
     parentId: null,
     depth: 0,
     kind: "goal",

@@ -21,8 +21,9 @@ import {
 } from "../lib/ipc";
 import { MetricInfo } from "../metrics/MetricInfo";
 import { useChosenTimeZone, zoneOffsetMinutes } from "../settings/timeZone";
-import { fileStem, saveHtml } from "../shared/csv";
+import { fileStem, saveHtml, savePdf } from "../shared/csv";
 import { formatCount, formatDay, formatDays, formatPercent, plural } from "../shared/format";
+import { announceSave } from "../shared/SaveNotices";
 import { SidePanel } from "../shared/SidePanel";
 import { EmptyState, ErrorState, LoadingState } from "../shared/states";
 import { ViewHeader } from "./ViewHeader";
@@ -42,6 +43,12 @@ export const RULE_FIELDS: { field: IntentRuleField; label: string }[] = [
   { field: "repository", label: "Repository (owner/name)" },
   { field: "project", label: "Project (key)" },
 ];
+
+/** Points as the sources give them: whole numbers without decimals, others to one place. */
+export function formatPoints(v: number | null): string {
+  if (v === null) return "—";
+  return Number.isInteger(v) ? formatCount(v) : v.toFixed(1);
+}
 
 function share(v: number | null): string {
   return v === null ? "—" : formatPercent(v);
@@ -293,6 +300,12 @@ function IntentPanel({
     mutationFn: async () =>
       saveHtml(await ipc.intentsBrief(query, node.id), `${fileStem(node.title)}-brief.html`),
   });
+  const briefPdf = useMutation({
+    mutationFn: async () =>
+      savePdf(await ipc.intentsBriefPdf(query, node.id), `${fileStem(node.title)}-brief.pdf`),
+    onError: (err) =>
+      announceSave({ tone: "error", title: "Could not print the brief to PDF", detail: err.message }),
+  });
   const siblings = report.intents.filter((i) => i.parentId === node.parentId);
   const at = siblings.findIndex((s) => s.id === node.id);
   const reorder = useMutation({
@@ -357,6 +370,15 @@ function IntentPanel({
         >
           Export brief (HTML)
         </button>
+        <button
+          type="button"
+          className="btn btn-small"
+          onClick={() => briefPdf.mutate()}
+          disabled={briefPdf.isPending}
+          data-testid="intent-brief-pdf"
+        >
+          {briefPdf.isPending ? "Printing PDF…" : "Export brief (PDF)"}
+        </button>
       </div>
       <h3 className="section-title">Figures</h3>
       <dl className="intent-figures">
@@ -365,6 +387,13 @@ function IntentPanel({
           metric="intent-progress"
           value={`${share(node.progress)} (${formatCount(node.done)} of ${formatCount(node.items - node.canceled)} items)`}
         />
+        {node.pointsProgress === null ? null : (
+          <Figure
+            label="Progress in points"
+            metric="intent-points"
+            value={`${share(node.pointsProgress)} (${formatPoints(node.pointsDone)} of ${formatPoints(node.points)} points; ${formatCount(node.estimated)} of ${formatCount(node.items - node.canceled)} items estimated)`}
+          />
+        )}
         <Figure label="Throughput" metric="intent-flow" value={plural(node.throughput, "item")} />
         <Figure
           label="Cycle time P50 / P85"
@@ -450,6 +479,11 @@ function IntentTree({ report, onOpen }: { report: IntentsReport; onOpen: (id: st
             <th scope="col" className="num">
               Progress <MetricInfo id="intent-progress" label="Progress" />
             </th>
+            {report.pointsAvailable ? (
+              <th scope="col" className="num">
+                Points <MetricInfo id="intent-points" label="Progress in points" />
+              </th>
+            ) : null}
             <th scope="col" className="num">
               In progress <MetricInfo id="intent-flow" label="Flow of an intent" />
             </th>
@@ -501,6 +535,18 @@ function IntentTree({ report, onOpen }: { report: IntentsReport; onOpen: (id: st
                 {share(n.progress)}{" "}
                 <span className="muted small">of {formatCount(n.items - n.canceled)}</span>
               </td>
+              {report.pointsAvailable ? (
+                <td className="num" data-testid={`intent-points-${n.id}`}>
+                  {n.pointsProgress === null ? (
+                    <span className="muted">no estimates</span>
+                  ) : (
+                    <>
+                      {share(n.pointsProgress)}{" "}
+                      <span className="muted small">of {formatPoints(n.points)} pts</span>
+                    </>
+                  )}
+                </td>
+              ) : null}
               <td className="num">{formatCount(n.wip)}</td>
               <td className="num">{formatCount(n.throughput)}</td>
               <td className="num">{formatDays(n.cycleP50Days)}</td>
@@ -812,7 +858,10 @@ export function IntentsView() {
             </div>
             <p className="card-subtitle">
               Figures over {formatDay(report.data.rangeFrom)} to {formatDay(report.data.rangeTo)}, each intent
-              with everything below it. No estimates are synced: progress is counted in items.
+              with everything below it.{" "}
+              {report.data.pointsAvailable
+                ? "Progress is counted in items, and in points where items have estimates (story points, weight)."
+                : "No item has an estimate (story points, weight): progress is counted in items."}
             </p>
             <IntentTree report={report.data} onOpen={setOpen} />
           </section>

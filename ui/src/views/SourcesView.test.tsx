@@ -39,13 +39,13 @@ const JIRA = makeSource({
   }),
 });
 const DEMO = makeSource({ id: "s3", name: "Demo GitHub", synthetic: true, lastRun: null });
-/** A kind this version cannot sync: Rust sends it without a scope. */
+/** The demo's generated Linear source: its scope reads, but demo data is never synced or edited. */
 const LINEAR = makeSource({
   id: "s4",
   kind: "linear",
   name: "Acme Linear",
   baseUrl: "https://linear.app/acme",
-  scope: null,
+  scope: { kind: "linear", teams: ["MOB", "GRO"], oauth: false },
   synthetic: true,
   lastRun: null,
 });
@@ -133,7 +133,7 @@ describe("Sources", () => {
     expect(within(demo).queryByTestId("source-edit")).toBeNull();
 
     const linear = card("s4");
-    expect(within(linear).getByTestId("source-scope")).toHaveTextContent("https://linear.app/acme");
+    expect(within(linear).getByTestId("source-scope")).toHaveTextContent("Teams MOB, GRO");
     expect(within(linear).queryByTestId("source-edit")).toBeNull();
   });
 

@@ -374,9 +374,109 @@ impl WriteOp for RetitleItems<'_> {
     }
 }
 
+/// The Intents page: its whole answer (tree, unaligned work, conflicts) asked again with
+/// nothing changed, then after each of two kinds of change, each timed from the question to the
+/// answer (the index following the change included): an unaligned item linked to an intent by
+/// hand (a decision), and a sync page that rewrote 100 items (their flow facts and policy
+/// violations evaluated again). Wall and CPU time, medians.
+pub async fn intents_figures(ws: &Workspace, now: i64, runs: u32) -> Result<Vec<Figure>, CoreError> {
+    use baton_core::intents::report::{intents_report, IntentsQuery};
+    let query = IntentsQuery::default();
+    let cpu = cpu_ms();
+    let started = Instant::now();
+    let before = intents_report(ws, &query, now).await?;
+    let first = (ms_since(started), cpu_since(cpu));
+    let (mut page, mut page_cpu) = (Vec::new(), Vec::new());
+    let (mut linked, mut linked_cpu) = (Vec::new(), Vec::new());
+    let (mut synced, mut synced_cpu) = (Vec::new(), Vec::new());
+    let n = before.unaligned.items.len();
+    let ix = ws.index().await?;
+    let items = ix.item_ids.len();
+    for round in 0..runs.max(1) as usize {
+        let cpu = cpu_ms();
+        let started = Instant::now();
+        std::hint::black_box(intents_report(ws, &query, now).await?);
+        page.push(ms_since(started));
+        page_cpu.push(cpu_since(cpu));
+
+        let (Some(item), Some(intent)) = (before.unaligned.items.get(round % n.max(1)), before.intents.first())
+        else {
+            break;
+        };
+        baton_core::intents::link(
+            ws,
+            std::slice::from_ref(&item.item.id),
+            &baton_core::intents::LinkTarget::Intent {
+                id: intent.id.clone(),
+            },
+            "bench",
+            "",
+            now,
+        )
+        .await?;
+        let cpu = cpu_ms();
+        let started = Instant::now();
+        let after = intents_report(ws, &query, now).await?;
+        linked.push(ms_since(started));
+        linked_cpu.push(cpu_since(cpu));
+        if after.unaligned.items.iter().any(|u| u.item.id == item.item.id) {
+            return Err(CoreError::Invalid(format!(
+                "the linked item {} is still unaligned",
+                item.item.key
+            )));
+        }
+
+        let ids: Vec<String> = (0..100)
+            .map(|k| ix.item_ids[(round * 7_907 + k * (items / 100).max(1)) % items.max(1)].to_owned())
+            .collect();
+        ws.write(RetitleItems(&ids, 1_000 + round)).await?;
+        let cpu = cpu_ms();
+        let started = Instant::now();
+        std::hint::black_box(intents_report(ws, &query, now).await?);
+        synced.push(ms_since(started));
+        synced_cpu.push(cpu_since(cpu));
+    }
+    Ok(vec![
+        timed(
+            &format!(
+                "intents: the Intents page, first answer ({} intents, {} unaligned items in progress)",
+                before.intents.len(),
+                before.unaligned.wip
+            ),
+            first.0,
+            first.1,
+            None,
+        ),
+        timed(
+            "intents: the Intents page asked again, nothing changed (median)",
+            median(page),
+            median_of(&page_cpu),
+            Some((50.0, false)),
+        ),
+        timed(
+            "intents: the Intents page after an item is linked by hand (median)",
+            median(linked),
+            median_of(&linked_cpu),
+            Some((50.0, false)),
+        ),
+        timed(
+            "intents: the Intents page after a sync page of 100 items (median)",
+            median(synced),
+            median_of(&synced_cpu),
+            Some((50.0, false)),
+        ),
+    ])
+}
+
 /// Measures the flow figures on `path`; with `first_only`, only a fresh process's way to its
-/// first Flow answer (open, index, answer), which takes a second instead of a minute.
-pub async fn run(path: &Path, runs: u32, first_only: bool) -> Result<Vec<Figure>, CoreError> {
+/// first Flow answer (open, index, answer), which takes a second instead of a minute; with
+/// `intents_only`, that and the Intents page's figures.
+pub async fn run(
+    path: &Path,
+    runs: u32,
+    first_only: bool,
+    intents_only: bool,
+) -> Result<Vec<Figure>, CoreError> {
     let mut out = Vec::new();
     let cpu_start = cpu_ms();
     let started = Instant::now();
@@ -409,6 +509,12 @@ pub async fn run(path: &Path, runs: u32, first_only: bool) -> Result<Vec<Figure>
         first_cpu,
         Some((budgets.first_flow_ms, false)),
     ));
+    if intents_only {
+        let now = baton_core::time::now_ms();
+        out.extend(intents_figures(&ws, now, runs).await?);
+        ws.close().await;
+        return Ok(out);
+    }
     if first_only {
         let answer_memory = memory_mib();
         for (name, (resident, peak)) in [
@@ -753,67 +859,8 @@ pub async fn run(path: &Path, runs: u32, first_only: bool) -> Result<Vec<Figure>
         None,
     ));
 
-    // Intents (after the memory figures, which stay those of the Flow and Bottlenecks pages):
-    // the whole page's answer (tree, unaligned work, conflicts), then the same after a
-    // change: an unaligned item linked by hand (a decision; the index follows the item).
-    {
-        use baton_core::intents::report::{intents_report, IntentsQuery};
-        let query = IntentsQuery::default();
-        let before = intents_report(&ws, &query, now).await?;
-        let mut page_samples = Vec::new();
-        let mut after_samples = Vec::new();
-        for round in 0..runs.max(1) as usize {
-            let started = Instant::now();
-            std::hint::black_box(intents_report(&ws, &query, now).await?);
-            page_samples.push(ms_since(started));
-            let (Some(item), Some(intent)) =
-                (before.unaligned.items.get(round), before.intents.first())
-            else {
-                break;
-            };
-            baton_core::intents::link(
-                &ws,
-                std::slice::from_ref(&item.item.id),
-                &baton_core::intents::LinkTarget::Intent {
-                    id: intent.id.clone(),
-                },
-                "bench",
-                "",
-                now,
-            )
-            .await?;
-            let started = Instant::now();
-            let after = intents_report(&ws, &query, now).await?;
-            after_samples.push(ms_since(started));
-            if after
-                .unaligned
-                .items
-                .iter()
-                .any(|u| u.item.id == item.item.id)
-            {
-                return Err(CoreError::Invalid(format!(
-                    "the linked item {} is still unaligned",
-                    item.item.key
-                )));
-            }
-        }
-        out.push(figure(
-            &format!(
-                "intents: the Intents page ({} intents, {} unaligned items in progress; median)",
-                before.intents.len(),
-                before.unaligned.wip
-            ),
-            median(page_samples),
-            "ms",
-            Some((50.0, false)),
-        ));
-        out.push(figure(
-            "intents: the Intents page after an item is linked by hand (median)",
-            median(after_samples),
-            "ms",
-            Some((50.0, false)),
-        ));
-    }
+    // Intents (after the memory figures, which stay those of the Flow and Bottlenecks pages).
+    out.extend(intents_figures(&ws, now, runs).await?);
 
     out.push(figure(
         "flow: work index heap",

@@ -1,7 +1,8 @@
 //! `baton bench-sync`: the whole sync path (HTTP → parse → map → write) over a corpus scaled
 //! from the real recorded GitHub rows, served by the fake GitHub on a loopback port; with
-//! `--gitlab`, the same over the recorded GitLab rows and the fake GitLab; or, with
-//! `--import FILE`, a file source's import (read → parse → map → write).
+//! `--gitlab`, the same over the recorded GitLab rows and the fake GitLab; with `--linear`,
+//! over the hand-made Linear workspace (scaled) and the fake Linear; or, with `--import FILE`,
+//! a file source's import (read → parse → map → write).
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -9,11 +10,13 @@ use std::time::Instant;
 
 use baton_core::connectors::github::GithubScope;
 use baton_core::connectors::gitlab::GitlabScope;
+use baton_core::connectors::linear::LinearScope;
 use baton_core::connectors::SourceScope;
 use baton_core::graph::Workspace;
 use baton_core::replay::corpus::{self, CorpusOptions};
 use baton_core::replay::github::FakeGithub;
 use baton_core::replay::gitlab::FakeGitlab;
+use baton_core::replay::linear::FakeLinear;
 use baton_core::secrets::{MemorySecretStore, Secret};
 use baton_core::sync::clock::SystemClock;
 use baton_core::sync::progress::RunStatus;
@@ -49,6 +52,11 @@ pub struct BenchSyncArgs {
     /// GitLab (issues, merge requests with their notes, issue links).
     #[arg(long)]
     gitlab: bool,
+    /// Instead: sync a Linear workspace scaled from the hand-made one in
+    /// `tests/fixtures/linear` (issues with their history and relations, projects and
+    /// initiatives), through the fake Linear GraphQL API.
+    #[arg(long)]
+    linear: bool,
     /// Instead: import this file as a file source (e.g. what `baton export` wrote).
     #[arg(long)]
     import: Option<PathBuf>,
@@ -189,6 +197,52 @@ async fn run_gitlab(args: &BenchSyncArgs) -> Result<(), CoreError> {
     Ok(())
 }
 
+/// `baton bench-sync --linear`: a Linear source's sync over the scaled hand-made workspace,
+/// timed.
+async fn run_linear(args: &BenchSyncArgs) -> Result<(), CoreError> {
+    let token = "lin_api_bench";
+    let started = Instant::now();
+    let fake = Arc::new(
+        FakeLinear::scaled(&args.fixtures, token, args.items).map_err(|err| {
+            CoreError::Invalid(format!("cannot read the fixtures in {}: {err} (run from the repository root or pass --fixtures)", args.fixtures.display()))
+        })?,
+    );
+    let generated = started.elapsed().as_secs_f64();
+    let server = fake.serve().await?;
+    let input = SourceInput {
+        name: "bench".into(),
+        base_url: server.url(),
+        poll_interval_minutes: 10,
+        token: Some(Secret::new(token)),
+        scope: SourceScope::Linear(LinearScope::default()),
+    };
+    let (report, seconds) = timed_sync("linear", &input).await?;
+    let items = report.figures.items;
+    let rate = items as f64 / seconds;
+    if args.json {
+        outln!(
+            "{}",
+            serde_json::json!({
+                "corpus": "scaled from the hand-made Linear workspace in tests/fixtures/linear (ids and identifiers offset, times shifted); not recorded from Linear",
+                "items": items, "pages": report.figures.pages, "requests": report.figures.requests,
+                "seconds": seconds, "items_per_second": rate
+            })
+        );
+    } else {
+        outln!("corpus: {} issues SCALED from the hand-made Linear workspace (not recorded data; ids offset, times shifted); generated in {:.1} s", items, generated);
+        outln!("path: fake Linear GraphQL on 127.0.0.1 → HTTP (pages of 50 issues with history and relations, follow-ups for long histories) → parse → map → SQLite (one transaction per page)");
+        outln!(
+            "synced {} items in {} pages ({} requests) in {:.1} s: {:.0} items/s (target ≥ 5,000)",
+            items,
+            report.figures.pages,
+            report.figures.requests,
+            seconds,
+            rate
+        );
+    }
+    Ok(())
+}
+
 /// Runs the benchmark and prints the figure.
 pub async fn run(args: BenchSyncArgs) -> Result<(), CoreError> {
     if let Some(file) = &args.import {
@@ -196,6 +250,9 @@ pub async fn run(args: BenchSyncArgs) -> Result<(), CoreError> {
     }
     if args.gitlab {
         return run_gitlab(&args).await;
+    }
+    if args.linear {
+        return run_linear(&args).await;
     }
     let options = CorpusOptions {
         items: args.items,

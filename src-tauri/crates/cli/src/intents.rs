@@ -66,6 +66,10 @@ pub enum IntentCommand {
         /// Write its one-page brief (HTML) to this file instead.
         #[arg(long)]
         brief: Option<PathBuf>,
+        /// Also print the brief to PDF (with --brief; needs Chromium: `chromium`,
+        /// `chromium-browser`, `google-chrome`, or the program named by BATON_CHROMIUM).
+        #[arg(long)]
+        pdf: Option<PathBuf>,
         #[arg(long)]
         json: bool,
     },
@@ -115,8 +119,14 @@ fn days(v: Option<f64>) -> String {
 /// The page as a terminal reads it.
 pub fn text(r: &IntentsReport, layout: Layout) -> String {
     let mut out = format!(
-        "Intents, {} to {} (progress in items: no estimates are synced)\n",
-        r.range_from, r.range_to
+        "Intents, {} to {} (progress in items{})\n",
+        r.range_from,
+        r.range_to,
+        if r.points_available {
+            ", and in points where items have estimates"
+        } else {
+            ": no item has an estimate"
+        }
     );
     let rows = r.intents.iter().map(|n| {
         vec![
@@ -124,6 +134,7 @@ pub fn text(r: &IntentsReport, layout: Layout) -> String {
             n.kind.as_str().to_owned(),
             cell(&n.id),
             pct(n.progress),
+            pct(n.points_progress),
             thousands(n.wip),
             thousands(n.throughput),
             days(n.cycle_p50_days),
@@ -138,13 +149,14 @@ pub fn text(r: &IntentsReport, layout: Layout) -> String {
             "level",
             "id",
             "progress",
+            "points",
             "wip",
             "done",
             "cycle p50 d",
             "ai",
             "blocked/risk",
         ],
-        (&[3, 4, 5, 6, 7, 8], &[1, 3, 4, 5, 6, 7, 8]),
+        (&[3, 4, 5, 6, 7, 8, 9], &[1, 3, 4, 5, 6, 7, 8, 9]),
         rows,
     ));
     let u = &r.unaligned;
@@ -220,7 +232,7 @@ fn node_text(n: &IntentNode, forecast: &baton_core::plan::Forecast) -> String {
         .map(|t| format!("{} ({})", cell(&t.name), t.items))
         .collect();
     format!(
-        "{} ({}) {}\nprogress {} ({} of {} items) · in progress {} · finished {} · cycle p50/p85 {}/{} days · oldest {} days\n\
+        "{} ({}) {}\nprogress {} ({} of {} items; in points {}, {} of {} points of {} estimated items) · in progress {} · finished {} · cycle p50/p85 {}/{} days · oldest {} days\n\
 AI share {} · blocked {} · at risk {} · pending decisions {} · policy violations {}\n\
 forecast p50 {} · p85 {}\nteams: {}\nlinked: {} by source, {} by rule, {} by hand\n",
         cell(&n.title),
@@ -229,6 +241,10 @@ forecast p50 {} · p85 {}\nteams: {}\nlinked: {} by source, {} by rule, {} by ha
         pct(n.progress),
         n.done,
         n.items.saturating_sub(n.canceled),
+        pct(n.points_progress),
+        n.points_done,
+        n.points,
+        n.estimated,
         n.wip,
         n.throughput,
         days(n.cycle_p50_days),
@@ -285,17 +301,29 @@ pub async fn run(command: IntentCommand) -> Result<(), CoreError> {
             id,
             range,
             brief,
+            pdf,
             json,
         } => {
+            if pdf.is_some() && brief.is_none() {
+                return Err(CoreError::Invalid(
+                    "--pdf prints the brief: give --brief FILE.html too".into(),
+                ));
+            }
             let ws = Workspace::open_for_reading(&file).await?;
             let query = range.query();
             if let Some(path) = brief {
                 let html = intents::brief::intent_brief(&ws, &query, &id, now).await?;
                 ws.close().await;
-                std::fs::write(&path, html).map_err(|err| {
-                    CoreError::Invalid(format!("cannot write {}: {err}", path.display()))
+                std::fs::write(&path, html).map_err(|source| CoreError::File {
+                    path: path.clone(),
+                    action: "written",
+                    source,
                 })?;
                 outln!("wrote {}", cell(&path.display().to_string()));
+                if let Some(pdf) = pdf {
+                    baton_core::pdf::print_pdf(&path, &pdf)?;
+                    outln!("wrote {}", cell(&pdf.display().to_string()));
+                }
                 return Ok(());
             }
             let report = intents_report(

@@ -242,6 +242,9 @@ enum Command {
         /// Only the way to the first Flow answer (open, index, answer), with its parts.
         #[arg(long)]
         first_only: bool,
+        /// Only the Intents page's figures (after the open and the index).
+        #[arg(long, conflicts_with = "first_only")]
+        intents_only: bool,
     },
     /// Sync sources (every enabled one, or --source NAME) with the app's sync code.
     Sync(sync::SyncArgs),
@@ -560,7 +563,8 @@ async fn run(command: Command) -> Result<bool, CoreError> {
             file,
             runs,
             first_only,
-        } => print_json(&bench_flow::run(&file, runs, first_only).await?)?,
+            intents_only,
+        } => print_json(&bench_flow::run(&file, runs, first_only, intents_only).await?)?,
         Command::Sync(args) => sync::sync(args).await?,
         Command::Source(command) => sync::source(command).await?,
         Command::BenchSync(args) => bench_sync::run(args).await?,

@@ -106,7 +106,7 @@ pub async fn plan(args: PlanArgs) -> Result<(), CoreError> {
             source,
         })?;
         if let Some(pdf) = &args.pdf {
-            print_pdf(out, pdf)?;
+            baton_core::pdf::print_pdf(out, pdf)?;
         }
     } else if args.pdf.is_some() {
         return Err(CoreError::Invalid(
@@ -164,97 +164,6 @@ pub fn text(c: &Comparison, layout: Layout) -> String {
         out.push_str(&format!("note: {}\n", cell(n)));
     }
     out
-}
-
-/// The Chromium to print with: BATON_CHROMIUM, else the first of the usual names on the PATH.
-fn chromium() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("BATON_CHROMIUM") {
-        return Some(PathBuf::from(p));
-    }
-    let path = std::env::var_os("PATH")?;
-    for dir in std::env::split_paths(&path) {
-        for name in [
-            "chromium",
-            "chromium-browser",
-            "google-chrome",
-            "google-chrome-stable",
-        ] {
-            let candidate = dir.join(name);
-            if candidate.is_file() {
-                return Some(candidate);
-            }
-        }
-    }
-    None
-}
-
-/// Whether this process runs as root (Chromium's sandbox refuses root).
-fn is_root() -> bool {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("Uid:"))
-                .map(|l| l.split_whitespace().nth(2) == Some("0"))
-        })
-        .unwrap_or(false)
-}
-
-/// Prints the HTML report `html` to `pdf` with a headless Chromium (no network: the report is
-/// self-contained and its CSP allows nothing remote).
-pub fn print_pdf(html: &Path, pdf: &Path) -> Result<(), CoreError> {
-    let browser = chromium().ok_or_else(|| {
-        CoreError::Invalid(
-            "no Chromium found to print the PDF (looked for chromium, chromium-browser, google-chrome on the PATH; set BATON_CHROMIUM to its path). The HTML report was written."
-                .into(),
-        )
-    })?;
-    let html = std::fs::canonicalize(html).map_err(|source| CoreError::File {
-        path: html.to_path_buf(),
-        action: "read",
-        source,
-    })?;
-    let target = if pdf.is_absolute() {
-        pdf.to_path_buf()
-    } else {
-        std::env::current_dir()
-            .map(|d| d.join(pdf))
-            .unwrap_or_else(|_| pdf.to_path_buf())
-    };
-    let profile = tempfile::tempdir().map_err(|source| CoreError::File {
-        path: std::env::temp_dir(),
-        action: "written",
-        source,
-    })?;
-    let mut cmd = std::process::Command::new(&browser);
-    cmd.arg("--headless")
-        .arg("--disable-gpu")
-        .arg("--no-first-run")
-        .arg("--no-pdf-header-footer")
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg(format!("--print-to-pdf={}", target.display()))
-        .arg(format!("file://{}", html.display()));
-    if is_root() {
-        cmd.arg("--no-sandbox");
-    }
-    let out = cmd.output().map_err(|source| CoreError::File {
-        path: browser.clone(),
-        action: "run",
-        source,
-    })?;
-    let written = std::fs::metadata(&target).map(|m| m.len()).unwrap_or(0);
-    if !out.status.success() || written == 0 {
-        return Err(CoreError::Invalid(format!(
-            "{} could not print the PDF ({}): {}",
-            browser.display(),
-            out.status,
-            String::from_utf8_lossy(&out.stderr)
-                .lines()
-                .last()
-                .unwrap_or("")
-        )));
-    }
-    Ok(())
 }
 
 /// `baton scenario`: the stored scenarios, headless.

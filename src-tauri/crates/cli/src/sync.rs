@@ -12,6 +12,7 @@ use baton_core::connectors::file::{FileColumns, FileFormat, FileScope};
 use baton_core::connectors::github::GithubScope;
 use baton_core::connectors::gitlab::GitlabScope;
 use baton_core::connectors::jira::JiraScope;
+use baton_core::connectors::linear::LinearScope;
 use baton_core::connectors::{syncable, SourceScope};
 use baton_core::graph::repo;
 use baton_core::graph::Workspace;
@@ -56,6 +57,8 @@ pub enum KindArg {
     Jira,
     /// gitlab.com or a self-managed GitLab: see --group and --project.
     Gitlab,
+    /// Linear (a personal API key, or an OAuth token with --oauth): see --team.
+    Linear,
     /// A file on this computer (no token): see --path and --format.
     File,
 }
@@ -76,7 +79,8 @@ pub enum FormatArg {
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum SourceCommand {
-    /// Add a GitHub, Jira Cloud, GitLab or file source; a token goes to the system keychain.
+    /// Add a GitHub, Jira Cloud, GitLab, Linear or file source; a token goes to the system
+    /// keychain.
     Add {
         file: PathBuf,
         #[arg(long, value_enum)]
@@ -85,7 +89,8 @@ pub enum SourceCommand {
         name: String,
         /// GitHub: the API root (default https://api.github.com; Enterprise:
         /// https://HOST/api/v3). Jira: the site, https://YOUR-SITE.atlassian.net. GitLab: the
-        /// instance (default https://gitlab.com).
+        /// instance (default https://gitlab.com). Linear: the API (default
+        /// https://api.linear.app).
         #[arg(long, default_value = "")]
         url: String,
         /// GitHub: a repository owner/name (repeatable)...
@@ -107,6 +112,12 @@ pub enum SourceCommand {
         /// ...and/or a JQL filter.
         #[arg(long)]
         jql: Option<String>,
+        /// Linear: a team key, like ENG (repeatable); none: every team the token can see.
+        #[arg(long = "team")]
+        teams: Vec<String>,
+        /// Linear: the token is an OAuth access token (sent as Bearer), not a personal API key.
+        #[arg(long)]
+        oauth: bool,
         /// File: the file's path.
         #[arg(long)]
         path: Option<PathBuf>,
@@ -199,6 +210,8 @@ pub async fn source(command: SourceCommand) -> Result<(), CoreError> {
             projects,
             group,
             jql,
+            teams,
+            oauth,
             path,
             format,
             columns,
@@ -228,6 +241,7 @@ pub async fn source(command: SourceCommand) -> Result<(), CoreError> {
                     jql,
                 }),
                 KindArg::Gitlab => SourceScope::Gitlab(GitlabScope { group, projects }),
+                KindArg::Linear => SourceScope::Linear(LinearScope { teams, oauth }),
                 KindArg::File => SourceScope::File(file_scope(
                     path,
                     format,
@@ -420,6 +434,10 @@ fn scope_line(scope: &SourceScope) -> String {
             }
             parts.join("; ")
         }
+        SourceScope::Linear(LinearScope { teams, .. }) if teams.is_empty() => {
+            "every team".to_owned()
+        }
+        SourceScope::Linear(LinearScope { teams, .. }) => format!("teams {}", teams.join(", ")),
     }
 }
 

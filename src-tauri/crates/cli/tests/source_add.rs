@@ -182,6 +182,65 @@ fn a_gitlab_source_is_added_with_its_group_and_projects() {
 }
 
 #[test]
+fn a_linear_source_is_added_with_its_team_keys() {
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let file = dir.path().join("team.baton");
+    let path = file.to_str().unwrap();
+    let out = baton(&[
+        "source",
+        "add",
+        path,
+        "--kind",
+        "linear",
+        "--name",
+        "lin",
+        "--team",
+        " eng",
+        "--team",
+        "OPS",
+        "--token-env",
+        "BATON_TEST_TOKEN",
+        "--no-test",
+        "--no-keychain",
+    ])
+    .output()
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let list = baton(&["source", "list", path]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&list.stdout);
+    assert!(
+        stdout.contains("linear") && stdout.contains("teams ENG, OPS"),
+        "the team keys are checked and cleaned: {stdout}"
+    );
+    let bad = baton(&[
+        "source",
+        "add",
+        path,
+        "--kind",
+        "linear",
+        "--name",
+        "bad",
+        "--team",
+        "ENG-1",
+        "--token-env",
+        "BATON_TEST_TOKEN",
+        "--no-test",
+        "--no-keychain",
+    ])
+    .output()
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        !bad.status.success() && stderr.contains("is not a Linear team key"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn a_file_source_needs_no_token_and_an_export_imports_back_through_it() {
     let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
     let demo = dir.path().join("demo.baton");

@@ -28,6 +28,7 @@ pub mod governance;
 pub mod graph;
 pub mod ingest;
 pub mod intents;
+pub mod pdf;
 pub mod people;
 pub mod plan;
 pub mod provenance;

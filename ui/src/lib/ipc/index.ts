@@ -172,6 +172,9 @@ export const ipc = {
     call(commands.intentsForecast(query, id)),
   /** The intent's one-page brief, a whole HTML document (every text escaped by Rust). */
   intentsBrief: (query: IntentsQuery, id: string): Promise<string> => call(commands.intentsBrief(query, id)),
+  /** The same brief printed to PDF by a headless Chromium, as base64. */
+  intentsBriefPdf: (query: IntentsQuery, id: string): Promise<string> =>
+    call(commands.intentsBriefPdf(query, id)),
   intentsCreate: (input: IntentInput, why: string): Promise<string> =>
     call(commands.intentsCreate(input, why)),
   intentsEdit: (id: string, input: IntentInput, why: string) => call(commands.intentsEdit(id, input, why)),

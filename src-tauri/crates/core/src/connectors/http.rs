@@ -49,6 +49,8 @@ pub enum Auth {
     Bearer(Secret),
     /// HTTP Basic with an e-mail and an API token (Jira Cloud).
     Basic { user: String, token: Secret },
+    /// `Authorization: <key>` with no scheme (Linear's personal API keys).
+    Plain(Secret),
     /// No credentials.
     None,
 }
@@ -116,6 +118,12 @@ pub enum RateLimitStyle {
     /// `RateLimit-Reset` (epoch seconds) or `RateLimit-ResetTime` (an HTTP date); limits are per
     /// minute, so a refusal that says nothing waits at least a minute.
     Gitlab,
+    /// Linear (GraphQL): HTTP 400 whose body's `errors[].extensions.code` is `RATELIMITED`
+    /// (or whose `extensions.type` is `ratelimited`), or a 429; `Retry-After` seconds, else
+    /// the reset (epoch milliseconds) of the exhausted budget among
+    /// `X-RateLimit-Requests-Reset` and `X-RateLimit-Complexity-Reset`; budgets are per hour, so
+    /// a refusal that says nothing waits at least a minute, doubling.
+    Linear,
 }
 
 impl RateLimitStyle {
@@ -124,6 +132,7 @@ impl RateLimitStyle {
             RateLimitStyle::Github => Duration::from_secs(60),
             RateLimitStyle::Jira => Duration::from_secs(5),
             RateLimitStyle::Gitlab => Duration::from_secs(60),
+            RateLimitStyle::Linear => Duration::from_secs(60),
         }
     }
 }
@@ -416,6 +425,8 @@ impl Http {
                         return Err(classify_refusal(url, &response));
                     }
                 }
+                // A token no header can carry is refused before anything is sent: no retry.
+                Err(err @ SyncError::BadToken(_)) => return Err(err),
                 Err(err) => (None, err),
             };
             if let (Some(wait), SyncError::Server { status, .. }) = (retry_after, &failure) {
@@ -453,6 +464,17 @@ impl Http {
         request = match &self.auth {
             Auth::Bearer(token) => request.bearer_auth(token.expose()),
             Auth::Basic { user, token } => request.basic_auth(user, Some(token.expose())),
+            Auth::Plain(token) => match HeaderValue::from_str(token.expose()) {
+                Ok(mut value) => {
+                    value.set_sensitive(true);
+                    request.header(reqwest::header::AUTHORIZATION, value)
+                }
+                Err(_) => {
+                    return Err(SyncError::BadToken(
+                        "the token holds characters no HTTP header can carry".into(),
+                    ))
+                }
+            },
             Auth::None => request,
         };
         if let Some(etag) = etag.and_then(|e| HeaderValue::from_str(e).ok()) {
@@ -462,7 +484,7 @@ impl Http {
             RateLimitStyle::Github => request
                 .header("accept", "application/vnd.github+json")
                 .header("x-github-api-version", "2022-11-28"),
-            RateLimitStyle::Jira | RateLimitStyle::Gitlab => {
+            RateLimitStyle::Jira | RateLimitStyle::Gitlab | RateLimitStyle::Linear => {
                 request.header("accept", "application/json")
             }
         };
@@ -643,6 +665,41 @@ impl Http {
                     return Some(wait);
                 }
                 Some(escalating())
+            }
+            RateLimitStyle::Linear => {
+                let limited = status == 429
+                    || (status == 400
+                        && graphql_error_codes(response)
+                            .iter()
+                            .any(|c| c.eq_ignore_ascii_case("ratelimited")));
+                if !limited {
+                    return None;
+                }
+                if let Some(wait) = retry_after {
+                    return Some(wait);
+                }
+                // The budget that ran out says when it refills; when none says it is empty,
+                // the later reset of the two.
+                let budget = |name: &str| {
+                    let remaining = response
+                        .header(&format!("x-ratelimit-{name}-remaining"))
+                        .and_then(|v| v.trim().parse::<i64>().ok());
+                    let reset = response
+                        .header(&format!("x-ratelimit-{name}-reset"))
+                        .and_then(reset_at);
+                    (remaining, reset)
+                };
+                let budgets = [budget("requests"), budget("complexity")];
+                let exhausted = budgets
+                    .iter()
+                    .filter(|(remaining, _)| remaining.is_some_and(|r| r <= 0))
+                    .filter_map(|(_, reset)| *reset)
+                    .max();
+                let any = budgets.iter().filter_map(|(_, reset)| *reset).max();
+                match exhausted.or(any) {
+                    Some(at) if at > now => Some(wait_until(at, now)),
+                    _ => Some(escalating()),
+                }
             }
         }
     }
@@ -983,11 +1040,47 @@ pub fn lenient_count_or_zero<'de, D: serde::Deserializer<'de>>(
     lenient_count(deserializer).map(Option::unwrap_or_default)
 }
 
-/// The `message` of a JSON error body (GitHub, Jira `errorMessages`), or the start of the body.
+/// The codes a GraphQL error body gives (`errors[].extensions.code`, and Linear's
+/// `extensions.type`), as sent.
+pub fn graphql_error_codes(response: &Response) -> Vec<String> {
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(&response.body) else {
+        return Vec::new();
+    };
+    let mut codes = Vec::new();
+    for error in value
+        .get("errors")
+        .and_then(|e| e.as_array())
+        .into_iter()
+        .flatten()
+    {
+        let extensions = error.get("extensions");
+        for field in ["code", "type"] {
+            if let Some(code) = extensions
+                .and_then(|x| x.get(field))
+                .and_then(|c| c.as_str())
+            {
+                codes.push(code.to_owned());
+            }
+        }
+    }
+    codes
+}
+
+/// The `message` of a JSON error body (GitHub, Jira `errorMessages`, GraphQL `errors`), or the
+/// start of the body.
 pub fn message_of(response: &Response) -> String {
     if let Ok(value) = serde_json::from_slice::<serde_json::Value>(&response.body) {
         if let Some(message) = value.get("message").and_then(|m| m.as_str()) {
             return message.to_owned();
+        }
+        if let Some(errors) = value.get("errors").and_then(|m| m.as_array()) {
+            let joined: Vec<&str> = errors
+                .iter()
+                .filter_map(|e| e.get("message").and_then(|m| m.as_str()))
+                .collect();
+            if !joined.is_empty() {
+                return joined.join("; ");
+            }
         }
         if let Some(messages) = value.get("errorMessages").and_then(|m| m.as_array()) {
             let joined: Vec<&str> = messages.iter().filter_map(|m| m.as_str()).collect();
@@ -1008,8 +1101,13 @@ pub fn message_of(response: &Response) -> String {
 fn classify_refusal(url: &Url, response: &Response) -> SyncError {
     let shown = safe_url(url);
     let message = message_of(response);
+    let codes = graphql_error_codes(response);
+    let refused_token = codes.iter().any(|c| {
+        c.eq_ignore_ascii_case("AUTHENTICATION_ERROR") || c.eq_ignore_ascii_case("authentication")
+    });
     match response.status {
         401 => SyncError::BadToken(format!("{shown}: {message}")),
+        400 if refused_token => SyncError::BadToken(format!("{shown}: {message}")),
         403 => {
             let lower = message.to_lowercase();
             if lower.contains("not accessible")

@@ -2,7 +2,7 @@
 //! each kind implements in its own folder (`github/`, `jira/`), and [`SourceScope`], the typed
 //! scope of a source, which picks its connector.
 //!
-//! Adding a kind (Linear; `gitlab/` is the newest) means a folder with a `Connector`, a variant of
+//! Adding a kind (`linear/` is the newest) means a folder with a `Connector`, a variant of
 //! [`SourceScope`] and its arm in each `match` below (the compiler lists them). A kind without a
 //! connector is refused with a sentence saying so, never handed to another kind's code.
 
@@ -16,6 +16,7 @@ use crate::connectors::github::{GithubConnector, GithubScope};
 use crate::connectors::gitlab::{GitlabConnector, GitlabScope};
 use crate::connectors::http::{check_base_url, Auth, Http, RateLimitStyle};
 use crate::connectors::jira::{JiraConnector, JiraScope};
+use crate::connectors::linear::{LinearConnector, LinearScope};
 use crate::connectors::Run;
 use crate::graph::model::SourceKind;
 use crate::ingest::error::SyncError;
@@ -69,6 +70,7 @@ pub enum SourceScope {
     Jira(JiraScope),
     File(FileScope),
     Gitlab(GitlabScope),
+    Linear(LinearScope),
 }
 
 /// The kinds this version syncs.
@@ -77,6 +79,7 @@ pub const SYNCABLE: &[SourceKind] = &[
     JiraConnector::KIND,
     FileConnector::KIND,
     GitlabConnector::KIND,
+    LinearConnector::KIND,
 ];
 
 /// True when this version can sync sources of `kind`.
@@ -109,6 +112,7 @@ impl SourceScope {
             SourceScope::Jira(_) => JiraConnector::KIND,
             SourceScope::File(_) => FileConnector::KIND,
             SourceScope::Gitlab(_) => GitlabConnector::KIND,
+            SourceScope::Linear(_) => LinearConnector::KIND,
         }
     }
 
@@ -121,7 +125,7 @@ impl SourceScope {
             SourceKind::Jira => decode(kind, text).map(SourceScope::Jira),
             SourceKind::File => decode(kind, text).map(SourceScope::File),
             SourceKind::Gitlab => decode(kind, text).map(SourceScope::Gitlab),
-            SourceKind::Linear => Err(unsupported(kind)),
+            SourceKind::Linear => decode(kind, text).map(SourceScope::Linear),
         }
     }
 
@@ -132,6 +136,7 @@ impl SourceScope {
             SourceScope::Jira(scope) => serde_json::to_string(scope),
             SourceScope::File(scope) => serde_json::to_string(scope),
             SourceScope::Gitlab(scope) => serde_json::to_string(scope),
+            SourceScope::Linear(scope) => serde_json::to_string(scope),
         };
         // Plain structs of strings always serialize.
         value.unwrap_or_default()
@@ -167,6 +172,9 @@ impl SourceScope {
             SourceScope::Gitlab(scope) => GitlabConnector
                 .check(scope, base_url)
                 .map(|(s, url)| (SourceScope::Gitlab(s), url)),
+            SourceScope::Linear(scope) => LinearConnector
+                .check(scope, base_url)
+                .map(|(s, url)| (SourceScope::Linear(s), url)),
         }
     }
 
@@ -177,6 +185,7 @@ impl SourceScope {
             SourceScope::Jira(scope) => JiraConnector.auth(scope, token),
             SourceScope::File(scope) => FileConnector.auth(scope, token),
             SourceScope::Gitlab(scope) => GitlabConnector.auth(scope, token),
+            SourceScope::Linear(scope) => LinearConnector.auth(scope, token),
         }
     }
 
@@ -187,6 +196,7 @@ impl SourceScope {
             SourceScope::Jira(_) => JiraConnector::RATE_LIMITS,
             SourceScope::File(_) => FileConnector::RATE_LIMITS,
             SourceScope::Gitlab(_) => GitlabConnector::RATE_LIMITS,
+            SourceScope::Linear(_) => LinearConnector::RATE_LIMITS,
         }
     }
 
@@ -197,6 +207,7 @@ impl SourceScope {
             SourceScope::Jira(scope) => JiraConnector.sync(run, scope).await,
             SourceScope::File(scope) => FileConnector.sync(run, scope).await,
             SourceScope::Gitlab(scope) => GitlabConnector.sync(run, scope).await,
+            SourceScope::Linear(scope) => LinearConnector.sync(run, scope).await,
         }
     }
 
@@ -210,6 +221,9 @@ impl SourceScope {
             SourceScope::File(scope) => FileConnector.test_connection(http, base_url, scope).await,
             SourceScope::Gitlab(scope) => {
                 GitlabConnector.test_connection(http, base_url, scope).await
+            }
+            SourceScope::Linear(scope) => {
+                LinearConnector.test_connection(http, base_url, scope).await
             }
         }
     }
@@ -249,6 +263,13 @@ mod tests {
         })
     }
 
+    fn linear() -> SourceScope {
+        SourceScope::Linear(LinearScope {
+            teams: vec!["ENG".into()],
+            oauth: false,
+        })
+    }
+
     #[test]
     fn a_scope_crosses_ipc_tagged_with_its_kind_and_reads_back() {
         let json = serde_json::to_value(github()).unwrap_or_default();
@@ -257,7 +278,7 @@ mod tests {
             serde_json::json!({"kind": "github", "org": null, "repos": ["acme/web", "acme/api"]}),
             "the kind tags the scope on the wire"
         );
-        for scope in [github(), jira(), file(), gitlab()] {
+        for scope in [github(), jira(), file(), gitlab(), linear()] {
             let text = serde_json::to_string(&scope).unwrap_or_default();
             let back: Option<SourceScope> = serde_json::from_str(&text).ok();
             assert_eq!(back.as_ref(), Some(&scope), "{text} reads back");
@@ -266,7 +287,7 @@ mod tests {
 
     #[test]
     fn stored_scopes_keep_the_format_of_existing_rows() {
-        for scope in [github(), jira(), file(), gitlab()] {
+        for scope in [github(), jira(), file(), gitlab(), linear()] {
             let stored = scope.to_stored();
             assert!(
                 !stored.contains("\"kind\""),
@@ -296,36 +317,31 @@ mod tests {
     }
 
     #[test]
-    fn kinds_without_a_connector_are_refused_by_name() {
-        {
-            let kind = SourceKind::Linear;
-            let err = SourceScope::from_stored(kind, r#"{"email":"a@b.c","projects":["X"]}"#)
-                .err()
-                .map(|e| (e.code(), e.to_string()));
-            let (code, message) = err.unwrap_or_default();
-            assert_eq!(
-                code, "invalid_source",
-                "{kind} is refused, not read as another kind"
-            );
-            assert!(
-                message.starts_with(&format!("{kind} sources cannot be synced")),
-                "the refusal names the kind: {message}"
-            );
-            assert!(!syncable(kind));
+    fn every_kind_has_a_connector_and_the_demo_linear_scope_reads() {
+        for kind in SourceKind::ALL {
+            assert!(syncable(*kind), "{kind} is syncable");
         }
+        // The demo's generated Linear source stores its workspace beside its teams.
+        let demo = r#"{"workspace":"acme","teams":["MOB","GRO"]}"#;
+        assert_eq!(
+            SourceScope::from_stored(SourceKind::Linear, demo).ok(),
+            Some(SourceScope::Linear(LinearScope {
+                teams: vec!["MOB".into(), "GRO".into()],
+                oauth: false,
+            }))
+        );
+        let message = unsupported(SourceKind::Linear).to_string();
         assert!(
-            syncable(SourceKind::Github)
-                && syncable(SourceKind::Jira)
-                && syncable(SourceKind::File)
-                && syncable(SourceKind::Gitlab)
+            message.contains("github, jira, file, gitlab and linear"),
+            "the refusal lists what this version syncs: {message}"
         );
     }
 
     #[test]
     fn every_syncable_kind_has_its_scope() {
-        for scope in [github(), jira(), file(), gitlab()] {
+        for scope in [github(), jira(), file(), gitlab(), linear()] {
             assert!(syncable(scope.kind()), "{} is syncable", scope.kind());
         }
-        assert_eq!(SYNCABLE.len(), 4, "one scope variant per syncable kind");
+        assert_eq!(SYNCABLE.len(), 5, "one scope variant per syncable kind");
     }
 }

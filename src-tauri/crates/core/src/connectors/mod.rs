@@ -13,6 +13,7 @@ pub mod gitlab;
 pub mod http;
 pub mod jira;
 pub mod kinds;
+pub mod linear;
 
 pub use self::kinds::{syncable, Connector, SourceScope};
 
@@ -428,6 +429,10 @@ pub struct WalkState {
     pub since: Option<i64>,
     /// The first page's validator, stored with the watermark once the walk completes.
     pub first: Option<EtagMemo>,
+    /// The latest watermark the walk may leave (ms): set when the source answered a record only
+    /// in part (Linear's partial GraphQL errors), so that the next walk fetches it again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cap: Option<i64>,
 }
 
 /// A validator for one URL: sent as `If-None-Match` when the same URL is fetched again.

@@ -48,6 +48,27 @@ pub(crate) const SRC_GITHUB: &str = "src-github";
 pub(crate) const SRC_JIRA: &str = "src-jira";
 pub(crate) const SRC_LINEAR: &str = "src-linear";
 
+/// The story points the Jira mapping would read from a demo issue's "Story Points" field: Jira
+/// features, defects, tasks and debt carry them (about one in eight left unestimated, as teams
+/// leave some), sized 1-13 from the id (not the generator's random stream, so the rest of
+/// the organisation stays the same); other sources and kinds have none.
+fn story_points(src: Src, kind: ItemKind, id: &str) -> Option<f64> {
+    if src != Src::Jira
+        || !matches!(
+            kind,
+            ItemKind::Feature | ItemKind::Defect | ItemKind::Task | ItemKind::Debt
+        )
+    {
+        return None;
+    }
+    // FNV-1a of the id.
+    let h = id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    const SIZES: [f64; 8] = [1.0, 2.0, 2.0, 3.0, 3.0, 5.0, 8.0, 13.0];
+    (h % 8 != 0).then(|| SIZES[((h >> 8) % 8) as usize])
+}
+
 /// The first instant of the history: midnight UTC, nine calendar months before the day of `end`.
 pub(crate) fn window_start(end: i64) -> i64 {
     DateTime::from_timestamp_millis(end)
@@ -2129,6 +2150,7 @@ fn item_rows(
         if flow_state != FlowState::Done {
             done_at = None;
         }
+        let id_for_points = id.clone();
         items.push(WorkItem {
             id,
             source_id: d.src.id().into(),
@@ -2152,6 +2174,7 @@ fn item_rows(
                 _ => INITIATIVES[usize::from(i)].id.to_owned(),
             }),
             priority: d.priority.map(str::to_owned),
+            estimate: story_points(d.src, d.kind, &id_for_points),
             created_at: d.created,
             started_at,
             done_at,

@@ -1,6 +1,6 @@
 //! The dependency graph and the per-item facts the analyses read.
 
-use crate::flow::engine::each_timeline;
+use crate::flow::engine::timelines_of;
 use crate::flow::filter::link_stands_at;
 use crate::flow::{percentile, Mapping, Scope, Stage};
 use crate::graph::index::{WorkIndex, NONE};
@@ -39,46 +39,104 @@ pub struct Facts {
 impl Facts {
     /// Derives the facts of every item, learning team cycle times over `scope`'s range.
     pub fn gather(ix: &WorkIndex, mapping: &Mapping, scope: &Scope) -> Facts {
-        let n = ix.items.len();
         let mut facts = Facts {
             as_of: scope.as_of,
             horizon: scope.as_of,
-            start: vec![None; n],
-            finish: vec![None; n],
-            flow: ix.items.iter().map(|i| i.flow).collect(),
-            stage: vec![None; n],
-            since: ix.items.iter().map(|i| i.updated).collect(),
             ..Facts::default()
         };
+        facts.derive(ix, mapping, scope, 0..ix.items.len());
+        facts.learn_cycles(ix, scope);
+        facts
+    }
+
+    /// Facts gathered over the same slice and range start (`scope`, whose `as_of` may have moved
+    /// on), brought up to date with `ix` after the items at `changed` changed: their timelines
+    /// and those of new items, and of items with changes at or after the facts' `as_of`, are
+    /// derived again; the team cycle times are learnt again. Equal to [`Facts::gather`]
+    /// (`tests`).
+    pub fn follow(&mut self, ix: &WorkIndex, mapping: &Mapping, scope: &Scope, changed: &[u32]) {
+        let old = self.flow.len();
+        let since = self.as_of;
+        let mut again: Vec<usize> = changed
+            .iter()
+            .map(|i| *i as usize)
+            .filter(|i| *i < old)
+            .collect();
+        for (i, item) in ix.items.iter().enumerate().take(old) {
+            let late = ix.events_of(i).last().is_some_and(|e| e.at >= since);
+            if item.created >= since || late {
+                again.push(i);
+            }
+        }
+        again.sort_unstable();
+        again.dedup();
+        again.extend(old..ix.items.len());
+        self.as_of = scope.as_of;
+        self.horizon = scope.as_of;
+        self.derive(ix, mapping, scope, again);
+        self.learn_cycles(ix, scope);
+    }
+
+    /// The facts of the items at `positions` (ascending, new ones last) derived from their
+    /// timelines; the vectors grow to the index's length.
+    fn derive(
+        &mut self,
+        ix: &WorkIndex,
+        mapping: &Mapping,
+        scope: &Scope,
+        positions: impl IntoIterator<Item = usize> + Clone,
+    ) {
+        let n = ix.items.len();
+        self.start.resize(n, None);
+        self.finish.resize(n, None);
+        self.flow.resize(n, FlowState::New);
+        self.stage.resize(n, None);
+        self.since.resize(n, 0);
+        for i in positions.clone() {
+            if i < n {
+                self.start[i] = None;
+                self.finish[i] = None;
+                self.flow[i] = ix.items[i].flow;
+                self.stage[i] = None;
+                self.since[i] = ix.items[i].updated;
+            }
+        }
+        timelines_of(ix, mapping, scope, positions, |i, timeline| {
+            let Ok(t) = timeline else { return };
+            self.start[i] = t.start;
+            self.finish[i] = t.finish;
+            if let Some(last) = t.segments.last() {
+                self.flow[i] = last.flow;
+                self.stage[i] = Stage::of(last.flow, last.reason);
+                self.since[i] = last.start;
+            }
+        });
+    }
+
+    /// Each team's cycle times over `scope`'s range, from the items' starts and finishes.
+    fn learn_cycles(&mut self, ix: &WorkIndex, scope: &Scope) {
         let slots = ix.teams.len() + 1;
         let mut cycles: Vec<Vec<f64>> = vec![Vec::new(); slots];
-        each_timeline(ix, mapping, scope, |i, timeline| {
-            let Ok(t) = timeline else { return };
-            facts.start[i] = t.start;
-            facts.finish[i] = t.finish;
-            if let Some(last) = t.segments.last() {
-                facts.flow[i] = last.flow;
-                facts.stage[i] = Stage::of(last.flow, last.reason);
-                facts.since[i] = last.start;
-            }
-            if let (Some(s), Some(f)) = (t.start, t.finish) {
-                if scope.in_range(f) {
+        for (i, (s, f)) in self.start.iter().zip(&self.finish).enumerate() {
+            if let (Some(s), Some(f)) = (s, f) {
+                if scope.in_range(*f) {
                     cycles[slot(ix, ix.items[i].team)].push((f - s) as f64 / DAY_MS as f64);
                 }
             }
-        });
+        }
+        self.team_samples.clear();
+        self.team_p50.clear();
+        self.team_p85.clear();
+        self.team_cycles.clear();
         for mut values in cycles {
             values.sort_by(f64::total_cmp);
-            facts.team_samples.push(values.len() as u32);
-            facts
-                .team_p50
+            self.team_samples.push(values.len() as u32);
+            self.team_p50
                 .push(percentile::nearest_rank(&values, 50.0).unwrap_or(DEFAULT_P50_DAYS));
-            facts
-                .team_p85
+            self.team_p85
                 .push(percentile::nearest_rank(&values, 85.0).unwrap_or(DEFAULT_P85_DAYS));
-            facts.team_cycles.push(values);
+            self.team_cycles.push(values);
         }
-        facts
     }
 
     /// Expected days left for an open item of team slot `s` that has been in its cycle for

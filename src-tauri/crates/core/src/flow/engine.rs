@@ -203,13 +203,27 @@ pub fn each_timeline(
     ix: &WorkIndex,
     mapping: &Mapping,
     scope: &Scope,
+    visit: impl FnMut(usize, Result<&Timeline, Option<u32>>),
+) {
+    timelines_of(ix, mapping, scope, 0..ix.items.len(), visit);
+}
+
+/// [`each_timeline`] over the items at `positions` only (each at most once, in range).
+pub fn timelines_of(
+    ix: &WorkIndex,
+    mapping: &Mapping,
+    scope: &Scope,
+    positions: impl IntoIterator<Item = usize>,
     mut visit: impl FnMut(usize, Result<&Timeline, Option<u32>>),
 ) {
     let mut steps: Vec<(i64, Step)> = Vec::with_capacity(64);
     // One timeline's buffers for every item: no allocation per item.
     let mut timeline = Timeline::default();
     let mut scratch = TimelineScratch::default();
-    for i in 0..ix.items.len() {
+    for i in positions {
+        if i >= ix.items.len() {
+            continue;
+        }
         if !scope.keeps(ix, i) {
             continue;
         }

@@ -169,24 +169,28 @@ pub fn infer_name(name: &str) -> Option<Meaning> {
     None
 }
 
-/// A status category as trackers state it (Jira's `statusCategory.key`).
+/// A status category as trackers state it (Jira's `statusCategory.key`, Linear's workflow
+/// state `type`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Category {
-    /// Not started (Jira `new`, "To Do").
+    /// Not started (Jira `new`, "To Do"; Linear `triage`, `backlog`, `unstarted`).
     New,
-    /// Started, not finished (Jira `indeterminate`, "In Progress").
+    /// Started, not finished (Jira `indeterminate`, "In Progress"; Linear `started`).
     Indeterminate,
-    /// Finished (Jira `done`).
+    /// Finished (Jira `done`; Linear `completed`).
     Done,
+    /// Dropped (Linear `canceled`).
+    Canceled,
 }
 
 impl Category {
     /// Reads a category key or name; `None` for anything else (Jira's `undefined` included).
     pub fn parse(text: &str) -> Option<Category> {
         match text.trim().to_lowercase().as_str() {
-            "new" | "to do" | "todo" => Some(Category::New),
-            "indeterminate" | "in progress" => Some(Category::Indeterminate),
-            "done" => Some(Category::Done),
+            "new" | "to do" | "todo" | "triage" | "backlog" | "unstarted" => Some(Category::New),
+            "indeterminate" | "in progress" | "started" => Some(Category::Indeterminate),
+            "done" | "completed" => Some(Category::Done),
+            "canceled" | "cancelled" => Some(Category::Canceled),
             _ => None,
         }
     }
@@ -202,6 +206,7 @@ impl Category {
 ///   for review, "Blocked" waits blocked), else Active; a name that says done or canceled does
 ///   not move it out of progress.
 /// - `done`: Canceled when the name says so ("Won't Do"), else Done.
+/// - `canceled` (Linear): Canceled, whatever the name ("Duplicate" included).
 ///
 /// Without a category the name decides; a name no rule recognises stays unmapped (`None`).
 pub fn infer(name: &str, category: Option<&str>) -> Option<Meaning> {
@@ -216,6 +221,7 @@ pub fn infer(name: &str, category: Option<&str>) -> Option<Meaning> {
             Some(meaning @ (FlowState::Canceled, _)) => meaning,
             _ => (FlowState::Done, None),
         }),
+        Some(Category::Canceled) => Some((FlowState::Canceled, None)),
         None => named,
     }
 }

@@ -327,8 +327,8 @@ enum Standing {
     Met(i64),
     /// It has not held since then; `figure` as in [`Breach`].
     Broken { since: i64, figure: u32 },
-    /// Not decided yet (a clock still running).
-    Pending,
+    /// Not decided yet (a clock still running); it may be decided from this instant on.
+    Pending(i64),
 }
 
 /// The standing of item `i` for a per-item rule (not the WIP limit).
@@ -350,13 +350,13 @@ fn standing(cx: &Context<'_>, rule: &Rule, i: usize, h: &History, now: i64) -> S
             let limit = hours_ms(*hours);
             match h.first_review {
                 Some(t) if t - start <= limit => return Standing::Met(t),
-                None if now - start <= limit => return Standing::Pending,
+                None if now - start <= limit => return Standing::Pending(start + limit),
                 _ => {}
             }
             let due = cx.calendars.of(item.team).add(start, limit);
             match h.first_review {
                 Some(t) if t <= due => Standing::Met(t),
-                _ if due >= now => Standing::Pending,
+                _ if due >= now => Standing::Pending(due),
                 _ => Standing::Broken {
                     since: due,
                     figure: 0,
@@ -384,7 +384,7 @@ fn standing(cx: &Context<'_>, rule: &Rule, i: usize, h: &History, now: i64) -> S
             Some((FlowState::Waiting, Some(r))) if r == *reason => {
                 let limit = hours_ms(*hours);
                 if now - h.since <= limit {
-                    return Standing::Pending;
+                    return Standing::Pending(h.since + limit);
                 }
                 let due = cx.calendars.of(item.team).add(h.since, limit);
                 if due < now {
@@ -393,7 +393,7 @@ fn standing(cx: &Context<'_>, rule: &Rule, i: usize, h: &History, now: i64) -> S
                         figure: 0,
                     }
                 } else {
-                    Standing::Pending
+                    Standing::Pending(due)
                 }
             }
             _ => Standing::Outside,
@@ -436,57 +436,95 @@ fn standing(cx: &Context<'_>, rule: &Rule, i: usize, h: &History, now: i64) -> S
     }
 }
 
+/// The enabled per-item policies (every one but the WIP limit), with their positions.
+pub(crate) fn per_item_policies<'c, 'a>(cx: &'c Context<'a>) -> Vec<(u16, &'c Compiled<'a>)> {
+    cx.policies
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.policy.enabled && !matches!(c.policy.rule, Rule::WipLimit { .. }))
+        .map(|(at, c)| (at as u16, c))
+        .collect()
+}
+
+/// Item `i`'s breaches of the per-item policies as of `now`, added to `out`. Returns the
+/// earliest instant from which what it returned may change with no write to the item or to
+/// an item linked to it (a review or wait clock running out, a breach of a finished item no
+/// longer recent), `i64::MAX` when none.
+pub(crate) fn item_breaches(
+    cx: &Context<'_>,
+    per_item: &[(u16, &Compiled<'_>)],
+    i: usize,
+    now: i64,
+    out: &mut Vec<Breach>,
+) -> i64 {
+    let ix = cx.ix;
+    let mut history: Option<History> = None;
+    let mut recheck = i64::MAX;
+    for &(at, c) in per_item {
+        if !c.covers(ix, i) {
+            continue;
+        }
+        let h = history.get_or_insert_with(|| walk(ix, cx.mapping, i, now, false));
+        match standing(cx, &c.policy.rule, i, h, now) {
+            Standing::Broken { since, figure } => {
+                let lasting = is_open(h) || matches!(c.policy.rule, Rule::DoneWhileBlocking);
+                let current = lasting || since >= now - RECENT_MS;
+                if current && !lasting {
+                    recheck = recheck.min(since.saturating_add(RECENT_MS + 1));
+                }
+                out.push(Breach {
+                    policy: at,
+                    item: i as u32,
+                    since,
+                    current,
+                    figure,
+                });
+            }
+            Standing::Pending(from) => recheck = recheck.min(from),
+            Standing::Outside | Standing::Met(_) => {}
+        }
+    }
+    recheck
+}
+
 /// Every breach of the enabled policies as of `now` (current and past ones of open or recently
 /// finished items), in item order.
 pub(crate) fn breaches(cx: &Context<'_>, now: i64) -> Vec<Breach> {
     let ix = cx.ix;
     let mut out = Vec::new();
-    let per_item: Vec<(u16, &Compiled<'_>)> = cx
-        .policies
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.policy.enabled && !matches!(c.policy.rule, Rule::WipLimit { .. }))
-        .map(|(at, c)| (at as u16, c))
-        .collect();
+    let per_item = per_item_policies(cx);
     if !per_item.is_empty() {
         for i in 0..ix.items.len() {
-            let mut history: Option<History> = None;
-            for &(at, c) in &per_item {
-                if !c.covers(ix, i) {
-                    continue;
-                }
-                let h = history.get_or_insert_with(|| walk(ix, cx.mapping, i, now, false));
-                if let Standing::Broken { since, figure } = standing(cx, &c.policy.rule, i, h, now)
-                {
-                    let current = is_open(h)
-                        || since >= now - RECENT_MS
-                        || matches!(c.policy.rule, Rule::DoneWhileBlocking);
-                    out.push(Breach {
-                        policy: at,
-                        item: i as u32,
-                        since,
-                        current,
-                        figure,
-                    });
-                }
-            }
+            item_breaches(cx, &per_item, i, now, &mut out);
         }
     }
     for (at, c) in cx.policies.iter().enumerate() {
         if let (true, Rule::WipLimit { limit, .. }) = (c.policy.enabled, &c.policy.rule) {
-            wip(cx, c, at as u16, *limit, now, &mut out);
+            wip(cx, c, at as u16, *limit, now, None, &mut out);
         }
     }
     out
 }
 
-/// The WIP limit: per team, the items in progress (or in the raw state) beyond the limit, the
-/// latest to enter first; each is a breach since it entered.
-fn wip(cx: &Context<'_>, c: &Compiled<'_>, at: u16, limit: u32, now: i64, out: &mut Vec<Breach>) {
+/// The WIP limit: per team (of `teams`, by position, or every team), the items in progress (or
+/// in the raw state) beyond the limit, the latest to enter first; each is a breach since it
+/// entered.
+pub(crate) fn wip(
+    cx: &Context<'_>,
+    c: &Compiled<'_>,
+    at: u16,
+    limit: u32,
+    now: i64,
+    teams: Option<&[bool]>,
+    out: &mut Vec<Breach>,
+) {
     let ix = cx.ix;
     let mut by_team: HashMap<u32, Vec<(i64, u32)>> = HashMap::new();
     for (i, item) in ix.items.iter().enumerate() {
-        if item.team == NONE || !c.covers(ix, i) {
+        if item.team == NONE
+            || teams.is_some_and(|t| !t.get(item.team as usize).copied().unwrap_or(false))
+            || !c.covers(ix, i)
+        {
             continue;
         }
         let counts = match &c.states {
@@ -617,7 +655,7 @@ pub(crate) fn compliance(cx: &Context<'_>, from: i64, to: i64, now: i64) -> Vec<
                         match standing(cx, rule, i, h, now) {
                             Standing::Met(_) => Some(Ok(())),
                             Standing::Broken { since, .. } => Some(Err(since)),
-                            Standing::Outside | Standing::Pending => None,
+                            Standing::Outside | Standing::Pending(_) => None,
                         }
                     }
                 }

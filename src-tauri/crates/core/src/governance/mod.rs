@@ -6,6 +6,7 @@
 //! the accountable person, since when and what would resolve it) and past compliance over a date
 //! range. Definitions: `docs/metrics.md` ("Governance").
 
+pub mod current;
 pub mod eval;
 pub mod hours;
 pub mod policy;

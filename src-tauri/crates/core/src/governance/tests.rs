@@ -117,6 +117,7 @@ impl G {
             requester_signal: None,
             agent: NONE,
             has_priority: true,
+            estimate: None,
             kind,
             provenance,
             flow,

@@ -70,6 +70,8 @@ pub struct IndexedItem {
     pub agent: u32,
     /// It has a priority ("No priority" and "None" count as none).
     pub has_priority: bool,
+    /// Its estimate (story points, weight) as the source gives it, if any.
+    pub estimate: Option<f32>,
     pub kind: ItemKind,
     pub provenance: Provenance,
     /// The stored current flow state.
@@ -196,7 +198,24 @@ pub struct WorkIndex {
     pub repaired: Vec<RepairedText>,
     pub(crate) dictionaries: Dictionaries,
     pub(crate) interner: StateInterner,
+    /// What the item-by-item refreshes since the last whole load read again (derived, never
+    /// saved): read models kept per generation follow only those items.
+    pub(crate) recent: RecentChanges,
 }
+
+/// The positions each refresh of an index read again (its items and the far ends of their
+/// links), newest last, since the whole load at `from`. Bounded: the oldest refreshes are
+/// forgotten, and `from` moves past them.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct RecentChanges {
+    /// The generation from which every refresh is listed (None: none is, nothing is followed).
+    from: Option<u64>,
+    refreshes: Vec<(u64, Vec<u32>)>,
+}
+
+/// Refreshes and positions [`RecentChanges`] keeps at most.
+const RECENT_REFRESHES: usize = 64;
+const RECENT_POSITIONS: usize = 50_000;
 
 /// Positions of the small tables' ids.
 #[derive(Debug, Default)]
@@ -236,6 +255,45 @@ pub struct IndexedLink {
 }
 
 impl WorkIndex {
+    /// The positions of the items that may differ between the index of generation `generation`
+    /// and this one (sorted, each once): None when that is not known (a whole load since, or
+    /// too many changes), then everything may have.
+    pub fn changed_since(&self, generation: u64) -> Option<Vec<u32>> {
+        let from = self.recent.from?;
+        if generation < from || generation > self.generation {
+            return None;
+        }
+        let mut out: Vec<u32> = self
+            .recent
+            .refreshes
+            .iter()
+            .filter(|(g, _)| *g > generation)
+            .flat_map(|(_, p)| p.iter().copied())
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        Some(out)
+    }
+
+    /// Starts the list of refreshes at a whole load of generation `generation`.
+    pub(crate) fn loaded_at(&mut self, generation: u64) {
+        self.recent = RecentChanges {
+            from: Some(generation),
+            refreshes: Vec::new(),
+        };
+    }
+
+    /// Notes that the refresh to `generation` read `positions` again.
+    fn refreshed(&mut self, generation: u64, positions: Vec<u32>) {
+        let r = &mut self.recent;
+        r.refreshes.push((generation, positions));
+        while r.refreshes.len() > RECENT_REFRESHES
+            || r.refreshes.iter().map(|(_, p)| p.len()).sum::<usize>() > RECENT_POSITIONS
+        {
+            let (g, _) = r.refreshes.remove(0);
+            r.from = r.from.map(|f| f.max(g));
+        }
+    }
     /// The changes of item `i`.
     pub fn events_of(&self, i: usize) -> &[Event] {
         let item = &self.items[i];
@@ -420,6 +478,7 @@ struct ItemTuple<'a> {
     raw_state: Cow<'a, str>,
     created_at: i64,
     updated_at: i64,
+    estimate: Option<f64>,
 }
 
 /// One change inside an item's JSON array.
@@ -513,6 +572,7 @@ fn ingest_items(
                 None => NONE,
             },
             has_priority: row.has_priority,
+            estimate: row.estimate.filter(|e| e.is_finite()).map(|e| e as f32),
             kind: ItemKind::parse(&row.kind).unwrap_or(ItemKind::Task),
             provenance: Provenance::parse(&row.provenance).unwrap_or(Provenance::Human),
             flow: FlowState::parse(&row.flow_state).unwrap_or(FlowState::New),
@@ -618,7 +678,10 @@ fn ingest_changes(
                 });
                 return;
             }
-            TransitionKind::Label => return,
+            TransitionKind::Label
+            | TransitionKind::Estimate
+            | TransitionKind::Project
+            | TransitionKind::Cycle => return,
         };
         staged.push((
             change.at,
@@ -774,7 +837,7 @@ const ITEM_COLUMNS: &str =
     requester_signal, provenance_agent,
     json(CASE WHEN priority IS NULL OR trim(priority) = '' OR lower(trim(priority)) IN ('no priority', 'none')
          THEN 'false' ELSE 'true' END),
-    kind, provenance, flow_state, raw_state, created_at, updated_at)";
+    kind, provenance, flow_state, raw_state, created_at, updated_at, estimate)";
 const CHANGE_COLUMNS: &str =
     "json_group_array(json_array(at, seq, kind, from_state, to_state, actor_id))";
 const LINK_COLUMNS: &str =
@@ -907,6 +970,7 @@ pub async fn load(
         stamp,
         ..WorkIndex::default()
     };
+    ix.loaded_at(generation);
     load_dictionaries(conn, &mut ix).await?;
 
     // Rows are read as JSON arrays built by SQLite, a chunk at a time: one value per chunk
@@ -1122,6 +1186,10 @@ pub async fn refresh(
     if ix.stale_events * 2 > ix.events.len() {
         compact(ix);
     }
+    let mut read_again: Vec<u32> = item_of.values().copied().collect();
+    read_again.sort_unstable();
+    read_again.dedup();
+    ix.refreshed(generation, read_again);
     ix.generation = generation;
     ix.stamp = stamp;
     Ok(true)

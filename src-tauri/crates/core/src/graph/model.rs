@@ -151,6 +151,12 @@ text_enum! {
         Assignee => "assignee",
         /// A label was added (to_state) or removed (from_state).
         Label => "label",
+        /// The estimate (points) changed: from and to as numbers, empty when none (Linear).
+        Estimate => "estimate",
+        /// The project the item is in changed: from and to by name, empty when none (Linear).
+        Project => "project",
+        /// The cycle (sprint) the item is in changed: from and to by name or number (Linear).
+        Cycle => "cycle",
     }
 }
 
@@ -350,6 +356,9 @@ pub struct WorkItem {
     pub wait_reason: Option<WaitReason>,
     pub intent_id: Option<String>,
     pub priority: Option<String>,
+    /// The size the source gives it, in the source's unit (story points, weight); None when it
+    /// gives none.
+    pub estimate: Option<f64>,
     pub created_at: i64,
     pub started_at: Option<i64>,
     pub done_at: Option<i64>,

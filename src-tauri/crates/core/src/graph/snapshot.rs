@@ -53,7 +53,8 @@ const END_MAGIC: &[u8; 8] = b"BATONEND";
 ///
 /// 2: items' owner, requester (and its signal), agent and priority; the agents' names, the
 /// identities (logins of people on sources) and the assignments; identities in the stamp.
-pub const FORMAT_VERSION: u32 = 2;
+/// 3: items' estimate.
+pub const FORMAT_VERSION: u32 = 3;
 /// Bytes after the checksummed part: CRC-32, total length, end magic.
 const TRAILER: u64 = 4 + 8 + 8;
 /// Bytes read from the file at a time.
@@ -225,7 +226,7 @@ fn enum_code<T: PartialEq>(all: &[T], value: &T) -> u8 {
     all.iter().position(|v| v == value).unwrap_or(0) as u8
 }
 
-const ITEM_WIDTH: usize = 8 * 3 + 4 * 4 + 3 + 4 * 5 + 1 + 4 * 3 + 2;
+const ITEM_WIDTH: usize = 8 * 3 + 4 * 4 + 3 + 4 * 5 + 1 + 4 * 3 + 2 + 4;
 const EVENT_WIDTH: usize = 16;
 const LINK_WIDTH: usize = 4 + 4 + 1 + 8 + 8;
 const ASSIGNMENT_WIDTH: usize = 4 + 8 + 4 + 4;
@@ -262,6 +263,7 @@ fn write_index<W: Write>(ix: &WorkIndex, out: &mut Out<W>) -> std::io::Result<()
         repaired: _,
         dictionaries: _, // positions rebuilt at load; identities written (`identity_logins`)
         interner: _,     // rebuilt from `states` at load
+        recent: _,       // derived: a loaded index starts its own list
     } = ix;
     out.bytes(MAGIC)?;
     out.u32(FORMAT_VERSION)?;
@@ -335,6 +337,7 @@ fn write_index<W: Write>(ix: &WorkIndex, out: &mut Out<W>) -> std::io::Result<()
             requester_signal,
             agent,
             has_priority,
+            estimate,
             kind,
             provenance,
             flow,
@@ -370,6 +373,8 @@ fn write_index<W: Write>(ix: &WorkIndex, out: &mut Out<W>) -> std::io::Result<()
         // No signal is 0, a signal its code plus one.
         b.push(requester_signal.map_or(0, |s| enum_code(RequesterSignal::ALL, &s) + 1));
         b.push(u8::from(*has_priority));
+        // No estimate is NaN (an estimate is finite).
+        b.extend_from_slice(&estimate.unwrap_or(f32::NAN).to_le_bytes());
         next_event += event_count;
     })?;
     out.column(&ix.item_ids)?;
@@ -671,6 +676,7 @@ fn read_body<R: Read>(
         stamp,
         ..WorkIndex::default()
     };
+    ix.loaded_at(generation);
     ix.transition_rows = r.u64()?;
     ix.link_rows = r.u64()?;
     ix.standing_blocks_links = r.u64()?;
@@ -781,6 +787,8 @@ fn read_body<R: Read>(
                 )?),
             },
             has_priority: b[77] != 0,
+            estimate: Some(f32::from_le_bytes([b[78], b[79], b[80], b[81]]))
+                .filter(|e| e.is_finite()),
         });
         Ok(())
     })?;

@@ -16,6 +16,14 @@ fn days(v: Option<f64>) -> String {
     v.map_or("–".into(), |d| format!("{d:.1} days"))
 }
 
+fn points(v: f64) -> String {
+    if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}")
+    }
+}
+
 fn share(v: Option<f64>) -> String {
     v.map_or("–".into(), |s| format!("{:.0}%", s * 100.0))
 }
@@ -101,8 +109,22 @@ fn render(n: &IntentNode, children: &[&IntentNode], f: &Forecast, from: &str, to
             n.done,
             n.items.saturating_sub(n.canceled)
         ),
-        "Done items / items that serve it, canceled ones left out. No estimates are synced, so progress is counted in items.",
+        "Done items / items that serve it, canceled ones left out.",
     );
+    if n.points_progress.is_some() {
+        row(
+            "Progress in points",
+            format!(
+                "{} ({} of {} points done; {} of {} items estimated)",
+                share(n.points_progress),
+                points(n.points_done),
+                points(n.points),
+                n.estimated,
+                n.items.saturating_sub(n.canceled)
+            ),
+            "Estimates of its done items / estimates of its items, canceled ones left out; items without an estimate are not counted.",
+        );
+    }
     row(
         "Throughput",
         format!("{} items", n.throughput),
@@ -243,6 +265,10 @@ mod tests {
             done: 0,
             canceled: 0,
             progress: Some(0.0),
+            estimated: 1,
+            points: 5.0,
+            points_done: 0.0,
+            points_progress: Some(0.0),
             throughput: 0,
             cycle_p50_days: None,
             cycle_p85_days: None,
@@ -288,6 +314,10 @@ mod tests {
         assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
         assert!(html.contains("&lt;b&gt;Ann&lt;/b&gt;"));
         assert!(html.contains("a &amp; b"));
+        assert!(
+            html.contains("0 of 5 points done; 1 of 1 items estimated"),
+            "progress in points where its items have estimates"
+        );
         assert!(
             html.contains("Unaligned work"),
             "the Intents definitions of docs/metrics.md are in the page"

@@ -22,6 +22,7 @@ use crate::graph::index::{WorkIndex, NONE};
 use crate::graph::model::{
     FlowState, Intent, IntentKind, IntentOrigin, ItemKind, LinkKind, Provenance,
 };
+use crate::governance::current::CurrentViolations;
 use crate::graph::{repo, Workspace};
 use crate::time::to_rfc3339;
 
@@ -79,6 +80,13 @@ pub struct IntentNode {
     pub canceled: u32,
     /// Done / (items − canceled); None without items.
     pub progress: Option<f64>,
+    /// Its items (canceled ones left out) that have an estimate, and their estimates summed:
+    /// all of them, and the done ones (story points, weight: the sources' unit).
+    pub estimated: u32,
+    pub points: f64,
+    pub points_done: f64,
+    /// points_done / points; None when none of its items has an estimate.
+    pub points_progress: Option<f64>,
     /// Finished in the range.
     pub throughput: u32,
     /// Cycle time of the items finished in the range, median and 85th percentile (days).
@@ -234,7 +242,8 @@ pub struct IntentsReport {
     pub archived: u32,
     pub unaligned: UnalignedReport,
     pub conflicts: ConflictsReport,
-    /// No item has an estimate Baton reads, so progress is counted in items only.
+    /// Some item of the page has an estimate (story points, weight), so progress is also
+    /// counted in points; when false, in items only.
     pub points_available: bool,
 }
 
@@ -246,7 +255,7 @@ pub struct Extras {
     /// Items deliberately aligned to no intent (positions).
     pub on_purpose: HashSet<u32>,
     /// Policy violations now, per item position.
-    pub violations: Arc<HashMap<u32, u32>>,
+    pub violations: Arc<CurrentViolations>,
     /// Pending questions: the intent they are about (position) and the items waiting (positions).
     pub pending: Vec<(Option<u32>, Vec<u32>)>,
     /// How each item is linked: (source, rule, hand) per item position.
@@ -319,14 +328,21 @@ pub fn compute(
 
     // Blocking: open blocking links, and at-risk items (the Dependencies page's definition).
     let open_links = crate::deps::analysis::open_blocking(ix, facts);
-    let mut blocked_by: HashMap<u32, Vec<u32>> = HashMap::new();
+    let mut blockers = vec![0u32; ix.items.len()];
     for d in &open_links {
-        blocked_by.entry(d.after).or_default().push(d.before);
+        if let Some(b) = blockers.get_mut(d.after as usize) {
+            *b += 1;
+        }
     }
-    let at_risk: HashSet<u32> = crate::deps::analysis::at_risk_items(ix, facts, &open_links)
-        .into_iter()
-        .collect();
+    let mut at_risk = vec![false; ix.items.len()];
+    for i in crate::deps::analysis::at_risk_items(ix, facts, &open_links) {
+        if let Some(r) = at_risk.get_mut(i as usize) {
+            *r = true;
+        }
+    }
 
+    // Per intent: counts by team slot and by agent in vectors (a handful of each).
+    let team_slots = ix.teams.len() + 1;
     #[derive(Default, Clone)]
     struct Acc {
         direct: u32,
@@ -337,8 +353,8 @@ pub fn compute(
         cycles: Vec<f64>,
         wip: u32,
         oldest: Option<f64>,
-        teams: HashMap<u32, u32>,
-        agents: HashMap<u32, u32>,
+        teams: Vec<u32>,
+        agents: Vec<u32>,
         ai: u32,
         blocked: u32,
         at_risk: u32,
@@ -348,13 +364,21 @@ pub fn compute(
         by_source: u32,
         by_rule: u32,
         by_hand: u32,
+        estimated: u32,
+        points: f64,
+        points_done: f64,
     }
-    let mut acc = vec![Acc::default(); n_intents];
+    let mut points_available = false;
+    let mut acc = vec![
+        Acc {
+            teams: vec![0; team_slots],
+            agents: vec![0; ix.agents.len()],
+            ..Acc::default()
+        };
+        n_intents
+    ];
     for (i, &at) in serves.iter().enumerate() {
-        if !in_set(i) {
-            continue;
-        }
-        if at == NONE || at as usize >= n_intents {
+        if at == NONE || at as usize >= n_intents || !in_set(i) {
             continue;
         }
         let item = &ix.items[i];
@@ -371,20 +395,27 @@ pub fn compute(
             }
         }
         let is_wip = wip(i);
-        let age = facts.age_days(ix, i as u32);
-        let cycle = if finished_in_range(i) {
+        let finished = finished_in_range(i);
+        let age = if is_wip { facts.age_days(ix, i as u32) } else { 0.0 };
+        let cycle = if finished {
             facts.start[i]
                 .zip(facts.finish[i])
                 .map(|(s, f)| (f - s).max(0) as f64 / DAY_MS as f64)
         } else {
             None
         };
-        let blocked = open(i) && blocked_by.contains_key(&(i as u32));
-        let links_in = if open(i) {
-            blocked_by.get(&(i as u32)).map_or(0, |b| b.len() as u32)
-        } else {
-            0
-        };
+        let is_open = open(i);
+        let links_in = if is_open { blockers[i] } else { 0 };
+        let blocked = links_in > 0;
+        let risky = is_open && at_risk[i];
+        let violations = extras.violations.of(i as u32);
+        let team = slot(ix, item.team);
+        let estimate = item
+            .estimate
+            .map(f64::from)
+            .filter(|_| facts.flow[i] != FlowState::Canceled);
+        let done = facts.flow[i] == FlowState::Done;
+        points_available |= estimate.is_some();
         for &up in &chains[at as usize] {
             let a = &mut acc[up as usize];
             a.items += 1;
@@ -393,7 +424,7 @@ pub fn compute(
                 FlowState::Canceled => a.canceled += 1,
                 _ => {}
             }
-            if finished_in_range(i) {
+            if finished {
                 a.throughput += 1;
             }
             if let Some(c) = cycle {
@@ -403,9 +434,9 @@ pub fn compute(
                 a.wip += 1;
                 a.oldest = Some(a.oldest.map_or(age, |o: f64| o.max(age)));
             }
-            *a.teams.entry(item.team).or_default() += 1;
-            if item.agent != NONE {
-                *a.agents.entry(item.agent).or_default() += 1;
+            a.teams[team] += 1;
+            if let Some(g) = a.agents.get_mut(item.agent as usize) {
+                *g += 1;
             }
             if item.provenance == Provenance::AiAgent {
                 a.ai += 1;
@@ -413,11 +444,18 @@ pub fn compute(
             if blocked {
                 a.blocked += 1;
             }
-            if open(i) && at_risk.contains(&(i as u32)) {
+            if risky {
                 a.at_risk += 1;
             }
             a.links_in += links_in;
-            a.violations += extras.violations.get(&(i as u32)).copied().unwrap_or(0);
+            a.violations += violations;
+            if let Some(e) = estimate {
+                a.estimated += 1;
+                a.points += e;
+                if done {
+                    a.points_done += e;
+                }
+            }
         }
     }
     for (q, (intent, waiting)) in extras.pending.iter().enumerate() {
@@ -491,11 +529,13 @@ pub fn compute(
             .unwrap_or_default();
         let mut cycles = a.cycles.clone();
         cycles.sort_by(f64::total_cmp);
-        let named = |m: &HashMap<u32, u32>, name: &dyn Fn(u32) -> String| {
+        let named = |m: &[u32], name: &dyn Fn(u32) -> String| {
             let mut v: Vec<Contributor> = m
                 .iter()
+                .enumerate()
+                .filter(|(_, n)| **n > 0)
                 .map(|(k, n)| Contributor {
-                    name: name(*k),
+                    name: name(k as u32),
                     items: *n,
                 })
                 .collect();
@@ -534,6 +574,10 @@ pub fn compute(
             done: a.done,
             canceled: a.canceled,
             progress: (counted > 0).then(|| f64::from(a.done) / f64::from(counted)),
+            estimated: a.estimated,
+            points: a.points,
+            points_done: a.points_done,
+            points_progress: (a.estimated > 0 && a.points > 0.0).then(|| a.points_done / a.points),
             throughput: a.throughput,
             cycle_p50_days: percentile(&cycles, 50.0),
             cycle_p85_days: percentile(&cycles, 85.0),
@@ -580,7 +624,7 @@ pub fn compute(
         archived,
         unaligned,
         conflicts,
-        points_available: false,
+        points_available,
     }
 }
 
@@ -864,16 +908,91 @@ fn conflicts(
     }
 }
 
+/// What the page keeps between questions (`Workspace::derived`), brought up to date with the
+/// index item by item ([`WorkIndex::changed_since`]) rather than computed again: the flow facts of
+/// every item for one filter and range start, and the policy violations now per item. Neither
+/// holds the index itself (a shared index could not be refreshed in place).
+#[derive(Default)]
+struct PageCache {
+    facts: Option<(u64, u64, Facts)>,
+    violations: Option<Arc<CurrentViolations>>,
+}
+
+const PAGE_CACHE: &str = "intents-page";
+
+fn hash_of(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
+}
+
+/// The flow facts of every item over `scope`, from the page's cache when it holds them for the
+/// same filter, range start and workflow map (followed item by item), else gathered.
+fn facts_for(
+    ws: &Workspace,
+    ix: &WorkIndex,
+    mapping: &crate::flow::Mapping,
+    scope: &Scope,
+    key: u64,
+) -> Facts {
+    let held = ws
+        .derived::<std::sync::Mutex<PageCache>>(PAGE_CACHE)
+        .and_then(|c| c.lock().ok().and_then(|mut c| c.facts.take()));
+    if let Some((k, generation, mut facts)) = held {
+        if k == key && facts.as_of <= scope.as_of {
+            if let Some(changed) = ix.changed_since(generation) {
+                facts.follow(ix, mapping, scope, &changed);
+                return facts;
+            }
+        }
+    }
+    Facts::gather(ix, mapping, scope)
+}
+
+/// The page's cache, made when missing.
+fn page_cache(ws: &Workspace) -> Arc<std::sync::Mutex<PageCache>> {
+    if let Some(c) = ws.derived::<std::sync::Mutex<PageCache>>(PAGE_CACHE) {
+        return c;
+    }
+    let c = Arc::new(std::sync::Mutex::new(PageCache::default()));
+    ws.set_derived(PAGE_CACHE, c.clone());
+    c
+}
+
+/// Puts the facts back for the next question.
+fn keep_facts(ws: &Workspace, ix: &WorkIndex, key: u64, facts: Facts) {
+    let cache = page_cache(ws);
+    if let Ok(mut c) = cache.lock() {
+        c.facts = Some((key, ix.generation, facts));
+    };
+}
+
 /// Gathers what the page needs from the workspace, then [`compute`]s it.
 pub async fn intents_report(
     ws: &Workspace,
     query: &IntentsQuery,
     now: i64,
 ) -> CoreResult<IntentsReport> {
-    let (ix, mapping, scope) = crate::flow::prepare(ws, &query.filter, now).await?;
-    let facts = Facts::gather(&ix, &mapping, &scope);
+    let started = std::time::Instant::now();
+    let ix = ws.index().await?;
+    let rows = repo::workflow_maps::list(ws.pool()).await?;
+    let mapping = crate::flow::Mapping::build(&ix, &rows);
+    let scope = Scope::resolve(&ix, &query.filter, now)?;
+    let key = hash_of(&format!(
+        "{rows:?}|{}|{}|{:?}",
+        serde_json::to_string(&query.filter).unwrap_or_default(),
+        scope.from,
+        scope.rule
+    ));
+    let indexed = started.elapsed();
+    let facts = facts_for(ws, &ix, &mapping, &scope, key);
+    let gathered = started.elapsed();
     let extras = extras(ws, &ix, &mapping, now).await?;
+    let extra = started.elapsed();
     let mut report = compute(&ix, &facts, &scope, &extras, query);
+    keep_facts(ws, &ix, key, facts);
+    let computed = started.elapsed();
     let refs: Vec<&mut ItemRef> = report
         .unaligned
         .items
@@ -881,50 +1000,61 @@ pub async fn intents_report(
         .map(|u| &mut u.item)
         .collect();
     crate::flow::titles(ws, refs).await?;
+    tracing::debug!(
+        index_ms = indexed.as_secs_f64() * 1e3,
+        facts_ms = (gathered - indexed).as_secs_f64() * 1e3,
+        extras_ms = (extra - gathered).as_secs_f64() * 1e3,
+        compute_ms = (computed - extra).as_secs_f64() * 1e3,
+        total_ms = started.elapsed().as_secs_f64() * 1e3,
+        "intents page"
+    );
     Ok(report)
 }
 
-/// Policy violations now per item, from the cache while the index, the policies and the minute
-/// are the same (the evaluation walks every item's changes).
+/// Policy violations now per item: the page's copy followed item by item when the policies are
+/// the same and the index's changes since are known, else every policy evaluated again.
 async fn violations_now(
     ws: &Workspace,
     ix: &WorkIndex,
     mapping: &crate::flow::Mapping,
     now: i64,
-) -> CoreResult<Arc<HashMap<u32, u32>>> {
-    const NAME: &str = "intents-violations";
-    struct Cached {
-        key: (u64, u64, i64),
-        per_item: Arc<HashMap<u32, u32>>,
-    }
+) -> CoreResult<Arc<CurrentViolations>> {
     let set = crate::governance::load(ws).await?;
-    let policies = {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        serde_json::to_string(&set)
-            .map_err(|e| crate::CoreError::Invalid(e.to_string()))?
-            .hash(&mut h);
-        h.finish()
-    };
-    let key = (ws.generation(), policies, now / 60_000);
-    if let Some(c) = ws.derived::<Cached>(NAME).filter(|c| c.key == key) {
-        return Ok(c.per_item.clone());
-    }
-    let mut per_item: HashMap<u32, u32> = HashMap::new();
-    for b in crate::governance::breaches(ix, mapping, &set, now)? {
-        if b.current {
-            *per_item.entry(b.item).or_default() += 1;
+    let policies = hash_of(
+        &serde_json::to_string(&set).map_err(|e| crate::CoreError::Invalid(e.to_string()))?,
+    );
+    let cache = page_cache(ws);
+    let held = cache.lock().ok().and_then(|mut c| c.violations.take());
+    let mut current = None;
+    if let Some(mut v) = held.filter(|v| v.policies == policies) {
+        if let Some(changed) = ix.changed_since(v.generation) {
+            // A question asked a moment before the last one answers as of the last one.
+            let at = if now < v.now && v.now - now < 60_000 { v.now } else { now };
+            if Arc::make_mut(&mut v).follow(ix, mapping, &set, &changed, at)? {
+                current = Some(v);
+            }
         }
     }
-    let per_item = Arc::new(per_item);
-    ws.set_derived(
-        NAME,
-        Arc::new(Cached {
-            key,
-            per_item: per_item.clone(),
-        }),
-    );
-    Ok(per_item)
+    let current = match current {
+        Some(v) => v,
+        None => Arc::new(CurrentViolations::evaluate(ix, mapping, &set, policies, now)?),
+    };
+    if let Ok(mut c) = cache.lock() {
+        c.violations = Some(current.clone());
+    }
+    Ok(current)
+}
+
+/// The position of the item with row id `rowid` (items are indexed in row id order; checked).
+fn position_of_rowid(ix: &WorkIndex, rowid: i64) -> Option<u32> {
+    let at = ix.items.partition_point(|i| i.rowid < rowid);
+    if ix.items.get(at).is_some_and(|i| i.rowid == rowid) {
+        return Some(at as u32);
+    }
+    ix.items
+        .iter()
+        .position(|i| i.rowid == rowid)
+        .map(|p| p as u32)
 }
 
 /// The rows, violations and pending questions [`compute`] needs.
@@ -934,12 +1064,6 @@ pub async fn extras(
     mapping: &crate::flow::Mapping,
     now: i64,
 ) -> CoreResult<Extras> {
-    let position: HashMap<&str, u32> = ix
-        .item_ids
-        .iter()
-        .enumerate()
-        .map(|(k, id)| (id, k as u32))
-        .collect();
     let intents = repo::intents::list(ws.pool()).await?;
     let source_names: HashMap<String, String> = ix
         .sources
@@ -951,26 +1075,30 @@ pub async fn extras(
     )
     .fetch_all(ws.pool())
     .await?;
-    let on_purpose = repo::intents::unaligned_on_purpose(ws.pool())
-        .await?
-        .keys()
-        .filter_map(|id| position.get(id.as_str()).copied())
-        .collect();
-    // Only the hand and rule links are read: an item linked directly with neither is linked by
-    // its source (most links, which the index already says).
+    // Only the hand and rule links are read (by the items' row ids, which find their positions
+    // without a map of every id): an item linked directly with neither is linked by its source
+    // (most links, which the index already says). A hand link to no intent is "unaligned on
+    // purpose".
     let mut how: HashMap<u32, u8> = HashMap::new();
-    let rows: Vec<(String, String)> =
-        sqlx::query_as("SELECT item_id, how FROM intent_links WHERE how <> 'source'")
-            .fetch_all(ws.pool())
-            .await?;
-    for (item, kind) in rows {
-        if let Some(&at) = position.get(item.as_str()) {
-            *how.entry(at).or_default() |= match kind.as_str() {
-                "hand" => HOW_HAND,
-                "rule" => HOW_RULE,
-                _ => HOW_SOURCE,
-            };
+    let mut on_purpose: HashSet<u32> = HashSet::new();
+    let rows: Vec<(i64, String, bool)> = sqlx::query_as(
+        "SELECT i.rowid, l.how, l.intent_id IS NULL FROM intent_links l JOIN items i ON i.id = l.item_id
+         WHERE l.how <> 'source'",
+    )
+    .fetch_all(ws.pool())
+    .await?;
+    for (rowid, kind, no_intent) in rows {
+        let Some(at) = position_of_rowid(ix, rowid) else {
+            continue;
+        };
+        if kind == "hand" && no_intent {
+            on_purpose.insert(at);
         }
+        *how.entry(at).or_default() |= match kind.as_str() {
+            "hand" => HOW_HAND,
+            "rule" => HOW_RULE,
+            _ => HOW_SOURCE,
+        };
     }
     let violations = violations_now(ws, ix, mapping, now).await?;
     let approvals =
@@ -982,10 +1110,33 @@ pub async fn extras(
         .enumerate()
         .map(|(k, n)| (n.id.as_str(), k as u32))
         .collect();
-    let pending = approvals
+    let open: Vec<&crate::approvals::Approval> = approvals
         .approvals
         .iter()
         .filter(|a| a.answer.is_none())
+        .collect();
+    let waiting_ids: Vec<&str> = open
+        .iter()
+        .flat_map(|a| a.waiting.iter().map(|w| w.id.as_str()))
+        .collect();
+    let mut position: HashMap<String, u32> = HashMap::new();
+    if !waiting_ids.is_empty() {
+        let json = serde_json::to_string(&waiting_ids)
+            .map_err(|e| crate::CoreError::Invalid(e.to_string()))?;
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT i.id, i.rowid FROM json_each(?1) j JOIN items i ON i.id = j.value",
+        )
+        .bind(json)
+        .fetch_all(ws.pool())
+        .await?;
+        for (id, rowid) in rows {
+            if let Some(at) = position_of_rowid(ix, rowid) {
+                position.insert(id, at);
+            }
+        }
+    }
+    let pending = open
+        .iter()
         .map(|a| {
             (
                 a.intent_id

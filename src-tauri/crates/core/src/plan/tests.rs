@@ -72,6 +72,7 @@ impl G {
             requester_signal: None,
             agent: NONE,
             has_priority: true,
+            estimate: None,
             kind: ItemKind::Feature,
             provenance: Provenance::Human,
             flow: if done.is_some() {

@@ -1,6 +1,6 @@
 //! Rules that re-derive: when a team or provenance rule changes, every item synced before —
 //! months ago or a minute ago — is derived again from its stored raw record (`raw_records`),
-//! with the same functions the mapping uses (`connectors::{github,jira}::map::rule_verdicts`),
+//! with the same functions the mapping uses (`connectors::{github,jira,gitlab,linear}::map::rule_verdicts`),
 //! without asking the source for anything. A preview says how many items would change, and which,
 //! before the user confirms; applying writes exactly what the preview counted. So a workspace
 //! whose rules changed holds what a sync from scratch under the new rules would hold.
@@ -153,7 +153,7 @@ async fn derive(conn: &mut SqliteConnection) -> CoreResult<(RederiveReport, Vec<
                 crate::connectors::gitlab::ISSUES_STREAM,
                 crate::connectors::gitlab::MERGE_REQUESTS_STREAM,
             ],
-            _ => continue,
+            SourceKind::Linear => &[crate::connectors::linear::ISSUES_STREAM],
         };
         let rules = Rules {
             team: team_rules
@@ -315,11 +315,17 @@ fn verdicts(
                 ),
             ))
         }
+        (SourceKind::Linear, _) => {
+            let issue: crate::connectors::linear::model::Issue = serde_json::from_str(json).ok()?;
+            Some((
+                false,
+                crate::connectors::linear::map::rule_verdicts(rules, &issue),
+            ))
+        }
         (SourceKind::Jira, _) => {
             let issue: JiraIssue = serde_json::from_str(json).ok()?;
             Some((false, jira::map::rule_verdicts(rules, &issue)))
         }
-        _ => None,
     }
 }
 

@@ -70,7 +70,7 @@ pub async fn export_items(
     let items = sqlx::query!(
         r#"SELECT i.id AS "id!", i.key, i.url, i.kind, i.title, t.name AS "team?",
                   i.owner_id, i.author_id, i.provenance, i.provenance_agent, i.raw_state,
-                  i.priority, i.created_at, i.done_at, i.updated_at
+                  i.priority, i.estimate, i.created_at, i.done_at, i.updated_at
            FROM items i LEFT JOIN teams t ON t.id = i.team_id
            ORDER BY i.id"#
     )
@@ -106,6 +106,7 @@ pub async fn export_items(
             owner: name_of(i.owner_id.as_ref()),
             author: name_of(i.author_id.as_ref()),
             priority: i.priority,
+            estimate: i.estimate,
             labels: Vec::new(),
             components: Vec::new(),
             provenance: Some(i.provenance),

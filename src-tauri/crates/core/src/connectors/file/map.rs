@@ -461,6 +461,7 @@ fn map_item(
         wait_reason: reason,
         intent_id: None,
         priority: item.priority.clone().filter(|p| !p.trim().is_empty()),
+        estimate: item.estimate.filter(|e| e.is_finite() && *e >= 0.0),
         created_at: created,
         started_at: started,
         done_at: if finished {

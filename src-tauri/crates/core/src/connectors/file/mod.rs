@@ -87,6 +87,10 @@ pub struct FileColumns {
     pub author: Option<String>,
     #[serde(default)]
     pub priority: Option<String>,
+    /// The item's estimate in story points (or the tracker's unit); Jira's export names it
+    /// `Custom field (Story Points)` or `Custom field (Story point estimate)`.
+    #[serde(default)]
+    pub estimate: Option<String>,
     /// Every column of this name is a label (Jira repeats `Labels`).
     #[serde(default)]
     pub labels: Option<String>,
@@ -159,6 +163,7 @@ impl FileScope {
             owner: blank(&c.owner),
             author: blank(&c.author),
             priority: blank(&c.priority),
+            estimate: blank(&c.estimate),
             labels: blank(&c.labels),
             parent: blank(&c.parent),
             states: c

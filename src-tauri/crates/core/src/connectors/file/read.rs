@@ -64,6 +64,14 @@ pub struct FileItem {
     pub author: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<String>,
+    /// Its estimate (story points, or the tracker's unit), when the file gives one.
+    #[serde(
+        default,
+        alias = "story_points",
+        alias = "points",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub estimate: Option<f64>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub labels: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -296,6 +304,20 @@ pub fn parse_date(text: &str, format: Option<&str>) -> Option<i64> {
     None
 }
 
+/// The names Jira's CSV export gives the story point fields.
+const JIRA_ESTIMATE_COLUMNS: [&str; 4] = [
+    "Custom field (Story Points)",
+    "Custom field (Story point estimate)",
+    "Story Points",
+    "Story point estimate",
+];
+
+/// A cell's number: digits with a decimal point or comma (`3`, `2.5`, `2,5`), not negative.
+fn number(text: &str) -> Option<f64> {
+    let t = text.trim().replace(',', ".");
+    t.parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 0.0)
+}
+
 /// The columns of a Jira CSV export, where a scope leaves them empty.
 fn jira_defaults(c: &FileColumns) -> FileColumns {
     let or = |given: &Option<String>, default: &str| {
@@ -314,6 +336,7 @@ fn jira_defaults(c: &FileColumns) -> FileColumns {
         owner: or(&c.owner, "Assignee"),
         author: or(&c.author, "Reporter"),
         priority: or(&c.priority, "Priority"),
+        estimate: c.estimate.clone(),
         labels: or(&c.labels, "Labels"),
         parent: or(&c.parent, "Parent id"),
         states: Vec::new(),
@@ -373,6 +396,7 @@ struct Layout {
     owner: Option<usize>,
     author: Option<usize>,
     priority: Option<usize>,
+    estimate: Option<usize>,
     labels: Vec<usize>,
     components: Vec<usize>,
     parent: Option<usize>,
@@ -446,6 +470,13 @@ fn layout(header: &Header, format: FileFormat, given: &FileColumns) -> Result<La
         owner: soft(&columns.owner, "owner")?,
         author: soft(&columns.author, "author")?,
         priority: soft(&columns.priority, "priority")?,
+        estimate: match (&columns.estimate, jira) {
+            // Jira names the field after the site's custom field.
+            (None, true) => JIRA_ESTIMATE_COLUMNS
+                .iter()
+                .find_map(|n| header.find(n).and_then(|a| a.first().copied())),
+            _ => soft(&columns.estimate, "estimate")?,
+        },
         labels: columns
             .labels
             .as_deref()
@@ -482,6 +513,7 @@ impl FileColumns {
             "owner" => self.owner.clone(),
             "author" => self.author.clone(),
             "priority" => self.priority.clone(),
+            "estimate" => self.estimate.clone(),
             "parent" => self.parent.clone(),
             _ => None,
         }
@@ -650,6 +682,7 @@ fn row_item(
         owner: cell(record, layout.owner),
         author: cell(record, layout.author),
         priority: cell(record, layout.priority),
+        estimate: cell(record, layout.estimate).and_then(|v| number(&v)),
         labels: many(&layout.labels),
         components: many(&layout.components),
         provenance: None,
@@ -793,6 +826,10 @@ fn guess(
         owner: pick(&given.owner, &["owner", "assignee"]),
         author: pick(&given.author, &["author", "reporter", "creator"]),
         priority: pick(&given.priority, &["priority"]),
+        estimate: pick(
+            &given.estimate,
+            &["estimate", "story points", "story point estimate", "points", "weight"],
+        ),
         labels: pick(&given.labels, &["labels", "tags"]),
         parent: pick(&given.parent, &["parent", "parent id", "epic"]),
         states: given.states.clone(),
@@ -812,6 +849,7 @@ fn guess(
             &columns.owner,
             &columns.author,
             &columns.priority,
+            &columns.estimate,
             &columns.labels,
             &columns.parent,
         ];

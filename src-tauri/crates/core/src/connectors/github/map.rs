@@ -267,6 +267,7 @@ fn item(page: &mut PageWrite, ctx: &mut MapCtx<'_>, c: Common<'_>) -> Option<Wor
         wait_reason: reason,
         intent_id: None,
         priority: None,
+        estimate: None,
         created_at: created,
         started_at: c.started_at,
         done_at: if done {

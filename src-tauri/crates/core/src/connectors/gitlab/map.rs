@@ -205,6 +205,8 @@ struct Common<'a> {
     updated_at: &'a str,
     done_at: Option<&'a str>,
     started_at: Option<i64>,
+    /// The issue's weight (merge requests have none).
+    estimate: Option<f64>,
 }
 
 fn item(page: &mut PageWrite, ctx: &mut MapCtx<'_>, c: Common<'_>) -> Option<WorkItem> {
@@ -236,6 +238,7 @@ fn item(page: &mut PageWrite, ctx: &mut MapCtx<'_>, c: Common<'_>) -> Option<Wor
         wait_reason: reason,
         intent_id: None,
         priority: None,
+        estimate: c.estimate.filter(|w| w.is_finite() && *w >= 0.0),
         created_at: created,
         started_at: c.started_at,
         done_at: if done {
@@ -275,6 +278,7 @@ pub fn map_issue(
             updated_at: &issue.updated_at,
             done_at: issue.closed_at.as_deref(),
             started_at: None,
+            estimate: issue.weight,
         },
     )?;
     let mut changes = Vec::new();
@@ -336,6 +340,7 @@ pub fn map_merge_request(
             updated_at: &mr.updated_at,
             done_at: mr.merged_at.as_deref().or(mr.closed_at.as_deref()),
             started_at: parse_time(&mr.created_at),
+            estimate: None,
         },
     )?;
     let host_path = web_host(&mr.web_url);

@@ -87,6 +87,9 @@ pub struct Issue {
     /// `issue`, `incident`, `test_case`, `task`.
     #[serde(default)]
     pub issue_type: Option<String>,
+    /// The issue's weight (GitLab Premium; null when unset or on Free): its estimate.
+    #[serde(default)]
+    pub weight: Option<f64>,
 }
 
 /// A merge request from `/projects/:id/merge_requests`.

@@ -30,7 +30,9 @@ use crate::graph::repo::links::{LinkSet, Side};
 use crate::ingest::write::{PageWrite, SeenPerson};
 use crate::rules::eval::{ProvenanceFacts, ProvenanceVerdict, Rules};
 
-use super::model::{History, HistoryItem, Issue, IssueLink, Keyed, LinkType, Named, Status, User};
+use super::model::{
+    Fields, History, HistoryItem, Issue, IssueLink, Keyed, LinkType, Named, Status, User,
+};
 
 /// The item id of an issue: `jira:<namespace>/<Jira's numeric issue id>`.
 pub fn item_id(ns: &str, issue_id: &str) -> String {
@@ -155,6 +157,8 @@ pub struct CustomFields {
     pub epic_link: Option<String>,
     /// Jira Software's Flagged field.
     pub flagged: Option<String>,
+    /// The story point fields ("Story Points", "Story point estimate"), in the site's order.
+    pub story_points: Vec<String>,
 }
 
 /// What mapping needs besides the issue.
@@ -167,6 +171,17 @@ pub struct MapCtx<'a> {
     pub states: &'a mut StateMeanings,
     pub statuses: &'a Statuses,
     pub fields: &'a CustomFields,
+}
+
+/// An issue's story points: the first of the story point fields holding a number (a number or
+/// a numeric text), not negative.
+fn story_points(fields: &CustomFields, f: &Fields) -> Option<f64> {
+    fields.story_points.iter().find_map(|field| {
+        let v = f.custom.get(field)?;
+        v.as_f64()
+            .or_else(|| v.as_str().and_then(|t| t.trim().parse::<f64>().ok()))
+            .filter(|p| p.is_finite() && *p >= 0.0)
+    })
 }
 
 fn person(page: &mut PageWrite, source_id: &str, user: &User) -> Option<String> {
@@ -460,6 +475,7 @@ pub fn map_issue(
             .as_ref()
             .map(|p| p.name.clone())
             .filter(|p| !p.is_empty()),
+        estimate: story_points(ctx.fields, f),
         created_at: created,
         started_at: started,
         done_at: if finished {

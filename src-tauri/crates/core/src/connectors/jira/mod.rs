@@ -42,6 +42,9 @@ use self::model::{ChangelogPage, FieldInfo, History, Issue, Myself, SearchPage, 
 /// The issue fields asked for (plus the custom fields found through `/field`).
 pub const FIELDS: &str = "summary,status,issuetype,priority,assignee,reporter,creator,created,updated,resolutiondate,labels,components,issuelinks,parent,subtasks,project";
 
+/// The names of the fields that hold an issue's story points (its estimate).
+pub const STORY_POINT_FIELDS: [&str; 2] = ["Story Points", "Story point estimate"];
+
 /// The name of the issues stream of a scope without projects (a JQL filter only).
 pub const ISSUES_STREAM: &str = "issues";
 
@@ -191,9 +194,9 @@ async fn sync_statuses(run: &mut Run<'_>, root: &Url) -> Result<Statuses, SyncEr
     Ok(statuses)
 }
 
-/// The Epic Link and Flagged fields, by name (or untranslated name). A site that does not list
-/// its fields is synced without them (logged): links and flags then come from what the issues
-/// and their changelogs name plainly.
+/// The Epic Link, Flagged and story point fields, by name (or untranslated name). A site that
+/// does not list its fields is synced without them (logged): links and flags then come from what
+/// the issues and their changelogs name plainly, and issues have no estimate.
 async fn custom_fields(http: &Http, root: &Url) -> Result<CustomFields, SyncError> {
     let list = match http
         .get_json::<Vec<FieldInfo>>(&endpoint(root, "rest/api/3/field", &[])?)
@@ -221,10 +224,31 @@ async fn custom_fields(http: &Http, root: &Url) -> Result<CustomFields, SyncErro
             .map(|f| f.id.clone())
             .filter(|id| !id.is_empty())
     };
+    // Story points: "Story Points" (company-managed projects, a plain number field) and "Story
+    // point estimate" (team-managed ones); a site may have both, each issue uses one.
+    let story_points: Vec<String> = list
+        .iter()
+        .filter(|f| {
+            let name_is = |n: &str| {
+                STORY_POINT_FIELDS
+                    .iter()
+                    .any(|w| n.trim().eq_ignore_ascii_case(w))
+            };
+            name_is(&f.name)
+                || f.untranslated_name.as_deref().is_some_and(name_is)
+                || f.schema
+                    .as_ref()
+                    .and_then(|s| s.custom.as_deref())
+                    .is_some_and(|t| t == "com.pyxis.greenhopper.jira:jsw-story-points")
+        })
+        .map(|f| f.id.clone())
+        .filter(|id| !id.is_empty())
+        .collect();
     Ok(CustomFields {
         epic_link: named("Epic Link", Some("com.pyxis.greenhopper.jira:gh-epic-link")),
         // Its type is a plain multi-checkbox: only its name tells it apart.
         flagged: named("Flagged", None),
+        story_points,
     })
 }
 
@@ -257,6 +281,7 @@ async fn sync_issues(
     ]
     .into_iter()
     .flatten()
+    .chain(site.fields.story_points.iter().map(String::as_str))
     .collect::<Vec<_>>()
     .join(",");
     let mut pages = 0u32;

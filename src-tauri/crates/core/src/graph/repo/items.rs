@@ -11,14 +11,14 @@ pub async fn upsert_many(conn: &mut SqliteConnection, items: &[WorkItem]) -> sql
         conn,
         "INSERT INTO items (id, source_id, external_id, key, url, kind, title, team_id, owner_id, author_id,
              provenance, provenance_agent, provenance_confidence, raw_state, flow_state, wait_reason, intent_id,
-             priority, created_at, started_at, done_at, updated_at) ",
-        22,
+             priority, estimate, created_at, started_at, done_at, updated_at) ",
+        23,
         " ON CONFLICT (id) DO UPDATE SET key = excluded.key, url = excluded.url, kind = excluded.kind,
              title = excluded.title, team_id = excluded.team_id, owner_id = excluded.owner_id,
              author_id = excluded.author_id, provenance = excluded.provenance,
              provenance_agent = excluded.provenance_agent, provenance_confidence = excluded.provenance_confidence,
              raw_state = excluded.raw_state, flow_state = excluded.flow_state, wait_reason = excluded.wait_reason,
-             priority = excluded.priority, created_at = excluded.created_at,
+             priority = excluded.priority, estimate = excluded.estimate, created_at = excluded.created_at,
              started_at = excluded.started_at, done_at = excluded.done_at, updated_at = excluded.updated_at",
         &ordered,
         |mut b, i| {
@@ -40,6 +40,7 @@ pub async fn upsert_many(conn: &mut SqliteConnection, items: &[WorkItem]) -> sql
                 .push_bind(i.wait_reason.map(WaitReason::as_str))
                 .push_bind(i.intent_id.as_deref())
                 .push_bind(i.priority.as_deref())
+                .push_bind(i.estimate)
                 .push_bind(i.created_at)
                 .push_bind(i.started_at)
                 .push_bind(i.done_at)
@@ -88,7 +89,7 @@ pub async fn get(
     let row = sqlx::query!(
         r#"SELECT id AS "id!", source_id, external_id, key, url, kind, title, team_id, owner_id, author_id, provenance,
                   provenance_agent, provenance_confidence, raw_state, flow_state, wait_reason, intent_id, priority,
-                  created_at, started_at, done_at, updated_at
+                  estimate, created_at, started_at, done_at, updated_at
            FROM items WHERE id = ?"#,
         id
     )
@@ -113,6 +114,7 @@ pub async fn get(
         wait_reason: r.wait_reason.as_deref().and_then(WaitReason::parse),
         intent_id: r.intent_id,
         priority: r.priority,
+        estimate: r.estimate,
         created_at: r.created_at,
         started_at: r.started_at,
         done_at: r.done_at,
