@@ -195,6 +195,11 @@ export const commands = {
 	intentsForecast: (query: IntentsQuery_Deserialize, id: string) => typedError<Forecast_Serialize, IpcError>(__TAURI_INVOKE("intents_forecast", { query, id })),
 	/**  The one-page brief of an intent, as a self-contained HTML document. */
 	intentsBrief: (query: IntentsQuery_Deserialize, id: string) => typedError<string, IpcError>(__TAURI_INVOKE("intents_brief", { query, id })),
+	/**
+	 *  The same brief printed to PDF by a headless Chromium (`baton_core::pdf`), as base64 for the
+	 *  save dialog; fails with a message naming what to install when no Chromium is found.
+	 */
+	intentsBriefPdf: (query: IntentsQuery_Deserialize, id: string) => typedError<string, IpcError>(__TAURI_INVOKE("intents_brief_pdf", { query, id })),
 	/**  Makes an intent in Baton; returns its id. */
 	intentsCreate: (input: IntentInput_Deserialize, why: string) => typedError<string, IpcError>(__TAURI_INVOKE("intents_create", { input, why })),
 	/**  Edits an intent: the fields that change are the person's from then on. */
@@ -1629,6 +1634,11 @@ export type FileColumns_Deserialize = {
 	owner?: string | null,
 	author?: string | null,
 	priority?: string | null,
+	/**
+	 *  The item's estimate in story points (or the tracker's unit); Jira's export names it
+	 *  `Custom field (Story Points)` or `Custom field (Story point estimate)`.
+	 */
+	estimate?: string | null,
 	/**  Every column of this name is a label (Jira repeats `Labels`). */
 	labels?: string | null,
 	/**  The parent's id or key. */
@@ -1665,6 +1675,11 @@ export type FileColumns_Serialize = {
 	owner: string | null,
 	author: string | null,
 	priority: string | null,
+	/**
+	 *  The item's estimate in story points (or the tracker's unit); Jira's export names it
+	 *  `Custom field (Story Points)` or `Custom field (Story point estimate)`.
+	 */
+	estimate: string | null,
 	/**  Every column of this name is a label (Jira repeats `Labels`). */
 	labels: string | null,
 	/**  The parent's id or key. */
@@ -2591,6 +2606,15 @@ export type IntentNode_Deserialize = {
 	canceled: number,
 	/**  Done / (items − canceled); None without items. */
 	progress?: number | null,
+	/**
+	 *  Its items (canceled ones left out) that have an estimate, and their estimates summed:
+	 *  all of them, and the done ones (story points, weight: the sources' unit).
+	 */
+	estimated: number,
+	points: number | null,
+	pointsDone: number | null,
+	/**  points_done / points; None when none of its items has an estimate. */
+	pointsProgress?: number | null,
 	/**  Finished in the range. */
 	throughput: number,
 	/**  Cycle time of the items finished in the range, median and 85th percentile (days). */
@@ -2647,6 +2671,15 @@ export type IntentNode_Serialize = {
 	canceled: number,
 	/**  Done / (items − canceled); None without items. */
 	progress: number | null,
+	/**
+	 *  Its items (canceled ones left out) that have an estimate, and their estimates summed:
+	 *  all of them, and the done ones (story points, weight: the sources' unit).
+	 */
+	estimated: number,
+	points: number | null,
+	pointsDone: number | null,
+	/**  points_done / points; None when none of its items has an estimate. */
+	pointsProgress: number | null,
 	/**  Finished in the range. */
 	throughput: number,
 	/**  Cycle time of the items finished in the range, median and 85th percentile (days). */
@@ -2758,7 +2791,10 @@ export type IntentsReport_Deserialize = {
 	archived: number,
 	unaligned: UnalignedReport_Deserialize,
 	conflicts: ConflictsReport,
-	/**  No item has an estimate Baton reads, so progress is counted in items only. */
+	/**
+	 *  Some item of the page has an estimate (story points, weight), so progress is also
+	 *  counted in points; when false, in items only.
+	 */
 	pointsAvailable: boolean,
 };
 
@@ -2772,7 +2808,10 @@ export type IntentsReport_Serialize = {
 	archived: number,
 	unaligned: UnalignedReport_Serialize,
 	conflicts: ConflictsReport,
-	/**  No item has an estimate Baton reads, so progress is counted in items only. */
+	/**
+	 *  Some item of the page has an estimate (story points, weight), so progress is also
+	 *  counted in points; when false, in items only.
+	 */
 	pointsAvailable: boolean,
 };
 

@@ -85,6 +85,7 @@ export function emptyColumns(): FileColumns {
     owner: null,
     author: null,
     priority: null,
+    estimate: null,
     labels: null,
     parent: null,
     states: [],
