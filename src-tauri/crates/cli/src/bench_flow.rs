@@ -370,7 +370,11 @@ impl WriteOp for RetitleItems<'_> {
 /// answer (the index following the change included): an unaligned item linked to an intent by
 /// hand (a decision), and a sync page that rewrote 100 items (their flow facts and policy
 /// violations evaluated again). Wall and CPU time, medians.
-pub async fn intents_figures(ws: &Workspace, now: i64, runs: u32) -> Result<Vec<Figure>, CoreError> {
+pub async fn intents_figures(
+    ws: &Workspace,
+    now: i64,
+    runs: u32,
+) -> Result<Vec<Figure>, CoreError> {
     use baton_core::intents::report::{intents_report, IntentsQuery};
     let query = IntentsQuery::default();
     let cpu = cpu_ms();
@@ -390,8 +394,10 @@ pub async fn intents_figures(ws: &Workspace, now: i64, runs: u32) -> Result<Vec<
         page.push(ms_since(started));
         page_cpu.push(cpu_since(cpu));
 
-        let (Some(item), Some(intent)) = (before.unaligned.items.get(round % n.max(1)), before.intents.first())
-        else {
+        let (Some(item), Some(intent)) = (
+            before.unaligned.items.get(round % n.max(1)),
+            before.intents.first(),
+        ) else {
             break;
         };
         baton_core::intents::link(
@@ -410,7 +416,12 @@ pub async fn intents_figures(ws: &Workspace, now: i64, runs: u32) -> Result<Vec<
         let after = intents_report(ws, &query, now).await?;
         linked.push(ms_since(started));
         linked_cpu.push(cpu_since(cpu));
-        if after.unaligned.items.iter().any(|u| u.item.id == item.item.id) {
+        if after
+            .unaligned
+            .items
+            .iter()
+            .any(|u| u.item.id == item.item.id)
+        {
             return Err(CoreError::Invalid(format!(
                 "the linked item {} is still unaligned",
                 item.item.key
@@ -418,7 +429,9 @@ pub async fn intents_figures(ws: &Workspace, now: i64, runs: u32) -> Result<Vec<
         }
 
         let ids: Vec<String> = (0..100)
-            .map(|k| ix.item_ids[(round * 7_907 + k * (items / 100).max(1)) % items.max(1)].to_owned())
+            .map(|k| {
+                ix.item_ids[(round * 7_907 + k * (items / 100).max(1)) % items.max(1)].to_owned()
+            })
             .collect();
         ws.write(RetitleItems(&ids, 1_000 + round)).await?;
         let cpu = cpu_ms();

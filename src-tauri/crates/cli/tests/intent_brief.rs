@@ -50,7 +50,11 @@ fn the_brief_prints_to_pdf_with_chromium_and_its_page_renders() {
         pdf.to_str().unwrap(),
     ]);
     assert!(!out.status.success());
-    assert!(text(&out.stderr).contains("--brief"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("--brief"),
+        "{}",
+        text(&out.stderr)
+    );
 
     // Without a Chromium the CLI says so clearly (and still writes the HTML).
     let out = Command::new(env!("CARGO_BIN_EXE_baton"))
