@@ -401,7 +401,7 @@ pub async fn intents_figures(
             })
             .collect()
     };
-    for round in 0..runs.max(1) as usize {
+    for (round, rewritten) in pages.iter().enumerate() {
         let cpu = cpu_ms();
         let started = Instant::now();
         std::hint::black_box(intents_report(ws, &query, now).await?);
@@ -442,7 +442,7 @@ pub async fn intents_figures(
             )));
         }
 
-        ws.write(RetitleItems(&pages[round], 1_000 + round)).await?;
+        ws.write(RetitleItems(rewritten, 1_000 + round)).await?;
         let cpu = cpu_ms();
         let started = Instant::now();
         std::hint::black_box(intents_report(ws, &query, now).await?);
