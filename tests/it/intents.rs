@@ -363,7 +363,10 @@ impl baton_core::graph::WriteOp for CloseItems {
     type Output = ();
     type Error = baton_core::CoreError;
 
-    async fn apply(self, w: &mut baton_core::graph::Writer<'_>) -> Result<(), baton_core::CoreError> {
+    async fn apply(
+        self,
+        w: &mut baton_core::graph::Writer<'_>,
+    ) -> Result<(), baton_core::CoreError> {
         let mut changes = Vec::new();
         for id in &self.0 {
             let (from, done): (String, String) = sqlx::query_as(
@@ -452,17 +455,32 @@ async fn the_page_followed_through_changes_equals_a_page_computed_afresh() {
     ws.close().await;
 
     let fresh_ws = baton_core::graph::Workspace::open(&path).await.unwrap();
-    let fresh = report::intents_report(&fresh_ws, &query, later).await.unwrap();
-    assert_ne!(before.intents, fresh.intents, "the changes moved the figures");
+    let fresh = report::intents_report(&fresh_ws, &query, later)
+        .await
+        .unwrap();
+    assert_ne!(
+        before.intents, fresh.intents,
+        "the changes moved the figures"
+    );
     assert_eq!(
         followed, fresh,
         "followed item by item, the page is the page computed from nothing"
     );
     let sum = |r: &report::IntentsReport, f: fn(&report::IntentNode) -> u32| {
-        r.intents.iter().filter(|n| n.depth == 0).map(f).sum::<u32>()
+        r.intents
+            .iter()
+            .filter(|n| n.depth == 0)
+            .map(f)
+            .sum::<u32>()
     };
-    assert!(sum(&fresh, |n| n.policy_violations) > 0, "the demo breaks policies");
-    assert!(sum(&fresh, |n| n.done) > sum(&before, |n| n.done), "40 items were closed");
+    assert!(
+        sum(&fresh, |n| n.policy_violations) > 0,
+        "the demo breaks policies"
+    );
+    assert!(
+        sum(&fresh, |n| n.done) > sum(&before, |n| n.done),
+        "40 items were closed"
+    );
     fresh_ws.close().await;
 }
 
@@ -537,14 +555,25 @@ async fn progress_in_points_matches_a_hand_computed_case() {
         .iter()
         .map(|s| (*s).to_owned())
         .collect();
-    intents::link(&ws, &ids, &LinkTarget::Intent { id: intent.clone() }, "ann", "", now)
-        .await
-        .unwrap();
+    intents::link(
+        &ws,
+        &ids,
+        &LinkTarget::Intent { id: intent.clone() },
+        "ann",
+        "",
+        now,
+    )
+    .await
+    .unwrap();
     let r = report::intents_report(&ws, &range(), now).await.unwrap();
     assert!(r.points_available, "some items carry estimates");
     let n = r.intents.iter().find(|n| n.id == intent).unwrap();
     assert_eq!((n.items, n.done, n.canceled), (4, 2, 1));
-    assert_eq!(n.progress, Some(2.0 / 3.0), "jira-1 and gh-1 of three counted");
+    assert_eq!(
+        n.progress,
+        Some(2.0 / 3.0),
+        "jira-1 and gh-1 of three counted"
+    );
     assert_eq!(
         (n.estimated, n.points, n.points_done),
         (2, 8.0, 3.0),
@@ -555,5 +584,8 @@ async fn progress_in_points_matches_a_hand_computed_case() {
     let html = intents::brief::intent_brief(&ws, &range(), &intent, now)
         .await
         .unwrap();
-    assert!(html.contains("3 of 8 points done; 2 of 3 items estimated"), "{html}");
+    assert!(
+        html.contains("3 of 8 points done; 2 of 3 items estimated"),
+        "{html}"
+    );
 }

@@ -367,9 +367,8 @@ async fn a_jira_csv_export_of_real_issues_imports_the_same_work_as_the_rest_api(
     let jira = Arc::new(FakeJira::from_devlake(&fixtures(), JIRA_EMAIL, JIRA_TOKEN).unwrap());
     // The recorded story points (customfield_10024) through the REST API: the site names the
     // field (its field list is not recorded).
-    jira.data().fields = vec![
-        r#"{"id":"customfield_10024","name":"Story point estimate","custom":true}"#.into(),
-    ];
+    jira.data().fields =
+        vec![r#"{"id":"customfield_10024","name":"Story point estimate","custom":true}"#.into()];
     let csv_text = jira_csv(&jira);
     let server = jira.clone().serve().await.unwrap();
     let rest = Harness::new().await;

@@ -405,7 +405,8 @@ async fn story_points_are_read_from_the_field_the_site_names_so() {
     let report = h.sync(&source).await;
     assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
     assert_eq!(
-        h.count("SELECT COUNT(*) FROM items WHERE estimate IS NOT NULL").await,
+        h.count("SELECT COUNT(*) FROM items WHERE estimate IS NOT NULL")
+            .await,
         0,
         "a site whose fields name no story point field gives no estimates"
     );

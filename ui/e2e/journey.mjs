@@ -1376,6 +1376,15 @@ async function flowSteps(page, calls, shot, rustNow) {
         (await page.locator(`${T("intent-tree")} img`).count()) === 0,
       "an intent's hostile title is shown as text",
     );
+    const sized = expected.intents.find((i) => i.pointsProgress !== null);
+    check(
+      expected.pointsAvailable &&
+        Boolean(sized) &&
+        (await page.locator(T(`intent-points-${sized.id}`)).textContent()).includes(
+          `${Math.round(sized.pointsProgress * 100)}%`,
+        ),
+      "progress in points where the demo's Jira work has story points",
+    );
     const u = expected.unaligned;
     check(
       (await page.locator(T("intent-unaligned")).textContent()).includes(

@@ -22,6 +22,7 @@ const STATE_FILE_FIELDS: { field: keyof FileColumns; label: string; required?: b
   { field: "owner", label: "Owner" },
   { field: "author", label: "Author" },
   { field: "priority", label: "Priority" },
+  { field: "estimate", label: "Estimate (story points)" },
   { field: "labels", label: "Labels" },
   { field: "parent", label: "Parent" },
 ];

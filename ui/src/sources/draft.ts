@@ -91,6 +91,7 @@ export function emptyColumns(): FileColumns {
     owner: null,
     author: null,
     priority: null,
+    estimate: null,
     labels: null,
     parent: null,
     estimate: null,

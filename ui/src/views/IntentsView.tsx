@@ -391,7 +391,7 @@ function IntentPanel({
           <Figure
             label="Progress in points"
             metric="intent-points"
-            value={`${share(node.pointsProgress)} (${formatPoints(node.pointsDone)} of ${formatPoints(node.points)} points; ${formatCount(node.estimated)} of ${formatCount(node.items - node.canceled)} items estimated)`}
+            value={`${share(node.pointsProgress)} (${formatPoints(node.pointsDone ?? 0)} of ${formatPoints(node.points ?? 0)} points; ${formatCount(node.estimated)} of ${formatCount(node.items - node.canceled)} items estimated)`}
           />
         )}
         <Figure label="Throughput" metric="intent-flow" value={plural(node.throughput, "item")} />
@@ -542,7 +542,7 @@ function IntentTree({ report, onOpen }: { report: IntentsReport; onOpen: (id: st
                   ) : (
                     <>
                       {share(n.pointsProgress)}{" "}
-                      <span className="muted small">of {formatPoints(n.points)} pts</span>
+                      <span className="muted small">of {formatPoints(n.points ?? 0)} pts</span>
                     </>
                   )}
                 </td>

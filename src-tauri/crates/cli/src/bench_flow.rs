@@ -379,7 +379,11 @@ impl WriteOp for RetitleItems<'_> {
 /// answer (the index following the change included): an unaligned item linked to an intent by
 /// hand (a decision), and a sync page that rewrote 100 items (their flow facts and policy
 /// violations evaluated again). Wall and CPU time, medians.
-pub async fn intents_figures(ws: &Workspace, now: i64, runs: u32) -> Result<Vec<Figure>, CoreError> {
+pub async fn intents_figures(
+    ws: &Workspace,
+    now: i64,
+    runs: u32,
+) -> Result<Vec<Figure>, CoreError> {
     use baton_core::intents::report::{intents_report, IntentsQuery};
     let query = IntentsQuery::default();
     let cpu = cpu_ms();
@@ -390,17 +394,33 @@ pub async fn intents_figures(ws: &Workspace, now: i64, runs: u32) -> Result<Vec<
     let (mut linked, mut linked_cpu) = (Vec::new(), Vec::new());
     let (mut synced, mut synced_cpu) = (Vec::new(), Vec::new());
     let n = before.unaligned.items.len();
-    let ix = ws.index().await?;
-    let items = ix.item_ids.len();
-    for round in 0..runs.max(1) as usize {
+    // The items each round's sync page rewrites, picked before the rounds: an index held here
+    // could not be refreshed in place (the workspace would load it again).
+    let pages: Vec<Vec<String>> = {
+        let ix = ws.index().await?;
+        let items = ix.item_ids.len();
+        (0..runs.max(1) as usize)
+            .map(|round| {
+                (0..100)
+                    .map(|k| {
+                        ix.item_ids[(round * 7_907 + k * (items / 100).max(1)) % items.max(1)]
+                            .to_owned()
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    for (round, rewritten) in pages.iter().enumerate() {
         let cpu = cpu_ms();
         let started = Instant::now();
         std::hint::black_box(intents_report(ws, &query, now).await?);
         page.push(ms_since(started));
         page_cpu.push(cpu_since(cpu));
 
-        let (Some(item), Some(intent)) = (before.unaligned.items.get(round % n.max(1)), before.intents.first())
-        else {
+        let (Some(item), Some(intent)) = (
+            before.unaligned.items.get(round % n.max(1)),
+            before.intents.first(),
+        ) else {
             break;
         };
         baton_core::intents::link(
@@ -419,17 +439,19 @@ pub async fn intents_figures(ws: &Workspace, now: i64, runs: u32) -> Result<Vec<
         let after = intents_report(ws, &query, now).await?;
         linked.push(ms_since(started));
         linked_cpu.push(cpu_since(cpu));
-        if after.unaligned.items.iter().any(|u| u.item.id == item.item.id) {
+        if after
+            .unaligned
+            .items
+            .iter()
+            .any(|u| u.item.id == item.item.id)
+        {
             return Err(CoreError::Invalid(format!(
                 "the linked item {} is still unaligned",
                 item.item.key
             )));
         }
 
-        let ids: Vec<String> = (0..100)
-            .map(|k| ix.item_ids[(round * 7_907 + k * (items / 100).max(1)) % items.max(1)].to_owned())
-            .collect();
-        ws.write(RetitleItems(&ids, 1_000 + round)).await?;
+        ws.write(RetitleItems(rewritten, 1_000 + round)).await?;
         let cpu = cpu_ms();
         let started = Instant::now();
         std::hint::black_box(intents_report(ws, &query, now).await?);
@@ -859,9 +881,6 @@ pub async fn run(
         None,
     ));
 
-    // Intents (after the memory figures, which stay those of the Flow and Bottlenecks pages).
-    out.extend(intents_figures(&ws, now, runs).await?);
-
     out.push(figure(
         "flow: work index heap",
         ix.heap_bytes() as f64 / 1_048_576.0,
@@ -978,6 +997,10 @@ pub async fn run(
         "x",
         None,
     ));
+    // Intents, last: the index is let go first, so the changes it measures are followed item by
+    // item as in the app (an index held here would be loaded again after each change).
+    drop(ix);
+    out.extend(intents_figures(&ws, now, runs).await?);
 
     ws.close().await;
     Ok(out)

@@ -106,7 +106,10 @@ pub fn pdf_of_html(html: &str) -> CoreResult<Vec<u8>> {
         action: "written",
         source,
     })?;
-    let (page, pdf) = (dir.path().join("document.html"), dir.path().join("document.pdf"));
+    let (page, pdf) = (
+        dir.path().join("document.html"),
+        dir.path().join("document.pdf"),
+    );
     std::fs::write(&page, html).map_err(|source| CoreError::File {
         path: page.clone(),
         action: "written",

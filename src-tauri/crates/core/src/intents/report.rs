@@ -18,11 +18,11 @@ use crate::deps::graph::{slot, Facts};
 use crate::error::CoreResult;
 use crate::flow::report::ItemRef;
 use crate::flow::{FlowFilter, Scope};
+use crate::governance::current::CurrentViolations;
 use crate::graph::index::{WorkIndex, NONE};
 use crate::graph::model::{
     FlowState, Intent, IntentKind, IntentOrigin, ItemKind, LinkKind, Provenance,
 };
-use crate::governance::current::CurrentViolations;
 use crate::graph::{repo, Workspace};
 use crate::time::to_rfc3339;
 
@@ -396,7 +396,11 @@ pub fn compute(
         }
         let is_wip = wip(i);
         let finished = finished_in_range(i);
-        let age = if is_wip { facts.age_days(ix, i as u32) } else { 0.0 };
+        let age = if is_wip {
+            facts.age_days(ix, i as u32)
+        } else {
+            0.0
+        };
         let cycle = if finished {
             facts.start[i]
                 .zip(facts.finish[i])
@@ -1029,7 +1033,11 @@ async fn violations_now(
     if let Some(mut v) = held.filter(|v| v.policies == policies) {
         if let Some(changed) = ix.changed_since(v.generation) {
             // A question asked a moment before the last one answers as of the last one.
-            let at = if now < v.now && v.now - now < 60_000 { v.now } else { now };
+            let at = if now < v.now && v.now - now < 60_000 {
+                v.now
+            } else {
+                now
+            };
             if Arc::make_mut(&mut v).follow(ix, mapping, &set, &changed, at)? {
                 current = Some(v);
             }
@@ -1037,7 +1045,9 @@ async fn violations_now(
     }
     let current = match current {
         Some(v) => v,
-        None => Arc::new(CurrentViolations::evaluate(ix, mapping, &set, policies, now)?),
+        None => Arc::new(CurrentViolations::evaluate(
+            ix, mapping, &set, policies, now,
+        )?),
     };
     if let Ok(mut c) = cache.lock() {
         c.violations = Some(current.clone());

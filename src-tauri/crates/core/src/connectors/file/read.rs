@@ -828,7 +828,13 @@ fn guess(
         priority: pick(&given.priority, &["priority"]),
         estimate: pick(
             &given.estimate,
-            &["estimate", "story points", "story point estimate", "points", "weight"],
+            &[
+                "estimate",
+                "story points",
+                "story point estimate",
+                "points",
+                "weight",
+            ],
         ),
         labels: pick(&given.labels, &["labels", "tags"]),
         parent: pick(&given.parent, &["parent", "parent id", "epic"]),
