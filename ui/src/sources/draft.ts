@@ -94,7 +94,6 @@ export function emptyColumns(): FileColumns {
     estimate: null,
     labels: null,
     parent: null,
-    estimate: null,
     states: [],
     date_format: null,
   };
