@@ -302,7 +302,7 @@ impl WriteOp for CommitPage<'_> {
                 .filter(|l| stored.contains(&l.item_id))
                 .cloned()
                 .collect();
-            repo::item_paths::set_lists(w.conn(), &lists, now).await?;
+            repo::item_paths::set_lists(w.conn(), &lists).await?;
         }
         repo::item_paths::put_owners(w.conn(), &page.owners).await?;
 

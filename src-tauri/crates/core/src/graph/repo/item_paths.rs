@@ -24,6 +24,9 @@ pub struct PathList {
     pub files: i64,
     /// The source cut the list short (GitHub: more than 3,000 files).
     pub truncated: bool,
+    /// The item's update time (at the source) the list was read for: an item updated since is
+    /// read again ([`stale_lists`]). Stored as `item_path_lists.read_at`.
+    pub read_for: i64,
     pub paths: Vec<ItemPath>,
 }
 
@@ -41,11 +44,7 @@ pub struct RepoOwners {
 }
 
 /// Replaces the file lists of the lists' items (each item's rows are its list's).
-pub async fn set_lists(
-    conn: &mut SqliteConnection,
-    lists: &[PathList],
-    now: i64,
-) -> sqlx::Result<()> {
+pub async fn set_lists(conn: &mut SqliteConnection, lists: &[PathList]) -> sqlx::Result<()> {
     if lists.is_empty() {
         return Ok(());
     }
@@ -55,9 +54,9 @@ pub async fn set_lists(
         .bind(&json)
         .execute(&mut *conn)
         .await?;
-    let heads: Vec<(&str, i64, bool)> = lists
+    let heads: Vec<(&str, i64, bool, i64)> = lists
         .iter()
-        .map(|l| (l.item_id.as_str(), l.files, l.truncated))
+        .map(|l| (l.item_id.as_str(), l.files, l.truncated, l.read_for))
         .collect();
     super::insert_batched(
         conn,
@@ -66,11 +65,11 @@ pub async fn set_lists(
         " ON CONFLICT (item_id) DO UPDATE SET files = excluded.files, \
           truncated = excluded.truncated, read_at = excluded.read_at",
         &heads,
-        |mut b, (item, files, truncated)| {
+        |mut b, (item, files, truncated, read_for)| {
             b.push_bind(*item)
                 .push_bind(*files)
                 .push_bind(i64::from(*truncated))
-                .push_bind(now);
+                .push_bind(*read_for);
         },
     )
     .await?;
@@ -226,6 +225,30 @@ pub async fn paths_of_items(
                 .await
         }
     }
+}
+
+/// Changes of a source whose key starts with `key_prefix` (`owner/repo#`) and whose file list
+/// was never read or was read before their last update, as (id, key, updated at), most
+/// recently updated first, at most `limit`.
+pub async fn stale_lists<'e>(
+    db: impl Executor<'e, Database = Sqlite>,
+    source_id: &str,
+    key_prefix: &str,
+    limit: i64,
+) -> sqlx::Result<Vec<(String, String, i64)>> {
+    sqlx::query_as(
+        "SELECT i.id, i.key, i.updated_at FROM items i
+         LEFT JOIN item_path_lists l ON l.item_id = i.id
+         WHERE i.source_id = ?1 AND i.kind = 'pull_request'
+           AND substr(i.key, 1, length(?2)) = ?2
+           AND (l.item_id IS NULL OR l.read_at < i.updated_at)
+         ORDER BY i.updated_at DESC, i.id LIMIT ?3",
+    )
+    .bind(source_id)
+    .bind(key_prefix)
+    .bind(limit)
+    .fetch_all(db)
+    .await
 }
 
 /// Items whose stored list is cut short.
