@@ -289,7 +289,7 @@ pub fn assemble(
                 if let Some(rule) = owners.rule_for(path) {
                     for owner in &rule.owners {
                         if let Some(team) = rules.team_of(owner, &teams) {
-                            if Some(&team) != pull.team.as_ref() || pull.ai {
+                            if Some(&team) != pull.team.as_ref() {
                                 owning.insert(team);
                             }
                         }

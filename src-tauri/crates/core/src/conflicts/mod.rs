@@ -255,6 +255,14 @@ pub fn check(
     }
     // Open pull requests of two teams (or an agent and a team) on the same files or module.
     let open: Vec<usize> = (0..pulls.len()).filter(|&i| pulls[i].open).collect();
+    // A module is a part of the repository a line gives an owner; the catch-all line (`*`)
+    // gives the whole repository, which two changes sharing is no overlap.
+    let whole_repo: BTreeSet<u32> = owners
+        .rules
+        .iter()
+        .filter(|r| matches!(r.pattern.as_str(), "*" | "**" | "/" | "/*" | "/**" | "**/*"))
+        .map(|r| r.line)
+        .collect();
     for (n, &i) in open.iter().enumerate() {
         let a = &pulls[i];
         for &j in &open[n + 1..] {
@@ -269,7 +277,11 @@ pub fn check(
                 .filter(|f| files_b.contains(f))
                 .cloned()
                 .collect();
-            let modules_b: BTreeSet<u32> = owned_by[j].iter().map(|o| o.2).collect();
+            let modules_b: BTreeSet<u32> = owned_by[j]
+                .iter()
+                .map(|o| o.2)
+                .filter(|l| !whole_repo.contains(l))
+                .collect();
             let same_module: Vec<String> = owned_by[i]
                 .iter()
                 .filter(|o| modules_b.contains(&o.2))
@@ -410,6 +422,20 @@ mod tests {
             .find(|x| x.rule == ConflictRule::Overlapping)
             .expect("same module");
         assert!(o.reason.contains("the same owned module"), "{}", o.reason);
+        let mut elsewhere = pull("6", "pay", &["README.md"]);
+        let mut root_only = pull("7", "plat", &["Makefile"]);
+        elsewhere.ai = true;
+        root_only.ai = false;
+        let c = check(
+            &[elsewhere, root_only],
+            &owners(),
+            &OwnerRules::defaults(),
+            &teams(),
+        );
+        assert!(
+            c.iter().all(|x| x.rule != ConflictRule::Overlapping),
+            "the catch-all line is the whole repository, not a module: {c:?}"
+        );
         let same_team = pull("4", "plat", &["payments/refund.rs"]);
         let c = check(
             &[a.clone(), same_team],

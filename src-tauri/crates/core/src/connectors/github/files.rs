@@ -139,31 +139,56 @@ async fn fetch(
         let Some(listed) = listed else {
             continue;
         };
-        let paths: Vec<ItemPath> = listed
-            .files
-            .iter()
-            .map(|(f, _)| ItemPath {
-                item_id: id.clone(),
-                path: f.filename.clone(),
-                status: if f.status.is_empty() {
-                    "modified".to_owned()
-                } else {
-                    f.status.clone()
-                },
-                additions: i64::try_from(f.additions).unwrap_or(i64::MAX),
-                deletions: i64::try_from(f.deletions).unwrap_or(i64::MAX),
-                previous_path: f.previous_filename.clone(),
-            })
-            .collect();
-        out.push(PathList {
-            item_id: id.clone(),
-            files: i64::try_from(paths.len()).unwrap_or(i64::MAX),
-            truncated: listed.truncated,
-            read_for: *updated,
-            paths,
-        });
+        let files: Vec<PullFile> = listed.files.into_iter().map(|(f, _)| f).collect();
+        out.push(map_files(id, *updated, &files, listed.truncated));
     }
     Ok(out)
+}
+
+/// The stored list of a pull request's files as `/pulls/{n}/files` gave them (`read_for`: the
+/// pull request's update time it was read for).
+pub fn map_files(item_id: &str, read_for: i64, files: &[PullFile], truncated: bool) -> PathList {
+    let paths: Vec<ItemPath> = files
+        .iter()
+        .map(|f| ItemPath {
+            item_id: item_id.to_owned(),
+            path: f.filename.clone(),
+            status: if f.status.is_empty() {
+                "modified".to_owned()
+            } else {
+                f.status.clone()
+            },
+            additions: i64::try_from(f.additions).unwrap_or(i64::MAX),
+            deletions: i64::try_from(f.deletions).unwrap_or(i64::MAX),
+            previous_path: f.previous_filename.clone(),
+        })
+        .collect();
+    PathList {
+        item_id: item_id.to_owned(),
+        files: i64::try_from(paths.len()).unwrap_or(i64::MAX),
+        truncated,
+        read_for,
+        paths,
+    }
+}
+
+/// The `CODEOWNERS` a contents-API answer holds, to store.
+pub fn map_codeowners(
+    source_id: &str,
+    repository: &str,
+    location: &str,
+    file: &ContentFile,
+    now: i64,
+) -> Option<RepoOwners> {
+    let body = decode_content(file)?;
+    Some(RepoOwners {
+        source_id: source_id.to_owned(),
+        repository: repository.to_owned(),
+        location: Some(location.to_owned()),
+        body,
+        sha: file.sha.clone(),
+        read_at: now,
+    })
 }
 
 /// Decodes the text of a contents-API file (`base64`, with GitHub's line breaks).
@@ -220,18 +245,11 @@ pub(super) async fn codeowners(
         if file.kind != "file" {
             continue;
         }
-        let Some(body) = decode_content(&file) else {
+        let Some(found) = map_codeowners(&run.source.id, repository, location, &file, now) else {
             tracing::warn!(%repository, location, "a CODEOWNERS file that is not base64 text (over 1 MB?) is skipped");
             continue;
         };
-        return Ok(Some(RepoOwners {
-            source_id: run.source.id.clone(),
-            repository: repository.to_owned(),
-            location: Some(location.to_owned()),
-            body,
-            sha: file.sha.clone(),
-            read_at: now,
-        }));
+        return Ok(Some(found));
     }
     Ok(Some(RepoOwners {
         source_id: run.source.id.clone(),
