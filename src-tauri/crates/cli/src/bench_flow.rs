@@ -689,8 +689,7 @@ pub async fn run(path: &Path, runs: u32, first_only: bool) -> Result<Vec<Figure>
     let engine = baton_core::duplicates::Engine::build(&ix, &mut |_, _| {});
     let mut files = baton_core::duplicates::FileSets::default();
     baton_core::duplicates::load_files(&ws, &ix, &engine, &mut files).await?;
-    let ranked =
-        baton_core::duplicates::rank_with(&ix, &engine, Default::default(), Some(&files));
+    let ranked = baton_core::duplicates::rank_with(&ix, &engine, Default::default(), Some(&files));
     out.push(timed(
         &format!(
             "duplicates: every candidate on the whole index, fresh engine, files of its pull requests read ({} pairs compared alike, {} candidates, {} sharing files)",

@@ -530,7 +530,12 @@ pub async fn current(ws: &Workspace, progress: engine::Progress<'_>) -> CoreResu
         engine = Arc::new(Engine::build(&ix, progress));
     }
     load_files(ws, &ix, &engine, &mut files).await?;
-    let ranked = Arc::new(rank_with(&ix, &engine, RankOptions::default(), Some(&files)));
+    let ranked = Arc::new(rank_with(
+        &ix,
+        &engine,
+        RankOptions::default(),
+        Some(&files),
+    ));
     let mut slot = kept
         .lock()
         .map_err(|_| CoreError::Invalid("the duplicates engine was poisoned".into()))?;
