@@ -63,7 +63,7 @@ pub struct TeamTouch {
 /// Every conflict of the workspace.
 #[derive(Debug, Clone, PartialEq, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
-pub struct ConflictsReport {
+pub struct ChangeConflictsReport {
     /// Flags on open changes, by change key then rule.
     pub conflicts: Vec<ConflictView>,
     /// Changes whose files were read.
@@ -126,7 +126,7 @@ fn item_of(ix: &WorkIndex, i: usize) -> ConflictItem {
 }
 
 /// Computes every conflict of the workspace (see the module's note).
-pub async fn compute(ws: &Workspace) -> CoreResult<ConflictsReport> {
+pub async fn compute(ws: &Workspace) -> CoreResult<ChangeConflictsReport> {
     let ix = ws.index().await?;
     let rules = rules(ws).await?;
     let mut conn = ws.pool().acquire().await?;
@@ -187,7 +187,7 @@ pub fn assemble(
     truncated: &HashSet<String>,
     owner_files: &[repo::item_paths::RepoOwners],
     approvals: &[(String, String)],
-) -> ConflictsReport {
+) -> ChangeConflictsReport {
     let position: HashMap<&str, usize> = ix
         .item_ids
         .iter()
@@ -364,7 +364,7 @@ pub fn assemble(
             .then(a.to_team.cmp(&b.to_team))
     });
     let with = owner_files.iter().filter(|f| f.location.is_some()).count();
-    ConflictsReport {
+    ChangeConflictsReport {
         conflicts,
         changes_read: u32::try_from(files.len()).unwrap_or(u32::MAX),
         truncated: u32::try_from(truncated.len()).unwrap_or(u32::MAX),
@@ -375,10 +375,98 @@ pub fn assemble(
 }
 
 /// The conflicts of one item (it is the flagged change, or the other change of an overlap).
-pub fn of_item<'a>(report: &'a ConflictsReport, item_id: &str) -> Vec<&'a ConflictView> {
+pub fn of_item<'a>(report: &'a ChangeConflictsReport, item_id: &str) -> Vec<&'a ConflictView> {
     report
         .conflicts
         .iter()
         .filter(|c| c.item.id == item_id)
         .collect()
+}
+
+/// A file a change touches, as the drawer lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangedFile {
+    pub path: String,
+    /// `added`, `removed`, `modified`, `renamed`, …, as the source says.
+    pub status: String,
+    pub additions: u32,
+    pub deletions: u32,
+    /// The old name of a renamed file.
+    pub previous_path: Option<String>,
+    /// Its owners in the repository's `CODEOWNERS` (as written), empty when none.
+    pub owners: Vec<String>,
+}
+
+/// What one change touches and its conflicts (the item drawer's section).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ItemChanges {
+    /// Its files were read from the source (false: never read, or not a change).
+    pub read: bool,
+    pub files: Vec<ChangedFile>,
+    /// The source listed only part of them (GitHub: 3,000 at most).
+    pub truncated: bool,
+    /// Where the repository's `CODEOWNERS` was read from, if it has one.
+    pub codeowners: Option<String>,
+    /// Its conflicts, and those of other open changes that name it.
+    pub conflicts: Vec<ConflictView>,
+}
+
+/// The files an item touches, their owners, and its conflicts.
+pub async fn item_changes(ws: &Workspace, item_id: &str) -> CoreResult<ItemChanges> {
+    let list = repo::item_paths::list_of(ws.pool(), item_id).await?;
+    let Some((_, truncated)) = list else {
+        return Ok(ItemChanges {
+            read: false,
+            files: Vec::new(),
+            truncated: false,
+            codeowners: None,
+            conflicts: Vec::new(),
+        });
+    };
+    let paths = repo::item_paths::paths_of(ws.pool(), item_id).await?;
+    let row: Option<(String, String)> =
+        sqlx::query_as("SELECT source_id, key FROM items WHERE id = ?1")
+            .bind(item_id)
+            .fetch_optional(ws.pool())
+            .await?;
+    let owners_file = match &row {
+        Some((source, key)) => match repository_of(key) {
+            Some(repository) => repo::item_paths::owners_of(ws.pool(), source, repository).await?,
+            None => None,
+        },
+        None => None,
+    };
+    let parsed = owners_file
+        .as_ref()
+        .filter(|f| f.location.is_some())
+        .map(|f| CodeOwners::parse(&f.body));
+    let files = paths
+        .into_iter()
+        .map(|p| ChangedFile {
+            owners: parsed
+                .as_ref()
+                .map(|o| o.owners_of(&p.path).to_vec())
+                .unwrap_or_default(),
+            path: p.path,
+            status: p.status,
+            additions: u32::try_from(p.additions).unwrap_or(u32::MAX),
+            deletions: u32::try_from(p.deletions).unwrap_or(u32::MAX),
+            previous_path: p.previous_path,
+        })
+        .collect();
+    let report = compute(ws).await?;
+    let conflicts = report
+        .conflicts
+        .into_iter()
+        .filter(|c| c.item.id == item_id || c.other_item.as_ref().is_some_and(|o| o.id == item_id))
+        .collect();
+    Ok(ItemChanges {
+        read: true,
+        files,
+        truncated,
+        codeowners: owners_file.and_then(|f| f.location),
+        conflicts,
+    })
 }
