@@ -500,6 +500,8 @@ pub fn graph() -> DemoGraph {
         ],
         decisions: Vec::new(),
         planted_duplicates: Vec::new(),
+        paths: Vec::new(),
+        owners: Vec::new(),
     }
 }
 

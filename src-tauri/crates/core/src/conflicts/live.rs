@@ -78,6 +78,9 @@ pub struct ChangeConflictsReport {
     pub touches: Vec<TeamTouch>,
 }
 
+/// Changes of one team touching another's code: (all, open, (created, key) of each).
+type Touching = (u32, u32, Vec<(i64, String)>);
+
 /// The repository of a change from its key (`owner/repo#12`, `group/project!12`).
 pub fn repository_of(key: &str) -> Option<&str> {
     key.rsplit_once('#')
@@ -250,7 +253,7 @@ pub fn assemble(
     }
     let empty = CodeOwners::default();
     let mut conflicts = Vec::new();
-    let mut touch: BTreeMap<(String, String), (u32, u32, Vec<(i64, String)>)> = BTreeMap::new();
+    let mut touch: BTreeMap<(String, String), Touching> = BTreeMap::new();
     for ((source, repository), members) in &groups {
         let owners = parsed
             .get(&(source.as_str(), repository.as_str()))
