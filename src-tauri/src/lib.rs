@@ -72,6 +72,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::deps::deps_report,
             commands::duplicates::duplicates_report,
             commands::duplicates::duplicates_answer,
+            commands::conflicts::conflicts_report,
+            commands::conflicts::conflicts_item,
             commands::deps::overview_attention,
             commands::deps::overview_attention_items,
             commands::deps::deps_graph,

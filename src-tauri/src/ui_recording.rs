@@ -147,6 +147,10 @@ async fn answer(ws: &Workspace, req: &Request, now: i64) -> Outcome {
         "duplicates_report" => outcome(
             baton_core::duplicates::report(ws, &arg(req, "query"), now, &mut |_, _| {}).await,
         ),
+        "conflicts_report" => outcome(baton_core::conflicts::live::compute(ws).await),
+        "conflicts_item" => outcome(
+            baton_core::conflicts::live::item_changes(ws, &arg::<String>(req, "itemId")).await,
+        ),
         "triage_thresholds_get" => outcome(triage::thresholds_get(ws).await),
         "triage_compare" => outcome(triage::ai_comparison(ws, &arg(req, "filter"), now).await),
         "approvals_report" => {

@@ -164,6 +164,8 @@ pub fn small_graph() -> DemoGraph {
     DemoGraph {
         decisions: Vec::new(),
         planted_duplicates: Vec::new(),
+        paths: Vec::new(),
+        owners: Vec::new(),
         sources: vec![
             source("src-gh", SourceKind::Github, "GitHub acme"),
             source("src-jira", SourceKind::Jira, "Jira acme"),

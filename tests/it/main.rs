@@ -3,6 +3,7 @@
 
 mod approvals;
 mod common;
+mod conflicts;
 mod decisions_persist;
 mod deps;
 mod duplicates;

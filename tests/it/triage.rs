@@ -501,6 +501,8 @@ pub fn graph() -> DemoGraph {
         ],
         decisions: Vec::new(),
         planted_duplicates: Vec::new(),
+        paths: Vec::new(),
+        owners: Vec::new(),
     }
 }
 
@@ -676,7 +678,7 @@ async fn each_reason_lists_exactly_its_items() {
         Some("ANN")
     );
     let by_reason: Vec<(Reason, u32)> = l.by_reason.iter().map(|c| (c.reason, c.count)).collect();
-    assert_eq!(by_reason.len(), 9, "one count per reason");
+    assert_eq!(by_reason.len(), 10, "one count per reason");
     assert_eq!(
         by_reason
             .iter()

@@ -132,6 +132,10 @@ export const commands = {
 	duplicatesReport: (query: DuplicatesQuery_Deserialize) => typedError<DuplicatesReport_Serialize, IpcError>(__TAURI_INVOKE("duplicates_report", { query })),
 	/**  Confirms (a decision and a `duplicates` link) or dismisses a pair; returns the decision's id. */
 	duplicatesAnswer: (answer: PairAnswer_Deserialize) => typedError<string, IpcError>(__TAURI_INVOKE("duplicates_answer", { answer })),
+	/**  Every conflict of open changes, and who changes whose code. */
+	conflictsReport: () => typedError<ChangeConflictsReport_Serialize, IpcError>(__TAURI_INVOKE("conflicts_report")),
+	/**  The files one item touches (with their owners) and its conflicts. */
+	conflictsItem: (itemId: string) => typedError<ItemChanges_Serialize, IpcError>(__TAURI_INVOKE("conflicts_item", { itemId })),
 	/**  Where work is stuck now: what the Overview leads with. */
 	overviewAttention: () => typedError<Attention_Serialize, IpcError>(__TAURI_INVOKE("overview_attention")),
 	/**  The items behind one of the Overview's "where work is stuck" counts. */
@@ -817,6 +821,41 @@ export type Chain_Serialize = {
 	teams: number,
 };
 
+/**  Every conflict of the workspace. */
+export type ChangeConflictsReport = ChangeConflictsReport_Serialize | ChangeConflictsReport_Deserialize;
+
+/**  Every conflict of the workspace. */
+export type ChangeConflictsReport_Deserialize = {
+	/**  Flags on open changes, by change key then rule. */
+	conflicts: ConflictView_Deserialize[],
+	/**  Changes whose files were read. */
+	changesRead: number,
+	/**  Of those, changes whose list the source cut short. */
+	truncated: number,
+	/**  Repositories with a `CODEOWNERS` file read. */
+	repositoriesWithOwners: number,
+	/**  Repositories read that have none. */
+	repositoriesWithoutOwners: number,
+	/**  Who changes whose code (every change read, open or not), most changes first. */
+	touches: TeamTouch[],
+};
+
+/**  Every conflict of the workspace. */
+export type ChangeConflictsReport_Serialize = {
+	/**  Flags on open changes, by change key then rule. */
+	conflicts: ConflictView_Serialize[],
+	/**  Changes whose files were read. */
+	changesRead: number,
+	/**  Of those, changes whose list the source cut short. */
+	truncated: number,
+	/**  Repositories with a `CODEOWNERS` file read. */
+	repositoriesWithOwners: number,
+	/**  Repositories read that have none. */
+	repositoriesWithoutOwners: number,
+	/**  Who changes whose code (every change read, open or not), most changes first. */
+	touches: TeamTouch[],
+};
+
 /**  What kind of rows a write changed. The UI maps each kind to the queries it refetches. */
 export type ChangeKind = 
 /**  Work items, their changes (transitions) or their links. */
@@ -848,6 +887,35 @@ export type ChangeReason =
 "opened" | 
 /**  Rows of the open workspace changed: `changes` says which kinds. */
 "data";
+
+/**  A file a change touches, as the drawer lists it. */
+export type ChangedFile = ChangedFile_Serialize | ChangedFile_Deserialize;
+
+/**  A file a change touches, as the drawer lists it. */
+export type ChangedFile_Deserialize = {
+	path: string,
+	/**  `added`, `removed`, `modified`, `renamed`, …, as the source says. */
+	status: string,
+	additions: number,
+	deletions: number,
+	/**  The old name of a renamed file. */
+	previousPath?: string | null,
+	/**  Its owners in the repository's `CODEOWNERS` (as written), empty when none. */
+	owners: string[],
+};
+
+/**  A file a change touches, as the drawer lists it. */
+export type ChangedFile_Serialize = {
+	path: string,
+	/**  `added`, `removed`, `modified`, `renamed`, …, as the source says. */
+	status: string,
+	additions: number,
+	deletions: number,
+	/**  The old name of a renamed file. */
+	previousPath: string | null,
+	/**  Its owners in the repository's `CODEOWNERS` (as written), empty when none. */
+	owners: string[],
+};
 
 /**  What a write changed: the kinds of rows and, for items, which ones. */
 export type Changes = {
@@ -957,6 +1025,78 @@ export type Computed =
 "incremental" | 
 /**  Every item was read and compared. */
 "full";
+
+/**  An item as a conflict names it. */
+export type ConflictItem = ConflictItem_Serialize | ConflictItem_Deserialize;
+
+/**  An item as a conflict names it. */
+export type ConflictItem_Deserialize = {
+	id: string,
+	key: string,
+	title: string,
+	/**  Its team's name. */
+	team?: string | null,
+	/**  Made by an AI agent. */
+	ai: boolean,
+	open: boolean,
+};
+
+/**  An item as a conflict names it. */
+export type ConflictItem_Serialize = {
+	id: string,
+	key: string,
+	title: string,
+	/**  Its team's name. */
+	team: string | null,
+	/**  Made by an AI agent. */
+	ai: boolean,
+	open: boolean,
+};
+
+/**  The rule a flag broke. */
+export type ConflictRule = 
+/**  Changes paths another team owns without a review from that team. */
+"cross_owner_unreviewed" | 
+/**
+ *  Open at the same time as another team's (or an agent's) pull request touching the same
+ *  files or the same owned module.
+ */
+"overlapping" | 
+/**  Made by an AI agent and touching paths owned by more than one team. */
+"ai_across_teams" | 
+/**  Changes a sensitive path without the required reviewer. */
+"sensitive_unreviewed";
+
+/**  One flag on one change, as pages and `baton conflicts` show it. */
+export type ConflictView = ConflictView_Serialize | ConflictView_Deserialize;
+
+/**  One flag on one change, as pages and `baton conflicts` show it. */
+export type ConflictView_Deserialize = {
+	item: ConflictItem_Deserialize,
+	rule: ConflictRule,
+	/**  The other team (cross-owner, sensitive), by name. */
+	otherTeam?: string | null,
+	/**  The other change (overlapping). */
+	otherItem?: ConflictItem_Deserialize | null,
+	/**  The paths concerned. */
+	paths: string[],
+	/**  In words, with the paths. */
+	reason: string,
+};
+
+/**  One flag on one change, as pages and `baton conflicts` show it. */
+export type ConflictView_Serialize = {
+	item: ConflictItem_Serialize,
+	rule: ConflictRule,
+	/**  The other team (cross-owner, sensitive), by name. */
+	otherTeam: string | null,
+	/**  The other change (overlapping). */
+	otherItem: ConflictItem_Serialize | null,
+	/**  The paths concerned. */
+	paths: string[],
+	/**  In words, with the paths. */
+	reason: string,
+};
 
 /**  Intent conflicts. */
 export type ConflictsReport = {
@@ -2826,6 +2966,35 @@ export type IpcError = {
 	message: string,
 };
 
+/**  What one change touches and its conflicts (the item drawer's section). */
+export type ItemChanges = ItemChanges_Serialize | ItemChanges_Deserialize;
+
+/**  What one change touches and its conflicts (the item drawer's section). */
+export type ItemChanges_Deserialize = {
+	/**  Its files were read from the source (false: never read, or not a change). */
+	read: boolean,
+	files: ChangedFile_Deserialize[],
+	/**  The source listed only part of them (GitHub: 3,000 at most). */
+	truncated: boolean,
+	/**  Where the repository's `CODEOWNERS` was read from, if it has one. */
+	codeowners?: string | null,
+	/**  Its conflicts, and those of other open changes that name it. */
+	conflicts: ConflictView_Deserialize[],
+};
+
+/**  What one change touches and its conflicts (the item drawer's section). */
+export type ItemChanges_Serialize = {
+	/**  Its files were read from the source (false: never read, or not a change). */
+	read: boolean,
+	files: ChangedFile_Serialize[],
+	/**  The source listed only part of them (GitHub: 3,000 at most). */
+	truncated: boolean,
+	/**  Where the repository's `CODEOWNERS` was read from, if it has one. */
+	codeowners: string | null,
+	/**  Its conflicts, and those of other open changes that name it. */
+	conflicts: ConflictView_Serialize[],
+};
+
 /**  The detail drawer. */
 export type ItemDetail = ItemDetail_Serialize | ItemDetail_Deserialize;
 
@@ -3771,7 +3940,14 @@ export type Reason =
  *  Looks like work another team already filed (a duplicate candidate nobody has confirmed
  *  or dismissed; see the Duplicates page).
  */
-"duplicate_candidate";
+"duplicate_candidate" | 
+/**
+ *  An open pull request in conflict with another team's code or change (see the
+ *  conflicting changes rules: another team's code without its review, overlapping another
+ *  team's or an agent's open change, an agent's change across teams, a sensitive path
+ *  without the required review).
+ */
+"conflicting_change";
 
 /**  How many rows a reason lists, given the other filters. */
 export type ReasonCount = {
@@ -4367,7 +4543,12 @@ export type Signal =
 /**  Both under this intent. */
 { kind: "same_intent"; intent: string } | 
 /**  Both linked to these items (keys). */
-{ kind: "same_linked_items"; keys: string[] };
+{ kind: "same_linked_items"; keys: string[] } | 
+/**
+ *  Both touch these files (at most 3 named); `share`: the files in common over all the
+ *  files the two touch, 0..1.
+ */
+{ kind: "same_files"; paths: string[]; share: number | null };
 
 /**
  *  An open blocking link that is part of no chain: its blocker is not blocked by an open link and
@@ -4932,6 +5113,18 @@ export type TeamStates = {
 	teamName: string,
 	/**  Same order as [`FlowState::ALL`]. */
 	counts: number[],
+};
+
+/**  Who changes whose code: changes by `from` (a team, or "AI agents") touching paths `to` owns. */
+export type TeamTouch = {
+	fromTeam: string,
+	toTeam: string,
+	/**  Changes (pull requests, merge requests) of `from` touching `to`'s paths. */
+	changes: number,
+	/**  Of those, the open ones. */
+	open: number,
+	/**  Their keys (at most 20, newest first). */
+	keys: string[],
 };
 
 /**  Waiting for a decision, per team, from these records. */

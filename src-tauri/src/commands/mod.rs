@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod approvals;
+pub mod conflicts;
 pub mod deps;
 pub mod duplicates;
 pub mod export;

@@ -27,6 +27,7 @@ import {
   SOURCE_KIND_LABELS,
   WAIT_REASON_LABELS,
 } from "../workgraph/vocabulary";
+import { ChangedFiles } from "./ChangedFiles";
 import { itemsQueries } from "./queries";
 
 function When({ iso }: { iso: string | null }) {
@@ -382,6 +383,7 @@ function DetailBody({ detail, onOpenItem }: { detail: ItemDetail; onOpenItem: (i
         )}
       </section>
       <WaitingOn itemId={detail.item.id} />
+      {item.kind === "pull_request" ? <ChangedFiles itemId={item.id} onOpenItem={onOpenItem} /> : null}
       {detail.decisions.length > 0 ? (
         <section className="detail-section" aria-labelledby="decisions-title">
           <h3 id="decisions-title" className="section-title">

@@ -32,4 +32,11 @@ export const itemsQueries = {
     }),
   detail: (id: string) =>
     queryOptions({ queryKey: ["items", "detail", id], queryFn: () => ipc.itemDetail(id), staleTime: 30_000 }),
+  /** The files a change touches and its conflicts. */
+  changes: (id: string) =>
+    queryOptions({
+      queryKey: ["items", "changes", id],
+      queryFn: () => ipc.conflictsItem(id),
+      staleTime: 30_000,
+    }),
 };

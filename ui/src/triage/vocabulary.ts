@@ -15,6 +15,7 @@ export const REASONS: readonly Reason[] = [
   "unmapped_state",
   "policy_violation",
   "duplicate_candidate",
+  "conflicting_change",
 ];
 
 export const REASON_LABELS: Record<Reason, string> = {
@@ -27,6 +28,7 @@ export const REASON_LABELS: Record<Reason, string> = {
   unmapped_state: "State not in the workflow map",
   policy_violation: "Breaks a blocking policy",
   duplicate_candidate: "Looks like another team's work",
+  conflicting_change: "Conflicts with another team's code or change",
 };
 
 /** Short names for the tags in a row. */
@@ -40,6 +42,7 @@ export const REASON_SHORT: Record<Reason, string> = {
   unmapped_state: "Unmapped state",
   policy_violation: "Policy violation",
   duplicate_candidate: "Possible duplicate",
+  conflicting_change: "Conflicting change",
 };
 
 /** The `docs/metrics.md` section that defines a reason. */

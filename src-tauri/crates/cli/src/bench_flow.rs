@@ -824,18 +824,21 @@ pub async fn run(
     let cpu = cpu_ms();
     let started = Instant::now();
     let engine = baton_core::duplicates::Engine::build(&ix, &mut |_, _| {});
-    let ranked = baton_core::duplicates::rank(&ix, &engine, Default::default());
+    let mut files = baton_core::duplicates::FileSets::default();
+    baton_core::duplicates::load_files(&ws, &ix, &engine, &mut files).await?;
+    let ranked = baton_core::duplicates::rank_with(&ix, &engine, Default::default(), Some(&files));
     out.push(timed(
         &format!(
-            "duplicates: every candidate on the whole index, fresh engine ({} pairs compared alike, {} candidates)",
+            "duplicates: every candidate on the whole index, fresh engine, files of its pull requests read ({} pairs compared alike, {} candidates, {} sharing files)",
             engine.pairs().count(),
-            ranked.len()
+            ranked.len(),
+            ranked.iter().filter(|s| !s.same_files.is_empty()).count()
         ),
         ms_since(started),
         cpu_since(cpu),
         Some((2_000.0, false)),
     ));
-    drop((engine, ranked));
+    drop((engine, ranked, files));
     std::hint::black_box(baton_core::duplicates::current(&ws, &mut |_, _| {}).await?);
     let mut page_samples = Vec::new();
     let mut page_cpu = Vec::new();

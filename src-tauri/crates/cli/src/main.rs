@@ -24,6 +24,7 @@ mod bench;
 mod bench_flow;
 mod bench_plans;
 mod bench_sync;
+mod conflicts;
 mod duplicates;
 mod forecast;
 mod intents;
@@ -187,6 +188,10 @@ enum Command {
     /// List candidate duplicate work: pairs of items two teams may both be doing, with a score
     /// and why, and each team's duplicated work (what the Duplicates page shows).
     Duplicates(duplicates::DuplicatesArgs),
+    /// List conflicting changes: open pull requests changing another team's code without its
+    /// review, overlapping another team's or an agent's, agents' changes across teams, sensitive
+    /// paths without the required review; and who changes whose code.
+    Conflicts(conflicts::ConflictsArgs),
     /// List the Triage worklist: items that need a decision, each with why (what the Triage
     /// page shows); --compare-days N compares AI-made work with people's instead.
     Triage(triage::TriageArgs),
@@ -335,6 +340,7 @@ impl Command {
             | Command::Deps { file, .. } => Some(file),
             Command::Triage(args) => Some(args.file()),
             Command::Duplicates(args) => Some(args.file()),
+            Command::Conflicts(args) => Some(args.file()),
             Command::Decide(args) => Some(args.file()),
             Command::Decisions(args) => Some(args.file()),
             Command::Approvals(args) => Some(args.file()),
@@ -547,6 +553,7 @@ async fn run(command: Command) -> Result<bool, CoreError> {
         }
         Command::Triage(args) => triage::triage(args).await?,
         Command::Duplicates(args) => duplicates::run(args).await?,
+        Command::Conflicts(args) => conflicts::run(args).await?,
         Command::Decide(args) => triage::decide(args).await?,
         Command::Decisions(args) => triage::decisions(args).await?,
         Command::Approvals(args) => approvals::list(args).await?,

@@ -34,6 +34,7 @@ value_enum_for!(ReasonArg => Reason {
     UnmappedState,
     PolicyViolation,
     DuplicateCandidate,
+    ConflictingChange,
 });
 value_enum_for!(SortArg => TriageSort { Age, WaitingOnIt });
 value_enum_for!(ProvenanceArg => Provenance { Human, AiAgent, Automation });

@@ -16,6 +16,7 @@ import type {
   AttentionItems,
   AttentionList,
   BottleneckReport,
+  ChangeConflictsReport,
   CompareSpec,
   Comparison,
   ConnectionTest,
@@ -41,6 +42,7 @@ import type {
   IntentInput,
   IntentsQuery,
   IntentsReport,
+  ItemChanges,
   ItemDetail,
   ItemsPage,
   ItemsQuery,
@@ -156,6 +158,10 @@ export const ipc = {
     call(commands.duplicatesReport(query)),
   /** Confirms (a decision and a duplicates link) or dismisses a pair; returns the decision's id. */
   duplicatesAnswer: (answer: PairAnswer): Promise<string> => call(commands.duplicatesAnswer(answer)),
+  /** Every conflict of open changes, and who changes whose code. */
+  conflictsReport: (): Promise<ChangeConflictsReport> => call(commands.conflictsReport()),
+  /** The files an item touches (with their owners) and its conflicts. */
+  conflictsItem: (itemId: string): Promise<ItemChanges> => call(commands.conflictsItem(itemId)),
   approvalsReport: (query: ApprovalQuery): Promise<ApprovalsReport> => call(commands.approvalsReport(query)),
   /** Asks a question in Baton; returns the decision recording it (take it back to withdraw). */
   approvalsAsk: (question: NewApproval): Promise<DecisionView> => call(commands.approvalsAsk(question)),

@@ -148,6 +148,7 @@ export function makeTriageList(rows: TriageRow[], partial: Partial<TriageList> =
         "unmapped_state",
         "policy_violation",
         "duplicate_candidate",
+        "conflicting_change",
       ] as const
     ).map((reason) => ({ reason, label: reason, count: counts.get(reason) ?? 0 })),
     decided: 0,

@@ -27,11 +27,15 @@ import type {
   Calendar_Serialize,
   CfdBand,
   Chain_Serialize,
+  ChangeConflictsReport_Serialize,
+  ChangedFile_Serialize,
   ChangeKind,
   Changes,
   CompareColumn_Serialize,
   CompareSpec_Serialize,
   Comparison_Serialize,
+  ConflictRule,
+  ConflictView_Serialize,
   ConnectionTest_Serialize,
   CriticalPath_Serialize,
   CriticalStep_Serialize,
@@ -80,6 +84,7 @@ import type {
   IntentRow_Serialize,
   IntentsQuery_Serialize,
   IntentsReport_Serialize,
+  ItemChanges_Serialize,
   ItemDetail_Serialize,
   ItemKind,
   ItemRef,
@@ -156,6 +161,7 @@ import type {
   TeamRuleView_Serialize,
   TeamStages_Serialize,
   TeamStates,
+  TeamTouch,
   Theme,
   Thresholds_Serialize,
   Totals,
@@ -371,6 +377,11 @@ export type Approval = Approval_Serialize;
 export type ApprovalQuery = ApprovalQuery_Serialize;
 export type ApprovalsReport = ApprovalsReport_Serialize;
 export type DuplicatesReport = DuplicatesReport_Serialize;
+export type ChangeConflictsReport = ChangeConflictsReport_Serialize;
+export type ChangedFile = ChangedFile_Serialize;
+export type ConflictView = ConflictView_Serialize;
+export type ItemChanges = ItemChanges_Serialize;
+export type { ConflictRule, TeamTouch };
 export type DuplicatePair = DuplicatePair_Serialize;
 export type DuplicatesQuery = DuplicatesQuery_Serialize;
 export type PairAnswer = PairAnswer_Serialize;

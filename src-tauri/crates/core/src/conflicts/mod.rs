@@ -1,13 +1,13 @@
 //! Conflicting changes: pull requests that change code another team owns, or that collide.
 //!
-//! This is the rule half: [`codeowners`] reads who owns which paths; [`OwnerRules`] maps those
-//! owners to Baton teams (editable); [`check`] flags pull requests, each flag with its rule and
-//! a plain reason. Reading each pull request's files from GitHub, storing them, the demo's
-//! conflicts, the Triage reason, the item drawer, the Dependencies "touches" relation and
-//! `baton conflicts` are not built yet (see issue 14). Definitions: `docs/metrics.md`,
-//! "Conflicting changes".
+//! [`codeowners`] reads who owns which paths; [`OwnerRules`] maps those owners to Baton teams
+//! (people's rules in `owner_rules` and `sensitive_paths`); [`check`] flags pull requests, each
+//! flag with its rule and a plain reason; [`live`] runs it over the workspace: the file lists
+//! the GitHub connector stores (`item_paths`, from `/pulls/{n}/files`) and each repository's
+//! `CODEOWNERS` (`repo_owners`). Definitions: `docs/metrics.md`, "Conflicting changes".
 
 pub mod codeowners;
+pub mod live;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -98,7 +98,8 @@ pub struct PullFacts {
 pub const FILES_LIMIT: usize = 3_000;
 
 /// The rule a flag broke.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
 pub enum ConflictRule {
     /// Changes paths another team owns without a review from that team.
     CrossOwnerUnreviewed,
@@ -253,9 +254,20 @@ pub fn check(
         }
     }
     // Open pull requests of two teams (or an agent and a team) on the same files or module.
-    for (i, a) in pulls.iter().enumerate() {
-        for (j, b) in pulls.iter().enumerate().skip(i + 1) {
-            if !(a.open && b.open) || (a.team == b.team && a.ai == b.ai) {
+    let open: Vec<usize> = (0..pulls.len()).filter(|&i| pulls[i].open).collect();
+    // A module is a part of the repository a line gives an owner; the catch-all line (`*`)
+    // gives the whole repository, which two changes sharing is no overlap.
+    let whole_repo: BTreeSet<u32> = owners
+        .rules
+        .iter()
+        .filter(|r| matches!(r.pattern.as_str(), "*" | "**" | "/" | "/*" | "/**" | "**/*"))
+        .map(|r| r.line)
+        .collect();
+    for (n, &i) in open.iter().enumerate() {
+        let a = &pulls[i];
+        for &j in &open[n + 1..] {
+            let b = &pulls[j];
+            if a.team == b.team && a.ai == b.ai {
                 continue;
             }
             let files_b: BTreeSet<&String> = b.files.iter().collect();
@@ -265,7 +277,11 @@ pub fn check(
                 .filter(|f| files_b.contains(f))
                 .cloned()
                 .collect();
-            let modules_b: BTreeSet<u32> = owned_by[j].iter().map(|o| o.2).collect();
+            let modules_b: BTreeSet<u32> = owned_by[j]
+                .iter()
+                .map(|o| o.2)
+                .filter(|l| !whole_repo.contains(l))
+                .collect();
             let same_module: Vec<String> = owned_by[i]
                 .iter()
                 .filter(|o| modules_b.contains(&o.2))
@@ -406,6 +422,20 @@ mod tests {
             .find(|x| x.rule == ConflictRule::Overlapping)
             .expect("same module");
         assert!(o.reason.contains("the same owned module"), "{}", o.reason);
+        let mut elsewhere = pull("6", "pay", &["README.md"]);
+        let mut root_only = pull("7", "plat", &["Makefile"]);
+        elsewhere.ai = true;
+        root_only.ai = false;
+        let c = check(
+            &[elsewhere, root_only],
+            &owners(),
+            &OwnerRules::defaults(),
+            &teams(),
+        );
+        assert!(
+            c.iter().all(|x| x.rule != ConflictRule::Overlapping),
+            "the catch-all line is the whole repository, not a module: {c:?}"
+        );
         let same_team = pull("4", "plat", &["payments/refund.rs"]);
         let c = check(
             &[a.clone(), same_team],

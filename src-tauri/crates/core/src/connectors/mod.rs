@@ -50,6 +50,10 @@ pub struct SyncOptions {
     /// issues' Projects statuses, labels and cross-references (GraphQL). Off, pull requests
     /// get their reviews and the repository's events only (the benchmark compares both).
     pub timelines: bool,
+    /// Read what changes touch: the files of each pull request changed since the last sync
+    /// (`/pulls/{n}/files`) and each repository's `CODEOWNERS` (GitHub), the changes of each
+    /// merge request (GitLab).
+    pub change_files: bool,
 }
 
 impl Default for SyncOptions {
@@ -60,6 +64,7 @@ impl Default for SyncOptions {
             overlap: Duration::from_secs(5 * 60),
             review_concurrency: 4,
             timelines: true,
+            change_files: true,
         }
     }
 }

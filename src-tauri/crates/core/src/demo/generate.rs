@@ -2315,12 +2315,16 @@ pub fn generate(options: &DemoOptions) -> DemoGraph {
             .iter()
             .map(|(a, b)| (ids[*b as usize].clone(), ids[*a as usize].clone()))
             .collect(),
+        paths: Vec::new(),
+        owners: Vec::new(),
     };
     // Pull requests arrive as GitHub records and are mapped as a sync maps them.
     super::github::through_the_github_mapping(&mut graph);
     // So do issues, with their Projects status and status labels.
     super::github::through_the_github_issue_mapping(&mut graph);
     super::cases::add(&mut graph, seed, clock.end);
+    // What pull requests touch and who owns what, as GitHub records through the sync's mapping.
+    super::files::add(&mut graph, seed, clock.end);
     graph.decisions = super::cases::approvals(&graph, seed, clock.end);
     graph
 }

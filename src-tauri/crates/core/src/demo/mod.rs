@@ -4,6 +4,7 @@
 //! for byte. `build` writes it into a new workspace in one transaction.
 
 mod cases;
+mod files;
 mod generate;
 mod github;
 mod names;
@@ -61,6 +62,11 @@ pub struct DemoGraph {
     /// written to the workspace; the duplicates engine's ground truth on the demo, with the
     /// duplicate links the sources hold.
     pub planted_duplicates: Vec<(String, String)>,
+    /// The files each GitHub pull request touches, as the sync's mapping makes them of
+    /// `/pulls/{n}/files` records (see `files`).
+    pub paths: Vec<crate::graph::repo::item_paths::PathList>,
+    /// Each repository's `CODEOWNERS`, as the sync's mapping reads it from the contents API.
+    pub owners: Vec<crate::graph::repo::item_paths::RepoOwners>,
 }
 
 impl DemoGraph {
@@ -75,7 +81,9 @@ impl DemoGraph {
             + self.items.len()
             + self.transitions.len()
             + self.links.len()
-            + self.decisions.len()) as u64
+            + self.decisions.len()
+            + self.owners.len()
+            + self.paths.iter().map(|l| l.paths.len() + 1).sum::<usize>()) as u64
     }
 }
 
@@ -198,6 +206,8 @@ impl WriteOp for WriteGraph<'_> {
         repo::items::upsert_many(w.conn(), &graph.items).await?;
         repo::transitions::insert_many(w.conn(), &graph.transitions).await?;
         repo::links::upsert_many(w.conn(), &graph.links).await?;
+        repo::item_paths::set_lists(w.conn(), &graph.paths).await?;
+        repo::item_paths::put_owners(w.conn(), &graph.owners).await?;
         // What intent rules match on, as the mappings read it: a Jira or Linear key's project,
         // a GitHub key's repository, and the epic an item serves at its source.
         let epic_keys: std::collections::HashMap<&str, &str> = graph

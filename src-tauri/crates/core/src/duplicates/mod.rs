@@ -41,6 +41,119 @@ pub const W_TEXT: f64 = 0.7;
 pub const W_TIME: f64 = 0.22;
 pub const W_INTENT: f64 = 0.05;
 pub const W_LINKED: f64 = 0.03;
+/// Weight of the files two changes both touch (the share of their files in common, Jaccard),
+/// added to the score of a pair of pull requests (capped at 1).
+pub const W_FILES: f64 = 0.1;
+
+/// The files changes touch, for the "same files touched" signal: per item id, the item's update
+/// time its list was read at and its paths (interned, sorted). Only the changes of candidate
+/// pairs of pull requests are read, and only again once they change.
+#[derive(Debug, Clone, Default)]
+pub struct FileSets {
+    by_item: HashMap<String, (i64, Vec<u32>)>,
+    names: Vec<String>,
+    name_of: HashMap<String, u32>,
+}
+
+impl FileSets {
+    /// Records an item's paths (read at its update time `updated`).
+    pub fn set(&mut self, item: &str, updated: i64, paths: &[String]) {
+        let mut ids: Vec<u32> = paths
+            .iter()
+            .map(|p| match self.name_of.get(p) {
+                Some(&id) => id,
+                None => {
+                    let id = self.names.len() as u32;
+                    self.names.push(p.clone());
+                    self.name_of.insert(p.clone(), id);
+                    id
+                }
+            })
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        self.by_item.insert(item.to_owned(), (updated, ids));
+    }
+
+    /// Whether an item's list is known for its update time.
+    fn current(&self, item: &str, updated: i64) -> bool {
+        self.by_item.get(item).is_some_and(|(u, _)| *u == updated)
+    }
+
+    /// The paths both items touch, and their share of all the paths the two touch.
+    fn shared(&self, a: &str, b: &str) -> (Vec<u32>, f64) {
+        let (Some((_, x)), Some((_, y))) = (self.by_item.get(a), self.by_item.get(b)) else {
+            return (Vec::new(), 0.0);
+        };
+        let (mut i, mut j, mut both) = (0, 0, Vec::new());
+        while i < x.len() && j < y.len() {
+            match x[i].cmp(&y[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    both.push(x[i]);
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        let union = x.len() + y.len() - both.len();
+        let share = if union == 0 {
+            0.0
+        } else {
+            both.len() as f64 / union as f64
+        };
+        (both, share)
+    }
+
+    fn name(&self, id: u32) -> &str {
+        self.names.get(id as usize).map_or("", String::as_str)
+    }
+}
+
+/// Reads into `files` the lists of the pull requests of the engine's pairs that it does not
+/// hold for their current update.
+pub async fn load_files(
+    ws: &Workspace,
+    ix: &WorkIndex,
+    engine: &Engine,
+    files: &mut FileSets,
+) -> CoreResult<()> {
+    let n = ix.items.len();
+    let mut wanted: Vec<String> = Vec::new();
+    let mut updated_of: Vec<i64> = Vec::new();
+    let mut seen: HashSet<u32> = HashSet::new();
+    for ((a, b), _) in engine.pairs() {
+        let (au, bu) = (a as usize, b as usize);
+        if au >= n || bu >= n {
+            continue;
+        }
+        if ix.items[au].kind != ItemKind::PullRequest || ix.items[bu].kind != ItemKind::PullRequest
+        {
+            continue;
+        }
+        for i in [a, b] {
+            let iu = i as usize;
+            if seen.insert(i) && !files.current(&ix.item_ids[iu], ix.items[iu].updated) {
+                wanted.push(ix.item_ids[iu].to_owned());
+                updated_of.push(ix.items[iu].updated);
+            }
+        }
+    }
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    let mut conn = ws.pool().acquire().await?;
+    let rows = repo::item_paths::paths_of_items(&mut conn, Some(&wanted)).await?;
+    let mut by: HashMap<String, Vec<String>> = HashMap::new();
+    for (item, path) in rows {
+        by.entry(item).or_default().push(path);
+    }
+    for (id, updated) in wanted.iter().zip(updated_of) {
+        files.set(id, updated, by.get(id).map_or(&[][..], Vec::as_slice));
+    }
+    Ok(())
+}
 
 /// A scored pair (positions in the index, smaller first).
 #[derive(Debug, Clone, PartialEq)]
@@ -56,6 +169,9 @@ pub struct Scored {
     pub shared: Vec<u32>,
     /// A duplicates link between them stands (a fact; listed only when evaluating).
     pub linked: bool,
+    /// Files both touch (path names, at most 3) and their share of the two's files.
+    pub same_files: Vec<String>,
+    pub files_share: f64,
 }
 
 /// What the ranking leaves out (see [`rank`]).
@@ -163,8 +279,19 @@ pub fn closeness(days_apart: f64) -> f64 {
     }
 }
 
-/// Every candidate of the engine, scored and sorted (best first; ties by item id).
+/// Every candidate of the engine, scored and sorted (best first; ties by item id), without the
+/// files signal (see [`rank_with`]).
 pub fn rank(ix: &WorkIndex, engine: &Engine, opts: RankOptions) -> Vec<Scored> {
+    rank_with(ix, engine, opts, None)
+}
+
+/// [`rank`] with the files changes touch (pairs of pull requests sharing files score higher).
+pub fn rank_with(
+    ix: &WorkIndex,
+    engine: &Engine,
+    opts: RankOptions,
+    files: Option<&FileSets>,
+) -> Vec<Scored> {
     let n = ix.items.len();
     let mut relevant = vec![false; n];
     for ((a, b), _) in engine.pairs() {
@@ -197,11 +324,18 @@ pub fn rank(ix: &WorkIndex, engine: &Engine, opts: RankOptions) -> Vec<Scored> {
         let same_intent = x.intent != NONE && x.intent == y.intent;
         let shared = g.shared(au, bu);
         let text = f64::from(sim);
+        let (both, files_share) = match files {
+            Some(f) if x.kind == ItemKind::PullRequest && y.kind == ItemKind::PullRequest => {
+                f.shared(&ix.item_ids[au], &ix.item_ids[bu])
+            }
+            _ => (Vec::new(), 0.0),
+        };
         // Squared: titles nearly the same stand well apart from titles sharing a template.
         let score = W_TEXT * text * text
             + W_TIME * closeness(days_apart)
             + if same_intent { W_INTENT } else { 0.0 }
-            + if shared.is_empty() { 0.0 } else { W_LINKED };
+            + if shared.is_empty() { 0.0 } else { W_LINKED }
+            + W_FILES * files_share;
         if score < MIN_SCORE {
             continue;
         }
@@ -214,6 +348,10 @@ pub fn rank(ix: &WorkIndex, engine: &Engine, opts: RankOptions) -> Vec<Scored> {
             same_intent,
             shared,
             linked,
+            same_files: files.map_or_else(Vec::new, |f| {
+                both.iter().take(3).map(|&p| f.name(p).to_owned()).collect()
+            }),
+            files_share,
         });
     }
     out.sort_by(|p, q| {
@@ -302,6 +440,8 @@ struct Kept {
     engine: Arc<Engine>,
     /// Its candidates ranked (default options), for the same generation.
     ranked: Arc<Vec<Scored>>,
+    /// The files of the pull requests of its pairs.
+    files: FileSets,
 }
 
 /// The engine brought up to date for a workspace's index, with its ranked candidates.
@@ -349,31 +489,59 @@ pub async fn current(ws: &Workspace, progress: engine::Progress<'_>) -> CoreResu
             k
         }
     };
-    let mut slot = kept
-        .lock()
-        .map_err(|_| CoreError::Invalid("the duplicates engine was poisoned".into()))?;
-    if slot.generation == Some(ix.generation) {
-        return Ok(Current {
-            ix,
-            engine: slot.engine.clone(),
-            ranked: slot.ranked.clone(),
-            computed: Computed::Cached,
-        });
+    {
+        let slot = kept
+            .lock()
+            .map_err(|_| CoreError::Invalid("the duplicates engine was poisoned".into()))?;
+        if slot.generation == Some(ix.generation) {
+            return Ok(Current {
+                ix,
+                engine: slot.engine.clone(),
+                ranked: slot.ranked.clone(),
+                computed: Computed::Cached,
+            });
+        }
     }
+    // The engine is brought up to date outside the lock's await points: the files of its pairs
+    // are read from the workspace between two holds of the lock.
+    let (mut engine, mut files, generation) = {
+        let mut slot = kept
+            .lock()
+            .map_err(|_| CoreError::Invalid("the duplicates engine was poisoned".into()))?;
+        // Taken, not shared, so that bringing it up to date does not copy it; a question
+        // failing half-way leaves a slot that rebuilds.
+        let generation = slot.generation.take();
+        (
+            std::mem::take(&mut slot.engine),
+            std::mem::take(&mut slot.files),
+            generation,
+        )
+    };
     let started = Instant::now();
     let mut how = Computed::Incremental;
-    if slot.generation.is_some() {
-        let engine = Arc::make_mut(&mut slot.engine);
-        if engine.update(&ix).is_none() {
+    if generation.is_some() {
+        if Arc::make_mut(&mut engine).update(&ix).is_none() {
             how = Computed::Full;
         }
     } else {
         how = Computed::Full;
     }
     if how == Computed::Full {
-        slot.engine = Arc::new(Engine::build(&ix, progress));
+        engine = Arc::new(Engine::build(&ix, progress));
     }
-    slot.ranked = Arc::new(rank(&ix, &slot.engine, RankOptions::default()));
+    load_files(ws, &ix, &engine, &mut files).await?;
+    let ranked = Arc::new(rank_with(
+        &ix,
+        &engine,
+        RankOptions::default(),
+        Some(&files),
+    ));
+    let mut slot = kept
+        .lock()
+        .map_err(|_| CoreError::Invalid("the duplicates engine was poisoned".into()))?;
+    slot.engine = engine;
+    slot.files = files;
+    slot.ranked = ranked;
     slot.generation = Some(ix.generation);
     tracing::debug!(
         items = ix.items.len(),
@@ -492,6 +660,9 @@ pub enum Signal {
     SameIntent { intent: String },
     /// Both linked to these items (keys).
     SameLinkedItems { keys: Vec<String> },
+    /// Both touch these files (at most 3 named); `share`: the files in common over all the
+    /// files the two touch, 0..1.
+    SameFiles { paths: Vec<String>, share: f64 },
 }
 
 /// A candidate pair as the page shows it.
@@ -602,6 +773,11 @@ pub fn explain(signals: &[Signal]) -> String {
             }
             Signal::SameIntent { intent } => format!("both under the intent '{intent}'"),
             Signal::SameLinkedItems { keys } => format!("both linked to {}", keys.join(", ")),
+            Signal::SameFiles { paths, share } => format!(
+                "both touch {} ({} of their files in common)",
+                paths.join(", "),
+                percent(*share)
+            ),
         })
         .collect::<Vec<_>>()
         .join("; ")
@@ -623,6 +799,12 @@ fn signals_of(ix: &WorkIndex, s: &Scored) -> Vec<Signal> {
                 intent: named.name.clone(),
             });
         }
+    }
+    if !s.same_files.is_empty() {
+        out.push(Signal::SameFiles {
+            paths: s.same_files.clone(),
+            share: (s.files_share * 100.0).round() / 100.0,
+        });
     }
     if !s.shared.is_empty() {
         out.push(Signal::SameLinkedItems {

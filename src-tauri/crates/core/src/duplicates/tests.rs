@@ -314,3 +314,34 @@ async fn the_demo_ranking_on_other_seeds() {
         );
     }
 }
+
+#[test]
+fn changes_touching_the_same_files_share_them_by_jaccard_and_say_which() {
+    let mut f = FileSets::default();
+    f.set(
+        "a",
+        1,
+        &["payments/refund.rs".into(), "payments/ledger.rs".into()],
+    );
+    f.set("b", 1, &["payments/refund.rs".into(), "README.md".into()]);
+    f.set("c", 1, &["docs/index.md".into()]);
+    let (both, share) = f.shared("a", "b");
+    assert_eq!(both.len(), 1);
+    assert!(
+        (share - 1.0 / 3.0).abs() < 1e-9,
+        "1 file in common of 3: {share}"
+    );
+    assert_eq!(f.shared("a", "c").1, 0.0, "nothing in common");
+    assert_eq!(f.shared("a", "unknown").1, 0.0, "files never read");
+    assert!(
+        f.current("a", 1) && !f.current("a", 2),
+        "an update makes it stale"
+    );
+    assert_eq!(
+        explain(&[Signal::SameFiles {
+            paths: vec!["payments/refund.rs".into()],
+            share: 0.33
+        }]),
+        "both touch payments/refund.rs (33% of their files in common)"
+    );
+}

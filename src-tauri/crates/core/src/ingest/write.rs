@@ -73,6 +73,11 @@ pub struct PageWrite {
     pub facets: Vec<ItemFacet>,
     /// Which intent each item of `intent_facts_for` serves, as its record says.
     pub intent_links: Vec<SourceIntentLink>,
+    /// The files changes of the page touch (each list replaces its item's; items not stored
+    /// are skipped).
+    pub paths: Vec<crate::graph::repo::item_paths::PathList>,
+    /// Repositories' `CODEOWNERS` read with the page.
+    pub owners: Vec<crate::graph::repo::item_paths::RepoOwners>,
     /// The stream's position after this page.
     pub cursor: Option<Cursor>,
     /// Other streams' positions written with the page (a pull request timeline's validator).
@@ -282,6 +287,24 @@ impl WriteOp for CommitPage<'_> {
             repo::items::set_requesters(w.conn(), &json).await?;
         }
         repo::item_keys::upsert_many(w.conn(), &page.keys).await?;
+        if !page.paths.is_empty() {
+            // Lists of items neither on the page nor stored are dropped (like their
+            // transitions).
+            let ids: Vec<&str> = page.paths.iter().map(|l| l.item_id.as_str()).collect();
+            let json = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
+            let stored: HashSet<String> = repo::items::existing(w.conn(), &json)
+                .await?
+                .into_iter()
+                .collect();
+            let lists: Vec<repo::item_paths::PathList> = page
+                .paths
+                .iter()
+                .filter(|l| stored.contains(&l.item_id))
+                .cloned()
+                .collect();
+            repo::item_paths::set_lists(w.conn(), &lists).await?;
+        }
+        repo::item_paths::put_owners(w.conn(), &page.owners).await?;
 
         // Intents and how the page's items serve them: facets and source links replaced for
         // the items the page states them for, intents imported (people's edits kept), rules

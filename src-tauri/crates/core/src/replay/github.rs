@@ -66,6 +66,11 @@ pub struct GithubData {
     /// GraphQL issue nodes by number (what `issue(number:)` answers); an issue without one is
     /// assembled from `events`, with no Projects items.
     pub graphql: HashMap<i64, Value>,
+    /// `/pulls/{n}/files` by pull request number (file JSON texts), paged like the real API;
+    /// a number without a list answers an empty one.
+    pub files: HashMap<i64, Vec<String>>,
+    /// Contents-API answers by path (`.github/CODEOWNERS`); a path without one answers 404.
+    pub contents: HashMap<String, String>,
     /// Refuse the `projectItems` field, as GitHub does for a token without `read:project`.
     pub projects_denied: bool,
 }
@@ -592,6 +597,7 @@ impl FakeGithub {
                 };
                 let owned = match parts.as_slice() {
                     ["pulls", _, "reviews"] => Some(list(&data.reviews, number(1))),
+                    ["pulls", _, "files"] => Some(list(&data.files, number(1))),
                     ["issues", _, "timeline"] => Some(FakeGithub::timeline_of(&data, number(1))),
                     ["issues", _, "dependencies", "blocked_by"] => {
                         Some(list(&data.blocked_by, number(1)))
@@ -602,6 +608,15 @@ impl FakeGithub {
                     ["issues", _, "sub_issues"] => Some(list(&data.sub_issues, number(1))),
                     _ => None,
                 };
+                if let Some(file) = other.strip_prefix("contents/") {
+                    return match data.contents.get(file) {
+                        Some(json) => Reply::json(200, json.clone()),
+                        None => Reply::json(404, r#"{"message":"Not Found"}"#),
+                    }
+                    .header("x-ratelimit-limit", "5000")
+                    .header("x-ratelimit-remaining", "4999")
+                    .header("x-ratelimit-reset", "1893456000");
+                }
                 match (owned, parts.as_slice()) {
                     (Some(items), _) => {
                         self.page(request, &path, items.iter().map(String::as_str).collect())

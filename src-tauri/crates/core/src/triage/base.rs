@@ -138,6 +138,14 @@ pub enum BaseReason {
         other: u32,
         score: f64,
     },
+    /// An open pull request the conflicting changes rules flag: the first flag in words, how
+    /// many flags, the other change of an overlap; since it was opened.
+    ConflictingChange {
+        since: i64,
+        first: String,
+        count: u32,
+        other: Option<u32>,
+    },
 }
 
 /// A violation now of a blocking policy, for the worklist: (item, since, policy title).
@@ -156,6 +164,7 @@ impl BaseReason {
             BaseReason::UnmappedState { .. } => Reason::UnmappedState,
             BaseReason::PolicyViolation { .. } => Reason::PolicyViolation,
             BaseReason::DuplicateCandidate { .. } => Reason::DuplicateCandidate,
+            BaseReason::ConflictingChange { .. } => Reason::ConflictingChange,
         }
     }
 
@@ -169,7 +178,8 @@ impl BaseReason {
             | BaseReason::AgingPastP85 { since, .. }
             | BaseReason::UnmappedState { since, .. }
             | BaseReason::PolicyViolation { since, .. }
-            | BaseReason::DuplicateCandidate { since, .. } => *since,
+            | BaseReason::DuplicateCandidate { since, .. }
+            | BaseReason::ConflictingChange { since, .. } => *since,
             BaseReason::Handoff { upstreams } => {
                 upstreams.iter().map(|u| u.1).min().unwrap_or(i64::MAX)
             }
@@ -591,6 +601,29 @@ pub fn describe(ix: &WorkIndex, r: &BaseReason, now: i64) -> RowReason {
                 &ix.item_keys[i],
                 score * 100.0
             )
+        }
+        BaseReason::ConflictingChange {
+            first,
+            count,
+            other: o,
+            ..
+        } => {
+            if let Some(o) = o {
+                let i = *o as usize;
+                other = Some(OtherItem {
+                    id: ix.item_ids[i].to_string(),
+                    key: ix.item_keys[i].to_string(),
+                });
+            }
+            if *count > 1 {
+                format!(
+                    "{first} (and {} more conflict{}; see the item)",
+                    count - 1,
+                    if *count == 2 { "" } else { "s" }
+                )
+            } else {
+                first.clone()
+            }
         }
         BaseReason::PolicyViolation { policies, .. } => format!(
             "Breaks {} for {} (blocking; see Governance)",

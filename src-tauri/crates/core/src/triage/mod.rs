@@ -57,11 +57,16 @@ pub enum Reason {
     /// Looks like work another team already filed (a duplicate candidate nobody has confirmed
     /// or dismissed; see the Duplicates page).
     DuplicateCandidate,
+    /// An open pull request in conflict with another team's code or change (see the
+    /// conflicting changes rules: another team's code without its review, overlapping another
+    /// team's or an agent's open change, an agent's change across teams, a sensitive path
+    /// without the required review).
+    ConflictingChange,
 }
 
 impl Reason {
     /// Every reason, in the order the page lists them.
-    pub const ALL: [Reason; 9] = [
+    pub const ALL: [Reason; 10] = [
         Reason::AiNoAccountable,
         Reason::AiUnreviewed,
         Reason::AiIdle,
@@ -71,6 +76,7 @@ impl Reason {
         Reason::UnmappedState,
         Reason::PolicyViolation,
         Reason::DuplicateCandidate,
+        Reason::ConflictingChange,
     ];
 
     /// The stored (and wire) name.
@@ -85,6 +91,7 @@ impl Reason {
             Reason::UnmappedState => "unmapped_state",
             Reason::PolicyViolation => "policy_violation",
             Reason::DuplicateCandidate => "duplicate_candidate",
+            Reason::ConflictingChange => "conflicting_change",
         }
     }
 
@@ -105,6 +112,7 @@ impl Reason {
             Reason::UnmappedState => "State not in the workflow map",
             Reason::PolicyViolation => "Breaks a blocking policy",
             Reason::DuplicateCandidate => "Looks like another team's work",
+            Reason::ConflictingChange => "Conflicts with another team's code or change",
         }
     }
 }
@@ -574,15 +582,68 @@ async fn duplicate_reasons(ws: &Workspace) -> CoreResult<HashMap<u32, BaseReason
     Ok(out)
 }
 
-/// The candidates of items with a duplicate reason: the base candidate (if any) with the reason
-/// added, else one with that reason alone; in index order.
-fn with_duplicates(ix: &WorkIndex, base: &Base, dups: &HashMap<u32, BaseReason>) -> Vec<Candidate> {
+/// The conflict reason of each open pull request the conflicting changes rules flag: its first
+/// conflict in words, how many it has, and the other change of an overlap.
+async fn conflict_reasons(ws: &Workspace) -> CoreResult<HashMap<u32, BaseReason>> {
+    let ix = ws.index().await?;
+    let report = crate::conflicts::live::compute(ws).await?;
+    let pos: HashMap<&str, u32> = ix
+        .item_ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id, i as u32))
+        .collect();
+    let mut out: HashMap<u32, BaseReason> = HashMap::new();
+    for c in &report.conflicts {
+        let Some(&i) = pos.get(c.item.id.as_str()) else {
+            continue;
+        };
+        match out.get_mut(&i) {
+            Some(BaseReason::ConflictingChange { count, .. }) => *count += 1,
+            _ => {
+                out.insert(
+                    i,
+                    BaseReason::ConflictingChange {
+                        since: ix.items[i as usize].created,
+                        first: c.reason.clone(),
+                        count: 1,
+                        other: c
+                            .other_item
+                            .as_ref()
+                            .and_then(|o| pos.get(o.id.as_str()).copied()),
+                    },
+                );
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The reasons read beside the cached base: duplicate candidates and conflicting changes.
+async fn extra_reasons(ws: &Workspace) -> CoreResult<HashMap<u32, Vec<BaseReason>>> {
+    let mut out: HashMap<u32, Vec<BaseReason>> = HashMap::new();
+    for (i, r) in duplicate_reasons(ws).await? {
+        out.entry(i).or_default().push(r);
+    }
+    for (i, r) in conflict_reasons(ws).await? {
+        out.entry(i).or_default().push(r);
+    }
+    Ok(out)
+}
+
+/// The candidates of items with a duplicate or conflict reason: the base candidate (if any)
+/// with the reasons added, else one with those reasons alone; in index order.
+fn with_duplicates(
+    ix: &WorkIndex,
+    base: &Base,
+    dups: &HashMap<u32, Vec<BaseReason>>,
+) -> Vec<Candidate> {
     let mut items: Vec<u32> = dups.keys().copied().collect();
     items.sort_unstable();
     items
         .into_iter()
         .filter_map(|i| {
-            let reason = dups.get(&i)?.clone();
+            let reasons = dups.get(&i)?.clone();
             let mut c = match base.candidates.binary_search_by_key(&i, |c| c.item) {
                 Ok(at) => base.candidates[at].clone(),
                 Err(_) => Candidate {
@@ -594,7 +655,7 @@ fn with_duplicates(ix: &WorkIndex, base: &Base, dups: &HashMap<u32, BaseReason>)
                     waiting_on_it: 0,
                 },
             };
-            c.reasons.push(reason);
+            c.reasons.extend(reasons);
             Some(c)
         })
         .collect()
@@ -701,7 +762,7 @@ pub async fn triage_list(ws: &Workspace, q: &TriageQuery, now: i64) -> CoreResul
     let base = cached_base(ws, thresholds, now).await?;
     let ix = ws.index().await?;
     let filter = Filter::new(&ix, q);
-    let dups = duplicate_reasons(ws).await?;
+    let dups = extra_reasons(ws).await?;
     let extra = with_duplicates(&ix, &base, &dups);
     let mut all = layered_rows(&ix, &base, &overlay, now);
     add_duplicates(&ix, &mut all, &extra, &overlay, now);
@@ -873,7 +934,7 @@ pub async fn triage_decide(
         .ok_or_else(|| CoreError::NotFound(format!("item {}", decision.item_id)))?;
     let overlay = decisions::overlay(ws).await?;
     let base = cached_base(ws, Thresholds::of(&overlay), now).await?;
-    let dups = duplicate_reasons(ws).await?;
+    let dups = extra_reasons(ws).await?;
     let extra = with_duplicates(&ix, &base, &dups);
     let reasons: Vec<String> = extra
         .iter()
@@ -932,7 +993,7 @@ pub async fn listed_by_reason(
     let thresholds = Thresholds::of(&overlay);
     let base = cached_base(ws, thresholds, now).await?;
     let ix = ws.index().await?;
-    let dups = duplicate_reasons(ws).await?;
+    let dups = extra_reasons(ws).await?;
     let extra = with_duplicates(&ix, &base, &dups);
     let mut all = layered_rows(&ix, &base, &overlay, now);
     add_duplicates(&ix, &mut all, &extra, &overlay, now);
@@ -999,6 +1060,10 @@ pub fn notice_text(reason: Reason, count: usize, t: &Thresholds) -> String {
         Reason::DuplicateCandidate => format!(
             "{n} {} like work another team already filed",
             s("item looks", "items look")
+        ),
+        Reason::ConflictingChange => format!(
+            "{n} open pull {} with another team's code or change",
+            s("request conflicts", "requests conflict")
         ),
     }
 }

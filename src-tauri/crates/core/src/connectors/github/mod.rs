@@ -10,6 +10,12 @@
 //!   at the first pull request older than the watermark (minus the overlap); reviews of each.
 //! - `events:owner/repo`: `GET /repos/{o}/{r}/issues/events`, newest first, stopping likewise.
 //!
+//! - `files:owner/repo` (with `change_files`, the default): after the streams, the files of each
+//!   pull request updated since its files were last read (`GET /repos/{o}/{r}/pulls/{n}/files`,
+//!   at most 3,000), a few pull requests a write, so an interrupted run resumes where it stopped;
+//!   then the repository's `CODEOWNERS` (contents API, the first of `.github/CODEOWNERS`,
+//!   `CODEOWNERS`, `docs/CODEOWNERS`), read again after a push ([`files`]).
+//!
 //! The first page of a walk is a conditional request when its URL is the one whose `ETag` was
 //! saved: a 304 ends the stream without writing anything. A walk's watermark advances only when
 //! its last page is committed; in between, the next URL is saved so a crash resumes mid-walk.
@@ -27,6 +33,7 @@
 //! it ends the walk where GitHub stops, recording that older records were not read.
 
 mod connector;
+pub mod files;
 pub mod graphql;
 pub mod lifecycle;
 pub mod map;
@@ -158,6 +165,28 @@ pub async fn sync(run: &mut Run<'_>, scope: &GithubScope) -> Result<(), SyncErro
                     let stream = format!("{}:{}", kind.name(), ids.full_name);
                     run.stream_failed(&stream, err).await?;
                 }
+            }
+        }
+        if run.options.change_files {
+            run.check_cancel()?;
+            let stream = format!("files:{}", ids.full_name);
+            match files::sync_lists(run, &root, &ids.full_name, &stream).await {
+                Ok(()) => run.stream_done(),
+                Err(err) => run.stream_failed(&stream, err).await?,
+            }
+            let stream = format!("codeowners:{}", ids.full_name);
+            let now = run.clock.now_ms();
+            let pushed = repo.pushed_at.as_deref().and_then(parse_time);
+            match files::codeowners(run, &root, &ids.full_name, pushed, now).await {
+                Ok(found) => {
+                    if let Some(found) = found {
+                        let mut page = PageWrite::new(&stream);
+                        page.owners.push(found);
+                        run.commit(page).await?;
+                    }
+                    run.stream_done();
+                }
+                Err(err) => run.stream_failed(&stream, err).await?,
             }
         }
     }

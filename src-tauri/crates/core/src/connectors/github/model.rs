@@ -141,6 +141,37 @@ pub struct BranchRef {
     pub name: String,
 }
 
+/// A file of `/pulls/{n}/files`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct PullFile {
+    pub filename: String,
+    /// `added`, `removed`, `modified`, `renamed`, `copied`, `changed`, `unchanged`.
+    #[serde(default)]
+    pub status: String,
+    #[serde(default, deserialize_with = "lenient_count_or_zero")]
+    pub additions: u64,
+    #[serde(default, deserialize_with = "lenient_count_or_zero")]
+    pub deletions: u64,
+    #[serde(default)]
+    pub previous_filename: Option<String>,
+}
+
+/// A file of the contents API (`/repos/{o}/{r}/contents/{path}`).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct ContentFile {
+    #[serde(rename = "type", default)]
+    pub kind: String,
+    #[serde(default)]
+    pub path: String,
+    #[serde(default)]
+    pub sha: Option<String>,
+    /// `base64` (files up to 1 MB); other encodings (`none` for larger files) carry no text.
+    #[serde(default)]
+    pub encoding: Option<String>,
+    #[serde(default)]
+    pub content: Option<String>,
+}
+
 /// A review from `/pulls/{n}/reviews`.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 pub struct Review {
@@ -198,6 +229,9 @@ pub struct Repo {
     pub full_name: String,
     #[serde(default)]
     pub archived: bool,
+    /// The last push to any branch: `CODEOWNERS` cannot have changed without one.
+    #[serde(default)]
+    pub pushed_at: Option<String>,
 }
 
 /// An id that is read when it is a number and ignored otherwise (timeline entries without an

@@ -7,6 +7,7 @@ pub mod decisions;
 pub mod identities;
 pub mod intents;
 pub mod item_keys;
+pub mod item_paths;
 pub mod items;
 pub mod links;
 pub mod people;

@@ -1,0 +1,475 @@
+//! Conflicts on the workspace's graph: the stored file lists of pull requests (and merge
+//! requests), each repository's stored `CODEOWNERS`, the teams of the people who approved, and
+//! people's owner rules, run through [`super::check`] one repository at a time (two changes
+//! touch the same file only within one repository).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use serde::Serialize;
+use specta::Type;
+
+use super::codeowners::CodeOwners;
+use super::{check, ConflictRule, OwnerRule, OwnerRules, PullFacts, SensitivePath};
+use crate::error::CoreResult;
+use crate::graph::index::{WorkIndex, NONE};
+use crate::graph::model::{FlowState, ItemKind, Provenance};
+use crate::graph::repo;
+use crate::graph::Workspace;
+
+/// An item as a conflict names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ConflictItem {
+    pub id: String,
+    pub key: String,
+    pub title: String,
+    /// Its team's name.
+    pub team: Option<String>,
+    /// Made by an AI agent.
+    pub ai: bool,
+    pub open: bool,
+}
+
+/// One flag on one change, as pages and `baton conflicts` show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ConflictView {
+    pub item: ConflictItem,
+    pub rule: ConflictRule,
+    /// The other team (cross-owner, sensitive), by name.
+    pub other_team: Option<String>,
+    /// The other change (overlapping).
+    pub other_item: Option<ConflictItem>,
+    /// The paths concerned.
+    pub paths: Vec<String>,
+    /// In words, with the paths.
+    pub reason: String,
+}
+
+/// Who changes whose code: changes by `from` (a team, or "AI agents") touching paths `to` owns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct TeamTouch {
+    pub from_team: String,
+    pub to_team: String,
+    /// Changes (pull requests, merge requests) of `from` touching `to`'s paths.
+    pub changes: u32,
+    /// Of those, the open ones.
+    pub open: u32,
+    /// Their keys (at most 20, newest first).
+    pub keys: Vec<String>,
+}
+
+/// Every conflict of the workspace.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangeConflictsReport {
+    /// Flags on open changes, by change key then rule.
+    pub conflicts: Vec<ConflictView>,
+    /// Changes whose files were read.
+    pub changes_read: u32,
+    /// Of those, changes whose list the source cut short.
+    pub truncated: u32,
+    /// Repositories with a `CODEOWNERS` file read.
+    pub repositories_with_owners: u32,
+    /// Repositories read that have none.
+    pub repositories_without_owners: u32,
+    /// Who changes whose code (every change read, open or not), most changes first.
+    pub touches: Vec<TeamTouch>,
+}
+
+/// Changes of one team touching another's code: (all, open, (created, key) of each).
+type Touching = (u32, u32, Vec<(i64, String)>);
+
+/// The repository of a change from its key (`owner/repo#12`, `group/project!12`).
+pub fn repository_of(key: &str) -> Option<&str> {
+    key.rsplit_once('#')
+        .or_else(|| key.rsplit_once('!'))
+        .map(|(repo, _)| repo)
+}
+
+/// People's rules, or the defaults where they wrote none.
+pub async fn rules(ws: &Workspace) -> CoreResult<OwnerRules> {
+    let mut rules = OwnerRules::defaults();
+    rules.owners = repo::item_paths::owner_rules(ws.pool())
+        .await?
+        .into_iter()
+        .map(|(owner, team)| OwnerRule { owner, team })
+        .collect();
+    let sensitive = repo::item_paths::sensitive_paths(ws.pool()).await?;
+    if !sensitive.is_empty() {
+        rules.sensitive = sensitive
+            .into_iter()
+            .map(|(pattern, label, reviewer)| SensitivePath {
+                pattern,
+                label,
+                reviewer,
+            })
+            .collect();
+    }
+    Ok(rules)
+}
+
+fn open(flow: FlowState) -> bool {
+    !matches!(flow, FlowState::Done | FlowState::Canceled)
+}
+
+fn item_of(ix: &WorkIndex, i: usize) -> ConflictItem {
+    let it = &ix.items[i];
+    ConflictItem {
+        id: ix.item_ids[i].to_owned(),
+        key: ix.item_keys[i].to_owned(),
+        title: ix.item_titles_folded.get(i).unwrap_or_default().to_owned(),
+        team: (it.team != NONE)
+            .then(|| ix.teams.get(it.team as usize).map(|t| t.name.clone()))
+            .flatten(),
+        ai: it.provenance == Provenance::AiAgent,
+        open: open(it.flow),
+    }
+}
+
+/// Computes every conflict of the workspace (see the module's note).
+pub async fn compute(ws: &Workspace) -> CoreResult<ChangeConflictsReport> {
+    let ix = ws.index().await?;
+    let rules = rules(ws).await?;
+    let mut conn = ws.pool().acquire().await?;
+    let rows = repo::item_paths::paths_of_items(&mut conn, None).await?;
+    drop(conn);
+    let truncated: HashSet<String> = repo::item_paths::truncated_items(ws.pool())
+        .await?
+        .into_iter()
+        .collect();
+    let owner_files = repo::item_paths::owners(ws.pool()).await?;
+    let approvals: Vec<(String, String)> = sqlx::query_as(
+        "SELECT DISTINCT t.item_id, p.team_id FROM transitions t JOIN people p ON p.id = t.actor_id
+         WHERE t.kind = 'review' AND t.to_state = 'approved' AND p.team_id IS NOT NULL
+           AND t.item_id IN (SELECT item_id FROM item_path_lists)",
+    )
+    .fetch_all(ws.pool())
+    .await?;
+    let mut report = assemble(&ix, &rules, rows, &truncated, &owner_files, &approvals);
+    // The index keeps titles folded to lower case: pages show them as written.
+    let mut ids: Vec<&str> = report
+        .conflicts
+        .iter()
+        .flat_map(|c| {
+            std::iter::once(c.item.id.as_str()).chain(c.other_item.as_ref().map(|o| o.id.as_str()))
+        })
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if !ids.is_empty() {
+        let json = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
+        let titles: HashMap<String, String> = sqlx::query_as::<_, (String, String)>(
+            "SELECT id, title FROM items WHERE id IN (SELECT value FROM json_each(?1))",
+        )
+        .bind(json)
+        .fetch_all(ws.pool())
+        .await?
+        .into_iter()
+        .collect();
+        for c in &mut report.conflicts {
+            if let Some(t) = titles.get(&c.item.id) {
+                c.item.title = t.clone();
+            }
+            if let Some(o) = c.other_item.as_mut() {
+                if let Some(t) = titles.get(&o.id) {
+                    o.title = t.clone();
+                }
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// [`compute`] over data already read.
+pub fn assemble(
+    ix: &WorkIndex,
+    rules: &OwnerRules,
+    rows: Vec<(String, String)>,
+    truncated: &HashSet<String>,
+    owner_files: &[repo::item_paths::RepoOwners],
+    approvals: &[(String, String)],
+) -> ChangeConflictsReport {
+    let position: HashMap<&str, usize> = ix
+        .item_ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id, i))
+        .collect();
+    let mut files: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    for (item, path) in rows {
+        if let Some(&i) = position.get(item.as_str()) {
+            files.entry(i).or_default().push(path);
+        }
+    }
+    let mut approved: HashMap<&str, BTreeSet<String>> = HashMap::new();
+    for (item, team) in approvals {
+        approved
+            .entry(item.as_str())
+            .or_default()
+            .insert(team.clone());
+    }
+    let parsed: HashMap<(&str, &str), CodeOwners> = owner_files
+        .iter()
+        .filter(|f| f.location.is_some())
+        .map(|f| {
+            (
+                (f.source_id.as_str(), f.repository.as_str()),
+                CodeOwners::parse(&f.body),
+            )
+        })
+        .collect();
+    let teams: Vec<(String, String)> = ix
+        .teams
+        .iter()
+        .map(|t| (t.id.clone(), t.name.clone()))
+        .collect();
+    let team_name = |id: &str| {
+        teams
+            .iter()
+            .find(|(t, _)| t == id)
+            .map_or(id.to_owned(), |(_, n)| n.clone())
+    };
+    // Changes grouped by repository.
+    let mut groups: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
+    for &i in files.keys() {
+        let it = &ix.items[i];
+        if it.kind != ItemKind::PullRequest {
+            continue;
+        }
+        let Some(repository) = repository_of(&ix.item_keys[i]) else {
+            continue;
+        };
+        let source = ix
+            .sources
+            .get(it.source as usize)
+            .map(|s| s.id.clone())
+            .unwrap_or_default();
+        groups
+            .entry((source, repository.to_owned()))
+            .or_default()
+            .push(i);
+    }
+    let empty = CodeOwners::default();
+    let mut conflicts = Vec::new();
+    let mut touch: BTreeMap<(String, String), Touching> = BTreeMap::new();
+    for ((source, repository), members) in &groups {
+        let owners = parsed
+            .get(&(source.as_str(), repository.as_str()))
+            .unwrap_or(&empty);
+        let pulls: Vec<PullFacts> = members
+            .iter()
+            .map(|&i| {
+                let it = &ix.items[i];
+                let id = ix.item_ids[i].to_owned();
+                PullFacts {
+                    key: ix.item_keys[i].to_owned(),
+                    team: (it.team != NONE)
+                        .then(|| ix.teams.get(it.team as usize).map(|t| t.id.clone()))
+                        .flatten(),
+                    ai: it.provenance == Provenance::AiAgent,
+                    open: open(it.flow),
+                    files: files.get(&i).cloned().unwrap_or_default(),
+                    files_truncated: truncated.contains(&id),
+                    approved_by: approved.get(id.as_str()).cloned().unwrap_or_default(),
+                    id,
+                }
+            })
+            .collect();
+        // Who changes whose code.
+        for (pull, &i) in pulls.iter().zip(members) {
+            let from = if pull.ai {
+                "AI agents".to_owned()
+            } else {
+                match &pull.team {
+                    Some(t) => team_name(t),
+                    None => continue,
+                }
+            };
+            let mut owning: BTreeSet<String> = BTreeSet::new();
+            for path in &pull.files {
+                if let Some(rule) = owners.rule_for(path) {
+                    for owner in &rule.owners {
+                        if let Some(team) = rules.team_of(owner, &teams) {
+                            if Some(&team) != pull.team.as_ref() {
+                                owning.insert(team);
+                            }
+                        }
+                    }
+                }
+            }
+            for to in owning {
+                let e = touch.entry((from.clone(), team_name(&to))).or_default();
+                e.0 += 1;
+                if pull.open {
+                    e.1 += 1;
+                }
+                e.2.push((ix.items[i].created, pull.key.clone()));
+            }
+        }
+        let by_id: HashMap<&str, usize> = pulls
+            .iter()
+            .zip(members)
+            .map(|(p, &i)| (p.id.as_str(), i))
+            .collect();
+        for c in check(&pulls, owners, rules, &teams) {
+            let Some(&i) = by_id.get(c.pull.as_str()) else {
+                continue;
+            };
+            if !open(ix.items[i].flow) {
+                continue;
+            }
+            let (other_team, other_item) = match c.rule {
+                ConflictRule::Overlapping => (
+                    None,
+                    c.other
+                        .as_deref()
+                        .and_then(|o| by_id.get(o))
+                        .map(|&j| item_of(ix, j)),
+                ),
+                _ => (c.other.as_deref().map(team_name), None),
+            };
+            conflicts.push(ConflictView {
+                item: item_of(ix, i),
+                rule: c.rule,
+                other_team,
+                other_item,
+                paths: c.paths,
+                reason: c.reason,
+            });
+        }
+    }
+    conflicts.sort_by(|a, b| {
+        a.item
+            .key
+            .cmp(&b.item.key)
+            .then(a.rule.cmp(&b.rule))
+            .then(a.reason.cmp(&b.reason))
+    });
+    let mut touches: Vec<TeamTouch> = touch
+        .into_iter()
+        .map(|((from_team, to_team), (changes, open, mut keys))| {
+            keys.sort_by(|a, b| b.cmp(a));
+            TeamTouch {
+                from_team,
+                to_team,
+                changes,
+                open,
+                keys: keys.into_iter().take(20).map(|(_, k)| k).collect(),
+            }
+        })
+        .collect();
+    touches.sort_by(|a, b| {
+        b.changes
+            .cmp(&a.changes)
+            .then(a.from_team.cmp(&b.from_team))
+            .then(a.to_team.cmp(&b.to_team))
+    });
+    let with = owner_files.iter().filter(|f| f.location.is_some()).count();
+    ChangeConflictsReport {
+        conflicts,
+        changes_read: u32::try_from(files.len()).unwrap_or(u32::MAX),
+        truncated: u32::try_from(truncated.len()).unwrap_or(u32::MAX),
+        repositories_with_owners: u32::try_from(with).unwrap_or(u32::MAX),
+        repositories_without_owners: u32::try_from(owner_files.len() - with).unwrap_or(u32::MAX),
+        touches,
+    }
+}
+
+/// The conflicts of one item (it is the flagged change, or the other change of an overlap).
+pub fn of_item<'a>(report: &'a ChangeConflictsReport, item_id: &str) -> Vec<&'a ConflictView> {
+    report
+        .conflicts
+        .iter()
+        .filter(|c| c.item.id == item_id)
+        .collect()
+}
+
+/// A file a change touches, as the drawer lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangedFile {
+    pub path: String,
+    /// `added`, `removed`, `modified`, `renamed`, …, as the source says.
+    pub status: String,
+    pub additions: u32,
+    pub deletions: u32,
+    /// The old name of a renamed file.
+    pub previous_path: Option<String>,
+    /// Its owners in the repository's `CODEOWNERS` (as written), empty when none.
+    pub owners: Vec<String>,
+}
+
+/// What one change touches and its conflicts (the item drawer's section).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ItemChanges {
+    /// Its files were read from the source (false: never read, or not a change).
+    pub read: bool,
+    pub files: Vec<ChangedFile>,
+    /// The source listed only part of them (GitHub: 3,000 at most).
+    pub truncated: bool,
+    /// Where the repository's `CODEOWNERS` was read from, if it has one.
+    pub codeowners: Option<String>,
+    /// Its conflicts, and those of other open changes that name it.
+    pub conflicts: Vec<ConflictView>,
+}
+
+/// The files an item touches, their owners, and its conflicts.
+pub async fn item_changes(ws: &Workspace, item_id: &str) -> CoreResult<ItemChanges> {
+    let list = repo::item_paths::list_of(ws.pool(), item_id).await?;
+    let Some((_, truncated)) = list else {
+        return Ok(ItemChanges {
+            read: false,
+            files: Vec::new(),
+            truncated: false,
+            codeowners: None,
+            conflicts: Vec::new(),
+        });
+    };
+    let paths = repo::item_paths::paths_of(ws.pool(), item_id).await?;
+    let row: Option<(String, String)> =
+        sqlx::query_as("SELECT source_id, key FROM items WHERE id = ?1")
+            .bind(item_id)
+            .fetch_optional(ws.pool())
+            .await?;
+    let owners_file = match &row {
+        Some((source, key)) => match repository_of(key) {
+            Some(repository) => repo::item_paths::owners_of(ws.pool(), source, repository).await?,
+            None => None,
+        },
+        None => None,
+    };
+    let parsed = owners_file
+        .as_ref()
+        .filter(|f| f.location.is_some())
+        .map(|f| CodeOwners::parse(&f.body));
+    let files = paths
+        .into_iter()
+        .map(|p| ChangedFile {
+            owners: parsed
+                .as_ref()
+                .map(|o| o.owners_of(&p.path).to_vec())
+                .unwrap_or_default(),
+            path: p.path,
+            status: p.status,
+            additions: u32::try_from(p.additions).unwrap_or(u32::MAX),
+            deletions: u32::try_from(p.deletions).unwrap_or(u32::MAX),
+            previous_path: p.previous_path,
+        })
+        .collect();
+    let report = compute(ws).await?;
+    let conflicts = report
+        .conflicts
+        .into_iter()
+        .filter(|c| c.item.id == item_id || c.other_item.as_ref().is_some_and(|o| o.id == item_id))
+        .collect();
+    Ok(ItemChanges {
+        read: true,
+        files,
+        truncated,
+        codeowners: owners_file.and_then(|f| f.location),
+        conflicts,
+    })
+}
