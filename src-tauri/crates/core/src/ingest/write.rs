@@ -313,17 +313,29 @@ impl WriteOp for CommitPage<'_> {
             let facts_for = &page.intent_facts_for;
             repo::intents::set_facets(w.conn(), facts_for, &page.facets).await?;
             repo::intents::set_source_links(w.conn(), facts_for, &page.intent_links, now).await?;
+            // Items synced earlier that name one of the page's intents resolve differently only
+            // when that intent is new here or is known by other refs than before (a moved epic's
+            // key): only theirs are resolved again. (Every page of a repository names its
+            // milestones: re-resolving every item naming them made each page cost as much as
+            // the whole repository.)
+            let known = repo::intents::refs_of(w.conn(), &page.intents).await?;
+            let newly_named: Vec<&str> = page
+                .intents
+                .iter()
+                .filter(|i| {
+                    known.get(&i.id).is_none_or(|(external_id, key)| {
+                        *external_id != i.external_id || *key != i.key
+                    })
+                })
+                .flat_map(|i| [i.external_id.as_str(), i.key.as_str()])
+                .collect();
             if repo::intents::import(w.conn(), source_id, &page.intents).await? {
                 w.changed(ChangeKind::Intents);
             }
             let mut affected = facts_for.clone();
-            if !page.intents.is_empty() {
-                let refs: Vec<&str> = page
-                    .intents
-                    .iter()
-                    .flat_map(|i| [i.external_id.as_str(), i.key.as_str()])
-                    .collect();
-                affected.extend(repo::intents::items_naming(w.conn(), source_id, &refs).await?);
+            if !newly_named.is_empty() {
+                affected
+                    .extend(repo::intents::items_naming(w.conn(), source_id, &newly_named).await?);
             }
             affected.sort_unstable();
             affected.dedup();

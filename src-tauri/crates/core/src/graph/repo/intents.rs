@@ -532,6 +532,33 @@ pub async fn resolve(
     }
 }
 
+/// The external id and key each of `intents` is stored with now, by id (those stored).
+pub async fn refs_of(
+    conn: &mut SqliteConnection,
+    intents: &[SourcedIntent],
+) -> sqlx::Result<HashMap<String, (String, String)>> {
+    if intents.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let ids: Vec<&str> = intents.iter().map(|i| i.id.as_str()).collect();
+    let json = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
+    let rows: Vec<(String, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT id, external_id, source_key FROM intents WHERE id IN (SELECT value FROM json_each(?1))",
+    )
+    .bind(json)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, external_id, key)| {
+            (
+                id,
+                (external_id.unwrap_or_default(), key.unwrap_or_default()),
+            )
+        })
+        .collect())
+}
+
 /// The items of `source_id` whose source link names one of `refs` (external ids or keys).
 pub async fn items_naming(
     conn: &mut SqliteConnection,
