@@ -183,8 +183,10 @@ async fn a_first_sync_walks_every_page_and_maps_every_field() {
     let raw: Value = serde_json::from_str(payload).unwrap();
     assert_eq!(raw["estimate"], 5);
     assert_eq!(
-        h.strings("SELECT key || ' ' || estimate FROM items WHERE estimate IS NOT NULL ORDER BY key")
-            .await,
+        h.strings(
+            "SELECT key || ' ' || estimate FROM items WHERE estimate IS NOT NULL ORDER BY key"
+        )
+        .await,
         vec!["ENG-1 5.0".to_owned(), "ENG-2 8.0".to_owned()],
         "the estimate in points, where the issue has one"
     );
