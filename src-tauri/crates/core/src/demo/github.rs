@@ -63,21 +63,54 @@ fn add(timeline: &mut Vec<TimelineEvent>, next_id: &mut i64, mut event: Timeline
     timeline.push(event);
 }
 
+/// The demo's GitHub logins by person, and its people by the person id a GitHub mapping gives
+/// a login ([`person_id`]).
+fn github_people(g: &DemoGraph) -> (HashMap<String, String>, HashMap<String, String>) {
+    let github = g.identities.iter().filter(|i| i.source_id == SRC_GITHUB);
+    let login_of = github
+        .clone()
+        .map(|i| (i.person_id.clone(), i.login.clone()))
+        .collect();
+    let person_of = github
+        .map(|i| (person_id(SRC_GITHUB, &i.login), i.person_id.clone()))
+        .collect();
+    (login_of, person_of)
+}
+
+/// Where each item's transitions are in `transitions`: contiguous and in time order (the
+/// generator writes them so).
+fn history_ranges(transitions: &[Transition]) -> HashMap<String, (usize, usize)> {
+    let mut ranges: HashMap<String, (usize, usize)> = HashMap::new();
+    for (at, t) in transitions.iter().enumerate() {
+        ranges
+            .entry(t.item_id.clone())
+            .and_modify(|r| r.1 = at + 1)
+            .or_insert((at, at + 1));
+    }
+    ranges
+}
+
+/// Puts each item's mapped history where its simulated one was.
+fn replace_histories(g: &mut DemoGraph, replaced: &HashMap<String, Vec<Transition>>) {
+    let mut transitions = Vec::with_capacity(g.transitions.len());
+    let mut done: std::collections::HashSet<String> = std::collections::HashSet::new();
+    for t in std::mem::take(&mut g.transitions) {
+        match replaced.get(&t.item_id) {
+            None => transitions.push(t),
+            Some(rows) => {
+                if done.insert(t.item_id.clone()) {
+                    transitions.extend(rows.iter().cloned());
+                }
+            }
+        }
+    }
+    g.transitions = transitions;
+}
+
 /// Replaces the simulated history of every GitHub pull request with what the real mapping makes
 /// of its GitHub records, and adds the lifecycle's states to the workflow map.
 pub(crate) fn through_the_github_mapping(g: &mut DemoGraph) {
-    let login_of: HashMap<&str, &str> = g
-        .identities
-        .iter()
-        .filter(|i| i.source_id == SRC_GITHUB)
-        .map(|i| (i.person_id.as_str(), i.login.as_str()))
-        .collect();
-    let person_of: HashMap<String, String> = g
-        .identities
-        .iter()
-        .filter(|i| i.source_id == SRC_GITHUB)
-        .map(|i| (person_id(SRC_GITHUB, &i.login), i.person_id.clone()))
-        .collect();
+    let (login_of, person_of) = github_people(g);
     let mut states = StateMeanings::default();
     for map in g
         .workflow_maps
@@ -89,14 +122,7 @@ pub(crate) fn through_the_github_mapping(g: &mut DemoGraph) {
     states.take_fresh();
     lifecycle::seed_meanings(&mut states);
 
-    // Each item's transitions are contiguous and in time order (the generator writes them so).
-    let mut ranges: HashMap<&str, (usize, usize)> = HashMap::new();
-    for (at, t) in g.transitions.iter().enumerate() {
-        ranges
-            .entry(t.item_id.as_str())
-            .and_modify(|r| r.1 = at + 1)
-            .or_insert((at, at + 1));
-    }
+    let ranges = history_ranges(&g.transitions);
     let mut replaced: HashMap<String, Vec<Transition>> = HashMap::new();
     let mut next_id: i64 = 1;
     for item in g
@@ -107,12 +133,8 @@ pub(crate) fn through_the_github_mapping(g: &mut DemoGraph) {
         let history = ranges
             .get(item.id.as_str())
             .map_or(&[][..], |&(from, to)| &g.transitions[from..to]);
-        let login = |person: &Option<String>| {
-            person
-                .as_deref()
-                .and_then(|p| login_of.get(p).copied())
-                .map(str::to_owned)
-        };
+        let login =
+            |person: &Option<String>| person.as_deref().and_then(|p| login_of.get(p).cloned());
         let author = login(&item.author_id);
         let mut timeline: Vec<TimelineEvent> = Vec::new();
         let mut merged_at = None;
@@ -215,19 +237,7 @@ pub(crate) fn through_the_github_mapping(g: &mut DemoGraph) {
         item.done_at = merged_at;
         replaced.insert(item.id.clone(), rows);
     }
-    let mut transitions = Vec::with_capacity(g.transitions.len());
-    let mut done: std::collections::HashSet<String> = std::collections::HashSet::new();
-    for t in std::mem::take(&mut g.transitions) {
-        match replaced.get(&t.item_id) {
-            None => transitions.push(t),
-            Some(rows) => {
-                if done.insert(t.item_id.clone()) {
-                    transitions.extend(rows.iter().cloned());
-                }
-            }
-        }
-    }
-    g.transitions = transitions;
+    replace_histories(g, &replaced);
 
     // A Jira key in a pull request's title is where the link to the issue it implements is found,
     // as the mapping reads it (`crossref::jira_keys_in`).
@@ -289,18 +299,7 @@ const BOARD: &str = "Platform board";
 /// demo's issues have no richer history than a real organisation's: their steps before the last
 /// one come from the labels.
 pub(crate) fn through_the_github_issue_mapping(g: &mut DemoGraph) {
-    let login_of: HashMap<&str, &str> = g
-        .identities
-        .iter()
-        .filter(|i| i.source_id == SRC_GITHUB)
-        .map(|i| (i.person_id.as_str(), i.login.as_str()))
-        .collect();
-    let person_of: HashMap<String, String> = g
-        .identities
-        .iter()
-        .filter(|i| i.source_id == SRC_GITHUB)
-        .map(|i| (person_id(SRC_GITHUB, &i.login), i.person_id.clone()))
-        .collect();
+    let (login_of, person_of) = github_people(g);
     let mut states = StateMeanings::default();
     for map in g.workflow_maps.iter().filter(|m| m.source_id == SRC_GITHUB) {
         states.seed(
@@ -311,13 +310,7 @@ pub(crate) fn through_the_github_issue_mapping(g: &mut DemoGraph) {
     }
     states.take_fresh();
 
-    let mut ranges: HashMap<&str, (usize, usize)> = HashMap::new();
-    for (at, t) in g.transitions.iter().enumerate() {
-        ranges
-            .entry(t.item_id.as_str())
-            .and_modify(|r| r.1 = at + 1)
-            .or_insert((at, at + 1));
-    }
+    let ranges = history_ranges(&g.transitions);
     let mut replaced: HashMap<String, Vec<Transition>> = HashMap::new();
     let mut next_id: i64 = 1;
     for item in g
@@ -328,12 +321,8 @@ pub(crate) fn through_the_github_issue_mapping(g: &mut DemoGraph) {
         let history = ranges
             .get(item.id.as_str())
             .map_or(&[][..], |&(from, to)| &g.transitions[from..to]);
-        let login = |person: &Option<String>| {
-            person
-                .as_deref()
-                .and_then(|p| login_of.get(p).copied())
-                .map(str::to_owned)
-        };
+        let login =
+            |person: &Option<String>| person.as_deref().and_then(|p| login_of.get(p).cloned());
         let actor = |login: Option<String>| {
             login.map(|login| Actor {
                 typename: if login.ends_with("[bot]") {
@@ -488,19 +477,7 @@ pub(crate) fn through_the_github_issue_mapping(g: &mut DemoGraph) {
         };
         replaced.insert(item.id.clone(), rows);
     }
-    let mut transitions = Vec::with_capacity(g.transitions.len());
-    let mut done: std::collections::HashSet<String> = std::collections::HashSet::new();
-    for t in std::mem::take(&mut g.transitions) {
-        match replaced.get(&t.item_id) {
-            None => transitions.push(t),
-            Some(rows) => {
-                if done.insert(t.item_id.clone()) {
-                    transitions.extend(rows.iter().cloned());
-                }
-            }
-        }
-    }
-    g.transitions = transitions;
+    replace_histories(g, &replaced);
     for mut map in states.take_fresh() {
         map.source_id = SRC_GITHUB.to_owned();
         g.workflow_maps.push(map);
