@@ -149,6 +149,39 @@ async fn run_import(args: &BenchSyncArgs, file: &std::path::Path) -> Result<(), 
     Ok(())
 }
 
+/// Prints a sync through a fake server: its corpus, its path and its figures (or JSON).
+fn print_fake_sync(
+    json: bool,
+    report: &baton_core::sync::RunReport,
+    seconds: f64,
+    corpus: &str,
+    corpus_line: &str,
+    path: &str,
+) {
+    let f = &report.figures;
+    let rate = f.items as f64 / seconds;
+    if json {
+        outln!(
+            "{}",
+            serde_json::json!({
+                "corpus": corpus, "items": f.items, "pages": f.pages, "requests": f.requests,
+                "seconds": seconds, "items_per_second": rate
+            })
+        );
+    } else {
+        outln!("corpus: {corpus_line}");
+        outln!("path: {path}");
+        outln!(
+            "synced {} items in {} pages ({} requests) in {:.1} s: {:.0} items/s (target ≥ 5,000)",
+            f.items,
+            f.pages,
+            f.requests,
+            seconds,
+            rate
+        );
+    }
+}
+
 /// `baton bench-sync --gitlab`: a GitLab source's sync over the scaled corpus, timed.
 async fn run_gitlab(args: &BenchSyncArgs) -> Result<(), CoreError> {
     let token = "bench-token";
@@ -171,29 +204,14 @@ async fn run_gitlab(args: &BenchSyncArgs) -> Result<(), CoreError> {
         }),
     };
     let (report, seconds) = timed_sync("gitlab", &input).await?;
-    let items = report.figures.items;
-    let rate = items as f64 / seconds;
-    if args.json {
-        outln!(
-            "{}",
-            serde_json::json!({
-                "corpus": "scaled from DevLake's real gitlab.com gitlab-data/snowflake_spend rows (ids offset, times shifted)",
-                "items": items, "pages": report.figures.pages, "requests": report.figures.requests,
-                "seconds": seconds, "items_per_second": rate
-            })
-        );
-    } else {
-        outln!("corpus: {} issues and merge requests SCALED from DevLake's real gitlab.com rows (ids offset, times shifted); generated in {:.1} s", items, generated);
-        outln!("path: fake GitLab on 127.0.0.1 → HTTP (lists, each merge request's notes, each issue's links) → parse → map → SQLite (one transaction per page)");
-        outln!(
-            "synced {} items in {} pages ({} requests) in {:.1} s: {:.0} items/s (target ≥ 5,000)",
-            items,
-            report.figures.pages,
-            report.figures.requests,
-            seconds,
-            rate
-        );
-    }
+    print_fake_sync(
+        args.json,
+        &report,
+        seconds,
+        "scaled from DevLake's real gitlab.com gitlab-data/snowflake_spend rows (ids offset, times shifted)",
+        &format!("{} issues and merge requests SCALED from DevLake's real gitlab.com rows (ids offset, times shifted); generated in {generated:.1} s", report.figures.items),
+        "fake GitLab on 127.0.0.1 → HTTP (lists, each merge request's notes, each issue's links) → parse → map → SQLite (one transaction per page)",
+    );
     Ok(())
 }
 
@@ -217,29 +235,14 @@ async fn run_linear(args: &BenchSyncArgs) -> Result<(), CoreError> {
         scope: SourceScope::Linear(LinearScope::default()),
     };
     let (report, seconds) = timed_sync("linear", &input).await?;
-    let items = report.figures.items;
-    let rate = items as f64 / seconds;
-    if args.json {
-        outln!(
-            "{}",
-            serde_json::json!({
-                "corpus": "scaled from the hand-made Linear workspace in tests/fixtures/linear (ids and identifiers offset, times shifted); not recorded from Linear",
-                "items": items, "pages": report.figures.pages, "requests": report.figures.requests,
-                "seconds": seconds, "items_per_second": rate
-            })
-        );
-    } else {
-        outln!("corpus: {} issues SCALED from the hand-made Linear workspace (not recorded data; ids offset, times shifted); generated in {:.1} s", items, generated);
-        outln!("path: fake Linear GraphQL on 127.0.0.1 → HTTP (pages of 50 issues with history and relations, follow-ups for long histories) → parse → map → SQLite (one transaction per page)");
-        outln!(
-            "synced {} items in {} pages ({} requests) in {:.1} s: {:.0} items/s (target ≥ 5,000)",
-            items,
-            report.figures.pages,
-            report.figures.requests,
-            seconds,
-            rate
-        );
-    }
+    print_fake_sync(
+        args.json,
+        &report,
+        seconds,
+        "scaled from the hand-made Linear workspace in tests/fixtures/linear (ids and identifiers offset, times shifted); not recorded from Linear",
+        &format!("{} issues SCALED from the hand-made Linear workspace (not recorded data; ids offset, times shifted); generated in {generated:.1} s", report.figures.items),
+        "fake Linear GraphQL on 127.0.0.1 → HTTP (pages of 50 issues with history and relations, follow-ups for long histories) → parse → map → SQLite (one transaction per page)",
+    );
     Ok(())
 }
 
