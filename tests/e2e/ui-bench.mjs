@@ -123,6 +123,26 @@ function stop(child) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Removes a run's scratch home. The web process the app leaves behind can still be writing its
+ * shader cache for a moment after the driver stops, so a failed removal is retried and, if it
+ * still fails, reported and left: the run's figures are not lost to a cleanup.
+ */
+async function removeHome(home) {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      rmSync(home, { recursive: true, force: true });
+      return;
+    } catch (err) {
+      if (attempt === 4) {
+        log(`could not remove ${home} (${err.code ?? err}); left for the system's cleaning`);
+        return;
+      }
+      await sleep(1_000);
+    }
+  }
+}
+
 /** The page's marks and measures, with epoch times (timeOrigin + startTime). */
 async function timeline(driver) {
   return driver.execute(`
@@ -294,7 +314,7 @@ async function oneRun(run) {
   } finally {
     await driver.stop();
     for (const child of children.reverse()) await stop(child);
-    rmSync(home, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+    await removeHome(home);
   }
   return { figures, notes };
 }

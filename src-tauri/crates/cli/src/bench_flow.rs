@@ -490,6 +490,65 @@ pub async fn intents_figures(
     ])
 }
 
+/// The duplicates figures: every candidate from a fresh engine (what the background build does
+/// the first time), then the engine brought up to date after sync pages that retitle 100 items.
+pub async fn duplicates_figures(
+    ws: &Workspace,
+    ix: &baton_core::graph::index::WorkIndex,
+    runs: u32,
+) -> Result<Vec<Figure>, CoreError> {
+    let mut out = Vec::new();
+    let cpu = cpu_ms();
+    let started = Instant::now();
+    let engine = baton_core::duplicates::Engine::build(ix, &mut |_, _| {});
+    let mut files = baton_core::duplicates::FileSets::default();
+    baton_core::duplicates::load_files(ws, ix, &engine, &mut files).await?;
+    let ranked = baton_core::duplicates::rank_with(ix, &engine, Default::default(), Some(&files));
+    out.push(timed(
+        &format!(
+            "duplicates: every candidate on the whole index, fresh engine, files of its pull requests read ({} pairs compared alike, {} candidates, {} sharing files)",
+            engine.pairs().count(),
+            ranked.len(),
+            ranked.iter().filter(|s| !s.same_files.is_empty()).count()
+        ),
+        ms_since(started),
+        cpu_since(cpu),
+        Some((2_000.0, false)),
+    ));
+    drop((engine, ranked, files));
+    std::hint::black_box(baton_core::duplicates::current(ws, &mut |_, _| {}).await?);
+    let mut page_samples = Vec::new();
+    let mut page_cpu = Vec::new();
+    let n = ix.items.len();
+    for run in 0..runs.max(1) as usize {
+        let ids: Vec<String> = (0..100)
+            .map(|k| ix.item_ids[(run * 7_919 + k * (n / 100).max(1)) % n.max(1)].to_owned())
+            .collect();
+        ws.write(RetitleItems(&ids, run)).await?;
+        // The index follows the page first (measured by its own figure); then the candidates.
+        std::hint::black_box(ws.index().await?);
+        let cpu = cpu_ms();
+        let started = Instant::now();
+        let c = baton_core::duplicates::current(ws, &mut |_, _| {}).await?;
+        page_samples.push(ms_since(started));
+        page_cpu.push(cpu_since(cpu));
+        if c.computed != baton_core::duplicates::Computed::Incremental {
+            return Err(CoreError::Invalid(format!(
+                "the duplicates engine was rebuilt after a sync page ({:?})",
+                c.computed
+            )));
+        }
+    }
+    out.push(timed(
+        "duplicates: candidates after a sync page retitling 100 items (incremental, median)",
+        median(page_samples),
+        median_of(&page_cpu),
+        Some((50.0, false)),
+    ));
+
+    Ok(out)
+}
+
 /// Measures the flow figures on `path`; with `first_only`, only a fresh process's way to its
 /// first Flow answer (open, index, answer), which takes a second instead of a minute; with
 /// `intents_only`, that and the Intents page's figures.
@@ -498,6 +557,7 @@ pub async fn run(
     runs: u32,
     first_only: bool,
     intents_only: bool,
+    duplicates_only: bool,
 ) -> Result<Vec<Figure>, CoreError> {
     let mut out = Vec::new();
     let cpu_start = cpu_ms();
@@ -531,6 +591,11 @@ pub async fn run(
         first_cpu,
         Some((budgets.first_flow_ms, false)),
     ));
+    if duplicates_only {
+        out.extend(duplicates_figures(&ws, &ix, runs).await?);
+        ws.close().await;
+        return Ok(out);
+    }
     if intents_only {
         let now = baton_core::time::now_ms();
         out.extend(intents_figures(&ws, now, runs).await?);
@@ -819,55 +884,7 @@ pub async fn run(
         Some((20.0, false)),
     ));
 
-    // Duplicates: every candidate from a fresh engine (what the background build does the first
-    // time), then the engine brought up to date after a sync page that retitles 100 items.
-    let cpu = cpu_ms();
-    let started = Instant::now();
-    let engine = baton_core::duplicates::Engine::build(&ix, &mut |_, _| {});
-    let mut files = baton_core::duplicates::FileSets::default();
-    baton_core::duplicates::load_files(&ws, &ix, &engine, &mut files).await?;
-    let ranked = baton_core::duplicates::rank_with(&ix, &engine, Default::default(), Some(&files));
-    out.push(timed(
-        &format!(
-            "duplicates: every candidate on the whole index, fresh engine, files of its pull requests read ({} pairs compared alike, {} candidates, {} sharing files)",
-            engine.pairs().count(),
-            ranked.len(),
-            ranked.iter().filter(|s| !s.same_files.is_empty()).count()
-        ),
-        ms_since(started),
-        cpu_since(cpu),
-        Some((2_000.0, false)),
-    ));
-    drop((engine, ranked, files));
-    std::hint::black_box(baton_core::duplicates::current(&ws, &mut |_, _| {}).await?);
-    let mut page_samples = Vec::new();
-    let mut page_cpu = Vec::new();
-    let n = ix.items.len();
-    for run in 0..runs.max(1) as usize {
-        let ids: Vec<String> = (0..100)
-            .map(|k| ix.item_ids[(run * 7_919 + k * (n / 100).max(1)) % n.max(1)].to_owned())
-            .collect();
-        ws.write(RetitleItems(&ids, run)).await?;
-        // The index follows the page first (measured by its own figure); then the candidates.
-        std::hint::black_box(ws.index().await?);
-        let cpu = cpu_ms();
-        let started = Instant::now();
-        let c = baton_core::duplicates::current(&ws, &mut |_, _| {}).await?;
-        page_samples.push(ms_since(started));
-        page_cpu.push(cpu_since(cpu));
-        if c.computed != baton_core::duplicates::Computed::Incremental {
-            return Err(CoreError::Invalid(format!(
-                "the duplicates engine was rebuilt after a sync page ({:?})",
-                c.computed
-            )));
-        }
-    }
-    out.push(timed(
-        "duplicates: candidates after a sync page retitling 100 items (incremental, median)",
-        median(page_samples),
-        median_of(&page_cpu),
-        Some((50.0, false)),
-    ));
+    out.extend(duplicates_figures(&ws, &ix, runs).await?);
 
     // Memory now, before the SQL comparison (whose temporary B-trees are not part of the app).
     let (rss, peak) = memory_mib();

@@ -250,6 +250,9 @@ enum Command {
         /// Only the Intents page's figures (after the open and the index).
         #[arg(long, conflicts_with = "first_only")]
         intents_only: bool,
+        /// Only the duplicates figures (after the open and the index).
+        #[arg(long, conflicts_with_all = ["first_only", "intents_only"])]
+        duplicates_only: bool,
     },
     /// Sync sources (every enabled one, or --source NAME) with the app's sync code.
     Sync(sync::SyncArgs),
@@ -571,7 +574,10 @@ async fn run(command: Command) -> Result<bool, CoreError> {
             runs,
             first_only,
             intents_only,
-        } => print_json(&bench_flow::run(&file, runs, first_only, intents_only).await?)?,
+            duplicates_only,
+        } => print_json(
+            &bench_flow::run(&file, runs, first_only, intents_only, duplicates_only).await?,
+        )?,
         Command::Sync(args) => sync::sync(args).await?,
         Command::Source(command) => sync::source(command).await?,
         Command::BenchSync(args) => bench_sync::run(args).await?,

@@ -8,7 +8,7 @@
 //! needs (teams, intents, links, times, decisions) is read when it is asked for, so a link or a
 //! decision never needs the engine rebuilt.
 
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::text::{self, BANDS};
 use crate::graph::index::WorkIndex;
@@ -67,11 +67,15 @@ pub struct Engine {
     /// request: only items of two teams and of one nature are compared.
     sides: Vec<(u32, bool)>,
     /// Document frequency of each word over comparable items.
-    df: HashMap<u64, u32>,
+    df: FxHashMap<u64, u32>,
     docs: u32,
-    buckets: HashMap<u64, Vec<u32>>,
+    buckets: FxHashMap<u64, Vec<u32>>,
     /// Pairs (smaller position first) at or above [`MIN_TEXT`], with their title similarity.
-    pairs: HashMap<(u32, u32), f32>,
+    pairs: FxHashMap<(u32, u32), f32>,
+    /// While a build compares: each item's word weights (same order as its words) and their
+    /// sum, worked out once from the finished word frequencies instead of for every pair.
+    /// Empty otherwise (an update weighs with the frequencies of the moment).
+    weighed: Vec<(Vec<f64>, f64)>,
 }
 
 /// Progress of a build: (items done, items in all).
@@ -112,14 +116,23 @@ impl Engine {
                 progress(i, total);
             }
         }
-        let mut seen: std::collections::HashSet<(u32, u32)> = std::collections::HashSet::new();
+        e.weighed = e
+            .words
+            .iter()
+            .map(|words| {
+                let weights: Vec<f64> = words.iter().map(|w| text::weight(e.idf(*w))).collect();
+                let sum = weights.iter().sum();
+                (weights, sum)
+            })
+            .collect();
         for i in 0..n {
-            e.compare_from(i as u32, &mut seen, false);
+            e.compare_from(i as u32, None, false);
             if i % 8_192 == 0 {
                 progress(n + i, total);
             }
         }
         progress(total, total);
+        e.weighed = Vec::new();
         e
     }
 
@@ -142,17 +155,15 @@ impl Engine {
     }
 
     /// Compares item `i` with the items it shares a bucket with (when `all` is false, only
-    /// those after it, which a full build visits once each).
-    fn compare_from(
-        &mut self,
-        i: u32,
-        seen: &mut std::collections::HashSet<(u32, u32)>,
-        all: bool,
-    ) {
+    /// those after it, which a full build visits once each). `seen` holds the pairs already
+    /// compared by an update that compares several items; a build needs none (each pair is
+    /// visited from its smaller position only).
+    fn compare_from(&mut self, i: u32, seen: Option<&mut FxHashSet<(u32, u32)>>, all: bool) {
         let Some(keys) = self.bands[i as usize] else {
             return;
         };
-        let mut found: Vec<((u32, u32), f32)> = Vec::new();
+        // The items sharing a band with `i`, each once.
+        let mut others: Vec<u32> = Vec::new();
         for key in keys {
             let Some(bucket) = self.buckets.get(&key) else {
                 continue;
@@ -160,18 +171,25 @@ impl Engine {
             if bucket.len() > MAX_BUCKET {
                 continue;
             }
-            for &j in bucket {
-                if j == i || (!all && j < i) || !self.may_pair(i as usize, j as usize) {
-                    continue;
-                }
-                let pair = (i.min(j), i.max(j));
+            others.extend(bucket.iter().copied().filter(|&j| j != i && (all || j > i)));
+        }
+        others.sort_unstable();
+        others.dedup();
+        let mut seen = seen;
+        let mut found: Vec<((u32, u32), f32)> = Vec::new();
+        for j in others {
+            if !self.may_pair(i as usize, j as usize) {
+                continue;
+            }
+            let pair = (i.min(j), i.max(j));
+            if let Some(seen) = seen.as_deref_mut() {
                 if !seen.insert(pair) {
                     continue;
                 }
-                let sim = self.similarity(i as usize, j as usize);
-                if sim >= MIN_TEXT {
-                    found.push((pair, sim as f32));
-                }
+            }
+            let sim = self.similarity(i as usize, j as usize);
+            if sim >= MIN_TEXT {
+                found.push((pair, sim as f32));
             }
         }
         self.pairs.extend(found);
@@ -193,6 +211,9 @@ impl Engine {
         let (Some(wa), Some(wb)) = (self.words.get(a), self.words.get(b)) else {
             return 0.0;
         };
+        if let (Some((weights, na)), Some((_, nb))) = (self.weighed.get(a), self.weighed.get(b)) {
+            return text::similarity_from(text::common_weight(wa, weights, wb), *na, *nb);
+        }
         text::weighted_cosine(wa, wb, |w| self.idf(w))
     }
 
@@ -201,6 +222,11 @@ impl Engine {
     /// again. Word frequencies follow the changed items. Returns how many items were re-read.
     /// An index with fewer items than the engine (items deleted) needs [`Engine::build`].
     pub fn update(&mut self, ix: &WorkIndex) -> Option<usize> {
+        self.update_positions(ix).map(|changed| changed.len())
+    }
+
+    /// [`Engine::update`], returning the positions of the items read again (ascending).
+    pub fn update_positions(&mut self, ix: &WorkIndex) -> Option<Vec<u32>> {
         let n = ix.items.len();
         if n < self.len {
             return None;
@@ -222,7 +248,7 @@ impl Engine {
         }
         self.len = n;
         if changed.is_empty() {
-            return Some(0);
+            return Some(changed);
         }
         // Take the changed items out.
         for &i in &changed {
@@ -243,7 +269,7 @@ impl Engine {
                 }
             }
         }
-        let changed_set: std::collections::HashSet<u32> = changed.iter().copied().collect();
+        let changed_set: FxHashSet<u32> = changed.iter().copied().collect();
         self.pairs
             .retain(|(a, b), _| !changed_set.contains(a) && !changed_set.contains(b));
         // Put them back as they are now.
@@ -263,11 +289,11 @@ impl Engine {
             self.words[i as usize] = words;
             self.bands[i as usize] = bands;
         }
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = FxHashSet::default();
         for &i in &changed {
-            self.compare_from(i, &mut seen, true);
+            self.compare_from(i, Some(&mut seen), true);
         }
-        Some(changed.len())
+        Some(changed)
     }
 
     /// The pairs kept, with their title similarity.

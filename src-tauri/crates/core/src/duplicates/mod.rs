@@ -13,6 +13,8 @@ pub mod engine;
 pub mod text;
 
 use std::collections::{HashMap, HashSet};
+
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -50,9 +52,9 @@ pub const W_FILES: f64 = 0.1;
 /// pairs of pull requests are read, and only again once they change.
 #[derive(Debug, Clone, Default)]
 pub struct FileSets {
-    by_item: HashMap<String, (i64, Vec<u32>)>,
+    by_item: FxHashMap<String, (i64, Vec<u32>)>,
     names: Vec<String>,
-    name_of: HashMap<String, u32>,
+    name_of: FxHashMap<String, u32>,
 }
 
 impl FileSets {
@@ -119,11 +121,27 @@ pub async fn load_files(
     engine: &Engine,
     files: &mut FileSets,
 ) -> CoreResult<()> {
+    load_files_of(ws, ix, engine, files, None).await
+}
+
+/// [`load_files`] for the pairs with an item marked in `only` (all pairs when None): after a
+/// sync page, the lists of the other pairs are still those of their items' update times.
+async fn load_files_of(
+    ws: &Workspace,
+    ix: &WorkIndex,
+    engine: &Engine,
+    files: &mut FileSets,
+    only: Option<&[bool]>,
+) -> CoreResult<()> {
     let n = ix.items.len();
+    let marked = |i: u32| only.is_none_or(|m| m.get(i as usize).copied().unwrap_or(true));
     let mut wanted: Vec<String> = Vec::new();
     let mut updated_of: Vec<i64> = Vec::new();
-    let mut seen: HashSet<u32> = HashSet::new();
+    let mut seen: FxHashSet<u32> = FxHashSet::default();
     for ((a, b), _) in engine.pairs() {
+        if !marked(a) && !marked(b) {
+            continue;
+        }
         let (au, bu) = (a as usize, b as usize);
         if au >= n || bu >= n {
             continue;
@@ -195,14 +213,14 @@ fn across(ix: &WorkIndex, a: usize, b: usize) -> bool {
 /// Links between items, for the structural signals and exclusions.
 struct Graph {
     /// Linked items of the items in the engine's pairs (others are never asked about).
-    neighbours: HashMap<u32, Vec<u32>>,
+    neighbours: FxHashMap<u32, Vec<u32>>,
     /// Pairs (smaller first) joined by a standing link other than duplicates.
-    linked: HashSet<(u32, u32)>,
+    linked: FxHashSet<(u32, u32)>,
     /// Pairs joined by a standing duplicates link.
-    duplicates: HashSet<(u32, u32)>,
+    duplicates: FxHashSet<(u32, u32)>,
     /// Pull requests (of the engine's pairs) that implement a tracked item: compared through
     /// that item.
-    implementing: HashSet<u32>,
+    implementing: FxHashSet<u32>,
 }
 
 impl Graph {
@@ -211,10 +229,10 @@ impl Graph {
     fn of(ix: &WorkIndex, relevant: &[bool]) -> Graph {
         let n = ix.items.len();
         let mut g = Graph {
-            neighbours: HashMap::new(),
-            linked: HashSet::new(),
-            duplicates: HashSet::new(),
-            implementing: HashSet::new(),
+            neighbours: FxHashMap::default(),
+            linked: FxHashSet::default(),
+            duplicates: FxHashSet::default(),
+            implementing: FxHashSet::default(),
         };
         let wanted = |i: u32| relevant.get(i as usize).copied().unwrap_or(false);
         for l in &ix.links {
@@ -292,9 +310,60 @@ pub fn rank_with(
     opts: RankOptions,
     files: Option<&FileSets>,
 ) -> Vec<Scored> {
+    let mut out = score(ix, engine, opts, files, None);
+    sort_ranked(ix, &mut out);
+    out
+}
+
+/// The ranking of [`rank_with`] (default options) brought up to date from `previous`, the
+/// ranking of an earlier generation of the same engine, when only the items marked in
+/// `affected` may have changed: their pairs are scored again, every other pair keeps its place.
+/// Equal to ranking afresh as long as `affected` holds every item whose row, text, files or
+/// links changed and every item linked to one of them (a pair's shared neighbours and links
+/// are read from both items' links).
+pub fn rerank(
+    ix: &WorkIndex,
+    engine: &Engine,
+    files: Option<&FileSets>,
+    previous: &[Scored],
+    affected: &[bool],
+) -> Vec<Scored> {
+    let hit = |i: u32| affected.get(i as usize).copied().unwrap_or(true);
+    let mut out = score(ix, engine, RankOptions::default(), files, Some(affected));
+    out.extend(previous.iter().filter(|s| !hit(s.a) && !hit(s.b)).cloned());
+    sort_ranked(ix, &mut out);
+    out
+}
+
+/// Best first; ties by the items' ids.
+fn sort_ranked(ix: &WorkIndex, out: &mut [Scored]) {
+    out.sort_by(|p, q| {
+        q.score
+            .total_cmp(&p.score)
+            .then_with(|| ix.item_ids[p.a as usize].cmp(&ix.item_ids[q.a as usize]))
+            .then_with(|| ix.item_ids[p.b as usize].cmp(&ix.item_ids[q.b as usize]))
+    });
+}
+
+/// The engine's pairs scored, unsorted: all of them, or (with `only`) those with an item marked.
+fn score(
+    ix: &WorkIndex,
+    engine: &Engine,
+    opts: RankOptions,
+    files: Option<&FileSets>,
+    only: Option<&[bool]>,
+) -> Vec<Scored> {
     let n = ix.items.len();
+    let wanted = |a: u32, b: u32| {
+        only.is_none_or(|m| {
+            m.get(a as usize).copied().unwrap_or(true) || m.get(b as usize).copied().unwrap_or(true)
+        })
+    };
     let mut relevant = vec![false; n];
     for ((a, b), _) in engine.pairs() {
+        if !wanted(a, b) {
+            continue;
+        }
         for i in [a, b] {
             if let Some(r) = relevant.get_mut(i as usize) {
                 *r = true;
@@ -304,6 +373,9 @@ pub fn rank_with(
     let g = Graph::of(ix, &relevant);
     let mut out: Vec<Scored> = Vec::new();
     for ((a, b), sim) in engine.pairs() {
+        if !wanted(a, b) {
+            continue;
+        }
         let (au, bu) = (a as usize, b as usize);
         if au >= n || bu >= n {
             continue;
@@ -354,12 +426,6 @@ pub fn rank_with(
             files_share,
         });
     }
-    out.sort_by(|p, q| {
-        q.score
-            .total_cmp(&p.score)
-            .then_with(|| ix.item_ids[p.a as usize].cmp(&ix.item_ids[q.a as usize]))
-            .then_with(|| ix.item_ids[p.b as usize].cmp(&ix.item_ids[q.b as usize]))
-    });
     out
 }
 
@@ -444,6 +510,31 @@ struct Kept {
     files: FileSets,
 }
 
+/// The items whose candidate pairs may score differently after `changed` items were read
+/// again: those items and every item linked to one of them (a link added or removed changes the
+/// shared neighbours and the links of both its ends), as a mask over the index's positions.
+fn affected_by(ix: &WorkIndex, changed: impl Iterator<Item = u32>) -> Vec<bool> {
+    let n = ix.items.len();
+    let mut seeds = vec![false; n];
+    for i in changed {
+        if let Some(s) = seeds.get_mut(i as usize) {
+            *s = true;
+        }
+    }
+    let mut out = seeds.clone();
+    for l in &ix.links {
+        let (f, t) = (l.from as usize, l.to as usize);
+        if f >= n || t >= n {
+            continue;
+        }
+        if seeds[f] || seeds[t] {
+            out[f] = true;
+            out[t] = true;
+        }
+    }
+    out
+}
+
 /// The engine brought up to date for a workspace's index, with its ranked candidates.
 #[derive(Debug, Clone)]
 pub struct Current {
@@ -504,7 +595,7 @@ pub async fn current(ws: &Workspace, progress: engine::Progress<'_>) -> CoreResu
     }
     // The engine is brought up to date outside the lock's await points: the files of its pairs
     // are read from the workspace between two holds of the lock.
-    let (mut engine, mut files, generation) = {
+    let (mut engine, mut files, generation, previous) = {
         let mut slot = kept
             .lock()
             .map_err(|_| CoreError::Invalid("the duplicates engine was poisoned".into()))?;
@@ -515,27 +606,33 @@ pub async fn current(ws: &Workspace, progress: engine::Progress<'_>) -> CoreResu
             std::mem::take(&mut slot.engine),
             std::mem::take(&mut slot.files),
             generation,
+            std::mem::take(&mut slot.ranked),
         )
     };
     let started = Instant::now();
     let mut how = Computed::Incremental;
-    if generation.is_some() {
-        if Arc::make_mut(&mut engine).update(&ix).is_none() {
-            how = Computed::Full;
-        }
-    } else {
-        how = Computed::Full;
+    // The items whose pairs are scored again (None: all of them).
+    let mut affected = None;
+    match generation {
+        Some(generation) => match Arc::make_mut(&mut engine).update_positions(&ix) {
+            Some(read) => {
+                affected = ix
+                    .changed_since(generation)
+                    .map(|since| affected_by(&ix, since.into_iter().chain(read)));
+            }
+            None => how = Computed::Full,
+        },
+        None => how = Computed::Full,
     }
     if how == Computed::Full {
         engine = Arc::new(Engine::build(&ix, progress));
+        affected = None;
     }
-    load_files(ws, &ix, &engine, &mut files).await?;
-    let ranked = Arc::new(rank_with(
-        &ix,
-        &engine,
-        RankOptions::default(),
-        Some(&files),
-    ));
+    load_files_of(ws, &ix, &engine, &mut files, affected.as_deref()).await?;
+    let ranked = Arc::new(match &affected {
+        Some(affected) => rerank(&ix, &engine, Some(&files), &previous, affected),
+        None => rank_with(&ix, &engine, RankOptions::default(), Some(&files)),
+    });
     let mut slot = kept
         .lock()
         .map_err(|_| CoreError::Invalid("the duplicates engine was poisoned".into()))?;

@@ -345,3 +345,143 @@ fn changes_touching_the_same_files_share_them_by_jaccard_and_say_which() {
         "both touch payments/refund.rs (33% of their files in common)"
     );
 }
+
+/// A sync page's kind of change: an item retitled, moved to a team, or linked (the write lists
+/// only the items it names, as a page does).
+enum PageChange {
+    Retitle(String, String),
+    Team(String, Option<String>),
+    Link(String, String, LinkKind),
+}
+
+struct Page(Vec<PageChange>, i64);
+
+impl crate::graph::WriteOp for Page {
+    type Output = ();
+    type Error = CoreError;
+    async fn apply(self, w: &mut crate::graph::Writer<'_>) -> CoreResult<()> {
+        for change in self.0 {
+            let named = match change {
+                PageChange::Retitle(id, title) => {
+                    sqlx::query("UPDATE items SET title = ?1, updated_at = ?2 WHERE id = ?3")
+                        .bind(title)
+                        .bind(self.1)
+                        .bind(&id)
+                        .execute(&mut *w.conn())
+                        .await?;
+                    id
+                }
+                PageChange::Team(id, team) => {
+                    sqlx::query("UPDATE items SET team_id = ?1, updated_at = ?2 WHERE id = ?3")
+                        .bind(team)
+                        .bind(self.1)
+                        .bind(&id)
+                        .execute(&mut *w.conn())
+                        .await?;
+                    id
+                }
+                PageChange::Link(from, to, kind) => {
+                    repo::links::upsert_many(
+                        w.conn(),
+                        &[crate::graph::model::Link {
+                            from_item_id: from.clone(),
+                            to_item_id: to,
+                            kind,
+                            origin: crate::graph::model::LinkOrigin::Source,
+                            confidence: 1.0,
+                            created_at: self.1,
+                            removed_at: None,
+                            found_in: None,
+                        }],
+                    )
+                    .await?;
+                    from
+                }
+            };
+            w.items_changed([named]);
+        }
+        Ok(())
+    }
+}
+
+/// The ranking `current` keeps, against ranking every pair of the same engine again.
+async fn assert_ranked_afresh(ws: &Workspace, what: &str) -> Current {
+    let c = current(ws, &mut |_, _| {}).await.unwrap();
+    assert_eq!(c.computed, Computed::Incremental, "{what}: no rebuild");
+    let mut files = FileSets::default();
+    load_files(ws, &c.ix, &c.engine, &mut files).await.unwrap();
+    let fresh = rank_with(&c.ix, &c.engine, RankOptions::default(), Some(&files));
+    let key = |s: &Scored| (s.a, s.b, s.score.to_bits(), s.shared.clone(), s.same_intent);
+    assert_eq!(
+        c.ranked.iter().map(key).collect::<Vec<_>>(),
+        fresh.iter().map(key).collect::<Vec<_>>(),
+        "{what}: the ranking followed item by item equals one made afresh"
+    );
+    c
+}
+
+#[tokio::test]
+async fn a_ranking_followed_through_sync_pages_equals_one_made_afresh() {
+    let (_dir, ws, _) = demo_workspace(3_000).await;
+    let first = current(&ws, &mut |_, _| {}).await.unwrap();
+    assert_eq!(first.computed, Computed::Full);
+    let id = |i: u32| first.ix.item_ids[i as usize].to_owned();
+    let top: Vec<Scored> = first.ranked.iter().take(8).cloned().collect();
+    assert!(top.len() == 8, "the demo has candidates");
+    let team_of = |i: u32| {
+        let t = first.ix.items[i as usize].team;
+        (t != crate::graph::index::NONE).then(|| first.ix.teams[t as usize].id.clone())
+    };
+
+    // A blocking link between the two items of a candidate, written from one side only: the
+    // pair is no longer a candidate although the page names only one of them.
+    ws.write(Page(
+        vec![PageChange::Link(
+            id(top[0].a),
+            id(top[0].b),
+            LinkKind::Blocks,
+        )],
+        END + 1,
+    ))
+    .await
+    .unwrap();
+    let c = assert_ranked_afresh(&ws, "a link inside a pair").await;
+    assert!(!c.ranked.iter().any(|s| (s.a, s.b) == (top[0].a, top[0].b)));
+
+    // A third item linked to both items of another candidate: they now share a neighbour.
+    let third = (0..first.ix.items.len() as u32)
+        .find(|&i| i != top[1].a && i != top[1].b)
+        .unwrap();
+    ws.write(Page(
+        vec![
+            PageChange::Link(id(third), id(top[1].a), LinkKind::Relates),
+            PageChange::Link(id(third), id(top[1].b), LinkKind::Relates),
+        ],
+        END + 2,
+    ))
+    .await
+    .unwrap();
+    let c = assert_ranked_afresh(&ws, "a shared neighbour").await;
+    let pair = c
+        .ranked
+        .iter()
+        .find(|s| (s.a, s.b) == (top[1].a, top[1].b))
+        .unwrap();
+    assert!(pair.shared.contains(&third), "the shared item is named");
+
+    // An item moved to the other item's team (one team's own backlog: not a candidate), and an
+    // item retitled as another candidate's item (a new pair).
+    ws.write(Page(
+        vec![
+            PageChange::Team(id(top[2].a), team_of(top[2].b)),
+            PageChange::Retitle(
+                id(top[3].a),
+                first.ix.item_titles_folded[top[4].b as usize].to_owned(),
+            ),
+        ],
+        END + 3,
+    ))
+    .await
+    .unwrap();
+    assert_ranked_afresh(&ws, "a team change and a retitle").await;
+}

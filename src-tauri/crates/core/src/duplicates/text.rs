@@ -172,43 +172,61 @@ const SEEDS: [u64; HASHES] = {
     seeds
 };
 
-/// The similarity of two sorted word sets, each word weighted by its inverse document frequency
-/// (`idf`, squared): rare words that agree count for more than common ones. The mean of the
-/// weighted cosine and the weighted containment (see the body).
+/// The weighted similarity of two titles' sorted word hashes, each word weighing its IDF to the
+/// power [`IDF_POWER`] (see [`weighted_cosine_of`]).
 pub fn weighted_cosine(a: &[u64], b: &[u64], idf: impl Fn(u64) -> f64) -> f64 {
-    let (mut i, mut j) = (0, 0);
-    let (mut common, mut na, mut nb) = (0.0, 0.0, 0.0);
+    let wa: Vec<f64> = a.iter().map(|w| weight(idf(*w))).collect();
+    let wb: Vec<f64> = b.iter().map(|w| weight(idf(*w))).collect();
+    weighted_cosine_of(a, &wa, b, &wb)
+}
+
+/// The weighted similarity of two titles from their sorted word hashes and each word's weight
+/// (same order): the mean of the cosine and the containment (the common weight over the lighter
+/// title's). A title restated with words added ("Request: …", "… (from support)") stays close,
+/// while two titles of one template with different subjects drift apart. 0 when either title
+/// has no weight.
+pub fn weighted_cosine_of(a: &[u64], wa: &[f64], b: &[u64], wb: &[f64]) -> f64 {
+    let na: f64 = wa.iter().sum();
+    let nb: f64 = wb.iter().sum();
+    similarity_from(common_weight(a, wa, b), na, nb)
+}
+
+/// The weight of the words two sorted word lists share (weights of `a`'s words).
+pub fn common_weight(a: &[u64], wa: &[f64], b: &[u64]) -> f64 {
+    let (mut i, mut j, mut common) = (0, 0, 0.0);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => {
-                na += idf(a[i]).powf(IDF_POWER);
-                i += 1;
-            }
-            std::cmp::Ordering::Greater => {
-                nb += idf(b[j]).powf(IDF_POWER);
-                j += 1;
-            }
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
-                let w = idf(a[i]).powf(IDF_POWER);
-                common += w;
-                na += w;
-                nb += w;
+                common += wa[i];
                 i += 1;
                 j += 1;
             }
         }
     }
-    na += a[i..].iter().map(|w| idf(*w).powf(IDF_POWER)).sum::<f64>();
-    nb += b[j..].iter().map(|w| idf(*w).powf(IDF_POWER)).sum::<f64>();
+    common
+}
+
+/// The similarity of two titles from the weight they share and each one's whole weight.
+pub fn similarity_from(common: f64, na: f64, nb: f64) -> f64 {
     if na <= 0.0 || nb <= 0.0 {
         0.0
     } else {
-        // The mean of the cosine and the containment (the common weight over the smaller
-        // title's): a title restated with words added ("Request: …", "… (from support)") stays
-        // close, while two titles of one template with different subjects drift apart.
         let cosine = common / (na.sqrt() * nb.sqrt());
         let containment = common / na.min(nb);
         (cosine + containment) / 2.0
+    }
+}
+
+/// A word's weight in the similarity: its IDF to the power [`IDF_POWER`] (a product for the power
+/// 2, which `powf` would compute far more slowly to the same value).
+#[inline]
+pub fn weight(idf: f64) -> f64 {
+    if IDF_POWER == 2.0 {
+        idf * idf
+    } else {
+        idf.powf(IDF_POWER)
     }
 }
 
