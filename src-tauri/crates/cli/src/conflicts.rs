@@ -79,14 +79,21 @@ pub async fn run(args: ConflictsArgs) -> Result<(), CoreError> {
             t.to_team.clone(),
             thousands(t.changes),
             thousands(t.open),
+            thousands(t.ai),
         ]
     });
     outln!(
         "{}",
         table::plain_table(
             layout,
-            &["changes by", "touch code of", "changes", "open"],
-            (&[2, 3], &[]),
+            &[
+                "changes by",
+                "touch code of",
+                "changes",
+                "open",
+                "by agents"
+            ],
+            (&[2, 3, 4], &[]),
             rows,
         )
         .trim_end()
