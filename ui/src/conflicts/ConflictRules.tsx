@@ -12,7 +12,13 @@ import { formatDate } from "../shared/format";
 import { ErrorState, LoadingState } from "../shared/states";
 import { conflictQueries } from "./queries";
 
-type Row = { owner: string; repositories: number; mapped: string | null; ruleTeam: string | null; note: string };
+type Row = {
+  owner: string;
+  repositories: number;
+  mapped: string | null;
+  ruleTeam: string | null;
+  note: string;
+};
 
 /** Every owner the CODEOWNERS files name, and every owner with a rule, by owner. */
 export function ownerRows(v: ConflictRulesView): Row[] {
@@ -28,7 +34,13 @@ export function ownerRows(v: ConflictRulesView): Row[] {
   }
   for (const r of v.ownerRules) {
     const key = r.owner.toLowerCase();
-    const row = rows.get(key) ?? { owner: r.owner, repositories: 0, mapped: r.teamName, ruleTeam: null, note: "" };
+    const row = rows.get(key) ?? {
+      owner: r.owner,
+      repositories: 0,
+      mapped: r.teamName,
+      ruleTeam: null,
+      note: "",
+    };
     row.ruleTeam = r.teamId;
     row.mapped = r.teamName;
     row.note = `by ${r.updatedBy}, ${formatDate(r.updatedAt)}`;
@@ -91,7 +103,9 @@ function OwnerRules({ view }: { view: ConflictRulesView }) {
                     data-testid="conflict-owner-team"
                   >
                     <option value="">
-                      {r.ruleTeam === null ? `By its name: ${r.mapped ?? "no team"}` : "By its name (remove the rule)"}
+                      {r.ruleTeam === null
+                        ? `By its name: ${r.mapped ?? "no team"}`
+                        : "By its name (remove the rule)"}
                     </option>
                     {view.teams.map((t) => (
                       <option key={t.id} value={t.id}>
@@ -280,13 +294,20 @@ export function ConflictRulesSettings() {
   const rules = useQuery(conflictQueries.rules());
   if (rules.isPending) return <LoadingState compact label="Loading the rules…" />;
   if (rules.isError) {
-    return <ErrorState compact title="Could not read the rules" error={rules.error} onRetry={() => rules.refetch()} />;
+    return (
+      <ErrorState
+        compact
+        title="Could not read the rules"
+        error={rules.error}
+        onRetry={() => rules.refetch()}
+      />
+    );
   }
   return (
     <div className="conflict-rules" data-testid="conflict-rules">
       <p className="muted small">
-        What the conflicting changes rules read besides the sources: who owns what and what needs a given review.
-        Edits are yours: a sync never changes them, and every conflict follows them at once.{" "}
+        What the conflicting changes rules read besides the sources: who owns what and what needs a given
+        review. Edits are yours: a sync never changes them, and every conflict follows them at once.{" "}
         <MetricInfo id="conflicts-rules" label="Conflicting changes" text="How are conflicts found?" />
       </p>
       <OwnerRules view={rules.data} />

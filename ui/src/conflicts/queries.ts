@@ -6,5 +6,9 @@ import { ipc } from "../lib/ipc";
 
 export const conflictQueries = {
   rules: () =>
-    queryOptions({ queryKey: ["rules", "conflicts"] as const, queryFn: ipc.conflictsRules, staleTime: 60_000 }),
+    queryOptions({
+      queryKey: ["rules", "conflicts"] as const,
+      queryFn: ipc.conflictsRules,
+      staleTime: 60_000,
+    }),
 };

@@ -63,7 +63,11 @@ export function touchRows(r: TouchesReport): CsvCell[][] {
 
 function WindowToggle({ value, onChange }: { value: number | null; onChange: (d: number | null) => void }) {
   return (
-    <fieldset className="segmented segmented-small" aria-label="Pull requests opened in" data-testid="touches-window">
+    <fieldset
+      className="segmented segmented-small"
+      aria-label="Pull requests opened in"
+      data-testid="touches-window"
+    >
       <legend className="visually-hidden">Pull requests opened in</legend>
       {WINDOWS.map((w) => (
         <label key={w.label} className={value === w.days ? "segment active" : "segment"}>
@@ -101,14 +105,19 @@ export function TouchesMatrix({
   const subtitle = (
     <>
       Not a blocking link: pull requests of each row's team that change paths each column's team owns
-      (CODEOWNERS), {r ? windowWords(r) : "in the window"}, with how many are open, made by AI agents and
-      not approved by the owners. Click a number to list the pull requests.
+      (CODEOWNERS), {r ? windowWords(r) : "in the window"}, with how many are open, made by AI agents and not
+      approved by the owners. Click a number to list the pull requests.
     </>
   );
   let body = null;
   if (!r && touches.isError) {
     body = (
-      <ErrorState compact title="Could not read who changes whose code" error={touches.error} onRetry={() => touches.refetch()} />
+      <ErrorState
+        compact
+        title="Could not read who changes whose code"
+        error={touches.error}
+        onRetry={() => touches.refetch()}
+      />
     );
   } else if (!r) {
     body = <LoadingState compact label="Reading who changes whose code…" />;
@@ -138,8 +147,9 @@ export function TouchesMatrix({
       footer={
         r ? (
           <p className="muted small" data-testid="touches-footnote">
-            {formatCount(r.pullsTouching)} of {plural(r.pullsRead, "pull request")} {windowWords(r)} touch another
-            team's code · owners from {plural(r.repositoriesWithOwners, "repository")} with a CODEOWNERS file
+            {formatCount(r.pullsTouching)} of {plural(r.pullsRead, "pull request")} {windowWords(r)} touch
+            another team's code · owners from {plural(r.repositoriesWithOwners, "repository")} with a
+            CODEOWNERS file
             {r.repositoriesWithoutOwners > 0 ? `, ${formatCount(r.repositoriesWithoutOwners)} without` : ""}
           </p>
         ) : null
@@ -254,7 +264,17 @@ export function TouchPanel({
             onClick={() =>
               void saveCsv(
                 toCsv([
-                  ["id", "key", "title", "authors_team", "opened", "open", "ai_agent", "reviewed_by_owners", "paths"],
+                  [
+                    "id",
+                    "key",
+                    "title",
+                    "authors_team",
+                    "opened",
+                    "open",
+                    "ai_agent",
+                    "reviewed_by_owners",
+                    "paths",
+                  ],
                   ...data.pulls.map((p) => [
                     p.item.id,
                     p.item.key,
@@ -286,7 +306,11 @@ export function TouchPanel({
     >
       {list.isPending ? <LoadingState label="Listing the pull requests…" /> : null}
       {list.isError ? (
-        <ErrorState title="Could not list the pull requests" error={list.error} onRetry={() => list.refetch()} />
+        <ErrorState
+          title="Could not list the pull requests"
+          error={list.error}
+          onRetry={() => list.refetch()}
+        />
       ) : null}
       {data && data.pulls.length === 0 ? (
         <EmptyState title="No pull request listed">

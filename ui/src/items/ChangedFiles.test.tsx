@@ -50,7 +50,14 @@ describe("Files and conflicts", () => {
       rule: "overlapping",
       otherId: "gh-2",
       otherTeam: null,
-      otherItem: { id: "gh-2", key: "acme/app#2", title: HOSTILE_TITLE, team: "Payments", ai: true, open: true },
+      otherItem: {
+        id: "gh-2",
+        key: "acme/app#2",
+        title: HOSTILE_TITLE,
+        team: "Payments",
+        ai: true,
+        open: true,
+      },
       reason: "Open at the same time as acme/app#2 (an AI agent) touching the same files: <u>x</u>",
     });
     mockBackend({ conflicts_item: () => changes([conflict(), overlap]) });
@@ -114,7 +121,9 @@ describe("Files and conflicts", () => {
     expect(shown).toHaveTextContent("off Triage until the pull request changes");
     expect(screen.getByTestId("detail-files")).toHaveTextContent("1 answered");
     fireEvent.click(screen.getByTestId("conflict-answer-undo"));
-    await waitFor(() => expect(calls.some((c) => c.cmd === "triage_undo" && c.args.decisionId === "dec-1")).toBe(true));
+    await waitFor(() =>
+      expect(calls.some((c) => c.cmd === "triage_undo" && c.args.decisionId === "dec-1")).toBe(true),
+    );
     expect(await screen.findByTestId("conflict-acknowledge")).toBeInTheDocument();
   });
 });

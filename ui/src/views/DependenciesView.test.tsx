@@ -166,24 +166,30 @@ describe("Dependencies", () => {
     expect(card).toHaveTextContent("Not a blocking link");
     expect(within(card).getByTestId("metric-info-conflicts-touches")).toBeInTheDocument();
     const table = await within(card).findByTestId("deps-touches-table");
-    expect(last(calls, "conflicts_touches")?.query).toEqual({ filter: { teams: ["t2"], intents: [] }, days: 90 });
+    expect(last(calls, "conflicts_touches")?.query).toEqual({
+      filter: { teams: ["t2"], intents: [] },
+      days: 90,
+    });
     const cellOf = (from: string, to: string) =>
       table.querySelector(`[data-testid="deps-touches-cell"][data-from="${from}"][data-to="${to}"]`);
     expect(cellOf("t1", "t2")).toHaveAttribute("data-value", "4");
     expect(cellOf("t1", "t2")).toHaveTextContent("3 unreviewed");
     expect(cellOf("t2", "t1")).toBeNull();
     expect(cellOf("", "t1")).toHaveTextContent("all reviewed");
-    expect(within(table).getAllByTestId("deps-touches-row").map((r) => r.querySelector("th")?.textContent)).toEqual([
-      "Payments",
-      "No team",
-    ]);
+    expect(
+      within(table)
+        .getAllByTestId("deps-touches-row")
+        .map((r) => r.querySelector("th")?.textContent),
+    ).toEqual(["Payments", "No team"]);
     expect(within(card).getByTestId("touches-footnote")).toHaveTextContent(
       "5 of 12 pull requests opened in the last 90 days touch another team's code",
     );
 
     fireEvent.click(cellOf("t1", "t2")?.querySelector("button") as HTMLElement);
     const panel = await screen.findByTestId("deps-touch-panel");
-    expect(within(panel).getByTestId("deps-touch-title")).toHaveTextContent("Payments changes Platform's code");
+    expect(within(panel).getByTestId("deps-touch-title")).toHaveTextContent(
+      "Payments changes Platform's code",
+    );
     await waitFor(() => expect(within(panel).getAllByTestId("deps-touch-row")).toHaveLength(2));
     expect(last(calls, "conflicts_touch_pulls")).toEqual({
       query: { filter: { teams: ["t2"], intents: [] }, days: 90 },
