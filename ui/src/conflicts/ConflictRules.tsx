@@ -174,7 +174,7 @@ function SensitivePaths({ view }: { view: ConflictRulesView }) {
   });
   const changed = JSON.stringify(draft) !== JSON.stringify(view.sensitive);
   const edit = (i: number, patch: Partial<SensitivePathRule>) =>
-    setDraft(draft.map((p, j) => (j === i ? { ...p, ...patch } : p)));
+    setDraft((d) => d.map((p, j) => (j === i ? { ...p, ...patch } : p)));
   function submit(e: FormEvent) {
     e.preventDefault();
     if (changed) save.mutate(draft.map((p) => ({ ...p, pattern: p.pattern.trim(), label: p.label.trim() })));
@@ -247,7 +247,7 @@ function SensitivePaths({ view }: { view: ConflictRulesView }) {
                     type="button"
                     className="btn btn-small btn-ghost"
                     aria-label={`Remove ${p.pattern || "this path"}`}
-                    onClick={() => setDraft(draft.filter((_, j) => j !== i))}
+                    onClick={() => setDraft((d) => d.filter((_, j) => j !== i))}
                     data-testid="conflict-sensitive-remove"
                   >
                     Remove
@@ -262,7 +262,7 @@ function SensitivePaths({ view }: { view: ConflictRulesView }) {
         <button
           type="button"
           className="btn"
-          onClick={() => setDraft([...draft, { pattern: "", label: "", reviewerTeamId: null }])}
+          onClick={() => setDraft((d) => [...d, { pattern: "", label: "", reviewerTeamId: null }])}
           data-testid="conflict-sensitive-add"
         >
           Add a path
