@@ -86,6 +86,13 @@ function WindowToggle({ value, onChange }: { value: number | null; onChange: (d:
   );
 }
 
+/** How many of a pair's pull requests the owners approved, in words. */
+function reviewWords(c: TouchCell): string {
+  if (c.unreviewed === 0) return "all reviewed";
+  if (c.unreviewed === c.pulls) return c.pulls === 1 ? "not reviewed" : "none reviewed";
+  return `${formatCount(c.unreviewed)} unreviewed`;
+}
+
 function windowWords(r: TouchesReport): string {
   return r.days === null ? "ever read" : `opened in the last ${plural(r.days, "day")}`;
 }
@@ -105,8 +112,8 @@ export function TouchesMatrix({
   const subtitle = (
     <>
       Not a blocking link: pull requests of each row's team that change paths each column's team owns
-      (CODEOWNERS), {r ? windowWords(r) : "in the window"}, with how many are open, made by AI agents and not
-      approved by the owners. Click a number to list the pull requests.
+      (CODEOWNERS), {r ? windowWords(r) : "in the window"}, and how many the owners approved (hover a number
+      for how many are open and made by AI agents). Click a number to list the pull requests.
     </>
   );
   let body = null;
@@ -148,8 +155,8 @@ export function TouchesMatrix({
         r ? (
           <p className="muted small" data-testid="touches-footnote">
             {formatCount(r.pullsTouching)} of {plural(r.pullsRead, "pull request")} {windowWords(r)} touch
-            another team's code · owners from {plural(r.repositoriesWithOwners, "repository")} with a
-            CODEOWNERS file
+            another team's code · owners from {plural(r.repositoriesWithOwners, "repository", "repositories")}{" "}
+            with a CODEOWNERS file
             {r.repositoriesWithoutOwners > 0 ? `, ${formatCount(r.repositoriesWithoutOwners)} without` : ""}
           </p>
         ) : null
@@ -211,10 +218,7 @@ function TouchTable({ report, onCell }: { report: TouchesReport; onCell: (c: Tou
                           {" "}
                           pull requests of {v.fromTeam} changing {v.toTeam}'s code,
                         </span>
-                        <span className="muted small dep-matrix-age">
-                          {" "}
-                          {v.unreviewed > 0 ? `${formatCount(v.unreviewed)} unreviewed` : "all reviewed"}
-                        </span>
+                        <span className="muted small dep-matrix-age"> {reviewWords(v)}</span>
                       </button>
                     ) : (
                       <span className="muted">

@@ -184,6 +184,9 @@ describe("Dependencies", () => {
     expect(within(card).getByTestId("touches-footnote")).toHaveTextContent(
       "5 of 12 pull requests opened in the last 90 days touch another team's code",
     );
+    expect(within(card).getByTestId("touches-footnote")).toHaveTextContent(
+      "owners from 2 repositories with a CODEOWNERS file, 1 without",
+    );
 
     fireEvent.click(cellOf("t1", "t2")?.querySelector("button") as HTMLElement);
     const panel = await screen.findByTestId("deps-touch-panel");
