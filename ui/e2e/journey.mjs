@@ -736,6 +736,23 @@ async function walk(page, base) {
     .count();
   check(acrossSources > 0, `people with identities on GitHub and Jira are one person (${acrossSources})`);
   await shot("07b-settings-people-dark", true);
+
+  step("Settings → Conflicts");
+  const conflictRules = await rustNow("conflicts_rules");
+  await page.locator(T("settings-tab-conflicts")).click();
+  await page.locator(T("conflict-owner-rules")).waitFor();
+  const ownerRows = await page.locator(T("conflict-owner-row")).count();
+  check(
+    ownerRows === conflictRules.seenOwners.length && ownerRows > 0,
+    `every owner the CODEOWNERS files name is listed with its team (${ownerRows})`,
+  );
+  const sensitiveRows = await page.locator(T("conflict-sensitive-row")).count();
+  check(
+    sensitiveRows === conflictRules.sensitive.length &&
+      /The defaults/.test((await page.locator(T("conflict-sensitive-origin")).textContent()) ?? ""),
+    `the ${conflictRules.sensitive.length} default sensitive paths are shown as the defaults`,
+  );
+  await shot("07c-settings-conflicts-dark", true);
   await page.locator(T("nav-overview")).click();
   await page
     .locator(`${T("chart-by-team-chart")} svg`)

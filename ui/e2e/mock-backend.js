@@ -667,6 +667,7 @@
       case "intents_report":
       case "conflicts_touches":
       case "conflicts_touch_pulls":
+      case "conflicts_rules":
         return recorded(cmd, args);
       case "triage_settings_get":
         return state.triageSettings;
