@@ -26,7 +26,7 @@ pub struct ConflictsArgs {
     #[arg(long)]
     team: Option<String>,
     /// Who changes whose code over the pull requests opened in the last N days (1 to 3,660)
-    /// instead of every one read.
+    /// instead of every one read (with --json, its pairs list no keys).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=3660))]
     days: Option<u32>,
     /// Print the owner → team rules, the sensitive paths and the owners CODEOWNERS names.
