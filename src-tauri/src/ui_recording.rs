@@ -151,6 +151,20 @@ async fn answer(ws: &Workspace, req: &Request, now: i64) -> Outcome {
         "conflicts_item" => outcome(
             baton_core::conflicts::live::item_changes(ws, &arg::<String>(req, "itemId")).await,
         ),
+        "conflicts_touches" => {
+            outcome(baton_core::conflicts::touches::report(ws, &arg(req, "query"), now).await)
+        }
+        "conflicts_touch_pulls" => outcome(
+            baton_core::conflicts::touches::pulls(
+                ws,
+                &arg(req, "query"),
+                &arg::<String>(req, "fromTeamId"),
+                &arg::<String>(req, "toTeamId"),
+                now,
+            )
+            .await,
+        ),
+        "conflicts_rules" => outcome(baton_core::conflicts::rules::view(ws).await),
         "triage_thresholds_get" => outcome(triage::thresholds_get(ws).await),
         "triage_compare" => outcome(triage::ai_comparison(ws, &arg(req, "filter"), now).await),
         "approvals_report" => {

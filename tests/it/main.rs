@@ -4,6 +4,7 @@
 mod approvals;
 mod common;
 mod conflicts;
+mod conflicts_touches;
 mod decisions_persist;
 mod deps;
 mod duplicates;

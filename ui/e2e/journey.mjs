@@ -736,6 +736,23 @@ async function walk(page, base) {
     .count();
   check(acrossSources > 0, `people with identities on GitHub and Jira are one person (${acrossSources})`);
   await shot("07b-settings-people-dark", true);
+
+  step("Settings → Conflicts");
+  const conflictRules = await rustNow("conflicts_rules");
+  await page.locator(T("settings-tab-conflicts")).click();
+  await page.locator(T("conflict-owner-rules")).waitFor();
+  const ownerRows = await page.locator(T("conflict-owner-row")).count();
+  check(
+    ownerRows === conflictRules.seenOwners.length && ownerRows > 0,
+    `every owner the CODEOWNERS files name is listed with its team (${ownerRows})`,
+  );
+  const sensitiveRows = await page.locator(T("conflict-sensitive-row")).count();
+  check(
+    sensitiveRows === conflictRules.sensitive.length &&
+      /The defaults/.test((await page.locator(T("conflict-sensitive-origin")).textContent()) ?? ""),
+    `the ${conflictRules.sensitive.length} default sensitive paths are shown as the defaults`,
+  );
+  await shot("07c-settings-conflicts-dark", true);
   await page.locator(T("nav-overview")).click();
   await page
     .locator(`${T("chart-by-team-chart")} svg`)
@@ -1698,6 +1715,48 @@ async function dependencySteps(page, calls, shot, rustNow) {
   await shot("13a-dependencies-cell-light");
   await page.keyboard.press("Escape");
   await page.locator(T("deps-cell")).waitFor({ state: "detached" });
+
+  // Who changes whose code, apart from blocking: Rust's pairs, and the pull requests behind one.
+  const touchQuery = { filter: noFilter, days: 90 };
+  const touches = await rustNow("conflicts_touches", { query: touchQuery });
+  const touchCard = page.locator(T("deps-touches"));
+  await touchCard.scrollIntoViewIfNeeded();
+  await page.locator(T("deps-touches-table")).waitFor();
+  let touchesOk = true;
+  for (const c of touches.cells) {
+    const v = await page
+      .locator(`${T("deps-touches-cell")}[data-from="${c.fromTeamId}"][data-to="${c.toTeamId}"]`)
+      .getAttribute("data-value");
+    if (Number(v) !== c.pulls) touchesOk = false;
+  }
+  check(
+    touches.cells.length > 0 && touchesOk,
+    `who changes whose code shows Rust's ${touches.cells.length} team pairs over the last 90 days`,
+  );
+  check(
+    /Not a blocking link/.test((await touchCard.textContent()) ?? ""),
+    "who changes whose code says it is not a blocking link",
+  );
+  const top = touches.cells[0];
+  const behind = await rustNow("conflicts_touch_pulls", {
+    query: touchQuery,
+    fromTeamId: top.fromTeamId,
+    toTeamId: top.toTeamId,
+  });
+  await touchCard.screenshot({ path: join(out, "13c-dependencies-touches-light.png") });
+  await page
+    .locator(`${T("deps-touches-cell")}[data-from="${top.fromTeamId}"][data-to="${top.toTeamId}"] button`)
+    .click();
+  await page.locator(T("deps-touch-row")).first().waitFor();
+  const touchRows = await page.locator(T("deps-touch-row")).count();
+  check(
+    touchRows === behind.pulls.length && behind.total === top.pulls,
+    `${top.fromTeam} → ${top.toTeam} lists the ${top.pulls} pull requests the table counts`,
+    `listed ${touchRows}`,
+  );
+  await shot("13d-dependencies-touch-pulls-light");
+  await page.keyboard.press("Escape");
+  await page.locator(T("deps-touch-panel")).waitFor({ state: "detached" });
 
   // The team map: an arrow lists its links, a team filters the page to its dependencies.
   const biggest = crossTeamMax(report);

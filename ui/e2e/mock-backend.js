@@ -665,6 +665,9 @@
       case "duplicates_report":
       case "approvals_for_item":
       case "intents_report":
+      case "conflicts_touches":
+      case "conflicts_touch_pulls":
+      case "conflicts_rules":
         return recorded(cmd, args);
       case "triage_settings_get":
         return state.triageSettings;

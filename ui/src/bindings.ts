@@ -136,6 +136,18 @@ export const commands = {
 	conflictsReport: () => typedError<ChangeConflictsReport_Serialize, IpcError>(__TAURI_INVOKE("conflicts_report")),
 	/**  The files one item touches (with their owners) and its conflicts. */
 	conflictsItem: (itemId: string) => typedError<ItemChanges_Serialize, IpcError>(__TAURI_INVOKE("conflicts_item", { itemId })),
+	/**  Who changes whose code over a window and the Dependencies page's filters. */
+	conflictsTouches: (query: TouchesQuery_Deserialize) => typedError<TouchesReport_Serialize, IpcError>(__TAURI_INVOKE("conflicts_touches", { query })),
+	/**  The pull requests behind one team → team pair of [`conflicts_touches`]. */
+	conflictsTouchPulls: (query: TouchesQuery_Deserialize, fromTeamId: string, toTeamId: string) => typedError<TouchPulls_Serialize, IpcError>(__TAURI_INVOKE("conflicts_touch_pulls", { query, fromTeamId, toTeamId })),
+	/**  The owner → team rules, the sensitive paths and the owners the CODEOWNERS files name. */
+	conflictsRules: () => typedError<ConflictRulesView_Serialize, IpcError>(__TAURI_INVOKE("conflicts_rules")),
+	/**  Maps a CODEOWNERS owner to a team (`teamId` null: removes its rule); answers the rules. */
+	conflictsSetOwnerRule: (owner: string, teamId: string | null) => typedError<ConflictRulesView_Serialize, IpcError>(__TAURI_INVOKE("conflicts_set_owner_rule", { owner, teamId })),
+	/**  Replaces the sensitive paths (an empty list: none is sensitive); answers the rules. */
+	conflictsSetSensitivePaths: (paths: SensitivePathRule_Deserialize[]) => typedError<ConflictRulesView_Serialize, IpcError>(__TAURI_INVOKE("conflicts_set_sensitive_paths", { paths })),
+	/**  Acknowledges or dismisses one flagged conflict (a decision); returns the decision's id. */
+	conflictsAnswer: (answer: ConflictAnswerInput_Deserialize) => typedError<string, IpcError>(__TAURI_INVOKE("conflicts_answer", { answer })),
 	/**  Where work is stuck now: what the Overview leads with. */
 	overviewAttention: () => typedError<Attention_Serialize, IpcError>(__TAURI_INVOKE("overview_attention")),
 	/**  The items behind one of the Overview's "where work is stuck" counts. */
@@ -879,7 +891,9 @@ export type ChangeKind =
 /**  Policies and the working calendars their clocks run on. */
 "policies" | 
 /**  Plans people make: scenarios and planning sessions. */
-"plans";
+"plans" | 
+/**  People's conflict rules: which `CODEOWNERS` owner is which team, the sensitive paths. */
+"conflict_rules";
 
 /**  Why the UI should refetch. */
 export type ChangeReason = 
@@ -1026,6 +1040,45 @@ export type Computed =
 /**  Every item was read and compared. */
 "full";
 
+/**  An answer in force on a conflict. */
+export type ConflictAnswer = {
+	/**  The decision's id (to take it back). */
+	decisionId: string,
+	/**  Acknowledged (true) or dismissed (false). */
+	acknowledged: boolean,
+	actor: string,
+	/**  When (RFC 3339). */
+	at: string,
+	why: string,
+};
+
+/**  What a person answers about one conflict. */
+export type ConflictAnswerInput = ConflictAnswerInput_Serialize | ConflictAnswerInput_Deserialize;
+
+/**  What a person answers about one conflict. */
+export type ConflictAnswerInput_Deserialize = {
+	/**  The flagged change. */
+	item: string,
+	rule: ConflictRule,
+	/**  `ConflictView::other_id`. */
+	other?: string | null,
+	/**  Acknowledge (true) or dismiss (false). */
+	acknowledge: boolean,
+	why: string,
+};
+
+/**  What a person answers about one conflict. */
+export type ConflictAnswerInput_Serialize = {
+	/**  The flagged change. */
+	item: string,
+	rule: ConflictRule,
+	/**  `ConflictView::other_id`. */
+	other: string | null,
+	/**  Acknowledge (true) or dismiss (false). */
+	acknowledge: boolean,
+	why: string,
+};
+
 /**  An item as a conflict names it. */
 export type ConflictItem = ConflictItem_Serialize | ConflictItem_Deserialize;
 
@@ -1067,6 +1120,41 @@ export type ConflictRule =
 /**  Changes a sensitive path without the required reviewer. */
 "sensitive_unreviewed";
 
+/**  Everything the rules editor shows. */
+export type ConflictRulesView = ConflictRulesView_Serialize | ConflictRulesView_Deserialize;
+
+/**  Everything the rules editor shows. */
+export type ConflictRulesView_Deserialize = {
+	ownerRules: OwnerRuleView[],
+	/**  The sensitive paths in force. */
+	sensitive: SensitivePathRule_Deserialize[],
+	/**  They are the defaults (nobody saved a set yet). */
+	sensitiveDefaults: boolean,
+	/**  Who last saved the sensitive paths and when (RFC 3339). */
+	sensitiveUpdatedBy?: string | null,
+	sensitiveUpdatedAt?: string | null,
+	/**  Every owner the stored `CODEOWNERS` files name, by owner. */
+	seenOwners: SeenOwner_Deserialize[],
+	/**  The workspace's teams, by name. */
+	teams: RuleTeam[],
+};
+
+/**  Everything the rules editor shows. */
+export type ConflictRulesView_Serialize = {
+	ownerRules: OwnerRuleView[],
+	/**  The sensitive paths in force. */
+	sensitive: SensitivePathRule_Serialize[],
+	/**  They are the defaults (nobody saved a set yet). */
+	sensitiveDefaults: boolean,
+	/**  Who last saved the sensitive paths and when (RFC 3339). */
+	sensitiveUpdatedBy: string | null,
+	sensitiveUpdatedAt: string | null,
+	/**  Every owner the stored `CODEOWNERS` files name, by owner. */
+	seenOwners: SeenOwner_Serialize[],
+	/**  The workspace's teams, by name. */
+	teams: RuleTeam[],
+};
+
 /**  One flag on one change, as pages and `baton conflicts` show it. */
 export type ConflictView = ConflictView_Serialize | ConflictView_Deserialize;
 
@@ -1074,6 +1162,11 @@ export type ConflictView = ConflictView_Serialize | ConflictView_Deserialize;
 export type ConflictView_Deserialize = {
 	item: ConflictItem_Deserialize,
 	rule: ConflictRule,
+	/**
+	 *  The other team's id (cross-owner, sensitive) or the other change's id (overlapping): with
+	 *  the change and the rule, what names this conflict in a decision.
+	 */
+	otherId?: string | null,
 	/**  The other team (cross-owner, sensitive), by name. */
 	otherTeam?: string | null,
 	/**  The other change (overlapping). */
@@ -1082,12 +1175,22 @@ export type ConflictView_Deserialize = {
 	paths: string[],
 	/**  In words, with the paths. */
 	reason: string,
+	/**
+	 *  Acknowledged or dismissed by someone, while that answer holds (the change and, for an
+	 *  overlap, the other change unchanged since); such a conflict leaves Triage.
+	 */
+	answer?: ConflictAnswer | null,
 };
 
 /**  One flag on one change, as pages and `baton conflicts` show it. */
 export type ConflictView_Serialize = {
 	item: ConflictItem_Serialize,
 	rule: ConflictRule,
+	/**
+	 *  The other team's id (cross-owner, sensitive) or the other change's id (overlapping): with
+	 *  the change and the rule, what names this conflict in a decision.
+	 */
+	otherId: string | null,
 	/**  The other team (cross-owner, sensitive), by name. */
 	otherTeam: string | null,
 	/**  The other change (overlapping). */
@@ -1096,6 +1199,11 @@ export type ConflictView_Serialize = {
 	paths: string[],
 	/**  In words, with the paths. */
 	reason: string,
+	/**
+	 *  Acknowledged or dismissed by someone, while that answer holds (the change and, for an
+	 *  overlap, the other change unchanged since); such a conflict leaves Triage.
+	 */
+	answer: ConflictAnswer | null,
 };
 
 /**  Intent conflicts. */
@@ -1330,7 +1438,14 @@ export type DecisionInput_Deserialize =
 /**  Serves the intent `intent` (an intent id). */
 { kind: "intent_linked"; intent: string } | 
 /**  Serves no intent, on purpose: `reason` says what it is (maintenance, support, ...). */
-{ kind: "intent_unaligned"; reason: string } | { kind: "note"; text: string };
+{ kind: "intent_unaligned"; reason: string } | { kind: "note"; text: string } | 
+/**
+ *  The conflict of this change by `rule` with `other` (the other team's id, or the other
+ *  change's id for an overlap; see `conflicts::live::ConflictView::other_id`) is known.
+ */
+{ kind: "conflict_acknowledged"; rule: ConflictRule; other?: string | null } | 
+/**  That conflict is not a problem. */
+{ kind: "conflict_dismissed"; rule: ConflictRule; other?: string | null };
 
 /**  A decision to record about one item (what the app and `baton decide` send). */
 export type DecisionInput_Serialize = 
@@ -1348,7 +1463,14 @@ export type DecisionInput_Serialize =
 /**  Serves the intent `intent` (an intent id). */
 { kind: "intent_linked"; intent: string } | 
 /**  Serves no intent, on purpose: `reason` says what it is (maintenance, support, ...). */
-{ kind: "intent_unaligned"; reason: string } | { kind: "note"; text: string };
+{ kind: "intent_unaligned"; reason: string } | { kind: "note"; text: string } | 
+/**
+ *  The conflict of this change by `rule` with `other` (the other team's id, or the other
+ *  change's id for an overlap; see `conflicts::live::ConflictView::other_id`) is known.
+ */
+{ kind: "conflict_acknowledged"; rule: ConflictRule; other: string | null } | 
+/**  That conflict is not a problem. */
+{ kind: "conflict_dismissed"; rule: ConflictRule; other: string | null };
 
 /**  What a decision decides. */
 export type DecisionKind = 
@@ -1385,7 +1507,17 @@ export type DecisionKind =
  *  The answer to a pending decision or approval (one asked in Baton, which it supersedes,
  *  or one a source shows, which it releases in Baton's view until the item changes).
  */
-"approval_answered";
+"approval_answered" | 
+/**
+ *  A flagged conflicting change is real and known (being handled): off Triage until the
+ *  change (or the other change of an overlap) changes.
+ */
+"conflict_acknowledged" | 
+/**
+ *  A flagged conflicting change is not a problem: off Triage until the change (or the
+ *  other change of an overlap) changes.
+ */
+"conflict_dismissed";
 
 /**  One decision as the app shows it (an item's history, the export). */
 export type DecisionView = DecisionView_Serialize | DecisionView_Deserialize;
@@ -3489,6 +3621,17 @@ export type OtherItem = {
 	key: string,
 };
 
+/**  An owner → team rule. */
+export type OwnerRuleView = {
+	/**  As written in `CODEOWNERS` (`@acme/payments`, `@jdoe`, an e-mail). */
+	owner: string,
+	teamId: string,
+	teamName: string,
+	updatedBy: string,
+	/**  RFC 3339. */
+	updatedAt: string,
+};
+
 /**  A person's answer about a candidate pair. */
 export type PairAnswer = PairAnswer_Serialize | PairAnswer_Deserialize;
 
@@ -4192,6 +4335,12 @@ export type RulePreview_Serialize = {
 	examples: RuleMatch_Serialize[],
 };
 
+/**  A team as the rules name it. */
+export type RuleTeam = {
+	id: string,
+	name: string,
+};
+
 /**  One rule as the page lists it. */
 export type RuleView = {
 	id: string,
@@ -4478,6 +4627,56 @@ export type Scope_Serialize = {
  *  read from IPC (a form's token field: a string, trimmed) but never written to it.
  */
 export type Secret = string;
+
+/**  An owner named in a repository's `CODEOWNERS`, and the team it maps to now. */
+export type SeenOwner = SeenOwner_Serialize | SeenOwner_Deserialize;
+
+/**  An owner named in a repository's `CODEOWNERS`, and the team it maps to now. */
+export type SeenOwner_Deserialize = {
+	owner: string,
+	/**  Repositories whose `CODEOWNERS` names it. */
+	repositories: number,
+	/**  The team it maps to (by a rule, or by its `@org/<team>` name), `None`: no team. */
+	teamId?: string | null,
+	teamName?: string | null,
+	/**  Mapped by a person's rule (not by its name). */
+	byRule: boolean,
+};
+
+/**  An owner named in a repository's `CODEOWNERS`, and the team it maps to now. */
+export type SeenOwner_Serialize = {
+	owner: string,
+	/**  Repositories whose `CODEOWNERS` names it. */
+	repositories: number,
+	/**  The team it maps to (by a rule, or by its `@org/<team>` name), `None`: no team. */
+	teamId: string | null,
+	teamName: string | null,
+	/**  Mapped by a person's rule (not by its name). */
+	byRule: boolean,
+};
+
+/**  A sensitive path. */
+export type SensitivePathRule = SensitivePathRule_Serialize | SensitivePathRule_Deserialize;
+
+/**  A sensitive path. */
+export type SensitivePathRule_Deserialize = {
+	/**  A `CODEOWNERS`-style pattern (`**\/payments/`, `/db/migrations/`). */
+	pattern: string,
+	/**  What it is ("security", "payments", "migrations"). */
+	label: string,
+	/**  The team whose review it needs; `None`: the team owning the path. */
+	reviewerTeamId?: string | null,
+};
+
+/**  A sensitive path. */
+export type SensitivePathRule_Serialize = {
+	/**  A `CODEOWNERS`-style pattern (`**\/payments/`, `/db/migrations/`). */
+	pattern: string,
+	/**  What it is ("security", "payments", "migrations"). */
+	label: string,
+	/**  The team whose review it needs; `None`: the team owning the path. */
+	reviewerTeamId: string | null,
+};
 
 /**  What a session's copy knows of itself. */
 export type SessionCopy = {
@@ -5115,7 +5314,10 @@ export type TeamStates = {
 	counts: number[],
 };
 
-/**  Who changes whose code: changes by `from` (a team, or "AI agents") touching paths `to` owns. */
+/**
+ *  Who changes whose code: changes by `from` (the author's team, "No team" when none) touching
+ *  paths `to` owns (see [`super::touches`]).
+ */
 export type TeamTouch = {
 	fromTeam: string,
 	toTeam: string,
@@ -5123,6 +5325,8 @@ export type TeamTouch = {
 	changes: number,
 	/**  Of those, the open ones. */
 	open: number,
+	/**  Of those, the ones made by AI agents. */
+	ai: number,
 	/**  Their keys (at most 20, newest first). */
 	keys: string[],
 };
@@ -5217,6 +5421,147 @@ export type Totals = {
 	people: number,
 	sources: number,
 	intents: number,
+};
+
+/**  One team → team pair. */
+export type TouchCell = {
+	/**  The authors' team ("" = no team). */
+	fromTeamId: string,
+	fromTeam: string,
+	/**  The team owning the paths. */
+	toTeamId: string,
+	toTeam: string,
+	/**  Pull requests of `from` touching `to`'s paths. */
+	pulls: number,
+	/**  Of those, still open. */
+	open: number,
+	/**  Of those, made by AI agents. */
+	ai: number,
+	/**  Of those, approved by nobody of `to`. */
+	unreviewed: number,
+	/**  Distinct paths of `to` they touched. */
+	paths: number,
+};
+
+/**  A pull request behind a pair. */
+export type TouchPull = TouchPull_Serialize | TouchPull_Deserialize;
+
+/**  A pull request behind a pair. */
+export type TouchPull_Deserialize = {
+	item: ConflictItem_Deserialize,
+	/**  When it was opened (RFC 3339). */
+	created: string,
+	/**  The owning team's paths it touches (at most 20). */
+	paths: string[],
+	pathsTotal: number,
+	/**  Someone of the owning team approved it. */
+	reviewed: boolean,
+};
+
+/**  A pull request behind a pair. */
+export type TouchPull_Serialize = {
+	item: ConflictItem_Serialize,
+	/**  When it was opened (RFC 3339). */
+	created: string,
+	/**  The owning team's paths it touches (at most 20). */
+	paths: string[],
+	pathsTotal: number,
+	/**  Someone of the owning team approved it. */
+	reviewed: boolean,
+};
+
+/**  The pull requests behind one pair, newest first. */
+export type TouchPulls = TouchPulls_Serialize | TouchPulls_Deserialize;
+
+/**  The pull requests behind one pair, newest first. */
+export type TouchPulls_Deserialize = {
+	fromTeam: string,
+	toTeam: string,
+	/**  How many there are ([`MAX_LISTED`] at most are listed). */
+	total: number,
+	pulls: TouchPull_Deserialize[],
+};
+
+/**  The pull requests behind one pair, newest first. */
+export type TouchPulls_Serialize = {
+	fromTeam: string,
+	toTeam: string,
+	/**  How many there are ([`MAX_LISTED`] at most are listed). */
+	total: number,
+	pulls: TouchPull_Serialize[],
+};
+
+/**
+ *  The question: pull requests opened in the last `days` days (all when `None`), of the page's
+ *  teams and intents.
+ */
+export type TouchesQuery = TouchesQuery_Serialize | TouchesQuery_Deserialize;
+
+/**
+ *  The question: pull requests opened in the last `days` days (all when `None`), of the page's
+ *  teams and intents.
+ */
+export type TouchesQuery_Deserialize = {
+	/**
+	 *  Pairs where either team is one of these (empty: all); intents: pull requests serving
+	 *  one of them or an intent under it.
+	 */
+	filter?: DepsFilter_Deserialize,
+	/**  The window, in days up to now (1 to [`MAX_DAYS`]); `None`: every pull request read. */
+	days?: number | null,
+};
+
+/**
+ *  The question: pull requests opened in the last `days` days (all when `None`), of the page's
+ *  teams and intents.
+ */
+export type TouchesQuery_Serialize = {
+	/**
+	 *  Pairs where either team is one of these (empty: all); intents: pull requests serving
+	 *  one of them or an intent under it.
+	 */
+	filter: DepsFilter_Serialize,
+	/**  The window, in days up to now (1 to [`MAX_DAYS`]); `None`: every pull request read. */
+	days: number | null,
+};
+
+/**  The Dependencies page's "Who changes whose code". */
+export type TouchesReport = TouchesReport_Serialize | TouchesReport_Deserialize;
+
+/**  The Dependencies page's "Who changes whose code". */
+export type TouchesReport_Deserialize = {
+	/**  The window's start (RFC 3339), `None` for every pull request. */
+	from?: string | null,
+	/**  Now, the window's end. */
+	to: string,
+	days?: number | null,
+	/**  Pairs, most pull requests first. */
+	cells: TouchCell[],
+	/**  Pull requests opened in the window (and of the chosen intents) whose files were read. */
+	pullsRead: number,
+	/**  Of those, pull requests touching another team's paths (each once). */
+	pullsTouching: number,
+	/**  Repositories with a `CODEOWNERS` file read, and without. */
+	repositoriesWithOwners: number,
+	repositoriesWithoutOwners: number,
+};
+
+/**  The Dependencies page's "Who changes whose code". */
+export type TouchesReport_Serialize = {
+	/**  The window's start (RFC 3339), `None` for every pull request. */
+	from: string | null,
+	/**  Now, the window's end. */
+	to: string,
+	days: number | null,
+	/**  Pairs, most pull requests first. */
+	cells: TouchCell[],
+	/**  Pull requests opened in the window (and of the chosen intents) whose files were read. */
+	pullsRead: number,
+	/**  Of those, pull requests touching another team's paths (each once). */
+	pullsTouching: number,
+	/**  Repositories with a `CODEOWNERS` file read, and without. */
+	repositoriesWithOwners: number,
+	repositoriesWithoutOwners: number,
 };
 
 /**  One entry of the timeline. */

@@ -1,8 +1,9 @@
 //! Query options for the Dependencies page: the report, the item graph, the critical path, the
-//! intents (for the filter and the target picker) and the item search of the focus picker.
+//! intents (for the filter and the target picker), the item search of the focus picker, and who
+//! changes whose code (with the pull requests behind a pair).
 
 import { keepPreviousData, queryOptions } from "@tanstack/react-query";
-import { type DepsFilter, type GraphRequest, ipc, type Target } from "../lib/ipc";
+import { type DepsFilter, type GraphRequest, ipc, type Target, type TouchesQuery } from "../lib/ipc";
 
 /** How many matches the item search lists. */
 export const SEARCH_LIMIT = 8;
@@ -35,6 +36,21 @@ export const depsQueries = {
           critical: null,
           maxNodes: 2_000,
         }),
+      staleTime: 60_000,
+    }),
+  /** Who changes whose code (pull requests touching another team's paths) over a window. */
+  touches: (query: TouchesQuery) =>
+    queryOptions({
+      queryKey: ["deps", "touches", query] as const,
+      queryFn: () => ipc.conflictsTouches(query),
+      placeholderData: keepPreviousData,
+      staleTime: 60_000,
+    }),
+  /** The pull requests behind one pair of `touches`. */
+  touchPulls: (query: TouchesQuery, fromTeamId: string, toTeamId: string) =>
+    queryOptions({
+      queryKey: ["deps", "touch-pulls", query, fromTeamId, toTeamId] as const,
+      queryFn: () => ipc.conflictsTouchPulls(query, fromTeamId, toTeamId),
       staleTime: 60_000,
     }),
   critical: (target: Target | null) =>

@@ -1,9 +1,12 @@
 //! The drawer's "Files and conflicts" section of a change: the files it touches (with their
-//! CODEOWNERS owners) and its conflicts with other teams' code or changes, each in words.
+//! CODEOWNERS owners) and its conflicts with other teams' code or changes, each in words, each
+//! answerable (acknowledged or dismissed, with why: a decision that holds until the change
+//! changes). Paths, titles and reasons are rendered as text.
 
-import { useQuery } from "@tanstack/react-query";
-import type { ConflictRule } from "../lib/ipc";
-import { plural } from "../shared/format";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { type FormEvent, useState } from "react";
+import { type ConflictRule, type ConflictView, ipc } from "../lib/ipc";
+import { formatCount, formatDateTime, plural } from "../shared/format";
 import { ErrorState, LoadingState } from "../shared/states";
 import { itemsQueries } from "./queries";
 
@@ -18,6 +21,121 @@ export const CONFLICT_RULE_LABELS: Record<ConflictRule, string> = {
 /** The most files listed before "and N more". */
 const SHOWN = 50;
 
+/** Acknowledge or dismiss a conflict (with why), or take the answer back. */
+function ConflictAnswerControls({ conflict, itemId }: { conflict: ConflictView; itemId: string }) {
+  const client = useQueryClient();
+  const [mode, setMode] = useState<"acknowledge" | "dismiss" | null>(null);
+  const [why, setWhy] = useState("");
+  const refresh = () => {
+    void client.invalidateQueries({ queryKey: ["items", "changes", itemId] });
+    void client.invalidateQueries({ queryKey: ["triage"] });
+  };
+  const answer = useMutation({
+    mutationFn: (acknowledge: boolean) =>
+      ipc.conflictsAnswer({
+        item: conflict.item.id,
+        rule: conflict.rule,
+        other: conflict.otherId,
+        acknowledge,
+        why: why.trim(),
+      }),
+    onSuccess: () => {
+      setMode(null);
+      setWhy("");
+      refresh();
+    },
+  });
+  const undo = useMutation({
+    mutationFn: (decisionId: string) => ipc.triageUndo(decisionId, ""),
+    onSuccess: refresh,
+  });
+  const a = conflict.answer;
+  if (a) {
+    return (
+      <p className="muted small" data-testid="conflict-answer">
+        <span className="tag">{a.acknowledged ? "Acknowledged" : "Dismissed"}</span> by {a.actor},{" "}
+        <time dateTime={a.at}>{formatDateTime(a.at)}</time>
+        {a.why ? <>: {a.why}</> : null} · off Triage until the pull request changes{" "}
+        <button
+          type="button"
+          className="btn btn-small btn-ghost"
+          disabled={undo.isPending}
+          onClick={() => undo.mutate(a.decisionId)}
+          data-testid="conflict-answer-undo"
+        >
+          Take back
+        </button>
+        {undo.isError ? (
+          <span className="error-text" role="alert">
+            {" "}
+            Not taken back: {undo.error.message}
+          </span>
+        ) : null}
+      </p>
+    );
+  }
+  if (mode === null) {
+    return (
+      <div className="button-row">
+        <button
+          type="button"
+          className="btn btn-small"
+          onClick={() => setMode("acknowledge")}
+          title="It is real and known: take it off Triage until the pull request changes"
+          data-testid="conflict-acknowledge"
+        >
+          Acknowledge
+        </button>
+        <button
+          type="button"
+          className="btn btn-small btn-ghost"
+          onClick={() => setMode("dismiss")}
+          title="It is not a problem: take it off Triage until the pull request changes"
+          data-testid="conflict-dismiss"
+        >
+          Dismiss
+        </button>
+      </div>
+    );
+  }
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    answer.mutate(mode === "acknowledge");
+  };
+  return (
+    <form className="triage-form" onSubmit={submit} data-testid="conflict-answer-form">
+      <label className="triage-field">
+        <span>Why ({mode === "acknowledge" ? "acknowledged" : "dismissed"}; recorded with who and when)</span>
+        <input
+          className="input"
+          value={why}
+          maxLength={4000}
+          // biome-ignore lint/a11y/noAutofocus: the form opens on the person's click, to type the reason
+          autoFocus
+          onChange={(e) => setWhy(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === "Escape") setMode(null);
+          }}
+          data-testid="conflict-answer-why"
+        />
+      </label>
+      <div className="button-row">
+        <button type="submit" className="btn btn-small btn-primary" disabled={answer.isPending}>
+          {mode === "acknowledge" ? "Acknowledge" : "Dismiss"}
+        </button>
+        <button type="button" className="btn btn-small btn-ghost" onClick={() => setMode(null)}>
+          Cancel
+        </button>
+      </div>
+      {answer.isError ? (
+        <p className="error-text small" role="alert">
+          Not recorded: {answer.error.message}
+        </p>
+      ) : null}
+    </form>
+  );
+}
+
 export function ChangedFiles({ itemId, onOpenItem }: { itemId: string; onOpenItem: (id: string) => void }) {
   const changes = useQuery(itemsQueries.changes(itemId));
   if (changes.isPending) return <LoadingState label="Loading the files it touches…" />;
@@ -29,6 +147,7 @@ export function ChangedFiles({ itemId, onOpenItem }: { itemId: string; onOpenIte
   const c = changes.data;
   if (!c.read) return null;
   const more = c.files.length - SHOWN;
+  const answered = c.conflicts.filter((x) => x.answer).length;
   return (
     <section className="detail-section" aria-labelledby="files-title" data-testid="detail-files">
       <h3
@@ -40,7 +159,8 @@ export function ChangedFiles({ itemId, onOpenItem }: { itemId: string; onOpenIte
         <span className="muted">
           ({plural(c.files.length, "file")}
           {c.truncated ? ", the source listed only the first 3,000" : ""}
-          {c.conflicts.length ? `, ${plural(c.conflicts.length, "conflict")}` : ""})
+          {c.conflicts.length ? `, ${plural(c.conflicts.length, "conflict")}` : ""}
+          {answered ? `, ${formatCount(answered)} answered` : ""})
         </span>
       </h3>
       {c.conflicts.length > 0 ? (
@@ -70,6 +190,7 @@ export function ChangedFiles({ itemId, onOpenItem }: { itemId: string; onOpenIte
                   {x.otherItem.key} {x.otherItem.title}
                 </button>
               ) : null}
+              {x.item.id === itemId ? <ConflictAnswerControls conflict={x} itemId={itemId} /> : null}
             </li>
           ))}
         </ul>

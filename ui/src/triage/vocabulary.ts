@@ -90,6 +90,8 @@ export const DECISION_LABELS: Record<DecisionKind, string> = {
   thresholds_set: "Thresholds set",
   approval_requested: "Decision asked",
   approval_answered: "Decision answered",
+  conflict_acknowledged: "Conflict acknowledged",
+  conflict_dismissed: "Conflict dismissed",
 };
 
 /** The actions on a listed item, each with its one key. */

@@ -7,7 +7,16 @@ import {
   makeGraph,
   makeIntents,
 } from "../deps/testing";
-import type { CriticalPath, DepsReport, GraphRequest, GraphView } from "../lib/ipc";
+import type {
+  CriticalPath,
+  DepsReport,
+  GraphRequest,
+  GraphView,
+  TouchCell,
+  TouchesQuery,
+  TouchesReport,
+  TouchPulls,
+} from "../lib/ipc";
 import { clearMocks, makeDetail, makePage, makeRow, mockBackend } from "../lib/ipc/testing";
 import { renderWithClient } from "../test/render";
 import { DependenciesView } from "./DependenciesView";
@@ -55,6 +64,69 @@ beforeEach(() => {
 });
 afterEach(() => clearMocks());
 
+const HOSTILE = '<img src=x onerror="alert(1)"> Fix refunds';
+
+function makeTouches(query: TouchesQuery): TouchesReport {
+  const cells: TouchCell[] = [
+    {
+      fromTeamId: "t1",
+      fromTeam: "Payments",
+      toTeamId: "t2",
+      toTeam: "Platform",
+      pulls: 4,
+      open: 1,
+      ai: 2,
+      unreviewed: 3,
+      paths: 6,
+    },
+    {
+      fromTeamId: "",
+      fromTeam: "No team",
+      toTeamId: "t1",
+      toTeam: "Payments",
+      pulls: 1,
+      open: 0,
+      ai: 1,
+      unreviewed: 0,
+      paths: 1,
+    },
+  ];
+  return {
+    from: query.days === null ? null : "2026-02-01T00:00:00.000Z",
+    to: "2026-05-01T00:00:00.000Z",
+    days: query.days,
+    cells: query.days === 30 ? [] : cells,
+    pullsRead: 12,
+    pullsTouching: 5,
+    repositoriesWithOwners: 2,
+    repositoriesWithoutOwners: 1,
+  };
+}
+
+function makeTouchPulls(): TouchPulls {
+  return {
+    fromTeam: "Payments",
+    toTeam: "Platform",
+    total: 4,
+    pulls: [
+      {
+        item: { id: "gh-9", key: "acme/pay#9", title: HOSTILE, team: "Payments", ai: true, open: true },
+        created: "2026-04-20T10:00:00.000Z",
+        paths: ["platform-lib/<b>x</b>.rs"],
+        pathsTotal: 3,
+        reviewed: false,
+      },
+      {
+        item: { id: "gh-8", key: "acme/pay#8", title: "Tidy", team: "Payments", ai: false, open: false },
+        created: "2026-04-01T10:00:00.000Z",
+        paths: ["platform-lib/a.rs"],
+        pathsTotal: 1,
+        reviewed: true,
+      },
+    ],
+  };
+}
+
 function backend({
   report = makeDepsReport(),
   graph = makeGraph(),
@@ -65,6 +137,8 @@ function backend({
   critical?: CriticalPath;
 } = {}) {
   return mockBackend({
+    conflicts_touches: (args) => makeTouches(args.query as TouchesQuery),
+    conflicts_touch_pulls: () => makeTouchPulls(),
     deps_report: () => report,
     deps_graph: () => graph,
     deps_critical_path: () => critical,
@@ -84,6 +158,67 @@ const last = (calls: { cmd: string; args: Record<string, unknown> }[], cmd: stri
   calls.filter((c) => c.cmd === cmd).at(-1)?.args;
 
 describe("Dependencies", () => {
+  it("shows who changes whose code apart from blocking, and lists a pair's pull requests as text", async () => {
+    const calls = backend();
+    renderPage("#/dependencies?team=t2");
+    const card = await screen.findByTestId("deps-touches");
+    expect(within(card).getByRole("heading", { name: "Who changes whose code" })).toBeInTheDocument();
+    expect(card).toHaveTextContent("Not a blocking link");
+    expect(within(card).getByTestId("metric-info-conflicts-touches")).toBeInTheDocument();
+    const table = await within(card).findByTestId("deps-touches-table");
+    expect(last(calls, "conflicts_touches")?.query).toEqual({
+      filter: { teams: ["t2"], intents: [] },
+      days: 90,
+    });
+    const cellOf = (from: string, to: string) =>
+      table.querySelector(`[data-testid="deps-touches-cell"][data-from="${from}"][data-to="${to}"]`);
+    expect(cellOf("t1", "t2")).toHaveAttribute("data-value", "4");
+    expect(cellOf("t1", "t2")).toHaveTextContent("3 unreviewed");
+    expect(cellOf("t2", "t1")).toBeNull();
+    expect(cellOf("", "t1")).toHaveTextContent("all reviewed");
+    expect(
+      within(table)
+        .getAllByTestId("deps-touches-row")
+        .map((r) => r.querySelector("th")?.textContent),
+    ).toEqual(["Payments", "No team"]);
+    expect(within(card).getByTestId("touches-footnote")).toHaveTextContent(
+      "5 of 12 pull requests opened in the last 90 days touch another team's code",
+    );
+    expect(within(card).getByTestId("touches-footnote")).toHaveTextContent(
+      "owners from 2 repositories with a CODEOWNERS file, 1 without",
+    );
+
+    fireEvent.click(cellOf("t1", "t2")?.querySelector("button") as HTMLElement);
+    const panel = await screen.findByTestId("deps-touch-panel");
+    expect(within(panel).getByTestId("deps-touch-title")).toHaveTextContent(
+      "Payments changes Platform's code",
+    );
+    await waitFor(() => expect(within(panel).getAllByTestId("deps-touch-row")).toHaveLength(2));
+    expect(last(calls, "conflicts_touch_pulls")).toEqual({
+      query: { filter: { teams: ["t2"], intents: [] }, days: 90 },
+      fromTeamId: "t1",
+      toTeamId: "t2",
+    });
+    // Source text is text: the hostile title and path are shown as typed, never parsed.
+    expect(within(panel).getByText(HOSTILE)).toBeInTheDocument();
+    expect(within(panel).getByText("platform-lib/<b>x</b>.rs")).toBeInTheDocument();
+    expect(panel.querySelector("img")).toBeNull();
+    expect(panel.querySelector("b")).toBeNull();
+    expect(within(panel).getByText("not approved by Platform")).toBeInTheDocument();
+    expect(within(panel).getByText("and 2 more paths")).toBeInTheDocument();
+    fireEvent.click(within(panel).getByRole("button", { name: `Open acme/pay#9 ${HOSTILE}` }));
+    await waitFor(() => expect(last(calls, "item_detail")).toEqual({ id: "gh-9" }));
+
+    // Another window asks again; an empty answer says why.
+    fireEvent.click(within(card).getByTestId("touches-window-30"));
+    await waitFor(() => expect(last(calls, "conflicts_touches")?.query).toMatchObject({ days: 30 }));
+    expect(await within(card).findByTestId("deps-touches-empty")).toHaveTextContent(
+      "12 pull requests opened in the last 30 days with their files read; none touches a path another team owns",
+    );
+    fireEvent.click(within(card).getByTestId("touches-window-all"));
+    await waitFor(() => expect(last(calls, "conflicts_touches")?.query).toMatchObject({ days: null }));
+  });
+
   it("asks with the filters in the URL and shows when it was measured", async () => {
     const calls = backend();
     renderPage("#/dependencies?team=t2&intent=g1");

@@ -1,6 +1,6 @@
 //! Dependencies: who blocks whom across teams and sources, the item graph with its critical
-//! path, and the lists that need a decision (chains, single blocking links, cycles, at-risk
-//! items, lost handoffs).
+//! path, the lists that need a decision (chains, single blocking links, cycles, at-risk
+//! items, lost handoffs), and, apart from blocking, who changes whose code.
 
 import { useQuery } from "@tanstack/react-query";
 import { useCallback, useMemo, useState } from "react";
@@ -12,9 +12,10 @@ import { hasFilter, useDepsLocation } from "../deps/location";
 import { teamColors } from "../deps/palette";
 import { depsQueries } from "../deps/queries";
 import { MatrixTable, TeamMap } from "../deps/TeamMap";
+import { TouchesMatrix, TouchPanel } from "../deps/Touches";
 import "../deps/deps.css";
 import { ItemDetailPanel } from "../items/ItemDetailPanel";
-import type { DepsFilter, TeamDependency } from "../lib/ipc";
+import type { DepsFilter, TeamDependency, TouchCell, TouchesQuery } from "../lib/ipc";
 import { formatCount, formatDateTime, plural } from "../shared/format";
 import { useDrawnMark } from "../shared/perf";
 import { useResolvedTheme } from "../shared/theme";
@@ -35,6 +36,7 @@ export function DependenciesView() {
   useDrawnMark("dependencies", report.isPlaceholderData ? null : r);
   const [cell, setCell] = useState<TeamDependency | null>(null);
   const [itemId, setItemId] = useState<string | null>(null);
+  const [touch, setTouch] = useState<{ query: TouchesQuery; cell: TouchCell } | null>(null);
 
   const teamsKey = JSON.stringify(r?.teams.map((t) => [t.teamId, t.teamName]) ?? []);
   // biome-ignore lint/correctness/useExhaustiveDependencies: teamsKey stands for the teams' ids and names
@@ -52,6 +54,7 @@ export function DependenciesView() {
     () => ({
       onOpen: (id: string) => {
         setCell(null);
+        setTouch(null);
         setItemId(id);
       },
       onFocus: (id: string, hops?: number) => {
@@ -116,6 +119,7 @@ export function DependenciesView() {
             onTeam={onTeam}
             onLink={(link) => {
               setItemId(null);
+              setTouch(null);
               setCell(link);
             }}
           />
@@ -137,10 +141,19 @@ export function DependenciesView() {
             report={r}
             onCell={(link) => {
               setItemId(null);
+              setTouch(null);
               setCell(link);
             }}
           />
         ) : null}
+        <TouchesMatrix
+          filter={loc.filter}
+          onCell={(query, c) => {
+            setItemId(null);
+            setCell(null);
+            setTouch({ query, cell: c });
+          }}
+        />
         <ItemGraph loc={loc} change={change} teams={colors} teamLoads={r?.teams} onOpen={actions.onOpen} />
         <DepsLists state={state} actions={actions} filtered={hasFilter(loc.filter)} />
       </div>
@@ -153,6 +166,13 @@ export function DependenciesView() {
         />
       ) : cell ? (
         <CellPanel cell={cell} onClose={() => setCell(null)} onOpenItem={setItemId} />
+      ) : touch ? (
+        <TouchPanel
+          query={touch.query}
+          cell={touch.cell}
+          onClose={() => setTouch(null)}
+          onOpenItem={setItemId}
+        />
       ) : null}
     </div>
   );

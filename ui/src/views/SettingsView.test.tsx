@@ -121,6 +121,47 @@ describe("Settings → Triage", () => {
   });
 });
 
+describe("Settings → Conflicts", () => {
+  it("opens from its tab and shows the conflict rules", async () => {
+    window.location.hash = "#/settings";
+    mockBackend({
+      settings_get: () => ({ theme: "system", recent: [], dataDir: "/d", version: "0.1.0" }),
+      workspace_current: () => ({ path: "/w/acme.baton", name: "acme", isDemo: false, readOnly: false }),
+      triage_thresholds_get: () => ({
+        reviewWaitDays: 2,
+        mergedWindowDays: 30,
+        idleDays: 14,
+        newWorkDays: 30,
+      }),
+      triage_settings_get: () => ({ notify: [], name: "" }),
+      conflicts_rules: () => ({
+        ownerRules: [],
+        sensitive: [{ pattern: "**/payments/", label: "payments", reviewerTeamId: null }],
+        sensitiveDefaults: true,
+        sensitiveUpdatedBy: null,
+        sensitiveUpdatedAt: null,
+        seenOwners: [
+          { owner: "@acme/payments", repositories: 1, teamId: "t1", teamName: "Payments", byRule: false },
+        ],
+        teams: [{ id: "t1", name: "Payments" }],
+      }),
+    });
+    renderWithClient(
+      <ThemeController>
+        <WorkspaceActionsProvider>
+          <SettingsView />
+        </WorkspaceActionsProvider>
+      </ThemeController>,
+    );
+    fireEvent.click(await screen.findByTestId("settings-tab-conflicts"));
+    await waitFor(() => expect(window.location.hash).toBe("#/settings?tab=conflicts"));
+    expect(await screen.findByTestId("conflict-rules")).toBeInTheDocument();
+    expect(screen.getByTestId("settings-tab-conflicts")).toHaveAttribute("aria-selected", "true");
+    expect(screen.getAllByTestId("conflict-owner-row")).toHaveLength(1);
+    window.location.hash = "";
+  });
+});
+
 describe("resolveTheme", () => {
   it("follows the system only when asked to", () => {
     expect(resolveTheme("system", true)).toBe("dark");

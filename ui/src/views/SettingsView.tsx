@@ -1,8 +1,10 @@
 //! Settings: theme, the time zone days are counted in, the open workspace, recent workspaces,
-//! version.
+//! version; the workflow map, people, and the conflicting changes rules (owners → teams,
+//! sensitive paths) in their tabs.
 
 import { useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
+import { ConflictRulesSettings } from "../conflicts/ConflictRules";
 import type { Theme } from "../lib/ipc";
 import { PeopleSettings } from "../people/PeopleSettings";
 import { settingsQueries } from "../settings/queries";
@@ -26,14 +28,16 @@ const THEMES: { value: Theme; label: string; hint: string }[] = [
 ];
 
 const PEOPLE_TAB = "people";
+const CONFLICTS_TAB = "conflicts";
 
-type Tab = "general" | typeof WORKFLOW_TAB | typeof PEOPLE_TAB;
+type Tab = "general" | typeof WORKFLOW_TAB | typeof PEOPLE_TAB | typeof CONFLICTS_TAB;
 
 function SettingsTabs({ tab }: { tab: Tab }) {
   const tabs: { id: Tab; label: string }[] = [
     { id: "general", label: "General" },
     { id: WORKFLOW_TAB, label: "Workflow" },
     { id: PEOPLE_TAB, label: "People" },
+    { id: CONFLICTS_TAB, label: "Conflicts" },
   ];
   return (
     <div className="tabs" role="tablist" aria-label="Settings sections">
@@ -61,7 +65,28 @@ function SettingsTabs({ tab }: { tab: Tab }) {
 export function SettingsView() {
   const route = useRoute();
   const asked = route.params.get("tab");
-  const tab: Tab = asked === WORKFLOW_TAB ? WORKFLOW_TAB : asked === PEOPLE_TAB ? PEOPLE_TAB : "general";
+  const tab: Tab =
+    asked === WORKFLOW_TAB || asked === PEOPLE_TAB || asked === CONFLICTS_TAB ? asked : "general";
+  if (tab === CONFLICTS_TAB) {
+    return (
+      <div className="view view-settings view-conflict-rules">
+        <ViewHeader
+          title="Settings"
+          description="Who owns which code and which paths need a given review: what conflicting changes are measured against."
+        />
+        <SettingsTabs tab={tab} />
+        <section
+          className="card settings-section"
+          id={`settings-panel-${tab}`}
+          role="tabpanel"
+          aria-labelledby={`settings-tab-${tab}`}
+        >
+          <h2 className="card-title">Conflicting changes</h2>
+          <ConflictRulesSettings />
+        </section>
+      </div>
+    );
+  }
   if (tab === PEOPLE_TAB) {
     return (
       <div className="view view-settings view-people">

@@ -83,6 +83,9 @@ export const QUERIES_FOR_CHANGE: Record<ChangeKind, readonly QueryDomain[]> = {
   policies: ["governance"],
   // Scenarios and planning sessions: the Plans page.
   plans: ["plans"],
+  // Owners → teams and sensitive paths: the conflicts they decide (Triage, the item drawer, who
+  // changes whose code on Dependencies) and the rules editor.
+  conflict_rules: ["rules", "triage", "items", "deps"],
 };
 
 /** Drops every cached answer about the previous workspace (another one is open). */

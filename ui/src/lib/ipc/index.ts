@@ -19,6 +19,8 @@ import type {
   ChangeConflictsReport,
   CompareSpec,
   Comparison,
+  ConflictAnswerInput,
+  ConflictRulesView,
   ConnectionTest,
   CriticalPath,
   DecisionView,
@@ -63,6 +65,7 @@ import type {
   RuleView,
   Scenario,
   ScenarioInput,
+  SensitivePathRule,
   SessionStatus,
   SourceInput,
   SourceView,
@@ -74,6 +77,9 @@ import type {
   TeamRule,
   Theme,
   Thresholds,
+  TouchesQuery,
+  TouchesReport,
+  TouchPulls,
   TriageDecision,
   TriageList,
   TriageQuery,
@@ -162,6 +168,22 @@ export const ipc = {
   conflictsReport: (): Promise<ChangeConflictsReport> => call(commands.conflictsReport()),
   /** The files an item touches (with their owners) and its conflicts. */
   conflictsItem: (itemId: string): Promise<ItemChanges> => call(commands.conflictsItem(itemId)),
+  /** Who changes whose code over a window and the Dependencies page's filters. */
+  conflictsTouches: (query: TouchesQuery): Promise<TouchesReport> =>
+    timedIpc("conflicts_touches", call(commands.conflictsTouches(query))),
+  /** The pull requests behind one team → team pair of `conflictsTouches`. */
+  conflictsTouchPulls: (query: TouchesQuery, fromTeamId: string, toTeamId: string): Promise<TouchPulls> =>
+    call(commands.conflictsTouchPulls(query, fromTeamId, toTeamId)),
+  /** The owner → team rules, the sensitive paths and the owners the CODEOWNERS files name. */
+  conflictsRules: (): Promise<ConflictRulesView> => call(commands.conflictsRules()),
+  /** Maps a CODEOWNERS owner to a team (null: removes its rule); answers the rules. */
+  conflictsSetOwnerRule: (owner: string, teamId: string | null): Promise<ConflictRulesView> =>
+    call(commands.conflictsSetOwnerRule(owner, teamId)),
+  /** Replaces the sensitive paths (an empty list: none is sensitive); answers the rules. */
+  conflictsSetSensitivePaths: (paths: SensitivePathRule[]): Promise<ConflictRulesView> =>
+    call(commands.conflictsSetSensitivePaths(paths)),
+  /** Acknowledges or dismisses one flagged conflict (a decision); returns its id. */
+  conflictsAnswer: (answer: ConflictAnswerInput): Promise<string> => call(commands.conflictsAnswer(answer)),
   approvalsReport: (query: ApprovalQuery): Promise<ApprovalsReport> => call(commands.approvalsReport(query)),
   /** Asks a question in Baton; returns the decision recording it (take it back to withdraw). */
   approvalsAsk: (question: NewApproval): Promise<DecisionView> => call(commands.approvalsAsk(question)),

@@ -34,7 +34,10 @@ import type {
   CompareColumn_Serialize,
   CompareSpec_Serialize,
   Comparison_Serialize,
+  ConflictAnswer,
+  ConflictAnswerInput_Serialize,
   ConflictRule,
+  ConflictRulesView_Serialize,
   ConflictView_Serialize,
   ConnectionTest_Serialize,
   CriticalPath_Serialize,
@@ -101,6 +104,7 @@ import type {
   MappingOrigin,
   MatchReason,
   NewApproval_Serialize,
+  OwnerRuleView,
   PairAnswer_Serialize,
   PairItem_Serialize,
   PeopleView_Serialize,
@@ -130,12 +134,15 @@ import type {
   RowReason_Serialize,
   RulePreview_Serialize,
   RulesView_Serialize,
+  RuleTeam,
   RunStatus,
   Scatter,
   ScatterPoint,
   Scenario_Serialize,
   ScenarioChange_Serialize,
   ScenarioInput_Serialize,
+  SeenOwner_Serialize,
+  SensitivePathRule_Serialize,
   SessionStatus_Serialize,
   SettingsView_Serialize,
   Signal,
@@ -165,6 +172,11 @@ import type {
   Theme,
   Thresholds_Serialize,
   Totals,
+  TouchCell,
+  TouchesQuery_Serialize,
+  TouchesReport_Serialize,
+  TouchPull_Serialize,
+  TouchPulls_Serialize,
   TransitionEntry_Serialize,
   TransitionKind,
   TriageDecision_Serialize,
@@ -381,7 +393,15 @@ export type ChangeConflictsReport = ChangeConflictsReport_Serialize;
 export type ChangedFile = ChangedFile_Serialize;
 export type ConflictView = ConflictView_Serialize;
 export type ItemChanges = ItemChanges_Serialize;
-export type { ConflictRule, TeamTouch };
+export type { ConflictAnswer, ConflictRule, OwnerRuleView, RuleTeam, TeamTouch, TouchCell };
+export type ConflictAnswerInput = ConflictAnswerInput_Serialize;
+export type ConflictRulesView = ConflictRulesView_Serialize;
+export type SeenOwner = SeenOwner_Serialize;
+export type SensitivePathRule = SensitivePathRule_Serialize;
+export type TouchesQuery = TouchesQuery_Serialize;
+export type TouchesReport = TouchesReport_Serialize;
+export type TouchPull = TouchPull_Serialize;
+export type TouchPulls = TouchPulls_Serialize;
 export type DuplicatePair = DuplicatePair_Serialize;
 export type DuplicatesQuery = DuplicatesQuery_Serialize;
 export type PairAnswer = PairAnswer_Serialize;

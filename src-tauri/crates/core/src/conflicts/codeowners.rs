@@ -92,7 +92,7 @@ impl CodeOwners {
 }
 
 /// `@user`, `@org/team` or an e-mail address.
-fn is_owner(o: &str) -> bool {
+pub(crate) fn is_owner(o: &str) -> bool {
     match o.strip_prefix('@') {
         Some(handle) => !handle.is_empty(),
         None => o

@@ -36,6 +36,9 @@ pub struct ConflictItem {
 pub struct ConflictView {
     pub item: ConflictItem,
     pub rule: ConflictRule,
+    /// The other team's id (cross-owner, sensitive) or the other change's id (overlapping): with
+    /// the change and the rule, what names this conflict in a decision.
+    pub other_id: Option<String>,
     /// The other team (cross-owner, sensitive), by name.
     pub other_team: Option<String>,
     /// The other change (overlapping).
@@ -44,9 +47,13 @@ pub struct ConflictView {
     pub paths: Vec<String>,
     /// In words, with the paths.
     pub reason: String,
+    /// Acknowledged or dismissed by someone, while that answer holds (the change and, for an
+    /// overlap, the other change unchanged since); such a conflict leaves Triage.
+    pub answer: Option<super::answers::ConflictAnswer>,
 }
 
-/// Who changes whose code: changes by `from` (a team, or "AI agents") touching paths `to` owns.
+/// Who changes whose code: changes by `from` (the author's team, "No team" when none) touching
+/// paths `to` owns (see [`super::touches`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct TeamTouch {
@@ -56,6 +63,8 @@ pub struct TeamTouch {
     pub changes: u32,
     /// Of those, the open ones.
     pub open: u32,
+    /// Of those, the ones made by AI agents.
+    pub ai: u32,
     /// Their keys (at most 20, newest first).
     pub keys: Vec<String>,
 }
@@ -78,9 +87,6 @@ pub struct ChangeConflictsReport {
     pub touches: Vec<TeamTouch>,
 }
 
-/// Changes of one team touching another's code: (all, open, (created, key) of each).
-type Touching = (u32, u32, Vec<(i64, String)>);
-
 /// The repository of a change from its key (`owner/repo#12`, `group/project!12`).
 pub fn repository_of(key: &str) -> Option<&str> {
     key.rsplit_once('#')
@@ -88,7 +94,7 @@ pub fn repository_of(key: &str) -> Option<&str> {
         .map(|(repo, _)| repo)
 }
 
-/// People's rules, or the defaults where they wrote none.
+/// People's rules, or the defaults where they saved none.
 pub async fn rules(ws: &Workspace) -> CoreResult<OwnerRules> {
     let mut rules = OwnerRules::defaults();
     rules.owners = repo::item_paths::owner_rules(ws.pool())
@@ -97,7 +103,10 @@ pub async fn rules(ws: &Workspace) -> CoreResult<OwnerRules> {
         .map(|(owner, team)| OwnerRule { owner, team })
         .collect();
     let sensitive = repo::item_paths::sensitive_paths(ws.pool()).await?;
-    if !sensitive.is_empty() {
+    // Saved (even all removed) they are the whole set; never saved, the defaults apply. (Rows
+    // from before the set was marked saved count as saved.)
+    let saved = repo::item_paths::sensitive_paths_saved(ws.pool()).await?;
+    if saved.is_some() || !sensitive.is_empty() {
         rules.sensitive = sensitive
             .into_iter()
             .map(|(pattern, label, reviewer)| SensitivePath {
@@ -110,11 +119,11 @@ pub async fn rules(ws: &Workspace) -> CoreResult<OwnerRules> {
     Ok(rules)
 }
 
-fn open(flow: FlowState) -> bool {
+pub(crate) fn open(flow: FlowState) -> bool {
     !matches!(flow, FlowState::Done | FlowState::Canceled)
 }
 
-fn item_of(ix: &WorkIndex, i: usize) -> ConflictItem {
+pub(crate) fn item_of(ix: &WorkIndex, i: usize) -> ConflictItem {
     let it = &ix.items[i];
     ConflictItem {
         id: ix.item_ids[i].to_owned(),
@@ -128,9 +137,21 @@ fn item_of(ix: &WorkIndex, i: usize) -> ConflictItem {
     }
 }
 
-/// Computes every conflict of the workspace (see the module's note).
-pub async fn compute(ws: &Workspace) -> CoreResult<ChangeConflictsReport> {
-    let ix = ws.index().await?;
+/// What the rules read from the workspace besides the index.
+pub struct Inputs {
+    pub rules: OwnerRules,
+    /// Every stored path, as (item id, path).
+    pub rows: Vec<(String, String)>,
+    /// Items whose list the source cut short.
+    pub truncated: HashSet<String>,
+    /// Each repository's `CODEOWNERS` as last read.
+    pub owner_files: Vec<repo::item_paths::RepoOwners>,
+    /// (item id, team id) of each approval by someone of a team.
+    pub approvals: Vec<(String, String)>,
+}
+
+/// Reads [`Inputs`].
+pub async fn inputs(ws: &Workspace) -> CoreResult<Inputs> {
     let rules = rules(ws).await?;
     let mut conn = ws.pool().acquire().await?;
     let rows = repo::item_paths::paths_of_items(&mut conn, None).await?;
@@ -147,7 +168,28 @@ pub async fn compute(ws: &Workspace) -> CoreResult<ChangeConflictsReport> {
     )
     .fetch_all(ws.pool())
     .await?;
+    Ok(Inputs {
+        rules,
+        rows,
+        truncated,
+        owner_files,
+        approvals,
+    })
+}
+
+/// Computes every conflict of the workspace (see the module's note), with the dismissals and
+/// acknowledgements people recorded ([`super::answers`]).
+pub async fn compute(ws: &Workspace) -> CoreResult<ChangeConflictsReport> {
+    let ix = ws.index().await?;
+    let Inputs {
+        rules,
+        rows,
+        truncated,
+        owner_files,
+        approvals,
+    } = inputs(ws).await?;
     let mut report = assemble(&ix, &rules, rows, &truncated, &owner_files, &approvals);
+    super::answers::apply(ws, &ix, &mut report).await?;
     // The index keeps titles folded to lower case: pages show them as written.
     let mut ids: Vec<&str> = report
         .conflicts
@@ -182,15 +224,23 @@ pub async fn compute(ws: &Workspace) -> CoreResult<ChangeConflictsReport> {
     Ok(report)
 }
 
-/// [`compute`] over data already read.
-pub fn assemble(
+/// The changes of one repository with their facts, and its `CODEOWNERS`.
+pub struct RepoChanges {
+    pub owners: CodeOwners,
+    /// Positions in the index, one per pull, in the same order as `pulls`.
+    pub members: Vec<usize>,
+    pub pulls: Vec<PullFacts>,
+}
+
+/// The changes whose files were read, grouped by repository (two changes touch the same file
+/// only within one repository), each with the facts the rules read.
+pub fn groups(
     ix: &WorkIndex,
-    rules: &OwnerRules,
     rows: Vec<(String, String)>,
     truncated: &HashSet<String>,
     owner_files: &[repo::item_paths::RepoOwners],
     approvals: &[(String, String)],
-) -> ChangeConflictsReport {
+) -> (Vec<RepoChanges>, u32) {
     let position: HashMap<&str, usize> = ix
         .item_ids
         .iter()
@@ -210,29 +260,17 @@ pub fn assemble(
             .or_default()
             .insert(team.clone());
     }
-    let parsed: HashMap<(&str, &str), CodeOwners> = owner_files
+    let mut parsed: HashMap<(String, String), CodeOwners> = owner_files
         .iter()
         .filter(|f| f.location.is_some())
         .map(|f| {
             (
-                (f.source_id.as_str(), f.repository.as_str()),
+                (f.source_id.clone(), f.repository.clone()),
                 CodeOwners::parse(&f.body),
             )
         })
         .collect();
-    let teams: Vec<(String, String)> = ix
-        .teams
-        .iter()
-        .map(|t| (t.id.clone(), t.name.clone()))
-        .collect();
-    let team_name = |id: &str| {
-        teams
-            .iter()
-            .find(|(t, _)| t == id)
-            .map_or(id.to_owned(), |(_, n)| n.clone())
-    };
-    // Changes grouped by repository.
-    let mut groups: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
+    let mut by_repo: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
     for &i in files.keys() {
         let it = &ix.items[i];
         if it.kind != ItemKind::PullRequest {
@@ -246,74 +284,102 @@ pub fn assemble(
             .get(it.source as usize)
             .map(|s| s.id.clone())
             .unwrap_or_default();
-        groups
+        by_repo
             .entry((source, repository.to_owned()))
             .or_default()
             .push(i);
     }
-    let empty = CodeOwners::default();
-    let mut conflicts = Vec::new();
-    let mut touch: BTreeMap<(String, String), Touching> = BTreeMap::new();
-    for ((source, repository), members) in &groups {
-        let owners = parsed
-            .get(&(source.as_str(), repository.as_str()))
-            .unwrap_or(&empty);
-        let pulls: Vec<PullFacts> = members
-            .iter()
-            .map(|&i| {
-                let it = &ix.items[i];
-                let id = ix.item_ids[i].to_owned();
-                PullFacts {
-                    key: ix.item_keys[i].to_owned(),
-                    team: (it.team != NONE)
-                        .then(|| ix.teams.get(it.team as usize).map(|t| t.id.clone()))
-                        .flatten(),
-                    ai: it.provenance == Provenance::AiAgent,
-                    open: open(it.flow),
-                    files: files.get(&i).cloned().unwrap_or_default(),
-                    files_truncated: truncated.contains(&id),
-                    approved_by: approved.get(id.as_str()).cloned().unwrap_or_default(),
-                    id,
-                }
-            })
-            .collect();
-        // Who changes whose code.
-        for (pull, &i) in pulls.iter().zip(members) {
-            let from = if pull.ai {
-                "AI agents".to_owned()
-            } else {
-                match &pull.team {
-                    Some(t) => team_name(t),
-                    None => continue,
-                }
-            };
-            let mut owning: BTreeSet<String> = BTreeSet::new();
-            for path in &pull.files {
-                if let Some(rule) = owners.rule_for(path) {
-                    for owner in &rule.owners {
-                        if let Some(team) = rules.team_of(owner, &teams) {
-                            if Some(&team) != pull.team.as_ref() {
-                                owning.insert(team);
-                            }
-                        }
+    let read = u32::try_from(files.len()).unwrap_or(u32::MAX);
+    let out = by_repo
+        .into_iter()
+        .map(|((source, repository), members)| {
+            let owners = parsed.remove(&(source, repository)).unwrap_or_default();
+            let pulls = members
+                .iter()
+                .map(|&i| {
+                    let it = &ix.items[i];
+                    let id = ix.item_ids[i].to_owned();
+                    PullFacts {
+                        key: ix.item_keys[i].to_owned(),
+                        team: (it.team != NONE)
+                            .then(|| ix.teams.get(it.team as usize).map(|t| t.id.clone()))
+                            .flatten(),
+                        ai: it.provenance == Provenance::AiAgent,
+                        open: open(it.flow),
+                        files: files.remove(&i).unwrap_or_default(),
+                        files_truncated: truncated.contains(&id),
+                        approved_by: approved.get(id.as_str()).cloned().unwrap_or_default(),
+                        id,
+                    }
+                })
+                .collect();
+            RepoChanges {
+                owners,
+                members,
+                pulls,
+            }
+        })
+        .collect();
+    (out, read)
+}
+
+/// The teams whose paths a change touches, other than its author's team, each with the paths
+/// (by the `CODEOWNERS` reading and the owner rules, see [`OwnerRules::team_of`]).
+pub fn touched_teams(
+    pull: &PullFacts,
+    owners: &CodeOwners,
+    rules: &OwnerRules,
+    teams: &[(String, String)],
+) -> BTreeMap<String, Vec<String>> {
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for path in &pull.files {
+        let Some(rule) = owners.rule_for(path) else {
+            continue;
+        };
+        for owner in &rule.owners {
+            if let Some(team) = rules.team_of(owner, teams) {
+                if Some(&team) != pull.team.as_ref() {
+                    let paths = out.entry(team).or_default();
+                    if paths.last() != Some(path) {
+                        paths.push(path.clone());
                     }
                 }
             }
-            for to in owning {
-                let e = touch.entry((from.clone(), team_name(&to))).or_default();
-                e.0 += 1;
-                if pull.open {
-                    e.1 += 1;
-                }
-                e.2.push((ix.items[i].created, pull.key.clone()));
-            }
         }
-        let by_id: HashMap<&str, usize> = pulls
+    }
+    out
+}
+
+/// [`compute`] over data already read.
+pub fn assemble(
+    ix: &WorkIndex,
+    rules: &OwnerRules,
+    rows: Vec<(String, String)>,
+    truncated: &HashSet<String>,
+    owner_files: &[repo::item_paths::RepoOwners],
+    approvals: &[(String, String)],
+) -> ChangeConflictsReport {
+    let teams: Vec<(String, String)> = ix
+        .teams
+        .iter()
+        .map(|t| (t.id.clone(), t.name.clone()))
+        .collect();
+    let team_name = |id: &str| {
+        teams
             .iter()
-            .zip(members)
+            .find(|(t, _)| t == id)
+            .map_or(id.to_owned(), |(_, n)| n.clone())
+    };
+    let (groups, changes_read) = groups(ix, rows, truncated, owner_files, approvals);
+    let mut conflicts = Vec::new();
+    for g in &groups {
+        let by_id: HashMap<&str, usize> = g
+            .pulls
+            .iter()
+            .zip(&g.members)
             .map(|(p, &i)| (p.id.as_str(), i))
             .collect();
-        for c in check(&pulls, owners, rules, &teams) {
+        for c in check(&g.pulls, &g.owners, rules, &teams) {
             let Some(&i) = by_id.get(c.pull.as_str()) else {
                 continue;
             };
@@ -333,10 +399,12 @@ pub fn assemble(
             conflicts.push(ConflictView {
                 item: item_of(ix, i),
                 rule: c.rule,
+                other_id: c.other.clone(),
                 other_team,
                 other_item,
                 paths: c.paths,
                 reason: c.reason,
+                answer: None,
             });
         }
     }
@@ -347,15 +415,23 @@ pub fn assemble(
             .then(a.rule.cmp(&b.rule))
             .then(a.reason.cmp(&b.reason))
     });
-    let mut touches: Vec<TeamTouch> = touch
+    let matrix = super::touches::matrix(ix, &groups, rules, &super::touches::TouchesScope::all());
+    let mut touches: Vec<TeamTouch> = matrix
         .into_iter()
-        .map(|((from_team, to_team), (changes, open, mut keys))| {
+        .map(|cell| {
+            let mut keys: Vec<(i64, String)> = cell
+                .pulls
+                .iter()
+                .map(|p| (ix.items[p.at].created, ix.item_keys[p.at].to_owned()))
+                .collect();
             keys.sort_by(|a, b| b.cmp(a));
             TeamTouch {
-                from_team,
-                to_team,
-                changes,
-                open,
+                from_team: cell.from_name,
+                to_team: cell.to_name,
+                changes: u32::try_from(cell.pulls.len()).unwrap_or(u32::MAX),
+                open: u32::try_from(cell.pulls.iter().filter(|p| p.open).count())
+                    .unwrap_or(u32::MAX),
+                ai: u32::try_from(cell.pulls.iter().filter(|p| p.ai).count()).unwrap_or(u32::MAX),
                 keys: keys.into_iter().take(20).map(|(_, k)| k).collect(),
             }
         })
@@ -369,7 +445,7 @@ pub fn assemble(
     let with = owner_files.iter().filter(|f| f.location.is_some()).count();
     ChangeConflictsReport {
         conflicts,
-        changes_read: u32::try_from(files.len()).unwrap_or(u32::MAX),
+        changes_read,
         truncated: u32::try_from(truncated.len()).unwrap_or(u32::MAX),
         repositories_with_owners: u32::try_from(with).unwrap_or(u32::MAX),
         repositories_without_owners: u32::try_from(owner_files.len() - with).unwrap_or(u32::MAX),

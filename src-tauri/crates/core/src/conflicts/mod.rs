@@ -4,10 +4,16 @@
 //! (people's rules in `owner_rules` and `sensitive_paths`); [`check`] flags pull requests, each
 //! flag with its rule and a plain reason; [`live`] runs it over the workspace: the file lists
 //! the GitHub connector stores (`item_paths`, from `/pulls/{n}/files`) and each repository's
-//! `CODEOWNERS` (`repo_owners`). Definitions: `docs/metrics.md`, "Conflicting changes".
+//! `CODEOWNERS` (`repo_owners`). [`touches`] says who changes whose code (the Dependencies
+//! page); [`rules`] edits people's owner rules and sensitive paths; [`answers`] layers people's
+//! acknowledgements and dismissals of conflicts over them. Definitions: `docs/metrics.md`,
+//! "Conflicting changes".
 
+pub mod answers;
 pub mod codeowners;
 pub mod live;
+pub mod rules;
+pub mod touches;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -98,7 +104,19 @@ pub struct PullFacts {
 pub const FILES_LIMIT: usize = 3_000;
 
 /// The rule a flag broke.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, specta::Type)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize,
+    specta::Type,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ConflictRule {
     /// Changes paths another team owns without a review from that team.

@@ -2,7 +2,8 @@
 //!
 //! One table, `decisions`, holds every decision with its kind: an owner set, an item accepted,
 //! rejected or deferred (until a date or until it changes), a duplicate confirmed or dismissed, a
-//! handoff marked delivered, an intent linked, a note, the triage thresholds. Each row says who,
+//! handoff marked delivered, an intent linked, a conflicting change acknowledged or dismissed, a
+//! note, the triage thresholds. Each row says who,
 //! when, why, which items it covers and which earlier decision it supersedes. Rows are never
 //! changed or deleted (the table refuses it), so the history is complete and undo is a decision
 //! too: `revoked`, superseding the decision it takes back (and a revoked revoke reinstates).
@@ -61,6 +62,12 @@ pub enum DecisionKind {
     /// The answer to a pending decision or approval (one asked in Baton, which it supersedes,
     /// or one a source shows, which it releases in Baton's view until the item changes).
     ApprovalAnswered,
+    /// A flagged conflicting change is real and known (being handled): off Triage until the
+    /// change (or the other change of an overlap) changes.
+    ConflictAcknowledged,
+    /// A flagged conflicting change is not a problem: off Triage until the change (or the
+    /// other change of an overlap) changes.
+    ConflictDismissed,
 }
 
 impl DecisionKind {
@@ -80,6 +87,8 @@ impl DecisionKind {
         DecisionKind::ThresholdsSet,
         DecisionKind::ApprovalRequested,
         DecisionKind::ApprovalAnswered,
+        DecisionKind::ConflictAcknowledged,
+        DecisionKind::ConflictDismissed,
     ];
 
     /// As stored.
@@ -99,6 +108,8 @@ impl DecisionKind {
             DecisionKind::ThresholdsSet => "thresholds_set",
             DecisionKind::ApprovalRequested => "approval_requested",
             DecisionKind::ApprovalAnswered => "approval_answered",
+            DecisionKind::ConflictAcknowledged => "conflict_acknowledged",
+            DecisionKind::ConflictDismissed => "conflict_dismissed",
         }
     }
 
@@ -124,6 +135,9 @@ impl DecisionKind {
             DecisionKind::HandoffDelivered => Some("handoff"),
             DecisionKind::IntentLinked | DecisionKind::IntentUnaligned => Some("intent"),
             DecisionKind::ThresholdsSet => Some("thresholds"),
+            DecisionKind::ConflictAcknowledged | DecisionKind::ConflictDismissed => {
+                Some("conflict")
+            }
             // Each question and answer is its own record (`crate::approvals` links them).
             DecisionKind::Note
             | DecisionKind::Revoked
@@ -172,6 +186,17 @@ pub enum DecisionInput {
     Note {
         text: String,
     },
+    /// The conflict of this change by `rule` with `other` (the other team's id, or the other
+    /// change's id for an overlap; see `conflicts::live::ConflictView::other_id`) is known.
+    ConflictAcknowledged {
+        rule: crate::conflicts::ConflictRule,
+        other: Option<String>,
+    },
+    /// That conflict is not a problem.
+    ConflictDismissed {
+        rule: crate::conflicts::ConflictRule,
+        other: Option<String>,
+    },
 }
 
 impl DecisionInput {
@@ -188,6 +213,8 @@ impl DecisionInput {
             DecisionInput::IntentLinked { .. } => DecisionKind::IntentLinked,
             DecisionInput::IntentUnaligned { .. } => DecisionKind::IntentUnaligned,
             DecisionInput::Note { .. } => DecisionKind::Note,
+            DecisionInput::ConflictAcknowledged { .. } => DecisionKind::ConflictAcknowledged,
+            DecisionInput::ConflictDismissed { .. } => DecisionKind::ConflictDismissed,
         }
     }
 }
@@ -346,7 +373,10 @@ impl Overlay {
                 DecisionKind::Revoked
                 | DecisionKind::ThresholdsSet
                 | DecisionKind::ApprovalRequested
-                | DecisionKind::ApprovalAnswered => {}
+                | DecisionKind::ApprovalAnswered
+                // Read by `conflicts::answers` against the conflicts of the moment.
+                | DecisionKind::ConflictAcknowledged
+                | DecisionKind::ConflictDismissed => {}
             }
         }
         overlay
@@ -566,6 +596,28 @@ impl WriteOp for Record {
                 }
                 serde_json::json!({ "v": PAYLOAD_VERSION, "text": text })
             }
+            DecisionInput::ConflictAcknowledged { rule, other }
+            | DecisionInput::ConflictDismissed { rule, other } => {
+                // The other change's update time too, for an overlap: the answer holds while
+                // neither changes (new commits or files move the update time).
+                let other_updated = match (rule, other) {
+                    (crate::conflicts::ConflictRule::Overlapping, Some(o)) => {
+                        let Some(other) = repo::items::get(w.conn(), o).await? else {
+                            return Err(CoreError::NotFound(format!("item {o}")));
+                        };
+                        covers.push(o.clone());
+                        Some(other.updated_at)
+                    }
+                    _ => None,
+                };
+                serde_json::json!({
+                    "v": PAYLOAD_VERSION,
+                    "rule": rule,
+                    "other": other,
+                    "itemUpdatedAt": this_item.updated_at,
+                    "otherUpdatedAt": other_updated,
+                })
+            }
         };
         let kind = d.input.kind();
         // What this decision supersedes: the one in force in the same slot (the same upstream
@@ -579,6 +631,13 @@ impl WriteOp for Record {
             DecisionInput::HandoffDelivered { upstream } => covers_of(row).contains(upstream),
             DecisionInput::DuplicateConfirmed { of } | DecisionInput::DuplicateDismissed { of } => {
                 covers_of(row).contains(of)
+            }
+            DecisionInput::ConflictAcknowledged { rule, other }
+            | DecisionInput::ConflictDismissed { rule, other } => {
+                let p: serde_json::Value =
+                    serde_json::from_str(&row.payload).unwrap_or(serde_json::Value::Null);
+                p.get("rule") == serde_json::to_value(rule).ok().as_ref()
+                    && p.get("other").and_then(|v| v.as_str()) == other.as_deref()
             }
             _ => true,
         };
@@ -920,6 +979,8 @@ async fn intent_and_item_names(ws: &Workspace) -> CoreResult<HashMap<String, Str
     let rows: Vec<(LossyText, LossyText)> = sqlx::query_as(
         "SELECT id, title FROM intents
          UNION ALL
+         SELECT id, name FROM teams
+         UNION ALL
          SELECT i.id, i.key FROM items i
            WHERE i.id IN (SELECT value FROM decisions d, json_each(d.covers))",
     )
@@ -997,6 +1058,24 @@ fn summary(
                 "Decision"
             };
             format!("{what} asked of {decider}: {}", text("question"))
+        }
+        Some(DecisionKind::ConflictAcknowledged | DecisionKind::ConflictDismissed) => {
+            let what = if kind == Some(DecisionKind::ConflictAcknowledged) {
+                "Conflict acknowledged"
+            } else {
+                "Conflict dismissed"
+            };
+            let rule = match text("rule") {
+                "cross_owner_unreviewed" => "another team's code, not reviewed by it",
+                "overlapping" => "overlaps another open change",
+                "ai_across_teams" => "agent change across teams",
+                "sensitive_unreviewed" => "sensitive path, required review missing",
+                other => other,
+            };
+            match text("other") {
+                "" => format!("{what}: {rule}"),
+                other => format!("{what}: {rule} ({})", name_of(other)),
+            }
         }
         Some(DecisionKind::ApprovalAnswered) => {
             let answer = text("answer");

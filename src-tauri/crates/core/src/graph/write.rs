@@ -62,11 +62,13 @@ pub enum ChangeKind {
     Policies,
     /// Plans people make: scenarios and planning sessions.
     Plans,
+    /// People's conflict rules: which `CODEOWNERS` owner is which team, the sensitive paths.
+    ConflictRules,
 }
 
 impl ChangeKind {
     /// Every kind, in order.
-    pub const ALL: [ChangeKind; 11] = [
+    pub const ALL: [ChangeKind; 12] = [
         ChangeKind::Items,
         ChangeKind::People,
         ChangeKind::Teams,
@@ -78,6 +80,7 @@ impl ChangeKind {
         ChangeKind::Decisions,
         ChangeKind::Policies,
         ChangeKind::Plans,
+        ChangeKind::ConflictRules,
     ];
 
     /// What a change of this kind means for the in-memory index.
@@ -94,7 +97,8 @@ impl ChangeKind {
             | ChangeKind::Workflow
             | ChangeKind::Decisions
             | ChangeKind::Policies
-            | ChangeKind::Plans => IndexEffect::None,
+            | ChangeKind::Plans
+            | ChangeKind::ConflictRules => IndexEffect::None,
         }
     }
 }

@@ -594,7 +594,8 @@ async fn conflict_reasons(ws: &Workspace) -> CoreResult<HashMap<u32, BaseReason>
         .map(|(i, id)| (id, i as u32))
         .collect();
     let mut out: HashMap<u32, BaseReason> = HashMap::new();
-    for c in &report.conflicts {
+    // A conflict someone acknowledged or dismissed (while the answer holds) is not listed.
+    for c in report.conflicts.iter().filter(|c| c.answer.is_none()) {
         let Some(&i) = pos.get(c.item.id.as_str()) else {
             continue;
         };

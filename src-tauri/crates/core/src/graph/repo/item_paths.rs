@@ -1,5 +1,5 @@
-//! `item_paths`, `item_path_lists`, `repo_owners`, `owner_rules`, `sensitive_paths`: the files
-//! each change touches, and who owns which paths.
+//! `item_paths`, `item_path_lists`, `repo_owners`, `owner_rules`, `sensitive_paths`,
+//! `conflict_rule_sets`: the files each change touches, and who owns which paths.
 
 use sqlx::{Executor, Sqlite, SqliteConnection};
 
@@ -332,6 +332,15 @@ pub async fn owners_of<'e>(
     ))
 }
 
+/// People's owner → team rules with who set each and when, by owner.
+pub async fn owner_rules_full<'e>(
+    db: impl Executor<'e, Database = Sqlite>,
+) -> sqlx::Result<Vec<(String, String, String, i64)>> {
+    sqlx::query_as("SELECT owner, team_id, updated_by, updated_at FROM owner_rules ORDER BY owner")
+        .fetch_all(db)
+        .await
+}
+
 /// People's owner → team rules, by owner.
 pub async fn owner_rules<'e>(
     db: impl Executor<'e, Database = Sqlite>,
@@ -374,8 +383,8 @@ pub async fn set_owner_rule<'e>(
     Ok(())
 }
 
-/// People's sensitive paths (pattern, label, reviewer team), by pattern; empty: the defaults
-/// apply.
+/// People's sensitive paths (pattern, label, reviewer team), by pattern; see
+/// [`sensitive_paths_saved`] for whether they replace the defaults.
 pub async fn sensitive_paths<'e>(
     db: impl Executor<'e, Database = Sqlite>,
 ) -> sqlx::Result<Vec<(String, String, Option<String>)>> {
@@ -384,7 +393,19 @@ pub async fn sensitive_paths<'e>(
         .await
 }
 
-/// Replaces the sensitive paths.
+/// Who last saved the sensitive paths and when (ms), if anyone did: then they are the whole set
+/// (even empty); else the defaults apply.
+pub async fn sensitive_paths_saved<'e>(
+    db: impl Executor<'e, Database = Sqlite>,
+) -> sqlx::Result<Option<(String, i64)>> {
+    sqlx::query_as(
+        "SELECT updated_by, updated_at FROM conflict_rule_sets WHERE name = 'sensitive_paths'",
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// Replaces the sensitive paths (and marks them saved: they replace the defaults from now on).
 pub async fn set_sensitive_paths(
     conn: &mut SqliteConnection,
     rows: &[(String, String, Option<String>)],
@@ -394,6 +415,16 @@ pub async fn set_sensitive_paths(
     sqlx::query("DELETE FROM sensitive_paths")
         .execute(&mut *conn)
         .await?;
+    sqlx::query(
+        "INSERT INTO conflict_rule_sets (name, updated_by, updated_at)
+         VALUES ('sensitive_paths', ?1, ?2)
+         ON CONFLICT (name) DO UPDATE SET updated_by = excluded.updated_by,
+           updated_at = excluded.updated_at",
+    )
+    .bind(actor)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
     for (pattern, label, reviewer) in rows {
         sqlx::query(
             "INSERT OR REPLACE INTO sensitive_paths (pattern, label, reviewer_team, updated_by, updated_at)

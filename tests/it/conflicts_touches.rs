@@ -1,0 +1,527 @@
+//! Who changes whose code, people's conflict rules and their answers to conflicts, on a
+//! hand-made graph whose every number is known: the small graph (`common::small_graph`) with
+//! two repositories, their `CODEOWNERS` and the files of its three pull requests.
+//!
+//! | pull request | team | state | made by | opened | files | owners of the files |
+//! |---|---|---|---|---|---|---|
+//! | gh-1 acme/pay#1 | Payments | merged | an agent | T0 | platform-lib/a.rs, src/x.rs | Platform, Payments |
+//! | gh-2 acme/pay#2 | Payments | open | an agent | T0 + 1 day | platform-lib/b.rs | Platform |
+//! | gh-3 acme/plat#3 | Platform | open (draft) | a person | T0 + 2 days | payments/refund.rs, README.md | Payments, Platform |
+//!
+//! Ann (Platform) approved gh-1.
+
+use baton_core::conflicts::answers::{self, ConflictAnswerInput};
+use baton_core::conflicts::rules::{self, SensitivePathRule};
+use baton_core::conflicts::touches::{self, TouchesQuery};
+use baton_core::conflicts::{live, ConflictRule};
+use baton_core::demo::{self, DemoGraph};
+use baton_core::deps::DepsFilter;
+use baton_core::graph::repo::item_paths::{ItemPath, PathList, RepoOwners};
+use baton_core::graph::{Workspace, WriteOp, Writer};
+use baton_core::triage::{self, Reason, TriageQuery};
+use baton_core::CoreError;
+
+use crate::common::{small_graph, DAY, T0};
+
+const NOW: i64 = T0 + 10 * DAY;
+
+fn list(item: &str, files: &[&str]) -> PathList {
+    PathList {
+        item_id: item.into(),
+        files: files.len() as i64,
+        truncated: false,
+        read_for: T0,
+        paths: files
+            .iter()
+            .map(|p| ItemPath {
+                item_id: item.into(),
+                path: (*p).into(),
+                status: "modified".into(),
+                additions: 1,
+                deletions: 0,
+                previous_path: None,
+            })
+            .collect(),
+    }
+}
+
+fn owners(repository: &str, body: &str) -> RepoOwners {
+    RepoOwners {
+        source_id: "src-gh".into(),
+        repository: repository.into(),
+        location: Some(".github/CODEOWNERS".into()),
+        body: body.into(),
+        sha: None,
+        read_at: T0,
+    }
+}
+
+fn graph() -> DemoGraph {
+    let mut g = small_graph();
+    g.people
+        .iter_mut()
+        .filter(|p| p.id == "p-ann")
+        .for_each(|p| p.team_id = Some("team-plat".into()));
+    g.paths = vec![
+        list("gh-1", &["platform-lib/a.rs", "src/x.rs"]),
+        list("gh-2", &["platform-lib/b.rs"]),
+        list("gh-3", &["README.md", "payments/refund.rs"]),
+    ];
+    g.owners = vec![
+        owners(
+            "acme/pay",
+            "* @acme/payments\n/platform-lib/ @acme/platform\n",
+        ),
+        owners("acme/plat", "* @acme/platform\n/payments/ @acme/payments\n"),
+    ];
+    g
+}
+
+async fn workspace(dir: &std::path::Path) -> Workspace {
+    let ws = Workspace::create(&dir.join("touches.baton")).await.unwrap();
+    demo::write(&ws, &graph()).await.unwrap();
+    ws
+}
+
+fn query(days: Option<u32>, teams: &[&str]) -> TouchesQuery {
+    TouchesQuery {
+        filter: DepsFilter {
+            teams: teams.iter().map(|t| (*t).to_owned()).collect(),
+            intents: Vec::new(),
+        },
+        days,
+    }
+}
+
+/// (from, to, pull requests, open, by agents, not reviewed by the owners, paths) per pair.
+type Row = (String, String, u32, u32, u32, u32, u32);
+
+fn cells(r: &touches::TouchesReport) -> Vec<Row> {
+    r.cells
+        .iter()
+        .map(|c| {
+            (
+                c.from_team.clone(),
+                c.to_team.clone(),
+                c.pulls,
+                c.open,
+                c.ai,
+                c.unreviewed,
+                c.paths,
+            )
+        })
+        .collect()
+}
+
+fn row(from: &str, to: &str, n: [u32; 5]) -> Row {
+    (from.into(), to.into(), n[0], n[1], n[2], n[3], n[4])
+}
+
+#[tokio::test]
+async fn who_changes_whose_code_counts_pull_requests_per_pair_over_the_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path()).await;
+
+    let all = touches::report(&ws, &query(None, &[]), NOW).await.unwrap();
+    assert_eq!(
+        cells(&all),
+        vec![
+            row("Payments", "Platform", [2, 1, 2, 1, 2]),
+            row("Platform", "Payments", [1, 1, 0, 1, 1]),
+        ],
+        "gh-1 and gh-2 change Platform's platform-lib/ (gh-1 approved by Ann of Platform); gh-3 \
+         changes Payments' payments/; paths a team owns itself are not counted"
+    );
+    assert_eq!(
+        (
+            all.pulls_read,
+            all.pulls_touching,
+            all.repositories_with_owners
+        ),
+        (3, 3, 2)
+    );
+    assert_eq!(all.from, None, "no window");
+
+    let recent = touches::report(&ws, &query(Some(9), &[]), NOW)
+        .await
+        .unwrap();
+    assert_eq!(
+        cells(&recent),
+        vec![
+            row("Payments", "Platform", [1, 1, 1, 1, 1]),
+            row("Platform", "Payments", [1, 1, 0, 1, 1]),
+        ],
+        "gh-1 was opened at T0, before the last 9 days"
+    );
+    assert_eq!(recent.pulls_read, 2);
+    assert_eq!(recent.from.as_deref(), Some("2026-03-03T00:00:00Z"));
+
+    let nobody = touches::report(&ws, &query(None, &["team-none"]), NOW)
+        .await
+        .unwrap();
+    assert!(
+        nobody.cells.is_empty(),
+        "a team filter keeps the pairs of the chosen teams"
+    );
+    let plat = touches::report(&ws, &query(None, &["team-plat"]), NOW)
+        .await
+        .unwrap();
+    assert_eq!(plat.cells.len(), 2, "Platform is on one side of both pairs");
+
+    assert!(
+        matches!(
+            touches::report(&ws, &query(Some(0), &[]), NOW).await,
+            Err(CoreError::Invalid(_))
+        ),
+        "a window of 0 days is refused"
+    );
+
+    let drill = touches::pulls(&ws, &query(None, &[]), "team-pay", "team-plat", NOW)
+        .await
+        .unwrap();
+    assert_eq!(drill.total, 2, "the drill-down lists what the cell counts");
+    let listed: Vec<(&str, bool, &str, Vec<&str>)> = drill
+        .pulls
+        .iter()
+        .map(|p| {
+            (
+                p.item.key.as_str(),
+                p.reviewed,
+                p.item.title.as_str(),
+                p.paths.iter().map(String::as_str).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        vec![
+            (
+                "acme/pay#2",
+                false,
+                "Title of acme/pay#2",
+                vec!["platform-lib/b.rs"]
+            ),
+            (
+                "acme/pay#1",
+                true,
+                "Title of acme/pay#1",
+                vec!["platform-lib/a.rs"]
+            ),
+        ],
+        "newest first, with the owning team's paths only, titles as written"
+    );
+    let none = touches::pulls(&ws, &query(None, &[]), "team-plat", "team-plat", NOW)
+        .await
+        .unwrap();
+    assert_eq!((none.total, none.to_team.as_str()), (0, "Platform"));
+
+    // `baton conflicts` lists the same pairs over every pull request.
+    let report = live::compute(&ws).await.unwrap();
+    let listed: Vec<(&str, &str, u32, u32, u32)> = report
+        .touches
+        .iter()
+        .map(|t| {
+            (
+                t.from_team.as_str(),
+                t.to_team.as_str(),
+                t.changes,
+                t.open,
+                t.ai,
+            )
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        vec![
+            ("Payments", "Platform", 2, 1, 2),
+            ("Platform", "Payments", 1, 1, 0)
+        ]
+    );
+}
+
+#[tokio::test]
+async fn owner_rules_and_sensitive_paths_are_edited_and_the_conflicts_follow() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path()).await;
+    let view = rules::view(&ws).await.unwrap();
+    assert!(view.sensitive_defaults && view.owner_rules.is_empty());
+    let seen: Vec<(&str, u32, Option<&str>)> = view
+        .seen_owners
+        .iter()
+        .map(|s| (s.owner.as_str(), s.repositories, s.team_name.as_deref()))
+        .collect();
+    assert_eq!(
+        seen,
+        vec![
+            ("@acme/payments", 2, Some("Payments")),
+            ("@acme/platform", 2, Some("Platform"))
+        ],
+        "each owner the CODEOWNERS files name, mapped by its @org/<team> name"
+    );
+
+    // The security team's paths: gh-3 changes payments/refund.rs, sensitive by default and
+    // owned by Payments, who did not approve it.
+    let flags = |r: &live::ChangeConflictsReport, id: &str| -> Vec<ConflictRule> {
+        r.conflicts
+            .iter()
+            .filter(|c| c.item.id == id)
+            .map(|c| c.rule)
+            .collect()
+    };
+    let before = live::compute(&ws).await.unwrap();
+    assert!(flags(&before, "gh-3").contains(&ConflictRule::SensitiveUnreviewed));
+
+    rules::set_sensitive_paths(&ws, &[], "lead", NOW)
+        .await
+        .unwrap();
+    let none = live::compute(&ws).await.unwrap();
+    assert!(
+        !flags(&none, "gh-3").contains(&ConflictRule::SensitiveUnreviewed),
+        "every sensitive path removed: none is sensitive, the defaults do not come back"
+    );
+    let view = rules::view(&ws).await.unwrap();
+    assert!(!view.sensitive_defaults && view.sensitive.is_empty());
+    assert_eq!(view.sensitive_updated_by.as_deref(), Some("lead"));
+
+    rules::set_sensitive_paths(
+        &ws,
+        &[SensitivePathRule {
+            pattern: "README.md".into(),
+            label: "docs".into(),
+            reviewer_team_id: Some("team-pay".into()),
+        }],
+        "lead",
+        NOW,
+    )
+    .await
+    .unwrap();
+    let docs = live::compute(&ws).await.unwrap();
+    let f = docs
+        .conflicts
+        .iter()
+        .find(|c| c.item.id == "gh-3" && c.rule == ConflictRule::SensitiveUnreviewed)
+        .expect("README.md now needs Payments' review");
+    assert_eq!(f.other_team.as_deref(), Some("Payments"));
+    assert!(
+        matches!(
+            rules::set_sensitive_paths(
+                &ws,
+                &[SensitivePathRule {
+                    pattern: "a b".into(),
+                    label: "x".into(),
+                    reviewer_team_id: None,
+                }],
+                "lead",
+                NOW,
+            )
+            .await,
+            Err(CoreError::Invalid(_))
+        ),
+        "a pattern with a space is refused"
+    );
+
+    // @acme/platform is Payments by rule: Payments' platform-lib/ changes are its own code.
+    rules::set_owner_rule(&ws, "@ACME/platform", Some("team-pay"), "lead", NOW)
+        .await
+        .unwrap();
+    let moved = touches::report(&ws, &query(None, &[]), NOW).await.unwrap();
+    assert_eq!(
+        cells(&moved),
+        vec![row("Platform", "Payments", [1, 1, 0, 1, 2])],
+        "platform-lib/ is Payments' own code now; in acme/plat the catch-all (README.md) maps \
+         to Payments too, so gh-3 touches two of its paths"
+    );
+    let view = rules::view(&ws).await.unwrap();
+    assert_eq!(view.owner_rules.len(), 1);
+    assert_eq!(
+        (
+            view.owner_rules[0].team_name.as_str(),
+            view.owner_rules[0].updated_by.as_str()
+        ),
+        ("Payments", "lead")
+    );
+    rules::set_owner_rule(&ws, "@acme/platform", None, "lead", NOW)
+        .await
+        .unwrap();
+    let back = touches::report(&ws, &query(None, &[]), NOW).await.unwrap();
+    assert_eq!(
+        cells(&back),
+        vec![
+            row("Payments", "Platform", [2, 1, 2, 1, 2]),
+            row("Platform", "Payments", [1, 1, 0, 1, 1]),
+        ],
+        "the rule removed, the name decides again"
+    );
+    assert!(
+        matches!(
+            rules::set_owner_rule(&ws, "@acme/platform", Some("team-none"), "lead", NOW).await,
+            Err(CoreError::NotFound(_))
+        ),
+        "a team that does not exist is refused"
+    );
+    assert!(
+        matches!(
+            rules::set_owner_rule(&ws, "platform", Some("team-pay"), "lead", NOW).await,
+            Err(CoreError::Invalid(_))
+        ),
+        "an owner is @user, @org/team or an e-mail"
+    );
+}
+
+/// Moves an item's update time, as a sync of new commits would.
+struct Touch(&'static str, i64);
+
+impl WriteOp for Touch {
+    type Output = ();
+    type Error = CoreError;
+
+    async fn apply(self, w: &mut Writer<'_>) -> Result<(), CoreError> {
+        sqlx::query("UPDATE items SET updated_at = ?2 WHERE id = ?1")
+            .bind(self.0)
+            .bind(self.1)
+            .execute(&mut *w.conn())
+            .await?;
+        w.items_changed([self.0]);
+        Ok(())
+    }
+}
+
+fn conflicting(l: &triage::TriageList) -> Vec<String> {
+    l.rows
+        .iter()
+        .filter(|r| {
+            r.reasons
+                .iter()
+                .any(|x| x.reason == Reason::ConflictingChange)
+        })
+        .map(|r| r.id.clone())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_dismissed_conflict_leaves_triage_until_the_pull_request_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path()).await;
+    let q = TriageQuery {
+        reasons: vec![Reason::ConflictingChange],
+        limit: 1000,
+        ..TriageQuery::default()
+    };
+    let listed = triage::triage_list(&ws, &q, NOW).await.unwrap();
+    assert!(conflicting(&listed).contains(&"gh-2".to_owned()));
+    let report = live::compute(&ws).await.unwrap();
+    let own: Vec<_> = report
+        .conflicts
+        .iter()
+        .filter(|c| c.item.id == "gh-2")
+        .collect();
+    assert_eq!(own.len(), 1, "{own:?}");
+    assert_eq!(
+        (own[0].rule, own[0].other_id.as_deref()),
+        (ConflictRule::CrossOwnerUnreviewed, Some("team-plat"))
+    );
+
+    let id = answers::answer(
+        &ws,
+        &ConflictAnswerInput {
+            item: "gh-2".into(),
+            rule: ConflictRule::CrossOwnerUnreviewed,
+            other: Some("team-plat".into()),
+            acknowledge: false,
+            why: "platform-lib is vendored; Platform agreed".into(),
+        },
+        "lead",
+        NOW,
+    )
+    .await
+    .unwrap();
+    let report = live::compute(&ws).await.unwrap();
+    let answered = report
+        .conflicts
+        .iter()
+        .find(|c| c.item.id == "gh-2")
+        .and_then(|c| c.answer.clone())
+        .expect("the drawer shows the answer");
+    assert_eq!(
+        (
+            answered.acknowledged,
+            answered.actor.as_str(),
+            answered.why.as_str(),
+            answered.decision_id.as_str()
+        ),
+        (
+            false,
+            "lead",
+            "platform-lib is vendored; Platform agreed",
+            id.as_str()
+        )
+    );
+    let listed = triage::triage_list(&ws, &q, NOW).await.unwrap();
+    assert!(
+        !conflicting(&listed).contains(&"gh-2".to_owned()),
+        "dismissed: off the Triage list"
+    );
+    let decisions = baton_core::decisions::decisions_list(&ws, Some("gh-2"))
+        .await
+        .unwrap();
+    assert_eq!(
+        decisions.last().map(|d| d.summary.as_str()),
+        Some("Conflict dismissed: another team's code, not reviewed by it (Platform)"),
+        "recorded like every decision, with who, when and why"
+    );
+    assert!(
+        matches!(
+            answers::answer(
+                &ws,
+                &ConflictAnswerInput {
+                    item: "gh-2".into(),
+                    rule: ConflictRule::Overlapping,
+                    other: None,
+                    acknowledge: true,
+                    why: String::new(),
+                },
+                "lead",
+                NOW,
+            )
+            .await,
+            Err(CoreError::NotFound(_))
+        ),
+        "only a flagged conflict can be answered"
+    );
+
+    // New commits move the pull request's update time: the conflict is back.
+    ws.write(Touch("gh-2", NOW)).await.unwrap();
+    let listed = triage::triage_list(&ws, &q, NOW).await.unwrap();
+    assert!(
+        conflicting(&listed).contains(&"gh-2".to_owned()),
+        "the pull request changed since the dismissal"
+    );
+    let report = live::compute(&ws).await.unwrap();
+    assert!(report.conflicts.iter().all(|c| c.answer.is_none()));
+
+    // Acknowledged again, then taken back: back at once.
+    let id = answers::answer(
+        &ws,
+        &ConflictAnswerInput {
+            item: "gh-2".into(),
+            rule: ConflictRule::CrossOwnerUnreviewed,
+            other: Some("team-plat".into()),
+            acknowledge: true,
+            why: "Platform reviews it Monday".into(),
+        },
+        "lead",
+        NOW,
+    )
+    .await
+    .unwrap();
+    assert!(
+        !conflicting(&triage::triage_list(&ws, &q, NOW).await.unwrap())
+            .contains(&"gh-2".to_owned())
+    );
+    baton_core::decisions::revoke(&ws, &id, "lead", "", NOW)
+        .await
+        .unwrap();
+    assert!(
+        conflicting(&triage::triage_list(&ws, &q, NOW).await.unwrap()).contains(&"gh-2".to_owned())
+    );
+}

@@ -1,0 +1,129 @@
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { afterEach, describe, expect, it } from "vitest";
+import type { ConflictView, ItemChanges } from "../lib/ipc";
+import { clearMocks, mockBackend } from "../lib/ipc/testing";
+import { renderWithClient } from "../test/render";
+import { ChangedFiles } from "./ChangedFiles";
+
+afterEach(() => clearMocks());
+
+const HOSTILE_TITLE = '<img src=x onerror="alert(1)">Refactor the ledger';
+const HOSTILE_PATH = "payments/<script>alert(2)</script>.rs";
+const HOSTILE_REASON = "Changes <b>payments/refund.rs</b> owned by Payments without a review from Payments";
+
+function conflict(partial: Partial<ConflictView> = {}): ConflictView {
+  return {
+    item: { id: "gh-1", key: "acme/app#1", title: HOSTILE_TITLE, team: "Platform", ai: false, open: true },
+    rule: "cross_owner_unreviewed",
+    otherId: "team-pay",
+    otherTeam: "Payments",
+    otherItem: null,
+    paths: [HOSTILE_PATH],
+    reason: HOSTILE_REASON,
+    answer: null,
+    ...partial,
+  };
+}
+
+function changes(conflicts: ConflictView[]): ItemChanges {
+  return {
+    read: true,
+    files: [
+      {
+        path: HOSTILE_PATH,
+        status: "modified",
+        additions: 3,
+        deletions: 1,
+        previousPath: null,
+        owners: ["@acme/<i>payments</i>"],
+      },
+    ],
+    truncated: false,
+    codeowners: ".github/CODEOWNERS",
+    conflicts,
+  };
+}
+
+describe("Files and conflicts", () => {
+  it("renders hostile paths, titles and reasons as text", async () => {
+    const overlap = conflict({
+      rule: "overlapping",
+      otherId: "gh-2",
+      otherTeam: null,
+      otherItem: {
+        id: "gh-2",
+        key: "acme/app#2",
+        title: HOSTILE_TITLE,
+        team: "Payments",
+        ai: true,
+        open: true,
+      },
+      reason: "Open at the same time as acme/app#2 (an AI agent) touching the same files: <u>x</u>",
+    });
+    mockBackend({ conflicts_item: () => changes([conflict(), overlap]) });
+    const { container } = renderWithClient(<ChangedFiles itemId="gh-1" onOpenItem={() => {}} />);
+    const section = await screen.findByTestId("detail-files");
+    expect(section).toHaveTextContent("1 file, 2 conflicts");
+    expect(within(section).getByText(HOSTILE_PATH)).toBeInTheDocument();
+    expect(within(section).getByText(HOSTILE_REASON)).toBeInTheDocument();
+    expect(section).toHaveTextContent("@acme/<i>payments</i>");
+    expect(within(section).getByText(`acme/app#2 ${HOSTILE_TITLE}`)).toBeInTheDocument();
+    expect(within(section).getByText("Another team's code, not reviewed by it")).toBeInTheDocument();
+    for (const tag of ["img", "script", "b", "i", "u"]) {
+      expect(container.querySelector(tag), `no <${tag}> from source text`).toBeNull();
+    }
+  });
+
+  it("dismisses a conflict with why, shows the answer, and takes it back", async () => {
+    let answered = false;
+    const calls = mockBackend({
+      conflicts_item: () =>
+        changes([
+          conflict({
+            answer: answered
+              ? {
+                  decisionId: "dec-1",
+                  acknowledged: false,
+                  actor: "lead",
+                  at: "2026-04-02T10:00:00.000Z",
+                  why: "vendored <code>",
+                }
+              : null,
+          }),
+        ]),
+      conflicts_answer: () => {
+        answered = true;
+        return "dec-1";
+      },
+      triage_undo: () => {
+        answered = false;
+        return { id: "dec-2" };
+      },
+    });
+    renderWithClient(<ChangedFiles itemId="gh-1" onOpenItem={() => {}} />);
+    fireEvent.click(await screen.findByTestId("conflict-dismiss"));
+    fireEvent.change(screen.getByTestId("conflict-answer-why"), { target: { value: "vendored <code>" } });
+    fireEvent.click(screen.getByRole("button", { name: "Dismiss" }));
+    await waitFor(() =>
+      expect(calls.find((c) => c.cmd === "conflicts_answer")?.args).toEqual({
+        answer: {
+          item: "gh-1",
+          rule: "cross_owner_unreviewed",
+          other: "team-pay",
+          acknowledge: false,
+          why: "vendored <code>",
+        },
+      }),
+    );
+    const shown = await screen.findByTestId("conflict-answer");
+    expect(shown).toHaveTextContent("Dismissed by lead");
+    expect(shown).toHaveTextContent("vendored <code>");
+    expect(shown).toHaveTextContent("off Triage until the pull request changes");
+    expect(screen.getByTestId("detail-files")).toHaveTextContent("1 answered");
+    fireEvent.click(screen.getByTestId("conflict-answer-undo"));
+    await waitFor(() =>
+      expect(calls.some((c) => c.cmd === "triage_undo" && c.args.decisionId === "dec-1")).toBe(true),
+    );
+    expect(await screen.findByTestId("conflict-acknowledge")).toBeInTheDocument();
+  });
+});
