@@ -335,7 +335,9 @@ async fn cached_base(ws: &Workspace, thresholds: Thresholds, now: i64) -> CoreRe
     }
     let cx = crate::deps::context(ws, now).await?;
     let mapping = crate::flow::Mapping::build(&cx.ix, &rows);
-    let violations = blocking_violations(&cx.ix, &mapping, &set, now)?;
+    let (found, _) =
+        crate::governance::current::followed(ws, &cx.ix, &mapping, &rows, &set, now).await?;
+    let violations = blocking_violations(&set, &found);
     let computed = Arc::new(base::compute(
         &cx.ix,
         &cx.facts,
@@ -352,14 +354,12 @@ async fn cached_base(ws: &Workspace, thresholds: Thresholds, now: i64) -> CoreRe
 /// Violations now of the enabled blocking policies, but the independent review (the
 /// `ai_unreviewed` reason lists the same items by the same definition).
 fn blocking_violations(
-    ix: &WorkIndex,
-    mapping: &crate::flow::Mapping,
     set: &crate::governance::PolicySet,
-    now: i64,
-) -> CoreResult<Vec<base::BlockingViolation>> {
+    found: &crate::governance::current::CurrentViolations,
+) -> Vec<base::BlockingViolation> {
     use crate::governance::{Rule, Severity};
-    Ok(crate::governance::breaches(ix, mapping, set, now)?
-        .into_iter()
+    let mut out: Vec<base::BlockingViolation> = found
+        .breaches()
         .filter(|b| b.current)
         .filter_map(|b| {
             let p = set.policies.get(usize::from(b.policy))?;
@@ -368,7 +368,9 @@ fn blocking_violations(
                 && !matches!(p.rule, Rule::IndependentReview))
             .then(|| (b.item, b.since, p.title.clone()))
         })
-        .collect())
+        .collect();
+    out.sort_by_key(|v| v.0);
+    out
 }
 
 /// What the decisions do to a candidate.
@@ -582,10 +584,83 @@ async fn duplicate_reasons(ws: &Workspace) -> CoreResult<HashMap<u32, BaseReason
     Ok(out)
 }
 
+/// The conflict reasons of the last question, kept while nothing they are read from changed:
+/// the index (its generation), and every write but decisions, policies and plans (a sync page
+/// of file lists or `CODEOWNERS`, an owner rule) seen on the workspace's change stream since.
+/// Recording a decision then reads none of the stored file lists again.
+struct KeptConflicts {
+    generation: u64,
+    changes: tokio::sync::broadcast::Receiver<crate::graph::write::Changes>,
+    reasons: Arc<HashMap<u32, BaseReason>>,
+}
+
+impl KeptConflicts {
+    /// True when no write since they were computed can have changed them.
+    fn still_hold(&mut self, generation: u64) -> bool {
+        use crate::graph::write::ChangeKind;
+        use tokio::sync::broadcast::error::TryRecvError;
+        if generation != self.generation {
+            return false;
+        }
+        loop {
+            match self.changes.try_recv() {
+                Ok(c) => {
+                    let harmless = c.kinds.iter().all(|k| {
+                        matches!(
+                            k,
+                            ChangeKind::Decisions | ChangeKind::Policies | ChangeKind::Plans
+                        )
+                    });
+                    if !harmless {
+                        return false;
+                    }
+                }
+                Err(TryRecvError::Empty) => return true,
+                Err(TryRecvError::Lagged(_) | TryRecvError::Closed) => return false,
+            }
+        }
+    }
+}
+
+/// The conflict reasons, from those kept when they still hold, else computed (and kept).
+async fn conflict_reasons(ws: &Workspace) -> CoreResult<Arc<HashMap<u32, BaseReason>>> {
+    const NAME: &str = "triage-conflicts";
+    type Slot = std::sync::Mutex<Option<KeptConflicts>>;
+    let ix = ws.index().await?;
+    let slot = match ws.derived::<Slot>(NAME) {
+        Some(s) => s,
+        None => {
+            let s: Arc<Slot> = Arc::default();
+            ws.set_derived(NAME, s.clone());
+            s
+        }
+    };
+    if let Ok(mut kept) = slot.lock() {
+        if let Some(k) = kept.as_mut().filter(|k| k.generation == ix.generation) {
+            if k.still_hold(ix.generation) {
+                return Ok(k.reasons.clone());
+            }
+        }
+    }
+    // Subscribed before reading: a write while computing is seen at the next question.
+    let changes = ws.subscribe();
+    let reasons = Arc::new(compute_conflict_reasons(ws, &ix).await?);
+    if let Ok(mut kept) = slot.lock() {
+        *kept = Some(KeptConflicts {
+            generation: ix.generation,
+            changes,
+            reasons: reasons.clone(),
+        });
+    }
+    Ok(reasons)
+}
+
 /// The conflict reason of each open pull request the conflicting changes rules flag: its first
 /// conflict in words, how many it has, and the other change of an overlap.
-async fn conflict_reasons(ws: &Workspace) -> CoreResult<HashMap<u32, BaseReason>> {
-    let ix = ws.index().await?;
+async fn compute_conflict_reasons(
+    ws: &Workspace,
+    ix: &WorkIndex,
+) -> CoreResult<HashMap<u32, BaseReason>> {
     let report = crate::conflicts::live::compute(ws).await?;
     let pos: HashMap<&str, u32> = ix
         .item_ids
@@ -621,13 +696,20 @@ async fn conflict_reasons(ws: &Workspace) -> CoreResult<HashMap<u32, BaseReason>
 
 /// The reasons read beside the cached base: duplicate candidates and conflicting changes.
 async fn extra_reasons(ws: &Workspace) -> CoreResult<HashMap<u32, Vec<BaseReason>>> {
+    let started = std::time::Instant::now();
     let mut out: HashMap<u32, Vec<BaseReason>> = HashMap::new();
     for (i, r) in duplicate_reasons(ws).await? {
         out.entry(i).or_default().push(r);
     }
-    for (i, r) in conflict_reasons(ws).await? {
-        out.entry(i).or_default().push(r);
+    let duplicates = started.elapsed();
+    for (i, r) in conflict_reasons(ws).await?.iter() {
+        out.entry(*i).or_default().push(r.clone());
     }
+    tracing::debug!(
+        duplicates_ms = duplicates.as_secs_f64() * 1e3,
+        conflicts_ms = (started.elapsed() - duplicates).as_secs_f64() * 1e3,
+        "triage: duplicate and conflict reasons"
+    );
     Ok(out)
 }
 
@@ -757,15 +839,20 @@ pub async fn triage_list(ws: &Workspace, q: &TriageQuery, now: i64) -> CoreResul
         }
         n => n,
     };
+    let started = std::time::Instant::now();
     let overlay = decisions::overlay(ws).await?;
     let thresholds = Thresholds::of(&overlay);
+    let t_overlay = started.elapsed();
     let base = cached_base(ws, thresholds, now).await?;
+    let t_base = started.elapsed();
     let ix = ws.index().await?;
     let filter = Filter::new(&ix, q);
     let dups = extra_reasons(ws).await?;
+    let t_extra = started.elapsed();
     let extra = with_duplicates(&ix, &base, &dups);
     let mut all = layered_rows(&ix, &base, &overlay, now);
     add_duplicates(&ix, &mut all, &extra, &overlay, now);
+    let t_layered = started.elapsed();
 
     let mut counts: HashMap<Reason, u32> = HashMap::new();
     let mut decided = 0u32;
@@ -827,6 +914,15 @@ pub async fn triage_list(ws: &Workspace, q: &TriageQuery, now: i64) -> CoreResul
             row.raw_state = state.clone();
         }
     }
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+    tracing::debug!(
+        overlay_ms = ms(t_overlay),
+        base_ms = ms(t_base - t_overlay),
+        extra_ms = ms(t_extra - t_base),
+        layered_ms = ms(t_layered - t_extra),
+        total_ms = ms(started.elapsed()),
+        "triage worklist"
+    );
     Ok(TriageList {
         as_of: to_rfc3339(now),
         total: u32::try_from(total).unwrap_or(u32::MAX),
