@@ -6,11 +6,9 @@
 use std::path::Path;
 use std::time::Instant;
 
-use baton_core::decisions::DecisionInput;
 use baton_core::flow::{self, FlowFilter, Mapping, Scope};
 use baton_core::graph::model::{ItemKind, Provenance};
 use baton_core::graph::{repo, Workspace, WriteOp, Writer};
-use baton_core::triage::{Reason, TriageDecision, TriageQuery, TriageShow, TriageSort};
 use baton_core::CoreError;
 use serde::{Deserialize, Serialize};
 
