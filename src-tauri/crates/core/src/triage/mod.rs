@@ -540,8 +540,43 @@ fn capitalised(word: &str) -> String {
 /// The duplicate reason of each item that looks like work another team filed earlier: open
 /// candidates of the Duplicates page (not confirmed, not dismissed), listed on the later item
 /// of each pair with its best-scoring earlier one.
-async fn duplicate_reasons(ws: &Workspace) -> CoreResult<HashMap<u32, BaseReason>> {
+/// Kept between questions for the index generation and the duplicate decisions in force they
+/// were found under (`duplicates::pair_decisions`): a decision of another kind finds them again
+/// without ranking the open candidates again.
+async fn duplicate_reasons(ws: &Workspace) -> CoreResult<Arc<HashMap<u32, BaseReason>>> {
+    type Decided = HashMap<(String, String), crate::duplicates::PairDecision>;
+    type Slot = std::sync::Mutex<Option<(u64, Decided, Arc<HashMap<u32, BaseReason>>)>>;
+    const NAME: &str = "triage-duplicates";
     let ix = ws.index().await?;
+    let decided = crate::duplicates::pair_decisions(ws).await?;
+    let slot = match ws.derived::<Slot>(NAME) {
+        Some(s) => s,
+        None => {
+            let s: Arc<Slot> = Arc::default();
+            ws.set_derived(NAME, s.clone());
+            s
+        }
+    };
+    if let Ok(kept) = slot.lock() {
+        if let Some((_, _, reasons)) = kept
+            .as_ref()
+            .filter(|(g, d, _)| *g == ix.generation && *d == decided)
+        {
+            return Ok(reasons.clone());
+        }
+    }
+    let reasons = Arc::new(find_duplicate_reasons(ws, &ix).await?);
+    if let Ok(mut kept) = slot.lock() {
+        *kept = Some((ix.generation, decided, reasons.clone()));
+    }
+    Ok(reasons)
+}
+
+/// The duplicate reasons found from the open candidates.
+async fn find_duplicate_reasons(
+    ws: &Workspace,
+    ix: &WorkIndex,
+) -> CoreResult<HashMap<u32, BaseReason>> {
     let by_item = crate::duplicates::open_by_item(ws).await?;
     let mut out = HashMap::new();
     for (item, others) in by_item {
@@ -682,8 +717,8 @@ async fn compute_conflict_reasons(
 async fn extra_reasons(ws: &Workspace) -> CoreResult<HashMap<u32, Vec<BaseReason>>> {
     let started = std::time::Instant::now();
     let mut out: HashMap<u32, Vec<BaseReason>> = HashMap::new();
-    for (i, r) in duplicate_reasons(ws).await? {
-        out.entry(i).or_default().push(r);
+    for (i, r) in duplicate_reasons(ws).await?.iter() {
+        out.entry(*i).or_default().push(r.clone());
     }
     let duplicates = started.elapsed();
     for (i, r) in conflict_reasons(ws).await?.iter() {
