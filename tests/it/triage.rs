@@ -1754,7 +1754,7 @@ async fn the_worklist_followed_through_decisions_equals_a_fresh_one() {
         .map(|r| r.id.as_str())
         .take(5)
         .collect();
-    let decisions = vec![
+    let decisions = [
         decide(plain[0], DecisionInput::Accepted),
         decide(plain[1], DecisionInput::Rejected),
         decide(

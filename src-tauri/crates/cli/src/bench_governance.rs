@@ -53,13 +53,15 @@ pub async fn run(args: BenchGovernanceArgs) -> Result<bool, CoreError> {
     )
 }
 
+/// Per source id: its states (raw, flow state, wait reason).
+type SourceStates = std::collections::HashMap<String, Vec<(String, String, Option<String>)>>;
+
 /// One sync page as a source would write it: each item moved to another state of its source
 /// (the state, flow state and wait reason another item of that source is in), with the change
 /// recorded a minute before `at`.
 struct MovePage<'a> {
     items: &'a [String],
-    /// Per source id: its states (raw, flow, wait reason).
-    states: &'a std::collections::HashMap<String, Vec<(String, String, Option<String>)>>,
+    states: &'a SourceStates,
     round: usize,
     at: i64,
 }
@@ -162,8 +164,7 @@ pub(crate) async fn governance_figures(
         )
         .fetch_all(ws.pool())
         .await?;
-        let mut states: std::collections::HashMap<String, Vec<(String, String, Option<String>)>> =
-            std::collections::HashMap::new();
+        let mut states = SourceStates::new();
         for (source, raw, flow, wait) in found {
             states.entry(source).or_default().push((raw, flow, wait));
         }
