@@ -713,23 +713,45 @@ async fn compute_conflict_reasons(
     Ok(out)
 }
 
-/// The reasons read beside the cached base: duplicate candidates and conflicting changes.
-async fn extra_reasons(ws: &Workspace) -> CoreResult<HashMap<u32, Vec<BaseReason>>> {
+/// The reasons read beside the cached base: duplicate candidates and conflicting changes, each
+/// as kept (equal pointers: the same reasons).
+#[derive(Clone)]
+struct Extra {
+    duplicates: Arc<HashMap<u32, BaseReason>>,
+    conflicts: Arc<HashMap<u32, BaseReason>>,
+}
+
+impl Extra {
+    /// Whether both are the very ones `other` holds.
+    fn same(&self, other: &Extra) -> bool {
+        Arc::ptr_eq(&self.duplicates, &other.duplicates)
+            && Arc::ptr_eq(&self.conflicts, &other.conflicts)
+    }
+
+    /// Per item, its duplicate reason then its conflict reason.
+    fn merged(&self) -> HashMap<u32, Vec<BaseReason>> {
+        let mut out: HashMap<u32, Vec<BaseReason>> = HashMap::new();
+        for (i, r) in self.duplicates.iter().chain(self.conflicts.iter()) {
+            out.entry(*i).or_default().push(r.clone());
+        }
+        out
+    }
+}
+
+async fn extra_reasons(ws: &Workspace) -> CoreResult<Extra> {
     let started = std::time::Instant::now();
-    let mut out: HashMap<u32, Vec<BaseReason>> = HashMap::new();
-    for (i, r) in duplicate_reasons(ws).await?.iter() {
-        out.entry(*i).or_default().push(r.clone());
-    }
-    let duplicates = started.elapsed();
-    for (i, r) in conflict_reasons(ws).await?.iter() {
-        out.entry(*i).or_default().push(r.clone());
-    }
+    let duplicates = duplicate_reasons(ws).await?;
+    let t_duplicates = started.elapsed();
+    let conflicts = conflict_reasons(ws).await?;
     tracing::debug!(
-        duplicates_ms = duplicates.as_secs_f64() * 1e3,
-        conflicts_ms = (started.elapsed() - duplicates).as_secs_f64() * 1e3,
+        duplicates_ms = t_duplicates.as_secs_f64() * 1e3,
+        conflicts_ms = (started.elapsed() - t_duplicates).as_secs_f64() * 1e3,
         "triage: duplicate and conflict reasons"
     );
-    Ok(out)
+    Ok(Extra {
+        duplicates,
+        conflicts,
+    })
 }
 
 /// Every candidate of the worklist, in item order: the base's, with the duplicate and conflict
@@ -766,7 +788,7 @@ fn merged_candidates(
 /// decisions changed are layered again ([`Worklist::follow`]).
 struct Worklist {
     base: Arc<Base>,
-    extra: HashMap<u32, Vec<BaseReason>>,
+    extra: Extra,
     overlay: Overlay,
     thresholds: Thresholds,
     now: i64,
@@ -790,12 +812,12 @@ impl Worklist {
     fn build(
         ix: &WorkIndex,
         base: Arc<Base>,
-        extra: HashMap<u32, Vec<BaseReason>>,
+        extra: Extra,
         overlay: Overlay,
         thresholds: Thresholds,
         now: i64,
     ) -> Worklist {
-        let candidates = merged_candidates(ix, &base, &extra);
+        let candidates = merged_candidates(ix, &base, &extra.merged());
         let layered = candidates
             .iter()
             .map(|c| Worklist::layer_one(ix, c, &overlay, now))
@@ -819,12 +841,15 @@ impl Worklist {
         &self,
         ix: &WorkIndex,
         base: &Arc<Base>,
-        extra: &HashMap<u32, Vec<BaseReason>>,
+        extra: &Extra,
         overlay: Overlay,
         thresholds: Thresholds,
         now: i64,
     ) -> Option<Worklist> {
-        if !Arc::ptr_eq(&self.base, base) || thresholds != self.thresholds || *extra != self.extra {
+        if !Arc::ptr_eq(&self.base, base)
+            || thresholds != self.thresholds
+            || !self.extra.same(extra)
+        {
             return None;
         }
         let mut changed: std::collections::HashSet<&str> = std::collections::HashSet::new();
