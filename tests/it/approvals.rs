@@ -699,3 +699,55 @@ async fn the_demo_breaks_the_default_policies() {
         );
     }
 }
+
+/// "Waiting for a decision" in the flow metrics comes from the records where an item has them:
+/// jira-aging (active) waits 4 days on a question asked in Baton, so the Bottlenecks page counts
+/// 4 days of it in the Approval stage (the question asks for an approval), from the record;
+/// jira-decide, with no record, waits for a decision as its state says, since it entered it.
+#[tokio::test]
+async fn flow_waits_for_decisions_come_from_the_records_where_they_exist() {
+    use baton_core::flow::{self, report::Stage, FlowFilter};
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path()).await;
+    let filter = FlowFilter {
+        last_days: Some(30),
+        ..FlowFilter::default()
+    };
+    let whole_days = |r: &baton_core::flow::report::BottleneckReport, stage: Stage, id: &str| {
+        r.wait_reasons
+            .iter()
+            .find(|w| w.stage == stage)
+            .and_then(|w| w.examples.iter().find(|e| e.item.id == id))
+            // Measured to one millisecond after now.
+            .map(|e| (e.days * 1_000.0).round() / 1_000.0)
+    };
+    let before = flow::bottleneck_report(&ws, &filter, NOW).await.unwrap();
+    assert_eq!(whole_days(&before, Stage::Approval, "jira-aging"), None);
+    approvals::ask(
+        &ws,
+        &NewApproval {
+            kind: Some(ApprovalKind::Approval),
+            question: "Ship it as it is?".into(),
+            decider: "Platform".into(),
+            decider_is_team: true,
+            waiting: vec!["jira-aging".into()],
+            ..NewApproval::default()
+        },
+        "bob",
+        NOW - 4 * D,
+    )
+    .await
+    .unwrap();
+    let after = flow::bottleneck_report(&ws, &filter, NOW).await.unwrap();
+    assert_eq!(
+        whole_days(&after, Stage::Approval, "jira-aging"),
+        Some(4.0),
+        "asked 4 days ago, still pending: 4 days waiting for an approval, from the record"
+    );
+    let decide = (NOW - DECIDE_SINCE) as f64 / D as f64;
+    assert_eq!(
+        whole_days(&after, Stage::Decision, "jira-decide"),
+        Some((decide * 1_000.0).round() / 1_000.0),
+        "no record: its state says since when it waits for a decision (9.6 days)"
+    );
+}

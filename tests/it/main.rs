@@ -9,6 +9,7 @@ mod decisions_persist;
 mod deps;
 mod duplicates;
 mod flow;
+mod governance;
 mod index_refresh;
 mod intents;
 mod people;

@@ -1691,3 +1691,130 @@ async fn violations_of_blocking_policies_are_a_reason() {
     let decided = list(&ws, TriageQuery::default()).await;
     assert!(!listed_for(&decided, Reason::PolicyViolation).contains("gh-human-pr"));
 }
+
+/// The worklist a workspace keeps is followed through each decision (only the decided items'
+/// rows are layered again): after every kind of decision, and an undo, it is the list a freshly
+/// opened workspace computes from nothing.
+#[tokio::test]
+async fn the_worklist_followed_through_decisions_equals_a_fresh_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.baton");
+    let end = T0 + 30 * D;
+    let ws = demo::build(
+        &path,
+        &demo::DemoOptions {
+            items: 3000,
+            seed: demo::DEFAULT_SEED,
+            end,
+        },
+    )
+    .await
+    .unwrap();
+    let all = TriageQuery {
+        limit: 1000,
+        ..TriageQuery::default()
+    };
+    let decided = TriageQuery {
+        show: TriageShow::Decided,
+        limit: 1000,
+        ..TriageQuery::default()
+    };
+    let first = triage::triage_list(&ws, &all, end).await.unwrap();
+    let with = |reason: Reason| {
+        first
+            .rows
+            .iter()
+            .find(|r| r.reasons.iter().any(|x| x.reason == reason))
+            .unwrap_or_else(|| panic!("the demo lists {reason:?}"))
+    };
+    let dup = with(Reason::DuplicateCandidate);
+    let dup_of = dup
+        .reasons
+        .iter()
+        .find_map(|x| {
+            x.other
+                .clone()
+                .filter(|_| x.reason == Reason::DuplicateCandidate)
+        })
+        .unwrap();
+    let handoff = with(Reason::HandoffUndelivered);
+    let upstream = handoff
+        .reasons
+        .iter()
+        .find_map(|x| {
+            x.other
+                .clone()
+                .filter(|_| x.reason == Reason::HandoffUndelivered)
+        })
+        .unwrap();
+    let plain: Vec<&str> = first
+        .rows
+        .iter()
+        .filter(|r| r.id != dup.id && r.id != handoff.id)
+        .map(|r| r.id.as_str())
+        .take(5)
+        .collect();
+    let decisions = [
+        decide(plain[0], DecisionInput::Accepted),
+        decide(plain[1], DecisionInput::Rejected),
+        decide(
+            plain[2],
+            DecisionInput::Deferred {
+                until: Some("2027-01-01".into()),
+                until_change: false,
+            },
+        ),
+        decide(
+            plain[3],
+            DecisionInput::OwnerSet {
+                owner: "Ann Example".into(),
+            },
+        ),
+        decide(
+            plain[4],
+            DecisionInput::Note {
+                text: "looked at it".into(),
+            },
+        ),
+        decide(&dup.id, DecisionInput::DuplicateConfirmed { of: dup_of.id }),
+        decide(
+            &handoff.id,
+            DecisionInput::HandoffDelivered {
+                upstream: upstream.id,
+            },
+        ),
+    ];
+    let mut ids = Vec::new();
+    for (round, d) in decisions.iter().enumerate() {
+        ids.push(triage::triage_decide(&ws, d, "ann", end).await.unwrap());
+        if round == 3 {
+            // Taking the first decision back brings its item back.
+            decisions::revoke(&ws, &ids[0], "ann", "not yet", end)
+                .await
+                .unwrap();
+        }
+        let fresh = Workspace::open_for_reading(&path).await.unwrap();
+        for q in [&all, &decided] {
+            let followed = triage::triage_list(&ws, q, end).await.unwrap();
+            let computed = triage::triage_list(&fresh, q, end).await.unwrap();
+            assert_eq!(
+                followed, computed,
+                "after decision {round} ({:?}) the list followed is the list computed afresh",
+                d.decision
+            );
+        }
+        fresh.close().await;
+    }
+    let last = triage::triage_list(&ws, &all, end).await.unwrap();
+    assert!(
+        last.rows.iter().any(|r| r.id == plain[0]),
+        "the accept taken back lists its item again"
+    );
+    for gone in [plain[1], plain[2], dup.id.as_str()] {
+        assert!(
+            !last.rows.iter().any(|r| r.id == gone),
+            "{gone} is decided and off the list"
+        );
+    }
+    ws.close().await;
+}

@@ -6,11 +6,9 @@
 use std::path::Path;
 use std::time::Instant;
 
-use baton_core::decisions::DecisionInput;
 use baton_core::flow::{self, FlowFilter, Mapping, Scope};
 use baton_core::graph::model::{ItemKind, Provenance};
 use baton_core::graph::{repo, Workspace, WriteOp, Writer};
-use baton_core::triage::{Reason, TriageDecision, TriageQuery, TriageShow, TriageSort};
 use baton_core::CoreError;
 use serde::{Deserialize, Serialize};
 
@@ -39,7 +37,12 @@ fn figure(name: &str, value: f64, unit: &str, budget: Option<(f64, bool)>) -> Fi
 }
 
 /// A figure with the CPU time measured beside it.
-fn timed(name: &str, wall: f64, cpu: Option<f64>, budget: Option<(f64, bool)>) -> Figure {
+pub(crate) fn timed(
+    name: &str,
+    wall: f64,
+    cpu: Option<f64>,
+    budget: Option<(f64, bool)>,
+) -> Figure {
     Figure {
         cpu_ms: cpu,
         ..figure(name, wall, "ms", budget)
@@ -65,20 +68,20 @@ pub fn cpu_ms() -> Option<f64> {
 }
 
 /// The CPU time since `start` (both from [`cpu_ms`]).
-fn cpu_since(start: Option<f64>) -> Option<f64> {
+pub(crate) fn cpu_since(start: Option<f64>) -> Option<f64> {
     Some(cpu_ms()? - start?)
 }
 
-fn median_of(samples: &[Option<f64>]) -> Option<f64> {
+pub(crate) fn median_of(samples: &[Option<f64>]) -> Option<f64> {
     let all: Option<Vec<f64>> = samples.iter().copied().collect();
     all.map(median)
 }
 
-fn ms_since(started: Instant) -> f64 {
+pub(crate) fn ms_since(started: Instant) -> f64 {
     started.elapsed().as_secs_f64() * 1_000.0
 }
 
-fn median(mut samples: Vec<f64>) -> f64 {
+pub(crate) fn median(mut samples: Vec<f64>) -> f64 {
     samples.sort_by(f64::total_cmp);
     samples.get(samples.len() / 2).copied().unwrap_or(0.0)
 }
@@ -797,92 +800,8 @@ pub async fn run(
         Some((budgets.deps_ms, false)),
     ));
 
-    // Triage: the worklist with all reasons. The first question computes the reasons from the
-    // index (cached per workspace state and minute); a filter change then layers the decisions,
-    // filters, sorts and pages.
-    let started = Instant::now();
-    let first = baton_core::triage::triage_list(&ws, &TriageQuery::default(), now).await?;
-    out.push(figure(
-        &format!(
-            "triage: first worklist, every reason found from the index ({} listed)",
-            first.total
-        ),
-        ms_since(started),
-        "ms",
-        None,
-    ));
-    let reason = first
-        .by_reason
-        .iter()
-        .max_by_key(|r| r.count)
-        .map(|r| r.reason)
-        .unwrap_or(Reason::AiUnreviewed);
-    let queries = [
-        TriageQuery::default(),
-        TriageQuery {
-            teams: vec![team.clone()],
-            ..TriageQuery::default()
-        },
-        TriageQuery {
-            reasons: vec![reason],
-            ..TriageQuery::default()
-        },
-        TriageQuery {
-            provenances: vec![Provenance::AiAgent],
-            ..TriageQuery::default()
-        },
-        TriageQuery {
-            sort: TriageSort::WaitingOnIt,
-            ..TriageQuery::default()
-        },
-        TriageQuery {
-            show: TriageShow::Decided,
-            ..TriageQuery::default()
-        },
-    ];
-    let mut triage_samples = Vec::new();
-    for _ in 0..runs.max(1) {
-        for q in &queries {
-            let started = Instant::now();
-            std::hint::black_box(baton_core::triage::triage_list(&ws, q, now).await?);
-            triage_samples.push(ms_since(started));
-        }
-    }
-    out.push(figure(
-        "triage: worklist with all reasons after a filter change (median of 6 filters x runs)",
-        median(triage_samples),
-        "ms",
-        Some((50.0, false)),
-    ));
-    // A decision recorded (the write), then the list as the page asks for it again.
-    let mut decide_samples = Vec::new();
-    for round in 0..runs.max(1) as usize {
-        let list = baton_core::triage::triage_list(&ws, &TriageQuery::default(), now).await?;
-        let Some(row) = list.rows.get(round % list.rows.len().max(1)) else {
-            break;
-        };
-        let decision = TriageDecision {
-            item_id: row.id.clone(),
-            decision: DecisionInput::Accepted,
-            why: "bench".into(),
-        };
-        let started = Instant::now();
-        baton_core::triage::triage_decide(&ws, &decision, "bench", now).await?;
-        let after = baton_core::triage::triage_list(&ws, &TriageQuery::default(), now).await?;
-        decide_samples.push(ms_since(started));
-        if after.rows.iter().any(|r| r.id == row.id) {
-            return Err(CoreError::Invalid(format!(
-                "the accepted item {} is still on the worklist",
-                row.key
-            )));
-        }
-    }
-    out.push(figure(
-        "triage: decision recorded and the worklist updated (median)",
-        median(decide_samples),
-        "ms",
-        Some((20.0, false)),
-    ));
+    // Triage: the first worklist, a filter change, a decision (`baton bench-governance`).
+    out.extend(crate::bench_governance::triage_figures(&ws, now, runs).await?);
 
     out.extend(duplicates_figures(&ws, &ix, runs).await?);
 
@@ -935,35 +854,6 @@ pub async fn run(
         memory_ms,
         "ms",
         None,
-    ));
-    // Every default policy on the whole index: the raw evaluation, and the Governance page's
-    // whole report (counts, trend, the listed violations with who answers for them).
-    let policies = baton_core::governance::policy::defaults();
-    let mut evaluate_ms = Vec::new();
-    let mut report_ms = Vec::new();
-    for _ in 0..runs.max(1) {
-        let started = Instant::now();
-        std::hint::black_box(baton_core::governance::breaches(
-            &ix, &mapping, &policies, now,
-        )?);
-        evaluate_ms.push(ms_since(started));
-        let started = Instant::now();
-        std::hint::black_box(baton_core::governance::report(
-            &ix, &mapping, &policies, None, now,
-        )?);
-        report_ms.push(ms_since(started));
-    }
-    out.push(figure(
-        "governance: every default policy evaluated on the whole index",
-        median(evaluate_ms),
-        "ms",
-        Some((100.0, false)),
-    ));
-    out.push(figure(
-        "governance: the Governance page's report (evaluation, counts, trend, 500 listed)",
-        median(report_ms),
-        "ms",
-        Some((100.0, false)),
     ));
     // The Decisions page: pending decisions and approvals (from the sources' waiting states and
     // the questions asked in Baton), with the waiting figures per team.
@@ -1019,8 +909,11 @@ pub async fn run(
     ));
     // Intents, last: the index is let go first, so the changes it measures are followed item by
     // item as in the app (an index held here would be loaded again after each change).
-    drop(ix);
+    drop((ix, mapping, scope));
     out.extend(intents_figures(&ws, now, runs).await?);
+    // Governance: every policy on the whole index, then followed after sync pages
+    // (`baton bench-governance`; also with the index let go).
+    out.extend(crate::bench_governance::governance_figures(&ws, now, runs).await?);
 
     ws.close().await;
     Ok(out)

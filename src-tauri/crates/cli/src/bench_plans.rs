@@ -4,7 +4,7 @@
 //! machine's load; exits 1 when one is missed. `baton bench` measures the same three figures on
 //! the workspace it generates (`bench_flow::forecasts`).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use baton_core::flow::FlowFilter;
 use baton_core::graph::Workspace;
@@ -26,6 +26,23 @@ pub struct BenchPlansArgs {
     json: bool,
 }
 
+/// Measures the three figures; `Ok(false)` when one misses its budget.
+pub async fn run(args: BenchPlansArgs) -> Result<bool, CoreError> {
+    let ws = Workspace::open_for_reading(&args.file).await?;
+    let now = baton_core::time::now_ms();
+    let (ix, mapping, _) = baton_core::flow::prepare(&ws, &FlowFilter::default(), now).await?;
+    let figures = forecasts(&ix, &mapping, now, args.runs)?;
+    ws.close().await;
+    print_figures(
+        "baton bench-plans",
+        &args.file,
+        ix.items.len(),
+        args.runs,
+        figures,
+        args.json,
+    )
+}
+
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Report {
@@ -39,13 +56,16 @@ struct Report {
     missed: Vec<String>,
 }
 
-/// Measures the three figures; `Ok(false)` when one misses its budget.
-pub async fn run(args: BenchPlansArgs) -> Result<bool, CoreError> {
-    let ws = Workspace::open_for_reading(&args.file).await?;
-    let now = baton_core::time::now_ms();
-    let (ix, mapping, _) = baton_core::flow::prepare(&ws, &FlowFilter::default(), now).await?;
-    let figures = forecasts(&ix, &mapping, now, args.runs)?;
-    ws.close().await;
+/// Prints the figures measured on `file` (a table, or JSON), each against its budget with the
+/// CPU time beside the wall time and the machine's load; `Ok(false)` when one is over.
+pub(crate) fn print_figures(
+    title: &str,
+    file: &Path,
+    items: usize,
+    runs: u32,
+    figures: Vec<Figure>,
+    json: bool,
+) -> Result<bool, CoreError> {
     let over = |f: &Figure| {
         f.budget.is_some_and(|(limit, at_least)| {
             if at_least {
@@ -56,10 +76,10 @@ pub async fn run(args: BenchPlansArgs) -> Result<bool, CoreError> {
         })
     };
     let report = Report {
-        file: args.file.display().to_string(),
-        items: ix.items.len(),
+        file: file.display().to_string(),
+        items,
         load: crate::bench::load_average(),
-        runs: args.runs,
+        runs,
         missed: figures
             .iter()
             .filter(|f| over(f))
@@ -67,11 +87,11 @@ pub async fn run(args: BenchPlansArgs) -> Result<bool, CoreError> {
             .collect(),
         figures,
     };
-    if args.json {
+    if json {
         crate::print_json(&report)?;
     } else {
         outln!(
-            "baton bench-plans: {} ({} items), median of {} runs, load {}",
+            "{title}: {} ({} items), median of {} runs, load {}",
             report.file,
             report.items,
             report.runs,

@@ -22,6 +22,7 @@ mod term;
 mod approvals;
 mod bench;
 mod bench_flow;
+mod bench_governance;
 mod bench_plans;
 mod bench_sync;
 mod conflicts;
@@ -261,6 +262,11 @@ enum Command {
     Source(sync::SourceCommand),
     /// Measure the sync path (HTTP → parse → map → write) over a scaled corpus.
     BenchSync(bench_sync::BenchSyncArgs),
+    /// Measure the Governance and Triage budgets on a workspace (it writes to it): every policy
+    /// on the whole index (≤ 100 ms) and followed after a sync page (≤ 20 ms), the worklist
+    /// after a filter change (≤ 50 ms) and after a decision (≤ 20 ms); exit 1 when one is
+    /// missed.
+    BenchGovernance(bench_governance::BenchGovernanceArgs),
     /// Measure the Plans budgets on a workspace: a team's forecast (≤ 30 ms), an intent's
     /// through its dependencies (≤ 200 ms), three scenarios compared (≤ 1 s); exit 1 when one
     /// is missed.
@@ -582,6 +588,7 @@ async fn run(command: Command) -> Result<bool, CoreError> {
         Command::Source(command) => sync::source(command).await?,
         Command::BenchSync(args) => bench_sync::run(args).await?,
         Command::BenchPlans(args) => return bench_plans::run(args).await,
+        Command::BenchGovernance(args) => return bench_governance::run(args).await,
         Command::Policy(command) => return policy::run(command).await,
     }
     Ok(true)

@@ -36,14 +36,26 @@ pub struct Signals<'a> {
 impl<'a> Signals<'a> {
     /// Gathers the assignments and `implements` links of the index.
     pub fn gather(ix: &'a WorkIndex) -> Signals<'a> {
-        let mut assignments: HashMap<u32, Vec<&Assignment>> = HashMap::new();
-        for a in &ix.assignments {
-            assignments.entry(a.item).or_default().push(a);
-        }
+        Signals::gather_for(ix, None)
+    }
+
+    /// The same, enough to answer [`requester`] for the items of `wanted` only (by position;
+    /// every item when None): their `implements` links, and the assignments of them and of the
+    /// items they implement.
+    pub fn gather_for(ix: &'a WorkIndex, wanted: Option<&[bool]>) -> Signals<'a> {
+        let wants = |i: u32| wanted.is_none_or(|w| w.get(i as usize).copied().unwrap_or(false));
         let mut implements: HashMap<u32, Vec<u32>> = HashMap::new();
         for l in &ix.links {
-            if l.kind == LinkKind::Implements && l.removed.is_none() {
+            if l.kind == LinkKind::Implements && l.removed.is_none() && wants(l.from) {
                 implements.entry(l.from).or_default().push(l.to);
+            }
+        }
+        let targets: Option<std::collections::HashSet<u32>> =
+            wanted.map(|_| implements.values().flatten().copied().collect());
+        let mut assignments: HashMap<u32, Vec<&Assignment>> = HashMap::new();
+        for a in &ix.assignments {
+            if wants(a.item) || targets.as_ref().is_some_and(|t| t.contains(&a.item)) {
+                assignments.entry(a.item).or_default().push(a);
             }
         }
         Signals {

@@ -692,6 +692,104 @@ struct Found {
     due: Option<i64>,
 }
 
+/// The question records items waited on, for the flow metrics (`docs/metrics.md`, "Waiting for
+/// a decision"): each question asked in Baton and not taken back, for every item waiting on it,
+/// from when it was asked until its answer in force (or still pending); each answer to a
+/// question a source showed, for its item, from when the item entered the waiting state until
+/// the answer. Kept per index generation and decisions table state (`Workspace::derived`).
+pub async fn question_waits(
+    ws: &Workspace,
+    ix: &WorkIndex,
+) -> CoreResult<std::sync::Arc<crate::flow::timeline::QuestionWaits>> {
+    use crate::flow::timeline::QuestionWaits;
+    type Kept = std::sync::Mutex<Option<(u64, (i64, i64), std::sync::Arc<QuestionWaits>)>>;
+    const NAME: &str = "question-waits";
+    let stamp = repo::decisions::stamp(ws.pool()).await?;
+    let slot = match ws.derived::<Kept>(NAME) {
+        Some(s) => s,
+        None => {
+            let s: std::sync::Arc<Kept> = std::sync::Arc::default();
+            ws.set_derived(NAME, s.clone());
+            s
+        }
+    };
+    if let Ok(kept) = slot.lock() {
+        if let Some((_, _, waits)) = kept
+            .as_ref()
+            .filter(|(g, st, _)| *g == ix.generation && *st == stamp)
+        {
+            return Ok(waits.clone());
+        }
+    }
+    let rows = repo::decisions::list(ws.pool()).await?;
+    let waits = std::sync::Arc::new(waits_of(ix, &rows));
+    if let Ok(mut kept) = slot.lock() {
+        *kept = Some((ix.generation, stamp, waits.clone()));
+    }
+    Ok(waits)
+}
+
+/// [`question_waits`] from the decision rows.
+pub fn waits_of(ix: &WorkIndex, rows: &[DecisionRow]) -> crate::flow::timeline::QuestionWaits {
+    let mut out = crate::flow::timeline::QuestionWaits::new(ix.items.len());
+    let dead = revoked_ids(rows);
+    let live = |r: &&DecisionRow| !dead.contains(r.id.as_str());
+    let mut answered: HashMap<String, (i64, Option<Asked>)> = HashMap::new();
+    for r in rows
+        .iter()
+        .filter(live)
+        .filter(|r| r.kind == DecisionKind::ApprovalAnswered.as_str())
+    {
+        if let Ok(a) = serde_json::from_str::<Answered>(&r.payload) {
+            answered.insert(a.approval, (r.created_at, a.asked));
+        }
+    }
+    // (item id, asked, answered, what for), then the items' positions in one scan.
+    let mut found: Vec<(String, i64, Option<i64>, WaitReason)> = Vec::new();
+    for r in rows
+        .iter()
+        .filter(live)
+        .filter(|r| r.kind == DecisionKind::ApprovalRequested.as_str())
+    {
+        let Ok(asked) = serde_json::from_str::<Asked>(&r.payload) else {
+            continue;
+        };
+        let end = answered.get(&r.id).map(|(at, _)| *at);
+        for item in serde_json::from_str::<Vec<String>>(&r.covers).unwrap_or_default() {
+            found.push((item, r.created_at, end, asked.kind.wait()));
+        }
+    }
+    for (approval, (at, asked)) in &answered {
+        let (Some(item), Some(asked)) = (approval.strip_prefix(SOURCE_PREFIX), asked) else {
+            continue;
+        };
+        found.push((
+            item.to_owned(),
+            asked.since.unwrap_or(*at).min(*at),
+            Some(*at),
+            asked.kind.wait(),
+        ));
+    }
+    if found.is_empty() {
+        return out;
+    }
+    let wanted: HashSet<&str> = found.iter().map(|f| f.0.as_str()).collect();
+    let position: HashMap<&str, u32> = ix
+        .item_ids
+        .iter()
+        .enumerate()
+        .filter(|(_, id)| wanted.contains(*id))
+        .map(|(i, id)| (id, i as u32))
+        .collect();
+    found.sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
+    for (item, asked, end, reason) in &found {
+        if let Some(&i) = position.get(item.as_str()) {
+            out.add(i, *asked, *end, *reason);
+        }
+    }
+    out
+}
+
 /// The Decisions page (see [`ApprovalQuery`]), measured at `now`.
 pub async fn approvals_report(
     ws: &Workspace,

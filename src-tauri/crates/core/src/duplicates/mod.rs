@@ -824,13 +824,19 @@ fn open_candidates<'a>(
     ranked: &'a [Scored],
     decided: &HashMap<(String, String), PairDecision>,
 ) -> Vec<&'a Scored> {
+    // Most pairs involve no decided item: those are told without building their key.
+    let involved: std::collections::HashSet<&str> = decided
+        .keys()
+        .flat_map(|(x, y)| [x.as_str(), y.as_str()])
+        .collect();
     ranked
         .iter()
         .filter(|s| {
-            let (x, y) = (
-                ix.item_ids[s.a as usize].to_string(),
-                ix.item_ids[s.b as usize].to_string(),
-            );
+            let (x, y) = (&ix.item_ids[s.a as usize], &ix.item_ids[s.b as usize]);
+            if !involved.contains(x) || !involved.contains(y) {
+                return true;
+            }
+            let (x, y) = (x.to_string(), y.to_string());
             let key = if x <= y { (x, y) } else { (y, x) };
             match decided.get(&key) {
                 None => true,

@@ -250,12 +250,25 @@ pub fn timelines_of(
         if initial.is_none() {
             unmapped = unmapped.or(Some(item.initial_state));
         }
+        // Questions recorded about the item: its decision and approval waits.
+        let questions = scope.questions.of(i);
+        if let Some(records) = questions {
+            for &(asked, answered, reason) in records {
+                steps.push((asked, Step::Question(reason, true)));
+                if let Some(at) = answered {
+                    steps.push((at, Step::Question(reason, false)));
+                }
+            }
+            // Stable: ties keep the source's changes first, in their order.
+            steps.sort_by_key(|s| s.0);
+        }
         match derive_into(
             item.created,
             initial,
             &steps,
             scope.as_of,
             scope.rule,
+            questions.is_some(),
             &mut timeline,
             &mut scratch,
         ) {

@@ -76,6 +76,9 @@ pub struct Scope {
     provenances: Vec<Provenance>,
     /// Intent positions that count (the chosen ones and their descendants); None = all.
     intents: Option<Vec<bool>>,
+    /// The question records items waited on (none unless the workspace's are read in, see
+    /// `flow::prepare`).
+    pub questions: std::sync::Arc<super::timeline::QuestionWaits>,
 }
 
 /// Whether a link made at `created` and removed at `removed` (if ever) stands just before
@@ -201,6 +204,7 @@ impl Scope {
             kinds: filter.kinds.clone(),
             provenances: filter.provenances.clone(),
             intents,
+            questions: std::sync::Arc::default(),
         })
     }
 

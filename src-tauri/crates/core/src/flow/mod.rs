@@ -531,7 +531,8 @@ pub async fn prepare(
     let ix = ws.index().await?;
     let rows = repo::workflow_maps::list(ws.pool()).await?;
     let mapping = Mapping::build(&ix, &rows);
-    let scope = Scope::resolve(&ix, filter, now)?;
+    let mut scope = Scope::resolve(&ix, filter, now)?;
+    scope.questions = crate::approvals::question_waits(ws, &ix).await?;
     Ok((ix, mapping, scope))
 }
 

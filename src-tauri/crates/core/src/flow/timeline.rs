@@ -37,6 +37,53 @@ pub enum Step {
     State(Option<Meaning>),
     /// The item was flagged (true) or unflagged (false) as blocked.
     Flag(bool),
+    /// A question about the item, recorded in Baton, was asked (true) or answered (false): while
+    /// one is pending, the item's active or waiting time waits for that decision or approval.
+    Question(WaitReason, bool),
+}
+
+/// The records of questions items waited on (`decisions`: asked in Baton, or a source's answered
+/// in Baton), per item position: when each was asked, when it was answered (None: pending), and
+/// whether it asks for a decision or an approval. An item with records takes its decision and
+/// approval waits from them only (`docs/metrics.md`, "Waiting for a decision").
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct QuestionWaits {
+    has: Vec<bool>,
+    by_item: std::collections::HashMap<u32, Vec<(i64, Option<i64>, WaitReason)>>,
+}
+
+impl QuestionWaits {
+    /// No records, for an index of `items` items.
+    pub fn new(items: usize) -> QuestionWaits {
+        QuestionWaits {
+            has: vec![false; items],
+            by_item: std::collections::HashMap::new(),
+        }
+    }
+
+    /// Item `item` waited on a question from `asked` until `answered`.
+    pub fn add(&mut self, item: u32, asked: i64, answered: Option<i64>, reason: WaitReason) {
+        if let Some(h) = self.has.get_mut(item as usize) {
+            *h = true;
+            self.by_item
+                .entry(item)
+                .or_default()
+                .push((asked, answered, reason));
+        }
+    }
+
+    /// The records of item `i`, if it has any.
+    pub fn of(&self, i: usize) -> Option<&[(i64, Option<i64>, WaitReason)]> {
+        if !self.has.get(i).copied().unwrap_or(false) {
+            return None;
+        }
+        self.by_item.get(&(i as u32)).map(Vec::as_slice)
+    }
+
+    /// Items with records.
+    pub fn items(&self) -> usize {
+        self.by_item.len()
+    }
 }
 
 /// A stretch of time in one effective state: `[start, end)`.
@@ -134,6 +181,7 @@ pub fn derive(
         steps,
         as_of,
         rule,
+        false,
         &mut timeline,
         &mut TimelineScratch::default(),
     )?;
@@ -146,18 +194,24 @@ pub fn derive(
 /// `initial` is the meaning of the state the item was created in; `steps` are its changes in
 /// time order (`at`, step), ties in the order the source recorded them. Changes before `created`
 /// count from `created`; changes at or after `as_of` are not seen (the range end is excluded,
-/// like every day's end).
+/// like every day's end). `recorded`: the item has question records ([`QuestionWaits`]), so
+/// its waits for a decision or an approval come from its [`Step::Question`]s only; a state that
+/// means one counts as waiting without a reason.
+#[allow(clippy::too_many_arguments)]
 pub fn derive_into(
     created: i64,
     initial: Option<Meaning>,
     steps: &[(i64, Step)],
     as_of: i64,
     rule: CycleRule,
+    recorded: bool,
     timeline: &mut Timeline,
     scratch: &mut TimelineScratch,
 ) -> Result<(), Unmapped> {
     let mut underlying = initial.ok_or(Unmapped)?;
     let mut flagged = false;
+    // Questions pending now: (decisions, approvals).
+    let mut asked = (0u32, 0u32);
     let mut t = created;
     let segments = &mut timeline.segments;
     segments.clear();
@@ -166,9 +220,19 @@ pub fn derive_into(
     entries.clear();
     entries.push((created, underlying.0, starts_cycle(underlying)));
 
-    let effective = |m: Meaning, flagged: bool| -> Meaning {
-        if flagged && matches!(m.0, FlowState::Active | FlowState::Waiting) {
+    let effective = |m: Meaning, flagged: bool, asked: (u32, u32)| -> Meaning {
+        let working = matches!(m.0, FlowState::Active | FlowState::Waiting);
+        if working && asked.0 > 0 {
+            (FlowState::Waiting, Some(WaitReason::Decision))
+        } else if working && asked.1 > 0 {
+            (FlowState::Waiting, Some(WaitReason::Approval))
+        } else if flagged && working {
             (FlowState::Waiting, Some(WaitReason::Blocked))
+        } else if recorded
+            && m.0 == FlowState::Waiting
+            && matches!(m.1, Some(WaitReason::Decision | WaitReason::Approval))
+        {
+            (FlowState::Waiting, None)
         } else {
             m
         }
@@ -196,7 +260,7 @@ pub fn derive_into(
             break;
         }
         let at = at.max(created);
-        push(segments, t, at, effective(underlying, flagged));
+        push(segments, t, at, effective(underlying, flagged, asked));
         t = at;
         match step {
             Step::State(meaning) => {
@@ -212,9 +276,21 @@ pub fn derive_into(
                 }
             }
             Step::Flag(on) => flagged = on,
+            Step::Question(reason, on) => {
+                let count = if reason == WaitReason::Decision {
+                    &mut asked.0
+                } else {
+                    &mut asked.1
+                };
+                *count = if on {
+                    *count + 1
+                } else {
+                    count.saturating_sub(1)
+                };
+            }
         }
     }
-    push(segments, t, as_of, effective(underlying, flagged));
+    push(segments, t, as_of, effective(underlying, flagged, asked));
 
     let final_flow = underlying.0;
     let (start, finish) = cycle(entries, final_flow, rule);
@@ -288,6 +364,71 @@ mod tests {
 
     fn run(steps: &[(i64, Step)], rule: CycleRule) -> Timeline {
         derive(0, NEW, steps, 100 * D, rule).expect("mapped")
+    }
+
+    /// Hand-computed: active from day 1, a question asked on day 2 and answered on day 4, the
+    /// state "needs a decision" from day 3 to day 6, active again, done on day 8.
+    #[test]
+    fn question_records_replace_the_states_waits_for_a_decision() {
+        const DECIDE: Option<Meaning> = Some((Waiting, Some(WaitReason::Decision)));
+        let states = [
+            st(D, ACTIVE),
+            st(3 * D, DECIDE),
+            st(6 * D, ACTIVE),
+            st(8 * D, DONE),
+        ];
+        let mut recorded = states.to_vec();
+        recorded.push((2 * D, Step::Question(WaitReason::Decision, true)));
+        recorded.push((4 * D, Step::Question(WaitReason::Decision, false)));
+        recorded.sort_by_key(|s| s.0);
+        let mut with = Timeline::default();
+        derive_into(
+            0,
+            NEW,
+            &recorded,
+            100 * D,
+            CycleRule::LastEntry,
+            true,
+            &mut with,
+            &mut TimelineScratch::default(),
+        )
+        .expect("mapped");
+        let without = run(&states, CycleRule::LastEntry);
+        let seg = |t: &Timeline| -> Vec<(i64, i64, FlowState, Option<WaitReason>)> {
+            t.segments
+                .iter()
+                .map(|s| (s.start / D, s.end / D, s.flow, s.reason))
+                .collect()
+        };
+        assert_eq!(
+            seg(&with),
+            vec![
+                (0, 1, New, None),
+                (1, 2, Active, None),
+                (2, 4, Waiting, Some(WaitReason::Decision)),
+                (4, 6, Waiting, None),
+                (6, 8, Active, None),
+                (8, 100, Done, None),
+            ],
+            "the record's two days wait for a decision; the state's time after the answer \
+             waits with no reason"
+        );
+        assert_eq!(
+            seg(&without),
+            vec![
+                (0, 1, New, None),
+                (1, 3, Active, None),
+                (3, 6, Waiting, Some(WaitReason::Decision)),
+                (6, 8, Active, None),
+                (8, 100, Done, None),
+            ],
+            "without a record the state says it: three days"
+        );
+        assert_eq!(
+            (with.start, with.finish),
+            (without.start, without.finish),
+            "records move no cycle"
+        );
     }
 
     #[test]

@@ -267,6 +267,13 @@ pub(crate) struct Links {
 
 impl Links {
     pub fn gather(ix: &WorkIndex) -> Links {
+        Links::gather_for(ix, None)
+    }
+
+    /// The same, true only for the items of `wanted` (by position; every item when None): what
+    /// evaluating those items again needs.
+    pub fn gather_for(ix: &WorkIndex, wanted: Option<&[bool]>) -> Links {
+        let wants = |i: u32| wanted.is_none_or(|w| w.get(i as usize).copied().unwrap_or(false));
         let mut traced = vec![false; ix.items.len()];
         let mut blocks: HashMap<u32, Vec<(u32, i64)>> = HashMap::new();
         for l in &ix.links {
@@ -274,14 +281,18 @@ impl Links {
                 continue;
             }
             match l.kind {
-                LinkKind::Blocks => blocks.entry(l.from).or_default().push((l.to, l.created)),
+                LinkKind::Blocks => {
+                    if wants(l.from) {
+                        blocks.entry(l.from).or_default().push((l.to, l.created));
+                    }
+                }
                 LinkKind::Duplicates => {}
                 _ => {
                     let (a, b) = (l.from as usize, l.to as usize);
-                    if ix.items[b].kind != ItemKind::PullRequest {
+                    if ix.items[b].kind != ItemKind::PullRequest && wants(l.from) {
                         traced[a] = true;
                     }
-                    if ix.items[a].kind != ItemKind::PullRequest {
+                    if ix.items[a].kind != ItemKind::PullRequest && wants(l.to) {
                         traced[b] = true;
                     }
                 }
@@ -310,6 +321,24 @@ impl<'a> Context<'a> {
             calendars: Calendars::new(ix, set)?,
             links: Links::gather(ix),
             signals: Signals::gather(ix),
+        })
+    }
+
+    /// A context that can evaluate only the items of `wanted` (by position): the links and
+    /// signals of the others are left out, which saves most of the cost of a small question.
+    pub fn for_items(
+        ix: &'a WorkIndex,
+        mapping: &'a Mapping,
+        set: &'a PolicySet,
+        wanted: &[bool],
+    ) -> CoreResult<Self> {
+        Ok(Context {
+            ix,
+            mapping,
+            policies: set.policies.iter().map(|p| Compiled::new(ix, p)).collect(),
+            calendars: Calendars::new(ix, set)?,
+            links: Links::gather_for(ix, Some(wanted)),
+            signals: Signals::gather_for(ix, Some(wanted)),
         })
     }
 }

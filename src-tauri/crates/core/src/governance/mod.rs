@@ -25,9 +25,10 @@ use crate::graph::index::{WorkIndex, NONE};
 use crate::graph::repo::{self, policies::PolicyRow};
 use crate::graph::write::{ChangeKind, WriteOp, Writer};
 use crate::graph::Workspace;
-use crate::provenance;
+use crate::provenance::{self, Signals};
 use crate::time::{to_rfc3339, DAY_MS};
 
+use self::current::CurrentViolations;
 use self::eval::{Breach, Context};
 pub use self::hours::Calendar;
 pub use self::policy::{FileFormat, Policy, PolicySet, Rule, Scope, Severity};
@@ -206,7 +207,7 @@ pub struct GovernanceReport {
     pub violations: Vec<Violation>,
 }
 
-fn resolve_text(ix: &WorkIndex, set: &PolicySet, b: &Breach, cx: &Context<'_>) -> String {
+fn resolve_text(ix: &WorkIndex, set: &PolicySet, b: &Breach, signals: &Signals<'_>) -> String {
     let p = &set.policies[b.policy as usize];
     let i = b.item as usize;
     match &p.rule {
@@ -214,7 +215,7 @@ fn resolve_text(ix: &WorkIndex, set: &PolicySet, b: &Breach, cx: &Context<'_>) -
             "A first review by someone other than the author (due within {hours} working hours)"
         ),
         Rule::IndependentReview => {
-            let asker = provenance::requester(ix, &cx.signals, i)
+            let asker = provenance::requester(ix, signals, i)
                 .map(|r| provenance::person_name(ix, r.person))
                 .filter(|n| !n.is_empty());
             match asker {
@@ -275,7 +276,7 @@ pub fn breaches(
     Ok(eval::breaches(&cx, now))
 }
 
-/// The Governance page's report.
+/// The Governance page's report, every policy evaluated on every item.
 pub fn report(
     ix: &WorkIndex,
     mapping: &Mapping,
@@ -283,9 +284,20 @@ pub fn report(
     overlay: Option<&Overlay>,
     now: i64,
 ) -> CoreResult<GovernanceReport> {
-    let cx = Context::new(ix, mapping, set)?;
-    let all = eval::breaches(&cx, now);
-    let mut current: Vec<&Breach> = all.iter().filter(|b| b.current).collect();
+    let current = CurrentViolations::evaluate(ix, mapping, set, 0, now)?;
+    Ok(report_of(ix, set, &current, overlay))
+}
+
+/// The Governance page's report from violations already evaluated (as of their `now`): counts,
+/// trend and the listed violations with who answers for them. Equal violations, equal reports.
+pub fn report_of(
+    ix: &WorkIndex,
+    set: &PolicySet,
+    found: &CurrentViolations,
+    overlay: Option<&Overlay>,
+) -> GovernanceReport {
+    let now = found.now;
+    let mut current: Vec<&Breach> = found.breaches().filter(|b| b.current).collect();
     let mut by_policy: Vec<PolicyCount> = set
         .policies
         .iter()
@@ -297,21 +309,29 @@ pub fn report(
             violations: 0,
         })
         .collect();
-    let mut by_team: BTreeMap<String, u32> = BTreeMap::new();
+    let mut by_team: Vec<u32> = vec![0; ix.teams.len()];
+    let mut no_team = 0;
     let mut blocking = 0;
     for b in &current {
         by_policy[b.policy as usize].violations += 1;
-        let team = ix.items[b.item as usize].team;
-        let name = match ix.teams.get(team as usize) {
-            Some(t) if team != NONE => t.name.clone(),
-            _ => "No team".to_owned(),
-        };
-        *by_team.entry(name).or_default() += 1;
+        match by_team.get_mut(ix.items[b.item as usize].team as usize) {
+            Some(n) => *n += 1,
+            None => no_team += 1,
+        }
         if set.policies[b.policy as usize].severity == Severity::Blocking {
             blocking += 1;
         }
     }
-    let mut by_team: Vec<TeamCount> = by_team
+    let mut named: BTreeMap<String, u32> = BTreeMap::new();
+    for (t, n) in by_team.iter().enumerate() {
+        if *n > 0 {
+            *named.entry(ix.teams[t].name.clone()).or_default() += n;
+        }
+    }
+    if no_team > 0 {
+        *named.entry("No team".to_owned()).or_default() += no_team;
+    }
+    let mut by_team: Vec<TeamCount> = named
         .into_iter()
         .map(|(team, violations)| TeamCount { team, violations })
         .collect();
@@ -327,41 +347,49 @@ pub fn report(
             counts: vec![0; set.policies.len()],
         })
         .collect();
-    for b in &all {
+    for b in found.breaches() {
         let week = week_of(b.since);
         if (first_week..=this_week).contains(&week) {
             let at = ((week - first_week) / (7 * DAY_MS)) as usize;
             weekly[at].counts[b.policy as usize] += 1;
         }
     }
+    // Blocking first, then oldest first; the item and the policy settle ties, so the order
+    // does not depend on how the breaches were found.
     current.sort_by_key(|b| {
         (
             std::cmp::Reverse(set.policies[b.policy as usize].severity),
             b.since,
             b.item,
+            b.policy,
         )
     });
+    current.truncate(MAX_LISTED);
+    let mut wanted = vec![false; ix.items.len()];
+    for b in &current {
+        wanted[b.item as usize] = true;
+    }
+    let signals = Signals::gather_for(ix, Some(&wanted));
     let violations = current
         .iter()
-        .take(MAX_LISTED)
-        .map(|b| violation(ix, set, b, &cx, overlay, now))
+        .map(|b| violation(ix, set, b, &signals, overlay, now))
         .collect();
-    Ok(GovernanceReport {
+    GovernanceReport {
         as_of: to_rfc3339(now),
-        total: current.len() as u32,
+        total: found.breaches().filter(|b| b.current).count() as u32,
         blocking,
         by_policy,
         by_team,
         weekly,
         violations,
-    })
+    }
 }
 
 fn violation(
     ix: &WorkIndex,
     set: &PolicySet,
     b: &Breach,
-    cx: &Context<'_>,
+    signals: &Signals<'_>,
     overlay: Option<&Overlay>,
     now: i64,
 ) -> Violation {
@@ -369,7 +397,7 @@ fn violation(
     let i = b.item as usize;
     let item = &ix.items[i];
     let id = ix.item_ids[i].to_string();
-    let asker = provenance::requester(ix, &cx.signals, i);
+    let asker = provenance::requester(ix, signals, i);
     let decided = overlay.and_then(|o| o.item(&id));
     Violation {
         policy: p.name.clone(),
@@ -383,18 +411,20 @@ fn violation(
         accountable: provenance::accountable(ix, i, asker, decided).map(|(name, _)| name),
         since: to_rfc3339(b.since),
         age_days: ((now - b.since).max(0) as f64 / DAY_MS as f64 * 10.0).round() / 10.0,
-        resolve: resolve_text(ix, set, b, cx),
+        resolve: resolve_text(ix, set, b, signals),
     }
 }
 
-/// The Governance page's report for an open workspace.
+/// The Governance page's report for an open workspace: the violations the workspace keeps,
+/// followed item by item since the last question ([`current::followed`]).
 pub async fn governance_report(ws: &Workspace, now: i64) -> CoreResult<GovernanceReport> {
     let ix = ws.index().await?;
     let rows = repo::workflow_maps::list(ws.pool()).await?;
     let mapping = Mapping::build(&ix, &rows);
     let set = load(ws).await?;
+    let (found, _) = current::followed(ws, &ix, &mapping, &rows, &set, now).await?;
     let overlay = crate::decisions::overlay(ws).await?;
-    report(&ix, &mapping, &set, Some(&overlay), now)
+    Ok(report_of(&ix, &set, &found, Some(&overlay)))
 }
 
 /// What `baton policy check` found.
@@ -426,7 +456,14 @@ pub async fn check(ws: &Workspace, only: Option<&str>, now: i64) -> CoreResult<C
     let rows = repo::workflow_maps::list(ws.pool()).await?;
     let mapping = Mapping::build(&ix, &rows);
     let overlay = crate::decisions::overlay(ws).await?;
-    let report = report(&ix, &mapping, &set, Some(&overlay), now)?;
+    let report = match only {
+        // One policy alone judges by another set than the page's: evaluated on its own.
+        Some(_) => report(&ix, &mapping, &set, Some(&overlay), now)?,
+        None => {
+            let (found, _) = current::followed(ws, &ix, &mapping, &rows, &set, now).await?;
+            report_of(&ix, &set, &found, Some(&overlay))
+        }
+    };
     Ok(CheckResult {
         failed: report.blocking > 0,
         report,

@@ -914,12 +914,12 @@ fn conflicts(
 
 /// What the page keeps between questions (`Workspace::derived`), brought up to date with the
 /// index item by item ([`WorkIndex::changed_since`]) rather than computed again: the flow facts of
-/// every item for one filter and range start, and the policy violations now per item. Neither
-/// holds the index itself (a shared index could not be refreshed in place).
+/// every item for one filter and range start. (The policy violations now per item are the
+/// workspace's copy, [`crate::governance::current::followed`].) It does not hold the index
+/// itself (a shared index could not be refreshed in place).
 #[derive(Default)]
 struct PageCache {
     facts: Option<(u64, u64, Facts)>,
-    violations: Option<Arc<CurrentViolations>>,
 }
 
 const PAGE_CACHE: &str = "intents-page";
@@ -1015,8 +1015,9 @@ pub async fn intents_report(
     Ok(report)
 }
 
-/// Policy violations now per item: the page's copy followed item by item when the policies are
-/// the same and the index's changes since are known, else every policy evaluated again.
+/// Policy violations now per item: the workspace's copy, followed item by item when the
+/// policies and the workflow map are the same and the index's changes since are known, else
+/// every policy evaluated again ([`crate::governance::current::followed`]).
 async fn violations_now(
     ws: &Workspace,
     ix: &WorkIndex,
@@ -1024,34 +1025,9 @@ async fn violations_now(
     now: i64,
 ) -> CoreResult<Arc<CurrentViolations>> {
     let set = crate::governance::load(ws).await?;
-    let policies = hash_of(
-        &serde_json::to_string(&set).map_err(|e| crate::CoreError::Invalid(e.to_string()))?,
-    );
-    let cache = page_cache(ws);
-    let held = cache.lock().ok().and_then(|mut c| c.violations.take());
-    let mut current = None;
-    if let Some(mut v) = held.filter(|v| v.policies == policies) {
-        if let Some(changed) = ix.changed_since(v.generation) {
-            // A question asked a moment before the last one answers as of the last one.
-            let at = if now < v.now && v.now - now < 60_000 {
-                v.now
-            } else {
-                now
-            };
-            if Arc::make_mut(&mut v).follow(ix, mapping, &set, &changed, at)? {
-                current = Some(v);
-            }
-        }
-    }
-    let current = match current {
-        Some(v) => v,
-        None => Arc::new(CurrentViolations::evaluate(
-            ix, mapping, &set, policies, now,
-        )?),
-    };
-    if let Ok(mut c) = cache.lock() {
-        c.violations = Some(current.clone());
-    }
+    let rows = repo::workflow_maps::list(ws.pool()).await?;
+    let (current, _) =
+        crate::governance::current::followed(ws, ix, mapping, &rows, &set, now).await?;
     Ok(current)
 }
 

@@ -335,7 +335,9 @@ async fn cached_base(ws: &Workspace, thresholds: Thresholds, now: i64) -> CoreRe
     }
     let cx = crate::deps::context(ws, now).await?;
     let mapping = crate::flow::Mapping::build(&cx.ix, &rows);
-    let violations = blocking_violations(&cx.ix, &mapping, &set, now)?;
+    let (found, _) =
+        crate::governance::current::followed(ws, &cx.ix, &mapping, &rows, &set, now).await?;
+    let violations = blocking_violations(&set, &found);
     let computed = Arc::new(base::compute(
         &cx.ix,
         &cx.facts,
@@ -352,14 +354,12 @@ async fn cached_base(ws: &Workspace, thresholds: Thresholds, now: i64) -> CoreRe
 /// Violations now of the enabled blocking policies, but the independent review (the
 /// `ai_unreviewed` reason lists the same items by the same definition).
 fn blocking_violations(
-    ix: &WorkIndex,
-    mapping: &crate::flow::Mapping,
     set: &crate::governance::PolicySet,
-    now: i64,
-) -> CoreResult<Vec<base::BlockingViolation>> {
+    found: &crate::governance::current::CurrentViolations,
+) -> Vec<base::BlockingViolation> {
     use crate::governance::{Rule, Severity};
-    Ok(crate::governance::breaches(ix, mapping, set, now)?
-        .into_iter()
+    let mut out: Vec<base::BlockingViolation> = found
+        .breaches()
         .filter(|b| b.current)
         .filter_map(|b| {
             let p = set.policies.get(usize::from(b.policy))?;
@@ -368,10 +368,13 @@ fn blocking_violations(
                 && !matches!(p.rule, Rule::IndependentReview))
             .then(|| (b.item, b.since, p.title.clone()))
         })
-        .collect())
+        .collect();
+    out.sort_by_key(|v| v.0);
+    out
 }
 
 /// What the decisions do to a candidate.
+#[derive(Debug, Clone, PartialEq)]
 struct Layered {
     reasons: Vec<BaseReason>,
     /// Covered by a decision in force (off the list).
@@ -534,28 +537,46 @@ fn capitalised(word: &str) -> String {
         .unwrap_or_default()
 }
 
-/// The rows of the worklist after decisions, unfiltered: (candidate, layered).
-fn layered_rows<'a>(
-    ix: &WorkIndex,
-    base: &'a Base,
-    overlay: &Overlay,
-    now: i64,
-) -> Vec<(&'a Candidate, Layered)> {
-    base.candidates
-        .iter()
-        .filter_map(|c| {
-            let d = overlay.item(&ix.item_ids[c.item as usize]);
-            let l = layer(ix, c, d, now);
-            (!l.reasons.is_empty()).then_some((c, l))
-        })
-        .collect()
-}
-
 /// The duplicate reason of each item that looks like work another team filed earlier: open
 /// candidates of the Duplicates page (not confirmed, not dismissed), listed on the later item
 /// of each pair with its best-scoring earlier one.
-async fn duplicate_reasons(ws: &Workspace) -> CoreResult<HashMap<u32, BaseReason>> {
+/// Kept between questions for the index generation and the duplicate decisions in force they
+/// were found under (`duplicates::pair_decisions`): a decision of another kind finds them again
+/// without ranking the open candidates again.
+async fn duplicate_reasons(ws: &Workspace) -> CoreResult<Arc<HashMap<u32, BaseReason>>> {
+    type Decided = HashMap<(String, String), crate::duplicates::PairDecision>;
+    type Slot = std::sync::Mutex<Option<(u64, Decided, Arc<HashMap<u32, BaseReason>>)>>;
+    const NAME: &str = "triage-duplicates";
     let ix = ws.index().await?;
+    let decided = crate::duplicates::pair_decisions(ws).await?;
+    let slot = match ws.derived::<Slot>(NAME) {
+        Some(s) => s,
+        None => {
+            let s: Arc<Slot> = Arc::default();
+            ws.set_derived(NAME, s.clone());
+            s
+        }
+    };
+    if let Ok(kept) = slot.lock() {
+        if let Some((_, _, reasons)) = kept
+            .as_ref()
+            .filter(|(g, d, _)| *g == ix.generation && *d == decided)
+        {
+            return Ok(reasons.clone());
+        }
+    }
+    let reasons = Arc::new(find_duplicate_reasons(ws, &ix).await?);
+    if let Ok(mut kept) = slot.lock() {
+        *kept = Some((ix.generation, decided, reasons.clone()));
+    }
+    Ok(reasons)
+}
+
+/// The duplicate reasons found from the open candidates.
+async fn find_duplicate_reasons(
+    ws: &Workspace,
+    ix: &WorkIndex,
+) -> CoreResult<HashMap<u32, BaseReason>> {
     let by_item = crate::duplicates::open_by_item(ws).await?;
     let mut out = HashMap::new();
     for (item, others) in by_item {
@@ -582,10 +603,83 @@ async fn duplicate_reasons(ws: &Workspace) -> CoreResult<HashMap<u32, BaseReason
     Ok(out)
 }
 
+/// The conflict reasons of the last question, kept while nothing they are read from changed:
+/// the index (its generation), and every write but decisions, policies and plans (a sync page
+/// of file lists or `CODEOWNERS`, an owner rule) seen on the workspace's change stream since.
+/// Recording a decision then reads none of the stored file lists again.
+struct KeptConflicts {
+    generation: u64,
+    changes: tokio::sync::broadcast::Receiver<crate::graph::write::Changes>,
+    reasons: Arc<HashMap<u32, BaseReason>>,
+}
+
+impl KeptConflicts {
+    /// True when no write since they were computed can have changed them.
+    fn still_hold(&mut self, generation: u64) -> bool {
+        use crate::graph::write::ChangeKind;
+        use tokio::sync::broadcast::error::TryRecvError;
+        if generation != self.generation {
+            return false;
+        }
+        loop {
+            match self.changes.try_recv() {
+                Ok(c) => {
+                    let harmless = c.kinds.iter().all(|k| {
+                        matches!(
+                            k,
+                            ChangeKind::Decisions | ChangeKind::Policies | ChangeKind::Plans
+                        )
+                    });
+                    if !harmless {
+                        return false;
+                    }
+                }
+                Err(TryRecvError::Empty) => return true,
+                Err(TryRecvError::Lagged(_) | TryRecvError::Closed) => return false,
+            }
+        }
+    }
+}
+
+/// The conflict reasons, from those kept when they still hold, else computed (and kept).
+async fn conflict_reasons(ws: &Workspace) -> CoreResult<Arc<HashMap<u32, BaseReason>>> {
+    const NAME: &str = "triage-conflicts";
+    type Slot = std::sync::Mutex<Option<KeptConflicts>>;
+    let ix = ws.index().await?;
+    let slot = match ws.derived::<Slot>(NAME) {
+        Some(s) => s,
+        None => {
+            let s: Arc<Slot> = Arc::default();
+            ws.set_derived(NAME, s.clone());
+            s
+        }
+    };
+    if let Ok(mut kept) = slot.lock() {
+        if let Some(k) = kept.as_mut().filter(|k| k.generation == ix.generation) {
+            if k.still_hold(ix.generation) {
+                return Ok(k.reasons.clone());
+            }
+        }
+    }
+    // Subscribed before reading: a write while computing is seen at the next question.
+    let changes = ws.subscribe();
+    let reasons = Arc::new(compute_conflict_reasons(ws, &ix).await?);
+    if let Ok(mut kept) = slot.lock() {
+        *kept = Some(KeptConflicts {
+            generation: ix.generation,
+            changes,
+            reasons: reasons.clone(),
+        });
+    }
+    Ok(reasons)
+}
+
 /// The conflict reason of each open pull request the conflicting changes rules flag: its first
 /// conflict in words, how many it has, and the other change of an overlap.
-async fn conflict_reasons(ws: &Workspace) -> CoreResult<HashMap<u32, BaseReason>> {
-    let ix = ws.index().await?;
+async fn compute_conflict_reasons(
+    ws: &Workspace,
+    ix: &WorkIndex,
+) -> CoreResult<HashMap<u32, BaseReason>> {
     let report = crate::conflicts::live::compute(ws).await?;
     let pos: HashMap<&str, u32> = ix
         .item_ids
@@ -620,68 +714,238 @@ async fn conflict_reasons(ws: &Workspace) -> CoreResult<HashMap<u32, BaseReason>
     Ok(out)
 }
 
-/// The reasons read beside the cached base: duplicate candidates and conflicting changes.
-async fn extra_reasons(ws: &Workspace) -> CoreResult<HashMap<u32, Vec<BaseReason>>> {
-    let mut out: HashMap<u32, Vec<BaseReason>> = HashMap::new();
-    for (i, r) in duplicate_reasons(ws).await? {
-        out.entry(i).or_default().push(r);
-    }
-    for (i, r) in conflict_reasons(ws).await? {
-        out.entry(i).or_default().push(r);
-    }
-    Ok(out)
+/// The reasons read beside the cached base: duplicate candidates and conflicting changes, each
+/// as kept (equal pointers: the same reasons).
+#[derive(Clone)]
+struct Extra {
+    duplicates: Arc<HashMap<u32, BaseReason>>,
+    conflicts: Arc<HashMap<u32, BaseReason>>,
 }
 
-/// The candidates of items with a duplicate or conflict reason: the base candidate (if any)
-/// with the reasons added, else one with those reasons alone; in index order.
-fn with_duplicates(
+impl Extra {
+    /// Whether both are the very ones `other` holds.
+    fn same(&self, other: &Extra) -> bool {
+        Arc::ptr_eq(&self.duplicates, &other.duplicates)
+            && Arc::ptr_eq(&self.conflicts, &other.conflicts)
+    }
+
+    /// Per item, its duplicate reason then its conflict reason.
+    fn merged(&self) -> HashMap<u32, Vec<BaseReason>> {
+        let mut out: HashMap<u32, Vec<BaseReason>> = HashMap::new();
+        for (i, r) in self.duplicates.iter().chain(self.conflicts.iter()) {
+            out.entry(*i).or_default().push(r.clone());
+        }
+        out
+    }
+}
+
+async fn extra_reasons(ws: &Workspace) -> CoreResult<Extra> {
+    let started = std::time::Instant::now();
+    let duplicates = duplicate_reasons(ws).await?;
+    let t_duplicates = started.elapsed();
+    let conflicts = conflict_reasons(ws).await?;
+    tracing::debug!(
+        duplicates_ms = t_duplicates.as_secs_f64() * 1e3,
+        conflicts_ms = (started.elapsed() - t_duplicates).as_secs_f64() * 1e3,
+        "triage: duplicate and conflict reasons"
+    );
+    Ok(Extra {
+        duplicates,
+        conflicts,
+    })
+}
+
+/// Every candidate of the worklist, in item order: the base's, with the duplicate and conflict
+/// reasons added, and items with those reasons alone.
+fn merged_candidates(
     ix: &WorkIndex,
     base: &Base,
-    dups: &HashMap<u32, Vec<BaseReason>>,
+    extra: &HashMap<u32, Vec<BaseReason>>,
 ) -> Vec<Candidate> {
-    let mut items: Vec<u32> = dups.keys().copied().collect();
-    items.sort_unstable();
-    items
-        .into_iter()
-        .filter_map(|i| {
-            let reasons = dups.get(&i)?.clone();
-            let mut c = match base.candidates.binary_search_by_key(&i, |c| c.item) {
-                Ok(at) => base.candidates[at].clone(),
-                Err(_) => Candidate {
-                    item: i,
-                    reasons: Vec::new(),
-                    requester: None,
-                    flow: ix.items[i as usize].flow,
-                    stage: None,
-                    waiting_on_it: 0,
-                },
-            };
-            c.reasons.extend(reasons);
-            Some(c)
-        })
-        .collect()
-}
-
-/// Replaces the rows of items with a duplicate reason by those of `extra` (see
-/// [`with_duplicates`]), layered with their decisions like every row.
-fn add_duplicates<'a>(
-    ix: &WorkIndex,
-    all: &mut Vec<(&'a Candidate, Layered)>,
-    extra: &'a [Candidate],
-    overlay: &Overlay,
-    now: i64,
-) {
-    if extra.is_empty() {
-        return;
-    }
-    let replaced: std::collections::HashSet<u32> = extra.iter().map(|c| c.item).collect();
-    all.retain(|(c, _)| !replaced.contains(&c.item));
-    for c in extra {
-        let l = layer(ix, c, overlay.item(&ix.item_ids[c.item as usize]), now);
-        if !l.reasons.is_empty() {
-            all.push((c, l));
+    let mut out: Vec<Candidate> = base.candidates.clone();
+    for c in &mut out {
+        if let Some(more) = extra.get(&c.item) {
+            c.reasons.extend(more.iter().cloned());
         }
     }
+    for (i, reasons) in extra {
+        if base.candidates.binary_search_by_key(i, |c| c.item).is_err() {
+            out.push(Candidate {
+                item: *i,
+                reasons: reasons.clone(),
+                requester: None,
+                flow: ix.items[*i as usize].flow,
+                stage: None,
+                waiting_on_it: 0,
+            });
+        }
+    }
+    out.sort_by_key(|c| c.item);
+    out
+}
+
+/// The worklist before filters: every candidate layered with the decisions in force. Kept
+/// between questions (`Workspace::derived`); after a decision only the candidates whose
+/// decisions changed are layered again ([`Worklist::follow`]).
+struct Worklist {
+    base: Arc<Base>,
+    extra: Extra,
+    overlay: Overlay,
+    thresholds: Thresholds,
+    now: i64,
+    candidates: Arc<Vec<Candidate>>,
+    /// Per candidate: how the decisions leave it (None: no reason left).
+    layered: Vec<Option<Arc<Layered>>>,
+}
+
+impl Worklist {
+    fn layer_one(
+        ix: &WorkIndex,
+        c: &Candidate,
+        overlay: &Overlay,
+        now: i64,
+    ) -> Option<Arc<Layered>> {
+        let l = layer(ix, c, overlay.item(&ix.item_ids[c.item as usize]), now);
+        (!l.reasons.is_empty()).then(|| Arc::new(l))
+    }
+
+    /// Every candidate layered.
+    fn build(
+        ix: &WorkIndex,
+        base: Arc<Base>,
+        extra: Extra,
+        overlay: Overlay,
+        thresholds: Thresholds,
+        now: i64,
+    ) -> Worklist {
+        let candidates = merged_candidates(ix, &base, &extra.merged());
+        let layered = candidates
+            .iter()
+            .map(|c| Worklist::layer_one(ix, c, &overlay, now))
+            .collect();
+        Worklist {
+            base,
+            extra,
+            overlay,
+            thresholds,
+            now,
+            candidates: Arc::new(candidates),
+            layered,
+        }
+    }
+
+    /// This worklist under `overlay` at `now`, when it was built from the same base, extra
+    /// reasons and thresholds (None otherwise): only the candidates whose decisions differ
+    /// between the two overlays are layered again, and, when time moved, those deferred until a
+    /// date. (Layering reads the index only through the base's generation, which is the same.)
+    fn follow(
+        &self,
+        ix: &WorkIndex,
+        base: &Arc<Base>,
+        extra: &Extra,
+        overlay: Overlay,
+        thresholds: Thresholds,
+        now: i64,
+    ) -> Option<Worklist> {
+        if !Arc::ptr_eq(&self.base, base)
+            || thresholds != self.thresholds
+            || !self.extra.same(extra)
+        {
+            return None;
+        }
+        let mut changed: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        for (id, d) in &overlay.items {
+            if self.overlay.items.get(id) != Some(d) {
+                changed.insert(id.as_str());
+            }
+        }
+        for id in self.overlay.items.keys() {
+            if !overlay.items.contains_key(id) {
+                changed.insert(id.as_str());
+            }
+        }
+        if now != self.now {
+            for (id, d) in &overlay.items {
+                if d.outcome.as_ref().is_some_and(|o| o.until.is_some()) {
+                    changed.insert(id.as_str());
+                }
+            }
+        }
+        let mut layered = self.layered.clone();
+        if !changed.is_empty() {
+            for (c, l) in self.candidates.iter().zip(layered.iter_mut()) {
+                if changed.contains(&ix.item_ids[c.item as usize]) {
+                    *l = Worklist::layer_one(ix, c, &overlay, now);
+                }
+            }
+        }
+        Some(Worklist {
+            base: base.clone(),
+            extra: extra.clone(),
+            overlay,
+            thresholds,
+            now,
+            candidates: self.candidates.clone(),
+            layered,
+        })
+    }
+
+    /// The candidates with a reason left after decisions.
+    fn rows(&self) -> impl Iterator<Item = (&Candidate, &Layered)> {
+        self.candidates
+            .iter()
+            .zip(self.layered.iter())
+            .filter_map(|(c, l)| l.as_deref().map(|l| (c, l)))
+    }
+}
+
+/// The worklist at `now`: the kept one followed through the decisions taken since, when it was
+/// built from the same base and extra reasons, else built.
+async fn worklist(ws: &Workspace, now: i64) -> CoreResult<Arc<Worklist>> {
+    const NAME: &str = "triage-worklist";
+    type Slot = std::sync::Mutex<Option<Arc<Worklist>>>;
+    let started = std::time::Instant::now();
+    let overlay = decisions::overlay(ws).await?;
+    let thresholds = Thresholds::of(&overlay);
+    let t_overlay = started.elapsed();
+    let base = cached_base(ws, thresholds, now).await?;
+    let t_base = started.elapsed();
+    let ix = ws.index().await?;
+    let extra = extra_reasons(ws).await?;
+    let t_extra = started.elapsed();
+    let slot = match ws.derived::<Slot>(NAME) {
+        Some(s) => s,
+        None => {
+            let s: Arc<Slot> = Arc::default();
+            ws.set_derived(NAME, s.clone());
+            s
+        }
+    };
+    let kept = slot.lock().ok().and_then(|k| k.clone());
+    let followed =
+        kept.and_then(|k| k.follow(&ix, &base, &extra, overlay.clone(), thresholds, now));
+    let how = if followed.is_some() {
+        "followed"
+    } else {
+        "built"
+    };
+    let list = Arc::new(match followed {
+        Some(w) => w,
+        None => Worklist::build(&ix, base, extra, overlay, thresholds, now),
+    });
+    if let Ok(mut k) = slot.lock() {
+        *k = Some(list.clone());
+    }
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+    tracing::debug!(
+        how,
+        overlay_ms = ms(t_overlay),
+        base_ms = ms(t_base - t_overlay),
+        extra_ms = ms(t_extra - t_base),
+        layered_ms = ms(started.elapsed() - t_extra),
+        "triage worklist"
+    );
+    Ok(list)
 }
 
 /// Whether a candidate passes the query's filters (all but the reason filter when
@@ -758,20 +1022,16 @@ pub async fn triage_list(ws: &Workspace, q: &TriageQuery, now: i64) -> CoreResul
         }
         n => n,
     };
-    let overlay = decisions::overlay(ws).await?;
-    let thresholds = Thresholds::of(&overlay);
-    let base = cached_base(ws, thresholds, now).await?;
+    let started = std::time::Instant::now();
+    let w = worklist(ws, now).await?;
     let ix = ws.index().await?;
     let filter = Filter::new(&ix, q);
-    let dups = extra_reasons(ws).await?;
-    let extra = with_duplicates(&ix, &base, &dups);
-    let mut all = layered_rows(&ix, &base, &overlay, now);
-    add_duplicates(&ix, &mut all, &extra, &overlay, now);
+    let (overlay, thresholds) = (&w.overlay, w.thresholds);
 
     let mut counts: HashMap<Reason, u32> = HashMap::new();
     let mut decided = 0u32;
     let mut kept: Vec<(&Candidate, &Layered, i64)> = Vec::new();
-    for (c, l) in &all {
+    for (c, l) in w.rows() {
         if !filter.keeps_item(&ix, c.item as usize) {
             continue;
         }
@@ -808,7 +1068,7 @@ pub async fn triage_list(ws: &Workspace, q: &TriageQuery, now: i64) -> CoreResul
     let end = start.saturating_add(limit as usize).min(total);
     let mut rows: Vec<TriageRow> = kept[start..end]
         .iter()
-        .map(|(c, l, oldest)| row(&ix, &overlay, c, l, *oldest, now))
+        .map(|(c, l, oldest)| row(&ix, overlay, c, l, *oldest, now))
         .collect();
     let mut refs: Vec<crate::flow::ItemRef> = rows
         .iter()
@@ -828,6 +1088,10 @@ pub async fn triage_list(ws: &Workspace, q: &TriageQuery, now: i64) -> CoreResul
             row.raw_state = state.clone();
         }
     }
+    tracing::debug!(
+        total_ms = started.elapsed().as_secs_f64() * 1e3,
+        "triage worklist answered"
+    );
     Ok(TriageList {
         as_of: to_rfc3339(now),
         total: u32::try_from(total).unwrap_or(u32::MAX),
@@ -933,17 +1197,14 @@ pub async fn triage_decide(
         .iter()
         .position(|id| id == decision.item_id)
         .ok_or_else(|| CoreError::NotFound(format!("item {}", decision.item_id)))?;
-    let overlay = decisions::overlay(ws).await?;
-    let base = cached_base(ws, Thresholds::of(&overlay), now).await?;
-    let dups = extra_reasons(ws).await?;
-    let extra = with_duplicates(&ix, &base, &dups);
-    let reasons: Vec<String> = extra
-        .iter()
-        .chain(base.candidates.iter())
-        .find(|c| c.item as usize == at)
-        .map(|c| {
-            layer(&ix, c, overlay.item(&decision.item_id), now)
-                .reasons
+    let w = worklist(ws, now).await?;
+    let reasons: Vec<String> = w
+        .candidates
+        .binary_search_by_key(&(at as u32), |c| c.item)
+        .ok()
+        .and_then(|k| w.layered[k].as_deref())
+        .map(|l| {
+            l.reasons
                 .iter()
                 .map(|r| r.reason().as_str().to_owned())
                 .collect()
@@ -990,16 +1251,11 @@ pub async fn listed_by_reason(
     ws: &Workspace,
     now: i64,
 ) -> CoreResult<(HashMap<Reason, Vec<String>>, Thresholds)> {
-    let overlay = decisions::overlay(ws).await?;
-    let thresholds = Thresholds::of(&overlay);
-    let base = cached_base(ws, thresholds, now).await?;
+    let w = worklist(ws, now).await?;
+    let thresholds = w.thresholds;
     let ix = ws.index().await?;
-    let dups = extra_reasons(ws).await?;
-    let extra = with_duplicates(&ix, &base, &dups);
-    let mut all = layered_rows(&ix, &base, &overlay, now);
-    add_duplicates(&ix, &mut all, &extra, &overlay, now);
     let mut out: HashMap<Reason, Vec<String>> = HashMap::new();
-    for (c, l) in all {
+    for (c, l) in w.rows() {
         if l.covered {
             continue;
         }
