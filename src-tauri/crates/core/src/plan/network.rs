@@ -244,9 +244,12 @@ impl Shared<'_> {
                 first_ready_day[j] = 1;
             }
         }
-        let mut queue = vec![0u32; n];
+        // Neither needs setting again each trial: a trial only appends to its queues past the
+        // jobs ready on day 1 (which stay where they are), and sets the ready day of every job
+        // it releases (a job without blockers is ready on day 1 in every trial).
+        let mut queue = first_queue;
+        let mut ready_day = first_ready_day;
         let mut waiting = vec![0u32; n];
-        let mut ready_day = vec![0u32; n];
         // Set when a job is finished, and read only for finished jobs and their blockers.
         let mut finish_day = vec![0u32; n];
         let mut lane: Vec<LaneRun> = vec![LaneRun::default(); lanes.len()];
@@ -262,8 +265,6 @@ impl Shared<'_> {
                     .map(|s| Rng::stream(base ^ u64::from(trial).wrapping_mul(0x9E37_79B9), *s)),
             );
             waiting.copy_from_slice(&blockers);
-            ready_day.copy_from_slice(&first_ready_day);
-            queue.copy_from_slice(&first_queue);
             active.clear();
             for (l, run) in lane.iter_mut().enumerate() {
                 run.head = segment[l];
