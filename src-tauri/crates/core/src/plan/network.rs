@@ -234,12 +234,15 @@ impl Shared<'_> {
         }
         // The jobs ready on day 1 (no blockers), in job order, where each trial's queues start.
         let mut first_queue = vec![0u32; n];
+        // Each queued job's size beside it (read in queue order rather than by job).
+        let mut first_sizes = vec![0u32; n];
         let mut first_len = vec![0u32; lanes.len()];
         let mut first_ready_day = vec![0u32; n];
         for (j, jb) in jobs.iter().enumerate() {
             if jb.blockers.is_empty() {
                 let l = jb.lane;
                 first_queue[(segment[l] + first_len[l]) as usize] = j as u32;
+                first_sizes[(segment[l] + first_len[l]) as usize] = jb.size;
                 first_len[l] += 1;
                 first_ready_day[j] = 1;
             }
@@ -248,6 +251,7 @@ impl Shared<'_> {
         // jobs ready on day 1 (which stay where they are), and sets the ready day of every job
         // it releases (a job without blockers is ready on day 1 in every trial).
         let mut queue = first_queue;
+        let mut sizes = first_sizes;
         let mut ready_day = first_ready_day;
         let mut waiting = vec![0u32; n];
         // Set when a job is finished, and read only for finished jobs and their blockers.
@@ -270,7 +274,7 @@ impl Shared<'_> {
                 run.head = segment[l];
                 run.tail = segment[l] + first_len[l];
                 run.head_left = if first_len[l] > 0 {
-                    job[queue[segment[l] as usize] as usize].size
+                    sizes[segment[l] as usize]
                 } else {
                     0
                 };
@@ -331,7 +335,7 @@ impl Shared<'_> {
                             emptied = true;
                             break;
                         }
-                        run.head_left = job[queue[run.head as usize] as usize].size;
+                        run.head_left = sizes[run.head as usize];
                     }
                 }
                 if left == 0 {
@@ -354,6 +358,7 @@ impl Shared<'_> {
                         }
                     }
                     queue[run.tail as usize] = j as u32;
+                    sizes[run.tail as usize] = job[j].size;
                     run.tail += 1;
                     ready_day[j] = day + 1;
                 }
