@@ -205,21 +205,35 @@ impl Shared<'_> {
             lane_days: vec![0; lanes.len()],
         };
         let n = jobs.len();
+        // The trials number the jobs lane by lane (in job order within a lane), so a lane's
+        // jobs sit together in memory; `order[k]` is the job numbered `k`, `number[j]` the
+        // number of job `j`. The order of every queue and of every list of dependents is kept,
+        // and the critical path is walked in job order, so nothing but the layout changes.
+        let mut order: Vec<u32> = (0..n as u32).collect();
+        order.sort_by_key(|j| (jobs[*j as usize].lane, *j));
+        let mut number = vec![0u32; n];
+        for (k, j) in order.iter().enumerate() {
+            number[*j as usize] = k as u32;
+        }
         // What each trial reads of a job, in one flat record: its size, lane, whether it is a
         // target, and where its dependents start in one list for all.
         let mut dependents_of: Vec<u32> = Vec::new();
         let mut job: Vec<JobFacts> = Vec::with_capacity(n);
-        for (j, d) in jobs.iter().zip(dependents) {
+        for j in &order {
+            let (jb, d) = (&jobs[*j as usize], &dependents[*j as usize]);
             let from = dependents_of.len() as u32;
-            dependents_of.extend_from_slice(d);
+            dependents_of.extend(d.iter().map(|x| number[*x as usize]));
             job.push(JobFacts {
-                size: j.size,
-                lane: j.lane as u32,
-                target: j.target,
+                size: jb.size,
+                lane: jb.lane as u32,
+                target: jb.target,
                 dependents: from..dependents_of.len() as u32,
             });
         }
-        let blockers: Vec<u32> = jobs.iter().map(|j| j.blockers.len() as u32).collect();
+        let blockers: Vec<u32> = order
+            .iter()
+            .map(|j| jobs[*j as usize].blockers.len() as u32)
+            .collect();
         // Each lane's queue of ready jobs is its own segment of one buffer, as long as the
         // lane's jobs: a job joins its lane's queue once a trial, so the queue never wraps.
         let mut per_lane = vec![0u32; lanes.len()];
@@ -238,13 +252,14 @@ impl Shared<'_> {
         let mut first_sizes = vec![0u32; n];
         let mut first_len = vec![0u32; lanes.len()];
         let mut first_ready_day = vec![0u32; n];
-        for (j, jb) in jobs.iter().enumerate() {
+        for (k, j) in order.iter().enumerate() {
+            let jb = &jobs[*j as usize];
             if jb.blockers.is_empty() {
                 let l = jb.lane;
-                first_queue[(segment[l] + first_len[l]) as usize] = j as u32;
+                first_queue[(segment[l] + first_len[l]) as usize] = k as u32;
                 first_sizes[(segment[l] + first_len[l]) as usize] = jb.size;
                 first_len[l] += 1;
-                first_ready_day[j] = 1;
+                first_ready_day[k] = 1;
             }
         }
         // Neither needs setting again each trial: a trial only appends to its queues past the
@@ -366,16 +381,18 @@ impl Shared<'_> {
             if outcome.is_some() {
                 // The critical path of this trial: from the target finished last, back through the
                 // blocker finished last (the one it waited on).
-                let mut at = last as usize;
+                let mut at = order[last as usize] as usize;
                 loop {
+                    let k = number[at] as usize;
                     out.critical[at] += 1;
                     out.lane_days[jobs[at].lane] +=
-                        u64::from(finish_day[at] + 1).saturating_sub(u64::from(ready_day[at]));
-                    match jobs[at]
-                        .blockers
-                        .iter()
-                        .max_by_key(|b| (finish_day[**b as usize], std::cmp::Reverse(**b)))
-                    {
+                        u64::from(finish_day[k] + 1).saturating_sub(u64::from(ready_day[k]));
+                    match jobs[at].blockers.iter().max_by_key(|b| {
+                        (
+                            finish_day[number[**b as usize] as usize],
+                            std::cmp::Reverse(**b),
+                        )
+                    }) {
                         Some(b) => at = *b as usize,
                         None => break,
                     }
