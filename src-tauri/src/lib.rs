@@ -207,6 +207,7 @@ pub fn run() {
                 pollers: tokio::sync::Mutex::new(None),
                 change_forwarder: std::sync::Mutex::new(None),
                 notifier: std::sync::Mutex::new(None),
+                switching: tokio::sync::Mutex::new(()),
             });
             Ok(())
         })

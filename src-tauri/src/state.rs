@@ -36,6 +36,23 @@ pub struct AppState {
     pub change_forwarder: std::sync::Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
     /// The task that turns news of the Triage worklist into desktop notifications.
     pub notifier: std::sync::Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
+    /// Held while a workspace is installed: two switches never interleave (one would close
+    /// the workspace the other is setting up).
+    pub switching: tokio::sync::Mutex<()>,
+}
+
+/// How long a workspace switched away from waits for the commands still reading it before it
+/// is closed anyway.
+const RETIRE_PATIENCE: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// Closes the workspace the app switched away from once nothing holds it any more: the pollers
+/// are stopped and the change tasks aborted before, but a command that took its clone before
+/// the switch (a comparison, an export, the index being built) finishes on it rather than
+/// failing on a closed pool; its answer is dropped by the UI, which forgets the old
+/// workspace's data when the new one opens.
+pub async fn retire(previous: Workspace) {
+    // (Closing it anyway after the patience is logged by the core.)
+    previous.close_when_unused(RETIRE_PATIENCE).await;
 }
 
 /// The open workspace, as the UI sees it.
@@ -112,6 +129,7 @@ pub async fn install_with<R: Runtime>(
     ws: Workspace,
     notify: bool,
 ) -> IpcResult<WorkspaceInfo> {
+    let _switching = state.switching.lock().await;
     let info = state.info(&ws);
     // Build the in-memory index now, while the UI draws its frame; the first query awaits it.
     let warm = ws.clone();
@@ -164,8 +182,9 @@ pub async fn install_with<R: Runtime>(
             *slot = Some(pollers);
         }
     }
+    // (The same file is the same workspace: the demo opened again hands back the open one.)
     if let Some(previous) = previous.filter(|p| p.path() != ws.path()) {
-        previous.close().await;
+        tauri::async_runtime::spawn(retire(previous));
     }
     if let Ok(mut error) = state.startup_error.lock() {
         *error = None;
@@ -215,4 +234,51 @@ pub fn update_settings<R: Runtime>(
         .save()
         .map_err(|err| IpcError::new(ErrorCode::Io, format!("cannot save settings: {err}")))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_command_still_reading_the_workspace_switched_away_from_finishes_without_error() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let previous = Workspace::create(&dir.path().join("before.baton"))
+            .await
+            .expect("workspace");
+        baton_core::query::teams_create(&previous, "Payments")
+            .await
+            .expect("team");
+        // A command took its clone before the switch and reads again after it.
+        let command = previous.clone();
+        let (started, running) = tokio::sync::oneshot::channel();
+        let in_flight = tokio::spawn(async move {
+            let _ = started.send(());
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM teams")
+                .fetch_one(command.pool())
+                .await
+        });
+        running.await.expect("the command started");
+        // The switch retires the previous workspace while the command still runs.
+        let retired = tokio::spawn(retire(previous));
+        let teams = in_flight.await.expect("the command ran");
+        assert_eq!(
+            teams.map_err(|e| e.to_string()),
+            Ok(1),
+            "the command in flight reads the workspace it started on, not a closed pool"
+        );
+        tokio::time::timeout(std::time::Duration::from_secs(10), retired)
+            .await
+            .expect("the previous workspace is closed once the command is done")
+            .expect("retire ran");
+        // Closed: its log was checkpointed into the file and removed.
+        let wal = dir.path().join("before.baton-wal");
+        assert!(
+            std::fs::metadata(&wal)
+                .map(|m| m.len() == 0)
+                .unwrap_or(true),
+            "the previous workspace's log is checkpointed on close"
+        );
+    }
 }

@@ -354,6 +354,70 @@ async fn a_session_copy_is_unaffected_by_a_sync_of_the_live_workspace_and_is_nev
 }
 
 #[tokio::test]
+async fn a_session_copy_opens_from_its_index_snapshot_without_building_the_index() {
+    use baton_core::plan::session;
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.baton");
+    let live = demo_workspace(dir.path(), 300).await;
+    let items = live.index().await.unwrap().items.len();
+    live.close().await;
+    let live = Workspace::open(&path).await.unwrap();
+    assert!(
+        live.index().await.unwrap().from_snapshot,
+        "the live workspace reopens from the snapshot its close saved"
+    );
+
+    // A session copied now opens on the live index's snapshot, judged current for the copy.
+    let first = session::start(&live, "From the snapshot", "ana", END + 10)
+        .await
+        .unwrap();
+    assert!(
+        snapshot::path_for(Path::new(&first.file)).is_file(),
+        "the copy has its snapshot beside it"
+    );
+    let copy = Workspace::open(Path::new(&first.file)).await.unwrap();
+    let ix = copy.index().await.unwrap();
+    assert!(
+        ix.from_snapshot,
+        "the copy's index is read from its snapshot, not built again from the file"
+    );
+    assert_eq!(ix.items.len(), items, "the copy's index holds every item");
+    drop(ix);
+    copy.close().await;
+
+    // After a write the snapshot on disk is behind until the workspace is quiet, but the index
+    // in memory follows the write: a session copied then opens from that index's snapshot.
+    let gone = sqlx::query_scalar::<_, String>("SELECT id FROM items ORDER BY id LIMIT 1")
+        .fetch_one(live.pool())
+        .await
+        .unwrap();
+    live.write(crate::common::DeleteItem(&gone)).await.unwrap();
+    assert_eq!(live.index().await.unwrap().items.len(), items - 1);
+    let second = session::start(&live, "After a write", "ana", END + 20)
+        .await
+        .unwrap();
+    let copy = Workspace::open(Path::new(&second.file)).await.unwrap();
+    let ix = copy.index().await.unwrap();
+    assert!(
+        ix.from_snapshot,
+        "the copy made after a write opens from the snapshot of the index in memory"
+    );
+    assert_eq!(
+        ix.items.len(),
+        items - 1,
+        "the copy holds the state it was copied at"
+    );
+    assert!(
+        ix.item_ids.iter().all(|id| id != gone),
+        "the deleted item is not in the copy's index"
+    );
+    drop(ix);
+    copy.close().await;
+    live.close().await;
+}
+
+#[tokio::test]
 async fn decisions_and_scenarios_made_in_a_session_are_merged_back_once_without_overwriting() {
     use baton_core::decisions::DecisionInput;
     use baton_core::plan::session;

@@ -752,3 +752,41 @@ async fn a_workspace_left_by_a_crash_opens_for_writing() {
         ws.close().await;
     }
 }
+
+#[tokio::test]
+async fn closing_when_unused_waits_for_the_other_clones_and_no_longer_than_its_patience() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.baton");
+    // Alone: closes at once.
+    let ws = Workspace::create(&path).await.unwrap();
+    assert!(
+        ws.close_when_unused(Duration::from_secs(30)).await,
+        "no other clone: nothing to wait for"
+    );
+    // A clone dropped while it waits: it closes then, having waited for it.
+    let ws = Workspace::open(&path).await.unwrap();
+    let held = ws.clone();
+    let release = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM teams")
+            .fetch_one(held.pool())
+            .await
+            .map_err(|e| e.to_string())
+    });
+    assert!(ws.close_when_unused(Duration::from_secs(30)).await);
+    assert_eq!(
+        release.await.unwrap(),
+        Ok(0),
+        "the clone read the open workspace before it closed"
+    );
+    // A clone kept past the patience: closed anyway, and said so.
+    let ws = Workspace::open(&path).await.unwrap();
+    let kept = ws.clone();
+    let started = std::time::Instant::now();
+    assert!(!ws.close_when_unused(Duration::from_millis(200)).await);
+    assert!(started.elapsed() >= Duration::from_millis(200));
+    assert!(
+        sqlx::query("SELECT 1").execute(kept.pool()).await.is_err(),
+        "the pool is closed once the patience ran out"
+    );
+}

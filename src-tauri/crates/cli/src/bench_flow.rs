@@ -49,13 +49,20 @@ pub(crate) fn timed(
     }
 }
 
-/// CPU time used so far by every thread of this process, in ms (from `/proc`, Linux; None
-/// elsewhere). Threads that end between the listing and the read are skipped.
+/// CPU time used so far by every thread of this process, ended ones included, in ms (from
+/// `/proc`, Linux; None elsewhere). Live threads are counted to the nanosecond (`schedstat`);
+/// threads that ended (the simulation's workers) only in the process's clock ticks
+/// (`/proc/self/stat`, which keeps what ended threads used, at 100 ticks a second): their part
+/// is the process's ticks less those of the live threads.
 pub fn cpu_ms() -> Option<f64> {
     let tasks = std::fs::read_dir("/proc/self/task").ok()?;
     let mut ns = 0u64;
+    let mut live_ticks = 0u64;
     for task in tasks.flatten() {
-        let Ok(text) = std::fs::read_to_string(task.path().join("schedstat")) else {
+        let (Ok(text), Ok(stat)) = (
+            std::fs::read_to_string(task.path().join("schedstat")),
+            std::fs::read_to_string(task.path().join("stat")),
+        ) else {
             continue;
         };
         ns += text
@@ -63,8 +70,23 @@ pub fn cpu_ms() -> Option<f64> {
             .next()
             .and_then(|v| v.parse::<u64>().ok())
             .unwrap_or(0);
+        live_ticks += stat_ticks(&stat).unwrap_or(0);
     }
-    Some(ns as f64 / 1e6)
+    let all_ticks = std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| stat_ticks(&s))
+        .unwrap_or(live_ticks);
+    Some(ns as f64 / 1e6 + all_ticks.saturating_sub(live_ticks) as f64 * 10.0)
+}
+
+/// User and system clock ticks from a `/proc/.../stat` line (fields 14 and 15; the name in
+/// parentheses before them may hold spaces).
+fn stat_ticks(stat: &str) -> Option<u64> {
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let mut fields = rest.split_whitespace().skip(11);
+    let user: u64 = fields.next()?.parse().ok()?;
+    let system: u64 = fields.next()?.parse().ok()?;
+    Some(user + system)
 }
 
 /// The CPU time since `start` (both from [`cpu_ms`]).

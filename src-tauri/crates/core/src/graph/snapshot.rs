@@ -233,13 +233,13 @@ const ASSIGNMENT_WIDTH: usize = 4 + 8 + 4 + 4;
 /// `removed` of a link that stands.
 const STANDS: i64 = i64::MIN;
 
-fn write_index<W: Write>(ix: &WorkIndex, out: &mut Out<W>) -> std::io::Result<()> {
+fn write_index<W: Write>(ix: &WorkIndex, stamp: &Stamp, out: &mut Out<W>) -> std::io::Result<()> {
     // Every field of the index named (no `..`), with where it goes: a field added to the index
     // does not compile until it is written below and read back in `read_body`, or said to be
     // derived. (A snapshot that dropped one would answer differently after a reopen.)
     let WorkIndex {
         generation: _,    // the opening's own count, given at load
-        stamp: _,         // the header
+        stamp: _,         // the header (the stamp given: the index's, or a copy's)
         from_snapshot: _, // set by `load`
         teams: _,
         sources: _,
@@ -268,7 +268,7 @@ fn write_index<W: Write>(ix: &WorkIndex, out: &mut Out<W>) -> std::io::Result<()
     out.bytes(MAGIC)?;
     out.u32(FORMAT_VERSION)?;
     out.text(env!("CARGO_PKG_VERSION"))?;
-    let s = &ix.stamp;
+    let s = stamp;
     out.text(&s.uid)?;
     out.i64(s.writes)?;
     out.text(&s.version)?;
@@ -416,7 +416,13 @@ fn write_index<W: Write>(ix: &WorkIndex, out: &mut Out<W>) -> std::io::Result<()
 /// Writes the snapshot of `ix` for the workspace at `workspace`: into a temporary file beside
 /// it, renamed over the previous snapshot once complete. Returns the snapshot's size in bytes.
 pub fn save(ix: &WorkIndex, workspace: &Path) -> CoreResult<u64> {
-    if !ix.stamp.is_known() {
+    save_as(ix, &ix.stamp, workspace)
+}
+
+/// [`save`] under another stamp: the snapshot of a copy of the workspace whose rows are the
+/// ones `ix` was built from (a planning session's `VACUUM INTO`), under the copy's own stamp.
+pub fn save_as(ix: &WorkIndex, stamp: &Stamp, workspace: &Path) -> CoreResult<u64> {
+    if !stamp.is_known() {
         return Err(CoreError::Invalid(format!(
             "the work index of {} has no data version to save it under",
             workspace.display()
@@ -446,7 +452,7 @@ pub fn save(ix: &WorkIndex, workspace: &Path) -> CoreResult<u64> {
         crc: crc32fast::Hasher::new(),
         written: 0,
     };
-    write_index(ix, &mut out).map_err(failed)?;
+    write_index(ix, stamp, &mut out).map_err(failed)?;
     let body = out.written;
     let crc = out.crc.clone().finalize();
     let total = body + TRAILER;

@@ -84,6 +84,46 @@ pub struct Workspace {
     published: tokio::sync::broadcast::Sender<Changes>,
     /// The index snapshot beside the file: what it holds, and the save in progress.
     snapshot: Arc<SnapshotState>,
+    /// Counts the clones alive, so [`Workspace::close_when_unused`] can wait for the others.
+    users: Users,
+}
+
+/// One of the clones of a workspace: cloning counts one more, dropping one less (and wakes
+/// whoever waits for the others to go).
+#[derive(Debug)]
+struct Users(Arc<UsersInner>);
+
+#[derive(Debug)]
+struct UsersInner {
+    alive: std::sync::atomic::AtomicUsize,
+    gone: tokio::sync::Notify,
+}
+
+impl Users {
+    fn first() -> Users {
+        Users(Arc::new(UsersInner {
+            alive: std::sync::atomic::AtomicUsize::new(1),
+            gone: tokio::sync::Notify::new(),
+        }))
+    }
+
+    fn alive(&self) -> usize {
+        self.0.alive.load(Ordering::Acquire)
+    }
+}
+
+impl Clone for Users {
+    fn clone(&self) -> Users {
+        self.0.alive.fetch_add(1, Ordering::AcqRel);
+        Users(self.0.clone())
+    }
+}
+
+impl Drop for Users {
+    fn drop(&mut self) {
+        self.0.alive.fetch_sub(1, Ordering::AcqRel);
+        self.0.gone.notify_waiters();
+    }
 }
 
 /// Changes the index has not seen yet.
@@ -243,6 +283,7 @@ impl Workspace {
             pending: Arc::default(),
             published: tokio::sync::broadcast::channel(CHANGE_BACKLOG).0,
             snapshot: Arc::default(),
+            users: Users::first(),
         }
     }
 
@@ -499,6 +540,61 @@ impl Workspace {
         save_blocking(ix, self.path.clone(), self.snapshot.clone()).await
     }
 
+    /// Writes the index snapshot of `copy`, a copy of this workspace made by `VACUUM INTO`
+    /// whose file now stands at `copy_stamp`, so the copy opens without building its index.
+    /// `VACUUM` moves the copy's schema cookie, so the live snapshot (whose stamp names the
+    /// live file's cookie) would be judged stale there: the index of the copied state, taken
+    /// from memory or from the live snapshot when either holds exactly that state (the same
+    /// uid, write count, random version and row counts, under this file's schema), is written
+    /// again under the copy's stamp. Returns whether a snapshot was written (`false`: neither
+    /// holds that state, and the copy builds its index on first use).
+    pub async fn save_index_for_copy(&self, copy: &Path, copy_stamp: &Stamp) -> CoreResult<bool> {
+        if !copy_stamp.is_known() {
+            return Ok(false);
+        }
+        let mut conn = self.pool.acquire().await.map_err(|e| self.in_file(e))?;
+        let here = Stamp::read(&mut conn)
+            .await
+            .map_err(|e| e.in_file(&self.path))?;
+        drop(conn);
+        let held = Stamp {
+            schema_version: here.schema_version,
+            ..copy_stamp.clone()
+        };
+        let in_memory = self
+            .index
+            .lock()
+            .await
+            .clone()
+            .filter(|ix| ix.stamp == held);
+        let ix = match in_memory {
+            Some(ix) => ix,
+            None => {
+                let (path, expected) = (self.path.clone(), held.clone());
+                let loaded =
+                    tokio::task::spawn_blocking(move || snapshot::load(&path, &expected, 0))
+                        .await
+                        .map_err(|err| {
+                            CoreError::Invalid(format!("the index snapshot load stopped: {err}"))
+                        })?;
+                match loaded {
+                    Ok(ix) => Arc::new(ix),
+                    Err(why) => {
+                        tracing::info!(%why, "no index of the copied state to give the copy");
+                        return Ok(false);
+                    }
+                }
+            }
+        };
+        let (target, stamp) = (copy.to_owned(), copy_stamp.clone());
+        tokio::task::spawn_blocking(move || snapshot::save_as(&ix, &stamp, &target))
+            .await
+            .map_err(|err| {
+                CoreError::Invalid(format!("the index snapshot save stopped: {err}"))
+            })??;
+        Ok(true)
+    }
+
     /// Stops a snapshot save still waiting to start, and waits for one that is writing.
     async fn settle_saving(&self) {
         let saving = self.snapshot.saving.lock().ok().and_then(|mut s| s.take());
@@ -552,6 +648,37 @@ impl Workspace {
     /// The connection pool.
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
+    }
+
+    /// [`Workspace::close`] once this is the last clone of the workspace (every other holder
+    /// dropped its clone), or after `patience` at the latest. What the app does with the
+    /// workspace it switches away from: a command still reading it (it took its clone before
+    /// the switch) finishes instead of failing on a closed pool. Returns whether every other
+    /// clone was gone when it closed.
+    pub async fn close_when_unused(self, patience: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + patience;
+        let alone = loop {
+            let gone = self.users.0.gone.notified();
+            tokio::pin!(gone);
+            // Registered before the count is read: a clone dropped after the read wakes it.
+            gone.as_mut().enable();
+            if self.users.alive() <= 1 {
+                break true;
+            }
+            if tokio::time::timeout_at(deadline, gone).await.is_err() {
+                break false;
+            }
+        };
+        if !alone {
+            tracing::warn!(
+                path = %self.path.display(),
+                others = self.users.alive().saturating_sub(1),
+                "closing a workspace still held elsewhere after waiting {} s",
+                patience.as_secs()
+            );
+        }
+        self.close().await;
+        alone
     }
 
     /// Saves the index snapshot if the index in memory is current and unsaved, checkpoints the

@@ -19,7 +19,7 @@ use crate::graph::index::WorkIndex;
 use crate::graph::model::FlowState;
 use crate::graph::Workspace;
 
-use super::scenario::{describe, Overlay, Scenario, ScenarioChange};
+use super::scenario::{describe_with, ItemLookup, Overlay, Scenario};
 use super::{
     checked, dependency_forecast, team_label, Forecast, ForecastMethod, IntentOwn, IntentShared,
     NetworkRun, Node, Prepared, Question, DEFAULT_SEED, DEFAULT_WINDOW_DAYS, WINDOW_DAYS,
@@ -565,17 +565,32 @@ pub fn compare_on(
         changes: Vec::new(),
         warnings: Vec::new(),
     }];
+    // Each scenario's items are looked up once (one pass over the index), for its overlay, its
+    // changes in words and its changes resolved alone to explain a difference.
+    let lookups: Vec<ItemLookup> = scenarios
+        .iter()
+        .map(|s| ItemLookup::new(ix, &s.changes))
+        .collect();
     let mut overlays = vec![Overlay::default()];
-    for s in scenarios {
-        let (overlay, warnings) = Overlay::resolve(ix, &s.changes, offset);
+    for (s, lookup) in scenarios.iter().zip(&lookups) {
+        let (overlay, warnings) = Overlay::resolve_with(ix, &s.changes, offset, lookup);
         columns.push(CompareColumn {
             id: Some(s.id.clone()),
             name: s.name.clone(),
-            changes: s.changes.iter().map(|c| describe(ix, c)).collect(),
+            changes: s
+                .changes
+                .iter()
+                .map(|c| describe_with(ix, c, lookup))
+                .collect(),
             warnings,
         });
         overlays.push(overlay);
     }
+    // Each change alone, resolved the first time an explanation needs it.
+    let mut alone_overlays: Vec<Vec<Option<Overlay>>> = scenarios
+        .iter()
+        .map(|s| vec![None; s.changes.len()])
+        .collect();
 
     // The intents: those asked, else every intent with open items (or new scope) in any column.
     let chosen: Vec<usize> = if spec.intents.is_empty() {
@@ -652,6 +667,7 @@ pub fn compare_on(
                 continue;
             }
             let overlay = &overlays[col];
+            let words = &columns[col].changes;
             let nets: Vec<&NetworkRun> = [&runs[0], &runs[col]]
                 .iter()
                 .filter_map(|r| r.network.as_ref())
@@ -676,7 +692,7 @@ pub fn compare_on(
             let text = if moving.len() == 1 {
                 format!(
                     "{} {verb} \u{201c}{name}\u{201d} {} at P85 ({dates}).",
-                    describe(ix, &s.changes[moving[0]]),
+                    words[moving[0]],
                     when(delta)
                 )
             } else {
@@ -691,16 +707,24 @@ pub fn compare_on(
                     &[]
                 };
                 for k in alone {
-                    let alone = single_change(ix, &s.changes[*k], offset);
+                    let alone = alone_overlays[c][*k].get_or_insert_with(|| {
+                        Overlay::resolve_with(
+                            ix,
+                            std::slice::from_ref(&s.changes[*k]),
+                            offset,
+                            &lookups[c],
+                        )
+                        .0
+                    });
                     // A change that cannot reach the baseline's network alone leaves it as it was.
                     let unmoved = runs[0]
                         .network
                         .as_ref()
-                        .is_some_and(|net| !reaches(&alone, net, &base.own.within));
+                        .is_some_and(|net| !reaches(alone, net, &base.own.within));
                     let d = if unmoved {
                         0
                     } else {
-                        let r = run_intent(ix, &prep, &base, &alone, trials, seed);
+                        let r = run_intent(ix, &prep, &base, alone, trials, seed);
                         match (finish(&r.report, 85), cells[0].p85.as_ref()) {
                             (Some(a), Some(b)) => a.days as i32 - b.days as i32,
                             _ => 0,
@@ -712,10 +736,7 @@ pub fn compare_on(
                         } else {
                             None
                         };
-                        parts.push((
-                            d,
-                            format!("{} alone: {:+} days", describe(ix, &s.changes[*k]), d),
-                        ));
+                        parts.push((d, format!("{} alone: {:+} days", words[*k], d)));
                     }
                 }
                 parts.sort_by_key(|(d, _)| std::cmp::Reverse(d.abs()));
@@ -723,7 +744,7 @@ pub fn compare_on(
                     // One change does it all: say so, naming the scenario it belongs to.
                     format!(
                         "{} (\u{201c}{}\u{201d}) {verb} \u{201c}{name}\u{201d} {} at P85 ({dates}).",
-                        describe(ix, &s.changes[k]),
+                        words[k],
                         s.name,
                         when(delta)
                     )
@@ -739,7 +760,7 @@ pub fn compare_on(
                             moving.len(),
                             moving
                                 .iter()
-                                .map(|k| describe(ix, &s.changes[*k]))
+                                .map(|k| words[*k].as_str())
                                 .collect::<Vec<_>>()
                                 .join("; ")
                         ));
@@ -820,11 +841,6 @@ pub fn compare_on(
         explanations,
         notes,
     })
-}
-
-/// The overlay of one change alone.
-fn single_change(ix: &WorkIndex, change: &ScenarioChange, offset: i64) -> Overlay {
-    Overlay::resolve(ix, std::slice::from_ref(change), offset).0
 }
 
 /// Finds the scenarios `refs` names (ids or names), in that order.

@@ -17,7 +17,7 @@ pub mod report;
 pub mod scenario;
 pub mod session;
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -889,33 +889,31 @@ pub(crate) fn dependency_forecast(
     };
     // The targets: the intent's open items the scenario keeps, and its new scope; then every
     // open item they wait on, directly or not.
-    let mut member = vec![false; total];
-    let mut target = vec![false; total];
+    // (Sets, not flags over every item of the index: a network is a few hundred items of the
+    // index's hundreds of thousands, and it is built for every intent under every scenario.)
+    let mut target: HashSet<u32> = HashSet::new();
     let mut queue: VecDeque<u32> = VecDeque::new();
     for i in inputs.open_items {
-        if !removed(*i) {
-            target[*i as usize] = true;
+        if !removed(*i) && target.insert(*i) {
+            queue.push_back(*i);
         }
     }
-    for (x, t) in target.iter_mut().enumerate().skip(n) {
+    for x in n..total {
         if let Node::New { added, .. } = node_at(x) {
-            *t = overlay.added[added as usize]
+            let aimed = overlay.added[added as usize]
                 .intent
                 .is_some_and(|t| inputs.within.get(t as usize).copied().unwrap_or(false));
+            if aimed && target.insert(x as u32) {
+                queue.push_back(x as u32);
+            }
         }
     }
-    for x in 0..total {
-        if target[x] {
-            member[x] = true;
-            queue.push_back(x as u32);
-        }
-    }
+    let mut member: HashSet<u32> = target.clone();
     let mut blockers_of: HashMap<u32, Vec<u32>> = HashMap::new();
     while let Some(i) = queue.pop_front() {
         let list = blockers_for(i);
         for b in &list {
-            if !member[*b as usize] {
-                member[*b as usize] = true;
+            if member.insert(*b) {
                 queue.push_back(*b);
             }
         }
@@ -941,7 +939,7 @@ pub(crate) fn dependency_forecast(
         .enumerate()
         .map(|(p, i)| (*i, p as u32))
         .collect();
-    report.items = items.iter().filter(|i| target[**i as usize]).count() as u32;
+    report.items = items.iter().filter(|i| target.contains(*i)).count() as u32;
     report.upstream_items = items.len() as u32 - report.items;
     if report.items == 0 {
         notes.push("Nothing of this intent is open: there is nothing left to forecast.".into());
@@ -970,7 +968,7 @@ pub(crate) fn dependency_forecast(
     let mut jobs: Vec<Job> = items
         .iter()
         .map(|i| {
-            let key = (team_of(*i as usize), target[*i as usize]);
+            let key = (team_of(*i as usize), target.contains(i));
             let lane = *lanes.entry(key).or_insert_with(|| {
                 lane_keys.push(key);
                 lane_keys.len() - 1
@@ -982,7 +980,7 @@ pub(crate) fn dependency_forecast(
             Job {
                 lane,
                 blockers,
-                target: target[*i as usize],
+                target: target.contains(i),
                 size: size_of(*i as usize),
             }
         })

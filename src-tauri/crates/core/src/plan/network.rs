@@ -184,6 +184,12 @@ struct Shared<'a> {
 
 impl Shared<'_> {
     /// The trials of `range`, in order.
+    ///
+    /// Each day visits only the lanes with ready work, in lane order (a lane's dice are its
+    /// own, so the order only decides the order in which released jobs join their queues, as
+    /// before). A lane draws one number a day from day 1 while it has jobs left; the draws of
+    /// the days it waited with nothing ready decide nothing, so they are made when it next has
+    /// work (the same numbers, in the same order, as drawing them on their days).
     fn run(&self, range: std::ops::Range<u32>) -> Simulated {
         let (jobs, lanes, dependents, targets, streams, base) = (
             self.jobs,
@@ -192,6 +198,361 @@ impl Shared<'_> {
             self.targets,
             self.streams,
             self.base,
+        );
+        let mut out = Simulated {
+            days: Vec::with_capacity(range.len()),
+            critical: vec![0; jobs.len()],
+            lane_days: vec![0; lanes.len()],
+        };
+        let n = jobs.len();
+        // The trials number the jobs lane by lane (in job order within a lane), so a lane's
+        // jobs sit together in memory; `order[k]` is the job numbered `k`, `number[j]` the
+        // number of job `j`. The order of every queue and of every list of dependents is kept,
+        // and the critical path is walked in job order, so nothing but the layout changes.
+        let mut order: Vec<u32> = (0..n as u32).collect();
+        order.sort_by_key(|j| (jobs[*j as usize].lane, *j));
+        let mut number = vec![0u32; n];
+        for (k, j) in order.iter().enumerate() {
+            number[*j as usize] = k as u32;
+        }
+        // What each trial reads of a job, in one flat record: its size, lane, whether it is a
+        // target, and where its dependents start in one list for all.
+        let mut dependents_of: Vec<u32> = Vec::new();
+        let mut job: Vec<JobFacts> = Vec::with_capacity(n);
+        for j in &order {
+            let (jb, d) = (&jobs[*j as usize], &dependents[*j as usize]);
+            let from = dependents_of.len() as u32;
+            dependents_of.extend(d.iter().map(|x| number[*x as usize]));
+            job.push(JobFacts {
+                size: jb.size,
+                lane: jb.lane as u32,
+                target: jb.target,
+                dependents: from..dependents_of.len() as u32,
+            });
+        }
+        let blockers: Vec<u32> = order
+            .iter()
+            .map(|j| jobs[*j as usize].blockers.len() as u32)
+            .collect();
+        // Each lane's queue of ready jobs is its own segment of one buffer, as long as the
+        // lane's jobs: a job joins its lane's queue once a trial, so the queue never wraps.
+        let mut per_lane = vec![0u32; lanes.len()];
+        for j in jobs {
+            per_lane[j.lane] += 1;
+        }
+        let mut segment = vec![0u32; lanes.len()];
+        let mut at = 0;
+        for (l, start) in segment.iter_mut().enumerate() {
+            *start = at;
+            at += per_lane[l];
+        }
+        // The jobs ready on day 1 (no blockers), in job order, where each trial's queues start.
+        let mut first_queue = vec![0u32; n];
+        // Each queued job's size beside it (read in queue order rather than by job).
+        let mut first_sizes = vec![0u32; n];
+        let mut first_len = vec![0u32; lanes.len()];
+        let mut first_ready_day = vec![0u32; n];
+        for (k, j) in order.iter().enumerate() {
+            let jb = &jobs[*j as usize];
+            if jb.blockers.is_empty() {
+                let l = jb.lane;
+                first_queue[(segment[l] + first_len[l]) as usize] = k as u32;
+                first_sizes[(segment[l] + first_len[l]) as usize] = jb.size;
+                first_len[l] += 1;
+                first_ready_day[k] = 1;
+            }
+        }
+        // Neither needs setting again each trial: a trial only appends to its queues past the
+        // jobs ready on day 1 (which stay where they are), and sets the ready day of every job
+        // it releases (a job without blockers is ready on day 1 in every trial).
+        let mut queue = first_queue;
+        let mut sizes = first_sizes;
+        let mut ready_day = first_ready_day;
+        let mut waiting = vec![0u32; n];
+        // Set when a job is finished, and read only for finished jobs and their blockers.
+        let mut finish_day = vec![0u32; n];
+        let mut lane: Vec<LaneRun> = vec![LaneRun::default(); lanes.len()];
+        // Lanes with ready work and a pace, in lane order.
+        let mut active: Vec<u32> = Vec::with_capacity(lanes.len());
+        let mut released: Vec<u32> = Vec::new();
+        let mut dice: Vec<Rng> = Vec::with_capacity(lanes.len());
+        for trial in range {
+            dice.clear();
+            dice.extend(
+                streams
+                    .iter()
+                    .map(|s| Rng::stream(base ^ u64::from(trial).wrapping_mul(0x9E37_79B9), *s)),
+            );
+            waiting.copy_from_slice(&blockers);
+            active.clear();
+            for (l, run) in lane.iter_mut().enumerate() {
+                run.head = segment[l];
+                run.tail = segment[l] + first_len[l];
+                run.head_left = if first_len[l] > 0 {
+                    sizes[segment[l] as usize]
+                } else {
+                    0
+                };
+                run.drawn = 0;
+                if run.head < run.tail && !lanes[l].history.is_empty() {
+                    active.push(l as u32);
+                }
+            }
+            let mut left = targets;
+            let mut outcome = None;
+            let mut last = 0u32;
+            'days: for day in 1..=MAX_DAYS {
+                if active.is_empty() {
+                    // Nothing is ready and nothing will be: no later day finishes anything.
+                    break 'days;
+                }
+                released.clear();
+                let mut emptied = false;
+                for l in &active {
+                    let l = *l as usize;
+                    let history = &lanes[l].history;
+                    let run = &mut lane[l];
+                    let rng = &mut dice[l];
+                    // The draws of the days it waited, then today's.
+                    while run.drawn + 1 < day {
+                        rng.next_u64();
+                        run.drawn += 1;
+                    }
+                    run.drawn = day;
+                    let drawn = history[rng.below(history.len())];
+                    let mut capacity = drawn * lanes[l].percent(day);
+                    while capacity > 0 {
+                        let j = queue[run.head as usize] as usize;
+                        let spent = capacity.min(run.head_left);
+                        capacity -= spent;
+                        run.head_left -= spent;
+                        if run.head_left > 0 {
+                            break;
+                        }
+                        run.head += 1;
+                        finish_day[j] = day;
+                        let facts = &job[j];
+                        if facts.target {
+                            left -= 1;
+                            last = j as u32;
+                        }
+                        for d in &dependents_of
+                            [facts.dependents.start as usize..facts.dependents.end as usize]
+                        {
+                            let w = &mut waiting[*d as usize];
+                            *w -= 1;
+                            if *w == 0 {
+                                released.push(*d);
+                            }
+                        }
+                        if run.head == run.tail {
+                            run.head_left = 0;
+                            emptied = true;
+                            break;
+                        }
+                        run.head_left = sizes[run.head as usize];
+                    }
+                }
+                if left == 0 {
+                    outcome = Some(day);
+                    break 'days;
+                }
+                if emptied {
+                    active.retain(|l| lane[*l as usize].head < lane[*l as usize].tail);
+                }
+                for j in &released {
+                    let j = *j as usize;
+                    let l = job[j].lane as usize;
+                    let run = &mut lane[l];
+                    if run.head == run.tail {
+                        run.head_left = job[j].size;
+                        if !lanes[l].history.is_empty() {
+                            // Back among the lanes with ready work, in lane order.
+                            let at = active.partition_point(|a| (*a as usize) < l);
+                            active.insert(at, l as u32);
+                        }
+                    }
+                    queue[run.tail as usize] = j as u32;
+                    sizes[run.tail as usize] = job[j].size;
+                    run.tail += 1;
+                    ready_day[j] = day + 1;
+                }
+            }
+            if outcome.is_some() {
+                // The critical path of this trial: from the target finished last, back through the
+                // blocker finished last (the one it waited on).
+                let mut at = order[last as usize] as usize;
+                loop {
+                    let k = number[at] as usize;
+                    out.critical[at] += 1;
+                    out.lane_days[jobs[at].lane] +=
+                        u64::from(finish_day[k] + 1).saturating_sub(u64::from(ready_day[k]));
+                    match jobs[at].blockers.iter().max_by_key(|b| {
+                        (
+                            finish_day[number[**b as usize] as usize],
+                            std::cmp::Reverse(**b),
+                        )
+                    }) {
+                        Some(b) => at = *b as usize,
+                        None => break,
+                    }
+                }
+            }
+            out.days.push(outcome);
+        }
+        out
+    }
+}
+
+/// What a trial reads of a job.
+#[derive(Debug, Clone)]
+struct JobFacts {
+    size: u32,
+    lane: u32,
+    target: bool,
+    /// Its dependents' place in the list of all dependents.
+    dependents: std::ops::Range<u32>,
+}
+
+/// A lane's state during a trial: its queue (a segment of the shared buffer, `head..tail`),
+/// the units left of the job at its head, and the days it has drawn for.
+#[derive(Debug, Clone, Default)]
+struct LaneRun {
+    head: u32,
+    tail: u32,
+    head_left: u32,
+    drawn: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job(lane: usize, blockers: &[u32], target: bool) -> Job {
+        Job {
+            lane,
+            blockers: blockers.to_vec(),
+            target,
+            size: ITEM,
+        }
+    }
+
+    fn lanes(histories: &[&[u32]]) -> Vec<Lane> {
+        histories.iter().map(|h| Lane::new(h.to_vec())).collect()
+    }
+
+    #[test]
+    fn a_chain_takes_a_day_per_link_even_for_a_fast_team() {
+        // Team 0 finishes 5 items a day, but a chain of 4 items needs 4 days: each item is
+        // ready only the day after its blocker is finished.
+        let jobs = vec![
+            job(0, &[], true),
+            job(0, &[0], true),
+            job(0, &[1], true),
+            job(0, &[2], true),
+        ];
+        let days = simulate(&jobs, &lanes(&[&[5]]), 50, &mut Rng::new(1)).days;
+        assert!(days.iter().all(|d| *d == Some(4)));
+    }
+
+    #[test]
+    fn an_item_waits_for_a_blocker_of_a_slower_team() {
+        // Team 1 finishes one item a day: its two items are done on days 1 and 2. Team 0's item
+        // waits for the second, is ready on day 3 and, team 0 being fast, done that day.
+        let jobs = vec![job(1, &[], false), job(1, &[], false), job(0, &[1], true)];
+        let days = simulate(&jobs, &lanes(&[&[10], &[1]]), 20, &mut Rng::new(9)).days;
+        assert!(days.iter().all(|d| *d == Some(3)), "{days:?}");
+    }
+
+    #[test]
+    fn independent_teams_work_in_parallel() {
+        // Two teams, three items each, one item a day each: three days, not six.
+        let jobs: Vec<Job> = (0..6).map(|j| job(j % 2, &[], true)).collect();
+        let days = simulate(&jobs, &lanes(&[&[1], &[1]]), 10, &mut Rng::new(2)).days;
+        assert!(days.iter().all(|d| *d == Some(3)));
+    }
+
+    #[test]
+    fn a_team_that_never_finishes_anything_gives_no_date() {
+        let jobs = vec![job(0, &[], true)];
+        let days = simulate(&jobs, &lanes(&[&[0, 0]]), 3, &mut Rng::new(2)).days;
+        assert!(days.iter().all(Option::is_none));
+    }
+
+    #[test]
+    fn the_critical_path_runs_through_the_slow_blocker_and_its_team_gets_the_days() {
+        // Team 1 (one a day) finishes b0 then b1; team 0 (fast) finishes a (blocked by b1) on
+        // day 3, and c (no blocker) on day 1. The chain is b0 (queue day 1) -> b1 (day 2) ->
+        // a (day 3): team 1 accounts for 2 of the 3 days, team 0 for 1.
+        let jobs = vec![
+            job(1, &[], false),
+            job(1, &[0], false),
+            job(0, &[1], true),
+            job(0, &[], true),
+        ];
+        let s = simulate(&jobs, &lanes(&[&[10], &[1]]), 10, &mut Rng::new(4));
+        assert!(s.days.iter().all(|d| *d == Some(3)), "{:?}", s.days);
+        assert_eq!(
+            s.critical,
+            vec![10, 10, 10, 0],
+            "c is never on the critical path"
+        );
+        assert_eq!(
+            s.lane_days,
+            vec![10, 20],
+            "the days of each trial are split by team"
+        );
+    }
+
+    #[test]
+    fn sizes_and_capacity_are_counted_in_hundredths_of_an_item() {
+        // One item a day. A job of size 2.5 items takes 3 days (2.5 rounded up to whole days);
+        // the next job of size 0.5 is done in the rest of day 3.
+        let mut big = job(0, &[], true);
+        big.size = 250;
+        let mut small = job(0, &[], true);
+        small.size = 50;
+        let s = simulate(&[big, small], &lanes(&[&[1]]), 5, &mut Rng::new(1));
+        assert!(s.days.iter().all(|d| *d == Some(3)), "{:?}", s.days);
+        // The same two ordinary items at 50% capacity on days 1-4 (holidays would be 0%): two
+        // items need four half days.
+        let half = Lane {
+            history: vec![1],
+            scale: vec![50, 50, 50, 50],
+            stream: 0,
+        };
+        let s = simulate(
+            &[job(0, &[], true), job(0, &[], true)],
+            std::slice::from_ref(&half),
+            5,
+            &mut Rng::new(1),
+        );
+        assert!(s.days.iter().all(|d| *d == Some(4)), "{:?}", s.days);
+        // A holiday on days 1-2 pushes both by two days.
+        let holiday = Lane {
+            history: vec![1],
+            scale: vec![0, 0],
+            stream: 0,
+        };
+        let s = simulate(
+            &[job(0, &[], true), job(0, &[], true)],
+            &[holiday],
+            5,
+            &mut Rng::new(1),
+        );
+        assert!(s.days.iter().all(|d| *d == Some(4)), "{:?}", s.days);
+    }
+
+    /// The simulation as first written, every lane drawing every day in lane order: what the
+    /// faster [`Shared::run`] must give, trial by trial.
+    fn day_by_day(shared: &Shared<'_>, range: std::ops::Range<u32>) -> Simulated {
+        let (jobs, lanes, dependents, targets, streams, base) = (
+            shared.jobs,
+            shared.lanes,
+            shared.dependents,
+            shared.targets,
+            shared.streams,
+            shared.base,
         );
         let mut out = Simulated {
             days: Vec::with_capacity(range.len()),
@@ -351,125 +712,89 @@ impl Shared<'_> {
         }
         out
     }
-}
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn job(lane: usize, blockers: &[u32], target: bool) -> Job {
-        Job {
-            lane,
-            blockers: blockers.to_vec(),
-            target,
-            size: ITEM,
+    #[test]
+    fn visiting_only_lanes_with_ready_work_gives_the_same_trials_as_every_lane_every_day() {
+        // Random networks: chains across lanes, lanes that wait long for their blockers, a lane
+        // without history, holidays and part-time scales, sizes of half to three items.
+        let mut rng = Rng::new(11);
+        for case in 0..40u64 {
+            let lane_count = 1 + rng.below(6);
+            let lanes: Vec<Lane> = (0..lane_count)
+                .map(|l| Lane {
+                    history: if case % 7 == 3 && l == lane_count - 1 {
+                        Vec::new()
+                    } else {
+                        (0..1 + rng.below(30))
+                            .map(|_| rng.below(4) as u32)
+                            .collect()
+                    },
+                    scale: (0..rng.below(40))
+                        .map(|_| [0, 50, 100, 150][rng.below(4)])
+                        .collect(),
+                    stream: if case % 2 == 0 { 0 } else { 7 + l as u64 },
+                })
+                .collect();
+            let n = 1 + rng.below(120) as u32;
+            let jobs: Vec<Job> = (0..n)
+                .map(|j| {
+                    let blockers: Vec<u32> = (0..rng.below(3))
+                        .filter(|_| j > 0)
+                        .map(|_| rng.below(j as usize) as u32)
+                        .fold(Vec::new(), |mut v, b| {
+                            if !v.contains(&b) {
+                                v.push(b);
+                            }
+                            v
+                        });
+                    Job {
+                        lane: rng.below(lane_count),
+                        blockers,
+                        target: rng.below(3) > 0,
+                        size: [50, 100, 100, 250, 300][rng.below(5)],
+                    }
+                })
+                .collect();
+            let mut dependents: Vec<Vec<u32>> = vec![Vec::new(); jobs.len()];
+            for (j, job) in jobs.iter().enumerate() {
+                for b in &job.blockers {
+                    dependents[*b as usize].push(j as u32);
+                }
+            }
+            let streams: Vec<u64> = lanes
+                .iter()
+                .enumerate()
+                .map(|(l, lane)| {
+                    if lane.stream == 0 {
+                        (1 << 40) + l as u64
+                    } else {
+                        lane.stream
+                    }
+                })
+                .collect();
+            let shared = Shared {
+                jobs: &jobs,
+                lanes: &lanes,
+                dependents: &dependents,
+                targets: jobs.iter().filter(|j| j.target).count(),
+                streams: &streams,
+                base: rng.next_u64(),
+            };
+            let fast = shared.run(0..300);
+            let slow = day_by_day(&shared, 0..300);
+            assert_eq!(
+                fast.days, slow.days,
+                "case {case}: the same days, trial by trial"
+            );
+            assert_eq!(
+                fast.critical, slow.critical,
+                "case {case}: the same critical paths"
+            );
+            assert_eq!(
+                fast.lane_days, slow.lane_days,
+                "case {case}: the same days per lane"
+            );
         }
-    }
-
-    fn lanes(histories: &[&[u32]]) -> Vec<Lane> {
-        histories.iter().map(|h| Lane::new(h.to_vec())).collect()
-    }
-
-    #[test]
-    fn a_chain_takes_a_day_per_link_even_for_a_fast_team() {
-        // Team 0 finishes 5 items a day, but a chain of 4 items needs 4 days: each item is
-        // ready only the day after its blocker is finished.
-        let jobs = vec![
-            job(0, &[], true),
-            job(0, &[0], true),
-            job(0, &[1], true),
-            job(0, &[2], true),
-        ];
-        let days = simulate(&jobs, &lanes(&[&[5]]), 50, &mut Rng::new(1)).days;
-        assert!(days.iter().all(|d| *d == Some(4)));
-    }
-
-    #[test]
-    fn an_item_waits_for_a_blocker_of_a_slower_team() {
-        // Team 1 finishes one item a day: its two items are done on days 1 and 2. Team 0's item
-        // waits for the second, is ready on day 3 and, team 0 being fast, done that day.
-        let jobs = vec![job(1, &[], false), job(1, &[], false), job(0, &[1], true)];
-        let days = simulate(&jobs, &lanes(&[&[10], &[1]]), 20, &mut Rng::new(9)).days;
-        assert!(days.iter().all(|d| *d == Some(3)), "{days:?}");
-    }
-
-    #[test]
-    fn independent_teams_work_in_parallel() {
-        // Two teams, three items each, one item a day each: three days, not six.
-        let jobs: Vec<Job> = (0..6).map(|j| job(j % 2, &[], true)).collect();
-        let days = simulate(&jobs, &lanes(&[&[1], &[1]]), 10, &mut Rng::new(2)).days;
-        assert!(days.iter().all(|d| *d == Some(3)));
-    }
-
-    #[test]
-    fn a_team_that_never_finishes_anything_gives_no_date() {
-        let jobs = vec![job(0, &[], true)];
-        let days = simulate(&jobs, &lanes(&[&[0, 0]]), 3, &mut Rng::new(2)).days;
-        assert!(days.iter().all(Option::is_none));
-    }
-
-    #[test]
-    fn the_critical_path_runs_through_the_slow_blocker_and_its_team_gets_the_days() {
-        // Team 1 (one a day) finishes b0 then b1; team 0 (fast) finishes a (blocked by b1) on
-        // day 3, and c (no blocker) on day 1. The chain is b0 (queue day 1) -> b1 (day 2) ->
-        // a (day 3): team 1 accounts for 2 of the 3 days, team 0 for 1.
-        let jobs = vec![
-            job(1, &[], false),
-            job(1, &[0], false),
-            job(0, &[1], true),
-            job(0, &[], true),
-        ];
-        let s = simulate(&jobs, &lanes(&[&[10], &[1]]), 10, &mut Rng::new(4));
-        assert!(s.days.iter().all(|d| *d == Some(3)), "{:?}", s.days);
-        assert_eq!(
-            s.critical,
-            vec![10, 10, 10, 0],
-            "c is never on the critical path"
-        );
-        assert_eq!(
-            s.lane_days,
-            vec![10, 20],
-            "the days of each trial are split by team"
-        );
-    }
-
-    #[test]
-    fn sizes_and_capacity_are_counted_in_hundredths_of_an_item() {
-        // One item a day. A job of size 2.5 items takes 3 days (2.5 rounded up to whole days);
-        // the next job of size 0.5 is done in the rest of day 3.
-        let mut big = job(0, &[], true);
-        big.size = 250;
-        let mut small = job(0, &[], true);
-        small.size = 50;
-        let s = simulate(&[big, small], &lanes(&[&[1]]), 5, &mut Rng::new(1));
-        assert!(s.days.iter().all(|d| *d == Some(3)), "{:?}", s.days);
-        // The same two ordinary items at 50% capacity on days 1-4 (holidays would be 0%): two
-        // items need four half days.
-        let half = Lane {
-            history: vec![1],
-            scale: vec![50, 50, 50, 50],
-            stream: 0,
-        };
-        let s = simulate(
-            &[job(0, &[], true), job(0, &[], true)],
-            std::slice::from_ref(&half),
-            5,
-            &mut Rng::new(1),
-        );
-        assert!(s.days.iter().all(|d| *d == Some(4)), "{:?}", s.days);
-        // A holiday on days 1-2 pushes both by two days.
-        let holiday = Lane {
-            history: vec![1],
-            scale: vec![0, 0],
-            stream: 0,
-        };
-        let s = simulate(
-            &[job(0, &[], true), job(0, &[], true)],
-            &[holiday],
-            5,
-            &mut Rng::new(1),
-        );
-        assert!(s.days.iter().all(|d| *d == Some(4)), "{:?}", s.days);
     }
 
     #[test]

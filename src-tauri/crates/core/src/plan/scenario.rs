@@ -427,15 +427,17 @@ impl Overlay {
         scale
     }
 
-    /// Resolves `changes` against the index (dates in the forecast's time zone, `offset_ms`).
+    /// Resolves `changes` against the index (dates in the forecast's time zone, `offset_ms`),
+    /// with their items already looked up (`items` holds every reference of `changes`, e.g. the
+    /// lookup of the whole scenario when one of its changes is resolved alone).
     /// A change naming something the index does not hold (or no longer open) does nothing and
     /// is listed in the warnings.
-    pub(crate) fn resolve(
+    pub(crate) fn resolve_with(
         ix: &WorkIndex,
         changes: &[ScenarioChange],
         offset_ms: i64,
+        items: &ItemLookup,
     ) -> (Overlay, Vec<String>) {
-        let items = ItemLookup::new(ix, changes);
         let mut o = Overlay::default();
         let mut warnings = Vec::new();
         let team = |r: &str| team_slot(ix, r);
@@ -572,7 +574,7 @@ impl Overlay {
             if !missing.is_empty() {
                 warnings.push(format!(
                     "Change {n} ({}) was left out: {}.",
-                    describe(ix, c),
+                    describe_with(ix, c, items),
                     missing.join(", ")
                 ));
             }
@@ -590,13 +592,15 @@ fn team_slot(ix: &WorkIndex, r: &str) -> Option<usize> {
         .position(|t| t.id == r || t.name.eq_ignore_ascii_case(r))
 }
 
-/// Item ids and keys a scenario names, resolved in one pass over the index.
-struct ItemLookup {
+/// Item ids and keys a scenario names, resolved in one pass over the index: the first item
+/// whose id or key it is (for the overlay), and the first whose id it is (for the words).
+pub(crate) struct ItemLookup {
     found: HashMap<String, u32>,
+    by_id: HashMap<String, u32>,
 }
 
 impl ItemLookup {
-    fn new(ix: &WorkIndex, changes: &[ScenarioChange]) -> ItemLookup {
+    pub(crate) fn new(ix: &WorkIndex, changes: &[ScenarioChange]) -> ItemLookup {
         let mut wanted: HashSet<&str> = HashSet::new();
         for c in changes {
             for r in references(c) {
@@ -604,8 +608,12 @@ impl ItemLookup {
             }
         }
         let mut found = HashMap::new();
+        let mut by_id = HashMap::new();
         if !wanted.is_empty() {
             for i in 0..ix.items.len() {
+                if let Some(id) = ix.item_ids.get(i).filter(|id| wanted.contains(id)) {
+                    by_id.entry(id.to_owned()).or_insert(i as u32);
+                }
                 for text in [ix.item_ids.get(i), ix.item_keys.get(i)]
                     .into_iter()
                     .flatten()
@@ -616,7 +624,7 @@ impl ItemLookup {
                 }
             }
         }
-        ItemLookup { found }
+        ItemLookup { found, by_id }
     }
 
     fn get(&self, r: &str) -> Option<u32> {
@@ -646,11 +654,12 @@ fn references(c: &ScenarioChange) -> Vec<&str> {
     }
 }
 
-/// An item as people name it: its key when the index has it, else what the scenario says.
-fn item_name(ix: &WorkIndex, r: &str) -> String {
+/// An item as people name it: its key when the index has it (under the id `r`), else what
+/// the scenario says.
+fn item_name(ix: &WorkIndex, items: &ItemLookup, r: &str) -> String {
     let r = r.trim();
-    if let Some(at) = ix.item_ids.iter().position(|id| id == r) {
-        if let Some(key) = ix.item_keys.get(at) {
+    if let Some(at) = items.by_id.get(r) {
+        if let Some(key) = ix.item_keys.get(*at as usize) {
             if !key.is_empty() {
                 return key.to_owned();
             }
@@ -665,9 +674,15 @@ fn team_name(ix: &WorkIndex, r: &str) -> String {
 
 /// A change in words, as the subject of a sentence ("Moving PAY-12 to Checkout").
 pub fn describe(ix: &WorkIndex, c: &ScenarioChange) -> String {
+    describe_with(ix, c, &ItemLookup::new(ix, std::slice::from_ref(c)))
+}
+
+/// [`describe`] with the items already looked up (`items` holds every reference of `c`).
+pub(crate) fn describe_with(ix: &WorkIndex, c: &ScenarioChange, items: &ItemLookup) -> String {
+    let item_name = |r: &str| item_name(ix, items, r);
     let list = |rs: &[String]| {
         rs.iter()
-            .map(|r| item_name(ix, r))
+            .map(|r| item_name(r))
             .collect::<Vec<_>>()
             .join(", ")
     };
@@ -691,7 +706,7 @@ pub fn describe(ix: &WorkIndex, c: &ScenarioChange) -> String {
             )
         }
         ScenarioChange::RemoveScope { item } => {
-            format!("Taking {} out of the plan", item_name(ix, item))
+            format!("Taking {} out of the plan", item_name(item))
         }
         ScenarioChange::Capacity {
             team,
@@ -709,19 +724,19 @@ pub fn describe(ix: &WorkIndex, c: &ScenarioChange) -> String {
             team_name(ix, team)
         ),
         ScenarioChange::MoveWork { item, team } => {
-            format!("Moving {} to {}", item_name(ix, item), team_name(ix, team))
+            format!("Moving {} to {}", item_name(item), team_name(ix, team))
         }
         ScenarioChange::AddDependency { blocker, blocked } => format!(
             "Making {} wait for {}",
-            item_name(ix, blocked),
-            item_name(ix, blocker)
+            item_name(blocked),
+            item_name(blocker)
         ),
         ScenarioChange::RemoveDependency { blocker, blocked } => format!(
             "Letting {} go ahead without {}",
-            item_name(ix, blocked),
-            item_name(ix, blocker)
+            item_name(blocked),
+            item_name(blocker)
         ),
         ScenarioChange::Prioritize { items } => format!("Putting {} first", list(items)),
-        ScenarioChange::DeRisk { item } => format!("De-risking {}", item_name(ix, item)),
+        ScenarioChange::DeRisk { item } => format!("De-risking {}", item_name(item)),
     }
 }

@@ -16,7 +16,8 @@ use crate::error::{CoreError, CoreResult};
 use crate::graph::repo::decisions::DecisionRow;
 use crate::graph::repo::scenarios::{self as repo, ScenarioRow, SessionRow};
 use crate::graph::repo::{self as repos};
-use crate::graph::{snapshot, ChangeKind, Workspace, WriteOp, Writer};
+use crate::graph::snapshot::Stamp;
+use crate::graph::{ChangeKind, Workspace, WriteOp, Writer};
 
 /// A planning session started from a workspace.
 #[derive(Debug, Clone, PartialEq, Serialize, Type)]
@@ -165,13 +166,20 @@ pub async fn start(ws: &Workspace, name: &str, actor: &str, now: i64) -> CoreRes
         .await?;
     let copy = Workspace::open(&file).await?;
     repo::set_session_self(copy.pool(), &id, &ws.path().to_string_lossy(), now).await?;
+    let stamp = {
+        let mut conn = copy.pool().acquire().await?;
+        Stamp::read(&mut conn).await?
+    };
     copy.close().await;
-    // The index snapshot, when current, is valid for the copy too (same rows and stamp): the
-    // session opens without rebuilding it. A stale or missing one is rebuilt on open.
-    let index = snapshot::path_for(ws.path());
-    if index.is_file() {
-        if let Err(err) = std::fs::copy(&index, snapshot::path_for(&file)) {
-            tracing::warn!(%err, "the index snapshot was not copied; the session builds its own");
+    // The copy holds the rows the live index was built from: its index snapshot is the live
+    // one under the copy's stamp, so the session opens without building its index. (A copied
+    // file would be judged stale: VACUUM moves the schema cookie the stamp holds.) When neither
+    // the live index nor its snapshot holds the copied state, the copy builds its own on open.
+    match ws.save_index_for_copy(&file, &stamp).await {
+        Ok(true) => {}
+        Ok(false) => tracing::info!("the session's copy builds its own index on open"),
+        Err(err) => {
+            tracing::warn!(%err, "the index snapshot was not written; the session builds its own")
         }
     }
     let row = SessionRow {
