@@ -1093,7 +1093,7 @@ pub async fn extras(
     let mut on_purpose: HashSet<u32> = HashSet::new();
     let rows: Vec<(i64, String, bool)> = sqlx::query_as(
         "SELECT i.rowid, l.how, l.intent_id IS NULL FROM intent_links l JOIN items i ON i.id = l.item_id
-         WHERE l.how <> 'source'",
+         WHERE l.how IN ('hand', 'rule')",
     )
     .fetch_all(ws.pool())
     .await?;
