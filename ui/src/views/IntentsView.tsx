@@ -47,9 +47,7 @@ export const RULE_FIELDS: { field: IntentRuleField; label: string }[] = [
 
 /** What a pattern looks like for each field (the input's placeholder). */
 export function patternHint(field: IntentRuleField): string {
-  return field === "path"
-    ? "folder/ or *.proto, as in CODEOWNERS"
-    : "pattern, * for anything";
+  return field === "path" ? "folder/ or *.proto, as in CODEOWNERS" : "pattern, * for anything";
 }
 
 /** Points as the sources give them: whole numbers without decimals, others to one place. */
@@ -254,8 +252,8 @@ function RuleForm({ intentId }: { intentId: string }) {
         <p className="muted" data-testid="intent-rule-path-help">
           A path rule links the pull requests that change a matching file, as in CODEOWNERS:{" "}
           <code>checkout/</code> every file under a folder of that name; <code>src/payments/</code> or{" "}
-          <code>/db/migrations/</code> from the repository's root; <code>*.proto</code> any such file; case-sensitive.{" "}
-The issues they implement keep their own intent.{" "}
+          <code>/db/migrations/</code> from the repository's root; <code>*.proto</code> any such file;
+          case-sensitive. The issues they implement keep their own intent.{" "}
           <MetricInfo id="intent-serves" label="Which items serve an intent" />
         </p>
       ) : null}

@@ -193,7 +193,7 @@ text_enum! {
         Repository => "repository",
         /// A Jira project key.
         Project => "project",
-        /// A file the change touches (a pull or merge request's files), matched as a
+        /// A file the change touches (a pull request's files), matched as a
         /// `CODEOWNERS` pattern.
         Path => "path",
     }
