@@ -960,3 +960,104 @@ async fn a_path_rule_on_the_demo_links_exactly_the_pull_requests_touching_the_fo
 async fn h_count(ws: &baton_core::graph::Workspace, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(ws.pool()).await.unwrap()
 }
+
+/// The pending questions as the Intents page counts them, sorted.
+async fn lean_pending(ws: &baton_core::graph::Workspace) -> Vec<(Option<String>, Vec<String>)> {
+    let ix = ws.index().await.unwrap();
+    let rows = baton_core::graph::repo::workflow_maps::list(ws.pool())
+        .await
+        .unwrap();
+    let mapping = baton_core::flow::Mapping::build(&ix, &rows);
+    let mut out = baton_core::approvals::pending_refs(ws, &ix, &mapping)
+        .await
+        .unwrap();
+    out.sort();
+    out
+}
+
+/// The pending questions of the Decisions page, sorted.
+async fn page_pending(
+    ws: &baton_core::graph::Workspace,
+    now: i64,
+) -> Vec<(Option<String>, Vec<String>)> {
+    use baton_core::approvals::{approvals_report, ApprovalQuery};
+    let mut out: Vec<(Option<String>, Vec<String>)> =
+        approvals_report(ws, &ApprovalQuery::default(), now)
+            .await
+            .unwrap()
+            .approvals
+            .into_iter()
+            .filter(|a| a.answer.is_none())
+            .map(|a| (a.intent_id, a.waiting.into_iter().map(|w| w.id).collect()))
+            .collect();
+    out.sort();
+    out
+}
+
+#[tokio::test]
+async fn the_pending_questions_the_intents_page_reads_are_the_decisions_pages() {
+    use baton_core::approvals::{self, AnswerInput, AnswerOutcome};
+    use baton_core::demo;
+    let dir = tempfile::tempdir().unwrap();
+    let ws = demo::build(
+        &dir.path().join("demo.baton"),
+        &demo::DemoOptions {
+            items: 3_000,
+            seed: demo::DEFAULT_SEED,
+            end: NOW,
+        },
+    )
+    .await
+    .unwrap();
+    let now = NOW + 3_600_000;
+    let before = page_pending(&ws, now).await;
+    assert!(
+        before.len() > 10,
+        "the demo asks questions in Baton and shows some from the sources"
+    );
+    assert!(
+        before.iter().any(|(i, _)| i.is_some()),
+        "some are about an intent"
+    );
+    assert_eq!(lean_pending(&ws).await, before);
+    // One asked in Baton and one a source shows are answered: both leave the pending ones.
+    let report = approvals::approvals_report(&ws, &Default::default(), now)
+        .await
+        .unwrap();
+    let baton = report
+        .approvals
+        .iter()
+        .find(|a| !a.id.starts_with(approvals::SOURCE_PREFIX))
+        .unwrap()
+        .id
+        .clone();
+    let source = report
+        .approvals
+        .iter()
+        .find(|a| a.id.starts_with(approvals::SOURCE_PREFIX))
+        .unwrap()
+        .id
+        .clone();
+    for id in [baton, source] {
+        approvals::answer(
+            &ws,
+            &AnswerInput {
+                approval: id,
+                outcome: AnswerOutcome::Approved,
+                answer: String::new(),
+                why: String::new(),
+            },
+            "ann",
+            now,
+        )
+        .await
+        .unwrap();
+    }
+    let after = page_pending(&ws, now).await;
+    assert_eq!(after.len() + 2, before.len());
+    assert_eq!(
+        lean_pending(&ws).await,
+        after,
+        "answered questions (asked in Baton, shown by a source) leave both alike"
+    );
+}

@@ -1111,23 +1111,16 @@ pub async fn extras(
         };
     }
     let violations = violations_now(ws, ix, mapping, now).await?;
-    let approvals =
-        crate::approvals::approvals_report(ws, &crate::approvals::ApprovalQuery::default(), now)
-            .await?;
+    let open = crate::approvals::pending_refs(ws, ix, mapping).await?;
     let intent_at: HashMap<&str, u32> = ix
         .intents
         .iter()
         .enumerate()
         .map(|(k, n)| (n.id.as_str(), k as u32))
         .collect();
-    let open: Vec<&crate::approvals::Approval> = approvals
-        .approvals
-        .iter()
-        .filter(|a| a.answer.is_none())
-        .collect();
     let waiting_ids: Vec<&str> = open
         .iter()
-        .flat_map(|a| a.waiting.iter().map(|w| w.id.as_str()))
+        .flat_map(|(_, waiting)| waiting.iter().map(String::as_str))
         .collect();
     let mut position: HashMap<String, u32> = HashMap::new();
     if !waiting_ids.is_empty() {
@@ -1147,14 +1140,12 @@ pub async fn extras(
     }
     let pending = open
         .iter()
-        .map(|a| {
+        .map(|(intent, waiting)| {
             (
-                a.intent_id
-                    .as_deref()
-                    .and_then(|i| intent_at.get(i).copied()),
-                a.waiting
+                intent.as_deref().and_then(|i| intent_at.get(i).copied()),
+                waiting
                     .iter()
-                    .filter_map(|w| position.get(w.id.as_str()).copied())
+                    .filter_map(|w| position.get(w.as_str()).copied())
                     .collect(),
             )
         })
