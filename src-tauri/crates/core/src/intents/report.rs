@@ -1074,6 +1074,7 @@ pub async fn extras(
     mapping: &crate::flow::Mapping,
     now: i64,
 ) -> CoreResult<Extras> {
+    let started = std::time::Instant::now();
     let intents = repo::intents::list(ws.pool()).await?;
     let source_names: HashMap<String, String> = ix
         .sources
@@ -1110,7 +1111,9 @@ pub async fn extras(
             _ => HOW_SOURCE,
         };
     }
+    let read = started.elapsed();
     let violations = violations_now(ws, ix, mapping, now).await?;
+    let followed = started.elapsed();
     let open = crate::approvals::pending_refs(ws, ix, mapping).await?;
     let intent_at: HashMap<&str, u32> = ix
         .intents
@@ -1150,6 +1153,12 @@ pub async fn extras(
             )
         })
         .collect();
+    tracing::debug!(
+        rows_ms = read.as_secs_f64() * 1e3,
+        violations_ms = (followed - read).as_secs_f64() * 1e3,
+        pending_ms = (started.elapsed() - followed).as_secs_f64() * 1e3,
+        "intents page extras"
+    );
     Ok(Extras {
         intents,
         source_names,
