@@ -444,6 +444,9 @@ async fn the_page_followed_through_changes_equals_a_page_computed_afresh() {
     // Two days on: clocks ran out, breaches of finished items aged.
     let later = now + 2 * 86_400_000;
     let followed = report::intents_report(&ws, &query, later).await.unwrap();
+    // Asked again an hour on with nothing changed: followed without deriving anything again.
+    let again_at = later + 3_600_000;
+    let again = report::intents_report(&ws, &query, again_at).await.unwrap();
     assert!(
         ws.index()
             .await
@@ -465,6 +468,15 @@ async fn the_page_followed_through_changes_equals_a_page_computed_afresh() {
     assert_eq!(
         followed, fresh,
         "followed item by item, the page is the page computed from nothing"
+    );
+    let other_ws = baton_core::graph::Workspace::open(&path).await.unwrap();
+    let fresh_again = report::intents_report(&other_ws, &query, again_at)
+        .await
+        .unwrap();
+    other_ws.close().await;
+    assert_eq!(
+        again, fresh_again,
+        "asked again with nothing changed, the page is still the page computed from nothing"
     );
     let sum = |r: &report::IntentsReport, f: fn(&report::IntentNode) -> u32| {
         r.intents

@@ -368,6 +368,14 @@ pub fn compute(
         points: f64,
         points_done: f64,
     }
+    // How each item is linked, by position (a flag per item: the map's hashing for every item
+    // that serves an intent cost more than the rest of the pass).
+    let mut how = vec![0u8; ix.items.len()];
+    for (&i, &h) in &extras.how {
+        if let Some(slot) = how.get_mut(i as usize) {
+            *slot = h;
+        }
+    }
     let mut points_available = false;
     let mut acc = vec![
         Acc {
@@ -385,7 +393,7 @@ pub fn compute(
         if item.intent == at {
             let a = &mut acc[at as usize];
             a.direct += 1;
-            let how = extras.how.get(&(i as u32)).copied().unwrap_or(0);
+            let how = how[i];
             if how & HOW_HAND != 0 {
                 a.by_hand += 1;
             } else if how & HOW_RULE != 0 {
@@ -661,6 +669,12 @@ fn unaligned(
         items_total: 0,
     };
     let mut listed: Vec<(f64, u32)> = Vec::new();
+    let mut on_purpose = vec![false; ix.items.len()];
+    for &i in &extras.on_purpose {
+        if let Some(slot) = on_purpose.get_mut(i as usize) {
+            *slot = true;
+        }
+    }
     for (i, &serve) in serves.iter().enumerate() {
         if !in_set(i) {
             continue;
@@ -679,7 +693,7 @@ fn unaligned(
         if serve != NONE {
             continue;
         }
-        if extras.on_purpose.contains(&(i as u32)) {
+        if on_purpose[i] {
             report.on_purpose += 1;
             continue;
         }
