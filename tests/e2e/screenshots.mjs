@@ -8,6 +8,8 @@
 //                                  source → File on that states CSV, with its preview)
 //                                  [--intent ID]   (the intent the Plans page forecasts, and the
 //                                                   Intents page opens: --pages intents)
+//                                  [--path-rule PATTERN]   (with --intent: a path rule previewed
+//                                                   in that intent's panel, "intents-path-rule")
 import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -163,6 +165,22 @@ try {
       // The forecast is simulated after the panel opens.
       await sleep(Number(args.settle ?? 1500) + 3000);
       shot("intents-panel");
+      if (args["path-rule"]) {
+        // The rule editor: a path rule typed and previewed (nothing is added).
+        await driver.execute(
+          "const s = document.querySelector('[data-testid=\"intent-rule-form\"] select');" +
+            "const set = Object.getOwnPropertyDescriptor(HTMLSelectElement.prototype, 'value').set;" +
+            "set.call(s, 'path'); s.dispatchEvent(new Event('change', { bubbles: true }));",
+        );
+        await driver.type(await driver.waitFor('[data-testid="intent-rule-pattern"]'), args["path-rule"]);
+        await driver.click(await driver.waitFor('[data-testid="intent-rule-preview"]'));
+        await driver.waitFor('[data-testid="intent-rule-preview-result"]', 120_000);
+        await driver.execute(
+          "document.querySelector('[data-testid=\"intent-rule-form\"]')?.scrollIntoView({ block: 'start' })",
+        );
+        await sleep(Number(args.settle ?? 1500));
+        shot("intents-path-rule");
+      }
       await driver.execute(
         "document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }))",
       );

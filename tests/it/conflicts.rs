@@ -15,7 +15,7 @@ use baton_core::sync::progress::RunStatus;
 
 use crate::sync_support::*;
 
-const REPO: &str = "PyGithub/PyGithub";
+pub(crate) const REPO: &str = "PyGithub/PyGithub";
 
 /// The body PyGithub's recording (`tests/ReplayData/*.txt`: ten lines per request, the path on
 /// the fifth, the response body on the tenth) gives for `path`.
@@ -35,7 +35,7 @@ fn codeowners() -> String {
 }
 
 /// The fake serving the real pull request #31 (open again: `reopen`) with its real file list.
-fn fake(reopen: bool) -> Arc<FakeGithub> {
+pub(crate) fn fake(reopen: bool) -> Arc<FakeGithub> {
     let mut pull: serde_json::Value = serde_json::from_str(&recorded(
         "PullRequest.setUp.txt",
         "/repos/PyGithub/PyGithub/pulls/31",

@@ -444,6 +444,9 @@ async fn the_page_followed_through_changes_equals_a_page_computed_afresh() {
     // Two days on: clocks ran out, breaches of finished items aged.
     let later = now + 2 * 86_400_000;
     let followed = report::intents_report(&ws, &query, later).await.unwrap();
+    // Asked again an hour on with nothing changed: followed without deriving anything again.
+    let again_at = later + 3_600_000;
+    let again = report::intents_report(&ws, &query, again_at).await.unwrap();
     assert!(
         ws.index()
             .await
@@ -465,6 +468,15 @@ async fn the_page_followed_through_changes_equals_a_page_computed_afresh() {
     assert_eq!(
         followed, fresh,
         "followed item by item, the page is the page computed from nothing"
+    );
+    let other_ws = baton_core::graph::Workspace::open(&path).await.unwrap();
+    let fresh_again = report::intents_report(&other_ws, &query, again_at)
+        .await
+        .unwrap();
+    other_ws.close().await;
+    assert_eq!(
+        again, fresh_again,
+        "asked again with nothing changed, the page is still the page computed from nothing"
     );
     let sum = |r: &report::IntentsReport, f: fn(&report::IntentNode) -> u32| {
         r.intents
@@ -587,5 +599,477 @@ async fn progress_in_points_matches_a_hand_computed_case() {
     assert!(
         html.contains("3 of 8 points done; 2 of 3 items estimated"),
         "{html}"
+    );
+}
+
+fn path_list(item: &str, paths: &[&str]) -> baton_core::graph::repo::item_paths::PathList {
+    baton_core::graph::repo::item_paths::PathList {
+        item_id: item.into(),
+        files: paths.len() as i64,
+        truncated: false,
+        read_for: T0,
+        paths: paths
+            .iter()
+            .map(|p| baton_core::graph::repo::item_paths::ItemPath {
+                item_id: item.into(),
+                path: (*p).into(),
+                status: "modified".into(),
+                additions: 1,
+                deletions: 0,
+                previous_path: None,
+            })
+            .collect(),
+    }
+}
+
+async fn intent_of(ws: &baton_core::graph::Workspace, item: &str) -> Option<String> {
+    sqlx::query_scalar("SELECT intent_id FROM items WHERE id = ?1")
+        .bind(item)
+        .fetch_one(ws.pool())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_path_rule_links_the_pull_requests_touching_a_folder_and_hand_links_survive() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = baton_core::graph::Workspace::create(&dir.path().join("p.baton"))
+        .await
+        .unwrap();
+    let mut graph = small_graph();
+    // gh-1 (which implements jira-1) changes the ledger under src/payments/; gh-2 only docs and
+    // another folder; gh-3 a payments folder deeper in another repository (a one-name folder
+    // pattern takes it wherever it sits); gh-3 is also linked by hand below.
+    graph.paths = vec![
+        path_list("gh-1", &["README.md", "src/payments/ledger.rs"]),
+        path_list("gh-2", &["docs/guide.md", "src/payments-v2/x.rs"]),
+        path_list("gh-3", &["services/api/src/payments/refund.rs"]),
+    ];
+    baton_core::demo::write(&ws, &graph).await.unwrap();
+    let now = T0 + 20 * DAY;
+    let make = |title: &str| IntentInput {
+        title: title.into(),
+        ..IntentInput::default()
+    };
+    let ledger = intents::create(&ws, &make("New ledger"), "ann", "", now)
+        .await
+        .unwrap();
+    let other = intents::create(&ws, &make("Platform upkeep"), "ann", "", now)
+        .await
+        .unwrap();
+    intents::link(
+        &ws,
+        &["gh-3".into()],
+        &LinkTarget::Intent { id: other.clone() },
+        "ann",
+        "platform work, whatever it touches",
+        now,
+    )
+    .await
+    .unwrap();
+    let rule = RuleInput {
+        intent_id: ledger.clone(),
+        field: IntentRuleField::Path,
+        pattern: "payments/".into(),
+    };
+    let preview = intents::preview_rule(&ws, &rule).await.unwrap();
+    assert_eq!(
+        (
+            preview.matched,
+            preview.linked,
+            preview.kept,
+            preview.newly_aligned
+        ),
+        (2, 1, 1, 1),
+        "gh-1 and gh-3 touch a payments folder (gh-2's payments-v2 is another folder); gh-3 is \
+         linked by hand, so only gh-1 would be linked, and it serves nothing now"
+    );
+    let keys: Vec<(&str, bool)> = preview
+        .examples
+        .iter()
+        .map(|m| (m.key.as_str(), m.kept))
+        .collect();
+    assert_eq!(keys, vec![("acme/pay#1", false), ("acme/plat#3", true)]);
+    assert_eq!(
+        intent_of(&ws, "gh-1").await,
+        None,
+        "a preview writes nothing"
+    );
+    let rule_id = intents::add_rule(&ws, &rule, "ann", "the ledger lives there", now)
+        .await
+        .unwrap();
+    assert_eq!(
+        intent_of(&ws, "gh-1").await.as_deref(),
+        Some(ledger.as_str())
+    );
+    assert_eq!(
+        intent_of(&ws, "gh-3").await.as_deref(),
+        Some(other.as_str()),
+        "the hand link wins over the rule"
+    );
+    assert_eq!(intent_of(&ws, "gh-2").await, None);
+    assert_eq!(
+        intent_of(&ws, "jira-1").await,
+        None,
+        "the issue gh-1 implements keeps its own intent (none): path rules link changes only"
+    );
+    let how: Vec<(String, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT how, rule_id, intent_id FROM intent_links WHERE item_id = 'gh-1' ORDER BY how",
+    )
+    .fetch_all(ws.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        how,
+        vec![(
+            "rule".to_owned(),
+            Some(rule_id.clone()),
+            Some(ledger.clone())
+        )],
+        "the link records the rule that made it"
+    );
+    let listed = intents::rules_list(&ws).await.unwrap();
+    assert_eq!(
+        listed
+            .iter()
+            .map(|r| (r.field, r.linked))
+            .collect::<Vec<_>>(),
+        vec![(IntentRuleField::Path, 2)],
+        "the rule's link of gh-3 is kept beside the hand link, which wins"
+    );
+    let page = report::intents_report(&ws, &range(), now).await.unwrap();
+    let node = page.intents.iter().find(|n| n.id == ledger).unwrap();
+    assert_eq!((node.items, node.linked_by_rule), (1, 1));
+    assert!(
+        intents::preview_rule(
+            &ws,
+            &RuleInput {
+                pattern: "/**".into(),
+                ..rule.clone()
+            }
+        )
+        .await
+        .is_err(),
+        "a path rule taking every file is refused"
+    );
+    intents::remove_rule(&ws, &rule_id, "ann", now)
+        .await
+        .unwrap();
+    assert_eq!(
+        intent_of(&ws, "gh-1").await,
+        None,
+        "its links go with the rule"
+    );
+    assert_eq!(
+        intent_of(&ws, "gh-3").await.as_deref(),
+        Some(other.as_str()),
+        "the hand link stays"
+    );
+}
+
+#[tokio::test]
+async fn a_path_rule_links_a_synced_pull_request_by_its_real_files() {
+    // The real recording of PyGithub/PyGithub#31 and its 45 files (see `conflicts.rs`).
+    let gh = crate::conflicts::fake(false);
+    let server = gh.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = h
+        .add(&github_input(
+            "GitHub PyGithub",
+            &server.url(),
+            &[crate::conflicts::REPO],
+            GH_TOKEN,
+        ))
+        .await;
+    let now = baton_core::time::now_ms();
+    let goal = intents::create(
+        &h.ws,
+        &IntentInput {
+            title: "Generated API objects".into(),
+            ..IntentInput::default()
+        },
+        "ann",
+        "",
+        now,
+    )
+    .await
+    .unwrap();
+    // Made before anything is synced: the sync's page applies it to the files it writes.
+    intents::add_rule(
+        &h.ws,
+        &RuleInput {
+            intent_id: goal.clone(),
+            field: IntentRuleField::Path,
+            pattern: "codegen/templates/".into(),
+        },
+        "ann",
+        "",
+        now,
+    )
+    .await
+    .unwrap();
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    let pr = h
+        .strings("SELECT id FROM items WHERE key = 'PyGithub/PyGithub#31'")
+        .await;
+    assert_eq!(pr.len(), 1);
+    assert_eq!(
+        h.strings(&format!(
+            "SELECT how || '|' || intent_id FROM intent_links WHERE item_id = '{}'",
+            pr[0]
+        ))
+        .await,
+        vec![format!("rule|{goal}")],
+        "the recorded pull request changes codegen/templates/GithubObject.py: the rule links it \
+         when the sync stores its files"
+    );
+    assert_eq!(
+        intent_of(&h.ws, &pr[0]).await.as_deref(),
+        Some(goal.as_str())
+    );
+    // A person says it is maintenance; a sync that reads it again keeps the decision.
+    intents::link(
+        &h.ws,
+        &pr,
+        &LinkTarget::Unaligned {
+            reason: "maintenance".into(),
+        },
+        "ann",
+        "",
+        now,
+    )
+    .await
+    .unwrap();
+    h.clock.advance(std::time::Duration::from_secs(600));
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    assert_eq!(
+        intent_of(&h.ws, &pr[0]).await,
+        None,
+        "the hand link (no intent, on purpose) survives the sync"
+    );
+    assert_eq!(
+        h.count(&format!(
+            "SELECT COUNT(*) FROM intent_links WHERE item_id = '{}' AND how IN ('rule', 'hand')",
+            pr[0]
+        ))
+        .await,
+        2,
+        "both links are kept, each saying how it was made; the hand one wins"
+    );
+}
+
+#[tokio::test]
+async fn a_path_rule_on_the_demo_links_exactly_the_pull_requests_touching_the_folder() {
+    use baton_core::demo;
+    let dir = tempfile::tempdir().unwrap();
+    let ws = demo::build(
+        &dir.path().join("demo.baton"),
+        &demo::DemoOptions {
+            items: 3_000,
+            seed: demo::DEFAULT_SEED,
+            end: NOW,
+        },
+    )
+    .await
+    .unwrap();
+    // A slash inside the pattern anchors it at the repository's root, as in CODEOWNERS.
+    let pattern = "src/payments/";
+    // By hand: the items with a stored file under the root's src/payments/.
+    let rows: Vec<(String, String)> = sqlx::query_as("SELECT item_id, path FROM item_paths")
+        .fetch_all(ws.pool())
+        .await
+        .unwrap();
+    let mut touching: Vec<String> = rows
+        .into_iter()
+        .filter(|(_, p)| p.starts_with(pattern))
+        .map(|(i, _)| i)
+        .collect();
+    touching.sort();
+    touching.dedup();
+    assert!(
+        touching.len() > 10,
+        "the demo's pull requests reach into Payments' folder"
+    );
+    let report_before = report::intents_report(&ws, &report::IntentsQuery::default(), NOW)
+        .await
+        .unwrap();
+    let target = report_before.intents[0].id.clone();
+    let rule = RuleInput {
+        intent_id: target.clone(),
+        field: IntentRuleField::Path,
+        pattern: pattern.into(),
+    };
+    let preview = intents::preview_rule(&ws, &rule).await.unwrap();
+    assert_eq!(
+        preview.matched as usize,
+        touching.len(),
+        "the preview matches every pull request with a file under the folder, and only those"
+    );
+    let hand: i64 = sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM intent_links WHERE how = 'hand' AND item_id IN ({})",
+        touching
+            .iter()
+            .map(|i| format!("'{i}'"))
+            .collect::<Vec<_>>()
+            .join(",")
+    ))
+    .fetch_one(ws.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        i64::from(preview.kept),
+        hand,
+        "no other rule: only hand links stay"
+    );
+    let issues_before: Vec<(String, Option<String>)> =
+        sqlx::query_as("SELECT id, intent_id FROM items WHERE kind <> 'pull_request' ORDER BY id")
+            .fetch_all(ws.pool())
+            .await
+            .unwrap();
+    intents::add_rule(&ws, &rule, "ann", "the payments client", NOW)
+        .await
+        .unwrap();
+    let linked: Vec<String> = sqlx::query_scalar(
+        "SELECT l.item_id FROM intent_links l JOIN items i ON i.id = l.item_id
+         WHERE l.how = 'rule' ORDER BY l.item_id",
+    )
+    .fetch_all(ws.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        linked, touching,
+        "a rule link for each matched pull request"
+    );
+    let kinds: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT i.kind FROM intent_links l JOIN items i ON i.id = l.item_id WHERE l.how = 'rule'",
+    )
+    .fetch_all(ws.pool())
+    .await
+    .unwrap();
+    assert_eq!(kinds, vec!["pull_request".to_owned()]);
+    assert_eq!(
+        h_count(
+            &ws,
+            &format!("SELECT COUNT(*) FROM items WHERE intent_id = '{target}' AND id IN (SELECT item_id FROM intent_links WHERE how = 'rule')")
+        )
+        .await,
+        i64::from(preview.linked),
+        "applying links exactly what the preview said"
+    );
+    let issues_after: Vec<(String, Option<String>)> =
+        sqlx::query_as("SELECT id, intent_id FROM items WHERE kind <> 'pull_request' ORDER BY id")
+            .fetch_all(ws.pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        issues_before, issues_after,
+        "no issue moves: the issues those pull requests implement keep their own intents"
+    );
+}
+
+async fn h_count(ws: &baton_core::graph::Workspace, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(ws.pool()).await.unwrap()
+}
+
+/// The pending questions as the Intents page counts them, sorted.
+async fn lean_pending(ws: &baton_core::graph::Workspace) -> Vec<(Option<String>, Vec<String>)> {
+    let ix = ws.index().await.unwrap();
+    let rows = baton_core::graph::repo::workflow_maps::list(ws.pool())
+        .await
+        .unwrap();
+    let mapping = baton_core::flow::Mapping::build(&ix, &rows);
+    let mut out = baton_core::approvals::pending_refs(ws, &ix, &mapping)
+        .await
+        .unwrap();
+    out.sort();
+    out
+}
+
+/// The pending questions of the Decisions page, sorted.
+async fn page_pending(
+    ws: &baton_core::graph::Workspace,
+    now: i64,
+) -> Vec<(Option<String>, Vec<String>)> {
+    use baton_core::approvals::{approvals_report, ApprovalQuery};
+    let mut out: Vec<(Option<String>, Vec<String>)> =
+        approvals_report(ws, &ApprovalQuery::default(), now)
+            .await
+            .unwrap()
+            .approvals
+            .into_iter()
+            .filter(|a| a.answer.is_none())
+            .map(|a| (a.intent_id, a.waiting.into_iter().map(|w| w.id).collect()))
+            .collect();
+    out.sort();
+    out
+}
+
+#[tokio::test]
+async fn the_pending_questions_the_intents_page_reads_are_the_decisions_pages() {
+    use baton_core::approvals::{self, AnswerInput, AnswerOutcome};
+    use baton_core::demo;
+    let dir = tempfile::tempdir().unwrap();
+    let ws = demo::build(
+        &dir.path().join("demo.baton"),
+        &demo::DemoOptions {
+            items: 3_000,
+            seed: demo::DEFAULT_SEED,
+            end: NOW,
+        },
+    )
+    .await
+    .unwrap();
+    let now = NOW + 3_600_000;
+    let before = page_pending(&ws, now).await;
+    assert!(
+        before.len() > 10,
+        "the demo asks questions in Baton and shows some from the sources"
+    );
+    assert!(
+        before.iter().any(|(i, _)| i.is_some()),
+        "some are about an intent"
+    );
+    assert_eq!(lean_pending(&ws).await, before);
+    // One asked in Baton and one a source shows are answered: both leave the pending ones.
+    let report = approvals::approvals_report(&ws, &Default::default(), now)
+        .await
+        .unwrap();
+    let baton = report
+        .approvals
+        .iter()
+        .find(|a| !a.id.starts_with(approvals::SOURCE_PREFIX))
+        .unwrap()
+        .id
+        .clone();
+    let source = report
+        .approvals
+        .iter()
+        .find(|a| a.id.starts_with(approvals::SOURCE_PREFIX))
+        .unwrap()
+        .id
+        .clone();
+    for id in [baton, source] {
+        approvals::answer(
+            &ws,
+            &AnswerInput {
+                approval: id,
+                outcome: AnswerOutcome::Approved,
+                answer: String::new(),
+                why: String::new(),
+            },
+            "ann",
+            now,
+        )
+        .await
+        .unwrap();
+    }
+    let after = page_pending(&ws, now).await;
+    assert_eq!(after.len() + 2, before.len());
+    assert_eq!(
+        lean_pending(&ws).await,
+        after,
+        "answered questions (asked in Baton, shown by a source) leave both alike"
     );
 }

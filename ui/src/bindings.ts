@@ -3023,7 +3023,12 @@ export type IntentRuleField =
 /**  A repository (`owner/name`). */
 "repository" | 
 /**  A Jira project key. */
-"project";
+"project" | 
+/**
+ *  A file the change touches (a pull request's files), matched as a
+ *  `CODEOWNERS` pattern.
+ */
+"path";
 
 /**  What the Intents page asks. */
 export type IntentsQuery = IntentsQuery_Serialize | IntentsQuery_Deserialize;
@@ -4273,7 +4278,11 @@ export type Rule = Rule_Serialize | Rule_Deserialize;
 export type RuleInput = {
 	intentId: string,
 	field: IntentRuleField,
-	/**  Case-insensitive; `*` stands for any run of characters. */
+	/**
+	 *  Case-insensitive; `*` stands for any run of characters. For `path`: a `CODEOWNERS`
+	 *  pattern over the files a change touches (`services/checkout/`, `/db/migrations/`,
+	 *  `*.proto`; case-sensitive), see [`rules`].
+	 */
 	pattern: string,
 };
 
@@ -4305,7 +4314,7 @@ export type RulePreview = RulePreview_Serialize | RulePreview_Deserialize;
 
 /**  What a rule would link, before it is added. */
 export type RulePreview_Deserialize = {
-	/**  Items whose facets match the pattern. */
+	/**  Items whose facets (for a path rule: files) match the pattern. */
 	matched: number,
 	/**  Of those, items the rule would link (no hand link, no earlier rule takes them). */
 	linked: number,
@@ -4321,7 +4330,7 @@ export type RulePreview_Deserialize = {
 
 /**  What a rule would link, before it is added. */
 export type RulePreview_Serialize = {
-	/**  Items whose facets match the pattern. */
+	/**  Items whose facets (for a path rule: files) match the pattern. */
 	matched: number,
 	/**  Of those, items the rule would link (no hand link, no earlier rule takes them). */
 	linked: number,

@@ -207,6 +207,42 @@ describe("IntentsView", () => {
     });
   });
 
+  it("previews and adds a path rule, saying what it matches and that issues keep their intent", async () => {
+    const calls = mockBackend({
+      intents_report: () => report(),
+      intents_rules: () => [],
+      intents_forecast: () => ({ levels: [] }),
+      intents_rule_preview: () => ({
+        matched: 2,
+        linked: 2,
+        moved: 0,
+        newlyAligned: 2,
+        kept: 0,
+        examples: [{ itemId: "gh:7", key: "acme/pay#7", intentNow: null, kept: false }],
+      }),
+      intents_rule_add: () => "rule-2",
+    });
+    renderWithClient(<IntentsView />);
+    fireEvent.click(await screen.findByRole("button", { name: /Cut checkout abandonment/ }));
+    const panel = await screen.findByTestId("intent-panel");
+    fireEvent.change(within(panel).getByLabelText("What the rule matches"), { target: { value: "path" } });
+    const pattern = within(panel).getByTestId("intent-rule-pattern");
+    expect(pattern).toHaveAttribute("placeholder", "folder/ or *.proto, as in CODEOWNERS");
+    expect(within(panel).getByTestId("intent-rule-path-help")).toHaveTextContent(
+      "The issues they implement keep their own intent",
+    );
+    fireEvent.change(pattern, { target: { value: "src/payments/" } });
+    fireEvent.click(within(panel).getByTestId("intent-rule-preview"));
+    expect(await within(panel).findByTestId("intent-rule-preview-result")).toHaveTextContent("acme/pay#7");
+    fireEvent.click(within(panel).getByTestId("intent-rule-add"));
+    await waitFor(() => expect(calls.some((c) => c.cmd === "intents_rule_add")).toBe(true));
+    expect(calls.find((c) => c.cmd === "intents_rule_add")?.args.rule).toEqual({
+      intentId: "g1",
+      field: "path",
+      pattern: "src/payments/",
+    });
+  });
+
   it("creates an intent from the form", async () => {
     const calls = mockBackend({ intents_report: () => report(), intents_create: () => "new" });
     renderWithClient(<IntentsView />);

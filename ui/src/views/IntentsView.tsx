@@ -42,7 +42,13 @@ export const RULE_FIELDS: { field: IntentRuleField; label: string }[] = [
   { field: "component", label: "Component" },
   { field: "repository", label: "Repository (owner/name)" },
   { field: "project", label: "Project (key)" },
+  { field: "path", label: "Path (files a pull request changes)" },
 ];
+
+/** What a pattern looks like for each field (the input's placeholder). */
+export function patternHint(field: IntentRuleField): string {
+  return field === "path" ? "folder/ or *.proto, as in CODEOWNERS" : "pattern, * for anything";
+}
 
 /** Points as the sources give them: whole numbers without decimals, others to one place. */
 export function formatPoints(v: number | null): string {
@@ -228,7 +234,7 @@ function RuleForm({ intentId }: { intentId: string }) {
         <input
           value={pattern}
           onChange={(e) => setPattern(e.target.value)}
-          placeholder="pattern, * for anything"
+          placeholder={patternHint(field)}
           aria-label="Pattern"
           data-testid="intent-rule-pattern"
         />
@@ -242,6 +248,15 @@ function RuleForm({ intentId }: { intentId: string }) {
           Preview
         </button>
       </div>
+      {field === "path" ? (
+        <p className="muted" data-testid="intent-rule-path-help">
+          A path rule links the pull requests that change a matching file, as in CODEOWNERS:{" "}
+          <code>checkout/</code> every file under a folder of that name; <code>src/payments/</code> or{" "}
+          <code>/db/migrations/</code> from the repository's root; <code>*.proto</code> any such file;
+          case-sensitive. The issues they implement keep their own intent.{" "}
+          <MetricInfo id="intent-serves" label="Which items serve an intent" />
+        </p>
+      ) : null}
       {asked && preview.isPending ? <LoadingState compact label="Finding what the rule matches…" /> : null}
       {asked && preview.isError ? <p className="form-error">{preview.error.message}</p> : null}
       {asked && preview.data ? (

@@ -80,7 +80,9 @@ pub enum IntentCommand {
         #[arg(long)]
         intent: Option<String>,
         /// A rule FIELD=PATTERN: epic, parent, label, component, repository or project, `*`
-        /// for any run of characters (`--rule label=checkout-*`).
+        /// for any run of characters (`--rule label=checkout-*`); or path, a CODEOWNERS pattern
+        /// over the files pull requests touch (`--rule path=services/checkout/`, `path=*.proto`,
+        /// `path=/db/migrations/`): it links the pull requests, not the issues they implement.
         #[arg(long, conflicts_with = "items")]
         rule: Option<String>,
         /// Items to link by hand (repeatable).
@@ -282,7 +284,7 @@ fn rule_of(text: &str, intent: &str) -> Result<RuleInput, CoreError> {
     })?;
     let field = IntentRuleField::parse(field.trim()).ok_or_else(|| {
         CoreError::Invalid(format!(
-            "{} is not a rule field: epic, parent, label, component, repository or project",
+            "{} is not a rule field: epic, parent, label, component, repository, project or path",
             cell(field)
         ))
     })?;

@@ -116,4 +116,20 @@ fn the_brief_prints_to_pdf_with_chromium_and_its_page_renders() {
             png.len()
         );
     }
+    // The brief itself fits its first page; the definitions follow from the second.
+    let first = Command::new("pdftotext")
+        .args(["-f", "1", "-l", "1", pdf.to_str().unwrap(), "-"])
+        .output()
+        .unwrap();
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let first = text(&first.stdout);
+    assert!(
+        first.contains("Forecast P50 / P85") && first.contains("Who contributes"),
+        "every figure and the contributors on the first page: {first}"
+    );
+    assert!(
+        !first.contains("Which items serve an intent"),
+        "the definitions start on a page of their own: {first}"
+    );
+    assert!(rendered.len() >= 2, "the definitions follow the brief");
 }

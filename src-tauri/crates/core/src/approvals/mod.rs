@@ -616,6 +616,20 @@ impl WriteOp for Answer<'_> {
 
 /// Item `i`'s current wait for an approval or a decision, as its source shows it: the question
 /// it stands for. None when it does not wait for one.
+/// The kind of question item `i` waits on at its source now (its state maps to waiting for an
+/// approval or a decision), if any.
+fn source_waits(ix: &WorkIndex, mapping: &Mapping, i: usize) -> Option<ApprovalKind> {
+    let item = &ix.items[i];
+    if matches!(item.flow, FlowState::Done | FlowState::Canceled) {
+        return None;
+    }
+    match mapping.resolve_item(item.current_state, i, item.team, item.kind) {
+        Some((FlowState::Waiting, Some(WaitReason::Approval))) => Some(ApprovalKind::Approval),
+        Some((FlowState::Waiting, Some(WaitReason::Decision))) => Some(ApprovalKind::Decision),
+        _ => None,
+    }
+}
+
 fn source_pending(
     ix: &WorkIndex,
     mapping: &Mapping,
@@ -623,14 +637,7 @@ fn source_pending(
     i: usize,
 ) -> Option<Asked> {
     let item = &ix.items[i];
-    if matches!(item.flow, FlowState::Done | FlowState::Canceled) {
-        return None;
-    }
-    let kind = match mapping.resolve_item(item.current_state, i, item.team, item.kind) {
-        Some((FlowState::Waiting, Some(WaitReason::Approval))) => ApprovalKind::Approval,
-        Some((FlowState::Waiting, Some(WaitReason::Decision))) => ApprovalKind::Decision,
-        _ => return None,
-    };
+    let kind = source_waits(ix, mapping, i)?;
     let since = ix
         .events_of(i)
         .iter()
@@ -1109,6 +1116,76 @@ pub async fn approvals_report(
         answered,
         by_team,
     })
+}
+
+/// A pending question as the Intents page counts it: the intent it was asked about (its
+/// id) and the items waiting on it (their ids).
+pub type PendingRef = (Option<String>, Vec<String>);
+
+/// The pending questions of [`approvals_report`] (the same ones: a test checks it), with only
+/// the intent each was asked about and the items waiting on it: no titles, deciders, due dates
+/// or figures, and only the decisions that ask, answer or take back. What the Intents page reads
+/// at every question.
+pub async fn pending_refs(
+    ws: &Workspace,
+    ix: &WorkIndex,
+    mapping: &Mapping,
+) -> CoreResult<Vec<PendingRef>> {
+    let rows = repo::decisions::list_of_kinds(
+        ws.pool(),
+        &[
+            DecisionKind::ApprovalRequested.as_str(),
+            DecisionKind::ApprovalAnswered.as_str(),
+            DecisionKind::Revoked.as_str(),
+        ],
+    )
+    .await?;
+    let dead = revoked_ids(&rows);
+    // Answers in force, by what they answer (the latest one).
+    let mut answers: HashMap<String, &DecisionRow> = HashMap::new();
+    for r in &rows {
+        if r.kind != DecisionKind::ApprovalAnswered.as_str() || dead.contains(r.id.as_str()) {
+            continue;
+        }
+        if let Ok(a) = serde_json::from_str::<Answered>(&r.payload) {
+            answers.insert(a.approval, r);
+        }
+    }
+    let mut out = Vec::new();
+    for r in &rows {
+        if r.kind != DecisionKind::ApprovalRequested.as_str()
+            || dead.contains(r.id.as_str())
+            || answers.contains_key(&r.id)
+        {
+            continue;
+        }
+        let Ok(asked) = serde_json::from_str::<Asked>(&r.payload) else {
+            continue;
+        };
+        out.push((
+            asked.intent,
+            serde_json::from_str::<Vec<String>>(&r.covers).unwrap_or_default(),
+        ));
+    }
+    for (i, item) in ix.items.iter().enumerate() {
+        if source_waits(ix, mapping, i).is_none() {
+            continue;
+        }
+        let item_id = ix.item_ids.get(i).unwrap_or("");
+        let released = answers
+            .get(&format!("{SOURCE_PREFIX}{item_id}"))
+            .is_some_and(|row| {
+                row.seen_updated_at == Some(item.updated)
+                    && row.seen_changes == Some(i64::from(item.transition_rows))
+            });
+        if !released {
+            out.push((
+                ix.intents.get(item.intent as usize).map(|n| n.id.clone()),
+                vec![item_id.to_owned()],
+            ));
+        }
+    }
+    Ok(out)
 }
 
 /// Keys and titles of items, by id.

@@ -34,6 +34,8 @@ pub struct Facts {
     pub team_samples: Vec<u32>,
     /// Per team slot: the cycle times (days) the percentiles come from, shortest first.
     pub team_cycles: Vec<Vec<f64>>,
+    /// The start of the range the team cycle times were learnt over.
+    pub cycles_from: i64,
 }
 
 impl Facts {
@@ -73,8 +75,14 @@ impl Facts {
         again.extend(old..ix.items.len());
         self.as_of = scope.as_of;
         self.horizon = scope.as_of;
+        // Nothing derived again: every finish is unchanged and before the old as_of (a later
+        // change would have been derived again), so the same ones fall in the range (same
+        // start, a later end) and the team cycle times stand.
+        let learn = !again.is_empty() || scope.from != self.cycles_from;
         self.derive(ix, mapping, scope, again);
-        self.learn_cycles(ix, scope);
+        if learn {
+            self.learn_cycles(ix, scope);
+        }
     }
 
     /// The facts of the items at `positions` (ascending, new ones last) derived from their
@@ -124,6 +132,7 @@ impl Facts {
                 }
             }
         }
+        self.cycles_from = scope.from;
         self.team_samples.clear();
         self.team_p50.clear();
         self.team_p85.clear();

@@ -1107,13 +1107,7 @@ pub async fn refresh(
         wanted.insert(row.to.to_string());
     }
     drop(link_rows);
-    let mut item_of: HashMap<String, u32> = ix
-        .item_ids
-        .iter()
-        .enumerate()
-        .filter(|(_, id)| wanted.contains(*id))
-        .map(|(i, id)| (id.to_string(), i as u32))
-        .collect();
+    let mut item_of = positions_of(conn, ix, &wanted).await?;
     // Notes about the rows read again are made again (or not, when they are now whole).
     let again: std::collections::HashSet<&str> = ids.iter().map(String::as_str).collect();
     ix.repaired.retain(|r| match r.table.as_str() {
@@ -1133,9 +1127,16 @@ pub async fn refresh(
             .or_insert(i);
     }
     let mut staged = Vec::with_capacity(64);
-    // Their assignments are read again with their changes.
-    let touched_items: std::collections::HashSet<u32> = touched.iter().copied().collect();
-    ix.assignments.retain(|a| !touched_items.contains(&a.item));
+    // Their assignments are read again with their changes. (A flag per position: a set's
+    // hashing cost more than the rest of a one-item refresh.)
+    let mut is_touched = vec![false; ix.items.len()];
+    for &i in &touched {
+        if let Some(t) = is_touched.get_mut(i as usize) {
+            *t = true;
+        }
+    }
+    let touched_at = |i: u32| is_touched.get(i as usize).copied().unwrap_or(false);
+    ix.assignments.retain(|a| !touched_at(a.item));
     let rows = sqlx::query(&format!(
         "SELECT item_id, {CHANGE_COLUMNS} FROM transitions WHERE item_id IN (SELECT value FROM json_each(?1)) GROUP BY item_id"
     ))
@@ -1163,9 +1164,8 @@ pub async fn refresh(
         }
     }
     // Links touching the items: dropped, then read again.
-    let touched_set: std::collections::HashSet<u32> = touched.iter().copied().collect();
     ix.links
-        .retain(|l| !touched_set.contains(&l.from) && !touched_set.contains(&l.to));
+        .retain(|l| !touched_at(l.from) && !touched_at(l.to));
     ingest_links(ix, &links_json, &item_of)?;
     if links_repaired {
         note_bad_text(
@@ -1193,6 +1193,59 @@ pub async fn refresh(
     ix.generation = generation;
     ix.stamp = stamp;
     Ok(true)
+}
+
+/// The positions in the index of the items with these ids (those it holds), found by their
+/// row ids (items are indexed in row id order) instead of hashing every id of the index; an id
+/// whose row is not where its row id says, or that the file no longer holds, is looked for among
+/// every id.
+async fn positions_of(
+    conn: &mut SqliteConnection,
+    ix: &WorkIndex,
+    wanted: &std::collections::HashSet<String>,
+) -> CoreResult<HashMap<String, u32>> {
+    // In row id order (a full load reads them so, new items come after): checked, a few
+    // comparisons per item; otherwise every id is looked at.
+    if !ix.items.windows(2).all(|w| w[0].rowid < w[1].rowid) {
+        return Ok(ix
+            .item_ids
+            .iter()
+            .enumerate()
+            .filter(|(_, id)| wanted.contains(*id))
+            .map(|(i, id)| (id.to_string(), i as u32))
+            .collect());
+    }
+    let ids: Vec<&str> = wanted.iter().map(String::as_str).collect();
+    let json = serde_json::to_string(&ids).map_err(|err| CoreError::Invalid(err.to_string()))?;
+    let rows: Vec<(LossyText, i64)> =
+        sqlx::query_as("SELECT i.id, i.rowid FROM json_each(?1) j JOIN items i ON i.id = j.value")
+            .bind(json)
+            .fetch_all(&mut *conn)
+            .await?;
+    let mut out: HashMap<String, u32> = HashMap::with_capacity(rows.len());
+    let mut astray: std::collections::HashSet<&str> = wanted.iter().map(String::as_str).collect();
+    for (id, rowid) in &rows {
+        let at = ix.items.partition_point(|i| i.rowid < *rowid);
+        if ix.items.get(at).is_some_and(|i| i.rowid == *rowid)
+            && ix.item_ids.get(at) == Some(id.text.as_str())
+        {
+            astray.remove(id.text.as_str());
+            out.insert(id.text.clone(), at as u32);
+        } else if at == ix.items.len() {
+            // Written after every item the index holds: a new item, not in it yet.
+            astray.remove(id.text.as_str());
+        }
+    }
+    // Ids the file no longer holds, or held under another row id: the index may still hold
+    // them (what the scan of every id found before).
+    if !astray.is_empty() {
+        for (i, id) in ix.item_ids.iter().enumerate() {
+            if astray.contains(id) {
+                out.insert(id.to_string(), i as u32);
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Rewrites `events` without the ranges no item points to any more.

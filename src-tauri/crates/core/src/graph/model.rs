@@ -193,6 +193,9 @@ text_enum! {
         Repository => "repository",
         /// A Jira project key.
         Project => "project",
+        /// A file the change touches (a pull request's files), matched as a
+        /// `CODEOWNERS` pattern.
+        Path => "path",
     }
 }
 

@@ -8,8 +8,8 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::graph::model::{
-    Identity, ItemFacet, Link, Person, SourceIntentLink, SourcedIntent, Transition, WorkItem,
-    WorkflowMap,
+    Identity, IntentRuleField, ItemFacet, Link, Person, SourceIntentLink, SourcedIntent,
+    Transition, WorkItem, WorkflowMap,
 };
 use crate::graph::repo::{self, links::LinkSet, raw_records::RawRecord, sync_cursors::Cursor};
 use crate::graph::{ChangeKind, Workspace, WriteOp, Writer};
@@ -287,6 +287,8 @@ impl WriteOp for CommitPage<'_> {
             repo::items::set_requesters(w.conn(), &json).await?;
         }
         repo::item_keys::upsert_many(w.conn(), &page.keys).await?;
+        // The changes whose file lists the page wrote: path rules are applied to them again.
+        let mut listed: Vec<String> = Vec::new();
         if !page.paths.is_empty() {
             // Lists of items neither on the page nor stored are dropped (like their
             // transitions).
@@ -303,13 +305,23 @@ impl WriteOp for CommitPage<'_> {
                 .cloned()
                 .collect();
             repo::item_paths::set_lists(w.conn(), &lists).await?;
+            listed = lists.into_iter().map(|l| l.item_id).collect();
         }
         repo::item_paths::put_owners(w.conn(), &page.owners).await?;
 
         // Intents and how the page's items serve them: facets and source links replaced for
         // the items the page states them for, intents imported (people's edits kept), rules
         // applied, and the effective intent set (a hand link always wins; a sync writes none).
-        if !page.intent_facts_for.is_empty() || !page.intents.is_empty() {
+        let rules = if !page.intent_facts_for.is_empty()
+            || !page.intents.is_empty()
+            || !listed.is_empty()
+        {
+            repo::intents::rules(&mut *w.conn()).await?
+        } else {
+            Vec::new()
+        };
+        let on_paths = rules.iter().any(|r| r.field == IntentRuleField::Path);
+        if !page.intent_facts_for.is_empty() || !page.intents.is_empty() || on_paths {
             let facts_for = &page.intent_facts_for;
             repo::intents::set_facets(w.conn(), facts_for, &page.facets).await?;
             repo::intents::set_source_links(w.conn(), facts_for, &page.intent_links, now).await?;
@@ -332,16 +344,23 @@ impl WriteOp for CommitPage<'_> {
             if repo::intents::import(w.conn(), source_id, &page.intents).await? {
                 w.changed(ChangeKind::Intents);
             }
-            let mut affected = facts_for.clone();
+            // The rules are tried again on the items the page states facts for and, when a
+            // rule reads paths, on the changes whose files it wrote.
+            let mut ruled = facts_for.clone();
+            if on_paths {
+                ruled.extend(listed.iter().cloned());
+                ruled.sort_unstable();
+                ruled.dedup();
+            }
+            let mut affected = ruled.clone();
             if !newly_named.is_empty() {
                 affected
                     .extend(repo::intents::items_naming(w.conn(), source_id, &newly_named).await?);
             }
             affected.sort_unstable();
             affected.dedup();
-            let rules = repo::intents::rules(&mut *w.conn()).await?;
-            let matched = crate::intents::rules::matches(w.conn(), &rules, Some(facts_for)).await?;
-            repo::intents::set_rule_links(w.conn(), Some(facts_for), &matched, now).await?;
+            let matched = crate::intents::rules::matches(w.conn(), &rules, Some(&ruled)).await?;
+            repo::intents::set_rule_links(w.conn(), Some(&ruled), &matched, now).await?;
             let moved = repo::intents::resolve(w.conn(), Some(&affected)).await?;
             w.items_changed(moved);
         }

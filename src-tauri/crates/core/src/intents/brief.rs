@@ -200,7 +200,7 @@ fn render(n: &IntentNode, children: &[&IntentNode], f: &Forecast, from: &str, to
 <p>{description}</p>\
 <p><strong>Success measure:</strong> {measure}</p>\
 <p class=\"muted\">Owner: {owner} · Target: {target} · Priority: {priority} · Range {from} to {to}</p></header>\
-<section><h2>Figures</h2><table><tbody>{facts}</tbody></table></section>\
+<section><h2>Figures</h2><table class=\"facts\"><tbody>{facts}</tbody></table></section>\
 <section><h2>Who contributes</h2><p>Teams: {teams}</p><p>Agents: {agents}</p></section>\
 {kids}\
 <section class=\"defs\">{defs}</section></body></html>",
@@ -233,7 +233,13 @@ const STYLE: &str = "body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',Robo
 h1{font-size:24px;margin:0 0 8px}h2{font-size:18px;margin:28px 0 6px}h3{font-size:15px;margin:18px 0 4px}\
 .muted{color:#5d6170}table{border-collapse:collapse;width:100%;margin-top:8px}\
 th,td{border-bottom:1px solid #e3e4ea;padding:6px 8px;text-align:left;vertical-align:top}.num{font-variant-numeric:tabular-nums;white-space:nowrap}\
-.defs{margin-top:36px;border-top:2px solid #e3e4ea;color:#33353d}";
+.defs{margin-top:36px;border-top:2px solid #e3e4ea;color:#33353d}\
+.facts th{width:22%}.facts td.num{width:34%;white-space:normal}\
+@page{size:A4;margin:12mm 14mm}\
+@media print{body{font-size:11px;line-height:1.35;margin:0;max-width:none;padding:0}\
+h1{font-size:20px}h2{font-size:14px;margin:12px 0 4px}h3{font-size:12px;margin:10px 0 2px}\
+header p{margin:4px 0}th,td{padding:3px 6px}section p{margin:4px 0}\
+.defs{break-before:page;margin-top:0;border-top:none}}";
 
 #[cfg(test)]
 mod tests {

@@ -427,7 +427,9 @@ pub async fn reorder(ws: &Workspace, ids: &[String], actor: &str, now: i64) -> C
 pub struct RuleInput {
     pub intent_id: String,
     pub field: IntentRuleField,
-    /// Case-insensitive; `*` stands for any run of characters.
+    /// Case-insensitive; `*` stands for any run of characters. For `path`: a `CODEOWNERS`
+    /// pattern over the files a change touches (`services/checkout/`, `/db/migrations/`,
+    /// `*.proto`; case-sensitive), see [`rules`].
     pub pattern: String,
 }
 
@@ -447,7 +449,7 @@ pub struct RuleMatch {
 #[derive(Debug, Clone, PartialEq, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct RulePreview {
-    /// Items whose facets match the pattern.
+    /// Items whose facets (for a path rule: files) match the pattern.
     pub matched: u32,
     /// Of those, items the rule would link (no hand link, no earlier rule takes them).
     pub linked: u32,
@@ -468,6 +470,13 @@ fn check_rule(input: &RuleInput) -> CoreResult<String> {
     if pattern.is_empty() || pattern.chars().all(|c| c == '*') {
         return Err(CoreError::Invalid(
             "a rule needs a pattern that is not only `*`".into(),
+        ));
+    }
+    if input.field == IntentRuleField::Path && pattern.chars().all(|c| matches!(c, '*' | '/' | '?'))
+    {
+        return Err(CoreError::Invalid(
+            "a path rule needs a folder or a file name (services/checkout/, *.proto), not every file"
+                .into(),
         ));
     }
     Ok(pattern)
@@ -505,16 +514,20 @@ pub async fn preview_rule(ws: &Workspace, input: &RuleInput) -> CoreResult<RuleP
         .filter(|l| l.how == "hand")
         .map(|l| l.item_id.as_str())
         .collect();
-    let now_of: std::collections::HashMap<String, (String, Option<String>)> = {
+    type Now = (String, Option<String>, Option<String>);
+    let now_of: std::collections::HashMap<String, Now> = {
         let json = serde_json::to_string(&item_ids).unwrap_or_else(|_| "[]".into());
-        let rows: Vec<(String, String, Option<String>)> = sqlx::query_as(
-            "SELECT i.id, i.key, n.title FROM items i LEFT JOIN intents n ON n.id = i.intent_id
+        let rows: Vec<(String, String, Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT i.id, i.key, n.title, i.intent_id FROM items i
+             LEFT JOIN intents n ON n.id = i.intent_id
              WHERE i.id IN (SELECT value FROM json_each(?1))",
         )
         .bind(json)
         .fetch_all(&mut *conn)
         .await?;
-        rows.into_iter().map(|(i, k, t)| (i, (k, t))).collect()
+        rows.into_iter()
+            .map(|(i, k, t, n)| (i, (k, t, n)))
+            .collect()
     };
     let mut preview = RulePreview {
         matched: alone.len() as u32,
@@ -527,24 +540,15 @@ pub async fn preview_rule(ws: &Workspace, input: &RuleInput) -> CoreResult<RuleP
     let mut examples = Vec::new();
     for (item, _, _) in &alone {
         let kept = hand.contains(item.as_str()) || taken.contains(item.as_str());
-        let (key, intent_now) = now_of.get(item).cloned().unwrap_or_default();
+        let (key, intent_now, intent_id) = now_of.get(item).cloned().unwrap_or_default();
         if kept {
             preview.kept += 1;
         } else {
             preview.linked += 1;
-            match &intent_now {
+            match &intent_id {
                 None => preview.newly_aligned += 1,
-                Some(_) => {
-                    let same: Option<String> =
-                        sqlx::query_scalar("SELECT intent_id FROM items WHERE id = ?1")
-                            .bind(item)
-                            .fetch_optional(&mut *conn)
-                            .await?
-                            .flatten();
-                    if same.as_deref() != Some(input.intent_id.as_str()) {
-                        preview.moved += 1;
-                    }
-                }
+                Some(id) if *id != input.intent_id => preview.moved += 1,
+                Some(_) => {}
             }
         }
         examples.push(RuleMatch {

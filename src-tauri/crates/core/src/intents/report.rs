@@ -368,6 +368,14 @@ pub fn compute(
         points: f64,
         points_done: f64,
     }
+    // How each item is linked, by position (a flag per item: the map's hashing for every item
+    // that serves an intent cost more than the rest of the pass).
+    let mut how = vec![0u8; ix.items.len()];
+    for (&i, &h) in &extras.how {
+        if let Some(slot) = how.get_mut(i as usize) {
+            *slot = h;
+        }
+    }
     let mut points_available = false;
     let mut acc = vec![
         Acc {
@@ -385,7 +393,7 @@ pub fn compute(
         if item.intent == at {
             let a = &mut acc[at as usize];
             a.direct += 1;
-            let how = extras.how.get(&(i as u32)).copied().unwrap_or(0);
+            let how = how[i];
             if how & HOW_HAND != 0 {
                 a.by_hand += 1;
             } else if how & HOW_RULE != 0 {
@@ -661,6 +669,12 @@ fn unaligned(
         items_total: 0,
     };
     let mut listed: Vec<(f64, u32)> = Vec::new();
+    let mut on_purpose = vec![false; ix.items.len()];
+    for &i in &extras.on_purpose {
+        if let Some(slot) = on_purpose.get_mut(i as usize) {
+            *slot = true;
+        }
+    }
     for (i, &serve) in serves.iter().enumerate() {
         if !in_set(i) {
             continue;
@@ -679,7 +693,7 @@ fn unaligned(
         if serve != NONE {
             continue;
         }
-        if extras.on_purpose.contains(&(i as u32)) {
+        if on_purpose[i] {
             report.on_purpose += 1;
             continue;
         }
@@ -1050,6 +1064,7 @@ pub async fn extras(
     mapping: &crate::flow::Mapping,
     now: i64,
 ) -> CoreResult<Extras> {
+    let started = std::time::Instant::now();
     let intents = repo::intents::list(ws.pool()).await?;
     let source_names: HashMap<String, String> = ix
         .sources
@@ -1069,7 +1084,7 @@ pub async fn extras(
     let mut on_purpose: HashSet<u32> = HashSet::new();
     let rows: Vec<(i64, String, bool)> = sqlx::query_as(
         "SELECT i.rowid, l.how, l.intent_id IS NULL FROM intent_links l JOIN items i ON i.id = l.item_id
-         WHERE l.how <> 'source'",
+         WHERE l.how IN ('hand', 'rule')",
     )
     .fetch_all(ws.pool())
     .await?;
@@ -1086,24 +1101,19 @@ pub async fn extras(
             _ => HOW_SOURCE,
         };
     }
+    let read = started.elapsed();
     let violations = violations_now(ws, ix, mapping, now).await?;
-    let approvals =
-        crate::approvals::approvals_report(ws, &crate::approvals::ApprovalQuery::default(), now)
-            .await?;
+    let followed = started.elapsed();
+    let open = crate::approvals::pending_refs(ws, ix, mapping).await?;
     let intent_at: HashMap<&str, u32> = ix
         .intents
         .iter()
         .enumerate()
         .map(|(k, n)| (n.id.as_str(), k as u32))
         .collect();
-    let open: Vec<&crate::approvals::Approval> = approvals
-        .approvals
-        .iter()
-        .filter(|a| a.answer.is_none())
-        .collect();
     let waiting_ids: Vec<&str> = open
         .iter()
-        .flat_map(|a| a.waiting.iter().map(|w| w.id.as_str()))
+        .flat_map(|(_, waiting)| waiting.iter().map(String::as_str))
         .collect();
     let mut position: HashMap<String, u32> = HashMap::new();
     if !waiting_ids.is_empty() {
@@ -1123,18 +1133,22 @@ pub async fn extras(
     }
     let pending = open
         .iter()
-        .map(|a| {
+        .map(|(intent, waiting)| {
             (
-                a.intent_id
-                    .as_deref()
-                    .and_then(|i| intent_at.get(i).copied()),
-                a.waiting
+                intent.as_deref().and_then(|i| intent_at.get(i).copied()),
+                waiting
                     .iter()
-                    .filter_map(|w| position.get(w.id.as_str()).copied())
+                    .filter_map(|w| position.get(w.as_str()).copied())
                     .collect(),
             )
         })
         .collect();
+    tracing::debug!(
+        rows_ms = read.as_secs_f64() * 1e3,
+        violations_ms = (followed - read).as_secs_f64() * 1e3,
+        pending_ms = (started.elapsed() - followed).as_secs_f64() * 1e3,
+        "intents page extras"
+    );
     Ok(Extras {
         intents,
         source_names,

@@ -67,13 +67,14 @@ pub(crate) fn section_html(heading: &str) -> String {
             .collect::<Vec<_>>()
             .join("\n");
         let inline = |t: &str| {
-            // **bold** and `code`, nothing else: the definitions use no other markup.
+            // **bold** and `code`, nothing else: the definitions use no other markup. Inside
+            // a code span `**` is text (a path pattern's `**`).
             let mut out = String::new();
             let (mut bold, mut code) = (false, false);
             let escaped = escape(t);
             let mut rest = escaped.as_str();
             while !rest.is_empty() {
-                if let Some(r) = rest.strip_prefix("**") {
+                if let Some(r) = rest.strip_prefix("**").filter(|_| !code) {
                     out.push_str(if bold { "</strong>" } else { "<strong>" });
                     bold = !bold;
                     rest = r;

@@ -86,6 +86,58 @@ pub async fn list(exec: impl Executor<'_, Database = Sqlite>) -> sqlx::Result<Ve
         .collect())
 }
 
+/// The decisions of the given kinds, in insertion order (a runtime query: the kinds are a
+/// list).
+pub async fn list_of_kinds(
+    exec: impl Executor<'_, Database = Sqlite>,
+    kinds: &[&str],
+) -> sqlx::Result<Vec<DecisionRow>> {
+    type Columns = (
+        i64,
+        String,
+        Option<String>,
+        String,
+        String,
+        String,
+        Option<String>,
+        String,
+        String,
+        String,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        i64,
+    );
+    let kinds = serde_json::to_string(kinds).unwrap_or_else(|_| "[]".into());
+    let rows: Vec<Columns> = sqlx::query_as(
+        "SELECT rowid, id, item_id, kind, covers, reasons, supersedes, payload, actor, why,
+                until_at, seen_updated_at, seen_changes, created_at
+         FROM decisions WHERE kind IN (SELECT value FROM json_each(?1)) ORDER BY rowid",
+    )
+    .bind(kinds)
+    .fetch_all(exec)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| DecisionRow {
+            seq: r.0,
+            id: r.1,
+            item_id: r.2,
+            kind: r.3,
+            covers: r.4,
+            reasons: r.5,
+            supersedes: r.6,
+            payload: r.7,
+            actor: r.8,
+            why: r.9,
+            until_at: r.10,
+            seen_updated_at: r.11,
+            seen_changes: r.12,
+            created_at: r.13,
+        })
+        .collect())
+}
+
 /// Which state the table is in: (rows, last row id). Rows are only ever added, so two equal
 /// stamps mean the same decisions.
 pub async fn stamp(exec: impl Executor<'_, Database = Sqlite>) -> sqlx::Result<(i64, i64)> {
