@@ -177,10 +177,13 @@ pub async fn inputs(ws: &Workspace) -> CoreResult<Inputs> {
     })
 }
 
-/// Computes every conflict of the workspace (see the module's note), with the dismissals and
-/// acknowledgements people recorded ([`super::answers`]).
-pub async fn compute(ws: &Workspace) -> CoreResult<ChangeConflictsReport> {
-    let ix = ws.index().await?;
+/// Every conflict of the workspace as the rules find it on `ix`, before the answers people
+/// recorded (no `answer` set; titles as the index keeps them, folded): what Triage keeps
+/// between questions, layering the answers at each one ([`super::answers::apply`]).
+pub async fn compute_unanswered(
+    ws: &Workspace,
+    ix: &WorkIndex,
+) -> CoreResult<ChangeConflictsReport> {
     let Inputs {
         rules,
         rows,
@@ -188,7 +191,21 @@ pub async fn compute(ws: &Workspace) -> CoreResult<ChangeConflictsReport> {
         owner_files,
         approvals,
     } = inputs(ws).await?;
-    let mut report = assemble(&ix, &rules, rows, &truncated, &owner_files, &approvals);
+    Ok(assemble(
+        ix,
+        &rules,
+        rows,
+        &truncated,
+        &owner_files,
+        &approvals,
+    ))
+}
+
+/// Computes every conflict of the workspace (see the module's note), with the dismissals and
+/// acknowledgements people recorded ([`super::answers`]).
+pub async fn compute(ws: &Workspace) -> CoreResult<ChangeConflictsReport> {
+    let ix = ws.index().await?;
+    let mut report = compute_unanswered(ws, &ix).await?;
     super::answers::apply(ws, &ix, &mut report).await?;
     // The index keeps titles folded to lower case: pages show them as written.
     let mut ids: Vec<&str> = report

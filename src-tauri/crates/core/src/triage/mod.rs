@@ -603,39 +603,54 @@ async fn find_duplicate_reasons(
     Ok(out)
 }
 
-/// The conflict reasons of the last question, kept while nothing they are read from changed:
-/// the index (its generation), and every write but decisions, policies and plans (a sync page
-/// of file lists or `CODEOWNERS`, an owner rule) seen on the workspace's change stream since.
-/// Recording a decision then reads none of the stored file lists again.
+/// The conflicts of the last question, kept while nothing they are read from changed: the index
+/// (its generation), and every write but decisions, policies and plans (a sync page of file lists
+/// or `CODEOWNERS`, an owner rule) seen on the workspace's change stream since. A decision can
+/// be an answer to a conflict (acknowledged, dismissed, taken back): after one, the answers are
+/// layered again over the kept conflicts, and the reasons keep their identity when the answers
+/// leave them as they were. Recording a decision then reads none of the stored file lists again.
 struct KeptConflicts {
     generation: u64,
     changes: tokio::sync::broadcast::Receiver<crate::graph::write::Changes>,
+    /// The conflicts as the rules find them, before anyone's answers.
+    unanswered: Arc<crate::conflicts::live::ChangeConflictsReport>,
+    /// Their reasons with the answers in force when last layered.
     reasons: Arc<HashMap<u32, BaseReason>>,
 }
 
+/// What the writes since the conflicts were kept leave of them.
+enum Kept {
+    /// Nothing changed that they read.
+    Hold,
+    /// Decisions were recorded: the answers are layered again.
+    Answers,
+    /// Something they read changed: computed again.
+    Stale,
+}
+
 impl KeptConflicts {
-    /// True when no write since they were computed can have changed them.
-    fn still_hold(&mut self, generation: u64) -> bool {
+    fn since(&mut self, generation: u64) -> Kept {
         use crate::graph::write::ChangeKind;
         use tokio::sync::broadcast::error::TryRecvError;
         if generation != self.generation {
-            return false;
+            return Kept::Stale;
         }
+        let mut answers = false;
         loop {
             match self.changes.try_recv() {
                 Ok(c) => {
-                    let harmless = c.kinds.iter().all(|k| {
-                        matches!(
-                            k,
-                            ChangeKind::Decisions | ChangeKind::Policies | ChangeKind::Plans
-                        )
-                    });
-                    if !harmless {
-                        return false;
+                    for k in &c.kinds {
+                        match k {
+                            ChangeKind::Decisions => answers = true,
+                            ChangeKind::Policies | ChangeKind::Plans => {}
+                            _ => return Kept::Stale,
+                        }
                     }
                 }
-                Err(TryRecvError::Empty) => return true,
-                Err(TryRecvError::Lagged(_) | TryRecvError::Closed) => return false,
+                Err(TryRecvError::Empty) => {
+                    return if answers { Kept::Answers } else { Kept::Hold };
+                }
+                Err(TryRecvError::Lagged(_) | TryRecvError::Closed) => return Kept::Stale,
             }
         }
     }
@@ -654,33 +669,59 @@ async fn conflict_reasons(ws: &Workspace) -> CoreResult<Arc<HashMap<u32, BaseRea
             s
         }
     };
+    let mut reanswer = None;
     if let Ok(mut kept) = slot.lock() {
-        if let Some(k) = kept.as_mut().filter(|k| k.generation == ix.generation) {
-            if k.still_hold(ix.generation) {
-                return Ok(k.reasons.clone());
+        if let Some(k) = kept.as_mut() {
+            match k.since(ix.generation) {
+                Kept::Hold => return Ok(k.reasons.clone()),
+                Kept::Answers => reanswer = Some((k.unanswered.clone(), k.reasons.clone())),
+                Kept::Stale => {}
             }
         }
     }
+    if let Some((unanswered, before)) = reanswer {
+        let reasons = answered_reasons(ws, &ix, &unanswered).await?;
+        // Unchanged answers keep the very reasons, so the worklist is not layered again.
+        let reasons = if *reasons == *before { before } else { reasons };
+        if let Ok(mut kept) = slot.lock() {
+            if let Some(k) = kept.as_mut().filter(|k| k.generation == ix.generation) {
+                k.reasons = reasons.clone();
+            }
+        }
+        return Ok(reasons);
+    }
     // Subscribed before reading: a write while computing is seen at the next question.
     let changes = ws.subscribe();
-    let reasons = Arc::new(compute_conflict_reasons(ws, &ix).await?);
+    let unanswered = Arc::new(crate::conflicts::live::compute_unanswered(ws, &ix).await?);
+    let reasons = answered_reasons(ws, &ix, &unanswered).await?;
     if let Ok(mut kept) = slot.lock() {
         *kept = Some(KeptConflicts {
             generation: ix.generation,
             changes,
+            unanswered,
             reasons: reasons.clone(),
         });
     }
     Ok(reasons)
 }
 
-/// The conflict reason of each open pull request the conflicting changes rules flag: its first
-/// conflict in words, how many it has, and the other change of an overlap.
-async fn compute_conflict_reasons(
+/// The reasons of the conflicts with the answers in force layered over them.
+async fn answered_reasons(
     ws: &Workspace,
     ix: &WorkIndex,
-) -> CoreResult<HashMap<u32, BaseReason>> {
-    let report = crate::conflicts::live::compute(ws).await?;
+    unanswered: &crate::conflicts::live::ChangeConflictsReport,
+) -> CoreResult<Arc<HashMap<u32, BaseReason>>> {
+    let mut report = unanswered.clone();
+    crate::conflicts::answers::apply(ws, ix, &mut report).await?;
+    Ok(Arc::new(conflict_reasons_of(ix, &report)))
+}
+
+/// The conflict reason of each open pull request the conflicting changes rules flag: its first
+/// conflict in words, how many it has, and the other change of an overlap.
+fn conflict_reasons_of(
+    ix: &WorkIndex,
+    report: &crate::conflicts::live::ChangeConflictsReport,
+) -> HashMap<u32, BaseReason> {
     let pos: HashMap<&str, u32> = ix
         .item_ids
         .iter()
@@ -711,7 +752,7 @@ async fn compute_conflict_reasons(
             }
         }
     }
-    Ok(out)
+    out
 }
 
 /// The reasons read beside the cached base: duplicate candidates and conflicting changes, each
