@@ -93,10 +93,10 @@ pub async fn answer(
 }
 
 /// A stored answer: (item, rule, other) → (answer, the item's and the other's update times).
-type Stored = HashMap<(String, String, Option<String>), (ConflictAnswer, i64, Option<i64>)>;
+pub type Stored = HashMap<(String, String, Option<String>), (ConflictAnswer, i64, Option<i64>)>;
 
 /// The answers in force (not taken back, the latest of each conflict).
-async fn stored(ws: &Workspace) -> CoreResult<Stored> {
+pub async fn stored(ws: &Workspace) -> CoreResult<Stored> {
     let rows = repo::decisions::list(ws.pool()).await?;
     let revoked = decisions::revoked_ids(&rows);
     let mut out: Stored = HashMap::new();

@@ -606,15 +606,16 @@ async fn find_duplicate_reasons(
 /// The conflicts of the last question, kept while nothing they are read from changed: the index
 /// (its generation), and every write but decisions, policies and plans (a sync page of file lists
 /// or `CODEOWNERS`, an owner rule) seen on the workspace's change stream since. A decision can
-/// be an answer to a conflict (acknowledged, dismissed, taken back): after one, the answers are
-/// layered again over the kept conflicts, and the reasons keep their identity when the answers
-/// leave them as they were. Recording a decision then reads none of the stored file lists again.
+/// be an answer to a conflict (acknowledged, dismissed, taken back): after one, the answers in
+/// force are read again and, only when they differ from those kept, layered again over the kept
+/// conflicts. Recording a decision then reads none of the stored file lists again.
 struct KeptConflicts {
     generation: u64,
     changes: tokio::sync::broadcast::Receiver<crate::graph::write::Changes>,
     /// The conflicts as the rules find them, before anyone's answers.
     unanswered: Arc<crate::conflicts::live::ChangeConflictsReport>,
-    /// Their reasons with the answers in force when last layered.
+    /// The answers in force when last layered, and the reasons they left.
+    answers: crate::conflicts::answers::Stored,
     reasons: Arc<HashMap<u32, BaseReason>>,
 }
 
@@ -674,17 +675,26 @@ async fn conflict_reasons(ws: &Workspace) -> CoreResult<Arc<HashMap<u32, BaseRea
         if let Some(k) = kept.as_mut() {
             match k.since(ix.generation) {
                 Kept::Hold => return Ok(k.reasons.clone()),
-                Kept::Answers => reanswer = Some((k.unanswered.clone(), k.reasons.clone())),
+                Kept::Answers => reanswer = Some(k.unanswered.clone()),
                 Kept::Stale => {}
             }
         }
     }
-    if let Some((unanswered, before)) = reanswer {
-        let reasons = answered_reasons(ws, &ix, &unanswered).await?;
-        // Unchanged answers keep the very reasons, so the worklist is not layered again.
-        let reasons = if *reasons == *before { before } else { reasons };
+    if let Some(unanswered) = reanswer {
+        let answers = crate::conflicts::answers::stored(ws).await?;
         if let Ok(mut kept) = slot.lock() {
             if let Some(k) = kept.as_mut().filter(|k| k.generation == ix.generation) {
+                // The same answers on the same index: the very same reasons, so the worklist
+                // is not layered again (a decision about anything but a conflict).
+                if k.answers == answers {
+                    return Ok(k.reasons.clone());
+                }
+            }
+        }
+        let reasons = answered_reasons(&ix, &unanswered, &answers);
+        if let Ok(mut kept) = slot.lock() {
+            if let Some(k) = kept.as_mut().filter(|k| k.generation == ix.generation) {
+                k.answers = answers;
                 k.reasons = reasons.clone();
             }
         }
@@ -693,27 +703,29 @@ async fn conflict_reasons(ws: &Workspace) -> CoreResult<Arc<HashMap<u32, BaseRea
     // Subscribed before reading: a write while computing is seen at the next question.
     let changes = ws.subscribe();
     let unanswered = Arc::new(crate::conflicts::live::compute_unanswered(ws, &ix).await?);
-    let reasons = answered_reasons(ws, &ix, &unanswered).await?;
+    let answers = crate::conflicts::answers::stored(ws).await?;
+    let reasons = answered_reasons(&ix, &unanswered, &answers);
     if let Ok(mut kept) = slot.lock() {
         *kept = Some(KeptConflicts {
             generation: ix.generation,
             changes,
             unanswered,
+            answers,
             reasons: reasons.clone(),
         });
     }
     Ok(reasons)
 }
 
-/// The reasons of the conflicts with the answers in force layered over them.
-async fn answered_reasons(
-    ws: &Workspace,
+/// The reasons of the conflicts with `answers` layered over them.
+fn answered_reasons(
     ix: &WorkIndex,
     unanswered: &crate::conflicts::live::ChangeConflictsReport,
-) -> CoreResult<Arc<HashMap<u32, BaseReason>>> {
+    answers: &crate::conflicts::answers::Stored,
+) -> Arc<HashMap<u32, BaseReason>> {
     let mut report = unanswered.clone();
-    crate::conflicts::answers::apply(ws, ix, &mut report).await?;
-    Ok(Arc::new(conflict_reasons_of(ix, &report)))
+    crate::conflicts::answers::layer(ix, &mut report, answers);
+    Arc::new(conflict_reasons_of(ix, &report))
 }
 
 /// The conflict reason of each open pull request the conflicting changes rules flag: its first
