@@ -76,6 +76,32 @@ pub struct Simulated {
     pub lane_days: Vec<u64>,
 }
 
+/// For each job, the jobs it blocks.
+fn dependents_of(jobs: &[Job]) -> Vec<Vec<u32>> {
+    let mut dependents: Vec<Vec<u32>> = vec![Vec::new(); jobs.len()];
+    for (j, job) in jobs.iter().enumerate() {
+        for b in &job.blockers {
+            dependents[*b as usize].push(j as u32);
+        }
+    }
+    dependents
+}
+
+/// Each lane's random stream: its own when set, else one numbered after the lane.
+fn streams_of(lanes: &[Lane]) -> Vec<u64> {
+    lanes
+        .iter()
+        .enumerate()
+        .map(|(l, lane)| {
+            if lane.stream == 0 {
+                (1 << 40) + l as u64
+            } else {
+                lane.stream
+            }
+        })
+        .collect()
+}
+
 /// Runs the trials. Jobs are taken in their order within a lane (the caller sorts them). A lane
 /// whose history has no finished item never finishes anything: the caller says so instead of
 /// simulating it. Blockers must not form a cycle (the caller breaks cycles).
@@ -90,24 +116,9 @@ pub(crate) fn simulate(jobs: &[Job], lanes: &[Lane], trials: u32, rng: &mut Rng)
         out.days = vec![Some(0); trials as usize];
         return out;
     }
-    let mut dependents: Vec<Vec<u32>> = vec![Vec::new(); jobs.len()];
-    for (j, job) in jobs.iter().enumerate() {
-        for b in &job.blockers {
-            dependents[*b as usize].push(j as u32);
-        }
-    }
+    let dependents = dependents_of(jobs);
     let base = rng.next_u64();
-    let streams: Vec<u64> = lanes
-        .iter()
-        .enumerate()
-        .map(|(l, lane)| {
-            if lane.stream == 0 {
-                (1 << 40) + l as u64
-            } else {
-                lane.stream
-            }
-        })
-        .collect();
+    let streams = streams_of(lanes);
     let shared = Shared {
         jobs,
         lanes,
@@ -755,23 +766,8 @@ mod tests {
                     }
                 })
                 .collect();
-            let mut dependents: Vec<Vec<u32>> = vec![Vec::new(); jobs.len()];
-            for (j, job) in jobs.iter().enumerate() {
-                for b in &job.blockers {
-                    dependents[*b as usize].push(j as u32);
-                }
-            }
-            let streams: Vec<u64> = lanes
-                .iter()
-                .enumerate()
-                .map(|(l, lane)| {
-                    if lane.stream == 0 {
-                        (1 << 40) + l as u64
-                    } else {
-                        lane.stream
-                    }
-                })
-                .collect();
+            let dependents = dependents_of(&jobs);
+            let streams = streams_of(&lanes);
             let shared = Shared {
                 jobs: &jobs,
                 lanes: &lanes,
