@@ -3,7 +3,7 @@
 //! sensitive paths) in their tabs.
 
 import { useQuery } from "@tanstack/react-query";
-import { useMemo } from "react";
+import { type ReactNode, useMemo } from "react";
 import { ConflictRulesSettings } from "../conflicts/ConflictRules";
 import type { Theme } from "../lib/ipc";
 import { PeopleSettings } from "../people/PeopleSettings";
@@ -62,6 +62,37 @@ function SettingsTabs({ tab }: { tab: Tab }) {
   );
 }
 
+/** A settings tab other than General: the header, the tabs and the tab's card. */
+function SettingsPanel({
+  tab,
+  className,
+  description,
+  title,
+  children,
+}: {
+  tab: Tab;
+  className: string;
+  description: string;
+  title: string;
+  children: ReactNode;
+}) {
+  return (
+    <div className={`view view-settings ${className}`}>
+      <ViewHeader title="Settings" description={description} />
+      <SettingsTabs tab={tab} />
+      <section
+        className="card settings-section"
+        id={`settings-panel-${tab}`}
+        role="tabpanel"
+        aria-labelledby={`settings-tab-${tab}`}
+      >
+        <h2 className="card-title">{title}</h2>
+        {children}
+      </section>
+    </div>
+  );
+}
+
 export function SettingsView() {
   const route = useRoute();
   const asked = route.params.get("tab");
@@ -69,72 +100,48 @@ export function SettingsView() {
     asked === WORKFLOW_TAB || asked === PEOPLE_TAB || asked === CONFLICTS_TAB ? asked : "general";
   if (tab === CONFLICTS_TAB) {
     return (
-      <div className="view view-settings view-conflict-rules">
-        <ViewHeader
-          title="Settings"
-          description="Who owns which code and which paths need a given review: what conflicting changes are measured against."
-        />
-        <SettingsTabs tab={tab} />
-        <section
-          className="card settings-section"
-          id={`settings-panel-${tab}`}
-          role="tabpanel"
-          aria-labelledby={`settings-tab-${tab}`}
-        >
-          <h2 className="card-title">Conflicting changes</h2>
-          <ConflictRulesSettings />
-        </section>
-      </div>
+      <SettingsPanel
+        tab={tab}
+        className="view-conflict-rules"
+        description="Who owns which code and which paths need a given review: what conflicting changes are measured against."
+        title="Conflicting changes"
+      >
+        <ConflictRulesSettings />
+      </SettingsPanel>
     );
   }
   if (tab === PEOPLE_TAB) {
     return (
-      <div className="view view-settings view-people">
-        <ViewHeader
-          title="Settings"
-          description="Who is one person across sources: their work counts once, whichever tool it is in."
-        />
-        <SettingsTabs tab={tab} />
-        <section
-          className="card settings-section"
-          id={`settings-panel-${tab}`}
-          role="tabpanel"
-          aria-labelledby={`settings-tab-${tab}`}
-        >
-          <h2 className="card-title">People</h2>
-          <PeopleSettings />
-        </section>
-      </div>
+      <SettingsPanel
+        tab={tab}
+        className="view-people"
+        description="Who is one person across sources: their work counts once, whichever tool it is in."
+        title="People"
+      >
+        <PeopleSettings />
+      </SettingsPanel>
     );
   }
   if (tab === WORKFLOW_TAB) {
     return (
-      <div className="view view-settings view-workflow">
-        <ViewHeader
-          title="Settings"
-          description="What each state of each source means for flow metrics. Changes are saved at once, and every flow and bottleneck number follows them without a resync."
+      <SettingsPanel
+        tab={tab}
+        className="view-workflow"
+        description="What each state of each source means for flow metrics. Changes are saved at once, and every flow and bottleneck number follows them without a resync."
+        title="Workflow"
+      >
+        <p className="muted small workflow-intro">
+          Each raw state maps to a flow state — New, Waiting (with a reason), Active, Done or Canceled. A team
+          can have its own meaning for a state. Items that pass through an unmapped state are left out of the
+          flow numbers until it is mapped.
+        </p>
+        <WorkflowSettings
+          // Arriving from a data note re-focuses the screen on that state.
+          key={`${route.params.get("source")}-${route.params.get("state")}`}
+          focusSource={route.params.get("source")}
+          focusState={route.params.get("state")}
         />
-        <SettingsTabs tab={tab} />
-        <section
-          className="card settings-section"
-          id={`settings-panel-${tab}`}
-          role="tabpanel"
-          aria-labelledby={`settings-tab-${tab}`}
-        >
-          <h2 className="card-title">Workflow</h2>
-          <p className="muted small workflow-intro">
-            Each raw state maps to a flow state — New, Waiting (with a reason), Active, Done or Canceled. A
-            team can have its own meaning for a state. Items that pass through an unmapped state are left out
-            of the flow numbers until it is mapped.
-          </p>
-          <WorkflowSettings
-            // Arriving from a data note re-focuses the screen on that state.
-            key={`${route.params.get("source")}-${route.params.get("state")}`}
-            focusSource={route.params.get("source")}
-            focusState={route.params.get("state")}
-          />
-        </section>
-      </div>
+      </SettingsPanel>
     );
   }
   return <GeneralSettings />;
