@@ -219,14 +219,10 @@ impl Engine {
 
     /// Brings the engine up to date with `ix` (same workspace, later generation): items whose
     /// title, team, source, provenance or kind changed, and new items, are read and compared
-    /// again. Word frequencies follow the changed items. Returns how many items were re-read.
-    /// An index with fewer items than the engine (items deleted) needs [`Engine::build`].
-    pub fn update(&mut self, ix: &WorkIndex) -> Option<usize> {
-        self.update_positions(ix).map(|changed| changed.len())
-    }
-
-    /// [`Engine::update`], returning the positions of the items read again (ascending).
-    pub fn update_positions(&mut self, ix: &WorkIndex) -> Option<Vec<u32>> {
+    /// again. Word frequencies follow the changed items. Returns the positions of the items
+    /// re-read (ascending), or None for an index with fewer items than the engine (items
+    /// deleted): it needs [`Engine::build`].
+    pub fn update(&mut self, ix: &WorkIndex) -> Option<Vec<u32>> {
         let n = ix.items.len();
         if n < self.len {
             return None;

@@ -614,7 +614,7 @@ pub async fn current(ws: &Workspace, progress: engine::Progress<'_>) -> CoreResu
     // The items whose pairs are scored again (None: all of them).
     let mut affected = None;
     match generation {
-        Some(generation) => match Arc::make_mut(&mut engine).update_positions(&ix) {
+        Some(generation) => match Arc::make_mut(&mut engine).update(&ix) {
             Some(read) => {
                 affected = ix
                     .changed_since(generation)
