@@ -811,6 +811,80 @@ async fn thresholds_are_editable_and_move_the_list() {
     ws.close().await;
 }
 
+async fn list_at(ws: &Workspace, now: i64) -> TriageList {
+    let q = TriageQuery {
+        limit: 1000,
+        ..TriageQuery::default()
+    };
+    triage::triage_list(ws, &q, now).await.unwrap()
+}
+
+/// The idle threshold (in days) that `gh-dep-idle` crosses at `at`.
+fn idle_days_crossed_at(l: &TriageList, at: i64) -> f64 {
+    let row = l.rows.iter().find(|r| r.id == "gh-dep-idle").unwrap();
+    let idle = row
+        .reasons
+        .iter()
+        .find(|r| r.reason == Reason::AiIdle)
+        .unwrap();
+    let since = chrono::DateTime::parse_from_rfc3339(&idle.since)
+        .unwrap()
+        .timestamp_millis();
+    (at - since) as f64 / D as f64
+}
+
+/// Ages move with the clock: when its minute turns and nothing else changed, the list answers
+/// at once from the reasons kept for the previous minute (its ages measured now) while the new
+/// minute's are found in the background; once found they list what crossed a threshold. A jump
+/// of more than two minutes finds them before answering.
+#[tokio::test]
+async fn the_list_follows_the_clock_minute_by_minute() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path()).await;
+    let first = list_at(&ws, NOW).await;
+    let idle_at = |at: i64| Thresholds {
+        idle_days: idle_days_crossed_at(&first, at),
+        ..Thresholds::default()
+    };
+    // Idle from 90 s after NOW on.
+    triage::thresholds_set(&ws, &idle_at(NOW + 90_000), "lead", "", NOW)
+        .await
+        .unwrap();
+    let before = list_at(&ws, NOW).await;
+    assert!(!listed_for(&before, Reason::AiIdle).contains("gh-dep-idle"));
+
+    // Two minutes on: the kept reasons answer, with ages of now.
+    let turned = list_at(&ws, NOW + 120_000).await;
+    assert_eq!(reasons_of(&turned), reasons_of(&before));
+    let age = |l: &TriageList| {
+        l.rows
+            .iter()
+            .find(|r| r.id == "gh-pr-waiting")
+            .map(|r| r.age_days)
+            .unwrap()
+    };
+    assert!(
+        ((age(&turned) - age(&before)) * D as f64 - 120_000.0).abs() < 1.0,
+        "ages are measured at the question's time"
+    );
+    triage::settle(&ws).await;
+    let found = list_at(&ws, NOW + 120_000).await;
+    assert!(
+        listed_for(&found, Reason::AiIdle).contains("gh-dep-idle"),
+        "the new minute's reasons list what crossed the threshold"
+    );
+
+    // Idle from 5 minutes after NOW on; ten minutes later, listed without waiting.
+    triage::thresholds_set(&ws, &idle_at(NOW + 300_000), "lead", "", NOW + 120_000)
+        .await
+        .unwrap();
+    let again = list_at(&ws, NOW + 120_000).await;
+    assert!(!listed_for(&again, Reason::AiIdle).contains("gh-dep-idle"));
+    let jumped = list_at(&ws, NOW + 600_000).await;
+    assert!(listed_for(&jumped, Reason::AiIdle).contains("gh-dep-idle"));
+    ws.close().await;
+}
+
 #[tokio::test]
 async fn the_independent_review_rule_and_the_overview_count_agree_with_its_list() {
     let dir = tempfile::tempdir().unwrap();

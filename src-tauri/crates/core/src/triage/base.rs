@@ -56,6 +56,18 @@ impl Key {
     }
 }
 
+impl Key {
+    /// How many minutes `self` is ahead of `earlier` when everything but the minute is the same
+    /// (`None` when anything else differs).
+    pub fn minutes_after(&self, earlier: &Key) -> Option<i64> {
+        let same = Key {
+            minute: earlier.minute,
+            ..*self
+        };
+        (same == *earlier).then(|| self.minute - earlier.minute)
+    }
+}
+
 /// What new work lacks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Missing {

@@ -314,41 +314,159 @@ pub struct TriageList {
     pub thresholds: Thresholds,
 }
 
+/// How many minutes old a kept base may still answer, when nothing but the clock moved, while
+/// the base of the current minute is found in the background: a filter change at a minute's turn
+/// answers from memory instead of waiting for every reason to be found again.
+const STALE_MINUTES: i64 = 2;
+
 /// The worklist's base (see [`base`]), from the cache when the workspace, its workflow map and
-/// the thresholds are as they were and it is less than a minute old.
+/// the thresholds are as they were and it is of this minute. When only the clock moved, by at
+/// most [`STALE_MINUTES`], the kept base answers and the current one is found in the background
+/// (see [`settle`]); otherwise it is found now.
 async fn cached_base(ws: &Workspace, thresholds: Thresholds, now: i64) -> CoreResult<Arc<Base>> {
-    const NAME: &str = "triage";
-    let ix = ws.index().await?;
-    let rows = crate::graph::repo::workflow_maps::list(ws.pool()).await?;
-    let set = crate::governance::load(ws).await?;
-    let policies = {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        serde_json::to_string(&set)
-            .map_err(|e| CoreError::Invalid(e.to_string()))?
-            .hash(&mut h);
-        h.finish()
-    };
-    let key = base::Key::new(&ix, &rows, policies, thresholds, now);
-    if let Some(cached) = ws.derived::<Base>(NAME).filter(|b| b.key == key) {
-        return Ok(cached);
+    let inputs = BaseInputs::read(ws, thresholds, now).await?;
+    if let Some(kept) = ws.derived::<Base>(BASE) {
+        if kept.key == inputs.key {
+            return Ok(kept);
+        }
+        let behind = inputs.key.minutes_after(&kept.key);
+        if behind.is_some_and(|m| (1..=STALE_MINUTES).contains(&m)) {
+            refresh_in_background(ws, thresholds, now, inputs.key);
+            return Ok(kept);
+        }
     }
-    let cx = crate::deps::context(ws, now).await?;
-    let mapping = crate::flow::Mapping::build(&cx.ix, &rows);
-    let (found, _) =
-        crate::governance::current::followed(ws, &cx.ix, &mapping, &rows, &set, now).await?;
-    let violations = blocking_violations(&set, &found);
-    let computed = Arc::new(base::compute(
-        &cx.ix,
-        &cx.facts,
-        &mapping,
-        &violations,
-        thresholds,
-        now,
-        key,
-    ));
-    ws.set_derived(NAME, computed.clone());
+    let computed = Arc::new(inputs.compute(ws, now).await?);
+    keep_base(ws, computed.clone());
     Ok(computed)
+}
+
+const BASE: &str = "triage";
+const REFRESH: &str = "triage-refresh";
+
+/// The base found in the background, and the key it is found for.
+type Refresh = std::sync::Mutex<Option<(base::Key, tokio::task::JoinHandle<()>)>>;
+
+/// What a base is computed from, read once.
+struct BaseInputs {
+    ix: Arc<WorkIndex>,
+    rows: Vec<crate::graph::model::WorkflowMap>,
+    set: crate::governance::PolicySet,
+    thresholds: Thresholds,
+    key: base::Key,
+}
+
+impl BaseInputs {
+    async fn read(ws: &Workspace, thresholds: Thresholds, now: i64) -> CoreResult<BaseInputs> {
+        let ix = ws.index().await?;
+        let rows = crate::graph::repo::workflow_maps::list(ws.pool()).await?;
+        let set = crate::governance::load(ws).await?;
+        let policies = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            serde_json::to_string(&set)
+                .map_err(|e| CoreError::Invalid(e.to_string()))?
+                .hash(&mut h);
+            h.finish()
+        };
+        let key = base::Key::new(&ix, &rows, policies, thresholds, now);
+        Ok(BaseInputs {
+            ix,
+            rows,
+            set,
+            thresholds,
+            key,
+        })
+    }
+
+    /// Every candidate at `now`.
+    async fn compute(self, ws: &Workspace, now: i64) -> CoreResult<Base> {
+        let cx = crate::deps::context(ws, now).await?;
+        let mapping = crate::flow::Mapping::build(&cx.ix, &self.rows);
+        let (found, _) =
+            crate::governance::current::followed(ws, &cx.ix, &mapping, &self.rows, &self.set, now)
+                .await?;
+        let violations = blocking_violations(&self.set, &found);
+        drop(self.ix);
+        Ok(base::compute(
+            &cx.ix,
+            &cx.facts,
+            &mapping,
+            &violations,
+            self.thresholds,
+            now,
+            self.key,
+        ))
+    }
+}
+
+/// Keeps `computed` unless the kept base is of a later minute of the same state (a refresh
+/// that finished after a newer base was found).
+fn keep_base(ws: &Workspace, computed: Arc<Base>) {
+    let newer_kept = ws
+        .derived::<Base>(BASE)
+        .and_then(|kept| kept.key.minutes_after(&computed.key))
+        .is_some_and(|m| m > 0);
+    if !newer_kept {
+        ws.set_derived(BASE, computed);
+    }
+}
+
+/// Finds the base for `key` in the background, unless that is already under way.
+fn refresh_in_background(ws: &Workspace, thresholds: Thresholds, now: i64, key: base::Key) {
+    let slot = match ws.derived::<Refresh>(REFRESH) {
+        Some(s) => s,
+        None => {
+            let s: Arc<Refresh> = Arc::default();
+            ws.set_derived(REFRESH, s.clone());
+            s
+        }
+    };
+    let Ok(mut running) = slot.lock() else {
+        return;
+    };
+    if running
+        .as_ref()
+        .is_some_and(|(k, task)| *k == key && !task.is_finished())
+    {
+        return;
+    }
+    let ws = ws.clone();
+    let task = tokio::spawn(async move {
+        let started = std::time::Instant::now();
+        let found = match BaseInputs::read(&ws, thresholds, now).await {
+            Ok(inputs) if inputs.key == key => inputs.compute(&ws, now).await,
+            // Something else changed meanwhile: the next question finds it.
+            Ok(_) => return,
+            Err(err) => Err(err),
+        };
+        match found {
+            Ok(computed) => {
+                keep_base(&ws, Arc::new(computed));
+                // Layer the decisions over it now, so the next question only filters.
+                if let Err(err) = worklist(&ws, now).await {
+                    tracing::warn!(%err, "the worklist of the new minute was not layered");
+                }
+                tracing::debug!(
+                    ms = started.elapsed().as_secs_f64() * 1e3,
+                    "triage base of the new minute found in the background"
+                );
+            }
+            Err(err) => tracing::warn!(%err, "the triage base of the new minute was not found"),
+        }
+    });
+    *running = Some((key, task));
+}
+
+/// Waits for a base being found in the background (see [`cached_base`]) to be kept.
+pub async fn settle(ws: &Workspace) {
+    let task = ws
+        .derived::<Refresh>(REFRESH)
+        .and_then(|slot| slot.lock().ok().and_then(|mut r| r.take()));
+    if let Some((_, task)) = task {
+        if let Err(err) = task.await {
+            tracing::warn!(%err, "the triage base refresh stopped");
+        }
+    }
 }
 
 /// Violations now of the enabled blocking policies, but the independent review (the
