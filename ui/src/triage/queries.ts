@@ -27,6 +27,9 @@ export const triageQueries = {
       ],
       queryFn: () => ipc.triageList(toTriageQuery(filters, limit)),
       staleTime: 30_000,
+      // Ages move with the clock, and items cross thresholds: asked again every minute while the
+      // page is shown (Rust answers from the kept reasons; see docs/metrics.md, "Triage").
+      refetchInterval: 60_000,
     }),
   decisions: (itemId: string | null) =>
     queryOptions({

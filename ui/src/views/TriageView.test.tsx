@@ -1,5 +1,5 @@
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { TriageDecision, TriageQuery, TriageRow } from "../lib/ipc";
 import {
   clearMocks,
@@ -80,6 +80,25 @@ function backend(rows: TriageRow[] = ROWS) {
 }
 
 describe("Triage", () => {
+  it("asks for the list again every minute while shown, keeping the selection", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      const calls = backend();
+      renderWithClient(<TriageView />);
+      await screen.findByText("First");
+      press("j");
+      const asked = () => calls.filter((c) => c.cmd === "triage_list").length;
+      const before = asked();
+      await vi.advanceTimersByTimeAsync(59_000);
+      expect(asked()).toBe(before);
+      await vi.advanceTimersByTimeAsync(2_000);
+      await waitFor(() => expect(asked()).toBe(before + 1));
+      expect(selectedKey()).toBe("b");
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("moves with j/k, records an action with its key, and undoes it with z", async () => {
     const calls = backend();
     renderWithClient(<TriageView />);
