@@ -528,19 +528,28 @@ pub async fn duplicates_figures(
     let engine = baton_core::duplicates::Engine::build(ix, &mut |_, _| {});
     let mut files = baton_core::duplicates::FileSets::default();
     baton_core::duplicates::load_files(ws, ix, &engine, &mut files).await?;
-    let ranked = baton_core::duplicates::rank_with(ix, &engine, Default::default(), Some(&files));
+    let mut descs = baton_core::duplicates::Descriptions::default();
+    baton_core::duplicates::load_descriptions(ws, ix, &engine, &mut descs).await?;
+    let ranked = baton_core::duplicates::rank_with(
+        ix,
+        &engine,
+        Default::default(),
+        Some(&files),
+        Some(&descs),
+    );
     out.push(timed(
         &format!(
-            "duplicates: every candidate on the whole index, fresh engine, files of its pull requests read ({} pairs compared alike, {} candidates, {} sharing files)",
+            "duplicates: every candidate on the whole index, fresh engine, files of its pull requests and descriptions read ({} pairs compared alike, {} candidates, {} sharing files, {} with descriptions compared)",
             engine.pairs().count(),
             ranked.len(),
-            ranked.iter().filter(|s| !s.same_files.is_empty()).count()
+            ranked.iter().filter(|s| !s.same_files.is_empty()).count(),
+            ranked.iter().filter(|s| s.description.is_some()).count()
         ),
         ms_since(started),
         cpu_since(cpu),
         Some((2_000.0, false)),
     ));
-    drop((engine, ranked, files));
+    drop((engine, ranked, files, descs));
     std::hint::black_box(baton_core::duplicates::current(ws, &mut |_, _| {}).await?);
     let mut page_samples = Vec::new();
     let mut page_cpu = Vec::new();

@@ -28,10 +28,12 @@ async fn the_demo_ranking_finds_its_duplicates() {
     let linked = linked_pairs(&ix);
     let mut known = linked.clone();
     known.extend(graph.planted_duplicates.iter().cloned());
-    let all = evaluate(&ix, &engine, &known);
-    let source = evaluate(&ix, &engine, &linked);
+    let all = evaluate_in(&ws, &known).await.unwrap();
+    let source = evaluate_in(&ws, &linked).await.unwrap();
+    let titles_only = evaluate(&ix, &engine, &known);
     eprintln!(
-        "demo 3,000 items: against links and planted pairs {all:?}; against links only {source:?}"
+        "demo 3,000 items: against links and planted pairs {all:?}; against links only \
+         {source:?}; titles and structure only (no files, no descriptions) {titles_only:?}"
     );
     assert!(
         all.known >= 20,
@@ -303,10 +305,10 @@ async fn the_demo_ranking_on_other_seeds() {
             end: END,
         });
         demo::write(&ws, &graph).await.unwrap();
-        let (ix, engine, _) = engine_for(&ws, &mut |_, _| {}).await.unwrap();
+        let ix = ws.index().await.unwrap();
         let mut known = linked_pairs(&ix);
         known.extend(graph.planted_duplicates.iter().cloned());
-        let e = evaluate(&ix, &engine, &known);
+        let e = evaluate_in(&ws, &known).await.unwrap();
         eprintln!("demo {items} items, seed {seed}: {e:?}");
         assert!(
             e.precision_at_20.unwrap_or(0.0) >= 0.8,
@@ -410,8 +412,27 @@ async fn assert_ranked_afresh(ws: &Workspace, what: &str) -> Current {
     assert_eq!(c.computed, Computed::Incremental, "{what}: no rebuild");
     let mut files = FileSets::default();
     load_files(ws, &c.ix, &c.engine, &mut files).await.unwrap();
-    let fresh = rank_with(&c.ix, &c.engine, RankOptions::default(), Some(&files));
-    let key = |s: &Scored| (s.a, s.b, s.score.to_bits(), s.shared.clone(), s.same_intent);
+    let mut descs = Descriptions::default();
+    load_descriptions(ws, &c.ix, &c.engine, &mut descs)
+        .await
+        .unwrap();
+    let fresh = rank_with(
+        &c.ix,
+        &c.engine,
+        RankOptions::default(),
+        Some(&files),
+        Some(&descs),
+    );
+    let key = |s: &Scored| {
+        (
+            s.a,
+            s.b,
+            s.score.to_bits(),
+            s.shared.clone(),
+            s.same_intent,
+            s.description.map(f64::to_bits),
+        )
+    };
     assert_eq!(
         c.ranked.iter().map(key).collect::<Vec<_>>(),
         fresh.iter().map(key).collect::<Vec<_>>(),
