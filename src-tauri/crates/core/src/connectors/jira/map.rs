@@ -940,6 +940,40 @@ mod tests {
     }
 
     #[test]
+    fn descriptions_are_read_as_plain_text_from_a_string_or_a_document_tree() {
+        let adf = serde_json::json!({
+            "type": "doc", "version": 1,
+            "content": [
+                { "type": "heading", "attrs": { "level": 2 },
+                  "content": [{ "type": "text", "text": "Refunds fail" }] },
+                { "type": "paragraph", "content": [
+                    { "type": "text", "text": "Ask " },
+                    { "type": "mention", "attrs": { "id": "5b10", "text": "@Ann" } },
+                    { "type": "text", "text": " about <script>alert(1)</script>",
+                      "marks": [{ "type": "strong" }] },
+                    { "type": "hardBreak" },
+                    { "type": "inlineCard", "attrs": { "url": "https://example.com/x" } }
+                ] },
+                { "type": "bulletList", "content": [
+                    { "type": "listItem", "content": [
+                        { "type": "paragraph", "content": [{ "type": "text", "text": "one" }] }
+                    ] }
+                ] },
+                { "type": "codeBlock", "content": [{ "type": "text", "text": "x = 1" }] }
+            ]
+        });
+        assert_eq!(
+            description_text(Some(&adf)),
+            "Refunds fail\nAsk @Ann about <script>alert(1)</script>\nhttps://example.com/x\none\nx = 1",
+            "text nodes in order, a line per block; markup in the text stays text"
+        );
+        let wiki = serde_json::json!("h2. Refunds *fail*");
+        assert_eq!(description_text(Some(&wiki)), "h2. Refunds *fail*");
+        assert_eq!(description_text(None), "");
+        assert_eq!(description_text(Some(&serde_json::json!(12))), "");
+    }
+
+    #[test]
     fn link_types_are_read_by_their_descriptions() {
         let cases = [
             (
