@@ -244,8 +244,17 @@ async fn load_descriptions_of(
             }
         }
     }
-    if only.is_none() {
-        descs.by_item.clear();
+    match only {
+        None => descs.by_item.clear(),
+        // What is held of a marked item may be stale even if it is in no pair now (it may pair
+        // again later, unmarked): dropped.
+        Some(mask) => {
+            for (i, m) in mask.iter().enumerate() {
+                if *m {
+                    descs.by_item.remove(&(i as u32));
+                }
+            }
+        }
     }
     if !any {
         return Ok(());
