@@ -66,17 +66,22 @@ const REPORTERS: &[&str] = &[
     "a partner integration test",
 ];
 
+/// One of `list` (none when empty).
+fn one(rng: &mut Rng, list: &[&'static str]) -> &'static str {
+    list.get(rng.below(list.len().max(1))).copied().unwrap_or("")
+}
+
 fn draw(vocab: &Vocab, rng: &mut Rng) -> Facts {
     Facts {
-        object: *rng.pick(vocab.objects),
-        other: *rng.pick(vocab.objects),
-        condition: *rng.pick(vocab.conditions),
-        surface: *rng.pick(vocab.surfaces),
-        tech: *rng.pick(vocab.techs),
+        object: one(rng, vocab.objects),
+        other: one(rng, vocab.objects),
+        condition: one(rng, vocab.conditions),
+        surface: one(rng, vocab.surfaces),
+        tech: one(rng, vocab.techs),
         count: rng.between(2, 400) as u32,
-        since: *rng.pick(SINCE),
-        symptom: *rng.pick(SYMPTOMS),
-        reporter: *rng.pick(REPORTERS),
+        since: one(rng, SINCE),
+        symptom: one(rng, SYMPTOMS),
+        reporter: one(rng, REPORTERS),
     }
 }
 
