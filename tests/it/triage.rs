@@ -445,6 +445,7 @@ pub fn graph() -> DemoGraph {
         ("jira", "Done", Done, None),
     ];
     DemoGraph {
+        descriptions: Vec::new(),
         sources: vec![
             source("gh", SourceKind::Github),
             source("jira", SourceKind::Jira),

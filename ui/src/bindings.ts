@@ -4746,6 +4746,8 @@ export type Severity = "info" | "warning" | "blocking";
 export type Signal = 
 /**  Titles alike: the similarity, 0..1. */
 { kind: "titles_alike"; similarity: number | null } | 
+/**  Descriptions alike: the similarity, 0..1 (only when both items have one to compare). */
+{ kind: "descriptions_alike"; similarity: number | null } | 
 /**  Created this many days apart (0..). */
 { kind: "close_in_time"; days: number | null } | 
 /**  Both under this intent. */

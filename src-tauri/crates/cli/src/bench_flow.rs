@@ -528,19 +528,28 @@ pub async fn duplicates_figures(
     let engine = baton_core::duplicates::Engine::build(ix, &mut |_, _| {});
     let mut files = baton_core::duplicates::FileSets::default();
     baton_core::duplicates::load_files(ws, ix, &engine, &mut files).await?;
-    let ranked = baton_core::duplicates::rank_with(ix, &engine, Default::default(), Some(&files));
+    let mut descs = baton_core::duplicates::Descriptions::default();
+    baton_core::duplicates::load_descriptions(ws, ix, &engine, &mut descs).await?;
+    let ranked = baton_core::duplicates::rank_with(
+        ix,
+        &engine,
+        Default::default(),
+        Some(&files),
+        Some(&descs),
+    );
     out.push(timed(
         &format!(
-            "duplicates: every candidate on the whole index, fresh engine, files of its pull requests read ({} pairs compared alike, {} candidates, {} sharing files)",
+            "duplicates: every candidate on the whole index, fresh engine, files of its pull requests and descriptions read ({} pairs compared alike, {} candidates, {} sharing files, {} with descriptions compared)",
             engine.pairs().count(),
             ranked.len(),
-            ranked.iter().filter(|s| !s.same_files.is_empty()).count()
+            ranked.iter().filter(|s| !s.same_files.is_empty()).count(),
+            ranked.iter().filter(|s| s.description.is_some()).count()
         ),
         ms_since(started),
         cpu_since(cpu),
         Some((2_000.0, false)),
     ));
-    drop((engine, ranked, files));
+    drop((engine, ranked, files, descs));
     std::hint::black_box(baton_core::duplicates::current(ws, &mut |_, _| {}).await?);
     let mut page_samples = Vec::new();
     let mut page_cpu = Vec::new();
@@ -574,6 +583,66 @@ pub async fn duplicates_figures(
     Ok(out)
 }
 
+/// The conflicting-changes answers on the whole workspace, each asked `runs` times with nothing
+/// changed (medians): the conflicts list (Triage's reason, `baton conflicts`), who changes whose
+/// code (`conflicts_touches`, every pull request read) and the pull requests behind its busiest
+/// pair (`conflicts_touch_pulls`).
+pub async fn conflicts_figures(ws: &Workspace, runs: u32) -> Result<Vec<Figure>, CoreError> {
+    use baton_core::conflicts::{live, touches};
+    let now = baton_core::time::now_ms();
+    let q = touches::TouchesQuery::default();
+    let (mut list, mut list_cpu) = (Vec::new(), Vec::new());
+    let (mut matrix, mut matrix_cpu) = (Vec::new(), Vec::new());
+    let (mut drill, mut drill_cpu) = (Vec::new(), Vec::new());
+    let (mut flagged, mut cells, mut behind) = (0, 0, 0);
+    for _ in 0..runs.max(1) {
+        let cpu = cpu_ms();
+        let started = Instant::now();
+        let report = live::compute(ws).await?;
+        list.push(ms_since(started));
+        list_cpu.push(cpu_since(cpu));
+        flagged = report.conflicts.len();
+        let cpu = cpu_ms();
+        let started = Instant::now();
+        let t = touches::report(ws, &q, now).await?;
+        matrix.push(ms_since(started));
+        matrix_cpu.push(cpu_since(cpu));
+        cells = t.cells.len();
+        let Some(busiest) = t.cells.iter().max_by_key(|c| c.pulls) else {
+            continue;
+        };
+        let cpu = cpu_ms();
+        let started = Instant::now();
+        let p = touches::pulls(ws, &q, &busiest.from_team_id, &busiest.to_team_id, now).await?;
+        drill.push(ms_since(started));
+        drill_cpu.push(cpu_since(cpu));
+        behind = p.total;
+    }
+    let mut out = vec![
+        timed(
+            &format!("conflicts: the conflicts list on the whole workspace ({flagged} flagged, median)"),
+            median(list),
+            median_of(&list_cpu),
+            None,
+        ),
+        timed(
+            &format!("conflicts: who changes whose code, every pull request ({cells} team pairs, median)"),
+            median(matrix),
+            median_of(&matrix_cpu),
+            None,
+        ),
+    ];
+    if !drill.is_empty() {
+        out.push(timed(
+            &format!("conflicts: the pull requests behind the busiest pair ({behind}, median)"),
+            median(drill),
+            median_of(&drill_cpu),
+            None,
+        ));
+    }
+    Ok(out)
+}
+
 /// Measures the flow figures on `path`; with `first_only`, only a fresh process's way to its
 /// first Flow answer (open, index, answer), which takes a second instead of a minute; with
 /// `intents_only`, that and the Intents page's figures.
@@ -583,6 +652,7 @@ pub async fn run(
     first_only: bool,
     intents_only: bool,
     duplicates_only: bool,
+    conflicts_only: bool,
 ) -> Result<Vec<Figure>, CoreError> {
     let mut out = Vec::new();
     let cpu_start = cpu_ms();
@@ -616,6 +686,11 @@ pub async fn run(
         first_cpu,
         Some((budgets.first_flow_ms, false)),
     ));
+    if conflicts_only {
+        out.extend(conflicts_figures(&ws, runs).await?);
+        ws.close().await;
+        return Ok(out);
+    }
     if duplicates_only {
         out.extend(duplicates_figures(&ws, &ix, runs).await?);
         ws.close().await;

@@ -48,12 +48,8 @@ pub async fn run(args: DuplicatesArgs) -> Result<(), CoreError> {
     )
     .await?;
     let evaluation = if args.evaluate {
-        let (ix, engine, _) = duplicates::engine_for(&ws, &mut |_, _| {}).await?;
-        Some(duplicates::evaluate(
-            &ix,
-            &engine,
-            &duplicates::linked_pairs(&ix),
-        ))
+        let ix = ws.index().await?;
+        Some(duplicates::evaluate_in(&ws, &duplicates::linked_pairs(&ix)).await?)
     } else {
         None
     };

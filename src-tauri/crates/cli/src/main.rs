@@ -254,6 +254,10 @@ enum Command {
         /// Only the duplicates figures (after the open and the index).
         #[arg(long, conflicts_with_all = ["first_only", "intents_only"])]
         duplicates_only: bool,
+        /// Only the conflicting-changes figures (the conflicts list, who changes whose code,
+        /// its drill-down).
+        #[arg(long, conflicts_with_all = ["first_only", "intents_only", "duplicates_only"])]
+        conflicts_only: bool,
     },
     /// Sync sources (every enabled one, or --source NAME) with the app's sync code.
     Sync(sync::SyncArgs),
@@ -581,8 +585,17 @@ async fn run(command: Command) -> Result<bool, CoreError> {
             first_only,
             intents_only,
             duplicates_only,
+            conflicts_only,
         } => print_json(
-            &bench_flow::run(&file, runs, first_only, intents_only, duplicates_only).await?,
+            &bench_flow::run(
+                &file,
+                runs,
+                first_only,
+                intents_only,
+                duplicates_only,
+                conflicts_only,
+            )
+            .await?,
         )?,
         Command::Sync(args) => sync::sync(args).await?,
         Command::Source(command) => sync::source(command).await?,

@@ -2317,6 +2317,7 @@ pub fn generate(options: &DemoOptions) -> DemoGraph {
             .collect(),
         paths: Vec::new(),
         owners: Vec::new(),
+        descriptions: Vec::new(),
     };
     // Pull requests arrive as GitHub records and are mapped as a sync maps them.
     super::github::through_the_github_mapping(&mut graph);
@@ -2325,6 +2326,8 @@ pub fn generate(options: &DemoOptions) -> DemoGraph {
     super::cases::add(&mut graph, seed, clock.end);
     // What pull requests touch and who owns what, as GitHub records through the sync's mapping.
     super::files::add(&mut graph, seed, clock.end);
+    // What each item's description says, through its source's mapping.
+    super::descriptions::add(&mut graph, seed);
     graph.decisions = super::cases::approvals(&graph, seed, clock.end);
     graph
 }

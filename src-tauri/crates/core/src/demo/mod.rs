@@ -4,6 +4,7 @@
 //! for byte. `build` writes it into a new workspace in one transaction.
 
 mod cases;
+mod descriptions;
 mod files;
 mod generate;
 mod github;
@@ -67,6 +68,9 @@ pub struct DemoGraph {
     pub paths: Vec<crate::graph::repo::item_paths::PathList>,
     /// Each repository's `CODEOWNERS`, as the sync's mapping reads it from the contents API.
     pub owners: Vec<crate::graph::repo::item_paths::RepoOwners>,
+    /// Each item's description as plain text, as its source's mapping reads it (item id,
+    /// text; see `descriptions`); stored summed up (`item_texts`), as a sync stores it.
+    pub descriptions: Vec<(String, String)>,
 }
 
 impl DemoGraph {
@@ -83,6 +87,7 @@ impl DemoGraph {
             + self.links.len()
             + self.decisions.len()
             + self.owners.len()
+            + self.descriptions.len()
             + self.paths.iter().map(|l| l.paths.len() + 1).sum::<usize>()) as u64
     }
 }
@@ -208,6 +213,11 @@ impl WriteOp for WriteGraph<'_> {
         repo::links::upsert_many(w.conn(), &graph.links).await?;
         repo::item_paths::set_lists(w.conn(), &graph.paths).await?;
         repo::item_paths::put_owners(w.conn(), &graph.owners).await?;
+        repo::item_texts::set_many(
+            w.conn(),
+            &crate::ingest::write::item_texts(&graph.descriptions),
+        )
+        .await?;
         // What intent rules match on, as the mappings read it: a Jira or Linear key's project,
         // a GitHub key's repository, and the epic an item serves at its source.
         let epic_keys: std::collections::HashMap<&str, &str> = graph

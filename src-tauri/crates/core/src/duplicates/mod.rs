@@ -38,7 +38,11 @@ pub const CLOSE_DAYS: f64 = 3.0;
 /// Created this far apart (days) or more: not close at all.
 pub const FAR_DAYS: f64 = 60.0;
 /// Weight of the title similarity in the score.
-pub const W_TEXT: f64 = 0.7;
+pub const W_TEXT: f64 = 0.5;
+/// Weight of the description similarity (when both items have a description to compare;
+/// otherwise the title's similarity stands in for it, so that an item without one is scored
+/// as before descriptions were read).
+pub const W_DESC: f64 = 0.2;
 /// Weights of the structural signals (they add up to 1 with [`W_TEXT`]).
 pub const W_TIME: f64 = 0.22;
 pub const W_INTENT: f64 = 0.05;
@@ -173,6 +177,139 @@ async fn load_files_of(
     Ok(())
 }
 
+/// What items' descriptions say, for the "descriptions alike" signal: per position, the summed-up
+/// description (`item_texts`) or None (none stored). Only the items of the engine's pairs are
+/// read; an item read again by a sync page is read again here.
+#[derive(Debug, Clone, Default)]
+pub struct Descriptions {
+    by_item: FxHashMap<u32, Option<text::Described>>,
+}
+
+impl Descriptions {
+    /// Records an item's description (None: it has none stored).
+    pub fn set(&mut self, item: u32, described: Option<text::Described>) {
+        self.by_item.insert(item, described);
+    }
+
+    /// How alike two items' descriptions are, when both have one to compare.
+    pub fn similarity(&self, a: u32, b: u32) -> Option<f64> {
+        let x = self.by_item.get(&a)?.as_ref()?;
+        let y = self.by_item.get(&b)?.as_ref()?;
+        text::description_similarity(x, y)
+    }
+
+    /// How many items' descriptions it holds (with a description or without).
+    pub fn len(&self) -> usize {
+        self.by_item.len()
+    }
+
+    /// Whether it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.by_item.is_empty()
+    }
+}
+
+/// Reads into `descs` the descriptions of every item of the engine's pairs.
+pub async fn load_descriptions(
+    ws: &Workspace,
+    ix: &WorkIndex,
+    engine: &Engine,
+    descs: &mut Descriptions,
+) -> CoreResult<()> {
+    load_descriptions_of(ws, ix, engine, descs, None).await
+}
+
+/// [`load_descriptions`] for the pairs with an item marked in `only` (all pairs when None):
+/// marked items are read again, the others only when not held yet (an unchanged item newly
+/// paired with a changed one).
+async fn load_descriptions_of(
+    ws: &Workspace,
+    ix: &WorkIndex,
+    engine: &Engine,
+    descs: &mut Descriptions,
+    only: Option<&[bool]>,
+) -> CoreResult<()> {
+    let n = ix.items.len();
+    let marked = |i: u32| only.is_none_or(|m| m.get(i as usize).copied().unwrap_or(true));
+    let mut wanted = vec![false; n];
+    let mut any = false;
+    for ((a, b), _) in engine.pairs() {
+        if !marked(a) && !marked(b) {
+            continue;
+        }
+        for i in [a, b] {
+            if (i as usize) < n && (marked(i) || !descs.by_item.contains_key(&i)) {
+                wanted[i as usize] = true;
+                any = true;
+            }
+        }
+    }
+    match only {
+        None => descs.by_item.clear(),
+        // What is held of a marked item may be stale even if it is in no pair now (it may pair
+        // again later, unmarked): dropped.
+        Some(mask) => {
+            for (i, m) in mask.iter().enumerate() {
+                if *m {
+                    descs.by_item.remove(&(i as u32));
+                }
+            }
+        }
+    }
+    if !any {
+        return Ok(());
+    }
+    let ids: Vec<&str> = wanted
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| **w)
+        .map(|(i, _)| &ix.item_ids[i])
+        .collect();
+    let mut conn = ws.pool().acquire().await?;
+    // A whole build reads every row (one scan) rather than naming most items.
+    let rows = if only.is_none() || ids.len() > n / 4 {
+        repo::item_texts::of_items(&mut conn, None, text::DESC_SCHEME).await?
+    } else {
+        repo::item_texts::of_items(&mut conn, Some(&ids), text::DESC_SCHEME).await?
+    };
+    // Positions by row id (the index holds items in row id order; otherwise a map).
+    let ordered = ix.items.windows(2).all(|w| w[0].rowid < w[1].rowid);
+    let by_rowid: FxHashMap<i64, u32> = if ordered {
+        FxHashMap::default()
+    } else {
+        ix.items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| (item.rowid, i as u32))
+            .collect()
+    };
+    let position = |rowid: i64, id: &str| -> Option<u32> {
+        let at = if ordered {
+            let at = ix.items.partition_point(|i| i.rowid < rowid);
+            (ix.items.get(at).is_some_and(|i| i.rowid == rowid)).then_some(at as u32)?
+        } else {
+            *by_rowid.get(&rowid)?
+        };
+        (ix.item_ids.get(at as usize) == Some(id)).then_some(at)
+    };
+    for (i, w) in wanted.iter().enumerate() {
+        if *w {
+            descs.by_item.insert(i as u32, None);
+        }
+    }
+    for (rowid, id, words, sig) in rows {
+        let Some(at) = position(rowid, &id) else {
+            continue;
+        };
+        if wanted[at as usize] {
+            descs
+                .by_item
+                .insert(at, text::Described::from_stored(words, &sig));
+        }
+    }
+    Ok(())
+}
+
 /// A scored pair (positions in the index, smaller first).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scored {
@@ -180,6 +317,8 @@ pub struct Scored {
     pub b: u32,
     pub score: f64,
     pub text: f64,
+    /// How alike the two descriptions are (None: either has none to compare).
+    pub description: Option<f64>,
     /// |created a − created b| in days.
     pub days_apart: f64,
     pub same_intent: bool,
@@ -300,17 +439,19 @@ pub fn closeness(days_apart: f64) -> f64 {
 /// Every candidate of the engine, scored and sorted (best first; ties by item id), without the
 /// files signal (see [`rank_with`]).
 pub fn rank(ix: &WorkIndex, engine: &Engine, opts: RankOptions) -> Vec<Scored> {
-    rank_with(ix, engine, opts, None)
+    rank_with(ix, engine, opts, None, None)
 }
 
-/// [`rank`] with the files changes touch (pairs of pull requests sharing files score higher).
+/// [`rank`] with the files changes touch (pairs of pull requests sharing files score higher)
+/// and the items' descriptions.
 pub fn rank_with(
     ix: &WorkIndex,
     engine: &Engine,
     opts: RankOptions,
     files: Option<&FileSets>,
+    descs: Option<&Descriptions>,
 ) -> Vec<Scored> {
-    let mut out = score(ix, engine, opts, files, None);
+    let mut out = score(ix, engine, opts, files, descs, None);
     sort_ranked(ix, &mut out);
     out
 }
@@ -325,11 +466,19 @@ pub fn rerank(
     ix: &WorkIndex,
     engine: &Engine,
     files: Option<&FileSets>,
+    descs: Option<&Descriptions>,
     previous: &[Scored],
     affected: &[bool],
 ) -> Vec<Scored> {
     let hit = |i: u32| affected.get(i as usize).copied().unwrap_or(true);
-    let mut out = score(ix, engine, RankOptions::default(), files, Some(affected));
+    let mut out = score(
+        ix,
+        engine,
+        RankOptions::default(),
+        files,
+        descs,
+        Some(affected),
+    );
     out.extend(previous.iter().filter(|s| !hit(s.a) && !hit(s.b)).cloned());
     sort_ranked(ix, &mut out);
     out
@@ -351,6 +500,7 @@ fn score(
     engine: &Engine,
     opts: RankOptions,
     files: Option<&FileSets>,
+    descs: Option<&Descriptions>,
     only: Option<&[bool]>,
 ) -> Vec<Scored> {
     let n = ix.items.len();
@@ -402,8 +552,11 @@ fn score(
             }
             _ => (Vec::new(), 0.0),
         };
+        let description = descs.and_then(|d| d.similarity(a, b));
+        let told = description.unwrap_or(text);
         // Squared: titles nearly the same stand well apart from titles sharing a template.
         let score = W_TEXT * text * text
+            + W_DESC * told * told
             + W_TIME * closeness(days_apart)
             + if same_intent { W_INTENT } else { 0.0 }
             + if shared.is_empty() { 0.0 } else { W_LINKED }
@@ -416,6 +569,7 @@ fn score(
             b,
             score: score.min(1.0),
             text,
+            description,
             days_apart,
             same_intent,
             shared,
@@ -448,6 +602,34 @@ pub struct Evaluation {
 /// Measures the ranking against `known` pairs (item ids; order within a pair does not matter):
 /// precision of the first 20 and 100 candidates and recall over all of them.
 pub fn evaluate(ix: &WorkIndex, engine: &Engine, known: &[(String, String)]) -> Evaluation {
+    evaluate_with(ix, engine, known, None, None)
+}
+
+/// [`evaluate`] of the workspace's candidates as the page ranks them (the files of its pull
+/// requests and its items' descriptions read).
+pub async fn evaluate_in(ws: &Workspace, known: &[(String, String)]) -> CoreResult<Evaluation> {
+    let (ix, engine, _) = engine_for(ws, &mut |_, _| {}).await?;
+    let mut files = FileSets::default();
+    load_files(ws, &ix, &engine, &mut files).await?;
+    let mut descs = Descriptions::default();
+    load_descriptions(ws, &ix, &engine, &mut descs).await?;
+    Ok(evaluate_with(
+        ix.as_ref(),
+        engine.as_ref(),
+        known,
+        Some(&files),
+        Some(&descs),
+    ))
+}
+
+/// [`evaluate`] with the files and descriptions signals.
+pub fn evaluate_with(
+    ix: &WorkIndex,
+    engine: &Engine,
+    known: &[(String, String)],
+    files: Option<&FileSets>,
+    descs: Option<&Descriptions>,
+) -> Evaluation {
     let pos: HashMap<&str, u32> = ix
         .item_ids
         .iter()
@@ -461,7 +643,7 @@ pub fn evaluate(ix: &WorkIndex, engine: &Engine, known: &[(String, String)]) -> 
             (a != b).then_some((a.min(b), a.max(b)))
         })
         .collect();
-    let ranked = rank(ix, engine, RankOptions { keep_linked: true });
+    let ranked = rank_with(ix, engine, RankOptions { keep_linked: true }, files, descs);
     let hits = |k: usize| {
         let top = &ranked[..k.min(ranked.len())];
         (!top.is_empty()).then(|| {
@@ -508,6 +690,8 @@ struct Kept {
     ranked: Arc<Vec<Scored>>,
     /// The files of the pull requests of its pairs.
     files: FileSets,
+    /// The descriptions of the items of its pairs.
+    descs: Descriptions,
 }
 
 /// The items whose candidate pairs may score differently after `changed` items were read
@@ -595,7 +779,7 @@ pub async fn current(ws: &Workspace, progress: engine::Progress<'_>) -> CoreResu
     }
     // The engine is brought up to date outside the lock's await points: the files of its pairs
     // are read from the workspace between two holds of the lock.
-    let (mut engine, mut files, generation, previous) = {
+    let (mut engine, mut files, mut descs, generation, previous) = {
         let mut slot = kept
             .lock()
             .map_err(|_| CoreError::Invalid("the duplicates engine was poisoned".into()))?;
@@ -605,6 +789,7 @@ pub async fn current(ws: &Workspace, progress: engine::Progress<'_>) -> CoreResu
         (
             std::mem::take(&mut slot.engine),
             std::mem::take(&mut slot.files),
+            std::mem::take(&mut slot.descs),
             generation,
             std::mem::take(&mut slot.ranked),
         )
@@ -629,15 +814,30 @@ pub async fn current(ws: &Workspace, progress: engine::Progress<'_>) -> CoreResu
         affected = None;
     }
     load_files_of(ws, &ix, &engine, &mut files, affected.as_deref()).await?;
+    load_descriptions_of(ws, &ix, &engine, &mut descs, affected.as_deref()).await?;
     let ranked = Arc::new(match &affected {
-        Some(affected) => rerank(&ix, &engine, Some(&files), &previous, affected),
-        None => rank_with(&ix, &engine, RankOptions::default(), Some(&files)),
+        Some(affected) => rerank(
+            &ix,
+            &engine,
+            Some(&files),
+            Some(&descs),
+            &previous,
+            affected,
+        ),
+        None => rank_with(
+            &ix,
+            &engine,
+            RankOptions::default(),
+            Some(&files),
+            Some(&descs),
+        ),
     });
     let mut slot = kept
         .lock()
         .map_err(|_| CoreError::Invalid("the duplicates engine was poisoned".into()))?;
     slot.engine = engine;
     slot.files = files;
+    slot.descs = descs;
     slot.ranked = ranked;
     slot.generation = Some(ix.generation);
     tracing::debug!(
@@ -751,6 +951,8 @@ pub struct PairItem {
 pub enum Signal {
     /// Titles alike: the similarity, 0..1.
     TitlesAlike { similarity: f64 },
+    /// Descriptions alike: the similarity, 0..1 (only when both items have one to compare).
+    DescriptionsAlike { similarity: f64 },
     /// Created this many days apart (0..).
     CloseInTime { days: f64 },
     /// Both under this intent.
@@ -869,6 +1071,9 @@ pub fn explain(signals: &[Signal]) -> String {
         .iter()
         .map(|s| match s {
             Signal::TitlesAlike { similarity } => format!("titles {} alike", percent(*similarity)),
+            Signal::DescriptionsAlike { similarity } => {
+                format!("descriptions {} alike", percent(*similarity))
+            }
             Signal::CloseInTime { days } if *days < 1.0 => "created the same day".to_string(),
             Signal::CloseInTime { days } => {
                 let d = days.round() as i64;
@@ -890,6 +1095,11 @@ fn signals_of(ix: &WorkIndex, s: &Scored) -> Vec<Signal> {
     let mut out = vec![Signal::TitlesAlike {
         similarity: (s.text * 100.0).round() / 100.0,
     }];
+    if let Some(d) = s.description {
+        out.push(Signal::DescriptionsAlike {
+            similarity: (d * 100.0).round() / 100.0,
+        });
+    }
     if s.days_apart < FAR_DAYS {
         out.push(Signal::CloseInTime {
             days: (s.days_apart * 10.0).round() / 10.0,

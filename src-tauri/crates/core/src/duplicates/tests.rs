@@ -28,10 +28,12 @@ async fn the_demo_ranking_finds_its_duplicates() {
     let linked = linked_pairs(&ix);
     let mut known = linked.clone();
     known.extend(graph.planted_duplicates.iter().cloned());
-    let all = evaluate(&ix, &engine, &known);
-    let source = evaluate(&ix, &engine, &linked);
+    let all = evaluate_in(&ws, &known).await.unwrap();
+    let source = evaluate_in(&ws, &linked).await.unwrap();
+    let titles_only = evaluate(&ix, &engine, &known);
     eprintln!(
-        "demo 3,000 items: against links and planted pairs {all:?}; against links only {source:?}"
+        "demo 3,000 items: against links and planted pairs {all:?}; against links only \
+         {source:?}; titles and structure only (no files, no descriptions) {titles_only:?}"
     );
     assert!(
         all.known >= 20,
@@ -303,10 +305,10 @@ async fn the_demo_ranking_on_other_seeds() {
             end: END,
         });
         demo::write(&ws, &graph).await.unwrap();
-        let (ix, engine, _) = engine_for(&ws, &mut |_, _| {}).await.unwrap();
+        let ix = ws.index().await.unwrap();
         let mut known = linked_pairs(&ix);
         known.extend(graph.planted_duplicates.iter().cloned());
-        let e = evaluate(&ix, &engine, &known);
+        let e = evaluate_in(&ws, &known).await.unwrap();
         eprintln!("demo {items} items, seed {seed}: {e:?}");
         assert!(
             e.precision_at_20.unwrap_or(0.0) >= 0.8,
@@ -410,8 +412,27 @@ async fn assert_ranked_afresh(ws: &Workspace, what: &str) -> Current {
     assert_eq!(c.computed, Computed::Incremental, "{what}: no rebuild");
     let mut files = FileSets::default();
     load_files(ws, &c.ix, &c.engine, &mut files).await.unwrap();
-    let fresh = rank_with(&c.ix, &c.engine, RankOptions::default(), Some(&files));
-    let key = |s: &Scored| (s.a, s.b, s.score.to_bits(), s.shared.clone(), s.same_intent);
+    let mut descs = Descriptions::default();
+    load_descriptions(ws, &c.ix, &c.engine, &mut descs)
+        .await
+        .unwrap();
+    let fresh = rank_with(
+        &c.ix,
+        &c.engine,
+        RankOptions::default(),
+        Some(&files),
+        Some(&descs),
+    );
+    let key = |s: &Scored| {
+        (
+            s.a,
+            s.b,
+            s.score.to_bits(),
+            s.shared.clone(),
+            s.same_intent,
+            s.description.map(f64::to_bits),
+        )
+    };
     assert_eq!(
         c.ranked.iter().map(key).collect::<Vec<_>>(),
         fresh.iter().map(key).collect::<Vec<_>>(),
@@ -484,4 +505,286 @@ async fn a_ranking_followed_through_sync_pages_equals_one_made_afresh() {
     .await
     .unwrap();
     assert_ranked_afresh(&ws, "a team change and a retitle").await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Descriptions, on a hand-made graph
+// ---------------------------------------------------------------------------------------------
+
+/// A hand-made graph: one source, two teams, items (id, team, title, created day) and their
+/// descriptions (item id, text), written as a sync writes them.
+struct HandMade {
+    items: Vec<(&'static str, &'static str, &'static str, i64)>,
+    descriptions: Vec<(String, String)>,
+}
+
+impl crate::graph::WriteOp for HandMade {
+    type Output = ();
+    type Error = CoreError;
+    async fn apply(self, w: &mut crate::graph::Writer<'_>) -> CoreResult<()> {
+        use crate::graph::model::{FlowState, Source, SourceKind, Team, WorkItem};
+        repo::sources::upsert(
+            &mut *w.conn(),
+            &Source {
+                id: "src".into(),
+                kind: SourceKind::File,
+                name: "tracker".into(),
+                base_url: String::new(),
+                scope: "{}".into(),
+                secret_ref: None,
+                poll_interval_s: 0,
+                enabled: true,
+                synthetic: false,
+                created_at: 0,
+            },
+        )
+        .await?;
+        let teams: Vec<Team> = ["team-a", "team-b"]
+            .iter()
+            .map(|t| Team {
+                id: (*t).into(),
+                name: (*t).into(),
+            })
+            .collect();
+        repo::teams::upsert_many(w.conn(), &teams).await?;
+        let items: Vec<WorkItem> = self
+            .items
+            .iter()
+            .map(|(id, team, title, day)| WorkItem {
+                id: (*id).into(),
+                source_id: "src".into(),
+                external_id: (*id).into(),
+                key: id.to_uppercase(),
+                url: String::new(),
+                kind: ItemKind::Feature,
+                title: (*title).into(),
+                team_id: Some((*team).into()),
+                owner_id: None,
+                author_id: None,
+                provenance: Provenance::Human,
+                provenance_agent: None,
+                provenance_confidence: 1.0,
+                raw_state: "open".into(),
+                flow_state: FlowState::New,
+                wait_reason: None,
+                intent_id: None,
+                priority: None,
+                estimate: None,
+                created_at: END - 200 * DAY_MS + day * DAY_MS,
+                started_at: None,
+                done_at: None,
+                updated_at: END - 100 * DAY_MS + day * DAY_MS,
+            })
+            .collect();
+        repo::items::upsert_many(w.conn(), &items).await?;
+        repo::item_texts::set_many(
+            w.conn(),
+            &crate::ingest::write::item_texts(&self.descriptions),
+        )
+        .await?;
+        w.everything_changed();
+        Ok(())
+    }
+}
+
+/// Items whose titles pair by pair are somewhat alike (two of them created weeks apart), and
+/// unrelated items so that word frequencies mean something.
+fn hand_made_items() -> Vec<(&'static str, &'static str, &'static str, i64)> {
+    let mut items = vec![
+        // Alike titles, six weeks apart: by the title alone, not a candidate.
+        (
+            "m1",
+            "team-a",
+            "Export settlement reports as CSV for finance",
+            0,
+        ),
+        (
+            "m2",
+            "team-b",
+            "Settlement reports CSV export broken in admin",
+            40,
+        ),
+        // Alike titles, two days apart: by the title alone, a candidate.
+        (
+            "u1",
+            "team-a",
+            "Show currency conversion fees on the merchant dashboard",
+            10,
+        ),
+        (
+            "u2",
+            "team-b",
+            "Show currency conversion fees on the payout statement",
+            12,
+        ),
+    ];
+    let filler = [
+        "Dark mode for the onboarding checklist",
+        "Rotate the signing keys of the webhook service",
+        "Crash when the camera permission is denied",
+        "Paginate the audit log endpoint",
+        "Translate the password reset email into German",
+        "Slow search results for long customer names",
+        "Retire the legacy feature flag service",
+        "Alert when the nightly backup job fails",
+        "Accessibility labels on the checkout buttons",
+        "Cache the product catalogue in the edge workers",
+        "Upgrade the build images to the new compiler",
+        "Deduplicate push notifications on reconnect",
+    ];
+    for (k, title) in filler.iter().enumerate() {
+        let id: &'static str = Box::leak(format!("f{k}").into_boxed_str());
+        let team = if k % 2 == 0 { "team-a" } else { "team-b" };
+        items.push((id, team, title, 60 + k as i64));
+    }
+    items
+}
+
+async fn hand_made(descriptions: &[(&str, &str)]) -> (tempfile::TempDir, Workspace) {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::create(&dir.path().join("h.baton"))
+        .await
+        .unwrap();
+    ws.write(HandMade {
+        items: hand_made_items(),
+        descriptions: descriptions
+            .iter()
+            .map(|(id, text)| ((*id).to_owned(), (*text).to_owned()))
+            .collect(),
+    })
+    .await
+    .unwrap();
+    (dir, ws)
+}
+
+const SETTLEMENT: &str = "Finance reconciles every settlement report by hand each month. The \
+    admin console should export the monthly settlement report as a CSV file with acquirer, \
+    merchant, gross amount, fees and net amount columns, one row per payout batch.";
+const SETTLEMENT_AGAIN: &str = "Finance asks for the monthly settlement report as a CSV file: \
+    one row per payout batch with the acquirer, the merchant, the gross amount, the fees and the \
+    net amount, so they stop reconciling each settlement report by hand in the admin console.";
+const FEES_DASHBOARD: &str = "Merchants cannot see what currency conversion costs them. Add a \
+    fees column to the transactions table of the merchant dashboard, with a tooltip giving the \
+    rate used and the margin, and a monthly total above the table.";
+const FEES_STATEMENT: &str = "The PDF payout statement sent on the first business day lists \
+    payouts by bank account. Auditors want the conversion charges itemised on that PDF, grouped \
+    by settlement currency, with the reference exchange rate of each day.";
+
+fn pair_of<'a>(ix: &WorkIndex, ranked: &'a [Scored], a: &str, b: &str) -> Option<&'a Scored> {
+    ranked.iter().find(|s| {
+        let (x, y) = (&ix.item_ids[s.a as usize], &ix.item_ids[s.b as usize]);
+        (x == a && y == b) || (x == b && y == a)
+    })
+}
+
+#[tokio::test]
+async fn alike_descriptions_make_a_candidate_and_unlike_ones_unmake_one() {
+    // Titles alone (no description stored, as in a workspace synced before descriptions).
+    let (_d0, ws) = hand_made(&[]).await;
+    let c = current(&ws, &mut |_, _| {}).await.unwrap();
+    let in_engine = |a: &str, b: &str| {
+        c.engine.pairs().any(|((x, y), _)| {
+            let (x, y) = (&c.ix.item_ids[x as usize], &c.ix.item_ids[y as usize]);
+            (x == a && y == b) || (x == b && y == a)
+        })
+    };
+    assert!(
+        in_engine("m1", "m2") && in_engine("u1", "u2"),
+        "both pairs' titles are alike"
+    );
+    assert!(
+        pair_of(&c.ix, &c.ranked, "m1", "m2").is_none(),
+        "titles somewhat alike, weeks apart: not a candidate by its title"
+    );
+    let before = pair_of(&c.ix, &c.ranked, "u1", "u2")
+        .cloned()
+        .expect("titles nearly the same: a candidate by its title");
+    assert_eq!(before.description, None);
+
+    // The same items with their descriptions.
+    let (_d1, ws) = hand_made(&[
+        ("m1", SETTLEMENT),
+        ("m2", SETTLEMENT_AGAIN),
+        ("u1", FEES_DASHBOARD),
+        ("u2", FEES_STATEMENT),
+    ])
+    .await;
+    let c = current(&ws, &mut |_, _| {}).await.unwrap();
+    let made = pair_of(&c.ix, &c.ranked, "m1", "m2")
+        .expect("descriptions telling the same work make the pair a candidate");
+    let d = made.description.unwrap_or(0.0);
+    assert!(d > 0.6, "the two settlement descriptions are alike: {d}");
+    assert!(
+        pair_of(&c.ix, &c.ranked, "u1", "u2").is_none(),
+        "descriptions of different work unmake the pair: {:?}",
+        pair_of(&c.ix, &c.ranked, "u1", "u2")
+    );
+    let r = report(&ws, &DuplicatesQuery::default(), END, &mut |_, _| {})
+        .await
+        .unwrap();
+    let shown = r
+        .pairs
+        .iter()
+        .find(|p| p.a.id == "m1" && p.b.id == "m2")
+        .expect("on the page");
+    assert!(
+        shown.explanation.contains(&format!(
+            "descriptions {}% alike",
+            (d * 100.0).round() as i64
+        )),
+        "{}",
+        shown.explanation
+    );
+    assert!(shown
+        .signals
+        .iter()
+        .any(|s| matches!(s, Signal::DescriptionsAlike { .. })));
+}
+
+/// A sync page that rewrites one item's description (and its update time, as a source does)
+/// is followed by the engine: the pair is scored again with the new description, and the
+/// followed ranking equals one made afresh.
+#[tokio::test]
+async fn a_description_edited_at_the_source_is_followed_after_a_sync_page() {
+    let (_d, ws) = hand_made(&[
+        ("m1", SETTLEMENT),
+        ("m2", SETTLEMENT_AGAIN),
+        ("u1", FEES_DASHBOARD),
+        ("u2", FEES_STATEMENT),
+    ])
+    .await;
+    let first = current(&ws, &mut |_, _| {}).await.unwrap();
+    assert!(pair_of(&first.ix, &first.ranked, "u1", "u2").is_none());
+    // u2 is rewritten to tell u1's work.
+    ws.write(Redescribe("u2", FEES_DASHBOARD, END))
+        .await
+        .unwrap();
+    let c = assert_ranked_afresh(&ws, "a description edited").await;
+    let pair = pair_of(&c.ix, &c.ranked, "u1", "u2").expect("now alike: a candidate");
+    assert!(
+        pair.description.is_some_and(|d| d > 0.999),
+        "{:?}",
+        pair.description
+    );
+}
+
+struct Redescribe(&'static str, &'static str, i64);
+
+impl crate::graph::WriteOp for Redescribe {
+    type Output = ();
+    type Error = CoreError;
+    async fn apply(self, w: &mut crate::graph::Writer<'_>) -> CoreResult<()> {
+        sqlx::query("UPDATE items SET updated_at = ?1 WHERE id = ?2")
+            .bind(self.2)
+            .bind(self.0)
+            .execute(&mut *w.conn())
+            .await?;
+        repo::item_texts::set_many(
+            w.conn(),
+            &crate::ingest::write::item_texts(&[(self.0.to_owned(), self.1.to_owned())]),
+        )
+        .await?;
+        w.items_changed([self.0.to_owned()]);
+        Ok(())
+    }
 }

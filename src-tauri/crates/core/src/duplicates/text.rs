@@ -230,6 +230,111 @@ pub fn weight(idf: f64) -> f64 {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Descriptions
+// ---------------------------------------------------------------------------------------------
+
+/// The scheme of [`describe`] (stored with each row of `item_texts`; rows of another scheme are
+/// read as absent).
+pub const DESC_SCHEME: i64 = 1;
+/// Values in a description's signature, one byte each (the low byte of a MinHash value).
+pub const DESC_HASHES: usize = 64;
+/// Characters of a description read: longer bodies (pasted logs, stack traces) are cut.
+pub const DESC_CHARS: usize = 8_000;
+/// A description of fewer distinct words says too little to compare ("graceful exit").
+pub const MIN_DESC_WORDS: u32 = 5;
+
+/// Words that say nothing about the work in running text (beyond the titles' stop words).
+const DESC_STOPWORDS: &[&str] = &[
+    "i", "you", "he", "she", "they", "them", "their", "my", "me", "your", "us", "was", "were",
+    "been", "has", "have", "had", "do", "does", "did", "can", "could", "would", "will", "there",
+    "here", "but", "if", "so", "than", "then", "what", "which", "who", "how", "why", "also",
+    "just", "any", "some", "only", "more", "other", "such", "these", "those", "very", "too", "see",
+    "get", "https", "http", "www", "com", "html", "png", "jpg",
+];
+
+/// A description summed up: its distinct words (after normalisation) and a b-bit MinHash
+/// signature of them (the low byte of each of [`DESC_HASHES`] minimum hashes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Described {
+    pub words: u32,
+    pub sig: [u8; DESC_HASHES],
+}
+
+impl Described {
+    /// A stored row read back (None for a signature of another length).
+    pub fn from_stored(words: i64, sig: &[u8]) -> Option<Described> {
+        let sig: [u8; DESC_HASHES] = sig.try_into().ok()?;
+        Some(Described {
+            words: u32::try_from(words).ok()?,
+            sig,
+        })
+    }
+
+    /// Whether it says enough to be compared.
+    pub fn comparable(&self) -> bool {
+        self.words >= MIN_DESC_WORDS
+    }
+}
+
+/// Sums up a plain-text description: HTML comments (pull request templates' instructions) are
+/// left out, the rest is lower-cased and cut into words as titles are ([`words`]), running
+/// text's stop words dropped; at most [`DESC_CHARS`] characters are read.
+pub fn describe(text: &str) -> Described {
+    let cut = match text.char_indices().nth(DESC_CHARS) {
+        Some((at, _)) => &text[..at],
+        None => text,
+    };
+    let mut plain = String::with_capacity(cut.len());
+    let mut rest = cut;
+    while let Some(open) = rest.find("<!--") {
+        plain.push_str(&rest[..open]);
+        plain.push(' ');
+        rest = match rest[open..].find("-->") {
+            Some(close) => &rest[open + close + 3..],
+            None => "",
+        };
+    }
+    plain.push_str(rest);
+    let stop: Vec<u64> = DESC_STOPWORDS.iter().map(|w| word_hash(w)).collect();
+    let mut all: Vec<u64> = Vec::new();
+    // Line by line: a title-style prefix or tag is only read at the start of the text a
+    // line is.
+    for line in plain.to_lowercase().lines() {
+        all.extend(words(line).into_iter().filter(|w| !stop.contains(w)));
+    }
+    all.sort_unstable();
+    all.dedup();
+    let mut sig = [0u8; DESC_HASHES];
+    if !all.is_empty() {
+        for (i, slot) in sig.iter_mut().enumerate() {
+            let seed = mix(0xde5c_0000 + i as u64);
+            let min = all.iter().map(|&w| mix(w ^ seed)).min().unwrap_or(u64::MAX);
+            *slot = (min & 0xff) as u8;
+        }
+    }
+    Described {
+        words: u32::try_from(all.len()).unwrap_or(u32::MAX),
+        sig,
+    }
+}
+
+/// How alike two descriptions are (0..1), as titles are compared but unweighted: the mean of
+/// the cosine and the containment of their word sets, the words in common estimated from the
+/// signatures (the share of equal bytes, corrected for bytes equal by chance, is the Jaccard
+/// index J; common = J × (|A| + |B|) / (1 + J)). None when either says too little.
+pub fn description_similarity(a: &Described, b: &Described) -> Option<f64> {
+    if !a.comparable() || !b.comparable() {
+        return None;
+    }
+    let equal = a.sig.iter().zip(&b.sig).filter(|(x, y)| x == y).count() as f64;
+    let chance = 1.0 / 256.0;
+    let jaccard = ((equal / DESC_HASHES as f64 - chance) / (1.0 - chance)).clamp(0.0, 1.0);
+    let (na, nb) = (f64::from(a.words), f64::from(b.words));
+    let common = (jaccard * (na + nb) / (1.0 + jaccard)).min(na.min(nb));
+    Some(similarity_from(common, na, nb))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -285,5 +390,38 @@ mod tests {
         let weighted = weighted_cosine(&a, &b, |w| if w == rare { 3.0 } else { 1.0 });
         assert!(weighted > flat, "a rare word in common raises the score");
         assert_eq!(weighted_cosine(&a, &[], |_| 1.0), 0.0);
+    }
+
+    #[test]
+    fn descriptions_alike_and_unlike() {
+        let a = describe(
+            "Refunds of partial captures fail when the acquirer times out. The payout worker \
+             retries the refund twice and then marks the ledger entry as failed.",
+        );
+        let b = describe(
+            "When the acquirer times out, partial capture refunds fail: the payout worker retries \
+             twice, then the ledger entry is marked failed.\n<!-- Describe the change here -->",
+        );
+        let c = describe(
+            "Dark mode for the onboarding checklist: contrast of the progress bar and the \
+             illustrations on small screens.",
+        );
+        let ab = description_similarity(&a, &b).unwrap_or(0.0);
+        let ac = description_similarity(&a, &c).unwrap_or(1.0);
+        assert!(ab > 0.6, "one report in other words: {ab}");
+        assert!(ac < 0.2, "different work: {ac}");
+        assert_eq!(description_similarity(&a, &a), Some(1.0));
+        assert_eq!(
+            description_similarity(&a, &describe("graceful exit")),
+            None,
+            "two words say too little"
+        );
+        assert_eq!(describe("<!-- only a template's instructions -->").words, 0);
+        let long = "word ".repeat(10_000) + "tail";
+        assert_eq!(
+            describe(&long).words,
+            1,
+            "only the first characters are read"
+        );
     }
 }

@@ -76,6 +76,10 @@ pub struct PageWrite {
     /// The files changes of the page touch (each list replaces its item's; items not stored
     /// are skipped).
     pub paths: Vec<crate::graph::repo::item_paths::PathList>,
+    /// The descriptions of the page's items, as plain text (item id, text): each replaces what
+    /// is stored of its item's (an empty text: the description was emptied). Items whose mapping
+    /// reads no description are not named (what is stored of them stays).
+    pub descriptions: Vec<(String, String)>,
     /// Repositories' `CODEOWNERS` read with the page.
     pub owners: Vec<crate::graph::repo::item_paths::RepoOwners>,
     /// The stream's position after this page.
@@ -136,6 +140,23 @@ pub async fn commit_page(
         })
         .await?;
     Ok(outcome)
+}
+
+/// What `item_texts` stores of each description (see [`crate::duplicates::text::describe`]).
+pub fn item_texts(descriptions: &[(String, String)]) -> Vec<repo::item_texts::ItemText> {
+    use crate::duplicates::text;
+    descriptions
+        .iter()
+        .map(|(item_id, body)| {
+            let d = text::describe(body);
+            repo::item_texts::ItemText {
+                item_id: item_id.clone(),
+                words: d.words,
+                signature: d.sig.to_vec(),
+                scheme: text::DESC_SCHEME,
+            }
+        })
+        .collect()
 }
 
 /// Which link ends of `page` are keys of known items: the page's own keys first, then the
@@ -287,6 +308,7 @@ impl WriteOp for CommitPage<'_> {
             repo::items::set_requesters(w.conn(), &json).await?;
         }
         repo::item_keys::upsert_many(w.conn(), &page.keys).await?;
+        repo::item_texts::set_many(w.conn(), &item_texts(&page.descriptions)).await?;
         // The changes whose file lists the page wrote: path rules are applied to them again.
         let mut listed: Vec<String> = Vec::new();
         if !page.paths.is_empty() {

@@ -247,6 +247,8 @@ fn item(page: &mut PageWrite, ctx: &mut MapCtx<'_>, c: Common<'_>) -> Option<Wor
     );
     let id = ctx.repo.item(c.number);
     page.keys.push((key_ref(&ctx.repo.ns, &c.key), id.clone()));
+    page.descriptions
+        .push((id.clone(), description_text(c.body).to_owned()));
     intent_facts(page, ctx, &id, &c, created);
     Some(WorkItem {
         id,
@@ -277,6 +279,12 @@ fn item(page: &mut PageWrite, ctx: &mut MapCtx<'_>, c: Common<'_>) -> Option<Wor
         },
         updated_at: updated,
     })
+}
+
+/// An issue's or pull request's description as plain text: its body (Markdown, read as text;
+/// none is empty).
+pub fn description_text(body: Option<&str>) -> &str {
+    body.unwrap_or("")
 }
 
 /// Maps an issue (not a pull request) to an item.

@@ -219,6 +219,8 @@ fn item(page: &mut PageWrite, ctx: &mut MapCtx<'_>, c: Common<'_>) -> Option<Wor
     let done = matches!(flow, FlowState::Done | FlowState::Canceled);
     page.keys
         .push((key_ref(&ctx.project.ns, &c.key), c.id.clone()));
+    page.descriptions
+        .push((c.id.clone(), description_text(c.body).to_owned()));
     Some(WorkItem {
         id: c.id,
         source_id: ctx.source_id.to_owned(),
@@ -248,6 +250,12 @@ fn item(page: &mut PageWrite, ctx: &mut MapCtx<'_>, c: Common<'_>) -> Option<Wor
         },
         updated_at: updated,
     })
+}
+
+/// An issue's or merge request's description as plain text (Markdown, read as text; none is
+/// empty).
+pub fn description_text(description: Option<&str>) -> &str {
+    description.unwrap_or("")
 }
 
 /// Maps an issue to an item, with its lifecycle (its close, when closed): the state changes

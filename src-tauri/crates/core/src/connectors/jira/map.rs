@@ -280,6 +280,77 @@ fn project_of_issue(issue: &Issue) -> String {
         .unwrap_or_else(|| crate::flow::mapping::project_of(&issue.key).to_owned())
 }
 
+/// An issue's description as plain text: a string as it is (API v2's wiki markup, read as
+/// text), an Atlassian Document Format tree flattened (the text of its text nodes; mentions,
+/// emoji, dates, statuses and cards by their text, label or address; a line break after each
+/// block); none or anything else is empty. Marks (links, bold) are dropped with the markup.
+pub fn description_text(description: Option<&serde_json::Value>) -> String {
+    use serde_json::Value;
+    fn walk(node: &Value, out: &mut String, depth: usize) {
+        if depth > 64 {
+            return;
+        }
+        let Some(obj) = node.as_object() else {
+            return;
+        };
+        let kind = obj.get("type").and_then(Value::as_str).unwrap_or("");
+        let attr = |name: &str| {
+            obj.get("attrs")
+                .and_then(|a| a.get(name))
+                .and_then(Value::as_str)
+        };
+        match kind {
+            "text" => {
+                if let Some(t) = obj.get("text").and_then(Value::as_str) {
+                    out.push_str(t);
+                }
+            }
+            "hardBreak" | "rule" => out.push('\n'),
+            "mention" | "emoji" | "status" => {
+                if let Some(t) = attr("text").or_else(|| attr("shortName")) {
+                    out.push_str(t);
+                }
+            }
+            "inlineCard" | "blockCard" | "embedCard" => {
+                if let Some(t) = attr("url") {
+                    out.push_str(t);
+                }
+            }
+            _ => {}
+        }
+        if let Some(children) = obj.get("content").and_then(Value::as_array) {
+            for child in children {
+                walk(child, out, depth + 1);
+            }
+        }
+        if matches!(
+            kind,
+            "paragraph"
+                | "heading"
+                | "codeBlock"
+                | "blockquote"
+                | "listItem"
+                | "tableCell"
+                | "tableHeader"
+                | "panel"
+                | "mediaSingle"
+                | "expand"
+        ) && !out.ends_with('\n')
+        {
+            out.push('\n');
+        }
+    }
+    match description {
+        Some(Value::String(text)) => text.clone(),
+        Some(node @ Value::Object(_)) => {
+            let mut out = String::new();
+            walk(node, &mut out, 0);
+            out.trim_end().to_owned()
+        }
+        _ => String::new(),
+    }
+}
+
 /// Maps an issue with its full changelog.
 pub fn map_issue(
     page: &mut PageWrite,
@@ -291,6 +362,8 @@ pub fn map_issue(
     let id = item_id(ctx.ns, &issue.id);
     let created = parse_time(f.created.as_deref()?)?;
     let updated = f.updated.as_deref().and_then(parse_time).unwrap_or(created);
+    page.descriptions
+        .push((id.clone(), description_text(f.description.as_ref())));
     let project = project_of_issue(issue);
     let status = f.status.clone().unwrap_or_default();
     let category = ctx
@@ -864,6 +937,40 @@ mod tests {
             edge("s", "jira:s/2", &link(relates(), Some("1"), None)),
             "undirected links are stored once, in id order"
         );
+    }
+
+    #[test]
+    fn descriptions_are_read_as_plain_text_from_a_string_or_a_document_tree() {
+        let adf = serde_json::json!({
+            "type": "doc", "version": 1,
+            "content": [
+                { "type": "heading", "attrs": { "level": 2 },
+                  "content": [{ "type": "text", "text": "Refunds fail" }] },
+                { "type": "paragraph", "content": [
+                    { "type": "text", "text": "Ask " },
+                    { "type": "mention", "attrs": { "id": "5b10", "text": "@Ann" } },
+                    { "type": "text", "text": " about <script>alert(1)</script>",
+                      "marks": [{ "type": "strong" }] },
+                    { "type": "hardBreak" },
+                    { "type": "inlineCard", "attrs": { "url": "https://example.com/x" } }
+                ] },
+                { "type": "bulletList", "content": [
+                    { "type": "listItem", "content": [
+                        { "type": "paragraph", "content": [{ "type": "text", "text": "one" }] }
+                    ] }
+                ] },
+                { "type": "codeBlock", "content": [{ "type": "text", "text": "x = 1" }] }
+            ]
+        });
+        assert_eq!(
+            description_text(Some(&adf)),
+            "Refunds fail\nAsk @Ann about <script>alert(1)</script>\nhttps://example.com/x\none\nx = 1",
+            "text nodes in order, a line per block; markup in the text stays text"
+        );
+        let wiki = serde_json::json!("h2. Refunds *fail*");
+        assert_eq!(description_text(Some(&wiki)), "h2. Refunds *fail*");
+        assert_eq!(description_text(None), "");
+        assert_eq!(description_text(Some(&serde_json::json!(12))), "");
     }
 
     #[test]

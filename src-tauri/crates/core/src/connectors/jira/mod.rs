@@ -40,7 +40,7 @@ use self::map::{CustomFields, MapCtx, Statuses};
 use self::model::{ChangelogPage, FieldInfo, History, Issue, Myself, SearchPage, Status};
 
 /// The issue fields asked for (plus the custom fields found through `/field`).
-pub const FIELDS: &str = "summary,status,issuetype,priority,assignee,reporter,creator,created,updated,resolutiondate,labels,components,issuelinks,parent,subtasks,project";
+pub const FIELDS: &str = "summary,status,issuetype,priority,assignee,reporter,creator,created,updated,resolutiondate,labels,components,issuelinks,parent,subtasks,project,description";
 
 /// The names of the fields that hold an issue's story points (its estimate).
 pub const STORY_POINT_FIELDS: [&str; 2] = ["Story Points", "Story point estimate"];

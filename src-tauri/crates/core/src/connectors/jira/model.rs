@@ -161,6 +161,9 @@ pub struct Fields {
     pub subtasks: Vec<Keyed>,
     #[serde(default)]
     pub project: Option<Keyed>,
+    /// Plain text (API v2, Server) or an Atlassian Document Format tree (API v3, Cloud).
+    #[serde(default)]
+    pub description: Option<serde_json::Value>,
     /// Custom fields Baton reads by id (the epic link, the flag), found through `/field`.
     #[serde(flatten)]
     pub custom: std::collections::HashMap<String, serde_json::Value>,

@@ -237,12 +237,21 @@ fn number(n: Option<f64>) -> String {
     }
 }
 
+/// An issue's description as plain text (Linear's Markdown, read as text; none is empty).
+pub fn description_text(description: Option<&str>) -> &str {
+    description.unwrap_or("")
+}
+
 /// Maps an issue (its history, relations and inverse relations complete) to an item, with its
 /// transitions, links, keys, people, requester and intent facts on `page`.
 pub fn map_issue(page: &mut PageWrite, ctx: &mut MapCtx<'_>, issue: &Issue) -> Option<WorkItem> {
     let created = parse_time(&issue.created_at)?;
     let updated = parse_time(&issue.updated_at).unwrap_or(created);
     let id = item_id(ctx.ns, &issue.id);
+    page.descriptions.push((
+        id.clone(),
+        description_text(issue.description.as_deref()).to_owned(),
+    ));
     let team = issue.team_key();
     let state = issue.state.clone().unwrap_or_default();
     let raw_state = state.name.clone();

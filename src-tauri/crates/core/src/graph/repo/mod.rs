@@ -8,6 +8,7 @@ pub mod identities;
 pub mod intents;
 pub mod item_keys;
 pub mod item_paths;
+pub mod item_texts;
 pub mod items;
 pub mod links;
 pub mod people;
