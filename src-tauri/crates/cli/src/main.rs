@@ -254,6 +254,9 @@ enum Command {
         /// Only the duplicates figures (after the open and the index).
         #[arg(long, conflicts_with_all = ["first_only", "intents_only"])]
         duplicates_only: bool,
+        /// Only the Dependencies page's figures (after the open and the index).
+        #[arg(long, conflicts_with_all = ["first_only", "intents_only", "duplicates_only"])]
+        deps_only: bool,
     },
     /// Sync sources (every enabled one, or --source NAME) with the app's sync code.
     Sync(sync::SyncArgs),
@@ -581,8 +584,17 @@ async fn run(command: Command) -> Result<bool, CoreError> {
             first_only,
             intents_only,
             duplicates_only,
+            deps_only,
         } => print_json(
-            &bench_flow::run(&file, runs, first_only, intents_only, duplicates_only).await?,
+            &bench_flow::run(
+                &file,
+                runs,
+                first_only,
+                intents_only,
+                duplicates_only,
+                deps_only,
+            )
+            .await?,
         )?,
         Command::Sync(args) => sync::sync(args).await?,
         Command::Source(command) => sync::source(command).await?,

@@ -7,11 +7,11 @@ use specta::Type;
 
 use crate::error::{CoreError, CoreResult};
 use crate::graph::index::WorkIndex;
-use crate::graph::model::LinkKind;
 use crate::time::{to_rfc3339, DAY_MS};
 
 use super::analysis::{dep_item, DepItem};
-use super::graph::{dependencies, slot, Facts};
+use super::graph::{slot, Facts};
+use super::links::{Adjacency, DepGraph};
 
 /// What to compute the critical path to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
@@ -90,6 +90,17 @@ fn remaining(ix: &WorkIndex, facts: &Facts, i: u32, p85: bool) -> f64 {
 
 /// Computes the critical path to `target`.
 pub fn critical_path(ix: &WorkIndex, facts: &Facts, target: &Target) -> CoreResult<CriticalPath> {
+    Ok(critical_path_in(ix, facts, &DepGraph::build(ix, facts), target)?.0)
+}
+
+/// [`critical_path`] over `g`, the dependency graph of `ix` and `facts` at their horizon, with
+/// the positions of the path's items (its steps, in order).
+pub fn critical_path_in(
+    ix: &WorkIndex,
+    facts: &Facts,
+    g: &DepGraph,
+    target: &Target,
+) -> CoreResult<(CriticalPath, Vec<u32>)> {
     let (targets, label): (Vec<u32>, String) = match target {
         Target::Item { id } => {
             let i = ix
@@ -118,20 +129,12 @@ pub fn critical_path(ix: &WorkIndex, facts: &Facts, target: &Target) -> CoreResu
         }
     };
 
-    let (deps, _) = dependencies(
-        ix,
-        facts.horizon,
-        &[LinkKind::Blocks, LinkKind::Parent, LinkKind::Implements],
-    );
-    let mut before: HashMap<u32, Vec<u32>> = HashMap::new();
-    for d in &deps {
-        before.entry(d.after).or_default().push(d.before);
-    }
+    let before = &g.upstream;
     // Everything upstream of the targets.
     let mut upstream: HashSet<u32> = targets.iter().copied().collect();
     let mut stack: Vec<u32> = targets.clone();
     while let Some(i) = stack.pop() {
-        for &b in before.get(&i).into_iter().flatten() {
+        for &b in before.of(i) {
             if upstream.insert(b) {
                 stack.push(b);
             }
@@ -145,7 +148,7 @@ pub fn critical_path(ix: &WorkIndex, facts: &Facts, target: &Target) -> CoreResu
         i: u32,
         ix: &WorkIndex,
         facts: &Facts,
-        before: &HashMap<u32, Vec<u32>>,
+        before: &Adjacency,
         memo: &mut HashMap<u32, ([f64; 2], [Option<u32>; 2])>,
         visiting: &mut HashSet<u32>,
         in_cycle: &mut HashSet<u32>,
@@ -156,7 +159,7 @@ pub fn critical_path(ix: &WorkIndex, facts: &Facts, target: &Target) -> CoreResu
         visiting.insert(i);
         let mut ef = [0.0f64; 2];
         let mut via = [None; 2];
-        for &b in before.get(&i).into_iter().flatten() {
+        for &b in before.of(i) {
             if visiting.contains(&b) {
                 in_cycle.insert(b);
                 in_cycle.insert(i);
@@ -186,7 +189,7 @@ pub fn critical_path(ix: &WorkIndex, facts: &Facts, target: &Target) -> CoreResu
             t,
             ix,
             facts,
-            &before,
+            before,
             &mut memo,
             &mut visiting,
             &mut in_cycle,
@@ -197,7 +200,7 @@ pub fn critical_path(ix: &WorkIndex, facts: &Facts, target: &Target) -> CoreResu
     }
     let date = |days: f64| to_rfc3339(facts.as_of + (days * DAY_MS as f64) as i64);
     let Some((end, total)) = worst else {
-        return Ok(CriticalPath {
+        let empty = CriticalPath {
             target_label: label,
             steps: Vec::new(),
             upstream_items: 0,
@@ -208,7 +211,8 @@ pub fn critical_path(ix: &WorkIndex, facts: &Facts, target: &Target) -> CoreResu
             finish_p85: date(0.0),
             done: true,
             items_in_cycles: 0,
-        });
+        };
+        return Ok((empty, Vec::new()));
     };
     // Walk the P85 path back from the target.
     let mut path = vec![end];
@@ -238,13 +242,15 @@ pub fn critical_path(ix: &WorkIndex, facts: &Facts, target: &Target) -> CoreResu
         })
         .collect();
     let done = targets.iter().all(|t| facts.closed(*t));
-    Ok(CriticalPath {
+    let mut sorted_targets = targets.clone();
+    sorted_targets.sort_unstable();
+    let found = CriticalPath {
         target_label: label,
         steps,
         upstream_items: (upstream.len() - targets.len().min(upstream.len())) as u32,
         open_upstream_items: upstream
             .iter()
-            .filter(|i| !facts.closed(**i) && !targets.contains(i))
+            .filter(|i| !facts.closed(**i) && sorted_targets.binary_search(i).is_err())
             .count() as u32,
         target_items: targets.len() as u32,
         open_target_items: targets.iter().filter(|t| !facts.closed(**t)).count() as u32,
@@ -252,5 +258,6 @@ pub fn critical_path(ix: &WorkIndex, facts: &Facts, target: &Target) -> CoreResu
         finish_p85: date(total[1]),
         done,
         items_in_cycles: in_cycle.len() as u32,
-    })
+    };
+    Ok((found, path))
 }
