@@ -487,7 +487,10 @@ pub fn analyse_in(ix: &WorkIndex, facts: &Facts, g: &DepGraph, filter: &DepsFilt
     // older than the blocker team's 85th-percentile cycle time. The nearest such blocker is
     // reported.
     let mut at_risk = Vec::new();
-    for (item, b, distance) in at_risk_in(ix, facts, &g.blockers, &g.blocked) {
+    // Every item the search meets has an open blocking link: a node of the graph.
+    let marks = g.graph.node_count();
+    let mark = |i: u32| g.node_of[i as usize] as usize;
+    for (item, b, distance) in at_risk_in(ix, facts, &g.blockers, &g.blocked, marks, mark) {
         if !keep.any(ix, [item, b]) {
             continue;
         }
@@ -557,16 +560,21 @@ pub fn at_risk_links(ix: &WorkIndex, facts: &Facts, open: &[Dependency]) -> Vec<
     let mut blocked: Vec<u32> = open.iter().map(|d| d.after).collect();
     blocked.sort_unstable();
     blocked.dedup();
-    at_risk_in(ix, facts, &blockers, &blocked)
+    at_risk_in(ix, facts, &blockers, &blocked, ix.items.len(), |i| {
+        i as usize
+    })
 }
 
 /// [`at_risk_links`] over each item's open blockers (`blockers`, in the open links' order) and
-/// the items that have any (`blocked`, ascending).
+/// the items that have any (`blocked`, ascending); `mark` numbers the items the search can meet
+/// (every item with an open blocking link) below `marks`.
 fn at_risk_in(
     ix: &WorkIndex,
     facts: &Facts,
     blockers: &Adjacency,
     blocked: &[u32],
+    marks: usize,
+    mark: impl Fn(u32) -> usize,
 ) -> Vec<(u32, u32, u32)> {
     let old = |b: u32| {
         let s = slot(ix, ix.items[b as usize].team);
@@ -575,12 +583,12 @@ fn at_risk_in(
     let mut out = Vec::new();
     // The search an item was last seen by (its position in `blocked`, plus one): no set to
     // clear between searches.
-    let mut seen_by = vec![0u32; ix.items.len()];
+    let mut seen_by = vec![0u32; marks];
     let (mut frontier, mut next): (Vec<u32>, Vec<u32>) = (Vec::new(), Vec::new());
     for (k, &item) in blocked.iter().enumerate() {
         let search = k as u32 + 1;
         // Breadth-first upstream, nearest first.
-        seen_by[item as usize] = search;
+        seen_by[mark(item)] = search;
         frontier.clear();
         frontier.push(item);
         let mut found = None;
@@ -590,10 +598,10 @@ fn at_risk_in(
             next.clear();
             for &f in &frontier {
                 for &b in blockers.of(f) {
-                    if seen_by[b as usize] == search {
+                    if seen_by[mark(b)] == search {
                         continue;
                     }
-                    seen_by[b as usize] = search;
+                    seen_by[mark(b)] = search;
                     if found.is_none() && old(b) {
                         found = Some(b);
                     }

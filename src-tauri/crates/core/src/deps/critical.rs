@@ -1,6 +1,6 @@
 //! The critical path to an item or an intent, with P50 and P85 finish dates.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -88,20 +88,9 @@ fn remaining(ix: &WorkIndex, facts: &Facts, i: u32, p85: bool) -> f64 {
     }
 }
 
-/// Computes the critical path to `target`.
-pub fn critical_path(ix: &WorkIndex, facts: &Facts, target: &Target) -> CoreResult<CriticalPath> {
-    Ok(critical_path_in(ix, facts, &DepGraph::build(ix, facts), target)?.0)
-}
-
-/// [`critical_path`] over `g`, the dependency graph of `ix` and `facts` at their horizon, with
-/// the positions of the path's items (its steps, in order).
-pub fn critical_path_in(
-    ix: &WorkIndex,
-    facts: &Facts,
-    g: &DepGraph,
-    target: &Target,
-) -> CoreResult<(CriticalPath, Vec<u32>)> {
-    let (targets, label): (Vec<u32>, String) = match target {
+/// The positions of the items of `target` (ascending) and its label.
+pub(crate) fn resolve_target(ix: &WorkIndex, target: &Target) -> CoreResult<(Vec<u32>, String)> {
+    Ok(match target {
         Target::Item { id } => {
             let i = ix
                 .item_ids
@@ -127,12 +116,28 @@ pub fn critical_path_in(
                 .collect();
             (items, ix.intents[at].name.clone())
         }
-    };
+    })
+}
 
+/// Computes the critical path to `target`.
+pub fn critical_path(ix: &WorkIndex, facts: &Facts, target: &Target) -> CoreResult<CriticalPath> {
+    Ok(critical_path_in(ix, facts, &DepGraph::build(ix, facts), target)?.0)
+}
+
+/// [`critical_path`] over `g`, the dependency graph of `ix` and `facts` at their horizon, with
+/// the positions of the path's items (its steps, in order).
+pub fn critical_path_in(
+    ix: &WorkIndex,
+    facts: &Facts,
+    g: &DepGraph,
+    target: &Target,
+) -> CoreResult<(CriticalPath, Vec<u32>)> {
+    let resolved = g.target(ix, target)?;
+    let (targets, label): (&[u32], String) = (&resolved.0, resolved.1.clone());
     let before = &g.upstream;
     // Everything upstream of the targets.
     let mut upstream: HashSet<u32> = targets.iter().copied().collect();
-    let mut stack: Vec<u32> = targets.clone();
+    let mut stack: Vec<u32> = targets.to_vec();
     while let Some(i) = stack.pop() {
         for &b in before.of(i) {
             if upstream.insert(b) {
@@ -142,8 +147,8 @@ pub fn critical_path_in(
     }
     // Earliest finish (days from now) of each upstream item, by depth-first evaluation; an edge
     // back into the item being evaluated (a cycle) is ignored.
-    let mut memo: HashMap<u32, ([f64; 2], [Option<u32>; 2])> = HashMap::new();
-    let mut in_cycle: HashSet<u32> = HashSet::new();
+    let mut memo: HashMap<u32, ([f64; 2], [Option<u32>; 2])> = HashMap::default();
+    let mut in_cycle: HashSet<u32> = HashSet::default();
     fn finish(
         i: u32,
         ix: &WorkIndex,
@@ -182,9 +187,9 @@ pub fn critical_path_in(
         memo.insert(i, (total, via));
         total
     }
-    let mut visiting = HashSet::new();
+    let mut visiting = HashSet::default();
     let mut worst: Option<(u32, [f64; 2])> = None;
-    for &t in &targets {
+    for &t in targets {
         let ef = finish(
             t,
             ix,
@@ -242,7 +247,7 @@ pub fn critical_path_in(
         })
         .collect();
     let done = targets.iter().all(|t| facts.closed(*t));
-    let mut sorted_targets = targets.clone();
+    let mut sorted_targets = targets.to_vec();
     sorted_targets.sort_unstable();
     let found = CriticalPath {
         target_label: label,

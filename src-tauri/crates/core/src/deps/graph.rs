@@ -176,12 +176,11 @@ impl Facts {
         if age < expected {
             return expected - age;
         }
-        let longer: Vec<f64> = self
-            .team_cycles
-            .get(s)
-            .map(|c| c.iter().filter(|d| **d > age).map(|d| d - age).collect())
-            .unwrap_or_default();
-        percentile::nearest_rank(&longer, q).unwrap_or(expected)
+        // The cycle times are sorted: those longer than `age` are the tail, and how much longer
+        // each went on keeps their order, so the percentile is the tail's less the age.
+        let cycles = self.team_cycles.get(s).map_or(&[][..], |c| &c[..]);
+        let longer = &cycles[cycles.partition_point(|d| *d <= age)..];
+        percentile::nearest_rank(longer, q).map_or(expected, |d| d - age)
     }
 
     /// Whether item `i` is finished or dropped.

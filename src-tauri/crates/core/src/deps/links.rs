@@ -6,13 +6,17 @@
 //! walking every link again. What depends on the instant (ages, waits, which blockers are old)
 //! is computed per question from it.
 
+use std::sync::{Arc, Mutex, PoisonError};
+
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 
 use crate::graph::index::{WorkIndex, NONE};
 use crate::graph::model::LinkKind;
 
+use super::critical::{resolve_target, Target};
 use super::graph::{dependencies, Dependency, Facts};
+use crate::error::CoreResult;
 
 /// The link kinds the critical path and the graph view follow.
 pub const PATH_KINDS: [LinkKind; 3] = [LinkKind::Blocks, LinkKind::Parent, LinkKind::Implements];
@@ -95,7 +99,16 @@ pub struct DepGraph {
     /// The items of the open blocking graph, most open blocking links first (then position):
     /// (item, links).
     pub(crate) by_degree: Vec<(u32, u32)>,
+    /// The targets last asked for, resolved (their items' positions and label): a page asks for
+    /// the same one with its critical path and its graph.
+    targets: Mutex<Vec<(Target, Resolved)>>,
 }
+
+/// A target's items' positions (ascending) and its label.
+pub(crate) type Resolved = Arc<(Vec<u32>, String)>;
+
+/// How many resolved targets a graph keeps.
+const KEPT_TARGETS: usize = 8;
 
 impl DepGraph {
     /// The graph of `ix` at `facts.horizon`, its items' states from `facts`.
@@ -186,7 +199,22 @@ impl DepGraph {
             upstream,
             neighbours,
             by_degree,
+            targets: Mutex::new(Vec::new()),
         }
+    }
+
+    /// The positions of `target`'s items (ascending) and its label, kept for the next question.
+    pub(crate) fn target(&self, ix: &WorkIndex, target: &Target) -> CoreResult<Resolved> {
+        let mut kept = self.targets.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((_, found)) = kept.iter().find(|(t, _)| t == target) {
+            return Ok(found.clone());
+        }
+        let found = Arc::new(resolve_target(ix, target)?);
+        if kept.len() >= KEPT_TARGETS {
+            kept.remove(0);
+        }
+        kept.push((target.clone(), found.clone()));
+        Ok(found)
     }
 
     /// Whether it is the graph of `ix` and of the facts of `epoch` at `horizon`.

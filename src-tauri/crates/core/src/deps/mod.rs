@@ -52,6 +52,8 @@ struct Kept {
     graph: Option<Arc<DepGraph>>,
     /// Counts the gatherings (and followings that changed something) of the facts.
     epochs: u64,
+    /// The latest `updated` of the index's items, per index generation.
+    latest: Option<(u64, Option<i64>)>,
 }
 
 struct KeptFacts {
@@ -77,14 +79,8 @@ fn kept(ws: &Workspace) -> Arc<std::sync::Mutex<Kept>> {
 
 /// The range team cycle times are learnt over: the [`HISTORY_DAYS`] up to the day of the latest
 /// change (no later than `now`).
-fn history(ix: &WorkIndex, now: i64) -> FlowFilter {
-    let latest = ix
-        .items
-        .iter()
-        .map(|i| i.updated)
-        .max()
-        .unwrap_or(now)
-        .min(now);
+fn history(latest_updated: Option<i64>, now: i64) -> FlowFilter {
+    let latest = latest_updated.unwrap_or(now).min(now);
     let to = chrono::DateTime::<chrono::Utc>::from_timestamp_millis(latest)
         .unwrap_or_default()
         .date_naive();
@@ -110,20 +106,28 @@ fn measured_now(facts: &mut graph::Facts, now: i64) {
 pub async fn context(ws: &Workspace, now: i64) -> CoreResult<Context> {
     let ix = ws.index().await?;
     let rows = repo::workflow_maps::list(ws.pool()).await?;
-    let filter = history(&ix, now);
-    let scope = Scope::resolve(&ix, &filter, now)?;
-    let key = {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        format!("{rows:?}|{:?}|{:?}", filter.from, filter.to).hash(&mut h);
-        h.finish()
-    };
     let kept = kept(ws);
     // Held while the facts are followed or gathered: questions asked together wait for one
     // gathering instead of each making its own.
     let mut k = kept
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let latest = match k.latest {
+        Some((generation, latest)) if generation == ix.generation => latest,
+        _ => {
+            let latest = ix.items.iter().map(|i| i.updated).max();
+            k.latest = Some((ix.generation, latest));
+            latest
+        }
+    };
+    let filter = history(latest, now);
+    let scope = Scope::resolve_after(&ix, &filter, now, latest)?;
+    let key = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        format!("{rows:?}|{:?}|{:?}", filter.from, filter.to).hash(&mut h);
+        h.finish()
+    };
     let held = k
         .facts
         .take()
@@ -173,7 +177,8 @@ pub async fn fresh_context(ws: &Workspace, now: i64) -> CoreResult<Context> {
     let ix = ws.index().await?;
     let rows = repo::workflow_maps::list(ws.pool()).await?;
     let mapping = Mapping::build(&ix, &rows);
-    let scope = Scope::resolve(&ix, &history(&ix, now), now)?;
+    let latest = ix.items.iter().map(|i| i.updated).max();
+    let scope = Scope::resolve(&ix, &history(latest, now), now)?;
     let mut facts = graph::Facts::gather(&ix, &mapping, &scope);
     measured_now(&mut facts, now);
     Ok(Context {
