@@ -783,3 +783,245 @@ async fn overview_in_progress_and_flow_wip_reconcile() {
         "the card's reasons account for the whole difference"
     );
 }
+
+/// Closes items and adds `blocks` links between others, as a sync page would: each closed item
+/// gets a change into a done state of its source an hour before `at`; the linked items are
+/// rewritten (their index rows read again).
+struct ClosePage {
+    close: Vec<String>,
+    links: Vec<(String, String)>,
+    at: i64,
+}
+
+impl baton_core::graph::WriteOp for ClosePage {
+    type Output = ();
+    type Error = baton_core::CoreError;
+
+    async fn apply(
+        self,
+        w: &mut baton_core::graph::Writer<'_>,
+    ) -> Result<(), baton_core::CoreError> {
+        let at = self.at - 3_600_000;
+        let mut changes = Vec::new();
+        for id in &self.close {
+            let (from, done): (String, String) = sqlx::query_as(
+                "SELECT i.raw_state, (SELECT d.raw_state FROM items d WHERE d.source_id = i.source_id
+                   AND d.flow_state = 'done' LIMIT 1) FROM items i WHERE i.id = ?1",
+            )
+            .bind(id)
+            .fetch_one(&mut *w.conn())
+            .await?;
+            sqlx::query(
+                "UPDATE items SET raw_state = ?2, flow_state = 'done', updated_at = ?3 WHERE id = ?1",
+            )
+            .bind(id)
+            .bind(&done)
+            .bind(at)
+            .execute(&mut *w.conn())
+            .await?;
+            changes.push(Transition {
+                item_id: id.clone(),
+                event_id: format!("closed-{id}"),
+                kind: TransitionKind::State,
+                from_state: Some(from),
+                to_state: done,
+                at,
+                actor_id: None,
+            });
+        }
+        baton_core::graph::repo::transitions::insert_many(w.conn(), &changes).await?;
+        let links: Vec<Link> = self
+            .links
+            .iter()
+            .map(|(from, to)| Link {
+                from_item_id: from.clone(),
+                to_item_id: to.clone(),
+                kind: LinkKind::Blocks,
+                origin: LinkOrigin::Source,
+                confidence: 1.0,
+                created_at: at,
+                removed_at: None,
+                found_in: None,
+            })
+            .collect();
+        baton_core::graph::repo::links::upsert_many(w.conn(), &links).await?;
+        let touched: std::collections::BTreeSet<String> = self
+            .close
+            .iter()
+            .cloned()
+            .chain(self.links.iter().flat_map(|(a, b)| [a.clone(), b.clone()]))
+            .collect();
+        w.items_changed(touched);
+        Ok(())
+    }
+}
+
+/// Every view the bench asks (no filter, a team, an intent with its critical path, a focus)
+/// answered from what the workspace kept equals the answer computed afresh at `at`.
+async fn assert_kept_answers_equal_fresh(ws: &Workspace, at: i64) -> deps::DepsReport {
+    let kept = deps::context(ws, at).await.unwrap();
+    let graph = deps::dep_graph(ws, &kept);
+    let fresh = deps::fresh_context(ws, at).await.unwrap();
+    let (k, f) = (&kept.facts, &fresh.facts);
+    assert_eq!((k.as_of, k.horizon), (f.as_of, f.horizon));
+    assert_eq!(k.start, f.start, "cycle starts");
+    assert_eq!(k.finish, f.finish, "deliveries");
+    assert_eq!(k.flow, f.flow, "flow states");
+    assert_eq!(k.stage, f.stage, "stages");
+    assert_eq!(k.since, f.since, "state starts");
+    assert_eq!(
+        (&k.team_p50, &k.team_p85, &k.team_samples, &k.team_cycles),
+        (&f.team_p50, &f.team_p85, &f.team_samples, &f.team_cycles),
+        "team cycle times"
+    );
+    let ix = &kept.ix;
+    let all = deps::analyse(&fresh.ix, &fresh.facts, &DepsFilter::default());
+    let end = all
+        .chains
+        .first()
+        .and_then(|c| c.items.last())
+        .map(|i| i.item.id.clone())
+        .expect("the demo has chains");
+    let team = ix.teams[0].id.clone();
+    let intent = ix.intents[0].id.clone();
+    let item_target = Target::Item { id: end.clone() };
+    let intent_target = Target::Intent { id: intent.clone() };
+    let views = [
+        (DepsFilter::default(), None, item_target.clone(), 300),
+        (
+            DepsFilter {
+                teams: vec![team.clone()],
+                intents: Vec::new(),
+            },
+            None,
+            item_target.clone(),
+            2_000,
+        ),
+        (
+            DepsFilter {
+                teams: Vec::new(),
+                intents: vec![intent.clone()],
+            },
+            None,
+            intent_target.clone(),
+            2_000,
+        ),
+        (
+            DepsFilter {
+                teams: vec![team, String::new()],
+                intents: vec![intent],
+            },
+            None,
+            intent_target,
+            2_000,
+        ),
+        (DepsFilter::default(), Some(end), item_target, 2_000),
+    ];
+    for (filter, focus, target, max_nodes) in views {
+        assert_eq!(
+            deps::analyse_in(ix, &kept.facts, &graph, &filter),
+            deps::analyse(&fresh.ix, &fresh.facts, &filter),
+            "report, {filter:?}"
+        );
+        assert_eq!(
+            deps::critical_path_in(ix, &kept.facts, &graph, &target)
+                .unwrap()
+                .0,
+            deps::critical_path(&fresh.ix, &fresh.facts, &target).unwrap(),
+            "critical path to {target:?}"
+        );
+        let request = GraphRequest {
+            focus,
+            hops: 2,
+            filter,
+            critical: Some(target),
+            max_nodes,
+        };
+        assert_eq!(
+            deps::graph_view_in(ix, &kept.facts, &graph, &request).unwrap(),
+            deps::graph_view(&fresh.ix, &fresh.facts, &request).unwrap(),
+            "graph view, {request:?}"
+        );
+    }
+    all
+}
+
+#[tokio::test]
+async fn kept_dependency_answers_equal_fresh_ones_through_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.baton");
+    let end = NOW;
+    let ws = demo::build(
+        &path,
+        &demo::DemoOptions {
+            items: 3_000,
+            seed: demo::DEFAULT_SEED,
+            end,
+        },
+    )
+    .await
+    .unwrap();
+    let now = end + 3_600_000;
+    let before = assert_kept_answers_equal_fresh(&ws, now).await;
+
+    // A minute on, nothing changed: the kept graph is read again, not built again. (A question
+    // holds the index only while it is answered: one still held is not refreshed in place.)
+    let first = {
+        let cx = deps::context(&ws, now + 60_000).await.unwrap();
+        deps::dep_graph(&ws, &cx)
+    };
+    let again = {
+        let cx = deps::context(&ws, now + 120_000).await.unwrap();
+        deps::dep_graph(&ws, &cx)
+    };
+    assert!(
+        std::sync::Arc::ptr_eq(&first, &again),
+        "nothing changed: the same graph"
+    );
+    assert_kept_answers_equal_fresh(&ws, now + 120_000).await;
+
+    // A sync page: open blockers of chains close, new links join open items.
+    let blockers: Vec<String> = before
+        .chains
+        .iter()
+        .take(15)
+        .map(|c| c.items[0].item.id.clone())
+        .collect();
+    let open: Vec<String> = sqlx::query_scalar(
+        "SELECT id FROM items WHERE flow_state IN ('active', 'waiting') ORDER BY id LIMIT 24",
+    )
+    .fetch_all(ws.pool())
+    .await
+    .unwrap();
+    let links = open
+        .chunks(2)
+        .map(|p| (p[0].clone(), p[1].clone()))
+        .collect();
+    let generation = ws.index().await.unwrap().generation;
+    ws.write(ClosePage {
+        close: blockers,
+        links,
+        at: now + 180_000,
+    })
+    .await
+    .unwrap();
+    let later = now + 2 * D;
+    let after = assert_kept_answers_equal_fresh(&ws, later).await;
+    assert!(
+        ws.index()
+            .await
+            .unwrap()
+            .changed_since(generation)
+            .is_some_and(|c| !c.is_empty()),
+        "the index followed the page item by item, so the facts did too"
+    );
+    assert_ne!(
+        (before.open_blocking_links, &before.chains),
+        (after.open_blocking_links, &after.chains),
+        "the page moved the answers"
+    );
+    // Asked for an earlier instant (a clock set back): gathered again, still equal.
+    assert_kept_answers_equal_fresh(&ws, later - D).await;
+    assert_kept_answers_equal_fresh(&ws, later + 60_000).await;
+    ws.close().await;
+}

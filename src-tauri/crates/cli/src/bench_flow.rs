@@ -515,6 +515,160 @@ pub async fn intents_figures(
     ])
 }
 
+/// The Dependencies page as the app asks it: for each of six views (no filter, one team,
+/// another team, an intent with its critical path, a team and an intent, an item's
+/// neighbourhood) the report, the critical path and the item graph (`deps_report`,
+/// `deps_critical_path`, `deps_graph`, titles included), each view asked a few seconds after
+/// the last and each round a minute later, so no answer can be an answer kept for that instant.
+/// The first page after the open (which gathers the per-item facts) is reported apart; the
+/// answers kept between questions are checked against a fresh computation at the end.
+pub async fn deps_figures(
+    ws: &Workspace,
+    now: i64,
+    runs: u32,
+    budget_ms: f64,
+) -> Result<Vec<Figure>, CoreError> {
+    use baton_core::deps::{self, DepsFilter, GraphRequest, Target};
+    let ix = ws.index().await?;
+    let default = DepsFilter::default();
+    let cpu = cpu_ms();
+    let started = Instant::now();
+    let first = deps::deps_report(ws, &default, now).await?;
+    let target = first
+        .chains
+        .first()
+        .and_then(|c| c.items.last())
+        .map(|end| Target::Item {
+            id: end.item.id.clone(),
+        });
+    if let Some(target) = &target {
+        std::hint::black_box(deps::deps_critical_path(ws, target, now).await?);
+    }
+    std::hint::black_box(
+        deps::deps_graph(
+            ws,
+            &GraphRequest {
+                hops: 2,
+                critical: target.clone(),
+                max_nodes: 300,
+                ..GraphRequest::default()
+            },
+            now,
+        )
+        .await?,
+    );
+    let first_ms = (ms_since(started), cpu_since(cpu));
+    let links = first.open_blocking_links;
+
+    let team = |k: usize| ix.teams.get(k).map(|t| t.id.clone()).unwrap_or_default();
+    let intent = ix.intents.first().map(|n| n.id.clone()).unwrap_or_default();
+    let intent_target = Some(Target::Intent { id: intent.clone() });
+    let focus = target.as_ref().and_then(|t| match t {
+        Target::Item { id } => Some(id.clone()),
+        Target::Intent { .. } => None,
+    });
+    // (filter, focus, critical path target, most nodes): what the page's location asks.
+    let views: Vec<(DepsFilter, Option<String>, Option<Target>, u32)> = vec![
+        (default.clone(), None, target.clone(), 300),
+        (
+            DepsFilter {
+                teams: vec![team(0)],
+                intents: Vec::new(),
+            },
+            None,
+            target.clone(),
+            2_000,
+        ),
+        (
+            DepsFilter {
+                teams: vec![team(1)],
+                intents: Vec::new(),
+            },
+            None,
+            target.clone(),
+            2_000,
+        ),
+        (
+            DepsFilter {
+                teams: Vec::new(),
+                intents: vec![intent.clone()],
+            },
+            None,
+            intent_target.clone(),
+            2_000,
+        ),
+        (
+            DepsFilter {
+                teams: vec![team(2)],
+                intents: vec![intent.clone()],
+            },
+            None,
+            intent_target,
+            2_000,
+        ),
+        (default.clone(), focus, target.clone(), 2_000),
+    ];
+    let (mut samples, mut cpus) = (Vec::new(), Vec::new());
+    let mut at = now;
+    for round in 0..runs.max(1) {
+        at = now + i64::from(round + 1) * 60_000;
+        for (k, (filter, focus, critical, max_nodes)) in views.iter().enumerate() {
+            let when = at + k as i64 * 5_000;
+            let cpu = cpu_ms();
+            let started = Instant::now();
+            std::hint::black_box(deps::deps_report(ws, filter, when).await?);
+            if let Some(t) = critical {
+                std::hint::black_box(deps::deps_critical_path(ws, t, when).await?);
+            }
+            let request = GraphRequest {
+                focus: focus.clone(),
+                hops: 2,
+                filter: filter.clone(),
+                critical: critical.clone(),
+                max_nodes: *max_nodes,
+            };
+            std::hint::black_box(deps::deps_graph(ws, &request, when).await?);
+            samples.push(ms_since(started));
+            cpus.push(cpu_since(cpu));
+        }
+    }
+    // What was kept between questions answers as a fresh computation does.
+    let kept = deps::context(ws, at).await?;
+    let fresh = deps::fresh_context(ws, at).await?;
+    for (filter, _, critical, _) in &views {
+        let same = deps::analyse(&kept.ix, &kept.facts, filter)
+            == deps::analyse(&fresh.ix, &fresh.facts, filter)
+            && match critical {
+                Some(t) => {
+                    deps::critical_path(&kept.ix, &kept.facts, t)?
+                        == deps::critical_path(&fresh.ix, &fresh.facts, t)?
+                }
+                None => true,
+            };
+        if !same {
+            return Err(CoreError::Invalid(format!(
+                "the kept dependency answers differ from a fresh computation ({filter:?})"
+            )));
+        }
+    }
+    Ok(vec![
+        timed(
+            "deps: first page after the open (facts gathered; report + critical path + graph)",
+            first_ms.0,
+            first_ms.1,
+            None,
+        ),
+        timed(
+            &format!(
+                "deps: page after a filter change: report + critical path + graph ({links} open blocking links; median of 6 views x runs)"
+            ),
+            median(samples),
+            median_of(&cpus),
+            Some((budget_ms, false)),
+        ),
+    ])
+}
+
 /// The duplicates figures: every candidate from a fresh engine (what the background build does
 /// the first time), then the engine brought up to date after sync pages that retitle 100 items.
 pub async fn duplicates_figures(
@@ -653,6 +807,7 @@ pub async fn run(
     intents_only: bool,
     duplicates_only: bool,
     conflicts_only: bool,
+    deps_only: bool,
 ) -> Result<Vec<Figure>, CoreError> {
     let mut out = Vec::new();
     let cpu_start = cpu_ms();
@@ -693,6 +848,13 @@ pub async fn run(
     }
     if duplicates_only {
         out.extend(duplicates_figures(&ws, &ix, runs).await?);
+        ws.close().await;
+        return Ok(out);
+    }
+    if deps_only {
+        let now = baton_core::time::now_ms();
+        let budget = crate::bench::Budgets::for_items(ix.items.len()).deps_ms;
+        out.extend(deps_figures(&ws, now, runs, budget).await?);
         ws.close().await;
         return Ok(out);
     }
@@ -862,40 +1024,7 @@ pub async fn run(
         None,
     ));
 
-    // Dependency analyses: per-item facts (with team cycle percentiles), matrix, chains,
-    // cycles, risks, handoffs, a critical path to the end of the longest chain, and the graph
-    // view of up to 2,000 nodes.
-    let mut deps_samples = Vec::new();
-    let mut deps_cpu = Vec::new();
-    let mut deps_links = 0;
-    for round in 0..runs.max(1) {
-        let cpu = cpu_ms();
-        let started = Instant::now();
-        let cx = baton_core::deps::context(&ws, now - i64::from(round) * 60_000).await?;
-        let report =
-            baton_core::deps::analyse(&cx.ix, &cx.facts, &baton_core::deps::DepsFilter::default());
-        if let Some(end) = report.chains.first().and_then(|c| c.items.last()) {
-            let target = baton_core::deps::Target::Item {
-                id: end.item.id.clone(),
-            };
-            std::hint::black_box(baton_core::deps::critical_path(&cx.ix, &cx.facts, &target)?);
-        }
-        std::hint::black_box(baton_core::deps::graph_view(
-            &cx.ix,
-            &cx.facts,
-            &baton_core::deps::GraphRequest::default(),
-        )?);
-        deps_samples.push(ms_since(started));
-        deps_cpu.push(cpu_since(cpu));
-        deps_links = report.open_blocking_links;
-        std::hint::black_box(report);
-    }
-    out.push(timed(
-        &format!("deps: all analyses + critical path + 2,000-node graph ({deps_links} open blocking links, median)"),
-        median(deps_samples),
-        median_of(&deps_cpu),
-        Some((budgets.deps_ms, false)),
-    ));
+    out.extend(deps_figures(&ws, now, runs, budgets.deps_ms).await?);
 
     // Triage: the first worklist, a filter change, a decision (`baton bench-governance`).
     out.extend(crate::bench_governance::triage_figures(&ws, now, runs).await?);

@@ -258,6 +258,9 @@ enum Command {
         /// its drill-down).
         #[arg(long, conflicts_with_all = ["first_only", "intents_only", "duplicates_only"])]
         conflicts_only: bool,
+        /// Only the Dependencies page's figures (after the open and the index).
+        #[arg(long, conflicts_with_all = ["first_only", "intents_only", "duplicates_only", "conflicts_only"])]
+        deps_only: bool,
     },
     /// Sync sources (every enabled one, or --source NAME) with the app's sync code.
     Sync(sync::SyncArgs),
@@ -586,6 +589,7 @@ async fn run(command: Command) -> Result<bool, CoreError> {
             intents_only,
             duplicates_only,
             conflicts_only,
+            deps_only,
         } => print_json(
             &bench_flow::run(
                 &file,
@@ -594,6 +598,7 @@ async fn run(command: Command) -> Result<bool, CoreError> {
                 intents_only,
                 duplicates_only,
                 conflicts_only,
+                deps_only,
             )
             .await?,
         )?,

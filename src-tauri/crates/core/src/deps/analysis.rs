@@ -2,8 +2,7 @@
 
 use std::collections::HashMap;
 
-use petgraph::algo::tarjan_scc;
-use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::graph::NodeIndex;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
@@ -13,6 +12,7 @@ use crate::graph::model::{FlowState, LinkKind};
 use crate::time::{to_rfc3339, DAY_MS};
 
 use super::graph::{dependencies, slot, Dependency, Facts};
+use super::links::{Adjacency, DepGraph};
 
 /// The most chains, cycles, risks and handoffs a report lists (counts say how many exist).
 pub const MAX_ROWS: usize = 200;
@@ -239,10 +239,16 @@ pub fn open_blocking(ix: &WorkIndex, facts: &Facts) -> Vec<Dependency> {
 /// blocked or on a dependency, or has not moved since. With the delivery time. The one
 /// definition: the Dependencies page, Triage and the Overview's attention tile all read it.
 pub fn undelivered_handoffs(ix: &WorkIndex, facts: &Facts) -> Vec<(Dependency, i64)> {
-    let as_of = facts.as_of;
     let (all_blocks, _) = dependencies(ix, facts.horizon, &[LinkKind::Blocks]);
+    handoffs_of(&all_blocks, facts)
+}
+
+/// [`undelivered_handoffs`] among `blocks`, the `blocks` dependencies standing at the facts'
+/// horizon.
+fn handoffs_of(blocks: &[Dependency], facts: &Facts) -> Vec<(Dependency, i64)> {
+    let as_of = facts.as_of;
     let mut out = Vec::new();
-    for d in all_blocks {
+    for &d in blocks {
         let (u, w) = (d.before as usize, d.after as usize);
         let Some(delivered) = facts.finish[u].filter(|_| facts.flow[u] == FlowState::Done) else {
             continue;
@@ -261,13 +267,19 @@ pub fn undelivered_handoffs(ix: &WorkIndex, facts: &Facts) -> Vec<(Dependency, i
 
 /// Runs every analysis.
 pub fn analyse(ix: &WorkIndex, facts: &Facts, filter: &DepsFilter) -> DepsReport {
+    analyse_in(ix, facts, &DepGraph::build(ix, facts), filter)
+}
+
+/// Runs every analysis over `g`, the dependency graph of `ix` and `facts` at their horizon
+/// (kept between questions, [`super::dep_graph`]).
+pub fn analyse_in(ix: &WorkIndex, facts: &Facts, g: &DepGraph, filter: &DepsFilter) -> DepsReport {
     let keep = Keep::new(ix, filter);
-    let open = open_blocking(ix, facts);
+    let open = &g.open;
     let as_of = facts.as_of;
 
     // Team × team matrix.
     let mut cells: HashMap<(usize, usize), Vec<f64>> = HashMap::new();
-    for d in &open {
+    for d in open {
         if !keep.any(ix, [d.before, d.after]) {
             continue;
         }
@@ -313,7 +325,7 @@ pub fn analyse(ix: &WorkIndex, facts: &Facts, filter: &DepsFilter) -> DepsReport
     let slots = ix.teams.len() + 1;
     let mut blocking = vec![0u32; slots];
     let mut blocked = vec![0u32; slots];
-    for d in &open {
+    for d in open {
         let (from, to) = (
             slot(ix, ix.items[d.before as usize].team),
             slot(ix, ix.items[d.after as usize].team),
@@ -340,24 +352,10 @@ pub fn analyse(ix: &WorkIndex, facts: &Facts, filter: &DepsFilter) -> DepsReport
         .collect();
 
     // The open blocking graph, for cycles and chains.
-    let mut graph: DiGraph<u32, i64> = DiGraph::new();
-    let mut node_of: HashMap<u32, NodeIndex> = HashMap::new();
-    let mut node =
-        |g: &mut DiGraph<u32, i64>, i: u32| *node_of.entry(i).or_insert_with(|| g.add_node(i));
-    for d in &open {
-        let (a, b) = (node(&mut graph, d.before), node(&mut graph, d.after));
-        graph.add_edge(a, b, d.created);
-    }
-    let components = tarjan_scc(&graph);
-    let mut component_of = vec![0usize; graph.node_count()];
-    for (c, members) in components.iter().enumerate() {
-        for n in members {
-            component_of[n.index()] = c;
-        }
-    }
+    let (graph, components, component_of) = (&g.graph, &g.components, &g.component_of);
 
     // Cycles: components of more than one item, and items blocking themselves.
-    let (_, self_links) = dependencies(ix, facts.horizon, &[LinkKind::Blocks]);
+    let self_links = &g.self_blocks;
     let mut cycles: Vec<Cycle> = components
         .iter()
         .filter(|members| members.len() > 1)
@@ -457,7 +455,9 @@ pub fn analyse(ix: &WorkIndex, facts: &Facts, filter: &DepsFilter) -> DepsReport
     let mut single_links: Vec<SingleLink> = open
         .iter()
         .filter(|d| {
-            let (a, b) = (node_of[&d.before], node_of[&d.after]);
+            let (Some(a), Some(b)) = (g.node(d.before), g.node(d.after)) else {
+                return false;
+            };
             graph
                 .neighbors_directed(a, petgraph::Direction::Incoming)
                 .next()
@@ -487,7 +487,10 @@ pub fn analyse(ix: &WorkIndex, facts: &Facts, filter: &DepsFilter) -> DepsReport
     // older than the blocker team's 85th-percentile cycle time. The nearest such blocker is
     // reported.
     let mut at_risk = Vec::new();
-    for (item, b, distance) in at_risk_links(ix, facts, &open) {
+    // Every item the search meets has an open blocking link: a node of the graph.
+    let marks = g.graph.node_count();
+    let mark = |i: u32| g.node_of[i as usize] as usize;
+    for (item, b, distance) in at_risk_in(ix, facts, &g.blockers, &g.blocked, marks, mark) {
         if !keep.any(ix, [item, b]) {
             continue;
         }
@@ -511,7 +514,7 @@ pub fn analyse(ix: &WorkIndex, facts: &Facts, filter: &DepsFilter) -> DepsReport
     // done nor canceled, more than a day has passed, and the downstream item either still
     // waits as blocked or on a dependency, or has not moved since the delivery.
     let mut handoffs = Vec::new();
-    for (d, delivered) in undelivered_handoffs(ix, facts) {
+    for (d, delivered) in handoffs_of(&g.blocks, facts) {
         if !keep.any(ix, [d.before, d.after]) {
             continue;
         }
@@ -553,39 +556,59 @@ pub fn analyse(ix: &WorkIndex, facts: &Facts, filter: &DepsFilter) -> DepsReport
 /// older than the blocker team's 85th-percentile cycle time, with the nearest such blocker and
 /// its distance: (item, blocker, distance), items in position order.
 pub fn at_risk_links(ix: &WorkIndex, facts: &Facts, open: &[Dependency]) -> Vec<(u32, u32, u32)> {
-    let mut blockers_of: HashMap<u32, Vec<u32>> = HashMap::new();
-    for d in open {
-        blockers_of.entry(d.after).or_default().push(d.before);
-    }
+    let blockers = Adjacency::build(ix.items.len(), open.iter().map(|d| (d.after, d.before)));
+    let mut blocked: Vec<u32> = open.iter().map(|d| d.after).collect();
+    blocked.sort_unstable();
+    blocked.dedup();
+    at_risk_in(ix, facts, &blockers, &blocked, ix.items.len(), |i| {
+        i as usize
+    })
+}
+
+/// [`at_risk_links`] over each item's open blockers (`blockers`, in the open links' order) and
+/// the items that have any (`blocked`, ascending); `mark` numbers the items the search can meet
+/// (every item with an open blocking link) below `marks`.
+fn at_risk_in(
+    ix: &WorkIndex,
+    facts: &Facts,
+    blockers: &Adjacency,
+    blocked: &[u32],
+    marks: usize,
+    mark: impl Fn(u32) -> usize,
+) -> Vec<(u32, u32, u32)> {
     let old = |b: u32| {
         let s = slot(ix, ix.items[b as usize].team);
         facts.age_days(ix, b) > facts.team_p85[s]
     };
     let mut out = Vec::new();
-    let mut downstream: Vec<u32> = blockers_of.keys().copied().collect();
-    downstream.sort_unstable();
-    for item in downstream {
+    // The search an item was last seen by (its position in `blocked`, plus one): no set to
+    // clear between searches.
+    let mut seen_by = vec![0u32; marks];
+    let (mut frontier, mut next): (Vec<u32>, Vec<u32>) = (Vec::new(), Vec::new());
+    for (k, &item) in blocked.iter().enumerate() {
+        let search = k as u32 + 1;
         // Breadth-first upstream, nearest first.
-        let mut seen = vec![item];
-        let mut frontier = vec![item];
+        seen_by[mark(item)] = search;
+        frontier.clear();
+        frontier.push(item);
         let mut found = None;
         let mut distance = 0u32;
         while found.is_none() && !frontier.is_empty() && distance < AT_RISK_MAX_DEPTH {
             distance += 1;
-            let mut next = Vec::new();
-            for f in frontier {
-                for &b in blockers_of.get(&f).into_iter().flatten() {
-                    if seen.contains(&b) {
+            next.clear();
+            for &f in &frontier {
+                for &b in blockers.of(f) {
+                    if seen_by[mark(b)] == search {
                         continue;
                     }
-                    seen.push(b);
+                    seen_by[mark(b)] = search;
                     if found.is_none() && old(b) {
                         found = Some(b);
                     }
                     next.push(b);
                 }
             }
-            frontier = next;
+            std::mem::swap(&mut frontier, &mut next);
         }
         if let Some(b) = found {
             out.push((item, b, distance));

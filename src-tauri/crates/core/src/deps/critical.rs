@@ -1,17 +1,17 @@
 //! The critical path to an item or an intent, with P50 and P85 finish dates.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use crate::error::{CoreError, CoreResult};
 use crate::graph::index::WorkIndex;
-use crate::graph::model::LinkKind;
 use crate::time::{to_rfc3339, DAY_MS};
 
 use super::analysis::{dep_item, DepItem};
-use super::graph::{dependencies, slot, Facts};
+use super::graph::{slot, Facts};
+use super::links::{Adjacency, DepGraph};
 
 /// What to compute the critical path to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
@@ -88,9 +88,9 @@ fn remaining(ix: &WorkIndex, facts: &Facts, i: u32, p85: bool) -> f64 {
     }
 }
 
-/// Computes the critical path to `target`.
-pub fn critical_path(ix: &WorkIndex, facts: &Facts, target: &Target) -> CoreResult<CriticalPath> {
-    let (targets, label): (Vec<u32>, String) = match target {
+/// The positions of the items of `target` (ascending) and its label.
+pub(crate) fn resolve_target(ix: &WorkIndex, target: &Target) -> CoreResult<(Vec<u32>, String)> {
+    Ok(match target {
         Target::Item { id } => {
             let i = ix
                 .item_ids
@@ -116,22 +116,30 @@ pub fn critical_path(ix: &WorkIndex, facts: &Facts, target: &Target) -> CoreResu
                 .collect();
             (items, ix.intents[at].name.clone())
         }
-    };
+    })
+}
 
-    let (deps, _) = dependencies(
-        ix,
-        facts.horizon,
-        &[LinkKind::Blocks, LinkKind::Parent, LinkKind::Implements],
-    );
-    let mut before: HashMap<u32, Vec<u32>> = HashMap::new();
-    for d in &deps {
-        before.entry(d.after).or_default().push(d.before);
-    }
+/// Computes the critical path to `target`.
+pub fn critical_path(ix: &WorkIndex, facts: &Facts, target: &Target) -> CoreResult<CriticalPath> {
+    Ok(critical_path_in(ix, facts, &DepGraph::build(ix, facts), target)?.0)
+}
+
+/// [`critical_path`] over `g`, the dependency graph of `ix` and `facts` at their horizon, with
+/// the positions of the path's items (its steps, in order).
+pub fn critical_path_in(
+    ix: &WorkIndex,
+    facts: &Facts,
+    g: &DepGraph,
+    target: &Target,
+) -> CoreResult<(CriticalPath, Vec<u32>)> {
+    let resolved = g.target(ix, target)?;
+    let (targets, label): (&[u32], String) = (&resolved.0, resolved.1.clone());
+    let before = &g.upstream;
     // Everything upstream of the targets.
     let mut upstream: HashSet<u32> = targets.iter().copied().collect();
-    let mut stack: Vec<u32> = targets.clone();
+    let mut stack: Vec<u32> = targets.to_vec();
     while let Some(i) = stack.pop() {
-        for &b in before.get(&i).into_iter().flatten() {
+        for &b in before.of(i) {
             if upstream.insert(b) {
                 stack.push(b);
             }
@@ -139,13 +147,13 @@ pub fn critical_path(ix: &WorkIndex, facts: &Facts, target: &Target) -> CoreResu
     }
     // Earliest finish (days from now) of each upstream item, by depth-first evaluation; an edge
     // back into the item being evaluated (a cycle) is ignored.
-    let mut memo: HashMap<u32, ([f64; 2], [Option<u32>; 2])> = HashMap::new();
-    let mut in_cycle: HashSet<u32> = HashSet::new();
+    let mut memo: HashMap<u32, ([f64; 2], [Option<u32>; 2])> = HashMap::default();
+    let mut in_cycle: HashSet<u32> = HashSet::default();
     fn finish(
         i: u32,
         ix: &WorkIndex,
         facts: &Facts,
-        before: &HashMap<u32, Vec<u32>>,
+        before: &Adjacency,
         memo: &mut HashMap<u32, ([f64; 2], [Option<u32>; 2])>,
         visiting: &mut HashSet<u32>,
         in_cycle: &mut HashSet<u32>,
@@ -156,7 +164,7 @@ pub fn critical_path(ix: &WorkIndex, facts: &Facts, target: &Target) -> CoreResu
         visiting.insert(i);
         let mut ef = [0.0f64; 2];
         let mut via = [None; 2];
-        for &b in before.get(&i).into_iter().flatten() {
+        for &b in before.of(i) {
             if visiting.contains(&b) {
                 in_cycle.insert(b);
                 in_cycle.insert(i);
@@ -179,14 +187,14 @@ pub fn critical_path(ix: &WorkIndex, facts: &Facts, target: &Target) -> CoreResu
         memo.insert(i, (total, via));
         total
     }
-    let mut visiting = HashSet::new();
+    let mut visiting = HashSet::default();
     let mut worst: Option<(u32, [f64; 2])> = None;
-    for &t in &targets {
+    for &t in targets {
         let ef = finish(
             t,
             ix,
             facts,
-            &before,
+            before,
             &mut memo,
             &mut visiting,
             &mut in_cycle,
@@ -197,7 +205,7 @@ pub fn critical_path(ix: &WorkIndex, facts: &Facts, target: &Target) -> CoreResu
     }
     let date = |days: f64| to_rfc3339(facts.as_of + (days * DAY_MS as f64) as i64);
     let Some((end, total)) = worst else {
-        return Ok(CriticalPath {
+        let empty = CriticalPath {
             target_label: label,
             steps: Vec::new(),
             upstream_items: 0,
@@ -208,7 +216,8 @@ pub fn critical_path(ix: &WorkIndex, facts: &Facts, target: &Target) -> CoreResu
             finish_p85: date(0.0),
             done: true,
             items_in_cycles: 0,
-        });
+        };
+        return Ok((empty, Vec::new()));
     };
     // Walk the P85 path back from the target.
     let mut path = vec![end];
@@ -238,13 +247,15 @@ pub fn critical_path(ix: &WorkIndex, facts: &Facts, target: &Target) -> CoreResu
         })
         .collect();
     let done = targets.iter().all(|t| facts.closed(*t));
-    Ok(CriticalPath {
+    let mut sorted_targets = targets.to_vec();
+    sorted_targets.sort_unstable();
+    let found = CriticalPath {
         target_label: label,
         steps,
         upstream_items: (upstream.len() - targets.len().min(upstream.len())) as u32,
         open_upstream_items: upstream
             .iter()
-            .filter(|i| !facts.closed(**i) && !targets.contains(i))
+            .filter(|i| !facts.closed(**i) && sorted_targets.binary_search(i).is_err())
             .count() as u32,
         target_items: targets.len() as u32,
         open_target_items: targets.iter().filter(|t| !facts.closed(**t)).count() as u32,
@@ -252,5 +263,6 @@ pub fn critical_path(ix: &WorkIndex, facts: &Facts, target: &Target) -> CoreResu
         finish_p85: date(total[1]),
         done,
         items_in_cycles: in_cycle.len() as u32,
-    })
+    };
+    Ok((found, path))
 }

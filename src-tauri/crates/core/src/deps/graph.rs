@@ -1,5 +1,7 @@
 //! The dependency graph and the per-item facts the analyses read.
 
+use std::sync::Arc;
+
 use crate::flow::engine::timelines_of;
 use crate::flow::filter::link_stands_at;
 use crate::flow::{percentile, Mapping, Scope, Stage};
@@ -9,8 +11,10 @@ use crate::time::DAY_MS;
 
 use super::{DEFAULT_P50_DAYS, DEFAULT_P85_DAYS};
 
-/// What the analyses need to know about every item, at `as_of`.
-#[derive(Debug, Default)]
+/// What the analyses need to know about every item, at `as_of`. The per-item vectors are
+/// shared: a clone (the same facts measured at another instant) copies none of them, and they
+/// are copied on write only while another clone still reads them.
+#[derive(Debug, Default, Clone)]
 pub struct Facts {
     /// The instant ages are measured at.
     pub as_of: i64,
@@ -18,15 +22,15 @@ pub struct Facts {
     /// `as_of`, so what was recorded at exactly `as_of` counts).
     pub horizon: i64,
     /// Start of the current cycle (see flow's cycle time).
-    pub start: Vec<Option<i64>>,
+    pub start: Arc<Vec<Option<i64>>>,
     /// When the item was delivered (last entry into done), if it is done.
-    pub finish: Vec<Option<i64>>,
+    pub finish: Arc<Vec<Option<i64>>>,
     /// The effective flow state now.
-    pub flow: Vec<FlowState>,
+    pub flow: Arc<Vec<FlowState>>,
     /// The stage now (None outside the flow: new, done, canceled).
-    pub stage: Vec<Option<Stage>>,
+    pub stage: Arc<Vec<Option<Stage>>>,
     /// When the current effective state began.
-    pub since: Vec<i64>,
+    pub since: Arc<Vec<i64>>,
     /// Per team slot (teams, then "no team"): cycle-time P50 and P85 in days, and how many
     /// finished items they come from (0 = the documented defaults).
     pub team_p50: Vec<f64>,
@@ -55,8 +59,15 @@ impl Facts {
     /// on), brought up to date with `ix` after the items at `changed` changed: their timelines
     /// and those of new items, and of items with changes at or after the facts' `as_of`, are
     /// derived again; the team cycle times are learnt again. Equal to [`Facts::gather`]
-    /// (`tests`).
-    pub fn follow(&mut self, ix: &WorkIndex, mapping: &Mapping, scope: &Scope, changed: &[u32]) {
+    /// (`tests`). Returns whether any item's facts or the team cycle times were derived again
+    /// (when not, every per-item fact is as it was).
+    pub fn follow(
+        &mut self,
+        ix: &WorkIndex,
+        mapping: &Mapping,
+        scope: &Scope,
+        changed: &[u32],
+    ) -> bool {
         let old = self.flow.len();
         let since = self.as_of;
         let mut again: Vec<usize> = changed
@@ -79,10 +90,13 @@ impl Facts {
         // change would have been derived again), so the same ones fall in the range (same
         // start, a later end) and the team cycle times stand.
         let learn = !again.is_empty() || scope.from != self.cycles_from;
-        self.derive(ix, mapping, scope, again);
+        if !again.is_empty() || self.flow.len() != ix.items.len() {
+            self.derive(ix, mapping, scope, again);
+        }
         if learn {
             self.learn_cycles(ix, scope);
         }
+        learn
     }
 
     /// The facts of the items at `positions` (ascending, new ones last) derived from their
@@ -95,28 +109,33 @@ impl Facts {
         positions: impl IntoIterator<Item = usize> + Clone,
     ) {
         let n = ix.items.len();
-        self.start.resize(n, None);
-        self.finish.resize(n, None);
-        self.flow.resize(n, FlowState::New);
-        self.stage.resize(n, None);
-        self.since.resize(n, 0);
+        let start = Arc::make_mut(&mut self.start);
+        let finish = Arc::make_mut(&mut self.finish);
+        let flow = Arc::make_mut(&mut self.flow);
+        let stage = Arc::make_mut(&mut self.stage);
+        let since = Arc::make_mut(&mut self.since);
+        start.resize(n, None);
+        finish.resize(n, None);
+        flow.resize(n, FlowState::New);
+        stage.resize(n, None);
+        since.resize(n, 0);
         for i in positions.clone() {
             if i < n {
-                self.start[i] = None;
-                self.finish[i] = None;
-                self.flow[i] = ix.items[i].flow;
-                self.stage[i] = None;
-                self.since[i] = ix.items[i].updated;
+                start[i] = None;
+                finish[i] = None;
+                flow[i] = ix.items[i].flow;
+                stage[i] = None;
+                since[i] = ix.items[i].updated;
             }
         }
         timelines_of(ix, mapping, scope, positions, |i, timeline| {
             let Ok(t) = timeline else { return };
-            self.start[i] = t.start;
-            self.finish[i] = t.finish;
+            start[i] = t.start;
+            finish[i] = t.finish;
             if let Some(last) = t.segments.last() {
-                self.flow[i] = last.flow;
-                self.stage[i] = Stage::of(last.flow, last.reason);
-                self.since[i] = last.start;
+                flow[i] = last.flow;
+                stage[i] = Stage::of(last.flow, last.reason);
+                since[i] = last.start;
             }
         });
     }
@@ -125,7 +144,7 @@ impl Facts {
     fn learn_cycles(&mut self, ix: &WorkIndex, scope: &Scope) {
         let slots = ix.teams.len() + 1;
         let mut cycles: Vec<Vec<f64>> = vec![Vec::new(); slots];
-        for (i, (s, f)) in self.start.iter().zip(&self.finish).enumerate() {
+        for (i, (s, f)) in self.start.iter().zip(self.finish.iter()).enumerate() {
             if let (Some(s), Some(f)) = (s, f) {
                 if scope.in_range(*f) {
                     cycles[slot(ix, ix.items[i].team)].push((f - s) as f64 / DAY_MS as f64);
@@ -157,12 +176,11 @@ impl Facts {
         if age < expected {
             return expected - age;
         }
-        let longer: Vec<f64> = self
-            .team_cycles
-            .get(s)
-            .map(|c| c.iter().filter(|d| **d > age).map(|d| d - age).collect())
-            .unwrap_or_default();
-        percentile::nearest_rank(&longer, q).unwrap_or(expected)
+        // The cycle times are sorted: those longer than `age` are the tail, and how much longer
+        // each went on keeps their order, so the percentile is the tail's less the age.
+        let cycles = self.team_cycles.get(s).map_or(&[][..], |c| &c[..]);
+        let longer = &cycles[cycles.partition_point(|d| *d <= age)..];
+        percentile::nearest_rank(longer, q).map_or(expected, |d| d - age)
     }
 
     /// Whether item `i` is finished or dropped.

@@ -1,6 +1,6 @@
 //! The item graph as the Dependencies view draws it: nodes and edges, focused or not.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashSet, VecDeque};
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -11,9 +11,10 @@ use crate::graph::index::WorkIndex;
 use crate::graph::model::{FlowState, LinkKind};
 use crate::time::DAY_MS;
 
-use super::analysis::{open_blocking, DepsFilter};
-use super::critical::{critical_path, Target};
-use super::graph::{dependencies, Facts};
+use super::analysis::DepsFilter;
+use super::critical::{critical_path_in, Target};
+use super::graph::Facts;
+use super::links::DepGraph;
 
 /// What part of the graph to draw.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, Type)]
@@ -71,29 +72,23 @@ pub struct GraphView {
 
 /// Builds the graph view.
 pub fn graph_view(ix: &WorkIndex, facts: &Facts, request: &GraphRequest) -> CoreResult<GraphView> {
+    graph_view_in(ix, facts, &DepGraph::build(ix, facts), request)
+}
+
+/// [`graph_view`] over `g`, the dependency graph of `ix` and `facts` at their horizon.
+pub fn graph_view_in(
+    ix: &WorkIndex,
+    facts: &Facts,
+    g: &DepGraph,
+    request: &GraphRequest,
+) -> CoreResult<GraphView> {
     let max = if request.max_nodes == 0 {
         2_000
     } else {
         request.max_nodes.min(2_000)
     } as usize;
-    let kinds = [LinkKind::Blocks, LinkKind::Parent, LinkKind::Implements];
-    let (deps, _) = dependencies(ix, facts.horizon, &kinds);
-    let mut neighbours: HashMap<u32, Vec<u32>> = HashMap::new();
-    for d in &deps {
-        neighbours.entry(d.before).or_default().push(d.after);
-        neighbours.entry(d.after).or_default().push(d.before);
-    }
     let critical_items: Vec<u32> = match &request.critical {
-        Some(target) => critical_path(ix, facts, target)?
-            .steps
-            .iter()
-            .filter_map(|s| {
-                ix.item_ids
-                    .iter()
-                    .position(|id| id == s.item.item.id)
-                    .map(|p| p as u32)
-            })
-            .collect(),
+        Some(target) => critical_path_in(ix, facts, g, target)?.1,
         None => Vec::new(),
     };
     let keep_team = |i: u32| {
@@ -129,15 +124,17 @@ pub fn graph_view(ix: &WorkIndex, facts: &Facts, request: &GraphRequest) -> Core
         Some(f) => {
             let hops = request.hops.clamp(1, 6);
             let mut queue = VecDeque::from([(f, 0u32)]);
+            let mut next: Vec<u32> = Vec::new();
             seen.insert(f);
             while let Some((i, depth)) = queue.pop_front() {
                 chosen.push(i);
                 if depth == hops {
                     continue;
                 }
-                let mut next: Vec<u32> = neighbours.get(&i).cloned().unwrap_or_default();
+                next.clear();
+                next.extend_from_slice(g.neighbours.of(i));
                 next.sort_unstable();
-                for n in next {
+                for &n in &next {
                     if seen.insert(n) {
                         queue.push_back((n, depth + 1));
                     }
@@ -146,25 +143,20 @@ pub fn graph_view(ix: &WorkIndex, facts: &Facts, request: &GraphRequest) -> Core
             total = chosen.len();
         }
         None => {
-            let mut degree: HashMap<u32, u32> = HashMap::new();
-            for d in open_blocking(ix, facts) {
-                for i in [d.before, d.after] {
-                    *degree.entry(i).or_default() += 1;
-                }
-            }
-            let mut candidates: Vec<(u32, u32)> = degree
+            // Most open blocking links first (the graph keeps them in that order).
+            chosen = g
+                .by_degree
                 .iter()
-                .map(|(i, d)| (*i, *d))
-                .filter(|(i, _)| keep_team(*i) && keep_intent(*i))
+                .map(|(i, _)| *i)
+                .filter(|i| keep_team(*i) && keep_intent(*i))
                 .collect();
-            candidates.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-            total = candidates.len();
-            chosen = candidates.into_iter().map(|(i, _)| i).collect();
+            total = chosen.len();
             // With a filter, the items at the other end of the kept items' open blocking links
             // are drawn too (after them), so a team's links to other teams stay visible.
             if !request.filter.teams.is_empty() || !request.filter.intents.is_empty() {
                 let kept: HashSet<u32> = chosen.iter().copied().collect();
-                let mut others: Vec<u32> = open_blocking(ix, facts)
+                let mut others: Vec<u32> = g
+                    .open
                     .iter()
                     .filter_map(
                         |d| match (kept.contains(&d.before), kept.contains(&d.after)) {
@@ -209,9 +201,19 @@ pub fn graph_view(ix: &WorkIndex, facts: &Facts, request: &GraphRequest) -> Core
         })
         .collect();
     let on_path: HashSet<(u32, u32)> = critical_items.windows(2).map(|w| (w[0], w[1])).collect();
-    let edges = deps
+    // The dependencies between drawn items, in `all`'s order (sorted by the item before): each
+    // drawn item's links to drawn items, found by search instead of a walk over every link.
+    let mut between: Vec<usize> = Vec::new();
+    for &i in &nodes_order {
+        let from = g.all.partition_point(|d| d.before < i);
+        let to = g.all.partition_point(|d| d.before <= i);
+        between.extend((from..to).filter(|k| drawn.contains(&g.all[*k].after)));
+    }
+    between.sort_unstable();
+    between.dedup();
+    let edges = between
         .iter()
-        .filter(|d| drawn.contains(&d.before) && drawn.contains(&d.after))
+        .map(|k| &g.all[*k])
         .map(|d| {
             // Drawn as the link reads: a parent link from the parent to its child.
             let (from, to) = if d.kind == LinkKind::Parent {

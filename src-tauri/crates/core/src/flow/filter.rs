@@ -105,18 +105,23 @@ fn parse_day(text: &str, what: &str) -> CoreResult<i64> {
 impl Scope {
     /// Resolves `filter` against `ix`, measuring at `now` (ms) at the latest.
     pub fn resolve(ix: &WorkIndex, filter: &FlowFilter, now: i64) -> CoreResult<Scope> {
+        Scope::resolve_after(ix, filter, now, ix.items.iter().map(|i| i.updated).max())
+    }
+
+    /// [`Scope::resolve`] given the latest `updated` of the index's items (None when it holds
+    /// none), which a caller may keep per index generation instead of reading every item.
+    pub fn resolve_after(
+        ix: &WorkIndex,
+        filter: &FlowFilter,
+        now: i64,
+        latest_updated: Option<i64>,
+    ) -> CoreResult<Scope> {
         if filter.utc_offset_minutes.abs() > 14 * 60 {
             return Err(CoreError::Invalid(
                 "the UTC offset must be within ±14 hours".into(),
             ));
         }
-        let latest = ix
-            .items
-            .iter()
-            .map(|i| i.updated)
-            .max()
-            .unwrap_or(now)
-            .min(now);
+        let latest = latest_updated.unwrap_or(now).min(now);
         // A named zone: its offset at the end of the range (the chosen last day, today for a
         // rolling range, or the day of the latest change).
         let offset_minutes = match filter.time_zone.as_deref().filter(|z| !z.trim().is_empty()) {
