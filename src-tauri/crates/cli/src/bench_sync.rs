@@ -360,4 +360,3 @@ pub async fn run(args: BenchSyncArgs) -> Result<(), CoreError> {
     }
     Ok(())
 }
-

@@ -628,7 +628,9 @@ impl FakeGithub {
                 let owned = match parts.as_slice() {
                     ["pulls", _, "reviews"] => Some(list(&data.reviews, number(1))),
                     ["pulls", _, "files"] => Some(list(&data.files, number(1))),
-                    ["issues", _, "timeline"] => Some(FakeGithub::timeline_of(&data, &by, number(1))),
+                    ["issues", _, "timeline"] => {
+                        Some(FakeGithub::timeline_of(&data, &by, number(1)))
+                    }
                     ["issues", _, "dependencies", "blocked_by"] => {
                         Some(list(&data.blocked_by, number(1)))
                     }

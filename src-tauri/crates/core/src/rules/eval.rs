@@ -214,7 +214,10 @@ mod tests {
             );
         }
         assert!(glob_match("*claude*", "Généré par CLAUDE 🤖"));
-        assert!(glob_match("*k*", "1 \u{212A}elvin"), "the Kelvin sign lowers to k");
+        assert!(
+            glob_match("*k*", "1 \u{212A}elvin"),
+            "the Kelvin sign lowers to k"
+        );
         assert!(!glob_match("*x*", "ÄÖÜ"));
     }
 

@@ -47,7 +47,11 @@ pub async fn upsert_many(conn: &mut SqliteConnection, records: &[RawRecord]) -> 
 
 /// `input` LZ4-compressed with its size prepended (what `lz4_flex::compress_prepend_size`
 /// writes), through a reused table and scratch buffer.
-fn compress(input: &[u8], table: &mut lz4_flex::block::CompressTable, scratch: &mut Vec<u8>) -> Vec<u8> {
+fn compress(
+    input: &[u8],
+    table: &mut lz4_flex::block::CompressTable,
+    scratch: &mut Vec<u8>,
+) -> Vec<u8> {
     let max = lz4_flex::block::get_maximum_output_size(input.len());
     if scratch.len() < max {
         scratch.resize(max, 0);
@@ -151,7 +155,10 @@ mod tests {
             let packed = super::compress(json.as_bytes(), &mut table, &mut scratch);
             let unpacked = lz4_flex::decompress_size_prepended(&packed).unwrap_or_default();
             assert_eq!(unpacked, json.as_bytes());
-            assert!(packed.capacity() <= packed.len() + 8, "no spare capacity kept");
+            assert!(
+                packed.capacity() <= packed.len() + 8,
+                "no spare capacity kept"
+            );
         }
     }
 }
