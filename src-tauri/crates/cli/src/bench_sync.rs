@@ -312,10 +312,12 @@ pub async fn run(args: BenchSyncArgs) -> Result<(), CoreError> {
         },
     };
     let timer = Instant::now();
+    let cpu_start = crate::bench_flow::cpu_ms();
     let report = run_source(&ctx, &source.id, CancellationToken::new())
         .await
         .map_err(|e| CoreError::Invalid(e.to_string()))?;
     let seconds = timer.elapsed().as_secs_f64();
+    let cpu_ms = crate::bench_flow::cpu_since(cpu_start);
     if report.status != RunStatus::Succeeded {
         return Err(CoreError::Invalid(format!(
             "the benchmark sync failed: {:?}",
@@ -336,7 +338,8 @@ pub async fn run(args: BenchSyncArgs) -> Result<(), CoreError> {
             serde_json::json!({
                 "corpus": "scaled from DevLake's real panjf2000/ants rows (ids offset, times shifted, fixed seed)",
                 "seed": args.seed, "items": items, "pages": report.figures.pages, "requests": report.figures.requests,
-                "json_mib": bytes as f64 / 1_048_576.0, "seconds": seconds, "items_per_second": rate, "workspace_mib": file_mib
+                "json_mib": bytes as f64 / 1_048_576.0, "seconds": seconds, "items_per_second": rate, "workspace_mib": file_mib,
+                "cpu_ms": cpu_ms, "cpu_ms_per_item": cpu_ms.map(|c| c / items.max(1) as f64), "load_average": crate::bench::load_average()
             })
         );
     } else {
@@ -346,6 +349,14 @@ pub async fn run(args: BenchSyncArgs) -> Result<(), CoreError> {
             "synced {} items in {} pages ({} requests) in {:.1} s: {:.0} items/s (target ≥ 5,000); workspace {:.0} MiB",
             items, report.figures.pages, report.figures.requests, seconds, rate, file_mib
         );
+        if let Some(cpu) = cpu_ms {
+            outln!(
+                "CPU (this process: the sync and the fake server): {:.1} s, {:.3} ms per item; load average {}",
+                cpu / 1_000.0,
+                cpu / items.max(1) as f64,
+                crate::bench::load_average()
+            );
+        }
     }
     Ok(())
 }

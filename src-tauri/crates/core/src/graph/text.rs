@@ -110,6 +110,13 @@ pub fn repair_lone_surrogates(json: &[u8]) -> (std::borrow::Cow<'_, [u8]>, usize
         let hex = json.get(at..at + 4)?;
         u16::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()
     }
+    // Every surrogate escape starts `\ud` or `\uD`: a body without either (nearly all) is
+    // answered by two substring searches, which run many times faster than the walk below.
+    if let Ok(text) = std::str::from_utf8(json) {
+        if !text.contains("\\ud") && !text.contains("\\uD") {
+            return (std::borrow::Cow::Borrowed(json), 0);
+        }
+    }
     let high = |u: u16| (0xD800..=0xDBFF).contains(&u);
     let low = |u: u16| (0xDC00..=0xDFFF).contains(&u);
     let mut out: Option<Vec<u8>> = None;

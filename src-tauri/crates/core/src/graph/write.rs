@@ -274,7 +274,7 @@ impl Workspace {
     pub async fn write<O: WriteOp>(&self, op: O) -> Result<(O::Output, Changes), O::Error> {
         // A read-only workspace says so, naming the file, before SQLite would refuse.
         self.ensure_writable()?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write_pool().begin().await?;
         // The write lock is taken first, by a write that changes nothing: waiting (busy
         // timeout) while another connection or process writes. A transaction whose first
         // statement only read would instead fail at once with "database is locked" when another

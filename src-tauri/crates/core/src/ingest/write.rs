@@ -469,9 +469,7 @@ impl WriteOp for CommitPage<'_> {
         if let Some(cursor) = &page.cursor {
             repo::sync_cursors::put(w.conn(), source_id, &page.stream, cursor, now).await?;
         }
-        for (stream, cursor) in &page.cursors {
-            repo::sync_cursors::put(w.conn(), source_id, stream, cursor, now).await?;
-        }
+        repo::sync_cursors::put_many(w.conn(), source_id, &page.cursors, now).await?;
         repo::sync_runs::record_progress(w.conn(), run_id, &figures).await?;
         // What the in-memory index must read again: the page's items, the stored items it added
         // changes to, and both ends of its links.

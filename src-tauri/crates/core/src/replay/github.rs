@@ -92,6 +92,38 @@ pub struct FakeGithub {
     base: Mutex<String>,
     /// Sorted orders of list endpoints, by (endpoint, since, descending), until the data changes.
     orders: Mutex<HashMap<OrderKey, Arc<Vec<usize>>>>,
+    /// The records of each issue number, until the data changes.
+    numbers: Mutex<Option<Arc<ByNumber>>>,
+}
+
+/// Which issue numbers are served, and the events of each (positions in `GithubData::events`),
+/// so answering about one issue does not scan every record.
+#[derive(Debug, Default)]
+struct ByNumber {
+    issues: std::collections::HashSet<i64>,
+    events: HashMap<i64, Vec<usize>>,
+}
+
+impl ByNumber {
+    fn of(data: &GithubData) -> ByNumber {
+        let mut events: HashMap<i64, Vec<usize>> = HashMap::new();
+        for (i, record) in data.events.iter().enumerate() {
+            events.entry(record.number).or_default().push(i);
+        }
+        ByNumber {
+            issues: data.issues.iter().map(|r| r.number).collect(),
+            events,
+        }
+    }
+
+    /// The events of issue `number`, in the order recorded.
+    fn events<'d>(&'d self, data: &'d GithubData, number: i64) -> impl Iterator<Item = &'d Record> {
+        self.events
+            .get(&number)
+            .into_iter()
+            .flatten()
+            .filter_map(move |&i| data.events.get(i))
+    }
 }
 
 impl FakeGithub {
@@ -106,6 +138,7 @@ impl FakeGithub {
             faults: Mutex::default(),
             base: Mutex::default(),
             orders: Mutex::default(),
+            numbers: Mutex::default(),
         }
     }
 
@@ -220,12 +253,12 @@ impl FakeGithub {
 
     /// A pull request's or issue's timeline: recorded, else assembled from its events (and a
     /// pull request's reviews as `reviewed` entries), in time order.
-    fn timeline_of(data: &GithubData, number: i64) -> Vec<String> {
+    fn timeline_of(data: &GithubData, by: &ByNumber, number: i64) -> Vec<String> {
         if let Some(recorded) = data.timelines.get(&number) {
             return recorded.clone();
         }
         let mut entries: Vec<(String, Value)> = Vec::new();
-        for record in data.events.iter().filter(|r| r.number == number) {
+        for record in by.events(data, number) {
             let Ok(mut event) = serde_json::from_str::<Value>(&record.json) else {
                 continue;
             };
@@ -264,16 +297,15 @@ impl FakeGithub {
     }
 
     /// An issue's GraphQL node: given, else assembled from its recorded events.
-    fn issue_node(data: &GithubData, number: i64) -> Option<Value> {
+    fn issue_node(data: &GithubData, by: &ByNumber, number: i64) -> Option<Value> {
         if let Some(node) = data.graphql.get(&number) {
             return Some(node.clone());
         }
-        let known = data.issues.iter().any(|r| r.number == number);
-        if !known {
+        if !by.issues.contains(&number) {
             return None;
         }
         let mut nodes: Vec<(String, Value)> = Vec::new();
-        for record in data.events.iter().filter(|r| r.number == number) {
+        for record in by.events(data, number) {
             let Ok(event) = serde_json::from_str::<Value>(&record.json) else {
                 continue;
             };
@@ -337,7 +369,7 @@ impl FakeGithub {
 
     /// Answers the GraphQL queries Baton sends: a page of issues (`i<N>: issue(number: N)`
     /// aliases) or the next page of one issue's timeline (`$number`, `$after`).
-    fn answer_graphql(&self, request: &Request, data: &GithubData) -> Reply {
+    fn answer_graphql(&self, request: &Request, data: &GithubData, by: &ByNumber) -> Reply {
         let body: Value = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
         let query = body.get("query").and_then(Value::as_str).unwrap_or("");
         let vars = body.get("variables").cloned().unwrap_or(Value::Null);
@@ -363,7 +395,7 @@ impl FakeGithub {
                 .and_then(Value::as_str)
                 .and_then(|a| a.parse().ok())
                 .unwrap_or(0);
-            let nodes: Vec<Value> = FakeGithub::issue_node(data, number)
+            let nodes: Vec<Value> = FakeGithub::issue_node(data, by, number)
                 .and_then(|n| n.pointer("/timelineItems/nodes").cloned())
                 .and_then(|n| n.as_array().cloned())
                 .unwrap_or_default();
@@ -382,7 +414,7 @@ impl FakeGithub {
             else {
                 continue;
             };
-            match FakeGithub::issue_node(data, number) {
+            match FakeGithub::issue_node(data, by, number) {
                 Some(mut node) => {
                     let nodes: Vec<Value> = node
                         .pointer("/timelineItems/nodes")
@@ -416,19 +448,27 @@ impl FakeGithub {
 
     /// The data, to change between polls.
     pub fn data(&self) -> MutexGuard<'_, GithubData> {
+        // Cleared while holding the data: an answer (which builds them under the same lock)
+        // cannot put back what it derived from the data as it was.
+        let data = self
+            .data
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Ok(mut orders) = self.orders.lock() {
             orders.clear();
         }
-        self.data
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        if let Ok(mut numbers) = self.numbers.lock() {
+            *numbers = None;
+        }
+        data
     }
 
     /// Adds an entry (a recorded `committed` entry, say) at the end of a pull request's or
     /// issue's timeline, the one recorded or assembled from its events.
     pub fn push_timeline_entry(&self, number: i64, entry: &Value) {
         let mut data = self.data();
-        let mut entries = FakeGithub::timeline_of(&data, number);
+        let by = ByNumber::of(&data);
+        let mut entries = FakeGithub::timeline_of(&data, &by, number);
         entries.push(entry.to_string());
         data.timelines.insert(number, entries);
     }
@@ -537,9 +577,10 @@ impl FakeGithub {
             .data
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let by = self.by_number(&data);
         if request.method == "POST" && request.path.trim_start_matches('/') == "graphql" {
             return self
-                .answer_graphql(request, &data)
+                .answer_graphql(request, &data, &by)
                 .header("x-ratelimit-limit", "5000")
                 .header("x-ratelimit-remaining", "4999")
                 .header("x-ratelimit-reset", "1893456000")
@@ -558,31 +599,20 @@ impl FakeGithub {
             ),
             "issues" => {
                 let order = self.order("issues", &data.issues, request, true);
-                self.page(
-                    request,
-                    &path,
-                    order
-                        .iter()
-                        .map(|&i| data.issues[i].json.as_str())
-                        .collect(),
-                )
+                self.page(request, &path, order.len(), |k| {
+                    data.issues[order[k]].json.as_str()
+                })
             }
             "pulls" => {
                 let order = self.order("pulls", &data.pulls, request, false);
-                self.page(
-                    request,
-                    &path,
-                    order.iter().map(|&i| data.pulls[i].json.as_str()).collect(),
-                )
+                self.page(request, &path, order.len(), |k| {
+                    data.pulls[order[k]].json.as_str()
+                })
             }
             "issues/events" => {
                 let mut events: Vec<&Record> = data.events.iter().collect();
                 events.sort_by_key(|r| std::cmp::Reverse(r.id));
-                self.page(
-                    request,
-                    &path,
-                    events.into_iter().map(|r| r.json.as_str()).collect(),
-                )
+                self.page(request, &path, events.len(), |k| events[k].json.as_str())
             }
             other => {
                 let parts: Vec<&str> = other.split('/').collect();
@@ -598,7 +628,9 @@ impl FakeGithub {
                 let owned = match parts.as_slice() {
                     ["pulls", _, "reviews"] => Some(list(&data.reviews, number(1))),
                     ["pulls", _, "files"] => Some(list(&data.files, number(1))),
-                    ["issues", _, "timeline"] => Some(FakeGithub::timeline_of(&data, number(1))),
+                    ["issues", _, "timeline"] => {
+                        Some(FakeGithub::timeline_of(&data, &by, number(1)))
+                    }
                     ["issues", _, "dependencies", "blocked_by"] => {
                         Some(list(&data.blocked_by, number(1)))
                     }
@@ -619,7 +651,7 @@ impl FakeGithub {
                 }
                 match (owned, parts.as_slice()) {
                     (Some(items), _) => {
-                        self.page(request, &path, items.iter().map(String::as_str).collect())
+                        self.page(request, &path, items.len(), |k| items[k].as_str())
                     }
                     (None, [""]) => Reply::json(
                         200,
@@ -633,6 +665,17 @@ impl FakeGithub {
             .header("x-ratelimit-limit", "5000")
             .header("x-ratelimit-remaining", "4999")
             .header("x-ratelimit-reset", "1893456000")
+    }
+
+    /// The records by issue number, built once per version of the data.
+    fn by_number(&self, data: &GithubData) -> Arc<ByNumber> {
+        let mut cached = self
+            .numbers
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        cached
+            .get_or_insert_with(|| Arc::new(ByNumber::of(data)))
+            .clone()
     }
 
     /// The rest of a path under a former name of the repository (`""`, `/issues`), if it is one.
@@ -713,8 +756,15 @@ impl FakeGithub {
         order
     }
 
-    /// One page of `items` with `Link` and `ETag` headers.
-    fn page(&self, request: &Request, local: &str, items: Vec<&str>) -> Reply {
+    /// One page of a list of `total` records (`item(k)` the JSON of the k-th) with `Link` and
+    /// `ETag` headers. Only the page's records are looked at.
+    fn page<'d>(
+        &self,
+        request: &Request,
+        local: &str,
+        total: usize,
+        item: impl Fn(usize) -> &'d str,
+    ) -> Reply {
         let per_page: usize = request
             .param("per_page")
             .and_then(|p| p.parse().ok())
@@ -726,7 +776,9 @@ impl FakeGithub {
             .unwrap_or(1)
             .max(1);
         let start = (page - 1).saturating_mul(per_page);
-        let slice: Vec<&str> = items.iter().skip(start).take(per_page).copied().collect();
+        let slice: Vec<&str> = (start.min(total)..start.saturating_add(per_page).min(total))
+            .map(item)
+            .collect();
         let mut body = String::with_capacity(slice.iter().map(|s| s.len() + 1).sum::<usize>() + 2);
         body.push('[');
         for (i, item) in slice.iter().enumerate() {
@@ -741,7 +793,7 @@ impl FakeGithub {
             return Reply::empty(304).header("etag", etag);
         }
         let mut reply = Reply::json(200, body).header("etag", etag);
-        let last = items.len().div_ceil(per_page).max(1);
+        let last = total.div_ceil(per_page).max(1);
         if page < last {
             let base = self.base.lock().map(|b| b.clone()).unwrap_or_default();
             let mut query: Vec<(String, String)> = request

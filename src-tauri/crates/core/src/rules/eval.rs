@@ -10,15 +10,33 @@ use crate::ingest::error::SyncError;
 
 /// Case-insensitive match where `*` stands for any run of characters.
 pub fn glob_match(pattern: &str, text: &str) -> bool {
+    // An ASCII pattern (nearly every rule) is matched on the bytes without lowering copies of
+    // both: a byte of a non-ASCII character never equals an ASCII one, so the answer is the
+    // same, unless the text holds one of the two characters whose lower case is ASCII.
+    if pattern.is_ascii() && !text.contains(['\u{212A}', '\u{0130}']) {
+        return wildcard(pattern.as_bytes(), text.as_bytes(), |a, b| {
+            a.eq_ignore_ascii_case(b)
+        });
+    }
     let pattern: Vec<char> = pattern.to_lowercase().chars().collect();
     let text: Vec<char> = text.to_lowercase().chars().collect();
+    wildcard(&pattern, &text, |a, b| a == b)
+}
+
+/// `pattern` (where `*` stands for any run) against `text`, elements compared by `same`.
+fn wildcard<T: Copy + PartialEq + From<u8>>(
+    pattern: &[T],
+    text: &[T],
+    same: impl Fn(&T, &T) -> bool,
+) -> bool {
+    let star_sign = T::from(b'*');
     let (mut p, mut t) = (0usize, 0usize);
     let (mut star, mut mark) = (None::<usize>, 0usize);
     while t < text.len() {
-        if p < pattern.len() && pattern[p] != '*' && pattern[p] == text[t] {
+        if p < pattern.len() && pattern[p] != star_sign && same(&pattern[p], &text[t]) {
             p += 1;
             t += 1;
-        } else if p < pattern.len() && pattern[p] == '*' {
+        } else if p < pattern.len() && pattern[p] == star_sign {
             star = Some(p);
             mark = t;
             p += 1;
@@ -30,7 +48,7 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
             return false;
         }
     }
-    while p < pattern.len() && pattern[p] == '*' {
+    while p < pattern.len() && pattern[p] == star_sign {
         p += 1;
     }
     p == pattern.len()
@@ -173,6 +191,34 @@ mod tests {
             !glob_match("ai-generated", "not-ai-generated"),
             "no implicit wildcards"
         );
+    }
+
+    #[test]
+    fn ascii_patterns_match_non_ascii_texts_as_their_lower_case_does() {
+        // The byte path (ASCII pattern) and the lowering path agree.
+        for (pattern, text) in [
+            ("*claude*", "Généré par CLAUDE 🤖"),
+            ("*généré*", "GÉNÉRÉ par Claude"),
+            ("🤖*", "🤖 Generated"),
+            ("*k*", "1 \u{212A}elvin"),
+            ("*i*", "\u{0130}stanbul"),
+            ("a*é", "a…É"),
+            ("*x*", "ÄÖÜ"),
+        ] {
+            let lowered: Vec<char> = pattern.to_lowercase().chars().collect();
+            let text_lowered: Vec<char> = text.to_lowercase().chars().collect();
+            assert_eq!(
+                glob_match(pattern, text),
+                wildcard(&lowered, &text_lowered, |a, b| a == b),
+                "{pattern} on {text}"
+            );
+        }
+        assert!(glob_match("*claude*", "Généré par CLAUDE 🤖"));
+        assert!(
+            glob_match("*k*", "1 \u{212A}elvin"),
+            "the Kelvin sign lowers to k"
+        );
+        assert!(!glob_match("*x*", "ÄÖÜ"));
     }
 
     #[test]

@@ -228,17 +228,22 @@ pub async fn set_source_links(
     .bind(json)
     .execute(&mut *conn)
     .await?;
-    for link in links {
-        sqlx::query(
-            "INSERT OR REPLACE INTO intent_links (item_id, how, source_ref, created_at)
-             SELECT ?1, 'source', ?2, ?3 WHERE EXISTS (SELECT 1 FROM items WHERE id = ?1)",
-        )
-        .bind(&link.item_id)
-        .bind(&link.source_ref)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
-    }
+    // Many links a statement (one statement each made every link a round trip to SQLite's
+    // thread); links of items not stored are skipped, as before.
+    super::insert_batched(
+        conn,
+        "INSERT OR REPLACE INTO intent_links (item_id, how, source_ref, created_at)
+         SELECT v.column1, 'source', v.column2, v.column3 FROM (",
+        3,
+        ") AS v WHERE EXISTS (SELECT 1 FROM items WHERE id = v.column1)",
+        links,
+        |mut b, link| {
+            b.push_bind(link.item_id.as_str())
+                .push_bind(link.source_ref.as_str())
+                .push_bind(now);
+        },
+    )
+    .await?;
     Ok(())
 }
 
@@ -248,16 +253,20 @@ pub async fn set_source_intents(
     links: &[(String, String)],
     now: i64,
 ) -> sqlx::Result<()> {
-    for (item, intent) in links {
-        sqlx::query(
-            "INSERT OR REPLACE INTO intent_links (item_id, how, intent_id, created_at) VALUES (?1, 'source', ?2, ?3)",
-        )
-        .bind(item)
-        .bind(intent)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
-    }
+    super::insert_batched(
+        conn,
+        "INSERT OR REPLACE INTO intent_links (item_id, how, intent_id, created_at) ",
+        4,
+        "",
+        links,
+        |mut b, (item, intent)| {
+            b.push_bind(item.as_str())
+                .push_bind("source")
+                .push_bind(intent.as_str())
+                .push_bind(now);
+        },
+    )
+    .await?;
     Ok(())
 }
 

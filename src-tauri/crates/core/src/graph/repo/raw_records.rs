@@ -18,9 +18,13 @@ pub struct RawRecord {
 
 /// Stores records, replacing older fetches of the same (source, stream, id).
 pub async fn upsert_many(conn: &mut SqliteConnection, records: &[RawRecord]) -> sqlx::Result<u64> {
+    // One hash table and one scratch buffer for the page (each record compressed on its own
+    // allocated and zeroed both), and each record keeps only its compressed bytes.
+    let mut table = lz4_flex::block::CompressTable::default();
+    let mut scratch: Vec<u8> = Vec::new();
     let compressed: Vec<(&RawRecord, Vec<u8>)> = records
         .iter()
-        .map(|r| (r, lz4_flex::compress_prepend_size(r.payload.as_bytes())))
+        .map(|r| (r, compress(r.payload.as_bytes(), &mut table, &mut scratch)))
         .collect();
     super::insert_batched(
         conn,
@@ -39,6 +43,28 @@ pub async fn upsert_many(conn: &mut SqliteConnection, records: &[RawRecord]) -> 
         },
     )
     .await
+}
+
+/// `input` LZ4-compressed with its size prepended (what `lz4_flex::compress_prepend_size`
+/// writes), through a reused table and scratch buffer.
+fn compress(
+    input: &[u8],
+    table: &mut lz4_flex::block::CompressTable,
+    scratch: &mut Vec<u8>,
+) -> Vec<u8> {
+    let max = lz4_flex::block::get_maximum_output_size(input.len());
+    if scratch.len() < max {
+        scratch.resize(max, 0);
+    }
+    match lz4_flex::block::compress_into_with_table(input, &mut scratch[..max], table) {
+        Ok(n) => {
+            let mut out = Vec::with_capacity(4 + n);
+            out.extend_from_slice(&(input.len() as u32).to_le_bytes());
+            out.extend_from_slice(&scratch[..n]);
+            out
+        }
+        Err(_) => lz4_flex::compress_prepend_size(input),
+    }
 }
 
 /// The stored JSON of one record (decompressed).
@@ -112,5 +138,27 @@ mod tests {
         let packed = lz4_flex::compress_prepend_size(json.as_bytes());
         let unpacked = lz4_flex::decompress_size_prepended(&packed).unwrap_or_default();
         assert_eq!(unpacked, json.as_bytes(), "compression is lossless");
+    }
+
+    #[test]
+    fn the_reused_table_compresses_each_record_on_its_own() {
+        let mut table = lz4_flex::block::CompressTable::default();
+        let mut scratch = Vec::new();
+        let long = "a body that repeats, ".repeat(5_000);
+        // Longer than 64 KiB, then short ones again, then empty: each reads back alone.
+        for json in [
+            r#"{"id":1,"title":"a title","body":"a body a body a body a body"}"#,
+            long.as_str(),
+            r#"{"id":2,"title":"a title","body":"a body"}"#,
+            "",
+        ] {
+            let packed = super::compress(json.as_bytes(), &mut table, &mut scratch);
+            let unpacked = lz4_flex::decompress_size_prepended(&packed).unwrap_or_default();
+            assert_eq!(unpacked, json.as_bytes());
+            assert!(
+                packed.capacity() <= packed.len() + 8,
+                "no spare capacity kept"
+            );
+        }
     }
 }

@@ -57,6 +57,35 @@ pub async fn put(
     Ok(())
 }
 
+/// Writes the cursors of several streams of a source at once (as [`put`] each, in order: a
+/// stream named twice keeps its last cursor), in as few statements as the bind limit allows.
+pub async fn put_many(
+    conn: &mut sqlx::SqliteConnection,
+    source_id: &str,
+    cursors: &[(String, Cursor)],
+    now: i64,
+) -> sqlx::Result<()> {
+    super::insert_batched(
+        conn,
+        "INSERT INTO sync_cursors (source_id, stream, watermark, etag, page_token, updated_at) ",
+        6,
+        " ON CONFLICT (source_id, stream) DO UPDATE SET watermark = excluded.watermark, etag = excluded.etag,
+             page_token = excluded.page_token, updated_at = excluded.updated_at,
+             error_code = NULL, error = NULL, failed_at = NULL",
+        cursors,
+        |mut b, (stream, cursor)| {
+            b.push_bind(source_id)
+                .push_bind(stream.as_str())
+                .push_bind(cursor.watermark.as_deref())
+                .push_bind(cursor.etag.as_deref())
+                .push_bind(cursor.page_token.as_deref())
+                .push_bind(now);
+        },
+    )
+    .await?;
+    Ok(())
+}
+
 /// The cursors of several streams of a source (`streams_json`: a JSON array of names); streams
 /// never synced are absent.
 pub async fn get_many(
