@@ -35,6 +35,8 @@ const answersAt = (() => {
   argv.splice(i, 2);
   return file;
 })();
+const webkit = argv.includes("--webkit");
+if (webkit) argv.splice(argv.indexOf("--webkit"), 1);
 const top = opt("top", 0);
 const runs = opt("runs", 1);
 const ALL = ["open", "flow", "flow-team", "flow-range", "bottlenecks", "bottlenecks-team", "dependencies"];
@@ -93,6 +95,13 @@ const server = createServer((req, res) => {
   try {
     if (statSync(file).isDirectory()) file = join(file, "index.html");
     res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
+    if (webkit && file.endsWith("index.html")) {
+      // WebDriver has no init scripts: the mocks go first in the page itself.
+      const html = readFileSync(file, "utf8");
+      const safe = initScript.replace(/<\/script/gi, "<\\/script");
+      res.end(html.replace("<script", `<script>${safe}</script><script`));
+      return;
+    }
     res.end(readFileSync(file));
   } catch {
     res.writeHead(404).end();
@@ -100,10 +109,140 @@ const server = createServer((req, res) => {
 });
 await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
 const base = `http://127.0.0.1:${server.address().port}/`;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu"],
-});
+const browser = webkit
+  ? null
+  : await chromium.launch({
+      executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+      args: ["--headless", "--no-sandbox", "--disable-gpu"],
+    });
+
+/**
+ * One step run inside the page (for WebKit, driven through WebDriver): opens what the step needs,
+ * clicks, and waits for the marks that end it. Resolves with the figures.
+ */
+const IN_PAGE_STEP = `
+const [name, done] = arguments;
+const q = (sel) => document.querySelector(sel);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const waitFor = async (sel) => { for (let i = 0; i < 2000; i++) { const el = q(sel); if (el) return el; await sleep(10); } throw new Error("no " + sel); };
+const waitMark = async (n, a) => { for (let i = 0; i < 12000; i++) { const m = performance.getEntriesByName(n).find((e) => e.startTime > a); if (m) return m.startTime; await sleep(5); } throw new Error("no mark " + n); };
+const escape = () => document.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true }));
+const T = (id) => '[data-testid="' + id + '"]';
+const steps = {
+  flow: { target: () => waitFor(T("nav-flow")), end: ["baton:drawn:flow"] },
+  "flow-team": { prepare: async () => { (await waitFor(T("flow-filter-team"))).click(); await waitFor(T("flow-filter-team-option")); }, target: async () => document.querySelectorAll(T("flow-filter-team-option"))[1], end: ["baton:drawn:flow"], after: escape },
+  "flow-range": { prepare: async () => { (await waitFor(T("flow-filter-range"))).click(); }, target: () => waitFor(T("flow-filter-preset-30")), end: ["baton:drawn:flow"], after: escape },
+  bottlenecks: { target: () => waitFor(T("nav-bottlenecks")), end: ["baton:drawn:bottlenecks"] },
+  "bottlenecks-team": { prepare: async () => { (await waitFor(T("flow-filter-team"))).click(); await waitFor(T("flow-filter-team-option")); }, target: async () => document.querySelectorAll(T("flow-filter-team-option"))[2], end: ["baton:drawn:bottlenecks"], after: escape },
+  dependencies: { target: () => waitFor(T("nav-dependencies")), end: ["baton:drawn:dependencies", "baton:drawn:deps-graph"] },
+};
+(async () => {
+  const step = steps[name];
+  if (step.prepare) await step.prepare();
+  const el = await step.target();
+  await sleep(50);
+  let stall = 0; let last = performance.now();
+  const beat = setInterval(() => { const t = performance.now(); stall = Math.max(stall, t - last); last = t; }, 10);
+  const t0 = performance.now();
+  el.click();
+  const ends = [];
+  for (const m of step.end) ends.push(await waitMark(m, t0));
+  const t1 = Math.max(...ends);
+  clearInterval(beat);
+  const entries = performance.getEntries().filter((e) => e.startTime >= t0 && (e.entryType === "mark" || e.entryType === "measure")).map((e) => e.name.replace("baton:", "") + " @" + Math.round(e.startTime - t0) + (e.duration ? "+" + Math.round(e.duration) : ""));
+  const loaded = performance.getEntriesByType("resource").filter((e) => e.startTime >= t0 && /[.](js|css)$/.test(e.name)).map((e) => e.name.split("/").pop() + " @" + Math.round(e.startTime - t0) + "+" + Math.round(e.duration));
+  if (loaded.length) entries.push("loaded: " + loaded.join(", "));
+  if (step.after) step.after();
+  await sleep(400);
+  done({ ms: t1 - t0, stall, entries });
+})().catch((e) => done({ error: String(e) }));
+`;
+
+/** CPU time (ms) used so far by the processes under `root` (the browser and its web processes). */
+async function treeCpu(root) {
+  const { readdirSync } = await import("node:fs");
+  const procs = [];
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      procs.push({ pid: Number(d), ppid: Number(f[1]), cpu: Number(f[11]) + Number(f[12]) });
+    } catch {
+      // Gone since the listing.
+    }
+  }
+  const inTree = new Set([root]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const p of procs)
+      if (!inTree.has(p.pid) && inTree.has(p.ppid)) {
+        inTree.add(p.pid);
+        grew = true;
+      }
+  }
+  const ticks = procs.filter((p) => inTree.has(p.pid)).reduce((a, p) => a + p.cpu, 0);
+  return (ticks * 1000) / 100;
+}
+
+async function webkitRun() {
+  const { spawn } = await import("node:child_process");
+  const { WebDriver } = await import("../../tests/e2e/webdriver.mjs");
+  const display = `:${100 + Math.floor(Math.random() * 800)}`;
+  const xvfb = spawn("Xvfb", [display, "-screen", "0", "1440x900x24", "-nolisten", "tcp"], {
+    stdio: "ignore",
+  });
+  const port = 40000 + Math.floor(Math.random() * 20000);
+  const wd = spawn("WebKitWebDriver", [`--port=${port}`], {
+    env: { ...process.env, DISPLAY: display },
+    stdio: "ignore",
+  });
+  const driver = new WebDriver(`http://127.0.0.1:${port}`);
+  const out = {};
+  try {
+    await new Promise((r) => setTimeout(r, 1500));
+    await driver.start({
+      browserName: "MiniBrowser",
+      "webkitgtk:browserOptions": {
+        binary: process.env.MINIBROWSER ?? "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser",
+        args: ["--automation"],
+      },
+    });
+    await driver.call("POST", driver.s("/window/rect"), { width: 1440, height: 900 }).catch(() => {});
+    const launched = Date.now();
+    await driver.call("POST", driver.s("/url"), { url: base });
+    for (;;) {
+      const t = await driver.execute(
+        "const m = performance.getEntriesByName('baton:drawn:overview')[0]; return m ? m.startTime : null;",
+      );
+      if (t !== null) {
+        out.open = t;
+        console.log(`open: ${Math.round(t)} ms (page time; ${Date.now() - launched} ms from asking)`);
+        break;
+      }
+      if (Date.now() - launched > 60_000) throw new Error("the Overview was never drawn");
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+    for (const name of steps.filter((n) => n !== "open")) {
+      const c0 = await treeCpu(wd.pid);
+      const r = await driver.call("POST", driver.s("/execute/async"), { script: IN_PAGE_STEP, args: [name] });
+      if (r.error) throw new Error(`${name}: ${r.error}`);
+      cpu[name] = (await treeCpu(wd.pid)) - c0;
+      out[name] = r.ms;
+      console.log(
+        `${name}: ${Math.round(r.ms)} ms; stall ${Math.round(r.stall)} ms; browser CPU ${cpu[name]} ms (the step with its popover and 400 ms after)`,
+      );
+      console.log(`  ${r.entries.join(", ")}`);
+    }
+  } finally {
+    await driver.stop();
+    wd.kill();
+    xvfb.kill();
+  }
+  return out;
+}
 
 async function oneRun() {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
@@ -111,6 +250,25 @@ async function oneRun() {
   await page.addInitScript({ content: initScript });
   const cdp = await page.context().newCDPSession(page);
   await cdp.send("Profiler.enable");
+  await cdp.send("Performance.enable", { timeDomain: "threadTicks" });
+  const metrics = async () =>
+    Object.fromEntries((await cdp.send("Performance.getMetrics")).metrics.map((m) => [m.name, m.value]));
+  const watchMutations = () =>
+    page.evaluate(() => {
+      const w = window;
+      w.__mutations = 0;
+      w.__mutationWatch?.disconnect();
+      w.__mutationWatch = new MutationObserver((records) => {
+        for (const r of records)
+          w.__mutations += r.type === "childList" ? r.addedNodes.length + r.removedNodes.length : 1;
+      });
+      w.__mutationWatch.observe(document.body, {
+        subtree: true,
+        childList: true,
+        attributes: true,
+        characterData: true,
+      });
+    });
   await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
   const waitMark = async (name, after) => {
     try {
@@ -191,12 +349,16 @@ async function oneRun() {
     if (!step) throw new Error(`unknown step ${name}; steps: ${ALL.join(", ")}`);
     const prepared = step.prepare ? await step.prepare() : undefined;
     if (!step.fromZero) await startStall();
+    if (!step.fromZero) await watchMutations();
+    const m0 = await metrics();
     if (top) await cdp.send("Profiler.start");
     const clicked = await step.act(prepared);
     const t0 = step.fromZero ? 0 : clicked;
     const ends = [];
     for (const m of [step.end].flat()) ends.push(await waitMark(m, t0));
     const t1 = Math.max(...ends);
+    const m1 = await metrics();
+    const d = (k) => Math.round((m1[k] - (m0[k] ?? 0)) * (k.endsWith("Count") ? 1 : 1000));
     const info = await page.evaluate((a) => {
       const entries = performance
         .getEntries()
@@ -212,15 +374,24 @@ async function oneRun() {
       return {
         entries: loaded.length ? [...entries, `loaded: ${loaded.join(", ")}`] : entries,
         stall: window.__stall ?? 0,
+        mutations: window.__mutations ?? 0,
         svg: document.querySelectorAll(".echart svg *").length,
+        perChart: [...document.querySelectorAll(".echart")]
+          .map(
+            (c) =>
+              `${c.dataset.testid ?? "chart"} ${c.querySelectorAll("svg *").length}/${c.querySelectorAll("svg text").length}t/${Math.round(c.querySelector("svg")?.innerHTML.length / 1024)}KB`,
+          )
+          .join(", "),
         dom: document.querySelectorAll("*").length,
       };
     }, t0);
     out[name] = t1 - t0;
+    cpu[name] = d("ThreadTime");
     console.log(
-      `${name}: ${Math.round(t1 - t0)} ms; stall ${Math.round(info.stall)} ms; ${info.svg} chart SVG elements, ${info.dom} elements in all`,
+      `${name}: ${Math.round(t1 - t0)} ms; main-thread CPU ${d("ThreadTime")} ms (script ${d("ScriptDuration")}, layout ${d("LayoutDuration")} in ${d("LayoutCount")}, style ${d("RecalcStyleDuration")}); stall ${Math.round(info.stall)} ms; ${info.mutations} DOM changes; ${info.svg} chart SVG elements, ${info.dom} elements in all`,
     );
     console.log(`  ${info.entries.join(", ")}`);
+    if (process.env.PER_CHART) console.log(`  charts (elements/texts/markup): ${info.perChart}`);
     if (top) {
       const { profile } = await cdp.send("Profiler.stop");
       const self = new Map();
@@ -241,13 +412,21 @@ async function oneRun() {
 }
 
 const all = [];
-for (let r = 0; r < runs; r++) all.push(await oneRun());
-if (runs > 1) {
-  console.log("medians:");
-  for (const name of steps) {
-    const v = all.map((o) => o[name]).sort((a, b) => a - b);
-    console.log(`  ${name.padEnd(18)} ${Math.round(v[Math.floor(v.length / 2)])} ms`);
-  }
+const cpus = [];
+let cpu = {};
+for (let r = 0; r < runs; r++) {
+  cpu = {};
+  all.push(webkit ? await webkitRun() : await oneRun());
+  cpus.push(cpu);
 }
-await browser.close();
+if (runs > 1) {
+  const median = (list, name) => {
+    const v = list.map((o) => o[name]).sort((a, b) => a - b);
+    return Math.round(v[Math.floor(v.length / 2)]);
+  };
+  console.log("medians (wall, main-thread CPU):");
+  for (const name of steps)
+    console.log(`  ${name.padEnd(18)} ${median(all, name)} ms  ${median(cpus, name)} ms`);
+}
+await browser?.close();
 server.close();

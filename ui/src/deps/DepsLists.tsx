@@ -17,7 +17,7 @@ export const MAX_ROWS = 200;
  * Rows a list draws at first; the rest follow on "Show all". The page has five lists of up to
  * 200 rows (thousands of elements at 200,000 items), which held the whole page back.
  */
-export const FIRST_ROWS = 25;
+export const FIRST_ROWS = 10;
 
 /** The rows to draw now, and the button that draws the rest (null when all are drawn). */
 export function useFirstRows<T>(rows: readonly T[], what: string): { shown: readonly T[]; more: ReactNode } {
