@@ -1,17 +1,19 @@
-// UI drawing profiler (headless Chromium, no Rust): serves the built UI (`npm run ui:build`) with
-// the journey's mocked answers at the big shapes of ui/e2e/mock-big.js, then times and profiles
-// the steps the real-window benchmark (tests/e2e/ui-bench.mjs) times, with the same performance
-// marks (ui/src/shared/perf.ts):
+// UI drawing profiler (no Rust): serves the built UI (`npm run ui:build`) with the journey's
+// mocked answers at the big shapes of ui/e2e/mock-big.js, then times the steps the real-window
+// benchmark (tests/e2e/ui-bench.mjs) times, with the same performance marks (ui/src/shared/perf.ts):
 //
-//   node ui/e2e/profile.mjs [STEP ...] [--top N] [--runs N]
+//   node ui/e2e/profile.mjs [STEP ...] [--runs N] [--top N] [--webkit] [--answers FILE]
 //   STEP: open | flow | flow-team | flow-range | bottlenecks | bottlenecks-team | dependencies
 //   (default: all, in that order, in one page as the benchmark goes)
 //
-// For each step it prints the time to the page's `baton:drawn:*` mark, the IPC and chart
-// measures, the longest main-thread stall (a 10 ms heartbeat, as ui-bench) and the number of SVG
-// elements the charts hold; with --top N, the N functions with the most self time (CDP sampling
-// profiler). Headless Chromium is not WebKitGTK: use it for relative gains, and the real window
-// (`ui-bench`) for the figures.
+// For each step: the time to the page's `baton:drawn:*` mark, the IPC and chart measures and the
+// longest main-thread stall (a 10 ms heartbeat, as ui-bench). In headless Chromium (default) also
+// the main-thread CPU (script, layout, style), the DOM changes and the charts' SVG elements
+// (PER_CHART=1: per chart), and with --top N the N functions with the most self time (CDP
+// sampling profiler). With --webkit it runs in WebKitGTK's MiniBrowser (the Linux app's engine)
+// under Xvfb through WebKitWebDriver, and reports the CPU time of the browser's processes.
+// --answers FILE: answers captured from a real workspace (JSON, command name → answer), given for
+// any arguments. Use it for relative gains; the figures of record come from `ui-bench`.
 import { readFileSync, statSync } from "node:fs";
 import { createServer } from "node:http";
 import { extname, join, normalize, resolve } from "node:path";
