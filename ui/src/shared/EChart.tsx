@@ -323,7 +323,9 @@ export function EChart({
       // Drawn synchronously in this task (the chart's `finished` follows); the newest option
       // given while waiting is the one drawn, and a chart gone meanwhile draws nothing.
       if (chartRef.current !== chart || chart.isDisposed()) return;
+      const started = performance.now();
       chart.setOption({ ...latestOption.current, animation: false }, { notMerge: true, lazyUpdate: false });
+      measureSince(`baton:chart-draw:${testIdRef.current ?? "chart"}`, started);
     });
     scheduleDraw();
   }, [option]);

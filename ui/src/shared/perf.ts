@@ -5,6 +5,8 @@
 //! - `baton:filter-change:<page>` — a Flow or Bottlenecks filter was changed;
 //! - `baton:ipc:<command>` (a measure) — one IPC round trip: Rust's work, serialisation, transfer
 //!   and parse;
+//! - `baton:chart-draw:<chart>` (a measure) — the one task in which a chart built and drew a
+//!   new option (charts draw one per task, see `EChart`);
 //! - `baton:drawn:<page>` — the page shows the answer to what was asked and every chart on it has
 //!   fired ECharts' `finished` event (the page has settled).
 //!
