@@ -212,6 +212,7 @@ async function webkitRun() {
       },
     });
     await driver.call("POST", driver.s("/window/rect"), { width: 1440, height: 900 }).catch(() => {});
+    await driver.call("POST", driver.s("/timeouts"), { script: 180_000 });
     const launched = Date.now();
     await driver.call("POST", driver.s("/url"), { url: base });
     for (;;) {

@@ -76,6 +76,18 @@ const loadDependencies = () =>
   });
 const DependenciesView = lazy(() => loadDependencies().then((m) => ({ default: m.DependenciesView })));
 
+/** The page loaded directly when its code is there, else through `lazy`; chosen once per visit. */
+function DependenciesRoute() {
+  const [Loaded] = useState(() => LoadedDependencies);
+  return Loaded ? (
+    <Loaded />
+  ) : (
+    <Suspense fallback={<LoadingState label="Opening Dependencies…" />}>
+      <DependenciesView />
+    </Suspense>
+  );
+}
+
 function preloadDependencies() {
   loadDependencies()
     .then((m) => m.preloadDependencies())
@@ -95,13 +107,7 @@ function ViewFor({ view }: { view: ViewId }) {
     case "bottlenecks":
       return <BottlenecksView />;
     case "dependencies":
-      return LoadedDependencies ? (
-        <LoadedDependencies />
-      ) : (
-        <Suspense fallback={<LoadingState label="Opening Dependencies…" />}>
-          <DependenciesView />
-        </Suspense>
-      );
+      return <DependenciesRoute />;
     case "triage":
       return <TriageView />;
     case "duplicates":
