@@ -196,7 +196,11 @@ function ipcSince(entries, after) {
     entries
       .filter((e) => e.type === "measure" && e.name.startsWith(prefix) && e.start >= after)
       .map((e) => `${e.name.slice(prefix.length)} ${Math.round(e.duration)} ms`);
-  return [...of("baton:ipc:"), `charts: ${of("baton:chart:").join(", ") || "none redrawn"}`];
+  return [
+    ...of("baton:ipc:"),
+    `charts: ${of("baton:chart:").join(", ") || "none redrawn"}`,
+    `each chart's drawing task: ${of("baton:chart-draw:").join(", ") || "none"}`,
+  ];
 }
 
 /** Opens a filter picker and ticks its option number `index` (0-based); returns the page time before the click. */
@@ -257,7 +261,9 @@ async function oneRun(run) {
     const origin = await driver.execute("return performance.timeOrigin");
     figures["open → Overview drawn"] = origin + overview - launched;
     let entries = await timeline(driver);
-    notes.push(`process start → page ${Math.round(origin - launched)} ms; ${ipcSince(entries, 0).join(", ")}`);
+    notes.push(
+      `process start → page ${Math.round(origin - launched)} ms; ${ipcSince(entries, 0).join(", ")}`,
+    );
 
     // 2. Flow: first visit, then filter changes.
     await startStallWatch(driver);
@@ -366,10 +372,9 @@ console.log(
 );
 const width = Math.max(...rows.map((r) => r.name.length));
 for (const r of rows) {
-  const verdict = r.budget === null ? "" : r.ok ? `  ok (≤ ${r.budget} ms)` : `  MISSED (budget ${r.budget} ms)`;
-  console.log(
-    `  ${r.name.padEnd(width)}  ${String(r.median).padStart(6)} ms  (${r.min}–${r.max})${verdict}`,
-  );
+  const verdict =
+    r.budget === null ? "" : r.ok ? `  ok (≤ ${r.budget} ms)` : `  MISSED (budget ${r.budget} ms)`;
+  console.log(`  ${r.name.padEnd(width)}  ${String(r.median).padStart(6)} ms  (${r.min}–${r.max})${verdict}`);
 }
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(

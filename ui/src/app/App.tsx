@@ -7,11 +7,12 @@ import {
   useQuery,
   useQueryClient,
 } from "@tanstack/react-query";
-import { lazy, type ReactNode, Suspense, useEffect, useState } from "react";
+import { type ComponentType, lazy, type ReactNode, Suspense, useEffect, useState } from "react";
 import { MetricPanelProvider } from "../metrics/MetricInfo";
 import { ThemeController } from "../settings/theme";
 import { ViewErrorBoundary } from "../shared/ErrorBoundary";
 import { Icon } from "../shared/Icon";
+import { afterFirstDrawn } from "../shared/perf";
 import { useRoute, type ViewId } from "../shared/route";
 import { SaveNotices } from "../shared/SaveNotices";
 import { Banner, ErrorState, LoadingState } from "../shared/states";
@@ -61,10 +62,39 @@ const NEEDS_WORKSPACE: ReadonlySet<ViewId> = new Set([
   "triage",
 ]);
 
-/** Loaded on first visit: its graph libraries (Cytoscape.js, ECharts' graph) stay out of startup. */
-const DependenciesView = lazy(() =>
-  import("../views/DependenciesView").then((m) => ({ default: m.DependenciesView })),
-);
+/**
+ * Not in the startup bundle: its graph libraries (Cytoscape.js, the layout worker) load once the
+ * first page has settled and the window is idle, or on the first visit if that comes sooner.
+ * Once loaded it renders directly: through `lazy` it would suspend, and React holds a suspended
+ * page back for up to 300 ms after its code arrives.
+ */
+let LoadedDependencies: ComponentType | null = null;
+const loadDependencies = () =>
+  import("../views/DependenciesView").then((m) => {
+    LoadedDependencies = m.DependenciesView;
+    return m;
+  });
+const DependenciesView = lazy(() => loadDependencies().then((m) => ({ default: m.DependenciesView })));
+
+/** The page loaded directly when its code is there, else through `lazy`; chosen once per visit. */
+function DependenciesRoute() {
+  const [Loaded] = useState(() => LoadedDependencies);
+  return Loaded ? (
+    <Loaded />
+  ) : (
+    <Suspense fallback={<LoadingState label="Opening Dependencies…" />}>
+      <DependenciesView />
+    </Suspense>
+  );
+}
+
+function preloadDependencies() {
+  loadDependencies()
+    .then((m) => m.preloadDependencies())
+    .catch(() => {
+      // A visit loads it again and shows the error.
+    });
+}
 
 function ViewFor({ view }: { view: ViewId }) {
   switch (view) {
@@ -77,11 +107,7 @@ function ViewFor({ view }: { view: ViewId }) {
     case "bottlenecks":
       return <BottlenecksView />;
     case "dependencies":
-      return (
-        <Suspense fallback={<LoadingState label="Opening Dependencies…" />}>
-          <DependenciesView />
-        </Suspense>
-      );
+      return <DependenciesRoute />;
     case "triage":
       return <TriageView />;
     case "duplicates":
@@ -283,6 +309,7 @@ function Startup() {
 
   useEffect(() => {
     window.__batonMounted = true;
+    return afterFirstDrawn(preloadDependencies);
   }, []);
 
   if (startup.isPending) {

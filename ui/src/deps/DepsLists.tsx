@@ -1,7 +1,7 @@
 //! The lists of the Dependencies page: blocked chains, single blocking links, cycles, at-risk
 //! items and handoffs that never arrived. Every row opens its items (the detail drawer) and can focus the item graph.
 
-import type { ReactNode } from "react";
+import { type ReactNode, useState } from "react";
 import { ChartPanel, type EmptySpec } from "../flow/ChartPanel";
 import type { DepsReport } from "../lib/ipc";
 import type { CsvCell } from "../shared/csv";
@@ -12,6 +12,36 @@ import { DefaultBadge, describeItem, FocusButton, ItemChip, TeamName } from "./p
 
 /** Rust lists at most this many rows of a kind (`MAX_ROWS`). */
 export const MAX_ROWS = 200;
+
+/**
+ * Rows a list draws at first; the rest follow on "Show all". The page has five lists of up to
+ * 200 rows (thousands of elements at 200,000 items), which held the whole page back.
+ */
+export const FIRST_ROWS = 10;
+
+/** The rows to draw now, and the button that draws the rest (null when all are drawn). */
+export function useFirstRows<T>(rows: readonly T[], what: string): { shown: readonly T[]; more: ReactNode } {
+  const [all, setAll] = useState(false);
+  if (all || rows.length <= FIRST_ROWS) return { shown: rows, more: null };
+  return {
+    shown: rows.slice(0, FIRST_ROWS),
+    more: (
+      <p className="dep-more">
+        <button
+          type="button"
+          className="btn btn-small"
+          data-testid="dep-show-all"
+          onClick={() => setAll(true)}
+        >
+          Show all {formatCount(rows.length)} {what}
+        </button>{" "}
+        <span className="muted small">
+          {formatCount(FIRST_ROWS)} of {formatCount(rows.length)} shown
+        </span>
+      </p>
+    ),
+  };
+}
 
 export type SectionState = {
   report: DepsReport | undefined;
@@ -91,259 +121,279 @@ function capped(shown: number, total: number, what: string): ReactNode {
 }
 
 export function ChainList({ report, actions }: { report: DepsReport; actions: RowActions }) {
+  const { shown, more } = useFirstRows(report.chains, "chains");
   return (
-    <ol className="dep-list" data-testid="chains-list">
-      {report.chains.map((c) => {
-        const last = c.items[c.items.length - 1];
-        const key = c.items.map((i) => i.item.id).join(">");
-        return (
-          <li key={key} className="dep-row" data-testid="chain-row">
-            <div className="dep-row-main">
-              <ol
-                className="dep-chain"
-                aria-label={`Chain of ${c.items.length} items, first blocking the next`}
-              >
-                {c.items.map((i, n) => (
-                  <li key={i.item.id} className="dep-chain-step">
-                    {n > 0 ? (
-                      <span className="dep-arrow" aria-hidden="true">
-                        →
-                      </span>
-                    ) : null}
-                    <ItemChip item={i} onOpen={actions.onOpen} />
-                  </li>
-                ))}
-              </ol>
-              <p className="dep-row-meta small">
-                <span title="Σ of how long each link of the chain has been blocking">
-                  {formatDays(c.waitingDays)} waiting
-                </span>
-                <span className="muted"> · </span>
-                <span>
-                  crosses {c.teams} {c.teams === 1 ? "team" : "teams"}
-                </span>
-                <span className="muted"> · ends at </span>
-                <TeamName item={last ?? { teamName: null }} />
-              </p>
-            </div>
-            {last ? (
-              <FocusButton
-                id={last.item.id}
-                label={describeItem(last.item)}
-                onFocus={(id) => actions.onFocus(id, Math.min(4, c.items.length - 1))}
-              />
-            ) : null}
-          </li>
-        );
-      })}
-    </ol>
+    <>
+      <ol className="dep-list" data-testid="chains-list">
+        {shown.map((c) => {
+          const last = c.items[c.items.length - 1];
+          const key = c.items.map((i) => i.item.id).join(">");
+          return (
+            <li key={key} className="dep-row" data-testid="chain-row">
+              <div className="dep-row-main">
+                <ol
+                  className="dep-chain"
+                  aria-label={`Chain of ${c.items.length} items, first blocking the next`}
+                >
+                  {c.items.map((i, n) => (
+                    <li key={i.item.id} className="dep-chain-step">
+                      {n > 0 ? (
+                        <span className="dep-arrow" aria-hidden="true">
+                          →
+                        </span>
+                      ) : null}
+                      <ItemChip item={i} onOpen={actions.onOpen} />
+                    </li>
+                  ))}
+                </ol>
+                <p className="dep-row-meta small">
+                  <span title="Σ of how long each link of the chain has been blocking">
+                    {formatDays(c.waitingDays)} waiting
+                  </span>
+                  <span className="muted"> · </span>
+                  <span>
+                    crosses {c.teams} {c.teams === 1 ? "team" : "teams"}
+                  </span>
+                  <span className="muted"> · ends at </span>
+                  <TeamName item={last ?? { teamName: null }} />
+                </p>
+              </div>
+              {last ? (
+                <FocusButton
+                  id={last.item.id}
+                  label={describeItem(last.item)}
+                  onFocus={(id) => actions.onFocus(id, Math.min(4, c.items.length - 1))}
+                />
+              ) : null}
+            </li>
+          );
+        })}
+      </ol>
+      {more}
+    </>
   );
 }
 
 export function SingleLinkList({ report, actions }: { report: DepsReport; actions: RowActions }) {
+  const { shown, more } = useFirstRows(report.singleLinks, "single blocking links");
   return (
-    <ul className="dep-list" data-testid="single-links-list">
-      {report.singleLinks.map((l) => (
-        <li
-          key={`${l.blocker.item.id}>${l.blocked.item.id}`}
-          className="dep-row"
-          data-testid="single-link-row"
-        >
-          <div className="dep-row-main">
-            <p className="dep-chain">
-              <ItemChip item={l.blocker} onOpen={actions.onOpen} />
-              <span className="dep-arrow" aria-hidden="true">
-                {" "}
-                →{" "}
-              </span>
-              <ItemChip item={l.blocked} onOpen={actions.onOpen} withTitle />
-            </p>
-            <p className="dep-row-meta small">
-              <span title="How long the link has been blocking">{formatDays(l.days)} blocking</span>
-              <span className="muted"> · </span>
-              <TeamName item={l.blocker} />
-              <span className="muted"> blocks </span>
-              <TeamName item={l.blocked} />
-            </p>
-          </div>
-          <FocusButton
-            id={l.blocked.item.id}
-            label={describeItem(l.blocked.item)}
-            onFocus={(id) => actions.onFocus(id, 1)}
-          />
-        </li>
-      ))}
-    </ul>
+    <>
+      <ul className="dep-list" data-testid="single-links-list">
+        {shown.map((l) => (
+          <li
+            key={`${l.blocker.item.id}>${l.blocked.item.id}`}
+            className="dep-row"
+            data-testid="single-link-row"
+          >
+            <div className="dep-row-main">
+              <p className="dep-chain">
+                <ItemChip item={l.blocker} onOpen={actions.onOpen} />
+                <span className="dep-arrow" aria-hidden="true">
+                  {" "}
+                  →{" "}
+                </span>
+                <ItemChip item={l.blocked} onOpen={actions.onOpen} withTitle />
+              </p>
+              <p className="dep-row-meta small">
+                <span title="How long the link has been blocking">{formatDays(l.days)} blocking</span>
+                <span className="muted"> · </span>
+                <TeamName item={l.blocker} />
+                <span className="muted"> blocks </span>
+                <TeamName item={l.blocked} />
+              </p>
+            </div>
+            <FocusButton
+              id={l.blocked.item.id}
+              label={describeItem(l.blocked.item)}
+              onFocus={(id) => actions.onFocus(id, 1)}
+            />
+          </li>
+        ))}
+      </ul>
+      {more}
+    </>
   );
 }
 
 export function CycleList({ report, actions }: { report: DepsReport; actions: RowActions }) {
+  const { shown, more } = useFirstRows(report.cycles, "cycles");
   return (
-    <ul className="dep-list" data-testid="cycles-list">
-      {report.cycles.map((c) => {
-        const first = c.items[0];
-        return (
-          <li key={c.items.map((i) => i.item.id).join(" ")} className="dep-row" data-testid="cycle-row">
-            <div className="dep-row-main">
-              <ul className="dep-cycle" aria-label={`${c.items.length} items that block each other`}>
-                {c.items.map((i) => (
-                  <li key={i.item.id}>
-                    <ItemChip item={i} onOpen={actions.onOpen} withTitle={c.items.length === 1} />
-                  </li>
-                ))}
-                {c.selfLink ? (
-                  <li>
-                    <span className="tag tag-warning" data-testid="cycle-self-link">
-                      blocks itself
-                    </span>
-                  </li>
-                ) : (
-                  <li>
-                    <span className="dep-arrow" aria-hidden="true">
-                      ↺
-                    </span>
-                  </li>
-                )}
-              </ul>
-              <p className="dep-row-meta small muted">
-                {c.selfLink
-                  ? "A link from the item to itself: remove it at the source."
-                  : `${c.items.length} items block each other; none can finish first.`}{" "}
-                {[...new Set(c.items.map((i) => i.teamName ?? "No team"))].join(", ")}
-              </p>
-            </div>
-            {first ? (
-              <FocusButton
-                id={first.item.id}
-                label={describeItem(first.item)}
-                onFocus={(id) => actions.onFocus(id, Math.max(1, Math.min(4, c.items.length)))}
-              />
-            ) : null}
-          </li>
-        );
-      })}
-    </ul>
+    <>
+      <ul className="dep-list" data-testid="cycles-list">
+        {shown.map((c) => {
+          const first = c.items[0];
+          return (
+            <li key={c.items.map((i) => i.item.id).join(" ")} className="dep-row" data-testid="cycle-row">
+              <div className="dep-row-main">
+                <ul className="dep-cycle" aria-label={`${c.items.length} items that block each other`}>
+                  {c.items.map((i) => (
+                    <li key={i.item.id}>
+                      <ItemChip item={i} onOpen={actions.onOpen} withTitle={c.items.length === 1} />
+                    </li>
+                  ))}
+                  {c.selfLink ? (
+                    <li>
+                      <span className="tag tag-warning" data-testid="cycle-self-link">
+                        blocks itself
+                      </span>
+                    </li>
+                  ) : (
+                    <li>
+                      <span className="dep-arrow" aria-hidden="true">
+                        ↺
+                      </span>
+                    </li>
+                  )}
+                </ul>
+                <p className="dep-row-meta small muted">
+                  {c.selfLink
+                    ? "A link from the item to itself: remove it at the source."
+                    : `${c.items.length} items block each other; none can finish first.`}{" "}
+                  {[...new Set(c.items.map((i) => i.teamName ?? "No team"))].join(", ")}
+                </p>
+              </div>
+              {first ? (
+                <FocusButton
+                  id={first.item.id}
+                  label={describeItem(first.item)}
+                  onFocus={(id) => actions.onFocus(id, Math.max(1, Math.min(4, c.items.length)))}
+                />
+              ) : null}
+            </li>
+          );
+        })}
+      </ul>
+      {more}
+    </>
   );
 }
 
 export function AtRiskTable({ report, actions }: { report: DepsReport; actions: RowActions }) {
+  const { shown, more } = useFirstRows(report.atRisk, "at-risk items");
   return (
-    <div className="dep-table-scroll">
-      <table className="data-table dep-table" data-testid="at-risk-table">
-        <thead>
-          <tr>
-            <th scope="col">Item</th>
-            <th scope="col">Team</th>
-            <th scope="col">Blocker</th>
-            <th scope="col" className="num" title="Links between the blocker and the item (1 = direct)">
-              Distance
-            </th>
-            <th
-              scope="col"
-              className="num"
-              title="Days since the blocker's cycle started (or it was created)"
-            >
-              Blocker age
-            </th>
-            <th scope="col" className="num" title="The blocker team's 85th-percentile cycle time">
-              Threshold
-            </th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {report.atRisk.map((a) => (
-            <tr key={`${a.item.item.id}>${a.blocker.item.id}`} data-testid="at-risk-row">
-              <td>
-                <ItemChip item={a.item} onOpen={actions.onOpen} withTitle />
-              </td>
-              <td>
-                <TeamName item={a.item} />
-              </td>
-              <td>
-                <ItemChip item={a.blocker} onOpen={actions.onOpen} />{" "}
-                <span className="muted small">
-                  <TeamName item={a.blocker} />
-                </span>
-              </td>
-              <td className="num">{a.distance === 1 ? "direct" : `${a.distance} links`}</td>
-              <td className="num strong">{formatDays(a.blockerAgeDays)}</td>
-              <td className="num">
-                {formatDays(a.thresholdDays)}{" "}
-                {a.defaultThreshold ? (
-                  <DefaultBadge
-                    text="default threshold"
-                    hint="The blocker's team finished nothing in the last 90 days: the documented default (12 days) is used"
-                  />
-                ) : null}
-              </td>
-              <td className="dep-actions">
-                <FocusButton
-                  id={a.item.item.id}
-                  label={describeItem(a.item.item)}
-                  onFocus={(id) => actions.onFocus(id, Math.min(4, a.distance))}
-                />
-              </td>
+    <>
+      <div className="dep-table-scroll">
+        <table className="data-table dep-table" data-testid="at-risk-table">
+          <thead>
+            <tr>
+              <th scope="col">Item</th>
+              <th scope="col">Team</th>
+              <th scope="col">Blocker</th>
+              <th scope="col" className="num" title="Links between the blocker and the item (1 = direct)">
+                Distance
+              </th>
+              <th
+                scope="col"
+                className="num"
+                title="Days since the blocker's cycle started (or it was created)"
+              >
+                Blocker age
+              </th>
+              <th scope="col" className="num" title="The blocker team's 85th-percentile cycle time">
+                Threshold
+              </th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
             </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+          </thead>
+          <tbody>
+            {shown.map((a) => (
+              <tr key={`${a.item.item.id}>${a.blocker.item.id}`} data-testid="at-risk-row">
+                <td>
+                  <ItemChip item={a.item} onOpen={actions.onOpen} withTitle />
+                </td>
+                <td>
+                  <TeamName item={a.item} />
+                </td>
+                <td>
+                  <ItemChip item={a.blocker} onOpen={actions.onOpen} />{" "}
+                  <span className="muted small">
+                    <TeamName item={a.blocker} />
+                  </span>
+                </td>
+                <td className="num">{a.distance === 1 ? "direct" : `${a.distance} links`}</td>
+                <td className="num strong">{formatDays(a.blockerAgeDays)}</td>
+                <td className="num">
+                  {formatDays(a.thresholdDays)}{" "}
+                  {a.defaultThreshold ? (
+                    <DefaultBadge
+                      text="default threshold"
+                      hint="The blocker's team finished nothing in the last 90 days: the documented default (12 days) is used"
+                    />
+                  ) : null}
+                </td>
+                <td className="dep-actions">
+                  <FocusButton
+                    id={a.item.item.id}
+                    label={describeItem(a.item.item)}
+                    onFocus={(id) => actions.onFocus(id, Math.min(4, a.distance))}
+                  />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {more}
+    </>
   );
 }
 
 export function HandoffTable({ report, actions }: { report: DepsReport; actions: RowActions }) {
+  const { shown, more } = useFirstRows(report.handoffs, "handoffs");
   return (
-    <div className="dep-table-scroll">
-      <table className="data-table dep-table" data-testid="handoffs-table">
-        <thead>
-          <tr>
-            <th scope="col">Delivered</th>
-            <th scope="col">Delivered at</th>
-            <th scope="col">Still waiting</th>
-            <th scope="col" className="num">
-              Days waiting
-            </th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {report.handoffs.map((h) => (
-            <tr key={`${h.upstream.item.id}>${h.downstream.item.id}`} data-testid="handoff-row">
-              <td>
-                <ItemChip item={h.upstream} onOpen={actions.onOpen} withTitle />{" "}
-                <span className="muted small">
-                  <TeamName item={h.upstream} />
-                </span>
-              </td>
-              <td>
-                <time dateTime={h.deliveredAt} title={formatRelative(h.deliveredAt)}>
-                  {formatDate(h.deliveredAt)}
-                </time>
-              </td>
-              <td>
-                <ItemChip item={h.downstream} onOpen={actions.onOpen} withTitle />{" "}
-                <span className="muted small">
-                  <TeamName item={h.downstream} />
-                </span>
-              </td>
-              <td className="num strong">{formatDays(h.daysWaiting)}</td>
-              <td className="dep-actions">
-                <FocusButton
-                  id={h.downstream.item.id}
-                  label={describeItem(h.downstream.item)}
-                  onFocus={(id) => actions.onFocus(id, 1)}
-                />
-              </td>
+    <>
+      <div className="dep-table-scroll">
+        <table className="data-table dep-table" data-testid="handoffs-table">
+          <thead>
+            <tr>
+              <th scope="col">Delivered</th>
+              <th scope="col">Delivered at</th>
+              <th scope="col">Still waiting</th>
+              <th scope="col" className="num">
+                Days waiting
+              </th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
             </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+          </thead>
+          <tbody>
+            {shown.map((h) => (
+              <tr key={`${h.upstream.item.id}>${h.downstream.item.id}`} data-testid="handoff-row">
+                <td>
+                  <ItemChip item={h.upstream} onOpen={actions.onOpen} withTitle />{" "}
+                  <span className="muted small">
+                    <TeamName item={h.upstream} />
+                  </span>
+                </td>
+                <td>
+                  <time dateTime={h.deliveredAt} title={formatRelative(h.deliveredAt)}>
+                    {formatDate(h.deliveredAt)}
+                  </time>
+                </td>
+                <td>
+                  <ItemChip item={h.downstream} onOpen={actions.onOpen} withTitle />{" "}
+                  <span className="muted small">
+                    <TeamName item={h.downstream} />
+                  </span>
+                </td>
+                <td className="num strong">{formatDays(h.daysWaiting)}</td>
+                <td className="dep-actions">
+                  <FocusButton
+                    id={h.downstream.item.id}
+                    label={describeItem(h.downstream.item)}
+                    onFocus={(id) => actions.onFocus(id, 1)}
+                  />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {more}
+    </>
   );
 }
 

@@ -16,12 +16,36 @@ import { FLOW_STATE_LABELS } from "../workgraph/vocabulary";
 import { CriticalPathPanel } from "./CriticalPathPanel";
 import { graphRows } from "./csvData";
 import { importUnderFrozenPrototype } from "./frozenPrototype";
+import type * as GraphCanvasModule from "./graphCanvas";
 import type { CanvasColors, DrawTiming, GraphCanvas } from "./graphCanvas";
 import { toCanvasData } from "./graphData";
 import { ItemSearch } from "./ItemSearch";
 import { prewarmLayout } from "./layout";
 import { type DepsLocation, graphRequest, hasFilter, MAX_HOPS, MIN_HOPS } from "./location";
 import { criticalColor, STATE_SHAPES, type TeamColors } from "./palette";
+
+let graphCode: Promise<typeof GraphCanvasModule> | null = null;
+
+/** The graph's drawing code (Cytoscape.js), loaded once. A failed load is tried again next time. */
+function loadGraphCode(): Promise<typeof GraphCanvasModule> {
+  graphCode ??= importUnderFrozenPrototype(() => import("./graphCanvas")).catch((err: unknown) => {
+    graphCode = null;
+    throw err;
+  });
+  return graphCode;
+}
+
+/**
+ * Loads the graph's code and starts its layout worker ahead of a visit to Dependencies (called
+ * when the first page has settled and the window is idle), so the page does not wait for them.
+ */
+export function preloadItemGraph(): void {
+  prewarmLayout();
+  loadGraphCode().catch(() => {
+    // The visit loads it again and shows the error where the graph goes.
+  });
+}
+
 import { depsQueries } from "./queries";
 
 const HEIGHT = 560;
@@ -286,7 +310,7 @@ export function ItemGraph({
   useEffect(() => {
     prewarmLayout();
     let dead = false;
-    importUnderFrozenPrototype(() => import("./graphCanvas"))
+    loadGraphCode()
       .then((m) => {
         const host = hostRef.current;
         if (dead || !host) return;

@@ -161,6 +161,27 @@ export function movePoint(lengths: number[], at: Point | null, key: string): Poi
   }
 }
 
+/**
+ * Charts waiting to draw, one per task: a page of charts given new options at once draws them
+ * one after the other in separate tasks (in page order), so the window keeps answering input and
+ * painting between two charts instead of freezing for the time of all of them.
+ */
+const drawQueue: (() => void)[] = [];
+let drawScheduled = false;
+
+function drawNext() {
+  drawScheduled = false;
+  const job = drawQueue.shift();
+  if (drawQueue.length > 0) scheduleDraw();
+  job?.();
+}
+
+function scheduleDraw() {
+  if (drawScheduled) return;
+  drawScheduled = true;
+  setTimeout(drawNext, 0);
+}
+
 const TITLE_HEIGHT = 40;
 const PNG_SCALE = 2;
 
@@ -232,6 +253,9 @@ export function EChart({
   testIdRef.current = testId;
   /** When the option being drawn was given (performance.now()), for the chart's measure. */
   const drawStarted = useRef<number | null>(null);
+  /** The option to draw, and whether the chart waits in the draw queue. */
+  const latestOption = useRef(option);
+  const queued = useRef(false);
 
   useEffect(() => {
     const el = ref.current;
@@ -267,7 +291,14 @@ export function EChart({
       }
       chartFinished(token);
     });
-    const observer = typeof ResizeObserver === "undefined" ? null : new ResizeObserver(() => chart.resize());
+    // A resize draws the whole chart again: only when the size really changed. (The observer also
+    // reports the size it starts with, and ECharts would redraw a just-drawn chart for it.)
+    const observer =
+      typeof ResizeObserver === "undefined"
+        ? null
+        : new ResizeObserver(() => {
+            if (el.clientWidth !== chart.getWidth() || el.clientHeight !== chart.getHeight()) chart.resize();
+          });
     observer?.observe(el);
     return () => {
       observer?.disconnect();
@@ -284,7 +315,19 @@ export function EChart({
     if (!chart) return;
     chartDrawing(tokenRef.current);
     drawStarted.current = performance.now();
-    chart.setOption({ ...option, animation: false }, { notMerge: true, lazyUpdate: true });
+    latestOption.current = option;
+    if (queued.current) return;
+    queued.current = true;
+    drawQueue.push(() => {
+      queued.current = false;
+      // Drawn synchronously in this task (the chart's `finished` follows); the newest option
+      // given while waiting is the one drawn, and a chart gone meanwhile draws nothing.
+      if (chartRef.current !== chart || chart.isDisposed()) return;
+      const started = performance.now();
+      chart.setOption({ ...latestOption.current, animation: false }, { notMerge: true, lazyUpdate: false });
+      measureSince(`baton:chart-draw:${testIdRef.current ?? "chart"}`, started);
+    });
+    scheduleDraw();
   }, [option]);
 
   useEffect(() => {

@@ -1,5 +1,13 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { chartDrawing, chartFinished, chartsDrawing, mark, timedIpc, whenChartsSettled } from "./perf";
+import {
+  afterFirstDrawn,
+  chartDrawing,
+  chartFinished,
+  chartsDrawing,
+  mark,
+  timedIpc,
+  whenChartsSettled,
+} from "./perf";
 
 describe("performance marks for the UI latency benchmark", () => {
   afterEach(() => {
@@ -43,5 +51,23 @@ describe("performance marks for the UI latency benchmark", () => {
     await expect(timedIpc("flow_report", Promise.resolve(7))).resolves.toBe(7);
     await Promise.resolve();
     expect(performance.getEntriesByName("baton:ipc:flow_report", "measure")).toHaveLength(1);
+  });
+
+  it("runs work for later pages only once the first page is drawn and the window is idle", async () => {
+    const ran: string[] = [];
+    afterFirstDrawn(() => ran.push("preload"));
+    const cancel = afterFirstDrawn(() => ran.push("cancelled"));
+    cancel();
+    mark("baton:nav:overview");
+    await new Promise((r) => setTimeout(r, 250));
+    expect(ran).toEqual([]);
+    mark("baton:drawn:overview");
+    expect(ran).toEqual([]);
+    await new Promise((r) => setTimeout(r, 250));
+    expect(ran).toEqual(["preload"]);
+    // Asked after the first page was drawn: it runs at the next idle moment.
+    afterFirstDrawn(() => ran.push("late"));
+    await new Promise((r) => setTimeout(r, 250));
+    expect(ran).toEqual(["preload", "late"]);
   });
 });

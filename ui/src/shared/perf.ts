@@ -5,6 +5,8 @@
 //! - `baton:filter-change:<page>` — a Flow or Bottlenecks filter was changed;
 //! - `baton:ipc:<command>` (a measure) — one IPC round trip: Rust's work, serialisation, transfer
 //!   and parse;
+//! - `baton:chart-draw:<chart>` (a measure) — the one task in which a chart built and drew a
+//!   new option (charts draw one per task, see `EChart`);
 //! - `baton:drawn:<page>` — the page shows the answer to what was asked and every chart on it has
 //!   fired ECharts' `finished` event (the page has settled).
 //!
@@ -31,8 +33,38 @@ function trim(p: Performance) {
   if (p.getEntriesByType("measure").length > MAX_ENTRIES) p.clearMeasures?.();
 }
 
+/** Work waiting for the first page to settle (`afterFirstDrawn`); null once it has. */
+let firstDrawnWaiters: (() => void)[] | null = [];
+
+/** Runs `work` when the window is idle: after the current frame, never in the middle of one. */
+function whenIdle(work: () => void): void {
+  const w = globalThis as { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => number };
+  if (typeof w.requestIdleCallback === "function") w.requestIdleCallback(work, { timeout: 2_000 });
+  else setTimeout(work, 200);
+}
+
+/**
+ * Runs `work` once the first page has been drawn (its `baton:drawn:*` mark) and the window is
+ * idle: for loading what a later page needs without slowing the first one. Returns a function
+ * that cancels it.
+ */
+export function afterFirstDrawn(work: () => void): () => void {
+  let live = true;
+  const run = () => whenIdle(() => live && work());
+  if (firstDrawnWaiters === null) run();
+  else firstDrawnWaiters.push(run);
+  return () => {
+    live = false;
+  };
+}
+
 /** Puts a named mark on the page's performance timeline. */
 export function mark(name: string): void {
+  if (firstDrawnWaiters !== null && name.startsWith("baton:drawn:")) {
+    const run = firstDrawnWaiters;
+    firstDrawnWaiters = null;
+    for (const w of run) w();
+  }
   const p = perf();
   if (!p) return;
   trim(p);

@@ -1,6 +1,8 @@
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { FIRST_ROWS } from "../deps/DepsLists";
 import {
+  depItem,
   makeCriticalPath,
   makeDepsReport,
   makeEmptyDepsReport,
@@ -355,6 +357,30 @@ describe("Dependencies", () => {
     fireEvent.click(within(rows[1] as HTMLElement).getAllByTestId("dep-item")[0] as HTMLElement);
     expect(await screen.findByTestId("detail-title")).toHaveTextContent("Detail of w1");
     expect(last(calls, "item_detail")?.id).toBe("w1");
+  });
+
+  it("draws the first rows of a long list and the rest on Show all", async () => {
+    const singleLinks = Array.from({ length: FIRST_ROWS + 4 }, (_, i) => ({
+      blocker: depItem(`b${i}`, "t2", "Platform", "active"),
+      blocked: depItem(`d${i}`),
+      days: 40 - i,
+    }));
+    backend({ report: makeDepsReport({ singleLinks, singleLinksTotal: singleLinks.length }) });
+    renderPage();
+    const section = await screen.findByTestId("deps-single-links");
+    await waitFor(() => expect(within(section).getAllByTestId("single-link-row")).toHaveLength(FIRST_ROWS));
+    expect(within(section).getAllByTestId("single-link-row")[0]).toHaveTextContent("B0");
+    const more = within(section).getByTestId("dep-show-all");
+    expect(more).toHaveTextContent(`Show all ${FIRST_ROWS + 4} single blocking links`);
+    // Every row Rust sent is listed: no "Showing n of m" cap note, as none was capped.
+    expect(within(section).queryByTestId("dep-capped")).toBeNull();
+    fireEvent.click(more);
+    const rows = within(section).getAllByTestId("single-link-row");
+    expect(rows).toHaveLength(FIRST_ROWS + 4);
+    expect(rows[FIRST_ROWS + 3]).toHaveTextContent("D13");
+    expect(within(section).queryByTestId("dep-show-all")).toBeNull();
+    // A short list has no button.
+    expect(within(screen.getByTestId("deps-cycles")).queryByTestId("dep-show-all")).toBeNull();
   });
 
   it("states how far up the at-risk search looks", async () => {

@@ -7,7 +7,7 @@ import { useCallback, useMemo, useState } from "react";
 import { CellPanel } from "../deps/CellPanel";
 import { DepsFilterBar } from "../deps/DepsFilterBar";
 import { DepsLists, type RowActions, Section, type SectionState } from "../deps/DepsLists";
-import { ItemGraph } from "../deps/ItemGraph";
+import { ItemGraph, preloadItemGraph } from "../deps/ItemGraph";
 import { hasFilter, useDepsLocation } from "../deps/location";
 import { teamColors } from "../deps/palette";
 import { depsQueries } from "../deps/queries";
@@ -20,6 +20,11 @@ import { formatCount, formatDateTime, plural } from "../shared/format";
 import { useDrawnMark } from "../shared/perf";
 import { useResolvedTheme } from "../shared/theme";
 import { ViewHeader } from "./ViewHeader";
+
+/** Loads what the page's graph needs before the page is opened (see `preloadItemGraph`). */
+export function preloadDependencies(): void {
+  preloadItemGraph();
+}
 
 function scrollToGraph() {
   const el = document.querySelector('[data-testid="deps-graph"]');
