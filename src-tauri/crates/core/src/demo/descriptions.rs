@@ -68,7 +68,9 @@ const REPORTERS: &[&str] = &[
 
 /// One of `list` (none when empty).
 fn one(rng: &mut Rng, list: &[&'static str]) -> &'static str {
-    list.get(rng.below(list.len().max(1))).copied().unwrap_or("")
+    list.get(rng.below(list.len().max(1)))
+        .copied()
+        .unwrap_or("")
 }
 
 fn draw(vocab: &Vocab, rng: &mut Rng) -> Facts {
