@@ -683,7 +683,9 @@ pub async fn duplicates_figures(
     let mut files = baton_core::duplicates::FileSets::default();
     baton_core::duplicates::load_files(ws, ix, &engine, &mut files).await?;
     let mut descs = baton_core::duplicates::Descriptions::default();
+    let read = Instant::now();
     baton_core::duplicates::load_descriptions(ws, ix, &engine, &mut descs).await?;
+    let read_ms = ms_since(read);
     let ranked = baton_core::duplicates::rank_with(
         ix,
         &engine,
@@ -702,6 +704,15 @@ pub async fn duplicates_figures(
         ms_since(started),
         cpu_since(cpu),
         Some((2_000.0, false)),
+    ));
+    out.push(timed(
+        &format!(
+            "duplicates: of which the descriptions of its pairs' items read ({} items)",
+            descs.len()
+        ),
+        read_ms,
+        None,
+        None,
     ));
     drop((engine, ranked, files, descs));
     std::hint::black_box(baton_core::duplicates::current(ws, &mut |_, _| {}).await?);

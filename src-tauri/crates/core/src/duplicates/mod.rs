@@ -266,11 +266,20 @@ async fn load_descriptions_of(
         .map(|(i, _)| &ix.item_ids[i])
         .collect();
     let mut conn = ws.pool().acquire().await?;
-    // A whole build reads every row (one scan) rather than naming most items.
-    let rows = if only.is_none() || ids.len() > n / 4 {
-        repo::item_texts::of_items(&mut conn, None, text::DESC_SCHEME).await?
+    // A whole build reads every row (one scan, packed in one text) rather than naming most
+    // items; a sync page names its few.
+    let rows: Vec<(i64, Option<String>, i64, Vec<u8>)> = if only.is_none() || ids.len() > n / 4 {
+        repo::item_texts::all_packed(&mut conn, text::DESC_SCHEME)
+            .await?
+            .into_iter()
+            .map(|(rowid, words, sig)| (rowid, None, words, sig))
+            .collect()
     } else {
-        repo::item_texts::of_items(&mut conn, Some(&ids), text::DESC_SCHEME).await?
+        repo::item_texts::of_items(&mut conn, Some(&ids), text::DESC_SCHEME)
+            .await?
+            .into_iter()
+            .map(|(rowid, id, words, sig)| (rowid, Some(id), words, sig))
+            .collect()
     };
     // Positions by row id (the index holds items in row id order; otherwise a map).
     let ordered = ix.items.windows(2).all(|w| w[0].rowid < w[1].rowid);
@@ -283,14 +292,16 @@ async fn load_descriptions_of(
             .map(|(i, item)| (item.rowid, i as u32))
             .collect()
     };
-    let position = |rowid: i64, id: &str| -> Option<u32> {
+    // By row id (unique among the items the index holds); an id read with the row is checked.
+    let position = |rowid: i64, id: Option<&str>| -> Option<u32> {
         let at = if ordered {
             let at = ix.items.partition_point(|i| i.rowid < rowid);
             (ix.items.get(at).is_some_and(|i| i.rowid == rowid)).then_some(at as u32)?
         } else {
             *by_rowid.get(&rowid)?
         };
-        (ix.item_ids.get(at as usize) == Some(id)).then_some(at)
+        id.is_none_or(|id| ix.item_ids.get(at as usize) == Some(id))
+            .then_some(at)
     };
     for (i, w) in wanted.iter().enumerate() {
         if *w {
@@ -298,7 +309,7 @@ async fn load_descriptions_of(
         }
     }
     for (rowid, id, words, sig) in rows {
-        let Some(at) = position(rowid, &id) else {
+        let Some(at) = position(rowid, id.as_deref()) else {
             continue;
         };
         if wanted[at as usize] {
