@@ -788,7 +788,13 @@ impl FakeGithub {
             body.push_str(item);
         }
         body.push(']');
-        let etag = format!("W/\"{:016x}\"", fnv(body.as_bytes()));
+        // CRC-32 (hardware-assisted) and the length: FNV over every byte served was 4% of the
+        // sync benchmark's CPU.
+        let etag = format!(
+            "W/\"{:08x}{:08x}\"",
+            crc32fast::hash(body.as_bytes()),
+            body.len() as u32
+        );
         if request.header("if-none-match") == Some(etag.as_str()) {
             return Reply::empty(304).header("etag", etag);
         }
