@@ -216,7 +216,21 @@ pub async fn load_descriptions(
     engine: &Engine,
     descs: &mut Descriptions,
 ) -> CoreResult<()> {
-    load_descriptions_of(ws, ix, engine, descs, None).await
+    load_descriptions_of(ws, ix, engine, descs, None, None).await
+}
+
+/// Every stored description summed up, as a whole build reads them: (item row id, word count,
+/// signature).
+type PackedTexts = Vec<(i64, i64, Vec<u8>)>;
+
+/// Reads every stored description (for a whole build) on a task of its own, so that SQLite's
+/// work and the decoding overlap the engine's build on another core.
+fn read_all_descriptions(ws: &Workspace) -> tokio::task::JoinHandle<CoreResult<PackedTexts>> {
+    let ws = ws.clone();
+    tokio::spawn(async move {
+        let mut conn = ws.pool().acquire().await?;
+        Ok(repo::item_texts::all_packed(&mut conn, text::DESC_SCHEME).await?)
+    })
 }
 
 /// [`load_descriptions`] for the pairs with an item marked in `only` (all pairs when None):
@@ -228,6 +242,7 @@ async fn load_descriptions_of(
     engine: &Engine,
     descs: &mut Descriptions,
     only: Option<&[bool]>,
+    prefetched: Option<PackedTexts>,
 ) -> CoreResult<()> {
     let n = ix.items.len();
     let marked = |i: u32| only.is_none_or(|m| m.get(i as usize).copied().unwrap_or(true));
@@ -268,7 +283,11 @@ async fn load_descriptions_of(
     let mut conn = ws.pool().acquire().await?;
     // A whole build reads every row (one scan, packed in one text) rather than naming most
     // items; a sync page names its few.
-    let rows: Vec<(i64, Option<String>, i64, Vec<u8>)> = if only.is_none() || ids.len() > n / 4 {
+    let rows: Vec<(i64, Option<String>, i64, Vec<u8>)> = if let Some(rows) = prefetched {
+        rows.into_iter()
+            .map(|(rowid, words, sig)| (rowid, None, words, sig))
+            .collect()
+    } else if only.is_none() || ids.len() > n / 4 {
         repo::item_texts::all_packed(&mut conn, text::DESC_SCHEME)
             .await?
             .into_iter()
@@ -820,12 +839,25 @@ pub async fn current(ws: &Workspace, progress: engine::Progress<'_>) -> CoreResu
         },
         None => how = Computed::Full,
     }
+    let mut prefetched = None;
     if how == Computed::Full {
+        let reading = read_all_descriptions(ws);
         engine = Arc::new(Engine::build(&ix, progress));
         affected = None;
+        prefetched = Some(reading.await.map_err(|err| {
+            CoreError::Invalid(format!("reading the descriptions stopped: {err}"))
+        })??);
     }
     load_files_of(ws, &ix, &engine, &mut files, affected.as_deref()).await?;
-    load_descriptions_of(ws, &ix, &engine, &mut descs, affected.as_deref()).await?;
+    load_descriptions_of(
+        ws,
+        &ix,
+        &engine,
+        &mut descs,
+        affected.as_deref(),
+        prefetched,
+    )
+    .await?;
     let ranked = Arc::new(match &affected {
         Some(affected) => rerank(
             &ix,
