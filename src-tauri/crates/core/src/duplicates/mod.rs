@@ -781,10 +781,18 @@ pub async fn engine_for(
     Ok((c.ix, c.engine, c.computed))
 }
 
+/// Where the engine and its ranking are kept (`Workspace::derived`).
+const NAME: &str = "duplicates";
+
+/// Lets go of the kept engine and ranking: the next question builds them whole (what a
+/// benchmark of the whole build needs).
+pub fn forget(ws: &Workspace) {
+    ws.set_derived(NAME, Arc::new(Mutex::new(Kept::default())));
+}
+
 /// [`engine_for`] with the ranked candidates, kept per index generation (links and items change
 /// only with it; decisions are applied to the ranking by each question).
 pub async fn current(ws: &Workspace, progress: engine::Progress<'_>) -> CoreResult<Current> {
-    const NAME: &str = "duplicates";
     let ix = ws.index().await?;
     let kept = match ws.derived::<Mutex<Kept>>(NAME) {
         Some(k) => k,
