@@ -717,7 +717,6 @@ pub async fn duplicates_figures(
         None,
     ));
     drop((c, descs));
-    std::hint::black_box(baton_core::duplicates::current(ws, &mut |_, _| {}).await?);
     let mut page_samples = Vec::new();
     let mut page_cpu = Vec::new();
     let n = ix.items.len();

@@ -712,14 +712,7 @@ pub async fn question_waits(
     type Kept = std::sync::Mutex<Option<(u64, (i64, i64), std::sync::Arc<QuestionWaits>)>>;
     const NAME: &str = "question-waits";
     let stamp = repo::decisions::stamp(ws.pool()).await?;
-    let slot = match ws.derived::<Kept>(NAME) {
-        Some(s) => s,
-        None => {
-            let s: std::sync::Arc<Kept> = std::sync::Arc::default();
-            ws.set_derived(NAME, s.clone());
-            s
-        }
-    };
+    let slot = ws.derived_slot::<Kept>(NAME);
     if let Ok(kept) = slot.lock() {
         if let Some((_, _, waits)) = kept
             .as_ref()

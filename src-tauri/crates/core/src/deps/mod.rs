@@ -69,12 +69,7 @@ struct KeptFacts {
 const KEPT: &str = "deps-context";
 
 fn kept(ws: &Workspace) -> Arc<std::sync::Mutex<Kept>> {
-    if let Some(k) = ws.derived::<std::sync::Mutex<Kept>>(KEPT) {
-        return k;
-    }
-    let k = Arc::new(std::sync::Mutex::new(Kept::default()));
-    ws.set_derived(KEPT, k.clone());
-    k
+    ws.derived_slot(KEPT)
 }
 
 /// The range team cycle times are learnt over: the [`HISTORY_DAYS`] up to the day of the latest

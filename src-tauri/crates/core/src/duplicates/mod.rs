@@ -227,10 +227,13 @@ type PackedTexts = Vec<(i64, i64, Vec<u8>)>;
 /// work and the decoding overlap the engine's build on another core.
 fn read_all_descriptions(ws: &Workspace) -> tokio::task::JoinHandle<CoreResult<PackedTexts>> {
     let ws = ws.clone();
-    tokio::spawn(async move {
-        let mut conn = ws.pool().acquire().await?;
-        Ok(repo::item_texts::all_packed(&mut conn, text::DESC_SCHEME).await?)
-    })
+    tokio::spawn(async move { all_descriptions(&ws).await })
+}
+
+/// Every stored description summed up (one scan, packed in one text).
+async fn all_descriptions(ws: &Workspace) -> CoreResult<PackedTexts> {
+    let mut conn = ws.pool().acquire().await?;
+    Ok(repo::item_texts::all_packed(&mut conn, text::DESC_SCHEME).await?)
 }
 
 /// [`load_descriptions`] for the pairs with an item marked in `only` (all pairs when None):
@@ -280,20 +283,19 @@ async fn load_descriptions_of(
         .filter(|(_, w)| **w)
         .map(|(i, _)| &ix.item_ids[i])
         .collect();
-    let mut conn = ws.pool().acquire().await?;
     // A whole build reads every row (one scan, packed in one text) rather than naming most
     // items; a sync page names its few.
-    let rows: Vec<(i64, Option<String>, i64, Vec<u8>)> = if let Some(rows) = prefetched {
+    let packed = match prefetched {
+        Some(rows) => Some(rows),
+        None if only.is_none() || ids.len() > n / 4 => Some(all_descriptions(ws).await?),
+        None => None,
+    };
+    let rows: Vec<(i64, Option<String>, i64, Vec<u8>)> = if let Some(rows) = packed {
         rows.into_iter()
             .map(|(rowid, words, sig)| (rowid, None, words, sig))
             .collect()
-    } else if only.is_none() || ids.len() > n / 4 {
-        repo::item_texts::all_packed(&mut conn, text::DESC_SCHEME)
-            .await?
-            .into_iter()
-            .map(|(rowid, words, sig)| (rowid, None, words, sig))
-            .collect()
     } else {
+        let mut conn = ws.pool().acquire().await?;
         repo::item_texts::of_items(&mut conn, Some(&ids), text::DESC_SCHEME)
             .await?
             .into_iter()
@@ -794,14 +796,7 @@ pub fn forget(ws: &Workspace) {
 /// only with it; decisions are applied to the ranking by each question).
 pub async fn current(ws: &Workspace, progress: engine::Progress<'_>) -> CoreResult<Current> {
     let ix = ws.index().await?;
-    let kept = match ws.derived::<Mutex<Kept>>(NAME) {
-        Some(k) => k,
-        None => {
-            let k = Arc::new(Mutex::new(Kept::default()));
-            ws.set_derived(NAME, k.clone());
-            k
-        }
-    };
+    let kept = ws.derived_slot::<Mutex<Kept>>(NAME);
     {
         let slot = kept
             .lock()

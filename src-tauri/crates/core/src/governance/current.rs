@@ -269,14 +269,7 @@ pub async fn followed(
     now: i64,
 ) -> CoreResult<(Arc<CurrentViolations>, Evaluation)> {
     let policies = key(set, rows)?;
-    let kept = match ws.derived::<Mutex<Kept>>(KEPT) {
-        Some(k) => k,
-        None => {
-            let k = Arc::new(Mutex::new(Kept::default()));
-            ws.set_derived(KEPT, k.clone());
-            k
-        }
-    };
+    let kept = ws.derived_slot::<Mutex<Kept>>(KEPT);
     let held = kept.lock().ok().and_then(|mut k| k.0.take());
     let mut current = None;
     if let Some(mut v) = held.filter(|v| v.policies == policies) {

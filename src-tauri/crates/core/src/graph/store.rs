@@ -631,6 +631,28 @@ impl Workspace {
         cache.0.get(name).cloned()?.downcast::<T>().ok()
     }
 
+    /// The slot kept under `name` (a `Mutex` a read model keeps its state in), made empty the
+    /// first time it is asked for (or when what was there is not a `T`).
+    pub(crate) fn derived_slot<T: Default + std::any::Any + Send + Sync>(
+        &self,
+        name: &'static str,
+    ) -> Arc<T> {
+        let Ok(mut cache) = self.derived.lock() else {
+            return Arc::default();
+        };
+        if let Some(kept) = cache
+            .0
+            .get(name)
+            .cloned()
+            .and_then(|v| v.downcast::<T>().ok())
+        {
+            return kept;
+        }
+        let made: Arc<T> = Arc::default();
+        cache.0.insert(name, made.clone());
+        made
+    }
+
     /// Stores a read model under `name`, replacing what was there.
     pub(crate) fn set_derived<T: std::any::Any + Send + Sync>(
         &self,

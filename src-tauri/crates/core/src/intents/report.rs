@@ -970,12 +970,7 @@ fn facts_for(
 
 /// The page's cache, made when missing.
 fn page_cache(ws: &Workspace) -> Arc<std::sync::Mutex<PageCache>> {
-    if let Some(c) = ws.derived::<std::sync::Mutex<PageCache>>(PAGE_CACHE) {
-        return c;
-    }
-    let c = Arc::new(std::sync::Mutex::new(PageCache::default()));
-    ws.set_derived(PAGE_CACHE, c.clone());
-    c
+    ws.derived_slot(PAGE_CACHE)
 }
 
 /// Puts the facts back for the next question.

@@ -348,7 +348,6 @@ type Refresh = std::sync::Mutex<Option<(base::Key, tokio::task::JoinHandle<()>)>
 
 /// What a base is computed from, read once.
 struct BaseInputs {
-    ix: Arc<WorkIndex>,
     rows: Vec<crate::graph::model::WorkflowMap>,
     set: crate::governance::PolicySet,
     thresholds: Thresholds,
@@ -370,7 +369,6 @@ impl BaseInputs {
         };
         let key = base::Key::new(&ix, &rows, policies, thresholds, now);
         Ok(BaseInputs {
-            ix,
             rows,
             set,
             thresholds,
@@ -386,7 +384,6 @@ impl BaseInputs {
             crate::governance::current::followed(ws, &cx.ix, &mapping, &self.rows, &self.set, now)
                 .await?;
         let violations = blocking_violations(&self.set, &found);
-        drop(self.ix);
         Ok(base::compute(
             &cx.ix,
             &cx.facts,
@@ -413,14 +410,7 @@ fn keep_base(ws: &Workspace, computed: Arc<Base>) {
 
 /// Finds the base for `key` in the background, unless that is already under way.
 fn refresh_in_background(ws: &Workspace, thresholds: Thresholds, now: i64, key: base::Key) {
-    let slot = match ws.derived::<Refresh>(REFRESH) {
-        Some(s) => s,
-        None => {
-            let s: Arc<Refresh> = Arc::default();
-            ws.set_derived(REFRESH, s.clone());
-            s
-        }
-    };
+    let slot = ws.derived_slot::<Refresh>(REFRESH);
     let Ok(mut running) = slot.lock() else {
         return;
     };
@@ -667,14 +657,7 @@ async fn duplicate_reasons(ws: &Workspace) -> CoreResult<Arc<HashMap<u32, BaseRe
     const NAME: &str = "triage-duplicates";
     let ix = ws.index().await?;
     let decided = crate::duplicates::pair_decisions(ws).await?;
-    let slot = match ws.derived::<Slot>(NAME) {
-        Some(s) => s,
-        None => {
-            let s: Arc<Slot> = Arc::default();
-            ws.set_derived(NAME, s.clone());
-            s
-        }
-    };
+    let slot = ws.derived_slot::<Slot>(NAME);
     if let Ok(kept) = slot.lock() {
         if let Some((_, _, reasons)) = kept
             .as_ref()
@@ -780,14 +763,7 @@ async fn conflict_reasons(ws: &Workspace) -> CoreResult<Arc<HashMap<u32, BaseRea
     const NAME: &str = "triage-conflicts";
     type Slot = std::sync::Mutex<Option<KeptConflicts>>;
     let ix = ws.index().await?;
-    let slot = match ws.derived::<Slot>(NAME) {
-        Some(s) => s,
-        None => {
-            let s: Arc<Slot> = Arc::default();
-            ws.set_derived(NAME, s.clone());
-            s
-        }
-    };
+    let slot = ws.derived_slot::<Slot>(NAME);
     let mut reanswer = None;
     if let Ok(mut kept) = slot.lock() {
         if let Some(k) = kept.as_mut() {
@@ -1084,14 +1060,7 @@ async fn worklist(ws: &Workspace, now: i64) -> CoreResult<Arc<Worklist>> {
     let ix = ws.index().await?;
     let extra = extra_reasons(ws).await?;
     let t_extra = started.elapsed();
-    let slot = match ws.derived::<Slot>(NAME) {
-        Some(s) => s,
-        None => {
-            let s: Arc<Slot> = Arc::default();
-            ws.set_derived(NAME, s.clone());
-            s
-        }
-    };
+    let slot = ws.derived_slot::<Slot>(NAME);
     let kept = slot.lock().ok().and_then(|k| k.clone());
     let followed =
         kept.and_then(|k| k.follow(&ix, &base, &extra, overlay.clone(), thresholds, now));
