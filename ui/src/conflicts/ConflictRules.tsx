@@ -10,6 +10,7 @@ import { type ConflictRulesView, ipc, type SensitivePathRule } from "../lib/ipc"
 import { MetricInfo } from "../metrics/MetricInfo";
 import { formatDate } from "../shared/format";
 import { ErrorState, LoadingState } from "../shared/states";
+import { TeamSelect } from "../shared/TeamSelect";
 import { conflictQueries } from "./queries";
 
 type Row = {
@@ -135,21 +136,13 @@ function OwnerRules({ view }: { view: ConflictRulesView }) {
         </label>
         <label className="rule-field">
           <span>is the team</span>
-          <select
+          <TeamSelect
             className="input"
             value={team}
-            onChange={(e) => setTeam(e.target.value)}
-            data-testid="conflict-owner-new-team"
-          >
-            <option value="" disabled>
-              Choose a team…
-            </option>
-            {view.teams.map((t) => (
-              <option key={t.id} value={t.id}>
-                {t.name}
-              </option>
-            ))}
-          </select>
+            teams={view.teams}
+            onChange={setTeam}
+            testId="conflict-owner-new-team"
+          />
         </label>
         <button type="submit" className="btn" disabled={!owner.trim() || !team || save.isPending}>
           Add rule

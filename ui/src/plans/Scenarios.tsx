@@ -17,6 +17,7 @@ import {
 import { MetricInfo } from "../metrics/MetricInfo";
 import { formatCount, formatDay, plural } from "../shared/format";
 import { EmptyState, ErrorState, LoadingState } from "../shared/states";
+import { TeamSelect } from "../shared/TeamSelect";
 import { SessionBar } from "./SessionBar";
 
 export const scenarioQueries = {
@@ -104,7 +105,7 @@ function Field({ label, id, children }: { label: string; id: string; children: R
   );
 }
 
-function TeamSelect({
+function TeamField({
   value,
   teams,
   onChange,
@@ -117,14 +118,7 @@ function TeamSelect({
 }) {
   return (
     <Field label="Team" id={testId}>
-      <select value={value} onChange={(e) => onChange(e.target.value)} id={testId} data-testid={testId}>
-        <option value="">Choose a team…</option>
-        {teams.map((t) => (
-          <option key={t.id} value={t.id}>
-            {t.name}
-          </option>
-        ))}
-      </select>
+      <TeamSelect value={value} teams={teams} onChange={onChange} id={testId} testId={testId} />
     </Field>
   );
 }
@@ -205,7 +199,7 @@ function ChangeFields({
             onChange={(item) => onChange({ ...change, item })}
             testId={id("item")}
           />
-          <TeamSelect
+          <TeamField
             value={change.team}
             teams={teams}
             onChange={(team) => onChange({ ...change, team })}
@@ -216,7 +210,7 @@ function ChangeFields({
     case "capacity":
       return (
         <>
-          <TeamSelect
+          <TeamField
             value={change.team}
             teams={teams}
             onChange={(team) => onChange({ ...change, team })}
@@ -265,7 +259,7 @@ function ChangeFields({
               data-testid={id("title")}
             />
           </Field>
-          <TeamSelect
+          <TeamField
             value={change.team}
             teams={teams}
             onChange={(team) => onChange({ ...change, team })}

@@ -17,6 +17,7 @@ import type {
 import { formatPercent } from "../shared/format";
 import { Icon } from "../shared/Icon";
 import { ErrorState, LoadingState } from "../shared/states";
+import { TeamSelect } from "../shared/TeamSelect";
 import { PROVENANCE_LABELS, PROVENANCES } from "../workgraph/vocabulary";
 import {
   ruleQueries,
@@ -200,22 +201,15 @@ function TeamRuleEditor({
       </label>
       <label className="rule-field">
         <span>the item belongs to</span>
-        <select
+        <TeamSelect
           className="input"
           value={teamId}
-          onChange={(e) => setTeamId(e.target.value)}
-          data-testid="team-rule-team"
+          teams={teams}
+          onChange={setTeamId}
+          testId="team-rule-team"
         >
-          <option value="" disabled>
-            Choose a team…
-          </option>
-          {teams.map((t) => (
-            <option key={t.id} value={t.id}>
-              {t.name}
-            </option>
-          ))}
           <option value={NEW_TEAM}>New team…</option>
-        </select>
+        </TeamSelect>
       </label>
       {teamId === NEW_TEAM ? (
         <label className="rule-field">

@@ -546,17 +546,19 @@ export function DecisionsView() {
                       {a.waiting.length === 0 ? (
                         <span className="muted">nothing</span>
                       ) : (
-                        a.waiting.map((w) => (
-                          <button
-                            key={w.id}
-                            type="button"
-                            className={w.open ? "link-button mono" : "link-button mono muted"}
-                            title={w.title}
-                            onClick={() => setItemId(w.id)}
-                          >
-                            {w.key}
-                          </button>
-                        ))
+                        <div className="stacked-links">
+                          {a.waiting.map((w) => (
+                            <button
+                              key={w.id}
+                              type="button"
+                              className={w.open ? "link-button mono" : "link-button mono muted"}
+                              title={w.title}
+                              onClick={() => setItemId(w.id)}
+                            >
+                              {w.key}
+                            </button>
+                          ))}
+                        </div>
                       )}
                     </td>
                     <td>

@@ -181,9 +181,10 @@ export function DuplicatesView() {
         }
       />
       <div className="duplicates-bar">
-        <label>
-          Team{" "}
+        <label className="triage-select">
+          <span className="filter-label">Team</span>
           <select
+            className="input"
             value={query.team ?? ""}
             onChange={(e) => setQuery({ ...query, team: e.target.value === "" ? null : e.target.value })}
             data-testid="duplicates-team"
