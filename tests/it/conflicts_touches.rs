@@ -18,6 +18,7 @@ use baton_core::demo::{self, DemoGraph};
 use baton_core::deps::DepsFilter;
 use baton_core::graph::repo::item_paths::{ItemPath, PathList, RepoOwners};
 use baton_core::graph::{Workspace, WriteOp, Writer};
+use baton_core::ingest::write::{commit_page, PageWrite, RunFigures};
 use baton_core::triage::{self, Reason, TriageQuery};
 use baton_core::CoreError;
 
@@ -524,4 +525,75 @@ async fn a_dismissed_conflict_leaves_triage_until_the_pull_request_changes() {
     assert!(
         conflicting(&triage::triage_list(&ws, &q, NOW).await.unwrap()).contains(&"gh-2".to_owned())
     );
+}
+
+/// What a process that never asked before finds on the same file: the conflicts list and who
+/// changes whose code.
+async fn fresh(ws: &Workspace) -> (live::ChangeConflictsReport, touches::TouchesReport) {
+    let other = Workspace::open(ws.path()).await.unwrap();
+    let out = (
+        live::compute(&other).await.unwrap(),
+        touches::report(&other, &query(None, &[]), NOW)
+            .await
+            .unwrap(),
+    );
+    other.close().await;
+    out
+}
+
+async fn asked(ws: &Workspace) -> (live::ChangeConflictsReport, touches::TouchesReport) {
+    (
+        live::compute(ws).await.unwrap(),
+        touches::report(ws, &query(None, &[]), NOW).await.unwrap(),
+    )
+}
+
+fn flagged(r: &live::ChangeConflictsReport) -> Vec<(String, ConflictRule)> {
+    r.conflicts
+        .iter()
+        .map(|c| (c.item.id.clone(), c.rule))
+        .collect()
+}
+
+/// The file lists, `CODEOWNERS` and rules are read once and kept between questions; a sync
+/// page of new file lists, or of a new `CODEOWNERS`, is seen at the next question, and what
+/// is kept always equals what a fresh process finds.
+#[tokio::test]
+async fn kept_conflicts_follow_a_sync_page_of_files_and_codeowners() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path()).await;
+    let first = asked(&ws).await;
+    assert!(flagged(&first.0).contains(&("gh-2".into(), ConflictRule::CrossOwnerUnreviewed)));
+    assert!(cells(&first.1).contains(&row("Payments", "Platform", [2, 1, 2, 1, 2])));
+    assert_eq!(asked(&ws).await, first, "asked again, nothing changed");
+    assert_eq!(fresh(&ws).await, first);
+
+    // gh-2 now changes only Payments' own code: its flag and its touch go.
+    let mut page = PageWrite::new("files:acme/pay");
+    page.paths = vec![list("gh-2", &["src/y.rs"])];
+    commit_page(&ws, "src-gh", "no-run", RunFigures::default(), &page, NOW)
+        .await
+        .unwrap();
+    let moved = asked(&ws).await;
+    assert!(
+        !flagged(&moved.0).iter().any(|(id, _)| id == "gh-2"),
+        "{:?}",
+        flagged(&moved.0)
+    );
+    assert!(cells(&moved.1).contains(&row("Payments", "Platform", [1, 0, 1, 0, 1])));
+    assert_eq!(fresh(&ws).await, moved);
+
+    // The repository's CODEOWNERS gives src/ to Platform: gh-2 touches Platform again.
+    let mut page = PageWrite::new("owners:acme/pay");
+    page.owners = vec![owners(
+        "acme/pay",
+        "* @acme/payments\n/platform-lib/ @acme/platform\n/src/ @acme/platform\n",
+    )];
+    commit_page(&ws, "src-gh", "no-run", RunFigures::default(), &page, NOW)
+        .await
+        .unwrap();
+    let owned = asked(&ws).await;
+    assert!(flagged(&owned.0).contains(&("gh-2".into(), ConflictRule::CrossOwnerUnreviewed)));
+    assert_eq!(fresh(&ws).await, owned);
+    assert_ne!(owned, moved);
 }

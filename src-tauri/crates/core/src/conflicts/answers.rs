@@ -54,7 +54,8 @@ pub async fn answer(
     actor: &str,
     now: i64,
 ) -> CoreResult<String> {
-    let report = super::live::compute(ws).await?;
+    let ix = ws.index().await?;
+    let report = super::live::compute_unanswered(ws, &ix).await?;
     let flagged = report
         .conflicts
         .iter()

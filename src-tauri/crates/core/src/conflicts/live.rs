@@ -4,6 +4,7 @@
 //! touch the same file only within one repository).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 use specta::Type;
@@ -179,33 +180,152 @@ pub async fn inputs(ws: &Workspace) -> CoreResult<Inputs> {
 
 /// Every conflict of the workspace as the rules find it on `ix`, before the answers people
 /// recorded (no `answer` set; titles as the index keeps them, folded): what Triage keeps
-/// between questions, layering the answers at each one ([`super::answers::apply`]).
+/// between questions, layering the answers at each one ([`super::answers::apply`]). Found once
+/// per kept [`Grouped`].
 pub async fn compute_unanswered(
     ws: &Workspace,
     ix: &WorkIndex,
-) -> CoreResult<ChangeConflictsReport> {
-    let Inputs {
-        rules,
-        rows,
-        truncated,
-        owner_files,
-        approvals,
-    } = inputs(ws).await?;
-    Ok(assemble(
-        ix,
-        &rules,
-        rows,
-        &truncated,
-        &owner_files,
-        &approvals,
-    ))
+) -> CoreResult<Arc<ChangeConflictsReport>> {
+    Ok(grouped(ws, ix).await?.unanswered(ix))
+}
+
+/// What the rules read, grouped by repository against one index, with what each change
+/// touches: kept between questions ([`grouped`]) so that the conflicts list, Triage's reason,
+/// who changes whose code and its drill-down read the stored file lists once, not at each
+/// question.
+pub struct Grouped {
+    /// The index generation the positions in `groups` belong to.
+    pub generation: u64,
+    pub rules: OwnerRules,
+    pub groups: Vec<RepoChanges>,
+    /// Per group, per pull request (in `groups` order): the other teams whose paths it
+    /// touches, with the paths ([`touched_teams`]).
+    pub touched: Vec<Vec<BTreeMap<String, Vec<String>>>>,
+    pub changes_read: u32,
+    pub truncated: u32,
+    pub repositories_with_owners: u32,
+    pub repositories_without_owners: u32,
+    unanswered: OnceLock<Arc<ChangeConflictsReport>>,
+}
+
+impl Grouped {
+    /// Groups what was read against `ix`.
+    pub fn of(ix: &WorkIndex, inputs: Inputs) -> Grouped {
+        let Inputs {
+            rules,
+            rows,
+            truncated,
+            owner_files,
+            approvals,
+        } = inputs;
+        let teams = team_pairs(ix);
+        let (groups, changes_read) = groups(ix, rows, &truncated, &owner_files, &approvals);
+        let touched = groups
+            .iter()
+            .map(|g| {
+                g.pulls
+                    .iter()
+                    .map(|p| touched_teams(p, &g.owners, &rules, &teams))
+                    .collect()
+            })
+            .collect();
+        let with = owner_files.iter().filter(|f| f.location.is_some()).count();
+        Grouped {
+            generation: ix.generation,
+            rules,
+            groups,
+            touched,
+            changes_read,
+            truncated: count(truncated.len()),
+            repositories_with_owners: count(with),
+            repositories_without_owners: count(owner_files.len() - with),
+            unanswered: OnceLock::new(),
+        }
+    }
+
+    /// The conflicts before anyone's answers, found the first time they are asked.
+    /// `ix` must be the index this was grouped against.
+    pub fn unanswered(&self, ix: &WorkIndex) -> Arc<ChangeConflictsReport> {
+        self.unanswered
+            .get_or_init(|| Arc::new(assemble(ix, self)))
+            .clone()
+    }
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+fn team_pairs(ix: &WorkIndex) -> Vec<(String, String)> {
+    ix.teams
+        .iter()
+        .map(|t| (t.id.clone(), t.name.clone()))
+        .collect()
+}
+
+/// The kept [`Grouped`] and what tells whether it still holds.
+struct KeptGrouped {
+    changes: tokio::sync::broadcast::Receiver<crate::graph::write::Changes>,
+    grouped: Arc<Grouped>,
+}
+
+impl KeptGrouped {
+    /// Still what the rules would read on an index of `generation`: the same index, and no
+    /// write since but decisions (answers are layered apart), policies or plans.
+    fn holds(&mut self, generation: u64) -> bool {
+        use crate::graph::write::ChangeKind;
+        use tokio::sync::broadcast::error::TryRecvError;
+        if generation != self.grouped.generation {
+            return false;
+        }
+        loop {
+            match self.changes.try_recv() {
+                Ok(c) => {
+                    let read = c.kinds.iter().any(|k| {
+                        !matches!(
+                            k,
+                            ChangeKind::Decisions | ChangeKind::Policies | ChangeKind::Plans
+                        )
+                    });
+                    if read {
+                        return false;
+                    }
+                }
+                Err(TryRecvError::Empty) => return true,
+                Err(TryRecvError::Lagged(_) | TryRecvError::Closed) => return false,
+            }
+        }
+    }
+}
+
+/// What the rules read, grouped against `ix`: kept while nothing it is read from changed (the
+/// index, file lists, `CODEOWNERS`, approvals, owner rules and sensitive paths), else read
+/// again and kept. One reader at a time reads; the others wait for its result.
+pub async fn grouped(ws: &Workspace, ix: &WorkIndex) -> CoreResult<Arc<Grouped>> {
+    const NAME: &str = "conflicts-grouped";
+    type Slot = tokio::sync::Mutex<Option<KeptGrouped>>;
+    let slot = ws.derived_slot::<Slot>(NAME);
+    let mut kept = slot.lock().await;
+    if let Some(k) = kept.as_mut() {
+        if k.holds(ix.generation) {
+            return Ok(k.grouped.clone());
+        }
+    }
+    // Subscribed before reading: a write while reading is seen at the next question.
+    let changes = ws.subscribe();
+    let grouped = Arc::new(Grouped::of(ix, inputs(ws).await?));
+    *kept = Some(KeptGrouped {
+        changes,
+        grouped: grouped.clone(),
+    });
+    Ok(grouped)
 }
 
 /// Computes every conflict of the workspace (see the module's note), with the dismissals and
 /// acknowledgements people recorded ([`super::answers`]).
 pub async fn compute(ws: &Workspace) -> CoreResult<ChangeConflictsReport> {
     let ix = ws.index().await?;
-    let mut report = compute_unanswered(ws, &ix).await?;
+    let mut report = ChangeConflictsReport::clone(&*compute_unanswered(ws, &ix).await?);
     super::answers::apply(ws, &ix, &mut report).await?;
     // The index keeps titles folded to lower case: pages show them as written.
     let mut ids: Vec<&str> = report
@@ -367,29 +487,18 @@ pub fn touched_teams(
     out
 }
 
-/// [`compute`] over data already read.
-pub fn assemble(
-    ix: &WorkIndex,
-    rules: &OwnerRules,
-    rows: Vec<(String, String)>,
-    truncated: &HashSet<String>,
-    owner_files: &[repo::item_paths::RepoOwners],
-    approvals: &[(String, String)],
-) -> ChangeConflictsReport {
-    let teams: Vec<(String, String)> = ix
-        .teams
-        .iter()
-        .map(|t| (t.id.clone(), t.name.clone()))
-        .collect();
+/// [`compute`] over data already read and grouped.
+fn assemble(ix: &WorkIndex, grouped: &Grouped) -> ChangeConflictsReport {
+    let teams = team_pairs(ix);
     let team_name = |id: &str| {
         teams
             .iter()
             .find(|(t, _)| t == id)
             .map_or(id.to_owned(), |(_, n)| n.clone())
     };
-    let (groups, changes_read) = groups(ix, rows, truncated, owner_files, approvals);
+    let rules = &grouped.rules;
     let mut conflicts = Vec::new();
-    for g in &groups {
+    for g in &grouped.groups {
         let by_id: HashMap<&str, usize> = g
             .pulls
             .iter()
@@ -432,7 +541,7 @@ pub fn assemble(
             .then(a.rule.cmp(&b.rule))
             .then(a.reason.cmp(&b.reason))
     });
-    let matrix = super::touches::matrix(ix, &groups, rules, &super::touches::TouchesScope::all());
+    let matrix = super::touches::matrix(ix, grouped, &super::touches::TouchesScope::all());
     let mut touches: Vec<TeamTouch> = matrix
         .into_iter()
         .map(|cell| {
@@ -459,13 +568,12 @@ pub fn assemble(
             .then(a.from_team.cmp(&b.from_team))
             .then(a.to_team.cmp(&b.to_team))
     });
-    let with = owner_files.iter().filter(|f| f.location.is_some()).count();
     ChangeConflictsReport {
         conflicts,
-        changes_read,
-        truncated: u32::try_from(truncated.len()).unwrap_or(u32::MAX),
-        repositories_with_owners: u32::try_from(with).unwrap_or(u32::MAX),
-        repositories_without_owners: u32::try_from(owner_files.len() - with).unwrap_or(u32::MAX),
+        changes_read: grouped.changes_read,
+        truncated: grouped.truncated,
+        repositories_with_owners: grouped.repositories_with_owners,
+        repositories_without_owners: grouped.repositories_without_owners,
         touches,
     }
 }

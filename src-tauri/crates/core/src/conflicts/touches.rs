@@ -9,8 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
-use super::live::{self, item_of, ConflictItem, Inputs, RepoChanges};
-use super::OwnerRules;
+use super::live::{self, item_of, ConflictItem, Grouped};
 use crate::deps::DepsFilter;
 use crate::error::{CoreError, CoreResult};
 use crate::graph::index::WorkIndex;
@@ -185,30 +184,21 @@ pub struct Pair {
 }
 
 /// Every pair of the scope, most pull requests first (then by names).
-pub fn matrix(
-    ix: &WorkIndex,
-    groups: &[RepoChanges],
-    rules: &OwnerRules,
-    scope: &TouchesScope,
-) -> Vec<Pair> {
-    let teams: Vec<(String, String)> = ix
+pub fn matrix(ix: &WorkIndex, grouped: &Grouped, scope: &TouchesScope) -> Vec<Pair> {
+    let names: HashMap<&str, &str> = ix
         .teams
         .iter()
-        .map(|t| (t.id.clone(), t.name.clone()))
-        .collect();
-    let names: HashMap<&str, &str> = teams
-        .iter()
-        .map(|(i, n)| (i.as_str(), n.as_str()))
+        .map(|t| (t.id.as_str(), t.name.as_str()))
         .collect();
     let mut pairs: BTreeMap<(String, String), Vec<Counted>> = BTreeMap::new();
-    for g in groups {
-        for (pull, &i) in g.pulls.iter().zip(&g.members) {
-            if !scope.pull(ix, i) {
+    for (g, touched) in grouped.groups.iter().zip(&grouped.touched) {
+        for ((pull, &i), touched) in g.pulls.iter().zip(&g.members).zip(touched) {
+            if touched.is_empty() || !scope.pull(ix, i) {
                 continue;
             }
             let from = pull.team.clone().unwrap_or_default();
-            for (to, paths) in live::touched_teams(pull, &g.owners, rules, &teams) {
-                if !scope.pair(&from, &to) {
+            for (to, paths) in touched {
+                if !scope.pair(&from, to) {
                     continue;
                 }
                 pairs
@@ -218,8 +208,8 @@ pub fn matrix(
                         at: i,
                         open: pull.open,
                         ai: pull.ai,
-                        reviewed: pull.approved_by.contains(&to),
-                        paths,
+                        reviewed: pull.approved_by.contains(to),
+                        paths: paths.clone(),
                     });
             }
         }
@@ -255,33 +245,21 @@ fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// [`report`] over data already read.
+/// [`report`] over data already read and grouped.
 pub fn assemble(
     ix: &WorkIndex,
-    inputs: Inputs,
+    grouped: &Grouped,
     q: &TouchesQuery,
     now: i64,
 ) -> CoreResult<TouchesReport> {
     let scope = TouchesScope::of(ix, q, now)?;
-    let with = inputs
-        .owner_files
-        .iter()
-        .filter(|f| f.location.is_some())
-        .count();
-    let without = inputs.owner_files.len() - with;
-    let (groups, _) = live::groups(
-        ix,
-        inputs.rows,
-        &inputs.truncated,
-        &inputs.owner_files,
-        &inputs.approvals,
-    );
-    let pulls_read = groups
+    let pulls_read = grouped
+        .groups
         .iter()
         .flat_map(|g| g.members.iter())
         .filter(|&&i| scope.pull(ix, i))
         .count();
-    let pairs = matrix(ix, &groups, &inputs.rules, &scope);
+    let pairs = matrix(ix, grouped, &scope);
     let mut touching: Vec<usize> = pairs
         .iter()
         .flat_map(|p| p.pulls.iter().map(|c| c.at))
@@ -314,16 +292,16 @@ pub fn assemble(
         cells,
         pulls_read: count(pulls_read),
         pulls_touching: count(touching.len()),
-        repositories_with_owners: count(with),
-        repositories_without_owners: count(without),
+        repositories_with_owners: grouped.repositories_with_owners,
+        repositories_without_owners: grouped.repositories_without_owners,
     })
 }
 
 /// Who changes whose code over the query's window and filters, at `now`.
 pub async fn report(ws: &Workspace, q: &TouchesQuery, now: i64) -> CoreResult<TouchesReport> {
     let ix = ws.index().await?;
-    let inputs = live::inputs(ws).await?;
-    assemble(&ix, inputs, q, now)
+    let grouped = live::grouped(ws, &ix).await?;
+    assemble(&ix, &grouped, q, now)
 }
 
 /// The pull requests behind the pair `from` → `to` ("" = no team) of the query, newest first,
@@ -336,8 +314,8 @@ pub async fn pulls(
     now: i64,
 ) -> CoreResult<TouchPulls> {
     let ix = ws.index().await?;
-    let inputs = live::inputs(ws).await?;
-    let mut list = pulls_of(&ix, inputs, q, from, to, now)?;
+    let grouped = live::grouped(ws, &ix).await?;
+    let mut list = pulls_of(&ix, &grouped, q, from, to, now)?;
     let ids: Vec<&str> = list.pulls.iter().map(|p| p.item.id.as_str()).collect();
     if !ids.is_empty() {
         let json = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
@@ -361,7 +339,7 @@ pub async fn pulls(
 /// [`pulls`] over data already read (titles as the index keeps them, folded).
 pub fn pulls_of(
     ix: &WorkIndex,
-    inputs: Inputs,
+    grouped: &Grouped,
     q: &TouchesQuery,
     from: &str,
     to: &str,
@@ -372,14 +350,7 @@ pub fn pulls_of(
         teams: None,
         ..TouchesScope::of(ix, q, now)?
     };
-    let (groups, _) = live::groups(
-        ix,
-        inputs.rows,
-        &inputs.truncated,
-        &inputs.owner_files,
-        &inputs.approvals,
-    );
-    let pair = matrix(ix, &groups, &inputs.rules, &scope)
+    let pair = matrix(ix, grouped, &scope)
         .into_iter()
         .find(|p| p.from_id == from && p.to_id == to);
     let team_name = |id: &str| -> String {

@@ -796,7 +796,7 @@ async fn conflict_reasons(ws: &Workspace) -> CoreResult<Arc<HashMap<u32, BaseRea
     }
     // Subscribed before reading: a write while computing is seen at the next question.
     let changes = ws.subscribe();
-    let unanswered = Arc::new(crate::conflicts::live::compute_unanswered(ws, &ix).await?);
+    let unanswered = crate::conflicts::live::compute_unanswered(ws, &ix).await?;
     let answers = crate::conflicts::answers::stored(ws).await?;
     let reasons = answered_reasons(&ix, &unanswered, &answers);
     if let Ok(mut kept) = slot.lock() {
