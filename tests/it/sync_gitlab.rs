@@ -624,3 +624,87 @@ async fn recorded_issue_weights_become_estimates() {
         "merge requests have no weight"
     );
 }
+
+/// The recording's milestones (group milestones of `gitlab-data`, shared by issues and merge
+/// requests) become intents of kind milestone, keyed by GitLab's id, named by its reference
+/// (`gitlab-data%12`), due at the end of their due day; each item serves its milestone, and its
+/// project and labels are what intent rules match.
+#[tokio::test]
+async fn recorded_milestones_become_intents_the_items_serve() {
+    let gl = fake();
+    let (issues, mrs) = {
+        let data = gl.data();
+        (data.issues.clone(), data.merge_requests.clone())
+    };
+    let server = gl.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = h.add_gitlab(&server.url(), GL_TOKEN).await;
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    let mut expected_intents = std::collections::BTreeSet::new();
+    let mut serving = 0;
+    for record in issues.iter().chain(&mrs) {
+        let key = record["references"]["full"].as_str().unwrap();
+        let served = h
+            .strings(&format!(
+                "SELECT n.source_key || '|' || n.kind || '|' || n.title || '|' || \
+                   COALESCE(n.target_at, '') || '|' || n.url \
+                 FROM items i JOIN intents n ON n.id = i.intent_id WHERE i.key = '{key}'"
+            ))
+            .await;
+        match record["milestone"].as_object() {
+            Some(m) => {
+                let due =
+                    chrono::NaiveDate::parse_from_str(m["due_date"].as_str().unwrap(), "%Y-%m-%d")
+                        .unwrap()
+                        .and_hms_opt(23, 59, 59)
+                        .unwrap()
+                        .and_utc()
+                        .timestamp_millis();
+                let line = format!(
+                    "gitlab-data%{}|milestone|{}|{due}|{}",
+                    m["iid"],
+                    m["title"].as_str().unwrap(),
+                    m["web_url"].as_str().unwrap()
+                );
+                assert_eq!(served, vec![line.clone()], "{key} serves its milestone");
+                expected_intents.insert(line);
+                serving += 1;
+            }
+            None => assert!(served.is_empty(), "{key} has no milestone: {served:?}"),
+        }
+        let facets = h
+            .strings(&format!(
+                "SELECT f.field || '=' || f.value FROM item_facets f JOIN items i ON i.id = f.item_id \
+                 WHERE i.key = '{key}' ORDER BY 1"
+            ))
+            .await;
+        assert!(
+            facets.contains(&"repository=gitlab-data/snowflake_spend".to_owned()),
+            "{key}: {facets:?}"
+        );
+        for label in record["labels"].as_array().unwrap() {
+            let name = label.as_str().or_else(|| label["name"].as_str()).unwrap();
+            assert!(
+                facets.contains(&format!("label={name}")),
+                "{key}: {facets:?}"
+            );
+        }
+    }
+    assert_eq!(
+        serving, 8,
+        "six issues and two merge requests carry a milestone"
+    );
+    let stored = h
+        .strings(
+            "SELECT source_key || '|' || kind || '|' || title || '|' || COALESCE(target_at, '') || '|' || url \
+             FROM intents WHERE origin = 'source' ORDER BY 1",
+        )
+        .await;
+    assert_eq!(
+        stored,
+        expected_intents.into_iter().collect::<Vec<_>>(),
+        "one intent per milestone, shared by an issue and a merge request"
+    );
+    assert_eq!(stored.len(), 6);
+}

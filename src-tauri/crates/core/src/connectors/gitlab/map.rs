@@ -25,13 +25,14 @@ use crate::connectors::github::lifecycle::{
 use crate::connectors::github::map::kind_for;
 use crate::connectors::{crossref, parse_time, StateMeanings};
 use crate::graph::model::{
-    FlowState, ItemKind, Link, LinkKind, LinkOrigin, Transition, TransitionKind, WorkItem,
+    FlowState, IntentKind, IntentRuleField, ItemFacet, ItemKind, Link, LinkKind, LinkOrigin,
+    SourceIntentLink, SourcedIntent, Transition, TransitionKind, WorkItem,
 };
 use crate::graph::repo::links::{LinkSet, Side};
 use crate::ingest::write::{PageWrite, SeenPerson};
 use crate::rules::eval::{ProvenanceFacts, ProvenanceVerdict, Rules};
 
-use super::model::{Issue, Label, LinkedIssue, MergeRequest, Note, User};
+use super::model::{EpicRef, Issue, Label, LinkedIssue, MergeRequest, Milestone, Note, User};
 
 /// Where a GitLab link was found (`links.found_in`).
 pub const FOUND_IN_DESCRIPTION: &str = "merge request description";
@@ -207,6 +208,9 @@ struct Common<'a> {
     started_at: Option<i64>,
     /// The issue's weight (merge requests have none).
     estimate: Option<f64>,
+    milestone: Option<&'a Milestone>,
+    /// The issue's epic (merge requests have none).
+    epic: Option<&'a EpicRef>,
 }
 
 fn item(page: &mut PageWrite, ctx: &mut MapCtx<'_>, c: Common<'_>) -> Option<WorkItem> {
@@ -221,6 +225,7 @@ fn item(page: &mut PageWrite, ctx: &mut MapCtx<'_>, c: Common<'_>) -> Option<Wor
         .push((key_ref(&ctx.project.ns, &c.key), c.id.clone()));
     page.descriptions
         .push((c.id.clone(), description_text(c.body).to_owned()));
+    intent_facts(page, ctx, &c, created);
     Some(WorkItem {
         id: c.id,
         source_id: ctx.source_id.to_owned(),
@@ -250,6 +255,112 @@ fn item(page: &mut PageWrite, ctx: &mut MapCtx<'_>, c: Common<'_>) -> Option<Wor
         },
         updated_at: updated,
     })
+}
+
+/// Where a GitLab page names a group's or project's thing: `https://host/groups/g/-/epics/5`
+/// → (`g`, `5`); `https://host/g/p/-/milestones/3` → (`g/p`, `3`).
+fn path_and_number<'u>(url: &'u str, what: &str) -> Option<(&'u str, &'u str)> {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let (_, path) = rest.split_once('/')?;
+    let (owner, number) = path.split_once(&format!("/-/{what}/"))?;
+    let owner = owner.strip_prefix("groups/").unwrap_or(owner);
+    let number = number.trim_end_matches('/');
+    (!owner.is_empty() && !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()))
+        .then_some((owner, number))
+}
+
+/// An epic's key as GitLab writes its reference (`group&5`).
+pub fn epic_key(epic: &EpicRef) -> String {
+    match path_and_number(&epic.url, "epics") {
+        Some((group, number)) => format!("{group}&{number}"),
+        None => format!("&{}", epic.iid),
+    }
+}
+
+/// A milestone's key as GitLab writes its reference (`group%12`, `group/project%3`).
+pub fn milestone_key(m: &Milestone) -> String {
+    match path_and_number(&m.web_url, "milestones") {
+        Some((owner, number)) => format!("{owner}%{number}"),
+        None => format!("%{}", m.iid),
+    }
+}
+
+/// A `YYYY-MM-DD` due date as the end of that day (UTC).
+fn due_at(date: Option<&str>) -> Option<i64> {
+    let date = chrono::NaiveDate::parse_from_str(date?.trim(), "%Y-%m-%d").ok()?;
+    date.and_hms_opt(23, 59, 59)
+        .map(|t| t.and_utc().timestamp_millis())
+}
+
+/// What an issue or merge request says about intents. Its project and labels are what intent
+/// rules match (and its epic's key, for rules on epics). Its milestone is an intent (kind
+/// milestone) and its epic an initiative, both imported; it serves its epic when it has one (the
+/// goal it is part of), else its milestone (the release it is planned for).
+fn intent_facts(page: &mut PageWrite, ctx: &MapCtx<'_>, c: &Common<'_>, created: i64) {
+    let facet = |field: IntentRuleField, value: &str| ItemFacet {
+        item_id: c.id.clone(),
+        field,
+        value: value.to_owned(),
+    };
+    page.intent_facts_for.push(c.id.clone());
+    page.facets
+        .push(facet(IntentRuleField::Repository, project_of(&c.key)));
+    for l in c.labels {
+        page.facets.push(facet(IntentRuleField::Label, l.name()));
+    }
+    let mut serves = None;
+    if let Some(m) = c.milestone.filter(|m| m.id != 0) {
+        let external = format!("milestone/{}", m.id);
+        if !page.intents.iter().any(|i| i.external_id == external) {
+            page.intents.push(SourcedIntent {
+                id: format!("gl:{}/milestone/{}", ctx.project.ns, m.id),
+                external_id: external.clone(),
+                key: milestone_key(m),
+                parent: None,
+                kind: IntentKind::Milestone,
+                title: m.title.clone(),
+                description: m.description.clone().unwrap_or_default(),
+                url: m.web_url.clone(),
+                owner_id: None,
+                target_at: due_at(m.due_date.as_deref()),
+                priority: None,
+                created_at: m
+                    .created_at
+                    .as_deref()
+                    .and_then(parse_time)
+                    .unwrap_or(created),
+            });
+        }
+        serves = Some(external);
+    }
+    if let Some(e) = c.epic.filter(|e| e.id != 0) {
+        let key = epic_key(e);
+        page.facets.push(facet(IntentRuleField::Epic, &key));
+        let external = format!("epic/{}", e.id);
+        if !page.intents.iter().any(|i| i.external_id == external) {
+            page.intents.push(SourcedIntent {
+                id: format!("gl:{}/epic/{}", ctx.project.ns, e.id),
+                external_id: external.clone(),
+                key,
+                parent: None,
+                kind: IntentKind::Initiative,
+                title: e.title.clone(),
+                description: String::new(),
+                url: e.url.clone(),
+                owner_id: None,
+                target_at: None,
+                priority: None,
+                created_at: created,
+            });
+        }
+        serves = Some(external);
+    }
+    if let Some(source_ref) = serves {
+        page.intent_links.push(SourceIntentLink {
+            item_id: c.id.clone(),
+            source_ref,
+        });
+    }
 }
 
 /// An issue's or merge request's description as plain text (Markdown, read as text; none is
@@ -287,6 +398,8 @@ pub fn map_issue(
             done_at: issue.closed_at.as_deref(),
             started_at: None,
             estimate: issue.weight,
+            milestone: issue.milestone.as_ref(),
+            epic: issue.epic.as_ref(),
         },
     )?;
     let mut changes = Vec::new();
@@ -349,6 +462,8 @@ pub fn map_merge_request(
             done_at: mr.merged_at.as_deref().or(mr.closed_at.as_deref()),
             started_at: parse_time(&mr.created_at),
             estimate: None,
+            milestone: mr.milestone.as_ref(),
+            epic: None,
         },
     )?;
     let host_path = web_host(&mr.web_url);
@@ -856,6 +971,136 @@ pub fn issue_links(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn epics_and_milestones_are_named_by_their_gitlab_references() {
+        let epic = EpicRef {
+            id: 901,
+            iid: 5,
+            title: "Spend dashboards".into(),
+            url: "https://gitlab.com/groups/gitlab-data/analytics/-/epics/5".into(),
+        };
+        assert_eq!(epic_key(&epic), "gitlab-data/analytics&5");
+        let project_milestone = Milestone {
+            iid: 3,
+            web_url: "https://gitlab.example.com/g/p/-/milestones/3".into(),
+            ..Milestone::default()
+        };
+        assert_eq!(milestone_key(&project_milestone), "g/p%3");
+        let bare = Milestone {
+            iid: 7,
+            web_url: "https://gitlab.com/g/p/-/milestones/x7".into(),
+            ..Milestone::default()
+        };
+        assert_eq!(
+            milestone_key(&bare),
+            "%7",
+            "an unreadable page keeps GitLab's number"
+        );
+        assert_eq!(due_at(Some("2019-07-02")), Some(1_562_111_999_000));
+        assert_eq!(due_at(Some("July 2nd")), None);
+    }
+
+    /// An issue under an epic (GitLab Premium) serves the epic, an initiative; its milestone
+    /// is imported too. Without an epic (the recorded `"epic": null`) it serves its milestone.
+    #[test]
+    fn an_issue_serves_its_epic_else_its_milestone() {
+        let record = |epic: serde_json::Value| -> Issue {
+            serde_json::from_value(serde_json::json!({
+                "id": 22097949, "iid": 1, "project_id": 12345678, "title": "Spend package docs",
+                "state": "opened", "created_at": "2019-06-20T15:04:58.946Z",
+                "updated_at": "2019-06-28T14:32:05.434Z",
+                "labels": ["Documentation"],
+                "milestone": {"id": 887728, "iid": 12, "group_id": 4347861, "title": "19.12",
+                  "due_date": "2019-07-02", "created_at": "2019-05-27T20:04:12.296Z",
+                  "web_url": "https://gitlab.com/groups/gitlab-data/-/milestones/12"},
+                "epic": epic,
+                "references": {"full": "gitlab-data/snowflake_spend#1"},
+                "web_url": "https://gitlab.com/gitlab-data/snowflake_spend/-/issues/1"
+            }))
+            .unwrap()
+        };
+        let project = ProjectIds {
+            ns: "gitlab.com".into(),
+            project_id: 12345678,
+            path: "gitlab-data/snowflake_spend".into(),
+        };
+        let rules = Rules::default();
+        let mut states = StateMeanings::default();
+        let mut map = |issue: &Issue| {
+            let mut page = PageWrite::new("issues:gitlab-data/snowflake_spend");
+            let mut ctx = MapCtx {
+                source_id: "src-gl",
+                rules: &rules,
+                states: &mut states,
+                project: &project,
+            };
+            map_issue(&mut page, &mut ctx, issue).expect("mapped");
+            page
+        };
+
+        let plain = map(&record(serde_json::Value::Null));
+        assert_eq!(plain.intent_facts_for, vec!["gl:gitlab.com/12345678#1"]);
+        let intents: Vec<_> = plain
+            .intents
+            .iter()
+            .map(|i| (i.id.as_str(), i.key.as_str(), i.kind, i.title.as_str()))
+            .collect();
+        assert_eq!(
+            intents,
+            vec![(
+                "gl:gitlab.com/milestone/887728",
+                "gitlab-data%12",
+                IntentKind::Milestone,
+                "19.12"
+            )]
+        );
+        assert_eq!(plain.intent_links[0].source_ref, "milestone/887728");
+        let facets: Vec<_> = plain
+            .facets
+            .iter()
+            .map(|f| (f.field, f.value.as_str()))
+            .collect();
+        assert_eq!(
+            facets,
+            vec![
+                (IntentRuleField::Repository, "gitlab-data/snowflake_spend"),
+                (IntentRuleField::Label, "Documentation"),
+            ]
+        );
+
+        let under_epic = map(&record(serde_json::json!({
+            "id": 901, "iid": 5, "title": "Spend dashboards", "group_id": 4347861,
+            "url": "https://gitlab.com/groups/gitlab-data/-/epics/5"
+        })));
+        let epic = under_epic
+            .intents
+            .iter()
+            .find(|i| i.kind == IntentKind::Initiative)
+            .expect("the epic is an initiative");
+        assert_eq!(
+            (epic.id.as_str(), epic.key.as_str(), epic.title.as_str()),
+            (
+                "gl:gitlab.com/epic/901",
+                "gitlab-data&5",
+                "Spend dashboards"
+            )
+        );
+        assert_eq!(under_epic.intents.len(), 2, "the milestone is imported too");
+        assert_eq!(
+            under_epic
+                .intent_links
+                .iter()
+                .map(|l| l.source_ref.as_str())
+                .collect::<Vec<_>>(),
+            vec!["epic/901"],
+            "it serves the goal it is part of"
+        );
+        assert!(under_epic
+            .facets
+            .iter()
+            .any(|f| f.field == IntentRuleField::Epic && f.value == "gitlab-data&5"));
+    }
 
     #[test]
     fn gitlab_closing_patterns_name_issues() {

@@ -34,10 +34,42 @@ impl User {
     }
 }
 
-/// A milestone.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+/// A milestone (a project's or a group's): an intent its issues and merge requests serve.
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
 pub struct Milestone {
+    /// GitLab's instance-wide id (project and group milestones share one id space).
+    #[serde(default)]
+    pub id: i64,
+    /// Its number in its project or group.
+    #[serde(default)]
+    pub iid: i64,
+    #[serde(default)]
     pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// `YYYY-MM-DD`.
+    #[serde(default)]
+    pub due_date: Option<String>,
+    #[serde(default)]
+    pub created_at: Option<String>,
+    #[serde(default)]
+    pub web_url: String,
+}
+
+/// The epic an issue sits under (GitLab Premium; `null` elsewhere): an initiative.
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+pub struct EpicRef {
+    /// GitLab's instance-wide id.
+    #[serde(default)]
+    pub id: i64,
+    /// Its number in its group.
+    #[serde(default)]
+    pub iid: i64,
+    #[serde(default)]
+    pub title: String,
+    /// Its page (`https://gitlab.com/groups/g/-/epics/5`).
+    #[serde(default)]
+    pub url: String,
 }
 
 /// `references`: how GitLab names the record (`group/project#12`, `group/project!3`).
@@ -80,6 +112,8 @@ pub struct Issue {
     pub author: Option<User>,
     #[serde(default)]
     pub milestone: Option<Milestone>,
+    #[serde(default)]
+    pub epic: Option<EpicRef>,
     #[serde(default)]
     pub web_url: String,
     #[serde(default)]
