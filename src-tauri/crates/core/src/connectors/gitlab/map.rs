@@ -14,6 +14,8 @@
 //!   issue; Jira keys in its title, branch or description → `implements` links to them.
 //! - Issue links (`/issues/:iid/links`): `blocks` / `is_blocked_by` → `blocks` edges,
 //!   `relates_to` → `relates`.
+//! - Milestones → intents (milestone), an issue's epic → an intent (initiative); an item serves
+//!   its epic, else its milestone; its project, labels and epic are its intent-rule facets.
 //!
 //! Provenance follows GitHub's rules: a bot author (GitLab's project, group and service-account
 //! bots) is automation unless a rule says more; labels, the description's co-author trailers and
