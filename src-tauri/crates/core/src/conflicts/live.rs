@@ -199,8 +199,8 @@ pub struct Grouped {
     pub rules: OwnerRules,
     pub groups: Vec<RepoChanges>,
     /// Per group, per pull request (in `groups` order): the other teams whose paths it
-    /// touches, with the paths ([`touched_teams`]).
-    pub touched: Vec<Vec<BTreeMap<String, Vec<String>>>>,
+    /// touches, with the paths' positions in its files ([`touched_teams`]).
+    pub touched: Vec<Vec<Vec<(String, Vec<u32>)>>>,
     pub changes_read: u32,
     pub truncated: u32,
     pub repositories_with_owners: u32,
@@ -461,30 +461,32 @@ pub fn groups(
 }
 
 /// The teams whose paths a change touches, other than its author's team, each with the paths
-/// (by the `CODEOWNERS` reading and the owner rules, see [`OwnerRules::team_of`]).
+/// (positions in `pull.files`; by the `CODEOWNERS` reading and the owner rules, see
+/// [`OwnerRules::team_of`]), by team id.
 pub fn touched_teams(
     pull: &PullFacts,
     owners: &CodeOwners,
     rules: &OwnerRules,
     teams: &[(String, String)],
-) -> BTreeMap<String, Vec<String>> {
-    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for path in &pull.files {
+) -> Vec<(String, Vec<u32>)> {
+    let mut out: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    for (at, path) in pull.files.iter().enumerate() {
         let Some(rule) = owners.rule_for(path) else {
             continue;
         };
+        let at = u32::try_from(at).unwrap_or(u32::MAX);
         for owner in &rule.owners {
             if let Some(team) = rules.team_of(owner, teams) {
                 if Some(&team) != pull.team.as_ref() {
                     let paths = out.entry(team).or_default();
-                    if paths.last() != Some(path) {
-                        paths.push(path.clone());
+                    if paths.last() != Some(&at) {
+                        paths.push(at);
                     }
                 }
             }
         }
     }
-    out
+    out.into_iter().collect()
 }
 
 /// [`compute`] over data already read and grouped.

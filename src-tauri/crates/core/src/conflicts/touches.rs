@@ -209,7 +209,10 @@ pub fn matrix(ix: &WorkIndex, grouped: &Grouped, scope: &TouchesScope) -> Vec<Pa
                         open: pull.open,
                         ai: pull.ai,
                         reviewed: pull.approved_by.contains(to),
-                        paths: paths.clone(),
+                        paths: paths
+                            .iter()
+                            .filter_map(|&p| pull.files.get(p as usize).cloned())
+                            .collect(),
                     });
             }
         }
