@@ -200,7 +200,7 @@ pub struct Grouped {
     pub groups: Vec<RepoChanges>,
     /// Per group, per pull request (in `groups` order): the other teams whose paths it
     /// touches, with the paths' positions in its files ([`touched_teams`]).
-    pub touched: Vec<Vec<Vec<(String, Vec<u32>)>>>,
+    pub touched: Vec<Vec<Touched>>,
     pub changes_read: u32,
     pub truncated: u32,
     pub repositories_with_owners: u32,
@@ -460,6 +460,10 @@ pub fn groups(
     (out, read)
 }
 
+/// Other teams a change touches, by team id, each with the positions of its paths in the
+/// change's files.
+pub type Touched = Vec<(String, Vec<u32>)>;
+
 /// The teams whose paths a change touches, other than its author's team, each with the paths
 /// (positions in `pull.files`; by the `CODEOWNERS` reading and the owner rules, see
 /// [`OwnerRules::team_of`]), by team id.
@@ -468,7 +472,7 @@ pub fn touched_teams(
     owners: &CodeOwners,
     rules: &OwnerRules,
     teams: &[(String, String)],
-) -> Vec<(String, Vec<u32>)> {
+) -> Touched {
     let mut out: BTreeMap<String, Vec<u32>> = BTreeMap::new();
     for (at, path) in pull.files.iter().enumerate() {
         let Some(rule) = owners.rule_for(path) else {
