@@ -749,14 +749,24 @@ pub async fn duplicates_figures(
     Ok(out)
 }
 
-/// The conflicting-changes answers on the whole workspace, each asked `runs` times with nothing
-/// changed (medians): the conflicts list (Triage's reason, `baton conflicts`), who changes whose
-/// code (`conflicts_touches`, every pull request read) and the pull requests behind its busiest
-/// pair (`conflicts_touch_pulls`).
+/// The conflicting-changes answers on the whole workspace: first who changes whose code asked
+/// cold (what the rules read, read and grouped: what the first question after a sync pays), then
+/// each answer asked `runs` times with nothing changed (medians): the conflicts list (Triage's
+/// reason, `baton conflicts`), who changes whose code (`conflicts_touches`, every pull request
+/// read) and the pull requests behind its busiest pair (`conflicts_touch_pulls`).
 pub async fn conflicts_figures(ws: &Workspace, runs: u32) -> Result<Vec<Figure>, CoreError> {
     use baton_core::conflicts::{live, touches};
     let now = baton_core::time::now_ms();
     let q = touches::TouchesQuery::default();
+    let cpu = cpu_ms();
+    let started = Instant::now();
+    std::hint::black_box(touches::report(ws, &q, now).await?);
+    let cold = timed(
+        "conflicts: who changes whose code, first question (file lists read and grouped)",
+        ms_since(started),
+        cpu_since(cpu),
+        None,
+    );
     let (mut list, mut list_cpu) = (Vec::new(), Vec::new());
     let (mut matrix, mut matrix_cpu) = (Vec::new(), Vec::new());
     let (mut drill, mut drill_cpu) = (Vec::new(), Vec::new());
@@ -785,6 +795,7 @@ pub async fn conflicts_figures(ws: &Workspace, runs: u32) -> Result<Vec<Figure>,
         behind = p.total;
     }
     let mut out = vec![
+        cold,
         timed(
             &format!("conflicts: the conflicts list on the whole workspace ({flagged} flagged, median)"),
             median(list),
