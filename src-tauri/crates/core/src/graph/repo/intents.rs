@@ -293,7 +293,10 @@ pub async fn set_facets(
         "",
         &rows,
         |mut b, (item, field, value)| {
-            b.push_bind(*item).push_bind(*field).push_bind(*value);
+            // Owned values: see `insert_batched`.
+            b.push_bind((*item).to_owned())
+                .push_bind((*field).to_owned())
+                .push_bind((*value).to_owned());
         },
     )
     .await?;
