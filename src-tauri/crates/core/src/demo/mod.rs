@@ -105,9 +105,8 @@ pub async fn write(ws: &Workspace, graph: &DemoGraph) -> CoreResult<WriteStats> 
     // The descriptions are summed up (`duplicates::text::describe`, pure CPU) on a thread of
     // their own while the rows before them go in.
     let descriptions = graph.descriptions.clone();
-    let texts = tokio::task::spawn_blocking(move || {
-        crate::ingest::write::item_texts(&descriptions)
-    });
+    let texts =
+        tokio::task::spawn_blocking(move || crate::ingest::write::item_texts(&descriptions));
     ws.write(WriteGraph(graph, texts)).await?;
     Ok(WriteStats {
         rows: graph.row_count(),
