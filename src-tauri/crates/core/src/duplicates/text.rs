@@ -369,6 +369,37 @@ mod tests {
     }
 
     #[test]
+    fn a_description_is_summed_up_as_its_words_minus_stop_words_hashed_64_times() {
+        // The definition, spelled out: stop words dropped from each line's words, the rest
+        // made one set, and each signature byte the low byte of the least of its seeded hashes.
+        let text = "Steps: open the <!-- template --> refunds page\nThey see a 500 error, \
+                    which was not there before.\nhttps://example.com/x.png";
+        let stop: Vec<u64> = DESC_STOPWORDS.iter().map(|w| word_hash(w)).collect();
+        let mut all: Vec<u64> = Vec::new();
+        for line in "steps: open the   refunds page\nthey see a 500 error, which was not there \
+                     before.\nhttps://example.com/x.png"
+            .lines()
+        {
+            all.extend(words(line).into_iter().filter(|w| !stop.contains(w)));
+        }
+        all.sort_unstable();
+        all.dedup();
+        let mut sig = [0u8; DESC_HASHES];
+        for (i, slot) in sig.iter_mut().enumerate() {
+            let seed = mix(0xde5c_0000 + i as u64);
+            let min = all.iter().map(|&w| mix(w ^ seed)).min().unwrap_or(u64::MAX);
+            *slot = (min & 0xff) as u8;
+        }
+        let d = describe(text);
+        assert_eq!(d.words as usize, all.len(), "the same distinct words");
+        assert_eq!(
+            d.sig, sig,
+            "the same signature, byte for byte (stored rows stay valid)"
+        );
+        assert!(d.words >= 5, "enough words to say something: {}", d.words);
+    }
+
+    #[test]
     fn text_without_spaces_is_compared_by_character_pairs() {
         let a = words("支付退款失败 retry");
         let b = words("退款失败 retry");

@@ -121,9 +121,21 @@ pub struct PageOutcome {
     pub links: u64,
 }
 
-/// Writes `page` for `source_id` in one transaction, with the run's figures; `prepared` is
-/// [`PreparedPage::of`] the page.
+/// Writes `page` for `source_id` in one transaction, with the run's figures.
 pub async fn commit_page(
+    ws: &Workspace,
+    source_id: &str,
+    run_id: &str,
+    figures: RunFigures,
+    page: &PageWrite,
+    now: i64,
+) -> Result<PageOutcome, SyncError> {
+    let prepared = PreparedPage::of(page);
+    commit_prepared_page(ws, source_id, run_id, figures, (page, &prepared), now).await
+}
+
+/// [`commit_page`] with the page already prepared (`prepared` is [`PreparedPage::of`] it).
+pub async fn commit_prepared_page(
     ws: &Workspace,
     source_id: &str,
     run_id: &str,
