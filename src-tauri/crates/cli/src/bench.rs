@@ -113,6 +113,8 @@ struct Report {
     transitions: usize,
     links: usize,
     rows: u64,
+    /// What [`Report::rows`] counts (the insert figures are these rows per second).
+    rows_are: &'static str,
     file_mib: f64,
     figures: Vec<Figure>,
 }
@@ -239,6 +241,12 @@ pub async fn run(args: BenchArgs) -> Result<(), CoreError> {
     Ok(())
 }
 
+/// What the insert figures count as a row: the records [`demo::DemoGraph::row_count`] counts.
+const ROWS_ARE: &str = "one per source, team, person, identity, intent, workflow map, item, \
+     transition, link, decision, repository's owners, description and file of a pull request, \
+     and one per pull request's file list; each item's facets and source intent link, written in \
+     the same transaction, are not counted";
+
 fn print_report(report: &Report) {
     outln!(
         "baton bench: {} items, {} transitions, {} links ({} rows, {:.0} MiB file), budgets of {} items, load {}{}",
@@ -254,6 +262,10 @@ fn print_report(report: &Report) {
             .as_ref()
             .map(|k| format!(", kept at {k}"))
             .unwrap_or_default()
+    );
+    outln!(
+        "  rows (what the insert figures count): {}",
+        report.rows_are
     );
     for f in &report.figures {
         let verdict = match (f.ok, &f.budget) {
@@ -370,6 +382,7 @@ async fn run_size(args: &BenchArgs, items: u32) -> Result<Report, CoreError> {
             transitions,
             links,
             rows,
+            rows_are: ROWS_ARE,
             file_mib,
             figures,
         });
@@ -548,6 +561,7 @@ async fn run_size(args: &BenchArgs, items: u32) -> Result<Report, CoreError> {
         transitions,
         links,
         rows,
+        rows_are: ROWS_ARE,
         file_mib,
         figures,
     })

@@ -30,7 +30,7 @@ use crate::graph::Workspace;
 use crate::ingest::clock::Clock;
 use crate::ingest::error::{RunError, SyncError};
 use crate::ingest::progress::ProgressEmitter;
-use crate::ingest::write::{commit_page, record_stream_failure, PageWrite, RunFigures};
+use crate::ingest::write::{commit_prepared_page, record_stream_failure, PageWrite, RunFigures};
 use crate::rules::eval::Rules;
 
 use self::http::{Http, HttpOptions};
@@ -363,9 +363,12 @@ impl<'a> Run<'a> {
         Ok(())
     }
 
-    /// Starts writing a page (see [`commit_page`]) with the run's figures, once the previous
-    /// page is written; reports progress when it is.
+    /// Starts writing a page (see [`commit_prepared_page`]) with the run's figures, once the
+    /// previous page is written; reports progress when it is.
     pub async fn commit(&mut self, mut page: PageWrite) -> Result<(), SyncError> {
+        // The page's CPU work that needs no database is done here, while the page before is
+        // still being written, rather than inside its own write.
+        let prepared = crate::ingest::write::PreparedPage::of(&page);
         self.flush().await?;
         if self.http.cancel_token().is_cancelled() {
             return Err(SyncError::Canceled);
@@ -388,7 +391,7 @@ impl<'a> Run<'a> {
         );
         let stream = page.stream.clone();
         let handle = tokio::spawn(async move {
-            commit_page(&ws, &source_id, &run_id, figures, &page, now)
+            commit_prepared_page(&ws, &source_id, &run_id, figures, (&page, &prepared), now)
                 .await
                 .map(|_| ())
         });

@@ -102,22 +102,30 @@ pub struct WriteStats {
 /// Writes a graph into a workspace in one transaction.
 pub async fn write(ws: &Workspace, graph: &DemoGraph) -> CoreResult<WriteStats> {
     let started = Instant::now();
-    ws.write(WriteGraph(graph)).await?;
+    // The descriptions are summed up (`duplicates::text::describe`, pure CPU) on a thread of
+    // their own while the rows before them go in.
+    let descriptions = graph.descriptions.clone();
+    let texts =
+        tokio::task::spawn_blocking(move || crate::ingest::write::item_texts(&descriptions));
+    ws.write(WriteGraph(graph, texts)).await?;
     Ok(WriteStats {
         rows: graph.row_count(),
         seconds: started.elapsed().as_secs_f64(),
     })
 }
 
-/// The write of [`write`].
-struct WriteGraph<'a>(&'a DemoGraph);
+/// The write of [`write`], with the descriptions being summed up.
+struct WriteGraph<'a>(
+    &'a DemoGraph,
+    tokio::task::JoinHandle<Vec<repo::item_texts::ItemText>>,
+);
 
 impl WriteOp for WriteGraph<'_> {
     type Output = ();
     type Error = CoreError;
 
     async fn apply(self, w: &mut Writer<'_>) -> CoreResult<()> {
-        let graph = self.0;
+        let WriteGraph(graph, texts) = self;
         for source in &graph.sources {
             repo::sources::upsert(w.conn(), source).await?;
         }
@@ -213,11 +221,10 @@ impl WriteOp for WriteGraph<'_> {
         repo::links::upsert_many(w.conn(), &graph.links).await?;
         repo::item_paths::set_lists(w.conn(), &graph.paths).await?;
         repo::item_paths::put_owners(w.conn(), &graph.owners).await?;
-        repo::item_texts::set_many(
-            w.conn(),
-            &crate::ingest::write::item_texts(&graph.descriptions),
-        )
-        .await?;
+        let texts = texts
+            .await
+            .map_err(|err| CoreError::Invalid(format!("summing up the descriptions: {err}")))?;
+        repo::item_texts::set_many(w.conn(), &texts).await?;
         // What intent rules match on, as the mappings read it: a Jira or Linear key's project,
         // a GitHub key's repository, and the epic an item serves at its source.
         let epic_keys: std::collections::HashMap<&str, &str> = graph

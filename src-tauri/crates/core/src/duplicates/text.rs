@@ -253,6 +253,22 @@ const DESC_STOPWORDS: &[&str] = &[
     "get", "https", "http", "www", "com", "html", "png", "jpg",
 ];
 
+/// The hashes of [`DESC_STOPWORDS`], sorted (made once).
+fn desc_stopword_hashes() -> &'static [u64] {
+    static STOP: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
+    STOP.get_or_init(|| {
+        let mut stop: Vec<u64> = DESC_STOPWORDS.iter().map(|w| word_hash(w)).collect();
+        stop.sort_unstable();
+        stop
+    })
+}
+
+/// The seed of each of a description signature's [`DESC_HASHES`] hashes (made once).
+fn desc_seeds() -> &'static [u64; DESC_HASHES] {
+    static SEEDS: std::sync::OnceLock<[u64; DESC_HASHES]> = std::sync::OnceLock::new();
+    SEEDS.get_or_init(|| std::array::from_fn(|i| mix(0xde5c_0000 + i as u64)))
+}
+
 /// A description summed up: its distinct words (after normalisation) and a b-bit MinHash
 /// signature of them (the low byte of each of [`DESC_HASHES`] minimum hashes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -296,19 +312,20 @@ pub fn describe(text: &str) -> Described {
         };
     }
     plain.push_str(rest);
-    let stop: Vec<u64> = DESC_STOPWORDS.iter().map(|w| word_hash(w)).collect();
     let mut all: Vec<u64> = Vec::new();
     // Line by line: a title-style prefix or tag is only read at the start of the text a
     // line is.
     for line in plain.to_lowercase().lines() {
-        all.extend(words(line).into_iter().filter(|w| !stop.contains(w)));
+        all.extend(words(line));
     }
     all.sort_unstable();
     all.dedup();
+    // Stop words leave the distinct words once (not each time a line names them).
+    let stop = desc_stopword_hashes();
+    all.retain(|w| stop.binary_search(w).is_err());
     let mut sig = [0u8; DESC_HASHES];
     if !all.is_empty() {
-        for (i, slot) in sig.iter_mut().enumerate() {
-            let seed = mix(0xde5c_0000 + i as u64);
+        for (slot, &seed) in sig.iter_mut().zip(desc_seeds()) {
             let min = all.iter().map(|&w| mix(w ^ seed)).min().unwrap_or(u64::MAX);
             *slot = (min & 0xff) as u8;
         }
@@ -349,6 +366,37 @@ mod tests {
         );
         assert_ne!(words("retry refunds"), words("retry payouts"));
         assert!(words("the of and").is_empty(), "only stop words: no words");
+    }
+
+    #[test]
+    fn a_description_is_summed_up_as_its_words_minus_stop_words_hashed_64_times() {
+        // The definition, spelled out: stop words dropped from each line's words, the rest
+        // made one set, and each signature byte the low byte of the least of its seeded hashes.
+        let text = "Steps: open the <!-- template --> refunds page\nThey see a 500 error, \
+                    which was not there before.\nhttps://example.com/x.png";
+        let stop: Vec<u64> = DESC_STOPWORDS.iter().map(|w| word_hash(w)).collect();
+        let mut all: Vec<u64> = Vec::new();
+        for line in "steps: open the   refunds page\nthey see a 500 error, which was not there \
+                     before.\nhttps://example.com/x.png"
+            .lines()
+        {
+            all.extend(words(line).into_iter().filter(|w| !stop.contains(w)));
+        }
+        all.sort_unstable();
+        all.dedup();
+        let mut sig = [0u8; DESC_HASHES];
+        for (i, slot) in sig.iter_mut().enumerate() {
+            let seed = mix(0xde5c_0000 + i as u64);
+            let min = all.iter().map(|&w| mix(w ^ seed)).min().unwrap_or(u64::MAX);
+            *slot = (min & 0xff) as u8;
+        }
+        let d = describe(text);
+        assert_eq!(d.words as usize, all.len(), "the same distinct words");
+        assert_eq!(
+            d.sig, sig,
+            "the same signature, byte for byte (stored rows stay valid)"
+        );
+        assert!(d.words >= 5, "enough words to say something: {}", d.words);
     }
 
     #[test]

@@ -130,12 +130,26 @@ pub async fn commit_page(
     page: &PageWrite,
     now: i64,
 ) -> Result<PageOutcome, SyncError> {
+    let prepared = PreparedPage::of(page);
+    commit_prepared_page(ws, source_id, run_id, figures, (page, &prepared), now).await
+}
+
+/// [`commit_page`] with the page already prepared (`prepared` is [`PreparedPage::of`] it).
+pub async fn commit_prepared_page(
+    ws: &Workspace,
+    source_id: &str,
+    run_id: &str,
+    figures: RunFigures,
+    (page, prepared): (&PageWrite, &PreparedPage),
+    now: i64,
+) -> Result<PageOutcome, SyncError> {
     let (outcome, _) = ws
         .write(CommitPage {
             source_id,
             run_id,
             figures,
             page,
+            prepared,
             now,
         })
         .await?;
@@ -196,7 +210,30 @@ struct CommitPage<'a> {
     run_id: &'a str,
     figures: RunFigures,
     page: &'a PageWrite,
+    prepared: &'a PreparedPage,
     now: i64,
+}
+
+/// What a page's write stores that needs no database: its raw records compressed and its
+/// descriptions summed up. A sync makes it ([`PreparedPage::of`]) while the page before is
+/// still being written, so this CPU work is not inside the write (which pages wait for one
+/// after the other).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PreparedPage {
+    /// `page.raw[i]`'s payload as stored ([`repo::raw_records::pack`]).
+    pub packed_raw: Vec<Vec<u8>>,
+    /// `page.descriptions` summed up ([`item_texts`]).
+    pub texts: Vec<repo::item_texts::ItemText>,
+}
+
+impl PreparedPage {
+    /// Prepares `page`.
+    pub fn of(page: &PageWrite) -> PreparedPage {
+        PreparedPage {
+            packed_raw: repo::raw_records::pack(&page.raw),
+            texts: item_texts(&page.descriptions),
+        }
+    }
 }
 
 impl WriteOp for CommitPage<'_> {
@@ -209,11 +246,12 @@ impl WriteOp for CommitPage<'_> {
             run_id,
             figures,
             page,
+            prepared,
             now,
         } = self;
         let mut outcome = PageOutcome::default();
 
-        repo::raw_records::upsert_many(w.conn(), &page.raw).await?;
+        repo::raw_records::upsert_packed(w.conn(), &page.raw, &prepared.packed_raw).await?;
 
         // People: a login that already has an identity keeps its person (identities may have been
         // merged); new logins get a person of their own.
@@ -308,7 +346,7 @@ impl WriteOp for CommitPage<'_> {
             repo::items::set_requesters(w.conn(), &json).await?;
         }
         repo::item_keys::upsert_many(w.conn(), &page.keys).await?;
-        repo::item_texts::set_many(w.conn(), &item_texts(&page.descriptions)).await?;
+        repo::item_texts::set_many(w.conn(), &prepared.texts).await?;
         // The changes whose file lists the page wrote: path rules are applied to them again.
         let mut listed: Vec<String> = Vec::new();
         if !page.paths.is_empty() {

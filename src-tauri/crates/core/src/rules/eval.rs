@@ -14,13 +14,58 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
     // both: a byte of a non-ASCII character never equals an ASCII one, so the answer is the
     // same, unless the text holds one of the two characters whose lower case is ASCII.
     if pattern.is_ascii() && !text.contains(['\u{212A}', '\u{0130}']) {
-        return wildcard(pattern.as_bytes(), text.as_bytes(), |a, b| {
-            a.eq_ignore_ascii_case(b)
-        });
+        return ascii_glob(pattern.as_bytes(), text.as_bytes());
     }
     let pattern: Vec<char> = pattern.to_lowercase().chars().collect();
     let text: Vec<char> = text.to_lowercase().chars().collect();
     wildcard(&pattern, &text, |a, b| a == b)
+}
+
+/// An ASCII `pattern` against `text`'s bytes, ignoring ASCII case: the part before the first
+/// `*` must start the text, the part after the last must end it, and the parts between are
+/// found in order, each at its first place (with `*` the only wildcard, the first place is never
+/// worse). Each part is searched for with `memchr` on its first byte instead of trying the
+/// pattern at every byte (a body marker against a long pull request body).
+fn ascii_glob(pattern: &[u8], text: &[u8]) -> bool {
+    let mut parts = pattern.split(|&b| b == b'*');
+    let first = parts.next().unwrap_or_default();
+    let Some(last_star) = pattern.iter().rposition(|&b| b == b'*') else {
+        return pattern.eq_ignore_ascii_case(text);
+    };
+    let last = &pattern[last_star + 1..];
+    if text.len() < first.len() + last.len()
+        || !text[..first.len()].eq_ignore_ascii_case(first)
+        || !text[text.len() - last.len()..].eq_ignore_ascii_case(last)
+    {
+        return false;
+    }
+    let mut rest = &text[first.len()..text.len() - last.len()];
+    let middle = &pattern[first.len()..last_star];
+    for part in middle.split(|&b| b == b'*').filter(|p| !p.is_empty()) {
+        match find_ignoring_case(rest, part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+/// Where `needle` (not empty) first occurs in `hay`, ignoring ASCII case.
+fn find_ignoring_case(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    let last = hay.len().checked_sub(needle.len())?;
+    let (lower, upper) = (
+        needle[0].to_ascii_lowercase(),
+        needle[0].to_ascii_uppercase(),
+    );
+    let mut from = 0;
+    while from <= last {
+        let at = from + memchr::memchr2(lower, upper, &hay[from..=last])?;
+        if hay[at..at + needle.len()].eq_ignore_ascii_case(needle) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 /// `pattern` (where `*` stands for any run) against `text`, elements compared by `same`.
@@ -190,6 +235,40 @@ mod tests {
         assert!(
             !glob_match("ai-generated", "not-ai-generated"),
             "no implicit wildcards"
+        );
+    }
+
+    #[test]
+    fn the_ascii_path_answers_as_matching_at_every_byte_does() {
+        // Patterns and texts over a small alphabet (so stars, repeats and near misses are
+        // frequent), against the general matcher on the same bytes.
+        let mut rng = crate::demo::rng::Rng::new(7);
+        let alphabet = b"aAbB*-";
+        let text_alphabet = b"aAbB-*";
+        for _ in 0..20_000 {
+            let pattern: Vec<u8> = (0..rng.below(7))
+                .map(|_| alphabet[rng.below(alphabet.len())])
+                .collect();
+            let text: Vec<u8> = (0..rng.below(10))
+                .map(|_| text_alphabet[rng.below(text_alphabet.len())])
+                .collect();
+            let expected = wildcard(&pattern, &text, |a, b| a.eq_ignore_ascii_case(b));
+            assert_eq!(
+                ascii_glob(&pattern, &text),
+                expected,
+                "{} against {}",
+                String::from_utf8_lossy(&pattern),
+                String::from_utf8_lossy(&text)
+            );
+        }
+        assert!(glob_match(
+            "*generated with*",
+            "Body\n\n🤖 Generated with [Claude Code]"
+        ));
+        assert!(!glob_match("*generated with*", "generated wit"));
+        assert!(
+            !glob_match("a*a", "a"),
+            "the first and last parts cannot share the text's one byte"
         );
     }
 

@@ -260,9 +260,10 @@ pub async fn set_source_intents(
         "",
         links,
         |mut b, (item, intent)| {
-            b.push_bind(item.as_str())
-                .push_bind("source")
-                .push_bind(intent.as_str())
+            // Owned values: see `super::insert_batched`.
+            b.push_bind(item.clone())
+                .push_bind("source".to_owned())
+                .push_bind(intent.clone())
                 .push_bind(now);
         },
     )
@@ -293,7 +294,10 @@ pub async fn set_facets(
         "",
         &rows,
         |mut b, (item, field, value)| {
-            b.push_bind(*item).push_bind(*field).push_bind(*value);
+            // Owned values: see `insert_batched`.
+            b.push_bind((*item).to_owned())
+                .push_bind((*field).to_owned())
+                .push_bind((*value).to_owned());
         },
     )
     .await?;

@@ -66,7 +66,7 @@ pub async fn set_lists(conn: &mut SqliteConnection, lists: &[PathList]) -> sqlx:
           truncated = excluded.truncated, read_at = excluded.read_at",
         &heads,
         |mut b, (item, files, truncated, read_for)| {
-            b.push_bind(*item)
+            b.push_bind((*item).to_owned())
                 .push_bind(*files)
                 .push_bind(i64::from(*truncated))
                 .push_bind(*read_for);
@@ -82,12 +82,13 @@ pub async fn set_lists(conn: &mut SqliteConnection, lists: &[PathList]) -> sqlx:
         "",
         &rows,
         |mut b, p| {
-            b.push_bind(p.item_id.as_str())
-                .push_bind(p.path.as_str())
-                .push_bind(p.status.as_str())
+            // Owned values: see `insert_batched`.
+            b.push_bind(p.item_id.clone())
+                .push_bind(p.path.clone())
+                .push_bind(p.status.clone())
                 .push_bind(p.additions)
                 .push_bind(p.deletions)
-                .push_bind(p.previous_path.as_deref());
+                .push_bind(p.previous_path.clone());
         },
     )
     .await?;

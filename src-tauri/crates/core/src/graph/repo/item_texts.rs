@@ -26,9 +26,10 @@ pub async fn set_many(conn: &mut SqliteConnection, rows: &[ItemText]) -> sqlx::R
         ") v WHERE EXISTS (SELECT 1 FROM items i WHERE i.id = v.column1)",
         &rows,
         |mut b, r| {
-            b.push_bind(r.item_id.as_str())
+            // Owned values: see `super::insert_batched`.
+            b.push_bind(r.item_id.clone())
                 .push_bind(i64::from(r.words))
-                .push_bind(r.signature.as_slice())
+                .push_bind(r.signature.clone())
                 .push_bind(r.scheme);
         },
     )

@@ -55,6 +55,13 @@ pub(crate) fn in_key_order<T>(rows: &[T], key: impl Fn(&T) -> &str) -> Vec<&T> {
 ///
 /// `head` is `INSERT INTO t (a, b, c) `; `tail` is appended after the values (e.g. an
 /// `ON CONFLICT` clause). Every full chunk has the same SQL text, so SQLite prepares it once.
+///
+/// The statements are pipelined: while SQLite runs one chunk on the connection's thread, the
+/// next chunk's statement and arguments are built here, so on a machine with a free core a
+/// large write costs about SQLite's own time. (Rows still go in in order, one statement after
+/// the other; a failing chunk stops the write before the next one runs.) Binding owned values
+/// (`String` rather than `&str`) moves the copy sqlx makes of every borrowed argument into
+/// this overlapped step.
 pub(crate) async fn insert_batched<'a, T>(
     conn: &mut SqliteConnection,
     head: &str,
@@ -64,17 +71,25 @@ pub(crate) async fn insert_batched<'a, T>(
     bind: impl Fn(Separated<'_, 'a, Sqlite, &'static str>, &'a T) + Copy,
 ) -> sqlx::Result<u64> {
     let per_statement = (MAX_BINDS / columns).max(1);
-    let mut written = 0;
-    for chunk in rows.chunks(per_statement) {
+    let build = |chunk: &'a [T]| {
         let mut builder: QueryBuilder<'a, Sqlite> = QueryBuilder::new(head);
         builder.push_values(chunk, bind);
         builder.push(tail);
-        written += builder
-            .build()
-            .persistent(true)
-            .execute(&mut *conn)
-            .await?
-            .rows_affected();
+        builder
+    };
+    let mut chunks = rows.chunks(per_statement);
+    let mut next = chunks.next().map(build);
+    let mut written = 0;
+    while let Some(mut builder) = next {
+        // `join` polls the statement first: its first poll hands it to the connection's
+        // thread, then the next chunk is built while that thread runs it.
+        let (done, following) = futures_util::future::join(
+            builder.build().persistent(true).execute(&mut *conn),
+            async { chunks.next().map(build) },
+        )
+        .await;
+        written += done?.rows_affected();
+        next = following;
     }
     Ok(written)
 }

@@ -18,13 +18,33 @@ pub struct RawRecord {
 
 /// Stores records, replacing older fetches of the same (source, stream, id).
 pub async fn upsert_many(conn: &mut SqliteConnection, records: &[RawRecord]) -> sqlx::Result<u64> {
+    upsert_packed(conn, records, &pack(records)).await
+}
+
+/// Each record's payload compressed as it is stored, in the order of `records` (pure CPU: a
+/// sync does it before its page's write, see [`upsert_packed`]).
+pub fn pack(records: &[RawRecord]) -> Vec<Vec<u8>> {
     // One hash table and one scratch buffer for the page (each record compressed on its own
     // allocated and zeroed both), and each record keeps only its compressed bytes.
     let mut table = lz4_flex::block::CompressTable::default();
     let mut scratch: Vec<u8> = Vec::new();
-    let compressed: Vec<(&RawRecord, Vec<u8>)> = records
+    records
         .iter()
-        .map(|r| (r, compress(r.payload.as_bytes(), &mut table, &mut scratch)))
+        .map(|r| compress(r.payload.as_bytes(), &mut table, &mut scratch))
+        .collect()
+}
+
+/// [`upsert_many`] with the payloads already compressed by [`pack`] (`packed[i]` is
+/// `records[i]`'s).
+pub async fn upsert_packed(
+    conn: &mut SqliteConnection,
+    records: &[RawRecord],
+    packed: &[Vec<u8>],
+) -> sqlx::Result<u64> {
+    let compressed: Vec<(&RawRecord, &[u8])> = records
+        .iter()
+        .zip(packed)
+        .map(|(r, bytes)| (r, bytes.as_slice()))
         .collect();
     super::insert_batched(
         conn,
@@ -37,7 +57,7 @@ pub async fn upsert_many(conn: &mut SqliteConnection, records: &[RawRecord]) -> 
             b.push_bind(r.source_id.as_str())
                 .push_bind(r.stream.as_str())
                 .push_bind(r.external_id.as_str())
-                .push_bind(bytes.as_slice())
+                .push_bind(*bytes)
                 .push_bind(r.fetched_at)
                 .push_bind("lz4");
         },

@@ -27,14 +27,15 @@ pub async fn insert_many(
         " ON CONFLICT (item_id, event_id) DO NOTHING",
         &numbered,
         |mut b, (seq, t)| {
-            b.push_bind(t.item_id.as_str())
-                .push_bind(t.event_id.as_str())
+            // Owned values: see `insert_batched`.
+            b.push_bind(t.item_id.clone())
+                .push_bind(t.event_id.clone())
                 .push_bind(*seq)
-                .push_bind(t.kind.as_str())
-                .push_bind(t.from_state.as_deref())
-                .push_bind(t.to_state.as_str())
+                .push_bind(t.kind.as_str().to_owned())
+                .push_bind(t.from_state.clone())
+                .push_bind(t.to_state.clone())
                 .push_bind(t.at)
-                .push_bind(t.actor_id.as_deref());
+                .push_bind(t.actor_id.clone());
         },
     )
     .await
