@@ -2318,6 +2318,7 @@ pub fn generate(options: &DemoOptions) -> DemoGraph {
         paths: Vec::new(),
         owners: Vec::new(),
         descriptions: Vec::new(),
+        review_requests: Vec::new(),
     };
     // Pull requests arrive as GitHub records and are mapped as a sync maps them.
     super::github::through_the_github_mapping(&mut graph);

@@ -317,6 +317,7 @@ pub fn map_issue(
             changes,
             reviews: Vec::new(),
             links: Vec::new(),
+            requests: Vec::new(),
         },
     ))
 }
@@ -779,6 +780,7 @@ pub fn merge_request_lifecycle(
         changes,
         reviews,
         links: Vec::new(),
+        requests: Vec::new(),
     }
 }
 

@@ -14,6 +14,7 @@ pub mod links;
 pub mod people;
 pub mod policies;
 pub mod provenance_rules;
+pub mod review_requests;
 pub mod raw_records;
 pub mod scenarios;
 pub mod sources;
