@@ -662,6 +662,26 @@ async fn the_demo_has_pending_decisions_with_deciders_and_a_log() {
         .approvals
         .iter()
         .any(|a| a.decider.kind == DeciderKind::Team));
+    // GitHub reviews asked and not given, through the real mapping: of people and of teams
+    // (the demo's GitHub teams are its Baton teams), each waiting on one open pull request.
+    let reviews: Vec<_> = from(ApprovalOrigin::ReviewRequest).collect();
+    assert!(
+        reviews
+            .iter()
+            .any(|a| a.decider.kind == DeciderKind::Person && a.decider.id.is_some()),
+        "reviews asked of people"
+    );
+    assert!(
+        reviews
+            .iter()
+            .any(|a| a.decider.kind == DeciderKind::Team && a.decider.id.is_some()),
+        "reviews asked of teams, mapped to Baton teams"
+    );
+    assert!(reviews.iter().all(|a| a.kind == ApprovalKind::Approval
+        && a.question.starts_with("Review of ")
+        && a.waiting.len() == 1
+        && a.waiting[0].open
+        && a.due.is_some()));
     assert!(
         r.approvals.iter().all(|a| !a.decider.name.is_empty()),
         "every one has a decider"
