@@ -11,8 +11,8 @@ use baton_core::approvals::{
 use baton_core::decisions;
 use baton_core::demo;
 use baton_core::graph::model::*;
-use baton_core::graph::Workspace;
 use baton_core::graph::repo::review_requests::ReviewRequest;
+use baton_core::graph::Workspace;
 use baton_core::ingest::write::PageWrite;
 
 use baton_core::ingest::write::{commit_page, RunFigures};
@@ -856,7 +856,11 @@ async fn reviews_asked_at_the_source_are_pending_approvals_until_answered_and_no
         "the title is kept as text"
     );
     assert_eq!(
-        (bob.decider.kind, bob.decider.id.as_deref(), bob.decider.name.as_str()),
+        (
+            bob.decider.kind,
+            bob.decider.id.as_deref(),
+            bob.decider.name.as_str()
+        ),
         (DeciderKind::Person, Some("bob"), "BOB")
     );
     assert_eq!(bob.asked_at, baton_core::time::to_rfc3339(asked));
@@ -864,7 +868,9 @@ async fn reviews_asked_at_the_source_are_pending_approvals_until_answered_and_no
     assert_eq!(bob.waiting.len(), 1);
     assert_eq!(bob.waiting[0].id, "gh-pr-rr");
     assert!(
-        bob.due.as_deref().is_some_and(|d| d > bob.asked_at.as_str()),
+        bob.due
+            .as_deref()
+            .is_some_and(|d| d > bob.asked_at.as_str()),
         "due by the default review SLA, after the request: {:?}",
         bob.due
     );
@@ -873,7 +879,11 @@ async fn reviews_asked_at_the_source_are_pending_approvals_until_answered_and_no
         .find(|a| a.id == "rr:gh-pr-rr|team:payments")
         .unwrap();
     assert_eq!(
-        (team.decider.kind, team.decider.id.as_deref(), team.decider.name.as_str()),
+        (
+            team.decider.kind,
+            team.decider.id.as_deref(),
+            team.decider.name.as_str()
+        ),
         (DeciderKind::Team, Some("pay"), "Payments"),
         "@acme/payments is the Baton team of that name"
     );
@@ -882,7 +892,11 @@ async fn reviews_asked_at_the_source_are_pending_approvals_until_answered_and_no
         .find(|a| a.id == "rr:gh-pr-rr|team:ghosts")
         .unwrap();
     assert_eq!(
-        (ghosts.decider.kind, ghosts.decider.id.as_deref(), ghosts.decider.name.as_str()),
+        (
+            ghosts.decider.kind,
+            ghosts.decider.id.as_deref(),
+            ghosts.decider.name.as_str()
+        ),
         (DeciderKind::Team, None, "@acme/ghosts"),
         "a GitHub team no Baton team matches is shown by its name"
     );
@@ -920,7 +934,11 @@ async fn reviews_asked_at_the_source_are_pending_approvals_until_answered_and_no
     );
     drop(ix);
     let r = report(&ws, ApprovalShow::All).await;
-    let answered = r.approvals.iter().find(|a| a.id == "rr:gh-pr-rr|bob").unwrap();
+    let answered = r
+        .approvals
+        .iter()
+        .find(|a| a.id == "rr:gh-pr-rr|bob")
+        .unwrap();
     assert_eq!(
         answered.answer.as_ref().map(|a| (a.outcome, a.by.as_str())),
         Some((AnswerOutcome::Approved, "ann"))
@@ -952,8 +970,9 @@ async fn reviews_asked_at_the_source_are_pending_approvals_until_answered_and_no
     let r = report(&ws, ApprovalShow::Pending).await;
     let again = r.approvals.iter().find(|a| a.id == "rr:gh-pr-rr|bob");
     assert!(
-        again.is_some_and(|a| a.answer.is_none()
-            && a.asked_at == baton_core::time::to_rfc3339(NOW - 3 * H)),
+        again.is_some_and(
+            |a| a.answer.is_none() && a.asked_at == baton_core::time::to_rfc3339(NOW - 3 * H)
+        ),
         "asked again, it waits again: {again:#?}"
     );
     assert_eq!(

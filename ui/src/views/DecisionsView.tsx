@@ -536,8 +536,7 @@ export function DecisionsView() {
                     <td>
                       <span className={`tag tag-${a.kind}`}>{KIND_LABELS[a.kind]}</span> {a.question}
                       <div className="small muted">
-                        {ORIGIN_TEXT[a.origin](a)}{" "}
-                        · {formatDate(a.askedAt)}
+                        {ORIGIN_TEXT[a.origin](a)} · {formatDate(a.askedAt)}
                         {a.teamName ? ` · ${a.teamName}` : ""}
                         {a.intentTitle ? ` · ${a.intentTitle}` : ""}
                         {a.why ? ` · ${a.why}` : ""}

@@ -496,28 +496,28 @@ pub async fn answer(
         Some((r.item_id, r.asked, Some(r.requested_at), None))
     } else {
         match input.approval.strip_prefix(SOURCE_PREFIX) {
-        Some(item) => {
-            let ix = ws.index().await?;
-            let rows = repo::workflow_maps::list(ws.pool()).await?;
-            let mapping = Mapping::build(&ix, &rows);
-            let set = crate::governance::load(ws).await?;
-            let limits = WaitLimits::new(&ix, &set)?;
-            let position = ix.item_ids.iter().position(|id| id == item);
-            let found = position.and_then(|i| source_pending(&ix, &mapping, &limits, i));
-            let Some((i, asked)) = position.zip(found) else {
-                return Err(CoreError::Invalid(format!(
-                    "{item} does not wait for a decision or an approval at its source"
-                )));
-            };
-            let it = &ix.items[i];
-            Some((
-                item.to_owned(),
-                asked,
-                Some(it.updated),
-                Some(i64::from(it.transition_rows)),
-            ))
-        }
-        None => None,
+            Some(item) => {
+                let ix = ws.index().await?;
+                let rows = repo::workflow_maps::list(ws.pool()).await?;
+                let mapping = Mapping::build(&ix, &rows);
+                let set = crate::governance::load(ws).await?;
+                let limits = WaitLimits::new(&ix, &set)?;
+                let position = ix.item_ids.iter().position(|id| id == item);
+                let found = position.and_then(|i| source_pending(&ix, &mapping, &limits, i));
+                let Some((i, asked)) = position.zip(found) else {
+                    return Err(CoreError::Invalid(format!(
+                        "{item} does not wait for a decision or an approval at its source"
+                    )));
+                };
+                let it = &ix.items[i];
+                Some((
+                    item.to_owned(),
+                    asked,
+                    Some(it.updated),
+                    Some(i64::from(it.transition_rows)),
+                ))
+            }
+            None => None,
         }
     };
     let (id, _) = ws
@@ -1301,8 +1301,7 @@ pub async fn approvals_report(
                         title,
                         open: position.get(id.as_str()).is_some_and(|&i| {
                             !matches!(ix.items[i].flow, FlowState::Done | FlowState::Canceled)
-                        }) || (f.approval.origin != ApprovalOrigin::Baton
-                            && f.end.is_none()),
+                        }) || (f.approval.origin != ApprovalOrigin::Baton && f.end.is_none()),
                     }
                 })
                 .collect();

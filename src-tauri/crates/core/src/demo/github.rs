@@ -19,9 +19,9 @@ use crate::connectors::github::map::FOUND_IN_TITLE;
 use crate::connectors::github::model::{
     BranchRef, Issue, Pull, RequestedTeam, TimelineEvent, User,
 };
-use crate::graph::repo::review_requests::ReviewRequest;
 use crate::connectors::{crossref, StateMeanings};
 use crate::graph::model::{ItemKind, LinkKind, Transition, TransitionKind};
+use crate::graph::repo::review_requests::ReviewRequest;
 use crate::ingest::write::{person_id, PageWrite};
 
 use super::generate::SRC_GITHUB;
@@ -200,19 +200,22 @@ pub(crate) fn through_the_github_mapping(g: &mut DemoGraph) {
                         let mut asked = entry(0, "review_requested", t.at, by);
                         asked.requested_reviewer = Some(user(&reviewer));
                         add(tl, &mut next_id, asked);
-                    } else if history[i..].iter().all(|r| r.kind != TransitionKind::State || r.to_state == "open") {
+                    } else if history[i..]
+                        .iter()
+                        .all(|r| r.kind != TransitionKind::State || r.to_state == "open")
+                    {
                         // Still waiting for its first review: someone was asked (every fourth
                         // time the author's team on GitHub, else a teammate), and has not
                         // answered yet.
                         let mut asked = entry(0, "review_requested", t.at, by);
                         let team = author_team.and_then(|t| slug_of.get(t));
-                        let mate = author_team
-                            .and_then(|t| mates.get(t))
-                            .and_then(|list| {
-                                let others: Vec<&String> =
-                                    list.iter().filter(|l| Some(*l) != author.as_ref()).collect();
-                                (!others.is_empty()).then(|| others[(number as usize) % others.len()])
-                            });
+                        let mate = author_team.and_then(|t| mates.get(t)).and_then(|list| {
+                            let others: Vec<&String> = list
+                                .iter()
+                                .filter(|l| Some(*l) != author.as_ref())
+                                .collect();
+                            (!others.is_empty()).then(|| others[(number as usize) % others.len()])
+                        });
                         match (team, mate) {
                             (Some(slug), _) if number % 4 == 0 => {
                                 asked.requested_team = Some(RequestedTeam { slug: slug.clone() });

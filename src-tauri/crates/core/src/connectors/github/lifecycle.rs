@@ -1450,8 +1450,7 @@ mod tests {
             "the recording's own list of requested reviewers agrees"
         );
         // Merged, as recorded: nobody is asked any more.
-        let pull: Pull =
-            serde_json::from_str(&recorded("pulls-freeCodeCamp-47550.json")).unwrap();
+        let pull: Pull = serde_json::from_str(&recorded("pulls-freeCodeCamp-47550.json")).unwrap();
         let all = timeline(&["timeline-freeCodeCamp-47550.json"]);
         let lc = pull_lifecycle(&mut page, "gh", &item, &pull, &all);
         assert!(lc.requests.is_empty(), "a merged pull request asks nobody");
@@ -1527,18 +1526,24 @@ mod tests {
         let request = |id: i64, d: u32, who: serde_json::Value| {
             let mut e = serde_json::json!({"id": id, "event": "review_requested",
                 "created_at": at(d), "actor": {"login": "ann"}});
-            e.as_object_mut().unwrap().extend(who.as_object().unwrap().clone());
+            e.as_object_mut()
+                .unwrap()
+                .extend(who.as_object().unwrap().clone());
             event(e)
         };
         let removed = |id: i64, d: u32, who: serde_json::Value| {
             let mut e = serde_json::json!({"id": id, "event": "review_request_removed",
                 "created_at": at(d), "actor": {"login": "ann"}});
-            e.as_object_mut().unwrap().extend(who.as_object().unwrap().clone());
+            e.as_object_mut()
+                .unwrap()
+                .extend(who.as_object().unwrap().clone());
             event(e)
         };
         let review = |id: i64, d: u32, by: &str, state: &str| {
-            event(serde_json::json!({"id": id, "event": "reviewed", "submitted_at": at(d),
-                "user": {"login": by}, "state": state}))
+            event(
+                serde_json::json!({"id": id, "event": "reviewed", "submitted_at": at(d),
+                "user": {"login": by}, "state": state}),
+            )
         };
         let bob = serde_json::json!({"requested_reviewer": {"login": "bob"}});
         let cy = serde_json::json!({"requested_reviewer": {"login": "cy"}});
@@ -1555,7 +1560,10 @@ mod tests {
         // Another person's review does not.
         let events = vec![request(1, 2, bob.clone()), review(2, 3, "cy", "approved")];
         let lc = pull_lifecycle(&mut page, "gh", &item, &pull, &events);
-        assert_eq!(asked(&lc), vec![("bob".into(), Some("gh:bob".into()), ms(&at(2)))]);
+        assert_eq!(
+            asked(&lc),
+            vec![("bob".into(), Some("gh:bob".into()), ms(&at(2)))]
+        );
         assert_eq!(lc.requests[0].requested_by.as_deref(), Some("gh:ann"));
 
         // Asked, then the request taken back: nothing pending.
