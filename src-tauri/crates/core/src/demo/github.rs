@@ -82,7 +82,7 @@ fn github_people(g: &DemoGraph) -> (HashMap<String, String>, HashMap<String, Str
 
 /// Where each item's transitions are in `transitions`: contiguous and in time order (the
 /// generator writes them so).
-fn history_ranges(transitions: &[Transition]) -> HashMap<String, (usize, usize)> {
+pub(super) fn history_ranges(transitions: &[Transition]) -> HashMap<String, (usize, usize)> {
     let mut ranges: HashMap<String, (usize, usize)> = HashMap::new();
     for (at, t) in transitions.iter().enumerate() {
         ranges
@@ -94,7 +94,7 @@ fn history_ranges(transitions: &[Transition]) -> HashMap<String, (usize, usize)>
 }
 
 /// Puts each item's mapped history where its simulated one was.
-fn replace_histories(g: &mut DemoGraph, replaced: &HashMap<String, Vec<Transition>>) {
+pub(super) fn replace_histories(g: &mut DemoGraph, replaced: &HashMap<String, Vec<Transition>>) {
     let mut transitions = Vec::with_capacity(g.transitions.len());
     let mut done: std::collections::HashSet<String> = std::collections::HashSet::new();
     for t in std::mem::take(&mut g.transitions) {

@@ -8,6 +8,7 @@ mod descriptions;
 mod files;
 mod generate;
 mod github;
+mod linear;
 mod names;
 mod org;
 pub(crate) mod rng;
