@@ -1141,16 +1141,14 @@ pub async fn approvals_report(
     // Answers to questions a source showed (the log), whatever the item does now, unless the
     // same question is pending again (it changed since).
     for (approval, row) in &answers {
-        if approval.starts_with(REVIEW_PREFIX) {
+        if let Some(rest) = approval.strip_prefix(REVIEW_PREFIX) {
             if pending_reviews.contains(approval.as_str()) {
                 continue;
             }
             let Some((answer, Some(asked))) = answer_of(row) else {
                 continue;
             };
-            let item = approval[REVIEW_PREFIX.len()..]
-                .rsplit_once('|')
-                .map_or("", |(item, _)| item);
+            let item = rest.rsplit_once('|').map_or("", |(item, _)| item);
             let start = asked.since.unwrap_or(row.created_at);
             found.push(build(
                 approval.clone(),

@@ -231,7 +231,7 @@ pub(crate) fn through_the_linear_mapping(g: &mut DemoGraph) {
         let mut previous: Option<&str> = None;
         let mut assigned = false;
         let agent = (item.provenance == Provenance::AiAgent)
-            .then(|| item.provenance_agent.as_deref())
+            .then_some(item.provenance_agent.as_deref())
             .flatten()
             .map(|name| User {
                 id: format!("agent-{}", name.to_lowercase().replace(' ', "-")),

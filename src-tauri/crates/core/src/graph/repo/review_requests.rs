@@ -66,9 +66,12 @@ pub async fn insert(conn: &mut SqliteConnection, rows: &[ReviewRequest]) -> sqlx
     .map(|_| ())
 }
 
+/// A row as read: item, reviewer, person, requested at, requested by.
+type RequestRow = (String, String, Option<String>, i64, Option<String>);
+
 /// Every pending request, by item then reviewer.
 pub async fn list<'e, E: sqlx::SqliteExecutor<'e>>(exec: E) -> sqlx::Result<Vec<ReviewRequest>> {
-    let rows: Vec<(String, String, Option<String>, i64, Option<String>)> = sqlx::query_as(
+    let rows: Vec<RequestRow> = sqlx::query_as(
         "SELECT item_id, reviewer, person_id, requested_at, requested_by \
          FROM review_requests ORDER BY item_id, reviewer",
     )
