@@ -104,6 +104,15 @@ fn relation_type(kind: LinkKind) -> Option<&'static str> {
     }
 }
 
+/// What one half of the issues maps to: (position, item, state history) per issue, the links
+/// found, the meanings inferred.
+#[derive(Default)]
+struct Mapped {
+    items: Vec<(usize, WorkItem, Vec<Transition>)>,
+    links: Vec<Link>,
+    fresh: Vec<crate::graph::model::WorkflowMap>,
+}
+
 /// Replaces every Linear item, its state history and its Linear-to-Linear links with what the
 /// Linear mapping makes of the nodes Linear would send for it; the Linear states' meanings in
 /// the workflow map with the ones the mapping infers from their types.
@@ -131,6 +140,7 @@ pub(crate) fn through_the_linear_mapping(g: &mut DemoGraph) {
         })
     };
 
+    let person = |id: Option<String>| id.map(|id| person_of.get(&id).cloned().unwrap_or(id));
     let is_linear = |i: &WorkItem| i.source_id == SRC_LINEAR;
     let linear: Vec<usize> = (0..g.items.len())
         .filter(|&i| is_linear(&g.items[i]))
@@ -219,165 +229,191 @@ pub(crate) fn through_the_linear_mapping(g: &mut DemoGraph) {
     }
 
     let ranges = super::github::history_ranges(&g.transitions);
-    let mut page = PageWrite::new("demo");
-    let mut replaced: HashMap<String, Vec<Transition>> = HashMap::new();
-    let mut next_history: u64 = 1;
-    for &at in &linear {
-        let item = &g.items[at];
-        let history = ranges
-            .get(item.id.as_str())
-            .map_or(&[][..], |&(from, to)| &g.transitions[from..to]);
-        let mut nodes: Vec<History> = Vec::new();
-        let mut previous: Option<&str> = None;
-        let mut assigned = false;
-        let agent = (item.provenance == Provenance::AiAgent)
-            .then_some(item.provenance_agent.as_deref())
-            .flatten()
-            .map(|name| User {
-                id: format!("agent-{}", name.to_lowercase().replace(' ', "-")),
-                name: Some(name.to_owned()),
-                display_name: Some(name.to_lowercase().replace(' ', "-")),
-                email: None,
-                app: Some(true),
-            });
-        // Delegated to its agent when it was made, by its author (who asked for it).
-        if let Some(agent) = &agent {
-            nodes.push(History {
-                id: format!("h{next_history}"),
-                created_at: iso(item.created_at),
-                actor: item.author_id.as_deref().and_then(user),
-                to_delegate: Some(agent.clone()),
-                ..History::default()
-            });
-            next_history += 1;
-        }
-        for t in history.iter().filter(|t| t.kind == TransitionKind::State) {
-            let mut h = History {
-                id: format!("h{next_history}"),
-                created_at: iso(t.at),
-                actor: t.actor_id.as_deref().and_then(user),
-                from_state: previous.map(state),
-                to_state: Some(state(&t.to_state)),
-                ..History::default()
-            };
-            next_history += 1;
-            // Whoever starts it is assigned then (the person responsible).
-            if !assigned && matches!(t.to_state.as_str(), "In Progress" | "In Review") {
-                if let Some(owner) = item.owner_id.as_deref().and_then(user) {
-                    h.to_assignee = Some(owner);
-                    assigned = true;
-                }
+    // Mapped in two halves side by side (the demo's generation uses every core); each half
+    // has its own page and a copy of the seeded meanings, and the results are put back in the
+    // items' order, so the graph does not depend on how the work was split.
+    let seeded = states.clone();
+    let graph: &DemoGraph = g;
+    let map_chunk = |chunk: &[usize]| -> Mapped {
+        let mut states = seeded.clone();
+        let mut page = PageWrite::new("demo");
+        let mut out = Mapped::default();
+        for &at in chunk {
+            let mut next_history: u64 = 1;
+            let item = &graph.items[at];
+            let history = ranges
+                .get(item.id.as_str())
+                .map_or(&[][..], |&(from, to)| &graph.transitions[from..to]);
+            let mut nodes: Vec<History> = Vec::new();
+            let mut previous: Option<&str> = None;
+            let mut assigned = false;
+            let agent = (item.provenance == Provenance::AiAgent)
+                .then_some(item.provenance_agent.as_deref())
+                .flatten()
+                .map(|name| User {
+                    id: format!("agent-{}", name.to_lowercase().replace(' ', "-")),
+                    name: Some(name.to_owned()),
+                    display_name: Some(name.to_lowercase().replace(' ', "-")),
+                    email: None,
+                    app: Some(true),
+                });
+            // Delegated to its agent when it was made, by its author (who asked for it).
+            if let Some(agent) = &agent {
+                nodes.push(History {
+                    id: format!("{at}-{next_history}"),
+                    created_at: iso(item.created_at),
+                    actor: item.author_id.as_deref().and_then(user),
+                    to_delegate: Some(agent.clone()),
+                    ..History::default()
+                });
+                next_history += 1;
             }
-            nodes.push(h);
-            previous = Some(t.to_state.as_str());
-        }
-        let done = matches!(item.flow_state, FlowState::Done);
-        let canceled = matches!(item.flow_state, FlowState::Canceled);
-        let issue = Issue {
-            id: item.external_id.clone(),
-            identifier: item.key.clone(),
-            previous_identifiers: Vec::new(),
-            title: item.title.clone(),
-            description: None,
-            url: item.url.clone(),
-            created_at: iso(item.created_at),
-            updated_at: iso(item.updated_at),
-            started_at: item.started_at.map(iso),
-            completed_at: item.done_at.filter(|_| done).map(iso),
-            // Linear stamps when it was canceled: when it entered its canceled state.
-            canceled_at: history
-                .iter()
-                .rev()
-                .find(|t| t.kind == TransitionKind::State)
-                .map(|t| t.at)
-                .filter(|_| canceled)
-                .map(iso),
-            archived_at: None,
-            priority: Some(priority_number(item.priority.as_deref())),
-            priority_label: item.priority.clone(),
-            estimate: item.estimate,
-            team: item.key.rsplit_once('-').map(|(k, _)| TeamRef {
-                id: Some(format!("team-{k}")),
-                key: k.to_owned(),
-            }),
-            state: Some(state(&item.raw_state)),
-            creator: item.author_id.as_deref().and_then(user),
-            assignee: item.owner_id.as_deref().and_then(user),
-            delegate: agent,
-            parent: parent.remove(&item.id),
-            project: None,
-            cycle: None,
-            labels: connection(
-                kind_label(item.kind)
-                    .map(|name| Label {
-                        id: None,
-                        name: name.to_owned(),
-                    })
-                    .into_iter()
-                    .collect(),
-            ),
-            history: connection(nodes),
-            relations: connection(relations.remove(&item.id).unwrap_or_default()),
-            inverse_relations: connection(Vec::new()),
-        };
-        page.transitions.clear();
-        let mut ctx = MapCtx {
-            source_id: SRC_LINEAR,
-            ns: NS,
-            rules: &rules,
-            states: &mut states,
-            workflow: &workflow,
-        };
-        let Some(mapped) = map::map_issue(&mut page, &mut ctx, &issue) else {
-            continue;
-        };
-        let person = |id: Option<String>| id.map(|id| person_of.get(&id).cloned().unwrap_or(id));
-        // The mapping's state changes; what else the simulation recorded (blocked flags,
-        // reviews) stays. The assignment rows the mapping also gives are left out: the demo's
-        // other sources record no assignment changes either.
-        let mut rows: Vec<Transition> = page
-            .transitions
-            .drain(..)
-            .filter(|t| t.kind == TransitionKind::State)
-            .map(|t| Transition {
-                item_id: item.id.clone(),
-                actor_id: person(t.actor_id),
-                ..t
-            })
-            .chain(
-                history
+            for t in history.iter().filter(|t| t.kind == TransitionKind::State) {
+                let mut h = History {
+                    id: format!("{at}-{next_history}"),
+                    created_at: iso(t.at),
+                    actor: t.actor_id.as_deref().and_then(user),
+                    from_state: previous.map(state),
+                    to_state: Some(state(&t.to_state)),
+                    ..History::default()
+                };
+                next_history += 1;
+                // Whoever starts it is assigned then (the person responsible).
+                if !assigned && matches!(t.to_state.as_str(), "In Progress" | "In Review") {
+                    if let Some(owner) = item.owner_id.as_deref().and_then(user) {
+                        h.to_assignee = Some(owner);
+                        assigned = true;
+                    }
+                }
+                nodes.push(h);
+                previous = Some(t.to_state.as_str());
+            }
+            let done = matches!(item.flow_state, FlowState::Done);
+            let canceled = matches!(item.flow_state, FlowState::Canceled);
+            let issue = Issue {
+                id: item.external_id.clone(),
+                identifier: item.key.clone(),
+                previous_identifiers: Vec::new(),
+                title: item.title.clone(),
+                description: None,
+                url: item.url.clone(),
+                created_at: iso(item.created_at),
+                updated_at: iso(item.updated_at),
+                started_at: item.started_at.map(iso),
+                completed_at: item.done_at.filter(|_| done).map(iso),
+                // Linear stamps when it was canceled: when it entered its canceled state.
+                canceled_at: history
                     .iter()
-                    .filter(|t| t.kind != TransitionKind::State)
-                    .cloned(),
-            )
-            .collect();
-        rows.sort_by_key(|t| t.at);
-        // Only what links need is kept of the page: the rest is the sync's business.
-        page.descriptions.clear();
-        page.keys.clear();
-        page.facets.clear();
-        page.intent_facts_for.clear();
-        page.link_sets.clear();
-        page.requesters.clear();
-        page.people.clear();
-        replaced.insert(item.id.clone(), rows);
-        let item = &mut g.items[at];
-        let demo_team = item.team_id.take();
-        *item = WorkItem {
-            id: item.id.clone(),
-            key: item.key.clone(),
-            team_id: mapped.team_id.or(demo_team),
-            intent_id: item.intent_id.take(),
-            owner_id: person(mapped.owner_id),
-            author_id: person(mapped.author_id),
-            ..mapped
-        };
+                    .rev()
+                    .find(|t| t.kind == TransitionKind::State)
+                    .map(|t| t.at)
+                    .filter(|_| canceled)
+                    .map(iso),
+                archived_at: None,
+                priority: Some(priority_number(item.priority.as_deref())),
+                priority_label: item.priority.clone(),
+                estimate: item.estimate,
+                team: item.key.rsplit_once('-').map(|(k, _)| TeamRef {
+                    id: Some(format!("team-{k}")),
+                    key: k.to_owned(),
+                }),
+                state: Some(state(&item.raw_state)),
+                creator: item.author_id.as_deref().and_then(user),
+                assignee: item.owner_id.as_deref().and_then(user),
+                delegate: agent,
+                parent: parent.get(&item.id).cloned(),
+                project: None,
+                cycle: None,
+                labels: connection(
+                    kind_label(item.kind)
+                        .map(|name| Label {
+                            id: None,
+                            name: name.to_owned(),
+                        })
+                        .into_iter()
+                        .collect(),
+                ),
+                history: connection(nodes),
+                relations: connection(relations.get(&item.id).cloned().unwrap_or_default()),
+                inverse_relations: connection(Vec::new()),
+            };
+            page.transitions.clear();
+            let mut ctx = MapCtx {
+                source_id: SRC_LINEAR,
+                ns: NS,
+                rules: &rules,
+                states: &mut states,
+                workflow: &workflow,
+            };
+            let Some(mapped) = map::map_issue(&mut page, &mut ctx, &issue) else {
+                continue;
+            };
+            // The mapping's state changes; what else the simulation recorded (blocked flags,
+            // reviews) stays. The assignment rows the mapping also gives are left out: the
+            // demo's other sources record no assignment changes either.
+            let mut rows: Vec<Transition> = page
+                .transitions
+                .drain(..)
+                .filter(|t| t.kind == TransitionKind::State)
+                .map(|t| Transition {
+                    item_id: item.id.clone(),
+                    actor_id: person(t.actor_id),
+                    ..t
+                })
+                .chain(
+                    history
+                        .iter()
+                        .filter(|t| t.kind != TransitionKind::State)
+                        .cloned(),
+                )
+                .collect();
+            rows.sort_by_key(|t| t.at);
+            // Only what links need is kept of the page: the rest is the sync's business.
+            page.descriptions.clear();
+            page.keys.clear();
+            page.facets.clear();
+            page.intent_facts_for.clear();
+            page.link_sets.clear();
+            page.requesters.clear();
+            page.people.clear();
+            out.items.push((at, mapped, rows));
+        }
+        out.links = page.links;
+        out.fresh = states.take_fresh();
+        out
+    };
+    let (first, second) = linear.split_at(linear.len() / 2);
+    let (a, b) = std::thread::scope(|s| {
+        let other = s.spawn(|| map_chunk(second));
+        let mine = map_chunk(first);
+        (mine, other.join())
+    });
+    let b = b.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    let mut replaced: HashMap<String, Vec<Transition>> = HashMap::new();
+    let mut mapped_links: Vec<Link> = Vec::new();
+    let mut fresh = Vec::new();
+    for part in [a, b] {
+        for (at, mapped, rows) in part.items {
+            let item = &mut g.items[at];
+            replaced.insert(item.id.clone(), rows);
+            let demo_team = item.team_id.take();
+            *item = WorkItem {
+                id: item.id.clone(),
+                key: item.key.clone(),
+                team_id: mapped.team_id.or(demo_team),
+                intent_id: item.intent_id.take(),
+                owner_id: person(mapped.owner_id),
+                author_id: person(mapped.author_id),
+                ..mapped
+            };
+        }
+        mapped_links.extend(part.links);
+        fresh.extend(part.fresh);
     }
     super::github::replace_histories(g, &replaced);
 
     // Links as the mapping gives them, with the demo's ids.
-    let mut links: Vec<Link> = page
-        .links
+    let mut links: Vec<Link> = mapped_links
         .into_iter()
         .filter_map(|l| {
             Some(Link {
@@ -399,7 +435,11 @@ pub(crate) fn through_the_linear_mapping(g: &mut DemoGraph) {
 
     // The Linear states' meanings are the mapping's.
     g.workflow_maps.retain(|m| m.source_id != SRC_LINEAR);
-    for mut m in states.take_fresh() {
+    let mut seen: HashSet<(String, String)> = HashSet::new();
+    for mut m in states.take_fresh().into_iter().chain(fresh) {
+        if !seen.insert((m.scope.clone(), m.raw_state.clone())) {
+            continue;
+        }
         m.source_id = SRC_LINEAR.to_owned();
         g.workflow_maps.push(m);
     }
