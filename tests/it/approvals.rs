@@ -11,6 +11,7 @@ use baton_core::approvals::{
 use baton_core::decisions;
 use baton_core::demo;
 use baton_core::graph::model::*;
+use baton_core::graph::repo::review_requests::ReviewRequest;
 use baton_core::graph::Workspace;
 use baton_core::ingest::write::PageWrite;
 
@@ -661,6 +662,26 @@ async fn the_demo_has_pending_decisions_with_deciders_and_a_log() {
         .approvals
         .iter()
         .any(|a| a.decider.kind == DeciderKind::Team));
+    // GitHub reviews asked and not given, through the real mapping: of people and of teams
+    // (the demo's GitHub teams are its Baton teams), each waiting on one open pull request.
+    let reviews: Vec<_> = from(ApprovalOrigin::ReviewRequest).collect();
+    assert!(
+        reviews
+            .iter()
+            .any(|a| a.decider.kind == DeciderKind::Person && a.decider.id.is_some()),
+        "reviews asked of people"
+    );
+    assert!(
+        reviews
+            .iter()
+            .any(|a| a.decider.kind == DeciderKind::Team && a.decider.id.is_some()),
+        "reviews asked of teams, mapped to Baton teams"
+    );
+    assert!(reviews.iter().all(|a| a.kind == ApprovalKind::Approval
+        && a.question.starts_with("Review of ")
+        && a.waiting.len() == 1
+        && a.waiting[0].open
+        && a.due.is_some()));
     assert!(
         r.approvals.iter().all(|a| !a.decider.name.is_empty()),
         "every one has a decider"
@@ -750,4 +771,221 @@ async fn flow_waits_for_decisions_come_from_the_records_where_they_exist() {
         Some((decide * 1_000.0).round() / 1_000.0),
         "no record: its state says since when it waits for a decision (9.6 days)"
     );
+}
+
+/// A GitHub pull request of Payments as the sync writes it with its lifecycle: the reviews
+/// still asked for given as (reviewer, person, requested at).
+async fn github_pull(ws: &Workspace, merged: bool, asked: &[(&str, Option<&str>, i64)]) {
+    let mut g = graph();
+    let mut pull = g
+        .items
+        .iter_mut()
+        .find(|i| i.id == "gh-pr-waiting")
+        .unwrap()
+        .clone();
+    pull.id = "gh-pr-rr".into();
+    pull.external_id = "gh-pr-rr".into();
+    pull.key = "acme/pay#9".into();
+    pull.title = "Retry <b>payments</b>".into();
+    pull.provenance = Provenance::Human;
+    pull.provenance_agent = None;
+    pull.author_id = Some("ann".into());
+    pull.team_id = Some("pay".into());
+    pull.raw_state = if merged { "merged" } else { "open" }.into();
+    pull.flow_state = if merged {
+        FlowState::Done
+    } else {
+        FlowState::Waiting
+    };
+    pull.wait_reason = (!merged).then_some(WaitReason::Review);
+    pull.updated_at = NOW - 2 * H;
+    let mut page = PageWrite::new("pulls:acme/pay");
+    page.lifecycles = vec![pull.id.clone()];
+    page.review_requests = asked
+        .iter()
+        .map(|(who, person, at)| ReviewRequest {
+            item_id: pull.id.clone(),
+            reviewer: (*who).into(),
+            person_id: person.map(Into::into),
+            requested_at: *at,
+            requested_by: Some("ann".into()),
+        })
+        .collect();
+    page.items = vec![pull];
+    commit_page(ws, "gh", "no-run", RunFigures::default(), &page, NOW)
+        .await
+        .expect("page written");
+}
+
+#[tokio::test]
+async fn reviews_asked_at_the_source_are_pending_approvals_until_answered_and_not_approval_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("approvals.baton");
+    let ws = workspace(dir.path()).await;
+    let before = report(&ws, ApprovalShow::Pending).await;
+    let waits_before = {
+        let ix = ws.index().await.unwrap();
+        approvals::question_waits(&ws, &ix).await.unwrap().items()
+    };
+    let asked = NOW - 10 * H;
+    github_pull(
+        &ws,
+        false,
+        &[
+            ("bob", Some("bob"), asked),
+            ("team:payments", None, asked),
+            ("team:ghosts", None, NOW - 5 * H),
+        ],
+    )
+    .await;
+    let r = report(&ws, ApprovalShow::Pending).await;
+    let reviews: Vec<_> = r
+        .approvals
+        .iter()
+        .filter(|a| a.origin == ApprovalOrigin::ReviewRequest)
+        .collect();
+    assert_eq!(reviews.len(), 3, "{reviews:#?}");
+    assert_eq!(r.pending, before.pending + 3);
+    let bob = reviews
+        .iter()
+        .find(|a| a.id == "rr:gh-pr-rr|bob")
+        .expect("bob's request");
+    assert_eq!(bob.kind, ApprovalKind::Approval);
+    assert_eq!(
+        bob.question, "Review of acme/pay#9: Retry <b>payments</b>",
+        "the title is kept as text"
+    );
+    assert_eq!(
+        (
+            bob.decider.kind,
+            bob.decider.id.as_deref(),
+            bob.decider.name.as_str()
+        ),
+        (DeciderKind::Person, Some("bob"), "BOB")
+    );
+    assert_eq!(bob.asked_at, baton_core::time::to_rfc3339(asked));
+    assert_eq!(bob.team_id.as_deref(), Some("pay"));
+    assert_eq!(bob.waiting.len(), 1);
+    assert_eq!(bob.waiting[0].id, "gh-pr-rr");
+    assert!(
+        bob.due
+            .as_deref()
+            .is_some_and(|d| d > bob.asked_at.as_str()),
+        "due by the default review SLA, after the request: {:?}",
+        bob.due
+    );
+    let team = reviews
+        .iter()
+        .find(|a| a.id == "rr:gh-pr-rr|team:payments")
+        .unwrap();
+    assert_eq!(
+        (
+            team.decider.kind,
+            team.decider.id.as_deref(),
+            team.decider.name.as_str()
+        ),
+        (DeciderKind::Team, Some("pay"), "Payments"),
+        "@acme/payments is the Baton team of that name"
+    );
+    let ghosts = reviews
+        .iter()
+        .find(|a| a.id == "rr:gh-pr-rr|team:ghosts")
+        .unwrap();
+    assert_eq!(
+        (
+            ghosts.decider.kind,
+            ghosts.decider.id.as_deref(),
+            ghosts.decider.name.as_str()
+        ),
+        (DeciderKind::Team, None, "@acme/ghosts"),
+        "a GitHub team no Baton team matches is shown by its name"
+    );
+    let team_figures = |r: &approvals::ApprovalsReport| {
+        r.by_team
+            .iter()
+            .find(|t| t.team_id.as_deref() == Some("pay"))
+            .map(|t| t.item_days_waiting)
+    };
+    assert_eq!(
+        team_figures(&r),
+        team_figures(&before),
+        "a review asked is review time, not time waiting for a decision or an approval"
+    );
+
+    // Answered in Baton: released; no question record for the flow metrics.
+    approvals::answer(
+        &ws,
+        &AnswerInput {
+            approval: "rr:gh-pr-rr|bob".into(),
+            outcome: AnswerOutcome::Approved,
+            answer: String::new(),
+            why: "Reviewed in the call".into(),
+        },
+        "ann",
+        NOW - H,
+    )
+    .await
+    .unwrap();
+    let ix = ws.index().await.unwrap();
+    assert_eq!(
+        approvals::question_waits(&ws, &ix).await.unwrap().items(),
+        waits_before,
+        "answering a review request adds no approval wait to the flow metrics"
+    );
+    drop(ix);
+    let r = report(&ws, ApprovalShow::All).await;
+    let answered = r
+        .approvals
+        .iter()
+        .find(|a| a.id == "rr:gh-pr-rr|bob")
+        .unwrap();
+    assert_eq!(
+        answered.answer.as_ref().map(|a| (a.outcome, a.by.as_str())),
+        Some((AnswerOutcome::Approved, "ann"))
+    );
+    assert_eq!(r.pending, before.pending + 2);
+
+    // A restart, then a sync that reads the same timeline: the answer stays.
+    drop(ws);
+    let ws = Workspace::open(&path).await.unwrap();
+    github_pull(
+        &ws,
+        false,
+        &[
+            ("bob", Some("bob"), asked),
+            ("team:payments", None, asked),
+            ("team:ghosts", None, NOW - 5 * H),
+        ],
+    )
+    .await;
+    let r = report(&ws, ApprovalShow::Pending).await;
+    assert!(
+        r.approvals.iter().all(|a| a.id != "rr:gh-pr-rr|bob"),
+        "the same request stays answered across a restart and a sync"
+    );
+    assert_eq!(r.pending, before.pending + 2);
+
+    // Asked again at the source: pending again; the request removed there: gone.
+    github_pull(&ws, false, &[("bob", Some("bob"), NOW - 3 * H)]).await;
+    let r = report(&ws, ApprovalShow::Pending).await;
+    let again = r.approvals.iter().find(|a| a.id == "rr:gh-pr-rr|bob");
+    assert!(
+        again.is_some_and(
+            |a| a.answer.is_none() && a.asked_at == baton_core::time::to_rfc3339(NOW - 3 * H)
+        ),
+        "asked again, it waits again: {again:#?}"
+    );
+    assert_eq!(
+        r.pending,
+        before.pending + 1,
+        "the team requests are no longer asked"
+    );
+    // Merged: nobody is asked.
+    github_pull(&ws, true, &[]).await;
+    let r = report(&ws, ApprovalShow::Pending).await;
+    assert_eq!(r.pending, before.pending);
+    assert!(r
+        .approvals
+        .iter()
+        .all(|a| a.origin != ApprovalOrigin::ReviewRequest));
 }

@@ -163,6 +163,7 @@ pub fn small_graph() -> DemoGraph {
     items[4].title = "Sanitize <img src=x onerror=alert(1)> in PR descriptions".into();
     DemoGraph {
         descriptions: Vec::new(),
+        review_requests: Vec::new(),
         decisions: Vec::new(),
         planted_duplicates: Vec::new(),
         paths: Vec::new(),

@@ -446,6 +446,7 @@ pub fn graph() -> DemoGraph {
     ];
     DemoGraph {
         descriptions: Vec::new(),
+        review_requests: Vec::new(),
         sources: vec![
             source("gh", SourceKind::Github),
             source("jira", SourceKind::Jira),

@@ -369,7 +369,12 @@ export type ApprovalOrigin =
 /**  Asked in Baton. */
 "baton" | 
 /**  An item's state at its source says it waits for one. */
-"source";
+"source" | 
+/**
+ *  A review asked of a person or a team at the source (a GitHub pull request's requested
+ *  reviewer) and not given yet.
+ */
+"review_request";
 
 /**  A request for the Decisions page. Empty lists mean "any". */
 export type ApprovalQuery = ApprovalQuery_Serialize | ApprovalQuery_Deserialize;

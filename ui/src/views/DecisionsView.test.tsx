@@ -42,6 +42,20 @@ const fromSource: Approval = {
   waiting: [{ id: "jira:OPS-2", key: "OPS-2", title: "Rotate keys", open: true }],
 };
 
+const reviewRequested: Approval = {
+  ...pending,
+  id: "rr:gh:acme/pay#9|team:payments",
+  origin: "review_request",
+  kind: "approval",
+  question: "Review of acme/pay#9: Retry <i>payouts</i>",
+  decider: { kind: "team", id: "pay", name: "Payments" },
+  askedBy: null,
+  overdue: false,
+  sourceState: "review requested",
+  why: "",
+  waiting: [{ id: "gh:acme/pay#9", key: "acme/pay#9", title: "Retry payouts", open: true }],
+};
+
 const report: ApprovalsReport = {
   asOf: "2026-05-01T00:00:00Z",
   approvals: [pending, fromSource],
@@ -85,6 +99,20 @@ describe("Decisions", () => {
     expect(screen.getByText(/2 pending \(1 overdue\), 0 answered/)).toBeInTheDocument();
     const byTeam = screen.getByTestId("decisions-by-team-table");
     expect(within(byTeam).getByText("10.5")).toBeInTheDocument();
+  });
+
+  it("shows a review asked at the source as an approval of the person or team asked", async () => {
+    mockBackend({ ...backend, approvals_report: () => ({ ...report, approvals: [reviewRequested] }) });
+    renderWithClient(<DecisionsView />);
+    const rows = await screen.findAllByTestId("decision-row");
+    expect(rows).toHaveLength(1);
+    const row = rows[0] as HTMLElement;
+    expect(row).toHaveTextContent("Approval");
+    expect(row).toHaveTextContent("Review of acme/pay#9: Retry <i>payouts</i>");
+    expect(row.querySelector("i")).toBeNull();
+    expect(row).toHaveTextContent("Review requested at the source");
+    expect(row).toHaveTextContent("Payments (team)");
+    expect(row).toHaveTextContent("acme/pay#9");
   });
 
   it("records an answer with what was decided and why", async () => {

@@ -13,6 +13,7 @@ import {
   type AnswerOutcome,
   type Approval,
   type ApprovalKind,
+  type ApprovalOrigin,
   type ApprovalQuery,
   type ApprovalShow,
   ipc,
@@ -29,6 +30,12 @@ const OUTCOME_LABELS: Record<AnswerOutcome, string> = {
   approved: "Approved",
   rejected: "Rejected",
   decided: "Decided",
+};
+/** Where a question comes from, in the row's subtitle. */
+const ORIGIN_TEXT: Record<ApprovalOrigin, (a: Approval) => string> = {
+  baton: (a) => `Asked by ${a.askedBy ?? "?"}`,
+  source: (a) => `Shown by its source (${a.sourceState ?? "waiting"})`,
+  review_request: () => "Review requested at the source",
 };
 const SHOW_LABELS: Record<ApprovalShow, string> = { pending: "Pending", answered: "Log", all: "All" };
 
@@ -529,10 +536,7 @@ export function DecisionsView() {
                     <td>
                       <span className={`tag tag-${a.kind}`}>{KIND_LABELS[a.kind]}</span> {a.question}
                       <div className="small muted">
-                        {a.origin === "source"
-                          ? `Shown by its source (${a.sourceState ?? "waiting"})`
-                          : `Asked by ${a.askedBy ?? "?"}`}{" "}
-                        · {formatDate(a.askedAt)}
+                        {ORIGIN_TEXT[a.origin](a)} · {formatDate(a.askedAt)}
                         {a.teamName ? ` · ${a.teamName}` : ""}
                         {a.intentTitle ? ` · ${a.intentTitle}` : ""}
                         {a.why ? ` · ${a.why}` : ""}

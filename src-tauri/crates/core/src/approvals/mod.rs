@@ -12,6 +12,14 @@
 //!   maximum-wait policy for that wait would be broken. Answering it in Baton releases it in
 //!   Baton's view until the item changes at the source (the answer keeps what it answered).
 //!
+//! - **a review asked for at the source**: a person or a team asked to review an open pull
+//!   request (GitHub's requested reviewers) who has not answered yet is a pending approval asked
+//!   of them since the request, due when the first review SLA or maximum wait for review
+//!   covering the item would be broken. Its waiting time is review time in the flow metrics (the
+//!   pull request's state says so), never approval time: it adds no question record
+//!   ([`waits_of`]) and no item-days to the "waiting for a decision" figure. An answer recorded
+//!   in Baton releases it until the reviewer is asked again.
+//!
 //! The log (answered ones, per intent and team) is exportable; the time items waited on these
 //! records is the "waiting for a decision" figure (`docs/metrics.md`, "Decisions and approvals").
 
@@ -28,6 +36,7 @@ use crate::flow::mapping::Mapping;
 use crate::governance::eval::WaitLimits;
 use crate::graph::index::{EventKind, WorkIndex, NONE};
 use crate::graph::model::{FlowState, WaitReason};
+use crate::graph::repo::review_requests::ReviewRequest;
 use crate::graph::repo::{self, decisions::DecisionRow};
 use crate::graph::text::LossyText;
 use crate::graph::{ChangeKind, Workspace, WriteOp, Writer};
@@ -35,6 +44,9 @@ use crate::time::{to_rfc3339, DAY_MS};
 
 /// Prefix of the id of a pending approval a source shows: `src:<item id>`.
 pub const SOURCE_PREFIX: &str = "src:";
+/// Prefix of the id of a review asked at the source and not given:
+/// `rr:<item id>|<reviewer>` (a login, or `team:<slug>`).
+pub const REVIEW_PREFIX: &str = "rr:";
 /// At most this many items wait on one question.
 pub const MAX_WAITING: usize = 200;
 
@@ -65,6 +77,9 @@ pub enum ApprovalOrigin {
     Baton,
     /// An item's state at its source says it waits for one.
     Source,
+    /// A review asked of a person or a team at the source (a GitHub pull request's requested
+    /// reviewer) and not given yet.
+    ReviewRequest,
 }
 
 /// Whether the decider is a person or a team.
@@ -463,29 +478,47 @@ pub async fn answer(
     now: i64,
 ) -> CoreResult<String> {
     // One a source shows is described from the index (as it is now) into the answer.
-    let described = match input.approval.strip_prefix(SOURCE_PREFIX) {
-        Some(item) => {
-            let ix = ws.index().await?;
-            let rows = repo::workflow_maps::list(ws.pool()).await?;
-            let mapping = Mapping::build(&ix, &rows);
-            let set = crate::governance::load(ws).await?;
-            let limits = WaitLimits::new(&ix, &set)?;
-            let position = ix.item_ids.iter().position(|id| id == item);
-            let found = position.and_then(|i| source_pending(&ix, &mapping, &limits, i));
-            let Some((i, asked)) = position.zip(found) else {
-                return Err(CoreError::Invalid(format!(
-                    "{item} does not wait for a decision or an approval at its source"
-                )));
-            };
-            let it = &ix.items[i];
-            Some((
-                item.to_owned(),
-                asked,
-                it.updated,
-                i64::from(it.transition_rows),
-            ))
+    let described = if input.approval.starts_with(REVIEW_PREFIX) {
+        let ix = ws.index().await?;
+        let set = crate::governance::load(ws).await?;
+        let limits = WaitLimits::new(&ix, &set)?;
+        let found = review_requests(ws, &ix, &limits)
+            .await?
+            .into_iter()
+            .find(|r| r.id == input.approval);
+        let Some(r) = found else {
+            return Err(CoreError::Invalid(format!(
+                "{} is not a review still asked for at its source",
+                input.approval
+            )));
+        };
+        // The answer holds for this request: asked again later, it is pending again.
+        Some((r.item_id, r.asked, Some(r.requested_at), None))
+    } else {
+        match input.approval.strip_prefix(SOURCE_PREFIX) {
+            Some(item) => {
+                let ix = ws.index().await?;
+                let rows = repo::workflow_maps::list(ws.pool()).await?;
+                let mapping = Mapping::build(&ix, &rows);
+                let set = crate::governance::load(ws).await?;
+                let limits = WaitLimits::new(&ix, &set)?;
+                let position = ix.item_ids.iter().position(|id| id == item);
+                let found = position.and_then(|i| source_pending(&ix, &mapping, &limits, i));
+                let Some((i, asked)) = position.zip(found) else {
+                    return Err(CoreError::Invalid(format!(
+                        "{item} does not wait for a decision or an approval at its source"
+                    )));
+                };
+                let it = &ix.items[i];
+                Some((
+                    item.to_owned(),
+                    asked,
+                    Some(it.updated),
+                    Some(i64::from(it.transition_rows)),
+                ))
+            }
+            None => None,
         }
-        None => None,
     };
     let (id, _) = ws
         .write(Answer {
@@ -502,8 +535,9 @@ struct Answer<'a> {
     input: &'a AnswerInput,
     actor: &'a str,
     now: i64,
-    /// For one a source shows: (item, the question, its update time and changes now).
-    described: Option<(String, Asked, i64, i64)>,
+    /// For one a source shows: (item, the question, its update time and changes now; for a
+    /// review asked, the request's time and nothing).
+    described: Option<(String, Asked, Option<i64>, Option<i64>)>,
 }
 
 impl WriteOp for Answer<'_> {
@@ -533,9 +567,7 @@ impl WriteOp for Answer<'_> {
         let (item_id, covers, supersedes, asked, seen) = match &self.described {
             Some((item, asked, updated, changes)) => {
                 if let Some(prior) = live_answer(&input.approval) {
-                    if prior.seen_updated_at == Some(*updated)
-                        && prior.seen_changes == Some(*changes)
-                    {
+                    if prior.seen_updated_at == *updated && prior.seen_changes == *changes {
                         return Err(CoreError::Invalid(format!(
                             "{} is already answered (take the answer back to change it)",
                             input.approval
@@ -547,7 +579,7 @@ impl WriteOp for Answer<'_> {
                     vec![item.clone()],
                     None,
                     Some(asked.clone()),
-                    (Some(*updated), Some(*changes)),
+                    (*updated, *changes),
                 )
             }
             None => {
@@ -680,6 +712,133 @@ fn source_pending(
         since: Some(since),
         state: Some(state),
     })
+}
+
+/// A review asked at the source and not given, as a question.
+struct AskedReview {
+    /// `rr:<item id>|<reviewer>`.
+    id: String,
+    item_id: String,
+    requested_at: i64,
+    asked: Asked,
+}
+
+/// The reviews still asked for on open items (`review_requests`), each as the question it
+/// stands for: "Review of <key>: <title>", asked of the person (or the team: the Baton team a
+/// `@org/<slug>` owner maps to in Settings → Conflicts, else the GitHub team by name), due by
+/// the review policies ([`WaitLimits::review_due`]).
+async fn review_requests(
+    ws: &Workspace,
+    ix: &WorkIndex,
+    limits: &WaitLimits<'_>,
+) -> CoreResult<Vec<AskedReview>> {
+    let rows = repo::review_requests::list(ws.pool()).await?;
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let wanted: HashSet<&str> = rows.iter().map(|r| r.item_id.as_str()).collect();
+    let position: HashMap<&str, usize> = ix
+        .item_ids
+        .iter()
+        .enumerate()
+        .filter(|(_, id)| wanted.contains(*id))
+        .map(|(i, id)| (id, i))
+        .collect();
+    let ids: Vec<&str> = position.keys().copied().collect();
+    let titles = item_titles(ws, &ids).await?;
+    let rules = crate::conflicts::live::rules(ws).await?;
+    let teams: Vec<(String, String)> = ix
+        .teams
+        .iter()
+        .map(|t| (t.id.clone(), t.name.clone()))
+        .collect();
+    let people: HashMap<&str, u32> = ix
+        .people
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id.as_str(), i as u32))
+        .collect();
+    let mut out = Vec::new();
+    for r in &rows {
+        let Some(&i) = position.get(r.item_id.as_str()) else {
+            continue;
+        };
+        let item = &ix.items[i];
+        if matches!(item.flow, FlowState::Done | FlowState::Canceled) {
+            continue;
+        }
+        let (key, title) = titles
+            .get(&r.item_id)
+            .cloned()
+            .unwrap_or_else(|| (ix.item_keys.get(i).unwrap_or("").to_owned(), String::new()));
+        let decider = review_decider(ix, r, &key, &rules, &teams, &people);
+        let team = ix.teams.get(item.team as usize);
+        out.push(AskedReview {
+            id: format!("{REVIEW_PREFIX}{}|{}", r.item_id, r.reviewer),
+            item_id: r.item_id.clone(),
+            requested_at: r.requested_at,
+            asked: Asked {
+                v: PAYLOAD_VERSION,
+                kind: ApprovalKind::Approval,
+                question: format!("Review of {key}: {title}"),
+                decider,
+                due: limits.review_due(ix, i, r.requested_at),
+                intent: ix.intents.get(item.intent as usize).map(|n| n.id.clone()),
+                team: team.map(|t| t.id.clone()),
+                since: Some(r.requested_at),
+                state: Some("review requested".to_owned()),
+            },
+        });
+    }
+    Ok(out)
+}
+
+/// Who a review was asked of: the person (by their Baton name), or the team.
+fn review_decider(
+    ix: &WorkIndex,
+    r: &ReviewRequest,
+    key: &str,
+    rules: &crate::conflicts::OwnerRules,
+    teams: &[(String, String)],
+    people: &HashMap<&str, u32>,
+) -> Decider {
+    match r.team_slug() {
+        Some(slug) => {
+            // A GitHub team is `@<org>/<slug>` as CODEOWNERS names it; the pull request's key
+            // (`org/repo#n`) says the organisation.
+            let org = key.split_once('/').map_or("", |(org, _)| org);
+            let owner = format!("@{org}/{slug}");
+            match rules.team_of(&owner, teams) {
+                Some(id) => Decider {
+                    kind: DeciderKind::Team,
+                    name: teams
+                        .iter()
+                        .find(|(t, _)| *t == id)
+                        .map_or_else(|| owner.clone(), |(_, name)| name.clone()),
+                    id: Some(id),
+                },
+                None => Decider {
+                    kind: DeciderKind::Team,
+                    id: None,
+                    name: owner,
+                },
+            }
+        }
+        None => {
+            let known = r
+                .person_id
+                .as_deref()
+                .and_then(|p| people.get(p).map(|&at| (p, at)));
+            Decider {
+                kind: DeciderKind::Person,
+                id: known.map(|(p, _)| p.to_owned()),
+                name: known.map_or_else(
+                    || r.reviewer.clone(),
+                    |(_, at)| crate::provenance::person_name(ix, at),
+                ),
+            }
+        }
+    }
 }
 
 fn days(ms: i64) -> f64 {
@@ -957,9 +1116,52 @@ pub async fn approvals_report(
             None,
         ));
     }
+    // Reviews asked at the source and not given: pending unless an answer recorded in Baton
+    // answers this very request.
+    let mut pending_reviews: HashSet<String> = HashSet::new();
+    for r in review_requests(ws, &ix, &limits).await? {
+        let released = answers
+            .get(&r.id)
+            .is_some_and(|row| row.seen_updated_at == Some(r.requested_at));
+        if released {
+            continue;
+        }
+        pending_reviews.insert(r.id.clone());
+        found.push(build(
+            r.id,
+            ApprovalOrigin::ReviewRequest,
+            &r.asked,
+            None,
+            r.requested_at,
+            String::new(),
+            vec![r.item_id],
+            None,
+        ));
+    }
     // Answers to questions a source showed (the log), whatever the item does now, unless the
     // same question is pending again (it changed since).
     for (approval, row) in &answers {
+        if let Some(rest) = approval.strip_prefix(REVIEW_PREFIX) {
+            if pending_reviews.contains(approval.as_str()) {
+                continue;
+            }
+            let Some((answer, Some(asked))) = answer_of(row) else {
+                continue;
+            };
+            let item = rest.rsplit_once('|').map_or("", |(item, _)| item);
+            let start = asked.since.unwrap_or(row.created_at);
+            found.push(build(
+                approval.clone(),
+                ApprovalOrigin::ReviewRequest,
+                &asked,
+                None,
+                start,
+                String::new(),
+                vec![item.to_owned()],
+                Some((answer, row.created_at)),
+            ));
+            continue;
+        }
         let Some(item) = approval.strip_prefix(SOURCE_PREFIX) else {
             continue;
         };
@@ -998,7 +1200,7 @@ pub async fn approvals_report(
                 })
             })
             .count()
-            .max(usize::from(f.approval.origin == ApprovalOrigin::Source))
+            .max(usize::from(f.approval.origin != ApprovalOrigin::Baton))
     };
     let mut by_team: BTreeMap<(String, Option<String>), (TeamWaiting, Vec<f64>)> = BTreeMap::new();
     let (mut pending, mut overdue, mut answered) = (0u32, 0u32, 0u32);
@@ -1025,7 +1227,11 @@ pub async fn approvals_report(
                 )
             });
         let waited = (f.end.unwrap_or(now) - f.start).max(0) as f64 / DAY_MS as f64;
-        entry.0.item_days_waiting += waited * open_items(f) as f64;
+        // A review asked is review time (the pull request's state counts it), not time waiting
+        // for a decision or an approval.
+        if f.approval.origin != ApprovalOrigin::ReviewRequest {
+            entry.0.item_days_waiting += waited * open_items(f) as f64;
+        }
         if f.end.is_some() {
             answered += 1;
             entry.0.answered += 1;
@@ -1093,8 +1299,7 @@ pub async fn approvals_report(
                         title,
                         open: position.get(id.as_str()).is_some_and(|&i| {
                             !matches!(ix.items[i].flow, FlowState::Done | FlowState::Canceled)
-                        }) || (f.approval.origin == ApprovalOrigin::Source
-                            && f.end.is_none()),
+                        }) || (f.approval.origin != ApprovalOrigin::Baton && f.end.is_none()),
                     }
                 })
                 .collect();
@@ -1159,6 +1364,37 @@ pub async fn pending_refs(
             asked.intent,
             serde_json::from_str::<Vec<String>>(&r.covers).unwrap_or_default(),
         ));
+    }
+    // Reviews asked at the source and not given (see `review_requests`).
+    let reviews = repo::review_requests::list(ws.pool()).await?;
+    if !reviews.is_empty() {
+        let wanted: HashSet<&str> = reviews.iter().map(|r| r.item_id.as_str()).collect();
+        let position: HashMap<&str, usize> = ix
+            .item_ids
+            .iter()
+            .enumerate()
+            .filter(|(_, id)| wanted.contains(*id))
+            .map(|(i, id)| (id, i))
+            .collect();
+        for r in &reviews {
+            let Some(&i) = position.get(r.item_id.as_str()) else {
+                continue;
+            };
+            let item = &ix.items[i];
+            if matches!(item.flow, FlowState::Done | FlowState::Canceled) {
+                continue;
+            }
+            let id = format!("{REVIEW_PREFIX}{}|{}", r.item_id, r.reviewer);
+            let released = answers
+                .get(&id)
+                .is_some_and(|row| row.seen_updated_at == Some(r.requested_at));
+            if !released {
+                out.push((
+                    ix.intents.get(item.intent as usize).map(|n| n.id.clone()),
+                    vec![r.item_id.clone()],
+                ));
+            }
+        }
     }
     for (i, item) in ix.items.iter().enumerate() {
         if source_waits(ix, mapping, i).is_none() {

@@ -16,9 +16,12 @@ use crate::connectors::github::graphql::{
 };
 use crate::connectors::github::lifecycle;
 use crate::connectors::github::map::FOUND_IN_TITLE;
-use crate::connectors::github::model::{BranchRef, Issue, Pull, TimelineEvent, User};
+use crate::connectors::github::model::{
+    BranchRef, Issue, Pull, RequestedTeam, TimelineEvent, User,
+};
 use crate::connectors::{crossref, StateMeanings};
 use crate::graph::model::{ItemKind, LinkKind, Transition, TransitionKind};
+use crate::graph::repo::review_requests::ReviewRequest;
 use crate::ingest::write::{person_id, PageWrite};
 
 use super::generate::SRC_GITHUB;
@@ -79,7 +82,7 @@ fn github_people(g: &DemoGraph) -> (HashMap<String, String>, HashMap<String, Str
 
 /// Where each item's transitions are in `transitions`: contiguous and in time order (the
 /// generator writes them so).
-fn history_ranges(transitions: &[Transition]) -> HashMap<String, (usize, usize)> {
+pub(super) fn history_ranges(transitions: &[Transition]) -> HashMap<String, (usize, usize)> {
     let mut ranges: HashMap<String, (usize, usize)> = HashMap::new();
     for (at, t) in transitions.iter().enumerate() {
         ranges
@@ -91,7 +94,7 @@ fn history_ranges(transitions: &[Transition]) -> HashMap<String, (usize, usize)>
 }
 
 /// Puts each item's mapped history where its simulated one was.
-fn replace_histories(g: &mut DemoGraph, replaced: &HashMap<String, Vec<Transition>>) {
+pub(super) fn replace_histories(g: &mut DemoGraph, replaced: &HashMap<String, Vec<Transition>>) {
     let mut transitions = Vec::with_capacity(g.transitions.len());
     let mut done: std::collections::HashSet<String> = std::collections::HashSet::new();
     for t in std::mem::take(&mut g.transitions) {
@@ -122,8 +125,31 @@ pub(crate) fn through_the_github_mapping(g: &mut DemoGraph) {
     states.take_fresh();
     lifecycle::seed_meanings(&mut states);
 
+    // GitHub teams (the slug of the Baton team's name, as `@org/<slug>` maps to a team) and
+    // their members' logins, to ask for reviews.
+    let team_of_person: HashMap<String, String> = g
+        .people
+        .iter()
+        .filter(|p| !p.is_bot)
+        .filter_map(|p| Some((p.id.clone(), p.team_id.clone()?)))
+        .collect();
+    let slug_of: HashMap<&str, String> = g
+        .teams
+        .iter()
+        .map(|t| (t.id.as_str(), t.name.to_lowercase().replace(' ', "-")))
+        .collect();
+    let mut mates: HashMap<&str, Vec<String>> = HashMap::new();
+    for p in g.people.iter().filter(|p| !p.is_bot) {
+        if let (Some(team), Some(login)) = (p.team_id.as_deref(), login_of.get(&p.id)) {
+            mates.entry(team).or_default().push(login.clone());
+        }
+    }
+    for list in mates.values_mut() {
+        list.sort();
+    }
     let ranges = history_ranges(&g.transitions);
     let mut replaced: HashMap<String, Vec<Transition>> = HashMap::new();
+    let mut requests = Vec::new();
     let mut next_id: i64 = 1;
     for item in g
         .items
@@ -136,6 +162,16 @@ pub(crate) fn through_the_github_mapping(g: &mut DemoGraph) {
         let login =
             |person: &Option<String>| person.as_deref().and_then(|p| login_of.get(p).cloned());
         let author = login(&item.author_id);
+        let author_team = item
+            .author_id
+            .as_deref()
+            .and_then(|p| team_of_person.get(p))
+            .map(String::as_str);
+        let number: i64 = item
+            .key
+            .rsplit_once('#')
+            .and_then(|(_, n)| n.parse().ok())
+            .unwrap_or_default();
         let mut timeline: Vec<TimelineEvent> = Vec::new();
         let mut merged_at = None;
         let mut closed_at = None;
@@ -164,6 +200,35 @@ pub(crate) fn through_the_github_mapping(g: &mut DemoGraph) {
                         let mut asked = entry(0, "review_requested", t.at, by);
                         asked.requested_reviewer = Some(user(&reviewer));
                         add(tl, &mut next_id, asked);
+                    } else if history[i..]
+                        .iter()
+                        .all(|r| r.kind != TransitionKind::State || r.to_state == "open")
+                    {
+                        // Still waiting for its first review: someone was asked (every fourth
+                        // time the author's team on GitHub, else a teammate), and has not
+                        // answered yet.
+                        let mut asked = entry(0, "review_requested", t.at, by);
+                        let team = author_team.and_then(|t| slug_of.get(t));
+                        let mate = author_team.and_then(|t| mates.get(t)).and_then(|list| {
+                            let others: Vec<&String> = list
+                                .iter()
+                                .filter(|l| Some(*l) != author.as_ref())
+                                .collect();
+                            (!others.is_empty()).then(|| others[(number as usize) % others.len()])
+                        });
+                        match (team, mate) {
+                            (Some(slug), _) if number % 4 == 0 => {
+                                asked.requested_team = Some(RequestedTeam { slug: slug.clone() });
+                            }
+                            (_, Some(mate)) => asked.requested_reviewer = Some(user(mate)),
+                            (Some(slug), None) => {
+                                asked.requested_team = Some(RequestedTeam { slug: slug.clone() });
+                            }
+                            (None, None) => {}
+                        }
+                        if asked.requested_team.is_some() || asked.requested_reviewer.is_some() {
+                            add(tl, &mut next_id, asked);
+                        }
                     }
                 }
                 (TransitionKind::State, "merged") => {
@@ -190,11 +255,6 @@ pub(crate) fn through_the_github_mapping(g: &mut DemoGraph) {
                 previous = Some(t.to_state.as_str());
             }
         }
-        let number = item
-            .key
-            .rsplit_once('#')
-            .and_then(|(_, n)| n.parse().ok())
-            .unwrap_or_default();
         let open = closed_at.is_none();
         let pull = Pull {
             milestone: None,
@@ -229,6 +289,11 @@ pub(crate) fn through_the_github_mapping(g: &mut DemoGraph) {
             })
             .collect();
         rows.sort_by_key(|t| t.at);
+        requests.extend(lc.requests.into_iter().map(|r| ReviewRequest {
+            person_id: person(r.person_id),
+            requested_by: person(r.requested_by),
+            ..r
+        }));
         let (flow, reason) = states.flow_for(item.kind, &lc.raw_state, None);
         item.raw_state = lc.raw_state;
         item.flow_state = flow;
@@ -238,6 +303,7 @@ pub(crate) fn through_the_github_mapping(g: &mut DemoGraph) {
         replaced.insert(item.id.clone(), rows);
     }
     replace_histories(g, &replaced);
+    g.review_requests = requests;
 
     // A Jira key in a pull request's title is where the link to the issue it implements is found,
     // as the mapping reads it (`crossref::jira_keys_in`).

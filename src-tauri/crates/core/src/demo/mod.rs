@@ -8,6 +8,7 @@ mod descriptions;
 mod files;
 mod generate;
 mod github;
+mod linear;
 mod names;
 mod org;
 pub(crate) mod rng;
@@ -71,6 +72,9 @@ pub struct DemoGraph {
     /// Each item's description as plain text, as its source's mapping reads it (item id,
     /// text; see `descriptions`); stored summed up (`item_texts`), as a sync stores it.
     pub descriptions: Vec<(String, String)>,
+    /// Reviews asked of people and teams and not given yet on open pull requests, as the real
+    /// mapping reads them from the pull requests' timelines (`github`).
+    pub review_requests: Vec<crate::graph::repo::review_requests::ReviewRequest>,
 }
 
 impl DemoGraph {
@@ -221,6 +225,7 @@ impl WriteOp for WriteGraph<'_> {
         repo::links::upsert_many(w.conn(), &graph.links).await?;
         repo::item_paths::set_lists(w.conn(), &graph.paths).await?;
         repo::item_paths::put_owners(w.conn(), &graph.owners).await?;
+        repo::review_requests::insert(w.conn(), &graph.review_requests).await?;
         let texts = texts
             .await
             .map_err(|err| CoreError::Invalid(format!("summing up the descriptions: {err}")))?;

@@ -710,6 +710,9 @@ pub(crate) fn compliance(cx: &Context<'_>, from: i64, to: i64, now: i64) -> Vec<
 /// date of a decision or approval a source shows is the first of these it would break.
 pub struct WaitLimits<'a> {
     limits: Vec<(Compiled<'a>, WaitReason, i64)>,
+    /// The enabled review SLAs (first review within N working hours), for a review asked of
+    /// someone ([`WaitLimits::review_due`]).
+    review_slas: Vec<(Compiled<'a>, i64)>,
     calendars: Calendars,
 }
 
@@ -726,10 +729,36 @@ impl<'a> WaitLimits<'a> {
                 _ => None,
             })
             .collect();
+        let review_slas = set
+            .policies
+            .iter()
+            .filter(|p| p.enabled)
+            .filter_map(|p| match &p.rule {
+                Rule::ReviewSla { hours } => Some((Compiled::new(ix, p), hours_ms(*hours))),
+                _ => None,
+            })
+            .collect();
         Ok(WaitLimits {
             limits,
+            review_slas,
             calendars: Calendars::new(ix, set)?,
         })
+    }
+
+    /// When a review asked of someone on item `i` at `since` is late: the first of the review
+    /// SLAs and the maximum waits for review covering the item, counted from the request in
+    /// working time of the item's team's calendar; None when none limits it.
+    pub fn review_due(&self, ix: &WorkIndex, i: usize, since: i64) -> Option<i64> {
+        let cal = self.calendars.of(ix.items[i].team);
+        let sla = self
+            .review_slas
+            .iter()
+            .filter(|(c, _)| c.covers(ix, i))
+            .map(|(_, limit)| cal.add(since, *limit))
+            .min();
+        sla.into_iter()
+            .chain(self.due(ix, i, WaitReason::Review, since))
+            .min()
     }
 
     /// When item `i`, waiting for `reason` since `since`, breaks the first maximum-wait policy

@@ -90,6 +90,9 @@ pub struct PageWrite {
     /// history: what was stored of those is replaced (a lifecycle recomputed from a full
     /// timeline).
     pub lifecycles: Vec<String>,
+    /// Reviews still asked for on the items of `lifecycles` (GitHub pull requests): they replace
+    /// what is stored of those items.
+    pub review_requests: Vec<crate::graph::repo::review_requests::ReviewRequest>,
 }
 
 impl PageWrite {
@@ -448,6 +451,17 @@ impl WriteOp for CommitPage<'_> {
         if !page.lifecycles.is_empty() {
             let json = serde_json::to_string(&page.lifecycles).unwrap_or_else(|_| "[]".into());
             repo::transitions::delete_lifecycle_of(w.conn(), &json).await?;
+            let requests: Vec<repo::review_requests::ReviewRequest> = page
+                .review_requests
+                .iter()
+                .filter(|r| on_page.contains(r.item_id.as_str()) || stored.contains(&r.item_id))
+                .map(|r| repo::review_requests::ReviewRequest {
+                    person_id: person(&r.person_id),
+                    requested_by: person(&r.requested_by),
+                    ..r.clone()
+                })
+                .collect();
+            repo::review_requests::replace(w.conn(), &page.lifecycles, &requests).await?;
         }
         let transitions: Vec<Transition> = page
             .transitions

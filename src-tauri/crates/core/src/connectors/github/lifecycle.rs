@@ -29,6 +29,7 @@ use crate::graph::model::{
     FlowState, ItemKind, Link, LinkKind, LinkOrigin, Transition, TransitionKind, WaitReason,
     WorkItem,
 };
+use crate::graph::repo::review_requests::{ReviewRequest, TEAM_PREFIX};
 use crate::ingest::write::{PageWrite, SeenPerson};
 
 use super::graphql::{IssueNode, RefSubject, TimelineNode};
@@ -73,6 +74,9 @@ pub struct Lifecycle {
     pub reviews: Vec<Transition>,
     /// Links found in the timeline.
     pub links: Vec<Link>,
+    /// Reviews asked for and not given yet, while the pull request is open and ready: they
+    /// replace what is stored (`review_requests`).
+    pub requests: Vec<ReviewRequest>,
 }
 
 /// Records the meanings of the raw states GitHub lifecycles produce, which names alone cannot
@@ -339,16 +343,17 @@ enum Latest {
 struct Reviews {
     /// Each reviewer's standing verdict (approvals and changes requested).
     verdicts: BTreeMap<String, Verdict>,
-    /// Reviews asked for and not given yet (logins, `team:<slug>`).
-    pending: BTreeSet<String>,
+    /// Reviews asked for and not given yet (logins, `team:<slug>`): when, and by whom (a
+    /// person id).
+    pending: BTreeMap<String, (i64, Option<String>)>,
     latest: Option<Latest>,
 }
 
 impl Reviews {
-    fn requested(&mut self, who: String) {
-        // Asking again supersedes that reviewer's earlier verdict.
+    fn requested(&mut self, who: String, at: i64, by: Option<String>) {
+        // Asking again supersedes that reviewer's earlier verdict (and an earlier request).
         self.verdicts.remove(&who);
-        self.pending.insert(who);
+        self.pending.insert(who, (at, by));
         self.latest = Some(Latest::Request);
     }
 
@@ -362,7 +367,7 @@ impl Reviews {
     fn verdict(&mut self, who: String, verdict: Verdict) {
         // A verdict answers the request to that reviewer (and to the teams asked).
         self.pending.remove(&who);
-        self.pending.retain(|p| !p.starts_with("team:"));
+        self.pending.retain(|p, _| !p.starts_with(TEAM_PREFIX));
         if verdict == Verdict::Approved {
             self.latest = Some(Latest::Approval);
         }
@@ -401,7 +406,7 @@ fn requested_of(e: &TimelineEvent) -> Option<String> {
         .or_else(|| {
             e.requested_team
                 .as_ref()
-                .map(|t| format!("team:{}", t.slug.to_lowercase()))
+                .map(|t| format!("{TEAM_PREFIX}{}", t.slug.to_lowercase()))
         })
 }
 
@@ -470,6 +475,8 @@ pub fn pull_lifecycle(
     let merged_at = pull.merged_at.as_deref().and_then(parse_time);
 
     let mut reviewing = Reviews::default();
+    // The people asked to review, as GitHub names them (the pending set is kept lower case).
+    let mut asked_users: HashMap<String, User> = HashMap::new();
     let mut closed = false;
     let mut merged = false;
     let mut blocked = BlockedLabels::default();
@@ -499,7 +506,10 @@ pub fn pull_lifecycle(
             "convert_to_draft" => draft = true,
             "review_requested" => {
                 if let Some(who) = requested_of(e) {
-                    reviewing.requested(who);
+                    if let Some(u) = &e.requested_reviewer {
+                        asked_users.insert(who.clone(), u.clone());
+                    }
+                    reviewing.requested(who, at, actor.clone());
                 }
             }
             "review_request_removed" => {
@@ -538,6 +548,12 @@ pub fn pull_lifecycle(
                 match given {
                     "approved" => reviewing.verdict(login, Verdict::Approved),
                     "changes_requested" => reviewing.verdict(login, Verdict::Changes),
+                    "commented" => {
+                        // A comment answers a request to that reviewer (GitHub drops them from
+                        // the requested reviewers) but gives no verdict.
+                        reviewing.pending.remove(&login);
+                        continue;
+                    }
                     _ => continue,
                 }
                 let state = state_of(draft, closed, merged, &reviewing);
@@ -612,11 +628,36 @@ pub fn pull_lifecycle(
         .unwrap_or(item.updated_at);
     changes.to(&raw_state, format!("listed:{raw_state}"), when, None);
     links.extend(commit_links(item, pull, timeline, &ids));
+    // Reviews still asked for: only while the pull request is open and ready (a merged or
+    // closed one asks nobody; a draft's requests wait until it is ready again).
+    let asking = matches!(
+        raw_state.as_str(),
+        OPEN | REVIEW_REQUESTED | CHANGES_REQUESTED | APPROVED
+    );
+    let requests = if asking {
+        reviewing
+            .pending
+            .iter()
+            .map(|(who, (at, by))| ReviewRequest {
+                item_id: item.id.clone(),
+                reviewer: who.clone(),
+                person_id: (!who.starts_with(TEAM_PREFIX)).then(|| match asked_users.get(who) {
+                    Some(u) => person(page, source_id, &u.login, u.is_bot()),
+                    None => person(page, source_id, who, false),
+                }),
+                requested_at: *at,
+                requested_by: by.clone(),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     Lifecycle {
         raw_state,
         changes: changes.out,
         reviews,
         links: dedup_links(links),
+        requests,
     }
 }
 
@@ -1020,6 +1061,7 @@ pub fn issue_lifecycle(
         changes: changes.out,
         reviews: Vec::new(),
         links: dedup_links(links),
+        requests: Vec::new(),
     }
 }
 
@@ -1348,6 +1390,235 @@ mod tests {
 
     fn event(json: serde_json::Value) -> TimelineEvent {
         serde_json::from_value(json).expect("entry")
+    }
+
+    /// A recorded pull request as GitHub listed it while still open at `at`: its timeline up to
+    /// (not including) `at`, and no merge yet.
+    fn open_at(
+        pull_file: &str,
+        timeline_files: &[&str],
+        repo: &str,
+        at: &str,
+    ) -> (PageWrite, WorkItem, Pull, Vec<TimelineEvent>) {
+        let mut pull: Pull = serde_json::from_str(&recorded(pull_file)).unwrap();
+        pull.state = "open".into();
+        pull.merged_at = None;
+        pull.closed_at = None;
+        pull.updated_at = at.into();
+        let cut = ms(at);
+        let events: Vec<TimelineEvent> = timeline(timeline_files)
+            .into_iter()
+            .filter(|e| e.at().and_then(parse_time).is_some_and(|t| t < cut))
+            .collect();
+        let (page, item) = mapped_pull(&pull, repo);
+        (page, item, pull, events)
+    }
+
+    /// (reviewer, person id, since) of what a lifecycle says is still asked.
+    fn asked(lc: &Lifecycle) -> Vec<(String, Option<String>, i64)> {
+        lc.requests
+            .iter()
+            .map(|r| (r.reviewer.clone(), r.person_id.clone(), r.requested_at))
+            .collect()
+    }
+
+    #[test]
+    fn recorded_review_requests_still_unanswered_are_pending() {
+        // freeCodeCamp#47550 the evening before its merge: four people were asked in turn, each
+        // request but the last taken back; jeremylt, asked at 18:39:37, never answered (GitHub
+        // still lists him among the requested reviewers after the merge).
+        let (mut page, item, pull, events) = open_at(
+            "pulls-freeCodeCamp-47550.json",
+            &["timeline-freeCodeCamp-47550.json"],
+            "freeCodeCamp/freeCodeCamp",
+            "2022-09-22T22:00:00Z",
+        );
+        let lc = pull_lifecycle(&mut page, "gh", &item, &pull, &events);
+        assert_eq!(
+            asked(&lc),
+            vec![(
+                "jeremylt".into(),
+                Some("gh:jeremylt".into()),
+                ms("2022-09-21T18:39:37Z")
+            )],
+            "removed requests (SaintPeter, ShaunSHamilton, naomi-lgbt) are not pending"
+        );
+        let listed: serde_json::Value =
+            serde_json::from_str(&recorded("pulls-freeCodeCamp-47550.json")).unwrap();
+        assert_eq!(
+            listed["requested_reviewers"][0]["login"], "jeremylt",
+            "the recording's own list of requested reviewers agrees"
+        );
+        // Merged, as recorded: nobody is asked any more.
+        let pull: Pull = serde_json::from_str(&recorded("pulls-freeCodeCamp-47550.json")).unwrap();
+        let all = timeline(&["timeline-freeCodeCamp-47550.json"]);
+        let lc = pull_lifecycle(&mut page, "gh", &item, &pull, &all);
+        assert!(lc.requests.is_empty(), "a merged pull request asks nobody");
+
+        // freeCodeCamp#47594: naomi-lgbt asked for changes, was asked again at 12:33:21 (the
+        // re-request supersedes her verdict) and approved at 20:27:50.
+        let (mut page, item, pull, events) = open_at(
+            "pulls-freeCodeCamp-47594.json",
+            &["timeline-freeCodeCamp-47594.json"],
+            "freeCodeCamp/freeCodeCamp",
+            "2022-09-23T14:00:00Z",
+        );
+        let lc = pull_lifecycle(&mut page, "gh", &item, &pull, &events);
+        assert_eq!(
+            asked(&lc),
+            vec![(
+                "naomi-lgbt".into(),
+                Some("gh:naomi-lgbt".into()),
+                ms("2022-09-23T12:33:21Z")
+            )],
+            "Sboonny's approval does not answer a request to naomi-lgbt"
+        );
+        let (mut page, item, pull, events) = open_at(
+            "pulls-freeCodeCamp-47594.json",
+            &["timeline-freeCodeCamp-47594.json"],
+            "freeCodeCamp/freeCodeCamp",
+            "2022-09-23T20:28:00Z",
+        );
+        let lc = pull_lifecycle(&mut page, "gh", &item, &pull, &events);
+        assert!(lc.requests.is_empty(), "her approval answered it");
+
+        // freeCodeCamp#48266: RandellDawson asked again after his changes requested, answered
+        // the next day at 19:23:59.
+        let (mut page, item, pull, events) = open_at(
+            "pulls-freeCodeCamp-48266.json",
+            &["timeline-freeCodeCamp-48266.json"],
+            "freeCodeCamp/freeCodeCamp",
+            "2022-11-01T12:00:00Z",
+        );
+        let lc = pull_lifecycle(&mut page, "gh", &item, &pull, &events);
+        assert_eq!(
+            asked(&lc),
+            vec![(
+                "randelldawson".into(),
+                Some("gh:RandellDawson".into()),
+                ms("2022-10-31T22:41:51Z")
+            )],
+            "the person is named as GitHub writes the login"
+        );
+        // Recordings without requests ask nobody at any time.
+        let (mut page, item, pull, events) = open_at(
+            "pulls-okhttp-3873.json",
+            &["timeline-okhttp-3873.json"],
+            "square/okhttp",
+            "2018-02-24T00:00:00Z",
+        );
+        let lc = pull_lifecycle(&mut page, "gh", &item, &pull, &events);
+        assert!(lc.requests.is_empty());
+    }
+
+    #[test]
+    fn review_requests_answered_removed_re_requested_and_of_teams() {
+        // Written for this test (no recording has these cases): shaped as GitHub sends them.
+        let pull: Pull = serde_json::from_value(serde_json::json!({
+            "id": 1, "number": 9, "state": "open", "draft": false,
+            "title": "Retry payments", "html_url": "https://github.com/acme/pay/pull/9",
+            "user": {"login": "ann"},
+            "created_at": "2026-03-02T09:00:00Z", "updated_at": "2026-03-06T09:00:00Z"
+        }))
+        .unwrap();
+        let (mut page, item) = mapped_pull(&pull, "acme/pay");
+        let at = |d: u32| format!("2026-03-0{d}T10:00:00Z");
+        let request = |id: i64, d: u32, who: serde_json::Value| {
+            let mut e = serde_json::json!({"id": id, "event": "review_requested",
+                "created_at": at(d), "actor": {"login": "ann"}});
+            e.as_object_mut()
+                .unwrap()
+                .extend(who.as_object().unwrap().clone());
+            event(e)
+        };
+        let removed = |id: i64, d: u32, who: serde_json::Value| {
+            let mut e = serde_json::json!({"id": id, "event": "review_request_removed",
+                "created_at": at(d), "actor": {"login": "ann"}});
+            e.as_object_mut()
+                .unwrap()
+                .extend(who.as_object().unwrap().clone());
+            event(e)
+        };
+        let review = |id: i64, d: u32, by: &str, state: &str| {
+            event(
+                serde_json::json!({"id": id, "event": "reviewed", "submitted_at": at(d),
+                "user": {"login": by}, "state": state}),
+            )
+        };
+        let bob = serde_json::json!({"requested_reviewer": {"login": "bob"}});
+        let cy = serde_json::json!({"requested_reviewer": {"login": "cy"}});
+        let core = serde_json::json!({"requested_team": {"slug": "Core"}});
+
+        // Asked, then answered by a review: nothing pending.
+        let events = vec![request(1, 2, bob.clone()), review(2, 3, "bob", "approved")];
+        let lc = pull_lifecycle(&mut page, "gh", &item, &pull, &events);
+        assert!(lc.requests.is_empty(), "bob's review answered his request");
+        // A comment answers it too (GitHub drops the reviewer from the list).
+        let events = vec![request(1, 2, bob.clone()), review(2, 3, "bob", "commented")];
+        let lc = pull_lifecycle(&mut page, "gh", &item, &pull, &events);
+        assert!(lc.requests.is_empty(), "bob's comment answered his request");
+        // Another person's review does not.
+        let events = vec![request(1, 2, bob.clone()), review(2, 3, "cy", "approved")];
+        let lc = pull_lifecycle(&mut page, "gh", &item, &pull, &events);
+        assert_eq!(
+            asked(&lc),
+            vec![("bob".into(), Some("gh:bob".into()), ms(&at(2)))]
+        );
+        assert_eq!(lc.requests[0].requested_by.as_deref(), Some("gh:ann"));
+
+        // Asked, then the request taken back: nothing pending.
+        let events = vec![request(1, 2, bob.clone()), removed(2, 3, bob.clone())];
+        let lc = pull_lifecycle(&mut page, "gh", &item, &pull, &events);
+        assert!(lc.requests.is_empty(), "a removed request is not pending");
+
+        // Changes requested, then asked again: pending since the new request.
+        let events = vec![
+            request(1, 2, bob.clone()),
+            review(2, 3, "bob", "changes_requested"),
+            request(3, 5, bob.clone()),
+        ];
+        let lc = pull_lifecycle(&mut page, "gh", &item, &pull, &events);
+        assert_eq!(
+            asked(&lc),
+            vec![("bob".into(), Some("gh:bob".into()), ms(&at(5)))],
+            "the re-request supersedes the first one"
+        );
+        assert_eq!(lc.raw_state, REVIEW_REQUESTED);
+
+        // A team and a person asked; the person answers; the team is still asked until a
+        // review with a verdict comes from anyone else.
+        let events = vec![request(1, 2, core.clone()), request(2, 2, cy.clone())];
+        let lc = pull_lifecycle(&mut page, "gh", &item, &pull, &events);
+        assert_eq!(
+            asked(&lc),
+            vec![
+                ("cy".into(), Some("gh:cy".into()), ms(&at(2))),
+                ("team:core".into(), None, ms(&at(2))),
+            ]
+        );
+        assert_eq!(lc.requests[1].team_slug(), Some("core"));
+        let events = vec![
+            request(1, 2, core.clone()),
+            request(2, 2, cy.clone()),
+            review(3, 4, "dee", "approved"),
+        ];
+        let lc = pull_lifecycle(&mut page, "gh", &item, &pull, &events);
+        assert_eq!(
+            asked(&lc),
+            vec![("cy".into(), Some("gh:cy".into()), ms(&at(2)))],
+            "a verdict from someone else answers the team's request (membership is not known)"
+        );
+
+        // Back to draft: its requests wait until it is ready again.
+        let mut draft = pull.clone();
+        draft.draft = Some(true);
+        let events = vec![
+            request(1, 2, bob.clone()),
+            event(serde_json::json!({"id": 2, "event": "convert_to_draft",
+                "created_at": at(3), "actor": {"login": "ann"}})),
+        ];
+        let lc = pull_lifecycle(&mut page, "gh", &item, &draft, &events);
+        assert!(lc.requests.is_empty(), "a draft asks nobody");
     }
 
     #[test]

@@ -706,6 +706,7 @@ fn apply(run: &mut Run<'_>, item: &mut WorkItem, lc: lifecycle::Lifecycle, page:
     page.transitions.extend(lc.changes);
     page.transitions.extend(lc.reviews);
     page.links.extend(lc.links);
+    page.review_requests.extend(lc.requests);
 }
 
 /// Dependencies and sub-issues of an issue whose summaries say it has some; the summaries also

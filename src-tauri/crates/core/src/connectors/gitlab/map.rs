@@ -432,6 +432,7 @@ pub fn map_issue(
             changes,
             reviews: Vec::new(),
             links: Vec::new(),
+            requests: Vec::new(),
         },
     ))
 }
@@ -896,6 +897,7 @@ pub fn merge_request_lifecycle(
         changes,
         reviews,
         links: Vec::new(),
+        requests: Vec::new(),
     }
 }
 

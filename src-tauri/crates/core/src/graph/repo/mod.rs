@@ -15,6 +15,7 @@ pub mod people;
 pub mod policies;
 pub mod provenance_rules;
 pub mod raw_records;
+pub mod review_requests;
 pub mod scenarios;
 pub mod sources;
 pub mod sync_cursors;
