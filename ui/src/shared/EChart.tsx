@@ -221,18 +221,78 @@ export function EChart({
   const echartsRef = useRef<EchartsCore | null>(null);
   const [failed, setFailed] = useState(false);
 
+  /** The element's ECharts instance while mounted (null before its first draw). */
+  const mounted = useRef(false);
+  const observerRef = useRef<ResizeObserver | null>(null);
+
+  /** Makes the ECharts instance: in the chart's first draw task, not all charts in one. */
+  function create(echarts: EchartsCore, el: HTMLDivElement): ECharts {
+    const token = tokenRef.current;
+    const chart = echarts.init(el, undefined, { renderer: "svg" });
+    chartRef.current = chart;
+    chart.on("click", (params) => {
+      const p = params as {
+        seriesIndex?: number;
+        dataIndex?: number;
+        name?: string;
+        seriesName?: string;
+      };
+      clickRef.current?.({
+        seriesIndex: p.seriesIndex ?? 0,
+        dataIndex: p.dataIndex ?? 0,
+        name: p.name ?? "",
+        seriesName: p.seriesName ?? "",
+      });
+    });
+    chart.getZr().on("click", (event) => {
+      const handler = gridClickRef.current;
+      if (!handler) return;
+      const point = [event.offsetX, event.offsetY];
+      if (!chart.containPixel({ gridIndex: 0 }, point)) return;
+      const value = chart.convertFromPixel({ gridIndex: 0 }, point) as unknown;
+      if (!Array.isArray(value)) return;
+      const [x, y] = value as [number, number];
+      if (!Number.isFinite(x) || !Number.isFinite(y)) return;
+      handler({ x, y, onElement: Boolean(event.target) });
+    });
+    // Drawn: the benchmark's "every chart settled" waits for this after each new option. Only
+    // the `finished` of the newest option counts: ECharts also fires it after a resize or for
+    // the empty chart it starts as.
+    chart.on("finished", () => {
+      if (!awaitingFinish.current || queued.current) return;
+      awaitingFinish.current = false;
+      if (drawStarted.current !== null) {
+        measureSince(`baton:chart:${testIdRef.current ?? "chart"}`, drawStarted.current);
+        drawStarted.current = null;
+      }
+      chartFinished(token);
+    });
+    // A resize draws the whole chart again: only when the size really changed. (The observer
+    // also reports the size it starts with, and ECharts would redraw a just-drawn chart for it.)
+    if (typeof ResizeObserver !== "undefined") {
+      const observer = new ResizeObserver(() => {
+        if (el.clientWidth !== chart.getWidth() || el.clientHeight !== chart.getHeight()) chart.resize();
+      });
+      observer.observe(el);
+      observerRef.current = observer;
+    }
+    return chart;
+  }
+
   /** Queues the newest option to draw in its own task, once ECharts is there. */
   const enqueue = useRef(() => {});
   enqueue.current = () => {
-    const chart = chartRef.current;
-    if (!chart || queued.current) return;
+    const echarts = echartsRef.current;
+    if (!echarts || queued.current) return;
     queued.current = true;
     drawQueue.push(() => {
       queued.current = false;
       // Drawn synchronously in this task (the chart's `finished` follows); the newest option
       // given while waiting is the one drawn, and a chart gone meanwhile draws nothing.
-      if (chartRef.current !== chart || chart.isDisposed()) return;
+      const el = ref.current;
+      if (!mounted.current || !el) return;
       const started = performance.now();
+      const chart = chartRef.current ?? create(echarts, el);
       awaitingFinish.current = true;
       chart.setOption({ ...latestOption.current, animation: false }, { notMerge: true, lazyUpdate: false });
       measureSince(`baton:chart-draw:${testIdRef.current ?? "chart"}`, started);
@@ -241,80 +301,26 @@ export function EChart({
   };
 
   useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
     const token = tokenRef.current;
-    let live = true;
-    let chart: ECharts | null = null;
-    let observer: ResizeObserver | null = null;
+    mounted.current = true;
     loadEcharts().then(
       (echarts) => {
-        if (!live) return;
+        if (!mounted.current) return;
         echartsRef.current = echarts;
-        const drawn = echarts.init(el, undefined, { renderer: "svg" });
-        chart = drawn;
-        chartRef.current = drawn;
-        drawn.on("click", (params) => {
-          const p = params as {
-            seriesIndex?: number;
-            dataIndex?: number;
-            name?: string;
-            seriesName?: string;
-          };
-          clickRef.current?.({
-            seriesIndex: p.seriesIndex ?? 0,
-            dataIndex: p.dataIndex ?? 0,
-            name: p.name ?? "",
-            seriesName: p.seriesName ?? "",
-          });
-        });
-        drawn.getZr().on("click", (event) => {
-          const handler = gridClickRef.current;
-          if (!handler) return;
-          const point = [event.offsetX, event.offsetY];
-          if (!drawn.containPixel({ gridIndex: 0 }, point)) return;
-          const value = drawn.convertFromPixel({ gridIndex: 0 }, point) as unknown;
-          if (!Array.isArray(value)) return;
-          const [x, y] = value as [number, number];
-          if (!Number.isFinite(x) || !Number.isFinite(y)) return;
-          handler({ x, y, onElement: Boolean(event.target) });
-        });
-        // Drawn: the benchmark's "every chart settled" waits for this after each new option.
-        // Only the `finished` of the newest option counts: ECharts also fires it after a resize
-        // or for the empty chart it starts as, before the option's turn in the draw queue.
-        drawn.on("finished", () => {
-          if (!awaitingFinish.current || queued.current) return;
-          awaitingFinish.current = false;
-          if (drawStarted.current !== null) {
-            measureSince(`baton:chart:${testIdRef.current ?? "chart"}`, drawStarted.current);
-            drawStarted.current = null;
-          }
-          chartFinished(token);
-        });
-        // A resize draws the whole chart again: only when the size really changed. (The
-        // observer also reports the size it starts with, and ECharts would redraw a just-drawn
-        // chart for it.)
-        observer =
-          typeof ResizeObserver === "undefined"
-            ? null
-            : new ResizeObserver(() => {
-                if (el.clientWidth !== drawn.getWidth() || el.clientHeight !== drawn.getHeight())
-                  drawn.resize();
-              });
-        observer?.observe(el);
         // The option given while ECharts loaded.
         enqueue.current();
       },
       () => {
-        if (!live) return;
+        if (!mounted.current) return;
         setFailed(true);
         chartFinished(token);
       },
     );
     return () => {
-      live = false;
-      observer?.disconnect();
-      chart?.dispose();
+      mounted.current = false;
+      observerRef.current?.disconnect();
+      observerRef.current = null;
+      chartRef.current?.dispose();
       chartRef.current = null;
       chartFinished(token);
     };
