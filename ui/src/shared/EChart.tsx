@@ -21,6 +21,7 @@ import type {
 import type { ComposeOption, ECharts } from "echarts/core";
 import { type KeyboardEvent, type RefObject, useEffect, useRef, useState } from "react";
 import { movePoint, type Point } from "./chartKeys";
+import { CHART_FONT } from "./chartStyle";
 import { chartDrawing, chartFinished, measureSince } from "./perf";
 
 export { movePoint } from "./chartKeys";
@@ -171,7 +172,7 @@ function renderPng(
     ctx.fillRect(0, 0, canvas.width, canvas.height);
     ctx.scale(PNG_SCALE, PNG_SCALE);
     ctx.fillStyle = colors.text;
-    ctx.font = "600 15px system-ui, -apple-system, 'Segoe UI', Roboto, Ubuntu, sans-serif";
+    ctx.font = `600 15px ${CHART_FONT}`;
     ctx.textBaseline = "middle";
     ctx.fillText(title, 12, TITLE_HEIGHT / 2);
     ctx.drawImage(chart, 0, TITLE_HEIGHT, width, height);
