@@ -8,7 +8,7 @@
 // a planning session starts on a frozen copy and is merged back. Every process is stopped at the
 // end.
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -108,7 +108,11 @@ try {
 
   const port = await freePort();
   const nativePort = await freePort();
-  const tauriDriver = start("tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], env);
+  const tauriDriver = start(
+    "tauri-driver",
+    ["--port", String(port), "--native-port", String(nativePort)],
+    env,
+  );
   driver.base = `http://127.0.0.1:${port}`;
   await waitHttp(`${driver.base}/status`, 20_000);
   log(`tauri-driver up on ${port} (display ${display})`);
@@ -128,8 +132,14 @@ try {
   }
   const demoFile = join(env.XDG_DATA_HOME, IDENTIFIER, "demo.baton");
   const stats = JSON.parse(execFileSync(cli, ["stats", demoFile, "--json"], { env, encoding: "utf8" }));
-  check(shown.items === stats.totals.items && shown.items > 0, `overview items ${shown.items} = database ${stats.totals.items}`);
-  check(shown.transitions === stats.totals.transitions, `overview transitions ${shown.transitions} = database ${stats.totals.transitions}`);
+  check(
+    shown.items === stats.totals.items && shown.items > 0,
+    `overview items ${shown.items} = database ${stats.totals.items}`,
+  );
+  check(
+    shown.transitions === stats.totals.transitions,
+    `overview transitions ${shown.transitions} = database ${stats.totals.transitions}`,
+  );
   check(shown.links === stats.totals.links, `overview links ${shown.links} = database ${stats.totals.links}`);
   check(
     shown["open-blocking-links"] === stats.totals.openBlockingLinks,
@@ -139,20 +149,25 @@ try {
 
   if (screenshot) {
     // Let the charts finish drawing, then take the true X-level picture of the window.
-    await driver.execute("return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 1500))))");
+    await driver.execute(
+      "return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 1500))))",
+    );
     execFileSync("import", ["-window", "root", screenshot], { env });
     log(`screenshot written to ${screenshot}`);
   }
 
   // 2. Work items: the table lists rows and a row opens its detail.
   await driver.click(await driver.waitFor('[data-testid="nav-items"]'));
-  const total = Number(await driver.attribute(await driver.waitFor('[data-testid="items-total"][data-value]'), "data-value"));
+  const total = Number(
+    await driver.attribute(await driver.waitFor('[data-testid="items-total"][data-value]'), "data-value"),
+  );
   check(total === stats.totals.items, `the work items table counts ${total} items, as the database`);
   const row = await driver.waitFor('[data-testid="items-row"]');
   const rowId = await driver.attribute(row, "data-id");
   await driver.click(row);
   await driver.waitFor('[data-testid="item-detail"] [data-testid="detail-title"]');
-  const detailTitle = (await driver.textContent('[data-testid="item-detail"] [data-testid="detail-title"]')) ?? "";
+  const detailTitle =
+    (await driver.textContent('[data-testid="item-detail"] [data-testid="detail-title"]')) ?? "";
   check(detailTitle.length > 0, `the detail of ${rowId} opens with its title "${detailTitle}"`);
   await driver.waitFor('[data-testid="item-detail"] [data-testid="detail-open-browser"]');
   check(true, "the detail offers to open the item at its source");
@@ -164,20 +179,30 @@ try {
   await new Promise((r) => setTimeout(r, 800));
   const hostileText = (await driver.textContent('[data-testid="items-row"]')) ?? "";
   void hostile;
-  const injected = await driver.execute('return document.querySelectorAll("main img[src=x], [data-testid=items-row] img").length');
+  const injected = await driver.execute(
+    'return document.querySelectorAll("main img[src=x], [data-testid=items-row] img").length',
+  );
   check(hostileText.includes("<img src=x onerror=alert(1)>"), "the hostile title is shown literally");
   check(injected === 0, "no element was created from the hostile title");
   // 4. Triage: the worklist counts what `baton triage` counts, j/k move the selection.
   await driver.click(await driver.waitFor('[data-testid="nav-triage"]'));
   const triageTotal = Number(
-    await driver.attribute(await driver.waitFor('[data-testid="triage-total"][data-value]', 60_000), "data-value"),
+    await driver.attribute(
+      await driver.waitFor('[data-testid="triage-total"][data-value]', 60_000),
+      "data-value",
+    ),
   );
   const triage = JSON.parse(execFileSync(cli, ["triage", demoFile, "--json"], { env, encoding: "utf8" }));
-  check(triageTotal === triage.total && triageTotal > 0, `the Triage page lists ${triageTotal} items, as baton triage (${triage.total})`);
+  check(
+    triageTotal === triage.total && triageTotal > 0,
+    `the Triage page lists ${triageTotal} items, as baton triage (${triage.total})`,
+  );
   await driver.waitFor('[data-testid="triage-row"][aria-selected="true"]');
   if (shots) {
     mkdirSync(shots, { recursive: true });
-    await driver.execute("return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 1500))))");
+    await driver.execute(
+      "return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 1500))))",
+    );
     execFileSync("xdotool", ["mousemove", "1", "1"], { env });
     execFileSync("import", ["-window", "root", join(shots, "triage.png")], { env });
     log("screenshot of triage written");
@@ -216,9 +241,15 @@ try {
   const back = await waitText(driver, '[data-testid="workspace-name"]', (t) => t === name, 30_000);
   check(back === name, `back in the live workspace (header says "${back}")`);
   const listed = (await driver.textContent('[data-testid="session-list"]')) ?? "";
-  check(/E2E planning/.test(listed) && /merged back/.test(listed), `the live workspace lists the session as merged ("${listed}")`);
+  check(
+    /E2E planning/.test(listed) && /merged back/.test(listed),
+    `the live workspace lists the session as merged ("${listed}")`,
+  );
   const liveScenarios = execFileSync(cli, ["scenario", "list", demoFile], { env, encoding: "utf8" });
-  check(liveScenarios.includes("E2E hand over"), "the scenario made in the session is in the live workspace (baton scenario list)");
+  check(
+    liveScenarios.includes("E2E hand over"),
+    "the scenario made in the session is in the live workspace (baton scenario list)",
+  );
   if (shots) {
     mkdirSync(shots, { recursive: true });
     for (const [view, ready] of [
@@ -228,7 +259,9 @@ try {
     ]) {
       await driver.click(await driver.waitFor(`[data-testid="nav-${view}"]`));
       await driver.waitFor(ready, 30_000);
-      await driver.execute("return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 2500))))");
+      await driver.execute(
+        "return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 2500))))",
+      );
       execFileSync("import", ["-window", "root", join(shots, `${view}.png`)], { env });
       log(`screenshot of ${view} written`);
     }
@@ -236,7 +269,9 @@ try {
     await driver.click(await driver.waitFor('[data-testid="chain-row"] [data-testid="dep-focus"]'));
     await driver.click(await driver.waitFor('[data-testid="target-use-focus"]'));
     await driver.waitFor('[data-testid="critical-step"]', 30_000);
-    await driver.execute('document.querySelector(\'[data-testid="deps-graph"]\')?.scrollIntoView({ block: "start" })');
+    await driver.execute(
+      'document.querySelector(\'[data-testid="deps-graph"]\')?.scrollIntoView({ block: "start" })',
+    );
     await driver.execute("return new Promise(r => setTimeout(r, 4000))");
     execFileSync("xdotool", ["mousemove", "1", "1"], { env });
     await driver.execute("return new Promise(r => setTimeout(r, 500))");

@@ -195,7 +195,10 @@ function ipcSince(entries, after) {
   const of = (prefix) =>
     entries
       .filter((e) => e.type === "measure" && e.name.startsWith(prefix) && e.start >= after)
-      .map((e) => `${e.name.slice(prefix.length)} ${Math.round(e.duration)} ms`);
+      .map(
+        (e) =>
+          `${e.name.slice(prefix.length)} ${Math.round(e.duration)} ms (from ${Math.round(e.start - after)})`,
+      );
   return [
     ...of("baton:ipc:"),
     `charts: ${of("baton:chart:").join(", ") || "none redrawn"}`,
@@ -261,8 +264,9 @@ async function oneRun(run) {
     const origin = await driver.execute("return performance.timeOrigin");
     figures["open → Overview drawn"] = origin + overview - launched;
     let entries = await timeline(driver);
+    const loaded = entries.find((e) => e.name === "baton:modules-loaded");
     notes.push(
-      `process start → page ${Math.round(origin - launched)} ms; ${ipcSince(entries, 0).join(", ")}`,
+      `process start → page ${Math.round(origin - launched)} ms; code loaded ${loaded ? Math.round(loaded.start) : "?"} ms; Overview drawn ${Math.round(overview)} ms (page time); ${ipcSince(entries, 0).join(", ")}`,
     );
 
     // 2. Flow: first visit, then filter changes.

@@ -68,7 +68,9 @@ export class WebDriver {
 
   /** The textContent of the first element matching `css` (what the DOM holds, visible or not). */
   async textContent(css) {
-    return this.execute("const e = document.querySelector(arguments[0]); return e ? e.textContent : null;", [css]);
+    return this.execute("const e = document.querySelector(arguments[0]); return e ? e.textContent : null;", [
+      css,
+    ]);
   }
 
   async click(element) {

@@ -222,6 +222,13 @@ async function webkitRun() {
       if (t !== null) {
         out.open = t;
         console.log(`open: ${Math.round(t)} ms (page time; ${Date.now() - launched} ms from asking)`);
+        const opened = await driver.execute(
+          `const n = performance.getEntriesByType("navigation")[0];
+           const scripts = performance.getEntriesByType("resource").filter((e) => e.name.endsWith(".js")).map((e) => e.name.split("/").pop() + " @" + Math.round(e.startTime) + "+" + Math.round(e.duration));
+           return [n ? "domInteractive @" + Math.round(n.domInteractive) + ", domContentLoaded @" + Math.round(n.domContentLoadedEventEnd) : "", ...scripts,
+             ...performance.getEntries().filter((e) => e.entryType === "mark" || e.entryType === "measure").map((e) => e.name.replace("baton:", "") + " @" + Math.round(e.startTime) + (e.duration ? "+" + Math.round(e.duration) : ""))];`,
+        );
+        console.log(`  ${opened.join(", ")}`);
         break;
       }
       if (Date.now() - launched > 60_000) throw new Error("the Overview was never drawn");

@@ -47,7 +47,7 @@
     while (body.firstChild) body.removeChild(body.firstChild);
     body.setAttribute(
       "style",
-      "margin:0;font:15px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,Ubuntu,Cantarell,sans-serif;background:#f7f7f8;color:#1c1d21",
+      "margin:0;font:15px/1.5 system-ui,sans-serif;background:#f7f7f8;color:#1c1d21",
     );
     const box = el(
       "main",
@@ -70,7 +70,7 @@
         el(
           "pre",
           errors.slice(0, 5).join("\n\n"),
-          "white-space:pre-wrap;word-break:break-word;background:#f1f2f5;border-radius:6px;padding:12px;font:12px/1.45 ui-monospace,Menlo,Consolas,monospace;max-height:40vh;overflow:auto",
+          "white-space:pre-wrap;word-break:break-word;background:#f1f2f5;border-radius:6px;padding:12px;font:12px/1.45 ui-monospace,monospace;max-height:40vh;overflow:auto",
         ),
       );
     }

@@ -10,6 +10,7 @@ import {
 import { type ComponentType, lazy, type ReactNode, Suspense, useEffect, useState } from "react";
 import { MetricPanelProvider } from "../metrics/MetricInfo";
 import { ThemeController } from "../settings/theme";
+import { loadEcharts } from "../shared/EChart";
 import { ViewErrorBoundary } from "../shared/ErrorBoundary";
 import { Icon } from "../shared/Icon";
 import { afterFirstDrawn } from "../shared/perf";
@@ -309,7 +310,17 @@ function Startup() {
 
   useEffect(() => {
     window.__batonMounted = true;
-    return afterFirstDrawn(preloadDependencies);
+    const cancelDependencies = afterFirstDrawn(preloadDependencies);
+    // The charting code the other pages draw with: loaded before a visit asks for it.
+    const cancelCharts = afterFirstDrawn(() => {
+      loadEcharts().catch(() => {
+        // A chart that needs it loads it again and says when it cannot.
+      });
+    });
+    return () => {
+      cancelDependencies();
+      cancelCharts();
+    };
   }, []);
 
   if (startup.isPending) {

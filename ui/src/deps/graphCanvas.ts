@@ -11,6 +11,7 @@ import cytoscape, {
   type StylesheetJson,
 } from "cytoscape";
 import type { FlowState, LinkKind } from "../lib/ipc";
+import { CHART_FONT } from "../shared/chartStyle";
 import { ELK_OPTIONS, elkGraph, fallbackLayout, layoutInWorker, type Point } from "./layout";
 import { STATE_SHAPES } from "./palette";
 
@@ -78,7 +79,7 @@ function style(c: CanvasColors, manyEdges: boolean): StylesheetJson {
         "border-color": c.surface,
         label: "data(label)",
         "font-size": 10,
-        "font-family": "system-ui, -apple-system, Segoe UI, Roboto, Ubuntu, sans-serif",
+        "font-family": CHART_FONT,
         color: c.text,
         "text-valign": "bottom",
         "text-halign": "center",

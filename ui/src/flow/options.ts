@@ -35,6 +35,12 @@ import { CFD_STACK } from "./selections";
 
 /** Above this many points a series is drawn in ECharts' large mode (one path, no per-point hover cost). */
 export const LARGE_THRESHOLD = 1500;
+/**
+ * The aging chart draws each pace band as one SVG path from this many dots (Rust sends up to
+ * 500): 500 separate dots cost 150–480 ms to draw in WebKitGTK, one path per band about half.
+ * The dots keep their size; a click or a tooltip still finds the dot under the pointer.
+ */
+export const AGING_LARGE_THRESHOLD = 200;
 
 type Colors = { p: ChartPalette; theme: ResolvedTheme };
 
@@ -372,7 +378,7 @@ export function agingLayout(report: FlowReport, c: Colors): AgingLayout {
   const colors = paceColors(c);
   const pc = percentileColors(c);
   const ct = report.cycleTime;
-  const large = report.aging.length > LARGE_THRESHOLD;
+  const large = report.aging.length > AGING_LARGE_THRESHOLD;
   const option: ChartOption = {
     ...base(p),
     grid: { left: 16, right: 28, top: 64, bottom: 12, ...CONTAIN_ALL },
@@ -404,9 +410,9 @@ export function agingLayout(report: FlowReport, c: Colors): AgingLayout {
       ...bands.map((band) => ({
         type: "scatter" as const,
         name: PACE_NAMES[band],
-        symbolSize: large ? 5 : 8,
+        symbolSize: 8,
         large,
-        largeThreshold: LARGE_THRESHOLD,
+        largeThreshold: AGING_LARGE_THRESHOLD,
         color: colors[band],
         itemStyle: { color: colors[band], opacity: 0.8 },
         data: (groups.get(band) ?? []).map((a) => [

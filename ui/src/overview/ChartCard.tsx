@@ -2,31 +2,25 @@
 
 import type { ReactNode } from "react";
 import { MetricInfo } from "../metrics/MetricInfo";
-import { type ChartClick, type ChartOption, EChart } from "../shared/EChart";
 import { EmptyState } from "../shared/states";
 
 export function ChartCard({
   title,
   subtitle,
   metricId,
-  option,
-  height,
-  label,
+  chart,
   empty,
   emptyText,
-  onClick,
   testId,
   wide = false,
 }: {
   title: string;
   subtitle: ReactNode;
   metricId: string;
-  option: ChartOption;
-  height: number;
-  label: string;
+  /** The chart (drawn by `shared/SimpleCharts`); not drawn when `empty`. */
+  chart: () => ReactNode;
   empty: boolean;
   emptyText: ReactNode;
-  onClick?: (click: ChartClick) => void;
   testId: string;
   wide?: boolean;
 }) {
@@ -51,7 +45,7 @@ export function ChartCard({
           {emptyText}
         </EmptyState>
       ) : (
-        <EChart option={option} height={height} label={label} onClick={onClick} testId={`${testId}-chart`} />
+        chart()
       )}
     </section>
   );

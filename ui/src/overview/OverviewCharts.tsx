@@ -2,18 +2,21 @@
 
 import { useMemo } from "react";
 import { openItems } from "../items/filters";
-import type { Attention, FlowState, ItemKind, Provenance, WorkspaceSummary } from "../lib/ipc";
+import type { Attention, Count, FlowState, ItemKind, Provenance, WorkspaceSummary } from "../lib/ipc";
 import { formatCount } from "../shared/format";
+import { BarChart, DonutChart } from "../shared/SimpleCharts";
 import { chartPalette, useResolvedTheme } from "../shared/theme";
 import { FLOW_STATES, flowStateColor, ITEM_KINDS, PROVENANCES } from "../workgraph/vocabulary";
 import { ChartCard } from "./ChartCard";
 import {
   barChartHeight,
-  countBarsOption,
+  countTooltip,
   describeCounts,
-  donutOption,
-  teamStatesOption,
-} from "./chartOptions";
+  share,
+  sliceTooltip,
+  teamStatesSeries,
+  teamTooltip,
+} from "./chartData";
 
 const EMPTY_TEXT = (
   <>
@@ -66,35 +69,45 @@ export function OverviewCharts({ summary, attention }: { summary: WorkspaceSumma
   const palette = chartPalette(theme);
   const empty = summary.totals.items === 0;
 
-  const options = useMemo(() => {
-    const provenanceColor = (key: string): string =>
-      (key === "ai_agent"
-        ? palette.series[6]
-        : key === "automation"
-          ? palette.series[4]
-          : palette.series[0]) ?? palette.muted;
-    const stateColors = summary.byFlowState.map((c) =>
-      isOneOf(FLOW_STATES, c.key) ? flowStateColor(c.key, theme) : palette.muted,
-    );
-    return {
-      team: teamStatesOption(summary.teamStates, palette, theme),
-      kind: countBarsOption(summary.byKind, palette, "Kind", "Items by kind", palette.series[0] ?? "#4f5bd5"),
-      source: countBarsOption(
-        summary.bySource,
-        palette,
-        "Source",
-        "Items by source",
-        palette.series[1] ?? "#0f9488",
-      ),
-      state: donutOption(summary.byFlowState, palette, stateColors, "Items by flow state"),
-      provenance: donutOption(
-        summary.byProvenance,
-        palette,
-        summary.byProvenance.map((c) => provenanceColor(c.key)),
-        "Items by provenance",
-      ),
-    };
-  }, [summary, palette, theme]);
+  const provenanceColor = (key: string): string =>
+    (key === "ai_agent" ? palette.series[6] : key === "automation" ? palette.series[4] : palette.series[0]) ??
+    palette.muted;
+  const teamSeries = useMemo(() => teamStatesSeries(summary.teamStates, theme), [summary, theme]);
+  const teamNames = useMemo(() => summary.teamStates.map((t) => t.teamName), [summary]);
+  const slices = (counts: Count[], color: (c: Count) => string) =>
+    counts.map((c) => ({ label: c.label, value: c.count, color: color(c) }));
+  const sliceShare = (counts: Count[]) => {
+    const all = counts.reduce((a, c) => a + c.count, 0);
+    return (s: { value: number }) => `${formatCount(s.value)} (${share(s.value, all)})`;
+  };
+  const countBars = (
+    counts: Count[],
+    axisName: string,
+    seriesName: string,
+    color: string,
+    testId: string,
+    label: string,
+    open: (c: Count) => void,
+  ) => (
+    <BarChart
+      categories={counts.map((c) => c.label)}
+      series={[{ name: seriesName, color, values: counts.map((c) => c.count) }]}
+      categoryName={axisName}
+      valueName="Items (count)"
+      valueLabels
+      legend={[{ name: seriesName, color }]}
+      trigger="segment"
+      tooltip={(i) => countTooltip(counts, i)}
+      height={barChartHeight(counts.length)}
+      label={label}
+      palette={palette}
+      onClick={({ dataIndex }) => {
+        const c = counts[dataIndex];
+        if (c) open(c);
+      }}
+      testId={testId}
+    />
+  );
 
   const total = summary.totals.items;
 
@@ -106,19 +119,31 @@ export function OverviewCharts({ summary, attention }: { summary: WorkspaceSumma
         title="Items by team"
         subtitle={teamSubtitle(summary)}
         metricId="summary-by-team"
-        option={options.team}
-        height={barChartHeight(summary.teamStates.length)}
-        label={describeCounts(
-          "Items by team",
-          summary.byTeam.map((c) => ({ label: c.label, count: c.count })),
-        )}
         empty={empty || summary.teamStates.length === 0}
         emptyText={EMPTY_TEXT}
-        onClick={({ seriesIndex, dataIndex }) => {
-          const team = summary.teamStates[dataIndex];
-          const state = FLOW_STATES[seriesIndex];
-          if (team && state) openItems({ teams: [team.teamId], states: [state] });
-        }}
+        chart={() => (
+          <BarChart
+            categories={teamNames}
+            series={teamSeries}
+            categoryName="Team"
+            valueName="Items (count)"
+            legend={teamSeries}
+            trigger="row"
+            tooltip={(i, _s, hidden) => teamTooltip(summary.teamStates, teamSeries, i, hidden)}
+            height={barChartHeight(summary.teamStates.length)}
+            label={describeCounts(
+              "Items by team",
+              summary.byTeam.map((c) => ({ label: c.label, count: c.count })),
+            )}
+            palette={palette}
+            onClick={({ seriesIndex, dataIndex }) => {
+              const team = summary.teamStates[dataIndex];
+              const state = FLOW_STATES[seriesIndex];
+              if (team && state) openItems({ teams: [team.teamId], states: [state] });
+            }}
+            testId="chart-by-team-chart"
+          />
+        )}
       />
       <ChartCard
         testId="chart-by-flow-state"
@@ -135,60 +160,88 @@ export function OverviewCharts({ summary, attention }: { summary: WorkspaceSumma
           </>
         }
         metricId="summary-by-flow-state"
-        option={options.state}
-        height={240}
-        label={describeCounts("Items by flow state", summary.byFlowState)}
         empty={empty}
         emptyText={EMPTY_TEXT}
-        onClick={({ dataIndex }) => {
-          const key = summary.byFlowState[dataIndex]?.key;
-          if (key && isOneOf<FlowState>(FLOW_STATES, key)) openItems({ states: [key] });
-        }}
+        chart={() => (
+          <DonutChart
+            slices={slices(summary.byFlowState, (c) =>
+              isOneOf(FLOW_STATES, c.key) ? flowStateColor(c.key, theme) : palette.muted,
+            )}
+            legendSuffix={sliceShare(summary.byFlowState)}
+            tooltip={(i) => sliceTooltip(summary.byFlowState, i)}
+            height={240}
+            label={describeCounts("Items by flow state", summary.byFlowState)}
+            palette={palette}
+            onClick={({ dataIndex }) => {
+              const key = summary.byFlowState[dataIndex]?.key;
+              if (key && isOneOf<FlowState>(FLOW_STATES, key)) openItems({ states: [key] });
+            }}
+            testId="chart-by-flow-state-chart"
+          />
+        )}
       />
       <ChartCard
         testId="chart-by-provenance"
         title="Items by provenance"
         subtitle="Who made the items: people, AI coding agents or other automation. Click a segment to list them."
         metricId="summary-by-provenance"
-        option={options.provenance}
-        height={240}
-        label={describeCounts("Items by provenance", summary.byProvenance)}
         empty={empty}
         emptyText={EMPTY_TEXT}
-        onClick={({ dataIndex }) => {
-          const key = summary.byProvenance[dataIndex]?.key;
-          if (key && isOneOf<Provenance>(PROVENANCES, key)) openItems({ provenances: [key] });
-        }}
+        chart={() => (
+          <DonutChart
+            slices={slices(summary.byProvenance, (c) => provenanceColor(c.key))}
+            legendSuffix={sliceShare(summary.byProvenance)}
+            tooltip={(i) => sliceTooltip(summary.byProvenance, i)}
+            height={240}
+            label={describeCounts("Items by provenance", summary.byProvenance)}
+            palette={palette}
+            onClick={({ dataIndex }) => {
+              const key = summary.byProvenance[dataIndex]?.key;
+              if (key && isOneOf<Provenance>(PROVENANCES, key)) openItems({ provenances: [key] });
+            }}
+            testId="chart-by-provenance-chart"
+          />
+        )}
       />
       <ChartCard
         testId="chart-by-kind"
         title="Items by kind"
         subtitle="Features, defects, risks, debt, tasks and pull requests. Click a bar to list them."
         metricId="summary-by-kind"
-        option={options.kind}
-        height={barChartHeight(summary.byKind.length)}
-        label={describeCounts("Items by kind", summary.byKind)}
         empty={empty || summary.byKind.length === 0}
         emptyText={EMPTY_TEXT}
-        onClick={({ dataIndex }) => {
-          const key = summary.byKind[dataIndex]?.key;
-          if (key && isOneOf<ItemKind>(ITEM_KINDS, key)) openItems({ kinds: [key] });
-        }}
+        chart={() =>
+          countBars(
+            summary.byKind,
+            "Kind",
+            "Items by kind",
+            palette.series[0] ?? "#4f5bd5",
+            "chart-by-kind-chart",
+            describeCounts("Items by kind", summary.byKind),
+            (c) => {
+              if (isOneOf<ItemKind>(ITEM_KINDS, c.key)) openItems({ kinds: [c.key] });
+            },
+          )
+        }
       />
       <ChartCard
         testId="chart-by-source"
         title="Items by source"
         subtitle="The GitHub organisations, Jira sites and Linear workspaces items were synced from. Click a bar to list them."
         metricId="summary-by-source"
-        option={options.source}
-        height={barChartHeight(summary.bySource.length)}
-        label={describeCounts("Items by source", summary.bySource)}
         empty={empty || summary.bySource.length === 0}
         emptyText={EMPTY_TEXT}
-        onClick={({ dataIndex }) => {
-          const key = summary.bySource[dataIndex]?.key;
-          if (key !== undefined) openItems({ sources: [key] });
-        }}
+        chart={() =>
+          countBars(
+            summary.bySource,
+            "Source",
+            "Items by source",
+            palette.series[1] ?? "#0f9488",
+            "chart-by-source-chart",
+            describeCounts("Items by source", summary.bySource),
+            (c) => openItems({ sources: [c.key] }),
+          )
+        }
       />
     </div>
   );

@@ -2,55 +2,48 @@
 //! Resizes with its container and redraws when the option (or the theme inside it) changes.
 //! Draws with SVG on screen; a PNG export renders the same option once on an off-screen canvas.
 
-import {
-  BarChart,
-  type BarSeriesOption,
-  HeatmapChart,
-  type HeatmapSeriesOption,
-  LineChart,
-  type LineSeriesOption,
-  PieChart,
-  type PieSeriesOption,
-  ScatterChart,
-  type ScatterSeriesOption,
+import type {
+  BarSeriesOption,
+  HeatmapSeriesOption,
+  LineSeriesOption,
+  PieSeriesOption,
+  ScatterSeriesOption,
 } from "echarts/charts";
-import {
-  AriaComponent,
-  type AriaComponentOption,
-  GridComponent,
-  type GridComponentOption,
-  LegendComponent,
-  type LegendComponentOption,
-  MarkAreaComponent,
-  type MarkAreaComponentOption,
-  MarkLineComponent,
-  type MarkLineComponentOption,
-  TooltipComponent,
-  type TooltipComponentOption,
-  VisualMapComponent,
-  type VisualMapComponentOption,
+import type {
+  AriaComponentOption,
+  GridComponentOption,
+  LegendComponentOption,
+  MarkAreaComponentOption,
+  MarkLineComponentOption,
+  TooltipComponentOption,
+  VisualMapComponentOption,
 } from "echarts/components";
-import { type ComposeOption, type ECharts, init, use } from "echarts/core";
-import { CanvasRenderer, SVGRenderer } from "echarts/renderers";
-import { type KeyboardEvent, type RefObject, useEffect, useRef } from "react";
+import type { ComposeOption, ECharts } from "echarts/core";
+import { type KeyboardEvent, type RefObject, useEffect, useRef, useState } from "react";
+import { movePoint, type Point } from "./chartKeys";
+import { CHART_FONT } from "./chartStyle";
 import { chartDrawing, chartFinished, measureSince } from "./perf";
 
-use([
-  BarChart,
-  PieChart,
-  LineChart,
-  ScatterChart,
-  HeatmapChart,
-  GridComponent,
-  TooltipComponent,
-  LegendComponent,
-  AriaComponent,
-  MarkLineComponent,
-  MarkAreaComponent,
-  VisualMapComponent,
-  SVGRenderer,
-  CanvasRenderer,
-]);
+export { movePoint } from "./chartKeys";
+
+type EchartsCore = typeof import("./echartsCore");
+let loading: Promise<EchartsCore> | null = null;
+
+/**
+ * ECharts, loaded on first use: it is not in the startup bundle (the Overview draws its charts
+ * itself), so the first page opens without parsing it. `App` asks for it once the first page is
+ * drawn and the window is idle, so Flow's first visit rarely waits for it. A failed load is
+ * forgotten, so the next chart asks again.
+ */
+export function loadEcharts(): Promise<EchartsCore> {
+  if (!loading) {
+    loading = import("./echartsCore");
+    loading.catch(() => {
+      loading = null;
+    });
+  }
+  return loading;
+}
 
 export type ChartOption = ComposeOption<
   | BarSeriesOption
@@ -92,9 +85,6 @@ export function escapeHtml(text: string): string {
     .replace(/'/g, "&#39;");
 }
 
-/** One point the keyboard can stand on: a series and a data index. */
-type Point = { seriesIndex: number; dataIndex: number };
-
 type SeriesShape = { name?: unknown; data?: unknown };
 type AxisShape = { type?: unknown; data?: unknown };
 
@@ -127,41 +117,6 @@ function pointName(option: Record<string, unknown>, p: Point): { name: string; s
 }
 
 /**
- * The point a key moves to from `at`: ← → along a series, ↑ ↓ to the next series that has data
- * (the same index, or its last point), Home/End to a series' ends. Null for any other key.
- */
-export function movePoint(lengths: number[], at: Point | null, key: string): Point | null {
-  const first = lengths.findIndex((n) => n > 0);
-  if (first < 0) return null;
-  const here = at && (lengths[at.seriesIndex] ?? 0) > 0 ? at : { seriesIndex: first, dataIndex: -1 };
-  const len = lengths[here.seriesIndex] ?? 0;
-  const clamp = (i: number, n: number) => Math.max(0, Math.min(n - 1, i));
-  const nextSeries = (step: 1 | -1) => {
-    for (let s = here.seriesIndex + step; s >= 0 && s < lengths.length; s += step) {
-      const n = lengths[s] ?? 0;
-      if (n > 0) return { seriesIndex: s, dataIndex: clamp(here.dataIndex, n) };
-    }
-    return { seriesIndex: here.seriesIndex, dataIndex: clamp(here.dataIndex, len) };
-  };
-  switch (key) {
-    case "ArrowRight":
-      return { seriesIndex: here.seriesIndex, dataIndex: clamp(here.dataIndex + 1, len) };
-    case "ArrowLeft":
-      return { seriesIndex: here.seriesIndex, dataIndex: clamp(here.dataIndex - 1, len) };
-    case "ArrowDown":
-      return at ? nextSeries(1) : { seriesIndex: here.seriesIndex, dataIndex: 0 };
-    case "ArrowUp":
-      return at ? nextSeries(-1) : { seriesIndex: here.seriesIndex, dataIndex: 0 };
-    case "Home":
-      return { seriesIndex: here.seriesIndex, dataIndex: 0 };
-    case "End":
-      return { seriesIndex: here.seriesIndex, dataIndex: len - 1 };
-    default:
-      return null;
-  }
-}
-
-/**
  * Charts waiting to draw, one per task: a page of charts given new options at once draws them
  * one after the other in separate tasks (in page order), so the window keeps answering input and
  * painting between two charts instead of freezing for the time of all of them.
@@ -187,6 +142,7 @@ const PNG_SCALE = 2;
 
 /** Renders the live chart's option (legend toggles included) on an off-screen canvas. */
 function renderPng(
+  echarts: EchartsCore,
   live: ECharts,
   width: number,
   height: number,
@@ -198,7 +154,12 @@ function renderPng(
   document.body.appendChild(host);
   let offscreen: ECharts | null = null;
   try {
-    offscreen = init(host, undefined, { renderer: "canvas", width, height, devicePixelRatio: PNG_SCALE });
+    offscreen = echarts.init(host, undefined, {
+      renderer: "canvas",
+      width,
+      height,
+      devicePixelRatio: PNG_SCALE,
+    });
     const option = live.getOption() as Record<string, unknown>;
     offscreen.setOption({ ...option, animation: false });
     const chart = offscreen.renderToCanvas({ backgroundColor: colors.background, pixelRatio: PNG_SCALE });
@@ -211,7 +172,7 @@ function renderPng(
     ctx.fillRect(0, 0, canvas.width, canvas.height);
     ctx.scale(PNG_SCALE, PNG_SCALE);
     ctx.fillStyle = colors.text;
-    ctx.font = "600 15px system-ui, -apple-system, 'Segoe UI', Roboto, Ubuntu, sans-serif";
+    ctx.font = `600 15px ${CHART_FONT}`;
     ctx.textBaseline = "middle";
     ctx.fillText(title, 12, TITLE_HEIGHT / 2);
     ctx.drawImage(chart, 0, TITLE_HEIGHT, width, height);
@@ -256,14 +217,27 @@ export function EChart({
   /** The option to draw, and whether the chart waits in the draw queue. */
   const latestOption = useRef(option);
   const queued = useRef(false);
+  /** The newest option was handed to ECharts and its `finished` has not come yet. */
+  const awaitingFinish = useRef(false);
+  const echartsRef = useRef<EchartsCore | null>(null);
+  const [failed, setFailed] = useState(false);
 
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    const chart = init(el, undefined, { renderer: "svg" });
+  /** The element's ECharts instance while mounted (null before its first draw). */
+  const mounted = useRef(false);
+  const observerRef = useRef<ResizeObserver | null>(null);
+
+  /** Makes the ECharts instance: in the chart's first draw task, not all charts in one. */
+  function create(echarts: EchartsCore, el: HTMLDivElement): ECharts {
+    const token = tokenRef.current;
+    const chart = echarts.init(el, undefined, { renderer: "svg" });
     chartRef.current = chart;
     chart.on("click", (params) => {
-      const p = params as { seriesIndex?: number; dataIndex?: number; name?: string; seriesName?: string };
+      const p = params as {
+        seriesIndex?: number;
+        dataIndex?: number;
+        name?: string;
+        seriesName?: string;
+      };
       clickRef.current?.({
         seriesIndex: p.seriesIndex ?? 0,
         dataIndex: p.dataIndex ?? 0,
@@ -282,27 +256,72 @@ export function EChart({
       if (!Number.isFinite(x) || !Number.isFinite(y)) return;
       handler({ x, y, onElement: Boolean(event.target) });
     });
-    // Drawn: the benchmark's "every chart settled" waits for this after each new option.
-    const token = tokenRef.current;
+    // Drawn: the benchmark's "every chart settled" waits for this after each new option. Only
+    // the `finished` of the newest option counts: ECharts also fires it after a resize or for
+    // the empty chart it starts as.
     chart.on("finished", () => {
+      if (!awaitingFinish.current || queued.current) return;
+      awaitingFinish.current = false;
       if (drawStarted.current !== null) {
         measureSince(`baton:chart:${testIdRef.current ?? "chart"}`, drawStarted.current);
         drawStarted.current = null;
       }
       chartFinished(token);
     });
-    // A resize draws the whole chart again: only when the size really changed. (The observer also
-    // reports the size it starts with, and ECharts would redraw a just-drawn chart for it.)
-    const observer =
-      typeof ResizeObserver === "undefined"
-        ? null
-        : new ResizeObserver(() => {
-            if (el.clientWidth !== chart.getWidth() || el.clientHeight !== chart.getHeight()) chart.resize();
-          });
-    observer?.observe(el);
+    // A resize draws the whole chart again: only when the size really changed. (The observer
+    // also reports the size it starts with, and ECharts would redraw a just-drawn chart for it.)
+    if (typeof ResizeObserver !== "undefined") {
+      const observer = new ResizeObserver(() => {
+        if (el.clientWidth !== chart.getWidth() || el.clientHeight !== chart.getHeight()) chart.resize();
+      });
+      observer.observe(el);
+      observerRef.current = observer;
+    }
+    return chart;
+  }
+
+  /** Queues the newest option to draw in its own task, once ECharts is there. */
+  const enqueue = useRef(() => {});
+  enqueue.current = () => {
+    const echarts = echartsRef.current;
+    if (!echarts || queued.current) return;
+    queued.current = true;
+    drawQueue.push(() => {
+      queued.current = false;
+      // Drawn synchronously in this task (the chart's `finished` follows); the newest option
+      // given while waiting is the one drawn, and a chart gone meanwhile draws nothing.
+      const el = ref.current;
+      if (!mounted.current || !el) return;
+      const started = performance.now();
+      const chart = chartRef.current ?? create(echarts, el);
+      awaitingFinish.current = true;
+      chart.setOption({ ...latestOption.current, animation: false }, { notMerge: true, lazyUpdate: false });
+      measureSince(`baton:chart-draw:${testIdRef.current ?? "chart"}`, started);
+    });
+    scheduleDraw();
+  };
+
+  useEffect(() => {
+    const token = tokenRef.current;
+    mounted.current = true;
+    loadEcharts().then(
+      (echarts) => {
+        if (!mounted.current) return;
+        echartsRef.current = echarts;
+        // The option given while ECharts loaded.
+        enqueue.current();
+      },
+      () => {
+        if (!mounted.current) return;
+        setFailed(true);
+        chartFinished(token);
+      },
+    );
     return () => {
-      observer?.disconnect();
-      chart.dispose();
+      mounted.current = false;
+      observerRef.current?.disconnect();
+      observerRef.current = null;
+      chartRef.current?.dispose();
       chartRef.current = null;
       chartFinished(token);
     };
@@ -311,23 +330,10 @@ export function EChart({
   useEffect(() => {
     // No entrance animation: in WebKitGTK (the desktop app's web view on Linux) the SVG clip
     // that line and area series grow through is never repainted, so they stayed invisible.
-    const chart = chartRef.current;
-    if (!chart) return;
     chartDrawing(tokenRef.current);
     drawStarted.current = performance.now();
     latestOption.current = option;
-    if (queued.current) return;
-    queued.current = true;
-    drawQueue.push(() => {
-      queued.current = false;
-      // Drawn synchronously in this task (the chart's `finished` follows); the newest option
-      // given while waiting is the one drawn, and a chart gone meanwhile draws nothing.
-      if (chartRef.current !== chart || chart.isDisposed()) return;
-      const started = performance.now();
-      chart.setOption({ ...latestOption.current, animation: false }, { notMerge: true, lazyUpdate: false });
-      measureSince(`baton:chart-draw:${testIdRef.current ?? "chart"}`, started);
-    });
-    scheduleDraw();
+    enqueue.current();
   }, [option]);
 
   useEffect(() => {
@@ -337,7 +343,9 @@ export function EChart({
         const chart = chartRef.current;
         const el = ref.current;
         if (!chart || !el) return null;
-        return renderPng(chart, Math.max(320, el.clientWidth), height, title, colors);
+        const echarts = echartsRef.current;
+        if (!echarts) return null;
+        return renderPng(echarts, chart, Math.max(320, el.clientWidth), height, title, colors);
       },
     };
     return () => {
@@ -375,6 +383,12 @@ export function EChart({
   }
 
   const clickable = Boolean(onClick || onGridClick);
+  if (failed)
+    return (
+      <p className="muted" style={{ minHeight: height }} data-testid={testId} role="status">
+        This chart could not be drawn: the charting code did not load. Reload the window to try again.
+      </p>
+    );
   return (
     <div
       ref={ref}

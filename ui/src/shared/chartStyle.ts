@@ -3,8 +3,8 @@
 import { formatCount, formatDecimal } from "./format";
 import type { ChartPalette } from "./theme";
 
-export const CHART_FONT =
-  "system-ui, -apple-system, 'Segoe UI', Roboto, Ubuntu, Cantarell, 'Noto Sans', sans-serif";
+/** The UI's own stack (`--font-ui` in styles.css; why it is short is written there). */
+export const CHART_FONT = "system-ui, sans-serif";
 
 /** Grid bounds that keep axis labels *and* axis names inside the chart. */
 export const CONTAIN_ALL = { outerBoundsMode: "same" as const, outerBoundsContain: "all" as const };

@@ -1,6 +1,8 @@
 //! Performance marks at the moments a person waits for, read by the UI latency benchmark
 //! (`tests/e2e/ui-bench.mjs`) through `performance.getEntriesByType("mark")`:
 //!
+//! - `baton:modules-loaded` — every module of the startup bundle has run (the time before it is
+//!   loading and parsing the code);
 //! - `baton:nav:<view>` — the route changed to a view;
 //! - `baton:filter-change:<page>` — a Flow or Bottlenecks filter was changed;
 //! - `baton:ipc:<command>` (a measure) — one IPC round trip: Rust's work, serialisation, transfer

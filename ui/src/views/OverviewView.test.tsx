@@ -1,37 +1,9 @@
 import { fireEvent, screen, within } from "@testing-library/react";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { filtersFromParams, toItemsQuery } from "../items/filters";
 import { clearMocks, makeSummary, mockBackend } from "../lib/ipc/testing";
-import type { ChartClick } from "../shared/EChart";
 import { renderWithClient } from "../test/render";
 import { OverviewView } from "./OverviewView";
-
-// ECharts needs a real layout engine; here each chart is a stub that can be "clicked" at a
-// given series and data index, which is what ECharts reports.
-vi.mock("../shared/EChart", async (importOriginal) => {
-  const original = await importOriginal<typeof import("../shared/EChart")>();
-  return {
-    ...original,
-    EChart: ({
-      testId,
-      label,
-      onClick,
-    }: {
-      testId?: string;
-      label: string;
-      onClick?: (c: ChartClick) => void;
-    }) => (
-      <div data-testid={testId} role="img" aria-label={label}>
-        <button
-          type="button"
-          onClick={() => onClick?.({ seriesIndex: 1, dataIndex: 1, name: "", seriesName: "" })}
-        >
-          segment
-        </button>
-      </div>
-    ),
-  };
-});
 
 afterEach(() => clearMocks());
 
@@ -105,15 +77,20 @@ describe("Overview", () => {
     }
 
     // Series 1 is "Waiting", data index 1 is the second team (Platform).
-    fireEvent.click(within(team).getByRole("button", { name: "segment" }));
+    fireEvent.click(screen.getByTestId("chart-by-team-chart-bar-1-1"));
     expect(window.location.hash).toBe("#/items?team=t2&state=waiting");
 
-    fireEvent.click(within(screen.getByTestId("chart-by-kind")).getByRole("button", { name: "segment" }));
+    fireEvent.click(screen.getByTestId("chart-by-kind-chart-bar-0-1"));
     expect(window.location.hash).toBe("#/items?kind=feature");
-    fireEvent.click(
-      within(screen.getByTestId("chart-by-provenance")).getByRole("button", { name: "segment" }),
-    );
+    fireEvent.click(screen.getByTestId("chart-by-provenance-chart-slice-1"));
     expect(window.location.hash).toBe("#/items?prov=ai_agent");
+
+    // The keyboard reaches the same: the first point, then Enter.
+    const kinds = screen.getByTestId("chart-by-kind-chart");
+    fireEvent.keyDown(kinds, { key: "ArrowDown" });
+    expect(within(kinds).getByRole("tooltip")).toHaveTextContent(/items \(/);
+    fireEvent.keyDown(kinds, { key: "Enter" });
+    expect(window.location.hash).toBe(`#/items?kind=${makeSummary().byKind[0]?.key}`);
   });
 
   it("drills from a headline to the list it counts", async () => {

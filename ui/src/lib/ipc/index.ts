@@ -228,7 +228,8 @@ export const ipc = {
   planCompare: (spec: CompareSpec): Promise<Comparison> =>
     timedIpc("plan_compare", call(commands.planCompare(spec))),
   teamsCreate: (name: string): Promise<TeamInfo> => call(commands.teamsCreate(name)),
-  triageList: (query: TriageQuery): Promise<TriageList> => call(commands.triageList(query)),
+  triageList: (query: TriageQuery): Promise<TriageList> =>
+    timedIpc("triage_list", call(commands.triageList(query))),
   /** Records a decision; returns it (its id is what undo takes back). */
   triageDecide: (decision: TriageDecision): Promise<DecisionView> => call(commands.triageDecide(decision)),
   /** Takes back a decision; returns the decision that does so. */
