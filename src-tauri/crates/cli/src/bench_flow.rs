@@ -520,14 +520,15 @@ pub async fn intents_figures(
 /// neighbourhood) the report, the critical path and the item graph (`deps_report`,
 /// `deps_critical_path`, `deps_graph`, titles included), each view asked a few seconds after
 /// the last and each round a minute later, so no answer can be an answer kept for that instant.
-/// The first page after the open (which gathers the per-item facts) is reported apart; the
-/// answers kept between questions are checked against a fresh computation at the end.
+/// The first page after the open (which gathers the per-item facts) is reported apart. Returns,
+/// beside the figures, the check that the answers kept between questions equal a fresh
+/// computation, for the caller to run once it has read the memory figure.
 pub async fn deps_figures(
     ws: &Workspace,
     now: i64,
     runs: u32,
     budget_ms: f64,
-) -> Result<Vec<Figure>, CoreError> {
+) -> Result<(Vec<Figure>, KeptDepsCheck), CoreError> {
     use baton_core::deps::{self, DepsFilter, GraphRequest, Target};
     let ix = ws.index().await?;
     let default = DepsFilter::default();
@@ -632,26 +633,14 @@ pub async fn deps_figures(
             cpus.push(cpu_since(cpu));
         }
     }
-    // What was kept between questions answers as a fresh computation does.
-    let kept = deps::context(ws, at).await?;
-    let fresh = deps::fresh_context(ws, at).await?;
-    for (filter, _, critical, _) in &views {
-        let same = deps::analyse(&kept.ix, &kept.facts, filter)
-            == deps::analyse(&fresh.ix, &fresh.facts, filter)
-            && match critical {
-                Some(t) => {
-                    deps::critical_path(&kept.ix, &kept.facts, t)?
-                        == deps::critical_path(&fresh.ix, &fresh.facts, t)?
-                }
-                None => true,
-            };
-        if !same {
-            return Err(CoreError::Invalid(format!(
-                "the kept dependency answers differ from a fresh computation ({filter:?})"
-            )));
-        }
-    }
-    Ok(vec![
+    let check = KeptDepsCheck {
+        at,
+        views: views
+            .into_iter()
+            .map(|(filter, _, critical, _)| (filter, critical))
+            .collect(),
+    };
+    let figures = vec![
         timed(
             "deps: first page after the open (facts gathered; report + critical path + graph)",
             first_ms.0,
@@ -666,7 +655,45 @@ pub async fn deps_figures(
             median_of(&cpus),
             Some((budget_ms, false)),
         ),
-    ])
+    ];
+    Ok((figures, check))
+}
+
+/// The views [`deps_figures`] asked, to check that what was kept between their questions
+/// answers as a fresh computation does. A check of the bench, not work the app does: run after
+/// the memory figure, so its fresh gathering's buffers are not counted as the backend's.
+pub struct KeptDepsCheck {
+    at: i64,
+    views: Vec<(
+        baton_core::deps::DepsFilter,
+        Option<baton_core::deps::Target>,
+    )>,
+}
+
+impl KeptDepsCheck {
+    /// Fails when a kept answer differs from a fresh one.
+    pub async fn run(self, ws: &Workspace) -> Result<(), CoreError> {
+        use baton_core::deps;
+        let kept = deps::context(ws, self.at).await?;
+        let fresh = deps::fresh_context(ws, self.at).await?;
+        for (filter, critical) in &self.views {
+            let same = deps::analyse(&kept.ix, &kept.facts, filter)
+                == deps::analyse(&fresh.ix, &fresh.facts, filter)
+                && match critical {
+                    Some(t) => {
+                        deps::critical_path(&kept.ix, &kept.facts, t)?
+                            == deps::critical_path(&fresh.ix, &fresh.facts, t)?
+                    }
+                    None => true,
+                };
+            if !same {
+                return Err(CoreError::Invalid(format!(
+                    "the kept dependency answers differ from a fresh computation ({filter:?})"
+                )));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The duplicates figures: every candidate from a fresh engine (what the background build does
@@ -877,7 +904,9 @@ pub async fn run(
     if deps_only {
         let now = baton_core::time::now_ms();
         let budget = crate::bench::Budgets::for_items(ix.items.len()).deps_ms;
-        out.extend(deps_figures(&ws, now, runs, budget).await?);
+        let (figures, check) = deps_figures(&ws, now, runs, budget).await?;
+        out.extend(figures);
+        check.run(&ws).await?;
         ws.close().await;
         return Ok(out);
     }
@@ -1047,9 +1076,12 @@ pub async fn run(
         None,
     ));
 
-    out.extend(deps_figures(&ws, now, runs, budgets.deps_ms).await?);
+    let (figures, check) = deps_figures(&ws, now, runs, budgets.deps_ms).await?;
+    out.extend(figures);
 
-    // Memory now: the index, Flow, Bottlenecks and Dependencies answered (the budget's pages).
+    // Memory now: the index, Flow, Bottlenecks and Dependencies answered (the budget's pages);
+    // the bench's own check of the kept dependency answers (a fresh gathering the app never
+    // makes) comes after.
     let (rss, peak) = memory_mib();
     out.push(figure(
         "flow: backend resident memory after open + Flow, Bottlenecks and Dependencies",
@@ -1063,6 +1095,7 @@ pub async fn run(
         "MiB",
         None,
     ));
+    check.run(&ws).await?;
 
     // Triage: the first worklist, a filter change, a decision (`baton bench-governance`).
     out.extend(crate::bench_governance::triage_figures(&ws, now, runs).await?);

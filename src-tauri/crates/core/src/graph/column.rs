@@ -103,6 +103,12 @@ impl TextColumn {
         let start = u32::try_from(self.text.len()).map_err(|_| too_long())?;
         let len = u32::try_from(value.len()).map_err(|_| too_long())?;
         start.checked_add(len).ok_or_else(too_long)?;
+        if self.text.capacity() - self.text.len() < value.len() {
+            // A little room at a time: doubling the whole column for one renamed item would
+            // hold as much again as it uses (10 MiB of titles at 200,000 items).
+            self.text
+                .reserve_exact(value.len().max(self.text.len() / 64));
+        }
         self.text.push_str(value);
         self.spans[i] = (start, len);
         self.garbage += old as usize;
@@ -155,6 +161,18 @@ impl TextColumn {
     /// Shrinks the buffers to what they hold.
     pub fn shrink_to_fit(&mut self) {
         self.text.shrink_to_fit();
+        self.spans.shrink_to_fit();
+    }
+
+    /// Shrinks the values' buffer to what they hold and a 1/`part` more, for values replaced
+    /// later ([`crate::graph::index::room`]).
+    pub fn leave_room(&mut self, part: usize) {
+        let target = crate::graph::index::room(self.text.len(), part);
+        if self.text.capacity() > target {
+            self.text.shrink_to(target);
+        } else {
+            self.text.reserve_exact(target - self.text.len());
+        }
         self.spans.shrink_to_fit();
     }
 

@@ -27,6 +27,25 @@ use crate::graph::text::{self, LossyText, RepairedText};
 /// "No value" in a `u32` index column.
 pub const NONE: u32 = u32::MAX;
 
+/// The capacity a whole load gives an array of `n` values that refreshes append to: a 1/`part`
+/// more (and a little). A sync page's changes, links, new items and renamed titles then go at
+/// the end instead of copying the whole array into a larger one (whose old copy the allocator
+/// keeps resident for a while: 24 MiB for the changes at 200,000 items). Room never written is
+/// not resident memory.
+pub(crate) fn room(n: usize, part: usize) -> usize {
+    n + n / part + 64
+}
+
+/// Gives `v` the capacity [`room`] says (copying it when it has less).
+fn leave_room<T>(v: &mut Vec<T>, part: usize) {
+    let target = room(v.len(), part);
+    if v.capacity() > target {
+        v.shrink_to(target);
+    } else {
+        v.reserve_exact(target - v.len());
+    }
+}
+
 /// A team, source or intent as the index knows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Named {
@@ -549,7 +568,20 @@ fn ingest_items(
     let rows: Vec<ItemTuple<'_>> =
         serde_json::from_str(json).map_err(|err| damaged("items", &err))?;
     let mut touched = Vec::with_capacity(rows.len());
-    ix.items.reserve(rows.len());
+    match item_of {
+        // A refresh: room for the new items only, a little at a time. (Reserving room for every
+        // row read again doubled the whole array for a sync page: 17.6 MiB at 200,000 items.)
+        Some(known) => {
+            let new = rows
+                .iter()
+                .filter(|r| !known.contains_key(r.id.as_ref()))
+                .count();
+            if ix.items.capacity() - ix.items.len() < new {
+                ix.items.reserve_exact(new.max(ix.items.len() / 64));
+            }
+        }
+        None => ix.items.reserve(rows.len()),
+    }
     for row in rows {
         let source = position(&ix.dictionaries.source_of, Some(&row.source_id));
         let current_state = ix.interner.intern(&mut ix.states, source, &row.raw_state);
@@ -1025,10 +1057,12 @@ pub async fn load(
     }
     drop(rows);
     note_bad_changes(conn, &mut ix.repaired, &repaired_changes).await?;
-    ix.events.shrink_to_fit();
+    leave_room(&mut ix.items, 64);
+    leave_room(&mut ix.assignments, 16);
+    leave_room(&mut ix.events, 16);
     ix.item_ids.shrink_to_fit();
     ix.item_keys.shrink_to_fit();
-    ix.item_titles_folded.shrink_to_fit();
+    ix.item_titles_folded.leave_room(64);
 
     let json: Vec<u8> = sqlx::query_scalar(&format!("SELECT {LINK_COLUMNS} FROM links"))
         .fetch_one(&mut *conn)
@@ -1047,6 +1081,7 @@ pub async fn load(
         )
         .await?;
     }
+    leave_room(&mut ix.links, 16);
     ix.link_rows = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM links")
         .fetch_one(&mut *conn)
         .await? as u64;
@@ -1250,7 +1285,7 @@ async fn positions_of(
 
 /// Rewrites `events` without the ranges no item points to any more.
 fn compact(ix: &mut WorkIndex) {
-    let mut events = Vec::with_capacity(ix.events.len() - ix.stale_events);
+    let mut events = Vec::with_capacity(room(ix.events.len() - ix.stale_events, 16));
     for item in ix.items.iter_mut() {
         let start = item.first_event as usize;
         let range = start..start + item.event_count as usize;

@@ -38,7 +38,7 @@ use sqlx::SqliteConnection;
 use crate::error::{CoreError, CoreResult};
 use crate::graph::column::TextColumn;
 use crate::graph::index::{
-    Assignment, Event, EventKind, IndexedItem, IndexedLink, IndexedSource, Named, StateKey,
+    room, Assignment, Event, EventKind, IndexedItem, IndexedLink, IndexedSource, Named, StateKey,
     WorkIndex, NONE,
 };
 use crate::graph::model::{FlowState, ItemKind, LinkKind, Provenance, RequesterSignal, SourceKind};
@@ -518,7 +518,9 @@ impl<R: Read> In<R> {
     }
     fn text(&mut self) -> Result<String, Unused> {
         let n = self.count(1)?;
-        let mut bytes = vec![0u8; n];
+        // Room for values replaced later (`index::room`); room never written is not resident.
+        let mut bytes = Vec::with_capacity(room(n, 64));
+        bytes.resize(n, 0u8);
         self.inner
             .read_exact(&mut bytes)
             .map_err(Unused::Unreadable)?;
@@ -755,7 +757,7 @@ fn read_body<R: Read>(
         ix.states.len(),
         ix.agents.len(),
     );
-    let mut items = Vec::with_capacity(n_items);
+    let mut items = Vec::with_capacity(room(n_items, 64));
     let mut next_event = 0u64;
     r.records(n_items, ITEM_WIDTH, |b| {
         let first_event = u32_at(b, 51);
@@ -821,7 +823,7 @@ fn read_body<R: Read>(
             "{n_events} changes, the items name {next_event}"
         )));
     }
-    let mut events = Vec::with_capacity(n_events);
+    let mut events = Vec::with_capacity(room(n_events, 16));
     r.records(n_events, EVENT_WIDTH, |b| {
         let actor = position(u32_at(b, 12), people, true, "actor")?;
         let event = Event::from_parts(i64_at(b, 0), u32_at(b, 8), actor);
@@ -834,7 +836,7 @@ fn read_body<R: Read>(
     ix.events = events;
 
     let n_links = r.count(LINK_WIDTH)?;
-    let mut links = Vec::with_capacity(n_links);
+    let mut links = Vec::with_capacity(room(n_links, 16));
     r.records(n_links, LINK_WIDTH, |b| {
         let removed = i64_at(b, 17);
         links.push(IndexedLink {
