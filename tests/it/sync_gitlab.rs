@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use baton_core::connectors::parse_time;
 use baton_core::replay::gitlab::{FakeGitlab, PROJECT_ID};
-use baton_core::replay::Reply;
+use baton_core::replay::{ReplayServer, Reply};
 use baton_core::sync::progress::RunStatus;
 use serde_json::Value;
 
@@ -38,8 +38,9 @@ async fn stored(h: &Harness, key: &str) -> Vec<String> {
     .await
 }
 
-#[tokio::test]
-async fn a_first_sync_pages_and_maps_every_recorded_field() {
+/// A first sync of the whole recording: the fake's server (to read its requests), the harness,
+/// and the recorded issues and merge requests.
+async fn first_sync() -> (ReplayServer, Harness, Vec<Value>, Vec<Value>) {
     let gl = fake();
     let (issues, mrs) = {
         let data = gl.data();
@@ -50,6 +51,12 @@ async fn a_first_sync_pages_and_maps_every_recorded_field() {
     let source = h.add_gitlab(&server.url(), GL_TOKEN).await;
     let report = h.sync(&source).await;
     assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    (server, h, issues, mrs)
+}
+
+#[tokio::test]
+async fn a_first_sync_pages_and_maps_every_recorded_field() {
+    let (server, h, issues, mrs) = first_sync().await;
     assert_eq!(
         h.count("SELECT COUNT(*) FROM items").await,
         (issues.len() + mrs.len()) as i64,
@@ -597,13 +604,7 @@ async fn a_team_rule_added_later_moves_gitlab_items_as_a_fresh_sync_would() {
 
 #[tokio::test]
 async fn recorded_issue_weights_become_estimates() {
-    let gl = fake();
-    let issues = gl.data().issues.clone();
-    let server = gl.serve().await.unwrap();
-    let h = Harness::new().await;
-    let source = h.add_gitlab(&server.url(), GL_TOKEN).await;
-    let report = h.sync(&source).await;
-    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    let (_server, h, issues, _) = first_sync().await;
     let mut weighted = 0;
     for issue in &issues {
         let key = issue["references"]["full"].as_str().unwrap();
@@ -631,16 +632,7 @@ async fn recorded_issue_weights_become_estimates() {
 /// project and labels are what intent rules match.
 #[tokio::test]
 async fn recorded_milestones_become_intents_the_items_serve() {
-    let gl = fake();
-    let (issues, mrs) = {
-        let data = gl.data();
-        (data.issues.clone(), data.merge_requests.clone())
-    };
-    let server = gl.serve().await.unwrap();
-    let h = Harness::new().await;
-    let source = h.add_gitlab(&server.url(), GL_TOKEN).await;
-    let report = h.sync(&source).await;
-    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    let (_server, h, issues, mrs) = first_sync().await;
     let mut expected_intents = std::collections::BTreeSet::new();
     let mut serving = 0;
     for record in issues.iter().chain(&mrs) {

@@ -737,13 +737,7 @@ async fn review_requests(
         return Ok(Vec::new());
     }
     let wanted: HashSet<&str> = rows.iter().map(|r| r.item_id.as_str()).collect();
-    let position: HashMap<&str, usize> = ix
-        .item_ids
-        .iter()
-        .enumerate()
-        .filter(|(_, id)| wanted.contains(*id))
-        .map(|(i, id)| (id, i))
-        .collect();
+    let position = ix.positions_of(|id| wanted.contains(id));
     let ids: Vec<&str> = position.keys().copied().collect();
     let titles = item_titles(ws, &ids).await?;
     let rules = crate::conflicts::live::rules(ws).await?;
@@ -933,17 +927,11 @@ pub fn waits_of(ix: &WorkIndex, rows: &[DecisionRow]) -> crate::flow::timeline::
         return out;
     }
     let wanted: HashSet<&str> = found.iter().map(|f| f.0.as_str()).collect();
-    let position: HashMap<&str, u32> = ix
-        .item_ids
-        .iter()
-        .enumerate()
-        .filter(|(_, id)| wanted.contains(*id))
-        .map(|(i, id)| (id, i as u32))
-        .collect();
+    let position = ix.positions_of(|id| wanted.contains(id));
     found.sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
     for (item, asked, end, reason) in &found {
         if let Some(&i) = position.get(item.as_str()) {
-            out.add(i, *asked, *end, *reason);
+            out.add(i as u32, *asked, *end, *reason);
         }
     }
     out
@@ -972,12 +960,7 @@ pub async fn approvals_report(
             })
             .flat_map(|r| serde_json::from_str::<Vec<String>>(&r.covers).unwrap_or_default())
             .collect();
-        ix.item_ids
-            .iter()
-            .enumerate()
-            .filter(|(_, id)| wanted.contains(*id))
-            .map(|(i, id)| (id, i))
-            .collect()
+        ix.positions_of(|id| wanted.contains(id))
     };
     // Answers in force, by what they answer (the latest one).
     let mut answers: HashMap<String, &DecisionRow> = HashMap::new();
@@ -1369,13 +1352,7 @@ pub async fn pending_refs(
     let reviews = repo::review_requests::list(ws.pool()).await?;
     if !reviews.is_empty() {
         let wanted: HashSet<&str> = reviews.iter().map(|r| r.item_id.as_str()).collect();
-        let position: HashMap<&str, usize> = ix
-            .item_ids
-            .iter()
-            .enumerate()
-            .filter(|(_, id)| wanted.contains(*id))
-            .map(|(i, id)| (id, i))
-            .collect();
+        let position = ix.positions_of(|id| wanted.contains(id));
         for r in &reviews {
             let Some(&i) = position.get(r.item_id.as_str()) else {
                 continue;

@@ -337,24 +337,14 @@ pub async fn compute(ws: &Workspace) -> CoreResult<ChangeConflictsReport> {
         .collect();
     ids.sort_unstable();
     ids.dedup();
-    if !ids.is_empty() {
-        let json = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
-        let titles: HashMap<String, String> = sqlx::query_as::<_, (String, String)>(
-            "SELECT id, title FROM items WHERE id IN (SELECT value FROM json_each(?1))",
-        )
-        .bind(json)
-        .fetch_all(ws.pool())
-        .await?
-        .into_iter()
-        .collect();
-        for c in &mut report.conflicts {
-            if let Some(t) = titles.get(&c.item.id) {
-                c.item.title = t.clone();
-            }
-            if let Some(o) = c.other_item.as_mut() {
-                if let Some(t) = titles.get(&o.id) {
-                    o.title = t.clone();
-                }
+    let titles = repo::items::titles(ws.pool(), &ids).await?;
+    for c in &mut report.conflicts {
+        if let Some(t) = titles.get(&c.item.id) {
+            c.item.title = t.clone();
+        }
+        if let Some(o) = c.other_item.as_mut() {
+            if let Some(t) = titles.get(&o.id) {
+                o.title = t.clone();
             }
         }
     }

@@ -320,20 +320,10 @@ pub async fn pulls(
     let grouped = live::grouped(ws, &ix).await?;
     let mut list = pulls_of(&ix, &grouped, q, from, to, now)?;
     let ids: Vec<&str> = list.pulls.iter().map(|p| p.item.id.as_str()).collect();
-    if !ids.is_empty() {
-        let json = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
-        let titles: HashMap<String, String> = sqlx::query_as::<_, (String, String)>(
-            "SELECT id, title FROM items WHERE id IN (SELECT value FROM json_each(?1))",
-        )
-        .bind(json)
-        .fetch_all(ws.pool())
-        .await?
-        .into_iter()
-        .collect();
-        for p in &mut list.pulls {
-            if let Some(t) = titles.get(&p.item.id) {
-                p.item.title = t.clone();
-            }
+    let titles = crate::graph::repo::items::titles(ws.pool(), &ids).await?;
+    for p in &mut list.pulls {
+        if let Some(t) = titles.get(&p.item.id) {
+            p.item.title = t.clone();
         }
     }
     Ok(list)

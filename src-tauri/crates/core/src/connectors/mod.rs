@@ -88,6 +88,14 @@ pub fn parse_time(text: &str) -> Option<i64> {
         .map(|t| t.timestamp_millis())
 }
 
+/// A `YYYY-MM-DD` date a source gives for a target or due day (Linear's `targetDate`, GitLab's
+/// `due_date`), as the end of that day in UTC.
+pub fn end_of_day(date: Option<&str>) -> Option<i64> {
+    let date = chrono::NaiveDate::parse_from_str(date?.trim(), "%Y-%m-%d").ok()?;
+    date.and_hms_opt(23, 59, 59)
+        .map(|t| t.and_utc().timestamp_millis())
+}
+
 /// The namespace of a source's item ids and keys: the host of its URL, lower case, without port
 /// (`acme.atlassian.net`, `ghe.acme.com`), and `github.com` for github.com's API (an empty URL
 /// or `api.github.com`). Item ids are `<prefix>:<namespace>/<the source's stable id>`, so two

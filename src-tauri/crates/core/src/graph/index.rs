@@ -320,6 +320,16 @@ impl WorkIndex {
         &self.events[start..start + item.event_count as usize]
     }
 
+    /// The positions of the items whose id `wanted` accepts, by id (one pass over the ids).
+    pub fn positions_of(&self, wanted: impl Fn(&str) -> bool) -> HashMap<&str, usize> {
+        self.item_ids
+            .iter()
+            .enumerate()
+            .filter(|(_, id)| wanted(id))
+            .map(|(i, id)| (id, i))
+            .collect()
+    }
+
     /// For each intent, whether it or one of its ancestors is among `chosen` (intent
     /// positions).
     pub fn intents_under(&self, chosen: &[u32]) -> Vec<bool> {

@@ -25,7 +25,7 @@ use crate::connectors::github::lifecycle::{
     Lifecycle, APPROVED, CHANGES_REQUESTED, CLOSED_UNMERGED, DRAFT, MERGED, OPEN, REVIEW_REQUESTED,
 };
 use crate::connectors::github::map::kind_for;
-use crate::connectors::{crossref, parse_time, StateMeanings};
+use crate::connectors::{crossref, end_of_day, parse_time, StateMeanings};
 use crate::graph::model::{
     FlowState, IntentKind, IntentRuleField, ItemFacet, ItemKind, Link, LinkKind, LinkOrigin,
     SourceIntentLink, SourcedIntent, Transition, TransitionKind, WorkItem,
@@ -287,13 +287,6 @@ pub fn milestone_key(m: &Milestone) -> String {
     }
 }
 
-/// A `YYYY-MM-DD` due date as the end of that day (UTC).
-fn due_at(date: Option<&str>) -> Option<i64> {
-    let date = chrono::NaiveDate::parse_from_str(date?.trim(), "%Y-%m-%d").ok()?;
-    date.and_hms_opt(23, 59, 59)
-        .map(|t| t.and_utc().timestamp_millis())
-}
-
 /// What an issue or merge request says about intents. Its project and labels are what intent
 /// rules match (and its epic's key, for rules on epics). Its milestone is an intent (kind
 /// milestone) and its epic an initiative, both imported; it serves its epic when it has one (the
@@ -324,7 +317,7 @@ fn intent_facts(page: &mut PageWrite, ctx: &MapCtx<'_>, c: &Common<'_>, created:
                 description: m.description.clone().unwrap_or_default(),
                 url: m.web_url.clone(),
                 owner_id: None,
-                target_at: due_at(m.due_date.as_deref()),
+                target_at: end_of_day(m.due_date.as_deref()),
                 priority: None,
                 created_at: m
                     .created_at
@@ -1001,8 +994,8 @@ mod tests {
             "%7",
             "an unreadable page keeps GitLab's number"
         );
-        assert_eq!(due_at(Some("2019-07-02")), Some(1_562_111_999_000));
-        assert_eq!(due_at(Some("July 2nd")), None);
+        assert_eq!(end_of_day(Some("2019-07-02")), Some(1_562_111_999_000));
+        assert_eq!(end_of_day(Some("July 2nd")), None);
     }
 
     /// An issue under an epic (GitLab Premium) serves the epic, an initiative; its milestone

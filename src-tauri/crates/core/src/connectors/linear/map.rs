@@ -25,7 +25,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::connectors::{parse_time, StateMeanings};
+use crate::connectors::{end_of_day, parse_time, StateMeanings};
 use crate::graph::model::{
     FlowState, IntentKind, IntentRuleField, ItemFacet, ItemKind, Link, LinkKind, LinkOrigin,
     Provenance, RequesterSignal, SourceIntentLink, SourcedIntent, Transition, TransitionKind,
@@ -629,13 +629,6 @@ fn priority_rank(p: Option<f64>) -> Option<i64> {
     }
 }
 
-/// A `YYYY-MM-DD` target date as the end of that day (UTC), in ms.
-fn target_of(date: Option<&str>) -> Option<i64> {
-    let date = chrono::NaiveDate::parse_from_str(date?.trim(), "%Y-%m-%d").ok()?;
-    date.and_hms_opt(23, 59, 59)
-        .map(|t| t.and_utc().timestamp_millis())
-}
-
 /// An initiative as an intent (a goal; its parent initiative is its parent).
 pub fn initiative_intent(
     page: &mut PageWrite,
@@ -655,7 +648,7 @@ pub fn initiative_intent(
         description: i.description.clone().unwrap_or_default(),
         url: i.url.clone(),
         owner_id,
-        target_at: target_of(i.target_date.as_deref()),
+        target_at: end_of_day(i.target_date.as_deref()),
         priority: priority_rank(i.priority),
         created_at: created,
     })
@@ -681,7 +674,7 @@ pub fn project_intent(
         description: p.description.clone().unwrap_or_default(),
         url: p.url.clone(),
         owner_id,
-        target_at: target_of(p.target_date.as_deref()),
+        target_at: end_of_day(p.target_date.as_deref()),
         priority: priority_rank(p.priority),
         created_at: created,
     })

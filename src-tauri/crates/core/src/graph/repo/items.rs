@@ -182,6 +182,27 @@ pub async fn existing(
     .await
 }
 
+/// The titles of `ids` as written (the index keeps them folded), by id; ids not stored are left
+/// out.
+pub async fn titles(
+    exec: impl Executor<'_, Database = Sqlite>,
+    ids: &[&str],
+) -> sqlx::Result<std::collections::HashMap<String, String>> {
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    let json = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+    let rows: Vec<(crate::graph::text::LossyText, crate::graph::text::LossyText)> =
+        sqlx::query_as("SELECT id, title FROM items WHERE id IN (SELECT value FROM json_each(?1))")
+            .bind(json)
+            .fetch_all(exec)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, title)| (id.text, title.text))
+        .collect())
+}
+
 /// How many items a source has.
 pub async fn count_for_source(
     exec: impl Executor<'_, Database = Sqlite>,
