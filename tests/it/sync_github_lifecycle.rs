@@ -1,13 +1,14 @@
 //! GitHub lifecycles against a fake GitHub replaying an organisation of real recordings:
 //! panjf2000/ants (DevLake's rows, its pull requests' timelines assembled from their real events
 //! and reviews) and five repositories whose pull requests were recorded with their complete
-//! timelines (hossain-khan/github-stats' fixtures). GraphQL answers about Projects items and
-//! cross-references are written by the tests (no recording exists; see tests/fixtures/README.md).
+//! timelines (hossain-khan/github-stats' fixtures), and a Projects (v2) board recorded by
+//! gr2m/github-project. GraphQL answers about Projects statuses with the time they were set, and
+//! cross-references, are written by the tests (no recording exists; see tests/fixtures/README.md).
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use baton_core::replay::github::{FakeGithub, FakeOrg};
+use baton_core::replay::github::{FakeGithub, FakeOrg, RecordedProject};
 use baton_core::sync::progress::RunStatus;
 use serde_json::json;
 
@@ -408,6 +409,84 @@ async fn issues_follow_their_projects_status_labels_and_assignment() {
         .await,
         0,
         "issues' state changes come from their lifecycles only"
+    );
+}
+
+/// The board gr2m/github-project recorded (`tests/fixtures/github/github-project`), read in the
+/// order it was recorded: `file`'s issues replace what the fake served of them.
+fn serve_recorded_board(fake: &FakeGithub, file: &str) {
+    let path = fixtures()
+        .join("github/github-project")
+        .join(file)
+        .join("fixtures.json");
+    RecordedProject::read(&path)
+        .unwrap()
+        .serve_in(&mut fake.data());
+}
+
+#[tokio::test]
+async fn issues_follow_the_status_of_a_recorded_projects_board() {
+    // The board as listed (#1 and #2, each with a value in the board's other single-select
+    // field, "Single select", and none in Status), then #1 as the answer to setting its Status
+    // to "In Progress" gives it.
+    let fake = FakeGithub::new(GH_TOKEN, RecordedProject::REPO);
+    serve_recorded_board(&fake, "api.items.list");
+    serve_recorded_board(&fake, "api.items.update-status-without-user-fields");
+    let org = Arc::new(FakeOrg::new(GH_TOKEN, "replay", vec![fake]));
+    let server = org.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = add(&h, &server.url(), &[RecordedProject::REPO]).await;
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    const STATES: &str = "SELECT key || ' ' || raw_state || '=' || flow_state FROM items
+         WHERE key LIKE 'github-project-fixtures/test-repository#%' ORDER BY key";
+    assert_eq!(
+        h.strings(STATES).await,
+        vec![
+            "github-project-fixtures/test-repository#1 In Progress=active",
+            "github-project-fixtures/test-repository#2 open=new",
+        ],
+        "the Status option the board gives #1 is its state; #2's value in another single-select field is not a status"
+    );
+    assert_eq!(
+        history(&h, "github-project-fixtures/test-repository#1").await,
+        vec!["open>In Progress"],
+        "the status enters the history (when it was set is not recorded: at the issue's creation)"
+    );
+
+    // Later, the recording where #1's Status was set to "Done" (the issue still open). GitHub
+    // records the move on the issue (`project_v2_item_status_changed`), which moves its update
+    // time; the recorder normalised every time, so the test moves it.
+    let fake = org.repo(RecordedProject::REPO).unwrap();
+    serve_recorded_board(
+        &fake,
+        "api.items.add-existing-item-with-fields-after-api.items.list",
+    );
+    {
+        let mut data = fake.data();
+        let record = data.issues.iter_mut().find(|r| r.number == 1).unwrap();
+        let mut value: serde_json::Value = serde_json::from_str(&record.json).unwrap();
+        value["updated_at"] = "2022-02-03T12:00:00Z".into();
+        *record = baton_core::replay::github::Record::from_json(&value.to_string()).unwrap();
+    }
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    assert_eq!(
+        h.strings(STATES).await,
+        vec![
+            "github-project-fixtures/test-repository#1 Done=done",
+            "github-project-fixtures/test-repository#2 open=new",
+        ],
+        "an incremental sync follows the board: Done on the board is done, though the issue is open"
+    );
+    assert_eq!(
+        h.strings(
+            "SELECT raw_state || '=' || flow_state FROM workflow_maps
+             WHERE raw_state IN ('In Progress', 'Done') AND item_kind = '' ORDER BY 1"
+        )
+        .await,
+        vec!["Done=done", "In Progress=active"],
+        "the board's statuses are in the workflow map (for every kind), where the settings show them"
     );
 }
 

@@ -6,7 +6,8 @@
 //! Where a recording lacks a timeline, one is **assembled from the item's real recorded rows**:
 //! a pull request's timeline from its issue events and its reviews (as `reviewed` entries), an
 //! issue's GraphQL timeline from its issue events (each converted to the GraphQL event type it
-//! is, its `node_id` as id). Projects items are never assembled: a test gives them.
+//! is, its `node_id` as id). Projects items are never invented: a test gives them, or they come
+//! from a recorded board ([`RecordedProject`]).
 
 use std::collections::{HashMap, VecDeque};
 use std::path::Path;
@@ -44,6 +45,178 @@ impl Record {
             updated: time("updated_at").unwrap_or(created),
             json: json.to_owned(),
         })
+    }
+}
+
+/// A Projects (v2) board as gr2m/github-project recorded it: its `Status` field's options and its
+/// items, each as the last answer recorded about it gives it (a list, then the mutation that set
+/// a field). The recorder normalised ids and dates (every time is 2022-02-02T12:00:00Z).
+///
+/// Baton asks about boards per issue (`projectItems`), not per board, so the fake assembles what
+/// it answers from these real records: the REST issue (number, title, state, author, labels,
+/// assignees, times and node id, all from the item's recorded `content`; its numeric id from its
+/// normalised node id, since the recorder gave every `databaseId` the same value) and the GraphQL
+/// issue node whose `projectItems` holds the recorded item, its `fieldValueByName(name:
+/// "Status")` resolved as GitHub resolves it: the item's single-select value on the field named
+/// `Status`, named by that field's recorded option. The recorder did not ask for the value's
+/// `updatedAt`, so it is absent. Only issues are taken (the boards recorded hold no others).
+#[derive(Debug, Clone, Default)]
+pub struct RecordedProject {
+    pub number: i64,
+    pub title: String,
+    /// The issues on the board, by number: (REST JSON, GraphQL issue node).
+    pub items: std::collections::BTreeMap<i64, (String, Value)>,
+}
+
+impl RecordedProject {
+    /// The repository the recorder made its issues in (its name normalised by the recorder).
+    pub const REPO: &'static str = "github-project-fixtures/test-repository";
+
+    /// The board recorded in `file`.
+    pub fn read(file: &Path) -> std::io::Result<RecordedProject> {
+        let invalid = |what: String| std::io::Error::new(std::io::ErrorKind::InvalidData, what);
+        let text = std::fs::read_to_string(file)?;
+        let exchanges: Vec<Value> = serde_json::from_str(&text)
+            .map_err(|err| invalid(format!("{}: {err}", file.display())))?;
+        let mut out = RecordedProject::default();
+        let mut status_field: Option<String> = None;
+        let mut options: HashMap<String, String> = HashMap::new();
+        let mut nodes: Vec<&Value> = Vec::new();
+        for exchange in &exchanges {
+            if let Some(number) = exchange
+                .pointer("/variables/number")
+                .and_then(Value::as_i64)
+            {
+                out.number = number;
+            }
+            let Some(data) = exchange.pointer("/response/data/data") else {
+                continue;
+            };
+            if let Some(project) = data.pointer("/userOrOrganization/projectV2") {
+                if let Some(title) = project.get("title").and_then(Value::as_str) {
+                    out.title = title.to_owned();
+                }
+                let fields = project.pointer("/fields/nodes").and_then(Value::as_array);
+                for field in fields.into_iter().flatten() {
+                    if field.get("name").and_then(Value::as_str) != Some("Status") {
+                        continue;
+                    }
+                    status_field = field.get("id").and_then(Value::as_str).map(str::to_owned);
+                    let choices = field.get("options").and_then(Value::as_array);
+                    for option in choices.into_iter().flatten() {
+                        if let (Some(id), Some(name)) = (
+                            option.get("id").and_then(Value::as_str),
+                            option.get("name").and_then(Value::as_str),
+                        ) {
+                            options.insert(id.to_owned(), name.to_owned());
+                        }
+                    }
+                }
+            }
+            board_items(data, &mut nodes);
+        }
+        let status_field = status_field
+            .ok_or_else(|| invalid(format!("{}: no Status field recorded", file.display())))?;
+        for node in nodes {
+            if node.get("type").and_then(Value::as_str) != Some("ISSUE") {
+                continue;
+            }
+            let content = node.get("content").unwrap_or(&Value::Null);
+            let Some(number) = content.get("number").and_then(Value::as_i64) else {
+                continue;
+            };
+            let status = node
+                .pointer("/fieldValues/nodes")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .find(|v| {
+                    v.pointer("/field/id").and_then(Value::as_str) == Some(status_field.as_str())
+                })
+                .and_then(|v| v.get("optionId").and_then(Value::as_str))
+                .and_then(|id| options.get(id))
+                .map(|name| serde_json::json!({ "name": name }));
+            let node_id = content.get("id").and_then(Value::as_str).unwrap_or("");
+            let id = node_id
+                .rsplit('_')
+                .next()
+                .and_then(|n| n.parse::<i64>().ok())
+                .unwrap_or(number);
+            let closed = content
+                .get("closed")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+            let created = content.get("createdAt").cloned().unwrap_or(Value::Null);
+            let names = |list: &str, key: &str| -> Vec<Value> {
+                content
+                    .pointer(&format!("/{list}/nodes"))
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|n| n.get(key).cloned())
+                    .map(|v| serde_json::json!({ key: v }))
+                    .collect()
+            };
+            let rest = serde_json::json!({
+                "id": id,
+                "node_id": node_id,
+                "number": number,
+                "title": content.get("title").cloned().unwrap_or(Value::Null),
+                "html_url": content.get("url").cloned().unwrap_or(Value::Null),
+                "state": if closed { "closed" } else { "open" },
+                "user": { "login": content.pointer("/author/login").cloned().unwrap_or(Value::Null), "type": "User" },
+                "labels": names("labels", "name"),
+                "assignees": names("assignees", "login"),
+                "created_at": created,
+                "updated_at": created,
+                "closed_at": content.get("closedAt").cloned().unwrap_or(Value::Null),
+            });
+            let graphql = serde_json::json!({
+                "number": number,
+                "projectItems": { "nodes": [{
+                    "id": node.get("id").cloned().unwrap_or(Value::Null),
+                    "isArchived": node.get("isArchived").cloned().unwrap_or(Value::Bool(false)),
+                    "project": { "number": out.number, "title": out.title },
+                    "status": status,
+                }] },
+                "timelineItems": { "pageInfo": { "hasNextPage": false, "endCursor": null }, "nodes": [] },
+            });
+            out.items.insert(number, (rest.to_string(), graphql));
+        }
+        Ok(out)
+    }
+
+    /// Serves the board's issues from `data`, in place of what it served of them before.
+    pub fn serve_in(&self, data: &mut GithubData) {
+        for (number, (rest, node)) in &self.items {
+            data.issues.retain(|r| r.number != *number);
+            if let Some(record) = Record::from_json(rest) {
+                data.issues.push(record);
+            }
+            data.graphql.insert(*number, node.clone());
+        }
+    }
+}
+
+/// The board items (objects with `content` and `fieldValues`) anywhere in a recorded answer, in
+/// the order they appear.
+fn board_items<'v>(value: &'v Value, out: &mut Vec<&'v Value>) {
+    match value {
+        Value::Object(map) => {
+            if map.contains_key("content") && map.contains_key("fieldValues") {
+                out.push(value);
+                return;
+            }
+            for child in map.values() {
+                board_items(child, out);
+            }
+        }
+        Value::Array(list) => {
+            for child in list {
+                board_items(child, out);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -188,6 +361,17 @@ impl FakeGithub {
                 data.pulls.push(record);
             }
         }
+        Ok(fake)
+    }
+
+    /// The repository of a Projects (v2) board recorded by gr2m/github-project
+    /// (`github/github-project/<test>/fixtures.json`): `github-project-fixtures/test-repository`,
+    /// its issues and pull requests as the board's items show them, each with its board item.
+    /// See [`RecordedProject`] for what is recorded and what is assembled.
+    pub fn from_recorded_project(file: &Path, token: &str) -> std::io::Result<FakeGithub> {
+        let project = RecordedProject::read(file)?;
+        let fake = FakeGithub::new(token, RecordedProject::REPO);
+        project.serve_in(&mut fake.data());
         Ok(fake)
     }
 
