@@ -11,17 +11,25 @@
 //! states are the ones it infers from their types, so the demo cannot show a Linear flow a real
 //! organisation would not. The item ids stay the demo's (`lin:<KEY>`), as the GitHub demo's do:
 //! the mapping's ids are translated back.
+//!
+//! Linear work serves the initiative it belongs to through a Linear project: each initiative
+//! with Linear work has one (named after it, led by the initiative's owner, due when it is),
+//! imported through [`map::project_intent`] as a real sync imports projects, and placed under the
+//! initiative as one of its milestones by its owner in Baton (Linear knows nothing of the Jira
+//! epic above it). Each issue
+//! names its project, and serves it because the mapping links it there.
 
 use std::collections::{HashMap, HashSet};
 
 use crate::connectors::linear::map::{self, MapCtx, Workflow};
 use crate::connectors::linear::model::{
-    Connection, History, Issue, IssueRef, Label, PageInfo, Relation, State, Team, TeamRef, User,
+    Connection, History, Issue, IssueRef, Label, Named, PageInfo, Project, Relation, State, Team,
+    TeamRef, User,
 };
 use crate::connectors::StateMeanings;
 use crate::graph::model::{
-    FlowState, ItemKind, Link, LinkKind, LinkOrigin, Provenance, Transition, TransitionKind,
-    WorkItem,
+    FlowState, Intent, IntentKind, IntentOrigin, ItemKind, Link, LinkKind, LinkOrigin, Provenance,
+    Transition, TransitionKind, WorkItem,
 };
 use crate::ingest::write::{person_id, PageWrite};
 use crate::rules::eval::Rules;
@@ -104,11 +112,11 @@ fn relation_type(kind: LinkKind) -> Option<&'static str> {
     }
 }
 
-/// What one half of the issues maps to: (position, item, state history) per issue, the links
-/// found, the meanings inferred.
+/// What one half of the issues maps to: (position, item, state history, the intent the mapping
+/// links it to) per issue, the links found, the meanings inferred.
 #[derive(Default)]
 struct Mapped {
-    items: Vec<(usize, WorkItem, Vec<Transition>)>,
+    items: Vec<(usize, WorkItem, Vec<Transition>, Option<String>)>,
     links: Vec<Link>,
     fresh: Vec<crate::graph::model::WorkflowMap>,
 }
@@ -167,6 +175,76 @@ pub(crate) fn through_the_linear_mapping(g: &mut DemoGraph) {
     let mut states = StateMeanings::default();
     map::seed_states(&mut states, &workflow, &teams);
     let rules = Rules::default();
+
+    // The Linear project of each initiative with Linear work, as Linear sends it, and the
+    // intent a sync imports it as (under the initiative, where its owner placed it).
+    let mut project_of: HashMap<String, Named> = HashMap::new();
+    let mut served: Vec<&str> = linear
+        .iter()
+        .filter_map(|&i| g.items[i].intent_id.as_deref())
+        .collect();
+    served.sort_unstable();
+    served.dedup();
+    let mut projects: Vec<Intent> = Vec::new();
+    {
+        let mut page = PageWrite::new("demo");
+        for initiative in served {
+            let Some(parent) = g.intents.iter().find(|x| x.id == initiative) else {
+                continue;
+            };
+            let slug = initiative.trim_start_matches("init-");
+            let project = Project {
+                id: format!("project-{slug}"),
+                name: parent.title.clone(),
+                description: Some(parent.description.clone()),
+                url: format!("https://linear.app/acme/project/{slug}"),
+                slug_id: Some(slug.to_owned()),
+                created_at: iso(parent.created_at),
+                updated_at: iso(parent.created_at),
+                target_date: parent.target_at.map(|at| {
+                    chrono::DateTime::<chrono::Utc>::from_timestamp_millis(at)
+                        .unwrap_or_default()
+                        .format("%Y-%m-%d")
+                        .to_string()
+                }),
+                priority: parent.priority.map(|p| p.clamp(1, 4) as f64),
+                lead: parent.owner_id.as_deref().and_then(user),
+                initiatives: connection(Vec::new()),
+            };
+            let Some(sourced) = map::project_intent(&mut page, SRC_LINEAR, NS, &project) else {
+                continue;
+            };
+            project_of.insert(
+                initiative.to_owned(),
+                Named {
+                    id: project.id.clone(),
+                    name: Some(project.name.clone()),
+                    number: None,
+                },
+            );
+            // Its owner placed it under the initiative and made it one of the initiative's
+            // milestones in Baton (edits a sync keeps; the import says Initiative).
+            projects.push(Intent {
+                id: sourced.id,
+                parent_id: Some(initiative.to_owned()),
+                kind: IntentKind::Milestone,
+                title: sourced.title,
+                description: sourced.description,
+                owner_id: person(sourced.owner_id),
+                target_at: sourced.target_at,
+                created_at: sourced.created_at,
+                origin: IntentOrigin::Source,
+                source_id: Some(SRC_LINEAR.to_owned()),
+                external_id: Some(sourced.external_id),
+                source_key: Some(sourced.key),
+                url: sourced.url,
+                success_measure: String::new(),
+                priority: sourced.priority,
+                position: 0,
+                archived_at: None,
+            });
+        }
+    }
 
     // The demo's id of each Linear issue by the mapping's, and Linear's id by the demo's.
     let uuid_of: HashMap<String, String> = linear
@@ -322,7 +400,11 @@ pub(crate) fn through_the_linear_mapping(g: &mut DemoGraph) {
                 assignee: item.owner_id.as_deref().and_then(user),
                 delegate: agent,
                 parent: parent.get(&item.id).cloned(),
-                project: None,
+                project: item
+                    .intent_id
+                    .as_deref()
+                    .and_then(|i| project_of.get(i))
+                    .cloned(),
                 cycle: None,
                 labels: connection(
                     kind_label(item.kind)
@@ -369,6 +451,12 @@ pub(crate) fn through_the_linear_mapping(g: &mut DemoGraph) {
                 .collect();
             rows.sort_by_key(|t| t.at);
             // Only what links need is kept of the page: the rest is the sync's business.
+            // The intent it serves: the project the mapping links it to.
+            let intent = page
+                .intent_links
+                .drain(..)
+                .find(|l| l.item_id == mapped.id)
+                .map(|l| map::project_intent_id(NS, &l.source_ref));
             page.descriptions.clear();
             page.keys.clear();
             page.facets.clear();
@@ -376,7 +464,7 @@ pub(crate) fn through_the_linear_mapping(g: &mut DemoGraph) {
             page.link_sets.clear();
             page.requesters.clear();
             page.people.clear();
-            out.items.push((at, mapped, rows));
+            out.items.push((at, mapped, rows, intent));
         }
         out.links = page.links;
         out.fresh = states.take_fresh();
@@ -393,7 +481,7 @@ pub(crate) fn through_the_linear_mapping(g: &mut DemoGraph) {
     let mut mapped_links: Vec<Link> = Vec::new();
     let mut fresh = Vec::new();
     for part in [a, b] {
-        for (at, mapped, rows) in part.items {
+        for (at, mapped, rows, intent) in part.items {
             let item = &mut g.items[at];
             replaced.insert(item.id.clone(), rows);
             let demo_team = item.team_id.take();
@@ -401,7 +489,7 @@ pub(crate) fn through_the_linear_mapping(g: &mut DemoGraph) {
                 id: item.id.clone(),
                 key: item.key.clone(),
                 team_id: mapped.team_id.or(demo_team),
-                intent_id: item.intent_id.take(),
+                intent_id: intent,
                 owner_id: person(mapped.owner_id),
                 author_id: person(mapped.author_id),
                 ..mapped
@@ -411,6 +499,7 @@ pub(crate) fn through_the_linear_mapping(g: &mut DemoGraph) {
         fresh.extend(part.fresh);
     }
     super::github::replace_histories(g, &replaced);
+    g.intents.extend(projects);
 
     // Links as the mapping gives them, with the demo's ids.
     let mut links: Vec<Link> = mapped_links
@@ -459,6 +548,70 @@ mod tests {
             seed: DEFAULT_SEED,
             end: END,
         })
+    }
+
+    #[test]
+    fn demo_linear_work_serves_linear_projects_placed_under_their_initiatives() {
+        let g = demo();
+        let by_id: HashMap<&str, &Intent> = g.intents.iter().map(|i| (i.id.as_str(), i)).collect();
+        let projects: Vec<&Intent> = g
+            .intents
+            .iter()
+            .filter(|i| i.source_id.as_deref() == Some(SRC_LINEAR))
+            .collect();
+        assert!(
+            projects.len() >= 3,
+            "initiatives with Linear work have a Linear project each, got {}",
+            projects.len()
+        );
+        for p in &projects {
+            assert!(
+                p.id.starts_with("lin:api.linear.app/project/"),
+                "the Linear mapping's id: {}",
+                p.id
+            );
+            let parent = p.parent_id.as_deref().and_then(|id| by_id.get(id));
+            assert_eq!(
+                parent.map(|x| (x.kind, x.source_id.as_deref())),
+                Some((
+                    IntentKind::Initiative,
+                    Some(super::super::generate::SRC_JIRA)
+                )),
+                "{} is placed under its initiative (a Jira epic)",
+                p.id
+            );
+            let parent = parent.copied().unwrap_or(p);
+            assert_eq!(p.title, parent.title, "named after the initiative");
+            assert_eq!(p.target_at.is_some(), parent.target_at.is_some());
+            assert!(
+                p.target_at.unwrap_or(0) >= parent.target_at.unwrap_or(0),
+                "due at the end of the initiative's due day"
+            );
+        }
+        let mut served = 0;
+        for item in g.items.iter().filter(|i| i.source_id == SRC_LINEAR) {
+            let Some(intent) = item.intent_id.as_deref() else {
+                continue;
+            };
+            served += 1;
+            assert_eq!(
+                by_id.get(intent).and_then(|i| i.source_id.as_deref()),
+                Some(SRC_LINEAR),
+                "{} serves its Linear project, as the mapping links it, not the Jira epic",
+                item.key
+            );
+        }
+        assert!(served > 50, "Linear work serves intents: {served}");
+        // Jira work still serves the epics themselves.
+        assert!(g
+            .items
+            .iter()
+            .any(|i| i.source_id == super::super::generate::SRC_JIRA
+                && i.intent_id
+                    .as_deref()
+                    .and_then(|x| by_id.get(x))
+                    .map(|x| x.kind)
+                    == Some(IntentKind::Initiative)));
     }
 
     #[test]

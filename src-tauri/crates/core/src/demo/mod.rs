@@ -145,7 +145,8 @@ impl WriteOp for WriteGraph<'_> {
             match (&i.source_id, &i.external_id) {
                 (Some(source), Some(external)) if i.origin == IntentOrigin::Source => {
                     // A parent at the same source is the source's; one elsewhere (a GitHub
-                    // milestone under a Jira epic) is placed by a person, below.
+                    // milestone or a Linear project under a Jira epic) is placed by a person,
+                    // below.
                     let parent = i
                         .parent_id
                         .as_deref()
@@ -211,9 +212,19 @@ impl WriteOp for WriteGraph<'_> {
                     id: format!("edit-{}", i.id),
                     intent_id: i.id.clone(),
                     action: "edited".into(),
-                    fields: serde_json::json!({ "parent_id": parent }).to_string(),
+                    // A Linear project arrives as an initiative; its owner made it a milestone.
+                    fields: if i.source_id.as_deref() == Some(generate::SRC_LINEAR) {
+                        serde_json::json!({ "parent_id": parent, "kind": "milestone" })
+                    } else {
+                        serde_json::json!({ "parent_id": parent })
+                    }
+                    .to_string(),
                     actor: owner,
-                    why: "The milestone delivers the initiative's GitHub work.".into(),
+                    why: if i.source_id.as_deref() == Some(generate::SRC_LINEAR) {
+                        "The Linear project delivers the initiative's Linear work.".into()
+                    } else {
+                        "The milestone delivers the initiative's GitHub work.".into()
+                    },
                     created_at: i.created_at,
                 },
             )
