@@ -459,7 +459,7 @@ async fn issues_follow_the_status_of_a_recorded_projects_board() {
     // time; the recorder normalised every time, so the test moves it.
     let fake = org.repo(RecordedProject::REPO).unwrap();
     serve_recorded_board(
-        &fake,
+        fake,
         "api.items.add-existing-item-with-fields-after-api.items.list",
     );
     {
