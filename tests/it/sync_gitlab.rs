@@ -700,3 +700,129 @@ async fn recorded_milestones_become_intents_the_items_serve() {
     );
     assert_eq!(stored.len(), 6);
 }
+
+#[tokio::test]
+async fn an_unchanged_record_keeps_its_stored_details_and_a_changed_one_is_read_again() {
+    let gl = fake();
+    let (issues, mrs) = {
+        let data = gl.data();
+        (data.issues.clone(), data.merge_requests.clone())
+    };
+    let server = gl.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = h.add_gitlab(&server.url(), GL_TOKEN).await;
+    let first = h.sync(&source).await;
+    assert_eq!(first.status, RunStatus::Succeeded, "{:?}", first.error);
+    let others = "SELECT t.item_id || ' ' || t.event_id || ' ' || t.kind || ' ' || t.to_state || ' ' || t.at \
+         FROM transitions t JOIN items i ON i.id = t.item_id \
+         WHERE i.key != 'gitlab-data/snowflake_spend!9' ORDER BY 1";
+    let before = h.strings(others).await;
+    // The records an incremental poll lists again without their having changed: those updated
+    // within the overlap window before each stream's watermark.
+    let relisted = |records: &[Value]| -> Vec<i64> {
+        let newest = records
+            .iter()
+            .filter_map(|r| time(r, "updated_at"))
+            .max()
+            .unwrap();
+        records
+            .iter()
+            .filter(|r| time(r, "updated_at").unwrap() >= newest - 300_000)
+            .map(|r| r["iid"].as_i64().unwrap())
+            .filter(|iid| *iid != 9)
+            .collect()
+    };
+    let (same_issues, same_mrs) = (relisted(&issues), relisted(&mrs));
+    assert!(!same_issues.is_empty() && !same_mrs.is_empty());
+    server.clear_requests();
+    // Merge request !9 is approved (merge request !37's real approval notes, as in
+    // `approvals_in_system_notes_move_a_merge_request_to_waiting_for_merge`): its notes change
+    // and so does its updated_at, as GitLab's system notes touch their record.
+    {
+        let mut data = gl.data();
+        let notes = data.notes.remove(&37).unwrap();
+        data.notes.insert(9, notes);
+        let mr = data
+            .merge_requests
+            .iter_mut()
+            .find(|m| m["iid"] == 9)
+            .unwrap();
+        mr["updated_at"] = "2026-03-01T10:00:00.000Z".into();
+    }
+    h.clock.advance(Duration::from_secs(600));
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    let asked: Vec<String> = server.requests().into_iter().map(|r| r.path).collect();
+    let notes_of = |iid: i64| format!("/api/v4/projects/{PROJECT_ID}/merge_requests/{iid}/notes");
+    let links_of = |iid: i64| format!("/api/v4/projects/{PROJECT_ID}/issues/{iid}/links");
+    assert!(
+        asked.contains(&notes_of(9)),
+        "the changed merge request's notes are read again: {asked:?}"
+    );
+    for iid in &same_mrs {
+        assert!(
+            !asked.contains(&notes_of(*iid)),
+            "!{iid} was listed again unchanged: its stored notes serve ({asked:?})"
+        );
+    }
+    for iid in &same_issues {
+        assert!(
+            !asked.contains(&links_of(*iid)),
+            "#{iid} was listed again unchanged: its stored links serve ({asked:?})"
+        );
+    }
+    assert_eq!(
+        report.figures.items as usize,
+        same_issues.len() + same_mrs.len() + 1,
+        "every listed record is still mapped and written"
+    );
+    assert_eq!(
+        h.strings("SELECT raw_state || '|' || flow_state FROM items WHERE key = 'gitlab-data/snowflake_spend!9'")
+            .await,
+        vec!["approved|waiting".to_owned()],
+        "the fresh notes are mapped"
+    );
+    assert_eq!(
+        h.strings(others).await,
+        before,
+        "the unchanged records' lifecycles, rebuilt from their stored lists, are the same"
+    );
+    assert_eq!(
+        h.strings("SELECT to_state FROM transitions WHERE kind = 'review' AND item_id = (SELECT id FROM items WHERE key = 'gitlab-data/snowflake_spend!9') ORDER BY at")
+            .await,
+        vec!["approved", "unapproved", "approved"]
+    );
+}
+
+#[tokio::test]
+async fn concurrent_detail_requests_wait_once_for_a_429_and_lose_nothing() {
+    let gl = fake();
+    gl.fault(
+        "/notes",
+        vec![Reply::json(429, r#"{"message":"429 Too Many Requests"}"#)
+            .header("retry-after", "7")
+            .header("ratelimit-remaining", "0")],
+    );
+    let server = gl.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = h.add_gitlab(&server.url(), GL_TOKEN).await;
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    assert_eq!(
+        h.clock.sleeps(),
+        vec![Duration::from_secs(7)],
+        "the refusal's Retry-After, waited once: the other requests waited within it"
+    );
+    let mrs = gl.data().merge_requests.len();
+    let notes = server
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/notes"))
+        .count();
+    assert_eq!(
+        notes,
+        mrs + 1,
+        "one request per merge request, and the refused one again"
+    );
+    assert_eq!(h.count("SELECT COUNT(*) FROM items").await, 34);
+}

@@ -11,6 +11,11 @@
 //!   is 0 or the header is an ISO time, else at least the policy's minimum wait, doubling per try;
 //! - 5xx, timeouts, broken connections: retried with exponential backoff (capped, full jitter),
 //!   honouring `retry-after` when a 503 carries one; then given up with a clear error.
+//! - A client and its clones share one hold: once a request is told to wait (a rate-limit
+//!   refusal) no other request of the run is sent before that wait is over, so concurrent
+//!   per-record requests do not each spend a refusal; on GitLab a response whose
+//!   `RateLimit-Remaining` is at or below [`GITLAB_RESERVE`] holds every request until its
+//!   `RateLimit-Reset`, so the requests in flight do not run into 429s.
 //! - Any wait a server asks for beyond [`HttpOptions::MAX_SERVER_WAIT`] is not waited: the run
 //!   stops with `rate_limited`, saying when the limit resets; the next sync resumes from the
 //!   last saved page.
@@ -28,7 +33,7 @@
 //! All waiting goes through the injected [`Clock`], so tests never sleep.
 
 use std::net::IpAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Once, OnceLock};
 use std::time::Duration;
 
@@ -186,6 +191,11 @@ pub enum Fetched<T> {
     NotModified,
 }
 
+/// GitLab: the budget left (`RateLimit-Remaining`) at which requests stop until the window
+/// resets, so that those already in flight (up to the GitLab connector's 8 per-record
+/// requests) still fit in it.
+pub const GITLAB_RESERVE: u64 = 8;
+
 /// The connectors' HTTP client.
 #[derive(Clone)]
 pub struct Http {
@@ -201,6 +211,8 @@ pub struct Http {
     /// The only origin requests (and the token) may go to; set by [`Http::bind_origin`], or by
     /// the first request.
     origin: Arc<OnceLock<Origin>>,
+    /// No request is sent before this time (ms since the epoch; 0: none), shared by clones.
+    hold: Arc<AtomicI64>,
 }
 
 impl std::fmt::Debug for Http {
@@ -250,7 +262,56 @@ impl Http {
             observer: None,
             jitter: Arc::new(Mutex::new(seed | 1)),
             origin: Arc::default(),
+            hold: Arc::default(),
         })
+    }
+
+    /// Holds every request of this client and its clones until `until_ms`.
+    fn hold_until(&self, until_ms: i64) {
+        self.hold.fetch_max(until_ms, Ordering::SeqCst);
+    }
+
+    /// Waits while a hold is on (a few milliseconds left are not waited: a request that waited
+    /// for its own refusal finds its hold over).
+    async fn wait_for_hold(&self) -> Result<(), SyncError> {
+        let until = self.hold.load(Ordering::SeqCst);
+        let left = until.saturating_sub(self.clock.now_ms());
+        if left > 10 {
+            let wait = Duration::from_millis(u64::try_from(left).unwrap_or(0));
+            self.wait(
+                wait,
+                true,
+                "rate limit (another request was told to wait)".into(),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// GitLab: holds requests until the window resets when the budget left is low.
+    fn note_budget(&self, response: &Response) {
+        if self.style != RateLimitStyle::Gitlab {
+            return;
+        }
+        let remaining = response
+            .header("ratelimit-remaining")
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        let reset = response.header("ratelimit-reset").and_then(reset_at);
+        if let (Some(remaining), Some(reset)) = (remaining, reset) {
+            let now = self.clock.now_ms();
+            let wait = Duration::from_millis(u64::try_from(reset.saturating_sub(now)).unwrap_or(0));
+            if remaining <= GITLAB_RESERVE
+                && reset > now
+                && wait <= self.options.max_rate_limit_wait
+            {
+                tracing::info!(
+                    remaining,
+                    wait_s = wait.as_secs(),
+                    "GitLab's rate-limit budget is low: holding requests until it resets"
+                );
+                self.hold_until(reset.saturating_add(1_000));
+            }
+        }
     }
 
     /// Binds the client (and its clones) to the origin of the source's base URL, after checking
@@ -378,6 +439,7 @@ impl Http {
             if self.cancel.is_cancelled() {
                 return Err(SyncError::Canceled);
             }
+            self.wait_for_hold().await?;
             let outcome = self.attempt(url, etag, body).await;
             let (retry_after, failure) = match outcome {
                 Ok(response) => {
@@ -387,6 +449,7 @@ impl Http {
                         return Ok(Fetched::NotModified);
                     }
                     if (200..300).contains(&status) {
+                        self.note_budget(&response);
                         match parse(&response) {
                             Ok(value) => return Ok(Fetched::Fresh(value, Box::new(response))),
                             Err(detail) => (
@@ -410,6 +473,11 @@ impl Http {
                                 rate_waits - 1,
                             )));
                         }
+                        self.hold_until(
+                            self.clock.now_ms().saturating_add(
+                                i64::try_from(wait.as_millis()).unwrap_or(i64::MAX),
+                            ),
+                        );
                         self.wait(wait, true, format!("rate limit (HTTP {status})"))
                             .await?;
                         continue;
@@ -1373,6 +1441,112 @@ mod tests {
             CancellationToken::new(),
         )
         .unwrap_or_else(|_| unreachable!())
+    }
+
+    /// A GitLab client on a fake clock, and a loopback server answering `reply(path)`.
+    async fn gitlab_serving(
+        reply: impl Fn(&str) -> crate::replay::Reply + Send + Sync + 'static,
+    ) -> (
+        Http,
+        Arc<crate::ingest::clock::FakeClock>,
+        crate::replay::ReplayServer,
+    ) {
+        let server = crate::replay::ReplayServer::start(Arc::new(
+            move |r: &crate::replay::server::Request| reply(&r.path),
+        ))
+        .await
+        .unwrap_or_else(|_| unreachable!());
+        let clock = Arc::new(crate::ingest::clock::FakeClock::new(1_772_409_600_000));
+        let http = Http::new(
+            Auth::None,
+            HttpOptions::default(),
+            RateLimitStyle::Gitlab,
+            clock.clone(),
+            CancellationToken::new(),
+        )
+        .unwrap_or_else(|_| unreachable!());
+        (http, clock, server)
+    }
+
+    #[tokio::test]
+    async fn a_low_gitlab_budget_holds_requests_until_it_resets() {
+        let reset = (1_772_409_600_000i64 / 1000 + 45).to_string();
+        let (http, clock, server) = gitlab_serving(move |path| {
+            let remaining = if path == "/low" { "3" } else { "1500" };
+            crate::replay::Reply::json(200, "[]")
+                .header("ratelimit-remaining", remaining)
+                .header("ratelimit-reset", reset.clone())
+        })
+        .await;
+        let url = |p: &str| {
+            Url::parse(&format!("{}{p}", server.url())).unwrap_or_else(|_| unreachable!())
+        };
+        let clone = http.clone();
+        assert!(http.get_json::<Vec<u8>>(&url("/plenty")).await.is_ok());
+        assert!(clock.sleeps().is_empty(), "1,500 left: no hold");
+        assert!(http.get_json::<Vec<u8>>(&url("/low")).await.is_ok());
+        assert!(
+            clock.sleeps().is_empty(),
+            "the low answer itself is not held"
+        );
+        assert!(clone.get_json::<Vec<u8>>(&url("/next")).await.is_ok());
+        assert_eq!(
+            clock.sleeps(),
+            vec![Duration::from_secs(46)],
+            "3 left (at most GITLAB_RESERVE): the next request, from any clone, waits for the reset and a second more"
+        );
+        assert_eq!(http.stats().rate_limit_waits.load(Ordering::Relaxed), 1);
+    }
+
+    #[tokio::test]
+    async fn a_429_holds_the_other_requests_of_the_run() {
+        // A real clock: the hold is only seen while the refused request really waits.
+        let refused = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let seen: Arc<Mutex<Vec<(String, std::time::Instant)>>> = Arc::default();
+        let (flag, log) = (refused.clone(), seen.clone());
+        let server = crate::replay::ReplayServer::start(Arc::new(
+            move |r: &crate::replay::server::Request| {
+                if let Ok(mut log) = log.lock() {
+                    log.push((r.path.clone(), std::time::Instant::now()));
+                }
+                if r.path == "/a" && !flag.swap(true, Ordering::SeqCst) {
+                    return crate::replay::Reply::json(429, "{}").header("retry-after", "1");
+                }
+                crate::replay::Reply::json(200, "[]")
+            },
+        ))
+        .await
+        .unwrap_or_else(|_| unreachable!());
+        let http = Http::new(
+            Auth::None,
+            HttpOptions::default(),
+            RateLimitStyle::Gitlab,
+            Arc::new(crate::ingest::clock::SystemClock),
+            CancellationToken::new(),
+        )
+        .unwrap_or_else(|_| unreachable!());
+        let url = |p: &str| {
+            Url::parse(&format!("{}{p}", server.url())).unwrap_or_else(|_| unreachable!())
+        };
+        let (a, b) = (url("/a"), url("/b"));
+        let other = http.clone();
+        let first = tokio::spawn(async move { http.get_json::<Vec<u8>>(&a).await.is_ok() });
+        while other.stats().rate_limit_waits.load(Ordering::Relaxed) == 0 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        assert!(other.get_json::<Vec<u8>>(&b).await.is_ok());
+        assert!(first.await.unwrap_or(false));
+        let log = seen.lock().map(|l| l.clone()).unwrap_or_default();
+        let at = |p: &str| log.iter().find(|(path, _)| path == p).map(|(_, t)| *t);
+        let (Some(refused_at), Some(b_at)) = (at("/a"), at("/b")) else {
+            panic!("both requests reached the server: {log:?}");
+        };
+        assert!(
+            b_at.duration_since(refused_at) >= Duration::from_millis(950),
+            "a request sent after another was told to wait a second waits with it ({:?})",
+            b_at.duration_since(refused_at)
+        );
+        assert_eq!(log.len(), 3, "/a refused, /b once, /a again: {log:?}");
     }
 
     #[test]

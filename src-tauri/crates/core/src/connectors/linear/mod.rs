@@ -28,6 +28,7 @@ pub mod model;
 
 pub use self::connector::{LinearConnector, LinearScope, DEFAULT_URL};
 
+use futures_util::stream::{self, StreamExt};
 use reqwest::Url;
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -557,6 +558,28 @@ fn lower(cap: &mut Option<i64>, at: i64) {
     *cap = Some(cap.map_or(at, |c| c.min(at)));
 }
 
+/// Issues of a page whose nested lists are completed at once (each with its own follow-up
+/// queries, in order).
+const FOLLOW_UP_CONCURRENCY: usize = 4;
+
+/// A node of a page of issues, as read.
+enum Read<'a> {
+    /// Null in a partial answer (or completed later).
+    Missing,
+    NotJson(String),
+    /// Complete as sent: the issue and its JSON text.
+    Whole(Issue, &'a str),
+    /// Completed by follow-up queries (or not readable as an issue).
+    Completed(Value),
+}
+
+/// Whether a nested list of `issue` has more than its first page.
+fn has_more(issue: &Issue) -> bool {
+    issue.history.page_info.has_next_page
+        || issue.relations.page_info.has_next_page
+        || issue.inverse_relations.page_info.has_next_page
+}
+
 /// Walks the issues from the cursor.
 async fn walk_issues(
     run: &mut Run<'_>,
@@ -606,14 +629,49 @@ async fn walk_issues(
         let floor = walk.high.or(walk.since).unwrap_or(0);
         let mut updated: Vec<Option<i64>> = Vec::new();
         let empty = conn.nodes.is_empty();
+        // Each node read once, straight into an issue; only one with a nested list longer than
+        // the first page goes through a JSON tree, to be completed by follow-up queries (those
+        // of the page run a few at a time) and stored whole.
+        let mut read: Vec<Read<'_>> = Vec::with_capacity(conn.nodes.len());
+        let mut longer: Vec<(usize, Value)> = Vec::new();
         for (i, node) in conn.nodes.iter().enumerate() {
             let Some(node) = node else {
-                updated.push(None);
+                read.push(Read::Missing);
                 continue;
             };
-            let mut value: Value = match serde_json::from_str(node.get()) {
-                Ok(v) => v,
-                Err(err) => {
+            match serde_json::from_str::<Issue>(node.get()) {
+                Ok(issue) if !has_more(&issue) => read.push(Read::Whole(issue, node.get())),
+                _ => match serde_json::from_str::<Value>(node.get()) {
+                    Ok(value) => {
+                        longer.push((i, value));
+                        read.push(Read::Missing);
+                    }
+                    Err(err) => read.push(Read::NotJson(err.to_string())),
+                },
+            }
+        }
+        let completed: Vec<Result<(usize, Value), SyncError>> = stream::iter(longer)
+            .map(|(i, mut value)| {
+                let http = &run.http;
+                async move {
+                    complete(http, url, &mut value).await?;
+                    Ok((i, value))
+                }
+            })
+            .buffered(FOLLOW_UP_CONCURRENCY)
+            .collect()
+            .await;
+        for done in completed {
+            let (i, value) = done?;
+            read[i] = Read::Completed(value);
+        }
+        for (i, node) in read.into_iter().enumerate() {
+            let (issue, payload) = match node {
+                Read::Missing => {
+                    updated.push(None);
+                    continue;
+                }
+                Read::NotJson(err) => {
                     run.skipped.push(format!(
                         "issue {i} of page {pages} is not JSON Baton can read: {err}"
                     ));
@@ -621,22 +679,22 @@ async fn walk_issues(
                     updated.push(None);
                     continue;
                 }
-            };
-            complete(&run.http, url, &mut value).await?;
-            let issue: Issue = match serde_json::from_value(value.clone()) {
-                Ok(issue) => issue,
-                Err(err) => {
-                    let named = value
-                        .get("identifier")
-                        .and_then(Value::as_str)
-                        .map(|k| format!("issue {k}"))
-                        .unwrap_or_else(|| format!("issue {i} of page {pages}"));
-                    run.skipped
-                        .push(format!("{named} does not read as a Linear issue: {err}"));
-                    lower(&mut walk.cap, floor);
-                    updated.push(None);
-                    continue;
-                }
+                Read::Whole(issue, text) => (issue, text.to_owned()),
+                Read::Completed(value) => match serde_json::from_value::<Issue>(value.clone()) {
+                    Ok(issue) => (issue, value.to_string()),
+                    Err(err) => {
+                        let named = value
+                            .get("identifier")
+                            .and_then(Value::as_str)
+                            .map(|k| format!("issue {k}"))
+                            .unwrap_or_else(|| format!("issue {i} of page {pages}"));
+                        run.skipped
+                            .push(format!("{named} does not read as a Linear issue: {err}"));
+                        lower(&mut walk.cap, floor);
+                        updated.push(None);
+                        continue;
+                    }
+                },
             };
             let at = parse_time(&issue.updated_at);
             updated.push(at);
@@ -644,7 +702,7 @@ async fn walk_issues(
                 walk.high = Some(walk.high.map_or(at, |h| h.max(at)));
             }
             page.raw
-                .push(raw(run, ISSUES_STREAM, &issue.id, &value.to_string(), now));
+                .push(raw(run, ISSUES_STREAM, &issue.id, &payload, now));
             let mut ctx = MapCtx {
                 source_id: &run.source.id,
                 ns,
