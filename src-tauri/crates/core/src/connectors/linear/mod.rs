@@ -573,7 +573,7 @@ enum Read<'a> {
     Missing,
     NotJson(String),
     /// Complete as sent: the issue and its JSON text.
-    Whole(Issue, &'a str),
+    Whole(Box<Issue>, &'a str),
     /// Completed by follow-up queries (or not readable as an issue).
     Completed(Value),
 }
@@ -645,7 +645,9 @@ async fn walk_issues(
                 continue;
             };
             match serde_json::from_str::<Issue>(node.get()) {
-                Ok(issue) if !has_more(&issue) => read.push(Read::Whole(issue, node.get())),
+                Ok(issue) if !has_more(&issue) => {
+                    read.push(Read::Whole(Box::new(issue), node.get()))
+                }
                 _ => match serde_json::from_str::<Value>(node.get()) {
                     Ok(value) => {
                         longer.push((i, value));
@@ -684,7 +686,7 @@ async fn walk_issues(
                     updated.push(None);
                     continue;
                 }
-                Read::Whole(issue, text) => (issue, text.to_owned()),
+                Read::Whole(issue, text) => (*issue, text.to_owned()),
                 Read::Completed(value) => match serde_json::from_value::<Issue>(value.clone()) {
                     Ok(issue) => (issue, value.to_string()),
                     Err(err) => {
