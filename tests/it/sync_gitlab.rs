@@ -826,3 +826,129 @@ async fn concurrent_detail_requests_wait_once_for_a_429_and_lose_nothing() {
     );
     assert_eq!(h.count("SELECT COUNT(*) FROM items").await, 34);
 }
+
+/// A GitLab client on a fake clock, and a loopback server answering `reply(path)`.
+async fn gitlab_serving(
+    reply: impl Fn(&str) -> baton_core::replay::Reply + Send + Sync + 'static,
+) -> (
+    baton_core::connectors::http::Http,
+    Arc<baton_core::sync::clock::FakeClock>,
+    baton_core::replay::ReplayServer,
+) {
+    let server = baton_core::replay::ReplayServer::start(Arc::new(
+        move |r: &baton_core::replay::Request| reply(&r.path),
+    ))
+    .await
+    .unwrap();
+    let clock = Arc::new(baton_core::sync::clock::FakeClock::new(1_772_409_600_000));
+    let http = baton_core::connectors::http::Http::new(
+        baton_core::connectors::http::Auth::None,
+        baton_core::connectors::http::HttpOptions::default(),
+        baton_core::connectors::http::RateLimitStyle::Gitlab,
+        clock.clone(),
+        tokio_util::sync::CancellationToken::new(),
+    )
+    .unwrap();
+    (http, clock, server)
+}
+
+#[tokio::test]
+async fn a_low_gitlab_budget_holds_requests_until_it_resets() {
+    let reset = (1_772_409_600_000i64 / 1000 + 45).to_string();
+    let (http, clock, server) = gitlab_serving(move |path| {
+        let remaining = if path == "/low" { "3" } else { "1500" };
+        baton_core::replay::Reply::json(200, "[]")
+            .header("ratelimit-remaining", remaining)
+            .header("ratelimit-reset", reset.clone())
+    })
+    .await;
+    let url = |p: &str| {
+        baton_core::connectors::http::endpoint(
+            &baton_core::connectors::http::root_of(&server.url()).unwrap(),
+            p,
+            &[],
+        )
+        .unwrap()
+    };
+    let clone = http.clone();
+    assert!(http.get_json::<Vec<u8>>(&url("/plenty")).await.is_ok());
+    assert!(clock.sleeps().is_empty(), "1,500 left: no hold");
+    assert!(http.get_json::<Vec<u8>>(&url("/low")).await.is_ok());
+    assert!(
+        clock.sleeps().is_empty(),
+        "the low answer itself is not held"
+    );
+    assert!(clone.get_json::<Vec<u8>>(&url("/next")).await.is_ok());
+    assert_eq!(
+        clock.sleeps(),
+        vec![Duration::from_secs(46)],
+        "3 left (at most GITLAB_RESERVE): the next request, from any clone, waits for the reset and a second more"
+    );
+    assert_eq!(
+        http.stats()
+            .rate_limit_waits
+            .load(std::sync::atomic::Ordering::Relaxed),
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_429_holds_the_other_requests_of_the_run() {
+    // A real clock: the hold is only seen while the refused request really waits.
+    let refused = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let seen: Arc<std::sync::Mutex<Vec<(String, std::time::Instant)>>> = Arc::default();
+    let (flag, log) = (refused.clone(), seen.clone());
+    let server = baton_core::replay::ReplayServer::start(Arc::new(
+        move |r: &baton_core::replay::Request| {
+            if let Ok(mut log) = log.lock() {
+                log.push((r.path.clone(), std::time::Instant::now()));
+            }
+            if r.path == "/a" && !flag.swap(true, std::sync::atomic::Ordering::SeqCst) {
+                return baton_core::replay::Reply::json(429, "{}").header("retry-after", "1");
+            }
+            baton_core::replay::Reply::json(200, "[]")
+        },
+    ))
+    .await
+    .unwrap();
+    let http = baton_core::connectors::http::Http::new(
+        baton_core::connectors::http::Auth::None,
+        baton_core::connectors::http::HttpOptions::default(),
+        baton_core::connectors::http::RateLimitStyle::Gitlab,
+        Arc::new(baton_core::sync::clock::SystemClock),
+        tokio_util::sync::CancellationToken::new(),
+    )
+    .unwrap();
+    let url = |p: &str| {
+        baton_core::connectors::http::endpoint(
+            &baton_core::connectors::http::root_of(&server.url()).unwrap(),
+            p,
+            &[],
+        )
+        .unwrap()
+    };
+    let (a, b) = (url("/a"), url("/b"));
+    let other = http.clone();
+    let first = tokio::spawn(async move { http.get_json::<Vec<u8>>(&a).await.is_ok() });
+    while other
+        .stats()
+        .rate_limit_waits
+        .load(std::sync::atomic::Ordering::Relaxed)
+        == 0
+    {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert!(other.get_json::<Vec<u8>>(&b).await.is_ok());
+    assert!(first.await.unwrap_or(false));
+    let log = seen.lock().map(|l| l.clone()).unwrap_or_default();
+    let at = |p: &str| log.iter().find(|(path, _)| path == p).map(|(_, t)| *t);
+    let (Some(refused_at), Some(b_at)) = (at("/a"), at("/b")) else {
+        panic!("both requests reached the server: {log:?}");
+    };
+    assert!(
+        b_at.duration_since(refused_at) >= Duration::from_millis(950),
+        "a request sent after another was told to wait a second waits with it ({:?})",
+        b_at.duration_since(refused_at)
+    );
+    assert_eq!(log.len(), 3, "/a refused, /b once, /a again: {log:?}");
+}
