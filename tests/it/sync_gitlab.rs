@@ -700,3 +700,255 @@ async fn recorded_milestones_become_intents_the_items_serve() {
     );
     assert_eq!(stored.len(), 6);
 }
+
+#[tokio::test]
+async fn an_unchanged_record_keeps_its_stored_details_and_a_changed_one_is_read_again() {
+    let gl = fake();
+    let (issues, mrs) = {
+        let data = gl.data();
+        (data.issues.clone(), data.merge_requests.clone())
+    };
+    let server = gl.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = h.add_gitlab(&server.url(), GL_TOKEN).await;
+    let first = h.sync(&source).await;
+    assert_eq!(first.status, RunStatus::Succeeded, "{:?}", first.error);
+    let others = "SELECT t.item_id || ' ' || t.event_id || ' ' || t.kind || ' ' || t.to_state || ' ' || t.at \
+         FROM transitions t JOIN items i ON i.id = t.item_id \
+         WHERE i.key != 'gitlab-data/snowflake_spend!9' ORDER BY 1";
+    let before = h.strings(others).await;
+    // The records an incremental poll lists again without their having changed: those updated
+    // within the overlap window before each stream's watermark.
+    let relisted = |records: &[Value]| -> Vec<i64> {
+        let newest = records
+            .iter()
+            .filter_map(|r| time(r, "updated_at"))
+            .max()
+            .unwrap();
+        records
+            .iter()
+            .filter(|r| time(r, "updated_at").unwrap() >= newest - 300_000)
+            .map(|r| r["iid"].as_i64().unwrap())
+            .filter(|iid| *iid != 9)
+            .collect()
+    };
+    let (same_issues, same_mrs) = (relisted(&issues), relisted(&mrs));
+    assert!(!same_issues.is_empty() && !same_mrs.is_empty());
+    server.clear_requests();
+    // Merge request !9 is approved (merge request !37's real approval notes, as in
+    // `approvals_in_system_notes_move_a_merge_request_to_waiting_for_merge`): its notes change
+    // and so does its updated_at, as GitLab's system notes touch their record.
+    {
+        let mut data = gl.data();
+        let notes = data.notes.remove(&37).unwrap();
+        data.notes.insert(9, notes);
+        let mr = data
+            .merge_requests
+            .iter_mut()
+            .find(|m| m["iid"] == 9)
+            .unwrap();
+        mr["updated_at"] = "2026-03-01T10:00:00.000Z".into();
+    }
+    h.clock.advance(Duration::from_secs(600));
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    let asked: Vec<String> = server.requests().into_iter().map(|r| r.path).collect();
+    let notes_of = |iid: i64| format!("/api/v4/projects/{PROJECT_ID}/merge_requests/{iid}/notes");
+    let links_of = |iid: i64| format!("/api/v4/projects/{PROJECT_ID}/issues/{iid}/links");
+    assert!(
+        asked.contains(&notes_of(9)),
+        "the changed merge request's notes are read again: {asked:?}"
+    );
+    for iid in &same_mrs {
+        assert!(
+            !asked.contains(&notes_of(*iid)),
+            "!{iid} was listed again unchanged: its stored notes serve ({asked:?})"
+        );
+    }
+    for iid in &same_issues {
+        assert!(
+            !asked.contains(&links_of(*iid)),
+            "#{iid} was listed again unchanged: its stored links serve ({asked:?})"
+        );
+    }
+    assert_eq!(
+        report.figures.items as usize,
+        same_issues.len() + same_mrs.len() + 1,
+        "every listed record is still mapped and written"
+    );
+    assert_eq!(
+        h.strings("SELECT raw_state || '|' || flow_state FROM items WHERE key = 'gitlab-data/snowflake_spend!9'")
+            .await,
+        vec!["approved|waiting".to_owned()],
+        "the fresh notes are mapped"
+    );
+    assert_eq!(
+        h.strings(others).await,
+        before,
+        "the unchanged records' lifecycles, rebuilt from their stored lists, are the same"
+    );
+    assert_eq!(
+        h.strings("SELECT to_state FROM transitions WHERE kind = 'review' AND item_id = (SELECT id FROM items WHERE key = 'gitlab-data/snowflake_spend!9') ORDER BY at")
+            .await,
+        vec!["approved", "unapproved", "approved"]
+    );
+}
+
+#[tokio::test]
+async fn concurrent_detail_requests_wait_once_for_a_429_and_lose_nothing() {
+    let gl = fake();
+    gl.fault(
+        "/notes",
+        vec![Reply::json(429, r#"{"message":"429 Too Many Requests"}"#)
+            .header("retry-after", "7")
+            .header("ratelimit-remaining", "0")],
+    );
+    let server = gl.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = h.add_gitlab(&server.url(), GL_TOKEN).await;
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    assert_eq!(
+        h.clock.sleeps(),
+        vec![Duration::from_secs(7)],
+        "the refusal's Retry-After, waited once: the other requests waited within it"
+    );
+    let mrs = gl.data().merge_requests.len();
+    let notes = server
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/notes"))
+        .count();
+    assert_eq!(
+        notes,
+        mrs + 1,
+        "one request per merge request, and the refused one again"
+    );
+    assert_eq!(h.count("SELECT COUNT(*) FROM items").await, 34);
+}
+
+/// A GitLab client on a fake clock, and a loopback server answering `reply(path)`.
+async fn gitlab_serving(
+    reply: impl Fn(&str) -> baton_core::replay::Reply + Send + Sync + 'static,
+) -> (
+    baton_core::connectors::http::Http,
+    Arc<baton_core::sync::clock::FakeClock>,
+    baton_core::replay::ReplayServer,
+) {
+    let server = baton_core::replay::ReplayServer::start(Arc::new(
+        move |r: &baton_core::replay::Request| reply(&r.path),
+    ))
+    .await
+    .unwrap();
+    let clock = Arc::new(baton_core::sync::clock::FakeClock::new(1_772_409_600_000));
+    let http = baton_core::connectors::http::Http::new(
+        baton_core::connectors::http::Auth::None,
+        baton_core::connectors::http::HttpOptions::default(),
+        baton_core::connectors::http::RateLimitStyle::Gitlab,
+        clock.clone(),
+        tokio_util::sync::CancellationToken::new(),
+    )
+    .unwrap();
+    (http, clock, server)
+}
+
+#[tokio::test]
+async fn a_low_gitlab_budget_holds_requests_until_it_resets() {
+    let reset = (1_772_409_600_000i64 / 1000 + 45).to_string();
+    let (http, clock, server) = gitlab_serving(move |path| {
+        let remaining = if path == "/low" { "3" } else { "1500" };
+        baton_core::replay::Reply::json(200, "[]")
+            .header("ratelimit-remaining", remaining)
+            .header("ratelimit-reset", reset.clone())
+    })
+    .await;
+    let url = |p: &str| {
+        baton_core::connectors::http::endpoint(
+            &baton_core::connectors::http::root_of(&server.url()).unwrap(),
+            p,
+            &[],
+        )
+        .unwrap()
+    };
+    let clone = http.clone();
+    assert!(http.get_json::<Vec<u8>>(&url("/plenty")).await.is_ok());
+    assert!(clock.sleeps().is_empty(), "1,500 left: no hold");
+    assert!(http.get_json::<Vec<u8>>(&url("/low")).await.is_ok());
+    assert!(
+        clock.sleeps().is_empty(),
+        "the low answer itself is not held"
+    );
+    assert!(clone.get_json::<Vec<u8>>(&url("/next")).await.is_ok());
+    assert_eq!(
+        clock.sleeps(),
+        vec![Duration::from_secs(46)],
+        "3 left (at most GITLAB_RESERVE): the next request, from any clone, waits for the reset and a second more"
+    );
+    assert_eq!(
+        http.stats()
+            .rate_limit_waits
+            .load(std::sync::atomic::Ordering::Relaxed),
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_429_holds_the_other_requests_of_the_run() {
+    // A real clock: the hold is only seen while the refused request really waits.
+    let refused = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let seen: Arc<std::sync::Mutex<Vec<(String, std::time::Instant)>>> = Arc::default();
+    let (flag, log) = (refused.clone(), seen.clone());
+    let server = baton_core::replay::ReplayServer::start(Arc::new(
+        move |r: &baton_core::replay::Request| {
+            if let Ok(mut log) = log.lock() {
+                log.push((r.path.clone(), std::time::Instant::now()));
+            }
+            if r.path == "/a" && !flag.swap(true, std::sync::atomic::Ordering::SeqCst) {
+                return baton_core::replay::Reply::json(429, "{}").header("retry-after", "1");
+            }
+            baton_core::replay::Reply::json(200, "[]")
+        },
+    ))
+    .await
+    .unwrap();
+    let http = baton_core::connectors::http::Http::new(
+        baton_core::connectors::http::Auth::None,
+        baton_core::connectors::http::HttpOptions::default(),
+        baton_core::connectors::http::RateLimitStyle::Gitlab,
+        Arc::new(baton_core::sync::clock::SystemClock),
+        tokio_util::sync::CancellationToken::new(),
+    )
+    .unwrap();
+    let url = |p: &str| {
+        baton_core::connectors::http::endpoint(
+            &baton_core::connectors::http::root_of(&server.url()).unwrap(),
+            p,
+            &[],
+        )
+        .unwrap()
+    };
+    let (a, b) = (url("/a"), url("/b"));
+    let other = http.clone();
+    let first = tokio::spawn(async move { http.get_json::<Vec<u8>>(&a).await.is_ok() });
+    while other
+        .stats()
+        .rate_limit_waits
+        .load(std::sync::atomic::Ordering::Relaxed)
+        == 0
+    {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert!(other.get_json::<Vec<u8>>(&b).await.is_ok());
+    assert!(first.await.unwrap_or(false));
+    let log = seen.lock().map(|l| l.clone()).unwrap_or_default();
+    let at = |p: &str| log.iter().find(|(path, _)| path == p).map(|(_, t)| *t);
+    let (Some(refused_at), Some(b_at)) = (at("/a"), at("/b")) else {
+        panic!("both requests reached the server: {log:?}");
+    };
+    assert!(
+        b_at.duration_since(refused_at) >= Duration::from_millis(950),
+        "a request sent after another was told to wait a second waits with it ({:?})",
+        b_at.duration_since(refused_at)
+    );
+    assert_eq!(log.len(), 3, "/a refused, /b once, /a again: {log:?}");
+}

@@ -11,6 +11,11 @@
 //!   is 0 or the header is an ISO time, else at least the policy's minimum wait, doubling per try;
 //! - 5xx, timeouts, broken connections: retried with exponential backoff (capped, full jitter),
 //!   honouring `retry-after` when a 503 carries one; then given up with a clear error.
+//! - A client and its clones share one hold: once a request is told to wait (a rate-limit
+//!   refusal) no other request of the run is sent before that wait is over, so concurrent
+//!   per-record requests do not each spend a refusal; on GitLab a response whose
+//!   `RateLimit-Remaining` is at or below [`GITLAB_RESERVE`] holds every request until its
+//!   `RateLimit-Reset`, so the requests in flight do not run into 429s.
 //! - Any wait a server asks for beyond [`HttpOptions::MAX_SERVER_WAIT`] is not waited: the run
 //!   stops with `rate_limited`, saying when the limit resets; the next sync resumes from the
 //!   last saved page.
@@ -28,7 +33,7 @@
 //! All waiting goes through the injected [`Clock`], so tests never sleep.
 
 use std::net::IpAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Once, OnceLock};
 use std::time::Duration;
 
@@ -186,6 +191,11 @@ pub enum Fetched<T> {
     NotModified,
 }
 
+/// GitLab: the budget left (`RateLimit-Remaining`) at which requests stop until the window
+/// resets, so that those already in flight (up to the GitLab connector's 8 per-record
+/// requests) still fit in it.
+pub const GITLAB_RESERVE: u64 = 8;
+
 /// The connectors' HTTP client.
 #[derive(Clone)]
 pub struct Http {
@@ -201,6 +211,8 @@ pub struct Http {
     /// The only origin requests (and the token) may go to; set by [`Http::bind_origin`], or by
     /// the first request.
     origin: Arc<OnceLock<Origin>>,
+    /// No request is sent before this time (ms since the epoch; 0: none), shared by clones.
+    hold: Arc<AtomicI64>,
 }
 
 impl std::fmt::Debug for Http {
@@ -250,7 +262,56 @@ impl Http {
             observer: None,
             jitter: Arc::new(Mutex::new(seed | 1)),
             origin: Arc::default(),
+            hold: Arc::default(),
         })
+    }
+
+    /// Holds every request of this client and its clones until `until_ms`.
+    fn hold_until(&self, until_ms: i64) {
+        self.hold.fetch_max(until_ms, Ordering::SeqCst);
+    }
+
+    /// Waits while a hold is on (a few milliseconds left are not waited: a request that waited
+    /// for its own refusal finds its hold over).
+    async fn wait_for_hold(&self) -> Result<(), SyncError> {
+        let until = self.hold.load(Ordering::SeqCst);
+        let left = until.saturating_sub(self.clock.now_ms());
+        if left > 10 {
+            let wait = Duration::from_millis(u64::try_from(left).unwrap_or(0));
+            self.wait(
+                wait,
+                true,
+                "rate limit (another request was told to wait)".into(),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// GitLab: holds requests until the window resets when the budget left is low.
+    fn note_budget(&self, response: &Response) {
+        if self.style != RateLimitStyle::Gitlab {
+            return;
+        }
+        let remaining = response
+            .header("ratelimit-remaining")
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        let reset = response.header("ratelimit-reset").and_then(reset_at);
+        if let (Some(remaining), Some(reset)) = (remaining, reset) {
+            let now = self.clock.now_ms();
+            let wait = Duration::from_millis(u64::try_from(reset.saturating_sub(now)).unwrap_or(0));
+            if remaining <= GITLAB_RESERVE
+                && reset > now
+                && wait <= self.options.max_rate_limit_wait
+            {
+                tracing::info!(
+                    remaining,
+                    wait_s = wait.as_secs(),
+                    "GitLab's rate-limit budget is low: holding requests until it resets"
+                );
+                self.hold_until(reset.saturating_add(1_000));
+            }
+        }
     }
 
     /// Binds the client (and its clones) to the origin of the source's base URL, after checking
@@ -378,6 +439,7 @@ impl Http {
             if self.cancel.is_cancelled() {
                 return Err(SyncError::Canceled);
             }
+            self.wait_for_hold().await?;
             let outcome = self.attempt(url, etag, body).await;
             let (retry_after, failure) = match outcome {
                 Ok(response) => {
@@ -387,6 +449,7 @@ impl Http {
                         return Ok(Fetched::NotModified);
                     }
                     if (200..300).contains(&status) {
+                        self.note_budget(&response);
                         match parse(&response) {
                             Ok(value) => return Ok(Fetched::Fresh(value, Box::new(response))),
                             Err(detail) => (
@@ -410,6 +473,11 @@ impl Http {
                                 rate_waits - 1,
                             )));
                         }
+                        self.hold_until(
+                            self.clock.now_ms().saturating_add(
+                                i64::try_from(wait.as_millis()).unwrap_or(i64::MAX),
+                            ),
+                        );
                         self.wait(wait, true, format!("rate limit (HTTP {status})"))
                             .await?;
                         continue;

@@ -41,6 +41,39 @@ pub struct FakeGitlab {
     pub token: String,
     data: Mutex<GitlabData>,
     faults: Mutex<Vec<(String, VecDeque<Reply>)>>,
+    /// The records do not change (the benchmark): their creation order is computed once, as
+    /// GitLab's database keeps an index on it, instead of sorting the whole corpus per page.
+    frozen: bool,
+    orders: Mutex<Option<Arc<(ListOrder, ListOrder)>>>,
+}
+
+/// A list's records in creation order (ties by id): each one's update time and position.
+#[derive(Debug, Default)]
+struct ListOrder {
+    updated: Vec<i64>,
+    at: Vec<usize>,
+}
+
+impl ListOrder {
+    fn of(records: &[Value]) -> ListOrder {
+        let mut keyed: Vec<(i64, i64, i64, usize)> = records
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                (
+                    time_of(r, "created_at"),
+                    r.get("id").and_then(Value::as_i64).unwrap_or(0),
+                    time_of(r, "updated_at"),
+                    i,
+                )
+            })
+            .collect();
+        keyed.sort_unstable();
+        ListOrder {
+            updated: keyed.iter().map(|k| k.2).collect(),
+            at: keyed.iter().map(|k| k.3).collect(),
+        }
+    }
 }
 
 fn time_of(value: &Value, key: &str) -> i64 {
@@ -58,7 +91,29 @@ impl FakeGitlab {
             token: token.to_owned(),
             data: Mutex::default(),
             faults: Mutex::default(),
+            frozen: false,
+            orders: Mutex::default(),
         }
+    }
+
+    /// The issues' and merge requests' creation orders: computed once for a frozen corpus,
+    /// else per request (the tests change the data between polls).
+    fn orders(&self, data: &GitlabData) -> Arc<(ListOrder, ListOrder)> {
+        if let Ok(cache) = self.orders.lock() {
+            if let Some(found) = cache.as_ref().filter(|_| self.frozen) {
+                return found.clone();
+            }
+        }
+        let orders = Arc::new((
+            ListOrder::of(&data.issues),
+            ListOrder::of(&data.merge_requests),
+        ));
+        if self.frozen {
+            if let Ok(mut cache) = self.orders.lock() {
+                *cache = Some(orders.clone());
+            }
+        }
+        orders
     }
 
     /// The issues, merge requests and notes recorded in DevLake's raw tables under `dir`.
@@ -182,22 +237,20 @@ impl FakeGitlab {
             ["projects", p, kind]
                 if is_project(p) && (*kind == "issues" || *kind == "merge_requests") =>
             {
-                let records = if *kind == "issues" {
-                    &data.issues
+                let orders = self.orders(&data);
+                let (records, order) = if *kind == "issues" {
+                    (&data.issues, &orders.0)
                 } else {
-                    &data.merge_requests
+                    (&data.merge_requests, &orders.1)
                 };
                 let since = request.param("updated_after").and_then(parse_time);
-                let mut chosen: Vec<&Value> = records
+                let chosen: Vec<&Value> = order
+                    .at
                     .iter()
-                    .filter(|r| since.is_none_or(|s| time_of(r, "updated_at") >= s))
+                    .zip(&order.updated)
+                    .filter(|(_, updated)| since.is_none_or(|s| **updated >= s))
+                    .map(|(i, _)| &records[*i])
                     .collect();
-                chosen.sort_by_key(|r| {
-                    (
-                        time_of(r, "created_at"),
-                        r.get("id").and_then(Value::as_i64).unwrap_or(0),
-                    )
-                });
                 self.page_of(request, &chosen, &data)
             }
             ["projects", p, "merge_requests", iid, "notes"] if is_project(p) => {
@@ -333,7 +386,8 @@ impl FakeGitlab {
     /// request with a copy of its recorded notes.
     pub fn scaled(dir: &Path, token: &str, items: usize) -> std::io::Result<FakeGitlab> {
         let recorded = FakeGitlab::from_devlake(dir, token)?;
-        let fake = FakeGitlab::new(token);
+        let mut fake = FakeGitlab::new(token);
+        fake.frozen = true;
         {
             let source = recorded.data().clone();
             let mut data = fake.data();

@@ -232,7 +232,10 @@ impl FakeLinear {
                     "teams": { "nodes": data.teams.iter().map(|t| json!({"id": t["id"], "key": t["key"], "name": t["name"]})).collect::<Vec<_>>() },
                 }
             }),
-            "BatonTeams" => json!({ "data": { "teams": page(&data.teams, 50, after) } }),
+            "BatonTeams" => {
+                let first = first_of(text, "teams").unwrap_or(50);
+                json!({ "data": { "teams": page(&data.teams, first, after) } })
+            }
             "BatonProjects" => json!({ "data": { "projects": page(&data.projects, 50, after) } }),
             "BatonInitiatives" if data.no_initiatives => json!({
                 "data": null,
@@ -257,8 +260,11 @@ impl FakeLinear {
                     .and_then(|i| data.issues.get(*i));
                 match found {
                     Some(issue) => {
-                        let nodes = issue[field]["nodes"].as_array().cloned().unwrap_or_default();
-                        json!({ "data": { "issue": { field: page(&nodes, first, after) } } })
+                        let nodes = issue[field]["nodes"]
+                            .as_array()
+                            .map(Vec::as_slice)
+                            .unwrap_or_default();
+                        json!({ "data": { "issue": { field: page(nodes, first, after) } } })
                     }
                     None => json!({
                         "data": null,
@@ -358,14 +364,25 @@ impl FakeLinear {
         let mut nodes = Vec::new();
         let mut errors = Vec::new();
         for (n, issue) in chosen.iter().enumerate() {
-            let mut node: Map<String, Value> = issue.as_object().cloned().unwrap_or_default();
+            // The issue's own fields, then its nested lists cut to the page asked for (only
+            // what is answered is copied).
+            const NESTED: [&str; 4] = ["history", "relations", "inverseRelations", "labels"];
+            let mut node: Map<String, Value> = issue
+                .as_object()
+                .map(|o| {
+                    o.iter()
+                        .filter(|(k, _)| !NESTED.contains(&k.as_str()))
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect()
+                })
+                .unwrap_or_default();
             for field in ["history", "relations", "inverseRelations"] {
                 let all = issue[field]["nodes"]
                     .as_array()
-                    .cloned()
+                    .map(Vec::as_slice)
                     .unwrap_or_default();
                 let nested_first = first_of(text, field).unwrap_or(50);
-                node.insert(field.into(), page(&all, nested_first, None));
+                node.insert(field.into(), page(all, nested_first, None));
             }
             let labels = issue["labels"]["nodes"].clone();
             node.insert("labels".into(), json!({ "nodes": labels }));

@@ -28,6 +28,7 @@ pub mod model;
 
 pub use self::connector::{LinearConnector, LinearScope, DEFAULT_URL};
 
+use futures_util::stream::{self, StreamExt};
 use reqwest::Url;
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -51,11 +52,16 @@ pub const INTENTS_STREAM: &str = "intents";
 pub const PROJECTS_STREAM: &str = "projects";
 pub const INITIATIVES_STREAM: &str = "initiatives";
 
-/// The largest page of issues asked for: Linear's default, which keeps a page with its nested
-/// lists within the per-query complexity budget.
-pub const MAX_PAGE: u32 = 50;
-/// Nested lists read with each issue (the rest comes from follow-up queries).
-const NESTED_FIRST: u32 = 25;
+/// Linear refuses a query whose complexity is above 10,000 points. Its documented scoring: a
+/// scalar field 0.1 point, an object 1, and a connection multiplies what it holds by its
+/// `first` (50 when not given).
+pub const MAX_COMPLEXITY: f64 = 10_000.0;
+/// The largest page of issues asked for: with [`NESTED_FIRST`], a page of the issues query scores
+/// about 8,900 points, within [`MAX_COMPLEXITY`] (checked by a test; 50 issues with 25 of each
+/// nested list would score about 38,800 and be refused).
+pub const MAX_PAGE: u32 = 25;
+/// Nested lists read with each issue (the rest comes from follow-up queries, 100 at a time).
+const NESTED_FIRST: u32 = 10;
 /// The most pages read of one nested list or of a small list (teams, projects).
 const MAX_LIST_PAGES: u32 = 1_000;
 
@@ -120,9 +126,9 @@ pub fn nested_query(field: &str) -> String {
     )
 }
 
-/// The teams query.
+/// The teams query (25 a page: each with up to 100 states keeps it within [`MAX_COMPLEXITY`]).
 pub const TEAMS_QUERY: &str = "query BatonTeams($after: String) {
-  teams(first: 50, after: $after) {
+  teams(first: 25, after: $after) {
     pageInfo { hasNextPage endCursor }
     nodes { id key name states(first: 100) { pageInfo { hasNextPage endCursor } nodes { id name type position } } }
   }
@@ -557,6 +563,28 @@ fn lower(cap: &mut Option<i64>, at: i64) {
     *cap = Some(cap.map_or(at, |c| c.min(at)));
 }
 
+/// Issues of a page whose nested lists are completed at once (each with its own follow-up
+/// queries, in order).
+const FOLLOW_UP_CONCURRENCY: usize = 4;
+
+/// A node of a page of issues, as read.
+enum Read<'a> {
+    /// Null in a partial answer (or completed later).
+    Missing,
+    NotJson(String),
+    /// Complete as sent: the issue and its JSON text.
+    Whole(Box<Issue>, &'a str),
+    /// Completed by follow-up queries (or not readable as an issue).
+    Completed(Value),
+}
+
+/// Whether a nested list of `issue` has more than its first page.
+fn has_more(issue: &Issue) -> bool {
+    issue.history.page_info.has_next_page
+        || issue.relations.page_info.has_next_page
+        || issue.inverse_relations.page_info.has_next_page
+}
+
 /// Walks the issues from the cursor.
 async fn walk_issues(
     run: &mut Run<'_>,
@@ -606,14 +634,51 @@ async fn walk_issues(
         let floor = walk.high.or(walk.since).unwrap_or(0);
         let mut updated: Vec<Option<i64>> = Vec::new();
         let empty = conn.nodes.is_empty();
+        // Each node read once, straight into an issue; only one with a nested list longer than
+        // the first page goes through a JSON tree, to be completed by follow-up queries (those
+        // of the page run a few at a time) and stored whole.
+        let mut read: Vec<Read<'_>> = Vec::with_capacity(conn.nodes.len());
+        let mut longer: Vec<(usize, Value)> = Vec::new();
         for (i, node) in conn.nodes.iter().enumerate() {
             let Some(node) = node else {
-                updated.push(None);
+                read.push(Read::Missing);
                 continue;
             };
-            let mut value: Value = match serde_json::from_str(node.get()) {
-                Ok(v) => v,
-                Err(err) => {
+            match serde_json::from_str::<Issue>(node.get()) {
+                Ok(issue) if !has_more(&issue) => {
+                    read.push(Read::Whole(Box::new(issue), node.get()))
+                }
+                _ => match serde_json::from_str::<Value>(node.get()) {
+                    Ok(value) => {
+                        longer.push((i, value));
+                        read.push(Read::Missing);
+                    }
+                    Err(err) => read.push(Read::NotJson(err.to_string())),
+                },
+            }
+        }
+        let completed: Vec<Result<(usize, Value), SyncError>> = stream::iter(longer)
+            .map(|(i, mut value)| {
+                let http = &run.http;
+                async move {
+                    complete(http, url, &mut value).await?;
+                    Ok((i, value))
+                }
+            })
+            .buffered(FOLLOW_UP_CONCURRENCY)
+            .collect()
+            .await;
+        for done in completed {
+            let (i, value) = done?;
+            read[i] = Read::Completed(value);
+        }
+        for (i, node) in read.into_iter().enumerate() {
+            let (issue, payload) = match node {
+                Read::Missing => {
+                    updated.push(None);
+                    continue;
+                }
+                Read::NotJson(err) => {
                     run.skipped.push(format!(
                         "issue {i} of page {pages} is not JSON Baton can read: {err}"
                     ));
@@ -621,22 +686,22 @@ async fn walk_issues(
                     updated.push(None);
                     continue;
                 }
-            };
-            complete(&run.http, url, &mut value).await?;
-            let issue: Issue = match serde_json::from_value(value.clone()) {
-                Ok(issue) => issue,
-                Err(err) => {
-                    let named = value
-                        .get("identifier")
-                        .and_then(Value::as_str)
-                        .map(|k| format!("issue {k}"))
-                        .unwrap_or_else(|| format!("issue {i} of page {pages}"));
-                    run.skipped
-                        .push(format!("{named} does not read as a Linear issue: {err}"));
-                    lower(&mut walk.cap, floor);
-                    updated.push(None);
-                    continue;
-                }
+                Read::Whole(issue, text) => (*issue, text.to_owned()),
+                Read::Completed(value) => match serde_json::from_value::<Issue>(value.clone()) {
+                    Ok(issue) => (issue, value.to_string()),
+                    Err(err) => {
+                        let named = value
+                            .get("identifier")
+                            .and_then(Value::as_str)
+                            .map(|k| format!("issue {k}"))
+                            .unwrap_or_else(|| format!("issue {i} of page {pages}"));
+                        run.skipped
+                            .push(format!("{named} does not read as a Linear issue: {err}"));
+                        lower(&mut walk.cap, floor);
+                        updated.push(None);
+                        continue;
+                    }
+                },
             };
             let at = parse_time(&issue.updated_at);
             updated.push(at);
@@ -644,7 +709,7 @@ async fn walk_issues(
                 walk.high = Some(walk.high.map_or(at, |h| h.max(at)));
             }
             page.raw
-                .push(raw(run, ISSUES_STREAM, &issue.id, &value.to_string(), now));
+                .push(raw(run, ISSUES_STREAM, &issue.id, &payload, now));
             let mut ctx = MapCtx {
                 source_id: &run.source.id,
                 ns,
@@ -797,6 +862,92 @@ mod tests {
             filter(&scoped, Some(1_772_409_600_000)),
             json!({"updatedAt": {"gt": "2026-03-02T00:00:00Z"}, "team": {"key": {"in": ["ENG"]}}})
         );
+    }
+
+    /// A query's complexity by Linear's documented scoring (a scalar 0.1, an object 1, a
+    /// connection's contents times its `first`; `$first` is `page`), for every field asked.
+    fn complexity(text: &str, page: u32) -> f64 {
+        let mut tokens: Vec<String> = Vec::new();
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c == '(' {
+                let mut args = String::from("(");
+                for a in chars.by_ref() {
+                    args.push(a);
+                    if a == ')' {
+                        break;
+                    }
+                }
+                tokens.push(args);
+            } else if c == '{' || c == '}' {
+                tokens.push(c.to_string());
+            } else if c.is_alphanumeric() || c == '_' {
+                let mut name = c.to_string();
+                while let Some(n) = chars.peek().filter(|n| n.is_alphanumeric() || **n == '_') {
+                    name.push(*n);
+                    chars.next();
+                }
+                tokens.push(name);
+            }
+        }
+        fn selection(tokens: &[String], mut i: usize, page: u32) -> (f64, usize) {
+            let mut cost = 0.0;
+            while i < tokens.len() {
+                if tokens[i] == "}" {
+                    return (cost, i + 1);
+                }
+                i += 1;
+                let args = tokens.get(i).filter(|t| t.starts_with('(')).cloned();
+                if args.is_some() {
+                    i += 1;
+                }
+                if tokens.get(i).map(String::as_str) == Some("{") {
+                    let (inner, next) = selection(tokens, i + 1, page);
+                    i = next;
+                    let first = args.as_deref().and_then(|a| {
+                        let at = a.find("first:")? + "first:".len();
+                        let word: String = a[at..]
+                            .trim_start()
+                            .chars()
+                            .take_while(|c| c.is_alphanumeric() || *c == '$')
+                            .collect();
+                        if word == "$first" {
+                            Some(page)
+                        } else {
+                            word.parse().ok()
+                        }
+                    });
+                    cost += 1.0 + f64::from(first.unwrap_or(1)) * inner;
+                } else {
+                    cost += 0.1;
+                }
+            }
+            (cost, i)
+        }
+        // The operation's own selection set: from its first brace.
+        let start = tokens.iter().position(|t| t == "{").unwrap_or(0);
+        selection(&tokens, start + 1, page).0
+    }
+
+    #[test]
+    fn every_query_fits_linears_complexity_limit() {
+        let issues = complexity(&issues_query(), MAX_PAGE);
+        assert!(
+            issues <= MAX_COMPLEXITY,
+            "a page of {MAX_PAGE} issues scores {issues:.0} points"
+        );
+        assert!(
+            complexity(&issues_query(), 50) > MAX_COMPLEXITY,
+            "the scoring counts nested lists: 50 issues with theirs would be refused"
+        );
+        for field in ["history", "relations", "inverseRelations"] {
+            let more = complexity(&nested_query(field), 0);
+            assert!(more <= MAX_COMPLEXITY, "{field}: {more:.0}");
+        }
+        for query in [TEAMS_QUERY, INITIATIVES_QUERY, PROJECTS_QUERY, VIEWER_QUERY] {
+            let cost = complexity(query, 0);
+            assert!(cost <= MAX_COMPLEXITY, "{cost:.0}: {query}");
+        }
     }
 
     #[test]

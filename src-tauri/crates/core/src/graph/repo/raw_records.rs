@@ -115,6 +115,44 @@ pub async fn get(
         .map_err(|err| sqlx::Error::Decode(Box::new(err)))
 }
 
+/// The stored JSON (decompressed) of the records of `stream` among `external_ids`: (external
+/// id, JSON), in no particular order; ids never stored are left out.
+pub async fn get_many(
+    exec: impl Executor<'_, Database = Sqlite>,
+    source_id: &str,
+    stream: &str,
+    external_ids: &[String],
+) -> sqlx::Result<Vec<(String, String)>> {
+    if external_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids =
+        serde_json::to_string(external_ids).map_err(|err| sqlx::Error::Encode(Box::new(err)))?;
+    let rows = sqlx::query!(
+        r#"SELECT external_id, CAST(payload AS BLOB) AS "payload!: Vec<u8>", encoding FROM raw_records
+           WHERE source_id = ?1 AND stream = ?2
+             AND external_id IN (SELECT value FROM json_each(?3))"#,
+        source_id,
+        stream,
+        ids
+    )
+    .fetch_all(exec)
+    .await?;
+    rows.into_iter()
+        .map(|row| {
+            let bytes = if row.encoding == "lz4" {
+                lz4_flex::decompress_size_prepended(&row.payload)
+                    .map_err(|err| sqlx::Error::Decode(Box::new(err)))?
+            } else {
+                row.payload
+            };
+            let json =
+                String::from_utf8(bytes).map_err(|err| sqlx::Error::Decode(Box::new(err)))?;
+            Ok((row.external_id, json))
+        })
+        .collect()
+}
+
 /// Up to `limit` records of a stream whose external ids sort after `after` (`""` for the
 /// first), in that order, decompressed: (external id, JSON).
 pub async fn page(
