@@ -215,9 +215,20 @@ async fn adopt(run: &mut Run<'_>, ids: &RepoIds, requested: Option<&str>) -> Res
     if memo.watermark.as_deref() == Some(ids.full_name.as_str()) && before.is_empty() {
         return Ok(());
     }
+    let adoption = adoption(&run.source.id, ids, before);
+    let renamed = adopt_renamed(run.ws, &adoption, run.clock.now_ms()).await?;
+    if renamed > 0 {
+        tracing::info!(repo = %ids.full_name, items = renamed, "items synced under an earlier name or id now follow the repository's id");
+    }
+    Ok(())
+}
+
+/// What makes the items and cursors of repository `ids`, synced under the names `before` (and
+/// under its name as an id, from before ids were stable), its own ([`adopt_renamed`]).
+pub(crate) fn adoption(source_id: &str, ids: &RepoIds, before: Vec<String>) -> Adoption {
     let id_prefix = format!("gh:{}/{}#", ids.ns, ids.repo_id);
-    let adoption = Adoption {
-        source_id: run.source.id.clone(),
+    Adoption {
+        source_id: source_id.to_owned(),
         item_prefixes: before
             .iter()
             .chain(std::iter::once(&ids.full_name))
@@ -228,12 +239,7 @@ async fn adopt(run: &mut Run<'_>, ids: &RepoIds, requested: Option<&str>) -> Res
         old_names: before,
         current_name: ids.full_name.clone(),
         memo_stream: name_memo(ids.repo_id),
-    };
-    let renamed = adopt_renamed(run.ws, &adoption, run.clock.now_ms()).await?;
-    if renamed > 0 {
-        tracing::info!(repo = %ids.full_name, items = renamed, "items synced under an earlier name or id now follow the repository's id");
     }
-    Ok(())
 }
 
 /// The repositories of an organisation (or of a user, when the name is not an organisation).
