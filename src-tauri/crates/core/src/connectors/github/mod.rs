@@ -46,7 +46,7 @@ use reqwest::Url;
 use serde_json::value::RawValue;
 use tokio::task::JoinSet;
 
-use crate::connectors::http::{endpoint, parse_json, root_of, Fetched, Http};
+use crate::connectors::http::{endpoint, parse_json, root_of, Fetched, Http, Response};
 use crate::connectors::{iso, namespace, next_watermark, parse_time, EtagMemo, Run, WalkState};
 use crate::graph::model::{
     Link, LinkKind, LinkOrigin, SourceKind, Transition, TransitionKind, WorkItem,
@@ -449,9 +449,23 @@ async fn sync_stream(
     };
     let mut url = start.url.clone();
     let mut first = true;
+    // A walk that reads every page (`/issues` always; the newest-first ones when there is no
+    // watermark to stop at) asks for its next page while this one is mapped, its timelines and
+    // lifecycles read and its write prepared: the same requests, one more in flight. A walk
+    // that may stop at its watermark never asks for a page it might not need.
+    let reads_every_page = match kind {
+        Stream::Issues => true,
+        Stream::Pulls | Stream::Events => stop_at.is_none(),
+    };
+    let mut ahead: JoinSet<(Url, Result<Option<(Vec<Box<RawValue>>, Response)>, SyncError>)> =
+        JoinSet::new();
     loop {
         run.check_cancel()?;
-        let fetched = match fetch_page(run, &start, &url, first).await {
+        let answer = match ahead.join_next().await {
+            Some(Ok((at, answer))) if at == url => answer,
+            _ => fetch_page(run, &start, &url, first).await,
+        };
+        let fetched = match answer {
             Err(err) if err.is_pagination_limit() && (!first || start.resumed) => match kind {
                 Stream::Issues => {
                     // Oldest update first: everything up to the newest update reached was
@@ -500,6 +514,18 @@ async fn sync_stream(
         first = false;
         let now = run.clock.now_ms();
         let mut next = run.http.next_page(&response)?;
+        if let Some(at) = next.as_ref().filter(|_| reads_every_page) {
+            let (http, at) = (run.http.clone(), at.clone());
+            ahead.spawn(async move {
+                // Not the walk's first page: never conditional (see `fetch_page`).
+                let answer = match http.get(&at, None, parse_page).await {
+                    Ok(Fetched::Fresh(values, response)) => Ok(Some((values, *response))),
+                    Ok(Fetched::NotModified) => Ok(None),
+                    Err(err) => Err(err),
+                };
+                (at, answer)
+            });
+        }
         let mut page = PageWrite::new(&stream);
         let walk = &mut start.walk;
         let reached_watermark = match kind {
