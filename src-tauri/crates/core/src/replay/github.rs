@@ -419,13 +419,11 @@ impl FakeGithub {
             };
             match FakeGithub::issue_node(data, by, number) {
                 Some(mut node) => {
-                    let nodes: Vec<Value> = match node
-                        .pointer_mut("/timelineItems/nodes")
-                        .map(Value::take)
-                    {
-                        Some(Value::Array(nodes)) => nodes,
-                        _ => Vec::new(),
-                    };
+                    let nodes: Vec<Value> =
+                        match node.pointer_mut("/timelineItems/nodes").map(Value::take) {
+                            Some(Value::Array(nodes)) => nodes,
+                            _ => Vec::new(),
+                        };
                     node["timelineItems"] = page_of(nodes, 0);
                     if !asks_projects {
                         if let Some(object) = node.as_object_mut() {

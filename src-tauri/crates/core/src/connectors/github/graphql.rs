@@ -332,14 +332,16 @@ pub async fn issues(
         repository: Option<HashMap<String, Option<Box<RawValue>>>>,
     }
     let repository = match answer.data.as_deref() {
-        Some(data) => serde_json::from_str::<Data>(data.get())
-            .map_err(|err| {
-                SyncError::Malformed(format!(
-                    "{}: GitHub's GraphQL answer for {repo} does not read as issues ({err})",
-                    safe_url(url)
-                ))
-            })?
-            .repository,
+        Some(data) => {
+            serde_json::from_str::<Data>(data.get())
+                .map_err(|err| {
+                    SyncError::Malformed(format!(
+                        "{}: GitHub's GraphQL answer for {repo} does not read as issues ({err})",
+                        safe_url(url)
+                    ))
+                })?
+                .repository
+        }
         None => None,
     };
     let Some(mut repository) = repository else {
@@ -358,7 +360,8 @@ pub async fn issues(
         };
         match serde_json::from_str::<IssueNode>(value.get()) {
             Ok(node) => {
-                out.issues.insert(*number, (node, String::from(value.get())));
+                out.issues
+                    .insert(*number, (node, String::from(value.get())));
             }
             Err(err) => {
                 tracing::warn!(repo, number, %err, "skipping an issue's GraphQL node that does not read as one");
@@ -391,7 +394,10 @@ pub async fn timeline_rest(
             .data
             .as_deref()
             .and_then(|d| serde_json::from_str::<Value>(d.get()).ok())
-            .and_then(|mut d| d.pointer_mut("/repository/issue/timelineItems").map(Value::take))
+            .and_then(|mut d| {
+                d.pointer_mut("/repository/issue/timelineItems")
+                    .map(Value::take)
+            })
             .and_then(|v| serde_json::from_value(v).ok());
         let Some(page) = page else {
             return Err(SyncError::Malformed(format!(

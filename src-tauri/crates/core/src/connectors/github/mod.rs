@@ -457,8 +457,10 @@ async fn sync_stream(
         Stream::Issues => true,
         Stream::Pulls | Stream::Events => stop_at.is_none(),
     };
-    let mut ahead: JoinSet<(Url, Result<Option<(Vec<Box<RawValue>>, Response)>, SyncError>)> =
-        JoinSet::new();
+    let mut ahead: JoinSet<(
+        Url,
+        Result<Option<(Vec<Box<RawValue>>, Response)>, SyncError>,
+    )> = JoinSet::new();
     loop {
         run.check_cancel()?;
         let answer = match ahead.join_next().await {

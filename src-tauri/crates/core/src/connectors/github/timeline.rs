@@ -79,7 +79,11 @@ async fn read(http: &Http, key: &str, url: Url, etag: Option<String>) -> Result<
             next = None;
         }
     }
-    Ok(Got::Fresh(join(&entries), parse_entries(key, &entries), memo))
+    Ok(Got::Fresh(
+        join(&entries),
+        parse_entries(key, &entries),
+        memo,
+    ))
 }
 
 fn parse_entries(key: &str, entries: &[Box<RawValue>]) -> Vec<TimelineEvent> {
