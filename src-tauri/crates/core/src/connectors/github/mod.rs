@@ -329,6 +329,9 @@ fn cursor_after(
     }
 }
 
+/// A page of a walk as fetched: its records and response, `None` on 304.
+type PageAnswer = Result<Option<(Vec<Box<RawValue>>, Response)>, SyncError>;
+
 /// Fetches one page of a walk: conditional on the first page of a fresh walk. `None` on 304.
 async fn fetch_page(
     run: &Run<'_>,
@@ -457,10 +460,7 @@ async fn sync_stream(
         Stream::Issues => true,
         Stream::Pulls | Stream::Events => stop_at.is_none(),
     };
-    let mut ahead: JoinSet<(
-        Url,
-        Result<Option<(Vec<Box<RawValue>>, Response)>, SyncError>,
-    )> = JoinSet::new();
+    let mut ahead: JoinSet<(Url, PageAnswer)> = JoinSet::new();
     loop {
         run.check_cancel()?;
         let answer = match ahead.join_next().await {
