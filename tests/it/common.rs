@@ -164,6 +164,7 @@ pub fn small_graph() -> DemoGraph {
     DemoGraph {
         descriptions: Vec::new(),
         review_requests: Vec::new(),
+        github_renames: Vec::new(),
         decisions: Vec::new(),
         planted_duplicates: Vec::new(),
         paths: Vec::new(),

@@ -810,3 +810,49 @@ async fn a_pagination_limit_restarts_the_issues_walk_with_a_narrower_since_windo
         "no stream failed"
     );
 }
+
+#[tokio::test]
+async fn a_full_walk_asks_for_every_list_page_exactly_once() {
+    // The next page of a walk that reads every page is asked for while the one before is
+    // mapped: the requests are still the ones the walk needs, each once.
+    let gh = fake().await;
+    let server = gh.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = h.add_github(&server.url(), GH_TOKEN).await;
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    let lists: Vec<String> = server
+        .requests()
+        .iter()
+        .filter(|r| {
+            r.path.ends_with("/issues") || r.path.ends_with("/pulls") || r.path.ends_with("/events")
+        })
+        .map(|r| format!("{} {:?}", r.path, r.query))
+        .collect();
+    let unique: std::collections::BTreeSet<&String> = lists.iter().collect();
+    assert_eq!(
+        unique.len(),
+        lists.len(),
+        "no list page is asked for twice: {lists:#?}"
+    );
+    let count = |end: &str| {
+        lists
+            .iter()
+            .filter(|l| l.split(' ').next().is_some_and(|p| p.ends_with(end)))
+            .count()
+    };
+    let (issues, pulls) = {
+        let data = gh.data();
+        (data.issues.len(), data.pulls.len())
+    };
+    assert_eq!(
+        count("/issues"),
+        issues.div_ceil(10),
+        "{issues} records of /issues, 10 a page"
+    );
+    assert_eq!(
+        count("/pulls"),
+        pulls.div_ceil(10),
+        "{pulls} records of /pulls, 10 a page"
+    );
+}

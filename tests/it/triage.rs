@@ -447,6 +447,7 @@ pub fn graph() -> DemoGraph {
     DemoGraph {
         descriptions: Vec::new(),
         review_requests: Vec::new(),
+        github_renames: Vec::new(),
         sources: vec![
             source("gh", SourceKind::Github),
             source("jira", SourceKind::Jira),

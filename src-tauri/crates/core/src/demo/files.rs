@@ -17,7 +17,7 @@ use crate::connectors::github::model::{ContentFile, PullFile};
 use crate::graph::model::ItemKind;
 
 use super::generate::SRC_GITHUB;
-use super::org::{ORG, TEAMS};
+use super::org::{ORG, RENAMED, TEAMS};
 use super::rng::Rng;
 use super::DemoGraph;
 
@@ -79,6 +79,10 @@ pub(crate) fn add(g: &mut DemoGraph, seed: u64, now: i64) {
         for (n, repo) in team.repos.iter().enumerate() {
             let repository = format!("{ORG}/{repo}");
             team_of_repo.insert(repository.clone(), team.slug);
+            // Pull requests that arrived before a rename are keyed under the name it had.
+            if *repo == RENAMED.after {
+                team_of_repo.insert(format!("{ORG}/{}", RENAMED.before), team.slug);
+            }
             // One repository has none; the others keep it where GitHub looks first, or in one
             // of the two other places it reads.
             if team.slug == "growth" && n == 2 {

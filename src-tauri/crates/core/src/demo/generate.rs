@@ -26,6 +26,7 @@ use super::org::{self, Flow, Tracker, GOALS, INITIATIVES, ORG, TEAMS};
 use super::rng::Rng;
 use super::titles;
 use super::{DemoGraph, DemoOptions};
+use crate::connectors::github::map::{self, RepoIds};
 use crate::connectors::jira::map as jira_map;
 use crate::connectors::jira::model as jira_model;
 use crate::graph::model::{
@@ -1863,7 +1864,7 @@ fn sources(start: i64, org: &Org) -> Vec<Source> {
             SRC_GITHUB,
             SourceKind::Github,
             "Acme GitHub",
-            "https://github.com".into(),
+            GITHUB_URL.into(),
             serde_json::json!({ "org": ORG, "repos": repos }),
         ),
         source(
@@ -2017,21 +2018,86 @@ fn workflow_maps() -> Vec<WorkflowMap> {
     maps
 }
 
+/// How the GitHub items of each repository are named as they arrive: by the repository's
+/// numeric id (`RepoIds::item`, what a real sync keys them by), under the name it had then.
+pub(crate) struct GithubNames {
+    /// Per repository (as `Org::repos`): its ids under its name now.
+    now: Vec<RepoIds>,
+    /// The renamed repository ([`org::RENAMED`]): its index, its ids under its name before, and
+    /// when it was renamed.
+    renamed: Option<(usize, RepoIds, i64)>,
+}
+
+impl GithubNames {
+    /// The demo's GitHub source's namespace (its base URL is github.com's).
+    fn namespace() -> String {
+        crate::connectors::namespace(SourceKind::Github, GITHUB_URL)
+    }
+
+    fn new(org: &Org, clock: &Clock) -> GithubNames {
+        let ns = GithubNames::namespace();
+        let ids = |index: usize, name: &str| RepoIds {
+            ns: ns.clone(),
+            repo_id: org::repo_id(index),
+            full_name: format!("{ORG}/{name}"),
+        };
+        let now: Vec<RepoIds> = org
+            .repos
+            .iter()
+            .enumerate()
+            .map(|(i, (_, name))| ids(i, name))
+            .collect();
+        let when = clock.start + ((clock.end - clock.start) as f64 * org::RENAMED.at) as i64;
+        let renamed = org
+            .repos
+            .iter()
+            .position(|(_, name)| *name == org::RENAMED.after)
+            .map(|i| (i, ids(i, org::RENAMED.before), when));
+        GithubNames { now, renamed }
+    }
+
+    /// The ids of repository `index` as an item created at `created` arrived under.
+    fn at(&self, index: usize, created: i64) -> &RepoIds {
+        match &self.renamed {
+            Some((i, before, when)) if *i == index && created < *when => before,
+            _ => &self.now[index],
+        }
+    }
+
+    /// The renamed repository, for the demo's write to adopt as a sync does.
+    fn renames(&self) -> Vec<super::RepoRename> {
+        self.renamed
+            .iter()
+            .map(|(i, before, _)| super::RepoRename {
+                source_id: SRC_GITHUB.to_owned(),
+                repo: self.now[*i].clone(),
+                before: before.full_name.clone(),
+            })
+            .collect()
+    }
+}
+
+/// The base URL of the demo's GitHub source.
+const GITHUB_URL: &str = "https://github.com";
+
 /// Id, key and URL of an item.
-fn address(d: &Draft, org: &Org, title: &str) -> (String, String, String) {
+fn address(d: &Draft, gh: &GithubNames, title: &str) -> (String, String, String) {
     let mut key = String::with_capacity(40);
     let mut url = String::with_capacity(96);
     match d.src {
         Src::GitHub => {
-            let repo = org.repos[usize::from(d.repo)].1;
-            let _ = write!(key, "{ORG}/{repo}#{}", d.number);
+            let repo = gh.at(usize::from(d.repo), d.created);
             let path = if d.kind == ItemKind::PullRequest {
                 "pull"
             } else {
                 "issues"
             };
-            let _ = write!(url, "https://github.com/{ORG}/{repo}/{path}/{}", d.number);
-            (format!("gh:{key}"), key, url)
+            let number = i64::from(d.number);
+            let _ = write!(url, "{GITHUB_URL}/{}/{path}/{number}", repo.full_name);
+            // As the mapping names it: the key from the record's URL, the id from the
+            // repository's id.
+            let key = map::key_for(&url, &repo.full_name, number);
+            (repo.item(number), key, url)
         }
         Src::Jira => {
             let _ = write!(key, "{}-{}", TEAMS[usize::from(d.team)].project, d.number);
@@ -2220,13 +2286,14 @@ pub fn generate(options: &DemoOptions) -> DemoGraph {
         titles: Vec::with_capacity(n),
         external_ids: Vec::with_capacity(n),
     };
+    let gh = GithubNames::new(&org, &clock);
     for i in 0..work.drafts.len() {
         if let Some(issue) = work.drafts[i]
             .implements
             .filter(|_| work.drafts[i].title.is_empty())
         {
             let target = &work.drafts[issue as usize];
-            let (_, issue_key, _) = address(target, &org, &target.title);
+            let (_, issue_key, _) = address(target, &gh, &target.title);
             let title = if Some(issue) == hostile {
                 "Escape HTML in pull request descriptions".to_owned()
             } else {
@@ -2241,7 +2308,7 @@ pub fn generate(options: &DemoOptions) -> DemoGraph {
             work.drafts[i].title = title;
         }
         let d = &work.drafts[i];
-        let (id, key, url) = address(d, &org, &d.title);
+        let (id, key, url) = address(d, &gh, &d.title);
         addresses.ids.push(id);
         addresses.keys.push(key);
         addresses.urls.push(url);
@@ -2319,6 +2386,7 @@ pub fn generate(options: &DemoOptions) -> DemoGraph {
         owners: Vec::new(),
         descriptions: Vec::new(),
         review_requests: Vec::new(),
+        github_renames: gh.renames(),
     };
     // Pull requests arrive as GitHub records and are mapped as a sync maps them.
     super::github::through_the_github_mapping(&mut graph);
@@ -3171,10 +3239,26 @@ mod tests {
                         item.url,
                         format!("https://github.com/{repo}/{path}/{number}")
                     );
-                    assert_eq!(item.id, format!("gh:{}", item.key));
+                    // Keyed as a sync keys them: by the repository's numeric id.
+                    let name = repo.trim_start_matches("acme/");
+                    let name = if name == org::RENAMED.before {
+                        org::RENAMED.after
+                    } else {
+                        name
+                    };
+                    let index = org::TEAMS
+                        .iter()
+                        .flat_map(|t| t.repos.iter())
+                        .position(|r| *r == name)
+                        .unwrap_or_else(|| panic!("{repo} is one of the organisation's"));
+                    assert_eq!(
+                        item.id,
+                        format!("gh:github.com/{}#{number}", org::repo_id(index)),
+                        "an item is named by its repository's id, not its name"
+                    );
                     assert!(
-                        numbers.entry(repo).or_default().insert(number),
-                        "issues and PRs share one numbering per repo"
+                        numbers.entry(name).or_default().insert(number),
+                        "issues and PRs share one numbering per repository, across its rename"
                     );
                 }
                 SRC_JIRA => {
@@ -3252,6 +3336,91 @@ mod tests {
                 assert!(payments > 1.3 * m, "Payments' median cycle time ({payments:.1} d) is clearly above {team}'s ({m:.1} d)");
             }
         }
+    }
+
+    #[tokio::test]
+    async fn a_renamed_repository_keeps_one_item_per_number_and_its_team() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("a temporary directory: {e}"));
+        let path = dir.path().join("demo.baton");
+        let opts = options(3_000, super::super::DEFAULT_SEED);
+        let ws = super::super::build(&path, &opts)
+            .await
+            .unwrap_or_else(|e| panic!("the demo builds: {e}"));
+        let rows: Vec<(String, String, String, Option<String>, i64)> = sqlx::query_as(
+            "SELECT id, key, url, team_id, created_at FROM items WHERE source_id = ?1",
+        )
+        .bind(SRC_GITHUB)
+        .fetch_all(ws.pool())
+        .await
+        .unwrap_or_else(|e| panic!("the items read: {e}"));
+        let mut numbers: BTreeMap<(i64, i64), usize> = BTreeMap::new();
+        for (id, key, _, _, _) in &rows {
+            let (repo, number) = id
+                .strip_prefix("gh:github.com/")
+                .and_then(|rest| rest.split_once('#'))
+                .and_then(|(r, n)| Some((r.parse::<i64>().ok()?, n.parse::<i64>().ok()?)))
+                .unwrap_or_else(|| panic!("{id} ({key}) is keyed by a numeric repository id"));
+            *numbers.entry((repo, number)).or_default() += 1;
+        }
+        assert_eq!(numbers.len(), rows.len());
+        assert!(
+            numbers.values().all(|&n| n == 1),
+            "exactly one item per (repository id, number)"
+        );
+        let keys: BTreeSet<&str> = rows.iter().map(|r| r.1.as_str()).collect();
+        assert_eq!(keys.len(), rows.len(), "no two items share a key");
+
+        let index = org::TEAMS
+            .iter()
+            .flat_map(|t| t.repos.iter())
+            .position(|r| *r == org::RENAMED.after)
+            .unwrap_or_else(|| panic!("the renamed repository is the organisation's"));
+        let prefix = format!("gh:github.com/{}#", org::repo_id(index));
+        let renamed_at = window_start(opts.end)
+            + ((opts.end - window_start(opts.end)) as f64 * org::RENAMED.at) as i64;
+        let repo: Vec<_> = rows.iter().filter(|r| r.0.starts_with(&prefix)).collect();
+        let before: Vec<_> = repo.iter().filter(|r| r.4 < renamed_at).collect();
+        let after: Vec<_> = repo.iter().filter(|r| r.4 >= renamed_at).collect();
+        assert!(
+            before.len() >= 10 && after.len() >= 10,
+            "items arrived under both names ({} before the rename, {} after)",
+            before.len(),
+            after.len()
+        );
+        let now = format!("acme/{}#", org::RENAMED.after);
+        let then = format!("acme/{}", org::RENAMED.before);
+        for (id, key, url, team, _) in &repo {
+            assert!(
+                key.starts_with(&now) && url.contains(&format!("/acme/{}/", org::RENAMED.after)),
+                "{id}: its key and URL follow the repository to its new name ({key}, {url})"
+            );
+            assert_eq!(
+                team.as_deref(),
+                Some("team-platform"),
+                "{id} ({key}) stays the Platform team's, before and after the rename"
+            );
+        }
+        assert!(
+            rows.iter().all(|r| !r.1.starts_with(&then)),
+            "no item is left under the old name"
+        );
+        // The old keys still name the items that arrived under them.
+        for (id, key, _, _, _) in &before {
+            let number = key.rsplit_once('#').map_or("", |(_, n)| n);
+            let old = format!("gh:github.com/{then}#{number}");
+            let named: Option<(String,)> =
+                sqlx::query_as("SELECT item_id FROM item_keys WHERE ref = ?1")
+                    .bind(&old)
+                    .fetch_optional(ws.pool())
+                    .await
+                    .unwrap_or_else(|e| panic!("item_keys reads: {e}"));
+            assert_eq!(
+                named.map(|n| n.0).as_deref(),
+                Some(id.as_str()),
+                "{old} still names {id}"
+            );
+        }
+        ws.close().await;
     }
 
     #[tokio::test]

@@ -75,6 +75,21 @@ pub struct DemoGraph {
     /// Reviews asked of people and teams and not given yet on open pull requests, as the real
     /// mapping reads them from the pull requests' timelines (`github`).
     pub review_requests: Vec<crate::graph::repo::review_requests::ReviewRequest>,
+    /// GitHub repositories renamed partway through the history: their earlier items arrived
+    /// under the name before, and the write adopts them as a sync adopts a renamed
+    /// repository's items (`connectors::github::adoption`).
+    pub github_renames: Vec<RepoRename>,
+}
+
+/// A GitHub repository renamed partway through the demo's history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RepoRename {
+    /// The GitHub source.
+    pub source_id: String,
+    /// The repository: its numeric id and its name now.
+    pub repo: crate::connectors::github::map::RepoIds,
+    /// `owner/name` before the rename.
+    pub before: String,
 }
 
 impl DemoGraph {
@@ -112,6 +127,19 @@ pub async fn write(ws: &Workspace, graph: &DemoGraph) -> CoreResult<WriteStats> 
     let texts =
         tokio::task::spawn_blocking(move || crate::ingest::write::item_texts(&descriptions));
     ws.write(WriteGraph(graph, texts)).await?;
+    // A renamed repository's items that arrived under its earlier name follow it, as a sync's
+    // adoption makes them (keys and URLs move to the new name; the old keys still name them).
+    let now = graph.items.iter().map(|i| i.updated_at).max().unwrap_or(0);
+    for rename in &graph.github_renames {
+        let adoption = crate::connectors::github::adoption(
+            &rename.source_id,
+            &rename.repo,
+            vec![rename.before.clone()],
+        );
+        crate::ingest::write::adopt_renamed(ws, &adoption, now)
+            .await
+            .map_err(|err| CoreError::Invalid(format!("adopting a renamed repository: {err}")))?;
+    }
     Ok(WriteStats {
         rows: graph.row_count(),
         seconds: started.elapsed().as_secs_f64(),
@@ -232,6 +260,29 @@ impl WriteOp for WriteGraph<'_> {
         }
         repo::workflow_maps::upsert_many(w.conn(), &graph.workflow_maps).await?;
         repo::items::upsert_many(w.conn(), &graph.items).await?;
+        // Every key a GitHub item arrived under names it, as the mapping records it (`page.keys`):
+        // what lets a link, or a renamed repository's old key, find the item.
+        let mut keys = Vec::new();
+        for source in graph
+            .sources
+            .iter()
+            .filter(|s| s.kind == crate::graph::model::SourceKind::Github)
+        {
+            let ns = crate::connectors::namespace(source.kind, &source.base_url);
+            keys.extend(
+                graph
+                    .items
+                    .iter()
+                    .filter(|i| i.source_id == source.id)
+                    .map(|i| {
+                        (
+                            crate::connectors::github::map::key_ref(&ns, &i.key),
+                            i.id.clone(),
+                        )
+                    }),
+            );
+        }
+        repo::item_keys::upsert_many(w.conn(), &keys).await?;
         repo::transitions::insert_many(w.conn(), &graph.transitions).await?;
         repo::links::upsert_many(w.conn(), &graph.links).await?;
         repo::item_paths::set_lists(w.conn(), &graph.paths).await?;

@@ -6,6 +6,36 @@ use super::titles::{self, Vocab};
 /// The GitHub organisation, Jira site and Linear workspace name.
 pub(crate) const ORG: &str = "acme";
 
+/// GitHub's numeric id of the organisation's repository at `index` (in the order of [`TEAMS`]
+/// and their `repos`): the demo's GitHub items are keyed by it, as a real sync keys them
+/// (`connectors::github::map::RepoIds`), so a renamed repository keeps its items.
+pub(crate) fn repo_id(index: usize) -> i64 {
+    // Ids of the size github.com hands out now, spaced as repositories created over time are.
+    418_230_117 + index as i64 * 7_919
+}
+
+/// A repository renamed partway through the demo's history: its items created before the
+/// rename arrive under the name it had then, the later ones under its new name, and the sync's
+/// adoption of a renamed repository makes them one repository's items (see
+/// `demo::write`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Rename {
+    /// The repository's name before (without the organisation).
+    pub before: &'static str,
+    /// Its name after: one of its team's `repos`.
+    pub after: &'static str,
+    /// When, as a share of the demo's window (0 = its start, 1 = its end).
+    pub at: f64,
+}
+
+/// The Platform team renamed `deploy-scripts` to `deploy-pipeline` a little after the middle of
+/// the demo's nine months.
+pub(crate) const RENAMED: Rename = Rename {
+    before: "deploy-scripts",
+    after: "deploy-pipeline",
+    at: 0.55,
+};
+
 /// Where a team tracks its issues.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Tracker {

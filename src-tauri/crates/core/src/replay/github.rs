@@ -565,9 +565,9 @@ impl FakeGithub {
             );
         }
         const PAGE: usize = 100;
-        let page_of = |nodes: &[Value], from: usize| {
-            let slice: Vec<Value> = nodes.iter().skip(from).take(PAGE).cloned().collect();
+        let page_of = |nodes: Vec<Value>, from: usize| {
             let more = nodes.len() > from + PAGE;
+            let slice: Vec<Value> = nodes.into_iter().skip(from).take(PAGE).collect();
             serde_json::json!({
                 "pageInfo": { "hasNextPage": more, "endCursor": more.then(|| (from + PAGE).to_string()) },
                 "nodes": slice,
@@ -580,11 +580,14 @@ impl FakeGithub {
                 .and_then(|a| a.parse().ok())
                 .unwrap_or(0);
             let nodes: Vec<Value> = FakeGithub::issue_node(data, by, number)
-                .and_then(|n| n.pointer("/timelineItems/nodes").cloned())
-                .and_then(|n| n.as_array().cloned())
+                .and_then(|mut n| n.pointer_mut("/timelineItems/nodes").map(Value::take))
+                .and_then(|n| match n {
+                    Value::Array(nodes) => Some(nodes),
+                    _ => None,
+                })
                 .unwrap_or_default();
             let answer = serde_json::json!({
-                "data": { "repository": { "issue": { "timelineItems": page_of(&nodes, from) } } }
+                "data": { "repository": { "issue": { "timelineItems": page_of(nodes, from) } } }
             });
             return Reply::json(200, answer.to_string());
         }
@@ -600,12 +603,12 @@ impl FakeGithub {
             };
             match FakeGithub::issue_node(data, by, number) {
                 Some(mut node) => {
-                    let nodes: Vec<Value> = node
-                        .pointer("/timelineItems/nodes")
-                        .and_then(Value::as_array)
-                        .cloned()
-                        .unwrap_or_default();
-                    node["timelineItems"] = page_of(&nodes, 0);
+                    let nodes: Vec<Value> =
+                        match node.pointer_mut("/timelineItems/nodes").map(Value::take) {
+                            Some(Value::Array(nodes)) => nodes,
+                            _ => Vec::new(),
+                        };
+                    node["timelineItems"] = page_of(nodes, 0);
                     if !asks_projects {
                         if let Some(object) = node.as_object_mut() {
                             object.remove("projectItems");

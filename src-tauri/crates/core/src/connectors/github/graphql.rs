@@ -17,6 +17,7 @@ use std::collections::HashMap;
 
 use reqwest::Url;
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::connectors::http::{safe_url, Http};
@@ -255,8 +256,10 @@ impl GraphqlError {
 
 #[derive(Debug, Clone, Default, Deserialize)]
 struct Answer {
+    /// Kept as its text: a page of issues reads each node straight from it (and keeps the
+    /// node's text as its raw record) without building a tree of the whole answer first.
     #[serde(default)]
-    data: Option<Value>,
+    data: Option<Box<RawValue>>,
     #[serde(default)]
     errors: Vec<GraphqlError>,
 }
@@ -322,12 +325,26 @@ pub async fn issues(
         projects_denied: with_projects && answer.errors.iter().any(GraphqlError::denies_projects),
         ..IssuesAnswer::default()
     };
-    let repository = answer
-        .data
-        .as_ref()
-        .and_then(|d| d.get("repository"))
-        .filter(|r| !r.is_null());
-    let Some(repository) = repository else {
+    /// `data`: the repository's issues by alias (`i44`), each a node or null.
+    #[derive(Deserialize)]
+    struct Data {
+        #[serde(default)]
+        repository: Option<HashMap<String, Option<Box<RawValue>>>>,
+    }
+    let repository = match answer.data.as_deref() {
+        Some(data) => {
+            serde_json::from_str::<Data>(data.get())
+                .map_err(|err| {
+                    SyncError::Malformed(format!(
+                        "{}: GitHub's GraphQL answer for {repo} does not read as issues ({err})",
+                        safe_url(url)
+                    ))
+                })?
+                .repository
+        }
+        None => None,
+    };
+    let Some(mut repository) = repository else {
         if out.projects_denied {
             return Ok(out);
         }
@@ -338,15 +355,13 @@ pub async fn issues(
         )));
     };
     for number in numbers {
-        let Some(value) = repository
-            .get(format!("i{number}"))
-            .filter(|v| !v.is_null())
-        else {
+        let Some(value) = repository.remove(&format!("i{number}")).flatten() else {
             continue;
         };
-        match serde_json::from_value::<IssueNode>(value.clone()) {
+        match serde_json::from_str::<IssueNode>(value.get()) {
             Ok(node) => {
-                out.issues.insert(*number, (node, value.to_string()));
+                out.issues
+                    .insert(*number, (node, String::from(value.get())));
             }
             Err(err) => {
                 tracing::warn!(repo, number, %err, "skipping an issue's GraphQL node that does not read as one");
@@ -377,9 +392,13 @@ pub async fn timeline_rest(
         let answer = post(http, url, body).await?;
         let page: Option<Connection<TimelineNode>> = answer
             .data
-            .as_ref()
-            .and_then(|d| d.pointer("/repository/issue/timelineItems"))
-            .and_then(|v| serde_json::from_value(v.clone()).ok());
+            .as_deref()
+            .and_then(|d| serde_json::from_str::<Value>(d.get()).ok())
+            .and_then(|mut d| {
+                d.pointer_mut("/repository/issue/timelineItems")
+                    .map(Value::take)
+            })
+            .and_then(|v| serde_json::from_value(v).ok());
         let Some(page) = page else {
             return Err(SyncError::Malformed(format!(
                 "{}: GitHub's GraphQL API gave no timeline page for {repo}#{number} ({})",

@@ -19,6 +19,8 @@
 //! The first page of a walk is a conditional request when its URL is the one whose `ETag` was
 //! saved: a 304 ends the stream without writing anything. A walk's watermark advances only when
 //! its last page is committed; in between, the next URL is saved so a crash resumes mid-walk.
+//! A walk that reads every page (`/issues`; the others without a watermark) asks for its next
+//! page while the current one is mapped and written.
 //!
 //! Requests go only to the API root's origin: a next link elsewhere stops the run with
 //! `foreign_origin` before the page is committed (so it is never saved in a cursor), and a
@@ -46,7 +48,7 @@ use reqwest::Url;
 use serde_json::value::RawValue;
 use tokio::task::JoinSet;
 
-use crate::connectors::http::{endpoint, parse_json, root_of, Fetched, Http};
+use crate::connectors::http::{endpoint, parse_json, root_of, Fetched, Http, Response};
 use crate::connectors::{iso, namespace, next_watermark, parse_time, EtagMemo, Run, WalkState};
 use crate::graph::model::{
     Link, LinkKind, LinkOrigin, SourceKind, Transition, TransitionKind, WorkItem,
@@ -215,9 +217,20 @@ async fn adopt(run: &mut Run<'_>, ids: &RepoIds, requested: Option<&str>) -> Res
     if memo.watermark.as_deref() == Some(ids.full_name.as_str()) && before.is_empty() {
         return Ok(());
     }
+    let adoption = adoption(&run.source.id, ids, before);
+    let renamed = adopt_renamed(run.ws, &adoption, run.clock.now_ms()).await?;
+    if renamed > 0 {
+        tracing::info!(repo = %ids.full_name, items = renamed, "items synced under an earlier name or id now follow the repository's id");
+    }
+    Ok(())
+}
+
+/// What makes the items and cursors of repository `ids`, synced under the names `before` (and
+/// under its name as an id, from before ids were stable), its own ([`adopt_renamed`]).
+pub(crate) fn adoption(source_id: &str, ids: &RepoIds, before: Vec<String>) -> Adoption {
     let id_prefix = format!("gh:{}/{}#", ids.ns, ids.repo_id);
-    let adoption = Adoption {
-        source_id: run.source.id.clone(),
+    Adoption {
+        source_id: source_id.to_owned(),
         item_prefixes: before
             .iter()
             .chain(std::iter::once(&ids.full_name))
@@ -228,12 +241,7 @@ async fn adopt(run: &mut Run<'_>, ids: &RepoIds, requested: Option<&str>) -> Res
         old_names: before,
         current_name: ids.full_name.clone(),
         memo_stream: name_memo(ids.repo_id),
-    };
-    let renamed = adopt_renamed(run.ws, &adoption, run.clock.now_ms()).await?;
-    if renamed > 0 {
-        tracing::info!(repo = %ids.full_name, items = renamed, "items synced under an earlier name or id now follow the repository's id");
     }
-    Ok(())
 }
 
 /// The repositories of an organisation (or of a user, when the name is not an organisation).
@@ -322,6 +330,9 @@ fn cursor_after(
         },
     }
 }
+
+/// A page of a walk as fetched: its records and response, `None` on 304.
+type PageAnswer = Result<Option<(Vec<Box<RawValue>>, Response)>, SyncError>;
 
 /// Fetches one page of a walk: conditional on the first page of a fresh walk. `None` on 304.
 async fn fetch_page(
@@ -443,9 +454,22 @@ async fn sync_stream(
     };
     let mut url = start.url.clone();
     let mut first = true;
+    // A walk that reads every page (`/issues` always; the newest-first ones when there is no
+    // watermark to stop at) asks for its next page while this one is mapped, its timelines and
+    // lifecycles read and its write prepared: the same requests, one more in flight. A walk
+    // that may stop at its watermark never asks for a page it might not need.
+    let reads_every_page = match kind {
+        Stream::Issues => true,
+        Stream::Pulls | Stream::Events => stop_at.is_none(),
+    };
+    let mut ahead: JoinSet<(Url, PageAnswer)> = JoinSet::new();
     loop {
         run.check_cancel()?;
-        let fetched = match fetch_page(run, &start, &url, first).await {
+        let answer = match ahead.join_next().await {
+            Some(Ok((at, answer))) if at == url => answer,
+            _ => fetch_page(run, &start, &url, first).await,
+        };
+        let fetched = match answer {
             Err(err) if err.is_pagination_limit() && (!first || start.resumed) => match kind {
                 Stream::Issues => {
                     // Oldest update first: everything up to the newest update reached was
@@ -494,6 +518,18 @@ async fn sync_stream(
         first = false;
         let now = run.clock.now_ms();
         let mut next = run.http.next_page(&response)?;
+        if let Some(at) = next.as_ref().filter(|_| reads_every_page) {
+            let (http, at) = (run.http.clone(), at.clone());
+            ahead.spawn(async move {
+                // Not the walk's first page: never conditional (see `fetch_page`).
+                let answer = match http.get(&at, None, parse_page).await {
+                    Ok(Fetched::Fresh(values, response)) => Ok(Some((values, *response))),
+                    Ok(Fetched::NotModified) => Ok(None),
+                    Err(err) => Err(err),
+                };
+                (at, answer)
+            });
+        }
         let mut page = PageWrite::new(&stream);
         let walk = &mut start.walk;
         let reached_watermark = match kind {

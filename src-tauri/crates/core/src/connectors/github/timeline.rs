@@ -45,12 +45,14 @@ pub struct Wanted<'a> {
 
 /// One answer.
 enum Got {
-    /// The entries, and the validator when the timeline fit on one page.
-    Fresh(Vec<Box<RawValue>>, Option<EtagMemo>),
+    /// The entries as one JSON array (the raw record), read (parsed where the request ran, so
+    /// the timelines of a page are parsed in parallel), and the validator when the timeline fit
+    /// on one page.
+    Fresh(String, Vec<TimelineEvent>, Option<EtagMemo>),
     NotModified,
 }
 
-async fn read(http: &Http, url: Url, etag: Option<String>) -> Result<Got, SyncError> {
+async fn read(http: &Http, key: &str, url: Url, etag: Option<String>) -> Result<Got, SyncError> {
     let parse = |r: &crate::connectors::http::Response| {
         crate::connectors::http::parse_json::<Vec<Box<RawValue>>>(r)
     };
@@ -77,10 +79,14 @@ async fn read(http: &Http, url: Url, etag: Option<String>) -> Result<Got, SyncEr
             next = None;
         }
     }
-    Ok(Got::Fresh(entries, memo))
+    Ok(Got::Fresh(
+        join(&entries),
+        parse_entries(key, &entries),
+        memo,
+    ))
 }
 
-fn parse(key: &str, entries: &[Box<RawValue>]) -> Vec<TimelineEvent> {
+fn parse_entries(key: &str, entries: &[Box<RawValue>]) -> Vec<TimelineEvent> {
     entries
         .iter()
         .filter_map(|value| {
@@ -132,7 +138,8 @@ pub async fn fetch(
         while set.len() < limit {
             let Some(i) = pending.next() else { break };
             let (http, url, etag) = (run.http.clone(), urls[i].clone(), etag_for(i));
-            set.spawn(async move { (i, read(&http, url, etag).await) });
+            let key = wanted[i].key.to_owned();
+            set.spawn(async move { (i, read(&http, &key, url, etag).await) });
         }
         let Some(joined) = set.join_next().await else {
             break;
@@ -143,24 +150,26 @@ pub async fn fetch(
     }
     let mut out = Vec::with_capacity(wanted.len());
     for (i, (w, answer)) in wanted.iter().zip(got).enumerate() {
+        let fresh = |payload: String, memo: Option<EtagMemo>, page: &mut PageWrite| {
+            page.raw.push(RawRecord {
+                source_id: run.source.id.clone(),
+                stream: RAW_STREAM.to_owned(),
+                external_id: w.id.to_string(),
+                payload,
+                fetched_at: now,
+            });
+            page.cursors.push((
+                streams[i].clone(),
+                Cursor {
+                    etag: memo.as_ref().map(EtagMemo::to_text),
+                    ..Cursor::default()
+                },
+            ));
+        };
         let entries = match answer {
-            Some(Got::Fresh(entries, memo)) => {
-                let payload = join(&entries);
-                page.raw.push(RawRecord {
-                    source_id: run.source.id.clone(),
-                    stream: RAW_STREAM.to_owned(),
-                    external_id: w.id.to_string(),
-                    payload,
-                    fetched_at: now,
-                });
-                page.cursors.push((
-                    streams[i].clone(),
-                    Cursor {
-                        etag: memo.as_ref().map(EtagMemo::to_text),
-                        ..Cursor::default()
-                    },
-                ));
-                Some(parse(w.key, &entries))
+            Some(Got::Fresh(payload, events, memo)) => {
+                fresh(payload, memo, page);
+                Some(events)
             }
             Some(Got::NotModified) => {
                 let stored =
@@ -168,26 +177,13 @@ pub async fn fetch(
                         .await?;
                 match stored.and_then(|text| serde_json::from_str::<Vec<Box<RawValue>>>(&text).ok())
                 {
-                    Some(entries) => Some(parse(w.key, &entries)),
+                    Some(entries) => Some(parse_entries(w.key, &entries)),
                     None => {
                         // The stored copy is gone: read it again, unconditionally.
-                        match read(&run.http, urls[i].clone(), None).await? {
-                            Got::Fresh(entries, memo) => {
-                                page.raw.push(RawRecord {
-                                    source_id: run.source.id.clone(),
-                                    stream: RAW_STREAM.to_owned(),
-                                    external_id: w.id.to_string(),
-                                    payload: join(&entries),
-                                    fetched_at: now,
-                                });
-                                page.cursors.push((
-                                    streams[i].clone(),
-                                    Cursor {
-                                        etag: memo.as_ref().map(EtagMemo::to_text),
-                                        ..Cursor::default()
-                                    },
-                                ));
-                                Some(parse(w.key, &entries))
+                        match read(&run.http, w.key, urls[i].clone(), None).await? {
+                            Got::Fresh(payload, events, memo) => {
+                                fresh(payload, memo, page);
+                                Some(events)
                             }
                             Got::NotModified => None,
                         }
