@@ -86,7 +86,7 @@ pub struct TriageArgs {
 ])))]
 pub struct DecideArgs {
     file: PathBuf,
-    /// The item's id (e.g. jira:PAY-12 or gh:acme/pay#7); with --undo, the decision's id.
+    /// The item's id or key (e.g. PAY-12 or acme/payments-api#7); with --undo, the decision's id.
     item: String,
     /// Set the accountable owner (a person's id, login or name).
     #[arg(long)]
@@ -351,6 +351,22 @@ pub fn comparison_text(c: &AiComparison, layout: Layout) -> String {
     out
 }
 
+/// The one item `text` names: its id, its key, or a key it had (see
+/// [`baton_core::graph::repo::items::named_by`]).
+async fn item_named(ws: &Workspace, text: &str) -> Result<String, CoreError> {
+    let mut ids = baton_core::graph::repo::items::named_by(ws.pool(), text).await?;
+    match ids.len() {
+        1 => Ok(ids.remove(0)),
+        0 => Err(CoreError::NotFound(format!(
+            "no item has the id or key {text}"
+        ))),
+        n => Err(CoreError::Invalid(format!(
+            "{text} names {n} items ({}); give the id",
+            ids.join(", ")
+        ))),
+    }
+}
+
 /// Runs `baton decide`.
 pub async fn decide(args: DecideArgs) -> Result<(), CoreError> {
     let ws = Workspace::open(&args.file).await?;
@@ -359,6 +375,7 @@ pub async fn decide(args: DecideArgs) -> Result<(), CoreError> {
     let result = if args.undo {
         decisions::revoke(&ws, &args.item, &actor, &args.why, now).await
     } else {
+        let item = item_named(&ws, &args.item).await?;
         let decision = if let Some(owner) = args.owner {
             DecisionInput::OwnerSet { owner }
         } else if args.accept {
@@ -373,20 +390,26 @@ pub async fn decide(args: DecideArgs) -> Result<(), CoreError> {
         } else if let Some(text) = args.note {
             DecisionInput::Note { text }
         } else if let Some(of) = args.duplicate_of {
-            DecisionInput::DuplicateConfirmed { of }
+            DecisionInput::DuplicateConfirmed {
+                of: item_named(&ws, &of).await?,
+            }
         } else if let Some(of) = args.not_duplicate_of {
-            DecisionInput::DuplicateDismissed { of }
+            DecisionInput::DuplicateDismissed {
+                of: item_named(&ws, &of).await?,
+            }
         } else if let Some(intent) = args.intent {
             DecisionInput::IntentLinked { intent }
         } else if let Some(upstream) = args.handoff_delivered {
-            DecisionInput::HandoffDelivered { upstream }
+            DecisionInput::HandoffDelivered {
+                upstream: item_named(&ws, &upstream).await?,
+            }
         } else {
             return Err(CoreError::Invalid("say what you decide".into()));
         };
         triage::triage_decide(
             &ws,
             &TriageDecision {
-                item_id: args.item.clone(),
+                item_id: item,
                 decision,
                 why: args.why,
             },

@@ -203,6 +203,28 @@ pub async fn titles(
         .collect())
 }
 
+/// The items `text` names: the item with that id, else those whose key it is (`PAY-12`,
+/// `acme/pay#7`), else the one a former key or source reference names (a renamed repository's
+/// old key). Several when a key is shared across sources.
+pub async fn named_by(
+    exec: impl Executor<'_, Database = Sqlite>,
+    text: &str,
+) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar(
+        "SELECT id FROM items WHERE id = ?1
+         UNION ALL
+         SELECT id FROM items WHERE key = ?1 AND NOT EXISTS (SELECT 1 FROM items WHERE id = ?1)
+         UNION ALL
+         SELECT DISTINCT k.item_id FROM item_keys k
+          WHERE (k.ref = ?1 OR (length(k.ref) > length(?1)
+                 AND substr(k.ref, -length(?1)) = ?1 AND substr(k.ref, -length(?1) - 1, 1) = '/'))
+            AND NOT EXISTS (SELECT 1 FROM items WHERE id = ?1 OR key = ?1)",
+    )
+    .bind(text)
+    .fetch_all(exec)
+    .await
+}
+
 /// How many items a source has.
 pub async fn count_for_source(
     exec: impl Executor<'_, Database = Sqlite>,
