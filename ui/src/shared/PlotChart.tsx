@@ -550,15 +550,25 @@ export function PlotChart({
           break;
         }
         case "bars": {
+          // One rectangle per bar (a range has at most a few hundred days).
           const barW = Math.max(1, Math.min(colWidth * 0.7, 36));
-          const d = l.values
-            .map((v, c) => {
-              if (v <= 0) return "";
-              const x0 = colX(c) - barW / 2;
-              return `M${x0.toFixed(1)} ${bottom}V${y(v).toFixed(1)}h${barW.toFixed(1)}V${bottom}Z`;
-            })
-            .join("");
-          out.push(<path key={key} data-testid={tid} d={d} fill={l.color} />);
+          out.push(
+            <g key={key} data-testid={tid} fill={l.color}>
+              {l.values.map((v, c) =>
+                v > 0 ? (
+                  <rect
+                    key={categories[c] ?? c}
+                    data-index={c}
+                    x={colX(c) - barW / 2}
+                    y={y(v)}
+                    width={barW}
+                    height={Math.max(0, bottom - y(v))}
+                    fill={l.color}
+                  />
+                ) : null,
+              )}
+            </g>,
+          );
           break;
         }
         case "line": {

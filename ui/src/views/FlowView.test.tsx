@@ -14,7 +14,6 @@ import { renderWithClient } from "../test/render";
 import { WorkspaceActionsProvider } from "../workspace/actions";
 import { FlowView } from "./FlowView";
 
-
 afterEach(() => clearMocks());
 
 /** Moves the keyboard's point on a chart and presses Enter: the keyboard's click. */
