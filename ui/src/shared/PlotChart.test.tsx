@@ -40,6 +40,11 @@ function chart(
   );
 }
 
+/** Waits for the chart's turn in the draw queue: its SVG is there. */
+async function drawn() {
+  await waitFor(() => expect(screen.getAllByTestId("plot").at(-1)?.querySelector("svg")).toBeTruthy());
+}
+
 /** The centre of the first dot of a dots layer, from its path (`M{x−r} {y}a…`). */
 function firstDot(testId: string, r: number): { x: number; y: number } {
   const d = screen.getByTestId(testId).getAttribute("d") ?? "";
@@ -90,8 +95,9 @@ describe("PlotChart", () => {
     label: "85%: 4 days",
   };
 
-  it("draws each layer, a legend entry per layer, and hides a layer from its legend entry", () => {
+  it("draws each layer, a legend entry per layer, and hides a layer from its legend entry", async () => {
     render(chart([dots, level]));
+    await drawn();
     expect(screen.getByTestId("plot-layer-0")).toBeInTheDocument();
     expect(screen.getByText("85%: 4 days")).toBeInTheDocument();
     const legend = screen.getByRole("button", { name: "85th percentile" });
@@ -101,9 +107,10 @@ describe("PlotChart", () => {
     expect(screen.getByRole("button", { name: "85th percentile" })).toHaveAttribute("aria-pressed", "false");
   });
 
-  it("finds the dot under the pointer: its tooltip shows, a click reports its layer and index", () => {
+  it("finds the dot under the pointer: its tooltip shows, a click reports its layer and index", async () => {
     const onClick = vi.fn();
     render(chart([dots, level], { onClick }));
+    await drawn();
     const at = firstDot("plot-layer-0", 4);
     const plot = screen.getByTestId("plot");
     fireEvent.mouseMove(plot, { clientX: at.x + 1, clientY: at.y - 1 });
@@ -117,21 +124,23 @@ describe("PlotChart", () => {
     expect(screen.queryByRole("tooltip")).toBeNull();
   });
 
-  it("writes tooltips from sources as text, never as markup", () => {
+  it("writes tooltips from sources as text, never as markup", async () => {
     const { container } = render(chart([dots], { tooltip: () => HOSTILE }));
+    await drawn();
     const at = firstDot("plot-layer-0", 4);
     fireEvent.mouseMove(screen.getByTestId("plot"), { clientX: at.x, clientY: at.y });
     expect(screen.getByRole("tooltip")).toHaveTextContent(HOSTILE);
     expect(container.querySelector("img")).toBeNull();
   });
 
-  it("reports the band of a stacked area under the pointer, and a bar's column", () => {
+  it("reports the band of a stacked area under the pointer, and a bar's column", async () => {
     const onClick = vi.fn();
     const areas: PlotLayer[] = [
       { kind: "area", stack: true, name: "Done", color: "#0a0", values: [4, 4, 4] },
       { kind: "area", stack: true, name: "Active", color: "#00a", values: [4, 4, 4] },
     ];
     render(chart(areas, { onClick }));
+    await drawn();
     const plot = screen.getByTestId("plot");
     // The y axis runs 0–8 over the plot: a quarter of the way up is Done, three quarters Active.
     const svg = plot.querySelector("svg");
@@ -145,6 +154,7 @@ describe("PlotChart", () => {
 
     onClick.mockClear();
     render(chart([{ kind: "bars", name: "Finished", color: "#0a0", values: [1, 3, 2] }], { onClick }));
+    await drawn();
     const bar = screen.getAllByTestId("plot-layer-0").at(-1)?.querySelector('rect[data-index="1"]');
     if (!bar) throw new Error("no bar for the second day");
     const bx = Number(bar.getAttribute("x")) + Number(bar.getAttribute("width")) / 2;
@@ -152,9 +162,10 @@ describe("PlotChart", () => {
     expect(onClick).toHaveBeenLastCalledWith({ layer: 0, index: 1 });
   });
 
-  it("moves between points with the arrows, shows the point's tooltip and opens it with Enter", () => {
+  it("moves between points with the arrows, shows the point's tooltip and opens it with Enter", async () => {
     const onClick = vi.fn();
     render(chart([dots, level], { onClick, keyColumns: true }));
+    await drawn();
     const plot = screen.getByRole("img", { name: /A chart\. Arrow keys move/ });
     expect(plot).toHaveAttribute("tabindex", "0");
     fireEvent.keyDown(plot, { key: "ArrowRight" });
@@ -173,19 +184,21 @@ describe("PlotChart", () => {
   it("counts as drawing until its new data has been painted", async () => {
     render(chart([dots]));
     expect(chartsDrawing()).toBeGreaterThan(0);
+    expect(screen.getByTestId("plot")).toHaveAttribute("aria-busy", "true");
     await waitFor(() => expect(chartsDrawing()).toBe(0));
   });
 
-  it("exports a standalone SVG with its title and legend, text escaped", () => {
+  it("exports a standalone SVG with its title and legend, text escaped", async () => {
     const apiRef: { current: PlotApi | null } = { current: null };
     render(chart([dots, level], { apiRef }));
-    const drawn = apiRef.current?.toSvg(`Cycle <b>time</b>`, { background: "#ffffff", text: "#000000" });
-    if (!drawn) throw new Error("nothing exported");
-    expect(drawn.height).toBe(340);
-    expect(drawn.svg).toContain("Cycle &lt;b&gt;time&lt;/b&gt;");
-    expect(drawn.svg).toContain("85th percentile");
-    expect(drawn.svg).toContain('fill="#ffffff"');
-    const parsed = new DOMParser().parseFromString(drawn.svg, "image/svg+xml");
+    await drawn();
+    const exported = apiRef.current?.toSvg(`Cycle <b>time</b>`, { background: "#ffffff", text: "#000000" });
+    if (!exported) throw new Error("nothing exported");
+    expect(exported.height).toBe(340);
+    expect(exported.svg).toContain("Cycle &lt;b&gt;time&lt;/b&gt;");
+    expect(exported.svg).toContain("85th percentile");
+    expect(exported.svg).toContain('fill="#ffffff"');
+    const parsed = new DOMParser().parseFromString(exported.svg, "image/svg+xml");
     expect(parsed.querySelector("parsererror")).toBeNull();
     expect(parsed.querySelectorAll("b")).toHaveLength(0);
   });

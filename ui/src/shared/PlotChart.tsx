@@ -11,7 +11,11 @@
 //! written as React text (names from sources are never HTML), a click on a dot, a bar, a band
 //! or a column, the keyboard (arrows move between points, Enter opens one, as a click), and an
 //! export to SVG or PNG (`PlotApi`). A chart counts as drawing (`perf.ts`) from the commit that
-//! gives it new data until the browser has painted that commit.
+//! gives it new data until the browser has painted it.
+//!
+//! Charts given new data at once (a page's filter change) draw one per task, in page order
+//! (`useStaged`), so no task holds the main thread for the time of all of them: the window keeps
+//! scrolling and answering between two charts.
 
 import {
   type KeyboardEvent,
@@ -19,12 +23,15 @@ import {
   type ReactNode,
   type RefObject,
   useEffect,
+  useLayoutEffect,
+  useMemo,
   useRef,
   useState,
 } from "react";
+import { flushSync } from "react-dom";
 import { CHART_FONT } from "./chartStyle";
 import { formatCount, formatDecimal } from "./format";
-import { useChartPainted } from "./perf";
+import { chartDrawing, chartFinished, useChartPainted } from "./perf";
 import { countTicks, Legend, type Tip, Tooltip, usePointKeys, useToggles, useWidth } from "./SimpleCharts";
 import type { ChartPalette } from "./theme";
 
@@ -133,7 +140,7 @@ type Layout = {
   ticks2: number[] | null;
 };
 
-export function PlotChart({
+function DrawnPlot({
   categories,
   formatCategory = (c) => c,
   columns,
@@ -666,6 +673,83 @@ export function PlotChart({
     });
     return out;
   }
+}
+
+type PlotProps = Parameters<typeof DrawnPlot>[0];
+
+/** Charts waiting to draw their new data, one per task. */
+const drawQueue: (() => void)[] = [];
+let drawScheduled = false;
+
+function drawNext() {
+  drawScheduled = false;
+  const job = drawQueue.shift();
+  if (drawQueue.length > 0) scheduleDraw();
+  job?.();
+}
+
+function scheduleDraw() {
+  if (drawScheduled) return;
+  drawScheduled = true;
+  setTimeout(drawNext, 0);
+}
+
+/**
+ * The data to draw: `value` once its turn in the draw queue has come (null before the first),
+ * rendered then in that task alone (`flushSync`). The chart counts as drawing from the commit
+ * that gives it new data, so the page's drawn mark waits for the queued draw too.
+ */
+function useStaged<T>(value: T): T | null {
+  const [shown, setShown] = useState<{ value: T } | null>(null);
+  const latest = useRef(value);
+  latest.current = value;
+  const queued = useRef(false);
+  const mounted = useRef(false);
+  const token = useRef({});
+  // biome-ignore lint/correctness/useExhaustiveDependencies: each new value is queued (the job reads the newest)
+  useLayoutEffect(() => {
+    mounted.current = true;
+    if (queued.current) return;
+    queued.current = true;
+    const t = token.current;
+    chartDrawing(t);
+    drawQueue.push(() => {
+      queued.current = false;
+      // The newest data given while waiting is the one drawn; a chart gone draws nothing. Its
+      // own drawing count (`useChartPainted`) has begun in this commit, before this one ends.
+      if (mounted.current) flushSync(() => setShown({ value: latest.current }));
+      chartFinished(t);
+    });
+    scheduleDraw();
+  }, [value]);
+  useEffect(() => {
+    mounted.current = true;
+    const t = token.current;
+    return () => {
+      mounted.current = false;
+      chartFinished(t);
+    };
+  }, []);
+  return shown ? shown.value : null;
+}
+
+/** A chart over columns: see the top of this file. */
+export function PlotChart(props: PlotProps) {
+  const { layers, categories, tooltip } = props;
+  const data = useMemo(() => ({ layers, categories, tooltip }), [layers, categories, tooltip]);
+  const shown = useStaged(data);
+  if (!shown)
+    return (
+      <div
+        className="simple-chart"
+        style={{ height: props.height }}
+        role="img"
+        aria-label={props.label}
+        aria-busy="true"
+        data-testid={props.testId}
+      />
+    );
+  return <DrawnPlot {...props} layers={shown.layers} categories={shown.categories} tooltip={shown.tooltip} />;
 }
 
 /** The corners of a line through `pts`; a step line holds each value until the next point. */

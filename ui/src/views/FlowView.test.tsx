@@ -17,7 +17,11 @@ import { FlowView } from "./FlowView";
 afterEach(() => clearMocks());
 
 /** Moves the keyboard's point on a chart and presses Enter: the keyboard's click. */
-function pressOn(card: string, keys: string[]) {
+async function pressOn(card: string, keys: string[]) {
+  // Charts draw one per task: wait for this one's turn.
+  await waitFor(() =>
+    expect(within(screen.getByTestId(card)).getByTestId(`${card}-chart`).querySelector("svg")).toBeTruthy(),
+  );
   const chart = within(screen.getByTestId(card)).getByTestId(`${card}-chart`);
   for (const key of [...keys, "Enter"]) fireEvent.keyDown(chart, { key });
 }
@@ -133,7 +137,7 @@ describe("Flow", () => {
     const calls = backend();
     renderFlow();
     await screen.findByTestId("flow-throughput");
-    pressOn("flow-throughput", ["ArrowRight", "ArrowRight"]);
+    await pressOn("flow-throughput", ["ArrowRight", "ArrowRight"]);
     const panel = await screen.findByTestId("flow-items");
     expect(within(panel).getByTestId("flow-items-title")).toHaveTextContent("Finished on");
     const call = calls.find((c) => c.cmd === "flow_items");
@@ -172,7 +176,7 @@ describe("Flow", () => {
     await screen.findByTestId("flow-cfd");
     const lastSelection = () => calls.filter((c) => c.cmd === "flow_items").at(-1)?.args.selection;
     const click = async (chart: string, keys: string[], expected: unknown) => {
-      pressOn(chart, keys);
+      await pressOn(chart, keys);
       await waitFor(() => expect(lastSelection()).toEqual(expected));
       fireEvent.click(screen.getByRole("button", { name: "Close Items behind the selection" }));
     };
@@ -233,7 +237,7 @@ describe("Flow", () => {
     const calls = backend();
     renderFlow();
     await screen.findByTestId("flow-scatter");
-    pressOn("flow-scatter", ["ArrowRight", "ArrowRight"]);
+    await pressOn("flow-scatter", ["ArrowRight", "ArrowRight"]);
     await screen.findByTestId("item-detail");
     expect(calls.find((c) => c.cmd === "item_detail")?.args).toEqual({ id: "i2" });
     expect(calls.some((c) => c.cmd === "flow_items")).toBe(false);
