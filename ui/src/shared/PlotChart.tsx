@@ -460,7 +460,7 @@ function DrawnPlot({
               key={`x${c}`}
               x={colX(i)}
               y={bottom + 15}
-              textAnchor={columns === "points" && i === 0 ? "start" : "middle"}
+              textAnchor="middle"
               fill={palette.muted}
               fontSize={12}
             >
