@@ -10,6 +10,7 @@ import { type ChartApi, type ChartClick, type ChartOption, EChart, type GridClic
 import { Icon } from "../shared/Icon";
 import { Menu } from "../shared/Menu";
 import { type PlotApi, svgDataUrl, svgToPng } from "../shared/PlotChart";
+import { announceSave } from "../shared/SaveNotices";
 import { EmptyState } from "../shared/states";
 import { chartPalette, useResolvedTheme } from "../shared/theme";
 
@@ -61,6 +62,14 @@ function ExportMenu({
           onSelect: () => {
             void png?.().then((url) => {
               if (url) void saveImage(url, `${fileStem(title)}.png`);
+              else
+                announceSave({
+                  tone: "error",
+                  title: "Could not save the image",
+                  detail: svg
+                    ? "The chart could not be painted as a PNG here. Export → Image (SVG) saves it as a vector image."
+                    : "The chart could not be painted as a PNG.",
+                });
             });
           },
         },
