@@ -336,6 +336,21 @@ function DrawnPlot({
   }
 
   const { left, right, top: t, bottom, colX, y, y2, ticks, ticks2, colWidth } = layout;
+  // The layers' elements (the scatter's path of thousands of dots) are built once per draw, not
+  // on each pointer move.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the layout follows from these
+  const drawnLayers = useMemo(drawLayers, [
+    layers,
+    categories,
+    width,
+    hidden,
+    palette,
+    plotHeight,
+    integer,
+    columns,
+    top,
+    y2Name,
+  ]);
   const focused = keys.point ? toHit(keys.point) : (hover?.hit ?? null);
   const tipContent = focused ? tooltip(focused, hidden) : null;
   const tip: Tip | null =
@@ -494,7 +509,7 @@ function DrawnPlot({
             />
           )
         ) : null}
-        {drawLayers()}
+        {drawnLayers}
         {focused && focused.layer !== null && isPointHit(focused) ? (
           <circle
             cx={pointXY(focused).x}
