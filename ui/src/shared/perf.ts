@@ -147,6 +147,9 @@ export function useDrawnMark(page: string, answer: unknown): void {
   }, [page, answer]);
 }
 
+/** How long a chart waits for a frame before counting as drawn (a hidden window gets none). */
+const HIDDEN_FRAME_MS = 2_000;
+
 /**
  * For a chart Baton draws itself: counts it as drawing from the commit of new data (`deps`)
  * until the browser has painted that commit (a task queued from the next animation frame runs
@@ -179,12 +182,15 @@ export function useChartPainted(testId: string, renderStarted: number, deps: Dep
           })
         : null;
     if (frame === null) timer = setTimeout(finish, 0);
+    // A hidden window gets no frames: the chart is drawn as far as it can be.
+    const hidden = setTimeout(finish, HIDDEN_FRAME_MS);
     return () => {
       // Superseded by the next draw, which counts as drawing at once (no "settled" in between),
       // or unmounted (below).
       live = false;
       if (frame !== null && typeof cancelAnimationFrame === "function") cancelAnimationFrame(frame);
       if (timer !== undefined) clearTimeout(timer);
+      clearTimeout(hidden);
     };
     // biome-ignore lint/correctness/useExhaustiveDependencies: the caller names what a new draw is
   }, deps);
