@@ -22,6 +22,7 @@ import {
   type MouseEvent,
   type ReactNode,
   type RefObject,
+  useCallback,
   useEffect,
   useLayoutEffect,
   useMemo,
@@ -750,21 +751,90 @@ function useStaged<T>(value: T): T | null {
 
 /** A chart over columns: see the top of this file. */
 export function PlotChart(props: PlotProps) {
-  const { layers, categories, tooltip } = props;
-  const data = useMemo(() => ({ layers, categories, tooltip }), [layers, categories, tooltip]);
+  const { layers, categories, tooltip, label, onClick, formatCategory } = props;
+  const data = useMemo(() => ({ layers, categories, tooltip, label }), [layers, categories, tooltip, label]);
   const shown = useStaged(data);
-  if (!shown)
-    return (
-      <div
-        className="simple-chart"
-        style={{ height: props.height }}
-        role="img"
-        aria-label={props.label}
-        aria-busy="true"
-        data-testid={props.testId}
-      />
-    );
-  return <DrawnPlot {...props} layers={shown.layers} categories={shown.categories} tooltip={shown.tooltip} />;
+  // The owner's callbacks change on each of its renders; the drawn chart reads the newest.
+  const clickRef = useRef(onClick);
+  clickRef.current = onClick;
+  const formatRef = useRef(formatCategory);
+  formatRef.current = formatCategory;
+  const click = useCallback((hit: PlotHit) => clickRef.current?.(hit), []);
+  const format = useCallback((c: string) => (formatRef.current ? formatRef.current(c) : c), []);
+  const clickable = onClick !== undefined;
+  const {
+    height,
+    testId,
+    palette,
+    columns,
+    xName,
+    yName,
+    y2Name,
+    integer,
+    pointer,
+    shadeColumns,
+    keyColumns,
+    top,
+    apiRef,
+  } = props;
+  // The same element while nothing drawn changes: the owner's new render (a filter change, its
+  // new callbacks) does not redraw this chart with its old data in the owner's task; the new
+  // data draws in the chart's own task (`useStaged`).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `label` only names the placeholder; the drawn chart's is staged
+  return useMemo(
+    () =>
+      shown ? (
+        <DrawnPlot
+          layers={shown.layers}
+          categories={shown.categories}
+          tooltip={shown.tooltip}
+          label={shown.label}
+          formatCategory={format}
+          onClick={clickable ? click : undefined}
+          height={height}
+          testId={testId}
+          palette={palette}
+          columns={columns}
+          xName={xName}
+          yName={yName}
+          y2Name={y2Name}
+          integer={integer}
+          pointer={pointer}
+          shadeColumns={shadeColumns}
+          keyColumns={keyColumns}
+          top={top}
+          apiRef={apiRef}
+        />
+      ) : (
+        <div
+          className="simple-chart"
+          style={{ height }}
+          role="img"
+          aria-label={label}
+          aria-busy="true"
+          data-testid={testId}
+        />
+      ),
+    [
+      shown,
+      format,
+      clickable,
+      click,
+      height,
+      testId,
+      palette,
+      columns,
+      xName,
+      yName,
+      y2Name,
+      integer,
+      pointer,
+      shadeColumns,
+      keyColumns,
+      top,
+      apiRef,
+    ],
+  );
 }
 
 /** The corners of a line through `pts`; a step line holds each value until the next point. */
