@@ -1,6 +1,14 @@
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
-import { dotsPath, niceTicks, type PlotApi, PlotChart, type PlotLayer, standaloneSvg } from "./PlotChart";
+import {
+  CANVAS_DOTS,
+  dotsPath,
+  niceTicks,
+  type PlotApi,
+  PlotChart,
+  type PlotLayer,
+  standaloneSvg,
+} from "./PlotChart";
 import { chartsDrawing } from "./perf";
 import { chartPalette } from "./theme";
 
@@ -201,6 +209,33 @@ describe("PlotChart", () => {
     const parsed = new DOMParser().parseFromString(exported.svg, "image/svg+xml");
     expect(parsed.querySelector("parsererror")).toBeNull();
     expect(parsed.querySelectorAll("b")).toHaveLength(0);
+  });
+});
+
+describe("PlotChart with many dots", () => {
+  it("paints them on a canvas beneath the SVG, finds them under the pointer and exports them as SVG", async () => {
+    const getContext = vi.spyOn(HTMLCanvasElement.prototype, "getContext").mockReturnValue(null);
+    const points = Array.from({ length: CANVAS_DOTS + 1 }, (_, i) => ({ x: i % 3, y: (i % 7) + 1 }));
+    const onClick = vi.fn();
+    const apiRef: { current: PlotApi | null } = { current: null };
+    render(
+      chart([{ kind: "dots", name: "Finished items", color: "#111111", size: 4, opacity: 0.5, points }], {
+        onClick,
+        apiRef,
+      }),
+    );
+    await drawn();
+    expect(screen.getByTestId("plot-canvas")).toBeInTheDocument();
+    expect(screen.queryByTestId("plot-layer-0")).toBeNull();
+    expect(getContext).toHaveBeenCalledWith("2d");
+    // The first point (column 0, y 1) is found by arithmetic, as any dot.
+    fireEvent.keyDown(screen.getByTestId("plot"), { key: "ArrowRight" });
+    fireEvent.keyDown(screen.getByTestId("plot"), { key: "Enter" });
+    expect(onClick).toHaveBeenLastCalledWith({ layer: 0, index: 0 });
+    const exported = apiRef.current?.toSvg("Scatter", { background: "#ffffff", text: "#000000" });
+    expect(exported?.svg.match(/fill-opacity="0.5"/g)).toHaveLength(1);
+    expect(exported?.svg.match(/a2\.0 2\.0 0 1 0 4\.0 0/g)).toHaveLength(CANVAS_DOTS + 1);
+    getContext.mockRestore();
   });
 });
 
