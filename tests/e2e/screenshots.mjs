@@ -2,7 +2,7 @@
 // workspace, the Overview, one of its drill-downs, and the Dependencies page with its item graph.
 //
 //   node tests/e2e/screenshots.mjs --app target/debug/baton-app --workspace FILE --out docs/screenshots
-//                                  [--prefix big-] [--pages overview,drill,dependencies,governance,decisions,plans,scenarios]
+//                                  [--prefix big-] [--pages overview,drill,flow,dependencies,governance,decisions,plans,scenarios]
 //                                  [--first-paint MS] [--settle MS]   (longer on a busy machine)
 //                                  [--import-file CSV]   (page "file-import": Sources → Add a
 //                                  source → File on that states CSV, with its preview)
@@ -205,6 +205,17 @@ try {
     );
     await sleep(Number(args.settle ?? 1500));
     shot("plans-scenarios-table");
+  }
+  if (pages.includes("flow")) {
+    await driver.click(await driver.waitFor('[data-testid="nav-flow"]'));
+    await waitMark(driver, "baton:drawn:flow");
+    await sleep(Number(args.settle ?? 1500));
+    shot("flow");
+    await driver.execute(
+      "document.querySelector('[data-testid=flow-aging]')?.scrollIntoView({ block: 'start' })",
+    );
+    await sleep(Number(args.settle ?? 1500));
+    shot("flow-charts");
   }
   if (pages.includes("dependencies")) {
     await driver.click(await driver.waitFor('[data-testid="nav-dependencies"]'));

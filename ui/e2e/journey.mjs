@@ -1104,7 +1104,7 @@ async function tallestBar(page, chartId, fill) {
   await centre(page, chartId);
   return page.evaluate(
     ({ chartId, fill }) => {
-      const paths = [...document.querySelectorAll(`[data-testid="${chartId}"] svg path`)];
+      const paths = [...document.querySelectorAll(`[data-testid="${chartId}"] svg :is(path, rect)`)];
       let best = null;
       for (const el of paths) {
         if ((el.getAttribute("fill") ?? "").toLowerCase() !== fill) continue;

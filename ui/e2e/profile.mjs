@@ -14,6 +14,8 @@
 // under Xvfb through WebKitWebDriver, and reports the CPU time of the browser's processes.
 // --answers FILE: answers captured from a real workspace (JSON, command name → answer), given for
 // any arguments. Use it for relative gains; the figures of record come from `ui-bench`.
+// PROFILE_SHOTS=DIR (headless Chromium): after each step a screenshot of the window and of each
+// chart card, to look at.
 import { readFileSync, statSync } from "node:fs";
 import { createServer } from "node:http";
 import { extname, join, normalize, resolve } from "node:path";
@@ -385,8 +387,8 @@ async function oneRun() {
         entries: loaded.length ? [...entries, `loaded: ${loaded.join(", ")}`] : entries,
         stall: window.__stall ?? 0,
         mutations: window.__mutations ?? 0,
-        svg: document.querySelectorAll(".echart svg *").length,
-        perChart: [...document.querySelectorAll(".echart")]
+        svg: document.querySelectorAll(":is(.echart, .simple-chart) svg *").length,
+        perChart: [...document.querySelectorAll(":is(.echart, .simple-chart)")]
           .map(
             (c) =>
               `${c.dataset.testid ?? "chart"} ${c.querySelectorAll("svg *").length}/${c.querySelectorAll("svg text").length}t/${Math.round(c.querySelector("svg")?.innerHTML.length / 1024)}KB`,
@@ -413,6 +415,15 @@ async function oneRun() {
       });
       for (const [k, v] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, top))
         console.log(`  ${(v / 1000).toFixed(1).padStart(8)} ms  ${k}`);
+    }
+    if (process.env.PROFILE_SHOTS) {
+      await page.screenshot({ path: join(process.env.PROFILE_SHOTS, `${name}.png`) });
+      const cards = page.locator(".chart-card[data-testid]");
+      for (let i = 0; i < (await cards.count()); i++) {
+        const card = cards.nth(i);
+        const id = await card.getAttribute("data-testid");
+        await card.screenshot({ path: join(process.env.PROFILE_SHOTS, `${name}-${id}.png`) });
+      }
     }
     if (step.after) await step.after();
     await page.waitForTimeout(400);

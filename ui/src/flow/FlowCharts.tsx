@@ -1,11 +1,16 @@
-//! The Flow page's charts and tables. Options are built once per report and theme; a click
-//! becomes the selection whose items Rust lists.
+//! The Flow page's charts and tables, drawn by Baton itself (`PlotChart`, `BarChart`): their
+//! layers are built once per report and theme; a click becomes the selection whose items Rust
+//! lists, or opens an item.
 
-import { memo, useMemo } from "react";
+import { memo, type ReactNode, type RefObject, useMemo } from "react";
 import type { FlowFilter, FlowReport, FlowSelection } from "../lib/ipc";
 import { MetricInfo } from "../metrics/MetricInfo";
 import { formatCount, formatDay, formatDays, formatDecimal, formatPercent } from "../shared/format";
-import { chartPalette, useResolvedTheme } from "../shared/theme";
+import { type PlotApi, PlotChart, type PlotHit } from "../shared/PlotChart";
+import { BarChart } from "../shared/SimpleCharts";
+import { TipLines } from "../shared/TipLines";
+import { type ChartPalette, chartPalette, useResolvedTheme } from "../shared/theme";
+import { flowStateColor, ITEM_KIND_LABELS } from "../workgraph/vocabulary";
 import { ChartPanel, type EmptySpec } from "./ChartPanel";
 import {
   agingRows,
@@ -19,25 +24,18 @@ import {
   wipRows,
 } from "./csvData";
 import { explainLittlesLaw } from "./littlesLaw";
+import { describeRange } from "./options";
 import {
-  agingLayout,
-  cfdOption,
-  describeRange,
-  distributionOption,
-  efficiencyOption,
-  scatterOption,
-  throughputOption,
-  wipOption,
-} from "./options";
-import {
-  agingStageSelection,
-  cfdSelection,
-  describeSelection,
-  distributionSelection,
-  efficiencySelection,
-  throughputSelection,
-  wipSelection,
-} from "./selections";
+  agingPlot,
+  cfdPlot,
+  dayLabel,
+  efficiencyPlot,
+  type Plot,
+  scatterPlot,
+  throughputPlot,
+  wipPlot,
+} from "./plots";
+import { describeSelection, distributionSelection } from "./selections";
 
 export type OpenDrill = (selection: FlowSelection, title: string, filter?: FlowFilter) => void;
 
@@ -157,6 +155,68 @@ function LittlesLaw({ report }: { report: FlowReport }) {
   );
 }
 
+/** Finished and in-progress items by kind, side by side in each row. */
+function DistributionChart({
+  report,
+  palette,
+  theme,
+  onClick,
+}: {
+  report: FlowReport;
+  palette: ChartPalette;
+  theme: "light" | "dark";
+  onClick: (seriesIndex: number, dataIndex: number) => void;
+}) {
+  const rows = report.distribution;
+  const series = [
+    {
+      name: "Finished in the range",
+      color: flowStateColor("done", theme),
+      values: rows.map((r) => r.finished),
+    },
+    {
+      name: "In progress at the end",
+      color: flowStateColor("active", theme),
+      values: rows.map((r) => r.inProgress),
+    },
+  ];
+  return (
+    <BarChart
+      categories={rows.map((r) => ITEM_KIND_LABELS[r.kind])}
+      series={series}
+      grouped
+      valueLabels
+      categoryName="Kind"
+      valueName="Items (count)"
+      legend={series}
+      trigger="row"
+      tooltip={(i) => {
+        const r = rows[i];
+        if (!r) return null;
+        return (
+          <TipLines
+            title={ITEM_KIND_LABELS[r.kind]}
+            lines={[
+              { color: series[0]?.color, text: "Finished in the range: ", strong: formatCount(r.finished) },
+              {
+                color: series[1]?.color,
+                text: "In progress at its end: ",
+                strong: formatCount(r.inProgress),
+              },
+            ]}
+            hint="Click a bar to list its items"
+          />
+        );
+      }}
+      height={Math.max(220, 110 + rows.length * 44)}
+      label={describeRange("Flow distribution by kind", report)}
+      palette={palette}
+      onClick={({ seriesIndex, dataIndex }) => onClick(seriesIndex, dataIndex)}
+      testId="flow-distribution-chart"
+    />
+  );
+}
+
 export const FlowCharts = memo(function FlowCharts({
   report,
   filter,
@@ -171,15 +231,14 @@ export const FlowCharts = memo(function FlowCharts({
 }) {
   const theme = useResolvedTheme();
   const colors = useMemo(() => ({ p: chartPalette(theme), theme }), [theme]);
-  const options = useMemo(
+  const plots = useMemo(
     () => ({
-      cfd: cfdOption(report, colors),
-      scatter: scatterOption(report, colors),
-      throughput: throughputOption(report, colors),
-      wip: wipOption(report, colors),
-      aging: agingLayout(report, colors),
-      efficiency: efficiencyOption(report, colors),
-      distribution: distributionOption(report, colors),
+      cfd: cfdPlot(report, colors),
+      scatter: scatterPlot(report, colors),
+      throughput: throughputPlot(report, colors),
+      wip: wipPlot(report, colors),
+      aging: agingPlot(report, colors),
+      efficiency: efficiencyPlot(report, colors),
     }),
     [report, colors],
   );
@@ -191,6 +250,41 @@ export const FlowCharts = memo(function FlowCharts({
   };
   const scatter = report.scatter;
   const cfdEmpty = report.cfd.every((b) => b.counts.every((n) => n === 0));
+  const draw =
+    <C,>(
+      plot: Plot<C>,
+      props: {
+        testId: string;
+        height: number;
+        label: string;
+        xName: string;
+        yName: string;
+        columns: "bands" | "points";
+        onClick: (click: C) => void;
+      } & Partial<
+        Pick<
+          Parameters<typeof PlotChart>[0],
+          "y2Name" | "integer" | "pointer" | "shadeColumns" | "keyColumns" | "top" | "formatCategory"
+        >
+      >,
+    ) =>
+    (apiRef: RefObject<PlotApi | null>): ReactNode => {
+      const { onClick, ...rest } = props;
+      return (
+        <PlotChart
+          {...rest}
+          categories={plot.categories}
+          layers={plot.layers}
+          tooltip={plot.tooltip}
+          palette={colors.p}
+          apiRef={apiRef}
+          onClick={(hit: PlotHit) => {
+            const click = plot.clickOf(hit);
+            if (click !== null) onClick(click);
+          }}
+        />
+      );
+    };
 
   return (
     <div className="chart-grid">
@@ -202,12 +296,17 @@ export const FlowCharts = memo(function FlowCharts({
         subtitle="Items in each flow state at the end of every day. A widening band is work piling up there. Click a band to list its items on that day; click a legend entry to hide a band."
         csv={() => cfdRows(report)}
         empty={empty(cfdEmpty, "No items in this range", `No items of this filter existed ${span}.`)}
-        chart={{
-          option: options.cfd,
+        plot={draw(plots.cfd, {
+          testId: "flow-cfd-chart",
           height: 340,
+          columns: "points",
+          xName: "Day",
+          yName: "Items (count)",
+          formatCategory: dayLabel,
+          pointer: "line",
           label: describeRange("Cumulative flow diagram", report),
-          onGridClick: ({ x, y }) => drill(cfdSelection(report, x, y)),
-        }}
+          onClick: drill,
+        })}
       />
       <ChartPanel
         wide
@@ -221,15 +320,18 @@ export const FlowCharts = memo(function FlowCharts({
         }
         csv={() => scatterRows(report)}
         empty={empty(scatter.total === 0, "No finished items", noFinished)}
-        chart={{
-          option: options.scatter,
+        plot={draw(plots.scatter, {
+          testId: "flow-scatter-chart",
           height: 340,
+          columns: "bands",
+          xName: "Day finished",
+          yName: "Cycle time (days)",
+          integer: false,
+          pointer: "none",
+          formatCategory: dayLabel,
           label: describeRange(`Cycle-time scatter of ${scatter.total} items`, report),
-          onClick: ({ seriesIndex, dataIndex }) => {
-            const point = seriesIndex === 0 ? scatter.points[dataIndex] : undefined;
-            if (point) onOpenItem(point.id);
-          },
-        }}
+          onClick: onOpenItem,
+        })}
         headerExtra={
           scatter.sampled ? (
             <span className="tag tag-warning" data-testid="flow-scatter-sampled">
@@ -245,12 +347,17 @@ export const FlowCharts = memo(function FlowCharts({
         subtitle="Items finished per day (bars) and per week (line; hollow points are partial weeks). A finish at midnight counts on the day it starts. A past day can change when the range end moves: work reopened later is unfinished again. Click a bar or a week to list its items."
         csv={() => throughputRows(report)}
         empty={empty(finished === 0, "No finished items", noFinished)}
-        chart={{
-          option: options.throughput,
+        plot={draw(plots.throughput, {
+          testId: "flow-throughput-chart",
           height: 300,
+          columns: "bands",
+          xName: "Day",
+          yName: "Items per day",
+          y2Name: "Items per week",
+          formatCategory: dayLabel,
           label: describeRange(`Throughput, ${finished} items finished`, report),
-          onClick: ({ seriesIndex, dataIndex }) => drill(throughputSelection(report, seriesIndex, dataIndex)),
-        }}
+          onClick: drill,
+        })}
       />
       <ChartPanel
         testId="flow-wip"
@@ -263,12 +370,17 @@ export const FlowCharts = memo(function FlowCharts({
           "Nothing in progress",
           `No items were in progress ${span}.`,
         )}
-        chart={{
-          option: options.wip,
+        plot={draw(plots.wip, {
+          testId: "flow-wip-chart",
           height: 300,
+          columns: "points",
+          xName: "Day",
+          yName: "Items in progress (count)",
+          pointer: "line",
+          formatCategory: dayLabel,
           label: describeRange("Work in progress per day", report),
-          onGridClick: ({ x }) => drill(wipSelection(report, x)),
-        }}
+          onClick: drill,
+        })}
       />
       <ChartPanel
         wide
@@ -286,18 +398,20 @@ export const FlowCharts = memo(function FlowCharts({
           "Nothing in progress",
           `No items were in progress at the end of ${formatDay(report.range.to)}.`,
         )}
-        chart={{
-          option: options.aging.option,
+        plot={draw(plots.aging, {
+          testId: "flow-aging-chart",
           height: 360,
+          top: 64,
+          columns: "bands",
+          xName: "Stage now",
+          yName: "Age (days since start)",
+          integer: false,
+          pointer: "none",
+          shadeColumns: true,
+          keyColumns: true,
           label: describeRange(`Aging work in progress, ${report.inProgress} items`, report),
-          onClick: ({ seriesIndex, dataIndex }) => {
-            const item = options.aging.itemAt(seriesIndex, dataIndex);
-            if (item) onOpenItem(item.item.id);
-          },
-          onGridClick: ({ x, onElement }) => {
-            if (!onElement) drill(agingStageSelection(options.aging.stages, x));
-          },
-        }}
+          onClick: (click) => ("item" in click ? onOpenItem(click.item) : drill(click.selection)),
+        })}
       />
       <ChartPanel
         testId="flow-efficiency"
@@ -310,14 +424,15 @@ export const FlowCharts = memo(function FlowCharts({
         }
         csv={() => efficiencyRows(report)}
         empty={empty(report.efficiency.count === 0, "No finished items", noFinished)}
-        chart={{
-          option: options.efficiency,
+        plot={draw(plots.efficiency, {
+          testId: "flow-efficiency-chart",
           height: 280,
+          columns: "bands",
+          xName: "Flow efficiency (active ÷ cycle time)",
+          yName: "Finished items (count)",
           label: describeRange("Flow efficiency histogram", report),
-          onClick: ({ seriesIndex, dataIndex }) => {
-            if (seriesIndex === 0) drill(efficiencySelection(dataIndex));
-          },
-        }}
+          onClick: drill,
+        })}
       />
       <ChartPanel
         testId="flow-distribution"
@@ -330,13 +445,14 @@ export const FlowCharts = memo(function FlowCharts({
           "No items to split",
           `No items finished or were in progress ${span}.`,
         )}
-        chart={{
-          option: options.distribution,
-          height: Math.max(220, 90 + report.distribution.length * 44),
-          label: describeRange("Flow distribution by kind", report),
-          onClick: ({ seriesIndex, dataIndex }) =>
-            drill(distributionSelection(report, seriesIndex, dataIndex)),
-        }}
+        plot={() => (
+          <DistributionChart
+            report={report}
+            palette={colors.p}
+            theme={theme}
+            onClick={(seriesIndex, dataIndex) => drill(distributionSelection(report, seriesIndex, dataIndex))}
+          />
+        )}
       />
       <ChartPanel
         testId="flow-percentiles"

@@ -5,9 +5,9 @@ import type { ReactNode } from "react";
 import type { Count, TeamStates } from "../lib/ipc";
 import { formatCount, formatPercent } from "../shared/format";
 import type { BarSeries } from "../shared/SimpleCharts";
+import { TipLines } from "../shared/TipLines";
 import type { ResolvedTheme } from "../shared/theme";
 import { FLOW_STATE_LABELS, FLOW_STATES, flowStateColor } from "../workgraph/vocabulary";
-import { TipLines } from "./TipLines";
 
 export function share(n: number, total: number): string {
   return total > 0 ? formatPercent(n / total) : "–";

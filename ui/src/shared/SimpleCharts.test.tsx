@@ -83,6 +83,47 @@ describe("BarChart", () => {
   });
 });
 
+describe("BarChart, grouped", () => {
+  it("draws the series side by side from zero, each bar's own value written at its end", () => {
+    const onClick = vi.fn();
+    render(
+      <BarChart
+        categories={["Feature", "Defect"]}
+        series={[
+          { name: "Finished", color: "#111111", values: [8, 3] },
+          { name: "In progress", color: "#222222", values: [2, 5] },
+        ]}
+        grouped
+        valueLabels
+        categoryName="Kind"
+        valueName="Items (count)"
+        legend={[
+          { name: "Finished", color: "#111111" },
+          { name: "In progress", color: "#222222" },
+        ]}
+        trigger="row"
+        tooltip={(i) => `row ${i}`}
+        height={200}
+        label="Items by kind"
+        palette={palette}
+        onClick={onClick}
+        testId="grouped"
+      />,
+    );
+    const finished = screen.getByTestId("grouped-bar-0-0");
+    const inProgress = screen.getByTestId("grouped-bar-1-0");
+    // Both start at zero, one under the other.
+    expect(inProgress.getAttribute("x")).toBe(finished.getAttribute("x"));
+    expect(Number(inProgress.getAttribute("y"))).toBeGreaterThan(Number(finished.getAttribute("y")));
+    expect(Number(finished.getAttribute("width")) / Number(inProgress.getAttribute("width"))).toBeCloseTo(4);
+    // 3 and 5 are no axis tick (0, 2, 4, 6, 8): only their bars' labels; 8 and 2 are a tick and a label.
+    for (const v of ["3", "5"]) expect(screen.getAllByText(v, { selector: "text" })).toHaveLength(1);
+    for (const v of ["8", "2"]) expect(screen.getAllByText(v, { selector: "text" })).toHaveLength(2);
+    fireEvent.click(inProgress);
+    expect(onClick).toHaveBeenCalledWith({ seriesIndex: 1, dataIndex: 0 });
+  });
+});
+
 describe("DonutChart", () => {
   it("draws a slice per count with its share in the legend, and opens a slice on click", () => {
     const onClick = vi.fn();

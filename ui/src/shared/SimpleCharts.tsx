@@ -1,4 +1,5 @@
-//! Bar and donut charts Baton draws itself, as SVG elements React renders, for the Overview:
+//! Bar and donut charts Baton draws itself, as SVG elements React renders, for the Overview (and
+//! the Flow page's distribution; its other charts are `PlotChart`):
 //! no charting library to load or run (ECharts costs 25–140 ms per chart in WebKitGTK, the Linux
 //! window's engine, and its code is not in the startup bundle), the same look as the ECharts
 //! charts (palette, font, legend, tooltip), a tooltip written as React text (names from sources
@@ -16,6 +17,7 @@ import {
 import { movePoint, type Point } from "./chartKeys";
 import { CHART_FONT } from "./chartStyle";
 import { formatCount } from "./format";
+import { useChartPainted } from "./perf";
 import type { ChartPalette } from "./theme";
 
 /** A click on a bar segment or a slice: the series and the index in it, as ECharts reports. */
@@ -27,7 +29,7 @@ const LABEL_CHARS = 22;
 const CHAR_PX = 6.6;
 
 /** The width of the element, followed as it resizes (a fallback before layout, as in tests). */
-function useWidth(ref: React.RefObject<HTMLDivElement | null>): number {
+export function useWidth(ref: React.RefObject<HTMLDivElement | null>): number {
   const [width, setWidth] = useState(0);
   useLayoutEffect(() => {
     const el = ref.current;
@@ -52,11 +54,11 @@ export function countTicks(max: number, target = 5): number[] {
   return ticks;
 }
 
-function truncate(text: string, chars: number): string {
+export function truncate(text: string, chars: number): string {
   return text.length > chars ? `${text.slice(0, Math.max(1, chars - 1))}…` : text;
 }
 
-type Tip = { x: number; y: number; content: ReactNode };
+export type Tip = { x: number; y: number; content: ReactNode };
 
 /**
  * The point under the pointer: the drawn element's `data-series` and `data-index` (a row's
@@ -72,7 +74,7 @@ function pointAt(event: MouseEvent): { seriesIndex: number | null; dataIndex: nu
     : null;
 }
 
-function Tooltip({ tip, palette, width }: { tip: Tip | null; palette: ChartPalette; width: number }) {
+export function Tooltip({ tip, palette, width }: { tip: Tip | null; palette: ChartPalette; width: number }) {
   if (!tip) return null;
   // Confined to the chart: to the left of the pointer on the right half.
   const right = tip.x > width / 2;
@@ -94,7 +96,7 @@ function Tooltip({ tip, palette, width }: { tip: Tip | null; palette: ChartPalet
   );
 }
 
-function Legend({
+export function Legend({
   entries,
   hidden,
   onToggle,
@@ -134,7 +136,7 @@ function Legend({
   );
 }
 
-function useToggles(): [ReadonlySet<number>, (i: number) => void] {
+export function useToggles(): [ReadonlySet<number>, (i: number) => void] {
   const [hidden, setHidden] = useState<ReadonlySet<number>>(new Set());
   const toggle = (i: number) =>
     setHidden((h) => {
@@ -147,7 +149,7 @@ function useToggles(): [ReadonlySet<number>, (i: number) => void] {
 }
 
 /** Keyboard focus on one point: arrows move it, Enter or Space opens it, Escape leaves it. */
-function usePointKeys(lengths: number[], onOpen: ((p: Point) => void) | undefined) {
+export function usePointKeys(lengths: number[], onOpen: ((p: Point) => void) | undefined) {
   const [point, setPoint] = useState<Point | null>(null);
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     if (!onOpen) return;
@@ -173,7 +175,8 @@ export type BarSeries = { name: string; color: string; values: number[] };
 
 /**
  * Horizontal bars, one row per category (top to bottom), the series stacked in each row. With
- * `valueLabels`, each row's total is written at its end. `tooltip` words one row (`trigger`
+ * `valueLabels`, each row's total is written at its end. `grouped` draws the series side by side
+ * in each row instead (each bar from zero, its own value written at its end). `tooltip` words one row (`trigger`
  * "row": the whole row, as a team's split) or one segment.
  */
 export function BarChart({
@@ -182,6 +185,7 @@ export function BarChart({
   categoryName,
   valueName,
   valueLabels = false,
+  grouped = false,
   legend,
   trigger,
   tooltip,
@@ -196,6 +200,7 @@ export function BarChart({
   categoryName: string;
   valueName: string;
   valueLabels?: boolean;
+  grouped?: boolean;
   /** The legend's entries: the series, or one entry naming the single series. */
   legend: { name: string; color: string }[];
   trigger: "row" | "segment";
@@ -206,9 +211,11 @@ export function BarChart({
   onClick?: (click: PointClick) => void;
   testId: string;
 }) {
+  const renderStarted = performance.now();
   const ref = useRef<HTMLDivElement>(null);
   const width = useWidth(ref);
   const [hidden, toggle] = useToggles();
+  useChartPainted(testId, renderStarted, [categories, series, width, hidden, palette]);
   // A single series' legend entry hides that series.
   const hiddenSeries = (s: number) => hidden.has(legend.length === series.length ? s : 0);
   const [tip, setTip] = useState<Tip | null>(null);
@@ -218,7 +225,11 @@ export function BarChart({
 
   const layout = (() => {
     const totals = categories.map((_, i) =>
-      series.reduce((sum, s, si) => sum + (hiddenSeries(si) ? 0 : (s.values[i] ?? 0)), 0),
+      series.reduce(
+        (sum, s, si) =>
+          hiddenSeries(si) ? sum : grouped ? Math.max(sum, s.values[i] ?? 0) : sum + (s.values[i] ?? 0),
+        0,
+      ),
     );
     const ticks = countTicks(Math.max(0, ...totals));
     const longest = Math.max(categoryName.length, ...categories.map((c) => Math.min(c.length, LABEL_CHARS)));
@@ -228,7 +239,8 @@ export function BarChart({
     const top = 60;
     const bottom = height - 44;
     const band = categories.length > 0 ? (bottom - top) / categories.length : 0;
-    const thickness = Math.min(22, band * 0.6);
+    const shown = series.filter((_, si) => !hiddenSeries(si)).length;
+    const thickness = grouped ? Math.min(16, (band * 0.8) / Math.max(1, shown)) : Math.min(22, band * 0.6);
     const max = ticks[ticks.length - 1] ?? 1;
     const x = (v: number) => left + ((right - left) * v) / max;
     return { totals, ticks, left, right, top, bottom, band, thickness, x };
@@ -238,9 +250,22 @@ export function BarChart({
   const rowY = (i: number) => top + band * i + band / 2;
   const segment = (s: number, i: number) => {
     let start = 0;
-    for (let k = 0; k < s; k++) if (!hiddenSeries(k)) start += series[k]?.values[i] ?? 0;
+    let before = 0;
+    let shown = 0;
+    series.forEach((_, k) => {
+      if (hiddenSeries(k)) return;
+      shown += 1;
+      if (k < s) {
+        before += 1;
+        start += series[k]?.values[i] ?? 0;
+      }
+    });
     const value = series[s]?.values[i] ?? 0;
-    return { x0: x(start), x1: x(start + value), value };
+    if (grouped) {
+      const y = rowY(i) - (shown * thickness) / 2 + before * thickness + thickness / 2;
+      return { x0: x(0), x1: x(value), value, y };
+    }
+    return { x0: x(start), x1: x(start + value), value, y: rowY(i) };
   };
   const focused = keys.point ?? hover;
   const showTip = (event: MouseEvent, s: number, i: number) => {
@@ -257,7 +282,7 @@ export function BarChart({
         const seg = segment(keys.point.seriesIndex, keys.point.dataIndex);
         return {
           x: seg.x1,
-          y: rowY(keys.point.dataIndex),
+          y: seg.y,
           content: tooltip(keys.point.dataIndex, keys.point.seriesIndex, hidden),
         };
       })()
@@ -373,10 +398,10 @@ export function BarChart({
                   key={s.name}
                   data-testid={`${testId}-bar-${si}-${i}`}
                   x={seg.x0}
-                  y={rowY(i) - thickness / 2}
+                  y={seg.y - thickness / 2 + (grouped ? 1 : 0)}
                   width={Math.max(1, seg.x1 - seg.x0)}
-                  height={thickness}
-                  rx={series.length === 1 ? 3 : 0}
+                  height={grouped ? thickness - 2 : thickness}
+                  rx={series.length === 1 || grouped ? 3 : 0}
                   fill={s.color}
                   stroke={on ? palette.text : "none"}
                   strokeWidth={on ? 1.5 : 0}
@@ -385,7 +410,26 @@ export function BarChart({
                 />
               );
             })}
-            {valueLabels ? (
+            {valueLabels && grouped
+              ? series.map((s, si) => {
+                  if (hiddenSeries(si)) return null;
+                  const seg = segment(si, i);
+                  return (
+                    <text
+                      key={`label-${s.name}`}
+                      x={seg.x1 + 6}
+                      y={seg.y}
+                      dominantBaseline="middle"
+                      fill={palette.muted}
+                      fontSize={12}
+                      fontFamily={CHART_FONT}
+                    >
+                      {formatCount(seg.value)}
+                    </text>
+                  );
+                })
+              : null}
+            {valueLabels && !grouped ? (
               <text
                 x={x(totals[i] ?? 0) + 6}
                 y={rowY(i)}
@@ -441,9 +485,11 @@ export function DonutChart({
   onClick?: (click: PointClick) => void;
   testId: string;
 }) {
+  const renderStarted = performance.now();
   const ref = useRef<HTMLDivElement>(null);
   const width = useWidth(ref);
   const [hidden, toggle] = useToggles();
+  useChartPainted(testId, renderStarted, [slices, width, hidden, palette]);
   const [tip, setTip] = useState<Tip | null>(null);
   const [hover, setHover] = useState<number | null>(null);
   const keys = usePointKeys(

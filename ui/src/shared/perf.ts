@@ -7,16 +7,20 @@
 //! - `baton:filter-change:<page>` — a Flow or Bottlenecks filter was changed;
 //! - `baton:ipc:<command>` (a measure) — one IPC round trip: Rust's work, serialisation, transfer
 //!   and parse;
-//! - `baton:chart-draw:<chart>` (a measure) — the one task in which a chart built and drew a
-//!   new option (charts draw one per task, see `EChart`);
+//! - `baton:chart-draw:<chart>` (a measure) — building and drawing a chart's new data: for an
+//!   ECharts chart the one task in which it set its option (they draw one per task, see
+//!   `EChart`); for a chart Baton draws itself (`PlotChart`, `BarChart`, `DonutChart`) from the
+//!   start of its render to its commit;
+//! - `baton:chart:<chart>` (a measure) — from a chart's new data to its drawing done: ECharts'
+//!   `finished` event, or for Baton's own charts the browser having painted the commit;
 //! - `baton:drawn:<page>` — the page shows the answer to what was asked and every chart on it has
-//!   fired ECharts' `finished` event (the page has settled).
+//!   finished drawing (the page has settled).
 //!
-//! A chart counts as drawing from the moment it is given a new option until its `finished`
-//! event; `whenChartsSettled` waits until no chart is drawing. Marks cost microseconds and are
+//! A chart counts as drawing from the moment it is given new data until it has finished (above);
+//! `whenChartsSettled` waits until no chart is drawing. Marks cost microseconds and are
 //! cleared as they pile up, so they stay on in every build.
 
-import { useEffect } from "react";
+import { type DependencyList, useEffect, useLayoutEffect, useRef } from "react";
 
 /** Charts given an option they have not finished drawing. */
 const drawing = new Set<object>();
@@ -141,4 +145,57 @@ export function useDrawnMark(page: string, answer: unknown): void {
     if (answer === null || answer === undefined) return;
     return whenChartsSettled(() => mark(`baton:drawn:${page}`));
   }, [page, answer]);
+}
+
+/** How long a chart waits for a frame before counting as drawn (a hidden window gets none). */
+const HIDDEN_FRAME_MS = 2_000;
+
+/**
+ * For a chart Baton draws itself: counts it as drawing from the commit of new data (`deps`)
+ * until the browser has painted that commit (a task queued from the next animation frame runs
+ * after its paint), with the `baton:chart-draw:<testId>` and `baton:chart:<testId>` measures.
+ * A layout effect, so the chart is counted before the page's `useDrawnMark` asks.
+ */
+export function useChartPainted(testId: string, renderStarted: number, deps: DependencyList): void {
+  const token = useRef({});
+  const idRef = useRef(testId);
+  idRef.current = testId;
+  const startedRef = useRef(renderStarted);
+  startedRef.current = renderStarted;
+  useLayoutEffect(() => {
+    const t = token.current;
+    chartDrawing(t);
+    measureSince(`baton:chart-draw:${idRef.current}`, startedRef.current);
+    const committed = typeof performance === "undefined" ? 0 : performance.now();
+    let live = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const finish = () => {
+      if (!live) return;
+      live = false;
+      measureSince(`baton:chart:${idRef.current}`, committed);
+      chartFinished(t);
+    };
+    const frame =
+      typeof requestAnimationFrame === "function"
+        ? requestAnimationFrame(() => {
+            timer = setTimeout(finish, 0);
+          })
+        : null;
+    if (frame === null) timer = setTimeout(finish, 0);
+    // A hidden window gets no frames: the chart is drawn as far as it can be.
+    const hidden = setTimeout(finish, HIDDEN_FRAME_MS);
+    return () => {
+      // Superseded by the next draw, which counts as drawing at once (no "settled" in between),
+      // or unmounted (below).
+      live = false;
+      if (frame !== null && typeof cancelAnimationFrame === "function") cancelAnimationFrame(frame);
+      if (timer !== undefined) clearTimeout(timer);
+      clearTimeout(hidden);
+    };
+    // biome-ignore lint/correctness/useExhaustiveDependencies: the caller names what a new draw is
+  }, deps);
+  useEffect(() => {
+    const t = token.current;
+    return () => chartFinished(t);
+  }, []);
 }

@@ -14,13 +14,17 @@ import { renderWithClient } from "../test/render";
 import { WorkspaceActionsProvider } from "../workspace/actions";
 import { FlowView } from "./FlowView";
 
-vi.mock("../shared/EChart", async (importOriginal) => {
-  const original = await importOriginal<typeof import("../shared/EChart")>();
-  const { EChartStub } = await import("../test/echartStub");
-  return { ...original, EChart: EChartStub };
-});
-
 afterEach(() => clearMocks());
+
+/** Moves the keyboard's point on a chart and presses Enter: the keyboard's click. */
+async function pressOn(card: string, keys: string[]) {
+  // Charts draw one per task: wait for this one's turn.
+  await waitFor(() =>
+    expect(within(screen.getByTestId(card)).getByTestId(`${card}-chart`).querySelector("svg")).toBeTruthy(),
+  );
+  const chart = within(screen.getByTestId(card)).getByTestId(`${card}-chart`);
+  for (const key of [...keys, "Enter"]) fireEvent.keyDown(chart, { key });
+}
 
 const HOSTILE = 'Sanitize <img src=x onerror=alert(1)> & "quotes"';
 const OFFSET = -new Date().getTimezoneOffset() || 0;
@@ -132,8 +136,8 @@ describe("Flow", () => {
   it("lists the items behind a throughput bar, titles as text, each opening the item", async () => {
     const calls = backend();
     renderFlow();
-    const chart = await screen.findByTestId("flow-throughput");
-    fireEvent.click(within(chart).getByRole("button", { name: "point" }));
+    await screen.findByTestId("flow-throughput");
+    await pressOn("flow-throughput", ["ArrowRight", "ArrowRight"]);
     const panel = await screen.findByTestId("flow-items");
     expect(within(panel).getByTestId("flow-items-title")).toHaveTextContent("Finished on");
     const call = calls.find((c) => c.cmd === "flow_items");
@@ -171,22 +175,36 @@ describe("Flow", () => {
     renderFlow();
     await screen.findByTestId("flow-cfd");
     const lastSelection = () => calls.filter((c) => c.cmd === "flow_items").at(-1)?.args.selection;
-    const click = async (chart: string, button: string, expected: unknown) => {
-      fireEvent.click(within(screen.getByTestId(chart)).getByRole("button", { name: button }));
+    const click = async (chart: string, keys: string[], expected: unknown) => {
+      await pressOn(chart, keys);
       await waitFor(() => expect(lastSelection()).toEqual(expected));
       fireEvent.click(screen.getByRole("button", { name: "Close Items behind the selection" }));
     };
-    await click("flow-throughput", "second series", { type: "finished_in_week", week: "2026-03-02" });
-    await click("flow-cfd", "background", { type: "in_state_at", day: "2026-03-02", state: "active" });
-    await click("flow-wip", "background", { type: "in_progress_at", day: "2026-03-02" });
-    await click("flow-efficiency", "point", { type: "efficiency_band", band: 1 });
-    await click("flow-distribution", "second series", { type: "in_progress_kind", kind: "defect" });
-    await click("flow-aging", "background", { type: "in_progress_in_stage", stage: "review" });
+    const second = ["ArrowRight", "ArrowRight"];
+    // The week line is the throughput's second layer.
+    await click("flow-throughput", ["ArrowRight", "ArrowDown", "ArrowRight"], {
+      type: "finished_in_week",
+      week: "2026-03-02",
+    });
+    // Bands stack canceled, done, active, …: the third layer is Active.
+    await click("flow-cfd", [...second, "ArrowDown", "ArrowDown"], {
+      type: "in_state_at",
+      day: "2026-03-02",
+      state: "active",
+    });
+    await click("flow-wip", second, { type: "in_progress_at", day: "2026-03-02" });
+    await click("flow-efficiency", second, { type: "efficiency_band", band: 1 });
+    await click("flow-distribution", [...second, "ArrowDown"], { type: "in_progress_kind", kind: "defect" });
+    // Past the dots' layers, the keyboard stands on the columns (the stages) themselves.
+    await click("flow-aging", ["ArrowRight", ...Array(8).fill("ArrowDown"), "Home", "ArrowRight"], {
+      type: "in_progress_in_stage",
+      stage: "review",
+    });
     fireEvent.click(within(screen.getByTestId("flow-percentiles")).getByRole("button", { name: "Payments" }));
     await waitFor(() => expect(lastSelection()).toEqual({ type: "finished" }));
     const teamCall = calls.filter((c) => c.cmd === "flow_items").at(-1);
     expect(teamCall?.args.filter).toMatchObject({ teams: ["t1"] });
-  });
+  }, 20_000);
 
   it("exports a chart's data as CSV built from the report", async () => {
     backend();
@@ -218,7 +236,8 @@ describe("Flow", () => {
   it("opens a scatter point's item directly", async () => {
     const calls = backend();
     renderFlow();
-    fireEvent.click(within(await screen.findByTestId("flow-scatter")).getByRole("button", { name: "point" }));
+    await screen.findByTestId("flow-scatter");
+    await pressOn("flow-scatter", ["ArrowRight", "ArrowRight"]);
     await screen.findByTestId("item-detail");
     expect(calls.find((c) => c.cmd === "item_detail")?.args).toEqual({ id: "i2" });
     expect(calls.some((c) => c.cmd === "flow_items")).toBe(false);
