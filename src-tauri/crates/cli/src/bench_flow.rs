@@ -858,6 +858,7 @@ pub async fn run(
     duplicates_only: bool,
     conflicts_only: bool,
     deps_only: bool,
+    pages_only: bool,
 ) -> Result<Vec<Figure>, CoreError> {
     let mut out = Vec::new();
     let cpu_start = cpu_ms();
@@ -1030,6 +1031,10 @@ pub async fn run(
         median_of(&bottleneck_cpu),
         Some((budgets.page_ms, false)),
     ));
+    if pages_only {
+        ws.close().await;
+        return Ok(out);
+    }
 
     // What crosses IPC: the answers serialised as the shell sends them (serde_json), default
     // filter. Payload size is what the web view must receive and parse before it draws.
