@@ -130,6 +130,9 @@ impl WriteOp for WriteGraph<'_> {
 
     async fn apply(self, w: &mut Writer<'_>) -> CoreResult<()> {
         let WriteGraph(graph, texts) = self;
+        // Into an empty workspace, the bulk tables' secondary indexes are built once the rows
+        // are in (in this same transaction, so a load that stops half-way keeps them).
+        let aside = repo::set_aside_indexes(w.conn(), BULK_TABLES).await?;
         for source in &graph.sources {
             repo::sources::upsert(w.conn(), source).await?;
         }
@@ -278,10 +281,23 @@ impl WriteOp for WriteGraph<'_> {
                 .map_err(|err| CoreError::Invalid(err.to_string()))?;
             repo::items::set_requesters(w.conn(), &json).await?;
         }
+        repo::restore_indexes(w.conn(), aside).await?;
         w.everything_changed();
         Ok(())
     }
 }
+
+/// The tables a demo writes most rows into, whose secondary indexes a load into an empty
+/// workspace builds after the rows (`repo::set_aside_indexes`).
+const BULK_TABLES: &[&str] = &[
+    "items",
+    "transitions",
+    "links",
+    "item_paths",
+    "item_facets",
+    "intent_links",
+    "item_keys",
+];
 
 /// Generates the organisation and writes it into a new workspace at `path`.
 pub async fn build(path: &Path, options: &DemoOptions) -> CoreResult<Workspace> {
