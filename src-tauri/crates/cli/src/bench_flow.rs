@@ -849,7 +849,9 @@ pub async fn conflicts_figures(ws: &Workspace, runs: u32) -> Result<Vec<Figure>,
 
 /// Measures the flow figures on `path`; with `first_only`, only a fresh process's way to its
 /// first Flow answer (open, index, answer), which takes a second instead of a minute; with
-/// `intents_only`, that and the Intents page's figures.
+/// `intents_only`, that and the Intents page's figures; with `pages_only`, the Flow and
+/// Bottlenecks pages after a filter change (what to profile the flow engine with).
+#[allow(clippy::too_many_arguments)]
 pub async fn run(
     path: &Path,
     runs: u32,

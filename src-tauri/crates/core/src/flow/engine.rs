@@ -278,39 +278,51 @@ fn run_part(
     let mut unmapped_at: HashMap<u32, usize> = HashMap::new();
     let range_start = scope.from;
     let range_end = scope.as_of;
-    visit_timelines(ix, mapping, scope, part, |i, timeline, facts| match timeline {
-        Ok(timeline) => {
-            pass.items += 1;
-            let item = &ix.items[i];
-            if item.out_of_order {
-                pass.out_of_order += 1;
-            }
-            if facts.before_creation {
-                pass.before_creation += 1;
-            }
-            if facts.repeated {
-                pass.repeated += 1;
-            }
-            match page {
-                Page::Flow => add_to_flow(ix, scope, &mut pass, i, timeline),
-                Page::Bottlenecks => {
-                    add_to_bottlenecks(ix, scope, &mut pass, i, timeline, range_start, range_end)
+    visit_timelines(
+        ix,
+        mapping,
+        scope,
+        part,
+        |i, timeline, facts| match timeline {
+            Ok(timeline) => {
+                pass.items += 1;
+                let item = &ix.items[i];
+                if item.out_of_order {
+                    pass.out_of_order += 1;
+                }
+                if facts.before_creation {
+                    pass.before_creation += 1;
+                }
+                if facts.repeated {
+                    pass.repeated += 1;
+                }
+                match page {
+                    Page::Flow => add_to_flow(ix, scope, &mut pass, i, timeline),
+                    Page::Bottlenecks => add_to_bottlenecks(
+                        ix,
+                        scope,
+                        &mut pass,
+                        i,
+                        timeline,
+                        range_start,
+                        range_end,
+                    ),
                 }
             }
-        }
-        Err(unmapped) => {
-            pass.skipped += 1;
-            if let Some(state) = unmapped {
-                match unmapped_at.get(&state) {
-                    Some(&at) => pass.unmapped[at].1 += 1,
-                    None => {
-                        unmapped_at.insert(state, pass.unmapped.len());
-                        pass.unmapped.push((state, 1));
+            Err(unmapped) => {
+                pass.skipped += 1;
+                if let Some(state) = unmapped {
+                    match unmapped_at.get(&state) {
+                        Some(&at) => pass.unmapped[at].1 += 1,
+                        None => {
+                            unmapped_at.insert(state, pass.unmapped.len());
+                            pass.unmapped.push((state, 1));
+                        }
                     }
                 }
             }
-        }
-    });
+        },
+    );
     pass
 }
 
