@@ -800,7 +800,7 @@ async fn secondary_indexes(ws: &baton_core::graph::Workspace) -> Vec<(String, St
     .unwrap()
 }
 
-/// A demo load into an empty workspace drops the bulk tables' secondary indexes and builds them
+/// A large demo load into an empty workspace drops the bulk tables' secondary indexes and builds them
 /// once the rows are in, in its one transaction: a load that stops half-way (here a change of
 /// an item that is not there, after the items went in) leaves every index and no row, the file
 /// opens again and the load runs to the end, and the indexes it built are the schema's own and
@@ -819,10 +819,14 @@ async fn a_bulk_load_builds_its_indexes_after_the_rows_and_keeps_them_when_it_st
         );
     }
     let graph = demo::generate(&DemoOptions {
-        items: 400,
+        items: 10_000,
         seed: 3,
         end: 1_772_409_600_000,
     });
+    assert!(
+        graph.row_count() >= demo::INDEXES_AFTER_ROWS,
+        "a load large enough to build its indexes after the rows"
+    );
     let mut broken = graph.clone();
     let mut stray = broken.transitions[0].clone();
     stray.item_id = "no-such-item".into();

@@ -130,9 +130,13 @@ impl WriteOp for WriteGraph<'_> {
 
     async fn apply(self, w: &mut Writer<'_>) -> CoreResult<()> {
         let WriteGraph(graph, texts) = self;
-        // Into an empty workspace, the bulk tables' secondary indexes are built once the rows
-        // are in (in this same transaction, so a load that stops half-way keeps them).
-        let aside = repo::set_aside_indexes(w.conn(), BULK_TABLES).await?;
+        // Into an empty workspace, a large load's bulk tables get their secondary indexes once
+        // the rows are in (in this same transaction, so a load that stops half-way keeps them).
+        let aside = if graph.row_count() >= INDEXES_AFTER_ROWS {
+            repo::set_aside_indexes(w.conn(), BULK_TABLES).await?
+        } else {
+            repo::SetAside::default()
+        };
         for source in &graph.sources {
             repo::sources::upsert(w.conn(), source).await?;
         }
@@ -286,6 +290,11 @@ impl WriteOp for WriteGraph<'_> {
         Ok(())
     }
 }
+
+/// From how many rows a load into an empty workspace builds the bulk tables' secondary indexes
+/// after the rows: below it, dropping and building them again gains nothing worth rewriting the
+/// schema for (about 9,000 demo items).
+pub const INDEXES_AFTER_ROWS: u64 = 100_000;
 
 /// The tables a demo writes most rows into, whose secondary indexes a load into an empty
 /// workspace builds after the rows (`repo::set_aside_indexes`).
