@@ -1897,3 +1897,94 @@ async fn a_time_zone_counts_days_at_its_offset_at_the_range_end() {
         "an unknown zone is refused by name: {err}"
     );
 }
+
+/// The pass cut into parts on threads of their own (one per core on a large workspace) gives
+/// exactly what one thread gives, on both pages, for filters that keep everything, a team, and
+/// another rule and time zone; and the mapping's dense table answers as its maps do, with maps
+/// of its own for a team and for a kind of item.
+#[tokio::test]
+async fn a_pass_in_parts_and_the_dense_mapping_give_exactly_the_same_numbers() {
+    use baton_core::flow::engine::{run_in_parts, Page};
+    let dir = tempfile::tempdir().unwrap();
+    let end = T0 + 200 * D;
+    let mut g = demo::generate(&DemoOptions {
+        items: 3_000,
+        seed: 11,
+        end,
+    });
+    // A team and a kind of item that map a state their own way.
+    let first = g.workflow_maps[0].clone();
+    g.workflow_maps.push(WorkflowMap {
+        team_id: g.teams[1].id.clone(),
+        flow_state: FlowState::Waiting,
+        wait_reason: Some(WaitReason::Blocked),
+        ..first.clone()
+    });
+    let second = g.workflow_maps[1].clone();
+    g.workflow_maps.push(WorkflowMap {
+        item_kind: Some(ItemKind::Defect),
+        flow_state: FlowState::Active,
+        wait_reason: None,
+        ..second
+    });
+    let ws = Workspace::create(&dir.path().join("parts.baton"))
+        .await
+        .unwrap();
+    demo::write(&ws, &g).await.unwrap();
+    let ix = ws.index().await.unwrap();
+    let rows = baton_core::graph::repo::workflow_maps::list(ws.pool())
+        .await
+        .unwrap();
+    let mapping = flow::Mapping::build(&ix, &rows);
+    let mut compared = 0;
+    for (i, item) in ix.items.iter().enumerate() {
+        for state in std::iter::once(item.initial_state)
+            .chain(ix.events_of(i).iter().map(|e| e.code()))
+            .chain(0..ix.states.len() as u32)
+        {
+            for team in [item.team, 0, 1, baton_core::graph::index::NONE] {
+                assert_eq!(
+                    mapping.resolve_item(state, i, team, item.kind),
+                    mapping.resolve_by_maps(state, i, team, item.kind),
+                    "the dense table answers as the maps for state {state}, team {team}"
+                );
+                compared += 1;
+            }
+        }
+        if i > 300 {
+            break;
+        }
+    }
+    assert!(compared > 1_000);
+    let team = ix.teams[1].id.clone();
+    let filters = [
+        FlowFilter {
+            from: Some("2025-06-01".into()),
+            to: Some("2026-09-30".into()),
+            ..FlowFilter::default()
+        },
+        FlowFilter {
+            teams: vec![team],
+            ..FlowFilter::default()
+        },
+        FlowFilter {
+            rule: CycleRule::FirstEntry,
+            utc_offset_minutes: -300,
+            ..FlowFilter::default()
+        },
+    ];
+    for filter in &filters {
+        let scope = flow::Scope::resolve(&ix, filter, end).unwrap();
+        for page in [Page::Flow, Page::Bottlenecks] {
+            let one = run_in_parts(&ix, &mapping, &scope, page, 1);
+            assert!(one.items > 0, "the filter keeps items");
+            for parts in [2, 3, 7] {
+                assert_eq!(
+                    run_in_parts(&ix, &mapping, &scope, page, parts),
+                    one,
+                    "{parts} parts add up to one pass ({page:?}, {filter:?})"
+                );
+            }
+        }
+    }
+}

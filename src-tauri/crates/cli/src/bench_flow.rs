@@ -849,7 +849,9 @@ pub async fn conflicts_figures(ws: &Workspace, runs: u32) -> Result<Vec<Figure>,
 
 /// Measures the flow figures on `path`; with `first_only`, only a fresh process's way to its
 /// first Flow answer (open, index, answer), which takes a second instead of a minute; with
-/// `intents_only`, that and the Intents page's figures.
+/// `intents_only`, that and the Intents page's figures; with `pages_only`, the Flow and
+/// Bottlenecks pages after a filter change (what to profile the flow engine with).
+#[allow(clippy::too_many_arguments)]
 pub async fn run(
     path: &Path,
     runs: u32,
@@ -858,6 +860,7 @@ pub async fn run(
     duplicates_only: bool,
     conflicts_only: bool,
     deps_only: bool,
+    pages_only: bool,
 ) -> Result<Vec<Figure>, CoreError> {
     let mut out = Vec::new();
     let cpu_start = cpu_ms();
@@ -1030,6 +1033,10 @@ pub async fn run(
         median_of(&bottleneck_cpu),
         Some((budgets.page_ms, false)),
     ));
+    if pages_only {
+        ws.close().await;
+        return Ok(out);
+    }
 
     // What crosses IPC: the answers serialised as the shell sends them (serde_json), default
     // filter. Payload size is what the web view must receive and parse before it draws.

@@ -261,6 +261,10 @@ enum Command {
         /// Only the Dependencies page's figures (after the open and the index).
         #[arg(long, conflicts_with_all = ["first_only", "intents_only", "duplicates_only", "conflicts_only"])]
         deps_only: bool,
+        /// Only the Flow and Bottlenecks pages after a filter change (after the open, the index
+        /// and a sync page's refresh): the figures to profile the flow engine with.
+        #[arg(long, conflicts_with_all = ["first_only", "intents_only", "duplicates_only", "conflicts_only", "deps_only"])]
+        pages_only: bool,
     },
     /// Sync sources (every enabled one, or --source NAME) with the app's sync code.
     Sync(sync::SyncArgs),
@@ -590,6 +594,7 @@ async fn run(command: Command) -> Result<bool, CoreError> {
             duplicates_only,
             conflicts_only,
             deps_only,
+            pages_only,
         } => print_json(
             &bench_flow::run(
                 &file,
@@ -599,6 +604,7 @@ async fn run(command: Command) -> Result<bool, CoreError> {
                 duplicates_only,
                 conflicts_only,
                 deps_only,
+                pages_only,
             )
             .await?,
         )?,

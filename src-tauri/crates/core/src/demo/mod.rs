@@ -158,6 +158,13 @@ impl WriteOp for WriteGraph<'_> {
 
     async fn apply(self, w: &mut Writer<'_>) -> CoreResult<()> {
         let WriteGraph(graph, texts) = self;
+        // Into an empty workspace, a large load's bulk tables get their secondary indexes once
+        // the rows are in (in this same transaction, so a load that stops half-way keeps them).
+        let aside = if graph.row_count() >= INDEXES_AFTER_ROWS {
+            repo::set_aside_indexes(w.conn(), BULK_TABLES).await?
+        } else {
+            repo::SetAside::default()
+        };
         for source in &graph.sources {
             repo::sources::upsert(w.conn(), source).await?;
         }
@@ -340,10 +347,28 @@ impl WriteOp for WriteGraph<'_> {
                 .map_err(|err| CoreError::Invalid(err.to_string()))?;
             repo::items::set_requesters(w.conn(), &json).await?;
         }
+        repo::restore_indexes(w.conn(), aside).await?;
         w.everything_changed();
         Ok(())
     }
 }
+
+/// From how many rows a load into an empty workspace builds the bulk tables' secondary indexes
+/// after the rows: below it, dropping and building them again gains nothing worth rewriting the
+/// schema for (about 9,000 demo items).
+pub const INDEXES_AFTER_ROWS: u64 = 100_000;
+
+/// The tables a demo writes most rows into, whose secondary indexes a load into an empty
+/// workspace builds after the rows (`repo::set_aside_indexes`).
+const BULK_TABLES: &[&str] = &[
+    "items",
+    "transitions",
+    "links",
+    "item_paths",
+    "item_facets",
+    "intent_links",
+    "item_keys",
+];
 
 /// Generates the organisation and writes it into a new workspace at `path`.
 pub async fn build(path: &Path, options: &DemoOptions) -> CoreResult<Workspace> {

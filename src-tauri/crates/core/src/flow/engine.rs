@@ -21,7 +21,7 @@ const STATES: usize = 5;
 const STAGES: usize = Stage::ALL.len();
 
 /// A finished item.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Finished {
     pub item: u32,
     pub finish: i64,
@@ -31,7 +31,7 @@ pub struct Finished {
 }
 
 /// An item in progress at `as_of`.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct InProgress {
     pub item: u32,
     pub stage: Stage,
@@ -41,7 +41,7 @@ pub struct InProgress {
 }
 
 /// A pull request merged in the range: its segments in days (None when a point is missing).
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct PrTimes {
     pub coding: Option<f64>,
     pub pickup: Option<f64>,
@@ -60,7 +60,7 @@ pub enum Page {
 }
 
 /// Everything accumulated by one pass (the fields of the other page stay empty).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 pub struct Pass {
     pub items: u32,
     pub skipped: u32,
@@ -134,8 +134,135 @@ fn team_slot(ix: &WorkIndex, team: u32) -> usize {
     }
 }
 
+/// Items a pass gives each thread at least: below twice this, one thread does the whole pass
+/// (starting a thread costs tens of microseconds, a small slice less than that).
+const ITEMS_PER_THREAD: usize = 16_384;
+
+/// The threads a pass over `items` items uses: one per core (read once), at most one per
+/// [`ITEMS_PER_THREAD`] items, at most 8.
+fn threads_for(items: usize) -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    let cores = *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, usize::from));
+    cores.min(items / ITEMS_PER_THREAD).clamp(1, 8)
+}
+
 /// Runs the pass for `page` over the scope's slice.
+///
+/// The items are cut into consecutive parts, one per core ([`threads_for`]), each run on a
+/// thread of its own; the parts' accumulators are then joined in item order
+/// ([`Pass::absorb`]), so every list is in the order one thread would have made it and every
+/// number is the same (a test compares them).
 pub fn run(ix: &WorkIndex, mapping: &Mapping, scope: &Scope, page: Page) -> Pass {
+    run_in_parts(ix, mapping, scope, page, threads_for(ix.items.len()))
+}
+
+/// [`run`] with the items cut into `parts` consecutive parts, each on a thread of its own (the
+/// first on the calling thread).
+pub fn run_in_parts(
+    ix: &WorkIndex,
+    mapping: &Mapping,
+    scope: &Scope,
+    page: Page,
+    parts: usize,
+) -> Pass {
+    let n = ix.items.len();
+    let parts = parts.clamp(1, n.max(1));
+    if parts == 1 {
+        return run_part(ix, mapping, scope, page, 0..n);
+    }
+    let size = n.div_ceil(parts);
+    let range = |p: usize| (p * size).min(n)..((p + 1) * size).min(n);
+    std::thread::scope(|threads| {
+        let others: Vec<_> = (1..parts)
+            .map(|p| {
+                let part = range(p);
+                std::thread::Builder::new()
+                    .name("baton-flow".into())
+                    .spawn_scoped(threads, move || run_part(ix, mapping, scope, page, part))
+                    // No thread to be had: this part waits for the calling thread.
+                    .map_err(|_| p)
+            })
+            .collect();
+        let mut pass = run_part(ix, mapping, scope, page, range(0));
+        for other in others {
+            let part = match other {
+                Ok(handle) => match handle.join() {
+                    Ok(part) => part,
+                    Err(panic) => std::panic::resume_unwind(panic),
+                },
+                Err(p) => run_part(ix, mapping, scope, page, range(p)),
+            };
+            pass.absorb(part);
+        }
+        pass
+    })
+}
+
+impl Pass {
+    /// Adds the accumulators of the pass over the items that follow this pass's (in item order).
+    fn absorb(&mut self, next: Pass) {
+        fn add<T: Copy + std::ops::AddAssign>(into: &mut [T], from: &[T]) {
+            for (a, b) in into.iter_mut().zip(from) {
+                *a += *b;
+            }
+        }
+        self.items += next.items;
+        self.skipped += next.skipped;
+        for (state, items) in next.unmapped {
+            match self.unmapped.iter_mut().find(|(s, _)| *s == state) {
+                Some(met) => met.1 += items,
+                None => self.unmapped.push((state, items)),
+            }
+        }
+        self.out_of_order += next.out_of_order;
+        self.before_creation += next.before_creation;
+        self.repeated += next.repeated;
+        for (into, from) in self.cfd.iter_mut().zip(&next.cfd) {
+            add(into, from);
+        }
+        add(&mut self.wip, &next.wip);
+        for (into, from) in self.queues.iter_mut().zip(&next.queues) {
+            add(into, from);
+        }
+        add(&mut self.throughput, &next.throughput);
+        self.finished.extend(next.finished);
+        self.in_progress.extend(next.in_progress);
+        self.waiting_now.extend(next.waiting_now);
+        self.efficiency.extend(next.efficiency);
+        for (into, from) in self.stage_total.iter_mut().zip(&next.stage_total) {
+            add(into, from);
+        }
+        for (into, from) in self.stage_items.iter_mut().zip(next.stage_items) {
+            for (values, more) in into.iter_mut().zip(from) {
+                values.extend(more);
+            }
+        }
+        for (into, from) in self.stage_examples.iter_mut().zip(next.stage_examples) {
+            into.extend(from);
+        }
+        self.carried_in_ms += next.carried_in_ms;
+        self.started_before += next.started_before;
+        self.unfinished_ms += next.unfinished_ms;
+        self.canceled_in_range += next.canceled_in_range;
+        self.reopened += next.reopened;
+        for (kind, n) in next.kinds_finished {
+            *self.kinds_finished.entry(kind).or_default() += n;
+        }
+        for (kind, n) in next.kinds_in_progress {
+            *self.kinds_in_progress.entry(kind).or_default() += n;
+        }
+        self.pull_requests.extend(next.pull_requests);
+    }
+}
+
+/// The pass over the items at positions `part`.
+fn run_part(
+    ix: &WorkIndex,
+    mapping: &Mapping,
+    scope: &Scope,
+    page: Page,
+    part: std::ops::Range<usize>,
+) -> Pass {
     let days = scope.days;
     let slots = ix.teams.len() + 1;
     let mut pass = Pass {
@@ -151,49 +278,51 @@ pub fn run(ix: &WorkIndex, mapping: &Mapping, scope: &Scope, page: Page) -> Pass
     let mut unmapped_at: HashMap<u32, usize> = HashMap::new();
     let range_start = scope.from;
     let range_end = scope.as_of;
-    each_timeline(ix, mapping, scope, |i, timeline| match timeline {
-        Ok(timeline) => {
-            pass.items += 1;
-            let item = &ix.items[i];
-            if item.out_of_order {
-                pass.out_of_order += 1;
-            }
-            if ix.events_of(i).first().is_some_and(|e| e.at < item.created) {
-                pass.before_creation += 1;
-            }
-            let mut previous = item.initial_state;
-            let mut repeated = false;
-            for e in ix
-                .events_of(i)
-                .iter()
-                .filter(|e| e.kind() == EventKind::State)
-            {
-                repeated |= e.code() == previous;
-                previous = e.code();
-            }
-            if repeated {
-                pass.repeated += 1;
-            }
-            match page {
-                Page::Flow => add_to_flow(ix, scope, &mut pass, i, timeline),
-                Page::Bottlenecks => {
-                    add_to_bottlenecks(ix, scope, &mut pass, i, timeline, range_start, range_end)
+    visit_timelines(
+        ix,
+        mapping,
+        scope,
+        part,
+        |i, timeline, facts| match timeline {
+            Ok(timeline) => {
+                pass.items += 1;
+                let item = &ix.items[i];
+                if item.out_of_order {
+                    pass.out_of_order += 1;
+                }
+                if facts.before_creation {
+                    pass.before_creation += 1;
+                }
+                if facts.repeated {
+                    pass.repeated += 1;
+                }
+                match page {
+                    Page::Flow => add_to_flow(ix, scope, &mut pass, i, timeline),
+                    Page::Bottlenecks => add_to_bottlenecks(
+                        ix,
+                        scope,
+                        &mut pass,
+                        i,
+                        timeline,
+                        range_start,
+                        range_end,
+                    ),
                 }
             }
-        }
-        Err(unmapped) => {
-            pass.skipped += 1;
-            if let Some(state) = unmapped {
-                match unmapped_at.get(&state) {
-                    Some(&at) => pass.unmapped[at].1 += 1,
-                    None => {
-                        unmapped_at.insert(state, pass.unmapped.len());
-                        pass.unmapped.push((state, 1));
+            Err(unmapped) => {
+                pass.skipped += 1;
+                if let Some(state) = unmapped {
+                    match unmapped_at.get(&state) {
+                        Some(&at) => pass.unmapped[at].1 += 1,
+                        None => {
+                            unmapped_at.insert(state, pass.unmapped.len());
+                            pass.unmapped.push((state, 1));
+                        }
                     }
                 }
             }
-        }
-    });
+        },
+    );
     pass
 }
 
@@ -203,9 +332,9 @@ pub fn each_timeline(
     ix: &WorkIndex,
     mapping: &Mapping,
     scope: &Scope,
-    visit: impl FnMut(usize, Result<&Timeline, Option<u32>>),
+    mut visit: impl FnMut(usize, Result<&Timeline, Option<u32>>),
 ) {
-    timelines_of(ix, mapping, scope, 0..ix.items.len(), visit);
+    visit_timelines(ix, mapping, scope, 0..ix.items.len(), |i, t, _| visit(i, t));
 }
 
 /// [`each_timeline`] over the items at `positions` only (each at most once, in range).
@@ -215,6 +344,27 @@ pub fn timelines_of(
     scope: &Scope,
     positions: impl IntoIterator<Item = usize>,
     mut visit: impl FnMut(usize, Result<&Timeline, Option<u32>>),
+) {
+    visit_timelines(ix, mapping, scope, positions, |i, t, _| visit(i, t));
+}
+
+/// What the data notes count about an item's recorded changes, read in the same walk over them
+/// as its timeline.
+#[derive(Debug, Clone, Copy, Default)]
+struct ChangeFacts {
+    /// A change into the raw state the item was already in.
+    repeated: bool,
+    /// A change dated before the item's creation.
+    before_creation: bool,
+}
+
+/// [`timelines_of`], with each item's [`ChangeFacts`].
+fn visit_timelines(
+    ix: &WorkIndex,
+    mapping: &Mapping,
+    scope: &Scope,
+    positions: impl IntoIterator<Item = usize>,
+    mut visit: impl FnMut(usize, Result<&Timeline, Option<u32>>, ChangeFacts),
 ) {
     let mut steps: Vec<(i64, Step)> = Vec::with_capacity(64);
     // One timeline's buffers for every item: no allocation per item.
@@ -233,12 +383,21 @@ pub fn timelines_of(
         }
         steps.clear();
         let mut unmapped = None;
-        for e in ix.events_of(i) {
+        let events = ix.events_of(i);
+        let mut facts = ChangeFacts {
+            repeated: false,
+            before_creation: events.first().is_some_and(|e| e.at < item.created),
+        };
+        let mut previous = item.initial_state;
+        for e in events {
             match e.kind() {
                 EventKind::State => {
-                    let meaning = mapping.resolve_item(e.code(), i, item.team, item.kind);
+                    let code = e.code();
+                    facts.repeated |= code == previous;
+                    previous = code;
+                    let meaning = mapping.resolve_item(code, i, item.team, item.kind);
                     if meaning.is_none() && scope.sees(e.at) && unmapped.is_none() {
-                        unmapped = Some(e.code());
+                        unmapped = Some(code);
                     }
                     steps.push((e.at, Step::State(meaning)));
                 }
@@ -272,8 +431,8 @@ pub fn timelines_of(
             &mut timeline,
             &mut scratch,
         ) {
-            Ok(()) => visit(i, Ok(&timeline)),
-            Err(_) => visit(i, Err(unmapped)),
+            Ok(()) => visit(i, Ok(&timeline), facts),
+            Err(_) => visit(i, Err(unmapped), facts),
         }
     }
 }

@@ -274,6 +274,13 @@ pub struct Mapping {
     /// Per item: its scope (a position in the scopes met in `by_scope`), or [`NONE`]. Empty
     /// when no project has a mapping of its own.
     item_scope: Vec<u32>,
+    /// The meaning per state and team slot (the teams, then "no team"), `slots` a state, for
+    /// every state whose meaning depends on nothing but the team: no kind and no project maps
+    /// it differently (`per_team[state]` is then true). Read instead of the maps in the hot
+    /// loops (`resolve_item`); empty for a mapping not made by [`Mapping::build`].
+    dense: Vec<Option<Meaning>>,
+    per_team: Vec<bool>,
+    slots: usize,
 }
 
 impl Mapping {
@@ -375,7 +382,38 @@ impl Mapping {
                 .collect();
         }
         mapping.default = default;
+        mapping.fill_dense(ix.teams.len());
         mapping
+    }
+
+    /// Fills the dense table of the states whose meaning depends on the team alone.
+    fn fill_dense(&mut self, teams: usize) {
+        let states = self.default.len();
+        let slots = teams + 1;
+        let mut scoped = vec![false; states];
+        for (state, _) in self.by_scope.keys() {
+            if let Some(s) = scoped.get_mut(*state as usize) {
+                *s = true;
+            }
+        }
+        let per_team: Vec<bool> = (0..states)
+            .map(|s| !self.kinded.get(s).copied().unwrap_or(false) && !scoped[s])
+            .collect();
+        let mut dense = vec![None; states * slots];
+        for (state, simple) in per_team.iter().enumerate() {
+            if !simple {
+                continue;
+            }
+            for slot in 0..slots {
+                let team = if slot == teams { NONE } else { slot as u32 };
+                // No kind and no project maps this state: any kind gives the same answer.
+                dense[state * slots + slot] =
+                    self.resolve_by_maps(state as u32, NONE as usize, team, ItemKind::Task);
+            }
+        }
+        self.dense = dense;
+        self.per_team = per_team;
+        self.slots = slots;
     }
 
     /// The meaning of `state` for an item of `team` and `kind`, without project mappings.
@@ -388,6 +426,26 @@ impl Mapping {
     /// team's own mapping for the kind, the team's, the item's project's, the kind's, then the
     /// shared one. [`NONE`] (a state the source did not name) means New.
     pub fn resolve_item(
+        &self,
+        state: u32,
+        item: usize,
+        team: u32,
+        kind: ItemKind,
+    ) -> Option<Meaning> {
+        if state == NONE {
+            return Some((FlowState::New, None));
+        }
+        if self.per_team.get(state as usize).copied().unwrap_or(false) {
+            // A team past the known ones (or none) is mapped as no team, as by the maps.
+            let slot = (team as usize).min(self.slots - 1);
+            return self.dense[state as usize * self.slots + slot];
+        }
+        self.resolve_by_maps(state, item, team, kind)
+    }
+
+    /// [`Mapping::resolve_item`] by the maps, without the dense table: the same answer, slower
+    /// (what a test compares the table with).
+    pub fn resolve_by_maps(
         &self,
         state: u32,
         item: usize,

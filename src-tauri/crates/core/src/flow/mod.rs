@@ -349,11 +349,10 @@ pub fn compute_bottlenecks(ix: &WorkIndex, mapping: &Mapping, scope: &Scope) -> 
             .enumerate()
             .map(|(k, stage)| {
                 let values = &mut pass.stage_items[slot][k];
-                values.sort_by(f64::total_cmp);
                 StageCell {
                     stage: *stage,
                     total_days: days(pass.stage_total[slot][k]),
-                    median_days: percentile::nearest_rank(values, 50.0),
+                    median_days: percentile::nearest_rank_unsorted(values, 50.0),
                     items: values.len() as u32,
                 }
             })
@@ -498,11 +497,21 @@ pub fn compute_bottlenecks(ix: &WorkIndex, mapping: &Mapping, scope: &Scope) -> 
 
     // Open blocking links at the end of the range, across all teams: the one definition
     // (`deps::graph::open_blocking_links`), states judged at that moment like blocker clusters.
+    // Each item's state is worked out once (0 = not yet, 1 = closed, 2 = open), however many
+    // links it has.
+    let closed_at_end: Vec<std::cell::Cell<u8>> = vec![std::cell::Cell::new(0); ix.items.len()];
     let open_blocking_links = crate::deps::graph::open_blocking_links(ix, scope.as_of, |i| {
-        matches!(
-            engine::underlying_flow_at(ix, mapping, i as usize, scope.as_of),
-            Some(FlowState::Done | FlowState::Canceled)
-        )
+        let Some(known) = closed_at_end.get(i as usize) else {
+            return false;
+        };
+        if known.get() == 0 {
+            let closed = matches!(
+                engine::underlying_flow_at(ix, mapping, i as usize, scope.as_of),
+                Some(FlowState::Done | FlowState::Canceled)
+            );
+            known.set(if closed { 1 } else { 2 });
+        }
+        known.get() == 1
     })
     .len() as u32;
 
@@ -531,9 +540,30 @@ pub async fn prepare(
     let ix = ws.index().await?;
     let rows = repo::workflow_maps::list(ws.pool()).await?;
     let mapping = Mapping::build(&ix, &rows);
-    let mut scope = Scope::resolve(&ix, filter, now)?;
+    let mut scope = Scope::resolve_after(&ix, filter, now, latest_updated(ws, &ix))?;
     scope.questions = crate::approvals::question_waits(ws, &ix).await?;
     Ok((ix, mapping, scope))
+}
+
+/// The latest `updated` of the index's items (None when it holds none), kept per index
+/// generation: every question's default range ends on its day, and reading it from every item
+/// took a tenth of a page's time.
+fn latest_updated(ws: &Workspace, ix: &WorkIndex) -> Option<i64> {
+    type Kept = std::sync::Mutex<Option<(u64, usize, Option<i64>)>>;
+    let slot = ws.derived_slot::<Kept>("latest-updated");
+    if let Ok(kept) = slot.lock() {
+        if let Some((_, _, latest)) = kept
+            .as_ref()
+            .filter(|(g, n, _)| *g == ix.generation && *n == ix.items.len())
+        {
+            return *latest;
+        }
+    }
+    let latest = ix.items.iter().map(|i| i.updated).max();
+    if let Ok(mut kept) = slot.lock() {
+        *kept = Some((ix.generation, ix.items.len(), latest));
+    }
+    latest
 }
 
 /// Fills in the titles of item references (the index keeps only folded titles).

@@ -13,6 +13,17 @@ pub fn nearest_rank(sorted: &[f64], p: f64) -> Option<f64> {
     Some(sorted[rank.min(sorted.len()) - 1])
 }
 
+/// [`nearest_rank`] of values in any order, without sorting them all: only the value at the
+/// rank is put in its place (the others are reordered). The same value as sorting first.
+pub fn nearest_rank_unsorted(values: &mut [f64], p: f64) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    let rank = ((p / 100.0) * values.len() as f64).ceil().max(1.0) as usize;
+    let at = rank.min(values.len()) - 1;
+    Some(*values.select_nth_unstable_by(at, f64::total_cmp).1)
+}
+
 /// The share (0–100) of `sorted` values that are ≤ `value`: the percentile rank of `value`.
 pub fn rank_of(sorted: &[f64], value: f64) -> Option<f64> {
     if sorted.is_empty() {
