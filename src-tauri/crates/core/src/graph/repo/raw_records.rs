@@ -104,15 +104,18 @@ pub async fn get(
     .fetch_optional(exec)
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let bytes = if row.encoding == "lz4" {
-        lz4_flex::decompress_size_prepended(&row.payload)
+    decoded(row.payload, &row.encoding).map(Some)
+}
+
+/// A stored payload as the JSON text it holds (decompressed when `encoding` is lz4).
+fn decoded(payload: Vec<u8>, encoding: &str) -> sqlx::Result<String> {
+    let bytes = if encoding == "lz4" {
+        lz4_flex::decompress_size_prepended(&payload)
             .map_err(|err| sqlx::Error::Decode(Box::new(err)))?
     } else {
-        row.payload
+        payload
     };
-    String::from_utf8(bytes)
-        .map(Some)
-        .map_err(|err| sqlx::Error::Decode(Box::new(err)))
+    String::from_utf8(bytes).map_err(|err| sqlx::Error::Decode(Box::new(err)))
 }
 
 /// The stored JSON (decompressed) of the records of `stream` among `external_ids`: (external
@@ -139,17 +142,7 @@ pub async fn get_many(
     .fetch_all(exec)
     .await?;
     rows.into_iter()
-        .map(|row| {
-            let bytes = if row.encoding == "lz4" {
-                lz4_flex::decompress_size_prepended(&row.payload)
-                    .map_err(|err| sqlx::Error::Decode(Box::new(err)))?
-            } else {
-                row.payload
-            };
-            let json =
-                String::from_utf8(bytes).map_err(|err| sqlx::Error::Decode(Box::new(err)))?;
-            Ok((row.external_id, json))
-        })
+        .map(|row| Ok((row.external_id, decoded(row.payload, &row.encoding)?)))
         .collect()
 }
 
@@ -174,17 +167,7 @@ pub async fn page(
     .fetch_all(exec)
     .await?;
     rows.into_iter()
-        .map(|row| {
-            let bytes = if row.encoding == "lz4" {
-                lz4_flex::decompress_size_prepended(&row.payload)
-                    .map_err(|err| sqlx::Error::Decode(Box::new(err)))?
-            } else {
-                row.payload
-            };
-            let json =
-                String::from_utf8(bytes).map_err(|err| sqlx::Error::Decode(Box::new(err)))?;
-            Ok((row.external_id, json))
-        })
+        .map(|row| Ok((row.external_id, decoded(row.payload, &row.encoding)?)))
         .collect()
 }
 
