@@ -22,6 +22,7 @@ import type { ComposeOption, ECharts } from "echarts/core";
 import { type KeyboardEvent, type RefObject, useEffect, useRef, useState } from "react";
 import { movePoint, type Point } from "./chartKeys";
 import { CHART_FONT } from "./chartStyle";
+import { queueDraw } from "./drawQueue";
 import { chartDrawing, chartFinished, measureSince } from "./perf";
 
 export { movePoint } from "./chartKeys";
@@ -114,27 +115,6 @@ function pointName(option: Record<string, unknown>, p: Point): { name: string; s
           : String(value);
   }
   return { name, seriesName: typeof series?.name === "string" ? series.name : "" };
-}
-
-/**
- * Charts waiting to draw, one per task: a page of charts given new options at once draws them
- * one after the other in separate tasks (in page order), so the window keeps answering input and
- * painting between two charts instead of freezing for the time of all of them.
- */
-const drawQueue: (() => void)[] = [];
-let drawScheduled = false;
-
-function drawNext() {
-  drawScheduled = false;
-  const job = drawQueue.shift();
-  if (drawQueue.length > 0) scheduleDraw();
-  job?.();
-}
-
-function scheduleDraw() {
-  if (drawScheduled) return;
-  drawScheduled = true;
-  setTimeout(drawNext, 0);
 }
 
 const TITLE_HEIGHT = 40;
@@ -286,7 +266,7 @@ export function EChart({
     const echarts = echartsRef.current;
     if (!echarts || queued.current) return;
     queued.current = true;
-    drawQueue.push(() => {
+    queueDraw(() => {
       queued.current = false;
       // Drawn synchronously in this task (the chart's `finished` follows); the newest option
       // given while waiting is the one drawn, and a chart gone meanwhile draws nothing.
@@ -298,7 +278,6 @@ export function EChart({
       chart.setOption({ ...latestOption.current, animation: false }, { notMerge: true, lazyUpdate: false });
       measureSince(`baton:chart-draw:${testIdRef.current ?? "chart"}`, started);
     });
-    scheduleDraw();
   };
 
   useEffect(() => {

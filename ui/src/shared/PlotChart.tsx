@@ -31,6 +31,7 @@ import {
 } from "react";
 import { flushSync } from "react-dom";
 import { CHART_FONT } from "./chartStyle";
+import { queueDraw } from "./drawQueue";
 import { formatCount, formatDecimal } from "./format";
 import { chartDrawing, chartFinished, useChartPainted } from "./perf";
 import { countTicks, Legend, type Tip, Tooltip, usePointKeys, useToggles, useWidth } from "./SimpleCharts";
@@ -754,23 +755,6 @@ function DrawnPlot({
 
 type PlotProps = Parameters<typeof DrawnPlot>[0];
 
-/** Charts waiting to draw their new data, one per task. */
-const drawQueue: (() => void)[] = [];
-let drawScheduled = false;
-
-function drawNext() {
-  drawScheduled = false;
-  const job = drawQueue.shift();
-  if (drawQueue.length > 0) scheduleDraw();
-  job?.();
-}
-
-function scheduleDraw() {
-  if (drawScheduled) return;
-  drawScheduled = true;
-  setTimeout(drawNext, 0);
-}
-
 /**
  * The data to draw: `value` once its turn in the draw queue has come (null before the first),
  * rendered then in that task alone (`flushSync`). The chart counts as drawing from the commit
@@ -790,14 +774,13 @@ function useStaged<T>(value: T): T | null {
     queued.current = true;
     const t = token.current;
     chartDrawing(t);
-    drawQueue.push(() => {
+    queueDraw(() => {
       queued.current = false;
       // The newest data given while waiting is the one drawn; a chart gone draws nothing. Its
       // own drawing count (`useChartPainted`) has begun in this commit, before this one ends.
       if (mounted.current) flushSync(() => setShown({ value: latest.current }));
       chartFinished(t);
     });
-    scheduleDraw();
   }, [value]);
   useEffect(() => {
     mounted.current = true;
