@@ -980,9 +980,19 @@ async fn lean_pending(ws: &baton_core::graph::Workspace) -> Vec<(Option<String>,
         .await
         .unwrap();
     let mapping = baton_core::flow::Mapping::build(&ix, &rows);
-    let mut out = baton_core::approvals::pending_refs(ws, &ix, &mapping)
-        .await
-        .unwrap();
+    let mut out: Vec<(Option<String>, Vec<String>)> =
+        baton_core::approvals::pending_refs(ws, &ix, &mapping)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(intent, waiting)| {
+                let ids = waiting
+                    .iter()
+                    .map(|&at| ix.item_ids.get(at as usize).unwrap().to_owned())
+                    .collect();
+                (intent, ids)
+            })
+            .collect();
     out.sort();
     out
 }

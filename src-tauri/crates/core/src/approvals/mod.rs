@@ -1300,13 +1300,17 @@ pub async fn approvals_report(
 }
 
 /// A pending question as the Intents page counts it: the intent it was asked about (its
-/// id) and the items waiting on it (their ids).
-pub type PendingRef = (Option<String>, Vec<String>);
+/// id) and the items waiting on it (their positions in the index; an item the index does not
+/// hold is left out).
+pub type PendingRef = (Option<String>, Vec<u32>);
 
 /// The pending questions of [`approvals_report`] (the same ones: a test checks it), with only
 /// the intent each was asked about and the items waiting on it: no titles, deciders, due dates
 /// or figures, and only the decisions that ask, answer or take back. What the Intents page reads
-/// at every question.
+/// at every question, so the items are found by position: an item waiting in a source's state
+/// is where the index holds it, and the few ids that decisions and review requests name are
+/// looked up by their row ids ([`crate::graph::index::positions_by_id`]), never by hashing
+/// every id of the index.
 pub async fn pending_refs(
     ws: &Workspace,
     ix: &WorkIndex,
@@ -1332,7 +1336,8 @@ pub async fn pending_refs(
             answers.insert(a.approval, r);
         }
     }
-    let mut out = Vec::new();
+    // Questions asked in Baton, with the ids of the items waiting on them.
+    let mut asked_in_baton: Vec<(Option<String>, Vec<String>)> = Vec::new();
     for r in &rows {
         if r.kind != DecisionKind::ApprovalRequested.as_str()
             || dead.contains(r.id.as_str())
@@ -1343,51 +1348,73 @@ pub async fn pending_refs(
         let Ok(asked) = serde_json::from_str::<Asked>(&r.payload) else {
             continue;
         };
-        out.push((
+        asked_in_baton.push((
             asked.intent,
             serde_json::from_str::<Vec<String>>(&r.covers).unwrap_or_default(),
         ));
     }
     // Reviews asked at the source and not given (see `review_requests`).
     let reviews = repo::review_requests::list(ws.pool()).await?;
-    if !reviews.is_empty() {
-        let wanted: HashSet<&str> = reviews.iter().map(|r| r.item_id.as_str()).collect();
-        let position = ix.positions_of(|id| wanted.contains(id));
-        for r in &reviews {
-            let Some(&i) = position.get(r.item_id.as_str()) else {
-                continue;
-            };
-            let item = &ix.items[i];
-            if matches!(item.flow, FlowState::Done | FlowState::Canceled) {
-                continue;
-            }
-            let id = format!("{REVIEW_PREFIX}{}|{}", r.item_id, r.reviewer);
-            let released = answers
-                .get(&id)
-                .is_some_and(|row| row.seen_updated_at == Some(r.requested_at));
-            if !released {
-                out.push((
-                    ix.intents.get(item.intent as usize).map(|n| n.id.clone()),
-                    vec![r.item_id.clone()],
-                ));
-            }
+    let wanted: HashSet<String> = asked_in_baton
+        .iter()
+        .flat_map(|(_, waiting)| waiting.iter().cloned())
+        .chain(reviews.iter().map(|r| r.item_id.clone()))
+        .collect();
+    let position = if wanted.is_empty() {
+        HashMap::new()
+    } else {
+        crate::graph::index::positions_by_id(ws, ix, &wanted).await?
+    };
+    let mut out: Vec<PendingRef> = asked_in_baton
+        .into_iter()
+        .map(|(intent, waiting)| {
+            let at = waiting
+                .iter()
+                .filter_map(|id| position.get(id).copied())
+                .collect();
+            (intent, at)
+        })
+        .collect();
+    for r in &reviews {
+        let Some(&i) = position.get(r.item_id.as_str()) else {
+            continue;
+        };
+        let item = &ix.items[i as usize];
+        if matches!(item.flow, FlowState::Done | FlowState::Canceled) {
+            continue;
+        }
+        let id = format!("{REVIEW_PREFIX}{}|{}", r.item_id, r.reviewer);
+        let released = answers
+            .get(&id)
+            .is_some_and(|row| row.seen_updated_at == Some(r.requested_at));
+        if !released {
+            out.push((
+                ix.intents.get(item.intent as usize).map(|n| n.id.clone()),
+                vec![i],
+            ));
         }
     }
+    // Items waiting in a source's state, unless answered in Baton since they last changed: the
+    // answers to them by item id, read once (not an id made for every waiting item).
+    let source_answers: HashMap<&str, &DecisionRow> = answers
+        .iter()
+        .filter_map(|(approval, row)| Some((approval.strip_prefix(SOURCE_PREFIX)?, *row)))
+        .collect();
     for (i, item) in ix.items.iter().enumerate() {
         if source_waits(ix, mapping, i).is_none() {
             continue;
         }
-        let item_id = ix.item_ids.get(i).unwrap_or("");
-        let released = answers
-            .get(&format!("{SOURCE_PREFIX}{item_id}"))
-            .is_some_and(|row| {
-                row.seen_updated_at == Some(item.updated)
-                    && row.seen_changes == Some(i64::from(item.transition_rows))
-            });
+        let released = !source_answers.is_empty()
+            && source_answers
+                .get(ix.item_ids.get(i).unwrap_or(""))
+                .is_some_and(|row| {
+                    row.seen_updated_at == Some(item.updated)
+                        && row.seen_changes == Some(i64::from(item.transition_rows))
+                });
         if !released {
             out.push((
                 ix.intents.get(item.intent as usize).map(|n| n.id.clone()),
-                vec![item_id.to_owned()],
+                vec![i as u32],
             ));
         }
     }

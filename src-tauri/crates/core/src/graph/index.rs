@@ -1240,6 +1240,17 @@ pub async fn refresh(
     Ok(true)
 }
 
+/// The positions in the index of the items with these ids (those it holds), read from the
+/// workspace as [`positions_of`] does: by their row ids, not by hashing every id of the index.
+pub async fn positions_by_id(
+    ws: &crate::graph::Workspace,
+    ix: &WorkIndex,
+    wanted: &std::collections::HashSet<String>,
+) -> CoreResult<HashMap<String, u32>> {
+    let mut conn = ws.pool().acquire().await?;
+    positions_of(&mut conn, ix, wanted).await
+}
+
 /// The positions in the index of the items with these ids (those it holds), found by their
 /// row ids (items are indexed in row id order) instead of hashing every id of the index; an id
 /// whose row is not where its row id says, or that the file no longer holds, is looked for among

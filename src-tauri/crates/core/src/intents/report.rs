@@ -1106,35 +1106,12 @@ pub async fn extras(
         .enumerate()
         .map(|(k, n)| (n.id.as_str(), k as u32))
         .collect();
-    let waiting_ids: Vec<&str> = open
-        .iter()
-        .flat_map(|(_, waiting)| waiting.iter().map(String::as_str))
-        .collect();
-    let mut position: HashMap<String, u32> = HashMap::new();
-    if !waiting_ids.is_empty() {
-        let json = serde_json::to_string(&waiting_ids)
-            .map_err(|e| crate::CoreError::Invalid(e.to_string()))?;
-        let rows: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT i.id, i.rowid FROM json_each(?1) j JOIN items i ON i.id = j.value",
-        )
-        .bind(json)
-        .fetch_all(ws.pool())
-        .await?;
-        for (id, rowid) in rows {
-            if let Some(at) = position_of_rowid(ix, rowid) {
-                position.insert(id, at);
-            }
-        }
-    }
     let pending = open
-        .iter()
+        .into_iter()
         .map(|(intent, waiting)| {
             (
                 intent.as_deref().and_then(|i| intent_at.get(i).copied()),
-                waiting
-                    .iter()
-                    .filter_map(|w| position.get(w.as_str()).copied())
-                    .collect(),
+                waiting,
             )
         })
         .collect();
