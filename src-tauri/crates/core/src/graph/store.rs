@@ -1371,4 +1371,28 @@ mod tests {
             "a stale page count says nothing (SQLite ignores it too)"
         );
     }
+
+    /// The bundled SQLite is built as `.cargo/config.toml` says: without memory statistics
+    /// (a global mutex around each allocation) and without the process-wide page cache of
+    /// `SQLITE_ENABLE_MEMORY_MANAGEMENT` (a global mutex around each page a statement touches).
+    #[tokio::test]
+    async fn sqlite_is_built_without_global_locks_on_allocations_and_pages() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let ws = Workspace::create(&dir.path().join("options.baton"))
+            .await
+            .expect("create");
+        let options: Vec<String> = sqlx::query_scalar("PRAGMA compile_options")
+            .fetch_all(ws.pool())
+            .await
+            .expect("compile options");
+        assert!(
+            options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"),
+            "memory statistics off: {options:?}"
+        );
+        assert!(
+            !options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"),
+            "one page cache per connection: {options:?}"
+        );
+        ws.close().await;
+    }
 }
