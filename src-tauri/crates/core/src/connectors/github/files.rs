@@ -66,8 +66,13 @@ async fn files_of(http: &Http, first: Url) -> Result<Listed, SyncError> {
 /// limit.
 pub const LISTS_PER_RUN: i64 = 1_000;
 
+/// Pull requests whose file lists go in one write: a write has a cost of its own, so lists
+/// are not written four at a time; an interrupted run reads at most this many again.
+pub const LISTS_PER_WRITE: usize = 25;
+
 /// Reads the files of the repository's pull requests updated since their files were read
-/// (never read: all), `review_concurrency` pull requests a write.
+/// (never read: all), [`LISTS_PER_WRITE`] pull requests a write (`review_concurrency`
+/// requests at a time); the lists of the next pull requests are read while a write goes on.
 pub(super) async fn sync_lists(
     run: &mut Run<'_>,
     root: &Url,
@@ -81,8 +86,7 @@ pub(super) async fn sync_lists(
         LISTS_PER_RUN,
     )
     .await?;
-    let chunk = run.options.review_concurrency.max(1);
-    for part in stale.chunks(chunk) {
+    for part in stale.chunks(LISTS_PER_WRITE) {
         run.check_cancel()?;
         let lists = fetch(run, root, part).await?;
         let mut page = PageWrite::new(stream);
