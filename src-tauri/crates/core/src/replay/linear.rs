@@ -374,7 +374,12 @@ impl FakeLinear {
         for (n, (at, issue)) in chosen.iter().enumerate() {
             let cached = self.frozen && data.partial_history.is_empty();
             if cached {
-                if let Some(node) = self.nodes.lock().ok().and_then(|c| c.get(&(*at, firsts)).cloned()) {
+                if let Some(node) = self
+                    .nodes
+                    .lock()
+                    .ok()
+                    .and_then(|c| c.get(&(*at, firsts)).cloned())
+                {
                     nodes.push(node);
                     continue;
                 }
@@ -428,10 +433,11 @@ impl FakeLinear {
             answer["errors"] = Value::Array(errors);
         }
         let shell = answer.to_string();
-        let slot = shell.find("\"nodes\":[]").map_or(shell.len(), |at| at + "\"nodes\":[".len());
-        let mut body = String::with_capacity(
-            shell.len() + nodes.iter().map(|n| n.len() + 1).sum::<usize>(),
-        );
+        let slot = shell
+            .find("\"nodes\":[]")
+            .map_or(shell.len(), |at| at + "\"nodes\":[".len());
+        let mut body =
+            String::with_capacity(shell.len() + nodes.iter().map(|n| n.len() + 1).sum::<usize>());
         body.push_str(&shell[..slot]);
         for (i, node) in nodes.iter().enumerate() {
             if i > 0 {

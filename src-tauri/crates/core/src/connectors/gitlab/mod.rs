@@ -35,9 +35,9 @@ use tokio::task::JoinSet;
 use crate::connectors::http::{endpoint, root_of, Http, Response};
 use crate::connectors::{iso, namespace, next_watermark, parse_time, Run, WalkState};
 use crate::graph::model::{SourceKind, TransitionKind, WorkItem};
-use crate::graph::Workspace;
 use crate::graph::repo::raw_records::RawRecord;
 use crate::graph::repo::sync_cursors::Cursor;
+use crate::graph::Workspace;
 use crate::ingest::error::SyncError;
 use crate::ingest::write::PageWrite;
 

@@ -29,11 +29,11 @@ pub mod model;
 pub use self::connector::{LinearConnector, LinearScope, DEFAULT_URL};
 
 use futures_util::stream::{self, StreamExt};
-use tokio::task::JoinSet;
 use reqwest::Url;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{json, Value};
+use tokio::task::JoinSet;
 
 use crate::connectors::http::{root_of, safe_url, Http};
 use crate::connectors::{iso, namespace, next_watermark, parse_time, Run, WalkState};
@@ -676,7 +676,8 @@ async fn walk_issues(
                 page_filter.clone(),
             );
             ahead.spawn(async move {
-                let answer = issues_answer(&http, &url, &text, first, Some(next.clone()), &filter).await;
+                let answer =
+                    issues_answer(&http, &url, &text, first, Some(next.clone()), &filter).await;
                 (Some(next), answer)
             });
         }
@@ -728,7 +729,9 @@ async fn walk_issues(
             .iter()
             .filter_map(|node| match node {
                 Read::Whole(issue, _) => Some(issue.id.clone()),
-                Read::Completed(value) => value.get("id").and_then(Value::as_str).map(str::to_owned),
+                Read::Completed(value) => {
+                    value.get("id").and_then(Value::as_str).map(str::to_owned)
+                }
                 Read::Missing | Read::NotJson(_) => None,
             })
             .collect();
