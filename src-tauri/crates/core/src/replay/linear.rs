@@ -49,8 +49,11 @@ pub struct FakeLinear {
     order: Mutex<Option<Arc<Order>>>,
     /// A frozen corpus's issue nodes as answered, by (position in `data.issues`, the `first`
     /// of each nested list asked for): the same JSON text, built once.
-    nodes: Mutex<std::collections::HashMap<(usize, [usize; 3]), Arc<str>>>,
+    nodes: Mutex<NodeTexts>,
 }
+
+/// Issue nodes as answered, by (position in `data.issues`, `first` of each nested list).
+type NodeTexts = std::collections::HashMap<(usize, [usize; 3]), Arc<str>>;
 
 fn time_of(value: &Value, key: &str) -> i64 {
     value
