@@ -13,6 +13,8 @@
 //!   overlap window; a first sync has none. Pages follow `Link: rel="next"` (GitLab's keyset
 //!   and offset pagination both give it), else `X-Next-Page`; they stop at an empty page.
 //!   Every page's next URL is saved with the page, so an interrupted walk resumes where it was.
+//!   The next page, with its records' lists (below), is read while the page before is mapped
+//!   and written.
 //! - Per merge request: `GET …/merge_requests/:iid/notes?sort=asc&order_by=created_at`, whose
 //!   system notes give its lifecycle (see [`map`]). Per issue: `GET …/issues/:iid/links`.
 //!   Read [`DETAIL_CONCURRENCY`] at a time, and only for records whose `updated_at` moved since

@@ -12,8 +12,10 @@
 //!   `history`, `relations`, `inverseRelations` and labels; a longer nested list is read to its
 //!   end with `issue(id) { history(after: …) }` (and the same for relations). The lower bound is
 //!   the watermark minus the overlap window (none on a first sync). Pages follow
-//!   `pageInfo { hasNextPage endCursor }`; the cursor is saved with every page, so an
-//!   interrupted walk resumes where it was. The watermark never passes the run's start.
+//!   `pageInfo { hasNextPage endCursor }`, the next one asked for as soon as its cursor is
+//!   known; one write holds as many query pages as make the page size (four of 25 by default),
+//!   with the cursor after the last, so an interrupted walk resumes after the last write. The
+//!   watermark never passes the run's start.
 //! - A 200 that carries `errors` beside its data (Linear answered in part) is written as far
 //!   as it goes and reported: the run ends "finished with errors" naming each error, and the
 //!   walk's watermark stays before the records concerned, so the next sync reads them again.
