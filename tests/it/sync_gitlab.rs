@@ -952,3 +952,43 @@ async fn a_429_holds_the_other_requests_of_the_run() {
     );
     assert_eq!(log.len(), 3, "/a refused, /b once, /a again: {log:?}");
 }
+
+#[tokio::test]
+async fn a_walk_read_a_page_ahead_asks_for_every_page_and_list_exactly_once() {
+    // The next page of a walk, with its records' notes and links, is read while the one before
+    // is mapped and written: the requests are still the ones the walk needs, each once.
+    let (server, h, issues, mrs) = first_sync().await;
+    let requests: Vec<String> = server
+        .requests()
+        .iter()
+        .map(|r| format!("{} {:?}", r.path, r.query))
+        .collect();
+    let unique: std::collections::BTreeSet<&String> = requests.iter().collect();
+    assert_eq!(
+        unique.len(),
+        requests.len(),
+        "no request is made twice: {requests:#?}"
+    );
+    let count = |end: &str| {
+        requests
+            .iter()
+            .filter(|l| l.split(' ').next().is_some_and(|p| p.ends_with(end)))
+            .count()
+    };
+    assert_eq!(count("/links"), issues.len(), "each issue's links, once");
+    let noted: std::collections::BTreeSet<&str> = requests
+        .iter()
+        .filter_map(|l| l.split(' ').next().filter(|p| p.ends_with("/notes")))
+        .collect();
+    assert_eq!(noted.len(), mrs.len(), "each merge request's notes");
+    assert_eq!(
+        count("/issues"),
+        issues.len().div_ceil(10).max(1),
+        "pages of 10"
+    );
+    assert_eq!(count("/merge_requests"), mrs.len().div_ceil(10).max(1));
+    assert_eq!(
+        h.count("SELECT COUNT(*) FROM items").await as usize,
+        issues.len() + mrs.len()
+    );
+}

@@ -220,6 +220,80 @@ async fn linear_syncs_aborted_at_random_points_lose_and_duplicate_nothing() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn linear_writes_of_several_query_pages_aborted_at_random_points_lose_and_duplicate_nothing()
+{
+    // 120 issues, 25 a query (Linear's complexity limit) and two queries a write (a page size
+    // of 50): the same workspace as one query a write, however often the sync is interrupted.
+    let fake = || Arc::new(FakeLinear::scaled(&fixtures(), LIN_TOKEN, 120).unwrap());
+    let sized = |page_size: u32| {
+        let mut o = options();
+        o.page_size = page_size;
+        o
+    };
+    let is_issues = |r: &baton_core::replay::Request| {
+        String::from_utf8_lossy(&r.body).contains("query BatonIssues(")
+    };
+    let reference = {
+        let lin = fake();
+        let server = lin.serve().await.unwrap();
+        let h = Harness::with_options(sized(25)).await;
+        let source = h.add_linear(&server.url(), LIN_TOKEN).await;
+        let report = h.sync(&source).await;
+        assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+        assert_eq!(
+            report.figures.pages,
+            2 + 5,
+            "teams, intents, a write per query"
+        );
+        h.fingerprint().await
+    };
+    let (batched, total_requests) = {
+        let lin = fake();
+        let server = lin.serve().await.unwrap();
+        let h = Harness::with_options(sized(50)).await;
+        let source = h.add_linear(&server.url(), LIN_TOKEN).await;
+        let report = h.sync(&source).await;
+        assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+        let queries = server.requests().iter().filter(|r| is_issues(r)).count();
+        assert_eq!(queries, 5, "120 issues, 25 a query, each asked once");
+        assert_eq!(
+            report.figures.pages,
+            2 + 3,
+            "teams, intents, 50 + 50 + 20 issues"
+        );
+        assert_eq!(h.count("SELECT COUNT(*) FROM items").await, 120);
+        (h.fingerprint().await, server.requests().len())
+    };
+    assert_same(
+        &batched,
+        &reference,
+        "two queries a write or one: the same workspace",
+    );
+    for seed in [0x11AE_0016u64, 0x11AE_0017] {
+        let lin = fake();
+        let answer = lin.clone();
+        let (server, count, target, notify) =
+            tripwire_server(Arc::new(move |r| answer.answer(r))).await;
+        let h = Harness::with_options(sized(50)).await;
+        let source = h.add_linear(&server.url(), LIN_TOKEN).await;
+        let interrupted =
+            sync_with_interruptions(&h, &source, &count, &target, &notify, seed, total_requests)
+                .await;
+        assert!(
+            interrupted >= 3,
+            "seed {seed:#x}: interrupted {interrupted} times"
+        );
+        assert_same(
+            &h.fingerprint().await,
+            &reference,
+            &format!(
+                "seed {seed:#x}: nothing lost or duplicated after {interrupted} interruptions"
+            ),
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn jira_syncs_aborted_at_random_points_lose_and_duplicate_nothing() {
     let reference = {
         let jira = Arc::new(FakeJira::from_devlake(&fixtures(), JIRA_EMAIL, JIRA_TOKEN).unwrap());

@@ -210,7 +210,7 @@ async fn run_gitlab(args: &BenchSyncArgs) -> Result<(), CoreError> {
         seconds,
         "scaled from DevLake's real gitlab.com gitlab-data/snowflake_spend rows (ids offset, times shifted)",
         &format!("{} issues and merge requests SCALED from DevLake's real gitlab.com rows (ids offset, times shifted); generated in {generated:.1} s", report.figures.items),
-        "fake GitLab on 127.0.0.1 → HTTP (lists of 100, each merge request's notes and each issue's links, 8 at a time) → parse → map → SQLite (one transaction per page)",
+        "fake GitLab on 127.0.0.1 → HTTP (lists of 100, each merge request's notes and each issue's links, 8 at a time; the next page with its lists read while one is mapped) → parse → map → SQLite (one transaction per page)",
     );
     Ok(())
 }
@@ -241,7 +241,7 @@ async fn run_linear(args: &BenchSyncArgs) -> Result<(), CoreError> {
         seconds,
         "scaled from the hand-made Linear workspace in tests/fixtures/linear (ids and identifiers offset, times shifted); not recorded from Linear",
         &format!("{} issues SCALED from the hand-made Linear workspace (not recorded data; ids offset, times shifted); generated in {generated:.1} s", report.figures.items),
-        "fake Linear GraphQL on 127.0.0.1 → HTTP (pages of 25 issues with the first 10 of their history and relations, within Linear's 10,000-point query complexity; follow-ups for longer lists, 4 at a time) → parse → map → SQLite (one transaction per page)",
+        "fake Linear GraphQL on 127.0.0.1 → HTTP (pages of 25 issues with the first 10 of their history and relations, within Linear's 10,000-point query complexity; follow-ups for longer lists, 4 at a time; the next page asked for while one is mapped) → parse → map → SQLite (one transaction per four query pages)",
     );
     Ok(())
 }

@@ -286,6 +286,22 @@ pub struct Run<'a> {
     /// (a file's bad rows); the others were. The run then ends "finished with errors".
     pub skipped: Vec<String>,
     pending: Option<PendingCommit>,
+    /// How the page pipeline went (see [`Pipeline`]).
+    pub pipeline: Pipeline,
+}
+
+/// Where a run's time went between the connector and the page writer: how long the connector
+/// waited for the previous page's write before handing over the next (the writer is the
+/// bottleneck), and how long the writer had nothing to write (the connector is). Logged at the
+/// end of a run (`BATON_LOG=baton_core=debug`).
+#[derive(Debug, Default, Clone)]
+pub struct Pipeline {
+    /// Time spent in [`Run::commit`] and [`Run::flush`] waiting for a write to end.
+    pub waited_for_writer: std::time::Duration,
+    /// Time between the end of a page's write and the start of the next one.
+    pub writer_idle: std::time::Duration,
+    /// When the last write ended (set by the write itself).
+    last_write_end: Arc<std::sync::Mutex<Option<std::time::Instant>>>,
 }
 
 /// A stream (one repository's issues, one Jira project) that failed for good during a run.
@@ -334,6 +350,7 @@ impl<'a> Run<'a> {
             streams_done: 0,
             skipped: Vec::new(),
             pending: None,
+            pipeline: Pipeline::default(),
         }
     }
 
@@ -398,10 +415,19 @@ impl<'a> Run<'a> {
             self.figures,
         );
         let stream = page.stream.clone();
+        let ended = self.pipeline.last_write_end.clone();
+        if let Ok(Some(end)) = ended.lock().map(|e| *e) {
+            self.pipeline.writer_idle += end.elapsed();
+        }
         let handle = tokio::spawn(async move {
-            commit_prepared_page(&ws, &source_id, &run_id, figures, (&page, &prepared), now)
-                .await
-                .map(|_| ())
+            let written =
+                commit_prepared_page(&ws, &source_id, &run_id, figures, (&page, &prepared), now)
+                    .await
+                    .map(|_| ());
+            if let Ok(mut end) = ended.lock() {
+                *end = Some(std::time::Instant::now());
+            }
+            written
         });
         self.pending = Some((stream, handle));
         Ok(())
@@ -410,9 +436,10 @@ impl<'a> Run<'a> {
     /// Waits until every page handed to [`Run::commit`] is written.
     pub async fn flush(&mut self) -> Result<(), SyncError> {
         if let Some((stream, handle)) = self.pending.take() {
-            handle
-                .await
-                .map_err(|err| SyncError::Config(format!("a page write stopped: {err}")))??;
+            let waiting = std::time::Instant::now();
+            let written = handle.await;
+            self.pipeline.waited_for_writer += waiting.elapsed();
+            written.map_err(|err| SyncError::Config(format!("a page write stopped: {err}")))??;
             self.progress.page(&stream, &self.figures);
         }
         Ok(())

@@ -47,7 +47,13 @@ pub struct FakeLinear {
     /// The issues do not change (the benchmark): their order is computed once.
     frozen: bool,
     order: Mutex<Option<Arc<Order>>>,
+    /// A frozen corpus's issue nodes as answered, by (position in `data.issues`, the `first`
+    /// of each nested list asked for): the same JSON text, built once.
+    nodes: Mutex<NodeTexts>,
 }
+
+/// Issue nodes as answered, by (position in `data.issues`, `first` of each nested list).
+type NodeTexts = std::collections::HashMap<(usize, [usize; 3]), Arc<str>>;
 
 fn time_of(value: &Value, key: &str) -> i64 {
     value
@@ -102,6 +108,7 @@ impl FakeLinear {
             now_ms: 1_772_409_600_000,
             frozen: false,
             order: Mutex::default(),
+            nodes: Mutex::default(),
         }
     }
 
@@ -244,7 +251,9 @@ impl FakeLinear {
             "BatonInitiatives" => {
                 json!({ "data": { "initiatives": page(&data.initiatives, 50, after) } })
             }
-            "BatonIssues" => self.issues(&data, text, &variables),
+            "BatonIssues" => {
+                return self.limits(Reply::json(200, self.issues(&data, text, &variables)))
+            }
             "BatonIssueMore" => {
                 let id = variables.get("id").and_then(Value::as_str).unwrap_or("");
                 let field = ["history", "inverseRelations", "relations"]
@@ -312,7 +321,7 @@ impl FakeLinear {
         order
     }
 
-    fn issues(&self, data: &LinearData, text: &str, variables: &Value) -> Value {
+    fn issues(&self, data: &LinearData, text: &str, variables: &Value) -> String {
         let filter = variables.get("filter").cloned().unwrap_or(Value::Null);
         let since = filter
             .pointer("/updatedAt/gt")
@@ -345,7 +354,7 @@ impl FakeLinear {
                 keys.iter().any(|k| Some(k.as_str()) == key)
             })
         };
-        let mut chosen: Vec<&Value> = Vec::new();
+        let mut chosen: Vec<(usize, &Value)> = Vec::new();
         let mut has_next = false;
         for &i in &order.at[start.min(order.at.len())..] {
             if !wanted(i) {
@@ -355,15 +364,29 @@ impl FakeLinear {
                 has_next = true;
                 break;
             }
-            chosen.push(&data.issues[i]);
+            chosen.push((i, &data.issues[i]));
         }
         let end = chosen
             .last()
-            .and_then(|n| n["id"].as_str())
+            .and_then(|(_, n)| n["id"].as_str())
             .map(|id| format!("c:{id}"));
-        let mut nodes = Vec::new();
+        let firsts = ["history", "relations", "inverseRelations"]
+            .map(|field| first_of(text, field).unwrap_or(50));
+        let mut nodes: Vec<Arc<str>> = Vec::with_capacity(chosen.len());
         let mut errors = Vec::new();
-        for (n, issue) in chosen.iter().enumerate() {
+        for (n, (at, issue)) in chosen.iter().enumerate() {
+            let cached = self.frozen && data.partial_history.is_empty();
+            if cached {
+                if let Some(node) = self
+                    .nodes
+                    .lock()
+                    .ok()
+                    .and_then(|c| c.get(&(*at, firsts)).cloned())
+                {
+                    nodes.push(node);
+                    continue;
+                }
+            }
             // The issue's own fields, then its nested lists cut to the page asked for (only
             // what is answered is copied).
             const NESTED: [&str; 4] = ["history", "relations", "inverseRelations", "labels"];
@@ -376,12 +399,14 @@ impl FakeLinear {
                         .collect()
                 })
                 .unwrap_or_default();
-            for field in ["history", "relations", "inverseRelations"] {
+            for (field, nested_first) in ["history", "relations", "inverseRelations"]
+                .into_iter()
+                .zip(firsts)
+            {
                 let all = issue[field]["nodes"]
                     .as_array()
                     .map(Vec::as_slice)
                     .unwrap_or_default();
-                let nested_first = first_of(text, field).unwrap_or(50);
                 node.insert(field.into(), page(all, nested_first, None));
             }
             let labels = issue["labels"]["nodes"].clone();
@@ -395,15 +420,36 @@ impl FakeLinear {
                     "extensions": { "code": "INTERNAL_SERVER_ERROR" }
                 }));
             }
-            nodes.push(Value::Object(node));
+            let node: Arc<str> = Value::Object(node).to_string().into();
+            if cached {
+                if let Ok(mut cache) = self.nodes.lock() {
+                    cache.insert((*at, firsts), node.clone());
+                }
+            }
+            nodes.push(node);
         }
+        // The answer with its nodes written in: the same text as serialising it with them.
         let mut answer = json!({
-            "data": { "issues": { "nodes": nodes, "pageInfo": { "hasNextPage": has_next, "endCursor": end } } }
+            "data": { "issues": { "nodes": [], "pageInfo": { "hasNextPage": has_next, "endCursor": end } } }
         });
         if !errors.is_empty() {
             answer["errors"] = Value::Array(errors);
         }
-        answer
+        let shell = answer.to_string();
+        let slot = shell
+            .find("\"nodes\":[]")
+            .map_or(shell.len(), |at| at + "\"nodes\":[".len());
+        let mut body =
+            String::with_capacity(shell.len() + nodes.iter().map(|n| n.len() + 1).sum::<usize>());
+        body.push_str(&shell[..slot]);
+        for (i, node) in nodes.iter().enumerate() {
+            if i > 0 {
+                body.push(',');
+            }
+            body.push_str(node);
+        }
+        body.push_str(&shell[slot..]);
+        body
     }
 }
 
@@ -480,5 +526,65 @@ fn offset_identifier(identifier: &str, copy: usize) -> String {
             Err(_) => identifier.to_owned(),
         },
         None => identifier.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixtures() -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../tests/fixtures")
+    }
+
+    fn issues_request(token: &str, first: u32, after: Option<&str>) -> Request {
+        let body = json!({
+            "query": crate::connectors::linear::issues_query(),
+            "variables": { "first": first, "after": after, "filter": Value::Null },
+        });
+        Request {
+            method: "POST".into(),
+            path: "/graphql".into(),
+            query: Vec::new(),
+            headers: vec![("authorization".into(), token.into())],
+            body: body.to_string().into_bytes(),
+        }
+    }
+
+    /// The benchmark's fake answers a page of issues from nodes it wrote once: the same bytes as
+    /// a fake that builds every answer afresh, for every page, asked once or again.
+    #[test]
+    fn a_frozen_corpus_answers_the_same_bytes_as_one_built_afresh() {
+        let frozen = FakeLinear::scaled(&fixtures(), "t", 120).unwrap();
+        let fresh = FakeLinear::new("t", false);
+        {
+            let (from, mut to) = (frozen.data(), fresh.data());
+            to.viewer = from.viewer.clone();
+            to.teams = from.teams.clone();
+            to.issues = from.issues.clone();
+        }
+        for round in 0..2 {
+            let mut after: Option<String> = None;
+            let mut pages = 0;
+            loop {
+                let request = issues_request("t", 25, after.as_deref());
+                let (a, b) = (frozen.answer(&request), fresh.answer(&request));
+                assert_eq!(a.status, 200);
+                assert_eq!(
+                    String::from_utf8_lossy(&a.body),
+                    String::from_utf8_lossy(&b.body),
+                    "page {pages}, round {round}"
+                );
+                assert_eq!(a.headers, b.headers);
+                pages += 1;
+                let page: Value = serde_json::from_slice(&a.body).unwrap();
+                let info = &page["data"]["issues"]["pageInfo"];
+                if info["hasNextPage"] != Value::Bool(true) {
+                    break;
+                }
+                after = info["endCursor"].as_str().map(str::to_owned);
+            }
+            assert_eq!(pages, 5, "120 issues in pages of 25");
+        }
     }
 }

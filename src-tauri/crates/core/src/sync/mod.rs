@@ -351,6 +351,12 @@ async fn walk_source(
         (Ok(()), flushed) => flushed,
         (Err(err), _) => Err(err),
     };
+    tracing::debug!(
+        pages = run.figures.pages,
+        waited_for_writer_ms = run.pipeline.waited_for_writer.as_millis() as u64,
+        writer_idle_ms = run.pipeline.writer_idle.as_millis() as u64,
+        "page pipeline"
+    );
     // Figures include the requests of a failed last page.
     let stats = run.http.stats();
     run.figures.requests = stats.requests.load(Ordering::Relaxed) as i64;

@@ -66,8 +66,17 @@ async fn files_of(http: &Http, first: Url) -> Result<Listed, SyncError> {
 /// limit.
 pub const LISTS_PER_RUN: i64 = 1_000;
 
+/// How many pull requests' file lists go in one write: a quarter of the page size (25 with
+/// pages of 100; a list is several rows), and never fewer than are read at once. A write has a
+/// cost of its own, so lists are not written four at a time; an interrupted run reads at most
+/// this many again.
+pub fn lists_per_write(options: &crate::connectors::SyncOptions) -> usize {
+    (options.page_size as usize / 4).max(options.review_concurrency.max(1))
+}
+
 /// Reads the files of the repository's pull requests updated since their files were read
-/// (never read: all), `review_concurrency` pull requests a write.
+/// (never read: all), [`lists_per_write`] pull requests a write (`review_concurrency` requests
+/// at a time); the lists of the next pull requests are read while a write goes on.
 pub(super) async fn sync_lists(
     run: &mut Run<'_>,
     root: &Url,
@@ -81,8 +90,7 @@ pub(super) async fn sync_lists(
         LISTS_PER_RUN,
     )
     .await?;
-    let chunk = run.options.review_concurrency.max(1);
-    for part in stale.chunks(chunk) {
+    for part in stale.chunks(lists_per_write(run.options)) {
         run.check_cancel()?;
         let lists = fetch(run, root, part).await?;
         let mut page = PageWrite::new(stream);
@@ -264,6 +272,17 @@ pub(super) async fn codeowners(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_write_holds_a_quarter_of_a_page_of_lists_and_never_fewer_than_are_read_at_once() {
+        let options = crate::connectors::SyncOptions::default();
+        assert_eq!(lists_per_write(&options), 25, "pages of 100");
+        let small = crate::connectors::SyncOptions {
+            page_size: 10,
+            ..options
+        };
+        assert_eq!(lists_per_write(&small), small.review_concurrency);
+    }
 
     #[test]
     fn contents_are_base64_with_line_breaks() {

@@ -12,7 +12,7 @@
 //!
 //! - `files:owner/repo` (with `change_files`, the default): after the streams, the files of each
 //!   pull request updated since its files were last read (`GET /repos/{o}/{r}/pulls/{n}/files`,
-//!   at most 3,000), a few pull requests a write, so an interrupted run resumes where it stopped;
+//!   at most 3,000), 25 pull requests a write (a quarter of the page size), so an interrupted run resumes where it stopped;
 //!   then the repository's `CODEOWNERS` (contents API, the first of `.github/CODEOWNERS`,
 //!   `CODEOWNERS`, `docs/CODEOWNERS`), read again after a push ([`files`]).
 //!

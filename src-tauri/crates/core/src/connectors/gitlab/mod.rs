@@ -13,6 +13,8 @@
 //!   overlap window; a first sync has none. Pages follow `Link: rel="next"` (GitLab's keyset
 //!   and offset pagination both give it), else `X-Next-Page`; they stop at an empty page.
 //!   Every page's next URL is saved with the page, so an interrupted walk resumes where it was.
+//!   The next page, with its records' lists (below), is read while the page before is mapped
+//!   and written.
 //! - Per merge request: `GET …/merge_requests/:iid/notes?sort=asc&order_by=created_at`, whose
 //!   system notes give its lifecycle (see [`map`]). Per issue: `GET …/issues/:iid/links`.
 //!   Read [`DETAIL_CONCURRENCY`] at a time, and only for records whose `updated_at` moved since
@@ -30,12 +32,14 @@ pub use self::connector::{GitlabConnector, GitlabScope, DEFAULT_URL};
 use futures_util::stream::{self, StreamExt};
 use reqwest::Url;
 use serde_json::value::RawValue;
+use tokio::task::JoinSet;
 
 use crate::connectors::http::{endpoint, root_of, Http, Response};
 use crate::connectors::{iso, namespace, next_watermark, parse_time, Run, WalkState};
 use crate::graph::model::{SourceKind, TransitionKind, WorkItem};
 use crate::graph::repo::raw_records::RawRecord;
 use crate::graph::repo::sync_cursors::Cursor;
+use crate::graph::Workspace;
 use crate::ingest::error::SyncError;
 use crate::ingest::write::PageWrite;
 
@@ -171,14 +175,13 @@ impl Detail {
 /// approval, review request, state change and issue link, on both issues of a link, and a note
 /// touches its record). The others are read, [`DETAIL_CONCURRENCY`] at a time.
 async fn details(
-    run: &Run<'_>,
+    (ws, source, http): (&Workspace, &str, &Http),
     main_stream: &str,
     detail_stream: &str,
     records: Vec<(i64, &str, Url)>,
 ) -> Result<Vec<Detail>, SyncError> {
     let ids: Vec<String> = records.iter().map(|(id, _, _)| id.to_string()).collect();
-    let pool = run.ws.pool();
-    let source = &run.source.id;
+    let pool = ws.pool();
     let stamps: std::collections::HashMap<String, String> =
         crate::graph::repo::raw_records::get_many(pool, source, main_stream, &ids)
             .await?
@@ -215,7 +218,7 @@ async fn details(
     if kept > 0 {
         tracing::debug!(%detail_stream, kept, read = wanted.len(), "unchanged records keep their stored lists");
     }
-    let mut fetched = fetch_each(&run.http, wanted, DETAIL_CONCURRENCY)
+    let mut fetched = fetch_each(http, wanted, DETAIL_CONCURRENCY)
         .await
         .into_iter();
     out.into_iter()
@@ -334,21 +337,42 @@ async fn walk(
         }
     };
     let mut pages = 0u32;
+    // The next page, with its records' lists, is read while this one is mapped and written:
+    // the same requests, a page ahead.
+    let mut ahead: JoinSet<(Url, Result<ReadPage, SyncError>)> = JoinSet::new();
+    let reader = PageReader {
+        ws: run.ws.clone(),
+        source_id: run.source.id.clone(),
+        http: run.http.clone(),
+        root: root.clone(),
+        project_id: ids.project_id,
+        kind: if kind == ISSUES_STREAM {
+            ISSUES_STREAM
+        } else {
+            MERGE_REQUESTS_STREAM
+        },
+    };
     loop {
         run.check_cancel()?;
-        let (values, response) = run.http.get_json::<Vec<Box<RawValue>>>(&url).await?;
+        let read = match ahead.join_next().await {
+            Some(Ok((at, read))) if at == url => read,
+            _ => reader.read(&url).await,
+        }?;
         pages += 1;
+        let next = read.next.clone().filter(|_| pages < 100_000);
+        if let Some(at) = &next {
+            let (reader, at) = (reader.clone(), at.clone());
+            ahead.spawn(async move {
+                let read = reader.read(&at).await;
+                (at, read)
+            });
+        }
         let mut page = PageWrite::new(&stream);
         if kind == ISSUES_STREAM {
-            issues_page(run, root, ids, &values, &mut walk, &mut page).await?;
+            issues_page(run, ids, read, &mut walk, &mut page)?;
         } else {
-            merge_requests_page(run, root, ids, &values, &mut walk, &mut page).await?;
+            merge_requests_page(run, ids, read, &mut walk, &mut page)?;
         }
-        let next = if values.is_empty() || pages >= 100_000 {
-            None
-        } else {
-            next_of(&run.http, &response, &url)?
-        };
         page.cursor = Some(match &next {
             Some(next) => Cursor {
                 watermark: cursor.watermark.clone(),
@@ -373,6 +397,109 @@ async fn walk(
             None => return Ok(()),
         }
     }
+}
+
+/// What a record of a list is known by before it is read in full.
+#[derive(serde::Deserialize)]
+struct RecordKey {
+    id: i64,
+    iid: i64,
+    #[serde(default)]
+    updated_at: String,
+}
+
+/// A page of a walk as read: its records, the next page (none after an empty one), and the
+/// per-record list of each record that has an id (`None` for one that does not).
+struct ReadPage {
+    values: Vec<Box<RawValue>>,
+    next: Option<Url>,
+    details: Vec<Option<Detail>>,
+}
+
+/// Reads pages of one stream of one project, with their records' lists: what a walk needs
+/// that writes nothing, so the next page can be read while the walk maps the one before.
+#[derive(Clone)]
+struct PageReader {
+    ws: Workspace,
+    source_id: String,
+    http: Http,
+    root: Url,
+    project_id: i64,
+    /// [`ISSUES_STREAM`] or [`MERGE_REQUESTS_STREAM`].
+    kind: &'static str,
+}
+
+impl PageReader {
+    /// The URL of a record's list: an issue's links, a merge request's notes.
+    fn detail_url(&self, iid: i64) -> Result<Url, SyncError> {
+        if self.kind == ISSUES_STREAM {
+            endpoint(
+                &self.root,
+                &format!("projects/{}/issues/{iid}/links", self.project_id),
+                &[],
+            )
+        } else {
+            endpoint(
+                &self.root,
+                &format!("projects/{}/merge_requests/{iid}/notes", self.project_id),
+                &[
+                    ("sort", "asc".to_owned()),
+                    ("order_by", "created_at".to_owned()),
+                    ("per_page", "100".to_owned()),
+                ],
+            )
+        }
+    }
+
+    /// The page at `url`: stored lists for records that did not change, else read (see
+    /// [`details`]).
+    async fn read(&self, url: &Url) -> Result<ReadPage, SyncError> {
+        let (values, response) = self.http.get_json::<Vec<Box<RawValue>>>(url).await?;
+        let next = if values.is_empty() {
+            None
+        } else {
+            next_of(&self.http, &response, url)?
+        };
+        let keys: Vec<Option<RecordKey>> = values
+            .iter()
+            .map(|v| serde_json::from_str::<RecordKey>(v.get()).ok())
+            .collect();
+        let records = keys
+            .iter()
+            .flatten()
+            .map(|key| Ok((key.id, key.updated_at.as_str(), self.detail_url(key.iid)?)))
+            .collect::<Result<Vec<_>, SyncError>>()?;
+        let detail_stream = if self.kind == ISSUES_STREAM {
+            LINKS_STREAM
+        } else {
+            NOTES_STREAM
+        };
+        let mut found = details(
+            (&self.ws, &self.source_id, &self.http),
+            self.kind,
+            detail_stream,
+            records,
+        )
+        .await?
+        .into_iter();
+        let details = keys
+            .iter()
+            .map(|key| key.as_ref().and_then(|_| found.next()))
+            .collect();
+        Ok(ReadPage {
+            values,
+            next,
+            details,
+        })
+    }
+}
+
+/// The list read with record `i` of a page.
+fn detail_of(details: &mut [Option<Detail>], i: usize) -> Result<Detail, SyncError> {
+    details
+        .get_mut(i)
+        .and_then(Option::take)
+        .ok_or_else(|| SyncError::Config("a per-record list went missing".into()))
 }
 
 fn raw(run: &Run<'_>, stream: &str, id: i64, payload: &str, now: i64) -> RawRecord {
@@ -434,33 +561,25 @@ fn join(values: &[Box<RawValue>]) -> String {
     format!("[{}]", parts.join(","))
 }
 
-async fn issues_page(
+fn issues_page(
     run: &mut Run<'_>,
-    root: &Url,
     ids: &ProjectIds,
-    values: &[Box<RawValue>],
+    read_page: ReadPage,
     walk: &mut WalkState,
     page: &mut PageWrite,
 ) -> Result<(), SyncError> {
     let now = run.clock.now_ms();
-    let issues: Vec<(Issue, &RawValue)> = values
-        .iter()
-        .filter_map(|v| Some((read::<Issue>("GitLab issue", v)?, v.as_ref())))
-        .collect();
-    // Each issue's links: stored ones for issues that did not change, else read.
-    let records = issues
-        .iter()
-        .map(|(issue, _)| {
-            let url = endpoint(
-                root,
-                &format!("projects/{}/issues/{}/links", ids.project_id, issue.iid),
-                &[],
-            )?;
-            Ok((issue.id, issue.updated_at.as_str(), url))
-        })
-        .collect::<Result<Vec<_>, SyncError>>()?;
-    let linked = details(run, ISSUES_STREAM, LINKS_STREAM, records).await?;
-    for ((issue, value), links) in issues.iter().zip(linked) {
+    let ReadPage {
+        values,
+        mut details,
+        ..
+    } = read_page;
+    for (i, value) in values.iter().enumerate() {
+        let Some(issue) = read::<Issue>("GitLab issue", value) else {
+            continue;
+        };
+        // Each issue's links: stored ones for issues that did not change, else read.
+        let links = detail_of(&mut details, i)?;
         page.raw
             .push(raw(run, ISSUES_STREAM, issue.id, value.get(), now));
         if let Detail::Fetched(values) = &links {
@@ -474,7 +593,7 @@ async fn issues_page(
             states: &mut run.states,
             project: ids,
         };
-        let Some((mut item, lc)) = map::map_issue(page, &mut ctx, issue) else {
+        let Some((mut item, lc)) = map::map_issue(page, &mut ctx, &issue) else {
             continue;
         };
         apply(run, &mut item, lc, page);
@@ -491,40 +610,26 @@ async fn issues_page(
     Ok(())
 }
 
-async fn merge_requests_page(
+fn merge_requests_page(
     run: &mut Run<'_>,
-    root: &Url,
     ids: &ProjectIds,
-    values: &[Box<RawValue>],
+    read_page: ReadPage,
     walk: &mut WalkState,
     page: &mut PageWrite,
 ) -> Result<(), SyncError> {
     let now = run.clock.now_ms();
-    let mrs: Vec<(MergeRequest, &RawValue)> = values
-        .iter()
-        .filter_map(|v| Some((read::<MergeRequest>("GitLab merge request", v)?, v.as_ref())))
-        .collect();
-    // Each merge request's notes: stored ones for merge requests that did not change, else read.
-    let records = mrs
-        .iter()
-        .map(|(mr, _)| {
-            let url = endpoint(
-                root,
-                &format!(
-                    "projects/{}/merge_requests/{}/notes",
-                    ids.project_id, mr.iid
-                ),
-                &[
-                    ("sort", "asc".to_owned()),
-                    ("order_by", "created_at".to_owned()),
-                    ("per_page", "100".to_owned()),
-                ],
-            )?;
-            Ok((mr.id, mr.updated_at.as_str(), url))
-        })
-        .collect::<Result<Vec<_>, SyncError>>()?;
-    let noted = details(run, MERGE_REQUESTS_STREAM, NOTES_STREAM, records).await?;
-    for ((mr, value), notes) in mrs.iter().zip(noted) {
+    let ReadPage {
+        values,
+        mut details,
+        ..
+    } = read_page;
+    for (i, value) in values.iter().enumerate() {
+        let Some(mr) = read::<MergeRequest>("GitLab merge request", value) else {
+            continue;
+        };
+        // Each merge request's notes: stored ones for merge requests that did not change, else
+        // read.
+        let notes = detail_of(&mut details, i)?;
         page.raw
             .push(raw(run, MERGE_REQUESTS_STREAM, mr.id, value.get(), now));
         if let Detail::Fetched(values) = &notes {
@@ -538,7 +643,7 @@ async fn merge_requests_page(
             states: &mut run.states,
             project: ids,
         };
-        let Some(mut item) = map::map_merge_request(page, &mut ctx, mr) else {
+        let Some(mut item) = map::map_merge_request(page, &mut ctx, &mr) else {
             continue;
         };
         let notes: Vec<Note> = notes
@@ -546,7 +651,7 @@ async fn merge_requests_page(
             .iter()
             .filter_map(|v| read::<Note>("GitLab note", v))
             .collect();
-        let lc = map::merge_request_lifecycle(page, &run.source.id, &item, mr, &notes);
+        let lc = map::merge_request_lifecycle(page, &run.source.id, &item, &mr, &notes);
         apply(run, &mut item, lc, page);
         page.items.push(item);
     }

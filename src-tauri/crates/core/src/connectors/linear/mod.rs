@@ -12,8 +12,10 @@
 //!   `history`, `relations`, `inverseRelations` and labels; a longer nested list is read to its
 //!   end with `issue(id) { history(after: …) }` (and the same for relations). The lower bound is
 //!   the watermark minus the overlap window (none on a first sync). Pages follow
-//!   `pageInfo { hasNextPage endCursor }`; the cursor is saved with every page, so an
-//!   interrupted walk resumes where it was. The watermark never passes the run's start.
+//!   `pageInfo { hasNextPage endCursor }`, the next one asked for as soon as its cursor is
+//!   known; one write holds as many query pages as make the page size (four of 25 by default),
+//!   with the cursor after the last, so an interrupted walk resumes after the last write. The
+//!   watermark never passes the run's start.
 //! - A 200 that carries `errors` beside its data (Linear answered in part) is written as far
 //!   as it goes and reported: the run ends "finished with errors" naming each error, and the
 //!   walk's watermark stays before the records concerned, so the next sync reads them again.
@@ -33,6 +35,7 @@ use reqwest::Url;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{json, Value};
+use tokio::task::JoinSet;
 
 use crate::connectors::http::{root_of, safe_url, Http};
 use crate::connectors::{iso, namespace, next_watermark, parse_time, Run, WalkState};
@@ -585,6 +588,41 @@ fn has_more(issue: &Issue) -> bool {
         || issue.inverse_relations.page_info.has_next_page
 }
 
+/// A page of the issues query.
+#[derive(Deserialize)]
+struct IssuesData {
+    issues: Option<RawConnection>,
+}
+
+/// The answer to one page of the issues query.
+type IssuesAnswer = Result<(IssuesData, Vec<GraphqlError>), SyncError>;
+
+/// Asks for the page of issues after `after`.
+async fn issues_answer(
+    http: &Http,
+    url: &Url,
+    text: &str,
+    first: u32,
+    after: Option<String>,
+    filter: &Value,
+) -> IssuesAnswer {
+    query::<IssuesData>(
+        http,
+        url,
+        text,
+        json!({ "first": first, "after": after, "filter": filter }),
+    )
+    .await
+}
+
+/// The cursor of the page after `conn` (the `pages`-th of the walk), when there is one: an
+/// empty page, or an empty cursor, ends the walk (as does a walk that never ends).
+fn next_cursor(conn: &RawConnection, pages: u32) -> Option<String> {
+    conn.page_info.end_cursor.clone().filter(|c| {
+        conn.page_info.has_next_page && !c.is_empty() && !conn.nodes.is_empty() && pages < 100_000
+    })
+}
+
 /// Walks the issues from the cursor.
 async fn walk_issues(
     run: &mut Run<'_>,
@@ -609,31 +647,46 @@ async fn walk_issues(
         ),
     };
     let first = run.options.page_size.clamp(1, MAX_PAGE);
-    let text = issues_query();
+    let text = std::sync::Arc::new(issues_query());
+    let page_filter = filter(scope, walk.since);
     let mut pages = 0u32;
+    // Query pages are small (Linear's complexity limit): several go in one write, as many as
+    // make the page size asked for (one when it is 25 or less).
+    let per_write = run.options.page_size.max(first) as usize;
+    let mut batch: Option<PageWrite> = None;
+    let mut batch_ids: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut batched = 0usize;
+    // The next page, asked for as soon as this one's cursor is known: it is read while this
+    // page's follow-ups run and it is mapped and written (the same queries, one more in flight).
+    let mut ahead: JoinSet<(Option<String>, IssuesAnswer)> = JoinSet::new();
     loop {
         run.check_cancel()?;
-        #[derive(Deserialize)]
-        struct Data {
-            issues: Option<RawConnection>,
-        }
-        let (data, errors) = query::<Data>(
-            &run.http,
-            url,
-            &text,
-            json!({ "first": first, "after": after, "filter": filter(scope, walk.since) }),
-        )
-        .await?;
+        let answer = match ahead.join_next().await {
+            Some(Ok((at, answer))) if at == after => answer,
+            _ => issues_answer(&run.http, url, &text, first, after.clone(), &page_filter).await,
+        };
+        let (data, errors) = answer?;
         pages += 1;
         let conn = data.issues.ok_or_else(|| {
             SyncError::Malformed(format!("{}: an answer without its issues", safe_url(url)))
         })?;
+        if let Some(next) = next_cursor(&conn, pages) {
+            let (http, url, text, filter) = (
+                run.http.clone(),
+                url.clone(),
+                text.clone(),
+                page_filter.clone(),
+            );
+            ahead.spawn(async move {
+                let answer =
+                    issues_answer(&http, &url, &text, first, Some(next.clone()), &filter).await;
+                (Some(next), answer)
+            });
+        }
         let now = run.clock.now_ms();
-        let mut page = PageWrite::new(ISSUES_STREAM);
         // Where the walk may not pass if something of this page is missing: before the page.
         let floor = walk.high.or(walk.since).unwrap_or(0);
         let mut updated: Vec<Option<i64>> = Vec::new();
-        let empty = conn.nodes.is_empty();
         // Each node read once, straight into an issue; only one with a nested list longer than
         // the first page goes through a JSON tree, to be completed by follow-up queries (those
         // of the page run a few at a time) and stored whole.
@@ -672,6 +725,28 @@ async fn walk_issues(
             let (i, value) = done?;
             read[i] = Read::Completed(value);
         }
+        // An issue met again (updated while the walk ran) goes in a write after the one
+        // holding its earlier answer.
+        let ids: Vec<String> = read
+            .iter()
+            .filter_map(|node| match node {
+                Read::Whole(issue, _) => Some(issue.id.clone()),
+                Read::Completed(value) => {
+                    value.get("id").and_then(Value::as_str).map(str::to_owned)
+                }
+                Read::Missing | Read::NotJson(_) => None,
+            })
+            .collect();
+        if ids.iter().any(|id| batch_ids.contains(id)) {
+            if let Some(earlier) = batch.take() {
+                run.commit(earlier).await?;
+            }
+            batch_ids.clear();
+            batched = 0;
+        }
+        batch_ids.extend(ids);
+        batched += conn.nodes.len();
+        let page = batch.get_or_insert_with(|| PageWrite::new(ISSUES_STREAM));
         for (i, node) in read.into_iter().enumerate() {
             let (issue, payload) = match node {
                 Read::Missing => {
@@ -717,7 +792,7 @@ async fn walk_issues(
                 states: &mut run.states,
                 workflow,
             };
-            if let Some(item) = map::map_issue(&mut page, &mut ctx, &issue) {
+            if let Some(item) = map::map_issue(page, &mut ctx, &issue) {
                 page.items.push(item);
             }
         }
@@ -741,10 +816,7 @@ async fn walk_issues(
             ));
             lower(&mut walk.cap, floor);
         }
-        let next =
-            conn.page_info.end_cursor.clone().filter(|c| {
-                conn.page_info.has_next_page && !c.is_empty() && !empty && pages < 100_000
-            });
+        let next = next_cursor(&conn, pages);
         page.cursor = Some(match &next {
             Some(next) => Cursor {
                 watermark: cursor.watermark.clone(),
@@ -769,7 +841,15 @@ async fn walk_issues(
                 }
             }
         });
-        run.commit(page).await?;
+        // A write holds the query pages read since the last one, up to the page size asked
+        // for, with the cursor after the last of them.
+        if next.is_none() || batched >= per_write {
+            if let Some(full) = batch.take() {
+                run.commit(full).await?;
+            }
+            batch_ids.clear();
+            batched = 0;
+        }
         match next {
             Some(next) => after = Some(next),
             None => return Ok(()),
