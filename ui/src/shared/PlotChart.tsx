@@ -13,9 +13,9 @@
 //! export to SVG or PNG (`PlotApi`). A chart counts as drawing (`perf.ts`) from the commit that
 //! gives it new data until the browser has painted it.
 //!
-//! Charts given new data at once (a page's filter change) draw one per task, in page order
-//! (`useStaged`), so no task holds the main thread for the time of all of them: the window keeps
-//! scrolling and answering between two charts.
+//! Charts given new data at once (a page's filter change) draw in queued tasks, in page order
+//! (`useStaged`, `drawQueue`), as many in a task as fit in 50 ms, so no task holds the main
+//! thread for long while cheap draws still share one painted frame.
 
 import {
   type KeyboardEvent,

@@ -8,8 +8,7 @@
 //! - `baton:ipc:<command>` (a measure) — one IPC round trip: Rust's work, serialisation, transfer
 //!   and parse;
 //! - `baton:chart-draw:<chart>` (a measure) — building and drawing a chart's new data: for an
-//!   ECharts chart the one task in which it set its option (they draw one per task, see
-//!   `EChart`); for a chart Baton draws itself (`PlotChart`, `BarChart`, `DonutChart`) from the
+//!   ECharts chart the call in which it set its option (queued draws, see `drawQueue`); for a chart Baton draws itself (`PlotChart`, `BarChart`, `DonutChart`) from the
 //!   start of its render to its commit;
 //! - `baton:chart:<chart>` (a measure) — from a chart's new data to its drawing done: ECharts'
 //!   `finished` event, or for Baton's own charts the browser having painted the commit;

@@ -1,6 +1,6 @@
-import { act, render, screen } from "@testing-library/react";
+import { act, render, renderHook, screen } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { EmptyState, ErrorState, LoadingState, SLOW_MS } from "./states";
+import { EmptyState, ErrorState, LoadingState, SLOW_MS, STALE_SHOWN_MS, useAfterDelay } from "./states";
 
 afterEach(() => vi.useRealTimers());
 
@@ -29,5 +29,30 @@ describe("states", () => {
     render(<EmptyState title="No items yet">Connect a source.</EmptyState>);
     expect(screen.getByText("No items yet")).toBeInTheDocument();
     expect(screen.getByText("Connect a source.")).toBeInTheDocument();
+  });
+
+  it("an update is shown as such only once it has taken a while, and not after it ends", () => {
+    vi.useFakeTimers();
+    const { result, rerender } = renderHook(({ on }) => useAfterDelay(on), { initialProps: { on: false } });
+    expect(result.current).toBe(false);
+    rerender({ on: true });
+    act(() => {
+      vi.advanceTimersByTime(STALE_SHOWN_MS - 1);
+    });
+    expect(result.current).toBe(false);
+    // A quick update ends before the delay: nothing is ever shown, even once the delay has passed.
+    rerender({ on: false });
+    act(() => {
+      vi.advanceTimersByTime(STALE_SHOWN_MS * 2);
+    });
+    expect(result.current).toBe(false);
+    // A slow one is shown after the delay, and stops being shown at once when it ends.
+    rerender({ on: true });
+    act(() => {
+      vi.advanceTimersByTime(STALE_SHOWN_MS);
+    });
+    expect(result.current).toBe(true);
+    rerender({ on: false });
+    expect(result.current).toBe(false);
   });
 });

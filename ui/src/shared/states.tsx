@@ -6,6 +6,36 @@ import { Icon } from "./Icon";
 /** After this long, a loading state says so, and offers what `slowAction` gives. */
 export const SLOW_MS = 10_000;
 
+/**
+ * How long a page's answer may take to update before its shown answer is dimmed as out of date
+ * and "Updating…" appears. A quicker answer replaces the old one without either: dimming a whole
+ * page of charts and undimming it a moment later made WebKitGTK (the Linux window's engine)
+ * repaint all of it twice, which cost more than the answer itself.
+ */
+export const STALE_SHOWN_MS = 300;
+
+/** `on`, once it has stayed true for `delayMs`; false as soon as it turns false. */
+export function useAfterDelay(on: boolean, delayMs: number = STALE_SHOWN_MS): boolean {
+  const [shown, setShown] = useState(false);
+  useEffect(() => {
+    if (!on) {
+      setShown(false);
+      return;
+    }
+    const timer = window.setTimeout(() => setShown(true), delayMs);
+    return () => window.clearTimeout(timer);
+  }, [on, delayMs]);
+  return on && shown;
+}
+
+/**
+ * The class of a page body showing an answer that is being replaced: `is-stale` at once (what
+ * tests wait on), `is-dimmed` (the look) once the update has taken `STALE_SHOWN_MS`.
+ */
+export function staleClass(base: string, stale: boolean, dimmed: boolean): string {
+  return `${base}${stale ? " is-stale" : ""}${stale && dimmed ? " is-dimmed" : ""}`;
+}
+
 export function LoadingState({
   label,
   compact = false,

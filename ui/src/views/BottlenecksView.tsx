@@ -12,7 +12,7 @@ import { useFlowFilter } from "../flow/useFlowFilter";
 import type { FlowFilter, FlowSelection } from "../lib/ipc";
 import { formatDateTime, formatDay } from "../shared/format";
 import { useDrawnMark } from "../shared/perf";
-import { Banner, EmptyState, ErrorState } from "../shared/states";
+import { Banner, EmptyState, ErrorState, staleClass, useAfterDelay } from "../shared/states";
 import { summaryQuery } from "../workspace/queries";
 import { FlowSkeleton, NoItemsYet } from "./flowStates";
 import { ViewHeader } from "./ViewHeader";
@@ -26,6 +26,8 @@ export function BottlenecksView() {
   const shownFilter = answer?.filter;
   const { openDrill, openItem } = drill;
   useDrawnMark("bottlenecks", report.isPlaceholderData ? null : answer);
+  const dimmed = useAfterDelay(report.isPlaceholderData);
+  const updating = useAfterDelay(report.isFetching && Boolean(answer));
 
   const onDrill = useCallback(
     (selection: FlowSelection, title: string, override?: FlowFilter) => {
@@ -64,7 +66,7 @@ export function BottlenecksView() {
           <EmptyState title="No items match these filters">Widen the filters, or reset them.</EmptyState>
         ) : (
           <div
-            className={report.isPlaceholderData ? "flow-body is-stale" : "flow-body"}
+            className={staleClass("flow-body", report.isPlaceholderData, dimmed)}
             aria-busy={report.isFetching}
           >
             <BottleneckCharts report={r} onDrill={onDrill} onOpenItem={openItem} />
@@ -96,7 +98,7 @@ export function BottlenecksView() {
           onChange={changeFilter}
           summary={summary.data}
           range={range}
-          updating={report.isFetching && Boolean(answer)}
+          updating={updating}
         />
       ) : null}
       {loadError ? (

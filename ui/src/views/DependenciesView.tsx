@@ -18,6 +18,7 @@ import { ItemDetailPanel } from "../items/ItemDetailPanel";
 import type { DepsFilter, TeamDependency, TouchCell, TouchesQuery } from "../lib/ipc";
 import { formatCount, formatDateTime, plural } from "../shared/format";
 import { useDrawnMark } from "../shared/perf";
+import { staleClass, useAfterDelay } from "../shared/states";
 import { useResolvedTheme } from "../shared/theme";
 import { ViewHeader } from "./ViewHeader";
 
@@ -39,6 +40,8 @@ export function DependenciesView() {
   const report = useQuery(depsQueries.report(loc.filter));
   const r = report.data;
   useDrawnMark("dependencies", report.isPlaceholderData ? null : r);
+  const dimmed = useAfterDelay(report.isPlaceholderData);
+  const updating = useAfterDelay(report.isFetching && Boolean(r));
   const [cell, setCell] = useState<TeamDependency | null>(null);
   const [itemId, setItemId] = useState<string | null>(null);
   const [touch, setTouch] = useState<{ query: TouchesQuery; cell: TouchCell } | null>(null);
@@ -101,19 +104,14 @@ export function DependenciesView() {
           )
         }
       />
-      <DepsFilterBar
-        filter={loc.filter}
-        teams={r?.teams ?? []}
-        onChange={setFilter}
-        updating={report.isFetching && Boolean(r)}
-      />
+      <DepsFilterBar filter={loc.filter} teams={r?.teams ?? []} onChange={setFilter} updating={updating} />
       {report.isError && r ? (
         <p className="error-text small" role="alert">
           Could not update for these filters ({report.error.message}); showing the previous answer.
         </p>
       ) : null}
       <div
-        className={report.isPlaceholderData ? "chart-grid flow-body is-stale" : "chart-grid flow-body"}
+        className={staleClass("chart-grid flow-body", report.isPlaceholderData, dimmed)}
         aria-busy={report.isFetching}
       >
         {r ? (

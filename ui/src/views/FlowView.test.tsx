@@ -18,7 +18,7 @@ afterEach(() => clearMocks());
 
 /** Moves the keyboard's point on a chart and presses Enter: the keyboard's click. */
 async function pressOn(card: string, keys: string[]) {
-  // Charts draw one per task: wait for this one's turn.
+  // Charts draw in queued tasks: wait for this one's turn.
   await waitFor(() =>
     expect(within(screen.getByTestId(card)).getByTestId(`${card}-chart`).querySelector("svg")).toBeTruthy(),
   );

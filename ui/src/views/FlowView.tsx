@@ -15,7 +15,7 @@ import { useFlowFilter } from "../flow/useFlowFilter";
 import type { FlowFilter, FlowSelection } from "../lib/ipc";
 import { formatDateTime, formatDay } from "../shared/format";
 import { useDrawnMark } from "../shared/perf";
-import { Banner, EmptyState, ErrorState } from "../shared/states";
+import { Banner, EmptyState, ErrorState, staleClass, useAfterDelay } from "../shared/states";
 import { summaryQuery } from "../workspace/queries";
 import { FlowSkeleton, NoItemsYet } from "./flowStates";
 import { ViewHeader } from "./ViewHeader";
@@ -29,6 +29,8 @@ export function FlowView() {
   const shownFilter = answer?.filter;
   const { openDrill, openItem } = drill;
   useDrawnMark("flow", report.isPlaceholderData ? null : answer);
+  const dimmed = useAfterDelay(report.isPlaceholderData);
+  const updating = useAfterDelay(report.isFetching && Boolean(answer));
 
   const onDrill = useCallback(
     (selection: FlowSelection, title: string, override?: FlowFilter) => {
@@ -73,7 +75,7 @@ export function FlowView() {
           </EmptyState>
         ) : (
           <div
-            className={report.isPlaceholderData ? "flow-body is-stale" : "flow-body"}
+            className={staleClass("flow-body", report.isPlaceholderData, dimmed)}
             aria-busy={report.isFetching}
           >
             <FlowTiles report={r} onListFinished={onListFinished} />
@@ -107,7 +109,7 @@ export function FlowView() {
           onChange={changeFilter}
           summary={summary.data}
           range={range}
-          updating={report.isFetching && Boolean(answer)}
+          updating={updating}
         />
       ) : null}
       {loadError ? (
