@@ -2,16 +2,10 @@
 //! to one conflict, as Settings → Conflicts and the item drawer do, on a 600-item demo.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
+use common::baton;
 
-fn baton(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_baton"))
-        .args(args)
-        .env("BATON_LOG", "warn")
-        .output()
-        .unwrap()
-}
+use std::path::Path;
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()

@@ -3,16 +3,10 @@
 //! is refused with a message and records nothing.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
+use common::baton;
 
-fn baton(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_baton"))
-        .args(args)
-        .env("BATON_LOG", "warn")
-        .output()
-        .unwrap()
-}
+use std::path::Path;
 
 async fn rows(path: &Path, sql: &str) -> Vec<String> {
     use sqlx::ConnectOptions;

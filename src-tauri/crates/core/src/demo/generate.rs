@@ -2412,6 +2412,17 @@ mod tests {
     /// 2026-03-31T17:00:00Z.
     const END: i64 = 1_774_976_400_000;
 
+    /// The demo of `items` items (default seed) built into a temporary folder, kept while the
+    /// folder is.
+    async fn demo_of(items: u32) -> (tempfile::TempDir, crate::graph::Workspace) {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("a temporary directory: {e}"));
+        let path = dir.path().join("demo.baton");
+        let ws = super::super::build(&path, &options(items, super::super::DEFAULT_SEED))
+            .await
+            .unwrap_or_else(|e| panic!("the demo builds: {e}"));
+        (dir, ws)
+    }
+
     fn options(items: u32, seed: u64) -> DemoOptions {
         DemoOptions {
             items,
@@ -3340,12 +3351,8 @@ mod tests {
 
     #[tokio::test]
     async fn a_renamed_repository_keeps_one_item_per_number_and_its_team() {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("a temporary directory: {e}"));
-        let path = dir.path().join("demo.baton");
         let opts = options(3_000, super::super::DEFAULT_SEED);
-        let ws = super::super::build(&path, &opts)
-            .await
-            .unwrap_or_else(|e| panic!("the demo builds: {e}"));
+        let (_dir, ws) = demo_of(opts.items).await;
         let rows: Vec<(String, String, String, Option<String>, i64)> = sqlx::query_as(
             "SELECT id, key, url, team_id, created_at FROM items WHERE source_id = ?1",
         )
@@ -3425,12 +3432,8 @@ mod tests {
 
     #[tokio::test]
     async fn build_writes_the_demo_and_the_summary_counts_it() {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("a temporary directory: {e}"));
-        let path = dir.path().join("demo.baton");
         let opts = options(3_000, super::super::DEFAULT_SEED);
-        let ws = super::super::build(&path, &opts)
-            .await
-            .unwrap_or_else(|e| panic!("the demo builds: {e}"));
+        let (_dir, ws) = demo_of(opts.items).await;
         let summary = crate::query::workspace_summary(&ws)
             .await
             .unwrap_or_else(|e| panic!("the summary reads: {e}"));
