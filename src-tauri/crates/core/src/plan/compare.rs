@@ -7,6 +7,8 @@
 //! change's, not the dice's.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -528,6 +530,47 @@ fn when(days: i32) -> String {
     }
 }
 
+/// Runs `f` on every element of `work` over up to `threads` workers, each taking the next
+/// element as it frees up, and answers in `work`'s order. An element whose worker panicked is
+/// run again here (the same answer, more slowly).
+fn in_order_on_cores<T: Send>(
+    work: &[usize],
+    threads: usize,
+    f: impl Fn(usize) -> T + Sync,
+) -> Vec<T> {
+    let threads = threads.clamp(1, work.len().max(1));
+    if threads == 1 {
+        return work.iter().map(|w| f(*w)).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut done: Vec<Option<T>> = std::iter::repeat_with(|| None).take(work.len()).collect();
+    std::thread::scope(|scope| {
+        let (f, next) = (&f, &next);
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(move || {
+                    let mut mine = Vec::new();
+                    loop {
+                        let k = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(w) = work.get(k) else { break };
+                        mine.push((k, f(*w)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        for h in handles {
+            for (k, t) in h.join().unwrap_or_default() {
+                done[k] = Some(t);
+            }
+        }
+    });
+    done.into_iter()
+        .zip(work)
+        .map(|(t, w)| t.unwrap_or_else(|| f(*w)))
+        .collect()
+}
+
 /// Compares the baseline with `scenarios` on an index.
 pub fn compare_on(
     ix: &WorkIndex,
@@ -535,6 +578,19 @@ pub fn compare_on(
     spec: &CompareSpec,
     scenarios: &[Scenario],
     now: i64,
+) -> CoreResult<Comparison> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    compare_on_cores(ix, mapping, spec, scenarios, now, threads)
+}
+
+/// [`compare_on`] with the intents spread over `threads` workers (1: one after the other).
+fn compare_on_cores(
+    ix: &WorkIndex,
+    mapping: &Mapping,
+    spec: &CompareSpec,
+    scenarios: &[Scenario],
+    now: i64,
+    threads: usize,
 ) -> CoreResult<Comparison> {
     if scenarios.len() > MAX_COMPARED {
         return Err(CoreError::Invalid(format!(
@@ -586,10 +642,11 @@ pub fn compare_on(
         });
         overlays.push(overlay);
     }
-    // Each change alone, resolved the first time an explanation needs it.
-    let mut alone_overlays: Vec<Vec<Option<Overlay>>> = scenarios
+    // Each change alone, resolved the first time an explanation needs it (by whichever worker
+    // needs it first: resolving is pure, so every worker reads the same overlay).
+    let alone_overlays: Vec<Vec<OnceLock<Overlay>>> = scenarios
         .iter()
-        .map(|s| vec![None; s.changes.len()])
+        .map(|s| (0..s.changes.len()).map(|_| OnceLock::new()).collect())
         .collect();
 
     // The intents: those asked, else every intent with open items (or new scope) in any column.
@@ -606,10 +663,10 @@ pub fn compare_on(
             })
             .collect::<CoreResult<Vec<usize>>>()?
     };
-    let mut intents = Vec::new();
-    let mut explanations = Vec::new();
-    let mut bottlenecks: Vec<HashMap<String, Vec<String>>> = vec![HashMap::new(); overlays.len()];
-    for at in chosen {
+    let keep_empty = !spec.intents.is_empty();
+    // One intent's columns and explanations: its own forecasts, read-only use of everything
+    // else, so the intents are compared side by side on the cores and put back in order.
+    let one = |at: usize| -> Option<(IntentRow, Vec<Explanation>)> {
         let base = IntentBase {
             at,
             shared: &shared,
@@ -632,8 +689,8 @@ pub fn compare_on(
             });
         }
         runs.insert(0, baseline);
-        if spec.intents.is_empty() && runs.iter().all(|r| r.report.items == 0) {
-            continue;
+        if !keep_empty && runs.iter().all(|r| r.report.items == 0) {
+            return None;
         }
         let name = ix.intents[at].name.clone();
         let cells: Vec<IntentCell> = runs
@@ -649,14 +706,7 @@ pub fn compare_on(
                 )
             })
             .collect();
-        for (c, cl) in cells.iter().enumerate() {
-            if let Some(b) = &cl.bottleneck {
-                bottlenecks[c]
-                    .entry(b.team.clone())
-                    .or_default()
-                    .push(name.clone());
-            }
-        }
+        let mut explanations = Vec::new();
         // The differences in words: the change that moved it, else each change alone.
         for (c, s) in scenarios.iter().enumerate() {
             let col = c + 1;
@@ -707,7 +757,7 @@ pub fn compare_on(
                     &[]
                 };
                 for k in alone {
-                    let alone = alone_overlays[c][*k].get_or_insert_with(|| {
+                    let alone = alone_overlays[c][*k].get_or_init(|| {
                         Overlay::resolve_with(
                             ix,
                             std::slice::from_ref(&s.changes[*k]),
@@ -743,11 +793,11 @@ pub fn compare_on(
                 if let Some((_, k)) = only.filter(|(d, _)| *d == delta) {
                     // One change does it all: say so, naming the scenario it belongs to.
                     format!(
-                        "{} (\u{201c}{}\u{201d}) {verb} \u{201c}{name}\u{201d} {} at P85 ({dates}).",
-                        words[k],
-                        s.name,
-                        when(delta)
-                    )
+                            "{} (\u{201c}{}\u{201d}) {verb} \u{201c}{name}\u{201d} {} at P85 ({dates}).",
+                            words[k],
+                            s.name,
+                            when(delta)
+                        )
                 } else {
                     let mut text = format!(
                         "\u{201c}{}\u{201d} {verb} \u{201c}{name}\u{201d} {} at P85 ({dates})",
@@ -790,11 +840,32 @@ pub fn compare_on(
                 text,
             });
         }
-        intents.push(IntentRow {
-            id: ix.intents[at].id.clone(),
-            name,
-            cells,
-        });
+        Some((
+            IntentRow {
+                id: ix.intents[at].id.clone(),
+                name,
+                cells,
+            },
+            explanations,
+        ))
+    };
+    let mut intents = Vec::new();
+    let mut explanations = Vec::new();
+    let mut bottlenecks: Vec<HashMap<String, Vec<String>>> = vec![HashMap::new(); overlays.len()];
+    for (row, said) in in_order_on_cores(&chosen, threads, one)
+        .into_iter()
+        .flatten()
+    {
+        for (c, cl) in row.cells.iter().enumerate() {
+            if let Some(b) = &cl.bottleneck {
+                bottlenecks[c]
+                    .entry(b.team.clone())
+                    .or_default()
+                    .push(row.name.clone());
+            }
+        }
+        explanations.extend(said);
+        intents.push(row);
     }
     explanations.sort_by_key(|e| std::cmp::Reverse(e.days.abs()));
 
@@ -873,4 +944,118 @@ pub async fn compare(ws: &Workspace, spec: &CompareSpec, now: i64) -> CoreResult
     }
     crate::flow::titles(ws, refs).await?;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo::{self, DemoOptions};
+    use crate::plan::scenario::ScenarioChange;
+
+    /// 2026-03-31T17:00:00Z, the demo's end.
+    const END: i64 = 1_774_976_400_000;
+
+    fn scenario(name: &str, changes: Vec<ScenarioChange>) -> Scenario {
+        Scenario {
+            id: format!("s-{name}"),
+            name: name.into(),
+            notes: String::new(),
+            changes,
+            version: 1,
+            created_by: "lead".into(),
+            created_at: String::new(),
+            updated_by: "lead".into(),
+            updated_at: String::new(),
+        }
+    }
+
+    /// The intents are compared on several workers at once: the comparison (every column,
+    /// critical path, bottleneck and explanation, in order) is the one worked out intent after
+    /// intent on one, whatever the number of workers.
+    #[tokio::test]
+    async fn intents_compared_on_several_cores_give_the_comparison_made_one_after_the_other() {
+        let dir = tempfile::tempdir().expect("dir");
+        let ws = Workspace::create(&dir.path().join("d.baton"))
+            .await
+            .expect("workspace");
+        let graph = demo::generate(&DemoOptions {
+            items: 4_000,
+            seed: demo::DEFAULT_SEED,
+            end: END,
+        });
+        demo::write(&ws, &graph).await.expect("demo");
+        let spec = CompareSpec {
+            trials: Some(300),
+            ..CompareSpec::default()
+        };
+        let (ix, mapping, _) = crate::flow::prepare(&ws, &spec.filter, END)
+            .await
+            .expect("index");
+        let open: Vec<usize> = (0..ix.items.len())
+            .filter(|i| !matches!(ix.items[*i].flow, FlowState::Done | FlowState::Canceled))
+            .collect();
+        let key = |i: usize| ix.item_keys.get(i).unwrap_or("").to_owned();
+        let team = |t: usize| ix.teams[t].name.clone();
+        let day = |d: i64| crate::time::to_rfc3339(END + d * 86_400_000)[..10].to_owned();
+        let scenarios = vec![
+            scenario(
+                "hand over",
+                open.iter()
+                    .filter(|i| ix.items[**i].team == 0)
+                    .take(8)
+                    .map(|i| ScenarioChange::MoveWork {
+                        item: key(*i),
+                        team: team(1),
+                    })
+                    .collect(),
+            ),
+            scenario(
+                "holidays",
+                (0..ix.teams.len())
+                    .map(|t| ScenarioChange::Capacity {
+                        team: team(t),
+                        from: day(7),
+                        to: day(27),
+                        percent: 0,
+                    })
+                    .collect(),
+            ),
+            scenario(
+                "two changes",
+                vec![
+                    ScenarioChange::Capacity {
+                        team: team(2),
+                        from: day(1),
+                        to: day(40),
+                        percent: 20,
+                    },
+                    ScenarioChange::AddScope {
+                        title: "New scope".into(),
+                        team: team(2),
+                        intent: ix.intents.first().map(|n| n.id.clone()),
+                        items: 12,
+                        size: 1.0,
+                        blocked_by: Vec::new(),
+                        blocks: Vec::new(),
+                    },
+                ],
+            ),
+        ];
+        let one = compare_on_cores(&ix, &mapping, &spec, &scenarios, END, 1).expect("one");
+        assert!(one.intents.len() >= 3, "{} intents", one.intents.len());
+        assert!(
+            !one.explanations.is_empty(),
+            "the scenarios move some intent"
+        );
+        assert!(one
+            .intents
+            .iter()
+            .any(|r| r.cells.iter().any(|c| c.bottleneck.is_some())));
+        for threads in [2, 3, 8] {
+            let many =
+                compare_on_cores(&ix, &mapping, &spec, &scenarios, END, threads).expect("many");
+            assert_eq!(many, one, "{threads} workers");
+        }
+        ws.close().await;
+    }
 }
