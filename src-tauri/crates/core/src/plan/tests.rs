@@ -948,4 +948,100 @@ mod scenarios {
             assert!(cell.delta_p50.expect("dated") < 0, "seed {seed}: {cell:?}");
         }
     }
+
+    /// The intents are compared on several workers at once: the comparison (every column,
+    /// critical path, bottleneck and explanation, in order) is the one worked out intent after
+    /// intent on one, whatever the number of workers.
+    #[tokio::test]
+    async fn intents_compared_on_several_cores_give_the_comparison_made_one_after_the_other() {
+        use crate::demo::{self, DemoOptions};
+        use crate::graph::model::FlowState;
+        use crate::graph::Workspace;
+        use crate::plan::compare::compare_on_cores;
+        /// 2026-03-31T17:00:00Z, the demo's end.
+        const END: i64 = 1_774_976_400_000;
+        let dir = tempfile::tempdir().expect("dir");
+        let ws = Workspace::create(&dir.path().join("d.baton"))
+            .await
+            .expect("workspace");
+        let graph = demo::generate(&DemoOptions {
+            items: 4_000,
+            seed: demo::DEFAULT_SEED,
+            end: END,
+        });
+        demo::write(&ws, &graph).await.expect("demo");
+        let spec = CompareSpec {
+            trials: Some(300),
+            ..CompareSpec::default()
+        };
+        let (ix, mapping, _) = crate::flow::prepare(&ws, &spec.filter, END)
+            .await
+            .expect("index");
+        let open: Vec<usize> = (0..ix.items.len())
+            .filter(|i| !matches!(ix.items[*i].flow, FlowState::Done | FlowState::Canceled))
+            .collect();
+        let key = |i: usize| ix.item_keys.get(i).unwrap_or("").to_owned();
+        let team = |t: usize| ix.teams[t].name.clone();
+        let day = |d: i64| crate::time::to_rfc3339(END + d * 86_400_000)[..10].to_owned();
+        let scenarios = vec![
+            scenario(
+                "hand over",
+                open.iter()
+                    .filter(|i| ix.items[**i].team == 0)
+                    .take(8)
+                    .map(|i| ScenarioChange::MoveWork {
+                        item: key(*i),
+                        team: team(1),
+                    })
+                    .collect(),
+            ),
+            scenario(
+                "holidays",
+                (0..ix.teams.len())
+                    .map(|t| ScenarioChange::Capacity {
+                        team: team(t),
+                        from: day(7),
+                        to: day(27),
+                        percent: 0,
+                    })
+                    .collect(),
+            ),
+            scenario(
+                "two changes",
+                vec![
+                    ScenarioChange::Capacity {
+                        team: team(2),
+                        from: day(1),
+                        to: day(40),
+                        percent: 20,
+                    },
+                    ScenarioChange::AddScope {
+                        title: "New scope".into(),
+                        team: team(2),
+                        intent: ix.intents.first().map(|n| n.id.clone()),
+                        items: 12,
+                        size: 1.0,
+                        blocked_by: Vec::new(),
+                        blocks: Vec::new(),
+                    },
+                ],
+            ),
+        ];
+        let one = compare_on_cores(&ix, &mapping, &spec, &scenarios, END, 1).expect("one");
+        assert!(one.intents.len() >= 3, "{} intents", one.intents.len());
+        assert!(
+            !one.explanations.is_empty(),
+            "the scenarios move some intent"
+        );
+        assert!(one
+            .intents
+            .iter()
+            .any(|r| r.cells.iter().any(|c| c.bottleneck.is_some())));
+        for threads in [2, 3, 8] {
+            let many =
+                compare_on_cores(&ix, &mapping, &spec, &scenarios, END, threads).expect("many");
+            assert_eq!(many, one, "{threads} workers");
+        }
+        ws.close().await;
+    }
 }
