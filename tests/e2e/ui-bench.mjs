@@ -3,6 +3,7 @@
 //
 //   node tests/e2e/ui-bench.mjs [--app target/release/baton-app] [--cli target/release/baton]
 //                               [--items 200000] [--runs 3] [--workspace FILE] [--json OUT]
+//                               [--flow-changes N] [--cache DIR] [--frames 1]
 //
 // `.ci/ui-bench` builds the release app first and runs this. Each run starts the app afresh
 // (empty data folders, the workspace given on its command line) and times, end to end:
@@ -23,8 +24,29 @@
 //                           longer), measured by a 10 ms heartbeat timer.
 // It prints each median against its budget and exits 1 when one is missed (2 when it cannot
 // run). Figures go to --json (default target/ui-bench/latest.json).
+//
+// Unbudgeted, for comparing builds on a loaded machine (wall times grow with the load, CPU time
+// much less): the CPU time (user + system, from /proc) the app's processes and, of those, the web
+// process spent per Flow team-filter change, from the click to 300 ms after every chart settled;
+// each step's notes give it by kind of thread (the page's main thread, Skia's painting workers,
+// Mesa's llvmpipe compositing, Rust's tokio workers, …).
+//   --flow-changes N   N team-filter changes per run (a new set of teams each time); the Flow
+//                      filter figures are then each run's median of N
+//   --cache DIR        one cache folder for every run (warm shader caches, as on a computer the
+//                      app has run on before); by default each run starts cold
+//   --frames 1         also count painted frames per Flow filter change (a frame loop runs, which
+//                      keeps the window drawing: not for the figures of record)
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer } from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -41,6 +63,7 @@ const app = resolve(args.app ?? join(root, "target/release/baton-app"));
 const cli = resolve(args.cli ?? join(root, "target/release/baton"));
 const items = Number(args.items ?? 200_000);
 const runs = Number(args.runs ?? 3);
+const flowChanges = Math.max(1, Number(args["flow-changes"] ?? 1));
 const out = resolve(args.json ?? join(root, "target/ui-bench/latest.json"));
 
 const BUDGETS = {
@@ -50,6 +73,12 @@ const BUDGETS = {
   "Bottlenecks: team filter → every chart settled": 300,
   "Dependencies ready": 1000,
   "longest main-thread stall": 200,
+};
+
+const median = (values) => {
+  const s = [...values].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
 function log(message) {
@@ -180,7 +209,8 @@ async function now(driver) {
 
 /** A 10 ms heartbeat on the main thread: the longest gap between beats is the longest stall. */
 async function startStallWatch(driver) {
-  await driver.execute(`
+  await driver.execute(
+    `
     clearInterval(window.__benchBeat);
     window.__benchStall = 0;
     let last = performance.now();
@@ -189,7 +219,24 @@ async function startStallWatch(driver) {
       window.__benchStall = Math.max(window.__benchStall, t - last);
       last = t;
     }, 10);
-  `);
+    // With --frames, painted frames: how many, and the longest wait for the next one (a frame
+    // loop keeps the window drawing, so it is off for the figures of record).
+    window.__benchFrames = { count: 0, gap: 0 };
+    if (arguments[0] && !window.__benchFrameLoop) {
+      window.__benchFrameLoop = true;
+      let lastFrame = performance.now();
+      const frame = (t) => {
+        const f = window.__benchFrames;
+        f.count += 1;
+        f.gap = Math.max(f.gap, t - lastFrame);
+        lastFrame = t;
+        requestAnimationFrame(frame);
+      };
+      requestAnimationFrame(frame);
+    }
+  `,
+    [Boolean(args.frames)],
+  );
 }
 
 async function readStall(driver) {
@@ -202,6 +249,13 @@ async function readStall(driver) {
  */
 async function takeStall(driver) {
   return driver.execute("const s = window.__benchStall ?? 0; window.__benchStall = 0; return s;");
+}
+
+/** Painted frames since the last call: how many, and the longest gap between two (ms). */
+async function takeFrames(driver) {
+  return driver.execute(
+    "const f = window.__benchFrames ?? { count: 0, gap: 0 }; window.__benchFrames = { count: 0, gap: 0 }; return f;",
+  );
 }
 
 /** The page's IPC round trips and chart draws since `after` (page time), for the notes. */
@@ -218,6 +272,81 @@ function ipcSince(entries, after) {
     `charts: ${of("baton:chart:").join(", ") || "none redrawn"}`,
     `each chart's drawing task: ${of("baton:chart-draw:").join(", ") || "none"}`,
   ];
+}
+
+/**
+ * CPU time (ms, user + system) used so far by each kind of thread of the processes under `root`
+ * (tauri-driver: the app, its web process): threads are grouped by name without their number
+ * (`llvmpipe-0`, `llvmpipe-1` → `llvmpipe`), the web process' main thread is `page main`. CPU
+ * time does not grow with the machine's load as wall time does, so steps can be compared on a
+ * shared machine.
+ */
+function cpuByThread(root) {
+  const procs = [];
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      procs.push({
+        pid: Number(d),
+        ppid: Number(f[1]),
+        comm: stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")),
+      });
+    } catch {
+      // gone since the listing
+    }
+  }
+  const inTree = new Set([root]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const p of procs)
+      if (!inTree.has(p.pid) && inTree.has(p.ppid)) {
+        inTree.add(p.pid);
+        grew = true;
+      }
+  }
+  const groups = {};
+  for (const p of procs) {
+    if (!inTree.has(p.pid)) continue;
+    let tasks = [];
+    try {
+      tasks = readdirSync(`/proc/${p.pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tasks) {
+      try {
+        const stat = readFileSync(`/proc/${p.pid}/task/${tid}/stat`, "utf8");
+        const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+        let name = comm.replace(/[\s:#-]*\d+$/, "");
+        const web = p.comm.startsWith("WebKitWebProc");
+        if (Number(tid) === p.pid) name = web ? "page main" : "main";
+        // The web process' threads by name; the others' after their process ("baton-app: tokio-rt-worker").
+        if (!web) name = `${p.comm}: ${name}`;
+        groups[name] = (groups[name] ?? 0) + ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+      } catch {
+        // gone since the listing
+      }
+    }
+  }
+  return groups;
+}
+
+/** What each kind of thread used between two `cpuByThread` readings, largest first (≥ 10 ms). */
+function cpuSpent(before, after) {
+  const spent = Object.entries(after)
+    .map(([name, ms]) => [name, ms - (before[name] ?? 0)])
+    .filter(([, ms]) => ms >= 10)
+    .sort((a, b) => b[1] - a[1]);
+  const total = spent.reduce((a, [, ms]) => a + ms, 0);
+  const web = spent.filter(([name]) => !name.includes(": ")).reduce((a, [, ms]) => a + ms, 0);
+  return {
+    total,
+    web,
+    text: `${Math.round(total)} ms (${spent.map(([n, ms]) => `${n} ${Math.round(ms)}`).join(", ")})`,
+  };
 }
 
 /** Opens a filter picker and ticks its option number `index` (0-based); returns the page time before the click. */
@@ -242,6 +371,13 @@ async function oneRun(run) {
   for (const dir of ["XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"]) {
     env[dir] = join(home, dir.toLowerCase());
     mkdirSync(env[dir], { recursive: true });
+  }
+  // With --cache DIR every run shares one cache folder (Mesa's and WebKit's shader caches warm
+  // after the first run, as on a computer the app has run on before); by default each run starts
+  // cold, as the very first start does.
+  if (args.cache) {
+    env.XDG_CACHE_HOME = resolve(args.cache);
+    mkdirSync(env.XDG_CACHE_HOME, { recursive: true });
   }
   env.HOME = home;
   env.BATON_LOG = env.BATON_LOG ?? "warn";
@@ -285,39 +421,80 @@ async function oneRun(run) {
 
     // 2. Flow: first visit, then filter changes.
     await startStallWatch(driver);
+    const firstCpu = cpuByThread(children[1].pid);
     let nav = await now(driver);
     await driver.click(await driver.waitFor('[data-testid="nav-flow"]'));
     let drawn = await waitMark(driver, "baton:drawn:flow", nav);
     figures["Flow: first visit → every chart settled"] = drawn - nav;
     const stalls = { "Flow first visit": await takeStall(driver) };
     await sleep(300);
-    let before = await pickOption(driver, "flow-filter-team", run % 4);
-    let change = await waitMark(driver, "baton:filter-change", before);
-    drawn = await waitMark(driver, "baton:drawn:flow", change);
-    figures["Flow: team filter → every chart settled"] = drawn - change;
-    stalls["Flow team filter"] = await takeStall(driver);
-    entries = await timeline(driver);
-    notes.push(`flow team filter: ${ipcSince(entries, change).join(", ")}`);
-    await closePopover(driver);
-    await sleep(300);
+    notes.push(
+      `flow first visit CPU to 300 ms after: ${cpuSpent(firstCpu, cpuByThread(children[1].pid)).text}`,
+    );
+    // Each change ticks or unticks one team (0, 1, 0, 2, 1, 3, …: a new set each time, so no
+    // answer comes from the cache); the figure is the median of the run's changes.
+    const driverPid = children[1].pid;
+    const flowTimes = [];
+    const flowCpu = [];
+    const flowWebCpu = [];
+    const flowStalls = [];
+    for (let i = 0; i < flowChanges; i++) {
+      const option = i === 0 ? run % 4 : (run % 4) + (i % 2 === 1 ? (i + 1) / 2 : i / 2 - 1);
+      const cpu = cpuByThread(driverPid);
+      await takeFrames(driver);
+      const before = await pickOption(driver, "flow-filter-team", option);
+      const change = await waitMark(driver, "baton:filter-change", before);
+      const drawn = await waitMark(driver, "baton:drawn:flow", change);
+      flowTimes.push(drawn - change);
+      flowStalls.push(await takeStall(driver));
+      const frames = await takeFrames(driver);
+      if (i === 0) {
+        entries = await timeline(driver);
+        notes.push(`flow team filter: ${ipcSince(entries, change).join(", ")}`);
+      }
+      await closePopover(driver);
+      await sleep(300);
+      const spent = cpuSpent(cpu, cpuByThread(driverPid));
+      flowCpu.push(spent.total);
+      flowWebCpu.push(spent.web);
+      if (i < 3)
+        notes.push(
+          `flow team filter ${i + 1}: ${Math.round(drawn - change)} ms, ${frames.count} frames (longest gap ${Math.round(frames.gap)} ms); CPU to 300 ms after: ${spent.text}`,
+        );
+    }
+    figures["Flow: team filter → every chart settled"] = median(flowTimes);
+    figures["CPU: Flow team filter, the app's processes"] = median(flowCpu);
+    figures["CPU: Flow team filter, the web process"] = median(flowWebCpu);
+    stalls["Flow team filter"] = Math.max(...flowStalls);
+    if (flowChanges > 1)
+      notes.push(
+        `flow team filter, ${flowChanges} changes: ${flowTimes.map((t) => Math.round(t)).join(", ")} ms; CPU ${flowCpu.map((t) => Math.round(t)).join(", ")} ms (web process ${flowWebCpu.map((t) => Math.round(t)).join(", ")} ms); stalls ${flowStalls.map((t) => Math.round(t)).join(", ")} ms`,
+      );
     await driver.click(await driver.waitFor('[data-testid="flow-filter-range"]'));
     const preset = await driver.waitFor('[data-testid="flow-filter-preset-30"]');
-    before = await now(driver);
+    let cpu = cpuByThread(driverPid);
+    let before = await now(driver);
     await driver.click(preset);
-    change = await waitMark(driver, "baton:filter-change", before);
+    let change = await waitMark(driver, "baton:filter-change", before);
     drawn = await waitMark(driver, "baton:drawn:flow", change);
     figures["Flow: date range → every chart settled"] = drawn - change;
     stalls["Flow date range"] = await takeStall(driver);
+    await closePopover(driver);
+    await sleep(300);
+    notes.push(`flow date range CPU to 300 ms after: ${cpuSpent(cpu, cpuByThread(driverPid)).text}`);
     let stall = Math.max(...Object.values(stalls));
 
     // 3. Bottlenecks: first visit (same filter), then a team filter change.
     await startStallWatch(driver);
+    cpu = cpuByThread(driverPid);
     nav = await now(driver);
     await driver.click(await driver.waitFor('[data-testid="nav-bottlenecks"]'));
     drawn = await waitMark(driver, "baton:drawn:bottlenecks", nav);
     figures["Bottlenecks: first visit → every chart settled"] = drawn - nav;
     stalls["Bottlenecks first visit"] = await takeStall(driver);
     await sleep(300);
+    notes.push(`bottlenecks first visit CPU to 300 ms after: ${cpuSpent(cpu, cpuByThread(driverPid)).text}`);
+    cpu = cpuByThread(driverPid);
     before = await pickOption(driver, "flow-filter-team", (run + 1) % 4);
     change = await waitMark(driver, "baton:filter-change", before);
     drawn = await waitMark(driver, "baton:drawn:bottlenecks", change);
@@ -326,10 +503,13 @@ async function oneRun(run) {
     notes.push(`bottlenecks team filter: ${ipcSince(entries, change).join(", ")}`);
     await closePopover(driver);
     stalls["Bottlenecks team filter"] = await takeStall(driver);
+    await sleep(300);
+    notes.push(`bottlenecks team filter CPU to 300 ms after: ${cpuSpent(cpu, cpuByThread(driverPid)).text}`);
     stall = Math.max(stall, stalls["Bottlenecks first visit"], stalls["Bottlenecks team filter"]);
 
     // 4. Dependencies: the report, the team map and the item graph drawn.
     await startStallWatch(driver);
+    cpu = cpuByThread(driverPid);
     nav = await now(driver);
     await driver.click(await driver.waitFor('[data-testid="nav-dependencies"]'));
     const report = await waitMark(driver, "baton:drawn:dependencies", nav);
@@ -340,6 +520,8 @@ async function oneRun(run) {
       `dependencies: report drawn ${Math.round(report - nav)} ms, graph drawn ${Math.round(graph - nav)} ms; ${ipcSince(entries, nav).join(", ")}`,
     );
     stalls.Dependencies = await readStall(driver);
+    await sleep(300);
+    notes.push(`dependencies CPU to 300 ms after: ${cpuSpent(cpu, cpuByThread(driverPid)).text}`);
     figures["longest main-thread stall"] = Math.max(stall, stalls.Dependencies);
     notes.push(
       `longest stall in each step: ${Object.entries(stalls)
@@ -376,11 +558,6 @@ for (let run = 0; run < runs; run++) {
 }
 const loadAfter = loadavg();
 
-const median = (values) => {
-  const s = [...values].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 const names = Object.keys(results[0]?.figures ?? {});
 const rows = names.map((name) => {
   const values = results.map((r) => r.figures[name]).filter((v) => typeof v === "number");
