@@ -93,6 +93,9 @@ pub struct PageWrite {
     /// Reviews still asked for on the items of `lifecycles` (GitHub pull requests): they replace
     /// what is stored of those items.
     pub review_requests: Vec<crate::graph::repo::review_requests::ReviewRequest>,
+    /// Where each page [`PageWrite::absorb`]ed into this one starts in `transitions`: each
+    /// page's changes are numbered (`transitions.seq`) as if it were written alone.
+    pub absorbed_at: Vec<usize>,
 }
 
 impl PageWrite {
@@ -111,6 +114,130 @@ impl PageWrite {
             self.people.push(person);
         }
         id
+    }
+
+    /// Every item (or key naming one) the page says something about: its items and any item
+    /// its changes, lifecycles, reviews asked, links, link sets, file lists, descriptions,
+    /// requesters and intent facts name.
+    fn named_items(&self) -> HashSet<&str> {
+        let mut named: HashSet<&str> = HashSet::new();
+        named.extend(self.items.iter().map(|i| i.id.as_str()));
+        named.extend(self.transitions.iter().map(|t| t.item_id.as_str()));
+        named.extend(self.lifecycles.iter().map(String::as_str));
+        named.extend(self.review_requests.iter().map(|r| r.item_id.as_str()));
+        for link in &self.links {
+            named.insert(&link.from_item_id);
+            named.insert(&link.to_item_id);
+        }
+        for set in &self.link_sets {
+            named.insert(&set.item_id);
+            for (from, to, _) in &set.keep {
+                named.insert(from);
+                named.insert(to);
+            }
+        }
+        for (key, id) in &self.keys {
+            named.insert(key);
+            named.insert(id);
+        }
+        named.extend(self.paths.iter().map(|p| p.item_id.as_str()));
+        named.extend(self.descriptions.iter().map(|(id, _)| id.as_str()));
+        named.extend(self.requesters.iter().map(|r| r.item_id.as_str()));
+        named.extend(self.intent_facts_for.iter().map(String::as_str));
+        named
+    }
+
+    /// Whether writing `later` in one transaction with this page could differ from writing the
+    /// two one after the other: they name a common item (a page's write reads what is stored of
+    /// the items it names: changes of items not stored are dropped, a lifecycle replaces an
+    /// item's history, a link set retires the links not listed), hold a common raw record, or
+    /// move a common cursor other than the stream's own.
+    pub fn overlaps(&self, later: &PageWrite) -> bool {
+        let named = self.named_items();
+        if later.named_items().iter().any(|id| named.contains(id)) {
+            return true;
+        }
+        let raw: HashSet<(&str, &str)> = self
+            .raw
+            .iter()
+            .map(|r| (r.stream.as_str(), r.external_id.as_str()))
+            .collect();
+        if later
+            .raw
+            .iter()
+            .any(|r| raw.contains(&(r.stream.as_str(), r.external_id.as_str())))
+        {
+            return true;
+        }
+        self.cursors
+            .iter()
+            .any(|(stream, _)| later.cursors.iter().any(|(s, _)| s == stream))
+    }
+
+    /// Adds the next page of the same stream to this one, so both are written in one
+    /// transaction, as they would be one after the other (call only when
+    /// [`PageWrite::overlaps`] is false): its cursor replaces this page's, a person met on both
+    /// keeps what the later page says (and an e-mail address seen on the earlier one), and
+    /// everything else is appended after this page's.
+    pub fn absorb(&mut self, later: PageWrite) {
+        let PageWrite {
+            stream: _,
+            raw,
+            people,
+            items,
+            transitions,
+            links,
+            keys,
+            link_sets,
+            workflow_maps,
+            requesters,
+            intents,
+            intent_facts_for,
+            facets,
+            intent_links,
+            paths,
+            descriptions,
+            owners,
+            cursor,
+            cursors,
+            lifecycles,
+            review_requests,
+            absorbed_at,
+        } = later;
+        let offset = self.transitions.len();
+        self.absorbed_at.push(offset);
+        self.absorbed_at
+            .extend(absorbed_at.into_iter().map(|at| at + offset));
+        for person in people {
+            match self.people.iter_mut().find(|p| p.login == person.login) {
+                Some(known) => {
+                    let email = person.email.clone().or_else(|| known.email.take());
+                    *known = SeenPerson { email, ..person };
+                }
+                None => self.people.push(person),
+            }
+        }
+        self.raw.extend(raw);
+        self.items.extend(items);
+        self.transitions.extend(transitions);
+        self.links.extend(links);
+        self.keys.extend(keys);
+        self.link_sets.extend(link_sets);
+        self.workflow_maps.extend(workflow_maps);
+        self.requesters.extend(requesters);
+        self.intents.extend(intents);
+        self.intent_facts_for.extend(intent_facts_for);
+        self.facets.extend(facets);
+        self.intent_links.extend(intent_links);
+        self.paths.extend(paths);
+        self.descriptions.extend(descriptions);
+        self.owners.extend(owners);
+        if cursor.is_some() {
+            self.cursor = cursor;
+        }
+        self.cursors.extend(cursors);
+        self.lifecycles.extend(lifecycles);
+        self.review_requests.extend(review_requests);
     }
 }
 
@@ -463,16 +590,27 @@ impl WriteOp for CommitPage<'_> {
                 .collect();
             repo::review_requests::replace(w.conn(), &page.lifecycles, &requests).await?;
         }
-        let transitions: Vec<Transition> = page
-            .transitions
-            .iter()
-            .filter(|t| on_page.contains(t.item_id.as_str()) || stored.contains(&t.item_id))
-            .map(|t| Transition {
-                actor_id: person(&t.actor_id),
-                ..t.clone()
-            })
-            .collect();
-        outcome.transitions = repo::transitions::insert_many(w.conn(), &transitions).await?;
+        // Each page's kept changes are numbered from 0, also in a write of several pages.
+        let mut starts = page.absorbed_at.iter().copied().peekable();
+        let mut seq = 0;
+        let mut transitions: Vec<(i64, Transition)> = Vec::with_capacity(page.transitions.len());
+        for (i, t) in page.transitions.iter().enumerate() {
+            while starts.next_if(|&start| start <= i).is_some() {
+                seq = 0;
+            }
+            if on_page.contains(t.item_id.as_str()) || stored.contains(&t.item_id) {
+                transitions.push((
+                    seq,
+                    Transition {
+                        actor_id: person(&t.actor_id),
+                        ..t.clone()
+                    },
+                ));
+                seq += 1;
+            }
+        }
+        let numbered: Vec<(i64, &Transition)> = transitions.iter().map(|(n, t)| (*n, t)).collect();
+        outcome.transitions = repo::transitions::insert_numbered(w.conn(), &numbered).await?;
 
         // Links: ends named by a key become the id of the item it names (when known), then
         // staged, retired when their item no longer lists them, and promoted once both ends
