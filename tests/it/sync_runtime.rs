@@ -177,8 +177,8 @@ async fn deep_fingerprint(h: &Harness) -> Vec<String> {
 async fn github_writes_of_several_list_pages_aborted_at_random_points_lose_and_duplicate_nothing()
 {
     // Pages of 5 issues or pull requests (each pull request with its timeline), two list pages
-    // a write when they name no common item: the same workspace as one page a write, however
-    // often the sync is interrupted.
+    // a write when neither writes an item the other names: the same workspace as one page a
+    // write, however often the sync is interrupted.
     let sized = |pages_per_write: u32| {
         let mut o = options();
         o.page_size = 5;
@@ -203,8 +203,8 @@ async fn github_writes_of_several_list_pages_aborted_at_random_points_lose_and_d
         let report = h.sync(&source).await;
         assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
         assert!(
-            report.figures.pages * 3 < alone * 2,
-            "most pages are written two at a time: {} writes, {alone} alone",
+            report.figures.pages < alone,
+            "pages are written two at a time: {} writes, {alone} alone",
             report.figures.pages
         );
         (deep_fingerprint(&h).await, server.requests().len())

@@ -55,9 +55,10 @@ pub struct SyncOptions {
     /// merge request (GitLab).
     pub change_files: bool,
     /// List pages of a GitHub stream (issues, pull requests with their timelines, events)
-    /// written in one transaction, when they name no common item: a write's fixed cost (its
-    /// statements, its commit, the pages of the tables' upper levels it rewrites in the log)
-    /// is paid once for them. At least 1.
+    /// written in one transaction, when none writes an item another names (see
+    /// `PageWrite::overlaps`): a write's fixed cost (its statements, its commit, the pages of
+    /// the tables' upper levels it rewrites in the log) is paid once for them. A walk's first
+    /// page is written alone. At least 1.
     pub pages_per_write: u32,
 }
 
@@ -70,7 +71,7 @@ impl Default for SyncOptions {
             review_concurrency: 4,
             timelines: true,
             change_files: true,
-            pages_per_write: 2,
+            pages_per_write: 4,
         }
     }
 }

@@ -116,45 +116,59 @@ impl PageWrite {
         id
     }
 
-    /// Every item (or key naming one) the page says something about: its items and any item
-    /// its changes, lifecycles, reviews asked, links, link sets, file lists, descriptions,
-    /// requesters and intent facts name.
+    /// The items (and keys naming them) whose stored rows the page's write sets or replaces:
+    /// its items, the items whose history, reviews asked, links from one side, file lists,
+    /// descriptions or intent facts it states in full, and its keys.
+    fn written_items(&self) -> HashSet<&str> {
+        let mut written: HashSet<&str> = HashSet::new();
+        written.extend(self.items.iter().map(|i| i.id.as_str()));
+        written.extend(self.lifecycles.iter().map(String::as_str));
+        written.extend(self.link_sets.iter().map(|s| s.item_id.as_str()));
+        for (key, id) in &self.keys {
+            written.insert(key);
+            written.insert(id);
+        }
+        written.extend(self.paths.iter().map(|p| p.item_id.as_str()));
+        written.extend(self.descriptions.iter().map(|(id, _)| id.as_str()));
+        written.extend(self.intent_facts_for.iter().map(String::as_str));
+        written
+    }
+
+    /// Every item (or key naming one) the page says something about: those it writes (see
+    /// [`PageWrite::written_items`]) and those its changes, reviews asked, links, link sets and
+    /// requesters name.
     fn named_items(&self) -> HashSet<&str> {
-        let mut named: HashSet<&str> = HashSet::new();
-        named.extend(self.items.iter().map(|i| i.id.as_str()));
+        let mut named = self.written_items();
         named.extend(self.transitions.iter().map(|t| t.item_id.as_str()));
-        named.extend(self.lifecycles.iter().map(String::as_str));
         named.extend(self.review_requests.iter().map(|r| r.item_id.as_str()));
         for link in &self.links {
             named.insert(&link.from_item_id);
             named.insert(&link.to_item_id);
         }
         for set in &self.link_sets {
-            named.insert(&set.item_id);
             for (from, to, _) in &set.keep {
                 named.insert(from);
                 named.insert(to);
             }
         }
-        for (key, id) in &self.keys {
-            named.insert(key);
-            named.insert(id);
-        }
-        named.extend(self.paths.iter().map(|p| p.item_id.as_str()));
-        named.extend(self.descriptions.iter().map(|(id, _)| id.as_str()));
         named.extend(self.requesters.iter().map(|r| r.item_id.as_str()));
-        named.extend(self.intent_facts_for.iter().map(String::as_str));
         named
     }
 
     /// Whether writing `later` in one transaction with this page could differ from writing the
-    /// two one after the other: they name a common item (a page's write reads what is stored of
-    /// the items it names: changes of items not stored are dropped, a lifecycle replaces an
-    /// item's history, a link set retires the links not listed), hold a common raw record, or
-    /// move a common cursor other than the stream's own.
+    /// two one after the other: one of them writes an item the other names (a page's write
+    /// reads what is stored of the items it names: changes of items not stored are dropped, a
+    /// key resolves to its item, a lifecycle replaces an item's history, a link set retires the
+    /// links not listed), they hold a common raw record, or they move a common cursor other
+    /// than the stream's own. (Two pages that only add changes or links to one item are
+    /// written as they would be one after the other: changes are numbered per page, and a
+    /// link listed twice keeps what the later page says.)
     pub fn overlaps(&self, later: &PageWrite) -> bool {
-        let named = self.named_items();
-        if later.named_items().iter().any(|id| named.contains(id)) {
+        let (written, named) = (self.written_items(), self.named_items());
+        let (later_written, later_named) = (later.written_items(), later.named_items());
+        if later_named.iter().any(|id| written.contains(id))
+            || later_written.iter().any(|id| named.contains(id))
+        {
             return true;
         }
         let raw: HashSet<(&str, &str)> = self

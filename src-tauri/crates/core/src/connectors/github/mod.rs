@@ -433,13 +433,22 @@ impl Stream {
 struct Held {
     page: Option<PageWrite>,
     pages: u32,
+    /// Pages handed over in this walk.
+    seen: u32,
 }
 
 impl Held {
-    /// Hands a mapped page (with the cursor after it) over: it joins the pages held unless it
-    /// names something they name (those are written first, alone); they are written together
-    /// once `pages_per_write` are held, or when it is the walk's `last`.
+    /// Hands a mapped page (with the cursor after it) over: it joins the pages held unless they
+    /// overlap ([`PageWrite::overlaps`]: those held are written first); they are written
+    /// together once `pages_per_write` are held, or when it is the walk's `last`. The walk's
+    /// first page is written alone, so that the writer starts at once.
     async fn add(&mut self, run: &mut Run<'_>, page: PageWrite, last: bool) -> Result<(), SyncError> {
+        self.seen += 1;
+        let per_write = if self.seen == 1 {
+            1
+        } else {
+            run.options.pages_per_write.max(1)
+        };
         let page = match self.page.take() {
             Some(mut held) if !held.overlaps(&page) => {
                 held.absorb(page);
@@ -456,7 +465,7 @@ impl Held {
                 page
             }
         };
-        if last || self.pages >= run.options.pages_per_write.max(1) {
+        if last || self.pages >= per_write {
             self.pages = 0;
             run.commit(page).await
         } else {
