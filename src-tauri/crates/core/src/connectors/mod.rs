@@ -295,18 +295,7 @@ pub struct Run<'a> {
     pending: Option<PendingCommit>,
     /// How the page pipeline went (see [`Pipeline`]).
     pub pipeline: Pipeline,
-    /// Page writes since the last checkpoint was started (see [`CHECKPOINT_EVERY`]).
-    writes_since_checkpoint: u32,
-    /// The checkpoint in progress on a reading connection, if any.
-    checkpoint: Option<tokio::task::JoinHandle<()>>,
 }
-
-/// Every this many page writes, a run copies the log into the file from a reading connection
-/// (a passive checkpoint, which never waits for the writer nor stops it), so that the writing
-/// connection, whose own checkpoint runs inside the commit that fills the log, mostly finds
-/// the log copied already: the copying and syncing to disk leave the pages' critical path for
-/// the other core. About 1 to 3 MiB of log a time.
-pub const CHECKPOINT_EVERY: u32 = 8;
 
 /// Where a run's time went between the connector and the page writer: how long the connector
 /// waited for the previous page's write before handing over the next (the writer is the
@@ -332,9 +321,6 @@ pub struct StreamFailure {
 impl Drop for Run<'_> {
     fn drop(&mut self) {
         if let Some((_, handle)) = self.pending.take() {
-            handle.abort();
-        }
-        if let Some(handle) = self.checkpoint.take() {
             handle.abort();
         }
     }
@@ -372,8 +358,6 @@ impl<'a> Run<'a> {
             skipped: Vec::new(),
             pending: None,
             pipeline: Pipeline::default(),
-            writes_since_checkpoint: 0,
-            checkpoint: None,
         }
     }
 
@@ -437,7 +421,6 @@ impl<'a> Run<'a> {
             self.run_id.clone(),
             self.figures,
         );
-        self.checkpoint_now_and_then();
         let stream = page.stream.clone();
         let ended = self.pipeline.last_write_end.clone();
         if let Ok(Some(end)) = ended.lock().map(|e| *e) {
@@ -455,28 +438,6 @@ impl<'a> Run<'a> {
         });
         self.pending = Some((stream, handle));
         Ok(())
-    }
-
-    /// Starts a passive checkpoint on a reading connection every [`CHECKPOINT_EVERY`] writes,
-    /// unless the last one is still going. (A failed one is only logged: the writing
-    /// connection's own checkpoint still copies the log.)
-    fn checkpoint_now_and_then(&mut self) {
-        self.writes_since_checkpoint += 1;
-        if self.writes_since_checkpoint < CHECKPOINT_EVERY
-            || self.checkpoint.as_ref().is_some_and(|c| !c.is_finished())
-        {
-            return;
-        }
-        self.writes_since_checkpoint = 0;
-        let pool = self.ws.pool().clone();
-        self.checkpoint = Some(tokio::spawn(async move {
-            if let Err(err) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
-                .execute(&pool)
-                .await
-            {
-                tracing::debug!(%err, "a checkpoint beside the sync failed");
-            }
-        }));
     }
 
     /// Waits until every page handed to [`Run::commit`] is written.

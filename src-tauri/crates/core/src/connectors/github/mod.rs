@@ -442,7 +442,12 @@ impl Held {
     /// overlap ([`PageWrite::overlaps`]: those held are written first); they are written
     /// together once `pages_per_write` are held, or when it is the walk's `last`. The walk's
     /// first page is written alone, so that the writer starts at once.
-    async fn add(&mut self, run: &mut Run<'_>, page: PageWrite, last: bool) -> Result<(), SyncError> {
+    async fn add(
+        &mut self,
+        run: &mut Run<'_>,
+        page: PageWrite,
+        last: bool,
+    ) -> Result<(), SyncError> {
         self.seen += 1;
         let per_write = if self.seen == 1 {
             1
