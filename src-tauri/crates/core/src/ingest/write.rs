@@ -830,3 +830,111 @@ impl WriteOp for Adopt<'_> {
         Ok(renamed)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::model::TransitionKind;
+
+    fn change(item: &str, event: &str) -> Transition {
+        Transition {
+            item_id: item.into(),
+            event_id: event.into(),
+            kind: TransitionKind::Label,
+            from_state: None,
+            to_state: "bug".into(),
+            at: 1,
+            actor_id: None,
+        }
+    }
+
+    fn seen(login: &str, name: &str, email: Option<&str>) -> SeenPerson {
+        SeenPerson {
+            login: login.into(),
+            display_name: name.into(),
+            is_bot: false,
+            email: email.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn pages_overlap_when_one_writes_an_item_the_other_names() {
+        let mut events = PageWrite::new("events:a/b");
+        events.transitions.push(change("gh:x/1#1", "e1"));
+        let mut more_events = PageWrite::new("events:a/b");
+        more_events.transitions.push(change("gh:x/1#1", "e2"));
+        assert!(
+            !events.overlaps(&more_events),
+            "two pages adding changes to one item are written as one after the other"
+        );
+        let mut history = PageWrite::new("pulls:a/b");
+        history.lifecycles.push("gh:x/1#1".into());
+        assert!(
+            events.overlaps(&history) && history.overlaps(&events),
+            "a page replacing an item's history and a page naming it, in either order"
+        );
+        let mut keyed = PageWrite::new("issues:a/b");
+        keyed.keys.push(("gh:x/a/b#7".into(), "gh:x/1#7".into()));
+        let mut linking = PageWrite::new("issues:a/b");
+        linking.links.push(Link {
+            from_item_id: "gh:x/1#2".into(),
+            to_item_id: "gh:x/a/b#7".into(),
+            kind: crate::graph::model::LinkKind::Relates,
+            origin: crate::graph::model::LinkOrigin::Source,
+            confidence: 1.0,
+            created_at: 1,
+            removed_at: None,
+            found_in: None,
+        });
+        assert!(
+            keyed.overlaps(&linking),
+            "a link naming an item by a key the earlier page writes"
+        );
+        let mut raw = PageWrite::new("events:a/b");
+        raw.raw.push(RawRecord {
+            source_id: "s".into(),
+            stream: "events".into(),
+            external_id: "9".into(),
+            payload: "{}".into(),
+            fetched_at: 1,
+        });
+        assert!(raw.overlaps(&raw.clone()), "a raw record met twice");
+    }
+
+    #[test]
+    fn an_absorbed_page_keeps_its_numbering_cursor_and_latest_people() {
+        let mut first = PageWrite::new("events:a/b");
+        first.transitions = vec![change("gh:x/1#1", "e1"), change("gh:x/1#2", "e2")];
+        first.people = vec![seen("ann", "Ann", Some("ann@example.com"))];
+        first.cursor = Some(Cursor {
+            page_token: Some("2".into()),
+            ..Cursor::default()
+        });
+        let mut second = PageWrite::new("events:a/b");
+        second.transitions = vec![change("gh:x/1#3", "e3")];
+        second.people = vec![seen("ann", "Ann B.", None), seen("bo", "Bo", None)];
+        second.cursor = Some(Cursor {
+            page_token: Some("3".into()),
+            ..Cursor::default()
+        });
+        let mut third = PageWrite::new("events:a/b");
+        third.transitions = vec![change("gh:x/1#4", "e4")];
+        second.absorb(third);
+        first.absorb(second);
+        assert_eq!(first.transitions.len(), 4);
+        assert_eq!(first.absorbed_at, vec![2, 3], "where each page's changes start");
+        assert_eq!(
+            first.cursor.as_ref().and_then(|c| c.page_token.as_deref()),
+            Some("3"),
+            "the cursor after the last page"
+        );
+        assert_eq!(
+            first.people,
+            vec![
+                seen("ann", "Ann B.", Some("ann@example.com")),
+                seen("bo", "Bo", None)
+            ],
+            "a person met twice: the later name, the address seen before"
+        );
+    }
+}
