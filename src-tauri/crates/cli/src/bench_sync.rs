@@ -349,7 +349,7 @@ pub async fn run(args: BenchSyncArgs) -> Result<(), CoreError> {
         );
     } else {
         outln!("corpus: {} issues and pull requests SCALED from DevLake's real panjf2000/ants rows (ids offset, times shifted, seed {:#x}); {:.0} MiB of JSON; generated in {:.1} s", args.items, args.seed, bytes as f64 / 1_048_576.0, generated);
-        outln!("path: fake GitHub on 127.0.0.1 → HTTP → parse → map → SQLite (one transaction per {} list pages)", args.pages_per_write.max(1));
+        outln!("path: fake GitHub on 127.0.0.1 → HTTP → parse → map → SQLite (up to {} list pages a transaction)", args.pages_per_write.max(1));
         outln!(
             "synced {} items in {} pages ({} requests) in {:.1} s: {:.0} items/s (target ≥ 5,000); workspace {:.0} MiB",
             items, report.figures.pages, report.figures.requests, seconds, rate, file_mib

@@ -922,7 +922,11 @@ mod tests {
         second.absorb(third);
         first.absorb(second);
         assert_eq!(first.transitions.len(), 4);
-        assert_eq!(first.absorbed_at, vec![2, 3], "where each page's changes start");
+        assert_eq!(
+            first.absorbed_at,
+            vec![2, 3],
+            "where each page's changes start"
+        );
         assert_eq!(
             first.cursor.as_ref().and_then(|c| c.page_token.as_deref()),
             Some("3"),
