@@ -20,7 +20,9 @@
 //! saved: a 304 ends the stream without writing anything. A walk's watermark advances only when
 //! its last page is committed; in between, the next URL is saved so a crash resumes mid-walk.
 //! A walk that reads every page (`/issues`; the others without a watermark) asks for its next
-//! page while the current one is mapped and written.
+//! page while the current one is mapped and written. Up to `pages_per_write` mapped pages go in
+//! one write, with the cursor after the last ([`Held`]; a walk's first page alone, pages that
+//! overlap apart).
 //!
 //! Requests go only to the API root's origin: a next link elsewhere stops the run with
 //! `foreign_origin` before the page is committed (so it is never saved in a cursor), and a
