@@ -147,6 +147,110 @@ async fn github_syncs_aborted_at_random_points_lose_and_duplicate_nothing() {
     }
 }
 
+/// The workspace rows a sync writes, with more than [`Harness::fingerprint`] holds: the reviews
+/// asked, keys, descriptions and intents; with `exact`, also the numbering of each item's
+/// changes (`seq`) and the streams' cursors (without their times and validators' URLs), which
+/// an interrupted sync may leave otherwise (a walk finished before an interruption is walked
+/// again from its watermark, in other pages).
+async fn deep_fingerprint(h: &Harness, exact: bool) -> Vec<String> {
+    let mut rows = h.fingerprint().await;
+    let mut queries = vec![
+        "SELECT json_array(item_id, reviewer, person_id, requested_at, requested_by) FROM review_requests ORDER BY 1",
+        "SELECT json_array(ref, item_id) FROM item_keys ORDER BY 1",
+        "SELECT json_array(item_id, words, hex(signature)) FROM item_texts ORDER BY 1",
+        "SELECT json_array(item_id, how, intent_id, source_ref) FROM intent_links ORDER BY 1",
+        "SELECT json_array(item_id, field, value) FROM item_facets ORDER BY 1",
+        "SELECT json_array(id, kind, title, external_id, source_key) FROM intents ORDER BY 1",
+    ];
+    if exact {
+        queries.extend([
+            "SELECT json_array(item_id, event_id, seq) FROM transitions ORDER BY item_id, event_id",
+            "SELECT json_array(stream, watermark, json_extract(etag, '$.etag'), page_token) FROM sync_cursors ORDER BY 1",
+        ]);
+    }
+    for sql in queries {
+        rows.extend(h.strings(sql).await);
+    }
+    let ids = h.strings("SELECT id FROM sources").await;
+    rows.into_iter()
+        .map(|row| {
+            ids.iter()
+                .fold(row, |row, id| row.replace(id.as_str(), "<source>"))
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn github_writes_of_several_list_pages_aborted_at_random_points_lose_and_duplicate_nothing() {
+    // Pages of 5 issues or pull requests (each pull request with its timeline), two list pages
+    // a write when neither writes an item the other names: the same workspace as one page a
+    // write, however often the sync is interrupted.
+    let sized = |pages_per_write: u32| {
+        let mut o = options();
+        o.page_size = 5;
+        o.pages_per_write = pages_per_write;
+        o
+    };
+    let fake = || Arc::new(FakeGithub::from_devlake(&fixtures(), GH_TOKEN).unwrap());
+    let (reference, alone) = {
+        let gh = fake();
+        let server = gh.serve().await.unwrap();
+        let h = Harness::with_options(sized(1)).await;
+        let source = h.add_github(&server.url(), GH_TOKEN).await;
+        let report = h.sync(&source).await;
+        assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+        (
+            (
+                deep_fingerprint(&h, true).await,
+                deep_fingerprint(&h, false).await,
+            ),
+            report.figures.pages,
+        )
+    };
+    let (grouped, total_requests) = {
+        let gh = fake();
+        let server = gh.serve().await.unwrap();
+        let h = Harness::with_options(sized(2)).await;
+        let source = h.add_github(&server.url(), GH_TOKEN).await;
+        let report = h.sync(&source).await;
+        assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+        assert!(
+            report.figures.pages < alone,
+            "pages are written two at a time: {} writes, {alone} alone",
+            report.figures.pages
+        );
+        (deep_fingerprint(&h, true).await, server.requests().len())
+    };
+    assert_same(
+        &grouped,
+        &reference.0,
+        "two list pages a write or one: the same workspace",
+    );
+    for seed in [0x5EED_0011u64, 0x5EED_0012] {
+        let gh = fake();
+        let answer = gh.clone();
+        let (server, count, target, notify) =
+            tripwire_server(Arc::new(move |r| answer.answer(r))).await;
+        gh.set_base(&server.url());
+        let h = Harness::with_options(sized(2)).await;
+        let source = h.add_github(&server.url(), GH_TOKEN).await;
+        let interrupted =
+            sync_with_interruptions(&h, &source, &count, &target, &notify, seed, total_requests)
+                .await;
+        assert!(
+            interrupted >= 3,
+            "seed {seed:#x}: interrupted {interrupted} times"
+        );
+        assert_same(
+            &deep_fingerprint(&h, false).await,
+            &reference.1,
+            &format!(
+                "seed {seed:#x}: nothing lost or duplicated after {interrupted} interruptions"
+            ),
+        );
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn gitlab_syncs_aborted_at_random_points_lose_and_duplicate_nothing() {
     let reference = {

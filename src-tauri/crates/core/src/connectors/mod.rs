@@ -54,6 +54,12 @@ pub struct SyncOptions {
     /// (`/pulls/{n}/files`) and each repository's `CODEOWNERS` (GitHub), the changes of each
     /// merge request (GitLab).
     pub change_files: bool,
+    /// List pages of a GitHub stream (issues, pull requests with their timelines, events)
+    /// written in one transaction, when none writes an item another names (see
+    /// `PageWrite::overlaps`): a write's fixed cost (its statements, its commit, the pages of
+    /// the tables' upper levels it rewrites in the log) is paid once for them. A walk's first
+    /// page is written alone. At least 1.
+    pub pages_per_write: u32,
 }
 
 impl Default for SyncOptions {
@@ -65,6 +71,7 @@ impl Default for SyncOptions {
             review_concurrency: 4,
             timelines: true,
             change_files: true,
+            pages_per_write: 4,
         }
     }
 }

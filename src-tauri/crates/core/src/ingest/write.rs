@@ -93,6 +93,9 @@ pub struct PageWrite {
     /// Reviews still asked for on the items of `lifecycles` (GitHub pull requests): they replace
     /// what is stored of those items.
     pub review_requests: Vec<crate::graph::repo::review_requests::ReviewRequest>,
+    /// Where each page [`PageWrite::absorb`]ed into this one starts in `transitions`: each
+    /// page's changes are numbered (`transitions.seq`) as if it were written alone.
+    pub absorbed_at: Vec<usize>,
 }
 
 impl PageWrite {
@@ -111,6 +114,144 @@ impl PageWrite {
             self.people.push(person);
         }
         id
+    }
+
+    /// The items (and keys naming them) whose stored rows the page's write sets or replaces:
+    /// its items, the items whose history, reviews asked, links from one side, file lists,
+    /// descriptions or intent facts it states in full, and its keys.
+    fn written_items(&self) -> HashSet<&str> {
+        let mut written: HashSet<&str> = HashSet::new();
+        written.extend(self.items.iter().map(|i| i.id.as_str()));
+        written.extend(self.lifecycles.iter().map(String::as_str));
+        written.extend(self.link_sets.iter().map(|s| s.item_id.as_str()));
+        for (key, id) in &self.keys {
+            written.insert(key);
+            written.insert(id);
+        }
+        written.extend(self.paths.iter().map(|p| p.item_id.as_str()));
+        written.extend(self.descriptions.iter().map(|(id, _)| id.as_str()));
+        written.extend(self.intent_facts_for.iter().map(String::as_str));
+        written
+    }
+
+    /// Every item (or key naming one) the page says something about: those it writes (see
+    /// [`PageWrite::written_items`]) and those its changes, reviews asked, links, link sets and
+    /// requesters name.
+    fn named_items(&self) -> HashSet<&str> {
+        let mut named = self.written_items();
+        named.extend(self.transitions.iter().map(|t| t.item_id.as_str()));
+        named.extend(self.review_requests.iter().map(|r| r.item_id.as_str()));
+        for link in &self.links {
+            named.insert(&link.from_item_id);
+            named.insert(&link.to_item_id);
+        }
+        for set in &self.link_sets {
+            for (from, to, _) in &set.keep {
+                named.insert(from);
+                named.insert(to);
+            }
+        }
+        named.extend(self.requesters.iter().map(|r| r.item_id.as_str()));
+        named
+    }
+
+    /// Whether writing `later` in one transaction with this page could differ from writing the
+    /// two one after the other: one of them writes an item the other names (a page's write
+    /// reads what is stored of the items it names: changes of items not stored are dropped, a
+    /// key resolves to its item, a lifecycle replaces an item's history, a link set retires the
+    /// links not listed), they hold a common raw record, or they move a common cursor other
+    /// than the stream's own. (Two pages that only add changes or links to one item are
+    /// written as they would be one after the other: changes are numbered per page, and a
+    /// link listed twice keeps what the later page says.)
+    pub fn overlaps(&self, later: &PageWrite) -> bool {
+        let (written, named) = (self.written_items(), self.named_items());
+        let (later_written, later_named) = (later.written_items(), later.named_items());
+        if later_named.iter().any(|id| written.contains(id))
+            || later_written.iter().any(|id| named.contains(id))
+        {
+            return true;
+        }
+        let raw: HashSet<(&str, &str)> = self
+            .raw
+            .iter()
+            .map(|r| (r.stream.as_str(), r.external_id.as_str()))
+            .collect();
+        if later
+            .raw
+            .iter()
+            .any(|r| raw.contains(&(r.stream.as_str(), r.external_id.as_str())))
+        {
+            return true;
+        }
+        self.cursors
+            .iter()
+            .any(|(stream, _)| later.cursors.iter().any(|(s, _)| s == stream))
+    }
+
+    /// Adds the next page of the same stream to this one, so both are written in one
+    /// transaction, as they would be one after the other (call only when
+    /// [`PageWrite::overlaps`] is false): its cursor replaces this page's, a person met on both
+    /// keeps what the later page says (and an e-mail address seen on the earlier one), and
+    /// everything else is appended after this page's.
+    pub fn absorb(&mut self, later: PageWrite) {
+        let PageWrite {
+            stream: _,
+            raw,
+            people,
+            items,
+            transitions,
+            links,
+            keys,
+            link_sets,
+            workflow_maps,
+            requesters,
+            intents,
+            intent_facts_for,
+            facets,
+            intent_links,
+            paths,
+            descriptions,
+            owners,
+            cursor,
+            cursors,
+            lifecycles,
+            review_requests,
+            absorbed_at,
+        } = later;
+        let offset = self.transitions.len();
+        self.absorbed_at.push(offset);
+        self.absorbed_at
+            .extend(absorbed_at.into_iter().map(|at| at + offset));
+        for person in people {
+            match self.people.iter_mut().find(|p| p.login == person.login) {
+                Some(known) => {
+                    let email = person.email.clone().or_else(|| known.email.take());
+                    *known = SeenPerson { email, ..person };
+                }
+                None => self.people.push(person),
+            }
+        }
+        self.raw.extend(raw);
+        self.items.extend(items);
+        self.transitions.extend(transitions);
+        self.links.extend(links);
+        self.keys.extend(keys);
+        self.link_sets.extend(link_sets);
+        self.workflow_maps.extend(workflow_maps);
+        self.requesters.extend(requesters);
+        self.intents.extend(intents);
+        self.intent_facts_for.extend(intent_facts_for);
+        self.facets.extend(facets);
+        self.intent_links.extend(intent_links);
+        self.paths.extend(paths);
+        self.descriptions.extend(descriptions);
+        self.owners.extend(owners);
+        if cursor.is_some() {
+            self.cursor = cursor;
+        }
+        self.cursors.extend(cursors);
+        self.lifecycles.extend(lifecycles);
+        self.review_requests.extend(review_requests);
     }
 }
 
@@ -463,16 +604,27 @@ impl WriteOp for CommitPage<'_> {
                 .collect();
             repo::review_requests::replace(w.conn(), &page.lifecycles, &requests).await?;
         }
-        let transitions: Vec<Transition> = page
-            .transitions
-            .iter()
-            .filter(|t| on_page.contains(t.item_id.as_str()) || stored.contains(&t.item_id))
-            .map(|t| Transition {
-                actor_id: person(&t.actor_id),
-                ..t.clone()
-            })
-            .collect();
-        outcome.transitions = repo::transitions::insert_many(w.conn(), &transitions).await?;
+        // Each page's kept changes are numbered from 0, also in a write of several pages.
+        let mut starts = page.absorbed_at.iter().copied().peekable();
+        let mut seq = 0;
+        let mut transitions: Vec<(i64, Transition)> = Vec::with_capacity(page.transitions.len());
+        for (i, t) in page.transitions.iter().enumerate() {
+            while starts.next_if(|&start| start <= i).is_some() {
+                seq = 0;
+            }
+            if on_page.contains(t.item_id.as_str()) || stored.contains(&t.item_id) {
+                transitions.push((
+                    seq,
+                    Transition {
+                        actor_id: person(&t.actor_id),
+                        ..t.clone()
+                    },
+                ));
+                seq += 1;
+            }
+        }
+        let numbered: Vec<(i64, &Transition)> = transitions.iter().map(|(n, t)| (*n, t)).collect();
+        outcome.transitions = repo::transitions::insert_numbered(w.conn(), &numbered).await?;
 
         // Links: ends named by a key become the id of the item it names (when known), then
         // staged, retired when their item no longer lists them, and promoted once both ends
@@ -676,5 +828,117 @@ impl WriteOp for Adopt<'_> {
         }
         w.changed(ChangeKind::SyncRuns);
         Ok(renamed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::model::TransitionKind;
+
+    fn change(item: &str, event: &str) -> Transition {
+        Transition {
+            item_id: item.into(),
+            event_id: event.into(),
+            kind: TransitionKind::Label,
+            from_state: None,
+            to_state: "bug".into(),
+            at: 1,
+            actor_id: None,
+        }
+    }
+
+    fn seen(login: &str, name: &str, email: Option<&str>) -> SeenPerson {
+        SeenPerson {
+            login: login.into(),
+            display_name: name.into(),
+            is_bot: false,
+            email: email.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn pages_overlap_when_one_writes_an_item_the_other_names() {
+        let mut events = PageWrite::new("events:a/b");
+        events.transitions.push(change("gh:x/1#1", "e1"));
+        let mut more_events = PageWrite::new("events:a/b");
+        more_events.transitions.push(change("gh:x/1#1", "e2"));
+        assert!(
+            !events.overlaps(&more_events),
+            "two pages adding changes to one item are written as one after the other"
+        );
+        let mut history = PageWrite::new("pulls:a/b");
+        history.lifecycles.push("gh:x/1#1".into());
+        assert!(
+            events.overlaps(&history) && history.overlaps(&events),
+            "a page replacing an item's history and a page naming it, in either order"
+        );
+        let mut keyed = PageWrite::new("issues:a/b");
+        keyed.keys.push(("gh:x/a/b#7".into(), "gh:x/1#7".into()));
+        let mut linking = PageWrite::new("issues:a/b");
+        linking.links.push(Link {
+            from_item_id: "gh:x/1#2".into(),
+            to_item_id: "gh:x/a/b#7".into(),
+            kind: crate::graph::model::LinkKind::Relates,
+            origin: crate::graph::model::LinkOrigin::Source,
+            confidence: 1.0,
+            created_at: 1,
+            removed_at: None,
+            found_in: None,
+        });
+        assert!(
+            keyed.overlaps(&linking),
+            "a link naming an item by a key the earlier page writes"
+        );
+        let mut raw = PageWrite::new("events:a/b");
+        raw.raw.push(RawRecord {
+            source_id: "s".into(),
+            stream: "events".into(),
+            external_id: "9".into(),
+            payload: "{}".into(),
+            fetched_at: 1,
+        });
+        assert!(raw.overlaps(&raw.clone()), "a raw record met twice");
+    }
+
+    #[test]
+    fn an_absorbed_page_keeps_its_numbering_cursor_and_latest_people() {
+        let mut first = PageWrite::new("events:a/b");
+        first.transitions = vec![change("gh:x/1#1", "e1"), change("gh:x/1#2", "e2")];
+        first.people = vec![seen("ann", "Ann", Some("ann@example.com"))];
+        first.cursor = Some(Cursor {
+            page_token: Some("2".into()),
+            ..Cursor::default()
+        });
+        let mut second = PageWrite::new("events:a/b");
+        second.transitions = vec![change("gh:x/1#3", "e3")];
+        second.people = vec![seen("ann", "Ann B.", None), seen("bo", "Bo", None)];
+        second.cursor = Some(Cursor {
+            page_token: Some("3".into()),
+            ..Cursor::default()
+        });
+        let mut third = PageWrite::new("events:a/b");
+        third.transitions = vec![change("gh:x/1#4", "e4")];
+        second.absorb(third);
+        first.absorb(second);
+        assert_eq!(first.transitions.len(), 4);
+        assert_eq!(
+            first.absorbed_at,
+            vec![2, 3],
+            "where each page's changes start"
+        );
+        assert_eq!(
+            first.cursor.as_ref().and_then(|c| c.page_token.as_deref()),
+            Some("3"),
+            "the cursor after the last page"
+        );
+        assert_eq!(
+            first.people,
+            vec![
+                seen("ann", "Ann B.", Some("ann@example.com")),
+                seen("bo", "Bo", None)
+            ],
+            "a person met twice: the later name, the address seen before"
+        );
     }
 }

@@ -20,7 +20,9 @@
 //! saved: a 304 ends the stream without writing anything. A walk's watermark advances only when
 //! its last page is committed; in between, the next URL is saved so a crash resumes mid-walk.
 //! A walk that reads every page (`/issues`; the others without a watermark) asks for its next
-//! page while the current one is mapped and written.
+//! page while the current one is mapped and written. Up to `pages_per_write` mapped pages go in
+//! one write, with the cursor after the last ([`Held`]; a walk's first page alone, pages that
+//! overlap apart).
 //!
 //! Requests go only to the API root's origin: a next link elsewhere stops the run with
 //! `foreign_origin` before the page is committed (so it is never saved in a cursor), and a
@@ -428,9 +430,69 @@ impl Stream {
     }
 }
 
-/// Walks one stream of a repository from its cursor: each page is fetched (the first one
-/// conditionally), mapped, and committed with the cursor, until the last page, a 304, or (for
-/// the newest-first streams) the first record older than where the walk started.
+/// List pages of a walk held to be written together (see `SyncOptions::pages_per_write`).
+#[derive(Default)]
+struct Held {
+    page: Option<PageWrite>,
+    pages: u32,
+    /// Pages handed over in this walk.
+    seen: u32,
+}
+
+impl Held {
+    /// Hands a mapped page (with the cursor after it) over: it joins the pages held unless they
+    /// overlap ([`PageWrite::overlaps`]: those held are written first); they are written
+    /// together once `pages_per_write` are held, or when it is the walk's `last`. The walk's
+    /// first page is written alone, so that the writer starts at once.
+    async fn add(
+        &mut self,
+        run: &mut Run<'_>,
+        page: PageWrite,
+        last: bool,
+    ) -> Result<(), SyncError> {
+        self.seen += 1;
+        let per_write = if self.seen == 1 {
+            1
+        } else {
+            run.options.pages_per_write.max(1)
+        };
+        let page = match self.page.take() {
+            Some(mut held) if !held.overlaps(&page) => {
+                held.absorb(page);
+                self.pages += 1;
+                held
+            }
+            Some(held) => {
+                run.commit(held).await?;
+                self.pages = 1;
+                page
+            }
+            None => {
+                self.pages = 1;
+                page
+            }
+        };
+        if last || self.pages >= per_write {
+            self.pages = 0;
+            run.commit(page).await
+        } else {
+            self.page = Some(page);
+            Ok(())
+        }
+    }
+
+    /// Writes the pages held.
+    async fn write(&mut self, run: &mut Run<'_>) -> Result<(), SyncError> {
+        self.pages = 0;
+        match self.page.take() {
+            Some(page) => run.commit(page).await,
+            None => Ok(()),
+        }
+    }
+}
+
+/// Walks one stream of a repository from its cursor (see [`walk_stream`]). Pages mapped
+/// before a failure are written, as they would have been one by one.
 async fn sync_stream(
     run: &mut Run<'_>,
     gh: &mut GithubRun,
@@ -438,6 +500,24 @@ async fn sync_stream(
     root: &Url,
     ids: &RepoIds,
     kind: Stream,
+) -> Result<(), SyncError> {
+    let mut held = Held::default();
+    let walked = walk_stream(run, (gh, shared), root, ids, kind, &mut held).await;
+    let written = held.write(run).await;
+    walked.and(written)
+}
+
+/// Walks one stream of a repository from its cursor: each page is fetched (the first one
+/// conditionally), mapped, and committed with the cursor (several pages a write, see [`Held`]),
+/// until the last page, a 304, or (for the newest-first streams) the first record older than
+/// where the walk started.
+async fn walk_stream(
+    run: &mut Run<'_>,
+    (gh, shared): (&mut GithubRun, &mut RepoSync),
+    root: &Url,
+    ids: &RepoIds,
+    kind: Stream,
+    held: &mut Held,
 ) -> Result<(), SyncError> {
     let repo = ids.full_name.as_str();
     let stream = format!("{}:{repo}", kind.name());
@@ -496,7 +576,7 @@ async fn sync_stream(
                         start.watermark,
                         run.started_at,
                     ));
-                    run.commit(page).await?;
+                    held.add(run, page, true).await?;
                     return Err(SyncError::Refused {
                         status: 422,
                         detail: format!(
@@ -553,7 +633,7 @@ async fn sync_stream(
             start.watermark,
             run.started_at,
         ));
-        run.commit(page).await?;
+        held.add(run, page, next.is_none()).await?;
         match next {
             Some(next) => url = next,
             None => return Ok(()),

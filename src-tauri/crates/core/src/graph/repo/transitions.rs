@@ -16,7 +16,15 @@ pub async fn insert_many(
         .enumerate()
         .map(|(i, t)| (i as i64, t))
         .collect();
-    let numbered: Vec<(i64, &Transition)> = super::in_key_order(&numbered, |(_, t)| &t.item_id)
+    insert_numbered(conn, &numbered).await
+}
+
+/// [`insert_many`] with each transition's `seq` given.
+pub async fn insert_numbered(
+    conn: &mut SqliteConnection,
+    transitions: &[(i64, &Transition)],
+) -> sqlx::Result<u64> {
+    let numbered: Vec<(i64, &Transition)> = super::in_key_order(transitions, |(_, t)| &t.item_id)
         .into_iter()
         .copied()
         .collect();
