@@ -13,6 +13,7 @@ pub mod gitlab;
 pub mod http;
 pub mod jira;
 pub mod kinds;
+pub mod link_sets;
 pub mod linear;
 
 pub use self::kinds::{syncable, Connector, SourceScope};

@@ -84,6 +84,21 @@ pub struct LinkSet {
     pub keep: Vec<(String, String, LinkKind)>,
 }
 
+/// Which of `ids` (a JSON array of item ids) are an end of a row of `links` or `pending_links`,
+/// whatever its kind and origin: the items a [`LinkSet`] could retire something of.
+pub async fn ends_among(conn: &mut SqliteConnection, ids_json: &str) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar(
+        "SELECT c.value FROM json_each(?1) AS c
+          WHERE EXISTS (SELECT 1 FROM links WHERE from_item_id = c.value)
+             OR EXISTS (SELECT 1 FROM links WHERE to_item_id = c.value)
+             OR EXISTS (SELECT 1 FROM pending_links WHERE from_item_id = c.value)
+             OR EXISTS (SELECT 1 FROM pending_links WHERE to_item_id = c.value)",
+    )
+    .bind(ids_json)
+    .fetch_all(&mut *conn)
+    .await
+}
+
 /// Stages links of a source; they reach `links` through [`promote_pending`] once both ends exist.
 pub async fn stage_pending(
     conn: &mut SqliteConnection,
