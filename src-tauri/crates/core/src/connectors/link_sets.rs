@@ -1,38 +1,57 @@
 //! Link sets that cannot retire anything, left out of a page before it is written.
 //!
-//! A [`LinkSet`](crate::graph::repo::links::LinkSet) retires the stored source links of one item
-//! that the item's record no longer lists: one `UPDATE links` and one `DELETE FROM
-//! pending_links` in the page's write, each matching rows that have the item itself as an end.
-//! When no row of `links` or `pending_links` has the item as an end, both match nothing: so it is
-//! for every item of a first sync, and for any item without links. [`IdleSets`] leaves those sets
-//! out of a page (Linear and GitLab give one or two per issue: on a first sync of 20,000 Linear
-//! issues they were 80,000 of the write's 84,500 statements).
+//! A [`LinkSet`] retires the stored source links of one item that the item's record no longer
+//! lists: one `UPDATE links` and one `DELETE FROM pending_links` in the page's write, each
+//! matching the rows of the set's kinds that have the item itself at the set's side. When no
+//! such row exists, both match nothing: so it is for every item of a first sync, and for any
+//! item without links of those kinds (an issue's parent set when it has no parent). [`IdleSets`]
+//! leaves those sets out of a page (Linear gives two per issue, GitLab one: on a first sync of
+//! 20,000 Linear issues they were 80,000 of the write's 84,500 statements).
 //!
-//! What is stored is read on the reading pool (one query per write) while the walk's write
-//! before may still be in flight, so every link the walk has handed over counts as stored: its
-//! earlier writes' and the page's own (which the write stages before it applies the sets). An
-//! item one of them names, by its id or by one of its keys (the keys the walk's pages gave, and
-//! the stored ones), keeps its sets. Links written meanwhile by another source's sync are not
-//! seen: two runs that write the same items at once end in an order nobody chose anyway.
+//! What is stored is read on the reading pool (two queries per page: the stored keys among the
+//! links' ends, the stored links at the items) while the walk's write before may still be in
+//! flight, so every link the walk has handed over counts as stored: its earlier writes' and the
+//! page's own (which the write stages before it applies the sets). A set one of them could
+//! match, by its item's id or one of its keys (the keys the walk's pages gave, and the stored
+//! ones), is kept. Links written meanwhile by another source's sync are not seen: two runs
+//! that write the same items at once end in an order nobody chose anyway.
 
 use std::collections::{HashMap, HashSet};
 
+use crate::graph::model::LinkKind;
 use crate::graph::repo;
+use crate::graph::repo::links::{LinkSet, Side};
 use crate::graph::Workspace;
 use crate::ingest::error::SyncError;
 use crate::ingest::write::PageWrite;
+
+/// An end of a link: an item id (or a key naming one), the link's kind, and whether it is the
+/// link's `from` end.
+type End = (String, LinkKind, bool);
 
 /// What one walk has handed over (see the module).
 #[derive(Debug, Default)]
 pub struct IdleSets {
     /// Every end of a link the walk handed over, as written (an item id or a key).
-    named: HashSet<String>,
-    /// The items stored keys among those ends name.
-    named_items: HashSet<String>,
+    named: HashSet<End>,
+    /// The same ends for the items stored keys among them name.
+    named_items: HashSet<End>,
     /// The keys the walk's pages gave, by the item they name.
     keys_of: HashMap<String, Vec<String>>,
     /// Ends not yet looked up among the stored keys.
-    unresolved: Vec<String>,
+    unresolved: Vec<End>,
+}
+
+/// The ends a set retires links at: (kind, whether its item is the `from` end).
+fn roles(set: &LinkSet) -> impl Iterator<Item = (LinkKind, bool)> + '_ {
+    let sides: &[bool] = match set.side {
+        Side::From => &[true],
+        Side::To => &[false],
+        Side::Either => &[true, false],
+    };
+    set.kinds
+        .iter()
+        .flat_map(move |kind| sides.iter().map(move |from| (*kind, *from)))
 }
 
 impl IdleSets {
@@ -41,19 +60,25 @@ impl IdleSets {
         IdleSets::default()
     }
 
-    /// Whether a link handed over by the walk names `item_id`.
-    fn named(&self, item_id: &str) -> bool {
-        self.named.contains(item_id)
-            || self.named_items.contains(item_id)
-            || self
-                .keys_of
-                .get(item_id)
-                .is_some_and(|keys| keys.iter().any(|k| self.named.contains(k)))
+    /// Whether a link the walk handed over could be retired by `set`: one of its kinds, with
+    /// the set's item (by its id or one of its keys) at the set's side.
+    fn named(&self, set: &LinkSet) -> bool {
+        let keys = self.keys_of.get(&set.item_id);
+        roles(set).any(|(kind, from)| {
+            let end = (set.item_id.clone(), kind, from);
+            self.named.contains(&end)
+                || self.named_items.contains(&end)
+                || keys.is_some_and(|keys| {
+                    keys.iter()
+                        .any(|k| self.named.contains(&(k.clone(), kind, from)))
+                })
+        })
     }
 
-    /// Notes what `page` hands over and removes its link sets that cannot retire anything (their
-    /// item is an end of no stored link nor of any link the walk handed over); how many.
-    /// Call it with each page of the walk, in order, just before it is committed.
+    /// Notes what `page` hands over and removes its link sets that cannot retire anything: no
+    /// source link stored, nor any the walk handed over, has the set's item at the set's side
+    /// with one of its kinds. How many it removed. Call it with each page of the walk, in
+    /// order, just before it is committed.
     pub async fn drop_idle(
         &mut self,
         ws: &Workspace,
@@ -65,18 +90,20 @@ impl IdleSets {
                 .or_default()
                 .push(key.clone());
         }
-        let ends = page
+        let links = page
             .links
             .iter()
-            .flat_map(|l| [&l.from_item_id, &l.to_item_id])
+            .map(|l| (&l.from_item_id, &l.to_item_id, l.kind))
             .chain(
                 page.link_sets
                     .iter()
-                    .flat_map(|s| s.keep.iter().flat_map(|(from, to, _)| [from, to])),
+                    .flat_map(|s| s.keep.iter().map(|(from, to, kind)| (from, to, *kind))),
             );
-        for end in ends {
-            if self.named.insert(end.clone()) {
-                self.unresolved.push(end.clone());
+        for (from, to, kind) in links {
+            for end in [(from.clone(), kind, true), (to.clone(), kind, false)] {
+                if self.named.insert(end.clone()) {
+                    self.unresolved.push(end);
+                }
             }
         }
         if page.link_sets.is_empty() {
@@ -85,19 +112,27 @@ impl IdleSets {
         let mut conn = ws.pool().acquire().await?;
         if !self.unresolved.is_empty() {
             // Ends that are keys stand for the items the stored keys name.
-            let Ok(json) = serde_json::to_string(&self.unresolved) else {
+            let mut texts: Vec<&str> = self.unresolved.iter().map(|e| e.0.as_str()).collect();
+            texts.sort_unstable();
+            texts.dedup();
+            let Ok(json) = serde_json::to_string(&texts) else {
                 return Ok(0);
             };
-            let found = repo::item_keys::resolve(&mut conn, &json).await?;
-            self.named_items
-                .extend(found.into_iter().map(|(_, item)| item));
-            self.unresolved.clear();
+            let mut items: HashMap<String, Vec<String>> = HashMap::new();
+            for (key, item) in repo::item_keys::resolve(&mut conn, &json).await? {
+                items.entry(key).or_default().push(item);
+            }
+            for (end, kind, from) in std::mem::take(&mut self.unresolved) {
+                for item in items.get(&end).into_iter().flatten() {
+                    self.named_items.insert((item.clone(), kind, from));
+                }
+            }
         }
         let mut unnamed: Vec<&str> = page
             .link_sets
             .iter()
+            .filter(|s| !self.named(s))
             .map(|s| s.item_id.as_str())
-            .filter(|id| !self.named(id))
             .collect();
         if unnamed.is_empty() {
             return Ok(0);
@@ -107,17 +142,22 @@ impl IdleSets {
         let Ok(json) = serde_json::to_string(&unnamed) else {
             return Ok(0);
         };
-        let linked: HashSet<String> = repo::links::ends_among(&mut conn, &json)
-            .await?
-            .into_iter()
-            .collect();
-        let idle: HashSet<String> = unnamed
-            .into_iter()
-            .filter(|id| !linked.contains(*id))
-            .map(str::to_owned)
-            .collect();
+        // The stored source links at those items; a kind Baton does not know counts as any.
+        let mut stored: HashSet<(String, Option<LinkKind>, bool)> = HashSet::new();
+        for (from, to, kind) in repo::links::source_links_of(&mut conn, &json).await? {
+            let kind = LinkKind::parse(&kind);
+            stored.insert((from, kind, true));
+            stored.insert((to, kind, false));
+        }
         let before = page.link_sets.len();
-        page.link_sets.retain(|s| !idle.contains(&s.item_id));
+        let named = &*self;
+        page.link_sets.retain(|set| {
+            named.named(set)
+                || roles(set).any(|(kind, from)| {
+                    stored.contains(&(set.item_id.clone(), Some(kind), from))
+                        || stored.contains(&(set.item_id.clone(), None, from))
+                })
+        });
         Ok(before - page.link_sets.len())
     }
 }

@@ -84,15 +84,27 @@ pub struct LinkSet {
     pub keep: Vec<(String, String, LinkKind)>,
 }
 
-/// Which of `ids` (a JSON array of item ids) are an end of a row of `links` or `pending_links`,
-/// whatever its kind and origin: the items a [`LinkSet`] could retire something of.
-pub async fn ends_among(conn: &mut SqliteConnection, ids_json: &str) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar(
-        "SELECT c.value FROM json_each(?1) AS c
-          WHERE EXISTS (SELECT 1 FROM links WHERE from_item_id = c.value)
-             OR EXISTS (SELECT 1 FROM links WHERE to_item_id = c.value)
-             OR EXISTS (SELECT 1 FROM pending_links WHERE from_item_id = c.value)
-             OR EXISTS (SELECT 1 FROM pending_links WHERE to_item_id = c.value)",
+/// The source links stored (standing, or waiting in `pending_links`) that have one of `ids` (a
+/// JSON array of item ids) as an end: (from, to, kind) of each. What a [`LinkSet`] of one of
+/// those items could retire is among them.
+pub async fn source_links_of(
+    conn: &mut SqliteConnection,
+    ids_json: &str,
+) -> sqlx::Result<Vec<(String, String, String)>> {
+    sqlx::query_as(
+        "SELECT from_item_id, to_item_id, kind FROM links
+          WHERE origin = 'source' AND removed_at IS NULL
+            AND from_item_id IN (SELECT value FROM json_each(?1))
+         UNION ALL
+         SELECT from_item_id, to_item_id, kind FROM links
+          WHERE origin = 'source' AND removed_at IS NULL
+            AND to_item_id IN (SELECT value FROM json_each(?1))
+         UNION ALL
+         SELECT from_item_id, to_item_id, kind FROM pending_links
+          WHERE origin = 'source' AND from_item_id IN (SELECT value FROM json_each(?1))
+         UNION ALL
+         SELECT from_item_id, to_item_id, kind FROM pending_links
+          WHERE origin = 'source' AND to_item_id IN (SELECT value FROM json_each(?1))",
     )
     .bind(ids_json)
     .fetch_all(&mut *conn)
