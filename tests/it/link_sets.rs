@@ -128,7 +128,10 @@ fn scenario(s: &str) -> (PageWrite, Vec<PageWrite>) {
     let before = page(
         s,
         &[
-            (X, &[link(X, Y, LinkKind::Relates), link(X, Z, LinkKind::Blocks)]),
+            (
+                X,
+                &[link(X, Y, LinkKind::Relates), link(X, Z, LinkKind::Blocks)],
+            ),
             (Y, &[link(X, Y, LinkKind::Relates)]),
             (F, &[]),
         ],
@@ -166,7 +169,11 @@ fn scenario(s: &str) -> (PageWrite, Vec<PageWrite>) {
 async fn leaving_out_sets_that_retire_nothing_gives_the_same_links() {
     let url = "http://127.0.0.1:9";
     // Every set written; sets left out as the connectors do; no set at all (to show they matter).
-    let (all, some, none) = (Harness::new().await, Harness::new().await, Harness::new().await);
+    let (all, some, none) = (
+        Harness::new().await,
+        Harness::new().await,
+        Harness::new().await,
+    );
     let mut graphs = Vec::new();
     let mut dropped = 0;
     for (n, h) in [&all, &some, &none].into_iter().enumerate() {
@@ -205,7 +212,11 @@ async fn leaving_out_sets_that_retire_nothing_gives_the_same_links() {
         graphs.push(graph(h).await);
     }
     let expected = &graphs[0];
-    assert_same(&graphs[1], expected, "the same links with idle sets left out");
+    assert_same(
+        &graphs[1],
+        expected,
+        "the same links with idle sets left out",
+    );
     // Left out: c's two sets (on two pages), and the parent set of every item no parent link
     // points at (a, b, z, y, e, d, f), while every set that has, or is about to have, a link of
     // its kinds at its side is kept: b's (a blocks b, the same write), z's and y's (stored), d's
@@ -216,12 +227,26 @@ async fn leaving_out_sets_that_retire_nothing_gives_the_same_links() {
     // deleted, a stored one marked removed), which without sets stay.
     for gone in [(A, "blocks", B), (X, "blocks", Z), (E, "blocks", D)] {
         let edge = format!("{} {} {} ", gone.0, gone.1, gone.2);
-        assert!(!expected.iter().any(|r| r.contains(&edge)), "{edge}: {expected:#?}");
-        assert!(graphs[2].contains(&format!("link {edge}-")), "{edge}: {:#?}", graphs[2]);
+        assert!(
+            !expected.iter().any(|r| r.contains(&edge)),
+            "{edge}: {expected:#?}"
+        );
+        assert!(
+            graphs[2].contains(&format!("link {edge}-")),
+            "{edge}: {:#?}",
+            graphs[2]
+        );
     }
     for retired in [(X, "relates", Y), (D, "parent", G), (G, "relates", F)] {
         let edge = format!("link {} {} {} ", retired.0, retired.1, retired.2);
-        assert!(expected.contains(&format!("{edge}{NOW}")), "{edge}: {expected:#?}");
-        assert!(graphs[2].contains(&format!("{edge}-")), "{edge}: {:#?}", graphs[2]);
+        assert!(
+            expected.contains(&format!("{edge}{NOW}")),
+            "{edge}: {expected:#?}"
+        );
+        assert!(
+            graphs[2].contains(&format!("{edge}-")),
+            "{edge}: {:#?}",
+            graphs[2]
+        );
     }
 }

@@ -13,8 +13,8 @@ pub mod gitlab;
 pub mod http;
 pub mod jira;
 pub mod kinds;
-pub mod link_sets;
 pub mod linear;
+pub mod link_sets;
 
 pub use self::kinds::{syncable, Connector, SourceScope};
 

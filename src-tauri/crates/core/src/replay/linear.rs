@@ -177,7 +177,8 @@ impl FakeLinear {
                 .iter()
                 .enumerate()
                 .map(|(at, issue)| {
-                    let text: Arc<str> = Value::Object(issue_node(issue, firsts)).to_string().into();
+                    let text: Arc<str> =
+                        Value::Object(issue_node(issue, firsts)).to_string().into();
                     ((at, firsts), text)
                 })
                 .collect()
