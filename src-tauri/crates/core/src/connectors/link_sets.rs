@@ -29,17 +29,22 @@ use crate::ingest::write::PageWrite;
 /// link's `from` end.
 type End = (String, LinkKind, bool);
 
+/// A link as written: (from, to, kind).
+type Edge = (String, String, LinkKind);
+
 /// What one walk has handed over (see the module).
 #[derive(Debug, Default)]
 pub struct IdleSets {
-    /// Every end of a link the walk handed over, as written (an item id or a key).
-    named: HashSet<End>,
-    /// The same ends for the items stored keys among them name.
+    /// Every link the walk handed over, as written (ends are item ids or keys), by each end.
+    named: HashMap<End, HashSet<Edge>>,
+    /// Ends of those links that are stored keys, for the items the keys name.
     named_items: HashSet<End>,
     /// The keys the walk's pages gave, by the item they name.
     keys_of: HashMap<String, Vec<String>>,
+    /// Every key known: the walk's pages' and the stored ones met among the links' ends.
+    keys: HashSet<String>,
     /// Ends not yet looked up among the stored keys.
-    unresolved: Vec<End>,
+    unresolved: Vec<String>,
 }
 
 /// The ends a set retires links at: (kind, whether its item is the `from` end).
@@ -60,25 +65,34 @@ impl IdleSets {
         IdleSets::default()
     }
 
+    /// Whether `set` keeps `edge` for sure: it lists it, as written, and neither end is a key
+    /// (a key may name another item by the time the set is written).
+    fn keeps(&self, set: &LinkSet, edge: &Edge) -> bool {
+        !self.keys.contains(&edge.0) && !self.keys.contains(&edge.1) && set.keep.contains(edge)
+    }
+
     /// Whether a link the walk handed over could be retired by `set`: one of its kinds, with
-    /// the set's item (by its id or one of its keys) at the set's side.
+    /// the set's item (by its id or one of its keys) at the set's side, and not one the set
+    /// keeps.
     fn named(&self, set: &LinkSet) -> bool {
         let keys = self.keys_of.get(&set.item_id);
         roles(set).any(|(kind, from)| {
             let end = (set.item_id.clone(), kind, from);
-            self.named.contains(&end)
+            self.named
+                .get(&end)
+                .is_some_and(|edges| edges.iter().any(|e| !self.keeps(set, e)))
                 || self.named_items.contains(&end)
                 || keys.is_some_and(|keys| {
                     keys.iter()
-                        .any(|k| self.named.contains(&(k.clone(), kind, from)))
+                        .any(|k| self.named.contains_key(&(k.clone(), kind, from)))
                 })
         })
     }
 
     /// Notes what `page` hands over and removes its link sets that cannot retire anything: no
     /// source link stored, nor any the walk handed over, has the set's item at the set's side
-    /// with one of its kinds. How many it removed. Call it with each page of the walk, in
-    /// order, just before it is committed.
+    /// with one of its kinds, except links the set keeps. How many it removed. Call it with each
+    /// page of the walk, in order, just before it is committed.
     pub async fn drop_idle(
         &mut self,
         ws: &Workspace,
@@ -89,6 +103,7 @@ impl IdleSets {
                 .entry(id.clone())
                 .or_default()
                 .push(key.clone());
+            self.keys.insert(key.clone());
         }
         let links = page
             .links
@@ -100,10 +115,13 @@ impl IdleSets {
                     .flat_map(|s| s.keep.iter().map(|(from, to, kind)| (from, to, *kind))),
             );
         for (from, to, kind) in links {
+            let edge: Edge = (from.clone(), to.clone(), kind);
             for end in [(from.clone(), kind, true), (to.clone(), kind, false)] {
-                if self.named.insert(end.clone()) {
-                    self.unresolved.push(end);
+                let fresh = !self.named.contains_key(&end);
+                if fresh {
+                    self.unresolved.push(end.0.clone());
                 }
+                self.named.entry(end).or_default().insert(edge.clone());
             }
         }
         if page.link_sets.is_empty() {
@@ -112,7 +130,7 @@ impl IdleSets {
         let mut conn = ws.pool().acquire().await?;
         if !self.unresolved.is_empty() {
             // Ends that are keys stand for the items the stored keys name.
-            let mut texts: Vec<&str> = self.unresolved.iter().map(|e| e.0.as_str()).collect();
+            let mut texts: Vec<String> = std::mem::take(&mut self.unresolved);
             texts.sort_unstable();
             texts.dedup();
             let Ok(json) = serde_json::to_string(&texts) else {
@@ -122,11 +140,12 @@ impl IdleSets {
             for (key, item) in repo::item_keys::resolve(&mut conn, &json).await? {
                 items.entry(key).or_default().push(item);
             }
-            for (end, kind, from) in std::mem::take(&mut self.unresolved) {
-                for item in items.get(&end).into_iter().flatten() {
-                    self.named_items.insert((item.clone(), kind, from));
+            for (end, kind, from) in self.named.keys() {
+                for item in items.get(end).into_iter().flatten() {
+                    self.named_items.insert((item.clone(), *kind, *from));
                 }
             }
+            self.keys.extend(items.into_keys());
         }
         let mut unnamed: Vec<&str> = page
             .link_sets
@@ -143,19 +162,28 @@ impl IdleSets {
             return Ok(0);
         };
         // The stored source links at those items; a kind Baton does not know counts as any.
-        let mut stored: HashSet<(String, Option<LinkKind>, bool)> = HashSet::new();
+        let mut stored: HashMap<(String, Option<LinkKind>, bool), Vec<(String, String)>> =
+            HashMap::new();
         for (from, to, kind) in repo::links::source_links_of(&mut conn, &json).await? {
             let kind = LinkKind::parse(&kind);
-            stored.insert((from, kind, true));
-            stored.insert((to, kind, false));
+            let edge = (from.clone(), to.clone());
+            stored
+                .entry((from, kind, true))
+                .or_default()
+                .push(edge.clone());
+            stored.entry((to, kind, false)).or_default().push(edge);
         }
         let before = page.link_sets.len();
-        let named = &*self;
+        let known = &*self;
         page.link_sets.retain(|set| {
-            named.named(set)
+            known.named(set)
                 || roles(set).any(|(kind, from)| {
-                    stored.contains(&(set.item_id.clone(), Some(kind), from))
-                        || stored.contains(&(set.item_id.clone(), None, from))
+                    let listed = stored
+                        .get(&(set.item_id.clone(), Some(kind), from))
+                        .into_iter()
+                        .flatten()
+                        .any(|(f, t)| !known.keeps(set, &(f.clone(), t.clone(), kind)));
+                    listed || stored.contains_key(&(set.item_id.clone(), None, from))
                 })
         });
         Ok(before - page.link_sets.len())
