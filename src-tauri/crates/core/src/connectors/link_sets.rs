@@ -29,6 +29,9 @@ use crate::ingest::write::PageWrite;
 /// link's `from` end.
 type End = (String, LinkKind, bool);
 
+/// An end of a stored link (its kind `None` when Baton does not know it).
+type StoredEnd = (String, Option<LinkKind>, bool);
+
 /// A link as written: (from, to, kind).
 type Edge = (String, String, LinkKind);
 
@@ -162,8 +165,7 @@ impl IdleSets {
             return Ok(0);
         };
         // The stored source links at those items; a kind Baton does not know counts as any.
-        let mut stored: HashMap<(String, Option<LinkKind>, bool), Vec<(String, String)>> =
-            HashMap::new();
+        let mut stored: HashMap<StoredEnd, Vec<(String, String)>> = HashMap::new();
         for (from, to, kind) in repo::links::source_links_of(&mut conn, &json).await? {
             let kind = LinkKind::parse(&kind);
             let edge = (from.clone(), to.clone());
