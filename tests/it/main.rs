@@ -12,6 +12,7 @@ mod flow;
 mod governance;
 mod index_refresh;
 mod intents;
+mod link_sets;
 mod people;
 mod plans;
 mod queries;

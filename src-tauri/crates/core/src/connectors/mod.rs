@@ -14,6 +14,7 @@ pub mod http;
 pub mod jira;
 pub mod kinds;
 pub mod linear;
+pub mod link_sets;
 
 pub use self::kinds::{syncable, Connector, SourceScope};
 

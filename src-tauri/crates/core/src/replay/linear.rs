@@ -156,7 +156,36 @@ impl FakeLinear {
             }
             data.issues = out;
         }
+        fake.prepare(&crate::connectors::linear::issues_query());
         Ok(fake)
+    }
+
+    /// Writes every issue node of a frozen corpus as the issues query `text` asks for them,
+    /// before any request (the benchmark times Baton's side, not the fake's): pages of that
+    /// query are then answered from these texts, the same bytes as built on demand.
+    fn prepare(&self, text: &str) {
+        if !self.frozen {
+            return;
+        }
+        let firsts = nested_firsts(text);
+        let built: NodeTexts = {
+            let data = self.data();
+            if !data.partial_history.is_empty() {
+                return;
+            }
+            data.issues
+                .iter()
+                .enumerate()
+                .map(|(at, issue)| {
+                    let text: Arc<str> =
+                        Value::Object(issue_node(issue, firsts)).to_string().into();
+                    ((at, firsts), text)
+                })
+                .collect()
+        };
+        if let Ok(mut cache) = self.nodes.lock() {
+            cache.extend(built);
+        }
     }
 
     /// The data, to change between polls.
@@ -370,8 +399,7 @@ impl FakeLinear {
             .last()
             .and_then(|(_, n)| n["id"].as_str())
             .map(|id| format!("c:{id}"));
-        let firsts = ["history", "relations", "inverseRelations"]
-            .map(|field| first_of(text, field).unwrap_or(50));
+        let firsts = nested_firsts(text);
         let mut nodes: Vec<Arc<str>> = Vec::with_capacity(chosen.len());
         let mut errors = Vec::new();
         for (n, (at, issue)) in chosen.iter().enumerate() {
@@ -387,30 +415,7 @@ impl FakeLinear {
                     continue;
                 }
             }
-            // The issue's own fields, then its nested lists cut to the page asked for (only
-            // what is answered is copied).
-            const NESTED: [&str; 4] = ["history", "relations", "inverseRelations", "labels"];
-            let mut node: Map<String, Value> = issue
-                .as_object()
-                .map(|o| {
-                    o.iter()
-                        .filter(|(k, _)| !NESTED.contains(&k.as_str()))
-                        .map(|(k, v)| (k.clone(), v.clone()))
-                        .collect()
-                })
-                .unwrap_or_default();
-            for (field, nested_first) in ["history", "relations", "inverseRelations"]
-                .into_iter()
-                .zip(firsts)
-            {
-                let all = issue[field]["nodes"]
-                    .as_array()
-                    .map(Vec::as_slice)
-                    .unwrap_or_default();
-                node.insert(field.into(), page(all, nested_first, None));
-            }
-            let labels = issue["labels"]["nodes"].clone();
-            node.insert("labels".into(), json!({ "nodes": labels }));
+            let mut node = issue_node(issue, firsts);
             let identifier = issue["identifier"].as_str().unwrap_or("");
             if data.partial_history.contains(identifier) {
                 node.insert("history".into(), Value::Null);
@@ -451,6 +456,40 @@ impl FakeLinear {
         body.push_str(&shell[slot..]);
         body
     }
+}
+
+/// An issue as a page of the issues query answers it: its own fields, then its nested lists
+/// cut to the `first` of each asked for (`history`, `relations`, `inverseRelations`; only what
+/// is answered is copied).
+fn issue_node(issue: &Value, firsts: [usize; 3]) -> Map<String, Value> {
+    const NESTED: [&str; 4] = ["history", "relations", "inverseRelations", "labels"];
+    let mut node: Map<String, Value> = issue
+        .as_object()
+        .map(|o| {
+            o.iter()
+                .filter(|(k, _)| !NESTED.contains(&k.as_str()))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    for (field, nested_first) in ["history", "relations", "inverseRelations"]
+        .into_iter()
+        .zip(firsts)
+    {
+        let all = issue[field]["nodes"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        node.insert(field.into(), page(all, nested_first, None));
+    }
+    let labels = issue["labels"]["nodes"].clone();
+    node.insert("labels".into(), json!({ "nodes": labels }));
+    node
+}
+
+/// The `first` of each nested list (`history`, `relations`, `inverseRelations`) a query asks.
+fn nested_firsts(text: &str) -> [usize; 3] {
+    ["history", "relations", "inverseRelations"].map(|field| first_of(text, field).unwrap_or(50))
 }
 
 /// The issues in update order (see [`FakeLinear::order`]).

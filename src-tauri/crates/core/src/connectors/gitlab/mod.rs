@@ -35,6 +35,7 @@ use serde_json::value::RawValue;
 use tokio::task::JoinSet;
 
 use crate::connectors::http::{endpoint, root_of, Http, Response};
+use crate::connectors::link_sets::IdleSets;
 use crate::connectors::{iso, namespace, next_watermark, parse_time, Run, WalkState};
 use crate::graph::model::{SourceKind, TransitionKind, WorkItem};
 use crate::graph::repo::raw_records::RawRecord;
@@ -337,6 +338,8 @@ async fn walk(
         }
     };
     let mut pages = 0u32;
+    // Link sets of issues no link names are left out of the writes (see `IdleSets`).
+    let mut idle = IdleSets::new();
     // The next page, with its records' lists, is read while this one is mapped and written:
     // the same requests, a page ahead.
     let mut ahead: JoinSet<(Url, Result<ReadPage, SyncError>)> = JoinSet::new();
@@ -391,6 +394,7 @@ async fn walk(
                 page_token: None,
             },
         });
+        idle.drop_idle(run.ws, &mut page).await?;
         run.commit(page).await?;
         match next {
             Some(next) => url = next,

@@ -38,6 +38,7 @@ use serde_json::{json, Value};
 use tokio::task::JoinSet;
 
 use crate::connectors::http::{root_of, safe_url, Http};
+use crate::connectors::link_sets::IdleSets;
 use crate::connectors::{iso, namespace, next_watermark, parse_time, Run, WalkState};
 use crate::graph::model::SourceKind;
 use crate::graph::repo::raw_records::RawRecord;
@@ -656,6 +657,8 @@ async fn walk_issues(
     let mut batch: Option<PageWrite> = None;
     let mut batch_ids: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut batched = 0usize;
+    // Link sets of issues no link names are left out of the writes (see `IdleSets`).
+    let mut idle = IdleSets::new();
     // The next page, asked for as soon as this one's cursor is known: it is read while this
     // page's follow-ups run and it is mapped and written (the same queries, one more in flight).
     let mut ahead: JoinSet<(Option<String>, IssuesAnswer)> = JoinSet::new();
@@ -738,7 +741,8 @@ async fn walk_issues(
             })
             .collect();
         if ids.iter().any(|id| batch_ids.contains(id)) {
-            if let Some(earlier) = batch.take() {
+            if let Some(mut earlier) = batch.take() {
+                idle.drop_idle(run.ws, &mut earlier).await?;
                 run.commit(earlier).await?;
             }
             batch_ids.clear();
@@ -844,7 +848,8 @@ async fn walk_issues(
         // A write holds the query pages read since the last one, up to the page size asked
         // for, with the cursor after the last of them.
         if next.is_none() || batched >= per_write {
-            if let Some(full) = batch.take() {
+            if let Some(mut full) = batch.take() {
+                idle.drop_idle(run.ws, &mut full).await?;
                 run.commit(full).await?;
             }
             batch_ids.clear();

@@ -84,6 +84,33 @@ pub struct LinkSet {
     pub keep: Vec<(String, String, LinkKind)>,
 }
 
+/// The source links stored (standing, or waiting in `pending_links`) that have one of `ids` (a
+/// JSON array of item ids) as an end: (from, to, kind) of each. What a [`LinkSet`] of one of
+/// those items could retire is among them.
+pub async fn source_links_of(
+    conn: &mut SqliteConnection,
+    ids_json: &str,
+) -> sqlx::Result<Vec<(String, String, String)>> {
+    sqlx::query_as(
+        "SELECT from_item_id, to_item_id, kind FROM links
+          WHERE origin = 'source' AND removed_at IS NULL
+            AND from_item_id IN (SELECT value FROM json_each(?1))
+         UNION ALL
+         SELECT from_item_id, to_item_id, kind FROM links
+          WHERE origin = 'source' AND removed_at IS NULL
+            AND to_item_id IN (SELECT value FROM json_each(?1))
+         UNION ALL
+         SELECT from_item_id, to_item_id, kind FROM pending_links
+          WHERE origin = 'source' AND from_item_id IN (SELECT value FROM json_each(?1))
+         UNION ALL
+         SELECT from_item_id, to_item_id, kind FROM pending_links
+          WHERE origin = 'source' AND to_item_id IN (SELECT value FROM json_each(?1))",
+    )
+    .bind(ids_json)
+    .fetch_all(&mut *conn)
+    .await
+}
+
 /// Stages links of a source; they reach `links` through [`promote_pending`] once both ends exist.
 pub async fn stage_pending(
     conn: &mut SqliteConnection,
