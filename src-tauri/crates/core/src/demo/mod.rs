@@ -120,13 +120,31 @@ pub struct WriteStats {
 
 /// Writes a graph into a workspace in one transaction.
 pub async fn write(ws: &Workspace, graph: &DemoGraph) -> CoreResult<WriteStats> {
+    write_as(ws, graph, graph.row_count() >= INDEXES_AFTER_ROWS).await
+}
+
+/// [`write`], as a large load (`bulk`: secondary indexes built after the rows, foreign keys
+/// checked once before the commit) or row by row.
+pub(crate) async fn write_as(
+    ws: &Workspace,
+    graph: &DemoGraph,
+    bulk: bool,
+) -> CoreResult<WriteStats> {
     let started = Instant::now();
     // The descriptions are summed up (`duplicates::text::describe`, pure CPU) on a thread of
     // their own while the rows before them go in.
     let descriptions = graph.descriptions.clone();
     let texts =
         tokio::task::spawn_blocking(move || crate::ingest::write::item_texts(&descriptions));
-    ws.write(WriteGraph(graph, texts)).await?;
+    let op = WriteGraph { graph, texts, bulk };
+    // A large load checks its foreign keys once, before its commit, rather than row by row
+    // (`Workspace::write_bulk`): the demo deletes and replaces no row another table refers to,
+    // so the rows written are the same.
+    if bulk {
+        ws.write_bulk(op).await?;
+    } else {
+        ws.write(op).await?;
+    }
     // A renamed repository's items that arrived under its earlier name follow it, as a sync's
     // adoption makes them (keys and URLs move to the new name; the old keys still name them).
     let now = graph.items.iter().map(|i| i.updated_at).max().unwrap_or(0);
@@ -147,20 +165,22 @@ pub async fn write(ws: &Workspace, graph: &DemoGraph) -> CoreResult<WriteStats> 
 }
 
 /// The write of [`write`], with the descriptions being summed up.
-struct WriteGraph<'a>(
-    &'a DemoGraph,
-    tokio::task::JoinHandle<Vec<repo::item_texts::ItemText>>,
-);
+struct WriteGraph<'a> {
+    graph: &'a DemoGraph,
+    texts: tokio::task::JoinHandle<Vec<repo::item_texts::ItemText>>,
+    /// A large load: the bulk tables' secondary indexes are built after the rows.
+    bulk: bool,
+}
 
 impl WriteOp for WriteGraph<'_> {
     type Output = ();
     type Error = CoreError;
 
     async fn apply(self, w: &mut Writer<'_>) -> CoreResult<()> {
-        let WriteGraph(graph, texts) = self;
+        let WriteGraph { graph, texts, bulk } = self;
         // Into an empty workspace, a large load's bulk tables get their secondary indexes once
         // the rows are in (in this same transaction, so a load that stops half-way keeps them).
-        let aside = if graph.row_count() >= INDEXES_AFTER_ROWS {
+        let aside = if bulk {
             repo::set_aside_indexes(w.conn(), BULK_TABLES).await?
         } else {
             repo::SetAside::default()
@@ -377,4 +397,89 @@ pub async fn build(path: &Path, options: &DemoOptions) -> CoreResult<Workspace> 
     let stats = write(&ws, &graph).await?;
     tracing::info!(path = %path.display(), rows = stats.rows, seconds = stats.seconds, "demo workspace built");
     Ok(ws)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every row of every table of `ws` (but `meta`'s random stamp and the migrations' times), as
+    /// text, table by table in name order, each table's rows sorted; and the schema.
+    async fn every_row(ws: &Workspace) -> Vec<(String, Vec<String>)> {
+        let tables: Vec<String> = sqlx::query_scalar(
+            "SELECT name FROM sqlite_schema WHERE type = 'table'
+               AND name NOT IN ('meta', '_sqlx_migrations') ORDER BY name",
+        )
+        .fetch_all(ws.pool())
+        .await
+        .expect("tables");
+        let mut all = Vec::new();
+        for table in tables {
+            let columns: Vec<String> =
+                sqlx::query_scalar("SELECT name FROM pragma_table_info(?1) ORDER BY cid")
+                    .bind(&table)
+                    .fetch_all(ws.pool())
+                    .await
+                    .expect("columns");
+            let row = columns
+                .iter()
+                .map(|c| format!("quote(\"{c}\")"))
+                .collect::<Vec<_>>()
+                .join(" || '|' || ");
+            let mut rows: Vec<String> =
+                sqlx::query_scalar(&format!("SELECT {row} FROM \"{table}\""))
+                    .fetch_all(ws.pool())
+                    .await
+                    .expect("rows");
+            rows.sort();
+            all.push((table, rows));
+        }
+        let schema: Vec<String> = sqlx::query_scalar(
+            "SELECT type || ' ' || name || ' ' || ifnull(sql, '') FROM sqlite_schema ORDER BY name",
+        )
+        .fetch_all(ws.pool())
+        .await
+        .expect("schema");
+        all.push(("sqlite_schema".into(), schema));
+        all
+    }
+
+    /// The large load (indexes after the rows, foreign keys checked once before the commit)
+    /// writes the same rows, the same schema and the same figures as the load row by row.
+    #[tokio::test]
+    async fn the_bulk_load_writes_what_the_load_row_by_row_writes() {
+        let graph = generate(&DemoOptions {
+            items: 1_500,
+            seed: 11,
+            end: 1_772_409_600_000,
+        });
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut written = Vec::new();
+        for bulk in [false, true] {
+            let ws = Workspace::create(&dir.path().join(format!("{bulk}.baton")))
+                .await
+                .expect("create");
+            let stats = write_as(&ws, &graph, bulk).await.expect("write");
+            assert_eq!(stats.rows, graph.row_count());
+            let rows = every_row(&ws).await;
+            let check: String = sqlx::query_scalar("PRAGMA integrity_check")
+                .fetch_one(ws.pool())
+                .await
+                .expect("integrity check");
+            assert_eq!(check, "ok");
+            ws.close().await;
+            written.push(rows);
+        }
+        let (rows, bulk) = (&written[0], &written[1]);
+        assert!(
+            rows.iter()
+                .any(|(t, r)| t == "transitions" && r.len() > 10_000),
+            "a load with many rows"
+        );
+        assert_eq!(rows.len(), bulk.len(), "the same tables");
+        for ((table, a), (_, b)) in rows.iter().zip(bulk) {
+            assert_eq!(a.len(), b.len(), "{table}: as many rows");
+            assert!(a == b, "{table}: the same rows");
+        }
+    }
 }

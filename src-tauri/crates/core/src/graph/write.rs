@@ -274,7 +274,43 @@ impl Workspace {
     pub async fn write<O: WriteOp>(&self, op: O) -> Result<(O::Output, Changes), O::Error> {
         // A read-only workspace says so, naming the file, before SQLite would refuse.
         self.ensure_writable()?;
-        let mut tx = self.write_pool().begin().await?;
+        let tx = self.write_pool().begin().await?;
+        self.run_write(tx, op, KeyCheck::EachRow).await
+    }
+
+    /// [`Workspace::write`] for a large load (the demo's rows into a new workspace): the same
+    /// one transaction, with every foreign key checked once, over the whole file, before the
+    /// commit (`PRAGMA foreign_key_check`) instead of a look-up in the parent table for each key
+    /// of each row as it goes in. A load that leaves any key without its row fails and writes
+    /// nothing, as it would with the keys checked row by row.
+    ///
+    /// The two give the same rows only for a write that deletes or replaces no row another
+    /// table refers to (no `ON DELETE` action to follow), which is what a load into an empty
+    /// workspace does. SQLite switches the keys' enforcement per connection and only outside a
+    /// transaction, so the writing connection runs this one write with it off and is then
+    /// closed, never handed back to the pool (not even when the write fails or is cancelled):
+    /// the next write opens a fresh one with the keys on. The connection also gets a page cache
+    /// large enough for the load's pages ([`BULK_CACHE_KIB`]), freed as it closes.
+    pub async fn write_bulk<O: WriteOp>(&self, op: O) -> Result<(O::Output, Changes), O::Error> {
+        self.ensure_writable()?;
+        let mut conn = self.write_pool().acquire().await?;
+        conn.close_on_drop();
+        sqlx::query("PRAGMA foreign_keys = OFF")
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query(&format!("PRAGMA cache_size = -{BULK_CACHE_KIB}"))
+            .execute(&mut *conn)
+            .await?;
+        let tx = sqlx::Connection::begin(&mut *conn).await?;
+        self.run_write(tx, op, KeyCheck::AtCommit).await
+    }
+
+    async fn run_write<O: WriteOp>(
+        &self,
+        mut tx: sqlx::Transaction<'_, sqlx::Sqlite>,
+        op: O,
+        keys: KeyCheck,
+    ) -> Result<(O::Output, Changes), O::Error> {
         // The write lock is taken first, by a write that changes nothing: waiting (busy
         // timeout) while another connection or process writes. A transaction whose first
         // statement only read would instead fail at once with "database is locked" when another
@@ -290,6 +326,9 @@ impl Workspace {
         };
         let output = op.apply(&mut writer).await?;
         let changes = writer.changes;
+        if keys == KeyCheck::AtCommit {
+            check_foreign_keys(&mut tx).await?;
+        }
         // A write that changes what the index holds moves the file's data version in the same
         // transaction: the index and its snapshot know by it whether they are current.
         let written = if changes.index_effect() == IndexEffect::None {
@@ -301,6 +340,47 @@ impl Workspace {
         self.apply_changes(&changes, written);
         Ok((output, changes))
     }
+}
+
+/// The page cache of a bulk write's connection, KiB (the writing connection's is 32 MiB): the
+/// pages a large load dirties stay in memory until its commit instead of being spilled to the
+/// log half-way and read back from it (by the foreign-key look-ups, and by the indexes built
+/// after the rows, which read every row). Filled only as far as the write uses it, and freed
+/// when the connection closes after the write.
+const BULK_CACHE_KIB: u32 = 512 * 1024;
+
+/// When a write's foreign keys are checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KeyCheck {
+    /// By SQLite, for each row as it is written (the connection's `foreign_keys` is on).
+    EachRow,
+    /// Once, over the whole file, before the commit (the connection's `foreign_keys` is off).
+    AtCommit,
+}
+
+/// Fails, naming the first few, when any row's foreign key has no row to refer to.
+async fn check_foreign_keys(conn: &mut SqliteConnection) -> Result<(), CoreError> {
+    use sqlx::Row;
+    let broken = sqlx::query("PRAGMA foreign_key_check")
+        .fetch_all(&mut *conn)
+        .await?;
+    if broken.is_empty() {
+        return Ok(());
+    }
+    let named: Vec<String> = broken
+        .iter()
+        .take(3)
+        .map(|row| {
+            let table: String = row.try_get(0).unwrap_or_default();
+            let parent: String = row.try_get(2).unwrap_or_default();
+            format!("a row of {table} names no row of {parent}")
+        })
+        .collect();
+    Err(CoreError::Invalid(format!(
+        "the write leaves {} foreign key(s) without their row ({}); nothing was written",
+        broken.len(),
+        named.join("; ")
+    )))
 }
 
 /// Counts one more write in `meta` and gives it a fresh random version; returns its number.
@@ -420,6 +500,76 @@ mod tests {
                 .await?;
             Ok(())
         }
+    }
+
+    /// A transition of an item that is not there.
+    struct Orphan;
+
+    impl WriteOp for Orphan {
+        type Output = ();
+        type Error = crate::CoreError;
+
+        async fn apply(self, w: &mut Writer<'_>) -> Result<(), crate::CoreError> {
+            sqlx::query("INSERT INTO teams (id, name) VALUES ('t-kept', 'Kept')")
+                .execute(w.conn())
+                .await?;
+            sqlx::query(
+                "INSERT INTO transitions (item_id, event_id, to_state, at)
+                 VALUES ('no-such-item', 'e1', 'Done', 1)",
+            )
+            .execute(w.conn())
+            .await?;
+            w.changed(ChangeKind::Items);
+            Ok(())
+        }
+    }
+
+    async fn count(ws: &Workspace, sql: &str) -> i64 {
+        sqlx::query_scalar(sql)
+            .fetch_one(ws.pool())
+            .await
+            .expect("count")
+    }
+
+    /// A bulk write checks its foreign keys once, before its commit: one that leaves a key
+    /// without its row fails and writes nothing; every write after it (bulk or not, after a
+    /// failed or a committed one) has its keys checked again.
+    #[tokio::test]
+    async fn a_bulk_write_with_a_broken_key_fails_and_keys_are_checked_after_it() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let ws = Workspace::create(&dir.path().join("keys.baton"))
+            .await
+            .expect("create");
+        let err = ws.write_bulk(Orphan).await.expect_err("a broken key fails");
+        assert!(
+            err.to_string().contains("transitions") && err.to_string().contains("items"),
+            "names the table and what it refers to: {err}"
+        );
+        assert_eq!(
+            count(&ws, "SELECT count(*) FROM teams WHERE id = 't-kept'").await,
+            0,
+            "nothing of the failed write is kept"
+        );
+        assert_eq!(count(&ws, "SELECT count(*) FROM transitions").await, 0);
+        assert!(
+            ws.write(Orphan).await.is_err(),
+            "a write after it checks each row's keys"
+        );
+        ws.write_bulk(Insert("t-bulk")).await.expect("a bulk write");
+        assert!(
+            ws.write(Orphan).await.is_err(),
+            "and so does a write after a committed bulk write"
+        );
+        assert_eq!(
+            count(
+                &ws,
+                "SELECT count(*) FROM teams WHERE id IN ('t-bulk', 't-kept')"
+            )
+            .await,
+            1,
+            "the bulk write committed, the failed ones did not"
+        );
+        ws.close().await;
     }
 
     /// Two processes writing one workspace (a sync and a second `baton` refused by the sync
