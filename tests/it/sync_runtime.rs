@@ -57,6 +57,20 @@ async fn tripwire_server(
     )
 }
 
+/// After [`sync_with_interruptions`]: the sync was interrupted often enough to mean something,
+/// and its workspace (`got`) is the uninterrupted sync's (`want`): nothing lost or duplicated.
+fn assert_survived(seed: u64, interrupted: usize, got: &[String], want: &[String]) {
+    assert!(
+        interrupted >= 3,
+        "seed {seed:#x}: interrupted {interrupted} times"
+    );
+    assert_same(
+        got,
+        want,
+        &format!("seed {seed:#x}: nothing lost or duplicated after {interrupted} interruptions"),
+    );
+}
+
 /// Runs syncs of `source`, aborting each at a random request (and a random number of yields
 /// after it) until one completes; returns how many were interrupted.
 async fn sync_with_interruptions(
@@ -237,16 +251,11 @@ async fn github_writes_of_several_list_pages_aborted_at_random_points_lose_and_d
         let interrupted =
             sync_with_interruptions(&h, &source, &count, &target, &notify, seed, total_requests)
                 .await;
-        assert!(
-            interrupted >= 3,
-            "seed {seed:#x}: interrupted {interrupted} times"
-        );
-        assert_same(
+        assert_survived(
+            seed,
+            interrupted,
             &deep_fingerprint(&h, false).await,
             &reference.1,
-            &format!(
-                "seed {seed:#x}: nothing lost or duplicated after {interrupted} interruptions"
-            ),
         );
     }
 }
@@ -270,17 +279,7 @@ async fn gitlab_syncs_aborted_at_random_points_lose_and_duplicate_nothing() {
         let source = h.add_gitlab(&server.url(), GL_TOKEN).await;
         let interrupted =
             sync_with_interruptions(&h, &source, &count, &target, &notify, seed, reference.1).await;
-        assert!(
-            interrupted >= 3,
-            "seed {seed:#x}: interrupted {interrupted} times"
-        );
-        assert_same(
-            &h.fingerprint().await,
-            &reference.0,
-            &format!(
-                "seed {seed:#x}: nothing lost or duplicated after {interrupted} interruptions"
-            ),
-        );
+        assert_survived(seed, interrupted, &h.fingerprint().await, &reference.0);
     }
 }
 
@@ -309,17 +308,7 @@ async fn linear_syncs_aborted_at_random_points_lose_and_duplicate_nothing() {
         let source = h.add_linear(&server.url(), LIN_TOKEN).await;
         let interrupted =
             sync_with_interruptions(&h, &source, &count, &target, &notify, seed, reference.1).await;
-        assert!(
-            interrupted >= 3,
-            "seed {seed:#x}: interrupted {interrupted} times"
-        );
-        assert_same(
-            &h.fingerprint().await,
-            &reference.0,
-            &format!(
-                "seed {seed:#x}: nothing lost or duplicated after {interrupted} interruptions"
-            ),
-        );
+        assert_survived(seed, interrupted, &h.fingerprint().await, &reference.0);
     }
 }
 
@@ -383,17 +372,7 @@ async fn linear_writes_of_several_query_pages_aborted_at_random_points_lose_and_
         let interrupted =
             sync_with_interruptions(&h, &source, &count, &target, &notify, seed, total_requests)
                 .await;
-        assert!(
-            interrupted >= 3,
-            "seed {seed:#x}: interrupted {interrupted} times"
-        );
-        assert_same(
-            &h.fingerprint().await,
-            &reference,
-            &format!(
-                "seed {seed:#x}: nothing lost or duplicated after {interrupted} interruptions"
-            ),
-        );
+        assert_survived(seed, interrupted, &h.fingerprint().await, &reference);
     }
 }
 
@@ -422,17 +401,7 @@ async fn jira_syncs_aborted_at_random_points_lose_and_duplicate_nothing() {
             .await;
         let interrupted =
             sync_with_interruptions(&h, &source, &count, &target, &notify, seed, reference.1).await;
-        assert!(
-            interrupted >= 3,
-            "seed {seed:#x}: interrupted {interrupted} times"
-        );
-        assert_same(
-            &h.fingerprint().await,
-            &reference.0,
-            &format!(
-                "seed {seed:#x}: nothing lost or duplicated after {interrupted} interruptions"
-            ),
-        );
+        assert_survived(seed, interrupted, &h.fingerprint().await, &reference.0);
     }
 }
 
