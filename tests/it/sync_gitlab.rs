@@ -992,3 +992,212 @@ async fn a_walk_read_a_page_ahead_asks_for_every_page_and_list_exactly_once() {
         issues.len() + mrs.len()
     );
 }
+
+/// A record of gitlab.com's `gitlab-org/gitlab-foss!27117` as danger-js recorded it with nock
+/// (`tests/fixtures/gitlab/danger-js/`, see PROVENANCE.md): the body of its one exchange.
+fn danger_js(name: &str) -> Value {
+    let path = fixtures()
+        .join("gitlab/danger-js")
+        .join(format!("{name}.json"));
+    let recorded: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    assert_eq!(recorded[0]["status"], 200, "{name}: a recorded answer");
+    recorded[0]["response"].clone()
+}
+
+/// The state changes and review actions of one merge request, with their actors' logins.
+async fn history(h: &Harness, key: &str) -> (Vec<String>, Vec<String>) {
+    let of = |kind: &str, what: &str| {
+        format!(
+            "SELECT {what} || '|' || COALESCE((SELECT login FROM identities WHERE person_id = t.actor_id), '') \
+             FROM transitions t WHERE t.kind = '{kind}' \
+             AND t.item_id = (SELECT id FROM items WHERE key = '{key}') ORDER BY t.at, t.event_id"
+        )
+    };
+    (
+        h.strings(&of("state", "t.from_state || '>' || t.to_state || '|' || t.event_id"))
+            .await,
+        h.strings(&of("review", "t.to_state")).await,
+    )
+}
+
+#[tokio::test]
+async fn a_recorded_gitlab_foss_merge_request_maps_its_approvals_and_merge() {
+    // gitlab.com's gitlab-org/gitlab-foss!27117 as recorded (the record, its 15 notes, its
+    // /approvals answer); the project record around it is ours (id and path from the record).
+    let mr = danger_js("getMergeRequestInfo");
+    let approvals = danger_js("getMergeRequestApprovals");
+    let gl = Arc::new(FakeGitlab::new(GL_TOKEN));
+    {
+        let mut data = gl.data();
+        data.project = serde_json::json!({
+            "id": mr["project_id"],
+            "path_with_namespace": "gitlab-org/gitlab-foss",
+            "web_url": "https://gitlab.com/gitlab-org/gitlab-foss",
+            "archived": false,
+        });
+        let notes = danger_js("getMergeRequestNotes").as_array().unwrap().clone();
+        data.notes.insert(27117, notes);
+        data.approvals.insert(27117, approvals.clone());
+        data.merge_requests.push(mr.clone());
+    }
+    let server = gl.serve().await.unwrap();
+    let h = Harness::new().await;
+    let input = gitlab_input(
+        "GitLab gitlab-foss",
+        &server.url(),
+        None,
+        &["gitlab-org/gitlab-foss"],
+        GL_TOKEN,
+    );
+    let source = h.add(&input).await;
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    let key = "gitlab-org/gitlab-foss!27117";
+    let item = stored(&h, key).await;
+    assert_eq!(item.len(), 1, "the recorded merge request is synced");
+    let item: Value = serde_json::from_str(&item[0]).unwrap();
+    assert_eq!(item[3], "merged");
+    assert_eq!(item[4], "smcgivern", "its author");
+    assert_eq!(item[5], "dbalexandre", "its assignee owns it");
+    assert_eq!(item[10], time(&mr, "merged_at").unwrap(), "done when merged");
+    let (states, reviews) = history(&h, key).await;
+    assert_eq!(
+        reviews,
+        vec!["approved|reprazent", "approved|dbalexandre"],
+        "the two recorded approval notes, by their authors"
+    );
+    assert_eq!(
+        states,
+        vec![
+            "open>approved|note:158704845|reprazent",
+            "approved>merged|note:158931185|dbalexandre",
+        ],
+        "approved by reprazent, then merged by dbalexandre, at their notes' times"
+    );
+    // The recorded /approvals answer names the same two approvers; a merged merge request's
+    // approvals are final, so it is not asked for.
+    let answer: baton_core::connectors::gitlab::model::Approvals =
+        serde_json::from_value(approvals).unwrap();
+    let approvers: Vec<&str> = answer
+        .approved_by
+        .iter()
+        .map(|a| a.user.username.as_str())
+        .collect();
+    assert_eq!(approvers, vec!["reprazent", "dbalexandre"]);
+    assert!(baton_core::connectors::gitlab::map::approved_now(
+        &answer,
+        Some("smcgivern")
+    ));
+    let asked: Vec<String> = server.requests().into_iter().map(|r| r.path).collect();
+    assert!(
+        !asked.iter().any(|p| p.ends_with("/approvals")),
+        "no approvals asked of a merged merge request: {asked:?}"
+    );
+    assert_eq!(
+        asked.iter().filter(|p| p.ends_with("/notes")).count(),
+        1,
+        "its notes once"
+    );
+}
+
+#[tokio::test]
+async fn an_open_merge_requests_approvals_say_whether_it_waits_to_be_merged() {
+    let gl = fake();
+    // Edited in memory, never in the file: gitlab-foss!27117's real /approvals answer (two
+    // approvers, none left to give) is served as the approvals of the recorded open merge
+    // request !9, whose notes hold no approval. The other open ones have none recorded: the
+    // fake answers 404 for them, as an instance without the endpoint does.
+    let answer = danger_js("getMergeRequestApprovals");
+    let open: Vec<i64> = {
+        let mut data = gl.data();
+        data.approvals.insert(9, answer.clone());
+        let mut open: Vec<i64> = data
+            .merge_requests
+            .iter()
+            .filter(|m| m["state"] == "opened" && m["draft"] != true && m["work_in_progress"] != true)
+            .map(|m| m["iid"].as_i64().unwrap())
+            .collect();
+        open.sort_unstable();
+        open
+    };
+    assert_eq!(open.len(), 4, "four open merge requests that are not drafts");
+    let server = gl.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = h.add_gitlab(&server.url(), GL_TOKEN).await;
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    let mut asked: Vec<i64> = server
+        .requests()
+        .iter()
+        .filter_map(|r| r.path.strip_suffix("/approvals"))
+        .filter_map(|p| p.rsplit('/').next()?.parse().ok())
+        .collect();
+    asked.sort_unstable();
+    assert_eq!(asked, open, "approvals are asked of open merge requests only, once each");
+    let key = "gitlab-data/snowflake_spend!9";
+    let state = format!(
+        "SELECT raw_state || '|' || flow_state || '|' || wait_reason FROM items WHERE key = '{key}'"
+    );
+    assert_eq!(
+        h.strings(&state).await,
+        vec!["approved|waiting|queue".to_owned()],
+        "approved by others and none left to give: waiting to be merged"
+    );
+    let (states, reviews) = history(&h, key).await;
+    assert_eq!(states, vec!["open>approved|listed:approved|"]);
+    assert!(
+        reviews.is_empty(),
+        "the answer says who approved, not when: no review action is made up ({reviews:?})"
+    );
+    let stored_answer = h
+        .strings(&format!(
+            "SELECT payload FROM raw_records WHERE stream = 'merge_request_approvals' \
+             AND external_id = (SELECT external_id FROM items WHERE key = '{key}')"
+        ))
+        .await;
+    assert_eq!(stored_answer.len(), 1, "the answer is kept with the record");
+    let kept: Value = serde_json::from_str(&stored_answer[0]).unwrap();
+    assert_eq!(kept[0]["approved_by"], answer["approved_by"]);
+
+    // Unchanged: the stored answer serves, nothing is asked again.
+    server.clear_requests();
+    h.clock.advance(Duration::from_secs(600));
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    assert!(
+        !server
+            .requests()
+            .iter()
+            .any(|r| r.path.ends_with("/approvals")),
+        "unchanged merge requests keep their stored approvals"
+    );
+    assert_eq!(h.strings(&state).await, vec!["approved|waiting|queue".to_owned()]);
+
+    // Edited in memory: the rules want one more approval (and the record moved, as GitLab
+    // touches it): waiting for review again.
+    server.clear_requests();
+    {
+        let mut data = gl.data();
+        data.approvals.get_mut(&9).unwrap()["approvals_left"] = 1.into();
+        let mr = data.merge_requests.iter_mut().find(|m| m["iid"] == 9).unwrap();
+        mr["updated_at"] = "2026-03-01T10:00:00.000Z".into();
+    }
+    h.clock.advance(Duration::from_secs(600));
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    assert_eq!(
+        server
+            .requests()
+            .iter()
+            .filter(|r| r.path.ends_with("/merge_requests/9/approvals"))
+            .count(),
+        1,
+        "the moved merge request's approvals are read again"
+    );
+    assert_eq!(
+        h.strings(&format!("SELECT raw_state FROM items WHERE key = '{key}'"))
+            .await,
+        vec!["open".to_owned()],
+        "approved by two, but its rules want one more: not yet to be merged"
+    );
+}

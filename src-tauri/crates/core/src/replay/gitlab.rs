@@ -3,7 +3,7 @@
 //! unmodified): `/projects/:id/{issues,merge_requests}` filter by `updated_after` (on or after,
 //! as GitLab documents), order by creation and page by `page`/`per_page` with GitLab's `Link`,
 //! `X-Next-Page`, `X-Page`, `X-Per-Page` and `RateLimit-*` headers; notes are served per merge
-//! request, issue links per issue. It checks the token (`Authorization: Bearer` or
+//! request, issue links per issue, approvals per merge request where a test gives them. It checks the token (`Authorization: Bearer` or
 //! `PRIVATE-TOKEN`) and serves injected faults first. The envelopes are ours, built from
 //! GitLab's documentation; the records are real.
 
@@ -32,6 +32,9 @@ pub struct GitlabData {
     pub notes: HashMap<i64, Vec<Value>>,
     /// Issue links by issue iid.
     pub links: HashMap<i64, Vec<Value>>,
+    /// `/approvals` answers by merge request iid; a merge request without one answers 404
+    /// (none recorded).
+    pub approvals: HashMap<i64, Value>,
     /// Leave the `Link` header out (pages then say only `X-Next-Page`).
     pub no_link_header: bool,
 }
@@ -267,6 +270,13 @@ impl FakeGitlab {
                     )
                 });
                 self.page_of(request, &notes, &data)
+            }
+            ["projects", p, "merge_requests", iid, "approvals"] if is_project(p) => {
+                let iid: i64 = iid.parse().unwrap_or(0);
+                match data.approvals.get(&iid) {
+                    Some(answer) => Reply::json(200, answer.to_string()),
+                    None => not_found("Approvals"),
+                }
             }
             ["projects", p, "issues", iid, "links"] if is_project(p) => {
                 let iid: i64 = iid.parse().unwrap_or(0);

@@ -34,7 +34,9 @@ use crate::graph::repo::links::{LinkSet, Side};
 use crate::ingest::write::{PageWrite, SeenPerson};
 use crate::rules::eval::{ProvenanceFacts, ProvenanceVerdict, Rules};
 
-use super::model::{EpicRef, Issue, Label, LinkedIssue, MergeRequest, Milestone, Note, User};
+use super::model::{
+    Approvals, EpicRef, Issue, Label, LinkedIssue, MergeRequest, Milestone, Note, User,
+};
 
 /// Where a GitLab link was found (`links.found_in`).
 pub const FOUND_IN_DESCRIPTION: &str = "merge request description";
@@ -696,13 +698,17 @@ fn note_event(body: &str) -> Option<NoteEvent> {
 
 /// A merge request's lifecycle from its system notes (any order; read by time), ending in its
 /// state as GitLab lists it now. Approvals and requested changes are also review actions
-/// (kind `review`, `review:<note id>`); assignments are assignee changes.
+/// (kind `review`, `review:<note id>`); assignments are assignee changes. `approvals`, GitLab's
+/// answer about an open merge request's approvals now (`answer`, when read), decides between `approved`
+/// and waiting for review: approved when someone other than its author has approved it and its
+/// rules want no more approvals (see [`approved_now`]).
 pub fn merge_request_lifecycle(
     page: &mut PageWrite,
     source_id: &str,
     item: &WorkItem,
     mr: &MergeRequest,
     notes: &[Note],
+    answer: Option<&Approvals>,
 ) -> Lifecycle {
     let mut events: Vec<(i64, i64, &Note, NoteEvent)> = notes
         .iter()
@@ -870,6 +876,25 @@ pub fn merge_request_lifecycle(
         }
         other => other.to_owned(),
     };
+    // Its approvals as GitLab lists them now are the truth about whose approvals stand
+    // (instances that keep approval notes from the token, approvals reset by a push, rules
+    // that want more than one): requested changes stay until their reviewer approves.
+    let raw_state = match answer.map(|a| approved_now(a, author.as_deref())) {
+        Some(now) if matches!(raw_state.as_str(), OPEN | REVIEW_REQUESTED | APPROVED) => {
+            if now {
+                APPROVED.to_owned()
+            } else if raw_state == APPROVED {
+                if reviewers.is_empty() && mr.reviewers.is_empty() {
+                    OPEN.to_owned()
+                } else {
+                    REVIEW_REQUESTED.to_owned()
+                }
+            } else {
+                raw_state
+            }
+        }
+        _ => raw_state,
+    };
     let when = mr
         .merged_at
         .as_deref()
@@ -892,6 +917,16 @@ pub fn merge_request_lifecycle(
         links: Vec::new(),
         requests: Vec::new(),
     }
+}
+
+/// Whether an `/approvals` answer says the merge request is approved now: someone other than its
+/// author (`author`, lower case) has approved it, and its rules want no more approvals.
+pub fn approved_now(approvals: &Approvals, author: Option<&str>) -> bool {
+    let standing = approvals
+        .approved_by
+        .iter()
+        .any(|a| Some(a.user.username.to_lowercase().as_str()) != author);
+    standing && approvals.approvals_left.unwrap_or(0) <= 0
 }
 
 /// An issue's links as edges (`blocks`, `relates`), and the set that retires the ones no longer

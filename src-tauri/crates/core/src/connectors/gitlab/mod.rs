@@ -17,6 +17,8 @@
 //!   and written.
 //! - Per merge request: `GET …/merge_requests/:iid/notes?sort=asc&order_by=created_at`, whose
 //!   system notes give its lifecycle (see [`map`]). Per issue: `GET …/issues/:iid/links`.
+//!   Per open merge request that is not a draft, also `GET …/merge_requests/:iid/approvals`
+//!   (whose approvals stand now, and how many its rules still want; a 404 is read as none).
 //!   Read [`DETAIL_CONCURRENCY`] at a time, and only for records whose `updated_at` moved since
 //!   the last sync stored them (an unchanged record keeps its stored list: see [`details`]).
 //!
@@ -45,13 +47,16 @@ use crate::ingest::error::SyncError;
 use crate::ingest::write::PageWrite;
 
 use self::map::{MapCtx, ProjectIds};
-use self::model::{CurrentUser, Issue, LinkedIssue, MergeRequest, Note, Project};
+use self::model::{Approvals, CurrentUser, Issue, LinkedIssue, MergeRequest, Note, Project};
 
 /// Raw record streams.
 pub const ISSUES_STREAM: &str = "issues";
 pub const MERGE_REQUESTS_STREAM: &str = "merge_requests";
 pub const NOTES_STREAM: &str = "merge_request_notes";
 pub const LINKS_STREAM: &str = "issue_links";
+/// An open merge request's `/approvals` answer, stored as a one-value list (`[]` when the
+/// instance answered 404).
+pub const APPROVALS_STREAM: &str = "merge_request_approvals";
 
 /// The most pages read of one small list (notes, links, a group's projects).
 const MAX_LIST_PAGES: u32 = 1_000;
@@ -135,14 +140,36 @@ async fn fetch_all<T: serde::de::DeserializeOwned>(
 /// instances have no limit unless their admins set one.
 pub const DETAIL_CONCURRENCY: usize = 8;
 
-/// Every page of each list, `concurrency` lists at a time, in order.
+/// One object read as a one-value list (a merge request's `/approvals`); none when the instance
+/// answers 404 (a GitLab without the endpoint, or a token that may not see it): the notes then
+/// say what they say alone.
+async fn fetch_one(http: &Http, url: Url) -> Result<Vec<Box<RawValue>>, SyncError> {
+    match http.get_json::<Box<RawValue>>(&url).await {
+        Ok((value, _)) => Ok(vec![value]),
+        Err(SyncError::NoAccess(why)) => {
+            tracing::debug!(%why, "no approvals answer; the notes alone say who approved");
+            Ok(Vec::new())
+        }
+        Err(err) => Err(err),
+    }
+}
+
+/// Every page of each list (or each one object, when `single`), `concurrency` at a time, in
+/// order.
 async fn fetch_each(
     http: &Http,
     urls: Vec<Url>,
     concurrency: usize,
+    single: bool,
 ) -> Vec<Result<Vec<Box<RawValue>>, SyncError>> {
     stream::iter(urls)
-        .map(|url| fetch_all::<Box<RawValue>>(http, url))
+        .map(|url| async move {
+            if single {
+                fetch_one(http, url).await
+            } else {
+                fetch_all::<Box<RawValue>>(http, url).await
+            }
+        })
         .buffered(concurrency)
         .collect()
         .await
@@ -174,7 +201,8 @@ impl Detail {
 /// sync (in `main_stream`) keeps its stored list: what these lists hold cannot change without
 /// moving the record's `updated_at` (GitLab adds a system note to the record for every
 /// approval, review request, state change and issue link, on both issues of a link, and a note
-/// touches its record). The others are read, [`DETAIL_CONCURRENCY`] at a time.
+/// touches its record). The others are read, [`DETAIL_CONCURRENCY`] at a time (one object each
+/// when `detail_stream` is [`APPROVALS_STREAM`]).
 async fn details(
     (ws, source, http): (&Workspace, &str, &Http),
     main_stream: &str,
@@ -219,7 +247,8 @@ async fn details(
     if kept > 0 {
         tracing::debug!(%detail_stream, kept, read = wanted.len(), "unchanged records keep their stored lists");
     }
-    let mut fetched = fetch_each(http, wanted, DETAIL_CONCURRENCY)
+    let single = detail_stream == APPROVALS_STREAM;
+    let mut fetched = fetch_each(http, wanted, DETAIL_CONCURRENCY, single)
         .await
         .into_iter();
     out.into_iter()
@@ -410,14 +439,29 @@ struct RecordKey {
     iid: i64,
     #[serde(default)]
     updated_at: String,
+    #[serde(default)]
+    state: String,
+    #[serde(default)]
+    draft: Option<bool>,
+    #[serde(default)]
+    work_in_progress: Option<bool>,
 }
 
-/// A page of a walk as read: its records, the next page (none after an empty one), and the
-/// per-record list of each record that has an id (`None` for one that does not).
+impl RecordKey {
+    /// An open merge request that is not a draft: the ones whose approvals are read.
+    fn awaits_approval(&self) -> bool {
+        self.state == "opened" && !self.draft.or(self.work_in_progress).unwrap_or(false)
+    }
+}
+
+/// A page of a walk as read: its records, the next page (none after an empty one), the
+/// per-record list of each record that has an id (`None` for one that does not), and for a
+/// merge request page each open merge request's approvals (`None` for the others).
 struct ReadPage {
     values: Vec<Box<RawValue>>,
     next: Option<Url>,
     details: Vec<Option<Detail>>,
+    approvals: Vec<Option<Detail>>,
 }
 
 /// Reads pages of one stream of one project, with their records' lists: what a walk needs
@@ -486,14 +530,50 @@ impl PageReader {
         )
         .await?
         .into_iter();
-        let details = keys
+        let lists = keys
             .iter()
             .map(|key| key.as_ref().and_then(|_| found.next()))
             .collect();
+        let approvals = if self.kind == MERGE_REQUESTS_STREAM {
+            let open = keys
+                .iter()
+                .flatten()
+                .filter(|key| key.awaits_approval())
+                .map(|key| {
+                    let url = endpoint(
+                        &self.root,
+                        &format!(
+                            "projects/{}/merge_requests/{}/approvals",
+                            self.project_id, key.iid
+                        ),
+                        &[],
+                    )?;
+                    Ok((key.id, key.updated_at.as_str(), url))
+                })
+                .collect::<Result<Vec<_>, SyncError>>()?;
+            let mut found = details(
+                (&self.ws, &self.source_id, &self.http),
+                self.kind,
+                APPROVALS_STREAM,
+                open,
+            )
+            .await?
+            .into_iter();
+            keys.iter()
+                .map(|key| {
+                    key.as_ref()
+                        .filter(|key| key.awaits_approval())
+                        .and_then(|_| found.next())
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         Ok(ReadPage {
             values,
             next,
-            details,
+            details: lists,
+            approvals,
         })
     }
 }
@@ -625,12 +705,23 @@ fn merge_requests_page(
     let ReadPage {
         values,
         mut details,
+        mut approvals,
         ..
     } = read_page;
     for (i, value) in values.iter().enumerate() {
         let Some(mr) = read::<MergeRequest>("GitLab merge request", value) else {
             continue;
         };
+        // An open merge request's approvals now (read with its notes, or stored with them).
+        let approved = approvals.get_mut(i).and_then(Option::take);
+        if let Some(Detail::Fetched(values)) = &approved {
+            page.raw
+                .push(raw(run, APPROVALS_STREAM, mr.id, &join(values), now));
+        }
+        let approved: Option<Approvals> = approved
+            .as_ref()
+            .and_then(|a| a.values().first())
+            .and_then(|v| read::<Approvals>("GitLab approvals answer", v));
         // Each merge request's notes: stored ones for merge requests that did not change, else
         // read.
         let notes = detail_of(&mut details, i)?;
@@ -655,7 +746,14 @@ fn merge_requests_page(
             .iter()
             .filter_map(|v| read::<Note>("GitLab note", v))
             .collect();
-        let lc = map::merge_request_lifecycle(page, &run.source.id, &item, &mr, &notes);
+        let lc = map::merge_request_lifecycle(
+            page,
+            &run.source.id,
+            &item,
+            &mr,
+            &notes,
+            approved.as_ref(),
+        );
         apply(run, &mut item, lc, page);
         page.items.push(item);
     }

@@ -195,6 +195,25 @@ pub struct Note {
     pub system: bool,
 }
 
+/// A merge request's approvals now (`/projects/:id/merge_requests/:iid/approvals`): who has
+/// approved it and how many approvals its rules still want. Free-tier instances answer it too
+/// (`approvals_left` 0 when no rule asks for any).
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+pub struct Approvals {
+    /// The approvals that stand (a reset or an unapproval takes one away).
+    #[serde(default)]
+    pub approved_by: Vec<Approver>,
+    /// Approvals the rules still want; absent on old instances.
+    #[serde(default)]
+    pub approvals_left: Option<i64>,
+}
+
+/// One entry of `approved_by`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct Approver {
+    pub user: User,
+}
+
 /// A project (`/projects/:id`, `/groups/:id/projects`).
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 pub struct Project {
