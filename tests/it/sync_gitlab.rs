@@ -1149,14 +1149,17 @@ async fn an_open_merge_requests_approvals_say_whether_it_waits_to_be_merged() {
         reviews.is_empty(),
         "the answer says who approved, not when: no review action is made up ({reviews:?})"
     );
-    let stored_answer = h
-        .strings(&format!(
-            "SELECT payload FROM raw_records WHERE stream = 'merge_request_approvals' \
-             AND external_id = (SELECT external_id FROM items WHERE key = '{key}')"
-        ))
-        .await;
-    assert_eq!(stored_answer.len(), 1, "the answer is kept with the record");
-    let kept: Value = serde_json::from_str(&stored_answer[0]).unwrap();
+    let mr_id = gl.data().merge_requests.iter().find(|m| m["iid"] == 9).unwrap()["id"].to_string();
+    let stored_answer = baton_core::graph::repo::raw_records::get(
+        h.ws.pool(),
+        &source,
+        "merge_request_approvals",
+        &mr_id,
+    )
+    .await
+    .unwrap()
+    .expect("the answer is kept with the record");
+    let kept: Value = serde_json::from_str(&stored_answer).unwrap();
     assert_eq!(kept[0]["approved_by"], answer["approved_by"]);
 
     // Unchanged: the stored answer serves, nothing is asked again.

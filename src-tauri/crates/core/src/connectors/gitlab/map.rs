@@ -1004,6 +1004,41 @@ pub fn issue_links(
 mod tests {
     use super::*;
 
+    /// gitlab.com's real `/approvals` answer for gitlab-org/gitlab-foss!27117 (danger-js's nock
+    /// recording, `tests/fixtures/gitlab/danger-js/`): approved by reprazent and dbalexandre,
+    /// none left to give.
+    fn recorded_approvals() -> Approvals {
+        let recorded: serde_json::Value = serde_json::from_str(include_str!(
+            "../../../../../../tests/fixtures/gitlab/danger-js/getMergeRequestApprovals.json"
+        ))
+        .unwrap();
+        serde_json::from_value(recorded[0]["response"].clone()).unwrap()
+    }
+
+    #[test]
+    fn an_approvals_answer_counts_others_approvals_and_the_rules_wants() {
+        let answer = recorded_approvals();
+        assert_eq!(answer.approvals_left, Some(0));
+        assert!(approved_now(&answer, Some("smcgivern")), "its author's view");
+        assert!(
+            approved_now(&answer, Some("reprazent")),
+            "an author's own approval aside, dbalexandre's stands"
+        );
+        // Edited in memory: only the author's own approval left.
+        let mut own = answer.clone();
+        own.approved_by.truncate(1);
+        assert!(!approved_now(&own, Some("reprazent")));
+        assert!(approved_now(&own, None), "an author unknown: it counts");
+        // Edited in memory: the rules want one more.
+        let mut short = answer.clone();
+        short.approvals_left = Some(1);
+        assert!(!approved_now(&short, Some("smcgivern")));
+        // Edited in memory: nobody has approved (a Free instance's answer: none wanted).
+        let mut none = answer;
+        none.approved_by.clear();
+        assert!(!approved_now(&none, Some("smcgivern")));
+    }
+
     #[test]
     fn epics_and_milestones_are_named_by_their_gitlab_references() {
         let epic = EpicRef {
