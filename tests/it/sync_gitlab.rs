@@ -1014,8 +1014,11 @@ async fn history(h: &Harness, key: &str) -> (Vec<String>, Vec<String>) {
         )
     };
     (
-        h.strings(&of("state", "t.from_state || '>' || t.to_state || '|' || t.event_id"))
-            .await,
+        h.strings(&of(
+            "state",
+            "t.from_state || '>' || t.to_state || '|' || t.event_id",
+        ))
+        .await,
         h.strings(&of("review", "t.to_state")).await,
     )
 }
@@ -1035,7 +1038,10 @@ async fn a_recorded_gitlab_foss_merge_request_maps_its_approvals_and_merge() {
             "web_url": "https://gitlab.com/gitlab-org/gitlab-foss",
             "archived": false,
         });
-        let notes = danger_js("getMergeRequestNotes").as_array().unwrap().clone();
+        let notes = danger_js("getMergeRequestNotes")
+            .as_array()
+            .unwrap()
+            .clone();
         data.notes.insert(27117, notes);
         data.approvals.insert(27117, approvals.clone());
         data.merge_requests.push(mr.clone());
@@ -1059,7 +1065,11 @@ async fn a_recorded_gitlab_foss_merge_request_maps_its_approvals_and_merge() {
     assert_eq!(item[3], "merged");
     assert_eq!(item[4], "smcgivern", "its author");
     assert_eq!(item[5], "dbalexandre", "its assignee owns it");
-    assert_eq!(item[10], time(&mr, "merged_at").unwrap(), "done when merged");
+    assert_eq!(
+        item[10],
+        time(&mr, "merged_at").unwrap(),
+        "done when merged"
+    );
     let (states, reviews) = history(&h, key).await;
     assert_eq!(
         reviews,
@@ -1114,13 +1124,19 @@ async fn an_open_merge_requests_approvals_say_whether_it_waits_to_be_merged() {
         let mut open: Vec<i64> = data
             .merge_requests
             .iter()
-            .filter(|m| m["state"] == "opened" && m["draft"] != true && m["work_in_progress"] != true)
+            .filter(|m| {
+                m["state"] == "opened" && m["draft"] != true && m["work_in_progress"] != true
+            })
             .map(|m| m["iid"].as_i64().unwrap())
             .collect();
         open.sort_unstable();
         open
     };
-    assert_eq!(open.len(), 4, "four open merge requests that are not drafts");
+    assert_eq!(
+        open.len(),
+        4,
+        "four open merge requests that are not drafts"
+    );
     let server = gl.serve().await.unwrap();
     let h = Harness::new().await;
     let source = h.add_gitlab(&server.url(), GL_TOKEN).await;
@@ -1133,7 +1149,10 @@ async fn an_open_merge_requests_approvals_say_whether_it_waits_to_be_merged() {
         .filter_map(|p| p.rsplit('/').next()?.parse().ok())
         .collect();
     asked.sort_unstable();
-    assert_eq!(asked, open, "approvals are asked of open merge requests only, once each");
+    assert_eq!(
+        asked, open,
+        "approvals are asked of open merge requests only, once each"
+    );
     let key = "gitlab-data/snowflake_spend!9";
     let state = format!(
         "SELECT raw_state || '|' || flow_state || '|' || wait_reason FROM items WHERE key = '{key}'"
@@ -1149,7 +1168,13 @@ async fn an_open_merge_requests_approvals_say_whether_it_waits_to_be_merged() {
         reviews.is_empty(),
         "the answer says who approved, not when: no review action is made up ({reviews:?})"
     );
-    let mr_id = gl.data().merge_requests.iter().find(|m| m["iid"] == 9).unwrap()["id"].to_string();
+    let mr_id = gl
+        .data()
+        .merge_requests
+        .iter()
+        .find(|m| m["iid"] == 9)
+        .unwrap()["id"]
+        .to_string();
     let stored_answer = baton_core::graph::repo::raw_records::get(
         h.ws.pool(),
         &source,
@@ -1174,7 +1199,10 @@ async fn an_open_merge_requests_approvals_say_whether_it_waits_to_be_merged() {
             .any(|r| r.path.ends_with("/approvals")),
         "unchanged merge requests keep their stored approvals"
     );
-    assert_eq!(h.strings(&state).await, vec!["approved|waiting|queue".to_owned()]);
+    assert_eq!(
+        h.strings(&state).await,
+        vec!["approved|waiting|queue".to_owned()]
+    );
 
     // Edited in memory: the rules want one more approval (and the record moved, as GitLab
     // touches it): waiting for review again.
@@ -1182,7 +1210,11 @@ async fn an_open_merge_requests_approvals_say_whether_it_waits_to_be_merged() {
     {
         let mut data = gl.data();
         data.approvals.get_mut(&9).unwrap()["approvals_left"] = 1.into();
-        let mr = data.merge_requests.iter_mut().find(|m| m["iid"] == 9).unwrap();
+        let mr = data
+            .merge_requests
+            .iter_mut()
+            .find(|m| m["iid"] == 9)
+            .unwrap();
         mr["updated_at"] = "2026-03-01T10:00:00.000Z".into();
     }
     h.clock.advance(Duration::from_secs(600));

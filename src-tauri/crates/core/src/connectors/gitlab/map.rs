@@ -1019,7 +1019,10 @@ mod tests {
     fn an_approvals_answer_counts_others_approvals_and_the_rules_wants() {
         let answer = recorded_approvals();
         assert_eq!(answer.approvals_left, Some(0));
-        assert!(approved_now(&answer, Some("smcgivern")), "its author's view");
+        assert!(
+            approved_now(&answer, Some("smcgivern")),
+            "its author's view"
+        );
         assert!(
             approved_now(&answer, Some("reprazent")),
             "an author's own approval aside, dbalexandre's stands"
