@@ -1236,3 +1236,36 @@ async fn an_open_merge_requests_approvals_say_whether_it_waits_to_be_merged() {
         "approved by two, but its rules want one more: not yet to be merged"
     );
 }
+
+#[tokio::test]
+async fn a_refused_approvals_answer_leaves_the_notes_to_say_and_the_sync_goes_on() {
+    let gl = fake();
+    // Edited in memory, as above: the recorded answer is there for !9, but the instance refuses
+    // it (403, approvals not licensed): !9 keeps what its notes say, and nothing fails.
+    gl.data()
+        .approvals
+        .insert(9, danger_js("getMergeRequestApprovals"));
+    gl.fault(
+        "/merge_requests/9/approvals",
+        vec![Reply::json(403, r#"{"message":"403 Forbidden"}"#)],
+    );
+    let server = gl.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = h.add_gitlab(&server.url(), GL_TOKEN).await;
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    assert_eq!(h.count("SELECT COUNT(*) FROM items").await, 34);
+    assert_eq!(
+        h.strings("SELECT raw_state FROM items WHERE key = 'gitlab-data/snowflake_spend!9'")
+            .await,
+        vec!["open".to_owned()],
+        "no answer: the notes (none about approvals) say it is open"
+    );
+    assert!(
+        server
+            .requests()
+            .iter()
+            .any(|r| r.path.ends_with("/merge_requests/9/approvals")),
+        "asked once, refused"
+    );
+}

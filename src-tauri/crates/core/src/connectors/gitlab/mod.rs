@@ -18,7 +18,7 @@
 //! - Per merge request: `GET …/merge_requests/:iid/notes?sort=asc&order_by=created_at`, whose
 //!   system notes give its lifecycle (see [`map`]). Per issue: `GET …/issues/:iid/links`.
 //!   Per open merge request that is not a draft, also `GET …/merge_requests/:iid/approvals`
-//!   (whose approvals stand now, and how many its rules still want; a 404 is read as none).
+//!   (whose approvals stand now, and how many its rules still want; a 404 or 403 reads as none).
 //!   Read [`DETAIL_CONCURRENCY`] at a time, and only for records whose `updated_at` moved since
 //!   the last sync stored them (an unchanged record keeps its stored list: see [`details`]).
 //!
@@ -141,12 +141,12 @@ async fn fetch_all<T: serde::de::DeserializeOwned>(
 pub const DETAIL_CONCURRENCY: usize = 8;
 
 /// One object read as a one-value list (a merge request's `/approvals`); none when the instance
-/// answers 404 (a GitLab without the endpoint, or a token that may not see it): the notes then
-/// say what they say alone.
+/// answers 404 or 403 (a GitLab without the endpoint, approvals not licensed, or a token that may
+/// not see them): the notes then say what they say alone, and the merge request still syncs.
 async fn fetch_one(http: &Http, url: Url) -> Result<Vec<Box<RawValue>>, SyncError> {
     match http.get_json::<Box<RawValue>>(&url).await {
         Ok((value, _)) => Ok(vec![value]),
-        Err(SyncError::NoAccess(why)) => {
+        Err(SyncError::NoAccess(why)) | Err(SyncError::MissingScope { detail: why, .. }) => {
             tracing::debug!(%why, "no approvals answer; the notes alone say who approved");
             Ok(Vec::new())
         }
