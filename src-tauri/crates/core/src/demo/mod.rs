@@ -473,8 +473,9 @@ mod tests {
         all
     }
 
-    /// The large load (indexes after the rows, foreign keys checked once before the commit)
-    /// writes the same rows, the same schema and the same figures as the load row by row.
+    /// The large load (its tables of most rows filled in parallel in scratch files and copied in,
+    /// foreign keys checked once before the commit) writes the same rows, the same schema and
+    /// the same figures as the load row by row, and leaves no scratch file.
     #[tokio::test]
     async fn the_bulk_load_writes_what_the_load_row_by_row_writes() {
         let graph = generate(&DemoOptions {
@@ -490,6 +491,13 @@ mod tests {
                 .expect("create");
             let stats = write_as(&ws, &graph, bulk).await.expect("write");
             assert_eq!(stats.rows, graph.row_count());
+            let left: Vec<_> = std::fs::read_dir(dir.path())
+                .expect("list")
+                .filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|name| name.contains(".load-"))
+                .collect();
+            assert!(left.is_empty(), "the scratch files are removed: {left:?}");
             let rows = every_row(&ws).await;
             let check: String = sqlx::query_scalar("PRAGMA integrity_check")
                 .fetch_one(ws.pool())

@@ -89,8 +89,9 @@ fn part_path(workspace: &Path, n: usize) -> PathBuf {
     workspace.with_file_name(name)
 }
 
-/// Fills the scratch files of a load of `graph` into `ws`, all at once; `texts` are the
-/// descriptions summed up (`item_texts`), being computed elsewhere.
+/// Fills the scratch files of a load of `graph` into `ws`, all at once, each on a thread of its
+/// own (building its statements there, while SQLite runs them on its connection's thread);
+/// `texts` are the descriptions summed up (`item_texts`), being computed elsewhere.
 pub(super) async fn fill(
     ws: &Workspace,
     graph: &DemoGraph,
@@ -110,15 +111,8 @@ pub(super) async fn fill(
             .collect();
         schemas.push(schema_of(ws, &tables).await?);
     }
-    let mut conns = Vec::with_capacity(PARTS);
-    for (path, (tables, _)) in parts.paths.iter().zip(&schemas) {
+    for path in &parts.paths {
         remove(path);
-        let mut conn = open(path).await?;
-        for sql in tables {
-            sqlx::query(sql).execute(&mut conn).await?;
-        }
-        sqlx::query("BEGIN").execute(&mut conn).await?;
-        conns.push(conn);
     }
 
     let numbered: Vec<(i64, &Transition)> = graph
@@ -133,67 +127,100 @@ pub(super) async fn fill(
         .collect();
     let half = split_between_items(&ordered);
     let (first, second) = ordered.split_at(half);
-
-    let mut conns = conns.into_iter();
-    let (Some(mut c0), Some(mut c1), Some(mut c2), Some(mut c3)) =
-        (conns.next(), conns.next(), conns.next(), conns.next())
-    else {
-        return Err(CoreError::Invalid("the load's scratch files".into()));
-    };
     let keys = super::github_keys(graph);
     let facets = super::facets(graph);
     let served = super::served(graph);
     let at = super::latest_update(graph);
     let requesters = super::requesters_json(graph)?;
-    let p0 = async {
-        repo::transitions::insert_numbered(&mut c0, first).await?;
-        CoreResult::Ok(())
-    };
-    let p1 = async {
-        repo::transitions::insert_numbered(&mut c1, second).await?;
-        CoreResult::Ok(())
-    };
-    let p2 = async {
-        repo::items::upsert_many(&mut c2, &graph.items).await?;
-        let texts = texts
-            .await
-            .map_err(|err| CoreError::Invalid(format!("summing up the descriptions: {err}")))?;
-        repo::item_texts::set_many(&mut c2, &texts).await?;
-        if let Some(json) = &requesters {
-            repo::items::set_requesters(&mut c2, json).await?;
-        }
-        CoreResult::Ok(())
-    };
-    let p3 = async {
-        repo::item_keys::upsert_many(&mut c3, &keys).await?;
-        repo::links::upsert_many(&mut c3, &graph.links).await?;
-        repo::item_paths::set_lists(&mut c3, &graph.paths).await?;
-        repo::intents::set_facets(&mut c3, &[], &facets).await?;
-        repo::intents::set_source_intents(&mut c3, &served, at).await?;
-        CoreResult::Ok(())
-    };
-    futures_util::future::try_join4(p0, p1, p2, p3).await?;
 
-    // Every file's indexes, then its commit, at once.
-    let finish = |mut conn: SqliteConnection, indexes: &[String]| {
-        let indexes = indexes.to_vec();
-        async move {
-            for sql in &indexes {
-                sqlx::query(sql).execute(&mut conn).await?;
+    let paths = &parts.paths;
+    let schemas = &schemas;
+    let (keys, facets, served, requesters) = (&keys, &facets, &served, &requesters);
+    let run = move || {
+        std::thread::scope(|s| {
+            let threads = [
+                s.spawn(move || {
+                    on_own_thread(&paths[0], &schemas[0], |mut c| async move {
+                        repo::transitions::insert_numbered(&mut c, first).await?;
+                        Ok(c)
+                    })
+                }),
+                s.spawn(move || {
+                    on_own_thread(&paths[1], &schemas[1], |mut c| async move {
+                        repo::transitions::insert_numbered(&mut c, second).await?;
+                        Ok(c)
+                    })
+                }),
+                s.spawn(move || {
+                    on_own_thread(&paths[2], &schemas[2], |mut c| async move {
+                        repo::items::upsert_many(&mut c, &graph.items).await?;
+                        let texts = texts.await.map_err(|err| {
+                            CoreError::Invalid(format!("summing up the descriptions: {err}"))
+                        })?;
+                        repo::item_texts::set_many(&mut c, &texts).await?;
+                        if let Some(json) = requesters {
+                            repo::items::set_requesters(&mut c, json).await?;
+                        }
+                        Ok(c)
+                    })
+                }),
+                s.spawn(move || {
+                    on_own_thread(&paths[3], &schemas[3], |mut c| async move {
+                        repo::item_keys::upsert_many(&mut c, keys).await?;
+                        repo::links::upsert_many(&mut c, &graph.links).await?;
+                        repo::item_paths::set_lists(&mut c, &graph.paths).await?;
+                        repo::intents::set_facets(&mut c, &[], facets).await?;
+                        repo::intents::set_source_intents(&mut c, served, at).await?;
+                        Ok(c)
+                    })
+                }),
+            ];
+            // Every thread is joined (a scope waits for all); the first failure is returned.
+            let mut outcome = Ok(());
+            for thread in threads {
+                let done = thread.join().unwrap_or_else(|_| {
+                    Err(CoreError::Invalid("a thread of the load stopped".into()))
+                });
+                if outcome.is_ok() {
+                    outcome = done;
+                }
             }
-            sqlx::query("COMMIT").execute(&mut conn).await?;
-            conn.close().await?;
-            CoreResult::Ok(())
-        }
+            outcome
+        })
     };
-    futures_util::future::try_join4(
-        finish(c0, &schemas[0].1),
-        finish(c1, &schemas[1].1),
-        finish(c2, &schemas[2].1),
-        finish(c3, &schemas[3].1),
-    )
-    .await?;
+    // This thread only waits: on a runtime of several threads, the others take its tasks.
+    match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
+        Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(run)?,
+        _ => run()?,
+    }
     Ok(parts)
+}
+
+/// A scratch file's tables, then `fill`'s rows, then its indexes, in one transaction on a
+/// connection of its own, run to the end on the calling thread (a runtime of its own).
+fn on_own_thread<F, Fut>(path: &Path, schema: &(Vec<String>, Vec<String>), fill: F) -> CoreResult<()>
+where
+    F: FnOnce(SqliteConnection) -> Fut,
+    Fut: std::future::Future<Output = CoreResult<SqliteConnection>>,
+{
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|err| CoreError::Invalid(format!("a thread of the load: {err}")))?;
+    runtime.block_on(async {
+        let mut conn = open(path).await?;
+        for sql in &schema.0 {
+            sqlx::query(sql).execute(&mut conn).await?;
+        }
+        sqlx::query("BEGIN").execute(&mut conn).await?;
+        let mut conn = fill(conn).await?;
+        for sql in &schema.1 {
+            sqlx::query(sql).execute(&mut conn).await?;
+        }
+        sqlx::query("COMMIT").execute(&mut conn).await?;
+        conn.close().await?;
+        Ok(())
+    })
 }
 
 /// Where to split transitions in item order into two halves of about the same size, between
@@ -254,4 +281,72 @@ pub(super) async fn copy_in(conn: &mut SqliteConnection) -> CoreResult<()> {
         .await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn transition(item: &str, event: &str) -> Transition {
+        Transition {
+            item_id: item.into(),
+            event_id: event.into(),
+            kind: crate::graph::model::TransitionKind::State,
+            from_state: None,
+            to_state: "done".into(),
+            at: 0,
+            actor_id: None,
+        }
+    }
+
+    /// The transitions are split between two items, near the middle: an item's transitions
+    /// (and so any two of one key) are never in both halves.
+    #[test]
+    fn the_split_keeps_each_items_transitions_in_one_half() {
+        let rows = [
+            transition("a", "1"),
+            transition("a", "2"),
+            transition("b", "1"),
+            transition("b", "2"),
+            transition("b", "3"),
+            transition("b", "3"),
+            transition("c", "1"),
+        ];
+        let numbered: Vec<(i64, &Transition)> =
+            rows.iter().enumerate().map(|(i, t)| (i as i64, t)).collect();
+        assert_eq!(split_between_items(&numbered), 6, "after the last of b");
+        assert_eq!(split_between_items(&numbered[..2]), 2, "one item: no split");
+        assert_eq!(split_between_items(&numbered[1..5]), 1, "between a and b");
+        assert_eq!(split_between_items(&[]), 0);
+    }
+
+    /// A load that fails (here a key that names no row) writes nothing into the workspace and
+    /// leaves no scratch file beside it.
+    #[tokio::test]
+    async fn a_failed_load_writes_nothing_and_leaves_no_scratch_file() {
+        let mut graph = super::super::generate(&super::super::DemoOptions {
+            items: 300,
+            seed: 5,
+            end: 1_772_409_600_000,
+        });
+        graph.transitions[0].item_id = "no-such-item".into();
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("failed.baton");
+        let ws = Workspace::create(&path).await.expect("create");
+        let err = super::super::write_as(&ws, &graph, true)
+            .await
+            .expect_err("a broken key fails the load");
+        assert!(err.to_string().contains("transitions"), "{err}");
+        for table in ["items", "transitions", "teams", "people"] {
+            let rows: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
+                .fetch_one(ws.pool())
+                .await
+                .expect("count");
+            assert_eq!(rows, 0, "{table}: nothing written");
+        }
+        ws.close().await;
+        for n in 0..PARTS {
+            assert!(!part_path(&path, n).exists(), "scratch file {n} removed");
+        }
+    }
 }
