@@ -143,10 +143,7 @@ pub(crate) async fn write_as(
     // so the rows written are the same.
     if bulk {
         let parts = parts::fill(ws, graph, texts).await?;
-        let op = WriteGraph {
-            graph,
-            texts: None,
-        };
+        let op = WriteGraph { graph, texts: None };
         ws.write_bulk_attached(op, parts.paths()).await?;
         drop(parts);
     } else {

@@ -198,7 +198,11 @@ pub(super) async fn fill(
 
 /// A scratch file's tables, then `fill`'s rows, then its indexes, in one transaction on a
 /// connection of its own, run to the end on the calling thread (a runtime of its own).
-fn on_own_thread<F, Fut>(path: &Path, schema: &(Vec<String>, Vec<String>), fill: F) -> CoreResult<()>
+fn on_own_thread<F, Fut>(
+    path: &Path,
+    schema: &(Vec<String>, Vec<String>),
+    fill: F,
+) -> CoreResult<()>
 where
     F: FnOnce(SqliteConnection) -> Fut,
     Fut: std::future::Future<Output = CoreResult<SqliteConnection>>,
@@ -312,11 +316,18 @@ mod tests {
             transition("b", "3"),
             transition("c", "1"),
         ];
-        let numbered: Vec<(i64, &Transition)> =
-            rows.iter().enumerate().map(|(i, t)| (i as i64, t)).collect();
+        let numbered: Vec<(i64, &Transition)> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (i as i64, t))
+            .collect();
         assert_eq!(split_between_items(&numbered), 6, "after the last of b");
         assert_eq!(split_between_items(&numbered[..2]), 2, "one item: no split");
-        assert_eq!(split_between_items(&numbered[1..5]), 1, "between a and b");
+        assert_eq!(
+            split_between_items(&numbered[1..5]),
+            4,
+            "the middle falls in b: all of b in the first half"
+        );
         assert_eq!(split_between_items(&[]), 0);
     }
 
