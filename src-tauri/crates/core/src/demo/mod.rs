@@ -11,7 +11,6 @@ mod github;
 mod linear;
 mod names;
 mod org;
-mod parts;
 pub(crate) mod rng;
 mod titles;
 
@@ -124,9 +123,8 @@ pub async fn write(ws: &Workspace, graph: &DemoGraph) -> CoreResult<WriteStats> 
     write_as(ws, graph, graph.row_count() >= INDEXES_AFTER_ROWS).await
 }
 
-/// [`write`], as a large load (`bulk`: the tables with most rows filled in parallel in scratch
-/// files and copied in whole, see [`parts`]; foreign keys checked once before the commit) or
-/// row by row.
+/// [`write`], as a large load (`bulk`: secondary indexes built after the rows, foreign keys
+/// checked once before the commit) or row by row.
 pub(crate) async fn write_as(
     ws: &Workspace,
     graph: &DemoGraph,
@@ -138,19 +136,13 @@ pub(crate) async fn write_as(
     let descriptions = graph.descriptions.clone();
     let texts =
         tokio::task::spawn_blocking(move || crate::ingest::write::item_texts(&descriptions));
+    let op = WriteGraph { graph, texts, bulk };
     // A large load checks its foreign keys once, before its commit, rather than row by row
     // (`Workspace::write_bulk`): the demo deletes and replaces no row another table refers to,
     // so the rows written are the same.
     if bulk {
-        let parts = parts::fill(ws, graph, texts).await?;
-        let op = WriteGraph { graph, texts: None };
-        ws.write_bulk_attached(op, parts.paths()).await?;
-        drop(parts);
+        ws.write_bulk(op).await?;
     } else {
-        let op = WriteGraph {
-            graph,
-            texts: Some(texts),
-        };
         ws.write(op).await?;
     }
     // A renamed repository's items that arrived under its earlier name follow it, as a sync's
@@ -175,10 +167,9 @@ pub(crate) async fn write_as(
 /// The write of [`write`], with the descriptions being summed up.
 struct WriteGraph<'a> {
     graph: &'a DemoGraph,
-    /// The descriptions being summed up; `None` in a large load, whose tables of most rows
-    /// ([`parts::COPIES`]) were filled in scratch files attached to the writing connection, and
-    /// are copied from them.
-    texts: Option<tokio::task::JoinHandle<Vec<repo::item_texts::ItemText>>>,
+    texts: tokio::task::JoinHandle<Vec<repo::item_texts::ItemText>>,
+    /// A large load: the bulk tables' secondary indexes are built after the rows.
+    bulk: bool,
 }
 
 impl WriteOp for WriteGraph<'_> {
@@ -186,7 +177,14 @@ impl WriteOp for WriteGraph<'_> {
     type Error = CoreError;
 
     async fn apply(self, w: &mut Writer<'_>) -> CoreResult<()> {
-        let WriteGraph { graph, texts } = self;
+        let WriteGraph { graph, texts, bulk } = self;
+        // Into an empty workspace, a large load's bulk tables get their secondary indexes once
+        // the rows are in (in this same transaction, so a load that stops half-way keeps them).
+        let aside = if bulk {
+            repo::set_aside_indexes(w.conn(), BULK_TABLES).await?
+        } else {
+            repo::SetAside::default()
+        };
         for source in &graph.sources {
             repo::sources::upsert(w.conn(), source).await?;
         }
@@ -288,21 +286,30 @@ impl WriteOp for WriteGraph<'_> {
             .await?;
         }
         repo::workflow_maps::upsert_many(w.conn(), &graph.workflow_maps).await?;
-        let Some(texts) = texts else {
-            // A large load: the tables of most rows are in the scratch files.
-            parts::copy_in(w.conn()).await?;
-            repo::item_paths::put_owners(w.conn(), &graph.owners).await?;
-            repo::review_requests::insert(w.conn(), &graph.review_requests).await?;
-            for d in &graph.decisions {
-                repo::decisions::insert(&mut *w.conn(), d).await?;
-            }
-            w.everything_changed();
-            return Ok(());
-        };
         repo::items::upsert_many(w.conn(), &graph.items).await?;
         // Every key a GitHub item arrived under names it, as the mapping records it (`page.keys`):
         // what lets a link, or a renamed repository's old key, find the item.
-        repo::item_keys::upsert_many(w.conn(), &github_keys(graph)).await?;
+        let mut keys = Vec::new();
+        for source in graph
+            .sources
+            .iter()
+            .filter(|s| s.kind == crate::graph::model::SourceKind::Github)
+        {
+            let ns = crate::connectors::namespace(source.kind, &source.base_url);
+            keys.extend(
+                graph
+                    .items
+                    .iter()
+                    .filter(|i| i.source_id == source.id)
+                    .map(|i| {
+                        (
+                            crate::connectors::github::map::key_ref(&ns, &i.key),
+                            i.id.clone(),
+                        )
+                    }),
+            );
+        }
+        repo::item_keys::upsert_many(w.conn(), &keys).await?;
         repo::transitions::insert_many(w.conn(), &graph.transitions).await?;
         repo::links::upsert_many(w.conn(), &graph.links).await?;
         repo::item_paths::set_lists(w.conn(), &graph.paths).await?;
@@ -312,109 +319,76 @@ impl WriteOp for WriteGraph<'_> {
             .await
             .map_err(|err| CoreError::Invalid(format!("summing up the descriptions: {err}")))?;
         repo::item_texts::set_many(w.conn(), &texts).await?;
-        repo::intents::set_facets(w.conn(), &[], &facets(graph)).await?;
-        repo::intents::set_source_intents(w.conn(), &served(graph), latest_update(graph)).await?;
+        // What intent rules match on, as the mappings read it: a Jira or Linear key's project,
+        // a GitHub key's repository, and the epic an item serves at its source.
+        let epic_keys: std::collections::HashMap<&str, &str> = graph
+            .intents
+            .iter()
+            .filter_map(|i| Some((i.id.as_str(), i.source_key.as_deref()?)))
+            .collect();
+        let mut facets = Vec::with_capacity(graph.items.len() * 2);
+        for item in &graph.items {
+            let (field, value) = match item.key.split_once('#') {
+                Some((repo, _)) => (IntentRuleField::Repository, repo),
+                None => (
+                    IntentRuleField::Project,
+                    item.key.split('-').next().unwrap_or(&item.key),
+                ),
+            };
+            facets.push(ItemFacet {
+                item_id: item.id.clone(),
+                field,
+                value: value.to_owned(),
+            });
+            let epic = item.intent_id.as_deref().and_then(|i| epic_keys.get(i));
+            if let (Some(epic), true) = (epic, item.source_id == generate::SRC_JIRA) {
+                facets.push(ItemFacet {
+                    item_id: item.id.clone(),
+                    field: IntentRuleField::Epic,
+                    value: (*epic).to_owned(),
+                });
+            }
+        }
+        repo::intents::set_facets(w.conn(), &[], &facets).await?;
+        // Each item's intent, as its source says it.
+        let served: Vec<(String, String)> = graph
+            .items
+            .iter()
+            .filter_map(|i| Some((i.id.clone(), i.intent_id.clone()?)))
+            .collect();
+        let at = graph.items.iter().map(|i| i.updated_at).max().unwrap_or(0);
+        repo::intents::set_source_intents(w.conn(), &served, at).await?;
         for d in &graph.decisions {
             repo::decisions::insert(&mut *w.conn(), d).await?;
         }
-        if let Some(json) = requesters_json(graph)? {
+        let requesters = cases::requesters(graph);
+        if !requesters.is_empty() {
+            let json = serde_json::to_string(&requesters)
+                .map_err(|err| CoreError::Invalid(err.to_string()))?;
             repo::items::set_requesters(w.conn(), &json).await?;
         }
+        repo::restore_indexes(w.conn(), aside).await?;
         w.everything_changed();
         Ok(())
     }
 }
 
-/// Every key a GitHub item arrived under, as the mapping records it (`page.keys`), with the
-/// item it names: what lets a link, or a renamed repository's old key, find the item.
-fn github_keys(graph: &DemoGraph) -> Vec<(String, String)> {
-    let mut keys = Vec::new();
-    for source in graph
-        .sources
-        .iter()
-        .filter(|s| s.kind == crate::graph::model::SourceKind::Github)
-    {
-        let ns = crate::connectors::namespace(source.kind, &source.base_url);
-        keys.extend(
-            graph
-                .items
-                .iter()
-                .filter(|i| i.source_id == source.id)
-                .map(|i| {
-                    (
-                        crate::connectors::github::map::key_ref(&ns, &i.key),
-                        i.id.clone(),
-                    )
-                }),
-        );
-    }
-    keys
-}
-
-/// What intent rules match on, as the mappings read it: a Jira or Linear key's project, a
-/// GitHub key's repository, and the epic an item serves at its source.
-fn facets(graph: &DemoGraph) -> Vec<ItemFacet> {
-    let epic_keys: std::collections::HashMap<&str, &str> = graph
-        .intents
-        .iter()
-        .filter_map(|i| Some((i.id.as_str(), i.source_key.as_deref()?)))
-        .collect();
-    let mut facets = Vec::with_capacity(graph.items.len() * 2);
-    for item in &graph.items {
-        let (field, value) = match item.key.split_once('#') {
-            Some((repo, _)) => (IntentRuleField::Repository, repo),
-            None => (
-                IntentRuleField::Project,
-                item.key.split('-').next().unwrap_or(&item.key),
-            ),
-        };
-        facets.push(ItemFacet {
-            item_id: item.id.clone(),
-            field,
-            value: value.to_owned(),
-        });
-        let epic = item.intent_id.as_deref().and_then(|i| epic_keys.get(i));
-        if let (Some(epic), true) = (epic, item.source_id == generate::SRC_JIRA) {
-            facets.push(ItemFacet {
-                item_id: item.id.clone(),
-                field: IntentRuleField::Epic,
-                value: (*epic).to_owned(),
-            });
-        }
-    }
-    facets
-}
-
-/// Each item's intent, as its source says it: (item id, intent id).
-fn served(graph: &DemoGraph) -> Vec<(String, String)> {
-    graph
-        .items
-        .iter()
-        .filter_map(|i| Some((i.id.clone(), i.intent_id.clone()?)))
-        .collect()
-}
-
-/// The time of the latest item update (when the source links are recorded).
-fn latest_update(graph: &DemoGraph) -> i64 {
-    graph.items.iter().map(|i| i.updated_at).max().unwrap_or(0)
-}
-
-/// Who asked for the work that says so, as JSON rows for `items::set_requesters`; `None` when
-/// nobody did.
-fn requesters_json(graph: &DemoGraph) -> CoreResult<Option<String>> {
-    let requesters = cases::requesters(graph);
-    if requesters.is_empty() {
-        return Ok(None);
-    }
-    serde_json::to_string(&requesters)
-        .map(Some)
-        .map_err(|err| CoreError::Invalid(err.to_string()))
-}
-
-/// From how many rows a load into an empty workspace fills its tables of most rows in scratch
-/// files in parallel and copies them in ([`parts`]): below it, the files and the copies cost
-/// more than they save (about 9,000 demo items).
+/// From how many rows a load into an empty workspace builds the bulk tables' secondary indexes
+/// after the rows: below it, dropping and building them again gains nothing worth rewriting the
+/// schema for (about 9,000 demo items).
 pub const INDEXES_AFTER_ROWS: u64 = 100_000;
+
+/// The tables a demo writes most rows into, whose secondary indexes a load into an empty
+/// workspace builds after the rows (`repo::set_aside_indexes`).
+const BULK_TABLES: &[&str] = &[
+    "items",
+    "transitions",
+    "links",
+    "item_paths",
+    "item_facets",
+    "intent_links",
+    "item_keys",
+];
 
 /// Generates the organisation and writes it into a new workspace at `path`.
 pub async fn build(path: &Path, options: &DemoOptions) -> CoreResult<Workspace> {
@@ -470,9 +444,8 @@ mod tests {
         all
     }
 
-    /// The large load (its tables of most rows filled in parallel in scratch files and copied in,
-    /// foreign keys checked once before the commit) writes the same rows, the same schema and
-    /// the same figures as the load row by row, and leaves no scratch file.
+    /// The large load (indexes after the rows, foreign keys checked once before the commit)
+    /// writes the same rows, the same schema and the same figures as the load row by row.
     #[tokio::test]
     async fn the_bulk_load_writes_what_the_load_row_by_row_writes() {
         let graph = generate(&DemoOptions {
@@ -488,13 +461,6 @@ mod tests {
                 .expect("create");
             let stats = write_as(&ws, &graph, bulk).await.expect("write");
             assert_eq!(stats.rows, graph.row_count());
-            let left: Vec<_> = std::fs::read_dir(dir.path())
-                .expect("list")
-                .filter_map(|e| e.ok())
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .filter(|name| name.contains(".load-"))
-                .collect();
-            assert!(left.is_empty(), "the scratch files are removed: {left:?}");
             let rows = every_row(&ws).await;
             let check: String = sqlx::query_scalar("PRAGMA integrity_check")
                 .fetch_one(ws.pool())

@@ -292,32 +292,12 @@ impl Workspace {
     /// the next write opens a fresh one with the keys on. The connection also gets a page cache
     /// large enough for the load's pages ([`BULK_CACHE_KIB`]), freed as it closes.
     pub async fn write_bulk<O: WriteOp>(&self, op: O) -> Result<(O::Output, Changes), O::Error> {
-        self.write_bulk_attached(op, &[]).await
-    }
-
-    /// [`Workspace::write_bulk`] with database files attached to the writing connection, the
-    /// first as `part0`, the next as `part1` and so on, for `op` to copy rows from (a large load
-    /// whose tables were filled in scratch files in parallel, see `demo::parts`). SQLite attaches
-    /// only outside a transaction, so they are attached before it begins; the connection is
-    /// closed after the write, and they with it. The write only reads them: whatever happens to
-    /// them, the workspace gets all of the write or none of it.
-    pub async fn write_bulk_attached<O: WriteOp>(
-        &self,
-        op: O,
-        attach: &[std::path::PathBuf],
-    ) -> Result<(O::Output, Changes), O::Error> {
         self.ensure_writable()?;
         let mut conn = self.write_pool().acquire().await?;
         conn.close_on_drop();
         sqlx::query("PRAGMA foreign_keys = OFF")
             .execute(&mut *conn)
             .await?;
-        for (i, path) in attach.iter().enumerate() {
-            sqlx::query(&format!("ATTACH DATABASE ?1 AS part{i}"))
-                .bind(path.to_string_lossy().into_owned())
-                .execute(&mut *conn)
-                .await?;
-        }
         sqlx::query(&format!("PRAGMA cache_size = -{BULK_CACHE_KIB}"))
             .execute(&mut *conn)
             .await?;

@@ -32,6 +32,65 @@ use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 /// SQLite accepts at most 32,766 bound values in one statement.
 const MAX_BINDS: usize = 32_000;
 
+/// Secondary indexes set aside for a bulk load ([`set_aside_indexes`]): their `CREATE`
+/// statements, as the schema holds them, to run again once the rows are in.
+#[derive(Debug, Default)]
+pub(crate) struct SetAside(Vec<String>);
+
+/// Drops the secondary indexes of those of `tables` that hold no row yet, to build them again
+/// after a bulk load ([`restore_indexes`]): `CREATE INDEX` over the loaded rows sorts them
+/// once, where each inserted row would have walked into every index (a B-tree insert, often a
+/// page split, per row and index). Unique indexes stay (conflict clauses and uniqueness need
+/// them), as do primary keys.
+///
+/// Run both in the one transaction of the load: a load that fails or is killed half-way rolls
+/// the drops back with its rows, so the file keeps its indexes whatever happens. Nothing the
+/// load reads needs them (they only speed up look-ups by team, intent, path and link end).
+pub(crate) async fn set_aside_indexes(
+    conn: &mut SqliteConnection,
+    tables: &[&str],
+) -> sqlx::Result<SetAside> {
+    let mut empty = Vec::new();
+    for table in tables {
+        let name = table.replace('"', "\"\"");
+        let holds: bool = sqlx::query_scalar(&format!("SELECT EXISTS (SELECT 1 FROM \"{name}\")"))
+            .fetch_one(&mut *conn)
+            .await?;
+        if !holds {
+            empty.push((*table).to_owned());
+        }
+    }
+    let json = serde_json::to_string(&empty).unwrap_or_else(|_| "[]".into());
+    let indexes: Vec<(String, String)> = sqlx::query_as(
+        "SELECT name, sql FROM sqlite_schema
+         WHERE type = 'index' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'
+           AND tbl_name IN (SELECT value FROM json_each(?1))
+         ORDER BY name",
+    )
+    .bind(json)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut aside = SetAside::default();
+    for (name, sql) in indexes {
+        sqlx::query(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))
+            .execute(&mut *conn)
+            .await?;
+        aside.0.push(sql);
+    }
+    Ok(aside)
+}
+
+/// Builds the indexes [`set_aside_indexes`] dropped again, with their statements as they were.
+pub(crate) async fn restore_indexes(
+    conn: &mut SqliteConnection,
+    aside: SetAside,
+) -> sqlx::Result<()> {
+    for sql in aside.0 {
+        sqlx::query(&sql).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
 /// `rows` in the order of their key, keeping the input order among rows of one key.
 ///
 /// Writing a table in key order appends to its B-tree instead of splitting pages all over it,
