@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, OnceLock};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use super::codeowners::CodeOwners;
@@ -18,7 +18,7 @@ use crate::graph::repo;
 use crate::graph::Workspace;
 
 /// An item as a conflict names it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct ConflictItem {
     pub id: String,
@@ -32,7 +32,7 @@ pub struct ConflictItem {
 }
 
 /// One flag on one change, as pages and `baton conflicts` show it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct ConflictView {
     pub item: ConflictItem,
@@ -55,7 +55,7 @@ pub struct ConflictView {
 
 /// Who changes whose code: changes by `from` (the author's team, "No team" when none) touching
 /// paths `to` owns (see [`super::touches`]).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct TeamTouch {
     pub from_team: String,
@@ -71,7 +71,7 @@ pub struct TeamTouch {
 }
 
 /// Every conflict of the workspace.
-#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct ChangeConflictsReport {
     /// Flags on open changes, by change key then rule.
@@ -187,6 +187,120 @@ pub async fn compute_unanswered(
     ix: &WorkIndex,
 ) -> CoreResult<Arc<ChangeConflictsReport>> {
     Ok(grouped(ws, ix).await?.unanswered(ix))
+}
+
+/// The kind of the kept file of the conflicts (`acme.baton-conflicts`, see
+/// [`crate::graph::kept`]).
+const KEPT_KIND: &str = "conflicts";
+/// Its format: bumped whenever what is written, or how the rules find conflicts, changes.
+const KEPT_FORMAT: u32 = 1;
+
+/// A digest of what the rules read that a write can change without moving the workspace's
+/// stamp: people's owner rules and sensitive paths, each repository's `CODEOWNERS` as read, and
+/// the changes' file lists (their count, lengths, cuts and read times). The index, the items and
+/// the approvals (transitions) move the stamp.
+async fn kept_inputs(ws: &Workspace) -> CoreResult<u64> {
+    let mut d = crate::graph::kept::Digest::default();
+    d.add(format!("{:?}", rules(ws).await?).as_bytes());
+    let owners: Vec<(String, String, String, i64, String, i64)> = sqlx::query_as(
+        "SELECT source_id, repository, COALESCE(location, ''), length(body), COALESCE(sha, ''),
+                read_at
+         FROM repo_owners ORDER BY source_id, repository",
+    )
+    .fetch_all(ws.pool())
+    .await?;
+    d.add(format!("{owners:?}").as_bytes());
+    let lists: (i64, f64, f64, f64) = sqlx::query_as(
+        "SELECT COUNT(*), TOTAL(files), TOTAL(truncated), TOTAL(read_at) FROM item_path_lists",
+    )
+    .fetch_one(ws.pool())
+    .await?;
+    d.add(format!("{lists:?}").as_bytes());
+    Ok(d.finish())
+}
+
+/// [`compute_unanswered`], or (with `look_beside`, when this process kept none yet) the
+/// conflicts a previous process kept beside the workspace for exactly this state. Conflicts
+/// computed here are written beside the workspace (in the background) when they hold the
+/// file's state.
+pub async fn unanswered_kept(
+    ws: &Workspace,
+    ix: &Arc<WorkIndex>,
+    look_beside: bool,
+) -> CoreResult<Arc<ChangeConflictsReport>> {
+    let known = ix.stamp.is_known();
+    let inputs = if known { Some(kept_inputs(ws).await?) } else { None };
+    let path = crate::graph::kept::path_for(ws.path(), KEPT_KIND);
+    if let (true, Some(inputs)) = (look_beside, inputs) {
+        let (path, ix) = (path.clone(), ix.clone());
+        let started = std::time::Instant::now();
+        let loaded = tokio::task::spawn_blocking(move || {
+            let key = crate::graph::kept::Key::of(&ix, inputs);
+            let payload = crate::graph::kept::load(&path, KEPT_KIND, KEPT_FORMAT, &key)?;
+            serde_json::from_slice::<ChangeConflictsReport>(&payload).map_err(|err| {
+                crate::graph::snapshot::Unused::Damaged(format!("the conflicts payload: {err}"))
+            })
+        })
+        .await;
+        match loaded {
+            Ok(Ok(report)) => {
+                tracing::debug!(
+                    ms = started.elapsed().as_millis() as u64,
+                    conflicts = report.conflicts.len(),
+                    "conflicts loaded from beside the workspace"
+                );
+                return Ok(Arc::new(report));
+            }
+            Ok(Err(crate::graph::snapshot::Unused::Missing)) => {}
+            Ok(Err(why)) => {
+                tracing::info!(%why, "the kept conflicts are not used; computing them");
+            }
+            Err(err) => tracing::warn!(%err, "loading the kept conflicts stopped"),
+        }
+    }
+    let report = compute_unanswered(ws, ix).await?;
+    if let (false, Some(inputs)) = (ws.is_read_only(), inputs) {
+        // Kept only when nothing moved while they were computed.
+        let mut conn = ws.pool().acquire().await?;
+        let now = crate::graph::snapshot::Stamp::read(&mut conn).await?;
+        drop(conn);
+        if now == ix.stamp && kept_inputs(ws).await? == inputs {
+            let key = crate::graph::kept::Key::of(ix, inputs);
+            let kept = report.clone();
+            let saving = tokio::task::spawn_blocking(move || {
+                let saved = serde_json::to_vec(&*kept)
+                    .map_err(std::io::Error::other)
+                    .and_then(|payload| {
+                        crate::graph::kept::save(&path, KEPT_KIND, KEPT_FORMAT, &key, &payload)
+                    });
+                if let Err(err) = saved {
+                    tracing::warn!(%err, "the conflicts could not be kept beside the workspace");
+                }
+            });
+            if let Ok(mut slot) = ws.derived_slot::<Keeping>(KEEPING).lock() {
+                slot.push(saving);
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// The writes of kept conflicts still under way.
+type Keeping = std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>;
+const KEEPING: &str = "conflicts-keeping";
+
+/// Waits for the conflicts being written beside the workspace (see [`unanswered_kept`]).
+pub async fn settle_keeping(ws: &Workspace) {
+    let tasks = ws
+        .derived_slot::<Keeping>(KEEPING)
+        .lock()
+        .map(|mut t| std::mem::take(&mut *t))
+        .unwrap_or_default();
+    for task in tasks {
+        if let Err(err) = task.await {
+            tracing::warn!(%err, "keeping the conflicts stopped");
+        }
+    }
 }
 
 /// What the rules read, grouped by repository against one index, with what each change
