@@ -193,7 +193,7 @@ pub async fn compute_unanswered(
 /// [`crate::graph::kept`]).
 const KEPT_KIND: &str = "conflicts";
 /// Its format: bumped whenever what is written, or how the rules find conflicts, changes.
-const KEPT_FORMAT: u32 = 1;
+const KEPT_FORMAT: u32 = 2;
 
 /// A digest of what the rules read that a write can change without moving the workspace's
 /// stamp: people's owner rules and sensitive paths, each repository's `CODEOWNERS` as read, and
@@ -219,6 +219,169 @@ async fn kept_inputs(ws: &Workspace) -> CoreResult<u64> {
     Ok(d.finish())
 }
 
+fn rule_code(rule: ConflictRule) -> u8 {
+    match rule {
+        ConflictRule::CrossOwnerUnreviewed => 0,
+        ConflictRule::Overlapping => 1,
+        ConflictRule::AiAcrossTeams => 2,
+        ConflictRule::SensitiveUnreviewed => 3,
+    }
+}
+
+fn rule_of(code: u8) -> Option<ConflictRule> {
+    Some(match code {
+        0 => ConflictRule::CrossOwnerUnreviewed,
+        1 => ConflictRule::Overlapping,
+        2 => ConflictRule::AiAcrossTeams,
+        3 => ConflictRule::SensitiveUnreviewed,
+        _ => return None,
+    })
+}
+
+/// No string, no position.
+const NO: u32 = u32::MAX;
+
+/// The conflicts before answers, as kept beside the workspace: the items by their position in
+/// `ix` (each is [`item_of`] that position, as [`assemble`] names them), every text once in a
+/// table. None when a conflict carries an answer or names an item other than the index's.
+fn encode_report(report: &ChangeConflictsReport, ix: &WorkIndex) -> Option<Vec<u8>> {
+    use crate::graph::kept::Enc;
+    let position: HashMap<&str, u32> = ix
+        .item_ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id, i as u32))
+        .collect();
+    let mut body = Enc::default();
+    let mut strings: Vec<String> = Vec::new();
+    let mut ids: HashMap<String, u32> = HashMap::new();
+    let put = |t: &str, strings: &mut Vec<String>, ids: &mut HashMap<String, u32>| -> u32 {
+        if let Some(&id) = ids.get(t) {
+            return id;
+        }
+        let id = strings.len() as u32;
+        strings.push(t.to_owned());
+        ids.insert(t.to_owned(), id);
+        id
+    };
+    let at = |item: &ConflictItem| -> Option<u32> {
+        let &i = position.get(item.id.as_str())?;
+        (item_of(ix, i as usize) == *item).then_some(i)
+    };
+    body.len(report.conflicts.len());
+    for c in &report.conflicts {
+        if c.answer.is_some() {
+            return None;
+        }
+        body.u32(at(&c.item)?);
+        body.u8(rule_code(c.rule));
+        for t in [&c.other_id, &c.other_team] {
+            body.u32(t.as_deref().map_or(NO, |t| put(t, &mut strings, &mut ids)));
+        }
+        body.u32(match &c.other_item {
+            None => NO,
+            Some(o) => at(o)?,
+        });
+        body.len(c.paths.len());
+        for p in &c.paths {
+            body.u32(put(p, &mut strings, &mut ids));
+        }
+        body.u32(put(&c.reason, &mut strings, &mut ids));
+    }
+    for n in [
+        report.changes_read,
+        report.truncated,
+        report.repositories_with_owners,
+        report.repositories_without_owners,
+    ] {
+        body.u32(n);
+    }
+    body.len(report.touches.len());
+    for t in &report.touches {
+        body.text(&t.from_team);
+        body.text(&t.to_team);
+        body.u32(t.changes);
+        body.u32(t.open);
+        body.u32(t.ai);
+        body.len(t.keys.len());
+        for k in &t.keys {
+            body.text(k);
+        }
+    }
+    let mut out = Enc::default();
+    out.len(strings.len());
+    for t in &strings {
+        out.text(t);
+    }
+    out.buf.extend_from_slice(&body.buf);
+    Some(out.buf)
+}
+
+/// What [`encode_report`] wrote, for the index `ix` (None: damaged).
+fn decode_report(payload: &[u8], ix: &WorkIndex) -> Option<ChangeConflictsReport> {
+    let mut d = crate::graph::kept::Dec::new(payload);
+    let strings = (0..d.len(8)?)
+        .map(|_| d.text())
+        .collect::<Option<Vec<String>>>()?;
+    let text = |id: u32| -> Option<Option<String>> {
+        if id == NO {
+            return Some(None);
+        }
+        strings.get(id as usize).cloned().map(Some)
+    };
+    let n = ix.items.len();
+    let item = |i: u32| ((i as usize) < n).then(|| item_of(ix, i as usize));
+    let count = d.len(25)?;
+    let mut conflicts = Vec::with_capacity(count);
+    for _ in 0..count {
+        let it = item(d.u32()?)?;
+        let rule = rule_of(d.u8()?)?;
+        let other_id = text(d.u32()?)?;
+        let other_team = text(d.u32()?)?;
+        let other_item = match d.u32()? {
+            NO => None,
+            i => Some(item(i)?),
+        };
+        let paths = (0..d.len(4)?)
+            .map(|_| text(d.u32()?).flatten())
+            .collect::<Option<Vec<String>>>()?;
+        let reason = text(d.u32()?).flatten()?;
+        conflicts.push(ConflictView {
+            item: it,
+            rule,
+            other_id,
+            other_team,
+            other_item,
+            paths,
+            reason,
+            answer: None,
+        });
+    }
+    let (changes_read, truncated, with, without) = (d.u32()?, d.u32()?, d.u32()?, d.u32()?);
+    let touches = (0..d.len(36)?)
+        .map(|_| {
+            Some(TeamTouch {
+                from_team: d.text()?,
+                to_team: d.text()?,
+                changes: d.u32()?,
+                open: d.u32()?,
+                ai: d.u32()?,
+                keys: (0..d.len(8)?)
+                    .map(|_| d.text())
+                    .collect::<Option<Vec<String>>>()?,
+            })
+        })
+        .collect::<Option<Vec<TeamTouch>>>()?;
+    d.done().then_some(ChangeConflictsReport {
+        conflicts,
+        changes_read,
+        truncated,
+        repositories_with_owners: with,
+        repositories_without_owners: without,
+        touches,
+    })
+}
+
 /// [`compute_unanswered`], or (with `look_beside`, when this process kept none yet) the
 /// conflicts a previous process kept beside the workspace for exactly this state. Conflicts
 /// computed here are written beside the workspace (in the background) when they hold the
@@ -237,8 +400,8 @@ pub async fn unanswered_kept(
         let loaded = tokio::task::spawn_blocking(move || {
             let key = crate::graph::kept::Key::of(&ix, inputs);
             let payload = crate::graph::kept::load(&path, KEPT_KIND, KEPT_FORMAT, &key)?;
-            serde_json::from_slice::<ChangeConflictsReport>(&payload).map_err(|err| {
-                crate::graph::snapshot::Unused::Damaged(format!("the conflicts payload: {err}"))
+            decode_report(&payload, &ix).ok_or_else(|| {
+                crate::graph::snapshot::Unused::Damaged("the conflicts payload".into())
             })
         })
         .await;
@@ -266,13 +429,13 @@ pub async fn unanswered_kept(
         drop(conn);
         if now == ix.stamp && kept_inputs(ws).await? == inputs {
             let key = crate::graph::kept::Key::of(ix, inputs);
-            let kept = report.clone();
+            let (kept, ix) = (report.clone(), ix.clone());
             let saving = tokio::task::spawn_blocking(move || {
-                let saved = serde_json::to_vec(&*kept)
-                    .map_err(std::io::Error::other)
-                    .and_then(|payload| {
-                        crate::graph::kept::save(&path, KEPT_KIND, KEPT_FORMAT, &key, &payload)
-                    });
+                let Some(payload) = encode_report(&kept, &ix) else {
+                    tracing::warn!("the conflicts do not name the index's items; not kept");
+                    return;
+                };
+                let saved = crate::graph::kept::save(&path, KEPT_KIND, KEPT_FORMAT, &key, &payload);
                 if let Err(err) = saved {
                     tracing::warn!(%err, "the conflicts could not be kept beside the workspace");
                 }

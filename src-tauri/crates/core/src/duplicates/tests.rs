@@ -931,6 +931,25 @@ async fn a_fresh_process_lists_triage_from_what_was_kept_beside_the_workspace() 
     use crate::triage::{keep_beside as keep, triage_list, Reason, TriageQuery};
     let (dir, ws, _) = demo_workspace(3_000).await;
     let path = dir.path().join("d.baton");
+    // One conflict answered: the fresh process layers it over the loaded conflicts.
+    let ix = ws.index().await.unwrap();
+    let report = crate::conflicts::live::compute_unanswered(&ws, &ix).await.unwrap();
+    let flagged = report.conflicts.first().expect("the demo has conflicts").clone();
+    drop((ix, report));
+    crate::conflicts::answers::answer(
+        &ws,
+        &crate::conflicts::answers::ConflictAnswerInput {
+            item: flagged.item.id.clone(),
+            rule: flagged.rule,
+            other: flagged.other_id.clone(),
+            acknowledge: true,
+            why: "known".into(),
+        },
+        "me",
+        END,
+    )
+    .await
+    .unwrap();
     let q = TriageQuery::default();
     let first = triage_list(&ws, &q, END).await.unwrap();
     let count = |l: &crate::triage::TriageList, r: Reason| {

@@ -831,6 +831,10 @@ fn answered_reasons(
     unanswered: &crate::conflicts::live::ChangeConflictsReport,
     answers: &crate::conflicts::answers::Stored,
 ) -> Arc<HashMap<u32, BaseReason>> {
+    // No answer in force: the conflicts as they are (layering nothing, without a copy).
+    if answers.is_empty() {
+        return Arc::new(conflict_reasons_of(ix, unanswered));
+    }
     let mut report = unanswered.clone();
     crate::conflicts::answers::layer(ix, &mut report, answers);
     Arc::new(conflict_reasons_of(ix, &report))
