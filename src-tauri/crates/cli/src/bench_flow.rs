@@ -7,9 +7,9 @@ use std::path::Path;
 use std::time::Instant;
 
 use baton_core::flow::{self, FlowFilter, Mapping, Scope};
-use baton_core::triage::TriageQuery;
 use baton_core::graph::model::{ItemKind, Provenance};
 use baton_core::graph::{repo, Workspace, WriteOp, Writer};
+use baton_core::triage::TriageQuery;
 use baton_core::CoreError;
 use serde::{Deserialize, Serialize};
 
@@ -1247,7 +1247,11 @@ pub async fn triage_first(path: &Path) -> Result<Vec<Figure>, CoreError> {
         .join(", ");
     let ws = Workspace::open(path).await?;
     let ix = ws.index().await?;
-    let budget = if ix.items.len() <= 200_000 { 300.0 } else { 1_500.0 };
+    let budget = if ix.items.len() <= 200_000 {
+        300.0
+    } else {
+        1_500.0
+    };
     drop(ix);
     let cpu = cpu_ms();
     let started = Instant::now();

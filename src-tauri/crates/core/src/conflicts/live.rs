@@ -392,7 +392,11 @@ pub async fn unanswered_kept(
     look_beside: bool,
 ) -> CoreResult<Arc<ChangeConflictsReport>> {
     let known = ix.stamp.is_known();
-    let inputs = if known { Some(kept_inputs(ws).await?) } else { None };
+    let inputs = if known {
+        Some(kept_inputs(ws).await?)
+    } else {
+        None
+    };
     let path = crate::graph::kept::path_for(ws.path(), KEPT_KIND);
     if let (true, Some(inputs)) = (look_beside, inputs) {
         let (path, ix) = (path.clone(), ix.clone());
@@ -430,37 +434,77 @@ pub async fn unanswered_kept(
         if now == ix.stamp && kept_inputs(ws).await? == inputs {
             let key = crate::graph::kept::Key::of(ix, inputs);
             let (kept, ix) = (report.clone(), ix.clone());
-            let saving = tokio::task::spawn_blocking(move || {
-                let Some(payload) = encode_report(&kept, &ix) else {
-                    tracing::warn!("the conflicts do not name the index's items; not kept");
-                    return;
-                };
-                let saved = crate::graph::kept::save(&path, KEPT_KIND, KEPT_FORMAT, &key, &payload);
-                if let Err(err) = saved {
+            // At once the first time in a process, else once quiet (a sync writes in bursts,
+            // and each page's conflicts would be written only to be replaced).
+            let delay = if look_beside {
+                std::time::Duration::ZERO
+            } else {
+                KEEP_WHEN_QUIET
+            };
+            let (stop, hurry) = (
+                tokio_util::sync::CancellationToken::new(),
+                tokio_util::sync::CancellationToken::new(),
+            );
+            let (stopped, hurried) = (stop.clone(), hurry.clone());
+            let task = tokio::spawn(async move {
+                tokio::select! {
+                    biased;
+                    () = stopped.cancelled() => return,
+                    () = hurried.cancelled() => {}
+                    () = tokio::time::sleep(delay) => {}
+                }
+                let saved = tokio::task::spawn_blocking(move || {
+                    let Some(payload) = encode_report(&kept, &ix) else {
+                        tracing::warn!("the conflicts do not name the index's items; not kept");
+                        return Ok(());
+                    };
+                    crate::graph::kept::save(&path, KEPT_KIND, KEPT_FORMAT, &key, &payload)
+                })
+                .await;
+                if let Ok(Err(err)) = saved {
                     tracing::warn!(%err, "the conflicts could not be kept beside the workspace");
                 }
             });
-            if let Ok(mut slot) = ws.derived_slot::<Keeping>(KEEPING).lock() {
-                slot.push(saving);
+            if let Ok(mut pending) = ws.derived_slot::<Keeping>(KEEPING).lock() {
+                // One still waiting is replaced by this one (one writing finishes on its own).
+                for p in pending.iter() {
+                    p.stop.cancel();
+                }
+                pending.retain(|p| !p.task.is_finished());
+                pending.push(Pending { stop, hurry, task });
             }
         }
     }
     Ok(report)
 }
 
-/// The writes of kept conflicts still under way.
-type Keeping = std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>;
+/// How long after a computation that was not the process's first the conflicts are written
+/// beside the workspace (a later computation in the meantime writes its own instead).
+const KEEP_WHEN_QUIET: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// A write of kept conflicts scheduled and not known to be over.
+struct Pending {
+    /// Drops it while it waits (a later one replaces it).
+    stop: tokio_util::sync::CancellationToken,
+    /// Writes it now rather than once quiet.
+    hurry: tokio_util::sync::CancellationToken,
+    task: tokio::task::JoinHandle<()>,
+}
+
+type Keeping = std::sync::Mutex<Vec<Pending>>;
 const KEEPING: &str = "conflicts-keeping";
 
-/// Waits for the conflicts being written beside the workspace (see [`unanswered_kept`]).
+/// Writes the conflicts scheduled to be kept beside the workspace now, and waits for every
+/// write under way (see [`unanswered_kept`]).
 pub async fn settle_keeping(ws: &Workspace) {
-    let tasks = ws
+    let pending = ws
         .derived_slot::<Keeping>(KEEPING)
         .lock()
         .map(|mut t| std::mem::take(&mut *t))
         .unwrap_or_default();
-    for task in tasks {
-        if let Err(err) = task.await {
+    for p in pending {
+        p.hurry.cancel();
+        if let Err(err) = p.task.await {
             tracing::warn!(%err, "keeping the conflicts stopped");
         }
     }

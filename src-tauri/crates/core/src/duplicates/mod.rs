@@ -872,7 +872,12 @@ fn get_scored(d: &mut Dec<'_>, n: usize) -> Option<Scored> {
 
 /// The payload of the kept file: the engine, the files and descriptions of its pairs, and its
 /// ranked candidates.
-fn encode_kept(engine: &Engine, files: &FileSets, descs: &Descriptions, ranked: &[Scored]) -> Vec<u8> {
+fn encode_kept(
+    engine: &Engine,
+    files: &FileSets,
+    descs: &Descriptions,
+    ranked: &[Scored],
+) -> Vec<u8> {
     let mut e = Enc::default();
     engine.encode(&mut e);
     e.len(files.names.len());
@@ -912,7 +917,10 @@ fn encode_kept(engine: &Engine, files: &FileSets, descs: &Descriptions, ranked: 
 }
 
 /// What [`encode_kept`] wrote, for the index `ix` (None: damaged).
-fn decode_kept(payload: &[u8], ix: &WorkIndex) -> Option<(Engine, FileSets, Descriptions, Vec<Scored>)> {
+fn decode_kept(
+    payload: &[u8],
+    ix: &WorkIndex,
+) -> Option<(Engine, FileSets, Descriptions, Vec<Scored>)> {
     let n = ix.items.len();
     let mut d = Dec::new(payload);
     let engine = Engine::decode(&mut d, ix)?;
@@ -955,7 +963,10 @@ fn decode_kept(payload: &[u8], ix: &WorkIndex) -> Option<(Engine, FileSets, Desc
 
 /// The engine, files, descriptions and ranking kept beside the workspace for `ix`'s state, if
 /// there is a kept file that holds exactly that state (else None: it is computed).
-async fn load_beside(ws: &Workspace, ix: &Arc<WorkIndex>) -> Option<(Engine, FileSets, Descriptions, Vec<Scored>)> {
+async fn load_beside(
+    ws: &Workspace,
+    ix: &Arc<WorkIndex>,
+) -> Option<(Engine, FileSets, Descriptions, Vec<Scored>)> {
     if !ix.stamp.is_known() {
         return None;
     }
@@ -965,9 +976,8 @@ async fn load_beside(ws: &Workspace, ix: &Arc<WorkIndex>) -> Option<(Engine, Fil
     let loaded = tokio::task::spawn_blocking(move || {
         let key = crate::graph::kept::Key::of(&ix, 0);
         let payload = crate::graph::kept::load(&path, KEPT_KIND, KEPT_FORMAT, &key)?;
-        decode_kept(&payload, &ix).ok_or_else(|| {
-            crate::graph::snapshot::Unused::Damaged("the duplicates payload".into())
-        })
+        decode_kept(&payload, &ix)
+            .ok_or_else(|| crate::graph::snapshot::Unused::Damaged("the duplicates payload".into()))
     })
     .await
     .ok()?;
@@ -990,7 +1000,12 @@ async fn load_beside(ws: &Workspace, ix: &Arc<WorkIndex>) -> Option<(Engine, Fil
 
 /// Writes the engine kept for `generation` beside the workspace (at `path`, for `key`), unless
 /// the slot moved on since.
-fn save_beside(slot: &Mutex<Kept>, generation: u64, path: &std::path::Path, key: &crate::graph::kept::Key) -> CoreResult<bool> {
+fn save_beside(
+    slot: &Mutex<Kept>,
+    generation: u64,
+    path: &std::path::Path,
+    key: &crate::graph::kept::Key,
+) -> CoreResult<bool> {
     let payload = {
         let Ok(kept) = slot.lock() else {
             return Ok(false);
@@ -1064,7 +1079,12 @@ async fn schedule_keep(ws: &Workspace, ix: &WorkIndex, delay: std::time::Duratio
 
 /// The writes beside the workspace scheduled and not known to be over: each with what stops it
 /// while it waits for quiet.
-type Keeping = Mutex<Vec<(tokio_util::sync::CancellationToken, tokio::task::JoinHandle<()>)>>;
+type Keeping = Mutex<
+    Vec<(
+        tokio_util::sync::CancellationToken,
+        tokio::task::JoinHandle<()>,
+    )>,
+>;
 const KEEPING: &str = "duplicates-keeping";
 
 /// Stops the writes beside the workspace still waiting, and waits for those writing.
@@ -1199,26 +1219,26 @@ pub async fn current(ws: &Workspace, progress: engine::Progress<'_>) -> CoreResu
         ),
     });
     let out = {
-    let mut slot = kept
-        .lock()
-        .map_err(|_| CoreError::Invalid("the duplicates engine was poisoned".into()))?;
-    slot.engine = engine;
-    slot.files = files;
-    slot.descs = descs;
-    slot.ranked = ranked;
-    slot.generation = Some(ix.generation);
-    tracing::debug!(
-        items = ix.items.len(),
-        ?how,
-        ms = started.elapsed().as_millis() as u64,
-        "duplicate candidates brought up to date"
-    );
-    Current {
-        ix,
-        engine: slot.engine.clone(),
-        ranked: slot.ranked.clone(),
-        computed: how,
-    }
+        let mut slot = kept
+            .lock()
+            .map_err(|_| CoreError::Invalid("the duplicates engine was poisoned".into()))?;
+        slot.engine = engine;
+        slot.files = files;
+        slot.descs = descs;
+        slot.ranked = ranked;
+        slot.generation = Some(ix.generation);
+        tracing::debug!(
+            items = ix.items.len(),
+            ?how,
+            ms = started.elapsed().as_millis() as u64,
+            "duplicate candidates brought up to date"
+        );
+        Current {
+            ix,
+            engine: slot.engine.clone(),
+            ranked: slot.ranked.clone(),
+            computed: how,
+        }
     };
     // Kept beside the workspace: at once after a whole build, once quiet after an update.
     let delay = match how {

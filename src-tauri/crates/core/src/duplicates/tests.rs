@@ -840,7 +840,10 @@ async fn candidates_kept_beside_the_workspace_load_as_built_and_follow_sync_page
     let loaded = current(&b, &mut |_, _| {}).await.unwrap();
     assert_eq!(loaded.computed, Computed::Cached, "loaded, not built");
     assert!(!loaded.ranked.is_empty());
-    assert_eq!(*loaded.ranked, *fresh.ranked, "the same candidates, scored alike");
+    assert_eq!(
+        *loaded.ranked, *fresh.ranked,
+        "the same candidates, scored alike"
+    );
     let pairs = |e: &Engine| {
         let mut p: Vec<((u32, u32), u32)> = e.pairs().map(|(k, s)| (k, s.to_bits())).collect();
         p.sort_unstable();
@@ -871,8 +874,16 @@ async fn candidates_kept_beside_the_workspace_load_as_built_and_follow_sync_page
     let followed_a = assert_ranked_afresh(&a, "the built engine after a page").await;
     let followed_b = assert_ranked_afresh(&b, "the loaded engine after a page").await;
     assert_eq!(
-        followed_b.ranked.iter().map(ranking_key).collect::<Vec<_>>(),
-        followed_a.ranked.iter().map(ranking_key).collect::<Vec<_>>(),
+        followed_b
+            .ranked
+            .iter()
+            .map(ranking_key)
+            .collect::<Vec<_>>(),
+        followed_a
+            .ranked
+            .iter()
+            .map(ranking_key)
+            .collect::<Vec<_>>(),
         "the loaded engine follows a sync page exactly as the built one"
     );
     drop((fresh, loaded, followed_a, followed_b));
@@ -883,7 +894,11 @@ async fn candidates_kept_beside_the_workspace_load_as_built_and_follow_sync_page
     std::fs::write(&kept_b, &before).unwrap();
     let b = Workspace::open(&copy).await.unwrap();
     let again = current(&b, &mut |_, _| {}).await.unwrap();
-    assert_eq!(again.computed, Computed::Full, "a stale kept file is not trusted");
+    assert_eq!(
+        again.computed,
+        Computed::Full,
+        "a stale kept file is not trusted"
+    );
     drop(again);
     b.close().await;
 }
@@ -905,7 +920,11 @@ async fn damaged_kept_candidates_are_computed_again() {
     std::fs::write(&kept, &bytes).unwrap();
     let ws = Workspace::open(&path).await.unwrap();
     let c = current(&ws, &mut |_, _| {}).await.unwrap();
-    assert_eq!(c.computed, Computed::Full, "damage is computed again, never trusted");
+    assert_eq!(
+        c.computed,
+        Computed::Full,
+        "damage is computed again, never trusted"
+    );
     assert_eq!(*c.ranked, *expected);
     drop(c);
     // (Written again, whole, once computed.)
@@ -933,8 +952,14 @@ async fn a_fresh_process_lists_triage_from_what_was_kept_beside_the_workspace() 
     let path = dir.path().join("d.baton");
     // One conflict answered: the fresh process layers it over the loaded conflicts.
     let ix = ws.index().await.unwrap();
-    let report = crate::conflicts::live::compute_unanswered(&ws, &ix).await.unwrap();
-    let flagged = report.conflicts.first().expect("the demo has conflicts").clone();
+    let report = crate::conflicts::live::compute_unanswered(&ws, &ix)
+        .await
+        .unwrap();
+    let flagged = report
+        .conflicts
+        .first()
+        .expect("the demo has conflicts")
+        .clone();
     drop((ix, report));
     crate::conflicts::answers::answer(
         &ws,
@@ -953,20 +978,31 @@ async fn a_fresh_process_lists_triage_from_what_was_kept_beside_the_workspace() 
     let q = TriageQuery::default();
     let first = triage_list(&ws, &q, END).await.unwrap();
     let count = |l: &crate::triage::TriageList, r: Reason| {
-        l.by_reason.iter().find(|x| x.reason == r).map_or(0, |x| x.count)
+        l.by_reason
+            .iter()
+            .find(|x| x.reason == r)
+            .map_or(0, |x| x.count)
     };
     assert!(count(&first, Reason::DuplicateCandidate) > 0);
-    assert!(count(&first, Reason::ConflictingChange) > 0, "the demo has conflicts");
+    assert!(
+        count(&first, Reason::ConflictingChange) > 0,
+        "the demo has conflicts"
+    );
     keep(&ws).await.unwrap();
     ws.close().await;
     for kind in ["duplicates", "conflicts"] {
-        assert!(crate::graph::kept::path_for(&path, kind).exists(), "{kind} kept");
+        assert!(
+            crate::graph::kept::path_for(&path, kind).exists(),
+            "{kind} kept"
+        );
     }
 
     // A fresh process: the same worklist, the conflicts loaded rather than computed.
     let ws = Workspace::open(&path).await.unwrap();
     let ix = ws.index().await.unwrap();
-    let computed = crate::conflicts::live::compute_unanswered(&ws, &ix).await.unwrap();
+    let computed = crate::conflicts::live::compute_unanswered(&ws, &ix)
+        .await
+        .unwrap();
     let ws = {
         ws.close().await;
         Workspace::open(&path).await.unwrap()
@@ -974,8 +1010,13 @@ async fn a_fresh_process_lists_triage_from_what_was_kept_beside_the_workspace() 
     let again = triage_list(&ws, &q, END).await.unwrap();
     assert_eq!(again, first, "a fresh process lists the same worklist");
     let ix = ws.index().await.unwrap();
-    let loaded = crate::conflicts::live::unanswered_kept(&ws, &ix, true).await.unwrap();
-    assert_eq!(*loaded, *computed, "the kept conflicts are those the rules find");
+    let loaded = crate::conflicts::live::unanswered_kept(&ws, &ix, true)
+        .await
+        .unwrap();
+    assert_eq!(
+        *loaded, *computed,
+        "the kept conflicts are those the rules find"
+    );
 
     // An owner rule moves no index stamp, but the kept conflicts are not used after it.
     let team = ix.teams[0].id.clone();
@@ -983,8 +1024,12 @@ async fn a_fresh_process_lists_triage_from_what_was_kept_beside_the_workspace() 
         .await
         .unwrap();
     let ix = ws.index().await.unwrap();
-    let after = crate::conflicts::live::unanswered_kept(&ws, &ix, true).await.unwrap();
-    let fresh = crate::conflicts::live::compute_unanswered(&ws, &ix).await.unwrap();
+    let after = crate::conflicts::live::unanswered_kept(&ws, &ix, true)
+        .await
+        .unwrap();
+    let fresh = crate::conflicts::live::compute_unanswered(&ws, &ix)
+        .await
+        .unwrap();
     assert_eq!(*after, *fresh);
     drop((ix, loaded, after, fresh, computed));
     ws.close().await;
@@ -997,8 +1042,12 @@ async fn a_fresh_process_lists_triage_from_what_was_kept_beside_the_workspace() 
     std::fs::write(&kept, &bytes).unwrap();
     let ws = Workspace::open(&path).await.unwrap();
     let ix = ws.index().await.unwrap();
-    let c = crate::conflicts::live::unanswered_kept(&ws, &ix, true).await.unwrap();
-    let fresh = crate::conflicts::live::compute_unanswered(&ws, &ix).await.unwrap();
+    let c = crate::conflicts::live::unanswered_kept(&ws, &ix, true)
+        .await
+        .unwrap();
+    let fresh = crate::conflicts::live::compute_unanswered(&ws, &ix)
+        .await
+        .unwrap();
     assert_eq!(*c, *fresh);
     drop((ix, c, fresh));
     ws.close().await;

@@ -276,7 +276,9 @@ pub fn decode<'a>(bytes: &'a [u8], kind: &str, format: u32, key: &Key) -> Result
         return Err(Unused::Stale("the workspace changed since".into()));
     }
     if d.u64() != Some(key.inputs) {
-        return Err(Unused::Stale("what it was computed from changed since".into()));
+        return Err(Unused::Stale(
+            "what it was computed from changed since".into(),
+        ));
     }
     if d.u64() != Some(key.items) || d.u64() != Some(key.rowids) {
         return Err(Unused::Stale("the index holds other items".into()));
@@ -300,7 +302,13 @@ pub fn load(path: &Path, kind: &str, format: u32, key: &Key) -> Result<Vec<u8>, 
 
 /// Writes a kept answer to `path`: to a temporary file in the same folder, renamed over the
 /// old one once complete.
-pub fn save(path: &Path, kind: &str, format: u32, key: &Key, payload: &[u8]) -> std::io::Result<()> {
+pub fn save(
+    path: &Path,
+    kind: &str,
+    format: u32,
+    key: &Key,
+    payload: &[u8],
+) -> std::io::Result<()> {
     let bytes = encode(kind, format, key, payload);
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
     let mut tmp = tempfile::NamedTempFile::new_in(dir.unwrap_or_else(|| Path::new(".")))?;
@@ -335,15 +343,30 @@ mod tests {
         assert_eq!(decode(&file, "test", 1, &key()).ok(), Some(&b"payload"[..]));
         let mut other = key();
         other.stamp.writes = 4;
-        assert!(matches!(decode(&file, "test", 1, &other), Err(Unused::Stale(_))));
+        assert!(matches!(
+            decode(&file, "test", 1, &other),
+            Err(Unused::Stale(_))
+        ));
         other = key();
         other.inputs = 8;
-        assert!(matches!(decode(&file, "test", 1, &other), Err(Unused::Stale(_))));
+        assert!(matches!(
+            decode(&file, "test", 1, &other),
+            Err(Unused::Stale(_))
+        ));
         other = key();
         other.rowids = 56;
-        assert!(matches!(decode(&file, "test", 1, &other), Err(Unused::Stale(_))));
-        assert!(matches!(decode(&file, "test", 2, &key()), Err(Unused::Stale(_))));
-        assert!(matches!(decode(&file, "other", 1, &key()), Err(Unused::Damaged(_))));
+        assert!(matches!(
+            decode(&file, "test", 1, &other),
+            Err(Unused::Stale(_))
+        ));
+        assert!(matches!(
+            decode(&file, "test", 2, &key()),
+            Err(Unused::Stale(_))
+        ));
+        assert!(matches!(
+            decode(&file, "other", 1, &key()),
+            Err(Unused::Damaged(_))
+        ));
         for at in [0, 9, 20, file.len() / 2, file.len() - 30, file.len() - 1] {
             let mut bad = file.clone();
             bad[at] ^= 0x20;
@@ -353,7 +376,10 @@ mod tests {
             );
         }
         for cut in [0, 5, file.len() / 2, file.len() - 1] {
-            assert!(decode(&file[..cut], "test", 1, &key()).is_err(), "cut at {cut}");
+            assert!(
+                decode(&file[..cut], "test", 1, &key()).is_err(),
+                "cut at {cut}"
+            );
         }
     }
 
