@@ -807,7 +807,10 @@ fn copy_workspace(from: &std::path::Path) -> (tempfile::TempDir, std::path::Path
     (dir, to)
 }
 
-fn ranking_key(s: &Scored) -> (u32, u32, u64, Vec<u32>, bool, Option<u64>, Vec<String>, u64) {
+/// A candidate with its floats as bits (equal only when computed alike to the last bit).
+type RankingKey = (u32, u32, u64, Vec<u32>, bool, Option<u64>, Vec<String>, u64);
+
+fn ranking_key(s: &Scored) -> RankingKey {
     (
         s.a,
         s.b,
