@@ -203,7 +203,7 @@ pub(crate) fn load_average() -> String {
 }
 
 fn remove_workspace(path: &std::path::Path) {
-    for suffix in ["", "-wal", "-shm", "-index"] {
+    for suffix in ["", "-wal", "-shm", "-index", "-duplicates", "-conflicts"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
 }
@@ -547,6 +547,34 @@ async fn run_size(args: &BenchArgs, items: u32) -> Result<Report, CoreError> {
     let first = figures.len() - cpus.len();
     for (f, cpu) in figures[first..].iter_mut().zip(cpus) {
         f.cpu_ms = cpu;
+    }
+
+    // A fresh process's first Triage worklist, with what the flow process kept beside the file.
+    let child = std::process::Command::new(std::env::current_exe()?)
+        .arg("bench-triage-first")
+        .arg(&path)
+        .output()?;
+    if !child.status.success() {
+        return Err(CoreError::Invalid(format!(
+            "the first-worklist benchmark failed: {}",
+            String::from_utf8_lossy(&child.stderr)
+        )));
+    }
+    let triage_figures: Vec<crate::bench_flow::Figure> = serde_json::from_slice(&child.stdout)
+        .map_err(|e| CoreError::Invalid(format!("first-worklist benchmark output: {e}")))?;
+    for f in triage_figures {
+        figures.push(Figure {
+            budget: f
+                .budget
+                .map(|(b, higher)| format!("{} {b}", if higher { ">=" } else { "<=" })),
+            ok: f
+                .budget
+                .map(|(b, higher)| if higher { f.value >= b } else { f.value <= b }),
+            unit: leak_unit(&f.unit),
+            name: f.name,
+            value: f.value,
+            cpu_ms: f.cpu_ms,
+        });
     }
 
     let kept = args.keep.then(|| path.display().to_string());

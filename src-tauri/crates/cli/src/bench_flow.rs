@@ -9,6 +9,7 @@ use std::time::Instant;
 use baton_core::flow::{self, FlowFilter, Mapping, Scope};
 use baton_core::graph::model::{ItemKind, Provenance};
 use baton_core::graph::{repo, Workspace, WriteOp, Writer};
+use baton_core::triage::TriageQuery;
 use baton_core::CoreError;
 use serde::{Deserialize, Serialize};
 
@@ -1220,6 +1221,52 @@ pub async fn run(
     // (`baton bench-governance`; also with the index let go).
     out.extend(crate::bench_governance::governance_figures(&ws, now, runs).await?);
 
+    // The worklist of the file's final state, kept beside it (duplicate candidates, conflicts)
+    // for the fresh process of [`triage_first`], as the app keeps them.
+    std::hint::black_box(
+        baton_core::triage::triage_list(&ws, &TriageQuery::default(), baton_core::time::now_ms())
+            .await?,
+    );
+    baton_core::triage::keep_beside(&ws).await?;
     ws.close().await;
     Ok(out)
+}
+
+/// A fresh process's first Triage worklist on `path` (what the Overview's Triage card asks
+/// for as the app opens): the open and the index first (not counted), then the worklist, with
+/// every reason, the duplicate candidates and conflicting changes loaded from beside the file
+/// when a previous process kept them for its state.
+pub async fn triage_first(path: &Path) -> Result<Vec<Figure>, CoreError> {
+    let kept = ["duplicates", "conflicts"]
+        .iter()
+        .map(|kind| {
+            let there = baton_core::graph::kept::path_for(path, kind).exists();
+            format!("{kind} {}", if there { "kept" } else { "NOT KEPT" })
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let ws = Workspace::open(path).await?;
+    let ix = ws.index().await?;
+    let budget = if ix.items.len() <= 200_000 {
+        300.0
+    } else {
+        1_500.0
+    };
+    drop(ix);
+    let cpu = cpu_ms();
+    let started = Instant::now();
+    let list =
+        baton_core::triage::triage_list(&ws, &TriageQuery::default(), baton_core::time::now_ms())
+            .await?;
+    let figure = timed(
+        &format!(
+            "triage: fresh process, first worklist after the index ({} listed; {kept})",
+            list.total
+        ),
+        ms_since(started),
+        cpu_since(cpu),
+        Some((budget, false)),
+    );
+    ws.close().await;
+    Ok(vec![figure])
 }

@@ -266,6 +266,10 @@ enum Command {
         #[arg(long, conflicts_with_all = ["first_only", "intents_only", "duplicates_only", "conflicts_only", "deps_only"])]
         pages_only: bool,
     },
+    /// (Used by `baton bench`.) Measure a fresh process's first Triage worklist on an
+    /// existing file, as JSON.
+    #[command(hide = true)]
+    BenchTriageFirst { file: PathBuf },
     /// Sync sources (every enabled one, or --source NAME) with the app's sync code.
     Sync(sync::SyncArgs),
     /// Configure sources: add, list, remove, test, history.
@@ -608,6 +612,7 @@ async fn run(command: Command) -> Result<bool, CoreError> {
             )
             .await?,
         )?,
+        Command::BenchTriageFirst { file } => print_json(&bench_flow::triage_first(&file).await?)?,
         Command::Sync(args) => sync::sync(args).await?,
         Command::Source(command) => sync::source(command).await?,
         Command::BenchSync(args) => bench_sync::run(args).await?,

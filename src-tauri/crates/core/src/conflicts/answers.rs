@@ -20,7 +20,7 @@ use crate::graph::Workspace;
 use crate::time::to_rfc3339;
 
 /// An answer in force on a conflict.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct ConflictAnswer {
     /// The decision's id (to take it back).

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, OnceLock};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use super::codeowners::CodeOwners;
@@ -18,7 +18,7 @@ use crate::graph::repo;
 use crate::graph::Workspace;
 
 /// An item as a conflict names it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct ConflictItem {
     pub id: String,
@@ -32,7 +32,7 @@ pub struct ConflictItem {
 }
 
 /// One flag on one change, as pages and `baton conflicts` show it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct ConflictView {
     pub item: ConflictItem,
@@ -55,7 +55,7 @@ pub struct ConflictView {
 
 /// Who changes whose code: changes by `from` (the author's team, "No team" when none) touching
 /// paths `to` owns (see [`super::touches`]).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct TeamTouch {
     pub from_team: String,
@@ -71,7 +71,7 @@ pub struct TeamTouch {
 }
 
 /// Every conflict of the workspace.
-#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct ChangeConflictsReport {
     /// Flags on open changes, by change key then rule.
@@ -187,6 +187,327 @@ pub async fn compute_unanswered(
     ix: &WorkIndex,
 ) -> CoreResult<Arc<ChangeConflictsReport>> {
     Ok(grouped(ws, ix).await?.unanswered(ix))
+}
+
+/// The kind of the kept file of the conflicts (`acme.baton-conflicts`, see
+/// [`crate::graph::kept`]).
+const KEPT_KIND: &str = "conflicts";
+/// Its format: bumped whenever what is written, or how the rules find conflicts, changes.
+const KEPT_FORMAT: u32 = 2;
+
+/// A digest of what the rules read that a write can change without moving the workspace's
+/// stamp: people's owner rules and sensitive paths, each repository's `CODEOWNERS` as read, and
+/// the changes' file lists (their count, lengths, cuts and read times). The index, the items and
+/// the approvals (transitions) move the stamp.
+async fn kept_inputs(ws: &Workspace) -> CoreResult<u64> {
+    let mut d = crate::graph::kept::Digest::default();
+    d.add(format!("{:?}", rules(ws).await?).as_bytes());
+    let owners: Vec<(String, String, String, i64, String, i64)> = sqlx::query_as(
+        "SELECT source_id, repository, COALESCE(location, ''), length(body), COALESCE(sha, ''),
+                read_at
+         FROM repo_owners ORDER BY source_id, repository",
+    )
+    .fetch_all(ws.pool())
+    .await?;
+    d.add(format!("{owners:?}").as_bytes());
+    let lists: (i64, f64, f64, f64) = sqlx::query_as(
+        "SELECT COUNT(*), TOTAL(files), TOTAL(truncated), TOTAL(read_at) FROM item_path_lists",
+    )
+    .fetch_one(ws.pool())
+    .await?;
+    d.add(format!("{lists:?}").as_bytes());
+    Ok(d.finish())
+}
+
+fn rule_code(rule: ConflictRule) -> u8 {
+    match rule {
+        ConflictRule::CrossOwnerUnreviewed => 0,
+        ConflictRule::Overlapping => 1,
+        ConflictRule::AiAcrossTeams => 2,
+        ConflictRule::SensitiveUnreviewed => 3,
+    }
+}
+
+fn rule_of(code: u8) -> Option<ConflictRule> {
+    Some(match code {
+        0 => ConflictRule::CrossOwnerUnreviewed,
+        1 => ConflictRule::Overlapping,
+        2 => ConflictRule::AiAcrossTeams,
+        3 => ConflictRule::SensitiveUnreviewed,
+        _ => return None,
+    })
+}
+
+/// No string, no position.
+const NO: u32 = u32::MAX;
+
+/// The conflicts before answers, as kept beside the workspace: the items by their position in
+/// `ix` (each is [`item_of`] that position, as [`assemble`] names them), every text once in a
+/// table. None when a conflict carries an answer or names an item other than the index's.
+fn encode_report(report: &ChangeConflictsReport, ix: &WorkIndex) -> Option<Vec<u8>> {
+    use crate::graph::kept::Enc;
+    let position: HashMap<&str, u32> = ix
+        .item_ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id, i as u32))
+        .collect();
+    let mut body = Enc::default();
+    let mut strings: Vec<String> = Vec::new();
+    let mut ids: HashMap<String, u32> = HashMap::new();
+    let put = |t: &str, strings: &mut Vec<String>, ids: &mut HashMap<String, u32>| -> u32 {
+        if let Some(&id) = ids.get(t) {
+            return id;
+        }
+        let id = strings.len() as u32;
+        strings.push(t.to_owned());
+        ids.insert(t.to_owned(), id);
+        id
+    };
+    let at = |item: &ConflictItem| -> Option<u32> {
+        let &i = position.get(item.id.as_str())?;
+        (item_of(ix, i as usize) == *item).then_some(i)
+    };
+    body.len(report.conflicts.len());
+    for c in &report.conflicts {
+        if c.answer.is_some() {
+            return None;
+        }
+        body.u32(at(&c.item)?);
+        body.u8(rule_code(c.rule));
+        for t in [&c.other_id, &c.other_team] {
+            body.u32(t.as_deref().map_or(NO, |t| put(t, &mut strings, &mut ids)));
+        }
+        body.u32(match &c.other_item {
+            None => NO,
+            Some(o) => at(o)?,
+        });
+        body.len(c.paths.len());
+        for p in &c.paths {
+            body.u32(put(p, &mut strings, &mut ids));
+        }
+        body.u32(put(&c.reason, &mut strings, &mut ids));
+    }
+    for n in [
+        report.changes_read,
+        report.truncated,
+        report.repositories_with_owners,
+        report.repositories_without_owners,
+    ] {
+        body.u32(n);
+    }
+    body.len(report.touches.len());
+    for t in &report.touches {
+        body.text(&t.from_team);
+        body.text(&t.to_team);
+        body.u32(t.changes);
+        body.u32(t.open);
+        body.u32(t.ai);
+        body.len(t.keys.len());
+        for k in &t.keys {
+            body.text(k);
+        }
+    }
+    let mut out = Enc::default();
+    out.len(strings.len());
+    for t in &strings {
+        out.text(t);
+    }
+    out.buf.extend_from_slice(&body.buf);
+    Some(out.buf)
+}
+
+/// What [`encode_report`] wrote, for the index `ix` (None: damaged).
+fn decode_report(payload: &[u8], ix: &WorkIndex) -> Option<ChangeConflictsReport> {
+    let mut d = crate::graph::kept::Dec::new(payload);
+    let strings = (0..d.len(8)?)
+        .map(|_| d.text())
+        .collect::<Option<Vec<String>>>()?;
+    let text = |id: u32| -> Option<Option<String>> {
+        if id == NO {
+            return Some(None);
+        }
+        strings.get(id as usize).cloned().map(Some)
+    };
+    let n = ix.items.len();
+    let item = |i: u32| ((i as usize) < n).then(|| item_of(ix, i as usize));
+    let count = d.len(25)?;
+    let mut conflicts = Vec::with_capacity(count);
+    for _ in 0..count {
+        let it = item(d.u32()?)?;
+        let rule = rule_of(d.u8()?)?;
+        let other_id = text(d.u32()?)?;
+        let other_team = text(d.u32()?)?;
+        let other_item = match d.u32()? {
+            NO => None,
+            i => Some(item(i)?),
+        };
+        let paths = (0..d.len(4)?)
+            .map(|_| text(d.u32()?).flatten())
+            .collect::<Option<Vec<String>>>()?;
+        let reason = text(d.u32()?).flatten()?;
+        conflicts.push(ConflictView {
+            item: it,
+            rule,
+            other_id,
+            other_team,
+            other_item,
+            paths,
+            reason,
+            answer: None,
+        });
+    }
+    let (changes_read, truncated, with, without) = (d.u32()?, d.u32()?, d.u32()?, d.u32()?);
+    let touches = (0..d.len(36)?)
+        .map(|_| {
+            Some(TeamTouch {
+                from_team: d.text()?,
+                to_team: d.text()?,
+                changes: d.u32()?,
+                open: d.u32()?,
+                ai: d.u32()?,
+                keys: (0..d.len(8)?)
+                    .map(|_| d.text())
+                    .collect::<Option<Vec<String>>>()?,
+            })
+        })
+        .collect::<Option<Vec<TeamTouch>>>()?;
+    d.done().then_some(ChangeConflictsReport {
+        conflicts,
+        changes_read,
+        truncated,
+        repositories_with_owners: with,
+        repositories_without_owners: without,
+        touches,
+    })
+}
+
+/// [`compute_unanswered`], or (with `look_beside`, when this process kept none yet) the
+/// conflicts a previous process kept beside the workspace for exactly this state. Conflicts
+/// computed here are written beside the workspace (in the background) when they hold the
+/// file's state.
+pub async fn unanswered_kept(
+    ws: &Workspace,
+    ix: &Arc<WorkIndex>,
+    look_beside: bool,
+) -> CoreResult<Arc<ChangeConflictsReport>> {
+    let known = ix.stamp.is_known();
+    let inputs = if known {
+        Some(kept_inputs(ws).await?)
+    } else {
+        None
+    };
+    let path = crate::graph::kept::path_for(ws.path(), KEPT_KIND);
+    if let (true, Some(inputs)) = (look_beside, inputs) {
+        let (path, ix) = (path.clone(), ix.clone());
+        let started = std::time::Instant::now();
+        let loaded = tokio::task::spawn_blocking(move || {
+            let key = crate::graph::kept::Key::of(&ix, inputs);
+            let payload = crate::graph::kept::load(&path, KEPT_KIND, KEPT_FORMAT, &key)?;
+            decode_report(&payload, &ix).ok_or_else(|| {
+                crate::graph::snapshot::Unused::Damaged("the conflicts payload".into())
+            })
+        })
+        .await;
+        match loaded {
+            Ok(Ok(report)) => {
+                tracing::debug!(
+                    ms = started.elapsed().as_millis() as u64,
+                    conflicts = report.conflicts.len(),
+                    "conflicts loaded from beside the workspace"
+                );
+                return Ok(Arc::new(report));
+            }
+            Ok(Err(crate::graph::snapshot::Unused::Missing)) => {}
+            Ok(Err(why)) => {
+                tracing::info!(%why, "the kept conflicts are not used; computing them");
+            }
+            Err(err) => tracing::warn!(%err, "loading the kept conflicts stopped"),
+        }
+    }
+    let report = compute_unanswered(ws, ix).await?;
+    if let (false, Some(inputs)) = (ws.is_read_only(), inputs) {
+        // Kept only when nothing moved while they were computed.
+        let mut conn = ws.pool().acquire().await?;
+        let now = crate::graph::snapshot::Stamp::read(&mut conn).await?;
+        drop(conn);
+        if now == ix.stamp && kept_inputs(ws).await? == inputs {
+            let key = crate::graph::kept::Key::of(ix, inputs);
+            let (kept, ix) = (report.clone(), ix.clone());
+            // At once the first time in a process, else once quiet (a sync writes in bursts,
+            // and each page's conflicts would be written only to be replaced).
+            let delay = if look_beside {
+                std::time::Duration::ZERO
+            } else {
+                KEEP_WHEN_QUIET
+            };
+            let (stop, hurry) = (
+                tokio_util::sync::CancellationToken::new(),
+                tokio_util::sync::CancellationToken::new(),
+            );
+            let (stopped, hurried) = (stop.clone(), hurry.clone());
+            let task = tokio::spawn(async move {
+                tokio::select! {
+                    biased;
+                    () = stopped.cancelled() => return,
+                    () = hurried.cancelled() => {}
+                    () = tokio::time::sleep(delay) => {}
+                }
+                let saved = tokio::task::spawn_blocking(move || {
+                    let Some(payload) = encode_report(&kept, &ix) else {
+                        tracing::warn!("the conflicts do not name the index's items; not kept");
+                        return Ok(());
+                    };
+                    crate::graph::kept::save(&path, KEPT_KIND, KEPT_FORMAT, &key, &payload)
+                })
+                .await;
+                if let Ok(Err(err)) = saved {
+                    tracing::warn!(%err, "the conflicts could not be kept beside the workspace");
+                }
+            });
+            if let Ok(mut pending) = ws.derived_slot::<Keeping>(KEEPING).lock() {
+                // One still waiting is replaced by this one (one writing finishes on its own).
+                for p in pending.iter() {
+                    p.stop.cancel();
+                }
+                pending.retain(|p| !p.task.is_finished());
+                pending.push(Pending { stop, hurry, task });
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// How long after a computation that was not the process's first the conflicts are written
+/// beside the workspace (a later computation in the meantime writes its own instead).
+const KEEP_WHEN_QUIET: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// A write of kept conflicts scheduled and not known to be over.
+struct Pending {
+    /// Drops it while it waits (a later one replaces it).
+    stop: tokio_util::sync::CancellationToken,
+    /// Writes it now rather than once quiet.
+    hurry: tokio_util::sync::CancellationToken,
+    task: tokio::task::JoinHandle<()>,
+}
+
+type Keeping = std::sync::Mutex<Vec<Pending>>;
+const KEEPING: &str = "conflicts-keeping";
+
+/// Writes the conflicts scheduled to be kept beside the workspace now, and waits for every
+/// write under way (see [`unanswered_kept`]).
+pub async fn settle_keeping(ws: &Workspace) {
+    let pending = ws
+        .derived_slot::<Keeping>(KEEPING)
+        .lock()
+        .map(|mut t| std::mem::take(&mut *t))
+        .unwrap_or_default();
+    for p in pending {
+        p.hurry.cancel();
+        if let Err(err) = p.task.await {
+            tracing::warn!(%err, "keeping the conflicts stopped");
+        }
+    }
 }
 
 /// What the rules read, grouped by repository against one index, with what each change

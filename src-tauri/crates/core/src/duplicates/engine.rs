@@ -76,6 +76,9 @@ pub struct Engine {
     /// sum, worked out once from the finished word frequencies instead of for every pair.
     /// Empty otherwise (an update weighs with the frequencies of the moment).
     weighed: Vec<(Vec<f64>, f64)>,
+    /// Loaded from a kept file ([`Engine::decode`]): `df` and `buckets` are not built yet
+    /// (only an update reads them; [`Engine::index_words`] builds them first).
+    unindexed: bool,
 }
 
 /// Progress of a build: (items done, items in all).
@@ -227,6 +230,7 @@ impl Engine {
         if n < self.len {
             return None;
         }
+        self.index_words();
         let mut changed: Vec<u32> = Vec::new();
         for i in 0..n {
             let fp = fingerprint(ix, i);
@@ -290,6 +294,113 @@ impl Engine {
             self.compare_from(i, Some(&mut seen), true);
         }
         Some(changed)
+    }
+
+    /// Builds the word frequencies and the band buckets of an engine loaded from a kept file
+    /// from its items' words and bands (what a build counts as it reads them).
+    fn index_words(&mut self) {
+        if !self.unindexed {
+            return;
+        }
+        self.unindexed = false;
+        self.df.clear();
+        self.buckets.clear();
+        self.docs = 0;
+        for (i, words) in self.words.iter().enumerate() {
+            if !words.is_empty() {
+                self.docs += 1;
+                for w in words {
+                    *self.df.entry(*w).or_insert(0) += 1;
+                }
+            }
+            if let Some(keys) = &self.bands[i] {
+                for key in keys {
+                    self.buckets.entry(*key).or_default().push(i as u32);
+                }
+            }
+        }
+    }
+
+    /// Writes what [`Engine::decode`] reads back: each item's words and bands and the pairs
+    /// (the fingerprints and sides are the index's, worked out again on load; the frequencies
+    /// and buckets are built from the words and bands when an update needs them).
+    pub fn encode(&self, e: &mut crate::graph::kept::Enc) {
+        e.len(self.len);
+        for words in &self.words {
+            e.len(words.len());
+            for w in words {
+                e.u64(*w);
+            }
+        }
+        for bands in &self.bands {
+            match bands {
+                None => e.u8(0),
+                Some(keys) => {
+                    e.u8(1);
+                    for k in keys {
+                        e.u64(*k);
+                    }
+                }
+            }
+        }
+        // In pair order, so that equal engines write equal bytes.
+        let mut pairs: Vec<((u32, u32), f32)> = self.pairs().collect();
+        pairs.sort_unstable_by_key(|(p, _)| *p);
+        e.len(pairs.len());
+        for ((a, b), sim) in pairs {
+            e.u32(a);
+            e.u32(b);
+            e.f32(sim);
+        }
+    }
+
+    /// The engine [`Engine::encode`] wrote, for the index `ix` it was kept for (None: damaged,
+    /// or of another size than the index).
+    pub fn decode(d: &mut crate::graph::kept::Dec<'_>, ix: &WorkIndex) -> Option<Engine> {
+        let n = d.len(9)?;
+        if n != ix.items.len() {
+            return None;
+        }
+        let mut e = Engine {
+            len: n,
+            fingerprints: (0..n).map(|i| fingerprint(ix, i)).collect(),
+            words: Vec::with_capacity(n),
+            bands: Vec::with_capacity(n),
+            sides: (0..n).map(|i| side(ix, i)).collect(),
+            unindexed: true,
+            ..Engine::default()
+        };
+        for _ in 0..n {
+            let k = d.len(8)?;
+            let mut words = Vec::with_capacity(k);
+            for _ in 0..k {
+                words.push(d.u64()?);
+            }
+            e.words.push(words);
+        }
+        for _ in 0..n {
+            e.bands.push(match d.u8()? {
+                0 => None,
+                1 => {
+                    let mut keys = [0u64; BANDS];
+                    for k in &mut keys {
+                        *k = d.u64()?;
+                    }
+                    Some(keys)
+                }
+                _ => return None,
+            });
+        }
+        let pairs = d.len(12)?;
+        e.pairs.reserve(pairs);
+        for _ in 0..pairs {
+            let (a, b, sim) = (d.u32()?, d.u32()?, d.f32()?);
+            if a >= b || b as usize >= n {
+                return None;
+            }
+            e.pairs.insert((a, b), sim);
+        }
+        Some(e)
     }
 
     /// The pairs kept, with their title similarity.

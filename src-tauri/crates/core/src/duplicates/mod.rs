@@ -24,6 +24,7 @@ use specta::Type;
 use crate::decisions::{self, DecisionInput, DecisionKind, NewDecision};
 use crate::error::{CoreError, CoreResult};
 use crate::graph::index::{WorkIndex, NONE};
+use crate::graph::kept::{Dec, Enc};
 use crate::graph::model::{FlowState, ItemKind, LinkKind, Provenance, SourceKind};
 use crate::graph::repo;
 use crate::graph::Workspace;
@@ -716,6 +717,8 @@ pub fn linked_pairs(ix: &WorkIndex) -> Vec<(String, String)> {
 /// The engine as last brought up to date, with the index generation it has seen.
 #[derive(Debug, Default)]
 struct Kept {
+    /// The kept file beside the workspace was looked at (or must not be: [`forget`]).
+    looked_beside: bool,
     generation: Option<u64>,
     engine: Arc<Engine>,
     /// Its candidates ranked (default options), for the same generation.
@@ -789,7 +792,312 @@ const NAME: &str = "duplicates";
 /// Lets go of the kept engine and ranking: the next question builds them whole (what a
 /// benchmark of the whole build needs).
 pub fn forget(ws: &Workspace) {
-    ws.set_derived(NAME, Arc::new(Mutex::new(Kept::default())));
+    ws.set_derived(
+        NAME,
+        Arc::new(Mutex::new(Kept {
+            looked_beside: true,
+            ..Kept::default()
+        })),
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The engine kept beside the workspace
+// ---------------------------------------------------------------------------------------------
+
+/// The kind of the kept file (`acme.baton-duplicates`, see [`crate::graph::kept`]).
+const KEPT_KIND: &str = "duplicates";
+/// The kept file's format: bumped whenever what is written, or how the candidates are found or
+/// scored, changes (a file of another format is computed again).
+const KEPT_FORMAT: u32 = 1;
+
+fn put_scored(e: &mut Enc, s: &Scored) {
+    e.u32(s.a);
+    e.u32(s.b);
+    e.f64(s.score);
+    e.f64(s.text);
+    match s.description {
+        None => e.u8(0),
+        Some(d) => {
+            e.u8(1);
+            e.f64(d);
+        }
+    }
+    e.f64(s.days_apart);
+    e.u8(u8::from(s.same_intent) | (u8::from(s.linked) << 1));
+    e.len(s.shared.len());
+    for x in &s.shared {
+        e.u32(*x);
+    }
+    e.len(s.same_files.len());
+    for f in &s.same_files {
+        e.text(f);
+    }
+    e.f64(s.files_share);
+}
+
+fn get_scored(d: &mut Dec<'_>, n: usize) -> Option<Scored> {
+    let (a, b) = (d.u32()?, d.u32()?);
+    if a as usize >= n || b as usize >= n {
+        return None;
+    }
+    let (score, text) = (d.f64()?, d.f64()?);
+    let description = match d.u8()? {
+        0 => None,
+        1 => Some(d.f64()?),
+        _ => return None,
+    };
+    let days_apart = d.f64()?;
+    let flags = d.u8()?;
+    let shared = (0..d.len(4)?)
+        .map(|_| d.u32().filter(|x| (*x as usize) < n))
+        .collect::<Option<Vec<u32>>>()?;
+    let same_files = (0..d.len(8)?)
+        .map(|_| d.text())
+        .collect::<Option<Vec<String>>>()?;
+    Some(Scored {
+        a,
+        b,
+        score,
+        text,
+        description,
+        days_apart,
+        same_intent: flags & 1 != 0,
+        shared,
+        linked: flags & 2 != 0,
+        same_files,
+        files_share: d.f64()?,
+    })
+}
+
+/// The payload of the kept file: the engine, the files and descriptions of its pairs, and its
+/// ranked candidates.
+fn encode_kept(
+    engine: &Engine,
+    files: &FileSets,
+    descs: &Descriptions,
+    ranked: &[Scored],
+) -> Vec<u8> {
+    let mut e = Enc::default();
+    engine.encode(&mut e);
+    e.len(files.names.len());
+    for name in &files.names {
+        e.text(name);
+    }
+    let mut by_item: Vec<(&String, &(i64, Vec<u32>))> = files.by_item.iter().collect();
+    by_item.sort_unstable_by(|x, y| x.0.cmp(y.0));
+    e.len(by_item.len());
+    for (id, (updated, paths)) in by_item {
+        e.text(id);
+        e.i64(*updated);
+        e.len(paths.len());
+        for p in paths {
+            e.u32(*p);
+        }
+    }
+    let mut described: Vec<(&u32, &Option<text::Described>)> = descs.by_item.iter().collect();
+    described.sort_unstable_by_key(|(i, _)| **i);
+    e.len(described.len());
+    for (i, d) in described {
+        e.u32(*i);
+        match d {
+            None => e.u8(0),
+            Some(d) => {
+                e.u8(1);
+                e.u32(d.words);
+                e.buf.extend_from_slice(&d.sig);
+            }
+        }
+    }
+    e.len(ranked.len());
+    for s in ranked {
+        put_scored(&mut e, s);
+    }
+    e.buf
+}
+
+/// What [`encode_kept`] wrote, for the index `ix` (None: damaged).
+fn decode_kept(
+    payload: &[u8],
+    ix: &WorkIndex,
+) -> Option<(Engine, FileSets, Descriptions, Vec<Scored>)> {
+    let n = ix.items.len();
+    let mut d = Dec::new(payload);
+    let engine = Engine::decode(&mut d, ix)?;
+    let mut files = FileSets::default();
+    for _ in 0..d.len(8)? {
+        let name = d.text()?;
+        files.name_of.insert(name.clone(), files.names.len() as u32);
+        files.names.push(name);
+    }
+    for _ in 0..d.len(24)? {
+        let id = d.text()?;
+        let updated = d.i64()?;
+        let paths = (0..d.len(4)?)
+            .map(|_| d.u32().filter(|p| (*p as usize) < files.names.len()))
+            .collect::<Option<Vec<u32>>>()?;
+        files.by_item.insert(id, (updated, paths));
+    }
+    let mut descs = Descriptions::default();
+    for _ in 0..d.len(5)? {
+        let i = d.u32().filter(|i| (*i as usize) < n)?;
+        let described = match d.u8()? {
+            0 => None,
+            1 => {
+                let words = d.u32()?;
+                let mut sig = [0u8; text::DESC_HASHES];
+                for b in &mut sig {
+                    *b = d.u8()?;
+                }
+                Some(text::Described { words, sig })
+            }
+            _ => return None,
+        };
+        descs.by_item.insert(i, described);
+    }
+    let ranked = (0..d.len(40)?)
+        .map(|_| get_scored(&mut d, n))
+        .collect::<Option<Vec<Scored>>>()?;
+    d.done().then_some((engine, files, descs, ranked))
+}
+
+/// The engine, files, descriptions and ranking kept beside the workspace for `ix`'s state, if
+/// there is a kept file that holds exactly that state (else None: it is computed).
+async fn load_beside(
+    ws: &Workspace,
+    ix: &Arc<WorkIndex>,
+) -> Option<(Engine, FileSets, Descriptions, Vec<Scored>)> {
+    if !ix.stamp.is_known() {
+        return None;
+    }
+    let path = crate::graph::kept::path_for(ws.path(), KEPT_KIND);
+    let ix = ix.clone();
+    let started = Instant::now();
+    let loaded = tokio::task::spawn_blocking(move || {
+        let key = crate::graph::kept::Key::of(&ix, 0);
+        let payload = crate::graph::kept::load(&path, KEPT_KIND, KEPT_FORMAT, &key)?;
+        decode_kept(&payload, &ix)
+            .ok_or_else(|| crate::graph::snapshot::Unused::Damaged("the duplicates payload".into()))
+    })
+    .await
+    .ok()?;
+    match loaded {
+        Ok(kept) => {
+            tracing::debug!(
+                ms = started.elapsed().as_millis() as u64,
+                candidates = kept.3.len(),
+                "duplicate candidates loaded from beside the workspace"
+            );
+            Some(kept)
+        }
+        Err(crate::graph::snapshot::Unused::Missing) => None,
+        Err(why) => {
+            tracing::info!(%why, "the kept duplicate candidates are not used; computing them");
+            None
+        }
+    }
+}
+
+/// Writes the engine kept for `generation` beside the workspace (at `path`, for `key`), unless
+/// the slot moved on since.
+fn save_beside(
+    slot: &Mutex<Kept>,
+    generation: u64,
+    path: &std::path::Path,
+    key: &crate::graph::kept::Key,
+) -> CoreResult<bool> {
+    let payload = {
+        let Ok(kept) = slot.lock() else {
+            return Ok(false);
+        };
+        if kept.generation != Some(generation) {
+            return Ok(false);
+        }
+        encode_kept(&kept.engine, &kept.files, &kept.descs, &kept.ranked)
+    };
+    crate::graph::kept::save(path, KEPT_KIND, KEPT_FORMAT, key, &payload)?;
+    Ok(true)
+}
+
+/// Writes the candidates kept in memory beside the workspace now, when they hold the file's
+/// state now (what a fresh process then loads instead of computing them). Returns whether it
+/// wrote them. A read-only workspace writes nothing.
+pub async fn keep_beside(ws: &Workspace) -> CoreResult<bool> {
+    let ix = ws.index().await?;
+    if ws.is_read_only() || !ix.stamp.is_known() || !holds_now(ws, &ix).await? {
+        return Ok(false);
+    }
+    settle_keeping(ws).await;
+    let slot = ws.derived_slot::<Mutex<Kept>>(NAME);
+    let path = crate::graph::kept::path_for(ws.path(), KEPT_KIND);
+    let key = crate::graph::kept::Key::of(&ix, 0);
+    let generation = ix.generation;
+    tokio::task::spawn_blocking(move || save_beside(&slot, generation, &path, &key))
+        .await
+        .map_err(|err| CoreError::Invalid(format!("keeping the duplicates stopped: {err}")))?
+}
+
+/// Whether `ix` holds the workspace file's state now (no write since it was read).
+async fn holds_now(ws: &Workspace, ix: &WorkIndex) -> CoreResult<bool> {
+    let mut conn = ws.pool().acquire().await?;
+    Ok(crate::graph::snapshot::Stamp::read(&mut conn).await? == ix.stamp)
+}
+
+/// After the candidates were computed for `ix`: writes them beside the workspace after `delay`
+/// (in the background, holding no clone of the workspace), unless they moved on by then.
+async fn schedule_keep(ws: &Workspace, ix: &WorkIndex, delay: std::time::Duration) {
+    if ws.is_read_only() || !ix.stamp.is_known() || !matches!(holds_now(ws, ix).await, Ok(true)) {
+        return;
+    }
+    let slot = ws.derived_slot::<Mutex<Kept>>(NAME);
+    let path = crate::graph::kept::path_for(ws.path(), KEPT_KIND);
+    let key = crate::graph::kept::Key::of(ix, 0);
+    let generation = ix.generation;
+    let stop = tokio_util::sync::CancellationToken::new();
+    let stopped = stop.clone();
+    let task = tokio::spawn(async move {
+        tokio::select! {
+            biased;
+            () = stopped.cancelled() => return,
+            () = tokio::time::sleep(delay) => {}
+        }
+        let saved =
+            tokio::task::spawn_blocking(move || save_beside(&slot, generation, &path, &key)).await;
+        if let Ok(Err(err)) = saved {
+            tracing::warn!(%err, "the duplicate candidates could not be kept beside the workspace");
+        }
+    });
+    if let Ok(mut pending) = ws.derived_slot::<Keeping>(KEEPING).lock() {
+        // One still waiting is replaced (one writing finishes on its own).
+        for (stop, _) in pending.iter() {
+            stop.cancel();
+        }
+        pending.retain(|(_, task)| !task.is_finished());
+        pending.push((stop, task));
+    }
+}
+
+/// The writes beside the workspace scheduled and not known to be over: each with what stops it
+/// while it waits for quiet.
+type Keeping = Mutex<
+    Vec<(
+        tokio_util::sync::CancellationToken,
+        tokio::task::JoinHandle<()>,
+    )>,
+>;
+const KEEPING: &str = "duplicates-keeping";
+
+/// Stops the writes beside the workspace still waiting, and waits for those writing.
+async fn settle_keeping(ws: &Workspace) {
+    let pending = ws
+        .derived_slot::<Keeping>(KEEPING)
+        .lock()
+        .map(|mut p| std::mem::take(&mut *p))
+        .unwrap_or_default();
+    for (stop, task) in pending {
+        stop.cancel();
+        let _ = task.await;
+    }
 }
 
 /// [`engine_for`] with the ranked candidates, kept per index generation (links and items change
@@ -808,6 +1116,38 @@ pub async fn current(ws: &Workspace, progress: engine::Progress<'_>) -> CoreResu
                 ranked: slot.ranked.clone(),
                 computed: Computed::Cached,
             });
+        }
+    }
+    // Nothing kept in this process yet: what a previous one kept beside the workspace, when it
+    // holds exactly this state.
+    let look_beside = kept
+        .lock()
+        .map(|mut slot| {
+            let first = !slot.looked_beside && slot.generation.is_none();
+            slot.looked_beside = true;
+            first
+        })
+        .unwrap_or(false);
+    if look_beside {
+        if let Some((engine, files, descs, ranked)) = load_beside(ws, &ix).await {
+            let mut slot = kept
+                .lock()
+                .map_err(|_| CoreError::Invalid("the duplicates engine was poisoned".into()))?;
+            if slot.generation.is_none() {
+                slot.engine = Arc::new(engine);
+                slot.files = files;
+                slot.descs = descs;
+                slot.ranked = Arc::new(ranked);
+                slot.generation = Some(ix.generation);
+            }
+            if slot.generation == Some(ix.generation) {
+                return Ok(Current {
+                    ix,
+                    engine: slot.engine.clone(),
+                    ranked: slot.ranked.clone(),
+                    computed: Computed::Cached,
+                });
+            }
         }
     }
     // The engine is brought up to date outside the lock's await points: the files of its pairs
@@ -878,27 +1218,40 @@ pub async fn current(ws: &Workspace, progress: engine::Progress<'_>) -> CoreResu
             Some(&descs),
         ),
     });
-    let mut slot = kept
-        .lock()
-        .map_err(|_| CoreError::Invalid("the duplicates engine was poisoned".into()))?;
-    slot.engine = engine;
-    slot.files = files;
-    slot.descs = descs;
-    slot.ranked = ranked;
-    slot.generation = Some(ix.generation);
-    tracing::debug!(
-        items = ix.items.len(),
-        ?how,
-        ms = started.elapsed().as_millis() as u64,
-        "duplicate candidates brought up to date"
-    );
-    Ok(Current {
-        ix,
-        engine: slot.engine.clone(),
-        ranked: slot.ranked.clone(),
-        computed: how,
-    })
+    let out = {
+        let mut slot = kept
+            .lock()
+            .map_err(|_| CoreError::Invalid("the duplicates engine was poisoned".into()))?;
+        slot.engine = engine;
+        slot.files = files;
+        slot.descs = descs;
+        slot.ranked = ranked;
+        slot.generation = Some(ix.generation);
+        tracing::debug!(
+            items = ix.items.len(),
+            ?how,
+            ms = started.elapsed().as_millis() as u64,
+            "duplicate candidates brought up to date"
+        );
+        Current {
+            ix,
+            engine: slot.engine.clone(),
+            ranked: slot.ranked.clone(),
+            computed: how,
+        }
+    };
+    // Kept beside the workspace: at once after a whole build, once quiet after an update.
+    let delay = match how {
+        Computed::Full => std::time::Duration::ZERO,
+        _ => KEEP_WHEN_QUIET,
+    };
+    schedule_keep(ws, &out.ix, delay).await;
+    Ok(out)
 }
+
+/// How long after an update the candidates are written beside the workspace (a later update
+/// in the meantime writes its own instead).
+const KEEP_WHEN_QUIET: std::time::Duration = std::time::Duration::from_secs(15);
 
 // ---------------------------------------------------------------------------------------------
 // What people decided

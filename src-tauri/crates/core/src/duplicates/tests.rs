@@ -788,3 +788,270 @@ impl crate::graph::WriteOp for Redescribe {
         Ok(())
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Candidates and conflicts kept beside the workspace
+// ---------------------------------------------------------------------------------------------
+
+/// A copy of a closed workspace's file and of what is kept beside it, in a folder of its own.
+fn copy_workspace(from: &std::path::Path) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let to = dir.path().join("d.baton");
+    std::fs::copy(from, &to).unwrap();
+    for kind in ["index", "duplicates", "conflicts"] {
+        let kept = crate::graph::kept::path_for(from, kind);
+        if kept.exists() {
+            std::fs::copy(kept, crate::graph::kept::path_for(&to, kind)).unwrap();
+        }
+    }
+    (dir, to)
+}
+
+/// A candidate with its floats as bits (equal only when computed alike to the last bit).
+type RankingKey = (u32, u32, u64, Vec<u32>, bool, Option<u64>, Vec<String>, u64);
+
+fn ranking_key(s: &Scored) -> RankingKey {
+    (
+        s.a,
+        s.b,
+        s.score.to_bits(),
+        s.shared.clone(),
+        s.same_intent,
+        s.description.map(f64::to_bits),
+        s.same_files.clone(),
+        s.files_share.to_bits(),
+    )
+}
+
+#[tokio::test]
+async fn candidates_kept_beside_the_workspace_load_as_built_and_follow_sync_pages() {
+    let (dir, ws, _) = demo_workspace(3_000).await;
+    let path = dir.path().join("d.baton");
+    let built = current(&ws, &mut |_, _| {}).await.unwrap();
+    assert_eq!(built.computed, Computed::Full);
+    assert!(keep_beside(&ws).await.unwrap(), "kept for the file's state");
+    drop(built);
+    ws.close().await;
+    let (_copy_dir, copy) = copy_workspace(&path);
+
+    // The same state twice: the original builds its engine afresh, the copy loads the kept one.
+    let a = Workspace::open(&path).await.unwrap();
+    forget(&a);
+    let b = Workspace::open(&copy).await.unwrap();
+    let fresh = current(&a, &mut |_, _| {}).await.unwrap();
+    assert_eq!(fresh.computed, Computed::Full);
+    let loaded = current(&b, &mut |_, _| {}).await.unwrap();
+    assert_eq!(loaded.computed, Computed::Cached, "loaded, not built");
+    assert!(!loaded.ranked.is_empty());
+    assert_eq!(
+        *loaded.ranked, *fresh.ranked,
+        "the same candidates, scored alike"
+    );
+    let pairs = |e: &Engine| {
+        let mut p: Vec<((u32, u32), u32)> = e.pairs().map(|(k, s)| (k, s.to_bits())).collect();
+        p.sort_unstable();
+        p
+    };
+    assert_eq!(pairs(&loaded.engine), pairs(&fresh.engine));
+    assert_eq!(loaded.engine.len(), fresh.engine.len());
+
+    // The same sync page on both: the loaded engine follows it item by item, as the built one.
+    let top: Vec<Scored> = fresh.ranked.iter().take(3).cloned().collect();
+    let id = |i: u32| fresh.ix.item_ids[i as usize].to_owned();
+    let page = || {
+        Page(
+            vec![
+                PageChange::Retitle(
+                    id(top[0].a),
+                    fresh.ix.item_titles_folded[top[1].b as usize].to_owned(),
+                ),
+                PageChange::Link(id(top[2].a), id(top[2].b), LinkKind::Blocks),
+            ],
+            END + 1,
+        )
+    };
+    let kept_b = crate::graph::kept::path_for(&copy, "duplicates");
+    let before = std::fs::read(&kept_b).unwrap();
+    a.write(page()).await.unwrap();
+    b.write(page()).await.unwrap();
+    let followed_a = assert_ranked_afresh(&a, "the built engine after a page").await;
+    let followed_b = assert_ranked_afresh(&b, "the loaded engine after a page").await;
+    assert_eq!(
+        followed_b
+            .ranked
+            .iter()
+            .map(ranking_key)
+            .collect::<Vec<_>>(),
+        followed_a
+            .ranked
+            .iter()
+            .map(ranking_key)
+            .collect::<Vec<_>>(),
+        "the loaded engine follows a sync page exactly as the built one"
+    );
+    drop((fresh, loaded, followed_a, followed_b));
+    a.close().await;
+    b.close().await;
+
+    // The copy's kept file of the state before the page is stale: computed again.
+    std::fs::write(&kept_b, &before).unwrap();
+    let b = Workspace::open(&copy).await.unwrap();
+    let again = current(&b, &mut |_, _| {}).await.unwrap();
+    assert_eq!(
+        again.computed,
+        Computed::Full,
+        "a stale kept file is not trusted"
+    );
+    drop(again);
+    b.close().await;
+}
+
+#[tokio::test]
+async fn damaged_kept_candidates_are_computed_again() {
+    let (dir, ws, _) = demo_workspace(1_500).await;
+    let path = dir.path().join("d.baton");
+    let built = current(&ws, &mut |_, _| {}).await.unwrap();
+    assert!(keep_beside(&ws).await.unwrap());
+    let expected = built.ranked.clone();
+    let expected_ix = built.ix.clone();
+    drop(built);
+    ws.close().await;
+    let kept = crate::graph::kept::path_for(&path, "duplicates");
+    let mut bytes = std::fs::read(&kept).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x01;
+    std::fs::write(&kept, &bytes).unwrap();
+    let ws = Workspace::open(&path).await.unwrap();
+    let c = current(&ws, &mut |_, _| {}).await.unwrap();
+    assert_eq!(
+        c.computed,
+        Computed::Full,
+        "damage is computed again, never trusted"
+    );
+    assert_eq!(*c.ranked, *expected);
+    drop(c);
+    // (Written again, whole, once computed.)
+    assert!(keep_beside(&ws).await.unwrap());
+    ws.close().await;
+    assert!(crate::graph::kept::load(
+        &kept,
+        KEPT_KIND,
+        KEPT_FORMAT,
+        &crate::graph::kept::Key::of(&expected_ix, 0)
+    )
+    .is_ok());
+    std::fs::write(&kept, &bytes[..middle]).unwrap();
+    let ws = Workspace::open(&path).await.unwrap();
+    let c = current(&ws, &mut |_, _| {}).await.unwrap();
+    assert_eq!(c.computed, Computed::Full, "a file cut short too");
+    drop(c);
+    ws.close().await;
+}
+
+#[tokio::test]
+async fn a_fresh_process_lists_triage_from_what_was_kept_beside_the_workspace() {
+    use crate::triage::{keep_beside as keep, triage_list, Reason, TriageQuery};
+    let (dir, ws, _) = demo_workspace(3_000).await;
+    let path = dir.path().join("d.baton");
+    // One conflict answered: the fresh process layers it over the loaded conflicts.
+    let ix = ws.index().await.unwrap();
+    let report = crate::conflicts::live::compute_unanswered(&ws, &ix)
+        .await
+        .unwrap();
+    let flagged = report
+        .conflicts
+        .first()
+        .expect("the demo has conflicts")
+        .clone();
+    drop((ix, report));
+    crate::conflicts::answers::answer(
+        &ws,
+        &crate::conflicts::answers::ConflictAnswerInput {
+            item: flagged.item.id.clone(),
+            rule: flagged.rule,
+            other: flagged.other_id.clone(),
+            acknowledge: true,
+            why: "known".into(),
+        },
+        "me",
+        END,
+    )
+    .await
+    .unwrap();
+    let q = TriageQuery::default();
+    let first = triage_list(&ws, &q, END).await.unwrap();
+    let count = |l: &crate::triage::TriageList, r: Reason| {
+        l.by_reason
+            .iter()
+            .find(|x| x.reason == r)
+            .map_or(0, |x| x.count)
+    };
+    assert!(count(&first, Reason::DuplicateCandidate) > 0);
+    assert!(
+        count(&first, Reason::ConflictingChange) > 0,
+        "the demo has conflicts"
+    );
+    keep(&ws).await.unwrap();
+    ws.close().await;
+    for kind in ["duplicates", "conflicts"] {
+        assert!(
+            crate::graph::kept::path_for(&path, kind).exists(),
+            "{kind} kept"
+        );
+    }
+
+    // A fresh process: the same worklist, the conflicts loaded rather than computed.
+    let ws = Workspace::open(&path).await.unwrap();
+    let ix = ws.index().await.unwrap();
+    let computed = crate::conflicts::live::compute_unanswered(&ws, &ix)
+        .await
+        .unwrap();
+    let ws = {
+        ws.close().await;
+        Workspace::open(&path).await.unwrap()
+    };
+    let again = triage_list(&ws, &q, END).await.unwrap();
+    assert_eq!(again, first, "a fresh process lists the same worklist");
+    let ix = ws.index().await.unwrap();
+    let loaded = crate::conflicts::live::unanswered_kept(&ws, &ix, true)
+        .await
+        .unwrap();
+    assert_eq!(
+        *loaded, *computed,
+        "the kept conflicts are those the rules find"
+    );
+
+    // An owner rule moves no index stamp, but the kept conflicts are not used after it.
+    let team = ix.teams[0].id.clone();
+    crate::conflicts::rules::set_owner_rule(&ws, "@acme/someone", Some(&team), "me", END)
+        .await
+        .unwrap();
+    let ix = ws.index().await.unwrap();
+    let after = crate::conflicts::live::unanswered_kept(&ws, &ix, true)
+        .await
+        .unwrap();
+    let fresh = crate::conflicts::live::compute_unanswered(&ws, &ix)
+        .await
+        .unwrap();
+    assert_eq!(*after, *fresh);
+    drop((ix, loaded, after, fresh, computed));
+    ws.close().await;
+
+    // Damaged: computed again, the same worklist.
+    let kept = crate::graph::kept::path_for(&path, "conflicts");
+    let mut bytes = std::fs::read(&kept).unwrap();
+    let at = bytes.len() / 3;
+    bytes[at] ^= 0x08;
+    std::fs::write(&kept, &bytes).unwrap();
+    let ws = Workspace::open(&path).await.unwrap();
+    let ix = ws.index().await.unwrap();
+    let c = crate::conflicts::live::unanswered_kept(&ws, &ix, true)
+        .await
+        .unwrap();
+    let fresh = crate::conflicts::live::compute_unanswered(&ws, &ix)
+        .await
+        .unwrap();
+    assert_eq!(*c, *fresh);
+    drop((ix, c, fresh));
+    ws.close().await;
+}

@@ -2,6 +2,7 @@
 
 pub mod column;
 pub mod index;
+pub mod kept;
 pub mod model;
 pub mod repo;
 pub mod snapshot;

@@ -447,6 +447,16 @@ fn refresh_in_background(ws: &Workspace, thresholds: Thresholds, now: i64, key: 
     *running = Some((key, task));
 }
 
+/// Writes the duplicate candidates and conflicting changes found so far beside the workspace
+/// now (and waits for writes under way), so that a fresh process's first worklist loads them
+/// instead of finding them again (see [`crate::graph::kept`]). What a program that exits soon
+/// after asking calls; the app keeps them on its own in the background.
+pub async fn keep_beside(ws: &Workspace) -> CoreResult<()> {
+    crate::duplicates::keep_beside(ws).await?;
+    crate::conflicts::live::settle_keeping(ws).await;
+    Ok(())
+}
+
 /// Waits for a base being found in the background (see [`cached_base`]) to be kept.
 pub async fn settle(ws: &Workspace) {
     let task = ws
@@ -765,7 +775,11 @@ async fn conflict_reasons(ws: &Workspace) -> CoreResult<Arc<HashMap<u32, BaseRea
     let ix = ws.index().await?;
     let slot = ws.derived_slot::<Slot>(NAME);
     let mut reanswer = None;
+    // Nothing kept in this process yet: a previous one's conflicts, kept beside the workspace,
+    // are used when they hold exactly this state.
+    let mut look_beside = false;
     if let Ok(mut kept) = slot.lock() {
+        look_beside = kept.is_none();
         if let Some(k) = kept.as_mut() {
             match k.since(ix.generation) {
                 Kept::Hold => return Ok(k.reasons.clone()),
@@ -796,7 +810,7 @@ async fn conflict_reasons(ws: &Workspace) -> CoreResult<Arc<HashMap<u32, BaseRea
     }
     // Subscribed before reading: a write while computing is seen at the next question.
     let changes = ws.subscribe();
-    let unanswered = crate::conflicts::live::compute_unanswered(ws, &ix).await?;
+    let unanswered = crate::conflicts::live::unanswered_kept(ws, &ix, look_beside).await?;
     let answers = crate::conflicts::answers::stored(ws).await?;
     let reasons = answered_reasons(&ix, &unanswered, &answers);
     if let Ok(mut kept) = slot.lock() {
@@ -817,6 +831,10 @@ fn answered_reasons(
     unanswered: &crate::conflicts::live::ChangeConflictsReport,
     answers: &crate::conflicts::answers::Stored,
 ) -> Arc<HashMap<u32, BaseReason>> {
+    // No answer in force: the conflicts as they are (layering nothing, without a copy).
+    if answers.is_empty() {
+        return Arc::new(conflict_reasons_of(ix, unanswered));
+    }
     let mut report = unanswered.clone();
     crate::conflicts::answers::layer(ix, &mut report, answers);
     Arc::new(conflict_reasons_of(ix, &report))
