@@ -397,6 +397,13 @@ async fn run(command: Command) -> Result<bool, CoreError> {
             };
             let ws = demo::build(&out, &DemoOptions { items, seed, end }).await?;
             let summary = query::workspace_summary(&ws).await?;
+            // The workspace is left as the app leaves one it has opened: the Triage worklist's
+            // duplicate candidates and conflicting changes kept beside it, so the app's first
+            // Overview loads them instead of finding them again (`graph::kept`).
+            let now = baton_core::time::now_ms();
+            let query = baton_core::triage::TriageQuery::default();
+            baton_core::triage::triage_list(&ws, &query, now).await?;
+            baton_core::triage::keep_beside(&ws).await?;
             ws.close().await;
             outln!(
                 "built {}: {} items, {} transitions, {} links, {} teams",
