@@ -227,7 +227,8 @@ describe("PlotChart with many dots", () => {
     await drawn();
     expect(screen.getByTestId("plot-canvas")).toBeInTheDocument();
     expect(screen.queryByTestId("plot-layer-0")).toBeNull();
-    expect(getContext).toHaveBeenCalledWith("2d");
+    // A canvas painted with the page, not a GPU canvas composited as a layer of its own.
+    expect(getContext).toHaveBeenCalledWith("2d", { willReadFrequently: true });
     // The first point (column 0, y 1) is found by arithmetic, as any dot.
     fireEvent.keyDown(screen.getByTestId("plot"), { key: "ArrowRight" });
     fireEvent.keyDown(screen.getByTestId("plot"), { key: "Enter" });

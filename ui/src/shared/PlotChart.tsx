@@ -373,7 +373,11 @@ function DrawnPlot({
     const scale = typeof window === "undefined" ? 1 : window.devicePixelRatio || 1;
     canvas.width = Math.round(width * scale);
     canvas.height = Math.round(plotHeight * scale);
-    const ctx = canvas.getContext("2d");
+    // A canvas WebKitGTK keeps in memory and paints with the page (`willReadFrequently`), not a
+    // GPU canvas: a GPU canvas is a composited layer of its own, and every positioned element
+    // painted after it that may overlap it (the SVGs and legends of the charts below) was
+    // promoted to a layer too, each painted and composited apart on every frame.
+    const ctx = canvas.getContext("2d", { willReadFrequently: true });
     if (!ctx) return;
     ctx.setTransform(scale, 0, 0, scale, 0, 0);
     ctx.clearRect(0, 0, width, plotHeight);
