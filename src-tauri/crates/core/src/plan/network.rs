@@ -351,6 +351,8 @@ impl Shared<'_> {
         let mut active: Vec<u32> = Vec::with_capacity(lanes.len());
         let mut joining: Vec<u32> = Vec::with_capacity(lanes.len());
         let mut calendar: Vec<u64> = Vec::new();
+        let mut stamps: Vec<u64> = Vec::new();
+        let mut per_day: Vec<u32> = Vec::new();
         let mut dice: Vec<Rng> = Vec::with_capacity(lanes.len());
         for trial in range {
             dice.clear();
@@ -380,9 +382,9 @@ impl Shared<'_> {
                     event_day[span].fill(NEVER);
                     continue;
                 }
-                let lane_of = &lanes[l];
-                let history = &lane_of.history;
-                let rng = &mut dice[l];
+                let (lane_of, history) = (&lanes[l], &lanes[l].history);
+                // The lane's dice here, so that the loop keeps them in registers.
+                let mut rng = dice[l].clone();
                 // The capacity summed over days 1..=d.
                 let (mut spent, mut d) = (0u64, 0u32);
                 let mut reach = |key: u64| -> u32 {
@@ -410,23 +412,42 @@ impl Shared<'_> {
                     }
                 }
                 run.drawn = d;
+                dice[l] = rng;
             }
-            // The lane-days on which a lane's first jobs have events or end, by day then lane
-            // (`day << 32 | lane`).
-            calendar.clear();
+            // The lane-days on which a lane's first jobs have events or end (`day << 32 |
+            // lane`), lane by lane, then by day then lane: counted per day and put in place,
+            // keeping the lane order within a day.
+            stamps.clear();
+            let mut latest = 0u32;
             for (l, (run, plan)) in lane.iter().zip(&plan).enumerate() {
                 let mut previous = NEVER;
                 for d in &event_day[plan.events.start as usize..plan.events.end as usize] {
                     if *d != previous && *d != NEVER {
-                        calendar.push(u64::from(*d) << 32 | l as u64);
+                        stamps.push(u64::from(*d) << 32 | l as u64);
                         previous = *d;
+                        latest = latest.max(*d);
                     }
                 }
                 if run.switch != NEVER && run.switch != 0 && run.switch != previous {
-                    calendar.push(u64::from(run.switch) << 32 | l as u64);
+                    stamps.push(u64::from(run.switch) << 32 | l as u64);
+                    latest = latest.max(run.switch);
                 }
             }
-            calendar.sort_unstable();
+            per_day.clear();
+            per_day.resize(latest as usize + 2, 0);
+            for e in &stamps {
+                per_day[(e >> 32) as usize + 1] += 1;
+            }
+            for d in 1..per_day.len() {
+                per_day[d] += per_day[d - 1];
+            }
+            calendar.clear();
+            calendar.resize(stamps.len(), 0);
+            for e in &stamps {
+                let at = &mut per_day[(e >> 32) as usize];
+                calendar[*at as usize] = *e;
+                *at += 1;
+            }
             active.clear();
             let mut left = targets;
             let mut outcome = None;
