@@ -423,23 +423,25 @@ impl Shared<'_> {
                 let mut previous = NEVER;
                 for d in &event_day[plan.events.start as usize..plan.events.end as usize] {
                     if *d != previous && *d != NEVER {
-                        stamps.push(u64::from(*d) << 32 | l as u64);
+                        stamps.push((u64::from(*d) << 32) | l as u64);
                         previous = *d;
                         latest = latest.max(*d);
                     }
                 }
                 if run.switch != NEVER && run.switch != 0 && run.switch != previous {
-                    stamps.push(u64::from(run.switch) << 32 | l as u64);
+                    stamps.push((u64::from(run.switch) << 32) | l as u64);
                     latest = latest.max(run.switch);
                 }
             }
             per_day.clear();
-            per_day.resize(latest as usize + 2, 0);
+            per_day.resize(latest as usize + 1, 0);
             for e in &stamps {
-                per_day[(e >> 32) as usize + 1] += 1;
+                per_day[(e >> 32) as usize] += 1;
             }
-            for d in 1..per_day.len() {
-                per_day[d] += per_day[d - 1];
+            // Each day's count becomes where its lane-days start.
+            let mut before = 0;
+            for count in per_day.iter_mut() {
+                (*count, before) = (before, before + *count);
             }
             calendar.clear();
             calendar.resize(stamps.len(), 0);
