@@ -196,11 +196,14 @@ struct Shared<'a> {
 impl Shared<'_> {
     /// The trials of `range`, in order.
     ///
-    /// Each day visits only the lanes with ready work, in lane order (a lane's dice are its
-    /// own, so the order only decides the order in which released jobs join their queues, as
-    /// before). A lane draws one number a day from day 1 while it has jobs left; the draws of
-    /// the days it waited with nothing ready decide nothing, so they are made when it next has
-    /// work (the same numbers, in the same order, as drawing them on their days).
+    /// The same trials as replaying every day with every lane in lane order (`day_by_day` in
+    /// the tests), with less work: each lane's jobs ready on day 1 are worked out ahead from
+    /// its own dice, and the days are replayed only where something happens, visiting only
+    /// the lanes with something to do, in lane order (a lane's dice are its own, so the order
+    /// only decides the order in which released jobs join their queues). A lane draws one
+    /// number a day from day 1 while it has jobs left; the draws of the days it waited with
+    /// nothing ready decide nothing, so they are made when it next has work (the same numbers,
+    /// in the same order, as drawing them on their days).
     fn run(&self, range: std::ops::Range<u32>) -> Simulated {
         let (jobs, lanes, dependents, targets, streams, base) = (
             self.jobs,
@@ -257,7 +260,17 @@ impl Shared<'_> {
             *start = at;
             at += per_lane[l];
         }
-        // The jobs ready on day 1 (no blockers), in job order, where each trial's queues start.
+        // The jobs ready on day 1 (no blockers), in job order, are at the front of their lane's
+        // queue in every trial (`queue[p]` for `p` in `segment..first_end`): a lane works
+        // through them before any job released later, whatever the other lanes do. So each
+        // trial first works them out lane by lane, from the lane's own dice alone: the running
+        // sum of its daily capacities says on which day each is finished, and only the days
+        // that matter elsewhere are kept (events): when a job with dependents is finished (it
+        // releases them, and the critical path reads its day), when the lane's last target
+        // among them is (its targets are all done then), and when the last of them is (with
+        // what is left of that day's capacity, the lane then turns to its released jobs). The
+        // days are then replayed only where something happens: the events in lane order and
+        // the lanes working on released jobs, as one day-by-day replay would take them.
         let mut first_queue = vec![0u32; n];
         // Each queued job's size beside it (read in queue order rather than by job).
         let mut first_sizes = vec![0u32; n];
@@ -273,6 +286,54 @@ impl Shared<'_> {
                 first_ready_day[k] = 1;
             }
         }
+        // A first job is finished on the first day the lane's capacity summed from day 1
+        // passes its key: the units spent on the lane's first jobs up to its last unit (up to
+        // its start for a job of no units, which is finished only if some capacity reaches it).
+        let mut keys = vec![0u64; n];
+        // Per lane: the positions of its events (first jobs with dependents, and its last
+        // first target) in one list, in queue order; its last first target; how many targets
+        // are among its first jobs; the units they need in all.
+        let mut events: Vec<u32> = Vec::new();
+        let mut plan: Vec<LanePlan> = Vec::with_capacity(lanes.len());
+        for l in 0..lanes.len() {
+            let (start, end) = (segment[l] as usize, (segment[l] + first_len[l]) as usize);
+            let from = events.len() as u32;
+            let mut units = 0u64;
+            let mut last_target = None;
+            let mut first_targets = 0u32;
+            for (p, key) in keys.iter_mut().enumerate().take(end).skip(start) {
+                let facts = &job[first_queue[p] as usize];
+                *key = if facts.size > 0 {
+                    units + u64::from(facts.size) - 1
+                } else {
+                    units
+                };
+                units += u64::from(facts.size);
+                if facts.target {
+                    first_targets += 1;
+                    last_target = Some(p as u32);
+                }
+                if !facts.dependents.is_empty() {
+                    events.push(p as u32);
+                }
+            }
+            if let Some(t) = last_target {
+                let at = events[from as usize..].partition_point(|p| *p < t) + from as usize;
+                if events.get(at) != Some(&t) {
+                    events.insert(at, t);
+                }
+            }
+            plan.push(LanePlan {
+                events: from..events.len() as u32,
+                last_target: last_target.unwrap_or(u32::MAX),
+                first_targets,
+                units,
+                released_too: per_lane[l] > first_len[l],
+                paced: !lanes[l].history.is_empty(),
+            });
+        }
+        // The day of each event in this trial (`NEVER`: not within `MAX_DAYS`).
+        let mut event_day = vec![NEVER; events.len()];
         // Neither needs setting again each trial: a trial only appends to its queues past the
         // jobs ready on day 1 (which stay where they are), and sets the ready day of every job
         // it releases (a job without blockers is ready on day 1 in every trial).
@@ -280,12 +341,18 @@ impl Shared<'_> {
         let mut sizes = first_sizes;
         let mut ready_day = first_ready_day;
         let mut waiting = vec![0u32; n];
-        // Set when a job is finished, and read only for finished jobs and their blockers.
+        // Set when a job is finished, and read only for the target finished last and for jobs
+        // with dependents (the only ones the critical path reads).
         let mut finish_day = vec![0u32; n];
         let mut lane: Vec<LaneRun> = vec![LaneRun::default(); lanes.len()];
-        // Lanes with ready work and a pace, in lane order.
-        let mut active: Vec<u32> = Vec::with_capacity(lanes.len());
         let mut released: Vec<u32> = Vec::new();
+        // Lanes working on released jobs (their first jobs done), in lane order, and those
+        // joining them after the day.
+        let mut active: Vec<u32> = Vec::with_capacity(lanes.len());
+        let mut joining: Vec<u32> = Vec::with_capacity(lanes.len());
+        let mut calendar: Vec<u64> = Vec::new();
+        let mut stamps: Vec<u64> = Vec::new();
+        let mut per_day: Vec<u32> = Vec::new();
         let mut dice: Vec<Rng> = Vec::with_capacity(lanes.len());
         for trial in range {
             dice.clear();
@@ -295,43 +362,179 @@ impl Shared<'_> {
                     .map(|s| Rng::stream(base ^ u64::from(trial).wrapping_mul(0x9E37_79B9), *s)),
             );
             waiting.copy_from_slice(&blockers);
-            active.clear();
-            for (l, run) in lane.iter_mut().enumerate() {
-                run.head = segment[l];
-                run.tail = segment[l] + first_len[l];
-                run.head_left = if first_len[l] > 0 {
-                    sizes[segment[l] as usize]
-                } else {
-                    0
-                };
+            // The first jobs of each lane, worked out on its own dice.
+            for (l, (run, plan)) in lane.iter_mut().zip(&plan).enumerate() {
+                let first_end = segment[l] + first_len[l];
+                run.head = first_end;
+                run.tail = first_end;
+                run.head_left = 0;
+                run.next_event = plan.events.start;
                 run.drawn = 0;
-                if run.head < run.tail && !lanes[l].history.is_empty() {
-                    active.push(l as u32);
+                run.leftover = 0;
+                if first_len[l] == 0 {
+                    // Straight to the jobs released to it.
+                    run.switch = 0;
+                    continue;
+                }
+                run.switch = NEVER;
+                let span = plan.events.start as usize..plan.events.end as usize;
+                if !plan.paced {
+                    event_day[span].fill(NEVER);
+                    continue;
+                }
+                let (lane_of, history) = (&lanes[l], &lanes[l].history);
+                // The lane's dice here, so that the loop keeps them in registers.
+                let mut rng = dice[l].clone();
+                // The capacity summed over days 1..=d.
+                let (mut spent, mut d) = (0u64, 0u32);
+                let mut reach = |key: u64| -> u32 {
+                    while spent <= key {
+                        if d == MAX_DAYS {
+                            return NEVER;
+                        }
+                        d += 1;
+                        let drawn = history[rng.below(history.len())];
+                        spent += u64::from(drawn * lane_of.percent(d));
+                    }
+                    d
+                };
+                for (e, p) in event_day[span.clone()]
+                    .iter_mut()
+                    .zip(&events[span.clone()])
+                {
+                    *e = reach(keys[*p as usize]);
+                }
+                if plan.released_too {
+                    let at = reach(keys[first_end as usize - 1]);
+                    if at != NEVER {
+                        run.switch = at;
+                        run.leftover = (spent - plan.units) as u32;
+                    }
+                }
+                run.drawn = d;
+                dice[l] = rng;
+            }
+            // The lane-days on which a lane's first jobs have events or end (`day << 32 |
+            // lane`), lane by lane, then by day then lane: counted per day and put in place,
+            // keeping the lane order within a day.
+            stamps.clear();
+            let mut latest = 0u32;
+            for (l, (run, plan)) in lane.iter().zip(&plan).enumerate() {
+                let mut previous = NEVER;
+                for d in &event_day[plan.events.start as usize..plan.events.end as usize] {
+                    if *d != previous && *d != NEVER {
+                        stamps.push((u64::from(*d) << 32) | l as u64);
+                        previous = *d;
+                        latest = latest.max(*d);
+                    }
+                }
+                if run.switch != NEVER && run.switch != 0 && run.switch != previous {
+                    stamps.push((u64::from(run.switch) << 32) | l as u64);
+                    latest = latest.max(run.switch);
                 }
             }
+            per_day.clear();
+            per_day.resize(latest as usize + 1, 0);
+            for e in &stamps {
+                per_day[(e >> 32) as usize] += 1;
+            }
+            // Each day's count becomes where its lane-days start.
+            let mut before = 0;
+            for count in per_day.iter_mut() {
+                (*count, before) = (before, before + *count);
+            }
+            calendar.clear();
+            calendar.resize(stamps.len(), 0);
+            for e in &stamps {
+                let at = &mut per_day[(e >> 32) as usize];
+                calendar[*at as usize] = *e;
+                *at += 1;
+            }
+            active.clear();
             let mut left = targets;
             let mut outcome = None;
             let mut last = 0u32;
-            'days: for day in 1..=MAX_DAYS {
-                if active.is_empty() {
-                    // Nothing is ready and nothing will be: no later day finishes anything.
-                    break 'days;
+            let mut at = 0;
+            let mut day = 0u32;
+            loop {
+                // The next day something happens: tomorrow while lanes work on released jobs,
+                // else the calendar's next day.
+                day = if !active.is_empty() {
+                    day + 1
+                } else if let Some(e) = calendar.get(at) {
+                    (e >> 32) as u32
+                } else {
+                    break;
+                };
+                if day > MAX_DAYS {
+                    break;
                 }
                 released.clear();
+                joining.clear();
                 let mut emptied = false;
-                for l in &active {
-                    let l = *l as usize;
-                    let history = &lanes[l].history;
+                // The lanes of the day's calendar and the lanes working on released jobs, in
+                // lane order (a lane is never both: it works on released jobs once its first
+                // jobs are done).
+                let mut next_active = 0;
+                loop {
+                    let listed = calendar
+                        .get(at)
+                        .filter(|e| (**e >> 32) as u32 == day)
+                        .map(|e| (*e & 0xFFFF_FFFF) as usize);
+                    let working = active.get(next_active).map(|l| *l as usize);
+                    let (l, from_calendar) = match (listed, working) {
+                        (Some(a), Some(b)) if a < b => (a, true),
+                        (Some(a), None) => (a, true),
+                        (_, Some(b)) => (b, false),
+                        (None, None) => break,
+                    };
                     let run = &mut lane[l];
-                    let rng = &mut dice[l];
-                    // The draws of the days it waited, then today's.
-                    while run.drawn + 1 < day {
-                        rng.next_u64();
-                        run.drawn += 1;
+                    let plan = &plan[l];
+                    let mut capacity = 0;
+                    if from_calendar {
+                        at += 1;
+                        // Today's events among its first jobs, in queue order.
+                        while run.next_event < plan.events.end
+                            && event_day[run.next_event as usize] == day
+                        {
+                            let p = events[run.next_event as usize];
+                            run.next_event += 1;
+                            let j = queue[p as usize] as usize;
+                            finish_day[j] = day;
+                            if p == plan.last_target {
+                                left -= plan.first_targets as usize;
+                                last = j as u32;
+                            }
+                            let facts = &job[j];
+                            for d in &dependents_of
+                                [facts.dependents.start as usize..facts.dependents.end as usize]
+                            {
+                                let w = &mut waiting[*d as usize];
+                                *w -= 1;
+                                if *w == 0 {
+                                    released.push(*d);
+                                }
+                            }
+                        }
+                        // Its first jobs end today: what is left of the day goes to the jobs
+                        // released to it since, if any.
+                        if day == run.switch && run.head < run.tail {
+                            capacity = run.leftover;
+                            joining.push(l as u32);
+                        }
+                    } else {
+                        next_active += 1;
+                        let history = &lanes[l].history;
+                        let rng = &mut dice[l];
+                        // The draws of the days it waited, then today's.
+                        while run.drawn + 1 < day {
+                            rng.next_u64();
+                            run.drawn += 1;
+                        }
+                        run.drawn = day;
+                        let drawn = history[rng.below(history.len())];
+                        capacity = drawn * lanes[l].percent(day);
                     }
-                    run.drawn = day;
-                    let drawn = history[rng.below(history.len())];
-                    let mut capacity = drawn * lanes[l].percent(day);
                     while capacity > 0 {
                         let j = queue[run.head as usize] as usize;
                         let spent = capacity.min(run.head_left);
@@ -366,10 +569,17 @@ impl Shared<'_> {
                 }
                 if left == 0 {
                     outcome = Some(day);
-                    break 'days;
+                    break;
                 }
                 if emptied {
                     active.retain(|l| lane[*l as usize].head < lane[*l as usize].tail);
+                }
+                for l in &joining {
+                    let run = &lane[*l as usize];
+                    if run.head < run.tail && plan[*l as usize].paced {
+                        let at = active.partition_point(|a| a < l);
+                        active.insert(at, *l);
+                    }
                 }
                 for j in &released {
                     let j = *j as usize;
@@ -377,8 +587,9 @@ impl Shared<'_> {
                     let run = &mut lane[l];
                     if run.head == run.tail {
                         run.head_left = job[j].size;
-                        if !lanes[l].history.is_empty() {
-                            // Back among the lanes with ready work, in lane order.
+                        // Back among the lanes working on released jobs, in lane order, once
+                        // its first jobs are done (before, its calendar has the day they are).
+                        if run.switch <= day && plan[l].paced {
                             let at = active.partition_point(|a| (*a as usize) < l);
                             active.insert(at, l as u32);
                         }
@@ -425,14 +636,39 @@ struct JobFacts {
     dependents: std::ops::Range<u32>,
 }
 
-/// A lane's state during a trial: its queue (a segment of the shared buffer, `head..tail`),
-/// the units left of the job at its head, and the days it has drawn for.
+/// What every trial of a lane starts from.
+#[derive(Debug, Clone)]
+struct LanePlan {
+    /// Its events' place in the list of all events.
+    events: std::ops::Range<u32>,
+    /// The queue position of its last target among its first jobs (`u32::MAX`: none), and
+    /// how many targets there are among them.
+    last_target: u32,
+    first_targets: u32,
+    /// The units its first jobs need in all.
+    units: u64,
+    /// Whether jobs are released to it during a trial (it has jobs with blockers).
+    released_too: bool,
+    /// Whether it has a pace (a history to draw from).
+    paced: bool,
+}
+
+/// A day that never comes (past [`MAX_DAYS`]).
+const NEVER: u32 = u32::MAX;
+
+/// A lane's state during a trial: its queue of released jobs (a segment of the shared buffer,
+/// `head..tail`, after its first jobs), the units left of the job at its head, the days it
+/// has drawn for, and its first jobs' progress: its next event, and the day they are all done
+/// (`switch`) with what is left of that day's capacity.
 #[derive(Debug, Clone, Default)]
 struct LaneRun {
     head: u32,
     tail: u32,
     head_left: u32,
     drawn: u32,
+    next_event: u32,
+    switch: u32,
+    leftover: u32,
 }
 
 #[cfg(test)]
@@ -778,6 +1014,90 @@ mod tests {
             };
             let fast = shared.run(0..300);
             let slow = day_by_day(&shared, 0..300);
+            assert_eq!(
+                fast.days, slow.days,
+                "case {case}: the same days, trial by trial"
+            );
+            assert_eq!(
+                fast.critical, slow.critical,
+                "case {case}: the same critical paths"
+            );
+            assert_eq!(
+                fast.lane_days, slow.lane_days,
+                "case {case}: the same days per lane"
+            );
+        }
+    }
+
+    #[test]
+    fn working_out_each_lanes_first_jobs_ahead_gives_the_same_trials_as_every_lane_every_day() {
+        // Networks shaped like real intents: most jobs ready on day 1, a few waiting on others
+        // (across lanes and within one), some with many dependents; and the edges of working
+        // the first jobs out ahead: jobs of no units, a lane with no first jobs, a lane with
+        // only first jobs, a lane without pace or with a pace of zeros (its first jobs never
+        // end within ten years), holidays on the first days, few or no targets among the
+        // first jobs, and capacity left over on the day a lane's first jobs end.
+        let mut rng = Rng::new(29);
+        for case in 0..60u64 {
+            let lane_count = 1 + rng.below(8);
+            let lanes: Vec<Lane> = (0..lane_count)
+                .map(|l| Lane {
+                    history: match (case % 11, l) {
+                        (4, 0) => Vec::new(),
+                        (7, 1) => vec![0, 0, 0],
+                        _ => (0..1 + rng.below(90))
+                            .map(|_| rng.below(7) as u32)
+                            .collect(),
+                    },
+                    scale: (0..rng.below(20))
+                        .map(|_| [0, 25, 50, 100, 100, 150][rng.below(6)])
+                        .collect(),
+                    stream: if case % 3 == 0 { 0 } else { 5 + l as u64 },
+                })
+                .collect();
+            let n = 1 + rng.below(400) as u32;
+            let waiting_share = [3, 10, 15, 30, 60][rng.below(5)];
+            let target_share = [0, 20, 80, 100][rng.below(4)];
+            let mut jobs: Vec<Job> = (0..n)
+                .map(|j| {
+                    let blockers: Vec<u32> = if j > 0 && rng.below(100) < waiting_share {
+                        let mut b: Vec<u32> = (0..1 + rng.below(3))
+                            .map(|_| rng.below(j as usize) as u32)
+                            .collect();
+                        b.sort_unstable();
+                        b.dedup();
+                        b
+                    } else {
+                        Vec::new()
+                    };
+                    Job {
+                        lane: if case % 5 == 2 && !blockers.is_empty() {
+                            // The lane that only gets released jobs.
+                            lane_count - 1
+                        } else {
+                            rng.below(lane_count)
+                        },
+                        blockers,
+                        target: rng.below(100) < target_share,
+                        size: [0, 50, 100, 100, 100, 250, 700][rng.below(7)],
+                    }
+                })
+                .collect();
+            if jobs.iter().all(|j| !j.target) {
+                jobs[rng.below(n as usize)].target = true;
+            }
+            let dependents = dependents_of(&jobs);
+            let streams = streams_of(&lanes);
+            let shared = Shared {
+                jobs: &jobs,
+                lanes: &lanes,
+                dependents: &dependents,
+                targets: jobs.iter().filter(|j| j.target).count(),
+                streams: &streams,
+                base: rng.next_u64(),
+            };
+            let fast = shared.run(0..200);
+            let slow = day_by_day(&shared, 0..200);
             assert_eq!(
                 fast.days, slow.days,
                 "case {case}: the same days, trial by trial"
