@@ -960,6 +960,35 @@ mod tests {
         out
     }
 
+    /// The trials `Shared::run` gives equal those of [`day_by_day`], trial by trial: days,
+    /// critical paths and days per lane.
+    fn assert_same_trials(case: u64, jobs: &[Job], lanes: &[Lane], base: u64, trials: u32) {
+        let dependents = dependents_of(jobs);
+        let streams = streams_of(lanes);
+        let shared = Shared {
+            jobs,
+            lanes,
+            dependents: &dependents,
+            targets: jobs.iter().filter(|j| j.target).count(),
+            streams: &streams,
+            base,
+        };
+        let fast = shared.run(0..trials);
+        let slow = day_by_day(&shared, 0..trials);
+        assert_eq!(
+            fast.days, slow.days,
+            "case {case}: the same days, trial by trial"
+        );
+        assert_eq!(
+            fast.critical, slow.critical,
+            "case {case}: the same critical paths"
+        );
+        assert_eq!(
+            fast.lane_days, slow.lane_days,
+            "case {case}: the same days per lane"
+        );
+    }
+
     #[test]
     fn visiting_only_lanes_with_ready_work_gives_the_same_trials_as_every_lane_every_day() {
         // Random networks: chains across lanes, lanes that wait long for their blockers, a lane
@@ -1002,30 +1031,7 @@ mod tests {
                     }
                 })
                 .collect();
-            let dependents = dependents_of(&jobs);
-            let streams = streams_of(&lanes);
-            let shared = Shared {
-                jobs: &jobs,
-                lanes: &lanes,
-                dependents: &dependents,
-                targets: jobs.iter().filter(|j| j.target).count(),
-                streams: &streams,
-                base: rng.next_u64(),
-            };
-            let fast = shared.run(0..300);
-            let slow = day_by_day(&shared, 0..300);
-            assert_eq!(
-                fast.days, slow.days,
-                "case {case}: the same days, trial by trial"
-            );
-            assert_eq!(
-                fast.critical, slow.critical,
-                "case {case}: the same critical paths"
-            );
-            assert_eq!(
-                fast.lane_days, slow.lane_days,
-                "case {case}: the same days per lane"
-            );
+            assert_same_trials(case, &jobs, &lanes, rng.next_u64(), 300);
         }
     }
 
@@ -1086,30 +1092,7 @@ mod tests {
             if jobs.iter().all(|j| !j.target) {
                 jobs[rng.below(n as usize)].target = true;
             }
-            let dependents = dependents_of(&jobs);
-            let streams = streams_of(&lanes);
-            let shared = Shared {
-                jobs: &jobs,
-                lanes: &lanes,
-                dependents: &dependents,
-                targets: jobs.iter().filter(|j| j.target).count(),
-                streams: &streams,
-                base: rng.next_u64(),
-            };
-            let fast = shared.run(0..200);
-            let slow = day_by_day(&shared, 0..200);
-            assert_eq!(
-                fast.days, slow.days,
-                "case {case}: the same days, trial by trial"
-            );
-            assert_eq!(
-                fast.critical, slow.critical,
-                "case {case}: the same critical paths"
-            );
-            assert_eq!(
-                fast.lane_days, slow.lane_days,
-                "case {case}: the same days per lane"
-            );
+            assert_same_trials(case, &jobs, &lanes, rng.next_u64(), 200);
         }
     }
 
