@@ -441,38 +441,19 @@ pub async fn unanswered_kept(
             } else {
                 KEEP_WHEN_QUIET
             };
-            let (stop, hurry) = (
-                tokio_util::sync::CancellationToken::new(),
-                tokio_util::sync::CancellationToken::new(),
-            );
-            let (stopped, hurried) = (stop.clone(), hurry.clone());
-            let task = tokio::spawn(async move {
-                tokio::select! {
-                    biased;
-                    () = stopped.cancelled() => return,
-                    () = hurried.cancelled() => {}
-                    () = tokio::time::sleep(delay) => {}
-                }
-                let saved = tokio::task::spawn_blocking(move || {
-                    let Some(payload) = encode_report(&kept, &ix) else {
-                        tracing::warn!("the conflicts do not name the index's items; not kept");
-                        return Ok(());
-                    };
-                    crate::graph::kept::save(&path, KEPT_KIND, KEPT_FORMAT, &key, &payload)
-                })
-                .await;
-                if let Ok(Err(err)) = saved {
-                    tracing::warn!(%err, "the conflicts could not be kept beside the workspace");
-                }
+            crate::graph::kept::schedule(ws, KEEPING, delay, move || {
+                let Some(payload) = encode_report(&kept, &ix) else {
+                    tracing::warn!("the conflicts do not name the index's items; not kept");
+                    return Ok(());
+                };
+                Ok(crate::graph::kept::save(
+                    &path,
+                    KEPT_KIND,
+                    KEPT_FORMAT,
+                    &key,
+                    &payload,
+                )?)
             });
-            if let Ok(mut pending) = ws.derived_slot::<Keeping>(KEEPING).lock() {
-                // One still waiting is replaced by this one (one writing finishes on its own).
-                for p in pending.iter() {
-                    p.stop.cancel();
-                }
-                pending.retain(|p| !p.task.is_finished());
-                pending.push(Pending { stop, hurry, task });
-            }
         }
     }
     Ok(report)
@@ -482,32 +463,13 @@ pub async fn unanswered_kept(
 /// beside the workspace (a later computation in the meantime writes its own instead).
 const KEEP_WHEN_QUIET: std::time::Duration = std::time::Duration::from_secs(15);
 
-/// A write of kept conflicts scheduled and not known to be over.
-struct Pending {
-    /// Drops it while it waits (a later one replaces it).
-    stop: tokio_util::sync::CancellationToken,
-    /// Writes it now rather than once quiet.
-    hurry: tokio_util::sync::CancellationToken,
-    task: tokio::task::JoinHandle<()>,
-}
-
-type Keeping = std::sync::Mutex<Vec<Pending>>;
+/// The slot of the conflicts' writes beside the workspace (see [`crate::graph::kept::schedule`]).
 const KEEPING: &str = "conflicts-keeping";
 
 /// Writes the conflicts scheduled to be kept beside the workspace now, and waits for every
 /// write under way (see [`unanswered_kept`]).
 pub async fn settle_keeping(ws: &Workspace) {
-    let pending = ws
-        .derived_slot::<Keeping>(KEEPING)
-        .lock()
-        .map(|mut t| std::mem::take(&mut *t))
-        .unwrap_or_default();
-    for p in pending {
-        p.hurry.cancel();
-        if let Err(err) = p.task.await {
-            tracing::warn!(%err, "keeping the conflicts stopped");
-        }
-    }
+    crate::graph::kept::settle(ws, KEEPING, crate::graph::kept::Waiting::WriteNow).await;
 }
 
 /// What the rules read, grouped by repository against one index, with what each change

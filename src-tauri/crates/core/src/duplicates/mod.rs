@@ -1053,51 +1053,17 @@ async fn schedule_keep(ws: &Workspace, ix: &WorkIndex, delay: std::time::Duratio
     let path = crate::graph::kept::path_for(ws.path(), KEPT_KIND);
     let key = crate::graph::kept::Key::of(ix, 0);
     let generation = ix.generation;
-    let stop = tokio_util::sync::CancellationToken::new();
-    let stopped = stop.clone();
-    let task = tokio::spawn(async move {
-        tokio::select! {
-            biased;
-            () = stopped.cancelled() => return,
-            () = tokio::time::sleep(delay) => {}
-        }
-        let saved =
-            tokio::task::spawn_blocking(move || save_beside(&slot, generation, &path, &key)).await;
-        if let Ok(Err(err)) = saved {
-            tracing::warn!(%err, "the duplicate candidates could not be kept beside the workspace");
-        }
+    crate::graph::kept::schedule(ws, KEEPING, delay, move || {
+        save_beside(&slot, generation, &path, &key).map(|_| ())
     });
-    if let Ok(mut pending) = ws.derived_slot::<Keeping>(KEEPING).lock() {
-        // One still waiting is replaced (one writing finishes on its own).
-        for (stop, _) in pending.iter() {
-            stop.cancel();
-        }
-        pending.retain(|(_, task)| !task.is_finished());
-        pending.push((stop, task));
-    }
 }
 
-/// The writes beside the workspace scheduled and not known to be over: each with what stops it
-/// while it waits for quiet.
-type Keeping = Mutex<
-    Vec<(
-        tokio_util::sync::CancellationToken,
-        tokio::task::JoinHandle<()>,
-    )>,
->;
+/// The slot of the duplicates' writes beside the workspace (see [`crate::graph::kept::schedule`]).
 const KEEPING: &str = "duplicates-keeping";
 
 /// Stops the writes beside the workspace still waiting, and waits for those writing.
 async fn settle_keeping(ws: &Workspace) {
-    let pending = ws
-        .derived_slot::<Keeping>(KEEPING)
-        .lock()
-        .map(|mut p| std::mem::take(&mut *p))
-        .unwrap_or_default();
-    for (stop, task) in pending {
-        stop.cancel();
-        let _ = task.await;
-    }
+    crate::graph::kept::settle(ws, KEEPING, crate::graph::kept::Waiting::Drop).await;
 }
 
 /// [`engine_for`] with the ranked candidates, kept per index generation (links and items change

@@ -24,6 +24,7 @@ use std::path::{Path, PathBuf};
 
 use super::index::WorkIndex;
 use super::snapshot::{Stamp, Unused};
+use crate::error::CoreResult;
 
 const MAGIC: &[u8; 8] = b"BATONKP\n";
 const END_MAGIC: &[u8; 8] = b"BATONEND";
@@ -316,6 +317,88 @@ pub fn save(
     tmp.as_file().sync_data()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// A write beside the workspace scheduled and not known to be over.
+struct Pending {
+    /// Drops it while it waits (a later write replaces it).
+    stop: tokio_util::sync::CancellationToken,
+    /// Writes it now rather than once its delay is over.
+    hurry: tokio_util::sync::CancellationToken,
+    task: tokio::task::JoinHandle<()>,
+}
+
+/// The writes of one kind of kept answer scheduled in a workspace: a slot of its derived state,
+/// named by the caller (one name per kind).
+type Scheduled = std::sync::Mutex<Vec<Pending>>;
+
+/// Runs `write` (blocking work: encoding and [`save`]) on a blocking thread after `delay`, in
+/// the background. One of the same `writes` slot still waiting is dropped: the later answer replaces
+/// it (one writing finishes on its own). A failed write is logged, never an error: the file is
+/// only a cache.
+pub(crate) fn schedule(
+    ws: &super::Workspace,
+    writes: &'static str,
+    delay: std::time::Duration,
+    write: impl FnOnce() -> CoreResult<()> + Send + 'static,
+) {
+    let (stop, hurry) = (
+        tokio_util::sync::CancellationToken::new(),
+        tokio_util::sync::CancellationToken::new(),
+    );
+    let (stopped, hurried) = (stop.clone(), hurry.clone());
+    let task = tokio::spawn(async move {
+        tokio::select! {
+            biased;
+            () = stopped.cancelled() => return,
+            () = hurried.cancelled() => {}
+            () = tokio::time::sleep(delay) => {}
+        }
+        match tokio::task::spawn_blocking(write).await {
+            Ok(Err(err)) => {
+                tracing::warn!(%err, writes, "an answer could not be kept beside the workspace")
+            }
+            Err(err) => {
+                tracing::warn!(%err, writes, "keeping an answer beside the workspace stopped")
+            }
+            Ok(Ok(())) => {}
+        }
+    });
+    if let Ok(mut pending) = ws.derived_slot::<Scheduled>(writes).lock() {
+        for p in pending.iter() {
+            p.stop.cancel();
+        }
+        pending.retain(|p| !p.task.is_finished());
+        pending.push(Pending { stop, hurry, task });
+    }
+}
+
+/// What [`settle`] does with a write still waiting for its delay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Waiting {
+    /// Drop it (the caller writes the answer itself).
+    Drop,
+    /// Write it now.
+    WriteNow,
+}
+
+/// Deals with the writes of the `writes` slot still waiting (see [`Waiting`]) and waits for
+/// every write under way.
+pub(crate) async fn settle(ws: &super::Workspace, writes: &'static str, waiting: Waiting) {
+    let pending = ws
+        .derived_slot::<Scheduled>(writes)
+        .lock()
+        .map(|mut p| std::mem::take(&mut *p))
+        .unwrap_or_default();
+    for p in pending {
+        match waiting {
+            Waiting::Drop => p.stop.cancel(),
+            Waiting::WriteNow => p.hurry.cancel(),
+        }
+        if let Err(err) = p.task.await {
+            tracing::warn!(%err, writes, "keeping an answer beside the workspace stopped");
+        }
+    }
 }
 
 #[cfg(test)]
