@@ -12,6 +12,10 @@
 //!   reopened, assigned); its record as GitLab lists it now is the truth about its current state.
 //!   "Closes #12" (GitLab's closing pattern) in its description → an `implements` link to the
 //!   issue; Jira keys in its title, branch or description → `implements` links to them.
+//! - An issue's label history (`/issues/:iid/resource_label_events`) → `label` changes: an
+//!   `add` is a change to the label's name, a `remove` a change from it (as GitHub's
+//!   `labeled` / `unlabeled`), at the event's time, by its user. Events whose label was deleted
+//!   since (`label: null`) say nothing and are left out.
 //! - Issue links (`/issues/:iid/links`): `blocks` / `is_blocked_by` → `blocks` edges,
 //!   `relates_to` → `relates`.
 //! - Milestones → intents (milestone), an issue's epic → an intent (initiative); an item serves
@@ -35,7 +39,8 @@ use crate::ingest::write::{PageWrite, SeenPerson};
 use crate::rules::eval::{ProvenanceFacts, ProvenanceVerdict, Rules};
 
 use super::model::{
-    Approvals, EpicRef, Issue, Label, LinkedIssue, MergeRequest, Milestone, Note, User,
+    Approvals, EpicRef, Issue, Label, LabelEvent, LinkedIssue, MergeRequest, Milestone, Note,
+    User,
 };
 
 /// Where a GitLab link was found (`links.found_in`).
@@ -927,6 +932,38 @@ pub fn approved_now(approvals: &Approvals, author: Option<&str>) -> bool {
         .iter()
         .any(|a| Some(a.user.username.to_lowercase().as_str()) != author);
     standing && approvals.approvals_left.unwrap_or(0) <= 0
+}
+
+/// An issue's label history as `label` changes (see the module's notes), oldest first as
+/// GitLab lists them.
+pub fn label_changes(
+    page: &mut PageWrite,
+    source_id: &str,
+    item: &WorkItem,
+    events: &[LabelEvent],
+) -> Vec<Transition> {
+    let mut out = Vec::with_capacity(events.len());
+    for event in events {
+        let (Some(label), Some(at)) = (&event.label, parse_time(&event.created_at)) else {
+            continue;
+        };
+        let name = label.name().to_owned();
+        let (from_state, to_state) = match event.action.as_str() {
+            "add" => (None, name),
+            "remove" => (Some(name), String::new()),
+            _ => continue,
+        };
+        out.push(Transition {
+            item_id: item.id.clone(),
+            event_id: format!("label:{}", event.id),
+            kind: TransitionKind::Label,
+            from_state,
+            to_state,
+            at,
+            actor_id: event.user.as_ref().map(|u| person(page, source_id, u)),
+        });
+    }
+    out
 }
 
 /// An issue's links as edges (`blocks`, `relates`), and the set that retires the ones no longer
