@@ -39,8 +39,7 @@ use crate::ingest::write::{PageWrite, SeenPerson};
 use crate::rules::eval::{ProvenanceFacts, ProvenanceVerdict, Rules};
 
 use super::model::{
-    Approvals, EpicRef, Issue, Label, LabelEvent, LinkedIssue, MergeRequest, Milestone, Note,
-    User,
+    Approvals, EpicRef, Issue, Label, LabelEvent, LinkedIssue, MergeRequest, Milestone, Note, User,
 };
 
 /// Where a GitLab link was found (`links.found_in`).
@@ -939,7 +938,7 @@ pub fn approved_now(approvals: &Approvals, author: Option<&str>) -> bool {
 pub fn label_changes(
     page: &mut PageWrite,
     source_id: &str,
-    item: &WorkItem,
+    item_id: &str,
     events: &[LabelEvent],
 ) -> Vec<Transition> {
     let mut out = Vec::with_capacity(events.len());
@@ -954,7 +953,7 @@ pub fn label_changes(
             _ => continue,
         };
         out.push(Transition {
-            item_id: item.id.clone(),
+            item_id: item_id.to_owned(),
             event_id: format!("label:{}", event.id),
             kind: TransitionKind::Label,
             from_state,
@@ -1050,6 +1049,61 @@ mod tests {
         ))
         .unwrap();
         serde_json::from_value(recorded[0]["response"].clone()).unwrap()
+    }
+
+    /// gitlab.kitware.com's real label event (the Rust `gitlab` crate's recording,
+    /// `tests/fixtures/gitlab/rust-gitlab/`): brad.king added `area:doc` to utils/rust-gitlab#6.
+    fn recorded_label_event() -> serde_json::Value {
+        serde_json::from_str(include_str!(
+            "../../../../../../tests/fixtures/gitlab/rust-gitlab/resource_label_event.json"
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn label_events_are_label_changes_and_deleted_labels_say_nothing() {
+        let item = "gl:gitlab.kitware.com/855#6";
+        let added = recorded_label_event();
+        // The same event edited in memory (no recording has them): its removal, a later one
+        // whose label was deleted since (GitLab then lists `label: null`), and an action GitLab
+        // may add later.
+        let mut removed = added.clone();
+        removed["id"] = 10946.into();
+        removed["action"] = "remove".into();
+        removed["created_at"] = "2019-07-18T10:00:00.000-04:00".into();
+        let mut deleted = added.clone();
+        deleted["id"] = 10947.into();
+        deleted["label"] = serde_json::Value::Null;
+        let mut unknown = added.clone();
+        unknown["id"] = 10948.into();
+        unknown["action"] = "rename".into();
+        let events: Vec<LabelEvent> = [added, removed, deleted, unknown]
+            .into_iter()
+            .map(|e| serde_json::from_value(e).unwrap())
+            .collect();
+        let mut page = PageWrite::new("issues:utils/rust-gitlab");
+        let changes = label_changes(&mut page, "src", item, &events);
+        let seen: Vec<(&str, Option<&str>, &str, i64)> = changes
+            .iter()
+            .map(|t| {
+                assert_eq!(t.kind, TransitionKind::Label);
+                assert_eq!(t.item_id, item);
+                assert!(t.actor_id.is_some(), "by brad.king");
+                (
+                    t.event_id.as_str(),
+                    t.from_state.as_deref(),
+                    t.to_state.as_str(),
+                    t.at,
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            vec![
+                ("label:10945", None, "area:doc", 1_563_371_628_937),
+                ("label:10946", Some("area:doc"), "", 1_563_458_400_000),
+            ]
+        );
     }
 
     #[test]

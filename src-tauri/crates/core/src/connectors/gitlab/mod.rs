@@ -170,9 +170,7 @@ impl Shape {
 /// A list as read, or none when the instance answers 404 or 403: an endpoint older instances
 /// lack (label events came in GitLab 11.3) or one the token may not read. The record still
 /// syncs, without what that list would say.
-fn readable(
-    read: Result<Vec<Box<RawValue>>, SyncError>,
-) -> Result<Vec<Box<RawValue>>, SyncError> {
+fn readable(read: Result<Vec<Box<RawValue>>, SyncError>) -> Result<Vec<Box<RawValue>>, SyncError> {
     match read {
         Err(SyncError::NoAccess(why)) | Err(SyncError::MissingScope { detail: why, .. }) => {
             tracing::debug!(%why, "a per-record list cannot be read; it says nothing");
@@ -767,7 +765,7 @@ fn issues_page(
             .filter_map(|v| read::<LabelEvent>("GitLab label event", v))
             .collect();
         lc.changes
-            .extend(map::label_changes(page, &run.source.id, &item, &events));
+            .extend(map::label_changes(page, &run.source.id, &item.id, &events));
         apply(run, &mut item, lc, page);
         let linked: Vec<LinkedIssue> = links
             .values()
