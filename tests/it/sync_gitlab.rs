@@ -1269,3 +1269,205 @@ async fn a_refused_approvals_answer_leaves_the_notes_to_say_and_the_sync_goes_on
         "asked once, refused"
     );
 }
+
+/// gitlab.kitware.com's `utils/rust-gitlab` (project 855) as the Rust `gitlab` crate recorded it
+/// (`tests/fixtures/gitlab/rust-gitlab/`, see PROVENANCE.md): the project, its issue #6 ("fix
+/// documentation warnings", closed, labelled `area:doc`) and the first entry of that issue's
+/// label history (brad.king added `area:doc`, 2019-07-17T09:53:48.937-04:00).
+fn rust_gitlab() -> Arc<FakeGitlab> {
+    Arc::new(FakeGitlab::from_rust_gitlab(&fixtures(), GL_TOKEN).unwrap())
+}
+
+const RUST_GITLAB_ISSUE: &str = "utils/rust-gitlab#6";
+const RUST_GITLAB_LABEL_EVENTS: &str = "/api/v4/projects/855/issues/6/resource_label_events";
+
+/// A harness with a source of the recorded `utils/rust-gitlab`.
+async fn rust_gitlab_source(server: &ReplayServer) -> (Harness, String) {
+    let h = Harness::new().await;
+    let input = gitlab_input(
+        "GitLab rust-gitlab",
+        &server.url(),
+        None,
+        &["utils/rust-gitlab"],
+        GL_TOKEN,
+    );
+    let source = h.add(&input).await;
+    (h, source)
+}
+
+/// An item's label changes: `from>to|event id|time|actor login`, oldest first.
+async fn label_history(h: &Harness, key: &str) -> Vec<String> {
+    h.strings(&format!(
+        "SELECT COALESCE(t.from_state, '') || '>' || t.to_state || '|' || t.event_id || '|' || t.at || '|' || \
+           COALESCE((SELECT login FROM identities WHERE person_id = t.actor_id), '') \
+         FROM transitions t WHERE t.kind = 'label' \
+         AND t.item_id = (SELECT id FROM items WHERE key = '{key}') ORDER BY t.at, t.event_id"
+    ))
+    .await
+}
+
+/// The recorded label event as its issue's history says it: `area:doc` added by brad.king at
+/// 2019-07-17T13:53:48.937Z.
+const RECORDED_LABEL_CHANGE: &str = ">area:doc|label:10945|1563371628937|brad.king";
+
+#[tokio::test]
+async fn a_recorded_label_event_becomes_a_label_change_of_its_issue() {
+    let gl = rust_gitlab();
+    let (issue, event) = {
+        let data = gl.data();
+        (data.issues[0].clone(), data.label_events[&6][0].clone())
+    };
+    let server = gl.serve().await.unwrap();
+    let (h, source) = rust_gitlab_source(&server).await;
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    let item = stored(&h, RUST_GITLAB_ISSUE).await;
+    assert_eq!(item.len(), 1, "the recorded issue is synced");
+    let item: Value = serde_json::from_str(&item[0]).unwrap();
+    assert_eq!(item[1], "fix documentation warnings");
+    assert_eq!(item[3], "closed");
+    assert_eq!(item[4], "ben.boeckel", "its author");
+    assert_eq!(item[6], issue["id"].to_string());
+    assert_eq!(
+        label_history(&h, RUST_GITLAB_ISSUE).await,
+        vec![RECORDED_LABEL_CHANGE],
+        "the recorded event, at its time, by its user"
+    );
+    assert_eq!(
+        time(&event, "created_at"),
+        Some(1_563_371_628_937),
+        "the recorded time, read with its UTC offset"
+    );
+    let name: Vec<String> = h
+        .strings("SELECT display_name FROM people WHERE id = (SELECT actor_id FROM transitions WHERE kind = 'label')")
+        .await;
+    assert_eq!(
+        name,
+        vec!["Brad King"],
+        "the event's user is a person of the source"
+    );
+    let asked: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == RUST_GITLAB_LABEL_EVENTS)
+        .collect();
+    assert_eq!(asked.len(), 1, "the issue's label history, once");
+    assert_eq!(
+        asked[0].query,
+        vec![("per_page".to_owned(), "100".to_owned())]
+    );
+    let kept = baton_core::graph::repo::raw_records::get(
+        h.ws.pool(),
+        &source,
+        "issue_label_events",
+        &issue["id"].to_string(),
+    )
+    .await
+    .unwrap()
+    .expect("the list is kept with the issue");
+    let kept: Value = serde_json::from_str(&kept).unwrap();
+    assert_eq!(kept, Value::from(vec![event]), "as GitLab answered it");
+}
+
+#[tokio::test]
+async fn a_label_history_over_two_pages_follows_the_link_header() {
+    let gl = rust_gitlab();
+    let event = gl.data().label_events[&6][0].clone();
+    let server = gl.serve().await.unwrap();
+    // The first page is the recorded event with a `Link` to a second page (the envelope is
+    // ours); the fake answers the second page itself, empty.
+    gl.fault(
+        "/resource_label_events",
+        vec![Reply::json(200, format!("[{event}]")).header(
+            "link",
+            format!(
+                "<{}{RUST_GITLAB_LABEL_EVENTS}?per_page=100&page=2>; rel=\"next\"",
+                server.url()
+            ),
+        )],
+    );
+    let (h, source) = rust_gitlab_source(&server).await;
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    let pages: Vec<Option<String>> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == RUST_GITLAB_LABEL_EVENTS)
+        .map(|r| r.param("page").map(str::to_owned))
+        .collect();
+    assert_eq!(pages, vec![None, Some("2".to_owned())], "both pages");
+    assert_eq!(
+        label_history(&h, RUST_GITLAB_ISSUE).await,
+        vec![RECORDED_LABEL_CHANGE]
+    );
+}
+
+#[tokio::test]
+async fn an_instance_without_label_events_still_syncs_the_issue() {
+    for refusal in [404, 403] {
+        let gl = rust_gitlab();
+        gl.fault(
+            "/resource_label_events",
+            vec![Reply::json(refusal, r#"{"message":"404 Not found"}"#)],
+        );
+        let server = gl.serve().await.unwrap();
+        let (h, source) = rust_gitlab_source(&server).await;
+        let report = h.sync(&source).await;
+        assert_eq!(
+            report.status,
+            RunStatus::Succeeded,
+            "{refusal}: {:?}",
+            report.error
+        );
+        assert_eq!(stored(&h, RUST_GITLAB_ISSUE).await.len(), 1, "{refusal}");
+        assert!(
+            label_history(&h, RUST_GITLAB_ISSUE).await.is_empty(),
+            "{refusal}: no label history read, none made up"
+        );
+        assert_eq!(
+            h.strings(
+                "SELECT t.from_state || '>' || t.to_state FROM transitions t WHERE t.kind = 'state'"
+            )
+            .await,
+            vec!["open>closed"],
+            "{refusal}: the issue's close still stands"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_failing_label_history_is_retried_and_a_stored_one_serves_an_unchanged_issue() {
+    let gl = rust_gitlab();
+    gl.fault(
+        "/resource_label_events",
+        vec![Reply::json(502, "<html>502 Bad Gateway</html>")],
+    );
+    let server = gl.serve().await.unwrap();
+    let (h, source) = rust_gitlab_source(&server).await;
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    assert_eq!(h.count("SELECT retries FROM sync_runs").await, 1);
+    assert_eq!(
+        label_history(&h, RUST_GITLAB_ISSUE).await,
+        vec![RECORDED_LABEL_CHANGE]
+    );
+    // The next poll lists the issue again (it was updated within the overlap window before the
+    // watermark) unchanged: its stored label history serves, the same.
+    server.clear_requests();
+    h.clock.advance(Duration::from_secs(600));
+    let again = h.sync(&source).await;
+    assert_eq!(again.status, RunStatus::Succeeded, "{:?}", again.error);
+    let asked: Vec<String> = server.requests().into_iter().map(|r| r.path).collect();
+    assert!(
+        asked.iter().any(|p| p.ends_with("/projects/855/issues")),
+        "the issues are listed again: {asked:?}"
+    );
+    assert!(
+        !asked.iter().any(|p| p == RUST_GITLAB_LABEL_EVENTS),
+        "an unchanged issue's label history is not read again: {asked:?}"
+    );
+    assert_eq!(
+        label_history(&h, RUST_GITLAB_ISSUE).await,
+        vec![RECORDED_LABEL_CHANGE]
+    );
+}

@@ -214,7 +214,7 @@ async fn run_gitlab(args: &BenchSyncArgs) -> Result<(), CoreError> {
         seconds,
         "scaled from DevLake's real gitlab.com gitlab-data/snowflake_spend rows (ids offset, times shifted)",
         &format!("{} issues and merge requests SCALED from DevLake's real gitlab.com rows (ids offset, times shifted); generated in {generated:.1} s", report.figures.items),
-        "fake GitLab on 127.0.0.1 → HTTP (lists of 100, each merge request's notes and each issue's links, 8 at a time; the next page with its lists read while one is mapped) → parse → map → SQLite (one transaction per page)",
+        "fake GitLab on 127.0.0.1 → HTTP (lists of 100, each merge request's notes and each issue's links and label history, 8 at a time; the next page with its lists read while one is mapped) → parse → map → SQLite (one transaction per page)",
     );
     Ok(())
 }

@@ -3,7 +3,10 @@
 //! unmodified): `/projects/:id/{issues,merge_requests}` filter by `updated_after` (on or after,
 //! as GitLab documents), order by creation and page by `page`/`per_page` with GitLab's `Link`,
 //! `X-Next-Page`, `X-Page`, `X-Per-Page` and `RateLimit-*` headers; notes are served per merge
-//! request, issue links per issue, approvals per merge request where a test gives them. It checks the token (`Authorization: Bearer` or
+//! request, issue links and label events (paged) per issue, approvals per merge request where a
+//! test gives them. It can also serve gitlab.kitware.com's `utils/rust-gitlab` project, its issue
+//! #6 and that issue's label event, as the Rust `gitlab` crate recorded them
+//! ([`FakeGitlab::from_rust_gitlab`]). It checks the token (`Authorization: Bearer` or
 //! `PRIVATE-TOKEN`) and serves injected faults first. The envelopes are ours, built from
 //! GitLab's documentation; the records are real.
 
@@ -32,6 +35,8 @@ pub struct GitlabData {
     pub notes: HashMap<i64, Vec<Value>>,
     /// Issue links by issue iid.
     pub links: HashMap<i64, Vec<Value>>,
+    /// `resource_label_events` by issue iid, oldest first (none: `[]`).
+    pub label_events: HashMap<i64, Vec<Value>>,
     /// `/approvals` answers by merge request iid; a merge request without one answers 404
     /// (none recorded).
     pub approvals: HashMap<i64, Value>,
@@ -150,6 +155,28 @@ impl FakeGitlab {
                     .unwrap_or(0);
                 data.notes.entry(iid).or_default().push(note);
             }
+        }
+        Ok(fake)
+    }
+
+    /// gitlab.kitware.com's `utils/rust-gitlab` (project 855) as the Rust `gitlab` crate
+    /// recorded it (`gitlab/rust-gitlab/` under `dir`): the project, its issue #6 and the first
+    /// entry of that issue's `resource_label_events`, each served as recorded.
+    pub fn from_rust_gitlab(dir: &Path, token: &str) -> std::io::Result<FakeGitlab> {
+        let read = |name: &str| -> std::io::Result<Value> {
+            let text = std::fs::read_to_string(dir.join("gitlab/rust-gitlab").join(name))?;
+            serde_json::from_str(&text)
+                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+        };
+        let fake = FakeGitlab::new(token);
+        {
+            let mut data = fake.data();
+            data.project = read("project.json")?;
+            let issue = read("issue.json")?;
+            let iid = issue.get("iid").and_then(Value::as_i64).unwrap_or(0);
+            data.issues.push(issue);
+            data.label_events
+                .insert(iid, vec![read("resource_label_event.json")?]);
         }
         Ok(fake)
     }
@@ -277,6 +304,15 @@ impl FakeGitlab {
                     Some(answer) => Reply::json(200, answer.to_string()),
                     None => not_found("Approvals"),
                 }
+            }
+            ["projects", p, "issues", iid, "resource_label_events"] if is_project(p) => {
+                let iid: i64 = iid.parse().unwrap_or(0);
+                let events: Vec<&Value> = data
+                    .label_events
+                    .get(&iid)
+                    .map(|e| e.iter().collect())
+                    .unwrap_or_default();
+                self.page_of(request, &events, &data)
             }
             ["projects", p, "issues", iid, "links"] if is_project(p) => {
                 let iid: i64 = iid.parse().unwrap_or(0);

@@ -12,6 +12,10 @@
 //!   reopened, assigned); its record as GitLab lists it now is the truth about its current state.
 //!   "Closes #12" (GitLab's closing pattern) in its description → an `implements` link to the
 //!   issue; Jira keys in its title, branch or description → `implements` links to them.
+//! - An issue's label history (`/issues/:iid/resource_label_events`) → `label` changes: an
+//!   `add` is a change to the label's name, a `remove` a change from it (as GitHub's
+//!   `labeled` / `unlabeled`), at the event's time, by its user. Events whose label was deleted
+//!   since (`label: null`) say nothing and are left out.
 //! - Issue links (`/issues/:iid/links`): `blocks` / `is_blocked_by` → `blocks` edges,
 //!   `relates_to` → `relates`.
 //! - Milestones → intents (milestone), an issue's epic → an intent (initiative); an item serves
@@ -35,7 +39,7 @@ use crate::ingest::write::{PageWrite, SeenPerson};
 use crate::rules::eval::{ProvenanceFacts, ProvenanceVerdict, Rules};
 
 use super::model::{
-    Approvals, EpicRef, Issue, Label, LinkedIssue, MergeRequest, Milestone, Note, User,
+    Approvals, EpicRef, Issue, Label, LabelEvent, LinkedIssue, MergeRequest, Milestone, Note, User,
 };
 
 /// Where a GitLab link was found (`links.found_in`).
@@ -929,6 +933,38 @@ pub fn approved_now(approvals: &Approvals, author: Option<&str>) -> bool {
     standing && approvals.approvals_left.unwrap_or(0) <= 0
 }
 
+/// An issue's label history as `label` changes (see the module's notes), oldest first as
+/// GitLab lists them.
+pub fn label_changes(
+    page: &mut PageWrite,
+    source_id: &str,
+    item_id: &str,
+    events: &[LabelEvent],
+) -> Vec<Transition> {
+    let mut out = Vec::with_capacity(events.len());
+    for event in events {
+        let (Some(label), Some(at)) = (&event.label, parse_time(&event.created_at)) else {
+            continue;
+        };
+        let name = label.name().to_owned();
+        let (from_state, to_state) = match event.action.as_str() {
+            "add" => (None, name),
+            "remove" => (Some(name), String::new()),
+            _ => continue,
+        };
+        out.push(Transition {
+            item_id: item_id.to_owned(),
+            event_id: format!("label:{}", event.id),
+            kind: TransitionKind::Label,
+            from_state,
+            to_state,
+            at,
+            actor_id: event.user.as_ref().map(|u| person(page, source_id, u)),
+        });
+    }
+    out
+}
+
 /// An issue's links as edges (`blocks`, `relates`), and the set that retires the ones no longer
 /// listed. Links to issues of other projects name them by key until synced.
 pub fn issue_links(
@@ -1013,6 +1049,61 @@ mod tests {
         ))
         .unwrap();
         serde_json::from_value(recorded[0]["response"].clone()).unwrap()
+    }
+
+    /// gitlab.kitware.com's real label event (the Rust `gitlab` crate's recording,
+    /// `tests/fixtures/gitlab/rust-gitlab/`): brad.king added `area:doc` to utils/rust-gitlab#6.
+    fn recorded_label_event() -> serde_json::Value {
+        serde_json::from_str(include_str!(
+            "../../../../../../tests/fixtures/gitlab/rust-gitlab/resource_label_event.json"
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn label_events_are_label_changes_and_deleted_labels_say_nothing() {
+        let item = "gl:gitlab.kitware.com/855#6";
+        let added = recorded_label_event();
+        // The same event edited in memory (no recording has them): its removal, a later one
+        // whose label was deleted since (GitLab then lists `label: null`), and an action GitLab
+        // may add later.
+        let mut removed = added.clone();
+        removed["id"] = 10946.into();
+        removed["action"] = "remove".into();
+        removed["created_at"] = "2019-07-18T10:00:00.000-04:00".into();
+        let mut deleted = added.clone();
+        deleted["id"] = 10947.into();
+        deleted["label"] = serde_json::Value::Null;
+        let mut unknown = added.clone();
+        unknown["id"] = 10948.into();
+        unknown["action"] = "rename".into();
+        let events: Vec<LabelEvent> = [added, removed, deleted, unknown]
+            .into_iter()
+            .map(|e| serde_json::from_value(e).unwrap())
+            .collect();
+        let mut page = PageWrite::new("issues:utils/rust-gitlab");
+        let changes = label_changes(&mut page, "src", item, &events);
+        let seen: Vec<(&str, Option<&str>, &str, i64)> = changes
+            .iter()
+            .map(|t| {
+                assert_eq!(t.kind, TransitionKind::Label);
+                assert_eq!(t.item_id, item);
+                assert!(t.actor_id.is_some(), "by brad.king");
+                (
+                    t.event_id.as_str(),
+                    t.from_state.as_deref(),
+                    t.to_state.as_str(),
+                    t.at,
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            vec![
+                ("label:10945", None, "area:doc", 1_563_371_628_937),
+                ("label:10946", Some("area:doc"), "", 1_563_458_400_000),
+            ]
+        );
     }
 
     #[test]

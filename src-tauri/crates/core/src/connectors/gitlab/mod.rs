@@ -1,5 +1,5 @@
 //! GitLab (gitlab.com and self-managed, REST v4): issues and merge requests of each project of
-//! the scope, with merge requests' system notes (their history) and issues' links.
+//! the scope, with merge requests' system notes (their history), issues' links and label histories.
 //!
 //! - Projects: a group's (`GET /groups/:path/projects?include_subgroups=true`, archived ones
 //!   left out) and/or the scope's paths (`GET /projects/:path`), keyed by GitLab's numeric id
@@ -16,7 +16,9 @@
 //!   The next page, with its records' lists (below), is read while the page before is mapped
 //!   and written.
 //! - Per merge request: `GET …/merge_requests/:iid/notes?sort=asc&order_by=created_at`, whose
-//!   system notes give its lifecycle (see [`map`]). Per issue: `GET …/issues/:iid/links`.
+//!   system notes give its lifecycle (see [`map`]). Per issue: `GET …/issues/:iid/links` and
+//!   `GET …/issues/:iid/resource_label_events` (its label history, as `label` changes; a 404
+//!   or 403, from an instance without the endpoint, reads as none).
 //!   Per open merge request that is not a draft, also `GET …/merge_requests/:iid/approvals`
 //!   (whose approvals stand now, and how many its rules still want; a 404 or 403 reads as none).
 //!   Read [`DETAIL_CONCURRENCY`] at a time, and only for records whose `updated_at` moved since
@@ -47,13 +49,17 @@ use crate::ingest::error::SyncError;
 use crate::ingest::write::PageWrite;
 
 use self::map::{MapCtx, ProjectIds};
-use self::model::{Approvals, CurrentUser, Issue, LinkedIssue, MergeRequest, Note, Project};
+use self::model::{
+    Approvals, CurrentUser, Issue, LabelEvent, LinkedIssue, MergeRequest, Note, Project,
+};
 
 /// Raw record streams.
 pub const ISSUES_STREAM: &str = "issues";
 pub const MERGE_REQUESTS_STREAM: &str = "merge_requests";
 pub const NOTES_STREAM: &str = "merge_request_notes";
 pub const LINKS_STREAM: &str = "issue_links";
+/// An issue's `/resource_label_events` (`[]` when the instance answered 404 or 403).
+pub const LABEL_EVENTS_STREAM: &str = "issue_label_events";
 /// An open merge request's `/approvals` answer, stored as a one-value list (`[]` when the
 /// instance answered 404).
 pub const APPROVALS_STREAM: &str = "merge_request_approvals";
@@ -140,6 +146,40 @@ async fn fetch_all<T: serde::de::DeserializeOwned>(
 /// instances have no limit unless their admins set one.
 pub const DETAIL_CONCURRENCY: usize = 8;
 
+/// How a per-record list is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// Every page of a list.
+    List,
+    /// Every page of a list; none when the instance answers 404 or 403 (see [`readable`]).
+    ListIfReadable,
+    /// One object as a one-value list (see [`fetch_one`]).
+    Object,
+}
+
+impl Shape {
+    fn of(detail_stream: &str) -> Shape {
+        match detail_stream {
+            APPROVALS_STREAM => Shape::Object,
+            LABEL_EVENTS_STREAM => Shape::ListIfReadable,
+            _ => Shape::List,
+        }
+    }
+}
+
+/// A list as read, or none when the instance answers 404 or 403: an endpoint older instances
+/// lack (label events came in GitLab 11.3) or one the token may not read. The record still
+/// syncs, without what that list would say.
+fn readable(read: Result<Vec<Box<RawValue>>, SyncError>) -> Result<Vec<Box<RawValue>>, SyncError> {
+    match read {
+        Err(SyncError::NoAccess(why)) | Err(SyncError::MissingScope { detail: why, .. }) => {
+            tracing::debug!(%why, "a per-record list cannot be read; it says nothing");
+            Ok(Vec::new())
+        }
+        other => other,
+    }
+}
+
 /// One object read as a one-value list (a merge request's `/approvals`); none when the instance
 /// answers 404 or 403 (a GitLab without the endpoint, approvals not licensed, or a token that may
 /// not see them): the notes then say what they say alone, and the merge request still syncs.
@@ -154,20 +194,19 @@ async fn fetch_one(http: &Http, url: Url) -> Result<Vec<Box<RawValue>>, SyncErro
     }
 }
 
-/// Every page of each list (or each one object, when `single`), `concurrency` at a time, in
-/// order.
+/// Every page of each list (or each one object), `concurrency` at a time, in order.
 async fn fetch_each(
     http: &Http,
     urls: Vec<Url>,
     concurrency: usize,
-    single: bool,
+    shape: Shape,
 ) -> Vec<Result<Vec<Box<RawValue>>, SyncError>> {
     stream::iter(urls)
         .map(|url| async move {
-            if single {
-                fetch_one(http, url).await
-            } else {
-                fetch_all::<Box<RawValue>>(http, url).await
+            match shape {
+                Shape::Object => fetch_one(http, url).await,
+                Shape::List => fetch_all::<Box<RawValue>>(http, url).await,
+                Shape::ListIfReadable => readable(fetch_all::<Box<RawValue>>(http, url).await),
             }
         })
         .buffered(concurrency)
@@ -201,8 +240,9 @@ impl Detail {
 /// sync (in `main_stream`) keeps its stored list: what these lists hold cannot change without
 /// moving the record's `updated_at` (GitLab adds a system note to the record for every
 /// approval, review request, state change and issue link, on both issues of a link, and a note
-/// touches its record). The others are read, [`DETAIL_CONCURRENCY`] at a time (one object each
-/// when `detail_stream` is [`APPROVALS_STREAM`]).
+/// touches its record, and so does adding or removing a label). The others are read,
+/// [`DETAIL_CONCURRENCY`] at a time (one object each when `detail_stream` is
+/// [`APPROVALS_STREAM`]).
 async fn details(
     (ws, source, http): (&Workspace, &str, &Http),
     main_stream: &str,
@@ -247,8 +287,7 @@ async fn details(
     if kept > 0 {
         tracing::debug!(%detail_stream, kept, read = wanted.len(), "unchanged records keep their stored lists");
     }
-    let single = detail_stream == APPROVALS_STREAM;
-    let mut fetched = fetch_each(http, wanted, DETAIL_CONCURRENCY, single)
+    let mut fetched = fetch_each(http, wanted, DETAIL_CONCURRENCY, Shape::of(detail_stream))
         .await
         .into_iter();
     out.into_iter()
@@ -455,13 +494,15 @@ impl RecordKey {
 }
 
 /// A page of a walk as read: its records, the next page (none after an empty one), the
-/// per-record list of each record that has an id (`None` for one that does not), and for a
-/// merge request page each open merge request's approvals (`None` for the others).
+/// per-record list of each record that has an id (`None` for one that does not), for a
+/// merge request page each open merge request's approvals (`None` for the others), and for an
+/// issue page each issue's label history.
 struct ReadPage {
     values: Vec<Box<RawValue>>,
     next: Option<Url>,
     details: Vec<Option<Detail>>,
     approvals: Vec<Option<Detail>>,
+    label_events: Vec<Option<Detail>>,
 }
 
 /// Reads pages of one stream of one project, with their records' lists: what a walk needs
@@ -534,6 +575,36 @@ impl PageReader {
             .iter()
             .map(|key| key.as_ref().and_then(|_| found.next()))
             .collect();
+        let label_events = if self.kind == ISSUES_STREAM {
+            let records = keys
+                .iter()
+                .flatten()
+                .map(|key| {
+                    let url = endpoint(
+                        &self.root,
+                        &format!(
+                            "projects/{}/issues/{}/resource_label_events",
+                            self.project_id, key.iid
+                        ),
+                        &[("per_page", "100".to_owned())],
+                    )?;
+                    Ok((key.id, key.updated_at.as_str(), url))
+                })
+                .collect::<Result<Vec<_>, SyncError>>()?;
+            let mut found = details(
+                (&self.ws, &self.source_id, &self.http),
+                self.kind,
+                LABEL_EVENTS_STREAM,
+                records,
+            )
+            .await?
+            .into_iter();
+            keys.iter()
+                .map(|key| key.as_ref().and_then(|_| found.next()))
+                .collect()
+        } else {
+            Vec::new()
+        };
         let approvals = if self.kind == MERGE_REQUESTS_STREAM {
             let open = keys
                 .iter()
@@ -574,6 +645,7 @@ impl PageReader {
             next,
             details: lists,
             approvals,
+            label_events,
         })
     }
 }
@@ -656,19 +728,26 @@ fn issues_page(
     let ReadPage {
         values,
         mut details,
+        mut label_events,
         ..
     } = read_page;
     for (i, value) in values.iter().enumerate() {
         let Some(issue) = read::<Issue>("GitLab issue", value) else {
             continue;
         };
-        // Each issue's links: stored ones for issues that did not change, else read.
+        // Each issue's links and label history: stored ones for issues that did not change,
+        // else read.
         let links = detail_of(&mut details, i)?;
+        let labelled = detail_of(&mut label_events, i)?;
         page.raw
             .push(raw(run, ISSUES_STREAM, issue.id, value.get(), now));
         if let Detail::Fetched(values) = &links {
             page.raw
                 .push(raw(run, LINKS_STREAM, issue.id, &join(values), now));
+        }
+        if let Detail::Fetched(values) = &labelled {
+            page.raw
+                .push(raw(run, LABEL_EVENTS_STREAM, issue.id, &join(values), now));
         }
         note_high(walk, &issue.updated_at);
         let mut ctx = MapCtx {
@@ -677,9 +756,16 @@ fn issues_page(
             states: &mut run.states,
             project: ids,
         };
-        let Some((mut item, lc)) = map::map_issue(page, &mut ctx, &issue) else {
+        let Some((mut item, mut lc)) = map::map_issue(page, &mut ctx, &issue) else {
             continue;
         };
+        let events: Vec<LabelEvent> = labelled
+            .values()
+            .iter()
+            .filter_map(|v| read::<LabelEvent>("GitLab label event", v))
+            .collect();
+        lc.changes
+            .extend(map::label_changes(page, &run.source.id, &item.id, &events));
         apply(run, &mut item, lc, page);
         let linked: Vec<LinkedIssue> = links
             .values()

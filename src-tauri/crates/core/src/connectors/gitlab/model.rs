@@ -241,6 +241,22 @@ pub struct LinkedIssue {
     pub link_created_at: Option<String>,
 }
 
+/// One entry of an issue's label history (`/projects/:id/issues/:iid/resource_label_events`):
+/// a label added or removed, by whom and when. `label` is `null` once the label itself was
+/// deleted.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct LabelEvent {
+    pub id: i64,
+    pub created_at: String,
+    #[serde(default)]
+    pub user: Option<User>,
+    #[serde(default)]
+    pub label: Option<Label>,
+    /// `add` or `remove`.
+    #[serde(default)]
+    pub action: String,
+}
+
 /// `/user`.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 pub struct CurrentUser {
