@@ -39,6 +39,14 @@ impl<'a> Signals<'a> {
         Signals::gather_for(ix, None)
     }
 
+    /// None gathered: what a question that asks [`requester`] of no item needs.
+    pub fn none() -> Signals<'a> {
+        Signals {
+            assignments: HashMap::new(),
+            implements: HashMap::new(),
+        }
+    }
+
     /// The same, enough to answer [`requester`] for the items of `wanted` only (by position;
     /// every item when None): their `implements` links, and the assignments of them and of the
     /// items they implement.

@@ -15,7 +15,7 @@ pub mod live;
 pub mod rules;
 pub mod touches;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use self::codeowners::CodeOwners;
 
@@ -174,6 +174,142 @@ fn listed(paths: &[String]) -> String {
     }
 }
 
+/// What the overlap rule reads of each open pull request: its place in the pulls, its files,
+/// and the modules (`CODEOWNERS` lines) its owned paths fall under but the whole repository's.
+struct Open<'p> {
+    at: usize,
+    files: BTreeSet<&'p String>,
+    modules: BTreeSet<u32>,
+}
+
+/// The open pull requests, with what the overlap rule reads of each.
+fn open_pulls<'p>(
+    pulls: &'p [PullFacts],
+    owned_by: &[Vec<(String, String, u32)>],
+    owners: &CodeOwners,
+) -> Vec<Open<'p>> {
+    // A module is a part of the repository a line gives an owner; the catch-all line (`*`)
+    // gives the whole repository, which two changes sharing is no overlap.
+    let whole_repo: BTreeSet<u32> = owners
+        .rules
+        .iter()
+        .filter(|r| matches!(r.pattern.as_str(), "*" | "**" | "/" | "/*" | "/**" | "**/*"))
+        .map(|r| r.line)
+        .collect();
+    (0..pulls.len())
+        .filter(|&i| pulls[i].open)
+        .map(|i| Open {
+            at: i,
+            files: pulls[i].files.iter().collect(),
+            modules: owned_by[i]
+                .iter()
+                .map(|o| o.2)
+                .filter(|l| !whole_repo.contains(l))
+                .collect(),
+        })
+        .collect()
+}
+
+/// The overlap rule on one pair: `a` (the earlier open pull request) against `b`, both ways.
+fn overlap(
+    pulls: &[PullFacts],
+    owned_by: &[Vec<(String, String, u32)>],
+    (a, b): (&Open<'_>, &Open<'_>),
+    name: &dyn Fn(&str) -> String,
+    out: &mut Vec<Conflict>,
+) {
+    let (i, pa, pb) = (a.at, &pulls[a.at], &pulls[b.at]);
+    if pa.team == pb.team && pa.ai == pb.ai {
+        return;
+    }
+    let same_files: Vec<String> = pa
+        .files
+        .iter()
+        .filter(|f| b.files.contains(f))
+        .cloned()
+        .collect();
+    let same_module: Vec<String> = owned_by[i]
+        .iter()
+        .filter(|o| b.modules.contains(&o.2))
+        .map(|o| o.0.clone())
+        .collect();
+    let (paths, what) = if !same_files.is_empty() {
+        (same_files, "the same files")
+    } else if !same_module.is_empty() {
+        (same_module, "the same owned module")
+    } else {
+        return;
+    };
+    for (this, other) in [(pa, pb), (pb, pa)] {
+        out.push(Conflict {
+            pull: this.id.clone(),
+            rule: ConflictRule::Overlapping,
+            other: Some(other.id.clone()),
+            reason: format!(
+                "Open at the same time as {} ({}) touching {what}: {}",
+                other.key,
+                if other.ai {
+                    "an AI agent".to_owned()
+                } else {
+                    other.team.as_deref().map_or("no team".to_owned(), name)
+                },
+                listed(&paths)
+            ),
+            paths: paths.clone(),
+        });
+    }
+}
+
+/// Open pull requests of two teams (or an agent and a team) on the same files or module, added
+/// to `out` in the order of comparing every pair (each open pull request with every later one).
+/// Only the pairs that share a file or a module are compared: the open ones are indexed by
+/// file and by module, and each is compared with the later ones its files and modules name
+/// (two that share neither never overlap).
+fn overlaps(
+    pulls: &[PullFacts],
+    owned_by: &[Vec<(String, String, u32)>],
+    owners: &CodeOwners,
+    name: &dyn Fn(&str) -> String,
+    out: &mut Vec<Conflict>,
+) {
+    let open = open_pulls(pulls, owned_by, owners);
+    let mut by_file: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_module: HashMap<u32, Vec<usize>> = HashMap::new();
+    for (n, o) in open.iter().enumerate() {
+        for f in &o.files {
+            by_file.entry(f.as_str()).or_default().push(n);
+        }
+        for m in &o.modules {
+            by_module.entry(*m).or_default().push(n);
+        }
+    }
+    // Which open pull request last named each as a later one (no pair compared twice).
+    let mut named_by = vec![usize::MAX; open.len()];
+    let mut later: Vec<usize> = Vec::new();
+    for (n, a) in open.iter().enumerate() {
+        later.clear();
+        // The places are ascending in each list: those after `n` are its tail.
+        let lists = a
+            .files
+            .iter()
+            .filter_map(|f| by_file.get(f.as_str()))
+            .chain(owned_by[a.at].iter().filter_map(|o| by_module.get(&o.2)));
+        for list in lists {
+            let from = list.partition_point(|&m| m <= n);
+            for &m in &list[from..] {
+                if named_by[m] != n {
+                    named_by[m] = n;
+                    later.push(m);
+                }
+            }
+        }
+        later.sort_unstable();
+        for &m in &later {
+            overlap(pulls, owned_by, (a, &open[m]), name, out);
+        }
+    }
+}
+
 /// Flags every pull request by the four rules (see [`ConflictRule`]), in pull request order.
 pub fn check(
     pulls: &[PullFacts],
@@ -271,67 +407,7 @@ pub fn check(
             }
         }
     }
-    // Open pull requests of two teams (or an agent and a team) on the same files or module.
-    let open: Vec<usize> = (0..pulls.len()).filter(|&i| pulls[i].open).collect();
-    // A module is a part of the repository a line gives an owner; the catch-all line (`*`)
-    // gives the whole repository, which two changes sharing is no overlap.
-    let whole_repo: BTreeSet<u32> = owners
-        .rules
-        .iter()
-        .filter(|r| matches!(r.pattern.as_str(), "*" | "**" | "/" | "/*" | "/**" | "**/*"))
-        .map(|r| r.line)
-        .collect();
-    for (n, &i) in open.iter().enumerate() {
-        let a = &pulls[i];
-        for &j in &open[n + 1..] {
-            let b = &pulls[j];
-            if a.team == b.team && a.ai == b.ai {
-                continue;
-            }
-            let files_b: BTreeSet<&String> = b.files.iter().collect();
-            let same_files: Vec<String> = a
-                .files
-                .iter()
-                .filter(|f| files_b.contains(f))
-                .cloned()
-                .collect();
-            let modules_b: BTreeSet<u32> = owned_by[j]
-                .iter()
-                .map(|o| o.2)
-                .filter(|l| !whole_repo.contains(l))
-                .collect();
-            let same_module: Vec<String> = owned_by[i]
-                .iter()
-                .filter(|o| modules_b.contains(&o.2))
-                .map(|o| o.0.clone())
-                .collect();
-            let (paths, what) = if !same_files.is_empty() {
-                (same_files, "the same files")
-            } else if !same_module.is_empty() {
-                (same_module, "the same owned module")
-            } else {
-                continue;
-            };
-            for (this, other) in [(a, b), (b, a)] {
-                out.push(Conflict {
-                    pull: this.id.clone(),
-                    rule: ConflictRule::Overlapping,
-                    other: Some(other.id.clone()),
-                    reason: format!(
-                        "Open at the same time as {} ({}) touching {what}: {}",
-                        other.key,
-                        if other.ai {
-                            "an AI agent".to_owned()
-                        } else {
-                            other.team.as_deref().map_or("no team".to_owned(), name)
-                        },
-                        listed(&paths)
-                    ),
-                    paths: paths.clone(),
-                });
-            }
-        }
-    }
+    overlaps(pulls, &owned_by, owners, &name, &mut out);
     out
 }
 
@@ -367,6 +443,97 @@ mod tests {
             files: files.iter().map(|f| (*f).to_owned()).collect(),
             files_truncated: false,
             approved_by: BTreeSet::new(),
+        }
+    }
+
+    /// The overlap rule as it was checked before: every open pull request against every later
+    /// one.
+    fn overlaps_pairwise(
+        pulls: &[PullFacts],
+        owned_by: &[Vec<(String, String, u32)>],
+        owners: &CodeOwners,
+        name: &dyn Fn(&str) -> String,
+        out: &mut Vec<Conflict>,
+    ) {
+        let open = open_pulls(pulls, owned_by, owners);
+        for (n, a) in open.iter().enumerate() {
+            for b in &open[n + 1..] {
+                overlap(pulls, owned_by, (a, b), name, out);
+            }
+        }
+    }
+
+    /// Pull requests made from a seed: teams, agents, open or not, files in owned modules, in
+    /// the whole repository's part and shared by name across folders.
+    fn generated(seed: u64, count: usize) -> Vec<PullFacts> {
+        let mut state = seed;
+        let mut next = |below: u64| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) % below
+        };
+        let folders = ["payments", "security", "db", "web", "docs", "db/migrations"];
+        let team_ids = ["pay", "plat", "sec", "data"];
+        (0..count)
+            .map(|n| {
+                let files = (0..1 + next(6))
+                    .map(|_| {
+                        format!(
+                            "{}/f{}.rs",
+                            folders[next(folders.len() as u64) as usize],
+                            next(40)
+                        )
+                    })
+                    .collect();
+                PullFacts {
+                    id: format!("p{n}"),
+                    key: format!("acme/app#{n}"),
+                    team: (next(8) > 0).then(|| team_ids[next(4) as usize].to_owned()),
+                    ai: next(4) == 0,
+                    open: next(5) > 0,
+                    files,
+                    files_truncated: false,
+                    approved_by: BTreeSet::new(),
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn overlaps_found_by_file_and_module_are_those_of_every_pair() {
+        let teams = teams();
+        let name = |id: &str| {
+            teams
+                .iter()
+                .find(|(t, _)| t == id)
+                .map_or(id.to_owned(), |(_, n)| n.clone())
+        };
+        let rules = OwnerRules::defaults();
+        let with_modules = CodeOwners::parse(
+            "* @acme/platform\n/payments/ @acme/payments\n/security/ @acme/security\n/db/ @acme/data-platform\n/db/migrations/ @acme/platform\n",
+        );
+        let without = CodeOwners::parse("");
+        for (seed, owners) in [(1, &with_modules), (2, &with_modules), (3, &without)] {
+            let pulls = generated(seed, 400);
+            let owned_by: Vec<_> = pulls
+                .iter()
+                .map(|p| owned(p, owners, &rules, &teams))
+                .collect();
+            let (mut indexed, mut pairwise) = (Vec::new(), Vec::new());
+            overlaps(&pulls, &owned_by, owners, &name, &mut indexed);
+            overlaps_pairwise(&pulls, &owned_by, owners, &name, &mut pairwise);
+            assert!(
+                indexed.len() > 1_000,
+                "seed {seed}: {} overlaps",
+                indexed.len()
+            );
+            let by_module = indexed
+                .iter()
+                .filter(|c| c.reason.contains("the same owned module"))
+                .count();
+            assert_eq!(by_module > 0, seed != 3, "seed {seed}: overlaps by module");
+            assert_eq!(indexed, pairwise, "seed {seed}");
         }
     }
 

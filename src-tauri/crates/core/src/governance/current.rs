@@ -2,9 +2,9 @@
 //! items it touched (and the items linked to them, and the WIP limits of their teams) are
 //! evaluated again, and as time passes only the items whose clocks may have run out. The
 //! breaches kept are exactly those of [`super::breaches`] (a test checks it against a whole
-//! evaluation after random changes). The Governance page, `baton policy check`, the Intents
-//! page and the Triage worklist's policy reason all read the one copy a workspace keeps
-//! ([`followed`]).
+//! evaluation after random changes). The Governance page, `baton policy check` and the Intents
+//! page read the one copy a workspace keeps ([`followed`]); the Triage worklist's policy reason
+//! follows its own copy of only the policies it lists ([`followed_in`]).
 
 use std::sync::{Arc, Mutex};
 
@@ -268,8 +268,24 @@ pub async fn followed(
     set: &PolicySet,
     now: i64,
 ) -> CoreResult<(Arc<CurrentViolations>, Evaluation)> {
+    followed_in(ws, KEPT, ix, mapping, rows, set, now).await
+}
+
+/// [`followed`], with the copy kept under `name` instead of the workspace's one: for a reader
+/// that judges by a part of the set only (the Triage worklist's blocking policies), so that it
+/// and the pages that judge by the whole set each follow their own copy instead of evaluating
+/// everything again in turn.
+pub async fn followed_in(
+    ws: &Workspace,
+    name: &'static str,
+    ix: &WorkIndex,
+    mapping: &Mapping,
+    rows: &[WorkflowMap],
+    set: &PolicySet,
+    now: i64,
+) -> CoreResult<(Arc<CurrentViolations>, Evaluation)> {
     let policies = key(set, rows)?;
-    let kept = ws.derived_slot::<Mutex<Kept>>(KEPT);
+    let kept = ws.derived_slot::<Mutex<Kept>>(name);
     let held = kept.lock().ok().and_then(|mut k| k.0.take());
     let mut current = None;
     if let Some(mut v) = held.filter(|v| v.policies == policies) {

@@ -270,6 +270,14 @@ impl Links {
         Links::gather_for(ix, None)
     }
 
+    /// No link gathered: for a set no enabled policy of which reads them.
+    fn none(ix: &WorkIndex) -> Links {
+        Links {
+            traced: vec![false; ix.items.len()],
+            blocks: HashMap::new(),
+        }
+    }
+
     /// The same, true only for the items of `wanted` (by position; every item when None): what
     /// evaluating those items again needs.
     pub fn gather_for(ix: &WorkIndex, wanted: Option<&[bool]>) -> Links {
@@ -312,15 +320,36 @@ pub(crate) struct Context<'a> {
     pub signals: Signals<'a>,
 }
 
+/// What the enabled policies of a set read besides each item's changes: the links (traced
+/// work, blocking) and the requester signals (assignments, `implements` links).
+fn needs(set: &PolicySet) -> (bool, bool) {
+    let enabled = || set.policies.iter().filter(|p| p.enabled);
+    let links = enabled().any(|p| matches!(p.rule, Rule::LinkedWorkItem | Rule::DoneWhileBlocking));
+    let signals = enabled().any(|p| matches!(p.rule, Rule::IndependentReview));
+    (links, signals)
+}
+
 impl<'a> Context<'a> {
+    /// A context that can evaluate every item. The links and the requester signals are
+    /// gathered only when an enabled policy reads them (a set of only the blocking policies of
+    /// the Triage worklist often reads neither).
     pub fn new(ix: &'a WorkIndex, mapping: &'a Mapping, set: &'a PolicySet) -> CoreResult<Self> {
+        let (links, signals) = needs(set);
         Ok(Context {
             ix,
             mapping,
             policies: set.policies.iter().map(|p| Compiled::new(ix, p)).collect(),
             calendars: Calendars::new(ix, set)?,
-            links: Links::gather(ix),
-            signals: Signals::gather(ix),
+            links: if links {
+                Links::gather(ix)
+            } else {
+                Links::none(ix)
+            },
+            signals: if signals {
+                Signals::gather(ix)
+            } else {
+                Signals::none()
+            },
         })
     }
 
@@ -332,13 +361,22 @@ impl<'a> Context<'a> {
         set: &'a PolicySet,
         wanted: &[bool],
     ) -> CoreResult<Self> {
+        let (links, signals) = needs(set);
         Ok(Context {
             ix,
             mapping,
             policies: set.policies.iter().map(|p| Compiled::new(ix, p)).collect(),
             calendars: Calendars::new(ix, set)?,
-            links: Links::gather_for(ix, Some(wanted)),
-            signals: Signals::gather_for(ix, Some(wanted)),
+            links: if links {
+                Links::gather_for(ix, Some(wanted))
+            } else {
+                Links::none(ix)
+            },
+            signals: if signals {
+                Signals::gather_for(ix, Some(wanted))
+            } else {
+                Signals::none()
+            },
         })
     }
 }

@@ -9,6 +9,8 @@
 
 pub mod base;
 pub mod compare;
+#[cfg(test)]
+mod tests;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -380,10 +382,14 @@ impl BaseInputs {
     async fn compute(self, ws: &Workspace, now: i64) -> CoreResult<Base> {
         let cx = crate::deps::context(ws, now).await?;
         let mapping = crate::flow::Mapping::build(&cx.ix, &self.rows);
-        let (found, _) =
-            crate::governance::current::followed(ws, &cx.ix, &mapping, &self.rows, &self.set, now)
-                .await?;
-        let violations = blocking_violations(&self.set, &found);
+        // Only the policies the worklist lists are evaluated (each policy is evaluated on its
+        // own, so their violations are those of the whole set's evaluation).
+        let listed = listed_policies(&self.set);
+        let (found, _) = crate::governance::current::followed_in(
+            ws, POLICIES, &cx.ix, &mapping, &self.rows, &listed, now,
+        )
+        .await?;
+        let violations = blocking_violations(&listed, &found);
         Ok(base::compute(
             &cx.ix,
             &cx.facts,
@@ -469,22 +475,44 @@ pub async fn settle(ws: &Workspace) {
     }
 }
 
-/// Violations now of the enabled blocking policies, but the independent review (the
-/// `ai_unreviewed` reason lists the same items by the same definition).
+/// The name of the worklist's own copy of its policies' violations
+/// ([`crate::governance::current::followed_in`]).
+const POLICIES: &str = "triage-policies";
+
+/// Whether the worklist's policy reason lists the violations of `p`: an enabled blocking
+/// policy, but the independent review (the `ai_unreviewed` reason lists the same items by the
+/// same definition).
+fn listed_policy(p: &crate::governance::Policy) -> bool {
+    use crate::governance::{Rule, Severity};
+    p.enabled && p.severity == Severity::Blocking && !matches!(p.rule, Rule::IndependentReview)
+}
+
+/// `set` with only the policies the worklist lists (and the same calendars).
+fn listed_policies(set: &crate::governance::PolicySet) -> crate::governance::PolicySet {
+    crate::governance::PolicySet {
+        format: set.format,
+        calendar: set.calendar.clone(),
+        calendars: set.calendars.clone(),
+        policies: set
+            .policies
+            .iter()
+            .filter(|p| listed_policy(p))
+            .cloned()
+            .collect(),
+    }
+}
+
+/// Violations now of the policies the worklist lists ([`listed_policy`]).
 fn blocking_violations(
     set: &crate::governance::PolicySet,
     found: &crate::governance::current::CurrentViolations,
 ) -> Vec<base::BlockingViolation> {
-    use crate::governance::{Rule, Severity};
     let mut out: Vec<base::BlockingViolation> = found
         .breaches()
         .filter(|b| b.current)
         .filter_map(|b| {
             let p = set.policies.get(usize::from(b.policy))?;
-            (p.enabled
-                && p.severity == Severity::Blocking
-                && !matches!(p.rule, Rule::IndependentReview))
-            .then(|| (b.item, b.since, p.title.clone()))
+            listed_policy(p).then(|| (b.item, b.since, p.title.clone()))
         })
         .collect();
     out.sort_by_key(|v| v.0);
@@ -846,16 +874,28 @@ fn conflict_reasons_of(
     ix: &WorkIndex,
     report: &crate::conflicts::live::ChangeConflictsReport,
 ) -> HashMap<u32, BaseReason> {
-    let pos: HashMap<&str, u32> = ix
-        .item_ids
-        .iter()
-        .enumerate()
-        .map(|(i, id)| (id, i as u32))
-        .collect();
+    // Every id's position (the last one of an id seen twice), hashed fast: the ids are the
+    // index's own, not chosen by anyone to collide.
+    let mut pos: rustc_hash::FxHashMap<&str, u32> =
+        rustc_hash::FxHashMap::with_capacity_and_hasher(ix.item_ids.len(), Default::default());
+    for (i, id) in ix.item_ids.iter().enumerate() {
+        pos.insert(id, i as u32);
+    }
     let mut out: HashMap<u32, BaseReason> = HashMap::new();
+    // The conflicts of one change come together: its position is looked up once.
+    let mut last: Option<(&str, Option<u32>)> = None;
     // A conflict someone acknowledged or dismissed (while the answer holds) is not listed.
     for c in report.conflicts.iter().filter(|c| c.answer.is_none()) {
-        let Some(&i) = pos.get(c.item.id.as_str()) else {
+        let id = c.item.id.as_str();
+        let at = match last {
+            Some((was, at)) if was == id => at,
+            _ => {
+                let at = pos.get(id).copied();
+                last = Some((id, at));
+                at
+            }
+        };
+        let Some(i) = at else {
             continue;
         };
         match out.get_mut(&i) {
@@ -904,16 +944,25 @@ impl Extra {
     }
 }
 
+/// The duplicate and the conflict reasons, read together (each loads what was kept beside the
+/// workspace on a thread of its own).
 async fn extra_reasons(ws: &Workspace) -> CoreResult<Extra> {
     let started = std::time::Instant::now();
-    let duplicates = duplicate_reasons(ws).await?;
-    let t_duplicates = started.elapsed();
-    let conflicts = conflict_reasons(ws).await?;
-    tracing::debug!(
-        duplicates_ms = t_duplicates.as_secs_f64() * 1e3,
-        conflicts_ms = (started.elapsed() - t_duplicates).as_secs_f64() * 1e3,
-        "triage: duplicate and conflict reasons"
-    );
+    let timed = |what: &'static str, took: std::time::Duration| {
+        tracing::debug!(what, ms = took.as_secs_f64() * 1e3, "triage: extra reasons");
+    };
+    let (duplicates, conflicts) = tokio::try_join!(
+        async {
+            let found = duplicate_reasons(ws).await;
+            timed("duplicates", started.elapsed());
+            found
+        },
+        async {
+            let found = conflict_reasons(ws).await;
+            timed("conflicts", started.elapsed());
+            found
+        }
+    )?;
     Ok(Extra {
         duplicates,
         conflicts,
@@ -1073,10 +1122,23 @@ async fn worklist(ws: &Workspace, now: i64) -> CoreResult<Arc<Worklist>> {
     let overlay = decisions::overlay(ws).await?;
     let thresholds = Thresholds::of(&overlay);
     let t_overlay = started.elapsed();
-    let base = cached_base(ws, thresholds, now).await?;
+    // The duplicate and conflict reasons (most often loaded from beside the workspace) are read
+    // on another thread while the base is found here: neither reads the other.
+    let extra = {
+        let ws = ws.clone();
+        tokio::spawn(async move { extra_reasons(&ws).await })
+    };
+    let base = cached_base(ws, thresholds, now).await;
     let t_base = started.elapsed();
+    let extra = match extra.await {
+        Ok(extra) => extra,
+        Err(err) => {
+            tracing::warn!(%err, "the duplicate and conflict reasons stopped; reading them again");
+            extra_reasons(ws).await
+        }
+    };
+    let (base, extra) = (base?, extra?);
     let ix = ws.index().await?;
-    let extra = extra_reasons(ws).await?;
     let t_extra = started.elapsed();
     let slot = ws.derived_slot::<Slot>(NAME);
     let kept = slot.lock().ok().and_then(|k| k.clone());

@@ -1,0 +1,213 @@
+//! The worklist as it is found now against the way it was found before, on the demo
+//! organisation: the policy reason from only the policies the worklist lists (instead of every
+//! policy of the set evaluated, and the listed ones picked out), and the conflict reasons with
+//! the positions of the changes looked up once each.
+
+use super::*;
+use crate::demo::{self, DemoOptions};
+use crate::governance::{self, Rule, Severity};
+
+/// 2026-03-31T17:00:00Z.
+const END: i64 = 1_774_976_400_000;
+
+/// The base as it was found before: every policy of the set evaluated on every item (the copy
+/// the Governance page reads), then the violations of the enabled blocking policies but the
+/// independent review picked out of them.
+async fn base_of_the_whole_set(ws: &Workspace, now: i64) -> Base {
+    let overlay = decisions::overlay(ws).await.unwrap();
+    let inputs = BaseInputs::read(ws, Thresholds::of(&overlay), now)
+        .await
+        .unwrap();
+    let cx = crate::deps::context(ws, now).await.unwrap();
+    let mapping = crate::flow::Mapping::build(&cx.ix, &inputs.rows);
+    let policies = governance::current::key(&inputs.set, &inputs.rows).unwrap();
+    let found = governance::current::CurrentViolations::evaluate(
+        &cx.ix,
+        &mapping,
+        &inputs.set,
+        policies,
+        now,
+    )
+    .unwrap();
+    let mut violations: Vec<base::BlockingViolation> = found
+        .breaches()
+        .filter(|b| b.current)
+        .filter_map(|b| {
+            let p = inputs.set.policies.get(usize::from(b.policy))?;
+            (p.enabled
+                && p.severity == Severity::Blocking
+                && !matches!(p.rule, Rule::IndependentReview))
+            .then(|| (b.item, b.since, p.title.clone()))
+        })
+        .collect();
+    violations.sort_by_key(|v| v.0);
+    base::compute(
+        &cx.ix,
+        &cx.facts,
+        &mapping,
+        &violations,
+        inputs.thresholds,
+        now,
+        inputs.key,
+    )
+}
+
+/// The conflict reasons as they were found before: every id's position in a map, each
+/// conflict's looked up.
+fn conflict_reasons_looked_up_each(
+    ix: &WorkIndex,
+    report: &crate::conflicts::live::ChangeConflictsReport,
+) -> HashMap<u32, BaseReason> {
+    let pos: HashMap<&str, u32> = ix
+        .item_ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id, i as u32))
+        .collect();
+    let mut out: HashMap<u32, BaseReason> = HashMap::new();
+    for c in report.conflicts.iter().filter(|c| c.answer.is_none()) {
+        let Some(&i) = pos.get(c.item.id.as_str()) else {
+            continue;
+        };
+        match out.get_mut(&i) {
+            Some(BaseReason::ConflictingChange { count, .. }) => *count += 1,
+            _ => {
+                out.insert(
+                    i,
+                    BaseReason::ConflictingChange {
+                        since: ix.items[i as usize].created,
+                        first: c.reason.clone(),
+                        count: 1,
+                        other: c
+                            .other_item
+                            .as_ref()
+                            .and_then(|o| pos.get(o.id.as_str()).copied()),
+                    },
+                );
+            }
+        }
+    }
+    out
+}
+
+fn count(l: &TriageList, reason: Reason) -> u32 {
+    l.by_reason
+        .iter()
+        .find(|c| c.reason == reason)
+        .map_or(0, |c| c.count)
+}
+
+#[tokio::test]
+async fn the_worklist_from_its_own_policies_is_the_one_from_the_whole_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("d.baton");
+    let ws = demo::build(
+        &path,
+        &DemoOptions {
+            items: 3_000,
+            seed: demo::DEFAULT_SEED,
+            end: END,
+        },
+    )
+    .await
+    .unwrap();
+    let queries = [
+        TriageQuery {
+            limit: MAX_PAGE,
+            ..TriageQuery::default()
+        },
+        TriageQuery {
+            limit: MAX_PAGE,
+            sort: TriageSort::WaitingOnIt,
+            ..TriageQuery::default()
+        },
+        TriageQuery {
+            limit: 50,
+            offset: 100,
+            reasons: vec![Reason::PolicyViolation, Reason::ConflictingChange],
+            ..TriageQuery::default()
+        },
+    ];
+    // The default set (one blocking policy besides the independent review), every policy made
+    // blocking (each rule, the WIP limit too), then that with the security review switched off.
+    for round in 0..3 {
+        if round > 0 {
+            let mut set = governance::load(&ws).await.unwrap();
+            for p in &mut set.policies {
+                p.severity = Severity::Blocking;
+                if round == 2 && matches!(p.rule, Rule::SecurityReview) {
+                    p.enabled = false;
+                }
+            }
+            governance::save(&ws, set, END).await.unwrap();
+        }
+        let overlay = decisions::overlay(&ws).await.unwrap();
+        let new = cached_base(&ws, Thresholds::of(&overlay), END)
+            .await
+            .unwrap();
+        let old = base_of_the_whole_set(&ws, END).await;
+        assert_eq!(old.key, new.key);
+        assert_eq!(
+            old.candidates, new.candidates,
+            "round {round}: the same candidates, reasons and order"
+        );
+        let violations = new
+            .candidates
+            .iter()
+            .filter(|c| {
+                c.reasons
+                    .iter()
+                    .any(|r| r.reason() == Reason::PolicyViolation)
+            })
+            .count();
+        assert!(
+            violations > 0,
+            "round {round}: the demo breaks blocking policies"
+        );
+
+        // The whole worklist: the new one against one answered from the old base (kept in a
+        // workspace opened afresh, where the rest is found again).
+        let fresh = Workspace::open_for_reading(&path).await.unwrap();
+        let old = base_of_the_whole_set(&fresh, END).await;
+        fresh.set_derived(BASE, Arc::new(old));
+        for q in &queries {
+            let listed = triage_list(&ws, q, END).await.unwrap();
+            let before = triage_list(&fresh, q, END).await.unwrap();
+            assert_eq!(listed, before, "round {round}: {q:?}");
+        }
+        let all = triage_list(&ws, &queries[0], END).await.unwrap();
+        assert!(count(&all, Reason::PolicyViolation) > 0);
+        assert!(count(&all, Reason::ConflictingChange) > 0);
+        if round == 1 {
+            let titles: std::collections::BTreeSet<&str> = all
+                .rows
+                .iter()
+                .flat_map(|r| &r.reasons)
+                .filter(|r| r.reason == Reason::PolicyViolation)
+                .map(|r| r.detail.as_str())
+                .collect();
+            assert!(
+                titles.len() > 1,
+                "several blocking policies listed: {titles:?}"
+            );
+        }
+        fresh.close().await;
+    }
+
+    // The conflict reasons, looked up once per change, as looked up for each conflict.
+    let ix = ws.index().await.unwrap();
+    let report = crate::conflicts::live::unanswered_kept(&ws, &ix, false)
+        .await
+        .unwrap();
+    let reasons = conflict_reasons_of(&ix, &report);
+    assert!(reasons.len() > 1, "the demo has conflicting changes");
+    assert!(
+        reasons.values().any(|r| matches!(
+            r,
+            BaseReason::ConflictingChange { count, .. } if *count > 1
+        )),
+        "a change with several conflicts"
+    );
+    assert_eq!(reasons, conflict_reasons_looked_up_each(&ix, &report));
+    ws.close().await;
+}
