@@ -26,8 +26,8 @@ pub mod teams;
 pub mod transitions;
 pub mod workflow_maps;
 
-use sqlx::query_builder::Separated;
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use sqlx::sqlite::SqliteArguments;
+use sqlx::{Arguments, Sqlite, SqliteConnection};
 
 /// SQLite accepts at most 32,766 bound values in one statement.
 const MAX_BINDS: usize = 32_000;
@@ -114,37 +114,65 @@ pub(crate) fn in_key_order<T>(rows: &[T], key: impl Fn(&T) -> &str) -> Vec<&T> {
 /// Inserts `rows` in statements of as many rows as the bind limit allows.
 ///
 /// `head` is `INSERT INTO t (a, b, c) `; `tail` is appended after the values (e.g. an
-/// `ON CONFLICT` clause). Every full chunk has the same SQL text, so SQLite prepares it once.
+/// `ON CONFLICT` clause). `bind` binds one row's `columns` values, in order. Every full chunk
+/// has the same SQL text, written once, so SQLite prepares it once; each chunk's values are
+/// bound into an argument list of their own (no SQL is written per value).
 ///
 /// The statements are pipelined: while SQLite runs one chunk on the connection's thread, the
-/// next chunk's statement and arguments are built here, so on a machine with a free core a
-/// large write costs about SQLite's own time. (Rows still go in in order, one statement after
-/// the other; a failing chunk stops the write before the next one runs.) Binding owned values
-/// (`String` rather than `&str`) moves the copy sqlx makes of every borrowed argument into
-/// this overlapped step.
+/// next chunk's arguments are built here, so on a machine with a free core a large write costs
+/// about SQLite's own time. (Rows still go in in order, one statement after the other; a
+/// failing chunk stops the write before the next one runs.) Binding owned values (`String`
+/// rather than `&str`) moves the copy sqlx makes of every borrowed argument into this
+/// overlapped step.
 pub(crate) async fn insert_batched<'a, T>(
     conn: &mut SqliteConnection,
     head: &str,
     columns: usize,
     tail: &str,
     rows: &'a [T],
-    bind: impl Fn(Separated<'_, 'a, Sqlite, &'static str>, &'a T) + Copy,
+    bind: impl Fn(&mut Binds<'a>, &'a T) + Copy,
 ) -> sqlx::Result<u64> {
     let per_statement = (MAX_BINDS / columns).max(1);
-    let build = |chunk: &'a [T]| {
-        let mut builder: QueryBuilder<'a, Sqlite> = QueryBuilder::new(head);
-        builder.push_values(chunk, bind);
-        builder.push(tail);
-        builder
+    let full = values_sql(head, columns, per_statement.min(rows.len()), tail);
+    let build = |chunk: &'a [T]| -> sqlx::Result<(usize, SqliteArguments<'a>)> {
+        let mut binds = Binds {
+            args: SqliteArguments::default(),
+            failed: None,
+        };
+        binds.args.reserve(chunk.len() * columns, 0);
+        for row in chunk {
+            bind(&mut binds, row);
+        }
+        if let Some(err) = binds.failed {
+            return Err(sqlx::Error::Encode(err));
+        }
+        if binds.args.len() != chunk.len() * columns {
+            return Err(sqlx::Error::Protocol(format!(
+                "{} values bound for {} rows of {columns} columns",
+                binds.args.len(),
+                chunk.len()
+            )));
+        }
+        Ok((chunk.len(), binds.args))
     };
     let mut chunks = rows.chunks(per_statement);
     let mut next = chunks.next().map(build);
     let mut written = 0;
-    while let Some(mut builder) = next {
+    while let Some(built) = next {
+        let (len, args) = built?;
+        let partial;
+        let sql = if len == per_statement.min(rows.len()) {
+            full.as_str()
+        } else {
+            partial = values_sql(head, columns, len, tail);
+            partial.as_str()
+        };
         // `join` polls the statement first: its first poll hands it to the connection's
         // thread, then the next chunk is built while that thread runs it.
         let (done, following) = futures_util::future::join(
-            builder.build().persistent(true).execute(&mut *conn),
+            sqlx::query_with(sql, args)
+                .persistent(true)
+                .execute(&mut *conn),
             async { chunks.next().map(build) },
         )
         .await;
@@ -152,4 +180,48 @@ pub(crate) async fn insert_batched<'a, T>(
         next = following;
     }
     Ok(written)
+}
+
+/// One row's values in [`insert_batched`]: `push_bind` each column's value, in order.
+pub(crate) struct Binds<'q> {
+    args: SqliteArguments<'q>,
+    /// The first value that could not be encoded (the chunk then fails).
+    failed: Option<sqlx::error::BoxDynError>,
+}
+
+impl<'q> Binds<'q> {
+    /// Binds the next column's value.
+    pub(crate) fn push_bind<V>(&mut self, value: V) -> &mut Self
+    where
+        V: 'q + sqlx::Encode<'q, Sqlite> + sqlx::Type<Sqlite>,
+    {
+        if self.failed.is_none() {
+            if let Err(err) = self.args.add(value) {
+                self.failed = Some(err);
+            }
+        }
+        self
+    }
+}
+
+/// `head`, then `VALUES (?, ?), (?, ?)` for `rows` rows of `columns` values, then `tail`.
+fn values_sql(head: &str, columns: usize, rows: usize, tail: &str) -> String {
+    let mut sql = String::with_capacity(head.len() + tail.len() + 8 + rows * (columns * 3 + 2));
+    sql.push_str(head);
+    sql.push_str("VALUES ");
+    for row in 0..rows {
+        if row > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for column in 0..columns {
+            if column > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('?');
+        }
+        sql.push(')');
+    }
+    sql.push_str(tail);
+    sql
 }
