@@ -225,3 +225,104 @@ fn values_sql(head: &str, columns: usize, rows: usize, tail: &str) -> String {
     sql.push_str(tail);
     sql
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sqlx::Connection;
+
+    async fn memory() -> SqliteConnection {
+        let mut conn = SqliteConnection::connect("sqlite::memory:")
+            .await
+            .expect("connect");
+        for table in ["batched", "one_by_one"] {
+            sqlx::query(&format!(
+                "CREATE TABLE {table} (k TEXT PRIMARY KEY NOT NULL, n INTEGER, t TEXT)"
+            ))
+            .execute(&mut conn)
+            .await
+            .expect("create");
+        }
+        conn
+    }
+
+    /// Batched statements (full chunks under one SQL text, a shorter last one, an `ON CONFLICT`
+    /// tail) write what one statement a row writes, value for value.
+    #[tokio::test]
+    async fn batched_inserts_write_what_one_row_a_statement_writes() {
+        let mut conn = memory().await;
+        // More rows than two statements hold (32,000 values / 3 columns), some keys twice.
+        let rows: Vec<(String, Option<i64>, Option<String>)> = (0..25_000_i64)
+            .map(|i| {
+                (
+                    format!("k{}", i % 24_000),
+                    (i % 5 != 0).then_some(i * 7 - 3),
+                    (i % 3 != 0).then(|| format!("it's \"{i}\" — 支付 {}", i % 11)),
+                )
+            })
+            .collect();
+        let tail = " ON CONFLICT (k) DO UPDATE SET n = excluded.n, t = excluded.t";
+        let written = insert_batched(
+            &mut conn,
+            "INSERT INTO batched (k, n, t) ",
+            3,
+            tail,
+            &rows,
+            |b, (k, n, t)| {
+                b.push_bind(k.as_str()).push_bind(*n).push_bind(t.clone());
+            },
+        )
+        .await
+        .expect("batched");
+        for (k, n, t) in &rows {
+            sqlx::query(&format!(
+                "INSERT INTO one_by_one (k, n, t) VALUES (?1, ?2, ?3){tail}"
+            ))
+            .bind(k)
+            .bind(n)
+            .bind(t)
+            .execute(&mut conn)
+            .await
+            .expect("one by one");
+        }
+        assert_eq!(written, rows.len() as u64, "every row counted as written");
+        let read = |table: &str| format!("SELECT k, n, t FROM {table} ORDER BY k");
+        let batched: Vec<(String, Option<i64>, Option<String>)> =
+            sqlx::query_as(&read("batched"))
+                .fetch_all(&mut conn)
+                .await
+                .expect("read");
+        let one_by_one: Vec<(String, Option<i64>, Option<String>)> =
+            sqlx::query_as(&read("one_by_one"))
+                .fetch_all(&mut conn)
+                .await
+                .expect("read");
+        assert_eq!(batched.len(), 24_000);
+        assert!(batched == one_by_one, "the same rows, value for value");
+    }
+
+    /// A row that binds fewer values than the statement has columns fails the write (no value
+    /// lands in another column's place).
+    #[tokio::test]
+    async fn a_row_bound_short_fails_the_batch() {
+        let mut conn = memory().await;
+        let rows = vec![("a".to_owned(), 1_i64), ("b".to_owned(), 2)];
+        let failed = insert_batched(
+            &mut conn,
+            "INSERT INTO batched (k, n, t) ",
+            3,
+            "",
+            &rows,
+            |b, (k, n)| {
+                b.push_bind(k.as_str()).push_bind(*n);
+            },
+        )
+        .await;
+        assert!(failed.is_err(), "{failed:?}");
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM batched")
+            .fetch_one(&mut conn)
+            .await
+            .expect("count");
+        assert_eq!(count, 0);
+    }
+}
