@@ -491,9 +491,32 @@ mod tests {
             }
         }
         let vocab = [
-            "refund", "payments", "ledger", "Retry", "the", "timeout", "[api]", "fix:", "PAY-12",
-            "#44", "<!--", "-->", "支付退款", "should", "everything", "it's", "cache\n", "they",
-            "https://x.io/a.png", "Steps:", "\n", "500", "an", "export", "webhooks", "",
+            "refund",
+            "payments",
+            "ledger",
+            "Retry",
+            "the",
+            "timeout",
+            "[api]",
+            "fix:",
+            "PAY-12",
+            "#44",
+            "<!--",
+            "-->",
+            "支付退款",
+            "should",
+            "everything",
+            "it's",
+            "cache\n",
+            "they",
+            "https://x.io/a.png",
+            "Steps:",
+            "\n",
+            "500",
+            "an",
+            "export",
+            "webhooks",
+            "",
         ];
         let mut texts: Vec<String> = Vec::new();
         let mut state: u64 = 7;
@@ -515,7 +538,11 @@ mod tests {
             assert_eq!(many.describe(t), want, "{t:?}");
             assert_eq!(describe(t), want, "{t:?}");
         }
-        assert_eq!(few.hashes.len(), 5, "a describer keeps no more words than its room");
+        assert_eq!(
+            few.hashes.len(),
+            5,
+            "a describer keeps no more words than its room"
+        );
         assert!(many.hashes.len() > 5);
     }
 

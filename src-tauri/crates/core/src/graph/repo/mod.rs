@@ -287,11 +287,10 @@ mod tests {
         }
         assert_eq!(written, rows.len() as u64, "every row counted as written");
         let read = |table: &str| format!("SELECT k, n, t FROM {table} ORDER BY k");
-        let batched: Vec<(String, Option<i64>, Option<String>)> =
-            sqlx::query_as(&read("batched"))
-                .fetch_all(&mut conn)
-                .await
-                .expect("read");
+        let batched: Vec<(String, Option<i64>, Option<String>)> = sqlx::query_as(&read("batched"))
+            .fetch_all(&mut conn)
+            .await
+            .expect("read");
         let one_by_one: Vec<(String, Option<i64>, Option<String>)> =
             sqlx::query_as(&read("one_by_one"))
                 .fetch_all(&mut conn)
