@@ -525,7 +525,7 @@ mod tests {
             for _ in 0..(n % 40) {
                 state = mix(state);
                 t.push_str(vocab[(state % vocab.len() as u64) as usize]);
-                t.push(if state % 7 == 0 { '\n' } else { ' ' });
+                t.push(if state.is_multiple_of(7) { '\n' } else { ' ' });
             }
             texts.push(t);
         }
