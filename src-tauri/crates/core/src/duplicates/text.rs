@@ -83,6 +83,16 @@ fn unspaced(c: char) -> bool {
 /// sorted: bracketed tags (`[payments]`), a commit-style prefix (`fix(api):`), tracker keys
 /// (`pay-12`), issue numbers (`#12`) and stop words are left out; plurals are stemmed.
 pub fn words(folded: &str) -> Vec<u64> {
+    let mut out: Vec<u64> = Vec::with_capacity(12);
+    push_words(folded, &mut out);
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The hashes of [`words`] pushed onto `out` as they come (unsorted, repeats kept): a
+/// description reads each of its lines this way and sorts its words once.
+fn push_words(folded: &str, out: &mut Vec<u64>) {
     let mut text = folded.trim_start();
     // Leading "[tag]" groups.
     while let Some(rest) = text.strip_prefix('[') {
@@ -99,13 +109,12 @@ pub fn words(folded: &str) -> Vec<u64> {
             text = &text[colon + 1..];
         }
     }
-    let mut out: Vec<u64> = Vec::with_capacity(12);
     for raw in text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ':' | ';' | '(' | ')')) {
         if raw.is_empty() || raw.starts_with('#') || is_tracker_key(raw) {
             continue;
         }
         for word in raw.split(|c: char| !c.is_alphanumeric()) {
-            if word.is_empty() || STOPWORDS.contains(&word) {
+            if word.is_empty() || is_stopword(word) {
                 continue;
             }
             if word.chars().any(unspaced) {
@@ -128,10 +137,26 @@ pub fn words(folded: &str) -> Vec<u64> {
             out.push(word_hash(stem(word)));
         }
     }
-    out.sort_unstable();
-    out.dedup();
-    out
 }
+
+/// Whether `word` is one of [`STOPWORDS`] (the same answer as `STOPWORDS.contains`, by the
+/// word's length first: most words are compared with none of them).
+fn is_stopword(word: &str) -> bool {
+    word.len() <= STOPWORD_MAX_LEN && STOPWORDS.contains(&word)
+}
+
+/// The length of the longest of [`STOPWORDS`].
+const STOPWORD_MAX_LEN: usize = {
+    let mut max = 0;
+    let mut i = 0;
+    while i < STOPWORDS.len() {
+        if STOPWORDS[i].len() > max {
+            max = STOPWORDS[i].len();
+        }
+        i += 1;
+    }
+    max
+};
 
 /// The MinHash signature of a set of word hashes (empty set: all `u64::MAX`).
 pub fn signature(words: &[u64]) -> [u64; HASHES] {
@@ -297,43 +322,98 @@ impl Described {
 /// left out, the rest is lower-cased and cut into words as titles are ([`words`]), running
 /// text's stop words dropped; at most [`DESC_CHARS`] characters are read.
 pub fn describe(text: &str) -> Described {
-    let cut = match text.char_indices().nth(DESC_CHARS) {
-        Some((at, _)) => &text[..at],
-        None => text,
-    };
-    let mut plain = String::with_capacity(cut.len());
-    let mut rest = cut;
-    while let Some(open) = rest.find("<!--") {
-        plain.push_str(&rest[..open]);
-        plain.push(' ');
-        rest = match rest[open..].find("-->") {
-            Some(close) => &rest[open + close + 3..],
-            None => "",
-        };
-    }
-    plain.push_str(rest);
-    let mut all: Vec<u64> = Vec::new();
-    // Line by line: a title-style prefix or tag is only read at the start of the text a
-    // line is.
-    for line in plain.to_lowercase().lines() {
-        all.extend(words(line));
-    }
-    all.sort_unstable();
-    all.dedup();
-    // Stop words leave the distinct words once (not each time a line names them).
-    let stop = desc_stopword_hashes();
-    all.retain(|w| stop.binary_search(w).is_err());
-    let mut sig = [0u8; DESC_HASHES];
-    if !all.is_empty() {
-        for (slot, &seed) in sig.iter_mut().zip(desc_seeds()) {
-            let min = all.iter().map(|&w| mix(w ^ seed)).min().unwrap_or(u64::MAX);
-            *slot = (min & 0xff) as u8;
+    Describer::new(0).describe(text)
+}
+
+/// Sums up many descriptions ([`describe`], the same answers): the seeded hashes of the words it
+/// has met are kept (up to a bound), so a word that comes back in another description is
+/// hashed once rather than [`DESC_HASHES`] times each time.
+pub struct Describer {
+    /// Where each kept word's hashes are in `hashes`.
+    kept: rustc_hash::FxHashMap<u64, u32>,
+    hashes: Vec<[u64; DESC_HASHES]>,
+    /// How many words' hashes may be kept.
+    room: usize,
+}
+
+/// How many words' hashes a [`Describer`] for a batch keeps (512 bytes each: 8 MiB).
+pub const DESCRIBER_WORDS: usize = 16_384;
+
+impl Describer {
+    /// A describer keeping the hashes of up to `room` words.
+    pub fn new(room: usize) -> Self {
+        Describer {
+            kept: rustc_hash::FxHashMap::default(),
+            hashes: Vec::new(),
+            room,
         }
     }
-    Described {
-        words: u32::try_from(all.len()).unwrap_or(u32::MAX),
-        sig,
+
+    /// [`describe`].
+    pub fn describe(&mut self, text: &str) -> Described {
+        let cut = match text.char_indices().nth(DESC_CHARS) {
+            Some((at, _)) => &text[..at],
+            None => text,
+        };
+        let mut plain = String::with_capacity(cut.len());
+        let mut rest = cut;
+        while let Some(open) = rest.find("<!--") {
+            plain.push_str(&rest[..open]);
+            plain.push(' ');
+            rest = match rest[open..].find("-->") {
+                Some(close) => &rest[open + close + 3..],
+                None => "",
+            };
+        }
+        plain.push_str(rest);
+        let mut all: Vec<u64> = Vec::new();
+        // Line by line: a title-style prefix or tag is only read at the start of the text a
+        // line is.
+        for line in plain.to_lowercase().lines() {
+            push_words(line, &mut all);
+        }
+        all.sort_unstable();
+        all.dedup();
+        // Stop words leave the distinct words once (not each time a line names them).
+        let stop = desc_stopword_hashes();
+        all.retain(|w| stop.binary_search(w).is_err());
+        let mut least = [u64::MAX; DESC_HASHES];
+        for &w in &all {
+            let hashes = match self.kept.get(&w) {
+                Some(&at) => &self.hashes[at as usize],
+                None => {
+                    let hashes = word_hashes(w);
+                    if self.hashes.len() < self.room {
+                        self.kept.insert(w, self.hashes.len() as u32);
+                        self.hashes.push(hashes);
+                    }
+                    for (min, h) in least.iter_mut().zip(hashes) {
+                        *min = (*min).min(h);
+                    }
+                    continue;
+                }
+            };
+            for (min, h) in least.iter_mut().zip(hashes) {
+                *min = (*min).min(*h);
+            }
+        }
+        let mut sig = [0u8; DESC_HASHES];
+        if !all.is_empty() {
+            for (slot, min) in sig.iter_mut().zip(least) {
+                *slot = (min & 0xff) as u8;
+            }
+        }
+        Described {
+            words: u32::try_from(all.len()).unwrap_or(u32::MAX),
+            sig,
+        }
     }
+}
+
+/// A word's [`DESC_HASHES`] seeded hashes, one per signature byte.
+fn word_hashes(w: u64) -> [u64; DESC_HASHES] {
+    let seeds = desc_seeds();
+    std::array::from_fn(|i| mix(w ^ seeds[i]))
 }
 
 /// How alike two descriptions are (0..1), as titles are compared but unweighted: the mean of
@@ -366,6 +446,114 @@ mod tests {
         );
         assert_ne!(words("retry refunds"), words("retry payouts"));
         assert!(words("the of and").is_empty(), "only stop words: no words");
+    }
+
+    #[test]
+    fn a_describer_keeping_words_sums_up_as_describe_spelled_out() {
+        // Many descriptions sharing words, through one describer that keeps few words (so some
+        // are kept, some hashed each time) and one that keeps many: each answer is the
+        // definition's, spelled out as `describe` was before words were kept.
+        fn spelled_out(text: &str) -> Described {
+            let cut = match text.char_indices().nth(DESC_CHARS) {
+                Some((at, _)) => &text[..at],
+                None => text,
+            };
+            let mut plain = String::new();
+            let mut rest = cut;
+            while let Some(open) = rest.find("<!--") {
+                plain.push_str(&rest[..open]);
+                plain.push(' ');
+                rest = match rest[open..].find("-->") {
+                    Some(close) => &rest[open + close + 3..],
+                    None => "",
+                };
+            }
+            plain.push_str(rest);
+            let stop: Vec<u64> = DESC_STOPWORDS.iter().map(|w| word_hash(w)).collect();
+            let mut all: Vec<u64> = Vec::new();
+            for line in plain.to_lowercase().lines() {
+                all.extend(words(line));
+            }
+            all.sort_unstable();
+            all.dedup();
+            all.retain(|w| !stop.contains(w));
+            let mut sig = [0u8; DESC_HASHES];
+            if !all.is_empty() {
+                for (i, slot) in sig.iter_mut().enumerate() {
+                    let seed = mix(0xde5c_0000 + i as u64);
+                    let min = all.iter().map(|&w| mix(w ^ seed)).min().unwrap_or(u64::MAX);
+                    *slot = (min & 0xff) as u8;
+                }
+            }
+            Described {
+                words: all.len() as u32,
+                sig,
+            }
+        }
+        let vocab = [
+            "refund",
+            "payments",
+            "ledger",
+            "Retry",
+            "the",
+            "timeout",
+            "[api]",
+            "fix:",
+            "PAY-12",
+            "#44",
+            "<!--",
+            "-->",
+            "支付退款",
+            "should",
+            "everything",
+            "it's",
+            "cache\n",
+            "they",
+            "https://x.io/a.png",
+            "Steps:",
+            "\n",
+            "500",
+            "an",
+            "export",
+            "webhooks",
+            "",
+        ];
+        let mut texts: Vec<String> = Vec::new();
+        let mut state: u64 = 7;
+        for n in 0..300 {
+            let mut t = String::new();
+            for _ in 0..(n % 40) {
+                state = mix(state);
+                t.push_str(vocab[(state % vocab.len() as u64) as usize]);
+                t.push(if state.is_multiple_of(7) { '\n' } else { ' ' });
+            }
+            texts.push(t);
+        }
+        texts.push("x".repeat(DESC_CHARS + 10));
+        let mut few = Describer::new(5);
+        let mut many = Describer::new(DESCRIBER_WORDS);
+        for t in &texts {
+            let want = spelled_out(t);
+            assert_eq!(few.describe(t), want, "{t:?}");
+            assert_eq!(many.describe(t), want, "{t:?}");
+            assert_eq!(describe(t), want, "{t:?}");
+        }
+        assert_eq!(
+            few.hashes.len(),
+            5,
+            "a describer keeps no more words than its room"
+        );
+        assert!(many.hashes.len() > 5);
+    }
+
+    #[test]
+    fn a_stop_word_is_found_by_its_length_first() {
+        for w in STOPWORDS {
+            assert!(is_stopword(w), "{w}");
+        }
+        for w in ["", "refund", "shoulder", "thee", "everything", "a-"] {
+            assert_eq!(is_stopword(w), STOPWORDS.contains(&w), "{w}");
+        }
     }
 
     #[test]

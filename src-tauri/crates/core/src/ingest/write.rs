@@ -303,10 +303,12 @@ pub async fn commit_prepared_page(
 /// What `item_texts` stores of each description (see [`crate::duplicates::text::describe`]).
 pub fn item_texts(descriptions: &[(String, String)]) -> Vec<repo::item_texts::ItemText> {
     use crate::duplicates::text;
+    // Words come back from one description to the next: their seeded hashes are kept.
+    let mut describer = text::Describer::new(text::DESCRIBER_WORDS);
     descriptions
         .iter()
         .map(|(item_id, body)| {
-            let d = text::describe(body);
+            let d = describer.describe(body);
             repo::item_texts::ItemText {
                 item_id: item_id.clone(),
                 words: d.words,

@@ -15,7 +15,7 @@ pub async fn upsert_many(
         3,
         " ON CONFLICT (source_id, login) DO UPDATE SET person_id = excluded.person_id",
         identities,
-        |mut b, i| {
+        |b, i| {
             b.push_bind(i.source_id.as_str())
                 .push_bind(i.login.as_str())
                 .push_bind(i.person_id.as_str());
@@ -65,7 +65,7 @@ pub async fn insert_missing(
         3,
         " ON CONFLICT (source_id, login) DO NOTHING",
         identities,
-        |mut b, i| {
+        |b, i| {
             b.push_bind(i.source_id.as_str())
                 .push_bind(i.login.as_str())
                 .push_bind(i.person_id.as_str());

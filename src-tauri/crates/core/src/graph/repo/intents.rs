@@ -237,7 +237,7 @@ pub async fn set_source_links(
         3,
         ") AS v WHERE EXISTS (SELECT 1 FROM items WHERE id = v.column1)",
         links,
-        |mut b, link| {
+        |b, link| {
             b.push_bind(link.item_id.as_str())
                 .push_bind(link.source_ref.as_str())
                 .push_bind(now);
@@ -259,7 +259,7 @@ pub async fn set_source_intents(
         4,
         "",
         links,
-        |mut b, (item, intent)| {
+        |b, (item, intent)| {
             // Owned values: see `super::insert_batched`.
             b.push_bind(item.clone())
                 .push_bind("source".to_owned())
@@ -293,7 +293,7 @@ pub async fn set_facets(
         3,
         "",
         &rows,
-        |mut b, (item, field, value)| {
+        |b, (item, field, value)| {
             // Owned values: see `insert_batched`.
             b.push_bind((*item).to_owned())
                 .push_bind((*field).to_owned())
@@ -458,7 +458,7 @@ pub async fn set_rule_links(
         5,
         "",
         &rows,
-        |mut b, (item, rule, intent)| {
+        |b, (item, rule, intent)| {
             b.push_bind(item.as_str())
                 .push_bind("rule")
                 .push_bind(rule.as_str())

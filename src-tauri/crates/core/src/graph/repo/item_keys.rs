@@ -19,7 +19,7 @@ pub async fn upsert_many(
         " ON CONFLICT (ref) DO UPDATE SET item_id = excluded.item_id
            WHERE item_keys.item_id <> excluded.item_id",
         &ordered,
-        |mut b, (r, id)| {
+        |b, (r, id)| {
             b.push_bind(r.as_str()).push_bind(id.as_str());
         },
     )

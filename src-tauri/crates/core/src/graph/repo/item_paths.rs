@@ -65,7 +65,7 @@ pub async fn set_lists(conn: &mut SqliteConnection, lists: &[PathList]) -> sqlx:
         " ON CONFLICT (item_id) DO UPDATE SET files = excluded.files, \
           truncated = excluded.truncated, read_at = excluded.read_at",
         &heads,
-        |mut b, (item, files, truncated, read_for)| {
+        |b, (item, files, truncated, read_for)| {
             b.push_bind((*item).to_owned())
                 .push_bind(*files)
                 .push_bind(i64::from(*truncated))
@@ -81,7 +81,7 @@ pub async fn set_lists(conn: &mut SqliteConnection, lists: &[PathList]) -> sqlx:
         6,
         "",
         &rows,
-        |mut b, p| {
+        |b, p| {
             // Owned values: see `insert_batched`.
             b.push_bind(p.item_id.clone())
                 .push_bind(p.path.clone())

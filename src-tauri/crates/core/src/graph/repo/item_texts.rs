@@ -25,7 +25,7 @@ pub async fn set_many(conn: &mut SqliteConnection, rows: &[ItemText]) -> sqlx::R
         4,
         ") v WHERE EXISTS (SELECT 1 FROM items i WHERE i.id = v.column1)",
         &rows,
-        |mut b, r| {
+        |b, r| {
             // Owned values: see `super::insert_batched`.
             b.push_bind(r.item_id.clone())
                 .push_bind(i64::from(r.words))

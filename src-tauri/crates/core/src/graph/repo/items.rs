@@ -21,7 +21,7 @@ pub async fn upsert_many(conn: &mut SqliteConnection, items: &[WorkItem]) -> sql
              priority = excluded.priority, estimate = excluded.estimate, created_at = excluded.created_at,
              started_at = excluded.started_at, done_at = excluded.done_at, updated_at = excluded.updated_at",
         &ordered,
-        |mut b, i| {
+        |b, i| {
             // Owned values: see `super::insert_batched`.
             b.push_bind(i.id.clone())
                 .push_bind(i.source_id.clone())

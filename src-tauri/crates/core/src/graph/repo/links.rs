@@ -17,7 +17,7 @@ pub async fn upsert_many(conn: &mut SqliteConnection, links: &[Link]) -> sqlx::R
              found_in = COALESCE(excluded.found_in, links.found_in)
            WHERE links.origin <> 'manual' OR links.removed_at IS NOT NULL",
         &ordered,
-        |mut b, l| {
+        |b, l| {
             // Owned values: see `insert_batched`.
             b.push_bind(l.from_item_id.clone())
                 .push_bind(l.to_item_id.clone())
@@ -126,7 +126,7 @@ pub async fn stage_pending(
              created_at = MIN(pending_links.created_at, excluded.created_at),
              found_in = COALESCE(excluded.found_in, pending_links.found_in)",
         links,
-        |mut b, l| {
+        |b, l| {
             b.push_bind(source_id)
                 .push_bind(l.from_item_id.as_str())
                 .push_bind(l.to_item_id.as_str())

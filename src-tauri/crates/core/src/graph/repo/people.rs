@@ -12,7 +12,7 @@ pub async fn upsert_many(conn: &mut SqliteConnection, people: &[Person]) -> sqlx
         4,
         " ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name, team_id = excluded.team_id, is_bot = excluded.is_bot",
         people,
-        |mut b, p| {
+        |b, p| {
             b.push_bind(p.id.as_str()).push_bind(p.display_name.as_str()).push_bind(p.team_id.as_deref()).push_bind(p.is_bot);
         },
     )
@@ -47,7 +47,7 @@ pub async fn upsert_synced(conn: &mut SqliteConnection, people: &[Person]) -> sq
         4,
         " ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name, is_bot = excluded.is_bot",
         people,
-        |mut b, p| {
+        |b, p| {
             b.push_bind(p.id.as_str()).push_bind(p.display_name.as_str()).push_bind(p.team_id.as_deref()).push_bind(p.is_bot);
         },
     )

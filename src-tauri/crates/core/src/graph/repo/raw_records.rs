@@ -53,7 +53,7 @@ pub async fn upsert_packed(
         " ON CONFLICT (source_id, stream, external_id) DO UPDATE SET payload = excluded.payload,
              fetched_at = excluded.fetched_at, encoding = excluded.encoding",
         &compressed,
-        |mut b, (r, bytes)| {
+        |b, (r, bytes)| {
             b.push_bind(r.source_id.as_str())
                 .push_bind(r.stream.as_str())
                 .push_bind(r.external_id.as_str())

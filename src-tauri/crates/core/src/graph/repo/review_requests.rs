@@ -54,7 +54,7 @@ pub async fn insert(conn: &mut SqliteConnection, rows: &[ReviewRequest]) -> sqlx
         5,
         "",
         rows,
-        |mut b, r| {
+        |b, r| {
             b.push_bind(r.item_id.as_str())
                 .push_bind(r.reviewer.as_str())
                 .push_bind(r.person_id.as_deref())

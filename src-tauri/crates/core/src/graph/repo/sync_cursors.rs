@@ -73,7 +73,7 @@ pub async fn put_many(
              page_token = excluded.page_token, updated_at = excluded.updated_at,
              error_code = NULL, error = NULL, failed_at = NULL",
         cursors,
-        |mut b, (stream, cursor)| {
+        |b, (stream, cursor)| {
             b.push_bind(source_id)
                 .push_bind(stream.as_str())
                 .push_bind(cursor.watermark.as_deref())

@@ -12,7 +12,7 @@ pub async fn upsert_many(conn: &mut SqliteConnection, teams: &[Team]) -> sqlx::R
         2,
         " ON CONFLICT (id) DO UPDATE SET name = excluded.name",
         teams,
-        |mut b, t| {
+        |b, t| {
             b.push_bind(t.id.as_str()).push_bind(t.name.as_str());
         },
     )

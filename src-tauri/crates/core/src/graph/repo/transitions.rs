@@ -34,7 +34,7 @@ pub async fn insert_numbered(
         8,
         " ON CONFLICT (item_id, event_id) DO NOTHING",
         &numbered,
-        |mut b, (seq, t)| {
+        |b, (seq, t)| {
             // Owned values: see `insert_batched`.
             b.push_bind(t.item_id.clone())
                 .push_bind(t.event_id.clone())

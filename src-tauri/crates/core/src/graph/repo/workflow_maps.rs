@@ -21,7 +21,7 @@ pub async fn upsert_many(conn: &mut SqliteConnection, maps: &[WorkflowMap]) -> s
              wait_reason = excluded.wait_reason, origin = excluded.origin
            WHERE workflow_maps.origin = 'inferred' OR excluded.origin = 'user'",
         maps,
-        |mut b, m| {
+        |b, m| {
             b.push_bind(m.source_id.as_str())
                 .push_bind(m.team_id.as_str())
                 .push_bind(kind_key(m.item_kind))
