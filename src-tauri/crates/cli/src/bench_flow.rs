@@ -1109,6 +1109,10 @@ pub async fn run(
     out.extend(crate::bench_governance::triage_figures(&ws, now, runs).await?);
 
     out.extend(duplicates_figures(&ws, &ix, runs).await?);
+    // Their sync pages made new index generations: the app holds only the workspace's index now,
+    // so the bench lets go of the one it opened with (else counted as kept) and reads that one.
+    drop(ix);
+    let ix = ws.index().await?;
 
     // And once Triage (every reason: conflicts, duplicates) and Duplicates were answered too, before
     // the SQL comparison (whose temporary B-trees are not part of the app).

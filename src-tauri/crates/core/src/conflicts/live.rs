@@ -185,8 +185,52 @@ pub async fn inputs(ws: &Workspace) -> CoreResult<Inputs> {
 pub async fn compute_unanswered(
     ws: &Workspace,
     ix: &WorkIndex,
-) -> CoreResult<Arc<ChangeConflictsReport>> {
-    Ok(grouped(ws, ix).await?.unanswered(ix))
+) -> CoreResult<ChangeConflictsReport> {
+    Ok(grouped(ws, ix).await?.unanswered(ix)?.1)
+}
+
+/// The conflicts before anyone's answers, as they are kept in memory between questions: in the
+/// form they are kept in beside the workspace ([`encode_report`]: items by their position in
+/// the index, every text once), about a tenth of the report's size, and read back whole when
+/// asked ([`Unanswered::report`]). A report that names an item other than the index's (never
+/// one [`assemble`] finds) is kept whole.
+#[derive(Debug)]
+pub enum Unanswered {
+    Encoded(Vec<u8>),
+    Whole(ChangeConflictsReport),
+}
+
+impl Unanswered {
+    /// `report` as kept, for the index `ix` it was found on.
+    pub fn of(report: &ChangeConflictsReport, ix: &WorkIndex) -> Unanswered {
+        match encode_report(report, ix) {
+            Some(mut bytes) => {
+                bytes.shrink_to_fit();
+                Unanswered::Encoded(bytes)
+            }
+            None => Unanswered::Whole(report.clone()),
+        }
+    }
+
+    /// The report, read back for `ix`, the index it was kept for.
+    pub fn report(&self, ix: &WorkIndex) -> CoreResult<ChangeConflictsReport> {
+        match self {
+            Unanswered::Whole(report) => Ok(report.clone()),
+            Unanswered::Encoded(bytes) => decode_report(bytes, ix).ok_or_else(|| {
+                crate::error::CoreError::Invalid(
+                    "the conflicts kept in memory do not read back".into(),
+                )
+            }),
+        }
+    }
+
+    /// What is written beside the workspace (None: kept whole, it names another index's item).
+    fn payload(&self) -> Option<&[u8]> {
+        match self {
+            Unanswered::Encoded(bytes) => Some(bytes),
+            Unanswered::Whole(_) => None,
+        }
+    }
 }
 
 /// The kind of the kept file of the conflicts (`acme.baton-conflicts`, see
@@ -385,12 +429,12 @@ fn decode_report(payload: &[u8], ix: &WorkIndex) -> Option<ChangeConflictsReport
 /// [`compute_unanswered`], or (with `look_beside`, when this process kept none yet) the
 /// conflicts a previous process kept beside the workspace for exactly this state. Conflicts
 /// computed here are written beside the workspace (in the background) when they hold the
-/// file's state.
+/// file's state. Returns them as kept in memory ([`Unanswered`]) and whole.
 pub async fn unanswered_kept(
     ws: &Workspace,
     ix: &Arc<WorkIndex>,
     look_beside: bool,
-) -> CoreResult<Arc<ChangeConflictsReport>> {
+) -> CoreResult<(Arc<Unanswered>, ChangeConflictsReport)> {
     let known = ix.stamp.is_known();
     let inputs = if known {
         Some(kept_inputs(ws).await?)
@@ -403,20 +447,22 @@ pub async fn unanswered_kept(
         let started = std::time::Instant::now();
         let loaded = tokio::task::spawn_blocking(move || {
             let key = crate::graph::kept::Key::of(&ix, inputs);
-            let payload = crate::graph::kept::load(&path, KEPT_KIND, KEPT_FORMAT, &key)?;
-            decode_report(&payload, &ix).ok_or_else(|| {
+            let mut payload = crate::graph::kept::load(&path, KEPT_KIND, KEPT_FORMAT, &key)?;
+            let report = decode_report(&payload, &ix).ok_or_else(|| {
                 crate::graph::snapshot::Unused::Damaged("the conflicts payload".into())
-            })
+            })?;
+            payload.shrink_to_fit();
+            Ok((Arc::new(Unanswered::Encoded(payload)), report))
         })
         .await;
         match loaded {
-            Ok(Ok(report)) => {
+            Ok(Ok(loaded)) => {
                 tracing::debug!(
                     ms = started.elapsed().as_millis() as u64,
-                    conflicts = report.conflicts.len(),
+                    conflicts = loaded.1.conflicts.len(),
                     "conflicts loaded from beside the workspace"
                 );
-                return Ok(Arc::new(report));
+                return Ok(loaded);
             }
             Ok(Err(crate::graph::snapshot::Unused::Missing)) => {}
             Ok(Err(why)) => {
@@ -425,7 +471,7 @@ pub async fn unanswered_kept(
             Err(err) => tracing::warn!(%err, "loading the kept conflicts stopped"),
         }
     }
-    let report = compute_unanswered(ws, ix).await?;
+    let (kept, report) = grouped(ws, ix).await?.unanswered(ix)?;
     if let (false, Some(inputs)) = (ws.is_read_only(), inputs) {
         // Kept only when nothing moved while they were computed.
         let mut conn = ws.pool().acquire().await?;
@@ -433,7 +479,7 @@ pub async fn unanswered_kept(
         drop(conn);
         if now == ix.stamp && kept_inputs(ws).await? == inputs {
             let key = crate::graph::kept::Key::of(ix, inputs);
-            let (kept, ix) = (report.clone(), ix.clone());
+            let kept = kept.clone();
             // At once the first time in a process, else once quiet (a sync writes in bursts,
             // and each page's conflicts would be written only to be replaced).
             let delay = if look_beside {
@@ -442,7 +488,7 @@ pub async fn unanswered_kept(
                 KEEP_WHEN_QUIET
             };
             crate::graph::kept::schedule(ws, KEEPING, delay, move || {
-                let Some(payload) = encode_report(&kept, &ix) else {
+                let Some(payload) = kept.payload() else {
                     tracing::warn!("the conflicts do not name the index's items; not kept");
                     return Ok(());
                 };
@@ -451,12 +497,12 @@ pub async fn unanswered_kept(
                     KEPT_KIND,
                     KEPT_FORMAT,
                     &key,
-                    &payload,
+                    payload,
                 )?)
             });
         }
     }
-    Ok(report)
+    Ok((kept, report))
 }
 
 /// How long after a computation that was not the process's first the conflicts are written
@@ -488,7 +534,7 @@ pub struct Grouped {
     pub truncated: u32,
     pub repositories_with_owners: u32,
     pub repositories_without_owners: u32,
-    unanswered: OnceLock<Arc<ChangeConflictsReport>>,
+    unanswered: OnceLock<Arc<Unanswered>>,
 }
 
 impl Grouped {
@@ -526,12 +572,27 @@ impl Grouped {
         }
     }
 
-    /// The conflicts before anyone's answers, found the first time they are asked.
-    /// `ix` must be the index this was grouped against.
-    pub fn unanswered(&self, ix: &WorkIndex) -> Arc<ChangeConflictsReport> {
-        self.unanswered
-            .get_or_init(|| Arc::new(assemble(ix, self)))
-            .clone()
+    /// The conflicts before anyone's answers, found the first time they are asked, as kept and
+    /// whole. `ix` must be the index this was grouped against.
+    pub fn unanswered(
+        &self,
+        ix: &WorkIndex,
+    ) -> CoreResult<(Arc<Unanswered>, ChangeConflictsReport)> {
+        let mut found = None;
+        let kept = self
+            .unanswered
+            .get_or_init(|| {
+                let report = assemble(ix, self);
+                let kept = Unanswered::of(&report, ix);
+                found = Some(report);
+                Arc::new(kept)
+            })
+            .clone();
+        let report = match found {
+            Some(report) => report,
+            None => kept.report(ix)?,
+        };
+        Ok((kept, report))
     }
 }
 
@@ -608,7 +669,7 @@ pub async fn grouped(ws: &Workspace, ix: &WorkIndex) -> CoreResult<Arc<Grouped>>
 /// acknowledgements people recorded ([`super::answers`]).
 pub async fn compute(ws: &Workspace) -> CoreResult<ChangeConflictsReport> {
     let ix = ws.index().await?;
-    let mut report = ChangeConflictsReport::clone(&*compute_unanswered(ws, &ix).await?);
+    let mut report = compute_unanswered(ws, &ix).await?;
     super::answers::apply(ws, &ix, &mut report).await?;
     // The index keeps titles folded to lower case: pages show them as written.
     let mut ids: Vec<&str> = report

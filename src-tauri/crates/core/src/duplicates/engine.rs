@@ -61,15 +61,13 @@ pub struct Engine {
     fingerprints: Vec<u64>,
     /// Each item's words (empty when not comparable).
     words: Vec<Vec<u64>>,
-    /// Each item's band keys (none when not comparable or without words).
-    bands: Vec<Option<[u64; BANDS]>>,
     /// Each item's team (or [`NONE`](crate::graph::index::NONE)) and whether it is a pull
     /// request: only items of two teams and of one nature are compared.
     sides: Vec<(u32, bool)>,
     /// Document frequency of each word over comparable items.
     df: FxHashMap<u64, u32>,
     docs: u32,
-    buckets: FxHashMap<u64, Vec<u32>>,
+    buckets: Buckets,
     /// Pairs (smaller position first) at or above [`MIN_TEXT`], with their title similarity.
     pairs: FxHashMap<(u32, u32), f32>,
     /// While a build compares: each item's word weights (same order as its words) and their
@@ -79,6 +77,63 @@ pub struct Engine {
     /// Loaded from a kept file ([`Engine::decode`]): `df` and `buckets` are not built yet
     /// (only an update reads them; [`Engine::index_words`] builds them first).
     unindexed: bool,
+}
+
+/// The items of each band key. Most keys hold one item (a title nobody else's resembles in that
+/// band): those are kept as a plain key → item entry, and only keys shared by several items get
+/// a list of their own (a list per key costs its header and an allocation, most of the memory
+/// of 16 keys per item at 200,000 items). Within a key the items are in the order they were
+/// added, as in a list per key.
+#[derive(Debug, Default, Clone)]
+pub struct Buckets {
+    one: FxHashMap<u64, u32>,
+    many: FxHashMap<u64, Vec<u32>>,
+}
+
+impl Buckets {
+    /// Adds `item` to the bucket of `key` (last).
+    pub fn push(&mut self, key: u64, item: u32) {
+        if let Some(items) = self.many.get_mut(&key) {
+            items.push(item);
+        } else if let Some(first) = self.one.remove(&key) {
+            self.many.insert(key, vec![first, item]);
+        } else {
+            self.one.insert(key, item);
+        }
+    }
+
+    /// Takes every `item` out of the bucket of `key`.
+    pub fn remove(&mut self, key: u64, item: u32) {
+        if let Some(items) = self.many.get_mut(&key) {
+            items.retain(|&x| x != item);
+            match items.as_slice() {
+                [] => {
+                    self.many.remove(&key);
+                }
+                [only] => {
+                    let only = *only;
+                    self.many.remove(&key);
+                    self.one.insert(key, only);
+                }
+                _ => {}
+            }
+        } else if self.one.get(&key) == Some(&item) {
+            self.one.remove(&key);
+        }
+    }
+
+    /// The items of `key`'s bucket (empty when none).
+    pub fn get(&self, key: u64) -> &[u32] {
+        if let Some(items) = self.many.get(&key) {
+            return items;
+        }
+        self.one.get(&key).map_or(&[], std::slice::from_ref)
+    }
+
+    pub fn clear(&mut self) {
+        self.one.clear();
+        self.many.clear();
+    }
 }
 
 /// Progress of a build: (items done, items in all).
@@ -92,28 +147,30 @@ impl Engine {
             len: n,
             fingerprints: Vec::with_capacity(n),
             words: Vec::with_capacity(n),
-            bands: Vec::with_capacity(n),
             sides: Vec::with_capacity(n),
             ..Engine::default()
         };
+        // Each item's band keys, while the build compares (afterwards they are worked out from
+        // an item's words when an update needs them: 136 bytes an item otherwise).
+        let mut bands: Vec<Option<[u64; BANDS]>> = Vec::with_capacity(n);
         // Half of the progress is reading the titles, half comparing.
         let total = n * 2;
         for i in 0..n {
             e.fingerprints.push(fingerprint(ix, i));
-            let (words, bands) = Engine::read(ix, i);
+            let (words, keys) = Engine::read(ix, i);
             if !words.is_empty() {
                 e.docs += 1;
                 for w in &words {
                     *e.df.entry(*w).or_insert(0) += 1;
                 }
             }
-            if let Some(keys) = &bands {
+            if let Some(keys) = &keys {
                 for key in keys {
-                    e.buckets.entry(*key).or_default().push(i as u32);
+                    e.buckets.push(*key, i as u32);
                 }
             }
             e.words.push(words);
-            e.bands.push(bands);
+            bands.push(keys);
             e.sides.push(side(ix, i));
             if i % 8_192 == 0 {
                 progress(i, total);
@@ -128,8 +185,8 @@ impl Engine {
                 (weights, sum)
             })
             .collect();
-        for i in 0..n {
-            e.compare_from(i as u32, None, false);
+        for (i, keys) in bands.iter().enumerate() {
+            e.compare_from(i as u32, *keys, None, false);
             if i % 8_192 == 0 {
                 progress(n + i, total);
             }
@@ -145,32 +202,42 @@ impl Engine {
             return (Vec::new(), None);
         }
         let words = text::words(ix.item_titles_folded.get(i).unwrap_or(""));
-        // One word is too little to call two titles the same work.
+        let keys = Engine::bands_of(&words);
+        (words, keys)
+    }
+
+    /// The band keys of an item's words (None under two words: one word is too little to call
+    /// two titles the same work). An item that cannot be compared has no words, so no keys.
+    fn bands_of(words: &[u64]) -> Option<[u64; BANDS]> {
         if words.len() < 2 {
-            return (words, None);
+            return None;
         }
-        let sig = text::signature(&words);
+        let sig = text::signature(words);
         let mut keys = [0u64; BANDS];
         for (band, key) in keys.iter_mut().enumerate() {
             *key = text::band_key(&sig, band);
         }
-        (words, Some(keys))
+        Some(keys)
     }
 
     /// Compares item `i` with the items it shares a bucket with (when `all` is false, only
     /// those after it, which a full build visits once each). `seen` holds the pairs already
     /// compared by an update that compares several items; a build needs none (each pair is
     /// visited from its smaller position only).
-    fn compare_from(&mut self, i: u32, seen: Option<&mut FxHashSet<(u32, u32)>>, all: bool) {
-        let Some(keys) = self.bands[i as usize] else {
+    fn compare_from(
+        &mut self,
+        i: u32,
+        keys: Option<[u64; BANDS]>,
+        seen: Option<&mut FxHashSet<(u32, u32)>>,
+        all: bool,
+    ) {
+        let Some(keys) = keys else {
             return;
         };
         // The items sharing a band with `i`, each once.
         let mut others: Vec<u32> = Vec::new();
         for key in keys {
-            let Some(bucket) = self.buckets.get(&key) else {
-                continue;
-            };
+            let bucket = self.buckets.get(key);
             if bucket.len() > MAX_BUCKET {
                 continue;
             }
@@ -237,7 +304,6 @@ impl Engine {
             if i >= self.len {
                 self.fingerprints.push(fp);
                 self.words.push(Vec::new());
-                self.bands.push(None);
                 self.sides.push(side(ix, i));
                 changed.push(i as u32);
             } else if self.fingerprints[i] != fp {
@@ -261,11 +327,9 @@ impl Engine {
                     }
                 }
             }
-            if let Some(keys) = self.bands[iu].take() {
+            if let Some(keys) = Engine::bands_of(&self.words[iu]) {
                 for key in keys {
-                    if let Some(bucket) = self.buckets.get_mut(&key) {
-                        bucket.retain(|&x| x != i);
-                    }
+                    self.buckets.remove(key, i);
                 }
             }
         }
@@ -274,30 +338,30 @@ impl Engine {
             .retain(|(a, b), _| !changed_set.contains(a) && !changed_set.contains(b));
         // Put them back as they are now.
         for &i in &changed {
-            let (words, bands) = Engine::read(ix, i as usize);
+            let (words, keys) = Engine::read(ix, i as usize);
             if !words.is_empty() {
                 self.docs += 1;
                 for w in &words {
                     *self.df.entry(*w).or_insert(0) += 1;
                 }
             }
-            if let Some(keys) = &bands {
+            if let Some(keys) = &keys {
                 for key in keys {
-                    self.buckets.entry(*key).or_default().push(i);
+                    self.buckets.push(*key, i);
                 }
             }
             self.words[i as usize] = words;
-            self.bands[i as usize] = bands;
         }
         let mut seen = FxHashSet::default();
         for &i in &changed {
-            self.compare_from(i, Some(&mut seen), true);
+            let keys = Engine::bands_of(&self.words[i as usize]);
+            self.compare_from(i, keys, Some(&mut seen), true);
         }
         Some(changed)
     }
 
     /// Builds the word frequencies and the band buckets of an engine loaded from a kept file
-    /// from its items' words and bands (what a build counts as it reads them).
+    /// from its items' words (what a build counts as it reads them).
     fn index_words(&mut self) {
         if !self.unindexed {
             return;
@@ -313,17 +377,17 @@ impl Engine {
                     *self.df.entry(*w).or_insert(0) += 1;
                 }
             }
-            if let Some(keys) = &self.bands[i] {
+            if let Some(keys) = Engine::bands_of(words) {
                 for key in keys {
-                    self.buckets.entry(*key).or_default().push(i as u32);
+                    self.buckets.push(key, i as u32);
                 }
             }
         }
     }
 
     /// Writes what [`Engine::decode`] reads back: each item's words and bands and the pairs
-    /// (the fingerprints and sides are the index's, worked out again on load; the frequencies
-    /// and buckets are built from the words and bands when an update needs them).
+    /// (the fingerprints and sides are the index's, worked out again on load; the bands, the
+    /// frequencies and buckets are worked out from the words when an update needs them).
     pub fn encode(&self, e: &mut crate::graph::kept::Enc) {
         e.len(self.len);
         for words in &self.words {
@@ -332,13 +396,13 @@ impl Engine {
                 e.u64(*w);
             }
         }
-        for bands in &self.bands {
-            match bands {
+        for words in &self.words {
+            match Engine::bands_of(words) {
                 None => e.u8(0),
                 Some(keys) => {
                     e.u8(1);
                     for k in keys {
-                        e.u64(*k);
+                        e.u64(k);
                     }
                 }
             }
@@ -365,7 +429,6 @@ impl Engine {
             len: n,
             fingerprints: (0..n).map(|i| fingerprint(ix, i)).collect(),
             words: Vec::with_capacity(n),
-            bands: Vec::with_capacity(n),
             sides: (0..n).map(|i| side(ix, i)).collect(),
             unindexed: true,
             ..Engine::default()
@@ -378,18 +441,18 @@ impl Engine {
             }
             e.words.push(words);
         }
-        for _ in 0..n {
-            e.bands.push(match d.u8()? {
-                0 => None,
-                1 => {
-                    let mut keys = [0u64; BANDS];
-                    for k in &mut keys {
-                        *k = d.u64()?;
+        // The band keys are written for a reader that keeps them; this one works them out from
+        // the words when an update needs them, and only checks that they are there.
+        for words in &e.words {
+            match d.u8()? {
+                0 if words.len() < 2 => {}
+                1 if words.len() >= 2 => {
+                    for _ in 0..BANDS {
+                        d.u64()?;
                     }
-                    Some(keys)
                 }
                 _ => return None,
-            });
+            }
         }
         let pairs = d.len(12)?;
         e.pairs.reserve(pairs);

@@ -751,8 +751,9 @@ async fn find_duplicate_reasons(
 struct KeptConflicts {
     generation: u64,
     changes: tokio::sync::broadcast::Receiver<crate::graph::write::Changes>,
-    /// The conflicts as the rules find them, before anyone's answers.
-    unanswered: Arc<crate::conflicts::live::ChangeConflictsReport>,
+    /// The conflicts as the rules find them, before anyone's answers (kept compactly, read
+    /// back when the answers change).
+    unanswered: Arc<crate::conflicts::live::Unanswered>,
     /// The answers in force when last layered, and the reasons they left.
     answers: crate::conflicts::answers::Stored,
     reasons: Arc<HashMap<u32, BaseReason>>,
@@ -827,7 +828,7 @@ async fn conflict_reasons(ws: &Workspace) -> CoreResult<Arc<HashMap<u32, BaseRea
                 }
             }
         }
-        let reasons = answered_reasons(&ix, &unanswered, &answers);
+        let reasons = answered_reasons(&ix, &unanswered.report(&ix)?, &answers);
         if let Ok(mut kept) = slot.lock() {
             if let Some(k) = kept.as_mut().filter(|k| k.generation == ix.generation) {
                 k.answers = answers;
@@ -838,9 +839,11 @@ async fn conflict_reasons(ws: &Workspace) -> CoreResult<Arc<HashMap<u32, BaseRea
     }
     // Subscribed before reading: a write while computing is seen at the next question.
     let changes = ws.subscribe();
-    let unanswered = crate::conflicts::live::unanswered_kept(ws, &ix, look_beside).await?;
+    let (unanswered, report) =
+        crate::conflicts::live::unanswered_kept(ws, &ix, look_beside).await?;
     let answers = crate::conflicts::answers::stored(ws).await?;
-    let reasons = answered_reasons(&ix, &unanswered, &answers);
+    let reasons = answered_reasons(&ix, &report, &answers);
+    drop(report);
     if let Ok(mut kept) = slot.lock() {
         *kept = Some(KeptConflicts {
             generation: ix.generation,
