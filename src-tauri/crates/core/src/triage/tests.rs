@@ -196,7 +196,7 @@ async fn the_worklist_from_its_own_policies_is_the_one_from_the_whole_set() {
 
     // The conflict reasons, looked up once per change, as looked up for each conflict.
     let ix = ws.index().await.unwrap();
-    let report = crate::conflicts::live::unanswered_kept(&ws, &ix, false)
+    let (_, report) = crate::conflicts::live::unanswered_kept(&ws, &ix, false)
         .await
         .unwrap();
     let reasons = conflict_reasons_of(&ix, &report);
