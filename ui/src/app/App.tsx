@@ -8,12 +8,12 @@ import {
   useQueryClient,
 } from "@tanstack/react-query";
 import { type ComponentType, lazy, type ReactNode, Suspense, useEffect, useState } from "react";
+import { warmBottleneckCharts } from "../bottlenecks/options";
 import { MetricPanelProvider } from "../metrics/MetricInfo";
 import { ThemeController } from "../settings/theme";
-import { loadEcharts } from "../shared/EChart";
 import { ViewErrorBoundary } from "../shared/ErrorBoundary";
 import { Icon } from "../shared/Icon";
-import { afterFirstDrawn } from "../shared/perf";
+import { whenIdleLater } from "../shared/idleWork";
 import { useRoute, type ViewId } from "../shared/route";
 import { SaveNotices } from "../shared/SaveNotices";
 import { Banner, ErrorState, LoadingState } from "../shared/states";
@@ -89,12 +89,17 @@ function DependenciesRoute() {
   );
 }
 
+let dependenciesPreloaded = false;
 function preloadDependencies() {
-  loadDependencies()
-    .then((m) => m.preloadDependencies())
-    .catch(() => {
-      // A visit loads it again and shows the error.
-    });
+  if (dependenciesPreloaded) return;
+  dependenciesPreloaded = true;
+  whenIdleLater("dependencies-code", () =>
+    loadDependencies()
+      .then((m) => m.preloadDependencies())
+      .catch(() => {
+        // A visit loads it again and shows the error.
+      }),
+  );
 }
 
 function ViewFor({ view }: { view: ViewId }) {
@@ -310,17 +315,10 @@ function Startup() {
 
   useEffect(() => {
     window.__batonMounted = true;
-    const cancelDependencies = afterFirstDrawn(preloadDependencies);
-    // The charting code the other pages draw with: loaded before a visit asks for it.
-    const cancelCharts = afterFirstDrawn(() => {
-      loadEcharts().catch(() => {
-        // A chart that needs it loads it again and says when it cannot.
-      });
-    });
-    return () => {
-      cancelDependencies();
-      cancelCharts();
-    };
+    // Once the first page is drawn, one piece per idle moment (`idleWork`): the charting code
+    // the other pages draw with and its chart kinds' one-off costs, then the Dependencies code.
+    warmBottleneckCharts();
+    preloadDependencies();
   }, []);
 
   if (startup.isPending) {

@@ -63,8 +63,28 @@ export function afterFirstDrawn(work: () => void): () => void {
   };
 }
 
+/** When a page was opened or its filters changed and it has not been drawn since (performance.now()). */
+let pageAskedAt: number | null = null;
+/** How long a page opened or changed counts as being drawn at most (a page without charts never marks it). */
+const PAGE_SETTLING_MS = 3_000;
+
+/**
+ * A page was opened or its filters changed and it has not yet been drawn (for at most 3 s): idle
+ * work (`idleWork`) waits meanwhile, so it never lands in what a person is waiting for.
+ */
+export function pageSettling(): boolean {
+  if (pageAskedAt === null) return false;
+  const p = perf();
+  const now = p ? p.now() : Date.now();
+  return now - pageAskedAt < PAGE_SETTLING_MS;
+}
+
 /** Puts a named mark on the page's performance timeline. */
 export function mark(name: string): void {
+  if (name.startsWith("baton:nav:") || name.startsWith("baton:filter-change")) {
+    const p = perf();
+    pageAskedAt = p ? p.now() : Date.now();
+  } else if (name.startsWith("baton:drawn:")) pageAskedAt = null;
   if (firstDrawnWaiters !== null && name.startsWith("baton:drawn:")) {
     const run = firstDrawnWaiters;
     firstDrawnWaiters = null;
