@@ -8,9 +8,9 @@ import {
   useQueryClient,
 } from "@tanstack/react-query";
 import { type ComponentType, lazy, type ReactNode, Suspense, useEffect, useState } from "react";
-import { warmBottleneckCharts } from "../bottlenecks/options";
 import { MetricPanelProvider } from "../metrics/MetricInfo";
 import { ThemeController } from "../settings/theme";
+import { loadEcharts } from "../shared/EChart";
 import { ViewErrorBoundary } from "../shared/ErrorBoundary";
 import { Icon } from "../shared/Icon";
 import { whenIdleLater } from "../shared/idleWork";
@@ -316,8 +316,12 @@ function Startup() {
   useEffect(() => {
     window.__batonMounted = true;
     // Once the first page is drawn, one piece per idle moment (`idleWork`): the charting code
-    // the other pages draw with and its chart kinds' one-off costs, then the Dependencies code.
-    warmBottleneckCharts();
+    // the other pages draw with, then the Dependencies code.
+    whenIdleLater("echarts", () =>
+      loadEcharts().catch(() => {
+        // A chart that needs it loads it again and says when it cannot.
+      }),
+    );
     preloadDependencies();
   }, []);
 

@@ -1,6 +1,6 @@
 //! ECharts options for the Bottlenecks page, laid out from the report Rust computed.
 
-import type { BottleneckReport, RangeInfo, Stage } from "../lib/ipc";
+import type { BottleneckReport, Stage } from "../lib/ipc";
 import {
   CHART_FONT,
   CLICK_HINT,
@@ -11,11 +11,10 @@ import {
   tooltipBase,
   valueAxisBase,
 } from "../shared/chartStyle";
-import { warmChart } from "../shared/chartWarmup";
 import type { ChartOption } from "../shared/EChart";
 import { escapeHtml } from "../shared/EChart";
 import { formatCount, formatDay, formatDayShort, formatDays } from "../shared/format";
-import { type ChartPalette, chartPalette, type ResolvedTheme } from "../shared/theme";
+import type { ChartPalette, ResolvedTheme } from "../shared/theme";
 import { PR_SEGMENT_LABELS, STAGE_LABELS } from "../workgraph/vocabulary";
 
 type Colors = { p: ChartPalette; theme: ResolvedTheme };
@@ -58,11 +57,7 @@ export function cellValue(
   return measure === "median" ? cell.medianDays : cell.totalDays;
 }
 
-export function matrixOption(
-  report: Pick<BottleneckReport, "stages" | "matrix">,
-  measure: MatrixMeasure,
-  c: Colors,
-): ChartOption {
+export function matrixOption(report: BottleneckReport, measure: MatrixMeasure, c: Colors): ChartOption {
   const { p, theme } = c;
   const stages = report.stages;
   const teams = report.matrix;
@@ -162,10 +157,7 @@ export function matrixOption(
   };
 }
 
-export function queuesOption(
-  report: Pick<BottleneckReport, "queues"> & { range: Pick<RangeInfo, "dates"> },
-  c: Colors,
-): ChartOption {
+export function queuesOption(report: BottleneckReport, c: Colors): ChartOption {
   const { p } = c;
   const dates = report.range.dates;
   return {
@@ -216,7 +208,7 @@ const SEGMENT_COLORS = (c: Colors) => [
   c.p.series[1] ?? "#0f9488",
 ];
 
-export function prSegmentsOption(report: Pick<BottleneckReport, "prSegments">, c: Colors): ChartOption {
+export function prSegmentsOption(report: BottleneckReport, c: Colors): ChartOption {
   const { p } = c;
   const colors = SEGMENT_COLORS(c);
   return {
@@ -253,49 +245,4 @@ export function prSegmentsOption(report: Pick<BottleneckReport, "prSegments">, c
       data: [s.days.p50 ?? 0],
     })),
   };
-}
-
-/**
- * The page's three kinds of chart drawn once off screen in idle moments (`chartWarmup`), from a
- * made-up two-team input with every part the real charts have (a heat map with its visual map
- * and labels, lines with a legend, stacked bars with labels inside): the first visit then draws
- * without ECharts' one-off costs. Nothing of it is shown.
- */
-export function warmBottleneckCharts(): void {
-  const colors: Colors = { p: chartPalette("light"), theme: "light" };
-  const cells = (days: number) => [
-    { stage: "queue" as const, items: 2, medianDays: days, totalDays: days * 2 },
-    { stage: "review" as const, items: 0, medianDays: null, totalDays: null },
-  ];
-  const warmMatrix = {
-    stages: ["queue", "review"] as Stage[],
-    matrix: [
-      { teamId: "a", teamName: "Team A", cells: cells(1.5) },
-      { teamId: "b", teamName: "Team B", cells: cells(4) },
-    ],
-  };
-  warmChart("bottleneck-matrix", () => matrixOption(warmMatrix, "median", colors));
-  warmChart("bottleneck-queues", () =>
-    queuesOption(
-      {
-        range: { dates: ["2026-01-01", "2026-01-02", "2026-01-03"] },
-        queues: [
-          { stage: "queue", counts: [1, 3, 2] },
-          { stage: "review", counts: [0, 1, 4] },
-        ],
-      },
-      colors,
-    ),
-  );
-  warmChart("bottleneck-pr-segments", () =>
-    prSegmentsOption(
-      {
-        prSegments: [
-          { segment: "coding", days: { count: 3, p50: 1.2, p85: 2.5, p95: 3, mean: 1.4 } },
-          { segment: "review", days: { count: 3, p50: 0.8, p85: 1.5, p95: 2, mean: 0.9 } },
-        ],
-      },
-      colors,
-    ),
-  );
 }

@@ -5,11 +5,10 @@
 import { GraphChart, type GraphSeriesOption } from "echarts/charts";
 import { use } from "echarts/core";
 import type { DepsReport, TeamDependency, TeamNode } from "../lib/ipc";
-import { warmChart } from "../shared/chartWarmup";
 import { type ChartOption, escapeHtml } from "../shared/EChart";
 import { formatCount, formatDays } from "../shared/format";
-import { type ChartPalette, chartPalette, type ResolvedTheme } from "../shared/theme";
-import { ageColor, type TeamColors, teamColors } from "./palette";
+import type { ChartPalette, ResolvedTheme } from "../shared/theme";
+import { ageColor, type TeamColors } from "./palette";
 
 use([GraphChart]);
 
@@ -19,15 +18,12 @@ const NODE_PREFIX = "team:";
 const EDGE_PREFIX = "link:";
 
 /** Links between different teams (a team's links to itself are in the matrix's diagonal). */
-export function crossTeamLinks(report: Pick<DepsReport, "matrix">): TeamDependency[] {
+export function crossTeamLinks(report: DepsReport): TeamDependency[] {
   return report.matrix.filter((c) => c.blockerTeamId !== c.blockedTeamId);
 }
 
 /** Teams drawn on the map: those with a link to or from another team, and the chosen ones. */
-export function mapTeams(
-  report: Pick<DepsReport, "teams" | "matrix">,
-  chosen: readonly string[],
-): TeamNode[] {
+export function mapTeams(report: DepsReport, chosen: readonly string[]): TeamNode[] {
   const linked = new Set(crossTeamLinks(report).flatMap((c) => [c.blockerTeamId, c.blockedTeamId]));
   return report.teams.filter((t) => linked.has(t.teamId) || chosen.includes(t.teamId));
 }
@@ -49,7 +45,7 @@ export function mapHit(report: DepsReport, name: string): MapHit | null {
 }
 
 export function teamMapOption(
-  report: Pick<DepsReport, "teams" | "matrix">,
+  report: DepsReport,
   chosen: readonly string[],
   measure: AgeMeasure,
   colors: TeamColors,
@@ -171,38 +167,4 @@ export function teamMapOption(
     },
     series: [series],
   } as unknown as ChartOption;
-}
-
-/**
- * The team map drawn once off screen in an idle moment (`chartWarmup`), from a made-up map of
- * three teams with arrows both ways (labels, arrow labels, curved arrows, as the real map): its
- * first visit then draws without ECharts' one-off costs for the graph series. Nothing is shown.
- */
-export function warmTeamMap(): void {
-  const team = (teamId: string, blocking: number, blocked: number): TeamNode => ({
-    teamId,
-    teamName: `Team ${teamId}`,
-    blocking,
-    blocked,
-    cycleP50Days: 3,
-    cycleP85Days: 9,
-    defaultPercentiles: false,
-  });
-  const link = (from: string, to: string, openLinks: number, days: number): TeamDependency => ({
-    blockerTeamId: from,
-    blockerTeam: `Team ${from}`,
-    blockedTeamId: to,
-    blockedTeam: `Team ${to}`,
-    openLinks,
-    totalDays: days * openLinks,
-    oldestDays: days * 2,
-    medianDays: days,
-  });
-  const map = {
-    teams: [team("a", 3, 1), team("b", 1, 2), team("c", 0, 1)],
-    matrix: [link("a", "b", 2, 4), link("b", "a", 1, 20), link("a", "c", 1, 60)],
-  };
-  warmChart("team-map", () =>
-    teamMapOption(map, [], "median", teamColors(map.teams, "light"), chartPalette("light"), "light"),
-  );
 }

@@ -1,6 +1,6 @@
 /**
- * Work for later pages done while the window is idle, one piece per idle moment: loading a page's
- * code, starting its layout worker, paying a chart type's one-off costs (`chartWarmup`). Each
+ * Work for later pages done while the window is idle, one piece per idle moment: loading the
+ * charting code, a page's code, starting its layout worker. Each
  * piece is a task of its own, so no two of them add up to one long stall, and a piece waits while
  * a page's charts are drawing (a filter change, a page being opened): it never lands between the
  * draws a person is waiting for. Each piece's synchronous part is a `baton:idle:<name>` measure

@@ -13,7 +13,6 @@ import { teamColors } from "../deps/palette";
 import { depsQueries } from "../deps/queries";
 import { MatrixTable, TeamMap } from "../deps/TeamMap";
 import { TouchesMatrix, TouchPanel } from "../deps/Touches";
-import { warmTeamMap } from "../deps/teamMap";
 import "../deps/deps.css";
 import { ItemDetailPanel } from "../items/ItemDetailPanel";
 import type { DepsFilter, TeamDependency, TouchCell, TouchesQuery } from "../lib/ipc";
@@ -23,13 +22,9 @@ import { staleClass, useAfterDelay } from "../shared/states";
 import { useResolvedTheme } from "../shared/theme";
 import { ViewHeader } from "./ViewHeader";
 
-/**
- * Loads what the page's graph needs before the page is opened (see `preloadItemGraph`) and pays
- * the team map's one-off drawing costs (`warmTeamMap`), each in an idle moment of its own.
- */
+/** Loads what the page's graph needs before the page is opened (see `preloadItemGraph`). */
 export function preloadDependencies(): void {
   preloadItemGraph();
-  warmTeamMap();
 }
 
 function scrollToGraph() {
