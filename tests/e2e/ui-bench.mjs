@@ -21,7 +21,9 @@
 //   Dependencies ready      from the click in the navigation to the report, the team map and
 //                           the item graph drawn (budget 1,000 ms);
 //   longest main-thread stall while each page loads (budget 200 ms: scrolling is never blocked
-//                           longer), measured by a 10 ms heartbeat timer.
+//                           longer), measured by a 10 ms heartbeat timer; the notes give each
+//                           step's longest, and each gap over 50 ms with the measures that ended
+//                           in it (a chart's drawing task, an IPC answer, an idle piece).
 // It prints each median against its budget and exits 1 when one is missed (2 when it cannot
 // run). Figures go to --json (default target/ui-bench/latest.json).
 //

@@ -12,6 +12,8 @@
 //!   start of its render to its commit;
 //! - `baton:chart:<chart>` (a measure) — from a chart's new data to its drawing done: ECharts'
 //!   `finished` event, or for Baton's own charts the browser having painted the commit;
+//! - `baton:idle:<piece>` (a measure) — a piece of work for later pages run in an idle moment
+//!   (`idleWork`);
 //! - `baton:drawn:<page>` — the page shows the answer to what was asked and every chart on it has
 //!   finished drawing (the page has settled).
 //!
