@@ -21,7 +21,9 @@
 //   Dependencies ready      from the click in the navigation to the report, the team map and
 //                           the item graph drawn (budget 1,000 ms);
 //   longest main-thread stall while each page loads (budget 200 ms: scrolling is never blocked
-//                           longer), measured by a 10 ms heartbeat timer.
+//                           longer), measured by a 10 ms heartbeat timer; the notes give each
+//                           step's longest, and each gap over 50 ms with the measures that ended
+//                           in it (a chart's drawing task, an IPC answer, an idle piece).
 // It prints each median against its budget and exits 1 when one is missed (2 when it cannot
 // run). Figures go to --json (default target/ui-bench/latest.json).
 //
@@ -213,10 +215,13 @@ async function startStallWatch(driver) {
     `
     clearInterval(window.__benchBeat);
     window.__benchStall = 0;
+    // Every gap over 50 ms (page time it began, its length), for the notes: which work made it.
+    window.__benchGaps = [];
     let last = performance.now();
     window.__benchBeat = setInterval(() => {
       const t = performance.now();
       window.__benchStall = Math.max(window.__benchStall, t - last);
+      if (t - last > 50) window.__benchGaps.push([last, t - last]);
       last = t;
     }, 10);
     // With --frames, painted frames: how many, and the longest wait for the next one (a frame
@@ -249,6 +254,32 @@ async function readStall(driver) {
  */
 async function takeStall(driver) {
   return driver.execute("const s = window.__benchStall ?? 0; window.__benchStall = 0; return s;");
+}
+
+/**
+ * The gaps over 50 ms since the last call, each with what the page's measures say ran in it (a
+ * chart's drawing task, an IPC answer arriving) and the marks placed in it: where a stall's time
+ * went. `after` is the step's start (page time), for readable offsets.
+ */
+async function takeGaps(driver, step, after) {
+  const gaps = await driver.execute("const g = window.__benchGaps ?? []; window.__benchGaps = []; return g;");
+  if (!gaps.length) return null;
+  const entries = await timeline(driver);
+  const described = gaps.map(([start, length]) => {
+    const end = start + length;
+    const inside = entries
+      .filter((e) => {
+        const eEnd = e.start + (e.duration ?? 0);
+        return e.type === "measure" ? eEnd > start && eEnd <= end + 1 && !e.name.startsWith("baton:chart:") : e.start >= start && e.start <= end;
+      })
+      .map((e) =>
+        e.type === "measure"
+          ? `${e.name.replace(/^baton:/, "")} ${Math.round(e.duration)} ms ending +${Math.round(e.start + e.duration - start)}`
+          : `mark ${e.name.replace(/^baton:/, "")} +${Math.round(e.start - start)}`,
+      );
+    return `${Math.round(length)} ms from ${Math.round(start - after)}${inside.length ? ` (${inside.join(", ")})` : ""}`;
+  });
+  return `gaps over 50 ms in ${step}: ${described.join("; ")}`;
 }
 
 /** Painted frames since the last call: how many, and the longest gap between two (ms). */
@@ -427,6 +458,7 @@ async function oneRun(run) {
     let drawn = await waitMark(driver, "baton:drawn:flow", nav);
     figures["Flow: first visit → every chart settled"] = drawn - nav;
     const stalls = { "Flow first visit": await takeStall(driver) };
+    const gapNotes = [await takeGaps(driver, "Flow first visit", nav)];
     await sleep(300);
     notes.push(
       `flow first visit CPU to 300 ms after: ${cpuSpent(firstCpu, cpuByThread(children[1].pid)).text}`,
@@ -447,6 +479,7 @@ async function oneRun(run) {
       const drawn = await waitMark(driver, "baton:drawn:flow", change);
       flowTimes.push(drawn - change);
       flowStalls.push(await takeStall(driver));
+      gapNotes.push(await takeGaps(driver, `Flow team filter ${i + 1}`, change));
       const frames = await takeFrames(driver);
       if (i === 0) {
         entries = await timeline(driver);
@@ -479,6 +512,7 @@ async function oneRun(run) {
     drawn = await waitMark(driver, "baton:drawn:flow", change);
     figures["Flow: date range → every chart settled"] = drawn - change;
     stalls["Flow date range"] = await takeStall(driver);
+    gapNotes.push(await takeGaps(driver, "Flow date range", change));
     await closePopover(driver);
     await sleep(300);
     notes.push(`flow date range CPU to 300 ms after: ${cpuSpent(cpu, cpuByThread(driverPid)).text}`);
@@ -492,6 +526,7 @@ async function oneRun(run) {
     drawn = await waitMark(driver, "baton:drawn:bottlenecks", nav);
     figures["Bottlenecks: first visit → every chart settled"] = drawn - nav;
     stalls["Bottlenecks first visit"] = await takeStall(driver);
+    gapNotes.push(await takeGaps(driver, "Bottlenecks first visit", nav));
     await sleep(300);
     notes.push(`bottlenecks first visit CPU to 300 ms after: ${cpuSpent(cpu, cpuByThread(driverPid)).text}`);
     cpu = cpuByThread(driverPid);
@@ -503,6 +538,7 @@ async function oneRun(run) {
     notes.push(`bottlenecks team filter: ${ipcSince(entries, change).join(", ")}`);
     await closePopover(driver);
     stalls["Bottlenecks team filter"] = await takeStall(driver);
+    gapNotes.push(await takeGaps(driver, "Bottlenecks team filter", change));
     await sleep(300);
     notes.push(`bottlenecks team filter CPU to 300 ms after: ${cpuSpent(cpu, cpuByThread(driverPid)).text}`);
     stall = Math.max(stall, stalls["Bottlenecks first visit"], stalls["Bottlenecks team filter"]);
@@ -520,6 +556,7 @@ async function oneRun(run) {
       `dependencies: report drawn ${Math.round(report - nav)} ms, graph drawn ${Math.round(graph - nav)} ms; ${ipcSince(entries, nav).join(", ")}`,
     );
     stalls.Dependencies = await readStall(driver);
+    gapNotes.push(await takeGaps(driver, "Dependencies", nav));
     await sleep(300);
     notes.push(`dependencies CPU to 300 ms after: ${cpuSpent(cpu, cpuByThread(driverPid)).text}`);
     figures["longest main-thread stall"] = Math.max(stall, stalls.Dependencies);
@@ -528,6 +565,7 @@ async function oneRun(run) {
         .map(([step, ms]) => `${step} ${Math.round(ms)} ms`)
         .join(", ")}`,
     );
+    for (const note of gapNotes) if (note) notes.push(note);
   } finally {
     await driver.stop();
     for (const child of children.reverse()) await stop(child);

@@ -13,7 +13,7 @@ import { ThemeController } from "../settings/theme";
 import { loadEcharts } from "../shared/EChart";
 import { ViewErrorBoundary } from "../shared/ErrorBoundary";
 import { Icon } from "../shared/Icon";
-import { afterFirstDrawn } from "../shared/perf";
+import { whenIdleLater } from "../shared/idleWork";
 import { useRoute, type ViewId } from "../shared/route";
 import { SaveNotices } from "../shared/SaveNotices";
 import { Banner, ErrorState, LoadingState } from "../shared/states";
@@ -89,12 +89,17 @@ function DependenciesRoute() {
   );
 }
 
+let dependenciesPreloaded = false;
 function preloadDependencies() {
-  loadDependencies()
-    .then((m) => m.preloadDependencies())
-    .catch(() => {
-      // A visit loads it again and shows the error.
-    });
+  if (dependenciesPreloaded) return;
+  dependenciesPreloaded = true;
+  whenIdleLater("dependencies-code", () =>
+    loadDependencies()
+      .then((m) => m.preloadDependencies())
+      .catch(() => {
+        // A visit loads it again and shows the error.
+      }),
+  );
 }
 
 function ViewFor({ view }: { view: ViewId }) {
@@ -310,17 +315,14 @@ function Startup() {
 
   useEffect(() => {
     window.__batonMounted = true;
-    const cancelDependencies = afterFirstDrawn(preloadDependencies);
-    // The charting code the other pages draw with: loaded before a visit asks for it.
-    const cancelCharts = afterFirstDrawn(() => {
+    // Once the first page is drawn, one piece per idle moment (`idleWork`): the charting code
+    // the other pages draw with, then the Dependencies code.
+    whenIdleLater("echarts", () =>
       loadEcharts().catch(() => {
         // A chart that needs it loads it again and says when it cannot.
-      });
-    });
-    return () => {
-      cancelDependencies();
-      cancelCharts();
-    };
+      }),
+    );
+    preloadDependencies();
   }, []);
 
   if (startup.isPending) {

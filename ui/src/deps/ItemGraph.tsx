@@ -8,6 +8,7 @@ import { MetricInfo } from "../metrics/MetricInfo";
 import { fileStem, saveCsv, saveImage, toCsv } from "../shared/csv";
 import { formatCount } from "../shared/format";
 import { Icon } from "../shared/Icon";
+import { whenIdleLater } from "../shared/idleWork";
 import { Menu } from "../shared/Menu";
 import { mark } from "../shared/perf";
 import { EmptyState, ErrorState } from "../shared/states";
@@ -40,10 +41,12 @@ function loadGraphCode(): Promise<typeof GraphCanvasModule> {
  * when the first page has settled and the window is idle), so the page does not wait for them.
  */
 export function preloadItemGraph(): void {
-  prewarmLayout();
-  loadGraphCode().catch(() => {
-    // The visit loads it again and shows the error where the graph goes.
-  });
+  whenIdleLater("layout-worker", prewarmLayout);
+  whenIdleLater("graph-code", () =>
+    loadGraphCode().catch(() => {
+      // The visit loads it again and shows the error where the graph goes.
+    }),
+  );
 }
 
 import { depsQueries } from "./queries";

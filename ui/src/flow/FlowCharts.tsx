@@ -6,6 +6,7 @@ import { memo, type ReactNode, type RefObject, useMemo } from "react";
 import type { FlowFilter, FlowReport, FlowSelection } from "../lib/ipc";
 import { MetricInfo } from "../metrics/MetricInfo";
 import { formatCount, formatDay, formatDays, formatDecimal, formatPercent } from "../shared/format";
+import { InTurn } from "../shared/InTurn";
 import { type PlotApi, PlotChart, type PlotHit } from "../shared/PlotChart";
 import { BarChart } from "../shared/SimpleCharts";
 import { TipLines } from "../shared/TipLines";
@@ -308,187 +309,205 @@ export const FlowCharts = memo(function FlowCharts({
           onClick: drill,
         })}
       />
-      <ChartPanel
-        wide
-        testId="flow-scatter"
-        title="Cycle-time scatter"
-        metricId="flow-scatter"
-        subtitle={
-          scatter.sampled
-            ? `One dot per finished item, with the 50th, 85th and 95th percentiles. Showing a sample of ${formatCount(scatter.points.length)} of ${formatCount(scatter.total)} items (every item above the 95th percentile is kept; the percentiles use all of them). Click a dot to open its item.`
-            : `One dot per finished item (${formatCount(scatter.total)}), with the 50th, 85th and 95th percentiles. Click a dot to open its item.`
-        }
-        csv={() => scatterRows(report)}
-        empty={empty(scatter.total === 0, "No finished items", noFinished)}
-        plot={draw(plots.scatter, {
-          testId: "flow-scatter-chart",
-          height: 340,
-          columns: "bands",
-          xName: "Day finished",
-          yName: "Cycle time (days)",
-          integer: false,
-          pointer: "none",
-          formatCategory: dayLabel,
-          label: describeRange(`Cycle-time scatter of ${scatter.total} items`, report),
-          onClick: onOpenItem,
-        })}
-        headerExtra={
-          scatter.sampled ? (
-            <span className="tag tag-warning" data-testid="flow-scatter-sampled">
-              sample of {formatCount(scatter.points.length)} of {formatCount(scatter.total)}
-            </span>
-          ) : null
-        }
-      />
-      <ChartPanel
-        testId="flow-throughput"
-        title="Throughput"
-        metricId="flow-throughput"
-        subtitle="Items finished per day (bars) and per week (line; hollow points are partial weeks). A finish at midnight counts on the day it starts. A past day can change when the range end moves: work reopened later is unfinished again. Click a bar or a week to list its items."
-        csv={() => throughputRows(report)}
-        empty={empty(finished === 0, "No finished items", noFinished)}
-        plot={draw(plots.throughput, {
-          testId: "flow-throughput-chart",
-          height: 300,
-          columns: "bands",
-          xName: "Day",
-          yName: "Items per day",
-          y2Name: "Items per week",
-          formatCategory: dayLabel,
-          label: describeRange(`Throughput, ${finished} items finished`, report),
-          onClick: drill,
-        })}
-      />
-      <ChartPanel
-        testId="flow-wip"
-        title="Work in progress"
-        metricId="flow-wip"
-        subtitle="Items started and not yet finished at the end of each day, with the average; pull requests waiting for review count. A past day can change when the range end moves: work reopened later is in progress again. Click a day to list its items."
-        csv={() => wipRows(report)}
-        empty={empty(
-          report.wipDaily.every((n) => n === 0),
-          "Nothing in progress",
-          `No items were in progress ${span}.`,
-        )}
-        plot={draw(plots.wip, {
-          testId: "flow-wip-chart",
-          height: 300,
-          columns: "points",
-          xName: "Day",
-          yName: "Items in progress (count)",
-          pointer: "line",
-          formatCategory: dayLabel,
-          label: describeRange("Work in progress per day", report),
-          onClick: drill,
-        })}
-      />
-      <ChartPanel
-        wide
-        testId="flow-aging"
-        title="Aging work in progress"
-        metricId="flow-age"
-        subtitle={`Items in progress at the end of ${formatDay(report.range.to)} by their stage, higher is older; colour is pace against the range's finished items, lines are the 50th and 85th percentile cycle times. ${
-          report.inProgress > report.aging.length
-            ? `The ${formatCount(report.aging.length)} oldest of ${formatCount(report.inProgress)} are drawn. `
-            : ""
-        }Click a dot to open its item, or a column to list its items.`}
-        csv={() => agingRows(report)}
-        empty={empty(
-          report.aging.length === 0,
-          "Nothing in progress",
-          `No items were in progress at the end of ${formatDay(report.range.to)}.`,
-        )}
-        plot={draw(plots.aging, {
-          testId: "flow-aging-chart",
-          height: 360,
-          top: 64,
-          columns: "bands",
-          xName: "Stage now",
-          yName: "Age (days since start)",
-          integer: false,
-          pointer: "none",
-          shadeColumns: true,
-          keyColumns: true,
-          label: describeRange(`Aging work in progress, ${report.inProgress} items`, report),
-          onClick: (click) => ("item" in click ? onOpenItem(click.item) : drill(click.selection)),
-        })}
-      />
-      <ChartPanel
-        testId="flow-efficiency"
-        title="Flow efficiency"
-        metricId="flow-efficiency"
-        subtitle={
-          report.efficiency.aggregate === null
-            ? "Share of each finished item's cycle spent in active work."
-            : `Finished items by the share of their cycle spent in active work. Over all of them: ${formatPercent(report.efficiency.aggregate)} (dashed line). Click a bar to list its items.`
-        }
-        csv={() => efficiencyRows(report)}
-        empty={empty(report.efficiency.count === 0, "No finished items", noFinished)}
-        plot={draw(plots.efficiency, {
-          testId: "flow-efficiency-chart",
-          height: 280,
-          columns: "bands",
-          xName: "Flow efficiency (active ÷ cycle time)",
-          yName: "Finished items (count)",
-          label: describeRange("Flow efficiency histogram", report),
-          onClick: drill,
-        })}
-      />
-      <ChartPanel
-        testId="flow-distribution"
-        title="Flow distribution"
-        metricId="flow-distribution"
-        subtitle="Items finished in the range and in progress at its end, by kind. Click a bar to list its items."
-        csv={() => distributionRows(report)}
-        empty={empty(
-          report.distribution.length === 0,
-          "No items to split",
-          `No items finished or were in progress ${span}.`,
-        )}
-        plot={() => (
-          <DistributionChart
-            report={report}
-            palette={colors.p}
-            theme={theme}
-            onClick={(seriesIndex, dataIndex) => drill(distributionSelection(report, seriesIndex, dataIndex))}
-          />
-        )}
-      />
-      <ChartPanel
-        testId="flow-percentiles"
-        title="Cycle time by team"
-        metricId="flow-percentiles"
-        subtitle="Percentiles of the cycle times of items finished in the range (nearest rank). Click a team to list its items."
-        csv={() => percentileRows(report)}
-        empty={empty(report.cycleTime.count === 0, "No finished items", noFinished)}
-      >
-        <PercentileTable report={report} filter={filter} onDrill={onDrill} />
-      </ChartPanel>
-      <ChartPanel
-        testId="flow-littles-law"
-        title="Little's law check"
-        metricId="flow-littles-law"
-        subtitle="Over the range, average work in progress should be close to throughput × average cycle time. When they differ by more than 20%, the card says why."
-        csv={() => littlesLawRows(report)}
-        empty={empty(
-          report.littlesLaw.averageCycleDays === null,
-          "Not enough finished work",
-          `The check needs items finished ${span}.`,
-        )}
-        footer={
-          <p className="muted small">
-            Days and weeks are counted as defined in{" "}
-            <MetricInfo
-              id="flow-timelines"
-              label="How an item's history becomes flow"
-              text="how histories become flow"
+      <InTurn wide height={430}>
+        <ChartPanel
+          wide
+          testId="flow-scatter"
+          title="Cycle-time scatter"
+          metricId="flow-scatter"
+          subtitle={
+            scatter.sampled
+              ? `One dot per finished item, with the 50th, 85th and 95th percentiles. Showing a sample of ${formatCount(scatter.points.length)} of ${formatCount(scatter.total)} items (every item above the 95th percentile is kept; the percentiles use all of them). Click a dot to open its item.`
+              : `One dot per finished item (${formatCount(scatter.total)}), with the 50th, 85th and 95th percentiles. Click a dot to open its item.`
+          }
+          csv={() => scatterRows(report)}
+          empty={empty(scatter.total === 0, "No finished items", noFinished)}
+          plot={draw(plots.scatter, {
+            testId: "flow-scatter-chart",
+            height: 340,
+            columns: "bands",
+            xName: "Day finished",
+            yName: "Cycle time (days)",
+            integer: false,
+            pointer: "none",
+            formatCategory: dayLabel,
+            label: describeRange(`Cycle-time scatter of ${scatter.total} items`, report),
+            onClick: onOpenItem,
+          })}
+          headerExtra={
+            scatter.sampled ? (
+              <span className="tag tag-warning" data-testid="flow-scatter-sampled">
+                sample of {formatCount(scatter.points.length)} of {formatCount(scatter.total)}
+              </span>
+            ) : null
+          }
+        />
+      </InTurn>
+      <InTurn height={360}>
+        <ChartPanel
+          testId="flow-throughput"
+          title="Throughput"
+          metricId="flow-throughput"
+          subtitle="Items finished per day (bars) and per week (line; hollow points are partial weeks). A finish at midnight counts on the day it starts. A past day can change when the range end moves: work reopened later is unfinished again. Click a bar or a week to list its items."
+          csv={() => throughputRows(report)}
+          empty={empty(finished === 0, "No finished items", noFinished)}
+          plot={draw(plots.throughput, {
+            testId: "flow-throughput-chart",
+            height: 300,
+            columns: "bands",
+            xName: "Day",
+            yName: "Items per day",
+            y2Name: "Items per week",
+            formatCategory: dayLabel,
+            label: describeRange(`Throughput, ${finished} items finished`, report),
+            onClick: drill,
+          })}
+        />
+      </InTurn>
+      <InTurn height={360}>
+        <ChartPanel
+          testId="flow-wip"
+          title="Work in progress"
+          metricId="flow-wip"
+          subtitle="Items started and not yet finished at the end of each day, with the average; pull requests waiting for review count. A past day can change when the range end moves: work reopened later is in progress again. Click a day to list its items."
+          csv={() => wipRows(report)}
+          empty={empty(
+            report.wipDaily.every((n) => n === 0),
+            "Nothing in progress",
+            `No items were in progress ${span}.`,
+          )}
+          plot={draw(plots.wip, {
+            testId: "flow-wip-chart",
+            height: 300,
+            columns: "points",
+            xName: "Day",
+            yName: "Items in progress (count)",
+            pointer: "line",
+            formatCategory: dayLabel,
+            label: describeRange("Work in progress per day", report),
+            onClick: drill,
+          })}
+        />
+      </InTurn>
+      <InTurn wide height={430}>
+        <ChartPanel
+          wide
+          testId="flow-aging"
+          title="Aging work in progress"
+          metricId="flow-age"
+          subtitle={`Items in progress at the end of ${formatDay(report.range.to)} by their stage, higher is older; colour is pace against the range's finished items, lines are the 50th and 85th percentile cycle times. ${
+            report.inProgress > report.aging.length
+              ? `The ${formatCount(report.aging.length)} oldest of ${formatCount(report.inProgress)} are drawn. `
+              : ""
+          }Click a dot to open its item, or a column to list its items.`}
+          csv={() => agingRows(report)}
+          empty={empty(
+            report.aging.length === 0,
+            "Nothing in progress",
+            `No items were in progress at the end of ${formatDay(report.range.to)}.`,
+          )}
+          plot={draw(plots.aging, {
+            testId: "flow-aging-chart",
+            height: 360,
+            top: 64,
+            columns: "bands",
+            xName: "Stage now",
+            yName: "Age (days since start)",
+            integer: false,
+            pointer: "none",
+            shadeColumns: true,
+            keyColumns: true,
+            label: describeRange(`Aging work in progress, ${report.inProgress} items`, report),
+            onClick: (click) => ("item" in click ? onOpenItem(click.item) : drill(click.selection)),
+          })}
+        />
+      </InTurn>
+      <InTurn height={360}>
+        <ChartPanel
+          testId="flow-efficiency"
+          title="Flow efficiency"
+          metricId="flow-efficiency"
+          subtitle={
+            report.efficiency.aggregate === null
+              ? "Share of each finished item's cycle spent in active work."
+              : `Finished items by the share of their cycle spent in active work. Over all of them: ${formatPercent(report.efficiency.aggregate)} (dashed line). Click a bar to list its items.`
+          }
+          csv={() => efficiencyRows(report)}
+          empty={empty(report.efficiency.count === 0, "No finished items", noFinished)}
+          plot={draw(plots.efficiency, {
+            testId: "flow-efficiency-chart",
+            height: 280,
+            columns: "bands",
+            xName: "Flow efficiency (active ÷ cycle time)",
+            yName: "Finished items (count)",
+            label: describeRange("Flow efficiency histogram", report),
+            onClick: drill,
+          })}
+        />
+      </InTurn>
+      <InTurn height={360}>
+        <ChartPanel
+          testId="flow-distribution"
+          title="Flow distribution"
+          metricId="flow-distribution"
+          subtitle="Items finished in the range and in progress at its end, by kind. Click a bar to list its items."
+          csv={() => distributionRows(report)}
+          empty={empty(
+            report.distribution.length === 0,
+            "No items to split",
+            `No items finished or were in progress ${span}.`,
+          )}
+          plot={() => (
+            <DistributionChart
+              report={report}
+              palette={colors.p}
+              theme={theme}
+              onClick={(seriesIndex, dataIndex) =>
+                drill(distributionSelection(report, seriesIndex, dataIndex))
+              }
             />
-            .
-          </p>
-        }
-      >
-        <LittlesLaw report={report} />
-      </ChartPanel>
+          )}
+        />
+      </InTurn>
+      <InTurn height={360}>
+        <ChartPanel
+          testId="flow-percentiles"
+          title="Cycle time by team"
+          metricId="flow-percentiles"
+          subtitle="Percentiles of the cycle times of items finished in the range (nearest rank). Click a team to list its items."
+          csv={() => percentileRows(report)}
+          empty={empty(report.cycleTime.count === 0, "No finished items", noFinished)}
+        >
+          <PercentileTable report={report} filter={filter} onDrill={onDrill} />
+        </ChartPanel>
+      </InTurn>
+      <InTurn height={360}>
+        <ChartPanel
+          testId="flow-littles-law"
+          title="Little's law check"
+          metricId="flow-littles-law"
+          subtitle="Over the range, average work in progress should be close to throughput × average cycle time. When they differ by more than 20%, the card says why."
+          csv={() => littlesLawRows(report)}
+          empty={empty(
+            report.littlesLaw.averageCycleDays === null,
+            "Not enough finished work",
+            `The check needs items finished ${span}.`,
+          )}
+          footer={
+            <p className="muted small">
+              Days and weeks are counted as defined in{" "}
+              <MetricInfo
+                id="flow-timelines"
+                label="How an item's history becomes flow"
+                text="how histories become flow"
+              />
+              .
+            </p>
+          }
+        >
+          <LittlesLaw report={report} />
+        </ChartPanel>
+      </InTurn>
     </div>
   );
 });

@@ -43,3 +43,8 @@ export function queueDraw(job: () => void) {
   drawQueue.push(job);
   scheduleDraw();
 }
+
+/** How many draws wait in the queue. */
+export function drawsWaiting(): number {
+  return drawQueue.length;
+}

@@ -12,6 +12,8 @@
 //!   start of its render to its commit;
 //! - `baton:chart:<chart>` (a measure) — from a chart's new data to its drawing done: ECharts'
 //!   `finished` event, or for Baton's own charts the browser having painted the commit;
+//! - `baton:idle:<piece>` (a measure) — a piece of work for later pages run in an idle moment
+//!   (`idleWork`);
 //! - `baton:drawn:<page>` — the page shows the answer to what was asked and every chart on it has
 //!   finished drawing (the page has settled).
 //!
@@ -63,8 +65,28 @@ export function afterFirstDrawn(work: () => void): () => void {
   };
 }
 
+/** When a page was opened or its filters changed and it has not been drawn since (performance.now()). */
+let pageAskedAt: number | null = null;
+/** How long a page opened or changed counts as being drawn at most (a page without charts never marks it). */
+const PAGE_SETTLING_MS = 3_000;
+
+/**
+ * A page was opened or its filters changed and it has not yet been drawn (for at most 3 s): idle
+ * work (`idleWork`) waits meanwhile, so it never lands in what a person is waiting for.
+ */
+export function pageSettling(): boolean {
+  if (pageAskedAt === null) return false;
+  const p = perf();
+  const now = p ? p.now() : Date.now();
+  return now - pageAskedAt < PAGE_SETTLING_MS;
+}
+
 /** Puts a named mark on the page's performance timeline. */
 export function mark(name: string): void {
+  if (name.startsWith("baton:nav:") || name.startsWith("baton:filter-change")) {
+    const p = perf();
+    pageAskedAt = p ? p.now() : Date.now();
+  } else if (name.startsWith("baton:drawn:")) pageAskedAt = null;
   if (firstDrawnWaiters !== null && name.startsWith("baton:drawn:")) {
     const run = firstDrawnWaiters;
     firstDrawnWaiters = null;
