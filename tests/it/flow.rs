@@ -2054,6 +2054,13 @@ async fn picked_lists_equal_those_of_sorting_every_list() {
     for filter in &filters {
         let scope = flow::Scope::resolve(&ix, filter, end).unwrap();
         let report = flow::compute_flow(&ix, &mapping, &scope);
+        // The finished lists sorted on one thread or on two give the same page.
+        for apart in [0, usize::MAX] {
+            assert_eq!(
+                flow::compute_flow_sorting_apart(&ix, &mapping, &scope, apart),
+                report
+            );
+        }
         reopened += report.littles_law.reopened;
         let mut pass = engine::run(&ix, &mapping, &scope, Page::Flow);
 

@@ -131,15 +131,65 @@ fn notes(ix: &WorkIndex, pass: &engine::Pass) -> Vec<DataNote> {
     notes
 }
 
+/// Finished lists at least this long are sorted on two threads (the lead times and the finish
+/// order on one, the cycle times on the other, see [`sort_finished`]): below it a thread costs
+/// more than it saves.
+const SORT_APART: usize = 4_096;
+
+/// The finished items' sorted lists: the cycle times (whole range and per team, see
+/// [`sorted_cycles`]), the lead times, and the items themselves in finish order, for the
+/// scatter. (No two finished items share an item, so the finish order is the one a stable sort
+/// gives.) The cycles are sorted on another thread while this one sorts the rest, when there are
+/// enough of them; the lists are the same either way.
+fn sort_finished(
+    ix: &WorkIndex,
+    finished: &mut [engine::Finished],
+    apart: usize,
+) -> (Vec<f64>, Vec<(u32, Vec<f64>)>, Vec<f64>) {
+    let cycle_pairs = |finished: &[engine::Finished]| -> Vec<(f64, u32)> {
+        finished
+            .iter()
+            .filter_map(|f| f.cycle.map(|c| (c, ix.items[f.item as usize].team)))
+            .collect()
+    };
+    let mut leads: Vec<f64> = finished.iter().map(|f| f.lead).collect();
+    let sort_rest = |leads: &mut Vec<f64>, finished: &mut [engine::Finished]| {
+        percentile::sort_values(leads);
+        finished.sort_unstable_by_key(|f| (f.finish, f.item));
+    };
+    if finished.len() < apart {
+        let (cycles, by_team) = sorted_cycles(cycle_pairs(finished));
+        sort_rest(&mut leads, finished);
+        return (cycles, by_team, leads);
+    }
+    let pairs = cycle_pairs(finished);
+    let (cycles, by_team) = std::thread::scope(|threads| {
+        let apart = std::thread::Builder::new()
+            .name("baton-flow".into())
+            .spawn_scoped(threads, move || sorted_cycles(pairs));
+        match apart {
+            Ok(handle) => {
+                sort_rest(&mut leads, finished);
+                match handle.join() {
+                    Ok(sorted) => sorted,
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+            // No thread to be had: this one sorts everything.
+            Err(_) => {
+                let sorted = sorted_cycles(cycle_pairs(finished));
+                sort_rest(&mut leads, finished);
+                sorted
+            }
+        }
+    });
+    (cycles, by_team, leads)
+}
+
 /// The cycle times of the items finished in the range, sorted ascending, and the same per team
 /// (in the order the teams are first met), each sorted too: one sort of (cycle, team) pairs,
 /// dealt out to the teams in order, instead of a sort of every team's list and a hash per item.
-fn sorted_cycles(ix: &WorkIndex, pass: &engine::Pass) -> (Vec<f64>, Vec<(u32, Vec<f64>)>) {
-    let mut pairs: Vec<(f64, u32)> = pass
-        .finished
-        .iter()
-        .filter_map(|f| f.cycle.map(|c| (c, ix.items[f.item as usize].team)))
-        .collect();
+fn sorted_cycles(mut pairs: Vec<(f64, u32)>) -> (Vec<f64>, Vec<(u32, Vec<f64>)>) {
     // Pairs with the same cycle may end up in either order; each team's list and the whole list
     // are the same either way (equal cycles have the same bits).
     pairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
@@ -180,14 +230,30 @@ impl<'a> Dates<'a> {
 
 /// The Flow page from an index, a mapping and a scope (no I/O; titles left empty).
 pub fn compute_flow(ix: &WorkIndex, mapping: &Mapping, scope: &Scope) -> FlowReport {
-    let pass = engine::run(ix, mapping, scope, engine::Page::Flow);
-    flow_from_pass(ix, scope, pass)
+    compute_flow_sorting_apart(ix, mapping, scope, SORT_APART)
 }
 
-fn flow_from_pass(ix: &WorkIndex, scope: &Scope, mut pass: engine::Pass) -> FlowReport {
+/// [`compute_flow`] with the finished lists sorted on two threads from `apart` items on (what a
+/// test compares both ways with).
+#[doc(hidden)]
+pub fn compute_flow_sorting_apart(
+    ix: &WorkIndex,
+    mapping: &Mapping,
+    scope: &Scope,
+    apart: usize,
+) -> FlowReport {
+    let pass = engine::run(ix, mapping, scope, engine::Page::Flow);
+    flow_from_pass(ix, scope, pass, apart)
+}
+
+fn flow_from_pass(
+    ix: &WorkIndex,
+    scope: &Scope,
+    mut pass: engine::Pass,
+    apart: usize,
+) -> FlowReport {
     let n = scope.days;
-    let (cycles, by_team) = sorted_cycles(ix, &pass);
-    let mut leads: Vec<f64> = pass.finished.iter().map(|f| f.lead).collect();
+    let (cycles, by_team, leads) = sort_finished(ix, &mut pass.finished, apart);
 
     // Per-team cycle-time percentiles.
     let mut cycle_time_by_team: Vec<TeamPercentiles> = by_team
@@ -204,9 +270,8 @@ fn flow_from_pass(ix: &WorkIndex, scope: &Scope, mut pass: engine::Pass) -> Flow
         .collect();
     cycle_time_by_team.sort_by(|a, b| a.team_name.cmp(&b.team_name));
 
-    // Scatter: every finished item with a cycle time, or an even sample plus the outliers.
-    // (No two finished items share an item, so the order is the one a stable sort gives.)
-    pass.finished.sort_unstable_by_key(|f| (f.finish, f.item));
+    // Scatter: every finished item with a cycle time (in finish order), or an even sample plus
+    // the outliers.
     let with_cycle: Vec<&engine::Finished> =
         pass.finished.iter().filter(|f| f.cycle.is_some()).collect();
     let p95 = percentile::nearest_rank(&cycles, 95.0).unwrap_or(f64::MAX);
@@ -345,7 +410,7 @@ fn flow_from_pass(ix: &WorkIndex, scope: &Scope, mut pass: engine::Pass) -> Flow
         items: pass.items,
         skipped: pass.skipped,
         cycle_time: engine::percentiles_of_sorted(&cycles),
-        lead_time: engine::percentiles(&mut leads),
+        lead_time: engine::percentiles_of_sorted(&leads),
         cycle_time_by_team,
         scatter: Scatter {
             total: with_cycle.len() as u32,
