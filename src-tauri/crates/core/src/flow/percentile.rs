@@ -147,7 +147,7 @@ mod tests {
             let ages = numbers(seed, n, 1 + seed % 9 * 5);
             let items = numbers(seed + 1_000, n, u64::MAX);
             // Unique items: positions shuffled by the generator.
-            let mut records: Vec<(f64, u32)> = ages
+            let records: Vec<(f64, u32)> = ages
                 .iter()
                 .enumerate()
                 .map(|(k, a)| (*a as f64 * 0.25, (items[k] as u32 & !0xFFFF) | k as u32))
