@@ -131,6 +131,10 @@ fn notes(ix: &WorkIndex, pass: &engine::Pass) -> Vec<DataNote> {
     notes
 }
 
+/// Cycle times sorted ascending, and the same per team: (team, its cycle times) in the order
+/// the teams are first met.
+type SortedCycles = (Vec<f64>, Vec<(u32, Vec<f64>)>);
+
 /// Finished lists at least this long are sorted on two threads (the lead times and the finish
 /// order on one, the cycle times on the other, see [`sort_finished`]): below it a thread costs
 /// more than it saves.
@@ -145,7 +149,7 @@ fn sort_finished(
     ix: &WorkIndex,
     finished: &mut [engine::Finished],
     apart: usize,
-) -> (Vec<f64>, Vec<(u32, Vec<f64>)>, Vec<f64>) {
+) -> (SortedCycles, Vec<f64>) {
     let cycle_pairs = |finished: &[engine::Finished]| -> Vec<(f64, u32)> {
         finished
             .iter()
@@ -158,12 +162,12 @@ fn sort_finished(
         finished.sort_unstable_by_key(|f| (f.finish, f.item));
     };
     if finished.len() < apart {
-        let (cycles, by_team) = sorted_cycles(cycle_pairs(finished));
+        let sorted = sorted_cycles(cycle_pairs(finished));
         sort_rest(&mut leads, finished);
-        return (cycles, by_team, leads);
+        return (sorted, leads);
     }
     let pairs = cycle_pairs(finished);
-    let (cycles, by_team) = std::thread::scope(|threads| {
+    let sorted = std::thread::scope(|threads| {
         let apart = std::thread::Builder::new()
             .name("baton-flow".into())
             .spawn_scoped(threads, move || sorted_cycles(pairs));
@@ -183,13 +187,13 @@ fn sort_finished(
             }
         }
     });
-    (cycles, by_team, leads)
+    (sorted, leads)
 }
 
 /// The cycle times of the items finished in the range, sorted ascending, and the same per team
 /// (in the order the teams are first met), each sorted too: one sort of (cycle, team) pairs,
 /// dealt out to the teams in order, instead of a sort of every team's list and a hash per item.
-fn sorted_cycles(mut pairs: Vec<(f64, u32)>) -> (Vec<f64>, Vec<(u32, Vec<f64>)>) {
+fn sorted_cycles(mut pairs: Vec<(f64, u32)>) -> SortedCycles {
     // Pairs with the same cycle may end up in either order; each team's list and the whole list
     // are the same either way (equal cycles have the same bits).
     pairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
@@ -253,7 +257,7 @@ fn flow_from_pass(
     apart: usize,
 ) -> FlowReport {
     let n = scope.days;
-    let (cycles, by_team, leads) = sort_finished(ix, &mut pass.finished, apart);
+    let ((cycles, by_team), leads) = sort_finished(ix, &mut pass.finished, apart);
 
     // Per-team cycle-time percentiles.
     let mut cycle_time_by_team: Vec<TeamPercentiles> = by_team
