@@ -1929,7 +1929,10 @@ async fn pages_at_every_offset_make_the_whole_list() {
         };
         let whole = triage::triage_list(&ws, &q, end).await.unwrap();
         let shown = whole.rows.len();
-        assert!(shown > 60 && shown == (whole.total as usize).min(1000));
+        assert!(shown > 0 && shown == (whole.total as usize).min(1000));
+        if q.provenances.is_empty() {
+            assert!(shown > 60, "the whole worklist spans several pages");
+        }
         let ages: Vec<f64> = whole.rows.iter().map(|r| r.age_days).collect();
         if sort == TriageSort::Age {
             assert!(ages.windows(2).all(|w| w[0] >= w[1]), "oldest first");
