@@ -1988,3 +1988,206 @@ async fn a_pass_in_parts_and_the_dense_mapping_give_exactly_the_same_numbers() {
         }
     }
 }
+
+/// The Flow and Bottlenecks pages pick their sorted lists without sorting everything (one sort
+/// of the cycles dealt out to the teams, the oldest work in progress and the longest waits
+/// selected, percentiles of lists already sorted, each day's date formatted once): the answers
+/// equal those of sorting every list in full, as the pages did before, recomputed here from the
+/// same pass — on generated data with its reopened and canceled items, for ranges that end on a
+/// midnight, span a single day, hold no item at all, and count days in another time zone and
+/// rule.
+#[tokio::test]
+async fn picked_lists_equal_those_of_sorting_every_list() {
+    use baton_core::flow::engine::{self, Page};
+    use baton_core::flow::percentile;
+    use std::collections::HashMap;
+    let dir = tempfile::tempdir().unwrap();
+    let end = T0 + 200 * D;
+    let g = demo::generate(&DemoOptions {
+        items: 3_000,
+        seed: 29,
+        end,
+    });
+    let ws = Workspace::create(&dir.path().join("picked.baton"))
+        .await
+        .unwrap();
+    demo::write(&ws, &g).await.unwrap();
+    let ix = ws.index().await.unwrap();
+    let rows = baton_core::graph::repo::workflow_maps::list(ws.pool())
+        .await
+        .unwrap();
+    let mapping = flow::Mapping::build(&ix, &rows);
+    let day = |t: i64| {
+        chrono::DateTime::<chrono::Utc>::from_timestamp_millis(t)
+            .unwrap()
+            .date_naive()
+            .to_string()
+    };
+    let team = ix.teams[2].id.clone();
+    let filters = [
+        FlowFilter::default(),
+        FlowFilter {
+            from: Some(day(end - 365 * D)),
+            to: Some(day(end - D)),
+            ..FlowFilter::default()
+        },
+        // A single day, ending on the midnight the range's end falls on.
+        FlowFilter {
+            from: Some(day(end - 20 * D)),
+            to: Some(day(end - 20 * D)),
+            ..FlowFilter::default()
+        },
+        // Before any item was made: nothing in it.
+        FlowFilter {
+            from: Some("2001-01-01".into()),
+            to: Some("2001-01-31".into()),
+            ..FlowFilter::default()
+        },
+        FlowFilter {
+            teams: vec![team],
+            rule: CycleRule::FirstEntry,
+            utc_offset_minutes: 330,
+            ..FlowFilter::default()
+        },
+    ];
+    let mut reopened = 0;
+    for filter in &filters {
+        let scope = flow::Scope::resolve(&ix, filter, end).unwrap();
+        let report = flow::compute_flow(&ix, &mapping, &scope);
+        // The finished lists sorted on one thread or on two give the same page.
+        for apart in [0, usize::MAX] {
+            assert_eq!(
+                flow::compute_flow_sorting_apart(&ix, &mapping, &scope, apart),
+                report
+            );
+        }
+        reopened += report.littles_law.reopened;
+        let mut pass = engine::run(&ix, &mapping, &scope, Page::Flow);
+
+        // Cycle and lead times, the whole range and per team, each list sorted in full.
+        let mut cycles: Vec<f64> = pass.finished.iter().filter_map(|f| f.cycle).collect();
+        cycles.sort_by(f64::total_cmp);
+        let old_percentiles = |values: &mut Vec<f64>| {
+            values.sort_by(f64::total_cmp);
+            (
+                values.len() as u32,
+                percentile::nearest_rank(values, 50.0),
+                percentile::nearest_rank(values, 85.0),
+                percentile::nearest_rank(values, 95.0),
+                (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64),
+            )
+        };
+        let new_percentiles = |p: &flow::Percentiles| (p.count, p.p50, p.p85, p.p95, p.mean);
+        assert_eq!(
+            new_percentiles(&report.cycle_time),
+            old_percentiles(&mut cycles.clone())
+        );
+        let mut leads: Vec<f64> = pass.finished.iter().map(|f| f.lead).collect();
+        assert_eq!(
+            new_percentiles(&report.lead_time),
+            old_percentiles(&mut leads)
+        );
+        let mut by_team: HashMap<u32, Vec<f64>> = HashMap::new();
+        for f in &pass.finished {
+            if let Some(c) = f.cycle {
+                by_team
+                    .entry(ix.items[f.item as usize].team)
+                    .or_default()
+                    .push(c);
+            }
+        }
+        assert_eq!(report.cycle_time_by_team.len(), by_team.len());
+        for t in &report.cycle_time_by_team {
+            let at = ix
+                .teams
+                .iter()
+                .position(|x| x.id == t.team_id)
+                .map_or(baton_core::graph::index::NONE, |p| p as u32);
+            assert_eq!(
+                new_percentiles(&t.cycle_time),
+                old_percentiles(by_team.get_mut(&at).unwrap()),
+                "team {}",
+                t.team_name
+            );
+        }
+
+        // The scatter, in finish order, each point's day formatted on its own.
+        pass.finished.sort_by_key(|f| (f.finish, f.item));
+        let with_cycle: Vec<_> = pass.finished.iter().filter(|f| f.cycle.is_some()).collect();
+        let p95 = percentile::nearest_rank(&cycles, 95.0).unwrap_or(f64::MAX);
+        let stride = with_cycle.len().div_ceil(flow::MAX_SCATTER_POINTS).max(1);
+        let sampled = with_cycle.len() > flow::MAX_SCATTER_POINTS;
+        let points: Vec<(String, String, f64)> = with_cycle
+            .iter()
+            .enumerate()
+            .filter(|(k, f)| !sampled || k % stride == 0 || f.cycle.unwrap_or(0.0) > p95)
+            .map(|(_, f)| {
+                let d = scope.day_of(f.finish).clamp(0, scope.days as i64 - 1) as usize;
+                (
+                    ix.item_ids[f.item as usize].to_string(),
+                    scope.date(d),
+                    f.cycle.unwrap(),
+                )
+            })
+            .collect();
+        let shown: Vec<(String, String, f64)> = report
+            .scatter
+            .points
+            .iter()
+            .map(|p| (p.id.clone(), p.finished.clone(), p.days))
+            .collect();
+        assert_eq!(shown, points);
+
+        // Aging: every item in progress sorted, oldest first, the first ones listed.
+        pass.in_progress
+            .sort_by(|a, b| b.age.total_cmp(&a.age).then(a.item.cmp(&b.item)));
+        let aging: Vec<(String, f64, Option<f64>)> = pass
+            .in_progress
+            .iter()
+            .take(flow::MAX_AGING_ITEMS)
+            .map(|w| {
+                (
+                    ix.item_ids[w.item as usize].to_string(),
+                    w.age,
+                    percentile::rank_of(&cycles, w.age),
+                )
+            })
+            .collect();
+        let listed: Vec<(String, f64, Option<f64>)> = report
+            .aging
+            .iter()
+            .map(|a| (a.item.id.clone(), a.age_days, a.pace))
+            .collect();
+        assert_eq!(listed, aging);
+        assert_eq!(report.in_progress as usize, pass.in_progress.len());
+
+        // Bottlenecks: each waiting stage's examples from all its items sorted, longest first.
+        let bottlenecks = flow::compute_bottlenecks(&ix, &mapping, &scope);
+        let mut pass = engine::run(&ix, &mapping, &scope, Page::Bottlenecks);
+        for w in &bottlenecks.wait_reasons {
+            let all = &mut pass.stage_examples[w.stage.index()];
+            all.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            assert_eq!(w.items as usize, all.len());
+            let examples: Vec<String> = all
+                .iter()
+                .take(flow::EXAMPLES)
+                .map(|(i, _, _)| ix.item_ids[*i as usize].to_string())
+                .collect();
+            let shown: Vec<String> = w.examples.iter().map(|e| e.item.id.clone()).collect();
+            assert_eq!(shown, examples, "{:?}", w.stage);
+        }
+        let mut segments: Vec<Vec<f64>> = vec![Vec::new(); 4];
+        for p in &pass.pull_requests {
+            for (k, v) in [p.coding, p.pickup, p.review, p.merge]
+                .into_iter()
+                .enumerate()
+            {
+                segments[k].extend(v);
+            }
+        }
+        for (s, values) in bottlenecks.pr_segments.iter().zip(segments.iter_mut()) {
+            assert_eq!(new_percentiles(&s.days), old_percentiles(values));
+        }
+    }
+    assert!(reopened > 0, "the generated work holds reopened items");
+}

@@ -276,6 +276,9 @@ fn run_part(
         ..Pass::default()
     };
     let mut unmapped_at: HashMap<u32, usize> = HashMap::new();
+    // Finished and in-progress items per kind (by declaration order), counted without hashing
+    // and handed over as the pass's maps at the end.
+    let mut kinds = KindCounts::default();
     let range_start = scope.from;
     let range_end = scope.as_of;
     visit_timelines(
@@ -297,7 +300,7 @@ fn run_part(
                     pass.repeated += 1;
                 }
                 match page {
-                    Page::Flow => add_to_flow(ix, scope, &mut pass, i, timeline),
+                    Page::Flow => add_to_flow(ix, scope, &mut pass, &mut kinds, i, timeline),
                     Page::Bottlenecks => add_to_bottlenecks(
                         ix,
                         scope,
@@ -323,7 +326,38 @@ fn run_part(
             }
         },
     );
+    pass.kinds_finished = kinds.finished.map();
+    pass.kinds_in_progress = kinds.in_progress.map();
     pass
+}
+
+/// Items counted per kind, by position in [`ItemKind::ALL`] (the declaration order).
+#[derive(Debug, Default)]
+struct PerKind([u32; ItemKind::ALL.len()]);
+
+impl PerKind {
+    fn add(&mut self, kind: ItemKind) {
+        if let Some(n) = self.0.get_mut(kind as usize) {
+            *n += 1;
+        }
+    }
+
+    /// The kinds counted at least once, with their counts.
+    fn map(&self) -> HashMap<ItemKind, u32> {
+        ItemKind::ALL
+            .iter()
+            .zip(self.0)
+            .filter(|(_, n)| *n > 0)
+            .map(|(kind, n)| (*kind, n))
+            .collect()
+    }
+}
+
+/// The Flow page's counts per kind, of finished and of in-progress items.
+#[derive(Debug, Default)]
+struct KindCounts {
+    finished: PerKind,
+    in_progress: PerKind,
 }
 
 /// Calls `visit` with the timeline of every item in the scope's slice that exists at `as_of`,
@@ -437,12 +471,20 @@ fn visit_timelines(
     }
 }
 
+/// Position in [`FlowState::ALL`] (which lists the states in their declaration order).
 fn state_index(flow: FlowState) -> usize {
-    FlowState::ALL.iter().position(|s| *s == flow).unwrap_or(0)
+    flow as usize
 }
 
 /// Adds an item's timeline to the Flow page's accumulators.
-fn add_to_flow(ix: &WorkIndex, scope: &Scope, pass: &mut Pass, i: usize, t: &Timeline) {
+fn add_to_flow(
+    ix: &WorkIndex,
+    scope: &Scope,
+    pass: &mut Pass,
+    kinds: &mut KindCounts,
+    i: usize,
+    t: &Timeline,
+) {
     let item = &ix.items[i];
     let (range_start, range_end) = (scope.from, scope.as_of);
     let last = t.segments.len().saturating_sub(1);
@@ -500,7 +542,7 @@ fn add_to_flow(ix: &WorkIndex, scope: &Scope, pass: &mut Pass, i: usize, t: &Tim
             cycle: t.start.map(|s| days(finish - s)),
             lead: days(finish - item.created),
         });
-        *pass.kinds_finished.entry(item.kind).or_default() += 1;
+        kinds.finished.add(item.kind);
         if let Some(split) = t.cycle_split() {
             pass.efficiency.push(split);
         }
@@ -515,7 +557,7 @@ fn add_to_flow(ix: &WorkIndex, scope: &Scope, pass: &mut Pass, i: usize, t: &Tim
                     age: days(scope.as_of - start),
                     since: s.start,
                 });
-                *pass.kinds_in_progress.entry(item.kind).or_default() += 1;
+                kinds.in_progress.add(item.kind);
                 if t.segments.iter().any(|s| s.flow == FlowState::Done) {
                     pass.reopened += 1;
                 }
@@ -613,7 +655,13 @@ fn pr_times(ix: &WorkIndex, i: usize, t: &Timeline, finish: i64) -> PrTimes {
 
 /// Nearest-rank percentiles and the mean of a list of day counts (sorted in place).
 pub fn percentiles(values: &mut [f64]) -> super::report::Percentiles {
-    values.sort_by(f64::total_cmp);
+    percentile::sort_values(values);
+    percentiles_of_sorted(values)
+}
+
+/// [`percentiles`] of values already sorted ascending (the mean is summed in that order, as
+/// [`percentiles`] sums it).
+pub fn percentiles_of_sorted(values: &[f64]) -> super::report::Percentiles {
     let count = values.len() as u32;
     super::report::Percentiles {
         count,

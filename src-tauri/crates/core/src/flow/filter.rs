@@ -79,6 +79,8 @@ pub struct Scope {
     /// The question records items waited on (none unless the workspace's are read in, see
     /// `flow::prepare`).
     pub questions: std::sync::Arc<super::timeline::QuestionWaits>,
+    /// No filter on the work: [`Scope::keeps`] keeps every item without looking at it.
+    everything: bool,
 }
 
 /// Whether a link made at `created` and removed at `removed` (if ever) stands just before
@@ -198,7 +200,13 @@ impl Scope {
             &mut ix.intents.iter().map(|n| n.id.as_str()),
         )
         .map(|chosen| ix.intents_under(&chosen));
+        let everything = teams.is_none()
+            && sources.is_none()
+            && intents.is_none()
+            && filter.kinds.is_empty()
+            && filter.provenances.is_empty();
         Ok(Scope {
+            everything,
             from,
             days: days as usize,
             as_of,
@@ -214,7 +222,11 @@ impl Scope {
     }
 
     /// Whether item `i` is in the slice.
+    #[inline]
     pub fn keeps(&self, ix: &WorkIndex, i: usize) -> bool {
+        if self.everything {
+            return true;
+        }
         let item = &ix.items[i];
         self.teams.as_ref().is_none_or(|t| t.contains(&item.team))
             && self

@@ -281,7 +281,16 @@ pub struct Mapping {
     dense: Vec<Option<Meaning>>,
     per_team: Vec<bool>,
     slots: usize,
+    /// The same per state, team slot and kind of item (`ItemKind::ALL.len()` a slot), for every
+    /// state a kind maps its own way but no project does (`per_kind[state]` is then true).
+    kind_dense: Vec<Option<Meaning>>,
+    per_kind: Vec<bool>,
+    /// By state: its row in `kind_dense` (`u32::MAX` for a state without one).
+    kind_row: Vec<u32>,
 }
+
+/// Kinds of item a slot of [`Mapping::kind_dense`] holds.
+const KINDS: usize = ItemKind::ALL.len();
 
 impl Mapping {
     /// Builds the mapping of the index's states from `workflow_maps` rows; states without a
@@ -399,6 +408,27 @@ impl Mapping {
         let per_team: Vec<bool> = (0..states)
             .map(|s| !self.kinded.get(s).copied().unwrap_or(false) && !scoped[s])
             .collect();
+        let per_kind: Vec<bool> = (0..states)
+            .map(|s| self.kinded.get(s).copied().unwrap_or(false) && !scoped[s])
+            .collect();
+        let mut kind_dense = vec![None; per_kind.iter().filter(|k| **k).count() * slots * KINDS];
+        let mut at = 0;
+        let mut kind_row = vec![u32::MAX; states];
+        for (state, kinded) in per_kind.iter().enumerate() {
+            if !kinded {
+                continue;
+            }
+            kind_row[state] = at as u32;
+            for slot in 0..slots {
+                let team = if slot == teams { NONE } else { slot as u32 };
+                for (k, kind) in ItemKind::ALL.iter().enumerate() {
+                    // No project maps this state: the item itself changes nothing.
+                    kind_dense[(at * slots + slot) * KINDS + k] =
+                        self.resolve_by_maps(state as u32, NONE as usize, team, *kind);
+                }
+            }
+            at += 1;
+        }
         let mut dense = vec![None; states * slots];
         for (state, simple) in per_team.iter().enumerate() {
             if !simple {
@@ -414,6 +444,9 @@ impl Mapping {
         self.dense = dense;
         self.per_team = per_team;
         self.slots = slots;
+        self.kind_dense = kind_dense;
+        self.kind_row = kind_row;
+        self.per_kind = per_kind;
     }
 
     /// The meaning of `state` for an item of `team` and `kind`, without project mappings.
@@ -425,6 +458,7 @@ impl Mapping {
     /// The meaning of `state` for the item at position `item` (of `team` and `kind`): the
     /// team's own mapping for the kind, the team's, the item's project's, the kind's, then the
     /// shared one. [`NONE`] (a state the source did not name) means New.
+    #[inline]
     pub fn resolve_item(
         &self,
         state: u32,
@@ -439,6 +473,11 @@ impl Mapping {
             // A team past the known ones (or none) is mapped as no team, as by the maps.
             let slot = (team as usize).min(self.slots - 1);
             return self.dense[state as usize * self.slots + slot];
+        }
+        if self.per_kind.get(state as usize).copied().unwrap_or(false) {
+            let slot = (team as usize).min(self.slots - 1);
+            let row = self.kind_row[state as usize] as usize;
+            return self.kind_dense[(row * self.slots + slot) * KINDS + kind as usize];
         }
         self.resolve_by_maps(state, item, team, kind)
     }

@@ -131,54 +131,157 @@ fn notes(ix: &WorkIndex, pass: &engine::Pass) -> Vec<DataNote> {
     notes
 }
 
-fn sorted_cycles(pass: &engine::Pass) -> Vec<f64> {
-    let mut cycles: Vec<f64> = pass.finished.iter().filter_map(|f| f.cycle).collect();
-    cycles.sort_by(f64::total_cmp);
-    cycles
+/// Cycle times sorted ascending, and the same per team: (team, its cycle times) in the order
+/// the teams are first met.
+type SortedCycles = (Vec<f64>, Vec<(u32, Vec<f64>)>);
+
+/// Finished lists at least this long are sorted on two threads (the lead times and the finish
+/// order on one, the cycle times on the other, see [`sort_finished`]): below it a thread costs
+/// more than it saves.
+const SORT_APART: usize = 4_096;
+
+/// The finished items' sorted lists: the cycle times (whole range and per team, see
+/// [`sorted_cycles`]), the lead times, and the items themselves in finish order, for the
+/// scatter. (No two finished items share an item, so the finish order is the one a stable sort
+/// gives.) The cycles are sorted on another thread while this one sorts the rest, when there are
+/// enough of them; the lists are the same either way.
+fn sort_finished(
+    ix: &WorkIndex,
+    finished: &mut [engine::Finished],
+    apart: usize,
+) -> (SortedCycles, Vec<f64>) {
+    let cycle_pairs = |finished: &[engine::Finished]| -> Vec<(f64, u32)> {
+        finished
+            .iter()
+            .filter_map(|f| f.cycle.map(|c| (c, ix.items[f.item as usize].team)))
+            .collect()
+    };
+    let mut leads: Vec<f64> = finished.iter().map(|f| f.lead).collect();
+    let sort_rest = |leads: &mut Vec<f64>, finished: &mut [engine::Finished]| {
+        percentile::sort_values(leads);
+        finished.sort_unstable_by_key(|f| (f.finish, f.item));
+    };
+    if finished.len() < apart {
+        let sorted = sorted_cycles(cycle_pairs(finished));
+        sort_rest(&mut leads, finished);
+        return (sorted, leads);
+    }
+    let pairs = cycle_pairs(finished);
+    let sorted = std::thread::scope(|threads| {
+        let apart = std::thread::Builder::new()
+            .name("baton-flow".into())
+            .spawn_scoped(threads, move || sorted_cycles(pairs));
+        match apart {
+            Ok(handle) => {
+                sort_rest(&mut leads, finished);
+                match handle.join() {
+                    Ok(sorted) => sorted,
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+            // No thread to be had: this one sorts everything.
+            Err(_) => {
+                let sorted = sorted_cycles(cycle_pairs(finished));
+                sort_rest(&mut leads, finished);
+                sorted
+            }
+        }
+    });
+    (sorted, leads)
+}
+
+/// The cycle times of the items finished in the range, sorted ascending, and the same per team
+/// (in the order the teams are first met), each sorted too: one sort of (cycle, team) pairs,
+/// dealt out to the teams in order, instead of a sort of every team's list and a hash per item.
+fn sorted_cycles(mut pairs: Vec<(f64, u32)>) -> SortedCycles {
+    // Pairs with the same cycle may end up in either order; each team's list and the whole list
+    // are the same either way (equal cycles have the same bits).
+    pairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+    let mut by_team: Vec<(u32, Vec<f64>)> = Vec::new();
+    let mut cycles = Vec::with_capacity(pairs.len());
+    for (cycle, team) in pairs {
+        cycles.push(cycle);
+        match by_team.iter_mut().find(|(t, _)| *t == team) {
+            Some((_, values)) => values.push(cycle),
+            None => by_team.push((team, vec![cycle])),
+        }
+    }
+    (cycles, by_team)
+}
+
+/// The calendar dates of a scope's days, each formatted the first time it is asked for.
+struct Dates<'a> {
+    scope: &'a Scope,
+    made: Vec<Option<String>>,
+}
+
+impl<'a> Dates<'a> {
+    fn new(scope: &'a Scope) -> Dates<'a> {
+        Dates {
+            scope,
+            made: vec![None; scope.days],
+        }
+    }
+
+    /// [`Scope::date`] of day `d`.
+    fn date(&mut self, d: usize) -> String {
+        match self.made.get_mut(d) {
+            Some(slot) => slot.get_or_insert_with(|| self.scope.date(d)).clone(),
+            None => self.scope.date(d),
+        }
+    }
 }
 
 /// The Flow page from an index, a mapping and a scope (no I/O; titles left empty).
 pub fn compute_flow(ix: &WorkIndex, mapping: &Mapping, scope: &Scope) -> FlowReport {
-    let pass = engine::run(ix, mapping, scope, engine::Page::Flow);
-    flow_from_pass(ix, scope, pass)
+    compute_flow_sorting_apart(ix, mapping, scope, SORT_APART)
 }
 
-fn flow_from_pass(ix: &WorkIndex, scope: &Scope, mut pass: engine::Pass) -> FlowReport {
+/// [`compute_flow`] with the finished lists sorted on two threads from `apart` items on (what a
+/// test compares both ways with).
+#[doc(hidden)]
+pub fn compute_flow_sorting_apart(
+    ix: &WorkIndex,
+    mapping: &Mapping,
+    scope: &Scope,
+    apart: usize,
+) -> FlowReport {
+    let pass = engine::run(ix, mapping, scope, engine::Page::Flow);
+    flow_from_pass(ix, scope, pass, apart)
+}
+
+fn flow_from_pass(
+    ix: &WorkIndex,
+    scope: &Scope,
+    mut pass: engine::Pass,
+    apart: usize,
+) -> FlowReport {
     let n = scope.days;
-    let cycles = sorted_cycles(&pass);
-    let mut leads: Vec<f64> = pass.finished.iter().map(|f| f.lead).collect();
+    let ((cycles, by_team), leads) = sort_finished(ix, &mut pass.finished, apart);
 
     // Per-team cycle-time percentiles.
-    let mut by_team: HashMap<u32, Vec<f64>> = HashMap::new();
-    for f in &pass.finished {
-        if let Some(c) = f.cycle {
-            by_team
-                .entry(ix.items[f.item as usize].team)
-                .or_default()
-                .push(c);
-        }
-    }
     let mut cycle_time_by_team: Vec<TeamPercentiles> = by_team
         .into_iter()
-        .map(|(team, mut values)| TeamPercentiles {
+        .map(|(team, values)| TeamPercentiles {
             team_id: ix
                 .teams
                 .get(team as usize)
                 .map(|t| t.id.clone())
                 .unwrap_or_default(),
             team_name: team_name(ix, team).unwrap_or_else(|| "No team".into()),
-            cycle_time: engine::percentiles(&mut values),
+            cycle_time: engine::percentiles_of_sorted(&values),
         })
         .collect();
     cycle_time_by_team.sort_by(|a, b| a.team_name.cmp(&b.team_name));
 
-    // Scatter: every finished item with a cycle time, or an even sample plus the outliers.
-    pass.finished.sort_by_key(|f| (f.finish, f.item));
+    // Scatter: every finished item with a cycle time (in finish order), or an even sample plus
+    // the outliers.
     let with_cycle: Vec<&engine::Finished> =
         pass.finished.iter().filter(|f| f.cycle.is_some()).collect();
     let p95 = percentile::nearest_rank(&cycles, 95.0).unwrap_or(f64::MAX);
     let sampled = with_cycle.len() > MAX_SCATTER_POINTS;
     let stride = with_cycle.len().div_ceil(MAX_SCATTER_POINTS).max(1);
+    let mut dates = Dates::new(scope);
     let points = with_cycle
         .iter()
         .enumerate()
@@ -186,7 +289,7 @@ fn flow_from_pass(ix: &WorkIndex, scope: &Scope, mut pass: engine::Pass) -> Flow
         .map(|(_, f)| ScatterPoint {
             id: ix.item_ids[f.item as usize].to_string(),
             key: ix.item_keys[f.item as usize].to_string(),
-            finished: scope.date(scope.day_of(f.finish).clamp(0, n as i64 - 1) as usize),
+            finished: dates.date(scope.day_of(f.finish).clamp(0, n as i64 - 1) as usize),
             days: f.cycle.unwrap_or(0.0),
             kind: ix.items[f.item as usize].kind,
         })
@@ -223,21 +326,21 @@ fn flow_from_pass(ix: &WorkIndex, scope: &Scope, mut pass: engine::Pass) -> Flow
     let wip_daily = engine::running(&pass.wip, n);
 
     // Aging work in progress, oldest first, with its pace against the range's cycle times.
+    // Only the oldest are listed: they are picked and sorted, the rest left unsorted (no two
+    // share an item, so they are the ones a sort of them all puts first).
     let in_progress = pass.in_progress.len() as u32;
-    pass.in_progress
-        .sort_by(|a, b| b.age.total_cmp(&a.age).then(a.item.cmp(&b.item)));
-    let aging = pass
-        .in_progress
-        .iter()
-        .take(MAX_AGING_ITEMS)
-        .map(|w| AgingItem {
-            item: item_ref(ix, w.item),
-            team_name: team_name(ix, ix.items[w.item as usize].team),
-            stage: w.stage,
-            age_days: w.age,
-            pace: percentile::rank_of(&cycles, w.age),
-        })
-        .collect();
+    let aging = percentile::first_sorted(&mut pass.in_progress, MAX_AGING_ITEMS, |a, b| {
+        b.age.total_cmp(&a.age).then(a.item.cmp(&b.item))
+    })
+    .iter()
+    .map(|w| AgingItem {
+        item: item_ref(ix, w.item),
+        team_name: team_name(ix, ix.items[w.item as usize].team),
+        stage: w.stage,
+        age_days: w.age,
+        pace: percentile::rank_of(&cycles, w.age),
+    })
+    .collect();
 
     // Flow efficiency.
     let (active, waiting) = pass
@@ -306,13 +409,12 @@ fn flow_from_pass(ix: &WorkIndex, scope: &Scope, mut pass: engine::Pass) -> Flow
         sampling: average_wip - continuous_wip,
     };
 
-    let mut cycle_values = cycles.clone();
     FlowReport {
         range: range_info(scope),
         items: pass.items,
         skipped: pass.skipped,
-        cycle_time: engine::percentiles(&mut cycle_values),
-        lead_time: engine::percentiles(&mut leads),
+        cycle_time: engine::percentiles_of_sorted(&cycles),
+        lead_time: engine::percentiles_of_sorted(&leads),
         cycle_time_by_team,
         scatter: Scatter {
             total: with_cycle.len() as u32,
@@ -384,8 +486,12 @@ pub fn compute_bottlenecks(ix: &WorkIndex, mapping: &Mapping, scope: &Scope) -> 
         .filter(|(_, s)| s.is_waiting())
         .map(|(k, stage)| {
             let total: i64 = (0..slots).map(|slot| pass.stage_total[slot][k]).sum();
+            // The longest waits only are picked and sorted (an item is listed once a stage).
             let examples_of = &mut pass.stage_examples[k];
-            examples_of.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            let items = examples_of.len() as u32;
+            let examples = percentile::first_sorted(examples_of, EXAMPLES, |a, b| {
+                b.1.cmp(&a.1).then(a.0.cmp(&b.0))
+            });
             WaitShare {
                 stage: *stage,
                 total_days: days(total),
@@ -394,10 +500,9 @@ pub fn compute_bottlenecks(ix: &WorkIndex, mapping: &Mapping, scope: &Scope) -> 
                 } else {
                     0.0
                 },
-                items: examples_of.len() as u32,
-                examples: examples_of
+                items,
+                examples: examples
                     .iter()
-                    .take(EXAMPLES)
                     .map(|(i, whole, in_range)| WaitExample {
                         item: item_ref(ix, *i),
                         team_name: team_name(ix, ix.items[*i as usize].team),
@@ -548,7 +653,7 @@ pub async fn prepare(
 /// The latest `updated` of the index's items (None when it holds none), kept per index
 /// generation: every question's default range ends on its day, and reading it from every item
 /// took a tenth of a page's time.
-fn latest_updated(ws: &Workspace, ix: &WorkIndex) -> Option<i64> {
+pub(crate) fn latest_updated(ws: &Workspace, ix: &WorkIndex) -> Option<i64> {
     type Kept = std::sync::Mutex<Option<(u64, usize, Option<i64>)>>;
     let slot = ws.derived_slot::<Kept>("latest-updated");
     if let Ok(kept) = slot.lock() {

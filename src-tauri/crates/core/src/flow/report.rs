@@ -55,9 +55,9 @@ impl Stage {
         }
     }
 
-    /// Position in [`Stage::ALL`].
+    /// Position in [`Stage::ALL`] (which lists the stages in their declaration order).
     pub fn index(self) -> usize {
-        Stage::ALL.iter().position(|s| *s == self).unwrap_or(0)
+        self as usize
     }
 
     /// True for the waiting stages.

@@ -267,10 +267,6 @@ pub const HOW_SOURCE: u8 = 1;
 pub const HOW_RULE: u8 = 2;
 pub const HOW_HAND: u8 = 4;
 
-fn percentile(sorted: &[f64], p: f64) -> Option<f64> {
-    crate::flow::percentile::nearest_rank(sorted, p)
-}
-
 fn day(t: i64, offset: i64) -> String {
     to_rfc3339(t + offset).chars().take(10).collect()
 }
@@ -317,8 +313,11 @@ pub fn compute(
         out
     };
     let chains: Vec<Vec<u32>> = (0..n_intents as u32).map(chain).collect();
-    let exists = |i: usize| ix.items[i].created < scope.as_of;
-    let in_set = |i: usize| exists(i) && scope.keeps(ix, i);
+    // Whether each item is in the page's slice, worked out once (three passes ask).
+    let kept: Vec<bool> = (0..ix.items.len())
+        .map(|i| ix.items[i].created < scope.as_of && scope.keeps(ix, i))
+        .collect();
+    let in_set = |i: usize| kept[i];
     let open = |i: usize| !facts.closed(i as u32);
     let wip = |i: usize| matches!(facts.flow[i], FlowState::Active | FlowState::Waiting);
     let finished_in_range = |i: usize| {
@@ -535,12 +534,14 @@ pub fn compute(
         if !query.include_archived && hidden_by(intent) {
             continue;
         }
-        let a = position_of
+        // Each intent is listed once (`seen`): its counts are taken, not copied.
+        let mut a = position_of
             .get(intent.id.as_str())
-            .map(|k| acc[*k].clone())
+            .map(|k| std::mem::take(&mut acc[*k]))
             .unwrap_or_default();
-        let mut cycles = a.cycles.clone();
-        cycles.sort_by(f64::total_cmp);
+        // Two percentiles of the cycles: each value put in its place, not the whole list sorted.
+        let cycle_p50_days = crate::flow::percentile::nearest_rank_unsorted(&mut a.cycles, 50.0);
+        let cycle_p85_days = crate::flow::percentile::nearest_rank_unsorted(&mut a.cycles, 85.0);
         let named = |m: &[u32], name: &dyn Fn(u32) -> String| {
             let mut v: Vec<Contributor> = m
                 .iter()
@@ -591,8 +592,8 @@ pub fn compute(
             points_done: a.points_done,
             points_progress: (a.estimated > 0 && a.points > 0.0).then(|| a.points_done / a.points),
             throughput: a.throughput,
-            cycle_p50_days: percentile(&cycles, 50.0),
-            cycle_p85_days: percentile(&cycles, 85.0),
+            cycle_p50_days,
+            cycle_p85_days,
             wip: a.wip,
             oldest_wip_days: a.oldest,
             teams: named(&a.teams, &|t| {
@@ -764,27 +765,29 @@ fn unaligned(
             .total_cmp(&a.wip_share.unwrap_or(0.0))
             .then(a.team.cmp(&b.team))
     });
-    listed.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    // The oldest only are picked and sorted (an item is listed once, so they are the ones a
+    // sort of them all puts first).
     report.items_total = listed.len() as u32;
-    report.items = listed
-        .into_iter()
-        .take(UNALIGNED_LISTED)
-        .map(|(age, i)| {
-            let item = &ix.items[i as usize];
-            UnalignedItem {
-                item: ItemRef {
-                    id: ix.item_ids[i as usize].to_string(),
-                    key: ix.item_keys[i as usize].to_string(),
-                    title: String::new(),
-                },
-                team: ix.teams.get(item.team as usize).map(|t| t.name.clone()),
-                source: ix.sources[item.source as usize].name.clone(),
-                state: facts.flow[i as usize],
-                provenance: item.provenance,
-                age_days: age,
-            }
-        })
-        .collect();
+    report.items = crate::flow::percentile::first_sorted(&mut listed, UNALIGNED_LISTED, |a, b| {
+        b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
+    })
+    .iter()
+    .map(|&(age, i)| {
+        let item = &ix.items[i as usize];
+        UnalignedItem {
+            item: ItemRef {
+                id: ix.item_ids[i as usize].to_string(),
+                key: ix.item_keys[i as usize].to_string(),
+                title: String::new(),
+            },
+            team: ix.teams.get(item.team as usize).map(|t| t.name.clone()),
+            source: ix.sources[item.source as usize].name.clone(),
+            state: facts.flow[i as usize],
+            provenance: item.provenance,
+            age_days: age,
+        }
+    })
+    .collect();
     report
 }
 
@@ -804,7 +807,11 @@ fn conflicts(
     };
     // Spread: distinct intents among each team's work in progress.
     let slots = ix.teams.len() + 1;
-    let mut per_team: Vec<HashMap<u32, u32>> = vec![HashMap::new(); slots];
+    // Per team slot, items in progress per intent served (counted by position: no hashing per
+    // item); an intent past the index's (none should be) is counted apart.
+    let n_intents = ix.intents.len();
+    let mut per_team: Vec<Vec<u32>> = vec![vec![0; n_intents]; slots];
+    let mut beyond: Vec<HashMap<u32, u32>> = vec![HashMap::new(); slots];
     let mut team_wip = vec![0u32; slots];
     for (i, &serve) in serves.iter().enumerate() {
         if !in_set(i) || !wip(i) {
@@ -813,21 +820,30 @@ fn conflicts(
         let s = slot(ix, ix.items[i].team);
         team_wip[s] += 1;
         if serve != NONE {
-            *per_team[s].entry(serve).or_default() += 1;
+            match per_team[s].get_mut(serve as usize) {
+                Some(n) => *n += 1,
+                None => *beyond[s].entry(serve).or_default() += 1,
+            }
         }
     }
     let mut spread = Vec::new();
-    for (s, intents) in per_team.iter().enumerate() {
-        if s == ix.teams.len() || intents.len() as u32 <= SPREAD_LIMIT {
+    for (s, counts) in per_team.iter().enumerate() {
+        let mut listed: Vec<(u32, u32)> = counts
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .map(|(at, n)| (at as u32, *n))
+            .chain(beyond[s].iter().map(|(at, n)| (*at, *n)))
+            .collect();
+        if s == ix.teams.len() || listed.len() as u32 <= SPREAD_LIMIT {
             continue;
         }
-        let mut listed: Vec<(&u32, &u32)> = intents.iter().collect();
-        listed.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        listed.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         spread.push(SpreadConflict {
             team: ix.teams[s].name.clone(),
-            intents: intents.len() as u32,
+            intents: listed.len() as u32,
             wip: team_wip[s],
-            intent_titles: listed.into_iter().map(|(at, _)| title(*at)).collect(),
+            intent_titles: listed.into_iter().map(|(at, _)| title(at)).collect(),
         });
     }
     spread.sort_by(|a, b| b.intents.cmp(&a.intents).then(a.team.cmp(&b.team)));
@@ -994,7 +1010,12 @@ pub async fn intents_report(
     let ix = ws.index().await?;
     let rows = repo::workflow_maps::list(ws.pool()).await?;
     let mapping = Arc::new(crate::flow::Mapping::build(&ix, &rows));
-    let scope = Arc::new(Scope::resolve(&ix, &query.filter, now)?);
+    let scope = Arc::new(Scope::resolve_after(
+        &ix,
+        &query.filter,
+        now,
+        crate::flow::latest_updated(ws, &ix),
+    )?);
     let key = hash_of(&format!(
         "{rows:?}|{}|{}|{:?}",
         serde_json::to_string(&query.filter).unwrap_or_default(),

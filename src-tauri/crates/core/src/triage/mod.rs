@@ -1276,20 +1276,29 @@ pub async fn triage_list(ws: &Workspace, q: &TriageQuery, now: i64) -> CoreResul
             kept.push((c, l, oldest));
         }
     }
+    let total = kept.len();
+    let start = (q.offset as usize).min(total);
+    let end = start.saturating_add(limit as usize).min(total);
+    // Only the rows up to the page's end are put in order (the rest are only partitioned behind
+    // them). The candidates come in item order and the item is the last key, so the order is
+    // the one a stable sort of them all by the page's keys gives.
     let key = |c: &Candidate| &ix.item_keys[c.item as usize];
-    match q.sort {
-        TriageSort::Age => kept.sort_by(|a, b| a.2.cmp(&b.2).then(key(a.0).cmp(key(b.0)))),
-        TriageSort::WaitingOnIt => kept.sort_by(|a, b| {
+    type Kept<'a> = (&'a Candidate, &'a Layered, i64);
+    let ordered: &[Kept] = match q.sort {
+        TriageSort::Age => crate::flow::percentile::first_sorted(&mut kept, end, |a, b| {
+            a.2.cmp(&b.2)
+                .then(key(a.0).cmp(key(b.0)))
+                .then(a.0.item.cmp(&b.0.item))
+        }),
+        TriageSort::WaitingOnIt => crate::flow::percentile::first_sorted(&mut kept, end, |a, b| {
             b.0.waiting_on_it
                 .cmp(&a.0.waiting_on_it)
                 .then(a.2.cmp(&b.2))
                 .then(key(a.0).cmp(key(b.0)))
+                .then(a.0.item.cmp(&b.0.item))
         }),
-    }
-    let total = kept.len();
-    let start = (q.offset as usize).min(total);
-    let end = start.saturating_add(limit as usize).min(total);
-    let mut rows: Vec<TriageRow> = kept[start..end]
+    };
+    let mut rows: Vec<TriageRow> = ordered[start..end]
         .iter()
         .map(|(c, l, oldest)| row(&ix, overlay, c, l, *oldest, now))
         .collect();
