@@ -8,6 +8,7 @@ pub mod commands;
 pub mod error;
 pub mod events;
 pub mod notifications;
+pub mod painting;
 pub mod pollers;
 pub mod settings;
 pub mod state;
@@ -174,6 +175,8 @@ fn init_logging(log_dir: Option<PathBuf>) -> Option<tracing_appender::non_blocki
 
 /// Runs the app.
 pub fn run() {
+    // Before any thread or web process starts: they inherit the environment.
+    let painting = painting::choose_for_this_machine();
     let builder = specta_builder();
     let cli_workspace = std::env::args()
         .skip(1)
@@ -194,7 +197,7 @@ pub fn run() {
             let tag = chrono::Utc::now().format("%Y%m%dT%H%M%S").to_string();
             let (settings, settings_notice) =
                 settings::load(&data_dir.join(settings::STORE_FILE), &tag);
-            tracing::info!(data_dir = %data_dir.display(), "Baton starting");
+            tracing::info!(data_dir = %data_dir.display(), ?painting, "Baton starting");
             app.manage(AppState {
                 workspace: tokio::sync::RwLock::new(None),
                 settings: std::sync::Mutex::new(settings),
