@@ -540,6 +540,40 @@ impl PageReader {
         }
     }
 
+    /// Each `wanted` record's list from `stream` at the URL `url` names (stored when the record
+    /// did not change, else read: see [`details`]), lined up with `keys`; `None` where a key is
+    /// missing or not wanted.
+    async fn lists(
+        &self,
+        keys: &[Option<RecordKey>],
+        stream: &str,
+        wanted: impl Fn(&RecordKey) -> bool,
+        url: impl Fn(&RecordKey) -> Result<Url, SyncError>,
+    ) -> Result<Vec<Option<Detail>>, SyncError> {
+        let records = keys
+            .iter()
+            .flatten()
+            .filter(|key| wanted(key))
+            .map(|key| Ok((key.id, key.updated_at.as_str(), url(key)?)))
+            .collect::<Result<Vec<_>, SyncError>>()?;
+        let mut found = details(
+            (&self.ws, &self.source_id, &self.http),
+            self.kind,
+            stream,
+            records,
+        )
+        .await?
+        .into_iter();
+        Ok(keys
+            .iter()
+            .map(|key| {
+                key.as_ref()
+                    .filter(|key| wanted(key))
+                    .and_then(|_| found.next())
+            })
+            .collect())
+    }
+
     /// The page at `url`: stored lists for records that did not change, else read (see
     /// [`details`]).
     async fn read(&self, url: &Url) -> Result<ReadPage, SyncError> {
@@ -553,90 +587,42 @@ impl PageReader {
             .iter()
             .map(|v| serde_json::from_str::<RecordKey>(v.get()).ok())
             .collect();
-        let records = keys
-            .iter()
-            .flatten()
-            .map(|key| Ok((key.id, key.updated_at.as_str(), self.detail_url(key.iid)?)))
-            .collect::<Result<Vec<_>, SyncError>>()?;
+        let every = |_: &RecordKey| true;
         let detail_stream = if self.kind == ISSUES_STREAM {
             LINKS_STREAM
         } else {
             NOTES_STREAM
         };
-        let mut found = details(
-            (&self.ws, &self.source_id, &self.http),
-            self.kind,
-            detail_stream,
-            records,
-        )
-        .await?
-        .into_iter();
-        let lists = keys
-            .iter()
-            .map(|key| key.as_ref().and_then(|_| found.next()))
-            .collect();
+        let lists = self
+            .lists(&keys, detail_stream, every, |key| self.detail_url(key.iid))
+            .await?;
         let label_events = if self.kind == ISSUES_STREAM {
-            let records = keys
-                .iter()
-                .flatten()
-                .map(|key| {
-                    let url = endpoint(
-                        &self.root,
-                        &format!(
-                            "projects/{}/issues/{}/resource_label_events",
-                            self.project_id, key.iid
-                        ),
-                        &[("per_page", "100".to_owned())],
-                    )?;
-                    Ok((key.id, key.updated_at.as_str(), url))
-                })
-                .collect::<Result<Vec<_>, SyncError>>()?;
-            let mut found = details(
-                (&self.ws, &self.source_id, &self.http),
-                self.kind,
-                LABEL_EVENTS_STREAM,
-                records,
-            )
+            self.lists(&keys, LABEL_EVENTS_STREAM, every, |key| {
+                endpoint(
+                    &self.root,
+                    &format!(
+                        "projects/{}/issues/{}/resource_label_events",
+                        self.project_id, key.iid
+                    ),
+                    &[("per_page", "100".to_owned())],
+                )
+            })
             .await?
-            .into_iter();
-            keys.iter()
-                .map(|key| key.as_ref().and_then(|_| found.next()))
-                .collect()
         } else {
             Vec::new()
         };
         let approvals = if self.kind == MERGE_REQUESTS_STREAM {
-            let open = keys
-                .iter()
-                .flatten()
-                .filter(|key| key.awaits_approval())
-                .map(|key| {
-                    let url = endpoint(
-                        &self.root,
-                        &format!(
-                            "projects/{}/merge_requests/{}/approvals",
-                            self.project_id, key.iid
-                        ),
-                        &[],
-                    )?;
-                    Ok((key.id, key.updated_at.as_str(), url))
-                })
-                .collect::<Result<Vec<_>, SyncError>>()?;
-            let mut found = details(
-                (&self.ws, &self.source_id, &self.http),
-                self.kind,
-                APPROVALS_STREAM,
-                open,
-            )
+            self.lists(&keys, APPROVALS_STREAM, RecordKey::awaits_approval, |key| {
+                endpoint(
+                    &self.root,
+                    &format!(
+                        "projects/{}/merge_requests/{}/approvals",
+                        self.project_id, key.iid
+                    ),
+                    &[],
+                )
+            })
             .await?
-            .into_iter();
-            keys.iter()
-                .map(|key| {
-                    key.as_ref()
-                        .filter(|key| key.awaits_approval())
-                        .and_then(|_| found.next())
-                })
-                .collect()
         } else {
             Vec::new()
         };
