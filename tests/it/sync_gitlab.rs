@@ -1472,8 +1472,14 @@ async fn a_failing_label_history_is_retried_and_a_stored_one_serves_an_unchanged
     );
 }
 
+/// gitlab.com's `forgejo/test_repo` as Forgejo recorded it. The project was archived by then
+/// (`"archived": true`), and Baton leaves archived projects out, so its record is edited in
+/// memory to say it is not (the file stays as recorded).
 fn forgejo() -> Arc<FakeGitlab> {
-    Arc::new(FakeGitlab::from_forgejo(&fixtures(), GL_TOKEN).unwrap())
+    let gl = FakeGitlab::from_forgejo(&fixtures(), GL_TOKEN).unwrap();
+    assert_eq!(gl.data().project["archived"], true, "as recorded");
+    gl.data().project["archived"] = false.into();
+    Arc::new(gl)
 }
 
 const FORGEJO_STATE_EVENTS: &str = "/api/v4/projects/61363672/issues/2/resource_state_events";
