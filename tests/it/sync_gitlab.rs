@@ -1518,12 +1518,7 @@ async fn a_recorded_state_event_becomes_the_close_of_its_issue() {
     let gl = forgejo();
     let (issue, event) = {
         let data = gl.data();
-        let issue = data
-            .issues
-            .iter()
-            .find(|i| i["iid"] == 2)
-            .cloned()
-            .unwrap();
+        let issue = data.issues.iter().find(|i| i["iid"] == 2).cloned().unwrap();
         (issue, data.state_events[&2][0].clone())
     };
     let server = gl.serve().await.unwrap();

@@ -1211,7 +1211,13 @@ mod tests {
 
         // Closed now but the history ends reopened (cut short): the record's close stays too.
         let mut lc = listed(item, ISSUE_CLOSED);
-        issue_state_changes(&mut page, "src", &mut lc, item, &parse(&[&closed, &reopened]));
+        issue_state_changes(
+            &mut page,
+            "src",
+            &mut lc,
+            item,
+            &parse(&[&closed, &reopened]),
+        );
         let listed_close = (
             "listed:closed".to_owned(),
             "open".to_owned(),

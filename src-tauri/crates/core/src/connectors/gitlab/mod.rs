@@ -52,8 +52,7 @@ use crate::ingest::write::PageWrite;
 
 use self::map::{MapCtx, ProjectIds};
 use self::model::{
-    Approvals, CurrentUser, Issue, LabelEvent, LinkedIssue, MergeRequest, Note, Project,
-    StateEvent,
+    Approvals, CurrentUser, Issue, LabelEvent, LinkedIssue, MergeRequest, Note, Project, StateEvent,
 };
 
 /// Raw record streams.
