@@ -3,8 +3,8 @@
 //! unmodified): `/projects/:id/{issues,merge_requests}` filter by `updated_after` (on or after,
 //! as GitLab documents), order by creation and page by `page`/`per_page` with GitLab's `Link`,
 //! `X-Next-Page`, `X-Page`, `X-Per-Page` and `RateLimit-*` headers; notes are served per merge
-//! request, issue links and label and state events (paged) per issue, approvals per merge request where a
-//! test gives them. It can also serve gitlab.kitware.com's `utils/rust-gitlab` project, its issue
+//! request, issue links and label and state events (paged) per issue, approvals per merge
+//! request where a test gives them. It can also serve gitlab.kitware.com's `utils/rust-gitlab` project, its issue
 //! #6 and that issue's label event, as the Rust `gitlab` crate recorded them
 //! ([`FakeGitlab::from_rust_gitlab`]), and gitlab.com's `forgejo/test_repo` with its issues'
 //! recorded state events, as Forgejo's migration tests recorded them

@@ -20,7 +20,8 @@
 //!   system notes give its lifecycle (see [`map`]). Per issue: `GET …/issues/:iid/links` and
 //!   `GET …/issues/:iid/resource_label_events` (its label history, as `label` changes) and
 //!   `GET …/issues/:iid/resource_state_events` (its closes and reopenings, as `state` changes),
-//!   side by side; for either a 404 or 403, from an instance without the endpoint, reads as none.
+//!   one list after the other; for either, a 404 or 403 (an instance without the endpoint)
+//!   reads as none.
 //!   Per open merge request that is not a draft, also `GET …/merge_requests/:iid/approvals`
 //!   (whose approvals stand now, and how many its rules still want; a 404 or 403 reads as none).
 //!   Read [`DETAIL_CONCURRENCY`] at a time, and only for records whose `updated_at` moved since
@@ -172,8 +173,8 @@ impl Shape {
 }
 
 /// A list as read, or none when the instance answers 404 or 403: an endpoint older instances
-/// lack (label events came in GitLab 11.3, state events in 13.2) or one the token may not read. The record still
-/// syncs, without what that list would say.
+/// lack (label events came in GitLab 11.3, state events in 13.2) or one the token may not
+/// read. The record still syncs, without what that list would say.
 fn readable(read: Result<Vec<Box<RawValue>>, SyncError>) -> Result<Vec<Box<RawValue>>, SyncError> {
     match read {
         Err(SyncError::NoAccess(why)) | Err(SyncError::MissingScope { detail: why, .. }) => {
@@ -245,8 +246,7 @@ impl Detail {
 /// moving the record's `updated_at` (GitLab adds a system note to the record for every
 /// approval, review request, state change and issue link, on both issues of a link, and a note
 /// touches its record, and so does adding or removing a label, closing or reopening). The
-/// others are read,
-/// [`DETAIL_CONCURRENCY`] at a time (one object each when `detail_stream` is
+/// others are read, [`DETAIL_CONCURRENCY`] at a time (one object each when `detail_stream` is
 /// [`APPROVALS_STREAM`]).
 async fn details(
     (ws, source, http): (&Workspace, &str, &Http),
