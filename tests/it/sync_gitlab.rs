@@ -1471,3 +1471,143 @@ async fn a_failing_label_history_is_retried_and_a_stored_one_serves_an_unchanged
         vec![RECORDED_LABEL_CHANGE]
     );
 }
+
+/// gitlab.com's `forgejo/test_repo` as Forgejo recorded it. The project was archived by then
+/// (`"archived": true`), and Baton leaves archived projects out, so its record is edited in
+/// memory to say it is not (the file stays as recorded).
+fn forgejo() -> Arc<FakeGitlab> {
+    let gl = FakeGitlab::from_forgejo(&fixtures(), GL_TOKEN).unwrap();
+    assert_eq!(gl.data().project["archived"], true, "as recorded");
+    gl.data().project["archived"] = false.into();
+    Arc::new(gl)
+}
+
+const FORGEJO_STATE_EVENTS: &str = "/api/v4/projects/61363672/issues/2/resource_state_events";
+
+/// A harness with a source of the recorded `forgejo/test_repo`.
+async fn forgejo_source(server: &ReplayServer) -> (Harness, String) {
+    let h = Harness::new().await;
+    let input = gitlab_input(
+        "GitLab forgejo",
+        &server.url(),
+        None,
+        &["forgejo/test_repo"],
+        GL_TOKEN,
+    );
+    let source = h.add(&input).await;
+    (h, source)
+}
+
+/// An item's state changes: `from>to|event id|time|actor login`, oldest first.
+async fn state_history(h: &Harness, key: &str) -> Vec<String> {
+    h.strings(&format!(
+        "SELECT COALESCE(t.from_state, '') || '>' || t.to_state || '|' || t.event_id || '|' || t.at || '|' || \
+           COALESCE((SELECT login FROM identities WHERE person_id = t.actor_id), '') \
+         FROM transitions t WHERE t.kind = 'state' \
+         AND t.item_id = (SELECT id FROM items WHERE key = '{key}') ORDER BY t.at, t.event_id"
+    ))
+    .await
+}
+
+/// The recorded state event as forgejo/test_repo#2's history says it: closed by mkobel at
+/// 2024-09-03T14:43:10.947Z (its record's `closed_at` is 41 ms earlier).
+const RECORDED_CLOSE: &str = "open>closed|state:241837962|1725374590947|mkobel";
+
+#[tokio::test]
+async fn a_recorded_state_event_becomes_the_close_of_its_issue() {
+    let gl = forgejo();
+    let (issue, event) = {
+        let data = gl.data();
+        let issue = data.issues.iter().find(|i| i["iid"] == 2).cloned().unwrap();
+        (issue, data.state_events[&2][0].clone())
+    };
+    let server = gl.serve().await.unwrap();
+    let (h, source) = forgejo_source(&server).await;
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    assert_eq!(
+        h.count("SELECT COUNT(*) FROM items WHERE key LIKE 'forgejo/test_repo#%'")
+            .await,
+        4,
+        "the four recorded issues"
+    );
+    assert_eq!(
+        state_history(&h, "forgejo/test_repo#2").await,
+        vec![RECORDED_CLOSE],
+        "the recorded event, in place of the close the record alone gives"
+    );
+    assert_eq!(
+        state_history(&h, "forgejo/test_repo#1").await,
+        vec!["open>closed|listed:closed|1725374590708|mkobel"],
+        "an issue whose history says nothing keeps its record's close"
+    );
+    assert!(
+        state_history(&h, "forgejo/test_repo#3").await.is_empty(),
+        "an open issue with a recorded empty history has no change"
+    );
+    let asked: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/resource_state_events"))
+        .collect();
+    assert_eq!(asked.len(), 4, "each issue's state history, once");
+    assert!(asked
+        .iter()
+        .all(|r| r.query == vec![("per_page".to_owned(), "100".to_owned())]));
+    let kept = baton_core::graph::repo::raw_records::get(
+        h.ws.pool(),
+        &source,
+        "issue_state_events",
+        &issue["id"].to_string(),
+    )
+    .await
+    .unwrap()
+    .expect("the list is kept with the issue");
+    let kept: Value = serde_json::from_str(&kept).unwrap();
+    assert_eq!(kept, Value::from(vec![event]), "as GitLab answered it");
+    let name: Vec<String> = h
+        .strings("SELECT display_name FROM people WHERE id = (SELECT actor_id FROM transitions WHERE event_id = 'state:241837962')")
+        .await;
+    assert_eq!(name, vec!["Moritz Kobel"], "the event's user");
+    // The next poll lists the issues again unchanged: their stored histories serve.
+    server.clear_requests();
+    h.clock.advance(Duration::from_secs(600));
+    let again = h.sync(&source).await;
+    assert_eq!(again.status, RunStatus::Succeeded, "{:?}", again.error);
+    assert!(
+        !server
+            .requests()
+            .iter()
+            .any(|r| r.path.ends_with("/resource_state_events")),
+        "unchanged issues' state histories are not read again"
+    );
+    assert_eq!(
+        state_history(&h, "forgejo/test_repo#2").await,
+        vec![RECORDED_CLOSE]
+    );
+}
+
+#[tokio::test]
+async fn an_instance_without_state_events_keeps_the_close_its_record_gives() {
+    for refusal in [404, 403] {
+        let gl = forgejo();
+        gl.fault(
+            FORGEJO_STATE_EVENTS,
+            vec![Reply::json(refusal, r#"{"message":"404 Not found"}"#)],
+        );
+        let server = gl.serve().await.unwrap();
+        let (h, source) = forgejo_source(&server).await;
+        let report = h.sync(&source).await;
+        assert_eq!(
+            report.status,
+            RunStatus::Succeeded,
+            "{refusal}: {:?}",
+            report.error
+        );
+        assert_eq!(
+            state_history(&h, "forgejo/test_repo#2").await,
+            vec!["open>closed|listed:closed|1725374590906|mkobel"],
+            "{refusal}: the record's close, at its closed_at, by its closed_by"
+        );
+    }
+}

@@ -3,10 +3,12 @@
 //! unmodified): `/projects/:id/{issues,merge_requests}` filter by `updated_after` (on or after,
 //! as GitLab documents), order by creation and page by `page`/`per_page` with GitLab's `Link`,
 //! `X-Next-Page`, `X-Page`, `X-Per-Page` and `RateLimit-*` headers; notes are served per merge
-//! request, issue links and label events (paged) per issue, approvals per merge request where a
-//! test gives them. It can also serve gitlab.kitware.com's `utils/rust-gitlab` project, its issue
+//! request, issue links and label and state events (paged) per issue, approvals per merge
+//! request where a test gives them. It can also serve gitlab.kitware.com's `utils/rust-gitlab` project, its issue
 //! #6 and that issue's label event, as the Rust `gitlab` crate recorded them
-//! ([`FakeGitlab::from_rust_gitlab`]). It checks the token (`Authorization: Bearer` or
+//! ([`FakeGitlab::from_rust_gitlab`]), and gitlab.com's `forgejo/test_repo` with its issues'
+//! recorded state events, as Forgejo's migration tests recorded them
+//! ([`FakeGitlab::from_forgejo`]). It checks the token (`Authorization: Bearer` or
 //! `PRIVATE-TOKEN`) and serves injected faults first. The envelopes are ours, built from
 //! GitLab's documentation; the records are real.
 
@@ -37,6 +39,8 @@ pub struct GitlabData {
     pub links: HashMap<i64, Vec<Value>>,
     /// `resource_label_events` by issue iid, oldest first (none: `[]`).
     pub label_events: HashMap<i64, Vec<Value>>,
+    /// `resource_state_events` by issue iid, oldest first (none: `[]`).
+    pub state_events: HashMap<i64, Vec<Value>>,
     /// `/approvals` answers by merge request iid; a merge request without one answers 404
     /// (none recorded).
     pub approvals: HashMap<i64, Value>,
@@ -181,6 +185,39 @@ impl FakeGitlab {
         Ok(fake)
     }
 
+    /// gitlab.com's `forgejo/test_repo` (project 61363672) as Forgejo's migration tests recorded
+    /// it (`gitlab/forgejo/` under `dir`; each file a recorded answer: headers, an empty line,
+    /// the body): the project, its four issues (from the two recorded list pages), and the
+    /// recorded `resource_state_events` of issues #2 (one `closed`) and #3 (none). The lists
+    /// not recorded (other issues' state events, every label history and link list) are served
+    /// empty, as the envelopes are.
+    pub fn from_forgejo(dir: &Path, token: &str) -> std::io::Result<FakeGitlab> {
+        let read = |name: &str| -> std::io::Result<Value> {
+            let text = std::fs::read_to_string(dir.join("gitlab/forgejo").join(name))?;
+            let body = recorded_body(&text).ok_or_else(|| {
+                std::io::Error::new(std::io::ErrorKind::InvalidData, "no body after the headers")
+            })?;
+            serde_json::from_str(body)
+                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+        };
+        let list = |value: Value| match value {
+            Value::Array(values) => values,
+            _ => Vec::new(),
+        };
+        let fake = FakeGitlab::new(token);
+        {
+            let mut data = fake.data();
+            data.project = read("project.txt")?;
+            data.issues = list(read("issues-page-1.txt")?);
+            data.issues.extend(list(read("issues-page-2.txt")?));
+            data.state_events
+                .insert(2, list(read("issue-2-resource_state_events.txt")?));
+            data.state_events
+                .insert(3, list(read("issue-3-resource_state_events.txt")?));
+        }
+        Ok(fake)
+    }
+
     /// The data, to change between polls.
     pub fn data(&self) -> MutexGuard<'_, GitlabData> {
         self.data
@@ -314,6 +351,15 @@ impl FakeGitlab {
                     .unwrap_or_default();
                 self.page_of(request, &events, &data)
             }
+            ["projects", p, "issues", iid, "resource_state_events"] if is_project(p) => {
+                let iid: i64 = iid.parse().unwrap_or(0);
+                let events: Vec<&Value> = data
+                    .state_events
+                    .get(&iid)
+                    .map(|e| e.iter().collect())
+                    .unwrap_or_default();
+                self.page_of(request, &events, &data)
+            }
             ["projects", p, "issues", iid, "links"] if is_project(p) => {
                 let iid: i64 = iid.parse().unwrap_or(0);
                 Reply::json(
@@ -379,6 +425,12 @@ impl FakeGitlab {
         }
         reply
     }
+}
+
+/// The body of an answer recorded as Forgejo's mock server writes it: `Name: value` header
+/// lines, an empty line, then the body.
+pub fn recorded_body(text: &str) -> Option<&str> {
+    text.split_once("\n\n").map(|(_, body)| body)
 }
 
 /// Shifts an RFC 3339 time by `ms` (unreadable times stay as they are).

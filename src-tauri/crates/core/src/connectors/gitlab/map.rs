@@ -16,6 +16,9 @@
 //!   `add` is a change to the label's name, a `remove` a change from it (as GitHub's
 //!   `labeled` / `unlabeled`), at the event's time, by its user. Events whose label was deleted
 //!   since (`label: null`) say nothing and are left out.
+//! - An issue's state history (`/issues/:iid/resource_state_events`, GitLab 13.2+) → `state`
+//!   changes: `closed` (open → closed) and `reopened` (closed → open), in place of the close its
+//!   record alone gives. Merge requests take theirs from their system notes, which say the same.
 //! - Issue links (`/issues/:iid/links`): `blocks` / `is_blocked_by` → `blocks` edges,
 //!   `relates_to` → `relates`.
 //! - Milestones → intents (milestone), an issue's epic → an intent (initiative); an item serves
@@ -39,7 +42,8 @@ use crate::ingest::write::{PageWrite, SeenPerson};
 use crate::rules::eval::{ProvenanceFacts, ProvenanceVerdict, Rules};
 
 use super::model::{
-    Approvals, EpicRef, Issue, Label, LabelEvent, LinkedIssue, MergeRequest, Milestone, Note, User,
+    Approvals, EpicRef, Issue, Label, LabelEvent, LinkedIssue, MergeRequest, Milestone, Note,
+    StateEvent, User,
 };
 
 /// Where a GitLab link was found (`links.found_in`).
@@ -965,6 +969,52 @@ pub fn label_changes(
     out
 }
 
+/// An issue's state history (`resource_state_events`, oldest first) in place of the close its
+/// record alone gives (`listed:closed`): each `closed` a change from `open` to `closed`, each
+/// `reopened` one back to `open`, event `state:<id>`, at its time, by its user. States an issue
+/// cannot take (a merge request's `merged`, `locked`) and unreadable times are left out. When
+/// no event is left, or the last one does not leave the issue in the state GitLab lists it in
+/// now (a history cut short), the record's own close is kept as well.
+pub fn issue_state_changes(
+    page: &mut PageWrite,
+    source_id: &str,
+    lc: &mut Lifecycle,
+    item_id: &str,
+    events: &[StateEvent],
+) {
+    let mut changes = Vec::with_capacity(events.len());
+    let mut state = ISSUE_OPEN;
+    for event in events {
+        let Some(at) = parse_time(&event.created_at) else {
+            continue;
+        };
+        let to = match event.state.as_str() {
+            "closed" => ISSUE_CLOSED,
+            "reopened" => ISSUE_OPEN,
+            _ => continue,
+        };
+        changes.push(Transition {
+            item_id: item_id.to_owned(),
+            event_id: format!("state:{}", event.id),
+            kind: TransitionKind::State,
+            from_state: Some(state.into()),
+            to_state: to.into(),
+            at,
+            actor_id: event.user.as_ref().map(|u| person(page, source_id, u)),
+        });
+        state = to;
+    }
+    if changes.is_empty() {
+        return;
+    }
+    if state == lc.raw_state {
+        lc.changes
+            .retain(|t| !(t.kind == TransitionKind::State && t.event_id.starts_with("listed:")));
+    }
+    lc.changes.extend(changes);
+    lc.changes.sort_by_key(|t| t.at);
+}
+
 /// An issue's links as edges (`blocks`, `relates`), and the set that retires the ones no longer
 /// listed. Links to issues of other projects name them by key until synced.
 pub fn issue_links(
@@ -1058,6 +1108,130 @@ mod tests {
             "../../../../../../tests/fixtures/gitlab/rust-gitlab/resource_label_event.json"
         ))
         .unwrap()
+    }
+
+    /// gitlab.com's real state event (Forgejo's recording, `tests/fixtures/gitlab/forgejo/`):
+    /// mkobel closed forgejo/test_repo#2 at 2024-09-03T14:43:10.947Z.
+    fn recorded_state_event() -> serde_json::Value {
+        let text = include_str!(
+            "../../../../../../tests/fixtures/gitlab/forgejo/issue-2-resource_state_events.txt"
+        );
+        let body = text.split_once("\n\n").map(|(_, b)| b).unwrap();
+        let list: serde_json::Value = serde_json::from_str(body).unwrap();
+        list[0].clone()
+    }
+
+    /// A lifecycle as `map_issue` gives it for an issue in `raw_state`: a closed one with its
+    /// record's close.
+    fn listed(item: &str, raw_state: &str) -> Lifecycle {
+        let changes = if raw_state == ISSUE_CLOSED {
+            vec![Transition {
+                item_id: item.into(),
+                event_id: "listed:closed".into(),
+                kind: TransitionKind::State,
+                from_state: Some(ISSUE_OPEN.into()),
+                to_state: ISSUE_CLOSED.into(),
+                at: 1_725_374_590_906,
+                actor_id: None,
+            }]
+        } else {
+            Vec::new()
+        };
+        Lifecycle {
+            raw_state: raw_state.into(),
+            changes,
+            reviews: Vec::new(),
+            links: Vec::new(),
+            requests: Vec::new(),
+        }
+    }
+
+    /// A lifecycle's state changes as (event, from, to, at).
+    fn state_seen(lc: &Lifecycle) -> Vec<(String, String, String, i64)> {
+        lc.changes
+            .iter()
+            .map(|t| {
+                assert_eq!(t.kind, TransitionKind::State);
+                (
+                    t.event_id.clone(),
+                    t.from_state.clone().unwrap_or_default(),
+                    t.to_state.clone(),
+                    t.at,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn state_events_replace_the_listed_close_unless_they_end_elsewhere() {
+        let item = "gl:gitlab.com/61363672#2";
+        let closed = recorded_state_event();
+        // The same event edited in memory (no recording has them): a reopening a day later, a
+        // merge request's `merged` (an issue cannot take it) and an unreadable time.
+        let mut reopened = closed.clone();
+        reopened["id"] = 241_837_963.into();
+        reopened["state"] = "reopened".into();
+        reopened["created_at"] = "2024-09-04T14:43:10.947Z".into();
+        let mut merged = closed.clone();
+        merged["id"] = 241_837_964.into();
+        merged["state"] = "merged".into();
+        let mut garbled = closed.clone();
+        garbled["id"] = 241_837_965.into();
+        garbled["created_at"] = "yesterday".into();
+        let parse = |v: &[&serde_json::Value]| -> Vec<StateEvent> {
+            v.iter()
+                .map(|e| serde_json::from_value((*e).clone()).unwrap())
+                .collect()
+        };
+        let close = (
+            "state:241837962".to_owned(),
+            "open".to_owned(),
+            "closed".to_owned(),
+            1_725_374_590_947,
+        );
+        let reopen = (
+            "state:241837963".to_owned(),
+            "closed".to_owned(),
+            "open".to_owned(),
+            1_725_460_990_947,
+        );
+        let mut page = PageWrite::new("issues:forgejo/test_repo");
+
+        // Closed, as recorded: the event replaces the record's close.
+        let mut lc = listed(item, ISSUE_CLOSED);
+        issue_state_changes(&mut page, "src", &mut lc, item, &parse(&[&closed]));
+        assert_eq!(state_seen(&lc), vec![close.clone()]);
+        assert!(lc.changes[0].actor_id.is_some(), "by mkobel");
+
+        // Closed then reopened, and open now: both changes; what an issue cannot be is left out.
+        let mut lc = listed(item, ISSUE_OPEN);
+        let events = parse(&[&closed, &merged, &garbled, &reopened]);
+        issue_state_changes(&mut page, "src", &mut lc, item, &events);
+        assert_eq!(state_seen(&lc), vec![close.clone(), reopen.clone()]);
+
+        // Closed now but the history ends reopened (cut short): the record's close stays too.
+        let mut lc = listed(item, ISSUE_CLOSED);
+        issue_state_changes(
+            &mut page,
+            "src",
+            &mut lc,
+            item,
+            &parse(&[&closed, &reopened]),
+        );
+        let listed_close = (
+            "listed:closed".to_owned(),
+            "open".to_owned(),
+            "closed".to_owned(),
+            1_725_374_590_906,
+        );
+        assert_eq!(state_seen(&lc), vec![listed_close.clone(), close, reopen]);
+
+        // No history (none answered, or only what an issue cannot be): the record's close.
+        for events in [Vec::new(), parse(&[&merged])] {
+            let mut lc = listed(item, ISSUE_CLOSED);
+            issue_state_changes(&mut page, "src", &mut lc, item, &events);
+            assert_eq!(state_seen(&lc), vec![listed_close.clone()]);
+        }
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! GitLab (gitlab.com and self-managed, REST v4): issues and merge requests of each project of
-//! the scope, with merge requests' system notes (their history), issues' links and label histories.
+//! the scope, with merge requests' system notes (their history), issues' links and label and
+//! state histories.
 //!
 //! - Projects: a group's (`GET /groups/:path/projects?include_subgroups=true`, archived ones
 //!   left out) and/or the scope's paths (`GET /projects/:path`), keyed by GitLab's numeric id
@@ -17,8 +18,10 @@
 //!   and written.
 //! - Per merge request: `GET …/merge_requests/:iid/notes?sort=asc&order_by=created_at`, whose
 //!   system notes give its lifecycle (see [`map`]). Per issue: `GET …/issues/:iid/links` and
-//!   `GET …/issues/:iid/resource_label_events` (its label history, as `label` changes; a 404
-//!   or 403, from an instance without the endpoint, reads as none).
+//!   `GET …/issues/:iid/resource_label_events` (its label history, as `label` changes) and
+//!   `GET …/issues/:iid/resource_state_events` (its closes and reopenings, as `state` changes),
+//!   one list after the other; for either, a 404 or 403 (an instance without the endpoint)
+//!   reads as none.
 //!   Per open merge request that is not a draft, also `GET …/merge_requests/:iid/approvals`
 //!   (whose approvals stand now, and how many its rules still want; a 404 or 403 reads as none).
 //!   Read [`DETAIL_CONCURRENCY`] at a time, and only for records whose `updated_at` moved since
@@ -50,7 +53,7 @@ use crate::ingest::write::PageWrite;
 
 use self::map::{MapCtx, ProjectIds};
 use self::model::{
-    Approvals, CurrentUser, Issue, LabelEvent, LinkedIssue, MergeRequest, Note, Project,
+    Approvals, CurrentUser, Issue, LabelEvent, LinkedIssue, MergeRequest, Note, Project, StateEvent,
 };
 
 /// Raw record streams.
@@ -60,6 +63,8 @@ pub const NOTES_STREAM: &str = "merge_request_notes";
 pub const LINKS_STREAM: &str = "issue_links";
 /// An issue's `/resource_label_events` (`[]` when the instance answered 404 or 403).
 pub const LABEL_EVENTS_STREAM: &str = "issue_label_events";
+/// An issue's `/resource_state_events` (`[]` when the instance answered 404 or 403).
+pub const STATE_EVENTS_STREAM: &str = "issue_state_events";
 /// An open merge request's `/approvals` answer, stored as a one-value list (`[]` when the
 /// instance answered 404).
 pub const APPROVALS_STREAM: &str = "merge_request_approvals";
@@ -161,15 +166,15 @@ impl Shape {
     fn of(detail_stream: &str) -> Shape {
         match detail_stream {
             APPROVALS_STREAM => Shape::Object,
-            LABEL_EVENTS_STREAM => Shape::ListIfReadable,
+            LABEL_EVENTS_STREAM | STATE_EVENTS_STREAM => Shape::ListIfReadable,
             _ => Shape::List,
         }
     }
 }
 
 /// A list as read, or none when the instance answers 404 or 403: an endpoint older instances
-/// lack (label events came in GitLab 11.3) or one the token may not read. The record still
-/// syncs, without what that list would say.
+/// lack (label events came in GitLab 11.3, state events in 13.2) or one the token may not
+/// read. The record still syncs, without what that list would say.
 fn readable(read: Result<Vec<Box<RawValue>>, SyncError>) -> Result<Vec<Box<RawValue>>, SyncError> {
     match read {
         Err(SyncError::NoAccess(why)) | Err(SyncError::MissingScope { detail: why, .. }) => {
@@ -240,8 +245,8 @@ impl Detail {
 /// sync (in `main_stream`) keeps its stored list: what these lists hold cannot change without
 /// moving the record's `updated_at` (GitLab adds a system note to the record for every
 /// approval, review request, state change and issue link, on both issues of a link, and a note
-/// touches its record, and so does adding or removing a label). The others are read,
-/// [`DETAIL_CONCURRENCY`] at a time (one object each when `detail_stream` is
+/// touches its record, and so does adding or removing a label, closing or reopening). The
+/// others are read, [`DETAIL_CONCURRENCY`] at a time (one object each when `detail_stream` is
 /// [`APPROVALS_STREAM`]).
 async fn details(
     (ws, source, http): (&Workspace, &str, &Http),
@@ -496,13 +501,14 @@ impl RecordKey {
 /// A page of a walk as read: its records, the next page (none after an empty one), the
 /// per-record list of each record that has an id (`None` for one that does not), for a
 /// merge request page each open merge request's approvals (`None` for the others), and for an
-/// issue page each issue's label history.
+/// issue page each issue's label and state histories.
 struct ReadPage {
     values: Vec<Box<RawValue>>,
     next: Option<Url>,
     details: Vec<Option<Detail>>,
     approvals: Vec<Option<Detail>>,
     label_events: Vec<Option<Detail>>,
+    state_events: Vec<Option<Detail>>,
 }
 
 /// Reads pages of one stream of one project, with their records' lists: what a walk needs
@@ -596,20 +602,24 @@ impl PageReader {
         let lists = self
             .lists(&keys, detail_stream, every, |key| self.detail_url(key.iid))
             .await?;
-        let label_events = if self.kind == ISSUES_STREAM {
-            self.lists(&keys, LABEL_EVENTS_STREAM, every, |key| {
-                endpoint(
-                    &self.root,
-                    &format!(
-                        "projects/{}/issues/{}/resource_label_events",
-                        self.project_id, key.iid
-                    ),
-                    &[("per_page", "100".to_owned())],
-                )
-            })
-            .await?
+        // An issue's label and state histories (one list after the other, so no more than
+        // DETAIL_CONCURRENCY requests are in flight).
+        let (label_events, state_events) = if self.kind == ISSUES_STREAM {
+            let events = |stream: &'static str, path: &'static str| {
+                self.lists(&keys, stream, every, move |key| {
+                    endpoint(
+                        &self.root,
+                        &format!("projects/{}/issues/{}/{path}", self.project_id, key.iid),
+                        &[("per_page", "100".to_owned())],
+                    )
+                })
+            };
+            (
+                events(LABEL_EVENTS_STREAM, "resource_label_events").await?,
+                events(STATE_EVENTS_STREAM, "resource_state_events").await?,
+            )
         } else {
-            Vec::new()
+            (Vec::new(), Vec::new())
         };
         let approvals = if self.kind == MERGE_REQUESTS_STREAM {
             self.lists(&keys, APPROVALS_STREAM, RecordKey::awaits_approval, |key| {
@@ -632,6 +642,7 @@ impl PageReader {
             details: lists,
             approvals,
             label_events,
+            state_events,
         })
     }
 }
@@ -715,16 +726,18 @@ fn issues_page(
         values,
         mut details,
         mut label_events,
+        mut state_events,
         ..
     } = read_page;
     for (i, value) in values.iter().enumerate() {
         let Some(issue) = read::<Issue>("GitLab issue", value) else {
             continue;
         };
-        // Each issue's links and label history: stored ones for issues that did not change,
-        // else read.
+        // Each issue's links, label and state histories: stored ones for issues that did not
+        // change, else read.
         let links = detail_of(&mut details, i)?;
         let labelled = detail_of(&mut label_events, i)?;
+        let stated = detail_of(&mut state_events, i)?;
         page.raw
             .push(raw(run, ISSUES_STREAM, issue.id, value.get(), now));
         if let Detail::Fetched(values) = &links {
@@ -734,6 +747,10 @@ fn issues_page(
         if let Detail::Fetched(values) = &labelled {
             page.raw
                 .push(raw(run, LABEL_EVENTS_STREAM, issue.id, &join(values), now));
+        }
+        if let Detail::Fetched(values) = &stated {
+            page.raw
+                .push(raw(run, STATE_EVENTS_STREAM, issue.id, &join(values), now));
         }
         note_high(walk, &issue.updated_at);
         let mut ctx = MapCtx {
@@ -752,6 +769,12 @@ fn issues_page(
             .collect();
         lc.changes
             .extend(map::label_changes(page, &run.source.id, &item.id, &events));
+        let states: Vec<StateEvent> = stated
+            .values()
+            .iter()
+            .filter_map(|v| read::<StateEvent>("GitLab state event", v))
+            .collect();
+        map::issue_state_changes(page, &run.source.id, &mut lc, &item.id, &states);
         apply(run, &mut item, lc, page);
         let linked: Vec<LinkedIssue> = links
             .values()

@@ -257,6 +257,19 @@ pub struct LabelEvent {
     pub action: String,
 }
 
+/// One entry of an issue's state history (`/projects/:id/issues/:iid/resource_state_events`,
+/// GitLab 13.2 and later): the state it was put in, by whom and when.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct StateEvent {
+    pub id: i64,
+    pub created_at: String,
+    #[serde(default)]
+    pub user: Option<User>,
+    /// `closed`, `reopened` (issues); `merged`, `locked` and `opened` are merge requests' too.
+    #[serde(default)]
+    pub state: String,
+}
+
 /// `/user`.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 pub struct CurrentUser {
