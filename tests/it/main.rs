@@ -28,6 +28,7 @@ mod sync_linear;
 mod sync_runtime;
 mod sync_servers;
 mod sync_sources;
+mod stable_ids_migrate;
 mod sync_support;
 mod text_repair;
 mod triage;
