@@ -155,7 +155,7 @@ describe("ItemDetailPanel", () => {
     const implementsGroup = screen.getByRole("region", { name: "Implements" });
     expect(implementsGroup).toHaveTextContent("PAY-7");
     expect(implementsGroup).toHaveTextContent("inferred, 80%");
-    expect(implementsGroup).toHaveTextContent("found in the branch name");
+    expect(implementsGroup).toHaveTextContent("found in branch name");
     const blockedBy = screen.getByRole("region", { name: "Blocked by" });
     expect(blockedBy).toHaveTextContent("PLAT-3");
     expect(within(blockedBy).getByText("removed")).toBeInTheDocument();

@@ -254,7 +254,7 @@ function LinkGroups({ links, onOpenItem }: { links: LinkedItem[]; onOpenItem: (i
                   ) : null}
                   {link.foundIn ? (
                     <span className="muted" title="Where the source's record names this link">
-                      found in the {link.foundIn}
+                      found in {link.foundIn}
                     </span>
                   ) : null}
                   {link.open ? null : (
