@@ -257,7 +257,9 @@ async fn reviews_asked_of_a_merged_person_are_asked_of_the_one_person() {
     assert_eq!(asked().await, vec![format!("TwiN {twin} {barry}")]);
 
     // Merged by hand, keeping the Jira person: the review is asked of them.
-    people::people_merge(&h.ws, &twin_jira, &twin).await.unwrap();
+    people::people_merge(&h.ws, &twin_jira, &twin)
+        .await
+        .unwrap();
     assert_eq!(person_of(&h, &github, "TwiN").await, twin_jira);
     assert_eq!(
         asked().await,
@@ -268,7 +270,10 @@ async fn reviews_asked_of_a_merged_person_are_asked_of_the_one_person() {
     people::people_split(&h.ws, &twin_jira).await.unwrap();
     assert_eq!(
         asked().await,
-        vec![format!("TwiN {} {barry}", person_of(&h, &github, "TwiN").await)]
+        vec![format!(
+            "TwiN {} {barry}",
+            person_of(&h, &github, "TwiN").await
+        )]
     );
     assert_ne!(person_of(&h, &github, "TwiN").await, twin_jira);
 }

@@ -60,7 +60,8 @@ async fn old_workspace(dir: &Path) -> (PathBuf, sqlx::SqlitePool) {
 /// Every item as `id key`, and every link by its ends' keys.
 async fn graph(h: &Harness) -> (Vec<String>, Vec<String>) {
     (
-        h.strings("SELECT id || ' ' || key FROM items ORDER BY id").await,
+        h.strings("SELECT id || ' ' || key FROM items ORDER BY id")
+            .await,
         h.key_links().await,
     )
 }

@@ -62,12 +62,28 @@ async fn a_rule_added_after_a_sync_is_previewed_then_applied_once_confirmed() {
     let p = path.clone();
     tokio::task::spawn_blocking(move || {
         let added = baton(&[
-            "source", "add", &p, "--kind", "github", "--name", "ants", "--url", &url, "--repo",
-            "panjf2000/ants", "--no-test", "--no-keychain",
+            "source",
+            "add",
+            &p,
+            "--kind",
+            "github",
+            "--name",
+            "ants",
+            "--url",
+            &url,
+            "--repo",
+            "panjf2000/ants",
+            "--no-test",
+            "--no-keychain",
         ]);
         assert!(added.status.success(), "{}", text(&added.stderr));
         let synced = baton(&[
-            "sync", &p, "--source", "ants", "--token-env", "BATON_TEST_TOKEN",
+            "sync",
+            &p,
+            "--source",
+            "ants",
+            "--token-env",
+            "BATON_TEST_TOKEN",
         ]);
         assert!(synced.status.success(), "{}", text(&synced.stdout));
     })
@@ -78,8 +94,16 @@ async fn a_rule_added_after_a_sync_is_previewed_then_applied_once_confirmed() {
     let p = path.clone();
     let (added, preview, json) = tokio::task::spawn_blocking(move || {
         let added = baton(&[
-            "rules", "add-team", &p, "--field", "label", "--pattern", "enhancement", "--team",
-            "Features", "--create-team",
+            "rules",
+            "add-team",
+            &p,
+            "--field",
+            "label",
+            "--pattern",
+            "enhancement",
+            "--team",
+            "Features",
+            "--create-team",
         ]);
         (
             added,
@@ -90,18 +114,28 @@ async fn a_rule_added_after_a_sync_is_previewed_then_applied_once_confirmed() {
     .await
     .unwrap();
     assert!(added.status.success(), "{}", text(&added.stderr));
-    assert_eq!(in_team(&file, "Features").await, 0, "a saved rule moves nothing by itself");
+    assert_eq!(
+        in_team(&file, "Features").await,
+        0,
+        "a saved rule moves nothing by itself"
+    );
     assert!(preview.status.success(), "{}", text(&preview.stderr));
     let report: Value = serde_json::from_slice(&json.stdout).unwrap();
     let changed = report["changed"].as_i64().unwrap();
     assert!(changed > 0, "{report}");
     assert_eq!(report["applied"], false);
     assert!(
-        text(&preview.stdout).contains(&format!("{changed} would change ({changed} team, 0 provenance)")),
+        text(&preview.stdout).contains(&format!(
+            "{changed} would change ({changed} team, 0 provenance)"
+        )),
         "the count is shown: {}",
         text(&preview.stdout)
     );
-    assert_eq!(in_team(&file, "Features").await, 0, "a preview writes nothing");
+    assert_eq!(
+        in_team(&file, "Features").await,
+        0,
+        "a preview writes nothing"
+    );
 
     // Off a terminal, applying needs --yes; without it nothing is written.
     let p = path.clone();
@@ -120,7 +154,11 @@ async fn a_rule_added_after_a_sync_is_previewed_then_applied_once_confirmed() {
         "the count is shown before the question: {}",
         text(&refused.stdout)
     );
-    assert!(text(&refused.stderr).contains("--yes"), "{}", text(&refused.stderr));
+    assert!(
+        text(&refused.stderr).contains("--yes"),
+        "{}",
+        text(&refused.stderr)
+    );
     assert!(applied.status.success(), "{}", text(&applied.stderr));
     assert!(
         text(&applied.stdout).contains(&format!("applied: {changed} items changed")),
@@ -134,5 +172,9 @@ async fn a_rule_added_after_a_sync_is_previewed_then_applied_once_confirmed() {
     );
     let report: Value = serde_json::from_slice(&again.stdout).unwrap();
     assert_eq!(report["changed"], 0, "nothing left to change");
-    assert_eq!(server.requests().len(), requests, "nothing was fetched again");
+    assert_eq!(
+        server.requests().len(),
+        requests,
+        "nothing was fetched again"
+    );
 }

@@ -202,16 +202,17 @@ async fn item_detail_in(ws: &Workspace, id: &str) -> CoreResult<ItemDetail> {
         .collect();
 
     // Where each of the item's links was found (a separate read: the column is sparse).
-    let found_in: HashMap<(String, String, String), String> = sqlx::query_as::<_, (String, String, String, String)>(
-        "SELECT from_item_id, to_item_id, kind, found_in FROM links
+    let found_in: HashMap<(String, String, String), String> =
+        sqlx::query_as::<_, (String, String, String, String)>(
+            "SELECT from_item_id, to_item_id, kind, found_in FROM links
          WHERE (from_item_id = ?1 OR to_item_id = ?1) AND found_in IS NOT NULL",
-    )
-    .bind(id)
-    .fetch_all(pool)
-    .await?
-    .into_iter()
-    .map(|(from, to, kind, found)| ((from, to, kind), found))
-    .collect();
+        )
+        .bind(id)
+        .fetch_all(pool)
+        .await?
+        .into_iter()
+        .map(|(from, to, kind, found)| ((from, to, kind), found))
+        .collect();
     let links = sqlx::query!(
         r#"SELECT l.from_item_id AS "from_item_id: LossyText", l.to_item_id AS "to_item_id: LossyText",
                   l.kind AS "kind: LossyText", l.origin AS "origin: LossyText", l.confidence, l.created_at,
