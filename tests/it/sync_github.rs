@@ -923,10 +923,15 @@ async fn a_recorded_rename_by_github_moves_the_repositorys_items_to_its_new_name
         format!("https://api.github.com/repositories/{}", rec.id)
     );
     // The recorded repository had no issues: DevLake's recorded panjf2000/ants issues and pull
-    // requests are served as its own (the repository's answers are the recording's).
+    // requests are served as its own, their URLs under its name (the repository's own answers
+    // are the recording's).
     let ants = fake().await;
     let data = ants.data().clone();
-    let gh = Arc::new(FakeGithub::with_data(GH_TOKEN, &rec.old, data).with_repo_id(rec.id));
+    let gh = Arc::new(
+        FakeGithub::with_data(GH_TOKEN, "panjf2000/ants", data).with_repo_id(rec.id),
+    );
+    // Their URLs name the recorded repository (the fake's rename rewrites them).
+    gh.rename(&rec.old);
     let renamed = Arc::new(AtomicBool::new(false));
     let (served, answers, flag) = (gh.clone(), rec.clone(), renamed.clone());
     let base = Arc::new(std::sync::Mutex::new(String::new()));
