@@ -927,9 +927,7 @@ async fn a_recorded_rename_by_github_moves_the_repositorys_items_to_its_new_name
     // are the recording's).
     let ants = fake().await;
     let data = ants.data().clone();
-    let gh = Arc::new(
-        FakeGithub::with_data(GH_TOKEN, "panjf2000/ants", data).with_repo_id(rec.id),
-    );
+    let gh = Arc::new(FakeGithub::with_data(GH_TOKEN, "panjf2000/ants", data).with_repo_id(rec.id));
     // Their URLs name the recorded repository (the fake's rename rewrites them).
     gh.rename(&rec.old);
     let renamed = Arc::new(AtomicBool::new(false));

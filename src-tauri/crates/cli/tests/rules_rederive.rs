@@ -177,4 +177,34 @@ async fn a_rule_added_after_a_sync_is_previewed_then_applied_once_confirmed() {
         requests,
         "nothing was fetched again"
     );
+
+    // The rule is listed; removed, its items would move back out.
+    let p = path.clone();
+    let (listed, json) = tokio::task::spawn_blocking(move || {
+        (
+            baton(&["rules", "list", &p]),
+            baton(&["rules", "list", &p, "--json"]),
+        )
+    })
+    .await
+    .unwrap();
+    let listed = text(&listed.stdout);
+    assert!(
+        listed.contains("enhancement") && listed.contains("Features"),
+        "{listed}"
+    );
+    let rules: Value = serde_json::from_slice(&json.stdout).unwrap();
+    let id = rules["team"][0]["id"].as_str().unwrap().to_owned();
+    let p = path.clone();
+    let (removed, back) = tokio::task::spawn_blocking(move || {
+        (
+            baton(&["rules", "remove-team", &p, &id]),
+            baton(&["rules", "rederive", &p, "--json"]),
+        )
+    })
+    .await
+    .unwrap();
+    assert!(removed.status.success(), "{}", text(&removed.stderr));
+    let report: Value = serde_json::from_slice(&back.stdout).unwrap();
+    assert_eq!(report["teamChanged"].as_i64(), Some(changed));
 }
