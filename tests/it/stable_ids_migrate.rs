@@ -18,6 +18,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 use crate::sync_support::*;
 
 const PROJECTS: &[&str] = &["EE", "K5", "DZFNK0168"];
+/// A `sources` row of the old schema: id, kind, name, base URL, scope, secret, created.
+type SourceRow = (String, String, String, String, String, Option<String>, i64);
 /// The last migration of the schema before stable ids.
 const OLD_SCHEMA: i64 = 20261204000002;
 
@@ -86,13 +88,12 @@ async fn a_workspace_from_before_stable_ids_migrates_and_its_next_sync_updates_i
     // stale title, a link a person drew by hand and a person's note.
     let dir = tempfile::tempdir().unwrap();
     let (file, old) = old_workspace(dir.path()).await;
-    let sources: Vec<(String, String, String, String, String, Option<String>, i64)> =
-        sqlx::query_as(
-            "SELECT id, kind, name, base_url, scope, secret_ref, created_at FROM sources ORDER BY id",
-        )
-        .fetch_all(fresh.ws.pool())
-        .await
-        .unwrap();
+    let sources: Vec<SourceRow> = sqlx::query_as(
+        "SELECT id, kind, name, base_url, scope, secret_ref, created_at FROM sources ORDER BY id",
+    )
+    .fetch_all(fresh.ws.pool())
+    .await
+    .unwrap();
     for (id, kind, name, base_url, scope, secret_ref, created_at) in &sources {
         sqlx::query(
             "INSERT INTO sources (id, kind, name, base_url, scope, secret_ref, created_at)
