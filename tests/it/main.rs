@@ -17,6 +17,7 @@ mod people;
 mod plans;
 mod queries;
 mod rules_rederive;
+mod stable_ids_migrate;
 mod sync_across_tools;
 mod sync_file;
 mod sync_github;

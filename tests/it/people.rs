@@ -227,3 +227,53 @@ async fn the_same_person_on_github_and_jira_is_one_person_in_every_count() {
         "the identities are no longer kept apart"
     );
 }
+
+#[tokio::test]
+async fn reviews_asked_of_a_merged_person_are_asked_of_the_one_person() {
+    let (gh, jira, _) = servers().await;
+    let h = Harness::new().await;
+    let github = h.add_github(&gh.url(), GH_TOKEN).await;
+    let jira_source = h.add_jira(&jira.url(), JIRA_TOKEN, PROJECTS).await;
+    assert_eq!(h.sync(&github).await.status, RunStatus::Succeeded);
+    assert_eq!(h.sync(&jira_source).await.status, RunStatus::Succeeded);
+    let twin = person_of(&h, &github, "TwiN").await;
+    let twin_jira = person_of(&h, &jira_source, TWIN).await;
+    let barry = person_of(&h, &github, "barryz").await;
+    // A review of an open ants pull request asked of TwiN by barryz, as a sync writes it from a
+    // `review_requested` timeline entry (DevLake's ants events hold none).
+    sqlx::query(
+        "INSERT INTO review_requests (item_id, reviewer, person_id, requested_at, requested_by)
+         SELECT id, 'TwiN', ?1, 0, ?2 FROM items WHERE key = 'panjf2000/ants#211'",
+    )
+    .bind(&twin)
+    .bind(&barry)
+    .execute(h.ws.pool())
+    .await
+    .unwrap();
+    let asked = || async {
+        h.strings("SELECT reviewer || ' ' || COALESCE(person_id, '-') || ' ' || COALESCE(requested_by, '-') FROM review_requests")
+            .await
+    };
+    assert_eq!(asked().await, vec![format!("TwiN {twin} {barry}")]);
+
+    // Merged by hand, keeping the Jira person: the review is asked of them.
+    people::people_merge(&h.ws, &twin_jira, &twin)
+        .await
+        .unwrap();
+    assert_eq!(person_of(&h, &github, "TwiN").await, twin_jira);
+    assert_eq!(
+        asked().await,
+        vec![format!("TwiN {twin_jira} {barry}")],
+        "no review is asked of a person who no longer exists"
+    );
+    // Split again: the GitHub login's review goes back to the GitHub person.
+    people::people_split(&h.ws, &twin_jira).await.unwrap();
+    assert_eq!(
+        asked().await,
+        vec![format!(
+            "TwiN {} {barry}",
+            person_of(&h, &github, "TwiN").await
+        )]
+    );
+    assert_ne!(person_of(&h, &github, "TwiN").await, twin_jira);
+}

@@ -115,4 +115,15 @@ async fn jira_keys_in_pull_requests_link_them_to_the_issues_whichever_syncs_firs
         2,
         "inferred links, each saying where it was found"
     );
+    // The item drawer says it too, on both ends.
+    for (key, far) in [
+        ("panjf2000/ants#167", "K5-2"),
+        ("K5-2", "panjf2000/ants#167"),
+    ] {
+        let detail = baton_core::query::item_detail(&other.ws, &other.id_of(key).await)
+            .await
+            .unwrap();
+        let link = detail.links.iter().find(|l| l.other_key == far).unwrap();
+        assert_eq!(link.found_in.as_deref(), Some("branch name"), "{key}");
+    }
 }

@@ -856,3 +856,168 @@ async fn a_full_walk_asks_for_every_list_page_exactly_once() {
         "{pulls} records of /pulls, 10 a page"
     );
 }
+
+/// GitHub's own answers to a renamed repository, as octokit/fixtures recorded them against
+/// api.github.com (`rename-repository/raw-fixture.json`): the repository under its first name
+/// (its creation's answer), then, once renamed, the old name's `301 Moved Permanently` to
+/// `/repositories/{id}` and that address's answer under the new name.
+struct RecordedRename {
+    old: String,
+    new: String,
+    id: u64,
+    before: serde_json::Value,
+    moved: serde_json::Value,
+    after: serde_json::Value,
+}
+
+fn recorded_rename() -> RecordedRename {
+    let exchanges: Vec<serde_json::Value> = serde_json::from_str(
+        &std::fs::read_to_string(
+            fixtures().join("github/octokit-fixtures/rename-repository/raw-fixture.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let find = |method: &str, status: i64| {
+        exchanges
+            .iter()
+            .find(|e| e["method"] == method && e["status"] == status)
+            .unwrap()
+            .clone()
+    };
+    let (created, moved, after) = (find("post", 201), find("get", 301), find("get", 200));
+    RecordedRename {
+        old: created["response"]["full_name"]
+            .as_str()
+            .unwrap()
+            .to_owned(),
+        new: after["response"]["full_name"].as_str().unwrap().to_owned(),
+        id: after["response"]["id"].as_u64().unwrap(),
+        before: created["response"].clone(),
+        moved,
+        after: after["response"].clone(),
+    }
+}
+
+#[tokio::test]
+async fn a_recorded_rename_by_github_moves_the_repositorys_items_to_its_new_name() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use baton_core::replay::{Handler, ReplayServer, Request};
+
+    let rec = Arc::new(recorded_rename());
+    assert_eq!(rec.id, rec.before["id"].as_u64().unwrap(), "one repository");
+    let location = rec
+        .moved
+        .pointer("/rawHeaders")
+        .and_then(|h| h.as_array())
+        .and_then(|h| {
+            h.chunks(2)
+                .find(|kv| kv[0].as_str() == Some("Location"))
+                .and_then(|kv| kv[1].as_str())
+        })
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        location,
+        format!("https://api.github.com/repositories/{}", rec.id)
+    );
+    // The recorded repository had no issues: DevLake's recorded panjf2000/ants issues and pull
+    // requests are served as its own, their URLs under its name (the repository's own answers
+    // are the recording's).
+    let ants = fake().await;
+    let data = ants.data().clone();
+    let gh = Arc::new(FakeGithub::with_data(GH_TOKEN, "panjf2000/ants", data).with_repo_id(rec.id));
+    // Their URLs name the recorded repository (the fake's rename rewrites them).
+    gh.rename(&rec.old);
+    let renamed = Arc::new(AtomicBool::new(false));
+    let (served, answers, flag) = (gh.clone(), rec.clone(), renamed.clone());
+    let base = Arc::new(std::sync::Mutex::new(String::new()));
+    let base_of = base.clone();
+    let handler: Handler = Arc::new(move |r: &Request| {
+        let path = r.path.trim_end_matches('/');
+        let by_id = format!("/repositories/{}", answers.id);
+        if path == format!("/repos/{}", answers.old) {
+            if !flag.load(Ordering::SeqCst) {
+                return Reply::json(200, answers.before.to_string());
+            }
+            // The recorded 301, its Location moved from api.github.com to this server.
+            let moved = format!("{}{by_id}", base_of.lock().unwrap());
+            return Reply::json(301, answers.moved["response"].to_string())
+                .header("location", &moved);
+        }
+        if path == by_id || path == format!("/repos/{}", answers.new) {
+            return Reply::json(200, answers.after.to_string());
+        }
+        served.answer(r)
+    });
+    let server = ReplayServer::start(handler).await.unwrap();
+    *base.lock().unwrap() = server.url();
+    gh.set_base(&server.url());
+
+    let h = Harness::new().await;
+    let source = h
+        .add(&github_input(
+            "renamed",
+            &server.url(),
+            &[&rec.old],
+            GH_TOKEN,
+        ))
+        .await;
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    let items = h.count("SELECT COUNT(*) FROM items").await;
+    assert!(items > 0);
+    let id = h.id_of(&format!("{}#44", rec.old)).await;
+    assert_eq!(
+        id,
+        format!("gh:127.0.0.1/{}#44", rec.id),
+        "keyed by the recorded repository id"
+    );
+
+    renamed.store(true, Ordering::SeqCst);
+    gh.rename(&rec.new);
+    h.clock.advance(Duration::from_secs(600));
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    assert!(
+        server
+            .requests()
+            .iter()
+            .any(|r| r.path == format!("/repositories/{}", rec.id)),
+        "the recorded redirect was followed"
+    );
+    assert_eq!(
+        h.count("SELECT COUNT(*) FROM items").await,
+        items,
+        "no second item"
+    );
+    assert_eq!(
+        h.strings(&format!("SELECT key FROM items WHERE id = '{id}'"))
+            .await,
+        vec![format!("{}#44", rec.new)],
+        "the same item under the name GitHub gives now"
+    );
+    assert_eq!(
+        h.count(&format!(
+            "SELECT COUNT(*) FROM items WHERE key LIKE '{}#%'",
+            rec.old
+        ))
+        .await,
+        0
+    );
+    assert_eq!(
+        h.strings(&format!(
+            "SELECT item_id FROM item_keys WHERE ref = 'gh:127.0.0.1/{}#44'",
+            rec.old
+        ))
+        .await,
+        vec![id],
+        "the old key still names it"
+    );
+    assert_eq!(
+        h.strings("SELECT stream FROM sync_cursors WHERE stream LIKE 'issues:%'")
+            .await,
+        vec![format!("issues:{}", rec.new)]
+    );
+}

@@ -675,3 +675,34 @@ async fn a_repository_that_fails_for_good_does_not_stop_the_others() {
         vec!["repo:acme/gone".to_owned()]
     );
 }
+
+#[tokio::test]
+async fn a_pull_request_that_fixes_an_issue_of_another_repository_implements_it() {
+    let org = org();
+    // square/okhttp#7458 (recorded by github-stats) says in its description that it fixes an
+    // issue of panjf2000/ants (DevLake's recording); the description is edited in memory.
+    {
+        let mut data = org.repo("square/okhttp").unwrap().data();
+        let record = data.pulls.iter_mut().find(|r| r.number == 7458).unwrap();
+        let mut value: serde_json::Value = serde_json::from_str(&record.json).unwrap();
+        value["body"] = "Pool sizes as in the other project.\n\nFixes panjf2000/ants#44".into();
+        *record = baton_core::replay::github::Record::from_json(&value.to_string()).unwrap();
+    }
+    let server = org.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = add(&h, &server.url(), &every_repo()).await;
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    let links = h
+        .strings(
+            "SELECT f.key || ' ' || l.kind || ' ' || t.key || ' [' || COALESCE(l.found_in, '') || ']'
+             FROM links l JOIN items f ON f.id = l.from_item_id JOIN items t ON t.id = l.to_item_id
+             WHERE f.key = 'square/okhttp#7458' AND t.key LIKE 'panjf2000/%' ORDER BY 1",
+        )
+        .await;
+    assert_eq!(
+        links,
+        vec!["square/okhttp#7458 implements panjf2000/ants#44 [pull request description]"],
+        "a reference across repositories names the other repository's issue"
+    );
+}

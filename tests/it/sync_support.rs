@@ -61,8 +61,27 @@ impl Harness {
         let ws = Workspace::create(&dir.path().join("sync.baton"))
             .await
             .unwrap();
+        Harness::over(dir, ws, Arc::new(MemorySecretStore::new()), options)
+    }
+
+    /// A harness over a workspace file made elsewhere (opened, so its pending migrations run),
+    /// with the tokens in `secrets`.
+    pub async fn open(
+        dir: tempfile::TempDir,
+        file: &std::path::Path,
+        secrets: Arc<MemorySecretStore>,
+    ) -> Harness {
+        let ws = Workspace::open(file).await.unwrap();
+        Harness::over(dir, ws, secrets, options())
+    }
+
+    fn over(
+        dir: tempfile::TempDir,
+        ws: Workspace,
+        secrets: Arc<MemorySecretStore>,
+        options: SyncOptions,
+    ) -> Harness {
         let clock = Arc::new(FakeClock::new(NOW));
-        let secrets = Arc::new(MemorySecretStore::new());
         let events: Arc<Mutex<Vec<SyncProgress>>> = Arc::default();
         let sink_events = events.clone();
         let ctx = SyncContext {

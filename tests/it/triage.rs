@@ -1367,6 +1367,15 @@ async fn bad_decisions_are_refused_and_rows_are_never_changed() {
         .execute(ws.pool())
         .await;
     assert!(update.is_err(), "a decision is never changed in place");
+    // Only a re-keyed item (its old id gone, its new one there) takes its decisions along.
+    for change in [
+        "UPDATE decisions SET item_id = (SELECT id FROM items WHERE id <> 'jira-down' LIMIT 1) WHERE id = ?1",
+        "UPDATE decisions SET covers = '[]' WHERE id = ?1",
+        "UPDATE decisions SET covers = json_array((SELECT id FROM items WHERE id <> 'jira-down' LIMIT 1)) WHERE id = ?1",
+    ] {
+        let update = sqlx::query(change).bind(&id).execute(ws.pool()).await;
+        assert!(update.is_err(), "{change}");
+    }
     let delete = sqlx::query("DELETE FROM decisions")
         .execute(ws.pool())
         .await;

@@ -3425,6 +3425,12 @@ export type LinkedItem_Deserialize = {
 	otherTitle: string,
 	otherFlowState: FlowState,
 	otherTeamName?: string | null,
+	/**
+	 *  Where the source's record named the link, for links Baton read from text or a timeline
+	 *  (`pull request title`, `branch name`, `pull request description`, `commit message`,
+	 *  `cross-reference`…); `None` for a link the source reports as such.
+	 */
+	foundIn?: string | null,
 };
 
 /**  A link as seen from the item, with the item at the other end. */
@@ -3441,6 +3447,12 @@ export type LinkedItem_Serialize = {
 	otherTitle: string,
 	otherFlowState: FlowState,
 	otherTeamName: string | null,
+	/**
+	 *  Where the source's record named the link, for links Baton read from text or a timeline
+	 *  (`pull request title`, `branch name`, `pull request description`, `commit message`,
+	 *  `cross-reference`…); `None` for a link the source reports as such.
+	 */
+	foundIn: string | null,
 };
 
 /**

@@ -102,6 +102,7 @@ const detail = makeDetail(pr, {
       otherTitle: "Refunds for partners",
       otherFlowState: "active",
       otherTeamName: "Payments",
+      foundIn: "branch name",
     },
     {
       direction: "incoming",
@@ -115,6 +116,7 @@ const detail = makeDetail(pr, {
       otherTitle: "Queue migration",
       otherFlowState: "done",
       otherTeamName: "Platform",
+      foundIn: null,
     },
   ],
 });
@@ -153,6 +155,7 @@ describe("ItemDetailPanel", () => {
     const implementsGroup = screen.getByRole("region", { name: "Implements" });
     expect(implementsGroup).toHaveTextContent("PAY-7");
     expect(implementsGroup).toHaveTextContent("inferred, 80%");
+    expect(implementsGroup).toHaveTextContent("found in branch name");
     const blockedBy = screen.getByRole("region", { name: "Blocked by" });
     expect(blockedBy).toHaveTextContent("PLAT-3");
     expect(within(blockedBy).getByText("removed")).toBeInTheDocument();

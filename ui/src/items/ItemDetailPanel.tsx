@@ -252,6 +252,11 @@ function LinkGroups({ links, onOpenItem }: { links: LinkedItem[]; onOpenItem: (i
                         : "manual"}
                     </span>
                   ) : null}
+                  {link.foundIn ? (
+                    <span className="muted" title="Where the source's record names this link">
+                      found in {link.foundIn}
+                    </span>
+                  ) : null}
                   {link.open ? null : (
                     <span
                       className="tag tag-warning"

@@ -31,6 +31,7 @@ mod forecast;
 mod intents;
 mod plan;
 mod policy;
+mod rules;
 mod sync;
 mod table;
 mod triage;
@@ -237,6 +238,10 @@ enum Command {
     /// export and import as TOML or JSON.
     #[command(subcommand)]
     Policy(policy::PolicyCommand),
+    /// Team and provenance rules: list, add, remove; apply changed rules to the items synced
+    /// before (`rederive`: the count of items that change is shown before anything is written).
+    #[command(subcommand)]
+    Rules(rules::RulesCommand),
     /// Measure generation, insert throughput, open time and query latency.
     Bench(bench::BenchArgs),
     /// (Used by `baton bench`.) Measure the flow figures on an existing file, as JSON.
@@ -371,6 +376,7 @@ impl Command {
             Command::Ask(args) => Some(args.file()),
             Command::Answer(args) => Some(args.file()),
             Command::Policy(command) => Some(command.file()),
+            Command::Rules(command) => Some(command.file()),
             Command::Forecast(args) => Some(args.file()),
             Command::Export { file, .. } => Some(file),
             Command::Intents(args) => Some(args.file()),
@@ -626,6 +632,7 @@ async fn run(command: Command) -> Result<bool, CoreError> {
         Command::BenchPlans(args) => return bench_plans::run(args).await,
         Command::BenchGovernance(args) => return bench_governance::run(args).await,
         Command::Policy(command) => return policy::run(command).await,
+        Command::Rules(command) => return rules::run(command).await,
     }
     Ok(true)
 }

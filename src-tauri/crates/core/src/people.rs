@@ -392,13 +392,21 @@ impl WriteOp for Merge<'_> {
 
 /// Re-points everything that names `other` at `keep`, then removes `other`.
 async fn merge_rows(w: &mut Writer<'_>, keep: &str, other: &str) -> CoreResult<()> {
-    let touched: Vec<String> = sqlx::query_scalar!(
+    let mut touched: Vec<String> = sqlx::query_scalar!(
         r#"SELECT id AS "id!" FROM items WHERE author_id = ?1 OR owner_id = ?1 OR requester_id = ?1
            UNION SELECT item_id FROM transitions WHERE actor_id = ?1"#,
         other
     )
     .fetch_all(w.conn())
     .await?;
+    touched.extend(
+        sqlx::query_scalar::<_, String>(
+            "SELECT item_id FROM review_requests WHERE person_id = ?1 OR requested_by = ?1",
+        )
+        .bind(other)
+        .fetch_all(w.conn())
+        .await?,
+    );
     let conn = w.conn();
     sqlx::query!(
         "UPDATE identities SET person_id = ?1 WHERE person_id = ?2",
@@ -442,6 +450,16 @@ async fn merge_rows(w: &mut Writer<'_>, keep: &str, other: &str) -> CoreResult<(
     )
     .execute(&mut *conn)
     .await?;
+    // Reviews still asked of (or by) either are asked of (or by) the one person.
+    for column in ["person_id", "requested_by"] {
+        sqlx::query(&format!(
+            "UPDATE review_requests SET {column} = ?1 WHERE {column} = ?2"
+        ))
+        .bind(keep)
+        .bind(other)
+        .execute(&mut *conn)
+        .await?;
+    }
     // The kept person keeps their team, or takes the other's.
     sqlx::query!(
         "UPDATE people SET team_id = COALESCE(team_id, (SELECT team_id FROM people WHERE id = ?2)) WHERE id = ?1",
@@ -568,6 +586,17 @@ impl WriteOp for Split<'_> {
             )
             .execute(w.conn())
             .await?;
+            for column in ["person_id", "requested_by"] {
+                sqlx::query(&format!(
+                    "UPDATE review_requests SET {column} = ?3
+                     WHERE {column} = ?1 AND item_id IN (SELECT id FROM items WHERE source_id = ?2)"
+                ))
+                .bind(self.person)
+                .bind(&i.source_id)
+                .bind(&own)
+                .execute(w.conn())
+                .await?;
+            }
             touched.extend(moved);
         }
         w.changed(ChangeKind::People);

@@ -1,5 +1,7 @@
 //! Everything about one item: fields, transition timeline, links (the detail drawer).
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use specta::Type;
 
@@ -53,6 +55,10 @@ pub struct LinkedItem {
     pub other_title: String,
     pub other_flow_state: FlowState,
     pub other_team_name: Option<String>,
+    /// Where the source's record named the link, for links Baton read from text or a timeline
+    /// (`pull request title`, `branch name`, `pull request description`, `commit message`,
+    /// `cross-reference`…); `None` for a link the source reports as such.
+    pub found_in: Option<String>,
 }
 
 /// The intent an item serves.
@@ -195,6 +201,18 @@ async fn item_detail_in(ws: &Workspace, id: &str) -> CoreResult<ItemDetail> {
         })
         .collect();
 
+    // Where each of the item's links was found (a separate read: the column is sparse).
+    let found_in: HashMap<(String, String, String), String> =
+        sqlx::query_as::<_, (String, String, String, String)>(
+            "SELECT from_item_id, to_item_id, kind, found_in FROM links
+         WHERE (from_item_id = ?1 OR to_item_id = ?1) AND found_in IS NOT NULL",
+        )
+        .bind(id)
+        .fetch_all(pool)
+        .await?
+        .into_iter()
+        .map(|(from, to, kind, found)| ((from, to, kind), found))
+        .collect();
     let links = sqlx::query!(
         r#"SELECT l.from_item_id AS "from_item_id: LossyText", l.to_item_id AS "to_item_id: LossyText",
                   l.kind AS "kind: LossyText", l.origin AS "origin: LossyText", l.confidence, l.created_at,
@@ -212,6 +230,9 @@ async fn item_detail_in(ws: &Workspace, id: &str) -> CoreResult<ItemDetail> {
     .await?
     .into_iter()
     .map(|l| LinkedItem {
+        found_in: found_in
+            .get(&(l.from_item_id.text.clone(), l.to_item_id.text.clone(), l.kind.text.clone()))
+            .cloned(),
         direction: if l.from_item_id.text == id { LinkDirection::Outgoing } else { LinkDirection::Incoming },
         kind: LinkKind::parse(&l.kind.text).unwrap_or(LinkKind::Relates),
         origin: LinkOrigin::parse(&l.origin.text).unwrap_or(LinkOrigin::Source),

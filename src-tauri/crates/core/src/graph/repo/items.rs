@@ -340,15 +340,50 @@ pub async fn rekey(conn: &mut SqliteConnection, from: &str, to: &str) -> sqlx::R
     )
     .execute(&mut *conn)
     .await?;
-    sqlx::query!(
-        "UPDATE decisions SET item_id = ?2 || substr(item_id, length(?1) + 1)
-         WHERE item_id >= ?1 AND item_id < ?3",
-        from,
-        to,
-        end
+    // A decision follows its item, by the id it names and the ids it covers (the decisions'
+    // trigger lets a decision change in this way only: `20261216000100_decisions_follow_rekeyed_items.sql`).
+    sqlx::query(
+        "UPDATE decisions SET
+             item_id = CASE WHEN item_id >= ?1 AND item_id < ?3
+                            THEN ?2 || substr(item_id, length(?1) + 1) ELSE item_id END,
+             covers = (SELECT json_group_array(CASE WHEN value >= ?1 AND value < ?3
+                                                    THEN ?2 || substr(value, length(?1) + 1) ELSE value END)
+                       FROM (SELECT value FROM json_each(decisions.covers) ORDER BY key))
+         WHERE (item_id >= ?1 AND item_id < ?3)
+            OR EXISTS (SELECT 1 FROM json_each(decisions.covers) WHERE value >= ?1 AND value < ?3)",
     )
+    .bind(from)
+    .bind(to)
+    .bind(&end)
     .execute(&mut *conn)
     .await?;
+    // What later schema additions keep per item moves with it too (an item that already has
+    // the new id keeps its own rows).
+    for table in [
+        "intent_links",
+        "item_facets",
+        "item_paths",
+        "item_path_lists",
+        "item_texts",
+        "review_requests",
+    ] {
+        sqlx::query(&format!(
+            "UPDATE OR IGNORE {table} SET item_id = ?2 || substr(item_id, length(?1) + 1)
+             WHERE item_id >= ?1 AND item_id < ?3"
+        ))
+        .bind(from)
+        .bind(to)
+        .bind(&end)
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query(&format!(
+            "DELETE FROM {table} WHERE item_id >= ?1 AND item_id < ?2"
+        ))
+        .bind(from)
+        .bind(&end)
+        .execute(&mut *conn)
+        .await?;
+    }
     sqlx::query!(
         "UPDATE item_keys SET item_id = ?2 || substr(item_id, length(?1) + 1)
          WHERE item_id >= ?1 AND item_id < ?3",
