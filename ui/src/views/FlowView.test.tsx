@@ -259,7 +259,8 @@ describe("Flow", () => {
       "flow-littles-law": "flow-littles-law",
     };
     for (const [id, metric] of Object.entries(charts)) {
-      const card = screen.getByTestId(id);
+      // Cards after the first mount in their turns (InTurn), so each is awaited.
+      const card = await screen.findByTestId(id, {}, { timeout: 5000 });
       expect(within(card).getByTestId(`${id}-empty`), id).toBeInTheDocument();
       expect(within(card).getByTestId(`metric-info-${metric}`), id).toBeInTheDocument();
       expect(within(card).getByTestId(`${id}-export`), id).toBeInTheDocument();
