@@ -100,7 +100,7 @@ const DASH = "4 4";
  */
 export const CANVAS_DOTS = 1000;
 /** Room above an exported chart for its title. */
-const EXPORT_HEAD = 40;
+export const EXPORT_HEAD = 40;
 
 /** Ticks from 0 past `max`: whole steps for counts, 1, 2 or 5 × 10ⁿ steps for days. */
 export function niceTicks(max: number, integer: boolean): number[] {
