@@ -4,12 +4,13 @@ import { memo, useMemo, useState } from "react";
 import { ChartPanel, type EmptySpec } from "../flow/ChartPanel";
 import { blockerRows, matrixRows, prSegmentRows, queueRows, waitReasonRows } from "../flow/csvData";
 import type { OpenDrill } from "../flow/FlowCharts";
-import { describeSelection, matrixSelection, queueSelection } from "../flow/selections";
+import { describeSelection, queueSelection } from "../flow/selections";
 import type { BottleneckReport, FlowSelection } from "../lib/ipc";
 import { formatCount, formatDay, formatDays, formatPercent } from "../shared/format";
 import { chartPalette, useResolvedTheme } from "../shared/theme";
 import { STAGE_LABELS, shortKey } from "../workgraph/vocabulary";
-import { type MatrixMeasure, matrixOption, prSegmentsOption, queuesOption, stageColor } from "./options";
+import { HeatMap, heatTip } from "./HeatMap";
+import { type MatrixMeasure, prSegmentsOption, queuesOption, stageColor } from "./options";
 
 function empty(when: boolean, title: string, body: string): EmptySpec | null {
   return when ? { title, body } : null;
@@ -217,7 +218,6 @@ export const BottleneckCharts = memo(function BottleneckCharts({
   const theme = useResolvedTheme();
   const colors = useMemo(() => ({ p: chartPalette(theme), theme }), [theme]);
   const [measure, setMeasure] = useState<MatrixMeasure>("median");
-  const matrix = useMemo(() => matrixOption(report, measure, colors), [report, measure, colors]);
   const queues = useMemo(() => queuesOption(report, colors), [report, colors]);
   const pr = useMemo(() => prSegmentsOption(report, colors), [report, colors]);
   const span = `between ${formatDay(report.range.from)} and ${formatDay(report.range.to)}`;
@@ -225,14 +225,14 @@ export const BottleneckCharts = memo(function BottleneckCharts({
     if (selection) onDrill(selection, describeSelection(selection, teamName));
   };
   const prMeasured = report.prSegments.some((s) => s.days.count > 0);
-  // A stage no team spent time in is an empty column: say so rather than leave a row of dashes.
+  // A stage no team spent time in is an empty column: not drawn, and named here.
   const emptyStages = report.stages.filter((stage) =>
     report.matrix.every((team) => !team.cells.some((cell) => cell.stage === stage && cell.items > 0)),
   );
   const emptyNote =
     emptyStages.length === 0
       ? ""
-      : ` No item spent time in ${emptyStages.map((s) => STAGE_LABELS[s]).join(", ")} ${span}: ${emptyStages.length === 1 ? "that column is" : "those columns are"} empty (the workflow map may send no state there).`;
+      : ` No item spent time in ${emptyStages.map((s) => STAGE_LABELS[s]).join(", ")} ${span}: ${emptyStages.length === 1 ? "that column is" : "those columns are"} empty and not drawn (the workflow map may send no state there).`;
 
   return (
     <div className="chart-grid">
@@ -249,16 +249,22 @@ export const BottleneckCharts = memo(function BottleneckCharts({
           "No time in any stage",
           `No items were active or waiting ${span}.`,
         )}
-        chart={{
-          option: matrix,
-          height: Math.max(220, 110 + report.matrix.length * 40),
-          label: `Time in stage by team, ${report.matrix.length} teams by ${report.stages.length} stages`,
-          onClick: ({ dataIndex }) => {
-            const selection = matrixSelection(report, dataIndex);
-            const team = report.matrix[Math.floor(dataIndex / Math.max(1, report.stages.length))];
-            drill(selection, team?.teamName);
-          },
-        }}
+        plot={(apiRef) => (
+          <HeatMap
+            report={report}
+            measure={measure}
+            theme={theme}
+            palette={colors.p}
+            height={Math.max(220, 110 + report.matrix.length * 40)}
+            label={`Time in stage by team, ${report.matrix.length} teams by ${report.stages.length - emptyStages.length} stages`}
+            tooltip={(cell) => heatTip(cell, report)}
+            onCell={(cell) =>
+              drill({ type: "time_in_stage", team_id: cell.teamId, stage: cell.stage }, cell.teamName)
+            }
+            apiRef={apiRef}
+            testId="bn-matrix-chart"
+          />
+        )}
       />
       <ChartPanel
         testId="bn-wait-reasons"

@@ -6,7 +6,6 @@ import {
   describeSelection,
   distributionSelection,
   efficiencySelection,
-  matrixSelection,
   queueSelection,
   throughputSelection,
   wipSelection,
@@ -61,13 +60,6 @@ describe("a click becomes the selection Rust lists", () => {
       stage: "review",
     });
     expect(agingStageSelection(["active", "review"], 2.6)).toBeNull();
-  });
-
-  it("heat map: row by row, team × stage, with Rust's snake_case team_id", () => {
-    const bn = makeBottlenecks();
-    expect(matrixSelection(bn, 2)).toEqual({ type: "time_in_stage", team_id: "t1", stage: "review" });
-    expect(matrixSelection(bn, 9)).toEqual({ type: "time_in_stage", team_id: "", stage: "queue" });
-    expect(matrixSelection(bn, 99)).toBeNull();
   });
 
   it("queues: the nearest line on the day clicked", () => {

@@ -68,15 +68,6 @@ export function agingStageSelection(stages: readonly Stage[], x: number): FlowSe
   return stage && Math.abs(x - i) <= 0.5 ? { type: "in_progress_in_stage", stage } : null;
 }
 
-/** Heat-map cells are laid out row by row: team `t`, stage `s` is `t × stages + s`. */
-export function matrixSelection(report: BottleneckReport, dataIndex: number): FlowSelection | null {
-  const columns = report.stages.length;
-  if (columns === 0) return null;
-  const team = report.matrix[Math.floor(dataIndex / columns)];
-  const stage = report.stages[dataIndex % columns];
-  return team && stage ? { type: "time_in_stage", team_id: team.teamId, stage } : null;
-}
-
 /** A click on the queue chart at day `x`, height `y`: the nearest queue's line. */
 export function queueSelection(report: BottleneckReport, x: number, y: number): FlowSelection | null {
   const day = dayAt(report.range.dates, x);
