@@ -1,12 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { makeBottlenecks, makeFlowReport } from "../lib/ipc/testing";
+import { makeFlowReport } from "../lib/ipc/testing";
 import {
   agingStageSelection,
   cfdSelection,
   describeSelection,
   distributionSelection,
   efficiencySelection,
-  queueSelection,
   throughputSelection,
   wipSelection,
 } from "./selections";
@@ -60,12 +59,6 @@ describe("a click becomes the selection Rust lists", () => {
       stage: "review",
     });
     expect(agingStageSelection(["active", "review"], 2.6)).toBeNull();
-  });
-
-  it("queues: the nearest line on the day clicked", () => {
-    const bn = makeBottlenecks();
-    expect(queueSelection(bn, 2, 3.4)).toEqual({ type: "waiting_at", day: "2026-03-03", stage: "queue" });
-    expect(queueSelection(bn, 0, 4.8)).toEqual({ type: "waiting_at", day: "2026-03-01", stage: "review" });
   });
 
   it("describes each selection in words", () => {

@@ -91,7 +91,10 @@ describe("Bottlenecks", () => {
     expect(await screen.findByText("No items here")).toBeInTheDocument();
     close();
 
-    fireEvent.click(within(screen.getByTestId("bn-queues")).getByRole("button", { name: "background" }));
+    // The queue chart's second day on its second line (review), by the keyboard.
+    const queues = await within(screen.getByTestId("bn-queues")).findByTestId("bn-queues-chart");
+    await waitFor(() => expect(queues.querySelector("svg")).toBeTruthy());
+    for (const key of ["ArrowRight", "ArrowRight", "ArrowDown", "Enter"]) fireEvent.keyDown(queues, { key });
     await waitFor(() => expect(last()).toEqual({ type: "waiting_at", day: "2026-03-02", stage: "review" }));
     close();
 
