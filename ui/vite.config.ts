@@ -71,5 +71,8 @@ export default defineConfig({
     include: ["src/**/*.test.{ts,tsx}"],
     setupFiles: ["src/test/setup.ts"],
     css: false,
+    // Room for the waits above on a loaded machine (a test fails as soon as it finds what it
+    // expects not to be there; this only bounds how long it looks).
+    testTimeout: 30_000,
   },
 });

@@ -12,9 +12,10 @@
 //   Flow / Bottlenecks filter change → every chart settled: from the click on a filter to the
 //                           page showing the new answer with every chart drawn (budget 300 ms).
 //                           "Drawn" is the same for both kinds of chart the UI has (perf.ts):
-//                           an ECharts chart (Bottlenecks, Dependencies) has fired `finished`
+//                           an ECharts chart (Plans, Governance) has fired `finished`
 //                           for the option it was last given; a chart Baton draws itself as
-//                           SVG (the Overview's and Flow's: SimpleCharts, PlotChart) has had
+//                           SVG (the Overview's, Flow's, Bottlenecks' and the Dependencies team
+//                           map: SimpleCharts, PlotChart, HeatMap, TeamMap) has had
 //                           the commit of its new data painted (a task queued from the next
 //                           animation frame has run). The page's `baton:drawn:<page>` mark
 //                           waits for every chart of either kind;

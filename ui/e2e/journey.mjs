@@ -1800,7 +1800,7 @@ async function dependencySteps(page, calls, shot, rustNow) {
   }
   const teamNode = await page.evaluate(() => {
     let best = null;
-    for (const p of document.querySelectorAll('[data-testid="deps-team-map-chart"] svg path')) {
+    for (const p of document.querySelectorAll('[data-testid="deps-team-map-chart"] svg circle')) {
       const r = p.getBoundingClientRect();
       if (Math.abs(r.width - r.height) < 2 && r.width > 20 && (!best || r.width > best.w)) {
         best = { x: r.x + r.width / 2, y: r.y + r.height / 2, w: r.width };

@@ -4,12 +4,16 @@ import { memo, useMemo, useState } from "react";
 import { ChartPanel, type EmptySpec } from "../flow/ChartPanel";
 import { blockerRows, matrixRows, prSegmentRows, queueRows, waitReasonRows } from "../flow/csvData";
 import type { OpenDrill } from "../flow/FlowCharts";
-import { describeSelection, matrixSelection, queueSelection } from "../flow/selections";
+import { describeSelection } from "../flow/selections";
 import type { BottleneckReport, FlowSelection } from "../lib/ipc";
-import { formatCount, formatDay, formatDays, formatPercent } from "../shared/format";
+import { formatCount, formatDay, formatDayShort, formatDays, formatPercent } from "../shared/format";
+import { PlotChart } from "../shared/PlotChart";
+import { BarChart } from "../shared/SimpleCharts";
+import { TipLines } from "../shared/TipLines";
 import { chartPalette, useResolvedTheme } from "../shared/theme";
-import { STAGE_LABELS, shortKey } from "../workgraph/vocabulary";
-import { type MatrixMeasure, matrixOption, prSegmentsOption, queuesOption, stageColor } from "./options";
+import { PR_SEGMENT_LABELS, STAGE_LABELS, shortKey } from "../workgraph/vocabulary";
+import { HeatMap, heatTip } from "./HeatMap";
+import { type MatrixMeasure, prSegmentSeries, queuesLayers, queuesTooltip, stageColor } from "./options";
 
 function empty(when: boolean, title: string, body: string): EmptySpec | null {
   return when ? { title, body } : null;
@@ -217,22 +221,38 @@ export const BottleneckCharts = memo(function BottleneckCharts({
   const theme = useResolvedTheme();
   const colors = useMemo(() => ({ p: chartPalette(theme), theme }), [theme]);
   const [measure, setMeasure] = useState<MatrixMeasure>("median");
-  const matrix = useMemo(() => matrixOption(report, measure, colors), [report, measure, colors]);
-  const queues = useMemo(() => queuesOption(report, colors), [report, colors]);
-  const pr = useMemo(() => prSegmentsOption(report, colors), [report, colors]);
+  const queueLayers = useMemo(() => queuesLayers(report, colors), [report, colors]);
+  const queueTip = useMemo(() => queuesTooltip(report, colors), [report, colors]);
+  const prSeries = useMemo(() => prSegmentSeries(report, colors), [report, colors]);
+  const prTip = (seriesIndex: number) => {
+    const s = report.prSegments[seriesIndex];
+    const color = prSeries[seriesIndex]?.color;
+    if (!s) return null;
+    return (
+      <TipLines
+        title={PR_SEGMENT_LABELS[s.segment] ?? s.segment}
+        lines={[
+          { color, text: "Median: ", strong: formatDays(s.days.p50) },
+          { text: "85th percentile: ", strong: formatDays(s.days.p85) },
+          { text: "Pull requests measured: ", strong: formatCount(s.days.count) },
+        ]}
+        hint="Segments follow one another: coding, pickup, review, merge"
+      />
+    );
+  };
   const span = `between ${formatDay(report.range.from)} and ${formatDay(report.range.to)}`;
   const drill = (selection: FlowSelection | null, teamName?: string) => {
     if (selection) onDrill(selection, describeSelection(selection, teamName));
   };
   const prMeasured = report.prSegments.some((s) => s.days.count > 0);
-  // A stage no team spent time in is an empty column: say so rather than leave a row of dashes.
+  // A stage no team spent time in is an empty column: not drawn, and named here.
   const emptyStages = report.stages.filter((stage) =>
     report.matrix.every((team) => !team.cells.some((cell) => cell.stage === stage && cell.items > 0)),
   );
   const emptyNote =
     emptyStages.length === 0
       ? ""
-      : ` No item spent time in ${emptyStages.map((s) => STAGE_LABELS[s]).join(", ")} ${span}: ${emptyStages.length === 1 ? "that column is" : "those columns are"} empty (the workflow map may send no state there).`;
+      : ` No item spent time in ${emptyStages.map((s) => STAGE_LABELS[s]).join(", ")} ${span}: ${emptyStages.length === 1 ? "that column is" : "those columns are"} empty and not drawn (the workflow map may send no state there).`;
 
   return (
     <div className="chart-grid">
@@ -249,16 +269,22 @@ export const BottleneckCharts = memo(function BottleneckCharts({
           "No time in any stage",
           `No items were active or waiting ${span}.`,
         )}
-        chart={{
-          option: matrix,
-          height: Math.max(220, 110 + report.matrix.length * 40),
-          label: `Time in stage by team, ${report.matrix.length} teams by ${report.stages.length} stages`,
-          onClick: ({ dataIndex }) => {
-            const selection = matrixSelection(report, dataIndex);
-            const team = report.matrix[Math.floor(dataIndex / Math.max(1, report.stages.length))];
-            drill(selection, team?.teamName);
-          },
-        }}
+        plot={(apiRef) => (
+          <HeatMap
+            report={report}
+            measure={measure}
+            theme={theme}
+            palette={colors.p}
+            height={Math.max(220, 110 + report.matrix.length * 40)}
+            label={`Time in stage by team, ${report.matrix.length} teams by ${report.stages.length - emptyStages.length} stages`}
+            tooltip={(cell) => heatTip(cell, report)}
+            onCell={(cell) =>
+              drill({ type: "time_in_stage", team_id: cell.teamId, stage: cell.stage }, cell.teamName)
+            }
+            apiRef={apiRef}
+            testId="bn-matrix-chart"
+          />
+        )}
       />
       <ChartPanel
         testId="bn-wait-reasons"
@@ -292,12 +318,28 @@ export const BottleneckCharts = memo(function BottleneckCharts({
         subtitle="Items waiting at the end of each day, one line per reason. A rising line is a queue filling faster than it empties. Click near a line to list its items on that day."
         csv={() => queueRows(report)}
         empty={empty(report.queues.length === 0, "No queues", `No items were waiting ${span}.`)}
-        chart={{
-          option: queues,
-          height: 300,
-          label: `Queue growth, ${formatDay(report.range.from)} to ${formatDay(report.range.to)}`,
-          onGridClick: ({ x, y }) => drill(queueSelection(report, x, y)),
-        }}
+        plot={(apiRef) => (
+          <PlotChart
+            categories={report.range.dates}
+            formatCategory={formatDayShort}
+            columns="points"
+            xName="Day"
+            yName="Items waiting (count)"
+            pointer="line"
+            layers={queueLayers}
+            tooltip={queueTip}
+            height={300}
+            label={`Queue growth, ${formatDay(report.range.from)} to ${formatDay(report.range.to)}`}
+            palette={colors.p}
+            onClick={({ layer, index }) => {
+              const q = layer === null ? undefined : report.queues[layer];
+              const day = report.range.dates[index];
+              if (q && day) drill({ type: "waiting_at", day, stage: q.stage });
+            }}
+            apiRef={apiRef}
+            testId="bn-queues-chart"
+          />
+        )}
       />
       <ChartPanel
         wide
@@ -307,11 +349,21 @@ export const BottleneckCharts = memo(function BottleneckCharts({
         subtitle={`Median days of each step of the ${formatCount(report.pullRequests)} pull requests merged in the range: coding, waiting for pickup, review, and merge. A blocked flag on a draft is blocked time, and coding goes on until it leaves draft. The tooltip gives the 85th percentile.`}
         csv={() => prSegmentRows(report)}
         empty={empty(!prMeasured, "No merged pull requests", `No pull requests were merged ${span}.`)}
-        chart={{
-          option: pr,
-          height: 170,
-          label: `Pull-request segments of ${report.pullRequests} merged pull requests`,
-        }}
+        plot={() => (
+          <BarChart
+            categories={["Pull request"]}
+            series={prSeries}
+            categoryName=""
+            valueName="Median days, one segment after the other"
+            legend={prSeries.map((s) => ({ name: s.name, color: s.color }))}
+            trigger="segment"
+            tooltip={(_, seriesIndex) => prTip(seriesIndex)}
+            height={170}
+            label={`Pull-request segments of ${report.pullRequests} merged pull requests`}
+            palette={colors.p}
+            testId="bn-pr-segments-chart"
+          />
+        )}
       />
     </div>
   );

@@ -1,35 +1,21 @@
-//! ECharts options for the Bottlenecks page, laid out from the report Rust computed.
+//! What the Bottlenecks page's charts draw, laid out from the report Rust computed: the stage
+//! colours, the heat map's cell values, the queue lines and the pull-request segments. Every
+//! chart of the page is drawn by Baton itself (`HeatMap`, `PlotChart`, `BarChart`), none by
+//! ECharts: the page's first visit no longer pays ECharts' first draws (150–370 ms each in
+//! WebKitGTK, the Linux window's engine).
 
+import { createElement, type ReactNode } from "react";
 import type { BottleneckReport, Stage } from "../lib/ipc";
-import {
-  CHART_FONT,
-  CLICK_HINT,
-  CONTAIN_ALL,
-  categoryAxisBase,
-  legendBase,
-  swatch,
-  tooltipBase,
-  valueAxisBase,
-} from "../shared/chartStyle";
-import type { ChartOption } from "../shared/EChart";
-import { escapeHtml } from "../shared/EChart";
-import { formatCount, formatDay, formatDayShort, formatDays } from "../shared/format";
+import { formatCount, formatDay, formatDays } from "../shared/format";
+import type { PlotHit, PlotLayer } from "../shared/PlotChart";
+import type { BarSeries } from "../shared/SimpleCharts";
+import { TipLines } from "../shared/TipLines";
 import type { ChartPalette, ResolvedTheme } from "../shared/theme";
 import { PR_SEGMENT_LABELS, STAGE_LABELS } from "../workgraph/vocabulary";
 
 type Colors = { p: ChartPalette; theme: ResolvedTheme };
 
 export type MatrixMeasure = "median" | "total";
-
-function base(p: ChartPalette) {
-  return {
-    aria: { enabled: true },
-    animationDuration: 250,
-    animationDurationUpdate: 200,
-    textStyle: { fontFamily: CHART_FONT },
-    color: p.series,
-  };
-}
 
 /** One colour per stage, the same on every chart of the page. */
 export function stageColor(stage: Stage, { p, theme }: Colors): string {
@@ -57,148 +43,30 @@ export function cellValue(
   return measure === "median" ? cell.medianDays : cell.totalDays;
 }
 
-export function matrixOption(report: BottleneckReport, measure: MatrixMeasure, c: Colors): ChartOption {
-  const { p, theme } = c;
-  const stages = report.stages;
-  const teams = report.matrix;
-  const values = teams.map((team) =>
-    stages.map((stage) =>
-      cellValue(
-        team.cells.find((cell) => cell.stage === stage),
-        measure,
-      ),
-    ),
-  );
-  const max = Math.max(0, ...values.flat().map((v) => v ?? 0));
-  const dark = theme === "dark";
-  // -1 marks a cell with no time in the stage: drawn in the "out of range" grey with a dash.
-  // Text on the darkest third of the scale is light (light theme) or dark (dark theme) to stay legible.
-  const data = values.flatMap((row, t) =>
-    row.map((v, s) => ({
-      value: [s, t, v ?? -1] as [number, number, number],
-      label: { color: v !== null && max > 0 && v / max > 0.6 ? (dark ? "#14151a" : "#ffffff") : p.text },
-    })),
-  );
-  return {
-    ...base(p),
-    grid: { left: 16, right: 16, top: 36, bottom: 64, ...CONTAIN_ALL },
-    tooltip: {
-      ...tooltipBase(p),
-      trigger: "item",
-      formatter: (params: unknown) => {
-        const { dataIndex } = params as { dataIndex: number };
-        const team = teams[Math.floor(dataIndex / stages.length)];
-        const stage = stages[dataIndex % stages.length];
-        const cell = team?.cells.find((x) => x.stage === stage);
-        if (!team || !stage) return "";
-        const head = `<b>${escapeHtml(team.teamName)}</b> · ${escapeHtml(STAGE_LABELS[stage])}`;
-        if (!cell || cell.items === 0) return `${head}<br/>No time in this stage in the range`;
-        return `${head}<br/>Median per item: <b>${formatDays(cell.medianDays)}</b><br/>Total: <b>${formatDays(cell.totalDays)}</b><br/>Items: <b>${formatCount(cell.items)}</b>${CLICK_HINT}`;
-      },
-    },
-    xAxis: {
-      ...categoryAxisBase(
-        p,
-        "",
-        stages.map((s) => STAGE_LABELS[s]),
-      ),
-      position: "top",
-      splitArea: { show: false },
-      axisLabel: { color: p.text, fontFamily: CHART_FONT, interval: 0, hideOverlap: false },
-    },
-    yAxis: {
-      ...categoryAxisBase(
-        p,
-        "",
-        teams.map((t) => t.teamName),
-      ),
-      inverse: true,
-      axisLabel: { color: p.text, fontFamily: CHART_FONT, width: 140, overflow: "truncate" as const },
-    },
-    visualMap: {
-      type: "continuous",
-      dimension: 2,
-      min: 0,
-      max: max > 0 ? max : 1,
-      calculable: false,
-      orient: "horizontal",
-      left: "center",
-      bottom: 0,
-      itemHeight: 160,
-      itemWidth: 12,
-      text: [`${formatDays(max)} ${measure === "median" ? "median per item" : "in total"}`, "0 days"],
-      textStyle: { color: p.muted, fontFamily: CHART_FONT, fontSize: 12 },
-      inRange: {
-        color: dark
-          ? ["#2b2e3a", "#8a5a1c", "#f0a53c", "#ff7b6b"]
-          : ["#fdf4e3", "#f6c77a", "#e07a2f", "#b42318"],
-      },
-      outOfRange: { color: dark ? "#1f2128" : "#f3f4f7" },
-    },
-    series: [
-      {
-        type: "heatmap",
-        name: measure === "median" ? "Median days in stage" : "Total days in stage",
-        data,
-        label: {
-          show: true,
-          fontFamily: CHART_FONT,
-          fontSize: 11,
-          color: p.text,
-          formatter: (params: { value: unknown }) => {
-            const v = (params.value as number[])[2] ?? -1;
-            return v < 0 ? "–" : formatDays(v, false);
-          },
-        },
-        itemStyle: { borderColor: p.surface, borderWidth: 2, borderRadius: 3 },
-        emphasis: { itemStyle: { borderColor: p.text, borderWidth: 1 } },
-      },
-    ],
-  };
+/** The queue chart's lines: one per reason, a point per day (no markers: a long daily series). */
+export function queuesLayers(report: BottleneckReport, c: Colors): PlotLayer[] {
+  return report.queues.map((q) => ({
+    kind: "line" as const,
+    name: STAGE_LABELS[q.stage],
+    color: stageColor(q.stage, c),
+    points: q.counts.map((y, x) => ({ x, y })),
+    markers: false,
+  }));
 }
 
-export function queuesOption(report: BottleneckReport, c: Colors): ChartOption {
-  const { p } = c;
+/** The queue chart's tooltip: every reason's count at the end of the day pointed at. */
+export function queuesTooltip(report: BottleneckReport, c: Colors): (hit: PlotHit) => ReactNode {
   const dates = report.range.dates;
-  return {
-    ...base(p),
-    grid: { left: 16, right: 20, top: 40, bottom: 12, ...CONTAIN_ALL },
-    legend: { ...legendBase(p), top: 0, left: 0 },
-    tooltip: {
-      ...tooltipBase(p),
-      trigger: "axis",
-      formatter: (params: unknown) => {
-        const list = params as { dataIndex: number }[];
-        const i = list[0]?.dataIndex ?? 0;
-        const lines = report.queues.map(
-          (q) =>
-            `${swatch(stageColor(q.stage, c))}${STAGE_LABELS[q.stage]}: <b>${formatCount(q.counts[i] ?? 0)}</b>`,
-        );
-        return `<b>${formatDay(dates[i] ?? "")}</b> (end of day)<br/>${lines.join("<br/>")}${CLICK_HINT.replace("Click", "Click near a line")}`;
-      },
-    },
-    xAxis: {
-      ...categoryAxisBase(p, "Day", dates),
-      boundaryGap: false,
-      axisLabel: {
-        color: p.muted,
-        fontFamily: CHART_FONT,
-        hideOverlap: true,
-        formatter: (v: string) => formatDayShort(v),
-      },
-    },
-    yAxis: valueAxisBase(p, "Items waiting (count)"),
-    series: report.queues.map((q) => ({
-      type: "line" as const,
-      name: STAGE_LABELS[q.stage],
-      showSymbol: false,
-      symbol: "none",
-      color: stageColor(q.stage, c),
-      lineStyle: { width: 1.8, color: stageColor(q.stage, c) },
-      emphasis: { focus: "series" as const },
-      data: q.counts,
-    })),
-  };
+  return ({ index }) =>
+    createElement(TipLines, {
+      title: `${formatDay(dates[index] ?? "")} (end of day)`,
+      lines: report.queues.map((q) => ({
+        color: stageColor(q.stage, c),
+        text: `${STAGE_LABELS[q.stage]}: `,
+        strong: formatCount(q.counts[index] ?? 0),
+      })),
+      hint: "Click near a line to list its items on that day",
+    });
 }
 
 const SEGMENT_COLORS = (c: Colors) => [
@@ -208,41 +76,15 @@ const SEGMENT_COLORS = (c: Colors) => [
   c.p.series[1] ?? "#0f9488",
 ];
 
-export function prSegmentsOption(report: BottleneckReport, c: Colors): ChartOption {
-  const { p } = c;
+/**
+ * The pull-request segments as one stacked bar, a series per segment (its median days), named
+ * with its median and how many pull requests were measured.
+ */
+export function prSegmentSeries(report: BottleneckReport, c: Colors): BarSeries[] {
   const colors = SEGMENT_COLORS(c);
-  return {
-    ...base(p),
-    grid: { left: 16, right: 24, top: 40, bottom: 12, ...CONTAIN_ALL },
-    legend: { ...legendBase(p), top: 0, left: 0 },
-    tooltip: {
-      ...tooltipBase(p),
-      trigger: "item",
-      formatter: (params: unknown) => {
-        const { seriesIndex } = params as { seriesIndex: number };
-        const s = report.prSegments[seriesIndex];
-        if (!s) return "";
-        return `${swatch(colors[seriesIndex] ?? p.text)}<b>${escapeHtml(PR_SEGMENT_LABELS[s.segment] ?? s.segment)}</b><br/>Median: <b>${formatDays(s.days.p50)}</b><br/>85th percentile: <b>${formatDays(s.days.p85)}</b><br/>Pull requests measured: <b>${formatCount(s.days.count)}</b>`;
-      },
-    },
-    xAxis: valueAxisBase(p, "Median days, one segment after the other", { integer: false }),
-    yAxis: { ...categoryAxisBase(p, "", ["Pull request"]), axisLabel: { show: false } },
-    series: report.prSegments.map((s, i) => ({
-      type: "bar" as const,
-      name: `${PR_SEGMENT_LABELS[s.segment] ?? s.segment} (n = ${formatCount(s.days.count)})`,
-      stack: "pr",
-      barWidth: 44,
-      color: colors[i],
-      itemStyle: { color: colors[i] },
-      label: {
-        show: true,
-        position: "inside" as const,
-        color: "#ffffff",
-        fontFamily: CHART_FONT,
-        fontSize: 12,
-        formatter: () => formatDays(s.days.p50, false),
-      },
-      data: [s.days.p50 ?? 0],
-    })),
-  };
+  return report.prSegments.map((s, i) => ({
+    name: `${PR_SEGMENT_LABELS[s.segment] ?? s.segment} ${formatDays(s.days.p50, false)} d (n = ${formatCount(s.days.count)})`,
+    color: colors[i] ?? c.p.text,
+    values: [s.days.p50 ?? 0],
+  }));
 }

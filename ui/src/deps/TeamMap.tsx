@@ -1,13 +1,25 @@
 //! Who blocks whom: the team map (a chart) and the same numbers as a team × team table.
 
-import { useMemo, useState } from "react";
+import { type ReactNode, type RefObject, useEffect, useMemo, useRef, useState } from "react";
 import { ChartPanel } from "../flow/ChartPanel";
-import type { DepsReport, TeamDependency } from "../lib/ipc";
+import type { DepsReport, TeamDependency, TeamNode } from "../lib/ipc";
+import { CHART_FONT } from "../shared/chartStyle";
 import { formatCount, formatDays } from "../shared/format";
+import { EXPORT_HEAD, type PlotApi, standaloneSvg } from "../shared/PlotChart";
+import { useChartPainted } from "../shared/perf";
+import { type Tip, Tooltip, usePointKeys, useWidth } from "../shared/SimpleCharts";
 import { chartPalette, useResolvedTheme } from "../shared/theme";
 import { matrixRows, teamRows } from "./csvData";
 import { ageLegend, type TeamColors } from "./palette";
-import { type AgeMeasure, ageOf, crossTeamLinks, mapHit, mapTeams, teamMapOption } from "./teamMap";
+import {
+  type AgeMeasure,
+  ageOf,
+  crossTeamLinks,
+  LABELLED_ARROWS,
+  mapTeams,
+  teamMapHeight,
+  teamMapLayout,
+} from "./teamMap";
 
 function AgeToggle({ value, onChange }: { value: AgeMeasure; onChange: (m: AgeMeasure) => void }) {
   const choices: { value: AgeMeasure; label: string; hint: string }[] = [
@@ -53,6 +65,286 @@ export function AgeLegend({ measure }: { measure: AgeMeasure }) {
   );
 }
 
+/** A map's point the pointer or the keyboard is on: a team (series 0) or an arrow (series 1). */
+type MapPoint = { kind: "team" | "arrow"; index: number };
+
+function pointOf(target: EventTarget | null): MapPoint | null {
+  const el = (target as Element | null)?.closest?.("[data-map-point]");
+  if (!el) return null;
+  const [kind, index] = (el.getAttribute("data-map-point") ?? "").split(":");
+  const i = Number(index);
+  if (!Number.isInteger(i)) return null;
+  return kind === "team" ? { kind, index: i } : kind === "arrow" ? { kind, index: i } : null;
+}
+
+function teamTip(t: TeamNode): ReactNode {
+  return (
+    <>
+      <strong>{t.teamName}</strong>
+      <br />
+      blocks {formatCount(t.blocking)} open {t.blocking === 1 ? "item link" : "item links"} of other teams
+      <br />
+      blocked by {formatCount(t.blocked)}
+      <br />
+      cycle time P50 {formatDays(t.cycleP50Days)} · P85 {formatDays(t.cycleP85Days)}
+      {t.defaultPercentiles ? " (defaults)" : ""}
+      <br />
+      <span className="chart-tip-hint">Click to show only this team's dependencies</span>
+    </>
+  );
+}
+
+function arrowTip(l: TeamDependency): ReactNode {
+  return (
+    <>
+      <strong>
+        {l.blockerTeam} → {l.blockedTeam}
+      </strong>
+      <br />
+      {formatCount(l.openLinks)} open blocking {l.openLinks === 1 ? "link" : "links"}
+      <br />
+      median age {formatDays(l.medianDays)} · oldest {formatDays(l.oldestDays)}
+      <br />Σ {formatDays(l.totalDays)} blocking
+      <br />
+      <span className="chart-tip-hint">Click to list the blocking items</span>
+    </>
+  );
+}
+
+/** Pixels a character of an arrow's number takes (11 px bold). */
+const LABEL_CHAR_PX = 7;
+
+/**
+ * The team map, drawn as SVG elements React renders (`teamMapLayout` places them): a click on a
+ * team or an arrow (or its number) calls `onTeam` or `onLink`; hovering one brings its arrows
+ * forward with their numbers and shows a tooltip; the keyboard moves between teams (← →) and
+ * arrows (↓ to the arrows, ↑ back) and Enter opens one, as a click.
+ */
+function TeamMapChart({
+  report,
+  chosen,
+  measure,
+  colors,
+  height,
+  label,
+  onTeam,
+  onLink,
+  apiRef,
+  testId,
+}: {
+  report: DepsReport;
+  chosen: string[];
+  measure: AgeMeasure;
+  colors: TeamColors;
+  height: number;
+  label: string;
+  onTeam: (teamId: string) => void;
+  onLink: (link: TeamDependency) => void;
+  apiRef: RefObject<PlotApi | null>;
+  testId: string;
+}) {
+  const renderStarted = performance.now();
+  const theme = useResolvedTheme();
+  const palette = chartPalette(theme);
+  const ref = useRef<HTMLDivElement>(null);
+  const svgRef = useRef<SVGSVGElement>(null);
+  const width = useWidth(ref);
+  const chosenKey = chosen.join("\u0000");
+  // biome-ignore lint/correctness/useExhaustiveDependencies: chosenKey stands for chosen's contents
+  const layout = useMemo(
+    () => teamMapLayout(report, chosen, measure, colors, theme, width, height),
+    [report, chosenKey, measure, colors, theme, width, height],
+  );
+  useChartPainted(testId, renderStarted, [layout, palette]);
+  const [hover, setHover] = useState<MapPoint | null>(null);
+  const [tip, setTip] = useState<Tip | null>(null);
+  const open = (p: MapPoint) => {
+    if (p.kind === "team") {
+      const n = layout.nodes[p.index];
+      if (n) onTeam(n.team.teamId);
+    } else {
+      const a = layout.arrows[p.index];
+      if (a) onLink(a.link);
+    }
+  };
+  const keys = usePointKeys([layout.nodes.length, layout.arrows.length], (p) =>
+    open({ kind: p.seriesIndex === 0 ? "team" : "arrow", index: p.dataIndex }),
+  );
+  const keyPoint: MapPoint | null = keys.point
+    ? { kind: keys.point.seriesIndex === 0 ? "team" : "arrow", index: keys.point.dataIndex }
+    : null;
+  const active = keyPoint ?? hover;
+
+  useEffect(() => {
+    apiRef.current = {
+      toSvg: (title, c) =>
+        svgRef.current
+          ? {
+              svg: standaloneSvg(svgRef.current, title, c, [], width, height),
+              width,
+              height: height + EXPORT_HEAD,
+            }
+          : null,
+    };
+    return () => {
+      apiRef.current = null;
+    };
+  }, [apiRef, width, height]);
+
+  // What the active point brings forward: its arrows and the teams at their ends.
+  const near = (() => {
+    if (!active) return null;
+    const arrows = new Set<number>();
+    const teams = new Set<number>();
+    if (active.kind === "team") {
+      teams.add(active.index);
+      layout.arrows.forEach((a, i) => {
+        if (a.from === active.index || a.to === active.index) {
+          arrows.add(i);
+          teams.add(a.from);
+          teams.add(a.to);
+        }
+      });
+    } else {
+      const a = layout.arrows[active.index];
+      if (a) {
+        arrows.add(active.index);
+        teams.add(a.from);
+        teams.add(a.to);
+      }
+    }
+    return { arrows, teams };
+  })();
+  const tipOf = (p: MapPoint): ReactNode => {
+    if (p.kind === "team") {
+      const n = layout.nodes[p.index];
+      return n ? teamTip(n.team) : null;
+    }
+    const a = layout.arrows[p.index];
+    return a ? arrowTip(a.link) : null;
+  };
+  const keyTip: Tip | null = keyPoint
+    ? (() => {
+        const at =
+          keyPoint.kind === "team"
+            ? layout.nodes[keyPoint.index]
+            : (() => {
+                const a = layout.arrows[keyPoint.index];
+                return a ? { x: a.labelX, y: a.labelY } : undefined;
+              })();
+        return at ? { x: at.x, y: at.y, content: tipOf(keyPoint) } : null;
+      })()
+    : null;
+  const faded = 0.12;
+
+  return (
+    <div
+      ref={ref}
+      className="simple-chart echart-clickable"
+      style={{ height, fontFamily: CHART_FONT }}
+      role="img"
+      aria-label={`${label}. Arrow keys move between the teams (left and right) and the arrows (down); Enter opens one.`}
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: the map takes the keyboard (arrows move between its teams and arrows, Enter opens one), as the other charts do
+      tabIndex={0}
+      onKeyDown={keys.onKeyDown}
+      onBlur={keys.clear}
+      onMouseMove={(e) => {
+        const p = pointOf(e.target);
+        if (!p) {
+          setHover(null);
+          setTip(null);
+          return;
+        }
+        const box = ref.current?.getBoundingClientRect();
+        setHover(p);
+        setTip({ x: e.clientX - (box?.left ?? 0), y: e.clientY - (box?.top ?? 0), content: tipOf(p) });
+      }}
+      onMouseLeave={() => {
+        setHover(null);
+        setTip(null);
+      }}
+      onClick={(e) => {
+        const p = pointOf(e.target);
+        if (p) open(p);
+      }}
+      data-testid={testId}
+    >
+      <svg ref={svgRef} width={width} height={height} aria-hidden="true">
+        {layout.arrows.map((a, i) => {
+          const on = !near || near.arrows.has(i);
+          return (
+            <g key={a.name} data-map-point={`arrow:${i}`} opacity={on ? 0.9 : faded}>
+              <path d={a.d} fill="none" stroke="transparent" strokeWidth={Math.max(12, a.width + 6)} />
+              <path d={a.d} fill="none" stroke={a.color} strokeWidth={a.width} />
+              <path d={a.head} fill={a.color} />
+            </g>
+          );
+        })}
+        {layout.nodes.map((n, i) => {
+          const on = !near || near.teams.has(i);
+          const focused = active?.kind === "team" && active.index === i;
+          return (
+            <g key={n.name} data-map-point={`team:${i}`} opacity={on ? 1 : 0.35}>
+              <circle
+                cx={n.x}
+                cy={n.y}
+                r={n.r}
+                fill={n.color}
+                stroke={n.chosen || focused ? palette.text : palette.surface}
+                strokeWidth={n.chosen ? 3 : focused ? 2 : 1.5}
+              />
+              <text
+                x={n.x}
+                y={n.y + n.r + 18}
+                textAnchor="middle"
+                fill={palette.text}
+                fontSize={12}
+                fontWeight={600}
+              >
+                {n.team.teamName}
+              </text>
+              <text x={n.x} y={n.y + n.r + 34} textAnchor="middle" fill={palette.text} fontSize={12}>
+                blocks {formatCount(n.team.blocking)} / blocked by {formatCount(n.team.blocked)}
+              </text>
+            </g>
+          );
+        })}
+        {layout.arrows.map((a, i) => {
+          const shown = near ? near.arrows.has(i) : a.labelled;
+          if (!shown) return null;
+          const text = formatCount(a.link.openLinks);
+          const w = text.length * LABEL_CHAR_PX + 6;
+          const focused = active?.kind === "arrow" && active.index === i;
+          return (
+            <g key={`${a.name}-label`} data-map-point={`arrow:${i}`}>
+              <rect
+                x={a.labelX - w / 2}
+                y={a.labelY - 8}
+                width={w}
+                height={16}
+                rx={3}
+                fill={palette.surface}
+                stroke={focused ? palette.text : "none"}
+              />
+              <text
+                x={a.labelX}
+                y={a.labelY + 4}
+                textAnchor="middle"
+                fill={palette.text}
+                fontSize={11}
+                fontWeight="bold"
+              >
+                {text}
+              </text>
+            </g>
+          );
+        })}
+      </svg>
+      <Tooltip tip={keyTip ?? tip} palette={palette} width={width} />
+    </div>
+  );
+}
+
 export function TeamMap({
   report,
   chosen,
@@ -66,14 +358,7 @@ export function TeamMap({
   onTeam: (teamId: string) => void;
   onLink: (link: TeamDependency) => void;
 }) {
-  const theme = useResolvedTheme();
   const [measure, setMeasure] = useState<AgeMeasure>("median");
-  const chosenKey = chosen.join("\u0000");
-  // biome-ignore lint/correctness/useExhaustiveDependencies: chosenKey stands for chosen's contents
-  const option = useMemo(
-    () => teamMapOption(report, chosen, measure, colors, chartPalette(theme), theme),
-    [report, chosenKey, measure, colors, theme],
-  );
   const teams = mapTeams(report, chosen);
   const links = crossTeamLinks(report);
   return (
@@ -82,7 +367,7 @@ export function TeamMap({
       testId="deps-team-map"
       title="Team map"
       metricId="deps-matrix"
-      subtitle="Arrows run from the team whose open items block to the team whose items wait; wider is more open blocking links, darker is older. Click a team to show only its dependencies, an arrow to list its blocking items."
+      subtitle={`Arrows run from the team whose open items block to the team whose items wait; wider is more open blocking links, darker is older${links.length > LABELLED_ARROWS ? `; the ${LABELLED_ARROWS} widest are numbered, hover a team or an arrow for the others` : ""}. Click a team to show only its dependencies, an arrow to list its blocking items.`}
       csv={() => teamRows(report)}
       headerExtra={<AgeToggle value={measure} onChange={setMeasure} />}
       empty={
@@ -93,16 +378,20 @@ export function TeamMap({
             }
           : null
       }
-      chart={{
-        option,
-        height: Math.max(380, Math.min(620, 240 + teams.length * 40)),
-        label: `Team map: ${teams.length} teams and ${links.length} blocking team pairs`,
-        onClick: ({ name }) => {
-          const hit = mapHit(report, name);
-          if (hit?.type === "team") onTeam(hit.teamId);
-          else if (hit?.type === "link") onLink(hit.link);
-        },
-      }}
+      plot={(apiRef) => (
+        <TeamMapChart
+          report={report}
+          chosen={chosen}
+          measure={measure}
+          colors={colors}
+          height={teamMapHeight(teams.length)}
+          label={`Team map: ${teams.length} teams and ${links.length} blocking team pairs, arrows from the blocking team, coloured by ${measure === "median" ? "median age" : "oldest link"}`}
+          onTeam={onTeam}
+          onLink={onLink}
+          apiRef={apiRef}
+          testId="deps-team-map-chart"
+        />
+      )}
       footer={<AgeLegend measure={measure} />}
     />
   );

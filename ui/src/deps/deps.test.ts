@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { chartPalette } from "../shared/theme";
 import { cellLinks } from "./CellPanel";
 import { intentTree } from "./CriticalPathPanel";
 import {
@@ -16,7 +15,7 @@ import { toCanvasData } from "./graphData";
 import { canvasColors, graphStatus } from "./ItemGraph";
 import { centres, elkGraph, fallbackLayout, NODE_BOX, NODE_RADIUS } from "./layout";
 import { ageBin, ageLegend, teamColors } from "./palette";
-import { crossTeamLinks, mapHit, mapTeams, teamMapOption } from "./teamMap";
+import { crossTeamLinks, LABELLED_ARROWS, mapHit, mapTeams, teamMapLayout } from "./teamMap";
 import { cell, makeCriticalPath, makeDepsReport, makeGraph, makeIntents } from "./testing";
 
 describe("the team map", () => {
@@ -41,32 +40,62 @@ describe("the team map", () => {
     expect(mapHit(report, "t1 > t2")).toBeNull();
   });
 
-  it("makes arrows wider with more links and darker with age", () => {
-    const option = teamMapOption(
-      report,
-      ["t2"],
-      "median",
-      colors,
-      chartPalette("light"),
-      "light",
-    ) as unknown as {
-      series: {
-        data: { name: string; itemStyle: { borderWidth: number } }[];
-        links: { id: string; source: string; target: string; lineStyle: { width: number; color: string } }[];
-      }[];
-    };
-    const series = option.series[0];
-    expect(series?.links.map((l) => l.id)).toEqual(["link:0", "link:1", "link:2"]);
-    const [three, two, one] = series?.links ?? [];
-    expect(three?.source).toBe("team:t1");
-    expect(three?.target).toBe("team:t2");
-    expect(three?.lineStyle.width).toBeGreaterThan(two?.lineStyle.width ?? 0);
-    expect(two?.lineStyle.width).toBeGreaterThan(one?.lineStyle.width ?? 0);
+  it("makes arrows wider with more links and darker with age, each from its blocker to its blocked team", () => {
+    const layout = teamMapLayout(report, ["t2"], "median", colors, "light", 900, 420);
+    expect(layout.arrows.map((a) => a.name)).toEqual(["link:0", "link:1", "link:2"]);
+    const [three, two, one] = layout.arrows;
+    const node = (i: number | undefined) => layout.nodes[i ?? -1]?.team.teamId;
+    expect([node(three?.from), node(three?.to)]).toEqual(["t1", "t2"]);
+    expect(three?.width).toBeGreaterThan(two?.width ?? 0);
+    expect(two?.width).toBeGreaterThan(one?.width ?? 0);
     // 70 days is in the oldest bin, 3 days in the youngest.
-    expect(one?.lineStyle.color).toBe(ageLegend("light")[4]?.color);
-    expect(two?.lineStyle.color).toBe(ageLegend("light")[0]?.color);
-    const chosen = series?.data.find((d) => d.name === "team:t2");
-    expect(chosen?.itemStyle.borderWidth).toBe(3);
+    expect(one?.color).toBe(ageLegend("light")[4]?.color);
+    expect(two?.color).toBe(ageLegend("light")[0]?.color);
+    expect(layout.nodes.find((n) => n.team.teamId === "t2")?.chosen).toBe(true);
+    expect(layout.nodes.find((n) => n.team.teamId === "t1")?.chosen).toBe(false);
+  });
+
+  it("starts each arrow at its blocker's edge, ends its head at the blocked team's edge, and bends the two of a pair apart", () => {
+    const layout = teamMapLayout(report, [], "median", colors, "light", 900, 420);
+    for (const a of layout.arrows) {
+      const from = layout.nodes[a.from];
+      const to = layout.nodes[a.to];
+      if (!from || !to) throw new Error("an arrow without its teams");
+      const [sx, sy] = (a.d.match(/^M (\S+) (\S+)/) ?? []).slice(1).map(Number);
+      const [tx, ty] = (a.head.match(/^M (\S+) (\S+)/) ?? []).slice(1).map(Number);
+      expect(Math.hypot((sx ?? 0) - from.x, (sy ?? 0) - from.y)).toBeCloseTo(from.r + 1, 0);
+      expect(Math.hypot((tx ?? 0) - to.x, (ty ?? 0) - to.y)).toBeCloseTo(to.r + 2, 0);
+    }
+    // t1 → t2 and t2 → t1 bend to opposite sides: their middles are apart.
+    const [there, back] = layout.arrows;
+    expect(
+      Math.hypot((there?.labelX ?? 0) - (back?.labelX ?? 0), (there?.labelY ?? 0) - (back?.labelY ?? 0)),
+    ).toBeGreaterThan(20);
+  });
+
+  it("numbers every arrow on a small map and only the widest on a busy one", () => {
+    expect(
+      teamMapLayout(report, [], "median", colors, "light", 900, 420).arrows.every((a) => a.labelled),
+    ).toBe(true);
+    const teams = Array.from({ length: 6 }, (_, i) => ({
+      ...report.teams[0],
+      teamId: `x${i}`,
+      teamName: `Team ${i}`,
+    }));
+    const matrix = teams.flatMap((from, i) =>
+      teams
+        .filter((to) => to !== from)
+        .map((to, j) =>
+          cell({ blockerTeamId: from.teamId, blockedTeamId: to.teamId, openLinks: 1 + i * 5 + j }),
+        ),
+    );
+    const busy = { ...report, teams: teams as typeof report.teams, matrix };
+    const layout = teamMapLayout(busy, [], "median", teamColors(busy.teams, "light"), "light", 900, 480);
+    expect(layout.arrows).toHaveLength(30);
+    const numbered = layout.arrows.filter((a) => a.labelled).map((a) => a.link.openLinks);
+    expect(numbered).toHaveLength(LABELLED_ARROWS);
+    const widestHidden = Math.max(...layout.arrows.filter((a) => !a.labelled).map((a) => a.link.openLinks));
+    expect(Math.min(...numbered)).toBeGreaterThanOrEqual(widestHidden);
   });
 });
 

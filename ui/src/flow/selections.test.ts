@@ -1,13 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { makeBottlenecks, makeFlowReport } from "../lib/ipc/testing";
+import { makeFlowReport } from "../lib/ipc/testing";
 import {
   agingStageSelection,
   cfdSelection,
   describeSelection,
   distributionSelection,
   efficiencySelection,
-  matrixSelection,
-  queueSelection,
   throughputSelection,
   wipSelection,
 } from "./selections";
@@ -61,19 +59,6 @@ describe("a click becomes the selection Rust lists", () => {
       stage: "review",
     });
     expect(agingStageSelection(["active", "review"], 2.6)).toBeNull();
-  });
-
-  it("heat map: row by row, team × stage, with Rust's snake_case team_id", () => {
-    const bn = makeBottlenecks();
-    expect(matrixSelection(bn, 2)).toEqual({ type: "time_in_stage", team_id: "t1", stage: "review" });
-    expect(matrixSelection(bn, 9)).toEqual({ type: "time_in_stage", team_id: "", stage: "queue" });
-    expect(matrixSelection(bn, 99)).toBeNull();
-  });
-
-  it("queues: the nearest line on the day clicked", () => {
-    const bn = makeBottlenecks();
-    expect(queueSelection(bn, 2, 3.4)).toEqual({ type: "waiting_at", day: "2026-03-03", stage: "queue" });
-    expect(queueSelection(bn, 0, 4.8)).toEqual({ type: "waiting_at", day: "2026-03-01", stage: "review" });
   });
 
   it("describes each selection in words", () => {

@@ -1,7 +1,7 @@
 //! What a click on a chart means: the `FlowSelection` Rust lists the items of. Pure functions of
 //! the report and the clicked position, so each mapping is tested on its own.
 
-import type { BottleneckReport, FlowReport, FlowSelection, FlowState, ItemKind, Stage } from "../lib/ipc";
+import type { FlowReport, FlowSelection, FlowState, ItemKind, Stage } from "../lib/ipc";
 import { formatDay } from "../shared/format";
 import { FLOW_STATE_LABELS, ITEM_KIND_LABELS, STAGE_LABELS } from "../workgraph/vocabulary";
 
@@ -66,28 +66,6 @@ export function agingStageSelection(stages: readonly Stage[], x: number): FlowSe
   const i = Math.round(x);
   const stage = stages[i];
   return stage && Math.abs(x - i) <= 0.5 ? { type: "in_progress_in_stage", stage } : null;
-}
-
-/** Heat-map cells are laid out row by row: team `t`, stage `s` is `t × stages + s`. */
-export function matrixSelection(report: BottleneckReport, dataIndex: number): FlowSelection | null {
-  const columns = report.stages.length;
-  if (columns === 0) return null;
-  const team = report.matrix[Math.floor(dataIndex / columns)];
-  const stage = report.stages[dataIndex % columns];
-  return team && stage ? { type: "time_in_stage", team_id: team.teamId, stage } : null;
-}
-
-/** A click on the queue chart at day `x`, height `y`: the nearest queue's line. */
-export function queueSelection(report: BottleneckReport, x: number, y: number): FlowSelection | null {
-  const day = dayAt(report.range.dates, x);
-  if (!day || report.queues.length === 0) return null;
-  const index = Math.round(x);
-  let best: { stage: Stage; distance: number } | null = null;
-  for (const q of report.queues) {
-    const distance = Math.abs((q.counts[index] ?? 0) - y);
-    if (!best || distance < best.distance) best = { stage: q.stage, distance };
-  }
-  return best ? { type: "waiting_at", day, stage: best.stage } : null;
 }
 
 const KIND_PLURAL = (kind: ItemKind) => `${ITEM_KIND_LABELS[kind]} items`;

@@ -8,7 +8,8 @@
 //! so the window keeps painting and answering between them. Until its turn a card is an empty
 //! card of the same width in the grid. It counts as drawing (`perf.ts`) until it has mounted, so
 //! the page's drawn mark still waits for every chart. Only the first mount waits: later renders
-//! (a filter change) render at once, as before.
+//! (a filter change) render at once, as before. Each card is laid out in its own turn (a forced
+//! layout after its commit), so a turn's cost is what the queue's 50 ms slice measures.
 
 import { type ReactNode, useLayoutEffect, useState } from "react";
 import { flushSync } from "react-dom";
@@ -33,7 +34,13 @@ export function InTurn({
     chartDrawing(token);
     queueDraw(() => {
       // The card's charts count as drawing from this commit, before the card stops counting.
-      if (live) flushSync(() => setShown(true));
+      if (live) {
+        flushSync(() => setShown(true));
+        // The card's style and layout in this task, where the queue's slice counts them (a
+        // card without a chart reading its width would otherwise be laid out after the
+        // slice, with every card mounted in it, in one long task).
+        if (typeof document !== "undefined") document.body?.getBoundingClientRect();
+      }
       chartFinished(token);
     });
     return () => {

@@ -53,13 +53,17 @@ export type PlotLayer =
       opacity?: number;
     }
   | { kind: "bars"; name: string; color: string; values: readonly number[] }
-  /** A line with a marker per point, on the right-hand axis when `right`; `hollow` marks a partial point. */
+  /**
+   * A line with a marker per point (none with `markers` false: a long daily series), on the
+   * right-hand axis when `right`; `hollow` marks a partial point.
+   */
   | {
       kind: "line";
       name: string;
       color: string;
       points: readonly (XY & { hollow?: boolean })[];
       right?: boolean;
+      markers?: boolean;
     }
   | { kind: "dots"; name: string; color: string; points: readonly XY[]; size: number; opacity: number }
   /** A dashed line at a value (`axis` "y", the default) or at a column position (`axis` "x"). */
@@ -100,7 +104,7 @@ const DASH = "4 4";
  */
 export const CANVAS_DOTS = 1000;
 /** Room above an exported chart for its title. */
-const EXPORT_HEAD = 40;
+export const EXPORT_HEAD = 40;
 
 /** Ticks from 0 past `max`: whole steps for counts, 1, 2 or 5 × 10ⁿ steps for days. */
 export function niceTicks(max: number, integer: boolean): number[] {
@@ -667,9 +671,9 @@ function DrawnPlot({
                 d={pts.length ? `M${pts.map(([a, b]) => `${a.toFixed(1)} ${b.toFixed(1)}`).join("L")}` : ""}
                 fill="none"
                 stroke={l.color}
-                strokeWidth={2}
+                strokeWidth={l.markers === false ? 1.8 : 2}
               />
-              {l.points.map((p, i) => (
+              {(l.markers === false ? [] : l.points).map((p, i) => (
                 <circle
                   key={`${p.x}-${i.toString()}`}
                   cx={colX(p.x)}

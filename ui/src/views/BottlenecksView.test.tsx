@@ -61,7 +61,9 @@ describe("Bottlenecks", () => {
     expect(matrix).toHaveTextContent(
       "No item spent time in Security, Approval, Decision, Dependency, Blocked, Waiting (no reason)",
     );
-    expect(matrix).toHaveTextContent("those columns are empty");
+    expect(matrix).toHaveTextContent("those columns are empty and not drawn");
+    // Only the three stages with time are drawn: 2 teams × 3 cells.
+    expect(await within(matrix).findAllByTestId("bn-matrix-chart-cell")).toHaveLength(6);
   });
 
   it("shows the longest waits whole, with the part inside the range", async () => {
@@ -81,14 +83,18 @@ describe("Bottlenecks", () => {
     const close = () =>
       fireEvent.click(screen.getByRole("button", { name: "Close Items behind the selection" }));
 
-    // Cell 1 is the first team (Payments) × the second stage (active).
-    fireEvent.click(within(matrix).getByRole("button", { name: "point" }));
+    // Cell 1 is the first team (Payments) × the second stage drawn (active).
+    const cells = await within(matrix).findAllByTestId("bn-matrix-chart-cell");
+    fireEvent.click(cells[1]?.querySelector("rect") as Element);
     await waitFor(() => expect(last()).toEqual({ type: "time_in_stage", team_id: "t1", stage: "active" }));
     expect(screen.getByTestId("flow-items-title")).toHaveTextContent("Payments: time in Active");
     expect(await screen.findByText("No items here")).toBeInTheDocument();
     close();
 
-    fireEvent.click(within(screen.getByTestId("bn-queues")).getByRole("button", { name: "background" }));
+    // The queue chart's second day on its second line (review), by the keyboard.
+    const queues = await within(screen.getByTestId("bn-queues")).findByTestId("bn-queues-chart");
+    await waitFor(() => expect(queues.querySelector("svg")).toBeTruthy());
+    for (const key of ["ArrowRight", "ArrowRight", "ArrowDown", "Enter"]) fireEvent.keyDown(queues, { key });
     await waitFor(() => expect(last()).toEqual({ type: "waiting_at", day: "2026-03-02", stage: "review" }));
     close();
 

@@ -337,7 +337,7 @@ describe("Dependencies", () => {
     expect(await screen.findByTestId("deps-chain-counts")).toHaveTextContent(
       "0 chains of two links or more · 5 single blocking links",
     );
-    expect(screen.getByTestId("deps-chains")).toHaveTextContent(
+    expect(await screen.findByTestId("deps-chains")).toHaveTextContent(
       "A chain needs two links: the 5 single blocking links are listed below.",
     );
     const section = screen.getByTestId("deps-single-links");
@@ -367,6 +367,8 @@ describe("Dependencies", () => {
     }));
     backend({ report: makeDepsReport({ singleLinks, singleLinksTotal: singleLinks.length }) });
     renderPage();
+    // The lists mount in their turn once the report is there (the loading cards before it).
+    await screen.findByTestId("deps-chain-counts");
     const section = await screen.findByTestId("deps-single-links");
     await waitFor(() => expect(within(section).getAllByTestId("single-link-row")).toHaveLength(FIRST_ROWS));
     expect(within(section).getAllByTestId("single-link-row")[0]).toHaveTextContent("B0");
@@ -572,6 +574,8 @@ describe("Dependencies", () => {
       critical: makeCriticalPath({ targetLabel: hostile }),
     });
     renderPage("#/dependencies?target=item:x1");
+    // The lists mount in their turn once the report is there (the loading cards before it).
+    await screen.findByTestId("deps-chain-counts");
     const cycles = await screen.findByTestId("deps-cycles");
     expect(await within(cycles).findByText(hostile)).toBeInTheDocument();
     expect(within(screen.getByTestId("deps-chains")).getByText("<b>KEY-1</b>")).toBeInTheDocument();
