@@ -243,6 +243,28 @@ async fn github_writes_of_several_list_pages_aborted_at_random_points_lose_and_d
         &reference.0,
         "two list pages a write or one: the same workspace",
     );
+    {
+        // As many as the sync writes together by default (at least 16).
+        let many = baton_core::sync::SyncOptions::default()
+            .pages_per_write
+            .max(16);
+        let gh = fake();
+        let server = gh.serve().await.unwrap();
+        let h = Harness::with_options(sized(many)).await;
+        let source = h.add_github(&server.url(), GH_TOKEN).await;
+        let report = h.sync(&source).await;
+        assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+        assert!(
+            report.figures.pages < alone / 2,
+            "pages are written {many} at a time: {} writes, {alone} alone",
+            report.figures.pages
+        );
+        assert_same(
+            &deep_fingerprint(&h, true).await,
+            &reference.0,
+            &format!("{many} list pages a write or one: the same workspace"),
+        );
+    }
     for seed in [0x5EED_0011u64, 0x5EED_0012] {
         let gh = fake();
         let answer = gh.clone();

@@ -48,6 +48,10 @@ pub struct BenchSyncArgs {
     /// lifecycles, for comparison.
     #[arg(long)]
     no_timelines: bool,
+    /// Only the sync with timelines (by default it runs, then the sync without them, for
+    /// comparison).
+    #[arg(long, conflicts_with = "no_timelines")]
+    timelines_only: bool,
     /// GitHub list pages written in one transaction (when they name no common item); 1 writes
     /// each page alone, for comparison.
     #[arg(long, default_value_t = SyncOptions::default().pages_per_write)]
@@ -143,11 +147,12 @@ async fn run_import(args: &BenchSyncArgs, file: &std::path::Path) -> Result<(), 
             file.display()
         );
         outln!(
-            "imported {} items in {} pages in {:.1} s: {:.0} items/s (target ≥ 5,000)",
+            "imported {} items in {} pages in {:.1} s: {:.0} items/s, {} (target ≥ 5,000)",
             items,
             report.figures.pages,
             seconds,
-            rate
+            rate,
+            verdict(rate)
         );
     }
     Ok(())
@@ -169,19 +174,20 @@ fn print_fake_sync(
             "{}",
             serde_json::json!({
                 "corpus": corpus, "items": f.items, "pages": f.pages, "requests": f.requests,
-                "seconds": seconds, "items_per_second": rate
+                "seconds": seconds, "items_per_second": rate, "pass": rate >= TARGET_ITEMS_PER_SECOND
             })
         );
     } else {
         outln!("corpus: {corpus_line}");
         outln!("path: {path}");
         outln!(
-            "synced {} items in {} pages ({} requests) in {:.1} s: {:.0} items/s (target ≥ 5,000)",
+            "synced {} items in {} pages ({} requests) in {:.1} s: {:.0} items/s, {} (target ≥ 5,000)",
             f.items,
             f.pages,
             f.requests,
             seconds,
-            rate
+            rate,
+            verdict(rate)
         );
     }
 }
@@ -250,6 +256,108 @@ async fn run_linear(args: &BenchSyncArgs) -> Result<(), CoreError> {
     Ok(())
 }
 
+/// The sync benchmarks' mark: items a second, wall time.
+const TARGET_ITEMS_PER_SECOND: f64 = 5_000.0;
+
+/// "PASS" or "FAIL" against the mark.
+fn verdict(rate: f64) -> &'static str {
+    if rate >= TARGET_ITEMS_PER_SECOND {
+        "PASS"
+    } else {
+        "FAIL"
+    }
+}
+
+/// One timed GitHub sync of the bench corpus.
+struct GithubRun {
+    items: i64,
+    pages: i64,
+    requests: i64,
+    seconds: f64,
+    rate: f64,
+    file_mib: f64,
+    cpu_ms: Option<f64>,
+}
+
+/// Syncs the fake GitHub at `url` into a fresh workspace, with or without timelines, timed
+/// (wall and this process's CPU). `keep`: the workspace goes to `--keep` (when given) after.
+async fn github_run(
+    args: &BenchSyncArgs,
+    url: &str,
+    token: &str,
+    timelines: bool,
+    keep: bool,
+) -> Result<GithubRun, CoreError> {
+    let dir = std::env::temp_dir().join(format!(
+        "baton-bench-sync-{}-{timelines}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join("bench.baton");
+    let _ = std::fs::remove_file(&path);
+    let ws = Workspace::create(&path).await?;
+    let secrets = Arc::new(MemorySecretStore::new());
+    let input = SourceInput {
+        name: "bench".into(),
+        base_url: url.to_owned(),
+        poll_interval_minutes: 10,
+        token: Some(Secret::new(token)),
+        scope: SourceScope::Github(GithubScope {
+            org: None,
+            repos: vec!["panjf2000/ants".into()],
+        }),
+    };
+    let source = sources::add(
+        &ws,
+        secrets.as_ref(),
+        None,
+        &input,
+        baton_core::time::now_ms(),
+    )
+    .await
+    .map_err(|e| CoreError::Invalid(e.to_string()))?;
+    let ctx = SyncContext {
+        ws: ws.clone(),
+        secrets,
+        clock: Arc::new(SystemClock),
+        progress: baton_core::sync::progress::silent(),
+        options: SyncOptions {
+            timelines,
+            pages_per_write: args.pages_per_write.max(1),
+            ..SyncOptions::default()
+        },
+    };
+    let timer = Instant::now();
+    let cpu_start = crate::bench_flow::cpu_ms();
+    let report = run_source(&ctx, &source.id, CancellationToken::new())
+        .await
+        .map_err(|e| CoreError::Invalid(e.to_string()))?;
+    let seconds = timer.elapsed().as_secs_f64();
+    let cpu_ms = crate::bench_flow::cpu_since(cpu_start);
+    if report.status != RunStatus::Succeeded {
+        return Err(CoreError::Invalid(format!(
+            "the benchmark sync failed: {:?}",
+            report.error
+        )));
+    }
+    let file_mib = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0) as f64 / 1_048_576.0;
+    ws.close().await;
+    if let (true, Some(keep)) = (keep, &args.keep) {
+        std::fs::rename(&path, keep)?;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    let items = report.figures.items;
+    Ok(GithubRun {
+        items,
+        pages: report.figures.pages,
+        requests: report.figures.requests,
+        seconds,
+        rate: items as f64 / seconds,
+        file_mib,
+        cpu_ms,
+    })
+}
+
 /// Runs the benchmark and prints the figure.
 pub async fn run(args: BenchSyncArgs) -> Result<(), CoreError> {
     if let Some(file) = &args.import {
@@ -280,88 +388,71 @@ pub async fn run(args: BenchSyncArgs) -> Result<(), CoreError> {
     let token = "bench-token";
     let fake = Arc::new(FakeGithub::with_data(token, "panjf2000/ants", data));
     let server = fake.serve().await?;
-    let dir = std::env::temp_dir().join(format!("baton-bench-sync-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
-    let path = dir.join("bench.baton");
-    let _ = std::fs::remove_file(&path);
-    let ws = Workspace::create(&path).await?;
-    let secrets = Arc::new(MemorySecretStore::new());
-    let input = SourceInput {
-        name: "bench".into(),
-        base_url: server.url(),
-        poll_interval_minutes: 10,
-        token: Some(Secret::new(token)),
-        scope: SourceScope::Github(GithubScope {
-            org: None,
-            repos: vec!["panjf2000/ants".into()],
-        }),
+    // With timelines (the sync as it runs), then without them (for comparison), each into a
+    // fresh workspace from the same corpus and server; `--no-timelines` runs only the second.
+    let modes: &[bool] = if args.no_timelines {
+        &[false]
+    } else if args.timelines_only {
+        &[true]
+    } else {
+        &[true, false]
     };
-    let source = sources::add(
-        &ws,
-        secrets.as_ref(),
-        None,
-        &input,
-        baton_core::time::now_ms(),
-    )
-    .await
-    .map_err(|e| CoreError::Invalid(e.to_string()))?;
-    let ctx = SyncContext {
-        ws: ws.clone(),
-        secrets,
-        clock: Arc::new(SystemClock),
-        progress: baton_core::sync::progress::silent(),
-        options: SyncOptions {
-            timelines: !args.no_timelines,
-            pages_per_write: args.pages_per_write.max(1),
-            ..SyncOptions::default()
-        },
-    };
-    let timer = Instant::now();
-    let cpu_start = crate::bench_flow::cpu_ms();
-    let report = run_source(&ctx, &source.id, CancellationToken::new())
-        .await
-        .map_err(|e| CoreError::Invalid(e.to_string()))?;
-    let seconds = timer.elapsed().as_secs_f64();
-    let cpu_ms = crate::bench_flow::cpu_since(cpu_start);
-    if report.status != RunStatus::Succeeded {
-        return Err(CoreError::Invalid(format!(
-            "the benchmark sync failed: {:?}",
-            report.error
-        )));
+    if !args.json {
+        outln!("corpus: {} issues and pull requests SCALED from DevLake's real panjf2000/ants rows (ids offset, times shifted, seed {:#x}); {:.0} MiB of JSON; generated in {:.1} s", args.items, args.seed, bytes as f64 / 1_048_576.0, generated);
+        outln!("path: fake GitHub on 127.0.0.1 → HTTP → parse → map → SQLite (up to {} list pages a transaction)", args.pages_per_write.max(1));
     }
-    let items = report.figures.items;
-    let rate = items as f64 / seconds;
-    let file_mib = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0) as f64 / 1_048_576.0;
-    ws.close().await;
-    if let Some(keep) = &args.keep {
-        std::fs::rename(&path, keep)?;
+    let mut runs = Vec::new();
+    let mut all_pass = true;
+    for (i, &timelines) in modes.iter().enumerate() {
+        // `--keep` keeps the first run's workspace.
+        let run = github_run(&args, &server.url(), token, timelines, i == 0).await?;
+        all_pass &= run.rate >= TARGET_ITEMS_PER_SECOND;
+        if args.json {
+            runs.push(serde_json::json!({
+                "timelines": timelines, "items": run.items, "pages": run.pages, "requests": run.requests,
+                "seconds": run.seconds, "items_per_second": run.rate, "workspace_mib": run.file_mib,
+                "cpu_ms": run.cpu_ms, "cpu_ms_per_item": run.cpu_ms.map(|c| c / run.items.max(1) as f64),
+                "pass": run.rate >= TARGET_ITEMS_PER_SECOND, "load_average": crate::bench::load_average()
+            }));
+        } else {
+            let with = if timelines {
+                "with timelines   "
+            } else {
+                "without timelines"
+            };
+            outln!(
+                "{with}: synced {} items in {} pages ({} requests) in {:.1} s: {:.0} items/s, {} (target ≥ 5,000); workspace {:.0} MiB",
+                run.items, run.pages, run.requests, run.seconds, run.rate, verdict(run.rate), run.file_mib
+            );
+            if let Some(cpu) = run.cpu_ms {
+                outln!(
+                    "{with}: CPU (this process: the sync and the fake server) {:.1} s, {:.3} ms per item; load average {}",
+                    cpu / 1_000.0,
+                    cpu / run.items.max(1) as f64,
+                    crate::bench::load_average()
+                );
+            }
+        }
     }
-    let _ = std::fs::remove_dir_all(&dir);
     if args.json {
         outln!(
             "{}",
             serde_json::json!({
                 "corpus": "scaled from DevLake's real panjf2000/ants rows (ids offset, times shifted, fixed seed)",
-                "seed": args.seed, "items": items, "pages": report.figures.pages, "requests": report.figures.requests,
-                "json_mib": bytes as f64 / 1_048_576.0, "seconds": seconds, "items_per_second": rate, "workspace_mib": file_mib,
-                "cpu_ms": cpu_ms, "cpu_ms_per_item": cpu_ms.map(|c| c / items.max(1) as f64), "load_average": crate::bench::load_average()
+                "seed": args.seed, "json_mib": bytes as f64 / 1_048_576.0,
+                "target_items_per_second": TARGET_ITEMS_PER_SECOND, "pass": all_pass, "runs": runs
             })
         );
-    } else {
-        outln!("corpus: {} issues and pull requests SCALED from DevLake's real panjf2000/ants rows (ids offset, times shifted, seed {:#x}); {:.0} MiB of JSON; generated in {:.1} s", args.items, args.seed, bytes as f64 / 1_048_576.0, generated);
-        outln!("path: fake GitHub on 127.0.0.1 → HTTP → parse → map → SQLite (up to {} list pages a transaction)", args.pages_per_write.max(1));
+    } else if modes.len() > 1 {
         outln!(
-            "synced {} items in {} pages ({} requests) in {:.1} s: {:.0} items/s (target ≥ 5,000); workspace {:.0} MiB",
-            items, report.figures.pages, report.figures.requests, seconds, rate, file_mib
+            "{} (wall time on this machine, load average {})",
+            if all_pass {
+                "PASS: with and without timelines at ≥ 5,000 items/s"
+            } else {
+                "FAIL: not every run at ≥ 5,000 items/s"
+            },
+            crate::bench::load_average()
         );
-        if let Some(cpu) = cpu_ms {
-            outln!(
-                "CPU (this process: the sync and the fake server): {:.1} s, {:.3} ms per item; load average {}",
-                cpu / 1_000.0,
-                cpu / items.max(1) as f64,
-                crate::bench::load_average()
-            );
-        }
     }
     Ok(())
 }

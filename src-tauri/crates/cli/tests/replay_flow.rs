@@ -1,18 +1,28 @@
-//! `baton flow` on a replayed real GitHub repository (DevLake's recording of panjf2000/ants,
-//! its pull requests' timelines assembled from their real events and reviews): the open pull
-//! requests wait for review, so the work in progress and the review queue are not empty — as
-//! they were when an open pull request and an open issue both meant New.
+//! `baton flow` on a replayed real GitHub organisation, synced as an organisation (its
+//! repositories listed by `/orgs/{org}/repos`): DevLake's recording of panjf2000/ants (its pull
+//! requests' timelines assembled from their real events and reviews) and five repositories whose
+//! pull requests were recorded with their complete timelines (hossain-khan/github-stats'
+//! fixtures). The open pull requests wait for review, so the work in progress and the review
+//! queue are not empty — as they were when an open pull request and an open issue both meant New.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::Arc;
 
-use baton_core::replay::github::FakeGithub;
-use baton_core::replay::{Handler, ReplayServer};
+use baton_core::replay::github::{FakeGithub, FakeOrg};
 use serde_json::Value;
 
 const TOKEN: &str = "ghp_FLOWTESTtoken";
+
+/// The repositories whose pull requests were recorded with their complete timelines.
+const RECORDED: &[&str] = &[
+    "freeCodeCamp/freeCodeCamp",
+    "jquery/jquery",
+    "square/okhttp",
+    "square/retrofit",
+    "hossain-khan/github-stats",
+];
 
 fn fixtures() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../tests/fixtures")
@@ -37,12 +47,14 @@ fn last(series: &Value) -> u64 {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn baton_flow_on_a_replayed_repository_shows_work_in_progress_and_a_review_queue() {
-    let fake = Arc::new(FakeGithub::from_devlake(&fixtures(), TOKEN).unwrap());
-    let answer = fake.clone();
-    let handler: Handler = Arc::new(move |r| answer.answer(r));
-    let server = ReplayServer::start(handler).await.unwrap();
-    fake.set_base(&server.url());
+async fn baton_flow_on_a_replayed_organisation_shows_work_in_progress_and_a_review_queue() {
+    let recorded = fixtures().join("github/github-stats");
+    let mut repos = vec![FakeGithub::from_devlake(&fixtures(), TOKEN).unwrap()];
+    for repo in RECORDED {
+        repos.push(FakeGithub::from_recorded_pulls(&recorded, TOKEN, repo).unwrap());
+    }
+    let org = Arc::new(FakeOrg::new(TOKEN, "replay", repos));
+    let server = org.serve().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("ants.baton");
     let path = file.to_str().unwrap().to_owned();
@@ -58,8 +70,8 @@ async fn baton_flow_on_a_replayed_repository_shows_work_in_progress_and_a_review
             "ants",
             "--url",
             &url,
-            "--repo",
-            "panjf2000/ants",
+            "--org",
+            "replay",
             "--no-test",
             "--no-keychain",
         ]);
@@ -90,6 +102,19 @@ async fn baton_flow_on_a_replayed_repository_shows_work_in_progress_and_a_review
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    let requests = server.requests();
+    assert!(
+        requests.iter().any(|r| r.path == "/orgs/replay/repos"),
+        "the organisation's repositories are listed"
+    );
+    for repo in ["panjf2000/ants"].iter().chain(RECORDED) {
+        assert!(
+            requests
+                .iter()
+                .any(|r| r.path == format!("/repos/{repo}/pulls")),
+            "{repo} is synced as one of the organisation's repositories"
+        );
+    }
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     let flow = &report["flow"];
     let in_progress = flow["inProgress"].as_u64().unwrap();

@@ -58,8 +58,11 @@ pub struct SyncOptions {
     /// List pages of a GitHub stream (issues, pull requests with their timelines, events)
     /// written in one transaction, when none writes an item another names (see
     /// `PageWrite::overlaps`): a write's fixed cost (its statements, its commit, the pages of
-    /// the tables' upper levels it rewrites in the log) is paid once for them. A walk's first
-    /// page is written alone. At least 1.
+    /// the tables' upper levels it rewrites in the log) is paid once for them, and the rows of
+    /// many pages land on the same pages of each table and index, which the log then holds once
+    /// (their keys are spread over the whole table: the more rows a write has, the fewer pages
+    /// it rewrites per row). A walk's first page is written alone. At least 1. 16 pages are
+    /// 1,600 issues or pull requests with their timelines: a write of a few tenths of a second.
     pub pages_per_write: u32,
 }
 
@@ -72,7 +75,7 @@ impl Default for SyncOptions {
             review_concurrency: 4,
             timelines: true,
             change_files: true,
-            pages_per_write: 4,
+            pages_per_write: 16,
         }
     }
 }

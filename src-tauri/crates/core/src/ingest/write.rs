@@ -121,38 +121,52 @@ impl PageWrite {
     /// descriptions or intent facts it states in full, and its keys.
     fn written_items(&self) -> HashSet<&str> {
         let mut written: HashSet<&str> = HashSet::new();
-        written.extend(self.items.iter().map(|i| i.id.as_str()));
-        written.extend(self.lifecycles.iter().map(String::as_str));
-        written.extend(self.link_sets.iter().map(|s| s.item_id.as_str()));
-        for (key, id) in &self.keys {
-            written.insert(key);
+        self.any_written(|id| {
             written.insert(id);
-        }
-        written.extend(self.paths.iter().map(|p| p.item_id.as_str()));
-        written.extend(self.descriptions.iter().map(|(id, _)| id.as_str()));
-        written.extend(self.intent_facts_for.iter().map(String::as_str));
+            false
+        });
         written
+    }
+
+    /// Whether `hit` holds for one of the items (or keys) the page writes (see
+    /// [`PageWrite::written_items`]), tried in turn until one does.
+    fn any_written<'a>(&'a self, mut hit: impl FnMut(&'a str) -> bool) -> bool {
+        self.items.iter().any(|i| hit(&i.id))
+            || self.lifecycles.iter().any(|id| hit(id))
+            || self.link_sets.iter().any(|s| hit(&s.item_id))
+            || self.keys.iter().any(|(key, id)| hit(key) || hit(id))
+            || self.paths.iter().any(|p| hit(&p.item_id))
+            || self.descriptions.iter().any(|(id, _)| hit(id))
+            || self.intent_facts_for.iter().any(|id| hit(id))
     }
 
     /// Every item (or key naming one) the page says something about: those it writes (see
     /// [`PageWrite::written_items`]) and those its changes, reviews asked, links, link sets and
     /// requesters name.
     fn named_items(&self) -> HashSet<&str> {
-        let mut named = self.written_items();
-        named.extend(self.transitions.iter().map(|t| t.item_id.as_str()));
-        named.extend(self.review_requests.iter().map(|r| r.item_id.as_str()));
-        for link in &self.links {
-            named.insert(&link.from_item_id);
-            named.insert(&link.to_item_id);
-        }
-        for set in &self.link_sets {
-            for (from, to, _) in &set.keep {
-                named.insert(from);
-                named.insert(to);
-            }
-        }
-        named.extend(self.requesters.iter().map(|r| r.item_id.as_str()));
+        let mut named: HashSet<&str> = HashSet::new();
+        self.any_named(|id| {
+            named.insert(id);
+            false
+        });
         named
+    }
+
+    /// Whether `hit` holds for one of the items (or keys) the page names (see
+    /// [`PageWrite::named_items`]), tried in turn until one does.
+    fn any_named<'a>(&'a self, mut hit: impl FnMut(&'a str) -> bool) -> bool {
+        self.any_written(&mut hit)
+            || self.transitions.iter().any(|t| hit(&t.item_id))
+            || self.review_requests.iter().any(|r| hit(&r.item_id))
+            || self
+                .links
+                .iter()
+                .any(|l| hit(&l.from_item_id) || hit(&l.to_item_id))
+            || self
+                .link_sets
+                .iter()
+                .any(|set| set.keep.iter().any(|(from, to, _)| hit(from) || hit(to)))
+            || self.requesters.iter().any(|r| hit(&r.item_id))
     }
 
     /// Whether writing `later` in one transaction with this page could differ from writing the
@@ -163,29 +177,33 @@ impl PageWrite {
     /// than the stream's own. (Two pages that only add changes or links to one item are
     /// written as they would be one after the other: changes are numbered per page, and a
     /// link listed twice keeps what the later page says.)
+    ///
+    /// Only `later`'s (one page's) items, records and cursors are gathered in sets; this page's
+    /// (several pages' once some are held) are only looked up in them, so holding more pages
+    /// does not make each one's check cost more.
     pub fn overlaps(&self, later: &PageWrite) -> bool {
-        let (written, named) = (self.written_items(), self.named_items());
         let (later_written, later_named) = (later.written_items(), later.named_items());
-        if later_named.iter().any(|id| written.contains(id))
-            || later_written.iter().any(|id| named.contains(id))
+        if self.any_written(|id| later_named.contains(id))
+            || self.any_named(|id| later_written.contains(id))
         {
             return true;
         }
-        let raw: HashSet<(&str, &str)> = self
+        let raw: HashSet<(&str, &str)> = later
             .raw
             .iter()
             .map(|r| (r.stream.as_str(), r.external_id.as_str()))
             .collect();
-        if later
+        if self
             .raw
             .iter()
             .any(|r| raw.contains(&(r.stream.as_str(), r.external_id.as_str())))
         {
             return true;
         }
+        let cursors: HashSet<&str> = later.cursors.iter().map(|(s, _)| s.as_str()).collect();
         self.cursors
             .iter()
-            .any(|(stream, _)| later.cursors.iter().any(|(s, _)| s == stream))
+            .any(|(stream, _)| cursors.contains(stream.as_str()))
     }
 
     /// Adds the next page of the same stream to this one, so both are written in one

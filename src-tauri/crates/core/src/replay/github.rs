@@ -1071,7 +1071,7 @@ impl FakeOrg {
             let list: Vec<Value> = self
                 .repos
                 .iter()
-                .map(|r| serde_json::json!({ "full_name": r.repo, "archived": false }))
+                .map(|r| serde_json::json!({ "id": r.repo_id, "full_name": r.repo, "archived": false }))
                 .collect();
             return Reply::json(200, Value::from(list).to_string());
         }
