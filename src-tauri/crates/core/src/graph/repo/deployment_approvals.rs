@@ -5,7 +5,7 @@
 use sqlx::SqliteConnection;
 
 /// A deployment of a waiting workflow run to an environment, waiting for one required reviewer.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct DeploymentApproval {
     pub source_id: String,
     /// The repository: `<namespace>/<repository id>`.
