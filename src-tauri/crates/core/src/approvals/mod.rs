@@ -900,9 +900,7 @@ fn source_decider(
             }
         }
         None => {
-            let known = r
-                .person_id
-                .and_then(|p| people.get(p).map(|&at| (p, at)));
+            let known = r.person_id.and_then(|p| people.get(p).map(|&at| (p, at)));
             Decider {
                 kind: DeciderKind::Person,
                 id: known.map(|(p, _)| p.to_owned()),
@@ -987,7 +985,8 @@ fn deployment_question(
             ),
             decider,
             due,
-            intent: first.and_then(|item| ix.intents.get(item.intent as usize).map(|n| n.id.clone())),
+            intent: first
+                .and_then(|item| ix.intents.get(item.intent as usize).map(|n| n.id.clone())),
             team: ix.teams.get(team_position as usize).map(|t| t.id.clone()),
             since: Some(r.since),
             state: Some(format!("deployment to {} waiting", r.environment)),

@@ -166,7 +166,9 @@ pub fn map_run(
         }
     }
     out.sort();
-    out.dedup_by(|a, b| (a.run_id, &a.environment, &a.reviewer) == (b.run_id, &b.environment, &b.reviewer));
+    out.dedup_by(|a, b| {
+        (a.run_id, &a.environment, &a.reviewer) == (b.run_id, &b.environment, &b.reviewer)
+    });
     out
 }
 
@@ -230,7 +232,10 @@ pub async fn sync(
         run.check_cancel()?;
         let at = endpoint(
             root,
-            &format!("repos/{}/actions/runs/{}/pending_deployments", ids.full_name, w.id),
+            &format!(
+                "repos/{}/actions/runs/{}/pending_deployments",
+                ids.full_name, w.id
+            ),
             &[],
         )?;
         let pending = match run.http.get_json::<Vec<PendingDeployment>>(&at).await {
@@ -258,8 +263,133 @@ pub async fn sync(
 
 /// A refusal that means the token cannot read the repository's Actions (or the run is gone).
 fn no_actions(err: &SyncError) -> bool {
-    matches!(
-        err,
-        SyncError::NoAccess(_) | SyncError::MissingScope { .. }
-    )
+    matches!(err, SyncError::NoAccess(_) | SyncError::MissingScope { .. })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::replay::github::recorded_waiting_runs;
+
+    fn ids() -> RepoIds {
+        RepoIds {
+            ns: "github.com".into(),
+            repo_id: 116_552_009,
+            full_name: "activescott/serverless-aws-static-file-handler".into(),
+        }
+    }
+
+    /// The real recording (api.github.com, 16 January 2023, `tests/fixtures/github/
+    /// environment-approval/`): two runs wait for the environment `aws`, whose one required
+    /// reviewer is the user activescott; run 451 was made for pull request #214, run 397 names
+    /// no pull request.
+    #[test]
+    fn recorded_waiting_runs_map_to_one_approval_per_run_environment_and_reviewer() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../tests/fixtures/github/environment-approval");
+        let (runs, pending) = recorded_waiting_runs(&dir).expect("recording read");
+        let mut page = PageWrite::new("deployments:x");
+        let mut rows = Vec::new();
+        for text in &runs {
+            let run: WorkflowRun = serde_json::from_str(text).expect("a run");
+            let deployments: Vec<PendingDeployment> =
+                serde_json::from_str(&pending[&run.id]).expect("its pending deployments");
+            rows.extend(map_run(&mut page, "gh1", &ids(), &run, &deployments));
+        }
+        rows.sort();
+        let seen: Vec<(i64, &str, &str, Option<&str>, i64, &str, i64, Vec<String>)> = rows
+            .iter()
+            .map(|r| {
+                (
+                    r.run_id,
+                    r.environment.as_str(),
+                    r.reviewer.as_str(),
+                    r.person_id.as_deref(),
+                    r.run_number,
+                    r.run_name.as_str(),
+                    r.since,
+                    r.items.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            vec![
+                (
+                    3_616_268_941,
+                    "aws",
+                    "activescott",
+                    Some("gh1:activescott"),
+                    397,
+                    "build",
+                    parse_time("2023-01-04T02:14:41Z").unwrap(),
+                    vec![],
+                ),
+                (
+                    3_927_176_162,
+                    "aws",
+                    "activescott",
+                    Some("gh1:activescott"),
+                    451,
+                    "build",
+                    parse_time("2023-01-16T04:28:33Z").unwrap(),
+                    vec!["gh:github.com/116552009#214".to_owned()],
+                ),
+            ]
+        );
+        assert!(rows.iter().all(|r| r.scope == "github.com/116552009"));
+        assert_eq!(
+            rows[1].run_url,
+            "https://github.com/activescott/serverless-aws-static-file-handler/actions/runs/3927176162"
+        );
+        assert_eq!(page.people.len(), 1, "the reviewer is named once");
+        assert!(!page.people[0].is_bot);
+    }
+
+    #[test]
+    fn teams_other_repositories_and_duplicates() {
+        let run: WorkflowRun = serde_json::from_value(serde_json::json!({
+            "id": 7, "name": "deploy", "run_number": 3, "status": "waiting",
+            "html_url": "https://github.com/o/r/actions/runs/7",
+            "updated_at": "2026-01-05T10:00:00Z",
+            "pull_requests": [
+                {"number": 9, "base": {"repo": {"id": 116552009}}},
+                {"number": 4, "base": {"repo": {"id": 1}}},
+                {"number": 9, "base": {"repo": {"id": 116552009}}}
+            ]
+        }))
+        .unwrap();
+        let pending: Vec<PendingDeployment> = serde_json::from_value(serde_json::json!([
+            {"environment": {"name": "prod"}, "wait_timer": 0, "reviewers": [
+                {"type": "Team", "reviewer": {"slug": "release-managers", "name": "Release managers"}},
+                {"type": "User", "reviewer": {"login": "Ann", "type": "User"}},
+                {"type": "User", "reviewer": {"login": "Ann", "type": "User"}}
+            ]},
+            {"environment": {"name": "staging"}, "wait_timer": 30, "reviewers": []}
+        ]))
+        .unwrap();
+        let mut page = PageWrite::new("deployments:x");
+        let rows = map_run(&mut page, "gh1", &ids(), &run, &pending);
+        let seen: Vec<(&str, &str, Option<&str>, &[String])> = rows
+            .iter()
+            .map(|r| {
+                (
+                    r.environment.as_str(),
+                    r.reviewer.as_str(),
+                    r.person_id.as_deref(),
+                    r.items.as_slice(),
+                )
+            })
+            .collect();
+        let item = vec!["gh:github.com/116552009#9".to_owned()];
+        assert_eq!(
+            seen,
+            vec![
+                ("prod", "ann", Some("gh1:Ann"), item.as_slice()),
+                ("prod", "team:release-managers", None, item.as_slice()),
+            ],
+            "one per reviewer (a team by its slug), the pull request of another repository left \
+             out, a deployment with only a wait timer asks nobody"
+        );
+    }
 }
