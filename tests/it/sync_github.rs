@@ -192,8 +192,9 @@ async fn an_unchanged_repository_answers_304_and_nothing_is_written() {
     );
     assert_eq!(
         requests.len(),
-        4,
-        "the repository's lookup, then a 304 ends each stream: no further pages, no reviews"
+        5,
+        "the repository's lookup, then a 304 ends each stream: no further pages, no reviews; \
+         and the snapshot of waiting workflow runs (none)"
     );
     assert_eq!(h.fingerprint().await, before, "a 304 writes nothing");
     assert_eq!(
@@ -871,8 +872,7 @@ fn approval_fake() -> Arc<FakeGithub> {
     )
     .unwrap();
     let devlake = FakeGithub::from_devlake(&fixtures(), GH_TOKEN).unwrap();
-    let mut pull: serde_json::Value =
-        serde_json::from_str(&devlake.data().pulls[0].json).unwrap();
+    let mut pull: serde_json::Value = serde_json::from_str(&devlake.data().pulls[0].json).unwrap();
     pull["number"] = 214.into();
     pull["state"] = "open".into();
     pull["merged_at"] = serde_json::Value::Null;
@@ -881,7 +881,8 @@ fn approval_fake() -> Arc<FakeGithub> {
     let gh = FakeGithub::new(GH_TOKEN, APPROVAL_REPO).with_repo_id(APPROVAL_REPO_ID);
     {
         let mut data = gh.data();
-        data.pulls = vec![baton_core::replay::github::Record::from_json(&pull.to_string()).unwrap()];
+        data.pulls =
+            vec![baton_core::replay::github::Record::from_json(&pull.to_string()).unwrap()];
         data.waiting_runs = runs;
         data.pending_deployments = pending;
     }
@@ -889,8 +890,13 @@ fn approval_fake() -> Arc<FakeGithub> {
 }
 
 async fn approval_source(h: &Harness, url: &str) -> String {
-    h.add(&github_input("GitHub approvals", url, &[APPROVAL_REPO], GH_TOKEN))
-        .await
+    h.add(&github_input(
+        "GitHub approvals",
+        url,
+        &[APPROVAL_REPO],
+        GH_TOKEN,
+    ))
+    .await
 }
 
 async fn pending_deployments(h: &Harness) -> Vec<baton_core::approvals::Approval> {
@@ -965,10 +971,14 @@ async fn recorded_environment_approvals_become_pending_approvals_until_the_run_s
     seen_sorted.sort_by(|a, b| a.0.cmp(b.0));
     expected.sort_by(|a, b| a.0.cmp(b.0));
     assert_eq!(seen_sorted, expected);
+    assert!(pending.iter().all(|a| a
+        .decider
+        .id
+        .as_deref()
+        .is_some_and(|p| p.ends_with(":activescott"))));
     assert!(pending
         .iter()
-        .all(|a| a.decider.id.as_deref().is_some_and(|p| p.ends_with(":activescott"))));
-    assert!(pending.iter().all(|a| a.source_state.as_deref() == Some("deployment to aws waiting")));
+        .all(|a| a.source_state.as_deref() == Some("deployment to aws waiting")));
     // Approval time, not review time: the item-days count #214's wait (run 397 has no item).
     let report = approvals::approvals_report(&h.ws, &ApprovalQuery::default(), NOW)
         .await
@@ -1012,7 +1022,10 @@ async fn recorded_environment_approvals_become_pending_approvals_until_the_run_s
     assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
     let pending = pending_deployments(&h).await;
     assert_eq!(
-        pending.iter().map(|a| a.question.as_str()).collect::<Vec<_>>(),
+        pending
+            .iter()
+            .map(|a| a.question.as_str())
+            .collect::<Vec<_>>(),
         vec![q451.as_str()],
         "the answered one stays released"
     );
@@ -1038,7 +1051,10 @@ async fn recorded_environment_approvals_become_pending_approvals_until_the_run_s
     .await
     .unwrap();
     assert_eq!(
-        log.approvals.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(),
+        log.approvals
+            .iter()
+            .map(|a| a.id.as_str())
+            .collect::<Vec<_>>(),
         vec![run397.as_str()],
         "the answer is in the log"
     );
@@ -1053,7 +1069,10 @@ async fn a_token_without_actions_read_reads_no_environment_approvals_and_never_f
         let source = approval_source(&h, &server.url()).await;
         let report = h.sync(&source).await;
         assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
-        assert_eq!(h.count("SELECT COUNT(*) FROM deployment_approvals").await, 2);
+        assert_eq!(
+            h.count("SELECT COUNT(*) FROM deployment_approvals").await,
+            2
+        );
         let body = if status == 403 {
             r#"{"message":"Resource not accessible by personal access token"}"#
         } else {

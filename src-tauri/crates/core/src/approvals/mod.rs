@@ -1202,6 +1202,7 @@ pub async fn approvals_report(
     let limits = WaitLimits::new(&ix, &set)?;
     let rows = repo::decisions::list(ws.pool()).await?;
     let dead = revoked_ids(&rows);
+    let deployments = deployment_approvals(ws, &ix, &limits).await?;
 
     let position: HashMap<&str, usize> = {
         let wanted: HashSet<String> = rows
@@ -1211,6 +1212,7 @@ pub async fn approvals_report(
                     || r.kind == DecisionKind::ApprovalAnswered.as_str()
             })
             .flat_map(|r| serde_json::from_str::<Vec<String>>(&r.covers).unwrap_or_default())
+            .chain(deployments.iter().flat_map(|d| d.items.iter().cloned()))
             .collect();
         ix.positions_of(|id| wanted.contains(id))
     };
@@ -1376,7 +1378,7 @@ pub async fn approvals_report(
     // Deployments waiting for a required reviewer: pending unless an answer recorded in Baton
     // answers this very wait (the run has not changed since).
     let mut pending_deployments: HashSet<String> = HashSet::new();
-    for d in deployment_approvals(ws, &ix, &limits).await? {
+    for d in deployments {
         let released = answers
             .get(&d.id)
             .is_some_and(|row| row.seen_updated_at == Some(d.since));
