@@ -1661,9 +1661,9 @@ pub async fn pending_refs(
         .await?
         .into_iter()
         .filter(|d| {
-            !answers
+            answers
                 .get(&deployment_id(d))
-                .is_some_and(|row| row.seen_updated_at == Some(d.since))
+                .is_none_or(|row| row.seen_updated_at != Some(d.since))
         })
         .collect();
     let wanted: HashSet<String> = asked_in_baton

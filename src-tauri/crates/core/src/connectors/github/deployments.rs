@@ -297,7 +297,17 @@ mod tests {
             rows.extend(map_run(&mut page, "gh1", &ids(), &run, &deployments));
         }
         rows.sort();
-        let seen: Vec<(i64, &str, &str, Option<&str>, i64, &str, i64, Vec<String>)> = rows
+        type Seen<'a> = (
+            i64,
+            &'a str,
+            &'a str,
+            Option<&'a str>,
+            i64,
+            &'a str,
+            i64,
+            Vec<String>,
+        );
+        let seen: Vec<Seen<'_>> = rows
             .iter()
             .map(|r| {
                 (
