@@ -192,8 +192,9 @@ async fn an_unchanged_repository_answers_304_and_nothing_is_written() {
     );
     assert_eq!(
         requests.len(),
-        4,
-        "the repository's lookup, then a 304 ends each stream: no further pages, no reviews"
+        5,
+        "the repository's lookup, then a 304 ends each stream: no further pages, no reviews; \
+         and the snapshot of waiting workflow runs (none)"
     );
     assert_eq!(h.fingerprint().await, before, "a 304 writes nothing");
     assert_eq!(
@@ -1020,4 +1021,241 @@ async fn a_recorded_rename_by_github_moves_the_repositorys_items_to_its_new_name
             .await,
         vec![format!("issues:{}", rec.new)]
     );
+}
+
+/// The repository of the recorded environment approvals, and its id.
+const APPROVAL_REPO: &str = "activescott/serverless-aws-static-file-handler";
+const APPROVAL_REPO_ID: u64 = 116_552_009;
+
+/// A fake serving the real recording of `tests/fixtures/github/environment-approval/` (two runs
+/// waiting for the environment `aws`, one of pull request #214) and that pull request (a real
+/// recorded pull request of DevLake's rows renumbered #214 of this repository, so its item is
+/// synced).
+fn approval_fake() -> Arc<FakeGithub> {
+    let (runs, pending) = baton_core::replay::github::recorded_waiting_runs(
+        &fixtures().join("github/environment-approval"),
+    )
+    .unwrap();
+    let devlake = FakeGithub::from_devlake(&fixtures(), GH_TOKEN).unwrap();
+    let mut pull: serde_json::Value = serde_json::from_str(&devlake.data().pulls[0].json).unwrap();
+    pull["number"] = 214.into();
+    pull["state"] = "open".into();
+    pull["merged_at"] = serde_json::Value::Null;
+    pull["closed_at"] = serde_json::Value::Null;
+    pull["html_url"] = format!("https://github.com/{APPROVAL_REPO}/pull/214").into();
+    let gh = FakeGithub::new(GH_TOKEN, APPROVAL_REPO).with_repo_id(APPROVAL_REPO_ID);
+    {
+        let mut data = gh.data();
+        data.pulls =
+            vec![baton_core::replay::github::Record::from_json(&pull.to_string()).unwrap()];
+        data.waiting_runs = runs;
+        data.pending_deployments = pending;
+    }
+    Arc::new(gh)
+}
+
+async fn approval_source(h: &Harness, url: &str) -> String {
+    h.add(&github_input(
+        "GitHub approvals",
+        url,
+        &[APPROVAL_REPO],
+        GH_TOKEN,
+    ))
+    .await
+}
+
+async fn pending_deployments(h: &Harness) -> Vec<baton_core::approvals::Approval> {
+    use baton_core::approvals::{approvals_report, ApprovalOrigin, ApprovalQuery};
+    approvals_report(&h.ws, &ApprovalQuery::default(), NOW)
+        .await
+        .unwrap()
+        .approvals
+        .into_iter()
+        .filter(|a| a.origin == ApprovalOrigin::DeploymentApproval)
+        .collect()
+}
+
+#[tokio::test]
+async fn recorded_environment_approvals_become_pending_approvals_until_the_run_stops_waiting() {
+    use baton_core::approvals::{
+        self, AnswerInput, AnswerOutcome, ApprovalQuery, ApprovalShow, DeciderKind,
+    };
+    let gh = approval_fake();
+    let server = gh.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = approval_source(&h, &server.url()).await;
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    let asked: Vec<String> = server
+        .requests()
+        .iter()
+        .filter(|r| r.path.contains("/actions/runs"))
+        .map(|r| r.path.clone())
+        .collect();
+    assert_eq!(
+        asked.len(),
+        3,
+        "the waiting list once, then each waiting run's pending deployments: {asked:?}"
+    );
+    let pull = h
+        .strings("SELECT id FROM items WHERE key LIKE '%#214'")
+        .await;
+    assert_eq!(pull.len(), 1, "#214 is synced");
+    let pending = pending_deployments(&h).await;
+    let seen: Vec<(&str, DeciderKind, &str, &str, Vec<&str>)> = pending
+        .iter()
+        .map(|a| {
+            (
+                a.question.as_str(),
+                a.decider.kind,
+                a.decider.name.as_str(),
+                a.asked_at.as_str(),
+                a.waiting.iter().map(|w| w.id.as_str()).collect(),
+            )
+        })
+        .collect();
+    let q451 = format!("Deployment to aws waits for approval: build #451 ({APPROVAL_REPO})");
+    let q397 = format!("Deployment to aws waits for approval: build #397 ({APPROVAL_REPO})");
+    let mut expected = vec![
+        (
+            q397.as_str(),
+            DeciderKind::Person,
+            "activescott",
+            "2023-01-04T02:14:41Z",
+            vec![],
+        ),
+        (
+            q451.as_str(),
+            DeciderKind::Person,
+            "activescott",
+            "2023-01-16T04:28:33Z",
+            vec![pull[0].as_str()],
+        ),
+    ];
+    let mut seen_sorted = seen.clone();
+    seen_sorted.sort_by(|a, b| a.0.cmp(b.0));
+    expected.sort_by(|a, b| a.0.cmp(b.0));
+    assert_eq!(seen_sorted, expected);
+    assert!(pending.iter().all(|a| a
+        .decider
+        .id
+        .as_deref()
+        .is_some_and(|p| p.ends_with(":activescott"))));
+    assert!(pending
+        .iter()
+        .all(|a| a.source_state.as_deref() == Some("deployment to aws waiting")));
+    // Approval time, not review time: the item-days count #214's wait (run 397 has no item).
+    let report = approvals::approvals_report(&h.ws, &ApprovalQuery::default(), NOW)
+        .await
+        .unwrap();
+    let since = baton_core::connectors::parse_time("2023-01-16T04:28:33Z").unwrap();
+    let day = 86_400_000.0;
+    let item_days: f64 = report.by_team.iter().map(|t| t.item_days_waiting).sum();
+    assert!(
+        (item_days - ((NOW - since) as f64 / day * 10.0).round() / 10.0).abs() < 0.11,
+        "{item_days}"
+    );
+    let ix = h.ws.index().await.unwrap();
+    let waits = approvals::question_waits(&h.ws, &ix).await.unwrap();
+    assert_eq!(
+        waits.items(),
+        1,
+        "a pending deployment is a question record of its items (#214)"
+    );
+
+    // An answer recorded in Baton holds through a re-sync of the same snapshot.
+    let run397 = pending
+        .iter()
+        .find(|a| a.question == q397)
+        .unwrap()
+        .id
+        .clone();
+    approvals::answer(
+        &h.ws,
+        &AnswerInput {
+            approval: run397.clone(),
+            outcome: AnswerOutcome::Approved,
+            answer: String::new(),
+            why: "checked the build".into(),
+        },
+        "lead",
+        NOW,
+    )
+    .await
+    .unwrap();
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    let pending = pending_deployments(&h).await;
+    assert_eq!(
+        pending
+            .iter()
+            .map(|a| a.question.as_str())
+            .collect::<Vec<_>>(),
+        vec![q451.as_str()],
+        "the answered one stays released"
+    );
+
+    // Run 451 stops waiting (approved at the source): the next snapshot removes its approval.
+    gh.data().waiting_runs.retain(|r| !r.contains("3927176162"));
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    assert!(pending_deployments(&h).await.is_empty());
+    assert_eq!(
+        h.count("SELECT COUNT(*) FROM deployment_approvals").await,
+        1,
+        "run 397 still waits at the source"
+    );
+    let log = approvals::approvals_report(
+        &h.ws,
+        &ApprovalQuery {
+            show: ApprovalShow::Answered,
+            ..ApprovalQuery::default()
+        },
+        NOW,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        log.approvals
+            .iter()
+            .map(|a| a.id.as_str())
+            .collect::<Vec<_>>(),
+        vec![run397.as_str()],
+        "the answer is in the log"
+    );
+}
+
+#[tokio::test]
+async fn a_token_without_actions_read_reads_no_environment_approvals_and_never_fails() {
+    for status in [403u16, 404] {
+        let gh = approval_fake();
+        let server = gh.serve().await.unwrap();
+        let h = Harness::new().await;
+        let source = approval_source(&h, &server.url()).await;
+        let report = h.sync(&source).await;
+        assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+        assert_eq!(
+            h.count("SELECT COUNT(*) FROM deployment_approvals").await,
+            2
+        );
+        let body = if status == 403 {
+            r#"{"message":"Resource not accessible by personal access token"}"#
+        } else {
+            r#"{"message":"Not Found"}"#
+        };
+        gh.fault("actions/runs", vec![Reply::json(status, body)]);
+        let report = h.sync(&source).await;
+        assert_eq!(
+            report.status,
+            RunStatus::Succeeded,
+            "{status}: {:?}",
+            report.error
+        );
+        assert_eq!(
+            h.count("SELECT COUNT(*) FROM deployment_approvals").await,
+            0,
+            "{status} reads as nothing waiting"
+        );
+        assert!(pending_deployments(&h).await.is_empty());
+    }
 }

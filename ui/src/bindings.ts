@@ -374,7 +374,12 @@ export type ApprovalOrigin =
  *  A review asked of a person or a team at the source (a GitHub pull request's requested
  *  reviewer) and not given yet.
  */
-"review_request";
+"review_request" | 
+/**
+ *  A deployment of a workflow run to an environment waiting for a required reviewer at the
+ *  source (a GitHub environment approval).
+ */
+"deployment_approval";
 
 /**  A request for the Decisions page. Empty lists mean "any". */
 export type ApprovalQuery = ApprovalQuery_Serialize | ApprovalQuery_Deserialize;

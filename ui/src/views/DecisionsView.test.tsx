@@ -56,6 +56,22 @@ const reviewRequested: Approval = {
   waiting: [{ id: "gh:acme/pay#9", key: "acme/pay#9", title: "Retry payouts", open: true }],
 };
 
+const deploymentWaiting: Approval = {
+  ...pending,
+  id: "da:gh1|github.com/116552009|3927176162|aws|activescott",
+  origin: "deployment_approval",
+  kind: "approval",
+  question: "Deployment to aws waits for approval: <script>build</script> #451 (acme/site)",
+  decider: { kind: "person", id: "gh1:activescott", name: "activescott" },
+  askedBy: null,
+  askedAt: "2023-01-16T04:28:33Z",
+  due: null,
+  overdue: false,
+  sourceState: "deployment to aws waiting",
+  why: "Workflow run: https://github.com/acme/site/actions/runs/3927176162",
+  waiting: [{ id: "gh:github.com/116552009#214", key: "acme/site#214", title: "Bump luxon", open: true }],
+};
+
 const report: ApprovalsReport = {
   asOf: "2026-05-01T00:00:00Z",
   approvals: [pending, fromSource],
@@ -113,6 +129,23 @@ describe("Decisions", () => {
     expect(row).toHaveTextContent("Review requested at the source");
     expect(row).toHaveTextContent("Payments (team)");
     expect(row).toHaveTextContent("acme/pay#9");
+  });
+
+  it("shows a deployment waiting for an environment approval with its reviewer, run and pull request", async () => {
+    mockBackend({ ...backend, approvals_report: () => ({ ...report, approvals: [deploymentWaiting] }) });
+    renderWithClient(<DecisionsView />);
+    const rows = await screen.findAllByTestId("decision-row");
+    expect(rows).toHaveLength(1);
+    const row = rows[0] as HTMLElement;
+    expect(row).toHaveTextContent("Approval");
+    expect(row).toHaveTextContent(
+      "Deployment to aws waits for approval: <script>build</script> #451 (acme/site)",
+    );
+    expect(row.querySelector("script")).toBeNull();
+    expect(row).toHaveTextContent("Environment approval required at the source");
+    expect(row).toHaveTextContent("activescott");
+    expect(row).toHaveTextContent("acme/site#214");
+    expect(row).toHaveTextContent("Workflow run: https://github.com/acme/site/actions/runs/3927176162");
   });
 
   it("records an answer with what was decided and why", async () => {

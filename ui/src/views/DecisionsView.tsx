@@ -36,6 +36,7 @@ const ORIGIN_TEXT: Record<ApprovalOrigin, (a: Approval) => string> = {
   baton: (a) => `Asked by ${a.askedBy ?? "?"}`,
   source: (a) => `Shown by its source (${a.sourceState ?? "waiting"})`,
   review_request: () => "Review requested at the source",
+  deployment_approval: () => "Environment approval required at the source",
 };
 const SHOW_LABELS: Record<ApprovalShow, string> = { pending: "Pending", answered: "Log", all: "All" };
 

@@ -20,6 +20,16 @@
 //!   ([`waits_of`]) and no item-days to the "waiting for a decision" figure. An answer recorded
 //!   in Baton releases it until the reviewer is asked again.
 //!
+//! - **a deployment waiting for approval at the source**: a GitHub workflow run whose deployment
+//!   to an environment waits for a required reviewer (`deployment_approvals`, read as a snapshot
+//!   each sync) is a pending approval per run, environment and reviewer, asked of that person or
+//!   team since the run's `updated_at` (GitHub gives no "waiting since"), waiting items the
+//!   run's pull requests, due when the first maximum wait for an approval covering them would be
+//!   broken. Its waiting time is **approval** time: while pending (and, answered in Baton, until
+//!   the answer) it is a question record for its items ([`question_waits`]) and counts in the
+//!   "waiting for a decision" item-days. An answer recorded in Baton releases it until the run
+//!   changes at the source (a later `updated_at`).
+//!
 //! The log (answered ones, per intent and team) is exportable; the time items waited on these
 //! records is the "waiting for a decision" figure (`docs/metrics.md`, "Decisions and approvals").
 
@@ -36,7 +46,7 @@ use crate::flow::mapping::Mapping;
 use crate::governance::eval::WaitLimits;
 use crate::graph::index::{EventKind, WorkIndex, NONE};
 use crate::graph::model::{FlowState, WaitReason};
-use crate::graph::repo::review_requests::ReviewRequest;
+use crate::graph::repo::deployment_approvals::DeploymentApproval;
 use crate::graph::repo::{self, decisions::DecisionRow};
 use crate::graph::text::LossyText;
 use crate::graph::{ChangeKind, Workspace, WriteOp, Writer};
@@ -47,6 +57,9 @@ pub const SOURCE_PREFIX: &str = "src:";
 /// Prefix of the id of a review asked at the source and not given:
 /// `rr:<item id>|<reviewer>` (a login, or `team:<slug>`).
 pub const REVIEW_PREFIX: &str = "rr:";
+/// Prefix of the id of a deployment waiting for a required reviewer at the source:
+/// `da:<source id>|<repository scope>|<run id>|<environment>|<reviewer>`.
+pub const DEPLOYMENT_PREFIX: &str = "da:";
 /// At most this many items wait on one question.
 pub const MAX_WAITING: usize = 200;
 
@@ -80,6 +93,9 @@ pub enum ApprovalOrigin {
     /// A review asked of a person or a team at the source (a GitHub pull request's requested
     /// reviewer) and not given yet.
     ReviewRequest,
+    /// A deployment of a workflow run to an environment waiting for a required reviewer at the
+    /// source (a GitHub environment approval).
+    DeploymentApproval,
 }
 
 /// Whether the decider is a person or a team.
@@ -478,7 +494,29 @@ pub async fn answer(
     now: i64,
 ) -> CoreResult<String> {
     // One a source shows is described from the index (as it is now) into the answer.
-    let described = if input.approval.starts_with(REVIEW_PREFIX) {
+    let described = if input.approval.starts_with(DEPLOYMENT_PREFIX) {
+        let ix = ws.index().await?;
+        let set = crate::governance::load(ws).await?;
+        let limits = WaitLimits::new(&ix, &set)?;
+        let found = deployment_approvals(ws, &ix, &limits)
+            .await?
+            .into_iter()
+            .find(|d| d.id == input.approval);
+        let Some(d) = found else {
+            return Err(CoreError::Invalid(format!(
+                "{} is not a deployment still waiting for approval at its source",
+                input.approval
+            )));
+        };
+        // The answer holds until the run changes at the source (a later `updated_at`).
+        Some(Described {
+            item: d.items.first().cloned(),
+            covers: d.items,
+            asked: d.asked,
+            updated: Some(d.since),
+            changes: None,
+        })
+    } else if input.approval.starts_with(REVIEW_PREFIX) {
         let ix = ws.index().await?;
         let set = crate::governance::load(ws).await?;
         let limits = WaitLimits::new(&ix, &set)?;
@@ -493,7 +531,13 @@ pub async fn answer(
             )));
         };
         // The answer holds for this request: asked again later, it is pending again.
-        Some((r.item_id, r.asked, Some(r.requested_at), None))
+        Some(Described {
+            item: Some(r.item_id.clone()),
+            covers: vec![r.item_id],
+            asked: r.asked,
+            updated: Some(r.requested_at),
+            changes: None,
+        })
     } else {
         match input.approval.strip_prefix(SOURCE_PREFIX) {
             Some(item) => {
@@ -510,12 +554,13 @@ pub async fn answer(
                     )));
                 };
                 let it = &ix.items[i];
-                Some((
-                    item.to_owned(),
+                Some(Described {
+                    item: Some(item.to_owned()),
+                    covers: vec![item.to_owned()],
                     asked,
-                    Some(it.updated),
-                    Some(i64::from(it.transition_rows)),
-                ))
+                    updated: Some(it.updated),
+                    changes: Some(i64::from(it.transition_rows)),
+                })
             }
             None => None,
         }
@@ -535,9 +580,22 @@ struct Answer<'a> {
     input: &'a AnswerInput,
     actor: &'a str,
     now: i64,
-    /// For one a source shows: (item, the question, its update time and changes now; for a
-    /// review asked, the request's time and nothing).
-    described: Option<(String, Asked, Option<i64>, Option<i64>)>,
+    /// For one a source shows: what it is now.
+    described: Option<Described>,
+}
+
+/// A question a source shows, as it is when answered.
+struct Described {
+    /// The item the answer is recorded on (the first waiting).
+    item: Option<String>,
+    /// The items waiting.
+    covers: Vec<String>,
+    asked: Asked,
+    /// What the answer holds until it changes: the item's update time (a source's state), the
+    /// request's time (a review asked), the run's `updated_at` (a deployment).
+    updated: Option<i64>,
+    /// The item's recorded changes (a source's state only).
+    changes: Option<i64>,
 }
 
 impl WriteOp for Answer<'_> {
@@ -565,9 +623,9 @@ impl WriteOp for Answer<'_> {
             })
         };
         let (item_id, covers, supersedes, asked, seen) = match &self.described {
-            Some((item, asked, updated, changes)) => {
+            Some(d) => {
                 if let Some(prior) = live_answer(&input.approval) {
-                    if prior.seen_updated_at == *updated && prior.seen_changes == *changes {
+                    if prior.seen_updated_at == d.updated && prior.seen_changes == d.changes {
                         return Err(CoreError::Invalid(format!(
                             "{} is already answered (take the answer back to change it)",
                             input.approval
@@ -575,11 +633,11 @@ impl WriteOp for Answer<'_> {
                     }
                 }
                 (
-                    Some(item.clone()),
-                    vec![item.clone()],
+                    d.item.clone(),
+                    d.covers.clone(),
                     None,
-                    Some(asked.clone()),
-                    (*updated, *changes),
+                    Some(d.asked.clone()),
+                    (d.updated, d.changes),
                 )
             }
             None => {
@@ -765,7 +823,21 @@ async fn review_requests(
             .get(&r.item_id)
             .cloned()
             .unwrap_or_else(|| (ix.item_keys.get(i).unwrap_or("").to_owned(), String::new()));
-        let decider = review_decider(ix, r, &key, &rules, &teams, &people);
+        // A GitHub team is `@<org>/<slug>` as CODEOWNERS names it; the pull request's key
+        // (`org/repo#n`) says the organisation.
+        let org = key.split_once('/').map_or("", |(org, _)| org);
+        let decider = source_decider(
+            ix,
+            Asker {
+                team_slug: r.team_slug(),
+                person_id: r.person_id.as_deref(),
+                reviewer: &r.reviewer,
+                org,
+            },
+            &rules,
+            &teams,
+            &people,
+        );
         let team = ix.teams.get(item.team as usize);
         out.push(AskedReview {
             id: format!("{REVIEW_PREFIX}{}|{}", r.item_id, r.reviewer),
@@ -787,21 +859,30 @@ async fn review_requests(
     Ok(out)
 }
 
-/// Who a review was asked of: the person (by their Baton name), or the team.
-fn review_decider(
+/// Who a source asked (a requested reviewer, a deployment's required reviewer).
+struct Asker<'a> {
+    /// The team's slug, when a team was asked.
+    team_slug: Option<&'a str>,
+    /// The person asked, when one was (a person id).
+    person_id: Option<&'a str>,
+    /// The login (or `team:<slug>`) as the source wrote it.
+    reviewer: &'a str,
+    /// The organisation of the repository (for a team's `@<org>/<slug>`).
+    org: &'a str,
+}
+
+/// Who a source asked: the person (by their Baton name), or the team (the Baton team a
+/// `@org/<slug>` owner maps to in Settings → Conflicts, else the GitHub team by name).
+fn source_decider(
     ix: &WorkIndex,
-    r: &ReviewRequest,
-    key: &str,
+    r: Asker<'_>,
     rules: &crate::conflicts::OwnerRules,
     teams: &[(String, String)],
     people: &HashMap<&str, u32>,
 ) -> Decider {
-    match r.team_slug() {
+    match r.team_slug {
         Some(slug) => {
-            // A GitHub team is `@<org>/<slug>` as CODEOWNERS names it; the pull request's key
-            // (`org/repo#n`) says the organisation.
-            let org = key.split_once('/').map_or("", |(org, _)| org);
-            let owner = format!("@{org}/{slug}");
+            let owner = format!("@{}/{slug}", r.org);
             match rules.team_of(&owner, teams) {
                 Some(id) => Decider {
                     kind: DeciderKind::Team,
@@ -819,20 +900,152 @@ fn review_decider(
             }
         }
         None => {
-            let known = r
-                .person_id
-                .as_deref()
-                .and_then(|p| people.get(p).map(|&at| (p, at)));
+            let known = r.person_id.and_then(|p| people.get(p).map(|&at| (p, at)));
             Decider {
                 kind: DeciderKind::Person,
                 id: known.map(|(p, _)| p.to_owned()),
                 name: known.map_or_else(
-                    || r.reviewer.clone(),
+                    || r.reviewer.to_owned(),
                     |(_, at)| crate::provenance::person_name(ix, at),
                 ),
             }
         }
     }
+}
+
+/// A deployment waiting for a required reviewer at the source, as a question.
+struct AskedDeployment {
+    /// `da:<source id>|<scope>|<run id>|<environment>|<reviewer>`.
+    id: String,
+    /// The items waiting (the run's pull requests; may be none).
+    items: Vec<String>,
+    /// The run's `updated_at`.
+    since: i64,
+    /// A link to the run.
+    why: String,
+    asked: Asked,
+}
+
+/// The id of the question a deployment approval row stands for.
+pub fn deployment_id(r: &DeploymentApproval) -> String {
+    format!(
+        "{DEPLOYMENT_PREFIX}{}|{}|{}|{}|{}",
+        r.source_id, r.scope, r.run_id, r.environment, r.reviewer
+    )
+}
+
+/// The question a deployment waiting for `r`'s reviewer stands for: "Deployment to <environment>
+/// waits for approval: <workflow> #<run> (<repository>)", asked of the person or team since the
+/// run's `updated_at`, due when the first maximum wait for an approval covering one of its items
+/// would be broken (with no item: any such policy, in the decider's team's calendar).
+fn deployment_question(
+    ix: &WorkIndex,
+    limits: &WaitLimits<'_>,
+    r: &DeploymentApproval,
+    at: &[usize],
+    decider: Decider,
+) -> AskedDeployment {
+    let first = at.first().map(|&i| &ix.items[i]);
+    let team_position = match first {
+        Some(item) => item.team,
+        None => decider
+            .id
+            .as_ref()
+            .filter(|_| decider.kind == DeciderKind::Team)
+            .and_then(|id| ix.teams.iter().position(|t| &t.id == id))
+            .map_or(NONE, |p| p as u32),
+    };
+    let due = if at.is_empty() {
+        limits.due_for_team(team_position, WaitReason::Approval, r.since)
+    } else {
+        at.iter()
+            .filter_map(|&i| limits.due(ix, i, WaitReason::Approval, r.since))
+            .min()
+    };
+    let run = if r.run_name.is_empty() {
+        format!("run #{}", r.run_number)
+    } else {
+        format!("{} #{}", r.run_name, r.run_number)
+    };
+    AskedDeployment {
+        id: deployment_id(r),
+        items: r.items.clone(),
+        since: r.since,
+        why: if r.run_url.is_empty() {
+            String::new()
+        } else {
+            format!("Workflow run: {}", r.run_url)
+        },
+        asked: Asked {
+            v: PAYLOAD_VERSION,
+            kind: ApprovalKind::Approval,
+            question: format!(
+                "Deployment to {} waits for approval: {run} ({})",
+                r.environment, r.repo
+            ),
+            decider,
+            due,
+            intent: first
+                .and_then(|item| ix.intents.get(item.intent as usize).map(|n| n.id.clone())),
+            team: ix.teams.get(team_position as usize).map(|t| t.id.clone()),
+            since: Some(r.since),
+            state: Some(format!("deployment to {} waiting", r.environment)),
+        },
+    }
+}
+
+/// The deployments waiting for a required reviewer at the sources (`deployment_approvals`),
+/// each as the question it stands for ([`deployment_question`]).
+async fn deployment_approvals(
+    ws: &Workspace,
+    ix: &WorkIndex,
+    limits: &WaitLimits<'_>,
+) -> CoreResult<Vec<AskedDeployment>> {
+    let rows = repo::deployment_approvals::list(ws.pool()).await?;
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let wanted: HashSet<&str> = rows
+        .iter()
+        .flat_map(|r| r.items.iter().map(String::as_str))
+        .collect();
+    let position = ix.positions_of(|id| wanted.contains(id));
+    let rules = crate::conflicts::live::rules(ws).await?;
+    let teams: Vec<(String, String)> = ix
+        .teams
+        .iter()
+        .map(|t| (t.id.clone(), t.name.clone()))
+        .collect();
+    let people: HashMap<&str, u32> = ix
+        .people
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id.as_str(), i as u32))
+        .collect();
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let at: Vec<usize> = r
+                .items
+                .iter()
+                .filter_map(|id| position.get(id.as_str()).copied())
+                .collect();
+            let org = r.repo.split_once('/').map_or("", |(org, _)| org);
+            let decider = source_decider(
+                ix,
+                Asker {
+                    team_slug: r.team_slug(),
+                    person_id: r.person_id.as_deref(),
+                    reviewer: &r.reviewer,
+                    org,
+                },
+                &rules,
+                &teams,
+                &people,
+            );
+            deployment_question(ix, limits, r, &at, decider)
+        })
+        .collect())
 }
 
 fn days(ms: i64) -> f64 {
@@ -862,9 +1075,17 @@ pub async fn question_waits(
     ix: &WorkIndex,
 ) -> CoreResult<std::sync::Arc<crate::flow::timeline::QuestionWaits>> {
     use crate::flow::timeline::QuestionWaits;
-    type Kept = std::sync::Mutex<Option<(u64, (i64, i64), std::sync::Arc<QuestionWaits>)>>;
+    type Kept = std::sync::Mutex<Option<(u64, (i64, i64, u64), std::sync::Arc<QuestionWaits>)>>;
     const NAME: &str = "question-waits";
-    let stamp = repo::decisions::stamp(ws.pool()).await?;
+    let decided = repo::decisions::stamp(ws.pool()).await?;
+    // Deployments waiting at the sources are records too: the kept waits hold for these rows.
+    let deployments = repo::deployment_approvals::list(ws.pool()).await?;
+    let stamp = (decided.0, decided.1, {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        deployments.hash(&mut h);
+        h.finish()
+    });
     let slot = ws.derived_slot::<Kept>(NAME);
     if let Ok(kept) = slot.lock() {
         if let Some((_, _, waits)) = kept
@@ -875,26 +1096,32 @@ pub async fn question_waits(
         }
     }
     let rows = repo::decisions::list(ws.pool()).await?;
-    let waits = std::sync::Arc::new(waits_of(ix, &rows));
+    let waits = std::sync::Arc::new(waits_of(ix, &rows, &deployments));
     if let Ok(mut kept) = slot.lock() {
         *kept = Some((ix.generation, stamp, waits.clone()));
     }
     Ok(waits)
 }
 
-/// [`question_waits`] from the decision rows.
-pub fn waits_of(ix: &WorkIndex, rows: &[DecisionRow]) -> crate::flow::timeline::QuestionWaits {
+/// [`question_waits`] from the decision rows and the deployments waiting at the sources (each,
+/// unless an answer recorded in Baton released it, an approval wait of its items from the run's
+/// `updated_at` on).
+pub fn waits_of(
+    ix: &WorkIndex,
+    rows: &[DecisionRow],
+    deployments: &[DeploymentApproval],
+) -> crate::flow::timeline::QuestionWaits {
     let mut out = crate::flow::timeline::QuestionWaits::new(ix.items.len());
     let dead = revoked_ids(rows);
     let live = |r: &&DecisionRow| !dead.contains(r.id.as_str());
-    let mut answered: HashMap<String, (i64, Option<Asked>)> = HashMap::new();
+    let mut answered: HashMap<String, (i64, Option<Asked>, &DecisionRow)> = HashMap::new();
     for r in rows
         .iter()
         .filter(live)
         .filter(|r| r.kind == DecisionKind::ApprovalAnswered.as_str())
     {
         if let Ok(a) = serde_json::from_str::<Answered>(&r.payload) {
-            answered.insert(a.approval, (r.created_at, a.asked));
+            answered.insert(a.approval, (r.created_at, a.asked, r));
         }
     }
     // (item id, asked, answered, what for), then the items' positions in one scan.
@@ -907,12 +1134,37 @@ pub fn waits_of(ix: &WorkIndex, rows: &[DecisionRow]) -> crate::flow::timeline::
         let Ok(asked) = serde_json::from_str::<Asked>(&r.payload) else {
             continue;
         };
-        let end = answered.get(&r.id).map(|(at, _)| *at);
+        let end = answered.get(&r.id).map(|(at, _, _)| *at);
         for item in serde_json::from_str::<Vec<String>>(&r.covers).unwrap_or_default() {
             found.push((item, r.created_at, end, asked.kind.wait()));
         }
     }
-    for (approval, (at, asked)) in &answered {
+    for d in deployments {
+        let released = answered
+            .get(&deployment_id(d))
+            .is_some_and(|(_, _, row)| row.seen_updated_at == Some(d.since));
+        if released {
+            continue;
+        }
+        for item in &d.items {
+            found.push((item.clone(), d.since, None, WaitReason::Approval));
+        }
+    }
+    for (approval, (at, asked, row)) in &answered {
+        if approval.starts_with(DEPLOYMENT_PREFIX) {
+            let Some(asked) = asked else {
+                continue;
+            };
+            for item in serde_json::from_str::<Vec<String>>(&row.covers).unwrap_or_default() {
+                found.push((
+                    item,
+                    asked.since.unwrap_or(*at).min(*at),
+                    Some(*at),
+                    asked.kind.wait(),
+                ));
+            }
+            continue;
+        }
         let (Some(item), Some(asked)) = (approval.strip_prefix(SOURCE_PREFIX), asked) else {
             continue;
         };
@@ -950,6 +1202,7 @@ pub async fn approvals_report(
     let limits = WaitLimits::new(&ix, &set)?;
     let rows = repo::decisions::list(ws.pool()).await?;
     let dead = revoked_ids(&rows);
+    let deployments = deployment_approvals(ws, &ix, &limits).await?;
 
     let position: HashMap<&str, usize> = {
         let wanted: HashSet<String> = rows
@@ -959,6 +1212,7 @@ pub async fn approvals_report(
                     || r.kind == DecisionKind::ApprovalAnswered.as_str()
             })
             .flat_map(|r| serde_json::from_str::<Vec<String>>(&r.covers).unwrap_or_default())
+            .chain(deployments.iter().flat_map(|d| d.items.iter().cloned()))
             .collect();
         ix.positions_of(|id| wanted.contains(id))
     };
@@ -1121,9 +1375,52 @@ pub async fn approvals_report(
             None,
         ));
     }
+    // Deployments waiting for a required reviewer: pending unless an answer recorded in Baton
+    // answers this very wait (the run has not changed since).
+    let mut pending_deployments: HashSet<String> = HashSet::new();
+    for d in deployments {
+        let released = answers
+            .get(&d.id)
+            .is_some_and(|row| row.seen_updated_at == Some(d.since));
+        if released {
+            continue;
+        }
+        pending_deployments.insert(d.id.clone());
+        found.push(build(
+            d.id,
+            ApprovalOrigin::DeploymentApproval,
+            &d.asked,
+            None,
+            d.since,
+            d.why,
+            d.items,
+            None,
+        ));
+    }
     // Answers to questions a source showed (the log), whatever the item does now, unless the
     // same question is pending again (it changed since).
     for (approval, row) in &answers {
+        if approval.starts_with(DEPLOYMENT_PREFIX) {
+            if pending_deployments.contains(approval.as_str()) {
+                continue;
+            }
+            let Some((answer, Some(asked))) = answer_of(row) else {
+                continue;
+            };
+            let items: Vec<String> = serde_json::from_str(&row.covers).unwrap_or_default();
+            let start = asked.since.unwrap_or(row.created_at);
+            found.push(build(
+                approval.clone(),
+                ApprovalOrigin::DeploymentApproval,
+                &asked,
+                None,
+                start,
+                String::new(),
+                items,
+                Some((answer, row.created_at)),
+            ));
+            continue;
+        }
         if let Some(rest) = approval.strip_prefix(REVIEW_PREFIX) {
             if pending_reviews.contains(approval.as_str()) {
                 continue;
@@ -1183,7 +1480,10 @@ pub async fn approvals_report(
                 })
             })
             .count()
-            .max(usize::from(f.approval.origin != ApprovalOrigin::Baton))
+            .max(usize::from(matches!(
+                f.approval.origin,
+                ApprovalOrigin::Source | ApprovalOrigin::ReviewRequest
+            )))
     };
     let mut by_team: BTreeMap<(String, Option<String>), (TeamWaiting, Vec<f64>)> = BTreeMap::new();
     let (mut pending, mut overdue, mut answered) = (0u32, 0u32, 0u32);
@@ -1355,10 +1655,22 @@ pub async fn pending_refs(
     }
     // Reviews asked at the source and not given (see `review_requests`).
     let reviews = repo::review_requests::list(ws.pool()).await?;
+    // Deployments waiting for a required reviewer, unless answered in Baton since the run last
+    // changed.
+    let deployments: Vec<DeploymentApproval> = repo::deployment_approvals::list(ws.pool())
+        .await?
+        .into_iter()
+        .filter(|d| {
+            answers
+                .get(&deployment_id(d))
+                .is_none_or(|row| row.seen_updated_at != Some(d.since))
+        })
+        .collect();
     let wanted: HashSet<String> = asked_in_baton
         .iter()
         .flat_map(|(_, waiting)| waiting.iter().cloned())
         .chain(reviews.iter().map(|r| r.item_id.clone()))
+        .chain(deployments.iter().flat_map(|d| d.items.iter().cloned()))
         .collect();
     let position = if wanted.is_empty() {
         HashMap::new()
@@ -1375,6 +1687,18 @@ pub async fn pending_refs(
             (intent, at)
         })
         .collect();
+    for d in &deployments {
+        let at: Vec<u32> = d
+            .items
+            .iter()
+            .filter_map(|id| position.get(id).copied())
+            .collect();
+        let intent = at
+            .first()
+            .and_then(|&i| ix.intents.get(ix.items[i as usize].intent as usize))
+            .map(|n| n.id.clone());
+        out.push((intent, at));
+    }
     for r in &reviews {
         let Some(&i) = position.get(r.item_id.as_str()) else {
             continue;

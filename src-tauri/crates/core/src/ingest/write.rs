@@ -93,6 +93,12 @@ pub struct PageWrite {
     /// Reviews still asked for on the items of `lifecycles` (GitHub pull requests): they replace
     /// what is stored of those items.
     pub review_requests: Vec<crate::graph::repo::review_requests::ReviewRequest>,
+    /// A repository's deployments waiting for a required reviewer (its scope, and every row it
+    /// has now): they replace what is stored of that repository (a snapshot).
+    pub deployment_approvals: Option<(
+        String,
+        Vec<crate::graph::repo::deployment_approvals::DeploymentApproval>,
+    )>,
     /// Where each page [`PageWrite::absorb`]ed into this one starts in `transitions`: each
     /// page's changes are numbered (`transitions.seq`) as if it were written alone.
     pub absorbed_at: Vec<usize>,
@@ -234,6 +240,7 @@ impl PageWrite {
             cursors,
             lifecycles,
             review_requests,
+            deployment_approvals,
             absorbed_at,
         } = later;
         let offset = self.transitions.len();
@@ -270,6 +277,9 @@ impl PageWrite {
         self.cursors.extend(cursors);
         self.lifecycles.extend(lifecycles);
         self.review_requests.extend(review_requests);
+        if deployment_approvals.is_some() {
+            self.deployment_approvals = deployment_approvals;
+        }
     }
 }
 
@@ -623,6 +633,17 @@ impl WriteOp for CommitPage<'_> {
                 })
                 .collect();
             repo::review_requests::replace(w.conn(), &page.lifecycles, &requests).await?;
+        }
+        if let Some((scope, rows)) = &page.deployment_approvals {
+            let rows: Vec<repo::deployment_approvals::DeploymentApproval> = rows
+                .iter()
+                .map(|r| repo::deployment_approvals::DeploymentApproval {
+                    person_id: person(&r.person_id),
+                    ..r.clone()
+                })
+                .collect();
+            repo::deployment_approvals::replace(w.conn(), source_id, scope, &rows).await?;
+            w.changed(ChangeKind::Decisions);
         }
         // Each page's kept changes are numbered from 0, also in a write of several pages.
         let mut starts = page.absorbed_at.iter().copied().peekable();

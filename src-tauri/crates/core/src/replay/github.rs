@@ -246,6 +246,45 @@ pub struct GithubData {
     pub contents: HashMap<String, String>,
     /// Refuse the `projectItems` field, as GitHub does for a token without `read:project`.
     pub projects_denied: bool,
+    /// Workflow runs waiting (`actions/runs?status=waiting`, run JSON texts), paged like the real
+    /// API inside `{"total_count", "workflow_runs"}`; other statuses answer an empty list.
+    pub waiting_runs: Vec<String>,
+    /// `actions/runs/{id}/pending_deployments` by run id (a JSON array text); a run without one
+    /// answers 404.
+    pub pending_deployments: HashMap<i64, String>,
+}
+
+/// What api.github.com answered about waiting workflow runs, as recorded in `dir`
+/// (`tests/fixtures/github/environment-approval/`): the runs of
+/// `GET-repos-owner-repo-actions-runs.json` and each run's pending deployments (the `data` of
+/// `GET-repos-owner-repo-actions-runs-<id>-pending_deployments.json`), as JSON texts.
+pub type RecordedRuns = (Vec<String>, HashMap<i64, String>);
+
+/// Reads [`RecordedRuns`] from `dir`.
+pub fn recorded_waiting_runs(dir: &Path) -> std::io::Result<RecordedRuns> {
+    let invalid = |what: String| std::io::Error::new(std::io::ErrorKind::InvalidData, what);
+    let read = |name: &str| -> std::io::Result<Value> {
+        let file = dir.join(name);
+        let text = std::fs::read_to_string(&file)?;
+        serde_json::from_str(&text).map_err(|err| invalid(format!("{}: {err}", file.display())))
+    };
+    let list = read("GET-repos-owner-repo-actions-runs.json")?;
+    let runs: Vec<Value> = list
+        .pointer("/data/workflow_runs")
+        .and_then(Value::as_array)
+        .cloned()
+        .ok_or_else(|| invalid("no workflow_runs recorded".into()))?;
+    let mut pending = HashMap::new();
+    for run in &runs {
+        let Some(id) = run.get("id").and_then(Value::as_i64) else {
+            continue;
+        };
+        let name = format!("GET-repos-owner-repo-actions-runs-{id}-pending_deployments.json");
+        if let Some(data) = read(&name)?.get("data") {
+            pending.insert(id, data.to_string());
+        }
+    }
+    Ok((runs.iter().map(Value::to_string).collect(), pending))
 }
 
 /// (endpoint and sort, `since`, descending).
@@ -827,6 +866,30 @@ impl FakeGithub {
                     ["issues", _, "sub_issues"] => Some(list(&data.sub_issues, number(1))),
                     _ => None,
                 };
+                if parts.as_slice() == ["actions", "runs"] {
+                    let waiting = request.param("status") == Some("waiting");
+                    let total = if waiting { data.waiting_runs.len() } else { 0 };
+                    return self
+                        .page_in(
+                            request,
+                            &path,
+                            total,
+                            |k| data.waiting_runs[k].as_str(),
+                            Some("workflow_runs"),
+                        )
+                        .header("x-ratelimit-limit", "5000")
+                        .header("x-ratelimit-remaining", "4999")
+                        .header("x-ratelimit-reset", "1893456000");
+                }
+                if let ["actions", "runs", _, "pending_deployments"] = parts.as_slice() {
+                    return match data.pending_deployments.get(&number(2)) {
+                        Some(json) => Reply::json(200, json.clone()),
+                        None => Reply::json(404, r#"{"message":"Not Found"}"#),
+                    }
+                    .header("x-ratelimit-limit", "5000")
+                    .header("x-ratelimit-remaining", "4999")
+                    .header("x-ratelimit-reset", "1893456000");
+                }
                 if let Some(file) = other.strip_prefix("contents/") {
                     return match data.contents.get(file) {
                         Some(json) => Reply::json(200, json.clone()),
@@ -952,6 +1015,19 @@ impl FakeGithub {
         total: usize,
         item: impl Fn(usize) -> &'d str,
     ) -> Reply {
+        self.page_in(request, local, total, item, None)
+    }
+
+    /// [`FakeGithub::page`], the list inside an object under `wrap` (with `total_count`) when
+    /// given, as `actions/runs` answers.
+    fn page_in<'d>(
+        &self,
+        request: &Request,
+        local: &str,
+        total: usize,
+        item: impl Fn(usize) -> &'d str,
+        wrap: Option<&str>,
+    ) -> Reply {
         let per_page: usize = request
             .param("per_page")
             .and_then(|p| p.parse().ok())
@@ -975,6 +1051,9 @@ impl FakeGithub {
             body.push_str(item);
         }
         body.push(']');
+        if let Some(key) = wrap {
+            body = format!(r#"{{"total_count":{total},"{key}":{body}}}"#);
+        }
         // CRC-32 (hardware-assisted) and the length: FNV over every byte served was 4% of the
         // sync benchmark's CPU.
         let etag = format!(

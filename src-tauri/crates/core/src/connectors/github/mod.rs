@@ -10,6 +10,10 @@
 //!   at the first pull request older than the watermark (minus the overlap); reviews of each.
 //! - `events:owner/repo`: `GET /repos/{o}/{r}/issues/events`, newest first, stopping likewise.
 //!
+//! - `deployments:owner/repo`: the deployments of waiting workflow runs that wait for a required
+//!   reviewer (`actions/runs?status=waiting`, then each run's `pending_deployments`), a snapshot
+//!   written when it differs from what is stored ([`deployments`]).
+//!
 //! - `files:owner/repo` (with `change_files`, the default): after the streams, the files of each
 //!   pull request updated since its files were last read (`GET /repos/{o}/{r}/pulls/{n}/files`,
 //!   at most 3,000), 25 pull requests a write (a quarter of the page size), so an interrupted run resumes where it stopped;
@@ -37,6 +41,7 @@
 //! it ends the walk where GitHub stops, recording that older records were not read.
 
 mod connector;
+pub mod deployments;
 pub mod files;
 pub mod graphql;
 pub mod lifecycle;
@@ -170,6 +175,12 @@ pub async fn sync(run: &mut Run<'_>, scope: &GithubScope) -> Result<(), SyncErro
                     run.stream_failed(&stream, err).await?;
                 }
             }
+        }
+        run.check_cancel()?;
+        let stream = format!("deployments:{}", ids.full_name);
+        match deployments::sync(run, &root, &ids, &stream).await {
+            Ok(()) => run.stream_done(),
+            Err(err) => run.stream_failed(&stream, err).await?,
         }
         if run.options.change_files {
             run.check_cancel()?;

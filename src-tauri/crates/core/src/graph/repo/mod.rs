@@ -4,6 +4,7 @@
 //! Bulk writes take a connection (usually a transaction's) and send batched multi-row statements.
 
 pub mod decisions;
+pub mod deployment_approvals;
 pub mod identities;
 pub mod intents;
 pub mod item_keys;
