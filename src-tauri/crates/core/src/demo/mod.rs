@@ -392,11 +392,33 @@ const BULK_TABLES: &[&str] = &[
 
 /// Generates the organisation and writes it into a new workspace at `path`.
 pub async fn build(path: &Path, options: &DemoOptions) -> CoreResult<Workspace> {
-    let ws = Workspace::create(path).await?;
+    if path.exists() {
+        return Err(CoreError::AlreadyExists {
+            path: path.to_owned(),
+        });
+    }
     let graph = generate(options);
-    let stats = write(&ws, &graph).await?;
+    let (ws, stats) = create(path, &graph).await?;
     tracing::info!(path = %path.display(), rows = stats.rows, seconds = stats.seconds, "demo workspace built");
     Ok(ws)
+}
+
+/// Writes a graph into a new workspace at `path` ([`write`]'s rows, in one transaction): written
+/// in a scratch file beside `path` without SQLite's log and moved to `path` once complete
+/// ([`Workspace::create_unlogged`]), so a load that fails or stops leaves nothing at `path`. The
+/// time is the whole of it: the new file and its schema, the rows, the move, and the opening.
+pub async fn create(path: &Path, graph: &DemoGraph) -> CoreResult<(Workspace, WriteStats)> {
+    let started = Instant::now();
+    let new = Workspace::create_unlogged(path).await?;
+    write(new.workspace(), graph).await?;
+    let ws = new.finish().await?;
+    Ok((
+        ws,
+        WriteStats {
+            rows: graph.row_count(),
+            seconds: started.elapsed().as_secs_f64(),
+        },
+    ))
 }
 
 #[cfg(test)]
@@ -470,7 +492,34 @@ mod tests {
             ws.close().await;
             written.push(rows);
         }
+        // A new workspace filled in a scratch file without SQLite's log, then moved into place.
+        let path = dir.path().join("new.baton");
+        let (ws, stats) = create(&path, &graph).await.expect("create filled");
+        assert_eq!(stats.rows, graph.row_count());
+        let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(ws.pool())
+            .await
+            .expect("journal mode");
+        assert_eq!(
+            mode, "wal",
+            "moved in place in WAL mode, like every workspace"
+        );
+        let check: String = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_one(ws.pool())
+            .await
+            .expect("integrity check");
+        assert_eq!(check, "ok");
+        let unlogged = every_row(&ws).await;
+        ws.close().await;
+        assert!(
+            scratch_files(dir.path()).is_empty(),
+            "no scratch file is left"
+        );
         let (rows, bulk) = (&written[0], &written[1]);
+        assert_eq!(rows.len(), unlogged.len(), "the same tables");
+        for ((table, a), (_, b)) in rows.iter().zip(&unlogged) {
+            assert!(a == b, "{table}: the same rows written unlogged");
+        }
         assert!(
             rows.iter()
                 .any(|(t, r)| t == "transitions" && r.len() > 10_000),
@@ -481,5 +530,93 @@ mod tests {
             assert_eq!(a.len(), b.len(), "{table}: as many rows");
             assert!(a == b, "{table}: the same rows");
         }
+    }
+
+    /// The hidden scratch files a new workspace is filled in, left in `dir`.
+    fn scratch_files(dir: &Path) -> Vec<String> {
+        std::fs::read_dir(dir)
+            .expect("read dir")
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|name| name.starts_with('.'))
+            .collect()
+    }
+
+    /// A new workspace whose load fails, or stops half-way (its future dropped, as when the app
+    /// closes), leaves nothing at its path and no scratch file beside it; one whose path was
+    /// taken while it was filled is not moved over what is there.
+    #[tokio::test]
+    async fn a_new_workspace_that_fails_or_stops_half_way_leaves_nothing_at_its_path() {
+        let mut graph = generate(&DemoOptions {
+            items: 1_500,
+            seed: 5,
+            end: 1_772_409_600_000,
+        });
+        let dir = tempfile::tempdir().expect("temp dir");
+
+        // Stopped: the load's future is dropped at several points of its way (the schema, the
+        // rows, the move), each a while after its scratch file appeared.
+        let mut stopped = 0;
+        for (round, polls) in [1u32, 5, 25, 100, 400].into_iter().enumerate() {
+            let path = dir.path().join(format!("stopped-{round}.baton"));
+            let mut load = Box::pin(create(&path, &graph));
+            let mut seen = 0;
+            let finished = loop {
+                match tokio::time::timeout(std::time::Duration::from_millis(2), &mut load).await {
+                    Ok(done) => break Some(done.expect("load")),
+                    Err(_) if !scratch_files(dir.path()).is_empty() => {
+                        seen += 1;
+                        if seen >= polls {
+                            break None;
+                        }
+                    }
+                    Err(_) => {}
+                }
+            };
+            drop(load);
+            match finished {
+                Some((ws, _)) => {
+                    assert!(path.exists(), "a finished load is at its path");
+                    ws.close().await;
+                }
+                // Stopped before its move, nothing is at the path; after it, all of it is.
+                None if path.exists() => {
+                    let ws = Workspace::open(&path).await.expect("moved in place");
+                    let items: i64 = sqlx::query_scalar("SELECT count(*) FROM items")
+                        .fetch_one(ws.pool())
+                        .await
+                        .expect("items");
+                    assert_eq!(items as usize, graph.items.len(), "complete once moved");
+                    ws.close().await;
+                }
+                None => stopped += 1,
+            }
+            assert!(scratch_files(dir.path()).is_empty(), "nor a scratch file");
+        }
+        assert!(stopped > 0, "some load was stopped before it finished");
+
+        // Failed: a change of an item that does not exist breaks a foreign key.
+        let mut broken = graph.transitions[0].clone();
+        broken.item_id = "no-such-item".into();
+        broken.event_id = "ev:orphan".into();
+        graph.transitions.push(broken);
+        let path = dir.path().join("failed.baton");
+        assert!(create(&path, &graph).await.is_err(), "a broken key fails");
+        assert!(!path.exists(), "a failed load leaves nothing at its path");
+        assert!(scratch_files(dir.path()).is_empty(), "nor a scratch file");
+        graph.transitions.pop();
+
+        // Taken meanwhile: what is at the path stays as it was.
+        let path = dir.path().join("taken.baton");
+        let new = Workspace::create_unlogged(&path).await.expect("create");
+        write(new.workspace(), &graph).await.expect("write");
+        std::fs::write(&path, b"someone else's").expect("take the path");
+        let err = new.finish().await.expect_err("not moved over another file");
+        assert!(matches!(err, CoreError::AlreadyExists { .. }), "{err}");
+        assert_eq!(std::fs::read(&path).expect("read"), b"someone else's");
+        assert!(
+            scratch_files(dir.path()).is_empty(),
+            "no scratch file is left"
+        );
     }
 }

@@ -201,6 +201,60 @@ impl Workspace {
         Ok(Workspace::new(path, pool, Some(writer), None))
     }
 
+    /// A new workspace at `path`, first written in a scratch file of its own beside `path`
+    /// without SQLite's rollback journal or log and without syncs (a large first load writes
+    /// each page once, instead of into the log and then again into the file), and moved to
+    /// `path` by [`NewWorkspace::finish`] once complete: in WAL mode like every workspace,
+    /// synced, then renamed (never over anything). A load that fails or stops before that
+    /// leaves nothing at `path`; the scratch file is removed when the [`NewWorkspace`] is
+    /// dropped (a killed process can leave a hidden `.NAME.*.filling` beside `path`, never a
+    /// half workspace at it). Only a file this creates is ever written this way. Fails if
+    /// anything exists at `path`.
+    pub async fn create_unlogged(path: &Path) -> CoreResult<NewWorkspace> {
+        if path.exists() {
+            return Err(CoreError::AlreadyExists {
+                path: path.to_owned(),
+            });
+        }
+        let folder = match path.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => Path::new("."),
+        };
+        std::fs::create_dir_all(folder)?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let prefix = format!(".{name}.");
+        let mut scratch = tempfile::Builder::new();
+        scratch.prefix(&prefix).suffix(".filling");
+        // The mode SQLite gives a file it creates (0644 less the umask), not a temporary file's.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            scratch.permissions(std::fs::Permissions::from_mode(0o644));
+        }
+        let scratch = scratch.tempfile_in(folder)?.into_temp_path();
+        let unlogged = |cache_kib| -> CoreResult<SqliteConnectOptions> {
+            Ok(options(&scratch, false, cache_kib)?
+                .journal_mode(SqliteJournalMode::Off)
+                .synchronous(SqliteSynchronous::Off))
+        };
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(unlogged(READ_CACHE_KIB)?)
+            .await?;
+        MIGRATOR.run(&pool).await?;
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_lazy_with(unlogged(WRITE_CACHE_KIB)?);
+        Ok(NewWorkspace {
+            ws: Workspace::new(&scratch, pool, Some(writer), None),
+            path: path.to_owned(),
+            scratch: Some(scratch),
+        })
+    }
+
     /// Opens an existing workspace after checking it, and applies pending (additive)
     /// migrations. A file this process cannot write, or whose folder it cannot write (SQLite
     /// keeps its log and index beside the file), opens read-only instead:
@@ -744,6 +798,109 @@ impl Workspace {
             tracing::warn!(%err, "checkpoint on close failed");
         }
         self.pool.close().await;
+    }
+}
+
+/// A new workspace being written in a scratch file beside its path ([`Workspace::create_unlogged`]).
+#[derive(Debug)]
+pub struct NewWorkspace {
+    /// The workspace on the scratch file.
+    ws: Workspace,
+    /// Where it goes once complete.
+    path: PathBuf,
+    /// The scratch file, removed on drop unless moved to `path`.
+    scratch: Option<tempfile::TempPath>,
+}
+
+impl NewWorkspace {
+    /// The workspace to write into (its writes are neither logged nor synced: a write that
+    /// fails leaves the scratch file to be dropped, never finished).
+    pub fn workspace(&self) -> &Workspace {
+        &self.ws
+    }
+
+    /// Closes the scratch workspace, puts it in WAL mode, syncs it, moves it to its path (failing,
+    /// and removing it, if anything is there now) and opens it there. Stopped before the move,
+    /// nothing is at the path; after it, the complete workspace is.
+    pub async fn finish(mut self) -> CoreResult<Workspace> {
+        // Every connection to the scratch file closes (a clone shares them).
+        self.ws.clone().close().await;
+        let scratch: PathBuf = match &self.scratch {
+            Some(scratch) => scratch.to_path_buf(),
+            None => {
+                return Err(CoreError::Invalid(
+                    "the new workspace was already moved".into(),
+                ))
+            }
+        };
+        remove_beside(&scratch);
+        mark_wal(&scratch)?;
+        let path = self.path.clone();
+        if let Some(scratch) = self.scratch.take() {
+            // On failure the error holds the scratch file, and removes it as it is dropped.
+            scratch
+                .persist_noclobber(&path)
+                .map_err(|err| match err.error.kind() {
+                    std::io::ErrorKind::AlreadyExists => {
+                        CoreError::AlreadyExists { path: path.clone() }
+                    }
+                    _ => err.error.into(),
+                })?;
+        }
+        // The rename itself is durable once the folder is synced (where a folder can be opened).
+        if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            if let Ok(dir) = std::fs::File::open(folder) {
+                let _ = dir.sync_all();
+            }
+        }
+        tracing::info!(path = %path.display(), "workspace created (filled before it was moved in place)");
+        Workspace::open(&path).await
+    }
+}
+
+impl Drop for NewWorkspace {
+    fn drop(&mut self) {
+        // Unfinished: what SQLite or Baton put beside the scratch file goes with it.
+        if let Some(scratch) = &self.scratch {
+            remove_beside(scratch);
+        }
+    }
+}
+
+/// Puts a closed SQLite file written without a journal in WAL mode, as every workspace is, and
+/// syncs it: its header's write and read versions (bytes 18 and 19) become 2, what `PRAGMA
+/// journal_mode = WAL` writes there (SQLite's file format, section 1.3.3).
+fn mark_wal(path: &Path) -> CoreResult<()> {
+    use std::io::{Read, Seek, SeekFrom, Write};
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(path)?;
+    let mut header = [0u8; 20];
+    file.read_exact(&mut header)?;
+    if &header[..16] != b"SQLite format 3\0" || header[18] != 1 || header[19] != 1 {
+        return Err(CoreError::Invalid(
+            "the new workspace's file is not an SQLite file in rollback mode".into(),
+        ));
+    }
+    file.seek(SeekFrom::Start(18))?;
+    file.write_all(&[2, 2])?;
+    file.sync_all()?;
+    Ok(())
+}
+
+/// Removes the files SQLite and Baton keep beside a workspace file (log, shared-memory index,
+/// rollback journal, index snapshot, kept answers), if there.
+fn remove_beside(path: &Path) {
+    for suffix in [
+        "-wal",
+        "-shm",
+        "-journal",
+        "-index",
+        "-duplicates",
+        "-conflicts",
+    ] {
+        let _ = std::fs::remove_file(sidecar(path, suffix));
     }
 }
 
