@@ -182,6 +182,10 @@ impl<'a> Dec<'a> {
     pub fn str(&mut self) -> Option<&'a str> {
         std::str::from_utf8(self.bytes()?).ok()
     }
+    /// How many bytes were read.
+    pub fn position(&self) -> usize {
+        self.at
+    }
     /// Whether every byte was read.
     pub fn done(&self) -> bool {
         self.at == self.data.len()
