@@ -1010,7 +1010,11 @@ async fn damaged_kept_candidates_are_computed_again() {
     let ws = Workspace::open(&path).await.unwrap();
     assert!(!open_by_item(&ws).await.unwrap().is_empty());
     let c = current(&ws, &mut |_, _| {}).await.unwrap();
-    assert_eq!(c.computed, Computed::Full, "an engine that does not read back");
+    assert_eq!(
+        c.computed,
+        Computed::Full,
+        "an engine that does not read back"
+    );
     assert_eq!(*c.ranked, *expected);
     drop(c);
     ws.close().await;

@@ -18,6 +18,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
+use crate::conflicts::live::Flag;
 use crate::decisions::{self, DecisionInput, DecisionKind, ItemDecisions, NewDecision, Overlay};
 use crate::error::{CoreError, CoreResult};
 use crate::flow::Stage;
@@ -866,25 +867,39 @@ fn conflict_reasons_of(
 ) -> CoreResult<HashMap<u32, BaseReason>> {
     let holding = crate::conflicts::answers::Holding::of(answers);
     let mut out: HashMap<u32, BaseReason> = HashMap::new();
+    // The conflicts of one change come together: each run of them is counted, then put in the
+    // map once (added to what an earlier run of the same change left, if any).
+    let mut run: Option<(Flag<'_>, u32)> = None;
+    let mut put = |first: Flag<'_>, n: u32| match out.get_mut(&first.item) {
+        Some(BaseReason::ConflictingChange { count, .. }) => *count += n,
+        _ => {
+            out.insert(
+                first.item,
+                BaseReason::ConflictingChange {
+                    since: ix.items[first.item as usize].created,
+                    first: first.reason.to_owned(),
+                    count: n,
+                    other: first.other_item,
+                },
+            );
+        }
+    };
     unanswered.flags(ix, |flag| {
         if !answers.is_empty() && holding.answered(ix, &flag) {
             return;
         }
-        match out.get_mut(&flag.item) {
-            Some(BaseReason::ConflictingChange { count, .. }) => *count += 1,
+        match &mut run {
+            Some((first, n)) if first.item == flag.item => *n += 1,
             _ => {
-                out.insert(
-                    flag.item,
-                    BaseReason::ConflictingChange {
-                        since: ix.items[flag.item as usize].created,
-                        first: flag.reason.to_owned(),
-                        count: 1,
-                        other: flag.other_item,
-                    },
-                );
+                if let Some((first, n)) = run.replace((flag, 1)) {
+                    put(first, n);
+                }
             }
         }
     })?;
+    if let Some((first, n)) = run {
+        put(first, n);
+    }
     Ok(out)
 }
 

@@ -335,6 +335,22 @@ async fn conflict_reasons_from_the_kept_form_are_those_of_the_layered_report() {
             expected,
             "{name}: whole"
         );
+        // The conflicts of a change apart from each other (every other one moved to the end):
+        // the reason still counts them all, the first met first.
+        let mut apart = report.clone();
+        let (even, odd): (Vec<_>, Vec<_>) = apart
+            .conflicts
+            .drain(..)
+            .enumerate()
+            .partition(|(n, _)| n % 2 == 0);
+        apart.conflicts = even.into_iter().chain(odd).map(|(_, c)| c).collect();
+        let mut layered = apart.clone();
+        crate::conflicts::answers::layer(&ix, &mut layered, &answers);
+        assert_eq!(
+            conflict_reasons_of(&ix, &Unanswered::Whole(apart), &answers).unwrap(),
+            conflict_reasons_looked_up_each(&ix, &layered),
+            "{name}: a change's conflicts apart"
+        );
         if name != "none" && name != "stale" {
             assert_ne!(
                 expected,
