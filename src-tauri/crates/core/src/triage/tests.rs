@@ -251,7 +251,7 @@ async fn conflict_reasons_from_the_kept_form_are_those_of_the_layered_report() {
     let updated = |id: &str| ix.items[position(id)].updated;
     let answer = |n: usize| ConflictAnswer {
         decision_id: format!("d{n}"),
-        acknowledged: n % 2 == 0,
+        acknowledged: n.is_multiple_of(2),
         actor: "me".into(),
         at: "2026-03-31T17:00:00Z".into(),
         why: "known".into(),
@@ -294,7 +294,7 @@ async fn conflict_reasons_from_the_kept_form_are_those_of_the_layered_report() {
         let other_at = c.other_item.as_ref().map(|o| updated(&o.id));
         holding.insert(key(c), (answer(n), updated(&c.item.id), other_at));
         // The change updated since; the other change updated since.
-        let (item_at, other_at) = if n % 2 == 0 || other_at.is_none() {
+        let (item_at, other_at) = if n.is_multiple_of(2) || other_at.is_none() {
             (updated(&c.item.id) - 1, other_at)
         } else {
             (updated(&c.item.id), other_at.map(|t| t + 1))
@@ -342,7 +342,7 @@ async fn conflict_reasons_from_the_kept_form_are_those_of_the_layered_report() {
             .conflicts
             .drain(..)
             .enumerate()
-            .partition(|(n, _)| n % 2 == 0);
+            .partition(|(n, _)| n.is_multiple_of(2));
         apart.conflicts = even.into_iter().chain(odd).map(|(_, c)| c).collect();
         let mut layered = apart.clone();
         crate::conflicts::answers::layer(&ix, &mut layered, &answers);
