@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
-use super::live::ChangeConflictsReport;
+use super::live::{ChangeConflictsReport, Flag};
 use super::ConflictRule;
 use crate::decisions::{self, DecisionInput, DecisionKind, NewDecision};
 use crate::error::{CoreError, CoreResult};
@@ -183,6 +183,49 @@ pub fn layer(ix: &WorkIndex, report: &mut ChangeConflictsReport, answers: &Store
         if same_item && same_other {
             c.answer = Some(answer.clone());
         }
+    }
+}
+
+/// The answers in force, asked about conflicts read as [`Flag`]s (items by position): whether
+/// one holds, decided as [`layer`] decides it.
+pub struct Holding<'s> {
+    answers: &'s Stored,
+    /// The changes with an answer (most have none: their conflicts are not looked up).
+    items: std::collections::HashSet<&'s str>,
+}
+
+impl<'s> Holding<'s> {
+    pub fn of(answers: &'s Stored) -> Holding<'s> {
+        Holding {
+            answers,
+            items: answers.keys().map(|(item, _, _)| item.as_str()).collect(),
+        }
+    }
+
+    /// Whether an answer holds on `flag` (its change and, for an overlap, the other change
+    /// unchanged since), on `ix`, the index the flag's positions belong to.
+    pub fn answered(&self, ix: &WorkIndex, flag: &Flag<'_>) -> bool {
+        let Some(id) = ix.item_ids.get(flag.item as usize) else {
+            return false;
+        };
+        if !self.items.contains(id) {
+            return false;
+        }
+        let key = (
+            id.to_owned(),
+            rule_code(flag.rule),
+            flag.other_id.map(str::to_owned),
+        );
+        let Some((_, item_at, other_at)) = self.answers.get(&key) else {
+            return false;
+        };
+        let updated = |i: u32| ix.items.get(i as usize).map(|it| it.updated);
+        let same_item = updated(flag.item) == Some(*item_at);
+        let same_other = match (other_at, flag.other_item) {
+            (Some(at), Some(o)) => updated(o) == Some(*at),
+            _ => true,
+        };
+        same_item && same_other
     }
 }
 

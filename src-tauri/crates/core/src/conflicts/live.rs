@@ -224,6 +224,39 @@ impl Unanswered {
         }
     }
 
+    /// Hands each conflict to `each` in order as a [`Flag`], read from the kept form without
+    /// making the report (what Triage's reason needs). `ix` is the index they were kept for.
+    pub fn flags<'a>(&'a self, ix: &WorkIndex, mut each: impl FnMut(Flag<'a>)) -> CoreResult<()> {
+        match self {
+            Unanswered::Encoded(bytes) => walk_flags(bytes, ix.items.len(), each),
+            Unanswered::Whole(report) => {
+                let mut pos: rustc_hash::FxHashMap<&str, u32> = rustc_hash::FxHashMap::default();
+                for (i, id) in ix.item_ids.iter().enumerate() {
+                    pos.insert(id, i as u32);
+                }
+                for c in &report.conflicts {
+                    let Some(&item) = pos.get(c.item.id.as_str()) else {
+                        continue;
+                    };
+                    each(Flag {
+                        item,
+                        rule: c.rule,
+                        other_id: c.other_id.as_deref(),
+                        other_item: c
+                            .other_item
+                            .as_ref()
+                            .and_then(|o| pos.get(o.id.as_str()).copied()),
+                        reason: &c.reason,
+                    });
+                }
+                Some(())
+            }
+        }
+        .ok_or_else(|| {
+            crate::error::CoreError::Invalid("the conflicts kept in memory do not read back".into())
+        })
+    }
+
     /// What is written beside the workspace (None: kept whole, it names another index's item).
     fn payload(&self) -> Option<&[u8]> {
         match self {
@@ -426,15 +459,84 @@ fn decode_report(payload: &[u8], ix: &WorkIndex) -> Option<ChangeConflictsReport
     })
 }
 
+/// One conflict before answers as Triage's reason reads it: borrowed from the kept form, the
+/// items by their position in the index (no strings made).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Flag<'a> {
+    /// The flagged change.
+    pub item: u32,
+    pub rule: ConflictRule,
+    /// [`ConflictView::other_id`].
+    pub other_id: Option<&'a str>,
+    /// The other change of an overlap.
+    pub other_item: Option<u32>,
+    pub reason: &'a str,
+}
+
+/// Reads what [`encode_report`] wrote for an index of `items` items, handing each conflict to
+/// `each` in order as a [`Flag`], without making the report: every byte is checked as
+/// [`decode_report`] checks it (None: damaged), but only the conflicts' positions, rules and
+/// the texts' places are read.
+fn walk_flags<'a>(payload: &'a [u8], items: usize, mut each: impl FnMut(Flag<'a>)) -> Option<()> {
+    let mut d = crate::graph::kept::Dec::new(payload);
+    let strings = (0..d.len(8)?)
+        .map(|_| d.str())
+        .collect::<Option<Vec<&str>>>()?;
+    let text = |id: u32| -> Option<Option<&'a str>> {
+        if id == NO {
+            return Some(None);
+        }
+        strings.get(id as usize).copied().map(Some)
+    };
+    let item = |i: u32| ((i as usize) < items).then_some(i);
+    for _ in 0..d.len(25)? {
+        let at = item(d.u32()?)?;
+        let rule = rule_of(d.u8()?)?;
+        let other_id = text(d.u32()?)?;
+        text(d.u32()?)?;
+        let other_item = match d.u32()? {
+            NO => None,
+            i => Some(item(i)?),
+        };
+        for _ in 0..d.len(4)? {
+            text(d.u32()?)??;
+        }
+        let reason = text(d.u32()?)??;
+        each(Flag {
+            item: at,
+            rule,
+            other_id,
+            other_item,
+            reason,
+        });
+    }
+    for _ in 0..4 {
+        d.u32()?;
+    }
+    for _ in 0..d.len(36)? {
+        d.str()?;
+        d.str()?;
+        for _ in 0..3 {
+            d.u32()?;
+        }
+        for _ in 0..d.len(8)? {
+            d.str()?;
+        }
+    }
+    d.done().then_some(())
+}
+
 /// [`compute_unanswered`], or (with `look_beside`, when this process kept none yet) the
 /// conflicts a previous process kept beside the workspace for exactly this state. Conflicts
 /// computed here are written beside the workspace (in the background) when they hold the
-/// file's state. Returns them as kept in memory ([`Unanswered`]) and whole.
+/// file's state. Returns them as kept in memory ([`Unanswered`]): a loaded file is checked
+/// whole ([`walk_flags`]) but the report is not made (Triage's reason reads the kept form;
+/// pages that show the conflicts read it back with [`Unanswered::report`]).
 pub async fn unanswered_kept(
     ws: &Workspace,
     ix: &Arc<WorkIndex>,
     look_beside: bool,
-) -> CoreResult<(Arc<Unanswered>, ChangeConflictsReport)> {
+) -> CoreResult<Arc<Unanswered>> {
     let known = ix.stamp.is_known();
     let inputs = if known {
         Some(kept_inputs(ws).await?)
@@ -447,22 +549,22 @@ pub async fn unanswered_kept(
         let started = std::time::Instant::now();
         let loaded = tokio::task::spawn_blocking(move || {
             let key = crate::graph::kept::Key::of(&ix, inputs);
-            let mut payload = crate::graph::kept::load(&path, KEPT_KIND, KEPT_FORMAT, &key)?;
-            let report = decode_report(&payload, &ix).ok_or_else(|| {
+            let payload = crate::graph::kept::load(&path, KEPT_KIND, KEPT_FORMAT, &key)?;
+            let mut conflicts = 0usize;
+            walk_flags(&payload, ix.items.len(), |_| conflicts += 1).ok_or_else(|| {
                 crate::graph::snapshot::Unused::Damaged("the conflicts payload".into())
             })?;
-            payload.shrink_to_fit();
-            Ok((Arc::new(Unanswered::Encoded(payload)), report))
+            Ok((Arc::new(Unanswered::Encoded(payload)), conflicts))
         })
         .await;
         match loaded {
             Ok(Ok(loaded)) => {
                 tracing::debug!(
                     ms = started.elapsed().as_millis() as u64,
-                    conflicts = loaded.1.conflicts.len(),
+                    conflicts = loaded.1,
                     "conflicts loaded from beside the workspace"
                 );
-                return Ok(loaded);
+                return Ok(loaded.0);
             }
             Ok(Err(crate::graph::snapshot::Unused::Missing)) => {}
             Ok(Err(why)) => {
@@ -471,7 +573,7 @@ pub async fn unanswered_kept(
             Err(err) => tracing::warn!(%err, "loading the kept conflicts stopped"),
         }
     }
-    let (kept, report) = grouped(ws, ix).await?.unanswered(ix)?;
+    let kept = grouped(ws, ix).await?.kept_unanswered(ix);
     if let (false, Some(inputs)) = (ws.is_read_only(), inputs) {
         // Kept only when nothing moved while they were computed.
         let mut conn = ws.pool().acquire().await?;
@@ -502,7 +604,7 @@ pub async fn unanswered_kept(
             });
         }
     }
-    Ok((kept, report))
+    Ok(kept)
 }
 
 /// How long after a computation that was not the process's first the conflicts are written
@@ -570,6 +672,14 @@ impl Grouped {
             repositories_without_owners: count(owner_files.len() - with),
             unanswered: OnceLock::new(),
         }
+    }
+
+    /// The conflicts before anyone's answers as kept ([`Unanswered`]), found the first time
+    /// they are asked. `ix` must be the index this was grouped against.
+    pub fn kept_unanswered(&self, ix: &WorkIndex) -> Arc<Unanswered> {
+        self.unanswered
+            .get_or_init(|| Arc::new(Unanswered::of(&assemble(ix, self), ix)))
+            .clone()
     }
 
     /// The conflicts before anyone's answers, found the first time they are asked, as kept and
@@ -1013,4 +1123,68 @@ pub async fn item_changes(ws: &Workspace, item_id: &str) -> CoreResult<ItemChang
         codeowners: owners_file.and_then(|f| f.location),
         conflicts,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo::{self, DemoOptions};
+
+    /// What [`walk_flags`] reads is the report [`decode_report`] reads, conflict by conflict,
+    /// and it refuses exactly the payloads that one refuses (cut short at every length of its
+    /// first part, every hundredth byte changed).
+    #[tokio::test]
+    async fn flags_walked_from_the_kept_form_are_the_decoded_reports_conflicts() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.baton");
+        let ws = demo::build(
+            &path,
+            &DemoOptions {
+                items: 1_500,
+                seed: demo::DEFAULT_SEED,
+                end: 1_774_976_400_000,
+            },
+        )
+        .await
+        .unwrap();
+        let ix = ws.index().await.unwrap();
+        let report = compute_unanswered(&ws, &ix).await.unwrap();
+        assert!(report.conflicts.len() > 10, "the demo has conflicts");
+        let payload = encode_report(&report, &ix).expect("names the index's items");
+        let position = |id: &str| ix.item_ids.iter().position(|x| x == id).unwrap() as u32;
+        let mut flags = Vec::new();
+        walk_flags(&payload, ix.items.len(), |f| flags.push(f)).expect("reads back");
+        let expected: Vec<Flag<'_>> = report
+            .conflicts
+            .iter()
+            .map(|c| Flag {
+                item: position(&c.item.id),
+                rule: c.rule,
+                other_id: c.other_id.as_deref(),
+                other_item: c.other_item.as_ref().map(|o| position(&o.id)),
+                reason: &c.reason,
+            })
+            .collect();
+        assert_eq!(flags, expected);
+        let same = |bytes: &[u8], what: &str| {
+            assert_eq!(
+                walk_flags(bytes, ix.items.len(), |_| {}).is_some(),
+                decode_report(bytes, &ix).is_some(),
+                "{what}"
+            );
+        };
+        for cut in (0..payload.len()).step_by(97).chain([payload.len() - 1]) {
+            same(&payload[..cut], &format!("cut at {cut}"));
+            assert!(walk_flags(&payload[..cut], ix.items.len(), |_| {}).is_none());
+        }
+        for at in (0..payload.len()).step_by(100) {
+            let mut changed = payload.clone();
+            changed[at] ^= 0xa5;
+            same(&changed, &format!("byte {at} changed"));
+        }
+        // Positions past the index's end are refused.
+        assert!(walk_flags(&payload, 1, |_| {}).is_none());
+        drop(ix);
+        ws.close().await;
+    }
 }

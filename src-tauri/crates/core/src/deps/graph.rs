@@ -42,6 +42,9 @@ pub struct Facts {
     pub cycles_from: i64,
 }
 
+/// From how many items [`Facts::gather`] derives them on two threads.
+const SPLIT_FROM: usize = 20_000;
+
 impl Facts {
     /// Derives the facts of every item, learning team cycle times over `scope`'s range.
     pub fn gather(ix: &WorkIndex, mapping: &Mapping, scope: &Scope) -> Facts {
@@ -50,9 +53,75 @@ impl Facts {
             horizon: scope.as_of,
             ..Facts::default()
         };
-        facts.derive(ix, mapping, scope, 0..ix.items.len());
+        let parts = if ix.items.len() >= SPLIT_FROM { 2 } else { 1 };
+        facts.derive_all(ix, mapping, scope, parts);
         facts.learn_cycles(ix, scope);
         facts
+    }
+
+    /// [`Facts::derive`] of every item, the items cut into `parts` runs derived on as many
+    /// threads: an item's facts are read from its own timeline alone, so they are the same
+    /// whatever the cut (`tests`).
+    fn derive_all(&mut self, ix: &WorkIndex, mapping: &Mapping, scope: &Scope, parts: usize) {
+        let n = ix.items.len();
+        let parts = parts.clamp(1, n.max(1));
+        if parts == 1 {
+            return self.derive(ix, mapping, scope, 0..n);
+        }
+        let mut start = vec![None; n];
+        let mut finish = vec![None; n];
+        let mut flow: Vec<FlowState> = ix.items.iter().map(|it| it.flow).collect();
+        let mut stage = vec![None; n];
+        let mut since: Vec<i64> = ix.items.iter().map(|it| it.updated).collect();
+        let each = n.div_ceil(parts);
+        std::thread::scope(|threads| {
+            let runs = start
+                .chunks_mut(each)
+                .zip(finish.chunks_mut(each))
+                .zip(flow.chunks_mut(each))
+                .zip(stage.chunks_mut(each))
+                .zip(since.chunks_mut(each))
+                .enumerate();
+            let mut handles = Vec::new();
+            let mut first = None;
+            for (k, ((((start, finish), flow), stage), since)) in runs {
+                let run = move || {
+                    let from = k * each;
+                    let to = from + start.len();
+                    timelines_of(ix, mapping, scope, from..to, |i, timeline| {
+                        let Ok(t) = timeline else { return };
+                        let at = i - from;
+                        start[at] = t.start;
+                        finish[at] = t.finish;
+                        if let Some(last) = t.segments.last() {
+                            flow[at] = last.flow;
+                            stage[at] = Stage::of(last.flow, last.reason);
+                            since[at] = last.start;
+                        }
+                    });
+                };
+                // The first run on this thread, the others on threads of their own.
+                if k == 0 {
+                    first = Some(run);
+                } else {
+                    handles.push(threads.spawn(run));
+                }
+            }
+            if let Some(mut run) = first {
+                run();
+            }
+            for h in handles {
+                // A run that panicked panics here, as one thread deriving every item would.
+                if let Err(panic) = h.join() {
+                    std::panic::resume_unwind(panic);
+                }
+            }
+        });
+        self.start = Arc::new(start);
+        self.finish = Arc::new(finish);
+        self.flow = Arc::new(flow);
+        self.stage = Arc::new(stage);
+        self.since = Arc::new(since);
     }
 
     /// Facts gathered over the same slice and range start (`scope`, whose `as_of` may have moved
@@ -301,5 +370,58 @@ mod remaining_tests {
         // Older than anything the team ever finished: at least another cycle, not zero.
         assert_eq!(f.remaining_days(0, 60.0, 85.0, 12.0), 12.0);
         assert!(f.remaining_days(0, 12.0, 85.0, 12.0) > 0.0);
+    }
+}
+
+#[cfg(test)]
+mod split_tests {
+    use super::Facts;
+    use crate::demo::{self, DemoOptions};
+    use crate::flow::{Mapping, Scope};
+
+    /// Every item's facts derived in runs on several threads are those one thread derives, for
+    /// any cut (runs of unequal length, more runs than cores).
+    #[tokio::test]
+    async fn facts_derived_on_several_threads_are_those_of_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let end = 1_774_976_400_000;
+        let ws = demo::build(
+            &dir.path().join("d.baton"),
+            &DemoOptions {
+                items: 2_000,
+                seed: demo::DEFAULT_SEED,
+                end,
+            },
+        )
+        .await
+        .unwrap();
+        let ix = ws.index().await.unwrap();
+        let rows = crate::graph::repo::workflow_maps::list(ws.pool())
+            .await
+            .unwrap();
+        let mapping = Mapping::build(&ix, &rows);
+        let latest = ix.items.iter().map(|i| i.updated).max();
+        let scope = Scope::resolve(&ix, &super::super::history(latest, end), end).unwrap();
+        let derived = |parts: usize| {
+            let mut f = Facts {
+                as_of: scope.as_of,
+                horizon: scope.as_of,
+                ..Facts::default()
+            };
+            f.derive_all(&ix, &mapping, &scope, parts);
+            f
+        };
+        let one = derived(1);
+        assert!(one.start.iter().any(Option::is_some) && one.finish.iter().any(Option::is_some));
+        for parts in [2, 3, 7, 64] {
+            let f = derived(parts);
+            assert_eq!(f.start, one.start, "{parts} runs: starts");
+            assert_eq!(f.finish, one.finish, "{parts} runs: finishes");
+            assert_eq!(f.flow, one.flow, "{parts} runs: states");
+            assert_eq!(f.stage, one.stage, "{parts} runs: stages");
+            assert_eq!(f.since, one.since, "{parts} runs: since");
+        }
+        drop(ix);
+        ws.close().await;
     }
 }

@@ -42,6 +42,34 @@ fn side(ix: &WorkIndex, i: usize) -> (u32, bool) {
     (item.team, item.kind == ItemKind::PullRequest)
 }
 
+/// What an engine read back ([`Engine::decode`]) takes from the index it was kept for: each
+/// item's fingerprint and side. Taken when the kept file is loaded, so that the engine can be
+/// read later, after the index has moved on (and is then followed from there).
+#[derive(Debug, Default)]
+pub struct Basis {
+    fingerprints: Vec<u64>,
+    sides: Vec<(u32, bool)>,
+}
+
+impl Basis {
+    pub fn of(ix: &WorkIndex) -> Basis {
+        let n = ix.items.len();
+        Basis {
+            fingerprints: (0..n).map(|i| fingerprint(ix, i)).collect(),
+            sides: (0..n).map(|i| side(ix, i)).collect(),
+        }
+    }
+
+    /// How many items the index had.
+    pub fn len(&self) -> usize {
+        self.fingerprints.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.fingerprints.is_empty()
+    }
+}
+
 /// Whether an item can be a duplicate at all: automations (dependency updates, releases) and
 /// reviews, approvals and deployments repeat by nature.
 pub fn comparable(ix: &WorkIndex, i: usize) -> bool {
@@ -418,18 +446,18 @@ impl Engine {
         }
     }
 
-    /// The engine [`Engine::encode`] wrote, for the index `ix` it was kept for (None: damaged,
-    /// or of another size than the index).
-    pub fn decode(d: &mut crate::graph::kept::Dec<'_>, ix: &WorkIndex) -> Option<Engine> {
+    /// The engine [`Engine::encode`] wrote, for the index whose [`Basis`] it was kept for
+    /// (None: damaged, or of another size than the index).
+    pub fn decode(d: &mut crate::graph::kept::Dec<'_>, basis: Basis) -> Option<Engine> {
         let n = d.len(9)?;
-        if n != ix.items.len() {
+        if n != basis.fingerprints.len() {
             return None;
         }
         let mut e = Engine {
             len: n,
-            fingerprints: (0..n).map(|i| fingerprint(ix, i)).collect(),
+            fingerprints: basis.fingerprints,
             words: Vec::with_capacity(n),
-            sides: (0..n).map(|i| side(ix, i)).collect(),
+            sides: basis.sides,
             unindexed: true,
             ..Engine::default()
         };

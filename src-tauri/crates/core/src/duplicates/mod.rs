@@ -727,6 +727,20 @@ struct Kept {
     files: FileSets,
     /// The descriptions of the items of its pairs.
     descs: Descriptions,
+    /// Loaded from beside the workspace for `generation` with only its ranking read (what
+    /// Triage's reason needs): the whole payload, whose engine, files and descriptions are read
+    /// the first time they are needed ([`read_rest`]). Until then those three are empty.
+    unread: Option<Unread>,
+}
+
+/// A kept payload of which only the ranking was read.
+#[derive(Debug)]
+struct Unread {
+    payload: Arc<Vec<u8>>,
+    /// Where the rest begins.
+    rest: usize,
+    /// What reading the engine takes from the index it was kept for.
+    basis: engine::Basis,
 }
 
 /// The items whose candidate pairs may score differently after `changed` items were read
@@ -809,7 +823,7 @@ pub fn forget(ws: &Workspace) {
 const KEPT_KIND: &str = "duplicates";
 /// The kept file's format: bumped whenever what is written, or how the candidates are found or
 /// scored, changes (a file of another format is computed again).
-const KEPT_FORMAT: u32 = 1;
+const KEPT_FORMAT: u32 = 2;
 
 fn put_scored(e: &mut Enc, s: &Scored) {
     e.u32(s.a);
@@ -870,8 +884,8 @@ fn get_scored(d: &mut Dec<'_>, n: usize) -> Option<Scored> {
     })
 }
 
-/// The payload of the kept file: the engine, the files and descriptions of its pairs, and its
-/// ranked candidates.
+/// The payload of the kept file: its ranked candidates first (all Triage's reason reads, see
+/// [`decode_ranked`]), then the engine, the files and descriptions of its pairs.
 fn encode_kept(
     engine: &Engine,
     files: &FileSets,
@@ -879,6 +893,10 @@ fn encode_kept(
     ranked: &[Scored],
 ) -> Vec<u8> {
     let mut e = Enc::default();
+    e.len(ranked.len());
+    for s in ranked {
+        put_scored(&mut e, s);
+    }
     engine.encode(&mut e);
     e.len(files.names.len());
     for name in &files.names {
@@ -909,21 +927,25 @@ fn encode_kept(
             }
         }
     }
-    e.len(ranked.len());
-    for s in ranked {
-        put_scored(&mut e, s);
-    }
     e.buf
 }
 
-/// What [`encode_kept`] wrote, for the index `ix` (None: damaged).
-fn decode_kept(
-    payload: &[u8],
-    ix: &WorkIndex,
-) -> Option<(Engine, FileSets, Descriptions, Vec<Scored>)> {
-    let n = ix.items.len();
+/// The ranked candidates [`encode_kept`] wrote first, for an index of `n` items, and where the
+/// rest begins (None: damaged).
+fn decode_ranked(payload: &[u8], n: usize) -> Option<(Vec<Scored>, usize)> {
     let mut d = Dec::new(payload);
-    let engine = Engine::decode(&mut d, ix)?;
+    let ranked = (0..d.len(40)?)
+        .map(|_| get_scored(&mut d, n))
+        .collect::<Option<Vec<Scored>>>()?;
+    Some((ranked, d.position()))
+}
+
+/// The rest of what [`encode_kept`] wrote (`rest`: after the ranked candidates), for the index
+/// whose [`engine::Basis`] it was kept for (None: damaged).
+fn decode_rest(rest: &[u8], basis: engine::Basis) -> Option<(Engine, FileSets, Descriptions)> {
+    let n = basis.len();
+    let mut d = Dec::new(rest);
+    let engine = Engine::decode(&mut d, basis)?;
     let mut files = FileSets::default();
     for _ in 0..d.len(8)? {
         let name = d.text()?;
@@ -955,18 +977,13 @@ fn decode_kept(
         };
         descs.by_item.insert(i, described);
     }
-    let ranked = (0..d.len(40)?)
-        .map(|_| get_scored(&mut d, n))
-        .collect::<Option<Vec<Scored>>>()?;
-    d.done().then_some((engine, files, descs, ranked))
+    d.done().then_some((engine, files, descs))
 }
 
-/// The engine, files, descriptions and ranking kept beside the workspace for `ix`'s state, if
-/// there is a kept file that holds exactly that state (else None: it is computed).
-async fn load_beside(
-    ws: &Workspace,
-    ix: &Arc<WorkIndex>,
-) -> Option<(Engine, FileSets, Descriptions, Vec<Scored>)> {
+/// The ranked candidates kept beside the workspace for `ix`'s state, with the whole payload
+/// (the rest is read when needed, [`read_rest`]), if there is a kept file that holds exactly
+/// that state (else None: they are computed).
+async fn load_beside(ws: &Workspace, ix: &Arc<WorkIndex>) -> Option<(Vec<Scored>, Unread)> {
     if !ix.stamp.is_known() {
         return None;
     }
@@ -976,8 +993,15 @@ async fn load_beside(
     let loaded = tokio::task::spawn_blocking(move || {
         let key = crate::graph::kept::Key::of(&ix, 0);
         let payload = crate::graph::kept::load(&path, KEPT_KIND, KEPT_FORMAT, &key)?;
-        decode_kept(&payload, &ix)
-            .ok_or_else(|| crate::graph::snapshot::Unused::Damaged("the duplicates payload".into()))
+        let (ranked, rest) = decode_ranked(&payload, ix.items.len()).ok_or_else(|| {
+            crate::graph::snapshot::Unused::Damaged("the duplicates payload".into())
+        })?;
+        let unread = Unread {
+            payload: Arc::new(payload),
+            rest,
+            basis: engine::Basis::of(&ix),
+        };
+        Ok((ranked, unread))
     })
     .await
     .ok()?;
@@ -985,7 +1009,7 @@ async fn load_beside(
         Ok(kept) => {
             tracing::debug!(
                 ms = started.elapsed().as_millis() as u64,
-                candidates = kept.3.len(),
+                candidates = kept.0.len(),
                 "duplicate candidates loaded from beside the workspace"
             );
             Some(kept)
@@ -996,6 +1020,95 @@ async fn load_beside(
             None
         }
     }
+}
+
+/// The first time this process asks, the ranked candidates a previous one kept beside the
+/// workspace for exactly `ix`'s state, put in the slot with the rest of the file unread.
+async fn look_beside(ws: &Workspace, ix: &Arc<WorkIndex>, kept: &Mutex<Kept>) -> CoreResult<()> {
+    let first = kept
+        .lock()
+        .map(|mut slot| {
+            let first = !slot.looked_beside && slot.generation.is_none();
+            slot.looked_beside = true;
+            first
+        })
+        .unwrap_or(false);
+    if !first {
+        return Ok(());
+    }
+    if let Some((ranked, unread)) = load_beside(ws, ix).await {
+        let mut slot = kept
+            .lock()
+            .map_err(|_| CoreError::Invalid("the duplicates engine was poisoned".into()))?;
+        if slot.generation.is_none() {
+            slot.engine = Arc::default();
+            slot.files = FileSets::default();
+            slot.descs = Descriptions::default();
+            slot.ranked = Arc::new(ranked);
+            slot.unread = Some(unread);
+            slot.generation = Some(ix.generation);
+        }
+    }
+    Ok(())
+}
+
+/// Reads the engine, files and descriptions of a payload loaded with only its ranking read
+/// ([`look_beside`]), against the index it was loaded for (the slot's generation, which the
+/// engine is then followed from). Damaged: the slot is emptied, and the candidates are
+/// computed.
+async fn read_rest(kept: &Arc<Mutex<Kept>>) -> CoreResult<()> {
+    let unread = kept
+        .lock()
+        .map_err(|_| CoreError::Invalid("the duplicates engine was poisoned".into()))?
+        .unread
+        .is_some();
+    if !unread {
+        return Ok(());
+    }
+    let kept = kept.clone();
+    // Read holding the slot, so that no question sees the engine before it is read.
+    tokio::task::spawn_blocking(move || {
+        let started = Instant::now();
+        let mut slot = kept
+            .lock()
+            .map_err(|_| CoreError::Invalid("the duplicates engine was poisoned".into()))?;
+        let Some(Unread {
+            payload,
+            rest,
+            basis,
+        }) = slot.unread.take()
+        else {
+            return Ok(());
+        };
+        match payload
+            .get(rest..)
+            .and_then(|rest| decode_rest(rest, basis))
+        {
+            Some((engine, files, descs)) => {
+                slot.engine = Arc::new(engine);
+                slot.files = files;
+                slot.descs = descs;
+                tracing::debug!(
+                    ms = started.elapsed().as_millis() as u64,
+                    "duplicates engine read from beside the workspace"
+                );
+            }
+            None => {
+                tracing::info!("the kept duplicates engine does not read back; computing it");
+                slot.generation = None;
+                slot.ranked = Arc::default();
+            }
+        }
+        Ok(())
+    })
+    .await
+    .map_err(|err| CoreError::Invalid(format!("reading the duplicates engine stopped: {err}")))?
+}
+
+/// A payload to write beside the workspace: as it was read, or made from the engine.
+enum Payload {
+    Read(Arc<Vec<u8>>),
+    Made(Vec<u8>),
 }
 
 /// Writes the engine kept for `generation` beside the workspace (at `path`, for `key`), unless
@@ -1013,9 +1126,22 @@ fn save_beside(
         if kept.generation != Some(generation) {
             return Ok(false);
         }
-        encode_kept(&kept.engine, &kept.files, &kept.descs, &kept.ranked)
+        match &kept.unread {
+            // Loaded for this state and not read further: written as it was read.
+            Some(unread) => Payload::Read(unread.payload.clone()),
+            None => Payload::Made(encode_kept(
+                &kept.engine,
+                &kept.files,
+                &kept.descs,
+                &kept.ranked,
+            )),
+        }
     };
-    crate::graph::kept::save(path, KEPT_KIND, KEPT_FORMAT, key, &payload)?;
+    let payload: &[u8] = match &payload {
+        Payload::Read(p) => p,
+        Payload::Made(p) => p,
+    };
+    crate::graph::kept::save(path, KEPT_KIND, KEPT_FORMAT, key, payload)?;
     Ok(true)
 }
 
@@ -1071,6 +1197,10 @@ async fn settle_keeping(ws: &Workspace) {
 pub async fn current(ws: &Workspace, progress: engine::Progress<'_>) -> CoreResult<Current> {
     let ix = ws.index().await?;
     let kept = ws.derived_slot::<Mutex<Kept>>(NAME);
+    // Nothing kept in this process yet: what a previous one kept beside the workspace, when it
+    // holds exactly this state; then the engine that was left unread.
+    look_beside(ws, &ix, &kept).await?;
+    read_rest(&kept).await?;
     {
         let slot = kept
             .lock()
@@ -1082,38 +1212,6 @@ pub async fn current(ws: &Workspace, progress: engine::Progress<'_>) -> CoreResu
                 ranked: slot.ranked.clone(),
                 computed: Computed::Cached,
             });
-        }
-    }
-    // Nothing kept in this process yet: what a previous one kept beside the workspace, when it
-    // holds exactly this state.
-    let look_beside = kept
-        .lock()
-        .map(|mut slot| {
-            let first = !slot.looked_beside && slot.generation.is_none();
-            slot.looked_beside = true;
-            first
-        })
-        .unwrap_or(false);
-    if look_beside {
-        if let Some((engine, files, descs, ranked)) = load_beside(ws, &ix).await {
-            let mut slot = kept
-                .lock()
-                .map_err(|_| CoreError::Invalid("the duplicates engine was poisoned".into()))?;
-            if slot.generation.is_none() {
-                slot.engine = Arc::new(engine);
-                slot.files = files;
-                slot.descs = descs;
-                slot.ranked = Arc::new(ranked);
-                slot.generation = Some(ix.generation);
-            }
-            if slot.generation == Some(ix.generation) {
-                return Ok(Current {
-                    ix,
-                    engine: slot.engine.clone(),
-                    ranked: slot.ranked.clone(),
-                    computed: Computed::Cached,
-                });
-            }
         }
     }
     // The engine is brought up to date outside the lock's await points: the files of its pairs
@@ -1414,9 +1512,27 @@ fn open_candidates<'a>(
         .collect()
 }
 
+/// The ranked candidates for the index now: as kept, or as loaded from beside the workspace
+/// with the rest of the file left unread (a fresh process's first worklist reads nothing
+/// else), else from [`current`].
+async fn ranked_now(ws: &Workspace) -> CoreResult<(Arc<WorkIndex>, Arc<Vec<Scored>>)> {
+    let ix = ws.index().await?;
+    let kept = ws.derived_slot::<Mutex<Kept>>(NAME);
+    look_beside(ws, &ix, &kept).await?;
+    if let Ok(slot) = kept.lock() {
+        if slot.generation == Some(ix.generation) {
+            let ranked = slot.ranked.clone();
+            drop(slot);
+            return Ok((ix, ranked));
+        }
+    }
+    let c = current(ws, &mut |_, _| {}).await?;
+    Ok((c.ix, c.ranked))
+}
+
 /// Open candidates per item (positions), for the Triage reason.
 pub async fn open_by_item(ws: &Workspace) -> CoreResult<HashMap<u32, Vec<(u32, f64)>>> {
-    let Current { ix, ranked, .. } = current(ws, &mut |_, _| {}).await?;
+    let (ix, ranked) = ranked_now(ws).await?;
     let decided = pair_decisions(ws).await?;
     let mut out: HashMap<u32, Vec<(u32, f64)>> = HashMap::new();
     for s in open_candidates(&ix, &ranked, &decided) {

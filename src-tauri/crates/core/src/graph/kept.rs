@@ -176,7 +176,15 @@ impl<'a> Dec<'a> {
         self.take(n)
     }
     pub fn text(&mut self) -> Option<String> {
-        std::str::from_utf8(self.bytes()?).ok().map(str::to_owned)
+        self.str().map(str::to_owned)
+    }
+    /// A text, borrowed from the payload.
+    pub fn str(&mut self) -> Option<&'a str> {
+        std::str::from_utf8(self.bytes()?).ok()
+    }
+    /// How many bytes were read.
+    pub fn position(&self) -> usize {
+        self.at
     }
     /// Whether every byte was read.
     pub fn done(&self) -> bool {

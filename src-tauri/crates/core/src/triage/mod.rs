@@ -18,6 +18,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
+use crate::conflicts::live::Flag;
 use crate::decisions::{self, DecisionInput, DecisionKind, ItemDecisions, NewDecision, Overlay};
 use crate::error::{CoreError, CoreResult};
 use crate::flow::Stage;
@@ -828,7 +829,7 @@ async fn conflict_reasons(ws: &Workspace) -> CoreResult<Arc<HashMap<u32, BaseRea
                 }
             }
         }
-        let reasons = answered_reasons(&ix, &unanswered.report(&ix)?, &answers);
+        let reasons = Arc::new(conflict_reasons_of(&ix, &unanswered, &answers)?);
         if let Ok(mut kept) = slot.lock() {
             if let Some(k) = kept.as_mut().filter(|k| k.generation == ix.generation) {
                 k.answers = answers;
@@ -839,11 +840,9 @@ async fn conflict_reasons(ws: &Workspace) -> CoreResult<Arc<HashMap<u32, BaseRea
     }
     // Subscribed before reading: a write while computing is seen at the next question.
     let changes = ws.subscribe();
-    let (unanswered, report) =
-        crate::conflicts::live::unanswered_kept(ws, &ix, look_beside).await?;
+    let unanswered = crate::conflicts::live::unanswered_kept(ws, &ix, look_beside).await?;
     let answers = crate::conflicts::answers::stored(ws).await?;
-    let reasons = answered_reasons(&ix, &report, &answers);
-    drop(report);
+    let reasons = Arc::new(conflict_reasons_of(&ix, &unanswered, &answers)?);
     if let Ok(mut kept) = slot.lock() {
         *kept = Some(KeptConflicts {
             generation: ix.generation,
@@ -856,70 +855,52 @@ async fn conflict_reasons(ws: &Workspace) -> CoreResult<Arc<HashMap<u32, BaseRea
     Ok(reasons)
 }
 
-/// The reasons of the conflicts with `answers` layered over them.
-fn answered_reasons(
-    ix: &WorkIndex,
-    unanswered: &crate::conflicts::live::ChangeConflictsReport,
-    answers: &crate::conflicts::answers::Stored,
-) -> Arc<HashMap<u32, BaseReason>> {
-    // No answer in force: the conflicts as they are (layering nothing, without a copy).
-    if answers.is_empty() {
-        return Arc::new(conflict_reasons_of(ix, unanswered));
-    }
-    let mut report = unanswered.clone();
-    crate::conflicts::answers::layer(ix, &mut report, answers);
-    Arc::new(conflict_reasons_of(ix, &report))
-}
-
-/// The conflict reason of each open pull request the conflicting changes rules flag: its first
-/// conflict in words, how many it has, and the other change of an overlap.
+/// The conflict reason of each open pull request the conflicting changes rules flag, with
+/// `answers` layered over the conflicts (one someone acknowledged or dismissed, while the answer
+/// holds, is not listed): its first conflict in words, how many it has, and the other change of
+/// an overlap. Read from the conflicts as kept ([`crate::conflicts::live::Flag`]: the changes by
+/// position, nothing made but each change's first reason), not from the whole report.
 fn conflict_reasons_of(
     ix: &WorkIndex,
-    report: &crate::conflicts::live::ChangeConflictsReport,
-) -> HashMap<u32, BaseReason> {
-    // Every id's position (the last one of an id seen twice), hashed fast: the ids are the
-    // index's own, not chosen by anyone to collide.
-    let mut pos: rustc_hash::FxHashMap<&str, u32> =
-        rustc_hash::FxHashMap::with_capacity_and_hasher(ix.item_ids.len(), Default::default());
-    for (i, id) in ix.item_ids.iter().enumerate() {
-        pos.insert(id, i as u32);
-    }
+    unanswered: &crate::conflicts::live::Unanswered,
+    answers: &crate::conflicts::answers::Stored,
+) -> CoreResult<HashMap<u32, BaseReason>> {
+    let holding = crate::conflicts::answers::Holding::of(answers);
     let mut out: HashMap<u32, BaseReason> = HashMap::new();
-    // The conflicts of one change come together: its position is looked up once.
-    let mut last: Option<(&str, Option<u32>)> = None;
-    // A conflict someone acknowledged or dismissed (while the answer holds) is not listed.
-    for c in report.conflicts.iter().filter(|c| c.answer.is_none()) {
-        let id = c.item.id.as_str();
-        let at = match last {
-            Some((was, at)) if was == id => at,
+    // The conflicts of one change come together: each run of them is counted, then put in the
+    // map once (added to what an earlier run of the same change left, if any).
+    let mut run: Option<(Flag<'_>, u32)> = None;
+    let mut put = |first: Flag<'_>, n: u32| match out.get_mut(&first.item) {
+        Some(BaseReason::ConflictingChange { count, .. }) => *count += n,
+        _ => {
+            out.insert(
+                first.item,
+                BaseReason::ConflictingChange {
+                    since: ix.items[first.item as usize].created,
+                    first: first.reason.to_owned(),
+                    count: n,
+                    other: first.other_item,
+                },
+            );
+        }
+    };
+    unanswered.flags(ix, |flag| {
+        if !answers.is_empty() && holding.answered(ix, &flag) {
+            return;
+        }
+        match &mut run {
+            Some((first, n)) if first.item == flag.item => *n += 1,
             _ => {
-                let at = pos.get(id).copied();
-                last = Some((id, at));
-                at
-            }
-        };
-        let Some(i) = at else {
-            continue;
-        };
-        match out.get_mut(&i) {
-            Some(BaseReason::ConflictingChange { count, .. }) => *count += 1,
-            _ => {
-                out.insert(
-                    i,
-                    BaseReason::ConflictingChange {
-                        since: ix.items[i as usize].created,
-                        first: c.reason.clone(),
-                        count: 1,
-                        other: c
-                            .other_item
-                            .as_ref()
-                            .and_then(|o| pos.get(o.id.as_str()).copied()),
-                    },
-                );
+                if let Some((first, n)) = run.replace((flag, 1)) {
+                    put(first, n);
+                }
             }
         }
+    })?;
+    if let Some((first, n)) = run {
+        put(first, n);
     }
-    out
+    Ok(out)
 }
 
 /// The reasons read beside the cached base: duplicate candidates and conflicting changes, each

@@ -194,12 +194,15 @@ async fn the_worklist_from_its_own_policies_is_the_one_from_the_whole_set() {
         fresh.close().await;
     }
 
-    // The conflict reasons, looked up once per change, as looked up for each conflict.
+    // The conflict reasons, read from the kept form, as looked up for each conflict of the
+    // report.
     let ix = ws.index().await.unwrap();
-    let (_, report) = crate::conflicts::live::unanswered_kept(&ws, &ix, false)
+    let unanswered = crate::conflicts::live::unanswered_kept(&ws, &ix, false)
         .await
         .unwrap();
-    let reasons = conflict_reasons_of(&ix, &report);
+    let report = unanswered.report(&ix).unwrap();
+    let none = crate::conflicts::answers::Stored::default();
+    let reasons = conflict_reasons_of(&ix, &unanswered, &none).unwrap();
     assert!(reasons.len() > 1, "the demo has conflicting changes");
     assert!(
         reasons.values().any(|r| matches!(
@@ -209,5 +212,152 @@ async fn the_worklist_from_its_own_policies_is_the_one_from_the_whole_set() {
         "a change with several conflicts"
     );
     assert_eq!(reasons, conflict_reasons_looked_up_each(&ix, &report));
+    ws.close().await;
+}
+
+/// The conflict reasons read from the conflicts as kept (changes by position, the answers asked
+/// about each flag) are those of the whole report with the answers layered over it, looked up
+/// conflict by conflict: with no answer, with answers that hold (on an overlap, on another
+/// rule), with answers that no longer hold (the change or the other change updated since), and
+/// with the report kept whole instead of encoded.
+#[tokio::test]
+async fn conflict_reasons_from_the_kept_form_are_those_of_the_layered_report() {
+    use crate::conflicts::answers::{ConflictAnswer, Stored};
+    use crate::conflicts::live::Unanswered;
+    use crate::conflicts::ConflictRule;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("d.baton");
+    let ws = demo::build(
+        &path,
+        &DemoOptions {
+            items: 3_000,
+            seed: demo::DEFAULT_SEED,
+            end: END,
+        },
+    )
+    .await
+    .unwrap();
+    let ix = ws.index().await.unwrap();
+    let kept = crate::conflicts::live::unanswered_kept(&ws, &ix, false)
+        .await
+        .unwrap();
+    assert!(
+        matches!(*kept, Unanswered::Encoded(_)),
+        "the demo's conflicts are kept encoded"
+    );
+    let report = kept.report(&ix).unwrap();
+    let whole = Unanswered::Whole(report.clone());
+    let position = |id: &str| ix.item_ids.iter().position(|x| x == id).unwrap();
+    let updated = |id: &str| ix.items[position(id)].updated;
+    let answer = |n: usize| ConflictAnswer {
+        decision_id: format!("d{n}"),
+        acknowledged: n.is_multiple_of(2),
+        actor: "me".into(),
+        at: "2026-03-31T17:00:00Z".into(),
+        why: "known".into(),
+    };
+    let key = |c: &crate::conflicts::live::ConflictView| {
+        (
+            c.item.id.clone(),
+            serde_json::to_value(c.rule)
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .to_owned(),
+            c.other_id.clone(),
+        )
+    };
+    let overlaps: Vec<_> = report
+        .conflicts
+        .iter()
+        .filter(|c| c.rule == ConflictRule::Overlapping)
+        .collect();
+    let others: Vec<_> = report
+        .conflicts
+        .iter()
+        .filter(|c| c.rule != ConflictRule::Overlapping)
+        .collect();
+    assert!(
+        overlaps.len() > 4 && others.len() > 4,
+        "the demo has overlaps and other conflicts"
+    );
+    // Each change's first conflict answered (its reason moves to its next one, or it leaves
+    // the list), some holding, some not.
+    let mut holding = Stored::new();
+    let mut stale = Stored::new();
+    for (n, c) in overlaps
+        .iter()
+        .take(4)
+        .chain(others.iter().take(4))
+        .enumerate()
+    {
+        let other_at = c.other_item.as_ref().map(|o| updated(&o.id));
+        holding.insert(key(c), (answer(n), updated(&c.item.id), other_at));
+        // The change updated since; the other change updated since.
+        let (item_at, other_at) = if n.is_multiple_of(2) || other_at.is_none() {
+            (updated(&c.item.id) - 1, other_at)
+        } else {
+            (updated(&c.item.id), other_at.map(|t| t + 1))
+        };
+        stale.insert(key(c), (answer(n), item_at, other_at));
+    }
+    // Every conflict of one change answered: it leaves the list.
+    let first = &report.conflicts[0];
+    let mut all_of_one = Stored::new();
+    for (n, c) in report
+        .conflicts
+        .iter()
+        .filter(|c| c.item.id == first.item.id)
+        .enumerate()
+    {
+        let other_at = c.other_item.as_ref().map(|o| updated(&o.id));
+        all_of_one.insert(key(c), (answer(n), updated(&c.item.id), other_at));
+    }
+    let mut mixed = holding.clone();
+    mixed.extend(stale.iter().skip(2).map(|(k, v)| (k.clone(), v.clone())));
+    for (name, answers) in [
+        ("none", Stored::new()),
+        ("holding", holding),
+        ("stale", stale),
+        ("all of one change", all_of_one),
+        ("mixed", mixed),
+    ] {
+        let mut layered = report.clone();
+        crate::conflicts::answers::layer(&ix, &mut layered, &answers);
+        let expected = conflict_reasons_looked_up_each(&ix, &layered);
+        assert_eq!(
+            conflict_reasons_of(&ix, &kept, &answers).unwrap(),
+            expected,
+            "{name}: encoded"
+        );
+        assert_eq!(
+            conflict_reasons_of(&ix, &whole, &answers).unwrap(),
+            expected,
+            "{name}: whole"
+        );
+        // The conflicts of a change apart from each other (every other one moved to the end):
+        // the reason still counts them all, the first met first.
+        let mut apart = report.clone();
+        let (even, odd): (Vec<_>, Vec<_>) = apart
+            .conflicts
+            .drain(..)
+            .enumerate()
+            .partition(|(n, _)| n.is_multiple_of(2));
+        apart.conflicts = even.into_iter().chain(odd).map(|(_, c)| c).collect();
+        let mut layered = apart.clone();
+        crate::conflicts::answers::layer(&ix, &mut layered, &answers);
+        assert_eq!(
+            conflict_reasons_of(&ix, &Unanswered::Whole(apart), &answers).unwrap(),
+            conflict_reasons_looked_up_each(&ix, &layered),
+            "{name}: a change's conflicts apart"
+        );
+        if name != "none" && name != "stale" {
+            assert_ne!(
+                expected,
+                conflict_reasons_looked_up_each(&ix, &report),
+                "{name}: the answers change the reasons"
+            );
+        }
+    }
     ws.close().await;
 }
