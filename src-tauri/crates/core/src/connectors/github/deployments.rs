@@ -269,7 +269,37 @@ fn no_actions(err: &SyncError) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::replay::github::recorded_waiting_runs;
+
+    /// The recorded answers' bodies (each file is octokit's `{ data, headers, ... }`): the
+    /// waiting runs, and each run's pending deployments by run id. Read here rather than through
+    /// `replay` (the fake server's own reader), which a connector must not reach.
+    fn recorded_waiting_runs(
+        dir: &std::path::Path,
+    ) -> (
+        Vec<serde_json::Value>,
+        std::collections::HashMap<i64, serde_json::Value>,
+    ) {
+        let read = |name: String| -> serde_json::Value {
+            let text = std::fs::read_to_string(dir.join(&name)).expect("a recorded answer");
+            serde_json::from_str(&text).expect("recorded JSON")
+        };
+        let list = read("GET-repos-owner-repo-actions-runs.json".into());
+        let runs = list["data"]["workflow_runs"]
+            .as_array()
+            .cloned()
+            .expect("workflow_runs recorded");
+        let pending = runs
+            .iter()
+            .filter_map(|run| run["id"].as_i64())
+            .map(|id| {
+                let answer = read(format!(
+                    "GET-repos-owner-repo-actions-runs-{id}-pending_deployments.json"
+                ));
+                (id, answer["data"].clone())
+            })
+            .collect();
+        (runs, pending)
+    }
 
     fn ids() -> RepoIds {
         RepoIds {
@@ -287,13 +317,13 @@ mod tests {
     fn recorded_waiting_runs_map_to_one_approval_per_run_environment_and_reviewer() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../../../tests/fixtures/github/environment-approval");
-        let (runs, pending) = recorded_waiting_runs(&dir).expect("recording read");
+        let (runs, pending) = recorded_waiting_runs(&dir);
         let mut page = PageWrite::new("deployments:x");
         let mut rows = Vec::new();
-        for text in &runs {
-            let run: WorkflowRun = serde_json::from_str(text).expect("a run");
+        for value in &runs {
+            let run: WorkflowRun = serde_json::from_value(value.clone()).expect("a run");
             let deployments: Vec<PendingDeployment> =
-                serde_json::from_str(&pending[&run.id]).expect("its pending deployments");
+                serde_json::from_value(pending[&run.id].clone()).expect("its pending deployments");
             rows.extend(map_run(&mut page, "gh1", &ids(), &run, &deployments));
         }
         rows.sort();
