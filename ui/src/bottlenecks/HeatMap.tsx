@@ -5,11 +5,11 @@
 //! subtitle names them). A click on a cell, or Enter on the cell the arrow keys stand on, lists
 //! its items.
 
-import { type ReactNode, type RefObject, useEffect, useId, useMemo, useRef, useState } from "react";
+import { type ReactNode, type RefObject, useId, useMemo, useRef, useState } from "react";
 import type { BottleneckReport, Stage } from "../lib/ipc";
 import { CHART_FONT } from "../shared/chartStyle";
 import { formatCount, formatDays } from "../shared/format";
-import { EXPORT_HEAD, type PlotApi, standaloneSvg } from "../shared/PlotChart";
+import { type PlotApi, useSvgExport } from "../shared/PlotChart";
 import { useChartPainted } from "../shared/perf";
 import { type Tip, Tooltip, truncate, usePointKeys, useWidth } from "../shared/SimpleCharts";
 import type { ChartPalette, ResolvedTheme } from "../shared/theme";
@@ -119,21 +119,7 @@ export function HeatMap({
     },
   );
 
-  useEffect(() => {
-    apiRef.current = {
-      toSvg: (title, colors) =>
-        svgRef.current
-          ? {
-              svg: standaloneSvg(svgRef.current, title, colors, [], width, height),
-              width,
-              height: height + EXPORT_HEAD,
-            }
-          : null,
-    };
-    return () => {
-      apiRef.current = null;
-    };
-  }, [apiRef, width, height]);
+  useSvgExport(apiRef, svgRef, width, height);
 
   const longest = Math.min(22, Math.max(4, ...grid.rows.map((r) => r[0]?.teamName.length ?? 0)));
   const left = 16 + Math.ceil(longest * CHAR_PX) + 10;

@@ -1,11 +1,11 @@
 //! Who blocks whom: the team map (a chart) and the same numbers as a team × team table.
 
-import { type ReactNode, type RefObject, useEffect, useMemo, useRef, useState } from "react";
+import { type ReactNode, type RefObject, useMemo, useRef, useState } from "react";
 import { ChartPanel } from "../flow/ChartPanel";
 import type { DepsReport, TeamDependency, TeamNode } from "../lib/ipc";
 import { CHART_FONT } from "../shared/chartStyle";
 import { formatCount, formatDays } from "../shared/format";
-import { EXPORT_HEAD, type PlotApi, standaloneSvg } from "../shared/PlotChart";
+import { type PlotApi, useSvgExport } from "../shared/PlotChart";
 import { useChartPainted } from "../shared/perf";
 import { type Tip, Tooltip, usePointKeys, useWidth } from "../shared/SimpleCharts";
 import { chartPalette, useResolvedTheme } from "../shared/theme";
@@ -175,21 +175,7 @@ function TeamMapChart({
     : null;
   const active = keyPoint ?? hover;
 
-  useEffect(() => {
-    apiRef.current = {
-      toSvg: (title, c) =>
-        svgRef.current
-          ? {
-              svg: standaloneSvg(svgRef.current, title, c, [], width, height),
-              width,
-              height: height + EXPORT_HEAD,
-            }
-          : null,
-    };
-    return () => {
-      apiRef.current = null;
-    };
-  }, [apiRef, width, height]);
+  useSvgExport(apiRef, svgRef, width, height);
 
   // What the active point brings forward: its arrows and the teams at their ends.
   const near = (() => {

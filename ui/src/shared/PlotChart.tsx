@@ -902,6 +902,33 @@ function stepped(pts: readonly (readonly [number, number])[], step: boolean): [n
 }
 
 /**
+ * Export for a chart drawn as one `<svg>` with no legend of its own (the heat map, the team
+ * map): the chart's handle gives the drawn SVG as a standalone document of its size.
+ */
+export function useSvgExport(
+  apiRef: RefObject<PlotApi | null>,
+  svgRef: RefObject<SVGSVGElement | null>,
+  width: number,
+  height: number,
+) {
+  useEffect(() => {
+    apiRef.current = {
+      toSvg: (title, colors) =>
+        svgRef.current
+          ? {
+              svg: standaloneSvg(svgRef.current, title, colors, [], width, height),
+              width,
+              height: height + EXPORT_HEAD,
+            }
+          : null,
+    };
+    return () => {
+      apiRef.current = null;
+    };
+  }, [apiRef, svgRef, width, height]);
+}
+
+/**
  * The drawn SVG as a standalone document: a background, the title and the legend written
  * above it (the on-screen legend is HTML), fonts and colours inline. Text is escaped by the
  * serializer.
