@@ -1,9 +1,11 @@
-//! Jira as it is configured, replayed from the real recorded issues, statuses and changelogs of
-//! `tests/fixtures/jira/devlake/` (merico.atlassian.net and a link-test site): status categories
-//! that bound what names say, a status name with different categories in different projects,
-//! links of every type with the epic hierarchy, the Flagged field's history, moved issues, and
-//! changelogs that do not say their total. Where no real recording has a case, a real row is
-//! edited minimally, as `tests/fixtures/PROVENANCE.md` lists.
+//! Jira as it is configured, replayed from real recorded issues, statuses and changelogs:
+//! `tests/fixtures/jira/devlake/` (merico.atlassian.net and a link-test site) for status
+//! categories that bound what names say, a status name with different categories in different
+//! projects, links of every type with the epic hierarchy and changelogs that do not say their
+//! total; `jira/jirametrics/` (improvingflow.atlassian.net) for the Flagged field's history;
+//! `jira/jira-timeline-report/` (bitovi-training.atlassian.net) for moved issues. Where no real
+//! recording has a case, a real row is edited minimally, as `tests/fixtures/PROVENANCE.md`
+//! lists.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -228,66 +230,64 @@ async fn links_of_every_type_and_the_epic_hierarchy_become_edges() {
     );
 }
 
+/// improvingflow.atlassian.net's Sample Project as jirametrics recorded it (SP-1, SP-2, SP-10).
+fn jirametrics() -> Arc<FakeJira> {
+    Arc::new(FakeJira::from_jirametrics(&fixtures(), JIRA_EMAIL, JIRA_TOKEN).unwrap())
+}
+
+/// bitovi-training.atlassian.net as jira-timeline-report kept it (53 issues of four projects).
+fn timeline_report() -> Arc<FakeJira> {
+    Arc::new(FakeJira::from_timeline_report(&fixtures(), JIRA_EMAIL, JIRA_TOKEN).unwrap())
+}
+
+const BITOVI: &[&str] = &["IMP", "ORDER", "PROMO", "STORE"];
+
+/// The flag transitions of the item with `key`, as `event state`, in time order.
+async fn flags(h: &Harness, key: &str) -> Vec<String> {
+    h.strings(&format!(
+        "SELECT event_id || ' ' || to_state FROM transitions WHERE kind = 'flag' \
+         AND item_id = (SELECT id FROM items WHERE key = '{key}') ORDER BY at"
+    ))
+    .await
+}
+
 #[tokio::test]
 async fn the_flagged_fields_history_becomes_blocked_time() {
-    let jira = fake();
-    // The site's Flagged field, under the name its language gives it (the changelog names fields
-    // as shown then); `/field` gives its untranslated name. EE-17 (a real issue in progress
-    // from 2021-03-29) was flagged for two days: two history entries added to its real
-    // changelog.
-    {
-        let mut data = jira.data();
-        data.fields = vec![
-            json!({"id": "customfield_10014", "name": "Epic Link", "custom": true, "schema": {"custom": "com.pyxis.greenhopper.jira:gh-epic-link"}}).to_string(),
-            json!({"id": "customfield_10021", "name": "已标记", "untranslatedName": "Flagged", "custom": true}).to_string(),
-        ];
-    }
-    let author = jira
-        .data()
-        .issues
-        .iter()
-        .find(|r| r.key == "EE-17")
-        .unwrap()
-        .histories[0]["author"]
-        .clone();
-    edit(&jira, "EE-17", |r| {
-        for (id, at, to) in [
-            ("990001", "2021-04-06T10:00:00.000+0800", Some("[10019]")),
-            ("990002", "2021-04-08T10:00:00.000+0800", None),
-        ] {
-            r.histories.push(json!({
-                "id": id,
-                "author": author,
-                "created": at,
-                "items": [{
-                    "field": "已标记",
-                    "fieldtype": "custom",
-                    "fieldId": "customfield_10021",
-                    "from": if to.is_none() { json!("[10019]") } else { Value::Null },
-                    "fromString": if to.is_none() { json!("Impediment") } else { Value::Null },
-                    "to": to,
-                    "toString": to.map(|_| "Impediment"),
-                }],
-            }));
-        }
-    });
+    // Real Flagged history, as recorded: SP-10 was flagged on 6 September 2021 at 04:33:30
+    // (history 10062, to "Impediment") and unflagged 25 s later (10064, to ""); SP-1 was
+    // flagged on 29 August (10042) and still was when recorded (its Flagged field holds
+    // Impediment). The site names the field Flagged (customfield_10021).
+    let jira = jirametrics();
     let server = jira.serve().await.unwrap();
     let h = Harness::new().await;
-    let source = h.add_jira(&server.url(), JIRA_TOKEN, PROJECTS).await;
+    let source = h.add_jira(&server.url(), JIRA_TOKEN, &["SP"]).await;
     let report = h.sync(&source).await;
     assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
-    let flags = h
-        .strings("SELECT event_id || ' ' || to_state FROM transitions WHERE kind = 'flag' AND item_id = (SELECT id FROM items WHERE key = 'EE-17') ORDER BY at")
-        .await;
+    assert_eq!(h.count("SELECT COUNT(*) FROM items").await, 3);
     assert_eq!(
-        flags,
-        vec![
-            "990001:0 blocked".to_owned(),
-            "990002:0 unblocked".to_owned()
-        ],
-        "the Flagged field, known by its id whatever its name, flags the issue blocked"
+        flags(&h, "SP-10").await,
+        vec!["10062:0 blocked".to_owned(), "10064:0 unblocked".to_owned()],
+        "the Flagged field's history flags the issue blocked, then clears it"
     );
-    let detail = baton_core::query::item_detail(&h.ws, &h.id_of("EE-17").await)
+    assert_eq!(flags(&h, "SP-1").await, vec!["10042:0 blocked".to_owned()]);
+    assert!(flags(&h, "SP-2").await.is_empty());
+    assert_eq!(
+        h.strings(
+            "SELECT to_state FROM transitions WHERE kind = 'state' \
+             AND item_id = (SELECT id FROM items WHERE key = 'SP-10') ORDER BY at"
+        )
+        .await,
+        [
+            "Selected for Development",
+            "In Progress",
+            "Selected for Development",
+            "In Progress",
+            "Review",
+            "Done"
+        ],
+        "the flag is no state change; the statuses around it are all read"
+    );
+    let detail = baton_core::query::item_detail(&h.ws, &h.id_of("SP-10").await)
         .await
         .unwrap();
     assert!(
@@ -300,50 +300,150 @@ async fn the_flagged_fields_history_becomes_blocked_time() {
 }
 
 #[tokio::test]
-async fn a_moved_issue_stays_one_item_and_its_old_key_still_names_it() {
-    let jira = fake();
+async fn a_flagged_field_under_a_translated_name_is_known_by_its_id() {
+    // The same real history on a site whose language names the field otherwise: the changelog
+    // shows a field's name as it was then, `/field` also gives its untranslated name. Edited in
+    // memory: the field's name only (no recording of a translated site has a Flagged entry).
+    let jira = jirametrics();
+    {
+        let mut data = jira.data();
+        data.fields = vec![
+            json!({"id": "customfield_10021", "name": "已标记", "untranslatedName": "Flagged", "custom": true}).to_string(),
+        ];
+        for record in &mut data.issues {
+            for history in &mut record.histories {
+                for item in history["items"].as_array_mut().into_iter().flatten() {
+                    if item["fieldId"] == "customfield_10021" {
+                        item["field"] = "已标记".into();
+                    }
+                }
+            }
+        }
+    }
     let server = jira.serve().await.unwrap();
     let h = Harness::new().await;
-    let source = h.add_jira(&server.url(), JIRA_TOKEN, PROJECTS).await;
-    h.sync(&source).await;
-    let items = h.count("SELECT COUNT(*) FROM items").await;
-    let id = h.id_of("EE-24").await;
-    let transitions = h
-        .count(&format!(
-            "SELECT COUNT(*) FROM transitions WHERE item_id = '{id}'"
-        ))
-        .await;
-    // EE-24 moves to project K5 and becomes K5-24: same Jira id, new key, a history entry for
-    // the move (Jira records the key and project changes).
-    let author = jira
+    let source = h.add_jira(&server.url(), JIRA_TOKEN, &["SP"]).await;
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    assert_eq!(
+        flags(&h, "SP-10").await,
+        vec!["10062:0 blocked".to_owned(), "10064:0 unblocked".to_owned()],
+        "the Flagged field, known by its id whatever its name, flags the issue blocked"
+    );
+}
+
+/// Issues that moved between bitovi-training's projects in 2023, as their recorded `Key`
+/// entries say: (old key, key now, the move's history entry).
+const MOVES: &[(&str, &str, &str)] = &[
+    ("IMP-88", "PROMO-1", "11508"),
+    ("IMP-7", "ORDER-15", "10886"),
+    ("ORDER-9", "IMP-74", "10790"),
+    ("ORDER-10", "IMP-73", "10789"),
+];
+
+#[tokio::test]
+async fn moved_issues_are_still_named_by_their_old_keys() {
+    // Real moves: each of these issues' changelog holds the `project` and `Key` entries Jira
+    // wrote when it moved (e.g. IMP-88 became PROMO-1 on 8 September 2023).
+    let jira = timeline_report();
+    let server = jira.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = h.add_jira(&server.url(), JIRA_TOKEN, BITOVI).await;
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    assert_eq!(h.count("SELECT COUNT(*) FROM items").await, 53);
+    for (old, now, move_id) in MOVES {
+        let id = h.id_of(now).await;
+        assert_eq!(
+            h.strings(&format!(
+                "SELECT item_id FROM item_keys WHERE ref LIKE '%/{old}'"
+            ))
+            .await,
+            vec![id.clone()],
+            "{old} still names {now}"
+        );
+        assert_eq!(
+            h.count(&format!("SELECT COUNT(*) FROM items WHERE key = '{old}'"))
+                .await,
+            0,
+            "no item under the old key {old}"
+        );
+        assert_eq!(
+            h.count(&format!(
+                "SELECT COUNT(*) FROM transitions WHERE item_id = '{id}' AND event_id LIKE '{move_id}:%'"
+            ))
+            .await,
+            0,
+            "the move of {now} is no state change"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_moved_issue_stays_one_item_and_its_old_key_still_names_it() {
+    // ORDER-10 became IMP-73 on 9 May 2023 (history 10789). The first sync sees it as it was
+    // before the move, rebuilt in memory from its own record: the key the move entry says it
+    // had, in project Order, with the history before the move. The second sync sees the
+    // record as kept.
+    let jira = timeline_report();
+    let recorded = jira
         .data()
         .issues
         .iter()
-        .find(|r| r.key == "EE-24")
+        .find(|r| r.key == "IMP-73")
         .unwrap()
-        .histories[0]["author"]
         .clone();
-    edit(&jira, "EE-24", |r| {
-        r.key = "K5-24".into();
-        r.issue["key"] = "K5-24".into();
-        let k5 = r.issue["fields"]["project"].clone();
-        r.issue["fields"]["project"]["key"] = "K5".into();
-        r.issue["fields"]["project"]["name"] = "K5".into();
-        r.histories.push(json!({
-            "id": "990010",
-            "author": author,
-            "created": "2026-03-01T17:00:00.000+0800",
-            "items": [
-                {"field": "Key", "fieldtype": "jira", "from": null, "fromString": "EE-24", "to": null, "toString": "K5-24"},
-                {"field": "project", "fieldtype": "jira", "fieldId": "project", "from": k5["id"], "fromString": k5["name"], "to": "10033", "toString": "K5"}
-            ],
-        }));
-    });
-    // K5-3 names its epic by the key it knew: the old one.
-    edit(&jira, "K5-3", |r| {
-        r.issue["fields"].as_object_mut().unwrap().remove("parent");
-        r.issue["fields"]["customfield_10014"] = "EE-24".into();
-    });
+    let moved_at = parse_time("2023-05-09T09:56:33.153-0500").unwrap();
+    {
+        let mut data = jira.data();
+        let record = data.issues.iter_mut().find(|r| r.key == "IMP-73").unwrap();
+        record.key = "ORDER-10".into();
+        record.issue["key"] = "ORDER-10".into();
+        record.histories.retain(|h| {
+            h["created"]
+                .as_str()
+                .and_then(parse_time)
+                .is_some_and(|at| at < moved_at)
+        });
+    }
+    let before: Vec<String> = jira
+        .data()
+        .issues
+        .iter()
+        .find(|r| r.key == "ORDER-10")
+        .unwrap()
+        .histories
+        .iter()
+        .map(|h| h["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(!before.is_empty());
+    let server = jira.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = h.add_jira(&server.url(), JIRA_TOKEN, BITOVI).await;
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    let items = h.count("SELECT COUNT(*) FROM items").await;
+    let id = h.id_of("ORDER-10").await;
+    let list = before
+        .iter()
+        .map(|b| format!("'{b}'"))
+        .collect::<Vec<_>>()
+        .join(",");
+    let kept = format!(
+        "SELECT event_id || ' ' || kind || ' ' || to_state FROM transitions \
+         WHERE item_id = '{id}' AND substr(event_id, 1, instr(event_id, ':') - 1) IN ({list}) ORDER BY event_id"
+    );
+    let first = h.strings(&kept).await;
+    assert!(!first.is_empty());
+    {
+        let mut data = jira.data();
+        let record = data
+            .issues
+            .iter_mut()
+            .find(|r| r.key == "ORDER-10")
+            .unwrap();
+        *record = recorded;
+    }
     h.clock.advance(Duration::from_secs(600));
     let report = h.sync(&source).await;
     assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
@@ -352,32 +452,22 @@ async fn a_moved_issue_stays_one_item_and_its_old_key_still_names_it() {
         items,
         "the moved issue updated its item; no second one"
     );
-    assert_eq!(h.id_of("K5-24").await, id, "the same item, by Jira's id");
+    assert_eq!(h.id_of("IMP-73").await, id, "the same item, by Jira's id");
     assert_eq!(
-        h.count("SELECT COUNT(*) FROM items WHERE key = 'EE-24'")
+        h.count("SELECT COUNT(*) FROM items WHERE key = 'ORDER-10'")
             .await,
         0
     );
     assert_eq!(
-        h.count(&format!(
-            "SELECT COUNT(*) FROM transitions WHERE item_id = '{id}'"
-        ))
-        .await,
-        transitions,
-        "its history stays with it (the move itself is no state change)"
+        h.strings(&kept).await,
+        first,
+        "its history before the move stays with it"
     );
     assert_eq!(
-        h.strings("SELECT item_id FROM item_keys WHERE ref LIKE '%/EE-24'")
+        h.strings("SELECT item_id FROM item_keys WHERE ref LIKE '%/ORDER-10'")
             .await,
         vec![id.clone()],
         "the old key still names it"
-    );
-    assert!(
-        h.key_links()
-            .await
-            .contains(&"K5-24 parent K5-3".to_owned()),
-        "a link naming the old key resolves to the moved issue: {:?}",
-        h.key_links().await
     );
 }
 

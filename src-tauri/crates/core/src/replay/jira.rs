@@ -144,6 +144,114 @@ impl FakeJira {
         Ok(fake)
     }
 
+    /// The issues jirametrics recorded from improvingflow.atlassian.net (`jira/jirametrics/`
+    /// under `dir`): each `SP-*.json` is one issue as `GET /rest/api/2/issue/{key}?expand=changelog`
+    /// answered, and `sample_statuses.json` that site's `GET /rest/api/2/project/SP/statuses`
+    /// answer, whose statuses (each once) the fake serves as `/status`. The site's user is in
+    /// Etc/GMT.
+    pub fn from_jirametrics(dir: &Path, email: &str, token: &str) -> std::io::Result<FakeJira> {
+        let fake = FakeJira::new(email, token, "Etc/GMT");
+        let folder = dir.join("jira/jirametrics");
+        let mut names: Vec<String> = std::fs::read_dir(&folder)?
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|n| n.starts_with("SP-") && n.ends_with(".json"))
+            .collect();
+        names.sort();
+        {
+            let mut data = fake.data();
+            for name in names {
+                let text = std::fs::read_to_string(folder.join(&name))?;
+                let record = JiraRecord::from_json(&text).ok_or_else(|| invalid(&name))?;
+                data.issues.push(record);
+            }
+            let text = std::fs::read_to_string(folder.join("sample_statuses.json"))?;
+            let by_type: Vec<Value> =
+                serde_json::from_str(&text).map_err(|_| invalid("sample_statuses.json"))?;
+            let mut seen = std::collections::HashSet::new();
+            for status in by_type
+                .iter()
+                .filter_map(|t| t.get("statuses").and_then(Value::as_array))
+                .flatten()
+            {
+                if seen.insert(status.get("id").cloned()) {
+                    data.statuses.push(status.to_string());
+                }
+            }
+        }
+        Ok(fake)
+    }
+
+    /// The issues jira-timeline-report kept of bitovi-training.atlassian.net
+    /// (`jira/jira-timeline-report/` under `dir`): `bitovi-training.json` holds each issue as
+    /// `/rest/api/3/search/jql` gave it, but with its fields renamed by their display names and
+    /// its whole changelog (the `/changelog` pages' `values`) as a list; the fake names the
+    /// fields by their ids again from the site's recorded `GET /rest/api/3/field` answer
+    /// (`bitovi-training-fields.json`, also served as `/field`) and embeds the changelog as a
+    /// search answer does. Fields the tool did not ask for (`updated`, `project`, `assignee`...)
+    /// stay absent. `/status` serves the status objects the issues carry (each once). The
+    /// site's users are in America/Chicago.
+    pub fn from_timeline_report(dir: &Path, email: &str, token: &str) -> std::io::Result<FakeJira> {
+        let fake = FakeJira::new(email, token, "America/Chicago");
+        let folder = dir.join("jira/jira-timeline-report");
+        let read = |name: &str| -> std::io::Result<Value> {
+            let text = std::fs::read_to_string(folder.join(name))?;
+            serde_json::from_str(&text).map_err(|_| invalid(name))
+        };
+        let fields = read("bitovi-training-fields.json")?;
+        let fields = fields.as_array().cloned().unwrap_or_default();
+        let id_of: std::collections::HashMap<&str, &str> = fields
+            .iter()
+            .filter_map(|f| Some((f.get("name")?.as_str()?, f.get("id")?.as_str()?)))
+            .collect();
+        let issues = read("bitovi-training.json")?;
+        {
+            let mut data = fake.data();
+            let mut statuses = std::collections::BTreeMap::new();
+            for kept in issues.as_array().into_iter().flatten() {
+                let mut issue = kept.clone();
+                let named = issue
+                    .get("fields")
+                    .and_then(Value::as_object)
+                    .cloned()
+                    .unwrap_or_default();
+                let mut by_id = serde_json::Map::new();
+                for (name, value) in named {
+                    let id = id_of.get(name.as_str()).copied().unwrap_or(name.as_str());
+                    by_id.insert(id.to_owned(), value);
+                }
+                for status in [
+                    by_id.get("status"),
+                    by_id
+                        .get("parent")
+                        .and_then(|p| p.pointer("/fields/status")),
+                ]
+                .into_iter()
+                .flatten()
+                {
+                    if let Some(id) = status.get("id").and_then(Value::as_str) {
+                        statuses
+                            .entry(id.to_owned())
+                            .or_insert_with(|| status.to_string());
+                    }
+                }
+                issue["fields"] = Value::Object(by_id);
+                let histories = issue.get("changelog").cloned().unwrap_or(json!([]));
+                issue["changelog"] = json!({"histories": histories});
+                let key = issue
+                    .get("key")
+                    .and_then(Value::as_str)
+                    .unwrap_or("?")
+                    .to_owned();
+                let record =
+                    JiraRecord::from_json(&issue.to_string()).ok_or_else(|| invalid(&key))?;
+                data.issues.push(record);
+            }
+            data.statuses = statuses.into_values().collect();
+            data.fields = fields.iter().map(Value::to_string).collect();
+        }
+        Ok(fake)
+    }
+
     /// The data, to change between polls.
     pub fn data(&self) -> MutexGuard<'_, JiraData> {
         self.data
@@ -339,6 +447,13 @@ impl FakeJira {
             json!({"startAt": start, "maxResults": max, "total": record.histories.len(), "isLast": is_last, "values": values}).to_string(),
         )
     }
+}
+
+fn invalid(name: &str) -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::InvalidData,
+        format!("{name}: not a recorded Jira answer"),
+    )
 }
 
 /// The `/field` list: the data's own, else one entry per field the changelogs name (`fieldId`
