@@ -183,7 +183,7 @@ impl FakeJira {
 
     /// The issues jira-timeline-report kept of bitovi-training.atlassian.net
     /// (`jira/jira-timeline-report/` under `dir`): `bitovi-training.json` holds each issue as
-    /// `/rest/api/3/search/jql` gave it, but with its fields renamed by their display names and
+    /// `/rest/api/3/search` gave it in 2024, but with its fields renamed by their display names and
     /// its whole changelog (the `/changelog` pages' `values`) as a list; the fake names the
     /// fields by their ids again from the site's recorded `GET /rest/api/3/field` answer
     /// (`bitovi-training-fields.json`, also served as `/field`) and embeds the changelog as a
