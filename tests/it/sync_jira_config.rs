@@ -271,6 +271,34 @@ async fn the_flagged_fields_history_becomes_blocked_time() {
     );
     assert_eq!(flags(&h, "SP-1").await, vec!["10042:0 blocked".to_owned()]);
     assert!(flags(&h, "SP-2").await.is_empty());
+    // In the flow, SP-1 (in progress since June) waits from the day it was flagged; SP-2 waits
+    // in its queue throughout, and SP-10 is in progress from 29 August.
+    let report = baton_core::flow::flow_report(
+        &h.ws,
+        &FlowFilter {
+            from: Some("2021-08-28".into()),
+            to: Some("2021-08-30".into()),
+            ..FlowFilter::default()
+        },
+        parse_time("2021-09-01T00:00:00.000+0000").unwrap(),
+    )
+    .await
+    .unwrap();
+    let band = |state: FlowState| {
+        report
+            .cfd
+            .iter()
+            .find(|b| b.state == state)
+            .unwrap()
+            .counts
+            .clone()
+    };
+    assert_eq!(
+        band(FlowState::Waiting),
+        vec![1, 2, 2],
+        "the flag makes SP-1 wait from 29 August"
+    );
+    assert_eq!(band(FlowState::Active), vec![1, 1, 1]);
     assert_eq!(
         h.strings(
             "SELECT to_state FROM transitions WHERE kind = 'state' \
