@@ -2,13 +2,15 @@
 //! panjf2000/ants (DevLake's rows, its pull requests' timelines assembled from their real events
 //! and reviews) and five repositories whose pull requests were recorded with their complete
 //! timelines (hossain-khan/github-stats' fixtures), and a Projects (v2) board recorded by
-//! gr2m/github-project. GraphQL answers about Projects statuses with the time they were set, and
-//! cross-references, are written by the tests (no recording exists; see tests/fixtures/README.md).
+//! gr2m/github-project; a pull request closed unmerged and a missing repository's 404 as
+//! hub4j/github-api's tests recorded them. GraphQL answers about Projects statuses with the time
+//! they were set, cross-references and a 451 are written by the tests (no recording exists; see
+//! tests/fixtures/README.md).
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use baton_core::replay::github::{FakeGithub, FakeOrg, RecordedProject};
+use baton_core::replay::github::{recorded_wiremock_reply, FakeGithub, FakeOrg, RecordedProject};
 use baton_core::sync::progress::RunStatus;
 use serde_json::json;
 
@@ -611,8 +613,16 @@ async fn cross_references_and_connections_become_links_that_say_where_they_were_
 #[tokio::test]
 async fn a_repository_that_fails_for_good_does_not_stop_the_others() {
     let org = org();
-    // square/okhttp's issues are refused for legal reasons (451) on this run only; acme/gone
-    // does not exist (or the token lost access to it).
+    // Alaurant/test-message does not exist: GitHub's real answer about it, recorded by
+    // hub4j/github-api's tests on 20 December 2024 (404, its body and headers as sent).
+    let recorded_404 = recorded_wiremock_reply(
+        &fixtures().join("github/hub4j-github-api/8-r_a_test-message.json"),
+    )
+    .unwrap();
+    assert_eq!(recorded_404.status, 404);
+    org.answer_missing("Alaurant/test-message", recorded_404);
+    // square/okhttp's issues are refused for legal reasons (451) on this run only (written here,
+    // in the shape GitHub documents: no recorded 451 was found).
     org.repo("square/okhttp").unwrap().fault(
         "okhttp/issues",
         vec![baton_core::replay::Reply::json(
@@ -623,7 +633,7 @@ async fn a_repository_that_fails_for_good_does_not_stop_the_others() {
     let server = org.serve().await.unwrap();
     let h = Harness::new().await;
     let mut repos = every_repo();
-    repos.push("acme/gone");
+    repos.push("Alaurant/test-message");
     let source = add(&h, &server.url(), &repos).await;
     let report = h.sync(&source).await;
     assert_eq!(
@@ -635,7 +645,7 @@ async fn a_repository_that_fails_for_good_does_not_stop_the_others() {
     let (_, message) = report.error.clone().unwrap();
     assert!(
         message.contains("2 of")
-            && message.contains("repo:acme/gone")
+            && message.contains("repo:Alaurant/test-message")
             && message.contains("issues:square/okhttp"),
         "{message}"
     );
@@ -644,7 +654,18 @@ async fn a_repository_that_fails_for_good_does_not_stop_the_others() {
         .await;
     assert_eq!(errors.len(), 2, "{errors:?}");
     assert!(errors[0].starts_with("issues:square/okhttp "), "{errors:?}");
-    assert!(errors[1].starts_with("repo:acme/gone "), "{errors:?}");
+    assert!(
+        errors[1].starts_with("repo:Alaurant/test-message "),
+        "{errors:?}"
+    );
+    let requests = server_requests(&server);
+    assert!(
+        requests
+            .iter()
+            .filter(|r| r.path.contains("Alaurant/test-message"))
+            .all(|r| r.path == "/repos/Alaurant/test-message"),
+        "nothing more is asked of a repository GitHub does not find"
+    );
     for repo in ["panjf2000/ants", "jquery/jquery", "square/retrofit"] {
         assert!(
             h.count(&format!(
@@ -672,7 +693,60 @@ async fn a_repository_that_fails_for_good_does_not_stop_the_others() {
     assert_eq!(
         h.strings("SELECT stream FROM sync_cursors WHERE error_code IS NOT NULL")
             .await,
-        vec!["repo:acme/gone".to_owned()]
+        vec!["repo:Alaurant/test-message".to_owned()]
+    );
+}
+
+#[tokio::test]
+async fn a_recorded_pull_request_closed_unmerged_is_canceled() {
+    // github-api-test-org/github-api#272 as hub4j/github-api's tests recorded it (2019): the
+    // pull request after its close, and the real page of the repository's `/issues/events`
+    // holding its `closed` event (the others on the page are of pull requests not served).
+    let fake = Arc::new(
+        FakeGithub::from_hub4j(&fixtures().join("github/hub4j-github-api"), GH_TOKEN).unwrap(),
+    );
+    let server = fake.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = h
+        .add(&github_input(
+            "hub4j",
+            &server.url(),
+            &["github-api-test-org/github-api"],
+            GH_TOKEN,
+        ))
+        .await;
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    let key = "github-api-test-org/github-api#272";
+    assert_eq!(
+        history(&h, key).await,
+        vec!["open>closed (unmerged)"],
+        "open until its real close, then closed unmerged"
+    );
+    assert_eq!(
+        h.strings(&format!(
+            "SELECT raw_state || '/' || flow_state || '/' || COALESCE(datetime(done_at / 1000, 'unixepoch'), '-')
+             FROM items WHERE key = '{key}'"
+        ))
+        .await,
+        vec!["closed (unmerged)/canceled/2019-09-08 07:25:09"],
+        "closed without merge is canceled, not done"
+    );
+    assert_eq!(
+        h.strings(&format!(
+            "SELECT event_id || ' ' || datetime(at / 1000, 'unixepoch') FROM transitions
+             WHERE item_id = (SELECT id FROM items WHERE key = '{key}') AND kind = 'state'"
+        ))
+        .await,
+        vec!["ev:2616603124 2019-09-08 07:25:09"],
+        "the change is GitHub's own event, at its time"
+    );
+    let requests = server_requests(&server);
+    assert!(
+        requests
+            .iter()
+            .any(|r| r.path.ends_with("/issues/272/timeline")),
+        "its timeline was read"
     );
 }
 

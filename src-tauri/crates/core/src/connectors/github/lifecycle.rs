@@ -1621,10 +1621,93 @@ mod tests {
         assert!(lc.requests.is_empty(), "a draft asks nobody");
     }
 
+    /// Real recordings of api.github.com by hub4j/github-api's tests (MIT): `github/hub4j-github-api/`.
+    fn hub4j(name: &str) -> String {
+        let dir = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../tests/fixtures/github/hub4j-github-api/"
+        );
+        std::fs::read_to_string(format!("{dir}{name}")).expect("fixture")
+    }
+
+    #[test]
+    fn a_recorded_pull_request_closed_unmerged_is_closed_unmerged_from_its_close() {
+        // github-api-test-org/github-api#272: opened and closed unmerged a second later by
+        // hub4j's test (2019-09-08); its record after the close, and its real `closed` event
+        // from the repository's `/issues/events` page (which gives each event its `issue`).
+        let pull: Pull = serde_json::from_str(&hub4j(
+            "repos_github-api-test-org_github-api_pulls_272-64929638-544b-4052-8139-da249d59952e.json",
+        ))
+        .unwrap();
+        assert_eq!((pull.state.as_str(), pull.merged_at.as_deref()), ("closed", None));
+        let (mut page, item) = mapped_pull(&pull, "github-api-test-org/github-api");
+        let events: Vec<TimelineEvent> = serde_json::from_str::<Vec<serde_json::Value>>(&hub4j(
+            "repositories_206888201_issues_events-2b6f606b-278c-47b2-99ff-9036f43b0f68.json",
+        ))
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.pointer("/issue/number").and_then(serde_json::Value::as_i64) == Some(272))
+        .map(event)
+        .collect();
+        assert_eq!(events.len(), 1, "one event of #272 on the page");
+        let lc = pull_lifecycle(&mut page, "gh", &item, &pull, &events);
+        assert_eq!(
+            state_changes(&lc),
+            vec![change(
+                "2019-09-08T07:25:09Z",
+                OPEN,
+                CLOSED_UNMERGED,
+                "ev:2616603124"
+            )],
+            "closed unmerged by its real event, at its time"
+        );
+        assert_eq!(lc.raw_state, CLOSED_UNMERGED);
+        assert!(lc.requests.is_empty());
+    }
+
+    #[test]
+    fn a_recorded_review_request_then_a_close_without_merge() {
+        // hub4j-test-org/github-api#434 (2021-07-24): opened, bitwiseman asked to review a
+        // second later (its real `/issues/434/events`, read before the close), then closed
+        // unmerged (the pull request as the close answered it; no event recorded for the close).
+        let pull: Pull =
+            serde_json::from_str(&hub4j("repos_hub4j-test-org_github-api_pulls_434-10.json"))
+                .unwrap();
+        let (mut page, item) = mapped_pull(&pull, "hub4j-test-org/github-api");
+        let events: Vec<TimelineEvent> =
+            serde_json::from_str(&hub4j("repos_hub4j-test-org_github-api_issues_434_events-9.json"))
+                .unwrap();
+        let lc = pull_lifecycle(&mut page, "gh", &item, &pull, &events);
+        assert_eq!(
+            state_changes(&lc),
+            vec![
+                change(
+                    "2021-07-24T20:28:28Z",
+                    OPEN,
+                    REVIEW_REQUESTED,
+                    "ev:5064363179"
+                ),
+                change(
+                    "2021-07-24T20:28:29Z",
+                    REVIEW_REQUESTED,
+                    CLOSED_UNMERGED,
+                    "listed:closed (unmerged)"
+                ),
+            ],
+            "waiting for review, then closed unmerged at the listed close"
+        );
+        assert!(
+            lc.requests.is_empty(),
+            "a closed pull request asks nobody, though bitwiseman's request was never answered"
+        );
+    }
+
     #[test]
     fn converted_to_draft_reopened_and_closed_unmerged() {
-        // Written for this test (no recording has these): the entries are shaped as GitHub
-        // sends them; a pull request converted back to draft, closed, reopened, closed unmerged.
+        // Written for this test (no recording of `convert_to_draft` or of a reopened pull
+        // request's close and reopening was found; real closes without merge are replayed
+        // above): the entries are shaped as GitHub sends them; a pull request converted back to
+        // draft, closed, reopened, closed unmerged.
         let pull: Pull = serde_json::from_value(serde_json::json!({
             "id": 1, "number": 9, "state": "closed", "draft": false,
             "html_url": "https://github.com/acme/web/pull/9",
