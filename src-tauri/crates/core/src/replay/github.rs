@@ -459,16 +459,16 @@ impl FakeGithub {
     /// from its events, as for DevLake's rows.
     pub fn from_hub4j(dir: &Path, token: &str) -> std::io::Result<FakeGithub> {
         let invalid = |what: String| std::io::Error::new(std::io::ErrorKind::InvalidData, what);
-        let fake = FakeGithub::new(token, "github-api-test-org/github-api").with_repo_id(206_888_201);
+        let fake =
+            FakeGithub::new(token, "github-api-test-org/github-api").with_repo_id(206_888_201);
         {
             let mut data = fake.data();
             let read = |name: &str| std::fs::read_to_string(dir.join(name));
             let pull = read(
                 "repos_github-api-test-org_github-api_pulls_272-64929638-544b-4052-8139-da249d59952e.json",
             )?;
-            data.pulls.push(
-                Record::from_json(&pull).ok_or_else(|| invalid("pull request #272".into()))?,
-            );
+            data.pulls
+                .push(Record::from_json(&pull).ok_or_else(|| invalid("pull request #272".into()))?);
             let page = read(
                 "repositories_206888201_issues_events-2b6f606b-278c-47b2-99ff-9036f43b0f68.json",
             )?;
@@ -1261,5 +1261,58 @@ impl FakeOrg {
             repo.set_base(&server.url());
         }
         Ok(server)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn get(path: &str) -> Request {
+        Request {
+            method: "GET".into(),
+            path: path.into(),
+            query: Vec::new(),
+            headers: vec![("authorization".into(), "Bearer t".into())],
+            body: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_recorded_404_is_served_as_recorded_for_its_repository_only() {
+        let file = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../tests/fixtures/github/hub4j-github-api/8-r_a_test-message.json");
+        let recorded = recorded_wiremock_reply(&file).expect("recorded");
+        assert_eq!(recorded.status, 404);
+        assert_eq!(
+            String::from_utf8_lossy(&recorded.body),
+            r#"{"message":"Not Found","documentation_url":"https://docs.github.com/rest/reference/repos#get-a-repository"}"#
+        );
+        let header = |reply: &Reply, name: &str| {
+            reply
+                .headers
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.clone())
+        };
+        assert_eq!(
+            header(&recorded, "x-github-request-id").as_deref(),
+            Some("187F:32E7C9:14E6BD1:187C555:67656B38")
+        );
+        assert_eq!(
+            header(&recorded, "x-ratelimit-remaining").as_deref(),
+            Some("4476")
+        );
+
+        let org = FakeOrg::new("t", "replay", vec![FakeGithub::new("t", "acme/web")]);
+        org.answer_missing("Alaurant/test-message", recorded.clone());
+        assert_eq!(org.answer(&get("/repos/Alaurant/test-message")), recorded);
+        let other = org.answer(&get("/repos/acme/gone"));
+        assert_eq!(other.status, 404);
+        assert_ne!(
+            other, recorded,
+            "another missing repository gets the plain 404"
+        );
+        assert_eq!(org.answer(&get("/repos/acme/web")).status, 200);
     }
 }

@@ -1639,14 +1639,21 @@ mod tests {
             "repos_github-api-test-org_github-api_pulls_272-64929638-544b-4052-8139-da249d59952e.json",
         ))
         .unwrap();
-        assert_eq!((pull.state.as_str(), pull.merged_at.as_deref()), ("closed", None));
+        assert_eq!(
+            (pull.state.as_str(), pull.merged_at.as_deref()),
+            ("closed", None)
+        );
         let (mut page, item) = mapped_pull(&pull, "github-api-test-org/github-api");
         let events: Vec<TimelineEvent> = serde_json::from_str::<Vec<serde_json::Value>>(&hub4j(
             "repositories_206888201_issues_events-2b6f606b-278c-47b2-99ff-9036f43b0f68.json",
         ))
         .unwrap()
         .into_iter()
-        .filter(|e| e.pointer("/issue/number").and_then(serde_json::Value::as_i64) == Some(272))
+        .filter(|e| {
+            e.pointer("/issue/number")
+                .and_then(serde_json::Value::as_i64)
+                == Some(272)
+        })
         .map(event)
         .collect();
         assert_eq!(events.len(), 1, "one event of #272 on the page");
@@ -1674,9 +1681,10 @@ mod tests {
             serde_json::from_str(&hub4j("repos_hub4j-test-org_github-api_pulls_434-10.json"))
                 .unwrap();
         let (mut page, item) = mapped_pull(&pull, "hub4j-test-org/github-api");
-        let events: Vec<TimelineEvent> =
-            serde_json::from_str(&hub4j("repos_hub4j-test-org_github-api_issues_434_events-9.json"))
-                .unwrap();
+        let events: Vec<TimelineEvent> = serde_json::from_str(&hub4j(
+            "repos_hub4j-test-org_github-api_issues_434_events-9.json",
+        ))
+        .unwrap();
         let lc = pull_lifecycle(&mut page, "gh", &item, &pull, &events);
         assert_eq!(
             state_changes(&lc),
