@@ -698,20 +698,30 @@ async fn a_repository_that_fails_for_good_does_not_stop_the_others() {
 }
 
 #[tokio::test]
-async fn a_recorded_pull_request_closed_unmerged_is_canceled() {
+async fn recorded_pull_requests_closed_unmerged_are_canceled() {
     // github-api-test-org/github-api#272 as hub4j/github-api's tests recorded it (2019): the
     // pull request after its close, and the real page of the repository's `/issues/events`
     // holding its `closed` event (the others on the page are of pull requests not served).
-    let fake = Arc::new(
-        FakeGithub::from_hub4j(&fixtures().join("github/hub4j-github-api"), GH_TOKEN).unwrap(),
-    );
-    let server = fake.serve().await.unwrap();
+    // hub4j-test-org/github-api#434 (2021): a review asked of bitwiseman, then closed unmerged.
+    let dir = fixtures().join("github/hub4j-github-api");
+    let org = Arc::new(FakeOrg::new(
+        GH_TOKEN,
+        "hub4j",
+        vec![
+            FakeGithub::from_hub4j(&dir, GH_TOKEN).unwrap(),
+            FakeGithub::from_hub4j_2021(&dir, GH_TOKEN).unwrap(),
+        ],
+    ));
+    let server = org.serve().await.unwrap();
     let h = Harness::new().await;
     let source = h
         .add(&github_input(
             "hub4j",
             &server.url(),
-            &["github-api-test-org/github-api"],
+            &[
+                "github-api-test-org/github-api",
+                "hub4j-test-org/github-api",
+            ],
             GH_TOKEN,
         ))
         .await;
@@ -747,6 +757,32 @@ async fn a_recorded_pull_request_closed_unmerged_is_canceled() {
             .iter()
             .any(|r| r.path.ends_with("/issues/272/timeline")),
         "its timeline was read"
+    );
+
+    let key = "hub4j-test-org/github-api#434";
+    assert_eq!(
+        history(&h, key).await,
+        vec![
+            "open>review requested",
+            "review requested>closed (unmerged)"
+        ],
+        "waiting for bitwiseman's review, then closed unmerged"
+    );
+    assert_eq!(
+        h.strings(&format!(
+            "SELECT raw_state || '/' || flow_state FROM items WHERE key = '{key}'"
+        ))
+        .await,
+        vec!["closed (unmerged)/canceled"]
+    );
+    assert_eq!(
+        h.count(&format!(
+            "SELECT COUNT(*) FROM review_requests
+             WHERE item_id = (SELECT id FROM items WHERE key = '{key}')"
+        ))
+        .await,
+        0,
+        "a closed pull request is waiting for nobody's review"
     );
 }
 

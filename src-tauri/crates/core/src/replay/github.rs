@@ -482,6 +482,31 @@ impl FakeGithub {
         Ok(fake)
     }
 
+    /// The same repository two years later, as `hub4j-test-org/github-api` (the organisation
+    /// renamed), from hub4j's recordings of 24 July 2021 (`github/hub4j-github-api/`): pull
+    /// request #434 as the request closing it unmerged answered, and its `/issues/434/events`
+    /// as read a second before (one `review_requested`), served as its timeline.
+    pub fn from_hub4j_2021(dir: &Path, token: &str) -> std::io::Result<FakeGithub> {
+        let invalid = |what: String| std::io::Error::new(std::io::ErrorKind::InvalidData, what);
+        let fake = FakeGithub::new(token, "hub4j-test-org/github-api").with_repo_id(206_888_201);
+        {
+            let mut data = fake.data();
+            let pull = std::fs::read_to_string(
+                dir.join("repos_hub4j-test-org_github-api_pulls_434-10.json"),
+            )?;
+            let record =
+                Record::from_json(&pull).ok_or_else(|| invalid("pull request #434".into()))?;
+            let events: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(
+                dir.join("repos_hub4j-test-org_github-api_issues_434_events-9.json"),
+            )?)
+            .map_err(|err| invalid(format!("#434's events: {err}")))?;
+            data.timelines
+                .insert(record.number, events.iter().map(Value::to_string).collect());
+            data.pulls.push(record);
+        }
+        Ok(fake)
+    }
+
     /// The repository recorded in DevLake's raw tables under `dir` (`github/devlake/*.csv`).
     pub fn from_devlake(dir: &Path, token: &str) -> std::io::Result<FakeGithub> {
         let mut fake = FakeGithub::new(token, "panjf2000/ants");
