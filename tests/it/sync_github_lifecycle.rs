@@ -3,14 +3,17 @@
 //! and reviews) and five repositories whose pull requests were recorded with their complete
 //! timelines (hossain-khan/github-stats' fixtures), and a Projects (v2) board recorded by
 //! gr2m/github-project; a pull request closed unmerged and a missing repository's 404 as
-//! hub4j/github-api's tests recorded them. GraphQL answers about Projects statuses with the time
-//! they were set, cross-references and a 451 are written by the tests (no recording exists; see
+//! hub4j/github-api's tests recorded them, and pull requests closed and reopened as github3.py's
+//! tests recorded them. GraphQL answers about Projects statuses with the time they were set,
+//! cross-references and a 451 are written by the tests (no recording exists; see
 //! tests/fixtures/README.md).
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use baton_core::replay::github::{recorded_wiremock_reply, FakeGithub, FakeOrg, RecordedProject};
+use baton_core::replay::github::{
+    recorded_wiremock_reply, FakeGithub, FakeOrg, Record, RecordedProject,
+};
 use baton_core::sync::progress::RunStatus;
 use serde_json::json;
 
@@ -784,6 +787,96 @@ async fn recorded_pull_requests_closed_unmerged_are_canceled() {
         0,
         "a closed pull request is waiting for nobody's review"
     );
+}
+
+/// The first page of sigmavirus24/github3.py's `/issues/events` as github3.py's tests recorded it
+/// (betamax, 5 January 2018): the body GitHub sent, gzipped, base64-encoded by the recorder.
+fn github3py_events_page() -> Vec<serde_json::Value> {
+    use base64::Engine as _;
+    use std::io::Read as _;
+    let text =
+        std::fs::read_to_string(fixtures().join("github/github3py/Repository_issue_events.json"))
+            .unwrap();
+    let cassette: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let interaction = cassette["http_interactions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| {
+            i["request"]["uri"]
+                .as_str()
+                .unwrap()
+                .ends_with("/issues/events?per_page=50")
+        })
+        .unwrap()
+        .clone();
+    let gzipped = base64::engine::general_purpose::STANDARD
+        .decode(
+            interaction["response"]["body"]["base64_string"]
+                .as_str()
+                .unwrap(),
+        )
+        .unwrap();
+    let mut body = String::new();
+    flate2::read::GzDecoder::new(gzipped.as_slice())
+        .read_to_string(&mut body)
+        .unwrap();
+    serde_json::from_str(&body).unwrap()
+}
+
+#[tokio::test]
+async fn recorded_reopenings_bring_pull_requests_back_to_the_review_queue() {
+    // The recorded page (50 real events) is served as sigmavirus24/github3.py's `/issues/events`;
+    // #758 and #764 were each closed and reopened seconds later. Their /pulls records were not
+    // recorded: each is served as the `issue` its events carry (a pull request as /issues gives
+    // it), and its timeline is assembled from its events.
+    let page = github3py_events_page();
+    let fake = FakeGithub::new(GH_TOKEN, "sigmavirus24/github3.py").with_repo_id(3_710_711);
+    {
+        let mut data = fake.data();
+        data.events = page
+            .iter()
+            .filter_map(|e| Record::from_json(&e.to_string()))
+            .collect();
+        for number in [758, 764] {
+            let issue = page
+                .iter()
+                .find(|e| e["issue"]["number"] == number)
+                .map(|e| e["issue"].to_string())
+                .unwrap();
+            data.pulls.push(Record::from_json(&issue).unwrap());
+        }
+    }
+    let fake = Arc::new(fake);
+    let server = fake.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = h
+        .add(&github_input(
+            "github3py",
+            &server.url(),
+            &["sigmavirus24/github3.py"],
+            GH_TOKEN,
+        ))
+        .await;
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    for number in [758, 764] {
+        let key = format!("sigmavirus24/github3.py#{number}");
+        assert_eq!(
+            history(&h, &key).await,
+            vec!["open>closed (unmerged)", "closed (unmerged)>open"],
+            "{key}: closed, then reopened"
+        );
+        assert_eq!(
+            h.strings(&format!(
+                "SELECT raw_state || '/' || flow_state || '/' || COALESCE(wait_reason, '')
+                 || '/' || COALESCE(done_at, '-') FROM items WHERE key = '{key}'"
+            ))
+            .await,
+            vec!["open/waiting/review/-"],
+            "{key}: reopened, it waits for review again and is not done"
+        );
+    }
 }
 
 #[tokio::test]
