@@ -2,13 +2,18 @@
 //! panjf2000/ants (DevLake's rows, its pull requests' timelines assembled from their real events
 //! and reviews) and five repositories whose pull requests were recorded with their complete
 //! timelines (hossain-khan/github-stats' fixtures), and a Projects (v2) board recorded by
-//! gr2m/github-project. GraphQL answers about Projects statuses with the time they were set, and
-//! cross-references, are written by the tests (no recording exists; see tests/fixtures/README.md).
+//! gr2m/github-project; a pull request closed unmerged and a missing repository's 404 as
+//! hub4j/github-api's tests recorded them, and pull requests closed and reopened as github3.py's
+//! tests recorded them. GraphQL answers about Projects statuses with the time they were set,
+//! cross-references and a 451 are written by the tests (no recording exists; see
+//! tests/fixtures/README.md).
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use baton_core::replay::github::{FakeGithub, FakeOrg, RecordedProject};
+use baton_core::replay::github::{
+    recorded_wiremock_reply, FakeGithub, FakeOrg, Record, RecordedProject,
+};
 use baton_core::sync::progress::RunStatus;
 use serde_json::json;
 
@@ -611,8 +616,16 @@ async fn cross_references_and_connections_become_links_that_say_where_they_were_
 #[tokio::test]
 async fn a_repository_that_fails_for_good_does_not_stop_the_others() {
     let org = org();
-    // square/okhttp's issues are refused for legal reasons (451) on this run only; acme/gone
-    // does not exist (or the token lost access to it).
+    // Alaurant/test-message does not exist: GitHub's real answer about it, recorded by
+    // hub4j/github-api's tests on 20 December 2024 (404, its body and headers as sent).
+    let recorded_404 = recorded_wiremock_reply(
+        &fixtures().join("github/hub4j-github-api/8-r_a_test-message.json"),
+    )
+    .unwrap();
+    assert_eq!(recorded_404.status, 404);
+    org.answer_missing("Alaurant/test-message", recorded_404);
+    // square/okhttp's issues are refused for legal reasons (451) on this run only (written here,
+    // in the shape GitHub documents: no recorded 451 was found).
     org.repo("square/okhttp").unwrap().fault(
         "okhttp/issues",
         vec![baton_core::replay::Reply::json(
@@ -623,7 +636,7 @@ async fn a_repository_that_fails_for_good_does_not_stop_the_others() {
     let server = org.serve().await.unwrap();
     let h = Harness::new().await;
     let mut repos = every_repo();
-    repos.push("acme/gone");
+    repos.push("Alaurant/test-message");
     let source = add(&h, &server.url(), &repos).await;
     let report = h.sync(&source).await;
     assert_eq!(
@@ -635,7 +648,7 @@ async fn a_repository_that_fails_for_good_does_not_stop_the_others() {
     let (_, message) = report.error.clone().unwrap();
     assert!(
         message.contains("2 of")
-            && message.contains("repo:acme/gone")
+            && message.contains("repo:Alaurant/test-message")
             && message.contains("issues:square/okhttp"),
         "{message}"
     );
@@ -644,7 +657,18 @@ async fn a_repository_that_fails_for_good_does_not_stop_the_others() {
         .await;
     assert_eq!(errors.len(), 2, "{errors:?}");
     assert!(errors[0].starts_with("issues:square/okhttp "), "{errors:?}");
-    assert!(errors[1].starts_with("repo:acme/gone "), "{errors:?}");
+    assert!(
+        errors[1].starts_with("repo:Alaurant/test-message "),
+        "{errors:?}"
+    );
+    let requests = server_requests(&server);
+    assert!(
+        requests
+            .iter()
+            .filter(|r| r.path.contains("Alaurant/test-message"))
+            .all(|r| r.path == "/repos/Alaurant/test-message"),
+        "nothing more is asked of a repository GitHub does not find"
+    );
     for repo in ["panjf2000/ants", "jquery/jquery", "square/retrofit"] {
         assert!(
             h.count(&format!(
@@ -672,8 +696,187 @@ async fn a_repository_that_fails_for_good_does_not_stop_the_others() {
     assert_eq!(
         h.strings("SELECT stream FROM sync_cursors WHERE error_code IS NOT NULL")
             .await,
-        vec!["repo:acme/gone".to_owned()]
+        vec!["repo:Alaurant/test-message".to_owned()]
     );
+}
+
+#[tokio::test]
+async fn recorded_pull_requests_closed_unmerged_are_canceled() {
+    // github-api-test-org/github-api#272 as hub4j/github-api's tests recorded it (2019): the
+    // pull request after its close, and the real page of the repository's `/issues/events`
+    // holding its `closed` event (the others on the page are of pull requests not served).
+    // hub4j-test-org/github-api#434 (2021): a review asked of bitwiseman, then closed unmerged.
+    let dir = fixtures().join("github/hub4j-github-api");
+    let org = Arc::new(FakeOrg::new(
+        GH_TOKEN,
+        "hub4j",
+        vec![
+            FakeGithub::from_hub4j(&dir, GH_TOKEN).unwrap(),
+            FakeGithub::from_hub4j_2021(&dir, GH_TOKEN).unwrap(),
+        ],
+    ));
+    let server = org.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = h
+        .add(&github_input(
+            "hub4j",
+            &server.url(),
+            &[
+                "github-api-test-org/github-api",
+                "hub4j-test-org/github-api",
+            ],
+            GH_TOKEN,
+        ))
+        .await;
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    let key = "github-api-test-org/github-api#272";
+    assert_eq!(
+        history(&h, key).await,
+        vec!["open>closed (unmerged)"],
+        "open until its real close, then closed unmerged"
+    );
+    assert_eq!(
+        h.strings(&format!(
+            "SELECT raw_state || '/' || flow_state || '/' || COALESCE(datetime(done_at / 1000, 'unixepoch'), '-')
+             FROM items WHERE key = '{key}'"
+        ))
+        .await,
+        vec!["closed (unmerged)/canceled/2019-09-08 07:25:09"],
+        "closed without merge is canceled, not done"
+    );
+    assert_eq!(
+        h.strings(&format!(
+            "SELECT event_id || ' ' || datetime(at / 1000, 'unixepoch') FROM transitions
+             WHERE item_id = (SELECT id FROM items WHERE key = '{key}') AND kind = 'state'"
+        ))
+        .await,
+        vec!["ev:2616603124 2019-09-08 07:25:09"],
+        "the change is GitHub's own event, at its time"
+    );
+    let requests = server_requests(&server);
+    assert!(
+        requests
+            .iter()
+            .any(|r| r.path.ends_with("/issues/272/timeline")),
+        "its timeline was read"
+    );
+
+    let key = "hub4j-test-org/github-api#434";
+    assert_eq!(
+        history(&h, key).await,
+        vec![
+            "open>review requested",
+            "review requested>closed (unmerged)"
+        ],
+        "waiting for bitwiseman's review, then closed unmerged"
+    );
+    assert_eq!(
+        h.strings(&format!(
+            "SELECT raw_state || '/' || flow_state FROM items WHERE key = '{key}'"
+        ))
+        .await,
+        vec!["closed (unmerged)/canceled"]
+    );
+    assert_eq!(
+        h.count(&format!(
+            "SELECT COUNT(*) FROM review_requests
+             WHERE item_id = (SELECT id FROM items WHERE key = '{key}')"
+        ))
+        .await,
+        0,
+        "a closed pull request is waiting for nobody's review"
+    );
+}
+
+/// The first page of sigmavirus24/github3.py's `/issues/events` as github3.py's tests recorded it
+/// (betamax, 5 January 2018): the body GitHub sent, gzipped, base64-encoded by the recorder.
+fn github3py_events_page() -> Vec<serde_json::Value> {
+    use base64::Engine as _;
+    use std::io::Read as _;
+    let text =
+        std::fs::read_to_string(fixtures().join("github/github3py/Repository_issue_events.json"))
+            .unwrap();
+    let cassette: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let interaction = cassette["http_interactions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| {
+            i["request"]["uri"]
+                .as_str()
+                .unwrap()
+                .ends_with("/issues/events?per_page=50")
+        })
+        .unwrap()
+        .clone();
+    let gzipped = base64::engine::general_purpose::STANDARD
+        .decode(
+            interaction["response"]["body"]["base64_string"]
+                .as_str()
+                .unwrap(),
+        )
+        .unwrap();
+    let mut body = String::new();
+    flate2::read::GzDecoder::new(gzipped.as_slice())
+        .read_to_string(&mut body)
+        .unwrap();
+    serde_json::from_str(&body).unwrap()
+}
+
+#[tokio::test]
+async fn recorded_reopenings_bring_pull_requests_back_to_the_review_queue() {
+    // The recorded page (50 real events) is served as sigmavirus24/github3.py's `/issues/events`;
+    // #758 and #764 were each closed and reopened seconds later. Their /pulls records were not
+    // recorded: each is served as the `issue` its events carry (a pull request as /issues gives
+    // it), and its timeline is assembled from its events.
+    let page = github3py_events_page();
+    let fake = FakeGithub::new(GH_TOKEN, "sigmavirus24/github3.py").with_repo_id(3_710_711);
+    {
+        let mut data = fake.data();
+        data.events = page
+            .iter()
+            .filter_map(|e| Record::from_json(&e.to_string()))
+            .collect();
+        for number in [758, 764] {
+            let issue = page
+                .iter()
+                .find(|e| e["issue"]["number"] == number)
+                .map(|e| e["issue"].to_string())
+                .unwrap();
+            data.pulls.push(Record::from_json(&issue).unwrap());
+        }
+    }
+    let fake = Arc::new(fake);
+    let server = fake.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = h
+        .add(&github_input(
+            "github3py",
+            &server.url(),
+            &["sigmavirus24/github3.py"],
+            GH_TOKEN,
+        ))
+        .await;
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    for number in [758, 764] {
+        let key = format!("sigmavirus24/github3.py#{number}");
+        assert_eq!(
+            history(&h, &key).await,
+            vec!["open>closed (unmerged)", "closed (unmerged)>open"],
+            "{key}: closed, then reopened"
+        );
+        assert_eq!(
+            h.strings(&format!(
+                "SELECT raw_state || '/' || flow_state || '/' || COALESCE(wait_reason, '')
+                 || '/' || COALESCE(done_at, '-') FROM items WHERE key = '{key}'"
+            ))
+            .await,
+            vec!["open/waiting/review/-"],
+            "{key}: reopened, it waits for review again and is not done"
+        );
+    }
 }
 
 #[tokio::test]

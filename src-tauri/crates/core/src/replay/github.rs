@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde_json::Value;
 
-use super::server::{Handler, ReplayServer, Reply, Request};
+use super::server::{BodyMode, Handler, ReplayServer, Reply, Request};
 use crate::connectors::parse_time;
 
 /// One record of a list endpoint, kept as the JSON text it is served as.
@@ -287,6 +287,43 @@ pub fn recorded_waiting_runs(dir: &Path) -> std::io::Result<RecordedRuns> {
     Ok((runs.iter().map(Value::to_string).collect(), pending))
 }
 
+/// An answer of api.github.com as hub4j/github-api's WireMock recorder kept it
+/// (`mappings/*.json`: `{"request": …, "response": {"status", "body", "headers"}}`): its status,
+/// its body as sent and its headers (names lower-cased, as HTTP/2 sends them).
+pub fn recorded_wiremock_reply(file: &Path) -> std::io::Result<Reply> {
+    let invalid = |what: String| std::io::Error::new(std::io::ErrorKind::InvalidData, what);
+    let text = std::fs::read_to_string(file)?;
+    let mapping: Value =
+        serde_json::from_str(&text).map_err(|err| invalid(format!("{}: {err}", file.display())))?;
+    let response = mapping
+        .get("response")
+        .ok_or_else(|| invalid(format!("{}: no response recorded", file.display())))?;
+    let status = response
+        .get("status")
+        .and_then(Value::as_u64)
+        .and_then(|s| u16::try_from(s).ok())
+        .ok_or_else(|| invalid(format!("{}: no status recorded", file.display())))?;
+    let body = response
+        .get("body")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .as_bytes()
+        .to_vec();
+    let headers = response
+        .get("headers")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter_map(|(name, value)| Some((name.to_lowercase(), value.as_str()?.to_owned())))
+        .collect();
+    Ok(Reply {
+        status,
+        headers,
+        body,
+        mode: BodyMode::Whole,
+    })
+}
+
 /// (endpoint and sort, `since`, descending).
 type OrderKey = (String, Option<i64>, bool);
 
@@ -411,6 +448,62 @@ impl FakeGithub {
         let project = RecordedProject::read(file)?;
         let fake = FakeGithub::new(token, RecordedProject::REPO);
         project.serve_in(&mut fake.data());
+        Ok(fake)
+    }
+
+    /// The repository `github-api-test-org/github-api` (id 206888201) as hub4j/github-api's
+    /// tests recorded it in 2019 (`github/hub4j-github-api/`): pull request #272, created and
+    /// closed unmerged by its test (its record as GitHub gave it after the close), and the page of
+    /// the repository's `/issues/events` that holds #272's `closed` event (30 real events, of
+    /// other pull requests too, which are not served themselves). #272's timeline is assembled
+    /// from its events, as for DevLake's rows.
+    pub fn from_hub4j(dir: &Path, token: &str) -> std::io::Result<FakeGithub> {
+        let invalid = |what: String| std::io::Error::new(std::io::ErrorKind::InvalidData, what);
+        let fake =
+            FakeGithub::new(token, "github-api-test-org/github-api").with_repo_id(206_888_201);
+        {
+            let mut data = fake.data();
+            let read = |name: &str| std::fs::read_to_string(dir.join(name));
+            let pull = read(
+                "repos_github-api-test-org_github-api_pulls_272-64929638-544b-4052-8139-da249d59952e.json",
+            )?;
+            data.pulls
+                .push(Record::from_json(&pull).ok_or_else(|| invalid("pull request #272".into()))?);
+            let page = read(
+                "repositories_206888201_issues_events-2b6f606b-278c-47b2-99ff-9036f43b0f68.json",
+            )?;
+            let events: Vec<Value> = serde_json::from_str(&page)
+                .map_err(|err| invalid(format!("the events page: {err}")))?;
+            data.events = events
+                .iter()
+                .filter_map(|e| Record::from_json(&e.to_string()))
+                .collect();
+        }
+        Ok(fake)
+    }
+
+    /// The same repository two years later, as `hub4j-test-org/github-api` (the organisation
+    /// renamed), from hub4j's recordings of 24 July 2021 (`github/hub4j-github-api/`): pull
+    /// request #434 as the request closing it unmerged answered, and its `/issues/434/events`
+    /// as read a second before (one `review_requested`), served as its timeline.
+    pub fn from_hub4j_2021(dir: &Path, token: &str) -> std::io::Result<FakeGithub> {
+        let invalid = |what: String| std::io::Error::new(std::io::ErrorKind::InvalidData, what);
+        let fake = FakeGithub::new(token, "hub4j-test-org/github-api").with_repo_id(206_888_201);
+        {
+            let mut data = fake.data();
+            let pull = std::fs::read_to_string(
+                dir.join("repos_hub4j-test-org_github-api_pulls_434-10.json"),
+            )?;
+            let record =
+                Record::from_json(&pull).ok_or_else(|| invalid("pull request #434".into()))?;
+            let events: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(
+                dir.join("repos_hub4j-test-org_github-api_issues_434_events-9.json"),
+            )?)
+            .map_err(|err| invalid(format!("#434's events: {err}")))?;
+            data.timelines
+                .insert(record.number, events.iter().map(Value::to_string).collect());
+            data.pulls.push(record);
+        }
         Ok(fake)
     }
 
@@ -1116,6 +1209,9 @@ pub struct FakeOrg {
     pub token: String,
     pub org: String,
     pub repos: Vec<Arc<FakeGithub>>,
+    /// Recorded answers about repositories it does not hold, by `owner/name`: what
+    /// `GET /repos/{owner}/{name}` answers (else GitHub's plain 404).
+    missing: Mutex<Vec<(String, Reply)>>,
 }
 
 impl FakeOrg {
@@ -1129,6 +1225,15 @@ impl FakeOrg {
                 .enumerate()
                 .map(|(i, fake)| Arc::new(fake.with_repo_id(2_000_000 + i as u64)))
                 .collect(),
+            missing: Mutex::default(),
+        }
+    }
+
+    /// Answers `GET /repos/{repo}` (a repository it does not hold) with `reply`, e.g. a recorded
+    /// 404 of api.github.com ([`recorded_wiremock_reply`]).
+    pub fn answer_missing(&self, repo: &str, reply: Reply) {
+        if let Ok(mut missing) = self.missing.lock() {
+            missing.push((repo.to_owned(), reply));
         }
     }
 
@@ -1160,7 +1265,15 @@ impl FakeOrg {
         }
         match self.repos.iter().find(|r| r.owns(request)) {
             Some(repo) => repo.answer(request),
-            None => Reply::json(404, r#"{"message":"Not Found"}"#),
+            None => {
+                let recorded = self.missing.lock().ok().and_then(|missing| {
+                    missing
+                        .iter()
+                        .find(|(repo, _)| path == format!("repos/{repo}"))
+                        .map(|(_, reply)| reply.clone())
+                });
+                recorded.unwrap_or_else(|| Reply::json(404, r#"{"message":"Not Found"}"#))
+            }
         }
     }
 
@@ -1173,5 +1286,58 @@ impl FakeOrg {
             repo.set_base(&server.url());
         }
         Ok(server)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn get(path: &str) -> Request {
+        Request {
+            method: "GET".into(),
+            path: path.into(),
+            query: Vec::new(),
+            headers: vec![("authorization".into(), "Bearer t".into())],
+            body: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_recorded_404_is_served_as_recorded_for_its_repository_only() {
+        let file = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../tests/fixtures/github/hub4j-github-api/8-r_a_test-message.json");
+        let recorded = recorded_wiremock_reply(&file).expect("recorded");
+        assert_eq!(recorded.status, 404);
+        assert_eq!(
+            String::from_utf8_lossy(&recorded.body),
+            r#"{"message":"Not Found","documentation_url":"https://docs.github.com/rest/reference/repos#get-a-repository"}"#
+        );
+        let header = |reply: &Reply, name: &str| {
+            reply
+                .headers
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.clone())
+        };
+        assert_eq!(
+            header(&recorded, "x-github-request-id").as_deref(),
+            Some("187F:32E7C9:14E6BD1:187C555:67656B38")
+        );
+        assert_eq!(
+            header(&recorded, "x-ratelimit-remaining").as_deref(),
+            Some("4476")
+        );
+
+        let org = FakeOrg::new("t", "replay", vec![FakeGithub::new("t", "acme/web")]);
+        org.answer_missing("Alaurant/test-message", recorded.clone());
+        assert_eq!(org.answer(&get("/repos/Alaurant/test-message")), recorded);
+        let other = org.answer(&get("/repos/acme/gone"));
+        assert_eq!(other.status, 404);
+        assert_ne!(
+            other, recorded,
+            "another missing repository gets the plain 404"
+        );
+        assert_eq!(org.answer(&get("/repos/acme/web")).status, 200);
     }
 }
