@@ -309,9 +309,21 @@ export function ItemGraph({
   const placeholderRef = useRef(graph.isPlaceholderData);
   placeholderRef.current = graph.isPlaceholderData;
 
-  // The canvas is made once; colours and data follow in the effects below.
+  // The whole graph is shown by team (not drawn as dots) until a team, intent or item is chosen.
+  const byTeam = Boolean(view?.truncated) && loc.focus === null && !hasFilter(loc.filter);
+  // The canvas is made the first time there are dots to draw, then kept; colours and data follow
+  // in the effects below. Shown by team (the whole graph of a large workspace, the page's first
+  // visit), the card draws nothing on a canvas and makes none: Cytoscape's canvases are layers of
+  // their own that WebKitGTK composites, at a cost in every frame of the page.
+  const [wantCanvas, setWantCanvas] = useState(false);
+  if (!wantCanvas && view && !byTeam) setWantCanvas(true);
+
   useEffect(() => {
     prewarmLayout();
+  }, []);
+
+  useEffect(() => {
+    if (!wantCanvas) return;
     let dead = false;
     loadGraphCode()
       .then((m) => {
@@ -337,22 +349,20 @@ export function ItemGraph({
       canvasRef.current?.destroy();
       canvasRef.current = null;
     };
-  }, []);
+  }, [wantCanvas]);
 
   useEffect(() => {
     canvasRef.current?.setColors(colors);
   }, [colors]);
 
-  // The whole graph is shown by team (not drawn as dots) until a team, intent or item is chosen.
-  const byTeam = Boolean(view?.truncated) && loc.focus === null && !hasFilter(loc.filter);
-
   useEffect(() => {
-    const canvas = canvasRef.current;
-    if (!canvasReady || !canvas || !view) return;
+    if (!view) return;
     if (byTeam) {
       if (!placeholderRef.current) mark("baton:drawn:deps-graph");
       return;
     }
+    const canvas = canvasRef.current;
+    if (!canvasReady || !canvas) return;
     const shape = shapeOf(view);
     const relayout = shape !== drawnShape.current;
     let live = true;
@@ -527,7 +537,7 @@ export function ItemGraph({
                   : "Item graph, loading"
               }
               data-testid="deps-graph-canvas"
-              data-state={view && !drawing && canvasReady ? "ready" : "busy"}
+              data-state={view && !drawing && (byTeam || canvasReady) ? "ready" : "busy"}
               data-nodes={view?.nodes.length ?? 0}
               data-edges={view?.edges.length ?? 0}
               data-critical={criticalCount}
