@@ -17,6 +17,47 @@ describe("states", () => {
     expect(screen.getByRole("button", { name: "Reload" })).toBeInTheDocument();
   });
 
+  it("a loading state out of view stops its spinner, and turns it again in view", () => {
+    const observers: { callback: IntersectionObserverCallback; element?: Element; disconnected: boolean }[] =
+      [];
+    class FakeObserver {
+      private readonly entry: (typeof observers)[number];
+      constructor(callback: IntersectionObserverCallback) {
+        this.entry = { callback, disconnected: false };
+        observers.push(this.entry);
+      }
+      observe(element: Element) {
+        this.entry.element = element;
+      }
+      disconnect() {
+        this.entry.disconnected = true;
+      }
+    }
+    vi.stubGlobal("IntersectionObserver", FakeObserver);
+    try {
+      const { unmount } = render(<LoadingState label="Loading who changes whose code…" />);
+      const status = screen.getByRole("status");
+      expect(observers).toHaveLength(1);
+      expect(observers[0]?.element).toBe(status);
+      expect(status).not.toHaveClass("is-offscreen");
+      const say = (isIntersecting: boolean) =>
+        act(() => {
+          observers[0]?.callback(
+            [{ isIntersecting, target: status } as unknown as IntersectionObserverEntry],
+            {} as IntersectionObserver,
+          );
+        });
+      say(false);
+      expect(status).toHaveClass("is-offscreen");
+      say(true);
+      expect(status).not.toHaveClass("is-offscreen");
+      unmount();
+      expect(observers[0]?.disconnected).toBe(true);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   it("an error state shows the message and a retry", () => {
     const retry = vi.fn();
     render(<ErrorState title="Could not load" error={new Error("disk I/O error")} onRetry={retry} />);

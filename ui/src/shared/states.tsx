@@ -1,6 +1,6 @@
 //! Designed loading, empty and error states: no blank area and no endless spinner anywhere.
 
-import { type ReactNode, useEffect, useState } from "react";
+import { type ReactNode, type RefObject, useEffect, useRef, useState } from "react";
 import { Icon } from "./Icon";
 
 /** After this long, a loading state says so, and offers what `slowAction` gives. */
@@ -36,6 +36,27 @@ export function staleClass(base: string, stale: boolean, dimmed: boolean): strin
   return `${base}${stale ? " is-stale" : ""}${stale && dimmed ? " is-dimmed" : ""}`;
 }
 
+/**
+ * Whether the element is out of the viewport, as an IntersectionObserver last said (false
+ * until it has said, and where there is none). A spinner below the fold is stopped with it: in
+ * the Linux window (WebKitGTK without a GPU) every frame of a turning spinner is composited again
+ * in software, wherever it is, and that kept the frames of the page in view waiting.
+ */
+export function useOffscreen(ref: RefObject<Element | null>): boolean {
+  const [offscreen, setOffscreen] = useState(false);
+  useEffect(() => {
+    const element = ref.current;
+    if (!element || typeof IntersectionObserver === "undefined") return;
+    const observer = new IntersectionObserver((entries) => {
+      const last = entries[entries.length - 1];
+      if (last) setOffscreen(!last.isIntersecting);
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [ref]);
+  return offscreen;
+}
+
 export function LoadingState({
   label,
   compact = false,
@@ -46,12 +67,18 @@ export function LoadingState({
   slowAction?: ReactNode;
 }) {
   const [slow, setSlow] = useState(false);
+  const root = useRef<HTMLDivElement>(null);
+  const offscreen = useOffscreen(root);
   useEffect(() => {
     const timer = window.setTimeout(() => setSlow(true), SLOW_MS);
     return () => window.clearTimeout(timer);
   }, []);
   return (
-    <div className={compact ? "state state-loading state-compact" : "state state-loading"} role="status">
+    <div
+      ref={root}
+      className={`state state-loading${compact ? " state-compact" : ""}${offscreen ? " is-offscreen" : ""}`}
+      role="status"
+    >
       <p className="state-loading-line">
         <span className="spinner" aria-hidden="true" />
         <span>{label}</span>
