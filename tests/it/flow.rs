@@ -1344,6 +1344,23 @@ async fn generated_changes_on_exact_midnights_keep_throughput_and_cycle_times_to
         "the sum of daily throughput is the number of cycle-time points in the range"
     );
     assert_days_agree(&ws, &filter, end).await;
+    // The Intents page counts the range's finishes on the same half-open days: the throughput of
+    // its whole set is the Flow page's.
+    let intents = baton_core::intents::report::intents_report(
+        &ws,
+        &baton_core::intents::report::IntentsQuery {
+            filter: filter.clone(),
+            include_archived: false,
+        },
+        end,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        intents.unaligned.all_throughput,
+        r.throughput_daily.iter().sum::<u32>(),
+        "finishes at the midnight ending the range are in neither"
+    );
     // Blocker clusters at the same midnight: a blocker finishing at exactly the range end, or
     // after it, was still open then.
     let (expected, done_since) = clusters_from_raw(&g, range_end);
