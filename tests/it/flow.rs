@@ -1467,6 +1467,10 @@ async fn blockers_count_by_their_state_at_the_end_of_the_range() {
         [("Beta", 1, 9.0, vec![("x1", 1), ("x3", 1)])],
         "x1 and x3 were open when the range ended (w1 had waited 9 days); x2 was done"
     );
+    assert_eq!(
+        r.open_blocking_links, 2,
+        "the open blocking links beside the clusters are judged at the range end too: x1 and x3"
+    );
     let drill = flow::flow_items(
         &ws,
         &ten_days(),
@@ -1504,6 +1508,7 @@ async fn blockers_count_by_their_state_at_the_end_of_the_range() {
     };
     let r = flow::bottleneck_report(&ws, &today, now).await.unwrap();
     assert!(r.blocker_clusters.is_empty());
+    assert_eq!(r.open_blocking_links, 0);
 }
 
 /// A raw state's meaning for an item of `kind` in a generated graph's workflow map: the map for
