@@ -1509,6 +1509,54 @@ async fn blockers_count_by_their_state_at_the_end_of_the_range() {
     let r = flow::bottleneck_report(&ws, &today, now).await.unwrap();
     assert!(r.blocker_clusters.is_empty());
     assert_eq!(r.open_blocking_links, 0);
+    // The Intents page asks the same "as of" question: w1's intent has a blocked item in the
+    // range ending on day 9 (its blockers x1 and x3 were open then), none in today's range.
+    let intent = baton_core::intents::create(
+        &ws,
+        &baton_core::intents::IntentInput {
+            title: "Checkout".into(),
+            ..Default::default()
+        },
+        "ann",
+        "",
+        now,
+    )
+    .await
+    .unwrap();
+    baton_core::intents::link(
+        &ws,
+        &["w1".into()],
+        &baton_core::intents::LinkTarget::Intent { id: intent.clone() },
+        "ann",
+        "",
+        now,
+    )
+    .await
+    .unwrap();
+    let blocked_in = |filter: FlowFilter| {
+        let ws = &ws;
+        let intent = &intent;
+        async move {
+            let r = baton_core::intents::report::intents_report(
+                ws,
+                &baton_core::intents::report::IntentsQuery {
+                    filter,
+                    include_archived: false,
+                },
+                now,
+            )
+            .await
+            .unwrap();
+            let row = r.intents.iter().find(|n| n.id == *intent).unwrap();
+            (row.blocked, row.open_blocking_links)
+        }
+    };
+    assert_eq!(blocked_in(ten_days()).await, (1, 2), "w1, by x1 and x3");
+    assert_eq!(
+        blocked_in(today).await,
+        (0, 0),
+        "every blocker is done today"
+    );
 }
 
 /// A raw state's meaning for an item of `kind` in a generated graph's workflow map: the map for
