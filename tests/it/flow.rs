@@ -230,6 +230,51 @@ async fn first_entry_rule_finishes_reopened_work_at_its_first_done() {
     );
 }
 
+/// A past day's throughput and WIP are read from each item's whole history up to the range end,
+/// so they can change when that end moves (docs/metrics.md, "Past days can change when the range
+/// end moves"). a2 is started on day 1, done on day 3, reopened on day 5 and done again on day 8.
+#[tokio::test]
+async fn a_past_days_throughput_and_wip_change_when_the_range_end_moves() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path()).await;
+    let ending = |to: &str, rule: CycleRule| FlowFilter {
+        to: Some(to.into()),
+        rule,
+        ..ten_days()
+    };
+    // Ending on day 3 (2026-03-05): a2 is done at the end of the range, finished on day 3.
+    let short = flow::flow_report(&ws, &ending("2026-03-05", CycleRule::LastEntry), NOW)
+        .await
+        .unwrap();
+    // Ending on day 9: a2 was reopened on day 5, so its day-3 finish is not its finish any more.
+    let long = flow::flow_report(&ws, &ending("2026-03-11", CycleRule::LastEntry), NOW)
+        .await
+        .unwrap();
+    assert_eq!(short.range.dates[3], long.range.dates[3]);
+    assert_eq!(
+        (short.throughput_daily[3], long.throughput_daily[3]),
+        (2, 1),
+        "day 3: a2 and b1 finish in the short range, only b1 in the long one"
+    );
+    assert_eq!(
+        (short.wip_daily[3], long.wip_daily[3]),
+        (3, 4),
+        "at the end of day 3 a2 is finished in the short range, in progress in the long one"
+    );
+    // Under the first-entry rule a finish never moves: day 3 reads the same for both ends.
+    let short = flow::flow_report(&ws, &ending("2026-03-05", CycleRule::FirstEntry), NOW)
+        .await
+        .unwrap();
+    let long = flow::flow_report(&ws, &ending("2026-03-11", CycleRule::FirstEntry), NOW)
+        .await
+        .unwrap();
+    assert_eq!(
+        (short.throughput_daily[3], long.throughput_daily[3]),
+        (2, 2)
+    );
+    assert_eq!((short.wip_daily[3], long.wip_daily[3]), (3, 3));
+}
+
 #[tokio::test]
 async fn wip_and_cumulative_flow_at_the_end_of_each_day() {
     let dir = tempfile::tempdir().unwrap();
@@ -1299,6 +1344,53 @@ async fn generated_changes_on_exact_midnights_keep_throughput_and_cycle_times_to
         "the sum of daily throughput is the number of cycle-time points in the range"
     );
     assert_days_agree(&ws, &filter, end).await;
+    // The Intents page counts the range's finishes on the same half-open days: the throughput of
+    // its whole set is the Flow page's.
+    let intents = baton_core::intents::report::intents_report(
+        &ws,
+        &baton_core::intents::report::IntentsQuery {
+            filter: filter.clone(),
+            include_archived: false,
+        },
+        end,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        intents.unaligned.all_throughput,
+        r.throughput_daily.iter().sum::<u32>(),
+        "finishes at the midnight ending the range are in neither"
+    );
+    // Blocker clusters at the same midnight: a blocker finishing at exactly the range end, or
+    // after it, was still open then.
+    let (expected, done_since) = clusters_from_raw(&g, range_end);
+    assert!(
+        done_since > 0,
+        "blockers open at the range end are done today"
+    );
+    let b = flow::bottleneck_report(&ws, &filter, end).await.unwrap();
+    let got: std::collections::BTreeMap<String, u32> = b
+        .blocker_clusters
+        .iter()
+        .map(|c| (c.team_id.clone(), c.blocked_items))
+        .collect();
+    assert_eq!(
+        got, expected,
+        "blocked entries per blocking team at the range end"
+    );
+    for c in &b.blocker_clusters {
+        let drill = flow::flow_items(
+            &ws,
+            &filter,
+            &flow::FlowSelection::BlockedBy {
+                team_id: c.team_id.clone(),
+            },
+            end,
+        )
+        .await
+        .unwrap();
+        assert_eq!(drill.total, c.blocked_items, "blocked by {}", c.team_name);
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1375,6 +1467,10 @@ async fn blockers_count_by_their_state_at_the_end_of_the_range() {
         [("Beta", 1, 9.0, vec![("x1", 1), ("x3", 1)])],
         "x1 and x3 were open when the range ended (w1 had waited 9 days); x2 was done"
     );
+    assert_eq!(
+        r.open_blocking_links, 2,
+        "the open blocking links beside the clusters are judged at the range end too: x1 and x3"
+    );
     let drill = flow::flow_items(
         &ws,
         &ten_days(),
@@ -1412,39 +1508,76 @@ async fn blockers_count_by_their_state_at_the_end_of_the_range() {
     };
     let r = flow::bottleneck_report(&ws, &today, now).await.unwrap();
     assert!(r.blocker_clusters.is_empty());
+    assert_eq!(r.open_blocking_links, 0);
+    // The Intents page asks the same "as of" question: w1's intent has a blocked item in the
+    // range ending on day 9 (its blockers x1 and x3 were open then), none in today's range.
+    let intent = baton_core::intents::create(
+        &ws,
+        &baton_core::intents::IntentInput {
+            title: "Checkout".into(),
+            ..Default::default()
+        },
+        "ann",
+        "",
+        now,
+    )
+    .await
+    .unwrap();
+    baton_core::intents::link(
+        &ws,
+        &["w1".into()],
+        &baton_core::intents::LinkTarget::Intent { id: intent.clone() },
+        "ann",
+        "",
+        now,
+    )
+    .await
+    .unwrap();
+    let blocked_in = |filter: FlowFilter| {
+        let ws = &ws;
+        let intent = &intent;
+        async move {
+            let r = baton_core::intents::report::intents_report(
+                ws,
+                &baton_core::intents::report::IntentsQuery {
+                    filter,
+                    include_archived: false,
+                },
+                now,
+            )
+            .await
+            .unwrap();
+            let row = r.intents.iter().find(|n| n.id == *intent).unwrap();
+            (row.blocked, row.open_blocking_links)
+        }
+    };
+    assert_eq!(blocked_in(ten_days()).await, (1, 2), "w1, by x1 and x3");
+    assert_eq!(
+        blocked_in(today).await,
+        (0, 0),
+        "every blocker is done today"
+    );
 }
 
-/// A raw state's meaning in a generated graph's workflow map.
-fn meaning_of(g: &DemoGraph, source: &str, raw: &str) -> FlowState {
-    g.workflow_maps
-        .iter()
-        .find(|m| m.source_id == source && m.raw_state == raw)
+/// A raw state's meaning for an item of `kind` in a generated graph's workflow map: the map for
+/// that kind when there is one (a pull request's "open" waits for review), else the map for every
+/// kind (an issue's "open" is New).
+fn meaning_of(g: &DemoGraph, source: &str, kind: ItemKind, raw: &str) -> FlowState {
+    let of = |k: Option<ItemKind>| {
+        g.workflow_maps
+            .iter()
+            .find(|m| m.source_id == source && m.raw_state == raw && m.item_kind == k)
+    };
+    of(Some(kind))
+        .or_else(|| of(None))
         .unwrap_or_else(|| panic!("the demo maps {raw} of {source}"))
         .flow_state
 }
 
-#[tokio::test]
-async fn past_blocker_clusters_match_a_count_from_the_raw_transitions_and_links() {
-    let end = T0 + 270 * D;
-    let g = demo::generate(&DemoOptions {
-        items: 4_000,
-        seed: 9,
-        end,
-    });
-    let dir = tempfile::tempdir().unwrap();
-    let ws = Workspace::create(&dir.path().join("past.baton"))
-        .await
-        .unwrap();
-    demo::write(&ws, &g).await.unwrap();
-    // A range ending three months before the data does.
-    let filter = FlowFilter {
-        from: Some("2026-06-01".into()),
-        to: Some("2026-08-28".into()),
-        ..FlowFilter::default()
-    };
-    let as_of = baton_core::time::parse_rfc3339("2026-08-29T00:00:00Z").unwrap();
-    assert!(end - as_of > 85 * D);
-
+/// The blocker clusters of a range ending at `as_of`, counted from a generated graph's raw rows
+/// following docs/metrics.md literally (blocked entries per blocking team), and how many of the
+/// blockers counted open then are done today.
+fn clusters_from_raw(g: &DemoGraph, as_of: i64) -> (std::collections::BTreeMap<String, u32>, u32) {
     // Each item's workflow state and blocked flag just before `as_of`, from the raw rows.
     let mut by_item: std::collections::HashMap<&str, Vec<(usize, &Transition)>> =
         std::collections::HashMap::new();
@@ -1475,7 +1608,9 @@ async fn past_blocker_clusters_match_a_count_from_the_raw_transitions_and_links(
                 None => Some(item.raw_state.as_str()),
             },
         };
-        let flow = raw.map_or(FlowState::New, |r| meaning_of(&g, &item.source_id, r));
+        let flow = raw.map_or(FlowState::New, |r| {
+            meaning_of(g, &item.source_id, item.kind, r)
+        });
         let flagged = changes
             .iter()
             .map(|(_, t)| *t)
@@ -1496,7 +1631,7 @@ async fn past_blocker_clusters_match_a_count_from_the_raw_transitions_and_links(
                 .push(l.from_item_id.as_str());
         }
     }
-    let mut done_since = 0;
+    let mut done_since = 0u32;
     for (item, blockers) in &blockers_of {
         let waiting = match state_at(item) {
             Some((FlowState::Waiting, _)) => true,
@@ -1525,6 +1660,32 @@ async fn past_blocker_clusters_match_a_count_from_the_raw_transitions_and_links(
             *expected.entry(t).or_default() += 1;
         }
     }
+    (expected, done_since)
+}
+
+#[tokio::test]
+async fn past_blocker_clusters_match_a_count_from_the_raw_transitions_and_links() {
+    let end = T0 + 270 * D;
+    let g = demo::generate(&DemoOptions {
+        items: 4_000,
+        seed: 9,
+        end,
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::create(&dir.path().join("past.baton"))
+        .await
+        .unwrap();
+    demo::write(&ws, &g).await.unwrap();
+    // A range ending three months before the data does.
+    let filter = FlowFilter {
+        from: Some("2026-06-01".into()),
+        to: Some("2026-08-28".into()),
+        ..FlowFilter::default()
+    };
+    let as_of = baton_core::time::parse_rfc3339("2026-08-29T00:00:00Z").unwrap();
+    assert!(end - as_of > 85 * D);
+
+    let (expected, done_since) = clusters_from_raw(&g, as_of);
     assert!(
         done_since > 3,
         "many blockers open at the range end are done today ({done_since})"

@@ -299,6 +299,17 @@ describe("Flow", () => {
     );
   });
 
+  it("says beside throughput and WIP that a past day can change when the range end moves", async () => {
+    backend();
+    renderFlow();
+    expect(await screen.findByTestId("flow-throughput")).toHaveTextContent(
+      "A past day can change when the range end moves: work reopened later is unfinished again.",
+    );
+    expect(screen.getByTestId("flow-wip")).toHaveTextContent(
+      "A past day can change when the range end moves: work reopened later is in progress again.",
+    );
+  });
+
   it("says the two sides agree, without reasons, when the gap is small", async () => {
     const report = makeFlowReport();
     backend({
