@@ -208,6 +208,17 @@ fn remove_workspace(path: &std::path::Path) {
     }
 }
 
+/// The budget `f` is held to at a size with these budgets: its own where it is one set per size
+/// (or the size is the 200,000-item reference); none where it was set for the 200,000-item
+/// workspace only (Triage, Intents, Governance, Plans, Duplicates) and the workspace is bigger.
+fn applies(budgets: &Budgets, f: &crate::bench_flow::Figure) -> Option<(f64, bool)> {
+    if f.sized || budgets.reference == 200_000 {
+        f.budget
+    } else {
+        None
+    }
+}
+
 /// The figures of `reports` outside their budget, each named with its size.
 fn missed(reports: &[Report]) -> Vec<String> {
     reports
@@ -556,7 +567,7 @@ async fn run_size(args: &BenchArgs, items: u32) -> Result<Report, CoreError> {
         .map_err(|e| CoreError::Invalid(format!("flow benchmark output: {e}")))?;
     let cpus: Vec<Option<f64>> = flow_figures.iter().map(|f| f.cpu_ms).collect();
     for f in flow_figures {
-        push(&f.name, f.value, leak_unit(&f.unit), f.budget);
+        push(&f.name, f.value, leak_unit(&f.unit), applies(&budgets, &f));
     }
     let first = figures.len() - cpus.len();
     for (f, cpu) in figures[first..].iter_mut().zip(cpus) {
@@ -577,13 +588,10 @@ async fn run_size(args: &BenchArgs, items: u32) -> Result<Report, CoreError> {
     let triage_figures: Vec<crate::bench_flow::Figure> = serde_json::from_slice(&child.stdout)
         .map_err(|e| CoreError::Invalid(format!("first-worklist benchmark output: {e}")))?;
     for f in triage_figures {
+        let budget = applies(&budgets, &f);
         figures.push(Figure {
-            budget: f
-                .budget
-                .map(|(b, higher)| format!("{} {b}", if higher { ">=" } else { "<=" })),
-            ok: f
-                .budget
-                .map(|(b, higher)| if higher { f.value >= b } else { f.value <= b }),
+            budget: budget.map(|(b, higher)| format!("{} {b}", if higher { ">=" } else { "<=" })),
+            ok: budget.map(|(b, higher)| if higher { f.value >= b } else { f.value <= b }),
             unit: leak_unit(&f.unit),
             name: f.name,
             value: f.value,
@@ -624,6 +632,25 @@ mod tests {
             (1_000.0, 100.0, 300.0, 600.0)
         );
         assert_eq!(Budgets::for_items(2_000_000).reference, 1_000_000);
+    }
+
+    #[test]
+    fn budgets_set_for_200000_items_only_do_not_hold_a_bigger_workspace() {
+        let figure = |sized: bool| crate::bench_flow::Figure {
+            name: "a figure".into(),
+            value: 5_000.0,
+            unit: "ms".into(),
+            budget: Some((50.0, false)),
+            cpu_ms: None,
+            sized,
+        };
+        let (small, big) = (Budgets::for_items(200_000), Budgets::for_items(1_000_000));
+        // A page budget of this issue's: held at both sizes.
+        assert_eq!(applies(&small, &figure(true)), Some((50.0, false)));
+        assert_eq!(applies(&big, &figure(true)), Some((50.0, false)));
+        // Triage, Intents, Governance, Plans: at the 200,000-item reference only.
+        assert_eq!(applies(&small, &figure(false)), Some((50.0, false)));
+        assert_eq!(applies(&big, &figure(false)), None);
     }
 
     #[test]
