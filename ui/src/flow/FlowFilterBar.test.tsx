@@ -114,3 +114,31 @@ describe("Flow filter bar", () => {
     expect(label).not.toMatch(/Last/);
   });
 });
+
+describe("the cycle rule", () => {
+  it("is chosen by what it means, explained in plain words beside the choice", () => {
+    const onChange = renderBar(makeFilter({ rule: "last_entry" }));
+    const last = screen.getByTestId("flow-filter-rule-last_entry");
+    const first = screen.getByTestId("flow-filter-rule-first_entry");
+    // The choices say what they do, not the rule's name.
+    expect(last).toHaveAccessibleName("Reopened work counts again");
+    expect(first).toHaveAccessibleName("Done once, done for good");
+    expect(last).toBeChecked();
+    expect(screen.getByTestId("flow-filter-rule-summary")).toHaveTextContent(
+      "An item reopened after Done is unfinished work again",
+    );
+    // "Last entry" and "First entry" (the words in the docs and the CSV) are explained where chosen.
+    const hint = screen.getByTestId("flow-filter-rule-hint");
+    expect(hint).toHaveAccessibleDescription(/\("last entry"\): An item finishes at its last entry into Done/);
+    expect(hint).toHaveAccessibleDescription(/\("first entry"\): An item finishes at its first entry into Done/);
+    fireEvent.click(first);
+    expect(onChange).toHaveBeenLastCalledWith({ rule: "first_entry" });
+  });
+
+  it("says what the other rule means once it is chosen", () => {
+    renderBar(makeFilter({ rule: "first_entry" }));
+    expect(screen.getByTestId("flow-filter-rule-summary")).toHaveTextContent(
+      "An item counts as finished the first time it reached Done, even if it was reopened later.",
+    );
+  });
+});
