@@ -129,8 +129,12 @@ describe("the cycle rule", () => {
     );
     // "Last entry" and "First entry" (the words in the docs and the CSV) are explained where chosen.
     const hint = screen.getByTestId("flow-filter-rule-hint");
-    expect(hint).toHaveAccessibleDescription(/\("last entry"\): An item finishes at its last entry into Done/);
-    expect(hint).toHaveAccessibleDescription(/\("first entry"\): An item finishes at its first entry into Done/);
+    expect(hint).toHaveAccessibleDescription(
+      /\("last entry"\): An item finishes at its last entry into Done/,
+    );
+    expect(hint).toHaveAccessibleDescription(
+      /\("first entry"\): An item finishes at its first entry into Done/,
+    );
     fireEvent.click(first);
     expect(onChange).toHaveBeenLastCalledWith({ rule: "first_entry" });
   });
