@@ -1,4 +1,5 @@
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { FlowFilter, IntentInfo } from "../lib/ipc";
 import { clearMocks, makeFilter, makeSummary, mockBackend } from "../lib/ipc/testing";
@@ -144,5 +145,26 @@ describe("the cycle rule", () => {
     expect(screen.getByTestId("flow-filter-rule-summary")).toHaveTextContent(
       "An item counts as finished the first time it reached Done, even if it was reopened later.",
     );
+  });
+});
+
+describe("the date range picker", () => {
+  it("moves between its ready-made ranges with the arrow keys and picks one with Enter", async () => {
+    const user = userEvent.setup();
+    const onChange = renderBar(makeFilter());
+    await user.click(screen.getByTestId("flow-filter-range"));
+    const first = await screen.findByTestId("flow-filter-preset-30");
+    first.focus();
+    await user.keyboard("{ArrowRight}");
+    expect(screen.getByTestId("flow-filter-preset-90")).toHaveFocus();
+    await user.keyboard("{ArrowDown}{ArrowDown}{ArrowDown}");
+    expect(screen.getByTestId("flow-filter-preset-default")).toHaveFocus();
+    // It wraps at the ends.
+    await user.keyboard("{ArrowRight}");
+    expect(first).toHaveFocus();
+    await user.keyboard("{ArrowLeft}{ArrowLeft}");
+    expect(screen.getByTestId("flow-filter-preset-365")).toHaveFocus();
+    await user.keyboard("{Enter}");
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ lastDays: 365 }));
   });
 });
