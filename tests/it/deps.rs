@@ -1025,3 +1025,69 @@ async fn kept_dependency_answers_equal_fresh_ones_through_changes() {
     assert_kept_answers_equal_fresh(&ws, later + 60_000).await;
     ws.close().await;
 }
+
+/// The critical path to an intent counts the intent's own items (its descendants' included) and
+/// how many are still open exactly as the Work items list filtered to that intent does: an
+/// initiative whose items are all open never says that only the few on the path are.
+#[tokio::test]
+async fn critical_path_to_an_intent_counts_all_its_open_items() {
+    use baton_core::query::{self, ItemsQuery};
+    let dir = tempfile::tempdir().unwrap();
+    let end = T0 + 120 * D;
+    let ws = demo::build(
+        &dir.path().join("demo.baton"),
+        &demo::DemoOptions {
+            items: 3_000,
+            seed: demo::DEFAULT_SEED,
+            end,
+        },
+    )
+    .await
+    .unwrap();
+    let now = end + D;
+    let intents: Vec<String> = ws
+        .index()
+        .await
+        .unwrap()
+        .intents
+        .iter()
+        .map(|n| n.id.clone())
+        .collect();
+    let mut more_open_than_steps = 0;
+    for id in intents {
+        let listed = |states: Vec<FlowState>| {
+            let (ws, id) = (&ws, id.clone());
+            async move {
+                query::items_list(
+                    ws,
+                    &ItemsQuery {
+                        intents: vec![id],
+                        states,
+                        ..ItemsQuery::default()
+                    },
+                )
+                .await
+                .unwrap()
+                .total
+            }
+        };
+        let all = listed(Vec::new()).await;
+        let open = listed(vec![FlowState::New, FlowState::Waiting, FlowState::Active]).await;
+        let path = deps::deps_critical_path(&ws, &Target::Intent { id: id.clone() }, now)
+            .await
+            .unwrap();
+        assert_eq!(path.target_items as u64, all as u64, "{id}: its items");
+        assert_eq!(
+            path.open_target_items as u64, open as u64,
+            "{id}: its items still open"
+        );
+        assert_eq!(path.done, open == 0, "{id}: done only when none is open");
+        if path.open_target_items as usize > path.steps.len() {
+            more_open_than_steps += 1;
+        }
+    }
+    assert!(
+        more_open_than_steps > 0,
+        "some intent has more open items than steps on its path (the case the count got wrong)"
+    );
+}

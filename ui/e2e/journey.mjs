@@ -308,6 +308,7 @@ async function walk(page, base) {
     if (viewport && tall > viewport.height) await page.setViewportSize(viewport);
   };
   const dataValue = async (id) => Number(await page.locator(T(id)).getAttribute("data-value"));
+  const layout = (where) => layoutCheck(page, where);
   /** Rust's recorded answer after the writes the page has made so far (a workflow mapping). */
   const rustNow = async (cmd, args) =>
     rust(
@@ -403,6 +404,37 @@ async function walk(page, base) {
   await page.keyboard.press("Escape");
   await definition.waitFor({ state: "detached" });
   check(true, "Escape closes the definition");
+  await attempt("the focus ring", async () => {
+    // Tab through the first controls of the page: each one Tab reaches shows where the focus is.
+    await page.locator(T("nav-overview")).focus();
+    const unmarked = [];
+    let reached = 0;
+    for (let n = 0; n < 40; n++) {
+      await page.keyboard.press("Tab");
+      const seen = await page.evaluate(() => {
+        const el = document.activeElement;
+        if (!el || el === document.body) return null;
+        const s = getComputedStyle(el);
+        const ring =
+          (s.outlineStyle !== "none" && Number.parseFloat(s.outlineWidth) >= 1) || s.boxShadow !== "none";
+        return {
+          ring,
+          name:
+            el.getAttribute("data-testid") ?? el.getAttribute("aria-label") ?? el.textContent?.slice(0, 40),
+        };
+      });
+      if (!seen) continue;
+      reached++;
+      if (!seen.ring) unmarked.push(seen.name);
+    }
+    check(
+      reached >= 30 && unmarked.length === 0,
+      `Tab reaches ${reached} controls on the Overview, each with a visible focus ring`,
+      unmarked.slice(0, 5).join("; "),
+    );
+    await page.locator(".content").evaluate((el) => el.scrollTo(0, 0));
+  });
+  await layout("Overview");
   await shot("02-overview-light", true);
 
   step("Work items");
@@ -587,6 +619,7 @@ async function walk(page, base) {
     );
     check(true, `“${await page.locator(T("detail-open-browser")).textContent()}” asks Rust to open the item`);
   });
+  await layout("Work items with an item open");
   await shot("04-items-detail-light");
   const target = detail.links[0];
   await linkButtons.first().click();
@@ -758,6 +791,7 @@ async function walk(page, base) {
     .locator(`${T("chart-by-team-chart")} svg`)
     .first()
     .waitFor();
+  await layout("Overview (dark)");
   await shot("08-overview-dark", true);
   await page.locator(T("nav-items")).click();
   await page.locator(T("items-row")).first().click();
@@ -769,6 +803,7 @@ async function walk(page, base) {
     .locator(`${T("flow-cfd-chart")} svg`)
     .first()
     .waitFor();
+  await layout("Flow (dark)");
   await shot("09a-flow-dark", true);
   await page.locator(T("nav-bottlenecks")).click();
   await page
@@ -794,6 +829,56 @@ async function walk(page, base) {
 const card = (id) => `${T("source-card")}[data-id="${id}"]`;
 
 /** Steps the mock's sync of `id` by `n` progress events. */
+/**
+ * Tables that fit and words that stay whole, on what the page shows now: no table wider than the
+ * box that holds it (a box that hides or scrolls its overflow), and no word of a table cell split
+ * across two lines (a title broken mid-word; a break after a hyphen is a line's end).
+ */
+async function layoutCheck(page, where) {
+  const found = await page.evaluate(() => {
+    const shown = (el) => {
+      const r = el.getBoundingClientRect();
+      return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== "hidden";
+    };
+    const name = (el) =>
+      el.closest("[data-testid]")?.getAttribute("data-testid") ?? el.className ?? el.tagName;
+    const tables = [...document.querySelectorAll("table")].filter(shown);
+    const clipped = [];
+    for (const table of tables) {
+      let box = table.parentElement;
+      while (box && box !== document.body && getComputedStyle(box).overflowX === "visible")
+        box = box.parentElement;
+      if (!box || box === document.body || box.classList.contains("content")) continue;
+      if (box.scrollWidth > box.clientWidth + 1)
+        clipped.push(`${name(table)} (${box.scrollWidth} px in ${box.clientWidth} px)`);
+    }
+    const broken = [];
+    for (const cell of tables.flatMap((t) => [...t.querySelectorAll("td")])) {
+      const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        for (const m of n.textContent.matchAll(/[^\s-]{3,}/g)) {
+          const range = document.createRange();
+          range.setStart(n, m.index);
+          range.setEnd(n, m.index + m[0].length);
+          const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+          if (tops.size > 1) broken.push(`“${m[0]}” in ${name(cell)}`);
+        }
+      }
+    }
+    return { tables: tables.length, clipped, broken };
+  });
+  check(
+    found.clipped.length === 0,
+    `${where}: none of its ${found.tables} tables is cut by its box`,
+    found.clipped.slice(0, 5).join("; "),
+  );
+  check(
+    found.broken.length === 0,
+    `${where}: no word in a table is broken across lines`,
+    found.broken.slice(0, 5).join("; "),
+  );
+}
+
 async function syncSteps(page, id, n) {
   for (let i = 0; i < n; i++) await page.evaluate((sid) => globalThis.__batonMock.syncStep(sid), id);
 }
@@ -1119,6 +1204,7 @@ async function tallestBar(page, chartId, fill) {
 }
 
 async function flowSteps(page, calls, shot, rustNow) {
+  const layout = (where) => layoutCheck(page, where);
   const lastCall = async (cmd) => {
     const list = (await calls()).filter((c) => c.cmd === cmd);
     return list[list.length - 1]?.args;
@@ -1250,6 +1336,7 @@ async function flowSteps(page, calls, shot, rustNow) {
       const title = (await page.locator(T("flow-items-title")).textContent()) ?? "";
       check(title.startsWith("Finished on"), `the panel says what it lists: "${title}"`);
     });
+    await layout("Flow with a drill-down open");
     await shot("06a-flow-items-light");
     const firstTitle =
       (await page
@@ -1457,6 +1544,7 @@ async function flowSteps(page, calls, shot, rustNow) {
     });
     await page.keyboard.press("Escape");
   }
+  await layout("Bottlenecks");
   await shot("06b-bottlenecks-light", true);
 
   step("Settings → Workflow");

@@ -1,7 +1,7 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it } from "vitest";
-import { clearMocks, makePage, makeRow, makeSummary, mockBackend } from "../lib/ipc/testing";
+import { clearMocks, makePage, makeRow, makeSource, makeSummary, mockBackend } from "../lib/ipc/testing";
 import { App, createQueryClient } from "./App";
 
 afterEach(() => {
@@ -12,7 +12,7 @@ afterEach(() => {
 const workspace = { path: "/home/lead/acme.baton", name: "acme", isDemo: false, readOnly: false };
 const settings = { theme: "system", recent: [], dataDir: "/tmp/baton", version: "0.1.0" };
 
-function backend() {
+function backend(over: Parameters<typeof mockBackend>[0] = {}) {
   return mockBackend({
     app_startup: () => ({ workspace, openError: null, settingsNotice: null }),
     workspace_current: () => workspace,
@@ -38,6 +38,7 @@ function backend() {
         ? makePage([makeRow({ id: "i7", key: "PAY-7", title: "Refund twice" })], 1)
         : makePage([], 0);
     },
+    ...over,
   });
 }
 
@@ -82,6 +83,36 @@ describe("Command palette", () => {
     await waitFor(() => expect(intent).toHaveAttribute("data-selected", "true"));
     await user.keyboard("{Enter}");
     await waitFor(() => expect(window.location.hash).toBe("#/items?intent=g-rev"));
+  }, 30_000);
+
+  it("runs an action from the keyboard alone: a source's sync, then the dark theme", async () => {
+    const calls = backend({
+      sources_list: () => [makeSource({ id: "s1", name: "Acme GitHub" })],
+      sources_sync_now: () => null,
+      settings_set_theme: () => null,
+    });
+    const user = userEvent.setup();
+    render(<App client={createQueryClient()} />);
+    await screen.findByTestId("workspace-name");
+
+    await user.keyboard("{Control>}k{/Control}");
+    await user.keyboard("sync acme");
+    const sync = await screen.findByTestId("palette-sync");
+    expect(sync).toHaveTextContent("Sync “Acme GitHub” now");
+    await waitFor(() => expect(sync).toHaveAttribute("data-selected", "true"));
+    await user.keyboard("{Enter}");
+    await waitFor(() => expect(calls.filter((c) => c.cmd === "sources_sync_now")).toHaveLength(1));
+    expect(calls.find((c) => c.cmd === "sources_sync_now")?.args).toMatchObject({ id: "s1" });
+    expect(screen.queryByTestId("palette")).toBeNull();
+
+    await user.keyboard("{Control>}k{/Control}");
+    await user.keyboard("dark theme");
+    const dark = await screen.findByTestId("palette-theme-dark");
+    await waitFor(() => expect(dark).toHaveAttribute("data-selected", "true"));
+    await user.keyboard("{Enter}");
+    await waitFor(() =>
+      expect(calls.find((c) => c.cmd === "settings_set_theme")?.args).toMatchObject({ theme: "dark" }),
+    );
   }, 30_000);
 
   it("opens from the header button and closes on Escape, giving focus back", async () => {

@@ -1,4 +1,5 @@
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { FlowFilter, IntentInfo } from "../lib/ipc";
 import { clearMocks, makeFilter, makeSummary, mockBackend } from "../lib/ipc/testing";
@@ -112,5 +113,58 @@ describe("Flow filter bar", () => {
     const label = screen.getByTestId("flow-filter-range").textContent ?? "";
     expect(label).toMatch(/2026.*–.*2026/);
     expect(label).not.toMatch(/Last/);
+  });
+});
+
+describe("the cycle rule", () => {
+  it("is chosen by what it means, explained in plain words beside the choice", () => {
+    const onChange = renderBar(makeFilter({ rule: "last_entry" }));
+    const last = screen.getByTestId("flow-filter-rule-last_entry");
+    const first = screen.getByTestId("flow-filter-rule-first_entry");
+    // The choices say what they do, not the rule's name.
+    expect(last).toHaveAccessibleName("Reopened work counts again");
+    expect(first).toHaveAccessibleName("Done once, done for good");
+    expect(last).toBeChecked();
+    expect(screen.getByTestId("flow-filter-rule-summary")).toHaveTextContent(
+      "An item reopened after Done is unfinished work again",
+    );
+    // "Last entry" and "First entry" (the words in the docs and the CSV) are explained where chosen.
+    const hint = screen.getByTestId("flow-filter-rule-hint");
+    expect(hint).toHaveAccessibleDescription(
+      /\("last entry"\): An item finishes at its last entry into Done/,
+    );
+    expect(hint).toHaveAccessibleDescription(
+      /\("first entry"\): An item finishes at its first entry into Done/,
+    );
+    fireEvent.click(first);
+    expect(onChange).toHaveBeenLastCalledWith({ rule: "first_entry" });
+  });
+
+  it("says what the other rule means once it is chosen", () => {
+    renderBar(makeFilter({ rule: "first_entry" }));
+    expect(screen.getByTestId("flow-filter-rule-summary")).toHaveTextContent(
+      "An item counts as finished the first time it reached Done, even if it was reopened later.",
+    );
+  });
+});
+
+describe("the date range picker", () => {
+  it("moves between its ready-made ranges with the arrow keys and picks one with Enter", async () => {
+    const user = userEvent.setup();
+    const onChange = renderBar(makeFilter());
+    await user.click(screen.getByTestId("flow-filter-range"));
+    const first = await screen.findByTestId("flow-filter-preset-30");
+    first.focus();
+    await user.keyboard("{ArrowRight}");
+    expect(screen.getByTestId("flow-filter-preset-90")).toHaveFocus();
+    await user.keyboard("{ArrowDown}{ArrowDown}{ArrowDown}");
+    expect(screen.getByTestId("flow-filter-preset-default")).toHaveFocus();
+    // It wraps at the ends.
+    await user.keyboard("{ArrowRight}");
+    expect(first).toHaveFocus();
+    await user.keyboard("{ArrowLeft}{ArrowLeft}");
+    expect(screen.getByTestId("flow-filter-preset-365")).toHaveFocus();
+    await user.keyboard("{Enter}");
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ lastDays: 365 }));
   });
 });

@@ -1,7 +1,7 @@
 //! The filter bar of the Flow and Bottlenecks pages: date range, teams, sources, kinds,
 //! provenance, intents, cycle rule, and the time zone days are counted in.
 
-import { type FormEvent, useState } from "react";
+import { type FormEvent, type KeyboardEvent, useState } from "react";
 import type { CycleRule, FlowFilter, RangeInfo, WorkspaceSummary } from "../lib/ipc";
 import { formatDay, formatUtcOffset } from "../shared/format";
 import { Hint } from "../shared/Hint";
@@ -100,6 +100,19 @@ function CustomRange({
   );
 }
 
+/**
+ * ← → ↑ ↓ move between the range's ready-made choices (the presets and the default), wrapping at
+ * the ends, as in the other filter pickers; the date fields keep their own arrow keys.
+ */
+function moveBetweenChoices(event: KeyboardEvent<HTMLDivElement>) {
+  const step = { ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1 }[event.key];
+  const choices = [...event.currentTarget.querySelectorAll<HTMLButtonElement>("[data-range-choice]")];
+  const at = choices.indexOf(event.target as HTMLButtonElement);
+  if (step === undefined || at < 0) return;
+  event.preventDefault();
+  choices[(at + step + choices.length) % choices.length]?.focus();
+}
+
 function DateRangePicker({
   filter,
   range,
@@ -129,7 +142,8 @@ function DateRangePicker({
       }
     >
       {(close) => (
-        <div className="range-picker">
+        // biome-ignore lint/a11y/noStaticElementInteractions: the arrow keys move between its buttons
+        <div className="range-picker" onKeyDown={moveBetweenChoices}>
           <fieldset className="range-presets">
             <legend className="visually-hidden">The last days up to today (moves with the calendar)</legend>
             {RANGE_PRESETS.map((days) => (
@@ -141,6 +155,7 @@ function DateRangePicker({
                 }
                 aria-pressed={preset === days}
                 data-testid={`flow-filter-preset-${days}`}
+                data-range-choice
                 title={`The last ${days} days up to today; the range moves forward each day`}
                 onClick={() => {
                   onChange(presetRange(days));
@@ -155,6 +170,8 @@ function DateRangePicker({
             type="button"
             className={isDefault ? "btn btn-small range-default active" : "btn btn-small range-default"}
             aria-pressed={isDefault}
+            data-range-choice
+            data-testid="flow-filter-preset-default"
             onClick={() => {
               onChange(DEFAULT_RANGE);
               close();

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { tooltipBase, valueAxisBase } from "./chartStyle";
 import { chartPalette } from "./theme";
@@ -24,5 +26,27 @@ describe("tooltips", () => {
     const z = Number(/z-index:\s*(\d+)/.exec(tip.extraCssText)?.[1]);
     // The sticky filter bar is at 15, the side panels at 20 (styles.css).
     expect(z).toBeLessThan(15);
+  });
+});
+
+/** The z-index of the rule that starts with `selector {` in styles.css. */
+function zIndexOf(selector: string): number {
+  const css = readFileSync(join(import.meta.dirname, "../styles.css"), "utf8");
+  const start = css.indexOf(`\n${selector} {`);
+  const rule = css.slice(start, css.indexOf("}", start));
+  const z = /z-index:\s*(\d+)/.exec(rule)?.[1];
+  if (start < 0 || z === undefined) throw new Error(`no z-index for ${selector} in styles.css`);
+  return Number(z);
+}
+
+describe("tooltips of the charts drawn as SVG", () => {
+  it("stay under the filter bar, the drawers and the popovers (styles.css)", () => {
+    const tip = zIndexOf(".chart-tip");
+    expect(tip).toBeLessThan(zIndexOf(".flow-filter-bar"));
+    expect(tip).toBeLessThan(zIndexOf(".side-panel"));
+    expect(tip).toBeLessThan(zIndexOf(".popover"));
+    // ECharts' tooltips sit at the same level.
+    const echarts = Number(/z-index:\s*(\d+)/.exec(tooltipBase(chartPalette("light")).extraCssText)?.[1]);
+    expect(echarts).toBeLessThan(zIndexOf(".flow-filter-bar"));
   });
 });

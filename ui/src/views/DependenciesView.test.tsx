@@ -31,7 +31,11 @@ vi.mock("../shared/EChart", async (importOriginal) => {
 
 // Cytoscape needs a real canvas: a stand-in records what would be drawn and lets a test "click".
 const drawn = vi.hoisted(() => ({
-  canvases: [] as { draws: { nodes: { id: string; critical: boolean }[] }[]; open: (id: string) => void }[],
+  canvases: [] as {
+    draws: { nodes: { id: string; critical: boolean }[] }[];
+    open: (id: string) => void;
+    wheel: boolean[];
+  }[],
 }));
 vi.mock("../deps/graphCanvas", () => {
   class GraphCanvas {
@@ -48,7 +52,10 @@ vi.mock("../deps/graphCanvas", () => {
     setColors() {}
     fit() {}
     zoomBy() {}
-    setWheelZoom() {}
+    wheel: boolean[] = [];
+    setWheelZoom(on: boolean) {
+      this.wheel.push(on);
+    }
     resize() {}
     destroy() {}
     png() {
@@ -421,6 +428,24 @@ describe("Dependencies", () => {
     );
     drawn.canvases[0]?.open("q1");
     expect(await screen.findByTestId("detail-title")).toHaveTextContent("Detail of q1");
+  });
+
+  it("leaves the mouse wheel to the page until the graph has the focus", async () => {
+    backend();
+    renderPage();
+    const canvas = await screen.findByTestId("deps-graph-canvas");
+    await waitFor(() => expect(canvas).toHaveAttribute("data-state", "ready"));
+    const graph = drawn.canvases[0];
+    // Nothing hands the wheel to the graph before it is chosen.
+    expect(graph?.wheel.includes(true)).toBe(false);
+    fireEvent.pointerDown(canvas);
+    expect(canvas).toHaveFocus();
+    expect(graph?.wheel.at(-1)).toBe(true);
+    fireEvent.blur(canvas);
+    expect(graph?.wheel.at(-1)).toBe(false);
+    // Tab reaches it too.
+    fireEvent.focus(canvas);
+    expect(graph?.wheel.at(-1)).toBe(true);
   });
 
   it("shows a graph too big to read by team, never as a field of dots, and expands a team on demand", async () => {

@@ -29,6 +29,38 @@ describe("Overview", () => {
     expect(window.location.hash).toBe("#/triage?reason=new_untriaged");
   });
 
+  it("puts Triage first, then where work is stuck, and the inventory after them", async () => {
+    mockBackend({
+      workspace_summary: () => makeSummary(),
+      triage_list: () => ({ total: 5, rows: [], byReason: [{ reason: "new_untriaged", count: 5 }] }),
+      overview_attention: () => ({
+        asOf: "2026-05-28T12:00:00Z",
+        waiting: 4,
+        overExpectation: 1,
+        byReason: [{ stage: "review", items: 4, overExpectation: 1 }],
+        oldestWaiting: [],
+        blockedByOtherTeams: 2,
+        aiAwaitingReview: 1,
+        handoffsNotArrived: 0,
+        inProgress: 5000,
+        notStarted: 0,
+        startedBackInNew: 0,
+        flowWip: 5000,
+      }),
+    });
+    renderWithClient(<OverviewView />);
+    const order = [
+      await screen.findByTestId("overview-triage"),
+      await screen.findByTestId("attention-over-expectation"),
+      screen.getByTestId("kpi-items"),
+      screen.getByTestId("chart-by-team"),
+    ];
+    for (let i = 1; i < order.length; i++) {
+      const [before, after] = [order[i - 1] as HTMLElement, order[i] as HTMLElement];
+      expect(before.compareDocumentPosition(after) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    }
+  });
+
   it("shows the KPI tiles with raw values and formatted numbers", async () => {
     mockBackend({ workspace_summary: () => makeSummary() });
     renderWithClient(<OverviewView />);
