@@ -817,6 +817,7 @@ async function walk(page, base) {
     .locator(`${T("deps-team-map-chart")} svg`)
     .first()
     .waitFor();
+  await layout("Dependencies (dark)");
   await shot("09c-dependencies-dark", true);
   await sourcesDark(page, shot);
 

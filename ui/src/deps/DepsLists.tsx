@@ -345,7 +345,14 @@ export function HandoffTable({ report, actions }: { report: DepsReport; actions:
   return (
     <>
       <div className="dep-table-scroll">
-        <table className="data-table dep-table" data-testid="handoffs-table">
+        <table className="data-table dep-table dep-handoffs" data-testid="handoffs-table">
+          <colgroup>
+            <col />
+            <col className="dep-col-date" />
+            <col />
+            <col className="dep-col-days" />
+            <col className="dep-col-actions" />
+          </colgroup>
           <thead>
             <tr>
               <th scope="col">Delivered</th>

@@ -29,13 +29,13 @@ describe("tooltips", () => {
   });
 });
 
-/** The z-index of the rule that starts with `selector {` in styles.css. */
-function zIndexOf(selector: string): number {
-  const css = readFileSync(join(import.meta.dirname, "../styles.css"), "utf8");
+/** The z-index of the rule that starts with `selector {` in styles.css (or another sheet). */
+function zIndexOf(selector: string, sheet = "../styles.css"): number {
+  const css = readFileSync(join(import.meta.dirname, sheet), "utf8");
   const start = css.indexOf(`\n${selector} {`);
   const rule = css.slice(start, css.indexOf("}", start));
   const z = /z-index:\s*(\d+)/.exec(rule)?.[1];
-  if (start < 0 || z === undefined) throw new Error(`no z-index for ${selector} in styles.css`);
+  if (start < 0 || z === undefined) throw new Error(`no z-index for ${selector} in ${sheet}`);
   return Number(z);
 }
 
@@ -45,6 +45,11 @@ describe("tooltips of the charts drawn as SVG", () => {
     expect(tip).toBeLessThan(zIndexOf(".flow-filter-bar"));
     expect(tip).toBeLessThan(zIndexOf(".side-panel"));
     expect(tip).toBeLessThan(zIndexOf(".popover"));
+    // The item graph's tooltip (deps.css) too.
+    const graphTip = zIndexOf(".graph-tip", "../deps/deps.css");
+    expect(graphTip).toBeLessThan(zIndexOf(".flow-filter-bar"));
+    expect(graphTip).toBeLessThan(zIndexOf(".side-panel"));
+    expect(graphTip).toBeLessThan(zIndexOf(".popover"));
     // ECharts' tooltips sit at the same level.
     const echarts = Number(/z-index:\s*(\d+)/.exec(tooltipBase(chartPalette("light")).extraCssText)?.[1]);
     expect(echarts).toBeLessThan(zIndexOf(".flow-filter-bar"));
