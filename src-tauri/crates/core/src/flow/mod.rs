@@ -475,7 +475,7 @@ pub fn compute_bottlenecks(ix: &WorkIndex, mapping: &Mapping, scope: &Scope) -> 
     let n = scope.days;
 
     let slots = ix.teams.len() + 1;
-    let by_team = stage_times_by_team(ix, &pass.stage_examples, slots);
+    let mut by_team = stage_times_by_team(ix, &pass.stage_examples, slots);
     let mut matrix = Vec::new();
     for slot in 0..slots {
         if pass.stage_total[slot].iter().all(|ms| *ms == 0) {
@@ -485,7 +485,7 @@ pub fn compute_bottlenecks(ix: &WorkIndex, mapping: &Mapping, scope: &Scope) -> 
             .iter()
             .enumerate()
             .map(|(k, stage)| {
-                let (values, ends) = &by_team[k];
+                let (values, ends) = &mut by_team[k];
                 let values = &mut values[ends[slot]..ends[slot + 1]];
                 StageCell {
                     stage: *stage,
