@@ -2212,6 +2212,7 @@ async fn picked_lists_equal_those_of_sorting_every_list() {
         },
     ];
     let mut reopened = 0;
+    let mut medians = 0;
     for filter in &filters {
         let scope = flow::Scope::resolve(&ix, filter, end).unwrap();
         let report = flow::compute_flow(&ix, &mapping, &scope);
@@ -2325,6 +2326,41 @@ async fn picked_lists_equal_those_of_sorting_every_list() {
         // Bottlenecks: each waiting stage's examples from all its items sorted, longest first.
         let bottlenecks = flow::compute_bottlenecks(&ix, &mapping, &scope);
         let mut pass = engine::run(&ix, &mapping, &scope, Page::Bottlenecks);
+        // Each team's time in each stage: the days there of its items, sorted in full, the
+        // median at its nearest rank (the page groups them from the examples by counting).
+        let no_team = ix.teams.len();
+        for row in &bottlenecks.matrix {
+            let slot = ix
+                .teams
+                .iter()
+                .position(|t| t.id == row.team_id)
+                .unwrap_or(no_team);
+            for cell in &row.cells {
+                let mut values: Vec<f64> = pass.stage_examples[cell.stage.index()]
+                    .iter()
+                    .filter(|(i, _, _)| {
+                        let team = ix.items[*i as usize].team;
+                        let of = if team == baton_core::graph::index::NONE {
+                            no_team
+                        } else {
+                            team as usize
+                        };
+                        of == slot
+                    })
+                    .map(|(_, _, ms)| *ms as f64 / 86_400_000.0)
+                    .collect();
+                values.sort_by(f64::total_cmp);
+                assert_eq!(cell.items as usize, values.len(), "{:?}", cell.stage);
+                assert_eq!(
+                    cell.median_days,
+                    percentile::nearest_rank(&values, 50.0),
+                    "{} {:?}",
+                    row.team_name,
+                    cell.stage
+                );
+                medians += usize::from(cell.median_days.is_some());
+            }
+        }
         for w in &bottlenecks.wait_reasons {
             let all = &mut pass.stage_examples[w.stage.index()];
             all.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -2351,4 +2387,5 @@ async fn picked_lists_equal_those_of_sorting_every_list() {
         }
     }
     assert!(reopened > 0, "the generated work holds reopened items");
+    assert!(medians > 0, "some team spent time in some stage");
 }

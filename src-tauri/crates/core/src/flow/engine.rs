@@ -79,11 +79,11 @@ pub struct Pass {
     /// Items waiting at `as_of` (started or not): (item, since when).
     pub waiting_now: Vec<(u32, i64)>,
     pub efficiency: Vec<(i64, i64)>,
-    /// Per team slot (teams, then "no team"), per stage: Σ ms and per-item ms.
+    /// Per team slot (teams, then "no team"), per stage: Σ ms.
     pub stage_total: Vec<[i64; STAGES]>,
-    pub stage_items: Vec<Vec<Vec<f64>>>,
     /// Per stage: (item, whole ms, ms inside the range) of every item that spent time there in
-    /// the range, for the longest-waiting examples.
+    /// the range, in item order: the longest-waiting examples, and each team's per-item times
+    /// (the item's team slot, the ms inside the range), read from here rather than kept twice.
     pub stage_examples: Vec<Vec<(u32, i64, i64)>>,
     /// Little's law terms, in ms of WIP time: the part of the cycles of items finished in the
     /// range that lies before it (and how many such items), and the WIP time inside the range of
@@ -168,7 +168,7 @@ pub fn run_in_parts(
     let n = ix.items.len();
     let parts = parts.clamp(1, n.max(1));
     if parts == 1 {
-        return run_part(ix, mapping, scope, page, 0..n);
+        return run_part(ix, mapping, scope, page, 0..n, n);
     }
     let size = n.div_ceil(parts);
     let range = |p: usize| (p * size).min(n)..((p + 1) * size).min(n);
@@ -176,21 +176,25 @@ pub fn run_in_parts(
         let others: Vec<_> = (1..parts)
             .map(|p| {
                 let part = range(p);
+                let room = part.len();
                 std::thread::Builder::new()
                     .name("baton-flow".into())
-                    .spawn_scoped(threads, move || run_part(ix, mapping, scope, page, part))
+                    .spawn_scoped(threads, move || {
+                        run_part(ix, mapping, scope, page, part, room)
+                    })
                     // No thread to be had: this part waits for the calling thread.
                     .map_err(|_| p)
             })
             .collect();
-        let mut pass = run_part(ix, mapping, scope, page, range(0));
+        // The first part's lists have room for every part's: the others are appended in place.
+        let mut pass = run_part(ix, mapping, scope, page, range(0), n);
         for other in others {
             let part = match other {
                 Ok(handle) => match handle.join() {
                     Ok(part) => part,
                     Err(panic) => std::panic::resume_unwind(panic),
                 },
-                Err(p) => run_part(ix, mapping, scope, page, range(p)),
+                Err(p) => run_part(ix, mapping, scope, page, range(p), range(p).len()),
             };
             pass.absorb(part);
         }
@@ -232,11 +236,6 @@ impl Pass {
         for (into, from) in self.stage_total.iter_mut().zip(&next.stage_total) {
             add(into, from);
         }
-        for (into, from) in self.stage_items.iter_mut().zip(next.stage_items) {
-            for (values, more) in into.iter_mut().zip(from) {
-                values.extend(more);
-            }
-        }
         for (into, from) in self.stage_examples.iter_mut().zip(next.stage_examples) {
             into.extend(from);
         }
@@ -255,24 +254,34 @@ impl Pass {
     }
 }
 
-/// The pass over the items at positions `part`.
+/// The pass over the items at positions `part`. The page's per-item lists (each holds an item
+/// at most once) are made with room for `room` items from the start, so they never grow by
+/// copying into a larger buffer: room never written is address space only, not memory.
 fn run_part(
     ix: &WorkIndex,
     mapping: &Mapping,
     scope: &Scope,
     page: Page,
     part: std::ops::Range<usize>,
+    room: usize,
 ) -> Pass {
     let days = scope.days;
     let slots = ix.teams.len() + 1;
+    let room_for = |wanted: Page| if page == wanted { room } else { 0 };
+    let (flow_room, bottlenecks_room) = (room_for(Page::Flow), room_for(Page::Bottlenecks));
     let mut pass = Pass {
         cfd: vec![vec![0; days + 1]; STATES],
         wip: vec![0; days + 1],
         queues: vec![vec![0; days + 1]; STAGES],
         throughput: vec![0; days],
+        finished: Vec::with_capacity(flow_room),
+        in_progress: Vec::with_capacity(flow_room),
+        efficiency: Vec::with_capacity(flow_room),
+        waiting_now: Vec::with_capacity(bottlenecks_room),
         stage_total: vec![[0; STAGES]; slots],
-        stage_items: vec![vec![Vec::new(); STAGES]; slots],
-        stage_examples: vec![Vec::new(); STAGES],
+        stage_examples: (0..STAGES)
+            .map(|_| Vec::with_capacity(bottlenecks_room))
+            .collect(),
         ..Pass::default()
     };
     let mut unmapped_at: HashMap<u32, usize> = HashMap::new();
@@ -617,7 +626,6 @@ fn add_to_bottlenecks(
     for (k, ms) in per_stage.iter().enumerate() {
         if *ms > 0 {
             pass.stage_total[slot][k] += ms;
-            pass.stage_items[slot][k].push(days(*ms));
             pass.stage_examples[k].push((i as u32, whole[k], *ms));
         }
     }

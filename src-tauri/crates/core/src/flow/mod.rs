@@ -435,12 +435,47 @@ fn flow_from_pass(
     }
 }
 
+/// Per stage, the days inside the range of every item that spent time there, grouped by the
+/// item's team slot: one list per stage and, per slot, where its values end (`ends[slot]..
+/// ends[slot + 1]`), each slot's values in item order. Read from the pass's examples (one entry
+/// per item and stage with time in the range), counted first so each list is made once at its
+/// size.
+#[doc(hidden)]
+pub fn stage_times_by_team(
+    ix: &WorkIndex,
+    examples: &[Vec<(u32, i64, i64)>],
+    slots: usize,
+) -> Vec<(Vec<f64>, Vec<usize>)> {
+    let slot_of = |i: u32| crate::deps::graph::slot(ix, ix.items[i as usize].team);
+    examples
+        .iter()
+        .map(|list| {
+            let mut ends = vec![0usize; slots + 1];
+            for (i, _, _) in list {
+                ends[slot_of(*i) + 1] += 1;
+            }
+            for s in 0..slots {
+                ends[s + 1] += ends[s];
+            }
+            let mut next = ends.clone();
+            let mut values = vec![0.0; list.len()];
+            for (i, _, ms) in list {
+                let s = slot_of(*i);
+                values[next[s]] = days(*ms);
+                next[s] += 1;
+            }
+            (values, ends)
+        })
+        .collect()
+}
+
 /// The Bottlenecks page from an index, a mapping and a scope (no I/O; titles left empty).
 pub fn compute_bottlenecks(ix: &WorkIndex, mapping: &Mapping, scope: &Scope) -> BottleneckReport {
     let mut pass = engine::run(ix, mapping, scope, engine::Page::Bottlenecks);
     let n = scope.days;
 
     let slots = ix.teams.len() + 1;
+    let mut by_team = stage_times_by_team(ix, &pass.stage_examples, slots);
     let mut matrix = Vec::new();
     for slot in 0..slots {
         if pass.stage_total[slot].iter().all(|ms| *ms == 0) {
@@ -450,7 +485,8 @@ pub fn compute_bottlenecks(ix: &WorkIndex, mapping: &Mapping, scope: &Scope) -> 
             .iter()
             .enumerate()
             .map(|(k, stage)| {
-                let values = &mut pass.stage_items[slot][k];
+                let (values, ends) = &mut by_team[k];
+                let values = &mut values[ends[slot]..ends[slot + 1]];
                 StageCell {
                     stage: *stage,
                     total_days: days(pass.stage_total[slot][k]),

@@ -657,7 +657,9 @@ fn unaligned(
     let mut team_tp = vec![0u32; slots];
     let mut un_wip = vec![0u32; slots];
     let mut un_tp = vec![0u32; slots];
-    let mut rows: HashMap<(usize, u32), UnalignedRow> = HashMap::new();
+    // A row per (team slot, source), by position (no hashing per item).
+    let sources = ix.sources.len();
+    let mut rows: Vec<Option<UnalignedRow>> = (0..slots * sources).map(|_| None).collect();
     let mut report = UnalignedReport {
         wip: 0,
         throughput: 0,
@@ -700,9 +702,8 @@ fn unaligned(
         }
         let ai = item.provenance == Provenance::AiAgent;
         if w || f {
-            let row = rows
-                .entry((s, item.source))
-                .or_insert_with(|| UnalignedRow {
+            let row =
+                rows[s * sources + item.source as usize].get_or_insert_with(|| UnalignedRow {
                     team_id: ix.teams.get(item.team as usize).map(|t| t.id.clone()),
                     team: ix
                         .teams
@@ -732,7 +733,7 @@ fn unaligned(
             listed.push((facts.age_days(ix, i as u32), i as u32));
         }
     }
-    let mut rows: Vec<UnalignedRow> = rows.into_values().collect();
+    let mut rows: Vec<UnalignedRow> = rows.into_iter().flatten().collect();
     rows.sort_by(|a, b| {
         (b.wip + b.throughput)
             .cmp(&(a.wip + a.throughput))
