@@ -839,47 +839,6 @@ mod tests {
             .collect()
     }
 
-    /// A description of an item the graph does not hold is dropped by the load (its summary is
-    /// kept for stored items only); filled in parts, the descriptions then go with the items,
-    /// and the rows are the same.
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_description_of_no_item_is_dropped_when_filled_in_parts_too() {
-        let mut graph = generate(&DemoOptions {
-            items: 400,
-            seed: 17,
-            end: 1_772_409_600_000,
-        });
-        graph.descriptions.push((
-            "no-such-item".into(),
-            "Retry the payment export twice".into(),
-        ));
-        let dir = tempfile::tempdir().expect("temp dir");
-        let ws = Workspace::create(&dir.path().join("rows.baton"))
-            .await
-            .expect("create");
-        write_as(&ws, &graph, false).await.expect("write");
-        let rows = every_row(&ws).await;
-        ws.close().await;
-        let (ws, _) = create_as(&dir.path().join("parts.baton"), &graph, true)
-            .await
-            .expect("create in parts");
-        let in_parts = every_row(&ws).await;
-        let texts: i64 = sqlx::query_scalar("SELECT count(*) FROM item_texts")
-            .fetch_one(ws.pool())
-            .await
-            .expect("texts");
-        ws.close().await;
-        assert_eq!(
-            texts as usize,
-            graph.descriptions.len() - 1,
-            "the orphan dropped"
-        );
-        assert_eq!(rows.len(), in_parts.len(), "the same tables");
-        for ((table, a), (_, b)) in rows.iter().zip(&in_parts) {
-            assert!(a == b, "{table}: the same rows written in parts");
-        }
-    }
-
     /// The transitions cut in parts by item: every row once, in order, no item in two parts.
     #[test]
     fn transitions_are_cut_in_parts_between_items() {
