@@ -436,34 +436,24 @@ fn source_intents(graph: &DemoGraph) -> (Vec<(String, String)>, i64) {
 /// each part a range of items): they are most of its rows.
 const TRANSITION_PARTS: usize = 3;
 
-/// The descriptions summed up, in halves on two threads ([`fill_parts`]).
-type TextHalves = [std::sync::mpsc::Receiver<Vec<repo::item_texts::ItemText>>; 2];
-
 /// What one part of a new workspace holds ([`fill_parts`]).
 enum PartRows<'g> {
-    /// The items.
-    Items(&'g [WorkItem]),
-    /// The items and their descriptions summed up (`item_texts` keeps the rows of stored
-    /// items only, so they go with the items when a description names an item not in the
-    /// graph).
-    ItemsAndTexts(&'g [WorkItem], TextHalves),
-    /// The descriptions summed up, every one of an item of the graph.
-    Texts(TextHalves),
+    /// The items, then their descriptions summed up (`item_texts` keeps the rows of items
+    /// stored, so they go with the items), received from the thread summing them up.
+    Items {
+        items: &'g [WorkItem],
+        texts: std::sync::mpsc::Receiver<Vec<repo::item_texts::ItemText>>,
+    },
     /// A range of items' transitions, each numbered as in the whole list.
     Transitions(&'g [(i64, &'g Transition)]),
-    /// The links, and the keys the items arrived under.
-    Links(&'g DemoGraph),
-    /// The files of the pull requests.
-    Paths(&'g [crate::graph::repo::item_paths::PathList]),
-    /// The facets and the source intents of the items.
-    Facets(&'g DemoGraph),
+    /// The links, files, keys, facets and source intents of the items.
+    Rest(&'g DemoGraph),
 }
 
 /// Fills the parts of a new workspace (`new`) with the rows of the bulk tables, each part in a
-/// scratch file of its own on a thread of its own (with the descriptions summed up, in two
-/// halves, on two more), and returns them in the order their rows are copied in
-/// ([`Rows::FromParts`]): the items, their descriptions, the transitions by range of items, the
-/// links and keys, the files, the facets and source intents. Each part writes its rows with the
+/// scratch file of its own on a thread of its own (with the descriptions summed up on one
+/// more), and returns them in the order their rows are copied in ([`Rows::FromParts`]): the
+/// items, the transitions by range of items, the rest. Each part writes its rows with the
 /// functions a load into the workspace uses, into empty tables, so it holds exactly what that
 /// load writes into them; parts share no table but the transitions, which they split by item.
 fn fill_parts(new: &NewWorkspace, graph: &DemoGraph) -> CoreResult<Vec<Part>> {
@@ -478,34 +468,19 @@ fn fill_parts(new: &NewWorkspace, graph: &DemoGraph) -> CoreResult<Vec<Part>> {
         .copied()
         .collect();
     let ranges = split_by_item(&ordered, TRANSITION_PARTS);
-    let items: std::collections::HashSet<&str> =
-        graph.items.iter().map(|i| i.id.as_str()).collect();
-    let texts_of_items = graph
-        .descriptions
-        .iter()
-        .all(|(id, _)| items.contains(id.as_str()));
-    drop(items);
     let run = || -> CoreResult<Vec<Part>> {
         std::thread::scope(|scope| {
-            // The descriptions are summed up in two halves (`item_texts` gives each the same
-            // answer whatever came before it), each on a thread of its own.
-            let (first, second) = graph.descriptions.split_at(graph.descriptions.len() / 2);
-            let halves: TextHalves = [first, second].map(|half| {
-                let (send, texts) = std::sync::mpsc::channel();
-                scope.spawn(move || {
-                    let _ = send.send(crate::ingest::write::item_texts(half));
-                });
-                texts
+            let (send, texts) = std::sync::mpsc::channel();
+            let descriptions = &graph.descriptions;
+            scope.spawn(move || {
+                let _ = send.send(crate::ingest::write::item_texts(descriptions));
             });
-            let mut jobs = if texts_of_items {
-                vec![PartRows::Items(&graph.items), PartRows::Texts(halves)]
-            } else {
-                vec![PartRows::ItemsAndTexts(&graph.items, halves)]
-            };
+            let mut jobs = vec![PartRows::Items {
+                items: &graph.items,
+                texts,
+            }];
             jobs.extend(ranges.iter().copied().map(PartRows::Transitions));
-            jobs.push(PartRows::Links(graph));
-            jobs.push(PartRows::Paths(&graph.paths));
-            jobs.push(PartRows::Facets(graph));
+            jobs.push(PartRows::Rest(graph));
             let threads: Vec<_> = jobs
                 .into_iter()
                 .map(|job| {
@@ -564,40 +539,21 @@ async fn fill_part(new: &NewWorkspace, rows: PartRows<'_>) -> CoreResult<Part> {
     let (part, mut conn) = new.part().await?;
     let mut tx = sqlx::Connection::begin(&mut conn).await?;
     let aside = repo::set_aside_indexes(&mut tx, BULK_TABLES).await?;
-    let summed_up =
-        |halves: TextHalves| -> CoreResult<Vec<repo::item_texts::ItemText>> {
-            let mut texts = Vec::new();
-            for half in halves {
-                texts.extend(half.recv().map_err(|_| {
-                    CoreError::Invalid("summing up the descriptions stopped".into())
-                })?);
-            }
-            Ok(texts)
-        };
     match rows {
-        PartRows::Items(items) => {
+        PartRows::Items { items, texts } => {
             repo::items::upsert_many(&mut tx, items).await?;
-        }
-        PartRows::ItemsAndTexts(items, halves) => {
-            repo::items::upsert_many(&mut tx, items).await?;
-            repo::item_texts::set_many(&mut tx, &summed_up(halves)?).await?;
-        }
-        PartRows::Texts(halves) => {
-            // Every description is of an item of the graph, which the items' part holds:
-            // `set_many` would keep every row.
-            repo::item_texts::set_many_of_known_items(&mut tx, &summed_up(halves)?).await?;
+            let texts = texts
+                .recv()
+                .map_err(|_| CoreError::Invalid("summing up the descriptions stopped".into()))?;
+            repo::item_texts::set_many(&mut tx, &texts).await?;
         }
         PartRows::Transitions(rows) => {
             repo::transitions::insert_numbered(&mut tx, rows).await?;
         }
-        PartRows::Links(graph) => {
+        PartRows::Rest(graph) => {
             repo::item_keys::upsert_many(&mut tx, &item_keys(graph)).await?;
             repo::links::upsert_many(&mut tx, &graph.links).await?;
-        }
-        PartRows::Paths(paths) => {
-            repo::item_paths::set_lists(&mut tx, paths).await?;
-        }
-        PartRows::Facets(graph) => {
+            repo::item_paths::set_lists(&mut tx, &graph.paths).await?;
             repo::intents::set_facets(&mut tx, &[], &item_facets(graph)).await?;
             let (served, at) = source_intents(graph);
             repo::intents::set_source_intents(&mut tx, &served, at).await?;
@@ -898,52 +854,45 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
 
         // Stopped: the load's future is dropped at several points of its way (the schema, the
-        // rows, the move), each a while after its scratch file appeared; filled in parts too
-        // (dropped while the parts are copied in, the keys checked, or the file moved).
-        for in_parts in [false, true] {
-            let mut stopped = 0;
-            for (round, polls) in [1u32, 5, 25, 100, 400].into_iter().enumerate() {
-                let path = dir.path().join(format!("stopped-{in_parts}-{round}.baton"));
-                let mut load = Box::pin(create_as(&path, &graph, in_parts));
-                let mut seen = 0;
-                let finished = loop {
-                    match tokio::time::timeout(std::time::Duration::from_millis(2), &mut load).await
-                    {
-                        Ok(done) => break Some(done.expect("load")),
-                        Err(_) if !scratch_files(dir.path()).is_empty() => {
-                            seen += 1;
-                            if seen >= polls {
-                                break None;
-                            }
+        // rows, the move), each a while after its scratch file appeared.
+        let mut stopped = 0;
+        for (round, polls) in [1u32, 5, 25, 100, 400].into_iter().enumerate() {
+            let path = dir.path().join(format!("stopped-{round}.baton"));
+            let mut load = Box::pin(create(&path, &graph));
+            let mut seen = 0;
+            let finished = loop {
+                match tokio::time::timeout(std::time::Duration::from_millis(2), &mut load).await {
+                    Ok(done) => break Some(done.expect("load")),
+                    Err(_) if !scratch_files(dir.path()).is_empty() => {
+                        seen += 1;
+                        if seen >= polls {
+                            break None;
                         }
-                        Err(_) => {}
                     }
-                };
-                drop(load);
-                match finished {
-                    Some((ws, _)) => {
-                        assert!(path.exists(), "a finished load is at its path");
-                        ws.close().await;
-                    }
-                    // Stopped before its move, nothing is at the path; after it, all of it is.
-                    None if path.exists() => {
-                        let ws = Workspace::open(&path).await.expect("moved in place");
-                        let items: i64 = sqlx::query_scalar("SELECT count(*) FROM items")
-                            .fetch_one(ws.pool())
-                            .await
-                            .expect("items");
-                        assert_eq!(items as usize, graph.items.len(), "complete once moved");
-                        ws.close().await;
-                    }
-                    None => stopped += 1,
+                    Err(_) => {}
                 }
-                assert!(scratch_files(dir.path()).is_empty(), "nor a scratch file");
+            };
+            drop(load);
+            match finished {
+                Some((ws, _)) => {
+                    assert!(path.exists(), "a finished load is at its path");
+                    ws.close().await;
+                }
+                // Stopped before its move, nothing is at the path; after it, all of it is.
+                None if path.exists() => {
+                    let ws = Workspace::open(&path).await.expect("moved in place");
+                    let items: i64 = sqlx::query_scalar("SELECT count(*) FROM items")
+                        .fetch_one(ws.pool())
+                        .await
+                        .expect("items");
+                    assert_eq!(items as usize, graph.items.len(), "complete once moved");
+                    ws.close().await;
+                }
+                None => stopped += 1,
             }
-            assert!(
-                stopped > 0,
-                "some load was stopped before it finished (in parts: {in_parts})"
-            );
+            assert!(scratch_files(dir.path()).is_empty(), "nor a scratch file");
         }
+        assert!(stopped > 0, "some load was stopped before it finished");
 
         // Failed: a change of an item that does not exist breaks a foreign key.
         let mut broken = graph.transitions[0].clone();

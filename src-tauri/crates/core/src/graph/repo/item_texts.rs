@@ -14,23 +14,6 @@ pub struct ItemText {
 
 /// Writes (replaces) the rows of items that are stored; rows of other items are dropped.
 pub async fn set_many(conn: &mut SqliteConnection, rows: &[ItemText]) -> sqlx::Result<()> {
-    write_many(conn, rows, true).await
-}
-
-/// [`set_many`] without looking for the items: for rows whose items the caller knows are
-/// stored (or will be, in the same transaction or a part of the same new workspace).
-pub(crate) async fn set_many_of_known_items(
-    conn: &mut SqliteConnection,
-    rows: &[ItemText],
-) -> sqlx::Result<()> {
-    write_many(conn, rows, false).await
-}
-
-async fn write_many(
-    conn: &mut SqliteConnection,
-    rows: &[ItemText],
-    only_stored: bool,
-) -> sqlx::Result<()> {
     if rows.is_empty() {
         return Ok(());
     }
@@ -40,11 +23,7 @@ async fn write_many(
         "INSERT OR REPLACE INTO item_texts (item_id, words, signature, scheme) \
          SELECT v.column1, v.column2, v.column3, v.column4 FROM (",
         4,
-        if only_stored {
-            ") v WHERE EXISTS (SELECT 1 FROM items i WHERE i.id = v.column1)"
-        } else {
-            ") v"
-        },
+        ") v WHERE EXISTS (SELECT 1 FROM items i WHERE i.id = v.column1)",
         &rows,
         |b, r| {
             // Owned values: see `super::insert_batched`.
