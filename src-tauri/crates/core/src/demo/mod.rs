@@ -25,7 +25,7 @@ use crate::graph::model::{
     SourcedIntent, Team, Transition, WorkItem, WorkflowMap,
 };
 use crate::graph::repo::{self, decisions::DecisionRow};
-use crate::graph::{NewWorkspace, Part, Workspace, WriteOp, Writer};
+use crate::graph::{Workspace, WriteOp, Writer};
 
 pub use generate::generate;
 
@@ -136,10 +136,7 @@ pub(crate) async fn write_as(
     let descriptions = graph.descriptions.clone();
     let texts =
         tokio::task::spawn_blocking(move || crate::ingest::write::item_texts(&descriptions));
-    let op = WriteGraph {
-        graph,
-        rows: Rows::Written { texts, bulk },
-    };
+    let op = WriteGraph { graph, texts, bulk };
     // A large load checks its foreign keys once, before its commit, rather than row by row
     // (`Workspace::write_bulk`): the demo deletes and replaces no row another table refers to,
     // so the rows written are the same.
@@ -148,16 +145,8 @@ pub(crate) async fn write_as(
     } else {
         ws.write(op).await?;
     }
-    adopt_renames(ws, graph).await?;
-    Ok(WriteStats {
-        rows: graph.row_count(),
-        seconds: started.elapsed().as_secs_f64(),
-    })
-}
-
-/// A renamed repository's items that arrived under its earlier name follow it, as a sync's
-/// adoption makes them (keys and URLs move to the new name; the old keys still name them).
-async fn adopt_renames(ws: &Workspace, graph: &DemoGraph) -> CoreResult<()> {
+    // A renamed repository's items that arrived under its earlier name follow it, as a sync's
+    // adoption makes them (keys and URLs move to the new name; the old keys still name them).
     let now = graph.items.iter().map(|i| i.updated_at).max().unwrap_or(0);
     for rename in &graph.github_renames {
         let adoption = crate::connectors::github::adoption(
@@ -169,25 +158,18 @@ async fn adopt_renames(ws: &Workspace, graph: &DemoGraph) -> CoreResult<()> {
             .await
             .map_err(|err| CoreError::Invalid(format!("adopting a renamed repository: {err}")))?;
     }
-    Ok(())
+    Ok(WriteStats {
+        rows: graph.row_count(),
+        seconds: started.elapsed().as_secs_f64(),
+    })
 }
 
-/// The write of [`write`].
+/// The write of [`write`], with the descriptions being summed up.
 struct WriteGraph<'a> {
     graph: &'a DemoGraph,
-    rows: Rows,
-}
-
-/// How [`WriteGraph`] puts the rows of the bulk tables ([`BULK_TABLES`]) in.
-enum Rows {
-    /// Written here, with the descriptions being summed up meanwhile.
-    Written {
-        texts: tokio::task::JoinHandle<Vec<repo::item_texts::ItemText>>,
-        /// A large load: the bulk tables' secondary indexes are built after the rows.
-        bulk: bool,
-    },
-    /// Copied from this many parts of a new workspace, filled beforehand ([`fill_parts`]).
-    FromParts(usize),
+    texts: tokio::task::JoinHandle<Vec<repo::item_texts::ItemText>>,
+    /// A large load: the bulk tables' secondary indexes are built after the rows.
+    bulk: bool,
 }
 
 impl WriteOp for WriteGraph<'_> {
@@ -195,17 +177,13 @@ impl WriteOp for WriteGraph<'_> {
     type Error = CoreError;
 
     async fn apply(self, w: &mut Writer<'_>) -> CoreResult<()> {
-        let WriteGraph { graph, rows } = self;
+        let WriteGraph { graph, texts, bulk } = self;
         // Into an empty workspace, a large load's bulk tables get their secondary indexes once
         // the rows are in (in this same transaction, so a load that stops half-way keeps them).
-        // (Parts build theirs, and the copy brings them.)
-        let (texts, parts) = match rows {
-            Rows::Written { texts, bulk } => (Some((texts, bulk)), None),
-            Rows::FromParts(parts) => (None, Some(parts)),
-        };
-        let aside = match texts {
-            Some((_, true)) => repo::set_aside_indexes(w.conn(), BULK_TABLES).await?,
-            _ => repo::SetAside::default(),
+        let aside = if bulk {
+            repo::set_aside_indexes(w.conn(), BULK_TABLES).await?
+        } else {
+            repo::SetAside::default()
         };
         for source in &graph.sources {
             repo::sources::upsert(w.conn(), source).await?;
@@ -308,44 +286,78 @@ impl WriteOp for WriteGraph<'_> {
             .await?;
         }
         repo::workflow_maps::upsert_many(w.conn(), &graph.workflow_maps).await?;
-        match parts {
-            Some(parts) => {
-                // The bulk tables, as the parts wrote them (`fill_part`), in the order below.
-                for table in [
-                    "items",
-                    "item_keys",
-                    "transitions",
-                    "links",
-                    "item_path_lists",
-                    "item_paths",
-                ] {
-                    repo::copy_from_parts(w.conn(), table, parts).await?;
-                }
-                repo::item_paths::put_owners(w.conn(), &graph.owners).await?;
-                repo::review_requests::insert(w.conn(), &graph.review_requests).await?;
-                for table in ["item_texts", "item_facets", "intent_links"] {
-                    repo::copy_from_parts(w.conn(), table, parts).await?;
-                }
-            }
-            None => {
-                repo::items::upsert_many(w.conn(), &graph.items).await?;
-                repo::item_keys::upsert_many(w.conn(), &item_keys(graph)).await?;
-                repo::transitions::insert_many(w.conn(), &graph.transitions).await?;
-                repo::links::upsert_many(w.conn(), &graph.links).await?;
-                repo::item_paths::set_lists(w.conn(), &graph.paths).await?;
-                repo::item_paths::put_owners(w.conn(), &graph.owners).await?;
-                repo::review_requests::insert(w.conn(), &graph.review_requests).await?;
-                if let Some((texts, _)) = texts {
-                    let texts = texts.await.map_err(|err| {
-                        CoreError::Invalid(format!("summing up the descriptions: {err}"))
-                    })?;
-                    repo::item_texts::set_many(w.conn(), &texts).await?;
-                }
-                repo::intents::set_facets(w.conn(), &[], &item_facets(graph)).await?;
-                let (served, at) = source_intents(graph);
-                repo::intents::set_source_intents(w.conn(), &served, at).await?;
+        repo::items::upsert_many(w.conn(), &graph.items).await?;
+        // Every key a GitHub item arrived under names it, as the mapping records it (`page.keys`):
+        // what lets a link, or a renamed repository's old key, find the item.
+        let mut keys = Vec::new();
+        for source in graph
+            .sources
+            .iter()
+            .filter(|s| s.kind == crate::graph::model::SourceKind::Github)
+        {
+            let ns = crate::connectors::namespace(source.kind, &source.base_url);
+            keys.extend(
+                graph
+                    .items
+                    .iter()
+                    .filter(|i| i.source_id == source.id)
+                    .map(|i| {
+                        (
+                            crate::connectors::github::map::key_ref(&ns, &i.key),
+                            i.id.clone(),
+                        )
+                    }),
+            );
+        }
+        repo::item_keys::upsert_many(w.conn(), &keys).await?;
+        repo::transitions::insert_many(w.conn(), &graph.transitions).await?;
+        repo::links::upsert_many(w.conn(), &graph.links).await?;
+        repo::item_paths::set_lists(w.conn(), &graph.paths).await?;
+        repo::item_paths::put_owners(w.conn(), &graph.owners).await?;
+        repo::review_requests::insert(w.conn(), &graph.review_requests).await?;
+        let texts = texts
+            .await
+            .map_err(|err| CoreError::Invalid(format!("summing up the descriptions: {err}")))?;
+        repo::item_texts::set_many(w.conn(), &texts).await?;
+        // What intent rules match on, as the mappings read it: a Jira or Linear key's project,
+        // a GitHub key's repository, and the epic an item serves at its source.
+        let epic_keys: std::collections::HashMap<&str, &str> = graph
+            .intents
+            .iter()
+            .filter_map(|i| Some((i.id.as_str(), i.source_key.as_deref()?)))
+            .collect();
+        let mut facets = Vec::with_capacity(graph.items.len() * 2);
+        for item in &graph.items {
+            let (field, value) = match item.key.split_once('#') {
+                Some((repo, _)) => (IntentRuleField::Repository, repo),
+                None => (
+                    IntentRuleField::Project,
+                    item.key.split('-').next().unwrap_or(&item.key),
+                ),
+            };
+            facets.push(ItemFacet {
+                item_id: item.id.clone(),
+                field,
+                value: value.to_owned(),
+            });
+            let epic = item.intent_id.as_deref().and_then(|i| epic_keys.get(i));
+            if let (Some(epic), true) = (epic, item.source_id == generate::SRC_JIRA) {
+                facets.push(ItemFacet {
+                    item_id: item.id.clone(),
+                    field: IntentRuleField::Epic,
+                    value: (*epic).to_owned(),
+                });
             }
         }
+        repo::intents::set_facets(w.conn(), &[], &facets).await?;
+        // Each item's intent, as its source says it.
+        let served: Vec<(String, String)> = graph
+            .items
+            .iter()
+            .filter_map(|i| Some((i.id.clone(), i.intent_id.clone()?)))
+            .collect();
+        let at = graph.items.iter().map(|i| i.updated_at).max().unwrap_or(0);
+        repo::intents::set_source_intents(w.conn(), &served, at).await?;
         for d in &graph.decisions {
             repo::decisions::insert(&mut *w.conn(), d).await?;
         }
@@ -359,210 +371,6 @@ impl WriteOp for WriteGraph<'_> {
         w.everything_changed();
         Ok(())
     }
-}
-
-/// Every key a GitHub item arrived under names it, as the mapping records it (`page.keys`):
-/// what lets a link, or a renamed repository's old key, find the item. (ref, item id).
-fn item_keys(graph: &DemoGraph) -> Vec<(String, String)> {
-    let mut keys = Vec::new();
-    for source in graph
-        .sources
-        .iter()
-        .filter(|s| s.kind == crate::graph::model::SourceKind::Github)
-    {
-        let ns = crate::connectors::namespace(source.kind, &source.base_url);
-        keys.extend(
-            graph
-                .items
-                .iter()
-                .filter(|i| i.source_id == source.id)
-                .map(|i| {
-                    (
-                        crate::connectors::github::map::key_ref(&ns, &i.key),
-                        i.id.clone(),
-                    )
-                }),
-        );
-    }
-    keys
-}
-
-/// What intent rules match on, as the mappings read it: a Jira or Linear key's project, a
-/// GitHub key's repository, and the epic an item serves at its source.
-fn item_facets(graph: &DemoGraph) -> Vec<ItemFacet> {
-    let epic_keys: std::collections::HashMap<&str, &str> = graph
-        .intents
-        .iter()
-        .filter_map(|i| Some((i.id.as_str(), i.source_key.as_deref()?)))
-        .collect();
-    let mut facets = Vec::with_capacity(graph.items.len() * 2);
-    for item in &graph.items {
-        let (field, value) = match item.key.split_once('#') {
-            Some((repo, _)) => (IntentRuleField::Repository, repo),
-            None => (
-                IntentRuleField::Project,
-                item.key.split('-').next().unwrap_or(&item.key),
-            ),
-        };
-        facets.push(ItemFacet {
-            item_id: item.id.clone(),
-            field,
-            value: value.to_owned(),
-        });
-        let epic = item.intent_id.as_deref().and_then(|i| epic_keys.get(i));
-        if let (Some(epic), true) = (epic, item.source_id == generate::SRC_JIRA) {
-            facets.push(ItemFacet {
-                item_id: item.id.clone(),
-                field: IntentRuleField::Epic,
-                value: (*epic).to_owned(),
-            });
-        }
-    }
-    facets
-}
-
-/// Each item's intent, as its source says it: (item id, intent id), and when.
-fn source_intents(graph: &DemoGraph) -> (Vec<(String, String)>, i64) {
-    let served = graph
-        .items
-        .iter()
-        .filter_map(|i| Some((i.id.clone(), i.intent_id.clone()?)))
-        .collect();
-    let at = graph.items.iter().map(|i| i.updated_at).max().unwrap_or(0);
-    (served, at)
-}
-
-/// How many parts the transitions of a new workspace filled in parts are written in (by item,
-/// each part a range of items): they are most of its rows.
-const TRANSITION_PARTS: usize = 3;
-
-/// What one part of a new workspace holds ([`fill_parts`]).
-enum PartRows<'g> {
-    /// The items, then their descriptions summed up (`item_texts` keeps the rows of items
-    /// stored, so they go with the items), received from the thread summing them up.
-    Items {
-        items: &'g [WorkItem],
-        texts: std::sync::mpsc::Receiver<Vec<repo::item_texts::ItemText>>,
-    },
-    /// A range of items' transitions, each numbered as in the whole list.
-    Transitions(&'g [(i64, &'g Transition)]),
-    /// The links, files, keys, facets and source intents of the items.
-    Rest(&'g DemoGraph),
-}
-
-/// Fills the parts of a new workspace (`new`) with the rows of the bulk tables, each part in a
-/// scratch file of its own on a thread of its own (with the descriptions summed up on one
-/// more), and returns them in the order their rows are copied in ([`Rows::FromParts`]): the
-/// items, the transitions by range of items, the rest. Each part writes its rows with the
-/// functions a load into the workspace uses, into empty tables, so it holds exactly what that
-/// load writes into them; parts share no table but the transitions, which they split by item.
-fn fill_parts(new: &NewWorkspace, graph: &DemoGraph) -> CoreResult<Vec<Part>> {
-    let numbered: Vec<(i64, &Transition)> = graph
-        .transitions
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (i as i64, t))
-        .collect();
-    let ordered: Vec<(i64, &Transition)> = repo::in_key_order(&numbered, |(_, t)| &t.item_id)
-        .into_iter()
-        .copied()
-        .collect();
-    let ranges = split_by_item(&ordered, TRANSITION_PARTS);
-    let run = || -> CoreResult<Vec<Part>> {
-        std::thread::scope(|scope| {
-            let (send, texts) = std::sync::mpsc::channel();
-            let descriptions = &graph.descriptions;
-            scope.spawn(move || {
-                let _ = send.send(crate::ingest::write::item_texts(descriptions));
-            });
-            let mut jobs = vec![PartRows::Items {
-                items: &graph.items,
-                texts,
-            }];
-            jobs.extend(ranges.iter().copied().map(PartRows::Transitions));
-            jobs.push(PartRows::Rest(graph));
-            let threads: Vec<_> = jobs
-                .into_iter()
-                .map(|job| {
-                    scope.spawn(move || -> CoreResult<Part> {
-                        tokio::runtime::Builder::new_current_thread()
-                            .enable_all()
-                            .build()?
-                            .block_on(fill_part(new, job))
-                    })
-                })
-                .collect();
-            threads
-                .into_iter()
-                .map(|thread| {
-                    thread.join().unwrap_or_else(|_| {
-                        Err(CoreError::Invalid(
-                            "a part of the new workspace stopped".into(),
-                        ))
-                    })
-                })
-                .collect()
-        })
-    };
-    // The threads borrow the graph, so this waits for them: on a runtime of several threads,
-    // its other tasks move to another thread meanwhile.
-    match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
-        Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(run),
-        _ => run(),
-    }
-}
-
-/// `rows` (in item order) cut into at most `parts` ranges of about as many rows, never between
-/// two rows of one item.
-fn split_by_item<'r, 't>(
-    rows: &'r [(i64, &'t Transition)],
-    parts: usize,
-) -> Vec<&'r [(i64, &'t Transition)]> {
-    let mut ranges = Vec::with_capacity(parts);
-    let mut start = 0;
-    for part in 1..=parts {
-        let mut end = (rows.len() * part / parts).max(start);
-        while end > start && end < rows.len() && rows[end].1.item_id == rows[end - 1].1.item_id {
-            end += 1;
-        }
-        if end > start {
-            ranges.push(&rows[start..end]);
-        }
-        start = end;
-    }
-    ranges
-}
-
-/// Writes one part's rows ([`PartRows`]) into a new part of `new`, in one transaction, its
-/// tables' secondary indexes built after the rows.
-async fn fill_part(new: &NewWorkspace, rows: PartRows<'_>) -> CoreResult<Part> {
-    let (part, mut conn) = new.part().await?;
-    let mut tx = sqlx::Connection::begin(&mut conn).await?;
-    let aside = repo::set_aside_indexes(&mut tx, BULK_TABLES).await?;
-    match rows {
-        PartRows::Items { items, texts } => {
-            repo::items::upsert_many(&mut tx, items).await?;
-            let texts = texts
-                .recv()
-                .map_err(|_| CoreError::Invalid("summing up the descriptions stopped".into()))?;
-            repo::item_texts::set_many(&mut tx, &texts).await?;
-        }
-        PartRows::Transitions(rows) => {
-            repo::transitions::insert_numbered(&mut tx, rows).await?;
-        }
-        PartRows::Rest(graph) => {
-            repo::item_keys::upsert_many(&mut tx, &item_keys(graph)).await?;
-            repo::links::upsert_many(&mut tx, &graph.links).await?;
-            repo::item_paths::set_lists(&mut tx, &graph.paths).await?;
-            repo::intents::set_facets(&mut tx, &[], &item_facets(graph)).await?;
-            let (served, at) = source_intents(graph);
-            repo::intents::set_source_intents(&mut tx, &served, at).await?;
-        }
-    }
-    repo::restore_indexes(&mut tx, aside).await?;
-    tx.commit().await?;
-    sqlx::Connection::close(conn).await?;
-    Ok(part)
 }
 
 /// From how many rows a load into an empty workspace builds the bulk tables' secondary indexes
@@ -599,36 +407,10 @@ pub async fn build(path: &Path, options: &DemoOptions) -> CoreResult<Workspace> 
 /// in a scratch file beside `path` without SQLite's log and moved to `path` once complete
 /// ([`Workspace::create_unlogged`]), so a load that fails or stops leaves nothing at `path`. The
 /// time is the whole of it: the new file and its schema, the rows, the move, and the opening.
-///
-/// A large graph (from [`INDEXES_AFTER_ROWS`] rows) is filled in parts: the rows of the bulk
-/// tables are written into scratch files of their own, each on a thread of its own
-/// ([`fill_parts`]), then copied into the workspace in its one transaction, record by record
-/// as SQLite stores them, and every foreign key is checked, table by table in parallel
-/// (`Workspace::write_merging`). The rows are those [`write`] writes.
 pub async fn create(path: &Path, graph: &DemoGraph) -> CoreResult<(Workspace, WriteStats)> {
-    create_as(path, graph, graph.row_count() >= INDEXES_AFTER_ROWS).await
-}
-
-/// [`create`], in parts or not.
-pub(crate) async fn create_as(
-    path: &Path,
-    graph: &DemoGraph,
-    in_parts: bool,
-) -> CoreResult<(Workspace, WriteStats)> {
     let started = Instant::now();
     let new = Workspace::create_unlogged(path).await?;
-    if in_parts {
-        let parts = fill_parts(&new, graph)?;
-        let op = WriteGraph {
-            graph,
-            rows: Rows::FromParts(parts.len()),
-        };
-        Workspace::write_merging(&new, op, &parts).await?;
-        drop(parts);
-        adopt_renames(new.workspace(), graph).await?;
-    } else {
-        write(new.workspace(), graph).await?;
-    }
+    write(new.workspace(), graph).await?;
     let ws = new.finish().await?;
     Ok((
         ws,
@@ -684,20 +466,9 @@ mod tests {
         all
     }
 
-    /// The items' row ids, in row id order, with their ids (what the index's stamp and the item
-    /// list's cache read; `every_row` compares the columns).
-    async fn item_rowids(ws: &Workspace) -> Vec<(i64, String)> {
-        sqlx::query_as("SELECT rowid, id FROM items ORDER BY rowid")
-            .fetch_all(ws.pool())
-            .await
-            .expect("row ids")
-    }
-
     /// The large load (indexes after the rows, foreign keys checked once before the commit)
-    /// writes the same rows, the same schema and the same figures as the load row by row; so
-    /// does a new workspace filled unlogged, and one filled in parts on threads of their own
-    /// and copied in (on a runtime of several threads, as the app and the CLI run).
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    /// writes the same rows, the same schema and the same figures as the load row by row.
+    #[tokio::test]
     async fn the_bulk_load_writes_what_the_load_row_by_row_writes() {
         let graph = generate(&DemoOptions {
             items: 1_500,
@@ -712,8 +483,7 @@ mod tests {
                 .expect("create");
             let stats = write_as(&ws, &graph, bulk).await.expect("write");
             assert_eq!(stats.rows, graph.row_count());
-            let mut rows = every_row(&ws).await;
-            rows.push(("items' row ids".into(), item_rowids_text(&ws).await));
+            let rows = every_row(&ws).await;
             let check: String = sqlx::query_scalar("PRAGMA integrity_check")
                 .fetch_one(ws.pool())
                 .await
@@ -739,41 +509,16 @@ mod tests {
             .await
             .expect("integrity check");
         assert_eq!(check, "ok");
-        let mut unlogged = every_row(&ws).await;
-        unlogged.push(("items' row ids".into(), item_rowids_text(&ws).await));
+        let unlogged = every_row(&ws).await;
         ws.close().await;
         assert!(
             scratch_files(dir.path()).is_empty(),
             "no scratch file is left"
         );
-        // The same, filled in parts and copied in.
-        let path = dir.path().join("parts.baton");
-        let (ws, stats) = create_as(&path, &graph, true)
-            .await
-            .expect("create in parts");
-        assert_eq!(stats.rows, graph.row_count());
-        let check: String = sqlx::query_scalar("PRAGMA integrity_check")
-            .fetch_one(ws.pool())
-            .await
-            .expect("integrity check");
-        assert_eq!(check, "ok");
-        let mut in_parts = every_row(&ws).await;
-        in_parts.push(("items' row ids".into(), item_rowids_text(&ws).await));
-        ws.close().await;
-        assert!(
-            scratch_files(dir.path()).is_empty(),
-            "no scratch file or part is left"
-        );
         let (rows, bulk) = (&written[0], &written[1]);
         assert_eq!(rows.len(), unlogged.len(), "the same tables");
         for ((table, a), (_, b)) in rows.iter().zip(&unlogged) {
             assert!(a == b, "{table}: the same rows written unlogged");
-        }
-        assert_eq!(rows.len(), in_parts.len(), "the same tables");
-        for ((table, a), (other, b)) in rows.iter().zip(&in_parts) {
-            assert_eq!(table, other);
-            assert_eq!(a.len(), b.len(), "{table}: as many rows in parts");
-            assert!(a == b, "{table}: the same rows written in parts");
         }
         assert!(
             rows.iter()
@@ -785,50 +530,6 @@ mod tests {
             assert_eq!(a.len(), b.len(), "{table}: as many rows");
             assert!(a == b, "{table}: the same rows");
         }
-    }
-
-    async fn item_rowids_text(ws: &Workspace) -> Vec<String> {
-        item_rowids(ws)
-            .await
-            .into_iter()
-            .map(|(rowid, id)| format!("{rowid} {id}"))
-            .collect()
-    }
-
-    /// The transitions cut in parts by item: every row once, in order, no item in two parts.
-    #[test]
-    fn transitions_are_cut_in_parts_between_items() {
-        let graph = generate(&DemoOptions {
-            items: 300,
-            seed: 3,
-            end: 1_772_409_600_000,
-        });
-        let numbered: Vec<(i64, &Transition)> = graph
-            .transitions
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (i as i64, t))
-            .collect();
-        let ordered: Vec<(i64, &Transition)> = repo::in_key_order(&numbered, |(_, t)| &t.item_id)
-            .into_iter()
-            .copied()
-            .collect();
-        for parts in [1, 2, 3, 7] {
-            let ranges = split_by_item(&ordered, parts);
-            assert!(!ranges.is_empty() && ranges.len() <= parts);
-            let joined: Vec<(i64, &Transition)> =
-                ranges.iter().flat_map(|r| r.iter().copied()).collect();
-            assert_eq!(joined, ordered, "every row once, in order ({parts} parts)");
-            for pair in ranges.windows(2) {
-                let (last, first) = (pair[0].last(), pair[1].first());
-                assert_ne!(
-                    last.map(|(_, t)| &t.item_id),
-                    first.map(|(_, t)| &t.item_id),
-                    "no item in two parts"
-                );
-            }
-        }
-        assert!(split_by_item(&[], 3).is_empty());
     }
 
     /// The hidden scratch files a new workspace is filled in, left in `dir`.
@@ -903,19 +604,6 @@ mod tests {
         assert!(create(&path, &graph).await.is_err(), "a broken key fails");
         assert!(!path.exists(), "a failed load leaves nothing at its path");
         assert!(scratch_files(dir.path()).is_empty(), "nor a scratch file");
-        // Filled in parts, the broken key is found once the parts are copied in.
-        let err = create_as(&path, &graph, true)
-            .await
-            .expect_err("a broken key fails in parts too");
-        assert!(
-            err.to_string().contains("transitions") && err.to_string().contains("items"),
-            "names the table and what it refers to: {err}"
-        );
-        assert!(!path.exists(), "a failed load leaves nothing at its path");
-        assert!(
-            scratch_files(dir.path()).is_empty(),
-            "nor a scratch file or part"
-        );
         graph.transitions.pop();
 
         // Taken meanwhile: what is at the path stays as it was.

@@ -11,5 +11,5 @@ pub mod text;
 pub mod write;
 
 pub use model::*;
-pub use store::{NewWorkspace, Part, Workspace};
+pub use store::{NewWorkspace, Workspace};
 pub use write::{ChangeKind, Changes, WriteOp, Writer};

@@ -221,8 +221,25 @@ impl Workspace {
             _ => Path::new("."),
         };
         std::fs::create_dir_all(folder)?;
-        let scratch = scratch_beside(path, ".filling")?;
-        let unlogged = |cache_kib| unlogged_options(&scratch, cache_kib);
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let prefix = format!(".{name}.");
+        let mut scratch = tempfile::Builder::new();
+        scratch.prefix(&prefix).suffix(".filling");
+        // The mode SQLite gives a file it creates (0644 less the umask), not a temporary file's.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            scratch.permissions(std::fs::Permissions::from_mode(0o644));
+        }
+        let scratch = scratch.tempfile_in(folder)?.into_temp_path();
+        let unlogged = |cache_kib| -> CoreResult<SqliteConnectOptions> {
+            Ok(options(&scratch, false, cache_kib)?
+                .journal_mode(SqliteJournalMode::Off)
+                .synchronous(SqliteSynchronous::Off))
+        };
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(unlogged(READ_CACHE_KIB)?)
@@ -784,55 +801,6 @@ impl Workspace {
     }
 }
 
-/// A hidden scratch file beside `path` (`.NAME.*SUFFIX`), removed when the returned path is
-/// dropped, with the mode SQLite gives a file it creates (0644 less the umask).
-fn scratch_beside(path: &Path, suffix: &str) -> CoreResult<tempfile::TempPath> {
-    let folder = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let prefix = format!(".{name}.");
-    let mut scratch = tempfile::Builder::new();
-    scratch.prefix(&prefix).suffix(suffix);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        scratch.permissions(std::fs::Permissions::from_mode(0o644));
-    }
-    Ok(scratch.tempfile_in(folder)?.into_temp_path())
-}
-
-/// How a scratch file only this process knows is written: without SQLite's journal or log and
-/// without syncs (a write that fails leaves the file to be removed, never used).
-fn unlogged_options(path: &Path, cache_kib: u32) -> CoreResult<SqliteConnectOptions> {
-    Ok(options(path, false, cache_kib)?
-        .journal_mode(SqliteJournalMode::Off)
-        .synchronous(SqliteSynchronous::Off))
-}
-
-/// A part of a new workspace ([`NewWorkspace::part`]): a scratch file beside it with the same
-/// schema, filled on a thread of its own and copied into the workspace by
-/// [`Workspace::write_merging`]. The file is removed when this is dropped.
-#[derive(Debug)]
-pub struct Part {
-    path: tempfile::TempPath,
-}
-
-impl Part {
-    /// The part's file.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-}
-
-/// The page cache of a part's connection, KiB: what its indexes, built after its rows, read
-/// back stays in memory.
-const PART_CACHE_KIB: u32 = 128 * 1024;
-
 /// A new workspace being written in a scratch file beside its path ([`Workspace::create_unlogged`]).
 #[derive(Debug)]
 pub struct NewWorkspace {
@@ -849,20 +817,6 @@ impl NewWorkspace {
     /// fails leaves the scratch file to be dropped, never finished).
     pub fn workspace(&self) -> &Workspace {
         &self.ws
-    }
-
-    /// A new part of this workspace ([`Part`]): a scratch file beside its path, with the
-    /// workspace's schema, and the one connection that fills it (unlogged, foreign keys off:
-    /// they are checked once the parts are merged, see [`Workspace::write_merging`]). Runs on
-    /// any thread with a Tokio runtime; the connection must be closed before the merge.
-    pub async fn part(&self) -> CoreResult<(Part, sqlx::SqliteConnection)> {
-        let path = scratch_beside(&self.path, ".part")?;
-        let mut conn = unlogged_options(&path, PART_CACHE_KIB)?
-            .foreign_keys(false)
-            .connect()
-            .await?;
-        MIGRATOR.run(&mut conn).await?;
-        Ok((Part { path }, conn))
     }
 
     /// Closes the scratch workspace, puts it in WAL mode, syncs it, moves it to its path (failing,

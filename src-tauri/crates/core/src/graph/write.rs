@@ -305,51 +305,6 @@ impl Workspace {
         self.run_write(tx, op, KeyCheck::AtCommit).await
     }
 
-    /// Runs the one transaction of a new workspace filled in parts ([`NewWorkspace::part`],
-    /// each filled on a thread of its own): `op` copies the parts' tables into the workspace
-    /// with `INSERT INTO main.t SELECT * FROM partN.t` ([`repo::copy_from_parts`], which
-    /// SQLite runs as a transfer of the stored records, none decoded, when the tables have the
-    /// same schema). The parts are attached as `part0`, `part1`, … on the writing connection
-    /// (before the transaction: SQLite attaches nothing inside one), which, as in
-    /// [`Workspace::write_bulk`], writes with foreign keys off and a large page cache and is
-    /// closed afterwards. Every key of the file is then checked, each table's on a reading
-    /// connection of its own, in parallel; a broken one fails the write. It is committed by
-    /// then: only a new workspace's scratch file is written this way, and a failure leaves it
-    /// to be removed with the [`NewWorkspace`], never moved into place.
-    ///
-    /// [`repo::copy_from_parts`]: crate::graph::repo::copy_from_parts
-    pub(crate) async fn write_merging<O: WriteOp>(
-        new: &crate::graph::NewWorkspace,
-        op: O,
-        parts: &[crate::graph::Part],
-    ) -> Result<(O::Output, Changes), O::Error> {
-        let ws = new.workspace();
-        ws.ensure_writable()?;
-        let written = {
-            let mut conn = ws.write_pool().acquire().await?;
-            conn.close_on_drop();
-            sqlx::query("PRAGMA foreign_keys = OFF")
-                .execute(&mut *conn)
-                .await?;
-            sqlx::query(&format!("PRAGMA cache_size = -{BULK_CACHE_KIB}"))
-                .execute(&mut *conn)
-                .await?;
-            for (i, part) in parts.iter().enumerate() {
-                let file = part.path().to_str().ok_or_else(|| {
-                    CoreError::Invalid("a part of the new workspace has no UTF-8 path".into())
-                })?;
-                sqlx::query(&format!("ATTACH DATABASE ?1 AS part{i}"))
-                    .bind(file)
-                    .execute(&mut *conn)
-                    .await?;
-            }
-            let tx = sqlx::Connection::begin(&mut *conn).await?;
-            ws.run_write(tx, op, KeyCheck::Later).await?
-        };
-        check_foreign_keys_in_parallel(ws).await?;
-        Ok(written)
-    }
-
     async fn run_write<O: WriteOp>(
         &self,
         mut tx: sqlx::Transaction<'_, sqlx::Sqlite>,
@@ -401,57 +356,14 @@ enum KeyCheck {
     EachRow,
     /// Once, over the whole file, before the commit (the connection's `foreign_keys` is off).
     AtCommit,
-    /// By the caller, after the commit ([`Workspace::write_merging`], on a scratch file).
-    Later,
 }
 
 /// Fails, naming the first few, when any row's foreign key has no row to refer to.
 async fn check_foreign_keys(conn: &mut SqliteConnection) -> Result<(), CoreError> {
+    use sqlx::Row;
     let broken = sqlx::query("PRAGMA foreign_key_check")
         .fetch_all(&mut *conn)
         .await?;
-    broken_keys(&broken)
-}
-
-/// [`check_foreign_keys`] table by table, each on a reading connection of `ws` (they run in
-/// parallel, the largest tables first), with the same answer.
-async fn check_foreign_keys_in_parallel(ws: &Workspace) -> Result<(), CoreError> {
-    let tables: Vec<String> = sqlx::query_scalar(
-        "SELECT s.name FROM sqlite_schema s
-         WHERE s.type = 'table' AND s.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
-           AND EXISTS (SELECT 1 FROM pragma_foreign_key_list(s.name))",
-    )
-    .fetch_all(ws.pool())
-    .await?;
-    // The tables with the most rows first, so the longest checks start at once.
-    let mut sized = Vec::with_capacity(tables.len());
-    for table in tables {
-        let name = table.replace('"', "\"\"");
-        let rows: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM \"{name}\""))
-            .fetch_one(ws.pool())
-            .await?;
-        sized.push((rows, name));
-    }
-    sized.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    let checks = sized
-        .iter()
-        .filter(|(rows, _)| *rows > 0)
-        .map(|(_, name)| async move {
-            sqlx::query(&format!("PRAGMA foreign_key_check(\"{name}\")"))
-                .fetch_all(ws.pool())
-                .await
-        });
-    let broken: Vec<sqlx::sqlite::SqliteRow> = futures_util::future::try_join_all(checks)
-        .await?
-        .into_iter()
-        .flatten()
-        .collect();
-    broken_keys(&broken)
-}
-
-/// The error naming the first few of `broken`, rows of `PRAGMA foreign_key_check` (none: Ok).
-fn broken_keys(broken: &[sqlx::sqlite::SqliteRow]) -> Result<(), CoreError> {
-    use sqlx::Row;
     if broken.is_empty() {
         return Ok(());
     }

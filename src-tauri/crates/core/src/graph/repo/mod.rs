@@ -92,31 +92,6 @@ pub(crate) async fn restore_indexes(
     Ok(())
 }
 
-/// Copies the rows of `table` from the parts of a new workspace attached as `part0` ..
-/// `part{parts - 1}` (see `Workspace::write_merging`), in that order, with the statement
-/// SQLite's transfer optimisation serves: `INSERT INTO main.t SELECT * FROM partN.t` over
-/// tables of one schema copies each stored record (and each index entry) as it is, without
-/// decoding it, checking its constraints again or evaluating an expression. Into an empty
-/// table it appends; a later part's rows into the rows already there are inserted as a plain
-/// `INSERT` would (a key found twice fails the copy). The parts must hold disjoint keys.
-pub(crate) async fn copy_from_parts(
-    conn: &mut SqliteConnection,
-    table: &str,
-    parts: usize,
-) -> sqlx::Result<u64> {
-    let name = table.replace('"', "\"\"");
-    let mut copied = 0;
-    for part in 0..parts {
-        copied += sqlx::query(&format!(
-            "INSERT INTO main.\"{name}\" SELECT * FROM part{part}.\"{name}\""
-        ))
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
-    }
-    Ok(copied)
-}
-
 /// `rows` in the order of their key, keeping the input order among rows of one key.
 ///
 /// Writing a table in key order appends to its B-tree instead of splitting pages all over it,
