@@ -670,3 +670,42 @@ async fn a_damaged_or_foreign_snapshot_is_rebuilt() {
     std::fs::copy(&snap, snapshot::path_for(&other)).unwrap();
     open_and_check(&other, end, false, "another workspace's snapshot").await;
 }
+
+#[tokio::test]
+async fn an_index_still_held_elsewhere_is_followed_on_a_copy_not_read_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let end = T0 + 200 * D;
+    let path = demo_file(dir.path(), "held.baton", end).await;
+    let ws = Workspace::open(&path).await.unwrap();
+
+    // A question (or a caller) keeps the index while a write lands.
+    let held = ws.index().await.unwrap();
+    let id = held.item_ids[11].to_owned();
+    let title_before = held.item_titles_folded[11].to_owned();
+    ws.write(Rename(&id, "Renamed While Held")).await.unwrap();
+    let next = ws.index().await.unwrap();
+
+    // Followed item by item: the new index lists what changed since the held one (a whole
+    // load would start its list afresh and know nothing of the held generation).
+    assert!(next.generation > held.generation);
+    let changed = next
+        .changed_since(held.generation)
+        .expect("followed from the held index, not read again from the rows");
+    // The renamed item, and the far ends of its links.
+    assert!(changed.contains(&11) && changed.len() < 20, "{changed:?}");
+    assert_eq!(
+        next.from_snapshot, held.from_snapshot,
+        "no whole load since"
+    );
+    assert_eq!(&next.item_titles_folded[11], "renamed while held");
+    // The holder's index is untouched.
+    assert_eq!(held.item_titles_folded[11], title_before);
+    drop(held);
+
+    // And the copy answers as an index built from the rows does.
+    let (rows, flow) = from_rows(&path, end).await;
+    assert_eq!(snapshot(&next), rows);
+    drop(next);
+    assert_eq!(flow_page(&ws, end).await, flow);
+    ws.close().await;
+}

@@ -177,7 +177,7 @@ impl Event {
 }
 
 /// The whole index.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct WorkIndex {
     /// The workspace generation it was built at.
     pub generation: u64,
@@ -237,7 +237,7 @@ const RECENT_REFRESHES: usize = 64;
 const RECENT_POSITIONS: usize = 50_000;
 
 /// Positions of the small tables' ids.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Dictionaries {
     team_of: HashMap<String, u32>,
     source_of: HashMap<String, u32>,
@@ -437,7 +437,7 @@ fn intern_agent(d: &mut Dictionaries, agents: &mut Vec<Box<str>>, name: &str) ->
 }
 
 /// Interns raw state names per source, allocating only for names not seen before.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct StateInterner {
     by_source: HashMap<u32, HashMap<String, u32>>,
 }
