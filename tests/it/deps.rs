@@ -592,18 +592,7 @@ async fn a_link_made_at_exactly_now_stands() {
 #[tokio::test]
 async fn open_blocking_links_are_the_same_figure_on_every_page() {
     let dir = tempfile::tempdir().unwrap();
-    let end = T0 + 120 * D;
-    let ws = demo::build(
-        &dir.path().join("demo.baton"),
-        &demo::DemoOptions {
-            items: 3_000,
-            seed: demo::DEFAULT_SEED,
-            end,
-        },
-    )
-    .await
-    .unwrap();
-    let now = end + D;
+    let (ws, now) = demo_3000(dir.path()).await;
     let summary = baton_core::query::workspace_summary(&ws).await.unwrap();
     let deps = deps::deps_report(&ws, &DepsFilter::default(), now)
         .await
@@ -637,18 +626,7 @@ async fn open_blocking_links_are_the_same_figure_on_every_page() {
 async fn attention_counts_are_the_lists_they_open() {
     use baton_core::deps::AttentionList;
     let dir = tempfile::tempdir().unwrap();
-    let end = T0 + 120 * D;
-    let ws = demo::build(
-        &dir.path().join("demo.baton"),
-        &demo::DemoOptions {
-            items: 3_000,
-            seed: demo::DEFAULT_SEED,
-            end,
-        },
-    )
-    .await
-    .unwrap();
-    let now = end + D;
+    let (ws, now) = demo_3000(dir.path()).await;
     let a = deps::attention(&ws, now).await.unwrap();
     assert!(a.waiting > 0 && a.over_expectation > 0 && a.blocked_by_other_teams > 0);
     assert_eq!(
@@ -740,18 +718,7 @@ async fn attention_counts_are_the_lists_they_open() {
 #[tokio::test]
 async fn overview_in_progress_and_flow_wip_reconcile() {
     let dir = tempfile::tempdir().unwrap();
-    let end = T0 + 120 * D;
-    let ws = demo::build(
-        &dir.path().join("demo.baton"),
-        &demo::DemoOptions {
-            items: 3_000,
-            seed: demo::DEFAULT_SEED,
-            end,
-        },
-    )
-    .await
-    .unwrap();
-    let now = end + D;
+    let (ws, now) = demo_3000(dir.path()).await;
     let a = deps::attention(&ws, now).await.unwrap();
     let summary = baton_core::query::workspace_summary(&ws).await.unwrap();
     let count_of = |key: &str| {
@@ -1033,18 +1000,7 @@ async fn kept_dependency_answers_equal_fresh_ones_through_changes() {
 async fn critical_path_to_an_intent_counts_all_its_open_items() {
     use baton_core::query::{self, ItemsQuery};
     let dir = tempfile::tempdir().unwrap();
-    let end = T0 + 120 * D;
-    let ws = demo::build(
-        &dir.path().join("demo.baton"),
-        &demo::DemoOptions {
-            items: 3_000,
-            seed: demo::DEFAULT_SEED,
-            end,
-        },
-    )
-    .await
-    .unwrap();
-    let now = end + D;
+    let (ws, now) = demo_3000(dir.path()).await;
     let intents: Vec<String> = ws
         .index()
         .await
@@ -1090,4 +1046,21 @@ async fn critical_path_to_an_intent_counts_all_its_open_items() {
         more_open_than_steps > 0,
         "some intent has more open items than steps on its path (the case the count got wrong)"
     );
+}
+
+/// The 3,000-item demo organisation ending 120 days after `T0`, in `dir`, and a moment a day
+/// after its end to ask about it.
+async fn demo_3000(dir: &std::path::Path) -> (Workspace, i64) {
+    let end = T0 + 120 * D;
+    let ws = demo::build(
+        &dir.join("demo.baton"),
+        &demo::DemoOptions {
+            items: 3_000,
+            seed: demo::DEFAULT_SEED,
+            end,
+        },
+    )
+    .await
+    .unwrap();
+    (ws, end + D)
 }

@@ -1363,34 +1363,11 @@ async fn generated_changes_on_exact_midnights_keep_throughput_and_cycle_times_to
     );
     // Blocker clusters at the same midnight: a blocker finishing at exactly the range end, or
     // after it, was still open then.
-    let (expected, done_since) = clusters_from_raw(&g, range_end);
+    let done_since = assert_clusters_as_of(&ws, &g, &filter, end, range_end).await;
     assert!(
         done_since > 0,
         "blockers open at the range end are done today"
     );
-    let b = flow::bottleneck_report(&ws, &filter, end).await.unwrap();
-    let got: std::collections::BTreeMap<String, u32> = b
-        .blocker_clusters
-        .iter()
-        .map(|c| (c.team_id.clone(), c.blocked_items))
-        .collect();
-    assert_eq!(
-        got, expected,
-        "blocked entries per blocking team at the range end"
-    );
-    for c in &b.blocker_clusters {
-        let drill = flow::flow_items(
-            &ws,
-            &filter,
-            &flow::FlowSelection::BlockedBy {
-                team_id: c.team_id.clone(),
-            },
-            end,
-        )
-        .await
-        .unwrap();
-        assert_eq!(drill.total, c.blocked_items, "blocked by {}", c.team_name);
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1663,6 +1640,42 @@ fn clusters_from_raw(g: &DemoGraph, as_of: i64) -> (std::collections::BTreeMap<S
     (expected, done_since)
 }
 
+/// Checks the Bottlenecks page's blocker clusters, and each one's drill-down, against a count from
+/// the raw rows as of `as_of` (the range end); gives how many of those blockers are done today.
+async fn assert_clusters_as_of(
+    ws: &Workspace,
+    g: &DemoGraph,
+    filter: &FlowFilter,
+    end: i64,
+    as_of: i64,
+) -> u32 {
+    let (expected, done_since) = clusters_from_raw(g, as_of);
+    let r = flow::bottleneck_report(ws, filter, end).await.unwrap();
+    let got: std::collections::BTreeMap<String, u32> = r
+        .blocker_clusters
+        .iter()
+        .map(|c| (c.team_id.clone(), c.blocked_items))
+        .collect();
+    assert_eq!(
+        got, expected,
+        "blocked entries per blocking team, as of the end of the range"
+    );
+    for c in &r.blocker_clusters {
+        let drill = flow::flow_items(
+            ws,
+            filter,
+            &flow::FlowSelection::BlockedBy {
+                team_id: c.team_id.clone(),
+            },
+            end,
+        )
+        .await
+        .unwrap();
+        assert_eq!(drill.total, c.blocked_items, "blocked by {}", c.team_name);
+    }
+    done_since
+}
+
 #[tokio::test]
 async fn past_blocker_clusters_match_a_count_from_the_raw_transitions_and_links() {
     let end = T0 + 270 * D;
@@ -1685,34 +1698,11 @@ async fn past_blocker_clusters_match_a_count_from_the_raw_transitions_and_links(
     let as_of = baton_core::time::parse_rfc3339("2026-08-29T00:00:00Z").unwrap();
     assert!(end - as_of > 85 * D);
 
-    let (expected, done_since) = clusters_from_raw(&g, as_of);
+    let done_since = assert_clusters_as_of(&ws, &g, &filter, end, as_of).await;
     assert!(
         done_since > 3,
         "many blockers open at the range end are done today ({done_since})"
     );
-    let r = flow::bottleneck_report(&ws, &filter, end).await.unwrap();
-    let got: std::collections::BTreeMap<String, u32> = r
-        .blocker_clusters
-        .iter()
-        .map(|c| (c.team_id.clone(), c.blocked_items))
-        .collect();
-    assert_eq!(
-        got, expected,
-        "blocked entries per blocking team, as of the end of the range"
-    );
-    for c in &r.blocker_clusters {
-        let drill = flow::flow_items(
-            &ws,
-            &filter,
-            &flow::FlowSelection::BlockedBy {
-                team_id: c.team_id.clone(),
-            },
-            end,
-        )
-        .await
-        .unwrap();
-        assert_eq!(drill.total, c.blocked_items, "blocked by {}", c.team_name);
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
