@@ -546,7 +546,8 @@ export function ItemGraph({
               data-engine={timing?.engine}
             />
             {overlay ? <div className="graph-overlay">{overlay}</div> : null}
-            <div className="graph-zoom">
+            {/* Shown by team, no dots are drawn: nothing to zoom. */}
+            <div className="graph-zoom" hidden={byTeam}>
               <button
                 type="button"
                 className="icon-btn"

@@ -465,6 +465,8 @@ describe("Dependencies", () => {
     // Shown by team, the card makes no canvas (Cytoscape's canvases are composited layers).
     expect(drawn.canvases).toHaveLength(0);
     expect(screen.getByTestId("deps-graph-canvas")).toHaveAttribute("data-state", "ready");
+    // Nothing to zoom while no dots are drawn.
+    expect(screen.queryByRole("button", { name: "Zoom in" })).toBeNull();
     // No developer words about layout timing.
     expect(screen.getByTestId("deps-graph")).not.toHaveTextContent(/Laid out|\d ms\b/);
 
@@ -481,6 +483,7 @@ describe("Dependencies", () => {
     // The canvas is made once there are dots to draw, and draws them.
     await waitFor(() => expect(drawn.canvases[0]?.draws.length).toBe(1));
     expect(drawn.canvases).toHaveLength(1);
+    expect(screen.getByRole("button", { name: "Zoom in" })).toBeInTheDocument();
   });
 
   it("builds an intent target, and shows the finish dates and the steps", async () => {
