@@ -17,9 +17,11 @@ use crate::connectors::{parse_time, Run};
 use crate::graph::repo::deployment_approvals::DeploymentApproval;
 use crate::graph::repo::review_requests::TEAM_PREFIX;
 use crate::ingest::error::SyncError;
-use crate::ingest::write::{PageWrite, SeenPerson};
+use crate::ingest::write::PageWrite;
 
+use super::lifecycle::person;
 use super::map::RepoIds;
+use super::model::is_bot_account;
 
 /// An answer of `actions/runs`.
 #[derive(Debug, Clone, Deserialize)]
@@ -133,17 +135,8 @@ pub fn map_run(
                 },
                 _ => match required.reviewer.login.as_deref() {
                     Some(login) => {
-                        let is_bot = required.reviewer.kind.as_deref() == Some("Bot")
-                            || login.ends_with("[bot]");
-                        let id = page.person(
-                            source_id,
-                            SeenPerson {
-                                login: login.to_owned(),
-                                display_name: login.to_owned(),
-                                is_bot,
-                                email: None,
-                            },
-                        );
+                        let is_bot = is_bot_account(required.reviewer.kind.as_deref(), login);
+                        let id = person(page, source_id, login, is_bot);
                         (login.to_lowercase(), Some(id))
                     }
                     None => continue,

@@ -253,7 +253,8 @@ pub fn label_signal(name: &str) -> Option<LabelSignal> {
         })
 }
 
-fn person(page: &mut PageWrite, source_id: &str, login: &str, is_bot: bool) -> String {
+/// The person a GitHub login names on the source (seen on this page, known by their login).
+pub(super) fn person(page: &mut PageWrite, source_id: &str, login: &str, is_bot: bool) -> String {
     page.person(
         source_id,
         SeenPerson {

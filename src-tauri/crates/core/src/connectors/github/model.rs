@@ -21,8 +21,13 @@ pub struct User {
 impl User {
     /// True for bot accounts (`type: Bot`, or a `[bot]` login).
     pub fn is_bot(&self) -> bool {
-        self.kind.as_deref() == Some("Bot") || self.login.ends_with("[bot]")
+        is_bot_account(self.kind.as_deref(), &self.login)
     }
+}
+
+/// True for a bot account: GitHub's `type` is `Bot`, or the login ends with `[bot]`.
+pub fn is_bot_account(kind: Option<&str>, login: &str) -> bool {
+    kind == Some("Bot") || login.ends_with("[bot]")
 }
 
 /// A label (REST gives objects; a bare string is accepted too).
