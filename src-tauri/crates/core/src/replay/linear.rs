@@ -1,14 +1,15 @@
 //! A fake Linear GraphQL API (`POST /graphql`) over a hand-made workspace
 //! (`tests/fixtures/linear/workspace.json`, shaped from Linear's published schema: no public
-//! recording of Linear's API exists). It answers Baton's operations by name (`BatonTeams`,
-//! `BatonInitiatives`, `BatonProjects`, `BatonIssues`, `BatonIssueMore`, `BatonViewer`) the way
-//! Linear documents them: `issues` filtered by `updatedAt.gt` and `team.key.in`, ordered by
-//! `updatedAt`, paged by `first`/`after` with `pageInfo { hasNextPage endCursor }` (the cursor is
-//! an opaque token naming the last node); nested lists (`history`, `relations`,
-//! `inverseRelations`) paged by the `first` the query asks for and read further with
-//! `issue(id)`. It checks the `Authorization` header (a personal API key bare, an OAuth token as
-//! `Bearer`), sends `X-RateLimit-*` headers (resets in epoch milliseconds), serves injected
-//! faults first and can answer chosen issues in part (a 200 with `errors` beside the data).
+//! recording of Linear's API that qualifies was found, see `tests/fixtures/README.md`). It answers
+//! Baton's operations by name (`BatonTeams`, `BatonInitiatives`, `BatonProjects`, `BatonIssues`,
+//! `BatonIssueMore`, `BatonViewer`) the way Linear documents them: `issues` filtered by
+//! `updatedAt.gt` and `team.key.in`, ordered by `updatedAt`, paged by `first`/`after` with
+//! `pageInfo { hasNextPage endCursor }` (the cursor is an opaque token naming the last node);
+//! nested lists (`history`, `relations`, `inverseRelations`) paged by the `first` the query asks
+//! for and read further with `issue(id)`. It checks the `Authorization` header (a personal API key
+//! bare, an OAuth token as `Bearer`), sends `X-RateLimit-*` headers (resets in epoch milliseconds),
+//! serves injected faults first and can answer chosen issues in part (a 200 with `errors` beside
+//! the data).
 
 use std::collections::{HashSet, VecDeque};
 use std::path::Path;
