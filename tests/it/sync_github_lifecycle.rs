@@ -4,15 +4,16 @@
 //! timelines (hossain-khan/github-stats' fixtures), and a Projects (v2) board recorded by
 //! gr2m/github-project; a pull request closed unmerged and a missing repository's 404 as
 //! hub4j/github-api's tests recorded them, and pull requests closed and reopened as github3.py's
-//! tests recorded them. GraphQL answers about Projects statuses with the time they were set,
-//! cross-references and a 451 are written by the tests (no recording exists; see
-//! tests/fixtures/README.md).
+//! tests recorded them; the 410 of a repository whose issues are turned off as PyGithub's tests
+//! recorded it, and the body of a 451 (a repository blocked by a DMCA notice) as dependabot-core's
+//! tests kept it. GraphQL answers about Projects statuses with the time they were set and
+//! cross-references are written by the tests (no recording exists; see tests/fixtures/README.md).
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use baton_core::replay::github::{
-    recorded_wiremock_reply, FakeGithub, FakeOrg, Record, RecordedProject,
+    recorded_pygithub_reply, recorded_wiremock_reply, FakeGithub, FakeOrg, Record, RecordedProject,
 };
 use baton_core::sync::progress::RunStatus;
 use serde_json::json;
@@ -29,11 +30,17 @@ const RECORDED: &[&str] = &[
 ];
 
 fn org() -> Arc<FakeOrg> {
+    org_with(Vec::new())
+}
+
+/// The organisation with `extra` repositories after the recorded ones.
+fn org_with(extra: Vec<FakeGithub>) -> Arc<FakeOrg> {
     let dir = fixtures().join("github/github-stats");
     let mut repos = vec![FakeGithub::from_devlake(&fixtures(), GH_TOKEN).unwrap()];
     for repo in RECORDED {
         repos.push(FakeGithub::from_recorded_pulls(&dir, GH_TOKEN, repo).unwrap());
     }
+    repos.extend(extra);
     Arc::new(FakeOrg::new(GH_TOKEN, "replay", repos))
 }
 
@@ -624,14 +631,16 @@ async fn a_repository_that_fails_for_good_does_not_stop_the_others() {
     .unwrap();
     assert_eq!(recorded_404.status, 404);
     org.answer_missing("Alaurant/test-message", recorded_404);
-    // square/okhttp's issues are refused for legal reasons (451) on this run only (written here,
-    // in the shape GitHub documents: no recorded 451 was found).
+    // square/okhttp's issues are refused for legal reasons on this run only, with the real body
+    // of GitHub's refusal of a repository blocked by a DMCA notice (Daplie's, May 2019), as
+    // dependabot-core's tests keep it. Only the body was kept: the status is the 451 GitHub
+    // sends for it today (dependabot's test served it with the 403 GitHub gave without the 451
+    // preview then), and the headers are the fake's.
+    let blocked =
+        std::fs::read(fixtures().join("github/dependabot-core/dmca_takedown.json")).unwrap();
     org.repo("square/okhttp").unwrap().fault(
         "okhttp/issues",
-        vec![baton_core::replay::Reply::json(
-            451,
-            r#"{"message":"Repository access blocked","block":{"reason":"dmca"}}"#,
-        )],
+        vec![baton_core::replay::Reply::json(451, blocked)],
     );
     let server = org.serve().await.unwrap();
     let h = Harness::new().await;
@@ -657,6 +666,18 @@ async fn a_repository_that_fails_for_good_does_not_stop_the_others() {
         .await;
     assert_eq!(errors.len(), 2, "{errors:?}");
     assert!(errors[0].starts_with("issues:square/okhttp "), "{errors:?}");
+    assert_eq!(
+        h.strings(
+            "SELECT error_code || ': ' || error FROM sync_cursors WHERE stream = 'issues:square/okhttp'"
+        )
+        .await
+        .iter()
+        .filter(|e| e.starts_with("refused: ") && e.ends_with(": Repository access blocked"))
+        .count(),
+        1,
+        "the recorded refusal's own message is kept: {:?}",
+        h.strings("SELECT error FROM sync_cursors WHERE stream = 'issues:square/okhttp'").await
+    );
     assert!(
         errors[1].starts_with("repo:Alaurant/test-message "),
         "{errors:?}"
@@ -698,6 +719,86 @@ async fn a_repository_that_fails_for_good_does_not_stop_the_others() {
             .await,
         vec!["repo:Alaurant/test-message".to_owned()]
     );
+}
+
+#[tokio::test]
+async fn a_repository_whose_issues_are_turned_off_keeps_its_recorded_410_and_the_others_sync() {
+    // ahmad88me/PyGithub, a fork with its issues turned off: api.github.com's real 410 about its
+    // issues, recorded by PyGithub's tests on 12 October 2020 (in pull request #1720; status,
+    // headers and body as sent). The recorder asked with a POST (creating an issue); GitHub
+    // refuses a repository's disabled issues with this same 410 whatever is asked of them, so
+    // the fake serves it to every request for that repository's `/issues`. The repository's
+    // own record (`GET /repos/…`) is the fake's, not recorded.
+    let file = fixtures().join("github/pygithub-pr1720/Repository.testCreateIssue.txt");
+    let gone = recorded_pygithub_reply(&file, "POST", "/repos/ahmad88me/PyGithub/issues").unwrap();
+    assert_eq!(gone.status, 410);
+    let fork = FakeGithub::new(GH_TOKEN, "ahmad88me/PyGithub");
+    fork.refuse("issues", gone);
+    let org = org_with(vec![fork]);
+    let fork_id = org.repo("ahmad88me/PyGithub").unwrap().repo_id;
+    let server = org.serve().await.unwrap();
+    let h = Harness::new().await;
+    let mut repos = every_repo();
+    repos.push("ahmad88me/PyGithub");
+    let source = add(&h, &server.url(), &repos).await;
+
+    for run in 1..=2 {
+        if run > 1 {
+            h.clock.advance(Duration::from_secs(600));
+        }
+        let report = h.sync(&source).await;
+        assert_eq!(
+            report.status,
+            RunStatus::FinishedWithErrors,
+            "run {run}: {:?}",
+            report.error
+        );
+        let (_, message) = report.error.clone().unwrap();
+        assert!(
+            message.starts_with("1 of ") && message.contains("issues:ahmad88me/PyGithub"),
+            "run {run}: {message}"
+        );
+        let errors = h
+            .strings(
+                "SELECT stream || ' ' || error_code || ' ' || error FROM sync_cursors
+                 WHERE error_code IS NOT NULL",
+            )
+            .await;
+        assert_eq!(errors.len(), 1, "run {run}: {errors:?}");
+        assert!(
+            errors[0].starts_with("issues:ahmad88me/PyGithub wrong_url ")
+                && errors[0].ends_with("is gone: Issues are disabled for this repo"),
+            "run {run}: the recorded answer's own message is kept: {errors:?}"
+        );
+    }
+    let asked = server_requests(&server)
+        .iter()
+        .filter(|r| {
+            r.method == "GET"
+                && (r.path == "/repos/ahmad88me/PyGithub/issues"
+                    || r.path == format!("/repositories/{fork_id}/issues"))
+        })
+        .count();
+    assert_eq!(asked, 2, "each run asks again, and GitHub answers the same");
+    assert!(
+        h.count(
+            "SELECT COUNT(*) FROM sync_cursors WHERE stream LIKE '%:ahmad88me/PyGithub'
+             AND stream <> 'issues:ahmad88me/PyGithub' AND error_code IS NULL"
+        )
+        .await
+            >= 1,
+        "the fork's other streams are read without error"
+    );
+    for repo in every_repo() {
+        assert!(
+            h.count(&format!(
+                "SELECT COUNT(*) FROM items WHERE key LIKE '{repo}#%'"
+            ))
+            .await
+                > 0,
+            "{repo} synced"
+        );
+    }
 }
 
 #[tokio::test]

@@ -324,6 +324,75 @@ pub fn recorded_wiremock_reply(file: &Path) -> std::io::Result<Reply> {
     })
 }
 
+/// An answer of api.github.com as PyGithub's tests recorded it (`tests/ReplayData/*.txt`: per
+/// request a block of ten lines, scheme, method, host, port, path, request headers, request
+/// body, status, response headers as a Python list of `(name, value)` pairs, response body as
+/// received; blocks end with an empty line): the first answer to `method` `path`, with its
+/// status, its headers (names lower-cased; `content-length`, `content-encoding`,
+/// `transfer-encoding` and `connection` left out, as they describe the bytes that crossed the
+/// wire, which the replay server frames itself) and its body as recorded.
+pub fn recorded_pygithub_reply(file: &Path, method: &str, path: &str) -> std::io::Result<Reply> {
+    let invalid = |what: String| std::io::Error::new(std::io::ErrorKind::InvalidData, what);
+    let text = std::fs::read_to_string(file)?;
+    let lines: Vec<&str> = text.lines().collect();
+    let at = (3..lines.len())
+        .find(|&i| lines[i] == path && lines[i - 3] == method)
+        .ok_or_else(|| invalid(format!("{}: no {method} {path} recorded", file.display())))?;
+    let line = |offset: usize| {
+        lines
+            .get(at + offset)
+            .copied()
+            .ok_or_else(|| invalid(format!("{}: {method} {path} is cut short", file.display())))
+    };
+    let status = line(3)?
+        .trim()
+        .parse::<u16>()
+        .map_err(|err| invalid(format!("{}: status: {err}", file.display())))?;
+    let strings = python_strings(line(4)?)
+        .ok_or_else(|| invalid(format!("{}: unreadable headers", file.display())))?;
+    if strings.len() % 2 != 0 {
+        return Err(invalid(format!("{}: headers not in pairs", file.display())));
+    }
+    let headers = strings
+        .chunks(2)
+        .map(|pair| (pair[0].to_lowercase(), pair[1].clone()))
+        .filter(|(name, _)| {
+            !matches!(
+                name.as_str(),
+                "content-length" | "content-encoding" | "transfer-encoding" | "connection"
+            )
+        })
+        .collect();
+    Ok(Reply {
+        status,
+        headers,
+        body: line(5)?.as_bytes().to_vec(),
+        mode: BodyMode::Whole,
+    })
+}
+
+/// The quoted strings of a Python literal (`[('Date', 'Mon, …'), ('Csp', "default-src 'none'")]`),
+/// in order; `None` if a string is not closed.
+fn python_strings(literal: &str) -> Option<Vec<String>> {
+    let mut strings = Vec::new();
+    let mut chars = literal.chars();
+    while let Some(c) = chars.next() {
+        if c != '\'' && c != '"' {
+            continue;
+        }
+        let mut text = String::new();
+        loop {
+            match chars.next()? {
+                '\\' => text.push(chars.next()?),
+                end if end == c => break,
+                other => text.push(other),
+            }
+        }
+        strings.push(text);
+    }
+    Some(strings)
+}
+
 /// (endpoint and sort, `since`, descending).
 type OrderKey = (String, Option<i64>, bool);
 
@@ -338,6 +407,8 @@ pub struct FakeGithub {
     pub repo_id: u64,
     data: Mutex<GithubData>,
     faults: Mutex<Vec<(String, VecDeque<Reply>)>>,
+    /// Standing answers, by endpoint under the repository (see [`FakeGithub::refuse`]).
+    refusals: Mutex<Vec<(String, Reply)>>,
     base: Mutex<String>,
     /// Sorted orders of list endpoints, by (endpoint, since, descending), until the data changes.
     orders: Mutex<HashMap<OrderKey, Arc<Vec<usize>>>>,
@@ -385,6 +456,7 @@ impl FakeGithub {
             repo_id: 1_300_192,
             data: Mutex::default(),
             faults: Mutex::default(),
+            refusals: Mutex::default(),
             base: Mutex::default(),
             orders: Mutex::default(),
             numbers: Mutex::default(),
@@ -845,6 +917,16 @@ impl FakeGithub {
         }
     }
 
+    /// GitHub's standing answer to one endpoint under the repository (`issues` for
+    /// `/repos/{o}/{r}/issues` and `/repositories/{id}/issues`, whatever the query), served to
+    /// every request of exactly that endpoint: e.g. the 410 of a repository whose issues are
+    /// turned off. Paths below it (`issues/4/timeline`) are answered as before.
+    pub fn refuse(&self, endpoint: &str, reply: Reply) {
+        if let Ok(mut refusals) = self.refusals.lock() {
+            refusals.push((endpoint.to_owned(), reply));
+        }
+    }
+
     /// Sets the server address next links point at (when serving through another handler).
     pub fn set_base(&self, url: &str) {
         if let Ok(mut base) = self.base.lock() {
@@ -892,6 +974,15 @@ impl FakeGithub {
             .header("location", &location);
         }
         let path = self.local_path(&request.path);
+        let refused = self.refusals.lock().ok().and_then(|refusals| {
+            refusals
+                .iter()
+                .find(|(endpoint, _)| *endpoint == path)
+                .map(|(_, reply)| reply.clone())
+        });
+        if let Some(reply) = refused {
+            return reply;
+        }
         let data = self
             .data
             .lock()
@@ -1339,5 +1430,61 @@ mod tests {
             "another missing repository gets the plain 404"
         );
         assert_eq!(org.answer(&get("/repos/acme/web")).status, 200);
+    }
+
+    #[test]
+    fn a_recorded_pygithub_answer_keeps_its_status_headers_and_body() {
+        let file = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../tests/fixtures/github/pygithub-pr1720/Repository.testCreateIssue.txt");
+        let recorded = recorded_pygithub_reply(&file, "POST", "/repos/ahmad88me/PyGithub/issues")
+            .expect("recorded");
+        assert_eq!(recorded.status, 410);
+        assert_eq!(
+            String::from_utf8_lossy(&recorded.body),
+            r#"{"message":"Issues are disabled for this repo","documentation_url":"https://docs.github.com/v3/issues/"}"#
+        );
+        let header = |name: &str| {
+            recorded
+                .headers
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.as_str())
+        };
+        assert_eq!(
+            header("x-github-request-id"),
+            Some("C884:DBD9:67C03E7:794264C:5F847044")
+        );
+        assert_eq!(header("status"), Some("410 Gone"));
+        assert_eq!(
+            header("content-security-policy"),
+            Some("default-src 'none'")
+        );
+        assert_eq!(
+            header("content-length"),
+            None,
+            "the server frames the body itself"
+        );
+        assert_eq!(recorded.headers.len(), 21);
+        assert!(
+            recorded_pygithub_reply(&file, "GET", "/repos/ahmad88me/PyGithub/issues").is_err(),
+            "only what was recorded"
+        );
+    }
+
+    #[test]
+    fn a_standing_refusal_answers_its_endpoint_only_on_every_request() {
+        let fake = FakeGithub::new("t", "acme/web").with_repo_id(7);
+        fake.refuse("issues", Reply::empty(410));
+        for path in ["/repos/acme/web/issues", "/repositories/7/issues"] {
+            for _ in 0..2 {
+                assert_eq!(fake.answer(&get(path)).status, 410, "{path}");
+            }
+        }
+        assert_eq!(fake.answer(&get("/repos/acme/web/pulls")).status, 200);
+        assert_ne!(
+            fake.answer(&get("/repos/acme/web/issues/events")).status,
+            410,
+            "a path below the endpoint is answered as before"
+        );
     }
 }
