@@ -149,7 +149,9 @@ describe("docs/metrics.md", () => {
     );
     expect(body("flow-timelines")).toContain("only where nothing better exists — an assignment (Active)");
     expect(body("flow-timelines")).toContain("a To Do status is New whatever its name");
-    expect(body("flow-timelines")).toContain("an open pull request and an open issue can mean different things");
+    expect(body("flow-timelines")).toContain(
+      "an open pull request and an open issue can mean different things",
+    );
     // Chains need two links; single links are shown; the at-risk search depth.
     expect(body("deps-chains")).toContain("at least two links");
     expect(body("deps-at-risk")).toContain("at most 32 links");
