@@ -2,13 +2,14 @@
 //! issues (DevLake's rows) share nobody, so three real Jira accounts are edited (as
 //! `tests/fixtures/PROVENANCE.md` allows for cases no recording has): one shows a full name that
 //! is a GitHub login's (`barryz`, "Barry Z"), one a GitHub noreply address (`thinkgos`), one a
-//! first name only ("TwiN"). The strong matches are merged by the sync, the weak one is only
+//! first name only ("TwiN"); and one GitHub user (`choleraehyq`) is given the address a Jira
+//! account has in the recording. The strong matches are merged by the sync, the weak one is only
 //! suggested; merges and splits by hand hold across later syncs.
 
 use std::sync::Arc;
 
 use baton_core::people::{self, MatchReason};
-use baton_core::replay::github::FakeGithub;
+use baton_core::replay::github::{FakeGithub, Record};
 use baton_core::replay::jira::FakeJira;
 use baton_core::replay::ReplayServer;
 use baton_core::sync::progress::RunStatus;
@@ -52,7 +53,44 @@ fn edit_account(jira: &FakeJira, account: &str, name: Option<&str>, email: Optio
     assert!(edited > 0, "the recording names {account}");
 }
 
+/// Gives the GitHub user `login` a public address wherever a recorded user object names them
+/// (GitHub's user objects carry an optional `email`; DevLake's rows have none).
+fn edit_github_email(gh: &FakeGithub, login: &str, email: &str) {
+    fn walk(value: &mut Value, login: &str, email: &str) -> usize {
+        match value {
+            Value::Object(map) => {
+                let mut edited = 0;
+                if map.get("login").and_then(Value::as_str) == Some(login) {
+                    map.insert("email".into(), email.into());
+                    edited += 1;
+                }
+                edited
+                    + map
+                        .values_mut()
+                        .map(|v| walk(v, login, email))
+                        .sum::<usize>()
+            }
+            Value::Array(list) => list.iter_mut().map(|v| walk(v, login, email)).sum(),
+            _ => 0,
+        }
+    }
+    let mut data = gh.data();
+    let data = &mut *data;
+    let mut edited = 0;
+    for record in data.issues.iter_mut().chain(data.pulls.iter_mut()) {
+        let mut value: Value = serde_json::from_str(&record.json).unwrap();
+        let here = walk(&mut value, login, email);
+        if here > 0 {
+            *record = Record::from_json(&value.to_string()).unwrap();
+            edited += here;
+        }
+    }
+    assert!(edited > 0, "the recording names {login}");
+}
+
 const BARRY: &str = "5ecfbd0c730ec90c1999cadf"; // "Dingding Zhang" in the recording
+/// "Keon Amini", whose recorded address is keon.amini@merico.dev.
+const KEON: &str = "62a2d08d1be00a0068af1945";
 const THINKGOS: &str = "5ecfbd0ba04d9c0c220c18d8"; // "yanghui"
 const TWIN: &str = "5ecfbd0aaa47a00c1997ea8e"; // "chao.cheng"
 
@@ -67,6 +105,9 @@ async fn servers() -> (ReplayServer, ReplayServer, Arc<FakeJira>) {
         Some("7496278+thinkgos@users.noreply.github.com"),
     );
     edit_account(&jira, TWIN, Some("TwiN"), None);
+    // The GitHub user choleraehyq shows the address Keon Amini's Jira account has (as recorded),
+    // written otherwise in case.
+    edit_github_email(&gh, "choleraehyq", "Keon.Amini@merico.dev");
     (
         gh.serve().await.unwrap(),
         jira.clone().serve().await.unwrap(),
@@ -110,6 +151,17 @@ async fn the_same_person_on_github_and_jira_is_one_person_in_every_count() {
         person_of(&h, &jira_source, BARRY).await,
         barry,
         "\"Barry Z\" is barryz"
+    );
+    let keon = person_of(&h, &github, "choleraehyq").await;
+    assert_eq!(
+        person_of(&h, &jira_source, KEON).await,
+        keon,
+        "one address on both sides is one person"
+    );
+    assert_eq!(
+        items_of(&h, &keon).await,
+        vec!["GitHub ants: 8".to_owned(), "Jira merico: 3".to_owned()],
+        "K5-2, K5-3 and K5-4 (reported by Keon Amini) and choleraehyq's work count as one person's"
     );
     let thinkgos = person_of(&h, &github, "thinkgos").await;
     assert_eq!(

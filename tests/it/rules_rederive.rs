@@ -1,13 +1,14 @@
-//! Rules that re-derive: a team or provenance rule added months after the items were synced moves
-//! them, derived again from their stored raw records without a request to the sources; the
-//! preview counts exactly what applying changes; and the graph is the one a sync from scratch
+//! Rules that re-derive: a team, provenance or intent rule added months after the items were
+//! synced moves them, derived again from what their sync stored without a request to the sources;
+//! the preview counts exactly what applying changes; and the graph is the one a sync from scratch
 //! under the same rules gives. Recorded panjf2000/ants (GitHub) and merico.atlassian.net (Jira)
 //! rows from DevLake.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use baton_core::graph::model::Provenance;
+use baton_core::graph::model::{IntentRuleField, Provenance};
+use baton_core::intents::{self, IntentInput, RuleInput};
 use baton_core::query;
 use baton_core::replay::github::FakeGithub;
 use baton_core::replay::jira::FakeJira;
@@ -59,6 +60,65 @@ async fn save_rules(h: &Harness) -> Vec<String> {
     .await
     .unwrap();
     ids
+}
+
+/// Creates an intent served, by rule, by the `enhancement`-labelled GitHub items and the Jira
+/// issues of project K5; each rule is previewed first. Returns how many items the previews said
+/// the rules would link (and checks that adding each linked exactly that many).
+async fn save_intent_rules(h: &Harness) -> u32 {
+    let now = baton_core::time::now_ms();
+    let goal = intents::create(
+        &h.ws,
+        &IntentInput {
+            title: "Pool features".into(),
+            ..IntentInput::default()
+        },
+        "ann",
+        "",
+        now,
+    )
+    .await
+    .unwrap();
+    let mut linked = 0;
+    for (field, pattern) in [
+        (IntentRuleField::Label, "enhancement"),
+        (IntentRuleField::Project, "K5"),
+    ] {
+        let rule = RuleInput {
+            intent_id: goal.clone(),
+            field,
+            pattern: pattern.into(),
+        };
+        let preview = intents::preview_rule(&h.ws, &rule).await.unwrap();
+        let before = served(h).await;
+        intents::add_rule(&h.ws, &rule, "ann", "", now)
+            .await
+            .unwrap();
+        assert_eq!(
+            served(h).await - before,
+            i64::from(preview.linked),
+            "adding the {pattern} rule links what its preview counted"
+        );
+        linked += preview.linked;
+    }
+    linked
+}
+
+/// How many items serve the intent the rules link to.
+async fn served(h: &Harness) -> i64 {
+    h.count(
+        "SELECT COUNT(*) FROM items WHERE intent_id IN (SELECT id FROM intents WHERE title = 'Pool features')",
+    )
+    .await
+}
+
+/// Every synced item as `key intent` (the intent by its title).
+async fn intents_of(h: &Harness) -> Vec<String> {
+    h.strings(
+        "SELECT i.key || ' ' || COALESCE(n.title, '-') FROM items i LEFT JOIN intents n ON n.id = i.intent_id
+         ORDER BY i.key",
+    )
+    .await
 }
 
 /// Every synced item as `key team provenance agent`.
@@ -138,10 +198,41 @@ async fn changed_rules_move_items_synced_months_ago_as_a_fresh_sync_would() {
         "nothing was fetched again"
     );
 
+    // An intent rule added now links the items synced three months ago, as its preview said.
+    let aligned_before = intents_of(&old).await;
+    let linked = save_intent_rules(&old).await;
+    assert!(linked > 0, "the intent rules link items synced before");
+    assert_eq!(
+        old.count("SELECT COALESCE(SUM(requests), 0) FROM sync_runs")
+            .await,
+        requests,
+        "nothing was fetched again for the intent rules either"
+    );
+
     // A sync from scratch under the same rules gives the same graph.
     let fresh = Harness::new().await;
     save_rules(&fresh).await;
+    assert_eq!(
+        save_intent_rules(&fresh).await,
+        0,
+        "before a sync, nothing to link"
+    );
     synced(&fresh, &gh_server.url(), &jira_server.url()).await;
+    let aligned = intents_of(&old).await;
+    assert_same(
+        &aligned,
+        &intents_of(&fresh).await,
+        "intents linked after the sync = linked while syncing from scratch",
+    );
+    assert_eq!(
+        aligned
+            .iter()
+            .zip(&aligned_before)
+            .filter(|(a, b)| a != b)
+            .count() as u32,
+        linked,
+        "the items the intent previews counted are the ones that moved"
+    );
     let moved = derived(&old).await;
     assert_same(
         &moved,

@@ -121,6 +121,8 @@ async fn pull_requests_get_their_lifecycle_from_their_real_timelines() {
         ":review requested=waiting/review",
         ":draft=active/",
         ":assigned=active/",
+        ":merged=done/",
+        ":closed (unmerged)=canceled/",
     ] {
         assert!(
             maps.contains(&expected.to_owned()),
@@ -1008,5 +1010,210 @@ async fn a_pull_request_that_fixes_an_issue_of_another_repository_implements_it(
         links,
         vec!["square/okhttp#7458 implements panjf2000/ants#44 [pull request description]"],
         "a reference across repositories names the other repository's issue"
+    );
+}
+
+#[tokio::test]
+async fn review_times_come_out_of_a_recorded_pull_requests_lifecycle() {
+    // freeCodeCamp/freeCodeCamp#56555 as github-stats recorded it, alone in October 2024: opened
+    // ready on 6 October at 10:15:03 (no draft), changes requested by naomi-lgbt on the 7th at
+    // 22:42:04, approved by her on the 9th at 16:53:15 and by gikf at 17:11:09, merged at
+    // 17:22:11. Every figure below is worked out by hand from those times.
+    let org = org();
+    let server = org.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = add(&h, &server.url(), &["freeCodeCamp/freeCodeCamp"]).await;
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    assert_eq!(
+        history(&h, "freeCodeCamp/freeCodeCamp#56555").await,
+        vec![
+            "open>changes requested",
+            "changes requested>approved",
+            "approved>merged"
+        ]
+    );
+    const DAY: f64 = 86_400_000.0;
+    let (pickup, review, merge, queue) = (
+        131_221_000.0 / DAY, // created → the first review (changes requested)
+        152_945_000.0 / DAY, // the first review → the last approval
+        662_000.0 / DAY,     // the last approval → merged
+        1_736_000.0 / DAY,   // approved (waiting to be merged) → merged
+    );
+    let close = |a: Option<f64>, b: f64| a.is_some_and(|a| (a - b).abs() < 1e-9);
+    let october = baton_core::flow::FlowFilter {
+        from: Some("2024-10-01".into()),
+        to: Some("2024-10-31".into()),
+        ..baton_core::flow::FlowFilter::default()
+    };
+
+    // The Bottlenecks page's pull-request segments: ready for review at creation (an open pull
+    // request waits for review), so no coding time.
+    let b = baton_core::flow::bottleneck_report(&h.ws, &october, NOW)
+        .await
+        .unwrap();
+    assert_eq!(b.pull_requests, 1, "only #56555 was merged in October 2024");
+    let segment = |name: &str| {
+        b.pr_segments
+            .iter()
+            .find(|s| s.segment == name)
+            .unwrap()
+            .days
+            .p50
+    };
+    assert_eq!(segment("coding"), Some(0.0));
+    for (name, expected) in [("pickup", pickup), ("review", review), ("merge", merge)] {
+        assert!(
+            close(segment(name), expected),
+            "{name}: {:?}, not {expected}",
+            segment(name)
+        );
+    }
+    // Where it waited: for review until the first one, to be merged once approved.
+    let waited = |stage: baton_core::flow::Stage| {
+        b.wait_reasons
+            .iter()
+            .find(|w| w.stage == stage)
+            .map(|w| w.total_days)
+    };
+    assert!(
+        close(waited(baton_core::flow::Stage::Review), pickup),
+        "{:?}",
+        b.wait_reasons
+    );
+    assert!(
+        close(waited(baton_core::flow::Stage::Queue), queue),
+        "the time waiting for merge is the approved segment: {:?}",
+        b.wait_reasons
+    );
+
+    // The AI comparison's time to first review and review rounds, from the same segments.
+    let c = baton_core::triage::ai_comparison(&h.ws, &october, NOW)
+        .await
+        .unwrap();
+    let human = c
+        .groups
+        .iter()
+        .find(|g| g.provenance == baton_core::graph::model::Provenance::Human)
+        .unwrap();
+    assert_eq!((human.pull_requests, human.merged), (1, 1));
+    assert!(
+        close(human.time_to_first_review.p50, pickup),
+        "{:?}",
+        human.time_to_first_review
+    );
+    assert_eq!(
+        human.review_rounds,
+        Some(2.0),
+        "one request for changes, then the approval: two rounds"
+    );
+}
+
+#[tokio::test]
+async fn a_stream_that_fails_for_good_mid_walk_starts_again_from_its_watermark() {
+    let org = org();
+    // panjf2000/ants' issues are blocked for legal reasons between their first and second
+    // page (451 on page 2, this run only); jquery/jquery's organisation starts enforcing SAML
+    // single sign-on, which the token was not granted: access removed (403). Both bodies are
+    // written here in the shape GitHub documents (no recording of either was found).
+    let ants = org.repo("panjf2000/ants").unwrap();
+    let by_id = format!("/repositories/{}/issues", ants.repo_id);
+    ants.fault(
+        &by_id,
+        vec![baton_core::replay::Reply::json(
+            451,
+            r#"{"message":"Repository access blocked","block":{"reason":"dmca"}}"#,
+        )],
+    );
+    org.repo("jquery/jquery").unwrap().fault(
+        "jquery/pulls",
+        vec![baton_core::replay::Reply::json(
+            403,
+            r#"{"message":"Resource protected by organization SAML enforcement. You must grant your Personal Access token access to this organization."}"#,
+        )],
+    );
+    let server = org.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = add(&h, &server.url(), &every_repo()).await;
+    let report = h.sync(&source).await;
+    assert_eq!(
+        report.status,
+        RunStatus::FinishedWithErrors,
+        "{:?}",
+        report.error
+    );
+    let (_, message) = report.error.clone().unwrap();
+    assert!(
+        message.contains("issues:panjf2000/ants") && message.contains("pulls:jquery/jquery"),
+        "{message}"
+    );
+    assert_eq!(
+        h.strings(
+            "SELECT stream || ' ' || error_code || ' ' || COALESCE(page_token, 'no page')
+             FROM sync_cursors WHERE error_code IS NOT NULL ORDER BY 1"
+        )
+        .await,
+        vec![
+            "issues:panjf2000/ants refused no page".to_owned(),
+            "pulls:jquery/jquery no_access no page".to_owned(),
+        ],
+        "each failing stream keeps its error, and not the page it failed at"
+    );
+    assert!(
+        server
+            .requests()
+            .iter()
+            .any(|r| r.path == by_id && r.param("page") == Some("2")),
+        "ants' issues failed on their second page"
+    );
+    assert!(
+        h.count("SELECT COUNT(*) FROM items WHERE key LIKE 'panjf2000/ants#%'")
+            .await
+            > 0,
+        "ants' first page of issues and its pull requests are kept"
+    );
+    for repo in [
+        "square/okhttp",
+        "square/retrofit",
+        "freeCodeCamp/freeCodeCamp",
+    ] {
+        assert!(
+            h.count(&format!(
+                "SELECT COUNT(*) FROM items WHERE key LIKE '{repo}#%'"
+            ))
+            .await
+                > 0,
+            "{repo} synced"
+        );
+    }
+
+    // The next run walks ants' issues again from the start (their walk never finished, so no
+    // watermark), not from the page that failed; both streams sync and their errors clear.
+    server.clear_requests();
+    h.clock.advance(Duration::from_secs(600));
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    let issues: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/repos/panjf2000/ants/issues" || r.path == by_id)
+        .collect();
+    assert_eq!(
+        (issues[0].path.as_str(), issues[0].param("page")),
+        ("/repos/panjf2000/ants/issues", None),
+        "the walk starts again at its first page"
+    );
+    assert_eq!(
+        h.count("SELECT COUNT(*) FROM sync_cursors WHERE error_code IS NOT NULL")
+            .await,
+        0
+    );
+    assert!(
+        h.count(
+            "SELECT COUNT(*) FROM items WHERE key LIKE 'jquery/jquery#%' AND kind = 'pull_request'"
+        )
+        .await
+            > 0,
+        "jquery's pull requests synced once access was back"
     );
 }

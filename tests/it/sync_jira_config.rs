@@ -230,6 +230,29 @@ async fn links_of_every_type_and_the_epic_hierarchy_become_edges() {
     );
 }
 
+#[tokio::test]
+async fn a_team_managed_parent_field_alone_makes_the_epic_edge() {
+    // Team-managed projects name an issue's epic in `parent` only (no Epic Link field): K5-3's
+    // real record names K5-4 in both; its Epic Link (customfield_10014) is removed here.
+    let jira = fake();
+    edit(&jira, "K5-3", |r| {
+        let fields = r.issue["fields"].as_object_mut().unwrap();
+        assert_eq!(fields.remove("customfield_10014"), Some(json!("K5-4")));
+        assert_eq!(fields["parent"]["key"], "K5-4");
+    });
+    let server = jira.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = h.add_jira(&server.url(), JIRA_TOKEN, PROJECTS).await;
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    let edges = h.key_links().await;
+    assert_eq!(
+        edges.iter().filter(|e| *e == "K5-4 parent K5-3").count(),
+        1,
+        "the epic is K5-3's parent by the parent field alone: {edges:?}"
+    );
+}
+
 /// improvingflow.atlassian.net's Sample Project as jirametrics recorded it (SP-1, SP-2, SP-10).
 fn jirametrics() -> Arc<FakeJira> {
     Arc::new(FakeJira::from_jirametrics(&fixtures(), JIRA_EMAIL, JIRA_TOKEN).unwrap())

@@ -141,6 +141,17 @@ describe("docs/metrics.md", () => {
     expect(body("bottleneck-wait-reasons")).toContain("never in only one of the two");
     // A blocked flag on a draft pull request.
     expect(body("flow-timelines")).toContain("A blocked flag on a draft pull request");
+    // How each source's records become flow states: a pull request by its timeline, an issue by
+    // its board, labels and (last) its assignment, a Jira status within its category.
+    expect(body("flow-timelines")).toContain("A *GitHub pull request* follows its timeline");
+    expect(body("flow-timelines")).toContain(
+      "time to first review, review rounds and time waiting for merge come out of these segments",
+    );
+    expect(body("flow-timelines")).toContain("only where nothing better exists — an assignment (Active)");
+    expect(body("flow-timelines")).toContain("a To Do status is New whatever its name");
+    expect(body("flow-timelines")).toContain(
+      "an open pull request and an open issue can mean different things",
+    );
     // Chains need two links; single links are shown; the at-risk search depth.
     expect(body("deps-chains")).toContain("at least two links");
     expect(body("deps-at-risk")).toContain("at most 32 links");
