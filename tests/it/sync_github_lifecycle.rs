@@ -768,7 +768,7 @@ async fn a_repository_whose_issues_are_turned_off_keeps_its_recorded_410_and_the
             .await;
         assert_eq!(errors.len(), 1, "run {run}: {errors:?}");
         assert!(
-            errors[0].starts_with("issues:ahmad88me/PyGithub wrong_url ")
+            errors[0].starts_with("issues:ahmad88me/PyGithub refused ")
                 && errors[0].ends_with("is gone: Issues are disabled for this repo"),
             "run {run}: the recorded answer's own message is kept: {errors:?}"
         );

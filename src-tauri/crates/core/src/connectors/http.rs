@@ -5,7 +5,8 @@
 //! - 2xx: returned once the body is complete and readable (an HTML or truncated body is retried,
 //!   then reported as malformed);
 //! - 304: "not modified", returned as such (the caller writes nothing);
-//! - 401: the token is refused; 404/410: not found; other 4xx (but 403/429): refused;
+//! - 401: the token is refused; 404: not found; 410 (gone) and other 4xx (but 403/429): refused,
+//!   with the source's message;
 //! - 403/429 that is a rate limit: wait `retry-after` seconds when given, else until
 //!   `x-ratelimit-reset` (epoch seconds on GitHub, an ISO time on Jira) when the remaining budget
 //!   is 0 or the header is an ISO time, else at least the policy's minimum wait, doubling per try;
@@ -1198,7 +1199,12 @@ fn classify_refusal(url: &Url, response: &Response) -> SyncError {
             }
         }
         404 => SyncError::NoAccess(format!("{shown} was not found, or the token cannot see it")),
-        410 => SyncError::WrongUrl(format!("{shown} is gone: {message}")),
+        // Gone for good, with the source's reason (a repository whose issues are turned off,
+        // an API that was removed): a refusal that keeps the message, not a wrong address.
+        410 => SyncError::Refused {
+            status: 410,
+            detail: format!("{shown} is gone: {message}"),
+        },
         status => SyncError::Refused {
             status,
             detail: format!("{shown}: {message}"),

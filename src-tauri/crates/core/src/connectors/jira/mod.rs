@@ -448,7 +448,8 @@ pub async fn test_connection(
         Ok((me, _)) => me,
         Err(SyncError::NoAccess(_))
         | Err(SyncError::Malformed(_))
-        | Err(SyncError::WrongUrl(_)) => {
+        | Err(SyncError::WrongUrl(_))
+        | Err(SyncError::Refused { status: 410, .. }) => {
             return Err(SyncError::WrongUrl(format!(
             "{} does not answer like a Jira Cloud site (expected https://YOUR-SITE.atlassian.net)",
             crate::connectors::http::safe_url(&root)

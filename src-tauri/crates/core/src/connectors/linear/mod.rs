@@ -880,7 +880,8 @@ pub async fn test_connection(
         Ok(found) => found,
         Err(SyncError::NoAccess(_))
         | Err(SyncError::Malformed(_))
-        | Err(SyncError::WrongUrl(_)) => {
+        | Err(SyncError::WrongUrl(_))
+        | Err(SyncError::Refused { status: 410, .. }) => {
             return Err(SyncError::WrongUrl(format!(
                 "{} does not answer like Linear's API (use https://api.linear.app)",
                 safe_url(&url)
