@@ -163,6 +163,9 @@ const STATUS_LABELS: &[(&[&str], Option<Meaning>)] = {
                 "needs code review",
                 "pending review",
                 "under review",
+                "waiting review",
+                "waiting on review",
+                "awaiting code review",
             ],
             Some((Waiting, Some(WaitReason::Review))),
         ),
@@ -202,6 +205,9 @@ const STATUS_LABELS: &[(&[&str], Option<Meaning>)] = {
                 "waiting for response",
                 "waiting for author",
                 "waiting on author",
+                "waiting update",
+                "waiting for update",
+                "waiting on update",
                 "waiting for reporter",
                 "waiting for feedback",
                 "needs feedback",
@@ -1904,6 +1910,16 @@ mod tests {
             label_signal("waiting for response"),
             Some(LabelSignal::Status((Waiting, Some(WaitReason::Dependency)))),
             "a label of panjf2000/ants"
+        );
+        // freeCodeCamp's own status labels (on the recorded freeCodeCamp#56555): a review it
+        // waits for, and an update it waits for from its author.
+        assert_eq!(
+            label_signal("status: waiting review"),
+            Some(LabelSignal::Status((Waiting, Some(WaitReason::Review))))
+        );
+        assert_eq!(
+            label_signal("status: waiting update"),
+            Some(LabelSignal::Status((Waiting, Some(WaitReason::Dependency))))
         );
         assert_eq!(
             label_signal("🚧 WIP"),
