@@ -592,9 +592,9 @@ fn schema_errors(
         }
     }
     if schema.get("format").and_then(Value::as_str) == Some("date-time")
-        && !value
+        && value
             .as_str()
-            .is_some_and(|s| DateTime::parse_from_rfc3339(s).is_ok())
+            .is_none_or(|s| DateTime::parse_from_rfc3339(s).is_err())
     {
         out.push(format!("{at}: {value} is not an RFC 3339 time"));
     }
