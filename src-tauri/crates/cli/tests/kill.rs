@@ -375,8 +375,8 @@ async fn a_killed_linear_sync_resumes_without_loss_or_duplicates() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_file_import_resumes_without_loss_or_duplicates() {
     let dir = tempfile::tempdir().unwrap();
-    // 6,000 rows of a states file: 6 pages of 1,000, each with its position in the file (a
-    // debug build imports them in about 4 s).
+    // 6,000 rows of a states file: 6 pages of 1,000, each with its position in the file; the
+    // import is killed after pages it writes.
     let csv = dir.path().join("flow.csv");
     let mut text = String::from("ID,Title,Team,Backlog,Doing,Done\n");
     for n in 0..6_000u32 {
@@ -421,17 +421,72 @@ async fn a_killed_file_import_resumes_without_loss_or_duplicates() {
             ],
         )
     };
-    let sync = |file: &Path| sync_of(file, "flow", &[]);
-    killed_syncs_resume_to_the_same_workspace(
-        dir.path(),
-        add_to,
-        "",
-        "",
-        sync,
-        0x0F11_E0DE,
-        (200, 1_500),
-    )
-    .await;
+    let reference = dir.path().join("reference.baton");
+    add_to(&reference, "");
+    let out = run_to_end(sync_of(&reference, "flow", &[])).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let expected = fingerprint(&reference).await;
+    assert!(
+        expected.len() > 6_000,
+        "the reference import wrote the file"
+    );
+    let file = dir.path().join("killed.baton");
+    add_to(&file, "");
+    let kills = kill_after_pages(&sync_of(&file, "flow", &[]), &file, 6_000, 0x0F11_E0DE).await;
+    assert_survived(&file, kills, &expected).await;
+}
+
+/// Runs `args` (a sync of the workspace `file`) and kills it (SIGKILL) a random 0-100 ms after
+/// it has written a page (its items grow) while items are still to come, again and again,
+/// until one run completes (after 6 kills the last run is let finish); returns how many runs
+/// were killed. Killing on progress rather than on a timer makes every killed run one that
+/// wrote, on a fast machine as on a slow one.
+async fn kill_after_pages(args: &[String], file: &Path, total: i64, mut seed: u64) -> usize {
+    let mut conn = connect(file).await;
+    let mut seen: i64 = 0;
+    let mut kills = 0;
+    while kills < 6 {
+        let mut child = baton(&args.iter().map(String::as_str).collect::<Vec<_>>())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                assert!(status.success(), "a run that was not killed succeeds");
+                return kills;
+            }
+            let items: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM items")
+                .fetch_one(&mut conn)
+                .await
+                .unwrap();
+            if items > seen && items < total {
+                seen = items;
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                tokio::time::sleep(Duration::from_millis(seed % 100)).await;
+                if child.try_wait().unwrap().is_none() {
+                    child.kill().unwrap();
+                    child.wait().unwrap();
+                    kills += 1;
+                    break;
+                }
+            } else {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        }
+    }
+    let out = run_to_end(args.to_vec()).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    kills
 }
 
 /// The pid holding `source`'s sync lock in `path`, once one does (waits up to 30 s).
