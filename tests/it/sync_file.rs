@@ -540,3 +540,354 @@ async fn an_import_killed_between_pages_resumes_to_the_same_result() {
         "same result",
     );
 }
+
+/// `schema` with its `$ref` (to `#/$defs/…`) followed.
+fn resolve<'a>(
+    root: &'a serde_json::Value,
+    schema: &'a serde_json::Value,
+) -> &'a serde_json::Value {
+    match schema.get("$ref").and_then(serde_json::Value::as_str) {
+        Some(r) => {
+            let name = r.strip_prefix("#/$defs/").unwrap_or_else(|| panic!("{r}"));
+            resolve(root, &root["$defs"][name])
+        }
+        None => schema,
+    }
+}
+
+/// Checks `value` against `schema`, for the part of JSON Schema the published schema uses
+/// (`$ref`, `type`, `const`, `enum`, `format: date-time`, `minimum`, `minLength`, `items`,
+/// `required`, `properties`). Strict: a property the schema does not list is reported too
+/// (the schema allows them, as Baton ignores them; Baton itself writes none).
+fn schema_errors(
+    root: &serde_json::Value,
+    schema: &serde_json::Value,
+    value: &serde_json::Value,
+    at: &str,
+    out: &mut Vec<String>,
+) {
+    use serde_json::Value;
+    let schema = resolve(root, schema);
+    if let Some(c) = schema.get("const") {
+        if value != c {
+            out.push(format!("{at}: {value} is not {c}"));
+        }
+    }
+    if let Some(e) = schema.get("enum").and_then(Value::as_array) {
+        if !e.contains(value) {
+            out.push(format!("{at}: {value} is none of {e:?}"));
+        }
+    }
+    if let Some(t) = schema.get("type").and_then(Value::as_str) {
+        let ok = match t {
+            "string" => value.is_string(),
+            "number" => value.is_number(),
+            "array" => value.is_array(),
+            "object" => value.is_object(),
+            other => panic!("a type the test does not check: {other}"),
+        };
+        if !ok {
+            out.push(format!("{at}: {value} is not of type {t}"));
+            return;
+        }
+    }
+    if schema.get("format").and_then(Value::as_str) == Some("date-time")
+        && value
+            .as_str()
+            .is_none_or(|s| DateTime::parse_from_rfc3339(s).is_err())
+    {
+        out.push(format!("{at}: {value} is not an RFC 3339 time"));
+    }
+    if let Some(min) = schema.get("minimum").and_then(Value::as_f64) {
+        if value.as_f64().is_some_and(|v| v < min) {
+            out.push(format!("{at}: {value} is below {min}"));
+        }
+    }
+    if let Some(min) = schema.get("minLength").and_then(Value::as_u64) {
+        if value
+            .as_str()
+            .is_some_and(|s| (s.chars().count() as u64) < min)
+        {
+            out.push(format!("{at}: {value} is shorter than {min}"));
+        }
+    }
+    if let Some(items) = schema.get("items") {
+        for (i, v) in value.as_array().into_iter().flatten().enumerate() {
+            schema_errors(root, items, v, &format!("{at}[{i}]"), out);
+        }
+    }
+    if let Some(object) = value.as_object() {
+        for r in schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let r = r.as_str().unwrap_or_default();
+            if !object.contains_key(r) {
+                out.push(format!("{at}: no {r}"));
+            }
+        }
+        let properties = schema.get("properties").and_then(Value::as_object);
+        for (k, v) in object {
+            match properties.and_then(|p| p.get(k)) {
+                Some(p) => schema_errors(root, p, v, &format!("{at}.{k}"), out),
+                None => out.push(format!("{at}: {k} is not in the schema")),
+            }
+        }
+    }
+}
+
+/// `docs/baton-items.schema.json`, the published schema of Baton's JSON lines, says what Baton
+/// writes and reads: every line of two exports (the demo-shaped small workspace, and a synced
+/// Linear workspace, whose changes include estimates, projects and cycles) holds to it and uses
+/// only its properties; a line with every property it lists is read whole (none is dropped on
+/// the way in); and a line without one of the properties it requires is a bad row, reported by
+/// its line, while the others are imported.
+#[tokio::test]
+async fn the_json_lines_schema_describes_what_baton_writes_and_reads() {
+    use baton_core::connectors::file::read::FileItem;
+    use serde_json::{json, Value};
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../docs/baton-items.schema.json");
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    assert_eq!(
+        schema["oneOf"],
+        json!([{"$ref": "#/$defs/header"}, {"$ref": "#/$defs/item"}])
+    );
+
+    // What Baton writes.
+    let dir = tempfile::tempdir().unwrap();
+    let small = crate::common::small_workspace(dir.path()).await;
+    let mut exports = vec![Vec::new(), Vec::new()];
+    export_items(&small, "small", NOW, &mut exports[0])
+        .await
+        .unwrap();
+    let lin = std::sync::Arc::new(
+        baton_core::replay::linear::FakeLinear::from_fixture(&fixtures(), LIN_TOKEN).unwrap(),
+    );
+    let server = lin.serve().await.unwrap();
+    let synced = Harness::new().await;
+    let source = synced.add_linear(&server.url(), LIN_TOKEN).await;
+    assert_eq!(synced.sync(&source).await.status, RunStatus::Succeeded);
+    export_items(&synced.ws, "linear", NOW, &mut exports[1])
+        .await
+        .unwrap();
+    let mut seen: std::collections::BTreeSet<String> = Default::default();
+    for bytes in &exports {
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            let value: Value = serde_json::from_str(line).unwrap();
+            let def = if n == 0 { "header" } else { "item" };
+            let mut errors = Vec::new();
+            schema_errors(&schema, &schema["$defs"][def], &value, def, &mut errors);
+            assert!(errors.is_empty(), "line {}: {errors:?}\n{line}", n + 1);
+            for t in value["transitions"].as_array().into_iter().flatten() {
+                seen.insert(format!(
+                    "transition {}",
+                    t["kind"].as_str().unwrap_or("state")
+                ));
+            }
+            for l in value["links"].as_array().into_iter().flatten() {
+                seen.insert(format!("link {}", l["kind"].as_str().unwrap_or("")));
+            }
+        }
+    }
+    for kind in [
+        "transition state",
+        "transition assignee",
+        "transition label",
+        "transition estimate",
+        "transition project",
+        "transition cycle",
+        "link blocks",
+        "link parent",
+    ] {
+        assert!(seen.contains(kind), "the exports hold a {kind}: {seen:?}");
+    }
+
+    // What Baton reads: every property the schema lists survives reading.
+    let full = json!({
+        "id": "A-1", "title": "Refund queue", "state": "Done", "created": "2026-01-05T09:00:00Z",
+        "key": "PAY-1", "url": "https://tracker.example/PAY-1", "team": "Payments",
+        "owner": "alice", "author": "bob", "priority": "High", "estimate": 3.5,
+        "kind": "feature", "state_category": "Done", "updated": "2026-01-09T09:00:00Z",
+        "resolved": "2026-01-09T09:00:00Z", "labels": ["payments"], "components": ["api"],
+        "provenance": "ai_agent", "agent": "Claude",
+        "transitions": [
+            {"at": "2026-01-06T09:00:00Z", "kind": "assignee", "from": "alice", "to": "bob", "by": "carol"},
+            {"at": "2026-01-07T09:00:00Z", "from": "To Do", "to": "Done"}
+        ],
+        "links": [{"kind": "blocks", "to": "A-2"}]
+    });
+    let mut errors = Vec::new();
+    schema_errors(
+        &schema,
+        &schema["$defs"]["item"],
+        &full,
+        "full",
+        &mut errors,
+    );
+    assert!(errors.is_empty(), "{errors:?}");
+    let names = |v: &Value| -> Vec<String> {
+        let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+        k.sort();
+        k
+    };
+    let item_schema = &schema["$defs"]["item"]["properties"];
+    assert_eq!(
+        names(&full),
+        names(item_schema),
+        "the line sets every property"
+    );
+    let read =
+        serde_json::to_value(serde_json::from_value::<FileItem>(full.clone()).unwrap()).unwrap();
+    assert_eq!(
+        read, full,
+        "read whole: no property of the schema is dropped"
+    );
+    for (def, sample) in [
+        ("transition", &full["transitions"][0]),
+        ("link", &full["links"][0]),
+    ] {
+        assert_eq!(
+            names(sample),
+            names(&schema["$defs"][def]["properties"]),
+            "{def}"
+        );
+    }
+
+    // A line without a required property is a bad row, reported by its line; the rest imports.
+    let required: Vec<String> = schema["$defs"]["item"]["required"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(required, ["id", "title", "state", "created"]);
+    let mut lines = vec![
+        json!({"baton": "items", "version": 1}).to_string(),
+        full.to_string(),
+        json!({"id": "A-2", "title": "Card retries", "state": "To Do", "created": "2026-01-05T10:00:00Z"})
+            .to_string(),
+    ];
+    for r in &required {
+        let mut without = json!({"id": format!("B-{r}"), "title": "x", "state": "To Do", "created": "2026-01-05T10:00:00Z"});
+        without.as_object_mut().unwrap().remove(r);
+        lines.push(without.to_string());
+    }
+    let file = dir.path().join("items.jsonl");
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let h = Harness::new().await;
+    let source = h
+        .add(&file_input(
+            "Schema",
+            &file,
+            FileFormat::BatonJsonl,
+            FileColumns::default(),
+        ))
+        .await;
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::FinishedWithErrors, "{report:?}");
+    let (_, message) = report.error.unwrap();
+    for line in 4..4 + required.len() {
+        assert!(
+            message.contains(&format!("line {line}:")),
+            "line {line} in {message}"
+        );
+    }
+    assert_eq!(
+        h.strings("SELECT key || ' ' || raw_state || ' ' || coalesce(estimate, '-') || ' ' || provenance FROM items ORDER BY key")
+            .await,
+        ["A-2 To Do - human", "PAY-1 Done 3.5 ai_agent"]
+    );
+}
+
+/// The preview the add dialog shows: the first items as the column mapping reads them, and the
+/// rows that cannot be read with their line numbers, before anything is saved. A file that maps
+/// no column yet is read through the columns guessed from its header row; once mapped, exactly
+/// through the mapping, as the import will read it (here the title from the Team column, and no
+/// team).
+#[test]
+fn a_preview_reads_the_first_rows_through_the_mapping_and_names_the_bad_ones_by_line() {
+    use baton_core::connectors::file::read::preview_bytes;
+    let scope = |columns: FileColumns| FileScope {
+        path: "/data/flow.csv".into(),
+        format: FileFormat::StatesCsv,
+        columns: Box::new(columns),
+    };
+    let guessed = preview_bytes(STATES_CSV.as_bytes(), &scope(FileColumns::default())).unwrap();
+    assert_eq!(
+        guessed.headers,
+        [
+            "ID",
+            "Title",
+            "Team",
+            "Backlog",
+            "In Progress",
+            "Review",
+            "Done"
+        ]
+    );
+    assert_eq!(
+        (
+            guessed.columns.id.as_deref(),
+            guessed.columns.title.as_deref(),
+            guessed.columns.team.as_deref()
+        ),
+        (Some("ID"), Some("Title"), Some("Team"))
+    );
+    assert_eq!(
+        guessed.columns.states,
+        ["Backlog", "Review", "Done"],
+        "the columns whose cells are dates, in the file's order (one of In Progress's is not)"
+    );
+    assert_eq!((guessed.items_total, guessed.errors_total), (4, 0));
+
+    // The person's mapping: every state column, the title from the Team column, no team.
+    let mapped = preview_bytes(
+        STATES_CSV.as_bytes(),
+        &scope(FileColumns {
+            id: Some("ID".into()),
+            title: Some("Team".into()),
+            states: vec![
+                "Backlog".into(),
+                "In Progress".into(),
+                "Review".into(),
+                "Done".into(),
+            ],
+            ..FileColumns::default()
+        }),
+    )
+    .unwrap();
+    let rows: Vec<String> = mapped
+        .items
+        .iter()
+        .map(|i| {
+            format!(
+                "{} {} {} {} {}",
+                i.line, i.id, i.title, i.state, i.transitions
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "2 A-1 Payments Done 4",
+            "3 A-2 Payments In Progress 2",
+            "4 A-3 Checkout Backlog 1"
+        ]
+    );
+    assert_eq!((mapped.items_total, mapped.errors_total), (3, 1));
+    assert_eq!(mapped.errors[0].line, 5);
+    assert!(
+        mapped.errors[0].message.contains("A-4") && mapped.errors[0].message.contains("not a date"),
+        "{:?}",
+        mapped.errors
+    );
+    assert!(
+        mapped.columns.team.is_none() && mapped.items.iter().all(|i| i.team.is_none()),
+        "a column the mapping leaves empty is not read, as the import will not read it: {:?}",
+        mapped.columns
+    );
+}

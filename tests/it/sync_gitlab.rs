@@ -1611,3 +1611,151 @@ async fn an_instance_without_state_events_keeps_the_close_its_record_gives() {
         );
     }
 }
+
+/// A system note of a merge request, as GitLab lists it (`/merge_requests/:iid/notes`).
+fn system_note(id: i64, at: &str, by: &str, body: &str) -> Value {
+    serde_json::json!({
+        "id": id, "body": body, "system": true, "created_at": at,
+        "author": {"id": id, "username": by, "name": by},
+    })
+}
+
+/// The lifecycle of a GitHub pull request (draft → ready → review requested → changes
+/// requested → review requested again → approved → merged), told by a merge request's system
+/// notes in GitLab's wordings, takes the merge request through the same raw states, which the
+/// workflow map gives the same flow states as pull requests' (the GitHub lifecycle test's
+/// expectations), so time in review and cycle times compare across the two tools. And an open
+/// merge request whose record names reviewers and whose notes say nothing waits for review.
+#[tokio::test]
+async fn a_merge_request_goes_through_the_pull_request_lifecycle_from_its_notes() {
+    let gl = fake();
+    // Edited in memory, never in the file: the recorded draft !21 (created
+    // 2022-06-03T09:24:53.707Z by paul_armstrong) is given a review in system notes and is
+    // merged; the recorded open !11 is given a reviewer on its record.
+    {
+        let mut data = gl.data();
+        let mr = data
+            .merge_requests
+            .iter_mut()
+            .find(|m| m["iid"] == 21)
+            .unwrap();
+        assert_eq!(mr["draft"], true, "!21 was recorded as a draft");
+        mr["state"] = "merged".into();
+        mr["draft"] = false.into();
+        mr["work_in_progress"] = false.into();
+        mr["merged_at"] = "2022-06-03T14:00:00.000Z".into();
+        mr["updated_at"] = "2022-06-03T14:00:00.000Z".into();
+        data.notes.insert(
+            21,
+            vec![
+                system_note(
+                    9_000_001,
+                    "2022-06-03T10:00:00.000Z",
+                    "paul_armstrong",
+                    "marked this merge request as **ready**",
+                ),
+                system_note(
+                    9_000_002,
+                    "2022-06-03T10:05:00.000Z",
+                    "paul_armstrong",
+                    "requested review from @emilie",
+                ),
+                system_note(
+                    9_000_003,
+                    "2022-06-03T11:00:00.000Z",
+                    "emilie",
+                    "requested changes",
+                ),
+                system_note(
+                    9_000_004,
+                    "2022-06-03T12:00:00.000Z",
+                    "paul_armstrong",
+                    "requested review from @emilie",
+                ),
+                system_note(
+                    9_000_005,
+                    "2022-06-03T13:00:00.000Z",
+                    "emilie",
+                    "approved this merge request",
+                ),
+                system_note(9_000_006, "2022-06-03T14:00:00.000Z", "emilie", "merged"),
+            ],
+        );
+        let open = data
+            .merge_requests
+            .iter_mut()
+            .find(|m| m["iid"] == 11)
+            .unwrap();
+        open["reviewers"] =
+            serde_json::json!([{"id": 77, "username": "tayloramurphy", "name": "Taylor Murphy"}]);
+    }
+    let server = gl.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = h.add_gitlab(&server.url(), GL_TOKEN).await;
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+
+    let key = "gitlab-data/snowflake_spend!21";
+    let (states, reviews) = history(&h, key).await;
+    assert_eq!(
+        states,
+        vec![
+            "draft>open|note:9000001|paul_armstrong",
+            "open>review requested|note:9000002|paul_armstrong",
+            "review requested>changes requested|note:9000003|emilie",
+            "changes requested>review requested|note:9000004|paul_armstrong",
+            "review requested>approved|note:9000005|emilie",
+            "approved>merged|note:9000006|emilie",
+        ],
+        "draft → review → changes → review → approved → merged, each at its note's time"
+    );
+    assert_eq!(
+        reviews,
+        vec!["changes_requested|emilie", "approved|emilie"],
+        "the reviewer's verdicts are review actions, as a pull request's reviews"
+    );
+    let at = |text: &str| parse_time(text).unwrap().to_string();
+    assert_eq!(
+        h.strings(&format!(
+            "SELECT raw_state || '|' || flow_state || '|' || started_at || '|' || done_at \
+             FROM items WHERE key = '{key}'"
+        ))
+        .await,
+        vec![format!(
+            "merged|done|{}|{}",
+            at("2022-06-03T09:24:53.707Z"),
+            at("2022-06-03T14:00:00.000Z")
+        )],
+        "started when opened, done when merged"
+    );
+    // Each raw state it went through means what it means for a pull request.
+    let maps = h
+        .strings(
+            "SELECT item_kind || ':' || raw_state || '=' || flow_state || '/' || COALESCE(wait_reason, '') \
+             FROM workflow_maps ORDER BY 1",
+        )
+        .await;
+    for expected in [
+        "pull_request:open=waiting/review",
+        ":draft=active/",
+        ":review requested=waiting/review",
+        ":changes requested=active/",
+        ":approved=waiting/queue",
+        ":merged=done/",
+        ":closed (unmerged)=canceled/",
+    ] {
+        assert!(
+            maps.contains(&expected.to_owned()),
+            "the map says {expected}, as for GitHub pull requests: {maps:?}"
+        );
+    }
+    // Reviewers named on the record, no note about them: waiting for review.
+    assert_eq!(
+        h.strings(
+            "SELECT raw_state || '|' || flow_state || '|' || wait_reason FROM items \
+             WHERE key = 'gitlab-data/snowflake_spend!11'"
+        )
+        .await,
+        vec!["review requested|waiting|review".to_owned()]
+    );
+}

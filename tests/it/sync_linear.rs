@@ -132,6 +132,12 @@ async fn a_first_sync_walks_every_page_and_maps_every_field() {
         "Duplicate is of type canceled"
     );
     assert_eq!(stored(&h, "ENG-4").await[4], "new", "Todo is unstarted");
+    let backlog = stored(&h, "ENG-6").await;
+    assert_eq!(
+        (backlog[4].as_str(), backlog[3].as_str()),
+        (Some("new"), Some("Backlog")),
+        "a state of type backlog is not started"
+    );
     assert_eq!(
         stored(&h, "ENG-12").await[4],
         "new",

@@ -601,3 +601,83 @@ async fn settings_that_do_not_hold_are_refused_before_any_request() {
     assert!(err.to_string().contains("once a minute"), "{err}");
     assert_eq!(h.count("SELECT COUNT(*) FROM sources").await, 0);
 }
+
+/// GitLab's and Linear's tokens go where GitHub's and Jira's do: into the secret store (the
+/// system keychain in the app), never into the workspace; a sync reads them from there (the
+/// fake APIs refuse any other), an edit without a token keeps them, and removing the source
+/// deletes them. A file source has none.
+#[tokio::test]
+async fn gitlab_and_linear_tokens_live_in_the_keychain_and_never_in_the_workspace() {
+    use baton_core::replay::gitlab::FakeGitlab;
+    use baton_core::replay::linear::FakeLinear;
+    let gl = Arc::new(FakeGitlab::from_devlake(&fixtures(), GL_TOKEN).unwrap());
+    let gl_server = gl.serve().await.unwrap();
+    let lin = Arc::new(FakeLinear::from_fixture(&fixtures(), LIN_TOKEN).unwrap());
+    let lin_server = lin.serve().await.unwrap();
+    let h = Harness::new().await;
+    let secrets = h.secrets.as_ref();
+    for (mut input, token) in [
+        (
+            gitlab_input(
+                "gl",
+                &gl_server.url(),
+                None,
+                &["gitlab-data/snowflake_spend"],
+                GL_TOKEN,
+            ),
+            GL_TOKEN,
+        ),
+        (
+            linear_input("lin", &lin_server.url(), &[], false, LIN_TOKEN),
+            LIN_TOKEN,
+        ),
+    ] {
+        let added = sources::add(&h.ws, secrets, None, &input, NOW)
+            .await
+            .unwrap();
+        assert_eq!(
+            secrets.get(&reference(&added.id)).unwrap(),
+            Some(Secret::new(token)),
+            "{}: the token is in the secret store",
+            added.name
+        );
+        let report = h.sync(&added.id).await;
+        assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+        input.token = None;
+        sources::edit(&h.ws, secrets, None, &added.id, &input)
+            .await
+            .unwrap();
+        assert_eq!(
+            secrets.get(&reference(&added.id)).unwrap(),
+            Some(Secret::new(token)),
+            "an edit without a token keeps it"
+        );
+    }
+    // Nowhere in the workspace: not in its sources, runs, cursors or raw records.
+    for sql in [
+        "SELECT COUNT(*) FROM sources WHERE scope LIKE '%' || ?1 || '%' OR base_url LIKE '%' || ?1 || '%' OR secret_ref LIKE '%' || ?1 || '%'",
+        "SELECT COUNT(*) FROM sync_runs WHERE coalesce(error, '') LIKE '%' || ?1 || '%'",
+        "SELECT COUNT(*) FROM sync_cursors WHERE coalesce(page_token, '') || coalesce(watermark, '') LIKE '%' || ?1 || '%'",
+        "SELECT COUNT(*) FROM raw_records WHERE payload LIKE '%' || ?1 || '%'",
+    ] {
+        for token in [GL_TOKEN, LIN_TOKEN] {
+            let found: i64 = sqlx::query_scalar(sql)
+                .bind(token)
+                .fetch_one(h.ws.pool())
+                .await
+                .unwrap();
+            assert_eq!(found, 0, "{sql}");
+        }
+    }
+    for listed in sources::list(&h.ws, None).await.unwrap() {
+        sources::remove(&h.ws, secrets, None, &listed.id)
+            .await
+            .unwrap();
+        assert_eq!(
+            secrets.get(&reference(&listed.id)).unwrap(),
+            None,
+            "{}: removed with its source",
+            listed.name
+        );
+    }
+}

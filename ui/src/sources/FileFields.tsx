@@ -4,7 +4,7 @@
 //! never does); nothing is saved until the form is.
 
 import { useQuery } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { type FileColumns, type FileFormat, type FilePreview, ipc, toIpcError } from "../lib/ipc";
 import { formatCount, plural } from "../shared/format";
 import { type Draft, fileScopeOf } from "./draft";
@@ -67,10 +67,17 @@ export function FileFields({
   const absolute = /^(\/|[A-Za-z]:[\\/]|\\\\)/.test(scope.path);
   const preview = useQuery({ ...sourceQueries.filePreview(scope), enabled: absolute });
 
-  // A states file's columns are guessed once from its header row, then the person's to change.
+  // A states file's columns are guessed once from its header row (once per file and layout),
+  // then the person's to change: a guessed column the person sets to "None" stays so, though
+  // every later preview guesses it again.
   const guessed = preview.data?.columns;
+  const guessedFor = useRef<string | null>(null);
   useEffect(() => {
-    if (!guessed || draft.format !== "states_csv") return;
+    // (The preview must be of a states file too, not one of the layout chosen before.)
+    if (!guessed || draft.format !== "states_csv" || scope.format !== "states_csv") return;
+    const file = `${scope.format}:${scope.path}`;
+    if (guessedFor.current === file) return;
+    guessedFor.current = file;
     const c = draft.columns;
     const unset = STATE_FILE_FIELDS.some((f) => c[f.field] === null && guessed[f.field] !== null);
     if (unset || (c.states.length === 0 && guessed.states.length > 0)) {
@@ -80,7 +87,7 @@ export function FileFields({
         states: c.states.length > 0 ? c.states : guessed.states,
       } as FileColumns);
     }
-  }, [guessed, draft.format, draft.columns, onColumns]);
+  }, [guessed, scope.format, scope.path, draft.format, draft.columns, onColumns]);
 
   async function pick() {
     setPicking(true);

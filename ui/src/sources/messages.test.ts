@@ -42,7 +42,7 @@ describe("failure messages", () => {
 });
 
 describe("GitLab sources", () => {
-  it("summarises the scope, names the streams and explains failures for GitLab", () => {
+  it("summarises the scope, names the streams and explains failures for GitLab (and names Linear's and files' streams)", () => {
     expect(
       scopeSummary(
         makeSource({
@@ -65,6 +65,10 @@ describe("GitLab sources", () => {
     ).toBe("gitlab.acme.com · 1 project: ops/infra");
     expect(streamLabel("merge_requests:acme/web")).toBe("merge requests of acme/web");
     expect(streamLabel("group:acme")).toBe("the projects of group acme");
+    expect(streamLabel("team:ENG")).toBe("the team ENG");
+    expect(streamLabel("intents")).toBe("projects and initiatives");
+    expect(streamLabel("teams")).toBe("teams and workflow states");
+    expect(streamLabel("rows")).toBe("rows of the file");
     expect(explain("auth_bad_token", "gitlab").title).toBe("GitLab refused the token");
     expect(explain("auth_missing_scope", "gitlab").hint).toContain("read_api");
   });

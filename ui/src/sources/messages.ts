@@ -248,6 +248,8 @@ export function streamLabel(stream: string | null): string | null {
   const what = at < 0 ? stream : stream.slice(0, at);
   const where = at < 0 ? "" : stream.slice(at + 1);
   if (what === "repo") return where ? `the repository ${where}` : "the repository";
+  // A Linear scope's team key no team has.
+  if (what === "team") return where ? `the team ${where}` : "the team";
   const names: Record<string, string> = {
     issues: "issues",
     pulls: "pull requests",
@@ -255,6 +257,11 @@ export function streamLabel(stream: string | null): string | null {
     statuses: "statuses",
     merge_requests: "merge requests",
     group: "the projects of group",
+    // Linear's teams with their workflow states, and its projects and initiatives.
+    teams: "teams and workflow states",
+    intents: "projects and initiatives",
+    // A file source's rows.
+    rows: "rows of the file",
   };
   const label = names[what] ?? what;
   if (what === "group") return where ? `${label} ${where}` : label;

@@ -19,10 +19,14 @@ import {
   makeSummary,
   mockBackend,
 } from "../lib/ipc/testing";
+import { clearSaveNotices, SaveNotices } from "../shared/SaveNotices";
 import { renderWithClient } from "../test/render";
 import { SourcesView } from "./SourcesView";
 
-afterEach(() => clearMocks());
+afterEach(() => {
+  clearMocks();
+  clearSaveNotices();
+});
 
 const GH = makeSource({ id: "s1", name: "acme-corp", scope: { kind: "github", org: "acme", repos: [] } });
 const JIRA = makeSource({
@@ -252,6 +256,29 @@ describe("Sources", () => {
     const states = within(within(form).getByTestId("source-file-states")).getAllByRole("checkbox");
     expect(states.filter((c) => (c as HTMLInputElement).checked)).toHaveLength(3);
 
+    // The person maps the columns: the Team column is not a team, Backlog is not a state. The
+    // preview is read again with that mapping, and the guess (which Rust sends with every
+    // preview) does not put the Team column back.
+    const previews = () => calls.filter((c) => c.cmd === "sources_preview_file").length;
+    const before = previews();
+    fireEvent.change(within(form).getByTestId("source-file-column-team"), { target: { value: "" } });
+    fireEvent.click(
+      within(within(form).getByTestId("source-file-states")).getByRole("checkbox", { name: "Backlog" }),
+    );
+    await waitFor(
+      () => {
+        const scope = last(calls, "sources_preview_file")?.args.scope as {
+          columns: { team: string | null; states: string[] };
+        };
+        expect(scope.columns.team).toBeNull();
+        expect(scope.columns.states).toEqual(["Doing", "Done"]);
+      },
+      { timeout: 2000 },
+    );
+    expect(previews()).toBeGreaterThan(before);
+    await act(() => new Promise((r) => setTimeout(r, 400)));
+    expect(within(form).getByTestId("source-file-column-team")).toHaveValue("");
+
     fireEvent.change(within(form).getByTestId("source-name"), { target: { value: "Spreadsheet" } });
     fireEvent.click(within(form).getByTestId("source-save"));
     await waitFor(() => expect(screen.queryByTestId("source-form")).toBeNull());
@@ -262,8 +289,22 @@ describe("Sources", () => {
       kind: "file",
       path: "/data/flow.csv",
       format: "states_csv",
-      columns: { id: "ID", title: "Title", team: "Team", states: ["Backlog", "Doing", "Done"] },
+      columns: { id: "ID", title: "Title", team: null, states: ["Doing", "Done"] },
     });
+  });
+
+  it("exports the workspace's items as JSON lines and says where", async () => {
+    const calls = backend({ export_workspace_items: () => "/home/me/acme-items.jsonl" });
+    renderWithClient(
+      <>
+        <SourcesView />
+        <SaveNotices />
+      </>,
+    );
+    await screen.findAllByTestId("source-card");
+    fireEvent.click(screen.getByTestId("source-export-items"));
+    expect(await screen.findByText(/Items saved to \/home\/me\/acme-items\.jsonl/)).toBeInTheDocument();
+    expect(calls.filter((c) => c.cmd === "export_workspace_items")).toHaveLength(1);
   });
 
   it("says why a file cannot be read, and refuses a relative path", async () => {

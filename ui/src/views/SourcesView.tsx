@@ -1,6 +1,6 @@
-//! Sources: the GitHub organisations and Jira sites this workspace syncs, their health (last
-//! sync, next sync, a live progress bar, the history of runs with every failure), adding and
-//! editing them, and the rules a sync applies.
+//! Sources: the GitHub, Jira, GitLab and Linear sources and the files this workspace syncs,
+//! their health (last sync, next sync, a live progress bar, the history of runs with every
+//! failure), adding and editing them, and the rules a sync applies.
 
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
@@ -95,9 +95,10 @@ export function SourcesView() {
               </button>
             }
           >
-            Connect a GitHub organisation (or a list of repositories) or a Jira Cloud site, or import a file
-            (a Jira CSV export, a spreadsheet with a column per state, or Baton's JSON lines). Baton fetches
-            the work, then keeps it up to date on a schedule.
+            Connect a GitHub organisation (or a list of repositories), a Jira Cloud site, a GitLab group or
+            projects (gitlab.com or self-managed) or Linear teams, or import a file (a Jira CSV export, a
+            spreadsheet with a column per state, or Baton's JSON lines). Baton fetches the work, then keeps it
+            up to date on a schedule.
           </EmptyState>
         ) : null}
         {list.map((s) => (

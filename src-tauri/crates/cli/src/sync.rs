@@ -126,7 +126,8 @@ pub enum SourceCommand {
         format: FormatArg,
         /// File: which column holds what, as FIELD=COLUMN (repeatable). Fields: id, key,
         /// title, type, team, state, created, updated, resolved, owner, author, priority,
-        /// labels, parent. Jira's export needs none.
+        /// estimate, labels, parent. Jira's export needs none; a states file reads only the
+        /// columns named.
         #[arg(long = "column", value_parser = parse_column)]
         columns: Vec<(String, String)>,
         /// File (states CSV): a state column, in workflow order (repeatable).
@@ -478,11 +479,12 @@ pub fn file_scope(
             "owner" | "assignee" => &mut c.owner,
             "author" | "reporter" => &mut c.author,
             "priority" => &mut c.priority,
+            "estimate" | "points" => &mut c.estimate,
             "labels" => &mut c.labels,
             "parent" => &mut c.parent,
             other => {
                 return Err(CoreError::Invalid(format!(
-                    "--column {other}=…: no such field (id, key, title, type, team, state, created, updated, resolved, owner, author, priority, labels, parent)"
+                    "--column {other}=…: no such field (id, key, title, type, team, state, created, updated, resolved, owner, author, priority, estimate, labels, parent)"
                 )))
             }
         };

@@ -94,3 +94,72 @@ fn bench_reports_each_budget_and_exits_1_exactly_when_a_figure_misses_one() {
         "the benchmark files are removed"
     );
 }
+
+/// `baton bench-sync` for each source added after GitHub and Jira: GitLab and Linear through
+/// their fake APIs, and a file source's import of Baton's JSON lines and of a states CSV (whose
+/// columns it takes from the header row, as the add form suggests). Each syncs every item and
+/// says PASS exactly when its rate is at least 5,000 items/s (small sizes here: the figures of
+/// record are taken with a release build, docs/connectors.md).
+#[test]
+fn bench_sync_runs_for_each_new_source_and_judges_its_rate() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../tests/fixtures");
+    let jsonl = dir.path().join("items.jsonl");
+    let mut lines = vec![r#"{"baton":"items","version":1}"#.to_owned()];
+    for n in 0..300 {
+        lines.push(format!(
+            r#"{{"id":"J-{n}","title":"Item {n}","state":"Done","created":"2026-01-05T09:00:00Z","transitions":[{{"at":"2026-01-06T09:00:00Z","from":"To Do","to":"Done"}}]}}"#
+        ));
+    }
+    std::fs::write(&jsonl, lines.join("\n")).unwrap();
+    let csv = dir.path().join("flow.csv");
+    let mut rows = vec!["ID,Title,Team,Backlog,Doing,Done".to_owned()];
+    for n in 0..250 {
+        rows.push(format!(
+            "S-{n},Item {n},T{},2026-01-05,2026-01-06,{}",
+            n % 3,
+            if n % 2 == 0 { "2026-01-09" } else { "" }
+        ));
+    }
+    std::fs::write(&csv, rows.join("\n")).unwrap();
+    let fixtures = fixtures.to_str().unwrap();
+    for (args, items) in [
+        (
+            vec!["--gitlab", "--items", "200", "--fixtures", fixtures],
+            200,
+        ),
+        (
+            vec!["--linear", "--items", "100", "--fixtures", fixtures],
+            100,
+        ),
+        (vec!["--import", jsonl.to_str().unwrap()], 300),
+        (
+            vec!["--import", csv.to_str().unwrap(), "--format", "states-csv"],
+            250,
+        ),
+    ] {
+        let run = Command::new(env!("CARGO_BIN_EXE_baton"))
+            .arg("bench-sync")
+            .args(&args)
+            .arg("--json")
+            .output()
+            .unwrap();
+        assert!(
+            run.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        let report: serde_json::Value = serde_json::from_slice(&run.stdout)
+            .unwrap_or_else(|e| panic!("{args:?}: {e}: {run:?}"));
+        let synced = report["items"].as_u64().unwrap();
+        assert!(
+            synced as usize * 10 >= items * 9 && synced as usize * 10 <= items * 13,
+            "{args:?}: every item synced, about {items}: {report}"
+        );
+        let rate = report["items_per_second"].as_f64().unwrap();
+        assert!(rate > 0.0, "{args:?}: {report}");
+        assert_eq!(report["pass"], rate >= 5_000.0, "{args:?}: {report}");
+        assert!(report["load_average"].is_string(), "{args:?}: {report}");
+    }
+}

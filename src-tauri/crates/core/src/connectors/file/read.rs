@@ -729,7 +729,8 @@ pub struct PreviewItem {
 /// Items and errors a preview lists.
 const PREVIEW_ROWS: usize = 20;
 
-/// Reads the file of `scope` as it would be imported, guessing the columns it does not name.
+/// Reads the file of `scope` as it would be imported; a states file that maps no column yet is
+/// read through the columns guessed from its header row (and returned, for the form).
 pub async fn preview(scope: &FileScope) -> Result<FilePreview, SyncError> {
     let bytes = load(scope).await?;
     preview_bytes(&bytes, scope)
@@ -749,8 +750,14 @@ pub fn preview_bytes(bytes: &[u8], scope: &FileScope) -> Result<FilePreview, Syn
             .map_err(|err| SyncError::Malformed(format!("the header row is unreadable: {err}")))?
             .clone();
         headers = header.iter().map(|h| h.trim().to_owned()).collect();
-        let sample: Vec<csv::StringRecord> = reader.records().take(200).flatten().collect();
-        *scope.columns = guess(&headers, &sample, scope.format, &scope.columns);
+        // Jira's export has its own column names (the import takes the same defaults). A
+        // states file's columns are guessed while none is mapped (a file just chosen); once the
+        // person (or the command line) maps some, the preview reads that mapping as it is, as
+        // the import will: a column left empty stays empty.
+        if scope.format == FileFormat::JiraCsv || maps_nothing(&scope.columns) {
+            let sample: Vec<csv::StringRecord> = reader.records().take(200).flatten().collect();
+            *scope.columns = guess(&headers, &sample, scope.format, &scope.columns);
+        }
     }
     let reading = if scope.format == FileFormat::StatesCsv && scope.columns.states.is_empty() {
         Reading {
@@ -787,6 +794,30 @@ pub fn preview_bytes(bytes: &[u8], scope: &FileScope) -> Result<FilePreview, Syn
         errors: reading.errors.into_iter().take(PREVIEW_ROWS).collect(),
         columns: *scope.columns,
     })
+}
+
+/// True when no column is mapped yet (a date format alone maps none).
+fn maps_nothing(c: &FileColumns) -> bool {
+    [
+        &c.id,
+        &c.key,
+        &c.title,
+        &c.item_type,
+        &c.team,
+        &c.state,
+        &c.created,
+        &c.updated,
+        &c.resolved,
+        &c.owner,
+        &c.author,
+        &c.priority,
+        &c.estimate,
+        &c.labels,
+        &c.parent,
+    ]
+    .iter()
+    .all(|c| c.is_none())
+        && c.states.is_empty()
 }
 
 /// The columns of a CSV file, as given, with the empty ones guessed: by name (`id`, `key`,
