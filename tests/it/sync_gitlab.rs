@@ -765,6 +765,19 @@ async fn an_unchanged_record_keeps_its_stored_details_and_a_changed_one_is_read_
             "!{iid} was listed again unchanged: its stored notes serve ({asked:?})"
         );
     }
+    let labels_of = |iid: i64| {
+        format!("/api/v4/projects/{PROJECT_ID}/merge_requests/{iid}/resource_label_events")
+    };
+    for iid in &same_mrs {
+        assert!(
+            !asked.contains(&labels_of(*iid)),
+            "!{iid} was listed again unchanged: its stored label history serves ({asked:?})"
+        );
+    }
+    assert!(
+        asked.contains(&labels_of(9)),
+        "the changed merge request's label history is read again: {asked:?}"
+    );
     for iid in &same_issues {
         assert!(
             !asked.contains(&links_of(*iid)),
@@ -1367,6 +1380,75 @@ async fn a_recorded_label_event_becomes_a_label_change_of_its_issue() {
     .expect("the list is kept with the issue");
     let kept: Value = serde_json::from_str(&kept).unwrap();
     assert_eq!(kept, Value::from(vec![event]), "as GitLab answered it");
+}
+
+#[tokio::test]
+async fn a_merge_requests_label_history_becomes_its_label_changes_and_is_kept() {
+    // No recording of a merge request's `resource_label_events` was found (see
+    // tests/fixtures/README.md); GitLab answers them in the shape of an issue's, with
+    // `resource_type: "MergeRequest"`. So merge request !9 is served the recorded issue event
+    // of gitlab.kitware.com (brad.king adding `area:doc`) with its resource named as !9, and the
+    // same event again as a removal a day later (its id the next one).
+    let recorded = rust_gitlab().data().label_events[&6][0].clone();
+    let gl = fake();
+    let mr_id = {
+        let mut data = gl.data();
+        let mr_id = data.merge_requests.iter().find(|m| m["iid"] == 9).unwrap()["id"].clone();
+        let mut added = recorded.clone();
+        added["resource_type"] = "MergeRequest".into();
+        added["resource_id"] = mr_id.clone();
+        let mut removed = added.clone();
+        removed["id"] = (added["id"].as_i64().unwrap() + 1).into();
+        removed["action"] = "remove".into();
+        removed["created_at"] = "2019-07-18T09:53:48.937-04:00".into();
+        data.mr_label_events.insert(9, vec![added, removed]);
+        mr_id
+    };
+    let server = gl.serve().await.unwrap();
+    let h = Harness::new().await;
+    let source = h.add_gitlab(&server.url(), GL_TOKEN).await;
+    let report = h.sync(&source).await;
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.error);
+    let key = "gitlab-data/snowflake_spend!9";
+    assert_eq!(
+        label_history(&h, key).await,
+        vec![
+            RECORDED_LABEL_CHANGE.to_owned(),
+            "area:doc>|label:10946|1563458028937|brad.king".to_owned()
+        ],
+        "the label added, then removed, at their times, by their user"
+    );
+    let path = format!("/api/v4/projects/{PROJECT_ID}/merge_requests/9/resource_label_events");
+    let asked: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == path)
+        .collect();
+    assert_eq!(asked.len(), 1, "the merge request's label history, once");
+    assert_eq!(
+        asked[0].query,
+        vec![("per_page".to_owned(), "100".to_owned())]
+    );
+    let kept = baton_core::graph::repo::raw_records::get(
+        h.ws.pool(),
+        &source,
+        "merge_request_label_events",
+        &mr_id.to_string(),
+    )
+    .await
+    .unwrap()
+    .expect("the list is kept with the merge request");
+    let kept: Value = serde_json::from_str(&kept).unwrap();
+    assert_eq!(kept.as_array().map(Vec::len), Some(2), "as served");
+    assert_eq!(
+        h.count(
+            "SELECT COUNT(*) FROM transitions WHERE kind = 'label' \
+             AND item_id != (SELECT id FROM items WHERE key = 'gitlab-data/snowflake_spend!9')"
+        )
+        .await,
+        0,
+        "the other merge requests, without label events, get none"
+    );
 }
 
 #[tokio::test]

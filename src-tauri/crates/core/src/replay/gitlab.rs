@@ -41,6 +41,8 @@ pub struct GitlabData {
     pub label_events: HashMap<i64, Vec<Value>>,
     /// `resource_state_events` by issue iid, oldest first (none: `[]`).
     pub state_events: HashMap<i64, Vec<Value>>,
+    /// `resource_label_events` by merge request iid, oldest first (none: `[]`).
+    pub mr_label_events: HashMap<i64, Vec<Value>>,
     /// `/approvals` answers by merge request iid; a merge request without one answers 404
     /// (none recorded).
     pub approvals: HashMap<i64, Value>,
@@ -346,6 +348,15 @@ impl FakeGitlab {
                 let iid: i64 = iid.parse().unwrap_or(0);
                 let events: Vec<&Value> = data
                     .label_events
+                    .get(&iid)
+                    .map(|e| e.iter().collect())
+                    .unwrap_or_default();
+                self.page_of(request, &events, &data)
+            }
+            ["projects", p, "merge_requests", iid, "resource_label_events"] if is_project(p) => {
+                let iid: i64 = iid.parse().unwrap_or(0);
+                let events: Vec<&Value> = data
+                    .mr_label_events
                     .get(&iid)
                     .map(|e| e.iter().collect())
                     .unwrap_or_default();

@@ -12,7 +12,8 @@
 //!   reopened, assigned); its record as GitLab lists it now is the truth about its current state.
 //!   "Closes #12" (GitLab's closing pattern) in its description → an `implements` link to the
 //!   issue; Jira keys in its title, branch or description → `implements` links to them.
-//! - An issue's label history (`/issues/:iid/resource_label_events`) → `label` changes: an
+//! - An issue's or merge request's label history (`/issues/:iid/resource_label_events`,
+//!   `/merge_requests/:iid/resource_label_events`) → `label` changes: an
 //!   `add` is a change to the label's name, a `remove` a change from it (as GitHub's
 //!   `labeled` / `unlabeled`), at the event's time, by its user. Events whose label was deleted
 //!   since (`label: null`) say nothing and are left out.
@@ -937,8 +938,8 @@ pub fn approved_now(approvals: &Approvals, author: Option<&str>) -> bool {
     standing && approvals.approvals_left.unwrap_or(0) <= 0
 }
 
-/// An issue's label history as `label` changes (see the module's notes), oldest first as
-/// GitLab lists them.
+/// An issue's or merge request's label history as `label` changes (see the module's notes),
+/// oldest first as GitLab lists them.
 pub fn label_changes(
     page: &mut PageWrite,
     source_id: &str,

@@ -22,7 +22,8 @@
 //!   `GET …/issues/:iid/resource_state_events` (its closes and reopenings, as `state` changes),
 //!   one list after the other; for either, a 404 or 403 (an instance without the endpoint)
 //!   reads as none.
-//!   Per open merge request that is not a draft, also `GET …/merge_requests/:iid/approvals`
+//!   Per merge request, also `GET …/merge_requests/:iid/resource_label_events` (its label
+//!   history, as for an issue); per open one that is not a draft, `GET …/merge_requests/:iid/approvals`
 //!   (whose approvals stand now, and how many its rules still want; a 404 or 403 reads as none).
 //!   Read [`DETAIL_CONCURRENCY`] at a time, and only for records whose `updated_at` moved since
 //!   the last sync stored them (an unchanged record keeps its stored list: see [`details`]).
@@ -65,6 +66,8 @@ pub const LINKS_STREAM: &str = "issue_links";
 pub const LABEL_EVENTS_STREAM: &str = "issue_label_events";
 /// An issue's `/resource_state_events` (`[]` when the instance answered 404 or 403).
 pub const STATE_EVENTS_STREAM: &str = "issue_state_events";
+/// A merge request's `/resource_label_events` (`[]` when the instance answered 404 or 403).
+pub const MR_LABEL_EVENTS_STREAM: &str = "merge_request_label_events";
 /// An open merge request's `/approvals` answer, stored as a one-value list (`[]` when the
 /// instance answered 404).
 pub const APPROVALS_STREAM: &str = "merge_request_approvals";
@@ -166,7 +169,9 @@ impl Shape {
     fn of(detail_stream: &str) -> Shape {
         match detail_stream {
             APPROVALS_STREAM => Shape::Object,
-            LABEL_EVENTS_STREAM | STATE_EVENTS_STREAM => Shape::ListIfReadable,
+            LABEL_EVENTS_STREAM | MR_LABEL_EVENTS_STREAM | STATE_EVENTS_STREAM => {
+                Shape::ListIfReadable
+            }
             _ => Shape::List,
         }
     }
@@ -499,9 +504,9 @@ impl RecordKey {
 }
 
 /// A page of a walk as read: its records, the next page (none after an empty one), the
-/// per-record list of each record that has an id (`None` for one that does not), for a
-/// merge request page each open merge request's approvals (`None` for the others), and for an
-/// issue page each issue's label and state histories.
+/// per-record list of each record that has an id (`None` for one that does not), each
+/// record's label history, for a merge request page each open merge request's approvals
+/// (`None` for the others), and for an issue page each issue's state history.
 struct ReadPage {
     values: Vec<Box<RawValue>>,
     next: Option<Url>,
@@ -602,24 +607,30 @@ impl PageReader {
         let lists = self
             .lists(&keys, detail_stream, every, |key| self.detail_url(key.iid))
             .await?;
-        // An issue's label and state histories (one list after the other, so no more than
-        // DETAIL_CONCURRENCY requests are in flight).
+        // Each record's label history, and an issue's state history (one list after the
+        // other, so no more than DETAIL_CONCURRENCY requests are in flight).
+        let events = |stream: &'static str, path: &'static str| {
+            self.lists(&keys, stream, every, move |key| {
+                endpoint(
+                    &self.root,
+                    &format!(
+                        "projects/{}/{}/{}/{path}",
+                        self.project_id, self.kind, key.iid
+                    ),
+                    &[("per_page", "100".to_owned())],
+                )
+            })
+        };
         let (label_events, state_events) = if self.kind == ISSUES_STREAM {
-            let events = |stream: &'static str, path: &'static str| {
-                self.lists(&keys, stream, every, move |key| {
-                    endpoint(
-                        &self.root,
-                        &format!("projects/{}/issues/{}/{path}", self.project_id, key.iid),
-                        &[("per_page", "100".to_owned())],
-                    )
-                })
-            };
             (
                 events(LABEL_EVENTS_STREAM, "resource_label_events").await?,
                 events(STATE_EVENTS_STREAM, "resource_state_events").await?,
             )
         } else {
-            (Vec::new(), Vec::new())
+            (
+                events(MR_LABEL_EVENTS_STREAM, "resource_label_events").await?,
+                Vec::new(),
+            )
         };
         let approvals = if self.kind == MERGE_REQUESTS_STREAM {
             self.lists(&keys, APPROVALS_STREAM, RecordKey::awaits_approval, |key| {
@@ -801,6 +812,7 @@ fn merge_requests_page(
         values,
         mut details,
         mut approvals,
+        mut label_events,
         ..
     } = read_page;
     for (i, value) in values.iter().enumerate() {
@@ -820,11 +832,16 @@ fn merge_requests_page(
         // Each merge request's notes: stored ones for merge requests that did not change, else
         // read.
         let notes = detail_of(&mut details, i)?;
+        let labelled = detail_of(&mut label_events, i)?;
         page.raw
             .push(raw(run, MERGE_REQUESTS_STREAM, mr.id, value.get(), now));
         if let Detail::Fetched(values) = &notes {
             page.raw
                 .push(raw(run, NOTES_STREAM, mr.id, &join(values), now));
+        }
+        if let Detail::Fetched(values) = &labelled {
+            page.raw
+                .push(raw(run, MR_LABEL_EVENTS_STREAM, mr.id, &join(values), now));
         }
         note_high(walk, &mr.updated_at);
         let mut ctx = MapCtx {
@@ -841,7 +858,7 @@ fn merge_requests_page(
             .iter()
             .filter_map(|v| read::<Note>("GitLab note", v))
             .collect();
-        let lc = map::merge_request_lifecycle(
+        let mut lc = map::merge_request_lifecycle(
             page,
             &run.source.id,
             &item,
@@ -849,6 +866,13 @@ fn merge_requests_page(
             &notes,
             approved.as_ref(),
         );
+        let events: Vec<LabelEvent> = labelled
+            .values()
+            .iter()
+            .filter_map(|v| read::<LabelEvent>("GitLab label event", v))
+            .collect();
+        lc.changes
+            .extend(map::label_changes(page, &run.source.id, &item.id, &events));
         apply(run, &mut item, lc, page);
         page.items.push(item);
     }
