@@ -186,10 +186,8 @@ impl Facts {
         if !again.is_empty() || self.flow.len() != ix.items.len() {
             self.derive(ix, mapping, scope, again.iter().copied());
         }
-        if learn {
-            if relearn || !self.follow_cycles(ix, scope, gone, &again) {
-                self.learn_cycles(ix, scope);
-            }
+        if learn && (relearn || !self.follow_cycles(ix, scope, gone, &again)) {
+            self.learn_cycles(ix, scope);
         }
         learn
     }
