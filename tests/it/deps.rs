@@ -1064,3 +1064,161 @@ async fn demo_3000(dir: &std::path::Path) -> (Workspace, i64) {
     .unwrap();
     (ws, end + D)
 }
+
+/// Statements run as one write with the transitions they record, naming `changed` as the items
+/// changed (what a sync page that moves items between teams and states does).
+struct RawPage {
+    sql: Vec<String>,
+    transitions: Vec<Transition>,
+    changed: Vec<String>,
+}
+
+impl baton_core::graph::WriteOp for RawPage {
+    type Output = ();
+    type Error = baton_core::CoreError;
+
+    async fn apply(
+        self,
+        w: &mut baton_core::graph::Writer<'_>,
+    ) -> Result<(), baton_core::CoreError> {
+        for sql in &self.sql {
+            sqlx::query(sql).execute(&mut *w.conn()).await?;
+        }
+        baton_core::graph::repo::transitions::insert_many(w.conn(), &self.transitions).await?;
+        w.items_changed(self.changed);
+        Ok(())
+    }
+}
+
+/// The team cycle times followed item by item (the finished items a page moved to another team,
+/// reopened or closed taken out of their team's sorted times and put back where they now
+/// count) are the ones learnt from every item, value for value.
+#[tokio::test]
+async fn followed_team_cycle_times_equal_those_learnt_from_every_item() {
+    use baton_core::deps::graph::Facts;
+    use baton_core::flow::{FlowFilter, Mapping, Scope};
+    let dir = tempfile::tempdir().unwrap();
+    let (ws, now) = demo_3000(dir.path()).await;
+    let rows = baton_core::graph::repo::workflow_maps::list(ws.pool())
+        .await
+        .unwrap();
+    let filter = FlowFilter::default();
+    let (mut facts, generation, moved, reopened, closed) = {
+        let ix = ws.index().await.unwrap();
+        let mapping = Mapping::build(&ix, &rows);
+        let scope = Scope::resolve(&ix, &filter, now).unwrap();
+        let facts = Facts::gather(&ix, &mapping, &scope);
+        let counted: Vec<String> = (0..ix.items.len())
+            .filter(|&i| facts.cycle_slot[i] != baton_core::graph::index::NONE)
+            .map(|i| ix.item_ids[i].to_owned())
+            .collect();
+        assert!(counted.len() > 60, "the demo finished items in the range");
+        let open: Vec<String> = (0..ix.items.len())
+            .filter(|&i| !facts.closed(i as u32) && facts.start[i].is_some())
+            .take(20)
+            .map(|i| ix.item_ids[i].to_owned())
+            .collect();
+        assert_eq!(open.len(), 20);
+        let moved = counted
+            .iter()
+            .step_by(3)
+            .take(20)
+            .cloned()
+            .collect::<Vec<_>>();
+        let reopened = counted
+            .iter()
+            .skip(1)
+            .step_by(3)
+            .take(20)
+            .cloned()
+            .collect();
+        (facts, ix.generation, moved, reopened, open)
+    };
+    let before = facts.team_cycles.clone();
+    // Within the demo's last day, so the range (which ends on the latest update's day) stays.
+    let at = now - D - 3_600_000;
+    let ids = |v: &[String]| {
+        v.iter()
+            .map(|id| format!("'{id}'"))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let mut sql = vec![format!(
+        "UPDATE items SET team_id = (SELECT t.id FROM teams t WHERE t.id IS NOT items.team_id
+           ORDER BY t.id LIMIT 1) WHERE id IN ({})",
+        ids(&moved)
+    )];
+    let mut transitions = Vec::new();
+    for (list, flow) in [(&reopened, "active"), (&closed, "done")] {
+        for id in list {
+            let (from, to): (String, String) = sqlx::query_as(&format!(
+                "SELECT i.raw_state, (SELECT d.raw_state FROM items d WHERE d.source_id = i.source_id
+                   AND d.flow_state = '{flow}' ORDER BY d.id LIMIT 1) FROM items i WHERE i.id = ?1"
+            ))
+            .bind(id)
+            .fetch_one(ws.pool())
+            .await
+            .unwrap();
+            sql.push(format!(
+                "UPDATE items SET raw_state = '{to}', flow_state = '{flow}', updated_at = {at}
+                 WHERE id = '{id}'"
+            ));
+            transitions.push(Transition {
+                item_id: id.clone(),
+                event_id: format!("moved-{id}"),
+                kind: TransitionKind::State,
+                from_state: Some(from),
+                to_state: to,
+                at,
+                actor_id: None,
+            });
+        }
+    }
+    let changed = moved
+        .iter()
+        .chain(&reopened)
+        .chain(&closed)
+        .cloned()
+        .collect();
+    ws.write(RawPage {
+        sql,
+        transitions,
+        changed,
+    })
+    .await
+    .unwrap();
+
+    let ix = ws.index().await.unwrap();
+    let changed = ix
+        .changed_since(generation)
+        .expect("the index followed the page item by item");
+    assert!(
+        changed.len() >= 60,
+        "the items the page wrote are read again"
+    );
+    let mapping = Mapping::build(&ix, &rows);
+    let later = now + 3_600_000;
+    let scope = Scope::resolve(&ix, &filter, later).unwrap();
+    assert_eq!(
+        scope.from, facts.cycles_from,
+        "the same range start: the cycle times are followed, not learnt anew"
+    );
+    assert!(facts.follow(&ix, &mapping, &scope, &changed));
+    let fresh = Facts::gather(&ix, &mapping, &scope);
+    assert_eq!(facts.finish, fresh.finish, "deliveries");
+    assert_eq!(
+        facts.cycle_slot, fresh.cycle_slot,
+        "where each cycle time counts"
+    );
+    assert_eq!(
+        facts.team_cycles, fresh.team_cycles,
+        "each team's sorted cycle times"
+    );
+    assert_eq!(
+        (&facts.team_p50, &facts.team_p85, &facts.team_samples),
+        (&fresh.team_p50, &fresh.team_p85, &fresh.team_samples)
+    );
+    assert_ne!(before, fresh.team_cycles, "the page moved cycle times");
+    drop(ix);
+    ws.close().await;
+}

@@ -981,7 +981,7 @@ async fn lean_pending(ws: &baton_core::graph::Workspace) -> Vec<(Option<String>,
         .unwrap();
     let mapping = baton_core::flow::Mapping::build(&ix, &rows);
     let mut out: Vec<(Option<String>, Vec<String>)> =
-        baton_core::approvals::pending_refs(ws, &ix, &mapping)
+        baton_core::approvals::pending_refs(ws, &ix, &mapping, &rows)
             .await
             .unwrap()
             .into_iter()

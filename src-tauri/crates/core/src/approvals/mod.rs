@@ -34,6 +34,7 @@
 //! records is the "waiting for a decision" figure (`docs/metrics.md`, "Decisions and approvals").
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -45,7 +46,7 @@ use crate::error::{CoreError, CoreResult};
 use crate::flow::mapping::Mapping;
 use crate::governance::eval::WaitLimits;
 use crate::graph::index::{EventKind, WorkIndex, NONE};
-use crate::graph::model::{FlowState, WaitReason};
+use crate::graph::model::{FlowState, WaitReason, WorkflowMap};
 use crate::graph::repo::deployment_approvals::DeploymentApproval;
 use crate::graph::repo::{self, decisions::DecisionRow};
 use crate::graph::text::LossyText;
@@ -1615,6 +1616,7 @@ pub async fn pending_refs(
     ws: &Workspace,
     ix: &WorkIndex,
     mapping: &Mapping,
+    maps: &[WorkflowMap],
 ) -> CoreResult<Vec<PendingRef>> {
     let rows = repo::decisions::list_of_kinds(
         ws.pool(),
@@ -1724,10 +1726,8 @@ pub async fn pending_refs(
         .iter()
         .filter_map(|(approval, row)| Some((approval.strip_prefix(SOURCE_PREFIX)?, *row)))
         .collect();
-    for (i, item) in ix.items.iter().enumerate() {
-        if source_waits(ix, mapping, i).is_none() {
-            continue;
-        }
+    for i in waiting_at_source(ws, ix, mapping, maps).iter() {
+        let (i, item) = (*i as usize, &ix.items[*i as usize]);
         let released = !source_answers.is_empty()
             && source_answers
                 .get(ix.item_ids.get(i).unwrap_or(""))
@@ -1743,6 +1743,89 @@ pub async fn pending_refs(
         }
     }
     Ok(out)
+}
+
+/// The items waiting in a source's state (their positions, ascending), kept between the Intents
+/// page's questions for one workflow map and followed item by item: only the items the index
+/// read again since (and new ones) are looked at again, not every item at every question.
+#[derive(Default)]
+struct SourceWaiting {
+    /// The workflow map's key, the index generation and item count they were found at, and
+    /// the positions.
+    kept: Option<(u64, u64, usize, Arc<Vec<u32>>)>,
+}
+
+const SOURCE_WAITING: &str = "approvals-source-waiting";
+
+/// The positions of the items waiting in a source's state now ([`source_waits`]), ascending:
+/// the kept ones followed through the index's changes, else every item looked at.
+fn waiting_at_source(
+    ws: &Workspace,
+    ix: &WorkIndex,
+    mapping: &Mapping,
+    rows: &[WorkflowMap],
+) -> Arc<Vec<u32>> {
+    let key = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        format!("{rows:?}").hash(&mut h);
+        h.finish()
+    };
+    let slot = ws.derived_slot::<std::sync::Mutex<SourceWaiting>>(SOURCE_WAITING);
+    let held = slot.lock().ok().and_then(|mut k| k.kept.take());
+    let followed =
+        held.filter(|(k, _, _, _)| *k == key)
+            .and_then(|(_, generation, count, kept)| {
+                if generation == ix.generation && count == ix.items.len() {
+                    return Some(kept);
+                }
+                let changed = ix.changed_since(generation)?;
+                Some(Arc::new(follow_waiting(
+                    ix, mapping, &kept, &changed, count,
+                )))
+            });
+    let waiting = followed.unwrap_or_else(|| Arc::new(all_waiting(ix, mapping)));
+    if let Ok(mut k) = slot.lock() {
+        k.kept = Some((key, ix.generation, ix.items.len(), waiting.clone()));
+    }
+    waiting
+}
+
+/// Every item waiting in a source's state, by position.
+fn all_waiting(ix: &WorkIndex, mapping: &Mapping) -> Vec<u32> {
+    (0..ix.items.len())
+        .filter(|&i| source_waits(ix, mapping, i).is_some())
+        .map(|i| i as u32)
+        .collect()
+}
+
+/// `kept` (the items waiting when the index held `count` items) after the items at `changed`
+/// (sorted) changed and the items from `count` on were added: those looked at again, the others
+/// kept as they were. Equal to [`all_waiting`] (`tests`).
+fn follow_waiting(
+    ix: &WorkIndex,
+    mapping: &Mapping,
+    kept: &[u32],
+    changed: &[u32],
+    count: usize,
+) -> Vec<u32> {
+    let n = ix.items.len();
+    let mut out: Vec<u32> = kept
+        .iter()
+        .copied()
+        .filter(|&i| (i as usize) < n && changed.binary_search(&i).is_err())
+        .collect();
+    out.extend(
+        changed
+            .iter()
+            .map(|&i| i as usize)
+            .chain(count.min(n)..n)
+            .filter(|&i| i < n && source_waits(ix, mapping, i).is_some())
+            .map(|i| i as u32),
+    );
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// Keys and titles of items, by id.
@@ -1854,5 +1937,101 @@ pub(crate) fn demo_answer(
         seen_updated_at: None,
         seen_changes: None,
         created_at: at,
+    }
+}
+
+#[cfg(test)]
+mod waiting_tests {
+    use super::*;
+    use crate::demo::{self, DemoOptions};
+
+    /// Sets items' source states as a sync page would (no transitions: only the stored state the
+    /// waiting is read from), naming them changed.
+    struct SetStates(Vec<(String, String, &'static str)>);
+
+    impl WriteOp for SetStates {
+        type Output = ();
+        type Error = CoreError;
+
+        async fn apply(self, w: &mut Writer<'_>) -> Result<(), CoreError> {
+            for (id, raw, flow) in &self.0 {
+                sqlx::query("UPDATE items SET raw_state = ?2, flow_state = ?3 WHERE id = ?1")
+                    .bind(id)
+                    .bind(raw)
+                    .bind(flow)
+                    .execute(&mut *w.conn())
+                    .await?;
+            }
+            w.items_changed(self.0.into_iter().map(|(id, _, _)| id));
+            Ok(())
+        }
+    }
+
+    /// The items waiting in a source's state, followed through a page that moves some into such
+    /// a state and some out of it, are those found by looking at every item.
+    #[tokio::test]
+    async fn waiting_items_followed_through_changes_are_those_found_afresh() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = demo::build(
+            &dir.path().join("d.baton"),
+            &DemoOptions {
+                items: 3_000,
+                seed: demo::DEFAULT_SEED,
+                end: 1_774_976_400_000,
+            },
+        )
+        .await
+        .unwrap();
+        let rows = repo::workflow_maps::list(ws.pool()).await.unwrap();
+        let (kept, count, generation, page) = {
+            let ix = ws.index().await.unwrap();
+            let mapping = Mapping::build(&ix, &rows);
+            let kept = waiting_at_source(&ws, &ix, &mapping, &rows);
+            assert_eq!(*kept, all_waiting(&ix, &mapping));
+            assert!(
+                kept.len() >= 4,
+                "the demo has items waiting at their source"
+            );
+            // Waiting ones closed; as many open ones of the same sources put in their state.
+            let mut page = Vec::new();
+            let mut put: Vec<usize> = Vec::new();
+            for &w in kept.iter().take(10) {
+                let w = w as usize;
+                let done = (0..ix.items.len()).find(|&d| {
+                    ix.items[d].source == ix.items[w].source && ix.items[d].flow == FlowState::Done
+                });
+                let open = (0..ix.items.len()).find(|&o| {
+                    ix.items[o].source == ix.items[w].source
+                        && ix.items[o].flow == FlowState::Active
+                        && ix.items[o].team == ix.items[w].team
+                        && ix.items[o].kind == ix.items[w].kind
+                        && !put.contains(&o)
+                });
+                let raw = |i: usize| ix.states[ix.items[i].current_state as usize].raw.clone();
+                if let Some(d) = done {
+                    page.push((ix.item_ids[w].to_string(), raw(d), "done"));
+                }
+                if let Some(o) = open {
+                    put.push(o);
+                    page.push((ix.item_ids[o].to_string(), raw(w), "waiting"));
+                }
+            }
+            (kept, ix.items.len(), ix.generation, page)
+        };
+        assert!(page.iter().any(|(_, _, f)| *f == "waiting"));
+        assert!(page.iter().any(|(_, _, f)| *f == "done"));
+        ws.write(SetStates(page)).await.unwrap();
+        let ix = ws.index().await.unwrap();
+        let mapping = Mapping::build(&ix, &rows);
+        let changed = ix.changed_since(generation).unwrap();
+        assert!(!changed.is_empty());
+        let followed = follow_waiting(&ix, &mapping, &kept, &changed, count);
+        let fresh = all_waiting(&ix, &mapping);
+        assert_ne!(*kept, fresh, "the page moved items in and out of waiting");
+        assert_eq!(followed, fresh);
+        // And through the workspace's copy, as the Intents page asks.
+        assert_eq!(*waiting_at_source(&ws, &ix, &mapping, &rows), fresh);
+        drop(ix);
+        ws.close().await;
     }
 }

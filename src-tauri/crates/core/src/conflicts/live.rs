@@ -589,17 +589,20 @@ pub async fn unanswered_kept(
             } else {
                 KEEP_WHEN_QUIET
             };
-            crate::graph::kept::schedule(ws, KEEPING, delay, move || {
+            crate::graph::kept::schedule(ws, KEEPING, delay, move |pace| {
+                // Made only once no question is being answered.
+                pace.wait()?;
                 let Some(payload) = kept.payload() else {
                     tracing::warn!("the conflicts do not name the index's items; not kept");
                     return Ok(());
                 };
-                Ok(crate::graph::kept::save(
+                Ok(crate::graph::kept::save_paced(
                     &path,
                     KEPT_KIND,
                     KEPT_FORMAT,
                     &key,
                     payload,
+                    pace,
                 )?)
             });
         }

@@ -40,6 +40,10 @@ pub struct Facts {
     pub team_cycles: Vec<Vec<f64>>,
     /// The start of the range the team cycle times were learnt over.
     pub cycles_from: i64,
+    /// Per item: the team slot whose `team_cycles` hold its cycle time, or [`NONE`] when it
+    /// finished outside the range (or has not finished). What [`Facts::follow`] takes out of
+    /// the sorted cycle times when the item is derived again, instead of learning them anew.
+    pub cycle_slot: Arc<Vec<u32>>,
 }
 
 /// From how many items [`Facts::gather`] derives them on two threads.
@@ -139,6 +143,7 @@ impl Facts {
     ) -> bool {
         let old = self.flow.len();
         let since = self.as_of;
+        let slots = ix.teams.len() + 1;
         let mut again: Vec<usize> = changed
             .iter()
             .map(|i| *i as usize)
@@ -159,13 +164,92 @@ impl Facts {
         // change would have been derived again), so the same ones fall in the range (same
         // start, a later end) and the team cycle times stand.
         let learn = !again.is_empty() || scope.from != self.cycles_from;
+        // The cycle times of the items derived again, as they were counted: taken out of their
+        // team's sorted times, their new ones put in (the same range start; every other item's
+        // finish is before the old `as_of`, so it counts as it did). Else learnt anew.
+        let relearn = scope.from != self.cycles_from
+            || self.team_cycles.len() != slots
+            || self.cycle_slot.len() != old;
+        let gone: Vec<(u32, f64)> = if relearn {
+            Vec::new()
+        } else {
+            again
+                .iter()
+                .filter(|&&i| i < old)
+                .filter_map(|&i| {
+                    let s = self.cycle_slot[i];
+                    let (start, finish) = (self.start[i]?, self.finish[i]?);
+                    (s != NONE).then(|| (s, cycle_days(start, finish)))
+                })
+                .collect()
+        };
         if !again.is_empty() || self.flow.len() != ix.items.len() {
-            self.derive(ix, mapping, scope, again);
+            self.derive(ix, mapping, scope, again.iter().copied());
         }
-        if learn {
+        if learn && (relearn || !self.follow_cycles(ix, scope, gone, &again)) {
             self.learn_cycles(ix, scope);
         }
         learn
+    }
+
+    /// Brings the team cycle times up to date after the items at `again` (every item from
+    /// `old` on among them) were derived again, `gone` their cycle times as counted before (team slot,
+    /// days): each team's sorted times with those taken out and the new ones merged in, the
+    /// same as [`Facts::learn_cycles`] sorts (`tests`). False when a time to take out is not
+    /// there (then nothing is changed and the caller learns them anew).
+    fn follow_cycles(
+        &mut self,
+        ix: &WorkIndex,
+        scope: &Scope,
+        gone: Vec<(u32, f64)>,
+        again: &[usize],
+    ) -> bool {
+        let slots = self.team_cycles.len();
+        let mut out: Vec<Vec<f64>> = vec![Vec::new(); slots];
+        let mut put: Vec<Vec<f64>> = vec![Vec::new(); slots];
+        for (s, days) in gone {
+            let Some(o) = out.get_mut(s as usize) else {
+                return false;
+            };
+            o.push(days);
+        }
+        let n = ix.items.len();
+        let cycle_slot = Arc::make_mut(&mut self.cycle_slot);
+        cycle_slot.resize(n, NONE);
+        for &i in again.iter().filter(|&&i| i < n) {
+            cycle_slot[i] = NONE;
+            if let (Some(s), Some(f)) = (self.start[i], self.finish[i]) {
+                if scope.in_range(f) {
+                    let at = slot(ix, ix.items[i].team);
+                    cycle_slot[i] = at as u32;
+                    put[at].push(cycle_days(s, f));
+                }
+            }
+        }
+        let mut merged = Vec::with_capacity(slots);
+        for (s, (mut gone, mut put)) in out.into_iter().zip(put).enumerate() {
+            if gone.is_empty() && put.is_empty() {
+                merged.push(None);
+                continue;
+            }
+            gone.sort_by(f64::total_cmp);
+            put.sort_by(f64::total_cmp);
+            match merge_sorted(&self.team_cycles[s], &gone, &put) {
+                Some(values) => merged.push(Some(values)),
+                None => return false,
+            }
+        }
+        for (s, values) in merged.into_iter().enumerate() {
+            if let Some(values) = values {
+                self.team_samples[s] = values.len() as u32;
+                self.team_p50[s] =
+                    percentile::nearest_rank(&values, 50.0).unwrap_or(DEFAULT_P50_DAYS);
+                self.team_p85[s] =
+                    percentile::nearest_rank(&values, 85.0).unwrap_or(DEFAULT_P85_DAYS);
+                self.team_cycles[s] = values;
+            }
+        }
+        true
     }
 
     /// The facts of the items at `positions` (ascending, new ones last) derived from their
@@ -213,13 +297,17 @@ impl Facts {
     fn learn_cycles(&mut self, ix: &WorkIndex, scope: &Scope) {
         let slots = ix.teams.len() + 1;
         let mut cycles: Vec<Vec<f64>> = vec![Vec::new(); slots];
+        let mut cycle_slot = vec![NONE; self.start.len()];
         for (i, (s, f)) in self.start.iter().zip(self.finish.iter()).enumerate() {
             if let (Some(s), Some(f)) = (s, f) {
                 if scope.in_range(*f) {
-                    cycles[slot(ix, ix.items[i].team)].push((f - s) as f64 / DAY_MS as f64);
+                    let at = slot(ix, ix.items[i].team);
+                    cycle_slot[i] = at as u32;
+                    cycles[at].push(cycle_days(*s, *f));
                 }
             }
         }
+        self.cycle_slot = Arc::new(cycle_slot);
         self.cycles_from = scope.from;
         self.team_samples.clear();
         self.team_p50.clear();
@@ -262,6 +350,40 @@ impl Facts {
         let from = self.start[i as usize].unwrap_or(ix.items[i as usize].created);
         (self.as_of - from).max(0) as f64 / DAY_MS as f64
     }
+}
+
+/// A cycle time in days, from its start and finish.
+fn cycle_days(start: i64, finish: i64) -> f64 {
+    (finish - start) as f64 / DAY_MS as f64
+}
+
+/// `values` (sorted by `f64::total_cmp`) without `gone` and with `put` (both sorted the same
+/// way), sorted: None when a value of `gone` is not in `values`.
+fn merge_sorted(values: &[f64], gone: &[f64], put: &[f64]) -> Option<Vec<f64>> {
+    let mut out = Vec::with_capacity((values.len() + put.len()).saturating_sub(gone.len()));
+    let (mut g, mut p) = (0, 0);
+    for &v in values {
+        if g < gone.len() {
+            match gone[g].total_cmp(&v) {
+                std::cmp::Ordering::Less => return None,
+                std::cmp::Ordering::Equal => {
+                    g += 1;
+                    continue;
+                }
+                std::cmp::Ordering::Greater => {}
+            }
+        }
+        while p < put.len() && put[p].total_cmp(&v).is_lt() {
+            out.push(put[p]);
+            p += 1;
+        }
+        out.push(v);
+    }
+    if g < gone.len() {
+        return None;
+    }
+    out.extend_from_slice(&put[p..]);
+    Some(out)
 }
 
 /// The slot of a team in per-team vectors (teams, then "no team").

@@ -1118,7 +1118,10 @@ fn save_beside(
     generation: u64,
     path: &std::path::Path,
     key: &crate::graph::kept::Key,
+    pace: &crate::graph::pace::Pace,
 ) -> CoreResult<bool> {
+    // Encoded (holding the slot) only once no question is being answered.
+    pace.wait()?;
     let payload = {
         let Ok(kept) = slot.lock() else {
             return Ok(false);
@@ -1141,7 +1144,7 @@ fn save_beside(
         Payload::Read(p) => p,
         Payload::Made(p) => p,
     };
-    crate::graph::kept::save(path, KEPT_KIND, KEPT_FORMAT, key, payload)?;
+    crate::graph::kept::save_paced(path, KEPT_KIND, KEPT_FORMAT, key, payload, pace)?;
     Ok(true)
 }
 
@@ -1158,9 +1161,17 @@ pub async fn keep_beside(ws: &Workspace) -> CoreResult<bool> {
     let path = crate::graph::kept::path_for(ws.path(), KEPT_KIND);
     let key = crate::graph::kept::Key::of(&ix, 0);
     let generation = ix.generation;
-    tokio::task::spawn_blocking(move || save_beside(&slot, generation, &path, &key))
-        .await
-        .map_err(|err| CoreError::Invalid(format!("keeping the duplicates stopped: {err}")))?
+    tokio::task::spawn_blocking(move || {
+        save_beside(
+            &slot,
+            generation,
+            &path,
+            &key,
+            &crate::graph::pace::Pace::unpaced(),
+        )
+    })
+    .await
+    .map_err(|err| CoreError::Invalid(format!("keeping the duplicates stopped: {err}")))?
 }
 
 /// Whether `ix` holds the workspace file's state now (no write since it was read).
@@ -1179,8 +1190,8 @@ async fn schedule_keep(ws: &Workspace, ix: &WorkIndex, delay: std::time::Duratio
     let path = crate::graph::kept::path_for(ws.path(), KEPT_KIND);
     let key = crate::graph::kept::Key::of(ix, 0);
     let generation = ix.generation;
-    crate::graph::kept::schedule(ws, KEEPING, delay, move || {
-        save_beside(&slot, generation, &path, &key).map(|_| ())
+    crate::graph::kept::schedule(ws, KEEPING, delay, move |pace| {
+        save_beside(&slot, generation, &path, &key, pace).map(|_| ())
     });
 }
 

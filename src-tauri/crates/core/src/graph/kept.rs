@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 
 use super::index::WorkIndex;
 use super::snapshot::{Stamp, Unused};
-use crate::error::CoreResult;
+use crate::error::{CoreError, CoreResult};
 
 const MAGIC: &[u8; 8] = b"BATONKP\n";
 const END_MAGIC: &[u8; 8] = b"BATONEND";
@@ -318,10 +318,31 @@ pub fn save(
     key: &Key,
     payload: &[u8],
 ) -> std::io::Result<()> {
+    save_paced(
+        path,
+        kind,
+        format,
+        key,
+        payload,
+        &super::pace::Pace::unpaced(),
+    )
+}
+
+/// [`save`], giving way to the foreground's questions before it starts and between blocks
+/// ([`super::pace`]); a write stopped meanwhile leaves the old file in place.
+pub fn save_paced(
+    path: &Path,
+    kind: &str,
+    format: u32,
+    key: &Key,
+    payload: &[u8],
+    pace: &super::pace::Pace,
+) -> std::io::Result<()> {
+    pace.wait()?;
     let bytes = encode(kind, format, key, payload);
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
     let mut tmp = tempfile::NamedTempFile::new_in(dir.unwrap_or_else(|| Path::new(".")))?;
-    tmp.write_all(&bytes)?;
+    super::pace::Paced::new(tmp.as_file_mut(), pace).write_all(&bytes)?;
     tmp.as_file().sync_data()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
@@ -340,21 +361,25 @@ struct Pending {
 /// named by the caller (one name per kind).
 type Scheduled = std::sync::Mutex<Vec<Pending>>;
 
-/// Runs `write` (blocking work: encoding and [`save`]) on a blocking thread after `delay`, in
-/// the background. One of the same `writes` slot still waiting is dropped: the later answer replaces
-/// it (one writing finishes on its own). A failed write is logged, never an error: the file is
-/// only a cache.
+/// Runs `write` (blocking work: encoding and [`save_paced`] with the [`Pace`] it is given) on a
+/// blocking thread after `delay`, in the background, giving way to the foreground's questions
+/// (see [`super::pace`]; not once hurried). One of the same `writes` slot still waiting is
+/// dropped: the later answer replaces it (one writing finishes on its own). A failed write is
+/// logged, never an error: the file is only a cache.
+///
+/// [`Pace`]: super::pace::Pace
 pub(crate) fn schedule(
     ws: &super::Workspace,
     writes: &'static str,
     delay: std::time::Duration,
-    write: impl FnOnce() -> CoreResult<()> + Send + 'static,
+    write: impl FnOnce(&super::pace::Pace) -> CoreResult<()> + Send + 'static,
 ) {
     let (stop, hurry) = (
         tokio_util::sync::CancellationToken::new(),
         tokio_util::sync::CancellationToken::new(),
     );
     let (stopped, hurried) = (stop.clone(), hurry.clone());
+    let pace = super::pace::Pace::giving_way(ws.foreground(), stop.clone(), Some(hurry.clone()));
     let task = tokio::spawn(async move {
         tokio::select! {
             biased;
@@ -362,7 +387,10 @@ pub(crate) fn schedule(
             () = hurried.cancelled() => {}
             () = tokio::time::sleep(delay) => {}
         }
-        match tokio::task::spawn_blocking(write).await {
+        match tokio::task::spawn_blocking(move || write(&pace)).await {
+            Ok(Err(CoreError::Io(err))) if super::pace::is_stopped(&err) => {
+                tracing::debug!(writes, "a write beside the workspace stopped: superseded");
+            }
             Ok(Err(err)) => {
                 tracing::warn!(%err, writes, "an answer could not be kept beside the workspace")
             }
@@ -403,6 +431,8 @@ pub(crate) async fn settle(ws: &super::Workspace, writes: &'static str, waiting:
             Waiting::Drop => p.stop.cancel(),
             Waiting::WriteNow => p.hurry.cancel(),
         }
+        // One waiting for the foreground to be idle sees it now.
+        ws.foreground().wake();
         if let Err(err) = p.task.await {
             tracing::warn!(%err, writes, "keeping an answer beside the workspace stopped");
         }

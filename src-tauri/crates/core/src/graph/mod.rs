@@ -4,6 +4,7 @@ pub mod column;
 pub mod index;
 pub mod kept;
 pub mod model;
+pub mod pace;
 pub mod repo;
 pub mod snapshot;
 pub mod store;

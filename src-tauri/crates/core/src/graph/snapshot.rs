@@ -422,6 +422,17 @@ pub fn save(ix: &WorkIndex, workspace: &Path) -> CoreResult<u64> {
 /// [`save`] under another stamp: the snapshot of a copy of the workspace whose rows are the
 /// ones `ix` was built from (a planning session's `VACUUM INTO`), under the copy's own stamp.
 pub fn save_as(ix: &WorkIndex, stamp: &Stamp, workspace: &Path) -> CoreResult<u64> {
+    save_paced(ix, stamp, workspace, &super::pace::Pace::unpaced())
+}
+
+/// [`save_as`], the writer giving way to the foreground's questions between blocks
+/// ([`super::pace`]); a write stopped meanwhile leaves the old snapshot in place.
+pub fn save_paced(
+    ix: &WorkIndex,
+    stamp: &Stamp,
+    workspace: &Path,
+    pace: &super::pace::Pace,
+) -> CoreResult<u64> {
     if !stamp.is_known() {
         return Err(CoreError::Invalid(format!(
             "the work index of {} has no data version to save it under",
@@ -442,13 +453,15 @@ pub fn save_as(ix: &WorkIndex, stamp: &Stamp, workspace: &Path) -> CoreResult<u6
         action: "written",
         source,
     };
+    // Nothing encoded while a question is being answered.
+    pace.wait().map_err(failed)?;
     let temp = tempfile::Builder::new()
         .prefix(&format!(".{name}."))
         .suffix(".tmp")
         .tempfile_in(folder)
         .map_err(failed)?;
     let mut out = Out {
-        inner: BufWriter::with_capacity(BLOCK, temp.as_file()),
+        inner: BufWriter::with_capacity(BLOCK, super::pace::Paced::new(temp.as_file(), pace)),
         crc: crc32fast::Hasher::new(),
         written: 0,
     };

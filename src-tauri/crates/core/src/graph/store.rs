@@ -157,6 +157,9 @@ struct SnapshotState {
     on_disk: std::sync::Mutex<Option<Stamp>>,
     /// The save scheduled or running, if any, and what stops it while it waits.
     saving: std::sync::Mutex<Option<Saving>>,
+    /// When a question was last asked: what the background writes give way to
+    /// ([`super::pace`]).
+    foreground: Arc<super::pace::Foreground>,
 }
 
 /// A snapshot save: waiting for quiet, then writing.
@@ -413,6 +416,8 @@ impl Workspace {
     /// again. A write by another program (another Baton process, or an edit by hand that moves
     /// the file's [`Stamp`]) is seen here, at the next question, and reloads the index.
     pub async fn index(&self) -> CoreResult<Arc<WorkIndex>> {
+        // Every question starts here: the background writes give way to it.
+        self.snapshot.foreground.asked();
         let mut slot = self.index.lock().await;
         let started = std::time::Instant::now();
         // Taken before the file's state is read: every write taken here committed before
@@ -574,7 +579,9 @@ impl Workspace {
             if generation.load(Ordering::Acquire) != ix.generation {
                 return;
             }
-            let _ = save_blocking(ix, path, state).await;
+            // Giving way to the questions being asked; stopped when a write supersedes it.
+            let pace = super::pace::Pace::giving_way(state.foreground.clone(), stopped, None);
+            let _ = save_blocking(ix, path, state, pace).await;
         });
         *saving = Some(Saving { stop, task });
     }
@@ -606,7 +613,13 @@ impl Workspace {
         if now != ix.stamp {
             return Ok(());
         }
-        save_blocking(ix, self.path.clone(), self.snapshot.clone()).await
+        save_blocking(
+            ix,
+            self.path.clone(),
+            self.snapshot.clone(),
+            super::pace::Pace::unpaced(),
+        )
+        .await
     }
 
     /// Writes the index snapshot of `copy`, a copy of this workspace made by `VACUUM INTO`
@@ -668,9 +681,16 @@ impl Workspace {
     async fn settle_saving(&self) {
         let saving = self.snapshot.saving.lock().ok().and_then(|mut s| s.take());
         if let Some(saving) = saving {
+            // One waiting for quiet stops at once; one writing, at its next block.
             saving.stop.cancel();
+            self.snapshot.foreground.wake();
             let _ = saving.task.await;
         }
+    }
+
+    /// When a question was last asked (what background writes give way to).
+    pub(crate) fn foreground(&self) -> Arc<super::pace::Foreground> {
+        self.snapshot.foreground.clone()
     }
 
     fn in_file(&self, err: sqlx::Error) -> CoreError {
@@ -914,13 +934,15 @@ async fn save_blocking(
     ix: Arc<WorkIndex>,
     path: PathBuf,
     state: Arc<SnapshotState>,
+    pace: super::pace::Pace,
 ) -> CoreResult<()> {
     let started = std::time::Instant::now();
     let stamp = ix.stamp.clone();
     let target = path.clone();
-    let saved = tokio::task::spawn_blocking(move || snapshot::save(&ix, &target))
-        .await
-        .map_err(|err| CoreError::Invalid(format!("the index snapshot save stopped: {err}")))?;
+    let saved =
+        tokio::task::spawn_blocking(move || snapshot::save_paced(&ix, &ix.stamp, &target, &pace))
+            .await
+            .map_err(|err| CoreError::Invalid(format!("the index snapshot save stopped: {err}")))?;
     match saved {
         Ok(bytes) => {
             if let Ok(mut on_disk) = state.on_disk.lock() {
@@ -932,6 +954,10 @@ async fn save_blocking(
                 ms = started.elapsed().as_millis() as u64,
                 "work index snapshot saved"
             );
+            Ok(())
+        }
+        Err(CoreError::File { source, .. }) if super::pace::is_stopped(&source) => {
+            tracing::debug!("the work index snapshot save stopped: a newer state supersedes it");
             Ok(())
         }
         Err(err) => {

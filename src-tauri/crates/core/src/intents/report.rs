@@ -1035,7 +1035,7 @@ pub async fn intents_report(
             (facts, started.elapsed())
         })
     };
-    let extras = extras(ws, &ix, &mapping, now).await;
+    let extras = extras(ws, &ix, &mapping, &rows, now).await;
     let extra = started.elapsed();
     let (facts, facts_took) = gathering
         .await
@@ -1071,12 +1071,12 @@ async fn violations_now(
     ws: &Workspace,
     ix: &WorkIndex,
     mapping: &crate::flow::Mapping,
+    rows: &[crate::graph::model::WorkflowMap],
     now: i64,
 ) -> CoreResult<Arc<CurrentViolations>> {
     let set = crate::governance::load(ws).await?;
-    let rows = repo::workflow_maps::list(ws.pool()).await?;
     let (current, _) =
-        crate::governance::current::followed(ws, ix, mapping, &rows, &set, now).await?;
+        crate::governance::current::followed(ws, ix, mapping, rows, &set, now).await?;
     Ok(current)
 }
 
@@ -1092,11 +1092,13 @@ fn position_of_rowid(ix: &WorkIndex, rowid: i64) -> Option<u32> {
         .map(|p| p as u32)
 }
 
-/// The rows, violations and pending questions [`compute`] needs.
+/// The rows, violations and pending questions [`compute`] needs (`mapping` made from `maps`,
+/// the workflow map's rows).
 pub async fn extras(
     ws: &Workspace,
     ix: &WorkIndex,
     mapping: &crate::flow::Mapping,
+    maps: &[crate::graph::model::WorkflowMap],
     now: i64,
 ) -> CoreResult<Extras> {
     let started = std::time::Instant::now();
@@ -1137,9 +1139,9 @@ pub async fn extras(
         };
     }
     let read = started.elapsed();
-    let violations = violations_now(ws, ix, mapping, now).await?;
+    let violations = violations_now(ws, ix, mapping, maps, now).await?;
     let followed = started.elapsed();
-    let open = crate::approvals::pending_refs(ws, ix, mapping).await?;
+    let open = crate::approvals::pending_refs(ws, ix, mapping, maps).await?;
     let intent_at: HashMap<&str, u32> = ix
         .intents
         .iter()
