@@ -439,7 +439,7 @@ mod count_tests {
                     FlowState::Done | FlowState::Canceled
                 )
             };
-            let third = |i: u32| i % 3 == 0;
+            let third = |i: u32| i.is_multiple_of(3);
             for closed in [&stored as &dyn Fn(u32) -> bool, &third, &|_| false] {
                 let listed = super::open_blocking_links(&ix, horizon, closed).len();
                 assert_eq!(
