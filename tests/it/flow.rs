@@ -2369,7 +2369,7 @@ async fn picked_lists_equal_those_of_sorting_every_list() {
                 .into_iter()
                 .enumerate()
             {
-                segments[k].extend(v);
+                segments[k].extend(v.map(|ms| ms as f64 / 86_400_000.0));
             }
         }
         for (s, values) in bottlenecks.pr_segments.iter().zip(segments.iter_mut()) {

@@ -40,13 +40,14 @@ pub struct InProgress {
     pub since: i64,
 }
 
-/// A pull request merged in the range: its segments in days (None when a point is missing).
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+/// A pull request merged in the range: its segments in ms (None when a point is missing). Kept
+/// in whole ms so each segment's list is sorted as integers ([`percentiles_of_ms`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct PrTimes {
-    pub coding: Option<f64>,
-    pub pickup: Option<f64>,
-    pub review: Option<f64>,
-    pub merge: Option<f64>,
+    pub coding: Option<i64>,
+    pub pickup: Option<i64>,
+    pub review: Option<i64>,
+    pub merge: Option<i64>,
 }
 
 /// The page a pass is for. Each page's numbers come from the same timelines, but a pass
@@ -587,18 +588,6 @@ fn add_to_bottlenecks(
 ) {
     let item = &ix.items[i];
     let last = t.segments.len().saturating_sub(1);
-    // Queues: the waiting stage at the end of each day (half-open days, as cumulative flow).
-    for (n, s) in t.segments.iter().enumerate() {
-        if let Some(stage) = Stage::of(s.flow, s.reason).filter(|st| st.is_waiting()) {
-            let from = scope.day_of(s.start);
-            let to = if n == last {
-                i64::MAX / 4
-            } else {
-                scope.day_of(s.end)
-            };
-            add_days(&mut pass.queues[stage.index()], from, to);
-        }
-    }
     // Pull requests merged in the range.
     if let Some(finish) = t.finish.filter(|f| scope.in_range(*f)) {
         if item.kind == ItemKind::PullRequest {
@@ -608,17 +597,28 @@ fn add_to_bottlenecks(
     if let Some(s) = t.segments.last().filter(|s| s.flow == FlowState::Waiting) {
         pass.waiting_now.push((i as u32, s.start));
     }
-    // Time in each stage inside the range.
     let slot = team_slot(ix, item.team);
+    // Time in each stage inside the range.
     let mut per_stage = [0i64; STAGES];
     // The same stays counted whole, from when each began (the longest-waiting examples).
     let mut whole = [0i64; STAGES];
-    for s in &t.segments {
-        let overlap = s.end.min(range_end) - s.start.max(range_start);
-        if overlap <= 0 {
+    // One walk over the segments, each's stage worked out once, for both.
+    for (n, s) in t.segments.iter().enumerate() {
+        let Some(stage) = Stage::of(s.flow, s.reason) else {
             continue;
+        };
+        // Queues: the waiting stage at the end of each day (half-open days, as cumulative flow).
+        if stage.is_waiting() {
+            let from = scope.day_of(s.start);
+            let to = if n == last {
+                i64::MAX / 4
+            } else {
+                scope.day_of(s.end)
+            };
+            add_days(&mut pass.queues[stage.index()], from, to);
         }
-        if let Some(stage) = Stage::of(s.flow, s.reason) {
+        let overlap = s.end.min(range_end) - s.start.max(range_start);
+        if overlap > 0 {
             per_stage[stage.index()] += overlap;
             whole[stage.index()] += (s.end.min(range_end) - s.start).max(0);
         }
@@ -631,33 +631,34 @@ fn add_to_bottlenecks(
     }
 }
 
-/// Coding → pickup → review → merge of a merged pull request.
+/// Coding → pickup → review → merge of a merged pull request, in ms. The reviews are read
+/// from the item's changes where they stand (the first, and the last approval from the end),
+/// not copied into a list of their own for every pull request.
 fn pr_times(ix: &WorkIndex, i: usize, t: &Timeline, finish: i64) -> PrTimes {
     let item = &ix.items[i];
     // Ready for review: the workflow's first waiting (or done) state. A blocked flag on a draft
     // makes its time wait, but the draft is not ready for review because of it.
     let ready = t.ready.unwrap_or(finish);
-    let reviews: Vec<(i64, u32)> = ix
-        .events_of(i)
-        .iter()
-        .filter(|e| e.kind() == EventKind::Review && e.actor != item.author && e.at <= finish)
-        .map(|e| (e.at, e.code()))
-        .collect();
-    let first_review = reviews.first().map(|r| r.0.max(ready));
-    let last_approval = reviews
+    let review = |e: &&crate::graph::index::Event| {
+        e.kind() == EventKind::Review && e.actor != item.author && e.at <= finish
+    };
+    let events = ix.events_of(i);
+    let first_review = events.iter().find(review).map(|e| e.at.max(ready));
+    let last_approval = events
         .iter()
         .rev()
-        .find(|r| r.1 == VERDICT_APPROVED)
-        .map(|r| r.0.max(ready));
+        .filter(review)
+        .find(|e| e.code() == VERDICT_APPROVED)
+        .map(|e| e.at.max(ready));
     let review_end = last_approval.or(first_review.map(|_| finish));
     PrTimes {
-        coding: Some(days(ready - item.created)),
-        pickup: first_review.map(|r| days(r - ready)),
+        coding: Some(ready - item.created),
+        pickup: first_review.map(|r| r - ready),
         review: match (first_review, review_end) {
-            (Some(a), Some(b)) => Some(days(b.max(a) - a)),
+            (Some(a), Some(b)) => Some(b.max(a) - a),
             _ => None,
         },
-        merge: last_approval.map(|a| days(finish - a)),
+        merge: last_approval.map(|a| finish - a),
     }
 }
 
@@ -665,6 +666,29 @@ fn pr_times(ix: &WorkIndex, i: usize, t: &Timeline, finish: i64) -> PrTimes {
 pub fn percentiles(values: &mut [f64]) -> super::report::Percentiles {
     percentile::sort_values(values);
     percentiles_of_sorted(values)
+}
+
+/// [`percentiles`] of durations in ms, given in days: the ms are sorted as integers (cheaper than
+/// comparing floating-point days) and read as days in that order. A day count is the ms divided
+/// by a day, which keeps their order (equal days have the same bits), so every percentile and the
+/// mean (summed in the same ascending order) are those of sorting the days themselves.
+pub fn percentiles_of_ms(ms: &mut [i64]) -> super::report::Percentiles {
+    ms.sort_unstable();
+    let count = ms.len() as u32;
+    let at = |p: f64| -> Option<f64> {
+        if ms.is_empty() {
+            return None;
+        }
+        let rank = ((p / 100.0) * ms.len() as f64).ceil().max(1.0) as usize;
+        Some(days(ms[rank.min(ms.len()) - 1]))
+    };
+    super::report::Percentiles {
+        count,
+        p50: at(50.0),
+        p85: at(85.0),
+        p95: at(95.0),
+        mean: (!ms.is_empty()).then(|| ms.iter().map(|v| days(*v)).sum::<f64>() / ms.len() as f64),
+    }
 }
 
 /// [`percentiles`] of values already sorted ascending (the mean is summed in that order, as
@@ -706,6 +730,69 @@ pub fn underlying_flow_at(
         .map(|m| m.0)
 }
 
+/// Items' underlying states at the end of a scope's range ([`underlying_flow_at`] at `as_of`),
+/// each worked out once, when first asked: the blocker clusters and the open blocking links of
+/// one Bottlenecks page ask about many of the same items.
+pub struct EndStates<'a> {
+    ix: &'a WorkIndex,
+    mapping: &'a Mapping,
+    as_of: i64,
+    /// Per item: 0 = not worked out yet, [`EndStates::CLOSED`], [`EndStates::OPEN`] or
+    /// [`EndStates::NOT_YET`].
+    known: Vec<u8>,
+}
+
+impl<'a> EndStates<'a> {
+    /// Done or canceled at the end of the range.
+    const CLOSED: u8 = 1;
+    /// Made before the end of the range and neither done nor canceled then (or in a state the
+    /// workflow map does not know).
+    const OPEN: u8 = 2;
+    /// Not made yet at the end of the range.
+    const NOT_YET: u8 = 3;
+
+    /// Nothing worked out yet, for the end of `scope`'s range.
+    pub fn new(ix: &'a WorkIndex, mapping: &'a Mapping, scope: &Scope) -> EndStates<'a> {
+        EndStates {
+            ix,
+            mapping,
+            as_of: scope.as_of,
+            known: vec![0; ix.items.len()],
+        }
+    }
+
+    fn of(&mut self, i: u32) -> u8 {
+        let Some(&known) = self.known.get(i as usize) else {
+            return Self::NOT_YET;
+        };
+        if known != 0 {
+            return known;
+        }
+        let state = if self.ix.items[i as usize].created >= self.as_of {
+            Self::NOT_YET
+        } else if matches!(
+            underlying_flow_at(self.ix, self.mapping, i as usize, self.as_of),
+            Some(FlowState::Done | FlowState::Canceled)
+        ) {
+            Self::CLOSED
+        } else {
+            Self::OPEN
+        };
+        self.known[i as usize] = state;
+        state
+    }
+
+    /// Item `i` was done or canceled at the end of the range.
+    pub fn closed(&mut self, i: u32) -> bool {
+        self.of(i) == Self::CLOSED
+    }
+
+    /// Item `i` existed at the end of the range and was neither done nor canceled then.
+    pub fn open(&mut self, i: u32) -> bool {
+        self.of(i) == Self::OPEN
+    }
+}
+
 /// For every item, the items that block it through a `blocks` link standing at the end of the
 /// scope's range and that were still open then (neither done nor canceled at that moment, or in a
 /// state the workflow map does not know). Blocker clusters and their drill-down both read this,
@@ -717,8 +804,16 @@ pub fn open_blockers_at_end(
     scope: &Scope,
     asked: impl Fn(u32) -> bool,
 ) -> HashMap<u32, Vec<u32>> {
-    // Per item: 0 = not looked at yet, 1 = open at the end of the range, 2 = not.
-    let mut open = vec![0u8; ix.items.len()];
+    open_blockers_with(ix, scope, &mut EndStates::new(ix, mapping, scope), asked)
+}
+
+/// [`open_blockers_at_end`] with the end states worked out so far (and kept for the caller).
+pub fn open_blockers_with(
+    ix: &WorkIndex,
+    scope: &Scope,
+    states: &mut EndStates<'_>,
+    asked: impl Fn(u32) -> bool,
+) -> HashMap<u32, Vec<u32>> {
     let mut blockers_of: HashMap<u32, Vec<u32>> = HashMap::new();
     for link in &ix.links {
         if link.kind != LinkKind::Blocks
@@ -727,18 +822,56 @@ pub fn open_blockers_at_end(
         {
             continue;
         }
-        let from = link.from as usize;
-        if open[from] == 0 {
-            let is_open = ix.items[from].created < scope.as_of
-                && !matches!(
-                    underlying_flow_at(ix, mapping, from, scope.as_of),
-                    Some(FlowState::Done | FlowState::Canceled)
-                );
-            open[from] = if is_open { 1 } else { 2 };
-        }
-        if open[from] == 1 {
+        if states.open(link.from) {
             blockers_of.entry(link.to).or_default().push(link.from);
         }
     }
     blockers_of
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Percentiles of ms sorted as integers equal those of the same durations in days sorted as
+    /// floating-point numbers, bit for bit (the mean too), on generated durations with many ties,
+    /// durations a millisecond apart, one value and none.
+    #[test]
+    fn percentiles_of_ms_equal_those_of_the_days_sorted() {
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = |spread: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % spread) as i64
+        };
+        let mut cases: Vec<Vec<i64>> = (1..60u64)
+            .map(|k| {
+                let spread = 1 + k * k * 7_919_000;
+                (0..(k * 37) % 1_500).map(|_| next(spread)).collect()
+            })
+            .collect();
+        cases.push(vec![]);
+        cases.push(vec![3 * DAY_MS / 7]);
+        cases.push((0..500).map(|k| DAY_MS + k % 3).collect());
+        for ms in cases {
+            let mut as_days: Vec<f64> = ms.iter().map(|v| days(*v)).collect();
+            let expected = percentiles(&mut as_days);
+            let got = percentiles_of_ms(&mut ms.clone());
+            assert_eq!(got.count, expected.count);
+            for (a, b) in [
+                (got.p50, expected.p50),
+                (got.p85, expected.p85),
+                (got.p95, expected.p95),
+                (got.mean, expected.mean),
+            ] {
+                assert_eq!(
+                    a.map(f64::to_bits),
+                    b.map(f64::to_bits),
+                    "{} values",
+                    ms.len()
+                );
+            }
+        }
+    }
 }

@@ -221,12 +221,15 @@ impl Scope {
         })
     }
 
-    /// Whether item `i` is in the slice.
+    /// Whether item `i` is in the slice (with no filter on the work, without a call: the pass
+    /// asks it of every item).
     #[inline]
     pub fn keeps(&self, ix: &WorkIndex, i: usize) -> bool {
-        if self.everything {
-            return true;
-        }
+        self.everything || self.keeps_item(ix, i)
+    }
+
+    /// [`Scope::keeps`] when there is a filter on the work: item `i`'s fields against it.
+    fn keeps_item(&self, ix: &WorkIndex, i: usize) -> bool {
         let item = &ix.items[i];
         self.teams.as_ref().is_none_or(|t| t.contains(&item.team))
             && self

@@ -458,7 +458,11 @@ impl Mapping {
     /// The meaning of `state` for the item at position `item` (of `team` and `kind`): the
     /// team's own mapping for the kind, the team's, the item's project's, the kind's, then the
     /// shared one. [`NONE`] (a state the source did not name) means New.
-    #[inline]
+    ///
+    /// Asked for every change of every item a flow pass reads: the common case (a state mapped
+    /// the same way for every kind, read from the dense table) is inlined into the pass, the
+    /// rest is a call ([`Mapping::resolve_rest`]).
+    #[inline(always)]
     pub fn resolve_item(
         &self,
         state: u32,
@@ -474,6 +478,12 @@ impl Mapping {
             let slot = (team as usize).min(self.slots - 1);
             return self.dense[state as usize * self.slots + slot];
         }
+        self.resolve_rest(state, item, team, kind)
+    }
+
+    /// [`Mapping::resolve_item`] of a state the dense table per team does not hold.
+    #[inline(never)]
+    fn resolve_rest(&self, state: u32, item: usize, team: u32, kind: ItemKind) -> Option<Meaning> {
         if self.per_kind.get(state as usize).copied().unwrap_or(false) {
             let slot = (team as usize).min(self.slots - 1);
             let row = self.kind_row[state as usize] as usize;

@@ -558,7 +558,11 @@ pub fn compute_bottlenecks(ix: &WorkIndex, mapping: &Mapping, scope: &Scope) -> 
     for (item, _) in &pass.waiting_now {
         waiting[*item as usize] = true;
     }
-    let blockers_of = engine::open_blockers_at_end(ix, mapping, scope, |i| waiting[i as usize]);
+    // Each item's state at the range end is worked out once for the clusters and the open
+    // blocking links below.
+    let mut end_states = engine::EndStates::new(ix, mapping, scope);
+    let blockers_of =
+        engine::open_blockers_with(ix, scope, &mut end_states, |i| waiting[i as usize]);
     let mut clusters: HashMap<u32, (u32, f64, HashMap<u32, u32>)> = HashMap::new();
     for (item, since) in &pass.waiting_now {
         let Some(blockers) = blockers_of.get(item) else {
@@ -622,11 +626,11 @@ pub fn compute_bottlenecks(ix: &WorkIndex, mapping: &Mapping, scope: &Scope) -> 
         .filter(|q| q.counts.iter().any(|c| *c > 0))
         .collect();
 
-    let segment = |name: &str, pick: fn(&engine::PrTimes) -> Option<f64>| {
-        let mut values: Vec<f64> = pass.pull_requests.iter().filter_map(pick).collect();
+    let segment = |name: &str, pick: fn(&engine::PrTimes) -> Option<i64>| {
+        let mut ms: Vec<i64> = pass.pull_requests.iter().filter_map(pick).collect();
         PrSegment {
             segment: name.into(),
-            days: engine::percentiles(&mut values),
+            days: engine::percentiles_of_ms(&mut ms),
         }
     };
     let pr_segments = vec![
@@ -637,24 +641,11 @@ pub fn compute_bottlenecks(ix: &WorkIndex, mapping: &Mapping, scope: &Scope) -> 
     ];
 
     // Open blocking links at the end of the range, across all teams: the one definition
-    // (`deps::graph::open_blocking_links`), states judged at that moment like blocker clusters.
-    // Each item's state is worked out once (0 = not yet, 1 = closed, 2 = open), however many
-    // links it has.
-    let closed_at_end: Vec<std::cell::Cell<u8>> = vec![std::cell::Cell::new(0); ix.items.len()];
-    let open_blocking_links = crate::deps::graph::open_blocking_links(ix, scope.as_of, |i| {
-        let Some(known) = closed_at_end.get(i as usize) else {
-            return false;
-        };
-        if known.get() == 0 {
-            let closed = matches!(
-                engine::underlying_flow_at(ix, mapping, i as usize, scope.as_of),
-                Some(FlowState::Done | FlowState::Canceled)
-            );
-            known.set(if closed { 1 } else { 2 });
-        }
-        known.get() == 1
-    })
-    .len() as u32;
+    // (`deps::graph::open_blocking_links`, counted without listing them), states judged at that
+    // moment like blocker clusters (each item's worked out once for both).
+    let open_blocking_links =
+        crate::deps::graph::count_open_blocking_links(ix, scope.as_of, |i| end_states.closed(i))
+            as u32;
 
     BottleneckReport {
         range: range_info(scope),
