@@ -512,7 +512,8 @@ mod tests {
             .expect("create");
         }
         let long = "x".repeat(70_000);
-        let rows: Vec<(String, Option<i64>, Option<String>, String, String)> = (0..25_000_i64)
+        type Input = (String, Option<i64>, Option<String>, String, String);
+        let rows: Vec<Input> = (0..25_000_i64)
             .map(|i| {
                 let t = match i % 7 {
                     0 => None,
