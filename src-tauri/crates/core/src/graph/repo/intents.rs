@@ -260,10 +260,10 @@ pub async fn set_source_intents(
         "",
         links,
         |b, (item, intent)| {
-            // Owned values: see `super::insert_batched`.
-            b.push_bind(item.clone())
-                .push_bind("source".to_owned())
-                .push_bind(intent.clone())
+            // Text packed: see `super::insert_batched`.
+            b.push_str(item)
+                .push_str("source")
+                .push_str(intent)
                 .push_bind(now);
         },
     )
@@ -294,10 +294,8 @@ pub async fn set_facets(
         "",
         &rows,
         |b, (item, field, value)| {
-            // Owned values: see `insert_batched`.
-            b.push_bind((*item).to_owned())
-                .push_bind((*field).to_owned())
-                .push_bind((*value).to_owned());
+            // Text packed: see `insert_batched`.
+            b.push_str(item).push_str(field).push_str(value);
         },
     )
     .await?;

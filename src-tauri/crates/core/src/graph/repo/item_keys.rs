@@ -20,7 +20,7 @@ pub async fn upsert_many(
            WHERE item_keys.item_id <> excluded.item_id",
         &ordered,
         |b, (r, id)| {
-            b.push_bind(r.as_str()).push_bind(id.as_str());
+            b.push_str(r).push_str(id);
         },
     )
     .await

@@ -66,7 +66,7 @@ pub async fn set_lists(conn: &mut SqliteConnection, lists: &[PathList]) -> sqlx:
           truncated = excluded.truncated, read_at = excluded.read_at",
         &heads,
         |b, (item, files, truncated, read_for)| {
-            b.push_bind((*item).to_owned())
+            b.push_str(item)
                 .push_bind(*files)
                 .push_bind(i64::from(*truncated))
                 .push_bind(*read_for);
@@ -82,13 +82,13 @@ pub async fn set_lists(conn: &mut SqliteConnection, lists: &[PathList]) -> sqlx:
         "",
         &rows,
         |b, p| {
-            // Owned values: see `insert_batched`.
-            b.push_bind(p.item_id.clone())
-                .push_bind(p.path.clone())
-                .push_bind(p.status.clone())
+            // Text packed: see `insert_batched`.
+            b.push_str(&p.item_id)
+                .push_str(&p.path)
+                .push_str(&p.status)
                 .push_bind(p.additions)
                 .push_bind(p.deletions)
-                .push_bind(p.previous_path.clone());
+                .push_opt_str(p.previous_path.as_deref());
         },
     )
     .await?;

@@ -26,8 +26,8 @@ pub async fn set_many(conn: &mut SqliteConnection, rows: &[ItemText]) -> sqlx::R
         ") v WHERE EXISTS (SELECT 1 FROM items i WHERE i.id = v.column1)",
         &rows,
         |b, r| {
-            // Owned values: see `super::insert_batched`.
-            b.push_bind(r.item_id.clone())
+            // Text packed: see `super::insert_batched`.
+            b.push_str(&r.item_id)
                 .push_bind(i64::from(r.words))
                 .push_bind(r.signature.clone())
                 .push_bind(r.scheme);

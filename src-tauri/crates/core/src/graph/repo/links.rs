@@ -18,15 +18,15 @@ pub async fn upsert_many(conn: &mut SqliteConnection, links: &[Link]) -> sqlx::R
            WHERE links.origin <> 'manual' OR links.removed_at IS NOT NULL",
         &ordered,
         |b, l| {
-            // Owned values: see `insert_batched`.
-            b.push_bind(l.from_item_id.clone())
-                .push_bind(l.to_item_id.clone())
-                .push_bind(l.kind.as_str().to_owned())
-                .push_bind(l.origin.as_str().to_owned())
+            // Text packed: see `insert_batched`.
+            b.push_str(&l.from_item_id)
+                .push_str(&l.to_item_id)
+                .push_str(l.kind.as_str())
+                .push_str(l.origin.as_str())
                 .push_bind(l.confidence)
                 .push_bind(l.created_at)
                 .push_bind(l.removed_at)
-                .push_bind(l.found_in.clone());
+                .push_opt_str(l.found_in.as_deref());
         },
     )
     .await

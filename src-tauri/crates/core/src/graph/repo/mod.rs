@@ -119,12 +119,18 @@ pub(crate) fn in_key_order<T>(rows: &[T], key: impl Fn(&T) -> &str) -> Vec<&T> {
 /// has the same SQL text, written once, so SQLite prepares it once; each chunk's values are
 /// bound into an argument list of their own (no SQL is written per value).
 ///
+/// Text bound with [`Binds::push_str`] / [`Binds::push_opt_str`] is not bound value by value:
+/// every such string of a chunk is appended to one blob, bound once, and each value is bound
+/// as an integer (its place and length in the blob) that the statement turns back into the
+/// same text (`CAST(substr(blob, place, length) AS TEXT)`, byte for byte). A string bound on
+/// its own costs a copy on this side (sqlx keeps an owned copy of every argument), a second
+/// copy and allocation in SQLite and two frees, one of them on the connection's thread for
+/// memory allocated here: most of a bulk load's CPU. A column is text of that kind in every
+/// row or in none (a row that binds it otherwise fails the chunk).
+///
 /// The statements are pipelined: while SQLite runs one chunk on the connection's thread, the
-/// next chunk's arguments are built here, so on a machine with a free core a large write costs
-/// about SQLite's own time. (Rows still go in in order, one statement after the other; a
-/// failing chunk stops the write before the next one runs.) Binding owned values (`String`
-/// rather than `&str`) moves the copy sqlx makes of every borrowed argument into this
-/// overlapped step.
+/// next chunk's arguments are built here. (Rows still go in in order, one statement after the
+/// other; a failing chunk stops the write before the next one runs.)
 pub(crate) async fn insert_batched<'a, T>(
     conn: &mut SqliteConnection,
     head: &str,
@@ -133,24 +139,61 @@ pub(crate) async fn insert_batched<'a, T>(
     rows: &'a [T],
     bind: impl Fn(&mut Binds<'a>, &'a T) + Copy,
 ) -> sqlx::Result<u64> {
+    let Some(first) = rows.first() else {
+        return Ok(0);
+    };
+    // Which columns carry packed text, as the first row binds them.
+    let texts = {
+        let mut probe = Binds::new(Pass::Collect, None, columns);
+        bind(&mut probe, first);
+        if let Some(err) = probe.failed {
+            return Err(sqlx::Error::Encode(err));
+        }
+        if probe.kinds.len() != columns {
+            return Err(sqlx::Error::Protocol(format!(
+                "{} values bound for a row of {columns} columns",
+                probe.kinds.len()
+            )));
+        }
+        probe.kinds
+    };
+    let packed = texts.iter().any(|t| *t);
     let per_statement = (MAX_BINDS / columns).max(1);
-    let full = values_sql(head, columns, per_statement.min(rows.len()), tail);
+    let full = statement_sql(head, &texts, per_statement.min(rows.len()), tail);
     let build = |chunk: &'a [T]| -> sqlx::Result<(usize, SqliteArguments<'a>)> {
-        let mut binds = Binds {
-            args: SqliteArguments::default(),
-            failed: None,
+        let expected = chunk.len() * columns + usize::from(packed);
+        let mut binds = if packed {
+            // First the text of every row into the blob, bound first; then every row's values.
+            let mut collect = Binds::new(Pass::Collect, Some(&texts), columns);
+            for row in chunk {
+                bind(&mut collect, row);
+                collect.end_row();
+            }
+            if let Some(err) = collect.failed {
+                return Err(sqlx::Error::Encode(err));
+            }
+            let mut binds = Binds::new(Pass::Bind, Some(&texts), columns);
+            binds.refs = collect.refs;
+            binds.args.reserve(expected, 0);
+            if let Err(err) = binds.args.add(collect.blob) {
+                return Err(sqlx::Error::Encode(err));
+            }
+            binds
+        } else {
+            let mut binds = Binds::new(Pass::Bind, None, columns);
+            binds.args.reserve(expected, 0);
+            binds
         };
-        binds.args.reserve(chunk.len() * columns, 0);
         for row in chunk {
             bind(&mut binds, row);
         }
         if let Some(err) = binds.failed {
             return Err(sqlx::Error::Encode(err));
         }
-        if binds.args.len() != chunk.len() * columns {
+        if binds.args.len() != expected || binds.used != binds.refs.len() {
             return Err(sqlx::Error::Protocol(format!(
                 "{} values bound for {} rows of {columns} columns",
-                binds.args.len(),
+                binds.args.len() - usize::from(packed),
                 chunk.len()
             )));
         }
@@ -165,7 +208,7 @@ pub(crate) async fn insert_batched<'a, T>(
         let sql = if len == per_statement.min(rows.len()) {
             full.as_str()
         } else {
-            partial = values_sql(head, columns, len, tail);
+            partial = statement_sql(head, &texts, len, tail);
             partial.as_str()
         };
         // `join` polls the statement first: its first poll hands it to the connection's
@@ -183,26 +226,177 @@ pub(crate) async fn insert_batched<'a, T>(
     Ok(written)
 }
 
-/// One row's values in [`insert_batched`]: `push_bind` each column's value, in order.
+/// Which of [`insert_batched`]'s two passes over a chunk a [`Binds`] is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    /// Packed text is appended to the blob (other values are dropped).
+    Collect,
+    /// Every value is bound (packed text as its place in the blob).
+    Bind,
+}
+
+/// One row's values in [`insert_batched`]: `push_bind` (or `push_str` / `push_opt_str` for
+/// text) each column's value, in order.
 pub(crate) struct Binds<'q> {
+    pass: Pass,
     args: SqliteArguments<'q>,
     /// The first value that could not be encoded (the chunk then fails).
     failed: Option<sqlx::error::BoxDynError>,
+    /// Which columns are packed text: known after the first row (`None` while probing it).
+    texts: Option<Vec<bool>>,
+    /// The probe's findings: whether each column pushed so far was packed text.
+    kinds: Vec<bool>,
+    /// The next column of the row.
+    column: usize,
+    columns: usize,
+    /// The packed text of the chunk, and each value's place in it (`None`: NULL).
+    blob: Vec<u8>,
+    refs: Vec<Option<i64>>,
+    /// How many of `refs` the binding pass has bound.
+    used: usize,
 }
 
 impl<'q> Binds<'q> {
+    fn new(pass: Pass, texts: Option<&[bool]>, columns: usize) -> Self {
+        Binds {
+            pass,
+            args: SqliteArguments::default(),
+            failed: None,
+            texts: texts.map(<[bool]>::to_vec),
+            kinds: Vec::new(),
+            column: 0,
+            columns,
+            blob: Vec::new(),
+            refs: Vec::new(),
+            used: 0,
+        }
+    }
+
+    /// Notes the kind of the next column in the collecting pass: it must be the kind the
+    /// statement was written for.
+    fn next_column(&mut self, text: bool) {
+        if self.pass != Pass::Collect {
+            return;
+        }
+        match &self.texts {
+            None => self.kinds.push(text),
+            Some(texts) => {
+                if self.failed.is_none() && texts.get(self.column) != Some(&text) {
+                    self.failed = Some(
+                        format!(
+                            "column {} of a row bound as {} where the statement expects {}",
+                            self.column + 1,
+                            if text { "packed text" } else { "a value" },
+                            if text { "a value" } else { "packed text" }
+                        )
+                        .into(),
+                    );
+                }
+            }
+        }
+        self.column += 1;
+    }
+
+    /// Ends a row in the collecting pass: it must have bound every column.
+    fn end_row(&mut self) {
+        if self.failed.is_none() && self.column != self.columns {
+            self.failed = Some(
+                format!(
+                    "a row bound {} values for {} columns",
+                    self.column, self.columns
+                )
+                .into(),
+            );
+        }
+        self.column = 0;
+    }
+
     /// Binds the next column's value.
     pub(crate) fn push_bind<V>(&mut self, value: V) -> &mut Self
     where
         V: 'q + sqlx::Encode<'q, Sqlite> + sqlx::Type<Sqlite>,
     {
-        if self.failed.is_none() {
+        self.next_column(false);
+        if self.pass == Pass::Bind && self.failed.is_none() {
             if let Err(err) = self.args.add(value) {
                 self.failed = Some(err);
             }
         }
         self
     }
+
+    /// Binds the next column's text, packed into the chunk's blob (see [`insert_batched`]).
+    pub(crate) fn push_str(&mut self, value: &str) -> &mut Self {
+        self.push_opt_str(Some(value))
+    }
+
+    /// [`Binds::push_str`], or NULL.
+    pub(crate) fn push_opt_str(&mut self, value: Option<&str>) -> &mut Self {
+        self.next_column(true);
+        match self.pass {
+            Pass::Collect => {
+                let place = value.map(|text| {
+                    let at = self.blob.len() + 1;
+                    self.blob.extend_from_slice(text.as_bytes());
+                    (at, text.len())
+                });
+                match place {
+                    Some((at, len)) if at > MAX_PLACE || len > MAX_PLACE => {
+                        if self.failed.is_none() {
+                            self.failed =
+                                Some("more text in one statement than can be packed".into());
+                        }
+                    }
+                    Some((at, len)) => self.refs.push(Some(((at as i64) << 32) | len as i64)),
+                    None => self.refs.push(None),
+                }
+            }
+            Pass::Bind => {
+                let place = self.refs.get(self.used).copied().flatten();
+                self.used += 1;
+                if self.failed.is_none() {
+                    if let Err(err) = self.args.add(place) {
+                        self.failed = Some(err);
+                    }
+                }
+            }
+        }
+        self
+    }
+}
+
+/// The largest place (1-based) and length of a packed text: both fit in 31 bits.
+const MAX_PLACE: usize = (1 << 31) - 1;
+
+/// The statement of [`insert_batched`] for `rows` rows: `head`, then `VALUES (?, ?), (?, ?)`,
+/// then `tail`; or, when some columns are packed text, a `SELECT` over those values turning
+/// each packed column back into its text from the blob (bound first).
+fn statement_sql(head: &str, texts: &[bool], rows: usize, tail: &str) -> String {
+    if !texts.iter().any(|t| *t) {
+        return values_sql(head, texts.len(), rows, tail);
+    }
+    let mut select = String::from("SELECT ");
+    for (i, text) in texts.iter().enumerate() {
+        let c = i + 1;
+        if i > 0 {
+            select.push_str(", ");
+        }
+        if *text {
+            select.push_str(&format!(
+                "CAST(substr(b.x, v.column{c} >> 32, v.column{c} & 4294967295) AS TEXT) AS column{c}"
+            ));
+        } else {
+            select.push_str(&format!("v.column{c} AS column{c}"));
+        }
+    }
+    select.push_str(" FROM (SELECT ? AS x) b, (");
+    // `WHERE true`: an `ON CONFLICT` tail after a `SELECT` needs a `WHERE` before it.
+    values_sql(
+        &format!("{head}{select}"),
+        texts.len(),
+        rows,
+        &format!(") v WHERE true{tail}"),
+    )
 }
 
 /// `head`, then `VALUES (?, ?), (?, ?)` for `rows` rows of `columns` values, then `tail`.
@@ -299,6 +493,145 @@ mod tests {
                 .expect("read");
         assert_eq!(batched.len(), 24_000);
         assert!(batched == one_by_one, "the same rows, value for value");
+    }
+
+    /// Text packed into one blob per statement (`push_str`) is written byte for byte as text
+    /// bound value by value is: the same values and types (empty text, NULL, text with a NUL
+    /// byte, quotes, multi-byte characters, long text, digits in a text column), under full
+    /// chunks, a shorter last one, an `ON CONFLICT` tail, and rows of a rowid table numbered in
+    /// the same order.
+    #[tokio::test]
+    async fn packed_text_writes_what_text_bound_value_by_value_writes() {
+        let mut conn = memory().await;
+        for table in ["packed", "plain"] {
+            sqlx::query(&format!(
+                "CREATE TABLE {table} (k TEXT NOT NULL UNIQUE, n INTEGER, t TEXT, u TEXT, d INTEGER)"
+            ))
+            .execute(&mut conn)
+            .await
+            .expect("create");
+        }
+        let long = "x".repeat(70_000);
+        type Input = (String, Option<i64>, Option<String>, String, String);
+        let rows: Vec<Input> = (0..25_000_i64)
+            .map(|i| {
+                let t = match i % 7 {
+                    0 => None,
+                    1 => Some(String::new()),
+                    2 => Some(format!("nul\0in {i}")),
+                    3 => Some(format!("it's \"{i}\" — 支付 ✓ {}", i % 11)),
+                    4 if i % 1_000 == 4 => Some(long.clone()),
+                    _ => Some(format!("plain {i}")),
+                };
+                (
+                    format!("k{}", i % 24_000),
+                    (i % 5 != 0).then_some(i * 7 - 3),
+                    t,
+                    ["state", "review", "", "0042"][(i % 4) as usize].to_owned(),
+                    format!("{}", i % 13),
+                )
+            })
+            .collect();
+        let tail = " ON CONFLICT (k) DO UPDATE SET n = excluded.n, t = excluded.t, u = excluded.u";
+        let written = insert_batched(
+            &mut conn,
+            "INSERT INTO packed (k, n, t, u, d) ",
+            5,
+            tail,
+            &rows,
+            |b, (k, n, t, u, d)| {
+                b.push_str(k)
+                    .push_bind(*n)
+                    .push_opt_str(t.as_deref())
+                    .push_str(u)
+                    .push_str(d);
+            },
+        )
+        .await
+        .expect("packed");
+        let plain = insert_batched(
+            &mut conn,
+            "INSERT INTO plain (k, n, t, u, d) ",
+            5,
+            tail,
+            &rows,
+            |b, (k, n, t, u, d)| {
+                b.push_bind(k.as_str())
+                    .push_bind(*n)
+                    .push_bind(t.as_deref())
+                    .push_bind(u.as_str())
+                    .push_bind(d.as_str());
+            },
+        )
+        .await
+        .expect("plain");
+        assert_eq!(written, plain, "the same rows counted as written");
+        let read = |table: &str| {
+            format!(
+                "SELECT rowid, k, n, t, typeof(t), hex(t), u, typeof(u), d, typeof(d) \
+                 FROM {table} ORDER BY rowid"
+            )
+        };
+        type Row = (
+            i64,
+            String,
+            Option<i64>,
+            Option<String>,
+            String,
+            String,
+            String,
+            String,
+            i64,
+            String,
+        );
+        let packed: Vec<Row> = sqlx::query_as(&read("packed"))
+            .fetch_all(&mut conn)
+            .await
+            .expect("read");
+        let plain: Vec<Row> = sqlx::query_as(&read("plain"))
+            .fetch_all(&mut conn)
+            .await
+            .expect("read");
+        assert_eq!(packed.len(), 24_000);
+        assert!(packed == plain, "the same rows, row ids, values and types");
+        assert!(
+            packed
+                .iter()
+                .any(|r| r.3.as_deref().is_some_and(|t| t.contains('\0'))),
+            "a NUL byte kept"
+        );
+        assert!(packed.iter().any(|r| r.3.as_deref() == Some("")));
+        assert!(packed.iter().any(|r| r.3.is_none()));
+    }
+
+    /// A column bound as packed text in one row and as a value in another fails the chunk
+    /// (its statement turns that column back into text from the blob in every row).
+    #[tokio::test]
+    async fn a_column_bound_two_ways_fails_the_batch() {
+        let mut conn = memory().await;
+        let rows: Vec<(String, i64)> = (0..10).map(|i| (format!("k{i}"), i)).collect();
+        let failed = insert_batched(
+            &mut conn,
+            "INSERT INTO batched (k, n, t) ",
+            3,
+            "",
+            &rows,
+            |b, (k, n)| {
+                b.push_str(k).push_bind(*n);
+                if *n == 7 {
+                    b.push_bind(k.as_str());
+                } else {
+                    b.push_str(k);
+                }
+            },
+        )
+        .await;
+        assert!(failed.is_err(), "{failed:?}");
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM batched")
+            .fetch_one(&mut conn)
+            .await
+            .expect("count");
+        assert_eq!(count, 0);
     }
 
     /// A row that binds fewer values than the statement has columns fails the write (no value

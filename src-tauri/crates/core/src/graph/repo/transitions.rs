@@ -35,15 +35,15 @@ pub async fn insert_numbered(
         " ON CONFLICT (item_id, event_id) DO NOTHING",
         &numbered,
         |b, (seq, t)| {
-            // Owned values: see `insert_batched`.
-            b.push_bind(t.item_id.clone())
-                .push_bind(t.event_id.clone())
+            // Text packed: see `insert_batched`.
+            b.push_str(&t.item_id)
+                .push_str(&t.event_id)
                 .push_bind(*seq)
-                .push_bind(t.kind.as_str().to_owned())
-                .push_bind(t.from_state.clone())
-                .push_bind(t.to_state.clone())
+                .push_str(t.kind.as_str())
+                .push_opt_str(t.from_state.as_deref())
+                .push_str(&t.to_state)
                 .push_bind(t.at)
-                .push_bind(t.actor_id.clone());
+                .push_opt_str(t.actor_id.as_deref());
         },
     )
     .await
