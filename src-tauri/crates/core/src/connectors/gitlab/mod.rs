@@ -45,7 +45,7 @@ use tokio::task::JoinSet;
 use crate::connectors::http::{endpoint, root_of, Http, Response};
 use crate::connectors::link_sets::IdleSets;
 use crate::connectors::{iso, namespace, next_watermark, parse_time, Run, WalkState};
-use crate::graph::model::{SourceKind, TransitionKind, WorkItem};
+use crate::graph::model::{SourceKind, Transition, TransitionKind, WorkItem};
 use crate::graph::repo::raw_records::RawRecord;
 use crate::graph::repo::sync_cursors::Cursor;
 use crate::graph::Workspace;
@@ -719,6 +719,22 @@ fn apply(
     page.links.extend(lc.links);
 }
 
+/// A record's label history (its `resource_label_events` list, read or stored) as label
+/// changes of its item; entries that cannot be read are left out.
+fn label_history(
+    page: &mut PageWrite,
+    source_id: &str,
+    item_id: &str,
+    labelled: &Detail,
+) -> Vec<Transition> {
+    let events: Vec<LabelEvent> = labelled
+        .values()
+        .iter()
+        .filter_map(|v| read::<LabelEvent>("GitLab label event", v))
+        .collect();
+    map::label_changes(page, source_id, item_id, &events)
+}
+
 /// A JSON array of raw values, as stored for a list read per record.
 fn join(values: &[Box<RawValue>]) -> String {
     let parts: Vec<&str> = values.iter().map(|v| v.get()).collect();
@@ -773,13 +789,8 @@ fn issues_page(
         let Some((mut item, mut lc)) = map::map_issue(page, &mut ctx, &issue) else {
             continue;
         };
-        let events: Vec<LabelEvent> = labelled
-            .values()
-            .iter()
-            .filter_map(|v| read::<LabelEvent>("GitLab label event", v))
-            .collect();
         lc.changes
-            .extend(map::label_changes(page, &run.source.id, &item.id, &events));
+            .extend(label_history(page, &run.source.id, &item.id, &labelled));
         let states: Vec<StateEvent> = stated
             .values()
             .iter()
@@ -866,13 +877,8 @@ fn merge_requests_page(
             &notes,
             approved.as_ref(),
         );
-        let events: Vec<LabelEvent> = labelled
-            .values()
-            .iter()
-            .filter_map(|v| read::<LabelEvent>("GitLab label event", v))
-            .collect();
         lc.changes
-            .extend(map::label_changes(page, &run.source.id, &item.id, &events));
+            .extend(label_history(page, &run.source.id, &item.id, &labelled));
         apply(run, &mut item, lc, page);
         page.items.push(item);
     }
