@@ -89,7 +89,7 @@ function StreamProblems({ source }: { source: SourceView }) {
             data-code={e.errorCode ?? ""}
           >
             <strong>{streamLabel(e.stream) ?? e.stream}</strong>:{" "}
-            {explain(e.errorCode, source.kind, e.missingScope).title}{" "}
+            {explain(e.errorCode, source.kind, e.missingScope, e.stream).title}{" "}
             <span className="muted" title={formatDateTime(e.failedAt)}>
               ({formatRelative(e.failedAt)})
             </span>

@@ -15,6 +15,12 @@ describe("failure messages", () => {
 
   it("says which source and what to do for each code", () => {
     expect(explain("auth_bad_token", "github").title).toBe("GitHub refused the token");
+    // A Linear team's refusal names the team keys; the workspace-wide projects' does not.
+    expect(explain("no_access", "linear", null, "team:ENG").title).toBe("The token cannot see this team");
+    expect(explain("no_access", "linear", null, "intents").title).toBe(
+      "The key cannot read the workspace's projects or initiatives",
+    );
+    expect(explain("no_access", "linear", null, "intents").hint).toContain("issues still synced");
     expect(explain("wrong_url", "jira").title).toBe("This address is not a Jira Cloud site");
     expect(explain("wrong_url", "github").hint).toContain("https://HOST/api/v3");
     expect(explain("keychain_unavailable").hint).toContain("never in the workspace file");

@@ -72,7 +72,7 @@ export const FILE_FORMAT_LABELS: Record<FileFormat, string> = {
 
 /**
  * What a failure code means for the person, with what to do. `kind` adapts the advice to GitHub
- * or Jira; `missingScope` is the permission Rust says the token lacks (sent as data: the UI
+ * or Jira (and `stream`, the part of the source that failed, where it matters); `missingScope` is the permission Rust says the token lacks (sent as data: the UI
  * never reads Rust's sentence). The `switch` covers every `ErrorCode`: a code Rust adds does not
  * compile until it is explained here.
  */
@@ -80,6 +80,7 @@ export function explain(
   code: ErrorCode | null,
   kind?: SourceKind | null,
   missingScope?: string | null,
+  stream?: string | null,
 ): Explained {
   const source = kindName(kind);
   switch (code) {
@@ -104,6 +105,14 @@ export function explain(
       };
     }
     case "no_access":
+      // Linear's projects and initiatives are read workspace-wide, not per team: a refusal there
+      // is not about the team keys.
+      if (kind === "linear" && stream === "intents") {
+        return {
+          title: "The key cannot read the workspace's projects or initiatives",
+          hint: "The teams' issues still synced. Projects and initiatives become intents only when the key's account may see them: check its role in the Linear workspace.",
+        };
+      }
       return {
         title:
           kind === "jira"
