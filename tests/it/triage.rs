@@ -1602,6 +1602,61 @@ async fn the_demo_holds_every_reason() {
     ws.close().await;
 }
 
+/// Review rounds count the change requests that stand: one by a reviewer adds a round, one
+/// later dismissed (GitHub then shows the review as dismissed) and the author's own add none.
+#[tokio::test]
+async fn review_rounds_count_standing_change_requests_not_dismissed_ones() {
+    use baton_core::flow::FlowFilter;
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path()).await;
+    let filter = FlowFilter {
+        from: Some("2026-03-02".into()),
+        to: Some("2026-04-30".into()),
+        ..FlowFilter::default()
+    };
+    let rounds = |c: &triage::AiComparison| {
+        c.groups
+            .iter()
+            .find(|g| g.provenance == Provenance::AiAgent)
+            .and_then(|g| g.review_rounds)
+    };
+    let before = triage::ai_comparison(&ws, &filter, NOW).await.unwrap();
+    assert_eq!(
+        rounds(&before),
+        Some(1.0),
+        "three merged, no change requested"
+    );
+
+    // gh-pr-ok (approved by Cat on day 41, then merged): Cat asked for changes on day 40, Bob's
+    // request was dismissed, and the author's own "changes requested" is no reviewer's.
+    let mut page = PageWrite::new("pulls:acme/pay");
+    page.items
+        .extend(graph().items.into_iter().filter(|i| i.id == "gh-pr-ok"));
+    for (n, to, at, who) in [
+        (21, "changes_requested", T0 + 40 * D + H, "cat"),
+        (22, "dismissed", T0 + 40 * D + 2 * H, "bob"),
+        (23, "changes_requested", T0 + 40 * D + 3 * H, "copilot"),
+    ] {
+        page.transitions.push(change(
+            "gh-pr-ok",
+            n,
+            TransitionKind::Review,
+            None,
+            to,
+            at,
+            who,
+        ));
+    }
+    sync_page(&ws, &page).await;
+    let after = triage::ai_comparison(&ws, &filter, NOW).await.unwrap();
+    let got = rounds(&after).unwrap();
+    assert!(
+        (got - 4.0 / 3.0).abs() < 1e-9,
+        "(2 + 1 + 1) / 3 merged pull requests, got {got}"
+    );
+    ws.close().await;
+}
+
 #[tokio::test]
 async fn ai_work_is_compared_with_human_work_on_the_flow_filters() {
     use baton_core::flow::FlowFilter;
