@@ -165,12 +165,17 @@ enum PagingRefusal {
 }
 
 fn paging_refusal(err: &SyncError) -> Option<PagingRefusal> {
-    let SyncError::Refused {
-        status: 400 | 405,
-        detail,
-    } = err
-    else {
-        return None;
+    let detail = match err {
+        SyncError::Refused {
+            status: 400 | 405,
+            detail,
+        }
+        // The first GitLab versions with keyset pages refused the others with a 501.
+        | SyncError::Server {
+            status: 501,
+            detail,
+        } => detail,
+        _ => return None,
     };
     let detail = detail.to_lowercase();
     if detail.contains("keyset pagination is not yet available") {
@@ -1214,6 +1219,13 @@ mod tests {
         assert_eq!(
             paging_refusal(&refused(405, "405 Method Not Allowed")),
             None
+        );
+        assert_eq!(
+            paging_refusal(&SyncError::Server {
+                status: 501,
+                detail: "Keyset pagination is not yet available for this type of request".into()
+            }),
+            Some(PagingRefusal::KeysetUnavailable)
         );
         assert_eq!(
             paging_refusal(&refused(
