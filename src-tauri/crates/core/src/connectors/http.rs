@@ -1135,11 +1135,16 @@ pub fn graphql_error_codes(response: &Response) -> Vec<String> {
     codes
 }
 
-/// The `message` of a JSON error body (GitHub, Jira `errorMessages`, GraphQL `errors`), or the
-/// start of the body.
+/// The `message` of a JSON error body (GitHub, GitLab's `error`, Jira `errorMessages`, GraphQL
+/// `errors`), or the start of the body.
 pub fn message_of(response: &Response) -> String {
     if let Ok(value) = serde_json::from_slice::<serde_json::Value>(&response.body) {
         if let Some(message) = value.get("message").and_then(|m| m.as_str()) {
+            return message.to_owned();
+        }
+        // GitLab's refusals from its API helpers (`{"error":"Keyset pagination is not yet
+        // available for this type of request"}`).
+        if let Some(message) = value.get("error").and_then(|m| m.as_str()) {
             return message.to_owned();
         }
         if let Some(errors) = value.get("errors").and_then(|m| m.as_array()) {

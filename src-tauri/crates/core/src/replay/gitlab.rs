@@ -2,7 +2,9 @@
 //! `gitlab-data/snowflake_spend` issues, merge requests and merge request notes, served
 //! unmodified): `/projects/:id/{issues,merge_requests}` filter by `updated_after` (on or after,
 //! as GitLab documents), order by creation and page by `page`/`per_page` with GitLab's `Link`,
-//! `X-Next-Page`, `X-Page`, `X-Per-Page` and `RateLimit-*` headers; notes are served per merge
+//! `X-Next-Page`, `X-Page`, `X-Per-Page` and `RateLimit-*` headers, or (issues and a group's
+//! projects, `pagination=keyset`) by GitLab's keyset pages, refused or ignored as a test sets
+//! ([`KeysetSupport`]), with GitLab.com's offset limit when a test sets one; notes are served per merge
 //! request, issue links and label and state events (paged) per issue, approvals per merge
 //! request where a test gives them. It can also serve gitlab.kitware.com's `utils/rust-gitlab` project, its issue
 //! #6 and that issue's label event, as the Rust `gitlab` crate recorded them
@@ -46,8 +48,30 @@ pub struct GitlabData {
     /// `/approvals` answers by merge request iid; a merge request without one answers 404
     /// (none recorded).
     pub approvals: HashMap<i64, Value>,
-    /// Leave the `Link` header out (pages then say only `X-Next-Page`).
+    /// Leave the `Link` header out of offset pages (they then say only `X-Next-Page`).
     pub no_link_header: bool,
+    /// How `pagination=keyset` is answered on a group's projects and a project's issues.
+    pub keyset: KeysetSupport,
+    /// GitLab's limit on offset pages of lists that have keyset pages (50,000 records on
+    /// gitlab.com): an offset request of a group's projects or a project's issues past it
+    /// (`page × per_page` above it) is refused with GitLab's 405.
+    pub offset_limit: Option<usize>,
+}
+
+/// How the fake answers a request for keyset pages (`pagination=keyset`), as GitLab's code
+/// does (`lib/api/helpers/pagination_strategies.rb`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum KeysetSupport {
+    /// Keyset pages: a project's issues ordered by `created_at` (GitLab 18.3+, an opaque
+    /// `cursor`, `Link: rel="next"` only while records remain), a group's projects ordered by
+    /// `id` (`id_after`, `Link: rel="next"` on every page that is not empty, so the walk ends
+    /// with an empty page). No `X-Page`, `X-Next-Page`, `X-Per-Page` or `X-Total`.
+    #[default]
+    Pages,
+    /// `405 {"error":"Keyset pagination is not yet available for this type of request"}`.
+    Refused,
+    /// The parameter ignored: offset pages, as for any other request.
+    Ignored,
 }
 
 /// The fake instance.
@@ -61,9 +85,11 @@ pub struct FakeGitlab {
     orders: Mutex<Option<Arc<(ListOrder, ListOrder)>>>,
 }
 
-/// A list's records in creation order (ties by id): each one's update time and position.
+/// A list's records in creation order (ties by id): each one's creation time and id, update
+/// time and position.
 #[derive(Debug, Default)]
 struct ListOrder {
+    keys: Vec<(i64, i64)>,
     updated: Vec<i64>,
     at: Vec<usize>,
 }
@@ -84,6 +110,7 @@ impl ListOrder {
             .collect();
         keyed.sort_unstable();
         ListOrder {
+            keys: keyed.iter().map(|k| (k.0, k.1)).collect(),
             updated: keyed.iter().map(|k| k.2).collect(),
             at: keyed.iter().map(|k| k.3).collect(),
         }
@@ -299,7 +326,21 @@ impl FakeGitlab {
             ["groups", group, "projects"]
                 if project_path.starts_with(&format!("{}/", group.replace("%2F", "/"))) =>
             {
-                self.page_of(request, &[&data.project], &data)
+                match Self::paging(request, &data) {
+                    Paging::Keyset => {
+                        let after = request
+                            .param("id_after")
+                            .and_then(|a| a.parse::<i64>().ok())
+                            .unwrap_or(i64::MIN);
+                        let listed: Vec<&Value> = Some(&data.project)
+                            .filter(|_| project_id > after)
+                            .into_iter()
+                            .collect();
+                        projects_keyset_page(request, &listed)
+                    }
+                    Paging::Refused(reply) => reply,
+                    Paging::Offset => self.page_of(request, &[&data.project], &data),
+                }
             }
             ["groups", ..] => not_found("Group"),
             ["projects", p] if is_project(p) => Reply::json(200, data.project.to_string()),
@@ -313,6 +354,15 @@ impl FakeGitlab {
                     (&data.merge_requests, &orders.1)
                 };
                 let since = request.param("updated_after").and_then(parse_time);
+                if *kind == "issues" {
+                    match Self::paging(request, &data) {
+                        Paging::Keyset => {
+                            return issues_keyset_page(request, records, order, since)
+                        }
+                        Paging::Refused(reply) => return reply,
+                        Paging::Offset => {}
+                    }
+                }
                 let chosen: Vec<&Value> = order
                     .at
                     .iter()
@@ -383,6 +433,56 @@ impl FakeGitlab {
         }
     }
 
+    /// How a request of a list that has keyset pages (a group's projects, a project's issues)
+    /// is answered: keyset pages when asked and given; GitLab's 405 when asked and refused, or
+    /// when offset pages go past [`GitlabData::offset_limit`]; else offset pages.
+    fn paging(request: &Request, data: &GitlabData) -> Paging {
+        let keyset = request.param("pagination") == Some("keyset");
+        // GitLab gives issues keyset pages only for the orderings it indexes.
+        let ordered = if request.path.ends_with("/projects") {
+            request.param("order_by") == Some("id")
+        } else {
+            matches!(
+                request.param("order_by"),
+                Some("created_at" | "updated_at" | "id")
+            )
+        };
+        match (keyset, data.keyset) {
+            (true, KeysetSupport::Pages) if ordered => return Paging::Keyset,
+            (true, KeysetSupport::Refused) => {
+                return Paging::Refused(Reply::json(
+                    405,
+                    r#"{"error":"Keyset pagination is not yet available for this type of request"}"#,
+                ))
+            }
+            _ => {}
+        }
+        let number = |name: &str, default: usize| {
+            request
+                .param(name)
+                .and_then(|p| p.parse::<usize>().ok())
+                .unwrap_or(default)
+        };
+        let offset = number("page", 1).saturating_mul(number("per_page", 20).clamp(1, 100));
+        match data.offset_limit {
+            Some(limit) if offset > limit => {
+                let kind = if request.path.ends_with("/projects") {
+                    "Project"
+                } else {
+                    "Issue"
+                };
+                Paging::Refused(Reply::json(
+                    405,
+                    json!({"error": format!(
+                        "Offset pagination has a maximum allowed offset of {limit} for requests that return objects of type {kind}. Remaining records can be retrieved using keyset pagination."
+                    )})
+                    .to_string(),
+                ))
+            }
+            _ => Paging::Offset,
+        }
+    }
+
     /// One page of `records` by `page` and `per_page` (20 by default, 100 at most), with
     /// GitLab's pagination and rate-limit headers.
     fn page_of(&self, request: &Request, records: &[&Value], data: &GitlabData) -> Reply {
@@ -436,6 +536,103 @@ impl FakeGitlab {
         }
         reply
     }
+}
+
+/// How one list request is answered (see [`FakeGitlab::paging`]).
+enum Paging {
+    Keyset,
+    Refused(Reply),
+    Offset,
+}
+
+fn per_page_of(request: &Request) -> usize {
+    request
+        .param("per_page")
+        .and_then(|p| p.parse::<usize>().ok())
+        .unwrap_or(20)
+        .clamp(1, 100)
+}
+
+/// A keyset answer: `records` as the body, GitLab's rate-limit headers, and, when `next` gives
+/// a position parameter and its value, `Link: rel="next"` to the same request with it.
+fn keyset_reply(request: &Request, records: &[&Value], next: Option<(&str, String)>) -> Reply {
+    let parts: Vec<String> = records.iter().map(|r| r.to_string()).collect();
+    let mut reply = Reply::json(200, format!("[{}]", parts.join(",")))
+        .header("ratelimit-limit", "2000")
+        .header("ratelimit-remaining", "1999")
+        .header("ratelimit-name", "throttle_authenticated_api");
+    if let Some((name, value)) = next {
+        let host = request.header("host").unwrap_or("127.0.0.1");
+        let mut query: Vec<(String, String)> = request
+            .query
+            .iter()
+            .filter(|(k, _)| k != name)
+            .cloned()
+            .collect();
+        query.push((name.to_owned(), value));
+        let query: String = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(query)
+            .finish();
+        reply = reply.header(
+            "link",
+            format!("<http://{host}{}?{query}>; rel=\"next\"", request.path),
+        );
+    }
+    reply
+}
+
+/// A keyset page of a group's projects ordered by id (GitLab's `Keyset::Pager`): a link to the
+/// page after the last id whenever the page is not empty.
+fn projects_keyset_page(request: &Request, listed: &[&Value]) -> Reply {
+    let page: Vec<&Value> = listed.iter().take(per_page_of(request)).copied().collect();
+    let next = page
+        .last()
+        .and_then(|p| p.get("id").and_then(Value::as_i64))
+        .map(|id| ("id_after", id.to_string()));
+    keyset_reply(request, &page, next)
+}
+
+/// A project's issues ordered by creation (ties by id), updated on or after `since`, from
+/// after the request's `cursor` (GitLab's `CursorPager`): an opaque cursor (base64 of the last
+/// record's creation time and id, as GitLab's is of its ordering values) and a link only while
+/// records remain.
+fn issues_keyset_page(
+    request: &Request,
+    records: &[Value],
+    order: &ListOrder,
+    since: Option<i64>,
+) -> Reply {
+    use base64::Engine as _;
+    let engine = base64::engine::general_purpose::STANDARD;
+    let after: Option<(i64, i64)> = request
+        .param("cursor")
+        .and_then(|c| engine.decode(c).ok())
+        .and_then(|bytes| serde_json::from_slice::<Value>(&bytes).ok())
+        .and_then(|v| {
+            let created = v.get("created_at")?.as_str()?.parse().ok()?;
+            let id = v.get("id")?.as_str()?.parse().ok()?;
+            Some((created, id))
+        });
+    let start = after.map_or(0, |a| order.keys.partition_point(|k| *k <= a));
+    let per_page = per_page_of(request);
+    let mut picked: Vec<usize> = Vec::with_capacity(per_page + 1);
+    for i in start..order.keys.len() {
+        if since.is_none_or(|s| order.updated[i] >= s) {
+            picked.push(i);
+            if picked.len() > per_page {
+                break;
+            }
+        }
+    }
+    let more = picked.len() > per_page;
+    picked.truncate(per_page);
+    let page: Vec<&Value> = picked.iter().map(|i| &records[order.at[*i]]).collect();
+    let next = picked.last().filter(|_| more).map(|i| {
+        let (created, id) = order.keys[*i];
+        let cursor = json!({"created_at": created.to_string(), "id": id.to_string(), "_kd": "n"});
+        ("cursor", engine.encode(cursor.to_string()))
+    });
+    keyset_reply(request, &page, next)
 }
 
 /// The body of an answer recorded as Forgejo's mock server writes it: `Name: value` header

@@ -2,8 +2,9 @@
 //! the scope, with merge requests' system notes (their history), issues' links and label and
 //! state histories.
 //!
-//! - Projects: a group's (`GET /groups/:path/projects?include_subgroups=true`, archived ones
-//!   left out) and/or the scope's paths (`GET /projects/:path`), keyed by GitLab's numeric id
+//! - Projects: a group's (`GET /groups/:path/projects?include_subgroups=true&order_by=id&
+//!   pagination=keyset`, archived ones left out; offset pages when keyset ones are refused or
+//!   ignored) and/or the scope's paths (`GET /projects/:path`), keyed by GitLab's numeric id
 //!   so a renamed or moved project keeps its items. A project that cannot be read keeps its
 //!   error and the others go on.
 //! - Streams (cursor names) per project `group/project`: `issues:group/project` and
@@ -11,8 +12,13 @@
 //!   order_by=created_at&sort=asc&updated_after=…`, ordered by creation so pages do not shift
 //!   while records change (a record updated during the walk is fetched again next time: the
 //!   watermark never passes the run's start). `updated_after` is the watermark minus the
-//!   overlap window; a first sync has none. Pages follow `Link: rel="next"` (GitLab's keyset
-//!   and offset pagination both give it), else `X-Next-Page`; they stop at an empty page.
+//!   overlap window; a first sync has none. Issues are asked for keyset pages
+//!   (`pagination=keyset`, GitLab 18.3+), whose only next-page signal is `Link: rel="next"`;
+//!   merge requests, and instances that ignore the request (they answer with `X-Page` /
+//!   `X-Next-Page`), page by offset: `Link: rel="next"`, else `X-Next-Page`. A 405 "Keyset
+//!   pagination is not yet available" starts the walk again with offset pages, remembered for
+//!   the rest of the run; a refused offset past the instance's limit starts it again with
+//!   keyset pages. Pages stop at an empty page or a keyset page without `rel="next"`.
 //!   Every page's next URL is saved with the page, so an interrupted walk resumes where it was.
 //!   The next page, with its records' lists (below), is read while the page before is mapped
 //!   and written.
@@ -120,6 +126,140 @@ fn next_of(http: &Http, response: &Response, url: &Url) -> Result<Option<Url>, S
     Ok(Some(next))
 }
 
+/// Whether `url` asks for keyset pages (`pagination=keyset`).
+fn asks_keyset(url: &Url) -> bool {
+    url.query_pairs()
+        .any(|(k, v)| k == "pagination" && v == "keyset")
+}
+
+/// Whether an answer is an offset page: GitLab's offset pagination always sends `X-Page` and
+/// `X-Next-Page` (empty on the last page), its keyset pagination neither (nor `X-Total`).
+fn is_offset_answer(response: &Response) -> bool {
+    response.header("x-next-page").is_some() || response.header("x-page").is_some()
+}
+
+/// The next page of the list at `url` as its answer says, and whether the answer ignored a
+/// keyset request (an instance that does not know keyset pages for this list answers with
+/// offset pages). In keyset mode the only next-page signal is `Link: rel="next"`: no link, no
+/// next page. Otherwise [`next_of`].
+fn next_in(http: &Http, response: &Response, url: &Url) -> Result<(Option<Url>, bool), SyncError> {
+    if !asks_keyset(url) {
+        return Ok((next_of(http, response, url)?, false));
+    }
+    if is_offset_answer(response) {
+        return Ok((next_of(http, response, url)?, true));
+    }
+    Ok((http.next_page(response)?, false))
+}
+
+/// Why GitLab refused a page for its pagination, read from its refusal (HTTP 405 in GitLab's
+/// code; a 400 with the same words is read alike).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PagingRefusal {
+    /// `Keyset pagination is not yet available for this type of request`: this list, or this
+    /// ordering, has no keyset pages on this instance.
+    KeysetUnavailable,
+    /// `Offset pagination has a maximum allowed offset of 50000 for requests that return
+    /// objects of type Project. Remaining records can be retrieved using keyset pagination.`
+    OffsetLimit,
+}
+
+fn paging_refusal(err: &SyncError) -> Option<PagingRefusal> {
+    let detail = match err {
+        SyncError::Refused {
+            status: 400 | 405,
+            detail,
+        }
+        // The first GitLab versions with keyset pages refused the others with a 501.
+        | SyncError::Server {
+            status: 501,
+            detail,
+        } => detail,
+        _ => return None,
+    };
+    let detail = detail.to_lowercase();
+    if detail.contains("keyset pagination is not yet available") {
+        Some(PagingRefusal::KeysetUnavailable)
+    } else if detail.contains("maximum allowed offset") {
+        Some(PagingRefusal::OffsetLimit)
+    } else {
+        None
+    }
+}
+
+/// The first page of the list at `url` (the same filters and ordering), asked with keyset
+/// pages or with offset pages.
+fn first_page_of(url: &Url, keyset: bool) -> Url {
+    let pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(k, _)| !matches!(&**k, "page" | "pagination" | "cursor" | "id_after"))
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let mut first = url.clone();
+    {
+        let mut query = first.query_pairs_mut();
+        query.clear().extend_pairs(pairs);
+        if keyset {
+            query.append_pair("pagination", "keyset");
+        }
+    }
+    first
+}
+
+/// Where a walk of a list goes on after GitLab refused `url` for its pagination: the first
+/// page with offset pages when keyset pages are unavailable, the first page with keyset pages
+/// when offset pages went past the instance's limit; `None` when the refusal is not one of
+/// these (or does not fit how `url` asked).
+fn restart_after(err: &SyncError, url: &Url) -> Option<(Url, bool)> {
+    match (paging_refusal(err)?, asks_keyset(url)) {
+        (PagingRefusal::KeysetUnavailable, true) => Some((first_page_of(url, false), false)),
+        (PagingRefusal::OffsetLimit, false) => Some((first_page_of(url, true), true)),
+        _ => None,
+    }
+}
+
+/// How many times one walk may start again for a pagination refusal (keyset → offset →
+/// keyset is the most that makes sense).
+const MAX_PAGING_RESTARTS: u32 = 2;
+
+/// The list endpoints Baton asks keyset pages of: a group's projects (`order_by=id`, the
+/// ordering GitLab documents keyset pages for on projects lists) and a project's issues
+/// (`order_by=created_at`, keyset since GitLab 18.3). Merge requests are not asked: GitLab
+/// documents no keyset pages for them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Listing {
+    GroupProjects,
+    Issues,
+}
+
+/// The listings whose keyset pages this run found unavailable (refused with a 405, or answered
+/// with offset pages): asked with offset pages for the rest of the run, so that a group of many
+/// projects spends at most one refusal per listing, not one per project or page.
+#[derive(Debug, Default)]
+struct Paging {
+    offset_only: std::collections::HashSet<Listing>,
+}
+
+impl Paging {
+    fn keyset(&self, listing: Listing) -> bool {
+        !self.offset_only.contains(&listing)
+    }
+
+    fn offset_from_now(&mut self, listing: Listing, why: &str) {
+        if self.offset_only.insert(listing) {
+            tracing::debug!(
+                ?listing,
+                why,
+                "GitLab gives no keyset pages here; offset pages for the rest of the run"
+            );
+        }
+    }
+
+    fn keyset_from_now(&mut self, listing: Listing) {
+        self.offset_only.remove(&listing);
+    }
+}
+
 /// Every page of a small list.
 async fn fetch_all<T: serde::de::DeserializeOwned>(
     http: &Http,
@@ -136,7 +276,7 @@ async fn fetch_all<T: serde::de::DeserializeOwned>(
         url = if empty {
             None
         } else {
-            next_of(http, &response, &at)?
+            next_in(http, &response, &at)?.0
         };
         if pages >= MAX_LIST_PAGES && url.is_some() {
             tracing::warn!(url = %crate::connectors::http::safe_url(&at), "a list kept going; read its first {MAX_LIST_PAGES} pages");
@@ -318,6 +458,7 @@ pub async fn sync(run: &mut Run<'_>, scope: &GitlabScope) -> Result<(), SyncErro
     let ns = namespace(SourceKind::Gitlab, &run.source.base_url);
     map::seed_meanings(&mut run.states);
     let mut projects: Vec<Project> = Vec::new();
+    let mut paging = Paging::default();
     if let Some(group) = &scope.group {
         let url = endpoint(
             &root,
@@ -328,9 +469,10 @@ pub async fn sync(run: &mut Run<'_>, scope: &GitlabScope) -> Result<(), SyncErro
                 ("order_by", "id".to_owned()),
                 ("sort", "asc".to_owned()),
                 ("per_page", "100".to_owned()),
+                ("pagination", "keyset".to_owned()),
             ],
         )?;
-        match fetch_all::<Project>(&run.http, url).await {
+        match group_projects(&run.http, url, &mut paging).await {
             Ok(listed) => projects.extend(listed),
             Err(err) => run.stream_failed(&format!("group:{group}"), err).await?,
         }
@@ -356,7 +498,7 @@ pub async fn sync(run: &mut Run<'_>, scope: &GitlabScope) -> Result<(), SyncErro
         };
         for kind in [ISSUES_STREAM, MERGE_REQUESTS_STREAM] {
             run.check_cancel()?;
-            match walk(run, &root, &ids, kind).await {
+            match walk(run, &root, &ids, kind, &mut paging).await {
                 Ok(()) => run.stream_done(),
                 Err(err) => {
                     run.stream_failed(&stream_name(kind, &ids.path), err)
@@ -368,13 +510,44 @@ pub async fn sync(run: &mut Run<'_>, scope: &GitlabScope) -> Result<(), SyncErro
     Ok(())
 }
 
-/// The first URL of a fresh walk.
+/// A group's projects (every page), asked with keyset pages (`url` asks them) and read again
+/// with offset pages when GitLab refuses those (405), or the other way round when offset pages
+/// go past its limit. An instance that ignores the keyset request answers with offset pages,
+/// which are followed as such.
+async fn group_projects(
+    http: &Http,
+    first: Url,
+    paging: &mut Paging,
+) -> Result<Vec<Project>, SyncError> {
+    let mut url = first_page_of(&first, paging.keyset(Listing::GroupProjects));
+    let mut restarts = 0;
+    loop {
+        match fetch_all::<Project>(http, url.clone()).await {
+            Ok(listed) => return Ok(listed),
+            Err(err) => match restart_after(&err, &url) {
+                Some((again, keyset)) if restarts < MAX_PAGING_RESTARTS => {
+                    restarts += 1;
+                    if keyset {
+                        paging.keyset_from_now(Listing::GroupProjects);
+                    } else {
+                        paging.offset_from_now(Listing::GroupProjects, "refused (405)");
+                    }
+                    url = again;
+                }
+                _ => return Err(err),
+            },
+        }
+    }
+}
+
+/// The first URL of a fresh walk (with `pagination=keyset` when `keyset`).
 fn first_url(
     root: &Url,
     ids: &ProjectIds,
     kind: &str,
     page_size: u32,
     since: Option<i64>,
+    keyset: bool,
 ) -> Result<Url, SyncError> {
     let mut query = vec![
         ("scope", "all".to_owned()),
@@ -385,7 +558,15 @@ fn first_url(
     if let Some(since) = since {
         query.push(("updated_after", iso(since)));
     }
+    if keyset {
+        query.push(("pagination", "keyset".to_owned()));
+    }
     endpoint(root, &format!("projects/{}/{kind}", ids.project_id), &query)
+}
+
+/// The listing a stream's pages come from, when Baton asks it for keyset pages.
+fn listing_of(kind: &str) -> Option<Listing> {
+    (kind == ISSUES_STREAM).then_some(Listing::Issues)
 }
 
 /// Walks one stream of one project from its cursor.
@@ -394,7 +575,9 @@ async fn walk(
     root: &Url,
     ids: &ProjectIds,
     kind: &str,
+    paging: &mut Paging,
 ) -> Result<(), SyncError> {
+    let listing = listing_of(kind);
     let stream = stream_name(kind, &ids.path);
     let cursor = run.cursor(&stream).await?;
     let watermark = cursor.watermark.as_deref().and_then(parse_time);
@@ -406,8 +589,9 @@ async fn walk(
         Some(found) => found,
         None => {
             let since = watermark.map(|w| w - run.options.overlap_ms());
+            let keyset = listing.is_some_and(|l| paging.keyset(l));
             (
-                first_url(root, ids, kind, run.options.page_size, since)?,
+                first_url(root, ids, kind, run.options.page_size, since, keyset)?,
                 WalkState {
                     since,
                     ..WalkState::default()
@@ -433,12 +617,43 @@ async fn walk(
             MERGE_REQUESTS_STREAM
         },
     };
+    let mut restarts = 0;
     loop {
         run.check_cancel()?;
         let read = match ahead.join_next().await {
             Some(Ok((at, read))) if at == url => read,
             _ => reader.read(&url).await,
-        }?;
+        };
+        let read = match read {
+            Ok(read) => read,
+            // GitLab refused the page for its pagination: the walk starts again from the first
+            // page of the same list (same `updated_after`), in the other mode. Pages already
+            // written stay; their records come again unchanged and keep their stored lists.
+            Err(err) => match restart_after(&err, &url) {
+                Some((again, keyset)) if restarts < MAX_PAGING_RESTARTS => {
+                    restarts += 1;
+                    if let Some(listing) = listing {
+                        if keyset {
+                            paging.keyset_from_now(listing);
+                        } else {
+                            paging.offset_from_now(listing, "refused (405)");
+                        }
+                    }
+                    tracing::debug!(%stream, keyset, "GitLab refused a page for its pagination; the walk starts again");
+                    // The pages written so far land first, so that their records, listed
+                    // again, find their stored lists.
+                    run.flush().await?;
+                    url = again;
+                    continue;
+                }
+                _ => return Err(err),
+            },
+        };
+        if read.ignored_keyset {
+            if let Some(listing) = listing {
+                paging.offset_from_now(listing, "answered with offset pages");
+            }
+        }
         pages += 1;
         let next = read.next.clone().filter(|_| pages < 100_000);
         if let Some(at) = &next {
@@ -510,6 +725,8 @@ impl RecordKey {
 struct ReadPage {
     values: Vec<Box<RawValue>>,
     next: Option<Url>,
+    /// Asked for keyset pages, answered with offset pages (see [`next_in`]).
+    ignored_keyset: bool,
     details: Vec<Option<Detail>>,
     approvals: Vec<Option<Detail>>,
     label_events: Vec<Option<Detail>>,
@@ -589,10 +806,11 @@ impl PageReader {
     /// [`details`]).
     async fn read(&self, url: &Url) -> Result<ReadPage, SyncError> {
         let (values, response) = self.http.get_json::<Vec<Box<RawValue>>>(url).await?;
-        let next = if values.is_empty() {
-            None
+        // An empty page ends the walk, whatever its headers say.
+        let (next, ignored_keyset) = if values.is_empty() {
+            (None, asks_keyset(url) && is_offset_answer(&response))
         } else {
-            next_of(&self.http, &response, url)?
+            next_in(&self.http, &response, url)?
         };
         let keys: Vec<Option<RecordKey>> = values
             .iter()
@@ -650,6 +868,7 @@ impl PageReader {
         Ok(ReadPage {
             values,
             next,
+            ignored_keyset,
             details: lists,
             approvals,
             label_events,
@@ -964,5 +1183,82 @@ mod tests {
             "https://git.acme.com/api/v4/"
         );
         assert_eq!(encode_path("acme/platform/api"), "acme%2Fplatform%2Fapi");
+    }
+
+    fn refused(status: u16, body: &str) -> SyncError {
+        SyncError::Refused {
+            status,
+            detail: format!("https://gitlab.com/api/v4/projects/1/issues: {body}"),
+        }
+    }
+
+    #[test]
+    fn gitlabs_pagination_refusals_say_where_a_walk_goes_on() {
+        let keyset = Url::parse(
+            "https://gitlab.com/api/v4/projects/1/issues?scope=all&order_by=created_at&pagination=keyset&cursor=eyJpZCI6IjEifQ%3D%3D",
+        )
+        .unwrap();
+        let offset = Url::parse(
+            "https://gitlab.com/api/v4/projects/1/issues?scope=all&order_by=created_at&page=501",
+        )
+        .unwrap();
+        // GitLab's words (lib/api/helpers/pagination_strategies.rb), as 405; a 400 reads alike.
+        let unavailable = refused(
+            405,
+            "Keyset pagination is not yet available for this type of request",
+        );
+        let limit = refused(
+            400,
+            "Offset pagination has a maximum allowed offset of 50000 for requests that return objects of type Project. Remaining records can be retrieved using keyset pagination.",
+        );
+        assert_eq!(
+            paging_refusal(&unavailable),
+            Some(PagingRefusal::KeysetUnavailable)
+        );
+        assert_eq!(paging_refusal(&limit), Some(PagingRefusal::OffsetLimit));
+        assert_eq!(
+            paging_refusal(&refused(405, "405 Method Not Allowed")),
+            None
+        );
+        assert_eq!(
+            paging_refusal(&SyncError::Server {
+                status: 501,
+                detail: "Keyset pagination is not yet available for this type of request".into()
+            }),
+            Some(PagingRefusal::KeysetUnavailable)
+        );
+        assert_eq!(
+            paging_refusal(&refused(
+                403,
+                "Keyset pagination is not yet available for this type of request"
+            )),
+            None
+        );
+        let (again, as_keyset) = restart_after(&unavailable, &keyset).unwrap();
+        assert!(!as_keyset);
+        assert_eq!(
+            again.as_str(),
+            "https://gitlab.com/api/v4/projects/1/issues?scope=all&order_by=created_at"
+        );
+        let (again, as_keyset) = restart_after(&limit, &offset).unwrap();
+        assert!(as_keyset);
+        assert_eq!(
+            again.as_str(),
+            "https://gitlab.com/api/v4/projects/1/issues?scope=all&order_by=created_at&pagination=keyset"
+        );
+        // A refusal that does not fit how the page was asked is an error as it is.
+        assert!(restart_after(&unavailable, &offset).is_none());
+        assert!(restart_after(&limit, &keyset).is_none());
+    }
+
+    #[test]
+    fn a_listing_found_without_keyset_pages_is_asked_for_offset_pages_until_told_otherwise() {
+        let mut paging = Paging::default();
+        assert!(paging.keyset(Listing::Issues));
+        paging.offset_from_now(Listing::Issues, "refused (405)");
+        assert!(!paging.keyset(Listing::Issues));
+        assert!(paging.keyset(Listing::GroupProjects), "per listing");
+        paging.keyset_from_now(Listing::Issues);
+        assert!(paging.keyset(Listing::Issues));
     }
 }
