@@ -4,7 +4,8 @@
 
 use baton_core::connectors::link_sets::IdleSets;
 use baton_core::graph::model::*;
-use baton_core::graph::repo::links::{LinkSet, Side};
+use baton_core::graph::repo::links::{self, LinkSet, Side};
+use baton_core::graph::{WriteOp, Writer};
 use baton_core::ingest::write::{commit_page, PageWrite, RunFigures};
 
 use crate::sync_support::*;
@@ -251,4 +252,165 @@ async fn leaving_out_sets_that_retire_nothing_gives_the_same_links() {
             graphs[2]
         );
     }
+}
+
+/// Applies link sets to what is stored: one by one, or all at once.
+struct Retire {
+    sets: Vec<LinkSet>,
+    at_once: bool,
+}
+
+impl WriteOp for Retire {
+    type Output = u64;
+    type Error = baton_core::CoreError;
+
+    async fn apply(self, w: &mut Writer<'_>) -> Result<u64, baton_core::CoreError> {
+        if self.at_once {
+            return Ok(links::retire_missing_many(w.conn(), &self.sets, NOW).await?);
+        }
+        let mut retired = 0;
+        for set in &self.sets {
+            retired += links::retire_missing(w.conn(), set, NOW).await?;
+        }
+        Ok(retired)
+    }
+}
+
+#[tokio::test]
+async fn retiring_a_pages_sets_at_once_gives_what_retiring_them_one_by_one_gives() {
+    let url = "http://127.0.0.1:9";
+    let (one_by_one, at_once) = (Harness::new().await, Harness::new().await);
+    let other = "gh:github.com/acme/o";
+    let mut graphs = Vec::new();
+    let mut counts = Vec::new();
+    for (n, h) in [&one_by_one, &at_once].into_iter().enumerate() {
+        let s = h.add_linear(url, LIN_TOKEN).await;
+        // Stored: links between the source's items of every kind, some waiting for an end not
+        // synced (z), a link to another source's item (o), and a prefix's `_` matching any
+        // character ("lin:acme_" covers "lin:acme/…").
+        let mut stored = page(
+            &s,
+            &[
+                (
+                    A,
+                    &[
+                        link(A, B, LinkKind::Blocks),
+                        link(A, C, LinkKind::Relates),
+                        link(A, Z, LinkKind::Blocks),
+                        link(A, other, LinkKind::Relates),
+                    ],
+                ),
+                (
+                    B,
+                    &[
+                        link(B, A, LinkKind::Relates),
+                        link(B, C, LinkKind::Parent),
+                        link(X, B, LinkKind::Duplicates),
+                    ],
+                ),
+                (
+                    C,
+                    &[link(C, A, LinkKind::Blocks), link(Y, C, LinkKind::Blocks)],
+                ),
+                (X, &[]),
+                (Y, &[link(Y, Z, LinkKind::Relates)]),
+            ],
+            &[],
+        );
+        stored.items.push(item(&s, other));
+        stored.link_sets.clear();
+        commit(h, &s, &stored).await;
+        let set =
+            |item: &str, kinds: &[LinkKind], side: Side, prefix: &str, keep: &[Link]| LinkSet {
+                item_id: item.into(),
+                kinds: kinds.to_vec(),
+                side,
+                other_prefix: prefix.into(),
+                keep: keep
+                    .iter()
+                    .map(|l| (l.from_item_id.clone(), l.to_item_id.clone(), l.kind))
+                    .collect(),
+            };
+        let sets = vec![
+            // a's outgoing blocks and relations: keeps a blocks b only (a → z waits: deleted;
+            // a relates c retired; a relates o is another source's: kept).
+            set(
+                A,
+                &[LinkKind::Blocks, LinkKind::Relates],
+                Side::From,
+                "lin:",
+                &[link(A, B, LinkKind::Blocks)],
+            ),
+            // a again (a second page of the same write): now without a blocks b.
+            set(A, &[LinkKind::Blocks], Side::From, "lin:%", &[]),
+            // b, either side, every kind but parent, through a prefix with `_`; it keeps x
+            // duplicates b (which x's own set below retires all the same) and names a link it
+            // does not cover (c blocks a).
+            set(
+                B,
+                &[LinkKind::Relates, LinkKind::Duplicates, LinkKind::Blocks],
+                Side::Either,
+                "lin:acme_",
+                &[
+                    link(X, B, LinkKind::Duplicates),
+                    link(C, A, LinkKind::Blocks),
+                ],
+            ),
+            // c, links to it: y blocks c kept; c's own outgoing block is not covered.
+            set(
+                C,
+                &[LinkKind::Blocks],
+                Side::To,
+                "lin:",
+                &[link(Y, C, LinkKind::Blocks)],
+            ),
+            // c, links from it, no kinds: covers nothing.
+            set(C, &[], Side::From, "lin:", &[]),
+            // y, a prefix no end has: nothing.
+            set(Y, LinkKind::ALL, Side::Either, "jira:", &[]),
+            // x, every kind from it: x duplicates b goes.
+            set(X, LinkKind::ALL, Side::From, "lin:", &[]),
+        ];
+        let (retired, _) =
+            h.ws.write(Retire {
+                sets,
+                at_once: n == 1,
+            })
+            .await
+            .unwrap();
+        counts.push(retired);
+        graphs.push(graph(h).await);
+    }
+    assert_same(&graphs[1], &graphs[0], "the same links");
+    assert_eq!(counts[1], counts[0], "the same number retired");
+    let retired: Vec<&String> = graphs[0]
+        .iter()
+        .filter(|r| r.ends_with(&NOW.to_string()))
+        .collect();
+    assert_eq!(retired.len() as u64, counts[0], "{:#?}", graphs[0]);
+    for gone in [
+        format!("link {A} blocks {B} {NOW}"),
+        format!("link {A} relates {C} {NOW}"),
+        format!("link {B} relates {A} {NOW}"),
+        format!("link {C} blocks {A} -"),
+        format!("link {Y} blocks {C} -"),
+        format!("link {X} duplicates {B} {NOW}"),
+        format!("link {A} relates {} -", "gh:github.com/acme/o"),
+    ] {
+        assert!(graphs[0].contains(&gone), "{gone}: {:#?}", graphs[0]);
+    }
+    assert!(
+        !graphs[0]
+            .iter()
+            .any(|r| r.starts_with(&format!("pending {A} blocks {Z}"))),
+        "a waiting link no longer listed is dropped: {:#?}",
+        graphs[0]
+    );
+    assert!(
+        graphs[0]
+            .iter()
+            .any(|r| r.starts_with(&format!("pending {Y} relates {Z}"))),
+        "{:#?}",
+        graphs[0]
+    );
 }

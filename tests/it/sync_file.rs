@@ -247,6 +247,12 @@ async fn jsonl_lines_that_are_not_items_are_reported_and_the_rest_imported() {
             "{not json",
             r#"{"id":"x3","title":"No state","created":"2026-01-01T10:00:00Z"}"#,
             r#"{"id":"x4","title":"Bad time","state":"Done","created":"yesterday"}"#,
+            // A header of a later version shaped like an item, a header whose key is written
+            // with an escape, and an item naming its title twice (the last one counts): each
+            // read as the whole line says, not as the item fields it would read into.
+            r#"{"baton":"items","version":2,"id":"h1","title":"Header","state":"Done","created":"2026-01-01T10:00:00Z"}"#,
+            r#"{"b\u0061ton":"items","version":3}"#,
+            r#"{"id":"x5","title":"First","title":"Last","kind":"defect","state":"Done","created":"2026-01-01T10:00:00Z","provenance":"human"}"#,
         ]
         .join("\n"),
     )
@@ -264,19 +270,29 @@ async fn jsonl_lines_that_are_not_items_are_reported_and_the_rest_imported() {
     assert_eq!(report.status, RunStatus::FinishedWithErrors);
     let (_, message) = report.error.unwrap();
     assert!(
-        message.starts_with("3 records could not be imported"),
+        message.starts_with("5 records could not be imported"),
         "{message}"
     );
     for line in [
         "line 4: not JSON",
         "line 5: not an item",
         "line 6: x4: the created time \"yesterday\"",
+        "line 7: a \"items\" file of version 2",
+        "line 8: a \"items\" file of version 3",
     ] {
         assert!(message.contains(line), "{line} in {message}");
     }
     assert_eq!(
         h.strings("SELECT key || ' ' || kind || ' ' || flow_state || ' ' || provenance FROM items ORDER BY key").await,
-        ["x1 feature active human", "x2 defect done ai_agent"]
+        [
+            "x1 feature active human",
+            "x2 defect done ai_agent",
+            "x5 defect done human"
+        ]
+    );
+    assert_eq!(
+        h.strings("SELECT title FROM items WHERE key = 'x5'").await,
+        ["Last"]
     );
     assert_eq!(
         h.key_links().await,

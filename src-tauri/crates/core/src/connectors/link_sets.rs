@@ -1,12 +1,13 @@
 //! Link sets that cannot retire anything, left out of a page before it is written.
 //!
 //! A [`LinkSet`] retires the stored source links of one item that the item's record no longer
-//! lists: one `UPDATE links` and one `DELETE FROM pending_links` in the page's write, each
-//! matching the rows of the set's kinds that have the item itself at the set's side. When no
-//! such row exists, both match nothing: so it is for every item of a first sync, and for any
-//! item without links of those kinds (an issue's parent set when it has no parent). [`IdleSets`]
-//! leaves those sets out of a page (Linear gives two per issue, GitLab one: on a first sync of
-//! 20,000 Linear issues they were 80,000 of the write's 84,500 statements).
+//! lists: the page's write looks up, for each set, the rows of the set's kinds that have the
+//! item itself at the set's side (`repo::links::retire_missing_many`: a few statements for all
+//! the page's sets). When no such row exists, the set matches nothing: so it is for every item
+//! of a first sync, and for any item without links of those kinds (an issue's parent set when it
+//! has no parent). [`IdleSets`] leaves those sets out of a page (Linear gives two per issue,
+//! GitLab one), so the write does not look them up. (When each set was its own two statements,
+//! on a first sync of 20,000 Linear issues they were 80,000 of the write's 84,500 statements.)
 //!
 //! What is stored is read on the reading pool (two queries per page: the stored keys among the
 //! links' ends, the stored links at the items) while the walk's write before may still be in

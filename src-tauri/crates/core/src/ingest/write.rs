@@ -683,17 +683,19 @@ impl WriteOp for CommitPage<'_> {
             })
             .collect();
         repo::links::stage_pending(w.conn(), source_id, &links).await?;
-        for set in &page.link_sets {
-            let set = LinkSet {
+        let sets: Vec<LinkSet> = page
+            .link_sets
+            .iter()
+            .map(|set| LinkSet {
                 keep: set
                     .keep
                     .iter()
                     .map(|(from, to, kind)| (resolved(from), resolved(to), *kind))
                     .collect(),
                 ..set.clone()
-            };
-            repo::links::retire_missing(w.conn(), &set, now).await?;
-        }
+            })
+            .collect();
+        repo::links::retire_missing_many(w.conn(), &sets, now).await?;
         let mut touched: Vec<&str> = on_page.iter().copied().collect();
         for link in &links {
             touched.push(&link.from_item_id);

@@ -365,7 +365,9 @@ fn map_item(
     let (flow, reason) = states.flow_for(kind, &item.state, item.state_category.as_deref());
 
     let mut ordered: Vec<&super::FileTransition> = item.transitions.iter().collect();
-    ordered.sort_by_key(|t| time(&t.at));
+    // Each time read once (a stable sort, as `sort_by_key`, which read both times of every
+    // comparison).
+    ordered.sort_by_cached_key(|t| time(&t.at));
     let mut started = None;
     let mut last_done = None;
     let mut last_at = created;

@@ -240,6 +240,109 @@ pub async fn retire_missing(
     Ok(retired)
 }
 
+/// [`retire_missing`] of every set of `sets` at once, with the same result as applying them one
+/// after the other: a stored source link is retired when one of the sets covers it and does not
+/// list it. A few statements for the whole list (a page of a thousand items lists a thousand
+/// sets: one statement per set and table was most of a file import's write): the links each set
+/// covers are read through the sets' items (an index look-up per item and side), and only those
+/// not kept are written (nothing when the source still lists every link, as in a first import
+/// or an unchanged re-import). Returns how many links were retired.
+pub async fn retire_missing_many(
+    conn: &mut SqliteConnection,
+    sets: &[LinkSet],
+    now: i64,
+) -> sqlx::Result<u64> {
+    if sets.is_empty() {
+        return Ok(0);
+    }
+    let json: Vec<serde_json::Value> = sets
+        .iter()
+        .map(|set| {
+            serde_json::json!([
+                set.item_id,
+                match set.side {
+                    Side::From => "from",
+                    Side::To => "to",
+                    Side::Either => "either",
+                },
+                format!("{}%", set.other_prefix.replace('%', "")),
+                set.kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
+                set.keep
+                    .iter()
+                    .map(|(from, to, kind)| [from.as_str(), to.as_str(), kind.as_str()])
+                    .collect::<Vec<_>>(),
+            ])
+        })
+        .collect();
+    let json = serde_json::Value::from(json).to_string();
+    let mut retired = 0;
+    for table in ["links", "pending_links"] {
+        let standing = if table == "links" {
+            " AND l.removed_at IS NULL"
+        } else {
+            ""
+        };
+        // For each side: the set's item at that end (by the primary key, or the index on
+        // `to_item_id`), the other end under the set's prefix, a kind the set covers, and no
+        // triple of the set's `keep` naming it.
+        let side = |this: &str, other: &str, sides: &str| {
+            format!(
+                "SELECT l.from_item_id, l.to_item_id, l.kind
+                   FROM json_each(?1) AS s CROSS JOIN {table} AS l
+                  WHERE json_extract(s.value, '$[1]') IN ({sides})
+                    AND l.{this} = json_extract(s.value, '$[0]')
+                    AND l.{other} LIKE json_extract(s.value, '$[2]')
+                    AND l.origin = 'source'{standing}
+                    AND l.kind IN (SELECT value FROM json_each(s.value, '$[3]'))
+                    AND NOT EXISTS (SELECT 1 FROM json_each(s.value, '$[4]') AS k
+                                     WHERE json_extract(k.value, '$[0]') = l.from_item_id
+                                       AND json_extract(k.value, '$[1]') = l.to_item_id
+                                       AND json_extract(k.value, '$[2]') = l.kind)"
+            )
+        };
+        let sql = format!(
+            "{} UNION ALL {}",
+            side("from_item_id", "to_item_id", "'from', 'either'"),
+            side("to_item_id", "from_item_id", "'to', 'either'")
+        );
+        let mut gone: Vec<(String, String, String)> = sqlx::query_as(&sql)
+            .bind(&json)
+            .fetch_all(&mut *conn)
+            .await?;
+        if gone.is_empty() {
+            continue;
+        }
+        gone.sort_unstable();
+        gone.dedup();
+        let rows = serde_json::to_string(&gone).unwrap_or_else(|_| "[]".into());
+        if table == "links" {
+            retired += sqlx::query(
+                "UPDATE links SET removed_at = ?1 FROM json_each(?2) AS r
+                  WHERE links.from_item_id = json_extract(r.value, '$[0]')
+                    AND links.to_item_id = json_extract(r.value, '$[1]')
+                    AND links.kind = json_extract(r.value, '$[2]')
+                    AND links.removed_at IS NULL",
+            )
+            .bind(now)
+            .bind(&rows)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+        } else {
+            sqlx::query(
+                "DELETE FROM pending_links
+                  WHERE (from_item_id, to_item_id, kind) IN
+                        (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),
+                                json_extract(value, '$[2]') FROM json_each(?1))",
+            )
+            .bind(&rows)
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    Ok(retired)
+}
+
 /// Records a link a person made in Baton (a confirmed duplicate): a new edge, or an existing one
 /// made standing and manual. A source link already standing stays as it is.
 pub async fn upsert_manual(conn: &mut SqliteConnection, l: &Link) -> sqlx::Result<()> {
