@@ -1625,7 +1625,7 @@ pub async fn pending_refs(
     mapping: &Mapping,
     maps: &[WorkflowMap],
 ) -> CoreResult<Vec<PendingRef>> {
-    type Kept = std::sync::Mutex<Option<(PendingKey, Arc<Vec<PendingRef>>)>>;
+    type Kept = std::sync::Mutex<Option<(PendingKey, Arc<Vec<PendingRef>>, Arc<Positions>)>>;
     const NAME: &str = "approvals-pending-refs";
     // The write counter is read first: a write committing while these are computed moves it
     // past the key they are kept under, so they are not taken for that write's.
@@ -1641,19 +1641,27 @@ pub async fn pending_refs(
         maps: hashed(&format!("{maps:?}")),
     };
     let slot = ws.derived_slot::<Kept>(NAME);
-    if let Some(kept) = slot.lock().ok().and_then(|k| {
-        k.as_ref()
-            .filter(|(at, _)| *at == key)
-            .map(|(_, kept)| kept.clone())
-    }) {
+    let (kept, known) = match slot.lock() {
+        Ok(k) => match k.as_ref() {
+            Some((at, refs, positions)) => {
+                (Some(refs.clone()).filter(|_| *at == key), positions.clone())
+            }
+            None => (None, Arc::default()),
+        },
+        Err(_) => (None, Arc::default()),
+    };
+    if let Some(kept) = kept {
         return Ok(kept.as_ref().clone());
     }
-    let out = pending_refs_of(ws, ix, mapping, maps, deployments).await?;
+    let (out, positions) = pending_refs_of(ws, ix, mapping, maps, deployments, &known).await?;
     if let Ok(mut k) = slot.lock() {
-        *k = Some((key, Arc::new(out.clone())));
+        *k = Some((key, Arc::new(out.clone()), Arc::new(positions)));
     }
     Ok(out)
 }
+
+/// The positions of the items the pending questions name, by id, as last found.
+type Positions = HashMap<String, u32>;
 
 /// What [`pending_refs`] are kept for.
 #[derive(Debug, Clone, PartialEq)]
@@ -1681,7 +1689,8 @@ async fn pending_refs_of(
     mapping: &Mapping,
     maps: &[WorkflowMap],
     deployments: Vec<DeploymentApproval>,
-) -> CoreResult<Vec<PendingRef>> {
+    known: &Positions,
+) -> CoreResult<(Vec<PendingRef>, Positions)> {
     let rows = repo::decisions::list_of_kinds(
         ws.pool(),
         &[
@@ -1737,11 +1746,23 @@ async fn pending_refs_of(
         .chain(reviews.iter().map(|r| r.item_id.clone()))
         .chain(deployments.iter().flat_map(|d| d.items.iter().cloned()))
         .collect();
-    let position = if wanted.is_empty() {
-        HashMap::new()
-    } else {
-        crate::graph::index::positions_by_id(ws, ix, &wanted).await?
-    };
+    // The positions found last time still hold where the index holds the same id there (an
+    // id names one item): only the others are looked up.
+    let mut position: Positions = HashMap::with_capacity(wanted.len());
+    let mut unknown: HashSet<String> = HashSet::new();
+    for id in wanted {
+        match known.get(&id) {
+            Some(&at) if ix.item_ids.get(at as usize) == Some(id.as_str()) => {
+                position.insert(id, at);
+            }
+            _ => {
+                unknown.insert(id);
+            }
+        }
+    }
+    if !unknown.is_empty() {
+        position.extend(crate::graph::index::positions_by_id(ws, ix, &unknown).await?);
+    }
     let mut out: Vec<PendingRef> = asked_in_baton
         .into_iter()
         .map(|(intent, waiting)| {
@@ -1805,7 +1826,7 @@ async fn pending_refs_of(
             ));
         }
     }
-    Ok(out)
+    Ok((out, position))
 }
 
 /// The items waiting in a source's state (their positions, ascending), kept between the Intents
