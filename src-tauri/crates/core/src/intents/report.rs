@@ -996,9 +996,12 @@ fn conflicts(
 #[derive(Default)]
 struct PageCache {
     facts: Option<(u64, u64, Facts)>,
-    /// [`implements_to_intents`] for one index (its generation, item and link counts).
-    implements: Option<((u64, usize, usize), Arc<Vec<u32>>)>,
+    /// [`implements_to_intents`] for one index.
+    implements: Option<(IndexKey, Arc<Vec<u32>>)>,
 }
+
+/// An index's generation, item and link counts.
+type IndexKey = (u64, usize, usize);
 
 const PAGE_CACHE: &str = "intents-page";
 
