@@ -356,334 +356,318 @@ fn compute_serving(
 
     // Blocking: open blocking links, and at-risk items (the Dependencies page's definition).
     let open_links = crate::deps::analysis::open_blocking(ix, facts);
-    // The unaligned work and the conflicts read only what is computed by now: they are worked
-    // out on a thread of their own while this one adds up the intents (the page's two halves
-    // overlap on two cores; the same passes, so the same answer).
-    let side = || {
-        (
-            unaligned(
-                ix,
-                facts,
-                scope,
-                extras,
-                &serves,
-                &in_set,
-                &wip,
-                &finished_in_range,
-            ),
-            conflicts(ix, &serves, &in_set, &wip, &open_links, facts, extras),
-        )
-    };
-    std::thread::scope(|threads| {
-        let beside = threads.spawn(side);
-        let mut blockers = vec![0u32; ix.items.len()];
-        for d in &open_links {
-            if let Some(b) = blockers.get_mut(d.after as usize) {
-                *b += 1;
-            }
+    let mut blockers = vec![0u32; ix.items.len()];
+    for d in &open_links {
+        if let Some(b) = blockers.get_mut(d.after as usize) {
+            *b += 1;
         }
-        let mut at_risk = vec![false; ix.items.len()];
-        for i in crate::deps::analysis::at_risk_items(ix, facts, &open_links) {
-            if let Some(r) = at_risk.get_mut(i as usize) {
-                *r = true;
-            }
+    }
+    let mut at_risk = vec![false; ix.items.len()];
+    for i in crate::deps::analysis::at_risk_items(ix, facts, &open_links) {
+        if let Some(r) = at_risk.get_mut(i as usize) {
+            *r = true;
         }
+    }
 
-        // Per intent: counts by team slot and by agent in vectors (a handful of each).
-        let team_slots = ix.teams.len() + 1;
-        #[derive(Default, Clone)]
-        struct Acc {
-            direct: u32,
-            items: u32,
-            done: u32,
-            canceled: u32,
-            throughput: u32,
-            cycles: Vec<f64>,
-            wip: u32,
-            oldest: Option<f64>,
-            teams: Vec<u32>,
-            agents: Vec<u32>,
-            ai: u32,
-            blocked: u32,
-            at_risk: u32,
-            links_in: u32,
-            violations: u32,
-            pending: HashSet<usize>,
-            by_source: u32,
-            by_rule: u32,
-            by_hand: u32,
-            estimated: u32,
-            points: f64,
-            points_done: f64,
+    // Per intent: counts by team slot and by agent in vectors (a handful of each).
+    let team_slots = ix.teams.len() + 1;
+    #[derive(Default, Clone)]
+    struct Acc {
+        direct: u32,
+        items: u32,
+        done: u32,
+        canceled: u32,
+        throughput: u32,
+        cycles: Vec<f64>,
+        wip: u32,
+        oldest: Option<f64>,
+        teams: Vec<u32>,
+        agents: Vec<u32>,
+        ai: u32,
+        blocked: u32,
+        at_risk: u32,
+        links_in: u32,
+        violations: u32,
+        pending: HashSet<usize>,
+        by_source: u32,
+        by_rule: u32,
+        by_hand: u32,
+        estimated: u32,
+        points: f64,
+        points_done: f64,
+    }
+    // How each item is linked, by position (a flag per item: the map's hashing for every item
+    // that serves an intent cost more than the rest of the pass).
+    let mut how = vec![0u8; ix.items.len()];
+    for (&i, &h) in &extras.how {
+        if let Some(slot) = how.get_mut(i as usize) {
+            *slot = h;
         }
-        // How each item is linked, by position (a flag per item: the map's hashing for every item
-        // that serves an intent cost more than the rest of the pass).
-        let mut how = vec![0u8; ix.items.len()];
-        for (&i, &h) in &extras.how {
-            if let Some(slot) = how.get_mut(i as usize) {
-                *slot = h;
-            }
+    }
+    let mut points_available = false;
+    let mut acc = vec![
+        Acc {
+            teams: vec![0; team_slots],
+            agents: vec![0; ix.agents.len()],
+            ..Acc::default()
+        };
+        n_intents
+    ];
+    for (i, &at) in serves.iter().enumerate() {
+        if at == NONE || at as usize >= n_intents || !in_set(i) {
+            continue;
         }
-        let mut points_available = false;
-        let mut acc = vec![
-            Acc {
-                teams: vec![0; team_slots],
-                agents: vec![0; ix.agents.len()],
-                ..Acc::default()
-            };
-            n_intents
-        ];
-        for (i, &at) in serves.iter().enumerate() {
-            if at == NONE || at as usize >= n_intents || !in_set(i) {
-                continue;
-            }
-            let item = &ix.items[i];
-            if item.intent == at {
-                let a = &mut acc[at as usize];
-                a.direct += 1;
-                let how = how[i];
-                if how & HOW_HAND != 0 {
-                    a.by_hand += 1;
-                } else if how & HOW_RULE != 0 {
-                    a.by_rule += 1;
-                } else {
-                    a.by_source += 1;
-                }
-            }
-            let is_wip = wip(i);
-            let finished = finished_in_range(i);
-            let age = if is_wip {
-                facts.age_days(ix, i as u32)
+        let item = &ix.items[i];
+        if item.intent == at {
+            let a = &mut acc[at as usize];
+            a.direct += 1;
+            let how = how[i];
+            if how & HOW_HAND != 0 {
+                a.by_hand += 1;
+            } else if how & HOW_RULE != 0 {
+                a.by_rule += 1;
             } else {
-                0.0
-            };
-            let cycle = if finished {
-                facts.start[i]
-                    .zip(facts.finish[i])
-                    .map(|(s, f)| (f - s).max(0) as f64 / DAY_MS as f64)
-            } else {
-                None
-            };
-            let is_open = open(i);
-            let links_in = if is_open { blockers[i] } else { 0 };
-            let blocked = links_in > 0;
-            let risky = is_open && at_risk[i];
-            let violations = extras.violations.of(i as u32);
-            let team = slot(ix, item.team);
-            let estimate = item
-                .estimate
-                .map(f64::from)
-                .filter(|_| facts.flow[i] != FlowState::Canceled);
-            let done = facts.flow[i] == FlowState::Done;
-            points_available |= estimate.is_some();
-            for &up in &chains[at as usize] {
-                let a = &mut acc[up as usize];
-                a.items += 1;
-                match facts.flow[i] {
-                    FlowState::Done => a.done += 1,
-                    FlowState::Canceled => a.canceled += 1,
-                    _ => {}
-                }
-                if finished {
-                    a.throughput += 1;
-                }
-                if let Some(c) = cycle {
-                    a.cycles.push(c);
-                }
-                if is_wip {
-                    a.wip += 1;
-                    a.oldest = Some(a.oldest.map_or(age, |o: f64| o.max(age)));
-                }
-                a.teams[team] += 1;
-                if let Some(g) = a.agents.get_mut(item.agent as usize) {
-                    *g += 1;
-                }
-                if item.provenance == Provenance::AiAgent {
-                    a.ai += 1;
-                }
-                if blocked {
-                    a.blocked += 1;
-                }
-                if risky {
-                    a.at_risk += 1;
-                }
-                a.links_in += links_in;
-                a.violations += violations;
-                if let Some(e) = estimate {
-                    a.estimated += 1;
-                    a.points += e;
-                    if done {
-                        a.points_done += e;
-                    }
+                a.by_source += 1;
+            }
+        }
+        let is_wip = wip(i);
+        let finished = finished_in_range(i);
+        let age = if is_wip {
+            facts.age_days(ix, i as u32)
+        } else {
+            0.0
+        };
+        let cycle = if finished {
+            facts.start[i]
+                .zip(facts.finish[i])
+                .map(|(s, f)| (f - s).max(0) as f64 / DAY_MS as f64)
+        } else {
+            None
+        };
+        let is_open = open(i);
+        let links_in = if is_open { blockers[i] } else { 0 };
+        let blocked = links_in > 0;
+        let risky = is_open && at_risk[i];
+        let violations = extras.violations.of(i as u32);
+        let team = slot(ix, item.team);
+        let estimate = item
+            .estimate
+            .map(f64::from)
+            .filter(|_| facts.flow[i] != FlowState::Canceled);
+        let done = facts.flow[i] == FlowState::Done;
+        points_available |= estimate.is_some();
+        for &up in &chains[at as usize] {
+            let a = &mut acc[up as usize];
+            a.items += 1;
+            match facts.flow[i] {
+                FlowState::Done => a.done += 1,
+                FlowState::Canceled => a.canceled += 1,
+                _ => {}
+            }
+            if finished {
+                a.throughput += 1;
+            }
+            if let Some(c) = cycle {
+                a.cycles.push(c);
+            }
+            if is_wip {
+                a.wip += 1;
+                a.oldest = Some(a.oldest.map_or(age, |o: f64| o.max(age)));
+            }
+            a.teams[team] += 1;
+            if let Some(g) = a.agents.get_mut(item.agent as usize) {
+                *g += 1;
+            }
+            if item.provenance == Provenance::AiAgent {
+                a.ai += 1;
+            }
+            if blocked {
+                a.blocked += 1;
+            }
+            if risky {
+                a.at_risk += 1;
+            }
+            a.links_in += links_in;
+            a.violations += violations;
+            if let Some(e) = estimate {
+                a.estimated += 1;
+                a.points += e;
+                if done {
+                    a.points_done += e;
                 }
             }
         }
-        for (q, (intent, waiting)) in extras.pending.iter().enumerate() {
-            let mut hit: HashSet<u32> = HashSet::new();
-            if let Some(at) = intent {
-                hit.extend(chains.get(*at as usize).into_iter().flatten());
-            }
-            for &w in waiting {
-                let at = serves[w as usize];
-                if at != NONE && (at as usize) < n_intents {
-                    hit.extend(&chains[at as usize]);
-                }
-            }
-            for at in hit {
-                acc[at as usize].pending.insert(q);
+    }
+    for (q, (intent, waiting)) in extras.pending.iter().enumerate() {
+        let mut hit: HashSet<u32> = HashSet::new();
+        if let Some(at) = intent {
+            hit.extend(chains.get(*at as usize).into_iter().flatten());
+        }
+        for &w in waiting {
+            let at = serves[w as usize];
+            if at != NONE && (at as usize) < n_intents {
+                hit.extend(&chains[at as usize]);
             }
         }
+        for at in hit {
+            acc[at as usize].pending.insert(q);
+        }
+    }
 
-        // The tree: depth first, siblings in their order (the rows come in position order).
-        let position_of: HashMap<&str, usize> = ix
-            .intents
-            .iter()
-            .enumerate()
-            .map(|(k, n)| (n.id.as_str(), k))
-            .collect();
-        let rows: HashMap<&str, &Intent> =
-            extras.intents.iter().map(|i| (i.id.as_str(), i)).collect();
-        let mut children: HashMap<Option<&str>, Vec<&Intent>> = HashMap::new();
-        for intent in &extras.intents {
-            let parent = intent.parent_id.as_deref().filter(|p| rows.contains_key(p));
-            children.entry(parent).or_default().push(intent);
+    // The tree: depth first, siblings in their order (the rows come in position order).
+    let position_of: HashMap<&str, usize> = ix
+        .intents
+        .iter()
+        .enumerate()
+        .map(|(k, n)| (n.id.as_str(), k))
+        .collect();
+    let rows: HashMap<&str, &Intent> = extras.intents.iter().map(|i| (i.id.as_str(), i)).collect();
+    let mut children: HashMap<Option<&str>, Vec<&Intent>> = HashMap::new();
+    for intent in &extras.intents {
+        let parent = intent.parent_id.as_deref().filter(|p| rows.contains_key(p));
+        children.entry(parent).or_default().push(intent);
+    }
+    let mut order: Vec<(&Intent, u32)> = Vec::new();
+    let mut stack: Vec<(&Intent, u32)> = children
+        .get(&None)
+        .map(|c| c.iter().rev().map(|i| (*i, 0)).collect())
+        .unwrap_or_default();
+    let mut seen: HashSet<&str> = HashSet::new();
+    while let Some((intent, depth)) = stack.pop() {
+        if !seen.insert(intent.id.as_str()) {
+            continue;
         }
-        let mut order: Vec<(&Intent, u32)> = Vec::new();
-        let mut stack: Vec<(&Intent, u32)> = children
-            .get(&None)
-            .map(|c| c.iter().rev().map(|i| (*i, 0)).collect())
+        order.push((intent, depth));
+        if let Some(kids) = children.get(&Some(intent.id.as_str())) {
+            stack.extend(kids.iter().rev().map(|k| (*k, depth + 1)));
+        }
+    }
+    let archived = extras
+        .intents
+        .iter()
+        .filter(|i| i.archived_at.is_some())
+        .count() as u32;
+    let mut nodes = Vec::new();
+    for (intent, depth) in order {
+        let hidden_by = |i: &Intent| -> bool {
+            // Archived itself or under an archived intent.
+            let mut at = Some(i);
+            while let Some(x) = at {
+                if x.archived_at.is_some() {
+                    return true;
+                }
+                at = x.parent_id.as_deref().and_then(|p| rows.get(p).copied());
+            }
+            false
+        };
+        if !query.include_archived && hidden_by(intent) {
+            continue;
+        }
+        // Each intent is listed once (`seen`): its counts are taken, not copied.
+        let mut a = position_of
+            .get(intent.id.as_str())
+            .map(|k| std::mem::take(&mut acc[*k]))
             .unwrap_or_default();
-        let mut seen: HashSet<&str> = HashSet::new();
-        while let Some((intent, depth)) = stack.pop() {
-            if !seen.insert(intent.id.as_str()) {
-                continue;
-            }
-            order.push((intent, depth));
-            if let Some(kids) = children.get(&Some(intent.id.as_str())) {
-                stack.extend(kids.iter().rev().map(|k| (*k, depth + 1)));
-            }
-        }
-        let archived = extras
-            .intents
-            .iter()
-            .filter(|i| i.archived_at.is_some())
-            .count() as u32;
-        let mut nodes = Vec::new();
-        for (intent, depth) in order {
-            let hidden_by = |i: &Intent| -> bool {
-                // Archived itself or under an archived intent.
-                let mut at = Some(i);
-                while let Some(x) = at {
-                    if x.archived_at.is_some() {
-                        return true;
-                    }
-                    at = x.parent_id.as_deref().and_then(|p| rows.get(p).copied());
-                }
-                false
-            };
-            if !query.include_archived && hidden_by(intent) {
-                continue;
-            }
-            // Each intent is listed once (`seen`): its counts are taken, not copied.
-            let mut a = position_of
-                .get(intent.id.as_str())
-                .map(|k| std::mem::take(&mut acc[*k]))
-                .unwrap_or_default();
-            // Two percentiles of the cycles: each value put in its place, not the whole list sorted.
-            let cycle_p50_days =
-                crate::flow::percentile::nearest_rank_unsorted(&mut a.cycles, 50.0);
-            let cycle_p85_days =
-                crate::flow::percentile::nearest_rank_unsorted(&mut a.cycles, 85.0);
-            let named = |m: &[u32], name: &dyn Fn(u32) -> String| {
-                let mut v: Vec<Contributor> = m
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, n)| **n > 0)
-                    .map(|(k, n)| Contributor {
-                        name: name(k as u32),
-                        items: *n,
-                    })
-                    .collect();
-                v.sort_by(|x, y| y.items.cmp(&x.items).then(x.name.cmp(&y.name)));
-                v
-            };
-            let counted = a.items.saturating_sub(a.canceled);
-            nodes.push(IntentNode {
-                id: intent.id.clone(),
-                parent_id: intent.parent_id.clone(),
-                depth,
-                kind: intent.kind,
-                title: intent.title.clone(),
-                description: intent.description.clone(),
-                success_measure: intent.success_measure.clone(),
-                origin: intent.origin,
-                source_name: intent
-                    .source_id
-                    .as_ref()
-                    .and_then(|s| extras.source_names.get(s).cloned()),
-                source_key: intent.source_key.clone(),
-                url: intent.url.clone(),
-                owner: intent.owner_id.as_ref().map(|o| {
-                    extras
-                        .owner_names
-                        .get(o)
-                        .cloned()
-                        .unwrap_or_else(|| o.clone())
-                }),
-                target_date: intent.target_at.map(|t| day(t, 0)),
-                priority: intent.priority.and_then(|p| u32::try_from(p).ok()),
-                position: u32::try_from(intent.position).unwrap_or(0),
-                archived: intent.archived_at.is_some(),
-                direct_items: a.direct,
-                items: a.items,
-                done: a.done,
-                canceled: a.canceled,
-                progress: (counted > 0).then(|| f64::from(a.done) / f64::from(counted)),
-                estimated: a.estimated,
-                points: a.points,
-                points_done: a.points_done,
-                points_progress: (a.estimated > 0 && a.points > 0.0)
-                    .then(|| a.points_done / a.points),
-                throughput: a.throughput,
-                cycle_p50_days,
-                cycle_p85_days,
-                wip: a.wip,
-                oldest_wip_days: a.oldest,
-                teams: named(&a.teams, &|t| {
-                    ix.teams
-                        .get(t as usize)
-                        .map_or("No team".to_owned(), |n| n.name.clone())
-                }),
-                agents: named(&a.agents, &|g| {
-                    ix.agents
-                        .get(g as usize)
-                        .map_or(String::new(), |n| n.to_string())
-                }),
-                ai_share: (a.items > 0).then(|| f64::from(a.ai) / f64::from(a.items)),
-                blocked: a.blocked,
-                at_risk: a.at_risk,
-                open_blocking_links: a.links_in,
-                pending_decisions: a.pending.len() as u32,
-                policy_violations: a.violations,
-                linked_by_source: a.by_source,
-                linked_by_rule: a.by_rule,
-                linked_by_hand: a.by_hand,
-            });
-        }
+        // Two percentiles of the cycles: each value put in its place, not the whole list sorted.
+        let cycle_p50_days = crate::flow::percentile::nearest_rank_unsorted(&mut a.cycles, 50.0);
+        let cycle_p85_days = crate::flow::percentile::nearest_rank_unsorted(&mut a.cycles, 85.0);
+        let named = |m: &[u32], name: &dyn Fn(u32) -> String| {
+            let mut v: Vec<Contributor> = m
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| **n > 0)
+                .map(|(k, n)| Contributor {
+                    name: name(k as u32),
+                    items: *n,
+                })
+                .collect();
+            v.sort_by(|x, y| y.items.cmp(&x.items).then(x.name.cmp(&y.name)));
+            v
+        };
+        let counted = a.items.saturating_sub(a.canceled);
+        nodes.push(IntentNode {
+            id: intent.id.clone(),
+            parent_id: intent.parent_id.clone(),
+            depth,
+            kind: intent.kind,
+            title: intent.title.clone(),
+            description: intent.description.clone(),
+            success_measure: intent.success_measure.clone(),
+            origin: intent.origin,
+            source_name: intent
+                .source_id
+                .as_ref()
+                .and_then(|s| extras.source_names.get(s).cloned()),
+            source_key: intent.source_key.clone(),
+            url: intent.url.clone(),
+            owner: intent.owner_id.as_ref().map(|o| {
+                extras
+                    .owner_names
+                    .get(o)
+                    .cloned()
+                    .unwrap_or_else(|| o.clone())
+            }),
+            target_date: intent.target_at.map(|t| day(t, 0)),
+            priority: intent.priority.and_then(|p| u32::try_from(p).ok()),
+            position: u32::try_from(intent.position).unwrap_or(0),
+            archived: intent.archived_at.is_some(),
+            direct_items: a.direct,
+            items: a.items,
+            done: a.done,
+            canceled: a.canceled,
+            progress: (counted > 0).then(|| f64::from(a.done) / f64::from(counted)),
+            estimated: a.estimated,
+            points: a.points,
+            points_done: a.points_done,
+            points_progress: (a.estimated > 0 && a.points > 0.0).then(|| a.points_done / a.points),
+            throughput: a.throughput,
+            cycle_p50_days,
+            cycle_p85_days,
+            wip: a.wip,
+            oldest_wip_days: a.oldest,
+            teams: named(&a.teams, &|t| {
+                ix.teams
+                    .get(t as usize)
+                    .map_or("No team".to_owned(), |n| n.name.clone())
+            }),
+            agents: named(&a.agents, &|g| {
+                ix.agents
+                    .get(g as usize)
+                    .map_or(String::new(), |n| n.to_string())
+            }),
+            ai_share: (a.items > 0).then(|| f64::from(a.ai) / f64::from(a.items)),
+            blocked: a.blocked,
+            at_risk: a.at_risk,
+            open_blocking_links: a.links_in,
+            pending_decisions: a.pending.len() as u32,
+            policy_violations: a.violations,
+            linked_by_source: a.by_source,
+            linked_by_rule: a.by_rule,
+            linked_by_hand: a.by_hand,
+        });
+    }
 
-        // A thread that could not finish (it panicked) is not an answer: the two are computed here.
-        let (unaligned, conflicts) = beside.join().unwrap_or_else(|_| side());
-        IntentsReport {
-            as_of: to_rfc3339(scope.as_of),
-            range_from: day(scope.from, scope.offset_ms),
-            range_to: day(scope.as_of - 1, scope.offset_ms),
-            intents: nodes,
-            archived,
-            unaligned,
-            conflicts,
-            points_available,
-        }
-    })
+    let unaligned = unaligned(
+        ix,
+        facts,
+        scope,
+        extras,
+        &serves,
+        &in_set,
+        &wip,
+        &finished_in_range,
+    );
+    let conflicts = conflicts(ix, &serves, &in_set, &wip, &open_links, facts, extras);
+    IntentsReport {
+        as_of: to_rfc3339(scope.as_of),
+        range_from: day(scope.from, scope.offset_ms),
+        range_to: day(scope.as_of - 1, scope.offset_ms),
+        intents: nodes,
+        archived,
+        unaligned,
+        conflicts,
+        points_available,
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
