@@ -1083,3 +1083,203 @@ async fn the_pending_questions_the_intents_page_reads_are_the_decisions_pages() 
         "answered questions (asked in Baton, shown by a source) leave both alike"
     );
 }
+
+/// Adds review requests as a sync page of a source's lifecycle would, without any item of the
+/// index changing (the rows the pending questions read beside the index).
+struct AskReviews(Vec<baton_core::graph::repo::review_requests::ReviewRequest>);
+
+impl baton_core::graph::WriteOp for AskReviews {
+    type Output = ();
+    type Error = baton_core::CoreError;
+
+    async fn apply(
+        self,
+        w: &mut baton_core::graph::Writer<'_>,
+    ) -> Result<(), baton_core::CoreError> {
+        baton_core::graph::repo::review_requests::insert(w.conn(), &self.0).await?;
+        Ok(())
+    }
+}
+
+/// What the page keeps between questions (the facts, the violations, the pending questions,
+/// the links that give pull requests an intent) never answers for an older state: after each
+/// kind of change — a hand link, a sync page, a decision, a rule change, review requests asked —
+/// the page asked of the workspace that kept them equals the page a workspace opened afresh
+/// computes, and asked again with nothing changed it is the same page.
+#[tokio::test]
+async fn the_kept_answers_equal_a_fresh_page_after_each_kind_of_change() {
+    use baton_core::approvals::{self, NewApproval};
+    use baton_core::demo;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.baton");
+    let ws = demo::build(
+        &path,
+        &demo::DemoOptions {
+            items: 3_000,
+            seed: demo::DEFAULT_SEED,
+            end: NOW,
+        },
+    )
+    .await
+    .unwrap();
+    let query = report::IntentsQuery::default();
+    let now = NOW + 3_600_000;
+    let mut page = report::intents_report(&ws, &query, now).await.unwrap();
+    let fresh_page = |at: i64| {
+        let path = path.clone();
+        let query = query.clone();
+        async move {
+            let other = baton_core::graph::Workspace::open(&path).await.unwrap();
+            let out = report::intents_report(&other, &query, at).await.unwrap();
+            other.close().await;
+            out
+        }
+    };
+    assert_eq!(page, fresh_page(now).await, "the first page");
+    let open_items = |sql: &'static str| {
+        let ws = ws.clone();
+        async move {
+            sqlx::query_scalar::<_, String>(sql)
+                .fetch_all(ws.pool())
+                .await
+                .unwrap()
+        }
+    };
+    let pending_sum = |r: &report::IntentsReport| {
+        r.intents
+            .iter()
+            .filter(|n| n.depth == 0)
+            .map(|n| n.pending_decisions)
+            .sum::<u32>()
+    };
+    for (round, change) in [
+        "hand link",
+        "sync page",
+        "decision",
+        "rule",
+        "review requests",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let at = now + round as i64 * 600_000;
+        let before = page.clone();
+        match change {
+            "hand link" => {
+                let item = before.unaligned.items[0].item.id.clone();
+                intents::link(
+                    &ws,
+                    std::slice::from_ref(&item),
+                    &LinkTarget::Intent {
+                        id: before.intents[0].id.clone(),
+                    },
+                    "ann",
+                    "",
+                    at,
+                )
+                .await
+                .unwrap();
+            }
+            "sync page" => {
+                let open = open_items(
+                    "SELECT id FROM items WHERE intent_id IS NOT NULL
+                     AND flow_state IN ('active', 'waiting') ORDER BY id LIMIT 25",
+                )
+                .await;
+                assert_eq!(open.len(), 25);
+                ws.write(CloseItems(open, at)).await.unwrap();
+            }
+            "decision" => {
+                let waiting = open_items(
+                    "SELECT id FROM items WHERE intent_id IS NULL
+                     AND flow_state IN ('active', 'waiting') ORDER BY id LIMIT 3",
+                )
+                .await;
+                approvals::ask(
+                    &ws,
+                    &NewApproval {
+                        kind: None,
+                        question: "Which goal does this serve?".into(),
+                        decider: "ann".into(),
+                        decider_is_team: false,
+                        waiting,
+                        due: None,
+                        intent: Some(before.intents[1].id.clone()),
+                        team: None,
+                        why: String::new(),
+                    },
+                    "ann",
+                    at,
+                )
+                .await
+                .unwrap();
+            }
+            "rule" => {
+                // The project of the most items with one: its items now serve that intent.
+                let project: String = sqlx::query_scalar(
+                    "SELECT value FROM item_facets WHERE field = 'project'
+                     GROUP BY value ORDER BY COUNT(*) DESC, value LIMIT 1",
+                )
+                .fetch_one(ws.pool())
+                .await
+                .unwrap();
+                intents::add_rule(
+                    &ws,
+                    &RuleInput {
+                        intent_id: before.intents[2].id.clone(),
+                        field: IntentRuleField::Project,
+                        pattern: project,
+                    },
+                    "ann",
+                    "the busiest project serves it",
+                    at,
+                )
+                .await
+                .unwrap();
+            }
+            _ => {
+                let prs = open_items(
+                    "SELECT id FROM items WHERE kind = 'pull_request' AND intent_id IS NOT NULL
+                     AND flow_state IN ('active', 'waiting') ORDER BY id LIMIT 3",
+                )
+                .await;
+                assert_eq!(prs.len(), 3);
+                let requests = prs
+                    .into_iter()
+                    .map(
+                        |item_id| baton_core::graph::repo::review_requests::ReviewRequest {
+                            item_id,
+                            reviewer: "kept-answer-check".into(),
+                            person_id: None,
+                            requested_at: at - 60_000,
+                            requested_by: None,
+                        },
+                    )
+                    .collect();
+                ws.write(AskReviews(requests)).await.unwrap();
+            }
+        }
+        page = report::intents_report(&ws, &query, at).await.unwrap();
+        assert_ne!(page, before, "{change}: the change moved the page");
+        if matches!(change, "decision" | "review requests") {
+            assert!(
+                pending_sum(&page) > pending_sum(&before),
+                "{change}: more pending questions"
+            );
+        }
+        assert_eq!(
+            page,
+            fresh_page(at).await,
+            "{change}: the page kept between questions is the page computed afresh"
+        );
+        let again = report::intents_report(&ws, &query, at + 60_000)
+            .await
+            .unwrap();
+        assert_eq!(
+            again,
+            fresh_page(at + 60_000).await,
+            "{change}: asked again with nothing changed, it is still the page computed afresh"
+        );
+    }
+    ws.close().await;
+}

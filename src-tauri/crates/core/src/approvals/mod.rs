@@ -1612,12 +1612,85 @@ pub type PendingRef = (Option<String>, Vec<u32>);
 /// is where the index holds it, and the few ids that decisions and review requests name are
 /// looked up by their row ids ([`crate::graph::index::positions_by_id`]), never by hashing
 /// every id of the index.
+///
+/// Kept between questions (`Workspace::derived`, "approvals-pending-refs") while nothing they
+/// are read from moved: the index (its generation and item count), every write through the
+/// workspace ([`Workspace::committed`]: review requests and deployments come with a sync page,
+/// questions and answers are decisions), the decisions table's stamp (rows are only added: also
+/// another program's), the deployments waiting at the sources and the workflow map. Anything
+/// else computes them again.
 pub async fn pending_refs(
     ws: &Workspace,
     ix: &WorkIndex,
     mapping: &Mapping,
     maps: &[WorkflowMap],
 ) -> CoreResult<Vec<PendingRef>> {
+    type Kept = std::sync::Mutex<Option<(PendingKey, Arc<Vec<PendingRef>>, Arc<Positions>)>>;
+    const NAME: &str = "approvals-pending-refs";
+    // The write counter is read first: a write committing while these are computed moves it
+    // past the key they are kept under, so they are not taken for that write's.
+    let committed = ws.committed();
+    let decided = repo::decisions::stamp(ws.pool()).await?;
+    let deployments = repo::deployment_approvals::list(ws.pool()).await?;
+    let key = PendingKey {
+        generation: ix.generation,
+        items: ix.items.len(),
+        committed,
+        decided,
+        deployments: hashed(&deployments),
+        maps: hashed(&format!("{maps:?}")),
+    };
+    let slot = ws.derived_slot::<Kept>(NAME);
+    let (kept, known) = match slot.lock() {
+        Ok(k) => match k.as_ref() {
+            Some((at, refs, positions)) => {
+                (Some(refs.clone()).filter(|_| *at == key), positions.clone())
+            }
+            None => (None, Arc::default()),
+        },
+        Err(_) => (None, Arc::default()),
+    };
+    if let Some(kept) = kept {
+        return Ok(kept.as_ref().clone());
+    }
+    let (out, positions) = pending_refs_of(ws, ix, mapping, maps, deployments, &known).await?;
+    if let Ok(mut k) = slot.lock() {
+        *k = Some((key, Arc::new(out.clone()), Arc::new(positions)));
+    }
+    Ok(out)
+}
+
+/// The positions of the items the pending questions name, by id, as last found.
+type Positions = HashMap<String, u32>;
+
+/// What [`pending_refs`] are kept for.
+#[derive(Debug, Clone, PartialEq)]
+struct PendingKey {
+    generation: u64,
+    items: usize,
+    committed: u64,
+    decided: (i64, i64),
+    deployments: u64,
+    maps: u64,
+}
+
+fn hashed<T: std::hash::Hash + ?Sized>(value: &T) -> u64 {
+    use std::hash::Hasher;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
+}
+
+/// [`pending_refs`] computed from the rows (`deployments`: the deployments waiting at the
+/// sources, read).
+async fn pending_refs_of(
+    ws: &Workspace,
+    ix: &WorkIndex,
+    mapping: &Mapping,
+    maps: &[WorkflowMap],
+    deployments: Vec<DeploymentApproval>,
+    known: &Positions,
+) -> CoreResult<(Vec<PendingRef>, Positions)> {
     let rows = repo::decisions::list_of_kinds(
         ws.pool(),
         &[
@@ -1659,8 +1732,7 @@ pub async fn pending_refs(
     let reviews = repo::review_requests::list(ws.pool()).await?;
     // Deployments waiting for a required reviewer, unless answered in Baton since the run last
     // changed.
-    let deployments: Vec<DeploymentApproval> = repo::deployment_approvals::list(ws.pool())
-        .await?
+    let deployments: Vec<DeploymentApproval> = deployments
         .into_iter()
         .filter(|d| {
             answers
@@ -1674,11 +1746,23 @@ pub async fn pending_refs(
         .chain(reviews.iter().map(|r| r.item_id.clone()))
         .chain(deployments.iter().flat_map(|d| d.items.iter().cloned()))
         .collect();
-    let position = if wanted.is_empty() {
-        HashMap::new()
-    } else {
-        crate::graph::index::positions_by_id(ws, ix, &wanted).await?
-    };
+    // The positions found last time still hold where the index holds the same id there (an
+    // id names one item): only the others are looked up.
+    let mut position: Positions = HashMap::with_capacity(wanted.len());
+    let mut unknown: HashSet<String> = HashSet::new();
+    for id in wanted {
+        match known.get(&id) {
+            Some(&at) if ix.item_ids.get(at as usize) == Some(id.as_str()) => {
+                position.insert(id, at);
+            }
+            _ => {
+                unknown.insert(id);
+            }
+        }
+    }
+    if !unknown.is_empty() {
+        position.extend(crate::graph::index::positions_by_id(ws, ix, &unknown).await?);
+    }
     let mut out: Vec<PendingRef> = asked_in_baton
         .into_iter()
         .map(|(intent, waiting)| {
@@ -1742,7 +1826,7 @@ pub async fn pending_refs(
             ));
         }
     }
-    Ok(out)
+    Ok((out, position))
 }
 
 /// The items waiting in a source's state (their positions, ascending), kept between the Intents

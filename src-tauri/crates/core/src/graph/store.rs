@@ -81,6 +81,8 @@ pub struct Workspace {
     _copy: Option<Arc<tempfile::TempDir>>,
     /// Bumped by [`Workspace::mark_changed`]; caches keyed on an older value are stale.
     generation: Arc<AtomicU64>,
+    /// Bumped by every committed write through [`Workspace::write`], whatever it changed.
+    committed: Arc<AtomicU64>,
     item_order: Arc<tokio::sync::Mutex<OrderCache>>,
     derived: Arc<std::sync::Mutex<DerivedCache>>,
     index: Arc<tokio::sync::Mutex<Option<Arc<WorkIndex>>>>,
@@ -344,6 +346,7 @@ impl Workspace {
             writer,
             _copy: copy,
             generation: Arc::default(),
+            committed: Arc::default(),
             item_order: Arc::default(),
             derived: Arc::default(),
             index: Arc::default(),
@@ -374,6 +377,7 @@ impl Workspace {
     /// tells the subscribers. `written` is the write's `meta.writes` number when it changed
     /// what the index holds. Only [`Workspace::write`] calls it.
     pub(crate) fn apply_changes(&self, changes: &Changes, written: Option<i64>) {
+        self.committed.fetch_add(1, Ordering::AcqRel);
         let effect = changes.index_effect();
         if effect != IndexEffect::None {
             if let Ok(mut pending) = self.pending.lock() {
@@ -396,6 +400,13 @@ impl Workspace {
             // No subscriber is not an error: the CLI and tests write without listening.
             let _ = self.published.send(changes.clone());
         }
+    }
+
+    /// A counter bumped by every write committed through [`Workspace::write`], whatever it
+    /// changed (also rows the index does not hold: decisions, review requests…); an answer kept
+    /// at an older value may be stale.
+    pub fn committed(&self) -> u64 {
+        self.committed.load(Ordering::Acquire)
     }
 
     /// The changes of every write committed from now on, in order. A receiver that falls more
