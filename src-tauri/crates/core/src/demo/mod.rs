@@ -139,9 +139,9 @@ pub(crate) async fn write_as(
         tokio::task::spawn_blocking(move || crate::ingest::write::item_texts(&descriptions));
     // A large load checks its foreign keys once, before its commit, rather than row by row
     // (`Workspace::write_bulk`): the demo deletes and replaces no row another table refers to,
-    // so the rows written are the same. Its transitions (most of its rows) are written on a
-    // second connection, into a side file, while the other rows go in, and copied in as they
-    // are stored once both are done (`graph::side`).
+    // so the rows written are the same. Its transitions and links (two thirds of its rows) are
+    // written on a second connection, into a side file, while the other rows go in, and copied
+    // in as they are stored once both are done (`graph::side`).
     if bulk {
         let (side, mut side_conn) = ws.side_file(SIDE_TABLES).await?;
         let (done, filled) = tokio::sync::oneshot::channel();
