@@ -25,6 +25,7 @@ use crate::graph::model::{
     SourcedIntent, Team, Transition, WorkItem, WorkflowMap,
 };
 use crate::graph::repo::{self, decisions::DecisionRow};
+use crate::graph::side::SideFile;
 use crate::graph::{Workspace, WriteOp, Writer};
 
 pub use generate::generate;
@@ -136,13 +137,39 @@ pub(crate) async fn write_as(
     let descriptions = graph.descriptions.clone();
     let texts =
         tokio::task::spawn_blocking(move || crate::ingest::write::item_texts(&descriptions));
-    let op = WriteGraph { graph, texts, bulk };
     // A large load checks its foreign keys once, before its commit, rather than row by row
     // (`Workspace::write_bulk`): the demo deletes and replaces no row another table refers to,
-    // so the rows written are the same.
+    // so the rows written are the same. Its transitions and links (two thirds of its rows) are
+    // written on a second connection, into a side file, while the other rows go in, and copied
+    // in as they are stored once both are done (`graph::side`).
     if bulk {
-        ws.write_bulk(op).await?;
+        let (side, mut side_conn) = ws.side_file(SIDE_TABLES).await?;
+        let (done, filled) = tokio::sync::oneshot::channel();
+        // On a task of its own, so that its values are bound on another thread than the
+        // other rows' (with a copy of the rows: a task may outlive this borrow of them).
+        let (transitions, links) = (graph.transitions.clone(), graph.links.clone());
+        let fill = StopOnDrop(tokio::spawn(async move {
+            let _ = done.send(fill_side(&mut side_conn, &transitions, &links).await);
+            let _ = sqlx::Connection::close(side_conn).await;
+        }));
+        let op = WriteGraph {
+            graph,
+            texts,
+            bulk,
+            transitions: Some((&side, filled)),
+        };
+        // The write waits for the side file (a write that fails or stops first stops its
+        // filling: `StopOnDrop`).
+        let written = ws.write_bulk_beside(op, Some(&side)).await;
+        drop(fill);
+        written?;
     } else {
+        let op = WriteGraph {
+            graph,
+            texts,
+            bulk,
+            transitions: None,
+        };
         ws.write(op).await?;
     }
     // A renamed repository's items that arrived under its earlier name follow it, as a sync's
@@ -164,12 +191,41 @@ pub(crate) async fn write_as(
     })
 }
 
+/// A task stopped when this is dropped (at its next await).
+struct StopOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// The tables a large load writes into its side file ([`fill_side`]) and copies in last.
+const SIDE_TABLES: &[&str] = &["transitions", "links"];
+
+/// Writes the transitions and links into the side file of a large load, in one transaction.
+async fn fill_side(
+    conn: &mut sqlx::SqliteConnection,
+    transitions: &[Transition],
+    links: &[Link],
+) -> CoreResult<()> {
+    use sqlx::Connection;
+    let mut tx = conn.begin().await?;
+    repo::transitions::insert_many(&mut tx, transitions).await?;
+    repo::links::upsert_many(&mut tx, links).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// The write of [`write`], with the descriptions being summed up.
 struct WriteGraph<'a> {
     graph: &'a DemoGraph,
     texts: tokio::task::JoinHandle<Vec<repo::item_texts::ItemText>>,
     /// A large load: the bulk tables' secondary indexes are built after the rows.
     bulk: bool,
+    /// Where the transitions and links come from: written here (`None`), or copied in from a
+    /// side file once another connection has filled it (it says so, with how that went).
+    transitions: Option<(&'a SideFile, tokio::sync::oneshot::Receiver<CoreResult<()>>)>,
 }
 
 impl WriteOp for WriteGraph<'_> {
@@ -177,7 +233,12 @@ impl WriteOp for WriteGraph<'_> {
     type Error = CoreError;
 
     async fn apply(self, w: &mut Writer<'_>) -> CoreResult<()> {
-        let WriteGraph { graph, texts, bulk } = self;
+        let WriteGraph {
+            graph,
+            texts,
+            bulk,
+            transitions,
+        } = self;
         // Into an empty workspace, a large load's bulk tables get their secondary indexes once
         // the rows are in (in this same transaction, so a load that stops half-way keeps them).
         let aside = if bulk {
@@ -310,8 +371,16 @@ impl WriteOp for WriteGraph<'_> {
             );
         }
         repo::item_keys::upsert_many(w.conn(), &keys).await?;
-        repo::transitions::insert_many(w.conn(), &graph.transitions).await?;
-        repo::links::upsert_many(w.conn(), &graph.links).await?;
+        // Written here, or copied in from the side file last (once its filling is done, with
+        // the other rows written meanwhile).
+        let side = match transitions {
+            None => {
+                repo::transitions::insert_many(w.conn(), &graph.transitions).await?;
+                repo::links::upsert_many(w.conn(), &graph.links).await?;
+                None
+            }
+            Some(side) => Some(side),
+        };
         repo::item_paths::set_lists(w.conn(), &graph.paths).await?;
         repo::item_paths::put_owners(w.conn(), &graph.owners).await?;
         repo::review_requests::insert(w.conn(), &graph.review_requests).await?;
@@ -366,6 +435,14 @@ impl WriteOp for WriteGraph<'_> {
             let json = serde_json::to_string(&requesters)
                 .map_err(|err| CoreError::Invalid(err.to_string()))?;
             repo::items::set_requesters(w.conn(), &json).await?;
+        }
+        if let Some((side, filled)) = side {
+            filled
+                .await
+                .map_err(|_| CoreError::Invalid("the side file's writing stopped".into()))??;
+            for table in SIDE_TABLES {
+                side.copy_into(w.conn(), table).await?;
+            }
         }
         repo::restore_indexes(w.conn(), aside).await?;
         w.everything_changed();

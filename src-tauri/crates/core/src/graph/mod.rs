@@ -6,6 +6,7 @@ pub mod kept;
 pub mod model;
 pub mod pace;
 pub mod repo;
+pub(crate) mod side;
 pub mod snapshot;
 pub mod store;
 pub mod text;

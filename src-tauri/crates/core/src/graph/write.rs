@@ -32,6 +32,7 @@ use specta::Type;
 use sqlx::SqliteConnection;
 
 use crate::error::CoreError;
+use crate::graph::side::{SideFile, SIDE_SCHEMA};
 use crate::graph::Workspace;
 
 /// What kind of rows a write changed. The UI maps each kind to the queries it refetches.
@@ -292,6 +293,17 @@ impl Workspace {
     /// the next write opens a fresh one with the keys on. The connection also gets a page cache
     /// large enough for the load's pages ([`BULK_CACHE_KIB`]), freed as it closes.
     pub async fn write_bulk<O: WriteOp>(&self, op: O) -> Result<(O::Output, Changes), O::Error> {
+        self.write_bulk_beside(op, None).await
+    }
+
+    /// [`Workspace::write_bulk`] with a side file attached to its connection (as
+    /// [`SIDE_SCHEMA`](super::side::SIDE_SCHEMA)), whose tables `op` copies in
+    /// ([`SideFile::copy_into`]) once another connection has filled them.
+    pub(crate) async fn write_bulk_beside<O: WriteOp>(
+        &self,
+        op: O,
+        side: Option<&SideFile>,
+    ) -> Result<(O::Output, Changes), O::Error> {
         self.ensure_writable()?;
         let mut conn = self.write_pool().acquire().await?;
         conn.close_on_drop();
@@ -301,8 +313,25 @@ impl Workspace {
         sqlx::query(&format!("PRAGMA cache_size = -{BULK_CACHE_KIB}"))
             .execute(&mut *conn)
             .await?;
+        if let Some(side) = side {
+            // (SQLite attaches a file only outside a transaction.)
+            let path = side.path().to_str().ok_or_else(|| {
+                CoreError::Invalid("the side file's path is not valid UTF-8".into())
+            })?;
+            sqlx::query(&format!("ATTACH DATABASE ?1 AS {SIDE_SCHEMA}"))
+                .bind(path)
+                .execute(&mut *conn)
+                .await?;
+        }
         let tx = sqlx::Connection::begin(&mut *conn).await?;
-        self.run_write(tx, op, KeyCheck::AtCommit).await
+        let written = self.run_write(tx, op, KeyCheck::AtCommit).await?;
+        if side.is_some() {
+            // Let go of the side file before it is removed (the connection closes anyway).
+            sqlx::query(&format!("DETACH DATABASE {SIDE_SCHEMA}"))
+                .execute(&mut *conn)
+                .await?;
+        }
+        Ok(written)
     }
 
     async fn run_write<O: WriteOp>(
@@ -347,7 +376,7 @@ impl Workspace {
 /// log half-way and read back from it (by the foreign-key look-ups, and by the indexes built
 /// after the rows, which read every row). Filled only as far as the write uses it, and freed
 /// when the connection closes after the write.
-const BULK_CACHE_KIB: u32 = 512 * 1024;
+pub(crate) const BULK_CACHE_KIB: u32 = 512 * 1024;
 
 /// When a write's foreign keys are checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
