@@ -518,21 +518,7 @@ impl FakeGitlab {
             .header("ratelimit-remaining", "1999")
             .header("ratelimit-name", "throttle_authenticated_api");
         if has_next && !data.no_link_header {
-            let host = request.header("host").unwrap_or("127.0.0.1");
-            let mut query: Vec<(String, String)> = request
-                .query
-                .iter()
-                .filter(|(k, _)| k != "page")
-                .cloned()
-                .collect();
-            query.push(("page".into(), (page + 1).to_string()));
-            let query: String = url::form_urlencoded::Serializer::new(String::new())
-                .extend_pairs(query)
-                .finish();
-            reply = reply.header(
-                "link",
-                format!("<http://{host}{}?{query}>; rel=\"next\"", request.path),
-            );
+            reply = reply.header("link", next_link(request, "page", (page + 1).to_string()));
         }
         reply
     }
@@ -562,23 +548,26 @@ fn keyset_reply(request: &Request, records: &[&Value], next: Option<(&str, Strin
         .header("ratelimit-remaining", "1999")
         .header("ratelimit-name", "throttle_authenticated_api");
     if let Some((name, value)) = next {
-        let host = request.header("host").unwrap_or("127.0.0.1");
-        let mut query: Vec<(String, String)> = request
-            .query
-            .iter()
-            .filter(|(k, _)| k != name)
-            .cloned()
-            .collect();
-        query.push((name.to_owned(), value));
-        let query: String = url::form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(query)
-            .finish();
-        reply = reply.header(
-            "link",
-            format!("<http://{host}{}?{query}>; rel=\"next\"", request.path),
-        );
+        reply = reply.header("link", next_link(request, name, value));
     }
     reply
+}
+
+/// A `Link` header's value pointing at the same request with `name` set to `value` (the next
+/// page's number, cursor or last id), as GitLab writes it.
+fn next_link(request: &Request, name: &str, value: String) -> String {
+    let host = request.header("host").unwrap_or("127.0.0.1");
+    let mut query: Vec<(String, String)> = request
+        .query
+        .iter()
+        .filter(|(k, _)| k != name)
+        .cloned()
+        .collect();
+    query.push((name.to_owned(), value));
+    let query: String = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(query)
+        .finish();
+    format!("<http://{host}{}?{query}>; rel=\"next\"", request.path)
 }
 
 /// A keyset page of a group's projects ordered by id (GitLab's `Keyset::Pager`): a link to the
