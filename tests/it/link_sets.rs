@@ -254,6 +254,68 @@ async fn leaving_out_sets_that_retire_nothing_gives_the_same_links() {
     }
 }
 
+/// The reference: one set applied as its own statements (the way the page write retired link
+/// sets before `retire_missing_many`): stored source links it covers but no longer lists get
+/// `removed_at` (links) or are dropped (pending links). Returns how many links were retired.
+async fn retire_one(
+    conn: &mut sqlx::SqliteConnection,
+    set: &LinkSet,
+    now: i64,
+) -> sqlx::Result<u64> {
+    let mut retired = 0;
+    for table in ["links", "pending_links"] {
+        let mut q: sqlx::QueryBuilder<'_, sqlx::Sqlite> = if table == "links" {
+            sqlx::QueryBuilder::new("UPDATE links SET removed_at = ")
+        } else {
+            sqlx::QueryBuilder::new("DELETE FROM pending_links")
+        };
+        if table == "links" {
+            q.push_bind(now);
+        }
+        q.push(" WHERE origin = 'source' AND kind IN (");
+        let mut kinds = q.separated(", ");
+        for kind in &set.kinds {
+            kinds.push_bind(kind.as_str());
+        }
+        q.push(")");
+        if table == "links" {
+            q.push(" AND removed_at IS NULL");
+        }
+        let prefix = format!("{}%", set.other_prefix.replace('%', ""));
+        match set.side {
+            Side::From => {
+                q.push(" AND from_item_id = ")
+                    .push_bind(set.item_id.as_str());
+                q.push(" AND to_item_id LIKE ").push_bind(prefix.clone());
+            }
+            Side::To => {
+                q.push(" AND to_item_id = ").push_bind(set.item_id.as_str());
+                q.push(" AND from_item_id LIKE ").push_bind(prefix.clone());
+            }
+            Side::Either => {
+                q.push(" AND ((from_item_id = ")
+                    .push_bind(set.item_id.as_str());
+                q.push(" AND to_item_id LIKE ").push_bind(prefix.clone());
+                q.push(") OR (to_item_id = ")
+                    .push_bind(set.item_id.as_str());
+                q.push(" AND from_item_id LIKE ").push_bind(prefix.clone());
+                q.push("))");
+            }
+        }
+        for (from, to, kind) in &set.keep {
+            q.push(" AND NOT (from_item_id = ").push_bind(from.as_str());
+            q.push(" AND to_item_id = ").push_bind(to.as_str());
+            q.push(" AND kind = ").push_bind(kind.as_str());
+            q.push(")");
+        }
+        let done = q.build().execute(&mut *conn).await?.rows_affected();
+        if table == "links" {
+            retired += done;
+        }
+    }
+    Ok(retired)
+}
+
 /// Applies link sets to what is stored: one by one, or all at once.
 struct Retire {
     sets: Vec<LinkSet>,
@@ -270,7 +332,7 @@ impl WriteOp for Retire {
         }
         let mut retired = 0;
         for set in &self.sets {
-            retired += links::retire_missing(w.conn(), set, NOW).await?;
+            retired += retire_one(w.conn(), set, NOW).await?;
         }
         Ok(retired)
     }

@@ -1202,28 +1202,21 @@ pub async fn extras(
 ) -> CoreResult<Extras> {
     let started = std::time::Instant::now();
     // Three independent reads, asked together: the rows (on SQLite's threads), the violations
-    // followed (mostly computing) and the pending questions overlap instead of queueing.
-    let timed = |took: &std::sync::Mutex<[f64; 3]>, k: usize| {
-        if let Ok(mut t) = took.lock() {
-            t[k] = started.elapsed().as_secs_f64() * 1e3;
-        }
-    };
-    let took = std::sync::Mutex::new([0.0; 3]);
-    let ((intents, owners, how, on_purpose), violations, open) = tokio::try_join!(
+    // followed (mostly computing) and the pending questions overlap instead of queueing. Each
+    // says when it was done (ms from the start: they overlap).
+    let ms = || started.elapsed().as_secs_f64() * 1e3;
+    let (
+        ((intents, owners, how, on_purpose), rows_ms),
+        (violations, violations_ms),
+        (open, pending_ms),
+    ) = tokio::try_join!(
+        async { Ok::<_, crate::CoreError>((link_rows(ws, ix).await?, ms())) },
+        async { Ok((violations_now(ws, ix, mapping, maps, now).await?, ms())) },
         async {
-            let read = link_rows(ws, ix).await;
-            timed(&took, 0);
-            read
-        },
-        async {
-            let followed = violations_now(ws, ix, mapping, maps, now).await;
-            timed(&took, 1);
-            followed
-        },
-        async {
-            let pending = crate::approvals::pending_refs(ws, ix, mapping, maps).await;
-            timed(&took, 2);
-            pending
+            Ok((
+                crate::approvals::pending_refs(ws, ix, mapping, maps).await?,
+                ms(),
+            ))
         },
     )?;
     let source_names: HashMap<String, String> = ix
@@ -1246,11 +1239,10 @@ pub async fn extras(
             )
         })
         .collect();
-    let took = took.lock().map(|t| *t).unwrap_or_default();
     tracing::debug!(
-        rows_ms = took[0],
-        violations_ms = took[1],
-        pending_ms = took[2],
+        rows_ms,
+        violations_ms,
+        pending_ms,
         total_ms = started.elapsed().as_secs_f64() * 1e3,
         "intents page extras (each from the start: they overlap)"
     );

@@ -258,6 +258,32 @@ impl Paging {
     fn keyset_from_now(&mut self, listing: Listing) {
         self.offset_only.remove(&listing);
     }
+
+    /// Where a walk of `listing` at `url` starts again after `err` ([`restart_after`]), with the
+    /// mode it now asks for remembered for the rest of the run and the restart counted in
+    /// `restarts`; `None` when `err` is not a pagination refusal that fits, or the walk already
+    /// started again [`MAX_PAGING_RESTARTS`] times.
+    fn restart(
+        &mut self,
+        listing: Option<Listing>,
+        err: &SyncError,
+        url: &Url,
+        restarts: &mut u32,
+    ) -> Option<(Url, bool)> {
+        if *restarts >= MAX_PAGING_RESTARTS {
+            return None;
+        }
+        let (again, keyset) = restart_after(err, url)?;
+        *restarts += 1;
+        if let Some(listing) = listing {
+            if keyset {
+                self.keyset_from_now(listing);
+            } else {
+                self.offset_from_now(listing, "refused (405)");
+            }
+        }
+        Some((again, keyset))
+    }
 }
 
 /// Every page of a small list.
@@ -524,18 +550,12 @@ async fn group_projects(
     loop {
         match fetch_all::<Project>(http, url.clone()).await {
             Ok(listed) => return Ok(listed),
-            Err(err) => match restart_after(&err, &url) {
-                Some((again, keyset)) if restarts < MAX_PAGING_RESTARTS => {
-                    restarts += 1;
-                    if keyset {
-                        paging.keyset_from_now(Listing::GroupProjects);
-                    } else {
-                        paging.offset_from_now(Listing::GroupProjects, "refused (405)");
-                    }
-                    url = again;
+            Err(err) => {
+                match paging.restart(Some(Listing::GroupProjects), &err, &url, &mut restarts) {
+                    Some((again, _)) => url = again,
+                    None => return Err(err),
                 }
-                _ => return Err(err),
-            },
+            }
         }
     }
 }
@@ -629,16 +649,8 @@ async fn walk(
             // GitLab refused the page for its pagination: the walk starts again from the first
             // page of the same list (same `updated_after`), in the other mode. Pages already
             // written stay; their records come again unchanged and keep their stored lists.
-            Err(err) => match restart_after(&err, &url) {
-                Some((again, keyset)) if restarts < MAX_PAGING_RESTARTS => {
-                    restarts += 1;
-                    if let Some(listing) = listing {
-                        if keyset {
-                            paging.keyset_from_now(listing);
-                        } else {
-                            paging.offset_from_now(listing, "refused (405)");
-                        }
-                    }
+            Err(err) => match paging.restart(listing, &err, &url, &mut restarts) {
+                Some((again, keyset)) => {
                     tracing::debug!(%stream, keyset, "GitLab refused a page for its pagination; the walk starts again");
                     // The pages written so far land first, so that their records, listed
                     // again, find their stored lists.
@@ -646,7 +658,7 @@ async fn walk(
                     url = again;
                     continue;
                 }
-                _ => return Err(err),
+                None => return Err(err),
             },
         };
         if read.ignored_keyset {

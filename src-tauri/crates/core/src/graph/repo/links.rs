@@ -179,70 +179,9 @@ pub async fn promote_pending(conn: &mut SqliteConnection, ids_json: &str) -> sql
     Ok(moved)
 }
 
-/// Applies a [`LinkSet`]: stored source links it covers but no longer lists get `removed_at`
-/// (links) or are dropped (pending links). Returns how many links were retired.
-pub async fn retire_missing(
-    conn: &mut SqliteConnection,
-    set: &LinkSet,
-    now: i64,
-) -> sqlx::Result<u64> {
-    let mut retired = 0;
-    for table in ["links", "pending_links"] {
-        let mut q: sqlx::QueryBuilder<'_, Sqlite> = if table == "links" {
-            sqlx::QueryBuilder::new("UPDATE links SET removed_at = ")
-        } else {
-            sqlx::QueryBuilder::new("DELETE FROM pending_links")
-        };
-        if table == "links" {
-            q.push_bind(now);
-        }
-        q.push(" WHERE origin = 'source' AND kind IN (");
-        let mut kinds = q.separated(", ");
-        for kind in &set.kinds {
-            kinds.push_bind(kind.as_str());
-        }
-        q.push(")");
-        if table == "links" {
-            q.push(" AND removed_at IS NULL");
-        }
-        let prefix = format!("{}%", set.other_prefix.replace('%', ""));
-        match set.side {
-            Side::From => {
-                q.push(" AND from_item_id = ")
-                    .push_bind(set.item_id.as_str());
-                q.push(" AND to_item_id LIKE ").push_bind(prefix.clone());
-            }
-            Side::To => {
-                q.push(" AND to_item_id = ").push_bind(set.item_id.as_str());
-                q.push(" AND from_item_id LIKE ").push_bind(prefix.clone());
-            }
-            Side::Either => {
-                q.push(" AND ((from_item_id = ")
-                    .push_bind(set.item_id.as_str());
-                q.push(" AND to_item_id LIKE ").push_bind(prefix.clone());
-                q.push(") OR (to_item_id = ")
-                    .push_bind(set.item_id.as_str());
-                q.push(" AND from_item_id LIKE ").push_bind(prefix.clone());
-                q.push("))");
-            }
-        }
-        for (from, to, kind) in &set.keep {
-            q.push(" AND NOT (from_item_id = ").push_bind(from.as_str());
-            q.push(" AND to_item_id = ").push_bind(to.as_str());
-            q.push(" AND kind = ").push_bind(kind.as_str());
-            q.push(")");
-        }
-        let done = q.build().execute(&mut *conn).await?.rows_affected();
-        if table == "links" {
-            retired += done;
-        }
-    }
-    Ok(retired)
-}
-
-/// [`retire_missing`] of every set of `sets` at once, with the same result as applying them one
-/// after the other: a stored source link is retired when one of the sets covers it and does not
-/// list it. A few statements for the whole list (a page of a thousand items lists a thousand
+/// Applies every [`LinkSet`] of `sets` at once, with the same result as applying them one after
+/// the other: a stored source link is retired (`removed_at` set; a pending link dropped) when one
+/// of the sets covers it and does not list it. A few statements for the whole list (a page of a thousand items lists a thousand
 /// sets: one statement per set and table was most of a file import's write): the links each set
 /// covers are read through the sets' items (an index look-up per item and side), and only those
 /// not kept are written (nothing when the source still lists every link, as in a first import
