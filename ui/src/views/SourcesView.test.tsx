@@ -617,6 +617,38 @@ describe("Sources", () => {
     );
   });
 
+  it("says a Linear key refused on the workspace's projects is not a team it cannot see", async () => {
+    const linear = makeSource({
+      id: "s1",
+      name: "lin",
+      kind: "linear",
+      lastRun: makeRun({
+        status: "finished_with_errors",
+        errorCode: "no_access",
+        error: "1 of 3 streams failed and were skipped (the others synced): intents: no access",
+      }),
+      streamErrors: [
+        {
+          stream: "intents",
+          errorCode: "no_access",
+          missingScope: null,
+          error: "no access: https://api.linear.app/graphql: Forbidden <b>projects</b>",
+          failedAt: "2026-03-01T10:02:30.000Z",
+        },
+      ],
+    });
+    backend({ sources_history: () => [linear.lastRun as SyncRun] }, [linear]);
+    renderWithClient(<SourcesView />);
+    await screen.findAllByTestId("source-card");
+    const problem = within(card("s1")).getByTestId("source-stream-error");
+    expect(problem).toHaveTextContent("projects and initiatives");
+    expect(problem).toHaveTextContent("The key cannot read the workspace's projects or initiatives");
+    expect(problem).not.toHaveTextContent("cannot see this team");
+    // The source's own words, as text.
+    expect(problem).toHaveTextContent("Forbidden <b>projects</b>");
+    expect(problem.querySelector("b")).toBeNull();
+  });
+
   it("asks before removing, saying what is deleted", async () => {
     const calls = backend({ sources_remove: () => null });
     renderWithClient(<SourcesView />);
