@@ -332,7 +332,7 @@ async fn run_size(args: &BenchArgs, items: u32) -> Result<Report, CoreError> {
         end: baton_core::time::now_ms(),
     };
     let started = Instant::now();
-    let graph = demo::generate(&options);
+    let graph = std::sync::Arc::new(demo::generate(&options));
     let generation = started.elapsed();
     let rows = graph.row_count();
     push(

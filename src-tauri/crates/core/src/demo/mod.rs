@@ -15,6 +15,7 @@ pub(crate) mod rng;
 mod titles;
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Instant;
 
 use serde::Serialize;
@@ -25,7 +26,7 @@ use crate::graph::model::{
     SourcedIntent, Team, Transition, WorkItem, WorkflowMap,
 };
 use crate::graph::repo::{self, decisions::DecisionRow};
-use crate::graph::side::SideFile;
+use crate::graph::side::{DeclaredKey, SideFile};
 use crate::graph::{Workspace, WriteOp, Writer};
 
 pub use generate::generate;
@@ -119,56 +120,75 @@ pub struct WriteStats {
     pub seconds: f64,
 }
 
-/// Writes a graph into a workspace in one transaction.
+/// Writes a graph into a workspace in one transaction. (A large one is copied once, to be
+/// shared with the writers of its side files: [`create`] and [`build`] share theirs as it is.)
 pub async fn write(ws: &Workspace, graph: &DemoGraph) -> CoreResult<WriteStats> {
-    write_as(ws, graph, graph.row_count() >= INDEXES_AFTER_ROWS).await
+    let bulk = graph.row_count() >= INDEXES_AFTER_ROWS;
+    write_as(ws, &Arc::new(graph.clone()), bulk).await
 }
 
 /// [`write`], as a large load (`bulk`: secondary indexes built after the rows, foreign keys
-/// checked once before the commit) or row by row.
+/// checked once before the commit, some tables filled in side files on connections of their
+/// own) or row by row.
 pub(crate) async fn write_as(
     ws: &Workspace,
-    graph: &DemoGraph,
+    graph: &Arc<DemoGraph>,
     bulk: bool,
 ) -> CoreResult<WriteStats> {
     let started = Instant::now();
     // The descriptions are summed up (`duplicates::text::describe`, pure CPU) on a thread of
     // their own while the rows before them go in.
-    let descriptions = graph.descriptions.clone();
+    let shared = Arc::clone(graph);
     let texts =
-        tokio::task::spawn_blocking(move || crate::ingest::write::item_texts(&descriptions));
+        tokio::task::spawn_blocking(move || crate::ingest::write::item_texts(&shared.descriptions));
     // A large load checks its foreign keys once, before its commit, rather than row by row
     // (`Workspace::write_bulk`): the demo deletes and replaces no row another table refers to,
-    // so the rows written are the same. Its transitions and links (two thirds of its rows) are
-    // written on a second connection, into a side file, while the other rows go in, and copied
-    // in as they are stored once both are done (`graph::side`).
+    // so the rows written are the same. Its items, links and transitions (three quarters of its
+    // rows) are written into two side files, each by a task and a connection of its own (so
+    // their values are bound, and their statements run, on other threads than the other
+    // rows'), while the other rows go in, and copied in as they are stored once filled
+    // (`graph::side`).
     if bulk {
-        let (side, mut side_conn) = ws.side_file(SIDE_TABLES).await?;
-        let (done, filled) = tokio::sync::oneshot::channel();
-        // On a task of its own, so that its values are bound on another thread than the
-        // other rows' (with a copy of the rows: a task may outlive this borrow of them).
-        let (transitions, links) = (graph.transitions.clone(), graph.links.clone());
-        let fill = StopOnDrop(tokio::spawn(async move {
-            let _ = done.send(fill_side(&mut side_conn, &transitions, &links).await);
-            let _ = sqlx::Connection::close(side_conn).await;
-        }));
+        let declared = ws.foreign_keys(CHECKED_TABLES).await?;
+        let shared = Arc::clone(graph);
+        let checked = tokio::task::spawn_blocking(move || check_keys(&shared, &declared));
+        let (items_side, items_conn) = ws.side_file("side_items", ITEMS_SIDE).await?;
+        let (changes_side, changes_conn) = ws.side_file("side_changes", CHANGES_SIDE).await?;
+        let (items_side, changes_side) = (Arc::new(items_side), Arc::new(changes_side));
+        let fill = |side: &Arc<SideFile>, mut conn: sqlx::SqliteConnection| {
+            let (done, filled) = tokio::sync::oneshot::channel();
+            let (side, graph) = (Arc::clone(side), Arc::clone(graph));
+            let task = StopOnDrop(tokio::spawn(async move {
+                let _ = done.send(fill_side(&side, &mut conn, &graph).await);
+                let _ = sqlx::Connection::close(conn).await;
+            }));
+            (task, filled)
+        };
+        let (items_task, items_filled) = fill(&items_side, items_conn);
+        let (changes_task, changes_filled) = fill(&changes_side, changes_conn);
         let op = WriteGraph {
             graph,
             texts,
             bulk,
-            transitions: Some((&side, filled)),
+            sides: Some(Sides {
+                items: (&items_side, items_filled),
+                changes: (&changes_side, changes_filled),
+                checked,
+            }),
         };
-        // The write waits for the side file (a write that fails or stops first stops its
-        // filling: `StopOnDrop`).
-        let written = ws.write_bulk_beside(op, Some(&side)).await;
-        drop(fill);
+        // The write waits for each side file before it copies it in (a write that fails or
+        // stops first stops their filling: `StopOnDrop`).
+        let written = ws
+            .write_bulk_beside(op, &[&items_side, &changes_side], CHECKED_TABLES)
+            .await;
+        drop((items_task, changes_task));
         written?;
     } else {
         let op = WriteGraph {
             graph,
             texts,
             bulk,
-            transitions: None,
+            sides: None,
         };
         ws.write(op).await?;
     }
@@ -200,20 +220,122 @@ impl Drop for StopOnDrop {
     }
 }
 
-/// The tables a large load writes into its side file ([`fill_side`]) and copies in last.
-const SIDE_TABLES: &[&str] = &["transitions", "links"];
+/// The table of a large load written into the side file of its items ([`fill_side`]) and
+/// copied in once the other rows that do not read it are written.
+const ITEMS_SIDE: &[&str] = &["items"];
 
-/// Writes the transitions and links into the side file of a large load, in one transaction.
+/// The table of a large load written into the side file of its changes and copied in last.
+const CHANGES_SIDE: &[&str] = &["transitions"];
+
+/// The tables whose rows' keys a large load checks itself ([`check_keys`]), and the
+/// workspace's check before the commit leaves out: the load writes no other row into them.
+/// (The items' keys are checked there: their requesters are set after they are copied in.)
+const CHECKED_TABLES: &[&str] = &["transitions", "links"];
+
+/// Writes the graph's rows of the tables of `side` into it, in one transaction, and builds
+/// their indexes.
 async fn fill_side(
+    side: &SideFile,
     conn: &mut sqlx::SqliteConnection,
-    transitions: &[Transition],
-    links: &[Link],
+    graph: &DemoGraph,
 ) -> CoreResult<()> {
     use sqlx::Connection;
     let mut tx = conn.begin().await?;
-    repo::transitions::insert_many(&mut tx, transitions).await?;
-    repo::links::upsert_many(&mut tx, links).await?;
+    for table in side.tables() {
+        match table.as_str() {
+            "items" => repo::items::upsert_many(&mut tx, &graph.items).await?,
+            "links" => repo::links::upsert_many(&mut tx, &graph.links).await?,
+            "transitions" => repo::transitions::insert_many(&mut tx, &graph.transitions).await?,
+            other => {
+                return Err(CoreError::Invalid(format!(
+                    "a demo load writes no side table {other}"
+                )))
+            }
+        };
+    }
     tx.commit().await?;
+    side.build_indexes(conn).await
+}
+
+/// Fails unless every foreign key `declared` of the rows the load writes names a row the load
+/// writes: what SQLite's check before the commit (`PRAGMA foreign_key_check`) would find, by a
+/// look-up in a set of ids instead of one in the parent's index per row (1.7 million of them at
+/// 200,000 items), on a thread of its own. The keys are those the schema declares
+/// ([`Workspace::foreign_keys`]): one this check does not know fails the load rather than go
+/// unchecked.
+fn check_keys(graph: &DemoGraph, declared: &[DeclaredKey]) -> CoreResult<()> {
+    use std::collections::HashSet;
+    let items: HashSet<&str> = graph.items.iter().map(|i| i.id.as_str()).collect();
+    let people: HashSet<&str> = graph.people.iter().map(|p| p.id.as_str()).collect();
+    for key in declared {
+        let unknown = || {
+            CoreError::Invalid(format!(
+                "the load cannot check the key {}.{} (names {}); nothing was written",
+                key.table, key.column, key.parent
+            ))
+        };
+        let parent = match (key.parent.as_str(), key.parent_column.as_deref()) {
+            ("items", None | Some("id")) => &items,
+            ("people", None | Some("id")) => &people,
+            _ => return Err(unknown()),
+        };
+        let values: Box<dyn Iterator<Item = Option<&str>>> =
+            match (key.table.as_str(), key.column.as_str()) {
+                ("transitions", "item_id") => {
+                    Box::new(graph.transitions.iter().map(|t| Some(t.item_id.as_str())))
+                }
+                ("transitions", "actor_id") => {
+                    Box::new(graph.transitions.iter().map(|t| t.actor_id.as_deref()))
+                }
+                ("links", "from_item_id") => {
+                    Box::new(graph.links.iter().map(|l| Some(l.from_item_id.as_str())))
+                }
+                ("links", "to_item_id") => {
+                    Box::new(graph.links.iter().map(|l| Some(l.to_item_id.as_str())))
+                }
+                _ => return Err(unknown()),
+            };
+        // A key that is NULL names nothing, as SQLite reads it. (An item's rows are written
+        // one after the other: a value like the row before's is not looked up again.)
+        let mut missing = 0;
+        let mut before = None;
+        for value in values.flatten() {
+            if before != Some(value) && !parent.contains(value) {
+                missing += 1;
+                continue;
+            }
+            before = Some(value);
+        }
+        if missing > 0 {
+            return Err(CoreError::Invalid(format!(
+                "the write leaves {missing} foreign key(s) without their row (a row of {} names \
+                 no row of {}); nothing was written",
+                key.table, key.parent
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The side files of a large load: each, and word from its filling once it is done; and the
+/// check of the keys of [`CHECKED_TABLES`].
+struct Sides<'a> {
+    items: (&'a SideFile, tokio::sync::oneshot::Receiver<CoreResult<()>>),
+    changes: (&'a SideFile, tokio::sync::oneshot::Receiver<CoreResult<()>>),
+    checked: tokio::task::JoinHandle<CoreResult<()>>,
+}
+
+/// Waits for a side file's filling, then copies its tables in.
+async fn copy_side(
+    w: &mut Writer<'_>,
+    (side, filled): (&SideFile, tokio::sync::oneshot::Receiver<CoreResult<()>>),
+) -> CoreResult<()> {
+    filled
+        .await
+        .map_err(|_| CoreError::Invalid("a side file's writing stopped".into()))??;
+    for table in side.tables() {
+        side.copy_into(w.conn(), table).await?;
+    }
     Ok(())
 }
 
@@ -223,9 +345,9 @@ struct WriteGraph<'a> {
     texts: tokio::task::JoinHandle<Vec<repo::item_texts::ItemText>>,
     /// A large load: the bulk tables' secondary indexes are built after the rows.
     bulk: bool,
-    /// Where the transitions and links come from: written here (`None`), or copied in from a
-    /// side file once another connection has filled it (it says so, with how that went).
-    transitions: Option<(&'a SideFile, tokio::sync::oneshot::Receiver<CoreResult<()>>)>,
+    /// Where the items, links and transitions come from: written here (`None`), or copied in
+    /// from side files once other connections have filled them.
+    sides: Option<Sides<'a>>,
 }
 
 impl WriteOp for WriteGraph<'_> {
@@ -237,7 +359,7 @@ impl WriteOp for WriteGraph<'_> {
             graph,
             texts,
             bulk,
-            transitions,
+            sides,
         } = self;
         // Into an empty workspace, a large load's bulk tables get their secondary indexes once
         // the rows are in (in this same transaction, so a load that stops half-way keeps them).
@@ -347,7 +469,10 @@ impl WriteOp for WriteGraph<'_> {
             .await?;
         }
         repo::workflow_maps::upsert_many(w.conn(), &graph.workflow_maps).await?;
-        repo::items::upsert_many(w.conn(), &graph.items).await?;
+        // (Row by row, the keys of the rows below need their items first.)
+        if sides.is_none() {
+            repo::items::upsert_many(w.conn(), &graph.items).await?;
+        }
         // Every key a GitHub item arrived under names it, as the mapping records it (`page.keys`):
         // what lets a link, or a renamed repository's old key, find the item.
         let mut keys = Vec::new();
@@ -371,23 +496,13 @@ impl WriteOp for WriteGraph<'_> {
             );
         }
         repo::item_keys::upsert_many(w.conn(), &keys).await?;
-        // Written here, or copied in from the side file last (once its filling is done, with
-        // the other rows written meanwhile).
-        let side = match transitions {
-            None => {
-                repo::transitions::insert_many(w.conn(), &graph.transitions).await?;
-                repo::links::upsert_many(w.conn(), &graph.links).await?;
-                None
-            }
-            Some(side) => Some(side),
-        };
+        if sides.is_none() {
+            repo::transitions::insert_many(w.conn(), &graph.transitions).await?;
+        }
+        repo::links::upsert_many(w.conn(), &graph.links).await?;
         repo::item_paths::set_lists(w.conn(), &graph.paths).await?;
         repo::item_paths::put_owners(w.conn(), &graph.owners).await?;
         repo::review_requests::insert(w.conn(), &graph.review_requests).await?;
-        let texts = texts
-            .await
-            .map_err(|err| CoreError::Invalid(format!("summing up the descriptions: {err}")))?;
-        repo::item_texts::set_many(w.conn(), &texts).await?;
         // What intent rules match on, as the mappings read it: a Jira or Linear key's project,
         // a GitHub key's repository, and the epic an item serves at its source.
         let epic_keys: std::collections::HashMap<&str, &str> = graph
@@ -430,19 +545,34 @@ impl WriteOp for WriteGraph<'_> {
         for d in &graph.decisions {
             repo::decisions::insert(&mut *w.conn(), d).await?;
         }
+        // From side files: the items come in here (what follows reads them; nothing before
+        // did), the transitions last.
+        let changes = match sides {
+            Some(Sides {
+                items,
+                changes,
+                checked,
+            }) => {
+                copy_side(w, items).await?;
+                Some((changes, checked))
+            }
+            None => None,
+        };
+        let texts = texts
+            .await
+            .map_err(|err| CoreError::Invalid(format!("summing up the descriptions: {err}")))?;
+        repo::item_texts::set_many(w.conn(), &texts).await?;
         let requesters = cases::requesters(graph);
         if !requesters.is_empty() {
             let json = serde_json::to_string(&requesters)
                 .map_err(|err| CoreError::Invalid(err.to_string()))?;
             repo::items::set_requesters(w.conn(), &json).await?;
         }
-        if let Some((side, filled)) = side {
-            filled
+        if let Some((changes, checked)) = changes {
+            copy_side(w, changes).await?;
+            checked
                 .await
-                .map_err(|_| CoreError::Invalid("the side file's writing stopped".into()))??;
-            for table in SIDE_TABLES {
-                side.copy_into(w.conn(), table).await?;
-            }
+                .map_err(|err| CoreError::Invalid(format!("checking the keys: {err}")))??;
         }
         repo::restore_indexes(w.conn(), aside).await?;
         w.everything_changed();
@@ -456,11 +586,9 @@ impl WriteOp for WriteGraph<'_> {
 pub const INDEXES_AFTER_ROWS: u64 = 100_000;
 
 /// The tables a demo writes most rows into, whose secondary indexes a load into an empty
-/// workspace builds after the rows (`repo::set_aside_indexes`).
+/// workspace builds after the rows (`repo::set_aside_indexes`); those of the side files' tables
+/// are built in the side files and copied in with their rows.
 const BULK_TABLES: &[&str] = &[
-    "items",
-    "transitions",
-    "links",
     "item_paths",
     "item_facets",
     "intent_links",
@@ -474,7 +602,7 @@ pub async fn build(path: &Path, options: &DemoOptions) -> CoreResult<Workspace> 
             path: path.to_owned(),
         });
     }
-    let graph = generate(options);
+    let graph = Arc::new(generate(options));
     let (ws, stats) = create(path, &graph).await?;
     tracing::info!(path = %path.display(), rows = stats.rows, seconds = stats.seconds, "demo workspace built");
     Ok(ws)
@@ -484,10 +612,14 @@ pub async fn build(path: &Path, options: &DemoOptions) -> CoreResult<Workspace> 
 /// in a scratch file beside `path` without SQLite's log and moved to `path` once complete
 /// ([`Workspace::create_unlogged`]), so a load that fails or stops leaves nothing at `path`. The
 /// time is the whole of it: the new file and its schema, the rows, the move, and the opening.
-pub async fn create(path: &Path, graph: &DemoGraph) -> CoreResult<(Workspace, WriteStats)> {
+pub async fn create(
+    path: &Path,
+    graph: &Arc<DemoGraph>,
+) -> CoreResult<(Workspace, WriteStats)> {
     let started = Instant::now();
     let new = Workspace::create_unlogged(path).await?;
-    write(new.workspace(), graph).await?;
+    let bulk = graph.row_count() >= INDEXES_AFTER_ROWS;
+    write_as(new.workspace(), graph, bulk).await?;
     let ws = new.finish().await?;
     Ok((
         ws,
@@ -547,11 +679,11 @@ mod tests {
     /// writes the same rows, the same schema and the same figures as the load row by row.
     #[tokio::test]
     async fn the_bulk_load_writes_what_the_load_row_by_row_writes() {
-        let graph = generate(&DemoOptions {
+        let graph = Arc::new(generate(&DemoOptions {
             items: 1_500,
             seed: 11,
             end: 1_772_409_600_000,
-        });
+        }));
         let dir = tempfile::tempdir().expect("temp dir");
         let mut written = Vec::new();
         for bulk in [false, true] {
@@ -609,6 +741,75 @@ mod tests {
         }
     }
 
+    /// A large load whose rows leave a key without its row fails, writes nothing and leaves
+    /// no side file: whether the key is one of a side table checked by the load itself
+    /// (transitions, links, a change's actor), one of a side table checked in the workspace
+    /// (items), or one of a table written in the workspace (an identity).
+    #[tokio::test]
+    async fn a_bulk_load_with_a_broken_key_anywhere_fails_and_writes_nothing() {
+        let graph = generate(&DemoOptions {
+            items: 600,
+            seed: 3,
+            end: 1_772_409_600_000,
+        });
+        type Break = fn(&mut DemoGraph);
+        let breaks: [(&str, Break); 5] = [
+            ("a change's item", |g| {
+                let mut t = g.transitions[0].clone();
+                t.item_id = "no-such-item".into();
+                g.transitions.push(t);
+            }),
+            ("a change's actor", |g| {
+                let at = g.transitions.len() / 2;
+                g.transitions[at].actor_id = Some("no-such-person".into());
+            }),
+            ("a link's end", |g| {
+                let at = g.links.len() - 1;
+                g.links[at].to_item_id = "no-such-item".into();
+            }),
+            ("an item's team", |g| {
+                g.items[7].team_id = Some("no-such-team".into());
+            }),
+            ("an identity's person", |g| {
+                g.identities[0].person_id = "no-such-person".into();
+            }),
+        ];
+        let dir = tempfile::tempdir().expect("temp dir");
+        for (round, (what, brk)) in breaks.into_iter().enumerate() {
+            let mut broken = graph.clone();
+            brk(&mut broken);
+            let ws = Workspace::create(&dir.path().join(format!("{round}.baton")))
+                .await
+                .expect("create");
+            let err = write_as(&ws, &Arc::new(broken), true)
+                .await
+                .expect_err(what);
+            assert!(
+                err.to_string().contains("without their row"),
+                "{what}: {err}"
+            );
+            let items: i64 = sqlx::query_scalar("SELECT count(*) FROM items")
+                .fetch_one(ws.pool())
+                .await
+                .expect("items");
+            assert_eq!(items, 0, "{what}: nothing written");
+            ws.close().await;
+            let left: Vec<String> = scratch_files(dir.path())
+                .into_iter()
+                .filter(|f| f.ends_with(".side"))
+                .collect();
+            assert!(left.is_empty(), "{what}: no side file left: {left:?}");
+        }
+        // Unbroken, the same rows load.
+        let ws = Workspace::create(&dir.path().join("whole.baton"))
+            .await
+            .expect("create");
+        write_as(&ws, &Arc::new(graph.clone()), true)
+            .await
+            .expect("a whole load");
+        ws.close().await;
+    }
+
     /// The hidden scratch files a new workspace is filled in, left in `dir`.
     fn scratch_files(dir: &Path) -> Vec<String> {
         std::fs::read_dir(dir)
@@ -636,7 +837,8 @@ mod tests {
         let mut stopped = 0;
         for (round, polls) in [1u32, 5, 25, 100, 400].into_iter().enumerate() {
             let path = dir.path().join(format!("stopped-{round}.baton"));
-            let mut load = Box::pin(create(&path, &graph));
+            let shared = Arc::new(graph.clone());
+            let mut load = Box::pin(create(&path, &shared));
             let mut seen = 0;
             let finished = loop {
                 match tokio::time::timeout(std::time::Duration::from_millis(2), &mut load).await {
@@ -678,7 +880,8 @@ mod tests {
         broken.event_id = "ev:orphan".into();
         graph.transitions.push(broken);
         let path = dir.path().join("failed.baton");
-        assert!(create(&path, &graph).await.is_err(), "a broken key fails");
+        let shared = Arc::new(graph.clone());
+        assert!(create(&path, &shared).await.is_err(), "a broken key fails");
         assert!(!path.exists(), "a failed load leaves nothing at its path");
         assert!(scratch_files(dir.path()).is_empty(), "nor a scratch file");
         graph.transitions.pop();

@@ -32,7 +32,7 @@ use specta::Type;
 use sqlx::SqliteConnection;
 
 use crate::error::CoreError;
-use crate::graph::side::{SideFile, SIDE_SCHEMA};
+use crate::graph::side::SideFile;
 use crate::graph::Workspace;
 
 /// What kind of rows a write changed. The UI maps each kind to the queries it refetches.
@@ -293,16 +293,19 @@ impl Workspace {
     /// the next write opens a fresh one with the keys on. The connection also gets a page cache
     /// large enough for the load's pages ([`BULK_CACHE_KIB`]), freed as it closes.
     pub async fn write_bulk<O: WriteOp>(&self, op: O) -> Result<(O::Output, Changes), O::Error> {
-        self.write_bulk_beside(op, None).await
+        self.write_bulk_beside(op, &[], &[]).await
     }
 
-    /// [`Workspace::write_bulk`] with a side file attached to its connection (as
-    /// [`SIDE_SCHEMA`](super::side::SIDE_SCHEMA)), whose tables `op` copies in
-    /// ([`SideFile::copy_into`]) once another connection has filled them.
+    /// [`Workspace::write_bulk`] with side files attached to its connection (each as its
+    /// [`SideFile::schema`]), whose tables `op` copies in ([`SideFile::copy_into`]) once other
+    /// connections have filled them. The foreign keys of the rows of `checked` (tables `op`
+    /// copies in from a side file, and writes no other row into) are left out of the check
+    /// before the commit: `op`'s writer checked them against the rows the load writes.
     pub(crate) async fn write_bulk_beside<O: WriteOp>(
         &self,
         op: O,
-        side: Option<&SideFile>,
+        sides: &[&SideFile],
+        checked: &[&str],
     ) -> Result<(O::Output, Changes), O::Error> {
         self.ensure_writable()?;
         let mut conn = self.write_pool().acquire().await?;
@@ -313,23 +316,32 @@ impl Workspace {
         sqlx::query(&format!("PRAGMA cache_size = -{BULK_CACHE_KIB}"))
             .execute(&mut *conn)
             .await?;
-        if let Some(side) = side {
+        for side in sides {
             // (SQLite attaches a file only outside a transaction.)
             let path = side.path().to_str().ok_or_else(|| {
                 CoreError::Invalid("the side file's path is not valid UTF-8".into())
             })?;
-            sqlx::query(&format!("ATTACH DATABASE ?1 AS {SIDE_SCHEMA}"))
-                .bind(path)
-                .execute(&mut *conn)
-                .await?;
+            sqlx::query(&format!(
+                "ATTACH DATABASE ?1 AS \"{}\"",
+                side.schema().replace('"', "\"\"")
+            ))
+            .bind(path)
+            .execute(&mut *conn)
+            .await?;
         }
         let tx = sqlx::Connection::begin(&mut *conn).await?;
-        let written = self.run_write(tx, op, KeyCheck::AtCommit).await?;
-        if side.is_some() {
+        let except = checked.iter().map(|t| (*t).to_owned()).collect();
+        let written = self
+            .run_write(tx, op, KeyCheck::AtCommit { except })
+            .await?;
+        for side in sides {
             // Let go of the side file before it is removed (the connection closes anyway).
-            sqlx::query(&format!("DETACH DATABASE {SIDE_SCHEMA}"))
-                .execute(&mut *conn)
-                .await?;
+            sqlx::query(&format!(
+                "DETACH DATABASE \"{}\"",
+                side.schema().replace('"', "\"\"")
+            ))
+            .execute(&mut *conn)
+            .await?;
         }
         Ok(written)
     }
@@ -355,8 +367,8 @@ impl Workspace {
         };
         let output = op.apply(&mut writer).await?;
         let changes = writer.changes;
-        if keys == KeyCheck::AtCommit {
-            check_foreign_keys(&mut tx).await?;
+        if let KeyCheck::AtCommit { except } = &keys {
+            check_foreign_keys(&mut tx, except).await?;
         }
         // A write that changes what the index holds moves the file's data version in the same
         // transaction: the index and its snapshot know by it whether they are current.
@@ -379,20 +391,47 @@ impl Workspace {
 pub(crate) const BULK_CACHE_KIB: u32 = 512 * 1024;
 
 /// When a write's foreign keys are checked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum KeyCheck {
     /// By SQLite, for each row as it is written (the connection's `foreign_keys` is on).
     EachRow,
-    /// Once, over the whole file, before the commit (the connection's `foreign_keys` is off).
-    AtCommit,
+    /// Once, over the whole file, before the commit (the connection's `foreign_keys` is off),
+    /// but for the rows of the tables `except`, whose writer checked their keys.
+    AtCommit { except: Vec<String> },
 }
 
-/// Fails, naming the first few, when any row's foreign key has no row to refer to.
-async fn check_foreign_keys(conn: &mut SqliteConnection) -> Result<(), CoreError> {
+/// Fails, naming the first few, when any row's foreign key has no row to refer to (the rows
+/// of the tables `except` aside).
+async fn check_foreign_keys(
+    conn: &mut SqliteConnection,
+    except: &[String],
+) -> Result<(), CoreError> {
     use sqlx::Row;
-    let broken = sqlx::query("PRAGMA foreign_key_check")
+    let broken = if except.is_empty() {
+        sqlx::query("PRAGMA main.foreign_key_check")
+            .fetch_all(&mut *conn)
+            .await?
+    } else {
+        let tables: Vec<String> = sqlx::query_scalar(
+            "SELECT name FROM main.sqlite_schema
+             WHERE type = 'table' AND EXISTS (SELECT 1 FROM pragma_foreign_key_list(name, 'main'))
+             ORDER BY name",
+        )
         .fetch_all(&mut *conn)
         .await?;
+        let mut broken = Vec::new();
+        for table in tables.iter().filter(|t| !except.contains(t)) {
+            broken.extend(
+                sqlx::query(&format!(
+                    "PRAGMA main.foreign_key_check(\"{}\")",
+                    table.replace('"', "\"\"")
+                ))
+                .fetch_all(&mut *conn)
+                .await?,
+            );
+        }
+        broken
+    };
     if broken.is_empty() {
         return Ok(());
     }
