@@ -228,9 +228,8 @@ const ITEMS_SIDE: &[&str] = &["items"];
 const CHANGES_SIDE: &[&str] = &["transitions"];
 
 /// The tables whose rows' keys a large load checks itself ([`check_keys`]), and the
-/// workspace's check before the commit leaves out: the load writes no other row into them.
-/// (The items' keys are checked there: their requesters are set after they are copied in.)
-const CHECKED_TABLES: &[&str] = &["transitions", "links"];
+/// workspace's check before the commit leaves out: the load writes no other key into them.
+const CHECKED_TABLES: &[&str] = &["items", "transitions", "links"];
 
 /// Writes the graph's rows of the tables of `side` into it, in one transaction, and builds
 /// their indexes.
@@ -259,14 +258,19 @@ async fn fill_side(
 
 /// Fails unless every foreign key `declared` of the rows the load writes names a row the load
 /// writes: what SQLite's check before the commit (`PRAGMA foreign_key_check`) would find, by a
-/// look-up in a set of ids instead of one in the parent's index per row (1.7 million of them at
+/// look-up in a set of ids instead of one in the parent's index per row (2.9 million of them at
 /// 200,000 items), on a thread of its own. The keys are those the schema declares
 /// ([`Workspace::foreign_keys`]): one this check does not know fails the load rather than go
 /// unchecked.
 fn check_keys(graph: &DemoGraph, declared: &[DeclaredKey]) -> CoreResult<()> {
-    use std::collections::HashSet;
-    let items: HashSet<&str> = graph.items.iter().map(|i| i.id.as_str()).collect();
-    let people: HashSet<&str> = graph.people.iter().map(|p| p.id.as_str()).collect();
+    type Ids<'a> = rustc_hash::FxHashSet<&'a str>;
+    let items: Ids = graph.items.iter().map(|i| i.id.as_str()).collect();
+    let people: Ids = graph.people.iter().map(|p| p.id.as_str()).collect();
+    let teams: Ids = graph.teams.iter().map(|t| t.id.as_str()).collect();
+    let sources: Ids = graph.sources.iter().map(|s| s.id.as_str()).collect();
+    let intents: Ids = graph.intents.iter().map(|i| i.id.as_str()).collect();
+    // (Set on the items once written: `set_requesters`.)
+    let requesters = cases::requesters(graph);
     for key in declared {
         let unknown = || {
             CoreError::Invalid(format!(
@@ -277,6 +281,9 @@ fn check_keys(graph: &DemoGraph, declared: &[DeclaredKey]) -> CoreResult<()> {
         let parent = match (key.parent.as_str(), key.parent_column.as_deref()) {
             ("items", None | Some("id")) => &items,
             ("people", None | Some("id")) => &people,
+            ("teams", None | Some("id")) => &teams,
+            ("sources", None | Some("id")) => &sources,
+            ("intents", None | Some("id")) => &intents,
             _ => return Err(unknown()),
         };
         let values: Box<dyn Iterator<Item = Option<&str>>> =
@@ -292,6 +299,22 @@ fn check_keys(graph: &DemoGraph, declared: &[DeclaredKey]) -> CoreResult<()> {
                 }
                 ("links", "to_item_id") => {
                     Box::new(graph.links.iter().map(|l| Some(l.to_item_id.as_str())))
+                }
+                ("items", "source_id") => {
+                    Box::new(graph.items.iter().map(|i| Some(i.source_id.as_str())))
+                }
+                ("items", "team_id") => Box::new(graph.items.iter().map(|i| i.team_id.as_deref())),
+                ("items", "owner_id") => {
+                    Box::new(graph.items.iter().map(|i| i.owner_id.as_deref()))
+                }
+                ("items", "author_id") => {
+                    Box::new(graph.items.iter().map(|i| i.author_id.as_deref()))
+                }
+                ("items", "intent_id") => {
+                    Box::new(graph.items.iter().map(|i| i.intent_id.as_deref()))
+                }
+                ("items", "requester_id") => {
+                    Box::new(requesters.iter().map(|(_, person, _)| Some(person.as_str())))
                 }
                 _ => return Err(unknown()),
             };
@@ -742,9 +765,9 @@ mod tests {
     }
 
     /// A large load whose rows leave a key without its row fails, writes nothing and leaves
-    /// no side file: whether the key is one of a side table checked by the load itself
-    /// (transitions, links, a change's actor), one of a side table checked in the workspace
-    /// (items), or one of a table written in the workspace (an identity).
+    /// no side file: whether the key is one the load checks itself (a change's item or actor,
+    /// a link's end, an item's team or intent) or one checked in the workspace before the
+    /// commit (an identity's person).
     #[tokio::test]
     async fn a_bulk_load_with_a_broken_key_anywhere_fails_and_writes_nothing() {
         let graph = generate(&DemoOptions {
@@ -753,7 +776,7 @@ mod tests {
             end: 1_772_409_600_000,
         });
         type Break = fn(&mut DemoGraph);
-        let breaks: [(&str, Break); 5] = [
+        let breaks: [(&str, Break); 6] = [
             ("a change's item", |g| {
                 let mut t = g.transitions[0].clone();
                 t.item_id = "no-such-item".into();
@@ -769,6 +792,10 @@ mod tests {
             }),
             ("an item's team", |g| {
                 g.items[7].team_id = Some("no-such-team".into());
+            }),
+            ("an item's intent", |g| {
+                let at = g.items.len() - 3;
+                g.items[at].intent_id = Some("no-such-intent".into());
             }),
             ("an identity's person", |g| {
                 g.identities[0].person_id = "no-such-person".into();
