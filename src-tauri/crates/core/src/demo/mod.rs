@@ -120,8 +120,9 @@ pub struct WriteStats {
     pub seconds: f64,
 }
 
-/// Writes a graph into a workspace in one transaction. (A large one is copied once, to be
-/// shared with the writers of its side files: [`create`] and [`build`] share theirs as it is.)
+/// Writes a graph into a workspace in one transaction. (The graph is copied once, to be shared
+/// with the writers of a large load's side files: [`create`] and [`build`] share theirs as it
+/// is.)
 pub async fn write(ws: &Workspace, graph: &DemoGraph) -> CoreResult<WriteStats> {
     let bulk = graph.row_count() >= INDEXES_AFTER_ROWS;
     write_as(ws, &Arc::new(graph.clone()), bulk).await
@@ -143,11 +144,10 @@ pub(crate) async fn write_as(
         tokio::task::spawn_blocking(move || crate::ingest::write::item_texts(&shared.descriptions));
     // A large load checks its foreign keys once, before its commit, rather than row by row
     // (`Workspace::write_bulk`): the demo deletes and replaces no row another table refers to,
-    // so the rows written are the same. Its items, links and transitions (three quarters of its
-    // rows) are written into two side files, each by a task and a connection of its own (so
-    // their values are bound, and their statements run, on other threads than the other
-    // rows'), while the other rows go in, and copied in as they are stored once filled
-    // (`graph::side`).
+    // so the rows written are the same. Its items and transitions (most of its rows) are
+    // written into two side files, each by a task and a connection of its own (so their values
+    // are bound, and their statements run, on other threads than the other rows'), while the
+    // other rows go in, and copied in as they are stored once filled (`graph::side`).
     if bulk {
         let declared = ws.foreign_keys(CHECKED_TABLES).await?;
         let shared = Arc::clone(graph);
@@ -243,7 +243,6 @@ async fn fill_side(
     for table in side.tables() {
         match table.as_str() {
             "items" => repo::items::upsert_many(&mut tx, &graph.items).await?,
-            "links" => repo::links::upsert_many(&mut tx, &graph.links).await?,
             "transitions" => repo::transitions::insert_many(&mut tx, &graph.transitions).await?,
             other => {
                 return Err(CoreError::Invalid(format!(
@@ -368,8 +367,8 @@ struct WriteGraph<'a> {
     texts: tokio::task::JoinHandle<Vec<repo::item_texts::ItemText>>,
     /// A large load: the bulk tables' secondary indexes are built after the rows.
     bulk: bool,
-    /// Where the items, links and transitions come from: written here (`None`), or copied in
-    /// from side files once other connections have filled them.
+    /// Where the items and transitions come from: written here (`None`), or copied in from
+    /// side files once other connections have filled them.
     sides: Option<Sides<'a>>,
 }
 
@@ -612,6 +611,7 @@ pub const INDEXES_AFTER_ROWS: u64 = 100_000;
 /// workspace builds after the rows (`repo::set_aside_indexes`); those of the side files' tables
 /// are built in the side files and copied in with their rows.
 const BULK_TABLES: &[&str] = &[
+    "links",
     "item_paths",
     "item_facets",
     "intent_links",

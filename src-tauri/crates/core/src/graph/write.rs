@@ -298,9 +298,9 @@ impl Workspace {
 
     /// [`Workspace::write_bulk`] with side files attached to its connection (each as its
     /// [`SideFile::schema`]), whose tables `op` copies in ([`SideFile::copy_into`]) once other
-    /// connections have filled them. The foreign keys of the rows of `checked` (tables `op`
-    /// copies in from a side file, and writes no other row into) are left out of the check
-    /// before the commit: `op`'s writer checked them against the rows the load writes.
+    /// connections have filled them. The foreign keys of the rows of `checked` are left out of
+    /// the check before the commit: `op` checks every key it writes into those tables itself,
+    /// against the rows it writes (and fails when one names none).
     pub(crate) async fn write_bulk_beside<O: WriteOp>(
         &self,
         op: O,
