@@ -312,9 +312,11 @@ fn check_keys(graph: &DemoGraph, declared: &[DeclaredKey]) -> CoreResult<()> {
                 ("items", "intent_id") => {
                     Box::new(graph.items.iter().map(|i| i.intent_id.as_deref()))
                 }
-                ("items", "requester_id") => {
-                    Box::new(requesters.iter().map(|(_, person, _)| Some(person.as_str())))
-                }
+                ("items", "requester_id") => Box::new(
+                    requesters
+                        .iter()
+                        .map(|(_, person, _)| Some(person.as_str())),
+                ),
                 _ => return Err(unknown()),
             };
         // A key that is NULL names nothing, as SQLite reads it. (An item's rows are written
@@ -635,10 +637,7 @@ pub async fn build(path: &Path, options: &DemoOptions) -> CoreResult<Workspace> 
 /// in a scratch file beside `path` without SQLite's log and moved to `path` once complete
 /// ([`Workspace::create_unlogged`]), so a load that fails or stops leaves nothing at `path`. The
 /// time is the whole of it: the new file and its schema, the rows, the move, and the opening.
-pub async fn create(
-    path: &Path,
-    graph: &Arc<DemoGraph>,
-) -> CoreResult<(Workspace, WriteStats)> {
+pub async fn create(path: &Path, graph: &Arc<DemoGraph>) -> CoreResult<(Workspace, WriteStats)> {
     let started = Instant::now();
     let new = Workspace::create_unlogged(path).await?;
     let bulk = graph.row_count() >= INDEXES_AFTER_ROWS;

@@ -186,12 +186,16 @@ impl Workspace {
             .bind(table)
             .fetch_all(self.pool())
             .await?;
-            keys.extend(declared.into_iter().map(|(column, parent, to)| DeclaredKey {
-                table: (*table).to_owned(),
-                column,
-                parent,
-                parent_column: to,
-            }));
+            keys.extend(
+                declared
+                    .into_iter()
+                    .map(|(column, parent, to)| DeclaredKey {
+                        table: (*table).to_owned(),
+                        column,
+                        parent,
+                        parent_column: to,
+                    }),
+            );
         }
         Ok(keys)
     }
