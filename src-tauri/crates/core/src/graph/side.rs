@@ -132,6 +132,7 @@ impl Workspace {
             .tempfile_in(folder)?
             .into_temp_path();
         let mut statements = Vec::with_capacity(tables.len());
+        let mut indexes = Vec::new();
         for table in tables {
             let sql: Option<String> = sqlx::query_scalar(
                 "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?1",
@@ -142,17 +143,14 @@ impl Workspace {
             let sql = sql
                 .ok_or_else(|| CoreError::Invalid(format!("the workspace has no table {table}")))?;
             statements.push(sql);
-        }
-        let mut indexes = Vec::new();
-        for table in tables {
-            let sql: Vec<String> = sqlx::query_scalar(
+            let index_sql: Vec<String> = sqlx::query_scalar(
                 "SELECT sql FROM sqlite_schema
                  WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL ORDER BY name",
             )
             .bind(table)
             .fetch_all(self.pool())
             .await?;
-            indexes.extend(sql);
+            indexes.extend(index_sql);
         }
         let options = SqliteConnectOptions::from_str("sqlite://")?
             .filename(&path)

@@ -407,31 +407,24 @@ async fn check_foreign_keys(
     except: &[String],
 ) -> Result<(), CoreError> {
     use sqlx::Row;
-    let broken = if except.is_empty() {
-        sqlx::query("PRAGMA main.foreign_key_check")
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM main.sqlite_schema
+         WHERE type = 'table' AND EXISTS (SELECT 1 FROM pragma_foreign_key_list(name, 'main'))
+         ORDER BY name",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut broken = Vec::new();
+    for table in tables.iter().filter(|t| !except.contains(t)) {
+        broken.extend(
+            sqlx::query(&format!(
+                "PRAGMA main.foreign_key_check(\"{}\")",
+                table.replace('"', "\"\"")
+            ))
             .fetch_all(&mut *conn)
-            .await?
-    } else {
-        let tables: Vec<String> = sqlx::query_scalar(
-            "SELECT name FROM main.sqlite_schema
-             WHERE type = 'table' AND EXISTS (SELECT 1 FROM pragma_foreign_key_list(name, 'main'))
-             ORDER BY name",
-        )
-        .fetch_all(&mut *conn)
-        .await?;
-        let mut broken = Vec::new();
-        for table in tables.iter().filter(|t| !except.contains(t)) {
-            broken.extend(
-                sqlx::query(&format!(
-                    "PRAGMA main.foreign_key_check(\"{}\")",
-                    table.replace('"', "\"\"")
-                ))
-                .fetch_all(&mut *conn)
-                .await?,
-            );
-        }
-        broken
-    };
+            .await?,
+        );
+    }
     if broken.is_empty() {
         return Ok(());
     }
