@@ -155,22 +155,21 @@ pub(crate) async fn write_as(
         let (items_side, items_conn) = ws.side_file("side_items", ITEMS_SIDE).await?;
         let (changes_side, changes_conn) = ws.side_file("side_changes", CHANGES_SIDE).await?;
         let (items_side, changes_side) = (Arc::new(items_side), Arc::new(changes_side));
-        let fill = |side: &Arc<SideFile>, mut conn: sqlx::SqliteConnection| {
+        let fill = |side: &Arc<SideFile>, mut conn: sqlx::SqliteConnection, texts| {
             let (done, filled) = tokio::sync::oneshot::channel();
             let (side, graph) = (Arc::clone(side), Arc::clone(graph));
             let task = StopOnDrop(tokio::spawn(async move {
-                let _ = done.send(fill_side(&side, &mut conn, &graph).await);
+                let _ = done.send(fill_side(&side, &mut conn, &graph, texts).await);
                 let _ = sqlx::Connection::close(conn).await;
             }));
             (task, filled)
         };
-        let (items_task, items_filled) = fill(&items_side, items_conn);
-        let (changes_task, changes_filled) = fill(&changes_side, changes_conn);
+        let (items_task, items_filled) = fill(&items_side, items_conn, Some(texts));
+        let (changes_task, changes_filled) = fill(&changes_side, changes_conn, None);
         let op = WriteGraph {
             graph,
-            texts,
             bulk,
-            sides: Some(Sides {
+            rows: Rows::Beside(Sides {
                 items: (&items_side, items_filled),
                 changes: (&changes_side, changes_filled),
                 checked,
@@ -186,9 +185,8 @@ pub(crate) async fn write_as(
     } else {
         let op = WriteGraph {
             graph,
-            texts,
             bulk,
-            sides: None,
+            rows: Rows::Here { texts },
         };
         ws.write(op).await?;
     }
@@ -220,16 +218,29 @@ impl Drop for StopOnDrop {
     }
 }
 
-/// The table of a large load written into the side file of its items ([`fill_side`]) and
-/// copied in once the other rows that do not read it are written.
-const ITEMS_SIDE: &[&str] = &["items"];
+/// The tables of a large load written into the side file of its items ([`fill_side`]), with
+/// what is stored on the items themselves (their requesters), and copied in once the other
+/// rows, which do not read them, are written.
+const ITEMS_SIDE: &[&str] = &["items", "item_texts"];
 
 /// The table of a large load written into the side file of its changes and copied in last.
 const CHANGES_SIDE: &[&str] = &["transitions"];
 
 /// The tables whose rows' keys a large load checks itself ([`check_keys`]), and the
-/// workspace's check before the commit leaves out: the load writes no other key into them.
-const CHECKED_TABLES: &[&str] = &["items", "transitions", "links"];
+/// workspace's check before the commit leaves out: the load writes no other rows into them than
+/// those the check reads (the graph's, and those derived from it by the functions the write
+/// uses: [`keyed_items`], [`facet_rows`], [`served_rows`]).
+const CHECKED_TABLES: &[&str] = &[
+    "items",
+    "transitions",
+    "links",
+    "item_keys",
+    "item_paths",
+    "item_path_lists",
+    "item_facets",
+    "intent_links",
+    "item_texts",
+];
 
 /// Writes the graph's rows of the tables of `side` into it, in one transaction, and builds
 /// their indexes.
@@ -237,13 +248,25 @@ async fn fill_side(
     side: &SideFile,
     conn: &mut sqlx::SqliteConnection,
     graph: &DemoGraph,
+    mut texts: Option<Texts>,
 ) -> CoreResult<()> {
     use sqlx::Connection;
     let mut tx = conn.begin().await?;
     for table in side.tables() {
         match table.as_str() {
-            "items" => repo::items::upsert_many(&mut tx, &graph.items).await?,
-            "transitions" => repo::transitions::insert_many(&mut tx, &graph.transitions).await?,
+            "items" => {
+                repo::items::upsert_many(&mut tx, &graph.items).await?;
+                write_requesters(&mut tx, graph).await?;
+            }
+            "item_texts" => {
+                let texts = texts.take().ok_or_else(|| {
+                    CoreError::Invalid("the descriptions are written once".into())
+                })?;
+                write_texts(&mut tx, texts).await?;
+            }
+            "transitions" => {
+                repo::transitions::insert_many(&mut tx, &graph.transitions).await?;
+            }
             other => {
                 return Err(CoreError::Invalid(format!(
                     "a demo load writes no side table {other}"
@@ -317,6 +340,31 @@ fn check_keys(graph: &DemoGraph, declared: &[DeclaredKey]) -> CoreResult<()> {
                         .iter()
                         .map(|(_, person, _)| Some(person.as_str())),
                 ),
+                ("item_keys", "item_id") => {
+                    Box::new(keyed_items(graph).map(|(_, i)| Some(i.id.as_str())))
+                }
+                ("item_paths", "item_id") => Box::new(
+                    graph
+                        .paths
+                        .iter()
+                        .flat_map(|l| l.paths.iter())
+                        .map(|p| Some(p.item_id.as_str())),
+                ),
+                ("item_path_lists", "item_id") => {
+                    Box::new(graph.paths.iter().map(|l| Some(l.item_id.as_str())))
+                }
+                ("item_facets", "item_id") => Box::new(facet_rows(graph).map(|(i, _, _)| Some(i))),
+                ("intent_links", "item_id") => Box::new(served_rows(graph).map(|(i, _)| Some(i))),
+                ("intent_links", "intent_id") => {
+                    Box::new(served_rows(graph).map(|(_, intent)| Some(intent)))
+                }
+                // (`ingest::write::item_texts` keeps each description's item.)
+                ("item_texts", "item_id") => Box::new(
+                    graph
+                        .descriptions
+                        .iter()
+                        .map(|(item, _)| Some(item.as_str())),
+                ),
                 _ => return Err(unknown()),
             };
         // A key that is NULL names nothing, as SQLite reads it. (An item's rows are written
@@ -363,15 +411,97 @@ async fn copy_side(
     Ok(())
 }
 
-/// The write of [`write`], with the descriptions being summed up.
+/// The GitHub items of the graph, each with its source's namespace: every key an item arrived
+/// under names it in `item_keys`, as the mapping records it (`page.keys`), which lets a link,
+/// or a renamed repository's old key, find the item.
+fn keyed_items(graph: &DemoGraph) -> impl Iterator<Item = (std::rc::Rc<str>, &WorkItem)> + '_ {
+    graph
+        .sources
+        .iter()
+        .filter(|s| s.kind == crate::graph::model::SourceKind::Github)
+        .flat_map(move |source| {
+            let ns: std::rc::Rc<str> =
+                crate::connectors::namespace(source.kind, &source.base_url).into();
+            graph
+                .items
+                .iter()
+                .filter(move |i| i.source_id == source.id)
+                .map(move |i| (std::rc::Rc::clone(&ns), i))
+        })
+}
+
+/// What intent rules match on, as the mappings read it (`item_facets` rows: item, field,
+/// value): a Jira or Linear key's project, a GitHub key's repository, and the epic a Jira item
+/// serves at its source.
+fn facet_rows(graph: &DemoGraph) -> impl Iterator<Item = (&str, IntentRuleField, &str)> + '_ {
+    let epic_keys: std::collections::HashMap<&str, &str> = graph
+        .intents
+        .iter()
+        .filter_map(|i| Some((i.id.as_str(), i.source_key.as_deref()?)))
+        .collect();
+    graph.items.iter().flat_map(move |item| {
+        let (field, value) = match item.key.split_once('#') {
+            Some((repo, _)) => (IntentRuleField::Repository, repo),
+            None => (
+                IntentRuleField::Project,
+                item.key.split('-').next().unwrap_or(&item.key),
+            ),
+        };
+        let epic = item
+            .intent_id
+            .as_deref()
+            .and_then(|i| epic_keys.get(i))
+            .filter(|_| item.source_id == generate::SRC_JIRA);
+        std::iter::once((item.id.as_str(), field, value))
+            .chain(epic.map(|epic| (item.id.as_str(), IntentRuleField::Epic, *epic)))
+    })
+}
+
+/// Each item's intent, as its source says it (`intent_links` rows: item, intent).
+fn served_rows(graph: &DemoGraph) -> impl Iterator<Item = (&str, &str)> + '_ {
+    graph
+        .items
+        .iter()
+        .filter_map(|i| Some((i.id.as_str(), i.intent_id.as_deref()?)))
+}
+
+/// The descriptions of a load's items, being summed up on a thread of their own.
+type Texts = tokio::task::JoinHandle<Vec<repo::item_texts::ItemText>>;
+
+/// Writes the descriptions, summed up, once they are (after the items: only an item's is kept).
+async fn write_texts(conn: &mut sqlx::SqliteConnection, texts: Texts) -> CoreResult<()> {
+    let texts = texts
+        .await
+        .map_err(|err| CoreError::Invalid(format!("summing up the descriptions: {err}")))?;
+    repo::item_texts::set_many(conn, &texts).await?;
+    Ok(())
+}
+
+/// Sets who asked for each item (after the items).
+async fn write_requesters(conn: &mut sqlx::SqliteConnection, graph: &DemoGraph) -> CoreResult<()> {
+    let requesters = cases::requesters(graph);
+    if !requesters.is_empty() {
+        let json = serde_json::to_string(&requesters)
+            .map_err(|err| CoreError::Invalid(err.to_string()))?;
+        repo::items::set_requesters(conn, &json).await?;
+    }
+    Ok(())
+}
+
+/// The write of [`write`].
 struct WriteGraph<'a> {
     graph: &'a DemoGraph,
-    texts: tokio::task::JoinHandle<Vec<repo::item_texts::ItemText>>,
     /// A large load: the bulk tables' secondary indexes are built after the rows.
     bulk: bool,
-    /// Where the items and transitions come from: written here (`None`), or copied in from
-    /// side files once other connections have filled them.
-    sides: Option<Sides<'a>>,
+    rows: Rows<'a>,
+}
+
+/// Where a load's items, their descriptions and transitions come from.
+enum Rows<'a> {
+    /// Written by the load itself, the descriptions once summed up.
+    Here { texts: Texts },
+    /// Copied in from side files once other connections have filled them.
+    Beside(Sides<'a>),
 }
 
 impl WriteOp for WriteGraph<'_> {
@@ -379,12 +509,7 @@ impl WriteOp for WriteGraph<'_> {
     type Error = CoreError;
 
     async fn apply(self, w: &mut Writer<'_>) -> CoreResult<()> {
-        let WriteGraph {
-            graph,
-            texts,
-            bulk,
-            sides,
-        } = self;
+        let WriteGraph { graph, bulk, rows } = self;
         // Into an empty workspace, a large load's bulk tables get their secondary indexes once
         // the rows are in (in this same transaction, so a load that stops half-way keeps them).
         let aside = if bulk {
@@ -494,111 +619,65 @@ impl WriteOp for WriteGraph<'_> {
         }
         repo::workflow_maps::upsert_many(w.conn(), &graph.workflow_maps).await?;
         // (Row by row, the keys of the rows below need their items first.)
-        if sides.is_none() {
+        if let Rows::Here { .. } = rows {
             repo::items::upsert_many(w.conn(), &graph.items).await?;
         }
         // Every key a GitHub item arrived under names it, as the mapping records it (`page.keys`):
         // what lets a link, or a renamed repository's old key, find the item.
-        let mut keys = Vec::new();
-        for source in graph
-            .sources
-            .iter()
-            .filter(|s| s.kind == crate::graph::model::SourceKind::Github)
-        {
-            let ns = crate::connectors::namespace(source.kind, &source.base_url);
-            keys.extend(
-                graph
-                    .items
-                    .iter()
-                    .filter(|i| i.source_id == source.id)
-                    .map(|i| {
-                        (
-                            crate::connectors::github::map::key_ref(&ns, &i.key),
-                            i.id.clone(),
-                        )
-                    }),
-            );
-        }
+        let keys: Vec<(String, String)> = keyed_items(graph)
+            .map(|(ns, i)| {
+                (
+                    crate::connectors::github::map::key_ref(&ns, &i.key),
+                    i.id.clone(),
+                )
+            })
+            .collect();
         repo::item_keys::upsert_many(w.conn(), &keys).await?;
-        if sides.is_none() {
+        if let Rows::Here { .. } = rows {
             repo::transitions::insert_many(w.conn(), &graph.transitions).await?;
         }
         repo::links::upsert_many(w.conn(), &graph.links).await?;
         repo::item_paths::set_lists(w.conn(), &graph.paths).await?;
         repo::item_paths::put_owners(w.conn(), &graph.owners).await?;
         repo::review_requests::insert(w.conn(), &graph.review_requests).await?;
-        // What intent rules match on, as the mappings read it: a Jira or Linear key's project,
-        // a GitHub key's repository, and the epic an item serves at its source.
-        let epic_keys: std::collections::HashMap<&str, &str> = graph
-            .intents
-            .iter()
-            .filter_map(|i| Some((i.id.as_str(), i.source_key.as_deref()?)))
-            .collect();
-        let mut facets = Vec::with_capacity(graph.items.len() * 2);
-        for item in &graph.items {
-            let (field, value) = match item.key.split_once('#') {
-                Some((repo, _)) => (IntentRuleField::Repository, repo),
-                None => (
-                    IntentRuleField::Project,
-                    item.key.split('-').next().unwrap_or(&item.key),
-                ),
-            };
-            facets.push(ItemFacet {
-                item_id: item.id.clone(),
+        let facets: Vec<ItemFacet> = facet_rows(graph)
+            .map(|(item_id, field, value)| ItemFacet {
+                item_id: item_id.to_owned(),
                 field,
                 value: value.to_owned(),
-            });
-            let epic = item.intent_id.as_deref().and_then(|i| epic_keys.get(i));
-            if let (Some(epic), true) = (epic, item.source_id == generate::SRC_JIRA) {
-                facets.push(ItemFacet {
-                    item_id: item.id.clone(),
-                    field: IntentRuleField::Epic,
-                    value: (*epic).to_owned(),
-                });
-            }
-        }
+            })
+            .collect();
         repo::intents::set_facets(w.conn(), &[], &facets).await?;
-        // Each item's intent, as its source says it.
-        let served: Vec<(String, String)> = graph
-            .items
-            .iter()
-            .filter_map(|i| Some((i.id.clone(), i.intent_id.clone()?)))
+        let served: Vec<(String, String)> = served_rows(graph)
+            .map(|(item, intent)| (item.to_owned(), intent.to_owned()))
             .collect();
         let at = graph.items.iter().map(|i| i.updated_at).max().unwrap_or(0);
         repo::intents::set_source_intents(w.conn(), &served, at).await?;
         for d in &graph.decisions {
             repo::decisions::insert(&mut *w.conn(), d).await?;
         }
-        // From side files: the items come in here (what follows reads them; nothing before
-        // did), the transitions last.
-        let changes = match sides {
-            Some(Sides {
+        match rows {
+            Rows::Here { texts } => {
+                write_texts(w.conn(), texts).await?;
+                write_requesters(w.conn(), graph).await?;
+                repo::restore_indexes(w.conn(), aside).await?;
+            }
+            Rows::Beside(Sides {
                 items,
                 changes,
                 checked,
             }) => {
+                // The bulk tables' indexes are built while the side files may still be filling
+                // (none of them reads the side files' tables); then the side files come in, the
+                // items first (what the transitions belong to).
+                repo::restore_indexes(w.conn(), aside).await?;
                 copy_side(w, items).await?;
-                Some((changes, checked))
+                copy_side(w, changes).await?;
+                checked
+                    .await
+                    .map_err(|err| CoreError::Invalid(format!("checking the keys: {err}")))??;
             }
-            None => None,
-        };
-        let texts = texts
-            .await
-            .map_err(|err| CoreError::Invalid(format!("summing up the descriptions: {err}")))?;
-        repo::item_texts::set_many(w.conn(), &texts).await?;
-        let requesters = cases::requesters(graph);
-        if !requesters.is_empty() {
-            let json = serde_json::to_string(&requesters)
-                .map_err(|err| CoreError::Invalid(err.to_string()))?;
-            repo::items::set_requesters(w.conn(), &json).await?;
         }
-        if let Some((changes, checked)) = changes {
-            copy_side(w, changes).await?;
-            checked
-                .await
-                .map_err(|err| CoreError::Invalid(format!("checking the keys: {err}")))??;
-        }
-        repo::restore_indexes(w.conn(), aside).await?;
         w.everything_changed();
         Ok(())
     }
@@ -765,8 +844,8 @@ mod tests {
 
     /// A large load whose rows leave a key without its row fails, writes nothing and leaves
     /// no side file: whether the key is one the load checks itself (a change's item or actor,
-    /// a link's end, an item's team or intent) or one checked in the workspace before the
-    /// commit (an identity's person).
+    /// a link's end, an item's team or intent, a file list's or a file's item, a description's
+    /// item) or one checked in the workspace before the commit (an identity's person).
     #[tokio::test]
     async fn a_bulk_load_with_a_broken_key_anywhere_fails_and_writes_nothing() {
         let graph = generate(&DemoOptions {
@@ -775,7 +854,7 @@ mod tests {
             end: 1_772_409_600_000,
         });
         type Break = fn(&mut DemoGraph);
-        let breaks: [(&str, Break); 6] = [
+        let breaks: [(&str, Break); 9] = [
             ("a change's item", |g| {
                 let mut t = g.transitions[0].clone();
                 t.item_id = "no-such-item".into();
@@ -798,6 +877,16 @@ mod tests {
             }),
             ("an identity's person", |g| {
                 g.identities[0].person_id = "no-such-person".into();
+            }),
+            ("a file list's item", |g| {
+                g.paths[0].item_id = "no-such-item".into();
+            }),
+            ("a file's item", |g| {
+                let at = g.paths.len() - 1;
+                g.paths[at].paths[0].item_id = "no-such-item".into();
+            }),
+            ("a description's item", |g| {
+                g.descriptions[1].0 = "no-such-item".into();
             }),
         ];
         let dir = tempfile::tempdir().expect("temp dir");
