@@ -425,13 +425,16 @@ pub async fn rename_keys(
     .await?
     .rows_affected();
     if changed > 0 {
+        // (Only the keys of repository `new`: every other item's key is recorded already.)
         sqlx::query!(
             "INSERT INTO item_keys (ref, item_id)
-             SELECT ?3 || key, id FROM items WHERE id >= ?1 AND id < ?2
+             SELECT ?3 || key, id FROM items
+             WHERE id >= ?1 AND id < ?2 AND substr(key, 1, length(?4)) = ?4
              ON CONFLICT (ref) DO UPDATE SET item_id = excluded.item_id",
             id_prefix,
             end,
-            ref_prefix
+            ref_prefix,
+            new_key
         )
         .execute(&mut *conn)
         .await?;
