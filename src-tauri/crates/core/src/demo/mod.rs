@@ -144,10 +144,11 @@ pub(crate) async fn write_as(
         tokio::task::spawn_blocking(move || crate::ingest::write::item_texts(&shared.descriptions));
     // A large load checks its foreign keys once, before its commit, rather than row by row
     // (`Workspace::write_bulk`): the demo deletes and replaces no row another table refers to,
-    // so the rows written are the same. Its items and transitions (most of its rows) are
-    // written into two side files, each by a task and a connection of its own (so their values
-    // are bound, and their statements run, on other threads than the other rows'), while the
-    // other rows go in, and copied in as they are stored once filled (`graph::side`).
+    // so the rows written are the same. Its items (with their descriptions and requesters) and
+    // its transitions, most of its rows, are written into two side files, each by a task and a
+    // connection of its own (so their values are bound, and their statements run, on other
+    // threads than the other rows'), while the other rows go in, and copied in as they are
+    // stored once filled (`graph::side`).
     if bulk {
         let declared = ws.foreign_keys(CHECKED_TABLES).await?;
         let shared = Arc::clone(graph);
