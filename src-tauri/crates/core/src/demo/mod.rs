@@ -623,8 +623,6 @@ impl WriteOp for WriteGraph<'_> {
         if let Rows::Here { .. } = rows {
             repo::items::upsert_many(w.conn(), &graph.items).await?;
         }
-        // Every key a GitHub item arrived under names it, as the mapping records it (`page.keys`):
-        // what lets a link, or a renamed repository's old key, find the item.
         let keys: Vec<(String, String)> = keyed_items(graph)
             .map(|(ns, i)| {
                 (
