@@ -169,7 +169,6 @@ pub(crate) async fn write_as(
         let (changes_task, changes_filled) = fill(&changes_side, changes_conn, None);
         let op = WriteGraph {
             graph,
-            bulk,
             rows: Rows::Beside(Sides {
                 items: (&items_side, items_filled),
                 changes: (&changes_side, changes_filled),
@@ -186,7 +185,6 @@ pub(crate) async fn write_as(
     } else {
         let op = WriteGraph {
             graph,
-            bulk,
             rows: Rows::Here { texts },
         };
         ws.write(op).await?;
@@ -492,8 +490,6 @@ async fn write_requesters(conn: &mut sqlx::SqliteConnection, graph: &DemoGraph) 
 /// The write of [`write`].
 struct WriteGraph<'a> {
     graph: &'a DemoGraph,
-    /// A large load: the bulk tables' secondary indexes are built after the rows.
-    bulk: bool,
     rows: Rows<'a>,
 }
 
@@ -501,7 +497,8 @@ struct WriteGraph<'a> {
 enum Rows<'a> {
     /// Written by the load itself, the descriptions once summed up.
     Here { texts: Texts },
-    /// Copied in from side files once other connections have filled them.
+    /// Copied in from side files once other connections have filled them: a large load, whose
+    /// bulk tables' secondary indexes are built after the rows.
     Beside(Sides<'a>),
 }
 
@@ -510,10 +507,10 @@ impl WriteOp for WriteGraph<'_> {
     type Error = CoreError;
 
     async fn apply(self, w: &mut Writer<'_>) -> CoreResult<()> {
-        let WriteGraph { graph, bulk, rows } = self;
+        let WriteGraph { graph, rows } = self;
         // Into an empty workspace, a large load's bulk tables get their secondary indexes once
         // the rows are in (in this same transaction, so a load that stops half-way keeps them).
-        let aside = if bulk {
+        let aside = if let Rows::Beside(_) = rows {
             repo::set_aside_indexes(w.conn(), BULK_TABLES).await?
         } else {
             repo::SetAside::default()
