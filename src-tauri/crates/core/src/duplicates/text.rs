@@ -101,12 +101,17 @@ fn push_words(folded: &str, out: &mut Vec<u64>) {
             None => break,
         }
     }
-    // "feat: " / "fix(api): "
-    if let Some(colon) = text.find(':') {
-        let head = &text[..colon];
-        let name = head.split('(').next().unwrap_or(head).trim_end_matches('!');
-        if COMMIT_PREFIXES.contains(&name) {
-            text = &text[colon + 1..];
+    // "feat: " / "fix(api): " / "fix!: ": a prefix's letters, any '!', then '(' or the colon,
+    // and the text goes on after the first colon. (The same as cutting at the first colon and
+    // asking whether what comes before it, up to any '(' and without trailing '!', is a prefix;
+    // most lines are told apart by their first word without looking for a colon.)
+    let letters = text.bytes().take_while(u8::is_ascii_lowercase).count();
+    let after = text[letters..].trim_start_matches('!');
+    if (after.starts_with('(') || after.starts_with(':'))
+        && COMMIT_PREFIXES.contains(&&text[..letters])
+    {
+        if let Some(colon) = after.find(':') {
+            text = &after[colon + 1..];
         }
     }
     for raw in text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ':' | ';' | '(' | ')')) {
@@ -117,7 +122,7 @@ fn push_words(folded: &str, out: &mut Vec<u64>) {
             if word.is_empty() || is_stopword(word) {
                 continue;
             }
-            if word.chars().any(unspaced) {
+            if !word.is_ascii() && word.chars().any(unspaced) {
                 // Chinese, Japanese and Korean write words without spaces: their characters
                 // are compared in overlapping pairs (a lone character alone).
                 let chars: Vec<char> = word.chars().collect();
@@ -139,13 +144,34 @@ fn push_words(folded: &str, out: &mut Vec<u64>) {
     }
 }
 
-/// Whether `word` is one of [`STOPWORDS`] (the same answer as `STOPWORDS.contains`, by the
-/// word's length first: most words are compared with none of them).
+/// Whether `word` is one of [`STOPWORDS`] (the same answer as `STOPWORDS.contains`): its
+/// bytes packed into one number, looked up among the stop words' (a word longer than any of
+/// them is none).
 fn is_stopword(word: &str) -> bool {
-    word.len() <= STOPWORD_MAX_LEN && STOPWORDS.contains(&word)
+    static PACKED: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
+    let Some(key) = packed_word(word) else {
+        return false;
+    };
+    PACKED
+        .get_or_init(|| {
+            let mut packed: Vec<u64> = STOPWORDS.iter().filter_map(|w| packed_word(w)).collect();
+            packed.sort_unstable();
+            packed
+        })
+        .binary_search(&key)
+        .is_ok()
 }
 
-/// The length of the longest of [`STOPWORDS`].
+/// A word of at most [`STOPWORD_MAX_LEN`] bytes as one number: its bytes, then its length in
+/// the low byte (two words have the same number only if they are the same word).
+fn packed_word(word: &str) -> Option<u64> {
+    if word.len() > STOPWORD_MAX_LEN {
+        return None;
+    }
+    Some(word.bytes().fold(0u64, |k, b| (k << 8) | u64::from(b)) << 8 | word.len() as u64)
+}
+
+/// The length of the longest of [`STOPWORDS`] (at most 7: a packed word holds 7 bytes).
 const STOPWORD_MAX_LEN: usize = {
     let mut max = 0;
     let mut i = 0;
@@ -155,6 +181,7 @@ const STOPWORD_MAX_LEN: usize = {
         }
         i += 1;
     }
+    assert!(max <= 7, "a stop word longer than a packed word holds");
     max
 };
 
@@ -334,6 +361,12 @@ pub struct Describer {
     hashes: Vec<[u64; DESC_HASHES]>,
     /// How many words' hashes may be kept.
     room: usize,
+    /// The text read, comments left out (kept between descriptions for its memory).
+    plain: String,
+    /// `plain` lower-cased.
+    lower: String,
+    /// The words' hashes.
+    all: Vec<u64>,
 }
 
 /// How many words' hashes a [`Describer`] for a batch keeps (512 bytes each: 8 MiB).
@@ -346,31 +379,53 @@ impl Describer {
             kept: rustc_hash::FxHashMap::default(),
             hashes: Vec::new(),
             room,
+            plain: String::new(),
+            lower: String::new(),
+            all: Vec::new(),
         }
     }
 
     /// [`describe`].
     pub fn describe(&mut self, text: &str) -> Described {
-        let cut = match text.char_indices().nth(DESC_CHARS) {
-            Some((at, _)) => &text[..at],
-            None => text,
+        // A text of at most DESC_CHARS bytes has at most that many characters.
+        let cut = if text.len() <= DESC_CHARS {
+            text
+        } else {
+            match text.char_indices().nth(DESC_CHARS) {
+                Some((at, _)) => &text[..at],
+                None => text,
+            }
         };
-        let mut plain = String::with_capacity(cut.len());
-        let mut rest = cut;
-        while let Some(open) = rest.find("<!--") {
-            plain.push_str(&rest[..open]);
-            plain.push(' ');
-            rest = match rest[open..].find("-->") {
-                Some(close) => &rest[open + close + 3..],
-                None => "",
-            };
+        let plain = if cut.contains("<!--") {
+            self.plain.clear();
+            let mut rest = cut;
+            while let Some(open) = rest.find("<!--") {
+                self.plain.push_str(&rest[..open]);
+                self.plain.push(' ');
+                rest = match rest[open..].find("-->") {
+                    Some(close) => &rest[open + close + 3..],
+                    None => "",
+                };
+            }
+            self.plain.push_str(rest);
+            self.plain.as_str()
+        } else {
+            cut
+        };
+        self.lower.clear();
+        if plain.is_ascii() {
+            // What `to_lowercase` answers for ASCII, without a new string.
+            self.lower.push_str(plain);
+            self.lower.make_ascii_lowercase();
+        } else {
+            self.lower.push_str(&plain.to_lowercase());
         }
-        plain.push_str(rest);
-        let mut all: Vec<u64> = Vec::new();
+        let all = &mut self.all;
+        all.clear();
         // Line by line: a title-style prefix or tag is only read at the start of the text a
         // line is.
-        for line in plain.to_lowercase().lines() {
-            push_words(line, &mut all);
+        for line in self.lower.lines() {
+            push_words(line, all);
         }
         all.sort_unstable();
         all.dedup();
@@ -378,7 +433,7 @@ impl Describer {
         let stop = desc_stopword_hashes();
         all.retain(|w| stop.binary_search(w).is_err());
         let mut least = [u64::MAX; DESC_HASHES];
-        for &w in &all {
+        for &w in all.iter() {
             let hashes = match self.kept.get(&w) {
                 Some(&at) => &self.hashes[at as usize],
                 None => {
@@ -517,6 +572,11 @@ mod tests {
             "export",
             "webhooks",
             "",
+            "ΟΔΟΣ ΣΟΦΟΣ",
+            "İstanbul",
+            "Ünïcode",
+            "<!-- a comment -->",
+            "ＦＵＬＬ",
         ];
         let mut texts: Vec<String> = Vec::new();
         let mut state: u64 = 7;
@@ -530,6 +590,8 @@ mod tests {
             texts.push(t);
         }
         texts.push("x".repeat(DESC_CHARS + 10));
+        texts.push("é ".repeat(DESC_CHARS));
+        texts.push(format!("{} tail words here", "a".repeat(DESC_CHARS - 5)));
         let mut few = Describer::new(5);
         let mut many = Describer::new(DESCRIBER_WORDS);
         for t in &texts {
@@ -547,11 +609,78 @@ mod tests {
     }
 
     #[test]
+    fn a_commit_prefix_is_found_as_cutting_at_the_first_colon_finds_it() {
+        // The definition spelled out: cut at the first colon; what comes before it, up to any
+        // '(' and without trailing '!', is a prefix.
+        fn spelled_out(text: &str) -> &str {
+            if let Some(colon) = text.find(':') {
+                let head = &text[..colon];
+                let name = head.split('(').next().unwrap_or(head).trim_end_matches('!');
+                if COMMIT_PREFIXES.contains(&name) {
+                    return &text[colon + 1..];
+                }
+            }
+            text
+        }
+        let lines = [
+            "fix: retry",
+            "fix(api): retry",
+            "fix!: retry",
+            "fix!!(a:b): c",
+            "fix(a:b",
+            "fix(ab",
+            "fix",
+            "fix:",
+            "fixes: x",
+            "fi: x",
+            "!fix: x",
+            "fix!x(a): b",
+            "fix2: x",
+            "x fix: y",
+            "feat (api): x",
+            "feat(api) : x",
+            "chore:fix: x",
+            "refactor(a)(b): c",
+            ":fix: x",
+            "docs!(x)!: y",
+            "perf((: z",
+            "fix\u{e9}: x",
+            "",
+            "(fix): x",
+        ];
+        for line in lines {
+            let mut got = Vec::new();
+            push_words(line, &mut got);
+            let mut want = Vec::new();
+            let rest = spelled_out(line);
+            // What is left after the prefix is read as a line without one.
+            push_words(&format!("x {rest}"), &mut want);
+            want.retain(|w| *w != word_hash("x"));
+            got.retain(|w| *w != word_hash("x"));
+            assert_eq!(got, want, "{line:?}");
+        }
+    }
+
+    #[test]
     fn a_stop_word_is_found_by_its_length_first() {
         for w in STOPWORDS {
             assert!(is_stopword(w), "{w}");
         }
-        for w in ["", "refund", "shoulder", "thee", "everything", "a-"] {
+        for w in [
+            "",
+            "refund",
+            "shoulder",
+            "thee",
+            "everything",
+            "a-",
+            "A",
+            "sh",
+            "shoul",
+            "tha",
+            "\0a",
+            "ａ",
+            "an\0",
+        ] {
             assert_eq!(is_stopword(w), STOPWORDS.contains(&w), "{w}");
         }
     }

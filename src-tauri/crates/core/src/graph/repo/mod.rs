@@ -98,18 +98,25 @@ pub(crate) async fn restore_indexes(
 /// which is most of the cost of a large write. Runs of equal keys (an item's transitions) are
 /// kept together, so only the runs are sorted.
 pub(crate) fn in_key_order<T>(rows: &[T], key: impl Fn(&T) -> &str) -> Vec<&T> {
-    let mut runs: Vec<(usize, usize)> = Vec::new();
+    // Each run as (its key, where it starts, where it ends): the sort compares the keys it
+    // holds rather than reaching them through the rows. Runs start at different places, so
+    // sorting by (key, start) keeps the input order among runs of one key.
+    let mut runs: Vec<(&str, usize, usize)> = Vec::new();
     let mut start = 0;
     for i in 1..=rows.len() {
         if i == rows.len() || key(&rows[i]) != key(&rows[start]) {
-            runs.push((start, i));
+            runs.push((key(&rows[start]), start, i));
             start = i;
         }
     }
-    runs.sort_by(|a, b| key(&rows[a.0]).cmp(key(&rows[b.0])));
-    runs.into_iter()
-        .flat_map(|(from, to)| rows[from..to].iter())
-        .collect()
+    if !runs.is_sorted_by(|a, b| a.0 <= b.0) {
+        runs.sort_unstable_by(|a, b| a.0.cmp(b.0).then(a.1.cmp(&b.1)));
+    }
+    let mut ordered = Vec::with_capacity(rows.len());
+    for (_, from, to) in runs {
+        ordered.extend(rows[from..to].iter());
+    }
+    ordered
 }
 
 /// Inserts `rows` in statements of as many rows as the bind limit allows.
@@ -160,15 +167,23 @@ pub(crate) async fn insert_batched<'a, T>(
     let packed = texts.iter().any(|t| *t);
     let per_statement = (MAX_BINDS / columns).max(1);
     let full = statement_sql(head, &texts, per_statement.min(rows.len()), tail);
+    // The largest blob so far: the next chunk's is made that large at once rather than grown
+    // (and copied) as its text comes.
+    let blob_size = std::sync::atomic::AtomicUsize::new(0);
     let build = |chunk: &'a [T]| -> sqlx::Result<(usize, SqliteArguments<'a>)> {
         let expected = chunk.len() * columns + usize::from(packed);
         let mut binds = if packed {
             // First the text of every row into the blob, bound first; then every row's values.
             let mut collect = Binds::new(Pass::Collect, Some(&texts), columns);
+            collect
+                .blob
+                .reserve(blob_size.load(std::sync::atomic::Ordering::Relaxed));
+            collect.refs.reserve(chunk.len() * columns);
             for row in chunk {
                 bind(&mut collect, row);
                 collect.end_row();
             }
+            blob_size.fetch_max(collect.blob.len(), std::sync::atomic::Ordering::Relaxed);
             if let Some(err) = collect.failed {
                 return Err(sqlx::Error::Encode(err));
             }
@@ -425,6 +440,35 @@ fn values_sql(head: &str, columns: usize, rows: usize, tail: &str) -> String {
 mod tests {
     use super::*;
     use sqlx::Connection;
+
+    #[test]
+    fn rows_in_key_order_keep_their_input_order_within_a_key() {
+        // Runs of one key, a key coming back later, keys sharing long prefixes, an empty key:
+        // the answer is a stable sort of the rows by key.
+        let mut state = 11u64;
+        let mut rows: Vec<(String, usize)> = Vec::new();
+        for n in 0..2_000 {
+            state = crate::duplicates::text::mix(state);
+            let key = match state % 5 {
+                0 => String::new(),
+                _ => format!("gh:acme/payments#{}", state % 97),
+            };
+            for _ in 0..(state % 4) {
+                rows.push((key.clone(), n));
+            }
+        }
+        let mut want: Vec<&(String, usize)> = rows.iter().collect();
+        want.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(in_key_order(&rows, |r| r.0.as_str()), want);
+        let sorted: Vec<(String, usize)> = want.into_iter().cloned().collect();
+        let again: Vec<&(String, usize)> = sorted.iter().collect();
+        assert_eq!(
+            in_key_order(&sorted, |r| r.0.as_str()),
+            again,
+            "sorted rows stay"
+        );
+        assert!(in_key_order(&[] as &[(String, usize)], |r| r.0.as_str()).is_empty());
+    }
 
     async fn memory() -> SqliteConnection {
         let mut conn = SqliteConnection::connect("sqlite::memory:")
