@@ -267,6 +267,78 @@ async fn a_refreshed_index_equals_a_rebuilt_one() {
     assert!(after.item_ids.iter().all(|id| id != added.id));
 }
 
+/// Pages after pages (new items, edits of old and of new ones) are followed item by item, each
+/// index equal to one rebuilt from the file: the items stay in row id order, which each
+/// refresh works out from the positions it wrote rather than by looking at every item.
+#[tokio::test]
+async fn pages_after_pages_are_followed_as_a_rebuild_reads_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let end = T0 + 200 * D;
+    let path = dir.path().join("demo.baton");
+    let graph = demo::generate(&DemoOptions {
+        items: 600,
+        seed: 5,
+        end,
+    });
+    let ws = Workspace::create(&path).await.unwrap();
+    demo::write(&ws, &graph).await.unwrap();
+    ws.index().await.unwrap();
+
+    let new = |n: usize| {
+        let mut item = graph.items[n].clone();
+        item.id = format!("jira:NEW-{n}");
+        item.external_id = format!("NEW-{n}");
+        item.key = format!("NEW-{n}");
+        item
+    };
+    let edited = |mut item: WorkItem, title: &str| {
+        item.title = title.into();
+        item
+    };
+    let pages = [
+        vec![new(3)],
+        vec![edited(graph.items[9].clone(), "Edited"), new(4), new(5)],
+        vec![
+            edited(new(4), "New and edited"),
+            edited(graph.items[0].clone(), "First"),
+        ],
+        vec![edited(graph.items[599].clone(), "Last"), new(6)],
+    ];
+    for page in pages {
+        let touched: Vec<String> = page.iter().map(|i| i.id.clone()).collect();
+        let before = ws.index().await.unwrap().generation;
+        ws.write(WritePage {
+            items: &page,
+            changes: &[],
+            links: &[],
+            touched: &touched,
+        })
+        .await
+        .unwrap();
+        let refreshed = ws.index().await.unwrap();
+        assert!(
+            refreshed.changed_since(before).is_some(),
+            "followed item by item, not read again"
+        );
+        let fresh = Workspace::open(&path).await.unwrap();
+        let rebuilt = fresh.index().await.unwrap();
+        assert_eq!(refreshed.items.len(), rebuilt.items.len(), "no item twice");
+        assert_eq!(
+            snapshot(&refreshed),
+            snapshot(&rebuilt),
+            "item by item or from scratch, the index is the same"
+        );
+        assert_eq!(
+            refreshed.item_ids.iter().collect::<Vec<_>>(),
+            rebuilt.item_ids.iter().collect::<Vec<_>>(),
+            "in the same order: the order of their rows"
+        );
+        drop((refreshed, rebuilt));
+        fresh.close().await;
+    }
+    ws.close().await;
+}
+
 /// Items, their changes and links written as a sync page would be, naming the items touched.
 struct WritePage<'a> {
     items: &'a [WorkItem],

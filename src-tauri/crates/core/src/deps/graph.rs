@@ -44,10 +44,27 @@ pub struct Facts {
     /// finished outside the range (or has not finished). What [`Facts::follow`] takes out of
     /// the sorted cycle times when the item is derived again, instead of learning them anew.
     pub cycle_slot: Arc<Vec<u32>>,
+    /// The items made, or changed last, at or after `as_of` (ascending): the only ones whose
+    /// facts can change without a change of their own as `as_of` moves on. [`Facts::follow`]
+    /// derives them again without looking at every item. `None`: not worked out.
+    pub late: Option<Arc<Vec<u32>>>,
 }
 
 /// From how many items [`Facts::gather`] derives them on two threads.
 const SPLIT_FROM: usize = 20_000;
+
+/// Whether the item at `i` was made, or last changed, at or after `at`.
+fn is_late(ix: &WorkIndex, i: usize, at: i64) -> bool {
+    ix.items[i].created >= at || ix.events_of(i).last().is_some_and(|e| e.at >= at)
+}
+
+/// The items among `candidates` (ascending) made, or last changed, at or after `at`.
+fn late_items(ix: &WorkIndex, at: i64, candidates: impl Iterator<Item = usize>) -> Vec<u32> {
+    candidates
+        .filter(|&i| is_late(ix, i, at))
+        .map(|i| i as u32)
+        .collect()
+}
 
 impl Facts {
     /// Derives the facts of every item, learning team cycle times over `scope`'s range.
@@ -60,6 +77,7 @@ impl Facts {
         let parts = if ix.items.len() >= SPLIT_FROM { 2 } else { 1 };
         facts.derive_all(ix, mapping, scope, parts);
         facts.learn_cycles(ix, scope);
+        facts.late = Some(Arc::new(late_items(ix, scope.as_of, 0..ix.items.len())));
         facts
     }
 
@@ -149,15 +167,36 @@ impl Facts {
             .map(|i| *i as usize)
             .filter(|i| *i < old)
             .collect();
-        for (i, item) in ix.items.iter().enumerate().take(old) {
-            let late = ix.events_of(i).last().is_some_and(|e| e.at >= since);
-            if item.created >= since || late {
-                again.push(i);
-            }
+        // The items whose timelines reach past the old `as_of`: among those that did not
+        // change, the ones late then (the same events; `as_of` only moves on), else every item.
+        let late_then = self.late.take().filter(|_| scope.as_of >= since);
+        match &late_then {
+            Some(late) => again.extend(
+                late.iter()
+                    .map(|i| *i as usize)
+                    .filter(|&i| i < old && is_late(ix, i, since)),
+            ),
+            None => again.extend((0..old).filter(|&i| is_late(ix, i, since))),
         }
         again.sort_unstable();
         again.dedup();
         again.extend(old..ix.items.len());
+        // Late at the new `as_of` (not before the old one): some of those late then, changed
+        // or new.
+        self.late = Some(Arc::new(match &late_then {
+            Some(late) => {
+                let mut candidates: Vec<usize> = late
+                    .iter()
+                    .map(|i| *i as usize)
+                    .filter(|&i| i < old)
+                    .chain(again.iter().copied())
+                    .collect();
+                candidates.sort_unstable();
+                candidates.dedup();
+                late_items(ix, scope.as_of, candidates.into_iter())
+            }
+            None => late_items(ix, scope.as_of, 0..ix.items.len()),
+        }));
         self.as_of = scope.as_of;
         self.horizon = scope.as_of;
         // Nothing derived again: every finish is unchanged and before the old as_of (a later

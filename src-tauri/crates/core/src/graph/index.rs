@@ -220,6 +220,11 @@ pub struct WorkIndex {
     /// What the item-by-item refreshes since the last whole load read again (derived, never
     /// saved): read models kept per generation follow only those items.
     pub(crate) recent: RecentChanges,
+    /// Whether the items are in row id order (as a whole load reads them), as last worked out
+    /// (derived, never saved; `None`: not yet). Item-by-item refreshes keep it up to date by
+    /// looking at the positions they wrote, so finding items by row id needs no pass over every
+    /// item.
+    pub(crate) rowid_order: Option<bool>,
 }
 
 /// The positions each refresh of an index read again (its items and the far ends of their
@@ -1152,6 +1157,8 @@ pub async fn refresh(
         wanted.insert(row.to.to_string());
     }
     drop(link_rows);
+    let ordered = in_rowid_order(ix);
+    ix.rowid_order = Some(ordered);
     let mut item_of = positions_of(conn, ix, &wanted).await?;
     // Notes about the rows read again are made again (or not, when they are now whole).
     let again: std::collections::HashSet<&str> = ids.iter().map(String::as_str).collect();
@@ -1162,6 +1169,13 @@ pub async fn refresh(
         _ => true,
     });
     let touched = ingest_item_chunk(conn, ix, json, Some(&item_of)).await?;
+    // Only pairs of neighbours with a position written can have left row id order.
+    let still = |i: usize| {
+        let rowid = ix.items[i].rowid;
+        (i == 0 || ix.items[i - 1].rowid < rowid)
+            && ix.items.get(i + 1).is_none_or(|next| rowid < next.rowid)
+    };
+    ix.rowid_order = Some(ordered && touched.iter().all(|&i| still(i as usize)));
     if touched.len() != ids.len() {
         // Some of them are gone at the source.
         return Ok(false);
@@ -1260,9 +1274,9 @@ async fn positions_of(
     ix: &WorkIndex,
     wanted: &std::collections::HashSet<String>,
 ) -> CoreResult<HashMap<String, u32>> {
-    // In row id order (a full load reads them so, new items come after): checked, a few
-    // comparisons per item; otherwise every id is looked at.
-    if !ix.items.windows(2).all(|w| w[0].rowid < w[1].rowid) {
+    // In row id order (a full load reads them so, new items come after); otherwise every id is
+    // looked at.
+    if !in_rowid_order(ix) {
         return Ok(ix
             .item_ids
             .iter()
@@ -1302,6 +1316,13 @@ async fn positions_of(
         }
     }
     Ok(out)
+}
+
+/// Whether the items are in row id order: as the index last worked it out, else checked (a
+/// few comparisons per item).
+fn in_rowid_order(ix: &WorkIndex) -> bool {
+    ix.rowid_order
+        .unwrap_or_else(|| ix.items.windows(2).all(|w| w[0].rowid < w[1].rowid))
 }
 
 /// Rewrites `events` without the ranges no item points to any more.

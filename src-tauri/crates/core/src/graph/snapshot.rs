@@ -264,6 +264,7 @@ fn write_index<W: Write>(ix: &WorkIndex, stamp: &Stamp, out: &mut Out<W>) -> std
         dictionaries: _, // positions rebuilt at load; identities written (`identity_logins`)
         interner: _,     // rebuilt from `states` at load
         recent: _,       // derived: a loaded index starts its own list
+        rowid_order: _,  // derived: worked out again when first needed
     } = ix;
     out.bytes(MAGIC)?;
     out.u32(FORMAT_VERSION)?;
