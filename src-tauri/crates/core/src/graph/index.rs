@@ -1156,6 +1156,7 @@ pub async fn refresh(
         wanted.insert(row.from.to_string());
         wanted.insert(row.to.to_string());
     }
+    let links_now = link_rows.len() as u64;
     drop(link_rows);
     let ordered = in_rowid_order(ix);
     ix.rowid_order = Some(ordered);
@@ -1223,8 +1224,10 @@ pub async fn refresh(
         }
     }
     // Links touching the items: dropped, then read again.
+    let links_before = ix.links.len();
     ix.links
         .retain(|l| !touched_at(l.from) && !touched_at(l.to));
+    let links_then = (links_before - ix.links.len()) as u64;
     ingest_links(ix, &links_json, &item_of)?;
     if links_repaired {
         note_bad_text(
@@ -1238,9 +1241,9 @@ pub async fn refresh(
         )
         .await?;
     }
-    ix.link_rows = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM links")
-        .fetch_one(&mut *conn)
-        .await? as u64;
+    // The rows touching the items before (each was indexed: both its ends are items, and its
+    // kind one the schema allows) went, those now came: the other rows are as they were.
+    ix.link_rows = (ix.link_rows + links_now).saturating_sub(links_then);
     // Old ranges of changes are garbage; compact once they are half the array.
     if ix.stale_events * 2 > ix.events.len() {
         compact(ix);
