@@ -319,18 +319,69 @@ pub fn compute(
     extras: &Extras,
     query: &IntentsQuery,
 ) -> IntentsReport {
-    compute_serving(ix, facts, scope, extras, query, serving(ix, scope.as_of))
+    let prepared = Prepared::of(ix, facts, scope, serving(ix, scope.as_of));
+    compute_prepared(ix, facts, scope, extras, query, prepared)
 }
 
-/// [`compute`] with what each item serves (`serves`, [`serving`] at the scope's end) given.
-fn compute_serving(
+/// What the page works out from the index and the facts alone (none of the extras): what each
+/// item serves, which items are in the slice, the open blocking links and the items at risk.
+/// [`intents_report`] works it out on the facts' thread while the extras are read.
+struct Prepared {
+    /// What each item serves ([`serving`] at the scope's end).
+    serves: Vec<u32>,
+    /// Whether each item is in the page's slice.
+    kept: Vec<bool>,
+    open_links: Vec<crate::deps::graph::Dependency>,
+    /// Per item: its open blocking links in.
+    blockers: Vec<u32>,
+    at_risk: Vec<bool>,
+}
+
+impl Prepared {
+    fn of(ix: &WorkIndex, facts: &Facts, scope: &Scope, serves: Vec<u32>) -> Prepared {
+        let kept: Vec<bool> = (0..ix.items.len())
+            .map(|i| ix.items[i].created < scope.as_of && scope.keeps(ix, i))
+            .collect();
+        // Blocking: open blocking links, and at-risk items (the Dependencies page's definition).
+        let open_links = crate::deps::analysis::open_blocking(ix, facts);
+        let mut blockers = vec![0u32; ix.items.len()];
+        for d in &open_links {
+            if let Some(b) = blockers.get_mut(d.after as usize) {
+                *b += 1;
+            }
+        }
+        let mut at_risk = vec![false; ix.items.len()];
+        for i in crate::deps::analysis::at_risk_items(ix, facts, &open_links) {
+            if let Some(r) = at_risk.get_mut(i as usize) {
+                *r = true;
+            }
+        }
+        Prepared {
+            serves,
+            kept,
+            open_links,
+            blockers,
+            at_risk,
+        }
+    }
+}
+
+/// [`compute`] with what it works out from the facts alone given.
+fn compute_prepared(
     ix: &WorkIndex,
     facts: &Facts,
     scope: &Scope,
     extras: &Extras,
     query: &IntentsQuery,
-    serves: Vec<u32>,
+    prepared: Prepared,
 ) -> IntentsReport {
+    let Prepared {
+        serves,
+        kept,
+        open_links,
+        blockers,
+        at_risk,
+    } = prepared;
     let n_intents = ix.intents.len();
     // Ancestors of each intent (itself first).
     let chain = |mut at: u32| -> Vec<u32> {
@@ -343,9 +394,6 @@ fn compute_serving(
     };
     let chains: Vec<Vec<u32>> = (0..n_intents as u32).map(chain).collect();
     // Whether each item is in the page's slice, worked out once (three passes ask).
-    let kept: Vec<bool> = (0..ix.items.len())
-        .map(|i| ix.items[i].created < scope.as_of && scope.keeps(ix, i))
-        .collect();
     let in_set = |i: usize| kept[i];
     let open = |i: usize| !facts.closed(i as u32);
     let wip = |i: usize| matches!(facts.flow[i], FlowState::Active | FlowState::Waiting);
@@ -353,21 +401,6 @@ fn compute_serving(
         facts.finish[i].is_some_and(|f| f >= scope.from && f < scope.as_of)
             && facts.flow[i] == FlowState::Done
     };
-
-    // Blocking: open blocking links, and at-risk items (the Dependencies page's definition).
-    let open_links = crate::deps::analysis::open_blocking(ix, facts);
-    let mut blockers = vec![0u32; ix.items.len()];
-    for d in &open_links {
-        if let Some(b) = blockers.get_mut(d.after as usize) {
-            *b += 1;
-        }
-    }
-    let mut at_risk = vec![false; ix.items.len()];
-    for i in crate::deps::analysis::at_risk_items(ix, facts, &open_links) {
-        if let Some(r) = at_risk.get_mut(i as usize) {
-            *r = true;
-        }
-    }
 
     // Per intent: counts by team slot and by agent in vectors (a handful of each).
     let team_slots = ix.teams.len() + 1;
@@ -1080,24 +1113,27 @@ pub async fn intents_report(
     let indexed = started.elapsed();
     // The facts (computing) on a thread of their own while the extras are read (mostly
     // waiting on SQLite and following the policy violations): the two overlap on two cores.
+    // With the facts, what the page works out from them alone (`Prepared`).
     let gathering = {
         let (held, ix, mapping, scope) =
             (held_facts(ws), ix.clone(), mapping.clone(), scope.clone());
+        let implements = implements_of(ws, &ix);
         tokio::task::spawn_blocking(move || {
             let started = std::time::Instant::now();
             let facts = facts_for(held, &ix, &mapping, &scope, key);
-            (facts, started.elapsed())
+            let serves = serving_through(&ix, scope.as_of, &implements);
+            let prepared = Prepared::of(&ix, &facts, &scope, serves);
+            (facts, prepared, started.elapsed())
         })
     };
     let extras = extras(ws, &ix, &mapping, &rows, now).await;
     let extra = started.elapsed();
-    let (facts, facts_took) = gathering
+    let (facts, prepared, facts_took) = gathering
         .await
         .map_err(|e| crate::CoreError::Invalid(format!("the Intents page's facts: {e}")))?;
     let extras = extras?;
     let gathered = started.elapsed();
-    let serves = serving_through(&ix, scope.as_of, &implements_of(ws, &ix));
-    let mut report = compute_serving(&ix, &facts, &scope, &extras, query, serves);
+    let mut report = compute_prepared(&ix, &facts, &scope, &extras, query, prepared);
     keep_facts(ws, &ix, key, facts);
     let computed = started.elapsed();
     let refs: Vec<&mut ItemRef> = report
