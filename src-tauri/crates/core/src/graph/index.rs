@@ -764,15 +764,23 @@ fn ingest_changes(
 }
 
 /// Link rows (a JSON array) appended to `ix.links`; links whose ends are not indexed are left out.
-fn ingest_links(ix: &mut WorkIndex, json: &str, item_of: &HashMap<String, u32>) -> CoreResult<()> {
+/// Returns how many rows it left out (an end that is no item, a kind this build does not know:
+/// neither can be written through the schema).
+fn ingest_links(
+    ix: &mut WorkIndex,
+    json: &str,
+    item_of: &HashMap<String, u32>,
+) -> CoreResult<usize> {
     let rows: Vec<LinkTuple<'_>> =
         serde_json::from_str(json).map_err(|err| damaged("links", &err))?;
+    let mut left_out = 0;
     for row in rows {
         let (Some(&from), Some(&to), Some(kind)) = (
             item_of.get(row.from.as_ref()),
             item_of.get(row.to.as_ref()),
             LinkKind::parse(&row.kind),
         ) else {
+            left_out += 1;
             continue;
         };
         ix.links.push(IndexedLink {
@@ -788,7 +796,7 @@ fn ingest_links(ix: &mut WorkIndex, json: &str, item_of: &HashMap<String, u32>) 
         .iter()
         .filter(|l| l.kind == LinkKind::Blocks && l.removed.is_none())
         .count() as u64;
-    Ok(())
+    Ok(left_out)
 }
 
 /// The small tables.
@@ -1228,7 +1236,7 @@ pub async fn refresh(
     ix.links
         .retain(|l| !touched_at(l.from) && !touched_at(l.to));
     let links_then = (links_before - ix.links.len()) as u64;
-    ingest_links(ix, &links_json, &item_of)?;
+    let left_out = ingest_links(ix, &links_json, &item_of)?;
     if links_repaired {
         note_bad_text(
             conn,
@@ -1241,9 +1249,16 @@ pub async fn refresh(
         )
         .await?;
     }
-    // The rows touching the items before (each was indexed: both its ends are items, and its
-    // kind one the schema allows) went, those now came: the other rows are as they were.
-    ix.link_rows = (ix.link_rows + links_now).saturating_sub(links_then);
+    // The rows touching the items before went, those now came: the other rows are as they
+    // were. (Each row is indexed: both its ends are items and its kind one the schema allows.
+    // Should one not be, the table is counted.)
+    ix.link_rows = if left_out == 0 {
+        (ix.link_rows + links_now).saturating_sub(links_then)
+    } else {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM links")
+            .fetch_one(&mut *conn)
+            .await? as u64
+    };
     // Old ranges of changes are garbage; compact once they are half the array.
     if ix.stale_events * 2 > ix.events.len() {
         compact(ix);
