@@ -1048,8 +1048,6 @@ async fn critical_path_to_an_intent_counts_all_its_open_items() {
     );
 }
 
-/// The 3,000-item demo organisation ending 120 days after `T0`, in `dir`, and a moment a day
-/// after its end to ask about it.
 /// Facts gathered at an instant in the middle of the history and followed, with nothing
 /// changed, to later instants (the items made or changed after the first instant derived
 /// again, found among those late at the instant before rather than by looking at every item)
@@ -1106,6 +1104,8 @@ async fn facts_followed_through_time_equal_those_gathered_at_each_instant() {
     ws.close().await;
 }
 
+/// The 3,000-item demo organisation ending 120 days after `T0`, in `dir`, and a moment a day
+/// after its end to ask about it.
 async fn demo_3000(dir: &std::path::Path) -> (Workspace, i64) {
     let end = T0 + 120 * D;
     let ws = demo::build(

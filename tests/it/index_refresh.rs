@@ -134,19 +134,26 @@ fn snapshot(ix: &baton_core::graph::index::WorkIndex) -> Vec<String> {
     rows
 }
 
+/// A demo of about `items` items written into a new workspace at `path`, its index loaded.
+async fn demo_indexed(
+    path: &Path,
+    items: u32,
+    seed: u64,
+    end: i64,
+) -> (Workspace, demo::DemoGraph) {
+    let graph = demo::generate(&DemoOptions { items, seed, end });
+    let ws = Workspace::create(path).await.unwrap();
+    demo::write(&ws, &graph).await.unwrap();
+    ws.index().await.unwrap();
+    (ws, graph)
+}
+
 #[tokio::test]
 async fn a_refreshed_index_equals_a_rebuilt_one() {
     let dir = tempfile::tempdir().unwrap();
     let end = T0 + 200 * D;
     let path = dir.path().join("demo.baton");
-    let graph = demo::generate(&DemoOptions {
-        items: 800,
-        seed: 21,
-        end,
-    });
-    let ws = Workspace::create(&path).await.unwrap();
-    demo::write(&ws, &graph).await.unwrap();
-    ws.index().await.unwrap();
+    let (ws, graph) = demo_indexed(&path, 800, 21, end).await;
 
     // A sync-like page: edit two items, give one more changes, add an item with changes and a
     // link, and retire a link.
@@ -275,14 +282,7 @@ async fn pages_after_pages_are_followed_as_a_rebuild_reads_them() {
     let dir = tempfile::tempdir().unwrap();
     let end = T0 + 200 * D;
     let path = dir.path().join("demo.baton");
-    let graph = demo::generate(&DemoOptions {
-        items: 600,
-        seed: 5,
-        end,
-    });
-    let ws = Workspace::create(&path).await.unwrap();
-    demo::write(&ws, &graph).await.unwrap();
-    ws.index().await.unwrap();
+    let (ws, graph) = demo_indexed(&path, 600, 5, end).await;
 
     let new = |n: usize| {
         let mut item = graph.items[n].clone();
