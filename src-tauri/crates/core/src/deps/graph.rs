@@ -181,20 +181,10 @@ impl Facts {
         again.sort_unstable();
         again.dedup();
         again.extend(old..ix.items.len());
-        // Late at the new `as_of` (not before the old one): some of those late then, changed
-        // or new.
-        self.late = Some(Arc::new(match &late_then {
-            Some(late) => {
-                let mut candidates: Vec<usize> = late
-                    .iter()
-                    .map(|i| *i as usize)
-                    .filter(|&i| i < old)
-                    .chain(again.iter().copied())
-                    .collect();
-                candidates.sort_unstable();
-                candidates.dedup();
-                late_items(ix, scope.as_of, candidates.into_iter())
-            }
+        // Late at the new `as_of` (not before the old one): among those derived again (the
+        // ones late then, the changed and the new, ascending).
+        self.late = Some(Arc::new(match late_then {
+            Some(_) => late_items(ix, scope.as_of, again.iter().copied()),
             None => late_items(ix, scope.as_of, 0..ix.items.len()),
         }));
         self.as_of = scope.as_of;
