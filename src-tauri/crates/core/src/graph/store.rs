@@ -40,7 +40,7 @@ const SAVE_WHEN_QUIET: Duration = Duration::from_secs(15);
 /// rebuilds it rather than following them one by one (and the list stops growing).
 const MAX_PENDING: usize = 100_000;
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 /// The ordered row ids of the last item list asked for, keyed by the list's description and the
 /// generation it was computed at (the item list's cache; readers above the graph fill it).

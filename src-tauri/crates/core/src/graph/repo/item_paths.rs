@@ -54,6 +54,9 @@ pub async fn set_lists(conn: &mut SqliteConnection, lists: &[PathList]) -> sqlx:
         .bind(&json)
         .execute(&mut *conn)
         .await?;
+    // In the order of the tables' keys (each list's rows together, as given), so that a large
+    // write appends to both B-trees rather than splitting pages all over them.
+    let lists = super::in_key_order(lists, |l| l.item_id.as_str());
     let heads: Vec<(&str, i64, bool, i64)> = lists
         .iter()
         .map(|l| (l.item_id.as_str(), l.files, l.truncated, l.read_for))
@@ -444,7 +447,84 @@ pub async fn set_sensitive_paths(
 
 #[cfg(test)]
 mod tests {
-    use super::prefix_end;
+    use super::{prefix_end, set_lists, ItemPath, PathList};
+    use sqlx::{Connection, SqliteConnection};
+
+    fn list(item: &str, files: &[&str]) -> PathList {
+        PathList {
+            item_id: item.into(),
+            files: files.len() as i64,
+            truncated: false,
+            read_for: 7,
+            paths: files
+                .iter()
+                .map(|f| ItemPath {
+                    item_id: item.into(),
+                    path: (*f).into(),
+                    status: "modified".into(),
+                    additions: f.len() as i64,
+                    deletions: 1,
+                    previous_path: None,
+                })
+                .collect(),
+        }
+    }
+
+    /// Lists given out of their items' order are stored in it (both tables appended to in key
+    /// order), and a list written again replaces the item's stored one while the others stay.
+    #[tokio::test]
+    async fn lists_out_of_order_are_stored_in_item_order_and_replace_their_items_rows() {
+        let mut conn = SqliteConnection::connect("sqlite::memory:")
+            .await
+            .expect("connect");
+        sqlx::query("PRAGMA foreign_keys = OFF")
+            .execute(&mut conn)
+            .await
+            .expect("keys off (no items here)");
+        crate::graph::store::MIGRATOR
+            .run(&mut conn)
+            .await
+            .expect("schema");
+        let first = [
+            list("gh#30", &["z.rs", "a.rs"]),
+            list("gh#10", &["m.rs"]),
+            list("gh#20", &["b.rs", "c.rs"]),
+        ];
+        set_lists(&mut conn, &first).await.expect("first lists");
+        set_lists(&mut conn, &[list("gh#20", &["d.rs"])])
+            .await
+            .expect("gh#20 read again");
+        let heads: Vec<(String, i64)> =
+            sqlx::query_as("SELECT item_id, files FROM item_path_lists ORDER BY rowid")
+                .fetch_all(&mut conn)
+                .await
+                .expect("heads");
+        assert_eq!(
+            heads,
+            [
+                ("gh#10".into(), 1),
+                ("gh#20".into(), 1),
+                ("gh#30".into(), 2)
+            ],
+            "in item order, gh#20's count replaced"
+        );
+        let rows: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT item_id, path, additions FROM item_paths ORDER BY item_id, path",
+        )
+        .fetch_all(&mut conn)
+        .await
+        .expect("paths");
+        let want: Vec<(String, String, i64)> = [
+            ("gh#10", "m.rs"),
+            ("gh#20", "d.rs"),
+            ("gh#30", "a.rs"),
+            ("gh#30", "z.rs"),
+        ]
+        .iter()
+        .map(|(i, p)| ((*i).into(), (*p).into(), p.len() as i64))
+        .collect();
+        assert_eq!(rows, want, "gh#20's files are its new list's only");
+    }
 
     #[test]
     fn a_prefix_range_ends_past_every_path_under_it() {
