@@ -141,7 +141,7 @@ const ITEMS_PER_THREAD: usize = 16_384;
 
 /// The threads a pass over `items` items uses: one per core (read once), at most one per
 /// [`ITEMS_PER_THREAD`] items, at most 8.
-fn threads_for(items: usize) -> usize {
+pub(crate) fn threads_for(items: usize) -> usize {
     static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
     let cores = *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, usize::from));
     cores.min(items / ITEMS_PER_THREAD).clamp(1, 8)

@@ -14,7 +14,7 @@ use crate::graph::index::{WorkIndex, NONE};
 use crate::graph::model::WorkflowMap;
 use crate::graph::Workspace;
 
-use super::eval::{item_breaches, per_item_policies, wip, Breach, Context};
+use super::eval::{every_item, item_breaches, per_item_policies, wip, Breach, Context};
 use super::policy::{PolicySet, Rule};
 
 /// Breaches now and past ones still counted (see [`super::eval::RECENT_MS`]), per item
@@ -95,7 +95,8 @@ impl CurrentViolations {
             teams: ix.items.iter().map(|i| i.team).collect(),
         };
         let cx = Context::new(ix, mapping, set)?;
-        out.found = out.items_again(&cx, 0..n, now);
+        let every = every_item(&cx, now);
+        (out.found, out.recheck, out.per_item) = (every.found, every.recheck, every.current);
         out.wip_again(&cx, None, now);
         Ok(out)
     }

@@ -554,17 +554,89 @@ pub(crate) fn item_breaches(
     recheck
 }
 
+/// The per-item policies' verdicts on every item as of `now`: [`item_breaches`] of each item, in
+/// item order.
+pub(crate) struct EveryItem {
+    /// Every breach, in item order.
+    pub found: Vec<Breach>,
+    /// Each item's instant from which its verdict may change ([`item_breaches`]' answer).
+    pub recheck: Vec<i64>,
+    /// Each item's current breaches.
+    pub current: Vec<u16>,
+}
+
+/// [`item_breaches`] of every item. The items are cut into consecutive parts, one per core
+/// (`flow::engine::threads_for`), each judged on a thread of its own and the parts joined in
+/// item order: an item's verdict reads only the context and its own history, so the answer is
+/// the one a single pass gives, breach for breach (`tests`).
+pub(crate) fn every_item(cx: &Context<'_>, now: i64) -> EveryItem {
+    let n = cx.ix.items.len();
+    every_item_in_parts(cx, now, crate::flow::engine::threads_for(n))
+}
+
+/// [`every_item`] with the items cut into `parts` parts (the first judged on the calling thread).
+pub(crate) fn every_item_in_parts(cx: &Context<'_>, now: i64, parts: usize) -> EveryItem {
+    let n = cx.ix.items.len();
+    let per_item = per_item_policies(cx);
+    if per_item.is_empty() {
+        return EveryItem {
+            found: Vec::new(),
+            recheck: vec![i64::MAX; n],
+            current: vec![0; n],
+        };
+    }
+    let part = |range: std::ops::Range<usize>| {
+        let mut out = EveryItem {
+            found: Vec::new(),
+            recheck: Vec::with_capacity(range.len()),
+            current: Vec::with_capacity(range.len()),
+        };
+        for i in range {
+            let from = out.found.len();
+            out.recheck
+                .push(item_breaches(cx, &per_item, i, now, &mut out.found));
+            out.current
+                .push(out.found[from..].iter().filter(|b| b.current).count() as u16);
+        }
+        out
+    };
+    let parts = parts.clamp(1, n.max(1));
+    let size = n.div_ceil(parts);
+    let range = |p: usize| (p * size).min(n)..((p + 1) * size).min(n);
+    if parts == 1 {
+        return part(0..n);
+    }
+    std::thread::scope(|threads| {
+        let others: Vec<_> = (1..parts)
+            .map(|p| {
+                std::thread::Builder::new()
+                    .name("baton-policies".into())
+                    .spawn_scoped(threads, move || part(range(p)))
+                    // No thread to be had: this part waits for the calling thread.
+                    .map_err(|_| p)
+            })
+            .collect();
+        let mut all = part(range(0));
+        for other in others {
+            let next = match other {
+                Ok(handle) => match handle.join() {
+                    Ok(next) => next,
+                    Err(panic) => std::panic::resume_unwind(panic),
+                },
+                Err(p) => part(range(p)),
+            };
+            all.found.extend(next.found);
+            all.recheck.extend(next.recheck);
+            all.current.extend(next.current);
+        }
+        all
+    })
+}
+
 /// Every breach of the enabled policies as of `now` (current and past ones of open or recently
 /// finished items), in item order.
 pub(crate) fn breaches(cx: &Context<'_>, now: i64) -> Vec<Breach> {
-    let ix = cx.ix;
-    let mut out = Vec::new();
-    let per_item = per_item_policies(cx);
-    if !per_item.is_empty() {
-        for i in 0..ix.items.len() {
-            item_breaches(cx, &per_item, i, now, &mut out);
-        }
-    }
+    let mut out = every_item(cx, now).found;
     for (at, c) in cx.policies.iter().enumerate() {
         if let (true, Rule::WipLimit { limit, .. }) = (c.policy.enabled, &c.policy.rule) {
             wip(cx, c, at as u16, *limit, now, None, &mut out);

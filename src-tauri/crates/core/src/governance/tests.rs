@@ -782,3 +782,57 @@ async fn a_saved_set_is_versioned_per_policy_and_announced() {
     );
     ws.close().await;
 }
+
+/// Every item's verdict judged in parts on several threads is the one a single pass gives:
+/// the same breaches in the same order, the same recheck instants and counts, for any cut
+/// (parts of unequal length, more parts than cores), with every policy switched on.
+#[tokio::test]
+async fn every_item_judged_in_parts_is_judged_as_in_one_pass() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let end = 1_774_976_400_000;
+    let ws = crate::demo::build(
+        &dir.path().join("d.baton"),
+        &crate::demo::DemoOptions {
+            items: 2_000,
+            seed: crate::demo::DEFAULT_SEED,
+            end,
+        },
+    )
+    .await
+    .expect("demo");
+    let mut set = load(&ws).await.expect("policies");
+    for p in &mut set.policies {
+        p.enabled = true;
+    }
+    let ix = ws.index().await.expect("index");
+    let rows = crate::graph::repo::workflow_maps::list(ws.pool())
+        .await
+        .expect("maps");
+    let mapping = Mapping::build(&ix, &rows);
+    let cx = Context::new(&ix, &mapping, &set).expect("context");
+    let one = eval::every_item_in_parts(&cx, end, 1);
+    assert_eq!(one.recheck.len(), ix.items.len());
+    assert!(
+        one.found.iter().any(|b| b.current) && one.found.iter().any(|b| !b.current),
+        "current and past breaches"
+    );
+    assert!(one.recheck.iter().any(|r| *r < i64::MAX), "clocks running");
+    for parts in [2, 3, 7, 64] {
+        let cut = eval::every_item_in_parts(&cx, end, parts);
+        assert_eq!(
+            cut.found, one.found,
+            "{parts} parts: the breaches, in order"
+        );
+        assert_eq!(cut.recheck, one.recheck, "{parts} parts: recheck instants");
+        assert_eq!(cut.current, one.current, "{parts} parts: current counts");
+    }
+    let counted: usize = one.current.iter().map(|c| usize::from(*c)).sum();
+    assert_eq!(
+        counted,
+        one.found.iter().filter(|b| b.current).count(),
+        "each item counts its own current breaches"
+    );
+    drop(cx);
+    drop(ix);
+    ws.close().await;
+}
