@@ -164,12 +164,62 @@ impl Buckets {
     }
 }
 
+/// `work` over the items `0..n` cut into `parts` consecutive parts, each on a thread of its own
+/// but the first; the parts' answers in item order.
+fn in_parts<T: Send>(
+    n: usize,
+    parts: usize,
+    work: impl Fn(std::ops::Range<usize>) -> T + Sync,
+) -> Vec<T> {
+    let parts = parts.clamp(1, n.max(1));
+    if parts == 1 {
+        return vec![work(0..n)];
+    }
+    let size = n.div_ceil(parts);
+    let range = |p: usize| (p * size).min(n)..((p + 1) * size).min(n);
+    let work = &work;
+    std::thread::scope(|threads| {
+        let others: Vec<_> = (1..parts)
+            .map(|p| {
+                std::thread::Builder::new()
+                    .name("baton-duplicates".into())
+                    .spawn_scoped(threads, move || work(range(p)))
+                    // No thread to be had: this part waits for the calling thread.
+                    .map_err(|_| p)
+            })
+            .collect();
+        let mut all = vec![work(range(0))];
+        for other in others {
+            all.push(match other {
+                Ok(handle) => match handle.join() {
+                    Ok(done) => done,
+                    Err(panic) => std::panic::resume_unwind(panic),
+                },
+                Err(p) => work(range(p)),
+            });
+        }
+        all
+    })
+}
+
 /// Progress of a build: (items done, items in all).
 pub type Progress<'a> = &'a mut (dyn FnMut(usize, usize) + Send);
 
 impl Engine {
-    /// Builds the engine over every item of `ix`.
+    /// Builds the engine over every item of `ix`, its items read and compared in parts on one
+    /// thread per core (at least 16,384 items a part: `flow::engine::threads_for`).
     pub fn build(ix: &WorkIndex, progress: Progress<'_>) -> Engine {
+        Engine::build_in_parts(
+            ix,
+            progress,
+            crate::flow::engine::threads_for(ix.items.len()),
+        )
+    }
+
+    /// [`Engine::build`] with the items cut into `parts` parts: the same engine whatever the
+    /// cut (an item's words and keys are its title's alone, and the pairs found are kept in
+    /// item order, as one pass keeps them).
+    pub(crate) fn build_in_parts(ix: &WorkIndex, progress: Progress<'_>, parts: usize) -> Engine {
         let n = ix.items.len();
         let mut e = Engine {
             len: n,
@@ -183,9 +233,13 @@ impl Engine {
         let mut bands: Vec<Option<[u64; BANDS]>> = Vec::with_capacity(n);
         // Half of the progress is reading the titles, half comparing.
         let total = n * 2;
-        for i in 0..n {
+        // Each item's words and band keys are its title's alone: read in parts on one thread
+        // per core, then counted and bucketed here in item order.
+        let read = in_parts(n, parts, |range| {
+            range.map(|i| Engine::read(ix, i)).collect::<Vec<_>>()
+        });
+        for (i, (words, keys)) in read.into_iter().flatten().enumerate() {
             e.fingerprints.push(fingerprint(ix, i));
-            let (words, keys) = Engine::read(ix, i);
             if !words.is_empty() {
                 e.docs += 1;
                 for w in &words {
@@ -213,11 +267,21 @@ impl Engine {
                 (weights, sum)
             })
             .collect();
-        for (i, keys) in bands.iter().enumerate() {
-            e.compare_from(i as u32, *keys, None, false);
-            if i % 8_192 == 0 {
-                progress(n + i, total);
+        // Each item is compared with those after it that share a band, in parts on one thread
+        // per core; the pairs found are kept in item order, as one pass keeps them.
+        progress(n, total);
+        let found = in_parts(n, parts, |range| {
+            let mut found = Vec::new();
+            for i in range {
+                e.compared_after(i as u32, bands[i], &mut found);
             }
+            found
+        });
+        // Room for every pair at once: the map then grows the same way however the items
+        // were cut, and holds its pairs in the same order.
+        e.pairs.reserve(found.iter().map(Vec::len).sum());
+        for part in found {
+            e.pairs.extend(part);
         }
         progress(total, total);
         e.weighed = Vec::new();
@@ -248,10 +312,20 @@ impl Engine {
         Some(keys)
     }
 
+    /// A build's comparison of item `i`: with the items after it it shares a bucket with (each
+    /// pair is visited from its smaller position only), the pairs alike enough added to `found`.
+    fn compared_after(
+        &self,
+        i: u32,
+        keys: Option<[u64; BANDS]>,
+        found: &mut Vec<((u32, u32), f32)>,
+    ) {
+        found.extend(self.alike(i, keys, None, false));
+    }
+
     /// Compares item `i` with the items it shares a bucket with (when `all` is false, only
-    /// those after it, which a full build visits once each). `seen` holds the pairs already
-    /// compared by an update that compares several items; a build needs none (each pair is
-    /// visited from its smaller position only).
+    /// those after it) and keeps the pairs alike enough. `seen` holds the pairs already
+    /// compared by an update that compares several items.
     fn compare_from(
         &mut self,
         i: u32,
@@ -259,8 +333,22 @@ impl Engine {
         seen: Option<&mut FxHashSet<(u32, u32)>>,
         all: bool,
     ) {
+        let found = self.alike(i, keys, seen, all);
+        self.pairs.extend(found);
+    }
+
+    /// The pairs of item `i` and the items it shares a bucket with (when `all` is false, only
+    /// those after it) alike enough to keep, in the order of the other item's position; those
+    /// already in `seen` are skipped, and the others added to it.
+    fn alike(
+        &self,
+        i: u32,
+        keys: Option<[u64; BANDS]>,
+        seen: Option<&mut FxHashSet<(u32, u32)>>,
+        all: bool,
+    ) -> Vec<((u32, u32), f32)> {
         let Some(keys) = keys else {
-            return;
+            return Vec::new();
         };
         // The items sharing a band with `i`, each once.
         let mut others: Vec<u32> = Vec::new();
@@ -290,7 +378,7 @@ impl Engine {
                 found.push((pair, sim as f32));
             }
         }
-        self.pairs.extend(found);
+        found
     }
 
     fn may_pair(&self, a: usize, b: usize) -> bool {

@@ -1167,3 +1167,34 @@ fn band_buckets_hold_what_a_list_per_key_holds() {
         assert_eq!(compact.get(k), expected, "key {k}");
     }
 }
+
+/// An engine built in parts on several threads is the engine one pass builds, for any cut
+/// (parts of unequal length, more parts than cores): the same words, frequencies, buckets and
+/// pairs, kept in the same order.
+#[tokio::test]
+async fn an_engine_built_in_parts_is_the_one_pass_engine() {
+    let (_dir, ws, _graph) = demo_workspace(3_000).await;
+    let ix = ws.index().await.unwrap();
+    let one = Engine::build_in_parts(&ix, &mut |_, _| {}, 1);
+    assert!(
+        one.pairs().count() > 10,
+        "titles alike in the demo: {}",
+        one.pairs().count()
+    );
+    let bytes = |e: &Engine| {
+        let mut enc = crate::graph::kept::Enc { buf: Vec::new() };
+        e.encode(&mut enc);
+        enc.buf
+    };
+    let (one_bytes, one_state) = (bytes(&one), format!("{one:?}"));
+    for parts in [2, 3, 7, 64] {
+        let cut = Engine::build_in_parts(&ix, &mut |_, _| {}, parts);
+        assert!(bytes(&cut) == one_bytes, "{parts} parts: the kept engine");
+        assert!(
+            format!("{cut:?}") == one_state,
+            "{parts} parts: every field, in the same order"
+        );
+    }
+    drop(ix);
+    ws.close().await;
+}
