@@ -11,6 +11,7 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::text::{self, BANDS};
+use crate::flow::engine::in_parts;
 use crate::graph::index::WorkIndex;
 use crate::graph::model::{ItemKind, Provenance};
 
@@ -164,44 +165,6 @@ impl Buckets {
     }
 }
 
-/// `work` over the items `0..n` cut into `parts` consecutive parts, each on a thread of its own
-/// but the first; the parts' answers in item order.
-fn in_parts<T: Send>(
-    n: usize,
-    parts: usize,
-    work: impl Fn(std::ops::Range<usize>) -> T + Sync,
-) -> Vec<T> {
-    let parts = parts.clamp(1, n.max(1));
-    if parts == 1 {
-        return vec![work(0..n)];
-    }
-    let size = n.div_ceil(parts);
-    let range = |p: usize| (p * size).min(n)..((p + 1) * size).min(n);
-    let work = &work;
-    std::thread::scope(|threads| {
-        let others: Vec<_> = (1..parts)
-            .map(|p| {
-                std::thread::Builder::new()
-                    .name("baton-duplicates".into())
-                    .spawn_scoped(threads, move || work(range(p)))
-                    // No thread to be had: this part waits for the calling thread.
-                    .map_err(|_| p)
-            })
-            .collect();
-        let mut all = vec![work(range(0))];
-        for other in others {
-            all.push(match other {
-                Ok(handle) => match handle.join() {
-                    Ok(done) => done,
-                    Err(panic) => std::panic::resume_unwind(panic),
-                },
-                Err(p) => work(range(p)),
-            });
-        }
-        all
-    })
-}
-
 /// Progress of a build: (items done, items in all).
 pub type Progress<'a> = &'a mut (dyn FnMut(usize, usize) + Send);
 
@@ -235,7 +198,7 @@ impl Engine {
         let total = n * 2;
         // Each item's words and band keys are its title's alone: read in parts on one thread
         // per core, then counted and bucketed here in item order.
-        let read = in_parts(n, parts, |range| {
+        let read = in_parts(n, parts, "baton-duplicates", |range| {
             range.map(|i| Engine::read(ix, i)).collect::<Vec<_>>()
         });
         for (i, (words, keys)) in read.into_iter().flatten().enumerate() {
@@ -270,7 +233,7 @@ impl Engine {
         // Each item is compared with those after it that share a band, in parts on one thread
         // per core; the pairs found are kept in item order, as one pass keeps them.
         progress(n, total);
-        let found = in_parts(n, parts, |range| {
+        let found = in_parts(n, parts, "baton-duplicates", |range| {
             let mut found = Vec::new();
             for i in range {
                 e.compared_after(i as u32, bands[i], &mut found);

@@ -147,6 +147,46 @@ pub(crate) fn threads_for(items: usize) -> usize {
     cores.min(items / ITEMS_PER_THREAD).clamp(1, 8)
 }
 
+/// `work` over the items `0..n` cut into `parts` consecutive parts, each on a thread of its own
+/// (named `name`) but the first, which runs on the calling thread; the parts' answers in item
+/// order. A part no thread could be had for runs on the calling thread after the first.
+pub(crate) fn in_parts<T: Send>(
+    n: usize,
+    parts: usize,
+    name: &str,
+    work: impl Fn(std::ops::Range<usize>) -> T + Sync,
+) -> Vec<T> {
+    let parts = parts.clamp(1, n.max(1));
+    if parts == 1 {
+        return vec![work(0..n)];
+    }
+    let size = n.div_ceil(parts);
+    let range = |p: usize| (p * size).min(n)..((p + 1) * size).min(n);
+    let work = &work;
+    std::thread::scope(|threads| {
+        let others: Vec<_> = (1..parts)
+            .map(|p| {
+                std::thread::Builder::new()
+                    .name(name.into())
+                    .spawn_scoped(threads, move || work(range(p)))
+                    // No thread to be had: this part waits for the calling thread.
+                    .map_err(|_| p)
+            })
+            .collect();
+        let mut all = vec![work(range(0))];
+        for other in others {
+            all.push(match other {
+                Ok(handle) => match handle.join() {
+                    Ok(done) => done,
+                    Err(panic) => std::panic::resume_unwind(panic),
+                },
+                Err(p) => work(range(p)),
+            });
+        }
+        all
+    })
+}
+
 /// Runs the pass for `page` over the scope's slice.
 ///
 /// The items are cut into consecutive parts, one per core ([`threads_for`]), each run on a

@@ -600,37 +600,17 @@ pub(crate) fn every_item_in_parts(cx: &Context<'_>, now: i64, parts: usize) -> E
         }
         out
     };
-    let parts = parts.clamp(1, n.max(1));
-    let size = n.div_ceil(parts);
-    let range = |p: usize| (p * size).min(n)..((p + 1) * size).min(n);
-    if parts == 1 {
-        return part(0..n);
+    let mut all = EveryItem {
+        found: Vec::new(),
+        recheck: Vec::with_capacity(n),
+        current: Vec::with_capacity(n),
+    };
+    for next in crate::flow::engine::in_parts(n, parts, "baton-policies", part) {
+        all.found.extend(next.found);
+        all.recheck.extend(next.recheck);
+        all.current.extend(next.current);
     }
-    std::thread::scope(|threads| {
-        let others: Vec<_> = (1..parts)
-            .map(|p| {
-                std::thread::Builder::new()
-                    .name("baton-policies".into())
-                    .spawn_scoped(threads, move || part(range(p)))
-                    // No thread to be had: this part waits for the calling thread.
-                    .map_err(|_| p)
-            })
-            .collect();
-        let mut all = part(range(0));
-        for other in others {
-            let next = match other {
-                Ok(handle) => match handle.join() {
-                    Ok(next) => next,
-                    Err(panic) => std::panic::resume_unwind(panic),
-                },
-                Err(p) => part(range(p)),
-            };
-            all.found.extend(next.found);
-            all.recheck.extend(next.recheck);
-            all.current.extend(next.current);
-        }
-        all
-    })
+    all
 }
 
 /// Every breach of the enabled policies as of `now` (current and past ones of open or recently
