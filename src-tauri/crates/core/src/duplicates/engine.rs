@@ -231,15 +231,32 @@ impl Engine {
             })
             .collect();
         // Each item is compared with those after it that share a band, in parts on one thread
-        // per core; the pairs found are kept in item order, as one pass keeps them.
+        // per core; the pairs found are kept in item order, as one pass keeps them. Every part
+        // reports the items it compared, 8,192 at a time, through one lock (so the progress
+        // told only grows).
         progress(n, total);
+        let compared = std::sync::Mutex::new((n, progress));
         let found = in_parts(n, parts, "baton-duplicates", |range| {
             let mut found = Vec::new();
+            let (end, mut since) = (range.end, 0);
             for i in range {
                 e.compared_after(i as u32, bands[i], &mut found);
+                since += 1;
+                if since == 8_192 || i + 1 == end {
+                    if let Ok(mut told) = compared.lock() {
+                        let (done, progress) = &mut *told;
+                        *done = (*done + since).min(total);
+                        progress(*done, total);
+                    }
+                    since = 0;
+                }
             }
             found
         });
+        let progress = match compared.into_inner() {
+            Ok((_, progress)) => progress,
+            Err(poisoned) => poisoned.into_inner().1,
+        };
         // Room for every pair at once: the map then grows the same way however the items
         // were cut, and holds its pairs in the same order.
         e.pairs.reserve(found.iter().map(Vec::len).sum());

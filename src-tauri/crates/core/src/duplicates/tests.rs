@@ -1188,7 +1188,23 @@ async fn an_engine_built_in_parts_is_the_one_pass_engine() {
     };
     let (one_bytes, one_state) = (bytes(&one), format!("{one:?}"));
     for parts in [2, 3, 7, 64] {
-        let cut = Engine::build_in_parts(&ix, &mut |_, _| {}, parts);
+        // The progress told only grows, and ends at every item read and compared.
+        let mut told: Vec<(usize, usize)> = Vec::new();
+        let cut = Engine::build_in_parts(&ix, &mut |done, all| told.push((done, all)), parts);
+        let all = 2 * ix.items.len();
+        assert!(
+            told.windows(2).all(|w| w[0].0 <= w[1].0),
+            "{parts} parts: progress grows"
+        );
+        assert!(told.iter().all(|t| t.1 == all && t.0 <= all));
+        assert_eq!(told.last(), Some(&(all, all)), "{parts} parts: done");
+        assert!(
+            told.iter()
+                .filter(|t| t.0 > ix.items.len() && t.0 < all)
+                .count()
+                >= parts.min(ix.items.len()) - 1,
+            "{parts} parts: the comparing half is told as it goes"
+        );
         assert!(bytes(&cut) == one_bytes, "{parts} parts: the kept engine");
         assert!(
             format!("{cut:?}") == one_state,
