@@ -240,7 +240,7 @@ impl Engine {
             let mut found = Vec::new();
             let (end, mut since) = (range.end, 0);
             for i in range {
-                e.compared_after(i as u32, bands[i], &mut found);
+                found.extend(e.alike(i as u32, bands[i], None, false));
                 since += 1;
                 if since == 8_192 || i + 1 == end {
                     if let Ok(mut told) = compared.lock() {
@@ -290,17 +290,6 @@ impl Engine {
             *key = text::band_key(&sig, band);
         }
         Some(keys)
-    }
-
-    /// A build's comparison of item `i`: with the items after it it shares a bucket with (each
-    /// pair is visited from its smaller position only), the pairs alike enough added to `found`.
-    fn compared_after(
-        &self,
-        i: u32,
-        keys: Option<[u64; BANDS]>,
-        found: &mut Vec<((u32, u32), f32)>,
-    ) {
-        found.extend(self.alike(i, keys, None, false));
     }
 
     /// Compares item `i` with the items it shares a bucket with (when `all` is false, only

@@ -14,7 +14,7 @@ use crate::graph::index::{WorkIndex, NONE};
 use crate::graph::model::WorkflowMap;
 use crate::graph::Workspace;
 
-use super::eval::{every_item, item_breaches, per_item_policies, wip, Breach, Context};
+use super::eval::{every_item, per_item_policies, verdict, wip, Breach, Context};
 use super::policy::{PolicySet, Rule};
 
 /// Breaches now and past ones still counted (see [`super::eval::RECENT_MS`]), per item
@@ -207,13 +207,11 @@ impl CurrentViolations {
         let per_item = per_item_policies(cx);
         let mut found: Vec<Breach> = Vec::new();
         for i in positions {
-            let from = found.len();
-            self.recheck[i] = if per_item.is_empty() {
-                i64::MAX
+            (self.recheck[i], self.per_item[i]) = if per_item.is_empty() {
+                (i64::MAX, 0)
             } else {
-                item_breaches(cx, &per_item, i, now, &mut found)
+                verdict(cx, &per_item, i, now, &mut found)
             };
-            self.per_item[i] = found[from..].iter().filter(|b| b.current).count() as u16;
         }
         found
     }

@@ -554,6 +554,23 @@ pub(crate) fn item_breaches(
     recheck
 }
 
+/// [`item_breaches`] of item `i` added to `found`, with its recheck instant and how many of
+/// them are current.
+pub(crate) fn verdict(
+    cx: &Context<'_>,
+    per_item: &[(u16, &Compiled<'_>)],
+    i: usize,
+    now: i64,
+    found: &mut Vec<Breach>,
+) -> (i64, u16) {
+    let from = found.len();
+    let recheck = item_breaches(cx, per_item, i, now, found);
+    (
+        recheck,
+        found[from..].iter().filter(|b| b.current).count() as u16,
+    )
+}
+
 /// The per-item policies' verdicts on every item as of `now`: [`item_breaches`] of each item, in
 /// item order.
 pub(crate) struct EveryItem {
@@ -592,11 +609,9 @@ pub(crate) fn every_item_in_parts(cx: &Context<'_>, now: i64, parts: usize) -> E
             current: Vec::with_capacity(range.len()),
         };
         for i in range {
-            let from = out.found.len();
-            out.recheck
-                .push(item_breaches(cx, &per_item, i, now, &mut out.found));
-            out.current
-                .push(out.found[from..].iter().filter(|b| b.current).count() as u16);
+            let (recheck, current) = verdict(cx, &per_item, i, now, &mut out.found);
+            out.recheck.push(recheck);
+            out.current.push(current);
         }
         out
     };
