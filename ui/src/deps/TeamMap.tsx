@@ -113,6 +113,9 @@ function arrowTip(l: TeamDependency): ReactNode {
 
 /** Pixels a character of an arrow's number takes (11 px bold). */
 const LABEL_CHAR_PX = 7;
+/** The same for a team's name (12 px, semibold) and its counts (12 px) under it. */
+const NAME_CHAR_PX = 7.4;
+const COUNTS_CHAR_PX = 6.4;
 
 /**
  * The team map, drawn as SVG elements React renders (`teamMapLayout` places them): a click on a
@@ -266,9 +269,16 @@ function TeamMapChart({
             </g>
           );
         })}
+        {/* The teams over the arrows (their names read on their cards), under the arrows' numbers
+            (small, and what a click on an arrow aims at). */}
         {layout.nodes.map((n, i) => {
           const on = !near || near.teams.has(i);
           const focused = active?.kind === "team" && active.index === i;
+          const counts = `blocks ${formatCount(n.team.blocking)} / blocked by ${formatCount(n.team.blocked)}`;
+          // A card of the surface colour under the two lines, as wide as the longer one (bold
+          // name letters are wider): the arrows passing behind do not cross out what they say.
+          const cardWidth =
+            Math.max(n.team.teamName.length * NAME_CHAR_PX, counts.length * COUNTS_CHAR_PX) + 10;
           return (
             <g key={n.name} data-map-point={`team:${i}`} opacity={on ? 1 : 0.35}>
               <circle
@@ -278,6 +288,15 @@ function TeamMapChart({
                 fill={n.color}
                 stroke={n.chosen || focused ? palette.text : palette.surface}
                 strokeWidth={n.chosen ? 3 : focused ? 2 : 1.5}
+              />
+              <rect
+                x={n.x - cardWidth / 2}
+                y={n.y + n.r + 5}
+                width={cardWidth}
+                height={34}
+                rx={4}
+                fill={palette.surface}
+                fillOpacity={0.9}
               />
               <text
                 x={n.x}
@@ -290,7 +309,7 @@ function TeamMapChart({
                 {n.team.teamName}
               </text>
               <text x={n.x} y={n.y + n.r + 34} textAnchor="middle" fill={palette.text} fontSize={12}>
-                blocks {formatCount(n.team.blocking)} / blocked by {formatCount(n.team.blocked)}
+                {counts}
               </text>
             </g>
           );

@@ -576,6 +576,34 @@ describe("Dependencies", () => {
     expect(screen.getByText("Could not compute dependency cycles")).toBeInTheDocument();
   });
 
+  it("draws the team map's names and counts over its arrows' lines, on a card of the surface colour", async () => {
+    backend();
+    renderPage();
+    const map = await screen.findByTestId("deps-team-map-chart");
+    const svg = await waitFor(() => {
+      const found = map.querySelector("svg");
+      expect(found?.querySelectorAll("circle").length).toBeGreaterThan(0);
+      return found as SVGSVGElement;
+    });
+    const shapes = [...svg.querySelectorAll("path, rect, circle, text")];
+    const arrowLines = [...svg.querySelectorAll('[data-map-point^="arrow:"] path')];
+    expect(arrowLines.length).toBeGreaterThan(0);
+    const lastArrowLine = Math.max(...arrowLines.map((e) => shapes.indexOf(e)));
+    const teams = [...svg.querySelectorAll('[data-map-point^="team:"]')];
+    expect(teams.length).toBe(svg.querySelectorAll("circle").length);
+    for (const team of teams) {
+      const [card, name, counts] = [team.querySelector("rect"), ...team.querySelectorAll("text")];
+      expect(counts?.textContent).toMatch(/^blocks \d+ \/ blocked by \d+$/);
+      // After every arrow's line: no arrow is painted over a team's words.
+      expect(shapes.indexOf(card as Element)).toBeGreaterThan(lastArrowLine);
+      // The card lies under both lines, at least as wide as the longer one's letters.
+      expect(shapes.indexOf(card as Element)).toBeLessThan(shapes.indexOf(name as Element));
+      const width = Number(card?.getAttribute("width"));
+      const longest = Math.max(name?.textContent?.length ?? 0, counts?.textContent?.length ?? 0);
+      expect(width).toBeGreaterThanOrEqual(longest * 6);
+    }
+  });
+
   it("renders titles, keys and team names from sources as text", async () => {
     const hostile = '<img src=x onerror=alert(1)> "quoted" & co';
     const report = makeDepsReport();
