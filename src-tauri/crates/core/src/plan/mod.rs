@@ -227,22 +227,24 @@ fn checked(
 }
 
 /// The histogram of outcomes (`None` = beyond the limit, left out), in at most
-/// [`HISTOGRAM_BARS`] bars of equal width.
+/// [`HISTOGRAM_BARS`] bars of equal width from the least outcome to the greatest: a width no
+/// trial landed in is a bar of 0 trials, so the bars stand on an even scale (a chart of them
+/// never puts 29 days next to 32).
 fn histogram(sorted: &[u32]) -> Vec<HistogramBar> {
     let (Some(lo), Some(hi)) = (sorted.first().copied(), sorted.last().copied()) else {
         return Vec::new();
     };
     let width = (hi - lo) / HISTOGRAM_BARS + 1;
-    let mut bars: Vec<HistogramBar> = Vec::new();
+    let mut bars: Vec<HistogramBar> = (0..=(hi - lo) / width)
+        .map(|at| HistogramBar {
+            from: lo + at * width,
+            to: lo + at * width + width - 1,
+            trials: 0,
+        })
+        .collect();
     for v in sorted {
-        let from = lo + (v - lo) / width * width;
-        match bars.last_mut() {
-            Some(bar) if bar.from == from => bar.trials += 1,
-            _ => bars.push(HistogramBar {
-                from,
-                to: from + width - 1,
-                trials: 1,
-            }),
+        if let Some(bar) = bars.get_mut(((v - lo) / width) as usize) {
+            bar.trials += 1;
         }
     }
     bars

@@ -411,6 +411,44 @@ fn the_report_lists_every_open_intent_and_team_with_its_forecast_as_safe_html() 
     assert!(html.contains("Backtest: how far to trust it"));
 }
 
+#[test]
+fn the_histogram_keeps_the_widths_no_trial_landed_in() {
+    let bar = |from, to, trials| HistogramBar { from, to, trials };
+    // 29, then nothing until 32: 30 and 31 are bars of 0, not left out.
+    assert_eq!(
+        histogram(&[29, 32, 32, 33]),
+        vec![
+            bar(29, 29, 1),
+            bar(30, 30, 0),
+            bar(31, 31, 0),
+            bar(32, 32, 2),
+            bar(33, 33, 1)
+        ]
+    );
+    // Wider than the most bars: equal widths from the least outcome, the empty ones kept, and
+    // every trial counted once.
+    let spread: Vec<u32> = vec![0, 1, 2, 200, 201, 240];
+    let bars = histogram(&spread);
+    assert!(
+        bars.len() as u32 <= HISTOGRAM_BARS + 1,
+        "{} bars",
+        bars.len()
+    );
+    assert!(
+        bars.windows(2).all(|w| w[1].from == w[0].to + 1),
+        "{bars:?}"
+    );
+    assert!(bars
+        .iter()
+        .all(|b| b.to - b.from == bars[0].to - bars[0].from));
+    assert_eq!(bars[0].from, 0);
+    assert!(bars.last().is_some_and(|b| b.from <= 240 && 240 <= b.to));
+    assert_eq!(bars.iter().map(|b| b.trials).sum::<u32>(), 6);
+    assert!(bars.iter().any(|b| b.trials == 0));
+    assert!(histogram(&[]).is_empty());
+    assert_eq!(histogram(&[7, 7]), vec![bar(7, 7, 2)]);
+}
+
 mod scenarios {
     //! Scenarios compared with the baseline on hand-made graphs whose paces are constant, so
     //! every trial gives the same day and each difference can be worked out by hand.
