@@ -117,6 +117,14 @@ const LABEL_CHAR_PX = 7;
 const NAME_CHAR_PX = 7.4;
 const COUNTS_CHAR_PX = 6.4;
 
+/** How many Latin letters' widths `text` takes: Chinese, Japanese and Korean characters (and
+ * the wide forms after U+2E80) take about two. */
+export function letterWidths(text: string): number {
+  let n = 0;
+  for (const ch of text) n += (ch.codePointAt(0) ?? 0) >= 0x2e80 ? 2 : 1;
+  return n;
+}
+
 /**
  * The team map, drawn as SVG elements React renders (`teamMapLayout` places them): a click on a
  * team or an arrow (or its number) calls `onTeam` or `onLink`; hovering one brings its arrows
@@ -278,7 +286,7 @@ function TeamMapChart({
           // A card of the surface colour under the two lines, as wide as the longer one (bold
           // name letters are wider): the arrows passing behind do not cross out what they say.
           const cardWidth =
-            Math.max(n.team.teamName.length * NAME_CHAR_PX, counts.length * COUNTS_CHAR_PX) + 10;
+            Math.max(letterWidths(n.team.teamName) * NAME_CHAR_PX, counts.length * COUNTS_CHAR_PX) + 10;
           return (
             <g key={n.name} data-map-point={`team:${i}`} opacity={on ? 1 : 0.35}>
               <circle

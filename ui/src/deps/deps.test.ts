@@ -15,6 +15,7 @@ import { toCanvasData } from "./graphData";
 import { canvasColors, graphStatus } from "./ItemGraph";
 import { centres, elkGraph, fallbackLayout, NODE_BOX, NODE_RADIUS } from "./layout";
 import { ageBin, ageLegend, teamColors } from "./palette";
+import { letterWidths } from "./TeamMap";
 import { crossTeamLinks, LABELLED_ARROWS, mapHit, mapTeams, teamMapLayout } from "./teamMap";
 import { cell, makeCriticalPath, makeDepsReport, makeGraph, makeIntents } from "./testing";
 
@@ -265,5 +266,14 @@ describe("the intent picker", () => {
       { id: "o", parentId: "missing", kind: "milestone", title: "Orphan", items: 1, itemsWithDescendants: 1 },
     ]);
     expect(tree.map((t) => `${t.depth}:${t.intent.id}`)).toEqual(["0:g1", "1:i1", "0:o"]);
+  });
+});
+
+describe("team map labels", () => {
+  it("counts a wide character as two letters, so a team's card is as wide as its name", () => {
+    expect(letterWidths("Payments")).toBe(8);
+    expect(letterWidths("決済チーム")).toBe(10);
+    expect(letterWidths("Équipe 決済")).toBe(11);
+    expect(letterWidths("")).toBe(0);
   });
 });
