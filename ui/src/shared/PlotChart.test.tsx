@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 import {
   CANVAS_DOTS,
   dotsPath,
+  labelStep,
   niceTicks,
   type PlotApi,
   PlotChart,
@@ -60,6 +61,78 @@ function firstDot(testId: string, r: number): { x: number; y: number } {
   if (!m) throw new Error(`no dot in ${d}`);
   return { x: Number(m[1]) + r, y: Number(m[2]) };
 }
+
+describe("labelStep", () => {
+  it("names every column when each label clears its neighbours, though one is long", () => {
+    // The aging chart's stages at 130 px a column: "Waiting (no reason)" is wider than a
+    // column less the gap, yet fits beside "Dependency" and the right edge.
+    const stages = [
+      "Queue",
+      "Active",
+      "Review",
+      "Security",
+      "Approval",
+      "Decision",
+      "Dependency",
+      "Waiting (no reason)",
+    ];
+    expect(
+      labelStep(
+        stages.map((s) => s.length * 6.6),
+        130,
+      ),
+    ).toBe(1);
+  });
+  it("keeps an even step when labels would touch: from the longest", () => {
+    // Dates 40 px wide, 20 px apart: every third (40 + 10 gap over 20 px, rounded up).
+    expect(labelStep(new Array(30).fill(40), 20)).toBe(3);
+    // Two long labels side by side do not fit, wherever the others would.
+    expect(labelStep([20, 125, 125, 20], 130)).toBe(2);
+    expect(labelStep([], 50)).toBe(1);
+  });
+});
+
+describe("x labels", () => {
+  it("names each of the aging chart's eight stages at the width the Flow page gives it", async () => {
+    const stages = [
+      "Queue",
+      "Active",
+      "Review",
+      "Security",
+      "Approval",
+      "Decision",
+      "Dependency",
+      "Waiting (no reason)",
+    ];
+    const width = vi.spyOn(HTMLElement.prototype, "clientWidth", "get").mockReturnValue(1040);
+    try {
+      render(
+        <PlotChart
+          categories={stages}
+          columns="bands"
+          xName="Stage now"
+          yName="Age (days since start)"
+          layers={[
+            { kind: "dots", name: "Items", color: "#000", size: 4, opacity: 1, points: [{ x: 0, y: 3 }] },
+          ]}
+          tooltip={() => null}
+          shadeColumns
+          height={300}
+          label="Aging"
+          palette={palette}
+          testId="plot"
+        />,
+      );
+      await drawn();
+      const texts = [...(screen.getByTestId("plot").querySelectorAll("svg text") ?? [])].map(
+        (t) => t.textContent,
+      );
+      for (const stage of stages) expect(texts).toContain(stage);
+    } finally {
+      width.mockRestore();
+    }
+  });
+});
 
 describe("niceTicks and dotsPath", () => {
   it("steps counts by whole numbers and days by 1, 2 or 5 × 10ⁿ, from 0 past the largest value", () => {

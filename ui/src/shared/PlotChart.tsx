@@ -94,6 +94,19 @@ export type PlotApi = {
 
 const FALLBACK_HEIGHT = 300;
 const CHAR_PX = 6.6;
+
+/**
+ * Every how many columns an x label is drawn, from the labels' widths (px) and the columns' step:
+ * 1 when each label clears both neighbours by a 10 px gap, each taking half the room between
+ * them (a long stage name beside short ones still fits: no column goes unnamed for it); else
+ * every k-th, k from the longest label, so a long run of dates keeps an even step.
+ */
+export function labelStep(widths: readonly number[], colWidth: number): number {
+  const gap = 10;
+  if (widths.every((w, i) => i === 0 || ((widths[i - 1] ?? 0) + w) / 2 + gap <= colWidth)) return 1;
+  const longest = Math.max(1, ...widths);
+  return Math.max(1, Math.ceil((longest + gap) / Math.max(1, colWidth)));
+}
 /** How near (px) the pointer must be to a dot or a line's point to be on it. */
 const HIT_RADIUS = 8;
 const DASH = "4 4";
@@ -423,9 +436,11 @@ function DrawnPlot({
           : null
       : null;
 
-  // x labels: every k-th, so they never overlap.
-  const longest = Math.max(1, ...categories.map((c) => formatCategory(c).length));
-  const every = Math.max(1, Math.ceil((longest * CHAR_PX + 10) / Math.max(1, colWidth)));
+  // x labels: each where they all clear their neighbours, else every k-th; never overlapping.
+  const every = labelStep(
+    categories.map((c) => formatCategory(c).length * CHAR_PX),
+    colWidth,
+  );
 
   const onMove = (e: MouseEvent) => {
     const box = ref.current?.getBoundingClientRect();
