@@ -853,6 +853,16 @@ async function layoutCheck(page, where) {
       if (box.scrollWidth > box.clientWidth + 1)
         clipped.push(`${name(table)} (${box.scrollWidth} px in ${box.clientWidth} px)`);
     }
+    // A cell whose content runs out of it (buttons that do not wrap, say) into the next column
+    // or past the card: only cells that let it show (a cell that cuts with an ellipsis does not).
+    const spilled = [];
+    for (const cell of tables.flatMap((t) => [...t.querySelectorAll("td, th")])) {
+      if (!shown(cell) || getComputedStyle(cell).overflowX !== "visible") continue;
+      if (cell.scrollWidth > cell.clientWidth + 1)
+        spilled.push(
+          `${name(cell)} “${cell.textContent.trim().slice(0, 30)}” (${cell.scrollWidth} px in ${cell.clientWidth} px)`,
+        );
+    }
     const broken = [];
     for (const cell of tables.flatMap((t) => [...t.querySelectorAll("td")])) {
       const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
@@ -866,12 +876,17 @@ async function layoutCheck(page, where) {
         }
       }
     }
-    return { tables: tables.length, clipped, broken };
+    return { tables: tables.length, clipped, spilled, broken };
   });
   check(
     found.clipped.length === 0,
     `${where}: none of its ${found.tables} tables is cut by its box`,
     found.clipped.slice(0, 5).join("; "),
+  );
+  check(
+    found.spilled.length === 0,
+    `${where}: no table cell's content runs out of its cell`,
+    found.spilled.slice(0, 5).join("; "),
   );
   check(
     found.broken.length === 0,
@@ -1565,6 +1580,7 @@ async function flowSteps(page, calls, shot, rustNow) {
     await row.locator(T("workflow-reason")).isDisabled(),
     "its wait reason is disabled until it is Waiting",
   );
+  await layout("Settings → Workflow");
   await shot("06c-workflow-light");
   await row.locator(T("workflow-flow")).selectOption("waiting");
   await attempt("mapping the state", async () => {
