@@ -663,6 +663,7 @@ async function walk(page, base) {
     const injected = await page.evaluate(() => document.querySelectorAll("main img").length);
     check(injected === 0, "no element is made from a title");
   });
+  await layoutCheck(page, "Triage");
   await shot("05-triage");
   await page.locator(T("triage-reason-ai_unreviewed")).click();
   await attempt("filtering by a reason", async () => {
@@ -691,6 +692,7 @@ async function walk(page, base) {
     );
     check(decisions.overdue > 0 && first.includes("overdue"), "overdue ones come first");
   });
+  await layoutCheck(page, "Decisions");
   await shot("05b-decisions");
   const log = rust("approvals_report", { query: { ...decisionsQuery, show: "answered" } });
   await page.locator(T("decisions-show-answered")).click();
@@ -722,6 +724,7 @@ async function walk(page, base) {
     const teams = await page.locator(`${T("duplicates-by-team-table")} tbody tr`).count();
     check(teams === dupes.teams.length, `duplicated work of ${dupes.teams.length} teams`);
   });
+  await layoutCheck(page, "Duplicates");
   await shot("05c-duplicates");
 
   step("Workspace menu");
@@ -768,6 +771,7 @@ async function walk(page, base) {
     .filter({ hasText: "Jira" })
     .count();
   check(acrossSources > 0, `people with identities on GitHub and Jira are one person (${acrossSources})`);
+  await layoutCheck(page, "Settings → People (dark)");
   await shot("07b-settings-people-dark", true);
 
   step("Settings → Conflicts");
@@ -785,6 +789,7 @@ async function walk(page, base) {
       /The defaults/.test((await page.locator(T("conflict-sensitive-origin")).textContent()) ?? ""),
     `the ${conflictRules.sensitive.length} default sensitive paths are shown as the defaults`,
   );
+  await layoutCheck(page, "Settings → Conflicts (dark)");
   await shot("07c-settings-conflicts-dark", true);
   await page.locator(T("nav-overview")).click();
   await page
@@ -1088,6 +1093,7 @@ async function sourcesSteps(page, calls, shot) {
     );
     check((await rows.count()) === 4, `the history lists every run (${await rows.count()})`);
   });
+  await layoutCheck(page, "Sources with a failed sync");
   await shot("14-sources-failed-light", true);
 
   // Edit a team rule.
@@ -1112,6 +1118,7 @@ async function sourcesSteps(page, calls, shot) {
     );
     check(true, "the rule then names its new team");
   });
+  await layoutCheck(page, "Sources → Rules");
   await shot("14a-sources-rules-light", true);
   await page.evaluate(() => {
     globalThis.__batonMock.state.syncManual = false;
@@ -1512,6 +1519,7 @@ async function flowSteps(page, calls, shot, rustNow) {
       ),
       `unaligned work as Rust counted it (${u.wip} of ${u.allWip} in progress)`,
     );
+    await layoutCheck(page, "Intents");
     await shot("06e-intents-light");
   });
 
@@ -1859,6 +1867,7 @@ async function dependencySteps(page, calls, shot, rustNow) {
     `${top.fromTeam} → ${top.toTeam} lists the ${top.pulls} pull requests the table counts`,
     `listed ${touchRows}`,
   );
+  await layoutCheck(page, "Dependencies → who changes whose code");
   await shot("13d-dependencies-touch-pulls-light");
   await page.keyboard.press("Escape");
   await page.locator(T("deps-touch-panel")).waitFor({ state: "detached" });
@@ -1972,6 +1981,7 @@ async function dependencySteps(page, calls, shot, rustNow) {
     Number(graph.nodes) === full.nodes.length && Number(graph.edges) === full.edges.length,
     `the item graph draws ${full.nodes.length} items and ${full.edges.length} links (ELK in ${graph.engine})`,
   );
+  await layoutCheck(page, "Dependencies");
   await shot("13-dependencies-light", true);
 
   // Focus on the chain's last item, then trace its critical path.
@@ -2010,6 +2020,7 @@ async function dependencySteps(page, calls, shot, rustNow) {
     lastCp?.args.target.type === "item" && lastCp.args.target.id === end.id,
     "the target is sent as { type: item, id }",
   );
+  await layoutCheck(page, "Dependencies → critical path");
   await shot("13b-dependencies-critical-light");
 
   // Click an item drawn on the canvas: its detail opens.
