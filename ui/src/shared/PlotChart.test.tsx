@@ -62,23 +62,25 @@ function firstDot(testId: string, r: number): { x: number; y: number } {
   return { x: Number(m[1]) + r, y: Number(m[2]) };
 }
 
+/** The aging chart's columns when every stage holds an item. */
+const STAGES = [
+  "Queue",
+  "Active",
+  "Review",
+  "Security",
+  "Approval",
+  "Decision",
+  "Dependency",
+  "Waiting (no reason)",
+];
+
 describe("labelStep", () => {
   it("names every column when each label clears its neighbours, though one is long", () => {
-    // The aging chart's stages at 130 px a column: "Waiting (no reason)" is wider than a
-    // column less the gap, yet fits beside "Dependency" and the right edge.
-    const stages = [
-      "Queue",
-      "Active",
-      "Review",
-      "Security",
-      "Approval",
-      "Decision",
-      "Dependency",
-      "Waiting (no reason)",
-    ];
+    // At 130 px a column, "Waiting (no reason)" is wider than a column less the gap, yet it
+    // and "Dependency" beside it each take less than half the room between them.
     expect(
       labelStep(
-        stages.map((s) => s.length * 6.6),
+        STAGES.map((s) => s.length * 6.6),
         130,
       ),
     ).toBe(1);
@@ -94,21 +96,11 @@ describe("labelStep", () => {
 
 describe("x labels", () => {
   it("names each of the aging chart's eight stages at the width the Flow page gives it", async () => {
-    const stages = [
-      "Queue",
-      "Active",
-      "Review",
-      "Security",
-      "Approval",
-      "Decision",
-      "Dependency",
-      "Waiting (no reason)",
-    ];
     const width = vi.spyOn(HTMLElement.prototype, "clientWidth", "get").mockReturnValue(1040);
     try {
       render(
         <PlotChart
-          categories={stages}
+          categories={STAGES}
           columns="bands"
           xName="Stage now"
           yName="Age (days since start)"
@@ -127,7 +119,7 @@ describe("x labels", () => {
       const texts = [...(screen.getByTestId("plot").querySelectorAll("svg text") ?? [])].map(
         (t) => t.textContent,
       );
-      for (const stage of stages) expect(texts).toContain(stage);
+      for (const stage of STAGES) expect(texts).toContain(stage);
     } finally {
       width.mockRestore();
     }
