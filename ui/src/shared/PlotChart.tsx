@@ -107,6 +107,7 @@ export function labelStep(widths: readonly number[], colWidth: number): number {
   const longest = Math.max(1, ...widths);
   return Math.max(1, Math.ceil((longest + gap) / Math.max(1, colWidth)));
 }
+
 /** How near (px) the pointer must be to a dot or a line's point to be on it. */
 const HIT_RADIUS = 8;
 const DASH = "4 4";
