@@ -582,6 +582,17 @@ pub(crate) struct EveryItem {
     pub current: Vec<u16>,
 }
 
+impl EveryItem {
+    /// No verdict yet, with room for `items` items'.
+    fn with_capacity(items: usize) -> EveryItem {
+        EveryItem {
+            found: Vec::new(),
+            recheck: Vec::with_capacity(items),
+            current: Vec::with_capacity(items),
+        }
+    }
+}
+
 /// [`item_breaches`] of every item. The items are cut into consecutive parts, one per core
 /// (`flow::engine::threads_for`), each judged on a thread of its own and the parts joined in
 /// item order: an item's verdict reads only the context and its own history, so the answer is
@@ -603,11 +614,7 @@ pub(crate) fn every_item_in_parts(cx: &Context<'_>, now: i64, parts: usize) -> E
         };
     }
     let part = |range: std::ops::Range<usize>| {
-        let mut out = EveryItem {
-            found: Vec::new(),
-            recheck: Vec::with_capacity(range.len()),
-            current: Vec::with_capacity(range.len()),
-        };
+        let mut out = EveryItem::with_capacity(range.len());
         for i in range {
             let (recheck, current) = verdict(cx, &per_item, i, now, &mut out.found);
             out.recheck.push(recheck);
@@ -615,11 +622,7 @@ pub(crate) fn every_item_in_parts(cx: &Context<'_>, now: i64, parts: usize) -> E
         }
         out
     };
-    let mut all = EveryItem {
-        found: Vec::new(),
-        recheck: Vec::with_capacity(n),
-        current: Vec::with_capacity(n),
-    };
+    let mut all = EveryItem::with_capacity(n);
     for next in crate::flow::engine::in_parts(n, parts, "baton-policies", part) {
         all.found.extend(next.found);
         all.recheck.extend(next.recheck);
