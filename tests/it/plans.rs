@@ -238,6 +238,22 @@ async fn comparing_scenarios_never_changes_the_live_graph() {
         "two months away moves every dated intent later"
     );
     assert!(cmp.intents.iter().any(|r| r.cells[1].delta_p85.is_some()));
+    // Rows name intents as the lists do: a Jira initiative and a Linear project of one title
+    // are told apart.
+    let labels = baton_core::query::intent_labels(&ws).await.unwrap();
+    for r in &cmp.intents {
+        assert_eq!(r.name, labels[&r.id]);
+    }
+    let names: std::collections::HashSet<&str> =
+        cmp.intents.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names.len(), cmp.intents.len(), "no two rows named alike");
+    assert!(
+        cmp.intents
+            .iter()
+            .any(|r| r.name.ends_with(" \u{b7} Acme Linear")),
+        "{:?}",
+        names
+    );
 
     let after_ix = ws.index().await.unwrap();
     assert!(

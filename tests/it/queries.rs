@@ -343,6 +343,28 @@ async fn intents_list_counts_items_with_descendants() {
             "a goal covers its own items and its initiatives'"
         );
     }
+    // Jira initiatives and Linear projects share titles on the demo: each list names every
+    // intent differently, and a title no other intent has is named as it is.
+    let labels: std::collections::HashSet<&str> =
+        intents.iter().map(|i| i.label.as_str()).collect();
+    assert_eq!(labels.len(), intents.len(), "every intent is told apart");
+    let shared = intents
+        .iter()
+        .filter(|i| intents.iter().filter(|j| j.title == i.title).count() > 1)
+        .collect::<Vec<_>>();
+    assert!(!shared.is_empty(), "the demo has intents of one title");
+    for i in &intents {
+        if shared.iter().any(|s| s.id == i.id) {
+            let source = if i.id.starts_with("lin:") {
+                "Acme Linear"
+            } else {
+                "Acme Jira"
+            };
+            assert_eq!(i.label, format!("{} \u{b7} {source}", i.title), "{}", i.id);
+        } else {
+            assert_eq!(i.label, i.title);
+        }
+    }
 }
 
 #[tokio::test]

@@ -2804,6 +2804,12 @@ export type IntentInfo_Deserialize = {
 	parentId?: string | null,
 	kind: IntentKind,
 	title: string,
+	/**
+	 *  What a list names it by: its title, followed by where it comes from when another intent
+	 *  has the same title ("One-page checkout · Acme Linear"; "· made in Baton"), and by its
+	 *  key there when that is still not enough ([`labels`]).
+	 */
+	label: string,
 	/**  Items linked to it directly. */
 	items: number,
 	/**  Items linked to it or to one of its descendants. */
@@ -2816,6 +2822,12 @@ export type IntentInfo_Serialize = {
 	parentId: string | null,
 	kind: IntentKind,
 	title: string,
+	/**
+	 *  What a list names it by: its title, followed by where it comes from when another intent
+	 *  has the same title ("One-page checkout · Acme Linear"; "· made in Baton"), and by its
+	 *  key there when that is still not enough ([`labels`]).
+	 */
+	label: string,
 	/**  Items linked to it directly. */
 	items: number,
 	/**  Items linked to it or to one of its descendants. */
@@ -2869,6 +2881,8 @@ export type IntentNode_Deserialize = {
 	depth: number,
 	kind: IntentKind,
 	title: string,
+	/**  What a list names it by ([`crate::query::IntentInfo::label`]). */
+	label: string,
 	description: string,
 	successMeasure: string,
 	origin: IntentOrigin,
@@ -2934,6 +2948,8 @@ export type IntentNode_Serialize = {
 	depth: number,
 	kind: IntentKind,
 	title: string,
+	/**  What a list names it by ([`crate::query::IntentInfo::label`]). */
+	label: string,
 	description: string,
 	successMeasure: string,
 	origin: IntentOrigin,

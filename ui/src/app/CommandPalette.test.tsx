@@ -27,6 +27,7 @@ function backend(over: Parameters<typeof mockBackend>[0] = {}) {
         parentId: null,
         kind: "goal",
         title: "Grow revenue",
+        label: "Grow revenue",
         items: 3,
         itemsWithDescendants: 20,
       },

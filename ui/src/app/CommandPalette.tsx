@@ -234,13 +234,13 @@ export function CommandPalette({
             {intentTree(intents.data).map(({ intent }) => (
               <Command.Item
                 key={intent.id}
-                value={`intent ${intent.title} ${intent.id}`}
+                value={`intent ${intent.label} ${intent.id}`}
                 data-testid="palette-intent"
                 data-id={intent.id}
                 onSelect={() => run(() => openItems({ intents: [intent.id] }))}
               >
                 <Icon name="intents" />
-                <span>{intent.title}</span>
+                <span>{intent.label}</span>
                 <span className="palette-hint">
                   {intent.kind} · {intent.itemsWithDescendants.toLocaleString()} items
                 </span>

@@ -111,7 +111,7 @@ export function TargetPicker({
             </option>
             {tree.map(({ intent, depth }) => (
               <option key={intent.id} value={intent.id}>
-                {`${"\u00a0\u00a0".repeat(depth)}${INTENT_KIND_LABELS[intent.kind]}: ${intent.title} (${formatCount(intent.itemsWithDescendants)})`}
+                {`${"\u00a0\u00a0".repeat(depth)}${INTENT_KIND_LABELS[intent.kind]}: ${intent.label} (${formatCount(intent.itemsWithDescendants)})`}
               </option>
             ))}
           </select>

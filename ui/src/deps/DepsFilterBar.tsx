@@ -37,7 +37,7 @@ export function DepsFilterBar({
   }
   const intentOptions: Option[] = (intents.data ? intentTree(intents.data) : []).map(({ intent, depth }) => ({
     value: intent.id,
-    label: `${"\u00a0\u00a0".repeat(depth)}${intent.title}`,
+    label: `${"\u00a0\u00a0".repeat(depth)}${intent.label}`,
     count: intent.itemsWithDescendants,
     hint: `${KIND_LABELS[intent.kind]}; items linked to it or to what is under it`,
   }));

@@ -263,7 +263,15 @@ describe("the intent picker", () => {
   it("lists intents depth first under their parents", () => {
     const tree = intentTree([
       ...makeIntents(),
-      { id: "o", parentId: "missing", kind: "milestone", title: "Orphan", items: 1, itemsWithDescendants: 1 },
+      {
+        id: "o",
+        parentId: "missing",
+        kind: "milestone",
+        title: "Orphan",
+        label: "Orphan",
+        items: 1,
+        itemsWithDescendants: 1,
+      },
     ]);
     expect(tree.map((t) => `${t.depth}:${t.intent.id}`)).toEqual(["0:g1", "1:i1", "0:o"]);
   });

@@ -246,7 +246,23 @@ export function makeCriticalPath(partial: Partial<CriticalPath> = {}): CriticalP
 
 export function makeIntents(): IntentInfo[] {
   return [
-    { id: "g1", parentId: null, kind: "goal", title: "Grow", items: 3, itemsWithDescendants: 8 },
-    { id: "i1", parentId: "g1", kind: "initiative", title: "Refunds", items: 5, itemsWithDescendants: 5 },
+    {
+      id: "g1",
+      parentId: null,
+      kind: "goal",
+      title: "Grow",
+      label: "Grow",
+      items: 3,
+      itemsWithDescendants: 8,
+    },
+    {
+      id: "i1",
+      parentId: "g1",
+      kind: "initiative",
+      title: "Refunds",
+      label: "Refunds",
+      items: 5,
+      itemsWithDescendants: 5,
+    },
   ];
 }

@@ -15,16 +15,34 @@ const INTENTS: IntentInfo[] = [
     parentId: "g-rev",
     kind: "initiative",
     title: "New checkout",
+    label: "New checkout",
     items: 12,
     itemsWithDescendants: 12,
   },
-  { id: "g-rev", parentId: null, kind: "goal", title: "Grow revenue", items: 2, itemsWithDescendants: 20 },
-  { id: "g-ops", parentId: null, kind: "goal", title: "Calmer on-call", items: 4, itemsWithDescendants: 4 },
+  {
+    id: "g-rev",
+    parentId: null,
+    kind: "goal",
+    title: "Grow revenue",
+    label: "Grow revenue",
+    items: 2,
+    itemsWithDescendants: 20,
+  },
+  {
+    id: "g-ops",
+    parentId: null,
+    kind: "goal",
+    title: "Calmer on-call",
+    label: "Calmer on-call",
+    items: 4,
+    itemsWithDescendants: 4,
+  },
   {
     id: "i-eu",
     parentId: "g-rev",
     kind: "initiative",
     title: "EU launch",
+    label: "EU launch · Acme Linear",
     items: 6,
     itemsWithDescendants: 6,
   },
@@ -75,6 +93,8 @@ describe("Flow filter bar", () => {
     ]);
     expect(options[1]).toHaveTextContent("Grow revenue");
     expect(options[1]).toHaveTextContent("20");
+    // Named by its label, which tells it apart from intents of the same title.
+    expect(options[2]).toHaveTextContent("EU launch · Acme Linear");
     fireEvent.click(options[0] as HTMLElement);
     expect(onChange).toHaveBeenLastCalledWith({ intents: ["g-ops", "i-web"] });
   });

@@ -40,7 +40,7 @@ export function IntentFilter({
     // Keep a match's ancestors so it still reads in its place in the tree.
     const keep = new Set<string>();
     for (const l of lines) {
-      if (l.intent.title.toLowerCase().includes(f)) {
+      if (l.intent.label.toLowerCase().includes(f)) {
         keep.add(l.intent.id);
         for (const a of l.ancestors) keep.add(a);
       }
@@ -52,7 +52,7 @@ export function IntentFilter({
     selected.length === 0
       ? "Any"
       : selected.length === 1
-        ? (byId.get(selected[0] ?? "")?.title ?? "1 selected")
+        ? (byId.get(selected[0] ?? "")?.label ?? "1 selected")
         : `${selected.length} selected`;
 
   function choose(intents: string[]) {
@@ -134,7 +134,7 @@ export function IntentFilter({
                   onSelect={() => toggle(intent.id)}
                   title={
                     covered
-                      ? `Included with “${byId.get(coveredBy)?.title ?? ""}”`
+                      ? `Included with “${byId.get(coveredBy)?.label ?? ""}”`
                       : `${KIND_LABELS[intent.kind]}: ${plural(intent.itemsWithDescendants, "item")}, ${formatCount(intent.items)} linked directly`
                   }
                 >
@@ -147,7 +147,7 @@ export function IntentFilter({
                         ↳{" "}
                       </span>
                     ) : null}
-                    <span>{intent.title}</span>
+                    <span>{intent.label}</span>
                     <span className="muted small"> · {KIND_LABELS[intent.kind].toLowerCase()}</span>
                   </span>
                   <span className="multi-select-count">{formatCount(intent.itemsWithDescendants)}</span>

@@ -49,6 +49,7 @@ function node(partial: Partial<IntentNode> & { id: string; title: string }): Int
     linkedByRule: 0,
     linkedByHand: 0,
     ...partial,
+    label: partial.label ?? partial.title,
   };
 }
 
@@ -64,6 +65,7 @@ function report(partial: Partial<IntentsReport> = {}): IntentsReport {
         origin: "source",
         sourceName: "Jira",
         sourceKey: "GOAL-1",
+        label: "Cut checkout abandonment · Jira",
       }),
       node({ id: "i1", title: "<b>One-page checkout</b>", parentId: "g1", depth: 1, kind: "initiative" }),
     ],
@@ -146,6 +148,16 @@ describe("IntentsView", () => {
     expect(screen.getByTestId("intent-row-i1")).toHaveTextContent("<b>One-page checkout</b>");
     expect(tree.querySelector("b")).toBeNull();
     expect(screen.getByTestId("intent-row-g1")).toHaveTextContent("50%");
+    // Where an imported intent comes from, under its title; nothing under one made in Baton.
+    expect(screen.getByTestId("intent-source-g1")).toHaveTextContent("Jira · GOAL-1");
+    expect(screen.queryByTestId("intent-source-i1")).toBeNull();
+    // The "Link to" list names intents by their labels.
+    const linkTo = screen.getByRole("combobox", { name: "Link to" });
+    expect(
+      within(linkTo)
+        .getAllByRole("option")
+        .map((o) => o.textContent),
+    ).toEqual(["Deliberately no intent", "Cut checkout abandonment · Jira", "· <b>One-page checkout</b>"]);
     const unaligned = screen.getByTestId("intent-unaligned");
     expect(unaligned).toHaveTextContent(
       "4 of 10 items in progress and 2 of 8 finished in the range serve no intent",

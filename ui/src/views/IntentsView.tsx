@@ -142,7 +142,7 @@ function IntentForm({
               .filter((i) => i.id !== editing)
               .map((i) => (
                 <option key={i.id} value={i.id}>
-                  {`${"· ".repeat(i.depth)}${i.title}`}
+                  {`${"· ".repeat(i.depth)}${i.label}`}
                 </option>
               ))}
           </select>
@@ -541,7 +541,15 @@ function IntentTree({ report, onOpen }: { report: IntentsReport; onOpen: (id: st
                 >
                   <span className="tag">{KIND_LABEL[n.kind]}</span> {n.title}
                 </button>
-                {n.origin === "source" ? <span className="muted small"> {n.sourceKey}</span> : null}
+                {n.origin === "source" ? (
+                  <div
+                    className="muted small"
+                    style={{ paddingLeft: `${n.depth * 18}px` }}
+                    data-testid={`intent-source-${n.id}`}
+                  >
+                    {[n.sourceName, n.sourceKey].filter(Boolean).join(" · ")}
+                  </div>
+                ) : null}
               </td>
               <td className="num">
                 <span className="intent-bar" aria-hidden="true">
@@ -697,7 +705,7 @@ function Unaligned({
               <option value="">Deliberately no intent</option>
               {intents.map((i) => (
                 <option key={i.id} value={i.id}>
-                  {`${"· ".repeat(i.depth)}${i.title}`}
+                  {`${"· ".repeat(i.depth)}${i.label}`}
                 </option>
               ))}
             </select>

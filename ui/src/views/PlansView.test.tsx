@@ -189,6 +189,7 @@ describe("PlansView", () => {
         {
           id: "i-1",
           title: "Faster refunds",
+          label: "Faster refunds · Acme Jira",
           kind: "initiative",
           parentId: null,
           items: 20,
@@ -220,7 +221,8 @@ describe("PlansView", () => {
     renderWithClient(<PlansView />);
     fireEvent.click(await screen.findByTestId("plan-target-intent"));
     expect(await screen.findByText("Nothing to forecast yet")).toBeInTheDocument();
-    await screen.findByRole("option", { name: /Faster refunds/ });
+    // The picker names the intent by its label (its title and, when shared, its source).
+    await screen.findByRole("option", { name: "Faster refunds · Acme Jira" });
     fireEvent.change(screen.getByTestId("plan-intent"), { target: { value: "i-1" } });
     expect(await screen.findByTestId("plan-notes")).toHaveTextContent("Checkout (3 items) finished nothing");
     expect(screen.getByTestId("plan-headline")).toHaveTextContent("No forecast");

@@ -236,7 +236,7 @@ function PlanFormCard({ form, onChange }: { form: PlanForm; onChange: (f: PlanFo
               <option value="">Choose an intent…</option>
               {lines.map((l) => (
                 <option key={l.intent.id} value={l.intent.id}>
-                  {`${"\u00a0\u00a0".repeat(l.depth)}${l.intent.title}`}
+                  {`${"\u00a0\u00a0".repeat(l.depth)}${l.intent.label}`}
                 </option>
               ))}
             </select>
@@ -507,7 +507,7 @@ function ScenariosTab({ base }: { base: FlowFilter }) {
     [teams.data],
   );
   const intentOptions = useMemo(
-    () => (intents.data ?? []).map((i) => ({ id: i.id, name: i.title })),
+    () => (intents.data ?? []).map((i) => ({ id: i.id, name: i.label })),
     [intents.data],
   );
   return <ScenariosPanel base={base} teams={teamOptions} intents={intentOptions} />;

@@ -109,6 +109,7 @@ describe("Work items", () => {
           parentId: null,
           kind: "goal",
           title: "Grow revenue",
+          label: "Grow revenue",
           items: 3,
           itemsWithDescendants: 20,
         },

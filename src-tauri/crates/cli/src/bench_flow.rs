@@ -309,7 +309,7 @@ fn compare_three(
     for _ in 0..runs.max(1) {
         let cpu_start = cpu_ms();
         let started = Instant::now();
-        let c = compare_on(ix, mapping, &spec, &scenarios, now)?;
+        let c = compare_on(ix, mapping, &spec, &scenarios, now, &[])?;
         samples.push(ms_since(started));
         cpu.push(cpu_since(cpu_start));
         intents = c.intents.len();

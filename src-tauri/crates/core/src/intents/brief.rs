@@ -255,6 +255,7 @@ mod tests {
             depth: 0,
             kind: IntentKind::Goal,
             title: "<script>alert(1)</script>".into(),
+            label: "<script>alert(1)</script>".into(),
             description: "a & b".into(),
             success_measure: "\"quoted\"".into(),
             origin: IntentOrigin::Baton,

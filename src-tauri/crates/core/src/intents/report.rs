@@ -61,6 +61,8 @@ pub struct IntentNode {
     pub depth: u32,
     pub kind: IntentKind,
     pub title: String,
+    /// What a list names it by ([`crate::query::IntentInfo::label`]).
+    pub label: String,
     pub description: String,
     pub success_measure: String,
     pub origin: IntentOrigin,
@@ -580,6 +582,15 @@ fn compute_prepared(
         .iter()
         .filter(|i| i.archived_at.is_some())
         .count() as u32;
+    let labels: HashMap<&str, String> = extras
+        .intents
+        .iter()
+        .map(|i| i.id.as_str())
+        .zip(crate::query::intents::intent_labels_by(
+            &extras.intents,
+            |id| extras.source_names.get(id).map(String::as_str),
+        ))
+        .collect();
     let mut nodes = Vec::new();
     for (intent, depth) in order {
         let hidden_by = |i: &Intent| -> bool {
@@ -624,6 +635,10 @@ fn compute_prepared(
             depth,
             kind: intent.kind,
             title: intent.title.clone(),
+            label: labels
+                .get(intent.id.as_str())
+                .cloned()
+                .unwrap_or_else(|| intent.title.clone()),
             description: intent.description.clone(),
             success_measure: intent.success_measure.clone(),
             origin: intent.origin,

@@ -571,16 +571,19 @@ fn in_order_on_cores<T: Send>(
         .collect()
 }
 
-/// Compares the baseline with `scenarios` on an index.
+/// Compares the baseline with `scenarios` on an index. `names` is what each intent (in the
+/// index's order) is called in the rows and explanations (the lists' labels, which tell apart
+/// intents of one title); an intent past its end is called by its title.
 pub fn compare_on(
     ix: &WorkIndex,
     mapping: &Mapping,
     spec: &CompareSpec,
     scenarios: &[Scenario],
     now: i64,
+    names: &[String],
 ) -> CoreResult<Comparison> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    compare_on_cores(ix, mapping, spec, scenarios, now, threads)
+    compare_on_cores(ix, mapping, spec, scenarios, now, names, threads)
 }
 
 /// [`compare_on`] with the intents spread over `threads` workers (1: one after the other).
@@ -590,6 +593,7 @@ pub(super) fn compare_on_cores(
     spec: &CompareSpec,
     scenarios: &[Scenario],
     now: i64,
+    names: &[String],
     threads: usize,
 ) -> CoreResult<Comparison> {
     if scenarios.len() > MAX_COMPARED {
@@ -692,7 +696,10 @@ pub(super) fn compare_on_cores(
         if !keep_empty && runs.iter().all(|r| r.report.items == 0) {
             return None;
         }
-        let name = ix.intents[at].name.clone();
+        let name = names
+            .get(at)
+            .cloned()
+            .unwrap_or_else(|| ix.intents[at].name.clone());
         let cells: Vec<IntentCell> = runs
             .iter()
             .enumerate()
@@ -931,7 +938,13 @@ pub async fn compare(ws: &Workspace, spec: &CompareSpec, now: i64) -> CoreResult
     let all = super::scenario::list(ws).await?;
     let chosen = pick(&all, &spec.scenarios)?;
     let (ix, mapping, _) = crate::flow::prepare(ws, &spec.filter, now).await?;
-    let mut out = compare_on(&ix, &mapping, spec, &chosen, now)?;
+    let labels = crate::query::intent_labels(ws).await?;
+    let names: Vec<String> = ix
+        .intents
+        .iter()
+        .map(|n| labels.get(&n.id).cloned().unwrap_or_else(|| n.name.clone()))
+        .collect();
+    let mut out = compare_on(&ix, &mapping, spec, &chosen, now, &names)?;
     let mut refs: Vec<&mut ItemRef> = Vec::new();
     for row in &mut out.intents {
         for c in &mut row.cells {

@@ -1206,7 +1206,14 @@ fn backtest(
 /// The forecast of `spec` on a workspace.
 pub async fn forecast(ws: &Workspace, spec: &ForecastSpec, now: i64) -> CoreResult<Forecast> {
     let (ix, mapping, _) = crate::flow::prepare(ws, &spec.filter, now).await?;
-    compute(&ix, &mapping, spec, now)
+    let mut report = compute(&ix, &mapping, spec, now)?;
+    // An intent is named as the lists name it (told apart from others of its title).
+    if let Some(id) = &spec.intent {
+        if let Some(label) = crate::query::intent_labels(ws).await?.remove(id) {
+            report.label = label;
+        }
+    }
+    Ok(report)
 }
 
 #[cfg(test)]

@@ -527,6 +527,7 @@ mod scenarios {
             },
             scenarios,
             day("2026-06-01"),
+            &[],
         )
         .expect("comparison")
     }
@@ -979,6 +980,7 @@ mod scenarios {
                 },
                 &[more],
                 day("2026-06-01"),
+                &[],
             )
             .expect("comparison");
             let cell = &cmp.intents[0].cells[1];
@@ -1065,7 +1067,7 @@ mod scenarios {
                 ],
             ),
         ];
-        let one = compare_on_cores(&ix, &mapping, &spec, &scenarios, END, 1).expect("one");
+        let one = compare_on_cores(&ix, &mapping, &spec, &scenarios, END, &[], 1).expect("one");
         assert!(one.intents.len() >= 3, "{} intents", one.intents.len());
         assert!(
             !one.explanations.is_empty(),
@@ -1076,8 +1078,8 @@ mod scenarios {
             .iter()
             .any(|r| r.cells.iter().any(|c| c.bottleneck.is_some())));
         for threads in [2, 3, 8] {
-            let many =
-                compare_on_cores(&ix, &mapping, &spec, &scenarios, END, threads).expect("many");
+            let many = compare_on_cores(&ix, &mapping, &spec, &scenarios, END, &[], threads)
+                .expect("many");
             assert_eq!(many, one, "{threads} workers");
         }
         ws.close().await;
