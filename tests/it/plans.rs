@@ -240,7 +240,9 @@ async fn comparing_scenarios_never_changes_the_live_graph() {
     assert!(cmp.intents.iter().any(|r| r.cells[1].delta_p85.is_some()));
     // Rows name intents as the lists do: a Jira initiative and a Linear project of one title
     // are told apart.
-    let labels = baton_core::query::intent_labels(&ws).await.unwrap();
+    let labels = baton_core::intents::labels::intent_labels(&ws)
+        .await
+        .unwrap();
     for r in &cmp.intents {
         assert_eq!(r.name, labels[&r.id]);
     }

@@ -2807,7 +2807,7 @@ export type IntentInfo_Deserialize = {
 	/**
 	 *  What a list names it by: its title, followed by where it comes from when another intent
 	 *  has the same title ("One-page checkout · Acme Linear"; "· made in Baton"), and by its
-	 *  key there when that is still not enough ([`labels`]).
+	 *  key there when that is still not enough ([`crate::intents::labels::labels`]).
 	 */
 	label: string,
 	/**  Items linked to it directly. */
@@ -2825,7 +2825,7 @@ export type IntentInfo_Serialize = {
 	/**
 	 *  What a list names it by: its title, followed by where it comes from when another intent
 	 *  has the same title ("One-page checkout · Acme Linear"; "· made in Baton"), and by its
-	 *  key there when that is still not enough ([`labels`]).
+	 *  key there when that is still not enough ([`crate::intents::labels::labels`]).
 	 */
 	label: string,
 	/**  Items linked to it directly. */

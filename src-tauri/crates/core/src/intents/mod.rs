@@ -9,6 +9,7 @@
 //! brief to share.
 
 pub mod brief;
+pub mod labels;
 pub mod report;
 pub mod rules;
 

@@ -586,10 +586,9 @@ fn compute_prepared(
         .intents
         .iter()
         .map(|i| i.id.as_str())
-        .zip(crate::query::intents::intent_labels_by(
-            &extras.intents,
-            |id| extras.source_names.get(id).map(String::as_str),
-        ))
+        .zip(super::labels::intent_labels_by(&extras.intents, |id| {
+            extras.source_names.get(id).map(String::as_str)
+        }))
         .collect();
     let mut nodes = Vec::new();
     for (intent, depth) in order {

@@ -938,7 +938,7 @@ pub async fn compare(ws: &Workspace, spec: &CompareSpec, now: i64) -> CoreResult
     let all = super::scenario::list(ws).await?;
     let chosen = pick(&all, &spec.scenarios)?;
     let (ix, mapping, _) = crate::flow::prepare(ws, &spec.filter, now).await?;
-    let labels = crate::query::intent_labels(ws).await?;
+    let labels = crate::intents::labels::intent_labels(ws).await?;
     let names: Vec<String> = ix
         .intents
         .iter()

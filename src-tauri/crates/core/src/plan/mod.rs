@@ -1209,7 +1209,7 @@ pub async fn forecast(ws: &Workspace, spec: &ForecastSpec, now: i64) -> CoreResu
     let mut report = compute(&ix, &mapping, spec, now)?;
     // An intent is named as the lists name it (told apart from others of its title).
     if let Some(id) = &spec.intent {
-        if let Some(label) = crate::query::intent_labels(ws).await?.remove(id) {
+        if let Some(label) = crate::intents::labels::intent_labels(ws).await?.remove(id) {
             report.label = label;
         }
     }

@@ -12,7 +12,7 @@ pub mod teams;
 pub use detail::{
     item_detail, ItemDetail, LinkDirection, LinkedItem, ReviewInfo, ReviewVerdict, TransitionEntry,
 };
-pub use intents::{intent_labels, intents_list, IntentInfo};
+pub use intents::{intents_list, IntentInfo};
 pub use items::{items_list, ItemRow, ItemsPage, ItemsQuery, SortDirection, SortField};
 pub use summary::{workspace_summary, Count, DateRange, TeamStates, Totals, WorkspaceSummary};
 pub use teams::{team_exists, teams_create, teams_list, TeamInfo};
