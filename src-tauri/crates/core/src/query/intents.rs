@@ -35,10 +35,11 @@ pub async fn intents_list(ws: &Workspace) -> CoreResult<Vec<IntentInfo>> {
             *n += 1;
         }
     }
-    let mut labels = crate::intents::labels::labels_of(&ix, &intents).into_iter();
+    let labels = crate::intents::labels::labels_of(&ix, &intents);
     Ok(intents
         .into_iter()
-        .map(|intent| {
+        .zip(labels)
+        .map(|(intent, label)| {
             let at = ix.intents.iter().position(|n| n.id == intent.id);
             let (items, items_with_descendants) = match at {
                 Some(at) => {
@@ -59,7 +60,7 @@ pub async fn intents_list(ws: &Workspace) -> CoreResult<Vec<IntentInfo>> {
                 id: intent.id,
                 parent_id: intent.parent_id,
                 kind: intent.kind,
-                label: labels.next().unwrap_or_else(|| intent.title.clone()),
+                label,
                 title: intent.title,
                 items,
                 items_with_descendants,
