@@ -216,7 +216,7 @@ export function CriticalPathResult({ path, onOpen }: { path: CriticalPath; onOpe
                   <span title="Expected days of work left at the team's 50th / 85th percentile cycle time">
                     {s.remainingP50Days === 0 && s.remainingP85Days === 0
                       ? "nothing left"
-                      : `${formatDays(s.remainingP50Days, false)} / ${formatDays(s.remainingP85Days)} left`}
+                      : `${formatDays(s.remainingP50Days)} (P50) to ${formatDays(s.remainingP85Days)} (P85) left`}
                   </span>
                   <span className="muted"> · done by </span>
                   <time dateTime={s.finishP85} title={`P50 ${formatDate(s.finishP50)}`}>

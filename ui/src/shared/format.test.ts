@@ -36,6 +36,10 @@ describe("days and dates", () => {
     expect(formatDays(42.4)).toBe("42 days");
     expect(formatDays(null)).toBe("—");
     expect(formatDays(2.25, false)).toMatch(/^2\D3$/);
+    // An item started an hour ago is not "0.0 days" old; nothing at all still reads 0.
+    expect(formatDays(1 / 24)).toMatch(/^<0\D1 days$/);
+    expect(formatDays(0.02, false)).toMatch(/^<0\D1$/);
+    expect(formatDays(0)).toMatch(/^0\D0 days$/);
   });
 
   it("names UTC offsets as the filter bar shows them", async () => {

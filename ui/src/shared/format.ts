@@ -97,10 +97,12 @@ export function formatDecimal(n: number): string {
 
 /**
  * A duration in days as people quote it: one decimal under 10 days ("3.5 days"), whole days
- * above ("42 days"); "—" when there is none.
+ * above ("42 days"); "—" when there is none. A duration too short to show at one decimal says
+ * so ("<0.1 days") rather than reading as none at all ("0.0 days").
  */
 export function formatDays(days: number | null | undefined, unit = true): string {
   if (days === null || days === undefined || !Number.isFinite(days)) return "—";
+  if (days > 0 && days < 0.05) return `<${formatDecimal(0.1)}${unit ? " days" : ""}`;
   const small = Math.abs(days) < 10;
   const text = small ? formatDecimal(days) : formatCount(days);
   if (!unit) return text;

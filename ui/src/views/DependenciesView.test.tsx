@@ -511,7 +511,7 @@ describe("Dependencies", () => {
     );
     const steps = within(path).getAllByTestId("critical-step");
     expect(steps).toHaveLength(2);
-    expect(steps[0]).toHaveTextContent("1.0 / 8.0 days left");
+    expect(steps[0]).toHaveTextContent("1.0 day (P50) to 8.0 days (P85) left");
     expect(steps[1]).toHaveTextContent("default percentiles");
     expect(steps[0]).not.toHaveTextContent("default percentiles");
     fireEvent.click(screen.getByTestId("target-clear"));

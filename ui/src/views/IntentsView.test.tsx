@@ -168,6 +168,39 @@ describe("IntentsView", () => {
     expect(screen.getByTestId("metric-info-intent-unaligned")).toBeInTheDocument();
   });
 
+  it("keeps the intent column wide: points under progress, decisions and violations in one cell", async () => {
+    mockBackend({
+      intents_report: () =>
+        report({
+          pointsAvailable: true,
+          intents: [
+            node({
+              id: "g1",
+              title: "Goal",
+              pointsProgress: 0.75,
+              points: 412,
+              pointsDone: 309,
+              estimated: 8,
+            }),
+            node({ id: "i1", title: "Initiative", parentId: "g1", depth: 1, pointsProgress: null }),
+          ],
+        }),
+    });
+    renderWithClient(<IntentsView />);
+    const tree = await screen.findByTestId("intent-tree");
+    const headers = within(tree)
+      .getAllByRole("columnheader")
+      .map((h) => h.textContent?.trim());
+    expect(headers).toHaveLength(9);
+    expect(headers[1]).toContain("items, then points");
+    expect(headers).toContain("Decisions / violations");
+    const cells = within(screen.getByTestId("intent-row-g1")).getAllByRole("cell");
+    expect(cells[1]).toHaveTextContent("50% of 8");
+    expect(cells[1]?.querySelector('[data-testid="intent-points-g1"]')).toHaveTextContent("75% of 412 pts");
+    expect(screen.getByTestId("intent-points-i1")).toHaveTextContent("no estimates");
+    expect(cells.at(-1)).toHaveTextContent("2 / 0");
+  });
+
   it("links chosen unaligned items, or marks them as deliberately unaligned", async () => {
     const calls = mockBackend({ intents_report: () => report(), intents_link: () => ["dec-1"] });
     renderWithClient(<IntentsView />);

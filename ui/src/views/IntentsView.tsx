@@ -493,12 +493,12 @@ function IntentTree({ report, onOpen }: { report: IntentsReport; onOpen: (id: st
             <th scope="col">Intent</th>
             <th scope="col" className="num">
               Progress <MetricInfo id="intent-progress" label="Progress" />
+              {report.pointsAvailable ? (
+                <div className="th-sub">
+                  items, then points <MetricInfo id="intent-points" label="Progress in points" />
+                </div>
+              ) : null}
             </th>
-            {report.pointsAvailable ? (
-              <th scope="col" className="num">
-                Points <MetricInfo id="intent-points" label="Progress in points" />
-              </th>
-            ) : null}
             <th scope="col" className="num">
               In progress <MetricInfo id="intent-flow" label="Flow of an intent" />
             </th>
@@ -517,11 +517,8 @@ function IntentTree({ report, onOpen }: { report: IntentsReport; onOpen: (id: st
             <th scope="col" className="num">
               Blocked / at risk <MetricInfo id="intent-risks" label="Risks" />
             </th>
-            <th scope="col" className="num">
-              Decisions
-            </th>
-            <th scope="col" className="num">
-              Violations
+            <th scope="col" className="num" title="Decisions pending / policy violations">
+              Decisions / violations
             </th>
           </tr>
         </thead>
@@ -557,19 +554,19 @@ function IntentTree({ report, onOpen }: { report: IntentsReport; onOpen: (id: st
                 </span>
                 {share(n.progress)}{" "}
                 <span className="muted small">of {formatCount(n.items - n.canceled)}</span>
+                {report.pointsAvailable ? (
+                  <div className="small" data-testid={`intent-points-${n.id}`}>
+                    {n.pointsProgress === null ? (
+                      <span className="muted">no estimates</span>
+                    ) : (
+                      <>
+                        {share(n.pointsProgress)}{" "}
+                        <span className="muted">of {formatPoints(n.points ?? 0)} pts</span>
+                      </>
+                    )}
+                  </div>
+                ) : null}
               </td>
-              {report.pointsAvailable ? (
-                <td className="num" data-testid={`intent-points-${n.id}`}>
-                  {n.pointsProgress === null ? (
-                    <span className="muted">no estimates</span>
-                  ) : (
-                    <>
-                      {share(n.pointsProgress)}{" "}
-                      <span className="muted small">of {formatPoints(n.points ?? 0)} pts</span>
-                    </>
-                  )}
-                </td>
-              ) : null}
               <td className="num">{formatCount(n.wip)}</td>
               <td className="num">{formatCount(n.throughput)}</td>
               <td className="num">{formatDays(n.cycleP50Days)}</td>
@@ -578,8 +575,9 @@ function IntentTree({ report, onOpen }: { report: IntentsReport; onOpen: (id: st
               <td className="num">
                 {formatCount(n.blocked)} / {formatCount(n.atRisk)}
               </td>
-              <td className="num">{formatCount(n.pendingDecisions)}</td>
-              <td className="num">{formatCount(n.policyViolations)}</td>
+              <td className="num">
+                {formatCount(n.pendingDecisions)} / {formatCount(n.policyViolations)}
+              </td>
             </tr>
           ))}
         </tbody>
