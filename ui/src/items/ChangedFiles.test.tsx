@@ -127,3 +127,40 @@ describe("Files and conflicts", () => {
     expect(await screen.findByTestId("conflict-acknowledge")).toBeInTheDocument();
   });
 });
+
+describe("A change with many conflicts", () => {
+  it("lists the first five, says how many of each rule, and shows the rest on demand", async () => {
+    const overlaps = Array.from({ length: 10 }, (_, n) =>
+      conflict({
+        rule: "overlapping",
+        otherId: `gh-${n + 10}`,
+        otherTeam: null,
+        reason: `Open at the same time as acme/app#${n + 10}`,
+      }),
+    );
+    const flags = [conflict(), conflict({ otherId: "team-id", otherTeam: "Identity" }), ...overlaps];
+    mockBackend({ conflicts_item: () => changes(flags) });
+    renderWithClient(<ChangedFiles itemId="gh-1" onOpenItem={() => {}} />);
+    const list = await screen.findByTestId("detail-conflicts");
+    expect(within(list).getAllByRole("listitem")).toHaveLength(5);
+    expect(screen.getByTestId("conflicts-by-rule")).toHaveTextContent(
+      "Another team's code, not reviewed by it: 2 · Overlaps another open change: 10",
+    );
+    const more = screen.getByTestId("conflicts-more");
+    expect(more).toHaveTextContent("Show all 12 conflicts (7 more)");
+    fireEvent.click(more);
+    expect(within(screen.getByTestId("detail-conflicts")).getAllByRole("listitem")).toHaveLength(12);
+    expect(screen.getByText("Open at the same time as acme/app#19")).toBeInTheDocument();
+    fireEvent.click(screen.getByTestId("conflicts-more"));
+    expect(within(screen.getByTestId("detail-conflicts")).getAllByRole("listitem")).toHaveLength(5);
+  });
+
+  it("lists five or fewer whole, with no summary or button", async () => {
+    mockBackend({ conflicts_item: () => changes([conflict(), conflict({ rule: "overlapping" })]) });
+    renderWithClient(<ChangedFiles itemId="gh-1" onOpenItem={() => {}} />);
+    const list = await screen.findByTestId("detail-conflicts");
+    expect(within(list).getAllByRole("listitem")).toHaveLength(2);
+    expect(screen.queryByTestId("conflicts-more")).toBeNull();
+    expect(screen.queryByTestId("conflicts-by-rule")).toBeNull();
+  });
+});

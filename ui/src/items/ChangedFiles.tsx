@@ -21,6 +21,23 @@ export const CONFLICT_RULE_LABELS: Record<ConflictRule, string> = {
 /** The most files listed before "and N more". */
 const SHOWN = 50;
 
+/**
+ * The most conflicts listed before "Show all": a change on a busy module can overlap dozens of
+ * other open changes (about 46 flags per flagged change on the 200,000-item demo), each its own
+ * flag, and the list would bury the files.
+ */
+const CONFLICTS_SHOWN = 5;
+
+/** How many flags of each rule, in the rules' order: "Overlaps another open change: 43 · …". */
+export function conflictsByRule(conflicts: ConflictView[]): string {
+  const counts = new Map<ConflictRule, number>();
+  for (const c of conflicts) counts.set(c.rule, (counts.get(c.rule) ?? 0) + 1);
+  return (Object.keys(CONFLICT_RULE_LABELS) as ConflictRule[])
+    .filter((r) => counts.has(r))
+    .map((r) => `${CONFLICT_RULE_LABELS[r]}: ${formatCount(counts.get(r) ?? 0)}`)
+    .join(" · ");
+}
+
 /** Acknowledge or dismiss a conflict (with why), or take the answer back. */
 function ConflictAnswerControls({ conflict, itemId }: { conflict: ConflictView; itemId: string }) {
   const client = useQueryClient();
@@ -138,6 +155,7 @@ function ConflictAnswerControls({ conflict, itemId }: { conflict: ConflictView; 
 
 export function ChangedFiles({ itemId, onOpenItem }: { itemId: string; onOpenItem: (id: string) => void }) {
   const changes = useQuery(itemsQueries.changes(itemId));
+  const [allConflicts, setAllConflicts] = useState(false);
   if (changes.isPending) return <LoadingState label="Loading the files it touches…" />;
   if (changes.isError) {
     return (
@@ -148,6 +166,8 @@ export function ChangedFiles({ itemId, onOpenItem }: { itemId: string; onOpenIte
   if (!c.read) return null;
   const more = c.files.length - SHOWN;
   const answered = c.conflicts.filter((x) => x.answer).length;
+  const folded = c.conflicts.length > CONFLICTS_SHOWN;
+  const shownConflicts = allConflicts ? c.conflicts : c.conflicts.slice(0, CONFLICTS_SHOWN);
   return (
     <section className="detail-section" aria-labelledby="files-title" data-testid="detail-files">
       <h3
@@ -163,9 +183,14 @@ export function ChangedFiles({ itemId, onOpenItem }: { itemId: string; onOpenIte
           {answered ? `, ${formatCount(answered)} answered` : ""})
         </span>
       </h3>
+      {folded ? (
+        <p className="muted small" data-testid="conflicts-by-rule">
+          {conflictsByRule(c.conflicts)}
+        </p>
+      ) : null}
       {c.conflicts.length > 0 ? (
         <ul className="decision-list" data-testid="detail-conflicts">
-          {c.conflicts.map((x, i) => (
+          {shownConflicts.map((x, i) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: a conflict list is recomputed whole; entries have no id
             <li key={`${x.item.id}-${x.rule}-${i}`}>
               <strong title="Definition: docs/metrics.md, “Conflicting changes”">
@@ -197,6 +222,19 @@ export function ChangedFiles({ itemId, onOpenItem }: { itemId: string; onOpenIte
       ) : (
         <p className="muted">No conflict with another team's code or change.</p>
       )}
+      {folded ? (
+        <button
+          type="button"
+          className="link-button small"
+          aria-expanded={allConflicts}
+          data-testid="conflicts-more"
+          onClick={() => setAllConflicts((v) => !v)}
+        >
+          {allConflicts
+            ? `Show the first ${CONFLICTS_SHOWN} only`
+            : `Show all ${formatCount(c.conflicts.length)} conflicts (${formatCount(c.conflicts.length - CONFLICTS_SHOWN)} more)`}
+        </button>
+      ) : null}
       <p className="muted small">
         {c.codeowners ? `Owners from ${c.codeowners}.` : "The repository has no CODEOWNERS file Baton read."}
       </p>
