@@ -10,6 +10,8 @@
 //                                                   Intents page opens: --pages intents)
 //                                  [--path-rule PATTERN]   (with --intent: a path rule previewed
 //                                                   in that intent's panel, "intents-path-rule")
+//                                  [--item ID]   (page "item": that item's drawer scrolled to its
+//                                                 files and conflicts, "item-conflicts")
 import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -244,6 +246,17 @@ try {
     await driver.click(await driver.waitFor('[data-testid="decisions-show-answered"]'));
     await sleep(Number(args.settle ?? 2500));
     shot("decisions-log");
+  }
+  if (pages.includes("item") && args.item) {
+    await driver.execute("window.location.hash = arguments[0]", [
+      `#/items?item=${encodeURIComponent(args.item)}`,
+    ]);
+    await driver.waitFor('[data-testid="detail-files"]', 180_000);
+    await driver.execute(
+      "document.querySelector('[data-testid=\"detail-files\"]')?.scrollIntoView({ block: 'start' })",
+    );
+    await sleep(Number(args.settle ?? 2500));
+    shot("item-conflicts");
   }
 } finally {
   await driver.stop().catch(() => {});
