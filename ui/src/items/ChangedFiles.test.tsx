@@ -1,4 +1,5 @@
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { useState } from "react";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ConflictView, ItemChanges } from "../lib/ipc";
 import { clearMocks, mockBackend } from "../lib/ipc/testing";
@@ -128,6 +129,19 @@ describe("Files and conflicts", () => {
   });
 });
 
+/** The drawer as it moves from one item to another (one component, a new item id). */
+function Drawer() {
+  const [id, setId] = useState("gh-1");
+  return (
+    <>
+      <button type="button" onClick={() => setId("gh-2")}>
+        next item
+      </button>
+      <ChangedFiles itemId={id} onOpenItem={() => {}} />
+    </>
+  );
+}
+
 describe("A change with many conflicts", () => {
   it("lists the first five, says how many of each rule, and shows the rest on demand", async () => {
     const overlaps = Array.from({ length: 10 }, (_, n) =>
@@ -153,6 +167,18 @@ describe("A change with many conflicts", () => {
     expect(screen.getByText("Open at the same time as acme/app#19")).toBeInTheDocument();
     fireEvent.click(screen.getByTestId("conflicts-more"));
     expect(within(screen.getByTestId("detail-conflicts")).getAllByRole("listitem")).toHaveLength(5);
+  });
+
+  it("starts folded again for another item opened in the drawer", async () => {
+    const flags = Array.from({ length: 8 }, (_, n) => conflict({ otherId: `team-${n}` }));
+    mockBackend({ conflicts_item: () => changes(flags) });
+    renderWithClient(<Drawer />);
+    fireEvent.click(await screen.findByTestId("conflicts-more"));
+    expect(within(screen.getByTestId("detail-conflicts")).getAllByRole("listitem")).toHaveLength(8);
+    fireEvent.click(screen.getByText("next item"));
+    await waitFor(() =>
+      expect(within(screen.getByTestId("detail-conflicts")).getAllByRole("listitem")).toHaveLength(5),
+    );
   });
 
   it("lists five or fewer whole, with no summary or button", async () => {

@@ -155,7 +155,9 @@ function ConflictAnswerControls({ conflict, itemId }: { conflict: ConflictView; 
 
 export function ChangedFiles({ itemId, onOpenItem }: { itemId: string; onOpenItem: (id: string) => void }) {
   const changes = useQuery(itemsQueries.changes(itemId));
-  const [allConflicts, setAllConflicts] = useState(false);
+  // Which item's whole list is shown (another item opened in the drawer starts folded).
+  const [unfolded, setUnfolded] = useState<string | null>(null);
+  const allConflicts = unfolded === itemId;
   if (changes.isPending) return <LoadingState label="Loading the files it touches…" />;
   if (changes.isError) {
     return (
@@ -228,7 +230,7 @@ export function ChangedFiles({ itemId, onOpenItem }: { itemId: string; onOpenIte
           className="link-button small"
           aria-expanded={allConflicts}
           data-testid="conflicts-more"
-          onClick={() => setAllConflicts((v) => !v)}
+          onClick={() => setUnfolded(allConflicts ? null : itemId)}
         >
           {allConflicts
             ? `Show the first ${CONFLICTS_SHOWN} only`
