@@ -74,6 +74,14 @@ const driver = new WebDriver("");
 mkdirSync(out, { recursive: true });
 const shot = (name) => {
   const file = join(out, `${prefix}${name}.png`);
+  // WebDriver's clicks leave the link they clicked hovered, and WebKitGTK draws its title as a
+  // tooltip at the X pointer (mid-window): a real move of the pointer to a corner ends it.
+  try {
+    execFileSync("xdotool", ["mousemove", "1439", "899"], { env });
+    execFileSync("sleep", ["0.4"]);
+  } catch {
+    // without xdotool the picture may show a tooltip
+  }
   execFileSync("import", ["-window", "root", file], { env });
   log(`wrote ${file}`);
 };
