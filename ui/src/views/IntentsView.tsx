@@ -552,8 +552,10 @@ function IntentTree({ report, onOpen }: { report: IntentsReport; onOpen: (id: st
                 <span className="intent-bar" aria-hidden="true">
                   <span style={{ width: `${Math.round((n.progress ?? 0) * 100)}%` }} />
                 </span>
-                {share(n.progress)}{" "}
-                <span className="muted small">of {formatCount(n.items - n.canceled)}</span>
+                <span className="intent-progress-figure">
+                  {share(n.progress)}{" "}
+                  <span className="muted small">of {formatCount(n.items - n.canceled)}</span>
+                </span>
                 {report.pointsAvailable ? (
                   <div className="small" data-testid={`intent-points-${n.id}`}>
                     {n.pointsProgress === null ? (
