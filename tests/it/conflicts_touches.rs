@@ -370,9 +370,9 @@ async fn owner_rules_and_sensitive_paths_are_edited_and_the_conflicts_follow() {
 }
 
 /// Moves an item's update time, as a sync of new commits would.
-struct Touch(&'static str, i64);
+struct Touch<'a>(&'a str, i64);
 
-impl WriteOp for Touch {
+impl WriteOp for Touch<'_> {
     type Output = ();
     type Error = CoreError;
 
@@ -596,4 +596,247 @@ async fn kept_conflicts_follow_a_sync_page_of_files_and_codeowners() {
     assert!(flagged(&owned.0).contains(&("gh-2".into(), ConflictRule::CrossOwnerUnreviewed)));
     assert_eq!(fresh(&ws).await, owned);
     assert_ne!(owned, moved);
+}
+
+/// The other team's overlap flag of `item`, as the report lists it now.
+fn overlap_of<'r>(
+    r: &'r live::ChangeConflictsReport,
+    item: &str,
+    team: Option<&str>,
+) -> &'r live::ConflictView {
+    r.conflicts
+        .iter()
+        .find(|c| {
+            c.item.id == item
+                && c.rule == ConflictRule::Overlapping
+                && c.other_id.as_deref() == team
+        })
+        .expect("the overlap is still flagged")
+}
+
+/// Answers every flag of `item` (acknowledged), the way the drawer does.
+async fn answer_all(ws: &Workspace, item: &str) {
+    let report = live::compute(ws).await.unwrap();
+    for c in report
+        .conflicts
+        .iter()
+        .filter(|c| c.item.id == item && c.answer.is_none())
+    {
+        answers::answer(
+            ws,
+            &ConflictAnswerInput {
+                item: item.into(),
+                rule: c.rule,
+                other: c.other_id.clone(),
+                acknowledge: true,
+                why: "the teams talk at Monday's sync".into(),
+            },
+            "lead",
+            DEMO_END,
+        )
+        .await
+        .unwrap();
+    }
+}
+
+const DEMO_END: i64 = 1_774_976_400_000;
+
+/// An overlap is one flag per other team, naming every open change of that team on the same
+/// files or module; answered, it holds while none of those changes moves and no other change
+/// of that team comes to overlap, and answers given one other change at a time (as they were
+/// when an overlap was one flag per other change) hold while each holds.
+#[tokio::test]
+async fn an_overlap_answered_holds_until_one_of_its_changes_moves_or_another_overlaps() {
+    use baton_core::decisions::{self, DecisionInput, NewDecision};
+    use baton_core::graph::model::{FlowState, ItemKind};
+    let dir = tempfile::tempdir().unwrap();
+    let ws = demo::build(
+        &dir.path().join("demo.baton"),
+        &demo::DemoOptions {
+            items: 3_000,
+            seed: demo::DEFAULT_SEED,
+            end: DEMO_END,
+        },
+    )
+    .await
+    .unwrap();
+    let q = TriageQuery {
+        reasons: vec![Reason::ConflictingChange],
+        limit: 1000,
+        ..TriageQuery::default()
+    };
+    // A change whose overlap with one team names two changes or more, and an open change of
+    // that team in the same repository that does not overlap it yet (whose files were read).
+    let report = live::compute(&ws).await.unwrap();
+    let ix = ws.index().await.unwrap();
+    let open_pulls_of = |team: &str, repository: &str| -> Vec<String> {
+        (0..ix.items.len())
+            .filter(|&i| {
+                let it = &ix.items[i];
+                it.kind == ItemKind::PullRequest
+                    && !matches!(it.flow, FlowState::Done | FlowState::Canceled)
+                    && ix.teams.get(it.team as usize).is_some_and(|t| t.id == team)
+                    && live::repository_of(&ix.item_keys[i]) == Some(repository)
+            })
+            .map(|i| ix.item_ids[i].to_owned())
+            .collect()
+    };
+    let mut chosen = None;
+    for c in report
+        .conflicts
+        .iter()
+        .filter(|c| c.rule == ConflictRule::Overlapping)
+    {
+        let (Some(team), Some(repository)) =
+            (c.other_id.as_deref(), live::repository_of(&c.item.key))
+        else {
+            continue;
+        };
+        if c.other_items.len() < 2 {
+            continue;
+        }
+        for y in open_pulls_of(team, repository) {
+            let listed = baton_core::graph::repo::item_paths::paths_of(ws.pool(), &y)
+                .await
+                .unwrap();
+            if !listed.is_empty() && y != c.item.id && c.other_items.iter().all(|o| o.id != y) {
+                chosen = Some((c.clone(), y, listed));
+                break;
+            }
+        }
+        if chosen.is_some() {
+            break;
+        }
+    }
+    drop(ix);
+    let (flag, newcomer, newcomer_paths) = chosen.expect("the demo has such a change");
+    let (x, team) = (flag.item.id.clone(), flag.other_id.clone());
+    assert!(
+        flag.other_items.iter().all(|o| o.team == flag.other_team),
+        "the flag names the other team's changes: {flag:?}"
+    );
+    assert!(
+        flag.reason.starts_with(&format!(
+            "Open at the same time as {} changes of ",
+            flag.other_items.len()
+        )),
+        "{}",
+        flag.reason
+    );
+
+    // Every flag of the change answered: it leaves Triage; the decision says with whom.
+    assert!(conflicting(&triage::triage_list(&ws, &q, DEMO_END).await.unwrap()).contains(&x));
+    answer_all(&ws, &x).await;
+    assert!(!conflicting(&triage::triage_list(&ws, &q, DEMO_END).await.unwrap()).contains(&x));
+    let report = live::compute(&ws).await.unwrap();
+    assert!(overlap_of(&report, &x, team.as_deref()).answer.is_some());
+    let summaries: Vec<String> = decisions::decisions_list(&ws, Some(&x))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|d| d.summary)
+        .collect();
+    let said = format!(
+        "Conflict acknowledged: overlaps other open changes ({})",
+        flag.other_team.clone().unwrap_or_default()
+    );
+    assert!(summaries.contains(&said), "{said} in {summaries:?}");
+
+    // One of the other changes moves: that answer no longer holds, the others do.
+    let moved = flag.other_items[1].id.clone();
+    let at = ws
+        .index()
+        .await
+        .unwrap()
+        .item_ids
+        .iter()
+        .position(|id| id == moved)
+        .unwrap();
+    let was = ws.index().await.unwrap().items[at].updated;
+    ws.write(Touch(&moved, was + 1)).await.unwrap();
+    let report = live::compute(&ws).await.unwrap();
+    assert!(overlap_of(&report, &x, team.as_deref()).answer.is_none());
+    assert!(
+        report
+            .conflicts
+            .iter()
+            .filter(
+                |c| c.item.id == x && (c.rule, &c.other_id) != (ConflictRule::Overlapping, &team)
+            )
+            .all(|c| c.answer.is_some()),
+        "the change's other answers hold"
+    );
+    assert!(conflicting(&triage::triage_list(&ws, &q, DEMO_END).await.unwrap()).contains(&x));
+    answer_all(&ws, &x).await;
+    assert!(!conflicting(&triage::triage_list(&ws, &q, DEMO_END).await.unwrap()).contains(&x));
+
+    // Another change of that team comes to touch the same files: the flag names it too, and
+    // the answer, given before it overlapped, no longer holds.
+    let source: String = sqlx::query_scalar("SELECT source_id FROM items WHERE id = ?1")
+        .bind(&newcomer)
+        .fetch_one(ws.pool())
+        .await
+        .unwrap();
+    let mut files: Vec<String> = newcomer_paths.iter().map(|p| p.path.clone()).collect();
+    files.push(flag.paths[0].clone());
+    let files: Vec<&str> = files.iter().map(String::as_str).collect();
+    let mut page = PageWrite::new("files:newcomer");
+    page.paths = vec![list(&newcomer, &files)];
+    commit_page(
+        &ws,
+        &source,
+        "no-run",
+        RunFigures::default(),
+        &page,
+        DEMO_END,
+    )
+    .await
+    .unwrap();
+    let report = live::compute(&ws).await.unwrap();
+    let grown = overlap_of(&report, &x, team.as_deref());
+    assert!(
+        grown.other_items.iter().any(|o| o.id == newcomer),
+        "{grown:?}"
+    );
+    assert!(grown.answer.is_none());
+    assert!(conflicts_listed(&ws, &q, &x).await);
+
+    // Answered one other change at a time (the way answers were recorded before): holds once
+    // every change it names has one.
+    let others: Vec<String> = grown.other_items.iter().map(|o| o.id.clone()).collect();
+    for (n, o) in others.iter().enumerate() {
+        decisions::record(
+            &ws,
+            NewDecision {
+                item_id: x.clone(),
+                input: DecisionInput::ConflictDismissed {
+                    rule: ConflictRule::Overlapping,
+                    other: Some(o.clone()),
+                    others: Vec::new(),
+                },
+                actor: "lead".into(),
+                why: "answered pair by pair".into(),
+                reasons: vec!["conflicting_change".into()],
+                seen_updated_at: None,
+                seen_changes: None,
+                now: DEMO_END,
+            },
+        )
+        .await
+        .unwrap();
+        let report = live::compute(&ws).await.unwrap();
+        let answer = &overlap_of(&report, &x, team.as_deref()).answer;
+        assert_eq!(
+            answer.is_some(),
+            n + 1 == others.len(),
+            "{n} of {}",
+            others.len()
+        );
+    }
+    assert!(!conflicts_listed(&ws, &q, &x).await);
+    ws.close().await;
+}
+
+async fn conflicts_listed(ws: &Workspace, q: &TriageQuery, item: &str) -> bool {
+    conflicting(&triage::triage_list(ws, q, DEMO_END).await.unwrap()).contains(&item.to_owned())
 }

@@ -1121,8 +1121,8 @@ export type ConflictRule =
 /**  Changes paths another team owns without a review from that team. */
 "cross_owner_unreviewed" | 
 /**
- *  Open at the same time as another team's (or an agent's) pull request touching the same
- *  files or the same owned module.
+ *  Open at the same time as another team's (or an agent's) pull requests touching the same
+ *  files or the same owned module: one flag per other team, naming its changes.
  */
 "overlapping" | 
 /**  Made by an AI agent and touching paths owned by more than one team. */
@@ -1173,21 +1173,23 @@ export type ConflictView_Deserialize = {
 	item: ConflictItem_Deserialize,
 	rule: ConflictRule,
 	/**
-	 *  The other team's id (cross-owner, sensitive) or the other change's id (overlapping): with
-	 *  the change and the rule, what names this conflict in a decision.
+	 *  The other team's id (whose code, whose review, or whose open changes it overlaps; for
+	 *  an overlap with changes of no team, none): with the change and the rule, what names
+	 *  this conflict in a decision.
 	 */
 	otherId?: string | null,
-	/**  The other team (cross-owner, sensitive), by name. */
+	/**  The other team, by name. */
 	otherTeam?: string | null,
-	/**  The other change (overlapping). */
-	otherItem?: ConflictItem_Deserialize | null,
+	/**  The other changes it overlaps (overlapping; empty otherwise), in the repository's order. */
+	otherItems: ConflictItem_Deserialize[],
 	/**  The paths concerned. */
 	paths: string[],
 	/**  In words, with the paths. */
 	reason: string,
 	/**
 	 *  Acknowledged or dismissed by someone, while that answer holds (the change and, for an
-	 *  overlap, the other change unchanged since); such a conflict leaves Triage.
+	 *  overlap, the other changes unchanged since, and no other one); such a conflict leaves
+	 *  Triage.
 	 */
 	answer?: ConflictAnswer | null,
 };
@@ -1197,21 +1199,23 @@ export type ConflictView_Serialize = {
 	item: ConflictItem_Serialize,
 	rule: ConflictRule,
 	/**
-	 *  The other team's id (cross-owner, sensitive) or the other change's id (overlapping): with
-	 *  the change and the rule, what names this conflict in a decision.
+	 *  The other team's id (whose code, whose review, or whose open changes it overlaps; for
+	 *  an overlap with changes of no team, none): with the change and the rule, what names
+	 *  this conflict in a decision.
 	 */
 	otherId: string | null,
-	/**  The other team (cross-owner, sensitive), by name. */
+	/**  The other team, by name. */
 	otherTeam: string | null,
-	/**  The other change (overlapping). */
-	otherItem: ConflictItem_Serialize | null,
+	/**  The other changes it overlaps (overlapping; empty otherwise), in the repository's order. */
+	otherItems: ConflictItem_Serialize[],
 	/**  The paths concerned. */
 	paths: string[],
 	/**  In words, with the paths. */
 	reason: string,
 	/**
 	 *  Acknowledged or dismissed by someone, while that answer holds (the change and, for an
-	 *  overlap, the other change unchanged since); such a conflict leaves Triage.
+	 *  overlap, the other changes unchanged since, and no other one); such a conflict leaves
+	 *  Triage.
 	 */
 	answer: ConflictAnswer | null,
 };
@@ -1450,12 +1454,15 @@ export type DecisionInput_Deserialize =
 /**  Serves no intent, on purpose: `reason` says what it is (maintenance, support, ...). */
 { kind: "intent_unaligned"; reason: string } | { kind: "note"; text: string } | 
 /**
- *  The conflict of this change by `rule` with `other` (the other team's id, or the other
- *  change's id for an overlap; see `conflicts::live::ConflictView::other_id`) is known.
+ *  The conflict of this change by `rule` with `other` (the other team's id; see
+ *  `conflicts::live::ConflictView::other_id`) is known. For an overlap, `others` are the
+ *  other changes the flag names (the answer holds while it names no other); an overlap's
+ *  answer given on one other change names that change as `other` (as answers did when an
+ *  overlap was one flag per other change).
  */
-{ kind: "conflict_acknowledged"; rule: ConflictRule; other?: string | null } | 
+{ kind: "conflict_acknowledged"; rule: ConflictRule; other?: string | null; others?: string[] } | 
 /**  That conflict is not a problem. */
-{ kind: "conflict_dismissed"; rule: ConflictRule; other?: string | null };
+{ kind: "conflict_dismissed"; rule: ConflictRule; other?: string | null; others?: string[] };
 
 /**  A decision to record about one item (what the app and `baton decide` send). */
 export type DecisionInput_Serialize = 
@@ -1475,12 +1482,15 @@ export type DecisionInput_Serialize =
 /**  Serves no intent, on purpose: `reason` says what it is (maintenance, support, ...). */
 { kind: "intent_unaligned"; reason: string } | { kind: "note"; text: string } | 
 /**
- *  The conflict of this change by `rule` with `other` (the other team's id, or the other
- *  change's id for an overlap; see `conflicts::live::ConflictView::other_id`) is known.
+ *  The conflict of this change by `rule` with `other` (the other team's id; see
+ *  `conflicts::live::ConflictView::other_id`) is known. For an overlap, `others` are the
+ *  other changes the flag names (the answer holds while it names no other); an overlap's
+ *  answer given on one other change names that change as `other` (as answers did when an
+ *  overlap was one flag per other change).
  */
-{ kind: "conflict_acknowledged"; rule: ConflictRule; other: string | null } | 
+{ kind: "conflict_acknowledged"; rule: ConflictRule; other: string | null; others: string[] } | 
 /**  That conflict is not a problem. */
-{ kind: "conflict_dismissed"; rule: ConflictRule; other: string | null };
+{ kind: "conflict_dismissed"; rule: ConflictRule; other: string | null; others: string[] };
 
 /**  What a decision decides. */
 export type DecisionKind = 
@@ -1520,12 +1530,12 @@ export type DecisionKind =
 "approval_answered" | 
 /**
  *  A flagged conflicting change is real and known (being handled): off Triage until the
- *  change (or the other change of an overlap) changes.
+ *  change (or one of the other changes of an overlap) changes, or another overlaps it.
  */
 "conflict_acknowledged" | 
 /**
- *  A flagged conflicting change is not a problem: off Triage until the change (or the
- *  other change of an overlap) changes.
+ *  A flagged conflicting change is not a problem: off Triage until the change (or one of
+ *  the other changes of an overlap) changes, or another overlaps it.
  */
 "conflict_dismissed";
 
@@ -3141,7 +3151,7 @@ export type ItemChanges_Deserialize = {
 	truncated: boolean,
 	/**  Where the repository's `CODEOWNERS` was read from, if it has one. */
 	codeowners?: string | null,
-	/**  Its conflicts, and those of other open changes that name it. */
+	/**  Its conflicts (an overlap is flagged on both changes: each names the other). */
 	conflicts: ConflictView_Deserialize[],
 };
 
@@ -3154,7 +3164,7 @@ export type ItemChanges_Serialize = {
 	truncated: boolean,
 	/**  Where the repository's `CODEOWNERS` was read from, if it has one. */
 	codeowners: string | null,
-	/**  Its conflicts, and those of other open changes that name it. */
+	/**  Its conflicts (an overlap is flagged on both changes: each names the other). */
 	conflicts: ConflictView_Serialize[],
 };
 

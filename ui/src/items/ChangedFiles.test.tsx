@@ -18,7 +18,7 @@ function conflict(partial: Partial<ConflictView> = {}): ConflictView {
     rule: "cross_owner_unreviewed",
     otherId: "team-pay",
     otherTeam: "Payments",
-    otherItem: null,
+    otherItems: [],
     paths: [HOSTILE_PATH],
     reason: HOSTILE_REASON,
     answer: null,
@@ -49,16 +49,18 @@ describe("Files and conflicts", () => {
   it("renders hostile paths, titles and reasons as text", async () => {
     const overlap = conflict({
       rule: "overlapping",
-      otherId: "gh-2",
-      otherTeam: null,
-      otherItem: {
-        id: "gh-2",
-        key: "acme/app#2",
-        title: HOSTILE_TITLE,
-        team: "Payments",
-        ai: true,
-        open: true,
-      },
+      otherId: "team-pay",
+      otherTeam: "Payments",
+      otherItems: [
+        {
+          id: "gh-2",
+          key: "acme/app#2",
+          title: HOSTILE_TITLE,
+          team: "Payments",
+          ai: true,
+          open: true,
+        },
+      ],
       reason: "Open at the same time as acme/app#2 (an AI agent) touching the same files: <u>x</u>",
     });
     mockBackend({ conflicts_item: () => changes([conflict(), overlap]) });
@@ -68,7 +70,10 @@ describe("Files and conflicts", () => {
     expect(within(section).getByText(HOSTILE_PATH)).toBeInTheDocument();
     expect(within(section).getByText(HOSTILE_REASON)).toBeInTheDocument();
     expect(section).toHaveTextContent("@acme/<i>payments</i>");
-    expect(within(section).getByText(`acme/app#2 ${HOSTILE_TITLE}`)).toBeInTheDocument();
+    const others = within(section).getByTestId("conflict-others");
+    expect(within(others).getByText(HOSTILE_TITLE)).toBeInTheDocument();
+    expect(within(others).getByRole("button", { name: "acme/app#2" })).toBeInTheDocument();
+    expect(others).toHaveTextContent("AI agent");
     expect(within(section).getByText("Another team's code, not reviewed by it")).toBeInTheDocument();
     for (const tag of ["img", "script", "b", "i", "u"]) {
       expect(container.querySelector(tag), `no <${tag}> from source text`).toBeNull();
@@ -142,6 +147,39 @@ function Drawer() {
   );
 }
 
+describe("An overlap", () => {
+  it("names the other team's changes, five then the rest on demand, each opening in the drawer", async () => {
+    const otherItems = Array.from({ length: 8 }, (_, n) => ({
+      id: `gh-${n + 10}`,
+      key: `acme/app#${n + 10}`,
+      title: `Change ${n + 10}`,
+      team: "Payments",
+      ai: n === 0,
+      open: true,
+    }));
+    const overlap = conflict({
+      rule: "overlapping",
+      otherItems,
+      reason: "Open at the same time as 8 changes of Payments, 1 by AI agents (acme/app#10, …)",
+    });
+    mockBackend({ conflicts_item: () => changes([overlap]) });
+    const opened: string[] = [];
+    renderWithClient(<ChangedFiles itemId="gh-1" onOpenItem={(id) => opened.push(id)} />);
+    const others = await screen.findByTestId("conflict-others");
+    expect(within(others).getAllByRole("button", { name: /^acme\/app#/ })).toHaveLength(5);
+    const more = screen.getByTestId("conflict-others-more");
+    expect(more).toHaveTextContent("and 3 more");
+    fireEvent.click(more);
+    expect(within(others).getAllByRole("button", { name: /^acme\/app#/ })).toHaveLength(8);
+    fireEvent.click(within(others).getByRole("button", { name: "acme/app#17" }));
+    expect(opened).toEqual(["gh-17"]);
+    expect(screen.getByTestId("conflict-acknowledge")).toHaveAttribute(
+      "title",
+      "It is real and known: take it off Triage until the pull request or one it overlaps changes, or another change of that team overlaps it",
+    );
+  });
+});
+
 describe("A change with many conflicts", () => {
   it("lists the first five, says how many of each rule, and shows the rest on demand", async () => {
     const overlaps = Array.from({ length: 10 }, (_, n) =>
@@ -158,7 +196,7 @@ describe("A change with many conflicts", () => {
     const list = await screen.findByTestId("detail-conflicts");
     expect(within(list).getAllByRole("listitem")).toHaveLength(5);
     expect(screen.getByTestId("conflicts-by-rule")).toHaveTextContent(
-      "Another team's code, not reviewed by it: 2 · Overlaps another open change: 10",
+      "Another team's code, not reviewed by it: 2 · Overlaps other open changes: 10",
     );
     const more = screen.getByTestId("conflicts-more");
     expect(more).toHaveTextContent("Show all 12 conflicts (7 more)");

@@ -5,7 +5,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
-import { type ConflictRule, type ConflictView, ipc } from "../lib/ipc";
+import { type ConflictItem, type ConflictRule, type ConflictView, ipc } from "../lib/ipc";
 import { formatCount, formatDateTime, plural } from "../shared/format";
 import { ErrorState, LoadingState } from "../shared/states";
 import { itemsQueries } from "./queries";
@@ -13,7 +13,7 @@ import { itemsQueries } from "./queries";
 /** Short names of the conflict rules (definitions: docs/metrics.md, "Conflicting changes"). */
 export const CONFLICT_RULE_LABELS: Record<ConflictRule, string> = {
   cross_owner_unreviewed: "Another team's code, not reviewed by it",
-  overlapping: "Overlaps another open change",
+  overlapping: "Overlaps other open changes",
   ai_across_teams: "Agent change across teams",
   sensitive_unreviewed: "Sensitive path, required review missing",
 };
@@ -22,13 +22,58 @@ export const CONFLICT_RULE_LABELS: Record<ConflictRule, string> = {
 const SHOWN = 50;
 
 /**
- * The most conflicts listed before "Show all": a change on a busy module can overlap dozens of
- * other open changes (about 46 flags per flagged change on the 200,000-item demo), each its own
- * flag, and the list would bury the files.
+ * The most conflicts listed before "Show all": a change can touch the code of several teams and
+ * overlap the open changes of several (one flag per team each), and the list would bury the
+ * files.
  */
 const CONFLICTS_SHOWN = 5;
 
-/** How many flags of each rule, in the rules' order: "Overlaps another open change: 43 · …". */
+/** The most other changes of an overlap listed before "and N more". */
+const OTHERS_SHOWN = 5;
+
+/** What an answer holds until, by rule (docs/metrics.md, "Conflicting changes"). */
+function answerHolds(rule: ConflictRule): string {
+  return rule === "overlapping"
+    ? "until the pull request or one it overlaps changes, or another change of that team overlaps it"
+    : "until the pull request changes";
+}
+
+/** The other open changes an overlap names, each a link to open it in the drawer. */
+function OtherChanges({ items, onOpenItem }: { items: ConflictItem[]; onOpenItem: (id: string) => void }) {
+  const [all, setAll] = useState(false);
+  if (items.length === 0) return null;
+  const shown = all ? items : items.slice(0, OTHERS_SHOWN);
+  return (
+    <ul className="conflict-others small" aria-label="The changes it overlaps" data-testid="conflict-others">
+      {shown.map((o) => (
+        <li key={o.id}>
+          <button type="button" className="link-button mono" onClick={() => onOpenItem(o.id)}>
+            {o.key}
+          </button>{" "}
+          <span>{o.title}</span>
+          {o.ai ? <span className="tag">AI agent</span> : null}
+        </li>
+      ))}
+      {items.length > OTHERS_SHOWN ? (
+        <li>
+          <button
+            type="button"
+            className="link-button"
+            aria-expanded={all}
+            data-testid="conflict-others-more"
+            onClick={() => setAll(!all)}
+          >
+            {all
+              ? `Show the first ${OTHERS_SHOWN} only`
+              : `and ${formatCount(items.length - OTHERS_SHOWN)} more`}
+          </button>
+        </li>
+      ) : null}
+    </ul>
+  );
+}
+
+/** How many flags of each rule, in the rules' order: "Overlaps other open changes: 43 · …". */
 export function conflictsByRule(conflicts: ConflictView[]): string {
   const counts = new Map<ConflictRule, number>();
   for (const c of conflicts) counts.set(c.rule, (counts.get(c.rule) ?? 0) + 1);
@@ -72,7 +117,7 @@ function ConflictAnswerControls({ conflict, itemId }: { conflict: ConflictView; 
       <p className="muted small" data-testid="conflict-answer">
         <span className="tag">{a.acknowledged ? "Acknowledged" : "Dismissed"}</span> by {a.actor},{" "}
         <time dateTime={a.at}>{formatDateTime(a.at)}</time>
-        {a.why ? <>: {a.why}</> : null} · off Triage until the pull request changes{" "}
+        {a.why ? <>: {a.why}</> : null} · off Triage {answerHolds(conflict.rule)}{" "}
         <button
           type="button"
           className="btn btn-small btn-ghost"
@@ -98,7 +143,7 @@ function ConflictAnswerControls({ conflict, itemId }: { conflict: ConflictView; 
           type="button"
           className="btn btn-small"
           onClick={() => setMode("acknowledge")}
-          title="It is real and known: take it off Triage until the pull request changes"
+          title={`It is real and known: take it off Triage ${answerHolds(conflict.rule)}`}
           data-testid="conflict-acknowledge"
         >
           Acknowledge
@@ -107,7 +152,7 @@ function ConflictAnswerControls({ conflict, itemId }: { conflict: ConflictView; 
           type="button"
           className="btn btn-small btn-ghost"
           onClick={() => setMode("dismiss")}
-          title="It is not a problem: take it off Triage until the pull request changes"
+          title={`It is not a problem: take it off Triage ${answerHolds(conflict.rule)}`}
           data-testid="conflict-dismiss"
         >
           Dismiss
@@ -208,15 +253,7 @@ export function ChangedFiles({ itemId, onOpenItem }: { itemId: string; onOpenIte
                 </>
               ) : null}
               <p className="decision-why">{x.reason}</p>
-              {x.otherItem && x.otherItem.id !== itemId ? (
-                <button
-                  type="button"
-                  className="link-button small mono"
-                  onClick={() => x.otherItem && onOpenItem(x.otherItem.id)}
-                >
-                  {x.otherItem.key} {x.otherItem.title}
-                </button>
-              ) : null}
+              <OtherChanges items={x.otherItems} onOpenItem={onOpenItem} />
               {x.item.id === itemId ? <ConflictAnswerControls conflict={x} itemId={itemId} /> : null}
             </li>
           ))}

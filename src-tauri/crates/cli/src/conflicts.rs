@@ -55,7 +55,8 @@ pub struct ConflictsArgs {
     /// sensitive_unreviewed.
     #[arg(long)]
     rule: Option<String>,
-    /// The conflict's other team id or other change id (`otherId` in --json).
+    /// The conflict's other team id (`otherId` in --json; none for an overlap with changes of
+    /// no team).
     #[arg(long)]
     other: Option<String>,
     /// Why (recorded with the answer).
@@ -359,7 +360,7 @@ fn rule_name(rule: baton_core::conflicts::ConflictRule) -> &'static str {
     use baton_core::conflicts::ConflictRule::*;
     match rule {
         CrossOwnerUnreviewed => "another team's code, not reviewed by it",
-        Overlapping => "overlaps another open change",
+        Overlapping => "overlaps other open changes",
         AiAcrossTeams => "agent change across teams",
         SensitiveUnreviewed => "sensitive path, required review missing",
     }

@@ -36,6 +36,7 @@ import type {
   Comparison_Serialize,
   ConflictAnswer,
   ConflictAnswerInput_Serialize,
+  ConflictItem_Serialize,
   ConflictRule,
   ConflictRulesView_Serialize,
   ConflictView_Serialize,
@@ -392,6 +393,7 @@ export type DuplicatesReport = DuplicatesReport_Serialize;
 export type ChangeConflictsReport = ChangeConflictsReport_Serialize;
 export type ChangedFile = ChangedFile_Serialize;
 export type ConflictView = ConflictView_Serialize;
+export type ConflictItem = ConflictItem_Serialize;
 export type ItemChanges = ItemChanges_Serialize;
 export type { ConflictAnswer, ConflictRule, OwnerRuleView, RuleTeam, TeamTouch, TouchCell };
 export type ConflictAnswerInput = ConflictAnswerInput_Serialize;

@@ -1,11 +1,14 @@
 //! People's answers to flagged conflicts: acknowledged (real, known, being handled) or
 //! dismissed (not a problem), each a decision with who, when and why (`decisions`, never
-//! written by a sync). An answer names its conflict by the change, the rule and the other team
-//! or change, and holds while the change — and, for an overlap, the other change — keeps the
-//! update time it had when answered: new commits or files (which move the update time at the
-//! source) bring the conflict back.
+//! written by a sync). An answer names its conflict by the change, the rule and the other team,
+//! and holds while the change keeps the update time it had when answered: new commits or files
+//! (which move the update time at the source) bring the conflict back. An overlap's answer
+//! also records the other team's changes it named: it holds while the flag names none but
+//! those and none of them was updated since. (Answers given when an overlap was one flag per
+//! other change name that change: such answers hold on a flag whose every change has one that
+//! still holds.)
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -56,25 +59,28 @@ pub async fn answer(
 ) -> CoreResult<String> {
     let ix = ws.index().await?;
     let report = super::live::compute_unanswered(ws, &ix).await?;
-    let flagged = report
+    let Some(flag) = report
         .conflicts
         .iter()
-        .any(|c| c.item.id == input.item && c.rule == input.rule && c.other_id == input.other);
-    if !flagged {
+        .find(|c| c.item.id == input.item && c.rule == input.rule && c.other_id == input.other)
+    else {
         return Err(CoreError::NotFound(format!(
             "a conflict of {} by that rule (it may have been resolved since)",
             input.item
         )));
-    }
+    };
+    let others: Vec<String> = flag.other_items.iter().map(|o| o.id.clone()).collect();
     let decision = if input.acknowledge {
         DecisionInput::ConflictAcknowledged {
             rule: input.rule,
             other: input.other.clone(),
+            others,
         }
     } else {
         DecisionInput::ConflictDismissed {
             rule: input.rule,
             other: input.other.clone(),
+            others,
         }
     };
     decisions::record(
@@ -93,8 +99,22 @@ pub async fn answer(
     .await
 }
 
-/// A stored answer: (item, rule, other) → (answer, the item's and the other's update times).
-pub type Stored = HashMap<(String, String, Option<String>), (ConflictAnswer, i64, Option<i64>)>;
+/// An answer as recorded, with what it was given on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Given {
+    pub answer: ConflictAnswer,
+    /// The change's update time then.
+    pub item_updated: i64,
+    /// The latest update time then of the other changes of an overlap (of the other change, for
+    /// an answer given on one other change).
+    pub other_updated: Option<i64>,
+    /// The other changes an overlap's answer named (None: another rule, or an answer given on
+    /// one other change).
+    pub others: Option<HashSet<String>>,
+}
+
+/// The answers in force, by (item, rule, other).
+pub type Stored = HashMap<(String, String, Option<String>), Given>;
 
 /// The answers in force (not taken back, the latest of each conflict).
 pub async fn stored(ws: &Workspace) -> CoreResult<Stored> {
@@ -123,21 +143,25 @@ pub async fn stored(ws: &Workspace) -> CoreResult<Stored> {
         if revoked.contains(row.id.as_str()) {
             continue;
         }
-        let item_updated = p.get("itemUpdatedAt").and_then(|v| v.as_i64()).unwrap_or(0);
-        let other_updated = p.get("otherUpdatedAt").and_then(|v| v.as_i64());
+        let others = p.get("others").and_then(|v| v.as_array()).map(|list| {
+            list.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        });
         out.insert(
             key,
-            (
-                ConflictAnswer {
+            Given {
+                answer: ConflictAnswer {
                     decision_id: row.id.clone(),
                     acknowledged,
                     actor: row.actor.clone(),
                     at: to_rfc3339(row.created_at),
                     why: row.why.clone(),
                 },
-                item_updated,
-                other_updated,
-            ),
+                item_updated: p.get("itemUpdatedAt").and_then(|v| v.as_i64()).unwrap_or(0),
+                other_updated: p.get("otherUpdatedAt").and_then(|v| v.as_i64()),
+                others,
+            },
         );
     }
     Ok(out)
@@ -150,16 +174,59 @@ fn rule_code(rule: ConflictRule) -> String {
         .unwrap_or_default()
 }
 
+/// The answer that holds on the conflict of `item` (updated at `item_at`) by `rule` with
+/// `other`, whose other changes are `others` (id, update time), if one does (see the module).
+fn holding<'s>(
+    answers: &'s Stored,
+    (item, item_at): (&str, Option<i64>),
+    rule: ConflictRule,
+    other: Option<&str>,
+    others: &[(&str, Option<i64>)],
+) -> Option<&'s ConflictAnswer> {
+    let code = rule_code(rule);
+    let given = answers.get(&(item.to_owned(), code.clone(), other.map(str::to_owned)));
+    if let Some(g) = given.filter(|g| item_at == Some(g.item_updated)) {
+        let holds = match (&g.others, g.other_updated) {
+            // None but the changes it named, none updated since.
+            (Some(named), Some(latest)) => others
+                .iter()
+                .all(|(id, at)| named.contains(*id) && at.is_some_and(|at| at <= latest)),
+            (Some(_), None) => others.is_empty(),
+            (None, _) => rule != ConflictRule::Overlapping,
+        };
+        if holds {
+            return Some(&g.answer);
+        }
+    }
+    // Answers given on one other change each: the latest, when every change has one that holds.
+    if rule != ConflictRule::Overlapping || others.is_empty() {
+        return None;
+    }
+    let mut latest: Option<&ConflictAnswer> = None;
+    for (id, at) in others {
+        let g = answers.get(&(item.to_owned(), code.clone(), Some((*id).to_owned())))?;
+        if g.others.is_some() || item_at != Some(g.item_updated) || *at != g.other_updated {
+            return None;
+        }
+        if latest.is_none_or(|l| g.answer.at > l.at) {
+            latest = Some(&g.answer);
+        }
+    }
+    latest
+}
+
 /// Sets `answer` on each conflict of the report whose answer still holds (see the module).
 pub fn layer(ix: &WorkIndex, report: &mut ChangeConflictsReport, answers: &Stored) {
     if answers.is_empty() {
         return;
     }
-    let wanted: std::collections::HashSet<&str> = report
+    let answered: HashSet<&str> = answers.keys().map(|(item, _, _)| item.as_str()).collect();
+    let wanted: HashSet<&str> = report
         .conflicts
         .iter()
+        .filter(|c| answered.contains(c.item.id.as_str()))
         .flat_map(|c| {
-            std::iter::once(c.item.id.as_str()).chain(c.other_item.as_ref().map(|o| o.id.as_str()))
+            std::iter::once(c.item.id.as_str()).chain(c.other_items.iter().map(|o| o.id.as_str()))
         })
         .collect();
     let at: HashMap<String, i64> = ix
@@ -171,18 +238,22 @@ pub fn layer(ix: &WorkIndex, report: &mut ChangeConflictsReport, answers: &Store
         .collect();
     let updated = |id: &str| at.get(id).copied();
     for c in &mut report.conflicts {
-        let key = (c.item.id.clone(), rule_code(c.rule), c.other_id.clone());
-        let Some((answer, item_at, other_at)) = answers.get(&key) else {
+        if !answered.contains(c.item.id.as_str()) {
             continue;
-        };
-        let same_item = updated(&c.item.id) == Some(*item_at);
-        let same_other = match (other_at, &c.other_item) {
-            (Some(at), Some(o)) => updated(&o.id) == Some(*at),
-            _ => true,
-        };
-        if same_item && same_other {
-            c.answer = Some(answer.clone());
         }
+        let others: Vec<(&str, Option<i64>)> = c
+            .other_items
+            .iter()
+            .map(|o| (o.id.as_str(), updated(&o.id)))
+            .collect();
+        c.answer = holding(
+            answers,
+            (&c.item.id, updated(&c.item.id)),
+            c.rule,
+            c.other_id.as_deref(),
+            &others,
+        )
+        .cloned();
     }
 }
 
@@ -191,7 +262,7 @@ pub fn layer(ix: &WorkIndex, report: &mut ChangeConflictsReport, answers: &Store
 pub struct Holding<'s> {
     answers: &'s Stored,
     /// The changes with an answer (most have none: their conflicts are not looked up).
-    items: std::collections::HashSet<&'s str>,
+    items: HashSet<&'s str>,
 }
 
 impl<'s> Holding<'s> {
@@ -202,8 +273,8 @@ impl<'s> Holding<'s> {
         }
     }
 
-    /// Whether an answer holds on `flag` (its change and, for an overlap, the other change
-    /// unchanged since), on `ix`, the index the flag's positions belong to.
+    /// Whether an answer holds on `flag` (see the module), on `ix`, the index the flag's
+    /// positions belong to.
     pub fn answered(&self, ix: &WorkIndex, flag: &Flag<'_>) -> bool {
         let Some(id) = ix.item_ids.get(flag.item as usize) else {
             return false;
@@ -211,21 +282,20 @@ impl<'s> Holding<'s> {
         if !self.items.contains(id) {
             return false;
         }
-        let key = (
-            id.to_owned(),
-            rule_code(flag.rule),
-            flag.other_id.map(str::to_owned),
-        );
-        let Some((_, item_at, other_at)) = self.answers.get(&key) else {
-            return false;
-        };
         let updated = |i: u32| ix.items.get(i as usize).map(|it| it.updated);
-        let same_item = updated(flag.item) == Some(*item_at);
-        let same_other = match (other_at, flag.other_item) {
-            (Some(at), Some(o)) => updated(o) == Some(*at),
-            _ => true,
-        };
-        same_item && same_other
+        let others: Vec<(&str, Option<i64>)> = flag
+            .others
+            .iter()
+            .filter_map(|o| Some((ix.item_ids.get(o as usize)?, updated(o))))
+            .collect();
+        holding(
+            self.answers,
+            (id, updated(flag.item)),
+            flag.rule,
+            flag.other_id,
+            &others,
+        )
+        .is_some()
     }
 }
 

@@ -37,19 +37,21 @@ pub struct ConflictItem {
 pub struct ConflictView {
     pub item: ConflictItem,
     pub rule: ConflictRule,
-    /// The other team's id (cross-owner, sensitive) or the other change's id (overlapping): with
-    /// the change and the rule, what names this conflict in a decision.
+    /// The other team's id (whose code, whose review, or whose open changes it overlaps; for
+    /// an overlap with changes of no team, none): with the change and the rule, what names
+    /// this conflict in a decision.
     pub other_id: Option<String>,
-    /// The other team (cross-owner, sensitive), by name.
+    /// The other team, by name.
     pub other_team: Option<String>,
-    /// The other change (overlapping).
-    pub other_item: Option<ConflictItem>,
+    /// The other changes it overlaps (overlapping; empty otherwise), in the repository's order.
+    pub other_items: Vec<ConflictItem>,
     /// The paths concerned.
     pub paths: Vec<String>,
     /// In words, with the paths.
     pub reason: String,
     /// Acknowledged or dismissed by someone, while that answer holds (the change and, for an
-    /// overlap, the other change unchanged since); such a conflict leaves Triage.
+    /// overlap, the other changes unchanged since, and no other one); such a conflict leaves
+    /// Triage.
     pub answer: Option<super::answers::ConflictAnswer>,
 }
 
@@ -197,7 +199,8 @@ pub async fn compute_unanswered(
 #[derive(Debug)]
 pub enum Unanswered {
     Encoded(Vec<u8>),
-    Whole(ChangeConflictsReport),
+    /// Kept whole, with each conflict's other changes by position, as [`Others`] reads them.
+    Whole(ChangeConflictsReport, Vec<Vec<u8>>),
 }
 
 impl Unanswered {
@@ -208,14 +211,32 @@ impl Unanswered {
                 bytes.shrink_to_fit();
                 Unanswered::Encoded(bytes)
             }
-            None => Unanswered::Whole(report.clone()),
+            None => Unanswered::whole(report.clone(), ix),
         }
+    }
+
+    /// `report` kept whole, for the index `ix` (its other changes by position in `ix`; one
+    /// `ix` does not have is left out of the [`Flag`]s).
+    pub fn whole(report: ChangeConflictsReport, ix: &WorkIndex) -> Unanswered {
+        let pos = positions(ix);
+        let others = report
+            .conflicts
+            .iter()
+            .map(|c| {
+                c.other_items
+                    .iter()
+                    .filter_map(|o| pos.get(o.id.as_str()))
+                    .flat_map(|i| i.to_le_bytes())
+                    .collect()
+            })
+            .collect();
+        Unanswered::Whole(report, others)
     }
 
     /// The report, read back for `ix`, the index it was kept for.
     pub fn report(&self, ix: &WorkIndex) -> CoreResult<ChangeConflictsReport> {
         match self {
-            Unanswered::Whole(report) => Ok(report.clone()),
+            Unanswered::Whole(report, _) => Ok(report.clone()),
             Unanswered::Encoded(bytes) => decode_report(bytes, ix).ok_or_else(|| {
                 crate::error::CoreError::Invalid(
                     "the conflicts kept in memory do not read back".into(),
@@ -229,12 +250,9 @@ impl Unanswered {
     pub fn flags<'a>(&'a self, ix: &WorkIndex, mut each: impl FnMut(Flag<'a>)) -> CoreResult<()> {
         match self {
             Unanswered::Encoded(bytes) => walk_flags(bytes, ix.items.len(), each),
-            Unanswered::Whole(report) => {
-                let mut pos: rustc_hash::FxHashMap<&str, u32> = rustc_hash::FxHashMap::default();
-                for (i, id) in ix.item_ids.iter().enumerate() {
-                    pos.insert(id, i as u32);
-                }
-                for c in &report.conflicts {
+            Unanswered::Whole(report, others) => {
+                let pos = positions(ix);
+                for (c, others) in report.conflicts.iter().zip(others) {
                     let Some(&item) = pos.get(c.item.id.as_str()) else {
                         continue;
                     };
@@ -242,10 +260,7 @@ impl Unanswered {
                         item,
                         rule: c.rule,
                         other_id: c.other_id.as_deref(),
-                        other_item: c
-                            .other_item
-                            .as_ref()
-                            .and_then(|o| pos.get(o.id.as_str()).copied()),
+                        others: Others(others),
                         reason: &c.reason,
                     });
                 }
@@ -261,7 +276,7 @@ impl Unanswered {
     fn payload(&self) -> Option<&[u8]> {
         match self {
             Unanswered::Encoded(bytes) => Some(bytes),
-            Unanswered::Whole(_) => None,
+            Unanswered::Whole(..) => None,
         }
     }
 }
@@ -270,7 +285,7 @@ impl Unanswered {
 /// [`crate::graph::kept`]).
 const KEPT_KIND: &str = "conflicts";
 /// Its format: bumped whenever what is written, or how the rules find conflicts, changes.
-const KEPT_FORMAT: u32 = 2;
+const KEPT_FORMAT: u32 = 3;
 
 /// A digest of what the rules read that a write can change without moving the workspace's
 /// stamp: people's owner rules and sensitive paths, each repository's `CODEOWNERS` as read, and
@@ -355,10 +370,10 @@ fn encode_report(report: &ChangeConflictsReport, ix: &WorkIndex) -> Option<Vec<u
         for t in [&c.other_id, &c.other_team] {
             body.u32(t.as_deref().map_or(NO, |t| put(t, &mut strings, &mut ids)));
         }
-        body.u32(match &c.other_item {
-            None => NO,
-            Some(o) => at(o)?,
-        });
+        body.len(c.other_items.len());
+        for o in &c.other_items {
+            body.u32(at(o)?);
+        }
         body.len(c.paths.len());
         for p in &c.paths {
             body.u32(put(p, &mut strings, &mut ids));
@@ -415,10 +430,9 @@ fn decode_report(payload: &[u8], ix: &WorkIndex) -> Option<ChangeConflictsReport
         let rule = rule_of(d.u8()?)?;
         let other_id = text(d.u32()?)?;
         let other_team = text(d.u32()?)?;
-        let other_item = match d.u32()? {
-            NO => None,
-            i => Some(item(i)?),
-        };
+        let other_items = (0..d.len(4)?)
+            .map(|_| item(d.u32()?))
+            .collect::<Option<Vec<ConflictItem>>>()?;
         let paths = (0..d.len(4)?)
             .map(|_| text(d.u32()?).flatten())
             .collect::<Option<Vec<String>>>()?;
@@ -428,7 +442,7 @@ fn decode_report(payload: &[u8], ix: &WorkIndex) -> Option<ChangeConflictsReport
             rule,
             other_id,
             other_team,
-            other_item,
+            other_items,
             paths,
             reason,
             answer: None,
@@ -468,9 +482,36 @@ pub struct Flag<'a> {
     pub rule: ConflictRule,
     /// [`ConflictView::other_id`].
     pub other_id: Option<&'a str>,
-    /// The other change of an overlap.
-    pub other_item: Option<u32>,
+    /// The other changes of an overlap.
+    pub others: Others<'a>,
     pub reason: &'a str,
+}
+
+/// The other changes of a [`Flag`], by position in the index: little-endian `u32`s as kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Others<'a>(&'a [u8]);
+
+impl<'a> Others<'a> {
+    /// Their positions, in order.
+    pub fn iter(self) -> impl Iterator<Item = u32> + 'a {
+        self.0
+            .chunks_exact(4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    /// The first of them.
+    pub fn first(self) -> Option<u32> {
+        self.iter().next()
+    }
+}
+
+/// Each item's position in `ix`, by id.
+fn positions(ix: &WorkIndex) -> rustc_hash::FxHashMap<&str, u32> {
+    ix.item_ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id, i as u32))
+        .collect()
 }
 
 /// Reads what [`encode_report`] wrote for an index of `items` items, handing each conflict to
@@ -494,10 +535,11 @@ fn walk_flags<'a>(payload: &'a [u8], items: usize, mut each: impl FnMut(Flag<'a>
         let rule = rule_of(d.u8()?)?;
         let other_id = text(d.u32()?)?;
         text(d.u32()?)?;
-        let other_item = match d.u32()? {
-            NO => None,
-            i => Some(item(i)?),
-        };
+        let n = d.len(4)?;
+        let others = d.u32s(n)?;
+        if Others(others).iter().any(|i| item(i).is_none()) {
+            return None;
+        }
         for _ in 0..d.len(4)? {
             text(d.u32()?)??;
         }
@@ -506,7 +548,7 @@ fn walk_flags<'a>(payload: &'a [u8], items: usize, mut each: impl FnMut(Flag<'a>
             item: at,
             rule,
             other_id,
-            other_item,
+            others: Others(others),
             reason,
         });
     }
@@ -789,7 +831,7 @@ pub async fn compute(ws: &Workspace) -> CoreResult<ChangeConflictsReport> {
         .conflicts
         .iter()
         .flat_map(|c| {
-            std::iter::once(c.item.id.as_str()).chain(c.other_item.as_ref().map(|o| o.id.as_str()))
+            std::iter::once(c.item.id.as_str()).chain(c.other_items.iter().map(|o| o.id.as_str()))
         })
         .collect();
     ids.sort_unstable();
@@ -799,7 +841,7 @@ pub async fn compute(ws: &Workspace) -> CoreResult<ChangeConflictsReport> {
         if let Some(t) = titles.get(&c.item.id) {
             c.item.title = t.clone();
         }
-        if let Some(o) = c.other_item.as_mut() {
+        for o in &mut c.other_items {
             if let Some(t) = titles.get(&o.id) {
                 o.title = t.clone();
             }
@@ -965,22 +1007,18 @@ fn assemble(ix: &WorkIndex, grouped: &Grouped) -> ChangeConflictsReport {
             if !open(ix.items[i].flow) {
                 continue;
             }
-            let (other_team, other_item) = match c.rule {
-                ConflictRule::Overlapping => (
-                    None,
-                    c.other
-                        .as_deref()
-                        .and_then(|o| by_id.get(o))
-                        .map(|&j| item_of(ix, j)),
-                ),
-                _ => (c.other.as_deref().map(team_name), None),
-            };
+            let other_items = c
+                .others
+                .iter()
+                .filter_map(|o| by_id.get(o.as_str()))
+                .map(|&j| item_of(ix, j))
+                .collect();
             conflicts.push(ConflictView {
                 item: item_of(ix, i),
                 rule: c.rule,
                 other_id: c.other.clone(),
-                other_team,
-                other_item,
+                other_team: c.other.as_deref().map(team_name),
+                other_items,
                 paths: c.paths,
                 reason: c.reason,
                 answer: None,
@@ -1031,7 +1069,7 @@ fn assemble(ix: &WorkIndex, grouped: &Grouped) -> ChangeConflictsReport {
     }
 }
 
-/// The conflicts of one item (it is the flagged change, or the other change of an overlap).
+/// The conflicts of one item (the flags on it: an overlap is flagged on both changes).
 pub fn of_item<'a>(report: &'a ChangeConflictsReport, item_id: &str) -> Vec<&'a ConflictView> {
     report
         .conflicts
@@ -1066,7 +1104,7 @@ pub struct ItemChanges {
     pub truncated: bool,
     /// Where the repository's `CODEOWNERS` was read from, if it has one.
     pub codeowners: Option<String>,
-    /// Its conflicts, and those of other open changes that name it.
+    /// Its conflicts (an overlap is flagged on both changes: each names the other).
     pub conflicts: Vec<ConflictView>,
 }
 
@@ -1117,7 +1155,7 @@ pub async fn item_changes(ws: &Workspace, item_id: &str) -> CoreResult<ItemChang
     let conflicts = report
         .conflicts
         .into_iter()
-        .filter(|c| c.item.id == item_id || c.other_item.as_ref().is_some_and(|o| o.id == item_id))
+        .filter(|c| c.item.id == item_id)
         .collect();
     Ok(ItemChanges {
         read: true,
@@ -1156,19 +1194,50 @@ mod tests {
         let payload = encode_report(&report, &ix).expect("names the index's items");
         let position = |id: &str| ix.item_ids.iter().position(|x| x == id).unwrap() as u32;
         let mut flags = Vec::new();
-        walk_flags(&payload, ix.items.len(), |f| flags.push(f)).expect("reads back");
-        let expected: Vec<Flag<'_>> = report
+        walk_flags(&payload, ix.items.len(), |f| {
+            flags.push((
+                f.item,
+                f.rule,
+                f.other_id,
+                f.others.iter().collect(),
+                f.reason,
+            ))
+        })
+        .expect("reads back");
+        type Read<'r> = (u32, ConflictRule, Option<&'r str>, Vec<u32>, &'r str);
+        let expected: Vec<Read<'_>> = report
             .conflicts
             .iter()
-            .map(|c| Flag {
-                item: position(&c.item.id),
-                rule: c.rule,
-                other_id: c.other_id.as_deref(),
-                other_item: c.other_item.as_ref().map(|o| position(&o.id)),
-                reason: &c.reason,
+            .map(|c| {
+                (
+                    position(&c.item.id),
+                    c.rule,
+                    c.other_id.as_deref(),
+                    c.other_items.iter().map(|o| position(&o.id)).collect(),
+                    c.reason.as_str(),
+                )
             })
             .collect();
+        assert!(
+            expected.iter().any(|f| f.3.len() > 1),
+            "the demo has overlaps with several changes"
+        );
         assert_eq!(flags, expected);
+        // The report kept whole reads the same flags.
+        let whole = Unanswered::whole(report.clone(), &ix);
+        let mut from_whole: Vec<Read<'_>> = Vec::new();
+        whole
+            .flags(&ix, |f| {
+                from_whole.push((
+                    f.item,
+                    f.rule,
+                    f.other_id,
+                    f.others.iter().collect(),
+                    f.reason,
+                ))
+            })
+            .unwrap();
+        assert_eq!(from_whole, expected);
         let same = |bytes: &[u8], what: &str| {
             assert_eq!(
                 walk_flags(bytes, ix.items.len(), |_| {}).is_some(),

@@ -121,8 +121,8 @@ pub const FILES_LIMIT: usize = 3_000;
 pub enum ConflictRule {
     /// Changes paths another team owns without a review from that team.
     CrossOwnerUnreviewed,
-    /// Open at the same time as another team's (or an agent's) pull request touching the same
-    /// files or the same owned module.
+    /// Open at the same time as another team's (or an agent's) pull requests touching the same
+    /// files or the same owned module: one flag per other team, naming its changes.
     Overlapping,
     /// Made by an AI agent and touching paths owned by more than one team.
     AiAcrossTeams,
@@ -135,8 +135,11 @@ pub enum ConflictRule {
 pub struct Conflict {
     pub pull: String,
     pub rule: ConflictRule,
-    /// The other team (cross-owner, sensitive), or the other pull request (overlapping).
+    /// The other team: whose code (cross-owner), whose review (sensitive), or whose open
+    /// changes it overlaps (overlapping; None there: changes of no team).
     pub other: Option<String>,
+    /// The other changes it overlaps (overlapping; empty otherwise), by id, in pull order.
+    pub others: Vec<String>,
     pub paths: Vec<String>,
     /// In words.
     pub reason: String,
@@ -210,68 +213,77 @@ fn open_pulls<'p>(
         .collect()
 }
 
-/// The overlap rule on one pair: `a` (the earlier open pull request) against `b`, both ways.
-fn overlap(
+/// An overlapping pair: the earlier open pull request `a` and the later `b` (their places in
+/// the pulls), whether they share files (else paths of one owned module), and each one's paths
+/// concerned (the shared files, else its paths in the other's modules), in its files' order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Pair {
+    a: usize,
+    b: usize,
+    files: bool,
+    a_paths: Vec<String>,
+    b_paths: Vec<String>,
+}
+
+/// The overlap rule on one pair: `a` (the earlier open pull request) against `b`.
+fn pair(
     pulls: &[PullFacts],
     owned_by: &[Vec<(String, String, u32)>],
     (a, b): (&Open<'_>, &Open<'_>),
-    name: &dyn Fn(&str) -> String,
-    out: &mut Vec<Conflict>,
-) {
-    let (i, pa, pb) = (a.at, &pulls[a.at], &pulls[b.at]);
+) -> Option<Pair> {
+    let (pa, pb) = (&pulls[a.at], &pulls[b.at]);
     if pa.team == pb.team && pa.ai == pb.ai {
-        return;
+        return None;
     }
-    let same_files: Vec<String> = pa
-        .files
-        .iter()
-        .filter(|f| b.files.contains(f))
-        .cloned()
-        .collect();
-    let same_module: Vec<String> = owned_by[i]
-        .iter()
-        .filter(|o| b.modules.contains(&o.2))
-        .map(|o| o.0.clone())
-        .collect();
-    let (paths, what) = if !same_files.is_empty() {
-        (same_files, "the same files")
-    } else if !same_module.is_empty() {
-        (same_module, "the same owned module")
-    } else {
-        return;
+    let shared = |x: &PullFacts, y: &Open<'_>| -> Vec<String> {
+        x.files
+            .iter()
+            .filter(|f| y.files.contains(f))
+            .cloned()
+            .collect()
     };
-    for (this, other) in [(pa, pb), (pb, pa)] {
-        out.push(Conflict {
-            pull: this.id.clone(),
-            rule: ConflictRule::Overlapping,
-            other: Some(other.id.clone()),
-            reason: format!(
-                "Open at the same time as {} ({}) touching {what}: {}",
-                other.key,
-                if other.ai {
-                    "an AI agent".to_owned()
-                } else {
-                    other.team.as_deref().map_or("no team".to_owned(), name)
-                },
-                listed(&paths)
-            ),
-            paths: paths.clone(),
+    let a_paths = shared(pa, b);
+    if !a_paths.is_empty() {
+        return Some(Pair {
+            a: a.at,
+            b: b.at,
+            files: true,
+            a_paths,
+            b_paths: shared(pb, a),
         });
     }
+    // A path of one under a module of the other: the other has a path there too, so each side
+    // has paths concerned or neither has.
+    let in_modules = |x: &Open<'_>, y: &Open<'_>| -> Vec<String> {
+        owned_by[x.at]
+            .iter()
+            .filter(|o| y.modules.contains(&o.2))
+            .map(|o| o.0.clone())
+            .collect()
+    };
+    let a_paths = in_modules(a, b);
+    if a_paths.is_empty() {
+        return None;
+    }
+    Some(Pair {
+        a: a.at,
+        b: b.at,
+        files: false,
+        b_paths: in_modules(b, a),
+        a_paths,
+    })
 }
 
-/// Open pull requests of two teams (or an agent and a team) on the same files or module, added
-/// to `out` in the order of comparing every pair (each open pull request with every later one).
-/// Only the pairs that share a file or a module are compared: the open ones are indexed by
-/// file and by module, and each is compared with the later ones its files and modules name
-/// (two that share neither never overlap).
-fn overlaps(
+/// Open pull requests of two teams (or an agent and a team) on the same files or module, in
+/// the order of comparing every pair (each open pull request with every later one). Only the
+/// pairs that share a file or a module are compared: the open ones are indexed by file and by
+/// module, and each is compared with the later ones its files and modules name (two that share
+/// neither never overlap).
+fn overlapping_pairs(
     pulls: &[PullFacts],
     owned_by: &[Vec<(String, String, u32)>],
     owners: &CodeOwners,
-    name: &dyn Fn(&str) -> String,
-    out: &mut Vec<Conflict>,
-) {
+) -> Vec<Pair> {
     let open = open_pulls(pulls, owned_by, owners);
     let mut by_file: HashMap<&str, Vec<usize>> = HashMap::new();
     let mut by_module: HashMap<u32, Vec<usize>> = HashMap::new();
@@ -283,6 +295,7 @@ fn overlaps(
             by_module.entry(*m).or_default().push(n);
         }
     }
+    let mut out = Vec::new();
     // Which open pull request last named each as a later one (no pair compared twice).
     let mut named_by = vec![usize::MAX; open.len()];
     let mut later: Vec<usize> = Vec::new();
@@ -304,9 +317,95 @@ fn overlaps(
             }
         }
         later.sort_unstable();
-        for &m in &later {
-            overlap(pulls, owned_by, (a, &open[m]), name, out);
+        out.extend(
+            later
+                .iter()
+                .filter_map(|&m| pair(pulls, owned_by, (a, &open[m]))),
+        );
+    }
+    out
+}
+
+/// What one pull request shares with the open changes of one other team (or of no team).
+#[derive(Default)]
+struct Shared {
+    /// The other changes, by place in the pulls.
+    members: Vec<usize>,
+    /// Its paths concerned, each once, in the order met.
+    paths: Vec<String>,
+    files: bool,
+    module: bool,
+}
+
+/// The overlap flags of `pairs`: one per pull request and other team (a pull request with no
+/// team counts as "no team"), naming every open change of that team it overlaps (an agent's
+/// change and a person's of one team overlap: that team's changes of the other kind), in pull
+/// request order, then by team id.
+fn overlap_flags(
+    pulls: &[PullFacts],
+    pairs: &[Pair],
+    name: &dyn Fn(&str) -> String,
+    out: &mut Vec<Conflict>,
+) {
+    let mut by: BTreeMap<(usize, Option<&str>), Shared> = BTreeMap::new();
+    for p in pairs {
+        for (this, other, paths) in [(p.a, p.b, &p.a_paths), (p.b, p.a, &p.b_paths)] {
+            let s = by.entry((this, pulls[other].team.as_deref())).or_default();
+            s.members.push(other);
+            for path in paths {
+                if !s.paths.contains(path) {
+                    s.paths.push(path.clone());
+                }
+            }
+            s.files |= p.files;
+            s.module |= !p.files;
         }
+    }
+    for ((this, team), mut s) in by {
+        s.members.sort_unstable();
+        let who = match s.members.as_slice() {
+            [one] => {
+                let o = &pulls[*one];
+                format!(
+                    "{} ({})",
+                    o.key,
+                    if o.ai {
+                        "an AI agent".to_owned()
+                    } else {
+                        o.team.as_deref().map_or("no team".to_owned(), name)
+                    }
+                )
+            }
+            many => {
+                let ai = many.iter().filter(|&&m| pulls[m].ai).count();
+                let of = team.map_or("with no team".to_owned(), |t| format!("of {}", name(t)));
+                let agents = if ai == many.len() {
+                    ", all by AI agents".to_owned()
+                } else if ai > 0 {
+                    format!(", {ai} by AI agents")
+                } else {
+                    String::new()
+                };
+                let keys: Vec<String> = many.iter().map(|&m| pulls[m].key.clone()).collect();
+                format!("{} changes {of}{agents} ({})", many.len(), listed(&keys))
+            }
+        };
+        let what = match (s.files, s.module) {
+            (true, false) => "the same files",
+            (false, _) => "the same owned module",
+            (true, true) => "the same files or owned module",
+        };
+        out.push(Conflict {
+            pull: pulls[this].id.clone(),
+            rule: ConflictRule::Overlapping,
+            other: team.map(str::to_owned),
+            others: s.members.iter().map(|&m| pulls[m].id.clone()).collect(),
+            reason: format!(
+                "Open at the same time as {who} touching {what}: {}",
+                listed(&s.paths)
+            ),
+            paths: s.paths,
+        });
     }
 }
 
@@ -345,6 +444,7 @@ pub fn check(
                     pull: pull.id.clone(),
                     rule: ConflictRule::CrossOwnerUnreviewed,
                     other: Some((*team).to_owned()),
+                    others: Vec::new(),
                     reason: format!(
                         "Changes {} owned by {} without a review from {}{cut}",
                         listed(paths),
@@ -362,6 +462,7 @@ pub fn check(
                 pull: pull.id.clone(),
                 rule: ConflictRule::AiAcrossTeams,
                 other: None,
+                others: Vec::new(),
                 paths: owned.iter().map(|o| o.0.clone()).collect(),
                 reason: format!(
                     "Made by an AI agent and changes code of {} teams: {}{cut}",
@@ -395,6 +496,7 @@ pub fn check(
                         pull: pull.id.clone(),
                         rule: ConflictRule::SensitiveUnreviewed,
                         other: Some(team.clone()),
+                        others: Vec::new(),
                         reason: format!(
                             "Changes {} paths ({}) without a review from {}{cut}",
                             s.label,
@@ -407,7 +509,8 @@ pub fn check(
             }
         }
     }
-    overlaps(pulls, &owned_by, owners, &name, &mut out);
+    let pairs = overlapping_pairs(pulls, &owned_by, owners);
+    overlap_flags(pulls, &pairs, &name, &mut out);
     out
 }
 
@@ -448,19 +551,19 @@ mod tests {
 
     /// The overlap rule as it was checked before: every open pull request against every later
     /// one.
-    fn overlaps_pairwise(
+    fn pairs_pairwise(
         pulls: &[PullFacts],
         owned_by: &[Vec<(String, String, u32)>],
         owners: &CodeOwners,
-        name: &dyn Fn(&str) -> String,
-        out: &mut Vec<Conflict>,
-    ) {
+    ) -> Vec<Pair> {
         let open = open_pulls(pulls, owned_by, owners);
+        let mut out = Vec::new();
         for (n, a) in open.iter().enumerate() {
             for b in &open[n + 1..] {
-                overlap(pulls, owned_by, (a, b), name, out);
+                out.extend(pair(pulls, owned_by, (a, b)));
             }
         }
+        out
     }
 
     /// Pull requests made from a seed: teams, agents, open or not, files in owned modules, in
@@ -520,21 +623,128 @@ mod tests {
                 .iter()
                 .map(|p| owned(p, owners, &rules, &teams))
                 .collect();
-            let (mut indexed, mut pairwise) = (Vec::new(), Vec::new());
-            overlaps(&pulls, &owned_by, owners, &name, &mut indexed);
-            overlaps_pairwise(&pulls, &owned_by, owners, &name, &mut pairwise);
+            let indexed = overlapping_pairs(&pulls, &owned_by, owners);
             assert!(
                 indexed.len() > 1_000,
-                "seed {seed}: {} overlaps",
+                "seed {seed}: {} pairs",
                 indexed.len()
             );
-            let by_module = indexed
-                .iter()
-                .filter(|c| c.reason.contains("the same owned module"))
-                .count();
+            let by_module = indexed.iter().filter(|p| !p.files).count();
             assert_eq!(by_module > 0, seed != 3, "seed {seed}: overlaps by module");
-            assert_eq!(indexed, pairwise, "seed {seed}");
+            assert_eq!(
+                indexed,
+                pairs_pairwise(&pulls, &owned_by, owners),
+                "seed {seed}"
+            );
+            // One flag per change and other team, naming every change of that team it
+            // overlaps, and nothing else.
+            let mut flags = Vec::new();
+            overlap_flags(&pulls, &indexed, &name, &mut flags);
+            let mut named: BTreeSet<(String, String)> = BTreeSet::new();
+            let mut slots = BTreeSet::new();
+            for f in &flags {
+                assert!(
+                    slots.insert((f.pull.clone(), f.other.clone())),
+                    "seed {seed}: one flag per change and other team"
+                );
+                for o in &f.others {
+                    let other = pulls.iter().find(|p| &p.id == o).unwrap();
+                    assert_eq!(other.team, f.other, "seed {seed}: {} names {o}", f.pull);
+                    named.insert((f.pull.clone(), o.clone()));
+                }
+            }
+            let both_ways: BTreeSet<(String, String)> = indexed
+                .iter()
+                .flat_map(|p| {
+                    let (a, b) = (pulls[p.a].id.clone(), pulls[p.b].id.clone());
+                    [(a.clone(), b.clone()), (b, a)]
+                })
+                .collect();
+            assert_eq!(named, both_ways, "seed {seed}");
+            assert!(
+                flags.len() * 3 < both_ways.len(),
+                "seed {seed}: {} flags for {} pairs both ways",
+                flags.len(),
+                both_ways.len()
+            );
         }
+    }
+
+    #[test]
+    fn a_changes_overlaps_are_one_flag_per_other_team_naming_its_changes() {
+        let a = pull("1", "plat", &["payments/refund.rs", "payments/ledger.rs"]);
+        let b = pull("2", "pay", &["payments/refund.rs"]);
+        let c = pull("3", "pay", &["payments/ledger.rs", "payments/fx.rs"]);
+        let mut d = pull("4", "pay", &["payments/fees.rs"]);
+        d.ai = true;
+        let mut agent = pull("5", "plat", &["payments/refund.rs"]);
+        agent.ai = true;
+        let all = [a, b, c, d, agent];
+        let flags = check(&all, &owners(), &OwnerRules::defaults(), &teams());
+        let of = |id: &str| -> Vec<&Conflict> {
+            flags
+                .iter()
+                .filter(|x| x.pull == id && x.rule == ConflictRule::Overlapping)
+                .collect()
+        };
+        let one = of("1");
+        assert_eq!(
+            one.len(),
+            2,
+            "Payments' changes, and Platform's agent: {one:?}"
+        );
+        assert_eq!(one[0].other.as_deref(), Some("pay"));
+        assert_eq!(one[0].others, ["2", "3", "4"]);
+        assert_eq!(
+            one[0].reason,
+            "Open at the same time as 3 changes of Payments, 1 by AI agents (acme/app#2, \
+             acme/app#3, acme/app#4) touching the same files or owned module: \
+             payments/refund.rs, payments/ledger.rs"
+        );
+        assert_eq!(one[0].paths, ["payments/refund.rs", "payments/ledger.rs"]);
+        assert_eq!(one[1].other.as_deref(), Some("plat"));
+        assert_eq!(one[1].others, ["5"]);
+        assert_eq!(
+            one[1].reason,
+            "Open at the same time as acme/app#5 (an AI agent) touching the same files: \
+             payments/refund.rs"
+        );
+        // Each side says its own paths: Payments' agent shares only the module, with its own
+        // team's people too.
+        let four = of("4");
+        assert_eq!(four.len(), 2, "{four:?}");
+        assert_eq!(four[0].others, ["2", "3"]);
+        assert_eq!(four[1].others, ["1", "5"]);
+        assert_eq!(four[1].paths, ["payments/fees.rs"]);
+        assert_eq!(
+            four[1].reason,
+            "Open at the same time as 2 changes of Platform, 1 by AI agents (acme/app#1, \
+             acme/app#5) touching the same owned module: payments/fees.rs"
+        );
+        let mut nobody = pull("6", "plat", &["payments/refund.rs"]);
+        nobody.team = None;
+        let mut nobody_too = nobody.clone();
+        nobody_too.id = "7".into();
+        nobody_too.key = "acme/app#7".into();
+        let flags = check(
+            &[all[1].clone(), nobody, nobody_too],
+            &owners(),
+            &OwnerRules::defaults(),
+            &teams(),
+        );
+        let two: Vec<&Conflict> = flags
+            .iter()
+            .filter(|x| x.pull == "2" && x.rule == ConflictRule::Overlapping)
+            .collect();
+        assert_eq!(two.len(), 1);
+        assert_eq!(two[0].other, None);
+        assert!(
+            two[0]
+                .reason
+                .starts_with("Open at the same time as 2 changes with no team ("),
+            "{}",
+            two[0].reason
+        );
     }
 
     fn rules_of(c: &[Conflict], id: &str) -> Vec<ConflictRule> {

@@ -63,10 +63,10 @@ pub enum DecisionKind {
     /// or one a source shows, which it releases in Baton's view until the item changes).
     ApprovalAnswered,
     /// A flagged conflicting change is real and known (being handled): off Triage until the
-    /// change (or the other change of an overlap) changes.
+    /// change (or one of the other changes of an overlap) changes, or another overlaps it.
     ConflictAcknowledged,
-    /// A flagged conflicting change is not a problem: off Triage until the change (or the
-    /// other change of an overlap) changes.
+    /// A flagged conflicting change is not a problem: off Triage until the change (or one of
+    /// the other changes of an overlap) changes, or another overlaps it.
     ConflictDismissed,
 }
 
@@ -186,16 +186,23 @@ pub enum DecisionInput {
     Note {
         text: String,
     },
-    /// The conflict of this change by `rule` with `other` (the other team's id, or the other
-    /// change's id for an overlap; see `conflicts::live::ConflictView::other_id`) is known.
+    /// The conflict of this change by `rule` with `other` (the other team's id; see
+    /// `conflicts::live::ConflictView::other_id`) is known. For an overlap, `others` are the
+    /// other changes the flag names (the answer holds while it names no other); an overlap's
+    /// answer given on one other change names that change as `other` (as answers did when an
+    /// overlap was one flag per other change).
     ConflictAcknowledged {
         rule: crate::conflicts::ConflictRule,
         other: Option<String>,
+        #[serde(default)]
+        others: Vec<String>,
     },
     /// That conflict is not a problem.
     ConflictDismissed {
         rule: crate::conflicts::ConflictRule,
         other: Option<String>,
+        #[serde(default)]
+        others: Vec<String>,
     },
 }
 
@@ -596,24 +603,43 @@ impl WriteOp for Record {
                 }
                 serde_json::json!({ "v": PAYLOAD_VERSION, "text": text })
             }
-            DecisionInput::ConflictAcknowledged { rule, other }
-            | DecisionInput::ConflictDismissed { rule, other } => {
-                // The other change's update time too, for an overlap: the answer holds while
-                // neither changes (new commits or files move the update time).
-                let other_updated = match (rule, other) {
-                    (crate::conflicts::ConflictRule::Overlapping, Some(o)) => {
-                        let Some(other) = repo::items::get(w.conn(), o).await? else {
-                            return Err(CoreError::NotFound(format!("item {o}")));
-                        };
-                        covers.push(o.clone());
-                        Some(other.updated_at)
+            DecisionInput::ConflictAcknowledged {
+                rule,
+                other,
+                others,
+            }
+            | DecisionInput::ConflictDismissed {
+                rule,
+                other,
+                others,
+            } => {
+                // For an overlap, the other changes' latest update time too: the answer holds
+                // while none of them changes (new commits or files move the update time).
+                let overlap = *rule == crate::conflicts::ConflictRule::Overlapping;
+                let named: Vec<&String> = match (overlap, others.is_empty(), other) {
+                    (false, _, _) => Vec::new(),
+                    (true, false, _) => others.iter().collect(),
+                    // Given on one other change, named as `other`.
+                    (true, true, Some(o)) => vec![o],
+                    (true, true, None) => {
+                        return Err(CoreError::Invalid(
+                            "an overlap's answer names the changes it overlaps".into(),
+                        ))
                     }
-                    _ => None,
                 };
+                let mut other_updated: Option<i64> = None;
+                for o in named {
+                    let Some(other) = repo::items::get(w.conn(), o).await? else {
+                        return Err(CoreError::NotFound(format!("item {o}")));
+                    };
+                    covers.push(o.clone());
+                    other_updated = other_updated.max(Some(other.updated_at));
+                }
                 serde_json::json!({
                     "v": PAYLOAD_VERSION,
                     "rule": rule,
                     "other": other,
+                    "others": (overlap && !others.is_empty()).then_some(others),
                     "itemUpdatedAt": this_item.updated_at,
                     "otherUpdatedAt": other_updated,
                 })
@@ -632,8 +658,8 @@ impl WriteOp for Record {
             DecisionInput::DuplicateConfirmed { of } | DecisionInput::DuplicateDismissed { of } => {
                 covers_of(row).contains(of)
             }
-            DecisionInput::ConflictAcknowledged { rule, other }
-            | DecisionInput::ConflictDismissed { rule, other } => {
+            DecisionInput::ConflictAcknowledged { rule, other, .. }
+            | DecisionInput::ConflictDismissed { rule, other, .. } => {
                 let p: serde_json::Value =
                     serde_json::from_str(&row.payload).unwrap_or(serde_json::Value::Null);
                 p.get("rule") == serde_json::to_value(rule).ok().as_ref()
@@ -1067,7 +1093,7 @@ fn summary(
             };
             let rule = match text("rule") {
                 "cross_owner_unreviewed" => "another team's code, not reviewed by it",
-                "overlapping" => "overlaps another open change",
+                "overlapping" => "overlaps other open changes",
                 "ai_across_teams" => "agent change across teams",
                 "sensitive_unreviewed" => "sensitive path, required review missing",
                 other => other,

@@ -150,6 +150,10 @@ impl<'a> Dec<'a> {
     pub fn u8(&mut self) -> Option<u8> {
         Some(self.take(1)?[0])
     }
+    /// `n` little-endian `u32`s, borrowed from the payload as their bytes.
+    pub fn u32s(&mut self, n: usize) -> Option<&'a [u8]> {
+        self.take(n.checked_mul(4)?)
+    }
     pub fn u32(&mut self) -> Option<u32> {
         Some(u32::from_le_bytes(self.array()?))
     }

@@ -151,7 +151,7 @@ pub enum BaseReason {
         score: f64,
     },
     /// An open pull request the conflicting changes rules flag: the first flag in words, how
-    /// many flags, the other change of an overlap; since it was opened.
+    /// many flags, the first other change of an overlap; since it was opened.
     ConflictingChange {
         since: i64,
         first: String,

@@ -879,7 +879,7 @@ fn conflict_reasons_of(
                     since: ix.items[first.item as usize].created,
                     first: first.reason.to_owned(),
                     count: n,
-                    other: first.other_item,
+                    other: first.others.first(),
                 },
             );
         }

@@ -79,8 +79,8 @@ fn conflict_reasons_looked_up_each(
                         first: c.reason.clone(),
                         count: 1,
                         other: c
-                            .other_item
-                            .as_ref()
+                            .other_items
+                            .first()
                             .and_then(|o| pos.get(o.id.as_str()).copied()),
                     },
                 );
@@ -218,11 +218,12 @@ async fn the_worklist_from_its_own_policies_is_the_one_from_the_whole_set() {
 /// The conflict reasons read from the conflicts as kept (changes by position, the answers asked
 /// about each flag) are those of the whole report with the answers layered over it, looked up
 /// conflict by conflict: with no answer, with answers that hold (on an overlap, on another
-/// rule), with answers that no longer hold (the change or the other change updated since), and
-/// with the report kept whole instead of encoded.
+/// rule, given on each other change of an overlap one by one), with answers that no longer hold
+/// (the change or an other change updated since, another change overlapping since), and with
+/// the report kept whole instead of encoded.
 #[tokio::test]
 async fn conflict_reasons_from_the_kept_form_are_those_of_the_layered_report() {
-    use crate::conflicts::answers::{ConflictAnswer, Stored};
+    use crate::conflicts::answers::{ConflictAnswer, Given, Stored};
     use crate::conflicts::live::Unanswered;
     use crate::conflicts::ConflictRule;
     let dir = tempfile::tempdir().unwrap();
@@ -246,7 +247,7 @@ async fn conflict_reasons_from_the_kept_form_are_those_of_the_layered_report() {
         "the demo's conflicts are kept encoded"
     );
     let report = kept.report(&ix).unwrap();
-    let whole = Unanswered::Whole(report.clone());
+    let whole = Unanswered::whole(report.clone(), &ix);
     let position = |id: &str| ix.item_ids.iter().position(|x| x == id).unwrap();
     let updated = |id: &str| ix.items[position(id)].updated;
     let answer = |n: usize| ConflictAnswer {
@@ -255,6 +256,20 @@ async fn conflict_reasons_from_the_kept_form_are_those_of_the_layered_report() {
         actor: "me".into(),
         at: "2026-03-31T17:00:00Z".into(),
         why: "known".into(),
+    };
+    let given =
+        |n: usize, item_at: i64, other_at: Option<i64>, others: Option<Vec<String>>| Given {
+            answer: answer(n),
+            item_updated: item_at,
+            other_updated: other_at,
+            others: others.map(|o| o.into_iter().collect()),
+        };
+    let named = |c: &crate::conflicts::live::ConflictView| -> Option<Vec<String>> {
+        (c.rule == ConflictRule::Overlapping)
+            .then(|| c.other_items.iter().map(|o| o.id.clone()).collect())
+    };
+    let latest = |c: &crate::conflicts::live::ConflictView| -> Option<i64> {
+        c.other_items.iter().map(|o| updated(&o.id)).max()
     };
     let key = |c: &crate::conflicts::live::ConflictView| {
         (
@@ -291,15 +306,38 @@ async fn conflict_reasons_from_the_kept_form_are_those_of_the_layered_report() {
         .chain(others.iter().take(4))
         .enumerate()
     {
-        let other_at = c.other_item.as_ref().map(|o| updated(&o.id));
-        holding.insert(key(c), (answer(n), updated(&c.item.id), other_at));
-        // The change updated since; the other change updated since.
-        let (item_at, other_at) = if n.is_multiple_of(2) || other_at.is_none() {
-            (updated(&c.item.id) - 1, other_at)
-        } else {
-            (updated(&c.item.id), other_at.map(|t| t + 1))
+        let other_at = latest(c);
+        holding.insert(key(c), given(n, updated(&c.item.id), other_at, named(c)));
+        // The change updated since; an other change updated since; one more change overlapping
+        // since (the answer named one fewer).
+        let mut others = named(c);
+        let (item_at, other_at) = match n % 3 {
+            _ if other_at.is_none() => (updated(&c.item.id) - 1, other_at),
+            0 => (updated(&c.item.id) - 1, other_at),
+            1 => (updated(&c.item.id), other_at.map(|t| t - 1)),
+            _ => {
+                others.as_mut().map(|o| o.pop());
+                (updated(&c.item.id), other_at)
+            }
         };
-        stale.insert(key(c), (answer(n), item_at, other_at));
+        stale.insert(key(c), given(n, item_at, other_at, others));
+    }
+    // Overlaps answered one other change at a time (as answers were given when an overlap was
+    // one flag per other change): they hold when every change has one that holds.
+    let mut by_pair = Stored::new();
+    let mut by_pair_short = Stored::new();
+    for (n, c) in overlaps.iter().take(6).enumerate() {
+        for (m, o) in c.other_items.iter().enumerate() {
+            let (item, rule, _) = key(c);
+            let pair = given(n, updated(&c.item.id), Some(updated(&o.id)), None);
+            by_pair.insert(
+                (item.clone(), rule.clone(), Some(o.id.clone())),
+                pair.clone(),
+            );
+            if m > 0 {
+                by_pair_short.insert((item, rule, Some(o.id.clone())), pair);
+            }
+        }
     }
     // Every conflict of one change answered: it leaves the list.
     let first = &report.conflicts[0];
@@ -310,8 +348,7 @@ async fn conflict_reasons_from_the_kept_form_are_those_of_the_layered_report() {
         .filter(|c| c.item.id == first.item.id)
         .enumerate()
     {
-        let other_at = c.other_item.as_ref().map(|o| updated(&o.id));
-        all_of_one.insert(key(c), (answer(n), updated(&c.item.id), other_at));
+        all_of_one.insert(key(c), given(n, updated(&c.item.id), latest(c), named(c)));
     }
     let mut mixed = holding.clone();
     mixed.extend(stale.iter().skip(2).map(|(k, v)| (k.clone(), v.clone())));
@@ -321,6 +358,8 @@ async fn conflict_reasons_from_the_kept_form_are_those_of_the_layered_report() {
         ("stale", stale),
         ("all of one change", all_of_one),
         ("mixed", mixed),
+        ("one other change at a time", by_pair),
+        ("one other change at a time, one missing", by_pair_short),
     ] {
         let mut layered = report.clone();
         crate::conflicts::answers::layer(&ix, &mut layered, &answers);
@@ -347,14 +386,16 @@ async fn conflict_reasons_from_the_kept_form_are_those_of_the_layered_report() {
         let mut layered = apart.clone();
         crate::conflicts::answers::layer(&ix, &mut layered, &answers);
         assert_eq!(
-            conflict_reasons_of(&ix, &Unanswered::Whole(apart), &answers).unwrap(),
+            conflict_reasons_of(&ix, &Unanswered::whole(apart, &ix), &answers).unwrap(),
             conflict_reasons_looked_up_each(&ix, &layered),
             "{name}: a change's conflicts apart"
         );
-        if name != "none" && name != "stale" {
+        let unanswered = conflict_reasons_looked_up_each(&ix, &report);
+        if matches!(name, "stale" | "one other change at a time, one missing") {
+            assert_eq!(expected, unanswered, "{name}: no answer holds");
+        } else if name != "none" {
             assert_ne!(
-                expected,
-                conflict_reasons_looked_up_each(&ix, &report),
+                expected, unanswered,
                 "{name}: the answers change the reasons"
             );
         }
