@@ -160,7 +160,7 @@ describe("An overlap", () => {
     const overlap = conflict({
       rule: "overlapping",
       otherItems,
-      reason: "Open at the same time as 8 changes of Payments, 1 by AI agents (acme/app#10, …)",
+      reason: "Open at the same time as 8 changes of Payments (1 by AI agents) touching the same files: x.rs",
     });
     mockBackend({ conflicts_item: () => changes([overlap]) });
     const opened: string[] = [];
