@@ -363,24 +363,26 @@ fn overlap_flags(
     }
     for ((this, team), mut s) in by {
         s.members.sort_unstable();
+        // An agent's change overlapping its own team's: those are people's (say so, or the
+        // flag reads as a team against itself).
+        let own_people = pulls[this].ai && team == pulls[this].team.as_deref();
         let who = match s.members.as_slice() {
             [one] => {
                 let o = &pulls[*one];
-                format!(
-                    "{} ({})",
-                    o.key,
-                    if o.ai {
-                        "an AI agent".to_owned()
-                    } else {
-                        o.team.as_deref().map_or("no team".to_owned(), name)
-                    }
-                )
+                let by = match (o.ai, o.team.as_deref()) {
+                    (true, _) => "an AI agent".to_owned(),
+                    (false, Some(t)) if own_people => format!("a person of {}", name(t)),
+                    (false, t) => t.map_or("no team".to_owned(), name),
+                };
+                format!("{} ({by})", o.key)
             }
             many => {
                 let ai = many.iter().filter(|&&m| pulls[m].ai).count();
                 let of = team.map_or("with no team".to_owned(), |t| format!("of {}", name(t)));
                 // The changes themselves are the flag's `others` (the drawer lists them).
-                let agents = if ai == many.len() {
+                let agents = if own_people {
+                    " (all by people)".to_owned()
+                } else if ai == many.len() {
                     " (all by AI agents)".to_owned()
                 } else if ai > 0 {
                     format!(" ({ai} by AI agents)")
@@ -713,6 +715,13 @@ mod tests {
         let four = of("4");
         assert_eq!(four.len(), 2, "{four:?}");
         assert_eq!(four[0].others, ["2", "3"]);
+        assert!(
+            four[0]
+                .reason
+                .starts_with("Open at the same time as 2 changes of Payments (all by people) "),
+            "{}",
+            four[0].reason
+        );
         assert_eq!(four[1].others, ["1", "5"]);
         assert_eq!(four[1].paths, ["payments/fees.rs"]);
         assert_eq!(
