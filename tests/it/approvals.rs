@@ -615,16 +615,7 @@ async fn bad_questions_are_refused() {
 async fn the_demo_has_pending_decisions_with_deciders_and_a_log() {
     let dir = tempfile::tempdir().unwrap();
     let end = NOW;
-    let ws = demo::build(
-        &dir.path().join("demo.baton"),
-        &demo::DemoOptions {
-            items: 3_000,
-            seed: demo::DEFAULT_SEED,
-            end,
-        },
-    )
-    .await
-    .unwrap();
+    let ws = crate::common::demo_workspace(dir.path(), 3_000, end).await;
     let r = approvals::approvals_report(
         &ws,
         &ApprovalQuery {
@@ -694,16 +685,7 @@ async fn the_demo_has_pending_decisions_with_deciders_and_a_log() {
 #[tokio::test]
 async fn the_demo_breaks_the_default_policies() {
     let dir = tempfile::tempdir().unwrap();
-    let ws = demo::build(
-        &dir.path().join("demo.baton"),
-        &demo::DemoOptions {
-            items: 3_000,
-            seed: demo::DEFAULT_SEED,
-            end: NOW,
-        },
-    )
-    .await
-    .unwrap();
+    let ws = crate::common::demo_workspace(dir.path(), 3_000, NOW).await;
     let report = baton_core::governance::governance_report(&ws, NOW)
         .await
         .unwrap();

@@ -306,6 +306,21 @@ pub async fn small_workspace(dir: &std::path::Path) -> Workspace {
     ws
 }
 
+/// A new demo workspace (`demo.baton` in `dir`) of `items` items ending at `end`, from the
+/// demo's own seed.
+pub async fn demo_workspace(dir: &std::path::Path, items: u32, end: i64) -> Workspace {
+    demo::build(
+        &dir.join("demo.baton"),
+        &demo::DemoOptions {
+            items,
+            seed: demo::DEFAULT_SEED,
+            end,
+        },
+    )
+    .await
+    .expect("the demo")
+}
+
 /// Deletes an item (as a source removal would), through the write layer: the index cannot
 /// follow a deletion item by item and rebuilds.
 pub struct DeleteItem<'a>(pub &'a str);

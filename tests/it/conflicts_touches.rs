@@ -650,16 +650,7 @@ async fn an_overlap_answered_holds_until_one_of_its_changes_moves_or_another_ove
     use baton_core::decisions::{self, DecisionInput, NewDecision};
     use baton_core::graph::model::{FlowState, ItemKind};
     let dir = tempfile::tempdir().unwrap();
-    let ws = demo::build(
-        &dir.path().join("demo.baton"),
-        &demo::DemoOptions {
-            items: 3_000,
-            seed: demo::DEFAULT_SEED,
-            end: DEMO_END,
-        },
-    )
-    .await
-    .unwrap();
+    let ws = crate::common::demo_workspace(dir.path(), 3_000, DEMO_END).await;
     let q = TriageQuery {
         reasons: vec![Reason::ConflictingChange],
         limit: 1000,

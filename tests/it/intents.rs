@@ -862,18 +862,8 @@ async fn a_path_rule_links_a_synced_pull_request_by_its_real_files() {
 
 #[tokio::test]
 async fn a_path_rule_on_the_demo_links_exactly_the_pull_requests_touching_the_folder() {
-    use baton_core::demo;
     let dir = tempfile::tempdir().unwrap();
-    let ws = demo::build(
-        &dir.path().join("demo.baton"),
-        &demo::DemoOptions {
-            items: 3_000,
-            seed: demo::DEFAULT_SEED,
-            end: NOW,
-        },
-    )
-    .await
-    .unwrap();
+    let ws = crate::common::demo_workspace(dir.path(), 3_000, NOW).await;
     // A slash inside the pattern anchors it at the repository's root, as in CODEOWNERS.
     let pattern = "src/payments/";
     // By hand: the items with a stored file under the root's src/payments/.
@@ -1019,18 +1009,8 @@ async fn page_pending(
 #[tokio::test]
 async fn the_pending_questions_the_intents_page_reads_are_the_decisions_pages() {
     use baton_core::approvals::{self, AnswerInput, AnswerOutcome};
-    use baton_core::demo;
     let dir = tempfile::tempdir().unwrap();
-    let ws = demo::build(
-        &dir.path().join("demo.baton"),
-        &demo::DemoOptions {
-            items: 3_000,
-            seed: demo::DEFAULT_SEED,
-            end: NOW,
-        },
-    )
-    .await
-    .unwrap();
+    let ws = crate::common::demo_workspace(dir.path(), 3_000, NOW).await;
     let now = NOW + 3_600_000;
     let before = page_pending(&ws, now).await;
     assert!(

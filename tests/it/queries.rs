@@ -409,16 +409,7 @@ async fn teams_can_be_listed_and_created_for_team_rules() {
 #[tokio::test]
 async fn ai_pull_requests_without_independent_review_card_matches_its_list() {
     let dir = tempfile::tempdir().unwrap();
-    let ws = demo::build(
-        &dir.path().join("demo.baton"),
-        &demo::DemoOptions {
-            items: 3_000,
-            seed: demo::DEFAULT_SEED,
-            end: T0 + 200 * DAY,
-        },
-    )
-    .await
-    .unwrap();
+    let ws = crate::common::demo_workspace(dir.path(), 3_000, T0 + 200 * DAY).await;
     let s = query::workspace_summary(&ws).await.unwrap();
     let ai_prs = ItemsQuery {
         kinds: vec![ItemKind::PullRequest],
@@ -479,16 +470,7 @@ async fn rows_say_since_when_the_item_is_in_its_state() {
 #[tokio::test]
 async fn every_overview_count_is_the_list_it_opens() {
     let dir = tempfile::tempdir().unwrap();
-    let ws = demo::build(
-        &dir.path().join("demo.baton"),
-        &demo::DemoOptions {
-            items: 1_500,
-            seed: demo::DEFAULT_SEED,
-            end: T0 + 200 * DAY,
-        },
-    )
-    .await
-    .unwrap();
+    let ws = crate::common::demo_workspace(dir.path(), 1_500, T0 + 200 * DAY).await;
     let s = query::workspace_summary(&ws).await.unwrap();
     let total = |q: ItemsQuery| {
         let ws = &ws;

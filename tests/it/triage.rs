@@ -1547,16 +1547,7 @@ async fn the_github_mapping_reads_who_asked_from_real_signals() {
 async fn the_demo_holds_every_reason() {
     let dir = tempfile::tempdir().unwrap();
     let end = T0 + 30 * D;
-    let ws = demo::build(
-        &dir.path().join("demo.baton"),
-        &demo::DemoOptions {
-            items: 3000,
-            seed: demo::DEFAULT_SEED,
-            end,
-        },
-    )
-    .await
-    .unwrap();
+    let ws = crate::common::demo_workspace(dir.path(), 3000, end).await;
     let l = triage::triage_list(
         &ws,
         &TriageQuery {
