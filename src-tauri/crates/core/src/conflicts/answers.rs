@@ -3,8 +3,8 @@
 //! written by a sync). An answer names its conflict by the change, the rule and the other team,
 //! and holds while the change keeps the update time it had when answered: new commits or files
 //! (which move the update time at the source) bring the conflict back. An overlap's answer
-//! also records the other team's changes it named: it holds while the flag names none but
-//! those and none of them was updated since. (Answers given when an overlap was one flag per
+//! also records the other team's changes it named, each with its update time: it holds while
+//! the flag names none but those and each keeps its update time. (Answers given when an overlap was one flag per
 //! other change name that change: such answers hold on a flag whose every change has one that
 //! still holds.)
 
@@ -105,12 +105,12 @@ pub struct Given {
     pub answer: ConflictAnswer,
     /// The change's update time then.
     pub item_updated: i64,
-    /// The latest update time then of the other changes of an overlap (of the other change, for
-    /// an answer given on one other change).
+    /// The other change's update time then, for an answer given on one other change (the
+    /// latest of the other changes', for an overlap's).
     pub other_updated: Option<i64>,
-    /// The other changes an overlap's answer named (None: another rule, or an answer given on
-    /// one other change).
-    pub others: Option<HashSet<String>>,
+    /// The other changes an overlap's answer named, each with its update time then (None:
+    /// another rule, or an answer given on one other change).
+    pub others: Option<HashMap<String, i64>>,
 }
 
 /// The answers in force, by (item, rule, other).
@@ -143,9 +143,10 @@ pub async fn stored(ws: &Workspace) -> CoreResult<Stored> {
         if revoked.contains(row.id.as_str()) {
             continue;
         }
-        let others = p.get("others").and_then(|v| v.as_array()).map(|list| {
-            list.iter()
-                .filter_map(|v| v.as_str().map(str::to_owned))
+        let others = p.get("others").and_then(|v| v.as_object()).map(|named| {
+            named
+                .iter()
+                .filter_map(|(id, at)| Some((id.clone(), at.as_i64()?)))
                 .collect()
         });
         out.insert(
@@ -186,13 +187,12 @@ fn holding<'s>(
     let code = rule_code(rule);
     let given = answers.get(&(item.to_owned(), code.clone(), other.map(str::to_owned)));
     if let Some(g) = given.filter(|g| item_at == Some(g.item_updated)) {
-        let holds = match (&g.others, g.other_updated) {
-            // None but the changes it named, none updated since.
-            (Some(named), Some(latest)) => others
+        let holds = match &g.others {
+            // None but the changes it named, each as it was then.
+            Some(named) => others
                 .iter()
-                .all(|(id, at)| named.contains(*id) && at.is_some_and(|at| at <= latest)),
-            (Some(_), None) => others.is_empty(),
-            (None, _) => rule != ConflictRule::Overlapping,
+                .all(|(id, at)| at.is_some() && named.get(*id).copied() == *at),
+            None => rule != ConflictRule::Overlapping,
         };
         if holds {
             return Some(&g.answer);
@@ -308,4 +308,91 @@ pub async fn apply(
     let answers = stored(ws).await?;
     layer(ix, report, &answers);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn given(others: Option<&[(&str, i64)]>, other_updated: Option<i64>) -> Given {
+        Given {
+            answer: ConflictAnswer {
+                decision_id: "d1".into(),
+                acknowledged: true,
+                actor: "lead".into(),
+                at: "2026-04-01T10:00:00Z".into(),
+                why: String::new(),
+            },
+            item_updated: 100,
+            other_updated,
+            others: others.map(|o| o.iter().map(|(id, at)| ((*id).to_owned(), *at)).collect()),
+        }
+    }
+
+    fn key(other: &str) -> (String, String, Option<String>) {
+        ("x".into(), "overlapping".into(), Some(other.into()))
+    }
+
+    /// An overlap's answer holds while the flag names none but the changes it named, each
+    /// with the update time it had; answers given one other change at a time hold while every
+    /// change the flag names has one that holds.
+    #[test]
+    fn an_overlaps_answer_holds_on_the_changes_it_named_as_they_were() {
+        let mut answers = Stored::new();
+        answers.insert(
+            key("team-pay"),
+            given(Some(&[("a", 10), ("b", 20)]), Some(20)),
+        );
+        let holds = |item_at: i64, others: &[(&str, Option<i64>)]| {
+            holding(
+                &answers,
+                ("x", Some(item_at)),
+                ConflictRule::Overlapping,
+                Some("team-pay"),
+                others,
+            )
+            .is_some()
+        };
+        assert!(
+            holds(100, &[("a", Some(10)), ("b", Some(20))]),
+            "as answered"
+        );
+        assert!(holds(100, &[("b", Some(20))]), "one of them closed since");
+        assert!(
+            !holds(101, &[("a", Some(10)), ("b", Some(20))]),
+            "the change moved"
+        );
+        assert!(
+            !holds(100, &[("a", Some(11)), ("b", Some(20))]),
+            "one of them moved"
+        );
+        assert!(
+            !holds(100, &[("a", Some(15)), ("b", Some(20))]),
+            "moved, even to before the latest of them"
+        );
+        assert!(
+            !holds(100, &[("a", Some(10)), ("b", Some(20)), ("c", Some(5))]),
+            "another change overlaps since"
+        );
+
+        // Given pair by pair (an answer naming the other change, with its update time).
+        let mut answers = Stored::new();
+        answers.insert(key("a"), given(None, Some(10)));
+        answers.insert(key("b"), given(None, Some(20)));
+        let holds = |others: &[(&str, Option<i64>)]| {
+            holding(
+                &answers,
+                ("x", Some(100)),
+                ConflictRule::Overlapping,
+                Some("team-pay"),
+                others,
+            )
+            .is_some()
+        };
+        assert!(holds(&[("a", Some(10)), ("b", Some(20))]));
+        assert!(holds(&[("a", Some(10))]));
+        assert!(!holds(&[("a", Some(10)), ("b", Some(21))]));
+        assert!(!holds(&[("a", Some(10)), ("c", Some(20))]));
+        assert!(!holds(&[]), "no change named, nothing to hold on");
+    }
 }

@@ -613,8 +613,8 @@ impl WriteOp for Record {
                 other,
                 others,
             } => {
-                // For an overlap, the other changes' latest update time too: the answer holds
-                // while none of them changes (new commits or files move the update time).
+                // For an overlap, the other changes' update times too: the answer holds while
+                // none of them changes (new commits or files move the update time).
                 let overlap = *rule == crate::conflicts::ConflictRule::Overlapping;
                 let named: Vec<&String> = match (overlap, others.is_empty(), other) {
                     (false, _, _) => Vec::new(),
@@ -628,18 +628,21 @@ impl WriteOp for Record {
                     }
                 };
                 let mut other_updated: Option<i64> = None;
+                let mut others_at = serde_json::Map::new();
                 for o in named {
                     let Some(other) = repo::items::get(w.conn(), o).await? else {
                         return Err(CoreError::NotFound(format!("item {o}")));
                     };
                     covers.push(o.clone());
                     other_updated = other_updated.max(Some(other.updated_at));
+                    others_at.insert(o.clone(), other.updated_at.into());
                 }
                 serde_json::json!({
                     "v": PAYLOAD_VERSION,
                     "rule": rule,
                     "other": other,
-                    "others": (overlap && !others.is_empty()).then_some(others),
+                    // Each other change of an overlap, with its update time then.
+                    "others": (overlap && !others.is_empty()).then_some(others_at),
                     "itemUpdatedAt": this_item.updated_at,
                     "otherUpdatedAt": other_updated,
                 })

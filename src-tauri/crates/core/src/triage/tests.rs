@@ -257,16 +257,20 @@ async fn conflict_reasons_from_the_kept_form_are_those_of_the_layered_report() {
         at: "2026-03-31T17:00:00Z".into(),
         why: "known".into(),
     };
-    let given =
-        |n: usize, item_at: i64, other_at: Option<i64>, others: Option<Vec<String>>| Given {
-            answer: answer(n),
-            item_updated: item_at,
-            other_updated: other_at,
-            others: others.map(|o| o.into_iter().collect()),
-        };
-    let named = |c: &crate::conflicts::live::ConflictView| -> Option<Vec<String>> {
-        (c.rule == ConflictRule::Overlapping)
-            .then(|| c.other_items.iter().map(|o| o.id.clone()).collect())
+    type Named = Option<Vec<(String, i64)>>;
+    let given = |n: usize, item_at: i64, other_at: Option<i64>, others: Named| Given {
+        answer: answer(n),
+        item_updated: item_at,
+        other_updated: other_at,
+        others: others.map(|o| o.into_iter().collect()),
+    };
+    let named = |c: &crate::conflicts::live::ConflictView| -> Named {
+        (c.rule == ConflictRule::Overlapping).then(|| {
+            c.other_items
+                .iter()
+                .map(|o| (o.id.clone(), updated(&o.id)))
+                .collect()
+        })
     };
     let latest = |c: &crate::conflicts::live::ConflictView| -> Option<i64> {
         c.other_items.iter().map(|o| updated(&o.id)).max()
@@ -311,14 +315,16 @@ async fn conflict_reasons_from_the_kept_form_are_those_of_the_layered_report() {
         // The change updated since; an other change updated since; one more change overlapping
         // since (the answer named one fewer).
         let mut others = named(c);
-        let (item_at, other_at) = match n % 3 {
-            _ if other_at.is_none() => (updated(&c.item.id) - 1, other_at),
-            0 => (updated(&c.item.id) - 1, other_at),
-            1 => (updated(&c.item.id), other_at.map(|t| t - 1)),
-            _ => {
-                others.as_mut().map(|o| o.pop());
-                (updated(&c.item.id), other_at)
+        let item_at = match (n % 3, others.as_mut()) {
+            (1, Some(o)) => {
+                o[0].1 -= 1;
+                updated(&c.item.id)
             }
+            (2, Some(o)) => {
+                o.pop();
+                updated(&c.item.id)
+            }
+            _ => updated(&c.item.id) - 1,
         };
         stale.insert(key(c), given(n, item_at, other_at, others));
     }
