@@ -15,7 +15,7 @@ pub mod live;
 pub mod rules;
 pub mod touches;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use self::codeowners::CodeOwners;
 
@@ -328,11 +328,13 @@ fn overlapping_pairs(
 
 /// What one pull request shares with the open changes of one other team (or of no team).
 #[derive(Default)]
-struct Shared {
+struct Shared<'p> {
     /// The other changes, by place in the pulls.
     members: Vec<usize>,
     /// Its paths concerned, each once, in the order met.
-    paths: Vec<String>,
+    paths: Vec<&'p str>,
+    /// The same paths, to meet each once (a change of thousands of files shares many).
+    seen: HashSet<&'p str>,
     files: bool,
     module: bool,
 }
@@ -353,8 +355,8 @@ fn overlap_flags(
             let s = by.entry((this, pulls[other].team.as_deref())).or_default();
             s.members.push(other);
             for path in paths {
-                if !s.paths.contains(path) {
-                    s.paths.push(path.clone());
+                if s.seen.insert(path) {
+                    s.paths.push(path);
                 }
             }
             s.files |= p.files;
@@ -363,6 +365,7 @@ fn overlap_flags(
     }
     for ((this, team), mut s) in by {
         s.members.sort_unstable();
+        let paths: Vec<String> = s.paths.iter().map(|p| (*p).to_owned()).collect();
         // An agent's change overlapping its own team's: those are people's (say so, or the
         // flag reads as a team against itself).
         let own_people = pulls[this].ai && team == pulls[this].team.as_deref();
@@ -404,9 +407,9 @@ fn overlap_flags(
             others: s.members.iter().map(|&m| pulls[m].id.clone()).collect(),
             reason: format!(
                 "Open at the same time as {who} touching {what}: {}",
-                listed(&s.paths)
+                listed(&paths)
             ),
-            paths: s.paths,
+            paths,
         });
     }
 }
