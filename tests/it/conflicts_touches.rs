@@ -825,6 +825,30 @@ async fn an_overlap_answered_holds_until_one_of_its_changes_moves_or_another_ove
         );
     }
     assert!(!conflicts_listed(&ws, &q, &x).await);
+
+    // An overlap's answer that names no change (through the generic decision input) is refused.
+    let unnamed = decisions::record(
+        &ws,
+        NewDecision {
+            item_id: x.clone(),
+            input: DecisionInput::ConflictAcknowledged {
+                rule: ConflictRule::Overlapping,
+                other: team.clone(),
+                others: Vec::new(),
+            },
+            actor: "lead".into(),
+            why: String::new(),
+            reasons: Vec::new(),
+            seen_updated_at: None,
+            seen_changes: None,
+            now: DEMO_END,
+        },
+    )
+    .await;
+    assert!(
+        matches!(&unnamed, Err(CoreError::Invalid(m)) if m.contains("names the changes")),
+        "{unnamed:?}"
+    );
     ws.close().await;
 }
 

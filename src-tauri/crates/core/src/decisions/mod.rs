@@ -631,6 +631,12 @@ impl WriteOp for Record {
                 let mut others_at = serde_json::Map::new();
                 for o in named {
                     let Some(other) = repo::items::get(w.conn(), o).await? else {
+                        if others.is_empty() {
+                            // `other` names a team, and no change is named.
+                            return Err(CoreError::Invalid(
+                                "an overlap's answer names the changes it overlaps".into(),
+                            ));
+                        }
                         return Err(CoreError::NotFound(format!("item {o}")));
                     };
                     covers.push(o.clone());
