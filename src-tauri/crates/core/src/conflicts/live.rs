@@ -338,12 +338,7 @@ const NO: u32 = u32::MAX;
 /// table. None when a conflict carries an answer or names an item other than the index's.
 fn encode_report(report: &ChangeConflictsReport, ix: &WorkIndex) -> Option<Vec<u8>> {
     use crate::graph::kept::Enc;
-    let position: HashMap<&str, u32> = ix
-        .item_ids
-        .iter()
-        .enumerate()
-        .map(|(i, id)| (id, i as u32))
-        .collect();
+    let position = positions(ix);
     let mut body = Enc::default();
     let mut strings: Vec<String> = Vec::new();
     let mut ids: HashMap<String, u32> = HashMap::new();
@@ -356,9 +351,13 @@ fn encode_report(report: &ChangeConflictsReport, ix: &WorkIndex) -> Option<Vec<u
         ids.insert(t.to_owned(), id);
         id
     };
-    let at = |item: &ConflictItem| -> Option<u32> {
+    // Each position's item made once (a change is named by every overlap of its team's
+    // changes), and every naming compared with it.
+    let mut made: rustc_hash::FxHashMap<u32, ConflictItem> = rustc_hash::FxHashMap::default();
+    let mut at = |item: &ConflictItem| -> Option<u32> {
         let &i = position.get(item.id.as_str())?;
-        (item_of(ix, i as usize) == *item).then_some(i)
+        let known = made.entry(i).or_insert_with(|| item_of(ix, i as usize));
+        (*known == *item).then_some(i)
     };
     body.len(report.conflicts.len());
     for c in &report.conflicts {
@@ -993,6 +992,8 @@ fn assemble(ix: &WorkIndex, grouped: &Grouped) -> ChangeConflictsReport {
     };
     let rules = &grouped.rules;
     let mut conflicts = Vec::new();
+    // Each change named by overlaps made once (it is named by every overlap of its team's).
+    let mut made: rustc_hash::FxHashMap<usize, ConflictItem> = rustc_hash::FxHashMap::default();
     for g in &grouped.groups {
         let by_id: HashMap<&str, usize> = g
             .pulls
@@ -1007,12 +1008,10 @@ fn assemble(ix: &WorkIndex, grouped: &Grouped) -> ChangeConflictsReport {
             if !open(ix.items[i].flow) {
                 continue;
             }
-            let other_items = c
-                .others
-                .iter()
-                .filter_map(|o| by_id.get(o.as_str()))
-                .map(|&j| item_of(ix, j))
-                .collect();
+            let mut other_items = Vec::with_capacity(c.others.len());
+            for &j in c.others.iter().filter_map(|o| by_id.get(o.as_str())) {
+                other_items.push(made.entry(j).or_insert_with(|| item_of(ix, j)).clone());
+            }
             conflicts.push(ConflictView {
                 item: item_of(ix, i),
                 rule: c.rule,
