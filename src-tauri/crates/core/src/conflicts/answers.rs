@@ -220,7 +220,7 @@ pub fn layer(ix: &WorkIndex, report: &mut ChangeConflictsReport, answers: &Store
     if answers.is_empty() {
         return;
     }
-    let answered: HashSet<&str> = answers.keys().map(|(item, _, _)| item.as_str()).collect();
+    let answered = &Holding::of(answers).items;
     let wanted: HashSet<&str> = report
         .conflicts
         .iter()
@@ -229,14 +229,8 @@ pub fn layer(ix: &WorkIndex, report: &mut ChangeConflictsReport, answers: &Store
             std::iter::once(c.item.id.as_str()).chain(c.other_items.iter().map(|o| o.id.as_str()))
         })
         .collect();
-    let at: HashMap<String, i64> = ix
-        .item_ids
-        .iter()
-        .enumerate()
-        .filter(|(_, id)| wanted.contains(*id))
-        .map(|(i, id)| (id.to_owned(), ix.items[i].updated))
-        .collect();
-    let updated = |id: &str| at.get(id).copied();
+    let at = ix.positions_of(|id| wanted.contains(id));
+    let updated = |id: &str| at.get(id).map(|&i| ix.items[i].updated);
     for c in &mut report.conflicts {
         if !answered.contains(c.item.id.as_str()) {
             continue;

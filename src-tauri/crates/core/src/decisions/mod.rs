@@ -616,28 +616,29 @@ impl WriteOp for Record {
                 // For an overlap, the other changes' update times too: the answer holds while
                 // none of them changes (new commits or files move the update time).
                 let overlap = *rule == crate::conflicts::ConflictRule::Overlapping;
-                let named: Vec<&String> = match (overlap, others.is_empty(), other) {
-                    (false, _, _) => Vec::new(),
-                    (true, false, _) => others.iter().collect(),
-                    // Given on one other change, named as `other`.
-                    (true, true, Some(o)) => vec![o],
-                    (true, true, None) => {
-                        return Err(CoreError::Invalid(
-                            "an overlap's answer names the changes it overlaps".into(),
-                        ))
-                    }
+                // An answer given on one other change names it as `other` (as answers did when
+                // an overlap was one flag per other change); else `other` is a team.
+                let one_change = overlap && others.is_empty();
+                let named: Vec<&String> = match (overlap, one_change) {
+                    (false, _) => Vec::new(),
+                    (true, true) => other.iter().collect(),
+                    (true, false) => others.iter().collect(),
                 };
+                let unnamed = || {
+                    CoreError::Invalid("an overlap's answer names the changes it overlaps".into())
+                };
+                if one_change && named.is_empty() {
+                    return Err(unnamed());
+                }
                 let mut other_updated: Option<i64> = None;
                 let mut others_at = serde_json::Map::new();
                 for o in named {
                     let Some(other) = repo::items::get(w.conn(), o).await? else {
-                        if others.is_empty() {
-                            // `other` names a team, and no change is named.
-                            return Err(CoreError::Invalid(
-                                "an overlap's answer names the changes it overlaps".into(),
-                            ));
-                        }
-                        return Err(CoreError::NotFound(format!("item {o}")));
+                        return Err(if one_change {
+                            unnamed()
+                        } else {
+                            CoreError::NotFound(format!("item {o}"))
+                        });
                     };
                     covers.push(o.clone());
                     other_updated = other_updated.max(Some(other.updated_at));
