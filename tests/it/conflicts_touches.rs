@@ -855,3 +855,246 @@ async fn an_overlap_answered_holds_until_one_of_its_changes_moves_or_another_ove
 async fn conflicts_listed(ws: &Workspace, q: &TriageQuery, item: &str) -> bool {
     conflicting(&triage::triage_list(ws, q, DEMO_END).await.unwrap()).contains(&item.to_owned())
 }
+
+/// An approval of `.0` by the person `.1`, as a sync page records a review.
+struct Approve<'a>(&'a str, &'a str, i64);
+
+impl WriteOp for Approve<'_> {
+    type Output = ();
+    type Error = CoreError;
+
+    async fn apply(self, w: &mut Writer<'_>) -> Result<(), CoreError> {
+        sqlx::query(
+            "INSERT INTO transitions (item_id, event_id, kind, to_state, at, actor_id)
+             VALUES (?1, 'approval-by-test', 'review', 'approved', ?3, ?2)",
+        )
+        .bind(self.0)
+        .bind(self.1)
+        .bind(self.2)
+        .execute(&mut *w.conn())
+        .await?;
+        w.items_changed([self.0]);
+        Ok(())
+    }
+}
+
+/// A person moved to another team (what a team edit or a rule does).
+struct MovePerson<'a>(&'a str, &'a str);
+
+impl WriteOp for MovePerson<'_> {
+    type Output = ();
+    type Error = CoreError;
+
+    async fn apply(self, w: &mut Writer<'_>) -> Result<(), CoreError> {
+        sqlx::query("UPDATE people SET team_id = ?2 WHERE id = ?1")
+            .bind(self.0)
+            .bind(self.1)
+            .execute(&mut *w.conn())
+            .await?;
+        w.changed(baton_core::graph::write::ChangeKind::People);
+        Ok(())
+    }
+}
+
+/// How the kept grouping was last made: None from every stored list, Some(n) followed through
+/// writes, n repositories grouped again.
+async fn regrouped(ws: &Workspace) -> Option<u32> {
+    let ix = ws.index().await.unwrap();
+    live::grouped(ws, &ix).await.unwrap().regrouped
+}
+
+/// After a sync page, the conflicts' grouping is followed: only the repositories of the changes
+/// the page wrote (their rows, changes, approvals, file lists) or whose `CODEOWNERS` it wrote are
+/// read and checked again; and what that makes is, at every step, what a fresh process finds from
+/// every stored list. A change of someone's team or of the owner rules reads everything again.
+#[tokio::test]
+async fn a_grouping_followed_through_sync_pages_is_the_one_read_afresh() {
+    use baton_core::graph::model::{FlowState, ItemKind, Provenance};
+    let dir = tempfile::tempdir().unwrap();
+    let ws = crate::common::demo_workspace(dir.path(), 3_000, DEMO_END).await;
+    let first = asked(&ws).await;
+    assert_eq!(
+        regrouped(&ws).await,
+        None,
+        "the first grouping reads every list"
+    );
+    assert_eq!(fresh(&ws).await, first);
+    let ix = ws.index().await.unwrap();
+    let repositories = live::grouped(&ws, &ix).await.unwrap().groups.len();
+    assert!(repositories >= 4, "{repositories} repositories");
+
+    // 1. A page of file lists: an open change takes the files of an open change of another team
+    // (or one an agent made) in its repository, without the change itself on the page: an
+    // overlap appears.
+    let open_pull = |i: usize| {
+        let it = &ix.items[i];
+        it.kind == ItemKind::PullRequest
+            && !matches!(it.flow, FlowState::Done | FlowState::Canceled)
+    };
+    let mut pair = None;
+    'found: for a in (0..ix.items.len()).filter(|&i| open_pull(i)) {
+        for b in (0..ix.items.len()).filter(|&i| open_pull(i)) {
+            let ai = |i: usize| ix.items[i].provenance == Provenance::AiAgent;
+            if a != b
+                && (ix.items[a].team != ix.items[b].team || ai(a) || ai(b))
+                && live::repository_of(&ix.item_keys[a]) == live::repository_of(&ix.item_keys[b])
+            {
+                let b_files =
+                    baton_core::graph::repo::item_paths::paths_of(ws.pool(), &ix.item_ids[b])
+                        .await
+                        .unwrap();
+                let overlapped = first.0.conflicts.iter().any(|c| {
+                    c.item.id == ix.item_ids[a]
+                        && c.other_items.iter().any(|o| o.id == ix.item_ids[b])
+                });
+                if !b_files.is_empty() && !overlapped {
+                    pair = Some((
+                        ix.item_ids[a].to_owned(),
+                        ix.item_ids[b].to_owned(),
+                        b_files,
+                    ));
+                    break 'found;
+                }
+            }
+        }
+    }
+    let (a, b, b_files) = pair.expect("the demo has two such open changes in one repository");
+    let source: String = sqlx::query_scalar("SELECT source_id FROM items WHERE id = ?1")
+        .bind(&a)
+        .fetch_one(ws.pool())
+        .await
+        .unwrap();
+    let files: Vec<&str> = b_files.iter().map(|p| p.path.as_str()).collect();
+    let mut page = PageWrite::new("files:a");
+    page.paths = vec![list(&a, &files)];
+    commit_page(
+        &ws,
+        &source,
+        "no-run",
+        RunFigures::default(),
+        &page,
+        DEMO_END,
+    )
+    .await
+    .unwrap();
+    let listed = asked(&ws).await;
+    assert_eq!(
+        regrouped(&ws).await,
+        Some(1),
+        "one repository grouped again"
+    );
+    assert!(
+        listed.0.conflicts.iter().any(|c| c.item.id == a
+            && c.rule == ConflictRule::Overlapping
+            && c.other_items.iter().any(|o| o.id == b)),
+        "the new overlap is found"
+    );
+    assert_eq!(fresh(&ws).await, listed);
+
+    // 2. An approval by the owning team of a change flagged for changing its code unreviewed.
+    let flag = listed
+        .0
+        .conflicts
+        .iter()
+        .find(|c| c.rule == ConflictRule::CrossOwnerUnreviewed && c.other_id.is_some())
+        .expect("the demo has a change of another team's code without its review")
+        .clone();
+    let approver: String = sqlx::query_scalar("SELECT id FROM people WHERE team_id = ?1 LIMIT 1")
+        .bind(flag.other_id.as_deref())
+        .fetch_one(ws.pool())
+        .await
+        .unwrap();
+    ws.write(Approve(&flag.item.id, &approver, DEMO_END))
+        .await
+        .unwrap();
+    let approved = asked(&ws).await;
+    assert_eq!(
+        regrouped(&ws).await,
+        Some(1),
+        "one repository grouped again"
+    );
+    assert!(!approved
+        .0
+        .conflicts
+        .iter()
+        .any(|c| c.item.id == flag.item.id
+            && c.rule == ConflictRule::CrossOwnerUnreviewed
+            && c.other_id == flag.other_id));
+    assert_eq!(fresh(&ws).await, approved);
+
+    // 3. The CODEOWNERS of a repository with a change flagged for changing another team's code,
+    // read again: nobody a team maps to owns anything there now.
+    let owned_flag = approved
+        .0
+        .conflicts
+        .iter()
+        .find(|c| c.rule == ConflictRule::CrossOwnerUnreviewed)
+        .expect("another change of another team's code");
+    let owner_repository = live::repository_of(&owned_flag.item.key)
+        .unwrap()
+        .to_owned();
+    let owner_source: String = sqlx::query_scalar("SELECT source_id FROM items WHERE id = ?1")
+        .bind(&owned_flag.item.id)
+        .fetch_one(ws.pool())
+        .await
+        .unwrap();
+    let mut page = PageWrite::new("owners:last");
+    page.owners = vec![RepoOwners {
+        source_id: owner_source.clone(),
+        repository: owner_repository.clone(),
+        location: Some(".github/CODEOWNERS".into()),
+        body: "* @nobody-maps-to-a-team\n".into(),
+        sha: None,
+        read_at: DEMO_END,
+    }];
+    commit_page(
+        &ws,
+        &owner_source,
+        "no-run",
+        RunFigures::default(),
+        &page,
+        DEMO_END,
+    )
+    .await
+    .unwrap();
+    let owned = asked(&ws).await;
+    assert_eq!(
+        regrouped(&ws).await,
+        Some(1),
+        "one repository grouped again"
+    );
+    assert_ne!(owned, approved, "the repository's owners moved its flags");
+    assert_eq!(fresh(&ws).await, owned);
+
+    // 4. A write that touches no change (an issue's update): nothing grouped again.
+    let issue = (0..ix.items.len())
+        .find(|&i| ix.items[i].kind != ItemKind::PullRequest)
+        .map(|i| (ix.item_ids[i].to_owned(), ix.items[i].updated))
+        .unwrap();
+    ws.write(Touch(&issue.0, issue.1 + 1)).await.unwrap();
+    let touched = asked(&ws).await;
+    assert_eq!(regrouped(&ws).await, Some(0));
+    assert_eq!(touched, owned);
+    assert_eq!(fresh(&ws).await, touched);
+
+    // 5. The approver moves to another team: every approval may count otherwise, all is read.
+    let other_team = ix
+        .teams
+        .iter()
+        .find(|t| Some(&t.id) != flag.other_id.as_ref())
+        .unwrap()
+        .id
+        .clone();
+    ws.write(MovePerson(&approver, &other_team)).await.unwrap();
+    let moved = asked(&ws).await;
+    assert_eq!(regrouped(&ws).await, None);
+    assert!(
+        moved.0.conflicts.iter().any(|c| c.item.id == flag.item.id
+            && c.rule == ConflictRule::CrossOwnerUnreviewed
+            && c.other_id == flag.other_id),
+        "the approval no longer counts for the owners"
+    );
+    assert_eq!(fresh(&ws).await, moved);
+    drop(ix);
+    ws.close().await;
+}

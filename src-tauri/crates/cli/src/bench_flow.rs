@@ -373,7 +373,7 @@ FROM deltas WHERE d < 365 GROUP BY flow_state, d";
 
 /// Rewrites items' `updated_at` unchanged, through the write layer: what a sync page does to
 /// the index, without the rest of a sync.
-struct TouchItems<'a>(&'a [String]);
+pub(crate) struct TouchItems<'a>(pub(crate) &'a [String]);
 
 impl WriteOp for TouchItems<'_> {
     type Output = ();

@@ -8,13 +8,14 @@
 //! It writes to the file (sync pages that move items to other states, decisions): run it on a
 //! workspace made for measuring (`baton demo --out big.baton --items 200000`).
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Instant;
 
 use baton_core::decisions::DecisionInput;
 use baton_core::flow::Mapping;
 use baton_core::governance::current::{self, Evaluation};
-use baton_core::graph::model::{Provenance, Transition, TransitionKind};
+use baton_core::graph::model::{ItemKind, Provenance, Transition, TransitionKind};
 use baton_core::graph::{repo, Workspace, WriteOp, Writer};
 use baton_core::triage::{Reason, TriageDecision, TriageQuery, TriageShow, TriageSort};
 use baton_core::CoreError;
@@ -403,6 +404,41 @@ pub(crate) async fn triage_figures(
             )));
         }
     }
+    // A sync page of one repository's pull requests (as the GitHub connector pages, one
+    // repository at a time: here the largest one's, 100 at a time), then the worklist as the
+    // page asks for it again: the conflicts follow the page, reading that repository again.
+    let pages: Vec<Vec<String>> = {
+        let ix = ws.index().await?;
+        let mut by_repository: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, item) in ix.items.iter().enumerate() {
+            if item.kind == ItemKind::PullRequest {
+                if let Some(r) = baton_core::conflicts::live::repository_of(&ix.item_keys[i]) {
+                    by_repository.entry(r).or_default().push(i);
+                }
+            }
+        }
+        let mut largest = by_repository
+            .into_values()
+            .max_by_key(Vec::len)
+            .unwrap_or_default();
+        largest.sort_by_key(|&i| std::cmp::Reverse(ix.items[i].updated));
+        largest
+            .chunks(100)
+            .take(runs.max(1) as usize)
+            .map(|c| c.iter().map(|&i| ix.item_ids[i].to_owned()).collect())
+            .collect()
+    };
+    let (mut paged, mut paged_cpu) = (Vec::new(), Vec::new());
+    for page in &pages {
+        ws.write(crate::bench_flow::TouchItems(page)).await?;
+        let cpu = cpu_ms();
+        let started = Instant::now();
+        std::hint::black_box(
+            baton_core::triage::triage_list(ws, &TriageQuery::default(), now).await?,
+        );
+        paged.push(ms_since(started));
+        paged_cpu.push(cpu_since(cpu));
+    }
     Ok(vec![
         timed(
             &format!(
@@ -442,6 +478,12 @@ pub(crate) async fn triage_figures(
             median(decided),
             median_of(&decided_cpu),
             Some((20.0, false)),
+        ),
+        timed(
+            "triage: worklist after a sync page of 100 pull requests of one repository (the conflicts followed; median)",
+            median(paged),
+            median_of(&paged_cpu),
+            None,
         ),
     ])
 }

@@ -151,33 +151,73 @@ pub struct Inputs {
     pub owner_files: Vec<repo::item_paths::RepoOwners>,
     /// (item id, team id) of each approval by someone of a team.
     pub approvals: Vec<(String, String)>,
+    /// A digest of each person's team (the teams approvals are counted for).
+    pub people: u64,
 }
 
 /// Reads [`Inputs`].
 pub async fn inputs(ws: &Workspace) -> CoreResult<Inputs> {
+    inputs_of(ws, None).await
+}
+
+/// Reads [`Inputs`] with only the file lists and approvals of `items` (all when None).
+async fn inputs_of(ws: &Workspace, items: Option<&[String]>) -> CoreResult<Inputs> {
     let rules = rules(ws).await?;
+    let people = people_teams(ws).await?;
     let mut conn = ws.pool().acquire().await?;
-    let rows = repo::item_paths::paths_of_items(&mut conn, None).await?;
+    let rows = repo::item_paths::paths_of_items(&mut conn, items).await?;
     drop(conn);
     let truncated: HashSet<String> = repo::item_paths::truncated_items(ws.pool())
         .await?
         .into_iter()
         .collect();
     let owner_files = repo::item_paths::owners(ws.pool()).await?;
-    let approvals: Vec<(String, String)> = sqlx::query_as(
-        "SELECT DISTINCT t.item_id, p.team_id FROM transitions t JOIN people p ON p.id = t.actor_id
-         WHERE t.kind = 'review' AND t.to_state = 'approved' AND p.team_id IS NOT NULL
-           AND t.item_id IN (SELECT item_id FROM item_path_lists)",
-    )
-    .fetch_all(ws.pool())
-    .await?;
+    const APPROVED: &str = "SELECT DISTINCT t.item_id, p.team_id
+         FROM transitions t JOIN people p ON p.id = t.actor_id
+         WHERE t.kind = 'review' AND t.to_state = 'approved' AND p.team_id IS NOT NULL";
+    let approvals: Vec<(String, String)> = match items {
+        None => {
+            sqlx::query_as(&format!(
+                "{APPROVED} AND t.item_id IN (SELECT item_id FROM item_path_lists)"
+            ))
+            .fetch_all(ws.pool())
+            .await?
+        }
+        Some(items) => {
+            let json = serde_json::to_string(items)
+                .map_err(|err| crate::error::CoreError::Invalid(err.to_string()))?;
+            sqlx::query_as(&format!(
+                "{APPROVED} AND t.item_id IN (SELECT value FROM json_each(?1))"
+            ))
+            .bind(json)
+            .fetch_all(ws.pool())
+            .await?
+        }
+    };
     Ok(Inputs {
         rules,
         rows,
         truncated,
         owner_files,
         approvals,
+        people,
     })
+}
+
+/// A digest of every person's team: an approval counts for its approver's team.
+async fn people_teams(ws: &Workspace) -> CoreResult<u64> {
+    let rows: Vec<(String, Option<String>)> =
+        sqlx::query_as("SELECT id, team_id FROM people ORDER BY id")
+            .fetch_all(ws.pool())
+            .await?;
+    let mut d = crate::graph::kept::Digest::default();
+    for (id, team) in &rows {
+        d.add(id.as_bytes());
+        d.add(&[0]);
+        d.add(team.as_deref().unwrap_or("").as_bytes());
+        d.add(&[1]);
+    }
+    Ok(d.finish())
 }
 
 /// Every conflict of the workspace as the rules find it on `ix`, before the answers people
@@ -664,6 +704,9 @@ pub async fn settle_keeping(ws: &Workspace) {
     crate::graph::kept::settle(ws, KEEPING, crate::graph::kept::Waiting::WriteNow).await;
 }
 
+/// A repository's conflicts as the rules find them, found the first time they are asked.
+type Checked = Arc<OnceLock<Vec<super::Conflict>>>;
+
 /// What the rules read, grouped by repository against one index, with what each change
 /// touches: kept between questions ([`grouped`]) so that the conflicts list, Triage's reason,
 /// who changes whose code and its drill-down read the stored file lists once, not at each
@@ -672,14 +715,27 @@ pub struct Grouped {
     /// The index generation the positions in `groups` belong to.
     pub generation: u64,
     pub rules: OwnerRules,
-    pub groups: Vec<RepoChanges>,
+    /// By source and repository.
+    pub groups: Vec<Arc<RepoChanges>>,
     /// Per group, per pull request (in `groups` order): the other teams whose paths it
     /// touches, with the paths' positions in its files ([`touched_teams`]).
-    pub touched: Vec<Vec<Touched>>,
+    pub touched: Vec<Arc<Vec<Touched>>>,
+    /// Per group: its conflicts as the rules find them, found the first time they are asked
+    /// (and carried over with the group when a sync page leaves its repository alone).
+    checked: Vec<Checked>,
+    /// The changes grouped (pull requests whose files were read).
     pub changes_read: u32,
+    /// Of them, those whose list the source cut short.
     pub truncated: u32,
     pub repositories_with_owners: u32,
     pub repositories_without_owners: u32,
+    /// How it was made: None, from every stored list; Some(n), by following the grouping
+    /// before it through a sync page, n repositories grouped again ([`Grouped::follow`]).
+    pub regrouped: Option<u32>,
+    /// What it was read from that the index does not say changed: each repository's
+    /// `CODEOWNERS` as read, and people's teams ([`people_teams`]).
+    owner_files: Vec<repo::item_paths::RepoOwners>,
+    people: u64,
     unanswered: OnceLock<Arc<Unanswered>>,
 }
 
@@ -692,37 +748,223 @@ impl Grouped {
             truncated,
             owner_files,
             approvals,
+            people,
         } = inputs;
         let teams = team_pairs(ix);
-        let (groups, changes_read) = groups(ix, rows, &truncated, &owner_files, &approvals);
+        let groups = groups(ix, rows, &truncated, &owner_files, &approvals);
         let touched = groups
             .iter()
-            .map(|g| {
-                g.pulls
-                    .iter()
-                    .map(|p| touched_teams(p, &g.owners, &rules, &teams))
-                    .collect()
-            })
+            .map(|g| Arc::new(touched_of(g, &rules, &teams)))
             .collect();
+        let groups = groups.into_iter().map(Arc::new).collect();
+        Grouped::assembled(ix, rules, groups, touched, None, owner_files, people)
+    }
+
+    /// A grouping of `groups` (in order, with what each touches), its counts summed up.
+    fn assembled(
+        ix: &WorkIndex,
+        rules: OwnerRules,
+        groups: Vec<Arc<RepoChanges>>,
+        touched: Vec<Arc<Vec<Touched>>>,
+        checked: Option<Vec<Checked>>,
+        owner_files: Vec<repo::item_paths::RepoOwners>,
+        people: u64,
+    ) -> Grouped {
+        let pulls = || groups.iter().flat_map(|g| g.pulls.iter());
         let with = owner_files.iter().filter(|f| f.location.is_some()).count();
         Grouped {
             generation: ix.generation,
+            changes_read: count(pulls().count()),
+            truncated: count(pulls().filter(|p| p.files_truncated).count()),
+            repositories_with_owners: count(with),
+            repositories_without_owners: count(owner_files.len() - with),
+            checked: checked.unwrap_or_else(|| groups.iter().map(|_| Arc::default()).collect()),
             rules,
             groups,
             touched,
-            changes_read,
-            truncated: count(truncated.len()),
-            repositories_with_owners: count(with),
-            repositories_without_owners: count(owner_files.len() - with),
+            regrouped: None,
+            owner_files,
+            people,
             unanswered: OnceLock::new(),
         }
+    }
+
+    /// `before` (grouped against an earlier index) brought up to `ix`, reading again only the
+    /// repositories a write since may have changed: those of the items `written` names (their
+    /// rows, changes, approvals and file lists: a sync page lists the changes whose lists it
+    /// wrote), where they are now and where they were; of the items the index read again whose
+    /// facts the rules read moved (repository, source, kind, team, made by an agent, open) or
+    /// that are changes it did not group; and those whose `CODEOWNERS` differs from what
+    /// `before` read. (The index also reads again the items at the other end of a written
+    /// item's links: unchanged, their repositories are left alone.) The other groups, with what
+    /// they touch and their conflicts, are carried over. None when that cannot be told (the index was built again, people's owner rules,
+    /// sensitive paths or someone's team changed) or most repositories moved: then everything
+    /// is read again. What it makes is what [`Grouped::of`] makes from every stored list
+    /// (`a_grouping_followed_through_sync_pages_is_the_one_read_afresh`).
+    pub async fn follow(
+        ws: &Workspace,
+        before: &Grouped,
+        ix: &WorkIndex,
+        written: &[String],
+    ) -> CoreResult<Option<Grouped>> {
+        let Some(changed) = ix.changed_since(before.generation) else {
+            return Ok(None);
+        };
+        let rules = rules(ws).await?;
+        if rules != before.rules || people_teams(ws).await? != before.people {
+            return Ok(None);
+        }
+        let owner_files = repo::item_paths::owners(ws.pool()).await?;
+        type RepoKey<'a> = (&'a str, &'a str);
+        let mut moved: HashSet<(String, String)> = HashSet::new();
+        {
+            let of = |files: &[repo::item_paths::RepoOwners]| -> HashMap<(String, String), repo::item_paths::RepoOwners> {
+                files
+                    .iter()
+                    .map(|f| ((f.source_id.clone(), f.repository.clone()), f.clone()))
+                    .collect()
+            };
+            let (was, now) = (of(&before.owner_files), of(&owner_files));
+            for (key, f) in &now {
+                if was.get(key) != Some(f) {
+                    moved.insert(key.clone());
+                }
+            }
+            moved.extend(was.keys().filter(|k| !now.contains_key(*k)).cloned());
+        }
+        // Where each change grouped before was: (group, place in it).
+        let mut group_of: rustc_hash::FxHashMap<usize, (usize, usize)> =
+            rustc_hash::FxHashMap::default();
+        for (g, r) in before.groups.iter().enumerate() {
+            group_of.extend(r.members.iter().enumerate().map(|(k, &i)| (i, (g, k))));
+        }
+        let written: HashSet<&str> = written.iter().map(String::as_str).collect();
+        let mut at_written: Vec<usize> = ix
+            .positions_of(|id| written.contains(id))
+            .into_values()
+            .collect();
+        at_written.sort_unstable();
+        let moves = |at: usize, moved: &mut HashSet<(String, String)>| {
+            if let Some(&(g, _)) = group_of.get(&at) {
+                let r = &before.groups[g];
+                moved.insert((r.source_id.clone(), r.repository.clone()));
+            }
+            if let Some(key) = pull_repository(ix, at) {
+                moved.insert((key.0.to_owned(), key.1.to_owned()));
+            }
+        };
+        for &at in &at_written {
+            moves(at, &mut moved);
+        }
+        for &at in &changed {
+            let at = at as usize;
+            let same = match group_of.get(&at) {
+                Some(&(g, k)) => {
+                    let (r, pull) = (&before.groups[g], &before.groups[g].pulls[k]);
+                    let it = &ix.items[at];
+                    pull_repository(ix, at) == Some((&r.source_id, &r.repository))
+                        && ix.item_keys[at] == pull.key
+                        && team_id(ix, at) == pull.team.as_deref()
+                        && (it.provenance == Provenance::AiAgent) == pull.ai
+                        && open(it.flow) == pull.open
+                }
+                // A change the grouping did not have: read (its files may be stored).
+                None => pull_repository(ix, at).is_none(),
+            };
+            if !same {
+                moves(at, &mut moved);
+            }
+        }
+        if moved.len() * 2 > before.groups.len().max(1) {
+            return Ok(None);
+        }
+        // A few repositories: looked up without making strings.
+        let moved: Vec<(String, String)> = moved.into_iter().collect();
+        let moved_of = |key: RepoKey<'_>| moved.iter().any(|(s, r)| s == key.0 && r == key.1);
+        // Every change of those repositories the index knows, whether or not its files were
+        // read (a change whose list was read since is one the index read again).
+        let ids: Vec<String> = (0..ix.items.len())
+            .filter(|&i| pull_repository(ix, i).is_some_and(moved_of))
+            .map(|i| ix.item_ids[i].to_owned())
+            .collect();
+        let read = if ids.is_empty() {
+            Inputs {
+                rules: rules.clone(),
+                rows: Vec::new(),
+                truncated: HashSet::new(),
+                owner_files: owner_files.clone(),
+                approvals: Vec::new(),
+                people: before.people,
+            }
+        } else {
+            inputs_of(ws, Some(&ids)).await?
+        };
+        if read.rules != rules || read.people != before.people {
+            return Ok(None);
+        }
+        let teams = team_pairs(ix);
+        let fresh = groups(
+            ix,
+            read.rows,
+            &read.truncated,
+            &owner_files,
+            &read.approvals,
+        );
+        let regrouped = count(fresh.len());
+        let mut all: Vec<(Arc<RepoChanges>, Arc<Vec<Touched>>, Checked)> = before
+            .groups
+            .iter()
+            .zip(&before.touched)
+            .zip(&before.checked)
+            .filter(|((g, _), _)| !moved_of((&g.source_id, &g.repository)))
+            .map(|((g, t), c)| (g.clone(), t.clone(), c.clone()))
+            .collect();
+        for g in fresh {
+            let touched = Arc::new(touched_of(&g, &rules, &teams));
+            all.push((Arc::new(g), touched, Arc::default()));
+        }
+        all.sort_by(|a, b| {
+            (a.0.source_id.as_str(), a.0.repository.as_str())
+                .cmp(&(b.0.source_id.as_str(), b.0.repository.as_str()))
+        });
+        let mut groups = Vec::with_capacity(all.len());
+        let mut touched = Vec::with_capacity(all.len());
+        let mut checked = Vec::with_capacity(all.len());
+        for (g, t, c) in all {
+            groups.push(g);
+            touched.push(t);
+            checked.push(c);
+        }
+        let mut out = Grouped::assembled(
+            ix,
+            rules,
+            groups,
+            touched,
+            Some(checked),
+            owner_files,
+            before.people,
+        );
+        out.regrouped = Some(regrouped);
+        Ok(Some(out))
     }
 
     /// The conflicts before anyone's answers as kept ([`Unanswered`]), found the first time
     /// they are asked. `ix` must be the index this was grouped against.
     pub fn kept_unanswered(&self, ix: &WorkIndex) -> Arc<Unanswered> {
         self.unanswered
-            .get_or_init(|| Arc::new(Unanswered::of(&assemble(ix, self), ix)))
+            .get_or_init(|| {
+                let started = std::time::Instant::now();
+                let report = assemble(ix, self);
+                let assembled = started.elapsed().as_secs_f64() * 1e3;
+                let kept = Unanswered::of(&report, ix);
+                tracing::debug!(
+                    conflicts = report.conflicts.len(),
+                    assemble_ms = assembled,
+                    encode_ms = started.elapsed().as_secs_f64() * 1e3 - assembled,
+                    "conflicts: found and kept"
+                );
+                Arc::new(kept)
+            })
             .clone()
     }
 
@@ -767,51 +1009,99 @@ struct KeptGrouped {
     grouped: Arc<Grouped>,
 }
 
+/// What the writes since a grouping was kept leave of it.
+enum Since {
+    /// Nothing it reads changed.
+    Holds,
+    /// Items, their file lists, `CODEOWNERS` or people may have changed: it is followed
+    /// ([`Grouped::follow`]), with the ids of the items the writes listed.
+    Moved(Vec<String>),
+    /// Something else it reads changed (teams, sources, rules, the workflow, owner rules):
+    /// read again.
+    Stale,
+}
+
 impl KeptGrouped {
-    /// Still what the rules would read on an index of `generation`: the same index, and no
-    /// write since but decisions (answers are layered apart), policies or plans.
-    fn holds(&mut self, generation: u64) -> bool {
+    /// What the writes seen since leave of the grouping kept, asked on an index of
+    /// `generation`: decisions (answers are layered apart), policies and plans leave it as it
+    /// is; a sync page's items and lists move it.
+    fn since(&mut self, generation: u64) -> Since {
         use crate::graph::write::ChangeKind;
         use tokio::sync::broadcast::error::TryRecvError;
-        if generation != self.grouped.generation {
-            return false;
-        }
+        let mut moved = generation != self.grouped.generation;
+        let mut written: Vec<String> = Vec::new();
         loop {
             match self.changes.try_recv() {
                 Ok(c) => {
-                    let read = c.kinds.iter().any(|k| {
-                        !matches!(
-                            k,
-                            ChangeKind::Decisions | ChangeKind::Policies | ChangeKind::Plans
-                        )
-                    });
-                    if read {
-                        return false;
+                    if c.all_items {
+                        return Since::Stale;
+                    }
+                    written.extend(c.item_ids);
+                    for k in &c.kinds {
+                        match k {
+                            ChangeKind::Decisions | ChangeKind::Policies | ChangeKind::Plans => {}
+                            ChangeKind::Items
+                            | ChangeKind::SyncRuns
+                            | ChangeKind::People
+                            | ChangeKind::Intents => moved = true,
+                            _ => return Since::Stale,
+                        }
                     }
                 }
-                Err(TryRecvError::Empty) => return true,
-                Err(TryRecvError::Lagged(_) | TryRecvError::Closed) => return false,
+                Err(TryRecvError::Empty) => {
+                    return if moved || !written.is_empty() {
+                        Since::Moved(written)
+                    } else {
+                        Since::Holds
+                    };
+                }
+                Err(TryRecvError::Lagged(_) | TryRecvError::Closed) => return Since::Stale,
             }
         }
     }
 }
 
 /// What the rules read, grouped against `ix`: kept while nothing it is read from changed (the
-/// index, file lists, `CODEOWNERS`, approvals, owner rules and sensitive paths), else read
-/// again and kept. One reader at a time reads; the others wait for its result.
+/// index, file lists, `CODEOWNERS`, approvals, owner rules and sensitive paths), followed
+/// through a sync page ([`Grouped::follow`]), else read again and kept. One reader at a time
+/// reads; the others wait for its result.
 pub async fn grouped(ws: &Workspace, ix: &WorkIndex) -> CoreResult<Arc<Grouped>> {
     const NAME: &str = "conflicts-grouped";
     type Slot = tokio::sync::Mutex<Option<KeptGrouped>>;
     let slot = ws.derived_slot::<Slot>(NAME);
     let mut kept = slot.lock().await;
     if let Some(k) = kept.as_mut() {
-        if k.holds(ix.generation) {
-            return Ok(k.grouped.clone());
+        match k.since(ix.generation) {
+            Since::Holds => return Ok(k.grouped.clone()),
+            Since::Moved(written) => {
+                let started = std::time::Instant::now();
+                if let Some(followed) = Grouped::follow(ws, &k.grouped, ix, &written).await? {
+                    tracing::debug!(
+                        regrouped = followed.regrouped,
+                        groups = followed.groups.len(),
+                        ms = started.elapsed().as_secs_f64() * 1e3,
+                        "conflicts: grouping followed"
+                    );
+                    k.grouped = Arc::new(followed);
+                    return Ok(k.grouped.clone());
+                }
+            }
+            Since::Stale => {}
         }
     }
     // Subscribed before reading: a write while reading is seen at the next question.
     let changes = ws.subscribe();
-    let grouped = Arc::new(Grouped::of(ix, inputs(ws).await?));
+    let started = std::time::Instant::now();
+    let read = inputs(ws).await?;
+    let rows = read.rows.len();
+    let read_ms = started.elapsed().as_secs_f64() * 1e3;
+    let grouped = Arc::new(Grouped::of(ix, read));
+    tracing::debug!(
+        rows,
+        read_ms,
+        grouped_ms = started.elapsed().as_secs_f64() * 1e3 - read_ms,
+        "conflicts: inputs read and grouped"
+    );
     *kept = Some(KeptGrouped {
         changes,
         grouped: grouped.clone(),
@@ -851,6 +1141,8 @@ pub async fn compute(ws: &Workspace) -> CoreResult<ChangeConflictsReport> {
 
 /// The changes of one repository with their facts, and its `CODEOWNERS`.
 pub struct RepoChanges {
+    pub source_id: String,
+    pub repository: String,
     pub owners: CodeOwners,
     /// Positions in the index, one per pull, in the same order as `pulls`.
     pub members: Vec<usize>,
@@ -865,7 +1157,7 @@ pub fn groups(
     truncated: &HashSet<String>,
     owner_files: &[repo::item_paths::RepoOwners],
     approvals: &[(String, String)],
-) -> (Vec<RepoChanges>, u32) {
+) -> Vec<RepoChanges> {
     let position: HashMap<&str, usize> = ix
         .item_ids
         .iter()
@@ -897,28 +1189,20 @@ pub fn groups(
         .collect();
     let mut by_repo: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
     for &i in files.keys() {
-        let it = &ix.items[i];
-        if it.kind != ItemKind::PullRequest {
-            continue;
-        }
-        let Some(repository) = repository_of(&ix.item_keys[i]) else {
+        let Some((source, repository)) = pull_repository(ix, i) else {
             continue;
         };
-        let source = ix
-            .sources
-            .get(it.source as usize)
-            .map(|s| s.id.clone())
-            .unwrap_or_default();
         by_repo
-            .entry((source, repository.to_owned()))
+            .entry((source.to_owned(), repository.to_owned()))
             .or_default()
             .push(i);
     }
-    let read = u32::try_from(files.len()).unwrap_or(u32::MAX);
-    let out = by_repo
+    by_repo
         .into_iter()
-        .map(|((source, repository), members)| {
-            let owners = parsed.remove(&(source, repository)).unwrap_or_default();
+        .map(|((source_id, repository), members)| {
+            let owners = parsed
+                .remove(&(source_id.clone(), repository.clone()))
+                .unwrap_or_default();
             let pulls = members
                 .iter()
                 .map(|&i| {
@@ -926,9 +1210,7 @@ pub fn groups(
                     let id = ix.item_ids[i].to_owned();
                     PullFacts {
                         key: ix.item_keys[i].to_owned(),
-                        team: (it.team != NONE)
-                            .then(|| ix.teams.get(it.team as usize).map(|t| t.id.clone()))
-                            .flatten(),
+                        team: team_id(ix, i).map(str::to_owned),
                         ai: it.provenance == Provenance::AiAgent,
                         open: open(it.flow),
                         files: files.remove(&i).unwrap_or_default(),
@@ -939,13 +1221,46 @@ pub fn groups(
                 })
                 .collect();
             RepoChanges {
+                source_id,
+                repository,
                 owners,
                 members,
                 pulls,
             }
         })
-        .collect();
-    (out, read)
+        .collect()
+}
+
+/// The source id and repository of the item at `i` when it is a pull request (or merge
+/// request) whose key names its repository: the group it belongs to.
+fn pull_repository(ix: &WorkIndex, i: usize) -> Option<(&str, &str)> {
+    let it = ix.items.get(i)?;
+    if it.kind != ItemKind::PullRequest {
+        return None;
+    }
+    let repository = repository_of(ix.item_keys.get(i)?)?;
+    let source = ix
+        .sources
+        .get(it.source as usize)
+        .map_or("", |s| s.id.as_str());
+    Some((source, repository))
+}
+
+/// The id of the team of the item at `i`, if it has one.
+fn team_id(ix: &WorkIndex, i: usize) -> Option<&str> {
+    let team = ix.items.get(i)?.team;
+    if team == NONE {
+        return None;
+    }
+    ix.teams.get(team as usize).map(|t| t.id.as_str())
+}
+
+/// What each change of `g` touches of other teams' code ([`touched_teams`]), in order.
+fn touched_of(g: &RepoChanges, rules: &OwnerRules, teams: &[(String, String)]) -> Vec<Touched> {
+    g.pulls
+        .iter()
+        .map(|p| touched_teams(p, &g.owners, rules, teams))
+        .collect()
 }
 
 /// Other teams a change touches, by team id, each with the positions of its paths in the
@@ -994,14 +1309,14 @@ fn assemble(ix: &WorkIndex, grouped: &Grouped) -> ChangeConflictsReport {
     let mut conflicts = Vec::new();
     // Each change named by overlaps made once (it is named by every overlap of its team's).
     let mut made: rustc_hash::FxHashMap<usize, ConflictItem> = rustc_hash::FxHashMap::default();
-    for g in &grouped.groups {
+    for (g, checked) in grouped.groups.iter().zip(&grouped.checked) {
         let by_id: HashMap<&str, usize> = g
             .pulls
             .iter()
             .zip(&g.members)
             .map(|(p, &i)| (p.id.as_str(), i))
             .collect();
-        for c in check(&g.pulls, &g.owners, rules, &teams) {
+        for c in checked.get_or_init(|| check(&g.pulls, &g.owners, rules, &teams)) {
             let Some(&i) = by_id.get(c.pull.as_str()) else {
                 continue;
             };
@@ -1018,8 +1333,8 @@ fn assemble(ix: &WorkIndex, grouped: &Grouped) -> ChangeConflictsReport {
                 other_id: c.other.clone(),
                 other_team: c.other.as_deref().map(team_name),
                 other_items,
-                paths: c.paths,
-                reason: c.reason,
+                paths: c.paths.clone(),
+                reason: c.reason.clone(),
                 answer: None,
             });
         }
@@ -1031,7 +1346,7 @@ fn assemble(ix: &WorkIndex, grouped: &Grouped) -> ChangeConflictsReport {
             .then(a.rule.cmp(&b.rule))
             .then(a.reason.cmp(&b.reason))
     });
-    let matrix = super::touches::matrix(ix, grouped, &super::touches::TouchesScope::all());
+    let matrix = super::touches::matrix(ix, grouped, &super::touches::TouchesScope::all(), false);
     let mut touches: Vec<TeamTouch> = matrix
         .into_iter()
         .map(|cell| {

@@ -183,8 +183,9 @@ pub struct Pair {
     pub pulls: Vec<Counted>,
 }
 
-/// Every pair of the scope, most pull requests first (then by names).
-pub fn matrix(ix: &WorkIndex, grouped: &Grouped, scope: &TouchesScope) -> Vec<Pair> {
+/// Every pair of the scope, most pull requests first (then by names); each pull request with
+/// the owning team's paths it touches when `paths` is set (else none: only counted).
+pub fn matrix(ix: &WorkIndex, grouped: &Grouped, scope: &TouchesScope, paths: bool) -> Vec<Pair> {
     let names: HashMap<&str, &str> = ix
         .teams
         .iter()
@@ -192,12 +193,12 @@ pub fn matrix(ix: &WorkIndex, grouped: &Grouped, scope: &TouchesScope) -> Vec<Pa
         .collect();
     let mut pairs: BTreeMap<(String, String), Vec<Counted>> = BTreeMap::new();
     for (g, touched) in grouped.groups.iter().zip(&grouped.touched) {
-        for ((pull, &i), touched) in g.pulls.iter().zip(&g.members).zip(touched) {
+        for ((pull, &i), touched) in g.pulls.iter().zip(&g.members).zip(touched.iter()) {
             if touched.is_empty() || !scope.pull(ix, i) {
                 continue;
             }
             let from = pull.team.clone().unwrap_or_default();
-            for (to, paths) in touched {
+            for (to, touched_paths) in touched {
                 if !scope.pair(&from, to) {
                     continue;
                 }
@@ -209,10 +210,14 @@ pub fn matrix(ix: &WorkIndex, grouped: &Grouped, scope: &TouchesScope) -> Vec<Pa
                         open: pull.open,
                         ai: pull.ai,
                         reviewed: pull.approved_by.contains(to),
-                        paths: paths
-                            .iter()
-                            .filter_map(|&p| pull.files.get(p as usize).cloned())
-                            .collect(),
+                        paths: if paths {
+                            touched_paths
+                                .iter()
+                                .filter_map(|&p| pull.files.get(p as usize).cloned())
+                                .collect()
+                        } else {
+                            Vec::new()
+                        },
                     });
             }
         }
@@ -262,7 +267,7 @@ pub fn assemble(
         .flat_map(|g| g.members.iter())
         .filter(|&&i| scope.pull(ix, i))
         .count();
-    let pairs = matrix(ix, grouped, &scope);
+    let pairs = matrix(ix, grouped, &scope, true);
     let mut touching: Vec<usize> = pairs
         .iter()
         .flat_map(|p| p.pulls.iter().map(|c| c.at))
@@ -343,7 +348,7 @@ pub fn pulls_of(
         teams: None,
         ..TouchesScope::of(ix, q, now)?
     };
-    let pair = matrix(ix, grouped, &scope)
+    let pair = matrix(ix, grouped, &scope, true)
         .into_iter()
         .find(|p| p.from_id == from && p.to_id == to);
     let team_name = |id: &str| -> String {
