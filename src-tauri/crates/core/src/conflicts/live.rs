@@ -751,7 +751,13 @@ impl Grouped {
             people,
         } = inputs;
         let teams = team_pairs(ix);
-        let groups = groups(ix, rows, &truncated, &owner_files, &approvals);
+        let position: HashMap<&str, usize> = ix
+            .item_ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (id, i))
+            .collect();
+        let groups = groups(ix, &position, rows, &truncated, &owner_files, &approvals);
         let touched = groups
             .iter()
             .map(|g| Arc::new(touched_of(g, &rules, &teams)))
@@ -883,10 +889,13 @@ impl Grouped {
         let moved_of = |key: RepoKey<'_>| moved.iter().any(|(s, r)| s == key.0 && r == key.1);
         // Every change of those repositories the index knows, whether or not its files were
         // read (a change whose list was read since is one the index read again).
-        let ids: Vec<String> = (0..ix.items.len())
+        let started = std::time::Instant::now();
+        let position: HashMap<&str, usize> = (0..ix.items.len())
             .filter(|&i| pull_repository(ix, i).is_some_and(moved_of))
-            .map(|i| ix.item_ids[i].to_owned())
+            .map(|i| (&ix.item_ids[i], i))
             .collect();
+        let ids: Vec<String> = position.keys().map(|id| (*id).to_owned()).collect();
+        let found_ms = started.elapsed().as_secs_f64() * 1e3;
         let read = if ids.is_empty() {
             Inputs {
                 rules: rules.clone(),
@@ -902,9 +911,11 @@ impl Grouped {
         if read.rules != rules || read.people != before.people {
             return Ok(None);
         }
+        let read_ms = started.elapsed().as_secs_f64() * 1e3 - found_ms;
         let teams = team_pairs(ix);
         let fresh = groups(
             ix,
+            &position,
             read.rows,
             &read.truncated,
             &owner_files,
@@ -945,6 +956,13 @@ impl Grouped {
             before.people,
         );
         out.regrouped = Some(regrouped);
+        tracing::debug!(
+            changes = ids.len(),
+            found_ms,
+            read_ms,
+            grouped_ms = started.elapsed().as_secs_f64() * 1e3 - found_ms - read_ms,
+            "conflicts: repositories read again"
+        );
         Ok(Some(out))
     }
 
@@ -1151,19 +1169,15 @@ pub struct RepoChanges {
 
 /// The changes whose files were read, grouped by repository (two changes touch the same file
 /// only within one repository), each with the facts the rules read.
+/// `position` gives the index position of the items `rows` may name (others are left out).
 pub fn groups(
     ix: &WorkIndex,
+    position: &HashMap<&str, usize>,
     rows: Vec<(String, String)>,
     truncated: &HashSet<String>,
     owner_files: &[repo::item_paths::RepoOwners],
     approvals: &[(String, String)],
 ) -> Vec<RepoChanges> {
-    let position: HashMap<&str, usize> = ix
-        .item_ids
-        .iter()
-        .enumerate()
-        .map(|(i, id)| (id, i))
-        .collect();
     let mut files: BTreeMap<usize, Vec<String>> = BTreeMap::new();
     for (item, path) in rows {
         if let Some(&i) = position.get(item.as_str()) {
