@@ -377,20 +377,7 @@ const NO: u32 = u32::MAX;
 /// `ix` (each is [`item_of`] that position, as [`assemble`] names them), every text once in a
 /// table. None when a conflict carries an answer or names an item other than the index's.
 fn encode_report(report: &ChangeConflictsReport, ix: &WorkIndex) -> Option<Vec<u8>> {
-    use crate::graph::kept::Enc;
     let position = positions(ix);
-    let mut body = Enc::default();
-    let mut strings: Vec<String> = Vec::new();
-    let mut ids: HashMap<String, u32> = HashMap::new();
-    let put = |t: &str, strings: &mut Vec<String>, ids: &mut HashMap<String, u32>| -> u32 {
-        if let Some(&id) = ids.get(t) {
-            return id;
-        }
-        let id = strings.len() as u32;
-        strings.push(t.to_owned());
-        ids.insert(t.to_owned(), id);
-        id
-    };
     // Each position's item made once (a change is named by every overlap of its team's
     // changes), and every naming compared with it.
     let mut made: rustc_hash::FxHashMap<u32, ConflictItem> = rustc_hash::FxHashMap::default();
@@ -399,53 +386,147 @@ fn encode_report(report: &ChangeConflictsReport, ix: &WorkIndex) -> Option<Vec<u
         let known = made.entry(i).or_insert_with(|| item_of(ix, i as usize));
         (*known == *item).then_some(i)
     };
-    body.len(report.conflicts.len());
+    let mut w = KeptWriter::default();
+    w.body.len(report.conflicts.len());
     for c in &report.conflicts {
         if c.answer.is_some() {
             return None;
         }
-        body.u32(at(&c.item)?);
-        body.u8(rule_code(c.rule));
-        for t in [&c.other_id, &c.other_team] {
-            body.u32(t.as_deref().map_or(NO, |t| put(t, &mut strings, &mut ids)));
-        }
-        body.len(c.other_items.len());
-        for o in &c.other_items {
-            body.u32(at(o)?);
-        }
-        body.len(c.paths.len());
-        for p in &c.paths {
-            body.u32(put(p, &mut strings, &mut ids));
-        }
-        body.u32(put(&c.reason, &mut strings, &mut ids));
+        let item = at(&c.item)?;
+        let others = c
+            .other_items
+            .iter()
+            .map(&mut at)
+            .collect::<Option<Vec<u32>>>()?;
+        w.flag(
+            item,
+            c.rule,
+            c.other_id.as_deref(),
+            c.other_team.as_deref(),
+            &others,
+            &c.paths,
+            &c.reason,
+        );
     }
-    for n in [
-        report.changes_read,
-        report.truncated,
-        report.repositories_with_owners,
-        report.repositories_without_owners,
-    ] {
-        body.u32(n);
+    Some(w.finish(report))
+}
+
+/// What [`encode_report`] writes for `assemble(ix, grouped)`, written from the groups without
+/// making the report (its items, each overlap's hundreds of changes as items).
+fn encode_grouped(ix: &WorkIndex, grouped: &Grouped) -> Vec<u8> {
+    let teams = team_pairs(ix);
+    let team_name = |id: &str| {
+        teams
+            .iter()
+            .find(|(t, _)| t == id)
+            .map_or(id.to_owned(), |(_, n)| n.clone())
+    };
+    let flags = flags_of(ix, grouped);
+    let mut w = KeptWriter::default();
+    w.body.len(flags.len());
+    for f in &flags {
+        let others: Vec<u32> = f.others.iter().map(|&j| count(j)).collect();
+        w.flag(
+            count(f.item),
+            f.rule,
+            f.other,
+            f.other.map(team_name).as_deref(),
+            &others,
+            f.paths,
+            f.reason,
+        );
     }
-    body.len(report.touches.len());
-    for t in &report.touches {
-        body.text(&t.from_team);
-        body.text(&t.to_team);
-        body.u32(t.changes);
-        body.u32(t.open);
-        body.u32(t.ai);
-        body.len(t.keys.len());
-        for k in &t.keys {
-            body.text(k);
+    let rest = ChangeConflictsReport {
+        conflicts: Vec::new(),
+        changes_read: grouped.changes_read,
+        truncated: grouped.truncated,
+        repositories_with_owners: grouped.repositories_with_owners,
+        repositories_without_owners: grouped.repositories_without_owners,
+        touches: touches_of(ix, grouped),
+    };
+    w.finish(&rest)
+}
+
+/// Writes the kept form of the conflicts: every text once in a table, then the flags by index
+/// positions and text numbers, then the counts and who changes whose code.
+#[derive(Default)]
+struct KeptWriter {
+    body: crate::graph::kept::Enc,
+    strings: Vec<String>,
+    ids: HashMap<String, u32>,
+}
+
+impl KeptWriter {
+    fn put(&mut self, t: &str) -> u32 {
+        if let Some(&id) = self.ids.get(t) {
+            return id;
         }
+        let id = count(self.strings.len());
+        self.strings.push(t.to_owned());
+        self.ids.insert(t.to_owned(), id);
+        id
     }
-    let mut out = Enc::default();
-    out.len(strings.len());
-    for t in &strings {
-        out.text(t);
+
+    #[allow(clippy::too_many_arguments)]
+    fn flag(
+        &mut self,
+        item: u32,
+        rule: ConflictRule,
+        other: Option<&str>,
+        other_team: Option<&str>,
+        others: &[u32],
+        paths: &[String],
+        reason: &str,
+    ) {
+        self.body.u32(item);
+        self.body.u8(rule_code(rule));
+        for t in [other, other_team] {
+            let n = t.map_or(NO, |t| self.put(t));
+            self.body.u32(n);
+        }
+        self.body.len(others.len());
+        for &o in others {
+            self.body.u32(o);
+        }
+        self.body.len(paths.len());
+        for p in paths {
+            let n = self.put(p);
+            self.body.u32(n);
+        }
+        let n = self.put(reason);
+        self.body.u32(n);
     }
-    out.buf.extend_from_slice(&body.buf);
-    Some(out.buf)
+
+    /// The whole payload, with `report`'s counts and who changes whose code after the flags.
+    fn finish(mut self, report: &ChangeConflictsReport) -> Vec<u8> {
+        for n in [
+            report.changes_read,
+            report.truncated,
+            report.repositories_with_owners,
+            report.repositories_without_owners,
+        ] {
+            self.body.u32(n);
+        }
+        self.body.len(report.touches.len());
+        for t in &report.touches {
+            self.body.text(&t.from_team);
+            self.body.text(&t.to_team);
+            self.body.u32(t.changes);
+            self.body.u32(t.open);
+            self.body.u32(t.ai);
+            self.body.len(t.keys.len());
+            for k in &t.keys {
+                self.body.text(k);
+            }
+        }
+        let mut out = crate::graph::kept::Enc::default();
+        out.len(self.strings.len());
+        for t in &self.strings {
+            out.text(t);
+        }
+        out.buf.extend_from_slice(&self.body.buf);
+        out.buf
+    }
 }
 
 /// What [`encode_report`] wrote, for the index `ix` (None: damaged).
@@ -705,7 +786,92 @@ pub async fn settle_keeping(ws: &Workspace) {
 }
 
 /// A repository's conflicts as the rules find them, found the first time they are asked.
-type Checked = Arc<OnceLock<Vec<super::Conflict>>>;
+type Checked = Arc<OnceLock<Vec<Found>>>;
+
+/// One conflict of a repository's group as kept with it: [`super::Conflict`] with the changes
+/// by their place in the group's `pulls` (a flag of a large repository names hundreds).
+struct Found {
+    pull: u32,
+    rule: ConflictRule,
+    other: Option<String>,
+    others: Vec<u32>,
+    paths: Vec<String>,
+    reason: String,
+}
+
+/// The conflicts the rules find in `g`, as kept with it.
+fn found_in(g: &RepoChanges, rules: &OwnerRules, teams: &[(String, String)]) -> Vec<Found> {
+    let place: HashMap<&str, u32> = g
+        .pulls
+        .iter()
+        .enumerate()
+        .map(|(k, p)| (p.id.as_str(), count(k)))
+        .collect();
+    check(&g.pulls, &g.owners, rules, teams)
+        .into_iter()
+        .filter_map(|c| {
+            Some(Found {
+                pull: *place.get(c.pull.as_str())?,
+                rule: c.rule,
+                others: c
+                    .others
+                    .iter()
+                    .filter_map(|o| place.get(o.as_str()).copied())
+                    .collect(),
+                other: c.other,
+                paths: c.paths,
+                reason: c.reason,
+            })
+        })
+        .collect()
+}
+
+/// One flag on an open change, as read from the groups (by index positions), in the report's
+/// order once sorted ([`flags_of`]).
+struct FlagAt<'a> {
+    item: usize,
+    rule: ConflictRule,
+    other: Option<&'a str>,
+    others: Vec<usize>,
+    paths: &'a [String],
+    reason: &'a str,
+}
+
+/// Every flag on an open change of `grouped` (each group's conflicts found the first time they
+/// are asked), by change key, rule and reason (then in group order): the report's conflicts.
+fn flags_of<'a>(ix: &WorkIndex, grouped: &'a Grouped) -> Vec<FlagAt<'a>> {
+    let teams = team_pairs(ix);
+    let mut out = Vec::new();
+    for (g, checked) in grouped.groups.iter().zip(&grouped.checked) {
+        for f in checked.get_or_init(|| found_in(g, &grouped.rules, &teams)) {
+            let Some(&i) = g.members.get(f.pull as usize) else {
+                continue;
+            };
+            if !open(ix.items[i].flow) {
+                continue;
+            }
+            out.push(FlagAt {
+                item: i,
+                rule: f.rule,
+                other: f.other.as_deref(),
+                others: f
+                    .others
+                    .iter()
+                    .filter_map(|&k| g.members.get(k as usize).copied())
+                    .collect(),
+                paths: &f.paths,
+                reason: &f.reason,
+            });
+        }
+    }
+    out.sort_by(|a, b| {
+        ix.item_keys[a.item]
+            .cmp(&ix.item_keys[b.item])
+            .then(a.rule.cmp(&b.rule))
+            .then(a.reason.cmp(b.reason))
+    });
+    out
+}
 
 /// What the rules read, grouped by repository against one index, with what each change
 /// touches: kept between questions ([`grouped`]) so that the conflicts list, Triage's reason,
@@ -972,16 +1138,14 @@ impl Grouped {
         self.unanswered
             .get_or_init(|| {
                 let started = std::time::Instant::now();
-                let report = assemble(ix, self);
-                let assembled = started.elapsed().as_secs_f64() * 1e3;
-                let kept = Unanswered::of(&report, ix);
+                let mut bytes = encode_grouped(ix, self);
+                bytes.shrink_to_fit();
                 tracing::debug!(
-                    conflicts = report.conflicts.len(),
-                    assemble_ms = assembled,
-                    encode_ms = started.elapsed().as_secs_f64() * 1e3 - assembled,
+                    ms = started.elapsed().as_secs_f64() * 1e3,
+                    bytes = bytes.len(),
                     "conflicts: found and kept"
                 );
-                Arc::new(kept)
+                Arc::new(Unanswered::Encoded(bytes))
             })
             .clone()
     }
@@ -1319,47 +1483,40 @@ fn assemble(ix: &WorkIndex, grouped: &Grouped) -> ChangeConflictsReport {
             .find(|(t, _)| t == id)
             .map_or(id.to_owned(), |(_, n)| n.clone())
     };
-    let rules = &grouped.rules;
-    let mut conflicts = Vec::new();
     // Each change named by overlaps made once (it is named by every overlap of its team's).
     let mut made: rustc_hash::FxHashMap<usize, ConflictItem> = rustc_hash::FxHashMap::default();
-    for (g, checked) in grouped.groups.iter().zip(&grouped.checked) {
-        let by_id: HashMap<&str, usize> = g
-            .pulls
-            .iter()
-            .zip(&g.members)
-            .map(|(p, &i)| (p.id.as_str(), i))
-            .collect();
-        for c in checked.get_or_init(|| check(&g.pulls, &g.owners, rules, &teams)) {
-            let Some(&i) = by_id.get(c.pull.as_str()) else {
-                continue;
-            };
-            if !open(ix.items[i].flow) {
-                continue;
-            }
-            let mut other_items = Vec::with_capacity(c.others.len());
-            for &j in c.others.iter().filter_map(|o| by_id.get(o.as_str())) {
-                other_items.push(made.entry(j).or_insert_with(|| item_of(ix, j)).clone());
-            }
-            conflicts.push(ConflictView {
-                item: item_of(ix, i),
-                rule: c.rule,
-                other_id: c.other.clone(),
-                other_team: c.other.as_deref().map(team_name),
+    let conflicts = flags_of(ix, grouped)
+        .into_iter()
+        .map(|f| {
+            let other_items = f
+                .others
+                .iter()
+                .map(|&j| made.entry(j).or_insert_with(|| item_of(ix, j)).clone())
+                .collect();
+            ConflictView {
+                item: item_of(ix, f.item),
+                rule: f.rule,
+                other_id: f.other.map(str::to_owned),
+                other_team: f.other.map(team_name),
                 other_items,
-                paths: c.paths.clone(),
-                reason: c.reason.clone(),
+                paths: f.paths.to_vec(),
+                reason: f.reason.to_owned(),
                 answer: None,
-            });
-        }
+            }
+        })
+        .collect();
+    ChangeConflictsReport {
+        conflicts,
+        changes_read: grouped.changes_read,
+        truncated: grouped.truncated,
+        repositories_with_owners: grouped.repositories_with_owners,
+        repositories_without_owners: grouped.repositories_without_owners,
+        touches: touches_of(ix, grouped),
     }
-    conflicts.sort_by(|a, b| {
-        a.item
-            .key
-            .cmp(&b.item.key)
-            .then(a.rule.cmp(&b.rule))
-            .then(a.reason.cmp(&b.reason))
-    });
+}
+
+/// Who changes whose code, every change of `grouped` counted (the report's `touches`).
+fn touches_of(ix: &WorkIndex, grouped: &Grouped) -> Vec<TeamTouch> {
     let matrix = super::touches::matrix(ix, grouped, &super::touches::TouchesScope::all(), false);
     let mut touches: Vec<TeamTouch> = matrix
         .into_iter()
@@ -1387,14 +1544,7 @@ fn assemble(ix: &WorkIndex, grouped: &Grouped) -> ChangeConflictsReport {
             .then(a.from_team.cmp(&b.from_team))
             .then(a.to_team.cmp(&b.to_team))
     });
-    ChangeConflictsReport {
-        conflicts,
-        changes_read: grouped.changes_read,
-        truncated: grouped.truncated,
-        repositories_with_owners: grouped.repositories_with_owners,
-        repositories_without_owners: grouped.repositories_without_owners,
-        touches,
-    }
+    touches
 }
 
 /// The conflicts of one item (the flags on it: an overlap is flagged on both changes).
@@ -1584,6 +1734,40 @@ mod tests {
         }
         // Positions past the index's end are refused.
         assert!(walk_flags(&payload, 1, |_| {}).is_none());
+        drop(ix);
+        ws.close().await;
+    }
+
+    /// The kept form written from the groups without making the report is, byte for byte, the
+    /// report's, on a fresh grouping and on one whose conflicts were found before.
+    #[tokio::test]
+    async fn the_kept_form_written_from_the_groups_is_the_reports() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = demo::build(
+            &dir.path().join("d.baton"),
+            &DemoOptions {
+                items: 3_000,
+                seed: demo::DEFAULT_SEED,
+                end: 1_774_976_400_000,
+            },
+        )
+        .await
+        .unwrap();
+        let ix = ws.index().await.unwrap();
+        let grouped = Grouped::of(&ix, inputs(&ws).await.unwrap());
+        let direct = encode_grouped(&ix, &grouped);
+        let report = assemble(&ix, &grouped);
+        assert!(
+            report.conflicts.iter().any(|c| c.other_items.len() > 1),
+            "the demo has overlaps with several changes"
+        );
+        assert!(!report.touches.is_empty());
+        assert_eq!(Some(direct), encode_report(&report, &ix));
+        let fresh = Grouped::of(&ix, inputs(&ws).await.unwrap());
+        assert_eq!(
+            fresh.kept_unanswered(&ix).payload(),
+            encode_report(&report, &ix).as_deref()
+        );
         drop(ix);
         ws.close().await;
     }
