@@ -432,7 +432,7 @@ fn encode_grouped(ix: &WorkIndex, grouped: &Grouped) -> Vec<u8> {
             f.other,
             f.other.map(team_name).as_deref(),
             &others,
-            f.paths,
+            &f.paths,
             f.reason,
         );
     }
@@ -475,7 +475,7 @@ impl KeptWriter {
         other: Option<&str>,
         other_team: Option<&str>,
         others: &[u32],
-        paths: &[String],
+        paths: &[impl AsRef<str>],
         reason: &str,
     ) {
         self.body.u32(item);
@@ -490,7 +490,7 @@ impl KeptWriter {
         }
         self.body.len(paths.len());
         for p in paths {
-            let n = self.put(p);
+            let n = self.put(p.as_ref());
             self.body.u32(n);
         }
         let n = self.put(reason);
@@ -795,11 +795,47 @@ struct Found {
     rule: ConflictRule,
     other: Option<String>,
     others: Vec<u32>,
-    paths: Vec<String>,
+    paths: FoundPaths,
     reason: String,
 }
 
-/// The conflicts the rules find in `g`, as kept with it.
+/// A kept conflict's paths: by their place in its change's files (what every rule names), or
+/// as written where one is not among them.
+enum FoundPaths {
+    Own(Vec<u32>),
+    Named(Vec<String>),
+}
+
+impl FoundPaths {
+    fn of(paths: Vec<String>, files: &[String]) -> FoundPaths {
+        let place: HashMap<&str, u32> = files
+            .iter()
+            .enumerate()
+            .map(|(k, f)| (f.as_str(), count(k)))
+            .collect();
+        match paths
+            .iter()
+            .map(|p| place.get(p.as_str()).copied())
+            .collect::<Option<Vec<u32>>>()
+        {
+            Some(own) => FoundPaths::Own(own),
+            None => FoundPaths::Named(paths),
+        }
+    }
+
+    fn read<'a>(&'a self, files: &'a [String]) -> Vec<&'a str> {
+        match self {
+            FoundPaths::Own(own) => own
+                .iter()
+                .filter_map(|&k| files.get(k as usize).map(String::as_str))
+                .collect(),
+            FoundPaths::Named(paths) => paths.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+/// The conflicts the rules find on `g`'s open changes, as kept with it (a change that closes is
+/// one the index reads again with another state: its repository is grouped again).
 fn found_in(g: &RepoChanges, rules: &OwnerRules, teams: &[(String, String)]) -> Vec<Found> {
     let place: HashMap<&str, u32> = g
         .pulls
@@ -810,8 +846,10 @@ fn found_in(g: &RepoChanges, rules: &OwnerRules, teams: &[(String, String)]) -> 
     check(&g.pulls, &g.owners, rules, teams)
         .into_iter()
         .filter_map(|c| {
-            Some(Found {
-                pull: *place.get(c.pull.as_str())?,
+            let pull = *place.get(c.pull.as_str())?;
+            let facts = g.pulls.get(pull as usize)?;
+            facts.open.then(|| Found {
+                pull,
                 rule: c.rule,
                 others: c
                     .others
@@ -819,7 +857,7 @@ fn found_in(g: &RepoChanges, rules: &OwnerRules, teams: &[(String, String)]) -> 
                     .filter_map(|o| place.get(o.as_str()).copied())
                     .collect(),
                 other: c.other,
-                paths: c.paths,
+                paths: FoundPaths::of(c.paths, &facts.files),
                 reason: c.reason,
             })
         })
@@ -833,7 +871,7 @@ struct FlagAt<'a> {
     rule: ConflictRule,
     other: Option<&'a str>,
     others: Vec<usize>,
-    paths: &'a [String],
+    paths: Vec<&'a str>,
     reason: &'a str,
 }
 
@@ -844,7 +882,9 @@ fn flags_of<'a>(ix: &WorkIndex, grouped: &'a Grouped) -> Vec<FlagAt<'a>> {
     let mut out = Vec::new();
     for (g, checked) in grouped.groups.iter().zip(&grouped.checked) {
         for f in checked.get_or_init(|| found_in(g, &grouped.rules, &teams)) {
-            let Some(&i) = g.members.get(f.pull as usize) else {
+            let (Some(&i), Some(pull)) =
+                (g.members.get(f.pull as usize), g.pulls.get(f.pull as usize))
+            else {
                 continue;
             };
             if !open(ix.items[i].flow) {
@@ -859,7 +899,7 @@ fn flags_of<'a>(ix: &WorkIndex, grouped: &'a Grouped) -> Vec<FlagAt<'a>> {
                     .iter()
                     .filter_map(|&k| g.members.get(k as usize).copied())
                     .collect(),
-                paths: &f.paths,
+                paths: f.paths.read(&pull.files),
                 reason: &f.reason,
             });
         }
@@ -1499,7 +1539,7 @@ fn assemble(ix: &WorkIndex, grouped: &Grouped) -> ChangeConflictsReport {
                 other_id: f.other.map(str::to_owned),
                 other_team: f.other.map(team_name),
                 other_items,
-                paths: f.paths.to_vec(),
+                paths: f.paths.iter().map(|p| (*p).to_owned()).collect(),
                 reason: f.reason.to_owned(),
                 answer: None,
             }
