@@ -786,82 +786,148 @@ pub async fn settle_keeping(ws: &Workspace) {
 }
 
 /// A repository's conflicts as the rules find them, found the first time they are asked.
-type Checked = Arc<OnceLock<Vec<Found>>>;
+type Checked = Arc<OnceLock<FoundSet>>;
 
-/// One conflict of a repository's group as kept with it: [`super::Conflict`] with the changes
-/// by their place in the group's `pulls` (a flag of a large repository names hundreds).
+/// A repository's conflicts on its open changes, as kept with its group: [`super::Conflict`]s
+/// with the changes by their place in the group's `pulls` and the paths by their place in the
+/// change's files, their numbers and texts each in one buffer (a few allocations per
+/// repository, not several per flag: kept for as long as the grouping, they would otherwise
+/// hold on to the pages of everything the rules made and dropped around them).
+#[derive(Default)]
+struct FoundSet {
+    flags: Vec<Found>,
+    numbers: Vec<u32>,
+    text: String,
+    /// Paths written out, for a flag naming one that is not among its change's files.
+    named: Vec<String>,
+}
+
+/// One conflict of a [`FoundSet`]: ranges into its buffers.
 struct Found {
     pull: u32,
     rule: ConflictRule,
-    other: Option<String>,
-    others: Vec<u32>,
-    paths: FoundPaths,
-    reason: String,
+    other: Option<(u32, u32)>,
+    others: (u32, u32),
+    /// In `numbers` (places in the change's files), or in `named` when `named_paths`.
+    paths: (u32, u32),
+    named_paths: bool,
+    reason: (u32, u32),
 }
 
-/// A kept conflict's paths: by their place in its change's files (what every rule names), or
-/// as written where one is not among them.
-enum FoundPaths {
-    Own(Vec<u32>),
-    Named(Vec<String>),
-}
-
-impl FoundPaths {
-    fn of(paths: Vec<String>, files: &[String]) -> FoundPaths {
-        let place: HashMap<&str, u32> = files
+impl FoundSet {
+    /// The conflicts the rules find on `g`'s open changes (a change that closes is one the
+    /// index reads again with another state: its repository is grouped again).
+    fn of(g: &RepoChanges, rules: &OwnerRules, teams: &[(String, String)]) -> FoundSet {
+        let place: HashMap<&str, u32> = g
+            .pulls
             .iter()
             .enumerate()
-            .map(|(k, f)| (f.as_str(), count(k)))
+            .map(|(k, p)| (p.id.as_str(), count(k)))
             .collect();
-        match paths
-            .iter()
-            .map(|p| place.get(p.as_str()).copied())
-            .collect::<Option<Vec<u32>>>()
-        {
-            Some(own) => FoundPaths::Own(own),
-            None => FoundPaths::Named(paths),
-        }
-    }
-
-    fn read<'a>(&'a self, files: &'a [String]) -> Vec<&'a str> {
-        match self {
-            FoundPaths::Own(own) => own
+        let found: Vec<super::Conflict> = check(&g.pulls, &g.owners, rules, teams)
+            .into_iter()
+            .filter(|c| {
+                place
+                    .get(c.pull.as_str())
+                    .and_then(|&k| g.pulls.get(k as usize))
+                    .is_some_and(|p| p.open)
+            })
+            .collect();
+        let mut set = FoundSet {
+            flags: Vec::with_capacity(found.len()),
+            numbers: Vec::with_capacity(found.iter().map(|c| c.others.len() + c.paths.len()).sum()),
+            text: String::with_capacity(
+                found
+                    .iter()
+                    .map(|c| c.reason.len() + c.other.as_ref().map_or(0, String::len))
+                    .sum(),
+            ),
+            named: Vec::new(),
+        };
+        for c in &found {
+            let Some(&pull) = place.get(c.pull.as_str()) else {
+                continue;
+            };
+            let files = g.pulls.get(pull as usize).map_or(&[][..], |p| &p.files[..]);
+            let others = set.numbers(
+                c.others
+                    .iter()
+                    .filter_map(|o| place.get(o.as_str()).copied()),
+            );
+            let in_files: HashMap<&str, u32> = files
                 .iter()
-                .filter_map(|&k| files.get(k as usize).map(String::as_str))
-                .collect(),
-            FoundPaths::Named(paths) => paths.iter().map(String::as_str).collect(),
-        }
-    }
-}
-
-/// The conflicts the rules find on `g`'s open changes, as kept with it (a change that closes is
-/// one the index reads again with another state: its repository is grouped again).
-fn found_in(g: &RepoChanges, rules: &OwnerRules, teams: &[(String, String)]) -> Vec<Found> {
-    let place: HashMap<&str, u32> = g
-        .pulls
-        .iter()
-        .enumerate()
-        .map(|(k, p)| (p.id.as_str(), count(k)))
-        .collect();
-    check(&g.pulls, &g.owners, rules, teams)
-        .into_iter()
-        .filter_map(|c| {
-            let pull = *place.get(c.pull.as_str())?;
-            let facts = g.pulls.get(pull as usize)?;
-            facts.open.then(|| Found {
+                .enumerate()
+                .map(|(k, f)| (f.as_str(), count(k)))
+                .collect();
+            let own: Option<Vec<u32>> = c
+                .paths
+                .iter()
+                .map(|p| in_files.get(p.as_str()).copied())
+                .collect();
+            let (paths, named_paths) = match own {
+                Some(own) => (set.numbers(own), false),
+                None => {
+                    let from = count(set.named.len());
+                    set.named.extend(c.paths.iter().cloned());
+                    ((from, count(set.named.len())), true)
+                }
+            };
+            let other = c.other.as_deref().map(|t| set.text(t));
+            let reason = set.text(&c.reason);
+            set.flags.push(Found {
                 pull,
                 rule: c.rule,
-                others: c
-                    .others
-                    .iter()
-                    .filter_map(|o| place.get(o.as_str()).copied())
-                    .collect(),
-                other: c.other,
-                paths: FoundPaths::of(c.paths, &facts.files),
-                reason: c.reason,
-            })
-        })
-        .collect()
+                other,
+                others,
+                paths,
+                named_paths,
+                reason,
+            });
+        }
+        set
+    }
+
+    fn numbers(&mut self, n: impl IntoIterator<Item = u32>) -> (u32, u32) {
+        let from = count(self.numbers.len());
+        self.numbers.extend(n);
+        (from, count(self.numbers.len()))
+    }
+
+    fn text(&mut self, t: &str) -> (u32, u32) {
+        let from = count(self.text.len());
+        self.text.push_str(t);
+        (from, count(self.text.len()))
+    }
+
+    fn numbers_at(&self, (from, to): (u32, u32)) -> &[u32] {
+        self.numbers
+            .get(from as usize..to as usize)
+            .unwrap_or_default()
+    }
+
+    fn text_at(&self, (from, to): (u32, u32)) -> &str {
+        self.text
+            .get(from as usize..to as usize)
+            .unwrap_or_default()
+    }
+
+    /// The paths of `f`, whose change's files are `files`.
+    fn paths<'a>(&'a self, f: &Found, files: &'a [String]) -> Vec<&'a str> {
+        if f.named_paths {
+            let (from, to) = f.paths;
+            return self
+                .named
+                .get(from as usize..to as usize)
+                .unwrap_or_default()
+                .iter()
+                .map(String::as_str)
+                .collect();
+        }
+        self.numbers_at(f.paths)
+            .iter()
+            .filter_map(|&k| files.get(k as usize).map(String::as_str))
+            .collect()
+    }
 }
 
 /// One flag on an open change, as read from the groups (by index positions), in the report's
@@ -881,7 +947,8 @@ fn flags_of<'a>(ix: &WorkIndex, grouped: &'a Grouped) -> Vec<FlagAt<'a>> {
     let teams = team_pairs(ix);
     let mut out = Vec::new();
     for (g, checked) in grouped.groups.iter().zip(&grouped.checked) {
-        for f in checked.get_or_init(|| found_in(g, &grouped.rules, &teams)) {
+        let set = checked.get_or_init(|| FoundSet::of(g, &grouped.rules, &teams));
+        for f in &set.flags {
             let (Some(&i), Some(pull)) =
                 (g.members.get(f.pull as usize), g.pulls.get(f.pull as usize))
             else {
@@ -893,14 +960,14 @@ fn flags_of<'a>(ix: &WorkIndex, grouped: &'a Grouped) -> Vec<FlagAt<'a>> {
             out.push(FlagAt {
                 item: i,
                 rule: f.rule,
-                other: f.other.as_deref(),
-                others: f
-                    .others
+                other: f.other.map(|t| set.text_at(t)),
+                others: set
+                    .numbers_at(f.others)
                     .iter()
                     .filter_map(|&k| g.members.get(k as usize).copied())
                     .collect(),
-                paths: f.paths.read(&pull.files),
-                reason: &f.reason,
+                paths: set.paths(f, &pull.files),
+                reason: set.text_at(f.reason),
             });
         }
     }
