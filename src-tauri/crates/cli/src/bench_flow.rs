@@ -1147,6 +1147,9 @@ pub async fn run(
         "MiB",
         None,
     ));
+    drop(ix);
+    out.extend(crate::bench_governance::triage_after_sync_pages(&ws, now, runs).await?);
+    let ix = ws.index().await?;
 
     // The same questions over 365 days, in memory and as plain SQL on the same file.
     let latest = ix.items.iter().map(|i| i.updated).max().unwrap_or(now);

@@ -43,6 +43,7 @@ pub async fn run(args: BenchGovernanceArgs) -> Result<bool, CoreError> {
     let now = baton_core::time::now_ms();
     let mut figures = governance_figures(&ws, now, args.runs).await?;
     figures.extend(triage_figures(&ws, now, args.runs).await?);
+    figures.extend(triage_after_sync_pages(&ws, now, args.runs).await?);
     ws.close().await;
     crate::bench_plans::print_figures(
         "baton bench-governance",
@@ -404,41 +405,6 @@ pub(crate) async fn triage_figures(
             )));
         }
     }
-    // A sync page of one repository's pull requests (as the GitHub connector pages, one
-    // repository at a time: here the largest one's, 100 at a time), then the worklist as the
-    // page asks for it again: the conflicts follow the page, reading that repository again.
-    let pages: Vec<Vec<String>> = {
-        let ix = ws.index().await?;
-        let mut by_repository: HashMap<&str, Vec<usize>> = HashMap::new();
-        for (i, item) in ix.items.iter().enumerate() {
-            if item.kind == ItemKind::PullRequest {
-                if let Some(r) = baton_core::conflicts::live::repository_of(&ix.item_keys[i]) {
-                    by_repository.entry(r).or_default().push(i);
-                }
-            }
-        }
-        let mut largest = by_repository
-            .into_values()
-            .max_by_key(Vec::len)
-            .unwrap_or_default();
-        largest.sort_by_key(|&i| std::cmp::Reverse(ix.items[i].updated));
-        largest
-            .chunks(100)
-            .take(runs.max(1) as usize)
-            .map(|c| c.iter().map(|&i| ix.item_ids[i].to_owned()).collect())
-            .collect()
-    };
-    let (mut paged, mut paged_cpu) = (Vec::new(), Vec::new());
-    for page in &pages {
-        ws.write(crate::bench_flow::TouchItems(page)).await?;
-        let cpu = cpu_ms();
-        let started = Instant::now();
-        std::hint::black_box(
-            baton_core::triage::triage_list(ws, &TriageQuery::default(), now).await?,
-        );
-        paged.push(ms_since(started));
-        paged_cpu.push(cpu_since(cpu));
-    }
     Ok(vec![
         timed(
             &format!(
@@ -479,11 +445,55 @@ pub(crate) async fn triage_figures(
             median_of(&decided_cpu),
             Some((20.0, false)),
         ),
-        timed(
-            "triage: worklist after a sync page of 100 pull requests of one repository (the conflicts followed; median)",
-            median(paged),
-            median_of(&paged_cpu),
-            None,
-        ),
     ])
+}
+
+/// Triage after sync pages: each a page of 100 pull requests of one repository (as the GitHub
+/// connector pages, one repository at a time: here the largest one's), then the worklist as the
+/// page asks for it again (the conflicts follow the page, reading that repository again). Run
+/// after the memory figures: each page makes an index generation.
+pub(crate) async fn triage_after_sync_pages(
+    ws: &Workspace,
+    now: i64,
+    runs: u32,
+) -> Result<Vec<Figure>, CoreError> {
+    let now = now + i64::from(runs.max(1)) * 60_000;
+    let pages: Vec<Vec<String>> = {
+        let ix = ws.index().await?;
+        let mut by_repository: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, item) in ix.items.iter().enumerate() {
+            if item.kind == ItemKind::PullRequest {
+                if let Some(r) = baton_core::conflicts::live::repository_of(&ix.item_keys[i]) {
+                    by_repository.entry(r).or_default().push(i);
+                }
+            }
+        }
+        let mut largest = by_repository
+            .into_values()
+            .max_by_key(Vec::len)
+            .unwrap_or_default();
+        largest.sort_by_key(|&i| std::cmp::Reverse(ix.items[i].updated));
+        largest
+            .chunks(100)
+            .take(runs.max(1) as usize)
+            .map(|c| c.iter().map(|&i| ix.item_ids[i].to_owned()).collect())
+            .collect()
+    };
+    let (mut paged, mut paged_cpu) = (Vec::new(), Vec::new());
+    for page in &pages {
+        ws.write(crate::bench_flow::TouchItems(page)).await?;
+        let cpu = cpu_ms();
+        let started = Instant::now();
+        std::hint::black_box(
+            baton_core::triage::triage_list(ws, &TriageQuery::default(), now).await?,
+        );
+        paged.push(ms_since(started));
+        paged_cpu.push(cpu_since(cpu));
+    }
+    Ok(vec![timed(
+        "triage: worklist after a sync page of 100 pull requests of one repository (the conflicts followed; median)",
+        median(paged),
+        median_of(&paged_cpu),
+        None,
+    )])
 }
