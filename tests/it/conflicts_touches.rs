@@ -763,26 +763,10 @@ async fn an_overlap_answered_holds_until_one_of_its_changes_moves_or_another_ove
 
     // Another change of that team comes to touch the same files: the flag names it too, and
     // the answer, given before it overlapped, no longer holds.
-    let source: String = sqlx::query_scalar("SELECT source_id FROM items WHERE id = ?1")
-        .bind(&newcomer)
-        .fetch_one(ws.pool())
-        .await
-        .unwrap();
     let mut files: Vec<String> = newcomer_paths.iter().map(|p| p.path.clone()).collect();
     files.push(flag.paths[0].clone());
     let files: Vec<&str> = files.iter().map(String::as_str).collect();
-    let mut page = PageWrite::new("files:newcomer");
-    page.paths = vec![list(&newcomer, &files)];
-    commit_page(
-        &ws,
-        &source,
-        "no-run",
-        RunFigures::default(),
-        &page,
-        DEMO_END,
-    )
-    .await
-    .unwrap();
+    files_page(&ws, &newcomer, &files).await;
     let report = live::compute(&ws).await.unwrap();
     let grown = overlap_of(&report, &x, team.as_deref());
     assert!(
@@ -854,6 +838,27 @@ async fn an_overlap_answered_holds_until_one_of_its_changes_moves_or_another_ove
 
 async fn conflicts_listed(ws: &Workspace, q: &TriageQuery, item: &str) -> bool {
     conflicting(&triage::triage_list(ws, q, DEMO_END).await.unwrap()).contains(&item.to_owned())
+}
+
+/// A sync page of its source giving `item` the file list `files` (the item not on the page).
+async fn files_page(ws: &Workspace, item: &str, files: &[&str]) {
+    let source: String = sqlx::query_scalar("SELECT source_id FROM items WHERE id = ?1")
+        .bind(item)
+        .fetch_one(ws.pool())
+        .await
+        .unwrap();
+    let mut page = PageWrite::new(&format!("files:{item}"));
+    page.paths = vec![list(item, files)];
+    commit_page(
+        ws,
+        &source,
+        "no-run",
+        RunFigures::default(),
+        &page,
+        DEMO_END,
+    )
+    .await
+    .unwrap();
 }
 
 /// An approval of `.0` by the person `.1`, as a sync page records a review.
@@ -959,24 +964,8 @@ async fn a_grouping_followed_through_sync_pages_is_the_one_read_afresh() {
         }
     }
     let (a, b, b_files) = pair.expect("the demo has two such open changes in one repository");
-    let source: String = sqlx::query_scalar("SELECT source_id FROM items WHERE id = ?1")
-        .bind(&a)
-        .fetch_one(ws.pool())
-        .await
-        .unwrap();
     let files: Vec<&str> = b_files.iter().map(|p| p.path.as_str()).collect();
-    let mut page = PageWrite::new("files:a");
-    page.paths = vec![list(&a, &files)];
-    commit_page(
-        &ws,
-        &source,
-        "no-run",
-        RunFigures::default(),
-        &page,
-        DEMO_END,
-    )
-    .await
-    .unwrap();
+    files_page(&ws, &a, &files).await;
     let listed = asked(&ws).await;
     assert_eq!(
         regrouped(&ws).await,

@@ -1756,23 +1756,27 @@ mod tests {
     use super::*;
     use crate::demo::{self, DemoOptions};
 
+    /// The demo organisation of `items` items, ending on a fixed day, in `dir`.
+    async fn demo_workspace(dir: &std::path::Path, items: u32) -> Workspace {
+        demo::build(
+            &dir.join("d.baton"),
+            &DemoOptions {
+                items,
+                seed: demo::DEFAULT_SEED,
+                end: 1_774_976_400_000,
+            },
+        )
+        .await
+        .unwrap()
+    }
+
     /// What [`walk_flags`] reads is the report [`decode_report`] reads, conflict by conflict,
     /// and it refuses exactly the payloads that one refuses (cut short at every length of its
     /// first part, every hundredth byte changed).
     #[tokio::test]
     async fn flags_walked_from_the_kept_form_are_the_decoded_reports_conflicts() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("d.baton");
-        let ws = demo::build(
-            &path,
-            &DemoOptions {
-                items: 1_500,
-                seed: demo::DEFAULT_SEED,
-                end: 1_774_976_400_000,
-            },
-        )
-        .await
-        .unwrap();
+        let ws = demo_workspace(dir.path(), 1_500).await;
         let ix = ws.index().await.unwrap();
         let report = compute_unanswered(&ws, &ix).await.unwrap();
         assert!(report.conflicts.len() > 10, "the demo has conflicts");
@@ -1850,16 +1854,7 @@ mod tests {
     #[tokio::test]
     async fn the_kept_form_written_from_the_groups_is_the_reports() {
         let dir = tempfile::tempdir().unwrap();
-        let ws = demo::build(
-            &dir.path().join("d.baton"),
-            &DemoOptions {
-                items: 3_000,
-                seed: demo::DEFAULT_SEED,
-                end: 1_774_976_400_000,
-            },
-        )
-        .await
-        .unwrap();
+        let ws = demo_workspace(dir.path(), 3_000).await;
         let ix = ws.index().await.unwrap();
         let grouped = Grouped::of(&ix, inputs(&ws).await.unwrap());
         let direct = encode_grouped(&ix, &grouped);
