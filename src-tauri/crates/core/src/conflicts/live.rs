@@ -844,25 +844,32 @@ impl FoundSet {
             ),
             named: Vec::new(),
         };
+        // Each change's files by place, for its flags (which come one after the other).
+        let mut in_files: (Option<u32>, HashMap<&str, u32>) = (None, HashMap::new());
         for c in &found {
             let Some(&pull) = place.get(c.pull.as_str()) else {
                 continue;
             };
-            let files = g.pulls.get(pull as usize).map_or(&[][..], |p| &p.files[..]);
             let others = set.numbers(
                 c.others
                     .iter()
                     .filter_map(|o| place.get(o.as_str()).copied()),
             );
-            let in_files: HashMap<&str, u32> = files
-                .iter()
-                .enumerate()
-                .map(|(k, f)| (f.as_str(), count(k)))
-                .collect();
+            if in_files.0 != Some(pull) {
+                let files = g.pulls.get(pull as usize).map_or(&[][..], |p| &p.files[..]);
+                in_files = (
+                    Some(pull),
+                    files
+                        .iter()
+                        .enumerate()
+                        .map(|(k, f)| (f.as_str(), count(k)))
+                        .collect(),
+                );
+            }
             let own: Option<Vec<u32>> = c
                 .paths
                 .iter()
-                .map(|p| in_files.get(p.as_str()).copied())
+                .map(|p| in_files.1.get(p.as_str()).copied())
                 .collect();
             let (paths, named_paths) = match own {
                 Some(own) => (set.numbers(own), false),
