@@ -1083,9 +1083,9 @@ impl Grouped {
     /// that are changes it did not group; and those whose `CODEOWNERS` differs from what
     /// `before` read. (The index also reads again the items at the other end of a written
     /// item's links: unchanged, their repositories are left alone.) The other groups, with what
-    /// they touch and their conflicts, are carried over. None when that cannot be told (the index was built again, people's owner rules,
-    /// sensitive paths or someone's team changed) or most repositories moved: then everything
-    /// is read again. What it makes is what [`Grouped::of`] makes from every stored list
+    /// they touch and their conflicts, are carried over. None when that cannot be told (the
+    /// index was built again, people's owner rules, sensitive paths or someone's team changed)
+    /// or most repositories moved: then everything is read again. What it makes is what [`Grouped::of`] makes from every stored list
     /// (`a_grouping_followed_through_sync_pages_is_the_one_read_afresh`).
     pub async fn follow(
         ws: &Workspace,
@@ -1125,11 +1125,10 @@ impl Grouped {
             group_of.extend(r.members.iter().enumerate().map(|(k, &i)| (i, (g, k))));
         }
         let written: HashSet<&str> = written.iter().map(String::as_str).collect();
-        let mut at_written: Vec<usize> = ix
+        let at_written: Vec<usize> = ix
             .positions_of(|id| written.contains(id))
             .into_values()
             .collect();
-        at_written.sort_unstable();
         let moves = |at: usize, moved: &mut HashSet<(String, String)>| {
             if let Some(&(g, _)) = group_of.get(&at) {
                 let r = &before.groups[g];
