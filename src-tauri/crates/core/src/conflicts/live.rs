@@ -157,13 +157,30 @@ pub struct Inputs {
 
 /// Reads [`Inputs`].
 pub async fn inputs(ws: &Workspace) -> CoreResult<Inputs> {
-    inputs_of(ws, None).await
-}
-
-/// Reads [`Inputs`] with only the file lists and approvals of `items` (all when None).
-async fn inputs_of(ws: &Workspace, items: Option<&[String]>) -> CoreResult<Inputs> {
     let rules = rules(ws).await?;
     let people = people_teams(ws).await?;
+    let owner_files = repo::item_paths::owners(ws.pool()).await?;
+    let (rows, truncated, approvals) = lists_of(ws, None).await?;
+    Ok(Inputs {
+        rules,
+        rows,
+        truncated,
+        owner_files,
+        approvals,
+        people,
+    })
+}
+
+/// The stored paths (item id, path), the changes whose list the source cut short, and the
+/// approvals by team (item id, team id) of `items` (of every change when None).
+type Lists = (
+    Vec<(String, String)>,
+    HashSet<String>,
+    Vec<(String, String)>,
+);
+
+/// Reads the [`Lists`] of `items` (all when None).
+async fn lists_of(ws: &Workspace, items: Option<&[String]>) -> CoreResult<Lists> {
     let mut conn = ws.pool().acquire().await?;
     let rows = repo::item_paths::paths_of_items(&mut conn, items).await?;
     drop(conn);
@@ -171,7 +188,6 @@ async fn inputs_of(ws: &Workspace, items: Option<&[String]>) -> CoreResult<Input
         .await?
         .into_iter()
         .collect();
-    let owner_files = repo::item_paths::owners(ws.pool()).await?;
     const APPROVED: &str = "SELECT DISTINCT t.item_id, p.team_id
          FROM transitions t JOIN people p ON p.id = t.actor_id
          WHERE t.kind = 'review' AND t.to_state = 'approved' AND p.team_id IS NOT NULL";
@@ -194,14 +210,7 @@ async fn inputs_of(ws: &Workspace, items: Option<&[String]>) -> CoreResult<Input
             .await?
         }
     };
-    Ok(Inputs {
-        rules,
-        rows,
-        truncated,
-        owner_files,
-        approvals,
-        people,
-    })
+    Ok((rows, truncated, approvals))
 }
 
 /// A digest of every person's team: an approval counts for its approver's team.
@@ -415,12 +424,7 @@ fn encode_report(report: &ChangeConflictsReport, ix: &WorkIndex) -> Option<Vec<u
 /// making the report (its items, each overlap's hundreds of changes as items).
 fn encode_grouped(ix: &WorkIndex, grouped: &Grouped) -> Vec<u8> {
     let teams = team_pairs(ix);
-    let team_name = |id: &str| {
-        teams
-            .iter()
-            .find(|(t, _)| t == id)
-            .map_or(id.to_owned(), |(_, n)| n.clone())
-    };
+    let team_name = |id: &str| super::team_name(&teams, id);
     let flags = flags_of(ix, grouped);
     let mut w = KeptWriter::default();
     w.body.len(flags.len());
@@ -1175,31 +1179,14 @@ impl Grouped {
             .collect();
         let ids: Vec<String> = position.keys().map(|id| (*id).to_owned()).collect();
         let found_ms = started.elapsed().as_secs_f64() * 1e3;
-        let read = if ids.is_empty() {
-            Inputs {
-                rules: rules.clone(),
-                rows: Vec::new(),
-                truncated: HashSet::new(),
-                owner_files: owner_files.clone(),
-                approvals: Vec::new(),
-                people: before.people,
-            }
+        let (rows, truncated, approvals) = if ids.is_empty() {
+            Lists::default()
         } else {
-            inputs_of(ws, Some(&ids)).await?
+            lists_of(ws, Some(&ids)).await?
         };
-        if read.rules != rules || read.people != before.people {
-            return Ok(None);
-        }
         let read_ms = started.elapsed().as_secs_f64() * 1e3 - found_ms;
         let teams = team_pairs(ix);
-        let fresh = groups(
-            ix,
-            &position,
-            read.rows,
-            &read.truncated,
-            &owner_files,
-            &read.approvals,
-        );
+        let fresh = groups(ix, &position, rows, &truncated, &owner_files, &approvals);
         let regrouped = count(fresh.len());
         let mut all: Vec<(Arc<RepoChanges>, Arc<Vec<Touched>>, Checked)> = before
             .groups
@@ -1590,12 +1577,7 @@ pub fn touched_teams(
 /// [`compute`] over data already read and grouped.
 fn assemble(ix: &WorkIndex, grouped: &Grouped) -> ChangeConflictsReport {
     let teams = team_pairs(ix);
-    let team_name = |id: &str| {
-        teams
-            .iter()
-            .find(|(t, _)| t == id)
-            .map_or(id.to_owned(), |(_, n)| n.clone())
-    };
+    let team_name = |id: &str| super::team_name(&teams, id);
     // Each change named by overlaps made once (it is named by every overlap of its team's).
     let mut made: rustc_hash::FxHashMap<usize, ConflictItem> = rustc_hash::FxHashMap::default();
     let conflicts = flags_of(ix, grouped)

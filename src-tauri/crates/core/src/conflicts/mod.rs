@@ -130,6 +130,14 @@ pub enum ConflictRule {
     SensitiveUnreviewed,
 }
 
+/// The name of the team `id` among `teams` (id, name), else the id itself.
+pub(crate) fn team_name(teams: &[(String, String)], id: &str) -> String {
+    teams
+        .iter()
+        .find(|(t, _)| t == id)
+        .map_or(id.to_owned(), |(_, n)| n.clone())
+}
+
 /// One flag on one pull request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Conflict {
@@ -421,12 +429,7 @@ pub fn check(
     rules: &OwnerRules,
     teams: &[(String, String)],
 ) -> Vec<Conflict> {
-    let name = |id: &str| {
-        teams
-            .iter()
-            .find(|(t, _)| t == id)
-            .map_or(id.to_owned(), |(_, n)| n.clone())
-    };
+    let name = |id: &str| team_name(teams, id);
     let mut out = Vec::new();
     let owned_by: Vec<Vec<(String, String, u32)>> = pulls
         .iter()
@@ -611,12 +614,7 @@ mod tests {
     #[test]
     fn overlaps_found_by_file_and_module_are_those_of_every_pair() {
         let teams = teams();
-        let name = |id: &str| {
-            teams
-                .iter()
-                .find(|(t, _)| t == id)
-                .map_or(id.to_owned(), |(_, n)| n.clone())
-        };
+        let name = |id: &str| team_name(&teams, id);
         let rules = OwnerRules::defaults();
         let with_modules = CodeOwners::parse(
             "* @acme/platform\n/payments/ @acme/payments\n/security/ @acme/security\n/db/ @acme/data-platform\n/db/migrations/ @acme/platform\n",

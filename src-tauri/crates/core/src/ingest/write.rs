@@ -722,20 +722,12 @@ impl WriteOp for CommitPage<'_> {
         // changes to, both ends of its links, and the changes whose file lists it wrote (read
         // models that follow the index, such as the conflicts' grouping, learn from it which
         // changes moved).
-        let mut changed: Vec<String> = touched
+        let changed: Vec<String> = touched
             .iter()
             .map(|id| (*id).to_owned())
             .chain(stored.iter().cloned())
+            .chain(listed)
             .collect();
-        if !listed.is_empty() {
-            let known: HashSet<&str> = changed.iter().map(String::as_str).collect();
-            let more: Vec<String> = listed
-                .iter()
-                .filter(|id| !known.contains(id.as_str()))
-                .cloned()
-                .collect();
-            changed.extend(more);
-        }
         w.items_changed(changed);
         if !page.people.is_empty() {
             w.changed(ChangeKind::People);
