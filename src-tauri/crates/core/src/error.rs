@@ -172,6 +172,9 @@ pub enum CoreError {
     Io(#[from] std::io::Error),
     #[error("database error: {0}")]
     Db(sqlx::Error),
+    /// The scratch file of a bulk write (`graph::side`) refused a statement.
+    #[error("database error (in a bulk write's side file): {0}")]
+    SideDb(#[from] rusqlite::Error),
     #[error("could not bring the workspace schema up to date: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
@@ -201,7 +204,7 @@ impl CoreError {
             CoreError::Invalid(_) => ErrorCode::Invalid,
             CoreError::NoWorkspace => ErrorCode::NoWorkspace,
             CoreError::File { .. } | CoreError::Io(_) => ErrorCode::Io,
-            CoreError::Db(_) => ErrorCode::Database,
+            CoreError::Db(_) | CoreError::SideDb(_) => ErrorCode::Database,
             CoreError::Migrate(_) => ErrorCode::Migration,
         }
     }

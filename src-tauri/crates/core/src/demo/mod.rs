@@ -26,7 +26,7 @@ use crate::graph::model::{
     SourcedIntent, Team, Transition, WorkItem, WorkflowMap,
 };
 use crate::graph::repo::{self, decisions::DecisionRow};
-use crate::graph::side::{DeclaredKey, SideFile};
+use crate::graph::side::{DeclaredKey, SideFile, SideWriter};
 use crate::graph::{Workspace, WriteOp, Writer};
 
 pub use generate::generate;
@@ -153,20 +153,21 @@ pub(crate) async fn write_as(
         let declared = ws.foreign_keys(CHECKED_TABLES).await?;
         let shared = Arc::clone(graph);
         let checked = tokio::task::spawn_blocking(move || check_keys(&shared, &declared));
-        let (items_side, items_conn) = ws.side_file("side_items", ITEMS_SIDE).await?;
-        let (changes_side, changes_conn) = ws.side_file("side_changes", CHANGES_SIDE).await?;
+        let (items_side, items_writer) = ws.side_file("side_items", ITEMS_SIDE).await?;
+        let (changes_side, changes_writer) = ws.side_file("side_changes", CHANGES_SIDE).await?;
         let (items_side, changes_side) = (Arc::new(items_side), Arc::new(changes_side));
-        let fill = |side: &Arc<SideFile>, mut conn: sqlx::SqliteConnection, texts| {
+        let runtime = tokio::runtime::Handle::current();
+        let fill = |side: &Arc<SideFile>, writer: SideWriter, texts| {
             let (done, filled) = tokio::sync::oneshot::channel();
-            let (side, graph) = (Arc::clone(side), Arc::clone(graph));
-            let task = StopOnDrop(tokio::spawn(async move {
-                let _ = done.send(fill_side(&side, &mut conn, &graph, texts).await);
-                let _ = sqlx::Connection::close(conn).await;
-            }));
-            (task, filled)
+            let stop = StopOnDrop(writer.stop_flag());
+            let (side, graph, runtime) = (Arc::clone(side), Arc::clone(graph), runtime.clone());
+            let task = tokio::task::spawn_blocking(move || {
+                let _ = done.send(fill_side(&side, writer, &graph, texts, &runtime));
+            });
+            ((stop, task), filled)
         };
-        let (items_task, items_filled) = fill(&items_side, items_conn, Some(texts));
-        let (changes_task, changes_filled) = fill(&changes_side, changes_conn, None);
+        let (items_task, items_filled) = fill(&items_side, items_writer, Some(texts));
+        let (changes_task, changes_filled) = fill(&changes_side, changes_writer, None);
         let op = WriteGraph {
             graph,
             rows: Rows::Beside(Sides {
@@ -175,12 +176,16 @@ pub(crate) async fn write_as(
                 checked,
             }),
         };
-        // The write waits for each side file before it copies it in (a write that fails or
-        // stops first stops their filling: `StopOnDrop`).
+        // The write waits for each side file before it copies it in. A write that fails
+        // first stops their filling (`StopOnDrop`, as does a load dropped half-way) and waits
+        // for it to end, so its side files are gone when it returns.
         let written = ws
             .write_bulk_beside(op, &[&items_side, &changes_side], CHECKED_TABLES)
             .await;
-        drop((items_task, changes_task));
+        for (stop, task) in [items_task, changes_task] {
+            drop(stop);
+            let _ = task.await;
+        }
         written?;
     } else {
         let op = WriteGraph {
@@ -208,12 +213,12 @@ pub(crate) async fn write_as(
     })
 }
 
-/// A task stopped when this is dropped (at its next await).
-struct StopOnDrop(tokio::task::JoinHandle<()>);
+/// A side file's filling, stopped when this is dropped (at its next statement).
+struct StopOnDrop(Arc<std::sync::atomic::AtomicBool>);
 
 impl Drop for StopOnDrop {
     fn drop(&mut self) {
-        self.0.abort();
+        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
     }
 }
 
@@ -242,39 +247,54 @@ const CHECKED_TABLES: &[&str] = &[
 ];
 
 /// Writes the graph's rows of the tables of `side` into it, in one transaction, and builds
-/// their indexes.
-async fn fill_side(
+/// their indexes (blocking: on a thread of its own; `runtime` waits for the descriptions).
+fn fill_side(
     side: &SideFile,
-    conn: &mut sqlx::SqliteConnection,
+    writer: SideWriter,
     graph: &DemoGraph,
     mut texts: Option<Texts>,
+    runtime: &tokio::runtime::Handle,
 ) -> CoreResult<()> {
-    use sqlx::Connection;
-    let mut tx = conn.begin().await?;
-    for table in side.tables() {
-        match table.as_str() {
-            "items" => {
-                repo::items::upsert_many(&mut tx, &graph.items).await?;
-                write_requesters(&mut tx, graph).await?;
-            }
-            "item_texts" => {
-                let texts = texts.take().ok_or_else(|| {
-                    CoreError::Invalid("the descriptions are written once".into())
-                })?;
-                write_texts(&mut tx, texts).await?;
-            }
-            "transitions" => {
-                repo::transitions::insert_many(&mut tx, &graph.transitions).await?;
-            }
-            other => {
-                return Err(CoreError::Invalid(format!(
-                    "a demo load writes no side table {other}"
-                )))
-            }
-        };
-    }
-    tx.commit().await?;
-    side.build_indexes(conn).await
+    side.fill(writer, |w| {
+        for table in side.tables() {
+            match table.as_str() {
+                "items" => {
+                    let ordered = repo::in_key_order(&graph.items, |i| &i.id);
+                    w.insert(&repo::items::UPSERT, &ordered, |b, i| {
+                        repo::items::bind(b, i)
+                    })?;
+                    if let Some(json) = requesters_json(graph)? {
+                        w.execute(repo::items::SET_REQUESTERS, &json)?;
+                    }
+                }
+                "item_texts" => {
+                    let texts = texts.take().ok_or_else(|| {
+                        CoreError::Invalid("the descriptions are written once".into())
+                    })?;
+                    let texts = runtime.block_on(texts).map_err(|err| {
+                        CoreError::Invalid(format!("summing up the descriptions: {err}"))
+                    })?;
+                    let ordered = repo::in_key_order(&texts, |r| r.item_id.as_str());
+                    w.insert(&repo::item_texts::SET, &ordered, |b, r| {
+                        repo::item_texts::bind(b, r)
+                    })?;
+                }
+                "transitions" => {
+                    let numbered = repo::transitions::numbered(&graph.transitions);
+                    let ordered = repo::transitions::in_key_order(&numbered);
+                    w.insert(&repo::transitions::INSERT, &ordered, |b, row| {
+                        repo::transitions::bind(b, row)
+                    })?;
+                }
+                other => {
+                    return Err(CoreError::Invalid(format!(
+                        "a demo load writes no side table {other}"
+                    )))
+                }
+            };
+        }
+        Ok(())
+    })
 }
 
 /// Fails unless every foreign key `declared` of the rows the load writes names a row the load
@@ -478,13 +498,21 @@ async fn write_texts(conn: &mut sqlx::SqliteConnection, texts: Texts) -> CoreRes
 
 /// Sets who asked for each item (after the items).
 async fn write_requesters(conn: &mut sqlx::SqliteConnection, graph: &DemoGraph) -> CoreResult<()> {
-    let requesters = cases::requesters(graph);
-    if !requesters.is_empty() {
-        let json = serde_json::to_string(&requesters)
-            .map_err(|err| CoreError::Invalid(err.to_string()))?;
+    if let Some(json) = requesters_json(graph)? {
         repo::items::set_requesters(conn, &json).await?;
     }
     Ok(())
+}
+
+/// Who asked for each item, as [`repo::items::set_requesters`] reads it (`None`: no one).
+fn requesters_json(graph: &DemoGraph) -> CoreResult<Option<String>> {
+    let requesters = cases::requesters(graph);
+    if requesters.is_empty() {
+        return Ok(None);
+    }
+    serde_json::to_string(&requesters)
+        .map(Some)
+        .map_err(|err| CoreError::Invalid(err.to_string()))
 }
 
 /// The write of [`write`].

@@ -18,23 +18,24 @@ pub async fn set_many(conn: &mut SqliteConnection, rows: &[ItemText]) -> sqlx::R
         return Ok(());
     }
     let rows: Vec<&ItemText> = super::in_key_order(rows, |r| r.item_id.as_str());
-    super::insert_batched(
-        conn,
-        "INSERT OR REPLACE INTO item_texts (item_id, words, signature, scheme) \
-         SELECT v.column1, v.column2, v.column3, v.column4 FROM (",
-        4,
-        ") v WHERE EXISTS (SELECT 1 FROM items i WHERE i.id = v.column1)",
-        &rows,
-        |b, r| {
-            // Text packed: see `super::insert_batched`.
-            b.push_str(&r.item_id)
-                .push_bind(i64::from(r.words))
-                .push_bind(r.signature.clone())
-                .push_bind(r.scheme);
-        },
-    )
-    .await?;
+    super::insert_with(conn, &SET, &rows, |b, r| bind(b, r)).await?;
     Ok(())
+}
+
+/// The statement of [`set_many`] ([`bind`] binds a row).
+pub(crate) const SET: super::BulkInsert = super::BulkInsert {
+    head: "INSERT OR REPLACE INTO item_texts (item_id, words, signature, scheme) \
+           SELECT v.column1, v.column2, v.column3, v.column4 FROM (",
+    columns: 4,
+    tail: ") v WHERE EXISTS (SELECT 1 FROM items i WHERE i.id = v.column1)",
+};
+
+/// A description's values for [`SET`].
+pub(crate) fn bind<'a, B: super::RowValues<'a>>(b: &mut B, r: &'a ItemText) {
+    b.text(&r.item_id)
+        .int(i64::from(r.words))
+        .bytes(&r.signature)
+        .int(r.scheme);
 }
 
 /// A stored row: the item's row id and id, its word count and signature.

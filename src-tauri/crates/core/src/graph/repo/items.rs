@@ -7,66 +7,68 @@ use crate::graph::model::{FlowState, ItemKind, Provenance, WaitReason, WorkItem}
 /// Inserts items or, for an existing (id), replaces the synced fields.
 pub async fn upsert_many(conn: &mut SqliteConnection, items: &[WorkItem]) -> sqlx::Result<u64> {
     let ordered = super::in_key_order(items, |i| &i.id);
-    super::insert_batched(
-        conn,
-        "INSERT INTO items (id, source_id, external_id, key, url, kind, title, team_id, owner_id, author_id,
+    super::insert_with(conn, &UPSERT, &ordered, |b, i| bind(b, i)).await
+}
+
+/// The statement of a bulk upsert of items ([`bind`] binds a row).
+pub(crate) const UPSERT: super::BulkInsert = super::BulkInsert {
+    head: "INSERT INTO items (id, source_id, external_id, key, url, kind, title, team_id, owner_id, author_id,
              provenance, provenance_agent, provenance_confidence, raw_state, flow_state, wait_reason, intent_id,
              priority, estimate, created_at, started_at, done_at, updated_at) ",
-        23,
-        " ON CONFLICT (id) DO UPDATE SET key = excluded.key, url = excluded.url, kind = excluded.kind,
+    columns: 23,
+    tail: " ON CONFLICT (id) DO UPDATE SET key = excluded.key, url = excluded.url, kind = excluded.kind,
              title = excluded.title, team_id = excluded.team_id, owner_id = excluded.owner_id,
              author_id = excluded.author_id, provenance = excluded.provenance,
              provenance_agent = excluded.provenance_agent, provenance_confidence = excluded.provenance_confidence,
              raw_state = excluded.raw_state, flow_state = excluded.flow_state, wait_reason = excluded.wait_reason,
              priority = excluded.priority, estimate = excluded.estimate, created_at = excluded.created_at,
              started_at = excluded.started_at, done_at = excluded.done_at, updated_at = excluded.updated_at",
-        &ordered,
-        |b, i| {
-            // Text packed: see `super::insert_batched`.
-            b.push_str(&i.id)
-                .push_str(&i.source_id)
-                .push_str(&i.external_id)
-                .push_str(&i.key)
-                .push_str(&i.url)
-                .push_str(i.kind.as_str())
-                .push_str(&i.title)
-                .push_opt_str(i.team_id.as_deref())
-                .push_opt_str(i.owner_id.as_deref())
-                .push_opt_str(i.author_id.as_deref())
-                .push_str(i.provenance.as_str())
-                .push_opt_str(i.provenance_agent.as_deref())
-                .push_bind(i.provenance_confidence)
-                .push_str(&i.raw_state)
-                .push_str(i.flow_state.as_str())
-                .push_opt_str(i.wait_reason.map(|w| w.as_str()))
-                .push_opt_str(i.intent_id.as_deref())
-                .push_opt_str(i.priority.as_deref())
-                .push_bind(i.estimate)
-                .push_bind(i.created_at)
-                .push_bind(i.started_at)
-                .push_bind(i.done_at)
-                .push_bind(i.updated_at);
-        },
-    )
-    .await
+};
+
+/// An item's values for [`UPSERT`].
+pub(crate) fn bind<'a, B: super::RowValues<'a>>(b: &mut B, i: &'a WorkItem) {
+    b.text(&i.id)
+        .text(&i.source_id)
+        .text(&i.external_id)
+        .text(&i.key)
+        .text(&i.url)
+        .text(i.kind.as_str())
+        .text(&i.title)
+        .opt_text(i.team_id.as_deref())
+        .opt_text(i.owner_id.as_deref())
+        .opt_text(i.author_id.as_deref())
+        .text(i.provenance.as_str())
+        .opt_text(i.provenance_agent.as_deref())
+        .real(i.provenance_confidence)
+        .text(&i.raw_state)
+        .text(i.flow_state.as_str())
+        .opt_text(i.wait_reason.map(|w| w.as_str()))
+        .opt_text(i.intent_id.as_deref())
+        .opt_text(i.priority.as_deref())
+        .opt_real(i.estimate)
+        .int(i.created_at)
+        .opt_int(i.started_at)
+        .opt_int(i.done_at)
+        .int(i.updated_at);
 }
 
 /// Who asked for each item, as its own record says: `rows` is a JSON array of
 /// `[item id, requester person id or null, signal or null]`. Items not stored are skipped.
 pub async fn set_requesters(conn: &mut SqliteConnection, rows_json: &str) -> sqlx::Result<u64> {
-    let done = sqlx::query!(
-        r#"UPDATE items
-           SET requester_id = json_extract(j.value, '$[1]'), requester_signal = json_extract(j.value, '$[2]')
-           FROM json_each(?1) AS j
-           WHERE items.id = json_extract(j.value, '$[0]')
-             AND (items.requester_id IS NOT json_extract(j.value, '$[1]')
-                  OR items.requester_signal IS NOT json_extract(j.value, '$[2]'))"#,
-        rows_json
-    )
-    .execute(&mut *conn)
-    .await?;
+    let done = sqlx::query(SET_REQUESTERS)
+        .bind(rows_json)
+        .execute(&mut *conn)
+        .await?;
     Ok(done.rows_affected())
 }
+
+/// The statement of [`set_requesters`] (`?1`: the JSON array of rows).
+pub(crate) const SET_REQUESTERS: &str = "UPDATE items
+   SET requester_id = json_extract(j.value, '$[1]'), requester_signal = json_extract(j.value, '$[2]')
+   FROM json_each(?1) AS j
+   WHERE items.id = json_extract(j.value, '$[0]')
+     AND (items.requester_id IS NOT json_extract(j.value, '$[1]')
+          OR items.requester_signal IS NOT json_extract(j.value, '$[2]'))";
 
 /// Who asked for an item and by which signal, as stored: (requester person id, signal).
 pub async fn requester(

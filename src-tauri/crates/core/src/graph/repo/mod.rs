@@ -31,7 +31,7 @@ use sqlx::sqlite::SqliteArguments;
 use sqlx::{Arguments, Sqlite, SqliteConnection};
 
 /// SQLite accepts at most 32,766 bound values in one statement.
-const MAX_BINDS: usize = 32_000;
+pub(crate) const MAX_BINDS: usize = 32_000;
 
 /// Secondary indexes set aside for a bulk load ([`set_aside_indexes`]): their `CREATE`
 /// statements, as the schema holds them, to run again once the rows are in.
@@ -117,6 +117,68 @@ pub(crate) fn in_key_order<T>(rows: &[T], key: impl Fn(&T) -> &str) -> Vec<&T> {
         ordered.extend(rows[from..to].iter());
     }
     ordered
+}
+
+/// A bulk insert's statement, run by [`insert_batched`] on a workspace connection or by a
+/// side file's writer (`graph::side::SideWriter::insert`) with the rows bound by one function
+/// over [`RowValues`]: `head` is `INSERT INTO t (a, b, c) `, `columns` the values of a row,
+/// `tail` what follows the values (an `ON CONFLICT` clause). A `head` that ends in `FROM (`
+/// reads the values as a sub-query (`v.column1`, ...), closed by a `tail` starting with `) v`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BulkInsert {
+    pub head: &'static str,
+    pub columns: usize,
+    pub tail: &'static str,
+}
+
+/// One row's values, in column order, for a statement of a [`BulkInsert`]: the same binding
+/// function serves the workspace's connections ([`Binds`]) and side files (whose writer binds
+/// the borrowed values directly). Integers and reals are bound as SQLite's `INTEGER` and
+/// `REAL`, text as `TEXT`, bytes as `BLOB`, `None` as `NULL`.
+pub(crate) trait RowValues<'a> {
+    fn text(&mut self, value: &'a str) -> &mut Self;
+    fn opt_text(&mut self, value: Option<&'a str>) -> &mut Self;
+    fn int(&mut self, value: i64) -> &mut Self;
+    fn opt_int(&mut self, value: Option<i64>) -> &mut Self;
+    fn real(&mut self, value: f64) -> &mut Self;
+    fn opt_real(&mut self, value: Option<f64>) -> &mut Self;
+    fn bytes(&mut self, value: &'a [u8]) -> &mut Self;
+}
+
+/// On a workspace connection, text goes packed into each statement's blob (see
+/// [`insert_batched`]).
+impl<'a> RowValues<'a> for Binds<'a> {
+    fn text(&mut self, value: &'a str) -> &mut Self {
+        self.push_str(value)
+    }
+    fn opt_text(&mut self, value: Option<&'a str>) -> &mut Self {
+        self.push_opt_str(value)
+    }
+    fn int(&mut self, value: i64) -> &mut Self {
+        self.push_bind(value)
+    }
+    fn opt_int(&mut self, value: Option<i64>) -> &mut Self {
+        self.push_bind(value)
+    }
+    fn real(&mut self, value: f64) -> &mut Self {
+        self.push_bind(value)
+    }
+    fn opt_real(&mut self, value: Option<f64>) -> &mut Self {
+        self.push_bind(value)
+    }
+    fn bytes(&mut self, value: &'a [u8]) -> &mut Self {
+        self.push_bind(value)
+    }
+}
+
+/// [`insert_batched`] with a [`BulkInsert`]'s statement and its rows' binding function.
+pub(crate) async fn insert_with<'a, T>(
+    conn: &mut SqliteConnection,
+    insert: &BulkInsert,
+    rows: &'a [T],
+    bind: impl Fn(&mut Binds<'a>, &'a T) + Copy,
+) -> sqlx::Result<u64> {
+    insert_batched(conn, insert.head, insert.columns, insert.tail, rows, bind).await
 }
 
 /// Inserts `rows` in statements of as many rows as the bind limit allows.
@@ -415,7 +477,7 @@ fn statement_sql(head: &str, texts: &[bool], rows: usize, tail: &str) -> String 
 }
 
 /// `head`, then `VALUES (?, ?), (?, ?)` for `rows` rows of `columns` values, then `tail`.
-fn values_sql(head: &str, columns: usize, rows: usize, tail: &str) -> String {
+pub(crate) fn values_sql(head: &str, columns: usize, rows: usize, tail: &str) -> String {
     let mut sql = String::with_capacity(head.len() + tail.len() + 8 + rows * (columns * 3 + 2));
     sql.push_str(head);
     sql.push_str("VALUES ");

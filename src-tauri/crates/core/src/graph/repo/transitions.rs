@@ -11,12 +11,16 @@ pub async fn insert_many(
     conn: &mut SqliteConnection,
     transitions: &[Transition],
 ) -> sqlx::Result<u64> {
-    let numbered: Vec<(i64, &Transition)> = transitions
+    insert_numbered(conn, &numbered(transitions)).await
+}
+
+/// `transitions`, each with its `seq`: its place in the slice.
+pub(crate) fn numbered(transitions: &[Transition]) -> Vec<(i64, &Transition)> {
+    transitions
         .iter()
         .enumerate()
         .map(|(i, t)| (i as i64, t))
-        .collect();
-    insert_numbered(conn, &numbered).await
+        .collect()
 }
 
 /// [`insert_many`] with each transition's `seq` given.
@@ -24,29 +28,37 @@ pub async fn insert_numbered(
     conn: &mut SqliteConnection,
     transitions: &[(i64, &Transition)],
 ) -> sqlx::Result<u64> {
-    let numbered: Vec<(i64, &Transition)> = super::in_key_order(transitions, |(_, t)| &t.item_id)
+    let ordered = in_key_order(transitions);
+    super::insert_with(conn, &INSERT, &ordered, bind).await
+}
+
+/// Numbered transitions in the order of their item (see `super::in_key_order`).
+pub(crate) fn in_key_order<'a>(
+    transitions: &[(i64, &'a Transition)],
+) -> Vec<(i64, &'a Transition)> {
+    super::in_key_order(transitions, |(_, t)| &t.item_id)
         .into_iter()
         .copied()
-        .collect();
-    super::insert_batched(
-        conn,
-        "INSERT INTO transitions (item_id, event_id, seq, kind, from_state, to_state, at, actor_id) ",
-        8,
-        " ON CONFLICT (item_id, event_id) DO NOTHING",
-        &numbered,
-        |b, (seq, t)| {
-            // Text packed: see `insert_batched`.
-            b.push_str(&t.item_id)
-                .push_str(&t.event_id)
-                .push_bind(*seq)
-                .push_str(t.kind.as_str())
-                .push_opt_str(t.from_state.as_deref())
-                .push_str(&t.to_state)
-                .push_bind(t.at)
-                .push_opt_str(t.actor_id.as_deref());
-        },
-    )
-    .await
+        .collect()
+}
+
+/// The statement of a bulk insert of numbered transitions ([`bind`] binds a row).
+pub(crate) const INSERT: super::BulkInsert = super::BulkInsert {
+    head: "INSERT INTO transitions (item_id, event_id, seq, kind, from_state, to_state, at, actor_id) ",
+    columns: 8,
+    tail: " ON CONFLICT (item_id, event_id) DO NOTHING",
+};
+
+/// A numbered transition's values for [`INSERT`].
+pub(crate) fn bind<'a, B: super::RowValues<'a>>(b: &mut B, &(seq, t): &(i64, &'a Transition)) {
+    b.text(&t.item_id)
+        .text(&t.event_id)
+        .int(seq)
+        .text(t.kind.as_str())
+        .opt_text(t.from_state.as_deref())
+        .text(&t.to_state)
+        .int(t.at)
+        .opt_text(t.actor_id.as_deref());
 }
 
 /// Deletes the state changes, blocked flags and review actions of the items in `ids_json` (a
