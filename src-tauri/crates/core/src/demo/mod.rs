@@ -263,6 +263,7 @@ fn fill_side(
                     w.insert(&repo::items::UPSERT, &ordered, |b, i| {
                         repo::items::bind(b, i)
                     })?;
+                    tracing::debug!("bulk load: items written in their side file");
                     if let Some(json) = requesters_json(graph)? {
                         w.execute(repo::items::SET_REQUESTERS, &json)?;
                     }
@@ -278,6 +279,7 @@ fn fill_side(
                     w.insert(&repo::item_texts::SET, &ordered, |b, r| {
                         repo::item_texts::bind(b, r)
                     })?;
+                    tracing::debug!("bulk load: descriptions written in the items' side file");
                 }
                 "transitions" => {
                     let numbered = repo::transitions::numbered(&graph.transitions);
@@ -285,6 +287,7 @@ fn fill_side(
                     w.insert(&repo::transitions::INSERT, &ordered, |b, row| {
                         repo::transitions::bind(b, row)
                     })?;
+                    tracing::debug!("bulk load: transitions written in their side file");
                 }
                 other => {
                     return Err(CoreError::Invalid(format!(
@@ -657,11 +660,14 @@ impl WriteOp for WriteGraph<'_> {
             })
             .collect();
         repo::item_keys::upsert_many(w.conn(), &keys).await?;
+        tracing::debug!("bulk load: item keys written");
         if let Rows::Here { .. } = rows {
             repo::transitions::insert_many(w.conn(), &graph.transitions).await?;
         }
         repo::links::upsert_many(w.conn(), &graph.links).await?;
+        tracing::debug!("bulk load: links written");
         repo::item_paths::set_lists(w.conn(), &graph.paths).await?;
+        tracing::debug!("bulk load: file lists written");
         repo::item_paths::put_owners(w.conn(), &graph.owners).await?;
         repo::review_requests::insert(w.conn(), &graph.review_requests).await?;
         let facets: Vec<ItemFacet> = facet_rows(graph)
@@ -680,6 +686,7 @@ impl WriteOp for WriteGraph<'_> {
         for d in &graph.decisions {
             repo::decisions::insert(&mut *w.conn(), d).await?;
         }
+        tracing::debug!("bulk load: the workspace's rows written");
         match rows {
             Rows::Here { texts } => {
                 write_texts(w.conn(), texts).await?;
@@ -695,8 +702,11 @@ impl WriteOp for WriteGraph<'_> {
                 // (none of them reads the side files' tables); then the side files come in, the
                 // items first (what the transitions belong to).
                 repo::restore_indexes(w.conn(), aside).await?;
+                tracing::debug!("bulk load: the workspace's indexes built");
                 copy_side(w, items).await?;
+                tracing::debug!("bulk load: the items copied in");
                 copy_side(w, changes).await?;
+                tracing::debug!("bulk load: the transitions copied in");
                 checked
                     .await
                     .map_err(|err| CoreError::Invalid(format!("checking the keys: {err}")))??;

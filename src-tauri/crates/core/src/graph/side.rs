@@ -102,6 +102,7 @@ impl SideFile {
             writer.conn.execute_batch(sql)?;
         }
         writer.conn.close().map_err(|(_, err)| err)?;
+        tracing::debug!(side = %self.schema, "bulk load: side file filled and indexed");
         Ok(())
     }
 

@@ -334,6 +334,7 @@ impl Workspace {
         let written = self
             .run_write(tx, op, KeyCheck::AtCommit { except })
             .await?;
+        tracing::debug!("bulk write: committed");
         for side in sides {
             // Let go of the side file before it is removed (the connection closes anyway).
             sqlx::query(&format!(
@@ -369,6 +370,7 @@ impl Workspace {
         let changes = writer.changes;
         if let KeyCheck::AtCommit { except } = &keys {
             check_foreign_keys(&mut tx, except).await?;
+            tracing::debug!("bulk write: foreign keys checked");
         }
         // A write that changes what the index holds moves the file's data version in the same
         // transaction: the index and its snapshot know by it whether they are current.
