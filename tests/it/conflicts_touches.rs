@@ -849,16 +849,14 @@ async fn files_page(ws: &Workspace, item: &str, files: &[&str]) {
         .unwrap();
     let mut page = PageWrite::new(&format!("files:{item}"));
     page.paths = vec![list(item, files)];
-    commit_page(
-        ws,
-        &source,
-        "no-run",
-        RunFigures::default(),
-        &page,
-        DEMO_END,
-    )
-    .await
-    .unwrap();
+    write_page(ws, &source, &page).await;
+}
+
+/// Writes `page` of `source` as a sync page outside a run, at the demo's end.
+async fn write_page(ws: &Workspace, source: &str, page: &PageWrite) {
+    commit_page(ws, source, "no-run", RunFigures::default(), page, DEMO_END)
+        .await
+        .unwrap();
 }
 
 /// An approval of `.0` by the person `.1`, as a sync page records a review.
@@ -1036,16 +1034,7 @@ async fn a_grouping_followed_through_sync_pages_is_the_one_read_afresh() {
         sha: None,
         read_at: DEMO_END,
     }];
-    commit_page(
-        &ws,
-        &owner_source,
-        "no-run",
-        RunFigures::default(),
-        &page,
-        DEMO_END,
-    )
-    .await
-    .unwrap();
+    write_page(&ws, &owner_source, &page).await;
     let owned = asked(&ws).await;
     assert_eq!(
         regrouped(&ws).await,

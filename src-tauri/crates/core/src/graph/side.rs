@@ -211,12 +211,13 @@ impl SideWriter {
             .min(super::repo::MAX_BINDS / columns)
             .max(1);
         let sql = |n: usize| super::repo::values_sql(insert.head, columns, n, insert.tail);
-        let mut full = self.conn.prepare(&sql(per_statement.min(rows.len())))?;
+        let full_rows = per_statement.min(rows.len());
+        let mut full = self.conn.prepare(&sql(full_rows))?;
         let mut written = 0;
         for chunk in rows.chunks(per_statement) {
             self.stopped()?;
             let mut partial;
-            let statement = if chunk.len() == per_statement.min(rows.len()) {
+            let statement = if chunk.len() == full_rows {
                 &mut full
             } else {
                 partial = self.conn.prepare(&sql(chunk.len()))?;
