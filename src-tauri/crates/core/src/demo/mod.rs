@@ -125,19 +125,16 @@ pub struct WriteStats {
 /// is.)
 pub async fn write(ws: &Workspace, graph: &DemoGraph) -> CoreResult<WriteStats> {
     let bulk = graph.row_count() >= INDEXES_AFTER_ROWS;
-    write_as(ws, &Arc::new(graph.clone()), bulk, false).await
+    write_as(ws, &Arc::new(graph.clone()), bulk).await
 }
 
 /// [`write`], as a large load (`bulk`: secondary indexes built after the rows, foreign keys
 /// checked once before the commit, some tables filled in side files on connections of their
-/// own) or row by row. `new_file`: `ws` is a new workspace's scratch file, written without a
-/// log and synced once complete ([`Workspace::create_unlogged`]), whose pages a large load
-/// starts syncing before its commit.
+/// own) or row by row.
 pub(crate) async fn write_as(
     ws: &Workspace,
     graph: &Arc<DemoGraph>,
     bulk: bool,
-    new_file: bool,
 ) -> CoreResult<WriteStats> {
     let started = Instant::now();
     // The descriptions are summed up (`duplicates::text::describe`, pure CPU) on a thread of
@@ -173,7 +170,6 @@ pub(crate) async fn write_as(
         let (changes_task, changes_filled) = fill(&changes_side, changes_writer, None);
         let op = WriteGraph {
             graph,
-            sync_early: new_file.then(|| ws.path().to_owned()),
             rows: Rows::Beside(Sides {
                 items: (&items_side, items_filled),
                 changes: (&changes_side, changes_filled),
@@ -190,14 +186,10 @@ pub(crate) async fn write_as(
             drop(stop);
             let _ = task.await;
         }
-        let (syncing, _) = written?;
-        if let Some(syncing) = syncing {
-            let _ = syncing.await;
-        }
+        written?;
     } else {
         let op = WriteGraph {
             graph,
-            sync_early: None,
             rows: Rows::Here { texts },
         };
         ws.write(op).await?;
@@ -529,9 +521,6 @@ fn requesters_json(graph: &DemoGraph) -> CoreResult<Option<String>> {
 /// The write of [`write`].
 struct WriteGraph<'a> {
     graph: &'a DemoGraph,
-    /// The file of a new workspace written without a log (see [`write_as`]), whose pages are
-    /// synced from another thread while the commit runs.
-    sync_early: Option<std::path::PathBuf>,
     rows: Rows<'a>,
 }
 
@@ -545,17 +534,11 @@ enum Rows<'a> {
 }
 
 impl WriteOp for WriteGraph<'_> {
-    /// The early sync of [`WriteGraph::sync_early`], under way.
-    type Output = Option<tokio::task::JoinHandle<()>>;
+    type Output = ();
     type Error = CoreError;
 
-    async fn apply(self, w: &mut Writer<'_>) -> CoreResult<Self::Output> {
-        let WriteGraph {
-            graph,
-            sync_early,
-            rows,
-        } = self;
-        let mut syncing = None;
+    async fn apply(self, w: &mut Writer<'_>) -> CoreResult<()> {
+        let WriteGraph { graph, rows } = self;
         // Into an empty workspace, a large load's bulk tables get their secondary indexes once
         // the rows are in (in this same transaction, so a load that stops half-way keeps them).
         let aside = if let Rows::Beside(_) = rows {
@@ -727,25 +710,10 @@ impl WriteOp for WriteGraph<'_> {
                 checked
                     .await
                     .map_err(|err| CoreError::Invalid(format!("checking the keys: {err}")))??;
-                // Most of a new workspace's pages are in the file by now (the page cache spills
-                // them as the copies go); the commit writes the rest. Those already written go
-                // to disk while it runs, so the sync of the complete file
-                // (`NewWorkspace::finish`) has only the commit's pages left to wait for. (A
-                // failed sync here is left to that one, which fails the load.)
-                syncing = sync_early.map(|path| {
-                    tokio::task::spawn_blocking(move || {
-                        // (Opened for writing: some systems sync only a file open for writing.)
-                        let file = std::fs::OpenOptions::new().write(true).open(&path);
-                        match file.and_then(|f| f.sync_data()) {
-                            Ok(()) => tracing::debug!("bulk load: early sync done"),
-                            Err(err) => tracing::debug!(%err, "bulk load: the early sync failed"),
-                        }
-                    })
-                });
             }
         }
         w.everything_changed();
-        Ok(syncing)
+        Ok(())
     }
 }
 
@@ -786,7 +754,7 @@ pub async fn create(path: &Path, graph: &Arc<DemoGraph>) -> CoreResult<(Workspac
     let started = Instant::now();
     let new = Workspace::create_unlogged(path).await?;
     let bulk = graph.row_count() >= INDEXES_AFTER_ROWS;
-    write_as(new.workspace(), graph, bulk, true).await?;
+    write_as(new.workspace(), graph, bulk).await?;
     let ws = new.finish().await?;
     Ok((
         ws,
@@ -857,7 +825,7 @@ mod tests {
             let ws = Workspace::create(&dir.path().join(format!("{bulk}.baton")))
                 .await
                 .expect("create");
-            let stats = write_as(&ws, &graph, bulk, false).await.expect("write");
+            let stats = write_as(&ws, &graph, bulk).await.expect("write");
             assert_eq!(stats.rows, graph.row_count());
             let rows = every_row(&ws).await;
             let check: String = sqlx::query_scalar("PRAGMA integrity_check")
@@ -962,7 +930,7 @@ mod tests {
             let ws = Workspace::create(&dir.path().join(format!("{round}.baton")))
                 .await
                 .expect("create");
-            let err = write_as(&ws, &Arc::new(broken), true, false)
+            let err = write_as(&ws, &Arc::new(broken), true)
                 .await
                 .expect_err(what);
             assert!(
@@ -985,7 +953,7 @@ mod tests {
         let ws = Workspace::create(&dir.path().join("whole.baton"))
             .await
             .expect("create");
-        write_as(&ws, &Arc::new(graph.clone()), true, false)
+        write_as(&ws, &Arc::new(graph.clone()), true)
             .await
             .expect("a whole load");
         ws.close().await;

@@ -76,6 +76,9 @@ pub struct Workspace {
     writer: Option<SqlitePool>,
     /// Opened read-only: every write is refused with [`CoreError::ReadOnly`].
     read_only: bool,
+    /// A new workspace's scratch file, written without a log and synced once complete
+    /// ([`Workspace::create_unlogged`]): a bulk write starts syncing it before its commit.
+    unlogged: bool,
     /// The private copy a read-only pool reads, when the file's log had no index beside it
     /// ([`ReadPath::Copy`]); deleted when the last clone of the workspace goes.
     _copy: Option<Arc<tempfile::TempDir>>,
@@ -253,8 +256,10 @@ impl Workspace {
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .connect_lazy_with(unlogged(WRITE_CACHE_KIB)?);
+        let mut ws = Workspace::new(&scratch, pool, Some(writer), None);
+        ws.unlogged = true;
         Ok(NewWorkspace {
-            ws: Workspace::new(&scratch, pool, Some(writer), None),
+            ws,
             path: path.to_owned(),
             scratch: Some(scratch),
         })
@@ -343,6 +348,7 @@ impl Workspace {
             path: path.to_owned(),
             pool,
             read_only: writer.is_none(),
+            unlogged: false,
             writer,
             _copy: copy,
             generation: Arc::default(),
@@ -770,6 +776,12 @@ impl Workspace {
     /// The connection pool.
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
+    }
+
+    /// Whether this is a new workspace's scratch file written without a log
+    /// ([`Workspace::create_unlogged`]).
+    pub(crate) fn is_unlogged(&self) -> bool {
+        self.unlogged
     }
 
     /// The connection writes go through ([`Workspace::write`]); the reading pool when the

@@ -379,10 +379,32 @@ impl Workspace {
         } else {
             Some(bump_data_version(&mut tx).await?)
         };
+        // A bulk write into a new workspace's file has had most of its pages spilled into the
+        // file by now (its page cache is smaller than a large load); the commit writes the
+        // rest. Those already written go to disk while it runs, so the sync of the complete
+        // file (`NewWorkspace::finish`) has only the commit's pages left to wait for. (A failed
+        // sync here is left to that one, which fails the load.)
+        let syncing = (self.is_unlogged() && matches!(keys, KeyCheck::AtCommit { .. }))
+            .then(|| sync_in_background(self.path().to_owned()));
         tx.commit().await?;
+        if let Some(syncing) = syncing {
+            let _ = syncing.await;
+        }
         self.apply_changes(&changes, written);
         Ok((output, changes))
     }
+}
+
+/// Syncs `path`'s data to disk on a blocking thread (opened for writing: some systems sync only
+/// a file open for writing); a failure is only logged.
+fn sync_in_background(path: std::path::PathBuf) -> tokio::task::JoinHandle<()> {
+    tokio::task::spawn_blocking(move || {
+        let file = std::fs::OpenOptions::new().write(true).open(&path);
+        match file.and_then(|f| f.sync_data()) {
+            Ok(()) => tracing::debug!("bulk write: early sync done"),
+            Err(err) => tracing::debug!(%err, "bulk write: the early sync failed"),
+        }
+    })
 }
 
 /// The page cache of a bulk write's connection, KiB (the writing connection's is 32 MiB): the
