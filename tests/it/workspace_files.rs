@@ -577,7 +577,7 @@ async fn a_truncated_workspace_names_its_file() {
         .write(true)
         .open(&path)
         .unwrap()
-        .set_len((len * 3 / 4) / 4096 * 4096)
+        .set_len((len * 3 / 4) / 65_536 * 65_536)
         .unwrap();
     let err = read_everything(&path).await.expect_err("damaged");
     assert_eq!(err.code(), "workspace_corrupt", "{err}");
@@ -587,16 +587,26 @@ async fn a_truncated_workspace_names_its_file() {
     );
 }
 
+/// The page size a SQLite file's header names (bytes 16-17, big-endian; 1 means 65,536).
+fn page_size(bytes: &[u8]) -> usize {
+    match u16::from_be_bytes([bytes[16], bytes[17]]) {
+        1 => 65_536,
+        size => usize::from(size),
+    }
+}
+
 #[tokio::test]
 async fn a_workspace_with_garbage_pages_names_its_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = demo_file(dir.path()).await;
-    // Garbage over pages in the middle of the file, where the rows are; the schema on the first
-    // page is intact, so the file opens and the damage is met by a query.
+    // Garbage over the second half of the file's pages, where the rows are (the first half is
+    // mostly the tables' and indexes' first pages, one each); the schema on the first page is
+    // intact, so the file opens and the damage is met by a query.
     let mut bytes = std::fs::read(&path).unwrap();
-    let pages = bytes.len() / 4096;
-    for page in pages / 3..pages / 3 + 8 {
-        for (i, b) in bytes[page * 4096..(page + 1) * 4096].iter_mut().enumerate() {
+    let size = page_size(&bytes);
+    let pages = bytes.len() / size;
+    for page in pages / 2..pages {
+        for (i, b) in bytes[page * size..(page + 1) * size].iter_mut().enumerate() {
             *b = (i * 7 % 253) as u8 ^ 0x5a;
         }
     }

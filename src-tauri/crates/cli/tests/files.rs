@@ -210,9 +210,14 @@ fn a_damaged_workspace_is_named_in_the_error() {
     // `stats` starts from) are; the schema pages at the start are intact. (A narrower band
     // missed everything `stats` reads once the schema grew.)
     let mut bytes = std::fs::read(&path).unwrap();
-    let pages = bytes.len() / 4096;
+    // (Pages of the size the header names: bytes 16-17, big-endian, 1 for 65,536.)
+    let size = match u16::from_be_bytes([bytes[16], bytes[17]]) {
+        1 => 65_536,
+        size => usize::from(size),
+    };
+    let pages = bytes.len() / size;
     for page in pages / 4..pages {
-        for (i, b) in bytes[page * 4096..(page + 1) * 4096].iter_mut().enumerate() {
+        for (i, b) in bytes[page * size..(page + 1) * size].iter_mut().enumerate() {
             *b = (i * 7 % 253) as u8 ^ 0x5a;
         }
     }

@@ -810,8 +810,17 @@ mod tests {
         all
     }
 
+    async fn page_size(ws: &Workspace) -> u32 {
+        sqlx::query_scalar("PRAGMA page_size")
+            .fetch_one(ws.pool())
+            .await
+            .expect("page size")
+    }
+
     /// The large load (indexes after the rows, foreign keys checked once before the commit)
-    /// writes the same rows, the same schema and the same figures as the load row by row.
+    /// writes the same rows, the same schema and the same figures as the load row by row,
+    /// into a new workspace (of [`crate::graph::store::PAGE_SIZE`] pages, made unlogged or not)
+    /// and into an older workspace of 4 KiB pages.
     #[tokio::test]
     async fn the_bulk_load_writes_what_the_load_row_by_row_writes() {
         let graph = Arc::new(generate(&DemoOptions {
@@ -825,6 +834,11 @@ mod tests {
             let ws = Workspace::create(&dir.path().join(format!("{bulk}.baton")))
                 .await
                 .expect("create");
+            assert_eq!(
+                page_size(&ws).await,
+                crate::graph::store::PAGE_SIZE,
+                "a new workspace's pages"
+            );
             let stats = write_as(&ws, &graph, bulk).await.expect("write");
             assert_eq!(stats.rows, graph.row_count());
             let rows = every_row(&ws).await;
@@ -854,12 +868,48 @@ mod tests {
             .expect("integrity check");
         assert_eq!(check, "ok");
         let unlogged = every_row(&ws).await;
+        assert_eq!(page_size(&ws).await, crate::graph::store::PAGE_SIZE);
         ws.close().await;
         assert!(
             scratch_files(dir.path()).is_empty(),
             "no scratch file is left"
         );
+        // A workspace of an older Baton, made with SQLite's 4 KiB pages: it keeps them, and its
+        // side files take them too.
+        let older = dir.path().join("older.baton");
+        {
+            let pool = sqlx::sqlite::SqlitePoolOptions::new()
+                .max_connections(1)
+                .connect_with(
+                    sqlx::sqlite::SqliteConnectOptions::new()
+                        .filename(&older)
+                        .create_if_missing(true)
+                        .page_size(4_096)
+                        .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+                        .foreign_keys(true),
+                )
+                .await
+                .expect("an older file");
+            crate::graph::store::MIGRATOR
+                .run(&pool)
+                .await
+                .expect("its schema");
+            pool.close().await;
+        }
+        let ws = Workspace::open(&older).await.expect("open the older file");
+        write_as(&ws, &graph, true).await.expect("bulk write");
+        let older_rows = every_row(&ws).await;
+        let check: String = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_one(ws.pool())
+            .await
+            .expect("integrity check");
+        assert_eq!(check, "ok");
+        assert_eq!(page_size(&ws).await, 4_096, "an older file keeps its pages");
+        ws.close().await;
         let (rows, bulk) = (&written[0], &written[1]);
+        for ((table, a), (_, b)) in rows.iter().zip(&older_rows) {
+            assert!(a == b, "{table}: the same rows written into the older file");
+        }
         assert_eq!(rows.len(), unlogged.len(), "the same tables");
         for ((table, a), (_, b)) in rows.iter().zip(&unlogged) {
             assert!(a == b, "{table}: the same rows written unlogged");

@@ -148,14 +148,16 @@ impl std::fmt::Debug for SideWriter {
 }
 
 impl SideWriter {
-    /// Opens `path` and creates the tables (`statements`).
-    fn open(path: &Path, statements: &[String]) -> CoreResult<SideWriter> {
+    /// Opens `path`, with pages of `page_size` bytes, and creates the tables (`statements`).
+    fn open(path: &Path, page_size: u32, statements: &[String]) -> CoreResult<SideWriter> {
         use rusqlite::OpenFlags;
         let conn = rusqlite::Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         conn.busy_timeout(Duration::from_secs(5))?;
+        // (Before anything is written.)
+        conn.execute_batch(&format!("PRAGMA page_size = {page_size}"))?;
         // (`journal_mode` answers with the mode it set.)
         conn.query_row("PRAGMA journal_mode = OFF", [], |_| Ok(()))?;
         conn.execute_batch(&format!(
@@ -338,10 +340,18 @@ impl Workspace {
             .await?;
             indexes.extend(index_sql);
         }
+        // The workspace's own page size (a new workspace's `store::PAGE_SIZE`, or what an
+        // older file was made with), so the copy moves records between pages of one size.
+        let page_size: u32 = sqlx::query_scalar("PRAGMA page_size")
+            .fetch_one(self.pool())
+            .await?;
         let file = path.to_path_buf();
-        let writer = tokio::task::spawn_blocking(move || SideWriter::open(&file, &statements))
-            .await
-            .map_err(|err| CoreError::Invalid(format!("opening a side file stopped: {err}")))??;
+        let writer =
+            tokio::task::spawn_blocking(move || SideWriter::open(&file, page_size, &statements))
+                .await
+                .map_err(|err| {
+                    CoreError::Invalid(format!("opening a side file stopped: {err}"))
+                })??;
         Ok((
             SideFile {
                 path,
@@ -442,7 +452,8 @@ mod tests {
             .tempfile_in(dir)
             .expect("temp file")
             .into_temp_path();
-        let writer = SideWriter::open(&path, &[TABLE.to_owned()]).expect("open");
+        let writer = SideWriter::open(&path, crate::graph::store::PAGE_SIZE, &[TABLE.to_owned()])
+            .expect("open");
         let file = SideFile {
             path,
             schema: "side".into(),

@@ -996,6 +996,8 @@ fn options(path: &Path, create: bool, cache_kib: u32) -> CoreResult<SqliteConnec
     Ok(SqliteConnectOptions::from_str("sqlite://")?
         .filename(path)
         .create_if_missing(create)
+        // (Set before anything is written into a new file, a no-op on an existing one.)
+        .page_size(PAGE_SIZE)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
@@ -1005,6 +1007,12 @@ fn options(path: &Path, create: bool, cache_kib: u32) -> CoreResult<SqliteConnec
         .log_statements(tracing::log::LevelFilter::Trace)
         .log_slow_statements(tracing::log::LevelFilter::Info, Duration::from_secs(2)))
 }
+
+/// The size of a new workspace's pages, bytes (an existing file keeps the size it was made
+/// with). 32 KiB rather than SQLite's 4 KiB: a bulk load fills and copies an eighth of the
+/// pages, with fewer B-tree levels and splits (see `docs/architecture.md`, "Pages of 32
+/// KiB"). A bulk load's side files take the workspace's page size (`graph::side`).
+pub(crate) const PAGE_SIZE: u32 = 32_768;
 
 /// The reading connections' page cache, KiB each. Reads mostly go to the in-memory index; what
 /// SQL reads (titles and rows by id, the stamp) needs the upper levels of a few B-trees. At 4 MiB
