@@ -810,6 +810,13 @@ mod tests {
         all
     }
 
+    async fn integrity(ws: &Workspace) -> String {
+        sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_one(ws.pool())
+            .await
+            .expect("integrity check")
+    }
+
     async fn page_size(ws: &Workspace) -> u32 {
         sqlx::query_scalar("PRAGMA page_size")
             .fetch_one(ws.pool())
@@ -842,11 +849,7 @@ mod tests {
             let stats = write_as(&ws, &graph, bulk).await.expect("write");
             assert_eq!(stats.rows, graph.row_count());
             let rows = every_row(&ws).await;
-            let check: String = sqlx::query_scalar("PRAGMA integrity_check")
-                .fetch_one(ws.pool())
-                .await
-                .expect("integrity check");
-            assert_eq!(check, "ok");
+            assert_eq!(integrity(&ws).await, "ok");
             ws.close().await;
             written.push(rows);
         }
@@ -862,11 +865,7 @@ mod tests {
             mode, "wal",
             "moved in place in WAL mode, like every workspace"
         );
-        let check: String = sqlx::query_scalar("PRAGMA integrity_check")
-            .fetch_one(ws.pool())
-            .await
-            .expect("integrity check");
-        assert_eq!(check, "ok");
+        assert_eq!(integrity(&ws).await, "ok");
         let unlogged = every_row(&ws).await;
         assert_eq!(page_size(&ws).await, crate::graph::store::PAGE_SIZE);
         ws.close().await;
@@ -899,11 +898,7 @@ mod tests {
         let ws = Workspace::open(&older).await.expect("open the older file");
         write_as(&ws, &graph, true).await.expect("bulk write");
         let older_rows = every_row(&ws).await;
-        let check: String = sqlx::query_scalar("PRAGMA integrity_check")
-            .fetch_one(ws.pool())
-            .await
-            .expect("integrity check");
-        assert_eq!(check, "ok");
+        assert_eq!(integrity(&ws).await, "ok");
         assert_eq!(page_size(&ws).await, 4_096, "an older file keeps its pages");
         ws.close().await;
         let (rows, bulk) = (&written[0], &written[1]);
