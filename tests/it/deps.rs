@@ -620,6 +620,86 @@ async fn open_blocking_links_are_the_same_figure_on_every_page() {
     );
 }
 
+/// The Bottlenecks page keeps its count of open blocking links while nothing it depends on
+/// moves, and every page still shows the count made again from scratch: at later moments (the
+/// count kept), for a range ending in the past (counted, not kept), and after the workflow map
+/// makes a blocker's state a finished one.
+#[tokio::test]
+async fn the_kept_count_of_open_blocking_links_is_the_count_made_again() {
+    use baton_core::flow::{self, FlowFilter};
+    let dir = tempfile::tempdir().unwrap();
+    let (ws, now) = demo_3000(dir.path()).await;
+    let counted = |filter: FlowFilter, now: i64| {
+        let ws = &ws;
+        async move {
+            let (ix, mapping, scope) = flow::prepare(ws, &filter, now).await.unwrap();
+            flow::compute_bottlenecks(&ix, &mapping, &scope).open_blocking_links
+        }
+    };
+    let shown = |filter: FlowFilter, now: i64| {
+        let ws = &ws;
+        async move {
+            flow::bottleneck_report(ws, &filter, now)
+                .await
+                .unwrap()
+                .open_blocking_links
+        }
+    };
+    let rolling = FlowFilter {
+        last_days: Some(30),
+        ..FlowFilter::default()
+    };
+    let today = counted(rolling.clone(), now).await;
+    assert!(today > 0, "the demo has open blocking links");
+    for later in [now, now + 1, now + 60_000, now + 7 * D] {
+        assert_eq!(
+            shown(rolling.clone(), later).await,
+            counted(rolling.clone(), later).await
+        );
+    }
+    assert_eq!(shown(FlowFilter::default(), now).await, today);
+    // A range ending 60 days before the demo's last day: other links stood, other blockers were
+    // still open.
+    let past = FlowFilter {
+        to: Some(baton_core::time::to_rfc3339(now - 61 * D)[..10].to_owned()),
+        ..FlowFilter::default()
+    };
+    let then = counted(past.clone(), now).await;
+    assert_ne!(then, today, "the past range counts other links");
+    assert_eq!(shown(past, now).await, then);
+    assert_eq!(shown(rolling.clone(), now).await, today);
+    // The raw state of an open blocker becomes a finished one.
+    let (source_id, raw_state): (String, String) = sqlx::query_as(
+        "SELECT i.source_id, i.raw_state FROM links l JOIN items i ON i.id = l.from_item_id
+          WHERE l.kind = 'blocks' AND l.removed_at IS NULL
+            AND i.flow_state NOT IN ('done', 'canceled')
+          GROUP BY i.source_id, i.raw_state ORDER BY count(*) DESC LIMIT 1",
+    )
+    .fetch_one(ws.pool())
+    .await
+    .unwrap();
+    baton_core::flow::workflow_set(
+        &ws,
+        &baton_core::flow::WorkflowChange {
+            source_id,
+            team_id: String::new(),
+            item_kind: None,
+            scope: String::new(),
+            raw_state,
+            flow_state: Some(FlowState::Done),
+            wait_reason: None,
+        },
+    )
+    .await
+    .unwrap();
+    let after = counted(rolling.clone(), now).await;
+    assert!(
+        after < today,
+        "fewer blocking links are open: {after} of {today}"
+    );
+    assert_eq!(shown(rolling, now).await, after);
+}
+
 /// Every "where work is stuck" count on the Overview is the total of the list it opens, the
 /// reasons add up to the waiting items, and the oldest waiting items come first.
 #[tokio::test]
