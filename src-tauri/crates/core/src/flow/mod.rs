@@ -18,7 +18,7 @@ use chrono::Datelike;
 
 use crate::error::CoreResult;
 use crate::graph::index::{WorkIndex, NONE};
-use crate::graph::model::{FlowState, ItemKind};
+use crate::graph::model::{FlowState, ItemKind, WorkflowMap};
 use crate::graph::repo;
 use crate::graph::text::LossyText;
 use crate::graph::Workspace;
@@ -686,25 +686,18 @@ pub async fn prepare(
     Ok((ix, mapping, scope))
 }
 
-/// [`prepare`], and a fingerprint of the workflow map the mapping was built from (the same
-/// rows give the same number in one process).
+/// [`prepare`], and the workflow map's rows the mapping was built from.
 async fn prepare_keyed(
     ws: &Workspace,
     filter: &FlowFilter,
     now: i64,
-) -> CoreResult<(std::sync::Arc<WorkIndex>, Mapping, Scope, u64)> {
+) -> CoreResult<(std::sync::Arc<WorkIndex>, Mapping, Scope, Vec<WorkflowMap>)> {
     let ix = ws.index().await?;
     let rows = repo::workflow_maps::list(ws.pool()).await?;
     let mapping = Mapping::build(&ix, &rows);
-    let mapping_key = {
-        use std::hash::{Hash, Hasher};
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        format!("{rows:?}").hash(&mut hasher);
-        hasher.finish()
-    };
     let mut scope = Scope::resolve_after(&ix, filter, now, latest_updated(ws, &ix))?;
     scope.questions = crate::approvals::question_waits(ws, &ix).await?;
-    Ok((ix, mapping, scope, mapping_key))
+    Ok((ix, mapping, scope, rows))
 }
 
 /// The open blocking links a Bottlenecks page counted at the end of its range, kept with what
@@ -721,8 +714,8 @@ struct KeptOpenLinks {
     index: Option<(u64, usize)>,
     /// The last instant the index records.
     last: i64,
-    /// The workflow map's fingerprint and the count, once counted past `last`.
-    count: Option<(u64, u32)>,
+    /// The workflow map's rows and the count, once counted past `last`.
+    count: Option<(Vec<WorkflowMap>, u32)>,
 }
 
 /// The last instant `ix` records: an item made, a change, a link made or removed.
@@ -741,7 +734,7 @@ fn last_instant(ix: &WorkIndex) -> i64 {
 fn kept_open_links(
     ws: &Workspace,
     ix: &WorkIndex,
-    mapping_key: u64,
+    map: &[WorkflowMap],
     as_of: i64,
 ) -> (Option<u32>, bool) {
     let slot = ws.derived_slot::<std::sync::Mutex<KeptOpenLinks>>("open-blocking-links");
@@ -761,17 +754,18 @@ fn kept_open_links(
     }
     let count = kept
         .count
-        .filter(|(key, _)| *key == mapping_key)
-        .map(|(_, count)| count);
+        .as_ref()
+        .filter(|(kept_map, _)| kept_map.as_slice() == map)
+        .map(|(_, count)| *count);
     (count, count.is_none())
 }
 
-/// Keeps `count`, counted on `ix` with the workflow map `mapping_key` past its last instant.
-fn keep_open_links(ws: &Workspace, ix: &WorkIndex, mapping_key: u64, count: u32) {
+/// Keeps `count`, counted on `ix` with the workflow map `map` past its last instant.
+fn keep_open_links(ws: &Workspace, ix: &WorkIndex, map: Vec<WorkflowMap>, count: u32) {
     let slot = ws.derived_slot::<std::sync::Mutex<KeptOpenLinks>>("open-blocking-links");
     if let Ok(mut kept) = slot.lock() {
         if kept.index == Some((ix.generation, ix.items.len())) {
-            kept.count = Some((mapping_key, count));
+            kept.count = Some((map, count));
         }
     };
 }
@@ -834,11 +828,11 @@ pub async fn bottleneck_report(
     filter: &FlowFilter,
     now: i64,
 ) -> CoreResult<BottleneckReport> {
-    let (ix, mapping, scope, mapping_key) = prepare_keyed(ws, filter, now).await?;
-    let (kept, may_keep) = kept_open_links(ws, &ix, mapping_key, scope.as_of);
+    let (ix, mapping, scope, map) = prepare_keyed(ws, filter, now).await?;
+    let (kept, may_keep) = kept_open_links(ws, &ix, &map, scope.as_of);
     let mut report = compute_bottlenecks_with(&ix, &mapping, &scope, kept);
     if may_keep {
-        keep_open_links(ws, &ix, mapping_key, report.open_blocking_links);
+        keep_open_links(ws, &ix, map, report.open_blocking_links);
     }
     let mut refs: Vec<&mut ItemRef> = Vec::new();
     for w in report.wait_reasons.iter_mut() {
