@@ -231,7 +231,7 @@ fn read_all_descriptions(ws: &Workspace) -> tokio::task::JoinHandle<CoreResult<P
     tokio::spawn(async move { all_descriptions(&ws).await })
 }
 
-/// Every stored description summed up (one scan, packed in one text).
+/// Every stored description summed up (one scan, packed in texts of 8,192 rows).
 async fn all_descriptions(ws: &Workspace) -> CoreResult<PackedTexts> {
     let mut conn = ws.pool().acquire().await?;
     Ok(repo::item_texts::all_packed(&mut conn, text::DESC_SCHEME).await?)
@@ -284,7 +284,7 @@ async fn load_descriptions_of(
         .filter(|(_, w)| **w)
         .map(|(i, _)| &ix.item_ids[i])
         .collect();
-    // A whole build reads every row (one scan, packed in one text) rather than naming most
+    // A whole build reads every row (one scan, packed in texts) rather than naming most
     // items; a sync page names its few.
     let packed = match prefetched {
         Some(rows) => Some(rows),
@@ -897,6 +897,23 @@ fn encode_kept(
     for s in ranked {
         put_scored(&mut e, s);
     }
+    // The rest's size is known: reserved at once (see `Engine::encoded_len`).
+    let files_len = 8
+        + files.names.iter().map(|n| 8 + n.len()).sum::<usize>()
+        + 8
+        + files
+            .by_item
+            .iter()
+            .map(|(id, (_, paths))| 8 + id.len() + 8 + 8 + 4 * paths.len())
+            .sum::<usize>();
+    let descs_len = 8 + descs
+        .by_item
+        .values()
+        .map(|d| 4 + 1 + d.as_ref().map_or(0, |d| 4 + d.sig.len()))
+        .sum::<usize>();
+    let rest = engine.encoded_len() + files_len + descs_len;
+    let before = e.buf.len();
+    e.buf.reserve_exact(rest);
     engine.encode(&mut e);
     e.len(files.names.len());
     for name in &files.names {
@@ -927,6 +944,11 @@ fn encode_kept(
             }
         }
     }
+    debug_assert_eq!(
+        e.buf.len() - before,
+        rest,
+        "the size reserved is the size written"
+    );
     e.buf
 }
 

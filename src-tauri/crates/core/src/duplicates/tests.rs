@@ -21,6 +21,36 @@ async fn demo_workspace(items: u32) -> (tempfile::TempDir, Workspace, demo::Demo
 }
 
 #[tokio::test]
+async fn descriptions_read_in_several_texts_are_every_row_once() {
+    let (_dir, ws, _graph) = demo_workspace(400).await;
+    let mut conn = ws.pool().acquire().await.unwrap();
+    let mut stored: Vec<(i64, i64, Vec<u8>)> =
+        repo::item_texts::of_items(&mut conn, None, text::DESC_SCHEME)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(rowid, _, words, sig)| (rowid, words, sig))
+            .collect();
+    stored.sort();
+    assert!(stored.len() > 100, "the demo describes its items");
+    // Texts of 7 rows (the last one short), of exactly as many rows as there are (a last text
+    // with none), and of more.
+    let n = stored.len() as i64;
+    for per_text in [7, n, n + 1, 8_192] {
+        let mut read = repo::item_texts::all_packed_by(&mut conn, text::DESC_SCHEME, per_text)
+            .await
+            .unwrap();
+        read.sort();
+        assert_eq!(read, stored, "{per_text} rows to a text");
+    }
+    // Another scheme's rows are not read.
+    let other = repo::item_texts::all_packed_by(&mut conn, text::DESC_SCHEME + 1, 7)
+        .await
+        .unwrap();
+    assert!(other.is_empty());
+}
+
+#[tokio::test]
 async fn the_demo_ranking_finds_its_duplicates() {
     let (_dir, ws, graph) = demo_workspace(3_000).await;
     let (ix, engine, how) = engine_for(&ws, &mut |_, _| {}).await.unwrap();

@@ -41,30 +41,73 @@ pub(crate) fn bind<'a, B: super::RowValues<'a>>(b: &mut B, r: &'a ItemText) {
 /// A stored row: the item's row id and id, its word count and signature.
 pub type TextRow = (i64, String, i64, Vec<u8>);
 
-/// Every row of scheme `scheme`, as (item row id, word count, signature), read in one text
-/// SQLite builds (`rowid:words:HEX,...`): one row crosses from SQLite instead of one per item,
-/// which at 200,000 items is most of the cost of reading them one by one. Rows that do not
-/// parse are left out.
+/// How many rows [`all_packed`] asks SQLite to pack into one text at a time.
+const PACKED_ROWS: i64 = 8_192;
+
+/// Every row of scheme `scheme`, as (item row id, word count, signature), read in texts SQLite
+/// builds (`rowid:words:HEX,...`), one per [`PACKED_ROWS`] rows in key order: one row crosses
+/// from SQLite per text instead of one per item, which at 200,000 items is most of the cost of
+/// reading them one by one. (One text for every row held ~130 MB at once at 200,000 items:
+/// SQLite's text as it grew, its copy, sqlx's copy and the decoded `String`; a memory peak the
+/// allocator then kept.) Rows that do not parse, and rows of no item, are left out.
 pub async fn all_packed(
     conn: &mut SqliteConnection,
     scheme: i64,
 ) -> sqlx::Result<Vec<(i64, i64, Vec<u8>)>> {
-    let packed: Option<String> = sqlx::query_scalar(
-        "SELECT group_concat(i.rowid || ':' || t.words || ':' || hex(t.signature), ',')
-         FROM item_texts t JOIN items i ON i.id = t.item_id WHERE t.scheme = ?1",
-    )
-    .bind(scheme)
-    .fetch_one(&mut *conn)
-    .await?;
-    let Some(packed) = packed else {
-        return Ok(Vec::new());
-    };
+    all_packed_by(conn, scheme, PACKED_ROWS).await
+}
+
+/// [`all_packed`], `per_text` rows to a text.
+pub(crate) async fn all_packed_by(
+    conn: &mut SqliteConnection,
+    scheme: i64,
+    per_text: i64,
+) -> sqlx::Result<Vec<(i64, i64, Vec<u8>)>> {
+    // The rows from the key `?2` on (the first text) or after it (the next ones), their item's
+    // row id joined afterwards; the count and the last key say where the next text starts.
+    macro_rules! chunk {
+        ($from:literal) => {
+            concat!(
+                "SELECT group_concat(CASE WHEN i.rowid IS NOT NULL ",
+                "THEN i.rowid || ':' || t.words || ':' || hex(t.signature) END, ','), ",
+                "max(t.item_id), count(*) ",
+                "FROM (SELECT item_id, words, signature FROM item_texts ",
+                "WHERE scheme = ?1 AND item_id ",
+                $from,
+                " ?2 ORDER BY item_id LIMIT ?3) t ",
+                "LEFT JOIN items i ON i.id = t.item_id"
+            )
+        };
+    }
+    const FIRST: &str = chunk!(">=");
+    const NEXT: &str = chunk!(">");
+    let mut out = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let sql = if after.is_some() { NEXT } else { FIRST };
+        let (packed, last, count): (Option<String>, Option<String>, i64) = sqlx::query_as(sql)
+            .bind(scheme)
+            .bind(after.as_deref().unwrap_or(""))
+            .bind(per_text)
+            .fetch_one(&mut *conn)
+            .await?;
+        if let Some(packed) = packed {
+            unpack(&packed, &mut out);
+        }
+        match last {
+            Some(last) if count >= per_text => after = Some(last),
+            _ => return Ok(out),
+        }
+    }
+}
+
+/// Appends the rows of a text [`all_packed`] reads to `out` (those that parse).
+fn unpack(packed: &str, out: &mut Vec<(i64, i64, Vec<u8>)>) {
     let nibble = |c: u8| match c {
         b'0'..=b'9' => Some(c - b'0'),
         b'A'..=b'F' => Some(c - b'A' + 10),
         _ => None,
     };
-    let mut out = Vec::with_capacity(packed.len() / 140 + 1);
     for row in packed.split(',') {
         let mut parts = row.splitn(3, ':');
         let (Some(rowid), Some(words), Some(hex)) = (parts.next(), parts.next(), parts.next())
@@ -86,7 +129,6 @@ pub async fn all_packed(
             out.push((rowid, words, bytes));
         }
     }
-    Ok(out)
 }
 
 /// The rows of scheme `scheme` of the given items (every item when `None`), with each item's
