@@ -81,6 +81,9 @@ pub(crate) async fn all_packed_by(
     }
     const FIRST: &str = chunk!(">=");
     const NEXT: &str = chunk!(">");
+    // One read transaction: every text is read from the same state of the file, as the one
+    // text was (a write committed between two texts is not half seen).
+    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
     let mut out = Vec::new();
     let mut after: Option<String> = None;
     loop {
@@ -89,16 +92,18 @@ pub(crate) async fn all_packed_by(
             .bind(scheme)
             .bind(after.as_deref().unwrap_or(""))
             .bind(per_text)
-            .fetch_one(&mut *conn)
+            .fetch_one(&mut *tx)
             .await?;
         if let Some(packed) = packed {
             unpack(&packed, &mut out);
         }
         match last {
             Some(last) if count >= per_text => after = Some(last),
-            _ => return Ok(out),
+            _ => break,
         }
     }
+    tx.commit().await?;
+    Ok(out)
 }
 
 /// Appends the rows of a text [`all_packed`] reads to `out` (those that parse).
