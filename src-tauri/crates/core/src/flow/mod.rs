@@ -737,7 +737,7 @@ fn kept_open_links(
     map: &[WorkflowMap],
     as_of: i64,
 ) -> (Option<u32>, bool) {
-    let slot = ws.derived_slot::<std::sync::Mutex<KeptOpenLinks>>("open-blocking-links");
+    let slot = open_links_slot(ws);
     let Ok(mut kept) = slot.lock() else {
         return (None, false);
     };
@@ -762,12 +762,16 @@ fn kept_open_links(
 
 /// Keeps `count`, counted on `ix` with the workflow map `map` past its last instant.
 fn keep_open_links(ws: &Workspace, ix: &WorkIndex, map: Vec<WorkflowMap>, count: u32) {
-    let slot = ws.derived_slot::<std::sync::Mutex<KeptOpenLinks>>("open-blocking-links");
-    if let Ok(mut kept) = slot.lock() {
+    if let Ok(mut kept) = open_links_slot(ws).lock() {
         if kept.index == Some((ix.generation, ix.items.len())) {
             kept.count = Some((map, count));
         }
-    };
+    }
+}
+
+/// Where a workspace keeps its count of open blocking links (its derived state).
+fn open_links_slot(ws: &Workspace) -> std::sync::Arc<std::sync::Mutex<KeptOpenLinks>> {
+    ws.derived_slot("open-blocking-links")
 }
 
 /// The latest `updated` of the index's items (None when it holds none), kept per index
