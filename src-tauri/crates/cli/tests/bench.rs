@@ -16,6 +16,8 @@ fn bench_reports_each_budget_and_exits_1_exactly_when_a_figure_misses_one() {
             "--runs",
             "1",
             "--no-load",
+            "--insert-runs",
+            "3",
             "--json",
         ])
         .arg("--dir")
@@ -61,6 +63,23 @@ fn bench_reports_each_budget_and_exits_1_exactly_when_a_figure_misses_one() {
         };
         assert_eq!(f["ok"], within, "{part}: {value} against {budget}");
     }
+    // The insert figure is the median of its three runs, each run's rate named beside it.
+    let insert = find("insert: rows/s (one transaction)");
+    let name = insert["name"].as_str().unwrap();
+    let (_, shown) = name
+        .split_once(", median of 3: ")
+        .unwrap_or_else(|| panic!("the runs are shown: {name}"));
+    let mut runs: Vec<f64> = shown
+        .split(" / ")
+        .map(|r| r.replace(',', "").parse().unwrap())
+        .collect();
+    assert_eq!(runs.len(), 3, "{name}");
+    runs.sort_by(f64::total_cmp);
+    let value = insert["value"].as_f64().unwrap();
+    assert!(
+        (value - runs[1]).abs() <= 0.5,
+        "{value} is the median of {runs:?}"
+    );
     // The same run computes the Flow page's questions by SQL on the same file and gives the ratio.
     for part in [
         "flow: SQL, 365 days: time in state",
