@@ -166,28 +166,15 @@ fn median_of(values: &[f64]) -> (f64, String) {
     if values.len() < 2 {
         return (median, String::new());
     }
-    let each: Vec<String> = values.iter().map(|v| grouped(*v)).collect();
+    // (Rates: whole, positive, below 2^32; `as` saturates.)
+    let each: Vec<String> = values
+        .iter()
+        .map(|v| crate::table::thousands(v.round() as u32))
+        .collect();
     (
         median,
         format!(", median of {}: {}", values.len(), each.join(" / ")),
     )
-}
-
-/// `v` rounded to a whole number, its thousands grouped with commas: `1,234,567`.
-fn grouped(v: f64) -> String {
-    let digits = format!("{:.0}", v.abs());
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if v < 0.0 && digits != "0" {
-        format!("-{out}")
-    } else {
-        out
-    }
 }
 
 async fn first_ms<F, Fut, T>(f: F) -> Result<f64, CoreError>
@@ -793,10 +780,6 @@ mod tests {
         assert_eq!(median, 200.0);
         // One run: itself, nothing added to the name.
         assert_eq!(median_of(&[355_025.0]), (355_025.0, String::new()));
-        assert_eq!(grouped(999.4), "999");
-        assert_eq!(grouped(1_000.0), "1,000");
-        assert_eq!(grouped(12_345_678.0), "12,345,678");
-        assert_eq!(grouped(-1_234.0), "-1,234");
         use clap::Parser;
         #[derive(clap::Parser)]
         struct Cli {
