@@ -45,8 +45,8 @@ pub struct BenchArgs {
     no_load: bool,
     /// Bulk inserts per insert figure (alone, and with every core busy), each into a new file:
     /// the figure is their median (of an even count, the lower of the middle two), every run's
-    /// rate shown beside it. (A single load of 1,000,000 items on this VM varies by a third from
-    /// one run to the next with the host's speed.)
+    /// rate shown beside it. (On a shared virtual machine, one load of 1,000,000 items can vary
+    /// by a third from run to run with the host's speed.)
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=20))]
     insert_runs: u32,
     /// Measure only the generation and the bulk inserts (no index, pages or analyses).
